@@ -1,0 +1,263 @@
+#include "core/config.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cerrno>
+#include <cstdlib>
+#include <vector>
+
+#include "core/json.h"
+#include "core/time_util.h"
+
+extern char** environ;
+
+namespace vigil {
+namespace {
+
+// Every setting of the product. Keep it sorted by area; add rows, never a second table.
+constexpr ConfigOption kOptions[] = {
+    // General
+    {"config", "--config", "VIGIL_CONFIG", "", ConfigType::kPath,
+     "JSON file of setting name -> value, read before environment and flags", ""},
+    {"data_dir", "--data-dir", "VIGIL_DATA_DIR", "./var", ConfigType::kPath,
+     "directory for SQLite databases, indexes, audit logs and reports", ""},
+    {"log_level", "--log-level", "VIGIL_LOG_LEVEL", "info", ConfigType::kChoice,
+     "log verbosity", "debug|info|warn|error|off"},
+    // Server
+    {"listen", "--listen", "VIGIL_LISTEN", "127.0.0.1:8080", ConfigType::kHostPort,
+     "address the HTTP server listens on", ""},
+    // LLM
+    {"llm_url", "--llm-url", "VIGIL_LLM_URL", "", ConfigType::kUrl,
+     "OpenAI-compatible endpoint (vLLM, llama.cpp, Ollama, OpenAI, Azure deployment URL); empty = built-in reasoner", ""},
+    {"llm_model", "--llm-model", "VIGIL_LLM_MODEL", "", ConfigType::kString, "model name sent to the LLM endpoint", ""},
+    {"llm_api_key", "--llm-api-key", "VIGIL_LLM_API_KEY", "", ConfigType::kString,
+     "API key (Bearer token; sent as api-key header for Azure)", ""},
+    {"llm_timeout", "--llm-timeout", "VIGIL_LLM_TIMEOUT", "120s", ConfigType::kDuration,
+     "time limit for one LLM request", ""},
+    // Telemetry
+    {"prometheus_url", "--prometheus-url", "VIGIL_PROMETHEUS_URL", "", ConfigType::kUrl,
+     "Prometheus HTTP API base URL, e.g. http://prometheus:9090", ""},
+    {"alertmanager_url", "--alertmanager-url", "VIGIL_ALERTMANAGER_URL", "", ConfigType::kUrl,
+     "Alertmanager base URL for API v2", ""},
+    // Probes
+    {"probe_executor", "--probe-executor", "VIGIL_PROBE_EXECUTOR", "local", ConfigType::kString,
+     "how probes run: local, ssh:user=..., slurm:partition=..., replay:FILE", ""},
+    {"allow_intrusive_probes", "--allow-intrusive-probes", "VIGIL_ALLOW_INTRUSIVE_PROBES", "false",
+     ConfigType::kBool, "allow probes that disturb running jobs (GEMM, bandwidth, NCCL)", ""},
+};
+
+Result<int64_t> ParseInt(std::string_view v) {
+  if (v.empty()) return InvalidArgumentError("expected an integer, got an empty value");
+  std::string s(v);
+  char* end = nullptr;
+  errno = 0;
+  long long x = std::strtoll(s.c_str(), &end, 10);
+  if (*end != '\0' || errno == ERANGE) return InvalidArgumentError("expected an integer, got `" + s + "`");
+  return static_cast<int64_t>(x);
+}
+
+Result<double> ParseDouble(std::string_view v) {
+  std::string s(v);
+  char* end = nullptr;
+  double x = std::strtod(s.c_str(), &end);
+  if (s.empty() || *end != '\0') return InvalidArgumentError("expected a number, got `" + s + "`");
+  return x;
+}
+
+Result<bool> ParseBool(std::string_view v) {
+  if (v == "1" || v == "true" || v == "yes" || v == "on") return true;
+  if (v == "0" || v == "false" || v == "no" || v == "off") return false;
+  return InvalidArgumentError("expected true or false, got `" + std::string(v) + "`");
+}
+
+}  // namespace
+
+std::span<const ConfigOption> ConfigOptions() { return kOptions; }
+
+const ConfigOption* FindConfigOption(std::string_view name) {
+  for (const auto& o : kOptions) if (o.name == name) return &o;
+  return nullptr;
+}
+
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::string ClosestMatch(std::string_view word, std::span<const std::string> candidates) {
+  std::string best;
+  size_t best_d = std::max<size_t>(2, word.size() / 3) + 1;
+  for (const auto& c : candidates) {
+    size_t d = EditDistance(word, c);
+    if (d < best_d) { best_d = d; best = c; }
+  }
+  return best;
+}
+
+Status ValidateConfigValue(const ConfigOption& o, std::string_view value, std::string_view source) {
+  auto fail = [&](const std::string& why) {
+    return InvalidArgumentError("invalid value `" + std::string(value) + "` for " + std::string(o.name) +
+                                " (from " + std::string(source) + "): " + why);
+  };
+  switch (o.type) {
+    case ConfigType::kString:
+    case ConfigType::kPath:
+      return Status::Ok();
+    case ConfigType::kUrl:
+      if (value.empty() || value.starts_with("http://") || value.starts_with("https://")) return Status::Ok();
+      return fail("expected a URL starting with http:// or https://");
+    case ConfigType::kInt: {
+      auto r = ParseInt(value);
+      return r.ok() ? Status::Ok() : fail(r.status().message());
+    }
+    case ConfigType::kDouble: {
+      auto r = ParseDouble(value);
+      return r.ok() ? Status::Ok() : fail(r.status().message());
+    }
+    case ConfigType::kBool: {
+      auto r = ParseBool(value);
+      return r.ok() ? Status::Ok() : fail(r.status().message());
+    }
+    case ConfigType::kDuration: {
+      auto r = ParseDurationMs(value);
+      return r.ok() ? Status::Ok() : fail(r.status().message());
+    }
+    case ConfigType::kChoice: {
+      std::string_view rest = o.choices;
+      while (!rest.empty()) {
+        auto bar = rest.find('|');
+        if (rest.substr(0, bar) == value) return Status::Ok();
+        if (bar == std::string_view::npos) break;
+        rest.remove_prefix(bar + 1);
+      }
+      std::string accepted(o.choices);
+      std::replace(accepted.begin(), accepted.end(), '|', ',');
+      return fail("accepted: " + accepted);
+    }
+    case ConfigType::kHostPort: {
+      auto colon = value.rfind(':');
+      if (colon == std::string_view::npos || colon == 0) return fail("expected HOST:PORT, e.g. 127.0.0.1:8080");
+      auto port = ParseInt(value.substr(colon + 1));
+      if (!port.ok() || *port < 0 || *port > 65535) return fail("port must be an integer 0..65535");
+      return Status::Ok();
+    }
+  }
+  return fail("unknown type");
+}
+
+Config Config::Defaults() {
+  Config c;
+  for (const auto& o : kOptions) {
+    c.values_[std::string(o.name)] = std::string(o.default_value);
+    c.sources_[std::string(o.name)] = "default";
+  }
+  return c;
+}
+
+Result<Config> Config::Load(const std::map<std::string, std::string>& flags,
+                            std::function<std::optional<std::string>(std::string_view)> getenv,
+                            std::function<std::vector<std::string>()> list_env) {
+  if (!getenv) {
+    getenv = [](std::string_view name) -> std::optional<std::string> {
+      const char* v = std::getenv(std::string(name).c_str());
+      if (!v) return std::nullopt;
+      return std::string(v);
+    };
+  }
+  if (!list_env) {
+    list_env = [] {
+      std::vector<std::string> names;
+      for (char** e = environ; e && *e; ++e) {
+        std::string kv(*e);
+        names.push_back(kv.substr(0, kv.find('=')));
+      }
+      return names;
+    };
+  }
+  Config c = Defaults();
+  for (const auto& [name, value] : flags) {
+    if (!FindConfigOption(name)) return InvalidArgumentError("unknown setting `" + name + "`");
+  }
+  // Unknown VIGIL_* variables are almost always typos of real ones.
+  std::vector<std::string> known_env;
+  for (const auto& o : kOptions) known_env.emplace_back(o.env);
+  for (const auto& name : list_env()) {
+    if (!name.starts_with("VIGIL_")) continue;
+    if (std::find(known_env.begin(), known_env.end(), name) != known_env.end()) continue;
+    std::string hint = ClosestMatch(name, known_env);
+    return InvalidArgumentError("unknown environment variable " + name +
+                                (hint.empty() ? "" : "; did you mean " + hint + "?") +
+                                " (`vigil --help` lists the settings)");
+  }
+  // Config file: named by flag or environment.
+  std::string config_path;
+  std::string config_source;
+  if (auto it = flags.find("config"); it != flags.end()) {
+    config_path = it->second;
+  } else if (auto v = getenv("VIGIL_CONFIG")) {
+    config_path = *v;
+  }
+  if (!config_path.empty()) {
+    auto j = ReadJsonFile(config_path);
+    if (!j.ok()) return j.status().WithContext("config file");
+    if (!j->is_object()) return InvalidArgumentError("config file " + config_path + ": expected a JSON object of setting -> value");
+    std::vector<std::string> names;
+    for (const auto& o : kOptions) names.emplace_back(o.name);
+    for (const auto& [key, val] : j->items()) {
+      const ConfigOption* o = FindConfigOption(key);
+      if (!o) {
+        std::string hint = ClosestMatch(key, names);
+        return InvalidArgumentError("config file " + config_path + ": unknown setting `" + key + "`" +
+                                    (hint.empty() ? "" : "; did you mean `" + hint + "`?"));
+      }
+      std::string text = val.is_string() ? val.get<std::string>() : val.dump();
+      RETURN_IF_ERROR(c.Set(key, text, "config file " + config_path));
+    }
+  }
+  for (const auto& o : kOptions) {
+    if (auto v = getenv(o.env)) RETURN_IF_ERROR(c.Set(o.name, *v, "environment " + std::string(o.env)));
+  }
+  for (const auto& [name, value] : flags) {
+    const ConfigOption* o = FindConfigOption(name);
+    RETURN_IF_ERROR(c.Set(name, value, "flag " + std::string(o->flag)));
+  }
+  return c;
+}
+
+Status Config::Set(std::string_view name, std::string_view value, std::string_view source) {
+  const ConfigOption* o = FindConfigOption(name);
+  if (!o) return InvalidArgumentError("unknown setting `" + std::string(name) + "`");
+  RETURN_IF_ERROR(ValidateConfigValue(*o, value, source));
+  values_[std::string(name)] = std::string(value);
+  sources_[std::string(name)] = std::string(source);
+  return Status::Ok();
+}
+
+const std::string& Config::GetString(std::string_view name) const {
+  static const std::string kEmpty;
+  auto it = values_.find(name);
+  assert(it != values_.end() && "undeclared config setting");
+  return it == values_.end() ? kEmpty : it->second;
+}
+
+int64_t Config::GetInt(std::string_view name) const { return ParseInt(GetString(name)).value_or(0); }
+double Config::GetDouble(std::string_view name) const { return ParseDouble(GetString(name)).value_or(0); }
+bool Config::GetBool(std::string_view name) const { return ParseBool(GetString(name)).value_or(false); }
+int64_t Config::GetDurationMs(std::string_view name) const {
+  return ParseDurationMs(GetString(name)).value_or(0);
+}
+
+std::string Config::SourceOf(std::string_view name) const {
+  auto it = sources_.find(name);
+  return it == sources_.end() ? "" : it->second;
+}
+
+}  // namespace vigil

@@ -1,0 +1,99 @@
+#include "core/config.h"
+
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <fstream>
+
+namespace vigil {
+namespace {
+
+using Env = std::map<std::string, std::string>;
+
+Result<Config> LoadWith(const std::map<std::string, std::string>& flags, const Env& env) {
+  return Config::Load(
+      flags,
+      [&env](std::string_view name) -> std::optional<std::string> {
+        auto it = env.find(std::string(name));
+        if (it == env.end()) return std::nullopt;
+        return it->second;
+      },
+      [&env] {
+        std::vector<std::string> names;
+        for (const auto& [k, v] : env) names.push_back(k);
+        return names;
+      });
+}
+
+TEST_CASE("defaults come from the table") {
+  Config c = LoadWith({}, {}).value();
+  CHECK(c.GetString("data_dir") == "./var");
+  CHECK(c.SourceOf("data_dir") == "default");
+  CHECK(c.GetDurationMs("llm_timeout") == 120'000);
+  CHECK_FALSE(c.GetBool("allow_intrusive_probes"));
+}
+
+TEST_CASE("flag beats environment beats default") {
+  Config c = LoadWith({{"data_dir", "/flag"}}, {{"VIGIL_DATA_DIR", "/env"}, {"VIGIL_LOG_LEVEL", "debug"}}).value();
+  CHECK(c.GetString("data_dir") == "/flag");
+  CHECK(c.SourceOf("data_dir") == "flag --data-dir");
+  CHECK(c.GetString("log_level") == "debug");
+  CHECK(c.SourceOf("log_level") == "environment VIGIL_LOG_LEVEL");
+}
+
+TEST_CASE("bad values name the setting, the source and what is accepted") {
+  auto r = LoadWith({}, {{"VIGIL_LOG_LEVEL", "loud"}});
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message() ==
+        "invalid value `loud` for log_level (from environment VIGIL_LOG_LEVEL): accepted: debug,info,warn,error,off");
+  auto d = LoadWith({{"llm_timeout", "soon"}}, {});
+  CHECK(d.status().message().find("for llm_timeout (from flag --llm-timeout)") != std::string::npos);
+  auto l = LoadWith({{"listen", "8080"}}, {});
+  CHECK(l.status().message().find("expected HOST:PORT") != std::string::npos);
+  auto u = LoadWith({}, {{"VIGIL_LLM_URL", "localhost:8000"}});
+  CHECK(u.status().message().find("expected a URL") != std::string::npos);
+  auto b = LoadWith({}, {{"VIGIL_ALLOW_INTRUSIVE_PROBES", "maybe"}});
+  CHECK(b.status().message().find("expected true or false") != std::string::npos);
+}
+
+TEST_CASE("unknown VIGIL_ variables are typos and get a hint") {
+  auto r = LoadWith({}, {{"VIGIL_LLM_UR", "http://x"}});
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message().find("unknown environment variable VIGIL_LLM_UR; did you mean VIGIL_LLM_URL?") == 0);
+  CHECK(LoadWith({}, {{"PATH", "/bin"}}).ok());
+}
+
+TEST_CASE("config file sits between defaults and environment") {
+  std::string path = "/tmp/vigil_config_test.json";
+  {
+    std::ofstream out(path);
+    out << R"({"data_dir": "/file", "log_level": "warn", "allow_intrusive_probes": true})";
+  }
+  Config c = LoadWith({{"config", path}}, {{"VIGIL_LOG_LEVEL", "error"}}).value();
+  CHECK(c.GetString("data_dir") == "/file");
+  CHECK(c.GetString("log_level") == "error");
+  CHECK(c.GetBool("allow_intrusive_probes"));
+  {
+    std::ofstream out(path);
+    out << R"({"data_dri": "/file"})";
+  }
+  auto bad = LoadWith({{"config", path}}, {});
+  CHECK(bad.status().message().find("unknown setting `data_dri`; did you mean `data_dir`?") != std::string::npos);
+  {
+    std::ofstream out(path);
+    out << "{not json";
+  }
+  CHECK(LoadWith({{"config", path}}, {}).status().message().find("line 1") != std::string::npos);
+  std::remove(path.c_str());
+  CHECK(LoadWith({{"config", "/nonexistent/v.json"}}, {}).status().code() == StatusCode::kNotFound);
+}
+
+TEST_CASE("closest match") {
+  std::vector<std::string> fns = {"mean", "median", "max", "min"};
+  CHECK(ClosestMatch("meen", fns) == "mean");
+  CHECK(ClosestMatch("zzzzzzzz", fns).empty());
+  CHECK(EditDistance("kitten", "sitting") == 3);
+}
+
+}  // namespace
+}  // namespace vigil

@@ -1,0 +1,80 @@
+#include "core/domain.h"
+
+#include <doctest/doctest.h>
+
+namespace vigil {
+namespace {
+
+Diagnosis SampleDiagnosis() {
+  Diagnosis d;
+  d.root_cause = "nvlink_error";
+  d.component = "node-3/gpu5";
+  d.confidence = 0.93;
+  d.summary = "NVLink CRC errors on gpu5";
+  Evidence e;
+  e.id = "e1";
+  e.kind = EvidenceKind::kProbe;
+  e.source = "probe gpu.health@node-3/gpu5";
+  e.detail = "nvlink_crc_errors=1532 > 0";
+  e.value = 1532;
+  e.supports = {"nvlink_error"};
+  d.evidence.push_back(e);
+  d.hypotheses.push_back({"nvlink_error", "node-3/gpu5", 0.93, HypothesisStatus::kConfirmed, "CRC rising", {"e1"}});
+  d.hypotheses.push_back({"straggler_rank", "node-3", 0.05, HypothesisStatus::kRefuted, "", {}});
+  d.steps.push_back({"s1", "run_probe", "gpu.health@node-3/gpu5", {}, 2.0, 2.1, "fail"});
+  d.planned_s = 2.1;
+  d.sequential_s = 2.1;
+  d.mitigation = "drain node-3, reseat NVLink bridge";
+  d.unverified = {"nccl.p2p_matrix: probe unavailable"};
+  return d;
+}
+
+TEST_CASE("diagnosis JSON round trip keeps every field") {
+  Diagnosis d = SampleDiagnosis();
+  Json j = d;
+  CHECK(j["verification"]["planned_s"] == 2.1);
+  CHECK(j["hypotheses"][0]["status"] == "confirmed");
+  Diagnosis back = FromJson<Diagnosis>(j).value();
+  CHECK(Json(back) == j);
+}
+
+TEST_CASE("incident and alert round trip") {
+  Incident inc;
+  inc.id = "inc-1";
+  inc.title = "Training hang on node-3";
+  inc.status = IncidentStatus::kDiagnosed;
+  inc.log_signatures = {"Watchdog caught collective operation timeout"};
+  Alert a;
+  a.rule = "StepTimeHigh";
+  a.labels = {{"job", "llm"}, {"rank", "5"}};
+  a.state = AlertState::kFiring;
+  a.explanation = Json{{"expr", "x > 3"}, {"value", 4.2}};
+  inc.alerts.push_back(a);
+  inc.diagnosis = SampleDiagnosis();
+  Json j = inc;
+  Incident back = FromJson<Incident>(j).value();
+  CHECK(Json(back) == j);
+  CHECK(back.alerts[0].state == AlertState::kFiring);
+}
+
+TEST_CASE("bad JSON gives InvalidArgument naming the problem") {
+  auto missing = FromJson<Diagnosis>(Json{{"component", "x"}}, "case.json");
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.status().code() == StatusCode::kInvalidArgument);
+  CHECK(missing.status().message().find("case.json") == 0);
+  CHECK(missing.status().message().find("root_cause") != std::string::npos);
+  auto bad_enum = FromJson<Alert>(Json{{"rule", "r"}, {"state", "burning"}});
+  REQUIRE_FALSE(bad_enum.ok());
+  CHECK(bad_enum.status().message().find("accepted: inactive, pending, firing, resolved") != std::string::npos);
+  auto wrong_type = FromJson<Hypothesis>(Json{{"category", 5}});
+  CHECK_FALSE(wrong_type.ok());
+}
+
+TEST_CASE("ParseJson reports line and column") {
+  auto r = ParseJson("{\n  \"a\": 1,\n  \"b\": }", "x.json");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message().find("x.json: line 3") == 0);
+}
+
+}  // namespace
+}  // namespace vigil

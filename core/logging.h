@@ -1,0 +1,27 @@
+// Logging: leveled lines to stderr (or a sink set by tests), one line per call, thread-safe.
+// Format: "2024-05-01T12:00:00.123Z I detect: message". Level from config `log_level`.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace vigil {
+
+enum class LogLevel { kDebug = 0, kInfo = 1, kWarn = 2, kError = 3, kOff = 4 };
+
+Result<LogLevel> ParseLogLevel(std::string_view s);  // debug|info|warn|error|off
+void SetLogLevel(LogLevel level);
+LogLevel GetLogLevel();
+// Replaces the output (default: stderr). Pass nullptr to restore stderr.
+void SetLogSink(std::function<void(std::string_view line)> sink);
+
+void Log(LogLevel level, std::string_view component, std::string_view message);
+inline void LogDebug(std::string_view c, std::string_view m) { Log(LogLevel::kDebug, c, m); }
+inline void LogInfo(std::string_view c, std::string_view m) { Log(LogLevel::kInfo, c, m); }
+inline void LogWarn(std::string_view c, std::string_view m) { Log(LogLevel::kWarn, c, m); }
+inline void LogError(std::string_view c, std::string_view m) { Log(LogLevel::kError, c, m); }
+
+}  // namespace vigil

@@ -1,0 +1,168 @@
+#include "core/time_util.h"
+
+#include <cctype>
+#include <cstdio>
+#include <limits>
+
+namespace vigil {
+namespace {
+
+// Days from 1970-01-01 to y-m-d (proleptic Gregorian), Howard Hinnant's algorithm.
+int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+
+void CivilFromDays(int64_t z, int64_t& y, unsigned& m, unsigned& d) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  y = static_cast<int64_t>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  y += (m <= 2);
+}
+
+}  // namespace
+
+Result<int64_t> ParseDurationMs(std::string_view text) {
+  if (text.empty()) return InvalidArgumentError("empty duration; expected e.g. 30s, 5m, 1h, 1d");
+  int64_t total = 0;
+  size_t i = 0;
+  while (i < text.size()) {
+    if (!std::isdigit(static_cast<unsigned char>(text[i]))) {
+      return InvalidArgumentError("invalid duration `" + std::string(text) +
+                                  "`: expected a number at position " + std::to_string(i + 1) +
+                                  " (units: ms s m h d w)");
+    }
+    int64_t n = 0;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
+      if (n > std::numeric_limits<int64_t>::max() / 10 - 10) {
+        return OutOfRangeError("duration `" + std::string(text) + "` is too large");
+      }
+      n = n * 10 + (text[i] - '0');
+      ++i;
+    }
+    int64_t unit = 0;
+    if (text.substr(i, 2) == "ms") { unit = 1; i += 2; }
+    else if (i < text.size()) {
+      switch (text[i]) {
+        case 's': unit = 1000; break;
+        case 'm': unit = 60'000; break;
+        case 'h': unit = 3'600'000; break;
+        case 'd': unit = 86'400'000; break;
+        case 'w': unit = 7 * 86'400'000LL; break;
+        default: break;
+      }
+      if (unit) ++i;
+    }
+    if (unit == 0) {
+      return InvalidArgumentError("invalid duration `" + std::string(text) +
+                                  "`: missing or unknown unit after " + std::to_string(n) +
+                                  " (units: ms s m h d w)");
+    }
+    if (n > std::numeric_limits<int64_t>::max() / unit) {
+      return OutOfRangeError("duration `" + std::string(text) + "` is too large");
+    }
+    total += n * unit;
+  }
+  return total;
+}
+
+std::string FormatDurationMs(int64_t ms) {
+  if (ms == 0) return "0s";
+  std::string out;
+  if (ms < 0) { out = "-"; ms = -ms; }
+  const struct { int64_t size; const char* name; } units[] = {
+      {7 * 86'400'000LL, "w"}, {86'400'000, "d"}, {3'600'000, "h"}, {60'000, "m"}, {1000, "s"}, {1, "ms"}};
+  for (const auto& u : units) {
+    if (ms >= u.size) {
+      out += std::to_string(ms / u.size) + u.name;
+      ms %= u.size;
+    }
+  }
+  return out;
+}
+
+Result<int64_t> ParseRfc3339Ms(std::string_view t) {
+  auto bad = [&](const char* why) {
+    return InvalidArgumentError("invalid timestamp `" + std::string(t) + "`: " + why +
+                                " (expected RFC 3339, e.g. 2024-05-01T12:00:00Z)");
+  };
+  auto num = [&](size_t pos, size_t len, int& out) {
+    if (pos + len > t.size()) return false;
+    out = 0;
+    for (size_t i = pos; i < pos + len; ++i) {
+      if (!std::isdigit(static_cast<unsigned char>(t[i]))) return false;
+      out = out * 10 + (t[i] - '0');
+    }
+    return true;
+  };
+  int y, mo, d, h, mi, s;
+  if (!num(0, 4, y) || t.size() < 19 || t[4] != '-' || !num(5, 2, mo) || t[7] != '-' || !num(8, 2, d) ||
+      (t[10] != 'T' && t[10] != 't' && t[10] != ' ') || !num(11, 2, h) || t[13] != ':' ||
+      !num(14, 2, mi) || t[16] != ':' || !num(17, 2, s)) {
+    return bad("malformed date or time");
+  }
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return bad("field out of range");
+  size_t i = 19;
+  int64_t frac_ms = 0;
+  if (i < t.size() && t[i] == '.') {
+    ++i;
+    int digits = 0;
+    while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i]))) {
+      if (digits < 3) frac_ms = frac_ms * 10 + (t[i] - '0');
+      ++digits;
+      ++i;
+    }
+    if (digits == 0) return bad("empty fraction");
+    for (int k = digits; k < 3; ++k) frac_ms *= 10;
+  }
+  int64_t offset_min = 0;
+  if (i == t.size()) {
+    // no zone: UTC
+  } else if (t[i] == 'Z' || t[i] == 'z') {
+    ++i;
+  } else if (t[i] == '+' || t[i] == '-') {
+    int oh, om;
+    if (!num(i + 1, 2, oh) || i + 3 >= t.size() || t[i + 3] != ':' || !num(i + 4, 2, om)) {
+      return bad("malformed zone offset");
+    }
+    offset_min = (oh * 60 + om) * (t[i] == '+' ? 1 : -1);
+    i += 6;
+  }
+  if (i != t.size()) return bad("trailing characters");
+  int64_t days = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+  int64_t secs = days * 86400 + h * 3600 + mi * 60 + s - offset_min * 60;
+  return secs * 1000 + frac_ms;
+}
+
+std::string FormatRfc3339Ms(int64_t unix_ms) {
+  int64_t secs = unix_ms >= 0 ? unix_ms / 1000 : (unix_ms - 999) / 1000;
+  int64_t ms = unix_ms - secs * 1000;
+  int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+  int64_t rem = secs - days * 86400;
+  int64_t y;
+  unsigned m, d;
+  CivilFromDays(days, y, m, d);
+  char buf[96];
+  if (ms) {
+    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ", static_cast<long long>(y), m, d,
+                  static_cast<long long>(rem / 3600), static_cast<long long>(rem / 60 % 60),
+                  static_cast<long long>(rem % 60), static_cast<long long>(ms));
+  } else {
+    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ", static_cast<long long>(y), m, d,
+                  static_cast<long long>(rem / 3600), static_cast<long long>(rem / 60 % 60),
+                  static_cast<long long>(rem % 60));
+  }
+  return buf;
+}
+
+}  // namespace vigil

@@ -1,0 +1,51 @@
+#include "core/time_util.h"
+
+#include <doctest/doctest.h>
+
+namespace vigil {
+namespace {
+
+TEST_CASE("durations parse with units and compounds") {
+  CHECK(ParseDurationMs("250ms").value() == 250);
+  CHECK(ParseDurationMs("30s").value() == 30'000);
+  CHECK(ParseDurationMs("5m").value() == 300'000);
+  CHECK(ParseDurationMs("1h30m").value() == 5'400'000);
+  CHECK(ParseDurationMs("1d").value() == 86'400'000);
+  CHECK(ParseDurationMs("2w").value() == 14 * 86'400'000LL);
+}
+
+TEST_CASE("bad durations say what is wrong") {
+  auto r = ParseDurationMs("5");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message().find("missing or unknown unit") != std::string::npos);
+  CHECK(ParseDurationMs("").status().code() == StatusCode::kInvalidArgument);
+  CHECK(ParseDurationMs("m5").status().message().find("expected a number at position 1") != std::string::npos);
+  CHECK(ParseDurationMs("5y").status().code() == StatusCode::kInvalidArgument);
+  CHECK(ParseDurationMs("99999999999999999999d").status().code() == StatusCode::kOutOfRange);
+}
+
+TEST_CASE("durations format to their shortest exact form") {
+  CHECK(FormatDurationMs(0) == "0s");
+  CHECK(FormatDurationMs(90'000) == "1m30s");
+  CHECK(FormatDurationMs(86'400'000) == "1d");
+  CHECK(FormatDurationMs(1500) == "1s500ms");
+}
+
+TEST_CASE("RFC 3339 round trip") {
+  CHECK(ParseRfc3339Ms("1970-01-01T00:00:00Z").value() == 0);
+  CHECK(ParseRfc3339Ms("2024-05-01T12:00:00Z").value() == 1714564800000);
+  CHECK(ParseRfc3339Ms("2024-05-01T14:00:00.5+02:00").value() == 1714564800500);
+  CHECK(ParseRfc3339Ms("2024-05-01 12:00:00").value() == 1714564800000);
+  CHECK(FormatRfc3339Ms(1714564800000) == "2024-05-01T12:00:00Z");
+  CHECK(FormatRfc3339Ms(1714564800123) == "2024-05-01T12:00:00.123Z");
+  CHECK(ParseRfc3339Ms(FormatRfc3339Ms(-1)).value() == -1);
+}
+
+TEST_CASE("bad timestamps are rejected with the reason") {
+  CHECK(ParseRfc3339Ms("2024-13-01T00:00:00Z").status().message().find("out of range") != std::string::npos);
+  CHECK(ParseRfc3339Ms("yesterday").status().code() == StatusCode::kInvalidArgument);
+  CHECK(ParseRfc3339Ms("2024-05-01T12:00:00Zjunk").status().message().find("trailing") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace vigil

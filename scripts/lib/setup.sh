@@ -1,0 +1,63 @@
+# Shared set-up for scripts/run and scripts/test (sourced). Idempotent and quiet when nothing
+# is missing: installs missing Debian packages, then configures and builds in Release.
+set -euo pipefail
+
+VIGIL_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+VIGIL_BUILD="${VIGIL_BUILD_DIR:-$VIGIL_ROOT/build}"
+
+# Packages needed to build Vigil (Debian 12 names).
+VIGIL_BUILD_PACKAGES=(cmake ninja-build g++ pkg-config python3
+  libcurl4-openssl-dev nlohmann-json3-dev libsqlite3-dev libfaiss-dev libcpp-httplib-dev
+  doctest-dev libcli11-dev)
+# Packages the test suite and its integration tests use (set by scripts/test).
+VIGIL_TEST_PACKAGES=(python3-pandas python3-sklearn)
+
+vigil_missing_packages() {
+  local missing=() p
+  for p in "$@"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+      missing+=("$p")
+    fi
+  done
+  echo "${missing[@]:-}"
+}
+
+vigil_install_packages() {
+  local missing
+  missing="$(vigil_missing_packages "$@")"
+  [ -z "$missing" ] && return 0
+  echo "vigil: installing Debian packages: $missing"
+  local sudo=""
+  if [ "$(id -u)" != 0 ]; then
+    command -v sudo >/dev/null || { echo "vigil: need root or sudo to install: $missing" >&2; exit 1; }
+    sudo="sudo"
+  fi
+  # Refresh package lists once if they are missing or stale (older than a day).
+  if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mtime -1 2>/dev/null | head -1)" ]; then
+    $sudo apt-get update -qq >/dev/null
+  fi
+  # shellcheck disable=SC2086
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+}
+
+vigil_build() {
+  local cuda_flag=()
+  if [ ! -f "$VIGIL_BUILD/CMakeCache.txt" ]; then
+    if [ -x /usr/local/cuda/bin/nvcc ] || command -v nvcc >/dev/null; then
+      echo "vigil: CUDA toolkit found; vigil-probe (CUDA, cuBLAS, NCCL) will be built"
+    else
+      echo "vigil: no CUDA toolkit (nvcc) found; skipping vigil-probe, GPU probes will be unavailable"
+      cuda_flag=(-DVIGIL_WITH_CUDA=OFF)
+    fi
+    cmake -S "$VIGIL_ROOT" -B "$VIGIL_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+      "${cuda_flag[@]}" ${VIGIL_CMAKE_ARGS:-} >"$VIGIL_BUILD.configure.log" 2>&1 ||
+      { cat "$VIGIL_BUILD.configure.log" >&2; echo "vigil: cmake configure failed" >&2; exit 1; }
+  fi
+  # Quiet when up to date; the full log on failure.
+  local log="$VIGIL_BUILD/build.log"
+  if ! cmake --build "$VIGIL_BUILD" -j "$(nproc)" >"$log" 2>&1; then
+    grep -E "error|Error|FAILED" -A5 "$log" | head -80 >&2
+    echo "vigil: build failed; full log in $log" >&2
+    exit 1
+  fi
+}

@@ -1,0 +1,114 @@
+#include "server/cli.h"
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <vector>
+
+#include "core/logging.h"
+
+namespace vigil {
+namespace {
+
+constexpr CommandSpec kCommands[] = {
+    {"serve", "run the HTTP API, chat page, alert triage and /metrics", &SetupServe},
+    {"detect", "run anomaly rules over a dataset and print alerts as JSON lines", &SetupDetect},
+    {"rules", "check rule files and explain their evaluation plans", &SetupRules},
+    {"train-rules", "learn anomaly rules from (labeled or mostly normal) history", &SetupTrainRules},
+    {"kb", "import, mine, search and inspect the incident knowledge base", &SetupKb},
+    {"diagnose", "diagnose an incident case: hypotheses, probes, evidence, mitigation", &SetupDiagnose},
+    {"probe", "list and run GPU/NCCL verification probes", &SetupProbe},
+    {"eval", "run detection and diagnosis benchmarks and write reports", &SetupEval},
+};
+
+}  // namespace
+
+std::span<const CommandSpec> Commands() { return kCommands; }
+
+int NotImplemented(std::string_view name) {
+  std::fprintf(stderr, "vigil %.*s: not implemented yet\n", static_cast<int>(name.size()), name.data());
+  return 2;
+}
+
+int ReportError(const Status& status) {
+  std::fprintf(stderr, "vigil: %s\n", status.message().c_str());
+  return status.code() == StatusCode::kInvalidArgument ? 2 : 1;
+}
+
+int RunCli(int argc, char** argv) {
+  try {
+    CLI::App app{"Vigil: explainable anomaly detection and evidence-backed incident diagnosis for GPU training clusters",
+                 "vigil"};
+    app.require_subcommand(1);
+    app.fallthrough();  // global settings may follow the subcommand
+    std::map<std::string, std::string> flag_values;
+    std::vector<std::string> raw(ConfigOptions().size());
+    size_t i = 0;
+    for (const auto& o : ConfigOptions()) {
+      std::string help(o.help);
+      if (!o.choices.empty()) help += " (" + std::string(o.choices) + ")";
+      help += " [env " + std::string(o.env) + ", default " +
+              (o.default_value.empty() ? std::string("unset") : std::string(o.default_value)) + "]";
+      app.add_option(std::string(o.flag), raw[i++], help);
+    }
+    std::vector<std::string> names;
+    std::vector<std::pair<CLI::App*, CommandRunner>> runners;
+    for (const auto& spec : kCommands) {
+      CLI::App* sub = app.add_subcommand(std::string(spec.name), std::string(spec.help));
+      runners.emplace_back(sub, spec.setup(*sub));
+      names.emplace_back(spec.name);
+    }
+    // Unknown subcommand: one clear line naming the accepted ones.
+    if (argc > 1 && argv[1][0] != '-') {
+      std::string first = argv[1];
+      if (std::find(names.begin(), names.end(), first) == names.end()) {
+        std::string list;
+        for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+        std::string hint = ClosestMatch(first, names);
+        std::fprintf(stderr, "vigil: unknown command `%s`%s; commands: %s\n", first.c_str(),
+                     hint.empty() ? "" : ("; did you mean `" + hint + "`?").c_str(), list.c_str());
+        return 2;
+      }
+    }
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::CallForHelp&) {
+      std::cout << app.help();
+      return 0;
+    } catch (const CLI::CallForAllHelp&) {
+      std::cout << app.help("", CLI::AppFormatMode::All);
+      return 0;
+    } catch (const CLI::ParseError& e) {
+      if (e.get_exit_code() == 0) {  // --help on a subcommand
+        return app.exit(e);
+      }
+      std::string what = e.what();
+      std::fprintf(stderr, "vigil: %s (run `vigil --help` or `vigil COMMAND --help`)\n", what.c_str());
+      return 2;
+    }
+    i = 0;
+    for (const auto& o : ConfigOptions()) {
+      const std::string& v = raw[i++];
+      if (app.count(std::string(o.flag)) > 0) flag_values[std::string(o.name)] = v;
+    }
+    auto config = Config::Load(flag_values);
+    if (!config.ok()) {
+      std::fprintf(stderr, "vigil: %s\n", config.status().message().c_str());
+      return 2;
+    }
+    auto level = ParseLogLevel(config->GetString("log_level"));
+    if (level.ok()) SetLogLevel(*level);
+    for (auto& [sub, run] : runners) {
+      if (sub->parsed()) return run(*config);
+    }
+    std::fprintf(stderr, "vigil: no command given; run `vigil --help`\n");
+    return 2;
+  } catch (const std::exception& e) {
+    // Exceptions stop at the edge: one line, no stack trace.
+    std::fprintf(stderr, "vigil: internal error: %s\n", e.what());
+    return 1;
+  }
+}
+
+}  // namespace vigil

@@ -1,0 +1,49 @@
+// The `vigil` command line: global settings from the config table plus one subcommand.
+//
+// Each subcommand lives in its own file (server/cmd_<name>.cc) and is listed once in kCommands
+// (cli.cc). A command's Setup registers its flags on its CLI11 sub-app and returns the function
+// that runs it once the config is loaded. Exit codes: 0 success, 1 the work failed (the error is
+// printed), 2 bad usage or an unimplemented command.
+#pragma once
+
+#include <functional>
+#include <string_view>
+
+#include "core/config.h"
+
+namespace CLI { class App; }
+
+namespace vigil {
+
+using CommandRunner = std::function<int(const Config& config)>;
+
+struct CommandSpec {
+  std::string_view name;
+  std::string_view help;  // one line for `vigil --help`
+  CommandRunner (*setup)(CLI::App& sub);
+};
+
+// Every subcommand, in --help order.
+std::span<const CommandSpec> Commands();
+
+// Parses argv, loads the config, runs the chosen command; returns the process exit code. Never
+// throws: errors become one line on stderr.
+int RunCli(int argc, char** argv);
+
+// For commands not built yet: prints "vigil NAME: not implemented yet" and returns 2.
+int NotImplemented(std::string_view name);
+
+// Prints "vigil: <status message>" to stderr and returns 1 (2 for InvalidArgument).
+int ReportError(const Status& status);
+
+// Per-command setup functions (server/cmd_*.cc).
+CommandRunner SetupServe(CLI::App& sub);
+CommandRunner SetupDetect(CLI::App& sub);
+CommandRunner SetupRules(CLI::App& sub);
+CommandRunner SetupTrainRules(CLI::App& sub);
+CommandRunner SetupKb(CLI::App& sub);
+CommandRunner SetupDiagnose(CLI::App& sub);
+CommandRunner SetupProbe(CLI::App& sub);
+CommandRunner SetupEval(CLI::App& sub);
+
+}  // namespace vigil

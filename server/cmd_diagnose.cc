@@ -1,0 +1,13 @@
+// `vigil diagnose`: see server/cli.h for the command contract.
+#include <CLI/CLI.hpp>
+
+#include "server/cli.h"
+
+namespace vigil {
+
+CommandRunner SetupDiagnose(CLI::App& sub) {
+  sub.allow_extras();  // flags are declared when the command is built
+  return [](const Config&) { return NotImplemented("diagnose"); };
+}
+
+}  // namespace vigil

@@ -1,0 +1,13 @@
+// `vigil kb`: see server/cli.h for the command contract.
+#include <CLI/CLI.hpp>
+
+#include "server/cli.h"
+
+namespace vigil {
+
+CommandRunner SetupKb(CLI::App& sub) {
+  sub.allow_extras();  // flags are declared when the command is built
+  return [](const Config&) { return NotImplemented("kb"); };
+}
+
+}  // namespace vigil
