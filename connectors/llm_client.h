@@ -1,0 +1,81 @@
+// LlmClient: the one way the product talks to a language model.
+//
+// The interface is small so tests hand in fakes and agents never see HTTP. The real client
+// (OpenAI-compatible /v1/chat/completions over libcurl: vLLM, llama.cpp server, Ollama, OpenAI,
+// Azure OpenAI) is made by MakeLlmClient from the config (llm_url, llm_model, llm_api_key,
+// llm_timeout). Implementations are thread-safe unless documented otherwise.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/config.h"
+#include "core/json.h"
+#include "core/status.h"
+
+namespace vigil {
+
+struct ToolCall {
+  std::string id;
+  std::string name;
+  std::string arguments_text;  // as the model produced it (may be invalid JSON)
+  Json arguments;              // parsed; null when arguments_text is not valid JSON
+};
+
+struct ChatMessage {
+  std::string role;     // "system", "user", "assistant", "tool"
+  std::string content;
+  std::vector<ToolCall> tool_calls;  // assistant messages that call tools
+  std::string tool_call_id;          // tool messages: which call this answers
+  std::string name;                  // tool messages: the tool's name
+};
+
+struct ToolSpec {
+  std::string name;
+  std::string description;
+  Json parameters;  // JSON schema of the arguments object
+};
+
+struct ChatRequest {
+  std::vector<ChatMessage> messages;
+  std::vector<ToolSpec> tools;
+  std::optional<Json> response_schema;  // JSON-schema structured output where supported
+  double temperature = 0;
+  int max_tokens = 0;                   // 0 = server default
+  bool stream = false;                  // use SSE streaming (same result, assembled)
+  std::string purpose;                  // for the audit log: "rule-detect", "diagnose", ...
+};
+
+struct TokenUsage {
+  int64_t prompt_tokens = 0;
+  int64_t completion_tokens = 0;
+  int64_t total() const { return prompt_tokens + completion_tokens; }
+};
+
+struct ChatResponse {
+  ChatMessage message;        // role "assistant"
+  std::string finish_reason;  // "stop", "tool_calls", "length", ...
+  TokenUsage usage;
+  std::string model;
+};
+
+class LlmClient {
+ public:
+  virtual ~LlmClient() = default;
+  // One chat completion. Errors: Unavailable (connection, 5xx after retries, 429 after retries),
+  // DeadlineExceeded (timeout), InvalidArgument (4xx other than 429, malformed response),
+  // ResourceExhausted (token/cost budget spent).
+  virtual Result<ChatResponse> Chat(const ChatRequest& request) = 0;
+  // Tokens used so far by this client.
+  virtual TokenUsage Usage() const = 0;
+  // "openai:http://host:8000/v1 model=..." for logs and reports.
+  virtual std::string Describe() const = 0;
+};
+
+// Builds the client the config names. nullptr (with OK) when no llm_url is set: callers then use
+// the built-in reasoner / proposer. InvalidArgument for a malformed URL.
+Result<std::unique_ptr<LlmClient>> MakeLlmClient(const Config& config);
+
+}  // namespace vigil
