@@ -1,0 +1,206 @@
+// KnowledgeBase: the incident knowledge base that diagnosis agents recall from.
+//
+// Storage is one SQLite database (WAL, schema versioned through PRAGMA user_version) holding
+// incidents, their signatures (log regexes and metric conditions, first-class rows tied to a
+// category), troubleshooting guides split into chunks, and an FTS5 table for lexical search. A
+// FAISS index of embeddings (factory string from config `kb_index`) lives next to the database
+// as `<db>.faiss`; it is rebuilt from SQLite when it is missing, unreadable or disagrees with the
+// database (a crash between the SQLite commit and the index write).
+//
+// Search is hybrid: FTS5 BM25 and FAISS dense ranks fused by reciprocal rank (k = 60), with
+// filters on category, component and time. Log-signature matching is exact: every stored log
+// signature is an ECMAScript regex matched case-insensitively against single log lines.
+//
+// Ownership: Open returns a uniquely owned object; it owns its SQLite connection and index.
+// Thread safety: every public method may be called from several threads; calls are serialised
+// by an internal mutex (SQLite connections are not shared).
+// Errors: InvalidArgument for bad specs or input, NotFound for a missing file or incident,
+// DataLoss for a database that fails its integrity checks, FailedPrecondition for an index spec
+// that cannot be trained on the entries present (IVF with too few entries).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/config.h"
+#include "core/domain.h"
+#include "core/status.h"
+
+namespace vigil {
+
+class Embedder;
+
+// What to do with a root_cause that is not in the taxonomy.
+enum class UnknownCategoryPolicy {
+  kKeepAsUserDefined,  // default: keep it, record it as a user-defined category, warn with line
+  kReject,             // reject the entry (reported with its line); the rest of the import commits
+};
+
+struct KnowledgeOptions {
+  // SQLite file, or ":memory:" (no index file is written; the index lives in memory).
+  std::string db_path = ":memory:";
+  // Shipped pack (data/knowledge/: pack/*.jsonl and guides/*.md). Loaded on Open when
+  // `load_pack` and the pack's content changed since it was last loaded (idempotent: entries
+  // already present are skipped as duplicates). Empty = do not load.
+  std::string pack_dir;
+  bool load_pack = true;
+  // Taxonomy file (JSON with categories[].id, .layer). Empty = data/taxonomy.json, then
+  // ../shared/taxonomy.json.
+  std::string taxonomy_path;
+  UnknownCategoryPolicy unknown_category = UnknownCategoryPolicy::kKeepAsUserDefined;
+  // MakeEmbedder spec ("builtin:dim=512", "openai:URL model=NAME"), used unless `embedder` is set.
+  std::string embedder_spec = "builtin:dim=512";
+  std::shared_ptr<Embedder> embedder;  // injected (tests, the openai client with its config)
+  // faiss::index_factory string: "Flat", "HNSW32", "IVF256,Flat", ...
+  std::string index_spec = "Flat";
+  // Import commits every `batch_size` accepted entries; a crash loses at most the open batch.
+  size_t batch_size = 1000;
+  // Lines / documents larger than this are rejected (bytes).
+  size_t max_document_bytes = 1 << 20;
+  // Cosine similarity at or above which a new incident counts as a near-duplicate of a stored
+  // one and is skipped. 0 disables the check (exact normalized-text duplicates are always
+  // skipped).
+  double near_duplicate_cosine = 0.985;
+  // Test hook: called after each entry is written inside an open transaction, with the number
+  // of entries written so far in this import. Tests use it to crash mid-import.
+  std::function<void(size_t written)> after_write_hook;
+};
+
+// Builds options from the config table: data_dir (db at <data_dir>/kb.sqlite), kb_pack_dir,
+// kb_index, kb_embedder.
+KnowledgeOptions KnowledgeOptionsFromConfig(const Config& config);
+
+// One problem found while importing, with where it was.
+struct ImportIssue {
+  std::string file;
+  int64_t line = 0;     // 1-based line (JSONL), record start line (CSV), 0 = whole file
+  std::string message;  // "malformed JSON: ...", "invalid UTF-8 at byte 17", ...
+  bool rejected = true; // false: a warning, the entry was kept
+};
+
+struct ImportReport {
+  int64_t added = 0;           // incidents and guide chunks written
+  int64_t duplicates = 0;      // skipped: same normalized text, same id, or near-duplicate
+  int64_t rejected = 0;        // skipped for bad input (see issues)
+  std::vector<ImportIssue> issues;
+  double seconds = 0;
+  Json ToJson() const;
+};
+
+enum class SearchMode { kHybrid, kLexical, kDense };
+Result<SearchMode> ParseSearchMode(std::string_view s);  // hybrid|lexical|dense
+
+struct SearchQuery {
+  std::string text;
+  size_t k = 5;
+  SearchMode mode = SearchMode::kHybrid;
+  std::string category;    // filter: exact root_cause ("" = any)
+  std::string component;   // filter: exact component ("" = any)
+  int64_t since_ms = 0;    // filter: started_at_ms >= since_ms (0 = no bound)
+  int64_t until_ms = 0;    // filter: started_at_ms < until_ms (0 = no bound)
+  bool include_guides = true;  // also return troubleshooting-guide chunks
+};
+
+struct SearchHit {
+  enum class Kind { kIncident, kGuideChunk };
+  Kind kind = Kind::kIncident;
+  Incident incident;        // kIncident: the full incident
+  std::string guide_path;   // kGuideChunk: the guide file, heading path and chunk text
+  std::string heading;
+  std::string text;
+  std::string category;     // root_cause (incidents) or the guide's front-matter category
+  double score = 0;         // fused RRF score (or the single ranker's score)
+  int lexical_rank = 0;     // 1-based rank in the BM25 list, 0 = not in it
+  int dense_rank = 0;       // 1-based rank in the FAISS list, 0 = not in it
+  Json ToJson() const;
+};
+
+enum class SignatureKind { kLog, kMetric };
+
+struct Signature {
+  SignatureKind kind = SignatureKind::kLog;
+  std::string pattern;      // regex (log) or rule-language condition (metric)
+  std::string incident_id;
+  std::string category;
+  std::string component;
+};
+
+// One log line matched by one stored log signature.
+struct SignatureMatch {
+  size_t line_index = 0;    // index into the lines passed in
+  std::string line;
+  std::string matched;      // the matched substring
+  std::string pattern;
+  std::string incident_id;
+  std::string category;
+  std::string component;
+  Json ToJson() const;
+};
+
+struct KnowledgeStats {
+  int64_t incidents = 0;
+  int64_t log_signatures = 0;
+  int64_t metric_conditions = 0;
+  int64_t guides = 0;
+  int64_t guide_chunks = 0;
+  int64_t index_vectors = 0;
+  std::map<std::string, int64_t> incidents_by_category;
+  std::vector<std::string> user_defined_categories;
+  std::string embedder;
+  std::string index_spec;
+  int schema_version = 0;
+  Json ToJson() const;
+};
+
+class KnowledgeBase {
+ public:
+  // Opens (creating and migrating as needed) the database, loads or rebuilds the index, and
+  // loads the shipped pack when configured.
+  static Result<std::unique_ptr<KnowledgeBase>> Open(const KnowledgeOptions& options);
+  ~KnowledgeBase();
+  KnowledgeBase(const KnowledgeBase&) = delete;
+  KnowledgeBase& operator=(const KnowledgeBase&) = delete;
+
+  // Imports a file or a directory, by extension: .jsonl/.ndjson (incidents), .csv (incidents,
+  // see knowledge/README.md for the columns), .md (guide) and directories (recursively, the
+  // same extensions). Bad entries are reported in the report and skipped; the rest commits.
+  // A non-OK Status only for a failure of the whole import (file missing, database error).
+  Result<ImportReport> Import(const std::string& path);
+  // Imports incidents given in memory (`source_name` names them in issues).
+  Result<ImportReport> ImportIncidents(std::span<const Incident> incidents,
+                                       const std::string& source_name);
+
+  Result<std::vector<SearchHit>> Search(const SearchQuery& query) const;
+
+  // Matches every stored log signature against every line. Results ordered by line, then by
+  // pattern. At most one match per (line, signature, incident).
+  Result<std::vector<SignatureMatch>> MatchLogLines(std::span<const std::string> lines) const;
+
+  // Stored signatures, optionally of one kind and/or category ("" = all).
+  Result<std::vector<Signature>> Signatures(std::optional<SignatureKind> kind = std::nullopt,
+                                            const std::string& category = "") const;
+
+  // One incident by id; NotFound otherwise.
+  Result<Incident> GetIncident(const std::string& id) const;
+
+  Result<KnowledgeStats> Stats() const;
+
+  // Taxonomy categories (ids), in file order, followed by user-defined ones.
+  std::vector<std::string> Categories() const;
+  // The taxonomy layer of a category ("gpu", "network", ...), "" when unknown.
+  std::string CategoryLayer(const std::string& category) const;
+
+  class Impl;
+
+ private:
+  explicit KnowledgeBase(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vigil
