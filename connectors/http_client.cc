@@ -1,0 +1,283 @@
+#include "connectors/http_client.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <ctime>
+#include <memory>
+#include <mutex>
+
+namespace vigil {
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+bool InitCurlOnce() {
+  static std::once_flag once;
+  static bool ok = false;
+  std::call_once(once, [] { ok = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK; });
+  return ok;
+}
+
+struct Transfer {
+  CURL* curl = nullptr;
+  const HttpRequest* request = nullptr;
+  HttpResponse* response = nullptr;
+  bool aborted_by_callback = false;
+};
+
+size_t OnHeader(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  std::string_view line(data, size * n);
+  if (line.starts_with("HTTP/")) {
+    // A new response (after a redirect or "100 Continue"): forget the previous headers.
+    t->response->headers.clear();
+    return size * n;
+  }
+  auto colon = line.find(':');
+  if (colon != std::string_view::npos) {
+    t->response->headers[Lower(Trim(line.substr(0, colon)))] = std::string(Trim(line.substr(colon + 1)));
+  }
+  return size * n;
+}
+
+size_t OnBody(char* data, size_t size, size_t n, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  size_t bytes = size * n;
+  long code = 0;
+  curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &code);
+  if (t->request->on_body && code >= 200 && code < 300) {
+    if (!t->request->on_body(std::string_view(data, bytes))) {
+      t->aborted_by_callback = true;
+      return 0;  // makes libcurl stop with CURLE_WRITE_ERROR
+    }
+    return bytes;
+  }
+  t->response->body.append(data, bytes);
+  return bytes;
+}
+
+Status ValidateUrl(const std::string& url) {
+  if (url.empty()) return InvalidArgumentError("HTTP request: empty URL");
+  auto scheme_end = url.find("://");
+  if (scheme_end == std::string::npos || scheme_end == 0) {
+    return InvalidArgumentError("HTTP request: URL `" + url + "` has no scheme (expected http:// or https://)");
+  }
+  std::string scheme = Lower(url.substr(0, scheme_end));
+  if (scheme != "http" && scheme != "https") {
+    return InvalidArgumentError("HTTP request: URL `" + url + "` has scheme `" + scheme +
+                                "`; only http and https are supported");
+  }
+  if (url.size() == scheme_end + 3 || url[scheme_end + 3] == '/') {
+    return InvalidArgumentError("HTTP request: URL `" + url + "` has no host");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+HttpRequest HttpRequest::Get(std::string url) {
+  HttpRequest r;
+  r.url = std::move(url);
+  return r;
+}
+
+HttpRequest HttpRequest::PostJson(std::string url, std::string json_body) {
+  HttpRequest r;
+  r.method = "POST";
+  r.url = std::move(url);
+  r.body = std::move(json_body);
+  r.headers.push_back({"Content-Type", "application/json"});
+  return r;
+}
+
+std::string HttpResponse::Header(std::string_view name) const {
+  auto it = headers.find(Lower(name));
+  return it == headers.end() ? std::string() : it->second;
+}
+
+Result<HttpResponse> HttpSend(const HttpRequest& request) {
+  RETURN_IF_ERROR(ValidateUrl(request.url));
+  for (const auto& [name, value] : request.headers) {
+    if (name.find_first_of("\r\n:") != std::string::npos || value.find_first_of("\r\n") != std::string::npos) {
+      return InvalidArgumentError("HTTP request: header `" + name + "` contains a newline or colon in its name");
+    }
+  }
+  if (!InitCurlOnce()) return InternalError("HTTP request: curl_global_init failed");
+  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
+  if (!curl) return InternalError("HTTP request: curl_easy_init failed");
+
+  HttpResponse response;
+  Transfer transfer{curl.get(), &request, &response, false};
+  char error_buffer[CURL_ERROR_SIZE] = {0};
+
+  struct curl_slist* header_list = nullptr;
+  for (const auto& [name, value] : request.headers) {
+    std::string line = name + ": " + value;
+    header_list = curl_slist_append(header_list, line.c_str());
+  }
+  // libcurl adds "Expect: 100-continue" to large POSTs; some servers answer it badly.
+  header_list = curl_slist_append(header_list, "Expect:");
+  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers_guard(header_list, &curl_slist_free_all);
+
+  CURL* h = curl.get();
+  curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, header_list);
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);  // thread-safe timeouts
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &OnHeader);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, &transfer);
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &OnBody);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &transfer);
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<int64_t>(0, request.timeout_ms)));
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::max<int64_t>(0, request.connect_timeout_ms)));
+  curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  // any encoding libcurl can decode
+  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+  if (request.method == "POST" || request.method == "PUT") {
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    if (request.method == "PUT") curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, "PUT");
+  } else if (request.method == "DELETE") {
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, "DELETE");
+  } else if (request.method != "GET") {
+    return InvalidArgumentError("HTTP request: unsupported method `" + request.method + "`");
+  }
+
+  CURLcode rc = curl_easy_perform(h);
+  std::string where = request.method + " " + request.url;
+  if (rc != CURLE_OK) {
+    std::string detail = error_buffer[0] ? error_buffer : curl_easy_strerror(rc);
+    if (transfer.aborted_by_callback) return UnavailableError(where + ": aborted by callback");
+    if (rc == CURLE_OPERATION_TIMEDOUT) {
+      return DeadlineExceededError(where + ": no complete response within " +
+                                   std::to_string(request.timeout_ms) + " ms (" + detail + ")");
+    }
+    if (rc == CURLE_URL_MALFORMAT || rc == CURLE_UNSUPPORTED_PROTOCOL) {
+      return InvalidArgumentError(where + ": " + detail);
+    }
+    return UnavailableError(where + ": " + detail);
+  }
+  long code = 0;
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+  response.status = static_cast<int>(code);
+  return response;
+}
+
+std::string UrlEncode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+int64_t ParseRetryAfterMs(std::string_view value, int64_t now_ms) {
+  value = Trim(value);
+  if (value.empty()) return -1;
+  if (std::all_of(value.begin(), value.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+    if (value.size() > 9) return -1;  // absurd; treat as unparseable
+    return std::stoll(std::string(value)) * 1000;
+  }
+  // HTTP-date (IMF-fixdate): "Wed, 21 Oct 2015 07:28:00 GMT".
+  std::tm tm{};
+  char month[4] = {0};
+  int day = 0, year = 0, hh = 0, mm = 0, ss = 0;
+  std::string s(value);
+  if (std::sscanf(s.c_str(), "%*3s, %d %3s %d %d:%d:%d GMT", &day, month, &year, &hh, &mm, &ss) != 6) return -1;
+  static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  int mon = -1;
+  for (int i = 0; i < 12; ++i) if (kMonths[i] == month) mon = i;
+  if (mon < 0) return -1;
+  tm.tm_year = year - 1900;
+  tm.tm_mon = mon;
+  tm.tm_mday = day;
+  tm.tm_hour = hh;
+  tm.tm_min = mm;
+  tm.tm_sec = ss;
+  int64_t at_ms = static_cast<int64_t>(timegm(&tm)) * 1000;
+  return std::max<int64_t>(0, at_ms - now_ms);
+}
+
+void SseParser::Feed(std::string_view chunk) {
+  bytes_ += chunk.size();
+  pending_.append(chunk);
+  size_t start = 0;
+  while (true) {
+    size_t nl = pending_.find('\n', start);
+    if (nl == std::string::npos) break;
+    std::string_view line(pending_.data() + start, nl - start);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    ProcessLine(line);
+    start = nl + 1;
+  }
+  pending_.erase(0, start);
+}
+
+bool SseParser::Finish() {
+  if (!pending_.empty()) {
+    std::string line;
+    line.swap(pending_);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    ProcessLine(line);
+  }
+  if (has_data_) {
+    Dispatch();
+    return true;
+  }
+  return false;
+}
+
+void SseParser::ProcessLine(std::string_view line) {
+  if (line.empty()) {
+    if (has_data_) Dispatch();
+    event_.clear();
+    return;
+  }
+  if (line.front() == ':') return;  // comment / keep-alive
+  auto colon = line.find(':');
+  std::string_view field = line.substr(0, colon);
+  std::string_view value;
+  if (colon != std::string_view::npos) {
+    value = line.substr(colon + 1);
+    if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  }
+  if (field == "data") {
+    if (has_data_) data_ += '\n';
+    data_.append(value);
+    has_data_ = true;
+  } else if (field == "event") {
+    event_ = std::string(value);
+  }
+}
+
+void SseParser::Dispatch() {
+  std::string event = event_.empty() ? "message" : event_;
+  std::string data;
+  data.swap(data_);
+  has_data_ = false;
+  event_.clear();
+  on_event_(event, data);
+}
+
+}  // namespace vigil

@@ -1,0 +1,161 @@
+#include "connectors/http_client.h"
+
+#include <doctest/doctest.h>
+#include <httplib.h>
+
+#include <chrono>
+#include <thread>
+
+namespace vigil {
+namespace {
+
+// A loopback server on a port chosen by the OS; stopped and joined on destruction.
+class LoopbackServer {
+ public:
+  LoopbackServer() {
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ~LoopbackServer() {
+    server_.stop();
+    thread_.join();
+  }
+  httplib::Server& server() { return server_; }
+  std::string Url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
+
+ private:
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+TEST_CASE("HttpSend: GET and POST with headers, status and response headers") {
+  LoopbackServer srv;
+  srv.server().Get("/ping", [](const httplib::Request& req, httplib::Response& res) {
+    res.set_header("X-Echo", req.get_header_value("X-Token"));
+    res.set_content("pong", "text/plain");
+  });
+  srv.server().Post("/echo", [](const httplib::Request& req, httplib::Response& res) {
+    res.status = 201;
+    res.set_content(req.body + "|" + req.get_header_value("Content-Type"), "text/plain");
+  });
+  HttpRequest get = HttpRequest::Get(srv.Url("/ping"));
+  get.headers.push_back({"X-Token", "abc"});
+  auto r = HttpSend(get);
+  REQUIRE(r.ok());
+  CHECK(r->status == 200);
+  CHECK(r->body == "pong");
+  CHECK(r->Header("x-echo") == "abc");
+  CHECK(r->Header("X-ECHO") == "abc");
+
+  auto p = HttpSend(HttpRequest::PostJson(srv.Url("/echo"), R"({"a":1})"));
+  REQUIRE(p.ok());
+  CHECK(p->status == 201);
+  CHECK(p->ok());
+  CHECK(p->body == R"({"a":1}|application/json)");
+}
+
+TEST_CASE("HttpSend: an HTTP error status is a response, not an error") {
+  LoopbackServer srv;
+  srv.server().Get("/busy", [](const httplib::Request&, httplib::Response& res) {
+    res.status = 429;
+    res.set_header("Retry-After", "7");
+    res.set_content("slow down", "text/plain");
+  });
+  auto r = HttpSend(HttpRequest::Get(srv.Url("/busy")));
+  REQUIRE(r.ok());
+  CHECK(r->status == 429);
+  CHECK_FALSE(r->ok());
+  CHECK(r->Header("Retry-After") == "7");
+  CHECK(r->body == "slow down");
+}
+
+TEST_CASE("HttpSend: timeout is DeadlineExceeded, refused connection is Unavailable, bad URL is InvalidArgument") {
+  LoopbackServer srv;
+  srv.server().Get("/slow", [](const httplib::Request&, httplib::Response& res) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    res.set_content("late", "text/plain");
+  });
+  HttpRequest slow = HttpRequest::Get(srv.Url("/slow"));
+  slow.timeout_ms = 100;
+  auto r = HttpSend(slow);
+  CHECK(r.status().code() == StatusCode::kDeadlineExceeded);
+  CHECK(r.status().message().find("/slow") != std::string::npos);
+
+  // Port 1 on loopback: nothing listens there.
+  auto refused = HttpSend(HttpRequest::Get("http://127.0.0.1:1/x"));
+  CHECK(refused.status().code() == StatusCode::kUnavailable);
+
+  CHECK(HttpSend(HttpRequest::Get("")).status().code() == StatusCode::kInvalidArgument);
+  CHECK(HttpSend(HttpRequest::Get("localhost:8000/v1")).status().code() == StatusCode::kInvalidArgument);
+  CHECK(HttpSend(HttpRequest::Get("ftp://host/x")).status().code() == StatusCode::kInvalidArgument);
+  HttpRequest bad_header = HttpRequest::Get(srv.Url("/slow"));
+  bad_header.headers.push_back({"X-Evil", "a\r\nInjected: yes"});
+  CHECK(HttpSend(bad_header).status().code() == StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("HttpSend: streaming body goes to the callback; abort stops the transfer") {
+  LoopbackServer srv;
+  srv.server().Get("/sse", [](const httplib::Request&, httplib::Response& res) {
+    res.set_chunked_content_provider("text/event-stream", [](size_t, httplib::DataSink& sink) {
+      sink.write("data: one\n\n", 11);
+      sink.write("data: two\n\n", 11);
+      sink.done();
+      return true;
+    });
+  });
+  std::string streamed;
+  HttpRequest req = HttpRequest::Get(srv.Url("/sse"));
+  req.on_body = [&](std::string_view chunk) {
+    streamed.append(chunk);
+    return true;
+  };
+  auto r = HttpSend(req);
+  REQUIRE(r.ok());
+  CHECK(r->body.empty());
+  CHECK(streamed == "data: one\n\ndata: two\n\n");
+
+  req.on_body = [](std::string_view) { return false; };
+  auto aborted = HttpSend(req);
+  CHECK(aborted.status().code() == StatusCode::kUnavailable);
+  CHECK(aborted.status().message().find("aborted by callback") != std::string::npos);
+}
+
+TEST_CASE("SseParser: events across arbitrary chunk boundaries, CRLF, comments, multi-line data") {
+  std::vector<std::pair<std::string, std::string>> events;
+  SseParser parser([&](const std::string& e, const std::string& d) { events.push_back({e, d}); });
+  std::string stream = ": keep-alive\r\ndata: {\"a\":1}\r\n\r\nevent: error\ndata: line1\ndata: line2\n\ndata: [DONE]\n\n";
+  for (char c : stream) parser.Feed(std::string_view(&c, 1));  // worst case: one byte at a time
+  CHECK_FALSE(parser.Finish());
+  REQUIRE(events.size() == 3);
+  CHECK(events[0] == std::pair<std::string, std::string>{"message", "{\"a\":1}"});
+  CHECK(events[1] == std::pair<std::string, std::string>{"error", "line1\nline2"});
+  CHECK(events[2].second == "[DONE]");
+
+  events.clear();
+  SseParser tail([&](const std::string& e, const std::string& d) { events.push_back({e, d}); });
+  tail.Feed("data: unterminated");
+  CHECK(events.empty());
+  CHECK(tail.Finish());
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].second == "unterminated");
+}
+
+TEST_CASE("ParseRetryAfterMs: seconds, HTTP-date, garbage") {
+  CHECK(ParseRetryAfterMs("30", 0) == 30'000);
+  CHECK(ParseRetryAfterMs(" 0 ", 0) == 0);
+  CHECK(ParseRetryAfterMs("", 0) == -1);
+  CHECK(ParseRetryAfterMs("soon", 0) == -1);
+  // 2015-10-21T07:28:00Z = 1445412480 s.
+  CHECK(ParseRetryAfterMs("Wed, 21 Oct 2015 07:28:00 GMT", 1445412480000 - 5000) == 5000);
+  CHECK(ParseRetryAfterMs("Wed, 21 Oct 2015 07:28:00 GMT", 1445412480000 + 5000) == 0);
+}
+
+TEST_CASE("UrlEncode") {
+  CHECK(UrlEncode("2024-06-01") == "2024-06-01");
+  CHECK(UrlEncode("a b&c=d/é") == "a%20b%26c%3Dd%2F%C3%A9");
+}
+
+}  // namespace
+}  // namespace vigil
