@@ -58,4 +58,30 @@ class ProbeExecutor {
 // InvalidArgument for an unknown spec, naming the accepted ones.
 Result<std::unique_ptr<ProbeExecutor>> MakeProbeExecutor(const std::string& spec);
 
+// --- Additions (issue 6) --------------------------------------------------------------------
+
+// Validates one result object strictly: `probe` (non-empty string) and `status` are required;
+// `target`, `reason` strings; `metrics`/`thresholds` objects of finite numbers; `duration_s` a
+// finite number >= 0; `details` anything. InvalidArgument names `what` and the offending field.
+Result<ProbeResult> ParseProbeResult(const Json& j, std::string_view what = "probe result");
+
+// Parses the document `vigil-probe` prints: {"vigil_probe": 1, "host": ..., "results": [...]}
+// (a bare array of results is accepted too). Garbage text, a missing `results` array or any bad
+// result is InvalidArgument naming `what` (and the result index).
+Result<std::vector<ProbeResult>> ParseProbeDocument(std::string_view text,
+                                                    std::string_view what = "vigil-probe output");
+
+// A result that says a probe could not produce an answer (status error/unavailable), for
+// executors and callers that need one per requested probe.
+ProbeResult MakeProbeResult(std::string probe, std::string target, ProbeStatus status,
+                            std::string reason, double duration_s = 0);
+
+// Replay executor over recorded results: `recorded` is a JSON object whose keys are
+// "probe@target" (target may be empty: "gpu.health@") and whose values are result objects.
+// Run() returns the recorded result for each requested probe on the request's target (its
+// recorded duration_s is the reported duration), and `unavailable` for a probe not recorded.
+// InvalidArgument when `recorded` is not such an object or an entry is not a valid result
+// (the key is named). Thread-safe: Run() only reads.
+Result<std::unique_ptr<ProbeExecutor>> MakeReplayExecutor(const Json& recorded);
+
 }  // namespace vigil

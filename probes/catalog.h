@@ -1,0 +1,67 @@
+// The probe catalog: one explicit table of every probe `vigil-probe` implements.
+//
+// The diagnosis agents plan from this table: for each probe, what it measures, how long it takes,
+// whether it disturbs running jobs, and how its outcome moves belief in each root-cause category
+// of ../shared/taxonomy.json (a `fail` supports the category with `fail_supports`, a `pass`
+// refutes it with `pass_refutes`; both weights are in [0, 1], read as "how much a rational
+// on-call engineer would move": 1 = decisive, 0.1 = a hint). A planner ranks probes by
+// ExpectedInformationGain(...) / expected_duration_s.
+//
+// Thread safety: the table is immutable static data; every function here is pure.
+#pragma once
+
+#include <map>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/json.h"
+#include "core/status.h"
+
+namespace vigil {
+
+enum class ProbeTargetKind { kGpu, kNode, kJob };
+std::string_view ProbeTargetKindName(ProbeTargetKind k);  // "gpu", "node", "job"
+
+struct CategoryEvidence {
+  std::string_view category;  // taxonomy id, e.g. "nvlink_error"
+  double fail_supports;       // in [0, 1]: a `fail` result makes the category this much likelier
+  double pass_refutes;        // in [0, 1]: a `pass` result makes it this much less likely
+};
+
+struct ProbeSpec {
+  std::string_view name;         // "gpu.health"
+  std::string_view measures;     // one sentence: what is measured and against what
+  double expected_duration_s;    // typical wall time on one H100/H200 node (8 GPUs), seconds
+  bool intrusive;                // needs ProbeRequest::allow_intrusive (uses SMs/HBM/links)
+  ProbeTargetKind target_kind;   // gpu: one GPU; node: all GPUs of a node; job: ranks of a job
+  std::span<const CategoryEvidence> evidence;
+};
+
+// Every probe, in a stable order (the order of `vigil probe list`).
+std::span<const ProbeSpec> ProbeCatalog();
+
+// nullptr when unknown.
+const ProbeSpec* FindProbe(std::string_view name);
+
+// NotFound naming the closest known probe ("did you mean `gpu.gemm`?") when a name is unknown;
+// FailedPrecondition when an intrusive probe is asked for without allow_intrusive.
+[[nodiscard]] Status CheckProbeNames(std::span<const std::string> names, bool allow_intrusive);
+
+// Expected reduction in Shannon entropy (bits) of `beliefs` (category -> probability; need not
+// sum to 1: the remainder is "some other cause") from observing the probe's pass/fail outcome.
+// Channel model: P(fail | c) = kFalseAlarm + (1 - 2 * kFalseAlarm) * fail_supports(c) for the
+// categories the probe covers and kFalseAlarm (0.05) for all others, including "other". The
+// `pass_refutes` weight is for the agent's belief update after a pass and is not used here.
+// Categories with probability <= 0 are ignored; returns 0 for empty beliefs.
+double ExpectedInformationGain(const ProbeSpec& probe, const std::map<std::string, double>& beliefs);
+
+// The catalog as JSON (for `vigil probe list --json` and agent tool descriptions).
+Json CatalogToJson();
+
+// Checks that every category named in the catalog exists in a taxonomy JSON document
+// ({"categories":[{"id":...}]}). InvalidArgument naming the probe and the unknown id.
+[[nodiscard]] Status ValidateCatalogAgainstTaxonomy(const Json& taxonomy);
+
+}  // namespace vigil

@@ -1,0 +1,267 @@
+#include "probes/command_executor.h"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "probes/subprocess.h"
+
+namespace vigil {
+namespace {
+
+std::string Trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\r')) s.pop_back();
+  return s;
+}
+
+std::string Tail(const std::string& s, size_t n = 400) {
+  std::string t = Trim(s);
+  if (t.size() > n) t = "..." + t.substr(t.size() - n);
+  for (char& c : t) {
+    if (c == '\n') c = ' ';
+  }
+  return t;
+}
+
+std::string LocalHostname() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0) return "";
+  return buf;
+}
+
+std::string DefaultLocalBinary() {
+  if (const char* env = std::getenv("VIGIL_PROBE_BINARY"); env != nullptr && *env) return env;
+  std::error_code ec;
+  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    auto beside = self.parent_path() / "vigil-probe";
+    if (std::filesystem::exists(beside, ec)) return beside.string();
+    auto bin = self.parent_path().parent_path() / "bin" / "vigil-probe";  // build/tests -> build/bin
+    if (std::filesystem::exists(bin, ec)) return bin.string();
+  }
+  return "vigil-probe";
+}
+
+std::string Join(const std::vector<std::string>& v, char sep) {
+  std::string out;
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (i) out += sep;
+    out += v[i];
+  }
+  return out;
+}
+
+// Quotes one word for a POSIX shell (ssh runs the remote command through the user's shell).
+std::string ShellQuote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') out += "'\\''"; else out += c;
+  }
+  return out + "'";
+}
+
+enum class Kind { kLocal, kSsh, kSlurm };
+
+class CommandExecutor : public ProbeExecutor {
+ public:
+  CommandExecutor(Kind kind, std::map<std::string, std::string> options)
+      : kind_(kind), options_(std::move(options)) {}
+
+  Result<std::vector<std::string>> Argv(const ProbeRequest& request) const {
+    ASSIGN_OR_RETURN(ProbeTarget t, ParseProbeTarget(request.target));
+    std::vector<std::string> probe_args = {Option("binary", kind_ == Kind::kLocal ? DefaultLocalBinary()
+                                                                                  : "vigil-probe"),
+                                           "--probes", Join(request.probes, ','),
+                                           "--time-limit", std::to_string(request.time_limit_s)};
+    if (!request.target.empty()) probe_args.insert(probe_args.end(), {"--target", request.target});
+    if (t.gpu >= 0) probe_args.insert(probe_args.end(), {"--gpus", std::to_string(t.gpu)});
+    if (request.allow_intrusive) probe_args.push_back("--allow-intrusive");
+    if (options_.contains("thresholds")) probe_args.insert(probe_args.end(), {"--thresholds", options_.at("thresholds")});
+
+    switch (kind_) {
+      case Kind::kLocal:
+        if (!t.node.empty() && t.node != LocalHostname() && t.node != "localhost") {
+          return InvalidArgumentError("the local probe executor runs on this host (" + LocalHostname() +
+                                      ") only; target `" + request.target + "` needs ssh: or slurm:");
+        }
+        return probe_args;
+      case Kind::kSsh: {
+        if (t.node.empty()) return InvalidArgumentError("the ssh probe executor needs a node in the target (node or node/gpuN)");
+        std::vector<std::string> argv = {"ssh", "-o", "BatchMode=yes", "-o",
+                                         "ConnectTimeout=" + Option("connect_timeout_s", "10")};
+        if (options_.contains("port")) argv.insert(argv.end(), {"-p", options_.at("port")});
+        argv.push_back(options_.contains("user") ? options_.at("user") + "@" + t.node : t.node);
+        std::vector<std::string> quoted;
+        for (const std::string& a : probe_args) quoted.push_back(ShellQuote(a));
+        argv.push_back(Join(quoted, ' '));
+        return argv;
+      }
+      case Kind::kSlurm: {
+        if (t.node.empty()) return InvalidArgumentError("the slurm probe executor needs a node in the target (node or node/gpuN)");
+        std::vector<std::string> argv = {"srun", "-w", t.node, "-N1", "--ntasks=" + Option("ntasks", "1")};
+        if (options_.contains("partition")) argv.push_back("--partition=" + options_.at("partition"));
+        if (options_.contains("account")) argv.push_back("--account=" + options_.at("account"));
+        if (options_.contains("gpus")) argv.push_back("--gpus-per-node=" + options_.at("gpus"));
+        // Slurm's own limit, in whole minutes, a little above ours so that ours reports first.
+        argv.push_back("--time=" + std::to_string(static_cast<int>(std::ceil((request.time_limit_s + Grace()) / 60.0)) + 1));
+        argv.insert(argv.end(), probe_args.begin(), probe_args.end());
+        return argv;
+      }
+    }
+    return InternalError("unknown executor kind");
+  }
+
+  Result<std::vector<ProbeResult>> Run(const ProbeRequest& request) override {
+    if (request.probes.empty()) return InvalidArgumentError("probe request names no probe");
+    if (!(request.time_limit_s > 0)) return InvalidArgumentError("probe request time limit must be > 0");
+    auto argv = Argv(request);
+    if (!argv.ok()) {
+      std::vector<ProbeResult> out;
+      for (const std::string& p : request.probes) {
+        out.push_back(MakeProbeResult(p, request.target, ProbeStatus::kError, argv.status().message()));
+      }
+      return out;
+    }
+    auto run = RunSubprocess(*argv, request.time_limit_s + Grace());
+    return ResultsFromProbeRun(request, run, Describe());
+  }
+
+  std::string Describe() const override {
+    std::string name = kind_ == Kind::kLocal ? "local" : kind_ == Kind::kSsh ? "ssh" : "slurm";
+    std::vector<std::string> kv;
+    for (const auto& [k, v] : options_) kv.push_back(k + "=" + v);
+    return kv.empty() ? name : name + ":" + Join(kv, ',');
+  }
+
+ private:
+  std::string Option(const std::string& key, std::string fallback) const {
+    auto it = options_.find(key);
+    return it == options_.end() ? fallback : it->second;
+  }
+  double Grace() const {
+    double g = std::atof(Option("grace_s", "5").c_str());
+    if (kind_ == Kind::kSsh) g += std::atof(Option("connect_timeout_s", "10").c_str());
+    if (kind_ == Kind::kSlurm) g += 30;  // scheduling and step launch
+    return g;
+  }
+
+  const Kind kind_;
+  const std::map<std::string, std::string> options_;
+};
+
+}  // namespace
+
+Result<ProbeTarget> ParseProbeTarget(std::string_view target) {
+  ProbeTarget t;
+  std::string s(target);
+  auto slash = s.find('/');
+  std::string gpu_part;
+  if (slash == std::string::npos) {
+    if (s.rfind("gpu", 0) == 0 && s.size() > 3 && std::isdigit(static_cast<unsigned char>(s[3]))) {
+      gpu_part = s;
+    } else {
+      t.node = s;
+    }
+  } else {
+    t.node = s.substr(0, slash);
+    gpu_part = s.substr(slash + 1);
+    if (gpu_part.find('/') != std::string::npos || gpu_part.empty()) {
+      return InvalidArgumentError("probe target `" + s + "`: expected node, node/gpuN or gpuN");
+    }
+  }
+  if (!gpu_part.empty()) {
+    if (gpu_part.rfind("gpu", 0) != 0 || gpu_part.size() == 3 ||
+        gpu_part.find_first_not_of("0123456789", 3) != std::string::npos || gpu_part.size() > 6) {
+      return InvalidArgumentError("probe target `" + s + "`: GPU part `" + gpu_part + "` is not gpuN");
+    }
+    t.gpu = std::stoi(gpu_part.substr(3));
+  }
+  return t;
+}
+
+Result<std::unique_ptr<ProbeExecutor>> MakeCommandExecutor(std::string_view kind, std::string_view options) {
+  static const std::map<std::string, std::set<std::string>, std::less<>> kAllowed = {
+      {"local", {"binary", "thresholds", "grace_s"}},
+      {"ssh", {"binary", "thresholds", "grace_s", "user", "port", "connect_timeout_s"}},
+      {"slurm", {"binary", "thresholds", "grace_s", "partition", "ntasks", "gpus", "account"}},
+  };
+  auto allowed = kAllowed.find(kind);
+  if (allowed == kAllowed.end()) return InvalidArgumentError("unknown command executor `" + std::string(kind) + "`");
+  std::map<std::string, std::string> opts;
+  std::string rest(options);
+  size_t pos = 0;
+  while (pos < rest.size()) {
+    size_t comma = rest.find(',', pos);
+    std::string item = rest.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    pos = comma == std::string::npos ? rest.size() : comma + 1;
+    if (item.empty()) continue;
+    auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return InvalidArgumentError("probe executor `" + std::string(kind) + ":" + rest + "`: option `" + item +
+                                  "` is not key=value");
+    }
+    std::string key = item.substr(0, eq);
+    if (!allowed->second.contains(key)) {
+      return InvalidArgumentError("probe executor `" + std::string(kind) + "`: unknown option `" + key +
+                                  "` (accepted: " + Join({allowed->second.begin(), allowed->second.end()}, ' ') + ")");
+    }
+    std::string value = item.substr(eq + 1);
+    for (const char* numeric : {"port", "ntasks", "gpus", "connect_timeout_s", "grace_s"}) {
+      if (key == numeric && (value.empty() || value.find_first_not_of("0123456789.") != std::string::npos)) {
+        return InvalidArgumentError("probe executor option `" + key + "` must be a number, got `" + value + "`");
+      }
+    }
+    opts[key] = value;
+  }
+  Kind k = kind == "local" ? Kind::kLocal : kind == "ssh" ? Kind::kSsh : Kind::kSlurm;
+  return std::unique_ptr<ProbeExecutor>(new CommandExecutor(k, std::move(opts)));
+}
+
+Result<std::vector<std::string>> CommandExecutorArgv(const ProbeExecutor& executor, const ProbeRequest& request) {
+  const auto* ce = dynamic_cast<const CommandExecutor*>(&executor);
+  if (ce == nullptr) return InvalidArgumentError("not a command executor: " + executor.Describe());
+  return ce->Argv(request);
+}
+
+std::vector<ProbeResult> ResultsFromProbeRun(const ProbeRequest& request, const Result<SubprocessResult>& run,
+                                             std::string_view describe) {
+  std::vector<ProbeResult> out;
+  auto all_error = [&](const std::string& why, double duration) {
+    for (const std::string& p : request.probes) {
+      out.push_back(MakeProbeResult(p, request.target, ProbeStatus::kError, why, duration));
+    }
+    return out;
+  };
+  std::string who = "vigil-probe (" + std::string(describe) + ")";
+  if (!run.ok()) return all_error(who + " did not start: " + run.status().message(), 0);
+  const SubprocessResult& r = *run;
+  std::string err_tail = Tail(r.err);
+  std::string stderr_note = err_tail.empty() ? "" : "; stderr: " + err_tail;
+  if (r.timed_out) return all_error(who + " " + r.DescribeEnd() + stderr_note, r.wall_s);
+  if (r.signaled) return all_error(who + " " + r.DescribeEnd() + stderr_note, r.wall_s);
+  auto parsed = ParseProbeDocument(r.out, "vigil-probe output");
+  if (!parsed.ok()) {
+    return all_error(who + " ended with " + r.DescribeEnd() + " and printed no valid result document (" +
+                         parsed.status().message() + ")" + stderr_note,
+                     r.wall_s);
+  }
+  std::map<std::string, ProbeResult> by_probe;
+  for (ProbeResult& p : *parsed) by_probe.emplace(p.probe, std::move(p));
+  for (const std::string& p : request.probes) {
+    auto it = by_probe.find(p);
+    if (it == by_probe.end()) {
+      out.push_back(MakeProbeResult(p, request.target, ProbeStatus::kError,
+                                    who + " printed no result for " + p + " (" + r.DescribeEnd() + ")" + stderr_note,
+                                    r.wall_s));
+    } else {
+      out.push_back(std::move(it->second));
+    }
+  }
+  return out;
+}
+
+}  // namespace vigil

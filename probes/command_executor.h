@@ -1,0 +1,52 @@
+// Executors that run the `vigil-probe` binary: locally as a subprocess, on a host through the
+// system's ssh, or on a Slurm node through srun. All three build one command line, run it with
+// RunSubprocess under the request's time limit (plus a grace for connection set-up), and parse
+// the JSON document it prints. Whatever goes wrong with the program (cannot start, crash,
+// hang, garbage, a probe missing from the output) becomes an `error` result per requested probe
+// whose reason says what happened; Run() returns a non-OK Result only for a malformed request.
+//
+// Spec options (comma-separated key=value after the kind):
+//   local:  binary=PATH (default: $VIGIL_PROBE_BINARY, else vigil-probe beside the running
+//           executable, else `vigil-probe` on PATH), thresholds=FILE, grace_s=N (default 5)
+//   ssh:    user=U, port=N, binary=PATH (default `vigil-probe` on the remote PATH),
+//           connect_timeout_s=N (default 10), thresholds=FILE (a path on the remote host)
+//   slurm:  partition=P, ntasks=N (default 1), gpus=N (--gpus-per-node), binary=PATH,
+//           account=A, thresholds=FILE
+// Targets: "" (all GPUs of the local node), "gpu3" or "/gpu3" (local GPU 3), "node-3" (all GPUs of
+// node-3), "node-3/gpu5". `local` refuses a node name other than this host's.
+// Thread safety: Run() may be called from several threads at once (no mutable state).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "probes/probe.h"
+#include "probes/subprocess.h"
+
+namespace vigil {
+
+struct ProbeTarget {
+  std::string node;  // "" = local
+  int gpu = -1;      // -1 = every GPU of the node
+};
+
+// InvalidArgument for shapes like "node/gpuX" or "a/b/c".
+Result<ProbeTarget> ParseProbeTarget(std::string_view target);
+
+// kind: "local" | "ssh" | "slurm"; options: the text after "kind:" (may be empty).
+Result<std::unique_ptr<ProbeExecutor>> MakeCommandExecutor(std::string_view kind,
+                                                           std::string_view options);
+
+// The argv the executor would run for a request (exposed for tests and `--dry-run`).
+// Fails like Run() would for a bad target.
+Result<std::vector<std::string>> CommandExecutorArgv(const ProbeExecutor& executor,
+                                                     const ProbeRequest& request);
+
+// Turns one finished vigil-probe run into one result per requested probe (request order).
+// Exposed for tests; used by every command executor.
+std::vector<ProbeResult> ResultsFromProbeRun(const ProbeRequest& request,
+                                             const Result<SubprocessResult>& run,
+                                             std::string_view describe);
+
+}  // namespace vigil

@@ -1,0 +1,324 @@
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "probes/catalog.h"
+#include "probes/command_executor.h"
+#include "probes/probe.h"
+#include "probes/subprocess.h"
+
+namespace vigil {
+namespace {
+
+const char* kData = "probes/testdata/";
+
+ProbeRequest Req(std::vector<std::string> probes, double limit = 10) {
+  ProbeRequest r;
+  r.probes = std::move(probes);
+  r.time_limit_s = limit;
+  r.allow_intrusive = true;
+  return r;
+}
+
+TEST_CASE("catalog names are unique and weights are sane") {
+  std::set<std::string> names;
+  for (const ProbeSpec& p : ProbeCatalog()) {
+    CHECK(names.insert(std::string(p.name)).second);
+    CHECK(p.expected_duration_s > 0);
+    CHECK(!p.measures.empty());
+    CHECK(!p.evidence.empty());
+  }
+  for (const char* n : {"gpu.inventory", "gpu.health", "gpu.gemm", "gpu.hbm_bandwidth", "gpu.pcie_bandwidth",
+                        "gpu.sdc", "gpu.kernel_launch", "nccl.allreduce", "nccl.allgather", "nccl.reducescatter",
+                        "nccl.alltoall", "nccl.sendrecv", "nccl.p2p_matrix"}) {
+    CHECK_MESSAGE(FindProbe(n) != nullptr, n);
+  }
+  CHECK(FindProbe("gpu.nope") == nullptr);
+}
+
+TEST_CASE("catalog categories exist in the shared taxonomy") {
+  auto tax = ReadJsonFile("../shared/taxonomy.json");
+  REQUIRE_MESSAGE(tax.ok(), tax.status().ToString());
+  CHECK(ValidateCatalogAgainstTaxonomy(*tax).ok());
+  Json fake = {{"categories", Json::array({{{"id", "nvlink_error"}}})}};
+  Status s = ValidateCatalogAgainstTaxonomy(fake);
+  CHECK(s.code() == StatusCode::kInvalidArgument);
+  CHECK(s.message().find("unknown taxonomy category") != std::string::npos);
+  CHECK(!ValidateCatalogAgainstTaxonomy(Json::array()).ok());
+}
+
+TEST_CASE("CheckProbeNames: did-you-mean and the intrusive gate") {
+  std::vector<std::string> bad = {"gpu.gem"};
+  Status s = CheckProbeNames(bad, true);
+  CHECK(s.code() == StatusCode::kNotFound);
+  CHECK(s.message().find("did you mean `gpu.gemm`") != std::string::npos);
+  std::vector<std::string> intrusive = {"gpu.health", "nccl.allreduce"};
+  CHECK(CheckProbeNames(intrusive, false).code() == StatusCode::kFailedPrecondition);
+  CHECK(CheckProbeNames(intrusive, true).ok());
+  std::vector<std::string> passive = {"gpu.health", "gpu.inventory"};
+  CHECK(CheckProbeNames(passive, false).ok());
+  CHECK(!CheckProbeNames({}, true).ok());
+}
+
+TEST_CASE("expected information gain favours the probe that separates the live hypotheses") {
+  std::map<std::string, double> beliefs = {{"nvlink_error", 0.45}, {"gpu_thermal_throttle", 0.45}};
+  double p2p = ExpectedInformationGain(*FindProbe("nccl.p2p_matrix"), beliefs);
+  double pcie = ExpectedInformationGain(*FindProbe("gpu.pcie_bandwidth"), beliefs);
+  double health = ExpectedInformationGain(*FindProbe("gpu.health"), beliefs);
+  CHECK(p2p > pcie);     // pcie covers neither
+  // gpu.health fails under either hypothesis, so it cannot tell them apart; p2p can.
+  CHECK(p2p > health);
+  CHECK(p2p > 0.3);
+  // Against "something else", health is the informative one.
+  std::map<std::string, double> vague = {{"gpu_thermal_throttle", 0.3}, {"pcie_link_degraded", 0.2}};
+  CHECK(ExpectedInformationGain(*FindProbe("gpu.health"), vague) >
+        ExpectedInformationGain(*FindProbe("nccl.p2p_matrix"), vague));
+  CHECK(pcie < 0.05);
+  CHECK(ExpectedInformationGain(*FindProbe("gpu.health"), {}) == 0);
+  // Certainty leaves nothing to learn.
+  CHECK(ExpectedInformationGain(*FindProbe("gpu.health"), {{"nvlink_error", 1.0}}) == doctest::Approx(0));
+}
+
+TEST_CASE("catalog JSON lists every probe") {
+  Json j = CatalogToJson();
+  REQUIRE(j.is_array());
+  CHECK(j.size() == ProbeCatalog().size());
+  CHECK(j[0]["name"] == "gpu.inventory");
+  CHECK(j[0]["evidence"][0].contains("fail_supports"));
+}
+
+TEST_CASE("probe result JSON round-trip") {
+  ProbeResult r = MakeProbeResult("gpu.gemm", "node-3/gpu5", ProbeStatus::kFail, "slow", 3.5);
+  r.metrics["bf16_tflops"] = 612.5;
+  r.thresholds["bf16_tflops_min"] = 741;
+  r.details = {{"gpus", {0}}};
+  Json j = r;
+  auto back = ParseProbeResult(j);
+  REQUIRE(back.ok());
+  CHECK(back->probe == "gpu.gemm");
+  CHECK(back->target == "node-3/gpu5");
+  CHECK(back->status == ProbeStatus::kFail);
+  CHECK(back->metrics.at("bf16_tflops") == 612.5);
+  CHECK(back->thresholds.at("bf16_tflops_min") == 741);
+  CHECK(back->duration_s == 3.5);
+  CHECK(back->details == r.details);
+  CHECK(j.get<ProbeResult>().reason == "slow");
+}
+
+TEST_CASE("probe result validation names the bad field") {
+  auto check_bad = [](const char* text, const char* needle) {
+    auto r = ParseProbeResult(Json::parse(text), "x.json");
+    REQUIRE(!r.ok());
+    CHECK(r.status().code() == StatusCode::kInvalidArgument);
+    CHECK_MESSAGE(r.status().message().find(needle) != std::string::npos, r.status().message());
+    CHECK(r.status().message().rfind("x.json", 0) == 0);
+  };
+  check_bad(R"({"status": "pass"})", "missing `probe`");
+  check_bad(R"({"probe": "gpu.gemm"})", "missing `status`");
+  check_bad(R"({"probe": "gpu.gemm", "status": "ok"})", "unknown probe status `ok`");
+  check_bad(R"({"probe": "gpu.gemm", "status": "pass", "metrics": {"t": "fast"}})", "metrics.t");
+  check_bad(R"({"probe": "gpu.gemm", "status": "pass", "metrics": [1]})", "metrics must be an object");
+  check_bad(R"({"probe": "gpu.gemm", "status": "pass", "duration_s": -1})", "duration_s");
+  check_bad(R"({"probe": 3, "status": "pass"})", "`probe` must be a string");
+  check_bad(R"([1,2])", "expected an object");
+  CHECK_THROWS_AS(Json::parse(R"({"status": "pass"})").get<ProbeResult>(), std::invalid_argument);
+}
+
+TEST_CASE("ParseProbeDocument accepts the vigil-probe document and rejects garbage") {
+  auto ok = ParseProbeDocument(R"({"vigil_probe":1,"results":[{"probe":"gpu.health","status":"pass"}]})");
+  REQUIRE(ok.ok());
+  CHECK(ok->size() == 1);
+  CHECK(ParseProbeDocument(R"([{"probe":"gpu.health","status":"unavailable"}])").ok());
+  auto garbage = ParseProbeDocument("Segfault {");
+  CHECK(garbage.status().code() == StatusCode::kInvalidArgument);
+  CHECK(garbage.status().message().find("line 1") != std::string::npos);
+  auto nores = ParseProbeDocument(R"({"vigil_probe":1})");
+  CHECK(nores.status().message().find("`results`") != std::string::npos);
+  auto bad = ParseProbeDocument(R"({"results":[{"probe":"a","status":"pass"},{"probe":"b"}]})");
+  CHECK(bad.status().message().find("results[1]") != std::string::npos);
+}
+
+TEST_CASE("replay executor returns recorded results and unavailable otherwise") {
+  Json rec = {{"gpu.health@node-3/gpu5",
+               {{"probe", "gpu.health"}, {"status", "fail"}, {"reason", "DBE"}, {"duration_s", 1.25}}},
+              {"gpu.gemm@", {{"probe", "gpu.gemm"}, {"status", "pass"}, {"duration_s", 4}}}};
+  auto ex = MakeReplayExecutor(rec);
+  REQUIRE(ex.ok());
+  ProbeRequest req = Req({"gpu.health", "nccl.allreduce"});
+  req.target = "node-3/gpu5";
+  auto out = (*ex)->Run(req);
+  REQUIRE(out.ok());
+  REQUIRE(out->size() == 2);
+  CHECK((*out)[0].status == ProbeStatus::kFail);
+  CHECK((*out)[0].duration_s == 1.25);
+  CHECK((*out)[0].target == "node-3/gpu5");
+  CHECK((*out)[1].status == ProbeStatus::kUnavailable);
+  CHECK((*out)[1].reason.find("nccl.allreduce@node-3/gpu5") != std::string::npos);
+  auto local = (*ex)->Run(Req({"gpu.gemm"}));
+  REQUIRE(local.ok());
+  CHECK((*local)[0].status == ProbeStatus::kPass);
+  CHECK((*local)[0].duration_s == 4);
+
+  CHECK(!MakeReplayExecutor(Json::array()).ok());
+  auto badkey = MakeReplayExecutor(Json{{"gpu.health", {{"probe", "gpu.health"}, {"status", "pass"}}}});
+  CHECK(badkey.status().message().find("probe@target") != std::string::npos);
+  auto badval = MakeReplayExecutor(Json{{"gpu.health@n", {{"probe", "gpu.health"}, {"status", "good"}}}});
+  CHECK(badval.status().message().find("gpu.health@n") != std::string::npos);
+  auto mismatch = MakeReplayExecutor(Json{{"gpu.health@n", {{"probe", "gpu.gemm"}, {"status", "pass"}}}});
+  CHECK(!mismatch.ok());
+}
+
+TEST_CASE("MakeProbeExecutor specs") {
+  CHECK(MakeProbeExecutor("local").ok());
+  CHECK(MakeProbeExecutor("ssh:user=ops,port=2222").ok());
+  CHECK(MakeProbeExecutor("slurm:partition=gpu,ntasks=8").ok());
+  auto unknown = MakeProbeExecutor("kubernetes:ns=x");
+  CHECK(unknown.status().code() == StatusCode::kInvalidArgument);
+  CHECK(unknown.status().message().find("replay:FILE") != std::string::npos);
+  CHECK(MakeProbeExecutor("ssh:usr=ops").status().message().find("unknown option `usr`") != std::string::npos);
+  CHECK(MakeProbeExecutor("ssh:port=abc").status().message().find("must be a number") != std::string::npos);
+  CHECK(MakeProbeExecutor("slurm:partition").status().message().find("key=value") != std::string::npos);
+  CHECK(MakeProbeExecutor("replay:").status().code() == StatusCode::kInvalidArgument);
+  CHECK(MakeProbeExecutor("replay:/nonexistent/x.json").status().code() == StatusCode::kNotFound);
+}
+
+TEST_CASE("probe targets") {
+  auto t = ParseProbeTarget("node-3/gpu5");
+  REQUIRE(t.ok());
+  CHECK(t->node == "node-3");
+  CHECK(t->gpu == 5);
+  CHECK(ParseProbeTarget("gpu2")->gpu == 2);
+  CHECK(ParseProbeTarget("gpu2")->node.empty());
+  CHECK(ParseProbeTarget("node-3")->gpu == -1);
+  CHECK(ParseProbeTarget("")->node.empty());
+  CHECK(!ParseProbeTarget("node/gpuX").ok());
+  CHECK(!ParseProbeTarget("node/").ok());
+  CHECK(!ParseProbeTarget("a/b/c").ok());
+}
+
+TEST_CASE("ssh and slurm command lines") {
+  ProbeRequest req = Req({"gpu.health", "gpu.gemm"}, 30);
+  req.target = "node-3/gpu5";
+  auto ssh = MakeProbeExecutor("ssh:user=ops,connect_timeout_s=7");
+  REQUIRE(ssh.ok());
+  auto argv = CommandExecutorArgv(**ssh, req);
+  REQUIRE(argv.ok());
+  CHECK((*argv)[0] == "ssh");
+  CHECK(std::find(argv->begin(), argv->end(), "BatchMode=yes") != argv->end());
+  CHECK(std::find(argv->begin(), argv->end(), "ConnectTimeout=7") != argv->end());
+  CHECK(std::find(argv->begin(), argv->end(), "ops@node-3") != argv->end());
+  CHECK(argv->back().find("'--gpus' '5'") != std::string::npos);
+  CHECK(argv->back().find("'--allow-intrusive'") != std::string::npos);
+
+  auto slurm = MakeProbeExecutor("slurm:partition=gpu,ntasks=8");
+  REQUIRE(slurm.ok());
+  auto sargv = CommandExecutorArgv(**slurm, req);
+  REQUIRE(sargv.ok());
+  CHECK((*sargv)[0] == "srun");
+  CHECK((*sargv)[2] == "node-3");
+  CHECK(std::find(sargv->begin(), sargv->end(), "--ntasks=8") != sargv->end());
+  CHECK(std::find(sargv->begin(), sargv->end(), "--partition=gpu") != sargv->end());
+  CHECK(std::find(sargv->begin(), sargv->end(), "gpu.health,gpu.gemm") != sargv->end());
+
+  req.target = "";
+  CHECK(!CommandExecutorArgv(**ssh, req).ok());  // needs a node
+  auto out = (*ssh)->Run(req);                   // ... and says so as results, not a crash
+  REQUIRE(out.ok());
+  CHECK((*out)[0].status == ProbeStatus::kError);
+  CHECK((*out)[0].reason.find("needs a node") != std::string::npos);
+}
+
+std::unique_ptr<ProbeExecutor> LocalWith(const std::string& script) {
+  auto ex = MakeProbeExecutor("local:binary=" + std::string(kData) + script + ",grace_s=0.5");
+  REQUIRE(ex.ok());
+  return std::move(*ex);
+}
+
+TEST_CASE("local executor: valid output, even with a non-zero exit, is used") {
+  auto ex = LocalWith("fake_probe_ok.sh");
+  auto out = ex->Run(Req({"gpu.gemm", "gpu.health", "gpu.sdc"}));
+  REQUIRE(out.ok());
+  REQUIRE(out->size() == 3);
+  CHECK((*out)[0].probe == "gpu.gemm");
+  CHECK((*out)[0].status == ProbeStatus::kFail);
+  CHECK((*out)[0].metrics.at("bf16_tflops") == 600);
+  CHECK((*out)[1].status == ProbeStatus::kPass);
+  CHECK((*out)[1].reason.find("--probes gpu.gemm,gpu.health,gpu.sdc") != std::string::npos);
+  CHECK((*out)[1].reason.find("--allow-intrusive") != std::string::npos);
+  CHECK((*out)[2].status == ProbeStatus::kError);
+  CHECK((*out)[2].reason.find("no result for gpu.sdc") != std::string::npos);
+}
+
+TEST_CASE("local executor survives garbage, crashes, hangs and a missing binary") {
+  SUBCASE("garbage") {
+    auto out = LocalWith("fake_probe_garbage.sh")->Run(Req({"gpu.health"}));
+    REQUIRE(out.ok());
+    CHECK((*out)[0].status == ProbeStatus::kError);
+    CHECK((*out)[0].reason.find("no valid result document") != std::string::npos);
+    CHECK((*out)[0].reason.find("cuInit failed") != std::string::npos);
+  }
+  SUBCASE("killed by SIGSEGV") {
+    auto out = LocalWith("fake_probe_crash.sh")->Run(Req({"gpu.health", "gpu.gemm"}));
+    REQUIRE(out.ok());
+    REQUIRE(out->size() == 2);
+    CHECK((*out)[1].status == ProbeStatus::kError);
+    CHECK((*out)[1].reason.find("signal 11") != std::string::npos);
+    CHECK((*out)[1].reason.find("about to crash") != std::string::npos);
+  }
+  SUBCASE("exit 139 with truncated output") {
+    auto out = LocalWith("fake_probe_exit139.sh")->Run(Req({"gpu.health"}));
+    REQUIRE(out.ok());
+    CHECK((*out)[0].status == ProbeStatus::kError);
+    CHECK((*out)[0].reason.find("exit code 139") != std::string::npos);
+  }
+  SUBCASE("invalid result inside valid JSON") {
+    auto out = LocalWith("fake_probe_badresult.sh")->Run(Req({"gpu.health"}));
+    REQUIRE(out.ok());
+    CHECK((*out)[0].status == ProbeStatus::kError);
+    CHECK((*out)[0].reason.find("unknown probe status `maybe`") != std::string::npos);
+  }
+  SUBCASE("hang is killed at the time limit") {
+    auto start = std::chrono::steady_clock::now();
+    auto out = LocalWith("fake_probe_hang.sh")->Run(Req({"gpu.health"}, 0.5));
+    double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    REQUIRE(out.ok());
+    CHECK((*out)[0].status == ProbeStatus::kError);
+    CHECK((*out)[0].reason.find("timed out") != std::string::npos);
+    CHECK(took < 5);
+  }
+  SUBCASE("missing binary") {
+    auto out = LocalWith("no_such_probe")->Run(Req({"gpu.health"}));
+    REQUIRE(out.ok());
+    CHECK((*out)[0].status == ProbeStatus::kError);
+    CHECK((*out)[0].reason.find("did not start") != std::string::npos);
+  }
+  SUBCASE("remote target refused by local") {
+    ProbeRequest req = Req({"gpu.health"});
+    req.target = "some-other-node-xyz/gpu1";
+    auto out = LocalWith("fake_probe_ok.sh")->Run(req);
+    REQUIRE(out.ok());
+    CHECK((*out)[0].status == ProbeStatus::kError);
+    CHECK((*out)[0].reason.find("needs ssh: or slurm:") != std::string::npos);
+  }
+}
+
+TEST_CASE("RunSubprocess basics") {
+  auto r = RunSubprocess({"sh", "-c", "echo out; echo err >&2; exit 3"}, 5);
+  REQUIRE(r.ok());
+  CHECK(r->out == "out\n");
+  CHECK(r->err == "err\n");
+  CHECK(r->exit_code == 3);
+  CHECK(r->DescribeEnd() == "exit code 3");
+  auto big = RunSubprocess({"sh", "-c", "head -c 100000 /dev/zero"}, 5, 1000);
+  REQUIRE(big.ok());
+  CHECK(big->out.size() == 1000);
+  CHECK(big->output_truncated);
+  CHECK(!RunSubprocess({}, 1).ok());
+  CHECK(RunSubprocess({"/nonexistent/bin"}, 1).status().code() == StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace vigil

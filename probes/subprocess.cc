@@ -1,0 +1,166 @@
+#include "probes/subprocess.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+
+namespace vigil {
+namespace {
+
+void CloseFd(int& fd) {
+  if (fd >= 0) close(fd);
+  fd = -1;
+}
+
+}  // namespace
+
+std::string SubprocessResult::DescribeEnd() const {
+  char buf[128];
+  if (timed_out) {
+    std::snprintf(buf, sizeof buf, "timed out after %.1f s (killed)", wall_s);
+    return buf;
+  }
+  if (signaled) {
+    return "killed by signal " + std::to_string(term_signal) + " (" + strsignal(term_signal) + ")";
+  }
+  return "exit code " + std::to_string(exit_code);
+}
+
+Result<SubprocessResult> RunSubprocess(const std::vector<std::string>& argv, double timeout_s,
+                                       size_t max_output_bytes) {
+  if (argv.empty()) return InvalidArgumentError("RunSubprocess: empty argv");
+  if (!(timeout_s > 0)) return InvalidArgumentError("RunSubprocess: timeout must be > 0");
+  int out_pipe[2], err_pipe[2], exec_pipe[2];
+  if (pipe2(out_pipe, O_CLOEXEC) != 0) return InternalError(std::string("pipe: ") + strerror(errno));
+  if (pipe2(err_pipe, O_CLOEXEC) != 0) {
+    close(out_pipe[0]); close(out_pipe[1]);
+    return InternalError(std::string("pipe: ") + strerror(errno));
+  }
+  if (pipe2(exec_pipe, O_CLOEXEC) != 0) {
+    close(out_pipe[0]); close(out_pipe[1]); close(err_pipe[0]); close(err_pipe[1]);
+    return InternalError(std::string("pipe: ") + strerror(errno));
+  }
+  std::vector<char*> cargv;
+  for (const std::string& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+  cargv.push_back(nullptr);
+
+  auto start = std::chrono::steady_clock::now();
+  pid_t pid = fork();
+  if (pid < 0) {
+    int e = errno;
+    for (int fd : {out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1], exec_pipe[0], exec_pipe[1]}) close(fd);
+    return ResourceExhaustedError(std::string("fork: ") + strerror(e));
+  }
+  if (pid == 0) {  // child: only async-signal-safe calls until exec
+    setpgid(0, 0);
+    dup2(out_pipe[1], STDOUT_FILENO);
+    dup2(err_pipe[1], STDERR_FILENO);
+    int devnull = open("/dev/null", O_RDONLY);
+    if (devnull >= 0) dup2(devnull, STDIN_FILENO);
+    signal(SIGPIPE, SIG_DFL);
+    execvp(cargv[0], cargv.data());
+    int e = errno;
+    ssize_t ignored = write(exec_pipe[1], &e, sizeof e);
+    (void)ignored;
+    _exit(127);
+  }
+  setpgid(pid, pid);  // also from the parent, so the group exists before any kill
+  close(out_pipe[1]);
+  close(err_pipe[1]);
+  close(exec_pipe[1]);
+
+  int exec_errno = 0;
+  ssize_t n = read(exec_pipe[0], &exec_errno, sizeof exec_errno);  // EOF at a successful exec
+  close(exec_pipe[0]);
+  if (n == static_cast<ssize_t>(sizeof exec_errno)) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    close(out_pipe[0]);
+    close(err_pipe[0]);
+    return NotFoundError("cannot execute `" + argv[0] + "`: " + strerror(exec_errno));
+  }
+
+  SubprocessResult res;
+  int fds[2] = {out_pipe[0], err_pipe[0]};
+  std::string* bufs[2] = {&res.out, &res.err};
+  auto deadline = start + std::chrono::duration<double>(timeout_s);
+  char chunk[65536];
+  while (fds[0] >= 0 || fds[1] >= 0) {
+    auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) {
+      res.timed_out = true;
+      break;
+    }
+    int wait_ms = static_cast<int>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count()) + 1;
+    pollfd p[2];
+    int np = 0;
+    int which[2];
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i] >= 0) {
+        p[np] = {fds[i], POLLIN, 0};
+        which[np++] = i;
+      }
+    }
+    int r = poll(p, np, wait_ms);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    for (int k = 0; k < np; ++k) {
+      if (!(p[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      int i = which[k];
+      ssize_t got = read(fds[i], chunk, sizeof chunk);
+      if (got <= 0) {
+        if (got < 0 && errno == EINTR) continue;
+        CloseFd(fds[i]);
+        continue;
+      }
+      size_t room = max_output_bytes > bufs[i]->size() ? max_output_bytes - bufs[i]->size() : 0;
+      if (static_cast<size_t>(got) > room) res.output_truncated = true;
+      bufs[i]->append(chunk, std::min(room, static_cast<size_t>(got)));
+    }
+  }
+  int status = 0;
+  if (res.timed_out) {
+    kill(-pid, SIGKILL);
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+  } else {
+    // Pipes closed; the child may still be running (it closed its stdout): wait until the deadline.
+    while (true) {
+      pid_t w = waitpid(pid, &status, WNOHANG);
+      if (w == pid) break;
+      if (w < 0 && errno != EINTR) break;
+      if (std::chrono::steady_clock::now() >= deadline) {
+        res.timed_out = true;
+        kill(-pid, SIGKILL);
+        waitpid(pid, &status, 0);
+        break;
+      }
+      usleep(2000);
+    }
+  }
+  kill(-pid, SIGKILL);  // anything the child left behind in its group
+  CloseFd(fds[0]);
+  CloseFd(fds[1]);
+  res.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!res.timed_out) {
+    if (WIFSIGNALED(status)) {
+      res.signaled = true;
+      res.term_signal = WTERMSIG(status);
+    } else if (WIFEXITED(status)) {
+      res.exit_code = WEXITSTATUS(status);
+    }
+  }
+  return res;
+}
+
+}  // namespace vigil

@@ -1,0 +1,35 @@
+// Runs a program with a wall-clock limit, capturing stdout and stderr (fork/exec, pipes, poll).
+//
+// The child runs in its own process group; on timeout the whole group gets SIGKILL, so a hung
+// probe and anything it started are gone when RunSubprocess returns. No shell is involved: argv
+// is passed as is. Thread-safe (no shared state); blocks the caller for at most about
+// timeout_s + 1 s.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace vigil {
+
+struct SubprocessResult {
+  int exit_code = -1;      // valid when !signaled && !timed_out
+  int term_signal = 0;     // the signal that ended the child, when signaled
+  bool signaled = false;
+  bool timed_out = false;  // killed by us after timeout_s
+  bool output_truncated = false;
+  std::string out;         // stdout, at most max_output_bytes
+  std::string err;         // stderr, at most max_output_bytes
+  double wall_s = 0;
+
+  // "exit code 3", "killed by signal 11 (Segmentation fault)", "timed out after 5.0 s (killed)".
+  std::string DescribeEnd() const;
+};
+
+// NotFound when argv[0] cannot be executed (the message names it and errno); InvalidArgument for
+// an empty argv or a timeout <= 0. Any way the child ends is a SubprocessResult.
+Result<SubprocessResult> RunSubprocess(const std::vector<std::string>& argv, double timeout_s,
+                                       size_t max_output_bytes = 64u << 20);
+
+}  // namespace vigil
