@@ -1,0 +1,767 @@
+#include "detectors/readers.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
+
+#include "core/config.h"
+#include "core/json.h"
+#include "core/time_util.h"
+
+namespace vigil {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+// Strict: the whole field must be a finite number.
+Result<double> ParseValue(std::string_view text) {
+  std::string_view t = Trim(text);
+  if (t.empty()) return InvalidArgumentError("missing value");
+  if (t.front() == '+') t.remove_prefix(1);
+  double v = 0;
+  auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (ec != std::errc() || ptr != t.data() + t.size()) {
+    return InvalidArgumentError("value `" + std::string(Trim(text)) + "` is not a number");
+  }
+  if (!std::isfinite(v)) return InvalidArgumentError("value `" + std::string(Trim(text)) + "` is not finite");
+  return v;
+}
+
+Result<uint8_t> ParseLabel(std::string_view text) {
+  std::string_view t = Trim(text);
+  if (t == "0" || t == "0.0") return uint8_t{0};
+  if (t == "1" || t == "1.0") return uint8_t{1};
+  if (t.empty()) return InvalidArgumentError("missing label");
+  return InvalidArgumentError("label `" + std::string(t) + "` is not 0 or 1");
+}
+
+// Splits one CSV line; fields may be double-quoted ("" inside quotes is a quote).
+Result<std::vector<std::string>> SplitCsv(std::string_view line) {
+  std::vector<std::string> out;
+  std::string cur;
+  bool quoted = false, was_quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (quoted) {
+      if (c == '"') {
+        if (i + 1 < line.size() && line[i + 1] == '"') {
+          cur += '"';
+          ++i;
+        } else {
+          quoted = false;
+        }
+      } else {
+        cur += c;
+      }
+    } else if (c == '"' && Trim(cur).empty() && !was_quoted) {
+      quoted = was_quoted = true;
+      cur.clear();
+    } else if (c == ',') {
+      out.push_back(was_quoted ? cur : std::string(Trim(cur)));
+      cur.clear();
+      was_quoted = false;
+    } else {
+      cur += c;
+    }
+  }
+  if (quoted) return InvalidArgumentError("unterminated quoted field");
+  out.push_back(was_quoted ? cur : std::string(Trim(cur)));
+  return out;
+}
+
+// Iterates the lines of a file held in memory; line numbers are 1-based.
+class LineReader {
+ public:
+  explicit LineReader(std::string text) : text_(std::move(text)) {}
+  bool Next(std::string_view& line) {
+    if (pos_ >= text_.size()) return false;
+    size_t end = text_.find('\n', pos_);
+    if (end == std::string::npos) end = text_.size();
+    line = std::string_view(text_).substr(pos_, end - pos_);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    pos_ = end + 1;
+    ++line_no_;
+    return true;
+  }
+  size_t line_no() const { return line_no_; }
+
+ private:
+  std::string text_;
+  size_t pos_ = 0;
+  size_t line_no_ = 0;
+};
+
+// Applies the bad-row policy: either the error (with file:line) or a counted skip.
+class RowErrors {
+ public:
+  RowErrors(const ReadOptions& options, ReadStats& stats) : options_(options), stats_(stats) {}
+  // Returns OK when the row is skipped under kSkip, the located error under kError.
+  Status Bad(const std::string& file, size_t line, const std::string& why) {
+    std::string msg = file + ":" + std::to_string(line) + ": " + why;
+    if (options_.bad_rows == BadRowPolicy::kError) return InvalidArgumentError(msg);
+    ++stats_.rows_skipped;
+    if (stats_.examples.size() < options_.max_examples) stats_.examples.push_back(std::move(msg));
+    return Status::Ok();
+  }
+
+ private:
+  const ReadOptions& options_;
+  ReadStats& stats_;
+};
+
+// Accumulates points per series identity, checking order; keeps first-seen order.
+class SeriesBuilder {
+ public:
+  explicit SeriesBuilder(const ReadOptions& options) : options_(options) {}
+
+  // Returns the series index, or -1 when max_series is reached or the name is filtered out.
+  int Get(const std::string& name, const Labels& labels) {
+    std::string key = FormatSeriesId(name, labels);
+    auto it = index_.find(key);
+    if (it != index_.end()) return it->second;
+    if (!options_.name_filter.empty() && name.find(options_.name_filter) == std::string::npos) {
+      return -1;
+    }
+    if (options_.max_series != 0 && series_.size() >= options_.max_series) return -1;
+    TimeSeries ts;
+    ts.name = name;
+    ts.labels = labels;
+    series_.push_back(std::move(ts));
+    labeled_.push_back(false);
+    index_.emplace(key, static_cast<int>(series_.size() - 1));
+    return static_cast<int>(series_.size() - 1);
+  }
+
+  // Empty string when appended (or dropped by max_points), else why the point was rejected.
+  std::string Add(int idx, int64_t t, double v, std::optional<uint8_t> label) {
+    TimeSeries& ts = series_[idx];
+    if (options_.max_points != 0 && ts.size() >= options_.max_points) return {};
+    if (!ts.timestamps_ms.empty() && t <= ts.timestamps_ms.back()) {
+      return "timestamp " + FormatRfc3339Ms(t) +
+             (t == ts.timestamps_ms.back() ? " duplicates" : " is before") + " the previous one (" +
+             FormatRfc3339Ms(ts.timestamps_ms.back()) + ") of series " + ts.id();
+    }
+    ts.timestamps_ms.push_back(t);
+    ts.values.push_back(v);
+    ts.anomaly_labels.push_back(label.value_or(0));
+    if (label) labeled_[idx] = true;
+    return {};
+  }
+
+  bool Full(int idx) const {
+    return options_.max_points != 0 && series_[idx].size() >= options_.max_points;
+  }
+
+  std::vector<TimeSeries> Take() {
+    for (size_t i = 0; i < series_.size(); ++i) {
+      if (!labeled_[i]) series_[i].anomaly_labels.clear();
+    }
+    return std::move(series_);
+  }
+
+ private:
+  const ReadOptions& options_;
+  std::vector<TimeSeries> series_;
+  std::vector<bool> labeled_;
+  std::unordered_map<std::string, int> index_;
+};
+
+std::vector<fs::path> ListFiles(const fs::path& dir, std::string_view ext) {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    if (e.is_regular_file() && e.path().extension() == ext) out.push_back(e.path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// timestamp,value[,label] files (NAB and KPI). Column positions come from the header.
+Status ReadValueCsv(const std::string& file, const std::string& name, const Labels& labels,
+                    bool timestamps_are_text, SeriesBuilder& builder, const ReadOptions& options,
+                    ReadStats& stats) {
+  ASSIGN_OR_RETURN(std::string text, ReadFile(file));
+  ++stats.files;
+  RowErrors errors(options, stats);
+  LineReader lines(std::move(text));
+  std::string_view line;
+  if (!lines.Next(line)) return InvalidArgumentError(file + ":1: empty file, expected a header");
+  ASSIGN_OR_RETURN(std::vector<std::string> header, SplitCsv(line));
+  int t_col = -1, v_col = -1, l_col = -1;
+  for (size_t i = 0; i < header.size(); ++i) {
+    if (header[i] == "timestamp") t_col = static_cast<int>(i);
+    if (header[i] == "value") v_col = static_cast<int>(i);
+    if (header[i] == "label") l_col = static_cast<int>(i);
+  }
+  if (t_col < 0 || v_col < 0) {
+    return InvalidArgumentError(file + ":1: header must name `timestamp` and `value` columns, got `" +
+                                std::string(line) + "`");
+  }
+  int idx = builder.Get(name, labels);
+  if (idx < 0) return Status::Ok();
+  const size_t need = static_cast<size_t>(std::max({t_col, v_col, l_col})) + 1;
+  while (lines.Next(line)) {
+    if (Trim(line).empty()) continue;
+    if (builder.Full(idx)) break;
+    const size_t ln = lines.line_no();
+    // Fast split: these files never quote.
+    std::vector<std::string_view> f;
+    size_t start = 0;
+    while (true) {
+      size_t c = line.find(',', start);
+      f.push_back(line.substr(start, c == std::string_view::npos ? std::string_view::npos : c - start));
+      if (c == std::string_view::npos) break;
+      start = c + 1;
+    }
+    if (f.size() < need) {
+      RETURN_IF_ERROR(errors.Bad(file, ln, "expected " + std::to_string(header.size()) +
+                                               " fields, got " + std::to_string(f.size())));
+      continue;
+    }
+    Result<int64_t> t = timestamps_are_text ? ParseRfc3339Ms(Trim(f[t_col])) : ParseTimestampField(f[t_col]);
+    if (!t.ok()) {
+      RETURN_IF_ERROR(errors.Bad(file, ln, "timestamp: " + t.status().message()));
+      continue;
+    }
+    Result<double> v = ParseValue(f[v_col]);
+    if (!v.ok()) {
+      RETURN_IF_ERROR(errors.Bad(file, ln, v.status().message()));
+      continue;
+    }
+    std::optional<uint8_t> label;
+    if (l_col >= 0) {
+      Result<uint8_t> l = ParseLabel(f[l_col]);
+      if (!l.ok()) {
+        RETURN_IF_ERROR(errors.Bad(file, ln, l.status().message()));
+        continue;
+      }
+      label = *l;
+    }
+    std::string why = builder.Add(idx, *t, *v, label);
+    if (!why.empty()) {
+      RETURN_IF_ERROR(errors.Bad(file, ln, why));
+      continue;
+    }
+    ++stats.rows_accepted;
+  }
+  return Status::Ok();
+}
+
+void FillWindowsFromLabels(Dataset& ds) {
+  ds.windows.clear();
+  for (const TimeSeries& ts : ds.series) {
+    ds.windows.push_back(ts.has_anomaly_labels() ? WindowsFromLabels(ts.timestamps_ms, ts.anomaly_labels)
+                                                 : std::vector<AnomalyWindow>{});
+  }
+}
+
+Status ReadNab(const std::string& root, const ReadOptions& options, Dataset& ds) {
+  const std::string labels_path = root + "/labels/combined_windows.json";
+  ASSIGN_OR_RETURN(Json windows_json, ReadJsonFile(labels_path));
+  if (!windows_json.is_object()) {
+    return InvalidArgumentError(labels_path + ": expected an object of file -> windows");
+  }
+  SeriesBuilder builder(options);
+  std::map<std::string, std::vector<AnomalyWindow>> windows_by_name;
+  for (const auto& [key, wins] : windows_json.items()) {
+    if (key.size() < 4 || key.substr(key.size() - 4) != ".csv") {
+      return InvalidArgumentError(labels_path + ": key `" + key + "` is not a <group>/<name>.csv path");
+    }
+    const std::string name = key.substr(0, key.size() - 4);
+    const size_t slash = name.find('/');
+    if (!options.name_filter.empty() && name.find(options.name_filter) == std::string::npos) continue;
+    std::vector<AnomalyWindow> ws;
+    if (!wins.is_array()) return InvalidArgumentError(labels_path + ": `" + key + "` is not a list of windows");
+    for (const Json& w : wins) {
+      if (!w.is_array() || w.size() != 2 || !w[0].is_string() || !w[1].is_string()) {
+        return InvalidArgumentError(labels_path + ": `" + key + "`: a window must be [\"start\", \"end\"]");
+      }
+      Result<int64_t> b = ParseRfc3339Ms(w[0].get<std::string>());
+      Result<int64_t> e = ParseRfc3339Ms(w[1].get<std::string>());
+      if (!b.ok() || !e.ok()) {
+        return InvalidArgumentError(labels_path + ": `" + key + "`: " +
+                                    (!b.ok() ? b.status() : e.status()).message());
+      }
+      if (*e < *b) return InvalidArgumentError(labels_path + ": `" + key + "`: window ends before it starts");
+      ws.push_back({*b, *e});
+    }
+    Labels labels;
+    if (slash != std::string::npos) {
+      labels["group"] = name.substr(0, slash);
+      labels["file"] = name.substr(slash + 1);
+    }
+    RETURN_IF_ERROR(ReadValueCsv(root + "/data/" + key, name, labels, /*timestamps_are_text=*/true, builder,
+                                 options, ds.stats));
+    windows_by_name[name] = std::move(ws);
+  }
+  ds.series = builder.Take();
+  for (size_t i = 0; i < ds.series.size(); ++i) {
+    TimeSeries& ts = ds.series[i];
+    const auto& ws = windows_by_name[ts.name];
+    ts.anomaly_labels.assign(ts.size(), 0);
+    for (const AnomalyWindow& w : ws) {
+      auto lo = std::lower_bound(ts.timestamps_ms.begin(), ts.timestamps_ms.end(), w.begin_ms);
+      auto hi = std::upper_bound(ts.timestamps_ms.begin(), ts.timestamps_ms.end(), w.end_ms);
+      for (auto it = lo; it < hi; ++it) ts.anomaly_labels[it - ts.timestamps_ms.begin()] = 1;
+    }
+    ds.windows.push_back(ws);
+    const size_t slash = ts.name.find('/');
+    ds.groups[slash == std::string::npos ? std::string() : ts.name.substr(0, slash)].push_back(i);
+  }
+  return Status::Ok();
+}
+
+Status ReadKpi(const std::string& path, const ReadOptions& options, Dataset& ds) {
+  std::error_code ec;
+  std::vector<fs::path> files;
+  if (fs::is_directory(path, ec)) {
+    files = ListFiles(path, ".csv");
+    if (files.empty()) return NotFoundError(path + ": no .csv files in this folder");
+  } else if (fs::is_regular_file(path, ec)) {
+    files.push_back(path);
+  } else {
+    return NotFoundError(path + ": no such file or folder");
+  }
+  SeriesBuilder builder(options);
+  for (const fs::path& f : files) {
+    RETURN_IF_ERROR(ReadValueCsv(f.string(), f.stem().string(), {}, /*timestamps_are_text=*/false, builder,
+                                 options, ds.stats));
+  }
+  ds.series = builder.Take();
+  FillWindowsFromLabels(ds);
+  return Status::Ok();
+}
+
+size_t CountLines(const std::string& text) {
+  size_t n = std::count(text.begin(), text.end(), '\n');
+  if (!text.empty() && text.back() != '\n') ++n;
+  return n;
+}
+
+constexpr int64_t kSmdStepMs = 60'000;
+
+Status ReadSmd(const std::string& root, const std::string& split, const ReadOptions& options, Dataset& ds) {
+  if (split != "train" && split != "test") {
+    return InvalidArgumentError("smd split must be `train` or `test`, got `" + split + "`");
+  }
+  const fs::path dir = fs::path(root) / split;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return NotFoundError(dir.string() + ": no such folder (expected an SMD root)");
+  std::vector<fs::path> files = ListFiles(dir, ".txt");
+  if (files.empty()) return NotFoundError(dir.string() + ": no .txt files");
+  RowErrors errors(options, ds.stats);
+  for (const fs::path& file : files) {
+    const std::string machine = file.stem().string();
+    if (options.max_series != 0 && ds.series.size() >= options.max_series) break;
+    // A filter matches the machine ("machine-1") or names dimensions ("machine-1-6/dim3"); the
+    // per-series check below applies it to each dimension's name.
+    if (!options.name_filter.empty() && machine.find(options.name_filter) == std::string::npos &&
+        options.name_filter.rfind(machine + "/", 0) != 0) {
+      continue;
+    }
+    ASSIGN_OR_RETURN(std::string text, ReadFile(file.string()));
+    ++ds.stats.files;
+    // Test timestamps continue after the train split so the two are one chronological series.
+    int64_t t0 = 0;
+    if (split == "test") {
+      Result<std::string> train = ReadFile((fs::path(root) / "train" / file.filename()).string());
+      if (train.ok()) t0 = static_cast<int64_t>(CountLines(*train)) * kSmdStepMs;
+    }
+    std::vector<uint8_t> labels;
+    std::string label_file;
+    if (split == "test") {
+      label_file = (fs::path(root) / "test_label" / file.filename()).string();
+      ASSIGN_OR_RETURN(std::string ltext, ReadFile(label_file));
+      LineReader lr(std::move(ltext));
+      std::string_view line;
+      while (lr.Next(line)) {
+        if (Trim(line).empty()) continue;
+        Result<uint8_t> l = ParseLabel(line);
+        if (!l.ok()) return InvalidArgumentError(label_file + ":" + std::to_string(lr.line_no()) + ": " +
+                                                 l.status().message());
+        labels.push_back(*l);
+      }
+    }
+    std::vector<TimeSeries> dims;
+    std::vector<uint8_t> row_labels;
+    LineReader lines(std::move(text));
+    std::string_view line;
+    size_t row = 0;  // data row index = minute offset; also indexes test_label
+    std::vector<double> vals;
+    while (lines.Next(line)) {
+      if (Trim(line).empty()) continue;
+      const size_t this_row = row++;
+      if (options.max_points != 0 && this_row >= options.max_points) break;
+      vals.clear();
+      std::string why;
+      size_t start = 0;
+      while (true) {
+        size_t c = line.find(',', start);
+        std::string_view f = line.substr(start, c == std::string_view::npos ? std::string_view::npos : c - start);
+        Result<double> v = ParseValue(f);
+        if (!v.ok()) {
+          why = "column " + std::to_string(vals.size() + 1) + ": " + v.status().message();
+          break;
+        }
+        vals.push_back(*v);
+        if (c == std::string_view::npos) break;
+        start = c + 1;
+      }
+      if (why.empty() && !dims.empty() && vals.size() != dims.size()) {
+        why = "expected " + std::to_string(dims.size()) + " columns, got " + std::to_string(vals.size());
+      }
+      if (why.empty() && split == "test" && this_row >= labels.size()) {
+        why = "no label for this row in " + label_file + " (it has " + std::to_string(labels.size()) + ")";
+      }
+      if (!why.empty()) {
+        RETURN_IF_ERROR(errors.Bad(file.string(), lines.line_no(), why));
+        continue;
+      }
+      if (dims.empty()) {
+        dims.resize(vals.size());
+        for (size_t d = 0; d < vals.size(); ++d) {
+          dims[d].name = machine + "/dim" + std::to_string(d);
+          dims[d].labels = {{"machine", machine}, {"dim", std::to_string(d)}};
+        }
+      }
+      const int64_t t = t0 + static_cast<int64_t>(this_row) * kSmdStepMs;
+      for (size_t d = 0; d < vals.size(); ++d) {
+        dims[d].timestamps_ms.push_back(t);
+        dims[d].values.push_back(vals[d]);
+        if (split == "test") dims[d].anomaly_labels.push_back(labels[this_row]);
+      }
+      ++ds.stats.rows_accepted;
+    }
+    if (split == "test" && options.max_points == 0 && row != labels.size()) {
+      return InvalidArgumentError(file.string() + ": " + std::to_string(row) + " rows but " + label_file +
+                                  " has " + std::to_string(labels.size()) + " labels");
+    }
+    for (TimeSeries& ts : dims) {
+      if (!options.name_filter.empty() && ts.name.find(options.name_filter) == std::string::npos) continue;
+      if (options.max_series != 0 && ds.series.size() >= options.max_series) break;
+      ds.groups[machine].push_back(ds.series.size());
+      ds.series.push_back(std::move(ts));
+    }
+  }
+  FillWindowsFromLabels(ds);
+  return Status::Ok();
+}
+
+Status ReadLongCsv(const std::string& file, const ReadOptions& options, Dataset& ds) {
+  ASSIGN_OR_RETURN(std::string text, ReadFile(file));
+  ++ds.stats.files;
+  RowErrors errors(options, ds.stats);
+  LineReader lines(std::move(text));
+  std::string_view line;
+  // Skip leading comment lines (# ...).
+  do {
+    if (!lines.Next(line)) return InvalidArgumentError(file + ":1: empty file, expected a header");
+  } while (Trim(line).empty() || Trim(line).front() == '#');
+  const size_t header_line = lines.line_no();
+  Result<std::vector<std::string>> header_r = SplitCsv(line);
+  if (!header_r.ok()) return header_r.status().WithContext(file + ":" + std::to_string(header_line));
+  const std::vector<std::string> header = *header_r;
+  int t_col = -1, s_col = -1, v_col = -1, l_col = -1;
+  std::vector<std::pair<size_t, std::string>> label_cols;
+  for (size_t i = 0; i < header.size(); ++i) {
+    const std::string& h = header[i];
+    int* slot = h == "timestamp" ? &t_col : h == "series" ? &s_col : h == "value" ? &v_col : h == "label" ? &l_col : nullptr;
+    if (slot != nullptr) {
+      if (*slot >= 0) return InvalidArgumentError(file + ":" + std::to_string(header_line) + ": column `" + h + "` appears twice");
+      *slot = static_cast<int>(i);
+    } else if (h.empty()) {
+      return InvalidArgumentError(file + ":" + std::to_string(header_line) + ": column " + std::to_string(i + 1) +
+                                  " has an empty name");
+    } else {
+      label_cols.emplace_back(i, h);
+    }
+  }
+  if (t_col < 0 || s_col < 0 || v_col < 0) {
+    return InvalidArgumentError(file + ":" + std::to_string(header_line) +
+                                ": header must name `timestamp`, `series` and `value` columns, got `" +
+                                std::string(line) + "`");
+  }
+  SeriesBuilder builder(options);
+  while (lines.Next(line)) {
+    if (Trim(line).empty() || Trim(line).front() == '#') continue;
+    const size_t ln = lines.line_no();
+    Result<std::vector<std::string>> fr = SplitCsv(line);
+    if (!fr.ok()) {
+      RETURN_IF_ERROR(errors.Bad(file, ln, fr.status().message()));
+      continue;
+    }
+    const std::vector<std::string>& f = *fr;
+    if (f.size() != header.size()) {
+      RETURN_IF_ERROR(errors.Bad(file, ln, "expected " + std::to_string(header.size()) + " fields, got " +
+                                               std::to_string(f.size())));
+      continue;
+    }
+    if (f[s_col].empty()) {
+      RETURN_IF_ERROR(errors.Bad(file, ln, "missing series name"));
+      continue;
+    }
+    Result<int64_t> t = ParseTimestampField(f[t_col]);
+    if (!t.ok()) {
+      RETURN_IF_ERROR(errors.Bad(file, ln, "timestamp: " + t.status().message()));
+      continue;
+    }
+    Result<double> v = ParseValue(f[v_col]);
+    if (!v.ok()) {
+      RETURN_IF_ERROR(errors.Bad(file, ln, v.status().message()));
+      continue;
+    }
+    std::optional<uint8_t> label;
+    if (l_col >= 0) {
+      Result<uint8_t> l = ParseLabel(f[l_col]);
+      if (!l.ok()) {
+        RETURN_IF_ERROR(errors.Bad(file, ln, l.status().message()));
+        continue;
+      }
+      label = *l;
+    }
+    Labels labels;
+    for (const auto& [col, key] : label_cols) {
+      if (!f[col].empty()) labels[key] = f[col];
+    }
+    int idx = builder.Get(f[s_col], labels);
+    if (idx < 0) continue;
+    std::string why = builder.Add(idx, *t, *v, label);
+    if (!why.empty()) {
+      RETURN_IF_ERROR(errors.Bad(file, ln, why));
+      continue;
+    }
+    ++ds.stats.rows_accepted;
+  }
+  ds.series = builder.Take();
+  FillWindowsFromLabels(ds);
+  return Status::Ok();
+}
+
+Result<int64_t> JsonTimestamp(const Json& j) {
+  if (j.is_number()) return ParseTimestampField(j.dump());
+  if (j.is_string()) return ParseTimestampField(j.get<std::string>());
+  return InvalidArgumentError("timestamp must be a number or a string, got " + j.dump());
+}
+
+Result<double> JsonValue(const Json& j) {
+  if (j.is_number()) {
+    double v = j.get<double>();
+    if (!std::isfinite(v)) return InvalidArgumentError("value is not finite");
+    return v;
+  }
+  if (j.is_string()) return ParseValue(j.get<std::string>());  // Prometheus sends "1.5"
+  if (j.is_null()) return InvalidArgumentError("missing value (null)");
+  return InvalidArgumentError("value must be a number, got " + j.dump());
+}
+
+Result<Labels> JsonLabels(const Json& j, std::string_view what) {
+  Labels labels;
+  if (j.is_null()) return labels;
+  if (!j.is_object()) return InvalidArgumentError(std::string(what) + " must be an object of strings");
+  for (const auto& [k, v] : j.items()) {
+    if (!v.is_string()) return InvalidArgumentError(std::string(what) + "." + k + " must be a string");
+    labels[k] = v.get<std::string>();
+  }
+  return labels;
+}
+
+Status ReadJsonl(const std::string& file, const ReadOptions& options, Dataset& ds) {
+  ASSIGN_OR_RETURN(std::string text, ReadFile(file));
+  ++ds.stats.files;
+  RowErrors errors(options, ds.stats);
+  SeriesBuilder builder(options);
+  LineReader lines(std::move(text));
+  std::string_view line;
+  while (lines.Next(line)) {
+    if (Trim(line).empty()) continue;
+    const size_t ln = lines.line_no();
+    Json j = Json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded() || !j.is_object()) {
+      RETURN_IF_ERROR(errors.Bad(file, ln, "not a JSON object"));
+      continue;
+    }
+    if (j.contains("metric")) {  // Prometheus matrix/vector row
+      Result<Labels> labels = JsonLabels(j["metric"], "metric");
+      if (!labels.ok()) {
+        RETURN_IF_ERROR(errors.Bad(file, ln, labels.status().message()));
+        continue;
+      }
+      std::string name = labels->count("__name__") ? (*labels)["__name__"] : "";
+      labels->erase("__name__");
+      if (name.empty()) {
+        RETURN_IF_ERROR(errors.Bad(file, ln, "metric has no __name__"));
+        continue;
+      }
+      Json points = j.contains("values") ? j["values"] : j.contains("value") ? Json::array({j["value"]}) : Json();
+      if (!points.is_array()) {
+        RETURN_IF_ERROR(errors.Bad(file, ln, "expected `values`: [[t, \"v\"], ...]"));
+        continue;
+      }
+      int idx = builder.Get(name, *labels);
+      if (idx < 0) continue;
+      for (size_t p = 0; p < points.size(); ++p) {
+        const Json& pt = points[p];
+        std::string why;
+        if (!pt.is_array() || pt.size() != 2) {
+          why = "values[" + std::to_string(p) + "] must be [t, v]";
+        } else {
+          Result<int64_t> t = JsonTimestamp(pt[0]);
+          Result<double> v = JsonValue(pt[1]);
+          if (!t.ok()) why = "values[" + std::to_string(p) + "]: timestamp: " + t.status().message();
+          else if (!v.ok()) why = "values[" + std::to_string(p) + "]: " + v.status().message();
+          else if (std::string add = builder.Add(idx, *t, *v, std::nullopt); !add.empty()) {
+            why = "values[" + std::to_string(p) + "]: " + add;
+          }
+        }
+        if (!why.empty()) {
+          RETURN_IF_ERROR(errors.Bad(file, ln, why));
+          continue;
+        }
+        ++ds.stats.rows_accepted;
+      }
+      continue;
+    }
+    std::string why;
+    if (!j.contains("name") || !j["name"].is_string() || j["name"].get<std::string>().empty()) {
+      why = "missing string field `name`";
+    } else if (!j.contains("timestamp")) {
+      why = "missing field `timestamp`";
+    } else if (!j.contains("value")) {
+      why = "missing field `value`";
+    }
+    if (!why.empty()) {
+      RETURN_IF_ERROR(errors.Bad(file, ln, why));
+      continue;
+    }
+    Result<Labels> labels = JsonLabels(j.contains("labels") ? j["labels"] : Json(), "labels");
+    Result<int64_t> t = JsonTimestamp(j["timestamp"]);
+    Result<double> v = JsonValue(j["value"]);
+    std::optional<uint8_t> anomaly;
+    if (j.contains("anomaly")) {
+      const Json& a = j["anomaly"];
+      if (a == 0 || a == false) anomaly = 0;
+      else if (a == 1 || a == true) anomaly = 1;
+      else why = "`anomaly` must be 0 or 1";
+    }
+    if (!labels.ok()) why = labels.status().message();
+    else if (!t.ok()) why = "timestamp: " + t.status().message();
+    else if (!v.ok()) why = v.status().message();
+    if (why.empty()) {
+      int idx = builder.Get(j["name"].get<std::string>(), *labels);
+      if (idx < 0) continue;
+      why = builder.Add(idx, *t, *v, anomaly);
+    }
+    if (!why.empty()) {
+      RETURN_IF_ERROR(errors.Bad(file, ln, why));
+      continue;
+    }
+    ++ds.stats.rows_accepted;
+  }
+  ds.series = builder.Take();
+  FillWindowsFromLabels(ds);
+  return Status::Ok();
+}
+
+}  // namespace
+
+int Dataset::Find(const std::string& name) const {
+  for (size_t i = 0; i < series.size(); ++i) {
+    if (series[i].name == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+std::vector<AnomalyWindow> WindowsFromLabels(const std::vector<int64_t>& timestamps_ms,
+                                             const std::vector<uint8_t>& labels) {
+  std::vector<AnomalyWindow> out;
+  const size_t n = std::min(timestamps_ms.size(), labels.size());
+  for (size_t i = 0; i < n;) {
+    if (labels[i] == 0) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j + 1 < n && labels[j + 1] != 0) ++j;
+    out.push_back({timestamps_ms[i], timestamps_ms[j]});
+    i = j + 1;
+  }
+  return out;
+}
+
+Result<int64_t> ParseTimestampField(std::string_view text) {
+  std::string_view t = Trim(text);
+  if (t.empty()) return InvalidArgumentError("missing timestamp");
+  const bool numeric = std::all_of(t.begin(), t.end(), [](char c) {
+    return (c >= '0' && c <= '9') || c == '.' || c == '-' || c == 'e' || c == 'E' || c == '+';
+  });
+  if (numeric && t.find('-', 1) == std::string_view::npos) {
+    double v = 0;
+    auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+    if (ec != std::errc() || ptr != t.data() + t.size() || !std::isfinite(v)) {
+      return InvalidArgumentError("`" + std::string(t) + "` is not a timestamp");
+    }
+    // Integers parse exactly through int64 to keep millisecond precision.
+    int64_t iv = 0;
+    auto [iptr, iec] = std::from_chars(t.data(), t.data() + t.size(), iv);
+    const bool is_int = iec == std::errc() && iptr == t.data() + t.size();
+    if (std::fabs(v) >= 1e11) return is_int ? iv : static_cast<int64_t>(std::llround(v));
+    return is_int ? iv * 1000 : static_cast<int64_t>(std::llround(v * 1000.0));
+  }
+  Result<int64_t> r = ParseRfc3339Ms(t);
+  if (!r.ok()) return InvalidArgumentError("`" + std::string(t) + "` is not Unix seconds/ms or RFC 3339");
+  return r;
+}
+
+Result<Dataset> ReadDataset(const std::string& spec, const ReadOptions& options) {
+  const size_t colon = spec.find(':');
+  if (colon == std::string::npos || colon + 1 >= spec.size()) {
+    return InvalidArgumentError("dataset spec `" + spec +
+                                "` must be FORMAT:PATH with FORMAT one of nab, kpi, smd, csv, jsonl");
+  }
+  Dataset ds;
+  ds.format = spec.substr(0, colon);
+  ds.source = spec;
+  std::string path = spec.substr(colon + 1);
+  Status st;
+  if (ds.format == "nab") {
+    st = ReadNab(path, options, ds);
+  } else if (ds.format == "kpi") {
+    st = ReadKpi(path, options, ds);
+  } else if (ds.format == "smd") {
+    std::string split = "test";
+    const size_t c = path.rfind(':');
+    if (c != std::string::npos) {
+      split = path.substr(c + 1);
+      path = path.substr(0, c);
+    }
+    st = ReadSmd(path, split, options, ds);
+  } else if (ds.format == "csv") {
+    st = ReadLongCsv(path, options, ds);
+  } else if (ds.format == "jsonl") {
+    st = ReadJsonl(path, options, ds);
+  } else {
+    std::vector<std::string> known = {"nab", "kpi", "smd", "csv", "jsonl"};
+    const std::string close = ClosestMatch(ds.format, known);
+    return InvalidArgumentError("unknown dataset format `" + ds.format + "` in `" + spec +
+                                "` (known: nab, kpi, smd, csv, jsonl)" +
+                                (close.empty() ? "" : "; did you mean `" + close + "`?"));
+  }
+  RETURN_IF_ERROR(st);
+  if (ds.series.empty()) {
+    return NotFoundError("dataset `" + spec + "` has no series" +
+                         (options.name_filter.empty() ? "" : " matching `" + options.name_filter + "`"));
+  }
+  return ds;
+}
+
+}  // namespace vigil

@@ -1,0 +1,88 @@
+// Dataset readers: the on-disk formats of the public anomaly benchmarks and two plain formats.
+//
+//   ReadDataset("nab:../shared/datasets/nab", {})        NAB: data/<group>/<name>.csv + labels/combined_windows.json
+//   ReadDataset("kpi:../shared/datasets/kpi/train", {})  KPI: a file or folder of timestamp,value,label CSVs
+//   ReadDataset("smd:../shared/datasets/smd:test", {})   SMD: train/ test/ test_label/ (default split: test)
+//   ReadDataset("csv:metrics.csv", {})                    long CSV: timestamp,series,value[,label][,<label keys>...]
+//   ReadDataset("jsonl:points.jsonl", {})                 one JSON object per line (point or Prometheus matrix row)
+//
+// The exact formats, series naming and the bad-input policy are specified in detectors/README.md.
+//
+// Bad input: with BadRowPolicy::kError (the default) the first malformed row (missing or
+// non-numeric field, NaN/Inf value, timestamp not after the previous one of the same series)
+// fails the whole read with InvalidArgument "<file>:<line>: <what>". With kSkip the row is dropped,
+// counted in Dataset::stats and the first few messages are kept; rows already accepted are never
+// removed by a later bad row. Missing files and folders are NotFound.
+//
+// Thread safety: free functions with no shared state; safe to call concurrently.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "core/time_series.h"
+
+namespace vigil {
+
+// An anomaly window as NAB labels it: [begin_ms, end_ms], both ends inclusive, Unix ms.
+struct AnomalyWindow {
+  int64_t begin_ms = 0;
+  int64_t end_ms = 0;
+  friend bool operator==(const AnomalyWindow&, const AnomalyWindow&) = default;
+};
+
+enum class BadRowPolicy { kError, kSkip };
+
+struct ReadOptions {
+  BadRowPolicy bad_rows = BadRowPolicy::kError;
+  // Keep only series whose name contains this substring ("" = all). Applied before points are
+  // parsed where the format allows (NAB, KPI, SMD files), so a filter also saves time.
+  std::string name_filter;
+  // At most this many series (0 = no limit), in the reader's deterministic (sorted) order.
+  size_t max_series = 0;
+  // At most this many points per series (0 = no limit): the first ones. For small test slices.
+  size_t max_points = 0;
+  // How many skip messages to keep in ReadStats::examples.
+  size_t max_examples = 10;
+};
+
+struct ReadStats {
+  size_t files = 0;
+  size_t rows_accepted = 0;
+  size_t rows_skipped = 0;
+  std::vector<std::string> examples;  // "<file>:<line>: <why>" for the first skipped rows
+};
+
+struct Dataset {
+  std::string format;  // "nab", "kpi", "smd", "csv", "jsonl"
+  std::string source;  // the spec it was read from
+  std::vector<TimeSeries> series;
+  // Parallel to `series`: anomaly windows (NAB's own windows; for the other formats, the maximal
+  // runs of labeled points, as [first, last] timestamps). Empty for unlabeled series.
+  std::vector<std::vector<AnomalyWindow>> windows;
+  // Group name -> indices into `series` (SMD: machine -> its 38 dimensions; NAB: the data folder
+  // such as "realKnownCause"). Empty for formats without a grouping.
+  std::map<std::string, std::vector<size_t>> groups;
+  ReadStats stats;
+
+  // Index of the series with this name (first match), or -1.
+  int Find(const std::string& name) const;
+};
+
+// Reads a dataset from a "FORMAT:PATH[:SPLIT]" spec. Unknown formats and malformed specs are
+// InvalidArgument naming the accepted formats.
+[[nodiscard]] Result<Dataset> ReadDataset(const std::string& spec, const ReadOptions& options = {});
+
+// Maximal runs of 1s in `labels` as windows over `timestamps_ms` (sizes must match).
+std::vector<AnomalyWindow> WindowsFromLabels(const std::vector<int64_t>& timestamps_ms,
+                                             const std::vector<uint8_t>& labels);
+
+// Parses a timestamp field: an integer or decimal number of Unix seconds, or Unix milliseconds
+// when the magnitude is ≥ 1e11 (year 5138 in seconds), or RFC 3339 text
+// ("2024-05-01T12:00:00Z", "2024-05-01 12:00:00" as UTC). Errors name the text.
+[[nodiscard]] Result<int64_t> ParseTimestampField(std::string_view text);
+
+}  // namespace vigil

@@ -1,0 +1,273 @@
+#include "detectors/readers.h"
+
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/time_util.h"
+
+namespace vigil {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A scratch folder per test process, removed at exit.
+class TempDir {
+ public:
+  TempDir() {
+    path_ = fs::temp_directory_path() / ("vigil_readers_test_" + std::to_string(::getpid()));
+    fs::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  std::string Write(const std::string& rel, const std::string& content) {
+    fs::path p = path_ / rel;
+    fs::create_directories(p.parent_path());
+    std::ofstream(p) << content;
+    return p.string();
+  }
+  std::string path() const { return path_.string(); }
+
+ private:
+  fs::path path_;
+};
+
+bool Contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
+
+TEST_CASE("timestamp fields: Unix seconds, milliseconds, fractions, RFC 3339") {
+  CHECK(*ParseTimestampField("1491041280") == 1491041280000);
+  CHECK(*ParseTimestampField("1491041280123") == 1491041280123);
+  CHECK(*ParseTimestampField("1491041280.5") == 1491041280500);
+  CHECK(*ParseTimestampField("2024-05-01T12:00:00Z") == *ParseRfc3339Ms("2024-05-01T12:00:00Z"));
+  CHECK(*ParseTimestampField("2014-04-10 07:15:00.000000") == *ParseRfc3339Ms("2014-04-10T07:15:00Z"));
+  CHECK_FALSE(ParseTimestampField("yesterday").ok());
+  CHECK_FALSE(ParseTimestampField("").ok());
+}
+
+TEST_CASE("csv: long format with label columns, quoting and mixed series") {
+  TempDir dir;
+  const std::string f = dir.Write("m.csv",
+                                  "# comment line\n"
+                                  "timestamp,series,value,label,job,gpu\n"
+                                  "1700000000,step_time_ms,100,0,train,0\n"
+                                  "1700000000,step_time_ms,101,0,train,1\n"
+                                  "2023-11-14T22:14:20Z,step_time_ms,300,1,train,0\n"
+                                  "1700000020000,step_time_ms,102,0,train,1\n"
+                                  "1700000040,\"step_time_ms\",99.5,0,\"train, eval\",0\n");
+  Result<Dataset> ds = ReadDataset("csv:" + f);
+  REQUIRE(ds.ok());
+  REQUIRE(ds->series.size() == 3);
+  const TimeSeries& g0 = ds->series[0];
+  CHECK(g0.name == "step_time_ms");
+  CHECK(g0.labels == Labels{{"job", "train"}, {"gpu", "0"}});
+  CHECK(g0.timestamps_ms == std::vector<int64_t>{1700000000000, 1700000060000});
+  CHECK(g0.values == std::vector<double>{100, 300});
+  CHECK(g0.anomaly_labels == std::vector<uint8_t>{0, 1});
+  CHECK(ds->windows[0] == std::vector<AnomalyWindow>{{1700000060000, 1700000060000}});
+  CHECK(ds->series[1].timestamps_ms == std::vector<int64_t>{1700000000000, 1700000020000});
+  CHECK(ds->series[2].labels.at("job") == "train, eval");
+  CHECK(ds->stats.rows_accepted == 5);
+}
+
+TEST_CASE("csv: bad rows are errors naming file:line") {
+  TempDir dir;
+  struct Case {
+    std::string row, expect;
+  } cases[] = {
+      {"1700000060,cpu,abc\n", "value `abc` is not a number"},
+      {"1700000060,cpu,nan\n", "is not finite"},
+      {"1700000060,cpu,inf\n", "is not finite"},
+      {"1700000060,cpu,\n", "missing value"},
+      {"1700000060,cpu\n", "expected 3 fields, got 2"},
+      {"1700000000,cpu,2\n", "duplicates the previous one"},
+      {"1699999000,cpu,2\n", "is before the previous one"},
+      {"soon,cpu,2\n", "timestamp: `soon` is not"},
+      {"1700000060,,2\n", "missing series name"},
+  };
+  for (const Case& c : cases) {
+    const std::string f = dir.Write("bad.csv", "timestamp,series,value\n1700000000,cpu,1\n" + c.row);
+    Result<Dataset> ds = ReadDataset("csv:" + f);
+    REQUIRE_FALSE(ds.ok());
+    CHECK(ds.status().code() == StatusCode::kInvalidArgument);
+    INFO(ds.status().message());
+    CHECK(Contains(ds.status().message(), f + ":3: "));
+    CHECK(Contains(ds.status().message(), c.expect));
+  }
+  const std::string nohdr = dir.Write("nohdr.csv", "time,value\n1,2\n");
+  Result<Dataset> ds = ReadDataset("csv:" + nohdr);
+  REQUIRE_FALSE(ds.ok());
+  CHECK(Contains(ds.status().message(), "header must name `timestamp`, `series` and `value`"));
+}
+
+TEST_CASE("csv: skip-and-count keeps every accepted point") {
+  TempDir dir;
+  const std::string f = dir.Write("skip.csv",
+                                  "timestamp,series,value\n"
+                                  "1700000000,cpu,1\n"
+                                  "1700000060,cpu,NaN\n"
+                                  "1700000060,cpu,2\n"
+                                  "1700000060,cpu,3\n"  // duplicate: skipped, the earlier 2 stays
+                                  "1700000120,cpu,4\n");
+  ReadOptions opts;
+  opts.bad_rows = BadRowPolicy::kSkip;
+  Result<Dataset> ds = ReadDataset("csv:" + f, opts);
+  REQUIRE(ds.ok());
+  CHECK(ds->series[0].values == std::vector<double>{1, 2, 4});
+  CHECK(ds->stats.rows_skipped == 2);
+  CHECK(ds->stats.rows_accepted == 3);
+  REQUIRE(ds->stats.examples.size() == 2);
+  CHECK(Contains(ds->stats.examples[0], f + ":3: "));
+  CHECK(Contains(ds->stats.examples[1], f + ":5: "));
+}
+
+TEST_CASE("kpi: a folder of timestamp,value,label files; windows from labels") {
+  TempDir dir;
+  dir.Write("kpi/b.csv", "timestamp,value,label\n60,1.0,0\n120,9.0,1\n180,9.5,1\n240,1.0,0\n300,8,1\n");
+  dir.Write("kpi/a.csv", "timestamp,value,label\n60,1.0,0\n");
+  Result<Dataset> ds = ReadDataset("kpi:" + dir.path() + "/kpi");
+  REQUIRE(ds.ok());
+  REQUIRE(ds->series.size() == 2);
+  CHECK(ds->series[0].name == "a");
+  const TimeSeries& b = ds->series[1];
+  CHECK(b.name == "b");
+  CHECK(b.anomaly_labels == std::vector<uint8_t>{0, 1, 1, 0, 1});
+  CHECK(ds->windows[1] == std::vector<AnomalyWindow>{{120000, 180000}, {300000, 300000}});
+  // A single file, a filter, a point limit.
+  ReadOptions opts;
+  opts.max_points = 2;
+  Result<Dataset> one = ReadDataset("kpi:" + dir.path() + "/kpi/b.csv", opts);
+  REQUIRE(one.ok());
+  CHECK(one->series[0].size() == 2);
+  // Bad label.
+  dir.Write("kpi/c.csv", "timestamp,value,label\n60,1.0,2\n");
+  Result<Dataset> bad = ReadDataset("kpi:" + dir.path() + "/kpi");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(Contains(bad.status().message(), "c.csv:2: label `2` is not 0 or 1"));
+  CHECK(ReadDataset("kpi:" + dir.path() + "/missing").status().code() == StatusCode::kNotFound);
+}
+
+TEST_CASE("smd: machines x dimensions, test labels, test after train in time") {
+  TempDir dir;
+  dir.Write("smd/train/machine-9-9.txt", "0.1,0.2,0.3\n0.1,0.2,0.3\n");
+  dir.Write("smd/test/machine-9-9.txt", "0.1,0.2,0.3\n0.9,0.8,0.7\n0.1,0.2,0.3\n");
+  dir.Write("smd/test_label/machine-9-9.txt", "0\n1\n0\n");
+  Result<Dataset> test = ReadDataset("smd:" + dir.path() + "/smd");  // default split: test
+  REQUIRE(test.ok());
+  REQUIRE(test->series.size() == 3);
+  CHECK(test->series[1].name == "machine-9-9/dim1");
+  CHECK(test->series[1].labels == Labels{{"machine", "machine-9-9"}, {"dim", "1"}});
+  CHECK(test->series[1].values == std::vector<double>{0.2, 0.8, 0.2});
+  CHECK(test->series[2].anomaly_labels == std::vector<uint8_t>{0, 1, 0});
+  CHECK(test->series[0].timestamps_ms.front() == 2 * 60'000);  // after the 2 train rows
+  CHECK(test->groups.at("machine-9-9") == std::vector<size_t>{0, 1, 2});
+  Result<Dataset> train = ReadDataset("smd:" + dir.path() + "/smd:train");
+  REQUIRE(train.ok());
+  CHECK_FALSE(train->series[0].has_anomaly_labels());
+  CHECK(train->series[0].timestamps_ms == std::vector<int64_t>{0, 60'000});
+  ReadOptions one;
+  one.name_filter = "machine-9-9/dim2";
+  Result<Dataset> dim = ReadDataset("smd:" + dir.path() + "/smd", one);
+  REQUIRE(dim.ok());
+  REQUIRE(dim->series.size() == 1);
+  CHECK(dim->series[0].name == "machine-9-9/dim2");
+
+  dir.Write("smd/test_label/machine-9-9.txt", "0\n1\n");
+  Result<Dataset> short_labels = ReadDataset("smd:" + dir.path() + "/smd:test");
+  REQUIRE_FALSE(short_labels.ok());
+  CHECK(Contains(short_labels.status().message(), "machine-9-9.txt:3: no label for this row"));
+  dir.Write("smd/test_label/machine-9-9.txt", "0\n1\n0\n");
+  dir.Write("smd/test/machine-9-9.txt", "0.1,0.2,0.3\n0.9,x,0.7\n0.1,0.2,0.3\n");
+  Result<Dataset> bad = ReadDataset("smd:" + dir.path() + "/smd:test");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(Contains(bad.status().message(), "machine-9-9.txt:2: column 2: value `x` is not a number"));
+  CHECK_FALSE(ReadDataset("smd:" + dir.path() + "/smd:valid").ok());
+}
+
+TEST_CASE("nab: windows from combined_windows.json become labels") {
+  TempDir dir;
+  dir.Write("nab/labels/combined_windows.json",
+            R"({"g/s.csv": [["2014-01-01 00:02:00.000000", "2014-01-01 00:03:00.000000"]], "g/empty.csv": []})");
+  dir.Write("nab/data/g/s.csv",
+            "timestamp,value\n2014-01-01 00:00:00,1\n2014-01-01 00:01:00,1\n2014-01-01 00:02:00,5\n"
+            "2014-01-01 00:03:00,6\n2014-01-01 00:04:00,1\n");
+  dir.Write("nab/data/g/empty.csv", "timestamp,value\n2014-01-01 00:00:00,1\n");
+  Result<Dataset> ds = ReadDataset("nab:" + dir.path() + "/nab");
+  REQUIRE(ds.ok());
+  REQUIRE(ds->series.size() == 2);
+  const int s = ds->Find("g/s");
+  REQUIRE(s >= 0);
+  CHECK(ds->series[s].anomaly_labels == std::vector<uint8_t>{0, 0, 1, 1, 0});
+  CHECK(ds->windows[s].size() == 1);
+  CHECK(ds->series[s].labels.at("group") == "g");
+  CHECK(ds->groups.at("g").size() == 2);
+  dir.Write("nab/labels/combined_windows.json", R"({"g/s.csv": [["2014-01-01", "noon"]]})");
+  CHECK_FALSE(ReadDataset("nab:" + dir.path() + "/nab").ok());
+}
+
+TEST_CASE("nab: the shared corpus, one file") {
+  ReadOptions opts;
+  opts.name_filter = "realKnownCause/nyc_taxi";
+  Result<Dataset> ds = ReadDataset("nab:../shared/datasets/nab", opts);
+  REQUIRE(ds.ok());
+  REQUIRE(ds->series.size() == 1);
+  CHECK(ds->series[0].size() == 10320);
+  CHECK(ds->windows[0].size() == 5);
+  size_t anomalous = 0;
+  for (uint8_t l : ds->series[0].anomaly_labels) anomalous += l;
+  CHECK(anomalous == 1035);  // checked with pandas against combined_windows.json
+}
+
+TEST_CASE("jsonl: point objects and Prometheus matrix rows") {
+  TempDir dir;
+  const std::string f = dir.Write(
+      "p.jsonl",
+      R"({"name":"gpu_util","labels":{"gpu":"0"},"timestamp":1700000000,"value":97.5,"anomaly":0})"
+      "\n"
+      R"({"name":"gpu_util","labels":{"gpu":"0"},"timestamp":"2023-11-14T22:14:20Z","value":3,"anomaly":1})"
+      "\n\n"
+      R"({"metric":{"__name__":"nccl_bw","node":"a"},"values":[[1700000000.5,"12.5"],[1700000001.5,"13"]]})"
+      "\n");
+  Result<Dataset> ds = ReadDataset("jsonl:" + f);
+  REQUIRE(ds.ok());
+  REQUIRE(ds->series.size() == 2);
+  CHECK(ds->series[0].anomaly_labels == std::vector<uint8_t>{0, 1});
+  CHECK(ds->series[1].name == "nccl_bw");
+  CHECK(ds->series[1].labels == Labels{{"node", "a"}});
+  CHECK(ds->series[1].timestamps_ms == std::vector<int64_t>{1700000000500, 1700000001500});
+  CHECK(ds->series[1].values == std::vector<double>{12.5, 13});
+  CHECK_FALSE(ds->series[1].has_anomaly_labels());
+
+  struct Case {
+    std::string line, expect;
+  } cases[] = {
+      {"{not json", "not a JSON object"},
+      {R"({"timestamp":1,"value":1})", "missing string field `name`"},
+      {R"({"name":"x","value":1})", "missing field `timestamp`"},
+      {R"({"name":"x","timestamp":1,"value":null})", "missing value (null)"},
+      {R"({"name":"x","timestamp":1,"value":"NaN"})", "is not finite"},
+      {R"({"metric":{"__name__":"m"},"values":[[1,"1"],[1,"2"]]})", "values[1]: "},
+  };
+  for (const Case& c : cases) {
+    const std::string bad = dir.Write("bad.jsonl", R"({"name":"ok","timestamp":1,"value":1})" "\n" + c.line + "\n");
+    Result<Dataset> r = ReadDataset("jsonl:" + bad);
+    REQUIRE_FALSE(r.ok());
+    INFO(r.status().message());
+    CHECK(Contains(r.status().message(), bad + ":2: "));
+    CHECK(Contains(r.status().message(), c.expect));
+  }
+}
+
+TEST_CASE("specs: unknown formats get a hint, missing paths are NotFound") {
+  Result<Dataset> r = ReadDataset("knp:/tmp/x");
+  REQUIRE_FALSE(r.ok());
+  CHECK(Contains(r.status().message(), "did you mean `kpi`?"));
+  CHECK_FALSE(ReadDataset("nab").ok());
+  CHECK(ReadDataset("csv:/nonexistent/file.csv").status().code() == StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace vigil
