@@ -1,0 +1,1001 @@
+#include "rules/compiler.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <regex>
+#include <set>
+
+#include "core/config.h"
+#include "core/json.h"
+#include "core/time_util.h"
+#include "rules/lexer.h"
+
+namespace vigil {
+namespace {
+
+using rules::Token;
+using rules::TokenKind;
+
+// ---------------------------------------------------------------------------------------------
+// Syntax tree of one expression.
+struct Ast {
+  enum class Kind { kNumber, kName, kWindowArg, kUnary, kBinary, kCall, kOffset } kind = Kind::kNumber;
+  std::string name;   // kName; kUnary/kBinary operator; kCall function
+  double number = 0;  // kNumber
+  bool window_is_points = true;  // kWindowArg
+  int64_t points = 0, ms = 0;    // kWindowArg, kOffset (ms)
+  bool has_by = false;           // kCall: an aggregation `f by (l, ...) (args)`
+  std::vector<std::string> by;
+  std::vector<std::unique_ptr<Ast>> args;
+  size_t begin = 0, end = 0;     // byte range in the source
+  const Token* tok = nullptr;    // the token to point at in messages
+};
+
+struct CompileError {
+  const Token* tok;
+  size_t length;  // 0 = the token's length
+  std::string message;
+};
+
+const std::set<std::string, std::less<>> kWindowFns = {"mean", "std", "min",  "max",   "median",  "mad",   "sum",
+                                                       "count", "delta", "rate", "zscore", "changes", "resets"};
+const std::set<std::string, std::less<>> kAggFns = {"mean", "median", "min", "max", "sum", "count", "std", "quantile"};
+
+}  // namespace
+
+const std::vector<std::string>& RuleFunctionNames() {
+  static const std::vector<std::string> names = {
+      "mean", "std",   "min",  "max",   "median",  "mad",    "quantile", "sum",       "count", "ewma", "delta",
+      "rate", "diff",  "zscore", "changes", "resets", "lag", "abs",  "log", "clamp", "stale_for", "absent"};
+  return names;
+}
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Parser: tokens -> rules. One Parser per file; errors are collected per rule.
+struct ParsedRule {
+  const Token* name_tok = nullptr;
+  std::string name;
+  size_t begin = 0, end = 0;
+  const Token* select_tok = nullptr;
+  Selector selector;
+  std::unique_ptr<Ast> when;
+  const Token* when_tok = nullptr;
+  std::optional<int64_t> for_ms, keep_ms;
+  std::string severity = "warning";
+  Labels labels;
+  const Token* explain_tok = nullptr;
+  std::string explain;
+};
+
+class Parser {
+ public:
+  Parser(const std::vector<Token>& toks, std::string_view text) : t_(toks), text_(text) {}
+
+  const Token& Peek(size_t k = 0) const { return t_[std::min(pos_ + k, t_.size() - 1)]; }
+  const Token& Next() {
+    const Token& tok = t_[pos_];
+    if (pos_ + 1 < t_.size()) ++pos_;
+    return tok;
+  }
+  bool IsPunct(std::string_view p, size_t k = 0) const {
+    return Peek(k).kind == TokenKind::kPunct && Peek(k).text == p;
+  }
+  bool IsWord(std::string_view w, size_t k = 0) const {
+    return Peek(k).kind == TokenKind::kIdent && Peek(k).text == w;
+  }
+  [[noreturn]] void Fail(const Token& tok, std::string message, size_t length = 0) {
+    throw CompileError{&tok, length, std::move(message)};
+  }
+  static std::string Describe(const Token& tok) {
+    switch (tok.kind) {
+      case TokenKind::kEnd: return "end of file";
+      case TokenKind::kString: return "string \"" + tok.text + "\"";
+      default: return "`" + tok.text + "`";
+    }
+  }
+  void CheckLexError(const Token& tok) {
+    if (tok.kind == TokenKind::kError) Fail(tok, tok.text);
+  }
+  void Expect(std::string_view p, std::string_view context) {
+    CheckLexError(Peek());
+    if (!IsPunct(p)) Fail(Peek(), "expected `" + std::string(p) + "` " + std::string(context) + ", found " + Describe(Peek()));
+    Next();
+  }
+  const Token& ExpectIdent(std::string_view what) {
+    CheckLexError(Peek());
+    if (Peek().kind != TokenKind::kIdent) Fail(Peek(), "expected " + std::string(what) + ", found " + Describe(Peek()));
+    return Next();
+  }
+  const Token& ExpectString(std::string_view what) {
+    CheckLexError(Peek());
+    if (Peek().kind != TokenKind::kString) Fail(Peek(), "expected " + std::string(what) + " in double quotes, found " + Describe(Peek()));
+    return Next();
+  }
+  int64_t ExpectDuration(std::string_view what) {
+    CheckLexError(Peek());
+    if (Peek().kind == TokenKind::kNumber)
+      Fail(Peek(), std::string(what) + " needs a unit: write e.g. `5m`, `30s`, `1h` (a bare number is ambiguous)");
+    if (Peek().kind != TokenKind::kDuration) Fail(Peek(), "expected " + std::string(what) + " such as 5m, found " + Describe(Peek()));
+    return Next().value_ms;
+  }
+
+  // Skips to the next `rule` keyword at the start of a line, for error recovery.
+  void SkipToNextRule() {
+    if (Peek().kind != TokenKind::kEnd) Next();
+    while (Peek().kind != TokenKind::kEnd) {
+      if (IsWord("rule") && Peek().col == 1) return;
+      Next();
+    }
+  }
+
+  ParsedRule ParseRule() {
+    ParsedRule r;
+    CheckLexError(Peek());
+    if (!IsWord("rule")) {
+      std::string hint = Peek().kind == TokenKind::kIdent ? ClosestMatch(Peek().text, std::vector<std::string>{"rule"}) : "";
+      Fail(Peek(), "expected `rule NAME {`, found " + Describe(Peek()) + (hint.empty() ? "" : "; did you mean `rule`?"));
+    }
+    r.begin = Peek().offset;
+    Next();
+    r.name_tok = &ExpectIdent("a rule name (letters, digits, _)");
+    r.name = r.name_tok->text;
+    Expect("{", "after the rule name");
+    std::set<std::string> seen;
+    static const std::vector<std::string> kClauses = {"select", "when",   "for",    "keep_firing_for",
+                                                      "severity", "labels", "explain"};
+    while (!IsPunct("}")) {
+      CheckLexError(Peek());
+      if (Peek().kind == TokenKind::kEnd) Fail(Peek(), "rule `" + r.name + "` is not closed: expected `}`");
+      const Token& kw = Peek();
+      if (kw.kind != TokenKind::kIdent ||
+          std::find(kClauses.begin(), kClauses.end(), kw.text) == kClauses.end()) {
+        std::string hint = kw.kind == TokenKind::kIdent ? ClosestMatch(kw.text, kClauses) : "";
+        Fail(kw, "unknown clause " + Describe(kw) + (hint.empty() ? "" : ", did you mean `" + hint + "`?") +
+                     " (clauses: select, when, for, keep_firing_for, severity, labels, explain)");
+      }
+      if (!seen.insert(kw.text).second) Fail(kw, "duplicate `" + kw.text + "` clause in rule `" + r.name + "`");
+      Next();
+      if (kw.text == "select") {
+        r.select_tok = &kw;
+        r.selector = ParseSelector();
+      } else if (kw.text == "when") {
+        r.when_tok = &kw;
+        r.when = ParseExpr();
+      } else if (kw.text == "for") {
+        r.for_ms = ExpectDuration("`for` duration");
+      } else if (kw.text == "keep_firing_for") {
+        r.keep_ms = ExpectDuration("`keep_firing_for` duration");
+      } else if (kw.text == "severity") {
+        CheckLexError(Peek());
+        if (Peek().kind != TokenKind::kIdent && Peek().kind != TokenKind::kString)
+          Fail(Peek(), "expected a severity such as critical, warning or info, found " + Describe(Peek()));
+        r.severity = Next().text;
+      } else if (kw.text == "labels") {
+        Expect("{", "after `labels`");
+        while (!IsPunct("}")) {
+          const Token& k = ExpectIdent("a label name");
+          Expect("=", "after the label name");
+          r.labels[k.text] = ExpectString("a label value").text;
+          if (IsPunct(",")) Next();
+        }
+        Next();
+      } else if (kw.text == "explain") {
+        r.explain_tok = &ExpectString("an explanation template");
+        r.explain = r.explain_tok->text;
+      }
+    }
+    r.end = Peek().offset + 1;
+    Next();
+    if (!r.select_tok) Fail(*r.name_tok, "rule `" + r.name + "` has no `select` clause (which series does it watch?)");
+    if (!r.when) Fail(*r.name_tok, "rule `" + r.name + "` has no `when` clause (when should it fire?)");
+    return r;
+  }
+
+  Selector ParseSelector() {
+    Selector s;
+    CheckLexError(Peek());
+    if (IsPunct("*")) {
+      Next();
+    } else if (Peek().kind == TokenKind::kIdent) {
+      s.metric = Next().text;
+    } else if (!IsPunct("{")) {
+      Fail(Peek(), "expected a metric name, `*` or `{` after `select`, found " + Describe(Peek()));
+    }
+    if (IsPunct("{")) {
+      Next();
+      while (!IsPunct("}")) {
+        LabelMatcher m;
+        m.name = ExpectIdent("a label name").text;
+        CheckLexError(Peek());
+        const Token& op = Peek();
+        if (IsPunct("=")) m.op = MatchOp::kEq;
+        else if (IsPunct("!=")) m.op = MatchOp::kNe;
+        else if (IsPunct("=~")) m.op = MatchOp::kRegex;
+        else if (IsPunct("!~")) m.op = MatchOp::kNotRegex;
+        else Fail(op, "expected a label matcher operator (=, !=, =~, !~), found " + Describe(op));
+        Next();
+        const Token& v = ExpectString("a label value");
+        m.value = v.text;
+        if (m.op == MatchOp::kRegex || m.op == MatchOp::kNotRegex) {
+          try {
+            std::regex re(m.value);
+          } catch (const std::regex_error& e) {
+            Fail(v, "invalid regular expression \"" + m.value + "\": " + e.what());
+          }
+        }
+        s.matchers.push_back(std::move(m));
+        if (IsPunct(",")) Next();
+        else if (!IsPunct("}")) Fail(Peek(), "expected `,` or `}` in the label matchers, found " + Describe(Peek()));
+      }
+      Next();
+    }
+    return s;
+  }
+
+  // Expressions, lowest precedence first: or, and, not, comparison, + -, * /, unary -, offset.
+  std::unique_ptr<Ast> ParseExpr() { return ParseOr(); }
+
+  std::unique_ptr<Ast> MakeBinary(std::string op, const Token& tok, std::unique_ptr<Ast> a, std::unique_ptr<Ast> b) {
+    auto n = std::make_unique<Ast>();
+    n->kind = Ast::Kind::kBinary;
+    n->name = std::move(op);
+    n->tok = &tok;
+    n->begin = a->begin;
+    n->end = b->end;
+    n->args.push_back(std::move(a));
+    n->args.push_back(std::move(b));
+    return n;
+  }
+  std::unique_ptr<Ast> ParseOr() {
+    auto a = ParseAnd();
+    while (IsWord("or")) {
+      const Token& tok = Next();
+      a = MakeBinary("or", tok, std::move(a), ParseAnd());
+    }
+    return a;
+  }
+  std::unique_ptr<Ast> ParseAnd() {
+    auto a = ParseNot();
+    while (IsWord("and")) {
+      const Token& tok = Next();
+      a = MakeBinary("and", tok, std::move(a), ParseNot());
+    }
+    return a;
+  }
+  std::unique_ptr<Ast> ParseNot() {
+    if (IsWord("not")) {
+      const Token& tok = Next();
+      auto n = std::make_unique<Ast>();
+      n->kind = Ast::Kind::kUnary;
+      n->name = "not";
+      n->tok = &tok;
+      n->begin = tok.offset;
+      n->args.push_back(ParseNot());
+      n->end = n->args[0]->end;
+      return n;
+    }
+    return ParseCompare();
+  }
+  std::unique_ptr<Ast> ParseCompare() {
+    auto a = ParseAdd();
+    static const std::vector<std::string> kCmp = {"<", "<=", ">", ">=", "==", "!="};
+    if (Peek().kind == TokenKind::kPunct && std::find(kCmp.begin(), kCmp.end(), Peek().text) != kCmp.end()) {
+      const Token& tok = Next();
+      a = MakeBinary(tok.text, tok, std::move(a), ParseAdd());
+      if (Peek().kind == TokenKind::kPunct && std::find(kCmp.begin(), kCmp.end(), Peek().text) != kCmp.end())
+        Fail(Peek(), "comparisons do not chain: write `a < b and b < c`");
+    } else if (IsPunct("=")) {
+      Fail(Peek(), "`=` is not a comparison: use `==` to compare values");
+    }
+    return a;
+  }
+  std::unique_ptr<Ast> ParseAdd() {
+    auto a = ParseMul();
+    while (IsPunct("+") || IsPunct("-")) {
+      const Token& tok = Next();
+      a = MakeBinary(tok.text, tok, std::move(a), ParseMul());
+    }
+    return a;
+  }
+  std::unique_ptr<Ast> ParseMul() {
+    auto a = ParseUnary();
+    while (IsPunct("*") || IsPunct("/")) {
+      const Token& tok = Next();
+      a = MakeBinary(tok.text, tok, std::move(a), ParseUnary());
+    }
+    return a;
+  }
+  std::unique_ptr<Ast> ParseUnary() {
+    if (IsPunct("-")) {
+      const Token& tok = Next();
+      auto n = std::make_unique<Ast>();
+      n->kind = Ast::Kind::kUnary;
+      n->name = "-";
+      n->tok = &tok;
+      n->begin = tok.offset;
+      n->args.push_back(ParseUnary());
+      n->end = n->args[0]->end;
+      return n;
+    }
+    return ParsePostfix();
+  }
+  std::unique_ptr<Ast> ParsePostfix() {
+    auto a = ParsePrimary();
+    while (IsWord("offset")) {
+      const Token& tok = Next();
+      auto n = std::make_unique<Ast>();
+      n->kind = Ast::Kind::kOffset;
+      n->tok = &tok;
+      n->ms = ExpectDuration("`offset` duration");
+      n->begin = a->begin;
+      n->end = t_[pos_ - 1].offset + t_[pos_ - 1].length;
+      n->args.push_back(std::move(a));
+      a = std::move(n);
+    }
+    return a;
+  }
+  std::unique_ptr<Ast> ParsePrimary() {
+    CheckLexError(Peek());
+    const Token& tok = Peek();
+    auto n = std::make_unique<Ast>();
+    n->tok = &tok;
+    n->begin = tok.offset;
+    n->end = tok.offset + tok.length;
+    if (tok.kind == TokenKind::kNumber) {
+      Next();
+      n->kind = Ast::Kind::kNumber;
+      n->number = tok.number;
+      return n;
+    }
+    if (tok.kind == TokenKind::kPoints || tok.kind == TokenKind::kDuration) {
+      Next();
+      n->kind = Ast::Kind::kWindowArg;
+      n->window_is_points = tok.kind == TokenKind::kPoints;
+      n->points = tok.value_points;
+      n->ms = tok.value_ms;
+      return n;
+    }
+    if (IsPunct("(")) {
+      Next();
+      auto inner = ParseExpr();
+      Expect(")", "to close `(`");
+      inner->begin = tok.offset;
+      inner->end = t_[pos_ - 1].offset + 1;
+      return inner;
+    }
+    if (tok.kind == TokenKind::kIdent) {
+      static const std::set<std::string, std::less<>> kReserved = {"and", "or", "not", "by", "offset", "rule"};
+      if (kReserved.count(tok.text)) Fail(tok, "expected a value, found keyword `" + tok.text + "`");
+      Next();
+      if (IsWord("by")) {  // aggregation: f by (labels) (args)
+        Next();
+        n->kind = Ast::Kind::kCall;
+        n->name = tok.text;
+        n->has_by = true;
+        Expect("(", "after `by` (the grouping labels, e.g. `by (job)`)");
+        while (!IsPunct(")")) {
+          n->by.push_back(ExpectIdent("a label name").text);
+          if (IsPunct(",")) Next();
+          else if (!IsPunct(")")) Fail(Peek(), "expected `,` or `)` in the `by` labels, found " + Describe(Peek()));
+        }
+        Next();
+        Expect("(", "for the aggregated expression, e.g. `median by (job) (step_time_ms)`");
+        ParseArgs(n.get());
+        return n;
+      }
+      if (IsPunct("(")) {
+        Next();
+        n->kind = Ast::Kind::kCall;
+        n->name = tok.text;
+        ParseArgs(n.get());
+        return n;
+      }
+      n->kind = Ast::Kind::kName;
+      n->name = tok.text;
+      return n;
+    }
+    Fail(tok, "expected a value (number, metric name, function call or `(`), found " + Describe(tok));
+  }
+  // After `(`: args until `)`.
+  void ParseArgs(Ast* call) {
+    while (!IsPunct(")")) {
+      call->args.push_back(ParseExpr());
+      if (IsPunct(",")) Next();
+      else if (!IsPunct(")")) {
+        CheckLexError(Peek());
+        Fail(Peek(), "expected `,` or `)` in the arguments of `" + call->name + "`, found " + Describe(Peek()));
+      }
+    }
+    call->end = Peek().offset + 1;
+    Next();
+  }
+
+  size_t pos() const { return pos_; }
+
+ private:
+  const std::vector<Token>& t_;
+  std::string_view text_;
+  size_t pos_ = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Compiler: AST -> plan nodes, with type checks and limits.
+class RuleCompiler {
+ public:
+  RuleCompiler(std::string_view text, const ParsedRule& rule, const RuleLimits& limits, RulePlan* plan)
+      : text_(text), rule_(rule), limits_(limits), plan_(plan), builder_(&plan->nodes) {}
+
+  [[noreturn]] void Fail(const Ast& at, std::string message) {
+    size_t len = at.end > at.begin ? at.end - at.begin : 0;
+    // Underline only within the first line of the expression.
+    size_t nl = text_.substr(at.begin, len).find('\n');
+    if (nl != std::string_view::npos) len = nl;
+    throw CompileError{at.tok, len, std::move(message)};
+  }
+
+  std::string TextOf(const Ast& a) const {
+    std::string out;
+    bool space = false;
+    for (char c : text_.substr(a.begin, a.end - a.begin)) {
+      if (std::isspace(static_cast<unsigned char>(c))) {
+        space = true;
+        continue;
+      }
+      if (space && !out.empty()) out += ' ';
+      space = false;
+      out += c;
+    }
+    return out;
+  }
+
+  int32_t Add(PlanNode n, const Ast& at) {
+    n.text = TextOf(at);
+    int32_t id = builder_.Add(std::move(n));
+    if (static_cast<int>(plan_->nodes.size()) > limits_.max_nodes)
+      Fail(at, "rule `" + rule_.name + "` needs more than " + std::to_string(limits_.max_nodes) +
+                   " plan nodes (limit max_nodes); split it into smaller rules");
+    return id;
+  }
+
+  void CheckWindow(const Ast& w) {
+    if (w.window_is_points && w.points > limits_.max_window_points)
+      Fail(w, "window " + std::to_string(w.points) + "p is larger than the limit of " +
+                  std::to_string(limits_.max_window_points) + " points (max_window_points)");
+    if (!w.window_is_points && w.ms > limits_.max_window_ms)
+      Fail(w, "window " + FormatDurationMs(w.ms) + " is longer than the limit of " +
+                  FormatDurationMs(limits_.max_window_ms) + " (max_window_ms)");
+    if (!w.window_is_points && w.ms <= 0) Fail(w, "a time window must be longer than 0s");
+  }
+
+  int32_t Expect(const Ast& a, ValueType want, const std::string& context) {
+    int32_t id = Compile(a);
+    if (plan_->nodes[id].type != want) {
+      Fail(a, context + " needs a " + (want == ValueType::kBool ? "condition (true/false)" : "number") + ", but `" +
+                  TextOf(a) + "` is a " + (want == ValueType::kBool ? "number" : "condition") +
+                  (want == ValueType::kBool ? "; compare it, e.g. `" + TextOf(a) + " > 0`" : ""));
+    }
+    return id;
+  }
+
+  int32_t Compile(const Ast& a) {
+    PlanNode n;
+    switch (a.kind) {
+      case Ast::Kind::kNumber:
+        n.op = PlanOp::kConst;
+        n.constant = a.number;
+        return Add(std::move(n), a);
+      case Ast::Kind::kWindowArg:
+        Fail(a, "a window (`" + TextOf(a) + "`) is only allowed as the last argument of a window function, "
+                "e.g. `mean(x, " + TextOf(a) + ")`");
+      case Ast::Kind::kName: {
+        if (a.name == "value" || (!rule_.selector.metric.empty() && a.name == rule_.selector.metric)) {
+          n.op = PlanOp::kValue;
+          return Add(std::move(n), a);
+        }
+        if (a.name == "true" || a.name == "false") {
+          n.op = PlanOp::kConst;
+          n.type = ValueType::kBool;
+          n.constant = a.name == "true" ? 1 : 0;
+          return Add(std::move(n), a);
+        }
+        std::vector<std::string> names = {"value"};
+        if (!rule_.selector.metric.empty()) names.push_back(rule_.selector.metric);
+        std::string hint = ClosestMatch(a.name, names);
+        std::string fn_hint = ClosestMatch(a.name, RuleFunctionNames());
+        std::string msg = "unknown name `" + a.name + "`";
+        if (!hint.empty()) msg += ", did you mean `" + hint + "`?";
+        else if (!fn_hint.empty()) msg += ", did you mean the function `" + fn_hint + "(...)`?";
+        msg += rule_.selector.metric.empty()
+                   ? " (this rule selects `*`; refer to the selected series as `value`)"
+                   : " (this rule selects `" + rule_.selector.metric + "`; expressions see only the selected series, "
+                     "as `" + rule_.selector.metric + "` or `value`)";
+        Fail(a, msg);
+      }
+      case Ast::Kind::kUnary: {
+        if (a.name == "not") {
+          n.op = PlanOp::kNot;
+          n.type = ValueType::kBool;
+          n.inputs = {Expect(*a.args[0], ValueType::kBool, "`not`")};
+        } else {
+          n.op = PlanOp::kNeg;
+          n.inputs = {Expect(*a.args[0], ValueType::kNumber, "unary `-`")};
+        }
+        return Add(std::move(n), a);
+      }
+      case Ast::Kind::kBinary: {
+        const std::string& op = a.name;
+        if (op == "and" || op == "or") {
+          n.op = op == "and" ? PlanOp::kAnd : PlanOp::kOr;
+          n.type = ValueType::kBool;
+          n.inputs = {Expect(*a.args[0], ValueType::kBool, "`" + op + "`"),
+                      Expect(*a.args[1], ValueType::kBool, "`" + op + "`")};
+          return Add(std::move(n), a);
+        }
+        std::string ctx = "`" + op + "`";
+        n.inputs = {Expect(*a.args[0], ValueType::kNumber, ctx), Expect(*a.args[1], ValueType::kNumber, ctx)};
+        if (op == "+") n.op = PlanOp::kAdd;
+        else if (op == "-") n.op = PlanOp::kSub;
+        else if (op == "*") n.op = PlanOp::kMul;
+        else if (op == "/") n.op = PlanOp::kDiv;
+        else {
+          n.type = ValueType::kBool;
+          if (op == "<") n.op = PlanOp::kLt;
+          else if (op == "<=") n.op = PlanOp::kLe;
+          else if (op == ">") n.op = PlanOp::kGt;
+          else if (op == ">=") n.op = PlanOp::kGe;
+          else if (op == "==") n.op = PlanOp::kEq;
+          else n.op = PlanOp::kNe;
+        }
+        return Add(std::move(n), a);
+      }
+      case Ast::Kind::kOffset: {
+        if (a.ms <= 0) Fail(a, "`offset` needs a positive duration");
+        if (a.ms > limits_.max_window_ms)
+          Fail(a, "offset " + FormatDurationMs(a.ms) + " is longer than the limit of " +
+                      FormatDurationMs(limits_.max_window_ms) + " (max_window_ms)");
+        n.op = PlanOp::kOffset;
+        n.duration_ms = a.ms;
+        n.inputs = {Compile(*a.args[0])};
+        n.type = plan_->nodes[n.inputs[0]].type;
+        return Add(std::move(n), a);
+      }
+      case Ast::Kind::kCall:
+        return CompileCall(a);
+    }
+    Fail(a, "internal: unknown expression kind");
+  }
+
+  void Arity(const Ast& a, size_t want, const std::string& usage) {
+    if (a.args.size() != want)
+      Fail(a, "`" + a.name + "` takes " + std::to_string(want) + " argument" + (want == 1 ? "" : "s") + ", got " +
+                  std::to_string(a.args.size()) + ": usage `" + usage + "`");
+  }
+
+  double ConstantArg(const Ast& a, const std::string& what) {
+    if (a.kind == Ast::Kind::kNumber) return a.number;
+    if (a.kind == Ast::Kind::kUnary && a.name == "-" && a.args[0]->kind == Ast::Kind::kNumber) return -a.args[0]->number;
+    Fail(a, what + " must be a number literal, found `" + TextOf(a) + "`");
+  }
+
+  int32_t CompileCall(const Ast& a) {
+    const std::string& f = a.name;
+    PlanNode n;
+    if (a.has_by) {
+      if (!kAggFns.count(f)) {
+        std::string hint = ClosestMatch(f, std::vector<std::string>(kAggFns.begin(), kAggFns.end()));
+        Fail(a, "unknown aggregation `" + f + " by`" + (hint.empty() ? "" : ", did you mean `" + hint + "`?") +
+                    " (aggregations: mean, median, min, max, sum, count, std, quantile)");
+      }
+      n.op = PlanOp::kAggregate;
+      for (auto& [name, fn] : kAggList)
+        if (name == f) n.agg_fn = fn;
+      n.by = a.by;
+      std::sort(n.by.begin(), n.by.end());
+      n.by.erase(std::unique(n.by.begin(), n.by.end()), n.by.end());
+      if (f == "quantile") {
+        Arity(a, 2, "quantile by (job) (0.9, x)");
+        n.constant = ConstantArg(*a.args[0], "the quantile");
+        if (!(n.constant >= 0 && n.constant <= 1)) Fail(*a.args[0], "the quantile must be between 0 and 1");
+        n.inputs = {Expect(*a.args[1], ValueType::kNumber, "`quantile by`")};
+      } else {
+        Arity(a, 1, f + " by (job) (x)");
+        n.inputs = {Expect(*a.args[0], ValueType::kNumber, "`" + f + " by`")};
+      }
+      return Add(std::move(n), a);
+    }
+    if (kWindowFns.count(f) || f == "quantile") {
+      bool q = f == "quantile";
+      std::string usage = q ? "quantile(x, 0.9, 10p)" : f + "(x, 10p) or " + f + "(x, 5m)";
+      if (a.args.size() == (q ? 2u : 1u) && kAggFns.count(f))
+        Fail(a, "`" + f + "` needs a window as its last argument (`" + usage + "`), or `by (...)` for a cross-series "
+                "aggregation (`" + f + " by (job) (x)`)");
+      Arity(a, q ? 3 : 2, usage);
+      const Ast& w = *a.args.back();
+      if (w.kind != Ast::Kind::kWindowArg)
+        Fail(w, "the last argument of `" + f + "` must be a window such as `10p` (points) or `5m` (time), found `" +
+                    TextOf(w) + "`");
+      CheckWindow(w);
+      n.op = PlanOp::kWindow;
+      n.window.is_points = w.window_is_points;
+      n.window.points = w.points;
+      n.window.duration_ms = w.ms;
+      for (auto& [name, fn] : kWindowList)
+        if (name == f) n.window_fn = fn;
+      if (q) {
+        n.constant = ConstantArg(*a.args[1], "the quantile");
+        if (!(n.constant >= 0 && n.constant <= 1)) Fail(*a.args[1], "the quantile must be between 0 and 1");
+      }
+      n.inputs = {Expect(*a.args[0], ValueType::kNumber, "`" + f + "`")};
+      return Add(std::move(n), a);
+    }
+    if (f == "abs" || f == "log") {
+      Arity(a, 1, f + "(x)");
+      n.op = f == "abs" ? PlanOp::kAbs : PlanOp::kLog;
+      n.inputs = {Expect(*a.args[0], ValueType::kNumber, "`" + f + "`")};
+      return Add(std::move(n), a);
+    }
+    if (f == "clamp") {
+      Arity(a, 3, "clamp(x, lo, hi)");
+      n.op = PlanOp::kClamp;
+      for (auto& arg : a.args) n.inputs.push_back(Expect(*arg, ValueType::kNumber, "`clamp`"));
+      return Add(std::move(n), a);
+    }
+    if (f == "ewma") {
+      Arity(a, 2, "ewma(x, 0.1)");
+      n.op = PlanOp::kEwma;
+      n.constant = ConstantArg(*a.args[1], "the ewma smoothing factor");
+      if (!(n.constant > 0 && n.constant <= 1)) Fail(*a.args[1], "the ewma smoothing factor must be in (0, 1]");
+      n.inputs = {Expect(*a.args[0], ValueType::kNumber, "`ewma`")};
+      return Add(std::move(n), a);
+    }
+    if (f == "lag" || f == "diff") {
+      int64_t k = 1;
+      if (f == "lag") {
+        Arity(a, 2, "lag(x, 3)");
+        const Ast& w = *a.args[1];
+        if (w.kind == Ast::Kind::kWindowArg && w.window_is_points) k = w.points;
+        else {
+          double d = ConstantArg(w, "the lag (points)");
+          if (d < 1 || d != std::floor(d)) Fail(w, "the lag must be a positive whole number of points");
+          k = static_cast<int64_t>(d);
+        }
+        if (k > limits_.max_lag_points)
+          Fail(w, "lag " + std::to_string(k) + " is larger than the limit of " + std::to_string(limits_.max_lag_points) +
+                      " points (max_lag_points)");
+      } else {
+        Arity(a, 1, "diff(x)");
+      }
+      int32_t x = Expect(*a.args[0], ValueType::kNumber, "`" + f + "`");
+      n.op = PlanOp::kLag;
+      n.lag_points = k;
+      n.inputs = {x};
+      if (f == "lag") return Add(std::move(n), a);
+      PlanNode lagged = n;
+      lagged.text = "lag(" + plan_->nodes[x].text + ", 1)";
+      int32_t l = builder_.Add(std::move(lagged));
+      PlanNode d;
+      d.op = PlanOp::kSub;
+      d.inputs = {x, l};
+      return Add(std::move(d), a);
+    }
+    if (f == "stale_for" || f == "absent") {
+      Arity(a, 1, f + "(5m)");
+      const Ast& w = *a.args[0];
+      if (w.kind != Ast::Kind::kWindowArg || w.window_is_points)
+        Fail(w, "`" + f + "` takes a duration such as `5m`, found `" + TextOf(w) + "`");
+      if (w.ms > limits_.max_window_ms)
+        Fail(w, "duration " + FormatDurationMs(w.ms) + " is longer than the limit of " +
+                    FormatDurationMs(limits_.max_window_ms) + " (max_window_ms)");
+      n.op = f == "stale_for" ? PlanOp::kStaleFor : PlanOp::kAbsent;
+      n.type = ValueType::kBool;
+      n.duration_ms = w.ms;
+      return Add(std::move(n), a);
+    }
+    std::string hint = ClosestMatch(f, RuleFunctionNames());
+    Fail(a, "unknown function `" + f + "`" + (hint.empty() ? "" : ", did you mean `" + hint + "`?") +
+                " (see docs/rules.md for the functions)");
+  }
+
+  // Tick-driven conditions (stale_for / absent) may only combine those with and/or/not.
+  void CheckTickDriven(const Ast& a, bool* stale, bool* absent, bool* other) {
+    if (a.kind == Ast::Kind::kCall && (a.name == "stale_for" || a.name == "absent")) {
+      (a.name == "stale_for" ? *stale : *absent) = true;
+      return;
+    }
+    if ((a.kind == Ast::Kind::kBinary && (a.name == "and" || a.name == "or")) ||
+        (a.kind == Ast::Kind::kUnary && a.name == "not")) {
+      for (auto& c : a.args) CheckTickDriven(*c, stale, absent, other);
+      return;
+    }
+    *other = true;
+    other_at_ = &a;
+  }
+
+  // Comparisons and stale/absent leaves of the condition, recorded on every alert.
+  void CollectExplain(const Ast& a) {
+    if (a.kind == Ast::Kind::kBinary && (a.name == "and" || a.name == "or")) {
+      for (auto& c : a.args) CollectExplain(*c);
+      return;
+    }
+    if (a.kind == Ast::Kind::kUnary && a.name == "not") {
+      CollectExplain(*a.args[0]);
+      return;
+    }
+    int32_t id = Compile(a);  // shared with the condition: returns the same node
+    if (std::find(plan_->explain_nodes.begin(), plan_->explain_nodes.end(), id) == plan_->explain_nodes.end())
+      plan_->explain_nodes.push_back(id);
+  }
+
+  void Run() {
+    plan_->condition = Expect(*rule_.when, ValueType::kBool, "the `when` clause");
+    bool stale = false, absent = false, other = false;
+    CheckTickDriven(*rule_.when, &stale, &absent, &other);
+    if ((stale || absent) && other)
+      Fail(*other_at_, "`stale_for` and `absent` can only be combined with each other through and/or/not; "
+                       "write a separate rule for `" + TextOf(*other_at_) + "`");
+    if (stale && absent) Fail(*rule_.when, "a rule uses either `stale_for` (per series) or `absent` (whole selection), not both");
+    plan_->tick_driven = stale || absent;
+    plan_->absent_rule = absent;
+    CollectExplain(*rule_.when);
+    for (const auto& n : plan_->nodes) plan_->max_stage = std::max(plan_->max_stage, n.stage);
+  }
+
+  int32_t CompileTemplateExpr(const Ast& a) {
+    int32_t id = Compile(a);
+    if (std::find(plan_->explain_nodes.begin(), plan_->explain_nodes.end(), id) == plan_->explain_nodes.end())
+      plan_->explain_nodes.push_back(id);
+    return id;
+  }
+
+  // Template expressions come from the template string, not the rule text.
+  int32_t CompileTemplateExprIn(std::string_view text, const Ast& a) {
+    std::string_view saved = text_;
+    text_ = text;
+    try {
+      int32_t id = CompileTemplateExpr(a);
+      text_ = saved;
+      return id;
+    } catch (...) {
+      text_ = saved;
+      throw;
+    }
+  }
+  std::string TextOfIn(std::string_view text, const Ast& a) {
+    std::string_view saved = text_;
+    text_ = text;
+    std::string out = TextOf(a);
+    text_ = saved;
+    return out;
+  }
+
+  static constexpr std::pair<std::string_view, AggFn> kAggList[] = {
+      {"mean", AggFn::kMean}, {"median", AggFn::kMedian}, {"min", AggFn::kMin},   {"max", AggFn::kMax},
+      {"sum", AggFn::kSum},   {"count", AggFn::kCount},   {"std", AggFn::kStd},   {"quantile", AggFn::kQuantile}};
+  static constexpr std::pair<std::string_view, WindowFn> kWindowList[] = {
+      {"mean", WindowFn::kMean},     {"std", WindowFn::kStd},         {"min", WindowFn::kMin},
+      {"max", WindowFn::kMax},       {"median", WindowFn::kMedian},   {"mad", WindowFn::kMad},
+      {"quantile", WindowFn::kQuantile}, {"sum", WindowFn::kSum},     {"count", WindowFn::kCount},
+      {"delta", WindowFn::kDelta},   {"rate", WindowFn::kRate},       {"zscore", WindowFn::kZscore},
+      {"changes", WindowFn::kChanges}, {"resets", WindowFn::kResets}};
+
+ private:
+  std::string_view text_;
+  const ParsedRule& rule_;
+  const RuleLimits& limits_;
+  RulePlan* plan_;
+  PlanBuilder builder_;
+  const Ast* other_at_ = nullptr;
+};
+
+std::string LineOf(std::string_view text, size_t offset) {
+  size_t b = text.rfind('\n', offset == 0 ? 0 : offset - 1);
+  b = (b == std::string_view::npos || offset == 0) ? 0 : b + 1;
+  if (offset > 0 && offset <= text.size() && text[offset - 1] == '\n') b = offset;
+  size_t e = text.find('\n', b);
+  return std::string(text.substr(b, e == std::string_view::npos ? std::string_view::npos : e - b));
+}
+
+RuleDiagnostic MakeDiagnostic(std::string_view text, std::string_view file, const CompileError& e) {
+  RuleDiagnostic d;
+  d.file = std::string(file);
+  d.line = e.tok->line;
+  d.col = e.tok->col;
+  d.message = e.message;
+  d.length = static_cast<int>(std::max<size_t>(1, e.length ? e.length : e.tok->length));
+  d.source_line = LineOf(text, e.tok->offset);
+  return d;
+}
+
+// Parses the `{{...}}` parts of an explanation template.
+void CompileTemplate(const ParsedRule& r, RuleCompiler& rc, RulePlan* plan) {
+  const std::string& s = r.explain;
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t open = s.find("{{", i);
+    if (open == std::string::npos) {
+      plan->explain_template.push_back({TemplatePart::Kind::kText, s.substr(i), -1});
+      break;
+    }
+    if (open > i) plan->explain_template.push_back({TemplatePart::Kind::kText, s.substr(i, open - i), -1});
+    size_t close = s.find("}}", open + 2);
+    if (close == std::string::npos)
+      throw CompileError{r.explain_tok, 0, "explanation template: `{{` at character " + std::to_string(open + 1) +
+                                               " has no closing `}}`"};
+    std::string inner = s.substr(open + 2, close - open - 2);
+    auto toks = rules::Tokenize(inner);
+    // A single identifier that is not the metric is a label reference: {{rank}}.
+    if (toks.size() == 2 && toks[0].kind == TokenKind::kIdent && toks[0].text != "value" &&
+        toks[0].text != r.selector.metric) {
+      plan->explain_template.push_back({TemplatePart::Kind::kLabel, toks[0].text, -1});
+    } else {
+      try {
+        Parser p(toks, inner);
+        auto ast = p.ParseExpr();
+        if (p.Peek().kind != TokenKind::kEnd)
+          throw CompileError{&p.Peek(), 0, "unexpected " + Parser::Describe(p.Peek())};
+        int32_t id = rc.CompileTemplateExprIn(inner, *ast);
+        plan->explain_template.push_back({TemplatePart::Kind::kNode, rc.TextOfIn(inner, *ast), id});
+      } catch (const CompileError& e) {
+        throw CompileError{r.explain_tok, 0, "in explanation template `{{" + inner + "}}`: " + e.message};
+      }
+    }
+    i = close + 2;
+  }
+}
+
+}  // namespace
+
+std::string RuleDiagnostic::Format() const {
+  std::string out = file + ":" + std::to_string(line) + ":" + std::to_string(col) + ": " + message;
+  if (!source_line.empty()) {
+    out += "\n  " + source_line + "\n  ";
+    // Keep tabs so the caret lines up under tab-indented source.
+    for (int i = 0; i + 1 < col && i < static_cast<int>(source_line.size()); ++i)
+      out += source_line[i] == '\t' ? '\t' : ' ';
+    out += '^';
+    int room = static_cast<int>(source_line.size()) - col;
+    for (int i = 1; i < length && i <= room; ++i) out += '~';
+  }
+  return out;
+}
+
+CompileOutput CompileRulesWithDiagnostics(std::string_view text, std::string_view file_name,
+                                          const RuleLimits& limits) {
+  CompileOutput out;
+  std::vector<Token> toks = rules::Tokenize(text);
+  Parser parser(toks, text);
+  std::set<std::string> names;
+  while (parser.Peek().kind != TokenKind::kEnd) {
+    try {
+      ParsedRule r = parser.ParseRule();
+      if (!names.insert(r.name).second)
+        throw CompileError{r.name_tok, 0, "duplicate rule name `" + r.name + "` (rule names identify alerts)"};
+      if (static_cast<int>(names.size()) > limits.max_rules)
+        throw CompileError{r.name_tok, 0, "more than " + std::to_string(limits.max_rules) + " rules in one file (max_rules)"};
+      RulePlan plan;
+      plan.name = r.name;
+      plan.file = std::string(file_name);
+      plan.line = r.name_tok->line;
+      plan.source = std::string(text.substr(r.begin, r.end - r.begin));
+      plan.selector = r.selector;
+      plan.for_ms = r.for_ms.value_or(0);
+      plan.keep_firing_for_ms = r.keep_ms.value_or(0);
+      plan.severity = r.severity;
+      plan.labels = r.labels;
+      RuleCompiler rc(text, r, limits, &plan);
+      rc.Run();
+      if (!r.explain.empty()) CompileTemplate(r, rc, &plan);
+      if (plan.absent_rule && (plan.for_ms > 0 || plan.keep_firing_for_ms > 0)) {
+        // Allowed: the life cycle runs on ticks like any rule.
+      }
+      Status valid = ValidatePlan(plan);
+      if (!valid.ok()) throw CompileError{r.name_tok, 0, "internal: " + valid.message()};
+      out.compiled.rules.push_back(std::move(plan));
+    } catch (const CompileError& e) {
+      out.diagnostics.push_back(MakeDiagnostic(text, file_name, e));
+      parser.SkipToNextRule();
+    }
+  }
+  return out;
+}
+
+Result<CompiledRules> CompileRules(std::string_view text, std::string_view file_name, const RuleLimits& limits) {
+  CompileOutput out = CompileRulesWithDiagnostics(text, file_name, limits);
+  if (!out.diagnostics.empty()) {
+    std::string msg;
+    for (const auto& d : out.diagnostics) {
+      if (!msg.empty()) msg += '\n';
+      msg.append(d.Format());
+    }
+    return InvalidArgumentError(msg);
+  }
+  if (out.compiled.rules.empty())
+    return InvalidArgumentError(std::string(file_name) + ": no rules found (a rule starts with `rule NAME {`)");
+  return std::move(out.compiled);
+}
+
+Result<CompiledRules> CompileRuleFile(const std::string& path, const RuleLimits& limits) {
+  ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  return CompileRules(text, path, limits);
+}
+
+namespace {
+std::string WindowWords(const WindowSpec& w) {
+  return w.is_points ? "the last " + std::to_string(w.points) + " points"
+                     : "the last " + FormatDurationMs(w.duration_ms);
+}
+}  // namespace
+
+std::string ExplainRulePlan(const RulePlan& p) {
+  std::string out = "rule " + p.name + " (" + p.file + ":" + std::to_string(p.line) + ")\n";
+  out += "  watches: " + (p.selector.metric.empty() ? std::string("every metric") : "metric " + p.selector.metric);
+  for (const auto& m : p.selector.matchers) {
+    std::string how = m.op == MatchOp::kEq ? "is" : m.op == MatchOp::kNe ? "is not"
+                    : m.op == MatchOp::kRegex ? "matches" : "does not match";
+    out += ", where label " + m.name + " " + how + " \"" + m.value + "\"";
+  }
+  out += "\n  fires when: " + p.nodes[p.condition].text + "\n";
+  if (p.tick_driven)
+    out += "  evaluated at every timestamp of the input (it watches for missing data)\n";
+  else
+    out += "  evaluated at each point of each selected series\n";
+  if (p.for_ms > 0) out += "  must hold for " + FormatDurationMs(p.for_ms) + " before firing (pending until then)\n";
+  else out += "  fires as soon as it holds\n";
+  if (p.keep_firing_for_ms > 0)
+    out += "  keeps firing for " + FormatDurationMs(p.keep_firing_for_ms) + " after it stops holding\n";
+  out += "  severity " + p.severity;
+  for (const auto& [k, v] : p.labels) out += ", label " + k + "=\"" + v + "\"";
+  out += "\n  computes:\n";
+  for (size_t i = 0; i < p.nodes.size(); ++i) {
+    const PlanNode& n = p.nodes[i];
+    std::string what;
+    switch (n.op) {
+      case PlanOp::kWindow:
+        what = std::string(WindowFnName(n.window_fn)) + " over " + WindowWords(n.window) + " of " +
+               p.nodes[n.inputs[0]].text;
+        if (n.window_fn == WindowFn::kQuantile) what = "quantile " + Json(n.constant).dump() + " of " + what.substr(9);
+        break;
+      case PlanOp::kAggregate: {
+        std::string by;
+        for (const auto& b : n.by) by += (by.empty() ? "" : ", ") + b;
+        what = std::string(AggFnName(n.agg_fn)) + " of " + p.nodes[n.inputs[0]].text +
+               " across the selected series " + (by.empty() ? "(all together)" : "with the same " + by) +
+               " at the same time (latest value of each, up to " + FormatDurationMs(p.lookback_ms) + " old)";
+        break;
+      }
+      case PlanOp::kEwma:
+        what = "exponentially weighted mean of " + p.nodes[n.inputs[0]].text + " with factor " + Json(n.constant).dump();
+        break;
+      case PlanOp::kLag:
+        what = p.nodes[n.inputs[0]].text + " " + std::to_string(n.lag_points) + " point(s) earlier";
+        break;
+      case PlanOp::kOffset:
+        what = p.nodes[n.inputs[0]].text + " as it was " + FormatDurationMs(n.duration_ms) + " earlier";
+        break;
+      case PlanOp::kStaleFor:
+        what = "true when the series has had no value for " + FormatDurationMs(n.duration_ms) + " or more";
+        break;
+      case PlanOp::kAbsent:
+        what = "true when no selected series has had a value for " + FormatDurationMs(n.duration_ms) + " or more";
+        break;
+      default:
+        continue;  // constants and arithmetic read fine as written
+    }
+    out += "    - " + n.text + ": " + what + "\n";
+  }
+  if (!p.explain_template.empty()) {
+    out += "  explains an alert as: \"";
+    for (const auto& part : p.explain_template) {
+      out += part.kind == TemplatePart::Kind::kText ? part.text : "{{" + part.text + "}}";
+    }
+    out += "\"\n";
+  }
+  return out;
+}
+
+}  // namespace vigil
