@@ -1,0 +1,508 @@
+#include "connectors/openai_llm_client.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include "connectors/http_client.h"
+#include "core/logging.h"
+#include "core/time_util.h"
+
+namespace vigil {
+namespace {
+
+constexpr std::string_view kComponent = "llm";
+
+Json MessageToJson(const ChatMessage& m) {
+  Json j = {{"role", m.role}};
+  if (m.role == "assistant" && !m.tool_calls.empty()) {
+    j["content"] = m.content.empty() ? Json(nullptr) : Json(m.content);
+    Json calls = Json::array();
+    for (const auto& c : m.tool_calls) {
+      calls.push_back({{"id", c.id},
+                       {"type", "function"},
+                       {"function", {{"name", c.name}, {"arguments", c.arguments_text}}}});
+    }
+    j["tool_calls"] = std::move(calls);
+  } else {
+    j["content"] = m.content;
+  }
+  if (m.role == "tool") {
+    j["tool_call_id"] = m.tool_call_id;
+    if (!m.name.empty()) j["name"] = m.name;
+  }
+  return j;
+}
+
+std::string SchemaInstruction(const Json& schema) {
+  return "Answer with one JSON object and nothing else (no prose, no code fences). It must conform to this "
+         "JSON schema:\n" +
+         schema.dump();
+}
+
+// Fills a ToolCall's parsed arguments from its text (null when the text is not JSON).
+void ParseArguments(ToolCall& call) {
+  if (call.arguments_text.empty()) {
+    call.arguments = Json::object();
+    return;
+  }
+  auto parsed = ParseJson(call.arguments_text, "tool call arguments");
+  call.arguments = parsed.ok() ? *parsed : Json(nullptr);
+}
+
+std::string ErrorMessageOf(const Json& body) {
+  if (!body.is_object() || !body.contains("error")) return "";
+  const Json& e = body["error"];
+  if (e.is_string()) return e.get<std::string>();
+  if (e.is_object() && e.contains("message") && e["message"].is_string()) return e["message"].get<std::string>();
+  return e.dump();
+}
+
+std::string Truncate(std::string_view s, size_t n) {
+  if (s.size() <= n) return std::string(s);
+  return std::string(s.substr(0, n)) + "...(" + std::to_string(s.size()) + " bytes)";
+}
+
+int64_t EstimateTokens(size_t chars) { return static_cast<int64_t>((chars + 3) / 4); }
+
+void RedactInPlace(std::string& text, const std::string& secret) {
+  if (secret.empty()) return;
+  for (size_t pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos)) {
+    text.replace(pos, secret.size(), "[redacted]");
+  }
+}
+
+}  // namespace
+
+Json ChatRequestToJson(const ChatRequest& request, const std::string& model, bool schema_in_prompt) {
+  Json body = Json::object();
+  if (!model.empty()) body["model"] = model;
+  Json messages = Json::array();
+  for (const auto& m : request.messages) messages.push_back(MessageToJson(m));
+  if (request.response_schema && schema_in_prompt) {
+    // Put the schema where every server reads it: a system message right before the last turn.
+    Json sys = {{"role", "system"}, {"content", SchemaInstruction(*request.response_schema)}};
+    messages.insert(messages.empty() ? messages.end() : messages.end() - 1, sys);
+  }
+  body["messages"] = std::move(messages);
+  if (!request.tools.empty()) {
+    Json tools = Json::array();
+    for (const auto& t : request.tools) {
+      Json params = t.parameters.is_null() ? Json{{"type", "object"}, {"properties", Json::object()}} : t.parameters;
+      tools.push_back({{"type", "function"},
+                       {"function", {{"name", t.name}, {"description", t.description}, {"parameters", params}}}});
+    }
+    body["tools"] = std::move(tools);
+  }
+  if (request.response_schema && !schema_in_prompt) {
+    body["response_format"] = {{"type", "json_schema"},
+                               {"json_schema", {{"name", "response"}, {"schema", *request.response_schema}}}};
+  }
+  body["temperature"] = request.temperature;
+  if (request.max_tokens > 0) body["max_tokens"] = request.max_tokens;
+  if (request.stream) {
+    body["stream"] = true;
+    body["stream_options"] = {{"include_usage", true}};
+  }
+  return body;
+}
+
+Result<ChatResponse> ParseChatCompletion(std::string_view text) {
+  ASSIGN_OR_RETURN(Json body, ParseJson(text, "LLM response body"));
+  if (!body.is_object()) return InvalidArgumentError("LLM response body: expected a JSON object");
+  if (std::string err = ErrorMessageOf(body); !err.empty()) {
+    return InvalidArgumentError("LLM response: error: " + err);
+  }
+  if (!body.contains("choices") || !body["choices"].is_array() || body["choices"].empty() ||
+      !body["choices"][0].is_object() || !body["choices"][0].contains("message") ||
+      !body["choices"][0]["message"].is_object()) {
+    return InvalidArgumentError("LLM response: no choices[0].message in " + Truncate(text, 200));
+  }
+  const Json& choice = body["choices"][0];
+  const Json& msg = choice["message"];
+  ChatResponse r;
+  r.message.role = "assistant";
+  if (msg.contains("content") && msg["content"].is_string()) r.message.content = msg["content"].get<std::string>();
+  if (msg.contains("tool_calls") && msg["tool_calls"].is_array()) {
+    int i = 0;
+    for (const Json& c : msg["tool_calls"]) {
+      if (!c.is_object() || !c.contains("function") || !c["function"].is_object()) {
+        return InvalidArgumentError("LLM response: tool_calls[" + std::to_string(i) + "] has no function object");
+      }
+      ToolCall call;
+      call.id = c.value("id", "call_" + std::to_string(i));
+      const Json& f = c["function"];
+      call.name = f.contains("name") && f["name"].is_string() ? f["name"].get<std::string>() : "";
+      if (f.contains("arguments")) {
+        call.arguments_text = f["arguments"].is_string() ? f["arguments"].get<std::string>() : f["arguments"].dump();
+      }
+      ParseArguments(call);
+      r.message.tool_calls.push_back(std::move(call));
+      ++i;
+    }
+  }
+  if (choice.contains("finish_reason") && choice["finish_reason"].is_string()) {
+    r.finish_reason = choice["finish_reason"].get<std::string>();
+  }
+  if (body.contains("usage") && body["usage"].is_object()) {
+    r.usage.prompt_tokens = body["usage"].value("prompt_tokens", int64_t{0});
+    r.usage.completion_tokens = body["usage"].value("completion_tokens", int64_t{0});
+  }
+  if (body.contains("model") && body["model"].is_string()) r.model = body["model"].get<std::string>();
+  return r;
+}
+
+Status ChatStreamAssembler::Add(std::string_view data) {
+  if (data == "[DONE]") {
+    done_ = true;
+    return Status::Ok();
+  }
+  ++chunks_;
+  auto parsed = ParseJson(data, "LLM stream chunk " + std::to_string(chunks_));
+  if (!parsed.ok()) return parsed.status();
+  const Json& chunk = *parsed;
+  if (std::string err = ErrorMessageOf(chunk); !err.empty()) {
+    return InvalidArgumentError("LLM stream: error: " + err);
+  }
+  if (!chunk.is_object()) return InvalidArgumentError("LLM stream chunk " + std::to_string(chunks_) + ": not an object");
+  if (chunk.contains("model") && chunk["model"].is_string()) response_.model = chunk["model"].get<std::string>();
+  if (chunk.contains("usage") && chunk["usage"].is_object()) {
+    response_.usage.prompt_tokens = chunk["usage"].value("prompt_tokens", int64_t{0});
+    response_.usage.completion_tokens = chunk["usage"].value("completion_tokens", int64_t{0});
+  }
+  if (!chunk.contains("choices") || !chunk["choices"].is_array()) return Status::Ok();
+  for (const Json& choice : chunk["choices"]) {
+    if (!choice.is_object() || choice.value("index", 0) != 0) continue;
+    if (choice.contains("finish_reason") && choice["finish_reason"].is_string()) {
+      response_.finish_reason = choice["finish_reason"].get<std::string>();
+      saw_finish_ = true;
+    }
+    if (!choice.contains("delta") || !choice["delta"].is_object()) continue;
+    const Json& delta = choice["delta"];
+    if (delta.contains("content") && delta["content"].is_string()) {
+      response_.message.content += delta["content"].get<std::string>();
+    }
+    if (delta.contains("tool_calls") && delta["tool_calls"].is_array()) {
+      for (const Json& d : delta["tool_calls"]) {
+        if (!d.is_object()) continue;
+        size_t index = d.value("index", size_t{0});
+        if (index > 1024) return InvalidArgumentError("LLM stream: tool call index " + std::to_string(index));
+        if (calls_.size() <= index) calls_.resize(index + 1);
+        ToolCall& call = calls_[index];
+        if (d.contains("id") && d["id"].is_string()) call.id = d["id"].get<std::string>();
+        if (d.contains("function") && d["function"].is_object()) {
+          const Json& f = d["function"];
+          if (f.contains("name") && f["name"].is_string()) call.name += f["name"].get<std::string>();
+          if (f.contains("arguments") && f["arguments"].is_string()) {
+            call.arguments_text += f["arguments"].get<std::string>();
+          }
+        }
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Result<ChatResponse> ChatStreamAssembler::Finish() const {
+  if (!done_ && !saw_finish_) {
+    return UnavailableError("LLM stream ended after " + std::to_string(chunks_) +
+                            " chunk(s) without a finish_reason or [DONE] (truncated)");
+  }
+  ChatResponse r = response_;
+  r.message.role = "assistant";
+  for (size_t i = 0; i < calls_.size(); ++i) {
+    ToolCall call = calls_[i];
+    if (call.id.empty()) call.id = "call_" + std::to_string(i);
+    ParseArguments(call);
+    r.message.tool_calls.push_back(std::move(call));
+  }
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+struct OpenAiLlmClient::Attempt {
+  Json log = Json::array();  // one entry per HTTP attempt, for the audit line
+  int http_status = 0;
+  int64_t retry_after_ms = -1;
+  bool retryable = false;
+  bool schema_rejected = false;
+};
+
+OpenAiLlmClient::OpenAiLlmClient(OpenAiLlmOptions options)
+    : options_(std::move(options)), clock_(options_.clock ? options_.clock : SystemClock()) {
+  rng_.seed(options_.jitter_seed ? options_.jitter_seed : std::random_device{}());
+}
+
+Result<std::unique_ptr<OpenAiLlmClient>> OpenAiLlmClient::Create(OpenAiLlmOptions options) {
+  std::string url = options.url;
+  auto scheme_end = url.find("://");
+  if (url.empty() || scheme_end == std::string::npos ||
+      (url.compare(0, scheme_end, "http") != 0 && url.compare(0, scheme_end, "https") != 0) ||
+      url.size() == scheme_end + 3 || url[scheme_end + 3] == '/') {
+    return InvalidArgumentError("llm_url: `" + url +
+                                "` is not an http(s) URL with a host, e.g. http://127.0.0.1:8000/v1");
+  }
+  std::string query;
+  if (auto q = url.find('?'); q != std::string::npos) {
+    query = url.substr(q + 1);
+    url = url.substr(0, q);
+  }
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  size_t path_start = url.find('/', scheme_end + 3);
+  std::string path = path_start == std::string::npos ? "" : url.substr(path_start);
+  bool azure = path.find("/openai/deployments/") != std::string::npos;
+  if (path.ends_with("/chat/completions")) {
+    // Used as given.
+  } else if (path.empty()) {
+    url += "/v1/chat/completions";
+  } else {
+    url += "/chat/completions";
+  }
+  if (azure && query.find("api-version=") == std::string::npos) {
+    query += (query.empty() ? "" : "&") + std::string("api-version=") + UrlEncode(options.api_version);
+  }
+  if (!query.empty()) url += "?" + query;
+  auto client = std::unique_ptr<OpenAiLlmClient>(new OpenAiLlmClient(std::move(options)));
+  client->endpoint_ = url;
+  client->azure_ = azure;
+  return client;
+}
+
+TokenUsage OpenAiLlmClient::Usage() const {
+  std::lock_guard lock(mu_);
+  return usage_;
+}
+
+double OpenAiLlmClient::CostUsd() const {
+  TokenUsage u = Usage();
+  return (u.prompt_tokens * options_.price_input_per_mtok + u.completion_tokens * options_.price_output_per_mtok) / 1e6;
+}
+
+std::string OpenAiLlmClient::Describe() const {
+  std::string d = (azure_ ? "azure:" : "openai:") + endpoint_;
+  if (!options_.model.empty()) d += " model=" + options_.model;
+  return d;
+}
+
+Status OpenAiLlmClient::CheckBudget() const {
+  TokenUsage u = Usage();
+  if (options_.token_budget > 0 && u.total() >= options_.token_budget) {
+    return ResourceExhaustedError("LLM token budget spent: used " + std::to_string(u.total()) + " of " +
+                                  std::to_string(options_.token_budget) + " tokens (llm_token_budget)");
+  }
+  if (options_.cost_budget_usd > 0) {
+    double cost = CostUsd();
+    if (cost >= options_.cost_budget_usd) {
+      return ResourceExhaustedError("LLM cost budget spent: used $" + std::to_string(cost) + " of $" +
+                                    std::to_string(options_.cost_budget_usd) + " (llm_cost_budget)");
+    }
+  }
+  return Status::Ok();
+}
+
+void OpenAiLlmClient::Account(const TokenUsage& usage) {
+  std::lock_guard lock(mu_);
+  usage_.prompt_tokens += usage.prompt_tokens;
+  usage_.completion_tokens += usage.completion_tokens;
+}
+
+int64_t OpenAiLlmClient::BackoffMs(int attempt) {
+  int64_t base = options_.backoff_initial_ms;
+  for (int i = 0; i < attempt && base < options_.backoff_max_ms; ++i) base *= 2;
+  base = std::min(base, options_.backoff_max_ms);
+  std::lock_guard lock(mu_);
+  std::uniform_int_distribution<int64_t> jitter(0, std::max<int64_t>(0, base / 2));
+  return base - base / 2 + jitter(rng_);
+}
+
+void OpenAiLlmClient::WriteAudit(const std::string& line) {
+  if (options_.audit_dir.empty()) return;
+  std::string date = FormatRfc3339Ms(clock_->NowMs()).substr(0, 10);  // YYYY-MM-DD
+  date.erase(std::remove(date.begin(), date.end(), '-'), date.end());
+  std::filesystem::path path = std::filesystem::path(options_.audit_dir) / ("llm-" + date + ".jsonl");
+  std::lock_guard lock(mu_);
+  std::error_code ec;
+  std::filesystem::create_directories(options_.audit_dir, ec);
+  std::ofstream out(path, std::ios::app);
+  if (!out) {
+    LogWarn(kComponent, "cannot append to audit log " + path.string());
+    return;
+  }
+  out << line << '\n';
+  if (!out.flush()) LogWarn(kComponent, "write to audit log " + path.string() + " failed");
+}
+
+Result<ChatResponse> OpenAiLlmClient::SendOnce(const ChatRequest& request, bool with_schema, Attempt& attempt) {
+  attempt.http_status = 0;
+  attempt.retry_after_ms = -1;
+  attempt.retryable = false;
+  attempt.schema_rejected = false;
+  bool schema_in_prompt = request.response_schema.has_value() && !with_schema;
+  Json body = ChatRequestToJson(request, options_.model, schema_in_prompt);
+  HttpRequest http = HttpRequest::PostJson(endpoint_, body.dump());
+  http.timeout_ms = options_.timeout_ms;
+  if (!options_.api_key.empty()) {
+    if (azure_) {
+      http.headers.push_back({"api-key", options_.api_key});
+    } else {
+      http.headers.push_back({"Authorization", "Bearer " + options_.api_key});
+    }
+  }
+  ChatStreamAssembler assembler;
+  Status stream_error;
+  SseParser parser([&](const std::string&, const std::string& data) {
+    if (stream_error.ok()) stream_error = assembler.Add(data);
+  });
+  if (request.stream) {
+    http.headers.push_back({"Accept", "text/event-stream"});
+    http.on_body = [&](std::string_view chunk) {
+      parser.Feed(chunk);
+      return stream_error.ok();
+    };
+  }
+  auto sent = HttpSend(http);
+  if (!sent.ok()) {
+    if (request.stream && !stream_error.ok()) return stream_error;
+    // Connection-level failures are worth another try; a timeout is not (it already took long).
+    attempt.retryable = sent.status().code() == StatusCode::kUnavailable;
+    return sent.status();
+  }
+  const HttpResponse& res = *sent;
+  attempt.http_status = res.status;
+  if (res.ok()) {
+    if (!request.stream) return ParseChatCompletion(res.body);
+    parser.Finish();
+    RETURN_IF_ERROR(stream_error);
+    auto assembled = assembler.Finish();
+    if (!assembled.ok()) attempt.retryable = true;  // truncated stream
+    return assembled;
+  }
+  std::string server_message;
+  if (auto parsed = ParseJson(res.body, "error body"); parsed.ok()) server_message = ErrorMessageOf(*parsed);
+  if (server_message.empty()) server_message = Truncate(res.body, 300);
+  RedactInPlace(server_message, options_.api_key);  // some proxies echo the request headers
+  std::string what = "LLM endpoint " + endpoint_ + " answered HTTP " + std::to_string(res.status);
+  if (!server_message.empty()) what += ": " + server_message;
+  if (res.status == 429 || res.status >= 500) {
+    attempt.retryable = true;
+    attempt.retry_after_ms = ParseRetryAfterMs(res.Header("retry-after"), clock_->NowMs());
+    return UnavailableError(what);
+  }
+  if (with_schema && (res.status == 400 || res.status == 422)) attempt.schema_rejected = true;
+  if (res.status == 401 || res.status == 403) {
+    what += azure_ ? " (check llm_api_key / VIGIL_LLM_API_KEY; Azure sends it as the api-key header)"
+                   : " (check llm_api_key / VIGIL_LLM_API_KEY)";
+  }
+  if (res.status == 404) what += " (check llm_url and llm_model)";
+  return InvalidArgumentError(what);
+}
+
+Result<ChatResponse> OpenAiLlmClient::Chat(const ChatRequest& request) {
+  RETURN_IF_ERROR(CheckBudget());
+  int64_t start_ns = clock_->MonotonicNs();
+  Attempt attempt;
+  Result<ChatResponse> result = UnavailableError("LLM request not sent");
+  bool with_schema = request.response_schema.has_value() && schema_supported_.load();
+  bool schema_fallback_used = false;
+  int retries = 0;
+  while (true) {
+    if (retries > 0) {
+      if (Status budget = CheckBudget(); !budget.ok()) {
+        result = budget;
+        break;
+      }
+    }
+    result = SendOnce(request, with_schema, attempt);
+    Json entry = {{"http_status", attempt.http_status}, {"with_schema", with_schema}};
+    if (!result.ok()) entry["error"] = result.status().ToString();
+    if (result.ok() || !attempt.retryable) {
+      if (!result.ok() && attempt.schema_rejected && !schema_fallback_used) {
+        // The server does not take response_format json_schema: say it in the prompt instead.
+        LogInfo(kComponent, "server rejected response_format json_schema; falling back to schema in prompt");
+        schema_supported_ = false;
+        with_schema = false;
+        schema_fallback_used = true;
+        entry["fallback"] = "schema in prompt";
+        attempt.log.push_back(std::move(entry));
+        continue;
+      }
+      attempt.log.push_back(std::move(entry));
+      break;
+    }
+    if (retries >= options_.max_retries) {
+      attempt.log.push_back(std::move(entry));
+      result = UnavailableError(result.status().message() + " (gave up after " + std::to_string(retries + 1) +
+                                " attempts)");
+      break;
+    }
+    int64_t delay = attempt.retry_after_ms >= 0 ? std::min(attempt.retry_after_ms, options_.retry_after_max_ms)
+                                                : BackoffMs(retries);
+    entry["retry_in_ms"] = delay;
+    attempt.log.push_back(std::move(entry));
+    LogWarn(kComponent, result.status().message() + "; retrying in " + std::to_string(delay) + " ms");
+    clock_->SleepMs(delay);
+    ++retries;
+  }
+
+  bool estimated = false;
+  if (result.ok()) {
+    ChatResponse& r = *result;
+    if (r.usage.total() == 0) {
+      // The server reported no usage (some streaming servers): estimate so the budget still holds.
+      estimated = true;
+      size_t prompt_chars = 0, completion_chars = r.message.content.size();
+      for (const auto& m : request.messages) prompt_chars += m.content.size();
+      for (const auto& c : r.message.tool_calls) completion_chars += c.name.size() + c.arguments_text.size();
+      r.usage.prompt_tokens = EstimateTokens(prompt_chars);
+      r.usage.completion_tokens = EstimateTokens(completion_chars);
+    }
+    Account(r.usage);
+  }
+
+  if (!options_.audit_dir.empty()) {
+    Json line = {{"time", FormatRfc3339Ms(clock_->NowMs())},
+                 {"purpose", request.purpose},
+                 {"endpoint", endpoint_},
+                 {"model", options_.model},
+                 {"request", ChatRequestToJson(request, options_.model, !with_schema && request.response_schema.has_value())},
+                 {"attempts", attempt.log},
+                 {"latency_ms", (clock_->MonotonicNs() - start_ns) / 1'000'000}};
+    if (result.ok()) {
+      const ChatResponse& r = *result;
+      Json msg = MessageToJson(r.message);
+      line["response"] = {{"message", msg}, {"finish_reason", r.finish_reason}, {"model", r.model}};
+      line["usage"] = {{"prompt_tokens", r.usage.prompt_tokens},
+                       {"completion_tokens", r.usage.completion_tokens},
+                       {"estimated", estimated}};
+      line["cost_usd"] = (r.usage.prompt_tokens * options_.price_input_per_mtok +
+                          r.usage.completion_tokens * options_.price_output_per_mtok) / 1e6;
+    } else {
+      line["error"] = result.status().ToString();
+    }
+    std::string text = line.dump(-1, ' ', false, Json::error_handler_t::replace);
+    RedactInPlace(text, options_.api_key);
+    WriteAudit(text);
+  }
+  return result;
+}
+
+Result<std::unique_ptr<LlmClient>> MakeLlmClient(const Config& config) {
+  if (config.GetString("llm_url").empty()) return std::unique_ptr<LlmClient>();
+  OpenAiLlmOptions o;
+  o.url = config.GetString("llm_url");
+  o.model = config.GetString("llm_model");
+  o.api_key = config.GetString("llm_api_key");
+  o.api_version = config.GetString("llm_api_version");
+  o.timeout_ms = config.GetDurationMs("llm_timeout");
+  o.max_retries = static_cast<int>(std::clamp<int64_t>(config.GetInt("llm_max_retries"), 0, 20));
+  o.token_budget = config.GetInt("llm_token_budget");
+  o.cost_budget_usd = config.GetDouble("llm_cost_budget");
+  o.price_input_per_mtok = config.GetDouble("llm_price_input");
+  o.price_output_per_mtok = config.GetDouble("llm_price_output");
+  o.audit_dir = (std::filesystem::path(config.GetString("data_dir")) / "audit").string();
+  ASSIGN_OR_RETURN(auto client, OpenAiLlmClient::Create(std::move(o)));
+  return std::unique_ptr<LlmClient>(std::move(client));
+}
+
+}  // namespace vigil
