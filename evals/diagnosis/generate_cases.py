@@ -1,0 +1,617 @@
+#!/usr/bin/env python3
+"""Writes the diagnosis case sets: dev/case-NNN.json (below) and holdout/case-hNNN.json
+(holdout/holdout_cases.py). Stdlib only; deterministic (each case seeds its own RNG from its id).
+
+Usage: generate_cases.py [--out DIR]   (default: the directory of this script)
+
+Every case below is hand-designed: the alert, the fault lines, the misleading symptoms, which
+probes fail / pass / error / are absent, and the expected answer. casekit.py only fills in the
+background (training progress, harmless noise, metric series, probe result bookkeeping).
+The error strings follow public driver/NCCL/PyTorch/DeepSpeed/Megatron messages; no case is a
+real incident.
+"""
+
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from casekit import (CLK_HW_POWER_BRAKE, CLK_HW_SLOWDOWN, CLK_HW_THERMAL, CLK_SW_POWER_CAP,  # noqa: E402
+                     CLK_SW_THERMAL, PCI_BUS_B, Case, app_noise, deepspeed_steps, elastic_failure,
+                     fsdp_steps, insert_at, interleave, kernel_noise, megatron_iters, nccl_init,
+                     plain_steps, watchdog, write_cases)
+
+DEV = []
+
+
+def case(fn):
+    DEV.append(fn)
+    return fn
+
+
+def nodes(*ns):
+    return ["node-%d" % n for n in ns]
+
+
+def rank0_megatron(c, n=36, end_s=-40, step_s=4.1, noise=8, **kw):
+    it0 = kw.pop("it0", 8000 + c.rng.randrange(60000))
+    lines = megatron_iters(c, end_s - n * step_s, n, it0, step_s=step_s, **kw)
+    return interleave(c.rng, lines, app_noise(c, noise))
+
+
+def hung_after(at, busy=100.0):
+    """GPU utilisation during an NCCL hang: kernels spin, so it reads busy, not idle."""
+    return lambda s, v: v if s < at else busy - abs(v - 97) * 0.1
+
+
+def stops_at(at):
+    return lambda s, v: v if s < at else None
+
+
+def drop_to(at, value):
+    return lambda s, v: v if s < at else value
+
+
+def ramp(at, to, over=300):
+    return lambda s, v: v if s < at else v + (to - v) * min(1.0, (s - at) / over)
+
+
+def std_gpu_metrics(c, host, util_over=None, temp_over=None, power_over=None, clock_over=None,
+                    gpus=None, with_clock=True):
+    c.gpu_metric("DCGM_FI_DEV_GPU_UTIL", host, 97, 2.5, util_over, gpus=gpus, decimals=0)
+    c.gpu_metric("DCGM_FI_DEV_GPU_TEMP", host, 56, 4, temp_over, gpus=gpus, decimals=0)
+    c.gpu_metric("DCGM_FI_DEV_POWER_USAGE", host, 610, 45, power_over, gpus=gpus)
+    if with_clock:
+        c.gpu_metric("DCGM_FI_DEV_SM_CLOCK", host, 1980, 0, clock_over, gpus=gpus, decimals=0)
+
+
+# ==================================================================== gpu_fallen_off_bus
+@case
+def case_001():
+    # Xid 79 in the kernel log of node-3; every rank then reports an NCCL watchdog timeout, which
+    # is what the alert fired on. The lost GPU's exporter series simply stop.
+    c = Case("case-001", "gpu_fallen_off_bus", "node-3/gpu5", nodes(1, 2, 3, 4))
+    c.alert("TrainingJobStalled", "llama3-70b-pretrain: no iteration logged for 10m", job="llama3-70b-pretrain",
+            node="node-1", severity="critical")
+    log0 = rank0_megatron(c, end_s=-660)
+    log0 += watchdog(c, 0, -20, 41873)
+    c.log("node-1/rank0/stdout", log0)
+    c.log("node-4/rank29/stderr", nccl_init(c, "node-4", 29, 5, 32)[:6] + watchdog(c, 29, -19, 41873))
+    k = kernel_noise(c, "node-3", 14, -1500, -700)
+    k += ["%s node-3 kernel: NVRM: GPU at PCI:%s: %s" % (c.syslog(-655), c.bus(5), c.uuid("node-3", 5)),
+          "%s node-3 kernel: NVRM: GPU Board Serial Number: 1652823045931" % c.syslog(-655),
+          "%s node-3 kernel: NVRM: Xid (PCI:%s): 79, pid='<unknown>', name=<unknown>, GPU has fallen off the bus." % (
+              c.syslog(-655), c.bus(5)),
+          "%s node-3 kernel: NVRM: GPU %s.0: GPU has fallen off the bus." % (c.syslog(-655), c.bus(5)),
+          "%s node-3 kernel: NVRM: A GPU crash dump has been created. If possible, please run" % c.syslog(-654),
+          "%s node-3 kernel: NVRM: nvidia-bug-report.sh as root to collect this data before" % c.syslog(-654),
+          "%s node-3 kernel: NVRM: the NVIDIA kernel module is unloaded." % c.syslog(-654),
+          "%s node-3 kernel: pcieport 0000:97:01.0: pciehp: Slot(5): Link Down" % c.syslog(-655)]
+    k += kernel_noise(c, "node-3", 6, -600, 0)
+    c.log("node-3/journal", k)
+    std_gpu_metrics(c, "node-3", util_over={5: stops_at(-660), **{g: hung_after(-660) for g in range(5)}},
+                    temp_over={5: stops_at(-660)}, power_over={5: stops_at(-660)}, clock_over={5: stops_at(-660)})
+    c.inventory("gpu.inventory@node-3", count=7, details={"missing_bus_ids": ["0000:%s:00.0" % c.pci[5]]})
+    c.errored("gpu.health@node-3/gpu5", "nvmlDeviceGetHandleByIndex(5) failed: GPU is lost", 0.3)
+    c.health("gpu.health@node-3/gpu4")
+    return c
+
+
+@case
+def case_002():
+    # The training stack only sees "unspecified launch failure" on one rank; NCCL INFO lines map
+    # rank 18 to busId 3a000 on node-12, and the dmesg excerpt names that bus with Xid 79.
+    c = Case("case-002", "gpu_fallen_off_bus", "node-12/gpu2", nodes(10, 11, 12))
+    c.alert("DCGMExporterTargetMissingGPU", "node-12: dcgm-exporter reports 7 of 8 GPUs", node="node-12",
+            job="dcgm-exporter")
+    r = rank0_megatron(c, end_s=-200, n=20, noise=5)
+    r = nccl_init(c, "node-12", 18, 2, 24) + r
+    r += ["[rank18]: Traceback (most recent call last):",
+          '[rank18]:   File "/workspace/Megatron-LM/pretrain_gpt.py", line 265, in <module>',
+          '[rank18]:   File "/workspace/Megatron-LM/megatron/training/training.py", line 1101, in train_step',
+          "[rank18]: RuntimeError: CUDA error: unspecified launch failure",
+          "[rank18]: CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below might be incorrect.",
+          "[rank18]: For debugging consider passing CUDA_LAUNCH_BLOCKING=1",
+          "[rank18]: Compile with `TORCH_USE_CUDA_DSA` to enable device-side assertions."]
+    c.log("node-12/rank18/stderr", r)
+    d = ["%s NVRM: loading NVIDIA UNIX x86_64 Kernel Module  550.90.07" % c.dmesg(-2500000),
+         "%s nvidia-uvm: Loaded the UVM driver, major device number 506." % c.dmesg(-2499990)]
+    d += kernel_noise(c, "node-12", 10, -1400, -200, fmt="dmesg")
+    d += ["%s NVRM: GPU at PCI:%s: %s" % (c.dmesg(-170), c.bus(2), c.uuid("node-12", 2)),
+          "%s NVRM: Xid (PCI:%s): 79, pid=48211, name=python3, GPU has fallen off the bus." % (c.dmesg(-170), c.bus(2)),
+          "%s NVRM: GPU %s.0: GPU serial number is 1652923010117." % (c.dmesg(-170), c.bus(2)),
+          "%s NVRM: nvGpuOpsReportFatalError: uvm encountered global fatal error 0x60, requiring os reboot to recover." % c.dmesg(-169)]
+    c.log("node-12/dmesg", d)
+    std_gpu_metrics(c, "node-12", util_over={2: stops_at(-170)}, temp_over={2: stops_at(-170)},
+                    power_over={2: stops_at(-170)}, with_clock=False)
+    c.gpu_metric("DCGM_FI_DEV_XID_ERRORS", "node-12", 0, 0, gpus=[0, 1, 3], decimals=0)
+    c.inventory("gpu.inventory@node-12", count=7)
+    return c
+
+
+@case
+def case_003():
+    # Probe-decided. No kernel log was collected; ranks see watchdog timeouts and one rank saw a
+    # generic CUDA error. Only the inventory/health probes reveal that gpu6 on node-6 is gone.
+    c = Case("case-003", "gpu_fallen_off_bus", "node-6/gpu6", nodes(5, 6, 7, 8))
+    c.alert("NCCLWatchdogTimeout", "mixtral-sft: 31 ranks hit ProcessGroupNCCL watchdog timeout", job="mixtral-sft",
+            node="node-5")
+    log0 = interleave(c.rng, deepspeed_steps(c, -900, 24, 3120), app_noise(c, 6))
+    log0 += watchdog(c, 0, -30, 9911, op="_ALLGATHER_BASE", numel=25165824, timeout_ms=1800000)
+    c.log("node-5/rank0/stderr", log0)
+    c.log("node-6/rank14/stderr", ["[rank14]: [E ProcessGroupNCCL.cpp:1316] NCCL error: unhandled cuda error (run with NCCL_DEBUG=INFO for details), NCCL version 2.20.5",
+                                   "[rank14]: ncclUnhandledCudaError: Call to CUDA function failed.",
+                                   "[rank14]: Last error:",
+                                   "[rank14]: Cuda failure 999 'unknown error'"] + app_noise(c, 12))
+    c.log("node-7/rank21/stderr", watchdog(c, 21, -29, 9911, op="_ALLGATHER_BASE", numel=25165824, timeout_ms=1800000)
+          + ["[rank21]: NCCL WARN NET/IB : Got async event : port error", ] + app_noise(c, 4))
+    std_gpu_metrics(c, "node-6", util_over={6: stops_at(-1700 + 720)}, with_clock=False)
+    c.inventory("gpu.inventory@node-6", count=7, details={"missing_bus_ids": ["0000:ba:00.0"]})
+    c.errored("gpu.health@node-6/gpu6", "NVML: Unable to determine the device handle for GPU 0000:BA:00.0: GPU is lost", 0.2)
+    c.health("gpu.health@node-6/gpu5")
+    c.errored("nccl.allreduce@node-6", "ncclCommInitRank failed: unhandled cuda error (cudaGetDeviceCount returned 7, expected 8)", 3.1)
+    c.nccl("nccl.sendrecv@node-7")
+    return c
+
+
+# ==================================================================== gpu_memory_uncorrectable_ecc
+@case
+def case_004():
+    # Xid 94 contained ECC error on gpu1: the application on that GPU gets an uncorrectable ECC
+    # error; the DBE counter in DCGM steps up.
+    c = Case("case-004", "gpu_memory_uncorrectable_ecc", "node-2/gpu1", nodes(1, 2))
+    c.alert("GPUDoubleBitECC", "DCGM_FI_DEV_ECC_DBE_VOL_TOTAL increased on node-2 GPU 1", node="node-2", gpu="1")
+    r = rank0_megatron(c, n=30, end_s=-60)
+    r += ["[rank9]: RuntimeError: CUDA error: uncorrectable ECC error encountered",
+          "[rank9]: CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below might be incorrect.",
+          "[rank9]: Exception raised from c10_cuda_check_implementation at ../c10/cuda/CUDAException.cpp:43 (most recent call first):"]
+    c.log("node-2/rank9/stderr", r)
+    k = kernel_noise(c, "node-2", 10, -1500, -80)
+    k += ["%s node-2 kernel: NVRM: Xid (PCI:%s): 94, pid=51822, name=python3, Contained: SM (0x1). RST: No, D-RST: No" % (
+        c.syslog(-58), c.bus(1)),
+          "%s node-2 kernel: NVRM: Xid (PCI:%s): 63, pid='<unknown>', name=<unknown>, Row Remapper: New row (0x0000000000ab3c40) marked for remapping, reset gpu to activate." % (
+              c.syslog(-57), c.bus(1))]
+    c.log("node-2/journal", k)
+    c.gpu_metric("DCGM_FI_DEV_ECC_DBE_VOL_TOTAL", "node-2", 0, 0, {1: lambda s, v: 0 if s < -60 else 1}, decimals=0)
+    c.gpu_metric("DCGM_FI_DEV_ECC_SBE_VOL_TOTAL", "node-2", 0, 0, {1: lambda s, v: 2 if s < -60 else 7}, decimals=0)
+    std_gpu_metrics(c, "node-2", util_over={1: drop_to(-55, 0)}, with_clock=False)
+    c.health("gpu.health@node-2/gpu1", ecc_dbe_volatile=1, ecc_dbe_aggregate=1, ecc_sbe_volatile=7, remap_pending=1,
+             xid_last=94)
+    return c
+
+
+@case
+def case_005():
+    # Misleading: the alert is an NCCL watchdog timeout on all ranks. The dead rank's GPU had a
+    # double-bit ECC error (Xid 48) a minute earlier.
+    c = Case("case-005", "gpu_memory_uncorrectable_ecc", "node-21/gpu7", nodes(20, 21, 22, 23))
+    c.alert("NCCLWatchdogTimeout", "gpt-175b: collective timeout on 31/32 ranks", job="gpt-175b", node="node-20")
+    log0 = rank0_megatron(c, end_s=-640, n=40, noise=10)
+    log0 += watchdog(c, 0, -30, 77120, op="ALLREDUCE", numel=268435456)
+    c.log("node-20/rank0/stdout", log0)
+    c.log("node-22/rank17/stderr", app_noise(c, 10) + watchdog(c, 17, -29, 77120, numel=268435456))
+    c.log("node-21/rank15/stderr", app_noise(c, 8) + [
+        "[rank15]:[E%s ProcessGroupNCCL.cpp:1316] NCCL error: unhandled cuda error, NCCL version 2.21.5" % c.glog(-635)[1:],
+        "[rank15]: ncclUnhandledCudaError: Call to CUDA function failed.",
+        "[rank15]: Last error:",
+        "[rank15]: Cuda failure 'uncorrectable ECC error encountered'"])
+    k = kernel_noise(c, "node-21", 12, -1500, -700)
+    k += ["%s node-21 kernel: NVRM: Xid (PCI:%s): 48, pid=30418, name=python, An uncorrectable double bit error (DBE) has been detected on GPU in the framebuffer at physAddr 0x1f4c83a60." % (
+        c.syslog(-640), c.bus(7))]
+    c.log("node-21/journal", k)
+    c.gpu_metric("DCGM_FI_DEV_ECC_DBE_VOL_TOTAL", "node-21", 0, 0, {7: lambda s, v: 0 if s < -640 else 2}, decimals=0)
+    std_gpu_metrics(c, "node-21", util_over={g: hung_after(-640) for g in range(7)} | {7: drop_to(-640, 0)}, with_clock=False)
+    c.health("gpu.health@node-21/gpu7", ecc_dbe_volatile=2, ecc_dbe_aggregate=2, remap_pending=1, xid_last=48)
+    c.nccl("nccl.sendrecv@node-22")
+    return c
+
+
+@case
+def case_006():
+    # Probe-decided. Loss went NaN and one rank died with "unspecified launch failure"; that fits
+    # SDC, an application bug or ECC. No kernel log. The health probe shows the DBE; sdc and gemm
+    # on the peers pass.
+    c = Case("case-006", "gpu_memory_uncorrectable_ecc", "node-9/gpu4", nodes(8, 9))
+    c.alert("TrainingLossNaN", "qwen-32b-cpt: lm loss is NaN at iteration 21844", job="qwen-32b-cpt", node="node-8")
+    it0 = 21820
+
+    def loss(i):
+        return float("nan") if i >= 24 else 1.74 - 0.0007 * i + c.rng.uniform(-0.02, 0.02)
+    lines = megatron_iters(c, -160, 26, it0, loss_fn=loss, nan_fn=lambda i: 1 if i >= 24 else 0,
+                           grad_fn=lambda i: float("nan") if i >= 24 else 0.31 * c.rng.uniform(0.9, 1.1))
+    c.log("node-8/rank0/stdout", interleave(c.rng, lines, app_noise(c, 10)))
+    c.log("node-9/rank12/stderr", app_noise(c, 6) + [
+        "[rank12]: Traceback (most recent call last):",
+        '[rank12]:   File "/opt/megatron/megatron/core/tensor_parallel/layers.py", line 611, in forward',
+        "[rank12]: RuntimeError: CUDA error: unspecified launch failure",
+        "[rank12]: Compile with `TORCH_USE_CUDA_DSA` to enable device-side assertions."])
+    std_gpu_metrics(c, "node-9", util_over={4: drop_to(-20, 0)}, with_clock=False)
+    c.health("gpu.health@node-9/gpu4", ecc_dbe_volatile=1, ecc_dbe_aggregate=3, ecc_sbe_volatile=41, remap_pending=1)
+    c.sdc("gpu.sdc@node-8")
+    c.gemm("gpu.gemm@node-9/gpu3")
+    c.health("gpu.health@node-9/gpu3")
+    return c
+
+
+# ==================================================================== gpu_row_remap_failure
+@case
+def case_007():
+    c = Case("case-007", "gpu_row_remap_failure", "node-14/gpu3", nodes(13, 14))
+    c.alert("GPURowRemapFailure", "node-14 GPU 3: row remapping failure reported by DCGM", node="node-14", gpu="3")
+    c.log("node-13/rank0/stdout", rank0_megatron(c, n=40, end_s=-30, noise=10))
+    k = kernel_noise(c, "node-14", 14, -1500, -100)
+    k += ["%s node-14 kernel: NVRM: Xid (PCI:%s): 64, pid='<unknown>', name=<unknown>, Row Remapper Error: (0x000000011fa05520) - All reserved rows for bank are remapped" % (
+        c.syslog(-95), c.bus(3)),
+          "%s node-14 nvidia-dcgm[2551]: Health: GPU 3 row remap failure (DCGM_FR_ROW_REMAP_FAILURE) - schedule RMA" % c.syslog(-60)]
+    c.log("node-14/journal", k)
+    c.log("node-14/nvidia-smi-q", ["==============NVSMI LOG==============", "Attached GPUs                             : 8",
+                                   "GPU 0000:%s:00.0" % c.pci[3], "    Remapped Rows",
+                                   "        Correctable Error                 : 0",
+                                   "        Uncorrectable Error               : 8", "        Pending                           : No",
+                                   "        Remapping Failure Occurred        : Yes", "        Bank Remap Availability Histogram",
+                                   "            Max                           : 639 bank(s)", "            High                          : 0 bank(s)",
+                                   "            Partial                       : 0 bank(s)", "            Low                           : 0 bank(s)",
+                                   "            None                          : 1 bank(s)"])
+    c.gpu_metric("DCGM_FI_DEV_ROW_REMAP_FAILURE", "node-14", 0, 0, {3: lambda s, v: 0 if s < -95 else 1}, decimals=0)
+    c.gpu_metric("DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS", "node-14", 0, 0, {3: lambda s, v: 7 if s < -95 else 8}, decimals=0)
+    c.health("gpu.health@node-14/gpu3", remap_failure=1, remapped_rows_uncorrectable=8, xid_last=64)
+    return c
+
+
+@case
+def case_008():
+    # Probe-decided. History of ECC Xids on this GPU makes it look like a plain ECC case; only the
+    # health probe shows that remapping has failed (bank exhausted) and DBE counts are zero now.
+    c = Case("case-008", "gpu_row_remap_failure", "node-31/gpu0", nodes(30, 31, 32))
+    c.alert("JobRestartLoop", "vlm-13b: 4 restarts in 1h, each fails on node-31", job="vlm-13b", node="node-31")
+    r = app_noise(c, 6) + nccl_init(c, "node-31", 8, 0, 24)[:8]
+    r += ["[rank8]: Traceback (most recent call last):",
+          '[rank8]:   File "/workspace/train.py", line 88, in <module>',
+          '[rank8]:     model = model.to(device)',
+          "[rank8]: RuntimeError: CUDA error: uncorrectable ECC error encountered",
+          "[rank8]: CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below might be incorrect."]
+    c.log("node-31/rank8/stderr", r)
+    c.log("scheduler/events", ["%s job vlm-13b attempt %d started on node-30,node-31,node-32" % (c.ymd(-3400 + 800 * i), i + 1)
+                               for i in range(4)] + ["%s job vlm-13b attempt %d failed: exit 1 from rank 8 (node-31)" % (
+                                   c.ymd(-3300 + 800 * i), i + 1) for i in range(4)])
+    c.log("node-31/journal-week", ["%s node-31 kernel: NVRM: Xid (PCI:%s): 48, pid=2210, name=python, An uncorrectable double bit error (DBE) has been detected on GPU in the framebuffer at physAddr 0x%x." % (
+        c.syslog(-86400 * d), c.bus(0), c.rng.randrange(1 << 34)) for d in (6, 4, 2)] + kernel_noise(c, "node-31", 12))
+    c.health("gpu.health@node-31/gpu0", remap_failure=1, remapped_rows_uncorrectable=8, ecc_dbe_aggregate=3)
+    c.health("gpu.health@node-31/gpu1")
+    c.hbm("gpu.hbm_bandwidth@node-31/gpu0")
+    return c
+
+
+@case
+def case_009():
+    # A row remap is pending: the GPU must be reset before the remapped row takes effect. The job
+    # keeps landing on it; logs show XID 63 and nvidia-smi "Pending: Yes".
+    c = Case("case-009", "gpu_row_remap_failure", "node-2/gpu6", nodes(2, 3), gpu="NVIDIA H100 80GB HBM3")
+    c.alert("GPURowRemapPending", "node-2 GPU 6: row remap pending for 3h, reset required", node="node-2", gpu="6")
+    c.log("node-3/rank8/stdout", interleave(c.rng, fsdp_steps(c, -300, 40, 5120, rank=8), app_noise(c, 10)))
+    c.log("node-2/nvidia-smi-q", ["GPU 0000:%s:00.0" % c.pci[6], "    Product Name                          : NVIDIA H100 80GB HBM3",
+                                  "    Remapped Rows", "        Correctable Error                 : 0",
+                                  "        Uncorrectable Error               : 1", "        Pending                           : Yes",
+                                  "        Remapping Failure Occurred        : No"])
+    c.log("node-2/journal", kernel_noise(c, "node-2", 10, -12000, -10900) + [
+        "%s node-2 kernel: NVRM: Xid (PCI:%s): 63, pid='<unknown>', name=<unknown>, Row Remapper: New row (0x00000000038b1e00) marked for remapping, reset gpu to activate." % (
+            c.syslog(-10850), c.bus(6))] + kernel_noise(c, "node-2", 8, -10000, 0))
+    c.gpu_metric("DCGM_FI_DEV_ROW_REMAP_PENDING", "node-2", 0, 0, {6: lambda s, v: 1}, decimals=0)
+    c.health("gpu.health@node-2/gpu6", remap_pending=1, remapped_rows_uncorrectable=1, xid_last=63)
+    return c
+
+
+# ==================================================================== gpu_firmware_error
+@case
+def case_010():
+    c = Case("case-010", "gpu_firmware_error", "node-17/gpu2", nodes(16, 17, 18, 19))
+    c.alert("NvidiaSmiHang", "node-17: nvidia-smi timed out (30s) in node health check", node="node-17")
+    c.log("node-16/rank0/stdout", rank0_megatron(c, end_s=-700, noise=6) + watchdog(c, 0, -100, 60221))
+    k = kernel_noise(c, "node-17", 10, -1500, -720)
+    k += ["%s node-17 kernel: NVRM: Xid (PCI:%s): 119, pid=88213, name=python3, Timeout after 6s of waiting for RPC response from GPU2 GSP! Expected function 76 (GSP_RM_CONTROL) (0x20800a4c 0x4)." % (
+        c.syslog(-705), c.bus(2)),
+          "%s node-17 kernel: NVRM: GPU2 GSP RPC buffer contains function 76 (GSP_RM_CONTROL) and data 0x0000000020800a4c 0x0000000000000004." % c.syslog(-705),
+          "%s node-17 kernel: NVRM: GPU2 RPC history (CPU -> GSP):" % c.syslog(-705),
+          "%s node-17 kernel: NVRM:     entry function                   data0              data1              ts_start           ts_end             duration actively_polling" % c.syslog(-705),
+          "%s node-17 kernel: NVRM:        0    76 GSP_RM_CONTROL        0x0000000020800a4c 0x0000000000000004 0x00061a9b21f0e51c 0x0000000000000000          y" % c.syslog(-705),
+          "%s node-17 kernel: NVRM: Xid (PCI:%s): 119, pid=88213, name=python3, Timeout after 45s of waiting for RPC response from GPU2 GSP! Expected function 10 (FREE) (0xa55a0040 0x0)." % (
+              c.syslog(-650), c.bus(2)),
+          "%s node-17 kernel: NVRM: Rate limiting GSP RPC error prints for GPU at PCI:%s (printing 1 of every 30).  The GPU likely needs to be reset." % (
+              c.syslog(-600), c.bus(2))]
+    c.log("node-17/journal", k)
+    c.log("node-17/healthcheck", ["%s healthcheck: nvidia-smi -q timed out after 30s" % c.ymd(-30),
+                                  "%s healthcheck: dcgmi diag -r 1 ... skipped (GPU busy)" % c.ymd(-25)] + app_noise(c, 18))
+    std_gpu_metrics(c, "node-17", util_over={2: stops_at(-705)}, with_clock=False)
+    c.errored("gpu.health@node-17/gpu2", "NVML call nvmlDeviceGetTemperature timed out after 20s", 20.0)
+    return c
+
+
+@case
+def case_011():
+    # Xid 120 GSP error on one GPU; the job crashes with "CUDA error: unknown error" on that rank.
+    c = Case("case-011", "gpu_firmware_error", "node-4/gpu7", nodes(3, 4), gpu="NVIDIA H100 80GB HBM3")
+    c.alert("TrainingJobFailed", "bert-xxl-finetune exited with code 1", job="bert-xxl-finetune", node="node-3")
+    c.log("node-3/rank0/stdout", interleave(c.rng, plain_steps(c, -400, 60, 800), app_noise(c, 10)))
+    c.log("node-4/rank15/stderr", app_noise(c, 4) + [
+        "Traceback (most recent call last):",
+        '  File "/app/train.py", line 203, in <module>',
+        "    loss.backward()",
+        "RuntimeError: CUDA error: unknown error",
+        "CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below might be incorrect."])
+    d = kernel_noise(c, "node-4", 8, -1500, -60, fmt="dmesg")
+    d += ["%s NVRM: Xid (PCI:%s): 120, pid=6153, name=python, GSP task timeout @ pc:0x6e5bd24, task: 1" % (c.dmesg(-44), c.bus(7)),
+          "%s NVRM:     Reported by libos task:0 v2.0 [0] @ ts:1717321405" % c.dmesg(-44),
+          "%s NVRM:     RISC-V CSR State:" % c.dmesg(-44),
+          "%s NVRM:         mstatus:0x0000000a00000000  mscratch:0x0000000000000000     mie:0x0000000000000880  mip:0x0000000000000000" % c.dmesg(-44),
+          "%s NVRM: Xid (PCI:%s): 154, GPU recovery action changed from 0x0 (None) to 0x1 (GPU Reset Required)" % (c.dmesg(-43), c.bus(7))]
+    c.log("node-4/dmesg", d)
+    c.health("gpu.health@node-4/gpu7", xid_last=120)
+    c.gemm("gpu.gemm@node-4/gpu6")
+    return c
+
+
+@case
+def case_012():
+    # Probe-decided. Ranks report a generic launch failure and NCCL timeouts; no kernel log in the
+    # case. Health on the suspect GPU shows Xid 62 (micro-controller halt); memory and links fine.
+    c = Case("case-012", "gpu_firmware_error", "node-40/gpu1", nodes(40, 41))
+    c.alert("NCCLWatchdogTimeout", "deepseek-v2-lite sft: ranks timing out in ALLREDUCE", job="dsv2-lite-sft", node="node-41")
+    c.log("node-41/rank8/stderr", interleave(c.rng, deepspeed_steps(c, -700, 20, 410, rank=8), app_noise(c, 6))
+          + watchdog(c, 8, -40, 8211))
+    c.log("node-40/rank1/stderr", app_noise(c, 8) + [
+        "[rank1]: RuntimeError: CUDA error: unspecified launch failure",
+        "[rank1]: CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below might be incorrect.",
+        "[rank1]: For debugging consider passing CUDA_LAUNCH_BLOCKING=1"])
+    c.health("gpu.health@node-40/gpu1", xid_last=62, sm_clock_mhz=0)
+    c.health("gpu.health@node-40/gpu0")
+    c.errored("gpu.gemm@node-40/gpu1", "cublasLtMatmul returned CUBLAS_STATUS_EXECUTION_FAILED: GPU halted")
+    c.sdc("gpu.sdc@node-41")
+    std_gpu_metrics(c, "node-40", util_over={1: drop_to(-600, 0)}, clock_over={1: drop_to(-600, 345)})
+    return c
+
+
+# ==================================================================== nvlink_error
+@case
+def case_013():
+    c = Case("case-013", "nvlink_error", "node-8/gpu3", nodes(8, 9))
+    c.alert("NVLinkCRCErrors", "node-8 GPU 3: NVLink CRC flit errors rising", node="node-8", gpu="3")
+    c.log("node-8/rank0/stdout", rank0_megatron(c, n=40, end_s=-10, step_fn=lambda i: 4.1 if i < 25 else 5.7 * c.rng.uniform(0.97, 1.03)))
+    k = kernel_noise(c, "node-8", 10, -1500, -400)
+    k += ["%s node-8 kernel: NVRM: Xid (PCI:%s): 74, pid=91023, name=python3, NVLink: fatal error detected on link 7(0x0, 0x0, 0x10000, 0x0, 0x0, 0x0, 0x0)" % (
+        c.syslog(-380), c.bus(3)),
+          "%s node-8 kernel: NVRM: Xid (PCI:%s): 74, pid=91023, name=python3, NVLink: Link 7 Recovery detected" % (c.syslog(-379), c.bus(3))]
+    c.log("node-8/journal", k)
+    c.gpu_metric("DCGM_FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL", "node-8", 10, 2,
+                 {3: lambda s, v: v if s < -400 else v + (s + 400) * 14.0}, decimals=0, counter=True)
+    c.gpu_metric("DCGM_FI_PROF_NVLINK_TX_BYTES", "node-8", 2.1e11, 1e10, {3: lambda s, v: v if s < -400 else v * 0.62}, decimals=0)
+    c.health("gpu.health@node-8/gpu3", nvlink_crc_errors=5371, nvlink_replay_errors=212, xid_last=74)
+    c.nccl("nccl.p2p_matrix@node-8", 41.5, details={"worst_pair": "gpu3->gpu5", "worst_pair_gb_s": 41.5})
+    return c
+
+
+@case
+def case_014():
+    # Probe-decided. Throughput fell 28% with no errors anywhere. The intra-node all-reduce probe
+    # and the p2p matrix single out gpu2<->gpu6 on node-5; gemm passes (not a slow GPU).
+    c = Case("case-014", "nvlink_error", "node-5/gpu2", nodes(5, 6, 7))
+    c.alert("TrainingThroughputDrop", "llama3-8b: tokens/s down 28% vs 24h median", job="llama3-8b", node="node-5")
+    c.log("node-5/rank0/stdout", interleave(c.rng, fsdp_steps(c, -700, 60, 80200,
+                                                             step_fn=lambda i: 1.8 if i < 20 else 2.5 * c.rng.uniform(0.98, 1.02)),
+                                            app_noise(c, 10)))
+    c.node_metric("training_tokens_per_second", {"job": "llama3-8b"}, lambda s: 9100 * (1 if s < -500 else 0.72) * c.rng.uniform(0.98, 1.02), 0)
+    std_gpu_metrics(c, "node-5", util_over={g: (lambda s, v: v - 12 if s > -500 else v) for g in range(8)})
+    c.nccl("nccl.allreduce@node-5", 118.0)
+    c.nccl("nccl.p2p_matrix@node-5", 17.9, details={"worst_pair": "gpu2->gpu6", "worst_pair_gb_s": 17.9, "median_pair_gb_s": 371.0})
+    c.health("gpu.health@node-5/gpu2", nvlink_links_up=16, nvlink_replay_errors=1440, nvlink_crc_errors=96)
+    c.gemm("gpu.gemm@node-5/gpu2")
+    c.pcie("gpu.pcie_bandwidth@node-5/gpu2")
+    c.nccl("nccl.allreduce@node-6")
+    return c
+
+
+@case
+def case_015():
+    # Link down: NCCL falls back from P2P to SHM for gpu4's ring edges; rank 4 looks like a
+    # straggler but the cause is the inactive NVLink lanes (nvidia-smi nvlink --status).
+    c = Case("case-015", "nvlink_error", "node-11/gpu4", nodes(11, 12))
+    c.alert("StragglerRank", "rank 4 step time 41% above median", job="gemma-27b", node="node-11", rank="4")
+    init = nccl_init(c, "node-11", 4, 4, 16)
+    init = [l.replace("via P2P/CUMEM/read", "via SHM/direct/direct") for l in init]
+    c.log("node-11/rank4/stdout", init + interleave(c.rng, megatron_iters(c, -300, 30, 4400, step_s=5.8), app_noise(c, 8)))
+    c.log("node-11/nvlink-status", ["GPU 4: NVIDIA H200 (UUID: %s)" % c.uuid("node-11", 4)] + [
+        "\t Link %d: %s" % (i, "<inactive>" if i in (3, 4, 5) else "26.562 GB/s") for i in range(18)])
+    k = kernel_noise(c, "node-11", 12, -1500, -600) + [
+        "%s node-11 kernel: NVRM: Xid (PCI:%s): 74, pid=1934, name=python3, NVLink: fatal error detected on link 3(0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x100000)" % (
+            c.syslog(-5400), c.bus(4))]
+    c.log("node-11/journal", k)
+    c.health("gpu.health@node-11/gpu4", nvlink_links_up=15, nvlink_recovery_errors=3, xid_last=74)
+    c.gemm("gpu.gemm@node-11/gpu4")
+    return c
+
+
+# ==================================================================== gpu_thermal_throttle
+@case
+def case_016():
+    c = Case("case-016", "gpu_thermal_throttle", "node-7/gpu6", nodes(6, 7))
+    c.alert("TrainingStepTimeHigh", "gemma-27b step time +35% for 15m", job="gemma-27b", node="node-6")
+    c.log("node-6/rank0/stdout", rank0_megatron(c, n=40, end_s=-5, step_fn=lambda i: 4.0 if i < 12 else 5.4 * c.rng.uniform(0.98, 1.02)))
+    std_gpu_metrics(c, "node-7", temp_over={6: ramp(-900, 91, 240)}, clock_over={6: ramp(-900, 1170, 240)},
+                    power_over={6: ramp(-900, 420, 240)})
+    c.gpu_metric("DCGM_FI_DEV_CLOCK_THROTTLE_REASONS", "node-7", 0, 0,
+                 {6: lambda s, v: 0 if s < -850 else CLK_HW_THERMAL | CLK_SW_THERMAL}, decimals=0)
+    c.health("gpu.health@node-7/gpu6", temperature_c=92, hbm_temperature_c=88, sm_clock_mhz=1155,
+             clock_event_reasons=CLK_HW_THERMAL | CLK_SW_THERMAL, power_w=418)
+    return c
+
+
+@case
+def case_017():
+    # Probe-decided straggler: rank 14 (node-2/gpu6) is slow, DCGM temperature is not scraped on
+    # this cluster. Candidates: thermal, power, PCIe, dataloader. health shows SW thermal slowdown,
+    # gemm fails, pcie passes.
+    c = Case("case-017", "gpu_thermal_throttle", "node-2/gpu6", nodes(1, 2, 3))
+    c.alert("StragglerRank", "rank 14 is the slowest rank in 96% of steps", job="llama3-70b-sft", node="node-2", rank="14")
+    c.log("node-1/rank0/stdout", rank0_megatron(c, n=40, end_s=-5, step_s=5.3))
+    c.log("node-2/straggler-report", ["%s straggler-detector: rank %d avg fwd-bwd %.0f ms (median %.0f ms)" % (
+        c.ymd(-60), r, 4000 * (1.33 if r == 14 else c.rng.uniform(0.98, 1.02)), 4010) for r in range(8, 16)]
+        + ["%s straggler-detector: dataloader wait rank 14: %.0f ms (median 12 ms)" % (c.ymd(-59), 13.0)]
+        + app_noise(c, 12))
+    c.gpu_metric("DCGM_FI_DEV_GPU_UTIL", "node-2", 98, 1.5, decimals=0)
+    c.health("gpu.health@node-2/gpu6", temperature_c=87, sm_clock_mhz=1425, clock_event_reasons=CLK_SW_THERMAL, power_w=505)
+    c.gemm("gpu.gemm@node-2/gpu6", 541.0)
+    c.pcie("gpu.pcie_bandwidth@node-2/gpu6")
+    c.health("gpu.health@node-2/gpu5")
+    return c
+
+
+@case
+def case_018():
+    # Node-level: a chassis fan failed, all eight GPUs on node-9 run hot and clock down. The
+    # component is the node, not one GPU.
+    c = Case("case-018", "gpu_thermal_throttle", "node-9", nodes(9, 10, 11, 12))
+    c.alert("NodeGPUTempHigh", "node-9: all GPUs above 84C", node="node-9")
+    c.log("node-10/rank8/stdout", interleave(c.rng, deepspeed_steps(c, -500, 30, 6600, rank=8,
+                                                                    step_fn=lambda i: 2.3 if i < 10 else 3.3), app_noise(c, 8)))
+    c.log("node-9/bmc-sel", ["%s | Fan #0x3%d | Lower Critical going low  | Asserted | Reading 0 RPM < Threshold 1800 RPM" % (
+        c.ymd(-1100 + 3 * i), i) for i in range(2)] + ["%s | Temperature #0x%x | Upper Non-critical going high | Asserted" % (
+            c.ymd(-800), 0x40 + i) for i in range(3)] + kernel_noise(c, "node-9", 15))
+    std_gpu_metrics(c, "node-9", temp_over={g: ramp(-1000, 86 + g % 3, 400) for g in range(8)},
+                    clock_over={g: ramp(-1000, 1410 - 30 * (g % 3), 400) for g in range(8)})
+    std_gpu_metrics(c, "node-10", with_clock=False)
+    c.health("gpu.health@node-9/gpu0", temperature_c=88, sm_clock_mhz=1395, clock_event_reasons=CLK_SW_THERMAL | CLK_HW_THERMAL)
+    c.health("gpu.health@node-9/gpu5", temperature_c=87, sm_clock_mhz=1410, clock_event_reasons=CLK_SW_THERMAL)
+    return c
+
+
+# ==================================================================== gpu_power_throttle
+@case
+def case_019():
+    # Someone ran `nvidia-smi -pl 400` on node-4 during maintenance. All GPUs cap at 400 W with SW
+    # power cap; temperature is normal.
+    c = Case("case-019", "gpu_power_throttle", "node-4", nodes(4, 5, 6))
+    c.alert("TrainingThroughputDrop", "mistral-large: MFU 31% (was 43%)", job="mistral-large", node="node-4")
+    c.log("node-4/rank0/stdout", rank0_megatron(c, n=40, end_s=-5, step_fn=lambda i: 4.1 if i < 8 else 5.6 * c.rng.uniform(0.98, 1.02)))
+    c.log("node-4/auth.log", ["%s node-4 sudo:   opsbot : TTY=pts/2 ; PWD=/root ; USER=root ; COMMAND=/usr/bin/nvidia-smi -pl 400" % c.syslog(-1020),
+                              "%s node-4 nvidia-smi: Power limit for GPU 00000000:%s:00.0 was set to 400.00 W from 700.00 W." % (c.syslog(-1019), c.pci[0])]
+          + kernel_noise(c, "node-4", 14))
+    std_gpu_metrics(c, "node-4", power_over={g: drop_to(-1000, 398 + c.rng.uniform(-2, 2)) for g in range(8)},
+                    clock_over={g: drop_to(-1000, 1485) for g in range(8)})
+    c.gpu_metric("DCGM_FI_DEV_POWER_MGMT_LIMIT", "node-4", 700, 0, {g: drop_to(-1020, 400) for g in range(8)}, decimals=0)
+    c.gpu_metric("DCGM_FI_DEV_CLOCK_THROTTLE_REASONS", "node-4", 0, 0, {g: drop_to(-1000, CLK_SW_POWER_CAP) for g in range(8)}, decimals=0)
+    c.health("gpu.health@node-4/gpu2", power_limit_w=400, power_w=399, sm_clock_mhz=1485, clock_event_reasons=CLK_SW_POWER_CAP)
+    return c
+
+
+@case
+def case_020():
+    # Probe-decided. Node-8 is slow; no GPU errors in logs. Health shows the HW power brake bit
+    # on every GPU of the node (a PSU dropped out); gemm fails there.
+    c = Case("case-020", "gpu_power_throttle", "node-8", nodes(7, 8, 9, 10))
+    c.alert("StragglerNode", "ranks 8-15 (node-8) slowest in every step", job="llama3-405b", node="node-8")
+    c.log("node-7/rank0/stdout", rank0_megatron(c, n=40, end_s=-5, step_s=6.9))
+    c.log("node-8/rank8/stdout", interleave(c.rng, app_noise(c, 14), nccl_init(c, "node-8", 8, 0, 32)[:10]))
+    c.gpu_metric("DCGM_FI_DEV_GPU_UTIL", "node-8", 98, 1.5, decimals=0)
+    c.gpu_metric("DCGM_FI_DEV_GPU_TEMP", "node-8", 54, 4, decimals=0)
+    c.health("gpu.health@node-8/gpu0", sm_clock_mhz=840, power_w=290, clock_event_reasons=CLK_HW_POWER_BRAKE | CLK_HW_SLOWDOWN)
+    c.health("gpu.health@node-8/gpu5", sm_clock_mhz=840, power_w=284, clock_event_reasons=CLK_HW_POWER_BRAKE | CLK_HW_SLOWDOWN)
+    c.gemm("gpu.gemm@node-8/gpu0", 388.0)
+    c.gemm("gpu.gemm@node-7/gpu0")
+    c.pcie("gpu.pcie_bandwidth@node-8/gpu0")
+    c.nccl("nccl.allreduce@node-8")
+    return c
+
+
+@case
+def case_021():
+    # Probe-decided. One GPU with a lowered power limit (350 W) after a vendor tool run; looks
+    # like a straggler; the health probe shows the power limit and SW power cap, thermal normal.
+    c = Case("case-021", "gpu_power_throttle", "node-11/gpu3", nodes(11, 12))
+    c.alert("StragglerRank", "rank 3 fwd-bwd 22% slower than median", job="sd3-train", node="node-11", rank="3")
+    c.log("node-11/rank0/stdout", interleave(c.rng, plain_steps(c, -300, 60, 40100, step_s=1.4), app_noise(c, 10)))
+    c.log("node-11/rank3/stdout", ["%s | DEBUG | timing | rank 3 fwd %.0f ms bwd %.0f ms opt %.0f ms data %.0f ms" % (
+        c.ymd(-290 + 10 * i), 410 * 1.22, 790 * 1.22, 60, 9) for i in range(25)])
+    c.gpu_metric("DCGM_FI_DEV_POWER_USAGE", "node-11", 640, 40, {3: lambda s, v: 348 + c.rng.uniform(-3, 2)})
+    c.gpu_metric("DCGM_FI_DEV_GPU_TEMP", "node-11", 57, 4, {3: lambda s, v: v - 9}, decimals=0)
+    c.health("gpu.health@node-11/gpu3", power_limit_w=350, power_w=349, sm_clock_mhz=1395, clock_event_reasons=CLK_SW_POWER_CAP,
+             temperature_c=47)
+    c.gemm("gpu.gemm@node-11/gpu3", 452.0)
+    c.pcie("gpu.pcie_bandwidth@node-11/gpu3")
+    c.hbm("gpu.hbm_bandwidth@node-11/gpu3")
+    return c
+
+
+# ==================================================================== pcie_link_degraded
+@case
+def case_022():
+    c = Case("case-022", "pcie_link_degraded", "node-15/gpu1", nodes(15, 16))
+    c.alert("PCIeReplayRate", "node-15 GPU 1: PCIe replay counter +4000/h", node="node-15", gpu="1")
+    c.log("node-15/rank0/stdout", interleave(c.rng, deepspeed_steps(c, -400, 40, 8800), app_noise(c, 8)))
+    k = kernel_noise(c, "node-15", 8, -1500, -900)
+    for i in range(6):
+        t = -880 + 130 * i
+        k += ["%s node-15 kernel: pcieport 0000:%s:01.0: AER: Corrected error message received from 0000:%s:00.0" % (
+            c.syslog(t), "27", c.pci[1]),
+              "%s node-15 kernel: nvidia 0000:%s:00.0: PCIe Bus Error: severity=Corrected, type=Physical Layer, (Receiver ID)" % (c.syslog(t), c.pci[1]),
+              "%s node-15 kernel: nvidia 0000:%s:00.0:   device [10de:2335] error status/mask=00000001/0000e000" % (c.syslog(t), c.pci[1]),
+              "%s node-15 kernel: nvidia 0000:%s:00.0:    [ 0] RxErr                  (First)" % (c.syslog(t), c.pci[1])]
+    c.log("node-15/journal", k)
+    c.gpu_metric("DCGM_FI_DEV_PCIE_REPLAY_COUNTER", "node-15", 2, 0.2, {1: lambda s, v: 2 + max(0, s + 900) * 1.15}, decimals=0)
+    c.gpu_metric("DCGM_FI_DEV_PCIE_LINK_GEN", "node-15", 5, 0, {1: lambda s, v: 5 if s < -900 else 3}, decimals=0)
+    c.health("gpu.health@node-15/gpu1", pcie_link_gen=3, pcie_replay_count=1043)
+    c.pcie("gpu.pcie_bandwidth@node-15/gpu1", 13.8, 13.1)
+    return c
+
+
+@case
+def case_023():
+    # Probe-decided straggler: slow rank, no kernel messages, no thermal data. The PCIe probe and
+    # health show x4 width; gemm passes (the GPU computes fine, its host link is slow).
+    c = Case("case-023", "pcie_link_degraded", "node-21/gpu5", nodes(20, 21))
+    c.alert("StragglerRank", "rank 13 slowest; step time +18%", job="vit-22b", node="node-21", rank="13")
+    c.log("node-20/rank0/stdout", rank0_megatron(c, n=45, end_s=-5, step_s=3.3))
+    c.log("node-21/rank13/stderr", app_noise(c, 10) + ["%s WARNING: H2D batch copy took %d ms (p50 %d ms)" % (
+        c.ymd(-200 + 20 * i), c.rng.randrange(180, 260), 41) for i in range(8)])
+    c.gpu_metric("DCGM_FI_DEV_GPU_UTIL", "node-21", 96, 2, {5: lambda s, v: v - 19}, decimals=0)
+    c.health("gpu.health@node-21/gpu5", pcie_link_width=4, pcie_replay_count=12)
+    c.pcie("gpu.pcie_bandwidth@node-21/gpu5", 12.9, 12.4)
+    c.gemm("gpu.gemm@node-21/gpu5")
+    c.health("gpu.health@node-21/gpu4")
+    return c
+
+
+@case
+def case_024():
+    # Probe-decided. Looks like a dataloader stall: pin-memory warnings and low utilisation on
+    # ranks of node-33; but only gpu0's host link is slow (Gen1 after a PCIe switch reset).
+    c = Case("case-024", "pcie_link_degraded", "node-33/gpu0", nodes(32, 33))
+    c.alert("GPUUtilLow", "node-33 GPU 0 utilisation 58% (job median 95%)", node="node-33", gpu="0")
+    c.log("node-33/rank8/stderr", interleave(c.rng, app_noise(c, 14), [
+        "/usr/local/lib/python3.10/dist-packages/torch/utils/data/dataloader.py:617: UserWarning: This DataLoader will create 16 worker processes in total. Our suggested max number of worker in current system is 12, which is smaller than what this DataLoader is going to create.",
+        "%s WARNING: pin_memory thread took 1.9s for batch 88123" % c.ymd(-300)]))
+    c.log("node-33/journal", kernel_noise(c, "node-33", 10) + [
+        "%s node-33 kernel: pcieport 0000:15:01.0: pciehp: Slot(1): Link Down" % c.syslog(-3000),
+        "%s node-33 kernel: pcieport 0000:15:01.0: pciehp: Slot(1): Link Up" % c.syslog(-2999)])
+    c.gpu_metric("DCGM_FI_DEV_GPU_UTIL", "node-33", 95, 2, {0: lambda s, v: 58 + c.rng.uniform(-3, 3)}, decimals=0)
+    c.gpu_metric("DCGM_FI_PROF_PCIE_RX_BYTES", "node-33", 9.1e9, 2e8, {0: lambda s, v: 1.7e9}, decimals=0)
+    c.pcie("gpu.pcie_bandwidth@node-33/gpu0", 3.7, 3.5)
+    c.health("gpu.health@node-33/gpu0", pcie_link_gen=1, pcie_link_width=16)
+    c.pcie("gpu.pcie_bandwidth@node-33/gpu1")
+    return c
+
+
+def main():
+    ap = argparse.ArgumentParser(description="write evals/diagnosis/{dev,holdout}/*.json")
+    ap.add_argument("--out", default=os.path.dirname(os.path.abspath(__file__)))
+    args = ap.parse_args()
+    n = write_cases([f() for f in DEV], os.path.join(args.out, "dev"))
+    print("dev: %d cases" % n)
+    hpath = os.path.join(os.path.dirname(os.path.abspath(__file__)), "holdout", "holdout_cases.py")
+    if os.path.exists(hpath):
+        sys.path.insert(0, os.path.dirname(hpath))
+        import holdout_cases  # noqa: E402
+        n = write_cases([f() for f in holdout_cases.CASES], os.path.join(args.out, "holdout"))
+        print("holdout: %d cases" % n)
+
+
+if __name__ == "__main__":
+    main()

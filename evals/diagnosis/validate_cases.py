@@ -1,0 +1,250 @@
+#!/usr/bin/env python3
+"""Checks the diagnosis case sets (stdlib only).
+
+Usage: validate_cases.py [--taxonomy FILE] [--min-dev N] [--min-holdout N] [DIR ...]
+Default DIRs: evals/diagnosis/dev and evals/diagnosis/holdout (relative to the repo root, the
+working directory of ctest). Each DIR must cover every taxonomy category; a DIR named `dev` must
+hold at least --min-dev cases and one named `holdout` at least --min-holdout.
+
+Prints one line per problem as `FILE: path.to.field: what is wrong` and exits 1 if there is any,
+else prints a per-directory summary and exits 0. Exit 2 for bad usage (missing directory or
+taxonomy).
+"""
+
+import argparse
+import json
+import math
+import os
+import re
+import sys
+
+PROBES = {"gpu.inventory", "gpu.health", "gpu.gemm", "gpu.hbm_bandwidth", "gpu.pcie_bandwidth",
+          "gpu.sdc", "gpu.kernel_launch", "nccl.allreduce", "nccl.allgather",
+          "nccl.reducescatter", "nccl.alltoall", "nccl.sendrecv", "nccl.p2p_matrix"}
+# Target kinds follow probes/catalog.cc: per-GPU probes take "node/gpuN"; gpu.sdc (a vote among
+# the GPUs of a node) and the NCCL probes take a node or "job"; gpu.inventory takes either.
+GPU_PROBES = {p for p in PROBES if p.startswith("gpu.")} - {"gpu.inventory", "gpu.sdc"}
+STATUSES = {"pass", "fail", "error", "unavailable"}
+MAX_CASE_BYTES = 200 * 1024
+NODE = r"[A-Za-z][A-Za-z0-9_.-]*"
+GPU_TARGET = re.compile(r"^%s/gpu\d+$" % NODE)
+NODE_TARGET = re.compile(r"^%s$" % NODE)
+# Components: "job", a node, a GPU of a node, or a NIC of a node ("node-1/mlx5_0").
+COMPONENT = re.compile(r"^(job|%s(/(gpu\d+|mlx5_\d+|ib\d+|nvme\d+n\d+))?)$" % NODE)
+RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+
+
+def is_num(x):
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def is_int(x):
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def load_taxonomy(path):
+    with open(path) as f:
+        tax = json.load(f)
+    return [c["id"] for c in tax["categories"]]
+
+
+def check_case(path, data, categories, errors):
+    def err(field, msg):
+        errors.append("%s: %s: %s" % (path, field, msg))
+
+    if not isinstance(data, dict):
+        err("(top)", "expected a JSON object")
+        return None
+    stem = os.path.splitext(os.path.basename(path))[0]
+    if data.get("id") != stem:
+        err("id", "is %r, expected the file name %r" % (data.get("id"), stem))
+    for key in ("alert", "logs", "metrics", "probes", "expected"):
+        if key not in data:
+            err(key, "missing")
+    alert = data.get("alert")
+    if alert is not None:
+        if not isinstance(alert, dict):
+            err("alert", "expected an object")
+        else:
+            labels = alert.get("labels")
+            if not isinstance(labels, dict) or not isinstance(labels.get("alertname"), str):
+                err("alert.labels", "expected an object with a string alertname")
+            elif not all(isinstance(v, str) for v in labels.values()):
+                err("alert.labels", "values must be strings")
+            ann = alert.get("annotations")
+            if not isinstance(ann, dict) or not isinstance(ann.get("summary"), str):
+                err("alert.annotations", "expected an object with a string summary")
+            if not isinstance(alert.get("startsAt"), str) or not RFC3339.match(alert["startsAt"]):
+                err("alert.startsAt", "expected an RFC 3339 time, got %r" % alert.get("startsAt"))
+    logs = data.get("logs")
+    total_lines = 0
+    if logs is not None:
+        if not isinstance(logs, list) or not logs:
+            err("logs", "expected a non-empty array")
+        else:
+            for i, src in enumerate(logs):
+                if not isinstance(src, dict) or not isinstance(src.get("source"), str) or not src["source"]:
+                    err("logs[%d].source" % i, "expected a non-empty string")
+                    continue
+                lines = src.get("lines")
+                if not isinstance(lines, list):
+                    err("logs[%d].lines" % i, "expected an array")
+                    continue
+                for j, line in enumerate(lines):
+                    if not isinstance(line, str):
+                        err("logs[%d].lines[%d]" % (i, j), "expected a string")
+                total_lines += len(lines)
+            if not 20 <= total_lines <= 400:
+                err("logs", "%d lines in all; cases carry 20-400" % total_lines)
+    metrics = data.get("metrics")
+    if metrics is not None:
+        if not isinstance(metrics, list):
+            err("metrics", "expected an array")
+        else:
+            for i, m in enumerate(metrics):
+                where = "metrics[%d]" % i
+                if not isinstance(m, dict) or not isinstance(m.get("name"), str) or not m["name"]:
+                    err(where + ".name", "expected a non-empty string")
+                    continue
+                if not isinstance(m.get("labels"), dict) or not all(
+                        isinstance(v, str) for v in m["labels"].values()):
+                    err(where + ".labels", "expected an object of strings")
+                samples = m.get("samples")
+                if not isinstance(samples, list) or not samples:
+                    err(where + ".samples", "expected a non-empty array")
+                    continue
+                prev = None
+                for j, s in enumerate(samples):
+                    if not (isinstance(s, list) and len(s) == 2 and is_int(s[0]) and is_num(s[1])):
+                        err("%s.samples[%d]" % (where, j), "expected [int unix_ms, finite number], got %r" % (s,))
+                        break
+                    if s[0] < 10 ** 12 or s[0] > 10 ** 13:
+                        err("%s.samples[%d]" % (where, j), "timestamp %d is not unix milliseconds" % s[0])
+                        break
+                    if prev is not None and s[0] <= prev:
+                        err("%s.samples[%d]" % (where, j), "timestamps not strictly increasing")
+                        break
+                    prev = s[0]
+    probes = data.get("probes")
+    if probes is not None:
+        if not isinstance(probes, dict):
+            err("probes", "expected an object")
+        else:
+            for key, r in probes.items():
+                where = "probes[%r]" % key
+                name, sep, target = key.partition("@")
+                if not sep or not target:
+                    err(where, "key must be \"probe@target\"")
+                    continue
+                if name not in PROBES:
+                    err(where, "unknown probe %r" % name)
+                if name in GPU_PROBES and not GPU_TARGET.match(target):
+                    err(where, "GPU probe needs a \"node/gpuN\" target")
+                elif name == "gpu.inventory" and not (GPU_TARGET.match(target) or NODE_TARGET.match(target)):
+                    err(where, "target must be a node or \"node/gpuN\"")
+                elif name not in GPU_PROBES and name != "gpu.inventory" and target != "job" and not NODE_TARGET.match(target):
+                    err(where, "target must be a node or \"job\"")
+                if not isinstance(r, dict):
+                    err(where, "expected an object")
+                    continue
+                if r.get("status") not in STATUSES:
+                    err(where + ".status", "must be one of %s, got %r" % (sorted(STATUSES), r.get("status")))
+                for field in ("probe", "target"):
+                    if field in r and r[field] != (name if field == "probe" else target):
+                        err(where + "." + field, "disagrees with the key")
+                for field in ("metrics", "thresholds"):
+                    v = r.get(field, {})
+                    if not isinstance(v, dict) or not all(is_num(x) for x in v.values()):
+                        err(where + "." + field, "expected an object of finite numbers")
+                if not isinstance(r.get("reason", ""), str):
+                    err(where + ".reason", "expected a string")
+                d = r.get("duration_s")
+                if not is_num(d) or d < 0:
+                    err(where + ".duration_s", "expected a number >= 0")
+    exp = data.get("expected")
+    if exp is not None:
+        if not isinstance(exp, dict):
+            err("expected", "expected an object")
+            return None
+        rc = exp.get("root_cause")
+        if rc not in categories:
+            err("expected.root_cause", "%r is not a taxonomy category" % (rc,))
+            rc = None
+        comp = exp.get("component")
+        if not isinstance(comp, str) or not COMPONENT.match(comp):
+            err("expected.component", "%r is not job, a node, node/gpuN or node/nic" % (comp,))
+        return rc
+    return None
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--taxonomy", default=None)
+    ap.add_argument("--min-dev", type=int, default=66)
+    ap.add_argument("--min-holdout", type=int, default=24)
+    ap.add_argument("dirs", nargs="*")
+    args = ap.parse_args(argv)
+    tax_path = args.taxonomy
+    if tax_path is None:
+        for cand in ("../shared/taxonomy.json", "data/taxonomy.json"):
+            if os.path.exists(cand):
+                tax_path = cand
+                break
+    if tax_path is None or not os.path.exists(tax_path):
+        print("validate_cases: taxonomy not found (tried ../shared/taxonomy.json, data/taxonomy.json); "
+              "pass --taxonomy FILE", file=sys.stderr)
+        return 2
+    try:
+        categories = load_taxonomy(tax_path)
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        print("validate_cases: %s: not a taxonomy: %s" % (tax_path, e), file=sys.stderr)
+        return 2
+    dirs = args.dirs or ["evals/diagnosis/dev", "evals/diagnosis/holdout"]
+    errors = []
+    summary = []
+    all_ids = {}
+    for d in dirs:
+        if not os.path.isdir(d):
+            print("validate_cases: %s: no such directory" % d, file=sys.stderr)
+            return 2
+        files = sorted(f for f in os.listdir(d) if f.endswith(".json"))
+        covered = {}
+        for f in files:
+            path = os.path.join(d, f)
+            size = os.path.getsize(path)
+            if size > MAX_CASE_BYTES:
+                errors.append("%s: (file): %d bytes, over the %d byte budget" % (path, size, MAX_CASE_BYTES))
+            try:
+                with open(path) as fh:
+                    data = json.load(fh)
+            except ValueError as e:
+                errors.append("%s:%s: invalid JSON: %s" % (path, getattr(e, "lineno", "?"), e))
+                continue
+            rc = check_case(path, data, categories, errors)
+            if isinstance(data, dict) and isinstance(data.get("id"), str):
+                if data["id"] in all_ids:
+                    errors.append("%s: id: %r also used by %s" % (path, data["id"], all_ids[data["id"]]))
+                all_ids[data["id"]] = path
+            if rc:
+                covered.setdefault(rc, []).append(f)
+        missing = [c for c in categories if c not in covered]
+        if missing:
+            errors.append("%s: categories without a case: %s" % (d, ", ".join(missing)))
+        base = os.path.basename(os.path.normpath(d))
+        minimum = {"dev": args.min_dev, "holdout": args.min_holdout}.get(base, 1)
+        if len(files) < minimum:
+            errors.append("%s: %d cases, need at least %d" % (d, len(files), minimum))
+        summary.append("%s: %d cases, %d/%d categories" % (d, len(files), len(covered), len(categories)))
+    for e in errors:
+        print(e)
+    for s in summary:
+        print(s)
+    if errors:
+        print("validate_cases: %d problem(s)" % len(errors))
+        return 1
+    print("validate_cases: ok")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

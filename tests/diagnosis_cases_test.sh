@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Checks the diagnosis case sets (evals/diagnosis/{dev,holdout}) with validate_cases.py, that the
+# committed JSON is what generate_cases.py produces, and that the validator rejects broken cases.
+# Run by ctest from the repo root as: bash tests/diagnosis_cases_test.sh <build-dir>
+set -euo pipefail
+PY=${PYTHON:-python3}
+V=evals/diagnosis/validate_cases.py
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# 1. The committed sets are valid and cover every category.
+"$PY" "$V"
+
+# 2. The generator is deterministic and the committed files are its output.
+"$PY" evals/diagnosis/generate_cases.py --out "$tmp/gen" >/dev/null
+diff -r evals/diagnosis/dev "$tmp/gen/dev" >/dev/null || { echo "FAIL: dev/ differs from generate_cases.py output"; exit 1; }
+diff -r evals/diagnosis/holdout "$tmp/gen/holdout" --exclude='*.py' --exclude=__pycache__ >/dev/null ||
+  { echo "FAIL: holdout/ differs from generate_cases.py output"; exit 1; }
+
+# 3. The validator rejects each kind of broken case, naming file and field.
+expect_reject() {  # name, python expression mutating `d`, expected text in the output
+  local name=$1 mutate=$2 want=$3
+  mkdir -p "$tmp/bad_$name/dev"
+  "$PY" - "$tmp/bad_$name/dev" "$mutate" <<'EOF'
+import json, sys
+d = json.load(open("evals/diagnosis/dev/case-001.json"))
+exec(sys.argv[2])
+json.dump(d, open(sys.argv[1] + "/case-001.json", "w"))
+EOF
+  set +e
+  out=$("$PY" "$V" --min-dev 1 "$tmp/bad_$name/dev" 2>&1)
+  rc=$?
+  set -e
+  if [[ $rc -ne 1 ]] || ! grep -qF -- "$want" <<<"$out"; then
+    echo "FAIL: $name: rc=$rc, wanted '$want' in:"; echo "$out"; exit 1
+  fi
+}
+expect_reject category 'd["expected"]["root_cause"] = "gpu_on_fire"' "expected.root_cause: 'gpu_on_fire' is not a taxonomy category"
+expect_reject probe_name 'd["probes"]["gpu.helth@node-1/gpu0"] = {"status": "pass", "duration_s": 1}' "unknown probe 'gpu.helth'"
+expect_reject probe_key 'd["probes"]["gpu.health"] = {"status": "pass", "duration_s": 1}' 'key must be "probe@target"'
+expect_reject status 'k = next(iter(d["probes"])); d["probes"][k]["status"] = "ok"' "status: must be one of"
+expect_reject unsorted 'd["metrics"][0]["samples"].reverse()' "timestamps not strictly increasing"
+expect_reject sample_type 'd["metrics"][0]["samples"][0] = [1.5e12, 3]' "expected [int unix_ms, finite number]"
+expect_reject missing 'del d["expected"]' "expected: missing"
+expect_reject component 'd["expected"]["component"] = "somewhere over there"' "expected.component:"
+expect_reject coverage 'pass' "categories without a case:"
+
+# Invalid JSON is reported with the file, not a traceback.
+mkdir -p "$tmp/garbage/dev" && echo '{"id": "case-001",' >"$tmp/garbage/dev/case-001.json"
+set +e; out=$("$PY" "$V" --min-dev 1 "$tmp/garbage/dev" 2>&1); rc=$?; set -e
+[[ $rc -eq 1 ]] && grep -q "case-001.json:.*invalid JSON" <<<"$out" && ! grep -q Traceback <<<"$out" ||
+  { echo "FAIL: garbage JSON: rc=$rc"; echo "$out"; exit 1; }
+# A missing directory is bad usage.
+set +e; "$PY" "$V" "$tmp/nope" >/dev/null 2>&1; rc=$?; set -e
+[[ $rc -eq 2 ]] || { echo "FAIL: missing dir gave rc=$rc"; exit 1; }
+echo "diagnosis_cases_test: ok"
