@@ -598,6 +598,526 @@ def case_024():
     c.pcie("gpu.pcie_bandwidth@node-33/gpu1")
     return c
 
+# ==================================================================== gpu_silent_data_corruption
+@case
+def case_025():
+    # Misleading: looks like loss divergence (NaN). The job's own replica-consistency check says
+    # DP replica on rank 21 disagrees; health is clean (no ECC), the sdc vote singles out gpu5.
+    c = Case("case-025", "gpu_silent_data_corruption", "node-3/gpu5", nodes(1, 2, 3, 4))
+    c.alert("TrainingLossNaN", "llama3-70b: loss NaN at iteration 118240", job="llama3-70b", node="node-1")
+
+    def loss(i):
+        return float("nan") if i >= 30 else 1.62 + c.rng.uniform(-0.02, 0.02)
+    lines = megatron_iters(c, -170, 32, 118210, loss_fn=loss, nan_fn=lambda i: int(i >= 30),
+                           grad_fn=lambda i: float("nan") if i >= 30 else (0.29 if i < 26 else 3.7) * c.rng.uniform(0.9, 1.1))
+    c.log("node-1/rank0/stdout", interleave(c.rng, lines, app_noise(c, 10)))
+    c.log("node-1/consistency-check", ["%s replica-check: step %d param checksum dp-group 5: %d/%d replicas agree%s" % (
+        c.ymd(-150 + 20 * i), 118214 + 4 * i, 7 if i >= 3 else 8, 8,
+        " (rank 21 differs: 0x%08x vs 0x%08x)" % (c.rng.randrange(1 << 32), 0x5e11a0c3) if i >= 3 else "") for i in range(8)]
+        + app_noise(c, 8))
+    std_gpu_metrics(c, "node-3", with_clock=False)
+    c.gpu_metric("DCGM_FI_DEV_ECC_DBE_VOL_TOTAL", "node-3", 0, 0, decimals=0)
+    c.health("gpu.health@node-3/gpu5")
+    c.sdc("gpu.sdc@node-3", 1873, "gpu5")
+    c.sdc("gpu.sdc@node-2")
+    return c
+
+
+@case
+def case_026():
+    # Probe-decided. Loss spikes recur after restarting from a clean checkpoint with lower LR, but
+    # only in runs that include node-7. Nothing in logs names a GPU; sdc on node-7 does.
+    c = Case("case-026", "gpu_silent_data_corruption", "node-7/gpu1", nodes(5, 6, 7, 8))
+    c.alert("LossSpike", "mistral-22b: loss 3.1x its 1h trend", job="mistral-22b", node="node-5")
+
+    def loss(i):
+        return 1.91 + (2.1 if i in (14, 15, 27) else 0) + c.rng.uniform(-0.03, 0.03)
+    c.log("node-5/rank0/stdout", interleave(c.rng, megatron_iters(c, -180, 40, 30410, loss_fn=loss, lr=1.2e-4,
+                                                                  grad_fn=lambda i: (4.2 if i in (14, 15, 27) else 0.33)), app_noise(c, 8)))
+    c.log("scheduler/notes", ["%s restart 1 from iter_0030000 (lr 3e-4 -> 1.2e-4) on node-5,node-6,node-7,node-8" % c.ymd(-7200),
+                              "%s restart 0 loss spikes at 30120, 30177 (same node list)" % c.ymd(-7300),
+                              "%s ablation run on node-5,node-6,node-8,node-9 from iter_0030000: no spikes over 800 iterations" % c.ymd(-3600)]
+          + app_noise(c, 10))
+    c.health("gpu.health@node-7/gpu1")
+    c.sdc("gpu.sdc@node-7", 212, "gpu1")
+    c.sdc("gpu.sdc@node-6")
+    c.gemm("gpu.gemm@node-7/gpu1")
+    std_gpu_metrics(c, "node-7", with_clock=False)
+    return c
+
+
+@case
+def case_027():
+    # Probe-decided. Per-rank grad-norm logging shows rank 37 far above the median before the
+    # global loss goes bad; could be a data problem on that rank's shard. sdc confirms the GPU.
+    c = Case("case-027", "gpu_silent_data_corruption", "node-5/gpu5", nodes(1, 2, 3, 4, 5, 6))
+    c.alert("GradNormSpike", "grad norm 1.2e4 at step 55190", job="phi-moe-pretrain", node="node-1")
+    c.log("node-1/rank0/stdout", interleave(c.rng, fsdp_steps(c, -120, 40, 55150, loss_fn=lambda i: 2.2 if i < 38 else 9.7), app_noise(c, 8)))
+    c.log("node-1/per-rank-gradnorm", ["%s gradnorm-monitor step %d: median %.3f max %.3f (rank %d)" % (
+        c.ymd(-118 + 3 * i), 55150 + i, 0.41, 0.44 if i < 30 else 1.2e4 * c.rng.uniform(0.5, 1.0), c.rng.randrange(48) if i < 30 else 37)
+        for i in range(40)])
+    c.log("node-5/rank37/stderr", app_noise(c, 6) + ["%s INFO dataset shard 1733 opened on rank 37" % c.ymd(-400)])
+    c.health("gpu.health@node-5/gpu5")
+    c.sdc("gpu.sdc@node-5", 96, "gpu5")
+    c.gemm("gpu.gemm@node-5/gpu5")
+    c.hbm("gpu.hbm_bandwidth@node-5/gpu5")
+    return c
+
+
+# ==================================================================== ib_link_failure
+def ib_completion_error(c, host, gpu, peer_ip, s, status=12, vendor=129, opcode=0):
+    pid = c.rng.randrange(10000, 99999)
+    return ["%s:%d:%d [%d] transport/net_ib.cc:1696 NCCL WARN NET/IB : Got completion from peer %s<%d> with status=%d "
+            "opcode=%d len=0 vendor err %d (Recv) localGid ::ffff:10.1.%d.%d remoteGids::ffff:%s hca mlx5_%d" % (
+                host, pid, pid + 88, gpu, peer_ip, c.rng.randrange(30000, 60000), status, opcode, vendor,
+                c.rng.randrange(0, 8), c.rng.randrange(2, 250), peer_ip, gpu),
+            "%s:%d:%d [%d] NCCL INFO transport/net.cc:1131 -> 6" % (host, pid, pid + 88, gpu),
+            "%s:%d:%d [%d] NCCL INFO proxy.cc:1511 -> 6" % (host, pid, pid + 88, gpu),
+            "%s:%d:%d [%d] NCCL INFO proxy.cc:1551 -> 6" % (host, pid, pid + 88, gpu)]
+
+
+@case
+def case_028():
+    c = Case("case-028", "ib_link_failure", "node-4/mlx5_2", nodes(1, 2, 3, 4))
+    c.alert("NCCLError", "llama3-70b: ncclRemoteError on 8 ranks", job="llama3-70b", node="node-4")
+    c.log("node-1/rank0/stdout", rank0_megatron(c, n=30, end_s=-80))
+    c.log("node-4/rank26/stderr", app_noise(c, 6) + ib_completion_error(c, "node-4", 2, "10.1.2.33", -70) + [
+        "[rank26]: torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:1970, remote process exited or there was a network error, NCCL version 2.21.5",
+        "[rank26]: ncclRemoteError: A call failed possibly due to a network error or a remote process exiting prematurely.",
+        "[rank26]: Last error:",
+        "[rank26]: NET/IB : Got completion from peer 10.1.2.33<48121> with status=12 opcode=0 len=0 vendor err 129 (Recv) localGid ::ffff:10.1.4.26 hca mlx5_2"])
+    c.log("node-2/rank10/stderr", app_noise(c, 4) + ib_completion_error(c, "node-2", 2, "10.1.4.26", -69))
+    k = kernel_noise(c, "node-4", 10, -1500, -100) + [
+        "%s node-4 kernel: mlx5_core 0000:%s:00.0: mlx5_port_module_event:1139:(pid 0): Port module event: module 2, Cable plugged" % (c.syslog(-1260), "4b"),
+        "%s node-4 kernel: mlx5_core 0000:4b:00.0 ibp75s0: Link down" % c.syslog(-75),
+        "%s node-4 kernel: mlx5_core 0000:4b:00.0 ibp75s0: Link up" % c.syslog(-61),
+        "%s node-4 kernel: mlx5_core 0000:4b:00.0 ibp75s0: Link down" % c.syslog(-55)]
+    c.log("node-4/journal", k)
+    for dev in ("mlx5_0", "mlx5_1", "mlx5_2", "mlx5_3"):
+        bad = dev == "mlx5_2"
+        c.node_metric("node_infiniband_link_downed_total", {"instance": "node-4", "device": dev, "port": "1"},
+                      lambda s, bad=bad: (3 if s > -75 else 0) if bad else 0, 0)
+        c.node_metric("node_infiniband_port_errors_total", {"instance": "node-4", "device": dev, "port": "1", "type": "symbol"},
+                      lambda s, bad=bad: (40 + max(0, s + 600) * 2.3) if bad else 1, 0)
+    c.nccl("nccl.sendrecv@node-4", 3.2, details={"worst_hca": "mlx5_2", "worst_hca_gb_s": 0.0})
+    return c
+
+
+@case
+def case_029():
+    # DeepSpeed job; IBV_WC_RETRY_EXC_ERR from the ibverbs layer; port symbol errors climb on
+    # node-17 mlx5_5 (cable / transceiver).
+    c = Case("case-029", "ib_link_failure", "node-17/mlx5_5", nodes(16, 17, 18, 19))
+    c.alert("TrainingJobFailed", "bloom-ft exited: NCCL communicator aborted", job="bloom-ft", node="node-16")
+    c.log("node-16/rank0/stderr", interleave(c.rng, deepspeed_steps(c, -500, 30, 2210), app_noise(c, 8)) + [
+        "[rank0]: RuntimeError: NCCL communicator was aborted on rank 0. Original reason for failure was: NCCL error: remote process exited or there was a network error, NCCL version 2.19.3"])
+    c.log("node-17/rank13/stderr", [
+        "node-17:22811:23015 [5] misc/ibvwrap.cc:296 NCCL WARN Call to ibv_poll_cq failed with error IBV_WC_RETRY_EXC_ERR(12)",
+        "node-17:22811:23015 [5] NCCL INFO transport/net_ib.cc:1302 -> 6",
+        "node-17:22811:23015 [5] NCCL WARN NET/IB : Got completion from peer 10.2.19.5<59103> with error 12, opcode 1, len 0, vendor err 129 (Send) hca mlx5_5",
+        "node-17:22811:23015 [5] NCCL INFO transport/net.cc:1203 -> 6"] + app_noise(c, 6))
+    c.log("node-17/ibdiagnet", ["-I- Port counters check", "-W- lid=0x01a3 dev=4123 node-17/U1/P1 (mlx5_5) Performance Monitor counter     : Value",
+                                "-W-     symbol_error_counter   : 6322 (threshold=10)", "-W-     link_error_recovery_counter : 14 (threshold=5)",
+                                "-W-     port_rcv_errors        : 1877", "-I- lid=0x019c dev=4123 node-17/U1/P1 (mlx5_4) counters OK"] + app_noise(c, 3))
+    for dev in ("mlx5_4", "mlx5_5"):
+        bad = dev == "mlx5_5"
+        c.node_metric("node_infiniband_port_errors_total", {"instance": "node-17", "device": dev, "port": "1", "type": "symbol"},
+                      lambda s, bad=bad: (100 + (s + 1200) * 5.1) if bad else 2, 0)
+    c.nccl("nccl.allreduce@node-17")
+    c.nccl("nccl.sendrecv@job", 11.0)
+    return c
+
+
+@case
+def case_030():
+    # Probe-decided, misleading: all ranks hit the watchdog, nothing network-related in logs (the
+    # NCCL WARN lines went to a log that was not collected). The inter-node sendrecv probe from
+    # node-9 fails with retry-exceeded on mlx5_1; the intra-node all-reduce passes.
+    c = Case("case-030", "ib_link_failure", "node-9/mlx5_1", nodes(9, 10, 11, 12))
+    c.alert("NCCLWatchdogTimeout", "qwen2-72b: all ranks timed out in REDUCE_SCATTER", job="qwen2-72b", node="node-10")
+    c.log("node-10/rank8/stderr", rank0_megatron(c, n=30, end_s=-640) + watchdog(c, 8, -40, 5512, op="_REDUCE_SCATTER_BASE"))
+    c.log("node-9/rank1/stderr", app_noise(c, 6) + watchdog(c, 1, -39, 5512, op="_REDUCE_SCATTER_BASE"))
+    c.log("node-12/rank30/stderr", app_noise(c, 4) + watchdog(c, 30, -38, 5512, op="_REDUCE_SCATTER_BASE"))
+    std_gpu_metrics(c, "node-9", util_over={g: hung_after(-640) for g in range(8)}, with_clock=False)
+    c.node_metric("node_infiniband_port_rcv_errors_total", {"instance": "node-9", "device": "mlx5_1", "port": "1"},
+                  lambda s: 12 + max(0, s + 700) * 0.8, 0)
+    c.node_metric("node_infiniband_port_rcv_errors_total", {"instance": "node-9", "device": "mlx5_0", "port": "1"}, lambda s: 3, 0)
+    c.nccl("nccl.allreduce@node-9")
+    c.nccl("nccl.sendrecv@node-9", 4.1, minimum=40.0, details={"error": "NET/IB: IBV_WC_RETRY_EXC_ERR(12) on mlx5_1 to node-11"})
+    c.health("gpu.health@node-9/gpu1")
+    return c
+
+
+# ==================================================================== nccl_network_misconfig
+@case
+def case_031():
+    # NCCL_SOCKET_IFNAME=eth0 in the launcher, but these nodes name the interface ens5f0np0:
+    # bootstrap cannot find an interface and init fails on every rank.
+    c = Case("case-031", "nccl_network_misconfig", "job", nodes(1, 2))
+    c.alert("TrainingJobFailed", "new-cluster smoke test failed at init", job="smoke-llama-8b", node="node-1")
+    env = ["+ export NCCL_SOCKET_IFNAME=eth0", "+ export NCCL_IB_HCA=mlx5", "+ export NCCL_DEBUG=INFO",
+           "+ torchrun --nnodes 2 --nproc-per-node 8 --rdzv-endpoint node-1:29500 train.py"]
+    err = ["node-1:4122:4122 [0] NCCL INFO NCCL version 2.21.5+cuda12.4",
+           "node-1:4122:4122 [0] NCCL INFO NCCL_SOCKET_IFNAME set by environment to eth0",
+           "node-1:4122:4122 [0] bootstrap.cc:69 NCCL WARN Bootstrap : no socket interface found",
+           "node-1:4122:4122 [0] NCCL INFO init.cc:1411 -> 3",
+           "[rank0]: torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:1970, internal error - please report this issue to the NCCL developers, NCCL version 2.21.5",
+           "[rank0]: ncclInternalError: Internal check failed.",
+           "[rank0]: Last error:",
+           "[rank0]: Bootstrap : no socket interface found"]
+    c.log("node-1/rank0/stderr", env + app_noise(c, 10) + err)
+    c.log("node-2/ip-addr", ["1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536", "2: ens5f0np0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 9000",
+                             "    inet 10.0.0.12/16 brd 10.0.255.255 scope global ens5f0np0", "3: ibp12s0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 4092",
+                             "4: docker0: <NO-CARRIER,BROADCAST,MULTICAST,UP> mtu 1500"] + app_noise(c, 6))
+    c.nccl("nccl.allreduce@node-1")
+    c.errored("nccl.allreduce@job", "bootstrap failed: no socket interface found (probe inherited NCCL_SOCKET_IFNAME=eth0)", 2.2)
+    return c
+
+
+@case
+def case_032():
+    # Misleading IB flavour: peers log NET/IB warnings and connection refusals look like a
+    # network fault. The real cause: NCCL_SOCKET_IFNAME=ib0 is set, but on node-3 and node-4 ib0
+    # holds an address in a different, non-routed subnet, so the bootstrap connects to the
+    # wrong address.
+    c = Case("case-032", "nccl_network_misconfig", "job", nodes(1, 2, 3, 4))
+    c.alert("TrainingJobFailed", "rl-policy-70b: ncclSystemError during init", job="rl-policy-70b", node="node-3")
+    c.log("node-1/rank0/stderr", app_noise(c, 8) + [
+        "node-1:9912:9912 [0] NCCL INFO NCCL_SOCKET_IFNAME set by environment to ib0",
+        "node-1:9912:9912 [0] NCCL INFO Bootstrap : Using ib0:192.168.10.1<0>",
+        "node-1:9912:10021 [0] NCCL INFO NET/IB : Using [0]mlx5_0:1/IB [1]mlx5_3:1/IB ; OOB ib0:192.168.10.1<0>"])
+    c.log("node-3/rank16/stderr", app_noise(c, 8) + [
+        "node-3:7712:7712 [0] NCCL INFO Bootstrap : Using ib0:172.31.4.3<0>",
+        "node-3:7712:7840 [0] misc/socket.cc:484 NCCL WARN socketStartConnect: Connect to 192.168.10.1<33271> failed : Software caused connection abort",
+        "node-3:7712:7840 [0] NCCL WARN NET/IB : Got async event : GID table change",
+        "node-3:7712:7840 [0] NCCL INFO misc/socket.cc:565 -> 2",
+        "node-3:7712:7840 [0] NCCL INFO bootstrap.cc:274 -> 2",
+        "[rank16]: torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/NCCLUtils.hpp:275, unhandled system error (run with NCCL_DEBUG=INFO for details), NCCL version 2.20.5",
+        "[rank16]: ncclSystemError: System call (e.g. socket, malloc) or external library call failed or device error.",
+        "[rank16]: Last error:",
+        "[rank16]: socketPollConnect: connect returned Connection refused, exceeded error retry count (35)"])
+    c.log("node-3/ip-addr", ["5: ib0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 4092", "    inet 172.31.4.3/24 scope global ib0",
+                             "6: ib1: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 4092", "    inet 192.168.10.3/24 scope global ib1"])
+    c.log("node-3/journal", kernel_noise(c, "node-3", 8) + [
+        "%s node-3 kernel: mlx5_core 0000:e1:00.0 ibp225s0: Link down" % c.syslog(-86000)])
+    c.nccl("nccl.sendrecv@node-3")
+    c.errored("nccl.allreduce@job", "bootstrap timeout: rank 16 (node-3) connected from 172.31.4.3, not reachable from 192.168.10.0/24", 61.0)
+    return c
+
+
+@case
+def case_033():
+    # Probe-decided. NCCL_IB_HCA lists a device name that does not exist on this image
+    # (mlx5_bond_0), so NCCL silently falls back to sockets. The job runs 9x slower; looks like
+    # an IB fault or a straggler. Probes: inter-node busbw ~2 GB/s everywhere, intra-node fine,
+    # GPUs healthy.
+    c = Case("case-033", "nccl_network_misconfig", "job", nodes(20, 21, 22, 23))
+    c.alert("TrainingThroughputDrop", "llama3-8b-sweep: step time 9x slower than the previous run", job="llama3-8b-sweep", node="node-20")
+    c.log("node-20/rank0/stdout", ["node-20:3312:3312 [0] NCCL INFO NCCL version 2.21.5+cuda12.4",
+                                   "node-20:3312:3312 [0] NCCL INFO NCCL_IB_HCA set to mlx5_bond_0",
+                                   "node-20:3312:3390 [0] NCCL INFO NET/IB : No device found.",
+                                   "node-20:3312:3390 [0] NCCL INFO NET/Socket : Using [0]bond0:10.0.20.1<0>",
+                                   "node-20:3312:3390 [0] NCCL INFO Using network Socket"]
+          + interleave(c.rng, fsdp_steps(c, -600, 35, 10, step_s=16.4), app_noise(c, 10)))
+    c.node_metric("training_step_time_seconds", {"job": "llama3-8b-sweep"}, lambda s: 16.4 * c.rng.uniform(0.98, 1.02))
+    for dev in ("mlx5_0", "mlx5_1"):
+        c.node_metric("node_infiniband_port_data_transmitted_bytes_total", {"instance": "node-20", "device": dev, "port": "1"},
+                      lambda s: 1.88e13, 0)
+    c.nccl("nccl.allreduce@node-20")
+    c.nccl("nccl.allreduce@job", 2.3, details={"transport": "NET/Socket"})
+    c.health("gpu.health@node-20/gpu0")
+    c.gemm("gpu.gemm@node-21/gpu3")
+    return c
+
+
+# ==================================================================== nccl_collective_hang
+@case
+def case_034():
+    # A code path issued a BROADCAST on rank 5 while every other rank was in ALLREDUCE
+    # (TORCH_DISTRIBUTED_DEBUG=DETAIL caught the mismatch). No hardware or network fault.
+    c = Case("case-034", "nccl_collective_hang", "job", nodes(1))
+    c.alert("NCCLWatchdogTimeout", "eval-harness: collective timeout on all ranks", job="eval-harness", node="node-1")
+    c.log("node-1/rank0/stderr", interleave(c.rng, plain_steps(c, -900, 40, 1), app_noise(c, 8)) + watchdog(c, 0, -20, 401))
+    c.log("node-1/rank5/stderr", app_noise(c, 4) + [
+        "[rank5]: RuntimeError: Detected mismatch between collectives on ranks. Rank 5 is running collective: CollectiveFingerPrint(SequenceNumber=401, OpType=BROADCAST, TensorShape=[1], TensorDtypes=Long, TensorDeviceTypes=TensorOptions(dtype=float (default), device=cuda, layout=Strided (default), requires_grad=false (default), pinned_memory=false (default), memory_format=(nullopt))), but Rank 0 is running collective: CollectiveFingerPrint(SequenceNumber=401, OpType=ALLREDUCE, TensorShape=[4096], TensorDtypes=Float).",
+        "[rank5]: Collectives differ in the following aspects: \t Op type: BROADCASTvs ALLREDUCE  Tensor Tensor shapes: 1vs 4096"])
+    std_gpu_metrics(c, "node-1", util_over={g: hung_after(-620) for g in range(8)}, with_clock=False)
+    c.nccl("nccl.allreduce@node-1")
+    c.health("gpu.health@node-1/gpu5")
+    return c
+
+
+@case
+def case_035():
+    # Flight recorder: rank 12 never enqueued SeqNum 18422; py-spy shows it blocked in a
+    # checkpoint-upload thread join holding the GIL. Everyone else waits in ALLREDUCE.
+    c = Case("case-035", "nccl_collective_hang", "node-2/gpu4", nodes(1, 2))
+    c.alert("TrainingJobStalled", "no progress for 12m", job="codellama-34b", node="node-1")
+    c.log("node-1/rank0/stderr", rank0_megatron(c, n=30, end_s=-720, noise=6) + watchdog(c, 0, -100, 18422))
+    c.log("node-1/flight-recorder", [
+        "%s fr_trace: rank %d last enqueued %d last completed %d state %s" % (
+            c.ymd(-90), r, 18421 if r == 12 else 18422, 18421, "completed" if r == 12 else "scheduled") for r in range(16)])
+    c.log("node-2/rank12/py-spy", ["Thread 0x7F3A12 (active): \"MainThread\"",
+                                   "    join (threading.py:1096)",
+                                   "    wait_for_upload (ckpt/async_upload.py:88)",
+                                   "    save_checkpoint (megatron/training/checkpointing.py:402)",
+                                   "Thread 0x7F1C88 (idle): \"upload-worker-0\"",
+                                   "    _wait_for_tstate_lock (threading.py:1116)",
+                                   "    put (queue.py:140)"] + app_noise(c, 4))
+    std_gpu_metrics(c, "node-2", util_over={g: (hung_after(-720) if g != 4 else drop_to(-720, 0)) for g in range(8)}, with_clock=False)
+    c.health("gpu.health@node-2/gpu4")
+    c.nccl("nccl.allreduce@node-2")
+    return c
+
+
+@case
+def case_036():
+    # Probe-assisted. Watchdog timeouts on all ranks, no rank died. Node-4's probes: health and
+    # kernel launch pass, but the intra-node allreduce probe itself hangs (error: timeout) with
+    # NVLS enabled on a driver/NCCL pair known to deadlock. The stuck component is node-4.
+    c = Case("case-036", "nccl_collective_hang", "node-4", nodes(3, 4, 5))
+    c.alert("NCCLWatchdogTimeout", "mpt-30b: ALLREDUCE SeqNum 991 timed out on 24/24 ranks", job="mpt-30b", node="node-3")
+    c.log("node-3/rank0/stderr", nccl_init(c, "node-3", 0, 0, 24, version="2.18.1+cuda12.1") + rank0_megatron(c, n=20, end_s=-700) + watchdog(c, 0, -60, 991))
+    c.log("node-4/rank11/stderr", [l.replace("NVLS multicast support is not available", "NVLS multicast support is available")
+                                   for l in nccl_init(c, "node-4", 11, 3, 24, version="2.18.1+cuda12.1")] + watchdog(c, 11, -59, 991))
+    c.log("node-5/rank20/stderr", app_noise(c, 4) + watchdog(c, 20, -58, 991))
+    std_gpu_metrics(c, "node-4", util_over={g: hung_after(-660) for g in range(8)}, with_clock=False)
+    c.health("gpu.health@node-4/gpu3")
+    c.kernel_launch("gpu.kernel_launch@node-4/gpu3")
+    c.errored("nccl.allreduce@node-4", "timed out after 120 s: ncclAllReduce did not complete on 8/8 ranks (NCCL_NVLS_ENABLE=1)", 120.0)
+    c.nccl("nccl.allreduce@node-5")
+    c.nccl("nccl.allreduce@node-3")
+    return c
+
+
+# ==================================================================== rank_process_crash
+@case
+def case_037():
+    c = Case("case-037", "rank_process_crash", "node-2/gpu1", nodes(1, 2, 3))
+    c.alert("TrainingJobFailed", "t5-xxl exited: ChildFailedError", job="t5-xxl", node="node-2")
+    c.log("node-1/rank0/stderr", interleave(c.rng, deepspeed_steps(c, -600, 24, 4400), app_noise(c, 6)) + [
+        "[rank0]: torch.distributed.DistBackendError: [0] is setting up NCCL communicator and retrieving ncclUniqueId from [0] via c10d key-value store by key '0:1', but store->get('0:1') got error: Connection reset by peer",
+        "[rank0]: RuntimeError: NCCL communicator was aborted on rank 0. Original reason for failure was: NCCL error: remote process exited or there was a network error"])
+    c.log("node-2/torchrun", ["!!!!!!! Segfault encountered !!!!!!!",
+                              "  File \"/usr/local/lib/python3.10/dist-packages/apex/contrib/xentropy/softmax_xentropy.py\", line 17 in forward",
+                              "Fatal Python error: Segmentation fault", ""] + elastic_failure(c, -70, "node-2", 9, 1, -11, sig="SIGSEGV"))
+    c.log("node-2/journal", kernel_noise(c, "node-2", 10) + [
+        "%s node-2 kernel: python3[41233]: segfault at 10 ip 00007f1a2c3e8a11 sp 00007ffd33a1c2f0 error 4 in xentropy_cuda.cpython-310-x86_64-linux-gnu.so[7f1a2c3c0000+4a000]" % c.syslog(-71)])
+    c.health("gpu.health@node-2/gpu1")
+    return c
+
+
+@case
+def case_038():
+    # Misleading: peers print IB completion errors (status 12) because the remote QPs vanished.
+    # The first failure is a Python exception on rank 40 (KeyError in the data collator).
+    c = Case("case-038", "rank_process_crash", "node-6/gpu0", nodes(1, 2, 3, 4, 5, 6))
+    c.alert("NCCLError", "sft-405b: NCCL remote error on 40 ranks", job="sft-405b", node="node-5")
+    c.log("node-5/rank33/stderr", app_noise(c, 6) + ib_completion_error(c, "node-5", 1, "10.1.6.40", -20, status=12))
+    c.log("node-1/rank0/stdout", rank0_megatron(c, n=28, end_s=-30))
+    c.log("node-6/rank40/stderr", app_noise(c, 8) + [
+        "[rank40]: Traceback (most recent call last):",
+        '[rank40]:   File "/workspace/sft/data.py", line 211, in __call__',
+        '[rank40]:     labels = [ex["labels"] for ex in batch]',
+        "[rank40]: KeyError: 'labels'"] + elastic_failure(c, -35, "node-6", 40, 0, 1, error_file="/tmp/torchelastic_x1/none_/attempt_0/0/error.json",
+                                                             traceback="Traceback (most recent call last): ... KeyError: 'labels'"))
+    c.node_metric("node_infiniband_port_errors_total", {"instance": "node-6", "device": "mlx5_0", "port": "1", "type": "symbol"}, lambda s: 2, 0)
+    c.nccl("nccl.sendrecv@node-6")
+    c.nccl("nccl.sendrecv@node-5")
+    return c
+
+
+@case
+def case_039():
+    # glibc abort in rank 27 (double free in a custom op), peers report "Connection closed by
+    # peer". The exit code is -6 (SIGABRT), not -9: no OOM kill in the journal.
+    c = Case("case-039", "rank_process_crash", "node-4/gpu3", nodes(1, 2, 3, 4))
+    c.alert("TrainingJobFailed", "megatron-moe-8x7b: rank 27 exited with SIGABRT", job="moe-8x7b", node="node-4")
+    c.log("node-4/rank27/stderr", app_noise(c, 6) + ["double free or corruption (!prev)"] + elastic_failure(c, -50, "node-4", 27, 3, -6, sig="SIGABRT"))
+    c.log("node-3/rank17/stderr", app_noise(c, 4) + [
+        "[rank17]:[E%s ProcessGroupNCCL.cpp:1316] [PG 0 Rank 17] Process group watchdog thread terminated with exception: NCCL error: remote process exited or there was a network error, NCCL version 2.21.5" % c.glog(-45)[1:],
+        "[rank17]: ncclRemoteError: A call failed possibly due to a network error or a remote process exiting prematurely.",
+        "[rank17]: Last error:",
+        "[rank17]: socketProgress: Connection closed by remote peer node-4<41122>"])
+    c.log("node-4/journal", kernel_noise(c, "node-4", 14))
+    c.node_metric("node_memory_MemAvailable_bytes", {"instance": "node-4"}, lambda s: 1.41e12 * c.rng.uniform(0.99, 1.0), 0)
+    c.log("node-1/rank0/stdout", rank0_megatron(c, n=25, end_s=-55))
+    return c
+
+
+# ==================================================================== cuda_oom
+def torch_oom(c, rank, gpu, tried, free, inuse, alloc, reserved, total=139.72):
+    p = "[rank%d]: " % rank
+    return [p + "Traceback (most recent call last):",
+            p + '  File "/workspace/train.py", line 412, in train_step',
+            p + "    loss.backward()",
+            p + "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate %.2f GiB. GPU %d has a total capacity of %.2f GiB of which %.2f GiB is free. "
+            "Including non-PyTorch memory, this process has %.2f GiB memory in use. Of the allocated memory %.2f GiB is allocated by PyTorch, and %.2f GiB is "
+            "reserved by PyTorch but unallocated. If reserved but unallocated memory is large try setting PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True to "
+            "avoid fragmentation.  See documentation for Memory Management  (https://pytorch.org/docs/stable/notes/cuda.html#environment-variables)" % (
+                tried, gpu, total, free, inuse, alloc, reserved)]
+
+
+@case
+def case_040():
+    c = Case("case-040", "cuda_oom", "node-1/gpu3", nodes(1))
+    c.alert("TrainingJobFailed", "llava-34b-sft exited with code 1", job="llava-34b-sft", node="node-1")
+    c.log("node-1/rank0/stdout", interleave(c.rng, fsdp_steps(c, -300, 30, 1210, mem_gib=121.4), app_noise(c, 10)))
+    c.log("node-1/rank3/stderr", app_noise(c, 5) + torch_oom(c, 3, 3, 2.5, 1.21, 138.49, 131.12, 5.88))
+    c.gpu_metric("DCGM_FI_DEV_FB_USED", "node-1", 126000, 1500, {3: lambda s, v: 141000 if s > -120 else v}, decimals=0)
+    c.gpu_metric("DCGM_FI_DEV_GPU_UTIL", "node-1", 97, 2, decimals=0)
+    return c
+
+
+@case
+def case_041():
+    # Misleading: 63 ranks report the watchdog; rank 44 OOMed on a long-sequence batch a minute
+    # before and its process is gone.
+    c = Case("case-041", "cuda_oom", "node-6/gpu4", nodes(1, 2, 3, 4, 5, 6, 7, 8), gpu="NVIDIA H100 80GB HBM3")
+    c.alert("NCCLWatchdogTimeout", "llama3-70b-long: 63/64 ranks timed out", job="llama3-70b-long", node="node-1")
+    c.log("node-1/rank0/stdout", rank0_megatron(c, n=30, end_s=-660) + watchdog(c, 0, -50, 12001))
+    c.log("node-8/rank60/stderr", app_noise(c, 5) + watchdog(c, 60, -49, 12001))
+    c.log("node-6/rank44/stderr", app_noise(c, 8) + ["%s INFO: batch 12001 max seqlen 131072 (packed)" % c.ymd(-700)]
+          + torch_oom(c, 44, 4, 8.0, 3.11, 76.02, 71.90, 2.95, total=79.11))
+    c.gpu_metric("DCGM_FI_DEV_FB_USED", "node-6", 68000, 2000, {4: lambda s, v: v if s < -720 else (80400 if s < -690 else 600)}, decimals=0)
+    c.gpu_metric("DCGM_FI_DEV_GPU_UTIL", "node-6", 97, 2, {4: drop_to(-690, 0)}, decimals=0)
+    return c
+
+
+@case
+def case_042():
+    # DeepSpeed ZeRO-3: NCCL itself fails to allocate (Cuda failure 'out of memory') inside a
+    # collective on rank 2, which looks like an NCCL problem; MemAllocated shows the cause.
+    c = Case("case-042", "cuda_oom", "node-9/gpu2", nodes(9, 10))
+    c.alert("TrainingJobFailed", "zero3-13b: ncclUnhandledCudaError", job="zero3-13b", node="node-9")
+    c.log("node-9/rank2/stderr", interleave(c.rng, deepspeed_steps(c, -400, 20, 700, rank=2, mem=(71.2, 137.9)), app_noise(c, 6)) + [
+        "node-9:8811:8811 [2] include/alloc.h:125 NCCL WARN Cuda failure 'out of memory'",
+        "node-9:8811:8811 [2] NCCL INFO include/alloc.h:246 -> 1",
+        "node-9:8811:8811 [2] NCCL INFO channel.cc:40 -> 1",
+        "[rank2]: torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:1970, unhandled cuda error (run with NCCL_DEBUG=INFO for details), NCCL version 2.19.3",
+        "[rank2]: ncclUnhandledCudaError: Call to CUDA function failed.",
+        "[rank2]: Last error:",
+        "[rank2]: Cuda failure 'out of memory'"])
+    c.gpu_metric("DCGM_FI_DEV_FB_USED", "node-9", 118000, 3000, {2: lambda s, v: 142900}, decimals=0)
+    c.health("gpu.health@node-9/gpu2")
+    return c
+
+
+# ==================================================================== illegal_memory_access
+@case
+def case_043():
+    c = Case("case-043", "illegal_memory_access", "node-3/gpu0", nodes(3, 4))
+    c.alert("TrainingJobFailed", "custom-attn-exp exited with code 1", job="custom-attn-exp", node="node-3")
+    c.log("node-3/rank0/stderr", interleave(c.rng, plain_steps(c, -300, 40, 1), app_noise(c, 6)) + [
+        "[rank0]: Traceback (most recent call last):",
+        '[rank0]:   File "/workspace/kernels/varlen_attn.py", line 141, in forward',
+        "[rank0]:     out = _C.varlen_fwd(q, k, v, cu_seqlens, max_seqlen)",
+        "[rank0]: RuntimeError: CUDA error: an illegal memory access was encountered",
+        "[rank0]: CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below might be incorrect.",
+        "[rank0]: For debugging consider passing CUDA_LAUNCH_BLOCKING=1"])
+    c.log("node-3/journal", kernel_noise(c, "node-3", 8) + [
+        "%s node-3 kernel: NVRM: Xid (PCI:%s): 31, pid=7781, name=python, Ch 00000008, intr 00000000. MMU Fault: ENGINE GRAPHICS GPCCLIENT_T1_0 faulted @ 0x7f2a_c4000000. Fault is of type FAULT_PDE ACCESS_TYPE_VIRT_READ" % (
+            c.syslog(-35), c.bus(0))])
+    c.health("gpu.health@node-3/gpu0", xid_last=31)
+    return c
+
+
+@case
+def case_044():
+    # Device-side assert from an embedding lookup: tokenizer and model vocab disagree.
+    c = Case("case-044", "illegal_memory_access", "node-2/gpu6", nodes(1, 2))
+    c.alert("TrainingJobFailed", "multilingual-7b exited: device-side assert", job="multilingual-7b", node="node-2")
+    c.log("node-1/rank0/stdout", rank0_megatron(c, n=25, end_s=-40))
+    c.log("node-2/rank14/stderr", app_noise(c, 6) + [
+        "../aten/src/ATen/native/cuda/Indexing.cu:1289: indexSelectLargeIndex: block: [%d,0,0], thread: [%d,0,0] Assertion `srcIndex < srcSelectDimSize` failed." % (
+            c.rng.randrange(2000), t) for t in (64, 65, 66, 67)] + [
+        "[rank14]: RuntimeError: CUDA error: device-side assert triggered",
+        "[rank14]: CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below might be incorrect.",
+        "[rank14]: Compile with `TORCH_USE_CUDA_DSA` to enable device-side assertions.",
+        "%s WARNING: tokenizer vocab 256000 > model embedding rows 250880" % c.ymd(-4000)])
+    c.log("node-2/journal", kernel_noise(c, "node-2", 8) + [
+        "%s node-2 kernel: NVRM: Xid (PCI:%s): 13, pid=5521, name=python, Graphics SM Warp Exception on (GPC 4, TPC 1, SM 0): Assert" % (c.syslog(-40), c.bus(6))])
+    return c
+
+
+@case
+def case_045():
+    # Probe-decided. Rank 7 alone hits an illegal memory access twice after restarts. Could be bad
+    # HBM, SDC, or code. health, sdc and hbm all pass; kernel shows Xid 31 (MMU fault, app class);
+    # it is the new fused-MoE kernel on the ranks with the largest expert batch.
+    c = Case("case-045", "illegal_memory_access", "node-1/gpu7", nodes(1, 2))
+    c.alert("TrainingJobFailed", "moe-16b: rank 7 crashed (2nd time today)", job="moe-16b", node="node-1")
+    c.log("node-1/rank7/stderr", app_noise(c, 8) + [
+        "[rank7]: RuntimeError: CUDA error: an illegal memory access was encountered",
+        "[rank7]: Exception raised from c10_cuda_check_implementation at ../c10/cuda/CUDAException.cpp:43 (most recent call first):",
+        "[rank7]: frame #3: fused_moe_permute_kernel_launcher + 0x1c2 (0x7f7a1 in /workspace/ext/fused_moe.so)"])
+    c.log("node-1/journal", kernel_noise(c, "node-1", 8) + [
+        "%s node-1 kernel: NVRM: Xid (PCI:%s): 31, pid=33120, name=python, Ch 00000010, intr 10000000. MMU Fault: ENGINE GRAPHICS GPCCLIENT_T1_3 faulted @ 0x7fd1_0b200000. Fault is of type FAULT_PTE ACCESS_TYPE_VIRT_WRITE" % (
+            c.syslog(-60), c.bus(7))])
+    c.log("scheduler/events", ["%s attempt 1 failed: rank 7 illegal memory access" % c.ymd(-20000),
+                               "%s attempt 2 on different nodes (node-5,node-6): rank 7 illegal memory access" % c.ymd(-9000)])
+    c.health("gpu.health@node-1/gpu7", xid_last=31)
+    c.sdc("gpu.sdc@node-1")
+    c.hbm("gpu.hbm_bandwidth@node-1/gpu7")
+    c.gemm("gpu.gemm@node-1/gpu7")
+    return c
+
+
+# ==================================================================== host_oom
+@case
+def case_046():
+    # Misleading: all ranks time out in the watchdog; the kernel OOM killer ended rank 21's
+    # process on node-6 (pinned-memory growth in the dataloader).
+    c = Case("case-046", "host_oom", "node-6", nodes(4, 5, 6, 7))
+    c.alert("NCCLWatchdogTimeout", "gpt-neox-20b: 31/32 ranks collective timeout", job="gpt-neox-20b", node="node-4")
+    c.log("node-4/rank0/stdout", rank0_megatron(c, n=30, end_s=-660) + watchdog(c, 0, -40, 88123))
+    k = kernel_noise(c, "node-6", 10, -1500, -700) + [
+        "%s node-6 kernel: python3 invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=0" % c.syslog(-662),
+        "%s node-6 kernel: Mem-Info:" % c.syslog(-662),
+        "%s node-6 kernel: active_anon:480123911 inactive_anon:12882 isolated_anon:0" % c.syslog(-662),
+        "%s node-6 kernel: oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0-1,global_oom,task_memcg=/slurm/uid_1001/job_88123/step_0,task=python3,pid=55120,uid=1001" % c.syslog(-662),
+        "%s node-6 kernel: Out of memory: Killed process 55120 (python3) total-vm:2211234568kB, anon-rss:221002344kB, file-rss:102400kB, shmem-rss:0kB, UID:1001 pgtables:433900kB oom_score_adj:0" % c.syslog(-661)]
+    c.log("node-6/journal", k)
+    c.log("node-6/torchrun", elastic_failure(c, -655, "node-6", 21, 5, -9, sig="SIGKILL"))
+    c.node_metric("node_memory_MemAvailable_bytes", {"instance": "node-6"}, lambda s: max(0.4e9, 1.1e12 - (s + 1200) * 2.0e9) if s < -661 else 9.8e11, 0)
+    c.node_metric("node_memory_MemAvailable_bytes", {"instance": "node-5"}, lambda s: 1.2e12 * c.rng.uniform(0.98, 1.0), 0)
+    return c
+
+
+@case
+def case_047():
+    # Misleading toward dataloader: DataLoader workers killed by signal; the slurm cgroup memory
+    # limit is what killed them.
+    c = Case("case-047", "host_oom", "node-3", nodes(3))
+    c.alert("TrainingJobFailed", "clip-vit-h exited: DataLoader worker killed", job="clip-vit-h", node="node-3")
+    c.log("node-3/rank0/stderr", interleave(c.rng, plain_steps(c, -400, 40, 30100), app_noise(c, 8)) + [
+        "[rank0]: RuntimeError: DataLoader worker (pid 71220) is killed by signal: Killed. ",
+        "[rank0]: RuntimeError: DataLoader worker (pid(s) 71220, 71224) exited unexpectedly"])
+    c.log("node-3/slurmstepd", ["slurmstepd: error: Detected 2 oom_kill events in StepId=4412021.0. Some of the step tasks have been OOM Killed.",
+                                "srun: error: node-3: task 0: Out Of Memory"])
+    c.log("node-3/journal", kernel_noise(c, "node-3", 8) + [
+        "%s node-3 kernel: Memory cgroup out of memory: Killed process 71220 (pt_data_worker) total-vm:48112344kB, anon-rss:31022100kB, file-rss:0kB, shmem-rss:9877001kB, UID:1001 pgtables:66120kB oom_score_adj:0" % c.syslog(-30)])
+    c.node_metric("container_memory_working_set_bytes", {"instance": "node-3", "id": "/slurm/uid_1001/job_4412021"},
+                  lambda s: min(5.12e11, 3.1e11 + (s + 1200) * 1.7e8), 0)
+    return c
+
+
+@case
+def case_048():
+    # torchrun reports exitcode -9 with no Python traceback, which reads like a rank crash; the
+    # node's journal shows the global OOM killer, and MemAvailable fell to ~0.
+    c = Case("case-048", "host_oom", "node-12", nodes(11, 12))
+    c.alert("TrainingJobFailed", "mixtral-8x7b-dpo: rank 12 exited with -9", job="mixtral-dpo", node="node-12")
+    c.log("node-12/torchrun", app_noise(c, 10) + elastic_failure(c, -30, "node-12", 12, 4, -9, sig="SIGKILL"))
+    c.log("node-11/rank0/stdout", interleave(c.rng, deepspeed_steps(c, -300, 20, 900), app_noise(c, 6)))
+    c.log("node-12/dmesg", kernel_noise(c, "node-12", 8, fmt="dmesg") + [
+        "%s oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0-1,global_oom,task_memcg=/user.slice,task=python,pid=29111,uid=1000" % c.dmesg(-31),
+        "%s Out of memory: Killed process 29111 (python) total-vm:912233112kB, anon-rss:190112044kB, file-rss:0kB, shmem-rss:0kB, UID:1000 pgtables:380001kB oom_score_adj:0" % c.dmesg(-31)])
+    c.node_metric("node_memory_MemAvailable_bytes", {"instance": "node-12"}, lambda s: max(1.2e9, 6.0e11 - (s + 1200) * 5.2e8) if s < -31 else 4.4e11, 0)
+    c.node_metric("node_memory_MemAvailable_bytes", {"instance": "node-11"}, lambda s: 8.0e11, 0)
+    return c
+
+
 
 def main():
     ap = argparse.ArgumentParser(description="write evals/diagnosis/{dev,holdout}/*.json")
