@@ -279,6 +279,8 @@ def case_008():
     c.health("gpu.health@node-31/gpu0", remap_failure=1, remapped_rows_uncorrectable=8, ecc_dbe_aggregate=3)
     c.health("gpu.health@node-31/gpu1")
     c.hbm("gpu.hbm_bandwidth@node-31/gpu0")
+    c.gpu_metric("DCGM_FI_DEV_ECC_DBE_AGG_TOTAL", "node-31", 0, 0, {0: lambda s, v: 3}, decimals=0)
+    c.gpu_metric("DCGM_FI_DEV_GPU_UTIL", "node-31", 0, 0, decimals=0)
     return c
 
 
@@ -347,6 +349,8 @@ def case_011():
     c.log("node-4/dmesg", d)
     c.health("gpu.health@node-4/gpu7", xid_last=120)
     c.gemm("gpu.gemm@node-4/gpu6")
+    c.gpu_metric("DCGM_FI_DEV_XID_ERRORS", "node-4", 0, 0, {7: lambda s, v: 0 if s < -44 else 120}, decimals=0)
+    c.gpu_metric("DCGM_FI_DEV_GPU_UTIL", "node-4", 96, 3, {7: drop_to(-44, 0)}, decimals=0)
     return c
 
 
@@ -426,6 +430,7 @@ def case_015():
     c.log("node-11/journal", k)
     c.health("gpu.health@node-11/gpu4", nvlink_links_up=15, nvlink_recovery_errors=3, xid_last=74)
     c.gemm("gpu.gemm@node-11/gpu4")
+    c.gpu_metric("DCGM_FI_DEV_NVLINK_BANDWIDTH_TOTAL", "node-11", 3.1e5, 1.5e4, {4: lambda s, v: v * 0.81}, decimals=0)
     return c
 
 
@@ -661,6 +666,8 @@ def case_027():
     c.sdc("gpu.sdc@node-5", 96, "gpu5")
     c.gemm("gpu.gemm@node-5/gpu5")
     c.hbm("gpu.hbm_bandwidth@node-5/gpu5")
+    c.node_metric("training_grad_norm", {"job": "phi-moe-pretrain"}, lambda s: 0.41 * c.rng.uniform(0.9, 1.1) if s < -30 else 1.2e4)
+    c.node_metric("training_loss", {"job": "phi-moe-pretrain"}, lambda s: 2.2 if s < -10 else 9.7)
     return c
 
 
@@ -1019,6 +1026,8 @@ def case_043():
         "%s node-3 kernel: NVRM: Xid (PCI:%s): 31, pid=7781, name=python, Ch 00000008, intr 00000000. MMU Fault: ENGINE GRAPHICS GPCCLIENT_T1_0 faulted @ 0x7f2a_c4000000. Fault is of type FAULT_PDE ACCESS_TYPE_VIRT_READ" % (
             c.syslog(-35), c.bus(0))])
     c.health("gpu.health@node-3/gpu0", xid_last=31)
+    c.gpu_metric("DCGM_FI_DEV_XID_ERRORS", "node-3", 0, 0, {0: lambda s, v: 0 if s < -35 else 31}, decimals=0)
+    c.gpu_metric("DCGM_FI_DEV_GPU_UTIL", "node-3", 95, 3, {g: drop_to(-35, 0) for g in range(8)}, decimals=0)
     return c
 
 
@@ -1037,6 +1046,7 @@ def case_044():
         "%s WARNING: tokenizer vocab 256000 > model embedding rows 250880" % c.ymd(-4000)])
     c.log("node-2/journal", kernel_noise(c, "node-2", 8) + [
         "%s node-2 kernel: NVRM: Xid (PCI:%s): 13, pid=5521, name=python, Graphics SM Warp Exception on (GPC 4, TPC 1, SM 0): Assert" % (c.syslog(-40), c.bus(6))])
+    c.gpu_metric("DCGM_FI_DEV_XID_ERRORS", "node-2", 0, 0, {6: lambda s, v: 0 if s < -40 else 13}, decimals=0)
     return c
 
 
@@ -1060,6 +1070,8 @@ def case_045():
     c.sdc("gpu.sdc@node-1")
     c.hbm("gpu.hbm_bandwidth@node-1/gpu7")
     c.gemm("gpu.gemm@node-1/gpu7")
+    c.gpu_metric("DCGM_FI_DEV_XID_ERRORS", "node-1", 0, 0, {7: lambda s, v: 0 if s < -60 else 31}, decimals=0)
+    c.gpu_metric("DCGM_FI_DEV_ECC_DBE_VOL_TOTAL", "node-1", 0, 0, decimals=0)
     return c
 
 
@@ -1115,6 +1127,431 @@ def case_048():
         "%s Out of memory: Killed process 29111 (python) total-vm:912233112kB, anon-rss:190112044kB, file-rss:0kB, shmem-rss:0kB, UID:1000 pgtables:380001kB oom_score_adj:0" % c.dmesg(-31)])
     c.node_metric("node_memory_MemAvailable_bytes", {"instance": "node-12"}, lambda s: max(1.2e9, 6.0e11 - (s + 1200) * 5.2e8) if s < -31 else 4.4e11, 0)
     c.node_metric("node_memory_MemAvailable_bytes", {"instance": "node-11"}, lambda s: 8.0e11, 0)
+    return c
+
+
+# ==================================================================== loss_divergence
+@case
+def case_049():
+    # Classic divergence: grad norm climbs for ~20 iterations, then loss NaN on every DP replica at
+    # once; Megatron counts nan iterations. GPUs are healthy (nothing in kernel logs).
+    c = Case("case-049", "loss_divergence", "job", nodes(1, 2, 3, 4))
+    c.alert("TrainingLossNaN", "llama-13b-scratch: lm loss NaN", job="llama-13b-scratch", node="node-1")
+
+    def grad(i):
+        return 0.35 * (1.45 ** max(0, i - 14)) * c.rng.uniform(0.9, 1.1) if i < 36 else float("nan")
+
+    def loss(i):
+        return 2.05 + (0.0 if i < 24 else 0.11 * (i - 24) ** 1.6) if i < 36 else float("nan")
+    c.log("node-1/rank0/stdout", interleave(c.rng, megatron_iters(c, -170, 40, 2950, lr=6e-4, loss_fn=loss, grad_fn=grad,
+                                                                  nan_fn=lambda i: max(0, i - 35)), app_noise(c, 10)))
+    c.log("node-3/rank17/stdout", app_noise(c, 12))
+    c.node_metric("training_loss", {"job": "llama-13b-scratch"}, lambda s: 2.1 if s < -120 else (2.1 + (s + 120) * 0.05 if s < 0 else None))
+    c.node_metric("training_grad_norm", {"job": "llama-13b-scratch"}, lambda s: 0.35 if s < -150 else min(9.9e3, 0.35 * 1.6 ** ((s + 150) / 6)))
+    return c
+
+
+@case
+def case_050():
+    # bf16 run: loss spikes to 7.8 right after warmup ends at the peak LR and does not recover;
+    # no NaN, no skipped steps, no hardware messages.
+    c = Case("case-050", "loss_divergence", "job", nodes(1, 2))
+    c.alert("LossSpike", "olmo-7b: loss 3.7x 1h trend, not recovering", job="olmo-7b", node="node-1")
+
+    def loss(i):
+        return 2.6 - 0.002 * i if i < 20 else 7.8 + c.rng.uniform(-0.3, 0.3)
+    c.log("node-1/rank0/stdout", interleave(c.rng, fsdp_steps(c, -200, 45, 1990, loss_fn=loss), app_noise(c, 8) + [
+        "INFO: lr schedule: warmup 2000 steps to peak 4.0e-03, cosine to 4.0e-04",
+        "INFO: grad clipping disabled (max_norm=0)"]))
+    c.log("node-1/wandb", ["%s wandb: step %d grad_norm %.2f lr %.2e" % (c.ymd(-180 + 4 * i), 1990 + i, 0.5 if i < 20 else 310 * c.rng.uniform(0.7, 1.3), min(4e-3, 4e-3 * (1990 + i) / 2000)) for i in range(30)])
+    c.gpu_metric("DCGM_FI_DEV_GPU_UTIL", "node-1", 97, 2, decimals=0)
+    return c
+
+
+@case
+def case_051():
+    # Probe-decided, misleading toward SDC: loss NaN right after a node swap. sdc passes on the
+    # new node and the old ones, health passes; the NaN appears on all replicas at the same
+    # iteration with a grad norm ramp before it.
+    c = Case("case-051", "loss_divergence", "job", nodes(3, 4, 5, 6))
+    c.alert("TrainingLossNaN", "deepseek-coder-33b: NaN loss 40 min after node-6 replaced node-2", job="ds-coder-33b", node="node-3")
+
+    def grad(i):
+        return 0.4 if i < 20 else (0.4 * 2 ** (i - 20) if i < 30 else float("nan"))
+    c.log("node-3/rank0/stdout", interleave(c.rng, megatron_iters(c, -170, 36, 40100, loss_fn=lambda i: 1.6 + (0 if i < 26 else 0.9 * (i - 25)) if i < 30 else float("nan"),
+                                                                  grad_fn=grad, nan_fn=lambda i: max(0, i - 29)), app_noise(c, 8)))
+    c.log("scheduler/events", ["%s node-2 drained (fan alarm), node-6 added; resumed from iter_0040000" % c.ymd(-2500)] + app_noise(c, 6))
+    c.log("node-3/replica-check", ["%s replica-check: step %d param checksum all 4 dp groups agree (8/8)" % (c.ymd(-160 + 20 * i), 40104 + 5 * i) for i in range(8)])
+    c.sdc("gpu.sdc@node-6")
+    c.sdc("gpu.sdc@node-3")
+    c.health("gpu.health@node-6/gpu0")
+    c.health("gpu.health@node-6/gpu7")
+    c.node_metric("training_loss", {"job": "ds-coder-33b"}, lambda s: 1.6 * c.rng.uniform(0.99, 1.01) if s < -60 else (1.6 + (s + 60) * 0.08 if s < -20 else None))
+    c.gpu_metric("DCGM_FI_DEV_GPU_TEMP", "node-6", 55, 4, decimals=0)
+    return c
+
+
+# ==================================================================== fp16_loss_scale_collapse
+@case
+def case_052():
+    c = Case("case-052", "fp16_loss_scale_collapse", "job", nodes(1, 2))
+    c.alert("TrainingJobFailed", "gpt2-xl-fp16 exited with exception", job="gpt2-xl-fp16", node="node-1")
+    lines = deepspeed_steps(c, -300, 20, 55120, loss=3.1)
+    scale = 65536.0
+    over = []
+    for i in range(17):
+        over.append("[%s] [INFO] [loss_scaler.py:183:update_scale] [deepspeed] OVERFLOW! Rank 0 Skipping step. Attempted loss scale: %s, reducing to %s" % (
+            c.ymd_ms(-40 + 2 * i), int(scale) if scale >= 1 else scale, int(scale / 2) if scale >= 2 else scale / 2))
+        scale /= 2
+    over += ["[rank0]: Traceback (most recent call last):",
+             '[rank0]:   File "/usr/local/lib/python3.10/dist-packages/deepspeed/runtime/fp16/loss_scaler.py", line 175, in update_scale',
+             "[rank0]: Exception: Current loss scale already at minimum - cannot decrease scale anymore. Exiting run."]
+    c.log("node-1/rank0/stderr", interleave(c.rng, lines, app_noise(c, 6)) + over)
+    c.node_metric("training_loss_scale", {"job": "gpt2-xl-fp16"}, lambda s: 65536 if s < -40 else max(1.0, 65536 / 2 ** ((s + 40) / 2)))
+    return c
+
+
+@case
+def case_053():
+    # Megatron fp16: loss scale walks down 65536 -> 1 over hundreds of iterations and the skipped
+    # iteration count climbs; the loss stays finite (no NaN) which hides the problem.
+    c = Case("case-053", "fp16_loss_scale_collapse", "job", nodes(1, 2, 3, 4))
+    c.alert("TrainingSkippedIterations", "gpt-20b-fp16: 92 of last 100 iterations skipped", job="gpt-20b-fp16", node="node-1")
+    c.log("node-1/rank0/stdout", interleave(c.rng, megatron_iters(c, -200, 45, 70400, scale_fn=lambda i: max(1.0, 2 ** (12 - i // 3)),
+                                                                  skipped_fn=lambda i: min(8 + 2 * i, 100), grad_fn=lambda i: 0.0 if i % 3 else 0.5,
+                                                                  loss_fn=lambda i: 2.41 + c.rng.uniform(-0.01, 0.01)), app_noise(c, 8)))
+    c.node_metric("training_loss_scale", {"job": "gpt-20b-fp16"}, lambda s: max(1.0, 2 ** (16 - (s + 1200) / 70)), 1)
+    c.gpu_metric("DCGM_FI_DEV_GPU_UTIL", "node-1", 95, 3, decimals=0)
+    return c
+
+
+@case
+def case_054():
+    # fairseq-style fp16 training stops with "Minimum loss scale reached"; a new data mixture
+    # with very long sequences was added just before.
+    c = Case("case-054", "fp16_loss_scale_collapse", "job", nodes(7))
+    c.alert("TrainingJobFailed", "nmt-big-fp16: FloatingPointError", job="nmt-big-fp16", node="node-7")
+    lines = ["%s | INFO | train_inner | epoch 012:   %d / 4120 loss=%.3f, nll_loss=%.3f, ppl=%.2f, wps=%d, ups=3.1, wpb=%d, bsz=%d, num_updates=%d, lr=0.0005, gnorm=%.3f, loss_scale=%s, train_wall=31, gb_free=%.1f, wall=%d" % (
+        c.ymd(-600 + 30 * i), 1000 + 100 * i, 3.9 - 0.002 * i, 2.4, 5.3, 181000, 58000, 1900, 50100 + 100 * i, 0.41, (128 if i < 10 else 2 ** (7 - (i - 10))), 52.1, 82000 + 30 * i) for i in range(18)]
+    over = ["%s | WARNING | fairseq.trainer | NOTE: gradient overflow detected, ignoring gradient, setting loss scale to: %s" % (
+        c.ymd(-60 + 3 * i), 2.0 ** (-i)) for i in range(14)]
+    over += ["Traceback (most recent call last):",
+             '  File "/opt/fairseq/fairseq/trainer.py", line 1123, in train_step',
+             "FloatingPointError: Minimum loss scale reached (0.0001). Your loss is probably exploding. Try lowering the learning rate, using gradient clipping or increasing the batch size."]
+    c.log("node-7/train.log", interleave(c.rng, lines, app_noise(c, 8)) + over)
+    c.gpu_metric("DCGM_FI_DEV_GPU_UTIL", "node-7", 93, 4, decimals=0)
+    return c
+
+
+# ==================================================================== fp8_scaling_overflow
+@case
+def case_055():
+    c = Case("case-055", "fp8_scaling_overflow", "job", nodes(1, 2, 3, 4))
+    c.alert("TrainingLossNaN", "llama3-8b-fp8: loss became NaN", job="llama3-8b-fp8", node="node-1")
+    lines = megatron_iters(c, -170, 36, 91200, loss_fn=lambda i: 1.91 if i < 32 else float("nan"), nan_fn=lambda i: max(0, i - 31),
+                           grad_fn=lambda i: 0.3 if i < 32 else float("nan"))
+    fp8 = ["%s [fp8-monitor] layer %d %s amax_history max=%s scale=%s scale_inv=%s" % (
+        c.ymd(-40 + i), l, m, "inf" if i > 3 else "%.3e" % (448 * 0.9), "0.000e+00" if i > 3 else "1.000e+00", "inf" if i > 3 else "1.000e+00")
+        for i, (l, m) in enumerate([(21, "fc2.fwd_input"), (22, "fc2.fwd_input"), (23, "fc1.fwd_weight"), (23, "fc2.fwd_input"), (23, "fc2.fwd_input"), (24, "fc2.bwd_grad_output")])]
+    c.log("node-1/rank0/stdout", ["INFO: --fp8-format hybrid --fp8-amax-history-len 1024 --fp8-amax-compute-algo max",
+                                  "INFO: transformer_engine 1.11.0, fp8 recipe DelayedScaling(margin=0, interval=1, fp8_format=HYBRID)"]
+          + interleave(c.rng, lines, app_noise(c, 6)) + fp8)
+    c.log("node-2/rank8/stderr", app_noise(c, 6) + ["UserWarning: Detected non-finite amax in FP8 meta of decoder.layers.23.mlp.linear_fc2; scaling factor reset"])
+    c.node_metric("training_loss", {"job": "llama3-8b-fp8"}, lambda s: 1.91 * c.rng.uniform(0.99, 1.01) if s < -40 else None)
+    c.gpu_metric("DCGM_FI_DEV_GPU_UTIL", "node-1", 96, 3, decimals=0)
+    return c
+
+
+@case
+def case_056():
+    # Scale factors collapsing without NaN: saturation percentage climbs and the loss drifts up
+    # compared with the bf16 shadow run on the same data.
+    c = Case("case-056", "fp8_scaling_overflow", "job", nodes(1, 2, 3, 4, 5, 6, 7, 8))
+    c.alert("LossAboveBaseline", "fp8 run loss 0.35 above bf16 shadow at step 24000", job="nemotron-15b-fp8", node="node-1")
+    c.log("node-1/rank0/stdout", interleave(c.rng, fsdp_steps(c, -200, 40, 23960, loss_fn=lambda i: 2.05 + 0.35 * i / 40), app_noise(c, 8)))
+    c.log("node-1/fp8-stats", ["%s fp8-stats step %d: e4m3 fwd saturated %.2f%% e5m2 bwd saturated %.2f%% min scale %.2e (layer %d attn.qkv)" % (
+        c.ymd(-200 + 5 * i), 23960 + i, 0.01 * 1.3 ** i, 0.02 * 1.2 ** i, 2 ** (-i * 0.5), 30 + i % 3) for i in range(30)])
+    c.log("node-1/shadow-bf16", ["%s bf16-shadow step %d loss %.4f" % (c.ymd(-200 + 10 * i), 23960 + 2 * i, 2.05 - 0.001 * i) for i in range(20)])
+    c.node_metric("training_loss", {"job": "nemotron-15b-fp8", "precision": "fp8"}, lambda s: 2.05 + 0.35 * (s + 1200) / 1200)
+    c.node_metric("training_loss", {"job": "nemotron-15b-bf16-shadow", "precision": "bf16"}, lambda s: 2.05 - 0.02 * (s + 1200) / 1200)
+    return c
+
+
+@case
+def case_057():
+    # Misleading toward plain loss divergence: a loss spike, but logs from TE show the delayed
+    # scaling recipe recomputing scales from an amax history polluted by an inf in one layer.
+    c = Case("case-057", "fp8_scaling_overflow", "job", nodes(1, 2))
+    c.alert("LossSpike", "mixtral-fp8: loss spike 2.1 -> 6.4", job="mixtral-fp8", node="node-1")
+    c.log("node-1/rank0/stdout", interleave(c.rng, megatron_iters(c, -170, 38, 15500, loss_fn=lambda i: 2.1 if i < 30 else 6.4 - 0.05 * (i - 30),
+                                                                  grad_fn=lambda i: 0.5 if i < 30 else 22.0), app_noise(c, 8)))
+    c.log("node-1/rank3/stderr", app_noise(c, 4) + [
+        "%s WARNING [transformer_engine] amax_history of decoder.layers.7.self_attention.linear_proj (fwd, input) contains non-finite values; scale=%s" % (c.ymd(-45), "0.0"),
+        "%s WARNING [transformer_engine] fp8 cast of decoder.layers.7.self_attention.linear_proj output saturated 41.2%% of elements" % c.ymd(-44),
+        "%s WARNING [transformer_engine] fp8 cast of decoder.layers.8.mlp.experts.linear_fc1 output saturated 18.7%% of elements" % c.ymd(-43)])
+    c.gpu_metric("DCGM_FI_DEV_GPU_UTIL", "node-1", 97, 2, decimals=0)
+    return c
+
+
+# ==================================================================== moe_expert_imbalance
+@case
+def case_058():
+    c = Case("case-058", "moe_expert_imbalance", "job", nodes(1, 2, 3, 4))
+    c.alert("TrainingThroughputDrop", "moe-64e: step time +60% over 2h", job="moe-64e", node="node-1")
+    it = megatron_iters(c, -200, 40, 30100, step_fn=lambda i: 4.1 + 0.06 * i)
+    it = [l.replace("| grad norm", "| load_balancing_loss: %.4E | grad norm" % (0.011 * (1.08 ** i))) for i, l in enumerate(it)]
+    moe = ["%s [moe] layer %d: tokens dropped %.1f%% (capacity_factor=1.25); top-2 experts %s received %.0f%% of tokens" % (
+        c.ymd(-190 + 5 * i), 4 + i % 20, 9 + 0.8 * i, [3, 41] if i % 2 else [41, 3], 31 + 0.5 * i) for i in range(25)]
+    c.log("node-1/rank0/stdout", interleave(c.rng, it, moe, app_noise(c, 6)))
+    c.node_metric("training_step_time_seconds", {"job": "moe-64e"}, lambda s: 4.1 + (s + 1200) * 0.002)
+    c.nccl("nccl.alltoall@job")
+    return c
+
+
+@case
+def case_059():
+    # Probe-decided, misleading straggler: all-to-all time dominates the step and a few ranks
+    # (hosting hot experts) are slowest. Network and GPUs test fine; routing stats are in a side
+    # log that does not say "dropped".
+    c = Case("case-059", "moe_expert_imbalance", "job", nodes(1, 2, 3, 4))
+    c.alert("StragglerRank", "ranks 3 and 19 slowest in 80% of steps", job="dbrx-like-132b", node="node-1")
+    c.log("node-1/rank0/stdout", rank0_megatron(c, n=35, end_s=-10, step_s=7.2))
+    c.log("node-1/timers", ["%s (min, max) time across ranks (ms):" % c.ymd(-60),
+                            "    forward-backward ...............................: (6540.12, 7190.55)",
+                            "    all-to-all-dispatch .............................: (410.22, 2633.90)",
+                            "    all-to-all-combine ..............................: (388.10, 2511.41)",
+                            "    batch-generator .................................: (1.10, 3.52)",
+                            "    optimizer .......................................: (80.22, 82.10)"] + app_noise(c, 6))
+    c.log("node-1/router-stats", ["%s router: layer %d expert load (tokens/expert, mean %d): max %d (expert %d on rank %d), min %d" % (
+        c.ymd(-100 + 4 * i), i, 8192, 8192 * c.rng.choice([5, 6, 7]), c.rng.choice([3, 19]), c.rng.choice([3, 19]), c.rng.randrange(0, 300)) for i in range(20)])
+    c.nccl("nccl.alltoall@job")
+    c.health("gpu.health@node-1/gpu3")
+    c.gemm("gpu.gemm@node-1/gpu3")
+    c.health("gpu.health@node-3/gpu3")
+    c.node_metric("training_step_time_seconds", {"job": "dbrx-like-132b"}, lambda s: 5.1 if s < -900 else 7.2 * c.rng.uniform(0.97, 1.03))
+    c.gpu_metric("DCGM_FI_DEV_GPU_UTIL", "node-1", 88, 5, decimals=0)
+    return c
+
+
+@case
+def case_060():
+    # DeepSpeed-MoE capacity overflow messages; one expert receives 5x its capacity after the
+    # router z-loss was disabled in a config change.
+    c = Case("case-060", "moe_expert_imbalance", "job", nodes(5, 6))
+    c.alert("TokensDropped", "deepspeed-moe: dropped tokens 27% (limit 5%)", job="ds-moe-13b", node="node-5")
+    c.log("node-5/rank0/stdout", interleave(c.rng, deepspeed_steps(c, -300, 30, 12000), app_noise(c, 6), [
+        "[%s] [INFO] [moe] gate: expert %d received %d tokens (capacity %d); %d dropped" % (c.ymd_ms(-250 + 10 * i), 3, 41233 - 200 * i, 8192, 33041 - 200 * i) for i in range(12)])
+        + ["diff config: - moe_z_loss_coeff: 0.001", "diff config: + moe_z_loss_coeff: 0.0"])
+    c.node_metric("moe_dropped_token_fraction", {"job": "ds-moe-13b"}, lambda s: 0.01 if s < -900 else 0.27)
+    return c
+
+
+# ==================================================================== straggler_rank
+@case
+def case_061():
+    # Probe-decided. A forgotten eval process shares GPU 3 on node-5: clocks and health are fine,
+    # gemm is slow, inventory lists two compute processes on that GPU.
+    c = Case("case-061", "straggler_rank", "node-5/gpu3", nodes(4, 5))
+    c.alert("StragglerRank", "rank 11 slowest in 99% of steps", job="llama3-8b", node="node-5", rank="11")
+    c.log("node-4/rank0/stdout", rank0_megatron(c, n=40, end_s=-5, step_s=3.1))
+    c.log("node-5/rank11/stdout", app_noise(c, 14))
+    c.gpu_metric("DCGM_FI_DEV_GPU_UTIL", "node-5", 97, 2, decimals=0)
+    c.gpu_metric("DCGM_FI_DEV_FB_USED", "node-5", 61000, 500, {3: lambda s, v: v + 22000}, decimals=0)
+    c.health("gpu.health@node-5/gpu3")
+    c.gemm("gpu.gemm@node-5/gpu3", 402.0)
+    c.pcie("gpu.pcie_bandwidth@node-5/gpu3")
+    c.inventory("gpu.inventory@node-5/gpu3", count=1, expected=1, details={"compute_processes": ["pid 61223 python train.py (61 GiB)", "pid 90113 python eval_ckpt.py (22 GiB)"]})
+    return c
+
+
+@case
+def case_062():
+    # Probe-decided. All 8 ranks of node-8 are slow; GPUs test healthy and fast, but kernel launch
+    # latency is 9x normal: the CPU governor on node-8 was reset to powersave by a BIOS update.
+    c = Case("case-062", "straggler_rank", "node-8", nodes(7, 8, 9))
+    c.alert("StragglerNode", "node-8 ranks 15% slower than peers", job="gemma2-9b", node="node-8")
+    c.log("node-7/rank0/stdout", rank0_megatron(c, n=40, end_s=-5, step_s=2.9))
+    c.log("node-8/journal", kernel_noise(c, "node-8", 12) + ["%s node-8 kernel: intel_pstate: Intel P-state driver initializing" % c.syslog(-86400)])
+    c.node_metric("node_cpu_scaling_frequency_hertz", {"instance": "node-8", "cpu": "0"}, lambda s: 8.0e8 + c.rng.uniform(0, 1e8), 0)
+    c.node_metric("node_cpu_scaling_frequency_hertz", {"instance": "node-7", "cpu": "0"}, lambda s: 3.4e9 + c.rng.uniform(0, 1e8), 0)
+    c.gpu_metric("DCGM_FI_DEV_GPU_UTIL", "node-8", 81, 3, decimals=0)
+    c.kernel_launch("gpu.kernel_launch@node-8/gpu0", 46.0)
+    c.kernel_launch("gpu.kernel_launch@node-7/gpu0")
+    c.health("gpu.health@node-8/gpu0")
+    c.gemm("gpu.gemm@node-8/gpu0")
+    c.nccl("nccl.allreduce@node-8")
+    return c
+
+
+@case
+def case_063():
+    # Probe-decided. Rank 2 slow; no throttle (health pass), PCIe fine, GEMM borderline-OK,
+    # but HBM bandwidth is 30% low on that GPU: memory-bound kernels are slow.
+    c = Case("case-063", "straggler_rank", "node-10/gpu2", nodes(10, 11))
+    c.alert("StragglerRank", "rank 2 backward 12% slower", job="mamba-7b", node="node-10", rank="2")
+    c.log("node-10/rank0/stdout", interleave(c.rng, fsdp_steps(c, -300, 40, 41000), app_noise(c, 8)))
+    c.log("node-10/straggler-report", ["%s rank %d: fwd %.0f ms bwd %.0f ms" % (c.ymd(-120), r, 510 * (1.1 if r == 2 else 1), 1020 * (1.12 if r == 2 else 1)) for r in range(8)])
+    c.health("gpu.health@node-10/gpu2")
+    c.gemm("gpu.gemm@node-10/gpu2", 701.0)
+    c.hbm("gpu.hbm_bandwidth@node-10/gpu2", 2950.0)
+    c.hbm("gpu.hbm_bandwidth@node-10/gpu1")
+    c.pcie("gpu.pcie_bandwidth@node-10/gpu2")
+    for r in range(8):
+        c.node_metric("training_rank_step_time_seconds", {"job": "mamba-7b", "rank": str(r)},
+                      lambda s, r=r: 1.8 * (1.11 if r == 2 else 1.0) * c.rng.uniform(0.99, 1.01), 3)
+    return c
+
+
+# ==================================================================== dataloader_stall
+@case
+def case_064():
+    c = Case("case-064", "dataloader_stall", "job", nodes(1, 2, 3, 4))
+    c.alert("GPUUtilLow", "gpt-13b: GPU utilisation 41% across the job", job="gpt-13b", node="node-1")
+    c.log("node-1/rank0/stdout", rank0_megatron(c, n=30, end_s=-5, step_s=7.1) + [
+        "%s (min, max) time across ranks (ms):" % c.ymd(-4),
+        "    forward-backward ...............................: (3980.11, 4011.02)",
+        "    batch-generator ................................: (2988.40, 3105.77)",
+        "    optimizer ......................................: (70.12, 71.40)",
+        "%s WARNING: dataset index cache miss; rebuilding sample index on the fly" % c.ymd(-3)])
+    for h in ("node-1", "node-3"):
+        c.gpu_metric("DCGM_FI_DEV_GPU_UTIL", h, 41, 8, decimals=0)
+    c.node_metric("node_cpu_seconds_total_rate", {"instance": "node-1", "mode": "user"}, lambda s: 0.97)
+    return c
+
+
+@case
+def case_065():
+    # Probe-decided. Step time up 40% everywhere with no errors; could be network, GPU or input.
+    # Probes rule out GPU (gemm, health pass) and network (allreduce job passes); the dataloader
+    # wait shows in the trainer's own timing line only as "wait".
+    c = Case("case-065", "dataloader_stall", "job", nodes(1, 2, 3, 4))
+    c.alert("TrainingStepTimeHigh", "qwen-14b-cpt: step time +40%", job="qwen-14b-cpt", node="node-1")
+    c.log("node-1/rank0/stdout", interleave(c.rng, plain_steps(c, -300, 50, 8000, step_s=1.3, extra=" | wait 0.37s"), app_noise(c, 8)))
+    c.log("node-1/config-diff", ["- data.pretokenized: true", "+ data.pretokenized: false   # new mixture, tokenize on the fly",
+                                 "  data.num_workers: 4"])
+    c.gpu_metric("DCGM_FI_DEV_GPU_UTIL", "node-2", 68, 6, decimals=0)
+    c.health("gpu.health@node-2/gpu0")
+    c.gemm("gpu.gemm@node-2/gpu0")
+    c.nccl("nccl.allreduce@job")
+    c.pcie("gpu.pcie_bandwidth@node-2/gpu0")
+    return c
+
+
+@case
+def case_066():
+    # JPEG decode bound: num_workers dropped to 2 after a config refactor; CPU saturated on all
+    # nodes, GPU idle between steps, "DataLoader ... timeout" warnings at the end.
+    c = Case("case-066", "dataloader_stall", "job", nodes(1, 2))
+    c.alert("TrainingThroughputDrop", "vit-l-pretrain: images/s 35% of last week", job="vit-l-pretrain", node="node-1")
+    c.log("node-1/rank0/stdout", interleave(c.rng, plain_steps(c, -300, 50, 100, step_s=2.7), app_noise(c, 6), [
+        "INFO: DataLoader(num_workers=2, prefetch_factor=2, persistent_workers=True)",
+        "%s WARNING: data time 2.31s of step time 2.70s" % c.ymd(-200),
+        "%s WARNING: data time 2.28s of step time 2.69s" % c.ymd(-100)]))
+    c.node_metric("node_cpu_busy_fraction", {"instance": "node-1"}, lambda s: 0.99)
+    c.gpu_metric("DCGM_FI_DEV_GPU_UTIL", "node-1", 24, 10, decimals=0)
+    return c
+
+
+# ==================================================================== storage_failure
+@case
+def case_067():
+    c = Case("case-067", "storage_failure", "node-2", nodes(1, 2))
+    c.alert("TrainingJobFailed", "llama-7b-sft: checkpoint save failed", job="llama-7b-sft", node="node-2")
+    c.log("node-2/rank8/stderr", interleave(c.rng, deepspeed_steps(c, -300, 20, 4990, rank=8), app_noise(c, 6)) + [
+        "[%s] [INFO] [torch_checkpoint_engine.py:21:save] [Torch] Saving /local_nvme/ckpt/global_step5000/zero_pp_rank_8_mp_rank_00_optim_states.pt..." % c.ymd_ms(-20),
+        "[rank8]: Traceback (most recent call last):",
+        '[rank8]:   File "/usr/local/lib/python3.10/dist-packages/torch/serialization.py", line 652, in save',
+        "[rank8]: RuntimeError: [enforce fail at inline_container.cc:603] . unexpected pos 3221225472 vs 3221223404",
+        "[rank8]: OSError: [Errno 28] No space left on device"])
+    c.node_metric("node_filesystem_avail_bytes", {"instance": "node-2", "mountpoint": "/local_nvme", "device": "/dev/nvme1n1"},
+                  lambda s: max(0, 3.1e11 - (s + 1200) * 2.6e8), 0)
+    c.node_metric("node_filesystem_avail_bytes", {"instance": "node-1", "mountpoint": "/local_nvme", "device": "/dev/nvme1n1"}, lambda s: 2.2e12, 0)
+    return c
+
+
+@case
+def case_068():
+    c = Case("case-068", "storage_failure", "node-4", nodes(3, 4))
+    c.alert("TrainingJobFailed", "bert-large-mlm: read-only file system", job="bert-large-mlm", node="node-4")
+    c.log("node-4/rank8/stderr", app_noise(c, 8) + [
+        "[rank8]: OSError: [Errno 30] Read-only file system: '/scratch/cache/tokenized/shard_00231.arrow.tmp'"])
+    c.log("node-4/dmesg", kernel_noise(c, "node-4", 8, fmt="dmesg") + [
+        "%s nvme nvme0: I/O 212 QID 9 timeout, aborting" % c.dmesg(-130),
+        "%s blk_update_request: I/O error, dev nvme0n1, sector 1887432704 op 0x1:(WRITE) flags 0x800 phys_seg 32 prio class 0" % c.dmesg(-120),
+        "%s EXT4-fs error (device nvme0n1p1): ext4_journal_check_start:83: comm python3: Detected aborted journal" % c.dmesg(-119),
+        "%s EXT4-fs (nvme0n1p1): Remounting filesystem read-only" % c.dmesg(-119)])
+    c.log("node-3/rank0/stdout", interleave(c.rng, plain_steps(c, -200, 30, 77000), app_noise(c, 4)))
+    c.node_metric("node_filesystem_readonly", {"instance": "node-4", "mountpoint": "/scratch", "device": "/dev/nvme0n1p1"}, lambda s: 0 if s < -119 else 1, 0)
+    c.node_metric("node_filesystem_readonly", {"instance": "node-3", "mountpoint": "/scratch", "device": "/dev/nvme0n1p1"}, lambda s: 0, 0)
+    return c
+
+
+@case
+def case_069():
+    # Probe-assisted, misleading toward a collective hang: all ranks but 0 hit the watchdog while
+    # rank 0 is stuck writing a checkpoint to NFS (server not responding). GPU and NCCL probes pass.
+    c = Case("case-069", "storage_failure", "job", nodes(1, 2, 3, 4))
+    c.alert("NCCLWatchdogTimeout", "falcon-40b: 31/32 ranks timed out in BROADCAST", job="falcon-40b", node="node-2")
+    c.log("node-1/rank0/stdout", rank0_megatron(c, n=30, end_s=-1500) + [
+        "%s saving checkpoint at iteration   30000 to /mnt/nfs/ckpt/falcon-40b in torch format" % c.ymd(-1490)])
+    c.log("node-2/rank9/stderr", app_noise(c, 4) + watchdog(c, 9, -880, 30001, op="BROADCAST", numel=1))
+    c.log("node-1/dmesg", kernel_noise(c, "node-1", 6, fmt="dmesg") + [
+        "%s nfs: server fs01 not responding, still trying" % c.dmesg(-1400 + 120 * i) for i in range(5)] + [
+        "%s INFO: task python3:51230 blocked for more than 122 seconds." % c.dmesg(-1200),
+        "%s       Not tainted 5.15.0-105-generic #115-Ubuntu" % c.dmesg(-1200),
+        "%s \"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\" disables this message." % c.dmesg(-1200)])
+    c.node_metric("node_nfs_requests_total_rate", {"instance": "node-1", "method": "Write"}, lambda s: 0.0 if s > -1400 else 180.0)
+    c.health("gpu.health@node-1/gpu0")
+    c.nccl("nccl.allreduce@node-1")
+    c.nccl("nccl.sendrecv@node-2")
+    return c
+
+
+# ==================================================================== launch_config_error
+@case
+def case_070():
+    c = Case("case-070", "launch_config_error", "job", nodes(1, 2))
+    c.alert("TrainingJobFailed", "mistral-7b-sft failed at start (0 iterations)", job="mistral-7b-sft", node="node-1")
+    c.log("node-1/launcher", ["+ srun --nodes 2 --ntasks-per-node 8 python train.py --config sft.yaml",
+                              "+ unset MASTER_ADDR  # from cleanup of the old wrapper"] + app_noise(c, 8) + [
+        "Traceback (most recent call last):",
+        '  File "/workspace/train.py", line 31, in <module>',
+        "    torch.distributed.init_process_group(backend=\"nccl\")",
+        '  File "/usr/local/lib/python3.10/dist-packages/torch/distributed/rendezvous.py", line 246, in _env_rendezvous_handler',
+        "ValueError: Error initializing torch.distributed using env:// rendezvous: environment variable MASTER_ADDR expected, but not set"])
+    c.log("node-2/launcher", app_noise(c, 6) + ["ValueError: Error initializing torch.distributed using env:// rendezvous: environment variable MASTER_ADDR expected, but not set"])
+    return c
+
+
+@case
+def case_071():
+    c = Case("case-071", "launch_config_error", "job", nodes(1, 2, 3, 4, 5, 6))
+    c.alert("TrainingJobFailed", "llama-65b: AssertionError at startup", job="llama-65b", node="node-1")
+    c.log("node-1/rank0/stdout", ["using world size: 48, data-parallel size: 1, context-parallel size: 1, tensor-model-parallel size: 8, pipeline-model-parallel size: 8",
+                                  "setting global batch size to 1024"] + app_noise(c, 10) + [
+        "Traceback (most recent call last):",
+        '  File "/workspace/Megatron-LM/megatron/training/arguments.py", line 200, in validate_args',
+        "AssertionError: world size (48) is not divisible by tensor model parallel size (8) times pipeline model parallel size (8)"])
+    c.log("scheduler/sbatch", ["#SBATCH --nodes=6", "#SBATCH --ntasks-per-node=8", "PP=8  # was 6 in the 48-GPU recipe"] + app_noise(c, 6))
+    return c
+
+
+@case
+def case_072():
+    # One node booted an older image: cuDNN 9 is missing and its driver is older, so its ranks
+    # fail at import while the other nodes wait in rendezvous. The component is that node.
+    c = Case("case-072", "launch_config_error", "node-6", nodes(5, 6, 7))
+    c.alert("TrainingJobFailed", "sdxl-ft: rendezvous timed out", job="sdxl-ft", node="node-5")
+    c.log("node-5/rank0/stderr", app_noise(c, 8) + [
+        "torch.distributed.DistStoreError: Timed out after 901 seconds waiting for clients. 16/24 clients joined."])
+    c.log("node-6/rank8/stderr", [
+        "Traceback (most recent call last):",
+        '  File "/workspace/train_sdxl.py", line 3, in <module>',
+        "    import torch",
+        "ImportError: libcudnn.so.9: cannot open shared object file: No such file or directory"] + app_noise(c, 4))
+    c.log("node-6/inventory", ["image: trainer:2024.05 (others: trainer:2024.09)", "driver 535.104.05 (others 550.90.07)"] + app_noise(c, 8))
+    c.inventory("gpu.inventory@node-6", details={"driver": "535.104.05", "cuda": "12.2"})
+    c.inventory("gpu.inventory@node-5")
     return c
 
 
