@@ -20,6 +20,7 @@ import re
 # Standard HGX 8-GPU PCI bus ids (gpu index order) for two platform flavours.
 PCI_BUS_A = ["18", "2a", "3a", "5d", "9a", "ab", "ba", "db"]
 PCI_BUS_B = ["19", "3b", "4c", "5d", "9b", "bb", "cb", "db"]
+NIC_BUS = ["0c", "1f", "3f", "4b", "8a", "9e", "c1", "e1"]
 
 GPU_SPECS = {
     # name: gemm bf16 healthy/threshold, hbm GB/s healthy/threshold, tdp, max sm clock
@@ -461,7 +462,7 @@ NOISE_KERNEL = [
     "kernel: audit: type=1400 audit({n}.120:{k}): apparmor=\"STATUS\" operation=\"profile_replace\"",
     "CRON[{n}]: (root) CMD (/usr/local/bin/node-exporter-textfile.sh)",
     "dcgm-exporter[3120]: level=info msg=\"Collecting DCP metrics\"",
-    "kernel: mlx5_core 0000:{bus}:00.0: mlx5_pcie_event:299:(pid {n}): PCIe slot advertised sufficient power (75W).",
+    "kernel: mlx5_core 0000:{nic}:00.0: mlx5_pcie_event:299:(pid {n}): PCIe slot advertised sufficient power (75W).",
 ]
 
 
@@ -475,7 +476,7 @@ def kernel_noise(c, host, k, start_s=-1500, end_s=0, fmt="syslog"):
     times = sorted(c.rng.uniform(start_s, end_s) for _ in range(k))
     for t in times:
         line = c.rng.choice(NOISE_KERNEL).format(n=c.rng.randrange(1000, 99999), k=c.rng.randrange(0, 8),
-                                                 bus=c.rng.choice(c.pci))
+                                                 bus=c.rng.choice(c.pci), nic=c.rng.choice(NIC_BUS))
         if fmt == "syslog":
             out.append("%s %s %s" % (c.syslog(t), host, line))
         else:
@@ -484,8 +485,9 @@ def kernel_noise(c, host, k, start_s=-1500, end_s=0, fmt="syslog"):
 
 
 def nccl_init(c, host, rank, gpu, nranks, pid=None, version="2.21.5+cuda12.4", hca="mlx5_0:1,mlx5_3:1,mlx5_4:1,mlx5_5:1,mlx5_6:1,mlx5_9:1,mlx5_10:1,mlx5_11:1",
-              ifname="bond0", ip="10.0.0.11"):
+              ifname="bond0", ip=None):
     pid = pid or c.rng.randrange(10000, 99999)
+    ip = ip or "10.0.%d.%d" % (sum(map(ord, host)) % 200, rank // 8 + 10)
     p = "%s:%d:%d [%d]" % (host, pid, pid, gpu)
     q = "%s:%d:%d [%d]" % (host, pid, pid + c.rng.randrange(20, 200), gpu)
     out = []
@@ -494,7 +496,8 @@ def nccl_init(c, host, rank, gpu, nranks, pid=None, version="2.21.5+cuda12.4", h
     out += [
         "%s NCCL INFO Bootstrap : Using %s:%s<0>" % (p, ifname, ip),
         "%s NCCL INFO NET/Plugin: No plugin found (libnccl-net.so)" % p,
-        "%s NCCL INFO NET/IB : Using [0]%s ; OOB %s:%s<0>" % (q, hca.replace(",", " ["), ifname, ip),
+        "%s NCCL INFO NET/IB : Using %s ; OOB %s:%s<0>" % (
+            q, " ".join("[%d]%s/IB" % (i, h) for i, h in enumerate(hca.split(","))), ifname, ip),
         "%s NCCL INFO Using non-device net plugin version 0" % q,
         "%s NCCL INFO Using network IB" % q,
         "%s NCCL INFO comm 0x%x rank %d nranks %d cudaDev %d nvmlDev %d busId %s000 commId 0x%x - Init START" % (
