@@ -1,0 +1,1019 @@
+#include "agents/builtin_reasoner.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <regex>
+#include <set>
+#include <cstdio>
+#include <sstream>
+
+#include "core/time_util.h"
+#include "probes/catalog.h"
+
+namespace vigil {
+namespace {
+
+constexpr int64_t kNoTime = std::numeric_limits<int64_t>::max();
+constexpr double kFirstSignatureWeight = 3.0;
+constexpr double kExtraSignatureWeight = 0.75;
+constexpr double kMaxExtraSignatureWeight = 2.0;
+constexpr double kMetricWeight = 2.0;
+constexpr double kExplainedAwayFactor = 0.3;
+constexpr double kCauseMinScore = 2.5;
+constexpr int64_t kCauseSlackMs = 120'000;  // a cause may be logged up to 2 min after its symptom
+constexpr size_t kExamplesPerSignature = 2;
+constexpr double kRecallWeights[] = {0.6, 0.3, 0.15};
+
+// Downstream symptom -> the categories that commonly cause it. When a cause has its own evidence,
+// the symptom's evidence is discounted (it is explained by the cause).
+const std::map<std::string, std::vector<std::string>>& ExplainedBy() {
+  static const auto* m = new std::map<std::string, std::vector<std::string>>{
+      {"nccl_collective_hang",
+       {"gpu_fallen_off_bus", "gpu_memory_uncorrectable_ecc", "gpu_row_remap_failure", "gpu_firmware_error",
+        "nvlink_error", "ib_link_failure", "rank_process_crash", "cuda_oom", "illegal_memory_access",
+        "host_oom", "storage_failure", "dataloader_stall", "straggler_rank", "gpu_thermal_throttle",
+        "gpu_power_throttle", "pcie_link_degraded", "nccl_network_misconfig", "loss_divergence",
+        "moe_expert_imbalance", "launch_config_error"}},
+      {"rank_process_crash",
+       {"gpu_fallen_off_bus", "gpu_memory_uncorrectable_ecc", "gpu_row_remap_failure", "gpu_firmware_error",
+        "cuda_oom", "illegal_memory_access", "host_oom", "storage_failure", "nvlink_error",
+        "ib_link_failure", "launch_config_error", "loss_divergence"}},
+      {"straggler_rank",
+       {"gpu_thermal_throttle", "gpu_power_throttle", "pcie_link_degraded", "nvlink_error", "dataloader_stall",
+        "storage_failure", "ib_link_failure", "moe_expert_imbalance", "gpu_row_remap_failure"}},
+      {"dataloader_stall", {"storage_failure", "host_oom"}},
+      {"loss_divergence", {"fp16_loss_scale_collapse", "fp8_scaling_overflow", "gpu_silent_data_corruption"}},
+      {"illegal_memory_access",
+       {"gpu_memory_uncorrectable_ecc", "gpu_fallen_off_bus", "gpu_row_remap_failure", "gpu_firmware_error"}},
+      {"nccl_network_misconfig", {"ib_link_failure"}},
+      {"ib_link_failure", {"nccl_network_misconfig"}},
+      {"moe_expert_imbalance", {}},
+  };
+  return *m;
+}
+
+// ---- time and component parsing -------------------------------------------------------------
+
+// Timestamps as training and system logs print them: RFC 3339 / "2026-03-18 22:04:16", syslog
+// "Mar 18 22:06:45" and glog "E0318 22:17:20.544652" (both without a year: `year` is used).
+int64_t LineTimeMs(const std::string& line, int year) {
+  static const std::regex kIso(R"((\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?))");
+  static const std::regex kSyslog(R"(\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +(\d{1,2}) (\d{2}:\d{2}:\d{2}))");
+  static const std::regex kGlog(R"(\b[IWEF](\d{2})(\d{2}) (\d{2}:\d{2}:\d{2})(\.\d+)?)");
+  static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  std::smatch m;
+  char buf[64];
+  if (std::regex_search(line, m, kIso)) {
+    auto t = ParseRfc3339Ms(m.str(1));
+    return t.ok() ? *t : kNoTime;
+  }
+  if (std::regex_search(line, m, kGlog)) {
+    std::snprintf(buf, sizeof(buf), "%04d-%s-%sT%sZ", year, m.str(1).c_str(), m.str(2).c_str(), m.str(3).c_str());
+    auto t = ParseRfc3339Ms(buf);
+    return t.ok() ? *t + (m[4].matched ? static_cast<int64_t>(std::stod("0" + m.str(4)) * 1000) : 0) : kNoTime;
+  }
+  if (std::regex_search(line, m, kSyslog)) {
+    int month = 0;
+    for (int i = 0; i < 12; ++i) if (m.str(1) == kMonths[i]) month = i + 1;
+    std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%sZ", year, month, std::stoi(m.str(2)), m.str(3).c_str());
+    auto t = ParseRfc3339Ms(buf);
+    return t.ok() ? *t : kNoTime;
+  }
+  return kNoTime;
+}
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return std::tolower(ch); });
+  return s;
+}
+
+// "0000:3b:00", "00000000:3B:00.0", "3b:00.0" -> "3b:00" (bus:device).
+std::string PciKey(const std::string& id) {
+  std::string s = Lower(id);
+  if (auto dot = s.find('.'); dot != std::string::npos) s = s.substr(0, dot);
+  std::vector<std::string> parts;
+  std::stringstream ss(s);
+  for (std::string p; std::getline(ss, p, ':');) parts.push_back(p);
+  if (parts.size() < 2) return "";
+  return parts[parts.size() - 2] + ":" + parts[parts.size() - 1];
+}
+
+std::string StripPort(const std::string& s) {
+  auto colon = s.rfind(':');
+  if (colon != std::string::npos && colon + 1 < s.size() &&
+      std::all_of(s.begin() + colon + 1, s.end(), [](unsigned char ch) { return std::isdigit(ch); })) {
+    return s.substr(0, colon);
+  }
+  return s;
+}
+
+std::string NodeOf(const Labels& labels) {
+  for (const char* key : {"Hostname", "hostname", "node", "host", "instance", "nodename"}) {
+    auto it = labels.find(key);
+    if (it != labels.end() && !it->second.empty()) return StripPort(it->second);
+  }
+  return "";
+}
+
+int GpuOf(const Labels& labels) {
+  for (const char* key : {"gpu", "GPU", "gpu_index", "minor_number"}) {
+    auto it = labels.find(key);
+    if (it != labels.end() && !it->second.empty() &&
+        std::all_of(it->second.begin(), it->second.end(), [](unsigned char ch) { return std::isdigit(ch); })) {
+      return std::stoi(it->second);
+    }
+  }
+  return -1;
+}
+
+struct Topology {
+  std::set<std::string> nodes;
+  std::map<std::string, int> pci_to_gpu;               // "3b:00" -> 5 (node-independent)
+  std::map<std::pair<std::string, std::string>, int> node_pci_to_gpu;
+  std::map<int, ComponentHint> ranks;                  // rank -> node/gpu
+  std::string job;
+  int year = 1970;           // for timestamps printed without a year
+  int gpus_per_node = 0;     // from topology, for rank -> local GPU
+  std::vector<std::string> node_order;  // topology.nodes, for rank -> node
+};
+
+bool IsNumber(const std::string& s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char ch) { return std::isdigit(ch); });
+}
+
+void ScanTopologyJson(const Json& j, const std::string& node, Topology& t) {
+  static const std::regex kPci(R"(^([0-9a-fA-F]{4,8}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}(\.[0-9])?$)");
+  if (!j.is_object()) return;
+  for (const auto& [k, v] : j.items()) {
+    if (std::regex_match(k, kPci) && (v.is_number_integer() || (v.is_string() && IsNumber(v.get<std::string>())))) {
+      int gpu = v.is_number_integer() ? v.get<int>() : std::stoi(v.get<std::string>());
+      if (node.empty()) t.pci_to_gpu[PciKey(k)] = gpu;
+      else t.node_pci_to_gpu[{node, PciKey(k)}] = gpu;
+      continue;
+    }
+    if (t.nodes.count(k)) {
+      ScanTopologyJson(v, k, t);
+      continue;
+    }
+    if (k == "gpu_pci_bus" && v.is_object()) {  // {"gpu5": "0000:ab:00.0"}
+      for (const auto& [gk, gv] : v.items()) {
+        if (gk.rfind("gpu", 0) != 0 || !IsNumber(gk.substr(3)) || !gv.is_string()) continue;
+        int gpu = std::stoi(gk.substr(3));
+        if (node.empty()) t.pci_to_gpu[PciKey(gv.get<std::string>())] = gpu;
+        else t.node_pci_to_gpu[{node, PciKey(gv.get<std::string>())}] = gpu;
+      }
+      continue;
+    }
+    if (k == "gpus_per_node" && v.is_number_integer()) {
+      t.gpus_per_node = v.get<int>();
+      continue;
+    }
+    if (k == "nodes" && v.is_array()) {
+      for (const Json& n : v) {
+        if (n.is_string()) {
+          t.nodes.insert(n.get<std::string>());
+          t.node_order.push_back(n.get<std::string>());
+        }
+      }
+      continue;
+    }
+    if ((k == "ranks" || k == "rank_to_component" || k == "rank_map") && v.is_object()) {
+      for (const auto& [rk, rv] : v.items()) {
+        if (!IsNumber(rk) || !rv.is_string()) continue;
+        ComponentHint h;
+        std::string comp = rv.get<std::string>();
+        auto slash = comp.find('/');
+        h.node = comp.substr(0, slash);
+        if (slash != std::string::npos) {
+          std::string rest = comp.substr(slash + 1);
+          if (rest.rfind("gpu", 0) == 0 && IsNumber(rest.substr(3))) h.gpu = std::stoi(rest.substr(3));
+        }
+        t.ranks[std::stoi(rk)] = h;
+      }
+      continue;
+    }
+    if (v.is_object()) ScanTopologyJson(v, node, t);
+  }
+}
+
+Topology BuildTopology(const DiagnosisCase& c) {
+  Topology t;
+  static const std::regex kRankSeg(R"(^rank[-_]?(\d+)$)", std::regex::icase);
+  for (const CaseLog& l : c.logs) {
+    auto slash = l.source.find('/');
+    std::string first = l.source.substr(0, slash);
+    std::smatch m;
+    if (!first.empty() && !std::regex_match(first, m, kRankSeg) && first != "job" && first != "scheduler" &&
+        first != "slurm" && first != "launcher") {
+      t.nodes.insert(first);
+    }
+  }
+  for (const TimeSeries& s : c.metrics) {
+    std::string node = NodeOf(s.labels);
+    if (!node.empty()) t.nodes.insert(node);
+    auto pci = s.labels.find("pci_bus_id");
+    int gpu = GpuOf(s.labels);
+    if (pci != s.labels.end() && gpu >= 0) {
+      if (node.empty()) t.pci_to_gpu[PciKey(pci->second)] = gpu;
+      else t.node_pci_to_gpu[{node, PciKey(pci->second)}] = gpu;
+    }
+  }
+  if (c.alert) {
+    std::string node = NodeOf(c.alert->labels);
+    if (!node.empty()) t.nodes.insert(node);
+    if (auto it = c.alert->labels.find("job"); it != c.alert->labels.end()) t.job = it->second;
+  }
+  if (c.alert && c.alert->starts_at_ms > 0) t.year = std::stoi(FormatRfc3339Ms(c.alert->starts_at_ms).substr(0, 4));
+  if (c.topology.is_object() && c.topology.contains("nodes")) ScanTopologyJson(Json{{"nodes", c.topology["nodes"]}}, "", t);
+  ScanTopologyJson(c.topology, "", t);
+  // "rank r runs on nodes[r // gpus_per_node], local GPU r % gpus_per_node" (the usual layout).
+  if (t.gpus_per_node > 0 && !t.node_order.empty()) {
+    for (size_t r = 0; r < t.node_order.size() * t.gpus_per_node; ++r) {
+      if (t.ranks.count(static_cast<int>(r))) continue;
+      ComponentHint h;
+      h.node = t.node_order[r / t.gpus_per_node];
+      h.gpu = static_cast<int>(r % t.gpus_per_node);
+      t.ranks[static_cast<int>(r)] = h;
+    }
+  }
+  // Ranks named by log sources ("node-3/rank5/stderr") map to their node.
+  for (const CaseLog& l : c.logs) {
+    static const std::regex kRank(R"((^|/)rank[-_]?(\d+)(/|$))", std::regex::icase);
+    std::smatch m;
+    if (std::regex_search(l.source, m, kRank)) {
+      int r = std::stoi(m.str(2));
+      auto slash = l.source.find('/');
+      std::string first = l.source.substr(0, slash);
+      if (t.nodes.count(first) && !t.ranks.count(r)) t.ranks[r].node = first;
+    }
+  }
+  return t;
+}
+
+ComponentHint HintFromSource(const std::string& source, const Topology& t) {
+  ComponentHint h;
+  static const std::regex kRank(R"((^|/)rank[-_]?(\d+)(/|$))", std::regex::icase);
+  static const std::regex kGpu(R"((^|/)gpu(\d+)(/|$))", std::regex::icase);
+  auto slash = source.find('/');
+  std::string first = source.substr(0, slash);
+  if (t.nodes.count(first)) h.node = first;
+  std::smatch m;
+  if (std::regex_search(source, m, kRank)) h.rank = std::stoi(m.str(2));
+  if (std::regex_search(source, m, kGpu)) h.gpu = std::stoi(m.str(2));
+  if (h.rank >= 0) {
+    auto it = t.ranks.find(h.rank);
+    if (it != t.ranks.end() && (h.node.empty() || it->second.node == h.node)) {
+      if (h.node.empty()) h.node = it->second.node;
+      if (h.gpu < 0) h.gpu = it->second.gpu;
+    }
+  }
+  return h;
+}
+
+void HintFromLine(const std::string& line, const Topology& t, ComponentHint& h) {
+  static const std::regex kPci(R"(PCI:((?:[0-9a-fA-F]{4,8}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}))");
+  static const std::regex kBusId(R"(\b([0-9a-fA-F]{8}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-9])\b)");
+  static const std::regex kGpu(R"((?:\bGPU\s*#?\s*|\bcuda:|\bgpu|\bdevice\s+)(\d+)\b)", std::regex::icase);
+  static const std::regex kRank(R"(\b(?:global\s+)?rank\s*[:=#]?\s*(\d+)\b)", std::regex::icase);
+  static const std::regex kHca(R"(\b(mlx5_\d+|ibp\d+s\d+|hfi1_\d+)\b)");
+  std::smatch m;
+  if (h.node.empty()) {
+    for (const std::string& n : t.nodes) {
+      auto pos = line.find(n);
+      if (pos == std::string::npos) continue;
+      size_t end = pos + n.size();
+      bool left = pos == 0 || !std::isalnum(static_cast<unsigned char>(line[pos - 1]));
+      bool right = end >= line.size() || !(std::isalnum(static_cast<unsigned char>(line[end])) || line[end] == '-');
+      if (left && right) {
+        h.node = n;
+        break;
+      }
+    }
+  }
+  std::string pci;
+  if (std::regex_search(line, m, kPci)) pci = PciKey(m.str(1));
+  else if (std::regex_search(line, m, kBusId)) pci = PciKey(m.str(1));
+  if (!pci.empty() && h.gpu < 0) {
+    auto it = t.node_pci_to_gpu.find({h.node, pci});
+    if (it != t.node_pci_to_gpu.end()) {
+      h.gpu = it->second;
+    } else if (auto it2 = t.pci_to_gpu.find(pci); it2 != t.pci_to_gpu.end()) {
+      h.gpu = it2->second;
+    } else {
+      for (const auto& [key, gpu] : t.node_pci_to_gpu) {
+        if (key.second == pci && (h.node.empty() || key.first == h.node)) {
+          h.gpu = gpu;
+          if (h.node.empty()) h.node = key.first;
+          break;
+        }
+      }
+    }
+  }
+  if (h.gpu < 0 && std::regex_search(line, m, kGpu)) h.gpu = std::stoi(m.str(1));
+  if (h.rank < 0 && std::regex_search(line, m, kRank)) h.rank = std::stoi(m.str(1));
+  if (h.hca.empty() && std::regex_search(line, m, kHca)) h.hca = m.str(1);
+  if (h.rank >= 0) {
+    auto it = t.ranks.find(h.rank);
+    if (it != t.ranks.end()) {
+      if (h.node.empty()) h.node = it->second.node;
+      if (h.gpu < 0 && it->second.node == h.node) h.gpu = it->second.gpu;
+    }
+  }
+}
+
+ComponentHint HintFromTarget(const std::string& target) {
+  ComponentHint h;
+  auto slash = target.find('/');
+  h.node = target.substr(0, slash);
+  if (slash != std::string::npos) {
+    std::string rest = target.substr(slash + 1);
+    if (rest.rfind("gpu", 0) == 0 && IsNumber(rest.substr(3))) h.gpu = std::stoi(rest.substr(3));
+    else if (rest.rfind("rank", 0) == 0 && IsNumber(rest.substr(4))) h.rank = std::stoi(rest.substr(4));
+    else if (rest.rfind("mlx", 0) == 0) h.hca = rest;
+  }
+  return h;
+}
+
+// The component string for a category at the granularity its layer calls for.
+std::string FormatComponent(const std::string& category, const std::string& layer, const ComponentHint& h) {
+  if (h.node.empty()) return h.job.empty() ? "" : "job/" + h.job;
+  bool gpu_level = layer == "gpu" || category == "pcie_link_degraded" || category == "straggler_rank" ||
+                   category == "cuda_oom" || category == "illegal_memory_access";
+  if (gpu_level) return h.gpu >= 0 ? h.node + "/gpu" + std::to_string(h.gpu) : h.node;
+  if (category == "ib_link_failure") return h.hca.empty() ? h.node : h.node + "/" + h.hca;
+  if (layer == "host" || layer == "network") return h.node;
+  if (h.gpu >= 0) return h.node + "/gpu" + std::to_string(h.gpu);
+  if (h.rank >= 0) return h.node + "/rank" + std::to_string(h.rank);
+  return h.node;
+}
+
+// ---- metric conditions -----------------------------------------------------------------------
+
+struct ParsedCondition {
+  std::string fn;
+  std::string name;
+  Labels matchers;
+  std::string op;
+  double threshold = 0;
+};
+
+std::optional<ParsedCondition> ParseCondition(const std::string& text) {
+  static const std::regex kCond(
+      R"(^\s*(?:(max_over_time|min_over_time|avg_over_time|last_over_time|increase|delta|changes|rate)\s*\(\s*)?)"
+      R"(([A-Za-z_:][A-Za-z0-9_:]*)\s*(\{[^}]*\})?\s*(\[[0-9smhdw]+\])?\s*\)?\s*(>=|<=|==|!=|>|<)\s*(-?[0-9.eE+]+)\s*$)");
+  std::smatch m;
+  if (!std::regex_match(text, m, kCond)) return std::nullopt;
+  ParsedCondition c;
+  c.fn = m.str(1);
+  c.name = m.str(2);
+  if (!c.fn.empty() && text.find('(') == std::string::npos) return std::nullopt;
+  std::string labels = m.str(3);
+  if (!labels.empty()) {
+    static const std::regex kLabel(R"(([A-Za-z_][A-Za-z0-9_]*)\s*=\s*\"([^\"]*)\")");
+    std::string inner = labels.substr(1, labels.size() - 2);
+    for (auto it = std::sregex_iterator(inner.begin(), inner.end(), kLabel); it != std::sregex_iterator(); ++it) {
+      c.matchers[(*it).str(1)] = (*it).str(2);
+    }
+  }
+  c.op = m.str(5);
+  try {
+    c.threshold = std::stod(m.str(6));
+  } catch (...) {
+    return std::nullopt;
+  }
+  return c;
+}
+
+bool Compare(double v, const std::string& op, double t) {
+  if (std::isnan(v)) return false;
+  if (op == ">") return v > t;
+  if (op == ">=") return v >= t;
+  if (op == "<") return v < t;
+  if (op == "<=") return v <= t;
+  if (op == "==") return v == t;
+  return v != t;
+}
+
+std::optional<double> Reduce(const ParsedCondition& c, const TimeSeries& s) {
+  std::vector<double> v;
+  for (double x : s.values) if (!std::isnan(x)) v.push_back(x);
+  if (v.empty()) return std::nullopt;
+  if (c.fn == "max_over_time") return *std::max_element(v.begin(), v.end());
+  if (c.fn == "min_over_time") return *std::min_element(v.begin(), v.end());
+  if (c.fn == "avg_over_time") {
+    double sum = 0;
+    for (double x : v) sum += x;
+    return sum / v.size();
+  }
+  if (c.fn == "last_over_time") return v.back();
+  if (c.fn == "delta") return v.back() - v.front();
+  if (c.fn == "increase" || c.fn == "rate") {
+    double inc = 0;
+    for (size_t i = 1; i < v.size(); ++i) inc += v[i] >= v[i - 1] ? v[i] - v[i - 1] : v[i];  // counter reset
+    if (c.fn == "rate") {
+      double span_s = (s.timestamps_ms.back() - s.timestamps_ms.front()) / 1000.0;
+      return span_s > 0 ? inc / span_s : 0;
+    }
+    return inc;
+  }
+  if (c.fn == "changes") {
+    double n = 0;
+    for (size_t i = 1; i < v.size(); ++i) n += v[i] != v[i - 1];
+    return n;
+  }
+  // Bare name: the most extreme sample in the direction of the comparison.
+  bool upward = c.op == ">" || c.op == ">=" || c.op == "!=";
+  if (c.op == "==") {
+    for (double x : v) if (x == c.threshold) return x;
+    return v.back();
+  }
+  return upward ? *std::max_element(v.begin(), v.end()) : *std::min_element(v.begin(), v.end());
+}
+
+}  // namespace
+
+std::optional<std::vector<MetricConditionHit>> MatchMetricCondition(const std::string& condition,
+                                                                   const std::vector<TimeSeries>& series) {
+  // Conjunctions: every part must hold on the same series (by labels) — evaluated per part, the
+  // hit series of the first part that also satisfy the others (matched by node+gpu).
+  std::vector<std::string> parts;
+  std::string rest = condition;
+  static const std::regex kAnd(R"(\s+(and|AND|&&)\s+)");
+  std::sregex_token_iterator it(rest.begin(), rest.end(), kAnd, -1), end;
+  for (; it != end; ++it) parts.push_back(*it);
+  std::vector<std::vector<MetricConditionHit>> per_part;
+  for (const std::string& p : parts) {
+    auto parsed = ParseCondition(p);
+    if (!parsed) return std::nullopt;
+    std::vector<MetricConditionHit> hits;
+    for (const TimeSeries& s : series) {
+      if (s.name != parsed->name) continue;
+      bool ok = true;
+      for (const auto& [k, v] : parsed->matchers) {
+        auto l = s.labels.find(k);
+        if (l == s.labels.end() || l->second != v) ok = false;
+      }
+      if (!ok) continue;
+      auto value = Reduce(*parsed, s);
+      if (value && Compare(*value, parsed->op, parsed->threshold)) hits.push_back({&s, *value});
+    }
+    per_part.push_back(std::move(hits));
+  }
+  if (per_part.empty()) return std::vector<MetricConditionHit>{};
+  std::vector<MetricConditionHit> out;
+  for (const MetricConditionHit& h : per_part[0]) {
+    bool all = true;
+    for (size_t k = 1; k < per_part.size() && all; ++k) {
+      bool found = false;
+      for (const MetricConditionHit& o : per_part[k]) {
+        if (NodeOf(o.series->labels) == NodeOf(h.series->labels) &&
+            (GpuOf(o.series->labels) < 0 || GpuOf(h.series->labels) < 0 ||
+             GpuOf(o.series->labels) == GpuOf(h.series->labels))) {
+          found = true;
+        }
+      }
+      all = found;
+    }
+    if (all) out.push_back(h);
+  }
+  return out;
+}
+
+FlatLogs FlattenLogs(const DiagnosisCase& c) {
+  FlatLogs f;
+  for (size_t i = 0; i < c.logs.size(); ++i) {
+    for (size_t k = 0; k < c.logs[i].lines.size(); ++k) {
+      f.lines.push_back(c.logs[i].lines[k].text);
+      f.refs.emplace_back(i, k);
+    }
+  }
+  return f;
+}
+
+std::optional<Evidence> EvidenceFromProbe(const ProbeResult& r, const std::string& id) {
+  if (r.status != ProbeStatus::kPass && r.status != ProbeStatus::kFail) return std::nullopt;
+  const ProbeSpec* spec = FindProbe(r.probe);
+  Evidence e;
+  e.id = id;
+  e.kind = EvidenceKind::kProbe;
+  e.source = "probe " + r.probe + "@" + r.target;
+  e.detail = std::string(ProbeStatusName(r.status)) + (r.reason.empty() ? "" : ": " + r.reason);
+  e.weight = 0;
+  if (spec == nullptr) return e;  // a probe the catalog does not know moves no belief
+  std::vector<std::pair<double, std::string>> ranked;
+  for (const CategoryEvidence& ce : spec->evidence) {
+    double w = r.status == ProbeStatus::kFail ? ce.fail_supports : ce.pass_refutes;
+    if (w > 0) ranked.emplace_back(w, std::string(ce.category));
+  }
+  std::sort(ranked.rbegin(), ranked.rend());
+  for (const auto& [w, cat] : ranked) {
+    if (r.status == ProbeStatus::kFail) e.supports.push_back(cat);
+    else e.refutes.push_back(cat);
+  }
+  if (!ranked.empty()) {
+    e.weight = r.status == ProbeStatus::kFail ? kProbeFailWeight * ranked[0].first
+                                              : -kProbePassWeight * ranked[0].first;
+  }
+  return e;
+}
+
+namespace {
+
+struct Observation {
+  Evidence evidence;
+  ComponentHint hint;
+  int64_t time_ms = kNoTime;
+  std::map<std::string, double> deltas;  // category -> log-odds change
+};
+
+class Beliefs {
+ public:
+  Beliefs(const KnowledgeFacts& facts, double other_score) : other_score_(other_score) {
+    for (const std::string& c : facts.categories) score_[c] = 0;
+  }
+
+  void Add(Observation o) {
+    o.evidence.id = "e" + std::to_string(obs_.size() + 1);
+    for (const auto& [c, d] : o.deltas) score_[c] += d;
+    obs_.push_back(std::move(o));
+  }
+
+  std::map<std::string, double> Posterior(double* other = nullptr) const {
+    double mx = other_score_;
+    for (const auto& [c, s] : score_) mx = std::max(mx, s);
+    double z = std::exp(other_score_ - mx);
+    for (const auto& [c, s] : score_) z += std::exp(s - mx);
+    std::map<std::string, double> p;
+    for (const auto& [c, s] : score_) p[c] = std::exp(s - mx) / z;
+    if (other) *other = std::exp(other_score_ - mx) / z;
+    return p;
+  }
+
+  std::vector<std::pair<std::string, double>> Ranked() const {
+    auto p = Posterior();
+    std::vector<std::pair<std::string, double>> r(p.begin(), p.end());
+    std::stable_sort(r.begin(), r.end(), [&](const auto& a, const auto& b) {
+      if (a.second != b.second) return a.second > b.second;
+      return EarliestSupport(a.first) < EarliestSupport(b.first);
+    });
+    return r;
+  }
+
+  int64_t EarliestSupport(const std::string& c) const {
+    int64_t t = kNoTime;
+    for (const Observation& o : obs_) {
+      auto it = o.deltas.find(c);
+      if (it != o.deltas.end() && it->second > 0) t = std::min(t, o.time_ms);
+    }
+    return t;
+  }
+
+  double Score(const std::string& c) const {
+    auto it = score_.find(c);
+    return it == score_.end() ? 0 : it->second;
+  }
+
+  // Scales the positive log/metric contributions to `c` by `factor`, noting why.
+  void Discount(const std::string& c, double factor, const std::string& why) {
+    for (Observation& o : obs_) {
+      if (o.evidence.kind == EvidenceKind::kProbe) continue;
+      auto it = o.deltas.find(c);
+      if (it == o.deltas.end() || it->second <= 0) continue;
+      double before = it->second;
+      it->second *= factor;
+      score_[c] -= before - it->second;
+      if (o.evidence.supports.size() == 1) o.evidence.weight = it->second;
+      o.evidence.detail += "  [discounted: " + why + "]";
+    }
+  }
+
+  // The component of category `c`: probe targets that failed for it first, then the strongest,
+  // earliest evidence; parts (gpu, rank, hca) filled from other evidence on the same node.
+  ComponentHint Component(const std::string& c, const std::string& job) const {
+    std::vector<const Observation*> support;
+    for (const Observation& o : obs_) {
+      auto it = o.deltas.find(c);
+      if (it != o.deltas.end() && it->second > 0 && !o.hint.node.empty()) support.push_back(&o);
+    }
+    std::stable_sort(support.begin(), support.end(), [&](const Observation* a, const Observation* b) {
+      bool pa = a->evidence.kind == EvidenceKind::kProbe, pb = b->evidence.kind == EvidenceKind::kProbe;
+      if (pa != pb) return pa;
+      double wa = a->deltas.at(c), wb = b->deltas.at(c);
+      if (std::abs(wa - wb) > 1e-9) return wa > wb;
+      return a->time_ms < b->time_ms;
+    });
+    ComponentHint h;
+    h.job = job;
+    if (support.empty()) return h;
+    h.node = support[0]->hint.node;
+    for (const Observation* o : support) {
+      if (o->hint.node != h.node) continue;
+      if (h.gpu < 0) h.gpu = o->hint.gpu;
+      if (h.rank < 0) h.rank = o->hint.rank;
+      if (h.hca.empty()) h.hca = o->hint.hca;
+    }
+    return h;
+  }
+
+  bool ConfirmedByProbe(const std::string& c) const {
+    for (const Observation& o : obs_) {
+      if (o.evidence.kind != EvidenceKind::kProbe) continue;
+      auto it = o.deltas.find(c);
+      if (it != o.deltas.end() && it->second >= kProbeFailWeight * 0.5) return true;
+    }
+    return false;
+  }
+  bool RefutedByProbe(const std::string& c) const {
+    for (const Observation& o : obs_) {
+      if (o.evidence.kind != EvidenceKind::kProbe) continue;
+      auto it = o.deltas.find(c);
+      if (it != o.deltas.end() && it->second <= -kProbePassWeight * 0.5) return true;
+    }
+    return false;
+  }
+
+  const std::vector<Observation>& observations() const { return obs_; }
+  const std::map<std::string, double>& scores() const { return score_; }
+
+ private:
+  double other_score_;
+  std::map<std::string, double> score_;
+  std::vector<Observation> obs_;
+};
+
+Json BeliefJson(const Beliefs& b, size_t k = 5) {
+  Json j = Json::object();
+  auto r = b.Ranked();
+  for (size_t i = 0; i < r.size() && i < k; ++i) j[r[i].first] = std::round(r[i].second * 1000) / 1000;
+  return j;
+}
+
+}  // namespace
+
+ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const KnowledgeFacts& facts,
+                                         ProbeExecutor* probes) const {
+  ReasonerOutput out;
+  Diagnosis& d = out.diagnosis;
+  Json& trace = out.trace;
+  Topology topo = BuildTopology(c);
+  Beliefs beliefs(facts, options_.other_score);
+  for (const std::string& n : c.notes) d.unverified.push_back(n);
+  auto layer_of = [&](const std::string& cat) {
+    auto it = facts.layers.find(cat);
+    return it == facts.layers.end() ? std::string() : it->second;
+  };
+
+  // 1. Log signatures: one contribution per (category, signature); examples kept as evidence.
+  FlatLogs flat = FlattenLogs(c);
+  struct SigGroup {
+    std::vector<const SignatureMatch*> matches;
+    int64_t first_time = kNoTime;
+  };
+  std::map<std::string, std::map<std::string, SigGroup>> by_cat;  // category -> pattern -> matches
+  std::set<std::pair<std::string, size_t>> seen_line;               // (category, line)
+  for (const SignatureMatch& m : facts.log_matches) {
+    if (m.line_index >= flat.lines.size()) continue;
+    if (!seen_line.insert({m.category, m.line_index}).second) continue;
+    SigGroup& g = by_cat[m.category][m.pattern];
+    g.matches.push_back(&m);
+    g.first_time = std::min(g.first_time, LineTimeMs(m.line, topo.year));
+  }
+  for (auto& [cat, groups] : by_cat) {
+    std::vector<std::pair<std::string, SigGroup*>> ordered;
+    for (auto& [pattern, g] : groups) ordered.emplace_back(pattern, &g);
+    std::stable_sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) {
+      if (a.second->first_time != b.second->first_time) return a.second->first_time < b.second->first_time;
+      return a.second->matches.size() > b.second->matches.size();
+    });
+    double extra_left = kMaxExtraSignatureWeight;
+    for (size_t gi = 0; gi < ordered.size(); ++gi) {
+      const SigGroup& g = *ordered[gi].second;
+      double w = gi == 0 ? kFirstSignatureWeight : std::min(kExtraSignatureWeight, extra_left);
+      if (gi > 0) extra_left -= w;
+      for (size_t k = 0; k < g.matches.size() && k < kExamplesPerSignature; ++k) {
+        const SignatureMatch& m = *g.matches[k];
+        auto [li, ki] = flat.refs[m.line_index];
+        const CaseLog& log = c.logs[li];
+        Observation o;
+        o.evidence.kind = EvidenceKind::kLog;
+        o.evidence.source = log.source + ":" + std::to_string(log.lines[ki].number);
+        o.evidence.detail = m.line;
+        o.evidence.supports = {cat};
+        o.evidence.weight = k == 0 ? w : 0;
+        o.time_ms = LineTimeMs(m.line, topo.year);
+        o.hint = HintFromSource(log.source, topo);
+        HintFromLine(m.line, topo, o.hint);
+        o.hint.job = topo.job;
+        if (k == 0) o.deltas[cat] = w;
+        else o.deltas[cat] = 1e-6;  // an example: names components, adds no belief
+        if (g.matches.size() > kExamplesPerSignature && k + 1 == kExamplesPerSignature) {
+          o.evidence.detail += "  (" + std::to_string(g.matches.size()) + " lines match " + ordered[gi].first + ")";
+        }
+        beliefs.Add(std::move(o));
+      }
+    }
+  }
+  trace.push_back({{"type", "observe"}, {"what", "log signatures"},
+                   {"lines", flat.lines.size()}, {"matches", facts.log_matches.size()},
+                   {"categories", by_cat.size()}});
+
+  // 2. Metric conditions from the knowledge base.
+  std::set<std::pair<std::string, std::string>> metric_seen;  // (category, series id)
+  std::set<std::string> not_understood;
+  for (const Signature& s : facts.metric_conditions) {
+    auto hits = MatchMetricCondition(s.pattern, c.metrics);
+    if (!hits) {
+      not_understood.insert(s.pattern);
+      continue;
+    }
+    for (const MetricConditionHit& h : *hits) {
+      if (!metric_seen.insert({s.category, h.series->id()}).second) continue;
+      Observation o;
+      o.evidence.kind = EvidenceKind::kMetric;
+      o.evidence.source = "metric " + h.series->id();
+      o.evidence.detail = s.pattern + " held (value " + std::to_string(h.value) + ")";
+      o.evidence.value = h.value;
+      o.evidence.supports = {s.category};
+      bool first_for_cat = true;
+      for (const auto& [cat, id] : metric_seen) {
+        if (cat == s.category && id != h.series->id()) first_for_cat = false;
+      }
+      double w = first_for_cat ? kMetricWeight : 0.25;
+      o.evidence.weight = w;
+      o.deltas[s.category] = w;
+      o.hint.node = NodeOf(h.series->labels);
+      o.hint.gpu = GpuOf(h.series->labels);
+      o.hint.job = topo.job;
+      if (!h.series->timestamps_ms.empty()) o.time_ms = h.series->timestamps_ms.front();
+      beliefs.Add(std::move(o));
+    }
+  }
+  if (!not_understood.empty()) {
+    trace.push_back({{"type", "note"},
+                     {"what", std::to_string(not_understood.size()) +
+                                  " metric conditions use syntax the built-in matcher does not evaluate"},
+                     {"examples", Json(std::vector<std::string>(not_understood.begin(),
+                                                                std::next(not_understood.begin(),
+                                                                          std::min<size_t>(3, not_understood.size()))))}});
+  }
+  if (c.metrics.empty()) d.unverified.push_back("no metrics in the case: metric conditions not checked");
+
+  // 3. Recalled incidents (weak prior from the alert text).
+  for (size_t i = 0; i < facts.recalled.size() && i < std::size(kRecallWeights); ++i) {
+    const SearchHit& hit = facts.recalled[i];
+    if (hit.category.empty() || !beliefs.scores().count(hit.category)) continue;
+    Observation o;
+    o.evidence.kind = EvidenceKind::kKnowledge;
+    o.evidence.source = hit.kind == SearchHit::Kind::kIncident ? "kb:" + hit.incident.id : "kb:" + hit.guide_path;
+    o.evidence.detail = "similar past incident: " +
+                        (hit.kind == SearchHit::Kind::kIncident ? hit.incident.title : hit.heading);
+    o.evidence.supports = {hit.category};
+    o.evidence.weight = kRecallWeights[i];
+    o.deltas[hit.category] = kRecallWeights[i];
+    beliefs.Add(std::move(o));
+  }
+
+  // 4. Explain away downstream symptoms.
+  std::map<std::string, double> raw = beliefs.scores();
+  for (const auto& [effect, causes] : ExplainedBy()) {
+    if (raw[effect] <= 0) continue;
+    int64_t effect_time = beliefs.EarliestSupport(effect);
+    for (const std::string& cause : causes) {
+      if (raw[cause] < kCauseMinScore) continue;
+      int64_t cause_time = beliefs.EarliestSupport(cause);
+      bool plausible = cause_time == kNoTime || effect_time == kNoTime || cause_time <= effect_time + kCauseSlackMs;
+      if (!plausible) continue;
+      beliefs.Discount(effect, kExplainedAwayFactor, "explained by " + cause);
+      trace.push_back({{"type", "thought"},
+                       {"text", effect + " looks like a downstream symptom of " + cause +
+                                    " (evidence for the cause is no later than the symptom); discounting it"}});
+      break;
+    }
+  }
+  trace.push_back({{"type", "belief"}, {"round", 0}, {"posterior", BeliefJson(beliefs)}});
+
+  // 5. Probe rounds.
+  std::set<std::string> ran;
+  size_t probes_run = 0;
+  VerificationPlanner planner(PlannerOptions{options_.max_parallel, options_.probe_time_limit_s, nullptr});
+  if (probes == nullptr) d.unverified.push_back("no probe executor: hypotheses were not verified with probes");
+  for (int round = 1; probes != nullptr && round <= options_.max_rounds; ++round) {
+    auto ranked = beliefs.Ranked();
+    if (ranked.empty() || ranked[0].second >= options_.stop_confidence) break;
+    std::map<std::string, double> pmap;
+    for (const auto& [cat, p] : ranked) if (p > 0.001) pmap[cat] = p;
+    // Targets: the components of the leading hypotheses.
+    std::vector<ComponentHint> targets;
+    for (size_t i = 0; i < ranked.size() && i < 3; ++i) {
+      if (ranked[i].second < 0.05) break;
+      ComponentHint h = beliefs.Component(ranked[i].first, topo.job);
+      if (h.node.empty()) continue;
+      targets.push_back(h);
+    }
+    if (targets.empty() && topo.nodes.size() == 1) {
+      ComponentHint h;
+      h.node = *topo.nodes.begin();
+      targets.push_back(h);
+    }
+    struct Candidate {
+      const ProbeSpec* spec;
+      std::string target;
+      double gain;
+    };
+    std::vector<Candidate> cands;
+    for (const ProbeSpec& spec : ProbeCatalog()) {
+      if (spec.intrusive && !options_.allow_intrusive) continue;
+      double gain = ExpectedInformationGain(spec, pmap);
+      if (gain < options_.min_gain_bits) continue;
+      std::set<std::string> tset;
+      for (const ComponentHint& h : targets) {
+        if (spec.target_kind == ProbeTargetKind::kGpu) {
+          if (h.gpu >= 0) tset.insert(h.node + "/gpu" + std::to_string(h.gpu));
+        } else if (spec.target_kind == ProbeTargetKind::kNode) {
+          tset.insert(h.node);
+        } else if (!h.job.empty()) {
+          tset.insert("job/" + h.job);
+        }
+      }
+      for (const std::string& t : tset) {
+        if (ran.count(std::string(spec.name) + "@" + t)) continue;
+        cands.push_back({&spec, t, gain});
+      }
+    }
+    std::stable_sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) {
+      return a.gain / a.spec->expected_duration_s > b.gain / b.spec->expected_duration_s;
+    });
+    if (cands.empty()) {
+      trace.push_back({{"type", "thought"}, {"text", "no probe is expected to separate the leading hypotheses"}});
+      break;
+    }
+    std::vector<VerificationStep> steps;
+    std::vector<std::string> prior_ids;
+    for (const VerificationStep& s : d.steps) prior_ids.push_back(s.id);
+    for (const Candidate& cand : cands) {
+      if (steps.size() >= options_.max_probes_per_round || probes_run + steps.size() >= options_.max_probes) break;
+      VerificationStep s;
+      s.id = "s" + std::to_string(d.steps.size() + steps.size() + 1);
+      s.action = "run_probe";
+      s.target = std::string(cand.spec->name) + "@" + cand.target;
+      s.expected_s = cand.spec->expected_duration_s;
+      // A later round was chosen from the results of the previous one.
+      if (round > 1) {
+        for (const VerificationStep& p : d.steps) {
+          if (p.id.size() && p.outcome != "skipped") s.depends_on.push_back(p.id);
+        }
+      }
+      ran.insert(s.target);
+      steps.push_back(s);
+      trace.push_back({{"type", "tool_call"}, {"tool", "run_probe"},
+                       {"arguments", {{"probe", cand.spec->name}, {"target", cand.target}}},
+                       {"why", "expected gain " + std::to_string(cand.gain) + " bits in ~" +
+                                   std::to_string(cand.spec->expected_duration_s) + " s"}});
+    }
+    if (steps.empty()) break;
+    // Dependencies on earlier rounds are already satisfied; the planner sees only this round.
+    std::vector<VerificationStep> to_run = steps;
+    for (VerificationStep& s : to_run) s.depends_on.clear();
+    bool allow = options_.allow_intrusive;
+    auto run = [probes, allow](const VerificationStep& s, double limit) -> StepResult {
+      auto at = s.target.find('@');
+      ProbeRequest req;
+      req.probes = {s.target.substr(0, at)};
+      req.target = s.target.substr(at + 1);
+      req.time_limit_s = limit;
+      req.allow_intrusive = allow;
+      StepResult r;
+      auto res = probes->Run(req);
+      if (!res.ok() || res->empty()) {
+        r.outcome = "error";
+        r.result = Json{{"reason", res.ok() ? "executor returned no result" : res.status().ToString()}};
+        return r;
+      }
+      const ProbeResult& pr = res->front();
+      r.outcome = std::string(ProbeStatusName(pr.status));
+      r.duration_s = pr.duration_s > 0 ? pr.duration_s : -1;
+      r.result = pr;
+      return r;
+    };
+    auto results = planner.Execute(to_run, run);
+    if (!results.ok()) {
+      d.unverified.push_back("verification plan rejected: " + results.status().message());
+      break;
+    }
+    for (size_t i = 0; i < to_run.size(); ++i) {
+      steps[i].outcome = to_run[i].outcome;
+      steps[i].duration_s = to_run[i].duration_s;
+      const StepResult& r = (*results)[i];
+      trace.push_back({{"type", "tool_result"}, {"tool", "run_probe"}, {"step", steps[i].id},
+                       {"target", steps[i].target}, {"outcome", r.outcome}, {"result", r.result}});
+      ++probes_run;
+      if (r.outcome != "pass" && r.outcome != "fail") {
+        std::string reason = r.result.is_object() && r.result.contains("reason") && r.result["reason"].is_string()
+                                 ? r.result["reason"].get<std::string>() : "";
+        d.unverified.push_back("probe " + steps[i].target + ": " + r.outcome + (reason.empty() ? "" : " (" + reason + ")"));
+        continue;
+      }
+      auto pr = FromJson<ProbeResult>(r.result, "probe result");
+      if (!pr.ok()) continue;
+      if (pr->target.empty()) pr->target = steps[i].target.substr(steps[i].target.find('@') + 1);
+      if (pr->probe.empty()) pr->probe = steps[i].target.substr(0, steps[i].target.find('@'));
+      auto ev = EvidenceFromProbe(*pr, "");
+      if (!ev) continue;
+      Observation o;
+      o.evidence = *ev;
+      o.hint = HintFromTarget(pr->target);
+      o.hint.job = topo.job;
+      if (const ProbeSpec* spec = FindProbe(pr->probe)) {
+        for (const CategoryEvidence& ce : spec->evidence) {
+          double delta = pr->status == ProbeStatus::kFail ? kProbeFailWeight * ce.fail_supports
+                                                          : -kProbePassWeight * ce.pass_refutes;
+          if (delta != 0) o.deltas[std::string(ce.category)] = delta;
+        }
+      }
+      beliefs.Add(std::move(o));
+    }
+    for (VerificationStep& s : steps) d.steps.push_back(std::move(s));
+    trace.push_back({{"type", "belief"}, {"round", round}, {"posterior", BeliefJson(beliefs)}});
+  }
+
+  // 6. The answer.
+  double other = 0;
+  beliefs.Posterior(&other);
+  auto ranked = beliefs.Ranked();
+  std::map<std::string, std::string> evidence_id_map;
+  for (const Observation& o : beliefs.observations()) {
+    if (o.evidence.weight == 0 && o.evidence.kind != EvidenceKind::kLog) continue;
+    d.evidence.push_back(o.evidence);
+  }
+  for (size_t i = 0; i < ranked.size() && i < 5; ++i) {
+    const auto& [cat, p] = ranked[i];
+    if (beliefs.Score(cat) <= 0 && !beliefs.RefutedByProbe(cat)) continue;
+    Hypothesis h;
+    h.category = cat;
+    h.component = FormatComponent(cat, layer_of(cat), beliefs.Component(cat, topo.job));
+    h.probability = p;
+    h.status = beliefs.ConfirmedByProbe(cat) ? HypothesisStatus::kConfirmed
+               : beliefs.RefutedByProbe(cat) ? HypothesisStatus::kRefuted
+               : HypothesisStatus::kOpen;
+    for (const Observation& o : beliefs.observations()) {
+      auto it = o.deltas.find(cat);
+      if (it != o.deltas.end() && it->second != 0) h.evidence_ids.push_back(o.evidence.id);
+    }
+    std::ostringstream why;
+    why << "log-odds " << std::round(beliefs.Score(cat) * 100) / 100 << " from " << h.evidence_ids.size()
+        << " evidence items";
+    h.rationale = why.str();
+    d.hypotheses.push_back(std::move(h));
+  }
+  if (!d.hypotheses.empty() && d.hypotheses[0].probability > other && beliefs.Score(d.hypotheses[0].category) > 0) {
+    const Hypothesis& top = d.hypotheses[0];
+    d.root_cause = top.category;
+    d.component = top.component;
+    d.confidence = top.probability;
+    // Mitigation: from the incident whose signatures matched most lines for this category.
+    std::map<std::string, int> votes;
+    for (const SignatureMatch& m : facts.log_matches) if (m.category == top.category) ++votes[m.incident_id];
+    for (const Signature& s : facts.metric_conditions) if (s.category == top.category) votes[s.incident_id] += 0;
+    std::string best;
+    int best_votes = -1;
+    for (const auto& [id, v] : votes) {
+      auto it = facts.incidents.find(id);
+      if (it != facts.incidents.end() && !it->second.mitigation.empty() && v > best_votes) {
+        best = it->second.mitigation;
+        best_votes = v;
+      }
+    }
+    if (best.empty()) {
+      for (const auto& [id, inc] : facts.incidents) {
+        if (inc.root_cause == top.category && !inc.mitigation.empty()) {
+          best = inc.mitigation;
+          break;
+        }
+      }
+    }
+    d.mitigation = best.empty() ? "no mitigation on file for " + top.category : best;
+    std::string first_detail;
+    for (const Evidence& e : d.evidence) {
+      if (std::find(e.supports.begin(), e.supports.end(), top.category) != e.supports.end() && e.weight > 0) {
+        first_detail = e.detail;
+        break;
+      }
+    }
+    d.summary = top.category + (top.component.empty() ? "" : " on " + top.component) +
+                (first_detail.empty() ? "" : ": " + first_detail.substr(0, 200));
+  } else {
+    d.root_cause = "unknown";
+    d.confidence = other;
+    d.summary = "no category is supported by the evidence available";
+    d.mitigation = "";
+    if (!d.hypotheses.empty()) d.component = d.hypotheses[0].component;
+  }
+  d.planned_s = CriticalPathS(d.steps);
+  d.sequential_s = SequentialS(d.steps);
+  trace.push_back({{"type", "answer"}, {"root_cause", d.root_cause}, {"component", d.component},
+                   {"confidence", d.confidence}});
+  return out;
+}
+
+}  // namespace vigil

@@ -1,0 +1,119 @@
+// BuiltinReasoner: the deterministic diagnosis used when no LLM is configured (and the hints and
+// evidence check the LLM path relies on).
+//
+// From a case (logs, metrics, alert) and what the knowledge base says about it (KnowledgeFacts:
+// log-signature matches, metric conditions, recalled incidents) it
+//   1. turns every observation into Evidence with a log-odds weight for the categories it
+//      supports or refutes (a signature counts once however often it repeats; more distinct
+//      signatures of one category add less and less);
+//   2. explains away downstream symptoms: an NCCL watchdog timeout on every rank, peers failing on
+//      a broken connection, a slowdown, a NaN loss are discounted when a category that causes them
+//      (OOM, Xid, segfault, host OOM kill, throttling, fp16 overflow, ...) has its own evidence
+//      no later than the symptom;
+//   3. identifies the component from the evidence of the leading hypothesis: node from the log
+//      source or metric labels or a hostname in the line, GPU from "GPU 5"/"cuda:5"/a PCI bus id
+//      (mapped through the case topology or DCGM labels), rank from the source or line, HCA name;
+//   4. picks probes by expected information gain per second (probes/catalog.h), runs a round of
+//      them concurrently through the VerificationPlanner, updates beliefs (a fail adds
+//      kProbeFailWeight * fail_supports, a pass subtracts kProbePassWeight * pass_refutes), and
+//      repeats until the leader's posterior reaches stop_confidence or the budget ends.
+// Beliefs are a softmax over category scores plus an "other cause" bucket of fixed score, so a
+// case with no evidence stays "unknown". Probes that error, time out or are unavailable are listed
+// in Diagnosis::unverified; nothing is claimed without an Evidence entry.
+//
+// Metric conditions are evaluated by a small documented matcher (MatchMetricCondition below), not
+// the rules engine: `[fn(]name[{l="v",...}][[window]][)] op number`, fn one of max_over_time,
+// min_over_time, avg_over_time, last_over_time, increase, delta, changes, rate; conditions
+// joined by `and`; a bare name means "some sample satisfies". Other syntax is skipped and noted.
+//
+// Thread safety: a BuiltinReasoner is immutable after construction; Diagnose may run
+// concurrently on different cases.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "agents/case.h"
+#include "agents/verification_planner.h"
+#include "core/domain.h"
+#include "knowledge/knowledge_base.h"
+#include "probes/probe.h"
+
+namespace vigil {
+
+// What the knowledge base knows that bears on one case. Built by GatherKnowledge
+// (diagnosis_agent.h) or by hand in tests.
+struct KnowledgeFacts {
+  std::vector<SignatureMatch> log_matches;   // line_index into FlattenLogs(case).lines
+  std::vector<Signature> metric_conditions;  // every stored metric condition
+  std::map<std::string, Incident> incidents; // referenced incidents by id (mitigation)
+  std::vector<SearchHit> recalled;           // KB search on the alert text, best first
+  std::vector<std::string> categories;       // known categories (taxonomy + user-defined)
+  std::map<std::string, std::string> layers; // category -> taxonomy layer
+};
+
+struct FlatLogs {
+  std::vector<std::string> lines;
+  std::vector<std::pair<size_t, size_t>> refs;  // (log index, line index) per flat line
+};
+FlatLogs FlattenLogs(const DiagnosisCase& c);
+
+struct ReasonerOptions {
+  double stop_confidence = 0.9;   // stop probing when the leader's posterior reaches this
+  int max_rounds = 3;             // probe rounds
+  size_t max_probes_per_round = 8;
+  size_t max_probes = 24;
+  bool allow_intrusive = false;   // intrusive probes need this (replay of recorded results is safe)
+  double min_gain_bits = 0.02;    // a probe must be expected to teach at least this much
+  double probe_time_limit_s = 120;
+  size_t max_parallel = 8;
+  double other_score = 1.5;       // fixed log-odds score of "some other cause"
+};
+
+inline constexpr double kProbeFailWeight = 4.0;
+inline constexpr double kProbePassWeight = 2.5;
+
+// The belief update the reasoner applies for one probe result; exposed so that the LLM path
+// scores the probes it runs the same way. Returns the Evidence (supports/refutes filled; empty
+// for error/unavailable results, which verify nothing).
+std::optional<Evidence> EvidenceFromProbe(const ProbeResult& r, const std::string& id);
+
+// Component parts named by one piece of evidence.
+struct ComponentHint {
+  std::string node;
+  int gpu = -1;
+  int rank = -1;
+  std::string hca;
+  std::string job;
+};
+
+// One metric condition evaluated over the case's series: the series that satisfy it, with the
+// value that made it true. nullopt when the syntax is not understood.
+struct MetricConditionHit {
+  const TimeSeries* series;
+  double value;
+};
+std::optional<std::vector<MetricConditionHit>> MatchMetricCondition(const std::string& condition,
+                                                                   const std::vector<TimeSeries>& series);
+
+struct ReasonerOutput {
+  Diagnosis diagnosis;
+  Json trace = Json::array();  // thoughts, tool calls (run_probe), results, beliefs per round
+};
+
+class BuiltinReasoner {
+ public:
+  explicit BuiltinReasoner(ReasonerOptions options = {}) : options_(options) {}
+
+  // Diagnoses one case. `probes` may be nullptr (no verification; noted in unverified).
+  ReasonerOutput Diagnose(const DiagnosisCase& c, const KnowledgeFacts& facts, ProbeExecutor* probes) const;
+
+  const ReasonerOptions& options() const { return options_; }
+
+ private:
+  ReasonerOptions options_;
+};
+
+}  // namespace vigil

@@ -1,0 +1,271 @@
+#include "agents/case.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <limits>
+#include <functional>
+#include <set>
+
+#include "core/time_util.h"
+
+namespace vigil {
+namespace {
+
+std::string TypeName(const Json& j) { return j.type_name(); }
+
+Status Expect(const Json& j, bool ok, const std::string& where, const char* want) {
+  if (ok) return Status::Ok();
+  return InvalidArgumentError(where + ": expected " + want + ", got " + TypeName(j));
+}
+
+Result<Labels> ParseLabels(const Json& j, const std::string& where) {
+  Labels out;
+  if (j.is_null()) return out;
+  RETURN_IF_ERROR(Expect(j, j.is_object(), where, "an object of strings"));
+  for (const auto& [k, v] : j.items()) {
+    if (v.is_string()) {
+      out[k] = v.get<std::string>();
+    } else if (v.is_number()) {
+      out[k] = v.dump();  // gpu: 5 -> "5"
+    } else {
+      return InvalidArgumentError(where + "." + k + ": expected a string, got " + TypeName(v));
+    }
+  }
+  return out;
+}
+
+Result<Alert> ParseAlert(const Json& j, const std::string& where) {
+  RETURN_IF_ERROR(Expect(j, j.is_object(), where, "an object"));
+  Alert a;
+  a.state = AlertState::kFiring;
+  if (auto it = j.find("labels"); it != j.end()) {
+    ASSIGN_OR_RETURN(a.labels, ParseLabels(*it, where + ".labels"));
+  }
+  if (auto it = j.find("annotations"); it != j.end()) {
+    ASSIGN_OR_RETURN(a.annotations, ParseLabels(*it, where + ".annotations"));
+  }
+  if (auto it = a.labels.find("alertname"); it != a.labels.end()) a.rule = it->second;
+  if (auto it = a.labels.find("severity"); it != a.labels.end()) a.severity = it->second;
+  if (auto it = j.find("startsAt"); it != j.end() && !it->is_null()) {
+    RETURN_IF_ERROR(Expect(*it, it->is_string(), where + ".startsAt", "an RFC 3339 string"));
+    auto ms = ParseRfc3339Ms(it->get<std::string>());
+    if (!ms.ok()) return ms.status().WithContext(where + ".startsAt");
+    a.starts_at_ms = *ms;
+    a.active_at_ms = *ms;
+  }
+  return a;
+}
+
+}  // namespace
+
+Result<DiagnosisCase> ParseCase(const Json& j, const std::string& what, const CaseLimits& limits) {
+  RETURN_IF_ERROR(Expect(j, j.is_object(), what, "a JSON object (one case)"));
+  DiagnosisCase c;
+  if (auto it = j.find("id"); it != j.end() && !it->is_null()) {
+    RETURN_IF_ERROR(Expect(*it, it->is_string(), what + ": id", "a string"));
+    c.id = it->get<std::string>();
+  } else {
+    c.id = std::filesystem::path(what).stem().string();
+    c.notes.push_back("case has no `id`; named after its file");
+  }
+  if (auto it = j.find("alert"); it != j.end() && !it->is_null()) {
+    ASSIGN_OR_RETURN(c.alert, ParseAlert(*it, what + ": alert"));
+  }
+  size_t total_lines = 0, cut_lines = 0, dropped_lines = 0;
+  if (auto it = j.find("logs"); it != j.end() && !it->is_null()) {
+    RETURN_IF_ERROR(Expect(*it, it->is_array(), what + ": logs", "an array"));
+    for (size_t i = 0; i < it->size(); ++i) {
+      const Json& lj = (*it)[i];
+      std::string where = what + ": logs[" + std::to_string(i) + "]";
+      RETURN_IF_ERROR(Expect(lj, lj.is_object(), where, "an object {source, lines}"));
+      CaseLog log;
+      auto src = lj.find("source");
+      if (src == lj.end() || !src->is_string()) {
+        return InvalidArgumentError(where + ".source: missing or not a string");
+      }
+      log.source = src->get<std::string>();
+      auto lines = lj.find("lines");
+      if (lines == lj.end() || !lines->is_array()) {
+        return InvalidArgumentError(where + ".lines: missing or not an array of strings");
+      }
+      log.original_lines = lines->size();
+      for (size_t k = 0; k < lines->size(); ++k) {
+        const Json& line = (*lines)[k];
+        if (!line.is_string()) {
+          return InvalidArgumentError(where + ".lines[" + std::to_string(k) + "]: expected a string, got " +
+                                      TypeName(line));
+        }
+        if (total_lines >= limits.max_lines) {
+          ++dropped_lines;
+          continue;
+        }
+        std::string text = line.get<std::string>();
+        if (text.size() > limits.max_line_bytes) {
+          text.resize(limits.max_line_bytes);
+          ++cut_lines;
+        }
+        log.lines.push_back({k + 1, std::move(text)});
+        ++total_lines;
+      }
+      c.logs.push_back(std::move(log));
+    }
+  }
+  if (cut_lines > 0) {
+    c.notes.push_back(std::to_string(cut_lines) + " log lines longer than " +
+                      std::to_string(limits.max_line_bytes) + " bytes were cut to that length");
+  }
+  if (dropped_lines > 0) {
+    c.notes.push_back(std::to_string(dropped_lines) + " log lines beyond the load limit of " +
+                      std::to_string(limits.max_lines) + " lines were not read");
+  }
+  if (auto it = j.find("metrics"); it != j.end() && !it->is_null()) {
+    RETURN_IF_ERROR(Expect(*it, it->is_array(), what + ": metrics", "an array"));
+    for (size_t i = 0; i < it->size(); ++i) {
+      const Json& mj = (*it)[i];
+      std::string where = what + ": metrics[" + std::to_string(i) + "]";
+      RETURN_IF_ERROR(Expect(mj, mj.is_object(), where, "an object {name, labels, samples}"));
+      TimeSeries s;
+      auto name = mj.find("name");
+      if (name == mj.end() || !name->is_string() || name->get<std::string>().empty()) {
+        return InvalidArgumentError(where + ".name: missing or not a non-empty string");
+      }
+      s.name = name->get<std::string>();
+      if (auto lb = mj.find("labels"); lb != mj.end()) {
+        ASSIGN_OR_RETURN(s.labels, ParseLabels(*lb, where + ".labels"));
+      }
+      auto samples = mj.find("samples");
+      if (samples == mj.end() || !samples->is_array()) {
+        return InvalidArgumentError(where + ".samples: missing or not an array of [unix_ms, value]");
+      }
+      for (size_t k = 0; k < samples->size(); ++k) {
+        const Json& p = (*samples)[k];
+        std::string pw = where + ".samples[" + std::to_string(k) + "]";
+        if (!p.is_array() || p.size() != 2 || !p[0].is_number() || !(p[1].is_number() || p[1].is_null())) {
+          return InvalidArgumentError(pw + ": expected [unix_ms, value], got " + p.dump().substr(0, 80));
+        }
+        double v = p[1].is_null() ? std::numeric_limits<double>::quiet_NaN() : p[1].get<double>();
+        Status st = s.Append(p[0].get<int64_t>(), v);
+        if (!st.ok()) return st.WithContext(pw);
+      }
+      c.metrics.push_back(std::move(s));
+    }
+  }
+  if (auto it = j.find("probes"); it != j.end() && !it->is_null()) {
+    RETURN_IF_ERROR(Expect(*it, it->is_object(), what + ": probes", "an object \"probe@target\" -> result"));
+    for (const auto& [key, v] : it->items()) {
+      if (key.find('@') == std::string::npos) {
+        return InvalidArgumentError(what + ": probes.\"" + key + "\": key must be \"probe@target\"");
+      }
+      RETURN_IF_ERROR(Expect(v, v.is_object(), what + ": probes.\"" + key + "\"", "a result object"));
+    }
+    c.probes = *it;
+  }
+  if (auto it = j.find("topology"); it != j.end()) c.topology = *it;
+  if (auto it = j.find("expected"); it != j.end() && !it->is_null()) {
+    RETURN_IF_ERROR(Expect(*it, it->is_object(), what + ": expected", "an object {root_cause, component}"));
+    CaseExpectation e;
+    auto rc = it->find("root_cause");
+    if (rc == it->end() || !rc->is_string() || rc->get<std::string>().empty()) {
+      return InvalidArgumentError(what + ": expected.root_cause: missing or not a non-empty string");
+    }
+    e.root_cause = rc->get<std::string>();
+    if (auto cp = it->find("component"); cp != it->end() && !cp->is_null()) {
+      RETURN_IF_ERROR(Expect(*cp, cp->is_string(), what + ": expected.component", "a string"));
+      e.component = cp->get<std::string>();
+    }
+    c.expected = e;
+  }
+  if (!c.alert && c.logs.empty() && c.metrics.empty()) {
+    return InvalidArgumentError(what + ": nothing to diagnose: the case has no alert, logs or metrics");
+  }
+  return c;
+}
+
+Result<DiagnosisCase> LoadCase(const std::string& path, const CaseLimits& limits) {
+  std::error_code ec;
+  auto size = std::filesystem::file_size(path, ec);
+  if (ec) return NotFoundError("case file " + path + ": " + ec.message());
+  if (size > limits.max_file_bytes) {
+    return ResourceExhaustedError("case file " + path + " is " + std::to_string(size) +
+                                  " bytes; the limit is " + std::to_string(limits.max_file_bytes));
+  }
+  ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  ASSIGN_OR_RETURN(Json j, ParseJson(text, path));
+  ASSIGN_OR_RETURN(DiagnosisCase c, ParseCase(j, path, limits));
+  c.path = path;
+  return c;
+}
+
+Result<std::vector<std::string>> ListCaseFiles(const std::string& dir) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) return NotFoundError("case directory " + dir + " not found");
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    if (e.is_regular_file() && e.path().extension() == ".json") out.push_back(e.path().string());
+  }
+  if (ec) return NotFoundError("case directory " + dir + ": " + ec.message());
+  std::sort(out.begin(), out.end());
+  if (out.empty()) return InvalidArgumentError("case directory " + dir + " holds no *.json case");
+  return out;
+}
+
+size_t TruncateLogs(std::vector<CaseLog>& logs, size_t max_lines,
+                    const std::function<bool(const std::string&, const LogLine&)>& keep) {
+  size_t total = 0;
+  for (const CaseLog& l : logs) total += l.lines.size();
+  if (total <= max_lines) return 0;
+  // Pass 1: lines that must stay.
+  std::vector<std::vector<bool>> kept(logs.size());
+  size_t must = 0;
+  for (size_t i = 0; i < logs.size(); ++i) {
+    kept[i].assign(logs[i].lines.size(), false);
+    for (size_t k = 0; k < logs[i].lines.size(); ++k) {
+      if (keep && keep(logs[i].source, logs[i].lines[k])) {
+        kept[i][k] = true;
+        ++must;
+      }
+    }
+  }
+  // Pass 2: the remaining budget as head and tail of each source.
+  size_t rest = max_lines > must ? max_lines - must : 0;
+  size_t share = logs.empty() ? 0 : rest / logs.size();
+  for (size_t i = 0; i < logs.size(); ++i) {
+    size_t n = logs[i].lines.size();
+    size_t head = (share + 1) / 2, tail = share / 2;
+    for (size_t k = 0; k < n; ++k) {
+      if (k < head || k + tail >= n) kept[i][k] = true;
+    }
+  }
+  size_t dropped = 0;
+  for (size_t i = 0; i < logs.size(); ++i) {
+    std::vector<LogLine> out;
+    for (size_t k = 0; k < logs[i].lines.size(); ++k) {
+      if (kept[i][k]) {
+        out.push_back(std::move(logs[i].lines[k]));
+      } else {
+        ++dropped;
+      }
+    }
+    logs[i].lines = std::move(out);
+  }
+  return dropped;
+}
+
+Result<std::vector<std::string>> LoadTaxonomyIds(const std::string& path) {
+  ASSIGN_OR_RETURN(Json j, ReadJsonFile(path));
+  auto cats = j.find("categories");
+  if (!j.is_object() || cats == j.end() || !cats->is_array()) {
+    return InvalidArgumentError(path + ": expected an object with a `categories` array");
+  }
+  std::vector<std::string> ids;
+  for (size_t i = 0; i < cats->size(); ++i) {
+    const Json& c = (*cats)[i];
+    if (!c.is_object() || !c.contains("id") || !c["id"].is_string()) {
+      return InvalidArgumentError(path + ": categories[" + std::to_string(i) + "].id: missing or not a string");
+    }
+    ids.push_back(c["id"].get<std::string>());
+  }
+  return ids;
+}
+
+}  // namespace vigil

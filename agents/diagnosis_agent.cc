@@ -1,0 +1,271 @@
+#include "agents/diagnosis_agent.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <sstream>
+
+#include "core/time_util.h"
+
+namespace vigil {
+namespace {
+
+constexpr size_t kMaxEvidenceInPrompt = 25;
+
+std::string Fixed(double v, int digits = 2) {
+  std::ostringstream o;
+  o.setf(std::ios::fixed);
+  o.precision(digits);
+  o << v;
+  return o.str();
+}
+
+std::string AlertText(const DiagnosisCase& c) {
+  if (!c.alert) return "";
+  std::string text = c.alert->rule;
+  for (const char* key : {"summary", "description"}) {
+    auto it = c.alert->annotations.find(key);
+    if (it != c.alert->annotations.end()) text += " " + it->second;
+  }
+  return text;
+}
+
+bool Supports(const Evidence& e, const std::string& category) {
+  return e.weight > 0 && std::find(e.supports.begin(), e.supports.end(), category) != e.supports.end();
+}
+
+}  // namespace
+
+Json DiagnosisReport::ToJson() const {
+  Json j = diagnosis;
+  j["case_id"] = case_id;
+  j["mode"] = mode;
+  j["trace"] = trace;
+  return j;
+}
+
+Result<KnowledgeFacts> GatherKnowledge(const KnowledgeBase& kb, const DiagnosisCase& c) {
+  KnowledgeFacts f;
+  FlatLogs flat = FlattenLogs(c);
+  ASSIGN_OR_RETURN(f.log_matches, kb.MatchLogLines(flat.lines));
+  ASSIGN_OR_RETURN(f.metric_conditions, kb.Signatures(SignatureKind::kMetric));
+  f.categories = kb.Categories();
+  for (const std::string& cat : f.categories) f.layers[cat] = kb.CategoryLayer(cat);
+  std::set<std::string> ids;
+  for (const SignatureMatch& m : f.log_matches) ids.insert(m.incident_id);
+  for (const Signature& s : f.metric_conditions) ids.insert(s.incident_id);
+  for (const std::string& id : ids) {
+    auto inc = kb.GetIncident(id);
+    if (inc.ok()) f.incidents[id] = *inc;
+  }
+  std::string text = AlertText(c);
+  if (!text.empty()) {
+    SearchQuery q;
+    q.text = text;
+    q.k = 3;
+    q.include_guides = false;
+    auto hits = kb.Search(q);
+    if (hits.ok()) f.recalled = *hits;
+  }
+  return f;
+}
+
+Result<std::unique_ptr<ProbeExecutor>> MakeCaseProbeExecutor(const DiagnosisCase& c) {
+  Json recorded = Json::object();
+  for (const auto& [key, value] : c.probes.items()) {
+    Json v = value;
+    auto at = key.find('@');
+    if (!v.contains("probe")) v["probe"] = key.substr(0, at);
+    if (!v.contains("target")) v["target"] = key.substr(at + 1);
+    recorded[key] = v;
+  }
+  auto exec = MakeReplayExecutor(recorded);
+  if (!exec.ok()) return exec.status().WithContext(c.path.empty() ? c.id : c.path);
+  return exec;
+}
+
+DiagnosisAgent::DiagnosisAgent(DiagnosisAgentOptions options) : options_(std::move(options)) {
+  if (options_.clock == nullptr) options_.clock = SystemClock();
+}
+
+Result<DiagnosisReport> DiagnosisAgent::Diagnose(DiagnosisCase c, ProbeExecutor* probes) const {
+  if (options_.kb == nullptr) return FailedPreconditionError("diagnosis agent: no knowledge base");
+  DiagnosisReport report;
+  report.case_id = c.id;
+  ASSIGN_OR_RETURN(KnowledgeFacts facts, GatherKnowledge(*options_.kb, c));
+
+  // Log budget: keep every line a signature matched, cut the rest to head and tail.
+  FlatLogs flat = FlattenLogs(c);
+  if (flat.lines.size() > options_.log_line_budget) {
+    std::set<std::pair<std::string, size_t>> keep;  // (source, line number)
+    for (const SignatureMatch& m : facts.log_matches) {
+      auto [li, ki] = flat.refs[m.line_index];
+      keep.insert({c.logs[li].source, c.logs[li].lines[ki].number});
+    }
+    size_t dropped = TruncateLogs(c.logs, options_.log_line_budget, [&](const std::string& src, const LogLine& l) {
+      return keep.count({src, l.number}) > 0;
+    });
+    c.notes.push_back("log budget: kept " + std::to_string(flat.lines.size() - dropped) + " of " +
+                      std::to_string(flat.lines.size()) + " lines (budget " +
+                      std::to_string(options_.log_line_budget) +
+                      ", all signature matches kept); " + std::to_string(dropped) + " lines not read");
+    ASSIGN_OR_RETURN(facts, GatherKnowledge(*options_.kb, c));
+  }
+
+  BuiltinReasoner reasoner(options_.reasoner);
+  ReasonerOutput builtin = reasoner.Diagnose(c, facts, probes);
+  report.diagnosis = builtin.diagnosis;
+  report.trace = Json::array();
+  for (Json& t : builtin.trace) {
+    t["agent"] = "builtin";
+    report.trace.push_back(std::move(t));
+  }
+  report.mode = "builtin";
+  if (options_.llm == nullptr) return report;
+
+  // ---- LLM path: the model plans and explains through the same tools. ----
+  InMemoryMetricSource metrics(c.metrics);
+  ToolContext ctx;
+  ctx.diagnosis_case = &c;
+  ctx.kb = options_.kb;
+  ctx.metrics = &metrics;
+  ctx.probes = probes;
+  ctx.allow_intrusive = options_.reasoner.allow_intrusive;
+  ctx.intrusive_probes_left = options_.max_intrusive_probes;
+  ctx.probe_time_limit_s = options_.reasoner.probe_time_limit_s;
+
+  std::string categories;
+  for (const std::string& cat : facts.categories) categories += (categories.empty() ? "" : ", ") + cat;
+  std::ostringstream sys;
+  sys << "You are an on-call engineer for GPU training clusters. Diagnose the incident: find the root cause "
+         "(one category id), the affected component (node, node/gpuN, node/mlx5_N), and the evidence. "
+         "Downstream symptoms (NCCL watchdog timeouts on all ranks, peers failing on a broken connection) "
+         "are usually effects: find the first failing rank and its own error. Use the tools to check; "
+         "never state a fact you did not see in a tool result or the hints.\n"
+         "Categories: " << categories << "\n"
+         "Answer with one JSON object and nothing else: {\"root_cause\": \"<category id or unknown>\", "
+         "\"component\": \"...\", \"confidence\": 0..1, \"explanation\": \"...\", "
+         "\"evidence\": [\"e1\", \"probe gpu.health@node-3/gpu5\", ...]}";
+  std::ostringstream user;
+  user << "Incident " << c.id << ".\n";
+  if (c.alert) {
+    user << "Alert: " << c.alert->rule << " labels=" << Json(c.alert->labels).dump()
+         << " annotations=" << Json(c.alert->annotations).dump() << "\n";
+  }
+  user << "Log sources:";
+  for (const CaseLog& l : c.logs) user << " " << l.source << " (" << l.lines.size() << " lines)";
+  user << "\nMetrics: " << c.metrics.size() << " series.\n";
+  user << "Built-in reasoner hints (log-odds scoring of the evidence; verify, do not copy blindly):\n";
+  for (const Hypothesis& h : builtin.diagnosis.hypotheses) {
+    user << "  - " << h.category << " on " << (h.component.empty() ? "?" : h.component) << ": p=" << Fixed(h.probability)
+         << " (" << HypothesisStatusName(h.status) << ")\n";
+  }
+  user << "Evidence found so far:\n";
+  for (size_t i = 0; i < builtin.diagnosis.evidence.size() && i < kMaxEvidenceInPrompt; ++i) {
+    const Evidence& e = builtin.diagnosis.evidence[i];
+    user << "  " << e.id << " [" << EvidenceKindName(e.kind) << "] " << e.source << ": " << e.detail.substr(0, 300)
+         << "\n";
+  }
+  std::vector<ChatMessage> messages = {{"system", sys.str(), {}, "", ""}, {"user", user.str(), {}, "", ""}};
+  AgentRuntime runtime(options_.llm, DiagnosisTools(), options_.budget, options_.clock);
+  AgentRunResult run = runtime.Run(messages, ctx, "diagnose");
+  for (Json& t : run.trace) {
+    t["agent"] = "llm";
+    report.trace.push_back(std::move(t));
+  }
+
+  // Probes the LLM ran are evidence either way.
+  Diagnosis& d = report.diagnosis;
+  std::vector<Evidence> llm_evidence;
+  for (const ProbeResult& r : ctx.probe_results) {
+    auto e = EvidenceFromProbe(r, "p" + std::to_string(llm_evidence.size() + 1));
+    if (e) llm_evidence.push_back(*e);
+    else d.unverified.push_back("probe " + r.probe + "@" + r.target + " (run by the LLM): " +
+                                std::string(ProbeStatusName(r.status)) + (r.reason.empty() ? "" : " (" + r.reason + ")"));
+  }
+  for (const VerificationStep& s : ctx.steps) d.steps.push_back(s);
+  for (const Evidence& e : llm_evidence) d.evidence.push_back(e);
+  d.sequential_s = SequentialS(d.steps);
+  // LLM tool calls ran one after another; count them on the critical path after the built-in plan.
+  d.planned_s = CriticalPathS(builtin.diagnosis.steps) + SequentialS(ctx.steps);
+
+  if (run.stop_reason.rfind("llm_error", 0) == 0 || !run.final_json) {
+    report.mode = "llm-error";
+    d.unverified.push_back("LLM gave no usable answer (" +
+                           (run.final_json ? run.stop_reason : run.stop_reason + ", final message not JSON") +
+                           "); the built-in answer stands");
+    return report;
+  }
+  const Json& answer = *run.final_json;
+  std::string rc = answer.value("root_cause", std::string());
+  std::string component = answer.value("component", std::string());
+  bool known = std::find(facts.categories.begin(), facts.categories.end(), rc) != facts.categories.end();
+  bool supported = false;
+  for (const Evidence& e : d.evidence) supported = supported || Supports(e, rc);
+  if (!known || !supported) {
+    report.mode = "llm-rejected";
+    d.unverified.push_back("LLM answered `" + rc + "` but " +
+                           (known ? std::string("no evidence supports it") : std::string("it is not a known category")) +
+                           "; the built-in answer stands");
+    return report;
+  }
+  report.mode = "llm";
+  double confidence = answer.contains("confidence") && answer["confidence"].is_number()
+                          ? std::clamp(answer["confidence"].get<double>(), 0.0, 1.0) : 0.5;
+  if (rc != d.root_cause) {
+    // Mitigation for the LLM's category from the knowledge base.
+    d.mitigation = "no mitigation on file for " + rc;
+    for (const auto& [id, inc] : facts.incidents) {
+      if (inc.root_cause == rc && !inc.mitigation.empty()) {
+        d.mitigation = inc.mitigation;
+        break;
+      }
+    }
+  }
+  d.root_cause = rc;
+  d.component = component.empty() ? d.component : component;
+  d.confidence = confidence;
+  if (answer.contains("explanation") && answer["explanation"].is_string()) d.summary = answer["explanation"];
+  return report;
+}
+
+std::string FormatDiagnosisText(const DiagnosisReport& r) {
+  const Diagnosis& d = r.diagnosis;
+  std::ostringstream o;
+  o << "case:        " << r.case_id << "\n";
+  o << "root_cause:  " << d.root_cause << "\n";
+  o << "component:   " << (d.component.empty() ? "(unknown)" : d.component) << "\n";
+  o << "confidence:  " << Fixed(d.confidence) << "   (" << r.mode << ")\n";
+  o << "summary:     " << d.summary << "\n";
+  o << "hypotheses:\n";
+  for (const Hypothesis& h : d.hypotheses) {
+    o << "  " << Fixed(h.probability) << "  " << h.category << " on " << (h.component.empty() ? "?" : h.component)
+      << "  [" << HypothesisStatusName(h.status) << "] " << h.rationale << "\n";
+  }
+  o << "evidence:\n";
+  size_t shown = 0;
+  for (const Evidence& e : d.evidence) {
+    if (e.weight == 0) continue;
+    if (++shown > 15) {
+      o << "  ... (" << d.evidence.size() << " items; --json shows all)\n";
+      break;
+    }
+    o << "  " << e.id << " [" << EvidenceKindName(e.kind) << " " << (e.weight > 0 ? "+" : "") << Fixed(e.weight, 1)
+      << "] " << e.source << "\n      " << e.detail.substr(0, 240) << "\n";
+  }
+  o << "mitigation:  " << (d.mitigation.empty() ? "(none)" : d.mitigation) << "\n";
+  o << "verification: " << d.steps.size() << " steps, planned " << Fixed(d.planned_s, 1) << " s (parallel) vs "
+    << Fixed(d.sequential_s, 1) << " s sequential\n";
+  for (const VerificationStep& s : d.steps) {
+    o << "  " << s.id << " " << s.action << " " << s.target << " -> " << s.outcome << " (" << Fixed(s.duration_s, 1)
+      << " s)" << (s.depends_on.empty() ? "" : " after " + s.depends_on.front() + (s.depends_on.size() > 1 ? ",..." : ""))
+      << "\n";
+  }
+  if (!d.unverified.empty()) {
+    o << "not verified:\n";
+    for (const std::string& u : d.unverified) o << "  - " << u << "\n";
+  }
+  return o.str();
+}
+
+}  // namespace vigil

@@ -1,0 +1,71 @@
+// DiagnosisAgent: diagnoses one incident (a DiagnosisCase) end to end.
+//
+//   1. Log budget: every loaded line is matched against the knowledge base's log signatures;
+//      the case is then cut to `log_line_budget` lines, always keeping the lines that match
+//      (TruncateLogs), and the cut is stated in Diagnosis::unverified.
+//   2. The built-in reasoner runs (always; it is cheap): evidence, beliefs, probe rounds.
+//   3. With an LlmClient, the LLM plans and explains through the same tools (AgentRuntime) with
+//      the built-in ranking as hints. Its final answer is accepted only if its root cause is a
+//      known category backed by evidence (a log/metric/knowledge item of the built-in pass or a
+//      probe the LLM ran that supports it); otherwise — and on an LLM error or timeout — the
+//      built-in answer stands and the reason is recorded in Diagnosis::unverified.
+// The full trace (built-in and LLM) is returned with the diagnosis.
+//
+// Ownership: the KnowledgeBase, LlmClient and Clock are borrowed and must outlive the agent.
+// Thread safety: Diagnose may be called concurrently if the borrowed objects allow it (they do).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "agents/agent_runtime.h"
+#include "agents/builtin_reasoner.h"
+#include "agents/case.h"
+#include "connectors/llm_client.h"
+#include "knowledge/knowledge_base.h"
+
+namespace vigil {
+
+struct DiagnosisAgentOptions {
+  const KnowledgeBase* kb = nullptr;  // required
+  LlmClient* llm = nullptr;           // nullptr: built-in reasoner only
+  ReasonerOptions reasoner;
+  AgentBudget budget;
+  int max_intrusive_probes = 4;       // LLM path
+  size_t log_line_budget = 20'000;    // lines kept for reasoning (signature matches always kept)
+  Clock* clock = nullptr;
+};
+
+struct DiagnosisReport {
+  std::string case_id;
+  Diagnosis diagnosis;
+  std::string mode;         // "builtin", "llm", "llm-rejected", "llm-error"
+  Json trace = Json::array();
+  Json ToJson() const;      // {case_id, mode, diagnosis..., trace}
+};
+
+// Gathers what the knowledge base knows about the case: signature matches over FlattenLogs(c),
+// metric conditions, incidents they reference, and a search with the alert text.
+Result<KnowledgeFacts> GatherKnowledge(const KnowledgeBase& kb, const DiagnosisCase& c);
+
+// A replay executor serving the case's recorded probe results ("probe@target" keys; the probe and
+// target fields are filled from the key when the result omits them).
+Result<std::unique_ptr<ProbeExecutor>> MakeCaseProbeExecutor(const DiagnosisCase& c);
+
+class DiagnosisAgent {
+ public:
+  explicit DiagnosisAgent(DiagnosisAgentOptions options);
+
+  // `c` is copied (its logs may be cut to the budget). `probes` may be nullptr (nothing is
+  // verified with probes; said so). Errors only for a knowledge base failure.
+  Result<DiagnosisReport> Diagnose(DiagnosisCase c, ProbeExecutor* probes) const;
+
+ private:
+  DiagnosisAgentOptions options_;
+};
+
+// Human-readable rendering for `vigil diagnose` (root cause, component, confidence, evidence,
+// mitigation, verification).
+std::string FormatDiagnosisText(const DiagnosisReport& report);
+
+}  // namespace vigil
