@@ -1,0 +1,107 @@
+// The detection engine: evaluates compiled rule plans (core/rule_plan.h) over time series, in
+// two modes that give identical results:
+//
+//  * EvaluateBatch: whole columnar arrays at once (node by node over each series' array); for
+//    scoring, training and `vigil detect`.
+//  * StreamingEngine: points appended as they arrive; per point and window node amortised O(1)
+//    (see detectors/window_state.h for each function's cost); memory bounded by the windows.
+//
+// Semantics (docs/rules.md has the user's view):
+//  * Non-finite input values (NaN, +-Inf) are missing values: window functions skip them.
+//  * A rule's condition is evaluated at each point of each selected series (tick-driven rules,
+//    those using stale_for/absent, at every distinct timestamp of the whole input).
+//  * Alert life cycle per (rule, series): the condition holds -> pending (active_at); held for
+//    `for` -> firing (starts_at, explanation recorded); stops holding -> resolved (ends_at) once
+//    `keep_firing_for` has passed since it last held; a pending alert that stops holding is
+//    dropped. One alert per fingerprint at a time (deduplication).
+//  * A point's flag is 1 when some rule's alert for its series is firing after that point.
+//
+// Errors: a plan that fails ValidatePlan, a rule selecting more than max_series_per_rule
+// series, or a time window / offset holding more than max_window_points points gives
+// InvalidArgument / OutOfRange naming the rule (and series). Thread safety: EvaluateBatch is
+// reentrant; a StreamingEngine is not thread-safe (one writer).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/domain.h"
+#include "core/rule_plan.h"
+#include "core/status.h"
+#include "core/time_series.h"
+
+namespace vigil {
+
+struct EngineOptions {
+  RuleLimits limits;
+  // Record every plan node's value at every point (tests and `explain`-style debugging; costs
+  // memory nodes x points).
+  bool trace_nodes = false;
+};
+
+// Per (rule, series) detail, for scoring one rule at a time and for tests.
+struct RuleSeriesTrace {
+  size_t rule = 0;
+  size_t series = 0;                        // index into the input; SIZE_MAX for absent rules
+  std::vector<int64_t> timestamps_ms;       // evaluation times (the series' points or ticks)
+  std::vector<uint8_t> condition;           // the `when` condition per evaluation
+  std::vector<uint8_t> firing;              // alert firing after the evaluation
+  std::vector<std::vector<double>> node_values;  // [node][evaluation] when trace_nodes
+};
+
+struct BatchResult {
+  std::vector<std::vector<uint8_t>> flags;  // [series][point], 1 = some rule firing
+  std::vector<Alert> alerts;                // episodes that fired: resolved, or firing at the end
+  std::vector<RuleSeriesTrace> traces;      // one per (rule, selected series)
+  size_t evaluations = 0;                   // (rule, point) pairs evaluated
+};
+
+// Evaluates every rule over `series` (each strictly increasing in time).
+[[nodiscard]] Result<BatchResult> EvaluateBatch(const CompiledRules& rules, std::span<const TimeSeries> series,
+                                                const EngineOptions& options = {});
+
+// True when `selector` selects a series with this name and labels.
+bool SelectorMatches(const Selector& selector, const std::string& name, const Labels& labels);
+
+class StreamingEngine {
+ public:
+  struct Callbacks {
+    // After each point is evaluated (when its timestamp's tick closes): its flag.
+    std::function<void(size_t series, int64_t t_ms, uint8_t flag)> on_point;
+    // Alert transitions: state kFiring when it starts firing, kResolved when it resolves.
+    std::function<void(const Alert& alert)> on_alert;
+    // Per (rule, series) evaluation, when EngineOptions::trace_nodes (node_values has one entry
+    // per node).
+    std::function<void(size_t rule, size_t series, int64_t t_ms, bool condition, bool firing,
+                       std::span<const double> node_values)> on_trace;
+  };
+
+  [[nodiscard]] static Result<std::unique_ptr<StreamingEngine>> Create(CompiledRules rules, EngineOptions options,
+                                                                       Callbacks callbacks);
+  ~StreamingEngine();
+
+  // Declares a series; returns its index (dense, from 0). The same name+labels twice is an error.
+  [[nodiscard]] Result<size_t> AddSeries(const std::string& name, const Labels& labels);
+
+  // Appends one point. Timestamps must not decrease across all appends (points of one
+  // timestamp are evaluated together when a later timestamp arrives or on Flush), and must
+  // strictly increase within a series; violations are InvalidArgument and change nothing.
+  [[nodiscard]] Status Append(size_t series, int64_t t_ms, double value);
+
+  // Evaluates the buffered timestamp now (end of input). Further appends must be later.
+  [[nodiscard]] Status Flush();
+
+  // Alerts currently firing (deduplicated by fingerprint).
+  std::vector<Alert> ActiveAlerts() const;
+
+ private:
+  struct Impl;
+  explicit StreamingEngine(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vigil

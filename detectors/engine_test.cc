@@ -1,0 +1,505 @@
+// Tests of the detection engine with plans built directly (detectors/ does not depend on the
+// rule compiler): window functions against brute-force references, the alert life cycle by
+// hand, and the batch/streaming property test.
+#include "detectors/engine.h"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <random>
+
+namespace vigil {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Small plan-building helper.
+struct P {
+  RulePlan plan;
+  PlanBuilder b{&plan.nodes};
+  explicit P(std::string name, std::string metric = "m") {
+    plan.name = std::move(name);
+    plan.selector.metric = std::move(metric);
+    plan.file = "test";
+  }
+  int32_t Node(PlanOp op, std::vector<int32_t> in, ValueType type = ValueType::kNumber, std::string text = "") {
+    PlanNode n;
+    n.op = op;
+    n.inputs = std::move(in);
+    n.type = type;
+    n.text = text.empty() ? "n" + std::to_string(plan.nodes.size()) : text;
+    return b.Add(std::move(n));
+  }
+  int32_t Value() { return Node(PlanOp::kValue, {}, ValueType::kNumber, "m"); }
+  int32_t Const(double c) {
+    PlanNode n;
+    n.op = PlanOp::kConst;
+    n.constant = c;
+    n.text = std::to_string(c);
+    return b.Add(std::move(n));
+  }
+  int32_t Window(WindowFn fn, int32_t in, bool points, int64_t size, double q = 0) {
+    PlanNode n;
+    n.op = PlanOp::kWindow;
+    n.window_fn = fn;
+    n.inputs = {in};
+    n.window.is_points = points;
+    (points ? n.window.points : n.window.duration_ms) = size;
+    n.constant = q;
+    n.text = std::string(WindowFnName(fn)) + "(" + std::to_string(size) + (points ? "p" : "ms") + ")";
+    return b.Add(std::move(n));
+  }
+  int32_t Agg(AggFn fn, int32_t in, std::vector<std::string> by, double q = 0) {
+    PlanNode n;
+    n.op = PlanOp::kAggregate;
+    n.agg_fn = fn;
+    n.inputs = {in};
+    n.by = std::move(by);
+    n.constant = q;
+    n.text = std::string(AggFnName(fn)) + " by";
+    return b.Add(std::move(n));
+  }
+  int32_t Cmp(PlanOp op, int32_t a, int32_t c) { return Node(op, {a, c}, ValueType::kBool); }
+  RulePlan Done(int32_t cond) {
+    plan.condition = cond;
+    plan.explain_nodes = {cond};
+    for (const auto& n : plan.nodes) plan.max_stage = std::max(plan.max_stage, n.stage);
+    return plan;
+  }
+};
+
+TimeSeries Series(std::string name, Labels labels, std::vector<int64_t> ts, std::vector<double> vs) {
+  TimeSeries s;
+  s.name = std::move(name);
+  s.labels = std::move(labels);
+  s.timestamps_ms = std::move(ts);
+  s.values = std::move(vs);
+  return s;
+}
+
+// Brute-force reference of one window function at point i.
+double Reference(WindowFn fn, const TimeSeries& s, size_t i, bool points, int64_t size, double q) {
+  std::vector<double> w;
+  std::vector<int64_t> wt;
+  for (size_t j = 0; j <= i; ++j) {
+    bool in = points ? static_cast<int64_t>(j) > static_cast<int64_t>(i) - size
+                     : s.timestamps_ms[j] > s.timestamps_ms[i] - size;
+    if (in && std::isfinite(s.values[j])) {
+      w.push_back(s.values[j]);
+      wt.push_back(s.timestamps_ms[j]);
+    }
+  }
+  size_t n = w.size();
+  auto quant = [](std::vector<double> v, double qq) {
+    if (v.empty()) return kNaN;
+    std::sort(v.begin(), v.end());
+    double pos = qq * static_cast<double>(v.size() - 1);
+    size_t lo = static_cast<size_t>(pos);
+    if (lo + 1 >= v.size()) return v.back();
+    return v[lo] + (v[lo + 1] - v[lo]) * (pos - static_cast<double>(lo));
+  };
+  double sum = 0;
+  for (double v : w) sum += v;
+  double mean = n ? sum / static_cast<double>(n) : kNaN;
+  double sd = kNaN;
+  if (n >= 2) {
+    double ss = 0;
+    for (double v : w) ss += (v - mean) * (v - mean);
+    sd = std::sqrt(ss / static_cast<double>(n - 1));
+  }
+  switch (fn) {
+    case WindowFn::kCount: return static_cast<double>(n);
+    case WindowFn::kSum: return sum;
+    case WindowFn::kMean: return mean;
+    case WindowFn::kStd: return sd;
+    case WindowFn::kZscore: {
+      double x = s.values[i];
+      if (!std::isfinite(x) || !(sd > 1e-6 * std::max(1.0, std::fabs(mean)))) return kNaN;
+      return (x - mean) / sd;
+    }
+    case WindowFn::kMin: return n ? *std::min_element(w.begin(), w.end()) : kNaN;
+    case WindowFn::kMax: return n ? *std::max_element(w.begin(), w.end()) : kNaN;
+    case WindowFn::kMedian: return quant(w, 0.5);
+    case WindowFn::kQuantile: return quant(w, q);
+    case WindowFn::kMad: {
+      if (!n) return kNaN;
+      double med = quant(w, 0.5);
+      std::vector<double> d;
+      for (double v : w) d.push_back(std::fabs(v - med));
+      return quant(d, 0.5);
+    }
+    case WindowFn::kDelta: return n >= 2 ? w.back() - w.front() : kNaN;
+    case WindowFn::kRate: {
+      if (n < 2 || wt.back() == wt.front()) return kNaN;
+      double inc = 0;
+      for (size_t k = 1; k < n; ++k) inc += w[k] >= w[k - 1] ? w[k] - w[k - 1] : w[k];
+      return inc / (static_cast<double>(wt.back() - wt.front()) / 1000.0);
+    }
+    case WindowFn::kChanges:
+    case WindowFn::kResets: {
+      double c = 0;
+      for (size_t k = 1; k < n; ++k) c += fn == WindowFn::kChanges ? (w[k] != w[k - 1]) : (w[k] < w[k - 1]);
+      return c;
+    }
+  }
+  return kNaN;
+}
+
+bool Close(double a, double b) {
+  if (std::isnan(a) || std::isnan(b)) return std::isnan(a) && std::isnan(b);
+  return std::fabs(a - b) <= 1e-7 * std::max(1.0, std::max(std::fabs(a), std::fabs(b)));
+}
+
+TimeSeries RandomSeries(std::mt19937_64& rng, std::string name, Labels labels, size_t n, int64_t start) {
+  TimeSeries s;
+  s.name = std::move(name);
+  s.labels = std::move(labels);
+  std::uniform_int_distribution<int64_t> gap(1, 4);
+  std::uniform_real_distribution<double> u(0, 1);
+  int64_t t = start;
+  double level = 100 * u(rng);
+  double counter = 0;
+  for (size_t i = 0; i < n; ++i) {
+    t += gap(rng) * 500;  // irregular, and often equal across series
+    double v;
+    double r = u(rng);
+    if (r < 0.08) v = kNaN;
+    else if (r < 0.1) v = std::numeric_limits<double>::infinity();
+    else if (s.name == "counter") {
+      counter = u(rng) < 0.05 ? 0 : counter + std::floor(3 * u(rng));  // resets and repeats
+      v = counter;
+    } else {
+      v = level + 10 * u(rng) + (u(rng) < 0.05 ? 80 : 0);
+      if (u(rng) < 0.2) v = std::round(v);  // duplicates for median / changes
+    }
+    s.timestamps_ms.push_back(t);
+    s.values.push_back(v);
+  }
+  return s;
+}
+
+TEST_CASE("window functions match brute-force references (point and time windows, NaN gaps)") {
+  std::mt19937_64 rng(7);
+  TimeSeries s = RandomSeries(rng, "m", {}, 400, 1'000'000);
+  TimeSeries c = RandomSeries(rng, "counter", {}, 400, 1'000'000);
+  const WindowFn fns[] = {WindowFn::kMean,   WindowFn::kStd,    WindowFn::kMin,   WindowFn::kMax,
+                          WindowFn::kMedian, WindowFn::kMad,    WindowFn::kQuantile, WindowFn::kSum,
+                          WindowFn::kCount,  WindowFn::kDelta,  WindowFn::kRate,  WindowFn::kZscore,
+                          WindowFn::kChanges, WindowFn::kResets};
+  for (bool points : {true, false}) {
+    for (int64_t size : points ? std::vector<int64_t>{1, 2, 7, 50} : std::vector<int64_t>{500, 3000, 20000}) {
+      for (WindowFn fn : fns) {
+        const TimeSeries& in = (fn == WindowFn::kRate || fn == WindowFn::kResets) ? c : s;
+        P p("W", in.name);
+        int32_t w = p.Window(fn, p.Value(), points, size, 0.9);
+        int32_t cond = p.Cmp(PlanOp::kGt, w, p.Const(0));
+        CompiledRules rules{{p.Done(cond)}};
+        EngineOptions opt;
+        opt.trace_nodes = true;
+        auto r = EvaluateBatch(rules, std::span<const TimeSeries>(&in, 1), opt);
+        REQUIRE(r.ok());
+        const auto& vals = r->traces.at(0).node_values.at(w);
+        for (size_t i = 0; i < in.size(); ++i) {
+          double ref = Reference(fn, in, i, points, size, 0.9);
+          INFO(WindowFnName(fn), " points=", points, " size=", size, " i=", i);
+          if (fn == WindowFn::kZscore && std::isnan(ref)) continue;  // flat window: spread ~ rounding
+          CHECK(Close(vals[i], ref));
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("alert life cycle: pending, firing after `for`, keep_firing_for, resolved, dedup") {
+  P p("Hot");
+  int32_t cond = p.Cmp(PlanOp::kGt, p.Value(), p.Const(10));
+  RulePlan plan = p.Done(cond);
+  plan.for_ms = 2000;
+  plan.keep_firing_for_ms = 2000;
+  plan.labels = {{"team", "infra"}};
+  // t(s):   1   2   3   4   5   6   7   8   9  10
+  // value:  20  20  20  20  1   20  1   1   1   1
+  TimeSeries s = Series("m", {{"gpu", "3"}}, {1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 9000, 10000},
+                        {20, 20, 20, 20, 1, 20, 1, 1, 1, 1});
+  auto r = EvaluateBatch(CompiledRules{{plan}}, std::span<const TimeSeries>(&s, 1));
+  REQUIRE(r.ok());
+  // Pending at 1s, firing at 3s (held 2s), kept through the dips at 5s and 7s (last true 6s),
+  // resolved at 8s (2s after the last true point).
+  CHECK(r->flags[0] == std::vector<uint8_t>{0, 0, 1, 1, 1, 1, 1, 0, 0, 0});
+  REQUIRE(r->alerts.size() == 1);  // one episode: the dip at 5s did not create a second alert
+  const Alert& a = r->alerts[0];
+  CHECK(a.state == AlertState::kResolved);
+  CHECK(a.active_at_ms == 1000);
+  CHECK(a.starts_at_ms == 3000);
+  CHECK(a.ends_at_ms == 8000);
+  CHECK(a.value == 20);
+  CHECK(a.labels.at("team") == "infra");
+  CHECK(a.labels.at("gpu") == "3");
+  CHECK(a.fingerprint == AlertFingerprint("Hot", "m", a.labels));
+  CHECK(a.fingerprint.size() == 16);
+  CHECK(a.explanation["terms"][0]["held"] == true);
+  CHECK(a.explanation["terms"][0]["left"] == 20.0);
+  CHECK(a.explanation["terms"][0]["right"] == 10.0);
+
+  // A pending alert that stops holding before `for` never fires.
+  TimeSeries s2 = Series("m", {}, {1000, 2000, 3000, 4000}, {20, 20, 1, 1});
+  auto r2 = EvaluateBatch(CompiledRules{{plan}}, std::span<const TimeSeries>(&s2, 1));
+  REQUIRE(r2.ok());
+  CHECK(r2->alerts.empty());
+  CHECK(r2->flags[0] == std::vector<uint8_t>{0, 0, 0, 0});
+}
+
+TEST_CASE("peer median by label finds the straggler rank") {
+  std::vector<TimeSeries> ranks;
+  for (int rank = 0; rank < 4; ++rank) {
+    std::vector<int64_t> ts;
+    std::vector<double> vs;
+    for (int i = 0; i < 20; ++i) {
+      ts.push_back(1000 * (i + 1));
+      vs.push_back(rank == 2 && i >= 10 ? 160.0 : 100.0 + rank);
+    }
+    ranks.push_back(Series("step_time_ms", {{"job", "llm"}, {"rank", std::to_string(rank)}}, ts, vs));
+  }
+  P p("Straggler", "step_time_ms");
+  int32_t v = p.Value();
+  int32_t med = p.Agg(AggFn::kMedian, v, {"job"});
+  int32_t cond = p.Cmp(PlanOp::kGt, v, p.Node(PlanOp::kMul, {p.Const(1.3), med}));
+  auto r = EvaluateBatch(CompiledRules{{p.Done(cond)}}, ranks);
+  REQUIRE(r.ok());
+  REQUIRE(r->alerts.size() == 1);
+  CHECK(r->alerts[0].labels.at("rank") == "2");
+  CHECK(r->alerts[0].starts_at_ms == 11000);  // median of 100, 101, 160, 103 = 102
+  CHECK(r->alerts[0].explanation["terms"][0]["right"] == doctest::Approx(1.3 * 102.0));
+}
+
+TEST_CASE("stale_for fires when a series stops reporting while others continue") {
+  TimeSeries a = Series("up", {{"node", "a"}}, {1000, 2000, 3000, 4000, 5000, 6000}, {1, 1, 1, 1, 1, 1});
+  TimeSeries b = Series("up", {{"node", "b"}}, {1000, 2000}, {1, 1});
+  P p("Stale", "up");
+  PlanNode n;
+  n.op = PlanOp::kStaleFor;
+  n.type = ValueType::kBool;
+  n.duration_ms = 3000;
+  n.text = "stale_for(3s)";
+  int32_t st = p.b.Add(n);
+  RulePlan plan = p.Done(st);
+  plan.tick_driven = true;
+  std::vector<TimeSeries> all{a, b};
+  auto r = EvaluateBatch(CompiledRules{{plan}}, all);
+  REQUIRE(r.ok());
+  REQUIRE(r->alerts.size() == 1);
+  CHECK(r->alerts[0].labels.at("node") == "b");
+  CHECK(r->alerts[0].starts_at_ms == 5000);
+  CHECK(r->alerts[0].state == AlertState::kFiring);
+}
+
+TEST_CASE("time-window limit is enforced at run time, naming rule and series") {
+  P p("Big");
+  int32_t w = p.Window(WindowFn::kMean, p.Value(), false, 1'000'000);
+  RulePlan plan = p.Done(p.Cmp(PlanOp::kGt, w, p.Const(0)));
+  std::vector<int64_t> ts;
+  std::vector<double> vs;
+  for (int i = 0; i < 50; ++i) {
+    ts.push_back(i + 1);
+    vs.push_back(i);
+  }
+  TimeSeries s = Series("m", {}, ts, vs);
+  EngineOptions opt;
+  opt.limits.max_window_points = 10;
+  auto r = EvaluateBatch(CompiledRules{{plan}}, std::span<const TimeSeries>(&s, 1), opt);
+  REQUIRE(!r.ok());
+  CHECK(r.status().code() == StatusCode::kOutOfRange);
+  CHECK(r.status().message().find("rule Big") != std::string::npos);
+  CHECK(r.status().message().find("max_window_points") != std::string::npos);
+}
+
+TEST_CASE("streaming rejects out-of-order appends without losing accepted points") {
+  P p("R");
+  RulePlan plan = p.Done(p.Cmp(PlanOp::kGt, p.Value(), p.Const(0)));
+  size_t points = 0;
+  StreamingEngine::Callbacks cb;
+  cb.on_point = [&](size_t, int64_t, uint8_t) { ++points; };
+  auto eng = StreamingEngine::Create(CompiledRules{{plan}}, {}, cb);
+  REQUIRE(eng.ok());
+  auto s0 = (*eng)->AddSeries("m", {{"a", "1"}});
+  auto s1 = (*eng)->AddSeries("m", {{"a", "2"}});
+  REQUIRE(s0.ok());
+  REQUIRE(s1.ok());
+  CHECK(!(*eng)->AddSeries("m", {{"a", "1"}}).ok());
+  CHECK((*eng)->Append(*s0, 100, 1).ok());
+  CHECK((*eng)->Append(*s1, 100, 1).ok());
+  CHECK(!(*eng)->Append(*s0, 100, 2).ok());  // same series, same time
+  CHECK((*eng)->Append(*s0, 200, 1).ok());
+  CHECK(!(*eng)->Append(*s1, 150, 1).ok());  // earlier than the time reached
+  CHECK((*eng)->Flush().ok());
+  CHECK(points == 3);
+}
+
+// ----- property test: batch and streaming agree exactly -------------------------------------
+
+std::vector<RulePlan> PropertyPlans() {
+  std::vector<RulePlan> plans;
+  const WindowFn fns[] = {WindowFn::kMean,   WindowFn::kStd,    WindowFn::kMin,     WindowFn::kMax,
+                          WindowFn::kMedian, WindowFn::kMad,    WindowFn::kQuantile, WindowFn::kSum,
+                          WindowFn::kCount,  WindowFn::kDelta,  WindowFn::kRate,    WindowFn::kZscore,
+                          WindowFn::kChanges, WindowFn::kResets};
+  int k = 0;
+  for (WindowFn fn : fns) {
+    P p("W" + std::to_string(k++), "");
+    int32_t v = p.Value();
+    int32_t w1 = p.Window(fn, v, true, 5, 0.25);
+    int32_t w2 = p.Window(fn, v, false, 4000, 0.75);
+    int32_t cond = p.Node(PlanOp::kOr, {p.Cmp(PlanOp::kGt, w1, p.Const(50)), p.Cmp(PlanOp::kLt, w2, p.Const(3))},
+                          ValueType::kBool);
+    RulePlan plan = p.Done(cond);
+    plan.for_ms = 1500;
+    plan.keep_firing_for_ms = 1000;
+    plans.push_back(plan);
+  }
+  {  // ewma, lag, offset, arithmetic, clamp, log, abs, not
+    P p("Mixed", "");
+    int32_t v = p.Value();
+    int32_t e = p.Node(PlanOp::kEwma, {v});
+    p.plan.nodes[e].constant = 0.3;
+    PlanNode lag;
+    lag.op = PlanOp::kLag;
+    lag.inputs = {v};
+    lag.lag_points = 3;
+    lag.text = "lag";
+    int32_t l = p.b.Add(lag);
+    PlanNode off;
+    off.op = PlanOp::kOffset;
+    off.inputs = {v};
+    off.duration_ms = 2500;
+    off.text = "offset";
+    int32_t o = p.b.Add(off);
+    int32_t diff = p.Node(PlanOp::kAbs, {p.Node(PlanOp::kSub, {v, o})});
+    int32_t lg = p.Node(PlanOp::kLog, {p.Node(PlanOp::kClamp, {l, p.Const(1), p.Const(60)})});
+    int32_t c1 = p.Cmp(PlanOp::kGt, diff, p.Const(20));
+    int32_t c2 = p.Node(PlanOp::kNot, {p.Cmp(PlanOp::kLt, lg, p.Node(PlanOp::kDiv, {e, p.Const(25)}))},
+                        ValueType::kBool);
+    plans.push_back(p.Done(p.Node(PlanOp::kAnd, {c1, c2}, ValueType::kBool)));
+  }
+  const AggFn aggs[] = {AggFn::kMean, AggFn::kMedian, AggFn::kMin, AggFn::kMax,
+                        AggFn::kSum,  AggFn::kCount,  AggFn::kStd, AggFn::kQuantile};
+  for (AggFn fn : aggs) {  // peers, and a window over a peer aggregate (two stages)
+    P p("A" + std::to_string(k++), "");
+    int32_t v = p.Value();
+    int32_t m = p.Window(WindowFn::kMean, v, true, 3);
+    int32_t agg = p.Agg(fn, m, {"job"}, 0.9);
+    int32_t w = p.Window(WindowFn::kMax, agg, false, 3000);
+    int32_t agg2 = p.Agg(AggFn::kMedian, p.Node(PlanOp::kSub, {v, w}), {});
+    int32_t cond = p.Node(PlanOp::kOr, {p.Cmp(PlanOp::kGt, v, p.Node(PlanOp::kMul, {p.Const(1.2), agg})),
+                                        p.Cmp(PlanOp::kGt, agg2, p.Const(5))},
+                          ValueType::kBool);
+    RulePlan plan = p.Done(cond);
+    plan.lookback_ms = 3000;
+    plan.for_ms = 1000;
+    plans.push_back(plan);
+  }
+  {
+    P p("Stale", "");
+    PlanNode n;
+    n.op = PlanOp::kStaleFor;
+    n.type = ValueType::kBool;
+    n.duration_ms = 2000;
+    n.text = "stale_for";
+    RulePlan plan = p.Done(p.b.Add(n));
+    plan.tick_driven = true;
+    plans.push_back(plan);
+  }
+  return plans;
+}
+
+bool SameBits(double a, double b) {
+  if (std::isnan(a) && std::isnan(b)) return true;
+  return std::memcmp(&a, &b, sizeof(double)) == 0;
+}
+
+TEST_CASE("property: batch and streaming give identical values, flags and alerts") {
+  std::vector<RulePlan> plans = PropertyPlans();
+  CompiledRules rules{plans};
+  for (uint64_t seed = 1; seed <= 12; ++seed) {
+    std::mt19937_64 rng(seed);
+    std::vector<TimeSeries> series;
+    size_t ns = 3 + seed % 4;
+    for (size_t i = 0; i < ns; ++i) {
+      std::string name = i == 0 ? "counter" : "m";
+      series.push_back(RandomSeries(rng, name, {{"job", i % 2 ? "a" : "b"}, {"rank", std::to_string(i)}},
+                                    60 + rng() % 120, 1'000'000 + static_cast<int64_t>(rng() % 3) * 500));
+    }
+    EngineOptions opt;
+    opt.trace_nodes = true;
+    auto batch = EvaluateBatch(rules, series, opt);
+    REQUIRE(batch.ok());
+
+    // Streaming: every series declared, points appended in global time order.
+    std::map<std::pair<size_t, size_t>, RuleSeriesTrace> stream_traces;
+    std::vector<std::vector<uint8_t>> stream_flags(series.size());
+    std::vector<Alert> stream_alerts;
+    StreamingEngine::Callbacks cb;
+    cb.on_point = [&](size_t s, int64_t, uint8_t f) { stream_flags[s].push_back(f); };
+    cb.on_alert = [&](const Alert& a) {
+      if (a.state == AlertState::kResolved) stream_alerts.push_back(a);
+    };
+    cb.on_trace = [&](size_t r, size_t s, int64_t t, bool cond, bool firing, std::span<const double> vals) {
+      auto& tr = stream_traces[{r, s}];
+      tr.timestamps_ms.push_back(t);
+      tr.condition.push_back(cond);
+      tr.firing.push_back(firing);
+      tr.node_values.resize(vals.size());
+      for (size_t k = 0; k < vals.size(); ++k) tr.node_values[k].push_back(vals[k]);
+    };
+    auto eng = StreamingEngine::Create(rules, opt, cb);
+    REQUIRE(eng.ok());
+    for (const auto& s : series) REQUIRE((*eng)->AddSeries(s.name, s.labels).ok());
+    std::vector<std::tuple<int64_t, size_t, double>> events;
+    for (size_t i = 0; i < series.size(); ++i)
+      for (size_t j = 0; j < series[i].size(); ++j)
+        events.emplace_back(series[i].timestamps_ms[j], i, series[i].values[j]);
+    std::stable_sort(events.begin(), events.end(),
+                     [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
+    for (auto& [t, s, v] : events) REQUIRE((*eng)->Append(s, t, v).ok());
+    REQUIRE((*eng)->Flush().ok());
+    for (auto& a : (*eng)->ActiveAlerts()) stream_alerts.push_back(a);
+
+    INFO("seed ", seed);
+    CHECK(stream_flags == batch->flags);
+    size_t compared = 0;
+    for (const auto& bt : batch->traces) {
+      auto it = stream_traces.find({bt.rule, bt.series});
+      REQUIRE(it != stream_traces.end());
+      const RuleSeriesTrace& st = it->second;
+      INFO("rule ", plans[bt.rule].name, " series ", bt.series);
+      REQUIRE(st.timestamps_ms == bt.timestamps_ms);
+      CHECK(st.condition == bt.condition);
+      CHECK(st.firing == bt.firing);
+      for (size_t n = 0; n < bt.node_values.size(); ++n) {
+        for (size_t i = 0; i < bt.node_values[n].size(); ++i) {
+          if (!SameBits(bt.node_values[n][i], st.node_values[n][i])) {
+            FAIL_CHECK("node ", plans[bt.rule].nodes[n].text, " point ", i, ": batch ", bt.node_values[n][i],
+                       " streaming ", st.node_values[n][i]);
+            break;
+          }
+          ++compared;
+        }
+      }
+    }
+    CHECK(compared > 1000);
+    auto key = [](const Alert& a) { return std::make_pair(a.starts_at_ms, a.fingerprint); };
+    auto sorted = [&](std::vector<Alert> v) {
+      std::sort(v.begin(), v.end(), [&](const Alert& a, const Alert& b) { return key(a) < key(b); });
+      std::vector<std::string> out;
+      for (const auto& a : v) out.push_back(Json(a).dump());
+      return out;
+    };
+    CHECK(sorted(stream_alerts) == sorted(batch->alerts));
+    CHECK(!batch->alerts.empty());
+  }
+}
+
+}  // namespace
+}  // namespace vigil
