@@ -1,0 +1,199 @@
+// Host-side arithmetic shared by `vigil-probe` and the host library: nccl-tests bandwidth
+// formulas, GEMM FLOP counting, threshold judging (SuperBench-style variance against a baseline)
+// and the bit-exact checksum vote. Header-only, depends on the C++ standard library and
+// nlohmann-json only, so the CUDA binary can include it without any project library.
+//
+// Units: bytes, seconds; bandwidths in GB/s (1e9 bytes/s), TFLOP/s (1e12).
+// Thread safety: pure functions.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace vigil::probe_math {
+
+enum class Collective { kAllReduce, kAllGather, kReduceScatter, kAllToAll, kSendRecv };
+
+// nccl-tests' bus-bandwidth factor (doc/PERFORMANCE.md): busbw = algbw * factor.
+//   allreduce 2(n-1)/n; allgather, reducescatter, alltoall (n-1)/n; sendrecv 1.
+// n < 1 gives 0.
+inline double BusBwFactor(Collective c, int n) {
+  if (n < 1) return 0;
+  switch (c) {
+    case Collective::kAllReduce: return 2.0 * (n - 1) / n;
+    case Collective::kAllGather:
+    case Collective::kReduceScatter:
+    case Collective::kAllToAll: return static_cast<double>(n - 1) / n;
+    case Collective::kSendRecv: return 1.0;
+  }
+  return 0;
+}
+
+// The byte count nccl-tests divides by time for algbw, given the per-rank element count of the
+// *send* buffer and the element size: allreduce/alltoall/sendrecv use the buffer size; allgather
+// uses the gathered (receive) size = send * n; reducescatter uses the send size (= recv * n).
+inline double AlgBytes(Collective c, double send_count, double elem_bytes, int n) {
+  double send_bytes = send_count * elem_bytes;
+  if (c == Collective::kAllGather) return send_bytes * n;
+  return send_bytes;
+}
+
+inline double GbPerS(double bytes, double seconds) { return seconds > 0 ? bytes / seconds / 1e9 : 0; }
+inline double GemmTflops(double m, double n, double k, double seconds) {
+  return seconds > 0 ? 2.0 * m * n * k / seconds / 1e12 : 0;
+}
+
+// ---- Thresholds --------------------------------------------------------------------------------
+// A thresholds document (data/probes/thresholds.json):
+// {"version": 1, "default_tolerance": 0.05,
+//  "models": {"H200": {"match": ["H200"], "probes": {"gpu.gemm": {"bf16_tflops": {"baseline": 780},
+//            ...}, "gpu.health": {"temperature_c": {"max": 87}}}}}}
+// A metric rule is {"baseline": b, "better": "higher"|"lower", "tolerance": t} (throughput: fail
+// below b*(1-t); latency: fail above b*(1+t)) or {"min": x} / {"max": x} absolute limits.
+// Rules apply to a metric of the same name and to per-GPU metrics "gpuN.<name>".
+
+// The model entry whose "match" substrings occur in `gpu_name` (longest match wins), or null.
+inline const nlohmann::json* FindModel(const nlohmann::json& doc, const std::string& gpu_name,
+                                       std::string* model_out = nullptr) {
+  if (!doc.is_object() || !doc.contains("models") || !doc["models"].is_object()) return nullptr;
+  const nlohmann::json* best = nullptr;
+  size_t best_len = 0;
+  for (const auto& [model, entry] : doc["models"].items()) {
+    if (!entry.is_object()) continue;
+    std::vector<std::string> matches;
+    if (entry.contains("match") && entry["match"].is_array()) {
+      for (const auto& m : entry["match"]) if (m.is_string()) matches.push_back(m.get<std::string>());
+    } else {
+      matches.push_back(model);
+    }
+    for (const std::string& m : matches) {
+      if (!m.empty() && gpu_name.find(m) != std::string::npos && m.size() > best_len) {
+        best = &entry;
+        best_len = m.size();
+        if (model_out) *model_out = model;
+      }
+    }
+  }
+  return best;
+}
+
+// Merges `overlay` into `base` (objects recursively; other values replace). Used to lay a user's
+// fleet baseline file over the shipped one.
+inline void MergeInto(nlohmann::json& base, const nlohmann::json& overlay) {
+  if (!base.is_object() || !overlay.is_object()) {
+    base = overlay;
+    return;
+  }
+  for (const auto& [k, v] : overlay.items()) {
+    if (base.contains(k) && base[k].is_object() && v.is_object()) MergeInto(base[k], v);
+    else base[k] = v;
+  }
+}
+
+// Strips a "gpuN." prefix.
+inline std::string BaseMetricName(const std::string& metric) {
+  if (metric.rfind("gpu", 0) == 0) {
+    size_t dot = metric.find('.');
+    if (dot != std::string::npos && dot > 3 &&
+        std::all_of(metric.begin() + 3, metric.begin() + dot, [](char c) { return c >= '0' && c <= '9'; })) {
+      return metric.substr(dot + 1);
+    }
+  }
+  return metric;
+}
+
+struct Judgement {
+  std::map<std::string, double> thresholds;  // "<metric>_min" / "<metric>_max" -> bound
+  std::vector<std::string> failures;         // "gpu1.bf16_tflops 612.0 < 741.0 (baseline 780, -5%)"
+  bool judged = false;                       // at least one rule applied
+};
+
+// Judges `metrics` against the rules for one probe (`probe_rules`: metric -> rule object).
+// Malformed rules are skipped and reported in `failures` as "bad rule ..." so they are seen.
+inline Judgement JudgeMetrics(const nlohmann::json& probe_rules, const std::map<std::string, double>& metrics,
+                              double default_tolerance) {
+  Judgement j;
+  if (!probe_rules.is_object()) return j;
+  char buf[256];
+  for (const auto& [metric, value] : metrics) {
+    std::string base = BaseMetricName(metric);
+    if (!probe_rules.contains(base)) continue;
+    const nlohmann::json& rule = probe_rules[base];
+    if (!rule.is_object()) {
+      j.failures.push_back("bad rule for " + base + ": not an object");
+      continue;
+    }
+    auto num = [&](const char* key) -> std::optional<double> {
+      if (rule.contains(key) && rule[key].is_number()) return rule[key].get<double>();
+      return std::nullopt;
+    };
+    if (auto b = num("baseline")) {
+      double tol = num("tolerance").value_or(default_tolerance);
+      bool lower_better = rule.value("better", std::string("higher")) == "lower";
+      j.judged = true;
+      if (lower_better) {
+        double bound = *b * (1 + tol);
+        j.thresholds[metric + "_max"] = bound;
+        if (value > bound) {
+          std::snprintf(buf, sizeof buf, "%s %.4g > %.4g (baseline %.4g, +%.0f%%)", metric.c_str(), value, bound, *b,
+                        tol * 100);
+          j.failures.push_back(buf);
+        }
+      } else {
+        double bound = *b * (1 - tol);
+        j.thresholds[metric + "_min"] = bound;
+        if (value < bound) {
+          std::snprintf(buf, sizeof buf, "%s %.4g < %.4g (baseline %.4g, -%.0f%%)", metric.c_str(), value, bound, *b,
+                        tol * 100);
+          j.failures.push_back(buf);
+        }
+      }
+    }
+    if (auto mx = num("max")) {
+      j.judged = true;
+      j.thresholds[metric + "_max"] = *mx;
+      if (value > *mx) {
+        std::snprintf(buf, sizeof buf, "%s %.4g > max %.4g", metric.c_str(), value, *mx);
+        j.failures.push_back(buf);
+      }
+    }
+    if (auto mn = num("min")) {
+      j.judged = true;
+      j.thresholds[metric + "_min"] = *mn;
+      if (value < *mn) {
+        std::snprintf(buf, sizeof buf, "%s %.4g < min %.4g", metric.c_str(), value, *mn);
+        j.failures.push_back(buf);
+      }
+    }
+  }
+  return j;
+}
+
+// ---- Checksum vote -----------------------------------------------------------------------------
+// Returns, for each voter, whether it disagrees with the plurality checksum. With no strict
+// plurality (e.g. 2 GPUs that disagree) every voter is marked as disagreeing: the vote cannot
+// tell which one is wrong, and the caller must say so.
+inline std::vector<bool> ChecksumOutliers(const std::vector<uint64_t>& sums, bool* tie = nullptr) {
+  std::map<uint64_t, int> votes;
+  for (uint64_t s : sums) ++votes[s];
+  int best = 0, best_count = 0;
+  uint64_t winner = 0;
+  for (const auto& [s, c] : votes) {
+    if (c > best) { best = c; winner = s; best_count = 1; }
+    else if (c == best) { ++best_count; }
+  }
+  bool no_plurality = best_count > 1;
+  if (tie) *tie = no_plurality;
+  std::vector<bool> out(sums.size());
+  for (size_t i = 0; i < sums.size(); ++i) out[i] = no_plurality ? votes.size() > 1 : sums[i] != winner;
+  return out;
+}
+
+}  // namespace vigil::probe_math
