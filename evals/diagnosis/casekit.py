@@ -113,7 +113,18 @@ class Case:
         self.alert_obj = {"labels": lab, "annotations": {"summary": summary}, "startsAt": self.iso(s)}
 
     def log(self, source, lines):
-        self.logs.append({"source": source, "lines": [str(x) for x in lines]})
+        """Adds a log source. When most lines carry a timestamp, lines are put in time order (a
+        stable sort; an untimed line stays with the timed line before it), as a real log is."""
+        lines = [str(x) for x in lines]
+        keys = [_line_time(self, x) for x in lines]
+        if sum(k is not None for k in keys) >= 0.7 * len(lines):
+            last = float("-inf")
+            full = []
+            for k in keys:
+                last = k if k is not None else last
+                full.append(last)
+            lines = [x for _, _, x in sorted(zip(full, range(len(lines)), lines))]
+        self.logs.append({"source": source, "lines": lines})
 
     def with_topology(self, ranks_per_node=None, **extra):
         topo = {"gpu_model": self.gpu, "nodes": self.hosts,
@@ -324,6 +335,28 @@ class Case:
         d["topology"] = self.topology
         d["expected"] = self.expected
         return d
+
+
+_YMD = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T_](\d{2}):(\d{2}):(\d{2})")
+_SYSLOG = re.compile(r"^([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) ")
+_DMESG = re.compile(r"^\[ *(\d+\.\d+)\]")
+
+
+def _line_time(c, line):
+    """Seconds relative to the case's t0 of a line's timestamp, or None."""
+    m = _DMESG.match(line)
+    if m:
+        return float(m.group(1)) - c.uptime0
+    m = _SYSLOG.match(line)
+    if m and m.group(1) in MONTHS:
+        t = _dt.datetime(c.t0.year, MONTHS.index(m.group(1)) + 1, int(m.group(2)), int(m.group(3)),
+                         int(m.group(4)), int(m.group(5)), tzinfo=_dt.timezone.utc)
+        return (t - c.t0).total_seconds()
+    m = _YMD.search(line)
+    if m:
+        t = _dt.datetime(*map(int, m.groups()), tzinfo=_dt.timezone.utc)
+        return (t - c.t0).total_seconds()
+    return None
 
 
 # -------------------------------------------------------------------- background noise
