@@ -38,6 +38,7 @@ struct CompileError {
   const Token* tok;
   size_t length;  // 0 = the token's length
   std::string message;
+  size_t offset = std::string::npos;  // where to point when not at `tok` (an expression's start)
 };
 
 const std::set<std::string, std::less<>> kWindowFns = {"mean", "std", "min",  "max",   "median",  "mad",   "sum",
@@ -125,8 +126,9 @@ class Parser {
   }
 
   // Skips to the next `rule` keyword at the start of a line, for error recovery.
-  void SkipToNextRule() {
-    if (Peek().kind != TokenKind::kEnd) Next();
+  // `start` is where the failed rule began: when the parse stopped there, step past it.
+  void SkipToNextRule(size_t start) {
+    if (pos_ == start && Peek().kind != TokenKind::kEnd) Next();
     while (Peek().kind != TokenKind::kEnd) {
       if (IsWord("rule") && Peek().col == 1) return;
       Next();
@@ -135,6 +137,7 @@ class Parser {
 
   ParsedRule ParseRule() {
     ParsedRule r;
+    ResetRuleCounters();
     CheckLexError(Peek());
     if (!IsWord("rule")) {
       std::string hint = Peek().kind == TokenKind::kIdent ? ClosestMatch(Peek().text, std::vector<std::string>{"rule"}) : "";
@@ -238,10 +241,31 @@ class Parser {
   }
 
   // Expressions, lowest precedence first: or, and, not, comparison, + -, * /, unary -, offset.
-  std::unique_ptr<Ast> ParseExpr() { return ParseOr(); }
+  std::unique_ptr<Ast> ParseExpr() {
+    DepthGuard guard(this);
+    return ParseOr();
+  }
+
+  // Bounds recursion so hostile input is an error, not a stack overflow.
+  struct DepthGuard {
+    explicit DepthGuard(Parser* p) : p_(p) {
+      if (++p_->depth_ > kMaxDepth)
+        p_->Fail(p_->Peek(), "expression is nested too deeply (more than " + std::to_string(kMaxDepth) + " levels)");
+    }
+    ~DepthGuard() { --p_->depth_; }
+    Parser* p_;
+  };
+  static constexpr int kMaxDepth = 100;
+  static constexpr int kMaxAstNodes = 5000;
+  std::unique_ptr<Ast> NewAst() {
+    if (++ast_nodes_ > kMaxAstNodes)
+      Fail(Peek(), "rule is too long (more than " + std::to_string(kMaxAstNodes) + " terms)");
+    return std::make_unique<Ast>();
+  }
+  void ResetRuleCounters() { ast_nodes_ = 0; }
 
   std::unique_ptr<Ast> MakeBinary(std::string op, const Token& tok, std::unique_ptr<Ast> a, std::unique_ptr<Ast> b) {
-    auto n = std::make_unique<Ast>();
+    auto n = NewAst();
     n->kind = Ast::Kind::kBinary;
     n->name = std::move(op);
     n->tok = &tok;
@@ -269,8 +293,9 @@ class Parser {
   }
   std::unique_ptr<Ast> ParseNot() {
     if (IsWord("not")) {
+      DepthGuard guard(this);
       const Token& tok = Next();
-      auto n = std::make_unique<Ast>();
+      auto n = NewAst();
       n->kind = Ast::Kind::kUnary;
       n->name = "not";
       n->tok = &tok;
@@ -312,8 +337,9 @@ class Parser {
   }
   std::unique_ptr<Ast> ParseUnary() {
     if (IsPunct("-")) {
+      DepthGuard guard(this);
       const Token& tok = Next();
-      auto n = std::make_unique<Ast>();
+      auto n = NewAst();
       n->kind = Ast::Kind::kUnary;
       n->name = "-";
       n->tok = &tok;
@@ -328,7 +354,7 @@ class Parser {
     auto a = ParsePrimary();
     while (IsWord("offset")) {
       const Token& tok = Next();
-      auto n = std::make_unique<Ast>();
+      auto n = NewAst();
       n->kind = Ast::Kind::kOffset;
       n->tok = &tok;
       n->ms = ExpectDuration("`offset` duration");
@@ -342,7 +368,7 @@ class Parser {
   std::unique_ptr<Ast> ParsePrimary() {
     CheckLexError(Peek());
     const Token& tok = Peek();
-    auto n = std::make_unique<Ast>();
+    auto n = NewAst();
     n->tok = &tok;
     n->begin = tok.offset;
     n->end = tok.offset + tok.length;
@@ -421,6 +447,8 @@ class Parser {
   const std::vector<Token>& t_;
   std::string_view text_;
   size_t pos_ = 0;
+  int depth_ = 0;
+  int ast_nodes_ = 0;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -435,7 +463,7 @@ class RuleCompiler {
     // Underline only within the first line of the expression.
     size_t nl = text_.substr(at.begin, len).find('\n');
     if (nl != std::string_view::npos) len = nl;
-    throw CompileError{at.tok, len, std::move(message)};
+    throw CompileError{at.tok, len, std::move(message), at.begin};
   }
 
   std::string TextOf(const Ast& a) const {
@@ -483,6 +511,12 @@ class RuleCompiler {
   }
 
   int32_t Compile(const Ast& a) {
+    struct Depth {
+      explicit Depth(int* d) : d_(d) { ++*d_; }
+      ~Depth() { --*d_; }
+      int* d_;
+    } depth(&depth_);
+    if (depth_ > 400) Fail(a, "expression is nested too deeply (more than 400 levels); split it into smaller rules");
     PlanNode n;
     switch (a.kind) {
       case Ast::Kind::kNumber:
@@ -790,6 +824,7 @@ class RuleCompiler {
   RulePlan* plan_;
   PlanBuilder builder_;
   const Ast* other_at_ = nullptr;
+  int depth_ = 0;
 };
 
 std::string LineOf(std::string_view text, size_t offset) {
@@ -805,9 +840,16 @@ RuleDiagnostic MakeDiagnostic(std::string_view text, std::string_view file, cons
   d.file = std::string(file);
   d.line = e.tok->line;
   d.col = e.tok->col;
+  size_t offset = e.tok->offset;
+  if (e.offset != std::string::npos && e.offset <= text.size()) {
+    offset = e.offset;
+    d.line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<ptrdiff_t>(offset), '\n'));
+    size_t bol = text.rfind('\n', offset == 0 ? std::string_view::npos : offset - 1);
+    d.col = static_cast<int>(offset - (bol == std::string_view::npos ? 0 : bol + 1)) + 1;
+  }
   d.message = e.message;
   d.length = static_cast<int>(std::max<size_t>(1, e.length ? e.length : e.tok->length));
-  d.source_line = LineOf(text, e.tok->offset);
+  d.source_line = LineOf(text, offset);
   return d;
 }
 
@@ -841,7 +883,7 @@ void CompileTemplate(const ParsedRule& r, RuleCompiler& rc, RulePlan* plan) {
         int32_t id = rc.CompileTemplateExprIn(inner, *ast);
         plan->explain_template.push_back({TemplatePart::Kind::kNode, rc.TextOfIn(inner, *ast), id});
       } catch (const CompileError& e) {
-        throw CompileError{r.explain_tok, 0, "in explanation template `{{" + inner + "}}`: " + e.message};
+        throw CompileError{r.explain_tok, 0, "in explanation template `{{" + inner + "}}`: " + e.message};  // at the string
       }
     }
     i = close + 2;
@@ -871,6 +913,7 @@ CompileOutput CompileRulesWithDiagnostics(std::string_view text, std::string_vie
   Parser parser(toks, text);
   std::set<std::string> names;
   while (parser.Peek().kind != TokenKind::kEnd) {
+    size_t start = parser.pos();
     try {
       ParsedRule r = parser.ParseRule();
       if (!names.insert(r.name).second)
@@ -898,7 +941,7 @@ CompileOutput CompileRulesWithDiagnostics(std::string_view text, std::string_vie
       out.compiled.rules.push_back(std::move(plan));
     } catch (const CompileError& e) {
       out.diagnostics.push_back(MakeDiagnostic(text, file_name, e));
-      parser.SkipToNextRule();
+      parser.SkipToNextRule(start);
     }
   }
   return out;

@@ -1,0 +1,235 @@
+#include "rules/compiler.h"
+
+#include <doctest/doctest.h>
+
+#include "rules/lexer.h"
+
+namespace vigil {
+namespace {
+
+constexpr const char* kStraggler = R"(# peers
+rule StragglerRank {
+  select step_time_ms{job=~"llm.*", rank!="0"}
+  when step_time_ms > 1.3 * median by (job) (step_time_ms) and mean(step_time_ms, 10p) > 0
+  for 5m
+  keep_firing_for 2m
+  severity warning
+  labels { team = "ml-infra", page = "no" }
+  explain "rank {{rank}} step time {{value}} ms vs job median {{median by (job) (step_time_ms)}}"
+}
+)";
+
+std::string CompileError(std::string_view text, const RuleLimits& limits = {}) {
+  auto r = CompileRules(text, "t.rules", limits);
+  REQUIRE(!r.ok());
+  CHECK(r.status().code() == StatusCode::kInvalidArgument);
+  return r.status().message();
+}
+
+TEST_CASE("lexer: numbers, durations, point windows, strings, errors") {
+  auto t = rules::Tokenize("x 1.5 2e3 5m 1h30m 10p \"a\\\"b\" =~ 3q");
+  REQUIRE(t.size() == 10);
+  CHECK(t[1].number == 1.5);
+  CHECK(t[2].number == 2000);
+  CHECK(t[3].kind == rules::TokenKind::kDuration);
+  CHECK(t[3].value_ms == 300000);
+  CHECK(t[4].value_ms == 5400000);
+  CHECK(t[5].value_points == 10);
+  CHECK(t[6].text == "a\"b");
+  CHECK(t[7].text == "=~");
+  CHECK(t[8].kind == rules::TokenKind::kError);
+  CHECK(t[8].col == 34);
+}
+
+TEST_CASE("compiles the documented straggler rule into a plan") {
+  auto r = CompileRules(kStraggler, "t.rules");
+  REQUIRE_MESSAGE(r.ok(), r.status().message());
+  REQUIRE(r->rules.size() == 1);
+  const RulePlan& p = r->rules[0];
+  CHECK(p.name == "StragglerRank");
+  CHECK(p.line == 2);
+  CHECK(p.selector.metric == "step_time_ms");
+  REQUIRE(p.selector.matchers.size() == 2);
+  CHECK(p.selector.matchers[0].op == MatchOp::kRegex);
+  CHECK(p.selector.matchers[1].op == MatchOp::kNe);
+  CHECK(p.for_ms == 300000);
+  CHECK(p.keep_firing_for_ms == 120000);
+  CHECK(p.labels.at("team") == "ml-infra");
+  CHECK(p.max_stage == 1);
+  CHECK(!p.tick_driven);
+  CHECK(p.nodes[p.condition].type == ValueType::kBool);
+  // The template's median shares the condition's node (common sub-expression).
+  int aggs = 0;
+  for (const auto& n : p.nodes) aggs += n.op == PlanOp::kAggregate;
+  CHECK(aggs == 1);
+  REQUIRE(p.explain_template.size() == 6);
+  CHECK(p.explain_template[1].kind == TemplatePart::Kind::kLabel);
+  CHECK(p.explain_template[3].kind == TemplatePart::Kind::kNode);
+  CHECK(p.explain_template[5].kind == TemplatePart::Kind::kNode);
+  CHECK(p.explain_template[5].text == "median by (job) (step_time_ms)");
+  CHECK(ValidatePlan(p).ok());
+  std::string words = ExplainRulePlan(p);
+  CHECK(words.find("must hold for 5m") != std::string::npos);
+  CHECK(words.find("median of step_time_ms across the selected series with the same job") != std::string::npos);
+  CHECK(words.find("mean over the last 10 points of step_time_ms") != std::string::npos);
+}
+
+TEST_CASE("every function compiles") {
+  auto r = CompileRules(R"(
+rule All {
+  select *
+  when abs(zscore(value, 30p)) > 3 or mad(value, 1h) > 2 or quantile(value, 0.99, 1d) < 1
+       or std(value, 5m) > 1 or min(value, 5p) < max(value, 5p) - 100 or sum(value, 1m) > count(value, 1m)
+       or delta(value, 10m) > 5 or rate(value, 5m) > 0.5 or changes(value, 15m) > 0 or resets(value, 1h) > 0
+       or ewma(value, 0.1) > 3 or lag(value, 3) < 0 or diff(value) > 10 or log(clamp(value, 1, 100)) > 2
+       or value offset 1d > 1.5 * value or not (value == 0) or -value != 3 / 2
+  severity "critical"
+}
+rule Stale {
+  select dcgm_gpu_temp{node="n1"}
+  when stale_for(5m) or not stale_for(1h)
+}
+rule Gone {
+  select dcgm_gpu_temp{node="n1"}
+  when absent(10m)
+  for 1m
+}
+)",
+                        "t.rules");
+  REQUIRE_MESSAGE(r.ok(), r.status().message());
+  CHECK(r->rules.size() == 3);
+  CHECK(r->rules[0].severity == "critical");
+  CHECK(r->rules[1].tick_driven);
+  CHECK(!r->rules[1].absent_rule);
+  CHECK(r->rules[2].absent_rule);
+}
+
+TEST_CASE("unknown function: position, caret and did-you-mean") {
+  std::string m = CompileError("rule R {\n  select x\n  when meen(x, 10p) > 3\n}\n");
+  CHECK(m == "t.rules:3:8: unknown function `meen`, did you mean `mean`? (see docs/rules.md for the functions)\n"
+             "    when meen(x, 10p) > 3\n"
+             "         ^~~~~~~~~~~~");
+}
+
+TEST_CASE("type errors name both sides and suggest a fix") {
+  std::string m = CompileError("rule R {\n  select x\n  when mean(x, 5p)\n}\n");
+  CHECK(m.find("t.rules:3:8: the `when` clause needs a condition (true/false), but `mean(x, 5p)` is a number; "
+               "compare it, e.g. `mean(x, 5p) > 0`") == 0);
+  m = CompileError("rule R {\n  select x\n  when (x > 1) + 2 > 0\n}\n");
+  CHECK(m.find("t.rules:3:8: `+` needs a number, but `(x > 1)` is a condition") == 0);
+  m = CompileError("rule R {\n  select x\n  when x > 1 and 3\n}\n");
+  CHECK(m.find("`and` needs a condition (true/false), but `3` is a number") != std::string::npos);
+}
+
+TEST_CASE("limits: windows, lags, offsets, nodes, rules") {
+  RuleLimits limits;
+  limits.max_window_points = 1000;
+  limits.max_window_ms = 24 * 3600 * 1000;
+  std::string m = CompileError("rule R {\n  select x\n  when mean(x, 5000p) > 1\n}\n", limits);
+  CHECK(m.find("t.rules:3:16: window 5000p is larger than the limit of 1000 points (max_window_points)") == 0);
+  m = CompileError("rule R {\n  select x\n  when mean(x, 2d) > 1\n}\n", limits);
+  CHECK(m.find("window 2d is longer than the limit of 1d (max_window_ms)") != std::string::npos);
+  m = CompileError("rule R {\n  select x\n  when x offset 2d > 1\n}\n", limits);
+  CHECK(m.find("offset 2d is longer than the limit of 1d") != std::string::npos);
+  limits.max_nodes = 4;
+  m = CompileError("rule R {\n  select x\n  when x + 1 + 2 + 3 + 4 > 1\n}\n", limits);
+  CHECK(m.find("more than 4 plan nodes (limit max_nodes)") != std::string::npos);
+}
+
+TEST_CASE("malformed files: each error reported, recovery continues with the next rule") {
+  std::string m = CompileError(R"(rule A {
+  select x
+  when x >
+}
+rule B {
+  selct x
+  when x > 1
+}
+rule C {
+  select x
+  when unknown_name > 1
+}
+rule D {
+  select x
+  when mean(x) > 1
+}
+rule D2 {
+  select x
+  when x > 1
+  for 5
+}
+rule E {
+  select x{job=~"("}
+  when x > 1
+}
+rule F {
+  select x
+  when x > 1
+  explain "value {{mean(x, 3p}}"
+}
+rule G {
+  select x
+}
+rule A2 {
+  select x
+  when x > 1 > 2
+}
+rule H {
+  select x
+  when x = 1
+}
+rule I {
+  select x
+  when "text" > 1
+  labels { a = 1 }
+}
+)");
+  CHECK(m.find("t.rules:4:1: expected a value (number, metric name, function call or `(`), found `}`") != std::string::npos);
+  CHECK(m.find("t.rules:6:3: unknown clause `selct`, did you mean `select`?") != std::string::npos);
+  CHECK(m.find("t.rules:11:8: unknown name `unknown_name`") != std::string::npos);
+  CHECK(m.find("t.rules:15:8: `mean` needs a window as its last argument (`mean(x, 10p) or mean(x, 5m)`), or `by (...)`") !=
+        std::string::npos);
+  CHECK(m.find("t.rules:20:7: `for` duration needs a unit") != std::string::npos);
+  CHECK(m.find("t.rules:23:17: invalid regular expression \"(\"") != std::string::npos);
+  CHECK(m.find("t.rules:29:11: in explanation template `{{mean(x, 3p}}`") != std::string::npos);
+  CHECK(m.find("t.rules:31:6: rule `G` has no `when` clause") != std::string::npos);
+  CHECK(m.find("t.rules:36:14: comparisons do not chain") != std::string::npos);
+  CHECK(m.find("t.rules:40:10: `=` is not a comparison: use `==`") != std::string::npos);
+  CHECK(m.find("t.rules:44:8: expected a value (number, metric name, function call or `(`), found string \"text\"") !=
+        std::string::npos);
+  CHECK(std::count(m.begin(), m.end(), '^') == 11);  // every diagnostic has a caret line
+}
+
+TEST_CASE("more bad input: unterminated, duplicates, mixing stale with values, empty file, garbage") {
+  CHECK(CompileError("rule R {\n  select x\n  when x > 1\n").find("t.rules:4:1: rule `R` is not closed") == 0);
+  CHECK(CompileError("rule R { select x when x > 1 }\nrule R { select x when x > 2 }\n")
+            .find("t.rules:2:6: duplicate rule name `R`") == 0);
+  CHECK(CompileError("rule R { select x when x > 1 when x > 2 }").find("duplicate `when` clause") != std::string::npos);
+  CHECK(CompileError("rule R { select x when stale_for(5m) and x > 1 }")
+            .find("`stale_for` and `absent` can only be combined with each other") != std::string::npos);
+  CHECK(CompileError("").find("no rules found") != std::string::npos);
+  CHECK(CompileError("   # only a comment\n").find("no rules found") != std::string::npos);
+  CHECK(CompileError("\x01\x02 rule").find("unexpected character") != std::string::npos);
+  CHECK(CompileError("rule R { select x when x > \"unterminated }").find("unterminated string") != std::string::npos);
+  CHECK(CompileError("rule R { select x when quantile(x, 1.5, 5p) > 1 }").find("between 0 and 1") != std::string::npos);
+  CHECK(CompileError("rule R { select x when ewma(x, 0) > 1 }").find("(0, 1]") != std::string::npos);
+  CHECK(CompileError("rule R { select x when mean(x, 0p) > 1 }").find("positive whole number") != std::string::npos);
+  CHECK(CompileError("rule R { select x when mean(x, 5q) > 1 }").find("bad number suffix") != std::string::npos);
+  CHECK(CompileError("rule R { select x when mediann by (job) (x) > 1 }")
+            .find("unknown aggregation `mediann by`, did you mean `median`?") != std::string::npos);
+  CHECK(CompileError("rule R { select x when mean(x, 5p, 3p) > 1 }").find("takes 2 arguments, got 3") != std::string::npos);
+  CHECK(CompileError("rule R { select x when mean(5p, x) > 1 }").find("must be a window") != std::string::npos);
+  CHECK(CompileError("rule R { select * when step_time > 1 }").find("refer to the selected series as `value`") !=
+        std::string::npos);
+  // Deeply nested input is a clear error, not a stack overflow.
+  std::string deep = "rule R { select x when " + std::string(5000, '(') + "x" + std::string(5000, ')') + " > 1 }";
+  CHECK(CompileError(deep).find("nested too deeply") != std::string::npos);
+}
+
+TEST_CASE("RuleDiagnostic formatting keeps tabs under the caret") {
+  RuleDiagnostic d{"f", 2, 3, 2, "boom", "\tab cd"};
+  CHECK(d.Format() == "f:2:3: boom\n  \tab cd\n  \t ^~");
+}
+
+}  // namespace
+}  // namespace vigil
