@@ -841,8 +841,9 @@ def case_033():
 @case
 def case_034():
     # A code path issued a BROADCAST on rank 5 while every other rank was in ALLREDUCE
-    # (TORCH_DISTRIBUTED_DEBUG=DETAIL caught the mismatch). No hardware or network fault.
-    c = Case("case-034", "nccl_collective_hang", "job", nodes(1))
+    # (TORCH_DISTRIBUTED_DEBUG=DETAIL caught the mismatch). No hardware or network fault; the
+    # evidence singles out rank 5, so the component is its GPU.
+    c = Case("case-034", "nccl_collective_hang", "node-1/gpu5", nodes(1))
     c.alert("NCCLWatchdogTimeout", "eval-harness: collective timeout on all ranks", job="eval-harness", node="node-1")
     c.log("node-1/rank0/stderr", interleave(c.rng, plain_steps(c, -900, 40, 1), app_noise(c, 8)) + watchdog(c, 0, -20, 401))
     c.log("node-1/rank5/stderr", app_noise(c, 4) + [

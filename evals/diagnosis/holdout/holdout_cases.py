@@ -269,7 +269,7 @@ def case_h011():
         "gpu-e09:7781:7902 [0] NCCL INFO bootstrap.cc:88 -> 6",
         "[rank16]: torch.distributed.DistBackendError: NCCL error in: /opt/pytorch/torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:2027, remote process exited or there was a network error, NCCL version 2.22.3",
         "[rank16]: ncclRemoteError: A call failed possibly due to a network error or a remote process exiting prematurely."])
-    c.log("gpu-e09/change-log", ["%s ansible: applied role security-baseline v3 (nftables: drop tcp dport 1024-65535 from 10.50.0.0/16 except 22,29500)" % c.ymd(-7000)] + app_noise(c, 6))
+    c.log("gpu-e09/change-log", ["%s ansible: applied role security-baseline v3 to hosts gpu-e[01-64] (nftables: drop tcp dport 1024-65535 from 10.50.0.0/16 except 22,29500)" % c.ymd(-7000)] + app_noise(c, 6))
     c.log("gpu-e01/rank0/stderr", pool_noise(c, NOISE_NEMO, 8))
     c.nccl("nccl.allreduce@gpu-e09")
     c.errored("nccl.allreduce@job", "ncclCommInitRank timed out after 60 s: bootstrap connect 10.50.1.1 -> 10.50.9.1 timed out", 60.0)
@@ -279,8 +279,8 @@ def case_h011():
 @case
 def case_h012():
     # Uneven data shards: rank 6 runs out of batches one step early and enters the epoch-end
-    # barrier while the others wait in ALLREDUCE.
-    c = Case("case-h012", "nccl_collective_hang", "job", host("gpu-a", 31, 32))
+    # barrier while the others wait in ALLREDUCE. The evidence singles out rank 6.
+    c = Case("case-h012", "nccl_collective_hang", "gpu-a31/gpu6", host("gpu-a", 31, 32))
     c.alert("JobHeartbeatMissing", "ds-bert: no heartbeat from rank 0 for 30m", job="ds-bert", node="gpu-a31")
     c.log("gpu-a31/rank0/stderr", interleave(c.rng, deepspeed_steps(c, -2600, 20, 12480), app_noise(c, 4)) + watchdog(c, 0, -30, 24998, timeout_ms=1800000))
     c.log("gpu-a31/rank6/stderr", app_noise(c, 4) + [
