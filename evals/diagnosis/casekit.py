@@ -340,6 +340,7 @@ class Case:
 _YMD = re.compile(r"(\d{4})-(\d{2})-(\d{2})[ T_](\d{2}):(\d{2}):(\d{2})")
 _SYSLOG = re.compile(r"^([A-Z][a-z]{2}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) ")
 _DMESG = re.compile(r"^\[ *(\d+\.\d+)\]")
+_GLOG = re.compile(r"(?<![A-Za-z0-9])[IWEF](\d{2})(\d{2}) (\d{2}):(\d{2}):(\d{2})\.\d+")
 
 
 def _line_time(c, line):
@@ -355,6 +356,10 @@ def _line_time(c, line):
     m = _YMD.search(line)
     if m:
         t = _dt.datetime(*map(int, m.groups()), tzinfo=_dt.timezone.utc)
+        return (t - c.t0).total_seconds()
+    m = _GLOG.search(line)
+    if m:
+        t = _dt.datetime(c.t0.year, *map(int, m.groups()), tzinfo=_dt.timezone.utc)
         return (t - c.t0).total_seconds()
     return None
 

@@ -27,25 +27,28 @@ NOISE_NEMO = [
     "[NeMo I {t} modelPT:783] Optimizer config = MegatronDistributedFusedAdam (lr: 0.0003, weight_decay: 0.1)",
 ]
 NOISE_JAX = [
-    "I{t} 140233 gpu_executable.cc:442] Executable compiled for cuda:0 in 1.2s",
-    "I{t} 140233 xla_bridge.py:889] Unable to initialize backend 'tpu': INTERNAL: Failed to open libtpu.so",
-    "I{t} 140233 checkpoint_manager.py:1040] Skipping checkpoint at step 20400 (interval 1000)",
-    "I{t} 140233 train.py:233] host 3: prefetch buffer 16/16",
-    "W{t} 140233 pjit.py:1120] Large constant captured in the trace (512 MiB)",
+    "I{g} 140233 gpu_executable.cc:442] Executable compiled for cuda:0 in 1.2s",
+    "I{g} 140233 xla_bridge.py:889] Unable to initialize backend 'tpu': INTERNAL: Failed to open libtpu.so",
+    "I{g} 140233 checkpoint_manager.py:1040] Skipping checkpoint at step 20400 (interval 1000)",
+    "I{g} 140233 train.py:233] host 3: prefetch buffer 16/16",
+    "W{g} 140233 pjit.py:1120] Large constant captured in the trace (512 MiB)",
 ]
 NOISE_K8S = [
-    "kubelet: I{t} 2211 prober.go:107] \"Probe succeeded\" probeType=\"Readiness\" pod=\"training/trainer-worker-{k}\"",
-    "kubelet: I{t} 2211 kubelet.go:2434] \"SyncLoop UPDATE\" source=\"api\" pods=[\"training/trainer-worker-{k}\"]",
+    "kubelet: I{g} 2211 prober.go:107] \"Probe succeeded\" probeType=\"Readiness\" pod=\"training/trainer-worker-{k}\"",
+    "kubelet: I{g} 2211 kubelet.go:2434] \"SyncLoop UPDATE\" source=\"api\" pods=[\"training/trainer-worker-{k}\"]",
     "containerd: time=\"{iso}\" level=info msg=\"StartContainer for \\\"pytorch\\\" returns successfully\"",
-    "nvidia-device-plugin: I{t} 1 server.go:332] Registered device plugin for 'nvidia.com/gpu' with Kubelet",
+    "nvidia-device-plugin: I{g} 1 server.go:332] Registered device plugin for 'nvidia.com/gpu' with Kubelet",
 ]
 
 
-def pool_noise(c, pool, k):
+def pool_noise(c, pool, k, start_s=-1500, end_s=-10):
+    """k lines from `pool` at sorted random times in [start_s, end_s]; {t} is "YYYY-mm-dd HH:MM:SS",
+    {g} the glog "mmdd HH:MM:SS.uuuuuu", {iso} RFC 3339."""
     out = []
-    for _ in range(k):
-        t = c.at(c.rng.uniform(-1500, -10))
+    for s in sorted(c.rng.uniform(start_s, end_s) for _ in range(k)):
+        t = c.at(s)
         out.append(c.rng.choice(pool).format(t=t.strftime("%Y-%m-%d %H:%M:%S"), k=c.rng.randrange(8),
+                                             g=t.strftime("%m%d %H:%M:%S") + ".%06d" % c.rng.randrange(10 ** 6),
                                              iso=t.strftime("%Y-%m-%dT%H:%M:%SZ")))
     return out
 
@@ -80,7 +83,7 @@ def case_h001():
     c = Case("case-h001", "gpu_fallen_off_bus", "gpu-a17/gpu2", host("gpu-a", 16, 17, 18), gpu="NVIDIA H100 80GB HBM3", pci=PCI_BUS_B)
     c.alert("KubePodCrashLooping", "training/trainer-worker-1 restarted 5 times in 20m", namespace="training", pod="trainer-worker-1",
             instance="gpu-a17")
-    c.log("gpu-a17/pod/trainer-worker-1/pytorch", pool_noise(c, NOISE_K8S, 5) + [
+    c.log("gpu-a17/pod/trainer-worker-1/pytorch", app_noise(c, 5) + [
         "LOCAL_RANK=2 RANK=10 WORLD_SIZE=24",
         "Traceback (most recent call last):",
         '  File "/app/fsdp_train.py", line 58, in setup',
@@ -415,7 +418,11 @@ def case_h021():
     c.log("gpu-a33/rank0/stdout", interleave(c.rng, plain_steps(c, -300, 40, 900, step_s=0.5), app_noise(c, 6)))
     c.health("gpu.health@gpu-a33/gpu1")
     c.gemm("gpu.gemm@gpu-a33/gpu1", 104.0)
-    c.inventory("gpu.inventory@gpu-a33/gpu1", count=1, expected=1, details={"mig_mode": "Enabled", "mig_devices": ["1g.18gb"]})
+    c.probe("gpu.inventory@gpu-a33/gpu1", {
+        "status": "fail", "metrics": {"gpu_count": 1, "gpu_count_expected": 1, "mig_mode_enabled": 1},
+        "thresholds": {"gpu_count_min": 1, "mig_mode_enabled_max": 0},
+        "reason": "MIG mode is Enabled (expected Disabled); the job sees one 1g.18gb instance", "duration_s": 0.55,
+        "details": {"mig_mode": "Enabled", "mig_devices": ["1g.18gb"]}})
     c.pcie("gpu.pcie_bandwidth@gpu-a33/gpu1")
     return c
 
