@@ -173,6 +173,16 @@ def check_case(path, data, categories, errors):
         comp = exp.get("component")
         if not isinstance(comp, str) or not COMPONENT.match(comp):
             err("expected.component", "%r is not job, a node, node/gpuN or node/nic" % (comp,))
+        elif comp != "job":
+            # The answer must be reachable from the evidence: its node is part of the job and is
+            # named somewhere outside `expected`.
+            node = comp.split("/")[0]
+            topo = data.get("topology")
+            if isinstance(topo, dict) and isinstance(topo.get("nodes"), list) and node not in topo["nodes"]:
+                err("expected.component", "node %r is not in topology.nodes" % node)
+            rest = {k: v for k, v in data.items() if k not in ("expected", "topology")}
+            if node not in json.dumps(rest):
+                err("expected.component", "node %r is never named in alert, logs, metrics or probes" % node)
         return rc
     return None
 
