@@ -46,6 +46,15 @@ std::string DefaultLocalBinary() {
   return "vigil-probe";
 }
 
+// The shipped per-model thresholds: $VIGIL_PROBE_THRESHOLDS, else data/probes/thresholds.json of
+// the source tree this was built from, when it exists.
+std::string DefaultLocalThresholds() {
+  if (const char* env = std::getenv("VIGIL_PROBE_THRESHOLDS"); env != nullptr && *env) return env;
+  std::string built = std::string(VIGIL_SOURCE_DIR) + "/data/probes/thresholds.json";
+  std::error_code ec;
+  return std::filesystem::exists(built, ec) ? built : "";
+}
+
 std::string Join(const std::vector<std::string>& v, char sep) {
   std::string out;
   for (size_t i = 0; i < v.size(); ++i) {
@@ -80,7 +89,9 @@ class CommandExecutor : public ProbeExecutor {
     if (!request.target.empty()) probe_args.insert(probe_args.end(), {"--target", request.target});
     if (t.gpu >= 0) probe_args.insert(probe_args.end(), {"--gpus", std::to_string(t.gpu)});
     if (request.allow_intrusive) probe_args.push_back("--allow-intrusive");
-    if (options_.contains("thresholds")) probe_args.insert(probe_args.end(), {"--thresholds", options_.at("thresholds")});
+    std::string thresholds = Option("thresholds", kind_ == Kind::kLocal ? DefaultLocalThresholds() : "");
+    if (!thresholds.empty()) probe_args.insert(probe_args.end(), {"--thresholds", thresholds});
+    if (options_.contains("fleet")) probe_args.insert(probe_args.end(), {"--thresholds", options_.at("fleet")});
 
     switch (kind_) {
       case Kind::kLocal:
@@ -185,9 +196,9 @@ Result<ProbeTarget> ParseProbeTarget(std::string_view target) {
 
 Result<std::unique_ptr<ProbeExecutor>> MakeCommandExecutor(std::string_view kind, std::string_view options) {
   static const std::map<std::string, std::set<std::string>, std::less<>> kAllowed = {
-      {"local", {"binary", "thresholds", "grace_s"}},
-      {"ssh", {"binary", "thresholds", "grace_s", "user", "port", "connect_timeout_s"}},
-      {"slurm", {"binary", "thresholds", "grace_s", "partition", "ntasks", "gpus", "account"}},
+      {"local", {"binary", "thresholds", "fleet", "grace_s"}},
+      {"ssh", {"binary", "thresholds", "fleet", "grace_s", "user", "port", "connect_timeout_s"}},
+      {"slurm", {"binary", "thresholds", "fleet", "grace_s", "partition", "ntasks", "gpus", "account"}},
   };
   auto allowed = kAllowed.find(kind);
   if (allowed == kAllowed.end()) return InvalidArgumentError("unknown command executor `" + std::string(kind) + "`");

@@ -7,11 +7,13 @@
 //
 // Spec options (comma-separated key=value after the kind):
 //   local:  binary=PATH (default: $VIGIL_PROBE_BINARY, else vigil-probe beside the running
-//           executable, else `vigil-probe` on PATH), thresholds=FILE, grace_s=N (default 5)
+//           executable, else `vigil-probe` on PATH), thresholds=FILE (default:
+//           $VIGIL_PROBE_THRESHOLDS, else the source tree's data/probes/thresholds.json),
+//           fleet=FILE (the user's fleet baseline, laid over thresholds), grace_s=N (default 5)
 //   ssh:    user=U, port=N, binary=PATH (default `vigil-probe` on the remote PATH),
-//           connect_timeout_s=N (default 10), thresholds=FILE (a path on the remote host)
+//           connect_timeout_s=N (default 10), thresholds=FILE, fleet=FILE (paths on the remote host)
 //   slurm:  partition=P, ntasks=N (default 1), gpus=N (--gpus-per-node), binary=PATH,
-//           account=A, thresholds=FILE
+//           account=A, thresholds=FILE, fleet=FILE
 // Targets: "" (all GPUs of the local node), "gpu3" or "/gpu3" (local GPU 3), "node-3" (all GPUs of
 // node-3), "node-3/gpu5". `local` refuses a node name other than this host's.
 // Thread safety: Run() may be called from several threads at once (no mutable state).

@@ -213,6 +213,13 @@ TEST_CASE("ssh and slurm command lines") {
   CHECK(argv->back().find("'--gpus' '5'") != std::string::npos);
   CHECK(argv->back().find("'--allow-intrusive'") != std::string::npos);
 
+  auto fleet = MakeProbeExecutor("ssh:thresholds=/etc/vigil/t.json,fleet=/etc/vigil/fleet.json");
+  REQUIRE(fleet.ok());
+  auto fargv = CommandExecutorArgv(**fleet, req);
+  REQUIRE(fargv.ok());
+  CHECK(fargv->back().find("'--thresholds' '/etc/vigil/t.json' '--thresholds' '/etc/vigil/fleet.json'") !=
+        std::string::npos);
+
   auto slurm = MakeProbeExecutor("slurm:partition=gpu,ntasks=8");
   REQUIRE(slurm.ok());
   auto sargv = CommandExecutorArgv(**slurm, req);
@@ -248,6 +255,7 @@ TEST_CASE("local executor: valid output, even with a non-zero exit, is used") {
   CHECK((*out)[1].status == ProbeStatus::kPass);
   CHECK((*out)[1].reason.find("--probes gpu.gemm,gpu.health,gpu.sdc") != std::string::npos);
   CHECK((*out)[1].reason.find("--allow-intrusive") != std::string::npos);
+  CHECK((*out)[1].reason.find("data/probes/thresholds.json") != std::string::npos);  // shipped default
   CHECK((*out)[2].status == ProbeStatus::kError);
   CHECK((*out)[2].reason.find("no result for gpu.sdc") != std::string::npos);
 }

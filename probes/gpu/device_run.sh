@@ -42,7 +42,7 @@ for name, p in (("1gpu", p1), ("2gpu", p2)):
 g = p1["gpu.gemm"]["metrics"]; h = p1["gpu.hbm_bandwidth"]["metrics"]
 print("gemm bf16 %.1f TFLOP/s vs torch.matmul %.1f: ratio %.3f" % (g["bf16_tflops"], tj["matmul_bf16_8192_tflops"], g["bf16_tflops"] / tj["matmul_bf16_8192_tflops"]))
 print("gemm fp16 %.1f, tf32 %.1f, fp8 %s TFLOP/s" % (g.get("fp16_tflops", 0), g.get("tf32_tflops", 0), g.get("fp8_tflops")))
-print("hbm copy %.3f / memcpy %.3f / triad %.3f TB/s vs torch copy %.3f: ratio %.3f" % (h["copy_tbps"], h["memcpy_tbps"], h["triad_tbps"], tj["copy_2gib_tbps_read_plus_write"], h["copy_tbps"] / tj["copy_2gib_tbps_read_plus_write"]))
+print("hbm copy %.3f / kernel copy %.3f / triad %.3f TB/s vs torch copy %.3f: ratio %.3f" % (h["copy_tbps"], h["kernel_copy_tbps"], h["triad_tbps"], tj["copy_2gib_tbps_read_plus_write"], h["copy_tbps"] / tj["copy_2gib_tbps_read_plus_write"]))
 ar = p2["nccl.allreduce"]["metrics"] if p2 else {}
 for tag in ("256mib", "1gib"):
     k = "busbw_gbps_" + tag
