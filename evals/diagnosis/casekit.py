@@ -267,7 +267,7 @@ class Case:
     def hbm(self, key, gb_s=None, duration=None):
         b = gb_s if gb_s is not None else self.spec["hbm"] * self.rng.uniform(0.97, 1.02)
         self._measured(key, {"bandwidth_gb_s": round(b)}, {"bandwidth_gb_s_min": self.spec["hbm_min"]},
-                       "device memory bandwidth", duration or round(self.rng.uniform(3, 5), 1))
+                       "device memory bandwidth", duration or round(self.rng.uniform(2, 3.5), 1))
 
     def pcie(self, key, h2d=None, d2h=None, duration=None):
         h = h2d if h2d is not None else self.rng.uniform(53, 56.5)
@@ -281,7 +281,7 @@ class Case:
              "gpus_checked": self.gpus, "gpus_disagreeing": 1 if mismatched else 0}
         details = {"odd_one_out": bad_gpu} if bad_gpu else None
         self._measured(key, m, {"mismatched_elements_max": 0}, "bit-exact GEMM checksum vote",
-                       duration or round(self.rng.uniform(25, 40), 1), details)
+                       duration or round(self.rng.uniform(4, 7), 1), details)
 
     def kernel_launch(self, key, us=None, duration=None):
         u = us if us is not None else self.rng.uniform(3.8, 6.2)

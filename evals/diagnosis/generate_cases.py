@@ -881,9 +881,10 @@ def case_035():
 
 @case
 def case_036():
-    # Probe-assisted. Watchdog timeouts on all ranks, no rank died. Node-4's probes: health and
-    # kernel launch pass, but the intra-node allreduce probe itself hangs (error: timeout) with
-    # NVLS enabled on a driver/NCCL pair known to deadlock. The stuck component is node-4.
+    # Probe-assisted. Watchdog timeouts on all ranks, no rank died, no error line anywhere.
+    # Node-4's probes: health and kernel launch pass, but the intra-node all-reduce probe itself
+    # never completes there (error: timeout; node-4 alone runs with NVLS enabled), while the same
+    # probe passes on node-3 and node-5. The stuck component is node-4.
     c = Case("case-036", "nccl_collective_hang", "node-4", nodes(3, 4, 5))
     c.alert("NCCLWatchdogTimeout", "mpt-30b: ALLREDUCE SeqNum 991 timed out on 24/24 ranks", job="mpt-30b", node="node-3")
     c.log("node-3/rank0/stderr", nccl_init(c, "node-3", 0, 0, 24, version="2.18.1+cuda12.1") + rank0_megatron(c, n=20, end_s=-700) + watchdog(c, 0, -60, 991))
