@@ -1,0 +1,76 @@
+#include "training/llm_proposer.h"
+
+#include <algorithm>
+#include <map>
+#include <utility>
+
+namespace vigil {
+namespace {
+
+const Counts& ObjectiveCounts(const DetectionCounts& c, Objective o) {
+  switch (o) {
+    case Objective::kPoint: return c.point;
+    case Objective::kPointAdjusted: return c.pa;
+    case Objective::kDelayPointAdjusted: return c.dc_pa;
+    case Objective::kEvent: return c.event;
+  }
+  return c.point;
+}
+
+}  // namespace
+
+LlmProposer::LlmProposer(LlmClient* llm, RuleAgentOptions options) : llm_(llm), options_(std::move(options)) {}
+
+Result<std::vector<RuleCandidate>> LlmProposer::Propose(const TrainingData& data, RuleEvaluator& evaluator,
+                                                        const ProposeOptions& options) {
+  last_run_ = {};
+  if (llm_ == nullptr) {
+    return FailedPreconditionError("the llm proposer needs an LLM endpoint: set llm_url (VIGIL_LLM_URL)");
+  }
+  RuleAgentsInput input;
+  input.target = data.target;
+  input.metric = data.metric;
+  input.train = data.train;
+  input.chunk_starts = data.chunk_starts;
+  input.labeled = data.labeled;
+  const Objective objective = evaluator.objective();
+  input.objective_name = std::string(ObjectiveName(objective));
+
+  std::map<std::pair<std::string, Split>, RuleScore> scores;
+  RuleScoreFn score = [&](std::string_view text, RuleSplit split) -> Result<RuleMetrics> {
+    Split s = split == RuleSplit::kTrain ? Split::kTrain : Split::kValidation;
+    ASSIGN_OR_RETURN(RuleScore r, evaluator.Score(text, s));
+    scores[{std::string(text), s}] = r;
+    RuleMetrics m;
+    m.objective = ObjectiveCounts(r.counts, objective);
+    m.objective_f1 = r.objective_f1;
+    m.points = r.points;
+    m.flagged = r.flagged;
+    return m;
+  };
+  RuleAgentOptions agent_options = options_;
+  agent_options.max_llm_calls = std::min(agent_options.max_llm_calls, std::max(1, options.max_candidates));
+  if (options.progress) agent_options.progress = options.progress;
+
+  ASSIGN_OR_RETURN(last_run_, RunRuleAgents(*llm_, input, score, agent_options));
+  if (last_run_.kept.empty() && !last_run_.stopped_early.ok()) return last_run_.stopped_early;
+
+  std::vector<const KeptRuleSet*> order;
+  for (auto it = last_run_.kept.rbegin(); it != last_run_.kept.rend(); ++it) order.push_back(&*it);
+  std::stable_sort(order.begin(), order.end(), [](const KeptRuleSet* a, const KeptRuleSet* b) {
+    return a->validation.objective_f1 > b->validation.objective_f1;
+  });
+  std::vector<RuleCandidate> out;
+  for (const KeptRuleSet* k : order) {
+    if (static_cast<int>(out.size()) >= options.top_k) break;
+    RuleCandidate c;
+    c.text = k->text;
+    c.rationale = k->rationale;
+    c.train = scores[{k->text, Split::kTrain}];
+    c.validation = scores[{k->text, Split::kValidation}];
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+}  // namespace vigil

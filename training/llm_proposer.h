@@ -1,0 +1,41 @@
+// LlmProposer: the "llm" RuleProposer — the Argos rule agents of agents/rule_agents.h behind the
+// training interface (training/proposer.h).
+//
+// A thin adapter: it turns TrainingData into RuleAgentsInput, RuleEvaluator::Score into the
+// agents' score callback (caching every score so candidates carry the full DetectionCounts
+// without re-running the engine), and the rule sets the review agent kept into RuleCandidates,
+// best validation objective first (ties: the later one first). The LLM-call budget per target is
+// min(RuleAgentOptions::max_llm_calls, ProposeOptions::max_candidates).
+//
+// Errors: Propose returns the LLM's error (Unavailable, ResourceExhausted, ...) when the loop
+// stopped early before keeping anything; when something was kept, the candidates are returned
+// and last_run().stopped_early says why it stopped. InvalidArgument for unusable data.
+// Thread safety: one thread at a time (RuleProposer contract). The LlmClient is not owned and
+// must outlive the proposer.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "agents/rule_agents.h"
+#include "connectors/llm_client.h"
+#include "training/proposer.h"
+
+namespace vigil {
+
+class LlmProposer : public RuleProposer {
+ public:
+  explicit LlmProposer(LlmClient* llm, RuleAgentOptions options = {});
+  std::string_view name() const override { return "llm"; }
+  [[nodiscard]] Result<std::vector<RuleCandidate>> Propose(const TrainingData& data, RuleEvaluator& evaluator,
+                                                           const ProposeOptions& options) override;
+  // Statistics and step log of the last Propose call (LLM calls, repairs, kept, reverted).
+  const RuleAgentsResult& last_run() const { return last_run_; }
+
+ private:
+  LlmClient* llm_;  // not owned
+  RuleAgentOptions options_;
+  RuleAgentsResult last_run_;
+};
+
+}  // namespace vigil

@@ -1,0 +1,153 @@
+// The llm proposer end to end: a scripted LLM writes rule text; the real compiler, the real
+// engine (detectors/EvaluateBatch) and the real scoring measure it through a RuleEvaluator
+// written here over those same libraries (the trainer's own evaluator is not in this test).
+#include "training/llm_proposer.h"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <deque>
+
+#include "detectors/engine.h"
+#include "rules/compiler.h"
+
+namespace vigil {
+namespace {
+
+class ScriptedLlm : public LlmClient {
+ public:
+  explicit ScriptedLlm(std::vector<std::string> answers) : answers_(answers.begin(), answers.end()) {}
+  Result<ChatResponse> Chat(const ChatRequest& request) override {
+    requests.push_back(request);
+    if (answers_.empty()) return UnavailableError("scripted LLM: no more answers");
+    ChatResponse r;
+    r.message.role = "assistant";
+    r.message.content = answers_.front();
+    answers_.pop_front();
+    return r;
+  }
+  TokenUsage Usage() const override { return {}; }
+  std::string Describe() const override { return "scripted"; }
+  std::vector<ChatRequest> requests;
+
+ private:
+  std::deque<std::string> answers_;
+};
+
+// Compile -> EvaluateBatch -> ScoreFlags, summed over the split's series.
+class EngineEvaluator : public RuleEvaluator {
+ public:
+  EngineEvaluator(const TrainingData& data, Objective objective) : data_(data), objective_(objective) {}
+  Result<RuleScore> Score(std::string_view text, Split split) override {
+    ASSIGN_OR_RETURN(auto flags, Flags(text, split));
+    const auto& series = split == Split::kTrain ? data_.train : data_.validation;
+    RuleScore s;
+    for (size_t i = 0; i < series.size(); ++i) {
+      ASSIGN_OR_RETURN(DetectionCounts c, ScoreFlags(series[i].anomaly_labels, flags[i], 7));
+      s.counts += c;
+      s.points += static_cast<int64_t>(flags[i].size());
+      s.flagged += std::count(flags[i].begin(), flags[i].end(), 1);
+    }
+    s.objective_f1 = objective_ == Objective::kPoint ? s.counts.point.F1() : s.counts.pa.F1();
+    ++calls;
+    return s;
+  }
+  Result<std::vector<std::vector<uint8_t>>> Flags(std::string_view text, Split split) override {
+    ASSIGN_OR_RETURN(CompiledRules rules, CompileRules(text, "candidate.rules"));
+    const auto& series = split == Split::kTrain ? data_.train : data_.validation;
+    ASSIGN_OR_RETURN(BatchResult r, EvaluateBatch(rules, series));
+    return r.flags;
+  }
+  Objective objective() const override { return objective_; }
+  int calls = 0;
+
+ private:
+  const TrainingData& data_;
+  Objective objective_;
+};
+
+TimeSeries Series(int n, int64_t start_ms, std::vector<int> spikes) {
+  TimeSeries ts;
+  ts.name = "step_time_ms";
+  ts.labels = {{"job", "llama70b"}};
+  for (int i = 0; i < n; ++i) {
+    double v = 100 + (i * 37 % 11) - 5;  // deterministic noise in [95, 105]
+    uint8_t label = std::find(spikes.begin(), spikes.end(), i) != spikes.end();
+    if (label) v = 180;
+    REQUIRE(ts.Append(start_ms + i * 10'000LL, v, label).ok());
+  }
+  return ts;
+}
+
+TrainingData Data() {
+  TrainingData d;
+  d.target = "step_time_ms{job=\"llama70b\"}";
+  d.metric = "step_time_ms";
+  d.train = {Series(300, 1'700'000'000'000, {60, 61, 220})};
+  d.validation = {Series(150, 1'700'003'000'000, {40, 100})};
+  d.chunk_starts = {0, 150};
+  return d;
+}
+
+std::string Answer(const std::string& rules, const std::string& why) {
+  return Json{{"rules", rules}, {"rationale", why}}.dump();
+}
+
+const char* kTypo = "rule spike {\n  select step_time_ms\n  when value > meen(lag(value, 1), 60p) + 30\n}";
+const char* kGood = "rule spike {\n  select step_time_ms\n  when value > median(lag(value, 1), 60p) + 30\n}";
+const char* kNoisy =
+    "rule spike {\n  select step_time_ms\n  when value > median(lag(value, 1), 60p) + 30\n}\n"
+    "rule high {\n  select step_time_ms\n  when value > 103\n}";
+
+TEST_CASE("llm proposer: invalid rule repaired, real F1 measured, noisy change reverted, top-k ordered") {
+  TrainingData data = Data();
+  EngineEvaluator evaluator(data, Objective::kPoint);
+  ScriptedLlm llm({Answer(kTypo, "spikes over the median"), Answer(kGood, "fixed the function name"),
+                   Answer(kNoisy, "also flag high values")});
+  LlmProposer proposer(&llm);
+  CHECK(proposer.name() == "llm");
+  ProposeOptions options;
+  int last_done = 0;
+  options.progress = [&](int done, int planned) {
+    last_done = done;
+    CHECK(planned == 2);
+  };
+  auto r = proposer.Propose(data, evaluator, options);
+  REQUIRE(r.ok());
+  REQUIRE(r->size() == 1);
+  const RuleCandidate& c = (*r)[0];
+  CHECK(c.text == kGood);
+  CHECK(c.rationale == "fixed the function name");
+  // The real engine flags exactly the spikes: validation spikes at 40 and 100.
+  CHECK(c.validation.counts.point.tp == 2);
+  CHECK(c.validation.counts.point.fp == 0);
+  CHECK(c.validation.objective_f1 == doctest::Approx(1.0));
+  CHECK(c.train.counts.point.tp == 3);
+  CHECK(last_done == 2);
+  const RuleAgentsStats& st = proposer.last_run().stats;
+  CHECK(st.repairs == 1);
+  CHECK(st.kept == 1);
+  CHECK(st.reverted == 1);
+  // The repair prompt quoted the real compiler.
+  REQUIRE(llm.requests.size() == 3);
+  CHECK(llm.requests[1].messages[1].content.find("candidate.rules:3:") != std::string::npos);
+  CHECK(llm.requests[1].messages[1].content.find("did you mean `mean`?") != std::string::npos);
+  CHECK(llm.requests[0].messages[1].content.find("judged by the point F1") != std::string::npos);
+}
+
+TEST_CASE("llm proposer: errors") {
+  TrainingData data = Data();
+  EngineEvaluator evaluator(data, Objective::kPoint);
+  LlmProposer none(nullptr);
+  CHECK(none.Propose(data, evaluator, {}).status().code() == StatusCode::kFailedPrecondition);
+  ScriptedLlm down({});  // every call: Unavailable
+  LlmProposer p(&down);
+  auto r = p.Propose(data, evaluator, {});
+  CHECK(r.status().code() == StatusCode::kUnavailable);
+  TrainingData empty = data;
+  empty.train.clear();
+  CHECK(p.Propose(empty, evaluator, {}).status().code() == StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace vigil
