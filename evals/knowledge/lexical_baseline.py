@@ -8,7 +8,7 @@ is among the first k distinct categories of the ranking. This is NOT the product
 (knowledge/ does that with SQLite FTS5 + FAISS); it is a floor to compare the product against and a
 check that every query is answerable from the pack.
 
-Usage (from the repository root): python3 evals/knowledge/lexical_baseline.py [--misses]
+Usage (from the repository root): python3 evals/knowledge/lexical_baseline.py [--misses] [--lines 101-148]
 """
 import argparse
 import collections
@@ -37,13 +37,21 @@ def entry_text(e):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--misses", action="store_true", help="print the queries missed at rank 1")
+    ap.add_argument("--lines", default="", help="only score query lines FIRST-LAST (1-based, inclusive)")
     args = ap.parse_args()
+    first, last = 1, 10**9
+    if args.lines:
+        try:
+            first, last = (int(x) for x in args.lines.split("-"))
+        except ValueError:
+            print("lexical_baseline: --lines wants FIRST-LAST, got %r" % args.lines, file=sys.stderr)
+            return 2
     docs = []
     for path in sorted(glob.glob(os.path.join(ROOT, "data", "knowledge", "pack", "*.jsonl"))):
         with open(path, encoding="utf-8") as f:
             docs += [json.loads(l) for l in f if l.strip()]
     with open(os.path.join(ROOT, "evals", "knowledge", "queries.jsonl"), encoding="utf-8") as f:
-        queries = [json.loads(l) for l in f if l.strip()]
+        queries = [json.loads(l) for n, l in enumerate(f, 1) if l.strip() and first <= n <= last]
     if not docs or not queries:
         print("lexical_baseline: no pack entries or no queries", file=sys.stderr)
         return 2
