@@ -1,6 +1,7 @@
 #include "connectors/openai_llm_client.h"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 
@@ -74,7 +75,8 @@ void RedactInPlace(std::string& text, const std::string& secret) {
 
 }  // namespace
 
-Json ChatRequestToJson(const ChatRequest& request, const std::string& model, bool schema_in_prompt) {
+Json ChatRequestToJson(const ChatRequest& request, const std::string& model, bool schema_in_prompt,
+                       bool stream_usage) {
   Json body = Json::object();
   if (!model.empty()) body["model"] = model;
   Json messages = Json::array();
@@ -102,7 +104,7 @@ Json ChatRequestToJson(const ChatRequest& request, const std::string& model, boo
   if (request.max_tokens > 0) body["max_tokens"] = request.max_tokens;
   if (request.stream) {
     body["stream"] = true;
-    body["stream_options"] = {{"include_usage", true}};
+    if (stream_usage) body["stream_options"] = {{"include_usage", true}};
   }
   return body;
 }
@@ -227,6 +229,7 @@ struct OpenAiLlmClient::Attempt {
   int64_t retry_after_ms = -1;
   bool retryable = false;
   bool schema_rejected = false;
+  bool stream_options_rejected = false;
 };
 
 OpenAiLlmClient::OpenAiLlmClient(OpenAiLlmOptions options)
@@ -338,8 +341,10 @@ Result<ChatResponse> OpenAiLlmClient::SendOnce(const ChatRequest& request, bool 
   attempt.retry_after_ms = -1;
   attempt.retryable = false;
   attempt.schema_rejected = false;
+  attempt.stream_options_rejected = false;
   bool schema_in_prompt = request.response_schema.has_value() && !with_schema;
-  Json body = ChatRequestToJson(request, options_.model, schema_in_prompt);
+  bool stream_usage = request.stream && stream_options_supported_.load();
+  Json body = ChatRequestToJson(request, options_.model, schema_in_prompt, stream_usage);
   HttpRequest http = HttpRequest::PostJson(endpoint_, body.dump());
   http.timeout_ms = options_.timeout_ms;
   if (!options_.api_key.empty()) {
@@ -351,12 +356,16 @@ Result<ChatResponse> OpenAiLlmClient::SendOnce(const ChatRequest& request, bool 
   }
   ChatStreamAssembler assembler;
   Status stream_error;
+  bool saw_event = false;
+  std::string raw;  // the body as received, for servers that ignore `stream` and answer plain JSON
   SseParser parser([&](const std::string&, const std::string& data) {
+    saw_event = true;
     if (stream_error.ok()) stream_error = assembler.Add(data);
   });
   if (request.stream) {
     http.headers.push_back({"Accept", "text/event-stream"});
     http.on_body = [&](std::string_view chunk) {
+      if (!saw_event && raw.size() < (64u << 20)) raw.append(chunk);
       parser.Feed(chunk);
       return stream_error.ok();
     };
@@ -374,6 +383,9 @@ Result<ChatResponse> OpenAiLlmClient::SendOnce(const ChatRequest& request, bool 
     if (!request.stream) return ParseChatCompletion(res.body);
     parser.Finish();
     RETURN_IF_ERROR(stream_error);
+    if (!saw_event && res.Header("content-type").find("event-stream") == std::string::npos) {
+      return ParseChatCompletion(raw);
+    }
     auto assembled = assembler.Finish();
     if (!assembled.ok()) attempt.retryable = true;  // truncated stream
     return assembled;
@@ -389,7 +401,16 @@ Result<ChatResponse> OpenAiLlmClient::SendOnce(const ChatRequest& request, bool 
     attempt.retry_after_ms = ParseRetryAfterMs(res.Header("retry-after"), clock_->NowMs());
     return UnavailableError(what);
   }
-  if (with_schema && (res.status == 400 || res.status == 422)) attempt.schema_rejected = true;
+  if (res.status == 400 || res.status == 422) {
+    // Only an error about the optional extras triggers a fallback; a too-long prompt does not.
+    std::string lower = res.body;
+    for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    bool about_stream_options = lower.find("stream_options") != std::string::npos;
+    attempt.stream_options_rejected = stream_usage && about_stream_options;
+    attempt.schema_rejected = with_schema && !about_stream_options &&
+                              (lower.find("response_format") != std::string::npos ||
+                               lower.find("schema") != std::string::npos || lower.find("format") != std::string::npos);
+  }
   if (res.status == 401 || res.status == 403) {
     what += azure_ ? " (check llm_api_key / VIGIL_LLM_API_KEY; Azure sends it as the api-key header)"
                    : " (check llm_api_key / VIGIL_LLM_API_KEY)";
@@ -405,6 +426,7 @@ Result<ChatResponse> OpenAiLlmClient::Chat(const ChatRequest& request) {
   Result<ChatResponse> result = UnavailableError("LLM request not sent");
   bool with_schema = request.response_schema.has_value() && schema_supported_.load();
   bool schema_fallback_used = false;
+  bool stream_fallback_used = false;
   int retries = 0;
   while (true) {
     if (retries > 0) {
@@ -417,6 +439,14 @@ Result<ChatResponse> OpenAiLlmClient::Chat(const ChatRequest& request) {
     Json entry = {{"http_status", attempt.http_status}, {"with_schema", with_schema}};
     if (!result.ok()) entry["error"] = result.status().ToString();
     if (result.ok() || !attempt.retryable) {
+      if (!result.ok() && attempt.stream_options_rejected && !stream_fallback_used) {
+        LogInfo(kComponent, "server rejected stream_options; streaming without usage reports");
+        stream_options_supported_ = false;
+        stream_fallback_used = true;
+        entry["fallback"] = "no stream_options";
+        attempt.log.push_back(std::move(entry));
+        continue;
+      }
       if (!result.ok() && attempt.schema_rejected && !schema_fallback_used) {
         // The server does not take response_format json_schema: say it in the prompt instead.
         LogInfo(kComponent, "server rejected response_format json_schema; falling back to schema in prompt");
@@ -465,7 +495,8 @@ Result<ChatResponse> OpenAiLlmClient::Chat(const ChatRequest& request) {
                  {"purpose", request.purpose},
                  {"endpoint", endpoint_},
                  {"model", options_.model},
-                 {"request", ChatRequestToJson(request, options_.model, !with_schema && request.response_schema.has_value())},
+                 {"request", ChatRequestToJson(request, options_.model, !with_schema && request.response_schema.has_value(),
+                                               request.stream && stream_options_supported_.load())},
                  {"attempts", attempt.log},
                  {"latency_ms", (clock_->MonotonicNs() - start_ns) / 1'000'000}};
     if (result.ok()) {

@@ -11,11 +11,12 @@
 //     kept in ToolCall::arguments_text with ToolCall::arguments null, for the agent to repair).
 //   - Structured output: request.response_schema is sent as
 //     `response_format: {type: json_schema, ...}`. When the server rejects that (HTTP 400/422),
-//     the request is resent at once without it and with the schema written into a system
-//     message, and the client remembers not to send it again.
+//     with an error that mentions the format/schema, the request is resent at once without it and
+//     with the schema written into a system message, and the client remembers not to send it
+//     again. Likewise `stream_options` (asked for usage in streams) is dropped when rejected.
 //   - Streaming (request.stream): SSE chunks are assembled into the same ChatResponse (content
 //     and tool-call deltas by index). A stream that ends before a finish_reason or [DONE] is
-//     Unavailable (retried).
+//     Unavailable (retried). A server that ignores `stream` and answers plain JSON is accepted.
 //   - Retries: connection errors, 429 and 5xx are retried up to `max_retries` times with
 //     exponential backoff and equal jitter (delay in [b/2, b], b = min(backoff_max_ms,
 //     backoff_initial_ms * 2^attempt)); a Retry-After header (seconds or HTTP-date) is honoured
@@ -96,6 +97,7 @@ class OpenAiLlmClient : public LlmClient {
   std::string endpoint_;
   bool azure_ = false;
   std::atomic<bool> schema_supported_{true};
+  std::atomic<bool> stream_options_supported_{true};
 
   mutable std::mutex mu_;  // guards usage_, rng_, audit writes
   TokenUsage usage_;
@@ -105,7 +107,9 @@ class OpenAiLlmClient : public LlmClient {
 // Request/response mapping, exposed for tests and for other OpenAI-compatible callers.
 // The /chat/completions request body. `schema_in_prompt` writes response_schema into a system
 // message instead of response_format (the fallback for servers without structured output).
-Json ChatRequestToJson(const ChatRequest& request, const std::string& model, bool schema_in_prompt);
+// `stream_usage` adds stream_options.include_usage to streaming requests.
+Json ChatRequestToJson(const ChatRequest& request, const std::string& model, bool schema_in_prompt,
+                       bool stream_usage = true);
 // Parses a non-streaming response body. InvalidArgument (naming what is wrong) when the body
 // is not JSON, is an error object, or has no choices[0].message.
 Result<ChatResponse> ParseChatCompletion(std::string_view body);

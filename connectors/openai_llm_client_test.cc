@@ -460,6 +460,44 @@ TEST_CASE("structured output: json_schema sent; on rejection resent once with th
   CHECK(msgs[2]["role"] == "user");
 }
 
+TEST_CASE("a 400 about something else (context length) does not trigger the schema fallback") {
+  ScriptedOpenAiServer srv;
+  FakeClock clock;
+  srv.Push({400, R"({"error":{"message":"This model's maximum context length is 8192 tokens"}})"});
+  auto client = Make(Options(srv, &clock));
+  ChatRequest req = Ask("x");
+  req.response_schema = Json::parse(R"({"type":"object"})");
+  auto r = client->Chat(req);
+  CHECK(r.status().code() == StatusCode::kInvalidArgument);
+  CHECK(r.status().message().find("maximum context length") != std::string::npos);
+  CHECK(client->structured_output_supported());
+  CHECK(srv.received().size() == 1);
+}
+
+TEST_CASE("streaming: stream_options rejected is dropped; a server answering plain JSON is accepted") {
+  ScriptedOpenAiServer srv;
+  FakeClock clock;
+  srv.Push({400, R"({"error":{"message":"Unrecognized request argument supplied: stream_options"}})"});
+  Scripted whole;
+  whole.sse = StreamedToolCall(false);
+  srv.Push(whole);
+  srv.Push({200, kPlainAnswer});  // ignores "stream": true
+  auto client = Make(Options(srv, &clock));
+  ChatRequest req = Ask("x");
+  req.stream = true;
+  REQUIRE(client->Chat(req).ok());
+  auto plain = client->Chat(req);
+  REQUIRE(plain.ok());
+  CHECK(plain->message.content == "NCCL timeout on rank 3.");
+  CHECK(plain->usage.total() == 50);
+  auto got = srv.received();
+  REQUIRE(got.size() == 3);
+  CHECK(got[0].body.contains("stream_options"));
+  CHECK_FALSE(got[1].body.contains("stream_options"));
+  CHECK(got[1].body["stream"] == true);
+  CHECK_FALSE(got[2].body.contains("stream_options"));
+}
+
 TEST_CASE("token and cost budgets: ResourceExhausted once spent, without sending") {
   ScriptedOpenAiServer srv;
   FakeClock clock;
