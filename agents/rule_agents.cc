@@ -347,7 +347,7 @@ std::string SummarizeChunk(const RuleAgentsInput& input, size_t begin, size_t en
 
 Result<ProposedRules> ProposeRules(LlmClient& llm, const RuleAgentsInput& input, size_t begin, size_t end,
                                    const std::string& current, const RuleMetrics& current_train,
-                                   const RuleAgentOptions& options) {
+                                   const std::string& feedback, const RuleAgentOptions& options) {
   std::ostringstream user;
   user << "Target: " << input.target << " (metric `" << input.metric << "`). Rules are judged by the "
        << input.objective_name << " F1 on a later validation part of the same series.\n"
@@ -367,6 +367,7 @@ Result<ProposedRules> ProposeRules(LlmClient& llm, const RuleAgentsInput& input,
          << "):\n"
          << current << "\n";
   }
+  if (!feedback.empty()) user << "\n" << feedback << "\n";
   user << "\nReturn the complete updated rule file: keep the rules that work, change or add rules so that the "
           "anomalies of this chunk are flagged and normal points are not.";
   return AskForRules(llm, user.str(), "rule-detect", options);
@@ -418,6 +419,7 @@ Result<RuleAgentsResult> RunRuleAgents(LlmClient& llm, const RuleAgentsInput& in
   RuleAgentsStats& st = result.stats;
   std::string current;
   RuleMetrics current_train, current_val;  // the empty rule set flags nothing
+  std::string feedback;                    // the verdict on the previous proposal, for the next prompt
   const int planned = options.rounds * static_cast<int>(starts.size());
   int done = 0;
   auto note = [&](std::string line) {
@@ -439,7 +441,7 @@ Result<RuleAgentsResult> RunRuleAgents(LlmClient& llm, const RuleAgentsInput& in
       size_t begin = starts[c], end = c + 1 < starts.size() ? starts[c + 1] : longest;
       ++st.llm_calls;
       ++st.proposals;
-      auto proposal = ProposeRules(llm, input, begin, end, current, current_train, options);
+      auto proposal = ProposeRules(llm, input, begin, end, current, current_train, feedback, options);
       std::string text, rationale, error;
       if (proposal.ok()) {
         text = proposal->text;
@@ -488,6 +490,8 @@ Result<RuleAgentsResult> RunRuleAgents(LlmClient& llm, const RuleAgentsInput& in
       if (!train) {
         ++st.dropped;
         note(where + ": dropped after " + std::to_string(repairs) + " repair(s): " + error.substr(0, error.find('\n')));
+        feedback = "Your previous proposal was dropped: it still failed after " + std::to_string(repairs) +
+                   " repair(s) with: " + error.substr(0, error.find('\n'));
       } else {
         if (repairs > 0) ++st.repaired;
         if (text == current) {
@@ -500,6 +504,8 @@ Result<RuleAgentsResult> RunRuleAgents(LlmClient& llm, const RuleAgentsInput& in
           } else {
             ReviewDecision d = ReviewChange(current_val, *val, input.labeled, input.objective_name, options);
             note(where + ": " + d.reason);
+            feedback = "Your previous proposal was " + std::string(d.keep ? "kept" : "reverted") + ": " + d.reason +
+                       (d.keep ? "." : ". The current rule set below is unchanged.");
             if (d.keep) {
               ++st.kept;
               current = text;

@@ -88,10 +88,12 @@ struct ProposedRules {
 };
 
 // One call of the detection agent for chunk [begin, end) of every series in `input`.
-// `current` is the rule set so far ("" = none) with its training scores.
+// `current` is the rule set so far ("" = none) with its training scores; `feedback` (may be
+// empty) tells the model what became of its previous proposal (the review's verdict).
 [[nodiscard]] Result<ProposedRules> ProposeRules(LlmClient& llm, const RuleAgentsInput& input, size_t begin,
                                                  size_t end, const std::string& current,
-                                                 const RuleMetrics& current_train, const RuleAgentOptions& options);
+                                                 const RuleMetrics& current_train, const std::string& feedback,
+                                                 const RuleAgentOptions& options);
 
 // One call of the repair agent. `error` is passed verbatim.
 [[nodiscard]] Result<ProposedRules> RepairRule(LlmClient& llm, const std::string& metric,

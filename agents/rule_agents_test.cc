@@ -215,6 +215,9 @@ TEST_CASE("RunRuleAgents: invalid rule repaired with the compiler's words, impro
   // Second detection prompt shows the kept rule set and its training scores.
   CHECK(llm.requests[2].messages[1].content.find(kGood) != std::string::npos);
   CHECK(llm.requests[2].messages[1].content.find("pa F1 1.000") != std::string::npos);
+  CHECK(llm.requests[2].messages[1].content.find("Your previous proposal was kept: validation pa F1 0.000 -> 1.000") !=
+        std::string::npos);
+  CHECK(llm.requests[0].messages[1].content.find("previous proposal") == std::string::npos);
   // The log tells the story.
   REQUIRE(r->stats.log.size() == 3);
   CHECK(r->stats.log[0].find("repairing: candidate.rules:3:") != std::string::npos);
