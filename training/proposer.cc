@@ -12,6 +12,16 @@ std::string_view ObjectiveName(Objective o) {
   return "point";
 }
 
+double ObjectiveF1(const DetectionCounts& counts, Objective o) {
+  switch (o) {
+    case Objective::kPoint: return counts.point.F1();
+    case Objective::kPointAdjusted: return counts.pa.F1();
+    case Objective::kDelayPointAdjusted: return counts.dc_pa.F1();
+    case Objective::kEvent: return counts.event.F1();
+  }
+  return 0;
+}
+
 Result<Objective> ParseObjective(std::string_view name) {
   for (Objective o : {Objective::kPoint, Objective::kPointAdjusted, Objective::kDelayPointAdjusted,
                       Objective::kEvent}) {

@@ -33,6 +33,9 @@ enum class Objective { kPoint, kPointAdjusted, kDelayPointAdjusted, kEvent };
 std::string_view ObjectiveName(Objective o);  // "point", "pa", "dc_pa", "event"
 [[nodiscard]] Result<Objective> ParseObjective(std::string_view name);
 
+// The F1 of `counts` that `o` names.
+double ObjectiveF1(const DetectionCounts& counts, Objective o);
+
 enum class Split { kTrain, kValidation };
 
 // The data of one training target: one series (mode one-for-one) or every series of a group or

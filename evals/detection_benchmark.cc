@@ -1,0 +1,426 @@
+#include "evals/detection_benchmark.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <sstream>
+
+namespace vigil {
+namespace {
+
+namespace fs = std::filesystem;
+
+double Seconds(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
+
+std::string Fmt(double v, int digits = 3) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
+TimeSeries WithoutLabels(TimeSeries ts) {
+  ts.anomaly_labels.clear();
+  return ts;
+}
+
+ReadOptions ToReadOptions(const EvalSetOptions& o, bool apply_max_series) {
+  ReadOptions r;
+  r.name_filter = o.name_filter;
+  r.max_series = apply_max_series ? o.max_series : 0;
+  r.max_points = o.max_points;
+  return r;
+}
+
+Result<EvalSet> LoadKpi(const std::string& path, const EvalSetOptions& options) {
+  ASSIGN_OR_RETURN(Dataset ds, ReadDataset("kpi:" + path, ToReadOptions(options, true)));
+  EvalSet set;
+  set.dataset = "kpi";
+  set.split_description =
+      "each KPI series split chronologically: first " + Fmt(100 * options.train_fraction, 0) + "% train, last " +
+      Fmt(100 * (1 - options.train_fraction), 0) +
+      "% test (the shared kpi/train folder is the released first 70% of the challenge data, so this "
+      "splits that 70% again)";
+  for (TimeSeries& ts : ds.series) {
+    if (!ts.has_anomaly_labels()) return InvalidArgumentError("kpi series " + ts.name + " has no label column");
+    const size_t n = ts.size();
+    const size_t split = static_cast<size_t>(std::floor(options.train_fraction * static_cast<double>(n)));
+    if (split == 0 || split >= n) return InvalidArgumentError("kpi series " + ts.name + " is too short to split");
+    EvalTruth truth{ts.timestamps_ms, ts.anomaly_labels, {}};
+    EvalUnit unit;
+    unit.name = ts.name;
+    unit.split = split;
+    unit.train_labels.assign(ts.anomaly_labels.begin(), ts.anomaly_labels.begin() + split);
+    unit.members.push_back(WithoutLabels(std::move(ts)));
+    set.units.push_back(std::move(unit));
+    set.truth.push_back(std::move(truth));
+  }
+  return set;
+}
+
+Result<EvalSet> LoadNab(const std::string& path, const EvalSetOptions& options) {
+  ASSIGN_OR_RETURN(Dataset ds, ReadDataset("nab:" + path, ToReadOptions(options, true)));
+  EvalSet set;
+  set.dataset = "nab";
+  set.split_description =
+      "NAB protocol: every file is run from its first point; the probationary period (first 15%, at most "
+      "750 points) is the unlabeled training part and is not scored; thresholds never see labels";
+  for (size_t i = 0; i < ds.series.size(); ++i) {
+    TimeSeries& ts = ds.series[i];
+    EvalTruth truth{ts.timestamps_ms, ts.anomaly_labels, ds.windows[i]};
+    EvalUnit unit;
+    unit.name = ts.name;
+    unit.split = NabProbationLength(ts.size());
+    unit.members.push_back(WithoutLabels(std::move(ts)));
+    set.units.push_back(std::move(unit));
+    set.truth.push_back(std::move(truth));
+  }
+  return set;
+}
+
+Result<EvalSet> LoadSmd(const std::string& path, const EvalSetOptions& options) {
+  ASSIGN_OR_RETURN(Dataset train, ReadDataset("smd:" + path + ":train", ToReadOptions(options, false)));
+  ASSIGN_OR_RETURN(Dataset test, ReadDataset("smd:" + path + ":test", ToReadOptions(options, false)));
+  EvalSet set;
+  set.dataset = "smd";
+  set.split_description =
+      "SMD train/ files (unlabeled, assumed mostly normal) for training, test/ files scored with "
+      "test_label/; a machine is one scored series, flagged where any of its 38 dimensions is flagged";
+  for (const auto& [machine, idx] : test.groups) {
+    if (options.max_series != 0 && set.units.size() >= options.max_series) break;
+    auto tr = train.groups.find(machine);
+    if (tr == train.groups.end() || tr->second.size() != idx.size()) {
+      return InvalidArgumentError("smd machine " + machine + ": train and test have different dimensions");
+    }
+    EvalUnit unit;
+    unit.name = machine;
+    EvalTruth truth;
+    for (size_t d = 0; d < idx.size(); ++d) {
+      const TimeSeries& a = train.series[tr->second[d]];
+      const TimeSeries& b = test.series[idx[d]];
+      TimeSeries m;
+      m.name = b.name;
+      m.labels = b.labels;
+      m.timestamps_ms = a.timestamps_ms;
+      m.timestamps_ms.insert(m.timestamps_ms.end(), b.timestamps_ms.begin(), b.timestamps_ms.end());
+      m.values = a.values;
+      m.values.insert(m.values.end(), b.values.begin(), b.values.end());
+      if (d == 0) {
+        unit.split = a.size();
+        truth.timestamps_ms = m.timestamps_ms;
+        truth.labels.assign(a.size(), 0);
+        truth.labels.insert(truth.labels.end(), b.anomaly_labels.begin(), b.anomaly_labels.end());
+      }
+      RETURN_IF_ERROR(m.Validate().WithContext("smd machine " + machine));
+      unit.members.push_back(std::move(m));
+    }
+    set.units.push_back(std::move(unit));
+    set.truth.push_back(std::move(truth));
+  }
+  return set;
+}
+
+Json NabToJson(const NabFileScore& s) {
+  return Json{{"score", s.Normalized()},        {"raw", s.raw},
+              {"windows", s.windows},           {"detected_windows", s.detected_windows},
+              {"false_positives", s.false_positives}};
+}
+
+std::string SafeFileName(std::string name) {
+  for (char& c : name) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) c = '_';
+  }
+  return name;
+}
+
+// Escapes text for SVG/XML.
+std::string Xml(const std::string& s) {
+  std::string o;
+  for (char c : s) {
+    if (c == '<') o += "&lt;";
+    else if (c == '>') o += "&gt;";
+    else if (c == '&') o += "&amp;";
+    else o += c;
+  }
+  return o;
+}
+
+}  // namespace
+
+Result<EvalSet> LoadEvalSet(const std::string& dataset, const std::string& path, const EvalSetOptions& options) {
+  if (dataset == "kpi") return LoadKpi(path, options);
+  if (dataset == "nab") return LoadNab(path, options);
+  if (dataset == "smd") return LoadSmd(path, options);
+  return InvalidArgumentError("unknown benchmark dataset `" + dataset + "` (known: kpi, smd, nab)");
+}
+
+Result<DetectorResult> ScoreDetector(const EvalSet& set, const std::string& name,
+                                     std::vector<std::vector<uint8_t>> flags, int delay_k) {
+  if (flags.size() != set.units.size()) {
+    return InternalError("detector " + name + " returned flags for " + std::to_string(flags.size()) +
+                         " series, expected " + std::to_string(set.units.size()));
+  }
+  DetectorResult r;
+  r.name = name;
+  for (size_t u = 0; u < set.units.size(); ++u) {
+    const EvalTruth& truth = set.truth[u];
+    const size_t n = truth.labels.size(), split = set.units[u].split;
+    if (flags[u].size() != n) {
+      return InternalError("detector " + name + ": series " + set.units[u].name + " has " +
+                           std::to_string(flags[u].size()) + " flags for " + std::to_string(n) + " points");
+    }
+    std::fill(flags[u].begin(), flags[u].begin() + split, 0);  // the training part is never scored
+    std::vector<uint8_t> l(truth.labels.begin() + split, truth.labels.end());
+    std::vector<uint8_t> f(flags[u].begin() + split, flags[u].end());
+    ASSIGN_OR_RETURN(DetectionCounts c, ScoreFlags(l, f, delay_k));
+    r.per_unit.push_back(c);
+    r.total += c;
+    if (set.dataset == "nab") {
+      std::array<NabFileScore, 3> per;
+      for (int p = 0; p < 3; ++p) {
+        ASSIGN_OR_RETURN(per[p], NabScore(truth.timestamps_ms, flags[u], truth.windows, kNabProfiles[p]));
+        r.nab_total[p] += per[p];
+      }
+      r.nab_per_unit.push_back(per);
+    }
+  }
+  r.flags = std::move(flags);
+  return r;
+}
+
+Json DetectionReport::ToJson(int delay_k) const {
+  Json j;
+  j["dataset"] = set.dataset;
+  j["split"] = set.split_description;
+  j["delay_k"] = delay_k;
+  j["wall_s"] = wall_s;
+  j["series"] = Json::array();
+  for (const EvalUnit& u : set.units) j["series"].push_back(u.name);
+  j["detectors"] = Json::array();
+  for (const DetectorResult& r : results) {
+    Json d;
+    d["name"] = r.name;
+    d["wall_s"] = r.wall_s;
+    d["details"] = r.details;
+    if (!r.status.ok()) {
+      d["error"] = r.status.ToString();
+      j["detectors"].push_back(d);
+      continue;
+    }
+    d["overall"] = DetectionCountsToJson(r.total);
+    if (set.dataset == "nab") {
+      for (int p = 0; p < 3; ++p) d["nab"][std::string(NabProfileName(kNabProfiles[p]))] = NabToJson(r.nab_total[p]);
+    }
+    d["per_series"] = Json::array();
+    for (size_t u = 0; u < r.per_unit.size(); ++u) {
+      Json s = DetectionCountsToJson(r.per_unit[u]);
+      s["name"] = set.units[u].name;
+      if (set.dataset == "nab") {
+        for (int p = 0; p < 3; ++p) {
+          s["nab"][std::string(NabProfileName(kNabProfiles[p]))] = NabToJson(r.nab_per_unit[u][p]);
+        }
+      }
+      d["per_series"].push_back(s);
+    }
+    j["detectors"].push_back(d);
+  }
+  return j;
+}
+
+std::string DetectionReport::ToMarkdown(int delay_k) const {
+  std::ostringstream o;
+  const std::string k = std::to_string(delay_k);
+  o << "# Detection benchmark: " << set.dataset << "\n\n";
+  o << "Split: " << set.split_description << ".\n\n";
+  size_t points = 0;
+  for (const EvalTruth& t : set.truth) points += t.labels.size();
+  o << set.units.size() << " scored series, " << points << " points in all. Total wall time " << Fmt(wall_s, 1)
+    << " s.\n\n";
+  o << "Counts are summed over series before F1 (micro average). Point F1 is the honest floor; "
+       "point-adjusted figures are inflated by construction and are shown beside it.\n\n";
+  o << "## Overall\n\n| detector | point F1 | PA F1 | dc-PA F1 (k=" << k << ") | event F1 (PA) | point P / R |";
+  if (set.dataset == "nab") o << " NAB standard | NAB low-FP | NAB low-FN |";
+  o << " wall s |\n|---|---|---|---|---|---|";
+  if (set.dataset == "nab") o << "---|---|---|";
+  o << "---|\n";
+  for (const DetectorResult& r : results) {
+    if (!r.status.ok()) {
+      o << "| " << r.name << " | failed: " << r.status.message() << " |\n";
+      continue;
+    }
+    o << "| " << r.name << " | " << Fmt(r.total.point.F1()) << " | " << Fmt(r.total.pa.F1()) << " | "
+      << Fmt(r.total.dc_pa.F1()) << " | " << Fmt(r.total.event.F1()) << " | " << Fmt(r.total.point.Precision(), 2)
+      << " / " << Fmt(r.total.point.Recall(), 2) << " |";
+    if (set.dataset == "nab") {
+      for (int p = 0; p < 3; ++p) o << " " << Fmt(r.nab_total[p].Normalized(), 1) << " |";
+    }
+    o << " " << Fmt(r.wall_s, 1) << " |\n";
+  }
+  o << "\n## Per series\n\nEach cell: point F1 / PA F1 / dc-PA F1 / event F1";
+  if (set.dataset == "nab") o << " / NAB standard";
+  o << ".\n\n| series | anomalous test points |";
+  for (const DetectorResult& r : results) o << " " << r.name << " |";
+  o << "\n|---|---|";
+  for (size_t i = 0; i < results.size(); ++i) o << "---|";
+  o << "\n";
+  for (size_t u = 0; u < set.units.size(); ++u) {
+    size_t anomalous = 0;
+    for (size_t i = set.units[u].split; i < set.truth[u].labels.size(); ++i) anomalous += set.truth[u].labels[i];
+    o << "| [" << set.units[u].name << "](plots/" << SafeFileName(set.units[u].name) << ".svg) | " << anomalous
+      << " |";
+    for (const DetectorResult& r : results) {
+      if (!r.status.ok() || u >= r.per_unit.size()) {
+        o << " — |";
+        continue;
+      }
+      const DetectionCounts& c = r.per_unit[u];
+      o << " " << Fmt(c.point.F1(), 2) << " / " << Fmt(c.pa.F1(), 2) << " / " << Fmt(c.dc_pa.F1(), 2) << " / "
+        << Fmt(c.event.F1(), 2);
+      if (set.dataset == "nab") o << " / " << Fmt(r.nab_per_unit[u][0].Normalized(), 1);
+      o << " |";
+    }
+    o << "\n";
+  }
+  for (const DetectorResult& r : results) {
+    if (!r.details.empty()) o << "\n### " << r.name << "\n\n```json\n" << r.details.dump(1).substr(0, 6000) << "\n```\n";
+  }
+  return o.str();
+}
+
+std::string RenderUnitSvg(const EvalUnit& unit, const EvalTruth& truth,
+                          const std::vector<const DetectorResult*>& results, size_t unit_index) {
+  const int width = 1200, plot_h = 240, row_h = 14, left = 10, top = 24;
+  const size_t n = truth.labels.size();
+  const size_t begin = unit.split > n / 10 ? unit.split - n / 10 : 0;  // a little training context
+  const size_t span = std::max<size_t>(1, n - begin);
+  const int cols = width - 2 * left;
+  auto x_of = [&](size_t i) { return left + static_cast<double>(i - begin) * cols / static_cast<double>(span); };
+  std::ostringstream o;
+  const int height = top + plot_h + 10 + static_cast<int>(results.size()) * (row_h + 4) + 10;
+  o << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height
+    << "\" font-family=\"sans-serif\" font-size=\"11\">\n";
+  o << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
+  o << "<text x=\"" << left << "\" y=\"14\">" << Xml(unit.name) << " — values (test part after the dashed line), "
+    << "labeled anomalies shaded red, detector flags below</text>\n";
+  // Label segments.
+  for (size_t i = begin; i < n;) {
+    if (!truth.labels[i]) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < n && truth.labels[j]) ++j;
+    o << "<rect x=\"" << Fmt(x_of(i), 1) << "\" y=\"" << top << "\" width=\"" << Fmt(std::max(1.0, x_of(j) - x_of(i)), 1)
+      << "\" height=\"" << plot_h << "\" fill=\"#f4a0a0\" opacity=\"0.6\"/>\n";
+    i = j;
+  }
+  const double split_x = x_of(unit.split);
+  o << "<line x1=\"" << Fmt(split_x, 1) << "\" x2=\"" << Fmt(split_x, 1) << "\" y1=\"" << top << "\" y2=\""
+    << top + plot_h << "\" stroke=\"#555\" stroke-dasharray=\"4,3\"/>\n";
+  // Values: min/max per pixel column, members min-max normalised when several.
+  const size_t members = std::min<size_t>(unit.members.size(), 8);
+  static const char* kColors[] = {"#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#17becf", "#7f7f7f", "#bcbd22", "#ff7f0e"};
+  for (size_t m = 0; m < members; ++m) {
+    const std::vector<double>& v = unit.members[m].values;
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = begin; i < n; ++i) {
+      if (std::isfinite(v[i])) {
+        lo = std::min(lo, v[i]);
+        hi = std::max(hi, v[i]);
+      }
+    }
+    if (!std::isfinite(lo)) continue;
+    if (hi == lo) hi = lo + 1;
+    auto y_of = [&](double val) { return top + plot_h - (val - lo) / (hi - lo) * plot_h; };
+    o << "<polyline fill=\"none\" stroke=\"" << kColors[m % 8] << "\" stroke-width=\"0.8\" points=\"";
+    std::vector<double> cmin(cols, INFINITY), cmax(cols, -INFINITY);
+    for (size_t i = begin; i < n; ++i) {
+      int c = std::min(cols - 1, static_cast<int>(x_of(i) - left));
+      cmin[c] = std::min(cmin[c], v[i]);
+      cmax[c] = std::max(cmax[c], v[i]);
+    }
+    for (int c = 0; c < cols; ++c) {
+      if (!std::isfinite(cmin[c])) continue;
+      o << left + c << "," << Fmt(y_of(cmax[c]), 1) << " " << left + c << "," << Fmt(y_of(cmin[c]), 1) << " ";
+    }
+    o << "\"/>\n";
+  }
+  // One row of flag ticks per detector (test part only).
+  int y = top + plot_h + 10;
+  for (const DetectorResult* r : results) {
+    o << "<text x=\"" << left << "\" y=\"" << y + row_h - 3 << "\" fill=\"#333\">" << Xml(r->name) << "</text>\n";
+    if (r->status.ok() && unit_index < r->flags.size()) {
+      const std::vector<uint8_t>& f = r->flags[unit_index];
+      int last_c = -1;
+      for (size_t i = unit.split; i < n && i < f.size(); ++i) {
+        if (!f[i]) continue;
+        int c = static_cast<int>(x_of(i));
+        if (c == last_c) continue;
+        last_c = c;
+        o << "<line x1=\"" << c << "\" x2=\"" << c << "\" y1=\"" << y << "\" y2=\"" << y + row_h
+          << "\" stroke=\"#d62728\"/>\n";
+      }
+    }
+    y += row_h + 4;
+  }
+  o << "</svg>\n";
+  return o.str();
+}
+
+Result<DetectionReport> RunDetectionBenchmark(const DetectionBenchmarkOptions& options,
+                                              std::vector<std::unique_ptr<BenchDetector>> detectors) {
+  const auto start = std::chrono::steady_clock::now();
+  auto log = [&](const std::string& s) {
+    if (options.log) options.log(s);
+  };
+  DetectionReport report;
+  ASSIGN_OR_RETURN(report.set, LoadEvalSet(options.dataset, options.data_path, options.set));
+  log("loaded " + std::to_string(report.set.units.size()) + " series from " + options.dataset + ":" +
+      options.data_path + " in " + Fmt(Seconds(start), 1) + " s");
+  for (auto& det : detectors) {
+    const auto t0 = std::chrono::steady_clock::now();
+    log("running " + det->name() + " ...");
+    Result<std::vector<std::vector<uint8_t>>> flags = det->Run(report.set.units);
+    DetectorResult r;
+    if (flags.ok()) {
+      Result<DetectorResult> scored = ScoreDetector(report.set, det->name(), std::move(flags).value(), options.delay_k);
+      if (scored.ok()) r = std::move(scored).value();
+      else r.status = scored.status();
+    } else {
+      r.status = flags.status();
+    }
+    r.name = det->name();
+    r.wall_s = Seconds(t0);
+    r.details = det->Details();
+    log(det->name() + ": " +
+        (r.status.ok() ? "point F1 " + Fmt(r.total.point.F1()) + ", PA F1 " + Fmt(r.total.pa.F1()) + ", dc-PA F1 " +
+                             Fmt(r.total.dc_pa.F1()) + ", event F1 " + Fmt(r.total.event.F1())
+                       : "failed: " + r.status.message()) +
+        " (" + Fmt(r.wall_s, 1) + " s)");
+    report.results.push_back(std::move(r));
+  }
+  report.wall_s = Seconds(start);
+  if (!options.out_dir.empty()) {
+    std::error_code ec;
+    fs::create_directories(fs::path(options.out_dir) / "plots", ec);
+    if (ec) return UnavailableError("cannot create " + options.out_dir + ": " + ec.message());
+    RETURN_IF_ERROR(WriteFileAtomic(options.out_dir + "/report.json", report.ToJson(options.delay_k).dump(1)));
+    RETURN_IF_ERROR(WriteFileAtomic(options.out_dir + "/report.md", report.ToMarkdown(options.delay_k)));
+    if (options.plots) {
+      std::vector<const DetectorResult*> rs;
+      for (const DetectorResult& r : report.results) rs.push_back(&r);
+      for (size_t u = 0; u < report.set.units.size(); ++u) {
+        RETURN_IF_ERROR(WriteFileAtomic(options.out_dir + "/plots/" + SafeFileName(report.set.units[u].name) + ".svg",
+                                        RenderUnitSvg(report.set.units[u], report.set.truth[u], rs, u)));
+      }
+    }
+    log("report: " + options.out_dir + "/report.md");
+  }
+  return report;
+}
+
+}  // namespace vigil

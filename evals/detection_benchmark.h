@@ -1,0 +1,127 @@
+// The detection benchmark behind `vigil eval detect`: split a public dataset into a training and a
+// test part, run every detector on the same split, score with every metric of detectors/scoring.h,
+// and write a report (Markdown + JSON + one SVG per scored series).
+//
+// Splits (the test labels never reach a detector; see evals/README.md):
+//   kpi: each series of the folder split chronologically, first 70% train / last 30% test. The
+//        shared kpi/train folder is itself the released first 70% of the KPI challenge data, so
+//        this is a 70/30 split of that 70%.
+//   smd: train/ files (unlabeled, assumed mostly normal) and test/ files; a machine (38 dims) is
+//        one scored series, flagged where any of its dimensions is flagged.
+//   nab: NAB's protocol: the whole file is run, the probationary period (first 15%, ≤ 750 points)
+//        is the unlabeled training part and is not scored; thresholds come from it, not labels.
+//
+// Detectors:
+//   "mad":     rolling median/MAD band (C++): |x − median(last W)| / (1.4826·MAD); threshold chosen
+//              on the training part (best objective F1 there when labeled, else a high quantile).
+//   "iforest": scikit-learn IsolationForest on windowed features, via /usr/bin/python3
+//              evals/iforest_peer.py; threshold chosen on the training part the same way.
+//   "rules":   rules trained by training/ (builtin proposer) on the training part, run by the
+//              detectors/ engine — see RulesDetector in evals/detection_detectors.h.
+//
+// Thread safety: RunDetectionBenchmark is not reentrant for the same out_dir.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/json.h"
+#include "core/status.h"
+#include "core/time_series.h"
+#include "detectors/readers.h"
+#include "detectors/scoring.h"
+
+namespace vigil {
+
+// One scored series and what a detector may see of it.
+struct EvalUnit {
+  std::string name;                 // KPI id, NAB <group>/<file>, SMD machine
+  std::vector<TimeSeries> members;  // full history (train then test), anomaly_labels removed
+  size_t split = 0;                 // points [0, split) are training, [split, n) are scored
+  std::vector<uint8_t> train_labels;  // size split when the training part is labeled, else empty
+};
+
+// Ground truth, kept away from detectors.
+struct EvalTruth {
+  std::vector<int64_t> timestamps_ms;  // full length
+  std::vector<uint8_t> labels;         // full length
+  std::vector<AnomalyWindow> windows;  // NAB windows (nab only)
+};
+
+struct EvalSet {
+  std::string dataset;  // "kpi", "smd", "nab"
+  std::string split_description;
+  std::vector<EvalUnit> units;
+  std::vector<EvalTruth> truth;  // parallel to units
+};
+
+struct EvalSetOptions {
+  std::string name_filter;  // substring of series (kpi, nab) or machine (smd) names
+  size_t max_series = 0;    // 0 = all
+  size_t max_points = 0;    // 0 = all; per series, before splitting (small slices for tests)
+  double train_fraction = 0.7;  // kpi only
+};
+
+// Reads and splits `dataset` ("kpi", "smd", "nab") at `path` (the folder the reader takes).
+[[nodiscard]] Result<EvalSet> LoadEvalSet(const std::string& dataset, const std::string& path,
+                                          const EvalSetOptions& options = {});
+
+// A detector under test: flags for every unit, each of full length (flags before `split` are
+// ignored). Must not read anything but the EvalUnits.
+class BenchDetector {
+ public:
+  virtual ~BenchDetector() = default;
+  virtual std::string name() const = 0;
+  [[nodiscard]] virtual Result<std::vector<std::vector<uint8_t>>> Run(const std::vector<EvalUnit>& units) = 0;
+  // Extra facts for the report (chosen thresholds, rules learned, tokens); may be empty.
+  virtual Json Details() const { return Json::object(); }
+};
+
+struct DetectionBenchmarkOptions {
+  std::string dataset;
+  std::string data_path;
+  std::string out_dir;  // report.md, report.json, plots/*.svg
+  EvalSetOptions set;
+  int delay_k = 7;
+  bool plots = true;
+  std::function<void(const std::string&)> log;  // progress lines; may be empty
+};
+
+struct DetectorResult {
+  std::string name;
+  double wall_s = 0;
+  Status status;  // a detector that failed is reported, not dropped
+  DetectionCounts total;
+  std::vector<DetectionCounts> per_unit;
+  NabFileScore nab_total[3];                  // by profile (kNabProfiles order); nab only
+  std::vector<std::array<NabFileScore, 3>> nab_per_unit;
+  std::vector<std::vector<uint8_t>> flags;    // per unit, full length
+  Json details;
+};
+
+struct DetectionReport {
+  EvalSet set;
+  std::vector<DetectorResult> results;
+  double wall_s = 0;
+  Json ToJson(int delay_k) const;
+  std::string ToMarkdown(int delay_k) const;
+};
+
+// Scores flags of one detector on a set (no I/O).
+[[nodiscard]] Result<DetectorResult> ScoreDetector(const EvalSet& set, const std::string& name,
+                                                   std::vector<std::vector<uint8_t>> flags, int delay_k);
+
+// Runs `detectors` on the set and writes the report into options.out_dir.
+[[nodiscard]] Result<DetectionReport> RunDetectionBenchmark(
+    const DetectionBenchmarkOptions& options, std::vector<std::unique_ptr<BenchDetector>> detectors);
+
+// One SVG: the unit's values (up to 8 members, min-max normalised when there are several),
+// shaded label segments, and one row of flag ticks per detector. Test part only, plus a marker.
+std::string RenderUnitSvg(const EvalUnit& unit, const EvalTruth& truth,
+                          const std::vector<const DetectorResult*>& results, size_t unit_index);
+
+}  // namespace vigil

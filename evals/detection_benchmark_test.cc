@@ -1,0 +1,151 @@
+#include "evals/detection_benchmark.h"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <filesystem>
+
+#include "evals/detection_peers.h"
+
+namespace vigil {
+namespace {
+
+EvalSet TinySet() {
+  // One unit of 10 points, training part [0, 4); test labels: a segment at 6..7.
+  EvalSet set;
+  set.dataset = "kpi";
+  EvalUnit u;
+  u.name = "s";
+  u.split = 4;
+  u.train_labels = {0, 1, 0, 0};
+  TimeSeries ts;
+  ts.name = "s";
+  for (int i = 0; i < 10; ++i) {
+    ts.timestamps_ms.push_back(i * 60'000);
+    ts.values.push_back(i == 6 ? 50 : 1);
+  }
+  u.members.push_back(ts);
+  set.units.push_back(u);
+  set.truth.push_back({ts.timestamps_ms, {0, 1, 0, 0, 0, 0, 1, 1, 0, 0}, {}});
+  return set;
+}
+
+TEST_CASE("ScoreDetector scores only the test part") {
+  EvalSet set = TinySet();
+  // A flag in the training part (index 1, a labeled anomaly) must not count; index 7 hits the
+  // test segment late (its second point), index 9 is a false positive.
+  Result<DetectorResult> r = ScoreDetector(set, "d", {{0, 1, 0, 0, 0, 0, 0, 1, 0, 1}}, 0);
+  REQUIRE(r.ok());
+  CHECK(r->total.point == Counts{1, 1, 1});
+  CHECK(r->total.pa == Counts{2, 1, 0});
+  CHECK(r->total.dc_pa == Counts{0, 1, 2});  // k = 0: the flag came one point late
+  CHECK(r->total.event == Counts{1, 1, 0});
+  CHECK(r->flags[0][1] == 0);  // zeroed training part
+  // Wrong shapes are errors.
+  CHECK_FALSE(ScoreDetector(set, "d", {}, 0).ok());
+  CHECK_FALSE(ScoreDetector(set, "d", {{0, 1}}, 0).ok());
+}
+
+TEST_CASE("MAD band scores: deviation from the trailing median in MAD units") {
+  std::vector<double> v = {1, 2, 3, 2, 1, 10};
+  std::vector<double> s = MadBandScores(v, 5);
+  CHECK(std::isnan(s[4]));
+  // Window {1,2,3,2,1}: median 2, |dev| {1,0,1,0,1} → MAD 1; (10 − 2)/1.4826.
+  CHECK(s[5] == doctest::Approx(8 / 1.4826));
+}
+
+TEST_CASE("thresholds come from the training part only") {
+  EvalUnit u;
+  u.split = 6;
+  // Unlabeled: threshold = max training score (3); test scores above it are flagged.
+  UnitScores scores = {{1, 2, 3, 1, 2, 1, 2.5, 3.5, 9, NAN}};
+  std::vector<double> chosen;
+  std::vector<uint8_t> f = FlagsFromScores(u, scores, {}, &chosen);
+  CHECK(chosen == std::vector<double>{3});
+  CHECK(f == std::vector<uint8_t>{0, 0, 0, 0, 0, 0, 0, 1, 1, 0});
+  // Labeled: the anomaly at index 1 (score 2) is caught by the best threshold below it, while a
+  // test-part label could not have changed the choice (labels are only given for [0, split)).
+  u.train_labels = {0, 1, 0, 0, 0, 0};
+  scores = {{0.1, 2, 0.2, 0.3, 0.1, 0.2, 0.5, 0.1, 0.1, 0.1}};
+  chosen.clear();
+  ThresholdOptions o;
+  o.objective = Objective::kPoint;
+  f = FlagsFromScores(u, scores, o, &chosen);
+  REQUIRE(chosen.size() == 1);
+  CHECK(chosen[0] < 2);
+  CHECK(chosen[0] >= 0.3);
+  CHECK(f[1] == 1);
+  CHECK(f[6] == 1);
+  CHECK(f[7] == 0);
+}
+
+TEST_CASE("LoadEvalSet: KPI slice is split 70/30 and test labels are kept from detectors") {
+  EvalSetOptions o;
+  o.max_series = 2;
+  o.max_points = 1000;
+  Result<EvalSet> set = LoadEvalSet("kpi", "../shared/datasets/kpi/train", o);
+  REQUIRE(set.ok());
+  REQUIRE(set->units.size() == 2);
+  CHECK(set->units[0].split == 700);
+  CHECK(set->units[0].train_labels.size() == 700);
+  CHECK_FALSE(set->units[0].members[0].has_anomaly_labels());
+  CHECK(set->truth[0].labels.size() == 1000);
+  CHECK_FALSE(LoadEvalSet("yahoo", "x").ok());
+}
+
+TEST_CASE("LoadEvalSet: NAB uses the probationary period as the unlabeled training part") {
+  EvalSetOptions o;
+  o.name_filter = "realKnownCause/nyc_taxi";
+  Result<EvalSet> set = LoadEvalSet("nab", "../shared/datasets/nab", o);
+  REQUIRE(set.ok());
+  REQUIRE(set->units.size() == 1);
+  CHECK(set->units[0].split == 750);
+  CHECK(set->units[0].train_labels.empty());
+  CHECK(set->truth[0].windows.size() == 5);
+  // A perfect detector (flags at each window's first point) scores 100 on NAB.
+  std::vector<uint8_t> flags(set->truth[0].labels.size(), 0);
+  for (size_t i = 0; i < flags.size(); ++i) flags[i] = set->truth[0].labels[i] && (i == 0 || !set->truth[0].labels[i - 1]);
+  set->dataset = "nab";
+  Result<DetectorResult> r = ScoreDetector(*set, "perfect", {flags}, 7);
+  REQUIRE(r.ok());
+  CHECK(r->nab_total[0].Normalized() == doctest::Approx(100.0));
+}
+
+TEST_CASE("LoadEvalSet: SMD machine = one unit of 38 dimensions, train then test") {
+  EvalSetOptions o;
+  o.name_filter = "machine-1-6";
+  o.max_points = 300;
+  Result<EvalSet> set = LoadEvalSet("smd", "../shared/datasets/smd", o);
+  REQUIRE(set.ok());
+  REQUIRE(set->units.size() == 1);
+  CHECK(set->units[0].members.size() == 38);
+  CHECK(set->units[0].split == 300);
+  CHECK(set->units[0].members[0].size() == 600);
+  CHECK(set->truth[0].labels.size() == 600);
+}
+
+TEST_CASE("report: JSON, Markdown and SVG name every series and detector") {
+  EvalSet set = TinySet();
+  Result<DetectorResult> r = ScoreDetector(set, "d", {{0, 0, 0, 0, 0, 0, 1, 0, 0, 0}}, 7);
+  REQUIRE(r.ok());
+  DetectionReport report;
+  report.set = set;
+  report.results.push_back(*r);
+  DetectorResult failed;
+  failed.name = "broken";
+  failed.status = UnavailableError("no python");
+  report.results.push_back(failed);
+  Json j = report.ToJson(7);
+  CHECK(j["detectors"][0]["overall"]["pa"]["f1"].get<double>() == doctest::Approx(1.0));
+  CHECK(j["detectors"][1]["error"].get<std::string>().find("no python") != std::string::npos);
+  std::string md = report.ToMarkdown(7);
+  CHECK(md.find("| d | 0.667 | 1.000 | 1.000 | 1.000 |") != std::string::npos);
+  CHECK(md.find("failed: no python") != std::string::npos);
+  std::string svg = RenderUnitSvg(set.units[0], set.truth[0], {&report.results[0]}, 0);
+  CHECK(svg.rfind("<svg", 0) == 0);
+  CHECK(svg.find("#f4a0a0") != std::string::npos);  // label shading
+  CHECK(svg.find("stroke=\"#d62728\"") != std::string::npos);  // a flag tick
+}
+
+}  // namespace
+}  // namespace vigil

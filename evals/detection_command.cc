@@ -1,0 +1,44 @@
+#include "evals/detection_command.h"
+
+#include "core/config.h"
+#include "evals/detection_peers.h"
+
+namespace vigil {
+
+Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
+  if (options.dataset != "kpi" && options.dataset != "smd" && options.dataset != "nab") {
+    return InvalidArgumentError("--dataset must be kpi, smd or nab, got `" + options.dataset + "`");
+  }
+  if (options.data_path.empty()) {
+    options.data_path = "../shared/datasets/" + options.dataset + (options.dataset == "kpi" ? "/train" : "");
+  }
+  if (options.out_dir.empty()) options.out_dir = "eval-out/detect-" + options.dataset;
+  ThresholdOptions thresholds;
+  thresholds.objective = Objective::kDelayPointAdjusted;
+  thresholds.delay_k = options.delay_k;
+  std::vector<std::unique_ptr<BenchDetector>> detectors;
+  const std::vector<std::string> known = {"mad-band", "iforest"};
+  for (const std::string& name : options.detectors) {
+    if (name == "mad-band") {
+      detectors.push_back(std::make_unique<MadBandDetector>(options.mad_window, thresholds));
+    } else if (name == "iforest") {
+      detectors.push_back(
+          std::make_unique<IForestDetector>(options.python, options.iforest_script, options.out_dir, thresholds));
+    } else {
+      const std::string close = ClosestMatch(name, known);
+      return InvalidArgumentError("unknown detector `" + name + "` (known: mad-band, iforest)" +
+                                  (close.empty() ? "" : "; did you mean `" + close + "`?"));
+    }
+  }
+  DetectionBenchmarkOptions bench;
+  bench.dataset = options.dataset;
+  bench.data_path = options.data_path;
+  bench.out_dir = options.out_dir;
+  bench.set = options.set;
+  bench.delay_k = options.delay_k;
+  bench.plots = options.plots;
+  bench.log = options.log;
+  return RunDetectionBenchmark(bench, std::move(detectors));
+}
+
+}  // namespace vigil

@@ -1,0 +1,30 @@
+// `vigil eval detect` as a library call: builds the named detectors and runs the benchmark.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "evals/detection_benchmark.h"
+
+namespace vigil {
+
+struct DetectCommandOptions {
+  std::string dataset;    // kpi | smd | nab
+  std::string data_path;  // "" = ../shared/datasets/<dataset> (kpi: .../kpi/train)
+  std::string out_dir;    // "" = eval-out/detect-<dataset>
+  // Detector names, run in this order: "rules" (trained rules, builtin proposer), "mad-band",
+  // "iforest".
+  std::vector<std::string> detectors = {"mad-band", "iforest"};
+  EvalSetOptions set;
+  int delay_k = 7;
+  size_t mad_window = 60;
+  std::string python = "/usr/bin/python3";
+  std::string iforest_script = "evals/iforest_peer.py";
+  bool plots = true;
+  std::function<void(const std::string&)> log;
+};
+
+// InvalidArgument for an unknown dataset or detector name (with the accepted names).
+[[nodiscard]] Result<DetectionReport> RunDetectCommand(DetectCommandOptions options);
+
+}  // namespace vigil

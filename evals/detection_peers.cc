@@ -1,0 +1,193 @@
+#include "evals/detection_peers.h"
+
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+
+namespace vigil {
+namespace {
+
+namespace fs = std::filesystem;
+
+double Quantile(std::vector<double> v, double q) {
+  if (v.empty()) return NAN;
+  const size_t k = std::min(v.size() - 1, static_cast<size_t>(q * static_cast<double>(v.size() - 1)));
+  std::nth_element(v.begin(), v.begin() + k, v.end());
+  return v[k];
+}
+
+std::string ShellQuote(const std::string& s) {
+  std::string o = "'";
+  for (char c : s) {
+    if (c == '\'') o += "'\\''";
+    else o += c;
+  }
+  return o + "'";
+}
+
+}  // namespace
+
+std::vector<double> MadBandScores(const std::vector<double>& values, size_t window) {
+  const size_t n = values.size();
+  std::vector<double> out(n, NAN);
+  std::vector<double> buf, dev;
+  buf.reserve(window);
+  dev.reserve(window);
+  for (size_t i = window; i < n; ++i) {
+    buf.assign(values.begin() + (i - window), values.begin() + i);
+    const size_t mid = window / 2;
+    std::nth_element(buf.begin(), buf.begin() + mid, buf.end());
+    const double med = buf[mid];
+    dev.clear();
+    for (double v : buf) dev.push_back(std::fabs(v - med));
+    std::nth_element(dev.begin(), dev.begin() + mid, dev.end());
+    // A flat window has MAD 0; the floor keeps scores finite and tiny wobbles unflagged.
+    const double scale = std::max(1.4826 * dev[mid], 1e-6 + 1e-3 * std::fabs(med));
+    out[i] = std::fabs(values[i] - med) / scale;
+  }
+  return out;
+}
+
+std::vector<uint8_t> FlagsFromScores(const EvalUnit& unit, const UnitScores& scores, const ThresholdOptions& options,
+                                     std::vector<double>* chosen) {
+  const size_t n = scores.empty() ? 0 : scores[0].size();
+  std::vector<uint8_t> flags(n, 0);
+  const size_t lo = std::min(options.warmup, unit.split);
+  const size_t hi = std::min(unit.split, n);
+  bool labeled = false;
+  for (size_t i = lo; i < hi && i < unit.train_labels.size(); ++i) labeled |= unit.train_labels[i] != 0;
+  for (const std::vector<double>& s : scores) {
+    std::vector<double> train;
+    for (size_t i = lo; i < hi; ++i) {
+      if (std::isfinite(s[i])) train.push_back(s[i]);
+    }
+    double threshold = std::numeric_limits<double>::infinity();
+    if (!train.empty()) {
+      const double max_train = *std::max_element(train.begin(), train.end());
+      threshold = max_train;
+      if (labeled) {
+        std::vector<uint8_t> labels(unit.train_labels.begin() + lo, unit.train_labels.begin() + hi);
+        double best = -1;
+        for (double q : {0.5, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 0.993, 0.995, 0.997, 0.998, 0.999, 0.9995, 0.9999, 1.0}) {
+          const double t = q >= 1.0 ? max_train : Quantile(train, q);
+          std::vector<uint8_t> f(hi - lo, 0);
+          for (size_t i = lo; i < hi; ++i) f[i - lo] = std::isfinite(s[i]) && s[i] > t;
+          Result<DetectionCounts> c = ScoreFlags(labels, f, options.delay_k);
+          const double f1 = c.ok() ? ObjectiveF1(*c, options.objective) : 0;
+          if (f1 > best) {
+            best = f1;
+            threshold = t;
+          }
+        }
+      }
+    }
+    if (chosen != nullptr) chosen->push_back(threshold);
+    for (size_t i = 0; i < n; ++i) flags[i] |= std::isfinite(s[i]) && s[i] > threshold;
+  }
+  return flags;
+}
+
+Result<std::vector<std::vector<uint8_t>>> MadBandDetector::Run(const std::vector<EvalUnit>& units) {
+  std::vector<std::vector<uint8_t>> out;
+  details_ = Json{{"window_points", window_},
+                  {"threshold_rule", "best training-part " + std::string(ObjectiveName(options_.objective)) +
+                                         " F1 over score quantiles when the training part is labeled, else the "
+                                         "maximum training score"}};
+  ThresholdOptions opts = options_;
+  opts.warmup = std::max(opts.warmup, window_);
+  Json thresholds = Json::object();
+  for (const EvalUnit& u : units) {
+    UnitScores scores;
+    for (const TimeSeries& m : u.members) scores.push_back(MadBandScores(m.values, window_));
+    std::vector<double> chosen;
+    out.push_back(FlagsFromScores(u, scores, opts, &chosen));
+    if (chosen.size() == 1) thresholds[u.name] = chosen[0];
+  }
+  if (!thresholds.empty()) details_["thresholds"] = thresholds;
+  return out;
+}
+
+Result<std::vector<std::vector<uint8_t>>> IForestDetector::Run(const std::vector<EvalUnit>& units) {
+  details_ = Json{{"script", script_}, {"python", python_}};
+  const fs::path in = fs::path(work_dir_) / "iforest_in", out = fs::path(work_dir_) / "iforest_out";
+  std::error_code ec;
+  fs::remove_all(in, ec);
+  fs::remove_all(out, ec);
+  fs::create_directories(in, ec);
+  fs::create_directories(out, ec);
+  if (ec) return UnavailableError("iforest: cannot create " + in.string() + ": " + ec.message());
+  // One CSV per unit: a column per member, then `train` (1 for the training part).
+  Json manifest = Json::array();
+  for (size_t u = 0; u < units.size(); ++u) {
+    const std::string file = "unit" + std::to_string(u) + ".csv";
+    std::ofstream f(in / file);
+    const EvalUnit& unit = units[u];
+    for (size_t m = 0; m < unit.members.size(); ++m) f << "m" << m << ",";
+    f << "train\n";
+    const size_t n = unit.members.empty() ? 0 : unit.members[0].size();
+    char buf[32];
+    for (size_t i = 0; i < n; ++i) {
+      for (const TimeSeries& m : unit.members) {
+        auto [p, e] = std::to_chars(buf, buf + sizeof buf, m.values[i]);
+        f.write(buf, p - buf);
+        f << ',';
+      }
+      f << (i < unit.split ? "1\n" : "0\n");
+    }
+    if (!f) return UnavailableError("iforest: cannot write " + (in / file).string());
+    manifest.push_back(Json{{"file", file}, {"name", unit.name}});
+  }
+  RETURN_IF_ERROR(WriteFileAtomic((in / "manifest.json").string(), manifest.dump()));
+  const std::string cmd = ShellQuote(python_) + " " + ShellQuote(script_) + " " + ShellQuote(in.string()) + " " +
+                          ShellQuote(out.string()) + " > " + ShellQuote((out / "log.txt").string()) + " 2>&1";
+  const int rc = std::system(cmd.c_str());
+  if (rc != 0) {
+    Result<std::string> log = ReadFile((out / "log.txt").string());
+    std::string tail = log.ok() ? log->substr(log->size() > 400 ? log->size() - 400 : 0) : "";
+    return UnavailableError("iforest peer failed (exit " + std::to_string(WIFEXITED(rc) ? WEXITSTATUS(rc) : rc) +
+                            "): " + cmd + "\n" + tail);
+  }
+  std::vector<std::vector<uint8_t>> flags;
+  ThresholdOptions opts = options_;
+  opts.warmup = std::max<size_t>(opts.warmup, 10);
+  for (size_t u = 0; u < units.size(); ++u) {
+    const std::string file = (out / ("unit" + std::to_string(u) + ".scores")).string();
+    ASSIGN_OR_RETURN(std::string text, ReadFile(file));
+    std::vector<double> s;
+    s.reserve(units[u].members[0].size());
+    const char* p = text.data();
+    const char* end = p + text.size();
+    while (p < end) {
+      while (p < end && (*p == '\n' || *p == ' ')) ++p;
+      if (p >= end) break;
+      double v = 0;
+      auto [q, e] = std::from_chars(p, end, v);
+      if (e != std::errc()) {
+        if (end - p >= 3 && std::string_view(p, 3) == "nan") {
+          v = NAN;
+          q = p + 3;
+        } else {
+          return DataLossError(file + ": unreadable score near byte " + std::to_string(p - text.data()));
+        }
+      }
+      s.push_back(v);
+      p = q;
+    }
+    if (s.size() != units[u].members[0].size()) {
+      return DataLossError(file + ": " + std::to_string(s.size()) + " scores for " +
+                           std::to_string(units[u].members[0].size()) + " points");
+    }
+    flags.push_back(FlagsFromScores(units[u], {s}, opts));
+  }
+  Result<std::string> log = ReadFile((out / "log.txt").string());
+  if (log.ok()) details_["log"] = log->substr(0, 2000);
+  return flags;
+}
+
+}  // namespace vigil
