@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# End-to-end: `vigil rules check` / `vigil rules explain` on good and broken rule files.
+set -u
+BUILD="${1:-build}"
+VIGIL="$BUILD/bin/vigil"
+TMP="$(mktemp -d)"; trap 'rm -rf "$TMP"' EXIT
+fail=0; passed=0
+check() {  # check NAME EXPECTED_RC PATTERN -- CMD...
+  local name="$1" want_rc="$2" pattern="$3"; shift 4
+  local out rc
+  out="$("$@" 2>&1)"; rc=$?
+  if [ "$rc" != "$want_rc" ] || ! grep -qE -- "$pattern" <<<"$out"; then
+    echo "FAIL $name: rc=$rc (want $want_rc), output:"; echo "$out" | head -20; fail=$((fail + 1))
+  else
+    passed=$((passed + 1))
+  fi
+}
+
+check "bundled rules valid" 0 'gpu_training.rules: 6 rule\(s\) OK' -- "$VIGIL" rules check data/rules/gpu_training.rules
+check "explain in words" 0 'median of step_time_ms across the selected series with the same job' \
+  -- "$VIGIL" rules explain data/rules/gpu_training.rules
+check "explain for" 0 'must hold for 2m before firing' -- "$VIGIL" rules explain data/rules/gpu_training.rules
+
+printf 'rule R {\n  select x\n  when meen(x, 10p) > 3\n}\n' > "$TMP/typo.rules"
+check "unknown function hint" 2 'typo.rules:3:8: unknown function `meen`, did you mean `mean`\?' \
+  -- "$VIGIL" rules check "$TMP/typo.rules"
+check "caret line" 2 '^         \^~~~~~~~~~~~$' -- "$VIGIL" rules check "$TMP/typo.rules"
+
+printf 'rule R {\n  select x\n  when mean(x, 5p)\n}\nrule S {\n  select x\n  when x > 1 and zscore(x, 9999999p) > 3\n}\n' \
+  > "$TMP/two.rules"
+check "type error" 2 'two.rules:3:8: the `when` clause needs a condition' -- "$VIGIL" rules check "$TMP/two.rules"
+check "window limit" 2 'two.rules:7:28: window 9999999p is larger than the limit of 100000 points' \
+  -- "$VIGIL" rules check "$TMP/two.rules"
+
+printf 'rule R {\n  select x\n' > "$TMP/open.rules"
+check "unclosed rule" 2 'open.rules:3:1: rule `R` is not closed' -- "$VIGIL" rules check "$TMP/open.rules"
+printf '\x01\xff garbage' > "$TMP/bin.rules"
+check "binary garbage" 2 'bin.rules:1:1: unexpected character' -- "$VIGIL" rules check "$TMP/bin.rules"
+: > "$TMP/empty.rules"
+check "empty file" 2 'no rules found' -- "$VIGIL" rules check "$TMP/empty.rules"
+check "missing file" 2 'nope.rules' -- "$VIGIL" rules check "$TMP/nope.rules"
+check "one bad of two files" 2 'gpu_training.rules: 6 rule\(s\) OK' \
+  -- "$VIGIL" rules check data/rules/gpu_training.rules "$TMP/typo.rules"
+check "explain broken file" 2 'unknown function `meen`' -- "$VIGIL" rules explain "$TMP/typo.rules"
+check "no subcommand" 2 'A subcommand is required|subcommand' -- "$VIGIL" rules
+
+echo "rules_cli_test: $passed passed, $fail failed"
+[ "$fail" = 0 ]
