@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# End-to-end: `vigil probe list` and `vigil probe run` through the replay and local executors,
+# and the bad inputs (unknown probe, intrusive without allowance, bad executor spec, missing
+# replay file), each with its documented exit code. CPU only.
+#   bash tests/probe_cli_test.sh BUILD_DIR
+set -u
+build=${1:?usage: probe_cli_test.sh BUILD_DIR}
+vigil="$build/bin/vigil"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+expect() {  # expect CODE PATTERN -- command...
+  local code=$1 pattern=$2; shift 3
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  local rc=$?
+  [ "$rc" = "$code" ] || fail "$* -> exit $rc (want $code): $(cat "$tmp/err")"
+  grep -q -- "$pattern" "$tmp/out" "$tmp/err" || fail "$* -> output lacks '$pattern': $(cat "$tmp/out" "$tmp/err")"
+}
+
+expect 0 "nccl.p2p_matrix" -- "$vigil" probe list
+expect 0 '"fail_supports"' -- "$vigil" probe list --json
+
+cat >"$tmp/rec.json" <<'JSON'
+{"gpu.health@node-3/gpu5": {"probe": "gpu.health", "status": "fail", "reason": "ecc_dbe_volatile 2 > 0",
+                            "metrics": {"ecc_dbe_volatile": 2}, "duration_s": 1.5},
+ "gpu.inventory@node-3/gpu5": {"probe": "gpu.inventory", "status": "pass", "duration_s": 0.5}}
+JSON
+expect 1 "ecc_dbe_volatile 2 > 0" -- "$vigil" probe run gpu.health,gpu.inventory --target node-3/gpu5 --executor "replay:$tmp/rec.json"
+expect 0 '"status": "pass"' -- "$vigil" probe run gpu.inventory --target node-3/gpu5 --executor "replay:$tmp/rec.json" --json
+expect 1 "no recorded result" -- "$vigil" probe run gpu.inventory --target node-4 --executor "replay:$tmp/rec.json"
+
+# Bad inputs.
+expect 2 "did you mean \`gpu.gemm\`" -- "$vigil" probe run gpu.gem --executor "replay:$tmp/rec.json"
+expect 2 "allow-intrusive" -- "$vigil" probe run gpu.gemm --executor "replay:$tmp/rec.json"
+expect 2 "unknown probe executor" -- "$vigil" probe run gpu.health --executor "k8s:ns=a"
+expect 1 "cannot open" -- "$vigil" probe run gpu.health --executor "replay:$tmp/missing.json"
+echo '{"gpu.health@": {"probe": "gpu.health", "status": "so-so"}}' >"$tmp/bad.json"
+expect 2 "so-so" -- "$vigil" probe run gpu.health --executor "replay:$tmp/bad.json"
+expect 2 "" -- "$vigil" probe run
+
+# The local executor with a fake probe binary that hangs: an error result, not a hang.
+cat >"$tmp/hang.sh" <<'SH'
+#!/bin/sh
+sleep 1000
+SH
+chmod +x "$tmp/hang.sh"
+expect 1 "timed out" -- "$vigil" probe run gpu.health --executor "local:binary=$tmp/hang.sh,grace_s=0" --time-limit 1
+
+# The real vigil-probe, when built: without a GPU every probe is unavailable (exit 1 here).
+if [ -x "$build/bin/vigil-probe" ] && ! nvidia-smi -L >/dev/null 2>&1; then
+  expect 1 "unavailable" -- "$vigil" probe run gpu.health,gpu.inventory --executor "local:binary=$build/bin/vigil-probe"
+fi
+echo PASS
