@@ -280,8 +280,13 @@ class Case:
         m = {"iterations": 200, "mismatched_elements": mismatched,
              "gpus_checked": self.gpus, "gpus_disagreeing": 1 if mismatched else 0}
         details = {"odd_one_out": bad_gpu} if bad_gpu else None
+        if bad_gpu:
+            m["disagreeing_gpu_index"] = int(bad_gpu[3:])
         self._measured(key, m, {"mismatched_elements_max": 0}, "bit-exact GEMM checksum vote",
                        duration or round(self.rng.uniform(4, 7), 1), details)
+        if bad_gpu:
+            self.probes[key]["reason"] = "%s disagrees with the other %d GPUs: %d mismatched elements" % (
+                bad_gpu, self.gpus - 1, mismatched)
 
     def kernel_launch(self, key, us=None, duration=None):
         u = us if us is not None else self.rng.uniform(3.8, 6.2)
