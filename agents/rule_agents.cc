@@ -85,7 +85,8 @@ bool IsIdentifier(const std::string& s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
 }
 
-std::string SelectClause(const std::string& metric) {
+std::string SelectClause(const std::string& selector, const std::string& metric) {
+  if (!selector.empty()) return "select " + selector;
   return IsIdentifier(metric) ? "select " + metric : "select *";
 }
 
@@ -351,7 +352,7 @@ Result<ProposedRules> ProposeRules(LlmClient& llm, const RuleAgentsInput& input,
   std::ostringstream user;
   user << "Target: " << input.target << " (metric `" << input.metric << "`). Rules are judged by the "
        << input.objective_name << " F1 on a later validation part of the same series.\n"
-       << "Every rule must use `" << SelectClause(input.metric) << "`.\n\n";
+       << "Every rule must use `" << SelectClause(input.selector, input.metric) << "`.\n\n";
   if (input.labeled) {
     user << "Training data of this chunk, with its labeled anomalies:\n";
   } else {
@@ -373,11 +374,11 @@ Result<ProposedRules> ProposeRules(LlmClient& llm, const RuleAgentsInput& input,
   return AskForRules(llm, user.str(), "rule-detect", options);
 }
 
-Result<ProposedRules> RepairRule(LlmClient& llm, const std::string& metric, const std::string& rule_text,
+Result<ProposedRules> RepairRule(LlmClient& llm, const std::string& select, const std::string& rule_text,
                                  const std::string& error, const RuleAgentOptions& options) {
   std::string user = "The rule file below failed. Fix it and return the complete corrected rule file, in the same "
                      "JSON answer format. Change only what the error requires and keep the intent. Every rule must use `" +
-                     SelectClause(metric) + "`.\n\nError, verbatim:\n" + error +
+                     select + "`.\n\nError, verbatim:\n" + error +
                      "\n\nRule file (line numbers for reference only; do not write them):\n" + WithLineNumbers(rule_text);
   return AskForRules(llm, std::move(user), "rule-repair", options);
 }
@@ -472,7 +473,7 @@ Result<RuleAgentsResult> RunRuleAgents(LlmClient& llm, const RuleAgentsInput& in
         ++repairs;
         ++st.repairs;
         ++st.llm_calls;
-        auto fixed = RepairRule(llm, input.metric, text, error, options);
+        auto fixed = RepairRule(llm, SelectClause(input.selector, input.metric), text, error, options);
         if (fixed.ok()) {
           text = fixed->text;
           if (!fixed->rationale.empty()) rationale = fixed->rationale;

@@ -76,6 +76,9 @@ struct RuleAgentOptions {
 struct RuleAgentsInput {
   std::string target;                 // series or group name, for the prompt
   std::string metric;                 // metric name the rules select
+  // What every rule writes after `select`, e.g. `*{kpi="05f10d3a"}`. Empty: `metric` when it is
+  // an identifier, else `*`.
+  std::string selector;
   std::vector<TimeSeries> train;      // chronological training part of every series
   std::vector<size_t> chunk_starts;   // where each chunk starts in train[i] (first is 0)
   bool labeled = true;
@@ -95,8 +98,9 @@ struct ProposedRules {
                                                  const RuleMetrics& current_train, const std::string& feedback,
                                                  const RuleAgentOptions& options);
 
-// One call of the repair agent. `error` is passed verbatim.
-[[nodiscard]] Result<ProposedRules> RepairRule(LlmClient& llm, const std::string& metric,
+// One call of the repair agent. `error` is passed verbatim; `select` is the clause every rule
+// must keep ("select step_time_ms").
+[[nodiscard]] Result<ProposedRules> RepairRule(LlmClient& llm, const std::string& select,
                                                const std::string& rule_text, const std::string& error,
                                                const RuleAgentOptions& options);
 

@@ -218,6 +218,8 @@ TEST_CASE("RunRuleAgents: invalid rule repaired with the compiler's words, impro
   CHECK(llm.requests[2].messages[1].content.find("Your previous proposal was kept: validation pa F1 0.000 -> 1.000") !=
         std::string::npos);
   CHECK(llm.requests[0].messages[1].content.find("previous proposal") == std::string::npos);
+  CHECK(llm.requests[0].messages[1].content.find("Every rule must use `select step_time_ms`") != std::string::npos);
+  CHECK(llm.requests[1].messages[1].content.find("Every rule must use `select step_time_ms`") != std::string::npos);
   // The log tells the story.
   REQUIRE(r->stats.log.size() == 3);
   CHECK(r->stats.log[0].find("repairing: candidate.rules:3:") != std::string::npos);
@@ -269,6 +271,25 @@ TEST_CASE("RunRuleAgents: budget spent stops early and keeps what was kept; othe
   auto c = RunRuleAgents(one, Input(), std::ref(scorer), capped);
   REQUIRE(c.ok());
   CHECK(c->stopped_early.message().find("max_llm_calls") != std::string::npos);
+}
+
+TEST_CASE("RunRuleAgents: the selector the trainer asks for is what the prompts require") {
+  ScriptedLlm llm;
+  llm.Push(Answer("rule k {\n  select *{kpi=\"05f10d3a\"}\n  when value > 3\n}", "r"));
+  TableScorer scorer;
+  RuleAgentsInput in = Input();
+  in.metric = "05f10d3a";
+  in.selector = "*{kpi=\"05f10d3a\"}";
+  in.chunk_starts = {0};
+  auto r = RunRuleAgents(llm, in, std::ref(scorer), {});
+  REQUIRE(r.ok());
+  CHECK(llm.requests[0].messages[1].content.find("Every rule must use `select *{kpi=\"05f10d3a\"}`") !=
+        std::string::npos);
+  in.selector.clear();
+  ScriptedLlm llm2;
+  llm2.Push(Answer(kGood, "r"));
+  REQUIRE(RunRuleAgents(llm2, in, std::ref(scorer), {}).ok());
+  CHECK(llm2.requests[0].messages[1].content.find("Every rule must use `select *`") != std::string::npos);
 }
 
 TEST_CASE("RunRuleAgents: bad input") {
