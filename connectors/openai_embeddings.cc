@@ -1,0 +1,97 @@
+#include "connectors/openai_embeddings.h"
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include "connectors/http_client.h"
+#include "core/json.h"
+
+namespace vigil {
+
+Result<std::unique_ptr<OpenAiEmbeddings>> MakeOpenAiEmbeddings(const OpenAiEmbeddingsOptions& options) {
+  if (!options.url.starts_with("http://") && !options.url.starts_with("https://")) {
+    return InvalidArgumentError("embeddings URL `" + options.url + "` must start with http:// or https://");
+  }
+  if (options.model.empty()) return InvalidArgumentError("embeddings: a model name is required");
+  if (options.max_batch == 0) return InvalidArgumentError("embeddings: max_batch must be positive");
+  return std::make_unique<OpenAiEmbeddings>(options);
+}
+
+Result<std::vector<std::vector<float>>> OpenAiEmbeddings::Embed(std::span<const std::string> texts) const {
+  std::vector<std::vector<float>> out;
+  out.reserve(texts.size());
+  for (size_t i = 0; i < texts.size(); i += options_.max_batch) {
+    size_t n = std::min(options_.max_batch, texts.size() - i);
+    ASSIGN_OR_RETURN(auto rows, EmbedBatch(texts.subspan(i, n)));
+    for (auto& r : rows) out.push_back(std::move(r));
+  }
+  return out;
+}
+
+Result<std::vector<std::vector<float>>> OpenAiEmbeddings::EmbedBatch(std::span<const std::string> texts) const {
+  std::string url = options_.url;
+  while (url.ends_with("/")) url.pop_back();
+  if (!url.ends_with("/embeddings")) url += "/embeddings";
+  Json body{{"model", options_.model}, {"input", Json::array()}};
+  for (const auto& t : texts) body["input"].push_back(t);
+  HttpRequest req = HttpRequest::PostJson(url, body.dump(-1, ' ', false, Json::error_handler_t::replace));
+  req.timeout_ms = options_.timeout_ms;
+  if (!options_.api_key.empty()) {
+    if (options_.azure) req.headers.push_back({"api-key", options_.api_key});
+    else req.headers.push_back({"Authorization", "Bearer " + options_.api_key});
+  }
+  HttpResponse res;
+  for (int attempt = 0;; ++attempt) {
+    ASSIGN_OR_RETURN(res, HttpSend(req));
+    bool retryable = res.status == 429 || res.status >= 500;
+    if (!retryable || attempt >= options_.max_retries) break;
+    int64_t wait_ms = ParseRetryAfterMs(res.Header("retry-after"),
+                                        std::chrono::duration_cast<std::chrono::milliseconds>(
+                                            std::chrono::system_clock::now().time_since_epoch()).count());
+    if (wait_ms < 0) wait_ms = 200LL << attempt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::min<int64_t>(wait_ms, 30'000)));
+  }
+  std::string where = "embeddings " + url;
+  if (res.status == 429 || res.status >= 500) {
+    return UnavailableError(where + ": HTTP " + std::to_string(res.status) + " after " +
+                            std::to_string(options_.max_retries) + " retries: " + res.body.substr(0, 200));
+  }
+  if (!res.ok()) {
+    return InvalidArgumentError(where + ": HTTP " + std::to_string(res.status) + ": " + res.body.substr(0, 300));
+  }
+  ASSIGN_OR_RETURN(Json j, ParseJson(res.body, where + " response"));
+  if (!j.is_object() || !j.contains("data") || !j["data"].is_array()) {
+    return InvalidArgumentError(where + ": response has no `data` array");
+  }
+  if (j["data"].size() != texts.size()) {
+    return InvalidArgumentError(where + ": expected " + std::to_string(texts.size()) + " embeddings, got " +
+                                std::to_string(j["data"].size()));
+  }
+  std::vector<std::vector<float>> rows(texts.size());
+  std::vector<bool> seen(texts.size(), false);
+  for (size_t i = 0; i < j["data"].size(); ++i) {
+    const Json& item = j["data"][i];
+    size_t index = i;
+    if (item.contains("index") && item["index"].is_number_integer()) index = item["index"].get<size_t>();
+    if (index >= texts.size() || seen[index]) {
+      return InvalidArgumentError(where + ": data[" + std::to_string(i) + "] has a bad or repeated index");
+    }
+    if (!item.contains("embedding") || !item["embedding"].is_array() || item["embedding"].empty()) {
+      return InvalidArgumentError(where + ": data[" + std::to_string(i) + "].embedding is not a non-empty array");
+    }
+    seen[index] = true;
+    auto& row = rows[index];
+    row.reserve(item["embedding"].size());
+    for (const auto& v : item["embedding"]) {
+      if (!v.is_number()) return InvalidArgumentError(where + ": data[" + std::to_string(i) + "].embedding has a non-number");
+      row.push_back(v.get<float>());
+    }
+    if (row.size() != rows[0].size() && index != 0 && !rows[0].empty()) {
+      return InvalidArgumentError(where + ": embeddings of different lengths in one response");
+    }
+  }
+  return rows;
+}
+
+}  // namespace vigil

@@ -1,0 +1,166 @@
+#include "knowledge/embedder.h"
+
+#include <cmath>
+#include <map>
+#include <sstream>
+#include <unordered_map>
+
+#include "connectors/openai_embeddings.h"
+#include "knowledge/text_util.h"
+
+namespace vigil {
+namespace {
+
+// Feature hashing of word uni/bi-grams and character 3/4-grams inside words. Each feature hashes
+// to a bucket and a sign (the "hashing trick"), its weight is (1 + log tf) times a per-kind
+// weight; the row is L2-normalised so inner product = cosine.
+class HashEmbedder final : public Embedder {
+ public:
+  explicit HashEmbedder(size_t dim) : dim_(dim) {}
+  size_t dim() const override { return dim_; }
+  std::string Spec() const override { return "builtin:dim=" + std::to_string(dim_); }
+
+  Result<std::vector<float>> Embed(std::span<const std::string> texts) const override {
+    std::vector<float> out(texts.size() * dim_, 0.0f);
+    std::unordered_map<uint64_t, std::pair<float, float>> feats;  // hash -> (count, weight)
+    for (size_t t = 0; t < texts.size(); ++t) {
+      feats.clear();
+      auto words = kb::Tokenize(texts[t]);
+      for (size_t i = 0; i < words.size(); ++i) {
+        const std::string& w = words[i];
+        Count(feats, kb::Fnv1a64(w, kWordSeed), 1.0f);
+        if (i + 1 < words.size()) Count(feats, kb::Fnv1a64(words[i + 1], kb::Fnv1a64(w, kBigramSeed)), 1.0f);
+        std::string padded = "<" + w + ">";
+        for (size_t n = 3; n <= 4; ++n) {
+          if (padded.size() < n) continue;
+          for (size_t s = 0; s + n <= padded.size(); ++s) {
+            Count(feats, kb::Fnv1a64(std::string_view(padded).substr(s, n), kCharSeed + n), kCharWeight);
+          }
+        }
+      }
+      float* row = out.data() + t * dim_;
+      for (const auto& [h, cw] : feats) {
+        float w = cw.second * (1.0f + std::log(cw.first));  // sublinear tf, count >= 1
+        size_t bucket = h % dim_;
+        float sign = ((h >> 63) & 1) ? -1.0f : 1.0f;
+        row[bucket] += sign * w;
+      }
+      double norm = 0;
+      for (size_t d = 0; d < dim_; ++d) norm += double(row[d]) * row[d];
+      if (norm > 0) {
+        float inv = static_cast<float>(1.0 / std::sqrt(norm));
+        for (size_t d = 0; d < dim_; ++d) row[d] *= inv;
+      }
+    }
+    return out;
+  }
+
+ private:
+  static void Count(std::unordered_map<uint64_t, std::pair<float, float>>& feats, uint64_t h, float weight) {
+    auto& e = feats[h];
+    e.first += 1.0f;
+    e.second = weight;
+  }
+  static constexpr uint64_t kWordSeed = 0x9e3779b97f4a7c15ULL;
+  static constexpr uint64_t kBigramSeed = 0xc2b2ae3d27d4eb4fULL;
+  static constexpr uint64_t kCharSeed = 0x165667b19e3779f9ULL;
+  static constexpr float kCharWeight = 0.25f;
+  size_t dim_;
+};
+
+class RemoteEmbedder final : public Embedder {
+ public:
+  RemoteEmbedder(std::unique_ptr<OpenAiEmbeddings> client, size_t dim, std::string spec)
+      : client_(std::move(client)), dim_(dim), spec_(std::move(spec)) {}
+  size_t dim() const override { return dim_; }
+  std::string Spec() const override { return spec_; }
+  Result<std::vector<float>> Embed(std::span<const std::string> texts) const override {
+    ASSIGN_OR_RETURN(auto rows, client_->Embed(texts));
+    std::vector<float> out;
+    out.reserve(texts.size() * dim_);
+    for (size_t i = 0; i < rows.size(); ++i) {
+      if (rows[i].size() != dim_) {
+        return InvalidArgumentError("embeddings endpoint returned " + std::to_string(rows[i].size()) +
+                                    " dimensions for input " + std::to_string(i) + ", expected " +
+                                    std::to_string(dim_));
+      }
+      double norm = 0;
+      for (float v : rows[i]) norm += double(v) * v;
+      float inv = norm > 0 ? static_cast<float>(1.0 / std::sqrt(norm)) : 0.0f;
+      for (float v : rows[i]) out.push_back(v * inv);
+    }
+    return out;
+  }
+
+ private:
+  std::unique_ptr<OpenAiEmbeddings> client_;
+  size_t dim_;
+  std::string spec_;
+};
+
+// "k=v k2=v2" after the head; values may not contain spaces.
+Result<std::map<std::string, std::string>> ParseKv(std::string_view rest, const std::string& spec) {
+  std::map<std::string, std::string> kv;
+  std::istringstream in{std::string(rest)};
+  std::string tok;
+  while (in >> tok) {
+    auto eq = tok.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return InvalidArgumentError("embedder spec `" + spec + "`: expected key=value, got `" + tok + "`");
+    }
+    kv[tok.substr(0, eq)] = tok.substr(eq + 1);
+  }
+  return kv;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Embedder>> MakeEmbedder(const std::string& spec) {
+  const std::string accepted = "accepted: builtin[:dim=N], openai:URL model=NAME [key_env=VAR] [dim=N]";
+  if (spec == "builtin" || spec.starts_with("builtin:")) {
+    std::string rest = spec.size() > 8 ? spec.substr(8) : "";
+    for (char& c : rest) if (c == ',') c = ' ';
+    ASSIGN_OR_RETURN(auto kv, ParseKv(rest, spec));
+    size_t dim = 512;
+    for (const auto& [k, v] : kv) {
+      if (k != "dim") return InvalidArgumentError("embedder spec `" + spec + "`: unknown key `" + k + "`; " + accepted);
+      try {
+        size_t used = 0;
+        long d = std::stol(v, &used);
+        if (used != v.size() || d < 16 || d > 8192) throw std::out_of_range("dim");
+        dim = static_cast<size_t>(d);
+      } catch (const std::exception&) {
+        return InvalidArgumentError("embedder spec `" + spec + "`: dim must be an integer in [16, 8192]");
+      }
+    }
+    return std::unique_ptr<Embedder>(new HashEmbedder(dim));
+  }
+  if (spec.starts_with("openai:")) {
+    std::string rest = spec.substr(7);
+    auto sp = rest.find(' ');
+    std::string url = rest.substr(0, sp);
+    ASSIGN_OR_RETURN(auto kv, ParseKv(sp == std::string::npos ? "" : rest.substr(sp + 1), spec));
+    OpenAiEmbeddingsOptions o;
+    o.url = url;
+    o.model = kv.count("model") ? kv["model"] : "";
+    std::string key_env = kv.count("key_env") ? kv["key_env"] : "VIGIL_LLM_API_KEY";
+    if (const char* key = std::getenv(key_env.c_str())) o.api_key = key;
+    if (o.model.empty()) return InvalidArgumentError("embedder spec `" + spec + "`: model=NAME is required");
+    ASSIGN_OR_RETURN(auto client, MakeOpenAiEmbeddings(o));
+    size_t dim = 0;
+    if (kv.count("dim")) {
+      dim = static_cast<size_t>(std::atol(kv["dim"].c_str()));
+    } else {
+      // Ask once for the dimension, so the index can be sized before the first import.
+      std::vector<std::string> probe{"dimension probe"};
+      ASSIGN_OR_RETURN(auto rows, client->Embed(probe));
+      if (rows.empty() || rows[0].empty()) return InvalidArgumentError("embeddings endpoint returned an empty vector");
+      dim = rows[0].size();
+    }
+    std::string canonical = "openai:" + url + " model=" + o.model + " dim=" + std::to_string(dim);
+    return std::unique_ptr<Embedder>(new RemoteEmbedder(std::move(client), dim, canonical));
+  }
+  return InvalidArgumentError("unknown embedder spec `" + spec + "`; " + accepted);
+}
+
+}  // namespace vigil

@@ -1,0 +1,1185 @@
+#include "knowledge/knowledge_base.h"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <mutex>
+#include <regex>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "core/logging.h"
+#include "knowledge/embedder.h"
+#include "knowledge/importers.h"
+#include "knowledge/sqlite_db.h"
+#include "knowledge/text_util.h"
+#include "knowledge/vector_index.h"
+
+namespace vigil {
+namespace fs = std::filesystem;
+using kb::Db;
+using kb::Stmt;
+
+namespace {
+
+// Schema migrations, applied in order; PRAGMA user_version = number applied. Append only.
+constexpr const char* kMigrations[] = {
+    // v1
+    R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE categories(id TEXT PRIMARY KEY, layer TEXT NOT NULL DEFAULT '',
+                        user_defined INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE incidents(
+  id TEXT PRIMARY KEY, title TEXT NOT NULL, started_at_ms INTEGER NOT NULL DEFAULT 0,
+  resolved_at_ms INTEGER NOT NULL DEFAULT 0, raw_text TEXT NOT NULL DEFAULT '',
+  symptoms TEXT NOT NULL DEFAULT '[]', log_signatures TEXT NOT NULL DEFAULT '[]',
+  metric_conditions TEXT NOT NULL DEFAULT '[]', root_cause TEXT NOT NULL,
+  component TEXT NOT NULL DEFAULT '', verification_steps TEXT NOT NULL DEFAULT '[]',
+  mitigation TEXT NOT NULL DEFAULT '', source TEXT NOT NULL DEFAULT '', links TEXT NOT NULL DEFAULT '[]',
+  extra TEXT NOT NULL DEFAULT '{}', content_hash TEXT NOT NULL UNIQUE, imported_at_ms INTEGER NOT NULL);
+CREATE INDEX incidents_root_cause ON incidents(root_cause);
+CREATE TABLE signatures(
+  id INTEGER PRIMARY KEY, incident_id TEXT NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL CHECK(kind IN ('log', 'metric')), pattern TEXT NOT NULL, category TEXT NOT NULL);
+CREATE INDEX signatures_incident ON signatures(incident_id);
+CREATE INDEX signatures_kind_category ON signatures(kind, category);
+CREATE TABLE guides(
+  id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, title TEXT NOT NULL, category TEXT NOT NULL DEFAULT '',
+  component TEXT NOT NULL DEFAULT '', content_hash TEXT NOT NULL UNIQUE, imported_at_ms INTEGER NOT NULL);
+CREATE TABLE guide_chunks(
+  id INTEGER PRIMARY KEY, guide_id INTEGER NOT NULL REFERENCES guides(id) ON DELETE CASCADE,
+  ordinal INTEGER NOT NULL, heading TEXT NOT NULL, text TEXT NOT NULL);
+CREATE INDEX guide_chunks_guide ON guide_chunks(guide_id);
+-- Searchable units: one per incident and per guide chunk. Their ids are the FAISS ids and the
+-- FTS rowids.
+CREATE TABLE entries(
+  id INTEGER PRIMARY KEY, kind TEXT NOT NULL CHECK(kind IN ('incident', 'chunk')),
+  incident_id TEXT REFERENCES incidents(id) ON DELETE CASCADE,
+  chunk_id INTEGER REFERENCES guide_chunks(id) ON DELETE CASCADE,
+  category TEXT NOT NULL DEFAULT '', component TEXT NOT NULL DEFAULT '', time_ms INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX entries_incident ON entries(incident_id);
+CREATE INDEX entries_chunk ON entries(chunk_id);
+CREATE VIRTUAL TABLE entries_fts USING fts5(title, body, tokenize = 'unicode61');
+-- The embedder and index spec the persisted index was built with (one row).
+CREATE TABLE embedding_meta(id INTEGER PRIMARY KEY CHECK(id = 1), embedder TEXT NOT NULL, dim INTEGER NOT NULL,
+                            index_spec TEXT NOT NULL, updated_at_ms INTEGER NOT NULL);
+)sql",
+};
+
+const std::set<std::string, std::less<>> kStopwords = {
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is", "it",
+    "of", "on", "or", "that", "the", "this", "to", "was", "were", "with", "we", "our", "not"};
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string JoinLines(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += s + "\n";
+  return out;
+}
+
+// Regex syntax is noise for text search: keep the literal words of a signature.
+std::string RegexWords(const std::string& re) {
+  std::string out;
+  for (size_t i = 0; i < re.size(); ++i) {
+    if (re[i] == '\\' && i + 1 < re.size()) {
+      char n = re[i + 1];
+      if (std::isalpha(static_cast<unsigned char>(n))) { out += ' '; ++i; continue; }
+      out += n;
+      ++i;
+      continue;
+    }
+    out += std::isalnum(static_cast<unsigned char>(re[i])) ? re[i] : ' ';
+  }
+  return out;
+}
+
+std::string Underscores(std::string s) {
+  std::replace(s.begin(), s.end(), '_', ' ');
+  return s;
+}
+
+// Body text an incident is searched (and embedded) by.
+std::string IncidentBody(const Incident& inc, const Json& extra) {
+  std::string body = JoinLines(inc.symptoms);
+  for (const auto& s : inc.log_signatures) body += RegexWords(s) + "\n";
+  body += JoinLines(inc.metric_conditions);
+  body += Underscores(inc.root_cause) + " " + inc.component + "\n";
+  if (extra.contains("xid") && extra["xid"].is_array()) {
+    for (const auto& x : extra["xid"]) body += "Xid " + (x.is_string() ? x.get<std::string>() : x.dump()) + "\n";
+  }
+  if (extra.contains("tags") && extra["tags"].is_array()) {
+    for (const auto& t : extra["tags"]) if (t.is_string()) body += Underscores(t.get<std::string>()) + " ";
+  }
+  body += "\n" + inc.raw_text;
+  return body;
+}
+
+std::string ContentHash(const Incident& inc) {
+  std::string text = inc.title + "\n" + inc.raw_text + "\n" + JoinLines(inc.symptoms) + JoinLines(inc.log_signatures) +
+                     JoinLines(inc.metric_conditions) + inc.root_cause;
+  return kb::Hex64(kb::Fnv1a64(kb::NormalizeForHash(text)));
+}
+
+bool ValidCategoryId(const std::string& c) {
+  if (c.empty() || c.size() > 64) return false;
+  return std::all_of(c.begin(), c.end(), [](unsigned char ch) {
+    return std::islower(ch) || std::isdigit(ch) || ch == '_' || ch == '-' || ch == '.';
+  });
+}
+
+std::string ResolveDataPath(const std::string& rel) {
+  std::error_code ec;
+  if (rel.empty() || fs::exists(rel, ec) || fs::path(rel).is_absolute()) return rel;
+  fs::path src = fs::path(VIGIL_SOURCE_DIR) / rel;
+  if (fs::exists(src, ec)) return src.string();
+  return rel;
+}
+
+Json ToJsonArray(const std::vector<std::string>& v) { return Json(v); }
+std::vector<std::string> FromJsonArray(const std::string& text) {
+  try {
+    return Json::parse(text).get<std::vector<std::string>>();
+  } catch (const std::exception&) {
+    return {};
+  }
+}
+
+}  // namespace
+
+Result<SearchMode> ParseSearchMode(std::string_view s) {
+  if (s == "hybrid") return SearchMode::kHybrid;
+  if (s == "lexical") return SearchMode::kLexical;
+  if (s == "dense") return SearchMode::kDense;
+  return InvalidArgumentError("unknown search mode `" + std::string(s) + "`; accepted: hybrid, lexical, dense");
+}
+
+KnowledgeOptions KnowledgeOptionsFromConfig(const Config& config) {
+  KnowledgeOptions o;
+  o.db_path = (fs::path(config.GetString("data_dir")) / "kb.sqlite").string();
+  o.pack_dir = config.GetString("kb_pack_dir");
+  o.index_spec = config.GetString("kb_index");
+  o.embedder_spec = config.GetString("kb_embedder");
+  return o;
+}
+
+Json ImportReport::ToJson() const {
+  Json issues_json = Json::array();
+  for (const auto& i : issues) {
+    issues_json.push_back({{"file", i.file}, {"line", i.line}, {"message", i.message},
+                           {"severity", i.rejected ? "rejected" : "warning"}});
+  }
+  return Json{{"added", added}, {"duplicates", duplicates}, {"rejected", rejected},
+              {"seconds", seconds}, {"issues", issues_json}};
+}
+
+Json SearchHit::ToJson() const {
+  Json j{{"kind", kind == Kind::kIncident ? "incident" : "guide"}, {"category", category}, {"score", score},
+         {"lexical_rank", lexical_rank}, {"dense_rank", dense_rank}};
+  if (kind == Kind::kIncident) {
+    j["incident"] = incident;
+  } else {
+    j["guide"] = {{"path", guide_path}, {"heading", heading}, {"text", text}};
+  }
+  return j;
+}
+
+Json SignatureMatch::ToJson() const {
+  return Json{{"line_index", line_index}, {"line", line},         {"matched", matched},   {"pattern", pattern},
+              {"incident_id", incident_id}, {"category", category}, {"component", component}};
+}
+
+Json KnowledgeStats::ToJson() const {
+  return Json{{"incidents", incidents},
+              {"log_signatures", log_signatures},
+              {"metric_conditions", metric_conditions},
+              {"guides", guides},
+              {"guide_chunks", guide_chunks},
+              {"index_vectors", index_vectors},
+              {"incidents_by_category", incidents_by_category},
+              {"user_defined_categories", user_defined_categories},
+              {"embedder", embedder},
+              {"index", index_spec},
+              {"schema_version", schema_version}};
+}
+
+class KnowledgeBase::Impl {
+ public:
+  KnowledgeOptions opts;
+  std::unique_ptr<Db> db;
+  std::shared_ptr<Embedder> embedder;
+  std::unique_ptr<VectorIndex> index;
+  Status index_status;     // why `index` is null (an untrainable spec), else OK
+  std::string index_path;  // empty for ":memory:"
+  bool index_dirty = false;
+  struct Category {
+    std::string layer;
+    bool user_defined = false;
+  };
+  std::vector<std::string> category_order;
+  std::unordered_map<std::string, Category> categories;
+  mutable std::mutex mu;
+
+  struct CompiledSignature {
+    std::string pattern;
+    std::regex re;
+    std::vector<Signature> owners;
+  };
+  mutable std::optional<std::vector<CompiledSignature>> signature_cache;
+
+  Status Migrate() {
+    RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys = ON"));
+    if (opts.db_path != ":memory:") {
+      RETURN_IF_ERROR(db->Exec("PRAGMA journal_mode = WAL"));
+      RETURN_IF_ERROR(db->Exec("PRAGMA synchronous = NORMAL"));
+    }
+    ASSIGN_OR_RETURN(int64_t version, db->QueryInt("PRAGMA user_version"));
+    constexpr int64_t kLatest = static_cast<int64_t>(std::size(kMigrations));
+    if (version > kLatest) {
+      return FailedPreconditionError("knowledge base " + opts.db_path + " has schema version " +
+                                     std::to_string(version) + ", newer than this vigil (" + std::to_string(kLatest) +
+                                     "); upgrade vigil");
+    }
+    for (int64_t v = version; v < kLatest; ++v) {
+      RETURN_IF_ERROR(db->Exec("BEGIN IMMEDIATE"));
+      Status s = db->Exec(kMigrations[v]);
+      if (s.ok()) s = db->Exec("PRAGMA user_version = " + std::to_string(v + 1));
+      if (!s.ok()) {
+        db->Exec("ROLLBACK").IgnoreError();
+        return s.WithContext("migrating " + opts.db_path + " to schema v" + std::to_string(v + 1));
+      }
+      RETURN_IF_ERROR(db->Exec("COMMIT"));
+    }
+    return Status::Ok();
+  }
+
+  Status LoadTaxonomy() {
+    std::string path = opts.taxonomy_path;
+    if (path.empty()) {
+      path = ResolveDataPath("data/taxonomy.json");
+      std::error_code ec;
+      if (!fs::exists(path, ec)) path = ResolveDataPath("../shared/taxonomy.json");
+    }
+    ASSIGN_OR_RETURN(Json tax, ReadJsonFile(path));
+    if (!tax.contains("categories") || !tax["categories"].is_array()) {
+      return InvalidArgumentError(path + ": expected an object with a `categories` array");
+    }
+    for (const auto& c : tax["categories"]) {
+      if (!c.is_object() || !c.contains("id") || !c["id"].is_string()) {
+        return InvalidArgumentError(path + ": every category needs a string `id`");
+      }
+      std::string id = c["id"];
+      if (categories.contains(id)) continue;
+      category_order.push_back(id);
+      categories[id] = {c.value("layer", std::string()), false};
+    }
+    ASSIGN_OR_RETURN(Stmt s, db->Prepare("SELECT id, layer FROM categories WHERE user_defined = 1 ORDER BY id"));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      std::string id = s.Text(0);
+      if (categories.contains(id)) continue;
+      category_order.push_back(id);
+      categories[id] = {s.Text(1), true};
+    }
+    return Status::Ok();
+  }
+
+  Result<std::string> Meta(const std::string& key) {
+    ASSIGN_OR_RETURN(Stmt s, db->Prepare("SELECT value FROM meta WHERE key = ?"));
+    s.Bind(1, key);
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    return row ? s.Text(0) : std::string();
+  }
+  Status SetMeta(const std::string& key, const std::string& value) {
+    ASSIGN_OR_RETURN(Stmt s, db->Prepare("INSERT INTO meta(key, value) VALUES(?, ?) "
+                                         "ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
+    s.Bind(1, key).Bind(2, value);
+    return s.Run();
+  }
+
+  // Loads the persisted index when it agrees with the database, else rebuilds it.
+  Status OpenIndex() {
+    std::string reason;
+    if (!index_path.empty()) {
+      ASSIGN_OR_RETURN(Stmt m, db->Prepare("SELECT embedder, dim, index_spec FROM embedding_meta WHERE id = 1"));
+      ASSIGN_OR_RETURN(bool row, m.Step());
+      if (!row) {
+        reason = "no index recorded";
+      } else if (m.Text(0) != embedder->Spec() || m.Text(2) != opts.index_spec ||
+                 static_cast<size_t>(m.Int(1)) != embedder->dim()) {
+        reason = "embedder or index spec changed (" + m.Text(0) + ", " + m.Text(2) + ")";
+      } else {
+        auto loaded = VectorIndex::Load(index_path, opts.index_spec, embedder->dim());
+        if (!loaded.ok()) {
+          reason = loaded.status().message();
+        } else {
+          ASSIGN_OR_RETURN(auto ids, EntryIds());
+          if (static_cast<size_t>((*loaded)->size()) != ids.size() || (*loaded)->IdFingerprint() != IdFingerprint(ids)) {
+            reason = "index has " + std::to_string((*loaded)->size()) + " vectors, database has " +
+                     std::to_string(ids.size()) + " entries (or different ids)";
+          } else {
+            index = std::move(loaded).value();
+            return Status::Ok();
+          }
+        }
+      }
+    }
+    ASSIGN_OR_RETURN(int64_t n, db->QueryInt("SELECT count(*) FROM entries"));
+    if (!reason.empty() && n > 0) LogWarn("kb", "rebuilding the vector index: " + reason);
+    return RebuildIndex();
+  }
+
+  Result<std::vector<int64_t>> EntryIds() {
+    std::vector<int64_t> ids;
+    ASSIGN_OR_RETURN(Stmt s, db->Prepare("SELECT id FROM entries ORDER BY id"));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      ids.push_back(s.Int(0));
+    }
+    return ids;
+  }
+
+  // Re-embeds every entry from the FTS text and builds a fresh index.
+  Status RebuildIndex() {
+    index.reset();
+    index_status = Status::Ok();
+    ASSIGN_OR_RETURN(auto fresh, VectorIndex::Create(opts.index_spec, embedder->dim()));
+    std::vector<int64_t> ids;
+    std::vector<std::string> texts;
+    std::vector<float> vectors;
+    ASSIGN_OR_RETURN(Stmt s, db->Prepare("SELECT rowid, title, body FROM entries_fts ORDER BY rowid"));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, s.Step());
+      if (row) {
+        ids.push_back(s.Int(0));
+        texts.push_back(s.Text(1) + "\n" + s.Text(2));
+      }
+      if (texts.size() == 4096 || (!row && !texts.empty())) {
+        ASSIGN_OR_RETURN(auto v, embedder->Embed(texts));
+        vectors.insert(vectors.end(), v.begin(), v.end());
+        texts.clear();
+      }
+      if (!row) break;
+    }
+    Status added = fresh->Add(ids, vectors);
+    if (!added.ok()) {
+      if (added.code() != StatusCode::kFailedPrecondition) return added;
+      index_status = added;  // an IVF spec with too few entries: dense search reports it
+      LogWarn("kb", "dense search disabled: " + added.message());
+      index_dirty = false;
+      return Status::Ok();
+    }
+    index = std::move(fresh);
+    index_dirty = false;
+    return SaveIndex();
+  }
+
+  Status SaveIndex() {
+    if (index_path.empty() || !index) return Status::Ok();
+    RETURN_IF_ERROR(index->Save(index_path));
+    ASSIGN_OR_RETURN(Stmt s, db->Prepare(
+        "INSERT INTO embedding_meta(id, embedder, dim, index_spec, updated_at_ms) VALUES(1, ?, ?, ?, ?) "
+        "ON CONFLICT(id) DO UPDATE SET embedder = excluded.embedder, dim = excluded.dim, "
+        "index_spec = excluded.index_spec, updated_at_ms = excluded.updated_at_ms"));
+    s.Bind(1, embedder->Spec()).Bind(2, static_cast<int64_t>(embedder->dim())).Bind(3, opts.index_spec).Bind(4, NowMs());
+    return s.Run();
+  }
+
+  // --- import -------------------------------------------------------------------------------
+
+  // Validates and normalises one incident in place; false when rejected (issue added).
+  bool Validate(kb::ParsedIncident& p, const std::string& file, ImportReport* report,
+                std::vector<std::pair<std::string, std::string>>* new_categories) {
+    Incident& inc = p.incident;
+    auto warn = [&](std::string msg) { report->issues.push_back({file, p.line, std::move(msg), false}); };
+    auto reject = [&](std::string msg) {
+      report->issues.push_back({file, p.line, std::move(msg), true});
+      ++report->rejected;
+      return false;
+    };
+    inc.title = std::string(kb::Trim(inc.title));
+    if (inc.title.empty()) {
+      std::string_view raw = kb::Trim(inc.raw_text);
+      if (raw.empty()) return reject("empty entry: title and raw_text are both empty");
+      inc.title = std::string(kb::Trim(raw.substr(0, std::min(raw.find('\n'), size_t{120}))));
+      warn("empty title; using the first line of raw_text");
+    }
+    inc.root_cause = std::string(kb::Trim(inc.root_cause));
+    if (inc.root_cause.empty()) {
+      inc.root_cause = "unknown";
+      warn("empty root_cause; stored as `unknown`");
+    } else if (inc.root_cause != "unknown" && !categories.contains(inc.root_cause)) {
+      if (!ValidCategoryId(inc.root_cause)) {
+        return reject("root_cause `" + inc.root_cause + "` is not a valid category id ([a-z0-9_.-], at most 64)");
+      }
+      std::string hint = ClosestMatch(inc.root_cause, category_order);
+      std::string hint_text = hint.empty() ? "" : "; did you mean `" + hint + "`?";
+      if (opts.unknown_category == UnknownCategoryPolicy::kReject) {
+        return reject("unknown root_cause `" + inc.root_cause + "`" + hint_text);
+      }
+      warn("root_cause `" + inc.root_cause + "` is not in the taxonomy; kept as a user-defined category" + hint_text);
+      new_categories->emplace_back(inc.root_cause, "");
+    }
+    auto drop_empty = [&](std::vector<std::string>& v, const char* field) {
+      size_t before = v.size();
+      std::erase_if(v, [](const std::string& s) { return kb::Trim(s).empty(); });
+      if (v.size() != before) warn(std::string("dropped ") + std::to_string(before - v.size()) + " empty item(s) of " + field);
+    };
+    drop_empty(inc.symptoms, "symptoms");
+    drop_empty(inc.log_signatures, "log_signatures");
+    drop_empty(inc.metric_conditions, "metric_conditions");
+    drop_empty(inc.verification_steps, "verification_steps");
+    drop_empty(inc.links, "links");
+    std::vector<std::string> good;
+    for (size_t i = 0; i < inc.log_signatures.size(); ++i) {
+      try {
+        std::regex re(inc.log_signatures[i], std::regex::ECMAScript | std::regex::icase);
+        good.push_back(inc.log_signatures[i]);
+      } catch (const std::regex_error& e) {
+        warn("log_signatures[" + std::to_string(i) + "] `" + inc.log_signatures[i] + "` is not a valid regex (" +
+             e.what() + "); dropped");
+      }
+    }
+    inc.log_signatures = std::move(good);
+    if (inc.source.empty()) inc.source = "import:" + file + ":" + std::to_string(p.line);
+    return true;
+  }
+
+  struct Prepared {
+    Stmt hash_exists, id_exists, insert_incident, insert_signature, insert_entry, insert_fts, insert_category;
+  };
+  Result<Prepared> PrepareImport() {
+    Prepared p;
+    ASSIGN_OR_RETURN(p.hash_exists, db->Prepare("SELECT id FROM incidents WHERE content_hash = ?"));
+    ASSIGN_OR_RETURN(p.id_exists, db->Prepare("SELECT 1 FROM incidents WHERE id = ?"));
+    ASSIGN_OR_RETURN(p.insert_incident,
+                     db->Prepare("INSERT INTO incidents(id, title, started_at_ms, resolved_at_ms, raw_text, symptoms, "
+                                 "log_signatures, metric_conditions, root_cause, component, verification_steps, "
+                                 "mitigation, source, links, extra, content_hash, imported_at_ms) "
+                                 "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+    ASSIGN_OR_RETURN(p.insert_signature,
+                     db->Prepare("INSERT INTO signatures(incident_id, kind, pattern, category) VALUES(?,?,?,?)"));
+    ASSIGN_OR_RETURN(p.insert_entry, db->Prepare("INSERT INTO entries(kind, incident_id, chunk_id, category, component, "
+                                                 "time_ms) VALUES(?, ?, ?, ?, ?, ?)"));
+    ASSIGN_OR_RETURN(p.insert_fts, db->Prepare("INSERT INTO entries_fts(rowid, title, body) VALUES(?, ?, ?)"));
+    ASSIGN_OR_RETURN(p.insert_category,
+                     db->Prepare("INSERT OR IGNORE INTO categories(id, layer, user_defined) VALUES(?, ?, 1)"));
+    return p;
+  }
+
+  // Inserts the entry + FTS row; returns the entry id.
+  Result<int64_t> InsertEntry(Prepared& p, bool incident, const std::string& incident_id, int64_t chunk_id,
+                              const std::string& category, const std::string& component, int64_t time_ms,
+                              const std::string& title, const std::string& body) {
+    p.insert_entry.Reset();
+    p.insert_entry.Bind(1, std::string_view(incident ? "incident" : "chunk"));
+    if (incident) p.insert_entry.Bind(2, incident_id); else p.insert_entry.Bind(3, chunk_id);
+    p.insert_entry.Bind(4, category).Bind(5, component).Bind(6, time_ms);
+    RETURN_IF_ERROR(p.insert_entry.Run());
+    int64_t id = sqlite3_last_insert_rowid(db->raw());
+    p.insert_fts.Reset();
+    p.insert_fts.Bind(1, id).Bind(2, title).Bind(3, body);
+    RETURN_IF_ERROR(p.insert_fts.Run());
+    return id;
+  }
+
+  // Batched, transactional write of validated incidents and guides. Vectors of a batch go into
+  // the index after the batch commits; on any failure the open batch rolls back and the index is
+  // rebuilt from what the database holds.
+  class Writer {
+   public:
+    Writer(Impl* impl, Prepared* p) : impl_(impl), p_(p) {}
+    Status Begin() { return impl_->db->Exec("BEGIN IMMEDIATE"); }
+    Status Written() {
+      ++written_;
+      if (impl_->opts.after_write_hook) impl_->opts.after_write_hook(written_);
+      if (++in_batch_ >= impl_->opts.batch_size) {
+        RETURN_IF_ERROR(Commit());
+        RETURN_IF_ERROR(Begin());
+      }
+      return Status::Ok();
+    }
+    Status Commit() {
+      RETURN_IF_ERROR(impl_->db->Exec("COMMIT"));
+      in_batch_ = 0;
+      if (impl_->index && !impl_->index_dirty) {
+        Status s = impl_->index->Add(pending_ids, pending_vectors);
+        if (!s.ok()) impl_->index_dirty = true;
+      } else {
+        impl_->index_dirty = true;
+      }
+      pending_ids.clear();
+      pending_vectors.clear();
+      return Status::Ok();
+    }
+    void Rollback() {
+      impl_->db->Exec("ROLLBACK").IgnoreError();
+      pending_ids.clear();
+      pending_vectors.clear();
+      impl_->index_dirty = true;
+    }
+    std::vector<int64_t> pending_ids;
+    std::vector<float> pending_vectors;
+
+   private:
+    Impl* impl_;
+    Prepared* p_;
+    size_t written_ = 0, in_batch_ = 0;
+  };
+
+  // Highest cosine similarity of `v` against the index and the not-yet-indexed batch.
+  float NearestCosine(const float* v, const Writer& w, int64_t* nearest_entry) const {
+    size_t d = embedder->dim();
+    float best = -1;
+    if (index) {
+      auto hits = index->Search(std::span<const float>(v, d), 1);
+      if (hits.ok() && !hits->empty()) { best = (*hits)[0].cosine; *nearest_entry = (*hits)[0].id; }
+    }
+    for (size_t i = 0; i < w.pending_ids.size(); ++i) {
+      const float* u = w.pending_vectors.data() + i * d;
+      float dot = 0;
+      for (size_t k = 0; k < d; ++k) dot += u[k] * v[k];
+      if (dot > best) { best = dot; *nearest_entry = w.pending_ids[i]; }
+    }
+    return best;
+  }
+
+  Result<std::string> IncidentIdOfEntry(int64_t entry) const {
+    ASSIGN_OR_RETURN(Stmt s, db->Prepare("SELECT coalesce(incident_id, 'guide chunk ' || chunk_id) FROM entries WHERE id = ?"));
+    s.Bind(1, entry);
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    return row ? s.Text(0) : std::string("?");
+  }
+
+  Status WriteIncidents(std::vector<kb::ParsedIncident>& parsed, const std::string& file, ImportReport* report) {
+    std::vector<std::pair<std::string, std::string>> new_categories;
+    std::vector<kb::ParsedIncident*> valid;
+    for (auto& p : parsed) {
+      if (Validate(p, file, report, &new_categories)) valid.push_back(&p);
+    }
+    ASSIGN_OR_RETURN(Prepared prep, PrepareImport());
+    Writer w(this, &prep);
+    RETURN_IF_ERROR(w.Begin());
+    Status s = WriteIncidentsTx(valid, new_categories, file, report, prep, w);
+    if (s.ok()) s = w.Commit();
+    if (!s.ok()) {
+      w.Rollback();
+      return s;
+    }
+    return Status::Ok();
+  }
+
+  Status WriteIncidentsTx(std::vector<kb::ParsedIncident*>& valid,
+                          const std::vector<std::pair<std::string, std::string>>& new_categories,
+                          const std::string& file, ImportReport* report, Prepared& prep, Writer& w) {
+    for (const auto& [id, layer] : new_categories) {
+      prep.insert_category.Reset();
+      prep.insert_category.Bind(1, id).Bind(2, layer);
+      RETURN_IF_ERROR(prep.insert_category.Run());
+      if (!categories.contains(id)) {
+        category_order.push_back(id);
+        categories[id] = {layer, true};
+      }
+    }
+    std::unordered_map<std::string, std::string> seen_hashes;  // within this import
+    std::unordered_set<std::string> seen_ids;
+    const size_t d = embedder->dim();
+    constexpr size_t kEmbedChunk = 256;
+    for (size_t start = 0; start < valid.size(); start += kEmbedChunk) {
+      size_t n = std::min(kEmbedChunk, valid.size() - start);
+      std::vector<std::string> texts, bodies;
+      for (size_t i = 0; i < n; ++i) {
+        auto* p = valid[start + i];
+        bodies.push_back(IncidentBody(p->incident, p->extra));
+        texts.push_back(p->incident.title + "\n" + bodies.back());
+      }
+      ASSIGN_OR_RETURN(auto vecs, embedder->Embed(texts));
+      for (size_t i = 0; i < n; ++i) {
+        kb::ParsedIncident& p = *valid[start + i];
+        Incident& inc = p.incident;
+        auto dup = [&](std::string msg) {
+          report->issues.push_back({file, p.line, std::move(msg), false});
+          ++report->duplicates;
+        };
+        std::string hash = ContentHash(inc);
+        if (inc.id.empty()) inc.id = "kb-" + hash.substr(0, 12);
+        if (auto it = seen_hashes.find(hash); it != seen_hashes.end()) {
+          dup("duplicate of `" + it->second + "` earlier in this import; skipped");
+          continue;
+        }
+        prep.hash_exists.Reset();
+        prep.hash_exists.Bind(1, hash);
+        ASSIGN_OR_RETURN(bool hash_row, prep.hash_exists.Step());
+        if (hash_row) {
+          dup("duplicate of stored incident `" + prep.hash_exists.Text(0) + "` (same normalized text); skipped");
+          continue;
+        }
+        prep.id_exists.Reset();
+        prep.id_exists.Bind(1, inc.id);
+        ASSIGN_OR_RETURN(bool id_row, prep.id_exists.Step());
+        if (id_row || seen_ids.contains(inc.id)) {
+          dup("incident id `" + inc.id + "` already exists with different content; skipped");
+          continue;
+        }
+        const float* v = vecs.data() + i * d;
+        if (opts.near_duplicate_cosine > 0) {
+          int64_t nearest = -1;
+          float cos = NearestCosine(v, w, &nearest);
+          if (cos >= opts.near_duplicate_cosine) {
+            ASSIGN_OR_RETURN(std::string other, IncidentIdOfEntry(nearest));
+            char buf[32];
+            std::snprintf(buf, sizeof buf, "%.3f", cos);
+            dup("near-duplicate of `" + other + "` (cosine " + buf + "); skipped");
+            continue;
+          }
+        }
+        Stmt& ins = prep.insert_incident;
+        ins.Reset();
+        ins.Bind(1, inc.id).Bind(2, inc.title).Bind(3, inc.started_at_ms).Bind(4, inc.resolved_at_ms)
+            .Bind(5, inc.raw_text).Bind(6, ToJsonArray(inc.symptoms).dump()).Bind(7, ToJsonArray(inc.log_signatures).dump())
+            .Bind(8, ToJsonArray(inc.metric_conditions).dump()).Bind(9, inc.root_cause).Bind(10, inc.component)
+            .Bind(11, ToJsonArray(inc.verification_steps).dump()).Bind(12, inc.mitigation).Bind(13, inc.source)
+            .Bind(14, ToJsonArray(inc.links).dump()).Bind(15, p.extra.dump()).Bind(16, hash).Bind(17, NowMs());
+        RETURN_IF_ERROR(ins.Run());
+        auto add_sig = [&](const char* kind, const std::string& pattern) {
+          prep.insert_signature.Reset();
+          prep.insert_signature.Bind(1, inc.id).Bind(2, std::string_view(kind)).Bind(3, pattern).Bind(4, inc.root_cause);
+          return prep.insert_signature.Run();
+        };
+        for (const auto& sig : inc.log_signatures) RETURN_IF_ERROR(add_sig("log", sig));
+        for (const auto& cond : inc.metric_conditions) RETURN_IF_ERROR(add_sig("metric", cond));
+        ASSIGN_OR_RETURN(int64_t entry, InsertEntry(prep, true, inc.id, 0, inc.root_cause, inc.component,
+                                                    inc.started_at_ms, inc.title, bodies[i]));
+        w.pending_ids.push_back(entry);
+        w.pending_vectors.insert(w.pending_vectors.end(), v, v + d);
+        seen_hashes[hash] = inc.id;
+        seen_ids.insert(inc.id);
+        ++report->added;
+        RETURN_IF_ERROR(w.Written());
+      }
+    }
+    signature_cache.reset();
+    return Status::Ok();
+  }
+
+  Status WriteGuide(kb::ParsedGuide& g, ImportReport* report) {
+    std::string all;
+    for (const auto& c : g.chunks) all += c.heading + "\n" + c.text + "\n";
+    std::string hash = kb::Hex64(kb::Fnv1a64(kb::NormalizeForHash(g.category + "\n" + all)));
+    {
+      ASSIGN_OR_RETURN(Stmt s, db->Prepare("SELECT path FROM guides WHERE content_hash = ?"));
+      s.Bind(1, hash);
+      ASSIGN_OR_RETURN(bool row, s.Step());
+      if (row) {
+        report->issues.push_back({g.path, 0, "duplicate of stored guide `" + s.Text(0) + "`; skipped", false});
+        ++report->duplicates;
+        return Status::Ok();
+      }
+    }
+    if (!g.category.empty() && !categories.contains(g.category)) {
+      report->issues.push_back({g.path, 1, "front-matter category `" + g.category + "` is not in the taxonomy; kept", false});
+    }
+    ASSIGN_OR_RETURN(Prepared prep, PrepareImport());
+    Writer w(this, &prep);
+    RETURN_IF_ERROR(w.Begin());
+    auto body = [&]() -> Status {
+      // A changed guide at the same path replaces the old version.
+      ASSIGN_OR_RETURN(Stmt old, db->Prepare("SELECT id FROM guides WHERE path = ?"));
+      old.Bind(1, g.path);
+      ASSIGN_OR_RETURN(bool had, old.Step());
+      if (had) {
+        int64_t gid = old.Int(0);
+        RETURN_IF_ERROR(db->Exec("DELETE FROM entries_fts WHERE rowid IN (SELECT e.id FROM entries e JOIN guide_chunks c "
+                                 "ON e.chunk_id = c.id WHERE c.guide_id = " + std::to_string(gid) + ")"));
+        RETURN_IF_ERROR(db->Exec("DELETE FROM entries WHERE chunk_id IN (SELECT id FROM guide_chunks WHERE guide_id = " +
+                                 std::to_string(gid) + ")"));
+        RETURN_IF_ERROR(db->Exec("DELETE FROM guides WHERE id = " + std::to_string(gid)));
+        index_dirty = true;  // FAISS ids of the old chunks must go: rebuild
+        report->issues.push_back({g.path, 0, "replaced the stored version of this guide", false});
+      }
+      ASSIGN_OR_RETURN(Stmt ins, db->Prepare("INSERT INTO guides(path, title, category, component, content_hash, "
+                                             "imported_at_ms) VALUES(?, ?, ?, ?, ?, ?)"));
+      ins.Bind(1, g.path).Bind(2, g.title).Bind(3, g.category).Bind(4, g.component).Bind(5, hash).Bind(6, NowMs());
+      RETURN_IF_ERROR(ins.Run());
+      int64_t gid = sqlite3_last_insert_rowid(db->raw());
+      ASSIGN_OR_RETURN(Stmt ch, db->Prepare("INSERT INTO guide_chunks(guide_id, ordinal, heading, text) VALUES(?,?,?,?)"));
+      std::vector<std::string> texts;
+      for (const auto& c : g.chunks) texts.push_back(c.heading + "\n" + c.text);
+      ASSIGN_OR_RETURN(auto vecs, embedder->Embed(texts));
+      for (size_t i = 0; i < g.chunks.size(); ++i) {
+        ch.Reset();
+        ch.Bind(1, gid).Bind(2, static_cast<int64_t>(i)).Bind(3, g.chunks[i].heading).Bind(4, g.chunks[i].text);
+        RETURN_IF_ERROR(ch.Run());
+        int64_t cid = sqlite3_last_insert_rowid(db->raw());
+        std::string fts_body = g.chunks[i].text + "\n" + Underscores(g.category) + " " + g.component;
+        ASSIGN_OR_RETURN(int64_t entry, InsertEntry(prep, false, "", cid, g.category, g.component, 0,
+                                                    g.chunks[i].heading, fts_body));
+        w.pending_ids.push_back(entry);
+        const float* v = vecs.data() + i * embedder->dim();
+        w.pending_vectors.insert(w.pending_vectors.end(), v, v + embedder->dim());
+        ++report->added;
+        RETURN_IF_ERROR(w.Written());
+      }
+      return Status::Ok();
+    };
+    Status s = body();
+    if (s.ok()) s = w.Commit();
+    if (!s.ok()) {
+      w.Rollback();
+      return s;
+    }
+    return Status::Ok();
+  }
+
+  Status ImportFile(const fs::path& path, const std::string& display, ImportReport* report) {
+    std::string ext = path.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+    ASSIGN_OR_RETURN(std::string content, ReadFile(path.string()));
+    size_t before = report->issues.size();
+    auto count_rejections = [&] {
+      for (size_t i = before; i < report->issues.size(); ++i) if (report->issues[i].rejected) ++report->rejected;
+    };
+    if (ext == ".jsonl" || ext == ".ndjson") {
+      std::vector<kb::ParsedIncident> parsed;
+      kb::ParseIncidentJsonl(content, display, opts.max_document_bytes, &parsed, &report->issues);
+      count_rejections();
+      return WriteIncidents(parsed, display, report);
+    }
+    if (ext == ".csv") {
+      std::vector<kb::ParsedIncident> parsed;
+      kb::ParseIncidentCsv(content, display, opts.max_document_bytes, &parsed, &report->issues);
+      count_rejections();
+      return WriteIncidents(parsed, display, report);
+    }
+    if (ext == ".md" || ext == ".markdown") {
+      kb::ParsedGuide g;
+      bool ok = kb::ParseGuideMarkdown(content, display, opts.max_document_bytes, &g, &report->issues);
+      count_rejections();
+      if (!ok) return Status::Ok();
+      return WriteGuide(g, report);
+    }
+    return InvalidArgumentError(display + ": unsupported file type `" + ext + "` (accepted: .jsonl, .ndjson, .csv, .md)");
+  }
+
+  Result<ImportReport> ImportPath(const std::string& path_text, const std::string& display_root) {
+    auto t0 = std::chrono::steady_clock::now();
+    ImportReport report;
+    fs::path path(path_text);
+    std::error_code ec;
+    if (!fs::exists(path, ec)) return NotFoundError("no such file or directory: " + path_text);
+    Status s;
+    if (fs::is_directory(path, ec)) {
+      std::vector<fs::path> files;
+      for (auto it = fs::recursive_directory_iterator(path, ec); it != fs::recursive_directory_iterator(); ++it) {
+        if (!it->is_regular_file()) continue;
+        std::string ext = it->path().extension().string();
+        if (ext == ".jsonl" || ext == ".ndjson" || ext == ".csv" || ext == ".md" || ext == ".markdown") {
+          if (it->path().filename() == "README.md") continue;  // a folder's own description
+          files.push_back(it->path());
+        }
+      }
+      std::sort(files.begin(), files.end());
+      for (const auto& f : files) {
+        std::string display = display_root.empty() ? f.string() : display_root + "/" + fs::relative(f, path).string();
+        s = ImportFile(f, display, &report);
+        if (!s.ok()) break;
+      }
+    } else {
+      s = ImportFile(path, display_root.empty() ? path_text : display_root, &report);
+    }
+    if (index_dirty) {
+      Status r = RebuildIndex();
+      if (s.ok()) s = r;
+    } else if (s.ok()) {
+      s = SaveIndex();
+    }
+    if (!s.ok()) return s;
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return report;
+  }
+
+  // Hash of the pack's file names and contents: reloading happens only when it changed.
+  Result<std::string> PackHash(const fs::path& dir) {
+    std::vector<fs::path> files;
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(dir, ec); it != fs::recursive_directory_iterator(); ++it) {
+      if (it->is_regular_file()) files.push_back(it->path());
+    }
+    std::sort(files.begin(), files.end());
+    uint64_t h = kb::Fnv1a64("pack");
+    for (const auto& f : files) {
+      ASSIGN_OR_RETURN(std::string c, ReadFile(f.string()));
+      h = kb::Fnv1a64(fs::relative(f, dir).string(), h);
+      h = kb::Fnv1a64(c, h);
+    }
+    return kb::Hex64(h);
+  }
+
+  Status MaybeLoadPack() {
+    if (!opts.load_pack || opts.pack_dir.empty()) return Status::Ok();
+    std::string dir = ResolveDataPath(opts.pack_dir);
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) {
+      LogWarn("kb", "knowledge pack directory " + opts.pack_dir + " not found; starting without the shipped pack");
+      return Status::Ok();
+    }
+    ASSIGN_OR_RETURN(std::string hash, PackHash(dir));
+    ASSIGN_OR_RETURN(std::string loaded, Meta("pack_hash"));
+    if (hash == loaded) return Status::Ok();
+    ASSIGN_OR_RETURN(ImportReport r, ImportPath(dir, "pack"));
+    int shown = 0;
+    for (const auto& i : r.issues) {
+      if (i.rejected && shown++ < 5) LogWarn("kb", i.file + ":" + std::to_string(i.line) + ": " + i.message);
+    }
+    LogInfo("kb", "knowledge pack " + dir + ": " + std::to_string(r.added) + " added, " + std::to_string(r.duplicates) +
+                      " already present, " + std::to_string(r.rejected) + " rejected");
+    return SetMeta("pack_hash", hash);
+  }
+
+  // --- search -------------------------------------------------------------------------------
+
+  struct EntryRow {
+    std::string kind, incident_id, category, component;
+    int64_t chunk_id = 0, time_ms = 0;
+  };
+  Result<std::optional<EntryRow>> Entry(int64_t id) const {
+    ASSIGN_OR_RETURN(Stmt s, db->Prepare("SELECT kind, coalesce(incident_id, ''), coalesce(chunk_id, 0), category, "
+                                         "component, time_ms FROM entries WHERE id = ?"));
+    s.Bind(1, id);
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) return std::optional<EntryRow>();
+    return std::optional<EntryRow>(EntryRow{s.Text(0), s.Text(1), s.Text(3), s.Text(4), s.Int(2), s.Int(5)});
+  }
+
+  static bool Passes(const EntryRow& e, const SearchQuery& q) {
+    if (!q.include_guides && e.kind != "incident") return false;
+    if (!q.category.empty() && e.category != q.category) return false;
+    if (!q.component.empty() && e.component != q.component) return false;
+    if (q.since_ms != 0 && e.time_ms < q.since_ms) return false;
+    if (q.until_ms != 0 && e.time_ms >= q.until_ms) return false;
+    return true;
+  }
+
+  Result<std::vector<int64_t>> Lexical(const SearchQuery& q, size_t depth) const {
+    std::vector<std::string> terms;
+    std::unordered_set<std::string> seen;
+    for (auto& t : kb::Tokenize(q.text)) {
+      if (kStopwords.contains(t) || t.size() > 64 || !seen.insert(t).second) continue;
+      terms.push_back(std::move(t));
+      if (terms.size() == 64) break;
+    }
+    std::vector<int64_t> ids;
+    if (terms.empty()) return ids;
+    std::string match;
+    for (const auto& t : terms) match += (match.empty() ? "\"" : " OR \"") + t + "\"";
+    ASSIGN_OR_RETURN(Stmt s, db->Prepare(
+        "SELECT f.rowid FROM entries_fts f JOIN entries e ON e.id = f.rowid WHERE entries_fts MATCH ?1 "
+        "AND (?2 = '' OR e.category = ?2) AND (?3 = '' OR e.component = ?3) AND (?4 = 0 OR e.time_ms >= ?4) "
+        "AND (?5 = 0 OR e.time_ms < ?5) AND (?6 = 1 OR e.kind = 'incident') "
+        "ORDER BY bm25(entries_fts, 3.0, 1.0) LIMIT ?7"));
+    s.Bind(1, match).Bind(2, q.category).Bind(3, q.component).Bind(4, q.since_ms).Bind(5, q.until_ms)
+        .Bind(6, int64_t{q.include_guides ? 1 : 0}).Bind(7, static_cast<int64_t>(depth));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      ids.push_back(s.Int(0));
+    }
+    return ids;
+  }
+
+  Result<std::vector<int64_t>> Dense(const SearchQuery& q, size_t depth) const {
+    if (!index) return index_status.ok() ? FailedPreconditionError("no vector index") : index_status;
+    std::vector<std::string> text{q.text};
+    ASSIGN_OR_RETURN(auto v, embedder->Embed(text));
+    bool filtered = !q.category.empty() || !q.component.empty() || q.since_ms || q.until_ms || !q.include_guides;
+    size_t fetch = filtered ? depth * 8 : depth;
+    std::vector<int64_t> ids;
+    while (true) {
+      ASSIGN_OR_RETURN(auto hits, index->Search(v, fetch));
+      ids.clear();
+      for (const auto& h : hits) {
+        if (filtered) {
+          ASSIGN_OR_RETURN(auto e, Entry(h.id));
+          if (!e || !Passes(*e, q)) continue;
+        }
+        ids.push_back(h.id);
+        if (ids.size() == depth) break;
+      }
+      if (ids.size() >= depth || fetch >= static_cast<size_t>(index->size())) break;
+      fetch *= 4;
+    }
+    return ids;
+  }
+
+  Result<SearchHit> Hydrate(int64_t entry_id) const {
+    ASSIGN_OR_RETURN(auto e, Entry(entry_id));
+    if (!e) return DataLossError("entry " + std::to_string(entry_id) + " is in the index but not in the database");
+    SearchHit hit;
+    hit.category = e->category;
+    if (e->kind == "incident") {
+      hit.kind = SearchHit::Kind::kIncident;
+      ASSIGN_OR_RETURN(hit.incident, LoadIncident(e->incident_id));
+    } else {
+      hit.kind = SearchHit::Kind::kGuideChunk;
+      ASSIGN_OR_RETURN(Stmt s, db->Prepare("SELECT g.path, c.heading, c.text FROM guide_chunks c JOIN guides g "
+                                           "ON g.id = c.guide_id WHERE c.id = ?"));
+      s.Bind(1, e->chunk_id);
+      ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) return DataLossError("guide chunk " + std::to_string(e->chunk_id) + " is missing");
+      hit.guide_path = s.Text(0);
+      hit.heading = s.Text(1);
+      hit.text = s.Text(2);
+    }
+    return hit;
+  }
+
+  Result<Incident> LoadIncident(const std::string& id) const {
+    ASSIGN_OR_RETURN(Stmt s, db->Prepare(
+        "SELECT id, title, started_at_ms, resolved_at_ms, raw_text, symptoms, log_signatures, metric_conditions, "
+        "root_cause, component, verification_steps, mitigation, source, links FROM incidents WHERE id = ?"));
+    s.Bind(1, id);
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) return NotFoundError("no incident `" + id + "` in the knowledge base");
+    Incident inc;
+    inc.id = s.Text(0);
+    inc.title = s.Text(1);
+    inc.started_at_ms = s.Int(2);
+    inc.resolved_at_ms = s.Int(3);
+    inc.status = IncidentStatus::kResolved;
+    inc.raw_text = s.Text(4);
+    inc.symptoms = FromJsonArray(s.Text(5));
+    inc.log_signatures = FromJsonArray(s.Text(6));
+    inc.metric_conditions = FromJsonArray(s.Text(7));
+    inc.root_cause = s.Text(8);
+    inc.component = s.Text(9);
+    inc.verification_steps = FromJsonArray(s.Text(10));
+    inc.mitigation = s.Text(11);
+    inc.source = s.Text(12);
+    inc.links = FromJsonArray(s.Text(13));
+    return inc;
+  }
+
+  Result<std::vector<SearchHit>> Search(const SearchQuery& q) const {
+    std::vector<SearchHit> out;
+    if (q.k == 0) return out;
+    const size_t depth = std::max<size_t>(q.k * 4, 50);
+    std::vector<int64_t> lexical, dense;
+    if (q.mode != SearchMode::kDense) { ASSIGN_OR_RETURN(lexical, Lexical(q, depth)); }
+    if (q.mode != SearchMode::kLexical) {
+      auto d = Dense(q, depth);
+      if (!d.ok()) {
+        if (q.mode == SearchMode::kDense) return d.status();
+        LogWarn("kb", "hybrid search falls back to lexical only: " + d.status().message());
+      } else {
+        dense = std::move(d).value();
+      }
+    }
+    // Reciprocal rank fusion (Cormack et al.): score = sum over lists of 1 / (60 + rank).
+    constexpr double kRrf = 60;
+    std::unordered_map<int64_t, SearchHit> fused;
+    for (size_t r = 0; r < lexical.size(); ++r) {
+      auto& h = fused[lexical[r]];
+      h.lexical_rank = static_cast<int>(r + 1);
+      h.score += 1.0 / (kRrf + r + 1);
+    }
+    for (size_t r = 0; r < dense.size(); ++r) {
+      auto& h = fused[dense[r]];
+      h.dense_rank = static_cast<int>(r + 1);
+      h.score += 1.0 / (kRrf + r + 1);
+    }
+    std::vector<std::pair<int64_t, SearchHit>> ranked(fused.begin(), fused.end());
+    std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+      if (a.second.score != b.second.score) return a.second.score > b.second.score;
+      return a.first < b.first;
+    });
+    for (size_t i = 0; i < ranked.size() && out.size() < q.k; ++i) {
+      ASSIGN_OR_RETURN(SearchHit full, Hydrate(ranked[i].first));
+      full.score = ranked[i].second.score;
+      full.lexical_rank = ranked[i].second.lexical_rank;
+      full.dense_rank = ranked[i].second.dense_rank;
+      out.push_back(std::move(full));
+    }
+    return out;
+  }
+
+  Status LoadSignatureCache() const {
+    if (signature_cache) return Status::Ok();
+    std::vector<CompiledSignature> compiled;
+    std::unordered_map<std::string, size_t> by_pattern;
+    ASSIGN_OR_RETURN(Stmt s, db->Prepare("SELECT s.pattern, s.incident_id, s.category, i.component FROM signatures s "
+                                         "JOIN incidents i ON i.id = s.incident_id WHERE s.kind = 'log' "
+                                         "ORDER BY s.pattern, s.incident_id"));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      Signature sig{SignatureKind::kLog, s.Text(0), s.Text(1), s.Text(2), s.Text(3)};
+      auto it = by_pattern.find(sig.pattern);
+      if (it == by_pattern.end()) {
+        try {
+          std::regex re(sig.pattern, std::regex::ECMAScript | std::regex::icase | std::regex::optimize);
+          by_pattern[sig.pattern] = compiled.size();
+          compiled.push_back({sig.pattern, std::move(re), {}});
+          it = by_pattern.find(sig.pattern);
+        } catch (const std::regex_error&) {
+          continue;  // validated on import; a hand-edited database may still hold a bad one
+        }
+      }
+      compiled[it->second].owners.push_back(std::move(sig));
+    }
+    signature_cache = std::move(compiled);
+    return Status::Ok();
+  }
+};
+
+KnowledgeBase::KnowledgeBase(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+KnowledgeBase::~KnowledgeBase() = default;
+
+Result<std::unique_ptr<KnowledgeBase>> KnowledgeBase::Open(const KnowledgeOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->opts = options;
+  if (impl->opts.batch_size == 0) impl->opts.batch_size = 1;
+  if (options.db_path.empty()) return InvalidArgumentError("knowledge base path is empty");
+  if (options.db_path != ":memory:") {
+    fs::path parent = fs::path(options.db_path).parent_path();
+    std::error_code ec;
+    if (!parent.empty()) fs::create_directories(parent, ec);
+    if (ec) return FailedPreconditionError("cannot create " + parent.string() + ": " + ec.message());
+    impl->index_path = options.db_path + ".faiss";
+  }
+  if (options.embedder) {
+    impl->embedder = options.embedder;
+  } else {
+    ASSIGN_OR_RETURN(auto e, MakeEmbedder(options.embedder_spec));
+    impl->embedder = std::move(e);
+  }
+  ASSIGN_OR_RETURN(impl->db, Db::Open(options.db_path));
+  RETURN_IF_ERROR(impl->Migrate());
+  RETURN_IF_ERROR(impl->LoadTaxonomy());
+  // Validate the index spec before touching any persisted state.
+  ASSIGN_OR_RETURN(auto probe, VectorIndex::Create(options.index_spec, impl->embedder->dim()));
+  probe.reset();
+  RETURN_IF_ERROR(impl->OpenIndex());
+  RETURN_IF_ERROR(impl->MaybeLoadPack());
+  return std::unique_ptr<KnowledgeBase>(new KnowledgeBase(std::move(impl)));
+}
+
+Result<ImportReport> KnowledgeBase::Import(const std::string& path) {
+  std::lock_guard lock(impl_->mu);
+  return impl_->ImportPath(path, "");
+}
+
+Result<ImportReport> KnowledgeBase::ImportIncidents(std::span<const Incident> incidents, const std::string& source_name) {
+  std::lock_guard lock(impl_->mu);
+  auto t0 = std::chrono::steady_clock::now();
+  ImportReport report;
+  std::vector<kb::ParsedIncident> parsed;
+  parsed.reserve(incidents.size());
+  for (size_t i = 0; i < incidents.size(); ++i) parsed.push_back({incidents[i], Json::object(), static_cast<int64_t>(i + 1)});
+  Status s = impl_->WriteIncidents(parsed, source_name, &report);
+  if (impl_->index_dirty) {
+    Status r = impl_->RebuildIndex();
+    if (s.ok()) s = r;
+  } else if (s.ok()) {
+    s = impl_->SaveIndex();
+  }
+  if (!s.ok()) return s;
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return report;
+}
+
+Result<std::vector<SearchHit>> KnowledgeBase::Search(const SearchQuery& query) const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->Search(query);
+}
+
+Result<std::vector<SignatureMatch>> KnowledgeBase::MatchLogLines(std::span<const std::string> lines) const {
+  std::lock_guard lock(impl_->mu);
+  RETURN_IF_ERROR(impl_->LoadSignatureCache());
+  // libstdc++'s regex matcher recurses per character; long lines are cut to keep the stack safe.
+  constexpr size_t kMaxLine = 4096;
+  std::vector<SignatureMatch> out;
+  for (size_t li = 0; li < lines.size(); ++li) {
+    std::string line = lines[li].size() > kMaxLine ? lines[li].substr(0, kMaxLine) : lines[li];
+    for (const auto& c : *impl_->signature_cache) {
+      std::smatch m;
+      bool hit = false;
+      try {
+        hit = std::regex_search(line, m, c.re);
+      } catch (const std::regex_error&) {
+        continue;  // error_complexity / error_stack: treat as no match
+      }
+      if (!hit) continue;
+      for (const auto& owner : c.owners) {
+        out.push_back({li, lines[li], m.str(0), c.pattern, owner.incident_id, owner.category, owner.component});
+      }
+    }
+  }
+  return out;
+}
+
+Result<std::vector<Signature>> KnowledgeBase::Signatures(std::optional<SignatureKind> kind,
+                                                         const std::string& category) const {
+  std::lock_guard lock(impl_->mu);
+  ASSIGN_OR_RETURN(Stmt s, impl_->db->Prepare(
+      "SELECT s.kind, s.pattern, s.incident_id, s.category, i.component FROM signatures s JOIN incidents i "
+      "ON i.id = s.incident_id WHERE (?1 = '' OR s.kind = ?1) AND (?2 = '' OR s.category = ?2) ORDER BY s.id"));
+  s.Bind(1, std::string_view(!kind ? "" : *kind == SignatureKind::kLog ? "log" : "metric")).Bind(2, category);
+  std::vector<Signature> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    out.push_back({s.Text(0) == "log" ? SignatureKind::kLog : SignatureKind::kMetric, s.Text(1), s.Text(2), s.Text(3),
+                   s.Text(4)});
+  }
+  return out;
+}
+
+Result<Incident> KnowledgeBase::GetIncident(const std::string& id) const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->LoadIncident(id);
+}
+
+Result<KnowledgeStats> KnowledgeBase::Stats() const {
+  std::lock_guard lock(impl_->mu);
+  auto& db = *impl_->db;
+  KnowledgeStats st;
+  ASSIGN_OR_RETURN(st.incidents, db.QueryInt("SELECT count(*) FROM incidents"));
+  ASSIGN_OR_RETURN(st.log_signatures, db.QueryInt("SELECT count(*) FROM signatures WHERE kind = 'log'"));
+  ASSIGN_OR_RETURN(st.metric_conditions, db.QueryInt("SELECT count(*) FROM signatures WHERE kind = 'metric'"));
+  ASSIGN_OR_RETURN(st.guides, db.QueryInt("SELECT count(*) FROM guides"));
+  ASSIGN_OR_RETURN(st.guide_chunks, db.QueryInt("SELECT count(*) FROM guide_chunks"));
+  ASSIGN_OR_RETURN(int64_t version, db.QueryInt("PRAGMA user_version"));
+  st.schema_version = static_cast<int>(version);
+  st.index_vectors = impl_->index ? impl_->index->size() : 0;
+  ASSIGN_OR_RETURN(Stmt s, db.Prepare("SELECT root_cause, count(*) FROM incidents GROUP BY root_cause ORDER BY root_cause"));
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    st.incidents_by_category[s.Text(0)] = s.Int(1);
+  }
+  for (const auto& id : impl_->category_order) {
+    if (impl_->categories.at(id).user_defined) st.user_defined_categories.push_back(id);
+  }
+  st.embedder = impl_->embedder->Spec();
+  st.index_spec = impl_->opts.index_spec;
+  return st;
+}
+
+std::vector<std::string> KnowledgeBase::Categories() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->category_order;
+}
+
+std::string KnowledgeBase::CategoryLayer(const std::string& category) const {
+  std::lock_guard lock(impl_->mu);
+  auto it = impl_->categories.find(category);
+  return it == impl_->categories.end() ? "" : it->second.layer;
+}
+
+}  // namespace vigil

@@ -1,0 +1,529 @@
+#include "knowledge/knowledge_base.h"
+
+#include <doctest/doctest.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "core/logging.h"
+#include "knowledge/embedder.h"
+
+namespace vigil {
+namespace {
+namespace fs = std::filesystem;
+
+const std::string kTestdata = "knowledge/testdata";
+
+KnowledgeOptions MemoryOptions() {
+  KnowledgeOptions o;
+  o.db_path = ":memory:";
+  o.load_pack = false;
+  o.index_spec = "Flat";
+  return o;
+}
+
+std::unique_ptr<KnowledgeBase> OpenOrDie(const KnowledgeOptions& o) {
+  auto kb = KnowledgeBase::Open(o);
+  REQUIRE_MESSAGE(kb.ok(), kb.status().ToString());
+  return std::move(kb).value();
+}
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    char tmpl[] = "/tmp/vigil_kb_test_XXXXXX";
+    path = mkdtemp(tmpl);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+const ImportIssue* FindIssue(const ImportReport& r, int64_t line) {
+  for (const auto& i : r.issues) if (i.line == line) return &i;
+  return nullptr;
+}
+
+// Captures log lines while alive.
+struct LogCapture {
+  std::vector<std::string> lines;
+  LogCapture() { SetLogSink([this](std::string_view l) { lines.emplace_back(l); }); }
+  ~LogCapture() { SetLogSink(nullptr); }
+  bool Contains(std::string_view s) const {
+    for (const auto& l : lines) if (l.find(s) != std::string::npos) return true;
+    return false;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("import JSON lines, then search finds the matching incident by each ranker") {
+  auto kb = OpenOrDie(MemoryOptions());
+  auto r = kb->Import(kTestdata + "/incidents.jsonl");
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  CHECK(r->added == 6);
+  CHECK(r->rejected == 0);
+  CHECK(r->duplicates == 0);
+
+  for (auto mode : {SearchMode::kHybrid, SearchMode::kLexical, SearchMode::kDense}) {
+    SearchQuery q;
+    q.text = "NVRM: Xid (PCI:0000:18:00): 79, GPU has fallen off the bus";
+    q.mode = mode;
+    q.k = 3;
+    auto hits = kb->Search(q);
+    REQUIRE(hits.ok());
+    REQUIRE(!hits->empty());
+    CHECK(hits->at(0).incident.id == "t-xid79");
+    CHECK(hits->at(0).category == "gpu_fallen_off_bus");
+    CHECK(hits->size() <= 3);
+  }
+  SearchQuery q;
+  q.text = "Got completion from peer with status=IBV_WC_RETRY_EXC_ERR(12)";
+  auto hits = kb->Search(q);
+  REQUIRE(hits.ok());
+  REQUIRE(!hits->empty());
+  CHECK(hits->at(0).incident.id == "t-ib");
+  CHECK(hits->at(0).lexical_rank == 1);
+  CHECK(hits->at(0).dense_rank >= 1);
+  // The stored incident round-trips its fields.
+  CHECK(hits->at(0).incident.verification_steps == std::vector<std::string>{"nccl.p2p_matrix"});
+  CHECK(hits->at(0).incident.component == "ib");
+}
+
+TEST_CASE("search filters on category, component and time") {
+  auto kb = OpenOrDie(MemoryOptions());
+  REQUIRE(kb->Import(kTestdata + "/incidents.jsonl").ok());
+  SearchQuery q;
+  q.text = "GPU error Xid";
+  q.k = 10;
+  q.category = "gpu_memory_uncorrectable_ecc";
+  for (auto mode : {SearchMode::kHybrid, SearchMode::kLexical, SearchMode::kDense}) {
+    q.mode = mode;
+    auto hits = kb->Search(q);
+    REQUIRE(hits.ok());
+    REQUIRE(hits->size() == 1);
+    CHECK(hits->at(0).incident.id == "t-ecc");
+  }
+  SearchQuery c;
+  c.text = "timeout error out of memory overflow";
+  c.k = 10;
+  c.component = "job";
+  auto hits = kb->Search(c);
+  REQUIRE(hits.ok());
+  CHECK(!hits->empty());
+  for (const auto& h : *hits) CHECK(h.incident.component == "job");
+  SearchQuery t;
+  t.text = "error";
+  t.k = 10;
+  t.mode = SearchMode::kDense;
+  t.since_ms = 1714800000000;  // t-ib and later
+  t.until_ms = 1714950000000;  // before t-fp16
+  hits = kb->Search(t);
+  REQUIRE(hits.ok());
+  REQUIRE(hits->size() == 2);
+  for (const auto& h : *hits) CHECK((h.incident.id == "t-ib" || h.incident.id == "t-oom"));
+}
+
+TEST_CASE("log signatures match single lines exactly, case-insensitively") {
+  auto kb = OpenOrDie(MemoryOptions());
+  REQUIRE(kb->Import(kTestdata + "/incidents.jsonl").ok());
+  std::vector<std::string> lines = {
+      "[  123.4] NVRM: Xid (PCI:0000:3b:00): 79, pid=1, name=python, GPU has fallen off the bus.",
+      "nothing interesting here",
+      "[rank3]: watchdog CAUGHT collective operation timeout: WorkNCCL(SeqNum=77, OpType=ALLREDUCE, ...)"};
+  auto m = kb->MatchLogLines(lines);
+  REQUIRE(m.ok());
+  std::set<std::pair<size_t, std::string>> got;
+  for (const auto& x : *m) got.insert({x.line_index, x.incident_id});
+  CHECK(got.count({0, "t-xid79"}) == 1);
+  CHECK(got.count({2, "t-nccl-timeout"}) == 1);
+  for (const auto& x : *m) {
+    CHECK(x.line_index != 1);
+    if (x.incident_id == "t-xid79") CHECK(x.category == "gpu_fallen_off_bus");
+  }
+  // Both t-xid79 patterns matched line 0; t-nccl-timeout's two patterns matched line 2.
+  CHECK(m->size() == 4);
+  auto metric = kb->Signatures(SignatureKind::kMetric);
+  REQUIRE(metric.ok());
+  CHECK(metric->size() == 2);
+  auto ecc = kb->Signatures(std::nullopt, "gpu_memory_uncorrectable_ecc");
+  REQUIRE(ecc.ok());
+  CHECK(ecc->size() == 3);
+}
+
+TEST_CASE("bad input is reported with its line and the rest commits") {
+  auto o = MemoryOptions();
+  o.max_document_bytes = 10000;
+  auto kb = OpenOrDie(o);
+  auto r = kb->Import(kTestdata + "/bad.jsonl");
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  CHECK(r->added == 3);  // ok-1, custom (user-defined category), badre (bad regex dropped)
+  CHECK(r->rejected == 6);
+  auto issue = [&](int64_t line) {
+    const ImportIssue* i = FindIssue(*r, line);
+    REQUIRE_MESSAGE(i != nullptr, "no issue for line " << line);
+    return *i;
+  };
+  CHECK(issue(2).message.find("malformed JSON") != std::string::npos);
+  CHECK(issue(3).message.find("invalid UTF-8 at byte") != std::string::npos);
+  CHECK(issue(4).message.find("empty entry") != std::string::npos);
+  CHECK(!issue(5).rejected);
+  CHECK(issue(5).message.find("user-defined") != std::string::npos);
+  CHECK(issue(6).message.find("expected a JSON object") != std::string::npos);
+  CHECK(issue(7).rejected);
+  CHECK(!issue(8).rejected);
+  CHECK(issue(8).message.find("not a valid regex") != std::string::npos);
+  CHECK(issue(9).message.find("exceeds the 10000-byte limit") != std::string::npos);
+  for (const auto& i : r->issues) CHECK(i.file == kTestdata + "/bad.jsonl");
+  auto inc = kb->GetIncident("badre");
+  REQUIRE(inc.ok());
+  CHECK(inc->log_signatures == std::vector<std::string>{"fine"});
+  auto stats = kb->Stats();
+  REQUIRE(stats.ok());
+  CHECK(stats->user_defined_categories == std::vector<std::string>{"scheduler_preemption"});
+  CHECK(kb->Categories().back() == "scheduler_preemption");
+  CHECK(kb->GetIncident("bad-utf8").status().code() == StatusCode::kNotFound);
+
+  // The strict policy rejects unknown categories instead.
+  o.unknown_category = UnknownCategoryPolicy::kReject;
+  auto strict = OpenOrDie(o);
+  auto s = strict->Import(kTestdata + "/bad.jsonl");
+  REQUIRE(s.ok());
+  CHECK(s->added == 2);
+  CHECK(FindIssue(*s, 5)->rejected);
+  CHECK(FindIssue(*s, 5)->message.find("unknown root_cause `scheduler_preemption`") != std::string::npos);
+}
+
+TEST_CASE("a missing file, an unsupported type and a misspelt category are clear errors") {
+  auto kb = OpenOrDie(MemoryOptions());
+  CHECK(kb->Import("knowledge/testdata/nope.jsonl").status().code() == StatusCode::kNotFound);
+  CHECK(kb->Import("knowledge/testdata/guides/../../CMakeLists.txt").status().code() == StatusCode::kInvalidArgument);
+  Incident typo;
+  typo.title = "typo";
+  typo.root_cause = "nvlink_eror";
+  auto r = kb->ImportIncidents(std::span<const Incident>(&typo, 1), "api");
+  REQUIRE(r.ok());
+  REQUIRE(r->issues.size() == 1);
+  CHECK(r->issues[0].message.find("did you mean `nvlink_error`") != std::string::npos);
+}
+
+TEST_CASE("duplicates: same text, same id, near-duplicate embedding") {
+  auto o = MemoryOptions();
+  auto kb = OpenOrDie(o);
+  REQUIRE(kb->Import(kTestdata + "/incidents.jsonl").ok());
+  auto again = kb->Import(kTestdata + "/incidents.jsonl");
+  REQUIRE(again.ok());
+  CHECK(again->added == 0);
+  CHECK(again->duplicates == 6);
+
+  auto oom = kb->GetIncident("t-oom");
+  REQUIRE(oom.ok());
+  Incident same_id = *oom;
+  same_id.title = "A different title entirely about disks";
+  Incident renamed = *oom;
+  renamed.id = "t-oom-copy";
+  renamed.title = "CUDA  out of memory, during backward!";  // same normalized text
+  Incident near = *oom;
+  near.id = "t-oom-near";
+  near.title = "CUDA out of memory during the backward pass";
+  std::vector<Incident> batch{same_id, renamed, near};
+  o.near_duplicate_cosine = 0.9;
+  // near-duplicate threshold is an open-time option: reopen a second store with it.
+  auto kb2 = OpenOrDie(o);
+  REQUIRE(kb2->Import(kTestdata + "/incidents.jsonl").ok());
+  auto r = kb2->ImportIncidents(batch, "api");
+  REQUIRE(r.ok());
+  CHECK(r->added == 0);
+  CHECK(r->duplicates == 3);
+  REQUIRE(r->issues.size() == 3);
+  CHECK(r->issues[0].message.find("already exists") != std::string::npos);
+  CHECK(r->issues[1].message.find("same normalized text") != std::string::npos);
+  CHECK(r->issues[2].message.find("near-duplicate of `t-oom`") != std::string::npos);
+  o.near_duplicate_cosine = 0;  // disabled: the near copy is kept
+  auto kb3 = OpenOrDie(o);
+  REQUIRE(kb3->Import(kTestdata + "/incidents.jsonl").ok());
+  auto r3 = kb3->ImportIncidents(std::span<const Incident>(&near, 1), "api");
+  REQUIRE(r3.ok());
+  CHECK(r3->added == 1);
+}
+
+TEST_CASE("CSV import: columns, list cells, times, and header errors") {
+  auto kb = OpenOrDie(MemoryOptions());
+  auto r = kb->Import(kTestdata + "/incidents.csv");
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  CHECK(r->added == 2);
+  CHECK(r->rejected == 0);
+  auto nv = kb->GetIncident("csv-nvlink");
+  REQUIRE(nv.ok());
+  CHECK(nv->symptoms == std::vector<std::string>{"peer bandwidth low", "CRC counter rising"});
+  CHECK(nv->log_signatures.size() == 2);
+  CHECK(nv->verification_steps == std::vector<std::string>{"nccl.p2p_matrix", "gpu.health"});
+  CHECK(nv->started_at_ms == 1714730400000);
+  auto host = kb->GetIncident("csv-host-oom");
+  REQUIRE(host.ok());
+  CHECK(host->started_at_ms == 1715100000000);
+  CHECK(host->source == "import:" + kTestdata + "/incidents.csv:6");  // record start (quoted cells span lines)
+
+  TempDir tmp;
+  std::ofstream(tmp.path / "bad_header.csv") << "title,root_cuase\nx,cuda_oom\n";
+  auto bad = kb->Import((tmp.path / "bad_header.csv").string());
+  REQUIRE(bad.ok());
+  CHECK(bad->added == 0);
+  REQUIRE(bad->issues.size() == 1);
+  CHECK(bad->issues[0].line == 1);
+  CHECK(bad->issues[0].message.find("did you mean `root_cause`") != std::string::npos);
+  std::ofstream(tmp.path / "bad_rows.csv") << "title,root_cause\nok row,cuda_oom\n\"too\",many,cells\n\"open quote,cuda_oom\n";
+  auto rows = kb->Import((tmp.path / "bad_rows.csv").string());
+  REQUIRE(rows.ok());
+  CHECK(rows->added == 1);
+  CHECK(rows->rejected == 2);
+  CHECK(FindIssue(*rows, 3)->message.find("expected 2 cells") != std::string::npos);
+  CHECK(FindIssue(*rows, 4)->message.find("unterminated") != std::string::npos);
+}
+
+TEST_CASE("Markdown guides are split by headings and searchable") {
+  auto kb = OpenOrDie(MemoryOptions());
+  auto r = kb->Import(kTestdata + "/guides");
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  CHECK(r->rejected == 0);
+  auto stats = kb->Stats();
+  REQUIRE(stats.ok());
+  CHECK(stats->guides == 2);
+  // xid.md: intro, Xid 79, Xid 48; nccl.md: Bootstrap failures (fenced '#' stays text), Ports.
+  CHECK(stats->guide_chunks == 5);
+  SearchQuery q;
+  q.text = "NCCL_SOCKET_IFNAME interface";
+  auto hits = kb->Search(q);
+  REQUIRE(hits.ok());
+  REQUIRE(!hits->empty());
+  CHECK(hits->at(0).kind == SearchHit::Kind::kGuideChunk);
+  CHECK(hits->at(0).heading == "NCCL troubleshooting > Bootstrap failures");
+  CHECK(hits->at(0).text.find("# this is not a heading") != std::string::npos);
+  q.text = "Xid 79 fallen off the bus";
+  q.category = "gpu_fallen_off_bus";
+  hits = kb->Search(q);
+  REQUIRE(hits.ok());
+  REQUIRE(!hits->empty());
+  CHECK(hits->at(0).heading == "GPU Xid errors > Xid 79: GPU has fallen off the bus");
+  q.include_guides = false;
+  hits = kb->Search(q);
+  REQUIRE(hits.ok());
+  CHECK(hits->empty());
+  // Re-importing the same guides is a no-op.
+  auto again = kb->Import(kTestdata + "/guides");
+  REQUIRE(again.ok());
+  CHECK(again->added == 0);
+  CHECK(again->duplicates == 2);
+}
+
+TEST_CASE("a crash mid-import keeps every committed batch and no half entry") {
+  TempDir tmp;
+  std::string db = (tmp.path / "kb.sqlite").string();
+  auto o = MemoryOptions();
+  o.db_path = db;
+  o.batch_size = 2;
+  // A real crash: a child process (this binary, running only the helper case below) is killed by
+  // _exit after the 5th entry is written: no destructors, no rollback, no index write.
+  std::string self = fs::read_symlink("/proc/self/exe").string();
+  std::string cmd = "KB_TEST_CRASH_DB='" + db + "' '" + self + "' --test-case='crash-child helper' >/dev/null 2>&1";
+  int status = std::system(cmd.c_str());
+  REQUIRE(WIFEXITED(status));
+  REQUIRE(WEXITSTATUS(status) == 42);
+
+  LogCapture logs;
+  auto kb = OpenOrDie(o);
+  auto stats = kb->Stats();
+  REQUIRE(stats.ok());
+  CHECK(stats->incidents == 4);  // two committed batches of two
+  CHECK(stats->index_vectors == 4);
+  CHECK(logs.Contains("rebuilding the vector index"));
+  // Every signature, entry and FTS row belongs to a committed incident.
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open(db.c_str(), &raw) == SQLITE_OK);
+  auto count = [&](const char* sql) {
+    sqlite3_stmt* s = nullptr;
+    REQUIRE(sqlite3_prepare_v2(raw, sql, -1, &s, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_step(s) == SQLITE_ROW);
+    int64_t n = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return n;
+  };
+  CHECK(count("SELECT count(*) FROM entries") == 4);
+  CHECK(count("SELECT count(*) FROM entries_fts") == 4);
+  CHECK(count("SELECT count(*) FROM signatures WHERE incident_id NOT IN (SELECT id FROM incidents)") == 0);
+  CHECK(count("SELECT count(*) FROM signatures") == 10);  // 3 + 3 + 2 + 2 of the first four
+  sqlite3_close(raw);
+  // Importing again completes the rest.
+  auto r = kb->Import(kTestdata + "/incidents.jsonl");
+  REQUIRE(r.ok());
+  CHECK(r->added == 2);
+  CHECK(r->duplicates == 4);
+}
+
+TEST_CASE("crash-child helper") {
+  const char* db = std::getenv("KB_TEST_CRASH_DB");
+  if (db == nullptr) return;  // only runs when spawned by the crash test
+  auto o = MemoryOptions();
+  o.db_path = db;
+  o.batch_size = 2;
+  o.after_write_hook = [](size_t written) { if (written == 5) _exit(42); };
+  auto kb = KnowledgeBase::Open(o);
+  if (!kb.ok()) _exit(1);
+  (void)(*kb)->Import(kTestdata + "/incidents.jsonl");
+  _exit(0);
+}
+
+TEST_CASE("the index file is reused when consistent and rebuilt when missing, corrupt or respecified") {
+  TempDir tmp;
+  auto o = MemoryOptions();
+  o.db_path = (tmp.path / "kb.sqlite").string();
+  {
+    auto kb = OpenOrDie(o);
+    REQUIRE(kb->Import(kTestdata + "/incidents.jsonl").ok());
+  }
+  std::string index_file = o.db_path + ".faiss";
+  REQUIRE(fs::exists(index_file));
+  {
+    LogCapture logs;
+    auto kb = OpenOrDie(o);
+    CHECK(!logs.Contains("rebuilding"));
+    CHECK(kb->Stats()->index_vectors == 6);
+  }
+  fs::remove(index_file);
+  {
+    LogCapture logs;
+    auto kb = OpenOrDie(o);
+    CHECK(logs.Contains("rebuilding"));
+    CHECK(kb->Stats()->index_vectors == 6);
+  }
+  std::ofstream(index_file, std::ios::trunc) << "not a faiss index";
+  {
+    LogCapture logs;
+    auto kb = OpenOrDie(o);
+    CHECK(logs.Contains("unreadable"));
+    CHECK(kb->Stats()->index_vectors == 6);
+    SearchQuery q;
+    q.text = "uncorrectable ECC";
+    q.mode = SearchMode::kDense;
+    auto hits = kb->Search(q);
+    REQUIRE(hits.ok());
+    CHECK(hits->at(0).incident.id == "t-ecc");
+  }
+  o.index_spec = "HNSW32";
+  {
+    LogCapture logs;
+    auto kb = OpenOrDie(o);
+    CHECK(logs.Contains("spec changed"));
+    SearchQuery q;
+    q.text = "uncorrectable ECC";
+    q.mode = SearchMode::kDense;
+    auto hits = kb->Search(q);
+    REQUIRE(hits.ok());
+    CHECK(hits->at(0).incident.id == "t-ecc");
+  }
+}
+
+TEST_CASE("bad index and embedder specs; untrainable IVF degrades hybrid search to lexical") {
+  auto o = MemoryOptions();
+  o.index_spec = "Bogus42";
+  CHECK(KnowledgeBase::Open(o).status().code() == StatusCode::kInvalidArgument);
+  o.index_spec = "Flat";
+  o.embedder_spec = "word2vec";
+  CHECK(KnowledgeBase::Open(o).status().code() == StatusCode::kInvalidArgument);
+  o.embedder_spec = "builtin:dim=3";
+  CHECK(KnowledgeBase::Open(o).status().code() == StatusCode::kInvalidArgument);
+  o.embedder_spec = "builtin:dim=64";
+  o.index_spec = "IVF64,Flat";
+  LogCapture logs;
+  auto kb = OpenOrDie(o);
+  REQUIRE(kb->Import(kTestdata + "/incidents.jsonl").ok());
+  SearchQuery q;
+  q.text = "CUDA out of memory";
+  q.mode = SearchMode::kDense;
+  auto dense = kb->Search(q);
+  CHECK(dense.status().code() == StatusCode::kFailedPrecondition);
+  CHECK(dense.status().message().find("needs at least 64 entries") != std::string::npos);
+  q.mode = SearchMode::kHybrid;
+  auto hybrid = kb->Search(q);
+  REQUIRE(hybrid.ok());
+  CHECK(hybrid->at(0).incident.id == "t-oom");
+}
+
+TEST_CASE("schema version is recorded and a newer database is refused") {
+  TempDir tmp;
+  auto o = MemoryOptions();
+  o.db_path = (tmp.path / "kb.sqlite").string();
+  { auto kb = OpenOrDie(o); CHECK(kb->Stats()->schema_version == 1); }
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open(o.db_path.c_str(), &raw) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(raw, "PRAGMA user_version = 99", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(raw);
+  auto kb = KnowledgeBase::Open(o);
+  CHECK(kb.status().code() == StatusCode::kFailedPrecondition);
+  CHECK(kb.status().message().find("schema version 99") != std::string::npos);
+}
+
+TEST_CASE("the shipped taxonomy copy equals the shared file when it is present") {
+  if (!fs::exists("../shared/taxonomy.json")) return;
+  auto shipped = ReadJsonFile("data/taxonomy.json");
+  auto shared = ReadJsonFile("../shared/taxonomy.json");
+  REQUIRE(shipped.ok());
+  REQUIRE(shared.ok());
+  CHECK(*shipped == *shared);
+}
+
+TEST_CASE("the pack directory loads once and reloads only when it changes") {
+  TempDir tmp;
+  fs::create_directories(tmp.path / "pack" / "pack");
+  fs::copy_file(kTestdata + "/incidents.jsonl", tmp.path / "pack" / "pack" / "a.jsonl");
+  auto o = MemoryOptions();
+  o.db_path = (tmp.path / "kb.sqlite").string();
+  o.pack_dir = (tmp.path / "pack").string();
+  o.load_pack = true;
+  { auto kb = OpenOrDie(o); CHECK(kb->Stats()->incidents == 6); }
+  {
+    LogCapture logs;
+    auto kb = OpenOrDie(o);
+    CHECK(!logs.Contains("knowledge pack"));  // unchanged: not re-imported
+  }
+  fs::copy_file(kTestdata + "/incidents.csv", tmp.path / "pack" / "pack" / "b.csv");
+  {
+    auto kb = OpenOrDie(o);
+    CHECK(kb->Stats()->incidents == 8);
+    auto inc = kb->GetIncident("csv-nvlink");
+    REQUIRE(inc.ok());
+  }
+}
+
+TEST_CASE("builtin embedder: deterministic, unit length, similar texts closer") {
+  auto e = MakeEmbedder("builtin:dim=256");
+  REQUIRE(e.ok());
+  CHECK((*e)->dim() == 256);
+  CHECK((*e)->Spec() == "builtin:dim=256");
+  std::vector<std::string> texts = {"NCCL watchdog timeout in allreduce", "watchdog caught collective timeout allreduce",
+                                    "CUDA out of memory", "", "NCCL watchdog timeout in allreduce"};
+  auto v = (*e)->Embed(texts);
+  REQUIRE(v.ok());
+  auto row = [&](size_t i) { return std::span<const float>(v->data() + i * 256, 256); };
+  auto dot = [&](size_t a, size_t b) {
+    double s = 0;
+    for (size_t k = 0; k < 256; ++k) s += row(a)[k] * row(b)[k];
+    return s;
+  };
+  CHECK(dot(0, 0) == doctest::Approx(1.0).epsilon(1e-5));
+  CHECK(dot(3, 3) == 0.0);
+  CHECK(dot(0, 4) == doctest::Approx(1.0).epsilon(1e-5));
+  CHECK(dot(0, 1) > dot(0, 2) + 0.2);
+  CHECK(MakeEmbedder("builtin:size=4").status().code() == StatusCode::kInvalidArgument);
+  CHECK(MakeEmbedder("openai:ftp://x model=m").status().code() == StatusCode::kInvalidArgument);
+  CHECK(MakeEmbedder("openai:http://127.0.0.1:1/v1").status().message().find("model=NAME") != std::string::npos);
+}
+
+}  // namespace vigil

@@ -1,0 +1,29 @@
+// Small text helpers shared by the knowledge base: UTF-8 validation, tokenisation, hashing.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vigil::kb {
+
+// True when `text` is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF). On failure
+// `*bad_offset` (if given) is the byte offset of the first invalid sequence.
+bool IsValidUtf8(std::string_view text, size_t* bad_offset = nullptr);
+
+// Lower-cased ASCII-alphanumeric tokens ('_' and '.' split words; bytes >= 0x80 are kept inside
+// tokens so non-ASCII words survive). "Xid 79: GPU has fallen off" -> {xid, 79, gpu, has, fallen, off}.
+std::vector<std::string> Tokenize(std::string_view text);
+
+// Lower-cased text with every run of non-alphanumeric bytes collapsed to one space, trimmed:
+// the form duplicate detection hashes.
+std::string NormalizeForHash(std::string_view text);
+
+uint64_t Fnv1a64(std::string_view text, uint64_t seed = 0xcbf29ce484222325ULL);
+std::string Hex64(uint64_t v);
+
+// Trims ASCII whitespace at both ends.
+std::string_view Trim(std::string_view s);
+
+}  // namespace vigil::kb
