@@ -34,6 +34,12 @@ constexpr ConfigOption kOptions[] = {
      "API key (Bearer token; sent as api-key header for Azure)", ""},
     {"llm_timeout", "--llm-timeout", "VIGIL_LLM_TIMEOUT", "120s", ConfigType::kDuration,
      "time limit for one LLM request", ""},
+    {"llm_api_version", "--llm-api-version", "VIGIL_LLM_API_VERSION", "2024-10-21", ConfigType::kString, "Azure OpenAI api-version query parameter (used only for Azure deployment URLs)", ""},
+    {"llm_max_retries", "--llm-max-retries", "VIGIL_LLM_MAX_RETRIES", "4", ConfigType::kInt, "retries of one LLM request on 429/5xx/connection errors (exponential backoff with jitter, honours Retry-After)", ""},
+    {"llm_token_budget", "--llm-token-budget", "VIGIL_LLM_TOKEN_BUDGET", "0", ConfigType::kInt, "prompt+completion tokens one run may spend; 0 = unlimited", ""},
+    {"llm_cost_budget", "--llm-cost-budget", "VIGIL_LLM_COST_BUDGET", "0", ConfigType::kDouble, "US dollars one run may spend (needs llm_price_input/output); 0 = unlimited", ""},
+    {"llm_price_input", "--llm-price-input", "VIGIL_LLM_PRICE_INPUT", "0", ConfigType::kDouble, "US dollars per million prompt tokens, for the cost budget and reports", ""},
+    {"llm_price_output", "--llm-price-output", "VIGIL_LLM_PRICE_OUTPUT", "0", ConfigType::kDouble, "US dollars per million completion tokens, for the cost budget and reports", ""},
     // Telemetry
     {"prometheus_url", "--prometheus-url", "VIGIL_PROMETHEUS_URL", "", ConfigType::kUrl,
      "Prometheus HTTP API base URL, e.g. http://prometheus:9090", ""},
