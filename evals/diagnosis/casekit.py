@@ -313,6 +313,8 @@ class Case:
                        duration or round(self.rng.uniform(3, 8), 1), details)
 
     def inventory(self, key, count=None, expected=None, details=None, duration=None):
+        """gpu.inventory on "node/gpuN": what NVML and the CUDA runtime enumerate on that node, judged
+        for the target GPU. A GPU that is not enumerated fails with the visible count."""
         expected = expected or self.gpus
         count = expected if count is None else count
         d = {"driver": "550.90.07", "cuda": "12.4", "name": self.gpu}
@@ -321,6 +323,10 @@ class Case:
         self._measured(key, {"gpu_count": count, "gpu_count_expected": expected},
                        {"gpu_count_min": expected}, "visible GPU count",
                        duration or round(self.rng.uniform(0.4, 0.9), 2), d)
+        if count < expected:
+            gpu = key.rsplit("/", 1)[-1]
+            self.probes[key]["reason"] = "%s not enumerated by NVML or CUDA: %d of %d GPUs visible" % (
+                gpu, count, expected)
 
     def errored(self, key, reason, duration=None):
         self.probes[key] = {"status": "error", "metrics": {}, "thresholds": {}, "reason": reason,

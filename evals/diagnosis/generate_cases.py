@@ -91,7 +91,7 @@ def case_001():
     c.log("node-3/journal", k)
     std_gpu_metrics(c, "node-3", util_over={5: stops_at(-660), **{g: hung_after(-660) for g in range(5)}},
                     temp_over={5: stops_at(-660)}, power_over={5: stops_at(-660)}, clock_over={5: stops_at(-660)})
-    c.inventory("gpu.inventory@node-3", count=7, details={"missing_bus_ids": ["0000:%s:00.0" % c.pci[5]]})
+    c.inventory("gpu.inventory@node-3/gpu5", count=7, details={"missing_bus_ids": ["0000:%s:00.0" % c.pci[5]]})
     c.errored("gpu.health@node-3/gpu5", "nvmlDeviceGetHandleByIndex(5) failed: GPU is lost", 0.3)
     c.health("gpu.health@node-3/gpu4")
     return c
@@ -125,7 +125,7 @@ def case_002():
     std_gpu_metrics(c, "node-12", util_over={2: stops_at(-170)}, temp_over={2: stops_at(-170)},
                     power_over={2: stops_at(-170)}, with_clock=False)
     c.gpu_metric("DCGM_FI_DEV_XID_ERRORS", "node-12", 0, 0, gpus=[0, 1, 3], decimals=0)
-    c.inventory("gpu.inventory@node-12", count=7)
+    c.inventory("gpu.inventory@node-12/gpu2", count=7)
     return c
 
 
@@ -146,7 +146,7 @@ def case_003():
     c.log("node-7/rank21/stderr", watchdog(c, 21, -29, 9911, op="_ALLGATHER_BASE", numel=25165824, timeout_ms=1800000)
           + ["[rank21]: NCCL WARN NET/IB : Got async event : port error", ] + app_noise(c, 4))
     std_gpu_metrics(c, "node-6", util_over={6: stops_at(-1700 + 720)}, with_clock=False)
-    c.inventory("gpu.inventory@node-6", count=7, details={"missing_bus_ids": ["0000:ba:00.0"]})
+    c.inventory("gpu.inventory@node-6/gpu6", count=7, details={"missing_bus_ids": ["0000:ba:00.0"]})
     c.errored("gpu.health@node-6/gpu6", "NVML: Unable to determine the device handle for GPU 0000:BA:00.0: GPU is lost", 0.2)
     c.health("gpu.health@node-6/gpu5")
     c.errored("nccl.allreduce@node-6", "ncclCommInitRank failed: unhandled cuda error (cudaGetDeviceCount returned 7, expected 8)", 3.1)
@@ -1557,8 +1557,8 @@ def case_072():
         "    import torch",
         "ImportError: libcudnn.so.9: cannot open shared object file: No such file or directory"] + app_noise(c, 4))
     c.log("node-6/inventory", ["image: trainer:2024.05 (others: trainer:2024.09)", "driver 535.104.05 (others 550.90.07)"] + app_noise(c, 8))
-    c.inventory("gpu.inventory@node-6", details={"driver": "535.104.05", "cuda": "12.2"})
-    c.inventory("gpu.inventory@node-5")
+    c.inventory("gpu.inventory@node-6/gpu0", details={"driver": "535.104.05", "cuda": "12.2"})
+    c.inventory("gpu.inventory@node-5/gpu0")
     return c
 
 

@@ -21,9 +21,9 @@ import sys
 PROBES = {"gpu.inventory", "gpu.health", "gpu.gemm", "gpu.hbm_bandwidth", "gpu.pcie_bandwidth",
           "gpu.sdc", "gpu.kernel_launch", "nccl.allreduce", "nccl.allgather",
           "nccl.reducescatter", "nccl.alltoall", "nccl.sendrecv", "nccl.p2p_matrix"}
-# Target kinds follow probes/catalog.cc: per-GPU probes take "node/gpuN"; gpu.sdc (a vote among
-# the GPUs of a node) and the NCCL probes take a node or "job"; gpu.inventory takes either.
-GPU_PROBES = {p for p in PROBES if p.startswith("gpu.")} - {"gpu.inventory", "gpu.sdc"}
+# Target kinds follow probes/catalog.cc: per-GPU probes (gpu.inventory included) take
+# "node/gpuN"; gpu.sdc (a vote among the GPUs of a node) and the NCCL probes take a node or "job".
+GPU_PROBES = {p for p in PROBES if p.startswith("gpu.")} - {"gpu.sdc"}
 STATUSES = {"pass", "fail", "error", "unavailable"}
 MAX_CASE_BYTES = 200 * 1024
 NODE = r"[A-Za-z][A-Za-z0-9_.-]*"
@@ -140,9 +140,7 @@ def check_case(path, data, categories, errors):
                     err(where, "unknown probe %r" % name)
                 if name in GPU_PROBES and not GPU_TARGET.match(target):
                     err(where, "GPU probe needs a \"node/gpuN\" target")
-                elif name == "gpu.inventory" and not (GPU_TARGET.match(target) or NODE_TARGET.match(target)):
-                    err(where, "target must be a node or \"node/gpuN\"")
-                elif name not in GPU_PROBES and name != "gpu.inventory" and target != "job" and not NODE_TARGET.match(target):
+                elif name not in GPU_PROBES and target != "job" and not NODE_TARGET.match(target):
                     err(where, "target must be a node or \"job\"")
                 if not isinstance(r, dict):
                     err(where, "expected an object")

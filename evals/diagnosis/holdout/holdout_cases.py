@@ -97,7 +97,7 @@ def case_h001():
         "[rank0]: torch.distributed.DistNetworkError: The client socket has timed out after 900s while trying to connect to (gpu-a16, 29500)."])
     dcgm(c, "DCGM_FI_DEV_GPU_UTIL", "gpu-a17", 96, 3, {2: lambda s, v: v if s < -900 else None})
     dcgm(c, "DCGM_FI_DEV_MEMORY_TEMP", "gpu-a17", 61, 4, {2: lambda s, v: v if s < -900 else None})
-    c.inventory("gpu.inventory@gpu-a17", count=7, details={"missing_bus_ids": ["0000:4c:00.0"]})
+    c.inventory("gpu.inventory@gpu-a17/gpu2", count=7, details={"missing_bus_ids": ["0000:4c:00.0"]})
     c.errored("gpu.health@gpu-a17/gpu2", "device handle unavailable (NVML_ERROR_GPU_IS_LOST)", 0.4)
     return c
 
