@@ -42,7 +42,7 @@ __global__ void FillRandomKernel(void* data, size_t n, ElemType t, uint64_t seed
   }
 }
 
-__global__ void GemmReferenceKernel(const void* a, const void* b, const void* d, ElemType ab, ElemType dt, int m,
+__global__ void GemmReferenceKernel(const void* a, const void* b, const void* d, ElemType ab, ElemType dt, bool at, int m,
                                     int n, int k, int samples, uint64_t seed, double* out) {
   int s = blockIdx.x;
   if (s >= samples) return;
@@ -52,8 +52,9 @@ __global__ void GemmReferenceKernel(const void* a, const void* b, const void* d,
   __shared__ double partial[256];
   double acc = 0;
   for (int kk = threadIdx.x; kk < k; kk += blockDim.x) {
-    // A is k x m column-major used transposed: op(A)[row, kk] = A[kk + row * k].
-    acc += static_cast<double>(Load(a, kk + static_cast<size_t>(row) * k, ab)) *
+    // "T": A is k x m, op(A)[row, kk] = A[kk + row * k]; "N": A is m x k, op(A)[row, kk] = A[row + kk * m].
+    size_t ai = at ? kk + static_cast<size_t>(row) * k : row + static_cast<size_t>(kk) * m;
+    acc += static_cast<double>(Load(a, ai, ab)) *
            static_cast<double>(Load(b, kk + static_cast<size_t>(col) * k, ab));
   }
   partial[threadIdx.x] = acc;
@@ -177,8 +178,9 @@ cudaError_t LaunchFillRandom(void* data, size_t n, ElemType type, uint64_t seed,
 }
 
 cudaError_t LaunchGemmReference(const void* a, const void* b, const void* d, ElemType ab_type, ElemType d_type,
-                                int m, int n, int k, int samples, uint64_t seed, double* out, cudaStream_t stream) {
-  GemmReferenceKernel<<<samples, 256, 0, stream>>>(a, b, d, ab_type, d_type, m, n, k, samples, seed, out);
+                                bool a_transposed, int m, int n, int k, int samples, uint64_t seed, double* out,
+                                cudaStream_t stream) {
+  GemmReferenceKernel<<<samples, 256, 0, stream>>>(a, b, d, ab_type, d_type, a_transposed, m, n, k, samples, seed, out);
   return cudaGetLastError();
 }
 

@@ -16,10 +16,12 @@ enum class ElemType { kF32 = 0, kF16 = 1, kBf16 = 2, kFp8E4m3 = 3 };
 cudaError_t LaunchFillRandom(void* data, size_t n, ElemType type, uint64_t seed, cudaStream_t stream);
 
 // For `samples` (row, col) pairs drawn from `seed`, computes the reference dot product in double
-// from A (k x m, column-major, used transposed) and B (k x n, column-major) and stores it with
+// from A (a_transposed: k x m column-major used transposed, "T"; else m x k column-major, "N")
+// and B (k x n, column-major) and stores it with
 // the GEMM's D value (m x n column-major, type `d_type`) as pairs in out[2*s], out[2*s+1].
 cudaError_t LaunchGemmReference(const void* a, const void* b, const void* d, ElemType ab_type, ElemType d_type,
-                                int m, int n, int k, int samples, uint64_t seed, double* out, cudaStream_t stream);
+                                bool a_transposed, int m, int n, int k, int samples, uint64_t seed, double* out,
+                                cudaStream_t stream);
 
 // dst = src over `bytes` (multiple of 16), 16-byte accesses, four loads in flight per thread.
 cudaError_t LaunchCopy(const void* src, void* dst, size_t bytes, cudaStream_t stream);
