@@ -1,5 +1,7 @@
 #include "agents/builtin_reasoner.h"
 
+#include "agents/metric_condition.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -19,6 +21,7 @@ constexpr double kFirstSignatureWeight = 3.0;
 constexpr double kExtraSignatureWeight = 0.75;
 constexpr double kMaxExtraSignatureWeight = 2.0;
 constexpr double kMetricWeight = 2.0;
+constexpr double kExtraMetricWeight = 0.25;
 constexpr double kExplainedAwayFactor = 0.3;
 constexpr double kCauseMinScore = 2.5;
 constexpr int64_t kCauseSlackMs = 120'000;  // a cause may be logged up to 2 min after its symptom
@@ -340,7 +343,7 @@ std::string FormatComponent(const std::string& category, const std::string& laye
   if (h.node.empty()) return h.job.empty() ? "" : "job/" + h.job;
   bool gpu_level = layer == "gpu" || category == "pcie_link_degraded" || category == "straggler_rank" ||
                    category == "cuda_oom" || category == "illegal_memory_access";
-  if (gpu_level) return h.gpu >= 0 ? h.node + "/gpu" + std::to_string(h.gpu) : h.node;
+  if (gpu_level) return h.gpu >= 0 && !h.node_wide ? h.node + "/gpu" + std::to_string(h.gpu) : h.node;
   if (category == "ib_link_failure") return h.hca.empty() ? h.node : h.node + "/" + h.hca;
   if (layer == "host" || layer == "network") return h.node;
   if (h.gpu >= 0) return h.node + "/gpu" + std::to_string(h.gpu);
@@ -348,137 +351,7 @@ std::string FormatComponent(const std::string& category, const std::string& laye
   return h.node;
 }
 
-// ---- metric conditions -----------------------------------------------------------------------
-
-struct ParsedCondition {
-  std::string fn;
-  std::string name;
-  Labels matchers;
-  std::string op;
-  double threshold = 0;
-};
-
-std::optional<ParsedCondition> ParseCondition(const std::string& text) {
-  static const std::regex kCond(
-      R"(^\s*(?:(max_over_time|min_over_time|avg_over_time|last_over_time|increase|delta|changes|rate)\s*\(\s*)?)"
-      R"(([A-Za-z_:][A-Za-z0-9_:]*)\s*(\{[^}]*\})?\s*(\[[0-9smhdw]+\])?\s*\)?\s*(>=|<=|==|!=|>|<)\s*(-?[0-9.eE+]+)\s*$)");
-  std::smatch m;
-  if (!std::regex_match(text, m, kCond)) return std::nullopt;
-  ParsedCondition c;
-  c.fn = m.str(1);
-  c.name = m.str(2);
-  if (!c.fn.empty() && text.find('(') == std::string::npos) return std::nullopt;
-  std::string labels = m.str(3);
-  if (!labels.empty()) {
-    static const std::regex kLabel(R"(([A-Za-z_][A-Za-z0-9_]*)\s*=\s*\"([^\"]*)\")");
-    std::string inner = labels.substr(1, labels.size() - 2);
-    for (auto it = std::sregex_iterator(inner.begin(), inner.end(), kLabel); it != std::sregex_iterator(); ++it) {
-      c.matchers[(*it).str(1)] = (*it).str(2);
-    }
-  }
-  c.op = m.str(5);
-  try {
-    c.threshold = std::stod(m.str(6));
-  } catch (...) {
-    return std::nullopt;
-  }
-  return c;
-}
-
-bool Compare(double v, const std::string& op, double t) {
-  if (std::isnan(v)) return false;
-  if (op == ">") return v > t;
-  if (op == ">=") return v >= t;
-  if (op == "<") return v < t;
-  if (op == "<=") return v <= t;
-  if (op == "==") return v == t;
-  return v != t;
-}
-
-std::optional<double> Reduce(const ParsedCondition& c, const TimeSeries& s) {
-  std::vector<double> v;
-  for (double x : s.values) if (!std::isnan(x)) v.push_back(x);
-  if (v.empty()) return std::nullopt;
-  if (c.fn == "max_over_time") return *std::max_element(v.begin(), v.end());
-  if (c.fn == "min_over_time") return *std::min_element(v.begin(), v.end());
-  if (c.fn == "avg_over_time") {
-    double sum = 0;
-    for (double x : v) sum += x;
-    return sum / v.size();
-  }
-  if (c.fn == "last_over_time") return v.back();
-  if (c.fn == "delta") return v.back() - v.front();
-  if (c.fn == "increase" || c.fn == "rate") {
-    double inc = 0;
-    for (size_t i = 1; i < v.size(); ++i) inc += v[i] >= v[i - 1] ? v[i] - v[i - 1] : v[i];  // counter reset
-    if (c.fn == "rate") {
-      double span_s = (s.timestamps_ms.back() - s.timestamps_ms.front()) / 1000.0;
-      return span_s > 0 ? inc / span_s : 0;
-    }
-    return inc;
-  }
-  if (c.fn == "changes") {
-    double n = 0;
-    for (size_t i = 1; i < v.size(); ++i) n += v[i] != v[i - 1];
-    return n;
-  }
-  // Bare name: the most extreme sample in the direction of the comparison.
-  bool upward = c.op == ">" || c.op == ">=" || c.op == "!=";
-  if (c.op == "==") {
-    for (double x : v) if (x == c.threshold) return x;
-    return v.back();
-  }
-  return upward ? *std::max_element(v.begin(), v.end()) : *std::min_element(v.begin(), v.end());
-}
-
 }  // namespace
-
-std::optional<std::vector<MetricConditionHit>> MatchMetricCondition(const std::string& condition,
-                                                                   const std::vector<TimeSeries>& series) {
-  // Conjunctions: every part must hold on the same series (by labels) — evaluated per part, the
-  // hit series of the first part that also satisfy the others (matched by node+gpu).
-  std::vector<std::string> parts;
-  std::string rest = condition;
-  static const std::regex kAnd(R"(\s+(and|AND|&&)\s+)");
-  std::sregex_token_iterator it(rest.begin(), rest.end(), kAnd, -1), end;
-  for (; it != end; ++it) parts.push_back(*it);
-  std::vector<std::vector<MetricConditionHit>> per_part;
-  for (const std::string& p : parts) {
-    auto parsed = ParseCondition(p);
-    if (!parsed) return std::nullopt;
-    std::vector<MetricConditionHit> hits;
-    for (const TimeSeries& s : series) {
-      if (s.name != parsed->name) continue;
-      bool ok = true;
-      for (const auto& [k, v] : parsed->matchers) {
-        auto l = s.labels.find(k);
-        if (l == s.labels.end() || l->second != v) ok = false;
-      }
-      if (!ok) continue;
-      auto value = Reduce(*parsed, s);
-      if (value && Compare(*value, parsed->op, parsed->threshold)) hits.push_back({&s, *value});
-    }
-    per_part.push_back(std::move(hits));
-  }
-  if (per_part.empty()) return std::vector<MetricConditionHit>{};
-  std::vector<MetricConditionHit> out;
-  for (const MetricConditionHit& h : per_part[0]) {
-    bool all = true;
-    for (size_t k = 1; k < per_part.size() && all; ++k) {
-      bool found = false;
-      for (const MetricConditionHit& o : per_part[k]) {
-        if (NodeOf(o.series->labels) == NodeOf(h.series->labels) &&
-            (GpuOf(o.series->labels) < 0 || GpuOf(h.series->labels) < 0 ||
-             GpuOf(o.series->labels) == GpuOf(h.series->labels))) {
-          found = true;
-        }
-      }
-      all = found;
-    }
-    if (all) out.push_back(h);
-  }
-  return out;
-}
 
 FlatLogs FlattenLogs(const DiagnosisCase& c) {
   FlatLogs f;
@@ -607,6 +480,13 @@ class Beliefs {
     h.job = job;
     if (support.empty()) return h;
     h.node = support[0]->hint.node;
+    std::set<int> metric_gpus;
+    for (const Observation* o : support) {
+      if (o->hint.node == h.node && o->evidence.kind == EvidenceKind::kMetric && o->hint.gpu >= 0) {
+        metric_gpus.insert(o->hint.gpu);
+      }
+    }
+    h.node_wide = metric_gpus.size() >= 2;
     for (const Observation* o : support) {
       if (o->hint.node != h.node) continue;
       if (h.gpu < 0) h.gpu = o->hint.gpu;
@@ -722,30 +602,36 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   std::set<std::pair<std::string, std::string>> metric_seen;  // (category, series id)
   std::set<std::string> not_understood;
   for (const Signature& s : facts.metric_conditions) {
-    auto hits = MatchMetricCondition(s.pattern, c.metrics);
-    if (!hits) {
+    auto result = EvaluateMetricCondition(s.pattern, c.metrics);
+    if (!result) {
       not_understood.insert(s.pattern);
       continue;
     }
-    for (const MetricConditionHit& h : *hits) {
+    // A condition that held on every series from the first sample on is the normal state of
+    // this cluster (e.g. "temperature < 80"), not evidence of a fault.
+    bool discriminative = result->hits.size() < result->candidates;
+    for (const MetricConditionHit& h : result->hits) {
+      if (!h.onset && !discriminative) continue;
       if (!metric_seen.insert({s.category, h.series->id()}).second) continue;
       Observation o;
       o.evidence.kind = EvidenceKind::kMetric;
       o.evidence.source = "metric " + h.series->id();
-      o.evidence.detail = s.pattern + " held (value " + std::to_string(h.value) + ")";
+      o.evidence.detail = s.pattern + " held at " + FormatRfc3339Ms(h.time_ms) + " (value " +
+                          std::to_string(h.value) + ")";
       o.evidence.value = h.value;
+      o.evidence.time_ms = h.time_ms;
       o.evidence.supports = {s.category};
       bool first_for_cat = true;
       for (const auto& [cat, id] : metric_seen) {
         if (cat == s.category && id != h.series->id()) first_for_cat = false;
       }
-      double w = first_for_cat ? kMetricWeight : 0.25;
+      double w = first_for_cat ? kMetricWeight : kExtraMetricWeight;
       o.evidence.weight = w;
       o.deltas[s.category] = w;
       o.hint.node = NodeOf(h.series->labels);
       o.hint.gpu = GpuOf(h.series->labels);
       o.hint.job = topo.job;
-      if (!h.series->timestamps_ms.empty()) o.time_ms = h.series->timestamps_ms.front();
+      o.time_ms = h.time_ms;
       beliefs.Add(std::move(o));
     }
   }

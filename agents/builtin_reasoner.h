@@ -21,10 +21,11 @@
 // case with no evidence stays "unknown". Probes that error, time out or are unavailable are listed
 // in Diagnosis::unverified; nothing is claimed without an Evidence entry.
 //
-// Metric conditions are evaluated by a small documented matcher (MatchMetricCondition below), not
-// the rules engine: `[fn(]name[{l="v",...}][[window]][)] op number`, fn one of max_over_time,
-// min_over_time, avg_over_time, last_over_time, increase, delta, changes, rate; conditions
-// joined by `and`; a bare name means "some sample satisfies". Other syntax is skipped and noted.
+// Metric conditions are evaluated by the small documented evaluator in agents/metric_condition.h
+// (a subset of the pack's PromQL-like syntax; the rules engine's language differs). A condition
+// counts as evidence on a series where it started to hold inside the window, or where it singles
+// out some series but not all; one that held everywhere all along is the cluster's normal state.
+// Conditions outside the subset are skipped and counted in the trace.
 //
 // Thread safety: a BuiltinReasoner is immutable after construction; Diagnose may run
 // concurrently on different cases.
@@ -63,10 +64,10 @@ FlatLogs FlattenLogs(const DiagnosisCase& c);
 struct ReasonerOptions {
   double stop_confidence = 0.9;   // stop probing when the leader's posterior reaches this
   int max_rounds = 3;             // probe rounds
-  size_t max_probes_per_round = 8;
+  size_t max_probes_per_round = 4;
   size_t max_probes = 24;
   bool allow_intrusive = false;   // intrusive probes need this (replay of recorded results is safe)
-  double min_gain_bits = 0.02;    // a probe must be expected to teach at least this much
+  double min_gain_bits = 0.05;    // a probe must be expected to teach at least this much
   double probe_time_limit_s = 120;
   size_t max_parallel = 8;
   double other_score = 1.5;       // fixed log-odds score of "some other cause"
@@ -87,16 +88,8 @@ struct ComponentHint {
   int rank = -1;
   std::string hca;
   std::string job;
+  bool node_wide = false;  // the fault shows on several GPUs of the node (metric evidence)
 };
-
-// One metric condition evaluated over the case's series: the series that satisfy it, with the
-// value that made it true. nullopt when the syntax is not understood.
-struct MetricConditionHit {
-  const TimeSeries* series;
-  double value;
-};
-std::optional<std::vector<MetricConditionHit>> MatchMetricCondition(const std::string& condition,
-                                                                   const std::vector<TimeSeries>& series);
 
 struct ReasonerOutput {
   Diagnosis diagnosis;

@@ -1,13 +1,61 @@
 // `vigil diagnose`: see server/cli.h for the command contract.
+//
+//   vigil diagnose --case FILE [--json] [--no-probes] [--log-budget N]
+// Diagnoses one incident case (evals/diagnosis format). Probes are answered from the case's
+// recorded results (replay; nothing runs on a GPU, so intrusive probes are allowed). The knowledge
+// base comes from the config (data_dir, kb_pack_dir); an LLM is used when llm_url is set.
 #include <CLI/CLI.hpp>
+#include <iostream>
+#include <memory>
 
+#include "agents/diagnosis_agent.h"
 #include "server/cli.h"
 
 namespace vigil {
 
 CommandRunner SetupDiagnose(CLI::App& sub) {
-  sub.allow_extras();  // flags are declared when the command is built
-  return [](const Config&) { return NotImplemented("diagnose"); };
+  struct Flags {
+    std::string case_path;
+    bool json = false;
+    bool no_probes = false;
+    size_t log_budget = 20'000;
+  };
+  auto f = std::make_shared<Flags>();
+  sub.add_option("--case", f->case_path, "incident case file (JSON, evals/diagnosis format)")->required();
+  sub.add_flag("--json", f->json, "print the diagnosis and its trace as JSON");
+  sub.add_flag("--no-probes", f->no_probes, "do not run (replay) probes; diagnose from logs and metrics only");
+  sub.add_option("--log-budget", f->log_budget, "log lines kept for reasoning (signature matches always kept)")
+      ->capture_default_str();
+  return [f](const Config& config) -> int {
+    auto c = LoadCase(f->case_path);
+    if (!c.ok()) return ReportError(c.status().code() == StatusCode::kNotFound
+                                        ? InvalidArgumentError(c.status().message()) : c.status());
+    c->expected.reset();  // the answer key is for the scorer only
+    auto kb = KnowledgeBase::Open(KnowledgeOptionsFromConfig(config));
+    if (!kb.ok()) return ReportError(kb.status().WithContext("knowledge base"));
+    auto llm = MakeLlmClient(config);
+    if (!llm.ok()) return ReportError(llm.status());
+    std::unique_ptr<ProbeExecutor> probes;
+    if (!f->no_probes) {
+      auto exec = MakeCaseProbeExecutor(*c);
+      if (!exec.ok()) return ReportError(exec.status());
+      probes = std::move(*exec);
+    }
+    DiagnosisAgentOptions options;
+    options.kb = kb->get();
+    options.llm = llm->get();
+    options.reasoner.allow_intrusive = true;  // replayed results only
+    options.log_line_budget = f->log_budget;
+    DiagnosisAgent agent(options);
+    auto report = agent.Diagnose(std::move(*c), probes.get());
+    if (!report.ok()) return ReportError(report.status());
+    if (f->json) {
+      std::cout << report->ToJson().dump(2) << "\n";
+    } else {
+      std::cout << FormatDiagnosisText(*report);
+    }
+    return 0;
+  };
 }
 
 }  // namespace vigil

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "evals/detection_command.h"
+#include "evals/diagnosis_eval.h"
 #include "server/cli.h"
 
 namespace vigil {
@@ -41,11 +42,14 @@ CommandRunner SetupEval(CLI::App& sub) {
   detect->add_option("--mad-window", opts->mad_window, "points in the MAD peer's window")->capture_default_str();
   detect->add_option("--python", opts->python, "interpreter with numpy/pandas/sklearn")->capture_default_str();
   detect->add_flag("--no-plots", *no_plots, "skip the SVG plots");
-  // eval diagnose: owned by the diagnosis benchmark; not built here yet.
+  // eval diagnose: the diagnosis benchmark (evals/diagnosis_eval.h).
   CLI::App* diagnose = sub.add_subcommand("diagnose", "diagnosis benchmark over scenario cases");
-  diagnose->allow_extras();
-  return [detect, diagnose, opts, detectors, no_plots](const Config&) -> int {
-    if (diagnose->parsed()) return NotImplemented("eval diagnose");
+  auto dopts = std::make_shared<DiagnosisEvalOptions>();
+  diagnose->add_option("--cases", dopts->cases_dir, "folder of case files (evals/diagnosis/dev)")->required();
+  diagnose->add_option("--out", dopts->out_dir, "report folder (default eval-out/diagnose-<folder>)");
+  diagnose->add_option("--pack", dopts->pack_dir, "knowledge pack folder")->capture_default_str();
+  return [detect, diagnose, opts, detectors, no_plots, dopts](const Config& config) -> int {
+    if (diagnose->parsed()) return RunDiagnoseEvalCommand(*dopts, config);
     if (!detect->parsed()) return NotImplemented("eval");
     opts->detectors = SplitComma(*detectors);
     opts->plots = !*no_plots;

@@ -1,0 +1,472 @@
+#include "agents/metric_condition.h"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <numeric>
+#include <set>
+
+namespace vigil {
+namespace {
+
+// ---- tokens ---------------------------------------------------------------------------------
+
+struct Token {
+  enum Kind { kIdent, kNumber, kString, kOp, kEnd } kind = kEnd;
+  std::string text;
+  double number = 0;
+};
+
+std::optional<std::vector<Token>> Tokenize(const std::string& s) {
+  std::vector<Token> out;
+  size_t i = 0;
+  while (i < s.size()) {
+    char c = s[i];
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      ++i;
+    } else if (std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == ':') {
+      size_t j = i;
+      while (j < s.size() && (std::isalnum(static_cast<unsigned char>(s[j])) || s[j] == '_' || s[j] == ':')) ++j;
+      out.push_back({Token::kIdent, s.substr(i, j - i)});
+      i = j;
+    } else if (std::isdigit(static_cast<unsigned char>(c)) || (c == '.' && i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i + 1])))) {
+      size_t used = 0;
+      double v = std::stod(s.substr(i), &used);
+      size_t j = i + used;
+      // A duration inside [..]: 10m, 1h, 7d.
+      if (j < s.size() && std::string("smhdwy").find(s[j]) != std::string::npos &&
+          (j + 1 >= s.size() || !std::isalnum(static_cast<unsigned char>(s[j + 1])))) {
+        out.push_back({Token::kIdent, s.substr(i, j + 1 - i)});
+        i = j + 1;
+        continue;
+      }
+      out.push_back({Token::kNumber, s.substr(i, used), v});
+      i = j;
+    } else if (c == '"') {
+      size_t j = s.find('"', i + 1);
+      if (j == std::string::npos) return std::nullopt;
+      out.push_back({Token::kString, s.substr(i + 1, j - i - 1)});
+      i = j + 1;
+    } else {
+      static const char* kTwo[] = {">=", "<=", "==", "!=", "=~", "!~", "&&"};
+      bool two = false;
+      for (const char* t : kTwo) {
+        if (s.compare(i, 2, t) == 0) {
+          out.push_back({Token::kOp, t});
+          i += 2;
+          two = true;
+          break;
+        }
+      }
+      if (two) continue;
+      if (std::string("+-*/%<>(){}[],=").find(c) == std::string::npos) return std::nullopt;
+      out.push_back({Token::kOp, std::string(1, c)});
+      ++i;
+    }
+  }
+  out.push_back({Token::kEnd, ""});
+  return out;
+}
+
+// ---- AST -----------------------------------------------------------------------------------
+
+struct Node {
+  enum Kind { kNumber, kSelector, kRangeFn, kElemFn, kAgg, kBinary } kind = kNumber;
+  double number = 0;
+  std::string name;                  // selector metric, function or operator
+  Labels matchers;
+  std::vector<std::string> by;
+  double param = 0;                  // quantile q
+  std::unique_ptr<Node> a, b;
+};
+using NodePtr = std::unique_ptr<Node>;
+
+const std::set<std::string>& RangeFns() {
+  static const std::set<std::string> s = {"avg_over_time", "max_over_time", "min_over_time", "last_over_time",
+                                          "increase", "delta", "changes", "rate", "deriv"};
+  return s;
+}
+const std::set<std::string>& AggFns() {
+  static const std::set<std::string> s = {"avg", "max", "min", "sum", "count", "median", "quantile"};
+  return s;
+}
+
+class Parser {
+ public:
+  explicit Parser(std::vector<Token> t) : t_(std::move(t)) {}
+
+  NodePtr ParseCondition() {
+    NodePtr n = ParseCompare();
+    while (n && (IsIdent("and") || IsIdent("AND") || IsOp("&&"))) {
+      ++p_;
+      NodePtr r = ParseCompare();
+      if (!r) return nullptr;
+      n = Bin("and", std::move(n), std::move(r));
+    }
+    if (!n || t_[p_].kind != Token::kEnd) return nullptr;
+    return n;
+  }
+
+ private:
+  bool IsOp(const char* op) const { return t_[p_].kind == Token::kOp && t_[p_].text == op; }
+  bool IsIdent(const char* id) const { return t_[p_].kind == Token::kIdent && t_[p_].text == id; }
+  bool Eat(const char* op) {
+    if (!IsOp(op)) return false;
+    ++p_;
+    return true;
+  }
+  static NodePtr Bin(const std::string& op, NodePtr a, NodePtr b) {
+    auto n = std::make_unique<Node>();
+    n->kind = Node::kBinary;
+    n->name = op;
+    n->a = std::move(a);
+    n->b = std::move(b);
+    return n;
+  }
+
+  NodePtr ParseCompare() {
+    NodePtr l = ParseAdd();
+    if (!l) return nullptr;
+    for (const char* op : {">=", "<=", "==", "!=", ">", "<"}) {
+      if (IsOp(op)) {
+        ++p_;
+        NodePtr r = ParseAdd();
+        if (!r) return nullptr;
+        return Bin(op, std::move(l), std::move(r));
+      }
+    }
+    return nullptr;  // a condition must compare
+  }
+  NodePtr ParseAdd() {
+    NodePtr l = ParseMul();
+    while (l && (IsOp("+") || IsOp("-"))) {
+      std::string op = t_[p_++].text;
+      NodePtr r = ParseMul();
+      if (!r) return nullptr;
+      l = Bin(op, std::move(l), std::move(r));
+    }
+    return l;
+  }
+  NodePtr ParseMul() {
+    NodePtr l = ParseUnary();
+    while (l && (IsOp("*") || IsOp("/") || IsOp("%"))) {
+      std::string op = t_[p_++].text;
+      NodePtr r = ParseUnary();
+      if (!r) return nullptr;
+      l = Bin(op, std::move(l), std::move(r));
+    }
+    return l;
+  }
+  NodePtr ParseUnary() {
+    const Token& t = t_[p_];
+    if (t.kind == Token::kNumber) {
+      ++p_;
+      auto n = std::make_unique<Node>();
+      n->number = t.number;
+      return n;
+    }
+    if (Eat("(")) {
+      NodePtr n = ParseAdd();
+      if (!n || !Eat(")")) return nullptr;
+      return n;
+    }
+    if (t.kind != Token::kIdent) return nullptr;
+    std::string id = t.text;
+    ++p_;
+    if (AggFns().count(id)) return ParseAgg(id);
+    if (IsOp("(")) {
+      ++p_;
+      auto n = std::make_unique<Node>();
+      n->name = id;
+      if (RangeFns().count(id)) {
+        n->kind = Node::kRangeFn;
+      } else if (id == "floor" || id == "abs") {
+        n->kind = Node::kElemFn;
+      } else {
+        return nullptr;
+      }
+      n->a = ParseAdd();
+      if (!n->a || !Eat(")")) return nullptr;
+      if (n->kind == Node::kRangeFn && n->a->kind != Node::kSelector) return nullptr;
+      return n;
+    }
+    // A selector.
+    auto n = std::make_unique<Node>();
+    n->kind = Node::kSelector;
+    n->name = id;
+    if (Eat("{")) {
+      while (!IsOp("}")) {
+        if (t_[p_].kind != Token::kIdent) return nullptr;
+        std::string key = t_[p_++].text;
+        if (!Eat("=")) return nullptr;  // only exact matchers
+        if (t_[p_].kind != Token::kString) return nullptr;
+        n->matchers[key] = t_[p_++].text;
+        if (!Eat(",")) break;
+      }
+      if (!Eat("}")) return nullptr;
+    }
+    if (Eat("[")) {
+      if (t_[p_].kind != Token::kIdent) return nullptr;
+      ++p_;
+      if (!Eat("]")) return nullptr;
+    }
+    return n;
+  }
+  NodePtr ParseAgg(const std::string& fn) {
+    auto n = std::make_unique<Node>();
+    n->kind = Node::kAgg;
+    n->name = fn;
+    auto parse_by = [&]() -> bool {
+      if (!IsIdent("by")) return true;
+      ++p_;
+      if (!Eat("(")) return false;
+      while (t_[p_].kind == Token::kIdent) {
+        n->by.push_back(t_[p_++].text);
+        if (!Eat(",")) break;
+      }
+      return Eat(")");
+    };
+    if (!parse_by() || !Eat("(")) return nullptr;
+    if (fn == "quantile") {
+      if (t_[p_].kind != Token::kNumber) return nullptr;
+      n->param = t_[p_++].number;
+      if (!Eat(",")) return nullptr;
+    }
+    n->a = ParseAdd();
+    if (!n->a || !Eat(")")) return nullptr;
+    if (!parse_by()) return nullptr;
+    if (n->a->kind != Node::kSelector) return nullptr;
+    return n;
+  }
+
+  std::vector<Token> t_;
+  size_t p_ = 0;
+};
+
+// ---- evaluation ------------------------------------------------------------------------------
+
+constexpr const char* kIdentity[] = {"Hostname", "hostname", "host", "node", "instance", "gpu"};
+
+bool Matches(const TimeSeries& s, const std::string& name, const Labels& m) {
+  if (s.name != name) return false;
+  for (const auto& [k, v] : m) {
+    auto it = s.labels.find(k);
+    if (it == s.labels.end() || it->second != v) return false;
+  }
+  return true;
+}
+
+double Mean(const TimeSeries& s) {
+  double sum = 0;
+  size_t n = 0;
+  for (double v : s.values) {
+    if (!std::isnan(v)) {
+      sum += v;
+      ++n;
+    }
+  }
+  return n ? sum / n : NAN;
+}
+
+using Vec = std::vector<double>;  // one value per candidate sample
+
+class Evaluator {
+ public:
+  Evaluator(const std::vector<TimeSeries>& all, const TimeSeries& cand) : all_(all), cand_(cand) {}
+
+  Vec Eval(const Node& n, bool left_of_compare) {
+    size_t len = cand_.size();
+    switch (n.kind) {
+      case Node::kNumber:
+        return Vec(len, n.number);
+      case Node::kSelector:
+        return Aligned(n);
+      case Node::kRangeFn: {
+        const TimeSeries* s = Join(*n.a);
+        return Vec(len, s ? Range(n.name, *s) : NAN);
+      }
+      case Node::kElemFn: {
+        Vec v = Eval(*n.a, left_of_compare);
+        for (double& x : v) x = n.name == "floor" ? std::floor(x) : std::fabs(x);
+        return v;
+      }
+      case Node::kAgg: {
+        if (left_of_compare && n.a->name == cand_.name && (n.name == "max" || n.name == "min")) {
+          return Aligned(*n.a);  // the candidate is the series attaining the extreme
+        }
+        std::vector<double> means;
+        for (const TimeSeries& s : all_) {
+          if (!Matches(s, n.a->name, n.a->matchers)) continue;
+          bool same = true;
+          for (const std::string& l : n.by) {
+            auto x = s.labels.find(l), y = cand_.labels.find(l);
+            std::string xv = x == s.labels.end() ? "" : x->second, yv = y == cand_.labels.end() ? "" : y->second;
+            if (xv != yv) same = false;
+          }
+          if (!same) continue;
+          double m = Mean(s);
+          if (!std::isnan(m)) means.push_back(m);
+        }
+        return Vec(len, Aggregate(n.name, n.param, means));
+      }
+      case Node::kBinary: {
+        bool cmp = n.name == ">" || n.name == ">=" || n.name == "<" || n.name == "<=" || n.name == "==" || n.name == "!=";
+        Vec a = Eval(*n.a, cmp || left_of_compare);
+        Vec b = Eval(*n.b, false);
+        Vec out(len, NAN);
+        for (size_t i = 0; i < len; ++i) out[i] = Apply(n.name, a[i], b[i]);
+        return out;
+      }
+    }
+    return Vec(len, NAN);
+  }
+
+  // The left side of the top comparison, for reporting.
+  Vec Left(const Node& n) {
+    if (n.kind == Node::kBinary && n.name == "and") return Left(*n.a);
+    if (n.kind == Node::kBinary && n.a) return Eval(*n.a, true);
+    return Eval(n, true);
+  }
+
+ private:
+  static double Apply(const std::string& op, double x, double y) {
+    if (op == "and") return (x == 1 && y == 1) ? 1 : 0;
+    if (op == "!=" && std::isnan(x) && std::isnan(y)) return 1;  // `x != x`: NaN check
+    if (std::isnan(x) || std::isnan(y)) return op == "!=" ? (std::isnan(x) != std::isnan(y) ? 1 : 0) : NAN;
+    if (op == "+") return x + y;
+    if (op == "-") return x - y;
+    if (op == "*") return x * y;
+    if (op == "/") return y == 0 ? NAN : x / y;
+    if (op == "%") return y == 0 ? NAN : std::fmod(x, y);
+    if (op == ">") return x > y;
+    if (op == ">=") return x >= y;
+    if (op == "<") return x < y;
+    if (op == "<=") return x <= y;
+    if (op == "==") return x == y;
+    if (op == "!=") return x != y;
+    return NAN;
+  }
+
+  static double Aggregate(const std::string& fn, double q, std::vector<double> v) {
+    if (fn == "count") return static_cast<double>(v.size());
+    if (v.empty()) return NAN;
+    if (fn == "sum") return std::accumulate(v.begin(), v.end(), 0.0);
+    if (fn == "avg") return std::accumulate(v.begin(), v.end(), 0.0) / v.size();
+    if (fn == "max") return *std::max_element(v.begin(), v.end());
+    if (fn == "min") return *std::min_element(v.begin(), v.end());
+    if (fn == "median") q = 0.5;
+    std::sort(v.begin(), v.end());
+    double pos = std::clamp(q, 0.0, 1.0) * (v.size() - 1);
+    size_t lo = static_cast<size_t>(std::floor(pos)), hi = static_cast<size_t>(std::ceil(pos));
+    return v[lo] + (v[hi] - v[lo]) * (pos - lo);
+  }
+
+  static double Range(const std::string& fn, const TimeSeries& s) {
+    std::vector<double> v;
+    std::vector<int64_t> t;
+    for (size_t i = 0; i < s.size(); ++i) {
+      if (!std::isnan(s.values[i])) {
+        v.push_back(s.values[i]);
+        t.push_back(s.timestamps_ms[i]);
+      }
+    }
+    if (v.empty()) return NAN;
+    if (fn == "avg_over_time") return std::accumulate(v.begin(), v.end(), 0.0) / v.size();
+    if (fn == "max_over_time") return *std::max_element(v.begin(), v.end());
+    if (fn == "min_over_time") return *std::min_element(v.begin(), v.end());
+    if (fn == "last_over_time") return v.back();
+    if (fn == "delta") return v.back() - v.front();
+    double span_s = (t.back() - t.front()) / 1000.0;
+    if (fn == "deriv") return span_s > 0 ? (v.back() - v.front()) / span_s : 0;
+    if (fn == "changes") {
+      double n = 0;
+      for (size_t i = 1; i < v.size(); ++i) n += v[i] != v[i - 1];
+      return n;
+    }
+    double inc = 0;  // increase / rate, with counter resets
+    for (size_t i = 1; i < v.size(); ++i) inc += v[i] >= v[i - 1] ? v[i] - v[i - 1] : v[i];
+    if (fn == "rate") return span_s > 0 ? inc / span_s : 0;
+    return inc;
+  }
+
+  // The series of `sel` joined to the candidate on shared identifying labels.
+  const TimeSeries* Join(const Node& sel) {
+    if (Matches(cand_, sel.name, sel.matchers)) return &cand_;
+    const TimeSeries* best = nullptr;
+    for (const TimeSeries& s : all_) {
+      if (!Matches(s, sel.name, sel.matchers)) continue;
+      bool ok = true;
+      for (const char* key : kIdentity) {
+        auto x = s.labels.find(key), y = cand_.labels.find(key);
+        if (x != s.labels.end() && y != cand_.labels.end() && x->second != y->second) ok = false;
+      }
+      if (ok) {
+        best = &s;
+        break;
+      }
+    }
+    return best;
+  }
+
+  Vec Aligned(const Node& sel) {
+    const TimeSeries* s = Join(sel);
+    Vec out(cand_.size(), NAN);
+    if (s == nullptr) return out;
+    if (s == &cand_) return cand_.values;
+    for (size_t i = 0; i < cand_.size(); ++i) {
+      auto it = std::upper_bound(s->timestamps_ms.begin(), s->timestamps_ms.end(), cand_.timestamps_ms[i]);
+      if (it == s->timestamps_ms.begin()) continue;
+      out[i] = s->values[(it - s->timestamps_ms.begin()) - 1];
+    }
+    return out;
+  }
+
+  const std::vector<TimeSeries>& all_;
+  const TimeSeries& cand_;
+};
+
+// The candidate metric: the first selector outside an aggregation, else the first inside one.
+const Node* FirstSelector(const Node& n, bool allow_agg) {
+  if (n.kind == Node::kSelector) return &n;
+  if (n.kind == Node::kAgg && !allow_agg) return nullptr;
+  for (const Node* c : {n.a.get(), n.b.get()}) {
+    if (c == nullptr) continue;
+    if (const Node* s = FirstSelector(*c, allow_agg)) return s;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::optional<MetricConditionResult> EvaluateMetricCondition(const std::string& condition,
+                                                             const std::vector<TimeSeries>& series) {
+  auto tokens = Tokenize(condition);
+  if (!tokens) return std::nullopt;
+  NodePtr root;
+  try {
+    root = Parser(std::move(*tokens)).ParseCondition();
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  if (!root) return std::nullopt;
+  const Node* primary = FirstSelector(*root, false);
+  if (primary == nullptr) primary = FirstSelector(*root, true);
+  if (primary == nullptr) return std::nullopt;
+  MetricConditionResult out;
+  for (const TimeSeries& s : series) {
+    if (!Matches(s, primary->name, primary->matchers) || s.empty()) continue;
+    ++out.candidates;
+    Evaluator ev(series, s);
+    Vec holds = ev.Eval(*root, false);
+    Vec left = ev.Left(*root);
+    for (size_t i = 0; i < holds.size(); ++i) {
+      if (holds[i] == 1) {
+        out.hits.push_back({&s, left[i], s.timestamps_ms[i], i > 0});
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace vigil
