@@ -39,7 +39,7 @@ CLK_SYNC_BOOST = 0x10
 CLK_SW_THERMAL = 0x20
 CLK_HW_THERMAL = 0x40
 CLK_HW_POWER_BRAKE = 0x80
-_THROTTLE_BITS = {CLK_SW_POWER_CAP: "SW power cap", CLK_HW_SLOWDOWN: "HW slowdown",
+_THROTTLE_BITS = {CLK_APP_SETTING: "applications clocks setting", CLK_SW_POWER_CAP: "SW power cap", CLK_HW_SLOWDOWN: "HW slowdown",
                   CLK_SW_THERMAL: "SW thermal slowdown", CLK_HW_THERMAL: "HW thermal slowdown",
                   CLK_HW_POWER_BRAKE: "HW power brake slowdown"}
 _HW_XIDS = {48, 62, 63, 64, 74, 79, 92, 94, 95, 119, 120}

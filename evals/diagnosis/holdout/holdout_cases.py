@@ -507,3 +507,269 @@ def case_h026():
     c.gemm("gpu.gemm@gpu-c30/gpu6", 298.0)
     c.pcie("gpu.pcie_bandwidth@gpu-c30/gpu6")
     return c
+
+
+# ------------------------------------------------------------------ second batch (h027-h042)
+@case
+def case_h027():
+    # DeepSpeed job; peers report IB completion errors (their partner's process vanished), the
+    # real event is Xid 79 on dgx-b12 GPU 6 (bus cb) a few seconds earlier.
+    c = Case("case-h027", "gpu_fallen_off_bus", "dgx-b12/gpu6", host("dgx-b", 12, 13), pci=PCI_BUS_B)
+    c.alert("NCCLRemoteError", "ds-70b-rlhf: ncclRemoteError on 8 ranks", job="ds-70b-rlhf", node="dgx-b13")
+    c.log("dgx-b13/rank14/stderr", interleave(c.rng, deepspeed_steps(c, -500, 18, 770, rank=14), app_noise(c, 4)) + [
+        "dgx-b13:4411:4590 [6] transport/net_ib.cc:1696 NCCL WARN NET/IB : Got completion from peer 10.30.12.6<41877> with status=12 opcode=0 len=0 vendor err 129 (Recv) localGid ::ffff:10.30.13.6 hca mlx5_6",
+        "[rank14]: torch.distributed.DistBackendError: NCCL error: remote process exited or there was a network error, NCCL version 2.21.5"])
+    c.log("dgx-b12/syslog", kernel_noise(c, "dgx-b12", 10, -1500, -60) + [
+        "%s dgx-b12 kernel: NVRM: GPU at PCI:%s: %s" % (c.syslog(-52), c.bus(6), c.uuid("dgx-b12", 6)),
+        "%s dgx-b12 kernel: NVRM: Xid (PCI:%s): 79, pid=9120, name=python3, GPU has fallen off the bus." % (c.syslog(-52), c.bus(6)),
+        "%s dgx-b12 kernel: NVRM: GPU %s.0: RmInitAdapter failed! (0x23:0x65:1426)" % (c.syslog(-20), c.bus(6)),
+        "%s dgx-b12 kernel: NVRM: GPU %s.0: rm_init_adapter failed, device minor number 6" % (c.syslog(-20), c.bus(6))])
+    dcgm(c, "DCGM_FI_DEV_GPU_UTIL", "dgx-b12", 95, 4, {6: lambda s, v: v if s < -52 else None})
+    c.inventory("gpu.inventory@dgx-b12/gpu6", count=7)
+    c.nccl("nccl.sendrecv@dgx-b13")
+    return c
+
+
+@case
+def case_h028():
+    # Probe-decided, misleading toward an application bug: rank 10 dies with "illegal memory
+    # access"; no kernel log was collected. gpu.health shows a DBE and Xid 94 on that GPU; sdc
+    # passes.
+    c = Case("case-h028", "gpu_memory_uncorrectable_ecc", "gpu-f07/gpu2", host("gpu-f", 6, 7))
+    c.alert("TrainingJobFailed", "gemma-ft: rank 10 CUDA error", job="gemma-ft", node="gpu-f07")
+    c.log("gpu-f06/rank0/stdout", interleave(c.rng, fsdp_steps(c, -400, 35, 6100), app_noise(c, 6)))
+    c.log("gpu-f07/rank10/stderr", app_noise(c, 6) + [
+        "[rank10]: RuntimeError: CUDA error: an illegal memory access was encountered",
+        "[rank10]: CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below might be incorrect.",
+        "[rank10]: For debugging consider passing CUDA_LAUNCH_BLOCKING=1"])
+    c.health("gpu.health@gpu-f07/gpu2", ecc_dbe_volatile=1, ecc_dbe_aggregate=1, remap_pending=1, xid_last=94)
+    c.sdc("gpu.sdc@gpu-f07")
+    c.health("gpu.health@gpu-f07/gpu3")
+    return c
+
+
+@case
+def case_h029():
+    # The job hangs (watchdog) after an NVLink fatal error on one GPU; the all-reduce probe on that
+    # node is slow and the p2p matrix singles out gpu0.
+    c = Case("case-h029", "nvlink_error", "hgx-r11-n2/gpu0", ["hgx-r11-n1", "hgx-r11-n2"])
+    c.alert("TrainingHung", "titan-13b: no step for 20m", job="titan-13b", node="hgx-r11-n1")
+    c.log("hgx-r11-n1/rank0/stdout", interleave(c.rng, fsdp_steps(c, -1600, 25, 17200), app_noise(c, 4)) + watchdog(c, 0, -5, 88120, op="_ALLGATHER_BASE", timeout_ms=1200000))
+    c.log("hgx-r11-n2/kern.log", kernel_noise(c, "hgx-r11-n2", 9, -1500, -1300) + [
+        "%s hgx-r11-n2 kernel: NVRM: Xid (PCI:%s): 74, pid=22109, name=python, NVLink: fatal error detected on link 12(0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x1)" % (c.syslog(-1240), c.bus(0)),
+        "%s hgx-r11-n2 kernel: NVRM: Xid (PCI:%s): 74, pid=22109, name=python, NVLink: fatal error detected on link 13(0x0, 0x0, 0x0, 0x0, 0x0, 0x0, 0x1)" % (c.syslog(-1240), c.bus(0))])
+    c.nccl("nccl.allreduce@hgx-r11-n2", 61.0)
+    c.nccl("nccl.p2p_matrix@hgx-r11-n2", 12.0, details={"worst_pair": "gpu0->gpu3", "worst_pair_gb_s": 12.0})
+    c.health("gpu.health@hgx-r11-n2/gpu0", nvlink_links_up=16, xid_last=74)
+    return c
+
+
+@case
+def case_h030():
+    # Liquid-cooled rack: the CDU reports low coolant flow; every GPU on gpu-c40 runs hot and
+    # clocks down.
+    c = Case("case-h030", "gpu_thermal_throttle", "gpu-c40", host("gpu-c", 40, 41))
+    c.alert("HostSlow", "gpu-c40 step contribution 1.25x peers", job="nemo-gpt-8b", node="gpu-c40")
+    c.log("gpu-c41/nemo.log", interleave(c.rng, nemo_progress(c, -300, 30, 3000, step_s=2.1), pool_noise(c, NOISE_NEMO, 6)))
+    c.log("rack-c4/cdu", ["%s CDU-3 WARN secondary loop flow %.1f L/min below 40.0 L/min (rack c4: gpu-c40)" % (c.ymd(-1500 + 120 * i), 22.0 - i * 0.4) for i in range(6)] + app_noise(c, 4))
+    dcgm(c, "DCGM_FI_DEV_GPU_TEMP", "gpu-c40", 58, 3, {g: (lambda s, v: v if s < -1400 else 84 + c.rng.uniform(0, 4)) for g in range(8)})
+    dcgm(c, "DCGM_FI_DEV_GPU_TEMP", "gpu-c41", 57, 3)
+    dcgm(c, "DCGM_FI_DEV_CLOCKS_EVENT_REASONS", "gpu-c40", 0, 0, {g: (lambda s, v: 0 if s < -1300 else CLK_SW_THERMAL) for g in range(8)})
+    c.health("gpu.health@gpu-c40/gpu3", temperature_c=88, sm_clock_mhz=1500, clock_event_reasons=CLK_SW_THERMAL)
+    return c
+
+
+@case
+def case_h031():
+    # Kernel boot message: the GPU's link trained at 2.5 GT/s x4; the job is slow on that rank.
+    c = Case("case-h031", "pcie_link_degraded", "dgx-b20/gpu0", host("dgx-b", 20, 21), pci=PCI_BUS_B)
+    c.alert("RankSlow", "rank 0 data transfer phase 6x peers", job="vision-moe", node="dgx-b20", rank="0")
+    c.log("dgx-b20/rank0/stdout", interleave(c.rng, plain_steps(c, -300, 40, 12000, step_s=1.6), app_noise(c, 6)))
+    c.log("dgx-b20/dmesg", [
+        "%s pci 0000:19:00.0: [10de:2335] type 00 class 0x030200" % c.dmesg(4.1 - c.uptime0),
+        "%s pci 0000:19:00.0: 8.000 Gb/s available PCIe bandwidth, limited by 2.5 GT/s PCIe x4 link at 0000:17:01.0 (capable of 504.112 Gb/s with 32.0 GT/s PCIe x16 link)" % c.dmesg(4.2 - c.uptime0)]
+        + kernel_noise(c, "dgx-b20", 10, fmt="dmesg"))
+    dcgm(c, "DCGM_FI_DEV_PCIE_LINK_GEN", "dgx-b20", 5, 0, {0: lambda s, v: 1})
+    dcgm(c, "DCGM_FI_DEV_PCIE_LINK_WIDTH", "dgx-b20", 16, 0, {0: lambda s, v: 4})
+    c.pcie("gpu.pcie_bandwidth@dgx-b20/gpu0", 1.8, 1.7)
+    return c
+
+
+@case
+def case_h032():
+    # Probe-decided: FSDP loss spikes that look like divergence; they only appear while one node is
+    # in the job; sdc on that node fails on gpu4; health passes.
+    c = Case("case-h032", "gpu_silent_data_corruption", "gpu-e22/gpu4", host("gpu-e", 21, 22))
+    c.alert("LossSpike", "titan-llama-3b: loss 4.2 (trend 2.3)", job="titan-llama-3b", node="gpu-e21")
+    c.log("gpu-e21/rank0/stdout", interleave(c.rng, fsdp_steps(c, -200, 40, 77000, loss_fn=lambda i: 2.3 + (1.9 if i in (12, 13, 31) else 0) + c.rng.uniform(-0.02, 0.02)), app_noise(c, 6)))
+    c.log("ops/notes", ["%s spikes at steps 76412, 76680, 77012 - all runs that included gpu-e22" % c.ymd(-600),
+                        "%s lr already lowered 20%%, spikes continue" % c.ymd(-500)])
+    c.health("gpu.health@gpu-e22/gpu4")
+    c.sdc("gpu.sdc@gpu-e22", 57, "gpu4")
+    c.sdc("gpu.sdc@gpu-e21")
+    return c
+
+
+@case
+def case_h033():
+    # perfquery shows the LinkDowned and SymbolError counters of one HCA climbing; NCCL reports a
+    # port error async event, then the communicator aborts.
+    c = Case("case-h033", "ib_link_failure", "gpu-f11/mlx5_3", host("gpu-f", 10, 11))
+    c.alert("NCCLCommAborted", "sft-34b aborted: ncclSystemError", job="sft-34b", node="gpu-f11")
+    c.log("gpu-f11/rank11/stderr", app_noise(c, 6) + [
+        "gpu-f11:6120:6230 [3] NCCL INFO NET/IB : Got async event : port error",
+        "gpu-f11:6120:6230 [3] NCCL WARN NET/IB : mlx5_3:1 async fatal event: port error",
+        "gpu-f11:6120:6231 [3] transport/net_ib.cc:1696 NCCL WARN NET/IB : Got completion from peer 10.70.10.3<52011> with status=12 opcode=1 len=0 vendor err 129 (Send) hca mlx5_3",
+        "[rank11]: torch.distributed.DistBackendError: NCCL error: unhandled system error, NCCL version 2.22.3"])
+    c.log("gpu-f11/perfquery", ["# Port counters: Lid 211 port 1 (mlx5_3)", "SymbolErrorCounter:..............65535",
+                                "LinkErrorRecoveryCounter:........255", "LinkDownedCounter:...............17",
+                                "PortRcvErrors:...................4410", "# Port counters: Lid 212 port 1 (mlx5_4)",
+                                "SymbolErrorCounter:..............0", "LinkDownedCounter:...............0"] + app_noise(c, 6))
+    c.log("gpu-f10/rank0/stdout", interleave(c.rng, plain_steps(c, -300, 20, 900), app_noise(c, 4)))
+    c.nccl("nccl.sendrecv@gpu-f11", 6.6)
+    c.nccl("nccl.allreduce@gpu-f11")
+    return c
+
+
+@case
+def case_h034():
+    # RoCE cluster: NCCL_IB_GID_INDEX unset, so NCCL picks GID 0 (link-local) and QP setup fails
+    # on every rank; the fabric itself is healthy.
+    c = Case("case-h034", "nccl_network_misconfig", "job", host("gpu-g", 1, 2))
+    c.alert("JobInitFailure", "roce-bringup-llama: NCCL init error", job="roce-bringup-llama", node="gpu-g01")
+    c.log("gpu-g01/rank0/stderr", app_noise(c, 6) + [
+        "gpu-g01:3001:3001 [0] NCCL INFO NET/IB : Using [0]mlx5_0:1/RoCE [1]mlx5_1:1/RoCE ; OOB ens1f0:10.80.1.1<0>",
+        "gpu-g01:3001:3101 [0] NCCL INFO NET/IB: IbDev 0 Port 1 qpn 1123 mtu 5 GID 0 (80FE/0) fifoRkey=0x1a2b fifoLkey=0x1a2b",
+        "gpu-g01:3001:3101 [0] misc/ibvwrap.cc:263 NCCL WARN Call to ibv_modify_qp failed with error Connection timed out",
+        "gpu-g01:3001:3101 [0] NCCL INFO transport/net_ib.cc:918 -> 2",
+        "[rank0]: torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:1970, unhandled system error, NCCL version 2.21.5",
+        "[rank0]: ncclSystemError: System call (e.g. socket, malloc) or external library call failed or device error."])
+    c.log("gpu-g01/show_gids", ["DEV\tPORT\tINDEX\tGID\t\t\t\t\tIPv4\t\tVER\tDEV", "mlx5_0\t1\t0\tfe80:0000:0000:0000:ba3f:d2ff:fe11:0a01\t\t\tv1\tens1f0",
+                                "mlx5_0\t1\t1\tfe80:0000:0000:0000:ba3f:d2ff:fe11:0a01\t\t\tv2\tens1f0",
+                                "mlx5_0\t1\t2\t0000:0000:0000:0000:0000:ffff:0a50:0101\t10.80.1.1\tv1\tens1f0",
+                                "mlx5_0\t1\t3\t0000:0000:0000:0000:0000:ffff:0a50:0101\t10.80.1.1\tv2\tens1f0"] + app_noise(c, 6))
+    c.errored("nccl.allreduce@job", "ncclCommInitRank failed: ibv_modify_qp: Connection timed out (NCCL_IB_GID_INDEX unset)", 31.0)
+    c.nccl("nccl.allreduce@gpu-g01")
+    return c
+
+
+@case
+def case_h035():
+    # A process sub-group was created on only some ranks; rank 27 waits in that group's barrier
+    # while the rest run ALLGATHER on the default group. The flight recorder dump names it.
+    c = Case("case-h035", "nccl_collective_hang", "gpu-e33/gpu3", host("gpu-e", 30, 31, 32, 33))
+    c.alert("CollectiveTimeout", "pp-eval: ALLGATHER timeout on 31 ranks", job="pp-eval", node="gpu-e30")
+    c.log("gpu-e30/rank0/stderr", interleave(c.rng, plain_steps(c, -1500, 20, 300), app_noise(c, 4)) + watchdog(c, 0, -10, 312, op="ALLGATHER", timeout_ms=900000))
+    c.log("gpu-e30/fr_dump", ["%s Flight recorder summary (pg default_pg, 32 ranks):" % c.ymd(-5),
+                              "  ranks 0-26,28-31: seq 312 ALLGATHER state=started",
+                              "  rank 27: seq 311 completed; now in pg 'eval_subgroup' (ranks [24, 27]) seq 4 BARRIER state=scheduled",
+                              "  pg 'eval_subgroup' rank 24: never entered seq 4 (created on ranks 24,27 only in evaluate())"] + app_noise(c, 4))
+    c.nccl("nccl.allreduce@gpu-e33")
+    c.health("gpu.health@gpu-e33/gpu3")
+    return c
+
+
+@case
+def case_h036():
+    # SIGSEGV in a custom CUDA extension on rank 9 (DeepSpeed launcher format); peers then fail
+    # with connection resets. Health passes.
+    c = Case("case-h036", "rank_process_crash", "gpu-b22/gpu1", host("gpu-b", 21, 22))
+    c.alert("TrainingJobFailed", "ds-ul2-20b failed: launcher reports exit -11", job="ds-ul2-20b", node="gpu-b22")
+    c.log("gpu-b22/launcher", app_noise(c, 6) + [
+        "[%s] [INFO] [launch.py:319:sigkill_handler] Killing subprocess 48812" % c.ymd_ms(-30),
+        "[%s] [ERROR] [launch.py:325:sigkill_handler] ['/usr/bin/python3', '-u', 'train.py', '--local_rank=1', '--deepspeed_config=ds.json'] exits with return code = -11" % c.ymd_ms(-30)])
+    c.log("gpu-b22/dmesg", kernel_noise(c, "gpu-b22", 8, fmt="dmesg") + [
+        "%s python3[48812]: segfault at 0 ip 00007f3b51c2e0a4 sp 00007ffe1c9a3e80 error 6 in ul2_span_corrupt.cpython-310-x86_64-linux-gnu.so[7f3b51c00000+40000]" % c.dmesg(-31)])
+    c.log("gpu-b21/rank0/stderr", interleave(c.rng, deepspeed_steps(c, -400, 16, 2300), app_noise(c, 4)) + [
+        "[rank0]: RuntimeError: [../third_party/gloo/gloo/transport/tcp/pair.cc:534] Connection closed by peer [10.50.22.1]:19552"])
+    c.health("gpu.health@gpu-b22/gpu1")
+    return c
+
+
+@case
+def case_h037():
+    # OOM surfaced through cuBLAS workspace allocation; FB free at ~0 on that GPU only.
+    c = Case("case-h037", "cuda_oom", "gpu-a40/gpu7", host("gpu-a", 40))
+    c.alert("TrainingJobFailed", "codegen-16b-lora: cuBLAS error on rank 7", job="codegen-16b-lora", node="gpu-a40")
+    c.log("gpu-a40/rank7/stderr", app_noise(c, 8) + [
+        "[rank7]: RuntimeError: CUDA error: CUBLAS_STATUS_ALLOC_FAILED when calling `cublasCreate(handle)`",
+        "%s [rank7] memory: allocated 77.9 GiB, reserved 78.6 GiB, max_allocated 78.4 GiB (device 79.1 GiB)" % c.ymd(-40)])
+    c.log("gpu-a40/rank0/stdout", interleave(c.rng, plain_steps(c, -300, 30, 8800), app_noise(c, 4)))
+    dcgm(c, "DCGM_FI_DEV_FB_FREE", "gpu-a40", 14000, 2000, {7: lambda s, v: 310})
+    return c
+
+
+@case
+def case_h038():
+    # Host OOM killer; misleading IB status=12 errors on the peer node.
+    c = Case("case-h038", "host_oom", "gpu-d30", host("gpu-d", 29, 30))
+    c.alert("NCCLRemoteError", "ft-vlm: remote process exited", job="ft-vlm", node="gpu-d29")
+    c.log("gpu-d29/rank3/stderr", app_noise(c, 4) + [
+        "gpu-d29:6610:6790 [3] transport/net_ib.cc:1696 NCCL WARN NET/IB : Got completion from peer 10.90.30.3<40112> with status=12 opcode=0 len=0 vendor err 129 (Recv) hca mlx5_3"])
+    c.log("gpu-d30/kern.log", kernel_noise(c, "gpu-d30", 8) + [
+        "%s gpu-d30 kernel: pt_main_thread invoked oom-killer: gfp_mask=0x100cca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=0" % c.syslog(-70),
+        "%s gpu-d30 kernel: Out of memory: Killed process 71230 (pt_main_thread) total-vm:1021233456kB, anon-rss:201002344kB, file-rss:0kB, shmem-rss:41200kB, UID:0 pgtables:401230kB oom_score_adj:0" % c.syslog(-70)])
+    c.log("gpu-d30/torchrun", elastic_failure(c, -64, "gpu-d30", 11, 3, -9, sig="SIGKILL"))
+    c.node_metric("node_memory_MemAvailable_bytes", {"instance": "gpu-d30"}, lambda s: max(0.3e9, 9e11 - (s + 1200) * 8e8) if s < -70 else 8.1e11, 0)
+    c.nccl("nccl.sendrecv@gpu-d29")
+    return c
+
+
+@case
+def case_h039():
+    # Probe-decided: the team suspected gpu-c61 (new node). sdc and health pass there; the loss
+    # blew up on all replicas right after a data-mixture switch with a higher peak LR.
+    c = Case("case-h039", "loss_divergence", "job", host("gpu-c", 60, 61))
+    c.alert("LossSpike", "nemo-mistral-7b-cpt: reduced_train_loss 6.9", job="nemo-mistral-7b-cpt", node="gpu-c60")
+    c.log("gpu-c60/nemo.log", ["[NeMo I nemo_logging:381] data mixture v7 active from step 48000 (code 40% -> 65%), lr peak 3e-4 -> 6e-4"] +
+          interleave(c.rng, nemo_progress(c, -150, 36, 48010, loss_fn=lambda i: 1.8 if i < 18 else 1.8 + 0.3 * (i - 18)), pool_noise(c, NOISE_NEMO, 6)))
+    c.sdc("gpu.sdc@gpu-c61")
+    c.health("gpu.health@gpu-c61/gpu0")
+    c.health("gpu.health@gpu-c61/gpu5")
+    return c
+
+
+@case
+def case_h040():
+    # Shared /home quota exhausted by checkpoints: every rank-0 save fails.
+    c = Case("case-h040", "storage_failure", "job", host("gpu-d", 40, 41))
+    c.alert("CheckpointFailed", "llm-ablation-12: save failed", job="llm-ablation-12", node="gpu-d40")
+    c.log("gpu-d40/rank0/stderr", interleave(c.rng, plain_steps(c, -300, 30, 19970), app_noise(c, 4)) + [
+        "%s | INFO | ckpt | saving step 20000 to /home/team-llm/ckpt/ablation-12/step_20000" % c.ymd(-10),
+        "OSError: [Errno 122] Disk quota exceeded: '/home/team-llm/ckpt/ablation-12/step_20000/model_00003-of-00008.safetensors'"])
+    c.log("storage/quota-report", ["Disk quotas for group team-llm (gid 4410):", "     Filesystem  blocks   quota   limit   grace   files",
+                                   "  nfs01:/home   20.0T*  20.0T   20.0T  none    88120"])
+    return c
+
+
+@case
+def case_h041():
+    # Probe-decided straggler: someone pinned application clocks on one GPU (nvidia-smi -ac);
+    # no thermal or power reason, only the applications-clocks bit.
+    c = Case("case-h041", "straggler_rank", "gpu-c51/gpu5", host("gpu-c", 50, 51))
+    c.alert("RankSlow", "rank 13 compute 35% slower", job="titan-8b", node="gpu-c51", rank="13")
+    c.log("gpu-c50/rank0/stdout", interleave(c.rng, fsdp_steps(c, -300, 40, 2000, step_s=2.4), app_noise(c, 6)))
+    dcgm(c, "DCGM_FI_DEV_GPU_TEMP", "gpu-c51", 55, 4)
+    dcgm(c, "DCGM_FI_DEV_POWER_USAGE", "gpu-c51", 600, 40, {5: lambda s, v: 430})
+    c.health("gpu.health@gpu-c51/gpu5", sm_clock_mhz=1275, clock_event_reasons=0x2, power_w=432)
+    c.gemm("gpu.gemm@gpu-c51/gpu5", 489.0)
+    c.pcie("gpu.pcie_bandwidth@gpu-c51/gpu5")
+    return c
+
+
+@case
+def case_h042():
+    # Probe-decided: webdataset decode on CPU starves the GPUs after a move to higher-resolution
+    # shards; compute, links and network all test fine.
+    c = Case("case-h042", "dataloader_stall", "job", host("gpu-f", 30, 31))
+    c.alert("MFURegression", "dit-xl: MFU 19% (last week 44%)", job="dit-xl", node="gpu-f30")
+    c.log("gpu-f30/rank0/stdout", ["INFO: webdataset shards s3-cache/laion-hr-{000000..099999}.tar (1024px, decode=pil)",
+                                   "INFO: DataLoader num_workers=6 per rank"] +
+          interleave(c.rng, fsdp_steps(c, -300, 35, 140000, step_s=4.3, mfu=19.0), app_noise(c, 6)))
+    c.node_metric("node_cpu_busy_fraction", {"instance": "gpu-f30"}, lambda s: 0.98)
+    dcgm(c, "DCGM_FI_DEV_GPU_UTIL", "gpu-f30", 38, 14)
+    c.gemm("gpu.gemm@gpu-f30/gpu0")
+    c.health("gpu.health@gpu-f30/gpu0")
+    c.nccl("nccl.allreduce@job")
+    c.pcie("gpu.pcie_bandwidth@gpu-f30/gpu0")
+    return c
