@@ -40,7 +40,8 @@ for i in (1, 2, 3):
     p = {r["probe"]: r for r in json.load(open(out + "/probe_1gpu_%d.json" % i))["results"]}
     tj = torch[i - 1]
     g = p["gpu.gemm"]["metrics"]; h = p["gpu.hbm_bandwidth"]["metrics"]
-    print("run %d: gemm bf16 %.1f vs torch.matmul %.1f TFLOP/s ratio %.3f | fp16 %.1f tf32 %.1f fp8 %.1f | "
+    print("run %d: torch.matmul burst (5 warm-up) %.1f TFLOP/s" % (i, tj["matmul_bf16_8192_tflops_burst"]))
+    print("run %d: gemm bf16 %.1f vs torch.matmul sustained %.1f TFLOP/s ratio %.3f | fp16 %.1f tf32 %.1f fp8 %.1f | "
           "hbm copy %.3f vs torch copy %.3f TB/s ratio %.3f (kernel copy %.3f, triad %.3f) | pcie h2d %.1f d2h %.1f GB/s | "
           "launch %.2f us roundtrip %.2f us" % (i, g["bf16_tflops"], tj["matmul_bf16_8192_tflops"], g["bf16_tflops"] / tj["matmul_bf16_8192_tflops"],
           g.get("fp16_tflops", 0), g.get("tf32_tflops", 0), g.get("fp8_tflops", 0), h["copy_tbps"], tj["copy_2gib_tbps_read_plus_write"],

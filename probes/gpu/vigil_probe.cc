@@ -574,6 +574,7 @@ void ProbeGemm(Context& ctx, Result& r) {
   std::mutex mu;
   std::vector<std::string> errors;
   json skipped = json::object();
+  json clock_notes = json::object();
   ForEachGpu(ctx, [&](size_t, int dev) {
     int cc = ComputeCapability(dev);
     Stream s;
@@ -597,6 +598,23 @@ void ProbeGemm(Context& ctx, Result& r) {
         CUDA_CHECK(cudaStreamSynchronize(s.s));
       }
       double sec = TimeMedian(s.s, 0, 20, [&] { g.Run(a.p, b.p, d.p, s.s); });
+      // Clocks, power and clock-event reasons right after the sustained run explain a low figure
+      // (e.g. sw_power_cap at the board's power limit).
+      if (nvmlDevice_t h = NvmlHandle(ctx, dev)) {
+        unsigned clk = 0, mw = 0;
+        unsigned long long reasons = 0;
+        std::lock_guard<std::mutex> l(mu);
+        if (ctx.nvml.nvmlDeviceGetClockInfo && ctx.nvml.nvmlDeviceGetClockInfo(h, 1, &clk) == kNvmlSuccess) {
+          r.metrics[G(dev) + t.name + "_sm_clock_mhz"] = clk;
+        }
+        if (ctx.nvml.nvmlDeviceGetPowerUsage && ctx.nvml.nvmlDeviceGetPowerUsage(h, &mw) == kNvmlSuccess) {
+          r.metrics[G(dev) + t.name + "_power_w"] = mw / 1000.0;
+        }
+        if (ctx.nvml.nvmlDeviceGetCurrentClocksEventReasons &&
+            ctx.nvml.nvmlDeviceGetCurrentClocksEventReasons(h, &reasons) == kNvmlSuccess) {
+          clock_notes["gpu" + std::to_string(dev) + "." + t.name] = DecodeClockEventReasons(reasons);
+        }
+      }
       // Correctness on 256 sampled elements against a double-precision reference.
       const int samples = 256;
       DeviceBuffer ref(samples * 2 * sizeof(double));
@@ -630,6 +648,7 @@ void ProbeGemm(Context& ctx, Result& r) {
                                                    : "cuBLASLt heuristic's first choice"},
                {"timing", "median of 20 after >= 0.3 s of warm-up"}};
   if (!skipped.empty()) r.details["skipped"] = skipped;
+  if (!clock_notes.empty()) r.details["clock_event_reasons_after_timing"] = clock_notes;
   for (auto& e : errors) r.failures.push_back(e);
 }
 
