@@ -46,7 +46,8 @@ struct Stats {
 Stats Describe(const std::vector<double>& values) {
   std::vector<double> v;
   v.reserve(values.size());
-  for (double x : values) if (!std::isnan(x)) v.push_back(x);
+  for (double x : values)
+    if (!std::isnan(x)) v.push_back(x);
   Stats s;
   s.n = v.size();
   if (v.empty()) return s;
@@ -69,20 +70,21 @@ Stats Describe(const std::vector<double>& values) {
 }
 
 std::string StatsLine(const Stats& s) {
-  return "min " + Num(s.min) + ", p1 " + Num(s.p01) + ", median " + Num(s.p50) + ", p99 " + Num(s.p99) + ", max " +
-         Num(s.max) + ", mean " + Num(s.mean) + ", std " + Num(s.std) + ", MAD " + Num(s.mad);
+  return "min " + Num(s.min) + ", p1 " + Num(s.p01) + ", median " + Num(s.p50) + ", p99 " + Num(s.p99) +
+         ", max " + Num(s.max) + ", mean " + Num(s.mean) + ", std " + Num(s.std) + ", MAD " + Num(s.mad);
 }
 
 std::string MetricsLine(const RuleMetrics& m, const std::string& objective) {
-  return objective + " F1 " + Fixed3(m.objective_f1) + " (precision " + Fixed3(m.objective.Precision()) + ", recall " +
-         Fixed3(m.objective.Recall()) + ", tp " + std::to_string(m.objective.tp) + ", fp " +
+  return objective + " F1 " + Fixed3(m.objective_f1) + " (precision " + Fixed3(m.objective.Precision()) +
+         ", recall " + Fixed3(m.objective.Recall()) + ", tp " + std::to_string(m.objective.tp) + ", fp " +
          std::to_string(m.objective.fp) + ", fn " + std::to_string(m.objective.fn) + "), flags " +
          std::to_string(m.flagged) + " of " + std::to_string(m.points) + " points";
 }
 
 bool IsIdentifier(const std::string& s) {
   if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
 }
 
 std::string SelectClause(const std::string& selector, const std::string& metric) {
@@ -143,7 +145,8 @@ bool IsLlmStop(const Status& s) {
 }  // namespace
 
 const std::string& RuleLanguagePrimer() {
-  static const std::string primer = R"(You write anomaly-detection rules for time series in Vigil's rule language. A rule file holds one or more rules. The engine evaluates every rule at every point of every selected series; a point is flagged as anomalous when the `when` condition of any rule is true at that point.
+  static const std::string primer =
+      R"(You write anomaly-detection rules for time series in Vigil's rule language. A rule file holds one or more rules. The engine evaluates every rule at every point of every selected series; a point is flagged as anomalous when the `when` condition of any rule is true at that point.
 
 Rule syntax:
   rule NAME {                      # NAME: letters, digits and _, unique within the file
@@ -237,9 +240,11 @@ Result<ProposedRules> ParseRuleAnswer(std::string_view content) {
       }
     } else {
       return InvalidArgumentError(
-          "the answer JSON has no string field `rules`; answer {\"rules\": \"<rule file>\", \"rationale\": \"...\"}");
+          "the answer JSON has no string field `rules`; answer {\"rules\": \"<rule file>\", \"rationale\": "
+          "\"...\"}");
     }
-    if (j.contains("rationale") && j["rationale"].is_string()) out.rationale = j["rationale"].get<std::string>();
+    if (j.contains("rationale") && j["rationale"].is_string())
+      out.rationale = j["rationale"].get<std::string>();
     out.text = trim(out.text);
     if (out.text.empty()) return InvalidArgumentError("the `rules` field is empty; write at least one rule");
     return out;
@@ -249,11 +254,13 @@ Result<ProposedRules> ParseRuleAnswer(std::string_view content) {
     if (pos == 0 || text[pos - 1] == '\n') return ProposedRules{trim(text.substr(pos)), ""};
   }
   return InvalidArgumentError(
-      "the answer contains no rule; answer with one JSON object {\"rules\": \"rule NAME { select ... when ... }\", "
+      "the answer contains no rule; answer with one JSON object {\"rules\": \"rule NAME { select ... when "
+      "... }\", "
       "\"rationale\": \"...\"}");
 }
 
-std::string SummarizeChunk(const RuleAgentsInput& input, size_t begin, size_t end, const RuleAgentOptions& options) {
+std::string SummarizeChunk(const RuleAgentsInput& input, size_t begin, size_t end,
+                           const RuleAgentOptions& options) {
   std::ostringstream out;
   size_t shown = std::min(input.train.size(), options.max_series_in_prompt);
   if (input.train.size() > shown) {
@@ -262,7 +269,8 @@ std::string SummarizeChunk(const RuleAgentsInput& input, size_t begin, size_t en
   for (size_t s = 0; s < shown; ++s) {
     const TimeSeries& ts = input.train[s];
     size_t b = std::min(begin, ts.size()), e = std::min(end, ts.size());
-    out << "Series " << ts.id() << ": points " << b << ".." << (e == 0 ? 0 : e - 1) << " of the training part";
+    out << "Series " << ts.id() << ": points " << b << ".." << (e == 0 ? 0 : e - 1)
+        << " of the training part";
     if (e <= b) {
       out << " (no points in this chunk)\n";
       continue;
@@ -271,7 +279,8 @@ std::string SummarizeChunk(const RuleAgentsInput& input, size_t begin, size_t en
         << FormatRfc3339Ms(ts.timestamps_ms[e - 1]);
     if (e - b > 1) {
       std::vector<double> steps;
-      for (size_t i = b + 1; i < e; ++i) steps.push_back(static_cast<double>(ts.timestamps_ms[i] - ts.timestamps_ms[i - 1]));
+      for (size_t i = b + 1; i < e; ++i)
+        steps.push_back(static_cast<double>(ts.timestamps_ms[i] - ts.timestamps_ms[i - 1]));
       out << ", median step " << FormatDurationMs(static_cast<int64_t>(Quantile(steps, 0.5)));
     }
     out << ")\n";
@@ -286,17 +295,21 @@ std::string SummarizeChunk(const RuleAgentsInput& input, size_t begin, size_t en
     std::vector<double> diffs;
     for (size_t i = 1; i < values.size(); ++i) diffs.push_back(std::fabs(values[i] - values[i - 1]));
     Stats d = Describe(diffs);
-    out << "  |point-to-point change|: median " << Num(d.p50) << ", p99 " << Num(d.p99) << ", max " << Num(d.max)
-        << "\n";
+    out << "  |point-to-point change|: median " << Num(d.p50) << ", p99 " << Num(d.p99) << ", max "
+        << Num(d.max) << "\n";
     if (!labels.empty() && input.labeled) {
       std::vector<double> normal;
-      for (size_t i = 0; i < values.size(); ++i) if (!labels[i]) normal.push_back(values[i]);
+      for (size_t i = 0; i < values.size(); ++i)
+        if (!labels[i]) normal.push_back(values[i]);
       Stats n = Describe(normal);
       out << "  normal points only: " << StatsLine(n) << "\n";
       // Labeled segments: maximal runs of 1s.
       std::vector<std::pair<size_t, size_t>> segs;
       for (size_t i = 0; i < labels.size();) {
-        if (!labels[i]) { ++i; continue; }
+        if (!labels[i]) {
+          ++i;
+          continue;
+        }
         size_t j = i;
         while (j < labels.size() && labels[j]) ++j;
         segs.push_back({i, j});
@@ -311,11 +324,13 @@ std::string SummarizeChunk(const RuleAgentsInput& input, size_t begin, size_t en
         std::vector<double> before(values.begin() + ctx_b, values.begin() + sb);
         Stats in = Describe(inside), pre = Describe(before);
         double peak_dev = 0;
-        for (double x : inside) if (!std::isnan(x) && !std::isnan(pre.p50)) peak_dev = std::max(peak_dev, std::fabs(x - pre.p50));
-        out << "    segment " << (k + 1) << ": " << (se - sb) << " point(s) from " << FormatRfc3339Ms(ts.timestamps_ms[b + sb])
-            << "; values min " << Num(in.min) << ", max " << Num(in.max) << ", mean " << Num(in.mean)
-            << "; the 30 points before: median " << Num(pre.p50) << ", MAD " << Num(pre.mad) << ", std " << Num(pre.std)
-            << "; largest |value - median before| " << Num(peak_dev);
+        for (double x : inside)
+          if (!std::isnan(x) && !std::isnan(pre.p50)) peak_dev = std::max(peak_dev, std::fabs(x - pre.p50));
+        out << "    segment " << (k + 1) << ": " << (se - sb) << " point(s) from "
+            << FormatRfc3339Ms(ts.timestamps_ms[b + sb]) << "; values min " << Num(in.min) << ", max "
+            << Num(in.max) << ", mean " << Num(in.mean) << "; the 30 points before: median " << Num(pre.p50)
+            << ", MAD " << Num(pre.mad) << ", std " << Num(pre.std) << "; largest |value - median before| "
+            << Num(peak_dev);
         if (!std::isnan(pre.mad) && pre.mad > 0) out << " (" << Num(peak_dev / pre.mad) << " MADs)";
         if (sb > 0) out << "; change into the segment " << Num(values[sb] - values[sb - 1]);
         out << "\n";
@@ -327,15 +342,18 @@ std::string SummarizeChunk(const RuleAgentsInput& input, size_t begin, size_t en
     // A coarse sketch: bucket means; `!` marks buckets that contain labeled anomalies.
     size_t buckets = std::min(options.sketch_points, values.size());
     if (buckets > 0) {
-      out << "  sketch (" << buckets << " bucket means, in time order" << (labels.empty() ? "" : ", ! = has anomalies")
-          << "):";
+      out << "  sketch (" << buckets << " bucket means, in time order"
+          << (labels.empty() ? "" : ", ! = has anomalies") << "):";
       for (size_t k = 0; k < buckets; ++k) {
         size_t kb = k * values.size() / buckets, ke = (k + 1) * values.size() / buckets;
         double sum = 0;
         size_t cnt = 0;
         bool anomalous = false;
         for (size_t i = kb; i < ke; ++i) {
-          if (!std::isnan(values[i])) { sum += values[i]; ++cnt; }
+          if (!std::isnan(values[i])) {
+            sum += values[i];
+            ++cnt;
+          }
           if (!labels.empty() && labels[i]) anomalous = true;
         }
         out << ' ' << (cnt ? Num(sum / static_cast<double>(cnt)) : "NaN") << (anomalous ? "!" : "");
@@ -356,7 +374,8 @@ Result<ProposedRules> ProposeRules(LlmClient& llm, const RuleAgentsInput& input,
   if (input.labeled) {
     user << "Training data of this chunk, with its labeled anomalies:\n";
   } else {
-    user << "Training data of this chunk. It has NO labels and is assumed to be mostly normal: write rules that flag "
+    user << "Training data of this chunk. It has NO labels and is assumed to be mostly normal: write rules "
+            "that flag "
             "only clear departures from the behaviour described here (well under "
          << Num(100 * options.unlabeled_max_flag_rate) << "% of points).\n";
   }
@@ -369,17 +388,19 @@ Result<ProposedRules> ProposeRules(LlmClient& llm, const RuleAgentsInput& input,
          << current << "\n";
   }
   if (!feedback.empty()) user << "\n" << feedback << "\n";
-  user << "\nReturn the complete updated rule file: keep the rules that work, change or add rules so that the "
-          "anomalies of this chunk are flagged and normal points are not.";
+  user
+      << "\nReturn the complete updated rule file: keep the rules that work, change or add rules so that the "
+         "anomalies of this chunk are flagged and normal points are not.";
   return AskForRules(llm, user.str(), "rule-detect", options);
 }
 
 Result<ProposedRules> RepairRule(LlmClient& llm, const std::string& select, const std::string& rule_text,
                                  const std::string& error, const RuleAgentOptions& options) {
-  std::string user = "The rule file below failed. Fix it and return the complete corrected rule file, in the same "
-                     "JSON answer format. Change only what the error requires and keep the intent. Every rule must use `" +
-                     select + "`.\n\nError, verbatim:\n" + error +
-                     "\n\nRule file (line numbers for reference only; do not write them):\n" + WithLineNumbers(rule_text);
+  std::string user =
+      "The rule file below failed. Fix it and return the complete corrected rule file, in the same "
+      "JSON answer format. Change only what the error requires and keep the intent. Every rule must use `" +
+      select + "`.\n\nError, verbatim:\n" + error +
+      "\n\nRule file (line numbers for reference only; do not write them):\n" + WithLineNumbers(rule_text);
   return AskForRules(llm, std::move(user), "rule-repair", options);
 }
 
@@ -389,8 +410,8 @@ ReviewDecision ReviewChange(const RuleMetrics& before, const RuleMetrics& after,
   if (!labeled) {
     d.keep = after.flag_rate() <= options.unlabeled_max_flag_rate;
     d.reason = "unlabeled: validation flag rate " + Num(100 * before.flag_rate()) + "% -> " +
-               Num(100 * after.flag_rate()) + "% (limit " + Num(100 * options.unlabeled_max_flag_rate) + "%): " +
-               (d.keep ? "kept" : "reverted");
+               Num(100 * after.flag_rate()) + "% (limit " + Num(100 * options.unlabeled_max_flag_rate) +
+               "%): " + (d.keep ? "kept" : "reverted");
     return d;
   }
   d.keep = after.objective_f1 > before.objective_f1 + options.min_improvement;
@@ -404,15 +425,17 @@ ReviewDecision ReviewChange(const RuleMetrics& before, const RuleMetrics& after,
 Result<RuleAgentsResult> RunRuleAgents(LlmClient& llm, const RuleAgentsInput& input, const RuleScoreFn& score,
                                        const RuleAgentOptions& options) {
   if (!score) return InvalidArgumentError("RunRuleAgents: no score function");
-  if (input.train.empty()) return InvalidArgumentError("RunRuleAgents: target `" + input.target + "` has no series");
+  if (input.train.empty())
+    return InvalidArgumentError("RunRuleAgents: target `" + input.target + "` has no series");
   size_t longest = 0;
   for (const auto& ts : input.train) longest = std::max(longest, ts.size());
-  if (longest == 0) return InvalidArgumentError("RunRuleAgents: target `" + input.target + "` has no training points");
+  if (longest == 0)
+    return InvalidArgumentError("RunRuleAgents: target `" + input.target + "` has no training points");
   std::vector<size_t> starts = input.chunk_starts.empty() ? std::vector<size_t>{0} : input.chunk_starts;
   for (size_t i = 1; i < starts.size(); ++i) {
     if (starts[i] <= starts[i - 1]) {
-      return InvalidArgumentError("RunRuleAgents: chunk_starts must increase (chunk " + std::to_string(i) + " starts at " +
-                                  std::to_string(starts[i]) + ")");
+      return InvalidArgumentError("RunRuleAgents: chunk_starts must increase (chunk " + std::to_string(i) +
+                                  " starts at " + std::to_string(starts[i]) + ")");
     }
   }
 
@@ -435,8 +458,8 @@ Result<RuleAgentsResult> RunRuleAgents(LlmClient& llm, const RuleAgentsInput& in
       std::string where = "round " + std::to_string(round + 1) + " chunk " + std::to_string(c + 1) + "/" +
                           std::to_string(starts.size());
       if (!llm_budget_left()) {
-        result.stopped_early = ResourceExhaustedError("max_llm_calls (" + std::to_string(options.max_llm_calls) +
-                                                      ") reached at " + where);
+        result.stopped_early = ResourceExhaustedError(
+            "max_llm_calls (" + std::to_string(options.max_llm_calls) + ") reached at " + where);
         break;
       }
       size_t begin = starts[c], end = c + 1 < starts.size() ? starts[c + 1] : longest;
@@ -490,7 +513,8 @@ Result<RuleAgentsResult> RunRuleAgents(LlmClient& llm, const RuleAgentsInput& in
       if (!result.stopped_early.ok()) break;
       if (!train) {
         ++st.dropped;
-        note(where + ": dropped after " + std::to_string(repairs) + " repair(s): " + error.substr(0, error.find('\n')));
+        note(where + ": dropped after " + std::to_string(repairs) +
+             " repair(s): " + error.substr(0, error.find('\n')));
         feedback = "Your previous proposal was dropped: it still failed after " + std::to_string(repairs) +
                    " repair(s) with: " + error.substr(0, error.find('\n'));
       } else {
@@ -505,8 +529,8 @@ Result<RuleAgentsResult> RunRuleAgents(LlmClient& llm, const RuleAgentsInput& in
           } else {
             ReviewDecision d = ReviewChange(current_val, *val, input.labeled, input.objective_name, options);
             note(where + ": " + d.reason);
-            feedback = "Your previous proposal was " + std::string(d.keep ? "kept" : "reverted") + ": " + d.reason +
-                       (d.keep ? "." : ". The current rule set below is unchanged.");
+            feedback = "Your previous proposal was " + std::string(d.keep ? "kept" : "reverted") + ": " +
+                       d.reason + (d.keep ? "." : ". The current rule set below is unchanged.");
             if (d.keep) {
               ++st.kept;
               current = text;

@@ -44,7 +44,7 @@ enum class RuleSplit { kTrain, kValidation };
 
 // What the engine measured for a rule set on one split (summed over the target's series).
 struct RuleMetrics {
-  Counts objective;         // counts of the objective's F1 (point, pa, dc_pa or event)
+  Counts objective;  // counts of the objective's F1 (point, pa, dc_pa or event)
   double objective_f1 = 0;
   int64_t points = 0;
   int64_t flagged = 0;
@@ -57,30 +57,30 @@ struct RuleMetrics {
 using RuleScoreFn = std::function<Result<RuleMetrics>(std::string_view rule_text, RuleSplit split)>;
 
 struct RuleAgentOptions {
-  int max_repair_attempts = 3;   // repair calls per proposal before it is dropped
-  int rounds = 1;                // passes over the training chunks
-  int max_llm_calls = 100;       // detection + repair calls per run
+  int max_repair_attempts = 3;  // repair calls per proposal before it is dropped
+  int rounds = 1;               // passes over the training chunks
+  int max_llm_calls = 100;      // detection + repair calls per run
   double temperature = 0.2;
-  int max_tokens = 2048;         // per call; 0 = server default
+  int max_tokens = 2048;  // per call; 0 = server default
   bool stream = false;
   double min_improvement = 1e-6;
   double unlabeled_max_flag_rate = 0.005;
-  size_t max_series_in_prompt = 4;     // one-for-all targets: series summarised in a prompt
-  size_t max_segments_in_prompt = 8;   // labeled segments described per series
-  size_t sketch_points = 48;           // bucket means drawn per series
+  size_t max_series_in_prompt = 4;    // one-for-all targets: series summarised in a prompt
+  size_t max_segments_in_prompt = 8;  // labeled segments described per series
+  size_t sketch_points = 48;          // bucket means drawn per series
   // Called after each detection step with (done, planned); may be empty.
   std::function<void(int, int)> progress;
 };
 
 // One training target as the agents see it.
 struct RuleAgentsInput {
-  std::string target;                 // series or group name, for the prompt
-  std::string metric;                 // metric name the rules select
+  std::string target;  // series or group name, for the prompt
+  std::string metric;  // metric name the rules select
   // What every rule writes after `select`, e.g. `*{kpi="05f10d3a"}`. Empty: `metric` when it is
   // an identifier, else `*`.
   std::string selector;
-  std::vector<TimeSeries> train;      // chronological training part of every series
-  std::vector<size_t> chunk_starts;   // where each chunk starts in train[i] (first is 0)
+  std::vector<TimeSeries> train;     // chronological training part of every series
+  std::vector<size_t> chunk_starts;  // where each chunk starts in train[i] (first is 0)
   bool labeled = true;
   std::string objective_name = "point";  // "point", "pa", "dc_pa", "event": shown to the model
 };
@@ -95,7 +95,8 @@ struct ProposedRules {
 // empty) tells the model what became of its previous proposal (the review's verdict).
 [[nodiscard]] Result<ProposedRules> ProposeRules(LlmClient& llm, const RuleAgentsInput& input, size_t begin,
                                                  size_t end, const std::string& current,
-                                                 const RuleMetrics& current_train, const std::string& feedback,
+                                                 const RuleMetrics& current_train,
+                                                 const std::string& feedback,
                                                  const RuleAgentOptions& options);
 
 // One call of the repair agent. `error` is passed verbatim; `select` is the clause every rule
@@ -124,9 +125,9 @@ struct KeptRuleSet {
 struct RuleAgentsStats {
   int llm_calls = 0;
   int proposals = 0;
-  int repairs = 0;          // repair calls made
-  int repaired = 0;         // proposals that compiled and ran after at least one repair
-  int dropped = 0;          // proposals still broken after max_repair_attempts
+  int repairs = 0;   // repair calls made
+  int repaired = 0;  // proposals that compiled and ran after at least one repair
+  int dropped = 0;   // proposals still broken after max_repair_attempts
   int kept = 0;
   int reverted = 0;
   std::vector<std::string> log;  // one line per step, for reports and --verbose
@@ -135,14 +136,15 @@ struct RuleAgentsStats {
 struct RuleAgentsResult {
   std::vector<KeptRuleSet> kept;  // in the order kept; validation objective non-decreasing (labeled)
   RuleAgentsStats stats;
-  Status stopped_early;           // OK, or why the loop ended before the last chunk
+  Status stopped_early;  // OK, or why the loop ended before the last chunk
 };
 
 // The Argos loop over `input`'s chunks. Each proposal is scored on the training split (repairing
 // until it compiles and runs), then on the validation split, then reviewed against the current
 // rule set (initially none, which flags nothing).
 [[nodiscard]] Result<RuleAgentsResult> RunRuleAgents(LlmClient& llm, const RuleAgentsInput& input,
-                                                     const RuleScoreFn& score, const RuleAgentOptions& options);
+                                                     const RuleScoreFn& score,
+                                                     const RuleAgentOptions& options);
 
 // The language primer in every system prompt (grammar, functions, examples, answer format).
 const std::string& RuleLanguagePrimer();
@@ -153,6 +155,7 @@ const std::string& RuleLanguagePrimer();
 [[nodiscard]] Result<ProposedRules> ParseRuleAnswer(std::string_view content);
 
 // The plain-words data summary used by the detection prompt (exposed for tests and --verbose).
-std::string SummarizeChunk(const RuleAgentsInput& input, size_t begin, size_t end, const RuleAgentOptions& options);
+std::string SummarizeChunk(const RuleAgentsInput& input, size_t begin, size_t end,
+                           const RuleAgentOptions& options);
 
 }  // namespace vigil

@@ -123,7 +123,8 @@ TEST_CASE("ParseRuleAnswer: JSON, fenced JSON, fenced rules, bare rules, and no 
   REQUIRE(e.ok());
   CHECK(e->text.find("rule t") != std::string::npos);
   CHECK(ParseRuleAnswer("I cannot help with that.").status().code() == StatusCode::kInvalidArgument);
-  CHECK(ParseRuleAnswer(R"({"rule": "x"})").status().message().find("no string field `rules`") != std::string::npos);
+  CHECK(ParseRuleAnswer(R"({"rule": "x"})").status().message().find("no string field `rules`") !=
+        std::string::npos);
   CHECK(ParseRuleAnswer(R"({"rules": "  "})").status().code() == StatusCode::kInvalidArgument);
 }
 
@@ -171,7 +172,9 @@ TEST_CASE("ReviewChange keeps only a validation improvement; unlabeled keeps a l
   CHECK_FALSE(ReviewChange(quiet, noisy, false, "pa", o).keep);
 }
 
-TEST_CASE("RunRuleAgents: invalid rule repaired with the compiler's words, improvement kept, worse change reverted") {
+TEST_CASE(
+    "RunRuleAgents: invalid rule repaired with the compiler's words, improvement kept, worse change "
+    "reverted") {
   ScriptedLlm llm;
   llm.Push(Answer(kTypo, "spikes"));        // chunk 1: does not compile
   llm.Push(Answer(kGood, "fixed typo"));    // repair
@@ -211,15 +214,18 @@ TEST_CASE("RunRuleAgents: invalid rule repaired with the compiler's words, impro
   CHECK(diag.find("did you mean `mean`?") != std::string::npos);
   CHECK(llm.requests[1].purpose == "rule-repair");
   CHECK(llm.requests[1].messages[1].content.find(diag) != std::string::npos);
-  CHECK(llm.requests[1].messages[1].content.find("   3 |   when value > meen(value, 60p) + 50") != std::string::npos);
+  CHECK(llm.requests[1].messages[1].content.find("   3 |   when value > meen(value, 60p) + 50") !=
+        std::string::npos);
   // Second detection prompt shows the kept rule set and its training scores.
   CHECK(llm.requests[2].messages[1].content.find(kGood) != std::string::npos);
   CHECK(llm.requests[2].messages[1].content.find("pa F1 1.000") != std::string::npos);
-  CHECK(llm.requests[2].messages[1].content.find("Your previous proposal was kept: validation pa F1 0.000 -> 1.000") !=
-        std::string::npos);
+  CHECK(llm.requests[2].messages[1].content.find(
+            "Your previous proposal was kept: validation pa F1 0.000 -> 1.000") != std::string::npos);
   CHECK(llm.requests[0].messages[1].content.find("previous proposal") == std::string::npos);
-  CHECK(llm.requests[0].messages[1].content.find("Every rule must use `select step_time_ms`") != std::string::npos);
-  CHECK(llm.requests[1].messages[1].content.find("Every rule must use `select step_time_ms`") != std::string::npos);
+  CHECK(llm.requests[0].messages[1].content.find("Every rule must use `select step_time_ms`") !=
+        std::string::npos);
+  CHECK(llm.requests[1].messages[1].content.find("Every rule must use `select step_time_ms`") !=
+        std::string::npos);
   // The log tells the story.
   REQUIRE(r->stats.log.size() == 3);
   CHECK(r->stats.log[0].find("repairing: candidate.rules:3:") != std::string::npos);
@@ -227,7 +233,8 @@ TEST_CASE("RunRuleAgents: invalid rule repaired with the compiler's words, impro
   CHECK(r->stats.log[2].find("reverted") != std::string::npos);
 }
 
-TEST_CASE("RunRuleAgents: a proposal still broken after the repair budget is dropped; prose answers are repaired") {
+TEST_CASE(
+    "RunRuleAgents: a proposal still broken after the repair budget is dropped; prose answers are repaired") {
   ScriptedLlm llm;
   llm.Push("I think a spike rule would work well here.");  // no rule at all
   llm.Push(Answer(kTypo, "try"));
@@ -310,7 +317,8 @@ TEST_CASE("RunRuleAgents: bad input") {
 
 class LoopbackChatServer {
  public:
-  explicit LoopbackChatServer(std::vector<std::string> contents) : contents_(contents.begin(), contents.end()) {
+  explicit LoopbackChatServer(std::vector<std::string> contents)
+      : contents_(contents.begin(), contents.end()) {
     server_.Post("/v1/chat/completions", [this](const httplib::Request& req, httplib::Response& res) {
       std::lock_guard lock(mu_);
       bodies_.push_back(req.body);
@@ -322,9 +330,10 @@ class LoopbackChatServer {
       Json body = {{"id", "chatcmpl-" + std::to_string(bodies_.size())},
                    {"object", "chat.completion"},
                    {"model", "qwen2.5-coder"},
-                   {"choices", {{{"index", 0},
-                                 {"message", {{"role", "assistant"}, {"content", contents_.front()}}},
-                                 {"finish_reason", "stop"}}}},
+                   {"choices",
+                    {{{"index", 0},
+                      {"message", {{"role", "assistant"}, {"content", contents_.front()}}},
+                      {"finish_reason", "stop"}}}},
                    {"usage", {{"prompt_tokens", 900}, {"completion_tokens", 60}}}};
       contents_.pop_front();
       res.set_content(body.dump(), "application/json");
@@ -376,7 +385,8 @@ TEST_CASE("RunRuleAgents with the real OpenAI-compatible client over loopback: r
   REQUIRE(bodies.size() == 3);
   auto repair = Json::parse(bodies[1]);
   CHECK(repair["response_format"]["type"] == "json_schema");
-  CHECK(repair["messages"][1]["content"].get<std::string>().find("did you mean `mean`?") != std::string::npos);
+  CHECK(repair["messages"][1]["content"].get<std::string>().find("did you mean `mean`?") !=
+        std::string::npos);
 }
 
 }  // namespace

@@ -74,7 +74,8 @@ Status ValidateUrl(const std::string& url) {
   if (url.empty()) return InvalidArgumentError("HTTP request: empty URL");
   auto scheme_end = url.find("://");
   if (scheme_end == std::string::npos || scheme_end == 0) {
-    return InvalidArgumentError("HTTP request: URL `" + url + "` has no scheme (expected http:// or https://)");
+    return InvalidArgumentError("HTTP request: URL `" + url +
+                                "` has no scheme (expected http:// or https://)");
   }
   std::string scheme = Lower(url.substr(0, scheme_end));
   if (scheme != "http" && scheme != "https") {
@@ -112,8 +113,10 @@ std::string HttpResponse::Header(std::string_view name) const {
 Result<HttpResponse> HttpSend(const HttpRequest& request) {
   RETURN_IF_ERROR(ValidateUrl(request.url));
   for (const auto& [name, value] : request.headers) {
-    if (name.find_first_of("\r\n:") != std::string::npos || value.find_first_of("\r\n") != std::string::npos) {
-      return InvalidArgumentError("HTTP request: header `" + name + "` contains a newline or colon in its name");
+    if (name.find_first_of("\r\n:") != std::string::npos ||
+        value.find_first_of("\r\n") != std::string::npos) {
+      return InvalidArgumentError("HTTP request: header `" + name +
+                                  "` contains a newline or colon in its name");
     }
   }
   if (!InitCurlOnce()) return InternalError("HTTP request: curl_global_init failed");
@@ -131,7 +134,8 @@ Result<HttpResponse> HttpSend(const HttpRequest& request) {
   }
   // libcurl adds "Expect: 100-continue" to large POSTs; some servers answer it badly.
   header_list = curl_slist_append(header_list, "Expect:");
-  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers_guard(header_list, &curl_slist_free_all);
+  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers_guard(header_list,
+                                                                            &curl_slist_free_all);
 
   CURL* h = curl.get();
   curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
@@ -143,7 +147,8 @@ Result<HttpResponse> HttpSend(const HttpRequest& request) {
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &OnBody);
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &transfer);
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(std::max<int64_t>(0, request.timeout_ms)));
-  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::max<int64_t>(0, request.connect_timeout_ms)));
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(std::max<int64_t>(0, request.connect_timeout_ms)));
   curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  // any encoding libcurl can decode
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
   if (request.method == "POST" || request.method == "PUT") {
@@ -194,7 +199,8 @@ std::string UrlEncode(std::string_view text) {
 int64_t ParseRetryAfterMs(std::string_view value, int64_t now_ms) {
   value = Trim(value);
   if (value.empty()) return -1;
-  if (std::all_of(value.begin(), value.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+  if (std::all_of(value.begin(), value.end(),
+                  [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
     if (value.size() > 9) return -1;  // absurd; treat as unparseable
     return std::stoll(std::string(value)) * 1000;
   }
@@ -203,11 +209,13 @@ int64_t ParseRetryAfterMs(std::string_view value, int64_t now_ms) {
   char month[4] = {0};
   int day = 0, year = 0, hh = 0, mm = 0, ss = 0;
   std::string s(value);
-  if (std::sscanf(s.c_str(), "%*3s, %d %3s %d %d:%d:%d GMT", &day, month, &year, &hh, &mm, &ss) != 6) return -1;
+  if (std::sscanf(s.c_str(), "%*3s, %d %3s %d %d:%d:%d GMT", &day, month, &year, &hh, &mm, &ss) != 6)
+    return -1;
   static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   int mon = -1;
-  for (int i = 0; i < 12; ++i) if (kMonths[i] == month) mon = i;
+  for (int i = 0; i < 12; ++i)
+    if (kMonths[i] == month) mon = i;
   if (mon < 0) return -1;
   tm.tm_year = year - 1900;
   tm.tm_mon = mon;

@@ -38,9 +38,9 @@ struct HttpRequest {
   std::string method = "GET";  // "GET", "POST", "PUT", "DELETE"
   std::string url;             // absolute http:// or https:// URL, query already encoded
   std::vector<std::pair<std::string, std::string>> headers;  // sent in this order
-  std::string body;            // sent for POST/PUT (may be empty)
-  int64_t timeout_ms = 30'000;          // whole request, connect included; 0 = no limit
-  int64_t connect_timeout_ms = 10'000;  // connection set-up only
+  std::string body;                                          // sent for POST/PUT (may be empty)
+  int64_t timeout_ms = 30'000;                               // whole request, connect included; 0 = no limit
+  int64_t connect_timeout_ms = 10'000;                       // connection set-up only
   // Streaming: when set, body bytes of a 2xx response are handed to this callback as they
   // arrive (arbitrary chunk boundaries) instead of being collected in HttpResponse::body. Return
   // false to abort the transfer (Send then returns Unavailable "aborted by callback"). Bodies of

@@ -22,7 +22,9 @@ class LoopbackServer {
     thread_.join();
   }
   httplib::Server& server() { return server_; }
-  std::string Url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
+  std::string Url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+  }
 
  private:
   httplib::Server server_;
@@ -71,7 +73,8 @@ TEST_CASE("HttpSend: an HTTP error status is a response, not an error") {
   CHECK(r->body == "slow down");
 }
 
-TEST_CASE("HttpSend: timeout is DeadlineExceeded, refused connection is Unavailable, bad URL is InvalidArgument") {
+TEST_CASE(
+    "HttpSend: timeout is DeadlineExceeded, refused connection is Unavailable, bad URL is InvalidArgument") {
   LoopbackServer srv;
   srv.server().Get("/slow", [](const httplib::Request&, httplib::Response& res) {
     std::this_thread::sleep_for(std::chrono::milliseconds(400));
@@ -125,7 +128,8 @@ TEST_CASE("HttpSend: streaming body goes to the callback; abort stops the transf
 TEST_CASE("SseParser: events across arbitrary chunk boundaries, CRLF, comments, multi-line data") {
   std::vector<std::pair<std::string, std::string>> events;
   SseParser parser([&](const std::string& e, const std::string& d) { events.push_back({e, d}); });
-  std::string stream = ": keep-alive\r\ndata: {\"a\":1}\r\n\r\nevent: error\ndata: line1\ndata: line2\n\ndata: [DONE]\n\n";
+  std::string stream =
+      ": keep-alive\r\ndata: {\"a\":1}\r\n\r\nevent: error\ndata: line1\ndata: line2\n\ndata: [DONE]\n\n";
   for (char c : stream) parser.Feed(std::string_view(&c, 1));  // worst case: one byte at a time
   CHECK_FALSE(parser.Finish());
   REQUIRE(events.size() == 3);

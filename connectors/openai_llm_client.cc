@@ -55,7 +55,8 @@ std::string ErrorMessageOf(const Json& body) {
   if (!body.is_object() || !body.contains("error")) return "";
   const Json& e = body["error"];
   if (e.is_string()) return e.get<std::string>();
-  if (e.is_object() && e.contains("message") && e["message"].is_string()) return e["message"].get<std::string>();
+  if (e.is_object() && e.contains("message") && e["message"].is_string())
+    return e["message"].get<std::string>();
   return e.dump();
 }
 
@@ -90,9 +91,11 @@ Json ChatRequestToJson(const ChatRequest& request, const std::string& model, boo
   if (!request.tools.empty()) {
     Json tools = Json::array();
     for (const auto& t : request.tools) {
-      Json params = t.parameters.is_null() ? Json{{"type", "object"}, {"properties", Json::object()}} : t.parameters;
-      tools.push_back({{"type", "function"},
-                       {"function", {{"name", t.name}, {"description", t.description}, {"parameters", params}}}});
+      Json params =
+          t.parameters.is_null() ? Json{{"type", "object"}, {"properties", Json::object()}} : t.parameters;
+      tools.push_back(
+          {{"type", "function"},
+           {"function", {{"name", t.name}, {"description", t.description}, {"parameters", params}}}});
     }
     body["tools"] = std::move(tools);
   }
@@ -124,19 +127,22 @@ Result<ChatResponse> ParseChatCompletion(std::string_view text) {
   const Json& msg = choice["message"];
   ChatResponse r;
   r.message.role = "assistant";
-  if (msg.contains("content") && msg["content"].is_string()) r.message.content = msg["content"].get<std::string>();
+  if (msg.contains("content") && msg["content"].is_string())
+    r.message.content = msg["content"].get<std::string>();
   if (msg.contains("tool_calls") && msg["tool_calls"].is_array()) {
     int i = 0;
     for (const Json& c : msg["tool_calls"]) {
       if (!c.is_object() || !c.contains("function") || !c["function"].is_object()) {
-        return InvalidArgumentError("LLM response: tool_calls[" + std::to_string(i) + "] has no function object");
+        return InvalidArgumentError("LLM response: tool_calls[" + std::to_string(i) +
+                                    "] has no function object");
       }
       ToolCall call;
       call.id = c.value("id", "call_" + std::to_string(i));
       const Json& f = c["function"];
       call.name = f.contains("name") && f["name"].is_string() ? f["name"].get<std::string>() : "";
       if (f.contains("arguments")) {
-        call.arguments_text = f["arguments"].is_string() ? f["arguments"].get<std::string>() : f["arguments"].dump();
+        call.arguments_text =
+            f["arguments"].is_string() ? f["arguments"].get<std::string>() : f["arguments"].dump();
       }
       ParseArguments(call);
       r.message.tool_calls.push_back(std::move(call));
@@ -166,8 +172,10 @@ Status ChatStreamAssembler::Add(std::string_view data) {
   if (std::string err = ErrorMessageOf(chunk); !err.empty()) {
     return InvalidArgumentError("LLM stream: error: " + err);
   }
-  if (!chunk.is_object()) return InvalidArgumentError("LLM stream chunk " + std::to_string(chunks_) + ": not an object");
-  if (chunk.contains("model") && chunk["model"].is_string()) response_.model = chunk["model"].get<std::string>();
+  if (!chunk.is_object())
+    return InvalidArgumentError("LLM stream chunk " + std::to_string(chunks_) + ": not an object");
+  if (chunk.contains("model") && chunk["model"].is_string())
+    response_.model = chunk["model"].get<std::string>();
   if (chunk.contains("usage") && chunk["usage"].is_object()) {
     response_.usage.prompt_tokens = chunk["usage"].value("prompt_tokens", int64_t{0});
     response_.usage.completion_tokens = chunk["usage"].value("completion_tokens", int64_t{0});
@@ -279,7 +287,9 @@ TokenUsage OpenAiLlmClient::Usage() const {
 
 double OpenAiLlmClient::CostUsd() const {
   TokenUsage u = Usage();
-  return (u.prompt_tokens * options_.price_input_per_mtok + u.completion_tokens * options_.price_output_per_mtok) / 1e6;
+  return (u.prompt_tokens * options_.price_input_per_mtok +
+          u.completion_tokens * options_.price_output_per_mtok) /
+         1e6;
 }
 
 std::string OpenAiLlmClient::Describe() const {
@@ -336,7 +346,8 @@ void OpenAiLlmClient::WriteAudit(const std::string& line) {
   if (!out.flush()) LogWarn(kComponent, "write to audit log " + path.string() + " failed");
 }
 
-Result<ChatResponse> OpenAiLlmClient::SendOnce(const ChatRequest& request, bool with_schema, Attempt& attempt) {
+Result<ChatResponse> OpenAiLlmClient::SendOnce(const ChatRequest& request, bool with_schema,
+                                               Attempt& attempt) {
   attempt.http_status = 0;
   attempt.retry_after_ms = -1;
   attempt.retryable = false;
@@ -407,9 +418,10 @@ Result<ChatResponse> OpenAiLlmClient::SendOnce(const ChatRequest& request, bool 
     for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     bool about_stream_options = lower.find("stream_options") != std::string::npos;
     attempt.stream_options_rejected = stream_usage && about_stream_options;
-    attempt.schema_rejected = with_schema && !about_stream_options &&
-                              (lower.find("response_format") != std::string::npos ||
-                               lower.find("schema") != std::string::npos || lower.find("format") != std::string::npos);
+    attempt.schema_rejected =
+        with_schema && !about_stream_options &&
+        (lower.find("response_format") != std::string::npos || lower.find("schema") != std::string::npos ||
+         lower.find("format") != std::string::npos);
   }
   if (res.status == 401 || res.status == 403) {
     what += azure_ ? " (check llm_api_key / VIGIL_LLM_API_KEY; Azure sends it as the api-key header)"
@@ -466,8 +478,9 @@ Result<ChatResponse> OpenAiLlmClient::Chat(const ChatRequest& request) {
                                 " attempts)");
       break;
     }
-    int64_t delay = attempt.retry_after_ms >= 0 ? std::min(attempt.retry_after_ms, options_.retry_after_max_ms)
-                                                : BackoffMs(retries);
+    int64_t delay = attempt.retry_after_ms >= 0
+                        ? std::min(attempt.retry_after_ms, options_.retry_after_max_ms)
+                        : BackoffMs(retries);
     entry["retry_in_ms"] = delay;
     attempt.log.push_back(std::move(entry));
     LogWarn(kComponent, result.status().message() + "; retrying in " + std::to_string(delay) + " ms");
@@ -495,7 +508,8 @@ Result<ChatResponse> OpenAiLlmClient::Chat(const ChatRequest& request) {
                  {"purpose", request.purpose},
                  {"endpoint", endpoint_},
                  {"model", options_.model},
-                 {"request", ChatRequestToJson(request, options_.model, !with_schema && request.response_schema.has_value(),
+                 {"request", ChatRequestToJson(request, options_.model,
+                                               !with_schema && request.response_schema.has_value(),
                                                request.stream && stream_options_supported_.load())},
                  {"attempts", attempt.log},
                  {"latency_ms", (clock_->MonotonicNs() - start_ns) / 1'000'000}};
@@ -507,7 +521,8 @@ Result<ChatResponse> OpenAiLlmClient::Chat(const ChatRequest& request) {
                        {"completion_tokens", r.usage.completion_tokens},
                        {"estimated", estimated}};
       line["cost_usd"] = (r.usage.prompt_tokens * options_.price_input_per_mtok +
-                          r.usage.completion_tokens * options_.price_output_per_mtok) / 1e6;
+                          r.usage.completion_tokens * options_.price_output_per_mtok) /
+                         1e6;
     } else {
       line["error"] = result.status().ToString();
     }

@@ -58,13 +58,13 @@ struct OpenAiLlmOptions {
   int64_t backoff_initial_ms = 1'000;
   int64_t backoff_max_ms = 60'000;
   int64_t retry_after_max_ms = 300'000;
-  int64_t token_budget = 0;                // 0 = unlimited
-  double cost_budget_usd = 0;              // 0 = unlimited
-  double price_input_per_mtok = 0;         // USD per million prompt tokens
-  double price_output_per_mtok = 0;        // USD per million completion tokens
-  std::string audit_dir;                   // "" = no audit log
-  Clock* clock = nullptr;                  // not owned; nullptr = SystemClock()
-  uint64_t jitter_seed = 0;                // 0 = seeded from std::random_device
+  int64_t token_budget = 0;          // 0 = unlimited
+  double cost_budget_usd = 0;        // 0 = unlimited
+  double price_input_per_mtok = 0;   // USD per million prompt tokens
+  double price_output_per_mtok = 0;  // USD per million completion tokens
+  std::string audit_dir;             // "" = no audit log
+  Clock* clock = nullptr;            // not owned; nullptr = SystemClock()
+  uint64_t jitter_seed = 0;          // 0 = seeded from std::random_device
 };
 
 class OpenAiLlmClient : public LlmClient {

@@ -21,8 +21,8 @@ struct Scripted {
            std::map<std::string, std::string> headers_in = {})
       : status(status_in), body(std::move(body_in)), sse(std::move(sse_in)), headers(std::move(headers_in)) {}
   int status = 200;
-  std::string body;                          // plain body (JSON)
-  std::vector<std::string> sse;              // when non-empty: streamed as text/event-stream chunks
+  std::string body;              // plain body (JSON)
+  std::vector<std::string> sse;  // when non-empty: streamed as text/event-stream chunks
   std::map<std::string, std::string> headers;
   int delay_ms = 0;
 };
@@ -114,7 +114,8 @@ const char* kToolCalls = R"({"id":"chatcmpl-2","object":"chat.completion","model
    {"id":"call_b","type":"function","function":{"name":"search_kb","arguments":"{\"query\": \"xid 79\"}"}}]},
   "finish_reason":"tool_calls"}],"usage":{"prompt_tokens":100,"completion_tokens":30,"total_tokens":130}})";
 
-const char* kBadArguments = R"({"choices":[{"index":0,"message":{"role":"assistant","content":"","tool_calls":[
+const char* kBadArguments =
+    R"({"choices":[{"index":0,"message":{"role":"assistant","content":"","tool_calls":[
    {"id":"call_x","type":"function","function":{"name":"run_probe","arguments":"{\"probe\": \"gemm\", "}}]},
   "finish_reason":"tool_calls"}],"usage":{"prompt_tokens":10,"completion_tokens":5}})";
 
@@ -311,7 +312,8 @@ TEST_CASE("streaming: a truncated stream is Unavailable and retried; a broken ch
   CHECK(rr->message.tool_calls.size() == 1);
 
   Scripted broken;
-  broken.sse = {"data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}\n\n", "data: {not json\n\n"};
+  broken.sse = {"data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]}\n\n",
+                "data: {not json\n\n"};
   srv.Push(broken);
   auto rb = with_retry->Chat(req);
   CHECK(rb.status().code() == StatusCode::kInvalidArgument);
@@ -401,7 +403,8 @@ TEST_CASE("Azure: deployment URL, api-version query, api-key header") {
   o.api_version = "2024-10-21";
   auto client = Make(o);
   CHECK(client->azure());
-  CHECK(client->endpoint() == srv.Url("/openai/deployments/gpt4o-prod/chat/completions?api-version=2024-10-21"));
+  CHECK(client->endpoint() ==
+        srv.Url("/openai/deployments/gpt4o-prod/chat/completions?api-version=2024-10-21"));
   CHECK(client->Describe().starts_with("azure:"));
   REQUIRE(client->Chat(Ask("x")).ok());
   auto got = srv.received();
@@ -440,7 +443,8 @@ TEST_CASE("structured output: json_schema sent; on rejection resent once with th
   srv.Push({200, kPlainAnswer});
   auto client = Make(Options(srv, &clock));
   ChatRequest req = Ask("x");
-  req.response_schema = Json::parse(R"({"type":"object","properties":{"rule":{"type":"string"}},"required":["rule"]})");
+  req.response_schema =
+      Json::parse(R"({"type":"object","properties":{"rule":{"type":"string"}},"required":["rule"]})");
   REQUIRE(client->Chat(req).ok());
   CHECK(client->structured_output_supported());
   REQUIRE(client->Chat(req).ok());  // 400 then the fallback
@@ -535,7 +539,8 @@ TEST_CASE("audit log: one JSON line per call, API key never written") {
   srv.Push({500, R"({"error":{"message":"echo sk-secret-123 oops"}})"});
   srv.Push({200, kToolCalls});
   srv.Push({400, R"({"error":{"message":"bad request"}})"});
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("vigil-audit-" + std::to_string(getpid()));
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("vigil-audit-" + std::to_string(getpid()));
   std::filesystem::remove_all(dir);
   OpenAiLlmOptions o = Options(srv, &clock);
   o.audit_dir = dir.string();

@@ -9,17 +9,22 @@ namespace {
 
 const Counts& ObjectiveCounts(const DetectionCounts& c, Objective o) {
   switch (o) {
-    case Objective::kPoint: return c.point;
-    case Objective::kPointAdjusted: return c.pa;
-    case Objective::kDelayPointAdjusted: return c.dc_pa;
-    case Objective::kEvent: return c.event;
+    case Objective::kPoint:
+      return c.point;
+    case Objective::kPointAdjusted:
+      return c.pa;
+    case Objective::kDelayPointAdjusted:
+      return c.dc_pa;
+    case Objective::kEvent:
+      return c.event;
   }
   return c.point;
 }
 
 }  // namespace
 
-LlmProposer::LlmProposer(LlmClient* llm, RuleAgentOptions options) : llm_(llm), options_(std::move(options)) {}
+LlmProposer::LlmProposer(LlmClient* llm, RuleAgentOptions options)
+    : llm_(llm), options_(std::move(options)) {}
 
 Result<std::vector<RuleCandidate>> LlmProposer::Propose(const TrainingData& data, RuleEvaluator& evaluator,
                                                         const ProposeOptions& options) {
