@@ -340,7 +340,12 @@ ComponentHint HintFromTarget(const std::string& target) {
 
 // The component string for a category at the granularity its layer calls for.
 std::string FormatComponent(const std::string& category, const std::string& layer, const ComponentHint& h) {
-  if (h.node.empty()) return h.job.empty() ? "" : "job/" + h.job;
+  // Faults of the job as a whole (numerics, model, input pipeline, launch, NCCL setup).
+  if (layer == "numerics" || layer == "model" || category == "dataloader_stall" ||
+      category == "nccl_network_misconfig" || category == "launch_config_error") {
+    return "job";
+  }
+  if (h.node.empty()) return h.job.empty() ? "" : "job";
   bool gpu_level = layer == "gpu" || category == "pcie_link_degraded" || category == "straggler_rank" ||
                    category == "cuda_oom" || category == "illegal_memory_access";
   if (gpu_level) return h.gpu >= 0 && !h.node_wide ? h.node + "/gpu" + std::to_string(h.gpu) : h.node;
@@ -364,30 +369,85 @@ FlatLogs FlattenLogs(const DiagnosisCase& c) {
   return f;
 }
 
+std::vector<std::string> CategoriesNamedByProbe(const ProbeResult& r) {
+  // What a failed probe's own words single out (vigil-probe reasons and the last Xid).
+  struct Keyword {
+    const char* pattern;
+    const char* category;
+  };
+  static const Keyword kKeywords[] = {
+      {R"(not enumerated|fallen off|gpu is lost|\bxid 79\b)", "gpu_fallen_off_bus"},
+      {R"(\bdbe\b|double.bit|uncorrectable.*ecc|ecc.*uncorrectable|\bxid (48|94|95|92)\b)", "gpu_memory_uncorrectable_ecc"},
+      {R"(row remap(ping)? failure|\bxid (63|64)\b)", "gpu_row_remap_failure"},
+      {R"(\bxid (119|120|62)\b|\bgsp\b)", "gpu_firmware_error"},
+      {R"(nvlink|\bxid 74\b)", "nvlink_error"},
+      {R"(temperature|thermal)", "gpu_thermal_throttle"},
+      {R"(power cap|power limit|power brake)", "gpu_power_throttle"},
+      {R"(pcie link gen|pcie replay|h2d_gb_s|d2h_gb_s)", "pcie_link_degraded"},
+      {R"(disagrees|mismatch)", "gpu_silent_data_corruption"},
+      {R"(\bxid (13|31|43)\b)", "illegal_memory_access"},
+  };
+  static const std::vector<std::pair<std::regex, std::string>>* compiled = [] {
+    auto* v = new std::vector<std::pair<std::regex, std::string>>();
+    for (const Keyword& k : kKeywords) v->emplace_back(std::regex(k.pattern, std::regex::icase), k.category);
+    return v;
+  }();
+  std::vector<std::pair<size_t, std::string>> found;
+  for (const auto& [re, cat] : *compiled) {
+    std::smatch m;
+    if (std::regex_search(r.reason, m, re)) found.emplace_back(static_cast<size_t>(m.position(0)), cat);
+  }
+  std::sort(found.begin(), found.end());
+  std::vector<std::string> out;
+  for (const auto& [pos, cat] : found) {
+    if (std::find(out.begin(), out.end(), cat) == out.end()) out.push_back(cat);
+  }
+  return out;
+}
+
+std::map<std::string, double> ProbeDeltas(const ProbeResult& r) {
+  std::map<std::string, double> d;
+  if (r.status != ProbeStatus::kPass && r.status != ProbeStatus::kFail) return d;
+  const ProbeSpec* spec = FindProbe(r.probe);
+  if (r.status == ProbeStatus::kPass) {
+    if (spec == nullptr) return d;
+    for (const CategoryEvidence& ce : spec->evidence) {
+      if (ce.pass_refutes > 0) d[std::string(ce.category)] = -kProbePassWeight * ce.pass_refutes;
+    }
+    return d;
+  }
+  std::vector<std::string> named = CategoriesNamedByProbe(r);
+  if (spec != nullptr) {
+    for (const CategoryEvidence& ce : spec->evidence) {
+      // When the probe says which fault it saw, the other categories it could have seen get a
+      // quarter of their weight.
+      double w = ce.fail_supports * (named.empty() ? 1.0 : 0.25);
+      if (w > 0) d[std::string(ce.category)] = kProbeFailWeight * w;
+    }
+  }
+  for (size_t i = 0; i < named.size(); ++i) {
+    double w = kProbeFailWeight * (i == 0 ? 1.0 : 0.5);
+    d[named[i]] = std::max(d[named[i]], w);
+  }
+  return d;
+}
+
 std::optional<Evidence> EvidenceFromProbe(const ProbeResult& r, const std::string& id) {
   if (r.status != ProbeStatus::kPass && r.status != ProbeStatus::kFail) return std::nullopt;
-  const ProbeSpec* spec = FindProbe(r.probe);
   Evidence e;
   e.id = id;
   e.kind = EvidenceKind::kProbe;
   e.source = "probe " + r.probe + "@" + r.target;
   e.detail = std::string(ProbeStatusName(r.status)) + (r.reason.empty() ? "" : ": " + r.reason);
   e.weight = 0;
-  if (spec == nullptr) return e;  // a probe the catalog does not know moves no belief
   std::vector<std::pair<double, std::string>> ranked;
-  for (const CategoryEvidence& ce : spec->evidence) {
-    double w = r.status == ProbeStatus::kFail ? ce.fail_supports : ce.pass_refutes;
-    if (w > 0) ranked.emplace_back(w, std::string(ce.category));
-  }
+  for (const auto& [cat, delta] : ProbeDeltas(r)) ranked.emplace_back(std::fabs(delta), cat);
   std::sort(ranked.rbegin(), ranked.rend());
   for (const auto& [w, cat] : ranked) {
     if (r.status == ProbeStatus::kFail) e.supports.push_back(cat);
     else e.refutes.push_back(cat);
   }
-  if (!ranked.empty()) {
-    e.weight = r.status == ProbeStatus::kFail ? kProbeFailWeight * ranked[0].first
-                                              : -kProbePassWeight * ranked[0].first;
-  }
+  if (!ranked.empty()) e.weight = r.status == ProbeStatus::kFail ? ranked[0].first : -ranked[0].first;
   return e;
 }
 
@@ -645,7 +705,22 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   }
   if (c.metrics.empty()) d.unverified.push_back("no metrics in the case: metric conditions not checked");
 
-  // 3. Recalled incidents (weak prior from the alert text).
+  // 3. Recalled incidents (weak prior from the alert text); they point at the alert's component.
+  ComponentHint alert_hint;
+  if (c.alert) {
+    alert_hint.node = NodeOf(c.alert->labels);
+    alert_hint.gpu = GpuOf(c.alert->labels);
+    alert_hint.job = topo.job;
+    auto rank = c.alert->labels.find("rank");
+    if (rank != c.alert->labels.end() && IsNumber(rank->second)) {
+      alert_hint.rank = std::stoi(rank->second);
+      auto it = topo.ranks.find(alert_hint.rank);
+      if (it != topo.ranks.end() && (alert_hint.node.empty() || it->second.node == alert_hint.node)) {
+        alert_hint.node = it->second.node;
+        if (alert_hint.gpu < 0) alert_hint.gpu = it->second.gpu;
+      }
+    }
+  }
   for (size_t i = 0; i < facts.recalled.size() && i < std::size(kRecallWeights); ++i) {
     const SearchHit& hit = facts.recalled[i];
     if (hit.category.empty() || !beliefs.scores().count(hit.category)) continue;
@@ -657,26 +732,32 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     o.evidence.supports = {hit.category};
     o.evidence.weight = kRecallWeights[i];
     o.deltas[hit.category] = kRecallWeights[i];
+    o.hint = alert_hint;
     beliefs.Add(std::move(o));
   }
 
-  // 4. Explain away downstream symptoms.
-  std::map<std::string, double> raw = beliefs.scores();
-  for (const auto& [effect, causes] : ExplainedBy()) {
-    if (raw[effect] <= 0) continue;
-    int64_t effect_time = beliefs.EarliestSupport(effect);
-    for (const std::string& cause : causes) {
-      if (raw[cause] < kCauseMinScore) continue;
-      int64_t cause_time = beliefs.EarliestSupport(cause);
-      bool plausible = cause_time == kNoTime || effect_time == kNoTime || cause_time <= effect_time + kCauseSlackMs;
-      if (!plausible) continue;
-      beliefs.Discount(effect, kExplainedAwayFactor, "explained by " + cause);
-      trace.push_back({{"type", "thought"},
-                       {"text", effect + " looks like a downstream symptom of " + cause +
-                                    " (evidence for the cause is no later than the symptom); discounting it"}});
-      break;
+  // 4. Explain away downstream symptoms (again after each probe round: probes find causes).
+  std::set<std::string> explained;
+  auto explain_away = [&]() {
+    std::map<std::string, double> raw = beliefs.scores();
+    for (const auto& [effect, causes] : ExplainedBy()) {
+      if (raw[effect] <= 0 || explained.count(effect)) continue;
+      int64_t effect_time = beliefs.EarliestSupport(effect);
+      for (const std::string& cause : causes) {
+        if (raw[cause] < kCauseMinScore || raw[cause] < 0.5 * raw[effect]) continue;
+        int64_t cause_time = beliefs.EarliestSupport(cause);
+        bool plausible = cause_time == kNoTime || effect_time == kNoTime || cause_time <= effect_time + kCauseSlackMs;
+        if (!plausible) continue;
+        beliefs.Discount(effect, kExplainedAwayFactor, "explained by " + cause);
+        explained.insert(effect);
+        trace.push_back({{"type", "thought"},
+                         {"text", effect + " looks like a downstream symptom of " + cause +
+                                      " (evidence for the cause is no later than the symptom); discounting it"}});
+        break;
+      }
     }
-  }
+  };
+  explain_away();
   trace.push_back({{"type", "belief"}, {"round", 0}, {"posterior", BeliefJson(beliefs)}});
 
   // 5. Probe rounds.
@@ -697,6 +778,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       if (h.node.empty()) continue;
       targets.push_back(h);
     }
+    if (!alert_hint.node.empty()) targets.push_back(alert_hint);
     if (targets.empty() && topo.nodes.size() == 1) {
       ComponentHint h;
       h.node = *topo.nodes.begin();
@@ -810,16 +892,17 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       o.evidence = *ev;
       o.hint = HintFromTarget(pr->target);
       o.hint.job = topo.job;
-      if (const ProbeSpec* spec = FindProbe(pr->probe)) {
-        for (const CategoryEvidence& ce : spec->evidence) {
-          double delta = pr->status == ProbeStatus::kFail ? kProbeFailWeight * ce.fail_supports
-                                                          : -kProbePassWeight * ce.pass_refutes;
-          if (delta != 0) o.deltas[std::string(ce.category)] = delta;
-        }
+      o.deltas = ProbeDeltas(*pr);
+      {
+        // "gpu5 disagrees ...", "gpu2 not enumerated": a node probe naming one GPU.
+        static const std::regex kGpuInReason(R"(\bgpu(\d+)\b)", std::regex::icase);
+        std::smatch m;
+        if (o.hint.gpu < 0 && std::regex_search(pr->reason, m, kGpuInReason)) o.hint.gpu = std::stoi(m.str(1));
       }
       beliefs.Add(std::move(o));
     }
     for (VerificationStep& s : steps) d.steps.push_back(std::move(s));
+    explain_away();
     trace.push_back({{"type", "belief"}, {"round", round}, {"posterior", BeliefJson(beliefs)}});
   }
 
