@@ -334,7 +334,9 @@ Status ReadKpi(const std::string& path, const ReadOptions& options, Dataset& ds)
   }
   SeriesBuilder builder(options);
   for (const fs::path& f : files) {
-    RETURN_IF_ERROR(ReadValueCsv(f.string(), f.stem().string(), {}, /*timestamps_are_text=*/false, builder,
+    // The `kpi` label lets rules select one KPI (its id is not a metric identifier).
+    RETURN_IF_ERROR(ReadValueCsv(f.string(), f.stem().string(), {{"kpi", f.stem().string()}},
+                                 /*timestamps_are_text=*/false, builder,
                                  options, ds.stats));
   }
   ds.series = builder.Take();

@@ -2,6 +2,8 @@
 
 #include "core/config.h"
 #include "evals/detection_peers.h"
+#include "evals/detection_rules.h"
+#include "training/builtin_proposer.h"
 
 namespace vigil {
 
@@ -17,16 +19,22 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
   thresholds.objective = Objective::kDelayPointAdjusted;
   thresholds.delay_k = options.delay_k;
   std::vector<std::unique_ptr<BenchDetector>> detectors;
-  const std::vector<std::string> known = {"mad-band", "iforest"};
+  const std::vector<std::string> known = {"rules", "mad-band", "iforest"};
   for (const std::string& name : options.detectors) {
-    if (name == "mad-band") {
+    if (name == "rules") {
+      TrainerOptions t;
+      t.mode = TrainMode::kOneForOne;  // SMD: one target per dimension, flags OR-ed per machine
+      t.objective = Objective::kDelayPointAdjusted;
+      t.delay_k = options.delay_k;
+      detectors.push_back(std::make_unique<RulesDetector>(std::make_unique<BuiltinProposer>(), t));
+    } else if (name == "mad-band") {
       detectors.push_back(std::make_unique<MadBandDetector>(options.mad_window, thresholds));
     } else if (name == "iforest") {
       detectors.push_back(
           std::make_unique<IForestDetector>(options.python, options.iforest_script, options.out_dir, thresholds));
     } else {
       const std::string close = ClosestMatch(name, known);
-      return InvalidArgumentError("unknown detector `" + name + "` (known: mad-band, iforest)" +
+      return InvalidArgumentError("unknown detector `" + name + "` (known: rules, mad-band, iforest)" +
                                   (close.empty() ? "" : "; did you mean `" + close + "`?"));
     }
   }

@@ -14,7 +14,7 @@ struct DetectCommandOptions {
   std::string out_dir;    // "" = eval-out/detect-<dataset>
   // Detector names, run in this order: "rules" (trained rules, builtin proposer), "mad-band",
   // "iforest".
-  std::vector<std::string> detectors = {"mad-band", "iforest"};
+  std::vector<std::string> detectors = {"rules", "mad-band", "iforest"};
   EvalSetOptions set;
   int delay_k = 7;
   size_t mad_window = 60;

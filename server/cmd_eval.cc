@@ -29,7 +29,7 @@ CommandRunner SetupEval(CLI::App& sub) {
   // eval detect
   CLI::App* detect = sub.add_subcommand("detect", "anomaly-detection benchmark (kpi, smd, nab): train, detect, score, report");
   auto opts = std::make_shared<DetectCommandOptions>();
-  auto detectors = std::make_shared<std::string>("mad-band,iforest");
+  auto detectors = std::make_shared<std::string>("rules,mad-band,iforest");
   auto no_plots = std::make_shared<bool>(false);
   detect->add_option("--dataset", opts->dataset, "kpi | smd | nab")->required();
   detect->add_option("--data", opts->data_path, "dataset folder (default ../shared/datasets/<dataset>, kpi: .../kpi/train)");

@@ -1,13 +1,133 @@
 // `vigil train-rules`: see server/cli.h for the command contract.
-#include <CLI/CLI.hpp>
+#include <unistd.h>
 
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <memory>
+
+#include "connectors/llm_client.h"
+#include "detectors/readers.h"
 #include "server/cli.h"
+#include "training/builtin_proposer.h"
+#include "training/llm_proposer.h"
+#include "training/trainer.h"
 
 namespace vigil {
+namespace {
+
+struct TrainFlags {
+  std::string data, out, proposer = "builtin", mode = "one-for-one", objective = "dc_pa", filter;
+  int delay_k = 7, top_k = 3, max_candidates = 400;
+  double validation = 0.25;
+  size_t max_series = 0, max_points = 0;
+};
+
+// A progress bar with ETA on a terminal, one plain line per target otherwise.
+class Progress {
+ public:
+  explicit Progress(bool tty) : tty_(tty), start_(std::chrono::steady_clock::now()) {}
+  void Update(size_t target, size_t targets, int step, int steps, const std::string& name) {
+    const double frac = (static_cast<double>(target) + (steps > 0 ? static_cast<double>(step) / steps : 0)) /
+                        static_cast<double>(std::max<size_t>(1, targets));
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    const double eta = frac > 0.01 ? elapsed * (1 - frac) / frac : 0;
+    if (tty_) {
+      const int width = 30, fill = static_cast<int>(frac * width);
+      std::fprintf(stderr, "\r[%.*s%*s] %3d%%  target %zu/%zu  ETA %4.0fs  %-30.30s", fill,
+                   "##############################", width - fill, "", static_cast<int>(frac * 100), target + 1, targets,
+                   eta, name.c_str());
+      std::fflush(stderr);
+    } else if (target != last_target_) {
+      std::fprintf(stderr, "train-rules: target %zu/%zu %s (elapsed %.0fs, ETA %.0fs)\n", target + 1, targets,
+                   name.c_str(), elapsed, eta);
+      last_target_ = target;
+    }
+  }
+  void Done() {
+    if (tty_) std::fprintf(stderr, "\n");
+  }
+
+ private:
+  bool tty_;
+  std::chrono::steady_clock::time_point start_;
+  size_t last_target_ = static_cast<size_t>(-1);
+};
+
+int Run(const TrainFlags& f, const Config& config) {
+  Result<TrainMode> mode = ParseTrainMode(f.mode);
+  if (!mode.ok()) return ReportError(mode.status());
+  Result<Objective> objective = ParseObjective(f.objective);
+  if (!objective.ok()) return ReportError(objective.status());
+  ReadOptions ro;
+  ro.name_filter = f.filter;
+  ro.max_series = f.max_series;
+  ro.max_points = f.max_points;
+  Result<Dataset> ds = ReadDataset(f.data, ro);
+  if (!ds.ok()) return ReportError(ds.status());
+  std::unique_ptr<LlmClient> llm;
+  std::unique_ptr<RuleProposer> proposer;
+  if (f.proposer == "builtin") {
+    proposer = std::make_unique<BuiltinProposer>();
+  } else if (f.proposer == "llm") {
+    Result<std::unique_ptr<LlmClient>> client = MakeLlmClient(config);
+    if (!client.ok()) return ReportError(client.status());
+    llm = std::move(client).value();
+    if (!llm) return ReportError(FailedPreconditionError("--proposer llm needs an LLM endpoint: set VIGIL_LLM_URL"));
+    proposer = std::make_unique<LlmProposer>(llm.get());
+  } else {
+    return ReportError(InvalidArgumentError("--proposer must be builtin or llm, got `" + f.proposer + "`"));
+  }
+  TrainerOptions opts;
+  opts.mode = *mode;
+  opts.objective = *objective;
+  opts.delay_k = f.delay_k;
+  opts.validation_fraction = f.validation;
+  opts.propose.top_k = f.top_k;
+  opts.propose.max_candidates = f.max_candidates;
+  Progress progress(::isatty(2) != 0);
+  std::vector<std::string> names;
+  for (const TimeSeries& s : ds->series) names.push_back(s.id());
+  opts.progress = [&](size_t t, size_t n, int step, int steps) {
+    progress.Update(t, n, step, steps, *mode == TrainMode::kOneForOne && t < names.size() ? names[t] : "");
+  };
+  Result<TrainingRun> run = TrainRules(ds->series, ds->groups, *proposer, opts);
+  progress.Done();
+  if (!run.ok()) return ReportError(run.status());
+  const std::string split_note = "per series: last " + std::to_string(static_cast<int>(f.validation * 100)) +
+                                 "% validation tail, the rest training chunks; no test data read";
+  Status st = WriteRuleFiles(*run, f.out, f.data, split_note);
+  if (!st.ok()) return ReportError(st);
+  size_t with_rules = 0, failed = 0;
+  for (const TrainedTarget& t : run->targets) {
+    with_rules += !t.rule_text.empty();
+    if (!t.status.ok()) {
+      ++failed;
+      std::fprintf(stderr, "train-rules: %s: %s\n", t.target.c_str(), t.status.message().c_str());
+    }
+  }
+  std::printf("trained %zu targets (%zu with rules, %zu failed) in %.1f s; rule files and training.json in %s\n",
+              run->targets.size(), with_rules, failed, run->wall_s, f.out.c_str());
+  return failed == run->targets.size() ? 1 : 0;
+}
+
+}  // namespace
 
 CommandRunner SetupTrainRules(CLI::App& sub) {
-  sub.allow_extras();  // flags are declared when the command is built
-  return [](const Config&) { return NotImplemented("train-rules"); };
+  auto f = std::make_shared<TrainFlags>();
+  sub.add_option("--data", f->data, "FORMAT:PATH of the history (nab, kpi, smd[:train], csv, jsonl)")->required();
+  sub.add_option("--out", f->out, "folder for the rule files and training.json")->required();
+  sub.add_option("--proposer", f->proposer, "builtin | llm")->capture_default_str();
+  sub.add_option("--mode", f->mode, "one-for-one | one-for-all")->capture_default_str();
+  sub.add_option("--objective", f->objective, "validation F1 to maximise: point | pa | dc_pa | event")->capture_default_str();
+  sub.add_option("--delay-k", f->delay_k, "k of the delay-constrained PA F1")->capture_default_str();
+  sub.add_option("--validation", f->validation, "fraction of each series kept as the validation tail")->capture_default_str();
+  sub.add_option("--top-k", f->top_k, "candidates kept per target")->capture_default_str();
+  sub.add_option("--max-candidates", f->max_candidates, "evaluation budget per target")->capture_default_str();
+  sub.add_option("--filter", f->filter, "only series whose name contains this");
+  sub.add_option("--max-series", f->max_series, "at most this many series (0 = all)");
+  sub.add_option("--max-points", f->max_points, "at most this many points per series (0 = all)");
+  return [f](const Config& config) { return Run(*f, config); };
 }
 
 }  // namespace vigil

@@ -44,6 +44,9 @@ enum class Split { kTrain, kValidation };
 struct TrainingData {
   std::string target;        // series name (one-for-one) or group name (one-for-all)
   std::string metric;        // the metric name the rules select (`series[i].name` values)
+  // The selector rules should use (after `select`), e.g. `*{kpi="05f10d3a"}` when the series name
+  // is not a metric identifier, or `step_time_ms{job="a"}`. Empty: `metric`, or `*` when empty.
+  std::string selector;
   std::vector<TimeSeries> train;
   std::vector<TimeSeries> validation;
   // Indices into train[i] where each training chunk starts (chronological; the first is 0).
@@ -73,6 +76,14 @@ class RuleEvaluator {
   [[nodiscard]] virtual Result<std::vector<std::vector<uint8_t>>> Flags(std::string_view rule_text,
                                                                         Split split) = 0;
   virtual Objective objective() const = 0;
+  // The values of a numeric EXPRESSION of the rule language (e.g. `abs(value - median(value,
+  // 60p))`) at every point of `split`, computed by the engine; NaN where it has no value. For
+  // fitting thresholds. Evaluators that cannot do this return Unimplemented.
+  [[nodiscard]] virtual Result<std::vector<std::vector<double>>> Values(std::string_view expression, Split split) {
+    (void)expression;
+    (void)split;
+    return UnimplementedError("this evaluator does not compute expression values");
+  }
 };
 
 // One proposed rule set with where it came from.

@@ -1,0 +1,361 @@
+#include "training/builtin_proposer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace vigil {
+namespace {
+
+struct Feature {
+  std::string family;  // "residual"
+  std::string name;    // "residual_60"
+  std::string expr;    // rule-language expression
+  bool low = false;    // fires when the feature is BELOW the threshold
+};
+
+struct Fitted {
+  Feature feature;
+  double threshold = 0;
+  double train_f1 = 0;
+  double sensitivity = 0;  // unlabeled: threshold / p99 of training values (lower = tighter)
+  std::string condition;
+  std::vector<std::vector<double>> train_values;
+};
+
+struct Scored {
+  std::string name;
+  std::string rule_text;
+  std::string rationale;
+  std::vector<std::vector<uint8_t>> val_flags;
+  double val_f1 = 0;
+  double val_flag_rate = 0;
+  double train_f1 = 0;
+  double sensitivity = 0;
+};
+
+std::string Num(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+double Quantile(std::vector<double> v, double q) {
+  if (v.empty()) return NAN;
+  const size_t k = std::min(v.size() - 1, static_cast<size_t>(q * static_cast<double>(v.size() - 1)));
+  std::nth_element(v.begin(), v.begin() + k, v.end());
+  return v[k];
+}
+
+std::vector<double> Finite(const std::vector<std::vector<double>>& values) {
+  std::vector<double> out;
+  for (const auto& s : values) {
+    for (double v : s) {
+      if (std::isfinite(v)) out.push_back(v);
+    }
+  }
+  return out;
+}
+
+bool Fires(double v, double t, bool low) { return std::isfinite(v) && (low ? v < t : v > t); }
+
+Result<DetectionCounts> Count(const std::vector<TimeSeries>& series, const std::vector<std::vector<uint8_t>>& flags,
+                              int delay_k) {
+  DetectionCounts total;
+  for (size_t i = 0; i < series.size(); ++i) {
+    if (!series[i].has_anomaly_labels()) continue;
+    ASSIGN_OR_RETURN(DetectionCounts c, ScoreFlags(series[i].anomaly_labels, flags[i], delay_k));
+    total += c;
+  }
+  return total;
+}
+
+bool HasAnomaly(const std::vector<TimeSeries>& series) {
+  for (const TimeSeries& s : series) {
+    for (uint8_t l : s.anomaly_labels) {
+      if (l) return true;
+    }
+  }
+  return false;
+}
+
+std::vector<std::vector<uint8_t>> Threshold(const std::vector<std::vector<double>>& values, double t, bool low) {
+  std::vector<std::vector<uint8_t>> flags(values.size());
+  for (size_t i = 0; i < values.size(); ++i) {
+    flags[i].resize(values[i].size());
+    for (size_t j = 0; j < values[i].size(); ++j) flags[i][j] = Fires(values[i][j], t, low);
+  }
+  return flags;
+}
+
+std::vector<Feature> Features(const TrainingData& data, const std::vector<int>& windows, double eps) {
+  std::vector<Feature> f;
+  f.push_back({"value-high", "value_high", "value", false});
+  f.push_back({"value-low", "value_low", "value", true});
+  f.push_back({"jump", "jump", "abs(value - lag(value, 1))", false});
+  for (int w : windows) {
+    const std::string W = std::to_string(w);
+    const std::string med = "median(lag(value, 1), " + W + "p)";
+    f.push_back({"residual", "residual_" + W, "abs(value - " + med + ")", false});
+    f.push_back({"mad-band", "mad_band_" + W,
+                 "abs(value - " + med + ") / (mad(lag(value, 1), " + W + "p) + " + Num(eps) + ")", false});
+    f.push_back({"zscore", "zscore_" + W, "abs(zscore(value, " + W + "p))", false});
+    f.push_back({"flatline", "flatline_" + W, "std(value, " + W + "p)", true});
+  }
+  const int s = std::max(5, windows.empty() ? 5 : windows.front() / 2);
+  f.push_back({"level-shift", "level_shift_" + std::to_string(s),
+               "abs(mean(value, " + std::to_string(s) + "p) - mean(lag(value, " + std::to_string(s) + "), " +
+                   std::to_string(s) + "p))",
+               false});
+  f.push_back({"increase", "increase_5", "delta(value, 5p)", false});
+  // Seasonal offset only when a day of history precedes most of the training part.
+  int64_t span = 0;
+  for (const TimeSeries& ts : data.train) {
+    if (ts.size() > 1) span = std::max(span, ts.timestamps_ms.back() - ts.timestamps_ms.front());
+  }
+  if (span >= 2LL * 86'400'000) f.push_back({"seasonal", "seasonal_1d", "abs(value - (value offset 1d))", false});
+  return f;
+}
+
+std::string RuleText(const std::string& name, const std::string& selector, const std::string& condition,
+                     const std::string& explain_expr) {
+  return "rule " + name + " {\n  select " + selector + "\n  when " + condition + "\n  explain \"" + name +
+         ": {{" + explain_expr + "}}\"\n}\n";
+}
+
+}  // namespace
+
+Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& data, RuleEvaluator& evaluator,
+                                                             const ProposeOptions& options) {
+  if (data.train.empty() || data.train.size() != data.validation.size()) {
+    return InvalidArgumentError("builtin proposer: target `" + data.target +
+                                "` needs training and validation parts of the same series");
+  }
+  const std::string selector =
+      !data.selector.empty() ? data.selector : (data.metric.empty() ? std::string("*") : data.metric);
+  const int k = options.delay_k;
+  const Objective objective = evaluator.objective();
+  const bool labeled = data.labeled && HasAnomaly(data.train);
+  const bool val_has_anomaly = data.labeled && HasAnomaly(data.validation);
+
+  // ε for the MAD band: a thousandth of the training values' spread, so flat windows do not
+  // divide by zero and tiny wobbles on a flat series do not read as huge deviations.
+  std::vector<double> all;
+  for (const TimeSeries& ts : data.train) {
+    for (double v : ts.values) {
+      if (std::isfinite(v)) all.push_back(v);
+    }
+  }
+  if (all.empty()) return InvalidArgumentError("builtin proposer: target `" + data.target + "` has no finite values");
+  const double spread = Quantile(all, 0.99) - Quantile(all, 0.01);
+  const double eps = std::max(1e-9, 1e-3 * spread);
+
+  std::vector<Feature> features = Features(data, options_.windows, eps);
+  const int planned = static_cast<int>(features.size()) * 2 + 8;
+  int done = 0;
+  auto tick = [&] {
+    ++done;
+    if (options.progress) options.progress(std::min(done, planned), planned);
+  };
+
+  // 1. Fit each feature's threshold on the training chunks.
+  std::vector<Fitted> fitted;
+  for (const Feature& f : features) {
+    if (done >= options.max_candidates) break;
+    Result<std::vector<std::vector<double>>> values = evaluator.Values(f.expr, Split::kTrain);
+    tick();
+    if (!values.ok()) continue;  // e.g. an offset with no history: the family does not apply
+    std::vector<double> finite = Finite(*values);
+    if (finite.size() < 10) continue;
+    Fitted fit;
+    fit.feature = f;
+    const double lo = *std::min_element(finite.begin(), finite.end());
+    const double hi = *std::max_element(finite.begin(), finite.end());
+    if (lo == hi) continue;  // constant feature: nothing to threshold
+    if (labeled) {
+      double best = -1;
+      for (double q : {0.5, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 0.995, 0.998, 0.999, 0.9995, 0.9999}) {
+        const double t = Quantile(finite, f.low ? 1 - q : q);
+        ASSIGN_OR_RETURN(DetectionCounts c, Count(data.train, Threshold(*values, t, f.low), k));
+        const double f1 = ObjectiveF1(c, objective);
+        if (f1 > best) {
+          best = f1;
+          fit.threshold = t;
+        }
+      }
+      fit.train_f1 = best;
+      if (best <= 0) continue;
+    } else {
+      fit.threshold = f.low ? lo : hi;
+      if (f.low && fit.threshold <= 0 && f.family == "flatline") continue;  // train already flat
+      const double p99 = Quantile(finite, f.low ? 0.01 : 0.99);
+      fit.sensitivity = f.low ? (fit.threshold == 0 ? 1e9 : p99 / fit.threshold) : (p99 == 0 ? 1e9 : fit.threshold / p99);
+    }
+    fit.condition = f.expr + (f.low ? " < " : " > ") + Num(fit.threshold);
+    fit.train_values = std::move(values).value();
+    fitted.push_back(std::move(fit));
+  }
+
+  // 2. Conjunctions of the best single features (labeled only), thresholds re-fitted jointly.
+  std::vector<std::pair<std::string, std::string>> conj;  // (name, condition)
+  if (labeled && fitted.size() >= 2) {
+    std::vector<size_t> order(fitted.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return fitted[a].train_f1 > fitted[b].train_f1; });
+    const size_t top = std::min<size_t>(4, order.size());
+    for (size_t a = 0; a < top; ++a) {
+      for (size_t b = a + 1; b < top; ++b) {
+        const Fitted& A = fitted[order[a]];
+        const Fitted& B = fitted[order[b]];
+        if (A.feature.family == B.feature.family) continue;
+        std::vector<double> fa = Finite(A.train_values), fb = Finite(B.train_values);
+        double best = std::max(A.train_f1, B.train_f1);
+        std::string best_cond;
+        for (double qa : {0.8, 0.9, 0.95, 0.98, 0.99}) {
+          for (double qb : {0.8, 0.9, 0.95, 0.98, 0.99}) {
+            const double ta = Quantile(fa, A.feature.low ? 1 - qa : qa);
+            const double tb = Quantile(fb, B.feature.low ? 1 - qb : qb);
+            auto flags = Threshold(A.train_values, ta, A.feature.low);
+            for (size_t i = 0; i < flags.size(); ++i) {
+              for (size_t j = 0; j < flags[i].size(); ++j) {
+                flags[i][j] &= Fires(B.train_values[i][j], tb, B.feature.low);
+              }
+            }
+            ASSIGN_OR_RETURN(DetectionCounts c, Count(data.train, flags, k));
+            if (ObjectiveF1(c, objective) > best) {
+              best = ObjectiveF1(c, objective);
+              best_cond = A.feature.expr + (A.feature.low ? " < " : " > ") + Num(ta) + " and " + B.feature.expr +
+                          (B.feature.low ? " < " : " > ") + Num(tb);
+            }
+          }
+        }
+        if (!best_cond.empty()) conj.emplace_back(A.feature.name + "_and_" + B.feature.name, best_cond);
+      }
+    }
+  }
+
+  // 3. Measure every candidate on the validation tail with the engine.
+  std::vector<Scored> scored;
+  auto measure = [&](const std::string& name, const std::string& condition, const std::string& explain,
+                     double train_f1, double sensitivity, const std::string& rationale) -> Status {
+    if (done >= options.max_candidates) return Status::Ok();
+    Scored s;
+    s.name = name;
+    s.rule_text = RuleText(name, selector, condition, explain);
+    Result<std::vector<std::vector<uint8_t>>> flags = evaluator.Flags(s.rule_text, Split::kValidation);
+    tick();
+    if (!flags.ok()) return flags.status().WithContext("builtin proposer: rule " + name);
+    int64_t points = 0, flagged = 0;
+    for (const auto& f : *flags) {
+      points += static_cast<int64_t>(f.size());
+      flagged += std::count(f.begin(), f.end(), 1);
+    }
+    s.val_flag_rate = points == 0 ? 0 : static_cast<double>(flagged) / static_cast<double>(points);
+    ASSIGN_OR_RETURN(DetectionCounts c, Count(data.validation, *flags, k));
+    s.val_f1 = ObjectiveF1(c, objective);
+    s.train_f1 = train_f1;
+    s.sensitivity = sensitivity;
+    s.rationale = rationale;
+    s.val_flags = std::move(flags).value();
+    scored.push_back(std::move(s));
+    return Status::Ok();
+  };
+  for (const Fitted& f : fitted) {
+    const std::string why = f.feature.family + " (" + f.feature.expr + ") " + (f.feature.low ? "below " : "above ") +
+                            Num(f.threshold) +
+                            (labeled ? ", threshold with the best training " + std::string(ObjectiveName(objective)) +
+                                           " F1 (" + Num(f.train_f1) + ")"
+                                     : ", the training extreme (training data assumed mostly normal)");
+    RETURN_IF_ERROR(measure(f.feature.name, f.condition, f.feature.expr, f.train_f1, f.sensitivity, why));
+  }
+  for (const auto& [name, cond] : conj) {
+    RETURN_IF_ERROR(measure(name, cond, "value", 0, 0, "conjunction: " + cond + ", thresholds fitted jointly"));
+  }
+
+  // 4. Review: choose the set.
+  std::vector<size_t> chosen;
+  if (labeled || val_has_anomaly) {
+    // Greedy forward selection on the validation objective (OR of the chosen rules' flags).
+    auto set_f1 = [&](const std::vector<size_t>& set) -> Result<double> {
+      std::vector<std::vector<uint8_t>> flags(data.validation.size());
+      for (size_t i = 0; i < flags.size(); ++i) flags[i].assign(data.validation[i].size(), 0);
+      for (size_t c : set) {
+        for (size_t i = 0; i < flags.size(); ++i) {
+          for (size_t j = 0; j < flags[i].size(); ++j) flags[i][j] |= scored[c].val_flags[i][j];
+        }
+      }
+      ASSIGN_OR_RETURN(DetectionCounts c, Count(data.validation, flags, k));
+      return ObjectiveF1(c, objective);
+    };
+    double current = 0;
+    while (static_cast<int>(chosen.size()) < options_.max_rules) {
+      double best = current;
+      int best_i = -1;
+      for (size_t c = 0; c < scored.size(); ++c) {
+        if (std::find(chosen.begin(), chosen.end(), c) != chosen.end()) continue;
+        std::vector<size_t> trial = chosen;
+        trial.push_back(c);
+        double f1 = 0;
+        if (val_has_anomaly) {
+          ASSIGN_OR_RETURN(f1, set_f1(trial));
+        } else {
+          // No anomaly in the tail: prefer the best training fit among rules quiet on the tail.
+          f1 = chosen.empty() && scored[c].val_flag_rate <= options_.max_unlabeled_flag_rate ? scored[c].train_f1 : 0;
+        }
+        if (f1 > best + 1e-9) {
+          best = f1;
+          best_i = static_cast<int>(c);
+        }
+      }
+      if (best_i < 0) break;
+      chosen.push_back(static_cast<size_t>(best_i));
+      current = best;
+    }
+  } else {
+    std::vector<size_t> quiet;
+    for (size_t c = 0; c < scored.size(); ++c) {
+      if (scored[c].val_flag_rate <= options_.max_unlabeled_flag_rate) quiet.push_back(c);
+    }
+    std::sort(quiet.begin(), quiet.end(),
+              [&](size_t a, size_t b) { return scored[a].sensitivity < scored[b].sensitivity; });
+    for (size_t c : quiet) {
+      if (static_cast<int>(chosen.size()) >= options_.max_rules) break;
+      chosen.push_back(c);
+    }
+  }
+
+  // 5. Candidates: the chosen set, then the best single rules; scores from the engine.
+  std::vector<RuleCandidate> out;
+  auto emit = [&](const std::vector<size_t>& set) -> Status {
+    RuleCandidate cand;
+    std::string why;
+    for (size_t c : set) {
+      cand.text += scored[c].rule_text;
+      why += (why.empty() ? "" : "; ") + scored[c].rationale;
+    }
+    cand.rationale = why;
+    ASSIGN_OR_RETURN(cand.train, evaluator.Score(cand.text, Split::kTrain));
+    ASSIGN_OR_RETURN(cand.validation, evaluator.Score(cand.text, Split::kValidation));
+    tick();
+    out.push_back(std::move(cand));
+    return Status::Ok();
+  };
+  // Nothing passed review: no rules for this target (an empty list is the honest answer).
+  if (chosen.empty()) return out;
+  RETURN_IF_ERROR(emit(chosen));
+  std::vector<size_t> singles(scored.size());
+  for (size_t i = 0; i < singles.size(); ++i) singles[i] = i;
+  std::sort(singles.begin(), singles.end(), [&](size_t a, size_t b) {
+    return labeled ? scored[a].val_f1 > scored[b].val_f1 : scored[a].sensitivity < scored[b].sensitivity;
+  });
+  for (size_t c : singles) {
+    if (static_cast<int>(out.size()) >= options.top_k) break;
+    if (chosen.size() == 1 && chosen[0] == c) continue;
+    if (!labeled && scored[c].val_flag_rate > options_.max_unlabeled_flag_rate) continue;
+    RETURN_IF_ERROR(emit({c}));
+  }
+  if (options.progress) options.progress(planned, planned);
+  return out;
+}
+
+}  // namespace vigil

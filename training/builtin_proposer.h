@@ -1,0 +1,53 @@
+// BuiltinProposer: the "builtin" RuleProposer — a search over the rule grammar with fitted
+// parameters, no LLM.
+//
+// Families (each a numeric feature expression in the rule language, compared with a threshold):
+//   value-high / value-low   value > T, value < T
+//   residual                 abs(value - median(lag(value, 1), Wp))            (rolling median)
+//   mad-band                 abs(value - median(lag(value, 1), Wp)) / (mad(lag(value, 1), Wp) + ε)
+//   zscore                   abs(zscore(value, Wp))
+//   jump                     abs(value - lag(value, 1))
+//   level-shift              abs(mean(value, Wp) - mean(lag(value, W), Wp))
+//   seasonal                 abs(value - (value offset 1d))    (when the training part spans ≥ 2 days)
+//   flatline                 std(value, Wp) < T
+//   increase                 delta(value, Wp) > T              (counters: ECC, Xid, retransmits)
+//   conjunctions             E1 > T1 and E2 > T2 of the best single features, thresholds re-fitted
+// with W from a small grid. Feature values come from the engine (RuleEvaluator::Values).
+//
+// Fitting, on the training chunks only:
+//   labeled:   T = the training-score quantile (or maximum) with the best objective F1 there;
+//   unlabeled: T = the largest (value-low/flatline: smallest) training value — the rule stays
+//              silent on history that is assumed mostly normal.
+// Review, on the validation tail (flags from the engine):
+//   labeled:   greedy forward selection — a rule joins the set (rules OR-ed) only if it raises
+//              the validation objective F1 (when the tail holds no anomaly: the objective on
+//              training + validation together); at most `max_rules` rules;
+//   unlabeled: a rule is kept only if it flags at most `max_unlabeled_flag_rate` of the tail.
+// The best set is candidate 0; the next candidates are the best single rules.
+// Thread safety: one thread at a time.
+#pragma once
+
+#include <string>
+
+#include "training/proposer.h"
+
+namespace vigil {
+
+struct BuiltinProposerOptions {
+  int max_rules = 3;
+  double max_unlabeled_flag_rate = 0.001;
+  std::vector<int> windows = {10, 60};
+};
+
+class BuiltinProposer : public RuleProposer {
+ public:
+  explicit BuiltinProposer(BuiltinProposerOptions options = {}) : options_(std::move(options)) {}
+  std::string_view name() const override { return "builtin"; }
+  [[nodiscard]] Result<std::vector<RuleCandidate>> Propose(const TrainingData& data, RuleEvaluator& evaluator,
+                                                           const ProposeOptions& options) override;
+
+ private:
+  BuiltinProposerOptions options_;
+};
+
+}  // namespace vigil

@@ -1,0 +1,227 @@
+#include "training/trainer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <regex>
+
+#include "core/json.h"
+#include "core/time_util.h"
+#include "training/engine_evaluator.h"
+
+namespace vigil {
+namespace {
+
+bool IsIdentifier(const std::string& s) {
+  if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == ':'; });
+}
+
+std::string Sanitize(const std::string& s) {
+  std::string o;
+  for (char c : s) o += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  if (o.empty() || std::isdigit(static_cast<unsigned char>(o[0]))) o = "t_" + o;
+  return o;
+}
+
+std::string Quote(const std::string& v) {
+  std::string o = "\"";
+  for (char c : v) {
+    if (c == '"' || c == '\\') o += '\\';
+    o += c;
+  }
+  return o + "\"";
+}
+
+std::string RenameRules(const std::string& text, const std::string& prefix) {
+  static const std::regex kRule(R"((^|\n)(\s*)rule\s+([A-Za-z_][A-Za-z0-9_]*))");
+  return std::regex_replace(text, kRule, "$1$2rule " + prefix + "_$3");
+}
+
+Json ScoreJson(const RuleScore& s) {
+  Json j = DetectionCountsToJson(s.counts);
+  j["objective_f1"] = s.objective_f1;
+  j["points"] = s.points;
+  j["flagged"] = s.flagged;
+  return j;
+}
+
+}  // namespace
+
+Result<TrainMode> ParseTrainMode(std::string_view text) {
+  if (text == "one-for-one") return TrainMode::kOneForOne;
+  if (text == "one-for-all") return TrainMode::kOneForAll;
+  return InvalidArgumentError("--mode must be one-for-one or one-for-all, got `" + std::string(text) + "`");
+}
+
+std::string_view TrainModeName(TrainMode mode) {
+  return mode == TrainMode::kOneForOne ? "one-for-one" : "one-for-all";
+}
+
+std::string SelectorFor(const std::vector<const TimeSeries*>& series) {
+  if (series.empty()) return "*";
+  const std::string& name = series[0]->name;
+  const bool same_name =
+      std::all_of(series.begin(), series.end(), [&](const TimeSeries* s) { return s->name == name; });
+  Labels common = series[0]->labels;
+  for (const TimeSeries* s : series) {
+    for (auto it = common.begin(); it != common.end();) {
+      auto f = s->labels.find(it->first);
+      it = (f == s->labels.end() || f->second != it->second) ? common.erase(it) : std::next(it);
+    }
+  }
+  std::string out = same_name && IsIdentifier(name) ? name : "*";
+  if (!common.empty()) {
+    out += "{";
+    bool first = true;
+    for (const auto& [k, v] : common) {
+      out += (first ? "" : ", ") + k + "=" + Quote(v);
+      first = false;
+    }
+    out += "}";
+  }
+  return out;
+}
+
+std::string TrainingRun::CombinedRules() const {
+  std::string out;
+  for (const TrainedTarget& t : targets) out += t.rule_text;
+  return out;
+}
+
+Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
+                               const std::map<std::string, std::vector<size_t>>& groups, RuleProposer& proposer,
+                               const TrainerOptions& options) {
+  if (options.validation_fraction <= 0 || options.validation_fraction >= 1) {
+    return InvalidArgumentError("validation fraction must be in (0, 1)");
+  }
+  const auto start = std::chrono::steady_clock::now();
+  TrainingRun run;
+  run.proposer = std::string(proposer.name());
+  run.mode = options.mode;
+  run.objective = options.objective;
+  run.delay_k = options.delay_k;
+  // Targets.
+  std::vector<std::pair<std::string, std::vector<size_t>>> targets;
+  if (options.mode == TrainMode::kOneForOne) {
+    std::map<std::string, int> name_count;
+    for (const TimeSeries& s : history) ++name_count[s.name];
+    for (size_t i = 0; i < history.size(); ++i) {
+      targets.push_back({name_count[history[i].name] == 1 ? history[i].name : history[i].id(), {i}});
+    }
+  } else if (!groups.empty()) {
+    for (const auto& [g, idx] : groups) targets.push_back({g, idx});
+  } else {
+    std::map<std::string, std::vector<size_t>> by_name;
+    for (size_t i = 0; i < history.size(); ++i) by_name[history[i].name].push_back(i);
+    for (auto& [g, idx] : by_name) targets.push_back({g, idx});
+  }
+  for (size_t t = 0; t < targets.size(); ++t) {
+    const auto t0 = std::chrono::steady_clock::now();
+    TrainedTarget out;
+    out.target = targets[t].first;
+    out.series = targets[t].second;
+    TrainingData data;
+    data.target = out.target;
+    std::vector<const TimeSeries*> members;
+    bool labeled = true;
+    for (size_t i : out.series) {
+      const TimeSeries& s = history.at(i);
+      members.push_back(&s);
+      labeled = labeled && s.has_anomaly_labels();
+      const size_t n = s.size();
+      const size_t val = static_cast<size_t>(static_cast<double>(n) * options.validation_fraction);
+      if (n < 20 || val == 0) {
+        out.status = InvalidArgumentError("series " + s.id() + " has " + std::to_string(n) + " points; too few to train");
+        break;
+      }
+      data.train.push_back(s.SliceIndex(0, n - val));
+      data.validation.push_back(s.SliceIndex(n - val, n));
+    }
+    if (out.status.ok()) {
+      data.metric = members[0]->name;
+      data.selector = out.selector = SelectorFor(members);
+      data.labeled = out.labeled = labeled;
+      const size_t first_len = data.train[0].size();
+      for (int c = 0; c < std::max(1, options.chunks); ++c) data.chunk_starts.push_back(first_len * c / std::max(1, options.chunks));
+      EngineEvaluator evaluator(data, options.objective, options.delay_k);
+      ProposeOptions po = options.propose;
+      po.delay_k = options.delay_k;
+      if (options.progress) {
+        const size_t count = targets.size();
+        po.progress = [&, t, count](int done, int planned) { options.progress(t, count, done, planned); };
+      }
+      Result<std::vector<RuleCandidate>> cands = proposer.Propose(data, evaluator, po);
+      out.evaluations = evaluator.evaluations();
+      if (!cands.ok()) {
+        out.status = cands.status();
+      } else if (!cands->empty()) {
+        out.candidates = std::move(cands).value();
+        out.best = out.candidates.front();
+        out.rule_text = RenameRules(out.best->text, Sanitize(out.target));
+      }
+    }
+    out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    run.targets.push_back(std::move(out));
+  }
+  run.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return run;
+}
+
+Json TrainingRunToJson(const TrainingRun& run, const std::string& data_source, const std::string& split_note) {
+  Json j;
+  j["data"] = data_source;
+  j["split"] = split_note;
+  j["proposer"] = run.proposer;
+  j["mode"] = std::string(TrainModeName(run.mode));
+  j["objective"] = std::string(ObjectiveName(run.objective));
+  j["delay_k"] = run.delay_k;
+  j["wall_s"] = run.wall_s;
+  j["targets"] = Json::array();
+  for (const TrainedTarget& t : run.targets) {
+    Json tj{{"target", t.target}, {"selector", t.selector}, {"labeled", t.labeled}, {"series", t.series.size()},
+            {"evaluations", t.evaluations}, {"wall_s", t.wall_s}};
+    if (!t.status.ok()) tj["error"] = t.status.ToString();
+    if (t.best) {
+      tj["rules"] = t.rule_text;
+      tj["rationale"] = t.best->rationale;
+      tj["train"] = ScoreJson(t.best->train);
+      tj["validation"] = ScoreJson(t.best->validation);
+    } else if (t.status.ok()) {
+      tj["rules"] = nullptr;
+      tj["note"] = "no candidate improved the validation objective; no rules for this target";
+    }
+    j["targets"].push_back(tj);
+  }
+  return j;
+}
+
+Status WriteRuleFiles(const TrainingRun& run, const std::string& dir, const std::string& data_source,
+                      const std::string& split_note) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return UnavailableError("cannot create " + dir + ": " + ec.message());
+  const std::string now = FormatRfc3339Ms(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                              std::chrono::system_clock::now().time_since_epoch())
+                                              .count());
+  for (const TrainedTarget& t : run.targets) {
+    if (t.rule_text.empty()) continue;
+    std::string head;
+    head += "# Trained by `vigil train-rules` at " + now + "\n";
+    head += "# data: " + data_source + "\n";
+    head += "# target: " + t.target + " (" + std::to_string(t.series.size()) + " series, selector " + t.selector + ")\n";
+    head += "# split: " + split_note + "\n";
+    head += "# proposer: " + run.proposer + ", mode " + std::string(TrainModeName(run.mode)) + ", objective " +
+            std::string(ObjectiveName(run.objective)) + " (k=" + std::to_string(run.delay_k) + ")\n";
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "# train: objective F1 %.3f, point F1 %.3f; validation: objective F1 %.3f, point F1 %.3f, flag rate %.4f\n",
+                  t.best->train.objective_f1, t.best->train.counts.point.F1(), t.best->validation.objective_f1,
+                  t.best->validation.counts.point.F1(), t.best->validation.flag_rate());
+    head += buf;
+    head += "# why: " + t.best->rationale + "\n\n";
+    RETURN_IF_ERROR(WriteFileAtomic(dir + "/" + Sanitize(t.target) + ".rules", head + t.rule_text));
+  }
+  return WriteFileAtomic(dir + "/training.json", TrainingRunToJson(run, data_source, split_note).dump(1));
+}
+
+}  // namespace vigil

@@ -1,0 +1,87 @@
+// Offline rule training (the Argos loop) over a dataset's history.
+//
+// For each target — one series (mode one-for-one) or one group of series (one-for-all: SMD
+// machine, NAB folder, else all series of one metric name) — the trainer:
+//   1. cuts every series chronologically: the last `validation_fraction` is the validation tail,
+//      the rest is split into `chunks` training chunks (the test split is never given to it:
+//      callers pass only history);
+//   2. asks the proposer for rules (rule text) measured by the EngineEvaluator (rules/ compiler,
+//      detectors/ engine, detectors/ scoring);
+//   3. keeps the best candidate, renames its rules `<target>_<rule>` so files can be combined,
+//      and selects the target's series by labels (so the rules run unchanged in `vigil detect`).
+// WriteRuleFiles writes one `<target>.rules` per target (provenance in comments: data, split,
+// proposer, mode, metrics, time) plus `training.json` with every figure.
+// Thread safety: one run at a time per proposer.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/json.h"
+#include "core/status.h"
+#include "core/time_series.h"
+#include "training/proposer.h"
+
+namespace vigil {
+
+enum class TrainMode { kOneForOne, kOneForAll };
+[[nodiscard]] Result<TrainMode> ParseTrainMode(std::string_view text);  // "one-for-one" | "one-for-all"
+std::string_view TrainModeName(TrainMode mode);
+
+struct TrainerOptions {
+  TrainMode mode = TrainMode::kOneForOne;
+  Objective objective = Objective::kDelayPointAdjusted;
+  int delay_k = 7;
+  double validation_fraction = 0.25;
+  int chunks = 4;
+  ProposeOptions propose;
+  // Called as targets progress: (target index, target count, step within the target, steps).
+  std::function<void(size_t, size_t, int, int)> progress;
+};
+
+struct TrainedTarget {
+  std::string target;
+  std::vector<size_t> series;  // indices into the input
+  std::string selector;
+  bool labeled = false;
+  Status status;                       // a proposer error for this target (others continue)
+  std::optional<RuleCandidate> best;   // empty when nothing passed review
+  std::string rule_text;               // best->text with renamed rules; "" when none
+  std::vector<RuleCandidate> candidates;
+  int evaluations = 0;
+  double wall_s = 0;
+};
+
+struct TrainingRun {
+  std::string proposer;
+  TrainMode mode = TrainMode::kOneForOne;
+  Objective objective = Objective::kDelayPointAdjusted;
+  int delay_k = 7;
+  std::vector<TrainedTarget> targets;
+  double wall_s = 0;
+  // All kept rules of all targets, one compilable file.
+  std::string CombinedRules() const;
+};
+
+// Trains over `history` (each series' labels, when present, are training labels). `groups`
+// (name -> series indices, as Dataset::groups) defines one-for-all targets; when empty, series
+// are grouped by metric name.
+[[nodiscard]] Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
+                                             const std::map<std::string, std::vector<size_t>>& groups,
+                                             RuleProposer& proposer, const TrainerOptions& options);
+
+// The selector that picks exactly these series by their common labels (and metric name when it
+// is an identifier), e.g. `*{machine="machine-1-6"}`.
+std::string SelectorFor(const std::vector<const TimeSeries*>& series);
+
+// Writes DIR/<target>.rules for each target with rules and DIR/training.json. `data_source` and
+// `split_note` go into the provenance.
+[[nodiscard]] Status WriteRuleFiles(const TrainingRun& run, const std::string& dir, const std::string& data_source,
+                                    const std::string& split_note);
+
+Json TrainingRunToJson(const TrainingRun& run, const std::string& data_source, const std::string& split_note);
+
+}  // namespace vigil
