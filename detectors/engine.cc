@@ -503,15 +503,17 @@ class BatchRule {
     for (size_t i = 0; i < n; ++i) {
       bool hold = Truthy(cond[i]);
       auto ev = tracker.Update(plan_, ts.timestamps_ms[i], hold, [&](int64_t active_at, int64_t now) {
+        if (!options_.build_alerts) return Alert{};
         return MakeAlert(plan_, ts.name, ts.labels, active_at, now, CleanValue(ts.values[i]),
                          [&](int32_t id) { return c->cols[id][i]; });
       });
+      if (!options_.build_alerts) ev = AlertTracker::Event::kNone;
       if (ev == AlertTracker::Event::kResolved) out->alerts.push_back(tracker.alert);
       trace.condition[i] = hold;
       trace.firing[i] = tracker.firing();
       flags[i] |= trace.firing[i];
     }
-    if (tracker.firing()) out->alerts.push_back(tracker.alert);
+    if (tracker.firing() && options_.build_alerts) out->alerts.push_back(tracker.alert);
     out->evaluations += n;
     if (options_.trace_nodes) trace.node_values = std::move(c->cols);
     out->traces.push_back(std::move(trace));
@@ -737,10 +739,11 @@ struct StreamingEngine::Impl {
         const SeriesState& ss = series[mem.series];
         bool cond = Truthy(mem.vals[r.plan->condition]);
         auto ev = mem.tracker.Update(*r.plan, t, cond, [&](int64_t active_at, int64_t now) {
+          if (!options.build_alerts) return Alert{};
           return MakeAlert(*r.plan, ss.name, ss.labels, active_at, now, CleanValue(pending[k].second),
                            [&](int32_t id) { return mem.vals[id]; });
         });
-        if (ev != AlertTracker::Event::kNone && cb.on_alert) cb.on_alert(mem.tracker.alert);
+        if (ev != AlertTracker::Event::kNone && cb.on_alert && options.build_alerts) cb.on_alert(mem.tracker.alert);
         if (mem.tracker.firing()) flag_scratch[k] = 1;
         if (options.trace_nodes && cb.on_trace)
           cb.on_trace(ri, mem.series, t, cond, mem.tracker.firing(), std::span<const double>(mem.vals));

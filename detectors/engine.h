@@ -41,6 +41,9 @@ struct EngineOptions {
   // Record every plan node's value at every point (tests and `explain`-style debugging; costs
   // memory nodes x points).
   bool trace_nodes = false;
+  // Build Alert records (with explanations). Scoring and rule training need only the per-point
+  // flags and can turn this off; the life cycle (and so the flags) is the same either way.
+  bool build_alerts = true;
 };
 
 // Per (rule, series) detail, for scoring one rule at a time and for tests.

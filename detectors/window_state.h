@@ -73,7 +73,12 @@ struct WindowEntry {
 class WindowState {
  public:
   explicit WindowState(const PlanNode& node)
-      : fn_(node.window_fn), spec_(node.window), q_(node.constant) {}
+      : fn_(node.window_fn), spec_(node.window), q_(node.constant) {
+    sums_ = fn_ == WindowFn::kMean || fn_ == WindowFn::kSum || fn_ == WindowFn::kCount || fn_ == WindowFn::kStd ||
+            fn_ == WindowFn::kZscore;
+    order_ = fn_ == WindowFn::kMedian || fn_ == WindowFn::kQuantile || fn_ == WindowFn::kMad;
+    aux_ = fn_ == WindowFn::kRate || fn_ == WindowFn::kChanges || fn_ == WindowFn::kResets;
+  }
 
   // Adds the point (seq, t, x) and returns the window function's value at it.
   double Push(int64_t seq, int64_t t, double x) {
@@ -86,16 +91,9 @@ class WindowState {
   size_t held() const { return entries_.size(); }
 
  private:
-  bool UsesSums() const {
-    return fn_ == WindowFn::kMean || fn_ == WindowFn::kSum || fn_ == WindowFn::kCount || fn_ == WindowFn::kStd ||
-           fn_ == WindowFn::kZscore;
-  }
-  bool UsesOrder() const {
-    return fn_ == WindowFn::kMedian || fn_ == WindowFn::kQuantile || fn_ == WindowFn::kMad;
-  }
-  bool UsesAux() const {
-    return fn_ == WindowFn::kRate || fn_ == WindowFn::kChanges || fn_ == WindowFn::kResets;
-  }
+  bool UsesSums() const { return sums_; }
+  bool UsesOrder() const { return order_; }
+  bool UsesAux() const { return aux_; }
 
   void Evict(int64_t seq, int64_t t) {
     while (!entries_.empty()) {
@@ -220,11 +218,12 @@ class WindowState {
       case WindowFn::kZscore: {
         if (n < 2) return kNaN;
         double dn = static_cast<double>(n);
-        double var = (s2_ - s1_ * s1_ / dn) / (dn - 1);
+        double ss = s2_ - s1_ * s1_ / dn;
         double mean = shift_ + s1_ / dn;
         // Cancellation noise in a flat window must read as zero spread, not as a tiny std that
-        // turns into a huge z-score.
-        if (var <= 1e-15 * mean * mean) var = 0;
+        // turns into a huge z-score. The noise scales with the shifted sum of squares.
+        if (ss <= 1e-12 * s2_) ss = 0;
+        double var = ss / (dn - 1);
         double sd = var > 0 ? std::sqrt(var) : 0.0;
         if (fn_ == WindowFn::kStd) return sd;
         if (!(sd > 0) || std::isnan(x)) return kNaN;
@@ -255,6 +254,7 @@ class WindowState {
   std::vector<double> sorted_;
   double s1_ = 0, s2_ = 0, shift_ = 0, aux_sum_ = 0, prev_ = 0;
   bool have_shift_ = false, have_prev_ = false;
+  bool sums_ = false, order_ = false, aux_ = false;
   size_t evicted_ = 0;
 };
 

@@ -1,0 +1,146 @@
+// rules_bench: the 10 rules of bench/rules_bench_rules.txt over the KPI training set, batch and
+// streaming, in point·rules per second per core (CPU time of this single-threaded process), and
+// the same rules in pandas/numpy (bench/rules_baseline.py, run in the same invocation) for the
+// ratio. Usage: build/bin/rules_bench [KPI_DIR] [--no-baseline]
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+#include <map>
+#include <string>
+#include <tuple>
+
+#include "core/json.h"
+#include "detectors/engine.h"
+#include "detectors/readers.h"
+#include "rules/compiler.h"
+
+namespace {
+
+double CpuSeconds() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
+
+int Fail(const vigil::Status& s) {
+  std::cerr << "rules_bench: " << s.message() << "\n";
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace vigil;
+  std::string root = "../shared/datasets/kpi/train";
+  bool baseline = true;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--no-baseline") baseline = false;
+    else root = a;
+  }
+  auto rules = CompileRuleFile("bench/rules_bench_rules.txt");
+  if (!rules.ok()) return Fail(rules.status());
+  auto data = ReadDataset("kpi:" + root);
+  if (!data.ok()) return Fail(data.status());
+  std::vector<TimeSeries>& series = data->series;
+  size_t points = 0;
+  for (size_t i = 0; i < series.size(); ++i) {
+    series[i].labels["group"] = std::to_string(i % 6);  // peers for the `median by (group)` rule
+    series[i].anomaly_labels.clear();
+    points += series[i].size();
+  }
+  const size_t nrules = rules->rules.size();
+  std::printf("rules_bench: %zu rules over %zu KPI series, %zu points (%s)\n", nrules, series.size(), points,
+              root.c_str());
+
+  // Batch, all rules together; best of 3. Flags only (what scoring and rule training use), then
+  // with every alert record and explanation built.
+  double batch_rate = 0;
+  for (bool build_alerts : {false, true}) {
+    double best = 1e30;
+    size_t alerts = 0;
+    EngineOptions opt;
+    opt.build_alerts = build_alerts;
+    for (int rep = 0; rep < 3; ++rep) {
+      double t0 = CpuSeconds();
+      auto r = EvaluateBatch(*rules, series, opt);
+      double dt = CpuSeconds() - t0;
+      if (!r.ok()) return Fail(r.status());
+      alerts = r->alerts.size();
+      best = std::min(best, dt);
+    }
+    double rate = static_cast<double>(points * nrules) / best;
+    if (!build_alerts) batch_rate = rate;
+    std::printf("batch (%s): %.3f s CPU, %.1f M point·rules/s/core, %zu alerts\n",
+                build_alerts ? "with alerts" : "flags only ", best, rate / 1e6, alerts);
+  }
+
+  // Per rule (batch), with flagged points for comparison with the baseline.
+  std::map<std::string, size_t> flagged;
+  std::printf("  %-15s %10s %12s %10s\n", "rule", "s CPU", "Mpr/s/core", "flagged");
+  for (const RulePlan& plan : rules->rules) {
+    CompiledRules one{{plan}};
+    EngineOptions opt;
+    opt.build_alerts = false;
+    double t0 = CpuSeconds();
+    auto r = EvaluateBatch(one, series, opt);
+    double dt = CpuSeconds() - t0;
+    if (!r.ok()) return Fail(r.status());
+    size_t f = 0;
+    for (const auto& tr : r->traces)
+      for (uint8_t v : tr.firing) f += v;
+    flagged[plan.name] = f;
+    std::printf("  %-15s %10.3f %12.1f %10zu\n", plan.name.c_str(), dt, static_cast<double>(points) / dt / 1e6, f);
+  }
+
+  // Streaming: every point appended in time order (the merge is not timed).
+  std::vector<std::tuple<int64_t, uint32_t, double>> events;
+  events.reserve(points);
+  for (size_t i = 0; i < series.size(); ++i)
+    for (size_t j = 0; j < series[i].size(); ++j)
+      events.emplace_back(series[i].timestamps_ms[j], static_cast<uint32_t>(i), series[i].values[j]);
+  std::stable_sort(events.begin(), events.end(),
+                   [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
+  size_t stream_flags = 0;
+  StreamingEngine::Callbacks cb;
+  cb.on_point = [&](size_t, int64_t, uint8_t f) { stream_flags += f; };
+  double t0 = CpuSeconds();
+  EngineOptions stream_opt;
+  stream_opt.build_alerts = false;
+  auto eng = StreamingEngine::Create(*rules, stream_opt, cb);
+  if (!eng.ok()) return Fail(eng.status());
+  for (const auto& s : series) {
+    auto id = (*eng)->AddSeries(s.name, s.labels);
+    if (!id.ok()) return Fail(id.status());
+  }
+  for (const auto& [t, s, v] : events) {
+    Status st = (*eng)->Append(s, t, v);
+    if (!st.ok()) return Fail(st);
+  }
+  Status st = (*eng)->Flush();
+  if (!st.ok()) return Fail(st);
+  double stream_s = CpuSeconds() - t0;
+  double stream_rate = static_cast<double>(points * nrules) / stream_s;
+  std::printf("streaming (flags only): %.3f s CPU, %.1f M point·rules/s/core, %zu flagged points\n", stream_s, stream_rate / 1e6,
+              stream_flags);
+
+  if (!baseline) return 0;
+  std::string cmd = "/usr/bin/python3 bench/rules_baseline.py '" + root + "'";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return Fail(UnavailableError("cannot run " + cmd));
+  std::string out;
+  char buf[4096];
+  while (size_t n = fread(buf, 1, sizeof(buf), p)) out.append(buf, n);
+  int rc = pclose(p);
+  auto j = ParseJson(out, "rules_baseline.py output");
+  if (rc != 0 || !j.ok()) {
+    std::cerr << "rules_bench: baseline failed (rc " << rc << "): " << out << "\n";
+    return 1;
+  }
+  double py_s = (*j)["seconds"].get<double>();
+  double py_rate = static_cast<double>(points * nrules) / py_s;
+  std::printf("pandas:    %.3f s CPU, %.1f M point·rules/s/core\n", py_s, py_rate / 1e6);
+  std::printf("ratio:     batch %.1fx pandas, streaming %.1fx pandas\n", batch_rate / py_rate, stream_rate / py_rate);
+  std::printf("  flagged points per rule, engine vs pandas (edge semantics differ slightly, see bench/README.md):\n");
+  for (const auto& [name, f] : flagged) {
+    long long pf = (*j)["flagged"].value(name, -1LL);
+    std::printf("  %-15s %10zu %10lld\n", name.c_str(), f, pf);
+  }
+  return 0;
+}
