@@ -35,6 +35,7 @@ Result<std::vector<RuleCandidate>> LlmProposer::Propose(const TrainingData& data
   RuleAgentsInput input;
   input.target = data.target;
   input.metric = data.metric;
+  input.selector = data.selector;
   input.train = data.train;
   input.chunk_starts = data.chunk_starts;
   input.labeled = data.labeled;

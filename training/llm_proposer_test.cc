@@ -133,6 +133,22 @@ TEST_CASE("llm proposer: invalid rule repaired, real F1 measured, noisy change r
   CHECK(llm.requests[1].messages[1].content.find("candidate.rules:3:") != std::string::npos);
   CHECK(llm.requests[1].messages[1].content.find("did you mean `mean`?") != std::string::npos);
   CHECK(llm.requests[0].messages[1].content.find("judged by the point F1") != std::string::npos);
+  CHECK(llm.requests[0].messages[1].content.find("Every rule must use `select step_time_ms`") != std::string::npos);
+}
+
+TEST_CASE("llm proposer: the trainer's selector reaches the prompts") {
+  TrainingData data = Data();
+  data.selector = "step_time_ms{job=\"llama70b\"}";
+  data.chunk_starts = {0};
+  EngineEvaluator evaluator(data, Objective::kPoint);
+  ScriptedLlm llm({Answer("rule s {\n  select step_time_ms{job=\"llama70b\"}\n  when value > 150\n}", "r")});
+  LlmProposer proposer(&llm);
+  auto r = proposer.Propose(data, evaluator, {});
+  REQUIRE(r.ok());
+  REQUIRE(r->size() == 1);
+  CHECK((*r)[0].validation.counts.point.tp == 2);
+  CHECK(llm.requests[0].messages[1].content.find("Every rule must use `select step_time_ms{job=\"llama70b\"}`") !=
+        std::string::npos);
 }
 
 TEST_CASE("llm proposer: errors") {
