@@ -44,5 +44,11 @@ check "one bad of two files" 2 'gpu_training.rules: 6 rule\(s\) OK' \
 check "explain broken file" 2 'unknown function `meen`' -- "$VIGIL" rules explain "$TMP/typo.rules"
 check "no subcommand" 2 'A subcommand is required|subcommand' -- "$VIGIL" rules
 
+# The examples in docs/rules.md compile.
+awk '/^```$/{n++; next} n==1' docs/rules.md > "$TMP/doc_first.rules"
+check "docs first example" 0 '1 rule\(s\) OK' -- "$VIGIL" rules check "$TMP/doc_first.rules"
+awk '/^## Examples/{f=1} f&&/^```$/{b=!b;next} f&&b' docs/rules.md > "$TMP/doc_examples.rules"
+check "docs examples" 0 '1[0-9] rule\(s\) OK' -- "$VIGIL" rules check "$TMP/doc_examples.rules"
+
 echo "rules_cli_test: $passed passed, $fail failed"
 [ "$fail" = 0 ]
