@@ -60,6 +60,20 @@ std::string ErrorMessageOf(const Json& body) {
   return e.dump();
 }
 
+// Message content: a string, or (newer OpenAI-style servers) an array of parts whose text parts
+// are concatenated; null and anything else give "".
+std::string ContentText(const Json& content) {
+  if (content.is_string()) return content.get<std::string>();
+  std::string out;
+  if (content.is_array()) {
+    for (const Json& part : content) {
+      if (part.is_object() && part.contains("text") && part["text"].is_string())
+        out += part["text"].get<std::string>();
+    }
+  }
+  return out;
+}
+
 std::string Truncate(std::string_view s, size_t n) {
   if (s.size() <= n) return std::string(s);
   return std::string(s.substr(0, n)) + "...(" + std::to_string(s.size()) + " bytes)";
@@ -127,8 +141,7 @@ Result<ChatResponse> ParseChatCompletion(std::string_view text) {
   const Json& msg = choice["message"];
   ChatResponse r;
   r.message.role = "assistant";
-  if (msg.contains("content") && msg["content"].is_string())
-    r.message.content = msg["content"].get<std::string>();
+  if (msg.contains("content")) r.message.content = ContentText(msg["content"]);
   if (msg.contains("tool_calls") && msg["tool_calls"].is_array()) {
     int i = 0;
     for (const Json& c : msg["tool_calls"]) {
@@ -189,9 +202,7 @@ Status ChatStreamAssembler::Add(std::string_view data) {
     }
     if (!choice.contains("delta") || !choice["delta"].is_object()) continue;
     const Json& delta = choice["delta"];
-    if (delta.contains("content") && delta["content"].is_string()) {
-      response_.message.content += delta["content"].get<std::string>();
-    }
+    if (delta.contains("content")) response_.message.content += ContentText(delta["content"]);
     if (delta.contains("tool_calls") && delta["tool_calls"].is_array()) {
       for (const Json& d : delta["tool_calls"]) {
         if (!d.is_object()) continue;
@@ -205,6 +216,8 @@ Status ChatStreamAssembler::Add(std::string_view data) {
           if (f.contains("name") && f["name"].is_string()) call.name += f["name"].get<std::string>();
           if (f.contains("arguments") && f["arguments"].is_string()) {
             call.arguments_text += f["arguments"].get<std::string>();
+          } else if (f.contains("arguments") && f["arguments"].is_object()) {
+            call.arguments_text += f["arguments"].dump();  // Ollama sends whole objects
           }
         }
       }
@@ -262,7 +275,14 @@ Result<std::unique_ptr<OpenAiLlmClient>> OpenAiLlmClient::Create(OpenAiLlmOption
   while (!url.empty() && url.back() == '/') url.pop_back();
   size_t path_start = url.find('/', scheme_end + 3);
   std::string path = path_start == std::string::npos ? "" : url.substr(path_start);
-  bool azure = path.find("/openai/deployments/") != std::string::npos;
+  // Azure: a deployment URL (needs api-version), or any *.openai.azure.com /
+  // *.cognitiveservices.azure.com host (the v1 API at /openai/v1 takes no api-version).
+  std::string host = url.substr(
+      scheme_end + 3, path_start == std::string::npos ? std::string::npos : path_start - scheme_end - 3);
+  if (auto colon = host.find(':'); colon != std::string::npos) host.resize(colon);
+  bool deployment = path.find("/openai/deployments/") != std::string::npos;
+  bool azure =
+      deployment || host.ends_with(".openai.azure.com") || host.ends_with(".cognitiveservices.azure.com");
   if (path.ends_with("/chat/completions")) {
     // Used as given.
   } else if (path.empty()) {
@@ -270,7 +290,7 @@ Result<std::unique_ptr<OpenAiLlmClient>> OpenAiLlmClient::Create(OpenAiLlmOption
   } else {
     url += "/chat/completions";
   }
-  if (azure && query.find("api-version=") == std::string::npos) {
+  if (deployment && query.find("api-version=") == std::string::npos) {
     query += (query.empty() ? "" : "&") + std::string("api-version=") + UrlEncode(options.api_version);
   }
   if (!query.empty()) url += "?" + query;

@@ -4,9 +4,12 @@
 // beyond one HTTP POST:
 //   - Endpoint: `url` is a base URL. "http://h:8000/v1" -> ".../v1/chat/completions";
 //     "http://h:8080" (no path) -> ".../v1/chat/completions"; a URL already ending in
-//     "/chat/completions" is used as is. A URL whose path contains "/openai/deployments/" is
-//     Azure: "?api-version=<api_version>" is added (unless present) and the key goes in an
-//     `api-key` header instead of `Authorization: Bearer`.
+//     "/chat/completions" is used as is. Azure: a URL whose path contains
+//     "/openai/deployments/" gets "?api-version=<api_version>" (unless present); such URLs and
+//     any *.openai.azure.com / *.cognitiveservices.azure.com host (e.g. the v1 API at
+//     ".../openai/v1") send the key in an `api-key` header instead of `Authorization: Bearer`.
+//   - Content given as an array of parts is joined; tool arguments given as an object (Ollama)
+//     are taken as their JSON text. libcurl honours the usual https_proxy / no_proxy variables.
 //   - Tool calling (tools -> `tools`, `tool_calls` parsed; arguments that are not valid JSON are
 //     kept in ToolCall::arguments_text with ToolCall::arguments null, for the agent to repair).
 //   - Structured output: request.response_schema is sent as

@@ -221,6 +221,27 @@ TEST_CASE("malformed tool-call arguments are kept as text with null arguments") 
   CHECK(r->message.tool_calls[0].arguments_text == R"({"probe": "gemm", )");
 }
 
+TEST_CASE("content as an array of parts; tool arguments as an object (Ollama)") {
+  ScriptedOpenAiServer srv;
+  FakeClock clock;
+  srv.Push(
+      {200,
+       R"({"choices":[{"index":0,"message":{"role":"assistant","content":[{"type":"text","text":"part one, "},
+    {"type":"text","text":"part two"}]},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":4}})"});
+  srv.Push(
+      {200, R"({"choices":[{"index":0,"message":{"role":"assistant","content":"","tool_calls":[{"id":"c1",
+    "function":{"name":"search_kb","arguments":{"query":"ecc"}}}]},"finish_reason":"tool_calls"}]})"});
+  auto client = Make(Options(srv, &clock));
+  auto a = client->Chat(Ask("x"));
+  REQUIRE(a.ok());
+  CHECK(a->message.content == "part one, part two");
+  auto b = client->Chat(Ask("x"));
+  REQUIRE(b.ok());
+  REQUIRE(b->message.tool_calls.size() == 1);
+  CHECK(b->message.tool_calls[0].arguments["query"] == "ecc");
+  CHECK(b->usage.total() > 0);  // no usage reported: estimated
+}
+
 TEST_CASE("malformed JSON body and bodies without choices are InvalidArgument, not retried") {
   ScriptedOpenAiServer srv;
   FakeClock clock;
@@ -427,6 +448,13 @@ TEST_CASE("URL forms and bad URLs") {
   o.url = "https://r.openai.azure.com/openai/deployments/d?api-version=2024-02-01";
   CHECK(OpenAiLlmClient::Create(o).value()->endpoint() ==
         "https://r.openai.azure.com/openai/deployments/d/chat/completions?api-version=2024-02-01");
+  o.url = "https://r.openai.azure.com/openai/v1";  // Azure's v1 API: api-key header, no api-version
+  auto v1 = OpenAiLlmClient::Create(o);
+  REQUIRE(v1.ok());
+  CHECK((*v1)->azure());
+  CHECK((*v1)->endpoint() == "https://r.openai.azure.com/openai/v1/chat/completions");
+  o.url = "http://vllm.internal:8000/v1";
+  CHECK_FALSE(OpenAiLlmClient::Create(o).value()->azure());
   for (const char* bad : {"", "localhost:8000", "ftp://h/v1", "http:///v1"}) {
     o.url = bad;
     auto r = OpenAiLlmClient::Create(o);
