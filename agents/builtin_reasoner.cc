@@ -46,7 +46,9 @@ const std::map<std::string, std::vector<std::string>>& ExplainedBy() {
        {"gpu_thermal_throttle", "gpu_power_throttle", "pcie_link_degraded", "nvlink_error", "dataloader_stall",
         "storage_failure", "ib_link_failure", "moe_expert_imbalance", "gpu_row_remap_failure"}},
       {"dataloader_stall", {"storage_failure", "host_oom"}},
-      {"loss_divergence", {"fp16_loss_scale_collapse", "fp8_scaling_overflow", "gpu_silent_data_corruption"}},
+      {"loss_divergence",
+       {"fp16_loss_scale_collapse", "fp8_scaling_overflow", "gpu_silent_data_corruption",
+        "gpu_memory_uncorrectable_ecc", "gpu_row_remap_failure", "gpu_fallen_off_bus", "gpu_firmware_error"}},
       {"illegal_memory_access",
        {"gpu_memory_uncorrectable_ecc", "gpu_fallen_off_bus", "gpu_row_remap_failure", "gpu_firmware_error"}},
       {"nccl_network_misconfig", {"ib_link_failure"}},
@@ -254,6 +256,62 @@ Topology BuildTopology(const DiagnosisCase& c) {
   return t;
 }
 
+
+// Training logs print the numbers the pack's metric conditions are written over (loss, grad norm,
+// loss scale, step time). They are read into series named as the conditions name them, one
+// series per log source, labelled {source, Hostname}. Times come from the line when it has one,
+// else one second per line (order is what matters).
+std::vector<TimeSeries> SeriesFromLogs(const DiagnosisCase& c, const Topology& topo) {
+  struct Field {
+    const char* pattern;
+    const char* name;
+    double scale;
+  };
+  static const Field kFields[] = {
+      {R"((?:^|[\s|,])(?:lm )?loss[:=\s]\s*([-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|nan|inf)))", "loss", 1},
+      {R"((?:grad[ _]norm|gnorm)[:=\s]\s*([-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|nan|inf)))", "grad_norm", 1},
+      {R"(loss[ _]scal(?:e|ing)?(?: to)?[:=\s]\s*([-+]?\d+\.?\d*(?:[eE][-+]?\d+)?))", "loss_scale", 1},
+      {R"(elapsed time per iteration \(ms\):\s*(\d+\.?\d*))", "step_time_ms", 1},
+      {R"(step_time[:=\s]\s*(\d+\.?\d*)s\b)", "step_time_ms", 1000},
+  };
+  static const std::vector<std::pair<std::regex, const Field*>>* compiled = [] {
+    auto* v = new std::vector<std::pair<std::regex, const Field*>>();
+    for (const Field& f : kFields) v->emplace_back(std::regex(f.pattern, std::regex::icase), &f);
+    return v;
+  }();
+  std::vector<TimeSeries> out;
+  for (const CaseLog& log : c.logs) {
+    std::map<std::string, TimeSeries> by_name;
+    int64_t last_t = 0;
+    for (const LogLine& line : log.lines) {
+      if (line.text.size() > 2000) continue;
+      int64_t t = LineTimeMs(line.text, topo.year);
+      if (t == kNoTime || t <= last_t) t = last_t + 1000;
+      bool any = false;
+      for (const auto& [re, f] : *compiled) {
+        std::smatch m;
+        if (!std::regex_search(line.text, m, re)) continue;
+        std::string v = Lower(m.str(1));
+        double value = v.find("nan") != std::string::npos ? NAN
+                       : v.find("inf") != std::string::npos ? INFINITY : std::strtod(v.c_str(), nullptr) * f->scale;
+        TimeSeries& s = by_name[f->name];
+        if (s.name.empty()) {
+          s.name = f->name;
+          s.labels["source"] = log.source;
+          auto slash = log.source.find('/');
+          if (topo.nodes.count(log.source.substr(0, slash))) s.labels["Hostname"] = log.source.substr(0, slash);
+        }
+        if (s.Append(t, value).ok()) any = true;
+      }
+      if (any) last_t = t;
+    }
+    for (auto& [name, s] : by_name) {
+      if (s.size() >= 3) out.push_back(std::move(s));
+    }
+  }
+  return out;
+}
+
 ComponentHint HintFromSource(const std::string& source, const Topology& t) {
   ComponentHint h;
   static const std::regex kRank(R"((^|/)rank[-_]?(\d+)(/|$))", std::regex::icase);
@@ -385,6 +443,7 @@ std::vector<std::string> CategoriesNamedByProbe(const ProbeResult& r) {
       {R"(power cap|power limit|power brake)", "gpu_power_throttle"},
       {R"(pcie link gen|pcie replay|h2d_gb_s|d2h_gb_s)", "pcie_link_degraded"},
       {R"(disagrees|mismatch)", "gpu_silent_data_corruption"},
+      {R"(compute processes on the gpu|exclusive use)", "straggler_rank"},
       {R"(\bxid (13|31|43)\b)", "illegal_memory_access"},
   };
   static const std::vector<std::pair<std::regex, std::string>>* compiled = [] {
@@ -661,8 +720,10 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // 2. Metric conditions from the knowledge base.
   std::set<std::pair<std::string, std::string>> metric_seen;  // (category, series id)
   std::set<std::string> not_understood;
+  std::vector<TimeSeries> series = c.metrics;
+  for (TimeSeries& s : SeriesFromLogs(c, topo)) series.push_back(std::move(s));
   for (const Signature& s : facts.metric_conditions) {
-    auto result = EvaluateMetricCondition(s.pattern, c.metrics);
+    auto result = EvaluateMetricCondition(s.pattern, series);
     if (!result) {
       not_understood.insert(s.pattern);
       continue;
@@ -767,9 +828,19 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   if (probes == nullptr) d.unverified.push_back("no probe executor: hypotheses were not verified with probes");
   for (int round = 1; probes != nullptr && round <= options_.max_rounds; ++round) {
     auto ranked = beliefs.Ranked();
-    if (ranked.empty() || ranked[0].second >= options_.stop_confidence) break;
+    if (ranked.empty()) break;
+    // A leading symptom (NaN loss, collective timeout, slow rank) is not an answer until the
+    // causes that produce it have been checked: one round runs even when it looks certain.
+    auto effect = ExplainedBy().find(ranked[0].first);
+    bool leader_is_effect = effect != ExplainedBy().end() && !effect->second.empty() && beliefs.Score(ranked[0].first) > 0;
+    if (ranked[0].second >= options_.stop_confidence && !(leader_is_effect && round == 1)) break;
     std::map<std::string, double> pmap;
     for (const auto& [cat, p] : ranked) if (p > 0.001) pmap[cat] = p;
+    if (leader_is_effect) {
+      double moved = 0.5 * pmap[ranked[0].first];
+      pmap[ranked[0].first] -= moved;
+      for (const std::string& cause : effect->second) pmap[cause] += moved / effect->second.size();
+    }
     // Targets: the components of the leading hypotheses.
     std::vector<ComponentHint> targets;
     for (size_t i = 0; i < ranked.size() && i < 3; ++i) {

@@ -291,9 +291,6 @@ class Evaluator {
         return v;
       }
       case Node::kAgg: {
-        if (left_of_compare && n.a->name == cand_.name && (n.name == "max" || n.name == "min")) {
-          return Aligned(*n.a);  // the candidate is the series attaining the extreme
-        }
         std::vector<double> means;
         for (const TimeSeries& s : all_) {
           if (!Matches(s, n.a->name, n.a->matchers)) continue;
@@ -306,6 +303,11 @@ class Evaluator {
           if (!same) continue;
           double m = Mean(s);
           if (!std::isnan(m)) means.push_back(m);
+        }
+        // A group of one has no peers to compare with (count excepted).
+        if (means.size() < 2 && n.name != "count" && n.name != "sum") return Vec(len, NAN);
+        if (left_of_compare && n.a->name == cand_.name && (n.name == "max" || n.name == "min")) {
+          return Aligned(*n.a);  // the candidate is the series attaining the extreme
         }
         return Vec(len, Aggregate(n.name, n.param, means));
       }
