@@ -112,6 +112,9 @@ std::string IncidentBody(const Incident& inc, const Json& extra) {
   if (extra.contains("xid") && extra["xid"].is_array()) {
     for (const auto& x : extra["xid"]) body += "Xid " + (x.is_string() ? x.get<std::string>() : x.dump()) + "\n";
   }
+  if (extra.contains("examples") && extra["examples"].is_array()) {
+    for (const auto& x : extra["examples"]) if (x.is_string()) body += x.get<std::string>() + "\n";
+  }
   if (extra.contains("tags") && extra["tags"].is_array()) {
     for (const auto& t : extra["tags"]) if (t.is_string()) body += Underscores(t.get<std::string>()) + " ";
   }

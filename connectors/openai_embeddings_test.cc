@@ -1,0 +1,118 @@
+#include "connectors/openai_embeddings.h"
+
+#include <doctest/doctest.h>
+#include <httplib.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "core/json.h"
+
+namespace vigil {
+namespace {
+
+class EmbeddingsServer {
+ public:
+  EmbeddingsServer() {
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ~EmbeddingsServer() {
+    server_.stop();
+    thread_.join();
+  }
+  httplib::Server& server() { return server_; }
+  std::string Base() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1"; }
+
+ private:
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace
+
+TEST_CASE("OpenAiEmbeddings: batches, reorders by index, sends the key, retries 503") {
+  EmbeddingsServer srv;
+  std::atomic<int> calls{0}, failures_left{1};
+  std::string auth;
+  srv.server().Post("/v1/embeddings", [&](const httplib::Request& req, httplib::Response& res) {
+    ++calls;
+    auth = req.get_header_value("Authorization");
+    if (failures_left-- > 0) {
+      res.status = 503;
+      res.set_header("Retry-After", "0");
+      return;
+    }
+    Json body = Json::parse(req.body);
+    Json data = Json::array();
+    // Reverse order on purpose: the client must sort by `index`.
+    for (int i = static_cast<int>(body["input"].size()) - 1; i >= 0; --i) {
+      std::string t = body["input"][i];
+      data.push_back({{"index", i}, {"embedding", {static_cast<double>(t.size()), 1.0, 0.0}}});
+    }
+    res.set_content(Json{{"data", data}, {"model", body["model"]}}.dump(), "application/json");
+  });
+  OpenAiEmbeddingsOptions o;
+  o.url = srv.Base();
+  o.model = "test-embed";
+  o.api_key = "sekret";
+  o.max_batch = 2;
+  auto client = MakeOpenAiEmbeddings(o);
+  REQUIRE(client.ok());
+  std::vector<std::string> texts = {"a", "bb", "ccc"};
+  auto rows = (*client)->Embed(texts);
+  REQUIRE_MESSAGE(rows.ok(), rows.status().ToString());
+  REQUIRE(rows->size() == 3);
+  CHECK((*rows)[0][0] == 1.0f);
+  CHECK((*rows)[1][0] == 2.0f);
+  CHECK((*rows)[2][0] == 3.0f);
+  CHECK(calls == 3);  // one 503 + two batches
+  CHECK(auth == "Bearer sekret");
+}
+
+TEST_CASE("OpenAiEmbeddings: errors name what went wrong") {
+  EmbeddingsServer srv;
+  srv.server().Post("/v1/embeddings", [&](const httplib::Request& req, httplib::Response& res) {
+    Json body = Json::parse(req.body);
+    std::string first = body["input"][0];
+    if (first == "bad-request") {
+      res.status = 400;
+      res.set_content(R"({"error":{"message":"model not found"}})", "application/json");
+    } else if (first == "short") {
+      res.set_content(R"({"data":[]})", "application/json");
+    } else {
+      res.set_content("not json", "text/plain");
+    }
+  });
+  OpenAiEmbeddingsOptions o;
+  o.url = srv.Base() + "/embeddings";
+  o.model = "m";
+  o.max_retries = 0;
+  auto client = MakeOpenAiEmbeddings(o);
+  REQUIRE(client.ok());
+  auto run = [&](std::string t) {
+    std::vector<std::string> v{t};
+    return (*client)->Embed(v).status();
+  };
+  Status s = run("bad-request");
+  CHECK(s.code() == StatusCode::kInvalidArgument);
+  CHECK(s.message().find("HTTP 400") != std::string::npos);
+  CHECK(s.message().find("model not found") != std::string::npos);
+  CHECK(run("short").message().find("expected 1 embeddings, got 0") != std::string::npos);
+  CHECK(run("other").code() == StatusCode::kInvalidArgument);
+  o.url = "ftp://x";
+  CHECK(MakeOpenAiEmbeddings(o).status().code() == StatusCode::kInvalidArgument);
+  o.url = "http://127.0.0.1:1/v1";
+  o.model = "";
+  CHECK(MakeOpenAiEmbeddings(o).status().code() == StatusCode::kInvalidArgument);
+  o.model = "m";
+  auto unreachable = MakeOpenAiEmbeddings(o);
+  REQUIRE(unreachable.ok());
+  std::vector<std::string> v{"x"};
+  CHECK((*unreachable)->Embed(v).status().code() == StatusCode::kUnavailable);
+}
+
+}  // namespace vigil
