@@ -33,12 +33,21 @@ ReadOptions ToReadOptions(const EvalSetOptions& o, bool apply_max_series) {
   r.name_filter = o.name_filter;
   r.max_series = apply_max_series ? o.max_series : 0;
   r.max_points = o.max_points;
+  r.bad_rows = o.bad_rows;
   return r;
+}
+
+void NoteSkips(const ReadStats& stats, EvalSet& set) {
+  if (stats.rows_skipped == 0) return;
+  set.input_notes += std::to_string(stats.rows_skipped) + " bad input rows skipped";
+  for (const std::string& e : stats.examples) set.input_notes += "; " + e;
+  set.input_notes += ". ";
 }
 
 Result<EvalSet> LoadKpi(const std::string& path, const EvalSetOptions& options) {
   ASSIGN_OR_RETURN(Dataset ds, ReadDataset("kpi:" + path, ToReadOptions(options, true)));
   EvalSet set;
+  NoteSkips(ds.stats, set);
   set.dataset = "kpi";
   set.split_description =
       "each KPI series split chronologically: first " + Fmt(100 * options.train_fraction, 0) + "% train, last " +
@@ -65,6 +74,7 @@ Result<EvalSet> LoadKpi(const std::string& path, const EvalSetOptions& options) 
 Result<EvalSet> LoadNab(const std::string& path, const EvalSetOptions& options) {
   ASSIGN_OR_RETURN(Dataset ds, ReadDataset("nab:" + path, ToReadOptions(options, true)));
   EvalSet set;
+  NoteSkips(ds.stats, set);
   set.dataset = "nab";
   set.split_description =
       "NAB protocol: every file is run from its first point; the probationary period (first 15%, at most "
@@ -86,6 +96,8 @@ Result<EvalSet> LoadSmd(const std::string& path, const EvalSetOptions& options) 
   ASSIGN_OR_RETURN(Dataset train, ReadDataset("smd:" + path + ":train", ToReadOptions(options, false)));
   ASSIGN_OR_RETURN(Dataset test, ReadDataset("smd:" + path + ":test", ToReadOptions(options, false)));
   EvalSet set;
+  NoteSkips(train.stats, set);
+  NoteSkips(test.stats, set);
   set.dataset = "smd";
   set.split_description =
       "SMD train/ files (unlabeled, assumed mostly normal) for training, test/ files scored with "
@@ -180,9 +192,13 @@ Result<DetectorResult> ScoreDetector(const EvalSet& set, const std::string& name
     r.per_unit.push_back(c);
     r.total += c;
     if (set.dataset == "nab") {
+      // NAB counts every detection point; a flag that stays up for an episode is one alert, so
+      // the NAB score sees each episode's first point (the alert onset), for every detector alike.
+      std::vector<uint8_t> onsets(n, 0);
+      for (size_t i = 0; i < n; ++i) onsets[i] = flags[u][i] && (i == 0 || !flags[u][i - 1]);
       std::array<NabFileScore, 3> per;
       for (int p = 0; p < 3; ++p) {
-        ASSIGN_OR_RETURN(per[p], NabScore(truth.timestamps_ms, flags[u], truth.windows, kNabProfiles[p]));
+        ASSIGN_OR_RETURN(per[p], NabScore(truth.timestamps_ms, onsets, truth.windows, kNabProfiles[p]));
         r.nab_total[p] += per[p];
       }
       r.nab_per_unit.push_back(per);
@@ -196,6 +212,7 @@ Json DetectionReport::ToJson(int delay_k) const {
   Json j;
   j["dataset"] = set.dataset;
   j["split"] = set.split_description;
+  j["input_notes"] = set.input_notes;
   j["delay_k"] = delay_k;
   j["wall_s"] = wall_s;
   j["series"] = Json::array();
@@ -236,6 +253,7 @@ std::string DetectionReport::ToMarkdown(int delay_k) const {
   const std::string k = std::to_string(delay_k);
   o << "# Detection benchmark: " << set.dataset << "\n\n";
   o << "Split: " << set.split_description << ".\n\n";
+  if (!set.input_notes.empty()) o << "Input: " << set.input_notes << "\n\n";
   size_t points = 0;
   for (const EvalTruth& t : set.truth) points += t.labels.size();
   o << set.units.size() << " scored series, " << points << " points in all. Total wall time " << Fmt(wall_s, 1)

@@ -10,6 +10,8 @@
 //        one scored series, flagged where any of its dimensions is flagged.
 //   nab: NAB's protocol: the whole file is run, the probationary period (first 15%, ≤ 750 points)
 //        is the unlabeled training part and is not scored; thresholds come from it, not labels.
+//        The NAB score counts alert onsets (the first point of each run of flags) as detections;
+//        the F1 metrics use every flagged point.
 //
 // Detectors:
 //   "mad":     rolling median/MAD band (C++): |x − median(last W)| / (1.4826·MAD); threshold chosen
@@ -55,6 +57,7 @@ struct EvalTruth {
 struct EvalSet {
   std::string dataset;  // "kpi", "smd", "nab"
   std::string split_description;
+  std::string input_notes;  // rows the reader skipped (bad-row policy), with examples
   std::vector<EvalUnit> units;
   std::vector<EvalTruth> truth;  // parallel to units
 };
@@ -64,6 +67,9 @@ struct EvalSetOptions {
   size_t max_series = 0;    // 0 = all
   size_t max_points = 0;    // 0 = all; per series, before splitting (small slices for tests)
   double train_fraction = 0.7;  // kpi only
+  // The public data has a few bad rows (NAB's ec2_disk_write_bytes_1ef3de repeats a timestamp at
+  // a DST change): by default they are skipped, counted and named in the report.
+  BadRowPolicy bad_rows = BadRowPolicy::kSkip;
 };
 
 // Reads and splits `dataset` ("kpi", "smd", "nab") at `path` (the folder the reader takes).

@@ -28,6 +28,7 @@ struct Scored {
   std::string rule_text;
   std::string rationale;
   std::vector<std::vector<uint8_t>> val_flags;
+  std::vector<std::vector<uint8_t>> train_flags;
   double val_f1 = 0;
   double val_flag_rate = 0;
   double train_f1 = 0;
@@ -257,6 +258,9 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
     s.sensitivity = sensitivity;
     s.rationale = rationale;
     s.val_flags = std::move(flags).value();
+    if (options_.pooled_review) {
+      ASSIGN_OR_RETURN(s.train_flags, evaluator.Flags(s.rule_text, Split::kTrain));
+    }
     scored.push_back(std::move(s));
     return Status::Ok();
   };
@@ -276,15 +280,24 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
   std::vector<size_t> chosen;
   if (labeled || val_has_anomaly) {
     // Greedy forward selection on the validation objective (OR of the chosen rules' flags).
-    auto set_f1 = [&](const std::vector<size_t>& set) -> Result<double> {
-      std::vector<std::vector<uint8_t>> flags(data.validation.size());
-      for (size_t i = 0; i < flags.size(); ++i) flags[i].assign(data.validation[i].size(), 0);
+    auto set_counts = [&](const std::vector<size_t>& set, const std::vector<TimeSeries>& series,
+                          bool train) -> Result<DetectionCounts> {
+      std::vector<std::vector<uint8_t>> flags(series.size());
+      for (size_t i = 0; i < flags.size(); ++i) flags[i].assign(series[i].size(), 0);
       for (size_t c : set) {
+        const auto& f = train ? scored[c].train_flags : scored[c].val_flags;
         for (size_t i = 0; i < flags.size(); ++i) {
-          for (size_t j = 0; j < flags[i].size(); ++j) flags[i][j] |= scored[c].val_flags[i][j];
+          for (size_t j = 0; j < flags[i].size(); ++j) flags[i][j] |= f[i][j];
         }
       }
-      ASSIGN_OR_RETURN(DetectionCounts c, Count(data.validation, flags, k));
+      return Count(series, flags, k);
+    };
+    auto set_f1 = [&](const std::vector<size_t>& set) -> Result<double> {
+      ASSIGN_OR_RETURN(DetectionCounts c, set_counts(set, data.validation, false));
+      if (options_.pooled_review) {
+        ASSIGN_OR_RETURN(DetectionCounts t, set_counts(set, data.train, true));
+        c += t;
+      }
       return ObjectiveF1(c, objective);
     };
     double current = 0;
@@ -296,7 +309,7 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
         std::vector<size_t> trial = chosen;
         trial.push_back(c);
         double f1 = 0;
-        if (val_has_anomaly) {
+        if (val_has_anomaly || (options_.pooled_review && labeled)) {
           ASSIGN_OR_RETURN(f1, set_f1(trial));
         } else {
           // No anomaly in the tail: prefer the best training fit among rules quiet on the tail.

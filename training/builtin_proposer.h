@@ -37,6 +37,9 @@ struct BuiltinProposerOptions {
   int max_rules = 3;
   double max_unlabeled_flag_rate = 0.001;
   std::vector<int> windows = {10, 60};
+  // Review on training + validation counts pooled (the training part is several times longer
+  // than the tail, so the choice varies less); false: on the validation tail alone (Argos).
+  bool pooled_review = true;
 };
 
 class BuiltinProposer : public RuleProposer {
