@@ -116,7 +116,7 @@ Result<HttpResponse> HttpSend(const HttpRequest& request) {
     if (name.find_first_of("\r\n:") != std::string::npos ||
         value.find_first_of("\r\n") != std::string::npos) {
       return InvalidArgumentError("HTTP request: header `" + name +
-                                  "` contains a newline or colon in its name");
+                                  "` has a newline in its name or value, or a colon in its name");
     }
   }
   if (!InitCurlOnce()) return InternalError("HTTP request: curl_global_init failed");
