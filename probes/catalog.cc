@@ -75,22 +75,22 @@ constexpr CategoryEvidence kP2pMatrix[] = {
 
 constexpr ProbeSpec kCatalog[] = {
     {"gpu.inventory", "GPU name, UUID, bus id, driver/CUDA versions, memory, clocks, power limit, "
-     "persistence and MIG mode, read through NVML and the CUDA runtime", 0.5, false,
+     "persistence and MIG mode, read through NVML and the CUDA runtime", 0.1, false,
      ProbeTargetKind::kGpu, kInventory},
     {"gpu.health", "NVML health counters: ECC SBE/DBE (volatile, aggregate), retired pages and row "
      "remaps (pending, failed), clock event reasons, temperature, power, PCIe generation/width vs "
      "maximum and replay counter, NVLink state and CRC/replay/recovery counters", 1.0, false,
      ProbeTargetKind::kGpu, kHealth},
     {"gpu.gemm", "cuBLASLt BF16/FP16/TF32/FP8 matrix-multiply TFLOP/s at saturating sizes against "
-     "the model's baseline, with a correctness check against a reference", 6.0, true,
+     "the model's baseline, with a correctness check against a reference", 3.0, true,
      ProbeTargetKind::kGpu, kGemm},
     {"gpu.hbm_bandwidth", "device-memory copy and triad bandwidth (TB/s, read+write) against the "
-     "model's baseline", 2.0, true, ProbeTargetKind::kGpu, kHbm},
+     "model's baseline", 0.5, true, ProbeTargetKind::kGpu, kHbm},
     {"gpu.pcie_bandwidth", "pinned host-to-device and device-to-host copy bandwidth (GB/s) against "
-     "the link's generation and width", 2.0, true, ProbeTargetKind::kGpu, kPcie},
+     "the link's generation and width", 3.0, true, ProbeTargetKind::kGpu, kPcie},
     {"gpu.sdc", "the same deterministic GEMM on every local GPU; bit-exact checksum vote, a GPU "
-     "that disagrees with the plurality fails", 4.0, true, ProbeTargetKind::kNode, kSdc},
-    {"gpu.kernel_launch", "empty-kernel launch latency and launch+sync round trip (us)", 1.0, false,
+     "that disagrees with the plurality fails", 1.0, true, ProbeTargetKind::kNode, kSdc},
+    {"gpu.kernel_launch", "empty-kernel launch latency and launch+sync round trip (us)", 0.5, false,
      ProbeTargetKind::kGpu, kKernelLaunch},
     {"nccl.allreduce", "NCCL all-reduce algbw/busbw (nccl-tests formulas) over the local GPUs or "
      "the job's ranks, with the sum checked", 5.0, true, ProbeTargetKind::kNode, kNcclCollective},
