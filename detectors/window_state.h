@@ -134,6 +134,10 @@ class WindowState {
       double d = x - shift_;
       s1_ += d;
       s2_ += d * d;
+      // Trailing run of equal values: when it covers the window, the window is flat and the
+      // mean is exactly that value (running sums would leave rounding residue around it).
+      same_run_ = (same_run_ > 0 && x == last_x_) ? same_run_ + 1 : 1;
+      last_x_ = x;
     } else if (UsesAux()) {
       if (have_prev_) {
         if (fn_ == WindowFn::kRate) e.aux = x >= prev_ ? x - prev_ : x;  // a counter reset restarts at 0
@@ -212,11 +216,16 @@ class WindowState {
     size_t n = entries_.size();
     switch (fn_) {
       case WindowFn::kCount: return static_cast<double>(n);
-      case WindowFn::kSum: return n ? s1_ + shift_ * static_cast<double>(n) : 0.0;
-      case WindowFn::kMean: return n ? shift_ + s1_ / static_cast<double>(n) : kNaN;
+      case WindowFn::kSum:
+        if (n && same_run_ >= n) return last_x_ * static_cast<double>(n);
+        return n ? s1_ + shift_ * static_cast<double>(n) : 0.0;
+      case WindowFn::kMean:
+        if (n && same_run_ >= n) return last_x_;
+        return n ? shift_ + s1_ / static_cast<double>(n) : kNaN;
       case WindowFn::kStd:
       case WindowFn::kZscore: {
         if (n < 2) return kNaN;
+        if (same_run_ >= n) return fn_ == WindowFn::kStd ? 0.0 : kNaN;
         double dn = static_cast<double>(n);
         double ss = s2_ - s1_ * s1_ / dn;
         double mean = shift_ + s1_ / dn;
@@ -255,6 +264,8 @@ class WindowState {
   double s1_ = 0, s2_ = 0, shift_ = 0, aux_sum_ = 0, prev_ = 0;
   bool have_shift_ = false, have_prev_ = false;
   bool sums_ = false, order_ = false, aux_ = false;
+  size_t same_run_ = 0;
+  double last_x_ = 0;
   size_t evicted_ = 0;
 };
 
