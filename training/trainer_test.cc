@@ -1,0 +1,163 @@
+// The builtin proposer and the trainer over the real compiler, engine and scoring.
+#include "training/trainer.h"
+
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+
+#include "detectors/engine.h"
+#include "rules/compiler.h"
+#include "training/builtin_proposer.h"
+#include "training/engine_evaluator.h"
+
+namespace vigil {
+namespace {
+
+// Deterministic noise around 100 with labeled spikes (+60) every `every` points from `first`.
+TimeSeries Spiky(const std::string& kpi, int n, int every, int first, bool labeled) {
+  TimeSeries ts;
+  ts.name = kpi;
+  ts.labels = {{"kpi", kpi}};
+  for (int i = 0; i < n; ++i) {
+    double v = 100 + ((i * 37) % 11) - 5;
+    const bool spike = i >= first && (i - first) % every == 0;
+    if (spike) v += 60;
+    ts.timestamps_ms.push_back(int64_t{i} * 60'000);
+    ts.values.push_back(v);
+    if (labeled) ts.anomaly_labels.push_back(spike ? 1 : 0);
+  }
+  return ts;
+}
+
+TEST_CASE("builtin proposer finds a spike rule and measures it with the engine") {
+  TrainingData data;
+  data.target = "k1";
+  data.selector = "*{kpi=\"k1\"}";
+  TimeSeries all = Spiky("k1", 2000, 97, 50, true);
+  data.train.push_back(all.SliceIndex(0, 1500));
+  data.validation.push_back(all.SliceIndex(1500, 2000));
+  EngineEvaluator evaluator(data, Objective::kPoint, 7);
+  BuiltinProposer proposer;
+  ProposeOptions po;
+  int progress_calls = 0;
+  po.progress = [&](int done, int planned) {
+    ++progress_calls;
+    CHECK(done <= planned);
+  };
+  Result<std::vector<RuleCandidate>> c = proposer.Propose(data, evaluator, po);
+  REQUIRE(c.ok());
+  REQUIRE_FALSE(c->empty());
+  const RuleCandidate& best = c->front();
+  INFO(best.text);
+  CHECK(best.text.find("select *{kpi=\"k1\"}") != std::string::npos);
+  CHECK(best.validation.counts.point.F1() == doctest::Approx(1.0));
+  CHECK(best.train.counts.point.F1() == doctest::Approx(1.0));
+  CHECK(progress_calls > 5);
+  // The text is a valid rule file and the engine reproduces the validation score.
+  Result<CompiledRules> rules = CompileRules(best.text, "best.rules");
+  REQUIRE(rules.ok());
+  Result<RuleScore> again = evaluator.Score(best.text, Split::kValidation);
+  REQUIRE(again.ok());
+  CHECK(again->counts.point == best.validation.counts.point);
+  CHECK(c->size() <= 3);
+}
+
+TEST_CASE("builtin proposer, unlabeled: thresholds at the training extremes stay silent on normal data") {
+  TrainingData data;
+  data.target = "quiet";
+  data.labeled = false;
+  TimeSeries all = Spiky("q", 1200, 100000, 100000, false);  // no spikes at all
+  data.train.push_back(all.SliceIndex(0, 900));
+  data.validation.push_back(all.SliceIndex(900, 1200));
+  EngineEvaluator evaluator(data, Objective::kPointAdjusted, 7);
+  BuiltinProposer proposer;
+  Result<std::vector<RuleCandidate>> c = proposer.Propose(data, evaluator, {});
+  REQUIRE(c.ok());
+  REQUIRE_FALSE(c->empty());
+  CHECK(c->front().train.flagged == 0);
+  CHECK(c->front().validation.flag_rate() <= 0.001);
+  // And a spike far beyond anything in training fires.
+  TimeSeries probe = all.SliceIndex(0, 1000);
+  probe.values[950] = 400;
+  Result<CompiledRules> rules = CompileRules(c->front().text, "q.rules");
+  REQUIRE(rules.ok());
+  Result<BatchResult> r = EvaluateBatch(*rules, std::vector<TimeSeries>{probe});
+  REQUIRE(r.ok());
+  CHECK(r->flags[0][950] == 1);
+}
+
+TEST_CASE("builtin proposer rejects unusable data") {
+  TrainingData data;
+  data.target = "empty";
+  EngineEvaluator evaluator(data, Objective::kPoint, 7);
+  BuiltinProposer proposer;
+  CHECK(proposer.Propose(data, evaluator, {}).status().code() == StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("trainer: one rule file per target with provenance; renamed rules compile together") {
+  std::vector<TimeSeries> history = {Spiky("a", 1600, 89, 40, true), Spiky("b", 1600, 71, 30, true)};
+  BuiltinProposer proposer;
+  TrainerOptions opts;
+  opts.objective = Objective::kPoint;
+  Result<TrainingRun> run = TrainRules(history, {}, proposer, opts);
+  REQUIRE(run.ok());
+  REQUIRE(run->targets.size() == 2);
+  for (const TrainedTarget& t : run->targets) {
+    CHECK(t.status.ok());
+    REQUIRE(t.best.has_value());
+    CHECK(t.rule_text.find("rule " + t.target + "_") != std::string::npos);
+  }
+  CHECK(run->targets[0].selector == "a{kpi=\"a\"}");
+  // Both targets' rules in one file compile (names are unique) and select only their series.
+  Result<CompiledRules> all = CompileRules(run->CombinedRules(), "all.rules");
+  REQUIRE(all.ok());
+  Result<BatchResult> r = EvaluateBatch(*all, history);
+  REQUIRE(r.ok());
+  CHECK(r->flags[0][40] == 1);
+  CHECK(r->flags[1][30] == 1);
+  CHECK(r->flags[0][30] == 0);
+
+  const std::string dir = (std::filesystem::temp_directory_path() / ("vigil_trainer_test_" + std::to_string(::getpid()))).string();
+  REQUIRE(WriteRuleFiles(*run, dir, "kpi:/data", "last 25% validation").ok());
+  Result<std::string> file = ReadFile(dir + "/a.rules");
+  REQUIRE(file.ok());
+  CHECK(file->find("# data: kpi:/data") != std::string::npos);
+  CHECK(file->find("# proposer: builtin, mode one-for-one, objective point") != std::string::npos);
+  CHECK(CompileRuleFile(dir + "/a.rules").ok());
+  Result<Json> j = ReadJsonFile(dir + "/training.json");
+  REQUIRE(j.ok());
+  CHECK((*j)["targets"].size() == 2);
+  CHECK((*j)["targets"][0]["validation"]["point"]["f1"].get<double>() > 0.9);
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
+TEST_CASE("trainer: one-for-all groups, selectors by common labels, short series, bad options") {
+  TimeSeries x = Spiky("cpu", 800, 60, 20, false), y = Spiky("cpu", 800, 60, 20, false);
+  x.labels = {{"machine", "m1"}, {"dim", "0"}};
+  y.labels = {{"machine", "m1"}, {"dim", "1"}};
+  CHECK(SelectorFor({&x, &y}) == "cpu{machine=\"m1\"}");
+  x.name = "m1/dim0";
+  CHECK(SelectorFor({&x}) == "*{dim=\"0\", machine=\"m1\"}");
+  CHECK(SelectorFor({&x, &y}) == "*{machine=\"m1\"}");
+
+  std::vector<TimeSeries> history = {x, y, Spiky("short", 10, 5, 1, false)};
+  BuiltinProposer proposer;
+  TrainerOptions opts;
+  opts.mode = TrainMode::kOneForAll;
+  Result<TrainingRun> run = TrainRules(history, {{"m1", {0, 1}}, {"s", {2}}}, proposer, opts);
+  REQUIRE(run.ok());
+  REQUIRE(run->targets.size() == 2);
+  CHECK(run->targets[0].target == "m1");
+  CHECK(run->targets[0].series.size() == 2);
+  CHECK(run->targets[1].status.message().find("too few to train") != std::string::npos);
+
+  CHECK_FALSE(ParseTrainMode("one-for-some").ok());
+  opts.validation_fraction = 1.5;
+  CHECK_FALSE(TrainRules(history, {}, proposer, opts).ok());
+}
+
+}  // namespace
+}  // namespace vigil
