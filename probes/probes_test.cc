@@ -1,10 +1,14 @@
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <chrono>
+#include <filesystem>
 #include <algorithm>
 #include <cmath>
 #include <set>
 
+#include "core/json.h"
 #include "probes/catalog.h"
 #include "probes/command_executor.h"
 #include "probes/probe.h"
@@ -311,6 +315,52 @@ TEST_CASE("local executor survives garbage, crashes, hangs and a missing binary"
     CHECK((*out)[0].status == ProbeStatus::kError);
     CHECK((*out)[0].reason.find("needs ssh: or slurm:") != std::string::npos);
   }
+}
+
+// Puts fake `ssh` and `srun` first on PATH for the duration of a test.
+struct FakeRemoteTools {
+  std::string dir = "/tmp/vigil_probes_test_bin." + std::to_string(getpid());
+  std::string old_path = getenv("PATH") ? getenv("PATH") : "";
+  FakeRemoteTools() {
+    std::string cwd = std::filesystem::current_path().string();
+    std::filesystem::create_directories(dir);
+    std::filesystem::remove(dir + "/ssh");
+    std::filesystem::remove(dir + "/srun");
+    std::filesystem::create_symlink(cwd + "/" + kData + "fake_ssh.sh", dir + "/ssh");
+    std::filesystem::create_symlink(cwd + "/" + kData + "fake_srun.sh", dir + "/srun");
+    setenv("PATH", (dir + ":" + old_path).c_str(), 1);
+  }
+  ~FakeRemoteTools() {
+    setenv("PATH", old_path.c_str(), 1);
+    std::filesystem::remove_all(dir);
+  }
+};
+
+TEST_CASE("ssh and slurm executors run vigil-probe end to end through fake ssh/srun") {
+  FakeRemoteTools tools;
+  std::string binary = std::filesystem::current_path().string() + "/" + kData + "fake_probe_ok.sh";
+  std::string log = tools.dir + "/ssh.log";
+  setenv("FAKE_SSH_LOG", log.c_str(), 1);
+  ProbeRequest req = Req({"gpu.health"});
+  req.target = "node-7/gpu2";
+  auto ssh = MakeProbeExecutor("ssh:user=ops,binary=" + binary);
+  REQUIRE(ssh.ok());
+  auto out = (*ssh)->Run(req);
+  REQUIRE(out.ok());
+  CHECK((*out)[0].status == ProbeStatus::kPass);
+  CHECK((*out)[0].reason.find("--gpus 2") != std::string::npos);  // quoting survived the shell
+  auto logged = ReadFile(log);
+  REQUIRE(logged.ok());
+  CHECK(logged->find("BatchMode=yes") != std::string::npos);
+  CHECK(logged->find("ops@node-7") != std::string::npos);
+  unsetenv("FAKE_SSH_LOG");
+
+  auto slurm = MakeProbeExecutor("slurm:partition=gpu,binary=" + binary);
+  REQUIRE(slurm.ok());
+  auto sout = (*slurm)->Run(req);
+  REQUIRE(sout.ok());
+  CHECK((*sout)[0].status == ProbeStatus::kPass);
+  CHECK((*sout)[0].reason.find("--target node-7/gpu2") != std::string::npos);
 }
 
 TEST_CASE("RunSubprocess basics") {
