@@ -213,6 +213,33 @@ TEST_CASE("window functions match brute-force references (point and time windows
   }
 }
 
+TEST_CASE("a flat window has exactly its value as mean and zero spread (no false hits after a level drop)") {
+  // KPI-like: a level around 120, then a long run of zeros. Running sums leave rounding residue;
+  // the engine must still see mean == 0 and std == 0 once the window holds only zeros.
+  std::vector<int64_t> ts;
+  std::vector<double> vs;
+  for (int i = 0; i < 100; ++i) {
+    ts.push_back(60000LL * (i + 1));
+    vs.push_back(i < 40 ? 121.34 + 13.7 * std::sin(i * 0.77) : 0.0);
+  }
+  TimeSeries s = Series("m", {}, ts, vs);
+  P p("Flat");
+  int32_t v = p.Value();
+  int32_t mean = p.Window(WindowFn::kMean, v, true, 30);
+  int32_t sd = p.Window(WindowFn::kStd, v, true, 30);
+  int32_t cond = p.Cmp(PlanOp::kGt, v, p.Node(PlanOp::kAdd, {mean, p.Node(PlanOp::kMul, {p.Const(3), sd})}));
+  EngineOptions opt;
+  opt.trace_nodes = true;
+  auto r = EvaluateBatch(CompiledRules{{p.Done(cond)}}, std::span<const TimeSeries>(&s, 1), opt);
+  REQUIRE(r.ok());
+  const auto& tr = r->traces[0];
+  for (size_t i = 70; i < 100; ++i) {
+    CHECK(tr.node_values[mean][i] == 0.0);
+    CHECK(tr.node_values[sd][i] == 0.0);
+    CHECK(tr.condition[i] == 0);
+  }
+}
+
 TEST_CASE("alert life cycle: pending, firing after `for`, keep_firing_for, resolved, dedup") {
   P p("Hot");
   int32_t cond = p.Cmp(PlanOp::kGt, p.Value(), p.Const(10));
