@@ -1,0 +1,521 @@
+// Tests of the diagnosis side of agents/: case loading, log budget, metric conditions, the
+// verification planner, the built-in reasoner, the LLM tool loop and the diagnosis agent.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "agents/agent_runtime.h"
+#include "agents/builtin_reasoner.h"
+#include "agents/case.h"
+#include "agents/diagnosis_agent.h"
+#include "agents/metric_condition.h"
+#include "agents/verification_planner.h"
+
+namespace vigil {
+namespace {
+
+Json BaseCase() {
+  return ParseJson(R"JSON({
+    "id": "t-oom",
+    "alert": {"labels": {"alertname": "NCCLWatchdogTimeout", "job": "llm", "node": "node-1"},
+              "annotations": {"summary": "collective timeout on all ranks"}, "startsAt": "2026-03-18T22:20:00Z"},
+    "topology": {"nodes": ["node-1", "node-2"], "gpus_per_node": 8},
+    "logs": [
+      {"source": "node-1/rank0/stderr", "lines": [
+        "[rank0]:[E0318 22:17:20.5 ProcessGroupNCCL.cpp:616] [Rank 0] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=7, OpType=ALLREDUCE) ran for 600165 milliseconds before timing out.",
+        "INFO: heartbeat ok"]},
+      {"source": "node-2/rank13/stderr", "lines": [
+        "2026-03-18T22:07:01Z torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB (GPU 5; 79.15 GiB total capacity)",
+        "[rank13]:[E0318 22:17:21.0 ProcessGroupNCCL.cpp:616] [Rank 13] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=7, OpType=ALLREDUCE) ran for 600256 milliseconds before timing out."]}
+    ],
+    "metrics": [{"name": "DCGM_FI_DEV_FB_FREE", "labels": {"Hostname": "node-2", "gpu": "5"},
+                 "samples": [[1773871000000, 30000], [1773871030000, 200], [1773871060000, 100]]},
+                {"name": "DCGM_FI_DEV_FB_FREE", "labels": {"Hostname": "node-2", "gpu": "4"},
+                 "samples": [[1773871000000, 30000], [1773871030000, 29000], [1773871060000, 29500]]}],
+    "probes": {"gpu.health@node-2/gpu5": {"status": "pass", "reason": "all health counters within thresholds", "duration_s": 2.0}},
+    "expected": {"root_cause": "cuda_oom", "component": "node-2/gpu5"}
+  })JSON").value();
+}
+
+// Knowledge as GatherKnowledge would return it for BaseCase (hand-built: no KB needed here).
+KnowledgeFacts Facts(const DiagnosisCase& c) {
+  KnowledgeFacts f;
+  f.categories = {"cuda_oom", "nccl_collective_hang", "gpu_memory_uncorrectable_ecc", "gpu_thermal_throttle"};
+  f.layers = {{"cuda_oom", "application"}, {"nccl_collective_hang", "communication"},
+              {"gpu_memory_uncorrectable_ecc", "gpu"}, {"gpu_thermal_throttle", "gpu"}};
+  FlatLogs flat = FlattenLogs(c);
+  for (size_t i = 0; i < flat.lines.size(); ++i) {
+    const std::string& line = flat.lines[i];
+    if (line.find("Watchdog caught collective") != std::string::npos) {
+      f.log_matches.push_back({i, line, "Watchdog caught", "Watchdog caught collective operation timeout",
+                               "pack-hang", "nccl_collective_hang", ""});
+    }
+    if (line.find("CUDA out of memory") != std::string::npos) {
+      f.log_matches.push_back({i, line, "CUDA out of memory", "CUDA out of memory", "pack-oom", "cuda_oom", ""});
+    }
+  }
+  f.metric_conditions.push_back({SignatureKind::kMetric, "DCGM_FI_DEV_FB_FREE < 1024", "pack-oom", "cuda_oom", ""});
+  Incident oom;
+  oom.id = "pack-oom";
+  oom.root_cause = "cuda_oom";
+  oom.mitigation = "lower the micro-batch size";
+  f.incidents["pack-oom"] = oom;
+  return f;
+}
+
+// Serves fixed results; optionally blocks until released (a hung probe) or fails the call.
+class FakeExecutor : public ProbeExecutor {
+ public:
+  std::map<std::string, ProbeResult> results;
+  std::atomic<int> calls{0};
+  bool hang = false;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool released = false;
+  Result<std::vector<ProbeResult>> Run(const ProbeRequest& r) override {
+    ++calls;
+    if (hang) {
+      std::unique_lock<std::mutex> lock(mu);
+      cv.wait(lock, [&] { return released; });
+    }
+    std::vector<ProbeResult> out;
+    for (const std::string& p : r.probes) {
+      auto it = results.find(p + "@" + r.target);
+      out.push_back(it != results.end() ? it->second
+                                        : MakeProbeResult(p, r.target, ProbeStatus::kUnavailable, "not recorded"));
+    }
+    return out;
+  }
+  void Release() {
+    std::lock_guard<std::mutex> lock(mu);
+    released = true;
+    cv.notify_all();
+  }
+  std::string Describe() const override { return "fake"; }
+};
+
+TEST_CASE("case: parses the case format and names what is wrong") {
+  auto c = ParseCase(BaseCase(), "t.json");
+  REQUIRE_MESSAGE(c.ok(), c.status().message());
+  CHECK(c->id == "t-oom");
+  CHECK(c->logs.size() == 2);
+  CHECK(c->logs[1].lines[0].number == 1);
+  CHECK(c->metrics.size() == 2);
+  CHECK(c->alert->rule == "NCCLWatchdogTimeout");
+  CHECK(c->expected->root_cause == "cuda_oom");
+
+  Json j = BaseCase();
+  j["logs"][1]["lines"][1] = 42;
+  auto bad = ParseCase(j, "t.json");
+  REQUIRE(!bad.ok());
+  CHECK(bad.status().message() == "t.json: logs[1].lines[1]: expected a string, got number");
+
+  j = BaseCase();
+  j["logs"][0].erase("source");
+  CHECK(ParseCase(j, "t.json").status().message() == "t.json: logs[0].source: missing or not a string");
+
+  j = BaseCase();
+  j["metrics"][0]["samples"][1] = Json::array({1773870000000, 5});  // earlier than the sample before
+  CHECK(ParseCase(j, "t.json").status().message().find("t.json: metrics[0].samples[1]") == 0);
+
+  j = BaseCase();
+  j["probes"] = {{"gpu.health", {{"status", "pass"}}}};
+  CHECK(ParseCase(j, "t.json").status().message().find("must be \"probe@target\"") != std::string::npos);
+
+  auto empty = ParseCase(Json{{"id", "x"}}, "t.json");
+  CHECK(empty.status().message() == "t.json: nothing to diagnose: the case has no alert, logs or metrics");
+  CHECK(ParseCase(Json::array(), "t.json").status().code() == StatusCode::kInvalidArgument);
+}
+
+TEST_CASE("case: garbage and missing files are errors with a location") {
+  std::string path = "/tmp/vigil_diag_test_garbage.json";
+  REQUIRE(WriteFileAtomic(path, "{\"id\": \"x\",\n  \"logs\": [ nope ]}").ok());
+  auto r = LoadCase(path);
+  REQUIRE(!r.ok());
+  CHECK(r.status().message().find("line 2") != std::string::npos);
+  CHECK(LoadCase("/tmp/does-not-exist-vigil.json").status().code() == StatusCode::kNotFound);
+  {
+    CaseLimits tiny;
+    tiny.max_file_bytes = 10;
+    CHECK(LoadCase(path, tiny).status().code() == StatusCode::kResourceExhausted);
+  }
+}
+
+TEST_CASE("case: long lines are cut and the log budget keeps signature matches") {
+  Json j = BaseCase();
+  Json lines = Json::array();
+  for (int i = 0; i < 1000; ++i) lines.push_back("noise line " + std::to_string(i));
+  lines[500] = "CUDA out of memory in the middle";
+  lines[10] = std::string(10000, 'x');
+  j["logs"] = Json::array({{{"source", "node-1/rank0/stderr"}, {"lines", lines}}});
+  auto c = ParseCase(j, "t.json");
+  REQUIRE(c.ok());
+  CHECK(c->logs[0].lines[10].text.size() == 4096);
+  CHECK(c->notes.size() == 1);
+  size_t dropped = TruncateLogs(c->logs, 100, [](const std::string&, const LogLine& l) {
+    return l.text.find("out of memory") != std::string::npos;
+  });
+  CHECK(dropped == 900);
+  REQUIRE(c->logs[0].lines.size() == 100);
+  bool kept = false;
+  for (const LogLine& l : c->logs[0].lines) kept = kept || l.number == 501;
+  CHECK(kept);
+  CHECK(c->logs[0].lines.front().number == 1);
+  CHECK(c->logs[0].lines.back().number == 1000);
+}
+
+TEST_CASE("metric conditions: thresholds, ranges, peers, cross-metric joins, unsupported syntax") {
+  std::vector<TimeSeries> s(4);
+  s[0].name = s[1].name = "temp";
+  s[0].labels = {{"Hostname", "n1"}, {"gpu", "0"}};
+  s[1].labels = {{"Hostname", "n1"}, {"gpu", "1"}};
+  s[2].name = "limit";
+  s[2].labels = {{"Hostname", "n1"}, {"gpu", "1"}};
+  s[3].name = "reasons";
+  s[3].labels = {{"Hostname", "n1"}, {"gpu", "1"}};
+  for (int i = 0; i < 5; ++i) {
+    REQUIRE(s[0].Append(i * 1000, 50).ok());
+    REQUIRE(s[1].Append(i * 1000, i < 3 ? 50 : 91).ok());
+    REQUIRE(s[2].Append(i * 1000, 80).ok());
+    REQUIRE(s[3].Append(i * 1000, i < 3 ? 0 : 96).ok());
+  }
+  auto r = EvaluateMetricCondition("temp > 85", s);
+  REQUIRE(r);
+  CHECK(r->candidates == 2);
+  REQUIRE(r->hits.size() == 1);
+  CHECK(r->hits[0].series == &s[1]);
+  CHECK(r->hits[0].value == 91);
+  CHECK(r->hits[0].onset);
+  CHECK(r->hits[0].time_ms == 3000);
+  CHECK(EvaluateMetricCondition("max_over_time(temp[5m]) > 90", s)->hits.size() == 1);
+  CHECK(EvaluateMetricCondition("increase(temp{gpu=\"1\"}[10m]) > 40", s)->hits.size() == 1);
+  CHECK(EvaluateMetricCondition("temp > limit", s)->hits.size() == 1);               // joined on Hostname+gpu
+  CHECK(EvaluateMetricCondition("floor(reasons / 32) % 2 == 1", s)->hits.size() == 1);  // thermal bit
+  CHECK(EvaluateMetricCondition("floor(reasons / 4) % 2 == 1", s)->hits.empty());      // power bit
+  CHECK(EvaluateMetricCondition("temp > 1.3 * avg by (Hostname) (temp)", s)->hits.size() == 1);
+  auto all = EvaluateMetricCondition("temp < 100", s);
+  CHECK(all->hits.size() == 2);
+  CHECK(!all->hits[0].onset);  // held from the first sample: the normal state
+  CHECK(!EvaluateMetricCondition("absent_over_time(temp[5m]) == 1", s));
+  CHECK(!EvaluateMetricCondition("temp > 1 or temp < 0", s));
+  CHECK(!EvaluateMetricCondition("temp", s));
+}
+
+TEST_CASE("planner: independent steps run concurrently; critical path vs sequential") {
+  VerificationPlanner planner(PlannerOptions{8, 5, nullptr});
+  std::vector<VerificationStep> steps(4);
+  for (int i = 0; i < 4; ++i) {
+    steps[i].id = "s" + std::to_string(i + 1);
+    steps[i].action = "run_probe";
+    steps[i].expected_s = 1;
+  }
+  steps[3].depends_on = {"s1", "s2", "s3"};
+  // s1..s3 wait for each other: they can only finish if they run at the same time.
+  std::mutex mu;
+  std::condition_variable cv;
+  int started = 0;
+  auto run = [&](const VerificationStep& s, double) {
+    StepResult r;
+    if (s.id != "s4") {
+      std::unique_lock<std::mutex> lock(mu);
+      ++started;
+      cv.notify_all();
+      bool all = cv.wait_for(lock, std::chrono::seconds(4), [&] { return started == 3; });
+      r.outcome = all ? "pass" : "error";
+    } else {
+      r.outcome = "fail";
+    }
+    r.duration_s = s.id == "s2" ? 4.0 : 1.0;
+    return r;
+  };
+  auto results = planner.Execute(steps, run);
+  REQUIRE(results.ok());
+  CHECK(steps[0].outcome == "pass");
+  CHECK(steps[1].outcome == "pass");
+  CHECK(steps[2].outcome == "pass");
+  CHECK(steps[3].outcome == "fail");
+  CHECK(CriticalPathS(steps) == doctest::Approx(5.0));  // s2 (4 s) then s4 (1 s)
+  CHECK(SequentialS(steps) == doctest::Approx(7.0));
+}
+
+TEST_CASE("planner: a hung step times out, its dependents are skipped, bad plans are rejected") {
+  FakeExecutor exec;
+  exec.hang = true;
+  {
+    VerificationPlanner planner(PlannerOptions{4, 0.2, nullptr});
+    std::vector<VerificationStep> steps(2);
+    steps[0].id = "a";
+    steps[1].id = "b";
+    steps[1].depends_on = {"a"};
+    auto run = [&](const VerificationStep&, double) {
+      StepResult r;
+      auto res = exec.Run(ProbeRequest{{"gpu.health"}, "n1/gpu0", 0.2, false});
+      r.outcome = res.ok() ? "pass" : "error";
+      return r;
+    };
+    auto results = planner.Execute(steps, run);
+    REQUIRE(results.ok());
+    CHECK(steps[0].outcome == "timeout");
+    CHECK(steps[1].outcome == "skipped");
+    exec.Release();  // the abandoned step ends; the planner joins it on destruction
+  }
+  VerificationPlanner planner;
+  std::vector<VerificationStep> dup(2);
+  dup[0].id = dup[1].id = "x";
+  CHECK(planner.Execute(dup, nullptr).status().message().find("duplicate step id") != std::string::npos);
+  std::vector<VerificationStep> unknown(1);
+  unknown[0].id = "x";
+  unknown[0].depends_on = {"y"};
+  CHECK(planner.Execute(unknown, nullptr).status().message().find("unknown step `y`") != std::string::npos);
+  std::vector<VerificationStep> cycle(2);
+  cycle[0].id = "x";
+  cycle[0].depends_on = {"y"};
+  cycle[1].id = "y";
+  cycle[1].depends_on = {"x"};
+  CHECK(planner.Execute(cycle, nullptr).status().message().find("cycle") != std::string::npos);
+}
+
+TEST_CASE("reasoner: the first failing rank's own error beats watchdog timeouts on every rank") {
+  auto c = ParseCase(BaseCase(), "t.json");
+  REQUIRE(c.ok());
+  FakeExecutor exec;
+  BuiltinReasoner reasoner;
+  ReasonerOutput out = reasoner.Diagnose(*c, Facts(*c), &exec);
+  const Diagnosis& d = out.diagnosis;
+  CHECK(d.root_cause == "cuda_oom");
+  CHECK(d.component == "node-2/gpu5");  // "GPU 5" in the line, node from the log source
+  CHECK(d.confidence > 0.5);
+  CHECK(d.mitigation == "lower the micro-batch size");
+  REQUIRE(d.hypotheses.size() >= 2);
+  CHECK(d.hypotheses[1].category == "nccl_collective_hang");
+  // Every claim is tied to a source; the OOM line is cited with its line number.
+  bool cited = false;
+  for (const Evidence& e : d.evidence) {
+    CHECK(!e.source.empty());
+    cited = cited || (e.source == "node-2/rank13/stderr:1" && e.supports == std::vector<std::string>{"cuda_oom"});
+  }
+  CHECK(cited);
+  CHECK(out.trace.size() > 2);
+}
+
+TEST_CASE("reasoner: no evidence gives `unknown`; probes that error or are missing are listed as unverified") {
+  Json j = BaseCase();
+  j["logs"] = Json::array({{{"source", "node-1/rank0/stderr"}, {"lines", {"INFO all good", "\x01\x02 garbage"}}}});
+  j.erase("metrics");
+  auto c = ParseCase(j, "t.json");
+  REQUIRE(c.ok());
+  KnowledgeFacts f = Facts(*c);
+  BuiltinReasoner reasoner;
+  ReasonerOutput out = reasoner.Diagnose(*c, f, nullptr);
+  CHECK(out.diagnosis.root_cause == "unknown");
+  CHECK(out.diagnosis.evidence.empty());
+  bool said = false;
+  for (const std::string& u : out.diagnosis.unverified) said = said || u.find("no probe executor") != std::string::npos;
+  CHECK(said);
+}
+
+TEST_CASE("reasoner: ambiguous evidence is settled by probes run in parallel; failures are not evidence") {
+  Json j = BaseCase();
+  j["logs"] = Json::array({{{"source", "node-2/rank13/stderr"}, {"lines", {"rank 13 step time 40% above median"}}}});
+  j["alert"]["labels"] = {{"alertname", "StragglerRank"}, {"node", "node-2"}, {"rank", "13"}, {"job", "llm"}};
+  j.erase("metrics");
+  auto c = ParseCase(j, "t.json");
+  REQUIRE(c.ok());
+  KnowledgeFacts f;
+  f.categories = {"gpu_thermal_throttle", "gpu_memory_uncorrectable_ecc", "straggler_rank", "gpu_power_throttle"};
+  for (const auto& cat : f.categories) f.layers[cat] = cat == "straggler_rank" ? "performance" : "gpu";
+  SearchHit hit;
+  hit.category = "straggler_rank";
+  hit.incident.id = "pack-straggler";
+  f.recalled = {hit};
+  FakeExecutor exec;
+  exec.results["gpu.health@node-2/gpu5"] = MakeProbeResult("gpu.health", "node-2/gpu5", ProbeStatus::kFail,
+      "temperature 92 C above 85 C; clocks held at 1155 MHz of 1980 by: SW thermal slowdown", 2.5);
+  exec.results["gpu.gemm@node-2/gpu5"] = MakeProbeResult("gpu.gemm", "node-2/gpu5", ProbeStatus::kError,
+      "cuBLAS handle creation failed", 1.0);
+  ReasonerOptions o;
+  o.allow_intrusive = true;
+  BuiltinReasoner reasoner(o);
+  ReasonerOutput out = reasoner.Diagnose(*c, f, &exec);
+  const Diagnosis& d = out.diagnosis;
+  CHECK(d.root_cause == "gpu_thermal_throttle");  // the cause of the slow rank, found by the probe
+  CHECK(d.component == "node-2/gpu5");            // rank 13 -> nodes[1], local GPU 5 (topology)
+  CHECK(exec.calls > 1);
+  CHECK(d.planned_s <= d.sequential_s);
+  bool error_listed = false;
+  for (const std::string& u : d.unverified) error_listed = error_listed || u.find("gpu.gemm@node-2/gpu5: error") != std::string::npos;
+  CHECK(error_listed);
+  for (const Evidence& e : d.evidence) CHECK(e.source != "probe gpu.gemm@node-2/gpu5");
+}
+
+// A scripted LLM: answers from a queue; an empty queue or a Status entry is an error.
+class ScriptedLlm : public LlmClient {
+ public:
+  std::deque<Result<ChatResponse>> script;
+  std::vector<ChatRequest> seen;
+  Result<ChatResponse> Chat(const ChatRequest& r) override {
+    seen.push_back(r);
+    if (script.empty()) return DeadlineExceededError("scripted: no more answers");
+    auto next = script.front();
+    script.pop_front();
+    return next;
+  }
+  TokenUsage Usage() const override { return {}; }
+  std::string Describe() const override { return "scripted"; }
+};
+
+ChatResponse Calls(std::vector<ToolCall> calls) {
+  ChatResponse r;
+  r.message.role = "assistant";
+  r.message.tool_calls = std::move(calls);
+  r.finish_reason = "tool_calls";
+  r.usage = {100, 20};
+  return r;
+}
+ChatResponse Says(std::string text) {
+  ChatResponse r;
+  r.message.role = "assistant";
+  r.message.content = std::move(text);
+  r.finish_reason = "stop";
+  r.usage = {100, 20};
+  return r;
+}
+
+TEST_CASE("runtime: invalid tool calls are answered as errors and the loop goes on; budgets stop it") {
+  auto c = ParseCase(BaseCase(), "t.json");
+  REQUIRE(c.ok());
+  ScriptedLlm llm;
+  llm.script.push_back(Calls({{"1", "read_lgos", "{}", Json::object()},
+                              {"2", "read_logs", "{not json", Json()},
+                              {"3", "read_logs", R"({"contains": "out of memory"})", Json{{"contains", "out of memory"}}},
+                              {"4", "run_probe", R"({"probe": "gpu.helth", "target": "node-2/gpu5"})",
+                               Json{{"probe", "gpu.helth"}, {"target", "node-2/gpu5"}}}}));
+  llm.script.push_back(Says("```json\n{\"root_cause\": \"cuda_oom\", \"component\": \"node-2/gpu5\"}\n```"));
+  ToolContext ctx;
+  ctx.diagnosis_case = &*c;
+  FakeExecutor exec;
+  ctx.probes = &exec;
+  AgentRuntime rt(&llm, DiagnosisTools(), AgentBudget{});
+  AgentRunResult r = rt.Run({{"user", "diagnose", {}, "", ""}}, ctx, "test");
+  CHECK(r.stop_reason == "answered");
+  CHECK(r.invalid_tool_calls == 3);
+  REQUIRE(r.final_json);
+  CHECK((*r.final_json)["root_cause"] == "cuda_oom");
+  // The model saw each error, and the good call's lines with their locations.
+  const auto& msgs = llm.seen.back().messages;
+  std::string all;
+  for (const ChatMessage& m : msgs) all += m.content + "\n";
+  CHECK(all.find("did you mean `read_logs`") != std::string::npos);
+  CHECK(all.find("arguments are not valid JSON") != std::string::npos);
+  CHECK(all.find("node-2/rank13/stderr:1") != std::string::npos);
+  CHECK(all.find("did you mean `gpu.health`") != std::string::npos);
+  CHECK(exec.calls == 0);
+
+  ScriptedLlm loop;
+  for (int i = 0; i < 10; ++i) loop.script.push_back(Calls({{"x", "list_probes", "{}", Json::object()}}));
+  AgentBudget small;
+  small.max_steps = 3;
+  AgentRunResult r2 = AgentRuntime(&loop, DiagnosisTools(), small).Run({{"user", "go", {}, "", ""}}, ctx, "test");
+  CHECK(r2.stop_reason == "max_steps");
+  CHECK(r2.steps == 3);
+  CHECK(loop.seen.back().tools.empty());  // the last step is told to answer
+
+  ScriptedLlm dead;  // times out at once
+  AgentRunResult r3 = AgentRuntime(&dead, DiagnosisTools(), AgentBudget{}).Run({{"user", "go", {}, "", ""}}, ctx, "t");
+  CHECK(r3.stop_reason.find("llm_error: deadline_exceeded") == 0);
+  CHECK(!r3.final_json);
+}
+
+TEST_CASE("agent: the LLM's answer needs supporting evidence; an LLM failure keeps the built-in answer") {
+  KnowledgeOptions ko;
+  ko.db_path = ":memory:";
+  ko.pack_dir = "";
+  ko.load_pack = false;
+  ko.index_spec = "Flat";
+  auto kb = KnowledgeBase::Open(ko);
+  REQUIRE_MESSAGE(kb.ok(), kb.status().message());
+  Incident oom;
+  oom.id = "oom-1";
+  oom.title = "CUDA out of memory during forward";
+  oom.log_signatures = {"CUDA out of memory"};
+  oom.root_cause = "cuda_oom";
+  oom.mitigation = "lower the micro-batch size";
+  Incident hang;
+  hang.id = "hang-1";
+  hang.title = "NCCL watchdog timeout";
+  hang.log_signatures = {"Watchdog caught collective operation timeout"};
+  hang.root_cause = "nccl_collective_hang";
+  hang.mitigation = "find the stuck rank";
+  std::vector<Incident> incidents = {oom, hang};
+  auto imported = (*kb)->ImportIncidents(incidents, "test");
+  REQUIRE_MESSAGE(imported.ok(), imported.status().message());
+  auto c = ParseCase(BaseCase(), "t.json");
+  REQUIRE(c.ok());
+  FakeExecutor exec;
+
+  DiagnosisAgentOptions o;
+  o.kb = kb->get();
+  auto builtin = DiagnosisAgent(o).Diagnose(*c, &exec);
+  REQUIRE_MESSAGE(builtin.ok(), builtin.status().message());
+  CHECK(builtin->mode == "builtin");
+  CHECK(builtin->diagnosis.root_cause == "cuda_oom");
+
+  ScriptedLlm unsupported;  // names a category nothing supports
+  unsupported.script.push_back(Says(R"({"root_cause": "gpu_thermal_throttle", "component": "node-2/gpu5", "confidence": 0.9})"));
+  o.llm = &unsupported;
+  auto r1 = DiagnosisAgent(o).Diagnose(*c, &exec);
+  REQUIRE(r1.ok());
+  CHECK(r1->mode == "llm-rejected");
+  CHECK(r1->diagnosis.root_cause == "cuda_oom");
+  CHECK(r1->diagnosis.unverified.back().find("no evidence supports it") != std::string::npos);
+  REQUIRE(!unsupported.seen.empty());
+  CHECK(unsupported.seen[0].messages[1].content.find("cuda_oom on node-2/gpu5") != std::string::npos);  // hints
+
+  ScriptedLlm agrees;
+  agrees.script.push_back(Calls({{"1", "kb_search", R"({"query": "CUDA out of memory"})", Json{{"query", "CUDA out of memory"}}}}));
+  agrees.script.push_back(Says(R"({"root_cause": "cuda_oom", "component": "node-2/gpu5", "confidence": 0.8, "explanation": "rank 13 ran out of memory first"})"));
+  o.llm = &agrees;
+  auto r2 = DiagnosisAgent(o).Diagnose(*c, &exec);
+  REQUIRE(r2.ok());
+  CHECK(r2->mode == "llm");
+  CHECK(r2->diagnosis.summary == "rank 13 ran out of memory first");
+  CHECK(r2->diagnosis.confidence == doctest::Approx(0.8));
+  bool searched = false;
+  for (const Json& t : r2->trace) searched = searched || (t.value("tool", "") == "kb_search" && t["type"] == "tool_result");
+  CHECK(searched);
+
+  ScriptedLlm dead;
+  o.llm = &dead;
+  auto r3 = DiagnosisAgent(o).Diagnose(*c, &exec);
+  REQUIRE(r3.ok());
+  CHECK(r3->mode == "llm-error");
+  CHECK(r3->diagnosis.root_cause == "cuda_oom");
+
+  // An enormous log: cut to the budget, the signature lines kept, the cut stated.
+  Json big = BaseCase();
+  Json lines = Json::array();
+  for (int i = 0; i < 5000; ++i) lines.push_back("noise " + std::to_string(i));
+  lines[4321] = "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB (GPU 5)";
+  big["logs"][1]["lines"] = lines;
+  auto bc = ParseCase(big, "big.json");
+  REQUIRE(bc.ok());
+  DiagnosisAgentOptions small = o;
+  small.llm = nullptr;
+  small.log_line_budget = 200;
+  auto r4 = DiagnosisAgent(small).Diagnose(*bc, &exec);
+  REQUIRE(r4.ok());
+  CHECK(r4->diagnosis.root_cause == "cuda_oom");
+  bool stated = false;
+  for (const std::string& u : r4->diagnosis.unverified) stated = stated || u.find("log budget: kept") != std::string::npos;
+  CHECK(stated);
+  bool cites_line = false;
+  for (const Evidence& e : r4->diagnosis.evidence) cites_line = cites_line || e.source == "node-2/rank13/stderr:4322";
+  CHECK(cites_line);
+}
+
+}  // namespace
+}  // namespace vigil
