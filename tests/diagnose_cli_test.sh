@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# End-to-end: `vigil diagnose` and `vigil eval diagnose` as a user runs them, with bad input.
+set -u
+BUILD="${1:-build}"
+VIGIL="$BUILD/bin/vigil"
+TMP="$(mktemp -d)"
+trap 'rm -rf "$TMP"' EXIT
+fail=0; passed=0
+check() {  # check NAME EXPECTED_RC PATTERN -- CMD...
+  local name="$1" want_rc="$2" pattern="$3"; shift 4
+  local out rc
+  out="$("$@" 2>&1)"; rc=$?
+  if [ "$rc" != "$want_rc" ] || ! grep -qE -- "$pattern" <<<"$out"; then
+    echo "FAIL $name: rc=$rc (want $want_rc), output:"; echo "$out" | head -20; fail=$((fail + 1))
+  else
+    passed=$((passed + 1))
+  fi
+}
+V=("$VIGIL" --log-level error --data-dir "$TMP/var")
+CASE=evals/diagnosis/dev/case-040.json  # cuda_oom behind NCCL timeouts
+
+check "text output" 0 '^root_cause: +cuda_oom' -- "${V[@]}" diagnose --case "$CASE"
+check "text sections" 0 'verification: [0-9]+ steps, planned' -- "${V[@]}" diagnose --case "$CASE"
+out="$("${V[@]}" diagnose --case "$CASE" --json)"
+if ! /usr/bin/python3 - "$out" <<'PY'
+import json, sys
+d = json.loads(sys.argv[1])
+assert d["root_cause"] == "cuda_oom", d["root_cause"]
+for k in ("component", "confidence", "evidence", "mitigation", "trace"):
+    assert k in d, k
+v = d["verification"]
+assert set(("steps", "planned_s", "sequential_s")) <= set(v), v
+assert v["planned_s"] <= v["sequential_s"] + 1e-9
+assert all(e["source"] for e in d["evidence"])
+PY
+then echo "FAIL json output"; fail=$((fail + 1)); else passed=$((passed + 1)); fi
+check "no probes" 0 'no probe executor' -- "${V[@]}" diagnose --case "$CASE" --no-probes
+
+# Bad input.
+check "missing case" 2 'case file .*nope.json' -- "${V[@]}" diagnose --case "$TMP/nope.json"
+printf '{"id": "x",\n "logs": [ oops ]}' > "$TMP/garbage.json"
+check "garbage json" 2 'garbage.json: line 2' -- "${V[@]}" diagnose --case "$TMP/garbage.json"
+echo '{"id": "x", "logs": [{"source": "n1/dmesg", "lines": ["ok", 7]}]}' > "$TMP/badline.json"
+check "wrong type" 2 'logs\[0\]\.lines\[1\]: expected a string' -- "${V[@]}" diagnose --case "$TMP/badline.json"
+echo '{"id": "x"}' > "$TMP/empty.json"
+check "nothing to diagnose" 2 'nothing to diagnose' -- "${V[@]}" diagnose --case "$TMP/empty.json"
+printf '{"id": "g", "logs": [{"source": "node-1/rank0/stderr", "lines": ["\\u0001\\u0002 binary junk", "%s"]}]}' \
+  "$(head -c 3000 /dev/zero | tr '\0' 'x')" > "$TMP/junk.json"
+check "garbage logs" 0 'root_cause: +unknown' -- "${V[@]}" diagnose --case "$TMP/junk.json"
+check "missing flag" 2 'case is required' -- "${V[@]}" diagnose
+
+# The benchmark on a small folder: two real cases and one with an unknown category.
+mkdir -p "$TMP/cases"
+cp evals/diagnosis/dev/case-040.json evals/diagnosis/dev/case-046.json "$TMP/cases/"
+/usr/bin/python3 - "$TMP/cases" <<'PY'
+import json, sys
+c = json.load(open("evals/diagnosis/dev/case-043.json"))
+c["id"] = "case-bad"
+c["expected"]["root_cause"] = "cosmic_rays"
+json.dump(c, open(sys.argv[1] + "/case-bad.json", "w"))
+PY
+check "eval diagnose" 0 'top-1 accuracy: +0\.667' -- "${V[@]}" eval diagnose --cases "$TMP/cases" --out "$TMP/report"
+grep -q 'is not in the taxonomy' "$TMP/report/report.md" || { echo "FAIL eval report lacks the bad case's error"; fail=$((fail + 1)); }
+/usr/bin/python3 -c "import json,sys; r=json.load(open(sys.argv[1])); assert r['cases']==3 and r['errors']==1" "$TMP/report/report.json" \
+  || { echo "FAIL eval report.json"; fail=$((fail + 1)); }
+check "eval missing dir" 2 'not found' -- "${V[@]}" eval diagnose --cases "$TMP/none"
+
+echo "diagnose_cli_test: $passed passed, $fail failed"
+[ "$fail" = 0 ]
