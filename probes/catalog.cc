@@ -16,20 +16,14 @@ constexpr CategoryEvidence kInventory[] = {
     {"launch_config_error", 0.3, 0.1},  // driver / CUDA version mismatch shows here
 };
 constexpr CategoryEvidence kHealth[] = {
-    {"gpu_fallen_off_bus", 0.9, 0.8},
-    {"gpu_memory_uncorrectable_ecc", 0.9, 0.7},
-    {"gpu_row_remap_failure", 0.9, 0.8},
-    {"gpu_firmware_error", 0.4, 0.2},
-    {"nvlink_error", 0.7, 0.4},
-    {"gpu_thermal_throttle", 0.8, 0.6},
-    {"gpu_power_throttle", 0.8, 0.6},
-    {"pcie_link_degraded", 0.8, 0.5},
+    {"gpu_fallen_off_bus", 0.9, 0.8},    {"gpu_memory_uncorrectable_ecc", 0.9, 0.7},
+    {"gpu_row_remap_failure", 0.9, 0.8}, {"gpu_firmware_error", 0.4, 0.2},
+    {"nvlink_error", 0.7, 0.4},          {"gpu_thermal_throttle", 0.8, 0.6},
+    {"gpu_power_throttle", 0.8, 0.6},    {"pcie_link_degraded", 0.8, 0.5},
 };
 constexpr CategoryEvidence kGemm[] = {
-    {"straggler_rank", 0.7, 0.4},
-    {"gpu_thermal_throttle", 0.6, 0.4},
-    {"gpu_power_throttle", 0.6, 0.4},
-    {"gpu_silent_data_corruption", 0.5, 0.2},
+    {"straggler_rank", 0.7, 0.4},     {"gpu_thermal_throttle", 0.6, 0.4},
+    {"gpu_power_throttle", 0.6, 0.4}, {"gpu_silent_data_corruption", 0.5, 0.2},
     {"gpu_fallen_off_bus", 0.5, 0.5},
 };
 constexpr CategoryEvidence kHbm[] = {
@@ -51,11 +45,8 @@ constexpr CategoryEvidence kKernelLaunch[] = {
     {"straggler_rank", 0.2, 0.1},
 };
 constexpr CategoryEvidence kNcclCollective[] = {
-    {"nvlink_error", 0.7, 0.5},
-    {"nccl_collective_hang", 0.6, 0.3},
-    {"nccl_network_misconfig", 0.6, 0.4},
-    {"ib_link_failure", 0.5, 0.3},
-    {"straggler_rank", 0.4, 0.2},
+    {"nvlink_error", 0.7, 0.5},    {"nccl_collective_hang", 0.6, 0.3}, {"nccl_network_misconfig", 0.6, 0.4},
+    {"ib_link_failure", 0.5, 0.3}, {"straggler_rank", 0.4, 0.2},
 };
 constexpr CategoryEvidence kNcclAlltoall[] = {
     {"nvlink_error", 0.6, 0.4},
@@ -74,37 +65,49 @@ constexpr CategoryEvidence kP2pMatrix[] = {
 };
 
 constexpr ProbeSpec kCatalog[] = {
-    {"gpu.inventory", "GPU name, UUID, bus id, driver/CUDA versions, memory, clocks, power limit, "
-     "persistence and MIG mode, read through NVML and the CUDA runtime", 0.1, false,
-     ProbeTargetKind::kGpu, kInventory},
-    {"gpu.health", "NVML health counters: ECC SBE/DBE (volatile, aggregate), retired pages and row "
+    {"gpu.inventory",
+     "GPU name, UUID, bus id, driver/CUDA versions, memory, clocks, power limit, "
+     "persistence and MIG mode, read through NVML and the CUDA runtime",
+     0.1, false, ProbeTargetKind::kGpu, kInventory},
+    {"gpu.health",
+     "NVML health counters: ECC SBE/DBE (volatile, aggregate), retired pages and row "
      "remaps (pending, failed), clock event reasons, temperature, power, PCIe generation/width vs "
-     "maximum and replay counter, NVLink state and CRC/replay/recovery counters", 1.0, false,
-     ProbeTargetKind::kGpu, kHealth},
-    {"gpu.gemm", "cuBLASLt BF16/FP16/TF32/FP8 matrix-multiply TFLOP/s at saturating sizes against "
-     "the model's baseline, with a correctness check against a reference", 3.0, true,
-     ProbeTargetKind::kGpu, kGemm},
-    {"gpu.hbm_bandwidth", "device-memory copy and triad bandwidth (TB/s, read+write) against the "
-     "model's baseline", 0.5, true, ProbeTargetKind::kGpu, kHbm},
-    {"gpu.pcie_bandwidth", "pinned host-to-device and device-to-host copy bandwidth (GB/s) against "
-     "the link's generation and width", 3.0, true, ProbeTargetKind::kGpu, kPcie},
-    {"gpu.sdc", "the same deterministic GEMM on every local GPU; bit-exact checksum vote, a GPU "
-     "that disagrees with the plurality fails", 1.0, true, ProbeTargetKind::kNode, kSdc},
+     "maximum and replay counter, NVLink state and CRC/replay/recovery counters",
+     1.0, false, ProbeTargetKind::kGpu, kHealth},
+    {"gpu.gemm",
+     "cuBLASLt BF16/FP16/TF32/FP8 matrix-multiply TFLOP/s at saturating sizes against "
+     "the model's baseline, with a correctness check against a reference",
+     3.0, true, ProbeTargetKind::kGpu, kGemm},
+    {"gpu.hbm_bandwidth",
+     "device-memory copy and triad bandwidth (TB/s, read+write) against the "
+     "model's baseline",
+     0.5, true, ProbeTargetKind::kGpu, kHbm},
+    {"gpu.pcie_bandwidth",
+     "pinned host-to-device and device-to-host copy bandwidth (GB/s) against "
+     "the link's generation and width",
+     3.0, true, ProbeTargetKind::kGpu, kPcie},
+    {"gpu.sdc",
+     "the same deterministic GEMM on every local GPU; bit-exact checksum vote, a GPU "
+     "that disagrees with the plurality fails",
+     1.0, true, ProbeTargetKind::kNode, kSdc},
     {"gpu.kernel_launch", "empty-kernel launch latency and launch+sync round trip (us)", 0.5, false,
      ProbeTargetKind::kGpu, kKernelLaunch},
-    {"nccl.allreduce", "NCCL all-reduce algbw/busbw (nccl-tests formulas) over the local GPUs or "
-     "the job's ranks, with the sum checked", 5.0, true, ProbeTargetKind::kNode, kNcclCollective},
-    {"nccl.allgather", "NCCL all-gather algbw/busbw, result checked", 4.0, true,
-     ProbeTargetKind::kNode, kNcclCollective},
+    {"nccl.allreduce",
+     "NCCL all-reduce algbw/busbw (nccl-tests formulas) over the local GPUs or "
+     "the job's ranks, with the sum checked",
+     5.0, true, ProbeTargetKind::kNode, kNcclCollective},
+    {"nccl.allgather", "NCCL all-gather algbw/busbw, result checked", 4.0, true, ProbeTargetKind::kNode,
+     kNcclCollective},
     {"nccl.reducescatter", "NCCL reduce-scatter algbw/busbw, result checked", 4.0, true,
      ProbeTargetKind::kNode, kNcclCollective},
     {"nccl.alltoall", "NCCL all-to-all (grouped send/recv) algbw/busbw, result checked", 4.0, true,
      ProbeTargetKind::kNode, kNcclAlltoall},
-    {"nccl.sendrecv", "NCCL ring send/recv algbw/busbw, result checked", 3.0, true,
-     ProbeTargetKind::kNode, kNcclSendrecv},
-    {"nccl.p2p_matrix", "peer-to-peer copy bandwidth between every ordered pair of local GPUs; a "
-     "pair far below the node's median marks a bad link", 6.0, true, ProbeTargetKind::kNode,
-     kP2pMatrix},
+    {"nccl.sendrecv", "NCCL ring send/recv algbw/busbw, result checked", 3.0, true, ProbeTargetKind::kNode,
+     kNcclSendrecv},
+    {"nccl.p2p_matrix",
+     "peer-to-peer copy bandwidth between every ordered pair of local GPUs; a "
+     "pair far below the node's median marks a bad link",
+     6.0, true, ProbeTargetKind::kNode, kP2pMatrix},
 };
 
 constexpr double kFalseAlarm = 0.05;
@@ -121,9 +124,12 @@ double Entropy(const std::vector<double>& p) {
 
 std::string_view ProbeTargetKindName(ProbeTargetKind k) {
   switch (k) {
-    case ProbeTargetKind::kGpu: return "gpu";
-    case ProbeTargetKind::kNode: return "node";
-    case ProbeTargetKind::kJob: return "job";
+    case ProbeTargetKind::kGpu:
+      return "gpu";
+    case ProbeTargetKind::kNode:
+      return "node";
+    case ProbeTargetKind::kJob:
+      return "job";
   }
   return "gpu";
 }
@@ -194,9 +200,8 @@ Json CatalogToJson() {
   for (const ProbeSpec& p : kCatalog) {
     Json ev = Json::array();
     for (const CategoryEvidence& e : p.evidence) {
-      ev.push_back({{"category", e.category},
-                    {"fail_supports", e.fail_supports},
-                    {"pass_refutes", e.pass_refutes}});
+      ev.push_back(
+          {{"category", e.category}, {"fail_supports", e.fail_supports}, {"pass_refutes", e.pass_refutes}});
     }
     out.push_back({{"name", p.name},
                    {"measures", p.measures},
@@ -209,8 +214,7 @@ Json CatalogToJson() {
 }
 
 Status ValidateCatalogAgainstTaxonomy(const Json& taxonomy) {
-  if (!taxonomy.is_object() || !taxonomy.contains("categories") ||
-      !taxonomy["categories"].is_array()) {
+  if (!taxonomy.is_object() || !taxonomy.contains("categories") || !taxonomy["categories"].is_array()) {
     return InvalidArgumentError("taxonomy: expected an object with a `categories` array");
   }
   std::set<std::string, std::less<>> ids;

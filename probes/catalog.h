@@ -31,12 +31,12 @@ struct CategoryEvidence {
 };
 
 struct ProbeSpec {
-  std::string_view name;         // "gpu.health"
-  std::string_view measures;     // one sentence: what is measured and against what
-  double expected_duration_s;    // wall time on an 8-GPU node, seconds: GPU probes scaled from
-                                 // one-H200 measurements, NCCL probes estimated (probes/README.md)
-  bool intrusive;                // needs ProbeRequest::allow_intrusive (uses SMs/HBM/links)
-  ProbeTargetKind target_kind;   // gpu: one GPU; node: all GPUs of a node; job: ranks of a job
+  std::string_view name;        // "gpu.health"
+  std::string_view measures;    // one sentence: what is measured and against what
+  double expected_duration_s;   // wall time on an 8-GPU node, seconds: GPU probes scaled from
+                                // one-H200 measurements, NCCL probes estimated (probes/README.md)
+  bool intrusive;               // needs ProbeRequest::allow_intrusive (uses SMs/HBM/links)
+  ProbeTargetKind target_kind;  // gpu: one GPU; node: all GPUs of a node; job: ranks of a job
   std::span<const CategoryEvidence> evidence;
 };
 

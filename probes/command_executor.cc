@@ -68,7 +68,10 @@ std::string Join(const std::vector<std::string>& v, char sep) {
 std::string ShellQuote(const std::string& s) {
   std::string out = "'";
   for (char c : s) {
-    if (c == '\'') out += "'\\''"; else out += c;
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
   }
   return out + "'";
 }
@@ -82,16 +85,16 @@ class CommandExecutor : public ProbeExecutor {
 
   Result<std::vector<std::string>> Argv(const ProbeRequest& request) const {
     ASSIGN_OR_RETURN(ProbeTarget t, ParseProbeTarget(request.target));
-    std::vector<std::string> probe_args = {Option("binary", kind_ == Kind::kLocal ? DefaultLocalBinary()
-                                                                                  : "vigil-probe"),
-                                           "--probes", Join(request.probes, ','),
-                                           "--time-limit", std::to_string(request.time_limit_s)};
+    std::vector<std::string> probe_args = {
+        Option("binary", kind_ == Kind::kLocal ? DefaultLocalBinary() : "vigil-probe"), "--probes",
+        Join(request.probes, ','), "--time-limit", std::to_string(request.time_limit_s)};
     if (!request.target.empty()) probe_args.insert(probe_args.end(), {"--target", request.target});
     if (t.gpu >= 0) probe_args.insert(probe_args.end(), {"--gpus", std::to_string(t.gpu)});
     if (request.allow_intrusive) probe_args.push_back("--allow-intrusive");
     std::string thresholds = Option("thresholds", kind_ == Kind::kLocal ? DefaultLocalThresholds() : "");
     if (!thresholds.empty()) probe_args.insert(probe_args.end(), {"--thresholds", thresholds});
-    if (options_.contains("fleet")) probe_args.insert(probe_args.end(), {"--thresholds", options_.at("fleet")});
+    if (options_.contains("fleet"))
+      probe_args.insert(probe_args.end(), {"--thresholds", options_.at("fleet")});
 
     switch (kind_) {
       case Kind::kLocal:
@@ -101,7 +104,9 @@ class CommandExecutor : public ProbeExecutor {
         }
         return probe_args;
       case Kind::kSsh: {
-        if (t.node.empty()) return InvalidArgumentError("the ssh probe executor needs a node in the target (node or node/gpuN)");
+        if (t.node.empty())
+          return InvalidArgumentError(
+              "the ssh probe executor needs a node in the target (node or node/gpuN)");
         std::vector<std::string> argv = {"ssh", "-o", "BatchMode=yes", "-o",
                                          "ConnectTimeout=" + Option("connect_timeout_s", "10")};
         if (options_.contains("port")) argv.insert(argv.end(), {"-p", options_.at("port")});
@@ -112,13 +117,17 @@ class CommandExecutor : public ProbeExecutor {
         return argv;
       }
       case Kind::kSlurm: {
-        if (t.node.empty()) return InvalidArgumentError("the slurm probe executor needs a node in the target (node or node/gpuN)");
+        if (t.node.empty())
+          return InvalidArgumentError(
+              "the slurm probe executor needs a node in the target (node or node/gpuN)");
         std::vector<std::string> argv = {"srun", "-w", t.node, "-N1", "--ntasks=" + Option("ntasks", "1")};
         if (options_.contains("partition")) argv.push_back("--partition=" + options_.at("partition"));
         if (options_.contains("account")) argv.push_back("--account=" + options_.at("account"));
         if (options_.contains("gpus")) argv.push_back("--gpus-per-node=" + options_.at("gpus"));
         // Slurm's own limit, in whole minutes, a little above ours so that ours reports first.
-        argv.push_back("--time=" + std::to_string(static_cast<int>(std::ceil((request.time_limit_s + Grace()) / 60.0)) + 1));
+        argv.push_back(
+            "--time=" +
+            std::to_string(static_cast<int>(std::ceil((request.time_limit_s + Grace()) / 60.0)) + 1));
         argv.insert(argv.end(), probe_args.begin(), probe_args.end());
         return argv;
       }
@@ -201,7 +210,8 @@ Result<std::unique_ptr<ProbeExecutor>> MakeCommandExecutor(std::string_view kind
       {"slurm", {"binary", "thresholds", "fleet", "grace_s", "partition", "ntasks", "gpus", "account"}},
   };
   auto allowed = kAllowed.find(kind);
-  if (allowed == kAllowed.end()) return InvalidArgumentError("unknown command executor `" + std::string(kind) + "`");
+  if (allowed == kAllowed.end())
+    return InvalidArgumentError("unknown command executor `" + std::string(kind) + "`");
   std::map<std::string, std::string> opts;
   std::string rest(options);
   size_t pos = 0;
@@ -217,13 +227,15 @@ Result<std::unique_ptr<ProbeExecutor>> MakeCommandExecutor(std::string_view kind
     }
     std::string key = item.substr(0, eq);
     if (!allowed->second.contains(key)) {
-      return InvalidArgumentError("probe executor `" + std::string(kind) + "`: unknown option `" + key +
-                                  "` (accepted: " + Join({allowed->second.begin(), allowed->second.end()}, ' ') + ")");
+      return InvalidArgumentError(
+          "probe executor `" + std::string(kind) + "`: unknown option `" + key +
+          "` (accepted: " + Join({allowed->second.begin(), allowed->second.end()}, ' ') + ")");
     }
     std::string value = item.substr(eq + 1);
     for (const char* numeric : {"port", "ntasks", "gpus", "connect_timeout_s", "grace_s"}) {
       if (key == numeric && (value.empty() || value.find_first_not_of("0123456789.") != std::string::npos)) {
-        return InvalidArgumentError("probe executor option `" + key + "` must be a number, got `" + value + "`");
+        return InvalidArgumentError("probe executor option `" + key + "` must be a number, got `" + value +
+                                    "`");
       }
     }
     opts[key] = value;
@@ -232,7 +244,8 @@ Result<std::unique_ptr<ProbeExecutor>> MakeCommandExecutor(std::string_view kind
   return std::unique_ptr<ProbeExecutor>(new CommandExecutor(k, std::move(opts)));
 }
 
-Result<std::vector<std::string>> CommandExecutorArgv(const ProbeExecutor& executor, const ProbeRequest& request) {
+Result<std::vector<std::string>> CommandExecutorArgv(const ProbeExecutor& executor,
+                                                     const ProbeRequest& request) {
   const auto* ce = dynamic_cast<const CommandExecutor*>(&executor);
   if (ce == nullptr) return InvalidArgumentError("not a command executor: " + executor.Describe());
   return ce->Argv(request);
@@ -265,9 +278,9 @@ std::vector<ProbeResult> ResultsFromProbeRun(const ProbeRequest& request, const 
   for (const std::string& p : request.probes) {
     auto it = by_probe.find(p);
     if (it == by_probe.end()) {
-      out.push_back(MakeProbeResult(p, request.target, ProbeStatus::kError,
-                                    who + " printed no result for " + p + " (" + r.DescribeEnd() + ")" + stderr_note,
-                                    r.wall_s));
+      out.push_back(MakeProbeResult(
+          p, request.target, ProbeStatus::kError,
+          who + " printed no result for " + p + " (" + r.DescribeEnd() + ")" + stderr_note, r.wall_s));
     } else {
       out.push_back(std::move(it->second));
     }

@@ -37,8 +37,7 @@ struct ProbeTarget {
 Result<ProbeTarget> ParseProbeTarget(std::string_view target);
 
 // kind: "local" | "ssh" | "slurm"; options: the text after "kind:" (may be empty).
-Result<std::unique_ptr<ProbeExecutor>> MakeCommandExecutor(std::string_view kind,
-                                                           std::string_view options);
+Result<std::unique_ptr<ProbeExecutor>> MakeCommandExecutor(std::string_view kind, std::string_view options);
 
 // The argv the executor would run for a request (exposed for tests and `--dry-run`).
 // Fails like Run() would for a bad target.
@@ -47,8 +46,7 @@ Result<std::vector<std::string>> CommandExecutorArgv(const ProbeExecutor& execut
 
 // Turns one finished vigil-probe run into one result per requested probe (request order).
 // Exposed for tests; used by every command executor.
-std::vector<ProbeResult> ResultsFromProbeRun(const ProbeRequest& request,
-                                             const Result<SubprocessResult>& run,
+std::vector<ProbeResult> ResultsFromProbeRun(const ProbeRequest& request, const Result<SubprocessResult>& run,
                                              std::string_view describe);
 
 }  // namespace vigil

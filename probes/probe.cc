@@ -14,8 +14,7 @@ Status ReadNumberMap(const Json& j, std::string_view field, std::map<std::string
   if (!m.is_object()) return InvalidArgumentError(std::string(field) + " must be an object of numbers");
   for (const auto& [k, v] : m.items()) {
     if (!v.is_number() || !std::isfinite(v.get<double>())) {
-      return InvalidArgumentError(std::string(field) + "." + k + " must be a finite number, got " +
-                                  v.dump());
+      return InvalidArgumentError(std::string(field) + "." + k + " must be a finite number, got " + v.dump());
     }
     out[k] = v.get<double>();
   }
@@ -28,7 +27,8 @@ Status ReadString(const Json& j, std::string_view field, bool required, std::str
     return Status::Ok();
   }
   if (!j[field].is_string()) {
-    return InvalidArgumentError(std::string("`").append(field).append("` must be a string, got ").append(j[field].dump()));
+    return InvalidArgumentError(
+        std::string("`").append(field).append("` must be a string, got ").append(j[field].dump()));
   }
   out = j[field].get<std::string>();
   return Status::Ok();
@@ -60,10 +60,14 @@ Status ParseInto(const Json& j, ProbeResult& r) {
 
 std::string_view ProbeStatusName(ProbeStatus s) {
   switch (s) {
-    case ProbeStatus::kPass: return "pass";
-    case ProbeStatus::kFail: return "fail";
-    case ProbeStatus::kError: return "error";
-    case ProbeStatus::kUnavailable: return "unavailable";
+    case ProbeStatus::kPass:
+      return "pass";
+    case ProbeStatus::kFail:
+      return "fail";
+    case ProbeStatus::kError:
+      return "error";
+    case ProbeStatus::kUnavailable:
+      return "unavailable";
   }
   return "error";
 }
@@ -78,12 +82,8 @@ Result<ProbeStatus> ParseProbeStatus(std::string_view s) {
 }
 
 void to_json(Json& j, const ProbeResult& r) {
-  j = Json{{"probe", r.probe},
-           {"target", r.target},
-           {"status", ProbeStatusName(r.status)},
-           {"metrics", r.metrics},
-           {"thresholds", r.thresholds},
-           {"reason", r.reason},
+  j = Json{{"probe", r.probe},          {"target", r.target},         {"status", ProbeStatusName(r.status)},
+           {"metrics", r.metrics},      {"thresholds", r.thresholds}, {"reason", r.reason},
            {"duration_s", r.duration_s}};
   if (!r.details.is_null()) j["details"] = r.details;
 }
@@ -121,8 +121,8 @@ Result<std::vector<ProbeResult>> ParseProbeDocument(std::string_view text, std::
   return out;
 }
 
-ProbeResult MakeProbeResult(std::string probe, std::string target, ProbeStatus status,
-                            std::string reason, double duration_s) {
+ProbeResult MakeProbeResult(std::string probe, std::string target, ProbeStatus status, std::string reason,
+                            double duration_s) {
   ProbeResult r;
   r.probe = std::move(probe);
   r.target = std::move(target);

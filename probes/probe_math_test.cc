@@ -1,8 +1,9 @@
 // Host-side formulas of vigil-probe (probes/gpu/probe_math.h), tested on the CPU.
+#include "probes/gpu/probe_math.h"
+
 #include <doctest/doctest.h>
 
 #include "core/json.h"
-#include "probes/gpu/probe_math.h"
 
 namespace vigil {
 namespace {
@@ -39,7 +40,8 @@ TEST_CASE("threshold judging: throughput, latency and absolute limits") {
     "h2d_gbps": {"min": 20},
     "broken": 3
   })");
-  std::map<std::string, double> ok = {{"gpu0.bf16_tflops", 770}, {"launch_us", 7}, {"gpu3.temperature_c", 60}, {"h2d_gbps", 50}};
+  std::map<std::string, double> ok = {
+      {"gpu0.bf16_tflops", 770}, {"launch_us", 7}, {"gpu3.temperature_c", 60}, {"h2d_gbps", 50}};
   auto j = pm::JudgeMetrics(rules, ok, 0.05);
   CHECK(j.judged);
   CHECK(j.failures.empty());
@@ -48,7 +50,7 @@ TEST_CASE("threshold judging: throughput, latency and absolute limits") {
   CHECK(j.thresholds.at("gpu3.temperature_c_max") == 87);
 
   std::map<std::string, double> bad = {{"gpu1.bf16_tflops", 759}, {"launch_us", 8}, {"temperature_c", 90},
-                                       {"h2d_gbps", 12}, {"broken", 1}, {"unrelated", 1}};
+                                       {"h2d_gbps", 12},          {"broken", 1},    {"unrelated", 1}};
   auto f = pm::JudgeMetrics(rules, bad, 0.05);
   REQUIRE(f.failures.size() == 5);
   std::string all;
@@ -72,7 +74,8 @@ TEST_CASE("the shipped thresholds file covers H100, H200 and A100, and a fleet f
   auto doc = ReadJsonFile("data/probes/thresholds.json");
   REQUIRE_MESSAGE(doc.ok(), doc.status().ToString());
   std::string model;
-  for (const char* name : {"NVIDIA H200", "NVIDIA H100 80GB HBM3", "NVIDIA H100 PCIe", "NVIDIA A100-SXM4-80GB"}) {
+  for (const char* name :
+       {"NVIDIA H200", "NVIDIA H100 80GB HBM3", "NVIDIA H100 PCIe", "NVIDIA A100-SXM4-80GB"}) {
     const Json* m = pm::FindModel(*doc, name, &model);
     REQUIRE_MESSAGE(m != nullptr, name);
     CHECK((*m)["probes"]["gpu.gemm"]["bf16_tflops"]["baseline"].get<double>() > 100);
@@ -82,7 +85,8 @@ TEST_CASE("the shipped thresholds file covers H100, H200 and A100, and a fleet f
   CHECK(pm::FindModel(*doc, "Tesla T4") == nullptr);
   CHECK((*doc)["default_tolerance"].get<double>() == doctest::Approx(0.05));
 
-  Json fleet = Json::parse(R"({"models": {"H200": {"probes": {"gpu.gemm": {"bf16_tflops": {"baseline": 700}}}}}})");
+  Json fleet =
+      Json::parse(R"({"models": {"H200": {"probes": {"gpu.gemm": {"bf16_tflops": {"baseline": 700}}}}}})");
   Json merged = *doc;
   pm::MergeInto(merged, fleet);
   const Json* h200 = pm::FindModel(merged, "NVIDIA H200");

@@ -1,11 +1,10 @@
 #include <doctest/doctest.h>
-
 #include <unistd.h>
 
-#include <chrono>
-#include <filesystem>
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <set>
 
 #include "core/json.h"
@@ -36,8 +35,8 @@ TEST_CASE("catalog names are unique and weights are sane") {
     CHECK(!p.evidence.empty());
   }
   for (const char* n : {"gpu.inventory", "gpu.health", "gpu.gemm", "gpu.hbm_bandwidth", "gpu.pcie_bandwidth",
-                        "gpu.sdc", "gpu.kernel_launch", "nccl.allreduce", "nccl.allgather", "nccl.reducescatter",
-                        "nccl.alltoall", "nccl.sendrecv", "nccl.p2p_matrix"}) {
+                        "gpu.sdc", "gpu.kernel_launch", "nccl.allreduce", "nccl.allgather",
+                        "nccl.reducescatter", "nccl.alltoall", "nccl.sendrecv", "nccl.p2p_matrix"}) {
     CHECK_MESSAGE(FindProbe(n) != nullptr, n);
   }
   CHECK(FindProbe("gpu.nope") == nullptr);
@@ -72,7 +71,7 @@ TEST_CASE("expected information gain favours the probe that separates the live h
   double p2p = ExpectedInformationGain(*FindProbe("nccl.p2p_matrix"), beliefs);
   double pcie = ExpectedInformationGain(*FindProbe("gpu.pcie_bandwidth"), beliefs);
   double health = ExpectedInformationGain(*FindProbe("gpu.health"), beliefs);
-  CHECK(p2p > pcie);     // pcie covers neither
+  CHECK(p2p > pcie);  // pcie covers neither
   // gpu.health fails under either hypothesis, so it cannot tell them apart; p2p can.
   CHECK(p2p > health);
   CHECK(p2p > 0.3);
@@ -182,7 +181,8 @@ TEST_CASE("MakeProbeExecutor specs") {
   auto unknown = MakeProbeExecutor("kubernetes:ns=x");
   CHECK(unknown.status().code() == StatusCode::kInvalidArgument);
   CHECK(unknown.status().message().find("replay:FILE") != std::string::npos);
-  CHECK(MakeProbeExecutor("ssh:usr=ops").status().message().find("unknown option `usr`") != std::string::npos);
+  CHECK(MakeProbeExecutor("ssh:usr=ops").status().message().find("unknown option `usr`") !=
+        std::string::npos);
   CHECK(MakeProbeExecutor("ssh:port=abc").status().message().find("must be a number") != std::string::npos);
   CHECK(MakeProbeExecutor("slurm:partition").status().message().find("key=value") != std::string::npos);
   CHECK(MakeProbeExecutor("replay:").status().code() == StatusCode::kInvalidArgument);

@@ -40,11 +40,15 @@ Result<SubprocessResult> RunSubprocess(const std::vector<std::string>& argv, dou
   int out_pipe[2], err_pipe[2], exec_pipe[2];
   if (pipe2(out_pipe, O_CLOEXEC) != 0) return InternalError(std::string("pipe: ") + strerror(errno));
   if (pipe2(err_pipe, O_CLOEXEC) != 0) {
-    close(out_pipe[0]); close(out_pipe[1]);
+    close(out_pipe[0]);
+    close(out_pipe[1]);
     return InternalError(std::string("pipe: ") + strerror(errno));
   }
   if (pipe2(exec_pipe, O_CLOEXEC) != 0) {
-    close(out_pipe[0]); close(out_pipe[1]); close(err_pipe[0]); close(err_pipe[1]);
+    close(out_pipe[0]);
+    close(out_pipe[1]);
+    close(err_pipe[0]);
+    close(err_pipe[1]);
     return InternalError(std::string("pipe: ") + strerror(errno));
   }
   std::vector<char*> cargv;
@@ -98,8 +102,8 @@ Result<SubprocessResult> RunSubprocess(const std::vector<std::string>& argv, dou
       res.timed_out = true;
       break;
     }
-    int wait_ms = static_cast<int>(
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count()) + 1;
+    int wait_ms =
+        static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now).count()) + 1;
     pollfd p[2];
     int np = 0;
     int which[2];

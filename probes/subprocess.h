@@ -14,13 +14,13 @@
 namespace vigil {
 
 struct SubprocessResult {
-  int exit_code = -1;      // valid when !signaled && !timed_out
-  int term_signal = 0;     // the signal that ended the child, when signaled
+  int exit_code = -1;   // valid when !signaled && !timed_out
+  int term_signal = 0;  // the signal that ended the child, when signaled
   bool signaled = false;
   bool timed_out = false;  // killed by us after timeout_s
   bool output_truncated = false;
-  std::string out;         // stdout, at most max_output_bytes
-  std::string err;         // stderr, at most max_output_bytes
+  std::string out;  // stdout, at most max_output_bytes
+  std::string err;  // stderr, at most max_output_bytes
   double wall_s = 0;
 
   // "exit code 3", "killed by signal 11 (Segmentation fault)", "timed out after 5.0 s (killed)".

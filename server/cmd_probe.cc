@@ -35,8 +35,9 @@ int List(const ProbeFlags& f) {
   for (const ProbeSpec& p : ProbeCatalog()) {
     std::printf("%-20.*s %6.1f  %-9s %-5.*s  %.*s\n", static_cast<int>(p.name.size()), p.name.data(),
                 p.expected_duration_s, p.intrusive ? "yes" : "no",
-                static_cast<int>(ProbeTargetKindName(p.target_kind).size()), ProbeTargetKindName(p.target_kind).data(),
-                static_cast<int>(p.measures.size()), p.measures.data());
+                static_cast<int>(ProbeTargetKindName(p.target_kind).size()),
+                ProbeTargetKindName(p.target_kind).data(), static_cast<int>(p.measures.size()),
+                p.measures.data());
   }
   return 0;
 }
@@ -86,13 +87,16 @@ int Run(const ProbeFlags& f, const Config& config) {
 CommandRunner SetupProbe(CLI::App& sub) {
   auto flags = std::make_shared<ProbeFlags>();
   sub.require_subcommand(1);
-  CLI::App* list = sub.add_subcommand("list", "list the probes: what each measures, its cost, whether it is intrusive");
-  list->add_flag("--json", flags->json, "print the catalog as JSON, with the evidence weights per root-cause category");
+  CLI::App* list =
+      sub.add_subcommand("list", "list the probes: what each measures, its cost, whether it is intrusive");
+  list->add_flag("--json", flags->json,
+                 "print the catalog as JSON, with the evidence weights per root-cause category");
   CLI::App* run = sub.add_subcommand("run", "run probes on a target and print their results");
   run->add_option("names", flags->names, "probe names, comma-separated (see `vigil probe list`)")->required();
   run->add_option("--target", flags->target, "node, node/gpuN or gpuN; empty = all GPUs of this host");
-  run->add_option("--executor", flags->executor,
-                  "local[:binary=PATH], ssh:user=U, slurm:partition=P, replay:FILE (default: probe_executor setting)");
+  run->add_option(
+      "--executor", flags->executor,
+      "local[:binary=PATH], ssh:user=U, slurm:partition=P, replay:FILE (default: probe_executor setting)");
   run->add_flag("--allow-intrusive", flags->allow_intrusive, "allow probes that disturb running jobs");
   run->add_option("--time-limit", flags->time_limit_s, "seconds for the whole request (default 120)");
   run->add_flag("--json", flags->json, "print results as JSON");

@@ -21,10 +21,14 @@ __device__ inline float UnitValue(uint64_t seed, size_t i) {
 
 __device__ inline float Load(const void* p, size_t i, ElemType t) {
   switch (t) {
-    case ElemType::kF32: return static_cast<const float*>(p)[i];
-    case ElemType::kF16: return __half2float(static_cast<const __half*>(p)[i]);
-    case ElemType::kBf16: return __bfloat162float(static_cast<const __nv_bfloat16*>(p)[i]);
-    case ElemType::kFp8E4m3: return static_cast<float>(static_cast<const __nv_fp8_e4m3*>(p)[i]);
+    case ElemType::kF32:
+      return static_cast<const float*>(p)[i];
+    case ElemType::kF16:
+      return __half2float(static_cast<const __half*>(p)[i]);
+    case ElemType::kBf16:
+      return __bfloat162float(static_cast<const __nv_bfloat16*>(p)[i]);
+    case ElemType::kFp8E4m3:
+      return static_cast<float>(static_cast<const __nv_fp8_e4m3*>(p)[i]);
   }
   return 0;
 }
@@ -34,16 +38,24 @@ __global__ void FillRandomKernel(void* data, size_t n, ElemType t, uint64_t seed
        i += static_cast<size_t>(gridDim.x) * blockDim.x) {
     float v = UnitValue(seed, i);
     switch (t) {
-      case ElemType::kF32: static_cast<float*>(data)[i] = v; break;
-      case ElemType::kF16: static_cast<__half*>(data)[i] = __float2half(v); break;
-      case ElemType::kBf16: static_cast<__nv_bfloat16*>(data)[i] = __float2bfloat16(v); break;
-      case ElemType::kFp8E4m3: static_cast<__nv_fp8_e4m3*>(data)[i] = __nv_fp8_e4m3(v); break;
+      case ElemType::kF32:
+        static_cast<float*>(data)[i] = v;
+        break;
+      case ElemType::kF16:
+        static_cast<__half*>(data)[i] = __float2half(v);
+        break;
+      case ElemType::kBf16:
+        static_cast<__nv_bfloat16*>(data)[i] = __float2bfloat16(v);
+        break;
+      case ElemType::kFp8E4m3:
+        static_cast<__nv_fp8_e4m3*>(data)[i] = __nv_fp8_e4m3(v);
+        break;
     }
   }
 }
 
-__global__ void GemmReferenceKernel(const void* a, const void* b, const void* d, ElemType ab, ElemType dt, bool at, int m,
-                                    int n, int k, int samples, uint64_t seed, double* out) {
+__global__ void GemmReferenceKernel(const void* a, const void* b, const void* d, ElemType ab, ElemType dt,
+                                    bool at, int m, int n, int k, int samples, uint64_t seed, double* out) {
   int s = blockIdx.x;
   if (s >= samples) return;
   uint64_t h = SplitMix64(seed + s);
@@ -87,8 +99,8 @@ __global__ void CopyKernel(const int4* __restrict__ src, int4* __restrict__ dst,
   }
 }
 
-__global__ void TriadKernel(float4* __restrict__ a, const float4* __restrict__ b, const float4* __restrict__ c,
-                            float s, size_t n) {
+__global__ void TriadKernel(float4* __restrict__ a, const float4* __restrict__ b,
+                            const float4* __restrict__ c, float s, size_t n) {
   size_t base = blockIdx.x * static_cast<size_t>(kCopyThreads * kCopyUnroll) + threadIdx.x;
   float4 vb[kCopyUnroll], vc[kCopyUnroll];
 #pragma unroll
@@ -102,8 +114,9 @@ __global__ void TriadKernel(float4* __restrict__ a, const float4* __restrict__ b
 #pragma unroll
   for (int u = 0; u < kCopyUnroll; ++u) {
     size_t i = base + static_cast<size_t>(u) * kCopyThreads;
-    if (i < n) a[i] = make_float4(vb[u].x + s * vc[u].x, vb[u].y + s * vc[u].y, vb[u].z + s * vc[u].z,
-                                  vb[u].w + s * vc[u].w);
+    if (i < n)
+      a[i] = make_float4(vb[u].x + s * vc[u].x, vb[u].y + s * vc[u].y, vb[u].z + s * vc[u].z,
+                         vb[u].w + s * vc[u].w);
   }
 }
 
@@ -177,10 +190,11 @@ cudaError_t LaunchFillRandom(void* data, size_t n, ElemType type, uint64_t seed,
   return cudaGetLastError();
 }
 
-cudaError_t LaunchGemmReference(const void* a, const void* b, const void* d, ElemType ab_type, ElemType d_type,
-                                bool a_transposed, int m, int n, int k, int samples, uint64_t seed, double* out,
-                                cudaStream_t stream) {
-  GemmReferenceKernel<<<samples, 256, 0, stream>>>(a, b, d, ab_type, d_type, a_transposed, m, n, k, samples, seed, out);
+cudaError_t LaunchGemmReference(const void* a, const void* b, const void* d, ElemType ab_type,
+                                ElemType d_type, bool a_transposed, int m, int n, int k, int samples,
+                                uint64_t seed, double* out, cudaStream_t stream) {
+  GemmReferenceKernel<<<samples, 256, 0, stream>>>(a, b, d, ab_type, d_type, a_transposed, m, n, k, samples,
+                                                   seed, out);
   return cudaGetLastError();
 }
 
@@ -196,14 +210,16 @@ cudaError_t LaunchTriad(float* a, const float* b, const float* c, float s, size_
   size_t n4 = n / 4;
   size_t per_block = static_cast<size_t>(kCopyThreads) * kCopyUnroll;
   unsigned blocks = static_cast<unsigned>((n4 + per_block - 1) / per_block);
-  TriadKernel<<<blocks, kCopyThreads, 0, stream>>>(reinterpret_cast<float4*>(a), reinterpret_cast<const float4*>(b),
+  TriadKernel<<<blocks, kCopyThreads, 0, stream>>>(reinterpret_cast<float4*>(a),
+                                                   reinterpret_cast<const float4*>(b),
                                                    reinterpret_cast<const float4*>(c), s, n4);
   return cudaGetLastError();
 }
 
 cudaError_t LaunchChecksum(const void* data, size_t bytes, unsigned long long* out, cudaStream_t stream) {
   size_t n = bytes / 8;
-  ChecksumKernel<<<GridFor(n, 256, 4096), 256, 0, stream>>>(static_cast<const unsigned long long*>(data), n, out);
+  ChecksumKernel<<<GridFor(n, 256, 4096), 256, 0, stream>>>(static_cast<const unsigned long long*>(data), n,
+                                                            out);
   return cudaGetLastError();
 }
 
@@ -217,8 +233,8 @@ cudaError_t LaunchFillPattern(float* data, size_t count, int rank, cudaStream_t 
   return cudaGetLastError();
 }
 
-cudaError_t LaunchCheckPattern(const float* recv, size_t count, CheckMode mode, int rank, int nranks, size_t chunk,
-                               unsigned long long* errors, cudaStream_t stream) {
+cudaError_t LaunchCheckPattern(const float* recv, size_t count, CheckMode mode, int rank, int nranks,
+                               size_t chunk, unsigned long long* errors, cudaStream_t stream) {
   CheckPatternKernel<<<GridFor(count, 256, 1 << 14), 256, 0, stream>>>(recv, count, mode, rank, nranks,
                                                                        chunk ? chunk : 1, errors);
   return cudaGetLastError();

@@ -19,9 +19,9 @@ cudaError_t LaunchFillRandom(void* data, size_t n, ElemType type, uint64_t seed,
 // from A (a_transposed: k x m column-major used transposed, "T"; else m x k column-major, "N")
 // and B (k x n, column-major) and stores it with
 // the GEMM's D value (m x n column-major, type `d_type`) as pairs in out[2*s], out[2*s+1].
-cudaError_t LaunchGemmReference(const void* a, const void* b, const void* d, ElemType ab_type, ElemType d_type,
-                                bool a_transposed, int m, int n, int k, int samples, uint64_t seed, double* out,
-                                cudaStream_t stream);
+cudaError_t LaunchGemmReference(const void* a, const void* b, const void* d, ElemType ab_type,
+                                ElemType d_type, bool a_transposed, int m, int n, int k, int samples,
+                                uint64_t seed, double* out, cudaStream_t stream);
 
 // dst = src over `bytes` (multiple of 16), 16-byte accesses, four loads in flight per thread.
 cudaError_t LaunchCopy(const void* src, void* dst, size_t bytes, cudaStream_t stream);
@@ -42,8 +42,8 @@ enum class CheckMode { kAllReduce = 0, kAllGather = 1, kReduceScatter = 2, kAllT
 // Counts elements of rank `rank`'s receive buffer (`count` floats) that differ from the expected
 // result of the collective over `nranks` ranks (`chunk`: per-rank chunk for allgather /
 // reducescatter / alltoall); adds the count into *errors.
-cudaError_t LaunchCheckPattern(const float* recv, size_t count, CheckMode mode, int rank, int nranks, size_t chunk,
-                               unsigned long long* errors, cudaStream_t stream);
+cudaError_t LaunchCheckPattern(const float* recv, size_t count, CheckMode mode, int rank, int nranks,
+                               size_t chunk, unsigned long long* errors, cudaStream_t stream);
 
 // Spins on the device for about `ms` milliseconds (used by the watchdog self-test).
 cudaError_t LaunchSpin(double ms, cudaStream_t stream);

@@ -70,10 +70,14 @@ std::string DecodeClockEventReasons(unsigned long long mask) {
     unsigned long long bit;
     const char* name;
   } kReasons[] = {
-      {0x1ULL, "gpu_idle"},           {0x2ULL, "applications_clocks_setting"},
-      {0x4ULL, "sw_power_cap"},       {0x8ULL, "hw_slowdown"},
-      {0x10ULL, "sync_boost"},        {0x20ULL, "sw_thermal_slowdown"},
-      {0x40ULL, "hw_thermal_slowdown"}, {0x80ULL, "hw_power_brake_slowdown"},
+      {0x1ULL, "gpu_idle"},
+      {0x2ULL, "applications_clocks_setting"},
+      {0x4ULL, "sw_power_cap"},
+      {0x8ULL, "hw_slowdown"},
+      {0x10ULL, "sync_boost"},
+      {0x20ULL, "sw_thermal_slowdown"},
+      {0x40ULL, "hw_thermal_slowdown"},
+      {0x80ULL, "hw_power_brake_slowdown"},
       {0x100ULL, "display_clock_setting"},
   };
   std::string out;

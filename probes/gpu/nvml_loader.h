@@ -44,7 +44,8 @@ struct Nvml {
   VIGIL_NVML_FN(nvmlDeviceGetTotalEccErrors, nvmlDevice_t, int, int, unsigned long long*)
   VIGIL_NVML_FN(nvmlDeviceGetRetiredPages, nvmlDevice_t, int, unsigned int*, unsigned long long*)
   VIGIL_NVML_FN(nvmlDeviceGetRetiredPagesPendingStatus, nvmlDevice_t, int*)
-  VIGIL_NVML_FN(nvmlDeviceGetRemappedRows, nvmlDevice_t, unsigned int*, unsigned int*, unsigned int*, unsigned int*)
+  VIGIL_NVML_FN(nvmlDeviceGetRemappedRows, nvmlDevice_t, unsigned int*, unsigned int*, unsigned int*,
+                unsigned int*)
   VIGIL_NVML_FN(nvmlDeviceGetCurrentClocksEventReasons, nvmlDevice_t, unsigned long long*)
   VIGIL_NVML_FN(nvmlDeviceGetCurrentClocksThrottleReasons, nvmlDevice_t, unsigned long long*)
   VIGIL_NVML_FN(nvmlDeviceGetTemperature, nvmlDevice_t, int, unsigned int*)

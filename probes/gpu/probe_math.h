@@ -27,11 +27,14 @@ enum class Collective { kAllReduce, kAllGather, kReduceScatter, kAllToAll, kSend
 inline double BusBwFactor(Collective c, int n) {
   if (n < 1) return 0;
   switch (c) {
-    case Collective::kAllReduce: return 2.0 * (n - 1) / n;
+    case Collective::kAllReduce:
+      return 2.0 * (n - 1) / n;
     case Collective::kAllGather:
     case Collective::kReduceScatter:
-    case Collective::kAllToAll: return static_cast<double>(n - 1) / n;
-    case Collective::kSendRecv: return 1.0;
+    case Collective::kAllToAll:
+      return static_cast<double>(n - 1) / n;
+    case Collective::kSendRecv:
+      return 1.0;
   }
   return 0;
 }
@@ -69,7 +72,8 @@ inline const nlohmann::json* FindModel(const nlohmann::json& doc, const std::str
     if (!entry.is_object()) continue;
     std::vector<std::string> matches;
     if (entry.contains("match") && entry["match"].is_array()) {
-      for (const auto& m : entry["match"]) if (m.is_string()) matches.push_back(m.get<std::string>());
+      for (const auto& m : entry["match"])
+        if (m.is_string()) matches.push_back(m.get<std::string>());
     } else {
       matches.push_back(model);
     }
@@ -92,8 +96,10 @@ inline void MergeInto(nlohmann::json& base, const nlohmann::json& overlay) {
     return;
   }
   for (const auto& [k, v] : overlay.items()) {
-    if (base.contains(k) && base[k].is_object() && v.is_object()) MergeInto(base[k], v);
-    else base[k] = v;
+    if (base.contains(k) && base[k].is_object() && v.is_object())
+      MergeInto(base[k], v);
+    else
+      base[k] = v;
   }
 }
 
@@ -142,16 +148,16 @@ inline Judgement JudgeMetrics(const nlohmann::json& probe_rules, const std::map<
         double bound = *b * (1 + tol);
         j.thresholds[metric + "_max"] = bound;
         if (value > bound) {
-          std::snprintf(buf, sizeof buf, "%s %.4g > %.4g (baseline %.4g, +%.0f%%)", metric.c_str(), value, bound, *b,
-                        tol * 100);
+          std::snprintf(buf, sizeof buf, "%s %.4g > %.4g (baseline %.4g, +%.0f%%)", metric.c_str(), value,
+                        bound, *b, tol * 100);
           j.failures.push_back(buf);
         }
       } else {
         double bound = *b * (1 - tol);
         j.thresholds[metric + "_min"] = bound;
         if (value < bound) {
-          std::snprintf(buf, sizeof buf, "%s %.4g < %.4g (baseline %.4g, -%.0f%%)", metric.c_str(), value, bound, *b,
-                        tol * 100);
+          std::snprintf(buf, sizeof buf, "%s %.4g < %.4g (baseline %.4g, -%.0f%%)", metric.c_str(), value,
+                        bound, *b, tol * 100);
           j.failures.push_back(buf);
         }
       }
@@ -186,8 +192,13 @@ inline std::vector<bool> ChecksumOutliers(const std::vector<uint64_t>& sums, boo
   int best = 0, best_count = 0;
   uint64_t winner = 0;
   for (const auto& [s, c] : votes) {
-    if (c > best) { best = c; winner = s; best_count = 1; }
-    else if (c == best) { ++best_count; }
+    if (c > best) {
+      best = c;
+      winner = s;
+      best_count = 1;
+    } else if (c == best) {
+      ++best_count;
+    }
   }
   bool no_plurality = best_count > 1;
   if (tie) *tie = no_plurality;

@@ -42,8 +42,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -70,24 +70,26 @@ struct ProbeError : std::runtime_error {
 
 #define VP_STR2(x) #x
 #define VP_STR(x) VP_STR2(x)
-#define CUDA_CHECK(expr)                                                                            \
-  do {                                                                                              \
-    cudaError_t e_ = (expr);                                                                        \
-    if (e_ != cudaSuccess)                                                                          \
-      throw ProbeError(std::string(#expr) + ": " + cudaGetErrorString(e_) + " (" __FILE__ ":" VP_STR(__LINE__) ")"); \
+#define CUDA_CHECK(expr)                                                    \
+  do {                                                                      \
+    cudaError_t e_ = (expr);                                                \
+    if (e_ != cudaSuccess)                                                  \
+      throw ProbeError(std::string(#expr) + ": " + cudaGetErrorString(e_) + \
+                       " (" __FILE__ ":" VP_STR(__LINE__) ")");             \
   } while (0)
-#define CUBLAS_CHECK(expr)                                                                          \
-  do {                                                                                              \
-    cublasStatus_t s_ = (expr);                                                                     \
-    if (s_ != CUBLAS_STATUS_SUCCESS)                                                                \
+#define CUBLAS_CHECK(expr)                                                                              \
+  do {                                                                                                  \
+    cublasStatus_t s_ = (expr);                                                                         \
+    if (s_ != CUBLAS_STATUS_SUCCESS)                                                                    \
       throw ProbeError(std::string(#expr) + ": cublas status " + std::to_string(static_cast<int>(s_)) + \
-                       " (" __FILE__ ":" VP_STR(__LINE__) ")");                                     \
+                       " (" __FILE__ ":" VP_STR(__LINE__) ")");                                         \
   } while (0)
-#define NCCL_CHECK(expr)                                                                            \
-  do {                                                                                              \
-    ncclResult_t r_ = (expr);                                                                       \
-    if (r_ != ncclSuccess)                                                                          \
-      throw ProbeError(std::string(#expr) + ": " + ncclGetErrorString(r_) + " (" __FILE__ ":" VP_STR(__LINE__) ")"); \
+#define NCCL_CHECK(expr)                                                    \
+  do {                                                                      \
+    ncclResult_t r_ = (expr);                                               \
+    if (r_ != ncclSuccess)                                                  \
+      throw ProbeError(std::string(#expr) + ": " + ncclGetErrorString(r_) + \
+                       " (" __FILE__ ":" VP_STR(__LINE__) ")");             \
   } while (0)
 
 double Now() {
@@ -101,9 +103,8 @@ struct Result {
   json details;
   std::vector<std::string> failures;  // joined into reason
   json ToJson() const {
-    json j = {{"probe", probe},           {"target", target},     {"status", status},
-              {"metrics", metrics},       {"thresholds", thresholds}, {"reason", reason},
-              {"duration_s", duration_s}};
+    json j = {{"probe", probe},           {"target", target}, {"status", status},        {"metrics", metrics},
+              {"thresholds", thresholds}, {"reason", reason}, {"duration_s", duration_s}};
     if (!details.is_null()) j["details"] = details;
     return j;
   }
@@ -164,10 +165,9 @@ void Judge(const Context& ctx, Result& r) {
   pm::Judgement j = pm::JudgeMetrics(rules, r.metrics, ctx.tolerance);
   for (auto& [k, v] : j.thresholds) r.thresholds[k] = v;
   for (auto& f : j.failures) r.failures.push_back(f);
-  static const std::set<std::string> kThroughputProbes = {"gpu.gemm", "gpu.hbm_bandwidth", "gpu.pcie_bandwidth",
-                                                           "gpu.kernel_launch", "nccl.allreduce", "nccl.allgather",
-                                                           "nccl.reducescatter", "nccl.alltoall", "nccl.sendrecv",
-                                                           "nccl.p2p_matrix"};
+  static const std::set<std::string> kThroughputProbes = {
+      "gpu.gemm",       "gpu.hbm_bandwidth",  "gpu.pcie_bandwidth", "gpu.kernel_launch", "nccl.allreduce",
+      "nccl.allgather", "nccl.reducescatter", "nccl.alltoall",      "nccl.sendrecv",     "nccl.p2p_matrix"};
   if (!j.judged && r.failures.empty() && r.status == "pass" && kThroughputProbes.count(r.probe)) {
     r.reason = "measured only: no baseline for " + r.probe + " on " +
                (ctx.gpu_names.empty() ? std::string("?") : ctx.gpu_names[0]) +
@@ -176,7 +176,8 @@ void Judge(const Context& ctx, Result& r) {
 }
 
 // Runs fn(i, dev) for each GPU on its own thread; exceptions become per-GPU errors.
-void ForEachGpu(const Context& ctx, const std::function<void(size_t, int)>& fn, std::vector<std::string>& errors) {
+void ForEachGpu(const Context& ctx, const std::function<void(size_t, int)>& fn,
+                std::vector<std::string>& errors) {
   std::vector<std::thread> threads;
   std::mutex mu;
   for (size_t i = 0; i < ctx.gpus.size(); ++i) {
@@ -196,7 +197,9 @@ void ForEachGpu(const Context& ctx, const std::function<void(size_t, int)>& fn, 
 struct DeviceBuffer {
   void* p = nullptr;
   explicit DeviceBuffer(size_t bytes) { CUDA_CHECK(cudaMalloc(&p, bytes)); }
-  ~DeviceBuffer() { if (p) cudaFree(p); }
+  ~DeviceBuffer() {
+    if (p) cudaFree(p);
+  }
   DeviceBuffer(const DeviceBuffer&) = delete;
   DeviceBuffer& operator=(const DeviceBuffer&) = delete;
 };
@@ -204,13 +207,17 @@ struct DeviceBuffer {
 struct Stream {
   cudaStream_t s = nullptr;
   Stream() { CUDA_CHECK(cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking)); }
-  ~Stream() { if (s) cudaStreamDestroy(s); }
+  ~Stream() {
+    if (s) cudaStreamDestroy(s);
+  }
 };
 
 struct Event {
   cudaEvent_t e = nullptr;
   Event() { CUDA_CHECK(cudaEventCreate(&e)); }
-  ~Event() { if (e) cudaEventDestroy(e); }
+  ~Event() {
+    if (e) cudaEventDestroy(e);
+  }
 };
 
 double Median(std::vector<double> v) {
@@ -262,7 +269,8 @@ void ProbeInventory(Context& ctx, Result& r) {
   cudaDriverGetVersion(&driver);
   cudaRuntimeGetVersion(&runtime);
   char drv[96] = "";
-  if (ctx.nvml.loaded && ctx.nvml.nvmlSystemGetDriverVersion) ctx.nvml.nvmlSystemGetDriverVersion(drv, sizeof drv);
+  if (ctx.nvml.loaded && ctx.nvml.nvmlSystemGetDriverVersion)
+    ctx.nvml.nvmlSystemGetDriverVersion(drv, sizeof drv);
   for (size_t i = 0; i < ctx.gpus.size(); ++i) {
     int dev = ctx.gpus[i];
     cudaDeviceProp p{};
@@ -277,16 +285,25 @@ void ProbeInventory(Context& ctx, Result& r) {
     std::string why;
     if (nvmlDevice_t h = NvmlHandle(ctx, dev, &why)) {
       char uuid[96] = "";
-      if (ctx.nvml.nvmlDeviceGetUUID && ctx.nvml.nvmlDeviceGetUUID(h, uuid, sizeof uuid) == kNvmlSuccess) g["uuid"] = uuid;
+      if (ctx.nvml.nvmlDeviceGetUUID && ctx.nvml.nvmlDeviceGetUUID(h, uuid, sizeof uuid) == kNvmlSuccess)
+        g["uuid"] = uuid;
       unsigned v = 0;
-      if (ctx.nvml.nvmlDeviceGetMaxClockInfo && ctx.nvml.nvmlDeviceGetMaxClockInfo(h, 1, &v) == kNvmlSuccess) g["sm_clock_max_mhz"] = v;
-      if (ctx.nvml.nvmlDeviceGetMaxClockInfo && ctx.nvml.nvmlDeviceGetMaxClockInfo(h, 2, &v) == kNvmlSuccess) g["mem_clock_max_mhz"] = v;
-      if (ctx.nvml.nvmlDeviceGetClockInfo && ctx.nvml.nvmlDeviceGetClockInfo(h, 1, &v) == kNvmlSuccess) g["sm_clock_mhz"] = v;
-      if (ctx.nvml.nvmlDeviceGetEnforcedPowerLimit && ctx.nvml.nvmlDeviceGetEnforcedPowerLimit(h, &v) == kNvmlSuccess) g["power_limit_w"] = v / 1000.0;
+      if (ctx.nvml.nvmlDeviceGetMaxClockInfo && ctx.nvml.nvmlDeviceGetMaxClockInfo(h, 1, &v) == kNvmlSuccess)
+        g["sm_clock_max_mhz"] = v;
+      if (ctx.nvml.nvmlDeviceGetMaxClockInfo && ctx.nvml.nvmlDeviceGetMaxClockInfo(h, 2, &v) == kNvmlSuccess)
+        g["mem_clock_max_mhz"] = v;
+      if (ctx.nvml.nvmlDeviceGetClockInfo && ctx.nvml.nvmlDeviceGetClockInfo(h, 1, &v) == kNvmlSuccess)
+        g["sm_clock_mhz"] = v;
+      if (ctx.nvml.nvmlDeviceGetEnforcedPowerLimit &&
+          ctx.nvml.nvmlDeviceGetEnforcedPowerLimit(h, &v) == kNvmlSuccess)
+        g["power_limit_w"] = v / 1000.0;
       int pm_mode = 0;
-      if (ctx.nvml.nvmlDeviceGetPersistenceMode && ctx.nvml.nvmlDeviceGetPersistenceMode(h, &pm_mode) == kNvmlSuccess) g["persistence_mode"] = pm_mode != 0;
+      if (ctx.nvml.nvmlDeviceGetPersistenceMode &&
+          ctx.nvml.nvmlDeviceGetPersistenceMode(h, &pm_mode) == kNvmlSuccess)
+        g["persistence_mode"] = pm_mode != 0;
       unsigned cur = 0, pend = 0;
-      nvmlReturn_t mr = ctx.nvml.nvmlDeviceGetMigMode ? ctx.nvml.nvmlDeviceGetMigMode(h, &cur, &pend) : kNvmlNotSupported;
+      nvmlReturn_t mr =
+          ctx.nvml.nvmlDeviceGetMigMode ? ctx.nvml.nvmlDeviceGetMigMode(h, &cur, &pend) : kNvmlNotSupported;
       g["mig_mode"] = mr == kNvmlSuccess ? json(cur != 0) : json("not supported");
     } else {
       g["nvml"] = why;
@@ -309,8 +326,8 @@ void ProbeInventory(Context& ctx, Result& r) {
     if (ctx.nvml.nvmlDeviceGetCount_v2(&n) == kNvmlSuccess) {
       r.metrics["nvml_gpu_count"] = n;
       if (n != ctx.gpus.size()) {
-        r.failures.push_back("NVML sees " + std::to_string(n) + " GPUs but CUDA sees " + std::to_string(ctx.gpus.size()) +
-                             ": a GPU may have fallen off the bus");
+        r.failures.push_back("NVML sees " + std::to_string(n) + " GPUs but CUDA sees " +
+                             std::to_string(ctx.gpus.size()) + ": a GPU may have fallen off the bus");
       }
     }
   }
@@ -332,17 +349,23 @@ void ProbeHealth(Context& ctx, Result& r) {
       continue;
     }
     auto note_unsupported = [&](const char* what, nvmlReturn_t rc) {
-      if (rc == kNvmlGpuIsLost) r.failures.push_back(p + "NVML reports the GPU is lost (" + what + ")");
-      else d[std::string(what) + "_unsupported"] = n.Error(rc);
+      if (rc == kNvmlGpuIsLost)
+        r.failures.push_back(p + "NVML reports the GPU is lost (" + what + ")");
+      else
+        d[std::string(what) + "_unsupported"] = n.Error(rc);
     };
     // ECC: error type 0 corrected (SBE), 1 uncorrected (DBE); counter 0 volatile, 1 aggregate.
-    const char* ecc_names[2][2] = {{"ecc_sbe_volatile", "ecc_sbe_aggregate"}, {"ecc_dbe_volatile", "ecc_dbe_aggregate"}};
+    const char* ecc_names[2][2] = {{"ecc_sbe_volatile", "ecc_sbe_aggregate"},
+                                   {"ecc_dbe_volatile", "ecc_dbe_aggregate"}};
     for (int et = 0; et < 2; ++et) {
       for (int ct = 0; ct < 2; ++ct) {
         unsigned long long c = 0;
-        nvmlReturn_t rc = n.nvmlDeviceGetTotalEccErrors ? n.nvmlDeviceGetTotalEccErrors(h, et, ct, &c) : kNvmlNotSupported;
-        if (rc == kNvmlSuccess) r.metrics[p + ecc_names[et][ct]] = static_cast<double>(c);
-        else note_unsupported(ecc_names[et][ct], rc);
+        nvmlReturn_t rc =
+            n.nvmlDeviceGetTotalEccErrors ? n.nvmlDeviceGetTotalEccErrors(h, et, ct, &c) : kNvmlNotSupported;
+        if (rc == kNvmlSuccess)
+          r.metrics[p + ecc_names[et][ct]] = static_cast<double>(c);
+        else
+          note_unsupported(ecc_names[et][ct], rc);
       }
     }
     if (r.metrics.count(p + "ecc_dbe_volatile") && r.metrics[p + "ecc_dbe_volatile"] > 0) {
@@ -351,18 +374,24 @@ void ProbeHealth(Context& ctx, Result& r) {
     }
     for (int cause = 0; cause < 2; ++cause) {
       unsigned count = 0;
-      nvmlReturn_t rc = n.nvmlDeviceGetRetiredPages ? n.nvmlDeviceGetRetiredPages(h, cause, &count, nullptr) : kNvmlNotSupported;
+      nvmlReturn_t rc = n.nvmlDeviceGetRetiredPages ? n.nvmlDeviceGetRetiredPages(h, cause, &count, nullptr)
+                                                    : kNvmlNotSupported;
       const char* name = cause == 0 ? "retired_pages_sbe" : "retired_pages_dbe";
-      if (rc == kNvmlSuccess || rc == kNvmlInsufficientSize) r.metrics[p + name] = count;
-      else note_unsupported(name, rc);
+      if (rc == kNvmlSuccess || rc == kNvmlInsufficientSize)
+        r.metrics[p + name] = count;
+      else
+        note_unsupported(name, rc);
     }
     int pending = 0;
-    if (n.nvmlDeviceGetRetiredPagesPendingStatus && n.nvmlDeviceGetRetiredPagesPendingStatus(h, &pending) == kNvmlSuccess) {
+    if (n.nvmlDeviceGetRetiredPagesPendingStatus &&
+        n.nvmlDeviceGetRetiredPagesPendingStatus(h, &pending) == kNvmlSuccess) {
       r.metrics[p + "retired_pages_pending"] = pending;
       if (pending) r.failures.push_back(p + "page retirement pending (needs a GPU reset)");
     }
     unsigned corr = 0, unc = 0, rpend = 0, rfail = 0;
-    nvmlReturn_t rr = n.nvmlDeviceGetRemappedRows ? n.nvmlDeviceGetRemappedRows(h, &corr, &unc, &rpend, &rfail) : kNvmlNotSupported;
+    nvmlReturn_t rr = n.nvmlDeviceGetRemappedRows
+                          ? n.nvmlDeviceGetRemappedRows(h, &corr, &unc, &rpend, &rfail)
+                          : kNvmlNotSupported;
     if (rr == kNvmlSuccess) {
       r.metrics[p + "remapped_rows_correctable"] = corr;
       r.metrics[p + "remapped_rows_uncorrectable"] = unc;
@@ -376,36 +405,48 @@ void ProbeHealth(Context& ctx, Result& r) {
     unsigned long long reasons = 0;
     nvmlReturn_t cr = kNvmlNotSupported;
     if (n.nvmlDeviceGetCurrentClocksEventReasons) cr = n.nvmlDeviceGetCurrentClocksEventReasons(h, &reasons);
-    if (cr != kNvmlSuccess && n.nvmlDeviceGetCurrentClocksThrottleReasons) cr = n.nvmlDeviceGetCurrentClocksThrottleReasons(h, &reasons);
+    if (cr != kNvmlSuccess && n.nvmlDeviceGetCurrentClocksThrottleReasons)
+      cr = n.nvmlDeviceGetCurrentClocksThrottleReasons(h, &reasons);
     if (cr == kNvmlSuccess) {
       d["clock_event_reasons"] = DecodeClockEventReasons(reasons);
       r.metrics[p + "clock_event_reasons_mask"] = static_cast<double>(reasons);
       // hw_slowdown, sw_thermal, hw_thermal, hw_power_brake hold clocks down for reasons outside
       // the job; sw_power_cap under load is normal for a power-capped part and is only reported.
       const unsigned long long kBad = 0x8 | 0x20 | 0x40 | 0x80;
-      if (reasons & kBad) r.failures.push_back(p + "clocks held down: " + DecodeClockEventReasons(reasons & kBad));
+      if (reasons & kBad)
+        r.failures.push_back(p + "clocks held down: " + DecodeClockEventReasons(reasons & kBad));
     } else {
       note_unsupported("clock_event_reasons", cr);
     }
     unsigned v = 0;
-    if (n.nvmlDeviceGetTemperature && n.nvmlDeviceGetTemperature(h, 0, &v) == kNvmlSuccess) r.metrics[p + "temperature_c"] = v;
-    if (n.nvmlDeviceGetPowerUsage && n.nvmlDeviceGetPowerUsage(h, &v) == kNvmlSuccess) r.metrics[p + "power_w"] = v / 1000.0;
-    if (n.nvmlDeviceGetEnforcedPowerLimit && n.nvmlDeviceGetEnforcedPowerLimit(h, &v) == kNvmlSuccess) r.metrics[p + "power_limit_w"] = v / 1000.0;
+    if (n.nvmlDeviceGetTemperature && n.nvmlDeviceGetTemperature(h, 0, &v) == kNvmlSuccess)
+      r.metrics[p + "temperature_c"] = v;
+    if (n.nvmlDeviceGetPowerUsage && n.nvmlDeviceGetPowerUsage(h, &v) == kNvmlSuccess)
+      r.metrics[p + "power_w"] = v / 1000.0;
+    if (n.nvmlDeviceGetEnforcedPowerLimit && n.nvmlDeviceGetEnforcedPowerLimit(h, &v) == kNvmlSuccess)
+      r.metrics[p + "power_limit_w"] = v / 1000.0;
     unsigned gen = 0, maxgen = 0, width = 0, maxwidth = 0, replay = 0;
-    if (n.nvmlDeviceGetCurrPcieLinkGeneration && n.nvmlDeviceGetCurrPcieLinkGeneration(h, &gen) == kNvmlSuccess &&
-        n.nvmlDeviceGetMaxPcieLinkGeneration && n.nvmlDeviceGetMaxPcieLinkGeneration(h, &maxgen) == kNvmlSuccess) {
+    if (n.nvmlDeviceGetCurrPcieLinkGeneration &&
+        n.nvmlDeviceGetCurrPcieLinkGeneration(h, &gen) == kNvmlSuccess &&
+        n.nvmlDeviceGetMaxPcieLinkGeneration &&
+        n.nvmlDeviceGetMaxPcieLinkGeneration(h, &maxgen) == kNvmlSuccess) {
       r.metrics[p + "pcie_gen"] = gen;
       r.metrics[p + "pcie_gen_max"] = maxgen;
       // An idle GPU lowers its link generation to save power; gpu.pcie_bandwidth judges under load.
-      if (gen < maxgen) d["pcie_gen_note"] = "link at gen " + std::to_string(gen) + " of " + std::to_string(maxgen) + " (normal when idle)";
+      if (gen < maxgen)
+        d["pcie_gen_note"] =
+            "link at gen " + std::to_string(gen) + " of " + std::to_string(maxgen) + " (normal when idle)";
     }
     if (n.nvmlDeviceGetCurrPcieLinkWidth && n.nvmlDeviceGetCurrPcieLinkWidth(h, &width) == kNvmlSuccess &&
         n.nvmlDeviceGetMaxPcieLinkWidth && n.nvmlDeviceGetMaxPcieLinkWidth(h, &maxwidth) == kNvmlSuccess) {
       r.metrics[p + "pcie_width"] = width;
       r.metrics[p + "pcie_width_max"] = maxwidth;
-      if (width < maxwidth) r.failures.push_back(p + "PCIe link trained at x" + std::to_string(width) + " of x" + std::to_string(maxwidth));
+      if (width < maxwidth)
+        r.failures.push_back(p + "PCIe link trained at x" + std::to_string(width) + " of x" +
+                             std::to_string(maxwidth));
     }
-    if (n.nvmlDeviceGetPcieReplayCounter && n.nvmlDeviceGetPcieReplayCounter(h, &replay) == kNvmlSuccess) r.metrics[p + "pcie_replay_count"] = replay;
+    if (n.nvmlDeviceGetPcieReplayCounter && n.nvmlDeviceGetPcieReplayCounter(h, &replay) == kNvmlSuccess)
+      r.metrics[p + "pcie_replay_count"] = replay;
     // NVLink: 18 links on Hopper; counters 0 replay, 1 recovery, 2 CRC flit, 3 CRC data.
     int active = 0, inactive = 0;
     unsigned long long replay_sum = 0, recovery_sum = 0, crc_sum = 0;
@@ -429,7 +470,9 @@ void ProbeHealth(Context& ctx, Result& r) {
       r.metrics[p + "nvlink_active"] = active;
       r.metrics[p + "nvlink_inactive"] = inactive;
       d["nvlinks"] = links;
-      if (active > 0 && inactive > 0) r.failures.push_back(p + std::to_string(inactive) + " NVLink link(s) down while " + std::to_string(active) + " are up");
+      if (active > 0 && inactive > 0)
+        r.failures.push_back(p + std::to_string(inactive) + " NVLink link(s) down while " +
+                             std::to_string(active) + " are up");
     }
     if (counters) {
       r.metrics[p + "nvlink_replay_errors"] = static_cast<double>(replay_sum);
@@ -450,7 +493,8 @@ void ProbeHealth(Context& ctx, Result& r) {
           while (n.nvmlEventSetWait_v2(set, &ev, 50) == kNvmlSuccess) xids.push_back(ev.eventData);
           d["xid_events_during_probe"] = xids;
           r.metrics[p + "xid_events"] = static_cast<double>(xids.size());
-          for (const auto& x : xids) r.failures.push_back(p + "Xid " + x.dump() + " reported during the probe");
+          for (const auto& x : xids)
+            r.failures.push_back(p + "Xid " + x.dump() + " reported during the probe");
         } else {
           d["xid_events"] = "not available: " + n.Error(reg);
         }
@@ -477,8 +521,10 @@ struct GemmType {
 const GemmType kGemmTypes[] = {
     {"bf16", CUDA_R_16BF, CUDA_R_16BF, CUBLAS_COMPUTE_32F, ElemType::kBf16, ElemType::kBf16, 2, 2, 1e-2, 80},
     {"fp16", CUDA_R_16F, CUDA_R_16F, CUBLAS_COMPUTE_32F, ElemType::kF16, ElemType::kF16, 2, 2, 1e-2, 70},
-    {"tf32", CUDA_R_32F, CUDA_R_32F, CUBLAS_COMPUTE_32F_FAST_TF32, ElemType::kF32, ElemType::kF32, 4, 4, 5e-3, 80},
-    {"fp8", CUDA_R_8F_E4M3, CUDA_R_16BF, CUBLAS_COMPUTE_32F, ElemType::kFp8E4m3, ElemType::kBf16, 1, 2, 1e-2, 89},
+    {"tf32", CUDA_R_32F, CUDA_R_32F, CUBLAS_COMPUTE_32F_FAST_TF32, ElemType::kF32, ElemType::kF32, 4, 4, 5e-3,
+     80},
+    {"fp8", CUDA_R_8F_E4M3, CUDA_R_16BF, CUBLAS_COMPUTE_32F, ElemType::kFp8E4m3, ElemType::kBf16, 1, 2, 1e-2,
+     89},
 };
 
 struct LtGemm {
@@ -493,26 +539,29 @@ struct LtGemm {
 
   bool a_transposed = true;
 
-  LtGemm(const GemmType& t, int m_, int n_, int k_, bool deterministic, bool nn = false) : m(m_), n(n_), k(k_) {
+  LtGemm(const GemmType& t, int m_, int n_, int k_, bool deterministic, bool nn = false)
+      : m(m_), n(n_), k(k_) {
     a_transposed = !(nn && t.ab_elem != ElemType::kFp8E4m3);
     CUBLAS_CHECK(cublasLtCreate(&lt));
     CUBLAS_CHECK(cublasLtMatmulDescCreate(&op, t.compute, CUDA_R_32F));
     cublasOperation_t ta = a_transposed ? CUBLAS_OP_T : CUBLAS_OP_N, tb = CUBLAS_OP_N;  // FP8 requires "TN"
     CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(op, CUBLASLT_MATMUL_DESC_TRANSA, &ta, sizeof ta));
     CUBLAS_CHECK(cublasLtMatmulDescSetAttribute(op, CUBLASLT_MATMUL_DESC_TRANSB, &tb, sizeof tb));
-    if (a_transposed) CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&la, t.ab, k, m, k));
-    else CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&la, t.ab, m, k, m));
+    if (a_transposed)
+      CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&la, t.ab, k, m, k));
+    else
+      CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&la, t.ab, m, k, m));
     CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&lb, t.ab, k, n, k));
     CUBLAS_CHECK(cublasLtMatrixLayoutCreate(&lc, t.cd, m, n, m));
     CUDA_CHECK(cudaMalloc(&workspace, workspace_bytes));
     cublasLtMatmulPreference_t pref = nullptr;
     CUBLAS_CHECK(cublasLtMatmulPreferenceCreate(&pref));
-    CUBLAS_CHECK(cublasLtMatmulPreferenceSetAttribute(pref, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &workspace_bytes,
-                                                      sizeof workspace_bytes));
+    CUBLAS_CHECK(cublasLtMatmulPreferenceSetAttribute(pref, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES,
+                                                      &workspace_bytes, sizeof workspace_bytes));
     if (deterministic) {  // no split-K reductions: the same inputs give the same bits
       uint32_t scheme = CUBLASLT_REDUCTION_SCHEME_NONE;
-      CUBLAS_CHECK(cublasLtMatmulPreferenceSetAttribute(pref, CUBLASLT_MATMUL_PREF_REDUCTION_SCHEME_MASK, &scheme,
-                                                        sizeof scheme));
+      CUBLAS_CHECK(cublasLtMatmulPreferenceSetAttribute(pref, CUBLASLT_MATMUL_PREF_REDUCTION_SCHEME_MASK,
+                                                        &scheme, sizeof scheme));
     }
     cublasLtMatmulHeuristicResult_t heur[8] = {};
     int found = 0;
@@ -536,7 +585,8 @@ struct LtGemm {
   }
   void Run(const void* a, const void* b, void* d, cudaStream_t s) {
     float alpha = 1, beta = 0;
-    CUBLAS_CHECK(cublasLtMatmul(lt, op, &alpha, a, la, b, lb, &beta, d, lc, d, lc, &algo, workspace, workspace_bytes, s));
+    CUBLAS_CHECK(cublasLtMatmul(lt, op, &alpha, a, la, b, lb, &beta, d, lc, d, lc, &algo, workspace,
+                                workspace_bytes, s));
   }
 };
 
@@ -547,8 +597,8 @@ int LtGemm::Autotune(const void* a, const void* b, void* d, cudaStream_t s) {
     algo = cand;
     float alpha = 1, beta = 0;
     // A candidate the library refuses at run time is skipped, not an error.
-    if (cublasLtMatmul(lt, op, &alpha, a, la, b, lb, &beta, d, lc, d, lc, &algo, workspace, workspace_bytes, s) !=
-        CUBLAS_STATUS_SUCCESS) {
+    if (cublasLtMatmul(lt, op, &alpha, a, la, b, lb, &beta, d, lc, d, lc, &algo, workspace, workspace_bytes,
+                       s) != CUBLAS_STATUS_SUCCESS) {
       continue;
     }
     double t = TimeMedian(s, 2, 10, [&] { Run(a, b, d, s); });
@@ -575,79 +625,93 @@ void ProbeGemm(Context& ctx, Result& r) {
   std::vector<std::string> errors;
   json skipped = json::object();
   json clock_notes = json::object();
-  ForEachGpu(ctx, [&](size_t, int dev) {
-    int cc = ComputeCapability(dev);
-    Stream s;
-    for (const GemmType& t : kGemmTypes) {
-      if (cc < t.min_cc) {
-        std::lock_guard<std::mutex> l(mu);
-        skipped[t.name] = "needs compute capability " + std::to_string(t.min_cc / 10) + "." + std::to_string(t.min_cc % 10);
-        continue;
-      }
-      size_t elems = static_cast<size_t>(size) * size;
-      DeviceBuffer a(elems * t.ab_bytes), b(elems * t.ab_bytes), d(elems * t.cd_bytes);
-      CUDA_CHECK(LaunchFillRandom(a.p, elems, t.ab_elem, 1000 + dev, s.s));
-      CUDA_CHECK(LaunchFillRandom(b.p, elems, t.ab_elem, 2000 + dev, s.s));
-      CUDA_CHECK(cudaMemsetAsync(d.p, 0xFF, elems * t.cd_bytes, s.s));  // poison: NaN in every type
-      LtGemm g(t, size, size, size, false, ctx.opt.gemm_nn);
-      // Warm up for at least 0.3 s so that clocks leave their idle state and settle where the
-      // power limit holds them; only then compare the heuristic's candidates, so the choice is
-      // the fastest at sustained clocks (a burst comparison picks differently, and worse for FP8).
-      for (double w0 = Now(); Now() - w0 < 0.3;) {
-        for (int i = 0; i < 10; ++i) g.Run(a.p, b.p, d.p, s.s);
-        CUDA_CHECK(cudaStreamSynchronize(s.s));
-      }
-      if (ctx.opt.gemm_autotune) g.Autotune(a.p, b.p, d.p, s.s);
-      CUDA_CHECK(cudaMemsetAsync(d.p, 0xFF, elems * t.cd_bytes, s.s));  // poison again before the checked run
-      double sec = TimeMedian(s.s, 0, 20, [&] { g.Run(a.p, b.p, d.p, s.s); });
-      // Clocks, power and clock-event reasons right after the sustained run explain a low figure
-      // (e.g. sw_power_cap at the board's power limit).
-      if (nvmlDevice_t h = NvmlHandle(ctx, dev)) {
-        unsigned clk = 0, mw = 0;
-        unsigned long long reasons = 0;
-        std::lock_guard<std::mutex> l(mu);
-        if (ctx.nvml.nvmlDeviceGetClockInfo && ctx.nvml.nvmlDeviceGetClockInfo(h, 1, &clk) == kNvmlSuccess) {
-          r.metrics[G(dev) + t.name + "_sm_clock_mhz"] = clk;
+  ForEachGpu(
+      ctx,
+      [&](size_t, int dev) {
+        int cc = ComputeCapability(dev);
+        Stream s;
+        for (const GemmType& t : kGemmTypes) {
+          if (cc < t.min_cc) {
+            std::lock_guard<std::mutex> l(mu);
+            skipped[t.name] = "needs compute capability " + std::to_string(t.min_cc / 10) + "." +
+                              std::to_string(t.min_cc % 10);
+            continue;
+          }
+          size_t elems = static_cast<size_t>(size) * size;
+          DeviceBuffer a(elems * t.ab_bytes), b(elems * t.ab_bytes), d(elems * t.cd_bytes);
+          CUDA_CHECK(LaunchFillRandom(a.p, elems, t.ab_elem, 1000 + dev, s.s));
+          CUDA_CHECK(LaunchFillRandom(b.p, elems, t.ab_elem, 2000 + dev, s.s));
+          CUDA_CHECK(cudaMemsetAsync(d.p, 0xFF, elems * t.cd_bytes, s.s));  // poison: NaN in every type
+          LtGemm g(t, size, size, size, false, ctx.opt.gemm_nn);
+          // Warm up for at least 0.3 s so that clocks leave their idle state and settle where the
+          // power limit holds them; only then compare the heuristic's candidates, so the choice is
+          // the fastest at sustained clocks (a burst comparison picks differently, and worse for FP8).
+          for (double w0 = Now(); Now() - w0 < 0.3;) {
+            for (int i = 0; i < 10; ++i) g.Run(a.p, b.p, d.p, s.s);
+            CUDA_CHECK(cudaStreamSynchronize(s.s));
+          }
+          if (ctx.opt.gemm_autotune) g.Autotune(a.p, b.p, d.p, s.s);
+          CUDA_CHECK(
+              cudaMemsetAsync(d.p, 0xFF, elems * t.cd_bytes, s.s));  // poison again before the checked run
+          double sec = TimeMedian(s.s, 0, 20, [&] { g.Run(a.p, b.p, d.p, s.s); });
+          // Clocks, power and clock-event reasons right after the sustained run explain a low figure
+          // (e.g. sw_power_cap at the board's power limit).
+          if (nvmlDevice_t h = NvmlHandle(ctx, dev)) {
+            unsigned clk = 0, mw = 0;
+            unsigned long long reasons = 0;
+            std::lock_guard<std::mutex> l(mu);
+            if (ctx.nvml.nvmlDeviceGetClockInfo &&
+                ctx.nvml.nvmlDeviceGetClockInfo(h, 1, &clk) == kNvmlSuccess) {
+              r.metrics[G(dev) + t.name + "_sm_clock_mhz"] = clk;
+            }
+            if (ctx.nvml.nvmlDeviceGetPowerUsage &&
+                ctx.nvml.nvmlDeviceGetPowerUsage(h, &mw) == kNvmlSuccess) {
+              r.metrics[G(dev) + t.name + "_power_w"] = mw / 1000.0;
+            }
+            if (ctx.nvml.nvmlDeviceGetCurrentClocksEventReasons &&
+                ctx.nvml.nvmlDeviceGetCurrentClocksEventReasons(h, &reasons) == kNvmlSuccess) {
+              clock_notes["gpu" + std::to_string(dev) + "." + t.name] = DecodeClockEventReasons(reasons);
+            }
+          }
+          // Correctness on 256 sampled elements against a double-precision reference.
+          const int samples = 256;
+          DeviceBuffer ref(samples * 2 * sizeof(double));
+          CUDA_CHECK(LaunchGemmReference(a.p, b.p, d.p, t.ab_elem, t.cd_elem, g.a_transposed, size, size,
+                                         size, samples, 77, static_cast<double*>(ref.p), s.s));
+          std::vector<double> host(samples * 2);
+          CUDA_CHECK(
+              cudaMemcpyAsync(host.data(), ref.p, host.size() * sizeof(double), cudaMemcpyDeviceToHost, s.s));
+          CUDA_CHECK(cudaStreamSynchronize(s.s));
+          double num = 0, den = 0;
+          bool finite = true;
+          for (int i = 0; i < samples; ++i) {
+            double refv = host[2 * i], got = host[2 * i + 1];
+            if (!std::isfinite(got)) finite = false;
+            num += (got - refv) * (got - refv);
+            den += refv * refv;
+          }
+          double err = finite ? std::sqrt(num / std::max(den, 1e-30)) : INFINITY;
+          std::lock_guard<std::mutex> l(mu);
+          tflops[std::string(t.name) + "_tflops"].push_back({dev, pm::GemmTflops(size, size, size, sec)});
+          rel_err[std::string(t.name) + "_rel_error"].push_back({dev, finite ? err : 1e300});
+          if (!(err <= t.tolerance)) {
+            errors.push_back("gpu" + std::to_string(dev) + " " + t.name +
+                             " GEMM result wrong: relative error " +
+                             (finite ? std::to_string(err) : std::string("non-finite")) + " > " +
+                             std::to_string(t.tolerance));
+          }
         }
-        if (ctx.nvml.nvmlDeviceGetPowerUsage && ctx.nvml.nvmlDeviceGetPowerUsage(h, &mw) == kNvmlSuccess) {
-          r.metrics[G(dev) + t.name + "_power_w"] = mw / 1000.0;
-        }
-        if (ctx.nvml.nvmlDeviceGetCurrentClocksEventReasons &&
-            ctx.nvml.nvmlDeviceGetCurrentClocksEventReasons(h, &reasons) == kNvmlSuccess) {
-          clock_notes["gpu" + std::to_string(dev) + "." + t.name] = DecodeClockEventReasons(reasons);
-        }
-      }
-      // Correctness on 256 sampled elements against a double-precision reference.
-      const int samples = 256;
-      DeviceBuffer ref(samples * 2 * sizeof(double));
-      CUDA_CHECK(LaunchGemmReference(a.p, b.p, d.p, t.ab_elem, t.cd_elem, g.a_transposed, size, size, size, samples, 77, static_cast<double*>(ref.p), s.s));
-      std::vector<double> host(samples * 2);
-      CUDA_CHECK(cudaMemcpyAsync(host.data(), ref.p, host.size() * sizeof(double), cudaMemcpyDeviceToHost, s.s));
-      CUDA_CHECK(cudaStreamSynchronize(s.s));
-      double num = 0, den = 0;
-      bool finite = true;
-      for (int i = 0; i < samples; ++i) {
-        double refv = host[2 * i], got = host[2 * i + 1];
-        if (!std::isfinite(got)) finite = false;
-        num += (got - refv) * (got - refv);
-        den += refv * refv;
-      }
-      double err = finite ? std::sqrt(num / std::max(den, 1e-30)) : INFINITY;
-      std::lock_guard<std::mutex> l(mu);
-      tflops[std::string(t.name) + "_tflops"].push_back({dev, pm::GemmTflops(size, size, size, sec)});
-      rel_err[std::string(t.name) + "_rel_error"].push_back({dev, finite ? err : 1e300});
-      if (!(err <= t.tolerance)) {
-        errors.push_back("gpu" + std::to_string(dev) + " " + t.name + " GEMM result wrong: relative error " +
-                         (finite ? std::to_string(err) : std::string("non-finite")) + " > " + std::to_string(t.tolerance));
-      }
-    }
-  }, errors);
+      },
+      errors);
   for (auto& [name, v] : tflops) AddWorst(r, name, v, true);
   for (auto& [name, v] : rel_err) AddWorst(r, name, v, false);
-  r.details = {{"m", size}, {"n", size}, {"k", size},
+  r.details = {{"m", size},
+               {"n", size},
+               {"k", size},
                {"layout", ctx.opt.gemm_nn ? "NN (FP8: TN)" : "TN"},
-               {"algorithm", ctx.opt.gemm_autotune ? "fastest of up to 8 cuBLASLt heuristic candidates at sustained clocks"
-                                                   : "cuBLASLt heuristic's first choice"},
+               {"algorithm", ctx.opt.gemm_autotune
+                                 ? "fastest of up to 8 cuBLASLt heuristic candidates at sustained clocks"
+                                 : "cuBLASLt heuristic's first choice"},
                {"timing", "median of 20 after >= 0.3 s of warm-up (and the candidate comparison)"}};
   if (!skipped.empty()) r.details["skipped"] = skipped;
   if (!clock_notes.empty()) r.details["clock_event_reasons_after_timing"] = clock_notes;
@@ -660,23 +724,26 @@ void ProbeSdc(Context& ctx, Result& r) {
   size_t elems = static_cast<size_t>(size) * size;
   std::vector<std::vector<unsigned long long>> sums(ctx.gpus.size());
   std::vector<std::string> errors;
-  ForEachGpu(ctx, [&](size_t i, int) {
-    Stream s;
-    DeviceBuffer a(elems * 2), b(elems * 2), d(elems * 2), sum(sizeof(unsigned long long));
-    CUDA_CHECK(LaunchFillRandom(a.p, elems, t.ab_elem, 42, s.s));  // same seed on every GPU
-    CUDA_CHECK(LaunchFillRandom(b.p, elems, t.ab_elem, 43, s.s));
-    LtGemm g(t, size, size, size, true);
-    for (int rep = 0; rep < repeats; ++rep) {
-      CUDA_CHECK(cudaMemsetAsync(d.p, 0xFF, elems * 2, s.s));
-      CUDA_CHECK(cudaMemsetAsync(sum.p, 0, sizeof(unsigned long long), s.s));
-      g.Run(a.p, b.p, d.p, s.s);
-      CUDA_CHECK(LaunchChecksum(d.p, elems * 2, static_cast<unsigned long long*>(sum.p), s.s));
-      unsigned long long h = 0;
-      CUDA_CHECK(cudaMemcpyAsync(&h, sum.p, sizeof h, cudaMemcpyDeviceToHost, s.s));
-      CUDA_CHECK(cudaStreamSynchronize(s.s));
-      sums[i].push_back(h);
-    }
-  }, errors);
+  ForEachGpu(
+      ctx,
+      [&](size_t i, int) {
+        Stream s;
+        DeviceBuffer a(elems * 2), b(elems * 2), d(elems * 2), sum(sizeof(unsigned long long));
+        CUDA_CHECK(LaunchFillRandom(a.p, elems, t.ab_elem, 42, s.s));  // same seed on every GPU
+        CUDA_CHECK(LaunchFillRandom(b.p, elems, t.ab_elem, 43, s.s));
+        LtGemm g(t, size, size, size, true);
+        for (int rep = 0; rep < repeats; ++rep) {
+          CUDA_CHECK(cudaMemsetAsync(d.p, 0xFF, elems * 2, s.s));
+          CUDA_CHECK(cudaMemsetAsync(sum.p, 0, sizeof(unsigned long long), s.s));
+          g.Run(a.p, b.p, d.p, s.s);
+          CUDA_CHECK(LaunchChecksum(d.p, elems * 2, static_cast<unsigned long long*>(sum.p), s.s));
+          unsigned long long h = 0;
+          CUDA_CHECK(cudaMemcpyAsync(&h, sum.p, sizeof h, cudaMemcpyDeviceToHost, s.s));
+          CUDA_CHECK(cudaStreamSynchronize(s.s));
+          sums[i].push_back(h);
+        }
+      },
+      errors);
   for (auto& e : errors) r.failures.push_back(e);
   std::vector<uint64_t> votes;
   std::vector<int> voters;
@@ -688,7 +755,9 @@ void ProbeSdc(Context& ctx, Result& r) {
     bool stable = std::all_of(sums[i].begin(), sums[i].end(), [&](auto v) { return v == sums[i][0]; });
     per["gpu" + std::to_string(ctx.gpus[i])] = {{"checksum", hex}, {"repeatable", stable}};
     r.metrics[G(ctx.gpus[i]) + "repeat_mismatches"] = stable ? 0 : 1;
-    if (!stable) r.failures.push_back("gpu" + std::to_string(ctx.gpus[i]) + " gives different bits for the same GEMM on repeated runs");
+    if (!stable)
+      r.failures.push_back("gpu" + std::to_string(ctx.gpus[i]) +
+                           " gives different bits for the same GEMM on repeated runs");
     votes.push_back(sums[i][0]);
     voters.push_back(ctx.gpus[i]);
   }
@@ -698,14 +767,16 @@ void ProbeSdc(Context& ctx, Result& r) {
   for (size_t i = 0; i < out.size(); ++i) {
     if (!out[i]) continue;
     ++disagree;
-    r.failures.push_back("gpu" + std::to_string(voters[i]) +
-                         (tie ? " disagrees and no plurality exists, so the vote cannot say which GPU is wrong"
-                              : " disagrees with the plurality checksum"));
+    r.failures.push_back(
+        "gpu" + std::to_string(voters[i]) +
+        (tie ? " disagrees and no plurality exists, so the vote cannot say which GPU is wrong"
+             : " disagrees with the plurality checksum"));
   }
   r.metrics["disagreeing_gpus"] = disagree;
   r.metrics["voters"] = static_cast<double>(votes.size());
   r.details = {{"gemm", "bf16 4096^3 TN, fixed seed, no split-K"}, {"repeats", repeats}, {"gpus", per}};
-  if (votes.size() == 1 && r.failures.empty()) r.reason = "one GPU: only run-to-run repeatability checked (no vote)";
+  if (votes.size() == 1 && r.failures.empty())
+    r.reason = "one GPU: only run-to-run repeatability checked (no vote)";
 }
 
 // ---- gpu.hbm_bandwidth, gpu.pcie_bandwidth, gpu.kernel_launch -------------------------------------
@@ -715,38 +786,45 @@ void ProbeHbm(Context& ctx, Result& r) {
   std::vector<std::pair<int, double>> copy, memcpy_bw, triad;
   std::mutex mu;
   std::vector<std::string> errors;
-  ForEachGpu(ctx, [&](size_t, int dev) {
-    Stream s;
-    DeviceBuffer a(bytes), b(bytes), c(bytes);
-    CUDA_CHECK(LaunchFillRandom(b.p, bytes / 4, ElemType::kF32, 5, s.s));
-    CUDA_CHECK(LaunchFillRandom(c.p, bytes / 4, ElemType::kF32, 6, s.s));
-    double t_copy = TimeMedian(s.s, 3, 20, [&] { CUDA_CHECK(LaunchCopy(b.p, a.p, bytes, s.s)); });
-    double t_memcpy = TimeMedian(s.s, 3, 20, [&] { CUDA_CHECK(cudaMemcpyAsync(a.p, b.p, bytes, cudaMemcpyDeviceToDevice, s.s)); });
-    double t_triad = TimeMedian(s.s, 3, 20, [&] {
-      CUDA_CHECK(LaunchTriad(static_cast<float*>(a.p), static_cast<const float*>(b.p), static_cast<const float*>(c.p), 3.0f, bytes / 4, s.s));
-    });
-    // Check the last triad on a few elements.
-    float hb[4], hc[4], ha[4];
-    CUDA_CHECK(cudaMemcpy(hb, static_cast<char*>(b.p) + bytes / 2, sizeof hb, cudaMemcpyDeviceToHost));
-    CUDA_CHECK(cudaMemcpy(hc, static_cast<char*>(c.p) + bytes / 2, sizeof hc, cudaMemcpyDeviceToHost));
-    CUDA_CHECK(cudaMemcpy(ha, static_cast<char*>(a.p) + bytes / 2, sizeof ha, cudaMemcpyDeviceToHost));
-    std::lock_guard<std::mutex> l(mu);
-    for (int i = 0; i < 4; ++i) {
-      if (std::fabs(ha[i] - (hb[i] + 3.0f * hc[i])) > 1e-5f * (1 + std::fabs(ha[i]))) {
-        errors.push_back("gpu" + std::to_string(dev) + " triad result wrong");
-        break;
-      }
-    }
-    copy.push_back({dev, 2.0 * bytes / t_copy / 1e12});
-    memcpy_bw.push_back({dev, 2.0 * bytes / t_memcpy / 1e12});
-    triad.push_back({dev, 3.0 * bytes / t_triad / 1e12});
-  }, errors);
+  ForEachGpu(
+      ctx,
+      [&](size_t, int dev) {
+        Stream s;
+        DeviceBuffer a(bytes), b(bytes), c(bytes);
+        CUDA_CHECK(LaunchFillRandom(b.p, bytes / 4, ElemType::kF32, 5, s.s));
+        CUDA_CHECK(LaunchFillRandom(c.p, bytes / 4, ElemType::kF32, 6, s.s));
+        double t_copy = TimeMedian(s.s, 3, 20, [&] { CUDA_CHECK(LaunchCopy(b.p, a.p, bytes, s.s)); });
+        double t_memcpy = TimeMedian(
+            s.s, 3, 20, [&] { CUDA_CHECK(cudaMemcpyAsync(a.p, b.p, bytes, cudaMemcpyDeviceToDevice, s.s)); });
+        double t_triad = TimeMedian(s.s, 3, 20, [&] {
+          CUDA_CHECK(LaunchTriad(static_cast<float*>(a.p), static_cast<const float*>(b.p),
+                                 static_cast<const float*>(c.p), 3.0f, bytes / 4, s.s));
+        });
+        // Check the last triad on a few elements.
+        float hb[4], hc[4], ha[4];
+        CUDA_CHECK(cudaMemcpy(hb, static_cast<char*>(b.p) + bytes / 2, sizeof hb, cudaMemcpyDeviceToHost));
+        CUDA_CHECK(cudaMemcpy(hc, static_cast<char*>(c.p) + bytes / 2, sizeof hc, cudaMemcpyDeviceToHost));
+        CUDA_CHECK(cudaMemcpy(ha, static_cast<char*>(a.p) + bytes / 2, sizeof ha, cudaMemcpyDeviceToHost));
+        std::lock_guard<std::mutex> l(mu);
+        for (int i = 0; i < 4; ++i) {
+          if (std::fabs(ha[i] - (hb[i] + 3.0f * hc[i])) > 1e-5f * (1 + std::fabs(ha[i]))) {
+            errors.push_back("gpu" + std::to_string(dev) + " triad result wrong");
+            break;
+          }
+        }
+        copy.push_back({dev, 2.0 * bytes / t_copy / 1e12});
+        memcpy_bw.push_back({dev, 2.0 * bytes / t_memcpy / 1e12});
+        triad.push_back({dev, 3.0 * bytes / t_triad / 1e12});
+      },
+      errors);
   // copy_tbps: the driver's device-to-device copy (the operation behind frameworks' tensor copy);
   // kernel_copy_tbps: vigil's own 16-byte-access copy kernel, reported for comparison.
   AddWorst(r, "copy_tbps", memcpy_bw, true);
   AddWorst(r, "kernel_copy_tbps", copy, true);
   AddWorst(r, "triad_tbps", triad, true);
-  r.details = {{"buffer_bytes", bytes}, {"counting", "bytes read + bytes written"}, {"timing", "median of 20 after 3 warm-up"}};
+  r.details = {{"buffer_bytes", bytes},
+               {"counting", "bytes read + bytes written"},
+               {"timing", "median of 20 after 3 warm-up"}};
   for (auto& e : errors) r.failures.push_back(e);
 }
 
@@ -761,14 +839,20 @@ void ProbePcie(Context& ctx, Result& r) {
     CUDA_CHECK(cudaSetDevice(dev));
     Stream s;
     DeviceBuffer d(bytes);
-    double t1 = TimeMedian(s.s, 2, 10, [&] { CUDA_CHECK(cudaMemcpyAsync(d.p, host, bytes, cudaMemcpyHostToDevice, s.s)); });
-    double t2 = TimeMedian(s.s, 2, 10, [&] { CUDA_CHECK(cudaMemcpyAsync(host, d.p, bytes, cudaMemcpyDeviceToHost, s.s)); });
+    double t1 = TimeMedian(
+        s.s, 2, 10, [&] { CUDA_CHECK(cudaMemcpyAsync(d.p, host, bytes, cudaMemcpyHostToDevice, s.s)); });
+    double t2 = TimeMedian(
+        s.s, 2, 10, [&] { CUDA_CHECK(cudaMemcpyAsync(host, d.p, bytes, cudaMemcpyDeviceToHost, s.s)); });
     h2d.push_back({dev, pm::GbPerS(bytes, t1)});
     d2h.push_back({dev, pm::GbPerS(bytes, t2)});
     if (nvmlDevice_t h = NvmlHandle(ctx, dev)) {  // read while the link is still trained up
       unsigned gen = 0, width = 0;
-      if (ctx.nvml.nvmlDeviceGetCurrPcieLinkGeneration && ctx.nvml.nvmlDeviceGetCurrPcieLinkGeneration(h, &gen) == kNvmlSuccess) r.metrics[G(dev) + "pcie_gen"] = gen;
-      if (ctx.nvml.nvmlDeviceGetCurrPcieLinkWidth && ctx.nvml.nvmlDeviceGetCurrPcieLinkWidth(h, &width) == kNvmlSuccess) r.metrics[G(dev) + "pcie_width"] = width;
+      if (ctx.nvml.nvmlDeviceGetCurrPcieLinkGeneration &&
+          ctx.nvml.nvmlDeviceGetCurrPcieLinkGeneration(h, &gen) == kNvmlSuccess)
+        r.metrics[G(dev) + "pcie_gen"] = gen;
+      if (ctx.nvml.nvmlDeviceGetCurrPcieLinkWidth &&
+          ctx.nvml.nvmlDeviceGetCurrPcieLinkWidth(h, &width) == kNvmlSuccess)
+        r.metrics[G(dev) + "pcie_width"] = width;
     }
   }
   AddWorst(r, "h2d_gbps", h2d, true);
@@ -813,7 +897,8 @@ void ProbeKernelLaunch(Context& ctx, Result& r) {
 ncclUniqueId Rendezvous(const Context& ctx, double deadline) {
   ncclUniqueId id{};
   auto colon = ctx.opt.rendezvous.rfind(':');
-  if (colon == std::string::npos) throw ProbeError("--rendezvous must be host:port, got `" + ctx.opt.rendezvous + "`");
+  if (colon == std::string::npos)
+    throw ProbeError("--rendezvous must be host:port, got `" + ctx.opt.rendezvous + "`");
   std::string host = ctx.opt.rendezvous.substr(0, colon);
   int port = std::atoi(ctx.opt.rendezvous.c_str() + colon + 1);
   if (ctx.rank == 0) {
@@ -827,7 +912,8 @@ ncclUniqueId Rendezvous(const Context& ctx, double deadline) {
     addr.sin_port = htons(static_cast<uint16_t>(port));
     if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(fd, 1024) != 0) {
       close(fd);
-      throw ProbeError("rendezvous: cannot listen on port " + std::to_string(port) + ": " + std::strerror(errno));
+      throw ProbeError("rendezvous: cannot listen on port " + std::to_string(port) + ": " +
+                       std::strerror(errno));
     }
     for (int served = 1; served < ctx.world; ++served) {
       timeval tv{static_cast<long>(std::max(1.0, deadline - Now())), 0};
@@ -835,8 +921,8 @@ ncclUniqueId Rendezvous(const Context& ctx, double deadline) {
       int c = accept(fd, nullptr, nullptr);
       if (c < 0) {
         close(fd);
-        throw ProbeError("rendezvous: only " + std::to_string(served - 1) + " of " + std::to_string(ctx.world - 1) +
-                         " ranks connected before the time limit");
+        throw ProbeError("rendezvous: only " + std::to_string(served - 1) + " of " +
+                         std::to_string(ctx.world - 1) + " ranks connected before the time limit");
       }
       ssize_t w = send(c, &id, sizeof id, MSG_NOSIGNAL);
       close(c);
@@ -940,10 +1026,23 @@ void RunCollective(Context& ctx, Result& r, const CollSpec& spec, const std::vec
     size_t count = size_bytes / sizeof(float);
     size_t recv_count = count, chunk = 0;
     switch (spec.coll) {
-      case pm::Collective::kAllGather: chunk = count / n; count = chunk; recv_count = chunk * n; break;
-      case pm::Collective::kReduceScatter: chunk = count / n; count = chunk * n; recv_count = chunk; break;
-      case pm::Collective::kAllToAll: chunk = count / n; count = chunk * n; recv_count = count; break;
-      default: break;
+      case pm::Collective::kAllGather:
+        chunk = count / n;
+        count = chunk;
+        recv_count = chunk * n;
+        break;
+      case pm::Collective::kReduceScatter:
+        chunk = count / n;
+        count = chunk * n;
+        recv_count = chunk;
+        break;
+      case pm::Collective::kAllToAll:
+        chunk = count / n;
+        count = chunk * n;
+        recv_count = count;
+        break;
+      default:
+        break;
     }
     std::vector<std::unique_ptr<DeviceBuffer>> send, recv, errs;
     std::vector<std::unique_ptr<Stream>> streams;
@@ -966,9 +1065,15 @@ void RunCollective(Context& ctx, Result& r, const CollSpec& spec, const std::vec
         cudaStream_t st = streams[i]->s;
         int rank = c->ranks[i];
         switch (spec.coll) {
-          case pm::Collective::kAllReduce: NCCL_CHECK(ncclAllReduce(sb, rb, count, ncclFloat, ncclSum, comm, st)); break;
-          case pm::Collective::kAllGather: NCCL_CHECK(ncclAllGather(sb, rb, count, ncclFloat, comm, st)); break;
-          case pm::Collective::kReduceScatter: NCCL_CHECK(ncclReduceScatter(sb, rb, recv_count, ncclFloat, ncclSum, comm, st)); break;
+          case pm::Collective::kAllReduce:
+            NCCL_CHECK(ncclAllReduce(sb, rb, count, ncclFloat, ncclSum, comm, st));
+            break;
+          case pm::Collective::kAllGather:
+            NCCL_CHECK(ncclAllGather(sb, rb, count, ncclFloat, comm, st));
+            break;
+          case pm::Collective::kReduceScatter:
+            NCCL_CHECK(ncclReduceScatter(sb, rb, recv_count, ncclFloat, ncclSum, comm, st));
+            break;
           case pm::Collective::kAllToAll:
             for (int peer = 0; peer < n; ++peer) {
               NCCL_CHECK(ncclSend(sb + peer * chunk, chunk, ncclFloat, peer, comm, st));
@@ -1001,8 +1106,8 @@ void RunCollective(Context& ctx, Result& r, const CollSpec& spec, const std::vec
     unsigned long long errors = 0;
     for (size_t i = 0; i < local; ++i) {
       CUDA_CHECK(cudaSetDevice(c->devs[i]));
-      CUDA_CHECK(LaunchCheckPattern(static_cast<const float*>(recv[i]->p), recv_count, spec.mode, c->ranks[i], n, chunk,
-                                    static_cast<unsigned long long*>(errs[i]->p), streams[i]->s));
+      CUDA_CHECK(LaunchCheckPattern(static_cast<const float*>(recv[i]->p), recv_count, spec.mode, c->ranks[i],
+                                    n, chunk, static_cast<unsigned long long*>(errs[i]->p), streams[i]->s));
       unsigned long long h = 0;
       CUDA_CHECK(cudaMemcpyAsync(&h, errs[i]->p, sizeof h, cudaMemcpyDeviceToHost, streams[i]->s));
       CUDA_CHECK(cudaStreamSynchronize(streams[i]->s));
@@ -1011,12 +1116,16 @@ void RunCollective(Context& ctx, Result& r, const CollSpec& spec, const std::vec
     double alg_bytes = pm::AlgBytes(spec.coll, static_cast<double>(count), sizeof(float), n);
     double algbw = pm::GbPerS(alg_bytes, sec);
     double busbw = algbw * pm::BusBwFactor(spec.coll, n);
-    std::string tag = size_bytes >= (1ull << 30) ? std::to_string(size_bytes >> 30) + "gib" : std::to_string(size_bytes >> 20) + "mib";
+    std::string tag = size_bytes >= (1ull << 30) ? std::to_string(size_bytes >> 30) + "gib"
+                                                 : std::to_string(size_bytes >> 20) + "mib";
     r.metrics["algbw_gbps_" + tag] = algbw;
     r.metrics["busbw_gbps_" + tag] = busbw;
     r.metrics["busbw_gbps"] = busbw;  // the largest size (sizes ascend)
     r.metrics["algbw_gbps"] = algbw;
-    per_size.push_back({{"bytes", alg_bytes}, {"time_us", sec * 1e6}, {"algbw_gbps", algbw}, {"busbw_gbps", busbw},
+    per_size.push_back({{"bytes", alg_bytes},
+                        {"time_us", sec * 1e6},
+                        {"algbw_gbps", algbw},
+                        {"busbw_gbps", busbw},
                         {"wrong_elements", errors}});
     total_errors += errors;
   }
@@ -1028,8 +1137,10 @@ void RunCollective(Context& ctx, Result& r, const CollSpec& spec, const std::vec
                {"formula", "nccl-tests: algbw = bytes / time, busbw = algbw * factor"},
                {"busbw_factor", pm::BusBwFactor(spec.coll, n)},
                {"timing", "host wall time of 20 iterations after 5 warm-up, all streams synchronised"}};
-  if (ctx.world > 1) r.details["note"] = "time and errors as seen by rank 0; errors on other ranks are not gathered";
-  if (total_errors > 0) r.failures.push_back(std::to_string(total_errors) + " wrong elements in the " + spec.probe + " result");
+  if (ctx.world > 1)
+    r.details["note"] = "time and errors as seen by rank 0; errors on other ranks are not gathered";
+  if (total_errors > 0)
+    r.failures.push_back(std::to_string(total_errors) + " wrong elements in the " + spec.probe + " result");
 }
 
 void ProbeP2pMatrix(Context& ctx, Result& r) {
@@ -1073,10 +1184,13 @@ void ProbeP2pMatrix(Context& ctx, Result& r) {
         CUDA_CHECK(cudaMemcpyPeerAsync(owned[j]->p, ctx.gpus[j], owned[i]->p, ctx.gpus[i], bytes, s.s));
       });
       double gbps = pm::GbPerS(bytes, t);
-      r.metrics["gpu" + std::to_string(ctx.gpus[i]) + "_to_gpu" + std::to_string(ctx.gpus[j]) + "_gbps"] = gbps;
+      r.metrics["gpu" + std::to_string(ctx.gpus[i]) + "_to_gpu" + std::to_string(ctx.gpus[j]) + "_gbps"] =
+          gbps;
       row.push_back(gbps);
       all.push_back(gbps);
-      if (!can) r.failures.push_back("gpu" + std::to_string(ctx.gpus[i]) + " cannot access gpu" + std::to_string(ctx.gpus[j]) + " peer-to-peer");
+      if (!can)
+        r.failures.push_back("gpu" + std::to_string(ctx.gpus[i]) + " cannot access gpu" +
+                             std::to_string(ctx.gpus[j]) + " peer-to-peer");
     }
     matrix.push_back(row);
   }
@@ -1090,12 +1204,14 @@ void ProbeP2pMatrix(Context& ctx, Result& r) {
       double v = matrix[i][j].get<double>();
       if (v < 0.7 * med) {
         char buf[160];
-        std::snprintf(buf, sizeof buf, "gpu%d->gpu%d %.1f GB/s is below 70%% of the node median %.1f GB/s", ctx.gpus[i], ctx.gpus[j], v, med);
+        std::snprintf(buf, sizeof buf, "gpu%d->gpu%d %.1f GB/s is below 70%% of the node median %.1f GB/s",
+                      ctx.gpus[i], ctx.gpus[j], v, med);
         r.failures.push_back(buf);
       }
     }
   }
-  r.details = {{"matrix_gbps", matrix}, {"bytes", bytes}, {"rows", "source GPU"}, {"columns", "destination GPU"}};
+  r.details = {
+      {"matrix_gbps", matrix}, {"bytes", bytes}, {"rows", "source GPU"}, {"columns", "destination GPU"}};
 }
 
 // ---- The probe table and the runner -------------------------------------------------------------
@@ -1103,8 +1219,8 @@ void ProbeP2pMatrix(Context& ctx, Result& r) {
 struct ProbeDef {
   const char* name;
   bool intrusive;
-  bool nccl;           // runs in multi-process mode
-  double limit_s;      // watchdog limit for this probe
+  bool nccl;       // runs in multi-process mode
+  double limit_s;  // watchdog limit for this probe
   std::function<void(Context&, Result&, double deadline)> run;
 };
 
@@ -1117,23 +1233,40 @@ const std::vector<ProbeDef>& Probes() {
       {"gpu.pcie_bandwidth", true, false, 30, [](Context& c, Result& r, double) { ProbePcie(c, r); }},
       {"gpu.sdc", true, false, 30, [](Context& c, Result& r, double) { ProbeSdc(c, r); }},
       {"gpu.kernel_launch", false, false, 20, [](Context& c, Result& r, double) { ProbeKernelLaunch(c, r); }},
-      {"nccl.allreduce", true, true, 60, [](Context& c, Result& r, double d) {
-         RunCollective(c, r, {"nccl.allreduce", pm::Collective::kAllReduce, CheckMode::kAllReduce}, {256u << 20, 1u << 30}, d); }},
-      {"nccl.allgather", true, true, 40, [](Context& c, Result& r, double d) {
-         RunCollective(c, r, {"nccl.allgather", pm::Collective::kAllGather, CheckMode::kAllGather}, {256u << 20}, d); }},
-      {"nccl.reducescatter", true, true, 40, [](Context& c, Result& r, double d) {
-         RunCollective(c, r, {"nccl.reducescatter", pm::Collective::kReduceScatter, CheckMode::kReduceScatter}, {256u << 20}, d); }},
-      {"nccl.alltoall", true, true, 40, [](Context& c, Result& r, double d) {
-         RunCollective(c, r, {"nccl.alltoall", pm::Collective::kAllToAll, CheckMode::kAllToAll}, {256u << 20}, d); }},
-      {"nccl.sendrecv", true, true, 40, [](Context& c, Result& r, double d) {
-         RunCollective(c, r, {"nccl.sendrecv", pm::Collective::kSendRecv, CheckMode::kSendRecv}, {256u << 20}, d); }},
+      {"nccl.allreduce", true, true, 60,
+       [](Context& c, Result& r, double d) {
+         RunCollective(c, r, {"nccl.allreduce", pm::Collective::kAllReduce, CheckMode::kAllReduce},
+                       {256u << 20, 1u << 30}, d);
+       }},
+      {"nccl.allgather", true, true, 40,
+       [](Context& c, Result& r, double d) {
+         RunCollective(c, r, {"nccl.allgather", pm::Collective::kAllGather, CheckMode::kAllGather},
+                       {256u << 20}, d);
+       }},
+      {"nccl.reducescatter", true, true, 40,
+       [](Context& c, Result& r, double d) {
+         RunCollective(c, r,
+                       {"nccl.reducescatter", pm::Collective::kReduceScatter, CheckMode::kReduceScatter},
+                       {256u << 20}, d);
+       }},
+      {"nccl.alltoall", true, true, 40,
+       [](Context& c, Result& r, double d) {
+         RunCollective(c, r, {"nccl.alltoall", pm::Collective::kAllToAll, CheckMode::kAllToAll}, {256u << 20},
+                       d);
+       }},
+      {"nccl.sendrecv", true, true, 40,
+       [](Context& c, Result& r, double d) {
+         RunCollective(c, r, {"nccl.sendrecv", pm::Collective::kSendRecv, CheckMode::kSendRecv}, {256u << 20},
+                       d);
+       }},
       {"nccl.p2p_matrix", true, false, 40, [](Context& c, Result& r, double) { ProbeP2pMatrix(c, r); }},
   };
   return kProbes;
 }
 
 const ProbeDef* FindDef(const std::string& name) {
-  for (const auto& p : Probes()) if (name == p.name) return &p;
+  for (const auto& p : Probes())
+    if (name == p.name) return &p;
   return nullptr;
 }
 
@@ -1168,9 +1301,12 @@ void PrintDocument(const Context& ctx, const std::vector<Result>& results) {
 }
 
 int Usage(const std::string& msg) {
-  std::fprintf(stderr, "vigil-probe: %s\nusage: vigil-probe --probes NAME[,NAME...]|all [--gpus I,J] [--target T] "
-               "[--time-limit S] [--allow-intrusive] [--thresholds FILE]... [--gemm-size N] [--gemm-layout nn|tn] [--gemm-no-autotune] "
-               "[--rendezvous host:port] [--expect-gpus N] | --list\n", msg.c_str());
+  std::fprintf(stderr,
+               "vigil-probe: %s\nusage: vigil-probe --probes NAME[,NAME...]|all [--gpus I,J] [--target T] "
+               "[--time-limit S] [--allow-intrusive] [--thresholds FILE]... [--gemm-size N] [--gemm-layout "
+               "nn|tn] [--gemm-no-autotune] "
+               "[--rendezvous host:port] [--expect-gpus N] | --list\n",
+               msg.c_str());
   return kExitUsage;
 }
 
@@ -1195,23 +1331,33 @@ int Main(int argc, char** argv) {
     try {
       if (a == "--probes") {
         std::stringstream ss(next());
-        for (std::string p; std::getline(ss, p, ',');) if (!p.empty()) o.probes.push_back(p);
+        for (std::string p; std::getline(ss, p, ',');)
+          if (!p.empty()) o.probes.push_back(p);
       } else if (a == "--gpus") {
         std::stringstream ss(next());
         for (std::string p; std::getline(ss, p, ',');) o.gpus.push_back(std::stoi(p));
-      } else if (a == "--target") o.target = next();
-      else if (a == "--time-limit") o.time_limit_s = std::stod(next());
-      else if (a == "--allow-intrusive") o.allow_intrusive = true;
-      else if (a == "--thresholds") o.threshold_files.push_back(next());
-      else if (a == "--gemm-size") o.gemm_size = std::stoi(next());
+      } else if (a == "--target")
+        o.target = next();
+      else if (a == "--time-limit")
+        o.time_limit_s = std::stod(next());
+      else if (a == "--allow-intrusive")
+        o.allow_intrusive = true;
+      else if (a == "--thresholds")
+        o.threshold_files.push_back(next());
+      else if (a == "--gemm-size")
+        o.gemm_size = std::stoi(next());
       else if (a == "--gemm-layout") {
         std::string v = next();
         if (v != "nn" && v != "tn") return Usage("--gemm-layout must be nn or tn");
         o.gemm_nn = v == "nn";
-      } else if (a == "--gemm-no-autotune") o.gemm_autotune = false;
-      else if (a == "--rendezvous") o.rendezvous = next();
-      else if (a == "--expect-gpus") o.expect_gpus = std::stoi(next());
-      else if (a == "--test-spin-ms") o.spin_ms = std::stod(next());
+      } else if (a == "--gemm-no-autotune")
+        o.gemm_autotune = false;
+      else if (a == "--rendezvous")
+        o.rendezvous = next();
+      else if (a == "--expect-gpus")
+        o.expect_gpus = std::stoi(next());
+      else if (a == "--test-spin-ms")
+        o.spin_ms = std::stod(next());
       else if (a == "--list") {
         for (const auto& p : Probes()) std::printf("%s%s\n", p.name, p.intrusive ? " (intrusive)" : "");
         return kExitOk;
@@ -1235,7 +1381,8 @@ int Main(int argc, char** argv) {
   for (const auto& p : o.probes) {
     if (FindDef(p) == nullptr) return Usage("unknown probe `" + p + "` (--list shows them)");
   }
-  if (!(o.time_limit_s > 0) || o.gemm_size < 256 || o.gemm_size > 32768) return Usage("--time-limit must be > 0 and --gemm-size in [256, 32768]");
+  if (!(o.time_limit_s > 0) || o.gemm_size < 256 || o.gemm_size > 32768)
+    return Usage("--time-limit must be > 0 and --gemm-size in [256, 32768]");
   for (const auto& f : o.threshold_files) {
     std::ifstream in(f);
     if (!in) return Usage("cannot read thresholds file " + f);
@@ -1254,7 +1401,8 @@ int Main(int argc, char** argv) {
   ctx.local_rank = EnvInt("LOCAL_RANK", "SLURM_LOCALID", 0);
   if (ctx.world > 1 && o.rendezvous.empty()) {
     if (const char* addr = std::getenv("MASTER_ADDR")) {
-      o.rendezvous = std::string(addr) + ":" + (std::getenv("MASTER_PORT") ? std::getenv("MASTER_PORT") : "29533");
+      o.rendezvous =
+          std::string(addr) + ":" + (std::getenv("MASTER_PORT") ? std::getenv("MASTER_PORT") : "29533");
     } else {
       return Usage("WORLD_SIZE > 1 needs --rendezvous host:port (or MASTER_ADDR/MASTER_PORT)");
     }
@@ -1274,8 +1422,10 @@ int Main(int argc, char** argv) {
   int count = 0;
   cudaError_t ce = cudaGetDeviceCount(&count);
   std::string no_gpu;
-  if (ce != cudaSuccess) no_gpu = std::string("no usable GPU: cudaGetDeviceCount: ") + cudaGetErrorString(ce);
-  else if (count == 0) no_gpu = "no GPU visible to CUDA";
+  if (ce != cudaSuccess)
+    no_gpu = std::string("no usable GPU: cudaGetDeviceCount: ") + cudaGetErrorString(ce);
+  else if (count == 0)
+    no_gpu = "no GPU visible to CUDA";
   if (no_gpu.empty()) {
     if (ctx.world > 1) {
       ctx.gpus = {o.gpus.empty() ? ctx.local_rank : o.gpus[ctx.local_rank % o.gpus.size()]};
@@ -1322,7 +1472,8 @@ int Main(int argc, char** argv) {
       r.reason = "multi-process mode runs NCCL probes only; run per-GPU probes with one process per node";
     } else if (left <= 0) {
       r.status = "error";
-      r.reason = "not run: the time limit of " + std::to_string(o.time_limit_s) + " s was spent by earlier probes";
+      r.reason =
+          "not run: the time limit of " + std::to_string(o.time_limit_s) + " s was spent by earlier probes";
     } else {
       // Watchdog: the probe runs on its own thread; if it outlives its limit the GPU is treated
       // as hung, results so far are printed and the process exits without waiting for it.
