@@ -123,6 +123,9 @@ struct Options {
   std::string rendezvous;
   int expect_gpus = -1;
   double spin_ms = 0;  // test hook for the watchdog (gpu.kernel_launch spins this long first)
+  // Test hook: run NCCL collectives on a one-rank communicator (busbw factor 0), so that the
+  // buffers, group calls and result checks can be exercised on a one-GPU machine.
+  bool nccl_one_rank = false;
 };
 
 struct Context {
@@ -1013,7 +1016,7 @@ void RunCollective(Context& ctx, Result& r, const CollSpec& spec, const std::vec
                    double deadline) {
   NcclComms* c = GetComms(ctx, deadline);
   const int n = c->nranks;
-  if (n < 2) {
+  if (n < 2 && !ctx.opt.nccl_one_rank) {
     r.status = "unavailable";
     r.reason = "needs at least 2 GPUs or ranks; " + std::to_string(n) + " present";
     return;
@@ -1358,6 +1361,8 @@ int Main(int argc, char** argv) {
         o.expect_gpus = std::stoi(next());
       else if (a == "--test-spin-ms")
         o.spin_ms = std::stod(next());
+      else if (a == "--test-nccl-one-rank")
+        o.nccl_one_rank = true;
       else if (a == "--list") {
         for (const auto& p : Probes()) std::printf("%s%s\n", p.name, p.intrusive ? " (intrusive)" : "");
         return kExitOk;
