@@ -228,7 +228,7 @@ int Scale(const std::string& pack, const std::vector<Query>& queries, const std:
                   flat_dense.p50 / std::max(dense.p50, 1e-6), rebuild_s);
       std::fflush(stdout);
     }
-    fs::remove_all(dir);
+    if (!std::getenv("KB_BENCH_KEEP")) fs::remove_all(dir);
   }
   return 0;
 }

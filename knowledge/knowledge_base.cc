@@ -65,6 +65,10 @@ CREATE VIRTUAL TABLE entries_fts USING fts5(title, body, tokenize = 'unicode61')
 CREATE TABLE embedding_meta(id INTEGER PRIMARY KEY CHECK(id = 1), embedder TEXT NOT NULL, dim INTEGER NOT NULL,
                             index_spec TEXT NOT NULL, updated_at_ms INTEGER NOT NULL);
 )sql",
+    // v2: per-term document counts, so lexical search can keep the query's discriminative terms.
+    R"sql(
+CREATE VIRTUAL TABLE entries_vocab USING fts5vocab(entries_fts, 'row');
+)sql",
 };
 
 const std::set<std::string, std::less<>> kStopwords = {
@@ -226,6 +230,7 @@ class KnowledgeBase::Impl {
   std::vector<std::string> category_order;
   std::unordered_map<std::string, Category> categories;
   mutable std::mutex mu;
+  std::unordered_set<std::string> valid_regexes;  // patterns already compiled once on import
 
   struct CompiledSignature {
     std::string pattern;
@@ -441,9 +446,14 @@ class KnowledgeBase::Impl {
     drop_empty(inc.links, "links");
     std::vector<std::string> good;
     for (size_t i = 0; i < inc.log_signatures.size(); ++i) {
+      if (valid_regexes.contains(inc.log_signatures[i])) {
+        good.push_back(inc.log_signatures[i]);
+        continue;
+      }
       try {
         std::regex re(inc.log_signatures[i], std::regex::ECMAScript | std::regex::icase);
         good.push_back(inc.log_signatures[i]);
+        if (valid_regexes.size() < 100000) valid_regexes.insert(inc.log_signatures[i]);
       } catch (const std::regex_error& e) {
         warn("log_signatures[" + std::to_string(i) + "] `" + inc.log_signatures[i] + "` is not a valid regex (" +
              e.what() + "); dropped");
@@ -869,6 +879,32 @@ class KnowledgeBase::Impl {
     return true;
   }
 
+  // Long queries (log excerpts) OR-ed whole make BM25 score most of a large corpus (FTS5 scores
+  // every matching row before ORDER BY ... LIMIT). On corpora over 1000 entries keep the rarest
+  // terms: at most kMaxTerms, and only those in at most 5% of the entries (but at least kMinTerms
+  // rarest ones). Common terms barely move BM25 but each costs a posting-list scan and scoring.
+  Result<std::vector<std::string>> DiscriminativeTerms(std::vector<std::string> terms) const {
+    constexpr size_t kMaxTerms = 12, kMinTerms = 4;
+    ASSIGN_OR_RETURN(int64_t total, db->QueryInt("SELECT max(id) FROM entries"));
+    if (total <= 1000) return terms;
+    ASSIGN_OR_RETURN(Stmt s, db->Prepare("SELECT doc FROM entries_vocab WHERE term = ?"));
+    std::vector<std::pair<int64_t, std::string>> df;
+    for (auto& t : terms) {
+      s.Reset();
+      s.Bind(1, t);
+      ASSIGN_OR_RETURN(bool row, s.Step());
+      if (row) df.emplace_back(s.Int(0), std::move(t));
+    }
+    std::stable_sort(df.begin(), df.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<std::string> out;
+    for (auto& [n, t] : df) {
+      if (out.size() == kMaxTerms) break;
+      if (n * 20 > total && out.size() >= kMinTerms) break;
+      out.push_back(std::move(t));
+    }
+    return out;
+  }
+
   Result<std::vector<int64_t>> Lexical(const SearchQuery& q, size_t depth) const {
     std::vector<std::string> terms;
     std::unordered_set<std::string> seen;
@@ -878,6 +914,8 @@ class KnowledgeBase::Impl {
       if (terms.size() == 64) break;
     }
     std::vector<int64_t> ids;
+    if (terms.empty()) return ids;
+    ASSIGN_OR_RETURN(terms, DiscriminativeTerms(std::move(terms)));
     if (terms.empty()) return ids;
     std::string match;
     for (const auto& t : terms) match += (match.empty() ? "\"" : " OR \"") + t + "\"";

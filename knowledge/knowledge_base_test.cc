@@ -51,6 +51,16 @@ const ImportIssue* FindIssue(const ImportReport& r, int64_t line) {
   return nullptr;
 }
 
+// The id of the first hit for `text` in `mode` ("" when nothing or an error).
+std::string TopHit(const KnowledgeBase& kb, const std::string& text, SearchMode mode) {
+  SearchQuery q;
+  q.text = text;
+  q.mode = mode;
+  auto hits = kb.Search(q);
+  if (!hits.ok() || hits->empty()) return "";
+  return hits->at(0).incident.id;
+}
+
 // Captures log lines while alive.
 struct LogCapture {
   std::vector<std::string> lines;
@@ -409,24 +419,14 @@ TEST_CASE("the index file is reused when consistent and rebuilt when missing, co
     auto kb = OpenOrDie(o);
     CHECK(logs.Contains("unreadable"));
     CHECK(kb->Stats()->index_vectors == 6);
-    SearchQuery q;
-    q.text = "uncorrectable ECC";
-    q.mode = SearchMode::kDense;
-    auto hits = kb->Search(q);
-    REQUIRE(hits.ok());
-    CHECK(hits->at(0).incident.id == "t-ecc");
+    CHECK(TopHit(*kb, "uncorrectable ECC", SearchMode::kDense) == "t-ecc");
   }
   o.index_spec = "HNSW32";
   {
     LogCapture logs;
     auto kb = OpenOrDie(o);
     CHECK(logs.Contains("spec changed"));
-    SearchQuery q;
-    q.text = "uncorrectable ECC";
-    q.mode = SearchMode::kDense;
-    auto hits = kb->Search(q);
-    REQUIRE(hits.ok());
-    CHECK(hits->at(0).incident.id == "t-ecc");
+    CHECK(TopHit(*kb, "uncorrectable ECC", SearchMode::kDense) == "t-ecc");
   }
 }
 
@@ -460,7 +460,21 @@ TEST_CASE("schema version is recorded and a newer database is refused") {
   TempDir tmp;
   auto o = MemoryOptions();
   o.db_path = (tmp.path / "kb.sqlite").string();
-  { auto kb = OpenOrDie(o); CHECK(kb->Stats()->schema_version == 1); }
+  {
+    auto kb = OpenOrDie(o);
+    CHECK(kb->Stats()->schema_version == 2);
+    REQUIRE(kb->Import(kTestdata + "/incidents.jsonl").ok());
+  }
+  // A v1 database (no vocabulary table) is migrated on open and searchable.
+  {
+    sqlite3* v1 = nullptr;
+    REQUIRE(sqlite3_open(o.db_path.c_str(), &v1) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(v1, "DROP TABLE entries_vocab; PRAGMA user_version = 1", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(v1);
+    auto kb = OpenOrDie(o);
+    CHECK(kb->Stats()->schema_version == 2);
+    CHECK(TopHit(*kb, "CUDA out of memory", SearchMode::kLexical) == "t-oom");
+  }
   sqlite3* raw = nullptr;
   REQUIRE(sqlite3_open(o.db_path.c_str(), &raw) == SQLITE_OK);
   REQUIRE(sqlite3_exec(raw, "PRAGMA user_version = 99", nullptr, nullptr, nullptr) == SQLITE_OK);

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# End-to-end: `vigil kb import|mine|search|stats` as a user meets them, on a fresh data dir with
+# the shipped pack (data/knowledge) loaded by default. Run by ctest from the repository root as
+#   bash tests/kb_cli_test.sh <build-dir>
+set -u
+BUILD="${1:-build}"
+VIGIL="$BUILD/bin/vigil"
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+export VIGIL_DATA_DIR="$tmp/var"
+export VIGIL_LOG_LEVEL=warn
+fail=0; passed=0
+check() {  # check NAME EXPECTED_RC PATTERN -- CMD...
+  local name="$1" want_rc="$2" pattern="$3"; shift 4
+  local out rc
+  out="$("$@" 2>&1)"; rc=$?
+  if [ "$rc" != "$want_rc" ] || ! grep -qE -- "$pattern" <<<"$out"; then
+    echo "FAIL $name: rc=$rc (want $want_rc), output:"; echo "$out" | head -20; fail=$((fail + 1))
+  else
+    passed=$((passed + 1))
+  fi
+}
+json_check() {  # json_check NAME PYTHON_EXPR -- CMD...   (expr over `j`, the parsed stdout)
+  local name="$1" expr="$2"; shift 3
+  local out
+  out="$("$@" 2>/dev/null)"
+  if ! "$PY" -c "import json,sys; j=json.load(sys.stdin); sys.exit(0 if ($expr) else 1)" <<<"$out"; then
+    echo "FAIL $name: \`$expr\` does not hold; output:"; echo "$out" | head -20; fail=$((fail + 1))
+  else
+    passed=$((passed + 1))
+  fi
+}
+
+# The shipped pack is loaded on first use.
+json_check "stats: pack loaded" 'j["incidents"] >= 60 and j["guides"] >= 1 and j["schema_version"] == 2' \
+  -- "$VIGIL" kb stats --json
+check "stats text" 0 'incidents [0-9]+, log signatures' -- "$VIGIL" kb stats
+# Search: an Xid 79 line finds the fallen-off-the-bus knowledge first.
+json_check "search xid 79" 'j[0]["category"] == "gpu_fallen_off_bus" and len(j) <= 3' \
+  -- "$VIGIL" kb search "NVRM: Xid (PCI:0000:9a:00): 79, pid=4242, GPU has fallen off the bus." --k 3 --json
+check "search text output" 0 '^1\. \[' -- "$VIGIL" kb search "watchdog caught collective operation timeout"
+json_check "search category filter" 'len(j) > 0 and all(h["category"] == "cuda_oom" for h in j)' \
+  -- "$VIGIL" kb search "error" --category cuda_oom --k 10 --json
+check "bad mode" 2 'unknown search mode `fuzzy`' -- "$VIGIL" kb search "x" --mode fuzzy
+check "bad k" 2 '--k must be positive' -- "$VIGIL" kb search "x" --k 0
+check "no kb subcommand" 2 'choose import, mine, search or stats' -- "$VIGIL" kb
+# Import: good files commit, bad lines are reported with file:line, exit 1 when any was rejected.
+json_check "import jsonl" 'j[0]["added"] == 6 and j[0]["rejected"] == 0' \
+  -- "$VIGIL" kb import knowledge/testdata/incidents.jsonl
+json_check "import again: duplicates" 'j[0]["added"] == 0 and j[0]["duplicates"] == 6' \
+  -- "$VIGIL" kb import knowledge/testdata/incidents.jsonl
+check "import bad lines" 1 'bad.jsonl:2: rejected: malformed JSON' -- "$VIGIL" kb import knowledge/testdata/bad.jsonl
+check "import bad utf-8" 1 'bad.jsonl:3: rejected: invalid UTF-8' -- "$VIGIL" kb import knowledge/testdata/bad.jsonl
+check "import missing" 1 'no such file or directory: /nonexistent' -- "$VIGIL" kb import /nonexistent/x.jsonl
+check "import unsupported" 2 'unsupported file type' -- "$VIGIL" kb import CMakeLists.txt
+json_check "import guides + csv" 'j[0]["added"] == 5 and j[1]["added"] == 2' \
+  -- "$VIGIL" kb import knowledge/testdata/guides knowledge/testdata/incidents.csv
+json_check "stats after import: user-defined category kept" '"scheduler_preemption" in j["user_defined_categories"]' \
+  -- "$VIGIL" kb stats --json
+# The index is rebuilt when its file is missing or corrupt.
+rm -f "$tmp/var/kb.sqlite.faiss"
+json_check "search after index loss" 'j[0]["category"] == "ib_link_failure"' \
+  -- "$VIGIL" kb search "NET/IB : Got completion from peer with status=IBV_WC_RETRY_EXC_ERR(12)" --mode dense --json
+echo garbage > "$tmp/var/kb.sqlite.faiss"
+check "corrupt index rebuilt" 0 'rebuilding the vector index' -- "$VIGIL" kb stats
+# Mining.
+printf '2024-06-01T03:04:05Z node-12 kernel: NVRM: Xid (PCI:0000:b7:00): 79, pid=9876, GPU has fallen off the bus.\n' > "$tmp/ticket.txt"
+json_check "mine builtin" 'j["incident"]["root_cause"] == "gpu_fallen_off_bus" and "links" in j["unfilled"]' \
+  -- "$VIGIL" kb mine "$tmp/ticket.txt"
+check "mine missing file" 2 'nope.txt' -- "$VIGIL" kb mine "$tmp/nope.txt"
+check "mine llm without endpoint" 2 'needs an LLM endpoint' -- "$VIGIL" kb mine "$tmp/ticket.txt" --miner llm
+
+echo "kb_cli_test: $passed passed, $fail failed"
+[ "$fail" = 0 ]
