@@ -27,6 +27,7 @@ constexpr double kCauseMinScore = 2.5;
 constexpr int64_t kCauseSlackMs = 120'000;  // a cause may be logged up to 2 min after its symptom
 constexpr size_t kExamplesPerSignature = 2;
 constexpr double kRecallWeights[] = {0.6, 0.3, 0.15};
+constexpr double kLineRecallWeight = 1.0;
 
 // Downstream symptom -> the categories that commonly cause it. When a cause has its own evidence,
 // the symptom's evidence is discounted (it is explained by the cause).
@@ -795,6 +796,34 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     o.deltas[hit.category] = kRecallWeights[i];
     o.hint = alert_hint;
     beliefs.Add(std::move(o));
+  }
+
+  // 3b. Unmatched error lines that read like a known incident: a fallback, used only when no
+  // signature or metric condition gave any category solid evidence (lexical look-alikes are noisy).
+  double strongest = 0;
+  for (const auto& [cat, score] : beliefs.scores()) strongest = std::max(strongest, score);
+  if (strongest < kCauseMinScore) {
+    std::map<std::string, int> per_cat;
+    for (const KnowledgeFacts::LineRecall& lr : facts.line_recalls) {
+      if (lr.line_index >= flat.lines.size() || !beliefs.scores().count(lr.category)) continue;
+      int n = per_cat[lr.category]++;
+      if (n >= 3) continue;
+      auto [li, ki] = flat.refs[lr.line_index];
+      const CaseLog& log = c.logs[li];
+      Observation o;
+      o.evidence.kind = EvidenceKind::kKnowledge;
+      o.evidence.source = log.source + ":" + std::to_string(log.lines[ki].number);
+      o.evidence.detail = log.lines[ki].text + "  (reads like kb:" + lr.incident_id + " " + lr.title + ")";
+      o.evidence.supports = {lr.category};
+      double w = n == 0 ? kLineRecallWeight : kLineRecallWeight / 2;
+      o.evidence.weight = w;
+      o.deltas[lr.category] = w;
+      o.time_ms = LineTimeMs(log.lines[ki].text, topo.year);
+      o.hint = HintFromSource(log.source, topo);
+      HintFromLine(log.lines[ki].text, topo, o.hint);
+      o.hint.job = topo.job;
+      beliefs.Add(std::move(o));
+    }
   }
 
   // 4. Explain away downstream symptoms (again after each probe round: probes find causes).

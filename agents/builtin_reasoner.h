@@ -51,6 +51,15 @@ struct KnowledgeFacts {
   std::vector<Signature> metric_conditions;  // every stored metric condition
   std::map<std::string, Incident> incidents; // referenced incidents by id (mitigation)
   std::vector<SearchHit> recalled;           // KB search on the alert text, best first
+  // Error-like lines that no signature matched, each searched in the knowledge base (lexical):
+  // the best hit's category is weak evidence (a line that reads like a known incident).
+  struct LineRecall {
+    size_t line_index = 0;                   // into FlattenLogs(case).lines
+    std::string category;
+    std::string incident_id;
+    std::string title;
+  };
+  std::vector<LineRecall> line_recalls;
   std::vector<std::string> categories;       // known categories (taxonomy + user-defined)
   std::map<std::string, std::string> layers; // category -> taxonomy layer
 };

@@ -1,6 +1,7 @@
 #include "agents/diagnosis_agent.h"
 
 #include <algorithm>
+#include <regex>
 #include <cmath>
 #include <set>
 #include <sstream>
@@ -11,6 +12,7 @@ namespace vigil {
 namespace {
 
 constexpr size_t kMaxEvidenceInPrompt = 25;
+constexpr size_t kMaxLineRecalls = 16;  // distinct unmatched error-like line templates searched
 
 std::string Fixed(double v, int digits = 2) {
   std::ostringstream o;
@@ -57,6 +59,36 @@ Result<KnowledgeFacts> GatherKnowledge(const KnowledgeBase& kb, const DiagnosisC
   for (const std::string& id : ids) {
     auto inc = kb.GetIncident(id);
     if (inc.ok()) f.incidents[id] = *inc;
+  }
+  // Error-like lines no signature matched: ask the knowledge base what they read like.
+  {
+    static const std::regex kErrorLike(
+        R"(\b(error|exception|fatal|fail(ed|ure|ing)?|nan|overflow|timeout|timed out|killed|abort(ed)?|assert(ion)?|)"
+        R"(dropped|skipp(ed|ing)|refused|unreachable|denied|no space|read-only|mismatch|invalid|cannot|unable|)"
+        R"(stall(ed)?|exceed(ed|s)?|imbalance|straggler|diverg\w*|degraded|slow(er|est)?)\b)",
+        std::regex::icase);
+    static const std::regex kNoise(R"(deprecat|FutureWarning|UserWarning|nvfuser|heartbeat ok)", std::regex::icase);
+    static const std::regex kDigits(R"([0-9]+(\.[0-9]+)?)");
+    std::set<size_t> matched;
+    for (const SignatureMatch& m : f.log_matches) matched.insert(m.line_index);
+    std::set<std::string> templates;
+    for (size_t i = 0; i < flat.lines.size() && templates.size() < kMaxLineRecalls; ++i) {
+      const std::string& line = flat.lines[i];
+      if (matched.count(i) || line.size() > 1000 || !std::regex_search(line, kErrorLike) ||
+          std::regex_search(line, kNoise)) {
+        continue;
+      }
+      if (!templates.insert(std::regex_replace(line, kDigits, "#")).second) continue;
+      SearchQuery q;
+      q.text = line;
+      q.k = 1;
+      q.mode = SearchMode::kLexical;
+      q.include_guides = false;
+      auto hits = kb.Search(q);
+      if (!hits.ok() || hits->empty() || (*hits)[0].category.empty()) continue;
+      const SearchHit& h = (*hits)[0];
+      f.line_recalls.push_back({i, h.category, h.incident.id, h.incident.title});
+    }
   }
   std::string text = AlertText(c);
   if (!text.empty()) {
