@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "evals/detection_benchmark.h"
+#include "training/builtin_proposer.h"
 
 namespace vigil {
 
@@ -18,6 +19,7 @@ struct DetectCommandOptions {
   EvalSetOptions set;
   int delay_k = 7;
   size_t mad_window = 60;
+  BuiltinProposerOptions builtin;  // the rules detector's proposer settings
   std::string python = "/usr/bin/python3";
   std::string iforest_script = "evals/iforest_peer.py";
   bool plots = true;

@@ -41,6 +41,14 @@ CommandRunner SetupEval(CLI::App& sub) {
   detect->add_option("--delay-k", opts->delay_k, "k of the delay-constrained PA F1")->capture_default_str();
   detect->add_option("--mad-window", opts->mad_window, "points in the MAD peer's window")->capture_default_str();
   detect->add_option("--python", opts->python, "interpreter with numpy/pandas/sklearn")->capture_default_str();
+  detect->add_option("--rules-max", opts->builtin.max_rules, "rules: at most this many rules per target")
+      ->capture_default_str();
+  detect->add_option("--rules-margin", opts->builtin.unlabeled_margin,
+                     "rules: unlabeled thresholds this fraction of the training range beyond the extreme")
+      ->capture_default_str();
+  detect->add_option("--rules-min-gain", opts->builtin.min_gain,
+                     "rules: a further rule must raise the review F1 by at least this much")
+      ->capture_default_str();
   detect->add_flag("--no-plots", *no_plots, "skip the SVG plots");
   // eval diagnose: the diagnosis benchmark (evals/diagnosis_eval.h).
   CLI::App* diagnose = sub.add_subcommand("diagnose", "diagnosis benchmark over scenario cases");

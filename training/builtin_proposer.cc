@@ -187,7 +187,8 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
       fit.train_f1 = best;
       if (best <= 0) continue;
     } else {
-      fit.threshold = f.low ? lo : hi;
+      const double mid = Quantile(finite, 0.5);
+      fit.threshold = f.low ? lo - options_.unlabeled_margin * (mid - lo) : hi + options_.unlabeled_margin * (hi - mid);
       if (f.low && fit.threshold <= 0 && f.family == "flatline") continue;  // train already flat
       const double p99 = Quantile(finite, f.low ? 0.01 : 0.99);
       fit.sensitivity = f.low ? (fit.threshold == 0 ? 1e9 : p99 / fit.threshold) : (p99 == 0 ? 1e9 : fit.threshold / p99);
@@ -315,7 +316,7 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
           // No anomaly in the tail: prefer the best training fit among rules quiet on the tail.
           f1 = chosen.empty() && scored[c].val_flag_rate <= options_.max_unlabeled_flag_rate ? scored[c].train_f1 : 0;
         }
-        if (f1 > best + 1e-9) {
+        if (f1 > best + (chosen.empty() ? 1e-9 : options_.min_gain)) {
           best = f1;
           best_i = static_cast<int>(c);
         }

@@ -16,8 +16,9 @@
 //
 // Fitting, on the training chunks only:
 //   labeled:   T = the training-score quantile (or maximum) with the best objective F1 there;
-//   unlabeled: T = the largest (value-low/flatline: smallest) training value — the rule stays
-//              silent on history that is assumed mostly normal.
+//   unlabeled: T = the largest (value-low/flatline: smallest) training value, plus
+//              `unlabeled_margin` of the training range — the rule stays silent on history that
+//              is assumed mostly normal.
 // Review, on the validation tail (flags from the engine):
 //   labeled:   greedy forward selection — a rule joins the set (rules OR-ed) only if it raises
 //              the validation objective F1 (when the tail holds no anomaly: the objective on
@@ -40,6 +41,11 @@ struct BuiltinProposerOptions {
   // Review on training + validation counts pooled (the training part is several times longer
   // than the tail, so the choice varies less); false: on the validation tail alone (Argos).
   bool pooled_review = true;
+  // Unlabeled thresholds sit this fraction of the training range (max − median) beyond the
+  // training extreme, for data that drifts a little after training.
+  double unlabeled_margin = 0.0;
+  // A rule joins the set only if it raises the review objective by at least this much.
+  double min_gain = 1e-9;
 };
 
 class BuiltinProposer : public RuleProposer {

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# End to end: `vigil train-rules` and `vigil eval detect` on small slices of the shared datasets.
+# Usage: bash tests/eval_detect_test.sh <build-dir>   (from the repo root)
+set -euo pipefail
+BUILD=${1:?build dir}
+VIGIL="$BUILD/bin/vigil"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# train-rules: rule files with provenance, plain progress lines when not on a terminal.
+"$VIGIL" train-rules --data kpi:../shared/datasets/kpi/train --max-series 2 --max-points 4000 \
+  --out "$TMP/rules" > "$TMP/train.out" 2> "$TMP/train.err" < /dev/null || fail "train-rules exited $?"
+grep -q "trained 2 targets" "$TMP/train.out" || fail "train-rules summary: $(cat "$TMP/train.out")"
+grep -q "train-rules: target 1/2" "$TMP/train.err" || fail "no progress lines"
+ls "$TMP/rules"/*.rules > /dev/null || fail "no rule files"
+grep -q "^# proposer: builtin" "$TMP"/rules/*.rules || fail "no provenance"
+grep -q '"targets"' "$TMP/rules/training.json" || fail "no training.json"
+
+# eval detect: report with every metric, one SVG per series.
+"$VIGIL" eval detect --dataset kpi --max-series 2 --max-points 4000 --detectors rules,mad-band \
+  --out "$TMP/eval" 2> "$TMP/eval.err" || fail "eval detect exited $?: $(cat "$TMP/eval.err")"
+for col in "point F1" "PA F1" "dc-PA F1 (k=7)" "event F1"; do
+  grep -q "$col" "$TMP/eval/report.md" || fail "report lacks $col"
+done
+grep -q "| rules-builtin | [0-9]" "$TMP/eval/report.md" || fail "no rules row"
+[ "$(ls "$TMP/eval/plots" | wc -l)" -eq 2 ] || fail "expected 2 plots"
+grep -q '"dc_pa"' "$TMP/eval/report.json" || fail "json lacks dc_pa"
+
+# NAB slice: the NAB columns appear.
+"$VIGIL" eval detect --dataset nab --filter realKnownCause/nyc_taxi --detectors mad-band --no-plots \
+  --out "$TMP/nab" 2> /dev/null || fail "nab eval"
+grep -q "NAB standard" "$TMP/nab/report.md" || fail "no NAB score"
+
+# Bad usage: exit 2 with one line.
+set +e
+"$VIGIL" eval detect --dataset yahoo --out "$TMP/x" 2> "$TMP/bad.err"; rc=$?
+set -e
+[ "$rc" -eq 2 ] || fail "unknown dataset exited $rc"
+grep -q "kpi, smd or nab" "$TMP/bad.err" || fail "bad dataset message: $(cat "$TMP/bad.err")"
+set +e
+"$VIGIL" eval detect --dataset kpi --detectors rulez --out "$TMP/x" 2> "$TMP/bad2.err"; rc=$?
+"$VIGIL" eval diagnose > /dev/null 2>&1; rc3=$?
+"$VIGIL" train-rules --data knp:/x --out "$TMP/y" 2> "$TMP/bad3.err"; rc4=$?
+set -e
+[ "$rc" -eq 2 ] && grep -q "did you mean \`rules\`" "$TMP/bad2.err" || fail "unknown detector: $rc $(cat "$TMP/bad2.err")"
+[ "$rc3" -eq 2 ] || fail "eval diagnose should say not implemented (exit 2), got $rc3"
+[ "$rc4" -eq 2 ] && grep -q "did you mean \`kpi\`" "$TMP/bad3.err" || fail "bad data spec: $rc4 $(cat "$TMP/bad3.err")"
+echo "eval_detect_test: ok"
