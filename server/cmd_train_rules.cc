@@ -108,6 +108,11 @@ int Run(const TrainFlags& f, const Config& config) {
   }
   std::printf("trained %zu targets (%zu with rules, %zu failed) in %.1f s; rule files and training.json in %s\n",
               run->targets.size(), with_rules, failed, run->wall_s, f.out.c_str());
+  if (llm) {  // what the LLM cost; every call is in <data_dir>/audit/llm-*.jsonl
+    const TokenUsage u = llm->Usage();
+    std::printf("LLM %s: %lld prompt + %lld completion tokens\n", llm->Describe().c_str(),
+                static_cast<long long>(u.prompt_tokens), static_cast<long long>(u.completion_tokens));
+  }
   return failed == run->targets.size() ? 1 : 0;
 }
 

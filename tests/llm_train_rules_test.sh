@@ -46,6 +46,7 @@ out="$(cd "$TMP" && env VIGIL_LLM_URL="http://127.0.0.1:$PORT/v1" VIGIL_LLM_MODE
   --proposer llm --objective point 2>&1)"
 rc=$?
 if [ $rc -ne 0 ]; then bad "train-rules --proposer llm exited $rc: $(echo "$out" | tail -5)"; else ok; fi
+if grep -qE '^LLM openai:http://127.0.0.1:[0-9]+/v1/chat/completions model=fake: [1-9][0-9]* prompt \+ [1-9][0-9]* completion tokens$' <<<"$out"; then ok; else bad "no LLM token line in: $out"; fi
 if grep -rqF 'median(lag(value, 1), 60p) + 30' "$TMP/rules" 2>/dev/null; then ok; else bad "no rule file with the repaired rule in $TMP/rules"; fi
 if grep -rqF 'value > 103' "$TMP/rules" 2>/dev/null; then bad "the noisy change was not reverted"; else ok; fi
 if grep -qF 'did you mean `mean`?' "$TMP/requests.jsonl"; then ok; else bad "the repair request did not quote the compiler"; fi
