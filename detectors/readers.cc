@@ -45,6 +45,26 @@ Result<uint8_t> ParseLabel(std::string_view text) {
   return InvalidArgumentError("label `" + std::string(t) + "` is not 0 or 1");
 }
 
+// The timestamp, value and optional label fields of one row; the error text names the field.
+struct ParsedPoint {
+  int64_t t = 0;
+  double v = 0;
+  std::optional<uint8_t> label;
+};
+Result<ParsedPoint> ParsePoint(std::string_view t_text, std::string_view v_text, const std::string_view* l_text,
+                               bool rfc3339_only) {
+  ParsedPoint p;
+  Result<int64_t> t = rfc3339_only ? ParseRfc3339Ms(Trim(t_text)) : ParseTimestampField(t_text);
+  if (!t.ok()) return InvalidArgumentError("timestamp: " + t.status().message());
+  p.t = *t;
+  ASSIGN_OR_RETURN(p.v, ParseValue(v_text));
+  if (l_text != nullptr) {
+    ASSIGN_OR_RETURN(uint8_t l, ParseLabel(*l_text));
+    p.label = l;
+  }
+  return p;
+}
+
 // Splits one CSV line; fields may be double-quoted ("" inside quotes is a quote).
 Result<std::vector<std::string>> SplitCsv(std::string_view line) {
   std::vector<std::string> out;
@@ -228,26 +248,12 @@ Status ReadValueCsv(const std::string& file, const std::string& name, const Labe
                                                " fields, got " + std::to_string(f.size())));
       continue;
     }
-    Result<int64_t> t = timestamps_are_text ? ParseRfc3339Ms(Trim(f[t_col])) : ParseTimestampField(f[t_col]);
-    if (!t.ok()) {
-      RETURN_IF_ERROR(errors.Bad(file, ln, "timestamp: " + t.status().message()));
+    Result<ParsedPoint> p = ParsePoint(f[t_col], f[v_col], l_col >= 0 ? &f[l_col] : nullptr, timestamps_are_text);
+    if (!p.ok()) {
+      RETURN_IF_ERROR(errors.Bad(file, ln, p.status().message()));
       continue;
     }
-    Result<double> v = ParseValue(f[v_col]);
-    if (!v.ok()) {
-      RETURN_IF_ERROR(errors.Bad(file, ln, v.status().message()));
-      continue;
-    }
-    std::optional<uint8_t> label;
-    if (l_col >= 0) {
-      Result<uint8_t> l = ParseLabel(f[l_col]);
-      if (!l.ok()) {
-        RETURN_IF_ERROR(errors.Bad(file, ln, l.status().message()));
-        continue;
-      }
-      label = *l;
-    }
-    std::string why = builder.Add(idx, *t, *v, label);
+    std::string why = builder.Add(idx, p->t, p->v, p->label);
     if (!why.empty()) {
       RETURN_IF_ERROR(errors.Bad(file, ln, why));
       continue;
@@ -512,24 +518,11 @@ Status ReadLongCsv(const std::string& file, const ReadOptions& options, Dataset&
       RETURN_IF_ERROR(errors.Bad(file, ln, "missing series name"));
       continue;
     }
-    Result<int64_t> t = ParseTimestampField(f[t_col]);
-    if (!t.ok()) {
-      RETURN_IF_ERROR(errors.Bad(file, ln, "timestamp: " + t.status().message()));
+    const std::string_view label_text = l_col >= 0 ? std::string_view(f[l_col]) : std::string_view();
+    Result<ParsedPoint> p = ParsePoint(f[t_col], f[v_col], l_col >= 0 ? &label_text : nullptr, false);
+    if (!p.ok()) {
+      RETURN_IF_ERROR(errors.Bad(file, ln, p.status().message()));
       continue;
-    }
-    Result<double> v = ParseValue(f[v_col]);
-    if (!v.ok()) {
-      RETURN_IF_ERROR(errors.Bad(file, ln, v.status().message()));
-      continue;
-    }
-    std::optional<uint8_t> label;
-    if (l_col >= 0) {
-      Result<uint8_t> l = ParseLabel(f[l_col]);
-      if (!l.ok()) {
-        RETURN_IF_ERROR(errors.Bad(file, ln, l.status().message()));
-        continue;
-      }
-      label = *l;
     }
     Labels labels;
     for (const auto& [col, key] : label_cols) {
@@ -537,7 +530,7 @@ Status ReadLongCsv(const std::string& file, const ReadOptions& options, Dataset&
     }
     int idx = builder.Get(f[s_col], labels);
     if (idx < 0) continue;
-    std::string why = builder.Add(idx, *t, *v, label);
+    std::string why = builder.Add(idx, p->t, p->v, p->label);
     if (!why.empty()) {
       RETURN_IF_ERROR(errors.Bad(file, ln, why));
       continue;
