@@ -83,8 +83,8 @@ int main(int argc, char** argv) {
     double dt = CpuSeconds() - t0;
     if (!r.ok()) return Fail(r.status());
     size_t f = 0;
-    for (const auto& tr : r->traces)
-      for (uint8_t v : tr.firing) f += v;
+    for (const auto& fl : r->flags)
+      for (uint8_t v : fl) f += v;
     flagged[plan.name] = f;
     std::printf("  %-15s %10.3f %12.1f %10zu\n", plan.name.c_str(), dt, static_cast<double>(points) / dt / 1e6, f);
   }

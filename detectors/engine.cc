@@ -164,7 +164,7 @@ struct AlertTracker {
   int64_t last_true = 0;
   Alert alert;  // valid while firing
 
-  // Returns the transition; `make` builds the alert when it starts firing.
+  // Returns the transition; `make(active_at, t, alert&)` fills the alert when it starts firing.
   template <typename Make>
   Event Update(const RulePlan& plan, int64_t t, bool cond, Make make) {
     if (cond) {
@@ -175,7 +175,7 @@ struct AlertTracker {
       }
       if (state == AlertState::kPending && t - active_at >= plan.for_ms) {
         state = AlertState::kFiring;
-        alert = make(active_at, t);
+        make(active_at, t, alert);
         return Event::kFiring;
       }
       return Event::kNone;
@@ -340,10 +340,9 @@ class TickRule {
     MemberState& m = state_[k];
     std::string metric = series == SIZE_MAX ? plan_.selector.metric : infos[series].name;
     Labels labels = series == SIZE_MAX ? AbsentLabels(plan_.selector) : *infos[series].labels;
-    auto ev = m.tracker.Update(plan_, t, cond, [&](int64_t active_at, int64_t now) {
-      Alert a = MakeAlert(plan_, metric, labels, active_at, now, kNaN, [&](int32_t id) { return vals_[id]; });
+    auto ev = m.tracker.Update(plan_, t, cond, [&](int64_t active_at, int64_t now, Alert& a) {
+      a = MakeAlert(plan_, metric, labels, active_at, now, kNaN, [&](int32_t id) { return vals_[id]; });
       a.explanation["last_value_at"] = FormatRfc3339Ms(last);
-      return a;
     });
     on_eval(series, t, cond, m.tracker.firing(), std::span<const double>(vals_));
     if (ev != AlertTracker::Event::kNone) on_event(m.tracker.alert);
@@ -375,9 +374,9 @@ class BatchRule {
     std::vector<std::vector<int32_t>> by_stage(plan_.max_stage + 1);
     for (size_t i = 0; i < nn; ++i) by_stage[plan_.nodes[i].stage].push_back(static_cast<int32_t>(i));
     if (plan_.max_stage == 0) {
-      // Independent series: compute, use, free one at a time.
+      // Independent series: one at a time, reusing the column buffers.
+      SeriesColumns c;
       for (size_t m = 0; m < members_.size(); ++m) {
-        SeriesColumns c;
         c.cols.resize(nn);
         for (int32_t id : by_stage[0]) RETURN_IF_ERROR(ComputeNode(id, m, &c, nullptr));
         Finish(m, &c, out);
@@ -493,30 +492,36 @@ class BatchRule {
     const size_t n = ts.size();
     AlertTracker tracker;
     RuleSeriesTrace trace;
+    const bool keep = options_.keep_traces || options_.trace_nodes;
     trace.rule = rule_index_;
     trace.series = si;
-    trace.timestamps_ms = ts.timestamps_ms;
-    trace.condition.resize(n);
-    trace.firing.resize(n);
+    if (keep) {
+      trace.timestamps_ms = ts.timestamps_ms;
+      trace.condition.resize(n);
+      trace.firing.resize(n);
+    }
     const std::vector<double>& cond = c->cols[plan_.condition];
     std::vector<uint8_t>& flags = out->flags[si];
     for (size_t i = 0; i < n; ++i) {
       bool hold = Truthy(cond[i]);
-      auto ev = tracker.Update(plan_, ts.timestamps_ms[i], hold, [&](int64_t active_at, int64_t now) {
-        if (!options_.build_alerts) return Alert{};
-        return MakeAlert(plan_, ts.name, ts.labels, active_at, now, CleanValue(ts.values[i]),
-                         [&](int32_t id) { return c->cols[id][i]; });
+      auto ev = tracker.Update(plan_, ts.timestamps_ms[i], hold, [&](int64_t active_at, int64_t now, Alert& a) {
+        if (!options_.build_alerts) return;
+        a = MakeAlert(plan_, ts.name, ts.labels, active_at, now, CleanValue(ts.values[i]),
+                      [&](int32_t id) { return c->cols[id][i]; });
       });
       if (!options_.build_alerts) ev = AlertTracker::Event::kNone;
       if (ev == AlertTracker::Event::kResolved) out->alerts.push_back(tracker.alert);
-      trace.condition[i] = hold;
-      trace.firing[i] = tracker.firing();
-      flags[i] |= trace.firing[i];
+      const bool firing = tracker.firing();
+      if (keep) {
+        trace.condition[i] = hold;
+        trace.firing[i] = firing;
+      }
+      flags[i] |= firing;
     }
     if (tracker.firing() && options_.build_alerts) out->alerts.push_back(tracker.alert);
     out->evaluations += n;
     if (options_.trace_nodes) trace.node_values = std::move(c->cols);
-    out->traces.push_back(std::move(trace));
+    if (keep) out->traces.push_back(std::move(trace));
   }
 
  public:
@@ -591,6 +596,13 @@ Result<BatchResult> EvaluateBatch(const CompiledRules& rules, std::span<const Ti
         return p < s.size() && s.timestamps_ms[p] == t ? &s.values[p] : nullptr;
       };
       auto on_eval = [&](size_t si, int64_t tt, bool cond, bool firing, std::span<const double> vals) {
+        ++out.evaluations;
+        if (si != SIZE_MAX && firing) {
+          const TimeSeries& s = series[si];
+          size_t p = pos[si];
+          if (p < s.size() && s.timestamps_ms[p] == tt) out.flags[si][p] = 1;
+        }
+        if (!options.keep_traces && !options.trace_nodes) return;
         RuleSeriesTrace& tr2 = traces[si];
         tr2.rule = r;
         tr2.series = si;
@@ -600,12 +612,6 @@ Result<BatchResult> EvaluateBatch(const CompiledRules& rules, std::span<const Ti
         if (options.trace_nodes) {
           tr2.node_values.resize(vals.size());
           for (size_t k = 0; k < vals.size(); ++k) tr2.node_values[k].push_back(vals[k]);
-        }
-        ++out.evaluations;
-        if (si != SIZE_MAX && firing) {
-          const TimeSeries& s = series[si];
-          size_t p = pos[si];
-          if (p < s.size() && s.timestamps_ms[p] == tt) out.flags[si][p] = 1;
         }
       };
       auto on_event = [&](const Alert& a) {
@@ -738,10 +744,10 @@ struct StreamingEngine::Impl {
         Member& mem = r.members[m];
         const SeriesState& ss = series[mem.series];
         bool cond = Truthy(mem.vals[r.plan->condition]);
-        auto ev = mem.tracker.Update(*r.plan, t, cond, [&](int64_t active_at, int64_t now) {
-          if (!options.build_alerts) return Alert{};
-          return MakeAlert(*r.plan, ss.name, ss.labels, active_at, now, CleanValue(pending[k].second),
-                           [&](int32_t id) { return mem.vals[id]; });
+        auto ev = mem.tracker.Update(*r.plan, t, cond, [&](int64_t active_at, int64_t now, Alert& a) {
+          if (!options.build_alerts) return;
+          a = MakeAlert(*r.plan, ss.name, ss.labels, active_at, now, CleanValue(pending[k].second),
+                        [&](int32_t id) { return mem.vals[id]; });
         });
         if (ev != AlertTracker::Event::kNone && cb.on_alert && options.build_alerts) cb.on_alert(mem.tracker.alert);
         if (mem.tracker.firing()) flag_scratch[k] = 1;

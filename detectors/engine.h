@@ -44,6 +44,9 @@ struct EngineOptions {
   // Build Alert records (with explanations). Scoring and rule training need only the per-point
   // flags and can turn this off; the life cycle (and so the flags) is the same either way.
   bool build_alerts = true;
+  // Fill BatchResult::traces (per rule and series: condition and firing per point). Implied by
+  // trace_nodes. Off by default: flags and alerts are what most callers need.
+  bool keep_traces = false;
 };
 
 // Per (rule, series) detail, for scoring one rule at a time and for tests.
@@ -59,7 +62,7 @@ struct RuleSeriesTrace {
 struct BatchResult {
   std::vector<std::vector<uint8_t>> flags;  // [series][point], 1 = some rule firing
   std::vector<Alert> alerts;                // episodes that fired: resolved, or firing at the end
-  std::vector<RuleSeriesTrace> traces;      // one per (rule, selected series)
+  std::vector<RuleSeriesTrace> traces;      // one per (rule, selected series), when keep_traces
   size_t evaluations = 0;                   // (rule, point) pairs evaluated
 };
 
