@@ -798,6 +798,20 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     beliefs.Add(std::move(o));
   }
 
+  // Components that unmatched error lines name ("rank 21 differs"): candidates for the probe
+  // round that checks the causes of a leading symptom.
+  std::vector<ComponentHint> mentioned;
+  for (const KnowledgeFacts::LineRecall& lr : facts.line_recalls) {
+    if (lr.line_index >= flat.lines.size() || mentioned.size() >= 3) continue;
+    auto [li, ki] = flat.refs[lr.line_index];
+    ComponentHint h;
+    HintFromLine(c.logs[li].lines[ki].text, topo, h);
+    if (h.node.empty()) continue;
+    bool dup = false;
+    for (const ComponentHint& m : mentioned) dup = dup || (m.node == h.node && m.gpu == h.gpu);
+    if (!dup) mentioned.push_back(h);
+  }
+
   // 3b. Unmatched error lines that read like a known incident: a fallback, used only when no
   // signature or metric condition gave any category solid evidence (lexical look-alikes are noisy).
   double strongest = 0;
@@ -879,6 +893,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       targets.push_back(h);
     }
     if (!alert_hint.node.empty()) targets.push_back(alert_hint);
+    // The symptom shows where it is logged (often rank 0); its cause is where lines point.
+    if (leader_is_effect) targets.insert(targets.begin(), mentioned.begin(), mentioned.end());
     if (targets.empty() && topo.nodes.size() == 1) {
       ComponentHint h;
       h.node = *topo.nodes.begin();

@@ -79,7 +79,7 @@ struct ReasonerOptions {
   double min_gain_bits = 0.05;    // a probe must be expected to teach at least this much
   double probe_time_limit_s = 120;
   size_t max_parallel = 8;
-  double other_score = 1.5;       // fixed log-odds score of "some other cause"
+  double other_score = 1.0;       // fixed log-odds score of "some other cause"
 };
 
 inline constexpr double kProbeFailWeight = 4.0;

@@ -65,7 +65,7 @@ Result<KnowledgeFacts> GatherKnowledge(const KnowledgeBase& kb, const DiagnosisC
     static const std::regex kErrorLike(
         R"(\b(error|exception|fatal|fail(ed|ure|ing)?|nan|overflow|timeout|timed out|killed|abort(ed)?|assert(ion)?|)"
         R"(dropped|skipp(ed|ing)|refused|unreachable|denied|no space|read-only|mismatch|invalid|cannot|unable|)"
-        R"(stall(ed)?|exceed(ed|s)?|imbalance|straggler|diverg\w*|degraded|slow(er|est)?)\b)",
+        R"(stall(ed)?|exceed(ed|s)?|imbalance|straggler|diverg\w*|degraded|slow(er|est)?|differs?|disagrees?|checksum)\b)",
         std::regex::icase);
     static const std::regex kNoise(R"(deprecat|FutureWarning|UserWarning|nvfuser|heartbeat ok)", std::regex::icase);
     static const std::regex kDigits(R"([0-9]+(\.[0-9]+)?)");
