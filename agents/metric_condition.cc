@@ -283,7 +283,17 @@ class Evaluator {
         return Aligned(n);
       case Node::kRangeFn: {
         const TimeSeries* s = Join(*n.a);
-        return Vec(len, s ? Range(n.name, *s) : NAN);
+        if (s == nullptr) return Vec(len, NAN);
+        // The range ends at each candidate sample and starts at the first sample of the case
+        // (the case window stands in for the condition's own window), so a spike is compared
+        // with what came before it rather than with an average that includes it.
+        Vec prefix = RangePrefix(n.name, *s);
+        Vec out(len, NAN);
+        for (size_t i = 0; i < len; ++i) {
+          auto it = std::upper_bound(s->timestamps_ms.begin(), s->timestamps_ms.end(), cand_.timestamps_ms[i]);
+          if (it != s->timestamps_ms.begin()) out[i] = prefix[(it - s->timestamps_ms.begin()) - 1];
+        }
+        return out;
       }
       case Node::kElemFn: {
         Vec v = Eval(*n.a, left_of_compare);
@@ -361,6 +371,43 @@ class Evaluator {
     double pos = std::clamp(q, 0.0, 1.0) * (v.size() - 1);
     size_t lo = static_cast<size_t>(std::floor(pos)), hi = static_cast<size_t>(std::ceil(pos));
     return v[lo] + (v[hi] - v[lo]) * (pos - lo);
+  }
+
+  // fn over samples [0, i] for every i, in one pass.
+  static Vec RangePrefix(const std::string& fn, const TimeSeries& s) {
+    Vec out(s.size(), NAN);
+    double sum = 0, mx = -INFINITY, mn = INFINITY, inc = 0, changes = 0, first = NAN, prev = NAN, last = NAN;
+    size_t n = 0;
+    int64_t t0 = 0;
+    for (size_t i = 0; i < s.size(); ++i) {
+      double v = s.values[i];
+      if (!std::isnan(v)) {
+        if (n == 0) {
+          first = v;
+          t0 = s.timestamps_ms[i];
+        } else {
+          inc += v >= prev ? v - prev : v;  // counter reset
+          changes += v != prev;
+        }
+        sum += v;
+        mx = std::max(mx, v);
+        mn = std::min(mn, v);
+        prev = last = v;
+        ++n;
+      }
+      if (n == 0) continue;
+      double span_s = (s.timestamps_ms[i] - t0) / 1000.0;
+      if (fn == "avg_over_time") out[i] = sum / n;
+      else if (fn == "max_over_time") out[i] = mx;
+      else if (fn == "min_over_time") out[i] = mn;
+      else if (fn == "last_over_time") out[i] = last;
+      else if (fn == "delta") out[i] = last - first;
+      else if (fn == "deriv") out[i] = span_s > 0 ? (last - first) / span_s : 0;
+      else if (fn == "changes") out[i] = changes;
+      else if (fn == "rate") out[i] = span_s > 0 ? inc / span_s : 0;
+      else out[i] = inc;  // increase
+    }
+    return out;
   }
 
   static double Range(const std::string& fn, const TimeSeries& s) {

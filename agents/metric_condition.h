@@ -3,8 +3,9 @@
 // A small, documented subset of the PromQL-like conditions the pack uses (not the rules engine,
 // whose language differs): comparisons (> >= < <= == !=) between arithmetic expressions (+ - * /
 // %) of numbers, selectors `name{l="v",...}[window]`, elementwise `floor`/`abs`, per-series range
-// functions (avg/max/min/last_over_time, increase, delta, changes, rate, deriv: the window is the
-// whole series in the case), group aggregations `avg|max|min|sum|count|median by (labels) (x)`
+// functions (avg/max/min/last_over_time, increase, delta, changes, rate, deriv) over the samples
+// from the start of the case up to each evaluation point (the case window stands in for the
+// written window, so a spike is compared with what came before it), group aggregations `avg|max|min|sum|count|median by (labels) (x)`
 // and `quantile by (labels) (q, x)`, joined by `and`. Unsupported: `or`, `unless`, absent*,
 // offsets; such conditions are reported as not understood, never guessed.
 //
