@@ -5,7 +5,7 @@
 # the rule file is written, and every call is in the audit log without the API key.
 set -u
 BUILD="${1:-build}"
-VIGIL="$(pwd)/$BUILD/bin/vigil"
+VIGIL="$(cd "$BUILD" && pwd)/bin/vigil"  # absolute: the command runs in a temp folder
 HERE="$(cd "$(dirname "$0")" && pwd)"
 TMP="$(mktemp -d)"
 SERVER_PID=""
