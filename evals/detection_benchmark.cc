@@ -40,7 +40,8 @@ ReadOptions ToReadOptions(const EvalSetOptions& o, bool apply_max_series) {
 void NoteSkips(const ReadStats& stats, EvalSet& set) {
   if (stats.rows_skipped == 0) return;
   set.input_notes += std::to_string(stats.rows_skipped) + " bad input rows skipped";
-  for (const std::string& e : stats.examples) set.input_notes += "; " + e;
+  for (size_t i = 0; i < stats.examples.size() && i < 3; ++i) set.input_notes += "; " + stats.examples[i];
+  if (stats.rows_skipped > 3) set.input_notes += "; ...";
   set.input_notes += ". ";
 }
 
