@@ -140,6 +140,12 @@ Status ValidatePlan(const RulePlan& plan) {
     if (e < 0 || static_cast<size_t>(e) >= plan.nodes.size())
       return InvalidArgumentError("rule " + plan.name + ": explain node out of range");
   }
+  for (const auto& part : plan.explain_template) {
+    if (part.kind == TemplatePart::Kind::kNode &&
+        (part.node < 0 || static_cast<size_t>(part.node) >= plan.nodes.size()))
+      return InvalidArgumentError("rule " + plan.name + ": explanation template refers to a missing node");
+  }
+  if (plan.lookback_ms < 0) return InvalidArgumentError("rule " + plan.name + ": negative lookback");
   return Status::Ok();
 }
 

@@ -343,6 +343,28 @@ TEST_CASE("time-window limit is enforced at run time, naming rule and series") {
   CHECK(r.status().message().find("max_window_points") != std::string::npos);
 }
 
+TEST_CASE("plans received as data are validated: a malformed plan is an error, not a crash") {
+  P p("Broken");
+  RulePlan plan = p.Done(p.Cmp(PlanOp::kGt, p.Value(), p.Const(1)));
+  TimeSeries s = Series("m", {}, {1000}, {2});
+  RulePlan forward = plan;
+  forward.nodes[0].op = PlanOp::kAbs;
+  forward.nodes[0].inputs = {2};  // not an earlier node
+  auto r = EvaluateBatch(CompiledRules{{forward}}, std::span<const TimeSeries>(&s, 1));
+  REQUIRE(!r.ok());
+  CHECK(r.status().message() == "rule Broken: plan node 0: input is not an earlier node");
+  RulePlan numeric = plan;
+  numeric.condition = 0;  // a number, not a condition
+  CHECK(!EvaluateBatch(CompiledRules{{numeric}}, std::span<const TimeSeries>(&s, 1)).ok());
+  RulePlan tmpl = plan;
+  tmpl.explain_template.push_back({TemplatePart::Kind::kNode, "x", 99});
+  CHECK(!StreamingEngine::Create(CompiledRules{{tmpl}}, {}, {}).ok());
+  TimeSeries unsorted = Series("m", {}, {2000, 1000}, {1, 2});
+  auto u = EvaluateBatch(CompiledRules{{plan}}, std::span<const TimeSeries>(&unsorted, 1));
+  REQUIRE(!u.ok());
+  CHECK(u.status().message().find("series m") != std::string::npos);
+}
+
 TEST_CASE("streaming rejects out-of-order appends without losing accepted points") {
   P p("R");
   RulePlan plan = p.Done(p.Cmp(PlanOp::kGt, p.Value(), p.Const(0)));
