@@ -1001,7 +1001,7 @@ std::string ExplainRulePlan(const RulePlan& p) {
       case PlanOp::kWindow:
         what = std::string(WindowFnName(n.window_fn)) + " over " + WindowWords(n.window) + " of " +
                p.nodes[n.inputs[0]].text;
-        if (n.window_fn == WindowFn::kQuantile) what = "quantile " + Json(n.constant).dump() + " of " + what.substr(9);
+        if (n.window_fn == WindowFn::kQuantile) what = "quantile " + Json(n.constant).dump() + " " + what.substr(9);
         break;
       case PlanOp::kAggregate: {
         std::string by;
