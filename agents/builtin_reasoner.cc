@@ -925,6 +925,30 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         cands.push_back({&spec, t, gain});
       }
     }
+    // A node named without a GPU (a slow node, a node-wide fault): sweep every GPU of the node
+    // with the most informative non-intrusive GPU probe (the sweep runs in parallel).
+    std::vector<Candidate> sweep;
+    {
+      const ProbeSpec* best = nullptr;
+      double best_gain = 0;
+      for (const ProbeSpec& spec : ProbeCatalog()) {
+        if (spec.intrusive || spec.target_kind != ProbeTargetKind::kGpu) continue;
+        double gain = ExpectedInformationGain(spec, pmap);
+        if (gain >= options_.min_gain_bits && gain > best_gain) {  // most informative: all run at once
+          best = &spec;
+          best_gain = gain;
+        }
+      }
+      int gpus = topo.gpus_per_node > 0 ? topo.gpus_per_node : 8;
+      std::set<std::string> swept;
+      for (const ComponentHint& h : targets) {
+        if (best == nullptr || h.gpu >= 0 || !swept.insert(h.node).second || swept.size() > 2) continue;
+        for (int g = 0; g < gpus; ++g) {
+          std::string t = h.node + "/gpu" + std::to_string(g);
+          if (!ran.count(std::string(best->name) + "@" + t)) sweep.push_back({best, t, best_gain});
+        }
+      }
+    }
     std::stable_sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) {
       return a.gain / a.spec->expected_duration_s > b.gain / b.spec->expected_duration_s;
     });
@@ -954,6 +978,24 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                        {"arguments", {{"probe", cand.spec->name}, {"target", cand.target}}},
                        {"why", "expected gain " + std::to_string(cand.gain) + " bits in ~" +
                                    std::to_string(cand.spec->expected_duration_s) + " s"}});
+    }
+    for (const Candidate& cand : sweep) {
+      if (ran.count(std::string(cand.spec->name) + "@" + cand.target)) continue;
+      VerificationStep st;
+      st.id = "s" + std::to_string(d.steps.size() + steps.size() + 1);
+      st.action = "run_probe";
+      st.target = std::string(cand.spec->name) + "@" + cand.target;
+      st.expected_s = cand.spec->expected_duration_s;
+      if (round > 1) {
+        for (const VerificationStep& p : d.steps) {
+          if (p.outcome != "skipped") st.depends_on.push_back(p.id);
+        }
+      }
+      ran.insert(st.target);
+      steps.push_back(st);
+      trace.push_back({{"type", "tool_call"}, {"tool", "run_probe"},
+                       {"arguments", {{"probe", cand.spec->name}, {"target", cand.target}}},
+                       {"why", "sweep of the node's GPUs"}});
     }
     if (steps.empty()) break;
     // Dependencies on earlier rounds are already satisfied; the planner sees only this round.
