@@ -132,7 +132,12 @@ Result<ProposedRules> AskForRules(LlmClient& llm, std::string user, std::string 
   auto parsed = ParseRuleAnswer(res.message.content);
   if (!parsed.ok()) {
     // Not an LLM failure: the caller hands this to the repair agent as the error to fix.
-    return parsed.status().WithContext("model answer");
+    Status why = parsed.status();
+    if (res.finish_reason == "length") {
+      why = InvalidArgumentError(why.message() +
+                                 " (the answer was cut off at the token limit: write a shorter rule file)");
+    }
+    return why.WithContext("model answer");
   }
   return parsed;
 }

@@ -299,6 +299,27 @@ TEST_CASE("RunRuleAgents: the selector the trainer asks for is what the prompts 
   CHECK(llm2.requests[0].messages[1].content.find("Every rule must use `select *`") != std::string::npos);
 }
 
+TEST_CASE("RunRuleAgents: an answer cut off at the token limit is sent back for repair saying so") {
+  class CutOff : public ScriptedLlm {
+   public:
+    Result<ChatResponse> Chat(const ChatRequest& request) override {
+      auto r = ScriptedLlm::Chat(request);
+      if (r.ok() && requests.size() == 1) r->finish_reason = "length";
+      return r;
+    }
+  } llm;
+  llm.Push(R"({"rules": "rule spike {\n  select step_time_ms\n  when value > med)");
+  llm.Push(Answer(kGood, "shorter"));
+  TableScorer scorer;
+  RuleAgentsInput in = Input();
+  in.chunk_starts = {0};
+  auto r = RunRuleAgents(llm, in, std::ref(scorer), {});
+  REQUIRE(r.ok());
+  REQUIRE(llm.requests.size() == 2);
+  CHECK(llm.requests[1].purpose == "rule-repair");
+  CHECK(llm.requests[1].messages[1].content.find("cut off at the token limit") != std::string::npos);
+}
+
 TEST_CASE("RunRuleAgents: bad input") {
   ScriptedLlm llm;
   TableScorer scorer;
