@@ -323,6 +323,66 @@ TEST_CASE("stale_for fires when a series stops reporting while others continue")
   CHECK(r->alerts[0].state == AlertState::kFiring);
 }
 
+TEST_CASE("absent fires once for the whole selection, labelled by its equality matchers") {
+  TimeSeries clock = Series("other", {}, {1000, 2000, 3000, 4000, 5000, 6000, 7000}, {0, 0, 0, 0, 0, 0, 0});
+  TimeSeries a = Series("step", {{"job", "j"}, {"rank", "0"}}, {1000, 2000}, {1, 1});
+  TimeSeries b = Series("step", {{"job", "j"}, {"rank", "1"}}, {1000, 2000, 3000}, {1, 1, kNaN});
+  P p("Gone", "step");
+  p.plan.selector.matchers.push_back({"job", MatchOp::kEq, "j"});
+  PlanNode n;
+  n.op = PlanOp::kAbsent;
+  n.type = ValueType::kBool;
+  n.duration_ms = 3000;
+  n.text = "absent(3s)";
+  RulePlan plan = p.Done(p.b.Add(n));
+  plan.tick_driven = plan.absent_rule = true;
+  std::vector<TimeSeries> all{clock, a, b};
+  auto r = EvaluateBatch(CompiledRules{{plan}}, all);
+  REQUIRE(r.ok());
+  // Last non-NaN value of any selected series at 2s (the NaN at 3s does not count): absent from 5s.
+  REQUIRE(r->alerts.size() == 1);
+  CHECK(r->alerts[0].starts_at_ms == 5000);
+  CHECK(r->alerts[0].labels == Labels{{"job", "j"}});
+  CHECK(r->alerts[0].annotations.at("series") == "step{job=\"j\"}");
+}
+
+TEST_CASE("offset and lag: hand-checked values") {
+  // Points every 1s with a gap; `offset 2s` reads the latest point at or before t - 2s within the
+  // 5m lookback; lag(2) reads two points back (NaN points count).
+  TimeSeries s = Series("m", {}, {1000, 2000, 3000, 6000, 7000}, {10, 20, kNaN, 60, 70});
+  P p("O");
+  int32_t v = p.Value();
+  PlanNode off;
+  off.op = PlanOp::kOffset;
+  off.inputs = {v};
+  off.duration_ms = 2000;
+  off.text = "m offset 2s";
+  int32_t o = p.b.Add(off);
+  PlanNode lag;
+  lag.op = PlanOp::kLag;
+  lag.inputs = {v};
+  lag.lag_points = 2;
+  lag.text = "lag(m, 2)";
+  int32_t l = p.b.Add(lag);
+  RulePlan plan = p.Done(p.Cmp(PlanOp::kGt, o, l));
+  EngineOptions opt;
+  opt.trace_nodes = true;
+  auto r = EvaluateBatch(CompiledRules{{plan}}, std::span<const TimeSeries>(&s, 1), opt);
+  REQUIRE(r.ok());
+  const auto& ov = r->traces[0].node_values[o];
+  const auto& lv = r->traces[0].node_values[l];
+  CHECK(std::isnan(ov[0]));
+  CHECK(std::isnan(ov[1]));
+  CHECK(ov[2] == 10);          // t=3s reads t=1s
+  CHECK(std::isnan(ov[3]));    // t=6s reads t=3s, whose value is missing
+  CHECK(std::isnan(ov[4]));    // t=7s: latest at or before 5s is t=3s (NaN)
+  CHECK(std::isnan(lv[0]));
+  CHECK(std::isnan(lv[1]));
+  CHECK(lv[2] == 10);
+  CHECK(lv[3] == 20);
+  CHECK(std::isnan(lv[4]));    // two points before t=7s is the NaN at t=3s
+}
+
 TEST_CASE("time-window limit is enforced at run time, naming rule and series") {
   P p("Big");
   int32_t w = p.Window(WindowFn::kMean, p.Value(), false, 1'000'000);
