@@ -86,10 +86,8 @@ int Run(const TrainFlags& f, const Config& config) {
   opts.propose.top_k = f.top_k;
   opts.propose.max_candidates = f.max_candidates;
   Progress progress(::isatty(2) != 0);
-  std::vector<std::string> names;
-  for (const TimeSeries& s : ds->series) names.push_back(s.id());
-  opts.progress = [&](size_t t, size_t n, int step, int steps) {
-    progress.Update(t, n, step, steps, *mode == TrainMode::kOneForOne && t < names.size() ? names[t] : "");
+  opts.progress = [&](size_t t, size_t n, const std::string& name, int step, int steps) {
+    progress.Update(t, n, step, steps, name);
   };
   Result<TrainingRun> run = TrainRules(ds->series, ds->groups, *proposer, opts);
   progress.Done();

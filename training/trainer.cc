@@ -149,7 +149,10 @@ Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
       po.delay_k = options.delay_k;
       if (options.progress) {
         const size_t count = targets.size();
-        po.progress = [&, t, count](int done, int planned) { options.progress(t, count, done, planned); };
+        const std::string name = out.target;
+        po.progress = [&options, t, count, name](int done, int planned) {
+          options.progress(t, count, name, done, planned);
+        };
       }
       Result<std::vector<RuleCandidate>> cands = proposer.Propose(data, evaluator, po);
       out.evaluations = evaluator.evaluations();

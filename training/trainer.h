@@ -38,8 +38,9 @@ struct TrainerOptions {
   double validation_fraction = 0.25;
   int chunks = 4;
   ProposeOptions propose;
-  // Called as targets progress: (target index, target count, step within the target, steps).
-  std::function<void(size_t, size_t, int, int)> progress;
+  // Called as targets progress: (target index, target count, target name, step within the
+  // target, steps).
+  std::function<void(size_t, size_t, const std::string&, int, int)> progress;
 };
 
 struct TrainedTarget {
