@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "connectors/openai_llm_client.h"
+#include "connectors/scripted_llm_client.h"
 #include "core/clock.h"
 #include "rules/compiler.h"
 
@@ -23,32 +24,6 @@ namespace {
 std::string Answer(const std::string& rules, const std::string& rationale) {
   return Json{{"rules", rules}, {"rationale", rationale}}.dump();
 }
-
-// Replays scripted answers (content text or an error) and records every request.
-class ScriptedLlm : public LlmClient {
- public:
-  void Push(std::string content) { script_.push_back(std::move(content)); }
-  void PushError(Status s) { script_.push_back(std::move(s)); }
-  Result<ChatResponse> Chat(const ChatRequest& request) override {
-    requests.push_back(request);
-    if (script_.empty()) return InternalError("ScriptedLlm: script exhausted");
-    auto next = script_.front();
-    script_.pop_front();
-    if (std::holds_alternative<Status>(next)) return std::get<Status>(next);
-    ChatResponse r;
-    r.message.role = "assistant";
-    r.message.content = std::get<std::string>(next);
-    r.finish_reason = "stop";
-    r.usage = {100, 50};
-    return r;
-  }
-  TokenUsage Usage() const override { return {}; }
-  std::string Describe() const override { return "scripted"; }
-  std::vector<ChatRequest> requests;
-
- private:
-  std::deque<std::variant<std::string, Status>> script_;
-};
 
 RuleMetrics Metrics(int64_t tp, int64_t fp, int64_t fn, int64_t points = 150) {
   RuleMetrics m;
@@ -175,10 +150,10 @@ TEST_CASE("ReviewChange keeps only a validation improvement; unlabeled keeps a l
 TEST_CASE(
     "RunRuleAgents: invalid rule repaired with the compiler's words, improvement kept, worse change "
     "reverted") {
-  ScriptedLlm llm;
-  llm.Push(Answer(kTypo, "spikes"));        // chunk 1: does not compile
-  llm.Push(Answer(kGood, "fixed typo"));    // repair
-  llm.Push(Answer(kWorse, "also wobble"));  // chunk 2: compiles, worse on validation
+  ScriptedLlmClient llm;
+  llm.PushAnswer(Answer(kTypo, "spikes"));        // chunk 1: does not compile
+  llm.PushAnswer(Answer(kGood, "fixed typo"));    // repair
+  llm.PushAnswer(Answer(kWorse, "also wobble"));  // chunk 2: compiles, worse on validation
   TableScorer scorer;
   scorer.by_marker["wobble"] = {Metrics(3, 40, 0), Metrics(1, 30, 0)};
   scorer.by_marker["median(value, 60p) + 50"] = {Metrics(3, 0, 0), Metrics(1, 0, 0)};
@@ -201,30 +176,30 @@ TEST_CASE(
   CHECK(r->stats.reverted == 1);
   CHECK(progress == std::vector<std::pair<int, int>>{{1, 2}, {2, 2}});
 
-  REQUIRE(llm.requests.size() == 3);
+  REQUIRE(llm.requests().size() == 3);
   // Detection prompt: language primer, data summary, structured output.
-  CHECK(llm.requests[0].messages[0].content == RuleLanguagePrimer());
-  CHECK(llm.requests[0].messages[1].content.find("labeled anomalies: 2 points") != std::string::npos);
-  CHECK(llm.requests[0].messages[1].content.find("Current rule set: none yet.") != std::string::npos);
-  CHECK(llm.requests[0].response_schema.has_value());
-  CHECK(llm.requests[0].purpose == "rule-detect");
+  CHECK(llm.requests()[0].messages[0].content == RuleLanguagePrimer());
+  CHECK(llm.requests()[0].messages[1].content.find("labeled anomalies: 2 points") != std::string::npos);
+  CHECK(llm.requests()[0].messages[1].content.find("Current rule set: none yet.") != std::string::npos);
+  CHECK(llm.requests()[0].response_schema.has_value());
+  CHECK(llm.requests()[0].purpose == "rule-detect");
   // Repair prompt: the compiler's diagnostic verbatim (location, hint, caret line).
   auto diag = CompileRules(kTypo, "candidate.rules").status().message();
   REQUIRE_FALSE(diag.empty());
   CHECK(diag.find("did you mean `mean`?") != std::string::npos);
-  CHECK(llm.requests[1].purpose == "rule-repair");
-  CHECK(llm.requests[1].messages[1].content.find(diag) != std::string::npos);
-  CHECK(llm.requests[1].messages[1].content.find("   3 |   when value > meen(value, 60p) + 50") !=
+  CHECK(llm.requests()[1].purpose == "rule-repair");
+  CHECK(llm.requests()[1].messages[1].content.find(diag) != std::string::npos);
+  CHECK(llm.requests()[1].messages[1].content.find("   3 |   when value > meen(value, 60p) + 50") !=
         std::string::npos);
   // Second detection prompt shows the kept rule set and its training scores.
-  CHECK(llm.requests[2].messages[1].content.find(kGood) != std::string::npos);
-  CHECK(llm.requests[2].messages[1].content.find("pa F1 1.000") != std::string::npos);
-  CHECK(llm.requests[2].messages[1].content.find(
+  CHECK(llm.requests()[2].messages[1].content.find(kGood) != std::string::npos);
+  CHECK(llm.requests()[2].messages[1].content.find("pa F1 1.000") != std::string::npos);
+  CHECK(llm.requests()[2].messages[1].content.find(
             "Your previous proposal was kept: validation pa F1 0.000 -> 1.000") != std::string::npos);
-  CHECK(llm.requests[0].messages[1].content.find("previous proposal") == std::string::npos);
-  CHECK(llm.requests[0].messages[1].content.find("Every rule must use `select step_time_ms`") !=
+  CHECK(llm.requests()[0].messages[1].content.find("previous proposal") == std::string::npos);
+  CHECK(llm.requests()[0].messages[1].content.find("Every rule must use `select step_time_ms`") !=
         std::string::npos);
-  CHECK(llm.requests[1].messages[1].content.find("Every rule must use `select step_time_ms`") !=
+  CHECK(llm.requests()[1].messages[1].content.find("Every rule must use `select step_time_ms`") !=
         std::string::npos);
   // The log tells the story.
   REQUIRE(r->stats.log.size() == 3);
@@ -235,10 +210,10 @@ TEST_CASE(
 
 TEST_CASE(
     "RunRuleAgents: a proposal still broken after the repair budget is dropped; prose answers are repaired") {
-  ScriptedLlm llm;
-  llm.Push("I think a spike rule would work well here.");  // no rule at all
-  llm.Push(Answer(kTypo, "try"));
-  llm.Push(Answer(kTypo, "again"));
+  ScriptedLlmClient llm;
+  llm.PushAnswer("I think a spike rule would work well here.");  // no rule at all
+  llm.PushAnswer(Answer(kTypo, "try"));
+  llm.PushAnswer(Answer(kTypo, "again"));
   TableScorer scorer;
   RuleAgentOptions o;
   o.max_repair_attempts = 2;
@@ -249,14 +224,14 @@ TEST_CASE(
   CHECK(r->kept.empty());
   CHECK(r->stats.dropped == 1);
   CHECK(r->stats.repairs == 2);
-  REQUIRE(llm.requests.size() == 3);
-  CHECK(llm.requests[1].messages[1].content.find("the answer contains no rule") != std::string::npos);
+  REQUIRE(llm.requests().size() == 3);
+  CHECK(llm.requests()[1].messages[1].content.find("the answer contains no rule") != std::string::npos);
   CHECK(r->stats.log.back().find("dropped after 2 repair(s)") != std::string::npos);
 }
 
 TEST_CASE("RunRuleAgents: budget spent stops early and keeps what was kept; other LLM errors fail") {
-  ScriptedLlm llm;
-  llm.Push(Answer(kGood, "ok"));
+  ScriptedLlmClient llm;
+  llm.PushAnswer(Answer(kGood, "ok"));
   llm.PushError(ResourceExhaustedError("LLM token budget spent: used 900 of 800 tokens"));
   TableScorer scorer;
   scorer.by_marker["median(value, 60p) + 50"] = {Metrics(3, 0, 0), Metrics(1, 0, 0)};
@@ -266,23 +241,23 @@ TEST_CASE("RunRuleAgents: budget spent stops early and keeps what was kept; othe
   CHECK(r->stopped_early.code() == StatusCode::kResourceExhausted);
   CHECK(r->stopped_early.message().find("chunk 2/2") != std::string::npos);
 
-  ScriptedLlm denied;
+  ScriptedLlmClient denied;
   denied.PushError(InvalidArgumentError("LLM endpoint answered HTTP 401"));
   CHECK(RunRuleAgents(denied, Input(), std::ref(scorer), RuleAgentOptions{}).status().code() ==
         StatusCode::kInvalidArgument);
 
   RuleAgentOptions capped;
   capped.max_llm_calls = 1;
-  ScriptedLlm one;
-  one.Push(Answer(kGood, "ok"));
+  ScriptedLlmClient one;
+  one.PushAnswer(Answer(kGood, "ok"));
   auto c = RunRuleAgents(one, Input(), std::ref(scorer), capped);
   REQUIRE(c.ok());
   CHECK(c->stopped_early.message().find("max_llm_calls") != std::string::npos);
 }
 
 TEST_CASE("RunRuleAgents: the selector the trainer asks for is what the prompts require") {
-  ScriptedLlm llm;
-  llm.Push(Answer("rule k {\n  select *{kpi=\"05f10d3a\"}\n  when value > 3\n}", "r"));
+  ScriptedLlmClient llm;
+  llm.PushAnswer(Answer("rule k {\n  select *{kpi=\"05f10d3a\"}\n  when value > 3\n}", "r"));
   TableScorer scorer;
   RuleAgentsInput in = Input();
   in.metric = "05f10d3a";
@@ -290,38 +265,31 @@ TEST_CASE("RunRuleAgents: the selector the trainer asks for is what the prompts 
   in.chunk_starts = {0};
   auto r = RunRuleAgents(llm, in, std::ref(scorer), {});
   REQUIRE(r.ok());
-  CHECK(llm.requests[0].messages[1].content.find("Every rule must use `select *{kpi=\"05f10d3a\"}`") !=
+  CHECK(llm.requests()[0].messages[1].content.find("Every rule must use `select *{kpi=\"05f10d3a\"}`") !=
         std::string::npos);
   in.selector.clear();
-  ScriptedLlm llm2;
-  llm2.Push(Answer(kGood, "r"));
+  ScriptedLlmClient llm2;
+  llm2.PushAnswer(Answer(kGood, "r"));
   REQUIRE(RunRuleAgents(llm2, in, std::ref(scorer), {}).ok());
-  CHECK(llm2.requests[0].messages[1].content.find("Every rule must use `select *`") != std::string::npos);
+  CHECK(llm2.requests()[0].messages[1].content.find("Every rule must use `select *`") != std::string::npos);
 }
 
 TEST_CASE("RunRuleAgents: an answer cut off at the token limit is sent back for repair saying so") {
-  class CutOff : public ScriptedLlm {
-   public:
-    Result<ChatResponse> Chat(const ChatRequest& request) override {
-      auto r = ScriptedLlm::Chat(request);
-      if (r.ok() && requests.size() == 1) r->finish_reason = "length";
-      return r;
-    }
-  } llm;
-  llm.Push(R"({"rules": "rule spike {\n  select step_time_ms\n  when value > med)");
-  llm.Push(Answer(kGood, "shorter"));
+  ScriptedLlmClient llm;
+  llm.PushAnswer(R"({"rules": "rule spike {\n  select step_time_ms\n  when value > med)", "length");
+  llm.PushAnswer(Answer(kGood, "shorter"));
   TableScorer scorer;
   RuleAgentsInput in = Input();
   in.chunk_starts = {0};
   auto r = RunRuleAgents(llm, in, std::ref(scorer), {});
   REQUIRE(r.ok());
-  REQUIRE(llm.requests.size() == 2);
-  CHECK(llm.requests[1].purpose == "rule-repair");
-  CHECK(llm.requests[1].messages[1].content.find("cut off at the token limit") != std::string::npos);
+  REQUIRE(llm.requests().size() == 2);
+  CHECK(llm.requests()[1].purpose == "rule-repair");
+  CHECK(llm.requests()[1].messages[1].content.find("cut off at the token limit") != std::string::npos);
 }
 
 TEST_CASE("RunRuleAgents: bad input") {
-  ScriptedLlm llm;
+  ScriptedLlmClient llm;
   TableScorer scorer;
   RuleAgentsInput empty = Input();
   empty.train.clear();
@@ -331,7 +299,7 @@ TEST_CASE("RunRuleAgents: bad input") {
   CHECK(RunRuleAgents(llm, unordered, std::ref(scorer), {}).status().message().find("must increase") !=
         std::string::npos);
   CHECK(RunRuleAgents(llm, Input(), RuleScoreFn(), {}).status().code() == StatusCode::kInvalidArgument);
-  CHECK(llm.requests.empty());
+  CHECK(llm.requests().empty());
 }
 
 // ---- the real client against a loopback OpenAI-compatible server ---------------------------

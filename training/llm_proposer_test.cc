@@ -8,31 +8,19 @@
 #include <algorithm>
 #include <deque>
 
+#include "connectors/scripted_llm_client.h"
 #include "detectors/engine.h"
 #include "rules/compiler.h"
 
 namespace vigil {
 namespace {
 
-class ScriptedLlm : public LlmClient {
- public:
-  explicit ScriptedLlm(std::vector<std::string> answers) : answers_(answers.begin(), answers.end()) {}
-  Result<ChatResponse> Chat(const ChatRequest& request) override {
-    requests.push_back(request);
-    if (answers_.empty()) return UnavailableError("scripted LLM: no more answers");
-    ChatResponse r;
-    r.message.role = "assistant";
-    r.message.content = answers_.front();
-    answers_.pop_front();
-    return r;
-  }
-  TokenUsage Usage() const override { return {}; }
-  std::string Describe() const override { return "scripted"; }
-  std::vector<ChatRequest> requests;
-
- private:
-  std::deque<std::string> answers_;
-};
+// A ScriptedLlmClient answering `answers` in order.
+std::unique_ptr<ScriptedLlmClient> Scripted(const std::vector<std::string>& answers) {
+  auto llm = std::make_unique<ScriptedLlmClient>();
+  for (const auto& a : answers) llm->PushAnswer(a);
+  return llm;
+}
 
 // Compile -> EvaluateBatch -> ScoreFlags, summed over the split's series.
 class EngineEvaluator : public RuleEvaluator {
@@ -102,9 +90,9 @@ const char* kNoisy =
 TEST_CASE("llm proposer: invalid rule repaired, real F1 measured, noisy change reverted, top-k ordered") {
   TrainingData data = Data();
   EngineEvaluator evaluator(data, Objective::kPoint);
-  ScriptedLlm llm({Answer(kTypo, "spikes over the median"), Answer(kGood, "fixed the function name"),
-                   Answer(kNoisy, "also flag high values")});
-  LlmProposer proposer(&llm);
+  auto llm = Scripted({Answer(kTypo, "spikes over the median"), Answer(kGood, "fixed the function name"),
+                       Answer(kNoisy, "also flag high values")});
+  LlmProposer proposer(llm.get());
   CHECK(proposer.name() == "llm");
   ProposeOptions options;
   int last_done = 0;
@@ -129,11 +117,12 @@ TEST_CASE("llm proposer: invalid rule repaired, real F1 measured, noisy change r
   CHECK(st.kept == 1);
   CHECK(st.reverted == 1);
   // The repair prompt quoted the real compiler.
-  REQUIRE(llm.requests.size() == 3);
-  CHECK(llm.requests[1].messages[1].content.find("candidate.rules:3:") != std::string::npos);
-  CHECK(llm.requests[1].messages[1].content.find("did you mean `mean`?") != std::string::npos);
-  CHECK(llm.requests[0].messages[1].content.find("judged by the point F1") != std::string::npos);
-  CHECK(llm.requests[0].messages[1].content.find("Every rule must use `select step_time_ms`") != std::string::npos);
+  REQUIRE(llm->requests().size() == 3);
+  CHECK(llm->requests()[1].messages[1].content.find("candidate.rules:3:") != std::string::npos);
+  CHECK(llm->requests()[1].messages[1].content.find("did you mean `mean`?") != std::string::npos);
+  CHECK(llm->requests()[0].messages[1].content.find("judged by the point F1") != std::string::npos);
+  CHECK(llm->requests()[0].messages[1].content.find("Every rule must use `select step_time_ms`") !=
+        std::string::npos);
 }
 
 TEST_CASE("llm proposer: the trainer's selector reaches the prompts") {
@@ -141,14 +130,15 @@ TEST_CASE("llm proposer: the trainer's selector reaches the prompts") {
   data.selector = "step_time_ms{job=\"llama70b\"}";
   data.chunk_starts = {0};
   EngineEvaluator evaluator(data, Objective::kPoint);
-  ScriptedLlm llm({Answer("rule s {\n  select step_time_ms{job=\"llama70b\"}\n  when value > 150\n}", "r")});
-  LlmProposer proposer(&llm);
+  auto llm =
+      Scripted({Answer("rule s {\n  select step_time_ms{job=\"llama70b\"}\n  when value > 150\n}", "r")});
+  LlmProposer proposer(llm.get());
   auto r = proposer.Propose(data, evaluator, {});
   REQUIRE(r.ok());
   REQUIRE(r->size() == 1);
   CHECK((*r)[0].validation.counts.point.tp == 2);
-  CHECK(llm.requests[0].messages[1].content.find("Every rule must use `select step_time_ms{job=\"llama70b\"}`") !=
-        std::string::npos);
+  CHECK(llm->requests()[0].messages[1].content.find(
+            "Every rule must use `select step_time_ms{job=\"llama70b\"}`") != std::string::npos);
 }
 
 TEST_CASE("llm proposer: errors") {
@@ -156,8 +146,8 @@ TEST_CASE("llm proposer: errors") {
   EngineEvaluator evaluator(data, Objective::kPoint);
   LlmProposer none(nullptr);
   CHECK(none.Propose(data, evaluator, {}).status().code() == StatusCode::kFailedPrecondition);
-  ScriptedLlm down({});  // every call: Unavailable
-  LlmProposer p(&down);
+  auto down = Scripted({});  // every call: Unavailable
+  LlmProposer p(down.get());
   auto r = p.Propose(data, evaluator, {});
   CHECK(r.status().code() == StatusCode::kUnavailable);
   TrainingData empty = data;
