@@ -11,7 +11,7 @@
 // latency p50/p99 over the query set for each mode. Baseline measured in the same run: the same
 // database reopened with a brute-force FAISS Flat index (ratio = Flat dense p50 / index dense p50).
 // Peak memory is the process's max RSS so far (getrusage). Run with OMP_NUM_THREADS=1 for the
-// one-core figure.
+// one-core figure. KB_BENCH_KEEP=1 keeps the scale databases in $TMPDIR/vigil_kb_bench_<N>.
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -154,10 +154,12 @@ int Quality(const std::string& pack, const std::vector<Query>& queries, const st
 
 struct Latency {
   double p50 = 0, p99 = 0;
+  double recall1 = 0, recall5 = 0;  // category recall over the same queries
 };
 
 Latency Measure(const KnowledgeBase& kb, const std::vector<Query>& queries, SearchMode mode, size_t n) {
   std::vector<double> ms;
+  int at1 = 0, at5 = 0;
   for (size_t i = 0; i < n; ++i) {
     SearchQuery q;
     q.text = queries[i % queries.size()].text;
@@ -166,9 +168,15 @@ Latency Measure(const KnowledgeBase& kb, const std::vector<Query>& queries, Sear
     auto t0 = std::chrono::steady_clock::now();
     auto hits = kb.Search(q);
     ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
-    if (!hits.ok()) std::fprintf(stderr, "search failed: %s\n", hits.status().message().c_str());
+    if (!hits.ok()) {
+      std::fprintf(stderr, "search failed: %s\n", hits.status().message().c_str());
+      continue;
+    }
+    const std::string& want = queries[i % queries.size()].expected;
+    at1 += !hits->empty() && hits->at(0).category == want;
+    at5 += std::any_of(hits->begin(), hits->end(), [&](const SearchHit& h) { return h.category == want; });
   }
-  return {Percentile(ms, 0.5), Percentile(ms, 0.99)};
+  return {Percentile(ms, 0.5), Percentile(ms, 0.99), double(at1) / n, double(at5) / n};
 }
 
 int Scale(const std::string& pack, const std::vector<Query>& queries, const std::vector<size_t>& sizes,
@@ -226,6 +234,8 @@ int Scale(const std::string& pack, const std::vector<Query>& queries, const std:
                   flat_dense.p99, PeakRssMb());
       std::printf("           dense speed-up vs Flat (p50): %.2fx; Flat rebuild from SQLite: %.1f s\n",
                   flat_dense.p50 / std::max(dense.p50, 1e-6), rebuild_s);
+      std::printf("           recall@1/@5 at this size: hybrid %.3f/%.3f, lexical %.3f/%.3f, dense %.3f/%.3f\n",
+                  hybrid.recall1, hybrid.recall5, lexical.recall1, lexical.recall5, dense.recall1, dense.recall5);
       std::fflush(stdout);
     }
     if (!std::getenv("KB_BENCH_KEEP")) fs::remove_all(dir);
