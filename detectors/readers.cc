@@ -51,8 +51,8 @@ struct ParsedPoint {
   double v = 0;
   std::optional<uint8_t> label;
 };
-Result<ParsedPoint> ParsePoint(std::string_view t_text, std::string_view v_text, const std::string_view* l_text,
-                               bool rfc3339_only) {
+Result<ParsedPoint> ParsePoint(std::string_view t_text, std::string_view v_text,
+                               const std::string_view* l_text, bool rfc3339_only) {
   ParsedPoint p;
   Result<int64_t> t = rfc3339_only ? ParseRfc3339Ms(Trim(t_text)) : ParseTimestampField(t_text);
   if (!t.ok()) return InvalidArgumentError("timestamp: " + t.status().message());
@@ -178,9 +178,7 @@ class SeriesBuilder {
     return {};
   }
 
-  bool Full(int idx) const {
-    return options_.max_points != 0 && series_[idx].size() >= options_.max_points;
-  }
+  bool Full(int idx) const { return options_.max_points != 0 && series_[idx].size() >= options_.max_points; }
 
   std::vector<TimeSeries> Take() {
     for (size_t i = 0; i < series_.size(); ++i) {
@@ -244,11 +242,13 @@ Status ReadValueCsv(const std::string& file, const std::string& name, const Labe
       start = c + 1;
     }
     if (f.size() < need) {
-      RETURN_IF_ERROR(errors.Bad(file, ln, "expected " + std::to_string(header.size()) +
-                                               " fields, got " + std::to_string(f.size())));
+      RETURN_IF_ERROR(errors.Bad(
+          file, ln,
+          "expected " + std::to_string(header.size()) + " fields, got " + std::to_string(f.size())));
       continue;
     }
-    Result<ParsedPoint> p = ParsePoint(f[t_col], f[v_col], l_col >= 0 ? &f[l_col] : nullptr, timestamps_are_text);
+    Result<ParsedPoint> p =
+        ParsePoint(f[t_col], f[v_col], l_col >= 0 ? &f[l_col] : nullptr, timestamps_are_text);
     if (!p.ok()) {
       RETURN_IF_ERROR(errors.Bad(file, ln, p.status().message()));
       continue;
@@ -287,7 +287,8 @@ Status ReadNab(const std::string& root, const ReadOptions& options, Dataset& ds)
     const size_t slash = name.find('/');
     if (!options.name_filter.empty() && name.find(options.name_filter) == std::string::npos) continue;
     std::vector<AnomalyWindow> ws;
-    if (!wins.is_array()) return InvalidArgumentError(labels_path + ": `" + key + "` is not a list of windows");
+    if (!wins.is_array())
+      return InvalidArgumentError(labels_path + ": `" + key + "` is not a list of windows");
     for (const Json& w : wins) {
       if (!w.is_array() || w.size() != 2 || !w[0].is_string() || !w[1].is_string()) {
         return InvalidArgumentError(labels_path + ": `" + key + "`: a window must be [\"start\", \"end\"]");
@@ -295,8 +296,8 @@ Status ReadNab(const std::string& root, const ReadOptions& options, Dataset& ds)
       Result<int64_t> b = ParseRfc3339Ms(w[0].get<std::string>());
       Result<int64_t> e = ParseRfc3339Ms(w[1].get<std::string>());
       if (!b.ok() || !e.ok()) {
-        return InvalidArgumentError(labels_path + ": `" + key + "`: " +
-                                    (!b.ok() ? b.status() : e.status()).message());
+        return InvalidArgumentError(labels_path + ": `" + key +
+                                    "`: " + (!b.ok() ? b.status() : e.status()).message());
       }
       if (*e < *b) return InvalidArgumentError(labels_path + ": `" + key + "`: window ends before it starts");
       ws.push_back({*b, *e});
@@ -342,8 +343,7 @@ Status ReadKpi(const std::string& path, const ReadOptions& options, Dataset& ds)
   for (const fs::path& f : files) {
     // The `kpi` label lets rules select one KPI (its id is not a metric identifier).
     RETURN_IF_ERROR(ReadValueCsv(f.string(), f.stem().string(), {{"kpi", f.stem().string()}},
-                                 /*timestamps_are_text=*/false, builder,
-                                 options, ds.stats));
+                                 /*timestamps_are_text=*/false, builder, options, ds.stats));
   }
   ds.series = builder.Take();
   FillWindowsFromLabels(ds);
@@ -364,7 +364,8 @@ Status ReadSmd(const std::string& root, const std::string& split, const ReadOpti
   }
   const fs::path dir = fs::path(root) / split;
   std::error_code ec;
-  if (!fs::is_directory(dir, ec)) return NotFoundError(dir.string() + ": no such folder (expected an SMD root)");
+  if (!fs::is_directory(dir, ec))
+    return NotFoundError(dir.string() + ": no such folder (expected an SMD root)");
   std::vector<fs::path> files = ListFiles(dir, ".txt");
   if (files.empty()) return NotFoundError(dir.string() + ": no .txt files");
   RowErrors errors(options, ds.stats);
@@ -395,8 +396,9 @@ Status ReadSmd(const std::string& root, const std::string& split, const ReadOpti
       while (lr.Next(line)) {
         if (Trim(line).empty()) continue;
         Result<uint8_t> l = ParseLabel(line);
-        if (!l.ok()) return InvalidArgumentError(label_file + ":" + std::to_string(lr.line_no()) + ": " +
-                                                 l.status().message());
+        if (!l.ok())
+          return InvalidArgumentError(label_file + ":" + std::to_string(lr.line_no()) + ": " +
+                                      l.status().message());
         labels.push_back(*l);
       }
     }
@@ -415,7 +417,8 @@ Status ReadSmd(const std::string& root, const std::string& split, const ReadOpti
       size_t start = 0;
       while (true) {
         size_t c = line.find(',', start);
-        std::string_view f = line.substr(start, c == std::string_view::npos ? std::string_view::npos : c - start);
+        std::string_view f =
+            line.substr(start, c == std::string_view::npos ? std::string_view::npos : c - start);
         Result<double> v = ParseValue(f);
         if (!v.ok()) {
           why = "column " + std::to_string(vals.size() + 1) + ": " + v.status().message();
@@ -483,13 +486,19 @@ Status ReadLongCsv(const std::string& file, const ReadOptions& options, Dataset&
   std::vector<std::pair<size_t, std::string>> label_cols;
   for (size_t i = 0; i < header.size(); ++i) {
     const std::string& h = header[i];
-    int* slot = h == "timestamp" ? &t_col : h == "series" ? &s_col : h == "value" ? &v_col : h == "label" ? &l_col : nullptr;
+    int* slot = h == "timestamp" ? &t_col
+                : h == "series"  ? &s_col
+                : h == "value"   ? &v_col
+                : h == "label"   ? &l_col
+                                 : nullptr;
     if (slot != nullptr) {
-      if (*slot >= 0) return InvalidArgumentError(file + ":" + std::to_string(header_line) + ": column `" + h + "` appears twice");
+      if (*slot >= 0)
+        return InvalidArgumentError(file + ":" + std::to_string(header_line) + ": column `" + h +
+                                    "` appears twice");
       *slot = static_cast<int>(i);
     } else if (h.empty()) {
-      return InvalidArgumentError(file + ":" + std::to_string(header_line) + ": column " + std::to_string(i + 1) +
-                                  " has an empty name");
+      return InvalidArgumentError(file + ":" + std::to_string(header_line) + ": column " +
+                                  std::to_string(i + 1) + " has an empty name");
     } else {
       label_cols.emplace_back(i, h);
     }
@@ -510,8 +519,9 @@ Status ReadLongCsv(const std::string& file, const ReadOptions& options, Dataset&
     }
     const std::vector<std::string>& f = *fr;
     if (f.size() != header.size()) {
-      RETURN_IF_ERROR(errors.Bad(file, ln, "expected " + std::to_string(header.size()) + " fields, got " +
-                                               std::to_string(f.size())));
+      RETURN_IF_ERROR(errors.Bad(
+          file, ln,
+          "expected " + std::to_string(header.size()) + " fields, got " + std::to_string(f.size())));
       continue;
     }
     if (f[s_col].empty()) {
@@ -597,7 +607,9 @@ Status ReadJsonl(const std::string& file, const ReadOptions& options, Dataset& d
         RETURN_IF_ERROR(errors.Bad(file, ln, "metric has no __name__"));
         continue;
       }
-      Json points = j.contains("values") ? j["values"] : j.contains("value") ? Json::array({j["value"]}) : Json();
+      Json points = j.contains("values")  ? j["values"]
+                    : j.contains("value") ? Json::array({j["value"]})
+                                          : Json();
       if (!points.is_array()) {
         RETURN_IF_ERROR(errors.Bad(file, ln, "expected `values`: [[t, \"v\"], ...]"));
         continue;
@@ -612,8 +624,10 @@ Status ReadJsonl(const std::string& file, const ReadOptions& options, Dataset& d
         } else {
           Result<int64_t> t = JsonTimestamp(pt[0]);
           Result<double> v = JsonValue(pt[1]);
-          if (!t.ok()) why = "values[" + std::to_string(p) + "]: timestamp: " + t.status().message();
-          else if (!v.ok()) why = "values[" + std::to_string(p) + "]: " + v.status().message();
+          if (!t.ok())
+            why = "values[" + std::to_string(p) + "]: timestamp: " + t.status().message();
+          else if (!v.ok())
+            why = "values[" + std::to_string(p) + "]: " + v.status().message();
           else if (std::string add = builder.Add(idx, *t, *v, std::nullopt); !add.empty()) {
             why = "values[" + std::to_string(p) + "]: " + add;
           }
@@ -644,13 +658,19 @@ Status ReadJsonl(const std::string& file, const ReadOptions& options, Dataset& d
     std::optional<uint8_t> anomaly;
     if (j.contains("anomaly")) {
       const Json& a = j["anomaly"];
-      if (a == 0 || a == false) anomaly = 0;
-      else if (a == 1 || a == true) anomaly = 1;
-      else why = "`anomaly` must be 0 or 1";
+      if (a == 0 || a == false)
+        anomaly = 0;
+      else if (a == 1 || a == true)
+        anomaly = 1;
+      else
+        why = "`anomaly` must be 0 or 1";
     }
-    if (!labels.ok()) why = labels.status().message();
-    else if (!t.ok()) why = "timestamp: " + t.status().message();
-    else if (!v.ok()) why = v.status().message();
+    if (!labels.ok())
+      why = labels.status().message();
+    else if (!t.ok())
+      why = "timestamp: " + t.status().message();
+    else if (!v.ok())
+      why = v.status().message();
     if (why.empty()) {
       int idx = builder.Get(j["name"].get<std::string>(), *labels);
       if (idx < 0) continue;

@@ -1,10 +1,11 @@
 // Dataset readers: the on-disk formats of the public anomaly benchmarks and two plain formats.
 //
-//   ReadDataset("nab:../shared/datasets/nab", {})        NAB: data/<group>/<name>.csv + labels/combined_windows.json
-//   ReadDataset("kpi:../shared/datasets/kpi/train", {})  KPI: a file or folder of timestamp,value,label CSVs
-//   ReadDataset("smd:../shared/datasets/smd:test", {})   SMD: train/ test/ test_label/ (default split: test)
-//   ReadDataset("csv:metrics.csv", {})                    long CSV: timestamp,series,value[,label][,<label keys>...]
-//   ReadDataset("jsonl:points.jsonl", {})                 one JSON object per line (point or Prometheus matrix row)
+//   ReadDataset("nab:../shared/datasets/nab", {})        NAB: data/<group>/<name>.csv +
+//   labels/combined_windows.json ReadDataset("kpi:../shared/datasets/kpi/train", {})  KPI: a file or folder
+//   of timestamp,value,label CSVs ReadDataset("smd:../shared/datasets/smd:test", {})   SMD: train/ test/
+//   test_label/ (default split: test) ReadDataset("csv:metrics.csv", {})                    long CSV:
+//   timestamp,series,value[,label][,<label keys>...] ReadDataset("jsonl:points.jsonl", {}) one JSON object
+//   per line (point or Prometheus matrix row)
 //
 // The exact formats, series naming and the bad-input policy are specified in detectors/README.md.
 //

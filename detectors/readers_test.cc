@@ -36,7 +36,9 @@ class TempDir {
   fs::path path_;
 };
 
-bool Contains(const std::string& hay, const std::string& needle) { return hay.find(needle) != std::string::npos; }
+bool Contains(const std::string& hay, const std::string& needle) {
+  return hay.find(needle) != std::string::npos;
+}
 
 TEST_CASE("timestamp fields: Unix seconds, milliseconds, fractions, RFC 3339") {
   CHECK(*ParseTimestampField("1491041280") == 1491041280000);
@@ -189,8 +191,9 @@ TEST_CASE("smd: machines x dimensions, test labels, test after train in time") {
 
 TEST_CASE("nab: windows from combined_windows.json become labels") {
   TempDir dir;
-  dir.Write("nab/labels/combined_windows.json",
-            R"({"g/s.csv": [["2014-01-01 00:02:00.000000", "2014-01-01 00:03:00.000000"]], "g/empty.csv": []})");
+  dir.Write(
+      "nab/labels/combined_windows.json",
+      R"({"g/s.csv": [["2014-01-01 00:02:00.000000", "2014-01-01 00:03:00.000000"]], "g/empty.csv": []})");
   dir.Write("nab/data/g/s.csv",
             "timestamp,value\n2014-01-01 00:00:00,1\n2014-01-01 00:01:00,1\n2014-01-01 00:02:00,5\n"
             "2014-01-01 00:03:00,6\n2014-01-01 00:04:00,1\n");
@@ -252,7 +255,9 @@ TEST_CASE("jsonl: point objects and Prometheus matrix rows") {
       {R"({"metric":{"__name__":"m"},"values":[[1,"1"],[1,"2"]]})", "values[1]: "},
   };
   for (const Case& c : cases) {
-    const std::string bad = dir.Write("bad.jsonl", R"({"name":"ok","timestamp":1,"value":1})" "\n" + c.line + "\n");
+    const std::string bad = dir.Write("bad.jsonl", R"({"name":"ok","timestamp":1,"value":1})"
+                                                   "\n" +
+                                                       c.line + "\n");
     Result<Dataset> r = ReadDataset("jsonl:" + bad);
     REQUIRE_FALSE(r.ok());
     INFO(r.status().message());

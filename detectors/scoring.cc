@@ -39,8 +39,8 @@ Counts SegmentCounts(const std::vector<uint8_t>& labels, const std::vector<uint8
 }
 
 Json CountsToJson(const Counts& c) {
-  return Json{{"tp", c.tp},           {"fp", c.fp},     {"fn", c.fn},
-              {"precision", c.Precision()}, {"recall", c.Recall()}, {"f1", c.F1()}};
+  return Json{{"tp", c.tp},           {"fp", c.fp},  {"fn", c.fn}, {"precision", c.Precision()},
+              {"recall", c.Recall()}, {"f1", c.F1()}};
 }
 
 }  // namespace
@@ -93,18 +93,24 @@ Json DetectionCountsToJson(const DetectionCounts& c) {
 
 NabWeights NabProfileWeights(NabProfile profile) {
   switch (profile) {
-    case NabProfile::kStandard: return {1.0, 0.11, 1.0};
-    case NabProfile::kRewardLowFp: return {1.0, 0.22, 1.0};
-    case NabProfile::kRewardLowFn: return {1.0, 0.11, 2.0};
+    case NabProfile::kStandard:
+      return {1.0, 0.11, 1.0};
+    case NabProfile::kRewardLowFp:
+      return {1.0, 0.22, 1.0};
+    case NabProfile::kRewardLowFn:
+      return {1.0, 0.11, 2.0};
   }
   return {1.0, 0.11, 1.0};
 }
 
 std::string_view NabProfileName(NabProfile profile) {
   switch (profile) {
-    case NabProfile::kStandard: return "standard";
-    case NabProfile::kRewardLowFp: return "reward_low_FP_rate";
-    case NabProfile::kRewardLowFn: return "reward_low_FN_rate";
+    case NabProfile::kStandard:
+      return "standard";
+    case NabProfile::kRewardLowFp:
+      return "reward_low_FP_rate";
+    case NabProfile::kRewardLowFn:
+      return "reward_low_FN_rate";
   }
   return "standard";
 }
@@ -120,7 +126,8 @@ size_t NabProbationLength(size_t n) {
   return static_cast<size_t>(std::min(a, b));
 }
 
-Result<NabFileScore> NabScore(const std::vector<int64_t>& timestamps_ms, const std::vector<uint8_t>& detections,
+Result<NabFileScore> NabScore(const std::vector<int64_t>& timestamps_ms,
+                              const std::vector<uint8_t>& detections,
                               const std::vector<AnomalyWindow>& windows_in, NabProfile profile) {
   if (timestamps_ms.size() != detections.size()) {
     return InvalidArgumentError("NAB score: " + std::to_string(timestamps_ms.size()) + " timestamps but " +
@@ -153,9 +160,9 @@ Result<NabFileScore> NabScore(const std::vector<int64_t>& timestamps_ms, const s
   NabFileScore s;
   std::vector<double> credit(iw.size(), 0.0);
   std::vector<bool> counted(iw.size(), false), hit(iw.size(), false);
-  size_t next = 0;        // next window not yet entered
-  int64_t cur = -1;       // window containing i, or -1
-  int64_t prev = -1;      // last window left behind
+  size_t next = 0;    // next window not yet entered
+  int64_t cur = -1;   // window containing i, or -1
+  int64_t prev = -1;  // last window left behind
   for (size_t i = 0; i < n; ++i) {
     if (cur < 0 && next < iw.size() && i == iw[next].left) cur = static_cast<int64_t>(next++);
     double weight;

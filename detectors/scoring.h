@@ -24,8 +24,12 @@ struct Counts {
   int64_t fp = 0;
   int64_t fn = 0;
 
-  double Precision() const { return tp + fp == 0 ? 0.0 : static_cast<double>(tp) / static_cast<double>(tp + fp); }
-  double Recall() const { return tp + fn == 0 ? 0.0 : static_cast<double>(tp) / static_cast<double>(tp + fn); }
+  double Precision() const {
+    return tp + fp == 0 ? 0.0 : static_cast<double>(tp) / static_cast<double>(tp + fp);
+  }
+  double Recall() const {
+    return tp + fn == 0 ? 0.0 : static_cast<double>(tp) / static_cast<double>(tp + fn);
+  }
   double F1() const {
     const double p = Precision(), r = Recall();
     return p + r == 0 ? 0.0 : 2 * p * r / (p + r);
@@ -40,7 +44,8 @@ struct Counts {
 };
 
 // Point-wise: TP flagged anomalous points, FP flagged normal points, FN unflagged anomalous points.
-[[nodiscard]] Result<Counts> PointCounts(const std::vector<uint8_t>& labels, const std::vector<uint8_t>& flags);
+[[nodiscard]] Result<Counts> PointCounts(const std::vector<uint8_t>& labels,
+                                         const std::vector<uint8_t>& flags);
 
 // Point-adjusted: a segment with any flagged point counts all its points as TP, else all FN;
 // FP = flagged normal points.
@@ -54,7 +59,8 @@ struct Counts {
 
 // Event F1 with PA (Argos, EasyTSAD): TP = segments with at least one flag, FN = segments with
 // none, FP = flagged normal points.
-[[nodiscard]] Result<Counts> EventCounts(const std::vector<uint8_t>& labels, const std::vector<uint8_t>& flags);
+[[nodiscard]] Result<Counts> EventCounts(const std::vector<uint8_t>& labels,
+                                         const std::vector<uint8_t>& flags);
 
 // All four at once, for reports.
 struct DetectionCounts {
@@ -69,7 +75,8 @@ struct DetectionCounts {
 };
 [[nodiscard]] Result<DetectionCounts> ScoreFlags(const std::vector<uint8_t>& labels,
                                                  const std::vector<uint8_t>& flags, int delay_k);
-// {"point": {"tp":..,"fp":..,"fn":..,"precision":..,"recall":..,"f1":..}, "pa": ..., "dc_pa": ..., "event": ...}
+// {"point": {"tp":..,"fp":..,"fn":..,"precision":..,"recall":..,"f1":..}, "pa": ..., "dc_pa": ..., "event":
+// ...}
 Json DetectionCountsToJson(const DetectionCounts& c);
 
 // ---- NAB ------------------------------------------------------------------------------------
@@ -79,7 +86,8 @@ struct NabWeights {
   double tp, fp, fn;
 };
 NabWeights NabProfileWeights(NabProfile profile);
-std::string_view NabProfileName(NabProfile profile);  // "standard", "reward_low_FP_rate", "reward_low_FN_rate"
+std::string_view NabProfileName(
+    NabProfile profile);  // "standard", "reward_low_FP_rate", "reward_low_FN_rate"
 inline constexpr NabProfile kNabProfiles[] = {NabProfile::kStandard, NabProfile::kRewardLowFp,
                                               NabProfile::kRewardLowFn};
 
@@ -90,8 +98,8 @@ size_t NabProbationLength(size_t n);
 
 // One file's raw NAB score components for a detector's 0/1 detections.
 struct NabFileScore {
-  double raw = 0;       // sum of window credits (or −C) and FP weights
-  double null_raw = 0;  // −C · windows
+  double raw = 0;          // sum of window credits (or −C) and FP weights
+  double null_raw = 0;     // −C · windows
   double perfect_raw = 0;  // A · windows
   int64_t windows = 0;
   int64_t detected_windows = 0;

@@ -108,7 +108,8 @@ TEST_CASE("NAB score: hand-computed file") {
   // 15: y = (15−13)/(4−1) = 0.667, weight 0.11·σ(0.667) = 0.11·(−0.931109) = −0.102422.
   // 30: y = 17/3 > 3, weight −B = −0.11.
   // raw = 0.859793 − 0.11 − 0.102422 − 0.11 = 0.537371; null −1, perfect 1 → 76.8685.
-  Result<NabFileScore> s = NabScore(Minutes(40), DetectAt(40, {1, 8, 12, 13, 15, 30}), kWindow, NabProfile::kStandard);
+  Result<NabFileScore> s =
+      NabScore(Minutes(40), DetectAt(40, {1, 8, 12, 13, 15, 30}), kWindow, NabProfile::kStandard);
   REQUIRE(s.ok());
   CHECK(s->raw == doctest::Approx(0.5373705));
   CHECK(s->windows == 1);
@@ -116,8 +117,8 @@ TEST_CASE("NAB score: hand-computed file") {
   CHECK(s->false_positives == 3);
   CHECK(s->Normalized() == doctest::Approx(76.8685255));
   // reward_low_FP doubles B: raw = 0.859793 − 0.22 − 0.204844 − 0.22.
-  Result<NabFileScore> lowfp = NabScore(Minutes(40), DetectAt(40, {1, 8, 12, 13, 15, 30}), kWindow,
-                                        NabProfile::kRewardLowFp);
+  Result<NabFileScore> lowfp =
+      NabScore(Minutes(40), DetectAt(40, {1, 8, 12, 13, 15, 30}), kWindow, NabProfile::kRewardLowFp);
   REQUIRE(lowfp.ok());
   CHECK(lowfp->raw == doctest::Approx(0.2149485));
 }
@@ -136,7 +137,8 @@ TEST_CASE("NAB score: perfect, null and late detectors; windows in probation") {
   REQUIRE(late.ok());
   CHECK(late->raw == doctest::Approx(NabScaledSigmoid(-0.25) / NabScaledSigmoid(-1.0)));
   // A window wholly inside the probation period is not scored at all.
-  Result<NabFileScore> prob = NabScore(Minutes(40), DetectAt(40, {}), {{2 * 60'000, 4 * 60'000}}, NabProfile::kStandard);
+  Result<NabFileScore> prob =
+      NabScore(Minutes(40), DetectAt(40, {}), {{2 * 60'000, 4 * 60'000}}, NabProfile::kStandard);
   REQUIRE(prob.ok());
   CHECK(prob->windows == 0);
   CHECK(prob->raw == 0.0);

@@ -51,15 +51,17 @@ Result<EvalSet> LoadKpi(const std::string& path, const EvalSetOptions& options) 
   NoteSkips(ds.stats, set);
   set.dataset = "kpi";
   set.split_description =
-      "each KPI series split chronologically: first " + Fmt(100 * options.train_fraction, 0) + "% train, last " +
-      Fmt(100 * (1 - options.train_fraction), 0) +
+      "each KPI series split chronologically: first " + Fmt(100 * options.train_fraction, 0) +
+      "% train, last " + Fmt(100 * (1 - options.train_fraction), 0) +
       "% test (the shared kpi/train folder is the released first 70% of the challenge data, so this "
       "splits that 70% again)";
   for (TimeSeries& ts : ds.series) {
-    if (!ts.has_anomaly_labels()) return InvalidArgumentError("kpi series " + ts.name + " has no label column");
+    if (!ts.has_anomaly_labels())
+      return InvalidArgumentError("kpi series " + ts.name + " has no label column");
     const size_t n = ts.size();
     const size_t split = static_cast<size_t>(std::floor(options.train_fraction * static_cast<double>(n)));
-    if (split == 0 || split >= n) return InvalidArgumentError("kpi series " + ts.name + " is too short to split");
+    if (split == 0 || split >= n)
+      return InvalidArgumentError("kpi series " + ts.name + " is too short to split");
     EvalTruth truth{ts.timestamps_ms, ts.anomaly_labels, {}};
     EvalUnit unit;
     unit.name = ts.name;
@@ -138,8 +140,10 @@ Result<EvalSet> LoadSmd(const std::string& path, const EvalSetOptions& options) 
 }
 
 Json NabToJson(const NabFileScore& s) {
-  return Json{{"score", s.Normalized()},        {"raw", s.raw},
-              {"windows", s.windows},           {"detected_windows", s.detected_windows},
+  return Json{{"score", s.Normalized()},
+              {"raw", s.raw},
+              {"windows", s.windows},
+              {"detected_windows", s.detected_windows},
               {"false_positives", s.false_positives}};
 }
 
@@ -154,17 +158,22 @@ std::string SafeFileName(std::string name) {
 std::string Xml(const std::string& s) {
   std::string o;
   for (char c : s) {
-    if (c == '<') o += "&lt;";
-    else if (c == '>') o += "&gt;";
-    else if (c == '&') o += "&amp;";
-    else o += c;
+    if (c == '<')
+      o += "&lt;";
+    else if (c == '>')
+      o += "&gt;";
+    else if (c == '&')
+      o += "&amp;";
+    else
+      o += c;
   }
   return o;
 }
 
 }  // namespace
 
-Result<EvalSet> LoadEvalSet(const std::string& dataset, const std::string& path, const EvalSetOptions& options) {
+Result<EvalSet> LoadEvalSet(const std::string& dataset, const std::string& path,
+                            const EvalSetOptions& options) {
   if (dataset == "kpi") return LoadKpi(path, options);
   if (dataset == "nab") return LoadNab(path, options);
   if (dataset == "smd") return LoadSmd(path, options);
@@ -231,7 +240,8 @@ Json DetectionReport::ToJson(int delay_k) const {
     }
     d["overall"] = DetectionCountsToJson(r.total);
     if (set.dataset == "nab") {
-      for (int p = 0; p < 3; ++p) d["nab"][std::string(NabProfileName(kNabProfiles[p]))] = NabToJson(r.nab_total[p]);
+      for (int p = 0; p < 3; ++p)
+        d["nab"][std::string(NabProfileName(kNabProfiles[p]))] = NabToJson(r.nab_total[p]);
     }
     d["per_series"] = Json::array();
     for (size_t u = 0; u < r.per_unit.size(); ++u) {
@@ -257,11 +267,12 @@ std::string DetectionReport::ToMarkdown(int delay_k) const {
   if (!set.input_notes.empty()) o << "Input: " << set.input_notes << "\n\n";
   size_t points = 0;
   for (const EvalTruth& t : set.truth) points += t.labels.size();
-  o << set.units.size() << " scored series, " << points << " points in all. Total wall time " << Fmt(wall_s, 1)
-    << " s.\n\n";
+  o << set.units.size() << " scored series, " << points << " points in all. Total wall time "
+    << Fmt(wall_s, 1) << " s.\n\n";
   o << "Counts are summed over series before F1 (micro average). Point F1 is the honest floor; "
        "point-adjusted figures are inflated by construction and are shown beside it.\n\n";
-  o << "## Overall\n\n| detector | point F1 | PA F1 | dc-PA F1 (k=" << k << ") | event F1 (PA) | point P / R |";
+  o << "## Overall\n\n| detector | point F1 | PA F1 | dc-PA F1 (k=" << k
+    << ") | event F1 (PA) | point P / R |";
   if (set.dataset == "nab") o << " NAB standard | NAB low-FP | NAB low-FN |";
   o << " wall s |\n|---|---|---|---|---|---|";
   if (set.dataset == "nab") o << "---|---|---|";
@@ -272,8 +283,8 @@ std::string DetectionReport::ToMarkdown(int delay_k) const {
       continue;
     }
     o << "| " << r.name << " | " << Fmt(r.total.point.F1()) << " | " << Fmt(r.total.pa.F1()) << " | "
-      << Fmt(r.total.dc_pa.F1()) << " | " << Fmt(r.total.event.F1()) << " | " << Fmt(r.total.point.Precision(), 2)
-      << " / " << Fmt(r.total.point.Recall(), 2) << " |";
+      << Fmt(r.total.dc_pa.F1()) << " | " << Fmt(r.total.event.F1()) << " | "
+      << Fmt(r.total.point.Precision(), 2) << " / " << Fmt(r.total.point.Recall(), 2) << " |";
     if (set.dataset == "nab") {
       for (int p = 0; p < 3; ++p) o << " " << Fmt(r.nab_total[p].Normalized(), 1) << " |";
     }
@@ -288,9 +299,10 @@ std::string DetectionReport::ToMarkdown(int delay_k) const {
   o << "\n";
   for (size_t u = 0; u < set.units.size(); ++u) {
     size_t anomalous = 0;
-    for (size_t i = set.units[u].split; i < set.truth[u].labels.size(); ++i) anomalous += set.truth[u].labels[i];
-    o << "| [" << set.units[u].name << "](plots/" << SafeFileName(set.units[u].name) << ".svg) | " << anomalous
-      << " |";
+    for (size_t i = set.units[u].split; i < set.truth[u].labels.size(); ++i)
+      anomalous += set.truth[u].labels[i];
+    o << "| [" << set.units[u].name << "](plots/" << SafeFileName(set.units[u].name) << ".svg) | "
+      << anomalous << " |";
     for (const DetectorResult& r : results) {
       if (!r.status.ok() || u >= r.per_unit.size()) {
         o << " — |";
@@ -305,7 +317,8 @@ std::string DetectionReport::ToMarkdown(int delay_k) const {
     o << "\n";
   }
   for (const DetectorResult& r : results) {
-    if (!r.details.empty()) o << "\n### " << r.name << "\n\n```json\n" << r.details.dump(1).substr(0, 6000) << "\n```\n";
+    if (!r.details.empty())
+      o << "\n### " << r.name << "\n\n```json\n" << r.details.dump(1).substr(0, 6000) << "\n```\n";
   }
   return o.str();
 }
@@ -317,13 +330,16 @@ std::string RenderUnitSvg(const EvalUnit& unit, const EvalTruth& truth,
   const size_t begin = unit.split > n / 10 ? unit.split - n / 10 : 0;  // a little training context
   const size_t span = std::max<size_t>(1, n - begin);
   const int cols = width - 2 * left;
-  auto x_of = [&](size_t i) { return left + static_cast<double>(i - begin) * cols / static_cast<double>(span); };
+  auto x_of = [&](size_t i) {
+    return left + static_cast<double>(i - begin) * cols / static_cast<double>(span);
+  };
   std::ostringstream o;
   const int height = top + plot_h + 10 + static_cast<int>(results.size()) * (row_h + 4) + 10;
   o << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height
     << "\" font-family=\"sans-serif\" font-size=\"11\">\n";
   o << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
-  o << "<text x=\"" << left << "\" y=\"14\">" << Xml(unit.name) << " — values (test part after the dashed line), "
+  o << "<text x=\"" << left << "\" y=\"14\">" << Xml(unit.name)
+    << " — values (test part after the dashed line), "
     << "labeled anomalies shaded red, detector flags below</text>\n";
   // Label segments.
   for (size_t i = begin; i < n;) {
@@ -333,8 +349,9 @@ std::string RenderUnitSvg(const EvalUnit& unit, const EvalTruth& truth,
     }
     size_t j = i;
     while (j < n && truth.labels[j]) ++j;
-    o << "<rect x=\"" << Fmt(x_of(i), 1) << "\" y=\"" << top << "\" width=\"" << Fmt(std::max(1.0, x_of(j) - x_of(i)), 1)
-      << "\" height=\"" << plot_h << "\" fill=\"#f4a0a0\" opacity=\"0.6\"/>\n";
+    o << "<rect x=\"" << Fmt(x_of(i), 1) << "\" y=\"" << top << "\" width=\""
+      << Fmt(std::max(1.0, x_of(j) - x_of(i)), 1) << "\" height=\"" << plot_h
+      << "\" fill=\"#f4a0a0\" opacity=\"0.6\"/>\n";
     i = j;
   }
   const double split_x = x_of(unit.split);
@@ -342,7 +359,8 @@ std::string RenderUnitSvg(const EvalUnit& unit, const EvalTruth& truth,
     << top + plot_h << "\" stroke=\"#555\" stroke-dasharray=\"4,3\"/>\n";
   // Values: min/max per pixel column, members min-max normalised when several.
   const size_t members = std::min<size_t>(unit.members.size(), 8);
-  static const char* kColors[] = {"#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#17becf", "#7f7f7f", "#bcbd22", "#ff7f0e"};
+  static const char* kColors[] = {"#1f77b4", "#2ca02c", "#9467bd", "#8c564b",
+                                  "#17becf", "#7f7f7f", "#bcbd22", "#ff7f0e"};
   for (size_t m = 0; m < members; ++m) {
     const std::vector<double>& v = unit.members[m].values;
     double lo = INFINITY, hi = -INFINITY;
@@ -371,7 +389,8 @@ std::string RenderUnitSvg(const EvalUnit& unit, const EvalTruth& truth,
   // One row of flag ticks per detector (test part only).
   int y = top + plot_h + 10;
   for (const DetectorResult* r : results) {
-    o << "<text x=\"" << left << "\" y=\"" << y + row_h - 3 << "\" fill=\"#333\">" << Xml(r->name) << "</text>\n";
+    o << "<text x=\"" << left << "\" y=\"" << y + row_h - 3 << "\" fill=\"#333\">" << Xml(r->name)
+      << "</text>\n";
     if (r->status.ok() && unit_index < r->flags.size()) {
       const std::vector<uint8_t>& f = r->flags[unit_index];
       int last_c = -1;
@@ -406,9 +425,12 @@ Result<DetectionReport> RunDetectionBenchmark(const DetectionBenchmarkOptions& o
     Result<std::vector<std::vector<uint8_t>>> flags = det->Run(report.set.units);
     DetectorResult r;
     if (flags.ok()) {
-      Result<DetectorResult> scored = ScoreDetector(report.set, det->name(), std::move(flags).value(), options.delay_k);
-      if (scored.ok()) r = std::move(scored).value();
-      else r.status = scored.status();
+      Result<DetectorResult> scored =
+          ScoreDetector(report.set, det->name(), std::move(flags).value(), options.delay_k);
+      if (scored.ok())
+        r = std::move(scored).value();
+      else
+        r.status = scored.status();
     } else {
       r.status = flags.status();
     }
@@ -416,8 +438,8 @@ Result<DetectionReport> RunDetectionBenchmark(const DetectionBenchmarkOptions& o
     r.wall_s = Seconds(t0);
     r.details = det->Details();
     log(det->name() + ": " +
-        (r.status.ok() ? "point F1 " + Fmt(r.total.point.F1()) + ", PA F1 " + Fmt(r.total.pa.F1()) + ", dc-PA F1 " +
-                             Fmt(r.total.dc_pa.F1()) + ", event F1 " + Fmt(r.total.event.F1())
+        (r.status.ok() ? "point F1 " + Fmt(r.total.point.F1()) + ", PA F1 " + Fmt(r.total.pa.F1()) +
+                             ", dc-PA F1 " + Fmt(r.total.dc_pa.F1()) + ", event F1 " + Fmt(r.total.event.F1())
                        : "failed: " + r.status.message()) +
         " (" + Fmt(r.wall_s, 1) + " s)");
     report.results.push_back(std::move(r));
@@ -427,14 +449,16 @@ Result<DetectionReport> RunDetectionBenchmark(const DetectionBenchmarkOptions& o
     std::error_code ec;
     fs::create_directories(fs::path(options.out_dir) / "plots", ec);
     if (ec) return UnavailableError("cannot create " + options.out_dir + ": " + ec.message());
-    RETURN_IF_ERROR(WriteFileAtomic(options.out_dir + "/report.json", report.ToJson(options.delay_k).dump(1)));
+    RETURN_IF_ERROR(
+        WriteFileAtomic(options.out_dir + "/report.json", report.ToJson(options.delay_k).dump(1)));
     RETURN_IF_ERROR(WriteFileAtomic(options.out_dir + "/report.md", report.ToMarkdown(options.delay_k)));
     if (options.plots) {
       std::vector<const DetectorResult*> rs;
       for (const DetectorResult& r : report.results) rs.push_back(&r);
       for (size_t u = 0; u < report.set.units.size(); ++u) {
-        RETURN_IF_ERROR(WriteFileAtomic(options.out_dir + "/plots/" + SafeFileName(report.set.units[u].name) + ".svg",
-                                        RenderUnitSvg(report.set.units[u], report.set.truth[u], rs, u)));
+        RETURN_IF_ERROR(
+            WriteFileAtomic(options.out_dir + "/plots/" + SafeFileName(report.set.units[u].name) + ".svg",
+                            RenderUnitSvg(report.set.units[u], report.set.truth[u], rs, u)));
       }
     }
     log("report: " + options.out_dir + "/report.md");

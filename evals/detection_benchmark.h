@@ -41,9 +41,9 @@ namespace vigil {
 
 // One scored series and what a detector may see of it.
 struct EvalUnit {
-  std::string name;                 // KPI id, NAB <group>/<file>, SMD machine
-  std::vector<TimeSeries> members;  // full history (train then test), anomaly_labels removed
-  size_t split = 0;                 // points [0, split) are training, [split, n) are scored
+  std::string name;                   // KPI id, NAB <group>/<file>, SMD machine
+  std::vector<TimeSeries> members;    // full history (train then test), anomaly_labels removed
+  size_t split = 0;                   // points [0, split) are training, [split, n) are scored
   std::vector<uint8_t> train_labels;  // size split when the training part is labeled, else empty
 };
 
@@ -63,9 +63,9 @@ struct EvalSet {
 };
 
 struct EvalSetOptions {
-  std::string name_filter;  // substring of series (kpi, nab) or machine (smd) names
-  size_t max_series = 0;    // 0 = all
-  size_t max_points = 0;    // 0 = all; per series, before splitting (small slices for tests)
+  std::string name_filter;      // substring of series (kpi, nab) or machine (smd) names
+  size_t max_series = 0;        // 0 = all
+  size_t max_points = 0;        // 0 = all; per series, before splitting (small slices for tests)
   double train_fraction = 0.7;  // kpi only
   // The public data has a few bad rows (NAB's ec2_disk_write_bytes_1ef3de repeats a timestamp at
   // a DST change): by default they are skipped, counted and named in the report.
@@ -103,9 +103,9 @@ struct DetectorResult {
   Status status;  // a detector that failed is reported, not dropped
   DetectionCounts total;
   std::vector<DetectionCounts> per_unit;
-  NabFileScore nab_total[3];                  // by profile (kNabProfiles order); nab only
+  NabFileScore nab_total[3];  // by profile (kNabProfiles order); nab only
   std::vector<std::array<NabFileScore, 3>> nab_per_unit;
-  std::vector<std::vector<uint8_t>> flags;    // per unit, full length
+  std::vector<std::vector<uint8_t>> flags;  // per unit, full length
   Json details;
 };
 

@@ -104,7 +104,8 @@ TEST_CASE("LoadEvalSet: NAB uses the probationary period as the unlabeled traini
   CHECK(set->truth[0].windows.size() == 5);
   // A perfect detector (flags at each window's first point) scores 100 on NAB.
   std::vector<uint8_t> flags(set->truth[0].labels.size(), 0);
-  for (size_t i = 0; i < flags.size(); ++i) flags[i] = set->truth[0].labels[i] && (i == 0 || !set->truth[0].labels[i - 1]);
+  for (size_t i = 0; i < flags.size(); ++i)
+    flags[i] = set->truth[0].labels[i] && (i == 0 || !set->truth[0].labels[i - 1]);
   set->dataset = "nab";
   Result<DetectorResult> r = ScoreDetector(*set, "perfect", {flags}, 7);
   REQUIRE(r.ok());
@@ -143,7 +144,7 @@ TEST_CASE("report: JSON, Markdown and SVG name every series and detector") {
   CHECK(md.find("failed: no python") != std::string::npos);
   std::string svg = RenderUnitSvg(set.units[0], set.truth[0], {&report.results[0]}, 0);
   CHECK(svg.rfind("<svg", 0) == 0);
-  CHECK(svg.find("#f4a0a0") != std::string::npos);  // label shading
+  CHECK(svg.find("#f4a0a0") != std::string::npos);             // label shading
   CHECK(svg.find("stroke=\"#d62728\"") != std::string::npos);  // a flag tick
 }
 

@@ -26,12 +26,13 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
       t.mode = TrainMode::kOneForOne;  // SMD: one target per dimension, flags OR-ed per machine
       t.objective = Objective::kDelayPointAdjusted;
       t.delay_k = options.delay_k;
-      detectors.push_back(std::make_unique<RulesDetector>(std::make_unique<BuiltinProposer>(options.builtin), t));
+      detectors.push_back(
+          std::make_unique<RulesDetector>(std::make_unique<BuiltinProposer>(options.builtin), t));
     } else if (name == "mad-band") {
       detectors.push_back(std::make_unique<MadBandDetector>(options.mad_window, thresholds));
     } else if (name == "iforest") {
-      detectors.push_back(
-          std::make_unique<IForestDetector>(options.python, options.iforest_script, options.out_dir, thresholds));
+      detectors.push_back(std::make_unique<IForestDetector>(options.python, options.iforest_script,
+                                                            options.out_dir, thresholds));
     } else {
       const std::string close = ClosestMatch(name, known);
       return InvalidArgumentError("unknown detector `" + name + "` (known: rules, mad-band, iforest)" +

@@ -25,8 +25,10 @@ double Quantile(std::vector<double> v, double q) {
 std::string ShellQuote(const std::string& s) {
   std::string o = "'";
   for (char c : s) {
-    if (c == '\'') o += "'\\''";
-    else o += c;
+    if (c == '\'')
+      o += "'\\''";
+    else
+      o += c;
   }
   return o + "'";
 }
@@ -54,8 +56,8 @@ std::vector<double> MadBandScores(const std::vector<double>& values, size_t wind
   return out;
 }
 
-std::vector<uint8_t> FlagsFromScores(const EvalUnit& unit, const UnitScores& scores, const ThresholdOptions& options,
-                                     std::vector<double>* chosen) {
+std::vector<uint8_t> FlagsFromScores(const EvalUnit& unit, const UnitScores& scores,
+                                     const ThresholdOptions& options, std::vector<double>* chosen) {
   const size_t n = scores.empty() ? 0 : scores[0].size();
   std::vector<uint8_t> flags(n, 0);
   const size_t lo = std::min(options.warmup, unit.split);
@@ -74,7 +76,8 @@ std::vector<uint8_t> FlagsFromScores(const EvalUnit& unit, const UnitScores& sco
       if (labeled) {
         std::vector<uint8_t> labels(unit.train_labels.begin() + lo, unit.train_labels.begin() + hi);
         double best = -1;
-        for (double q : {0.5, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 0.993, 0.995, 0.997, 0.998, 0.999, 0.9995, 0.9999, 1.0}) {
+        for (double q : {0.5, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 0.993, 0.995, 0.997, 0.998, 0.999, 0.9995,
+                         0.9999, 1.0}) {
           const double t = q >= 1.0 ? max_train : Quantile(train, q);
           std::vector<uint8_t> f(hi - lo, 0);
           for (size_t i = lo; i < hi; ++i) f[i - lo] = std::isfinite(s[i]) && s[i] > t;
@@ -95,10 +98,11 @@ std::vector<uint8_t> FlagsFromScores(const EvalUnit& unit, const UnitScores& sco
 
 Result<std::vector<std::vector<uint8_t>>> MadBandDetector::Run(const std::vector<EvalUnit>& units) {
   std::vector<std::vector<uint8_t>> out;
-  details_ = Json{{"window_points", window_},
-                  {"threshold_rule", "best training-part " + std::string(ObjectiveName(options_.objective)) +
-                                         " F1 over score quantiles when the training part is labeled, else the "
-                                         "maximum training score"}};
+  details_ =
+      Json{{"window_points", window_},
+           {"threshold_rule", "best training-part " + std::string(ObjectiveName(options_.objective)) +
+                                  " F1 over score quantiles when the training part is labeled, else the "
+                                  "maximum training score"}};
   ThresholdOptions opts = options_;
   opts.warmup = std::max(opts.warmup, window_);
   Json thresholds = Json::object();
@@ -144,14 +148,15 @@ Result<std::vector<std::vector<uint8_t>>> IForestDetector::Run(const std::vector
     manifest.push_back(Json{{"file", file}, {"name", unit.name}});
   }
   RETURN_IF_ERROR(WriteFileAtomic((in / "manifest.json").string(), manifest.dump()));
-  const std::string cmd = ShellQuote(python_) + " " + ShellQuote(script_) + " " + ShellQuote(in.string()) + " " +
-                          ShellQuote(out.string()) + " > " + ShellQuote((out / "log.txt").string()) + " 2>&1";
+  const std::string cmd = ShellQuote(python_) + " " + ShellQuote(script_) + " " + ShellQuote(in.string()) +
+                          " " + ShellQuote(out.string()) + " > " + ShellQuote((out / "log.txt").string()) +
+                          " 2>&1";
   const int rc = std::system(cmd.c_str());
   if (rc != 0) {
     Result<std::string> log = ReadFile((out / "log.txt").string());
     std::string tail = log.ok() ? log->substr(log->size() > 400 ? log->size() - 400 : 0) : "";
-    return UnavailableError("iforest peer failed (exit " + std::to_string(WIFEXITED(rc) ? WEXITSTATUS(rc) : rc) +
-                            "): " + cmd + "\n" + tail);
+    return UnavailableError("iforest peer failed (exit " +
+                            std::to_string(WIFEXITED(rc) ? WEXITSTATUS(rc) : rc) + "): " + cmd + "\n" + tail);
   }
   std::vector<std::vector<uint8_t>> flags;
   ThresholdOptions opts = options_;

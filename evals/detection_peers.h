@@ -29,8 +29,8 @@ using UnitScores = std::vector<std::vector<double>>;
 
 // Chooses per-score-series thresholds on [warmup, split) and flags the whole unit.
 // `chosen` (optional) receives the thresholds.
-std::vector<uint8_t> FlagsFromScores(const EvalUnit& unit, const UnitScores& scores, const ThresholdOptions& options,
-                                     std::vector<double>* chosen = nullptr);
+std::vector<uint8_t> FlagsFromScores(const EvalUnit& unit, const UnitScores& scores,
+                                     const ThresholdOptions& options, std::vector<double>* chosen = nullptr);
 
 // Rolling median/MAD band: score_i = |x_i − median(x_{i−W..i−1})| / max(1.4826·MAD, ε).
 std::vector<double> MadBandScores(const std::vector<double>& values, size_t window);
@@ -54,7 +54,10 @@ class MadBandDetector : public BenchDetector {
 class IForestDetector : public BenchDetector {
  public:
   IForestDetector(std::string python, std::string script, std::string work_dir, ThresholdOptions options)
-      : python_(std::move(python)), script_(std::move(script)), work_dir_(std::move(work_dir)), options_(options) {}
+      : python_(std::move(python)),
+        script_(std::move(script)),
+        work_dir_(std::move(work_dir)),
+        options_(options) {}
   std::string name() const override { return "iforest"; }
   Result<std::vector<std::vector<uint8_t>>> Run(const std::vector<EvalUnit>& units) override;
   Json Details() const override { return details_; }

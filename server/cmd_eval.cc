@@ -27,27 +27,35 @@ std::vector<std::string> SplitComma(const std::string& s) {
 CommandRunner SetupEval(CLI::App& sub) {
   sub.require_subcommand(1);
   // eval detect
-  CLI::App* detect = sub.add_subcommand("detect", "anomaly-detection benchmark (kpi, smd, nab): train, detect, score, report");
+  CLI::App* detect = sub.add_subcommand(
+      "detect", "anomaly-detection benchmark (kpi, smd, nab): train, detect, score, report");
   auto opts = std::make_shared<DetectCommandOptions>();
   auto detectors = std::make_shared<std::string>("rules,mad-band,iforest");
   auto no_plots = std::make_shared<bool>(false);
   detect->add_option("--dataset", opts->dataset, "kpi | smd | nab")->required();
-  detect->add_option("--data", opts->data_path, "dataset folder (default ../shared/datasets/<dataset>, kpi: .../kpi/train)");
+  detect->add_option("--data", opts->data_path,
+                     "dataset folder (default ../shared/datasets/<dataset>, kpi: .../kpi/train)");
   detect->add_option("--out", opts->out_dir, "report folder (default eval-out/detect-<dataset>)");
-  detect->add_option("--detectors", *detectors, "comma-separated: rules, mad-band, iforest")->capture_default_str();
-  detect->add_option("--filter", opts->set.name_filter, "only series (smd: machines) whose name contains this");
+  detect->add_option("--detectors", *detectors, "comma-separated: rules, mad-band, iforest")
+      ->capture_default_str();
+  detect->add_option("--filter", opts->set.name_filter,
+                     "only series (smd: machines) whose name contains this");
   detect->add_option("--max-series", opts->set.max_series, "at most this many series (0 = all)");
   detect->add_option("--max-points", opts->set.max_points, "at most this many points per series (0 = all)");
   detect->add_option("--delay-k", opts->delay_k, "k of the delay-constrained PA F1")->capture_default_str();
-  detect->add_option("--mad-window", opts->mad_window, "points in the MAD peer's window")->capture_default_str();
-  detect->add_option("--python", opts->python, "interpreter with numpy/pandas/sklearn")->capture_default_str();
+  detect->add_option("--mad-window", opts->mad_window, "points in the MAD peer's window")
+      ->capture_default_str();
+  detect->add_option("--python", opts->python, "interpreter with numpy/pandas/sklearn")
+      ->capture_default_str();
   detect->add_option("--rules-max", opts->builtin.max_rules, "rules: at most this many rules per target")
       ->capture_default_str();
-  detect->add_option("--rules-margin", opts->builtin.unlabeled_margin,
-                     "rules: unlabeled thresholds this fraction of the training range beyond the extreme")
+  detect
+      ->add_option("--rules-margin", opts->builtin.unlabeled_margin,
+                   "rules: unlabeled thresholds this fraction of the training range beyond the extreme")
       ->capture_default_str();
-  detect->add_option("--rules-min-gain", opts->builtin.min_gain,
-                     "rules: a further rule must raise the review F1 by at least this much")
+  detect
+      ->add_option("--rules-min-gain", opts->builtin.min_gain,
+                   "rules: a further rule must raise the review F1 by at least this much")
       ->capture_default_str();
   detect->add_flag("--no-plots", *no_plots, "skip the SVG plots");
   // eval diagnose: the diagnosis benchmark (evals/diagnosis_eval.h).

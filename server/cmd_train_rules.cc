@@ -35,8 +35,8 @@ class Progress {
     if (tty_) {
       const int width = 30, fill = static_cast<int>(frac * width);
       std::fprintf(stderr, "\r[%.*s%*s] %3d%%  target %zu/%zu  ETA %4.0fs  %-30.30s", fill,
-                   "##############################", width - fill, "", static_cast<int>(frac * 100), target + 1, targets,
-                   eta, name.c_str());
+                   "##############################", width - fill, "", static_cast<int>(frac * 100),
+                   target + 1, targets, eta, name.c_str());
       std::fflush(stderr);
     } else if (target != last_target_) {
       std::fprintf(stderr, "train-rules: target %zu/%zu %s (elapsed %.0fs, ETA %.0fs)\n", target + 1, targets,
@@ -73,7 +73,8 @@ int Run(const TrainFlags& f, const Config& config) {
     Result<std::unique_ptr<LlmClient>> client = MakeLlmClient(config);
     if (!client.ok()) return ReportError(client.status());
     llm = std::move(client).value();
-    if (!llm) return ReportError(FailedPreconditionError("--proposer llm needs an LLM endpoint: set VIGIL_LLM_URL"));
+    if (!llm)
+      return ReportError(FailedPreconditionError("--proposer llm needs an LLM endpoint: set VIGIL_LLM_URL"));
     proposer = std::make_unique<LlmProposer>(llm.get());
   } else {
     return ReportError(InvalidArgumentError("--proposer must be builtin or llm, got `" + f.proposer + "`"));
@@ -104,8 +105,9 @@ int Run(const TrainFlags& f, const Config& config) {
       std::fprintf(stderr, "train-rules: %s: %s\n", t.target.c_str(), t.status.message().c_str());
     }
   }
-  std::printf("trained %zu targets (%zu with rules, %zu failed) in %.1f s; rule files and training.json in %s\n",
-              run->targets.size(), with_rules, failed, run->wall_s, f.out.c_str());
+  std::printf(
+      "trained %zu targets (%zu with rules, %zu failed) in %.1f s; rule files and training.json in %s\n",
+      run->targets.size(), with_rules, failed, run->wall_s, f.out.c_str());
   if (llm) {  // what the LLM cost; every call is in <data_dir>/audit/llm-*.jsonl
     const TokenUsage u = llm->Usage();
     std::printf("LLM %s: %lld prompt + %lld completion tokens\n", llm->Describe().c_str(),
@@ -118,15 +120,19 @@ int Run(const TrainFlags& f, const Config& config) {
 
 CommandRunner SetupTrainRules(CLI::App& sub) {
   auto f = std::make_shared<TrainFlags>();
-  sub.add_option("--data", f->data, "FORMAT:PATH of the history (nab, kpi, smd[:train], csv, jsonl)")->required();
+  sub.add_option("--data", f->data, "FORMAT:PATH of the history (nab, kpi, smd[:train], csv, jsonl)")
+      ->required();
   sub.add_option("--out", f->out, "folder for the rule files and training.json")->required();
   sub.add_option("--proposer", f->proposer, "builtin | llm")->capture_default_str();
   sub.add_option("--mode", f->mode, "one-for-one | one-for-all")->capture_default_str();
-  sub.add_option("--objective", f->objective, "validation F1 to maximise: point | pa | dc_pa | event")->capture_default_str();
+  sub.add_option("--objective", f->objective, "validation F1 to maximise: point | pa | dc_pa | event")
+      ->capture_default_str();
   sub.add_option("--delay-k", f->delay_k, "k of the delay-constrained PA F1")->capture_default_str();
-  sub.add_option("--validation", f->validation, "fraction of each series kept as the validation tail")->capture_default_str();
+  sub.add_option("--validation", f->validation, "fraction of each series kept as the validation tail")
+      ->capture_default_str();
   sub.add_option("--top-k", f->top_k, "candidates kept per target")->capture_default_str();
-  sub.add_option("--max-candidates", f->max_candidates, "evaluation budget per target")->capture_default_str();
+  sub.add_option("--max-candidates", f->max_candidates, "evaluation budget per target")
+      ->capture_default_str();
   sub.add_option("--filter", f->filter, "only series whose name contains this");
   sub.add_option("--max-series", f->max_series, "at most this many series (0 = all)");
   sub.add_option("--max-points", f->max_points, "at most this many points per series (0 = all)");

@@ -60,8 +60,8 @@ std::vector<double> Finite(const std::vector<std::vector<double>>& values) {
 
 bool Fires(double v, double t, bool low) { return std::isfinite(v) && (low ? v < t : v > t); }
 
-Result<DetectionCounts> Count(const std::vector<TimeSeries>& series, const std::vector<std::vector<uint8_t>>& flags,
-                              int delay_k) {
+Result<DetectionCounts> Count(const std::vector<TimeSeries>& series,
+                              const std::vector<std::vector<uint8_t>>& flags, int delay_k) {
   DetectionCounts total;
   for (size_t i = 0; i < series.size(); ++i) {
     if (!series[i].has_anomaly_labels()) continue;
@@ -80,7 +80,8 @@ bool HasAnomaly(const std::vector<TimeSeries>& series) {
   return false;
 }
 
-std::vector<std::vector<uint8_t>> Threshold(const std::vector<std::vector<double>>& values, double t, bool low) {
+std::vector<std::vector<uint8_t>> Threshold(const std::vector<std::vector<double>>& values, double t,
+                                            bool low) {
   std::vector<std::vector<uint8_t>> flags(values.size());
   for (size_t i = 0; i < values.size(); ++i) {
     flags[i].resize(values[i].size());
@@ -114,7 +115,8 @@ std::vector<Feature> Features(const TrainingData& data, const std::vector<int>& 
   for (const TimeSeries& ts : data.train) {
     if (ts.size() > 1) span = std::max(span, ts.timestamps_ms.back() - ts.timestamps_ms.front());
   }
-  if (span >= 2LL * 86'400'000) f.push_back({"seasonal", "seasonal_1d", "abs(value - (value offset 1d))", false});
+  if (span >= 2LL * 86'400'000)
+    f.push_back({"seasonal", "seasonal_1d", "abs(value - (value offset 1d))", false});
   return f;
 }
 
@@ -126,8 +128,9 @@ std::string RuleText(const std::string& name, const std::string& selector, const
 
 }  // namespace
 
-Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& data, RuleEvaluator& evaluator,
-                                                             const ProposeOptions& options) {
+Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& data,
+                                                            RuleEvaluator& evaluator,
+                                                            const ProposeOptions& options) {
   if (data.train.empty() || data.train.size() != data.validation.size()) {
     return InvalidArgumentError("builtin proposer: target `" + data.target +
                                 "` needs training and validation parts of the same series");
@@ -147,7 +150,8 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
       if (std::isfinite(v)) all.push_back(v);
     }
   }
-  if (all.empty()) return InvalidArgumentError("builtin proposer: target `" + data.target + "` has no finite values");
+  if (all.empty())
+    return InvalidArgumentError("builtin proposer: target `" + data.target + "` has no finite values");
   const double spread = Quantile(all, 0.99) - Quantile(all, 0.01);
   const double eps = std::max(1e-9, 1e-3 * spread);
 
@@ -188,10 +192,12 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
       if (best <= 0) continue;
     } else {
       const double mid = Quantile(finite, 0.5);
-      fit.threshold = f.low ? lo - options_.unlabeled_margin * (mid - lo) : hi + options_.unlabeled_margin * (hi - mid);
+      fit.threshold =
+          f.low ? lo - options_.unlabeled_margin * (mid - lo) : hi + options_.unlabeled_margin * (hi - mid);
       if (f.low && fit.threshold <= 0 && f.family == "flatline") continue;  // train already flat
       const double p99 = Quantile(finite, f.low ? 0.01 : 0.99);
-      fit.sensitivity = f.low ? (fit.threshold == 0 ? 1e9 : p99 / fit.threshold) : (p99 == 0 ? 1e9 : fit.threshold / p99);
+      fit.sensitivity =
+          f.low ? (fit.threshold == 0 ? 1e9 : p99 / fit.threshold) : (p99 == 0 ? 1e9 : fit.threshold / p99);
     }
     fit.condition = f.expr + (f.low ? " < " : " > ") + Num(fit.threshold);
     fit.train_values = std::move(values).value();
@@ -203,7 +209,8 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
   if (labeled && fitted.size() >= 2) {
     std::vector<size_t> order(fitted.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return fitted[a].train_f1 > fitted[b].train_f1; });
+    std::sort(order.begin(), order.end(),
+              [&](size_t a, size_t b) { return fitted[a].train_f1 > fitted[b].train_f1; });
     const size_t top = std::min<size_t>(4, order.size());
     for (size_t a = 0; a < top; ++a) {
       for (size_t b = a + 1; b < top; ++b) {
@@ -226,8 +233,8 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
             ASSIGN_OR_RETURN(DetectionCounts c, Count(data.train, flags, k));
             if (ObjectiveF1(c, objective) > best) {
               best = ObjectiveF1(c, objective);
-              best_cond = A.feature.expr + (A.feature.low ? " < " : " > ") + Num(ta) + " and " + B.feature.expr +
-                          (B.feature.low ? " < " : " > ") + Num(tb);
+              best_cond = A.feature.expr + (A.feature.low ? " < " : " > ") + Num(ta) + " and " +
+                          B.feature.expr + (B.feature.low ? " < " : " > ") + Num(tb);
             }
           }
         }
@@ -266,15 +273,17 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
     return Status::Ok();
   };
   for (const Fitted& f : fitted) {
-    const std::string why = f.feature.family + " (" + f.feature.expr + ") " + (f.feature.low ? "below " : "above ") +
-                            Num(f.threshold) +
-                            (labeled ? ", threshold with the best training " + std::string(ObjectiveName(objective)) +
-                                           " F1 (" + Num(f.train_f1) + ")"
-                                     : ", the training extreme (training data assumed mostly normal)");
+    const std::string why =
+        f.feature.family + " (" + f.feature.expr + ") " + (f.feature.low ? "below " : "above ") +
+        Num(f.threshold) +
+        (labeled ? ", threshold with the best training " + std::string(ObjectiveName(objective)) + " F1 (" +
+                       Num(f.train_f1) + ")"
+                 : ", the training extreme (training data assumed mostly normal)");
     RETURN_IF_ERROR(measure(f.feature.name, f.condition, f.feature.expr, f.train_f1, f.sensitivity, why));
   }
   for (const auto& [name, cond] : conj) {
-    RETURN_IF_ERROR(measure(name, cond, "value", 0, 0, "conjunction: " + cond + ", thresholds fitted jointly"));
+    RETURN_IF_ERROR(
+        measure(name, cond, "value", 0, 0, "conjunction: " + cond + ", thresholds fitted jointly"));
   }
 
   // 4. Review: choose the set.
@@ -314,7 +323,9 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
           ASSIGN_OR_RETURN(f1, set_f1(trial));
         } else {
           // No anomaly in the tail: prefer the best training fit among rules quiet on the tail.
-          f1 = chosen.empty() && scored[c].val_flag_rate <= options_.max_unlabeled_flag_rate ? scored[c].train_f1 : 0;
+          f1 = chosen.empty() && scored[c].val_flag_rate <= options_.max_unlabeled_flag_rate
+                   ? scored[c].train_f1
+                   : 0;
         }
         if (f1 > best + (chosen.empty() ? 1e-9 : options_.min_gain)) {
           best = f1;

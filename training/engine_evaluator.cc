@@ -8,9 +8,11 @@
 
 namespace vigil {
 
-Result<RuleScore> ScoreSplit(const std::vector<TimeSeries>& series, const std::vector<std::vector<uint8_t>>& flags,
-                             Objective objective, int delay_k) {
-  if (flags.size() != series.size()) return InternalError("flags for " + std::to_string(flags.size()) + " series");
+Result<RuleScore> ScoreSplit(const std::vector<TimeSeries>& series,
+                             const std::vector<std::vector<uint8_t>>& flags, Objective objective,
+                             int delay_k) {
+  if (flags.size() != series.size())
+    return InternalError("flags for " + std::to_string(flags.size()) + " series");
   RuleScore s;
   for (size_t i = 0; i < series.size(); ++i) {
     s.points += static_cast<int64_t>(flags[i].size());

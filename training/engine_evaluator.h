@@ -16,8 +16,10 @@ class EngineEvaluator : public RuleEvaluator {
   EngineEvaluator(const TrainingData& data, Objective objective, int delay_k)
       : data_(data), objective_(objective), delay_k_(delay_k) {}
   [[nodiscard]] Result<RuleScore> Score(std::string_view rule_text, Split split) override;
-  [[nodiscard]] Result<std::vector<std::vector<uint8_t>>> Flags(std::string_view rule_text, Split split) override;
-  [[nodiscard]] Result<std::vector<std::vector<double>>> Values(std::string_view expression, Split split) override;
+  [[nodiscard]] Result<std::vector<std::vector<uint8_t>>> Flags(std::string_view rule_text,
+                                                                Split split) override;
+  [[nodiscard]] Result<std::vector<std::vector<double>>> Values(std::string_view expression,
+                                                                Split split) override;
   Objective objective() const override { return objective_; }
   int evaluations() const { return evaluations_; }
 
@@ -30,7 +32,7 @@ class EngineEvaluator : public RuleEvaluator {
 
 // Scores flags against the labels of `series` (unlabeled series count points and flags only).
 [[nodiscard]] Result<RuleScore> ScoreSplit(const std::vector<TimeSeries>& series,
-                                           const std::vector<std::vector<uint8_t>>& flags, Objective objective,
-                                           int delay_k);
+                                           const std::vector<std::vector<uint8_t>>& flags,
+                                           Objective objective, int delay_k);
 
 }  // namespace vigil

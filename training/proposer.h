@@ -42,8 +42,8 @@ enum class Split { kTrain, kValidation };
 // metric (mode one-for-all). `train[i]` and `validation[i]` are the chronological prefix and
 // tail of the same series; anomaly_labels are present when `labeled`.
 struct TrainingData {
-  std::string target;        // series name (one-for-one) or group name (one-for-all)
-  std::string metric;        // the metric name the rules select (`series[i].name` values)
+  std::string target;  // series name (one-for-one) or group name (one-for-all)
+  std::string metric;  // the metric name the rules select (`series[i].name` values)
   // The selector rules should use (after `select`), e.g. `*{kpi="05f10d3a"}` when the series name
   // is not a metric identifier, or `step_time_ms{job="a"}`. Empty: `metric`, or `*` when empty.
   std::string selector;
@@ -57,9 +57,9 @@ struct TrainingData {
 // Scores of one candidate on one split (summed over the target's series).
 struct RuleScore {
   DetectionCounts counts;
-  double objective_f1 = 0;   // the F1 named by the evaluator's objective
+  double objective_f1 = 0;  // the F1 named by the evaluator's objective
   int64_t points = 0;
-  int64_t flagged = 0;       // points flagged
+  int64_t flagged = 0;  // points flagged
   double flag_rate() const { return points == 0 ? 0.0 : static_cast<double>(flagged) / points; }
 };
 
@@ -79,7 +79,8 @@ class RuleEvaluator {
   // The values of a numeric EXPRESSION of the rule language (e.g. `abs(value - median(value,
   // 60p))`) at every point of `split`, computed by the engine; NaN where it has no value. For
   // fitting thresholds. Evaluators that cannot do this return Unimplemented.
-  [[nodiscard]] virtual Result<std::vector<std::vector<double>>> Values(std::string_view expression, Split split) {
+  [[nodiscard]] virtual Result<std::vector<std::vector<double>>> Values(std::string_view expression,
+                                                                        Split split) {
     (void)expression;
     (void)split;
     return UnimplementedError("this evaluator does not compute expression values");
@@ -95,9 +96,9 @@ struct RuleCandidate {
 };
 
 struct ProposeOptions {
-  int top_k = 3;                 // candidates to return, best validation objective first
-  int max_candidates = 400;      // evaluation budget per target
-  int delay_k = 7;               // for the delay-constrained objective
+  int top_k = 3;             // candidates to return, best validation objective first
+  int max_candidates = 400;  // evaluation budget per target
+  int delay_k = 7;           // for the delay-constrained objective
   // Called after each evaluated candidate with (done, planned); may be empty.
   std::function<void(int, int)> progress;
 };

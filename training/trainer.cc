@@ -14,7 +14,9 @@ namespace {
 
 bool IsIdentifier(const std::string& s) {
   if (s.empty() || !(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == ':'; });
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == ':';
+  });
 }
 
 std::string Sanitize(const std::string& s) {
@@ -90,8 +92,8 @@ std::string TrainingRun::CombinedRules() const {
 }
 
 Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
-                               const std::map<std::string, std::vector<size_t>>& groups, RuleProposer& proposer,
-                               const TrainerOptions& options) {
+                               const std::map<std::string, std::vector<size_t>>& groups,
+                               RuleProposer& proposer, const TrainerOptions& options) {
   if (options.validation_fraction <= 0 || options.validation_fraction >= 1) {
     return InvalidArgumentError("validation fraction must be in (0, 1)");
   }
@@ -132,7 +134,8 @@ Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
       const size_t n = s.size();
       const size_t val = static_cast<size_t>(static_cast<double>(n) * options.validation_fraction);
       if (n < 20 || val == 0) {
-        out.status = InvalidArgumentError("series " + s.id() + " has " + std::to_string(n) + " points; too few to train");
+        out.status = InvalidArgumentError("series " + s.id() + " has " + std::to_string(n) +
+                                          " points; too few to train");
         break;
       }
       data.train.push_back(s.SliceIndex(0, n - val));
@@ -143,7 +146,8 @@ Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
       data.selector = out.selector = SelectorFor(members);
       data.labeled = out.labeled = labeled;
       const size_t first_len = data.train[0].size();
-      for (int c = 0; c < std::max(1, options.chunks); ++c) data.chunk_starts.push_back(first_len * c / std::max(1, options.chunks));
+      for (int c = 0; c < std::max(1, options.chunks); ++c)
+        data.chunk_starts.push_back(first_len * c / std::max(1, options.chunks));
       EngineEvaluator evaluator(data, options.objective, options.delay_k);
       ProposeOptions po = options.propose;
       po.delay_k = options.delay_k;
@@ -171,7 +175,8 @@ Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
   return run;
 }
 
-Json TrainingRunToJson(const TrainingRun& run, const std::string& data_source, const std::string& split_note) {
+Json TrainingRunToJson(const TrainingRun& run, const std::string& data_source,
+                       const std::string& split_note) {
   Json j;
   j["data"] = data_source;
   j["split"] = split_note;
@@ -182,8 +187,8 @@ Json TrainingRunToJson(const TrainingRun& run, const std::string& data_source, c
   j["wall_s"] = run.wall_s;
   j["targets"] = Json::array();
   for (const TrainedTarget& t : run.targets) {
-    Json tj{{"target", t.target}, {"selector", t.selector}, {"labeled", t.labeled}, {"series", t.series.size()},
-            {"evaluations", t.evaluations}, {"wall_s", t.wall_s}};
+    Json tj{{"target", t.target},        {"selector", t.selector},       {"labeled", t.labeled},
+            {"series", t.series.size()}, {"evaluations", t.evaluations}, {"wall_s", t.wall_s}};
     if (!t.status.ok()) tj["error"] = t.status.ToString();
     if (t.best) {
       tj["rules"] = t.rule_text;
@@ -212,14 +217,19 @@ Status WriteRuleFiles(const TrainingRun& run, const std::string& dir, const std:
     std::string head;
     head += "# Trained by `vigil train-rules` at " + now + "\n";
     head += "# data: " + data_source + "\n";
-    head += "# target: " + t.target + " (" + std::to_string(t.series.size()) + " series, selector " + t.selector + ")\n";
+    head += "# target: " + t.target + " (" + std::to_string(t.series.size()) + " series, selector " +
+            t.selector + ")\n";
     head += "# split: " + split_note + "\n";
-    head += "# proposer: " + run.proposer + ", mode " + std::string(TrainModeName(run.mode)) + ", objective " +
-            std::string(ObjectiveName(run.objective)) + " (k=" + std::to_string(run.delay_k) + ")\n";
+    head += "# proposer: " + run.proposer + ", mode " + std::string(TrainModeName(run.mode)) +
+            ", objective " + std::string(ObjectiveName(run.objective)) +
+            " (k=" + std::to_string(run.delay_k) + ")\n";
     char buf[256];
-    std::snprintf(buf, sizeof buf, "# train: objective F1 %.3f, point F1 %.3f; validation: objective F1 %.3f, point F1 %.3f, flag rate %.4f\n",
-                  t.best->train.objective_f1, t.best->train.counts.point.F1(), t.best->validation.objective_f1,
-                  t.best->validation.counts.point.F1(), t.best->validation.flag_rate());
+    std::snprintf(buf, sizeof buf,
+                  "# train: objective F1 %.3f, point F1 %.3f; validation: objective F1 %.3f, point F1 %.3f, "
+                  "flag rate %.4f\n",
+                  t.best->train.objective_f1, t.best->train.counts.point.F1(),
+                  t.best->validation.objective_f1, t.best->validation.counts.point.F1(),
+                  t.best->validation.flag_rate());
     head += buf;
     head += "# why: " + t.best->rationale + "\n\n";
     RETURN_IF_ERROR(WriteFileAtomic(dir + "/" + Sanitize(t.target) + ".rules", head + t.rule_text));

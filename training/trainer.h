@@ -48,9 +48,9 @@ struct TrainedTarget {
   std::vector<size_t> series;  // indices into the input
   std::string selector;
   bool labeled = false;
-  Status status;                       // a proposer error for this target (others continue)
-  std::optional<RuleCandidate> best;   // empty when nothing passed review
-  std::string rule_text;               // best->text with renamed rules; "" when none
+  Status status;                      // a proposer error for this target (others continue)
+  std::optional<RuleCandidate> best;  // empty when nothing passed review
+  std::string rule_text;              // best->text with renamed rules; "" when none
   std::vector<RuleCandidate> candidates;
   int evaluations = 0;
   double wall_s = 0;
@@ -80,8 +80,8 @@ std::string SelectorFor(const std::vector<const TimeSeries*>& series);
 
 // Writes DIR/<target>.rules for each target with rules and DIR/training.json. `data_source` and
 // `split_note` go into the provenance.
-[[nodiscard]] Status WriteRuleFiles(const TrainingRun& run, const std::string& dir, const std::string& data_source,
-                                    const std::string& split_note);
+[[nodiscard]] Status WriteRuleFiles(const TrainingRun& run, const std::string& dir,
+                                    const std::string& data_source, const std::string& split_note);
 
 Json TrainingRunToJson(const TrainingRun& run, const std::string& data_source, const std::string& split_note);
 

@@ -119,7 +119,9 @@ TEST_CASE("trainer: one rule file per target with provenance; renamed rules comp
   CHECK(r->flags[1][30] == 1);
   CHECK(r->flags[0][30] == 0);
 
-  const std::string dir = (std::filesystem::temp_directory_path() / ("vigil_trainer_test_" + std::to_string(::getpid()))).string();
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("vigil_trainer_test_" + std::to_string(::getpid())))
+          .string();
   REQUIRE(WriteRuleFiles(*run, dir, "kpi:/data", "last 25% validation").ok());
   Result<std::string> file = ReadFile(dir + "/a.rules");
   REQUIRE(file.ok());
