@@ -90,9 +90,18 @@ Result<std::vector<Incident>> LoadPack(const std::string& dir) {
 // filler words added, so that duplicates are not exact and FTS/FAISS see varied text.
 Incident Perturb(const Incident& base, size_t n, std::mt19937_64& rng) {
   static const std::regex number("\\d+");
-  static const std::vector<std::string> filler = {
-      "again", "overnight", "after the upgrade", "on the new partition", "during eval", "at step boundary",
-      "rack", "pod", "cluster-b", "second time this week", "reported by the training team", "checkpoint"};
+  static const std::vector<std::string> filler = {"again",
+                                                  "overnight",
+                                                  "after the upgrade",
+                                                  "on the new partition",
+                                                  "during eval",
+                                                  "at step boundary",
+                                                  "rack",
+                                                  "pod",
+                                                  "cluster-b",
+                                                  "second time this week",
+                                                  "reported by the training team",
+                                                  "checkpoint"};
   Incident inc = base;
   inc.id = base.id + "-syn" + std::to_string(n);
   auto redraw = [&](const std::string& s) {
@@ -106,9 +115,11 @@ Incident Perturb(const Incident& base, size_t n, std::mt19937_64& rng) {
     }
     return out + s.substr(last);
   };
-  inc.raw_text = redraw(base.raw_text) + "\n" + filler[rng() % filler.size()] + " node-" + std::to_string(rng() % 4096);
+  inc.raw_text =
+      redraw(base.raw_text) + "\n" + filler[rng() % filler.size()] + " node-" + std::to_string(rng() % 4096);
   inc.title = base.title + " (" + filler[rng() % filler.size()] + ")";
-  if (inc.symptoms.size() > 1) inc.symptoms.erase(inc.symptoms.begin() + static_cast<long>(rng() % inc.symptoms.size()));
+  if (inc.symptoms.size() > 1)
+    inc.symptoms.erase(inc.symptoms.begin() + static_cast<long>(rng() % inc.symptoms.size()));
   inc.started_at_ms = 1700000000000LL + static_cast<int64_t>(rng() % 31536000000ULL);
   inc.source = "bench:synthetic";
   return inc;
@@ -143,11 +154,13 @@ int Quality(const std::string& pack, const std::vector<Query>& queries, const st
         return 1;
       }
       bool h1 = !hits->empty() && hits->at(0).category == q.expected;
-      bool h5 = std::any_of(hits->begin(), hits->end(), [&](const SearchHit& h) { return h.category == q.expected; });
+      bool h5 = std::any_of(hits->begin(), hits->end(),
+                            [&](const SearchHit& h) { return h.category == q.expected; });
       at1 += h1;
       at5 += h5;
     }
-    std::printf("  %-8s %9.3f %9.3f\n", ModeName(mode), double(at1) / queries.size(), double(at5) / queries.size());
+    std::printf("  %-8s %9.3f %9.3f\n", ModeName(mode), double(at1) / queries.size(),
+                double(at5) / queries.size());
   }
   return 0;
 }
@@ -186,7 +199,8 @@ int Scale(const std::string& pack, const std::vector<Query>& queries, const std:
     std::fprintf(stderr, "kb_bench: cannot load the pack from %s\n", pack.c_str());
     return 1;
   }
-  std::printf("\nscale: index %s vs Flat baseline; %zu timed queries per mode\n", index.c_str(), queries.size());
+  std::printf("\nscale: index %s vs Flat baseline; %zu timed queries per mode\n", index.c_str(),
+              queries.size());
   std::printf("  %8s %10s %9s %13s %13s %13s %11s %9s\n", "entries", "import s", "entries/s", "hybrid p50/99",
               "lexical p50/99", "dense p50/99", "flat dense", "peak MB");
   for (size_t n : sizes) {
@@ -203,16 +217,23 @@ int Scale(const std::string& pack, const std::vector<Query>& queries, const std:
     double import_s = 0;
     {
       auto kb = KnowledgeBase::Open(o);
-      if (!kb.ok()) { std::fprintf(stderr, "kb_bench: %s\n", kb.status().message().c_str()); return 1; }
+      if (!kb.ok()) {
+        std::fprintf(stderr, "kb_bench: %s\n", kb.status().message().c_str());
+        return 1;
+      }
       constexpr size_t kChunk = 20000;
       for (size_t done = 0; done < n;) {
         std::vector<Incident> chunk;
         size_t m = std::min(kChunk, n - done);
-        for (size_t i = 0; i < m; ++i) chunk.push_back(Perturb((*base)[(done + i) % base->size()], done + i, rng));
+        for (size_t i = 0; i < m; ++i)
+          chunk.push_back(Perturb((*base)[(done + i) % base->size()], done + i, rng));
         auto t0 = std::chrono::steady_clock::now();
         auto r = (*kb)->ImportIncidents(chunk, "synthetic");
         import_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        if (!r.ok()) { std::fprintf(stderr, "kb_bench: %s\n", r.status().message().c_str()); return 1; }
+        if (!r.ok()) {
+          std::fprintf(stderr, "kb_bench: %s\n", r.status().message().c_str());
+          return 1;
+        }
         done += m;
       }
       auto hybrid = Measure(**kb, queries, SearchMode::kHybrid, queries.size());
@@ -227,15 +248,19 @@ int Scale(const std::string& pack, const std::vector<Query>& queries, const std:
       auto kbf = KnowledgeBase::Open(flat);
       double rebuild_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       SetLogLevel(LogLevel::kInfo);
-      if (!kbf.ok()) { std::fprintf(stderr, "kb_bench: %s\n", kbf.status().message().c_str()); return 1; }
+      if (!kbf.ok()) {
+        std::fprintf(stderr, "kb_bench: %s\n", kbf.status().message().c_str());
+        return 1;
+      }
       auto flat_dense = Measure(**kbf, queries, SearchMode::kDense, queries.size());
       std::printf("  %8zu %10.1f %9.0f %6.2f/%6.2f %6.2f/%6.2f %6.2f/%6.2f %5.2f/%5.2f %9.0f\n", n, import_s,
-                  n / import_s, hybrid.p50, hybrid.p99, lexical.p50, lexical.p99, dense.p50, dense.p99, flat_dense.p50,
-                  flat_dense.p99, PeakRssMb());
+                  n / import_s, hybrid.p50, hybrid.p99, lexical.p50, lexical.p99, dense.p50, dense.p99,
+                  flat_dense.p50, flat_dense.p99, PeakRssMb());
       std::printf("           dense speed-up vs Flat (p50): %.2fx; Flat rebuild from SQLite: %.1f s\n",
                   flat_dense.p50 / std::max(dense.p50, 1e-6), rebuild_s);
-      std::printf("           recall@1/@5 at this size: hybrid %.3f/%.3f, lexical %.3f/%.3f, dense %.3f/%.3f\n",
-                  hybrid.recall1, hybrid.recall5, lexical.recall1, lexical.recall5, dense.recall1, dense.recall5);
+      std::printf(
+          "           recall@1/@5 at this size: hybrid %.3f/%.3f, lexical %.3f/%.3f, dense %.3f/%.3f\n",
+          hybrid.recall1, hybrid.recall5, lexical.recall1, lexical.recall5, dense.recall1, dense.recall5);
       std::fflush(stdout);
     }
     if (!std::getenv("KB_BENCH_KEEP")) fs::remove_all(dir);
@@ -254,14 +279,22 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string {
-      if (i + 1 >= argc) { std::fprintf(stderr, "kb_bench: %s needs a value\n", a.c_str()); std::exit(2); }
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "kb_bench: %s needs a value\n", a.c_str());
+        std::exit(2);
+      }
       return argv[++i];
     };
-    if (a == "--queries") queries_path = next();
-    else if (a == "--pack") pack = next();
-    else if (a == "--index") index = next();
-    else if (a == "--skip-quality") quality = false;
-    else if (a == "--skip-scale") scale = false;
+    if (a == "--queries")
+      queries_path = next();
+    else if (a == "--pack")
+      pack = next();
+    else if (a == "--index")
+      index = next();
+    else if (a == "--skip-quality")
+      quality = false;
+    else if (a == "--skip-scale")
+      scale = false;
     else if (a == "--sizes") {
       sizes.clear();
       std::stringstream ss(next());

@@ -29,7 +29,8 @@ Result<std::vector<std::vector<float>>> OpenAiEmbeddings::Embed(std::span<const 
   return out;
 }
 
-Result<std::vector<std::vector<float>>> OpenAiEmbeddings::EmbedBatch(std::span<const std::string> texts) const {
+Result<std::vector<std::vector<float>>> OpenAiEmbeddings::EmbedBatch(
+    std::span<const std::string> texts) const {
   std::string url = options_.url;
   while (url.ends_with("/")) url.pop_back();
   if (!url.ends_with("/embeddings")) url += "/embeddings";
@@ -38,17 +39,20 @@ Result<std::vector<std::vector<float>>> OpenAiEmbeddings::EmbedBatch(std::span<c
   HttpRequest req = HttpRequest::PostJson(url, body.dump(-1, ' ', false, Json::error_handler_t::replace));
   req.timeout_ms = options_.timeout_ms;
   if (!options_.api_key.empty()) {
-    if (options_.azure) req.headers.push_back({"api-key", options_.api_key});
-    else req.headers.push_back({"Authorization", "Bearer " + options_.api_key});
+    if (options_.azure)
+      req.headers.push_back({"api-key", options_.api_key});
+    else
+      req.headers.push_back({"Authorization", "Bearer " + options_.api_key});
   }
   HttpResponse res;
   for (int attempt = 0;; ++attempt) {
     ASSIGN_OR_RETURN(res, HttpSend(req));
     bool retryable = res.status == 429 || res.status >= 500;
     if (!retryable || attempt >= options_.max_retries) break;
-    int64_t wait_ms = ParseRetryAfterMs(res.Header("retry-after"),
-                                        std::chrono::duration_cast<std::chrono::milliseconds>(
-                                            std::chrono::system_clock::now().time_since_epoch()).count());
+    int64_t wait_ms =
+        ParseRetryAfterMs(res.Header("retry-after"), std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                         std::chrono::system_clock::now().time_since_epoch())
+                                                         .count());
     if (wait_ms < 0) wait_ms = 200LL << attempt;
     std::this_thread::sleep_for(std::chrono::milliseconds(std::min<int64_t>(wait_ms, 30'000)));
   }
@@ -58,7 +62,8 @@ Result<std::vector<std::vector<float>>> OpenAiEmbeddings::EmbedBatch(std::span<c
                             std::to_string(options_.max_retries) + " retries: " + res.body.substr(0, 200));
   }
   if (!res.ok()) {
-    return InvalidArgumentError(where + ": HTTP " + std::to_string(res.status) + ": " + res.body.substr(0, 300));
+    return InvalidArgumentError(where + ": HTTP " + std::to_string(res.status) + ": " +
+                                res.body.substr(0, 300));
   }
   ASSIGN_OR_RETURN(Json j, ParseJson(res.body, where + " response"));
   if (!j.is_object() || !j.contains("data") || !j["data"].is_array()) {
@@ -78,13 +83,15 @@ Result<std::vector<std::vector<float>>> OpenAiEmbeddings::EmbedBatch(std::span<c
       return InvalidArgumentError(where + ": data[" + std::to_string(i) + "] has a bad or repeated index");
     }
     if (!item.contains("embedding") || !item["embedding"].is_array() || item["embedding"].empty()) {
-      return InvalidArgumentError(where + ": data[" + std::to_string(i) + "].embedding is not a non-empty array");
+      return InvalidArgumentError(where + ": data[" + std::to_string(i) +
+                                  "].embedding is not a non-empty array");
     }
     seen[index] = true;
     auto& row = rows[index];
     row.reserve(item["embedding"].size());
     for (const auto& v : item["embedding"]) {
-      if (!v.is_number()) return InvalidArgumentError(where + ": data[" + std::to_string(i) + "].embedding has a non-number");
+      if (!v.is_number())
+        return InvalidArgumentError(where + ": data[" + std::to_string(i) + "].embedding has a non-number");
       row.push_back(v.get<float>());
     }
     if (row.size() != rows[0].size() && index != 0 && !rows[0].empty()) {

@@ -21,10 +21,10 @@
 namespace vigil {
 
 struct OpenAiEmbeddingsOptions {
-  std::string url;        // API base, e.g. http://127.0.0.1:8000/v1
+  std::string url;  // API base, e.g. http://127.0.0.1:8000/v1
   std::string model;
-  std::string api_key;    // Bearer token; empty = no Authorization header
-  bool azure = false;     // send the key as `api-key:` instead of a Bearer token
+  std::string api_key;  // Bearer token; empty = no Authorization header
+  bool azure = false;   // send the key as `api-key:` instead of a Bearer token
   int64_t timeout_ms = 60'000;
   size_t max_batch = 64;
   int max_retries = 3;

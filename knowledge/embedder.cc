@@ -119,11 +119,13 @@ Result<std::unique_ptr<Embedder>> MakeEmbedder(const std::string& spec) {
   const std::string accepted = "accepted: builtin[:dim=N], openai:URL model=NAME [key_env=VAR] [dim=N]";
   if (spec == "builtin" || spec.starts_with("builtin:")) {
     std::string rest = spec.size() > 8 ? spec.substr(8) : "";
-    for (char& c : rest) if (c == ',') c = ' ';
+    for (char& c : rest)
+      if (c == ',') c = ' ';
     ASSIGN_OR_RETURN(auto kv, ParseKv(rest, spec));
     size_t dim = 512;
     for (const auto& [k, v] : kv) {
-      if (k != "dim") return InvalidArgumentError("embedder spec `" + spec + "`: unknown key `" + k + "`; " + accepted);
+      if (k != "dim")
+        return InvalidArgumentError("embedder spec `" + spec + "`: unknown key `" + k + "`; " + accepted);
       try {
         size_t used = 0;
         long d = std::stol(v, &used);
@@ -154,7 +156,8 @@ Result<std::unique_ptr<Embedder>> MakeEmbedder(const std::string& spec) {
       // Ask once for the dimension, so the index can be sized before the first import.
       std::vector<std::string> probe{"dimension probe"};
       ASSIGN_OR_RETURN(auto rows, client->Embed(probe));
-      if (rows.empty() || rows[0].empty()) return InvalidArgumentError("embeddings endpoint returned an empty vector");
+      if (rows.empty() || rows[0].empty())
+        return InvalidArgumentError("embeddings endpoint returned an empty vector");
       dim = rows[0].size();
     }
     std::string canonical = "openai:" + url + " model=" + o.model + " dim=" + std::to_string(dim);

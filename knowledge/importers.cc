@@ -11,10 +11,23 @@
 namespace vigil::kb {
 namespace {
 
-const std::set<std::string, std::less<>> kIncidentKeys = {
-    "id", "title", "started_at_ms", "resolved_at_ms", "status", "raw_text", "symptoms", "log_signatures",
-    "metric_conditions", "root_cause", "component", "verification_steps", "mitigation", "source", "links",
-    "alerts", "diagnosis"};
+const std::set<std::string, std::less<>> kIncidentKeys = {"id",
+                                                          "title",
+                                                          "started_at_ms",
+                                                          "resolved_at_ms",
+                                                          "status",
+                                                          "raw_text",
+                                                          "symptoms",
+                                                          "log_signatures",
+                                                          "metric_conditions",
+                                                          "root_cause",
+                                                          "component",
+                                                          "verification_steps",
+                                                          "mitigation",
+                                                          "source",
+                                                          "links",
+                                                          "alerts",
+                                                          "diagnosis"};
 
 void Issue(std::vector<ImportIssue>* issues, const std::string& file, int64_t line, std::string msg,
            bool rejected = true) {
@@ -43,7 +56,8 @@ std::vector<std::string> SplitCellLines(std::string_view cell) {
   size_t start = 0;
   while (start <= cell.size()) {
     size_t nl = cell.find('\n', start);
-    std::string_view item = Trim(cell.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start));
+    std::string_view item =
+        Trim(cell.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start));
     if (!item.empty()) out.emplace_back(item);
     if (nl == std::string_view::npos) break;
     start = nl + 1;
@@ -59,7 +73,8 @@ void ParseIncidentJsonl(std::string_view content, const std::string& file, size_
   size_t pos = 0;
   while (pos < content.size()) {
     size_t nl = content.find('\n', pos);
-    std::string_view line = content.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+    std::string_view line =
+        content.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
     pos = nl == std::string_view::npos ? content.size() : nl + 1;
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
@@ -116,7 +131,11 @@ void ParseIncidentCsv(std::string_view content, const std::string& file, size_t 
       char c = content[i];
       if (in_quotes) {
         if (c == '"') {
-          if (i + 1 < content.size() && content[i + 1] == '"') { cell.push_back('"'); i += 2; continue; }
+          if (i + 1 < content.size() && content[i + 1] == '"') {
+            cell.push_back('"');
+            i += 2;
+            continue;
+          }
           in_quotes = false;
         } else {
           if (c == '\n') ++line;
@@ -125,10 +144,27 @@ void ParseIncidentCsv(std::string_view content, const std::string& file, size_t 
         ++i;
         continue;
       }
-      if (c == '"') { in_quotes = true; ++i; continue; }
-      if (c == ',') { rec.cells.push_back(std::move(cell)); cell.clear(); ++i; continue; }
-      if (c == '\r' && i + 1 < content.size() && content[i + 1] == '\n') { ++i; continue; }
-      if (c == '\n') { ++line; ++i; record_done = true; continue; }
+      if (c == '"') {
+        in_quotes = true;
+        ++i;
+        continue;
+      }
+      if (c == ',') {
+        rec.cells.push_back(std::move(cell));
+        cell.clear();
+        ++i;
+        continue;
+      }
+      if (c == '\r' && i + 1 < content.size() && content[i + 1] == '\n') {
+        ++i;
+        continue;
+      }
+      if (c == '\n') {
+        ++line;
+        ++i;
+        record_done = true;
+        continue;
+      }
       cell.push_back(c);
       ++i;
     }
@@ -142,9 +178,19 @@ void ParseIncidentCsv(std::string_view content, const std::string& file, size_t 
     Issue(issues, file, 0, "empty CSV file (a header row is required)");
     return;
   }
-  static const std::vector<std::string> kColumns = {
-      "id", "title", "started_at", "raw_text", "symptoms", "log_signatures", "metric_conditions",
-      "root_cause", "component", "verification_steps", "mitigation", "source", "links"};
+  static const std::vector<std::string> kColumns = {"id",
+                                                    "title",
+                                                    "started_at",
+                                                    "raw_text",
+                                                    "symptoms",
+                                                    "log_signatures",
+                                                    "metric_conditions",
+                                                    "root_cause",
+                                                    "component",
+                                                    "verification_steps",
+                                                    "mitigation",
+                                                    "source",
+                                                    "links"};
   std::vector<std::string> header;
   for (const auto& h : records[0].cells) {
     std::string name(Trim(h));
@@ -175,14 +221,15 @@ void ParseIncidentCsv(std::string_view content, const std::string& file, size_t 
     for (const auto& c : rec.cells) joined += c;
     if (rec.bytes > max_record_bytes) {
       Issue(issues, file, rec.line,
-            "record of " + std::to_string(rec.bytes) + " bytes exceeds the " + std::to_string(max_record_bytes) +
-                "-byte limit");
+            "record of " + std::to_string(rec.bytes) + " bytes exceeds the " +
+                std::to_string(max_record_bytes) + "-byte limit");
       continue;
     }
     if (!CheckRecordBytes(joined, file, rec.line, max_record_bytes, issues)) continue;
     if (rec.cells.size() != header.size()) {
       Issue(issues, file, rec.line,
-            "expected " + std::to_string(header.size()) + " cells (header), got " + std::to_string(rec.cells.size()));
+            "expected " + std::to_string(header.size()) + " cells (header), got " +
+                std::to_string(rec.cells.size()));
       continue;
     }
     ParsedIncident p;
@@ -192,20 +239,33 @@ void ParseIncidentCsv(std::string_view content, const std::string& file, size_t 
     for (size_t c = 0; c < header.size() && ok; ++c) {
       const std::string& name = header[c];
       std::string value(Trim(rec.cells[c]));
-      if (name == "id") inc.id = value;
-      else if (name == "title") inc.title = value;
-      else if (name == "raw_text") inc.raw_text = std::string(rec.cells[c]);
-      else if (name == "root_cause") inc.root_cause = value;
-      else if (name == "component") inc.component = value;
-      else if (name == "mitigation") inc.mitigation = value;
-      else if (name == "source") inc.source = value;
-      else if (name == "symptoms") inc.symptoms = SplitCellLines(rec.cells[c]);
-      else if (name == "log_signatures") inc.log_signatures = SplitCellLines(rec.cells[c]);
-      else if (name == "metric_conditions") inc.metric_conditions = SplitCellLines(rec.cells[c]);
-      else if (name == "verification_steps") inc.verification_steps = SplitCellLines(rec.cells[c]);
-      else if (name == "links") inc.links = SplitCellLines(rec.cells[c]);
+      if (name == "id")
+        inc.id = value;
+      else if (name == "title")
+        inc.title = value;
+      else if (name == "raw_text")
+        inc.raw_text = std::string(rec.cells[c]);
+      else if (name == "root_cause")
+        inc.root_cause = value;
+      else if (name == "component")
+        inc.component = value;
+      else if (name == "mitigation")
+        inc.mitigation = value;
+      else if (name == "source")
+        inc.source = value;
+      else if (name == "symptoms")
+        inc.symptoms = SplitCellLines(rec.cells[c]);
+      else if (name == "log_signatures")
+        inc.log_signatures = SplitCellLines(rec.cells[c]);
+      else if (name == "metric_conditions")
+        inc.metric_conditions = SplitCellLines(rec.cells[c]);
+      else if (name == "verification_steps")
+        inc.verification_steps = SplitCellLines(rec.cells[c]);
+      else if (name == "links")
+        inc.links = SplitCellLines(rec.cells[c]);
       else if (name == "started_at" && !value.empty()) {
-        bool digits = std::all_of(value.begin(), value.end(), [](unsigned char ch) { return std::isdigit(ch); });
+        bool digits =
+            std::all_of(value.begin(), value.end(), [](unsigned char ch) { return std::isdigit(ch); });
         if (digits) {
           inc.started_at_ms = std::stoll(value);
         } else {
@@ -230,7 +290,8 @@ bool ParseGuideMarkdown(std::string_view content, const std::string& file, size_
   std::vector<std::string_view> lines;
   for (size_t pos = 0; pos <= content.size();) {
     size_t nl = content.find('\n', pos);
-    std::string_view l = content.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+    std::string_view l =
+        content.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
     if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
     lines.push_back(l);
     if (nl == std::string_view::npos) break;
@@ -249,12 +310,16 @@ bool ParseGuideMarkdown(std::string_view content, const std::string& file, size_
       if (colon == std::string_view::npos) continue;
       std::string key(Trim(lines[k].substr(0, colon)));
       std::string value(Trim(lines[k].substr(colon + 1)));
-      if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front()) {
+      if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+          value.back() == value.front()) {
         value = value.substr(1, value.size() - 2);
       }
-      if (key == "category") out->category = value;
-      else if (key == "component") out->component = value;
-      else if (key == "title") out->title = value;
+      if (key == "category")
+        out->category = value;
+      else if (key == "component")
+        out->component = value;
+      else if (key == "title")
+        out->title = value;
     }
     first = end + 1;
   }
@@ -276,7 +341,8 @@ bool ParseGuideMarkdown(std::string_view content, const std::string& file, size_
       size_t pos = 0;
       while (pos < body.size()) {
         size_t br = body.find("\n\n", pos);
-        std::string_view para = body.substr(pos, br == std::string_view::npos ? std::string_view::npos : br - pos);
+        std::string_view para =
+            body.substr(pos, br == std::string_view::npos ? std::string_view::npos : br - pos);
         pos = br == std::string_view::npos ? body.size() : br + 2;
         if (!piece.empty() && piece.size() + para.size() > kMaxChunkBytes) {
           out->chunks.push_back({heading, piece});

@@ -72,11 +72,12 @@ CREATE VIRTUAL TABLE entries_vocab USING fts5vocab(entries_fts, 'row');
 };
 
 const std::set<std::string, std::less<>> kStopwords = {
-    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is", "it",
-    "of", "on", "or", "that", "the", "this", "to", "was", "were", "with", "we", "our", "not"};
+    "a",  "an", "and", "are", "as",   "at",  "be",   "by", "for", "from", "has",  "have", "in",  "is",
+    "it", "of", "on",  "or",  "that", "the", "this", "to", "was", "were", "with", "we",   "our", "not"};
 
 int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -92,7 +93,11 @@ std::string RegexWords(const std::string& re) {
   for (size_t i = 0; i < re.size(); ++i) {
     if (re[i] == '\\' && i + 1 < re.size()) {
       char n = re[i + 1];
-      if (std::isalpha(static_cast<unsigned char>(n))) { out += ' '; ++i; continue; }
+      if (std::isalpha(static_cast<unsigned char>(n))) {
+        out += ' ';
+        ++i;
+        continue;
+      }
       out += n;
       ++i;
       continue;
@@ -114,21 +119,24 @@ std::string IncidentBody(const Incident& inc, const Json& extra) {
   body += JoinLines(inc.metric_conditions);
   body += Underscores(inc.root_cause) + " " + inc.component + "\n";
   if (extra.contains("xid") && extra["xid"].is_array()) {
-    for (const auto& x : extra["xid"]) body += "Xid " + (x.is_string() ? x.get<std::string>() : x.dump()) + "\n";
+    for (const auto& x : extra["xid"])
+      body += "Xid " + (x.is_string() ? x.get<std::string>() : x.dump()) + "\n";
   }
   if (extra.contains("examples") && extra["examples"].is_array()) {
-    for (const auto& x : extra["examples"]) if (x.is_string()) body += x.get<std::string>() + "\n";
+    for (const auto& x : extra["examples"])
+      if (x.is_string()) body += x.get<std::string>() + "\n";
   }
   if (extra.contains("tags") && extra["tags"].is_array()) {
-    for (const auto& t : extra["tags"]) if (t.is_string()) body += Underscores(t.get<std::string>()) + " ";
+    for (const auto& t : extra["tags"])
+      if (t.is_string()) body += Underscores(t.get<std::string>()) + " ";
   }
   body += "\n" + inc.raw_text;
   return body;
 }
 
 std::string ContentHash(const Incident& inc) {
-  std::string text = inc.title + "\n" + inc.raw_text + "\n" + JoinLines(inc.symptoms) + JoinLines(inc.log_signatures) +
-                     JoinLines(inc.metric_conditions) + inc.root_cause;
+  std::string text = inc.title + "\n" + inc.raw_text + "\n" + JoinLines(inc.symptoms) +
+                     JoinLines(inc.log_signatures) + JoinLines(inc.metric_conditions) + inc.root_cause;
   return kb::Hex64(kb::Fnv1a64(kb::NormalizeForHash(text)));
 }
 
@@ -162,7 +170,8 @@ Result<SearchMode> ParseSearchMode(std::string_view s) {
   if (s == "hybrid") return SearchMode::kHybrid;
   if (s == "lexical") return SearchMode::kLexical;
   if (s == "dense") return SearchMode::kDense;
-  return InvalidArgumentError("unknown search mode `" + std::string(s) + "`; accepted: hybrid, lexical, dense");
+  return InvalidArgumentError("unknown search mode `" + std::string(s) +
+                              "`; accepted: hybrid, lexical, dense");
 }
 
 KnowledgeOptions KnowledgeOptionsFromConfig(const Config& config) {
@@ -177,16 +186,24 @@ KnowledgeOptions KnowledgeOptionsFromConfig(const Config& config) {
 Json ImportReport::ToJson() const {
   Json issues_json = Json::array();
   for (const auto& i : issues) {
-    issues_json.push_back({{"file", i.file}, {"line", i.line}, {"message", i.message},
+    issues_json.push_back({{"file", i.file},
+                           {"line", i.line},
+                           {"message", i.message},
                            {"severity", i.rejected ? "rejected" : "warning"}});
   }
-  return Json{{"added", added}, {"duplicates", duplicates}, {"rejected", rejected},
-              {"seconds", seconds}, {"issues", issues_json}};
+  return Json{{"added", added},
+              {"duplicates", duplicates},
+              {"rejected", rejected},
+              {"seconds", seconds},
+              {"issues", issues_json}};
 }
 
 Json SearchHit::ToJson() const {
-  Json j{{"kind", kind == Kind::kIncident ? "incident" : "guide"}, {"category", category}, {"score", score},
-         {"lexical_rank", lexical_rank}, {"dense_rank", dense_rank}};
+  Json j{{"kind", kind == Kind::kIncident ? "incident" : "guide"},
+         {"category", category},
+         {"score", score},
+         {"lexical_rank", lexical_rank},
+         {"dense_rank", dense_rank}};
   if (kind == Kind::kIncident) {
     j["incident"] = incident;
   } else {
@@ -196,8 +213,9 @@ Json SearchHit::ToJson() const {
 }
 
 Json SignatureMatch::ToJson() const {
-  return Json{{"line_index", line_index}, {"line", line},         {"matched", matched},   {"pattern", pattern},
-              {"incident_id", incident_id}, {"category", category}, {"component", component}};
+  return Json{
+      {"line_index", line_index},   {"line", line},         {"matched", matched},    {"pattern", pattern},
+      {"incident_id", incident_id}, {"category", category}, {"component", component}};
 }
 
 Json KnowledgeStats::ToJson() const {
@@ -252,8 +270,8 @@ class KnowledgeBase::Impl {
     constexpr int64_t kLatest = static_cast<int64_t>(std::size(kMigrations));
     if (version > kLatest) {
       return FailedPreconditionError("knowledge base " + opts.db_path + " has schema version " +
-                                     std::to_string(version) + ", newer than this vigil (" + std::to_string(kLatest) +
-                                     "); upgrade vigil");
+                                     std::to_string(version) + ", newer than this vigil (" +
+                                     std::to_string(kLatest) + "); upgrade vigil");
     }
     for (int64_t v = version; v < kLatest; ++v) {
       RETURN_IF_ERROR(db->Exec("BEGIN IMMEDIATE"));
@@ -288,7 +306,8 @@ class KnowledgeBase::Impl {
       category_order.push_back(id);
       categories[id] = {c.value("layer", std::string()), false};
     }
-    ASSIGN_OR_RETURN(Stmt s, db->Prepare("SELECT id, layer FROM categories WHERE user_defined = 1 ORDER BY id"));
+    ASSIGN_OR_RETURN(Stmt s,
+                     db->Prepare("SELECT id, layer FROM categories WHERE user_defined = 1 ORDER BY id"));
     while (true) {
       ASSIGN_OR_RETURN(bool row, s.Step());
       if (!row) break;
@@ -317,7 +336,8 @@ class KnowledgeBase::Impl {
   Status OpenIndex() {
     std::string reason;
     if (!index_path.empty()) {
-      ASSIGN_OR_RETURN(Stmt m, db->Prepare("SELECT embedder, dim, index_spec FROM embedding_meta WHERE id = 1"));
+      ASSIGN_OR_RETURN(Stmt m,
+                       db->Prepare("SELECT embedder, dim, index_spec FROM embedding_meta WHERE id = 1"));
       ASSIGN_OR_RETURN(bool row, m.Step());
       if (!row) {
         reason = "no index recorded";
@@ -330,7 +350,8 @@ class KnowledgeBase::Impl {
           reason = loaded.status().message();
         } else {
           ASSIGN_OR_RETURN(auto ids, EntryIds());
-          if (static_cast<size_t>((*loaded)->size()) != ids.size() || (*loaded)->IdFingerprint() != IdFingerprint(ids)) {
+          if (static_cast<size_t>((*loaded)->size()) != ids.size() ||
+              (*loaded)->IdFingerprint() != IdFingerprint(ids)) {
             reason = "index has " + std::to_string((*loaded)->size()) + " vectors, database has " +
                      std::to_string(ids.size()) + " entries (or different ids)";
           } else {
@@ -394,11 +415,16 @@ class KnowledgeBase::Impl {
   Status SaveIndex() {
     if (index_path.empty() || !index) return Status::Ok();
     RETURN_IF_ERROR(index->Save(index_path));
-    ASSIGN_OR_RETURN(Stmt s, db->Prepare(
-        "INSERT INTO embedding_meta(id, embedder, dim, index_spec, updated_at_ms) VALUES(1, ?, ?, ?, ?) "
-        "ON CONFLICT(id) DO UPDATE SET embedder = excluded.embedder, dim = excluded.dim, "
-        "index_spec = excluded.index_spec, updated_at_ms = excluded.updated_at_ms"));
-    s.Bind(1, embedder->Spec()).Bind(2, static_cast<int64_t>(embedder->dim())).Bind(3, opts.index_spec).Bind(4, NowMs());
+    ASSIGN_OR_RETURN(
+        Stmt s,
+        db->Prepare(
+            "INSERT INTO embedding_meta(id, embedder, dim, index_spec, updated_at_ms) VALUES(1, ?, ?, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET embedder = excluded.embedder, dim = excluded.dim, "
+            "index_spec = excluded.index_spec, updated_at_ms = excluded.updated_at_ms"));
+    s.Bind(1, embedder->Spec())
+        .Bind(2, static_cast<int64_t>(embedder->dim()))
+        .Bind(3, opts.index_spec)
+        .Bind(4, NowMs());
     return s.Run();
   }
 
@@ -427,20 +453,23 @@ class KnowledgeBase::Impl {
       warn("empty root_cause; stored as `unknown`");
     } else if (inc.root_cause != "unknown" && !categories.contains(inc.root_cause)) {
       if (!ValidCategoryId(inc.root_cause)) {
-        return reject("root_cause `" + inc.root_cause + "` is not a valid category id ([a-z0-9_.-], at most 64)");
+        return reject("root_cause `" + inc.root_cause +
+                      "` is not a valid category id ([a-z0-9_.-], at most 64)");
       }
       std::string hint = ClosestMatch(inc.root_cause, category_order);
       std::string hint_text = hint.empty() ? "" : "; did you mean `" + hint + "`?";
       if (opts.unknown_category == UnknownCategoryPolicy::kReject) {
         return reject("unknown root_cause `" + inc.root_cause + "`" + hint_text);
       }
-      warn("root_cause `" + inc.root_cause + "` is not in the taxonomy; kept as a user-defined category" + hint_text);
+      warn("root_cause `" + inc.root_cause + "` is not in the taxonomy; kept as a user-defined category" +
+           hint_text);
       new_categories->emplace_back(inc.root_cause, "");
     }
     auto drop_empty = [&](std::vector<std::string>& v, const char* field) {
       size_t before = v.size();
       std::erase_if(v, [](const std::string& s) { return kb::Trim(s).empty(); });
-      if (v.size() != before) warn(std::string("dropped ") + std::to_string(before - v.size()) + " empty item(s) of " + field);
+      if (v.size() != before)
+        warn(std::string("dropped ") + std::to_string(before - v.size()) + " empty item(s) of " + field);
     };
     drop_empty(inc.symptoms, "symptoms");
     drop_empty(inc.log_signatures, "log_signatures");
@@ -458,8 +487,8 @@ class KnowledgeBase::Impl {
         good.push_back(inc.log_signatures[i]);
         if (valid_regexes.size() < 100000) valid_regexes.insert(inc.log_signatures[i]);
       } catch (const std::regex_error& e) {
-        warn("log_signatures[" + std::to_string(i) + "] `" + inc.log_signatures[i] + "` is not a valid regex (" +
-             e.what() + "); dropped");
+        warn("log_signatures[" + std::to_string(i) + "] `" + inc.log_signatures[i] +
+             "` is not a valid regex (" + e.what() + "); dropped");
       }
     }
     inc.log_signatures = std::move(good);
@@ -474,18 +503,23 @@ class KnowledgeBase::Impl {
     Prepared p;
     ASSIGN_OR_RETURN(p.hash_exists, db->Prepare("SELECT id FROM incidents WHERE content_hash = ?"));
     ASSIGN_OR_RETURN(p.id_exists, db->Prepare("SELECT 1 FROM incidents WHERE id = ?"));
-    ASSIGN_OR_RETURN(p.insert_incident,
-                     db->Prepare("INSERT INTO incidents(id, title, started_at_ms, resolved_at_ms, raw_text, symptoms, "
-                                 "log_signatures, metric_conditions, root_cause, component, verification_steps, "
-                                 "mitigation, source, links, extra, content_hash, imported_at_ms) "
-                                 "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
-    ASSIGN_OR_RETURN(p.insert_signature,
-                     db->Prepare("INSERT INTO signatures(incident_id, kind, pattern, category) VALUES(?,?,?,?)"));
-    ASSIGN_OR_RETURN(p.insert_entry, db->Prepare("INSERT INTO entries(kind, incident_id, chunk_id, category, component, "
-                                                 "time_ms) VALUES(?, ?, ?, ?, ?, ?)"));
-    ASSIGN_OR_RETURN(p.insert_fts, db->Prepare("INSERT INTO entries_fts(rowid, title, body) VALUES(?, ?, ?)"));
-    ASSIGN_OR_RETURN(p.insert_category,
-                     db->Prepare("INSERT OR IGNORE INTO categories(id, layer, user_defined) VALUES(?, ?, 1)"));
+    ASSIGN_OR_RETURN(
+        p.insert_incident,
+        db->Prepare("INSERT INTO incidents(id, title, started_at_ms, resolved_at_ms, raw_text, symptoms, "
+                    "log_signatures, metric_conditions, root_cause, component, verification_steps, "
+                    "mitigation, source, links, extra, content_hash, imported_at_ms) "
+                    "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+    ASSIGN_OR_RETURN(
+        p.insert_signature,
+        db->Prepare("INSERT INTO signatures(incident_id, kind, pattern, category) VALUES(?,?,?,?)"));
+    ASSIGN_OR_RETURN(p.insert_entry,
+                     db->Prepare("INSERT INTO entries(kind, incident_id, chunk_id, category, component, "
+                                 "time_ms) VALUES(?, ?, ?, ?, ?, ?)"));
+    ASSIGN_OR_RETURN(p.insert_fts,
+                     db->Prepare("INSERT INTO entries_fts(rowid, title, body) VALUES(?, ?, ?)"));
+    ASSIGN_OR_RETURN(
+        p.insert_category,
+        db->Prepare("INSERT OR IGNORE INTO categories(id, layer, user_defined) VALUES(?, ?, 1)"));
     return p;
   }
 
@@ -495,7 +529,10 @@ class KnowledgeBase::Impl {
                               const std::string& title, const std::string& body) {
     p.insert_entry.Reset();
     p.insert_entry.Bind(1, std::string_view(incident ? "incident" : "chunk"));
-    if (incident) p.insert_entry.Bind(2, incident_id); else p.insert_entry.Bind(3, chunk_id);
+    if (incident)
+      p.insert_entry.Bind(2, incident_id);
+    else
+      p.insert_entry.Bind(3, chunk_id);
     p.insert_entry.Bind(4, category).Bind(5, component).Bind(6, time_ms);
     RETURN_IF_ERROR(p.insert_entry.Run());
     int64_t id = sqlite3_last_insert_rowid(db->raw());
@@ -555,25 +592,34 @@ class KnowledgeBase::Impl {
     float best = -1;
     if (index) {
       auto hits = index->Search(std::span<const float>(v, d), 1);
-      if (hits.ok() && !hits->empty()) { best = (*hits)[0].cosine; *nearest_entry = (*hits)[0].id; }
+      if (hits.ok() && !hits->empty()) {
+        best = (*hits)[0].cosine;
+        *nearest_entry = (*hits)[0].id;
+      }
     }
     for (size_t i = 0; i < w.pending_ids.size(); ++i) {
       const float* u = w.pending_vectors.data() + i * d;
       float dot = 0;
       for (size_t k = 0; k < d; ++k) dot += u[k] * v[k];
-      if (dot > best) { best = dot; *nearest_entry = w.pending_ids[i]; }
+      if (dot > best) {
+        best = dot;
+        *nearest_entry = w.pending_ids[i];
+      }
     }
     return best;
   }
 
   Result<std::string> IncidentIdOfEntry(int64_t entry) const {
-    ASSIGN_OR_RETURN(Stmt s, db->Prepare("SELECT coalesce(incident_id, 'guide chunk ' || chunk_id) FROM entries WHERE id = ?"));
+    ASSIGN_OR_RETURN(
+        Stmt s,
+        db->Prepare("SELECT coalesce(incident_id, 'guide chunk ' || chunk_id) FROM entries WHERE id = ?"));
     s.Bind(1, entry);
     ASSIGN_OR_RETURN(bool row, s.Step());
     return row ? s.Text(0) : std::string("?");
   }
 
-  Status WriteIncidents(std::vector<kb::ParsedIncident>& parsed, const std::string& file, ImportReport* report) {
+  Status WriteIncidents(std::vector<kb::ParsedIncident>& parsed, const std::string& file,
+                        ImportReport* report) {
     std::vector<std::pair<std::string, std::string>> new_categories;
     std::vector<kb::ParsedIncident*> valid;
     for (auto& p : parsed) {
@@ -633,7 +679,8 @@ class KnowledgeBase::Impl {
         prep.hash_exists.Bind(1, hash);
         ASSIGN_OR_RETURN(bool hash_row, prep.hash_exists.Step());
         if (hash_row) {
-          dup("duplicate of stored incident `" + prep.hash_exists.Text(0) + "` (same normalized text); skipped");
+          dup("duplicate of stored incident `" + prep.hash_exists.Text(0) +
+              "` (same normalized text); skipped");
           continue;
         }
         prep.id_exists.Reset();
@@ -657,15 +704,30 @@ class KnowledgeBase::Impl {
         }
         Stmt& ins = prep.insert_incident;
         ins.Reset();
-        ins.Bind(1, inc.id).Bind(2, inc.title).Bind(3, inc.started_at_ms).Bind(4, inc.resolved_at_ms)
-            .Bind(5, inc.raw_text).Bind(6, ToJsonArray(inc.symptoms).dump()).Bind(7, ToJsonArray(inc.log_signatures).dump())
-            .Bind(8, ToJsonArray(inc.metric_conditions).dump()).Bind(9, inc.root_cause).Bind(10, inc.component)
-            .Bind(11, ToJsonArray(inc.verification_steps).dump()).Bind(12, inc.mitigation).Bind(13, inc.source)
-            .Bind(14, ToJsonArray(inc.links).dump()).Bind(15, p.extra.dump()).Bind(16, hash).Bind(17, NowMs());
+        ins.Bind(1, inc.id)
+            .Bind(2, inc.title)
+            .Bind(3, inc.started_at_ms)
+            .Bind(4, inc.resolved_at_ms)
+            .Bind(5, inc.raw_text)
+            .Bind(6, ToJsonArray(inc.symptoms).dump())
+            .Bind(7, ToJsonArray(inc.log_signatures).dump())
+            .Bind(8, ToJsonArray(inc.metric_conditions).dump())
+            .Bind(9, inc.root_cause)
+            .Bind(10, inc.component)
+            .Bind(11, ToJsonArray(inc.verification_steps).dump())
+            .Bind(12, inc.mitigation)
+            .Bind(13, inc.source)
+            .Bind(14, ToJsonArray(inc.links).dump())
+            .Bind(15, p.extra.dump())
+            .Bind(16, hash)
+            .Bind(17, NowMs());
         RETURN_IF_ERROR(ins.Run());
         auto add_sig = [&](const char* kind, const std::string& pattern) {
           prep.insert_signature.Reset();
-          prep.insert_signature.Bind(1, inc.id).Bind(2, std::string_view(kind)).Bind(3, pattern).Bind(4, inc.root_cause);
+          prep.insert_signature.Bind(1, inc.id)
+              .Bind(2, std::string_view(kind))
+              .Bind(3, pattern)
+              .Bind(4, inc.root_cause);
           return prep.insert_signature.Run();
         };
         for (const auto& sig : inc.log_signatures) RETURN_IF_ERROR(add_sig("log", sig));
@@ -693,13 +755,15 @@ class KnowledgeBase::Impl {
       s.Bind(1, hash);
       ASSIGN_OR_RETURN(bool row, s.Step());
       if (row) {
-        report->issues.push_back({g.path, 0, "duplicate of stored guide `" + s.Text(0) + "`; skipped", false});
+        report->issues.push_back(
+            {g.path, 0, "duplicate of stored guide `" + s.Text(0) + "`; skipped", false});
         ++report->duplicates;
         return Status::Ok();
       }
     }
     if (!g.category.empty() && !categories.contains(g.category)) {
-      report->issues.push_back({g.path, 1, "front-matter category `" + g.category + "` is not in the taxonomy; kept", false});
+      report->issues.push_back(
+          {g.path, 1, "front-matter category `" + g.category + "` is not in the taxonomy; kept", false});
     }
     ASSIGN_OR_RETURN(Prepared prep, PrepareImport());
     Writer w(this, &prep);
@@ -711,26 +775,39 @@ class KnowledgeBase::Impl {
       ASSIGN_OR_RETURN(bool had, old.Step());
       if (had) {
         int64_t gid = old.Int(0);
-        RETURN_IF_ERROR(db->Exec("DELETE FROM entries_fts WHERE rowid IN (SELECT e.id FROM entries e JOIN guide_chunks c "
-                                 "ON e.chunk_id = c.id WHERE c.guide_id = " + std::to_string(gid) + ")"));
-        RETURN_IF_ERROR(db->Exec("DELETE FROM entries WHERE chunk_id IN (SELECT id FROM guide_chunks WHERE guide_id = " +
-                                 std::to_string(gid) + ")"));
+        RETURN_IF_ERROR(
+            db->Exec("DELETE FROM entries_fts WHERE rowid IN (SELECT e.id FROM entries e JOIN guide_chunks c "
+                     "ON e.chunk_id = c.id WHERE c.guide_id = " +
+                     std::to_string(gid) + ")"));
+        RETURN_IF_ERROR(
+            db->Exec("DELETE FROM entries WHERE chunk_id IN (SELECT id FROM guide_chunks WHERE guide_id = " +
+                     std::to_string(gid) + ")"));
         RETURN_IF_ERROR(db->Exec("DELETE FROM guides WHERE id = " + std::to_string(gid)));
         index_dirty = true;  // FAISS ids of the old chunks must go: rebuild
         report->issues.push_back({g.path, 0, "replaced the stored version of this guide", false});
       }
-      ASSIGN_OR_RETURN(Stmt ins, db->Prepare("INSERT INTO guides(path, title, category, component, content_hash, "
-                                             "imported_at_ms) VALUES(?, ?, ?, ?, ?, ?)"));
-      ins.Bind(1, g.path).Bind(2, g.title).Bind(3, g.category).Bind(4, g.component).Bind(5, hash).Bind(6, NowMs());
+      ASSIGN_OR_RETURN(Stmt ins,
+                       db->Prepare("INSERT INTO guides(path, title, category, component, content_hash, "
+                                   "imported_at_ms) VALUES(?, ?, ?, ?, ?, ?)"));
+      ins.Bind(1, g.path)
+          .Bind(2, g.title)
+          .Bind(3, g.category)
+          .Bind(4, g.component)
+          .Bind(5, hash)
+          .Bind(6, NowMs());
       RETURN_IF_ERROR(ins.Run());
       int64_t gid = sqlite3_last_insert_rowid(db->raw());
-      ASSIGN_OR_RETURN(Stmt ch, db->Prepare("INSERT INTO guide_chunks(guide_id, ordinal, heading, text) VALUES(?,?,?,?)"));
+      ASSIGN_OR_RETURN(
+          Stmt ch, db->Prepare("INSERT INTO guide_chunks(guide_id, ordinal, heading, text) VALUES(?,?,?,?)"));
       std::vector<std::string> texts;
       for (const auto& c : g.chunks) texts.push_back(c.heading + "\n" + c.text);
       ASSIGN_OR_RETURN(auto vecs, embedder->Embed(texts));
       for (size_t i = 0; i < g.chunks.size(); ++i) {
         ch.Reset();
-        ch.Bind(1, gid).Bind(2, static_cast<int64_t>(i)).Bind(3, g.chunks[i].heading).Bind(4, g.chunks[i].text);
+        ch.Bind(1, gid)
+            .Bind(2, static_cast<int64_t>(i))
+            .Bind(3, g.chunks[i].heading)
+            .Bind(4, g.chunks[i].text);
         RETURN_IF_ERROR(ch.Run());
         int64_t cid = sqlite3_last_insert_rowid(db->raw());
         std::string fts_body = g.chunks[i].text + "\n" + Underscores(g.category) + " " + g.component;
@@ -759,7 +836,8 @@ class KnowledgeBase::Impl {
     ASSIGN_OR_RETURN(std::string content, ReadFile(path.string()));
     size_t before = report->issues.size();
     auto count_rejections = [&] {
-      for (size_t i = before; i < report->issues.size(); ++i) if (report->issues[i].rejected) ++report->rejected;
+      for (size_t i = before; i < report->issues.size(); ++i)
+        if (report->issues[i].rejected) ++report->rejected;
     };
     if (ext == ".jsonl" || ext == ".ndjson") {
       std::vector<kb::ParsedIncident> parsed;
@@ -780,7 +858,8 @@ class KnowledgeBase::Impl {
       if (!ok) return Status::Ok();
       return WriteGuide(g, report);
     }
-    return InvalidArgumentError(display + ": unsupported file type `" + ext + "` (accepted: .jsonl, .ndjson, .csv, .md)");
+    return InvalidArgumentError(display + ": unsupported file type `" + ext +
+                                "` (accepted: .jsonl, .ndjson, .csv, .md)");
   }
 
   Result<ImportReport> ImportPath(const std::string& path_text, const std::string& display_root) {
@@ -792,7 +871,8 @@ class KnowledgeBase::Impl {
     Status s;
     if (fs::is_directory(path, ec)) {
       std::vector<fs::path> files;
-      for (auto it = fs::recursive_directory_iterator(path, ec); it != fs::recursive_directory_iterator(); ++it) {
+      for (auto it = fs::recursive_directory_iterator(path, ec); it != fs::recursive_directory_iterator();
+           ++it) {
         if (!it->is_regular_file()) continue;
         std::string ext = it->path().extension().string();
         if (ext == ".jsonl" || ext == ".ndjson" || ext == ".csv" || ext == ".md" || ext == ".markdown") {
@@ -802,7 +882,8 @@ class KnowledgeBase::Impl {
       }
       std::sort(files.begin(), files.end());
       for (const auto& f : files) {
-        std::string display = display_root.empty() ? f.string() : display_root + "/" + fs::relative(f, path).string();
+        std::string display =
+            display_root.empty() ? f.string() : display_root + "/" + fs::relative(f, path).string();
         s = ImportFile(f, display, &report);
         if (!s.ok()) break;
       }
@@ -824,7 +905,8 @@ class KnowledgeBase::Impl {
   Result<std::string> PackHash(const fs::path& dir) {
     std::vector<fs::path> files;
     std::error_code ec;
-    for (auto it = fs::recursive_directory_iterator(dir, ec); it != fs::recursive_directory_iterator(); ++it) {
+    for (auto it = fs::recursive_directory_iterator(dir, ec); it != fs::recursive_directory_iterator();
+         ++it) {
       if (it->is_regular_file()) files.push_back(it->path());
     }
     std::sort(files.begin(), files.end());
@@ -842,7 +924,8 @@ class KnowledgeBase::Impl {
     std::string dir = ResolveDataPath(opts.pack_dir);
     std::error_code ec;
     if (!fs::is_directory(dir, ec)) {
-      LogWarn("kb", "knowledge pack directory " + opts.pack_dir + " not found; starting without the shipped pack");
+      LogWarn("kb",
+              "knowledge pack directory " + opts.pack_dir + " not found; starting without the shipped pack");
       return Status::Ok();
     }
     ASSIGN_OR_RETURN(std::string hash, PackHash(dir));
@@ -853,8 +936,9 @@ class KnowledgeBase::Impl {
     for (const auto& i : r.issues) {
       if (i.rejected && shown++ < 5) LogWarn("kb", i.file + ":" + std::to_string(i.line) + ": " + i.message);
     }
-    LogInfo("kb", "knowledge pack " + dir + ": " + std::to_string(r.added) + " added, " + std::to_string(r.duplicates) +
-                      " already present, " + std::to_string(r.rejected) + " rejected");
+    LogInfo("kb", "knowledge pack " + dir + ": " + std::to_string(r.added) + " added, " +
+                      std::to_string(r.duplicates) + " already present, " + std::to_string(r.rejected) +
+                      " rejected");
     return SetMeta("pack_hash", hash);
   }
 
@@ -865,8 +949,9 @@ class KnowledgeBase::Impl {
     int64_t chunk_id = 0, time_ms = 0;
   };
   Result<std::optional<EntryRow>> Entry(int64_t id) const {
-    ASSIGN_OR_RETURN(Stmt s, db->Prepare("SELECT kind, coalesce(incident_id, ''), coalesce(chunk_id, 0), category, "
-                                         "component, time_ms FROM entries WHERE id = ?"));
+    ASSIGN_OR_RETURN(Stmt s,
+                     db->Prepare("SELECT kind, coalesce(incident_id, ''), coalesce(chunk_id, 0), category, "
+                                 "component, time_ms FROM entries WHERE id = ?"));
     s.Bind(1, id);
     ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) return std::optional<EntryRow>();
@@ -922,13 +1007,21 @@ class KnowledgeBase::Impl {
     if (terms.empty()) return ids;
     std::string match;
     for (const auto& t : terms) match += (match.empty() ? "\"" : " OR \"") + t + "\"";
-    ASSIGN_OR_RETURN(Stmt s, db->Prepare(
-        "SELECT f.rowid FROM entries_fts f JOIN entries e ON e.id = f.rowid WHERE entries_fts MATCH ?1 "
-        "AND (?2 = '' OR e.category = ?2) AND (?3 = '' OR e.component = ?3) AND (?4 = 0 OR e.time_ms >= ?4) "
-        "AND (?5 = 0 OR e.time_ms < ?5) AND (?6 = 1 OR e.kind = 'incident') "
-        "ORDER BY bm25(entries_fts, 3.0, 1.0) LIMIT ?7"));
-    s.Bind(1, match).Bind(2, q.category).Bind(3, q.component).Bind(4, q.since_ms).Bind(5, q.until_ms)
-        .Bind(6, int64_t{q.include_guides ? 1 : 0}).Bind(7, static_cast<int64_t>(depth));
+    ASSIGN_OR_RETURN(
+        Stmt s,
+        db->Prepare(
+            "SELECT f.rowid FROM entries_fts f JOIN entries e ON e.id = f.rowid WHERE entries_fts MATCH ?1 "
+            "AND (?2 = '' OR e.category = ?2) AND (?3 = '' OR e.component = ?3) AND (?4 = 0 OR e.time_ms >= "
+            "?4) "
+            "AND (?5 = 0 OR e.time_ms < ?5) AND (?6 = 1 OR e.kind = 'incident') "
+            "ORDER BY bm25(entries_fts, 3.0, 1.0) LIMIT ?7"));
+    s.Bind(1, match)
+        .Bind(2, q.category)
+        .Bind(3, q.component)
+        .Bind(4, q.since_ms)
+        .Bind(5, q.until_ms)
+        .Bind(6, int64_t{q.include_guides ? 1 : 0})
+        .Bind(7, static_cast<int64_t>(depth));
     while (true) {
       ASSIGN_OR_RETURN(bool row, s.Step());
       if (!row) break;
@@ -941,7 +1034,8 @@ class KnowledgeBase::Impl {
     if (!index) return index_status.ok() ? FailedPreconditionError("no vector index") : index_status;
     std::vector<std::string> text{q.text};
     ASSIGN_OR_RETURN(auto v, embedder->Embed(text));
-    bool filtered = !q.category.empty() || !q.component.empty() || q.since_ms || q.until_ms || !q.include_guides;
+    bool filtered =
+        !q.category.empty() || !q.component.empty() || q.since_ms || q.until_ms || !q.include_guides;
     size_t fetch = filtered ? depth * 8 : depth;
     std::vector<int64_t> ids;
     while (true) {
@@ -963,7 +1057,8 @@ class KnowledgeBase::Impl {
 
   Result<SearchHit> Hydrate(int64_t entry_id) const {
     ASSIGN_OR_RETURN(auto e, Entry(entry_id));
-    if (!e) return DataLossError("entry " + std::to_string(entry_id) + " is in the index but not in the database");
+    if (!e)
+      return DataLossError("entry " + std::to_string(entry_id) + " is in the index but not in the database");
     SearchHit hit;
     hit.category = e->category;
     if (e->kind == "incident") {
@@ -971,8 +1066,9 @@ class KnowledgeBase::Impl {
       ASSIGN_OR_RETURN(hit.incident, LoadIncident(e->incident_id));
     } else {
       hit.kind = SearchHit::Kind::kGuideChunk;
-      ASSIGN_OR_RETURN(Stmt s, db->Prepare("SELECT g.path, c.heading, c.text FROM guide_chunks c JOIN guides g "
-                                           "ON g.id = c.guide_id WHERE c.id = ?"));
+      ASSIGN_OR_RETURN(Stmt s,
+                       db->Prepare("SELECT g.path, c.heading, c.text FROM guide_chunks c JOIN guides g "
+                                   "ON g.id = c.guide_id WHERE c.id = ?"));
       s.Bind(1, e->chunk_id);
       ASSIGN_OR_RETURN(bool row, s.Step());
       if (!row) return DataLossError("guide chunk " + std::to_string(e->chunk_id) + " is missing");
@@ -984,9 +1080,10 @@ class KnowledgeBase::Impl {
   }
 
   Result<Incident> LoadIncident(const std::string& id) const {
-    ASSIGN_OR_RETURN(Stmt s, db->Prepare(
-        "SELECT id, title, started_at_ms, resolved_at_ms, raw_text, symptoms, log_signatures, metric_conditions, "
-        "root_cause, component, verification_steps, mitigation, source, links FROM incidents WHERE id = ?"));
+    ASSIGN_OR_RETURN(Stmt s, db->Prepare("SELECT id, title, started_at_ms, resolved_at_ms, raw_text, "
+                                         "symptoms, log_signatures, metric_conditions, "
+                                         "root_cause, component, verification_steps, mitigation, source, "
+                                         "links FROM incidents WHERE id = ?"));
     s.Bind(1, id);
     ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) return NotFoundError("no incident `" + id + "` in the knowledge base");
@@ -1014,7 +1111,9 @@ class KnowledgeBase::Impl {
     if (q.k == 0) return out;
     const size_t depth = std::max<size_t>(q.k * 4, 50);
     std::vector<int64_t> lexical, dense;
-    if (q.mode != SearchMode::kDense) { ASSIGN_OR_RETURN(lexical, Lexical(q, depth)); }
+    if (q.mode != SearchMode::kDense) {
+      ASSIGN_OR_RETURN(lexical, Lexical(q, depth));
+    }
     if (q.mode != SearchMode::kLexical) {
       auto d = Dense(q, depth);
       if (!d.ok()) {
@@ -1056,9 +1155,10 @@ class KnowledgeBase::Impl {
     if (signature_cache) return Status::Ok();
     std::vector<CompiledSignature> compiled;
     std::unordered_map<std::string, size_t> by_pattern;
-    ASSIGN_OR_RETURN(Stmt s, db->Prepare("SELECT s.pattern, s.incident_id, s.category, i.component FROM signatures s "
-                                         "JOIN incidents i ON i.id = s.incident_id WHERE s.kind = 'log' "
-                                         "ORDER BY s.pattern, s.incident_id"));
+    ASSIGN_OR_RETURN(Stmt s,
+                     db->Prepare("SELECT s.pattern, s.incident_id, s.category, i.component FROM signatures s "
+                                 "JOIN incidents i ON i.id = s.incident_id WHERE s.kind = 'log' "
+                                 "ORDER BY s.pattern, s.incident_id"));
     while (true) {
       ASSIGN_OR_RETURN(bool row, s.Step());
       if (!row) break;
@@ -1118,13 +1218,15 @@ Result<ImportReport> KnowledgeBase::Import(const std::string& path) {
   return impl_->ImportPath(path, "");
 }
 
-Result<ImportReport> KnowledgeBase::ImportIncidents(std::span<const Incident> incidents, const std::string& source_name) {
+Result<ImportReport> KnowledgeBase::ImportIncidents(std::span<const Incident> incidents,
+                                                    const std::string& source_name) {
   std::lock_guard lock(impl_->mu);
   auto t0 = std::chrono::steady_clock::now();
   ImportReport report;
   std::vector<kb::ParsedIncident> parsed;
   parsed.reserve(incidents.size());
-  for (size_t i = 0; i < incidents.size(); ++i) parsed.push_back({incidents[i], Json::object(), static_cast<int64_t>(i + 1)});
+  for (size_t i = 0; i < incidents.size(); ++i)
+    parsed.push_back({incidents[i], Json::object(), static_cast<int64_t>(i + 1)});
   Status s = impl_->WriteIncidents(parsed, source_name, &report);
   if (impl_->index_dirty) {
     Status r = impl_->RebuildIndex();
@@ -1160,7 +1262,8 @@ Result<std::vector<SignatureMatch>> KnowledgeBase::MatchLogLines(std::span<const
       }
       if (!hit) continue;
       for (const auto& owner : c.owners) {
-        out.push_back({li, lines[li], m.str(0), c.pattern, owner.incident_id, owner.category, owner.component});
+        out.push_back(
+            {li, lines[li], m.str(0), c.pattern, owner.incident_id, owner.category, owner.component});
       }
     }
   }
@@ -1170,16 +1273,17 @@ Result<std::vector<SignatureMatch>> KnowledgeBase::MatchLogLines(std::span<const
 Result<std::vector<Signature>> KnowledgeBase::Signatures(std::optional<SignatureKind> kind,
                                                          const std::string& category) const {
   std::lock_guard lock(impl_->mu);
-  ASSIGN_OR_RETURN(Stmt s, impl_->db->Prepare(
-      "SELECT s.kind, s.pattern, s.incident_id, s.category, i.component FROM signatures s JOIN incidents i "
-      "ON i.id = s.incident_id WHERE (?1 = '' OR s.kind = ?1) AND (?2 = '' OR s.category = ?2) ORDER BY s.id"));
+  ASSIGN_OR_RETURN(Stmt s, impl_->db->Prepare("SELECT s.kind, s.pattern, s.incident_id, s.category, "
+                                              "i.component FROM signatures s JOIN incidents i "
+                                              "ON i.id = s.incident_id WHERE (?1 = '' OR s.kind = ?1) AND "
+                                              "(?2 = '' OR s.category = ?2) ORDER BY s.id"));
   s.Bind(1, std::string_view(!kind ? "" : *kind == SignatureKind::kLog ? "log" : "metric")).Bind(2, category);
   std::vector<Signature> out;
   while (true) {
     ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;
-    out.push_back({s.Text(0) == "log" ? SignatureKind::kLog : SignatureKind::kMetric, s.Text(1), s.Text(2), s.Text(3),
-                   s.Text(4)});
+    out.push_back({s.Text(0) == "log" ? SignatureKind::kLog : SignatureKind::kMetric, s.Text(1), s.Text(2),
+                   s.Text(3), s.Text(4)});
   }
   return out;
 }
@@ -1195,13 +1299,16 @@ Result<KnowledgeStats> KnowledgeBase::Stats() const {
   KnowledgeStats st;
   ASSIGN_OR_RETURN(st.incidents, db.QueryInt("SELECT count(*) FROM incidents"));
   ASSIGN_OR_RETURN(st.log_signatures, db.QueryInt("SELECT count(*) FROM signatures WHERE kind = 'log'"));
-  ASSIGN_OR_RETURN(st.metric_conditions, db.QueryInt("SELECT count(*) FROM signatures WHERE kind = 'metric'"));
+  ASSIGN_OR_RETURN(st.metric_conditions,
+                   db.QueryInt("SELECT count(*) FROM signatures WHERE kind = 'metric'"));
   ASSIGN_OR_RETURN(st.guides, db.QueryInt("SELECT count(*) FROM guides"));
   ASSIGN_OR_RETURN(st.guide_chunks, db.QueryInt("SELECT count(*) FROM guide_chunks"));
   ASSIGN_OR_RETURN(int64_t version, db.QueryInt("PRAGMA user_version"));
   st.schema_version = static_cast<int>(version);
   st.index_vectors = impl_->index ? impl_->index->size() : 0;
-  ASSIGN_OR_RETURN(Stmt s, db.Prepare("SELECT root_cause, count(*) FROM incidents GROUP BY root_cause ORDER BY root_cause"));
+  ASSIGN_OR_RETURN(
+      Stmt s,
+      db.Prepare("SELECT root_cause, count(*) FROM incidents GROUP BY root_cause ORDER BY root_cause"));
   while (true) {
     ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;

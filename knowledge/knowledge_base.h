@@ -79,15 +79,15 @@ KnowledgeOptions KnowledgeOptionsFromConfig(const Config& config);
 // One problem found while importing, with where it was.
 struct ImportIssue {
   std::string file;
-  int64_t line = 0;     // 1-based line (JSONL), record start line (CSV), 0 = whole file
-  std::string message;  // "malformed JSON: ...", "invalid UTF-8 at byte 17", ...
-  bool rejected = true; // false: a warning, the entry was kept
+  int64_t line = 0;      // 1-based line (JSONL), record start line (CSV), 0 = whole file
+  std::string message;   // "malformed JSON: ...", "invalid UTF-8 at byte 17", ...
+  bool rejected = true;  // false: a warning, the entry was kept
 };
 
 struct ImportReport {
-  int64_t added = 0;           // incidents and guide chunks written
-  int64_t duplicates = 0;      // skipped: same normalized text, same id, or near-duplicate
-  int64_t rejected = 0;        // skipped for bad input (see issues)
+  int64_t added = 0;       // incidents and guide chunks written
+  int64_t duplicates = 0;  // skipped: same normalized text, same id, or near-duplicate
+  int64_t rejected = 0;    // skipped for bad input (see issues)
   std::vector<ImportIssue> issues;
   double seconds = 0;
   Json ToJson() const;
@@ -100,24 +100,24 @@ struct SearchQuery {
   std::string text;
   size_t k = 5;
   SearchMode mode = SearchMode::kHybrid;
-  std::string category;    // filter: exact root_cause ("" = any)
-  std::string component;   // filter: exact component ("" = any)
-  int64_t since_ms = 0;    // filter: started_at_ms >= since_ms (0 = no bound)
-  int64_t until_ms = 0;    // filter: started_at_ms < until_ms (0 = no bound)
+  std::string category;        // filter: exact root_cause ("" = any)
+  std::string component;       // filter: exact component ("" = any)
+  int64_t since_ms = 0;        // filter: started_at_ms >= since_ms (0 = no bound)
+  int64_t until_ms = 0;        // filter: started_at_ms < until_ms (0 = no bound)
   bool include_guides = true;  // also return troubleshooting-guide chunks
 };
 
 struct SearchHit {
   enum class Kind { kIncident, kGuideChunk };
   Kind kind = Kind::kIncident;
-  Incident incident;        // kIncident: the full incident
-  std::string guide_path;   // kGuideChunk: the guide file, heading path and chunk text
+  Incident incident;       // kIncident: the full incident
+  std::string guide_path;  // kGuideChunk: the guide file, heading path and chunk text
   std::string heading;
   std::string text;
-  std::string category;     // root_cause (incidents) or the guide's front-matter category
-  double score = 0;         // fused RRF score (or the single ranker's score)
-  int lexical_rank = 0;     // 1-based rank in the BM25 list, 0 = not in it
-  int dense_rank = 0;       // 1-based rank in the FAISS list, 0 = not in it
+  std::string category;  // root_cause (incidents) or the guide's front-matter category
+  double score = 0;      // fused RRF score (or the single ranker's score)
+  int lexical_rank = 0;  // 1-based rank in the BM25 list, 0 = not in it
+  int dense_rank = 0;    // 1-based rank in the FAISS list, 0 = not in it
   Json ToJson() const;
 };
 
@@ -125,7 +125,7 @@ enum class SignatureKind { kLog, kMetric };
 
 struct Signature {
   SignatureKind kind = SignatureKind::kLog;
-  std::string pattern;      // regex (log) or rule-language condition (metric)
+  std::string pattern;  // regex (log) or rule-language condition (metric)
   std::string incident_id;
   std::string category;
   std::string component;
@@ -133,9 +133,9 @@ struct Signature {
 
 // One log line matched by one stored log signature.
 struct SignatureMatch {
-  size_t line_index = 0;    // index into the lines passed in
+  size_t line_index = 0;  // index into the lines passed in
   std::string line;
-  std::string matched;      // the matched substring
+  std::string matched;  // the matched substring
   std::string pattern;
   std::string incident_id;
   std::string category;
@@ -173,8 +173,7 @@ class KnowledgeBase {
   // A non-OK Status only for a failure of the whole import (file missing, database error).
   Result<ImportReport> Import(const std::string& path);
   // Imports incidents given in memory (`source_name` names them in issues).
-  Result<ImportReport> ImportIncidents(std::span<const Incident> incidents,
-                                       const std::string& source_name);
+  Result<ImportReport> ImportIncidents(std::span<const Incident> incidents, const std::string& source_name);
 
   Result<std::vector<SearchHit>> Search(const SearchQuery& query) const;
 

@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <cstdlib>
-
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -47,7 +46,8 @@ struct TempDir {
 };
 
 const ImportIssue* FindIssue(const ImportReport& r, int64_t line) {
-  for (const auto& i : r.issues) if (i.line == line) return &i;
+  for (const auto& i : r.issues)
+    if (i.line == line) return &i;
   return nullptr;
 }
 
@@ -64,10 +64,13 @@ std::string TopHit(const KnowledgeBase& kb, const std::string& text, SearchMode 
 // Captures log lines while alive.
 struct LogCapture {
   std::vector<std::string> lines;
-  LogCapture() { SetLogSink([this](std::string_view l) { lines.emplace_back(l); }); }
+  LogCapture() {
+    SetLogSink([this](std::string_view l) { lines.emplace_back(l); });
+  }
   ~LogCapture() { SetLogSink(nullptr); }
   bool Contains(std::string_view s) const {
-    for (const auto& l : lines) if (l.find(s) != std::string::npos) return true;
+    for (const auto& l : lines)
+      if (l.find(s) != std::string::npos) return true;
     return false;
   }
 };
@@ -214,7 +217,8 @@ TEST_CASE("bad input is reported with its line and the rest commits") {
 TEST_CASE("a missing file, an unsupported type and a misspelt category are clear errors") {
   auto kb = OpenOrDie(MemoryOptions());
   CHECK(kb->Import("knowledge/testdata/nope.jsonl").status().code() == StatusCode::kNotFound);
-  CHECK(kb->Import("knowledge/testdata/guides/../../CMakeLists.txt").status().code() == StatusCode::kInvalidArgument);
+  CHECK(kb->Import("knowledge/testdata/guides/../../CMakeLists.txt").status().code() ==
+        StatusCode::kInvalidArgument);
   Incident typo;
   typo.title = "typo";
   typo.root_cause = "nvlink_eror";
@@ -279,7 +283,8 @@ TEST_CASE("CSV import: columns, list cells, times, and header errors") {
   auto host = kb->GetIncident("csv-host-oom");
   REQUIRE(host.ok());
   CHECK(host->started_at_ms == 1715100000000);
-  CHECK(host->source == "import:" + kTestdata + "/incidents.csv:6");  // record start (quoted cells span lines)
+  CHECK(host->source ==
+        "import:" + kTestdata + "/incidents.csv:6");  // record start (quoted cells span lines)
 
   TempDir tmp;
   std::ofstream(tmp.path / "bad_header.csv") << "title,root_cuase\nx,cuda_oom\n";
@@ -289,7 +294,8 @@ TEST_CASE("CSV import: columns, list cells, times, and header errors") {
   REQUIRE(bad->issues.size() == 1);
   CHECK(bad->issues[0].line == 1);
   CHECK(bad->issues[0].message.find("did you mean `root_cause`") != std::string::npos);
-  std::ofstream(tmp.path / "bad_rows.csv") << "title,root_cause\nok row,cuda_oom\n\"too\",many,cells\n\"open quote,cuda_oom\n";
+  std::ofstream(tmp.path / "bad_rows.csv")
+      << "title,root_cause\nok row,cuda_oom\n\"too\",many,cells\n\"open quote,cuda_oom\n";
   auto rows = kb->Import((tmp.path / "bad_rows.csv").string());
   REQUIRE(rows.ok());
   CHECK(rows->added == 1);
@@ -342,7 +348,8 @@ TEST_CASE("a crash mid-import keeps every committed batch and no half entry") {
   // A real crash: a child process (this binary, running only the helper case below) is killed by
   // _exit after the 5th entry is written: no destructors, no rollback, no index write.
   std::string self = fs::read_symlink("/proc/self/exe").string();
-  std::string cmd = "KB_TEST_CRASH_DB='" + db + "' '" + self + "' --test-case='crash-child helper' >/dev/null 2>&1";
+  std::string cmd =
+      "KB_TEST_CRASH_DB='" + db + "' '" + self + "' --test-case='crash-child helper' >/dev/null 2>&1";
   int status = std::system(cmd.c_str());
   REQUIRE(WIFEXITED(status));
   REQUIRE(WEXITSTATUS(status) == 42);
@@ -383,7 +390,9 @@ TEST_CASE("crash-child helper") {
   auto o = MemoryOptions();
   o.db_path = db;
   o.batch_size = 2;
-  o.after_write_hook = [](size_t written) { if (written == 5) _exit(42); };
+  o.after_write_hook = [](size_t written) {
+    if (written == 5) _exit(42);
+  };
   auto kb = KnowledgeBase::Open(o);
   if (!kb.ok()) _exit(1);
   (void)(*kb)->Import(kTestdata + "/incidents.jsonl");
@@ -469,7 +478,8 @@ TEST_CASE("schema version is recorded and a newer database is refused") {
   {
     sqlite3* v1 = nullptr;
     REQUIRE(sqlite3_open(o.db_path.c_str(), &v1) == SQLITE_OK);
-    REQUIRE(sqlite3_exec(v1, "DROP TABLE entries_vocab; PRAGMA user_version = 1", nullptr, nullptr, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(v1, "DROP TABLE entries_vocab; PRAGMA user_version = 1", nullptr, nullptr,
+                         nullptr) == SQLITE_OK);
     sqlite3_close(v1);
     auto kb = OpenOrDie(o);
     CHECK(kb->Stats()->schema_version == 2);
@@ -501,7 +511,10 @@ TEST_CASE("the pack directory loads once and reloads only when it changes") {
   o.db_path = (tmp.path / "kb.sqlite").string();
   o.pack_dir = (tmp.path / "pack").string();
   o.load_pack = true;
-  { auto kb = OpenOrDie(o); CHECK(kb->Stats()->incidents == 6); }
+  {
+    auto kb = OpenOrDie(o);
+    CHECK(kb->Stats()->incidents == 6);
+  }
   {
     LogCapture logs;
     auto kb = OpenOrDie(o);
@@ -521,8 +534,9 @@ TEST_CASE("builtin embedder: deterministic, unit length, similar texts closer") 
   REQUIRE(e.ok());
   CHECK((*e)->dim() == 256);
   CHECK((*e)->Spec() == "builtin:dim=256");
-  std::vector<std::string> texts = {"NCCL watchdog timeout in allreduce", "watchdog caught collective timeout allreduce",
-                                    "CUDA out of memory", "", "NCCL watchdog timeout in allreduce"};
+  std::vector<std::string> texts = {"NCCL watchdog timeout in allreduce",
+                                    "watchdog caught collective timeout allreduce", "CUDA out of memory", "",
+                                    "NCCL watchdog timeout in allreduce"};
   auto v = (*e)->Embed(texts);
   REQUIRE(v.ok());
   auto row = [&](size_t i) { return std::span<const float>(v->data() + i * 256, 256); };
@@ -537,7 +551,8 @@ TEST_CASE("builtin embedder: deterministic, unit length, similar texts closer") 
   CHECK(dot(0, 1) > dot(0, 2) + 0.2);
   CHECK(MakeEmbedder("builtin:size=4").status().code() == StatusCode::kInvalidArgument);
   CHECK(MakeEmbedder("openai:ftp://x model=m").status().code() == StatusCode::kInvalidArgument);
-  CHECK(MakeEmbedder("openai:http://127.0.0.1:1/v1").status().message().find("model=NAME") != std::string::npos);
+  CHECK(MakeEmbedder("openai:http://127.0.0.1:1/v1").status().message().find("model=NAME") !=
+        std::string::npos);
 }
 
 }  // namespace vigil

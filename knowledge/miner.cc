@@ -22,10 +22,14 @@ struct Mask {
 
 const std::vector<Mask>& Masks() {
   static const std::vector<Mask> masks = [] {
-    auto r = [](const char* p) { return std::regex(p, std::regex::ECMAScript | std::regex::icase | std::regex::optimize); };
+    auto r = [](const char* p) {
+      return std::regex(p, std::regex::ECMAScript | std::regex::icase | std::regex::optimize);
+    };
     return std::vector<Mask>{
         {r("\\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\b"), "<UUID>"},
-        {r("\\b(?:[0-9a-f]{4,8}:)?[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]\\b|\\b[0-9a-f]{4,8}:[0-9a-f]{2}:[0-9a-f]{2}\\b"), "<PCI>"},
+        {r("\\b(?:[0-9a-f]{4,8}:)?[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]\\b|\\b[0-9a-f]{4,8}:[0-9a-f]{2}:[0-9a-f]{2}"
+           "\\b"),
+         "<PCI>"},
         {r("\\b\\d{1,3}(?:\\.\\d{1,3}){3}(?::\\d+)?\\b"), "<IP>"},
         {r("\\b0x[0-9a-f]+\\b"), "<HEX>"},
         {r("\\b(?=[0-9a-f]*\\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\\b"), "<HEX>"},
@@ -51,14 +55,15 @@ std::string JoinTokens(const std::vector<std::string>& t) {
 }
 
 bool HasDigitOrMask(const std::string& t) {
-  return t.find('<') != std::string::npos || std::any_of(t.begin(), t.end(), [](unsigned char c) { return std::isdigit(c); });
+  return t.find('<') != std::string::npos ||
+         std::any_of(t.begin(), t.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
 // A template back to a regex over raw lines: literal parts escaped, masks as character classes.
 std::string TemplateRegex(const std::string& tmpl) {
   static const std::map<std::string, std::string> kMaskRe = {
       {"<UUID>", "[0-9a-f-]{36}"}, {"<PCI>", "[0-9a-f:.]+"}, {"<IP>", "[0-9.:]+"}, {"<HEX>", "[0-9a-fx]+"},
-      {"<PATH>", "\\S+"}, {"<NUM>", "[-+0-9.e]+"}, {"<*>", "\\S+"}};
+      {"<PATH>", "\\S+"},          {"<NUM>", "[-+0-9.e]+"},  {"<*>", "\\S+"}};
   std::string out;
   for (size_t i = 0; i < tmpl.size();) {
     bool masked = false;
@@ -72,7 +77,10 @@ std::string TemplateRegex(const std::string& tmpl) {
     }
     if (masked) continue;
     char c = tmpl[i++];
-    if (c == ' ') { out += "\\s+"; continue; }
+    if (c == ' ') {
+      out += "\\s+";
+      continue;
+    }
     if (std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos) out += '\\';
     out += c;
   }
@@ -81,7 +89,8 @@ std::string TemplateRegex(const std::string& tmpl) {
 
 const std::regex& SymptomRe() {
   static const std::regex re(
-      "error|fail|fatal|timeout|timed out|nan\\b|\\binf\\b|killed|exception|abort|panic|xid|out of memory|overflow|"
+      "error|fail|fatal|timeout|timed out|nan\\b|\\binf\\b|killed|exception|abort|panic|xid|out of "
+      "memory|overflow|"
       "hang|stuck|degraded|throttl|slow|drop|denied|refused|corrupt|mismatch|skipping|warn",
       std::regex::ECMAScript | std::regex::icase | std::regex::optimize);
   return re;
@@ -93,7 +102,8 @@ struct Keyword {
   const char* pattern;
 };
 constexpr Keyword kKeywords[] = {
-    {"gpu_fallen_off_bus", "fallen off the bus|xid\\D{0,30}\\b79\\b|gpu (is )?lost|unable to determine the device handle"},
+    {"gpu_fallen_off_bus",
+     "fallen off the bus|xid\\D{0,30}\\b79\\b|gpu (is )?lost|unable to determine the device handle"},
     {"gpu_memory_uncorrectable_ecc", "uncorrectable ecc|double.?bit|\\bdbe\\b|xid\\D{0,30}\\b(48|94|95)\\b"},
     {"gpu_row_remap_failure", "row remap|remapp?ing fail|xid\\D{0,30}\\b64\\b"},
     {"gpu_firmware_error", "\\bgsp\\b|xid\\D{0,30}\\b(119|120|62)\\b|firmware"},
@@ -101,13 +111,18 @@ constexpr Keyword kKeywords[] = {
     {"gpu_thermal_throttle", "thermal|hw slowdown|sw thermal|temperature"},
     {"gpu_power_throttle", "power (cap|brake|limit)|power throttl"},
     {"pcie_link_degraded", "pcie|\\baer\\b|link (width|speed)|replay counter"},
-    {"gpu_silent_data_corruption", "silent data corruption|\\bsdc\\b|checksum mismatch|replicas? (disagree|diverge)"},
+    {"gpu_silent_data_corruption",
+     "silent data corruption|\\bsdc\\b|checksum mismatch|replicas? (disagree|diverge)"},
     {"ib_link_failure", "ibv_wc|retry_exc|infiniband|net/ib|completion from peer|\\bhca\\b|link flap"},
-    {"nccl_network_misconfig", "nccl_socket_ifname|nccl_ib_hca|bootstrap|no socket interface|unhandled system error"},
+    {"nccl_network_misconfig",
+     "nccl_socket_ifname|nccl_ib_hca|bootstrap|no socket interface|unhandled system error"},
     {"nccl_collective_hang", "watchdog|collective operation timeout|nccl.*timeout|hang"},
-    {"rank_process_crash", "segmentation fault|sigsegv|sigkill|exitcode: ?-?(9|11)|connection reset by peer|rank \\d+ (died|exited)"},
+    {"rank_process_crash",
+     "segmentation fault|sigsegv|sigkill|exitcode: ?-?(9|11)|connection reset by peer|rank \\d+ "
+     "(died|exited)"},
     {"cuda_oom", "cuda out of memory|outofmemoryerror|cuda error: out of memory"},
-    {"illegal_memory_access", "illegal memory access|illegal address|device-side assert|xid\\D{0,30}\\b(13|31|43)\\b"},
+    {"illegal_memory_access",
+     "illegal memory access|illegal address|device-side assert|xid\\D{0,30}\\b(13|31|43)\\b"},
     {"host_oom", "oom.?kill|killed process|out of memory: kill|cannot allocate memory"},
     {"loss_divergence", "loss (is )?(nan|inf)|grad(ient)? norm.*(nan|inf)|loss spike|diverg"},
     {"fp16_loss_scale_collapse", "overflow!|skipping step|loss scale|minimum loss scale"},
@@ -115,7 +130,8 @@ constexpr Keyword kKeywords[] = {
     {"moe_expert_imbalance", "expert|capacity factor|tokens? dropped|router|load balanc"},
     {"straggler_rank", "straggler|slow rank|step time.*(higher|slower)"},
     {"dataloader_stall", "dataloader|data loader|input pipeline|prefetch"},
-    {"storage_failure", "no space left|read-only file system|checkpoint.*(fail|slow)|\\bio error\\b|stale file handle"},
+    {"storage_failure",
+     "no space left|read-only file system|checkpoint.*(fail|slow)|\\bio error\\b|stale file handle"},
     {"launch_config_error", "world.?size|master_addr|undefined symbol|version mismatch|environment variable"},
 };
 
@@ -158,8 +174,9 @@ class BuiltinMiner final : public Miner {
     std::vector<std::string> matched_patterns;
     for (const auto& m : matches) {
       if (!seen.insert({m.line_index, m.category}).second) continue;
-      AddCategoryScore(scores, m.category, 3.0, "signature `" + m.pattern + "` of " + m.incident_id + " matched line " +
-                                                    std::to_string(m.line_index + 1));
+      AddCategoryScore(scores, m.category, 3.0,
+                       "signature `" + m.pattern + "` of " + m.incident_id + " matched line " +
+                           std::to_string(m.line_index + 1));
       reference.emplace(m.category, m.incident_id);
       if (std::find(matched_patterns.begin(), matched_patterns.end(), m.pattern) == matched_patterns.end()) {
         matched_patterns.push_back(m.pattern);
@@ -186,12 +203,14 @@ class BuiltinMiner final : public Miner {
     ASSIGN_OR_RETURN(auto hits, kb_->Search(q));
     for (size_t r = 0; r < hits.size(); ++r) {
       const std::string& cat = hits[r].incident.root_cause;
-      AddCategoryScore(scores, cat, 1.0 / (r + 1), "similar incident " + hits[r].incident.id + " (rank " +
-                                                      std::to_string(r + 1) + ")");
+      AddCategoryScore(scores, cat, 1.0 / (r + 1),
+                       "similar incident " + hits[r].incident.id + " (rank " + std::to_string(r + 1) + ")");
       reference.emplace(cat, hits[r].incident.id);
     }
-    std::vector<std::pair<std::string, std::pair<double, std::vector<std::string>>>> ranked(scores.begin(), scores.end());
-    std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.second.first > b.second.first; });
+    std::vector<std::pair<std::string, std::pair<double, std::vector<std::string>>>> ranked(scores.begin(),
+                                                                                            scores.end());
+    std::sort(ranked.begin(), ranked.end(),
+              [](const auto& a, const auto& b) { return a.second.first > b.second.first; });
     for (const auto& [cat, s] : ranked) {
       out.category_scores.push_back({{"category", cat}, {"score", s.first}, {"why", s.second}});
     }
@@ -208,7 +227,10 @@ class BuiltinMiner final : public Miner {
         out.field_sources["root_cause"] = why;
         if (auto it = reference.find(inc.root_cause); it != reference.end()) {
           auto r = kb_->GetIncident(it->second);
-          if (r.ok()) { ref_storage = std::move(r).value(); ref = &ref_storage; }
+          if (r.ok()) {
+            ref_storage = std::move(r).value();
+            ref = &ref_storage;
+          }
         }
       }
     }
@@ -219,7 +241,8 @@ class BuiltinMiner final : public Miner {
       if (inc.symptoms.size() >= 10) break;
       if (std::regex_search(l.size() > 4096 ? l.substr(0, 4096) : l, SymptomRe())) {
         std::string s = Truncate(l, 300);
-        if (std::find(inc.symptoms.begin(), inc.symptoms.end(), s) == inc.symptoms.end()) inc.symptoms.push_back(s);
+        if (std::find(inc.symptoms.begin(), inc.symptoms.end(), s) == inc.symptoms.end())
+          inc.symptoms.push_back(s);
       }
     }
     if (!inc.symptoms.empty()) out.field_sources["symptoms"] = "text: lines with error keywords";
@@ -231,17 +254,20 @@ class BuiltinMiner final : public Miner {
     size_t from_known = inc.log_signatures.size();
     for (const auto& t : out.templates) {
       if (inc.log_signatures.size() >= 5) break;
-      if (!std::regex_search(t.example.size() > 4096 ? t.example.substr(0, 4096) : t.example, SymptomRe())) continue;
-      bool covered = std::any_of(matches.begin(), matches.end(), [&](const SignatureMatch& m) { return m.line == t.example; });
+      if (!std::regex_search(t.example.size() > 4096 ? t.example.substr(0, 4096) : t.example, SymptomRe()))
+        continue;
+      bool covered = std::any_of(matches.begin(), matches.end(),
+                                 [&](const SignatureMatch& m) { return m.line == t.example; });
       if (covered) continue;
       inc.log_signatures.push_back(TemplateRegex(t.text));
     }
     if (!inc.log_signatures.empty()) {
-      out.field_sources["log_signatures"] =
-          std::to_string(from_known) + " known signature(s), " + std::to_string(inc.log_signatures.size() - from_known) +
-          " from log templates";
+      out.field_sources["log_signatures"] = std::to_string(from_known) + " known signature(s), " +
+                                            std::to_string(inc.log_signatures.size() - from_known) +
+                                            " from log templates";
     }
-    static const std::regex ts_re("\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})?");
+    static const std::regex ts_re(
+        "\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})?");
     std::smatch tm;
     std::string head = inc.raw_text.substr(0, std::min<size_t>(inc.raw_text.size(), 65536));
     if (std::regex_search(head, tm, ts_re)) {
@@ -252,19 +278,34 @@ class BuiltinMiner final : public Miner {
       }
     }
     static const std::regex url_re("https?://[^\\s)>\"']+");
-    for (auto it = std::sregex_iterator(head.begin(), head.end(), url_re); it != std::sregex_iterator(); ++it) {
+    for (auto it = std::sregex_iterator(head.begin(), head.end(), url_re); it != std::sregex_iterator();
+         ++it) {
       if (inc.links.size() < 10) inc.links.push_back(it->str());
     }
     if (!inc.links.empty()) out.field_sources["links"] = "text: URLs";
     if (ref) {
       std::string src = "kb:" + ref->id + " (same category, matched this text)";
-      if (!ref->metric_conditions.empty()) { inc.metric_conditions = ref->metric_conditions; out.field_sources["metric_conditions"] = src; }
-      if (!ref->component.empty()) { inc.component = ref->component; out.field_sources["component"] = src; }
-      if (!ref->verification_steps.empty()) { inc.verification_steps = ref->verification_steps; out.field_sources["verification_steps"] = src; }
-      if (!ref->mitigation.empty()) { inc.mitigation = ref->mitigation; out.field_sources["mitigation"] = src; }
+      if (!ref->metric_conditions.empty()) {
+        inc.metric_conditions = ref->metric_conditions;
+        out.field_sources["metric_conditions"] = src;
+      }
+      if (!ref->component.empty()) {
+        inc.component = ref->component;
+        out.field_sources["component"] = src;
+      }
+      if (!ref->verification_steps.empty()) {
+        inc.verification_steps = ref->verification_steps;
+        out.field_sources["verification_steps"] = src;
+      }
+      if (!ref->mitigation.empty()) {
+        inc.mitigation = ref->mitigation;
+        out.field_sources["mitigation"] = src;
+      }
     }
     inc.source = "mined:builtin";
-    auto unfilled = [&](bool empty, const char* field) { if (empty) out.unfilled.push_back(field); };
+    auto unfilled = [&](bool empty, const char* field) {
+      if (empty) out.unfilled.push_back(field);
+    };
     unfilled(inc.started_at_ms == 0, "started_at_ms");
     unfilled(inc.symptoms.empty(), "symptoms");
     unfilled(inc.log_signatures.empty(), "log_signatures");
@@ -302,13 +343,15 @@ Json MiningSchema(const std::vector<std::string>& categories) {
                 {"verification_steps", str_array},
                 {"mitigation", nullable_str},
                 {"links", str_array}}},
-              {"required", {"title", "symptoms", "log_signatures", "metric_conditions", "root_cause", "component",
-                            "verification_steps", "mitigation"}}};
+              {"required",
+               {"title", "symptoms", "log_signatures", "metric_conditions", "root_cause", "component",
+                "verification_steps", "mitigation"}}};
 }
 
 class LlmMiner final : public Miner {
  public:
-  LlmMiner(const KnowledgeBase* kb, LlmClient* llm, int max_retries) : kb_(kb), llm_(llm), max_retries_(max_retries) {}
+  LlmMiner(const KnowledgeBase* kb, LlmClient* llm, int max_retries)
+      : kb_(kb), llm_(llm), max_retries_(max_retries) {}
 
   Result<MinedIncident> Mine(std::string_view raw) override {
     if (kb::Trim(raw).empty()) return InvalidArgumentError("nothing to mine: the text is empty");
@@ -321,13 +364,20 @@ class LlmMiner final : public Miner {
     for (const auto& c : categories) cats += (cats.empty() ? "" : ", ") + c;
     req.messages.push_back(
         {"system",
-         "You extract structured incident records for a GPU training cluster knowledge base. Answer with ONE JSON "
-         "object with keys: title, started_at (RFC 3339 or null), symptoms[], log_signatures[] (ECMAScript regexes "
-         "matched case-insensitively against single log lines), metric_conditions[] (conditions over DCGM/training "
-         "metrics such as `changes(DCGM_FI_DEV_XID_ERRORS, 10m) > 0`), root_cause (one of: " + cats +
+         "You extract structured incident records for a GPU training cluster knowledge base. Answer with ONE "
+         "JSON "
+         "object with keys: title, started_at (RFC 3339 or null), symptoms[], log_signatures[] (ECMAScript "
+         "regexes "
+         "matched case-insensitively against single log lines), metric_conditions[] (conditions over "
+         "DCGM/training "
+         "metrics such as `changes(DCGM_FI_DEV_XID_ERRORS, 10m) > 0`), root_cause (one of: " +
+             cats +
              "; or null), component, verification_steps[] (probe names such as gpu.health, nccl.allreduce), "
-             "mitigation, links[]. Use only what the text supports: leave a field null or [] rather than guessing.",
-         {}, "", ""});
+             "mitigation, links[]. Use only what the text supports: leave a field null or [] rather than "
+             "guessing.",
+         {},
+         "",
+         ""});
     req.messages.push_back({"user", std::string(raw.substr(0, 32000)), {}, "", ""});
     std::string last_error;
     for (int attempt = 1; attempt <= max_retries_ + 1; ++attempt) {
@@ -342,8 +392,12 @@ class LlmMiner final : public Miner {
       last_error.clear();
       for (const auto& e : errors) last_error += (last_error.empty() ? "" : "; ") + e;
       req.messages.push_back({"assistant", resp.message.content, {}, "", ""});
-      req.messages.push_back({"user", "That answer is invalid: " + last_error +
-                                          ". Reply with the corrected JSON object only.", {}, "", ""});
+      req.messages.push_back(
+          {"user",
+           "That answer is invalid: " + last_error + ". Reply with the corrected JSON object only.",
+           {},
+           "",
+           ""});
     }
     return UnavailableError("llm miner: the model gave invalid output " + std::to_string(max_retries_ + 1) +
                             " times; last problems: " + last_error);
@@ -373,14 +427,23 @@ class LlmMiner final : public Miner {
     Incident& inc = out.incident;
     auto get_str = [&](const char* key, std::string& dst) {
       if (!j.contains(key) || j[key].is_null()) return;
-      if (!j[key].is_string()) { errors->push_back(std::string(key) + " must be a string or null"); return; }
+      if (!j[key].is_string()) {
+        errors->push_back(std::string(key) + " must be a string or null");
+        return;
+      }
       dst = std::string(kb::Trim(j[key].get<std::string>()));
     };
     auto get_list = [&](const char* key, std::vector<std::string>& dst) {
       if (!j.contains(key) || j[key].is_null()) return;
-      if (!j[key].is_array()) { errors->push_back(std::string(key) + " must be an array of strings"); return; }
+      if (!j[key].is_array()) {
+        errors->push_back(std::string(key) + " must be an array of strings");
+        return;
+      }
       for (const auto& v : j[key]) {
-        if (!v.is_string()) { errors->push_back(std::string(key) + " must contain only strings"); return; }
+        if (!v.is_string()) {
+          errors->push_back(std::string(key) + " must contain only strings");
+          return;
+        }
         if (!kb::Trim(v.get<std::string>()).empty()) dst.emplace_back(kb::Trim(v.get<std::string>()));
       }
     };
@@ -397,12 +460,15 @@ class LlmMiner final : public Miner {
     get_str("started_at", started);
     if (!started.empty()) {
       auto t = ParseRfc3339Ms(started);
-      if (!t.ok()) errors->push_back("started_at: " + t.status().message());
-      else inc.started_at_ms = *t;
+      if (!t.ok())
+        errors->push_back("started_at: " + t.status().message());
+      else
+        inc.started_at_ms = *t;
     }
     if (!inc.root_cause.empty() && !categories.empty() &&
         std::find(categories.begin(), categories.end(), inc.root_cause) == categories.end()) {
-      errors->push_back("root_cause `" + inc.root_cause + "` is not one of the listed categories (use null if none fits)");
+      errors->push_back("root_cause `" + inc.root_cause +
+                        "` is not one of the listed categories (use null if none fits)");
     }
     for (const auto& s : inc.log_signatures) {
       try {
@@ -412,15 +478,21 @@ class LlmMiner final : public Miner {
       }
     }
     inc.source = "mined:llm";
-    const std::pair<bool, const char*> fields[] = {
-        {inc.title.empty(), "title"}, {inc.started_at_ms == 0, "started_at_ms"}, {inc.symptoms.empty(), "symptoms"},
-        {inc.log_signatures.empty(), "log_signatures"}, {inc.metric_conditions.empty(), "metric_conditions"},
-        {inc.root_cause.empty(), "root_cause"}, {inc.component.empty(), "component"},
-        {inc.verification_steps.empty(), "verification_steps"}, {inc.mitigation.empty(), "mitigation"},
-        {inc.links.empty(), "links"}};
+    const std::pair<bool, const char*> fields[] = {{inc.title.empty(), "title"},
+                                                   {inc.started_at_ms == 0, "started_at_ms"},
+                                                   {inc.symptoms.empty(), "symptoms"},
+                                                   {inc.log_signatures.empty(), "log_signatures"},
+                                                   {inc.metric_conditions.empty(), "metric_conditions"},
+                                                   {inc.root_cause.empty(), "root_cause"},
+                                                   {inc.component.empty(), "component"},
+                                                   {inc.verification_steps.empty(), "verification_steps"},
+                                                   {inc.mitigation.empty(), "mitigation"},
+                                                   {inc.links.empty(), "links"}};
     for (const auto& [empty, name] : fields) {
-      if (empty) out.unfilled.push_back(name);
-      else out.field_sources[name] = "llm";
+      if (empty)
+        out.unfilled.push_back(name);
+      else
+        out.field_sources[name] = "llm";
     }
     return out;
   }
@@ -442,7 +514,8 @@ void LogTemplateMiner::Add(std::string_view line) {
   std::string masked = MaskLogLine(line.size() > 4096 ? line.substr(0, 4096) : line);
   auto tokens = SplitWs(masked);
   if (tokens.empty()) return;
-  std::string key = std::to_string(tokens.size()) + " " + (HasDigitOrMask(tokens[0]) ? std::string("<*>") : tokens[0]);
+  std::string key =
+      std::to_string(tokens.size()) + " " + (HasDigitOrMask(tokens[0]) ? std::string("<*>") : tokens[0]);
   auto bucket = std::find_if(buckets_.begin(), buckets_.end(), [&](const auto& b) { return b.first == key; });
   if (bucket == buckets_.end()) {
     buckets_.push_back({key, {}});
@@ -454,11 +527,15 @@ void LogTemplateMiner::Add(std::string_view line) {
     size_t same = 0;
     for (size_t i = 0; i < tokens.size(); ++i) same += g.tokens[i] == tokens[i];
     double sim = double(same) / tokens.size();
-    if (sim > best_sim) { best_sim = sim; best = &g; }
+    if (sim > best_sim) {
+      best_sim = sim;
+      best = &g;
+    }
   }
   constexpr double kSimilarity = 0.5;
   if (best && best_sim >= kSimilarity) {
-    for (size_t i = 0; i < tokens.size(); ++i) if (best->tokens[i] != tokens[i]) best->tokens[i] = "<*>";
+    for (size_t i = 0; i < tokens.size(); ++i)
+      if (best->tokens[i] != tokens[i]) best->tokens[i] = "<*>";
     templates_[best->index].text = JoinTokens(best->tokens);
     ++templates_[best->index].count;
     return;
@@ -469,13 +546,18 @@ void LogTemplateMiner::Add(std::string_view line) {
 
 Json MinedIncident::ToJson() const {
   Json templ = Json::array();
-  for (const auto& t : templates) templ.push_back({{"template", t.text}, {"count", t.count}, {"example", t.example}});
+  for (const auto& t : templates)
+    templ.push_back({{"template", t.text}, {"count", t.count}, {"example", t.example}});
   Json inc = incident;
   inc.erase("alerts");
   inc.erase("status");
   inc.erase("resolved_at_ms");
-  return Json{{"incident", inc},        {"unfilled", unfilled},         {"field_sources", field_sources},
-              {"templates", templ},     {"category_scores", category_scores}, {"attempts", attempts}};
+  return Json{{"incident", inc},
+              {"unfilled", unfilled},
+              {"field_sources", field_sources},
+              {"templates", templ},
+              {"category_scores", category_scores},
+              {"attempts", attempts}};
 }
 
 Result<std::unique_ptr<Miner>> MakeMiner(std::string_view name, const MinerOptions& options) {
@@ -485,7 +567,8 @@ Result<std::unique_ptr<Miner>> MakeMiner(std::string_view name, const MinerOptio
   }
   if (name == "llm") {
     if (!options.llm) {
-      return InvalidArgumentError("the llm miner needs an LLM endpoint (set llm_url / --llm-url), or use --miner builtin");
+      return InvalidArgumentError(
+          "the llm miner needs an LLM endpoint (set llm_url / --llm-url), or use --miner builtin");
     }
     return std::unique_ptr<Miner>(new LlmMiner(options.kb, options.llm, options.max_retries));
   }

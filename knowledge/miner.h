@@ -30,7 +30,7 @@ class LlmClient;
 
 // One Drain log template: masked tokens, with how many lines it covers and an example.
 struct LogTemplate {
-  std::string text;     // "NVRM: Xid (PCI:<PCI>): <NUM>, pid=<NUM>, <*> has fallen off the bus"
+  std::string text;  // "NVRM: Xid (PCI:<PCI>): <NUM>, pid=<NUM>, <*> has fallen off the bus"
   size_t count = 0;
   std::string example;  // the first line it covered
 };
@@ -56,11 +56,11 @@ class LogTemplateMiner {
 
 struct MinedIncident {
   Incident incident;
-  std::vector<std::string> unfilled;        // Incident field names left empty
-  Json field_sources = Json::object();      // field -> "text", "signature:<incident id>", "llm", ...
-  std::vector<LogTemplate> templates;       // builtin miner only
-  Json category_scores = Json::array();     // [{category, score, why}], best first (builtin)
-  int attempts = 1;                         // llm miner: requests made
+  std::vector<std::string> unfilled;     // Incident field names left empty
+  Json field_sources = Json::object();   // field -> "text", "signature:<incident id>", "llm", ...
+  std::vector<LogTemplate> templates;    // builtin miner only
+  Json category_scores = Json::array();  // [{category, score, why}], best first (builtin)
+  int attempts = 1;                      // llm miner: requests made
   Json ToJson() const;
 };
 

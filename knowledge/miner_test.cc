@@ -47,7 +47,8 @@ class FakeLlm : public LlmClient {
 TEST_CASE("masking hides numbers, addresses, ids, IPs and PCI bus ids") {
   CHECK(MaskLogLine("NVRM: Xid (PCI:0000:3b:00): 79, pid=1234") == "NVRM: Xid (PCI:<PCI>): <NUM>, pid=<NUM>");
   CHECK(MaskLogLine("peer 10.0.0.12:58213 addr 0x7f3a2c001000") == "peer <IP> addr <HEX>");
-  CHECK(MaskLogLine("GPU 00000000:3B:00.0 job 3f2a1b4c-1d2e-4f00-8a9b-0123456789ab") == "GPU <PCI> job <UUID>");
+  CHECK(MaskLogLine("GPU 00000000:3B:00.0 job 3f2a1b4c-1d2e-4f00-8a9b-0123456789ab") ==
+        "GPU <PCI> job <UUID>");
   CHECK(MaskLogLine("loss 2.345e+00 at /data/ckpt/step_100") == "loss <NUM> at <PATH>");
 }
 
@@ -70,7 +71,8 @@ TEST_CASE("builtin miner: signature match fills the category and reports what it
   auto miner = MakeMiner("builtin", {kb.get(), nullptr, 2});
   REQUIRE(miner.ok());
   auto m = (*miner)->Mine(
-      "2024-06-01T03:04:05Z node-12 kernel: NVRM: Xid (PCI:0000:b7:00): 79, pid=9876, GPU has fallen off the bus.\n"
+      "2024-06-01T03:04:05Z node-12 kernel: NVRM: Xid (PCI:0000:b7:00): 79, pid=9876, GPU has fallen off the "
+      "bus.\n"
       "2024-06-01T03:04:09Z rank 5: NCCL error: unhandled system error\n"
       "see https://tickets.example/INC-1");
   REQUIRE_MESSAGE(m.ok(), m.status().ToString());
@@ -114,7 +116,8 @@ TEST_CASE("llm miner: validates the answer and retries with the errors") {
       "not json at all",
       R"({"title":"x","root_cause":"gpu_on_fire","log_signatures":["(bad"],"symptoms":[],"metric_conditions":[],"component":null,"verification_steps":[],"mitigation":null})",
       "```json\n{\"title\":\"GPU lost\",\"root_cause\":\"gpu_fallen_off_bus\",\"symptoms\":[\"Xid 79\"],"
-      "\"log_signatures\":[\"Xid.*79\"],\"metric_conditions\":[],\"component\":\"gpu\",\"verification_steps\":"
+      "\"log_signatures\":[\"Xid.*79\"],\"metric_conditions\":[],\"component\":\"gpu\",\"verification_"
+      "steps\":"
       "[\"gpu.health\"],\"mitigation\":null,\"started_at\":\"2024-06-01T03:04:05Z\"}\n```"};
   auto miner = MakeMiner("llm", {kb.get(), &llm, 2});
   REQUIRE(miner.ok());

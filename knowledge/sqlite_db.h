@@ -24,15 +24,26 @@ class Stmt {
     std::swap(s_, o.s_);
     return *this;
   }
-  ~Stmt() { if (s_) sqlite3_finalize(s_); }
+  ~Stmt() {
+    if (s_) sqlite3_finalize(s_);
+  }
 
   Stmt& Bind(int i, std::string_view v) {
     sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
     return *this;
   }
-  Stmt& Bind(int i, int64_t v) { sqlite3_bind_int64(s_, i, v); return *this; }
-  Stmt& Bind(int i, int v) { sqlite3_bind_int64(s_, i, v); return *this; }
-  Stmt& Bind(int i, double v) { sqlite3_bind_double(s_, i, v); return *this; }
+  Stmt& Bind(int i, int64_t v) {
+    sqlite3_bind_int64(s_, i, v);
+    return *this;
+  }
+  Stmt& Bind(int i, int v) {
+    sqlite3_bind_int64(s_, i, v);
+    return *this;
+  }
+  Stmt& Bind(int i, double v) {
+    sqlite3_bind_double(s_, i, v);
+    return *this;
+  }
   // SQLITE_ROW -> true, SQLITE_DONE -> false, else an error.
   Result<bool> Step() {
     int rc = sqlite3_step(s_);
@@ -46,7 +57,10 @@ class Stmt {
     sqlite3_reset(s_);
     return Status::Ok();
   }
-  void Reset() { sqlite3_reset(s_); sqlite3_clear_bindings(s_); }
+  void Reset() {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
+  }
   int64_t Int(int col) const { return sqlite3_column_int64(s_, col); }
   double Double(int col) const { return sqlite3_column_double(s_, col); }
   std::string Text(int col) const {
@@ -69,8 +83,8 @@ class Db {
  public:
   static Result<std::unique_ptr<Db>> Open(const std::string& path) {
     sqlite3* raw = nullptr;
-    int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             nullptr);
+    int rc = sqlite3_open_v2(path.c_str(), &raw,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     std::unique_ptr<Db> db(new Db(raw));
     if (rc != SQLITE_OK) {
       return FailedPreconditionError("cannot open knowledge base " + path + ": " +
@@ -79,7 +93,9 @@ class Db {
     sqlite3_busy_timeout(raw, 5000);
     return db;
   }
-  ~Db() { if (db_) sqlite3_close_v2(db_); }
+  ~Db() {
+    if (db_) sqlite3_close_v2(db_);
+  }
 
   Status Exec(std::string_view sql) {
     char* err = nullptr;
@@ -95,7 +111,8 @@ class Db {
     sqlite3_stmt* s = nullptr;
     int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &s, nullptr);
     if (rc != SQLITE_OK) {
-      std::string msg = std::string("sqlite: ") + sqlite3_errmsg(db_) + " in `" + std::string(sql.substr(0, 80)) + "`";
+      std::string msg =
+          std::string("sqlite: ") + sqlite3_errmsg(db_) + " in `" + std::string(sql.substr(0, 80)) + "`";
       if (rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB) return DataLossError(msg);
       return InternalError(msg);
     }

@@ -22,7 +22,8 @@ uint64_t Mix(int64_t id) {
 
 // Search-time knobs that trade a little speed for recall on small k.
 void Tune(faiss::Index* base, size_t k) {
-  if (auto* h = dynamic_cast<faiss::IndexHNSW*>(base)) h->hnsw.efSearch = std::max<int>(64, static_cast<int>(k) * 2);
+  if (auto* h = dynamic_cast<faiss::IndexHNSW*>(base))
+    h->hnsw.efSearch = std::max<int>(64, static_cast<int>(k) * 2);
   if (auto* ivf = dynamic_cast<faiss::IndexIVF*>(base)) ivf->nprobe = std::min<size_t>(ivf->nlist, 16);
 }
 
@@ -44,20 +45,24 @@ VectorIndex::~VectorIndex() = default;
 
 Result<std::unique_ptr<VectorIndex>> VectorIndex::Create(const std::string& spec, size_t dim) {
   if (spec.find("IDMap") != std::string::npos) {
-    return InvalidArgumentError("kb_index `" + spec + "`: leave IDMap out, ids are mapped by the knowledge base");
+    return InvalidArgumentError("kb_index `" + spec +
+                                "`: leave IDMap out, ids are mapped by the knowledge base");
   }
   try {
     faiss::Index* base = faiss::index_factory(static_cast<int>(dim), spec.c_str(), faiss::METRIC_L2);
     auto map = std::make_unique<faiss::IndexIDMap2>(base);
     map->own_fields = true;
-    return std::unique_ptr<VectorIndex>(new VectorIndex(std::unique_ptr<faiss::Index>(map.release()), spec, dim));
+    return std::unique_ptr<VectorIndex>(
+        new VectorIndex(std::unique_ptr<faiss::Index>(map.release()), spec, dim));
   } catch (const std::exception& e) {
-    return InvalidArgumentError("kb_index `" + spec + "` is not a FAISS index factory string (e.g. Flat, HNSW32, IVF256,Flat): " +
-                                e.what());
+    return InvalidArgumentError(
+        "kb_index `" + spec +
+        "` is not a FAISS index factory string (e.g. Flat, HNSW32, IVF256,Flat): " + e.what());
   }
 }
 
-Result<std::unique_ptr<VectorIndex>> VectorIndex::Load(const std::string& path, const std::string& spec, size_t dim) {
+Result<std::unique_ptr<VectorIndex>> VectorIndex::Load(const std::string& path, const std::string& spec,
+                                                       size_t dim) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return NotFoundError("index file " + path + " does not exist");
   try {
@@ -70,17 +75,19 @@ Result<std::unique_ptr<VectorIndex>> VectorIndex::Load(const std::string& path, 
     std::unique_ptr<faiss::IndexIDMap2> owned(map);
     owned->own_fields = true;
     if (static_cast<size_t>(owned->d) != dim) {
-      return DataLossError("index file " + path + " has dimension " + std::to_string(owned->d) + ", expected " +
-                           std::to_string(dim));
+      return DataLossError("index file " + path + " has dimension " + std::to_string(owned->d) +
+                           ", expected " + std::to_string(dim));
     }
-    return std::unique_ptr<VectorIndex>(new VectorIndex(std::unique_ptr<faiss::Index>(owned.release()), spec, dim));
+    return std::unique_ptr<VectorIndex>(
+        new VectorIndex(std::unique_ptr<faiss::Index>(owned.release()), spec, dim));
   } catch (const std::exception& e) {
     return DataLossError("index file " + path + " is unreadable: " + e.what());
   }
 }
 
 Status VectorIndex::Add(std::span<const int64_t> ids, std::span<const float> vectors) {
-  if (vectors.size() != ids.size() * dim_) return InternalError("VectorIndex::Add: vector count does not match ids");
+  if (vectors.size() != ids.size() * dim_)
+    return InternalError("VectorIndex::Add: vector count does not match ids");
   if (ids.empty()) return Status::Ok();
   auto* map = Map(index_);
   try {

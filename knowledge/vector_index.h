@@ -16,7 +16,9 @@
 
 #include "core/status.h"
 
-namespace faiss { struct Index; }
+namespace faiss {
+struct Index;
+}
 
 namespace vigil {
 
@@ -24,7 +26,8 @@ class VectorIndex {
  public:
   static Result<std::unique_ptr<VectorIndex>> Create(const std::string& spec, size_t dim);
   // Reads an index file; DataLoss when it cannot be read or its dimension differs.
-  static Result<std::unique_ptr<VectorIndex>> Load(const std::string& path, const std::string& spec, size_t dim);
+  static Result<std::unique_ptr<VectorIndex>> Load(const std::string& path, const std::string& spec,
+                                                   size_t dim);
   ~VectorIndex();
 
   // `vectors` holds ids.size() rows of dim() floats.

@@ -138,7 +138,8 @@ int RunStats(const Config& config, const KbArgs& a) {
               static_cast<long long>(st->guide_chunks));
   std::printf("index %s over %lld vectors, embedder %s, schema v%d\n", st->index_spec.c_str(),
               static_cast<long long>(st->index_vectors), st->embedder.c_str(), st->schema_version);
-  for (const auto& [cat, n] : st->incidents_by_category) std::printf("  %-32s %lld\n", cat.c_str(), static_cast<long long>(n));
+  for (const auto& [cat, n] : st->incidents_by_category)
+    std::printf("  %-32s %lld\n", cat.c_str(), static_cast<long long>(n));
   if (!st->user_defined_categories.empty()) {
     std::string u;
     for (const auto& c : st->user_defined_categories) u += (u.empty() ? "" : ", ") + c;
@@ -151,9 +152,11 @@ int RunStats(const Config& config, const KbArgs& a) {
 
 CommandRunner SetupKb(CLI::App& sub) {
   auto a = std::make_shared<KbArgs>();
-  auto* import = sub.add_subcommand("import", "import incidents (.jsonl, .csv) and guides (.md, directories)");
+  auto* import =
+      sub.add_subcommand("import", "import incidents (.jsonl, .csv) and guides (.md, directories)");
   import->add_option("paths", a->import_paths, "files or directories")->required();
-  auto* mine = sub.add_subcommand("mine", "mine structured incident fields from raw text and print them as JSON");
+  auto* mine =
+      sub.add_subcommand("mine", "mine structured incident fields from raw text and print them as JSON");
   mine->add_option("file", a->mine_file, "text file (ticket, chat, postmortem, log excerpt)")->required();
   mine->add_option("--miner", a->miner, "builtin (default) or llm");
   auto* search = sub.add_subcommand("search", "hybrid (BM25 + dense) search of incidents and guides");
