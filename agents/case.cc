@@ -226,12 +226,28 @@ size_t TruncateLogs(std::vector<CaseLog>& logs, size_t max_lines,
       }
     }
   }
-  // Pass 2: the remaining budget as head and tail of each source.
+  // Pass 2: the remaining budget as head and tail of each source, in equal shares; what a short
+  // source does not need goes to the longer ones.
   size_t rest = max_lines > must ? max_lines - must : 0;
-  size_t share = logs.empty() ? 0 : rest / logs.size();
+  std::vector<size_t> want(logs.size()), share(logs.size(), 0);
+  for (size_t i = 0; i < logs.size(); ++i) {
+    size_t kept_i = 0;
+    for (bool k : kept[i]) kept_i += k;
+    want[i] = logs[i].lines.size() - kept_i;
+  }
+  for (size_t open = logs.size(); open > 0 && rest > 0;) {
+    size_t each = std::max<size_t>(1, rest / open);
+    open = 0;
+    for (size_t i = 0; i < logs.size() && rest > 0; ++i) {
+      size_t give = std::min({each, want[i] - share[i], rest});
+      share[i] += give;
+      rest -= give;
+      if (share[i] < want[i]) ++open;
+    }
+  }
   for (size_t i = 0; i < logs.size(); ++i) {
     size_t n = logs[i].lines.size();
-    size_t head = (share + 1) / 2, tail = share / 2;
+    size_t head = (share[i] + 1) / 2, tail = share[i] / 2;
     for (size_t k = 0; k < n; ++k) {
       if (k < head || k + tail >= n) kept[i][k] = true;
     }

@@ -13,6 +13,7 @@ namespace {
 
 constexpr size_t kMaxEvidenceInPrompt = 25;
 constexpr size_t kMaxLineRecalls = 16;  // distinct unmatched error-like line templates searched
+constexpr size_t kMaxLineRecallScan = 50'000;  // lines scanned for them (after the log budget)
 
 std::string Fixed(double v, int digits = 2) {
   std::ostringstream o;
@@ -72,7 +73,7 @@ Result<KnowledgeFacts> GatherKnowledge(const KnowledgeBase& kb, const DiagnosisC
     std::set<size_t> matched;
     for (const SignatureMatch& m : f.log_matches) matched.insert(m.line_index);
     std::set<std::string> templates;
-    for (size_t i = 0; i < flat.lines.size() && templates.size() < kMaxLineRecalls; ++i) {
+    for (size_t i = 0; i < flat.lines.size() && i < kMaxLineRecallScan && templates.size() < kMaxLineRecalls; ++i) {
       const std::string& line = flat.lines[i];
       if (matched.count(i) || line.size() > 1000 || !std::regex_search(line, kErrorLike) ||
           std::regex_search(line, kNoise)) {

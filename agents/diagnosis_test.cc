@@ -166,6 +166,14 @@ TEST_CASE("case: long lines are cut and the log budget keeps signature matches")
   CHECK(kept);
   CHECK(c->logs[0].lines.front().number == 1);
   CHECK(c->logs[0].lines.back().number == 1000);
+
+  // A short source's unused share goes to the long one: the whole budget is used.
+  std::vector<CaseLog> two(2);
+  for (size_t i = 0; i < 1000; ++i) two[0].lines.push_back({i + 1, "a"});
+  for (size_t i = 0; i < 10; ++i) two[1].lines.push_back({i + 1, "b"});
+  CHECK(TruncateLogs(two, 100, nullptr) == 910);
+  CHECK(two[0].lines.size() == 90);
+  CHECK(two[1].lines.size() == 10);
 }
 
 TEST_CASE("metric conditions: thresholds, ranges, peers, cross-metric joins, unsupported syntax") {
