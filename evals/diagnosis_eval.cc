@@ -95,7 +95,10 @@ Result<DiagnosisEvalReport> RunDiagnosisEval(const DiagnosisEvalOptions& options
     row.top1 = d.root_cause == row.expected_root_cause;
     row.top3_hit = row.top1 || std::find(row.top3.begin(), row.top3.end(), row.expected_root_cause) != row.top3.end();
     row.component_ok = Norm(d.component) == Norm(row.expected_component);
-    for (const VerificationStep& s : d.steps) row.probes += s.action == "run_probe";
+    // Probes that ran (a recorded result came back): unavailable and skipped ones cost nothing.
+    for (const VerificationStep& s : d.steps) {
+      row.probes += s.action == "run_probe" && s.outcome != "unavailable" && s.outcome != "skipped";
+    }
     row.planned_s = d.planned_s;
     row.sequential_s = d.sequential_s;
     n_top1 += row.top1;

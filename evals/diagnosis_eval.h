@@ -5,8 +5,9 @@
 // Scores: top-1 root-cause accuracy, top-3 accuracy (expected category among the three best
 // hypotheses), component accuracy (exact match, case-insensitive), and verification time: mean
 // planned (critical path) vs mean sequential seconds over the cases whose diagnosis ran two or
-// more probes. A case that cannot be loaded, or whose expected root cause is not in the taxonomy,
-// counts as wrong and is listed with its error. Reports: Markdown and JSON in `out_dir`.
+// more probes that answered (unavailable/skipped probes cost no time and are not counted). A
+// case that cannot be loaded, or whose expected root cause is not in the taxonomy, counts as
+// wrong and is listed with its error. Reports: Markdown and JSON in `out_dir`.
 #pragma once
 
 #include <functional>
@@ -42,7 +43,7 @@ struct DiagnosisCaseRow {
   bool top1 = false;
   bool top3_hit = false;
   bool component_ok = false;
-  size_t probes = 0;
+  size_t probes = 0;          // probes that answered (pass, fail, error, timeout)
   double planned_s = 0;
   double sequential_s = 0;
   double seconds = 0;         // wall time of the diagnosis
