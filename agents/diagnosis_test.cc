@@ -423,6 +423,20 @@ TEST_CASE("runtime: invalid tool calls are answered as errors and the loop goes 
   CHECK(all.find("did you mean `gpu.health`") != std::string::npos);
   CHECK(exec.calls == 0);
 
+  // query_metrics through the tool table, with a did-you-mean for an unknown metric.
+  InMemoryMetricSource metrics(c->metrics);
+  ctx.metrics = &metrics;
+  const Tool* qm = FindTool("query_metrics");
+  REQUIRE(qm != nullptr);
+  auto q = qm->run(Json{{"name", "DCGM_FI_DEV_FB_FREE"}, {"labels", {{"gpu", "5"}}}}, ctx);
+  REQUIRE(q.ok());
+  REQUIRE((*q)["series"].size() == 1);
+  CHECK((*q)["series"][0]["min"] == 100);
+  auto typo = qm->run(Json{{"name", "DCGM_FI_DEV_FB_FRE"}}, ctx);
+  REQUIRE(typo.ok());
+  CHECK((*typo)["did_you_mean"] == "DCGM_FI_DEV_FB_FREE");
+  CHECK(qm->run(Json{{"labels", "x"}}, ctx).status().code() == StatusCode::kInvalidArgument);
+
   ScriptedLlm loop;
   for (int i = 0; i < 10; ++i) loop.script.push_back(Calls({{"x", "list_probes", "{}", Json::object()}}));
   AgentBudget small;
