@@ -180,8 +180,23 @@ Result<EvalSet> LoadEvalSet(const std::string& dataset, const std::string& path,
   return InvalidArgumentError("unknown benchmark dataset `" + dataset + "` (known: kpi, smd, nab)");
 }
 
+std::vector<uint8_t> AlertOnsets(const std::vector<uint8_t>& flags, size_t refractory) {
+  std::vector<uint8_t> onsets(flags.size(), 0);
+  bool have_last = false;
+  size_t last = 0;
+  for (size_t i = 0; i < flags.size(); ++i) {
+    if (!flags[i] || (i > 0 && flags[i - 1])) continue;  // not the first point of a run
+    if (have_last && refractory > 0 && i - last < refractory) continue;
+    onsets[i] = 1;
+    have_last = true;
+    last = i;
+  }
+  return onsets;
+}
+
 Result<DetectorResult> ScoreDetector(const EvalSet& set, const std::string& name,
-                                     std::vector<std::vector<uint8_t>> flags, int delay_k) {
+                                     std::vector<std::vector<uint8_t>> flags, int delay_k,
+                                     double nab_refractory_fraction) {
   if (flags.size() != set.units.size()) {
     return InternalError("detector " + name + " returned flags for " + std::to_string(flags.size()) +
                          " series, expected " + std::to_string(set.units.size()));
@@ -204,8 +219,8 @@ Result<DetectorResult> ScoreDetector(const EvalSet& set, const std::string& name
     if (set.dataset == "nab") {
       // NAB counts every detection point; a flag that stays up for an episode is one alert, so
       // the NAB score sees each episode's first point (the alert onset), for every detector alike.
-      std::vector<uint8_t> onsets(n, 0);
-      for (size_t i = 0; i < n; ++i) onsets[i] = flags[u][i] && (i == 0 || !flags[u][i - 1]);
+      const auto refractory = static_cast<size_t>(nab_refractory_fraction * static_cast<double>(n));
+      std::vector<uint8_t> onsets = AlertOnsets(flags[u], refractory);
       std::array<NabFileScore, 3> per;
       for (int p = 0; p < 3; ++p) {
         ASSIGN_OR_RETURN(per[p], NabScore(truth.timestamps_ms, onsets, truth.windows, kNabProfiles[p]));
@@ -417,6 +432,11 @@ Result<DetectionReport> RunDetectionBenchmark(const DetectionBenchmarkOptions& o
   };
   DetectionReport report;
   ASSIGN_OR_RETURN(report.set, LoadEvalSet(options.dataset, options.data_path, options.set));
+  if (options.dataset == "nab" && options.nab_refractory_fraction > 0) {
+    report.set.split_description +=
+        "; NAB scores see alert onsets with a refractory of " + Fmt(100 * options.nab_refractory_fraction, 1) +
+        "% of each file's length after each kept onset (label-free, every detector alike)";
+  }
   log("loaded " + std::to_string(report.set.units.size()) + " series from " + options.dataset + ":" +
       options.data_path + " in " + Fmt(Seconds(start), 1) + " s");
   for (auto& det : detectors) {
@@ -426,7 +446,8 @@ Result<DetectionReport> RunDetectionBenchmark(const DetectionBenchmarkOptions& o
     DetectorResult r;
     if (flags.ok()) {
       Result<DetectorResult> scored =
-          ScoreDetector(report.set, det->name(), std::move(flags).value(), options.delay_k);
+          ScoreDetector(report.set, det->name(), std::move(flags).value(), options.delay_k,
+                        options.nab_refractory_fraction);
       if (scored.ok())
         r = std::move(scored).value();
       else

@@ -93,9 +93,18 @@ struct DetectionBenchmarkOptions {
   std::string out_dir;  // report.md, report.json, plots/*.svg
   EvalSetOptions set;
   int delay_k = 7;
+  // NAB only: after an alert onset, further onsets within this fraction of the file's length are
+  // suppressed (a refractory / dead time; label-free, applied to every detector alike). NAB counts
+  // every detection point, so a detector that re-fires during one incident pays for each onset.
+  // 0 disables. Fixed a priori at 5% (NAB's own windows cover 10% of a file in total).
+  double nab_refractory_fraction = 0.05;
   bool plots = true;
   std::function<void(const std::string&)> log;  // progress lines; may be empty
 };
+
+// Alert onsets of `flags`: the first point of each run of flags, then (when `refractory` > 0)
+// onsets closer than `refractory` points after the previous kept onset dropped. Pure; no labels.
+std::vector<uint8_t> AlertOnsets(const std::vector<uint8_t>& flags, size_t refractory);
 
 struct DetectorResult {
   std::string name;
@@ -119,7 +128,8 @@ struct DetectionReport {
 
 // Scores flags of one detector on a set (no I/O).
 [[nodiscard]] Result<DetectorResult> ScoreDetector(const EvalSet& set, const std::string& name,
-                                                   std::vector<std::vector<uint8_t>> flags, int delay_k);
+                                                   std::vector<std::vector<uint8_t>> flags, int delay_k,
+                                                   double nab_refractory_fraction = 0);
 
 // Runs `detectors` on the set and writes the report into options.out_dir.
 [[nodiscard]] Result<DetectionReport> RunDetectionBenchmark(

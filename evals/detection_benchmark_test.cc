@@ -148,5 +148,16 @@ TEST_CASE("report: JSON, Markdown and SVG name every series and detector") {
   CHECK(svg.find("stroke=\"#d62728\"") != std::string::npos);  // a flag tick
 }
 
+
+TEST_CASE("AlertOnsets keeps run starts and drops onsets inside the refractory") {
+  const std::vector<uint8_t> flags = {0, 1, 1, 0, 1, 0, 0, 0, 0, 1, 1, 0};
+  CHECK(AlertOnsets(flags, 0) == std::vector<uint8_t>{0, 1, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0});
+  // Refractory 5: the onset at 4 is 3 after the kept onset at 1 (dropped); 9 is 8 after it (kept).
+  CHECK(AlertOnsets(flags, 5) == std::vector<uint8_t>{0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0});
+  // Measured from the last KEPT onset, so a chain of dropped onsets cannot extend the dead time.
+  CHECK(AlertOnsets({1, 0, 1, 0, 1, 0, 1}, 4) == std::vector<uint8_t>{1, 0, 0, 0, 1, 0, 0});
+  CHECK(AlertOnsets({}, 3).empty());
+}
+
 }  // namespace
 }  // namespace vigil

@@ -45,6 +45,7 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
   bench.out_dir = options.out_dir;
   bench.set = options.set;
   bench.delay_k = options.delay_k;
+  bench.nab_refractory_fraction = options.nab_refractory_fraction;
   bench.plots = options.plots;
   bench.log = options.log;
   return RunDetectionBenchmark(bench, std::move(detectors));

@@ -18,6 +18,7 @@ struct DetectCommandOptions {
   std::vector<std::string> detectors = {"rules", "mad-band", "iforest"};
   EvalSetOptions set;
   int delay_k = 7;
+  double nab_refractory_fraction = 0.05;  // see DetectionBenchmarkOptions
   size_t mad_window = 60;
   BuiltinProposerOptions builtin;  // the rules detector's proposer settings
   std::string python = "/usr/bin/python3";

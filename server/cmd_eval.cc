@@ -43,6 +43,10 @@ CommandRunner SetupEval(CLI::App& sub) {
   detect->add_option("--max-series", opts->set.max_series, "at most this many series (0 = all)");
   detect->add_option("--max-points", opts->set.max_points, "at most this many points per series (0 = all)");
   detect->add_option("--delay-k", opts->delay_k, "k of the delay-constrained PA F1")->capture_default_str();
+  detect
+      ->add_option("--nab-refractory", opts->nab_refractory_fraction,
+                   "nab: drop alert onsets within this fraction of the file after the last one (0 = off)")
+      ->capture_default_str();
   detect->add_option("--mad-window", opts->mad_window, "points in the MAD peer's window")
       ->capture_default_str();
   detect->add_option("--python", opts->python, "interpreter with numpy/pandas/sklearn")
