@@ -47,19 +47,38 @@ inline double CleanValue(double v) { return std::isfinite(v) ? v : kNaN; }
 using NodeState = std::variant<std::monostate, detail::WindowState, detail::EwmaState, detail::LagState,
                                detail::OffsetState>;
 
-std::vector<NodeState> MakeStates(const RulePlan& plan) {
-  std::vector<NodeState> states(plan.nodes.size());
+NodeState MakeState(const RulePlan& plan, size_t i) {
+  const PlanNode& n = plan.nodes[i];
+  NodeState st;
+  switch (n.op) {
+    case PlanOp::kWindow: st.emplace<detail::WindowState>(n); break;
+    case PlanOp::kEwma: st.emplace<detail::EwmaState>(n.constant); break;
+    case PlanOp::kLag: st.emplace<detail::LagState>(n.lag_points); break;
+    case PlanOp::kOffset: st.emplace<detail::OffsetState>(n.duration_ms, plan.lookback_ms); break;
+    default: break;
+  }
+  return st;
+}
+
+// Pairs each `median(x, w)` window node with a `mad(x, w)` node over the same input and window:
+// partner[i] is the other node's index, or -1. Both engines evaluate a pair at the smaller index
+// with one sorted window (WindowState::PushMedianMad) and skip the larger one.
+std::vector<int32_t> MedianMadPartners(const RulePlan& plan) {
+  std::vector<int32_t> partner(plan.nodes.size(), -1);
   for (size_t i = 0; i < plan.nodes.size(); ++i) {
-    const PlanNode& n = plan.nodes[i];
-    switch (n.op) {
-      case PlanOp::kWindow: states[i].emplace<detail::WindowState>(n); break;
-      case PlanOp::kEwma: states[i].emplace<detail::EwmaState>(n.constant); break;
-      case PlanOp::kLag: states[i].emplace<detail::LagState>(n.lag_points); break;
-      case PlanOp::kOffset: states[i].emplace<detail::OffsetState>(n.duration_ms, plan.lookback_ms); break;
-      default: break;
+    const PlanNode& a = plan.nodes[i];
+    if (a.op != PlanOp::kWindow || a.window_fn != WindowFn::kMedian || partner[i] >= 0) continue;
+    for (size_t j = 0; j < plan.nodes.size(); ++j) {
+      const PlanNode& b = plan.nodes[j];
+      if (b.op == PlanOp::kWindow && b.window_fn == WindowFn::kMad && partner[j] < 0 && b.inputs == a.inputs &&
+          b.window == a.window) {
+        partner[i] = static_cast<int32_t>(j);
+        partner[j] = static_cast<int32_t>(i);
+        break;
+      }
     }
   }
-  return states;
+  return partner;
 }
 
 // Pushes one point through a stateful node. `held` reports the window's size for limits.
@@ -75,6 +94,13 @@ inline double PushState(NodeState& s, int64_t seq, int64_t t, double x, size_t* 
   double v = o.Push(t, x);
   *held = o.held();
   return v;
+}
+
+std::vector<NodeState> MakeStates(const RulePlan& plan) {
+  std::vector<NodeState> states;
+  states.reserve(plan.nodes.size());
+  for (size_t i = 0; i < plan.nodes.size(); ++i) states.push_back(MakeState(plan, i));
+  return states;
 }
 
 bool IsStateful(PlanOp op) {
@@ -366,8 +392,13 @@ struct SeriesColumns {
 class BatchRule {
  public:
   BatchRule(const RulePlan& plan, std::span<const TimeSeries> series, std::vector<size_t> members,
-            const EngineOptions& options)
-      : plan_(plan), series_(series), members_(std::move(members)), options_(options) {}
+            const EngineOptions& options, SeriesColumns* scratch)
+      : scratch_(scratch),
+        plan_(plan),
+        series_(series),
+        members_(std::move(members)),
+        options_(options),
+        partner_(MedianMadPartners(plan)) {}
 
   Status Run(BatchResult* out) {
     const size_t nn = plan_.nodes.size();
@@ -375,9 +406,9 @@ class BatchRule {
     for (size_t i = 0; i < nn; ++i) by_stage[plan_.nodes[i].stage].push_back(static_cast<int32_t>(i));
     if (plan_.max_stage == 0) {
       // Independent series: one at a time, reusing the column buffers.
-      SeriesColumns c;
+      SeriesColumns& c = *scratch_;  // shared by the rules of one EvaluateBatch call
       for (size_t m = 0; m < members_.size(); ++m) {
-        c.cols.resize(nn);
+        if (c.cols.size() < nn) c.cols.resize(nn);
         for (int32_t id : by_stage[0]) RETURN_IF_ERROR(ComputeNode(id, m, &c, nullptr));
         Finish(m, &c, out);
       }
@@ -400,6 +431,7 @@ class BatchRule {
 
   Status ComputeNode(int32_t id, size_t m, SeriesColumns* c, std::vector<SeriesColumns>* all) {
     const PlanNode& node = plan_.nodes[id];
+    if (partner_[id] >= 0 && partner_[id] < id) return Status::Ok();  // computed with its partner
     const TimeSeries& ts = S(m);
     const size_t n = ts.size();
     std::vector<double>& out = c->cols[id];
@@ -415,13 +447,19 @@ class BatchRule {
       default: break;
     }
     if (IsStateful(node.op)) {
-      NodeState st = MakeStates(plan_)[id];
+      NodeState st = MakeState(plan_, id);
       const std::vector<double>& in = c->cols[node.inputs[0]];
       size_t held = 0, max_held = 0;
       if (auto* w = std::get_if<detail::WindowState>(&st)) {
-        for (size_t i = 0; i < n; ++i) {
-          out[i] = w->Push(static_cast<int64_t>(i), ts.timestamps_ms[i], in[i]);
-          if (!node.window.is_points) max_held = std::max(max_held, w->held());
+        const int32_t other = partner_[id];
+        if (other >= 0) {  // a median/mad pair: one sorted window, both columns
+          std::vector<double>& oc = c->cols[other];
+          oc.resize(n);
+          double* med = node.window_fn == WindowFn::kMedian ? out.data() : oc.data();
+          double* mad = node.window_fn == WindowFn::kMedian ? oc.data() : out.data();
+          max_held = w->PushMedianMadColumn(ts.timestamps_ms.data(), in.data(), med, mad, n);
+        } else {
+          max_held = w->PushColumn(ts.timestamps_ms.data(), in.data(), out.data(), n);
         }
       } else {
         for (size_t i = 0; i < n; ++i) {
@@ -520,7 +558,11 @@ class BatchRule {
     }
     if (tracker.firing() && options_.build_alerts) out->alerts.push_back(tracker.alert);
     out->evaluations += n;
-    if (options_.trace_nodes) trace.node_values = std::move(c->cols);
+    if (options_.trace_nodes) {
+      trace.node_values = std::move(c->cols);
+      trace.node_values.resize(plan_.nodes.size());  // scratch columns may outnumber the nodes
+      c->cols.clear();
+    }
     if (keep) out->traces.push_back(std::move(trace));
   }
 
@@ -528,11 +570,13 @@ class BatchRule {
   size_t rule_index_ = 0;
 
  private:
+  SeriesColumns* scratch_;  // not owned; column buffers reused across series and rules
   const RulePlan& plan_;
   std::span<const TimeSeries> series_;
   std::vector<size_t> members_;
   const EngineOptions& options_;
   std::map<std::string, std::map<std::string, std::vector<size_t>>> groups_;
+  std::vector<int32_t> partner_;  // MedianMadPartners(plan_)
 };
 
 Result<std::vector<size_t>> SelectSeries(const RulePlan& plan, size_t count,
@@ -569,11 +613,12 @@ Result<BatchResult> EvaluateBatch(const CompiledRules& rules, std::span<const Ti
   auto name = [&](size_t i) -> const std::string& { return series[i].name; };
   auto labels = [&](size_t i) -> const Labels& { return series[i].labels; };
   std::vector<int64_t> ticks;  // built on first need
+  SeriesColumns scratch;       // batch columns, reused by every rule
   for (size_t r = 0; r < rules.rules.size(); ++r) {
     const RulePlan& plan = rules.rules[r];
     ASSIGN_OR_RETURN(std::vector<size_t> members, SelectSeries(plan, series.size(), name, labels, options.limits));
     if (!plan.tick_driven) {
-      BatchRule br(plan, series, std::move(members), options);
+      BatchRule br(plan, series, std::move(members), options, &scratch);
       br.rule_index_ = r;
       RETURN_IF_ERROR(br.Run(&out));
       continue;
@@ -654,6 +699,7 @@ struct StreamingEngine::Impl {
     std::vector<std::vector<int32_t>> by_stage;
     std::unique_ptr<TickRule> tick;
     std::vector<size_t> tick_members;
+    std::vector<int32_t> partner;  // MedianMadPartners(*plan)
   };
 
   CompiledRules rules;
@@ -667,6 +713,8 @@ struct StreamingEngine::Impl {
   std::vector<std::pair<size_t, double>> pending;  // points at `tick`
   std::vector<TimeSeriesRef> infos;
   std::vector<uint8_t> flag_scratch;
+  std::vector<double> agg_scratch;                          // CloseTick: peer values
+  std::vector<std::pair<int32_t, size_t>> active_scratch;  // CloseTick: (member, pending index)
 
   void Rebuild(Rule& r) {
     // Group membership for aggregation nodes: recomputed when a series is added.
@@ -683,12 +731,15 @@ struct StreamingEngine::Impl {
     }
   }
 
-  Status EvalNode(Rule& r, Member& m, int32_t id, int64_t seq, int64_t t, double x, std::vector<double>& scratch) {
+  // Evaluates one node for one member at this tick. Returns false only when a time-bounded
+  // window went over its limit, with the error in *err (a bool keeps the per-node path cheap).
+  bool EvalNode(Rule& r, Member& m, int32_t id, int64_t seq, int64_t t, double x, std::vector<double>& scratch,
+                Status* err) {
     const PlanNode& node = r.plan->nodes[id];
     double& out = m.vals[id];
     switch (node.op) {
-      case PlanOp::kConst: out = node.constant; return Status::Ok();
-      case PlanOp::kValue: out = CleanValue(x); return Status::Ok();
+      case PlanOp::kConst: out = node.constant; return true;
+      case PlanOp::kValue: out = CleanValue(x); return true;
       case PlanOp::kAggregate: {
         scratch.clear();
         for (int32_t p : m.peers[id]) {
@@ -698,31 +749,43 @@ struct StreamingEngine::Impl {
           if (!std::isnan(v)) scratch.push_back(v);
         }
         out = detail::Aggregate(node.agg_fn, node.constant, scratch);
-        return Status::Ok();
+        return true;
       }
       default: break;
     }
     if (IsStateful(node.op)) {
       size_t held = 0;
-      out = PushState(m.states[id], seq, t, m.vals[node.inputs[0]], &held);
+      const int32_t other = r.partner[id];
+      if (other >= 0) {  // a median/mad pair, evaluated once at the smaller index
+        if (other < id) return true;
+        auto& w = std::get<detail::WindowState>(m.states[id]);
+        double* med = node.window_fn == WindowFn::kMedian ? &out : &m.vals[other];
+        double* mad = node.window_fn == WindowFn::kMedian ? &m.vals[other] : &out;
+        w.PushMedianMad(seq, t, m.vals[node.inputs[0]], med, mad);
+        held = w.held();
+      } else {
+        out = PushState(m.states[id], seq, t, m.vals[node.inputs[0]], &held);
+      }
       bool time_bounded = node.op == PlanOp::kOffset || (node.op == PlanOp::kWindow && !node.window.is_points);
-      if (time_bounded && held > static_cast<size_t>(options.limits.max_window_points))
-        return WindowOverflow(*r.plan, node, series[m.series].id, held, options.limits);
-      return Status::Ok();
+      if (time_bounded && held > static_cast<size_t>(options.limits.max_window_points)) {
+        *err = WindowOverflow(*r.plan, node, series[m.series].id, held, options.limits);
+        return false;
+      }
+      return true;
     }
     double a = m.vals[node.inputs[0]];
     double b = node.inputs.size() > 1 ? m.vals[node.inputs[1]] : a;
     double c = node.inputs.size() > 2 ? m.vals[node.inputs[2]] : a;
     out = ApplyOp(node.op, a, b, c);
-    return Status::Ok();
+    return true;
   }
 
   Status CloseTick() {
     if (!have_tick || pending.empty()) return Status::Ok();
     const int64_t t = tick;
     flag_scratch.assign(pending.size(), 0);
-    std::vector<double> scratch;
-    std::vector<std::pair<int32_t, size_t>> active;  // (member, pending index)
+    std::vector<double>& scratch = agg_scratch;
+    std::vector<std::pair<int32_t, size_t>>& active = active_scratch;  // (member, pending index)
     for (size_t ri = 0; ri < rt.size(); ++ri) {
       Rule& r = rt[ri];
       if (r.tick) continue;
@@ -735,7 +798,11 @@ struct StreamingEngine::Impl {
         for (auto [m, k] : active) {
           Member& mem = r.members[m];
           int64_t seq = series[mem.series].seq;
-          for (int32_t id : stage) RETURN_IF_ERROR(EvalNode(r, mem, id, seq, t, pending[k].second, scratch));
+          for (int32_t id : stage) {
+            Status err;
+            if (!EvalNode(r, mem, id, seq, t, pending[k].second, scratch, &err)) [[unlikely]]
+              return err;
+          }
           // Peers read this member's values for this tick in later stages.
           mem.last_t = t;
         }
@@ -798,7 +865,7 @@ Result<std::unique_ptr<StreamingEngine>> StreamingEngine::Create(CompiledRules r
   impl->options = options;
   impl->cb = std::move(callbacks);
   for (const auto& plan : impl->rules.rules) {
-    Impl::Rule r{&plan, SelectorMatcher(plan.selector), {}, {}, nullptr, {}};
+    Impl::Rule r{&plan, SelectorMatcher(plan.selector), {}, {}, nullptr, {}, MedianMadPartners(plan)};
     r.by_stage.resize(plan.max_stage + 1);
     for (size_t i = 0; i < plan.nodes.size(); ++i) r.by_stage[plan.nodes[i].stage].push_back(static_cast<int32_t>(i));
     if (plan.tick_driven) r.tick = std::make_unique<TickRule>(plan, std::vector<size_t>{});

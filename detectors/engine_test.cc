@@ -213,6 +213,38 @@ TEST_CASE("window functions match brute-force references (point and time windows
   }
 }
 
+TEST_CASE("median and mad of the same window share one sorted window with bit-identical values") {
+  std::mt19937_64 rng(11);
+  TimeSeries s = RandomSeries(rng, "m", {}, 500, 1'000'000);
+  for (bool points : {true, false}) {
+    for (int64_t size : points ? std::vector<int64_t>{1, 2, 30} : std::vector<int64_t>{500, 4000}) {
+      auto values = [&](std::vector<WindowFn> fns) {  // node values of each window, in order
+        P p("M", "m");
+        int32_t v = p.Value();
+        std::vector<int32_t> ids;
+        for (WindowFn fn : fns) ids.push_back(p.Window(fn, v, points, size));
+        CompiledRules rules{{p.Done(p.Cmp(PlanOp::kGt, ids[0], p.Const(0)))}};
+        EngineOptions opt;
+        opt.trace_nodes = true;
+        auto r = EvaluateBatch(rules, std::span<const TimeSeries>(&s, 1), opt);
+        REQUIRE(r.ok());
+        std::vector<std::vector<double>> out;
+        for (int32_t id : ids) out.push_back(r->traces.at(0).node_values.at(id));
+        return out;
+      };
+      auto pair = values({WindowFn::kMad, WindowFn::kMedian});  // mad first: the pair runs at its index
+      auto med = values({WindowFn::kMedian})[0];
+      auto mad = values({WindowFn::kMad})[0];
+      REQUIRE(pair[0].size() == s.size());
+      for (size_t i = 0; i < s.size(); ++i) {
+        INFO("points=", points, " size=", size, " i=", i);
+        CHECK(std::memcmp(&pair[1][i], &med[i], sizeof(double)) == 0);
+        CHECK(std::memcmp(&pair[0][i], &mad[i], sizeof(double)) == 0);
+      }
+    }
+  }
+}
+
 TEST_CASE("a flat window has exactly its value as mean and zero spread (no false hits after a level drop)") {
   // KPI-like: a level around 120, then a long run of zeros. Running sums leave rounding residue;
   // the engine must still see mean == 0 and std == 0 once the window holds only zeros.
@@ -467,6 +499,14 @@ std::vector<RulePlan> PropertyPlans() {
     plan.for_ms = 1500;
     plan.keep_firing_for_ms = 1000;
     plans.push_back(plan);
+  }
+  {  // median and mad of the same input and window: evaluated as one pair by both engines
+    P p("MedMad", "");
+    int32_t v = p.Value();
+    int32_t dev = p.Node(PlanOp::kAbs, {p.Node(PlanOp::kSub, {v, p.Window(WindowFn::kMedian, v, true, 6)})});
+    int32_t c1 = p.Cmp(PlanOp::kGt, dev, p.Node(PlanOp::kMul, {p.Const(2), p.Window(WindowFn::kMad, v, true, 6)}));
+    int32_t c2 = p.Cmp(PlanOp::kGt, p.Window(WindowFn::kMad, v, false, 3000), p.Window(WindowFn::kMedian, v, false, 3000));
+    plans.push_back(p.Done(p.Node(PlanOp::kOr, {c1, c2}, ValueType::kBool)));
   }
   {  // ewma, lag, offset, arithmetic, clamp, log, abs, not
     P p("Mixed", "");

@@ -38,8 +38,8 @@ class Ring {
   T& back() { return buf_[(head_ + size_ - 1) & mask_]; }
   const T& back() const { return buf_[(head_ + size_ - 1) & mask_]; }
   const T& operator[](size_t i) const { return buf_[(head_ + i) & mask_]; }
-  void push_back(const T& v) {
-    if (size_ == buf_.size()) [[unlikely]] Grow();
+  [[gnu::always_inline]] void push_back(const T& v) {
+    if (size_ == cap_) [[unlikely]] Grow();
     buf_[(head_ + size_) & mask_] = v;
     ++size_;
   }
@@ -57,9 +57,10 @@ class Ring {
     buf_.swap(nb);
     head_ = 0;
     mask_ = cap - 1;
+    cap_ = cap;
   }
   std::vector<T> buf_;
-  size_t head_ = 0, size_ = 0, mask_ = 0;
+  size_t head_ = 0, size_ = 0, mask_ = 0, cap_ = 0;
 };
 
 struct WindowEntry {
@@ -72,60 +73,190 @@ struct WindowEntry {
 // Evaluates one kWindow node incrementally.
 class WindowState {
  public:
-  explicit WindowState(const PlanNode& node)
-      : fn_(node.window_fn), spec_(node.window), q_(node.constant) {
-    sums_ = fn_ == WindowFn::kMean || fn_ == WindowFn::kSum || fn_ == WindowFn::kCount || fn_ == WindowFn::kStd ||
-            fn_ == WindowFn::kZscore;
-    order_ = fn_ == WindowFn::kMedian || fn_ == WindowFn::kQuantile || fn_ == WindowFn::kMad;
-    aux_ = fn_ == WindowFn::kRate || fn_ == WindowFn::kChanges || fn_ == WindowFn::kResets;
+  explicit WindowState(const PlanNode& node) : fn_(node.window_fn), spec_(node.window), q_(node.constant) {}
+
+  // Adds the point (seq, t, x) and returns the window function's value at it. Dispatches once
+  // on the function and window kind; PushFn<F, kPoints> is the specialised step.
+  double Push(int64_t seq, int64_t t, double x) {
+    return spec_.is_points ? Dispatch<true>(seq, t, x) : Dispatch<false>(seq, t, x);
   }
 
-  // Adds the point (seq, t, x) and returns the window function's value at it.
-  double Push(int64_t seq, int64_t t, double x) {
-    Evict(seq, t);
-    if (!std::isnan(x)) Insert(seq, t, x);
-    return Value(x);
+  // The same step for a known function and window kind (no per-point branching on either).
+  // Calling it with F != the node's function is a bug.
+  template <WindowFn F, bool kPoints>
+  [[gnu::always_inline]] double PushFn(int64_t seq, int64_t t, double x) {
+    if constexpr (Order(F)) {
+      SlideSorted<kPoints>(seq, t, x);
+    } else {
+      EvictFn<F, kPoints>(seq, t);
+      if (!std::isnan(x)) InsertFn<F>(seq, t, x);
+    }
+    return ValueFn<F>(x);
+  }
+
+  // Pushes points i = 0..n-1 (seq = i, timestamps t[i], values x[i]) and writes the values to
+  // out[i]; for time windows also returns the most entries held at once (0 for point windows).
+  // Same arithmetic, in the same order, as n calls of Push.
+  size_t PushColumn(const int64_t* t, const double* x, double* out, size_t n) {
+    switch (fn_) {
+#define VIGIL_WINDOW_CASE(F) \
+  case WindowFn::F: return spec_.is_points ? Column<WindowFn::F, true>(t, x, out, n) : Column<WindowFn::F, false>(t, x, out, n);
+      VIGIL_WINDOW_CASE(kMean) VIGIL_WINDOW_CASE(kStd) VIGIL_WINDOW_CASE(kMin) VIGIL_WINDOW_CASE(kMax)
+      VIGIL_WINDOW_CASE(kMedian) VIGIL_WINDOW_CASE(kMad) VIGIL_WINDOW_CASE(kQuantile) VIGIL_WINDOW_CASE(kSum)
+      VIGIL_WINDOW_CASE(kCount) VIGIL_WINDOW_CASE(kDelta) VIGIL_WINDOW_CASE(kRate) VIGIL_WINDOW_CASE(kZscore)
+      VIGIL_WINDOW_CASE(kChanges) VIGIL_WINDOW_CASE(kResets)
+#undef VIGIL_WINDOW_CASE
+    }
+    return 0;
+  }
+
+  // For a median or mad node: pushes the point once and returns both the median and the mad of
+  // the window, so a rule using median(x, w) and mad(x, w) keeps one sorted window. The values
+  // equal those of separate median and mad states (the sorted array depends only on the window).
+  template <bool kPoints>
+  [[gnu::always_inline]] void PushMedianMad(int64_t seq, int64_t t, double x, double* median, double* mad) {
+    SlideSorted<kPoints>(seq, t, x);
+    *median = Quantile(0.5);
+    *mad = Mad();
+  }
+  void PushMedianMad(int64_t seq, int64_t t, double x, double* median, double* mad) {
+    if (spec_.is_points) PushMedianMad<true>(seq, t, x, median, mad);
+    else PushMedianMad<false>(seq, t, x, median, mad);
+  }
+  // Column form of PushMedianMad; returns the most entries held (time windows; 0 otherwise).
+  size_t PushMedianMadColumn(const int64_t* t, const double* x, double* median, double* mad, size_t n) {
+    size_t max_held = 0;
+    if (spec_.is_points) {
+      for (size_t i = 0; i < n; ++i) PushMedianMad<true>(static_cast<int64_t>(i), t[i], x[i], &median[i], &mad[i]);
+    } else {
+      for (size_t i = 0; i < n; ++i) {
+        PushMedianMad<false>(static_cast<int64_t>(i), t[i], x[i], &median[i], &mad[i]);
+        max_held = std::max(max_held, entries_.size());
+      }
+    }
+    return max_held;
   }
 
   // Largest number of entries held at once (time windows: checked against a limit).
   size_t held() const { return entries_.size(); }
 
  private:
-  bool UsesSums() const { return sums_; }
-  bool UsesOrder() const { return order_; }
-  bool UsesAux() const { return aux_; }
+  static constexpr bool Sums(WindowFn f) {
+    return f == WindowFn::kMean || f == WindowFn::kSum || f == WindowFn::kCount || f == WindowFn::kStd ||
+           f == WindowFn::kZscore;
+  }
+  static constexpr bool Order(WindowFn f) {
+    return f == WindowFn::kMedian || f == WindowFn::kQuantile || f == WindowFn::kMad;
+  }
+  static constexpr bool Aux(WindowFn f) {
+    return f == WindowFn::kRate || f == WindowFn::kChanges || f == WindowFn::kResets;
+  }
 
-  void Evict(int64_t seq, int64_t t) {
+  template <bool kPoints>
+  double Dispatch(int64_t seq, int64_t t, double x) {
+    switch (fn_) {
+#define VIGIL_WINDOW_CASE(F) \
+  case WindowFn::F: return PushFn<WindowFn::F, kPoints>(seq, t, x);
+      VIGIL_WINDOW_CASE(kMean) VIGIL_WINDOW_CASE(kStd) VIGIL_WINDOW_CASE(kMin) VIGIL_WINDOW_CASE(kMax)
+      VIGIL_WINDOW_CASE(kMedian) VIGIL_WINDOW_CASE(kMad) VIGIL_WINDOW_CASE(kQuantile) VIGIL_WINDOW_CASE(kSum)
+      VIGIL_WINDOW_CASE(kCount) VIGIL_WINDOW_CASE(kDelta) VIGIL_WINDOW_CASE(kRate) VIGIL_WINDOW_CASE(kZscore)
+      VIGIL_WINDOW_CASE(kChanges) VIGIL_WINDOW_CASE(kResets)
+#undef VIGIL_WINDOW_CASE
+    }
+    return kNaN;
+  }
+
+  template <WindowFn F, bool kPoints>
+  size_t Column(const int64_t* t, const double* x, double* out, size_t n) {
+    size_t max_held = 0;
+    for (size_t i = 0; i < n; ++i) {
+      out[i] = PushFn<F, kPoints>(static_cast<int64_t>(i), t[i], x[i]);
+      if constexpr (!kPoints) max_held = std::max(max_held, entries_.size());
+    }
+    return max_held;
+  }
+
+  template <WindowFn F, bool kPoints>
+  void EvictFn(int64_t seq, int64_t t) {
     while (!entries_.empty()) {
       const WindowEntry& f = entries_.front();
-      bool out = spec_.is_points ? f.seq <= seq - spec_.points : f.t <= t - spec_.duration_ms;
+      bool out;
+      if constexpr (kPoints) out = f.seq <= seq - spec_.points;
+      else out = f.t <= t - spec_.duration_ms;
       if (!out) break;
-      Remove(f);
+      RemoveFn<F>(f);
       entries_.pop_front();
       ++evicted_;
     }
-    if (UsesSums() || UsesAux()) {
-      if (evicted_ >= std::max<size_t>(entries_.size(), 32)) Recompute();
+    if constexpr (Sums(F) || Aux(F)) {
+      if (evicted_ >= std::max<size_t>(entries_.size(), 32)) Recompute<F>();
     }
   }
 
-  void Remove(const WindowEntry& e) {
-    if (UsesSums()) {
+  // Evict + insert for the sorted window of median / quantile / mad. The sorted array ends up
+  // exactly as after erasing each evicted value at its first equal position and inserting x
+  // after the last value <= x (what RemoveFn / InsertFn do), but the common step (one value
+  // leaves, one arrives) shifts only the values between the two positions, in one pass.
+  template <bool kPoints>
+  [[gnu::always_inline]] void SlideSorted(int64_t seq, int64_t t, double x) {
+    bool have_old = false;
+    double old = 0;
+    while (!entries_.empty()) {
+      const WindowEntry& f = entries_.front();
+      bool out;
+      if constexpr (kPoints) out = f.seq <= seq - spec_.points;
+      else out = f.t <= t - spec_.duration_ms;
+      if (!out) break;
+      if (have_old) EraseSorted(old);
+      old = f.x;
+      have_old = true;
+      entries_.pop_front();
+    }
+    if (std::isnan(x)) {
+      if (have_old) EraseSorted(old);
+      return;
+    }
+    entries_.push_back(WindowEntry{seq, t, x, 0});
+    if (!have_old) {
+      sorted_.insert(sorted_.begin() + static_cast<ptrdiff_t>(Rank</*kOrEqual=*/true>(x)), x);
+      return;
+    }
+    double* a = sorted_.data();
+    const size_t p = Rank</*kOrEqual=*/false>(old);  // the value that leaves
+    if (x >= old) {  // a[p+1..k] move down one; x lands at k
+      const size_t k = Rank</*kOrEqual=*/true>(x) - 1;
+      for (size_t i = p; i < k; ++i) a[i] = a[i + 1];
+      a[k] = x;
+    } else {  // a[k..p-1] move up one; x lands at k
+      const size_t k = Rank</*kOrEqual=*/true>(x);
+      for (size_t i = p; i > k; --i) a[i] = a[i - 1];
+      a[k] = x;
+    }
+  }
+
+  void EraseSorted(double v) {
+    sorted_.erase(sorted_.begin() + static_cast<ptrdiff_t>(Rank</*kOrEqual=*/false>(v)));
+  }
+
+  template <WindowFn F>
+  void RemoveFn(const WindowEntry& e) {
+    if constexpr (Sums(F)) {
       double d = e.x - shift_;
       s1_ -= d;
       s2_ -= d * d;
-    } else if (UsesAux()) {
+    } else if constexpr (Aux(F)) {
       aux_sum_ -= e.aux;
-    } else if (UsesOrder()) {
+    } else if constexpr (Order(F)) {
       sorted_.erase(sorted_.begin() + static_cast<ptrdiff_t>(Rank</*kOrEqual=*/false>(e.x)));
-    } else {  // min / max deque: drop the front if it is this entry
+    } else if constexpr (F == WindowFn::kMin || F == WindowFn::kMax) {
       if (!mono_.empty() && mono_.front().seq == e.seq) mono_.pop_front();
     }
   }
 
-  void Insert(int64_t seq, int64_t t, double x) {
+  template <WindowFn F>
+  void InsertFn(int64_t seq, int64_t t, double x) {
     WindowEntry e{seq, t, x, 0};
-    if (UsesSums()) {
+    if constexpr (Sums(F)) {
       if (!have_shift_) {
         shift_ = x;
         have_shift_ = true;
@@ -137,30 +268,31 @@ class WindowState {
       // mean is exactly that value (running sums would leave rounding residue around it).
       same_run_ = (same_run_ > 0 && x == last_x_) ? same_run_ + 1 : 1;
       last_x_ = x;
-    } else if (UsesAux()) {
+    } else if constexpr (Aux(F)) {
       if (have_prev_) {
-        if (fn_ == WindowFn::kRate) e.aux = x >= prev_ ? x - prev_ : x;  // a counter reset restarts at 0
-        else if (fn_ == WindowFn::kChanges) e.aux = x != prev_ ? 1 : 0;
+        if constexpr (F == WindowFn::kRate) e.aux = x >= prev_ ? x - prev_ : x;  // a counter reset restarts at 0
+        else if constexpr (F == WindowFn::kChanges) e.aux = x != prev_ ? 1 : 0;
         else e.aux = x < prev_ ? 1 : 0;
       }
       prev_ = x;
       have_prev_ = true;
       aux_sum_ += e.aux;
-    } else if (UsesOrder()) {
+    } else if constexpr (Order(F)) {
       sorted_.insert(sorted_.begin() + static_cast<ptrdiff_t>(Rank</*kOrEqual=*/true>(x)), x);
-    } else if (fn_ == WindowFn::kMin) {
+    } else if constexpr (F == WindowFn::kMin) {
       while (!mono_.empty() && mono_.back().x >= x) mono_.pop_back();
       mono_.push_back(e);
-    } else if (fn_ == WindowFn::kMax) {
+    } else if constexpr (F == WindowFn::kMax) {
       while (!mono_.empty() && mono_.back().x <= x) mono_.pop_back();
       mono_.push_back(e);
     }
     entries_.push_back(e);
   }
 
+  template <WindowFn F>
   void Recompute() {
     evicted_ = 0;
-    if (UsesSums()) {
+    if constexpr (Sums(F)) {
       s1_ = s2_ = 0;
       if (!entries_.empty()) shift_ = entries_.front().x;
       for (size_t i = 0; i < entries_.size(); ++i) {
@@ -177,7 +309,7 @@ class WindowState {
   // Number of sorted values < x (or <= x). Small windows count without branches (vectorised),
   // which beats a binary search's mispredictions; large ones binary-search.
   template <bool kOrEqual>
-  size_t Rank(double x) const {
+  [[gnu::always_inline]] size_t Rank(double x) const {
     const size_t n = sorted_.size();
     const double* a = sorted_.data();
     if (n <= 96) {
@@ -188,7 +320,7 @@ class WindowState {
     return static_cast<size_t>((kOrEqual ? std::upper_bound(a, a + n, x) : std::lower_bound(a, a + n, x)) - a);
   }
 
-  double Quantile(double q) const {
+  [[gnu::always_inline]] double Quantile(double q) const {
     size_t n = sorted_.size();
     if (n == 0) return kNaN;
     double pos = q * static_cast<double>(n - 1);  // linear interpolation, as numpy's default
@@ -202,7 +334,7 @@ class WindowState {
   // (med - a[split-1-j]) and right of it (a[split+j] - med) are two sorted sequences; the k-th
   // smallest of their union is found by binary search over how many come from the left, so the
   // cost is O(log W) on top of the sorted array.
-  double Mad() const {
+  [[gnu::always_inline]] double Mad() const {
     const size_t n = sorted_.size();
     if (n == 0) return kNaN;
     const double med = Quantile(0.5);
@@ -225,47 +357,48 @@ class WindowState {
     return kth + (next - kth) * 0.5;
   }
 
-  double Value(double x) const {
+  template <WindowFn F>
+  double ValueFn(double x) const {
     size_t n = entries_.size();
-    switch (fn_) {
-      case WindowFn::kCount: return static_cast<double>(n);
-      case WindowFn::kSum:
-        if (n && same_run_ >= n) return last_x_ * static_cast<double>(n);
-        return n ? s1_ + shift_ * static_cast<double>(n) : 0.0;
-      case WindowFn::kMean:
-        if (n && same_run_ >= n) return last_x_;
-        return n ? shift_ + s1_ / static_cast<double>(n) : kNaN;
-      case WindowFn::kStd:
-      case WindowFn::kZscore: {
-        if (n < 2) return kNaN;
-        if (same_run_ >= n) return fn_ == WindowFn::kStd ? 0.0 : kNaN;
-        double dn = static_cast<double>(n);
-        double ss = s2_ - s1_ * s1_ / dn;
-        double mean = shift_ + s1_ / dn;
-        // Cancellation noise in a flat window must read as zero spread, not as a tiny std that
-        // turns into a huge z-score. The noise scales with the shifted sum of squares.
-        if (ss <= 1e-12 * s2_) ss = 0;
-        double var = ss / (dn - 1);
-        double sd = var > 0 ? std::sqrt(var) : 0.0;
-        if (fn_ == WindowFn::kStd) return sd;
-        if (!(sd > 0) || std::isnan(x)) return kNaN;
-        return (x - mean) / sd;
-      }
-      case WindowFn::kMin:
-      case WindowFn::kMax: return mono_.empty() ? kNaN : mono_.front().x;
-      case WindowFn::kMedian: return Quantile(0.5);
-      case WindowFn::kQuantile: return Quantile(q_);
-      case WindowFn::kMad: return Mad();
-      case WindowFn::kDelta: return n >= 2 ? entries_.back().x - entries_.front().x : kNaN;
-      case WindowFn::kRate: {
-        if (n < 2) return kNaN;
-        double dt = static_cast<double>(entries_.back().t - entries_.front().t) / 1000.0;
-        return dt > 0 ? (aux_sum_ - entries_.front().aux) / dt : kNaN;
-      }
-      case WindowFn::kChanges:
-      case WindowFn::kResets: return n ? aux_sum_ - entries_.front().aux : 0.0;
+    if constexpr (F == WindowFn::kCount) {
+      return static_cast<double>(n);
+    } else if constexpr (F == WindowFn::kSum) {
+      if (n && same_run_ >= n) return last_x_ * static_cast<double>(n);
+      return n ? s1_ + shift_ * static_cast<double>(n) : 0.0;
+    } else if constexpr (F == WindowFn::kMean) {
+      if (n && same_run_ >= n) return last_x_;
+      return n ? shift_ + s1_ / static_cast<double>(n) : kNaN;
+    } else if constexpr (F == WindowFn::kStd || F == WindowFn::kZscore) {
+      if (n < 2) return kNaN;
+      if (same_run_ >= n) return F == WindowFn::kStd ? 0.0 : kNaN;
+      double dn = static_cast<double>(n);
+      double ss = s2_ - s1_ * s1_ / dn;
+      double mean = shift_ + s1_ / dn;
+      // Cancellation noise in a flat window must read as zero spread, not as a tiny std that
+      // turns into a huge z-score. The noise scales with the shifted sum of squares.
+      if (ss <= 1e-12 * s2_) ss = 0;
+      double var = ss / (dn - 1);
+      double sd = var > 0 ? std::sqrt(var) : 0.0;
+      if constexpr (F == WindowFn::kStd) return sd;
+      if (!(sd > 0) || std::isnan(x)) return kNaN;
+      return (x - mean) / sd;
+    } else if constexpr (F == WindowFn::kMin || F == WindowFn::kMax) {
+      return mono_.empty() ? kNaN : mono_.front().x;
+    } else if constexpr (F == WindowFn::kMedian) {
+      return Quantile(0.5);
+    } else if constexpr (F == WindowFn::kQuantile) {
+      return Quantile(q_);
+    } else if constexpr (F == WindowFn::kMad) {
+      return Mad();
+    } else if constexpr (F == WindowFn::kDelta) {
+      return n >= 2 ? entries_.back().x - entries_.front().x : kNaN;
+    } else if constexpr (F == WindowFn::kRate) {
+      if (n < 2) return kNaN;
+      double dt = static_cast<double>(entries_.back().t - entries_.front().t) / 1000.0;
+      return dt > 0 ? (aux_sum_ - entries_.front().aux) / dt : kNaN;
+    } else {  // kChanges, kResets
+      return n ? aux_sum_ - entries_.front().aux : 0.0;
     }
-    return kNaN;
   }
 
   WindowFn fn_;
@@ -276,7 +409,6 @@ class WindowState {
   std::vector<double> sorted_;
   double s1_ = 0, s2_ = 0, shift_ = 0, aux_sum_ = 0, prev_ = 0;
   bool have_shift_ = false, have_prev_ = false;
-  bool sums_ = false, order_ = false, aux_ = false;
   size_t same_run_ = 0;
   double last_x_ = 0;
   size_t evicted_ = 0;
