@@ -9,9 +9,13 @@
 // Cost per push (W = points in the window): amortised O(1) for mean/sum/count/std/zscore
 // (running sums with an exact recompute once as many points have left the window as it holds,
 // which bounds floating-point drift), min/max (monotonic deque), delta/rate/changes/resets
-// (running sums of per-point increments); O(log W) search plus an O(W) memmove for
-// median/quantile (a sorted array: for W up to thousands the move is a few hundred ns), and
-// O(W) for mad (a merge walk outward from the median). Memory: O(W) per node and series.
+// (running sums of per-point increments); for median/quantile/mad a sorted array: O(log W)
+// search (a branch-free count for W <= 96) plus, when one value leaves and one arrives, one
+// shift of the values between their two positions (O(W) worst case, a few ns for W in the tens);
+// mad adds an O(log W) selection over the two deviation sequences. The function and window kind
+// are template parameters (PushFn / PushColumn), so a column is one specialised loop; median and
+// mad of the same input and window can share one sorted array (PushMedianMad). Memory: O(W)
+// per node and series.
 // Not thread-safe; one instance per (rule, series, node).
 #pragma once
 
