@@ -10,7 +10,8 @@ Result<std::vector<std::vector<uint8_t>>> RulesDetector::Run(const std::vector<E
   details_ = Json{{"proposer", std::string(proposer_->name())},
                   {"mode", std::string(TrainModeName(options_.mode))},
                   {"objective", std::string(ObjectiveName(options_.objective))},
-                  {"validation_fraction", options_.validation_fraction}};
+                  {"validation_fraction", options_.validation_fraction},
+                  {"min_votes", min_votes_}};
   Json per_unit = Json::array();
   rules_.clear();
   int64_t rule_count = 0, evaluations = 0;
@@ -35,9 +36,11 @@ Result<std::vector<std::vector<uint8_t>>> RulesDetector::Run(const std::vector<E
       ASSIGN_OR_RETURN(CompiledRules compiled, CompileRules(text, u.name + ".rules"));
       rule_count += static_cast<int64_t>(compiled.rules.size());
       ASSIGN_OR_RETURN(BatchResult r, EvaluateBatch(compiled, u.members));
+      std::vector<int> votes(flags.size(), 0);
       for (const auto& f : r.flags) {
-        for (size_t i = 0; i < f.size() && i < flags.size(); ++i) flags[i] |= f[i];
+        for (size_t i = 0; i < f.size() && i < flags.size(); ++i) votes[i] += f[i] ? 1 : 0;
       }
+      for (size_t i = 0; i < flags.size(); ++i) flags[i] = votes[i] >= min_votes_;
       uj["rules"] = static_cast<int64_t>(compiled.rules.size());
       if (u.members.size() == 1) uj["text"] = text;
       rules_ += text;

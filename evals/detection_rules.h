@@ -1,8 +1,10 @@
 // RulesDetector: the benchmark's "rules" detector — rules trained by training/ (the builtin
 // proposer unless another is handed in) on each unit's training part, then run by the detectors/
-// engine over the whole series; a unit is flagged where any of its members' rules fire.
+// engine over the whole series; a unit is flagged where the rules of at least `min_votes` of its
+// members fire at the same point (1 = any member; SMD: k of a machine's 38 dimensions).
 #pragma once
 
+#include <algorithm>
 #include <memory>
 
 #include "evals/detection_benchmark.h"
@@ -12,8 +14,8 @@ namespace vigil {
 
 class RulesDetector : public BenchDetector {
  public:
-  RulesDetector(std::unique_ptr<RuleProposer> proposer, TrainerOptions options)
-      : proposer_(std::move(proposer)), options_(std::move(options)) {}
+  RulesDetector(std::unique_ptr<RuleProposer> proposer, TrainerOptions options, int min_votes = 1)
+      : proposer_(std::move(proposer)), options_(std::move(options)), min_votes_(std::max(1, min_votes)) {}
   std::string name() const override { return "rules-" + std::string(proposer_->name()); }
   Result<std::vector<std::vector<uint8_t>>> Run(const std::vector<EvalUnit>& units) override;
   Json Details() const override { return details_; }
@@ -23,6 +25,7 @@ class RulesDetector : public BenchDetector {
  private:
   std::unique_ptr<RuleProposer> proposer_;
   TrainerOptions options_;
+  int min_votes_ = 1;
   Json details_;
   std::string rules_;
 };

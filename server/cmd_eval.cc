@@ -61,6 +61,15 @@ CommandRunner SetupEval(CLI::App& sub) {
       ->add_option("--rules-min-gain", opts->builtin.min_gain,
                    "rules: a further rule must raise the review F1 by at least this much")
       ->capture_default_str();
+  detect
+      ->add_option("--rules-unlabeled-levels", opts->builtin.unlabeled_levels,
+                   "rules: unlabeled targets may use absolute value thresholds (true|false)")
+      ->capture_default_str();
+  detect
+      ->add_option("--rules-vote", opts->rules_min_votes,
+                   "rules: flag a unit where at least this many of its members' rules fire (smd: dimensions)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   detect->add_flag("--no-plots", *no_plots, "skip the SVG plots");
   // eval diagnose: the diagnosis benchmark (evals/diagnosis_eval.h).
   CLI::App* diagnose = sub.add_subcommand("diagnose", "diagnosis benchmark over scenario cases");

@@ -156,6 +156,9 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
   const double eps = std::max(1e-9, 1e-3 * spread);
 
   std::vector<Feature> features = Features(data, options_.windows, eps);
+  if (!labeled && !options_.unlabeled_levels) {
+    std::erase_if(features, [](const Feature& f) { return f.family == "value-high" || f.family == "value-low"; });
+  }
   const int planned = static_cast<int>(features.size()) * 2 + 8;
   int done = 0;
   auto tick = [&] {

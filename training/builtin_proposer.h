@@ -23,7 +23,8 @@
 //   labeled:   greedy forward selection — a rule joins the set (rules OR-ed) only if it raises
 //              the validation objective F1 (when the tail holds no anomaly: the objective on
 //              training + validation together); at most `max_rules` rules;
-//   unlabeled: a rule is kept only if it flags at most `max_unlabeled_flag_rate` of the tail.
+//   unlabeled: a rule is kept only if it flags at most `max_unlabeled_flag_rate` of the tail;
+//              without `unlabeled_levels`, value-high / value-low are not proposed.
 // The best set is candidate 0; the next candidates are the best single rules.
 // Thread safety: one thread at a time.
 #pragma once
@@ -46,6 +47,11 @@ struct BuiltinProposerOptions {
   double unlabeled_margin = 0.0;
   // A rule joins the set only if it raises the review objective by at least this much.
   double min_gain = 1e-9;
+  // Unlabeled targets may use absolute level rules (value-high / value-low). false: only rules
+  // relative to a rolling baseline or to the previous point (residual, mad-band, zscore, jump,
+  // level-shift, seasonal, flatline, increase), which do not fire when the data drifts past the
+  // training range as a whole (SMD's test files do). Labeled targets are unaffected.
+  bool unlabeled_levels = true;
 };
 
 class BuiltinProposer : public RuleProposer {

@@ -88,6 +88,44 @@ TEST_CASE("builtin proposer, unlabeled: thresholds at the training extremes stay
   CHECK(r->flags[0][950] == 1);
 }
 
+TEST_CASE("builtin proposer, unlabeled without level rules: drift past the training range stays quiet") {
+  TrainingData data;
+  data.target = "drift";
+  data.labeled = false;
+  TimeSeries all = Spiky("d", 1200, 100000, 100000, false);
+  data.train.push_back(all.SliceIndex(0, 900));
+  data.validation.push_back(all.SliceIndex(900, 1200));
+  EngineEvaluator evaluator(data, Objective::kPointAdjusted, 7);
+  BuiltinProposerOptions bo;
+  bo.unlabeled_levels = false;
+  BuiltinProposer proposer(bo);
+  Result<std::vector<RuleCandidate>> c = proposer.Propose(data, evaluator, {});
+  REQUIRE(c.ok());
+  REQUIRE_FALSE(c->empty());
+  INFO(c->front().text);
+  CHECK(c->front().text.find("value > ") == std::string::npos);
+  CHECK(c->front().text.find("value < ") == std::string::npos);
+  // The same noise shifted up by 30 (beyond the training maximum) after a slow 200-point ramp:
+  // silent; a spike on top of the drifted level still fires.
+  TimeSeries probe = all.SliceIndex(0, 1200);
+  for (size_t i = 600; i < probe.size(); ++i) probe.values[i] += 30.0 * std::min<double>(1.0, (i - 600) / 200.0);
+  probe.values[1100] += 200;
+  Result<CompiledRules> rules = CompileRules(c->front().text, "d.rules");
+  REQUIRE(rules.ok());
+  Result<BatchResult> r = EvaluateBatch(*rules, std::vector<TimeSeries>{probe});
+  REQUIRE(r.ok());
+  CHECK(r->flags[0][1100] == 1);
+  int drift_flags = 0;
+  for (size_t i = 900; i < 1090; ++i) drift_flags += r->flags[0][i];
+  CHECK(drift_flags == 0);
+  // With level rules allowed, the default proposer's best set fires on the drifted level.
+  BuiltinProposer with_levels;
+  Result<std::vector<RuleCandidate>> l = with_levels.Propose(data, evaluator, {});
+  REQUIRE(l.ok());
+  REQUIRE_FALSE(l->empty());
+  CHECK(l->front().text.find("value > ") != std::string::npos);
+}
+
 TEST_CASE("builtin proposer rejects unusable data") {
   TrainingData data;
   data.target = "empty";
