@@ -40,7 +40,9 @@ Result<std::vector<std::vector<uint8_t>>> RulesDetector::Run(const std::vector<E
       for (const auto& f : r.flags) {
         for (size_t i = 0; i < f.size() && i < flags.size(); ++i) votes[i] += f[i] ? 1 : 0;
       }
-      for (size_t i = 0; i < flags.size(); ++i) flags[i] = votes[i] >= min_votes_;
+      // A unit with fewer members than the vote (KPI, NAB: one) needs all of them.
+      const int need = std::min(min_votes_, static_cast<int>(u.members.size()));
+      for (size_t i = 0; i < flags.size(); ++i) flags[i] = votes[i] >= need;
       uj["rules"] = static_cast<int64_t>(compiled.rules.size());
       if (u.members.size() == 1) uj["text"] = text;
       rules_ += text;

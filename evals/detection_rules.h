@@ -1,7 +1,8 @@
 // RulesDetector: the benchmark's "rules" detector — rules trained by training/ (the builtin
 // proposer unless another is handed in) on each unit's training part, then run by the detectors/
 // engine over the whole series; a unit is flagged where the rules of at least `min_votes` of its
-// members fire at the same point (1 = any member; SMD: k of a machine's 38 dimensions).
+// members fire at the same point (1 = any member; SMD: k of a machine's 38 dimensions); a unit
+// with fewer members than `min_votes` needs all of them (a one-member unit: its own rules).
 #pragma once
 
 #include <algorithm>

@@ -22,12 +22,13 @@ TimeSeries Member(int dim, int n, const std::vector<int>& spikes) {
   return ts;
 }
 
-std::vector<uint8_t> RunVotes(int min_votes) {
+std::vector<uint8_t> RunVotes(int min_votes, bool one_member = false) {
   EvalUnit unit;
   unit.name = "m1";
   unit.split = 1000;
   // Point 1200 spikes on both dimensions, 1300 on dimension 0 only.
   unit.members = {Member(0, 1500, {1200, 1300}), Member(1, 1500, {1200})};
+  if (one_member) unit.members.pop_back();
   TrainerOptions t;
   t.objective = Objective::kPointAdjusted;
   RulesDetector det(std::make_unique<BuiltinProposer>(), t, min_votes);
@@ -49,6 +50,10 @@ TEST_CASE("RulesDetector: a unit is flagged where at least min_votes members' ru
   for (size_t i = 1000; i < 1500; ++i) {
     if (two[i]) CHECK(any[i]);  // a vote of two never flags more than OR
   }
+  // A one-member unit (KPI, NAB) under a vote of two: its own rules decide.
+  const std::vector<uint8_t> single = RunVotes(2, true);
+  CHECK(single[1200] == 1);
+  CHECK(single[1300] == 1);
 }
 
 }  // namespace
