@@ -70,6 +70,12 @@ CommandRunner SetupEval(CLI::App& sub) {
                    "rules: flag a unit where at least this many of its members' rules fire (smd: dimensions)")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  detect
+      ->add_option("--rules-windows", opts->builtin.windows,
+                   "rules: rolling windows (points) of the residual/MAD/z-score/flatline families")
+      ->delimiter(',')
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   detect->add_flag("--no-plots", *no_plots, "skip the SVG plots");
   // eval diagnose: the diagnosis benchmark (evals/diagnosis_eval.h).
   CLI::App* diagnose = sub.add_subcommand("diagnose", "diagnosis benchmark over scenario cases");

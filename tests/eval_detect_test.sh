@@ -43,7 +43,9 @@ set +e
 "$VIGIL" eval diagnose > /dev/null 2>&1; rc3=$?
 "$VIGIL" train-rules --data knp:/x --out "$TMP/y" 2> "$TMP/bad3.err"; rc4=$?
 "$VIGIL" eval detect --dataset smd --rules-vote 0 --out "$TMP/x" 2> "$TMP/bad5.err"; rc5=$?
+"$VIGIL" eval detect --dataset kpi --rules-windows 10,0 --out "$TMP/x" 2> "$TMP/bad6.err"; rc6=$?
 set -e
+[ "$rc6" -eq 2 ] && grep -q "rules-windows" "$TMP/bad6.err" || fail "--rules-windows 10,0: $rc6 $(cat "$TMP/bad6.err")"
 [ "$rc5" -eq 2 ] && grep -q "rules-vote" "$TMP/bad5.err" || fail "--rules-vote 0: $rc5 $(cat "$TMP/bad5.err")"
 [ "$rc" -eq 2 ] && grep -q "did you mean \`rules\`" "$TMP/bad2.err" || fail "unknown detector: $rc $(cat "$TMP/bad2.err")"
 [ "$rc3" -eq 2 ] || fail "eval diagnose should say not implemented (exit 2), got $rc3"
