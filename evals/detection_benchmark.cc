@@ -434,7 +434,8 @@ Result<DetectionReport> RunDetectionBenchmark(const DetectionBenchmarkOptions& o
   ASSIGN_OR_RETURN(report.set, LoadEvalSet(options.dataset, options.data_path, options.set));
   if (options.dataset == "nab" && options.nab_refractory_fraction > 0) {
     report.set.split_description +=
-        "; NAB scores see alert onsets with a refractory of " + Fmt(100 * options.nab_refractory_fraction, 1) +
+        "; NAB scores see alert onsets with a refractory of " +
+        Fmt(100 * options.nab_refractory_fraction, 1) +
         "% of each file's length after each kept onset (label-free, every detector alike)";
   }
   log("loaded " + std::to_string(report.set.units.size()) + " series from " + options.dataset + ":" +
@@ -445,9 +446,8 @@ Result<DetectionReport> RunDetectionBenchmark(const DetectionBenchmarkOptions& o
     Result<std::vector<std::vector<uint8_t>>> flags = det->Run(report.set.units);
     DetectorResult r;
     if (flags.ok()) {
-      Result<DetectorResult> scored =
-          ScoreDetector(report.set, det->name(), std::move(flags).value(), options.delay_k,
-                        options.nab_refractory_fraction);
+      Result<DetectorResult> scored = ScoreDetector(report.set, det->name(), std::move(flags).value(),
+                                                    options.delay_k, options.nab_refractory_fraction);
       if (scored.ok())
         r = std::move(scored).value();
       else

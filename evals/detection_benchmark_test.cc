@@ -148,7 +148,6 @@ TEST_CASE("report: JSON, Markdown and SVG name every series and detector") {
   CHECK(svg.find("stroke=\"#d62728\"") != std::string::npos);  // a flag tick
 }
 
-
 TEST_CASE("AlertOnsets keeps run starts and drops onsets inside the refractory") {
   const std::vector<uint8_t> flags = {0, 1, 1, 0, 1, 0, 0, 0, 0, 1, 1, 0};
   CHECK(AlertOnsets(flags, 0) == std::vector<uint8_t>{0, 1, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0});

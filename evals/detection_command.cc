@@ -26,9 +26,8 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
       t.mode = TrainMode::kOneForOne;  // SMD: one target per dimension, flags OR-ed per machine
       t.objective = Objective::kDelayPointAdjusted;
       t.delay_k = options.delay_k;
-      detectors.push_back(
-          std::make_unique<RulesDetector>(std::make_unique<BuiltinProposer>(options.builtin), t,
-                                          options.rules_min_votes));
+      detectors.push_back(std::make_unique<RulesDetector>(std::make_unique<BuiltinProposer>(options.builtin),
+                                                          t, options.rules_min_votes));
     } else if (name == "mad-band") {
       detectors.push_back(std::make_unique<MadBandDetector>(options.mad_window, thresholds));
     } else if (name == "iforest") {

@@ -157,7 +157,8 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
 
   std::vector<Feature> features = Features(data, options_.windows, eps);
   if (!labeled && !options_.unlabeled_levels) {
-    std::erase_if(features, [](const Feature& f) { return f.family == "value-high" || f.family == "value-low"; });
+    std::erase_if(features,
+                  [](const Feature& f) { return f.family == "value-high" || f.family == "value-low"; });
   }
   const int planned = static_cast<int>(features.size()) * 2 + 8;
   int done = 0;

@@ -108,7 +108,8 @@ TEST_CASE("builtin proposer, unlabeled without level rules: drift past the train
   // The same noise shifted up by 30 (beyond the training maximum) after a slow 200-point ramp:
   // silent; a spike on top of the drifted level still fires.
   TimeSeries probe = all.SliceIndex(0, 1200);
-  for (size_t i = 600; i < probe.size(); ++i) probe.values[i] += 30.0 * std::min<double>(1.0, (i - 600) / 200.0);
+  for (size_t i = 600; i < probe.size(); ++i)
+    probe.values[i] += 30.0 * std::min<double>(1.0, (i - 600) / 200.0);
   probe.values[1100] += 200;
   Result<CompiledRules> rules = CompileRules(c->front().text, "d.rules");
   REQUIRE(rules.ok());
