@@ -3,17 +3,7 @@
 set -u
 BUILD="${1:-build}"
 VIGIL="$BUILD/bin/vigil"
-fail=0; passed=0
-check() {  # check NAME EXPECTED_RC PATTERN -- CMD...
-  local name="$1" want_rc="$2" pattern="$3"; shift 4
-  local out rc
-  out="$("$@" 2>&1)"; rc=$?
-  if [ "$rc" != "$want_rc" ] || ! grep -qE -- "$pattern" <<<"$out"; then
-    echo "FAIL $name: rc=$rc (want $want_rc), output:"; echo "$out" | head -20; fail=$((fail + 1))
-  else
-    passed=$((passed + 1))
-  fi
-}
+source "$(dirname "$0")/lib/check.sh"
 help="$("$VIGIL" --help)" || { echo "FAIL: vigil --help exited non-zero"; exit 1; }
 for cmd in serve detect rules train-rules kb diagnose probe eval; do
   if ! grep -qE "^  $cmd +[a-z]" <<<"$help"; then echo "FAIL: --help lacks a line for $cmd"; fail=$((fail + 1)); fi

@@ -11,17 +11,7 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 export VIGIL_DATA_DIR="$tmp/var"
 export VIGIL_LOG_LEVEL=warn
-fail=0; passed=0
-check() {  # check NAME EXPECTED_RC PATTERN -- CMD...
-  local name="$1" want_rc="$2" pattern="$3"; shift 4
-  local out rc
-  out="$("$@" 2>&1)"; rc=$?
-  if [ "$rc" != "$want_rc" ] || ! grep -qE -- "$pattern" <<<"$out"; then
-    echo "FAIL $name: rc=$rc (want $want_rc), output:"; echo "$out" | head -20; fail=$((fail + 1))
-  else
-    passed=$((passed + 1))
-  fi
-}
+source "$(dirname "$0")/lib/check.sh"
 json_check() {  # json_check NAME PYTHON_EXPR -- CMD...   (expr over `j`, the parsed stdout)
   local name="$1" expr="$2"; shift 3
   local out

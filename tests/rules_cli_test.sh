@@ -4,17 +4,7 @@ set -u
 BUILD="${1:-build}"
 VIGIL="$BUILD/bin/vigil"
 TMP="$(mktemp -d)"; trap 'rm -rf "$TMP"' EXIT
-fail=0; passed=0
-check() {  # check NAME EXPECTED_RC PATTERN -- CMD...
-  local name="$1" want_rc="$2" pattern="$3"; shift 4
-  local out rc
-  out="$("$@" 2>&1)"; rc=$?
-  if [ "$rc" != "$want_rc" ] || ! grep -qE -- "$pattern" <<<"$out"; then
-    echo "FAIL $name: rc=$rc (want $want_rc), output:"; echo "$out" | head -20; fail=$((fail + 1))
-  else
-    passed=$((passed + 1))
-  fi
-}
+source "$(dirname "$0")/lib/check.sh"
 
 check "bundled rules valid" 0 'gpu_training.rules: 6 rule\(s\) OK' -- "$VIGIL" rules check data/rules/gpu_training.rules
 check "explain in words" 0 'median of step_time_ms across the selected series with the same job' \
