@@ -105,7 +105,7 @@ struct Incident {
   std::string raw_text;                        // ticket / chat / postmortem text as given
   std::vector<std::string> symptoms;
   std::vector<std::string> log_signatures;     // regexes or templates over log lines
-  std::vector<std::string> metric_conditions;  // rule-language conditions over metrics
+  std::vector<std::string> metric_conditions;  // PromQL-like conditions over metrics (agents/metric_condition.h)
   std::string root_cause;                      // taxonomy id or user-defined
   std::string component;
   std::vector<std::string> verification_steps;
