@@ -957,45 +957,33 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       break;
     }
     std::vector<VerificationStep> steps;
-    std::vector<std::string> prior_ids;
-    for (const VerificationStep& s : d.steps) prior_ids.push_back(s.id);
-    for (const Candidate& cand : cands) {
-      if (steps.size() >= options_.max_probes_per_round || probes_run + steps.size() >= options_.max_probes) break;
+    // One probe step; a later round was chosen from the results of the previous one, so it
+    // depends on every earlier step that ran.
+    auto add_step = [&](const Candidate& cand, std::string why) {
       VerificationStep s;
       s.id = "s" + std::to_string(d.steps.size() + steps.size() + 1);
       s.action = "run_probe";
       s.target = std::string(cand.spec->name) + "@" + cand.target;
       s.expected_s = cand.spec->expected_duration_s;
-      // A later round was chosen from the results of the previous one.
       if (round > 1) {
         for (const VerificationStep& p : d.steps) {
-          if (p.id.size() && p.outcome != "skipped") s.depends_on.push_back(p.id);
+          if (p.outcome != "skipped") s.depends_on.push_back(p.id);
         }
       }
       ran.insert(s.target);
       steps.push_back(s);
       trace.push_back({{"type", "tool_call"}, {"tool", "run_probe"},
                        {"arguments", {{"probe", cand.spec->name}, {"target", cand.target}}},
-                       {"why", "expected gain " + std::to_string(cand.gain) + " bits in ~" +
-                                   std::to_string(cand.spec->expected_duration_s) + " s"}});
+                       {"why", std::move(why)}});
+    };
+    for (const Candidate& cand : cands) {
+      if (steps.size() >= options_.max_probes_per_round || probes_run + steps.size() >= options_.max_probes) break;
+      add_step(cand, "expected gain " + std::to_string(cand.gain) + " bits in ~" +
+                         std::to_string(cand.spec->expected_duration_s) + " s");
     }
     for (const Candidate& cand : sweep) {
       if (ran.count(std::string(cand.spec->name) + "@" + cand.target)) continue;
-      VerificationStep st;
-      st.id = "s" + std::to_string(d.steps.size() + steps.size() + 1);
-      st.action = "run_probe";
-      st.target = std::string(cand.spec->name) + "@" + cand.target;
-      st.expected_s = cand.spec->expected_duration_s;
-      if (round > 1) {
-        for (const VerificationStep& p : d.steps) {
-          if (p.outcome != "skipped") st.depends_on.push_back(p.id);
-        }
-      }
-      ran.insert(st.target);
-      steps.push_back(st);
-      trace.push_back({{"type", "tool_call"}, {"tool", "run_probe"},
-                       {"arguments", {{"probe", cand.spec->name}, {"target", cand.target}}},
-                       {"why", "sweep of the node's GPUs"}});
+      add_step(cand, "sweep of the node's GPUs");
     }
     if (steps.empty()) break;
     // Dependencies on earlier rounds are already satisfied; the planner sees only this round.
