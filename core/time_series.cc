@@ -3,6 +3,17 @@
 #include <algorithm>
 
 namespace vigil {
+namespace {
+
+// A new point must come strictly after the last one.
+Status CheckNextTimestamp(const TimeSeries& s, int64_t timestamp_ms) {
+  if (s.timestamps_ms.empty() || timestamp_ms > s.timestamps_ms.back()) return Status::Ok();
+  return InvalidArgumentError("series " + s.id() + ": timestamp " + std::to_string(timestamp_ms) +
+                              (timestamp_ms == s.timestamps_ms.back() ? " duplicates" : " is before") +
+                              " the previous timestamp " + std::to_string(s.timestamps_ms.back()));
+}
+
+}  // namespace
 
 std::string FormatSeriesId(const std::string& name, const Labels& labels) {
   std::string out = name;
@@ -29,11 +40,7 @@ Status TimeSeries::Append(int64_t timestamp_ms, double value) {
   if (!anomaly_labels.empty()) {
     return InvalidArgumentError("series " + id() + " has anomaly labels; append with a label");
   }
-  if (!timestamps_ms.empty() && timestamp_ms <= timestamps_ms.back()) {
-    return InvalidArgumentError("series " + id() + ": timestamp " + std::to_string(timestamp_ms) +
-                                (timestamp_ms == timestamps_ms.back() ? " duplicates" : " is before") +
-                                " the previous timestamp " + std::to_string(timestamps_ms.back()));
-  }
+  RETURN_IF_ERROR(CheckNextTimestamp(*this, timestamp_ms));
   timestamps_ms.push_back(timestamp_ms);
   values.push_back(value);
   return Status::Ok();
@@ -46,11 +53,7 @@ Status TimeSeries::Append(int64_t timestamp_ms, double value, uint8_t anomaly_la
   if (anomaly_label > 1) {
     return InvalidArgumentError("anomaly label must be 0 or 1, got " + std::to_string(anomaly_label));
   }
-  if (!timestamps_ms.empty() && timestamp_ms <= timestamps_ms.back()) {
-    return InvalidArgumentError("series " + id() + ": timestamp " + std::to_string(timestamp_ms) +
-                                (timestamp_ms == timestamps_ms.back() ? " duplicates" : " is before") +
-                                " the previous timestamp " + std::to_string(timestamps_ms.back()));
-  }
+  RETURN_IF_ERROR(CheckNextTimestamp(*this, timestamp_ms));
   timestamps_ms.push_back(timestamp_ms);
   values.push_back(value);
   anomaly_labels.push_back(anomaly_label);
