@@ -7,12 +7,7 @@
 namespace vigil {
 namespace {
 
-struct Feature {
-  std::string family;  // "residual"
-  std::string name;    // "residual_60"
-  std::string expr;    // rule-language expression
-  bool low = false;    // fires when the feature is BELOW the threshold
-};
+using Feature = RuleFeature;
 
 struct Fitted {
   Feature feature;
@@ -385,6 +380,18 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
   }
   if (options.progress) options.progress(planned, planned);
   return out;
+}
+
+std::vector<RuleFeature> BuiltinFeatures(const TrainingData& data, const BuiltinProposerOptions& options) {
+  std::vector<double> all;
+  for (const TimeSeries& ts : data.train) {
+    for (double v : ts.values) {
+      if (std::isfinite(v)) all.push_back(v);
+    }
+  }
+  if (all.empty()) return {};
+  const double spread = Quantile(all, 0.99) - Quantile(all, 0.01);  // ε as in Propose
+  return Features(data, options.windows, std::max(1e-9, 1e-3 * spread));
 }
 
 }  // namespace vigil

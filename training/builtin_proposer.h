@@ -65,4 +65,17 @@ class BuiltinProposer : public RuleProposer {
   BuiltinProposerOptions options_;
 };
 
+// One feature of the grammar search: a numeric expression compared with a fitted threshold.
+struct RuleFeature {
+  std::string family;  // "residual"
+  std::string name;    // "residual_60"
+  std::string expr;    // rule-language expression
+  bool low = false;    // fires when the feature is BELOW the threshold
+};
+
+// The features Propose searches for `data` (every family above; the MAD-band ε from the training
+// values' spread), before the unlabeled_levels filter. Empty when the training part has no finite
+// value. Used by training/aggregation.h, which thresholds the same expressions.
+std::vector<RuleFeature> BuiltinFeatures(const TrainingData& data, const BuiltinProposerOptions& options);
+
 }  // namespace vigil
