@@ -5,22 +5,44 @@
 
 namespace vigil {
 
+int ChooseVote(const std::vector<int>& votes, size_t begin, size_t end, int members, double max_rate) {
+  end = std::min(end, votes.size());
+  if (begin >= end) return std::max(1, members);
+  for (int k = 1; k < members; ++k) {
+    size_t flagged = 0;
+    for (size_t i = begin; i < end; ++i) flagged += votes[i] >= k ? 1 : 0;
+    if (static_cast<double>(flagged) <= max_rate * static_cast<double>(end - begin)) return k;
+  }
+  return std::max(1, members);
+}
+
 Result<std::vector<std::vector<uint8_t>>> RulesDetector::Run(const std::vector<EvalUnit>& units) {
   std::vector<std::vector<uint8_t>> out;
-  details_ = Json{{"proposer", std::string(proposer_->name())},
-                  {"mode", std::string(TrainModeName(options_.mode))},
-                  {"objective", std::string(ObjectiveName(options_.objective))},
-                  {"validation_fraction", options_.validation_fraction},
-                  {"min_votes", min_votes_}};
+  details_ =
+      Json{{"proposer", std::string(proposer_->name())},
+           {"mode", std::string(TrainModeName(options_.mode))},
+           {"objective", std::string(ObjectiveName(options_.objective))},
+           {"validation_fraction", options_.validation_fraction},
+           {"min_votes", min_votes_ == 0 ? Json("chosen on a held-out training tail") : Json(min_votes_)}};
+  if (min_votes_ == 0) {
+    details_["vote_holdout_fraction"] = vote_.holdout_fraction;
+    details_["vote_max_holdout_flag_rate"] = vote_.max_holdout_flag_rate;
+  }
   Json per_unit = Json::array();
   rules_.clear();
   int64_t rule_count = 0, evaluations = 0;
   for (const EvalUnit& u : units) {
-    // History = the training part only; its labels when the split has them.
+    // Multi-member units with a vote to choose keep the last part of the training part back.
+    const bool choose_vote = min_votes_ == 0 && u.members.size() > 1;
+    const size_t holdout =
+        choose_vote ? static_cast<size_t>(static_cast<double>(u.split) * vote_.holdout_fraction) : 0;
+    const size_t fit_end = u.split - holdout;
+    // History = the (fitting) training part only; its labels when the split has them.
     std::vector<TimeSeries> history;
     for (const TimeSeries& m : u.members) {
-      TimeSeries h = m.SliceIndex(0, u.split);
-      if (!u.train_labels.empty()) h.anomaly_labels = u.train_labels;
+      TimeSeries h = m.SliceIndex(0, fit_end);
+      if (!u.train_labels.empty())
+        h.anomaly_labels.assign(u.train_labels.begin(), u.train_labels.begin() + fit_end);
       history.push_back(std::move(h));
     }
     ASSIGN_OR_RETURN(TrainingRun run, TrainRules(history, {}, *proposer_, options_));
@@ -40,10 +62,13 @@ Result<std::vector<std::vector<uint8_t>>> RulesDetector::Run(const std::vector<E
       for (const auto& f : r.flags) {
         for (size_t i = 0; i < f.size() && i < flags.size(); ++i) votes[i] += f[i] ? 1 : 0;
       }
+      const int members = static_cast<int>(u.members.size());
       // A unit with fewer members than the vote (KPI, NAB: one) needs all of them.
-      const int need = std::min(min_votes_, static_cast<int>(u.members.size()));
+      const int need = choose_vote ? ChooseVote(votes, fit_end, u.split, members, vote_.max_holdout_flag_rate)
+                                   : std::min(std::max(1, min_votes_), members);
       for (size_t i = 0; i < flags.size(); ++i) flags[i] = votes[i] >= need;
       uj["rules"] = static_cast<int64_t>(compiled.rules.size());
+      if (members > 1) uj["vote"] = need;
       if (u.members.size() == 1) uj["text"] = text;
       rules_ += text;
     } else {

@@ -1,8 +1,14 @@
 // RulesDetector: the benchmark's "rules" detector — rules trained by training/ (the builtin
 // proposer unless another is handed in) on each unit's training part, then run by the detectors/
-// engine over the whole series; a unit is flagged where the rules of at least `min_votes` of its
+// engine over the whole series; a unit is flagged where the rules of at least `votes` of its
 // members fire at the same point (1 = any member; SMD: k of a machine's 38 dimensions); a unit
-// with fewer members than `min_votes` needs all of them (a one-member unit: its own rules).
+// with fewer members than the vote needs all of them (a one-member unit: its own rules).
+//
+// Vote chosen without test data (`min_votes = 0`, the default of `vigil eval detect`): for a unit
+// with several members the last `holdout_fraction` of its TRAINING part is held out of rule
+// training; the vote is the smallest k whose unit-level flag rate on that held-out tail is at most
+// `max_holdout_flag_rate` (label-free: the training part is assumed mostly normal), else the
+// member count. One-member units train on the whole training part.
 #pragma once
 
 #include <algorithm>
@@ -13,10 +19,25 @@
 
 namespace vigil {
 
+struct VoteSelection {
+  double holdout_fraction = 0.2;
+  // Fixed a priori: the builtin proposer's per-rule review bound (0.1% of mostly normal data).
+  double max_holdout_flag_rate = 0.001;
+};
+
+// The smallest k in [1, votes.size() max] such that the fraction of `votes[begin, end)` that are
+// ≥ k is at most `max_rate`; `members` when none is. Pure.
+int ChooseVote(const std::vector<int>& votes, size_t begin, size_t end, int members, double max_rate);
+
 class RulesDetector : public BenchDetector {
  public:
-  RulesDetector(std::unique_ptr<RuleProposer> proposer, TrainerOptions options, int min_votes = 1)
-      : proposer_(std::move(proposer)), options_(std::move(options)), min_votes_(std::max(1, min_votes)) {}
+  // min_votes ≥ 1: a fixed vote; 0: chosen per unit on a held-out training tail (see above).
+  RulesDetector(std::unique_ptr<RuleProposer> proposer, TrainerOptions options, int min_votes = 1,
+                VoteSelection vote = {})
+      : proposer_(std::move(proposer)),
+        options_(std::move(options)),
+        min_votes_(std::max(0, min_votes)),
+        vote_(vote) {}
   std::string name() const override { return "rules-" + std::string(proposer_->name()); }
   Result<std::vector<std::vector<uint8_t>>> Run(const std::vector<EvalUnit>& units) override;
   Json Details() const override { return details_; }
@@ -27,6 +48,7 @@ class RulesDetector : public BenchDetector {
   std::unique_ptr<RuleProposer> proposer_;
   TrainerOptions options_;
   int min_votes_ = 1;
+  VoteSelection vote_;
   Json details_;
   std::string rules_;
 };

@@ -56,5 +56,49 @@ TEST_CASE("RulesDetector: a unit is flagged where at least min_votes members' ru
   CHECK(single[1300] == 1);
 }
 
+TEST_CASE("ChooseVote: the smallest vote within the flag-rate bound on the held-out range") {
+  const std::vector<int> votes = {9, 0, 1, 0, 2, 0, 0, 0, 0, 0, 0, 9};  // range [1, 11): 10 points
+  CHECK(ChooseVote(votes, 1, 11, 3, 0.1) == 2);                         // k=1: 2 points > 1
+  CHECK(ChooseVote(votes, 1, 11, 3, 0.2) == 1);
+  CHECK(ChooseVote(votes, 1, 11, 3, 0.0) == 3);  // none within the bound: every member
+  CHECK(ChooseVote(votes, 5, 5, 4, 0.0) == 4);   // empty range
+  CHECK(ChooseVote(votes, 1, 11, 1, 0.0) == 1);
+}
+
+// Vote chosen on the held-out training tail [800, 1000): single-dimension spikes there push it up.
+std::vector<uint8_t> RunChosenVote(const std::vector<int>& tail_spikes0, const std::vector<int>& tail_spikes1,
+                                   int* vote) {
+  EvalUnit unit;
+  unit.name = "m1";
+  unit.split = 1000;
+  std::vector<int> s0 = tail_spikes0, s1 = tail_spikes1;
+  s0.insert(s0.end(), {1200, 1300});
+  s1.push_back(1200);
+  unit.members = {Member(0, 1500, s0), Member(1, 1500, s1)};
+  TrainerOptions t;
+  t.objective = Objective::kPointAdjusted;
+  RulesDetector det(std::make_unique<BuiltinProposer>(), t, 0);
+  Result<std::vector<std::vector<uint8_t>>> flags = det.Run({unit});
+  REQUIRE(flags.ok());
+  const Json d = det.Details();
+  REQUIRE(d["per_series"].size() == 1);
+  *vote = d["per_series"][0]["vote"].get<int>();
+  return (*flags)[0];
+}
+
+TEST_CASE("RulesDetector: vote 0 picks the vote on a held-out training tail, never on the test part") {
+  int vote = 0;
+  std::vector<uint8_t> quiet_tail = RunChosenVote({}, {}, &vote);
+  CHECK(vote == 1);
+  CHECK(quiet_tail[1200] == 1);
+  CHECK(quiet_tail[1300] == 1);
+  // One-dimension spikes in the held-out tail (not in the fitting part): a vote of 1 would flag
+  // 2 of its 200 points (> 0.1%), so the unit needs both dimensions.
+  std::vector<uint8_t> noisy_tail = RunChosenVote({850}, {900}, &vote);
+  CHECK(vote == 2);
+  CHECK(noisy_tail[1200] == 1);
+  CHECK(noisy_tail[1300] == 0);
+}
+
 }  // namespace
 }  // namespace vigil

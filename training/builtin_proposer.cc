@@ -75,6 +75,19 @@ bool HasAnomaly(const std::vector<TimeSeries>& series) {
   return false;
 }
 
+// Flagged normal points / normal points of labeled `series` (unlabeled points count as normal).
+double NormalFlagRate(const std::vector<TimeSeries>& series, const std::vector<std::vector<uint8_t>>& flags) {
+  int64_t normal = 0, flagged = 0;
+  for (size_t i = 0; i < series.size() && i < flags.size(); ++i) {
+    for (size_t j = 0; j < flags[i].size(); ++j) {
+      if (series[i].has_anomaly_labels() && series[i].anomaly_labels[j]) continue;
+      ++normal;
+      flagged += flags[i][j] ? 1 : 0;
+    }
+  }
+  return normal == 0 ? 0.0 : static_cast<double>(flagged) / static_cast<double>(normal);
+}
+
 std::vector<std::vector<uint8_t>> Threshold(const std::vector<std::vector<double>>& values, double t,
                                             bool low) {
   std::vector<std::vector<uint8_t>> flags(values.size());
@@ -155,7 +168,7 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
     std::erase_if(features,
                   [](const Feature& f) { return f.family == "value-high" || f.family == "value-low"; });
   }
-  const int planned = static_cast<int>(features.size()) * 2 + 8;
+  const int planned = static_cast<int>(features.size()) * 2 + 10;
   int done = 0;
   auto tick = [&] {
     ++done;
@@ -348,6 +361,38 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
     }
   }
 
+  // 4b. Range guard (labeled targets): a value outside the range of every NORMAL training point
+  // is a novelty the labeled history cannot have rewarded (a level drop to values never seen),
+  // so the greedy review above never picks it. Each side joins the set, beyond max_rules, when it
+  // flags at most `max_unlabeled_flag_rate` of the validation tail's normal points.
+  std::vector<size_t> guards;
+  if (labeled && options_.range_guard) {
+    double lo = INFINITY, hi = -INFINITY;
+    for (const TimeSeries& ts : data.train) {
+      for (size_t j = 0; j < ts.size(); ++j) {
+        if ((ts.has_anomaly_labels() && ts.anomaly_labels[j]) || !std::isfinite(ts.values[j])) continue;
+        lo = std::min(lo, ts.values[j]);
+        hi = std::max(hi, ts.values[j]);
+      }
+    }
+    if (lo < hi) {
+      for (const bool low : {true, false}) {
+        const std::string name = low ? "range_low" : "range_high";
+        const double t = low ? lo : hi;
+        const std::string cond = std::string("value ") + (low ? "< " : "> ") + Num(t);
+        const size_t before = scored.size();
+        RETURN_IF_ERROR(measure(name, cond, "value", 0, 0,
+                                std::string("range guard: value ") +
+                                    (low ? "below the smallest" : "above the largest") +
+                                    " normal training value " + Num(t) + ", quiet on the validation tail"));
+        if (scored.size() == before) break;  // evaluation budget spent
+        if (NormalFlagRate(data.validation, scored.back().val_flags) <= options_.max_unlabeled_flag_rate) {
+          guards.push_back(before);
+        }
+      }
+    }
+  }
+
   // 5. Candidates: the chosen set, then the best single rules; scores from the engine.
   std::vector<RuleCandidate> out;
   auto emit = [&](const std::vector<size_t>& set) -> Status {
@@ -365,16 +410,20 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
     return Status::Ok();
   };
   // Nothing passed review: no rules for this target (an empty list is the honest answer).
-  if (chosen.empty()) return out;
-  RETURN_IF_ERROR(emit(chosen));
-  std::vector<size_t> singles(scored.size());
-  for (size_t i = 0; i < singles.size(); ++i) singles[i] = i;
+  std::vector<size_t> best_set = chosen;
+  best_set.insert(best_set.end(), guards.begin(), guards.end());
+  if (best_set.empty()) return out;
+  RETURN_IF_ERROR(emit(best_set));
+  std::vector<size_t> singles;
+  for (size_t i = 0; i < scored.size(); ++i) {
+    if (std::find(guards.begin(), guards.end(), i) == guards.end()) singles.push_back(i);
+  }
   std::sort(singles.begin(), singles.end(), [&](size_t a, size_t b) {
     return labeled ? scored[a].val_f1 > scored[b].val_f1 : scored[a].sensitivity < scored[b].sensitivity;
   });
   for (size_t c : singles) {
     if (static_cast<int>(out.size()) >= options.top_k) break;
-    if (chosen.size() == 1 && chosen[0] == c) continue;
+    if (best_set.size() == 1 && best_set[0] == c) continue;
     if (!labeled && scored[c].val_flag_rate > options_.max_unlabeled_flag_rate) continue;
     RETURN_IF_ERROR(emit({c}));
   }

@@ -25,6 +25,9 @@
 //              training + validation together); at most `max_rules` rules;
 //   unlabeled: a rule is kept only if it flags at most `max_unlabeled_flag_rate` of the tail;
 //              without `unlabeled_levels`, value-high / value-low are not proposed.
+//   range guard (labeled, `range_guard`): value below / above every normal training value, each
+//              side added to the set when quiet (≤ max_unlabeled_flag_rate) on the tail's normal
+//              points — label-free in what it fires on, so no training F1 can select it.
 // The best set is candidate 0; the next candidates are the best single rules.
 // Thread safety: one thread at a time.
 #pragma once
@@ -52,6 +55,11 @@ struct BuiltinProposerOptions {
   // level-shift, seasonal, flatline, increase), which do not fire when the data drifts past the
   // training range as a whole (SMD's test files do). Labeled targets are unaffected.
   bool unlabeled_levels = true;
+  // Labeled targets: add `value < min` / `value > max` of the normal training points (each side
+  // only when it flags at most max_unlabeled_flag_rate of the validation tail's normal points).
+  // Catches level drops/rises to values the labeled history never showed, which no training-F1
+  // fit can reward. Outside the max_rules budget.
+  bool range_guard = true;
 };
 
 class BuiltinProposer : public RuleProposer {

@@ -127,6 +127,67 @@ TEST_CASE("builtin proposer, unlabeled without level rules: drift past the train
   CHECK(l->front().text.find("value > ") != std::string::npos);
 }
 
+TEST_CASE("builtin proposer, labeled: the range guard flags a level drop no training label showed") {
+  TrainingData data;
+  data.target = "g";
+  TimeSeries all = Spiky("g", 2000, 97, 50, true);
+  data.train.push_back(all.SliceIndex(0, 1500));
+  data.validation.push_back(all.SliceIndex(1500, 2000));
+  // A probe: the same history, then a 300-point drop to 60 (normal training range is [95, 105]).
+  TimeSeries probe = all.SliceIndex(0, 2000);
+  for (size_t i = 1600; i < 1900; ++i) probe.values[i] = 60 + ((i * 37) % 11) * 0.1;
+  auto flags_of = [&](const std::string& text) {
+    Result<CompiledRules> rules = CompileRules(text, "g.rules");
+    REQUIRE(rules.ok());
+    Result<BatchResult> r = EvaluateBatch(*rules, std::vector<TimeSeries>{probe});
+    REQUIRE(r.ok());
+    return r->flags[0];
+  };
+  EngineEvaluator evaluator(data, Objective::kDelayPointAdjusted, 7);
+  BuiltinProposer proposer;
+  Result<std::vector<RuleCandidate>> c = proposer.Propose(data, evaluator, {});
+  REQUIRE(c.ok());
+  REQUIRE_FALSE(c->empty());
+  INFO(c->front().text);
+  CHECK(c->front().text.find("rule range_low") != std::string::npos);
+  CHECK(c->front().text.find("value < 95\n") != std::string::npos);
+  CHECK(c->front().validation.counts.point.F1() == doctest::Approx(1.0));  // quiet on the tail
+  std::vector<uint8_t> f = flags_of(c->front().text);
+  int in_drop = 0;
+  for (size_t i = 1600; i < 1900; ++i) in_drop += f[i];
+  CHECK(in_drop == 300);
+  // Without the guard, rolling-baseline rules catch up with the new level and stop firing.
+  BuiltinProposerOptions off;
+  off.range_guard = false;
+  BuiltinProposer plain(off);
+  Result<std::vector<RuleCandidate>> p = plain.Propose(data, evaluator, {});
+  REQUIRE(p.ok());
+  REQUIRE_FALSE(p->empty());
+  CHECK(p->front().text.find("range_") == std::string::npos);
+  std::vector<uint8_t> g = flags_of(p->front().text);
+  int late = 0;
+  for (size_t i = 1700; i < 1900; ++i) late += g[i];
+  CHECK(late < 20);
+}
+
+TEST_CASE("builtin proposer, labeled: a range guard that fires on the validation tail is left out") {
+  TrainingData data;
+  data.target = "h";
+  TimeSeries all = Spiky("h", 2000, 97, 50, true);
+  // The tail runs 20 below the training range: range_low would flag most of it; range_high not.
+  for (size_t i = 1500; i < 2000; ++i) all.values[i] -= 20;
+  data.train.push_back(all.SliceIndex(0, 1500));
+  data.validation.push_back(all.SliceIndex(1500, 2000));
+  EngineEvaluator evaluator(data, Objective::kDelayPointAdjusted, 7);
+  BuiltinProposer proposer;
+  Result<std::vector<RuleCandidate>> c = proposer.Propose(data, evaluator, {});
+  REQUIRE(c.ok());
+  REQUIRE_FALSE(c->empty());
+  INFO(c->front().text);
+  CHECK(c->front().text.find("rule range_low") == std::string::npos);
+  CHECK(c->front().text.find("rule range_high") != std::string::npos);
+}
+
 TEST_CASE("builtin proposer rejects unusable data") {
   TrainingData data;
   data.target = "empty";
