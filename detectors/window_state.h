@@ -10,9 +10,11 @@
 // (running sums with an exact recompute once as many points have left the window as it holds,
 // which bounds floating-point drift), min/max (monotonic deque), delta/rate/changes/resets
 // (running sums of per-point increments); for median/quantile/mad a sorted array: O(log W)
-// search (a branch-free count for W <= 96) plus, when one value leaves and one arrives, one
-// shift of the values between their two positions (O(W) worst case, a few ns for W in the tens);
-// mad adds an O(log W) selection over the two deviation sequences. The function and window kind
+// search (for W <= kSmallSorted = 128 a branch-free SIMD count instead) plus, when one value
+// leaves and one arrives, one shift of the values between their two positions (O(W) worst
+// case, a few ns for W in the tens); mad adds a selection of the middle deviation: for
+// W <= 128 a branch-free SIMD scan of the W/2 block spreads (MinBlockSpread), above that an
+// O(log W) binary search. The function and window kind
 // are template parameters (PushFn / PushColumn), so a column is one specialised loop; median and
 // mad of the same input and window can share one sorted array (PushMedianMad). Memory: O(W)
 // per node and series.
@@ -27,9 +29,56 @@
 
 #include "core/rule_plan.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace vigil::detail {
 
 inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Windows of up to this many sorted values use the SIMD scans below instead of binary searches.
+inline constexpr size_t kSmallSorted = 128;
+
+// Number of a[0..n) that are < x (kOrEqual: <= x). Branch-free; x is not NaN.
+template <bool kOrEqual>
+[[gnu::always_inline]] inline size_t CountBelow(const double* a, size_t n, double x) {
+  size_t i = 0, c = 0;
+#if defined(__SSE2__)
+  const __m128d vx = _mm_set1_pd(x);
+  __m128i c0 = _mm_setzero_si128(), c1 = _mm_setzero_si128();
+  for (; i + 4 <= n; i += 4) {  // a true compare is all ones, i.e. -1 per lane
+    __m128d v0 = _mm_loadu_pd(a + i), v1 = _mm_loadu_pd(a + i + 2);
+    c0 = _mm_sub_epi64(c0, _mm_castpd_si128(kOrEqual ? _mm_cmple_pd(v0, vx) : _mm_cmplt_pd(v0, vx)));
+    c1 = _mm_sub_epi64(c1, _mm_castpd_si128(kOrEqual ? _mm_cmple_pd(v1, vx) : _mm_cmplt_pd(v1, vx)));
+  }
+  c0 = _mm_add_epi64(c0, c1);
+  c = static_cast<size_t>(_mm_cvtsi128_si64(c0)) +
+      static_cast<size_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(c0, c0)));
+#endif
+  for (; i < n; ++i) c += kOrEqual ? (a[i] <= x) : (a[i] < x);
+  return c;
+}
+
+// For sorted a[0..n) and m <= n: min over i in [0, n-m] of max(med - a[i], a[i+m-1] - med),
+// the smallest spread around `med` of m consecutive values = the m-th smallest |a[j] - med|.
+// Branch-free; a holds no NaN.
+[[gnu::always_inline]] inline double MinBlockSpread(const double* a, size_t n, size_t m, double med) {
+  const size_t blocks = n - m + 1;
+  const double* b = a + (m - 1);
+  size_t i = 0;
+  double best = std::numeric_limits<double>::infinity();
+#if defined(__SSE2__)
+  const __m128d vmed = _mm_set1_pd(med);
+  __m128d vbest = _mm_set1_pd(best);
+  for (; i + 2 <= blocks; i += 2)
+    vbest = _mm_min_pd(
+        vbest, _mm_max_pd(_mm_sub_pd(vmed, _mm_loadu_pd(a + i)), _mm_sub_pd(_mm_loadu_pd(b + i), vmed)));
+  best = std::min(_mm_cvtsd_f64(vbest), _mm_cvtsd_f64(_mm_unpackhi_pd(vbest, vbest)));
+#endif
+  for (; i < blocks; ++i) best = std::min(best, std::max(med - a[i], b[i] - med));
+  return best;
+}
 
 // A growable ring buffer (FIFO with random access from the front).
 template <typename T>
@@ -121,7 +170,7 @@ class WindowState {
   [[gnu::always_inline]] void PushMedianMad(int64_t seq, int64_t t, double x, double* median, double* mad) {
     SlideSorted<kPoints>(seq, t, x);
     *median = Quantile(0.5);
-    *mad = Mad();
+    *mad = Mad(*median);
   }
   void PushMedianMad(int64_t seq, int64_t t, double x, double* median, double* mad) {
     if (spec_.is_points) PushMedianMad<true>(seq, t, x, median, mad);
@@ -310,18 +359,15 @@ class WindowState {
     }
   }
 
-  // Number of sorted values < x (or <= x). Small windows count without branches (vectorised),
-  // which beats a binary search's mispredictions; large ones binary-search.
+  // Number of sorted values < x (or <= x). Small windows count without branches (SIMD), which
+  // beats a binary search's mispredictions; large ones binary-search.
   template <bool kOrEqual>
   [[gnu::always_inline]] size_t Rank(double x) const {
     const size_t n = sorted_.size();
     const double* a = sorted_.data();
-    if (n <= 96) {
-      size_t c = 0;
-      for (size_t i = 0; i < n; ++i) c += kOrEqual ? (a[i] <= x) : (a[i] < x);
-      return c;
-    }
-    return static_cast<size_t>((kOrEqual ? std::upper_bound(a, a + n, x) : std::lower_bound(a, a + n, x)) - a);
+    if (n <= kSmallSorted) return CountBelow<kOrEqual>(a, n, x);
+    return static_cast<size_t>((kOrEqual ? std::upper_bound(a, a + n, x) : std::lower_bound(a, a + n, x)) -
+                               a);
   }
 
   [[gnu::always_inline]] double Quantile(double q) const {
@@ -334,31 +380,50 @@ class WindowState {
     return sorted_[lo] + (sorted_[lo + 1] - sorted_[lo]) * frac;
   }
 
-  // Median absolute deviation: the median of |x - median|. Deviations left of the median
-  // (med - a[split-1-j]) and right of it (a[split+j] - med) are two sorted sequences; the k-th
-  // smallest of their union is found by binary search over how many come from the left, so the
-  // cost is O(log W) on top of the sorted array.
-  [[gnu::always_inline]] double Mad() const {
+  // Median absolute deviation: the median of |x - median|, from the sorted window a[0..n).
+  // The m smallest deviations are those of m consecutive sorted values, so the m-th smallest is
+  // the smallest block spread max(med - a[i], a[i+m-1] - med) over the blocks of m values
+  // (MinBlockSpread: branch-free, O(n) SIMD min/max; for n <= kSmallSorted). Larger windows
+  // binary-search how many of the m smallest lie left of the median: O(log n). Both give the
+  // same double (the same subtraction of the same two values); a zero result is +0.
+  [[gnu::always_inline]] double Mad(double med) const {
     const size_t n = sorted_.size();
     if (n == 0) return kNaN;
-    const double med = Quantile(0.5);
     const double* a = sorted_.data();
-    const ptrdiff_t split = static_cast<ptrdiff_t>(Rank</*kOrEqual=*/false>(med));
+    const size_t m = (n - 1) / 2 + 1;  // the median of n deviations needs the m-th (and m+1-th)
+    double kth, next = 0;
+    if (n <= kSmallSorted) {
+      kth = MinBlockSpread(a, n, m, med);
+      if (n % 2 == 0) next = MinBlockSpread(a, n, m + 1, med);
+    } else {
+      KthDeviation(a, n, m, med, &kth, &next);
+    }
+    kth += 0.0;  // -0 (from -0 - +0) reads as +0
+    if (n % 2 == 1) return kth;
+    next += 0.0;
+    return kth + (next - kth) * 0.5;
+  }
+
+  // The m-th smallest deviation (*kth) and the m+1-th (*next; when m < n) by binary search over
+  // the two sorted deviation sequences left (med - a[split-1-j]) and right (a[split+j] - med) of
+  // the median.
+  static void KthDeviation(const double* a, size_t n, size_t mm, double med, double* kth, double* next) {
+    const ptrdiff_t split = static_cast<ptrdiff_t>(std::lower_bound(a, a + n, med) - a);
     const ptrdiff_t nl = split, nr = static_cast<ptrdiff_t>(n) - split;
     constexpr double kInf = std::numeric_limits<double>::infinity();
     auto left = [&](ptrdiff_t j) { return j < 0 ? -kInf : j >= nl ? kInf : med - a[split - 1 - j]; };
     auto right = [&](ptrdiff_t j) { return j < 0 ? -kInf : j >= nr ? kInf : a[split + j] - med; };
-    const ptrdiff_t m = static_cast<ptrdiff_t>((n - 1) / 2) + 1;  // take the m smallest deviations
+    const ptrdiff_t m = static_cast<ptrdiff_t>(mm);
     ptrdiff_t lo = m > nr ? m - nr : 0, hi = std::min(m, nl);
     while (lo < hi) {  // smallest i with left(i) >= right(m - i - 1)
       ptrdiff_t i = (lo + hi) / 2;
-      if (left(i) < right(m - i - 1)) lo = i + 1;
-      else hi = i;
+      if (left(i) < right(m - i - 1))
+        lo = i + 1;
+      else
+        hi = i;
     }
-    const double kth = std::max(left(lo - 1), right(m - lo - 1));
-    if (n % 2 == 1) return kth;
-    const double next = std::min(left(lo), right(m - lo));
-    return kth + (next - kth) * 0.5;
+    *kth = std::max(left(lo - 1), right(m - lo - 1));
+    *next = std::min(left(lo), right(m - lo));
   }
 
   template <WindowFn F>
@@ -393,7 +458,7 @@ class WindowState {
     } else if constexpr (F == WindowFn::kQuantile) {
       return Quantile(q_);
     } else if constexpr (F == WindowFn::kMad) {
-      return Mad();
+      return Mad(Quantile(0.5));
     } else if constexpr (F == WindowFn::kDelta) {
       return n >= 2 ? entries_.back().x - entries_.front().x : kNaN;
     } else if constexpr (F == WindowFn::kRate) {
