@@ -32,6 +32,29 @@ TEST_CASE("nccl-tests bus bandwidth factors") {
   CHECK(pm::GbPerS(1e9, 0) == 0);
 }
 
+TEST_CASE("threshold judging: baselines that hold for one local GPU count only") {
+  Json rules = Json::parse(R"({
+    "busbw_gbps_1gib": {"by_local_gpus": {"2": {"baseline": 326}, "8": {"baseline": 450}}},
+    "min_pair_gbps": {"by_local_gpus": {"2": 7}}
+  })");
+  // Two local GPUs at half speed (a noisy neighbour on one of them): judged and failed.
+  auto slow = pm::JudgeMetrics(rules, {{"busbw_gbps_1gib", 152.3}, {"local_gpus", 2}, {"ranks", 2}}, 0.05);
+  CHECK(slow.judged);
+  REQUIRE(slow.failures.size() == 1);
+  CHECK(slow.failures[0] == "busbw_gbps_1gib 152.3 < 309.7 (baseline 326, -5%)");
+  auto eight = pm::JudgeMetrics(rules, {{"busbw_gbps_1gib", 440}, {"local_gpus", 8}}, 0.05);
+  CHECK(eight.judged);
+  CHECK(eight.failures.empty());
+  CHECK(eight.thresholds.at("busbw_gbps_1gib_min") == doctest::Approx(427.5));
+  // No entry for 4 GPUs, and a multi-process run (no local_gpus): measured, not judged.
+  CHECK(!pm::JudgeMetrics(rules, {{"busbw_gbps_1gib", 1}, {"local_gpus", 4}}, 0.05).judged);
+  CHECK(!pm::JudgeMetrics(rules, {{"busbw_gbps_1gib", 1}, {"ranks", 2}}, 0.05).judged);
+  // A malformed entry is reported, not ignored.
+  auto bad = pm::JudgeMetrics(rules, {{"min_pair_gbps", 1}, {"local_gpus", 2}}, 0.05);
+  REQUIRE(bad.failures.size() == 1);
+  CHECK(bad.failures[0].find("bad rule for min_pair_gbps") != std::string::npos);
+}
+
 TEST_CASE("threshold judging: throughput, latency and absolute limits") {
   Json rules = Json::parse(R"({
     "bf16_tflops": {"baseline": 800},
@@ -113,5 +136,43 @@ TEST_CASE("checksum vote") {
   CHECK(pm::ChecksumOutliers({}).empty());
 }
 
+
+// Probe documents recorded by probes/gpu/record_h200.sh on two H200s (probes/README.md), judged
+// again with the shipped thresholds: every healthy run passes, and the run with a second process
+// saturating GPU 1 fails on GPU 1 only (GEMM, HBM) and on the collectives over both GPUs.
+std::vector<std::string> Rejudge(const std::string& file, const Json& h200, std::map<std::string, int>* failed) {
+  Json doc = Json::parse(ReadFile(file).value());
+  std::vector<std::string> failures;
+  for (const Json& r : doc["results"]) {
+    std::map<std::string, double> metrics;
+    for (auto& [k, v] : r["metrics"].items()) metrics[k] = v.get<double>();
+    const std::string probe = r["probe"];
+    auto j = pm::JudgeMetrics(h200.contains(probe) ? h200[probe] : Json::object(), metrics, 0.05);
+    for (auto& f : j.failures) failures.push_back(probe + ": " + f);
+    if (!j.failures.empty()) ++(*failed)[probe];
+  }
+  return failures;
+}
+
+TEST_CASE("shipped H200 thresholds against runs recorded on two H200s") {
+  Json th = Json::parse(ReadFile("data/probes/thresholds.json").value());
+  const Json& h200 = th["models"]["H200"]["probes"];
+  const std::string dir = "probes/testdata/h200x2/";
+  for (const char* f : {"healthy_2gpu_1.json", "healthy_2gpu_2.json", "healthy_2gpu_3.json", "healthy_1gpu.json",
+                        "fault_baseline.json"}) {
+    std::map<std::string, int> failed;
+    auto failures = Rejudge(dir + f, h200, &failed);
+    INFO(f, ": ", failures.empty() ? std::string() : failures[0]);
+    CHECK(failures.empty());
+  }
+  std::map<std::string, int> failed;
+  auto failures = Rejudge(dir + "fault_hog.json", h200, &failed);
+  CHECK(failed.count("gpu.gemm"));
+  CHECK(failed.count("gpu.hbm_bandwidth"));
+  CHECK(failed.count("nccl.allreduce"));
+  CHECK(!failed.count("gpu.health"));
+  CHECK(!failed.count("nccl.p2p_matrix"));  // copy engines, not SMs: the link itself is fine
+  for (const auto& f : failures) CHECK_MESSAGE(f.find("gpu0.") == std::string::npos, f);
+}
 }  // namespace
 }  // namespace vigil

@@ -50,4 +50,8 @@ expect 1 "timed out" -- "$vigil" probe run gpu.health --executor "local:binary=$
 if [ -x "$build/bin/vigil-probe" ] && ! nvidia-smi -L >/dev/null 2>&1; then
   expect 1 "unavailable" -- "$vigil" probe run gpu.health,gpu.inventory --executor "local:binary=$build/bin/vigil-probe"
 fi
+if [ -x "$build/bin/vigil-probe" ]; then
+  expect 2 "health-sample-s must be in" -- "$build/bin/vigil-probe" --probes gpu.health --health-sample-s 11
+  expect 2 "health-sample-s must be in" -- "$build/bin/vigil-probe" --probes gpu.health --health-sample-s -1
+fi
 echo PASS

@@ -131,7 +131,19 @@ inline Judgement JudgeMetrics(const nlohmann::json& probe_rules, const std::map<
   for (const auto& [metric, value] : metrics) {
     std::string base = BaseMetricName(metric);
     if (!probe_rules.contains(base)) continue;
-    const nlohmann::json& rule = probe_rules[base];
+    const nlohmann::json* rp = &probe_rules[base];
+    // {"by_local_gpus": {"2": rule, "8": rule}}: a baseline that holds only for a single-process
+    // run over that many local GPUs (the probe reports `local_gpus`; multi-process runs over the
+    // network do not, so these baselines never judge them). No entry for the count: not judged.
+    if (rp->is_object() && rp->contains("by_local_gpus")) {
+      auto g = metrics.find("local_gpus");
+      if (g == metrics.end()) continue;
+      const nlohmann::json& by = (*rp)["by_local_gpus"];
+      std::string key = std::to_string(static_cast<long long>(g->second));
+      if (!by.is_object() || !by.contains(key)) continue;
+      rp = &by[key];
+    }
+    const nlohmann::json& rule = *rp;
     if (!rule.is_object()) {
       j.failures.push_back("bad rule for " + base + ": not an object");
       continue;

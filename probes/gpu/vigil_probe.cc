@@ -2,7 +2,7 @@
 //
 //   vigil-probe --probes gpu.health,gpu.gemm [--gpus 0,3] [--target node-3/gpu5]
 //               [--time-limit 60] [--allow-intrusive] [--thresholds FILE]... [--gemm-size 8192]
-//               [--rendezvous host:port] [--expect-gpus N] [--list]
+//               [--rendezvous host:port] [--expect-gpus N] [--health-sample-s 1] [--list]
 //
 // Output (stdout): {"vigil_probe": 1, "host": ..., "gpus": [...], "results": [ {probe, target,
 // status, metrics, thresholds, reason, duration_s, details}, ... ]}, one result per requested
@@ -122,6 +122,7 @@ struct Options {
   bool gemm_autotune = true;  // --gemm-no-autotune: use the heuristic's first choice only
   std::string rendezvous;
   int expect_gpus = -1;
+  double health_sample_s = 1.0;  // --health-sample-s: window over which link error rates are measured
   double spin_ms = 0;  // test hook for the watchdog (gpu.kernel_launch spins this long first)
   // Test hook: run NCCL collectives on a one-rank communicator (busbw factor 0), so that the
   // buffers, group calls and result checks can be exercised on a one-GPU machine.
@@ -338,10 +339,36 @@ void ProbeInventory(Context& ctx, Result& r) {
 
 // ---- gpu.health ---------------------------------------------------------------------------------
 
+// Error counters that only ever grow (since boot or driver load). A healthy NVLink accumulates
+// corrected CRC errors at a low rate (seen on the project's H200s: a few hundred over a minute of
+// traffic), so the cumulative value says little; gpu.health judges their rate over a sampling
+// window instead and reports the cumulative values as information.
+struct LinkCounters {
+  bool nvlink = false, pcie = false;
+  unsigned long long replay = 0, recovery = 0, crc = 0;
+  unsigned pcie_replay = 0;
+};
+
+LinkCounters ReadLinkCounters(Nvml& n, nvmlDevice_t h) {
+  LinkCounters c;
+  for (unsigned link = 0; link < 18 && n.nvmlDeviceGetNvLinkErrorCounter; ++link) {
+    for (int k = 0; k < 4; ++k) {
+      unsigned long long val = 0;
+      if (n.nvmlDeviceGetNvLinkErrorCounter(h, link, k, &val) != kNvmlSuccess) continue;
+      c.nvlink = true;
+      (k == 0 ? c.replay : k == 1 ? c.recovery : c.crc) += val;
+    }
+  }
+  c.pcie = n.nvmlDeviceGetPcieReplayCounter && n.nvmlDeviceGetPcieReplayCounter(h, &c.pcie_replay) == kNvmlSuccess;
+  return c;
+}
+
 void ProbeHealth(Context& ctx, Result& r) {
   if (!ctx.nvml.loaded) throw ProbeError("NVML unavailable: " + ctx.nvml.load_error);
   Nvml& n = ctx.nvml;
   json per = json::object();
+  const double sample_start = Now();
+  std::map<int, std::pair<nvmlDevice_t, LinkCounters>> first;
   for (int dev : ctx.gpus) {
     std::string why;
     nvmlDevice_t h = NvmlHandle(ctx, dev, &why);
@@ -505,7 +532,27 @@ void ProbeHealth(Context& ctx, Result& r) {
       }
     }
     per["gpu" + std::to_string(dev)] = d;
+    first[dev] = {h, ReadLinkCounters(n, h)};
   }
+  // Rates over the sampling window (while a job runs, this is the job's own link traffic).
+  const double wait = ctx.opt.health_sample_s - (Now() - sample_start);
+  if (wait > 0) std::this_thread::sleep_for(std::chrono::duration<double>(wait));
+  const double window = std::max(Now() - sample_start, 1e-3);
+  for (auto& [dev, hc] : first) {
+    LinkCounters b = ReadLinkCounters(n, hc.first);
+    const LinkCounters& a = hc.second;
+    std::string p = G(dev);
+    auto rate = [&](unsigned long long x, unsigned long long y) {
+      return y >= x ? static_cast<double>(y - x) / window : 0.0;  // a reset between reads: no rate
+    };
+    if (a.nvlink && b.nvlink) {
+      r.metrics[p + "nvlink_crc_errors_per_s"] = rate(a.crc, b.crc);
+      r.metrics[p + "nvlink_replay_errors_per_s"] = rate(a.replay, b.replay);
+      r.metrics[p + "nvlink_recovery_errors_per_s"] = rate(a.recovery, b.recovery);
+    }
+    if (a.pcie && b.pcie) r.metrics[p + "pcie_replay_per_s"] = rate(a.pcie_replay, b.pcie_replay);
+  }
+  r.metrics["sample_window_s"] = window;
   r.details = per;
 }
 
@@ -1137,6 +1184,7 @@ void RunCollective(Context& ctx, Result& r, const CollSpec& spec, const std::vec
   }
   r.metrics["wrong_elements"] = static_cast<double>(total_errors);
   r.metrics["ranks"] = n;
+  if (ctx.world == 1) r.metrics["local_gpus"] = n;  // selects by_local_gpus baselines
   r.details = {{"sizes", per_size},
                {"ranks", n},
                {"processes", ctx.world},
@@ -1202,6 +1250,7 @@ void ProbeP2pMatrix(Context& ctx, Result& r) {
   }
   double med = Median(all);
   r.metrics["min_pair_gbps"] = *std::min_element(all.begin(), all.end());
+  r.metrics["local_gpus"] = n;
   r.metrics["median_pair_gbps"] = med;
   r.thresholds["pair_vs_median_min"] = 0.7;
   for (int i = 0; i < n; ++i) {
@@ -1311,7 +1360,7 @@ int Usage(const std::string& msg) {
                "vigil-probe: %s\nusage: vigil-probe --probes NAME[,NAME...]|all [--gpus I,J] [--target T] "
                "[--time-limit S] [--allow-intrusive] [--thresholds FILE]... [--gemm-size N] [--gemm-layout "
                "nn|tn] [--gemm-no-autotune] "
-               "[--rendezvous host:port] [--expect-gpus N] | --list\n",
+               "[--rendezvous host:port] [--expect-gpus N] [--health-sample-s S] | --list\n",
                msg.c_str());
   return kExitUsage;
 }
@@ -1358,6 +1407,8 @@ int Main(int argc, char** argv) {
         o.gemm_nn = v == "nn";
       } else if (a == "--gemm-no-autotune")
         o.gemm_autotune = false;
+      else if (a == "--health-sample-s")
+        o.health_sample_s = std::stod(next());
       else if (a == "--rendezvous")
         o.rendezvous = next();
       else if (a == "--expect-gpus")
@@ -1391,6 +1442,8 @@ int Main(int argc, char** argv) {
   }
   if (!(o.time_limit_s > 0) || o.gemm_size < 256 || o.gemm_size > 32768)
     return Usage("--time-limit must be > 0 and --gemm-size in [256, 32768]");
+  if (!(o.health_sample_s >= 0 && o.health_sample_s <= 10))
+    return Usage("--health-sample-s must be in [0, 10] (seconds over which gpu.health measures link error rates)");
   for (const auto& f : o.threshold_files) {
     std::ifstream in(f);
     if (!in) return Usage("cannot read thresholds file " + f);
