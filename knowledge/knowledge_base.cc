@@ -12,6 +12,7 @@
 #include "core/logging.h"
 #include "knowledge/embedder.h"
 #include "knowledge/importers.h"
+#include "knowledge/lexical_index.h"
 #include "knowledge/sqlite_db.h"
 #include "knowledge/text_util.h"
 #include "knowledge/vector_index.h"
@@ -238,6 +239,10 @@ class KnowledgeBase::Impl {
   std::unique_ptr<Db> db;
   std::shared_ptr<Embedder> embedder;
   std::unique_ptr<VectorIndex> index;
+  // BM25 over every entry, built from SQLite on open and extended on each commit (never ahead of
+  // the store). `lexical_dirty`: entries were deleted (a replaced guide); rebuild after the import.
+  kb::LexicalIndex lexical;
+  bool lexical_dirty = false;
   Status index_status;     // why `index` is null (an untrainable spec), else OK
   std::string index_path;  // empty for ":memory:"
   bool index_dirty = false;
@@ -377,6 +382,30 @@ class KnowledgeBase::Impl {
     return ids;
   }
 
+  // Builds the in-memory BM25 index from every committed entry.
+  Status RebuildLexical() {
+    kb::LexicalIndex fresh;
+    ASSIGN_OR_RETURN(Stmt s, db->Prepare("SELECT e.id, e.kind, e.category, e.component, e.time_ms, f.title, "
+                                         "f.body FROM entries e JOIN entries_fts f ON f.rowid = e.id "
+                                         "ORDER BY e.id"));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      std::string kind = s.Text(1), category = s.Text(2), component = s.Text(3), title = s.Text(5),
+                  body = s.Text(6);
+      fresh.Add({.id = s.Int(0),
+                 .title = title,
+                 .body = body,
+                 .incident = kind == "incident",
+                 .category = category,
+                 .component = component,
+                 .time_ms = s.Int(4)});
+    }
+    lexical = std::move(fresh);
+    lexical_dirty = false;
+    return Status::Ok();
+  }
+
   // Re-embeds every entry from the FTS text and builds a fresh index.
   Status RebuildIndex() {
     index.reset();
@@ -496,6 +525,7 @@ class KnowledgeBase::Impl {
     return true;
   }
 
+  class Writer;
   struct Prepared {
     Stmt hash_exists, id_exists, insert_incident, insert_signature, insert_entry, insert_fts, insert_category;
   };
@@ -526,7 +556,7 @@ class KnowledgeBase::Impl {
   // Inserts the entry + FTS row; returns the entry id.
   Result<int64_t> InsertEntry(Prepared& p, bool incident, const std::string& incident_id, int64_t chunk_id,
                               const std::string& category, const std::string& component, int64_t time_ms,
-                              const std::string& title, const std::string& body) {
+                              const std::string& title, const std::string& body, Writer& w) {
     p.insert_entry.Reset();
     p.insert_entry.Bind(1, std::string_view(incident ? "incident" : "chunk"));
     if (incident)
@@ -539,12 +569,13 @@ class KnowledgeBase::Impl {
     p.insert_fts.Reset();
     p.insert_fts.Bind(1, id).Bind(2, title).Bind(3, body);
     RETURN_IF_ERROR(p.insert_fts.Run());
+    w.pending_lexical.push_back({id, title, body, incident, category, component, time_ms});
     return id;
   }
 
-  // Batched, transactional write of validated incidents and guides. Vectors of a batch go into
-  // the index after the batch commits; on any failure the open batch rolls back and the index is
-  // rebuilt from what the database holds.
+  // Batched, transactional write of validated incidents and guides. Vectors and lexical entries
+  // of a batch go into the indexes after the batch commits; on any failure the open batch rolls
+  // back (and is dropped from both) and the vector index is rebuilt from what the database holds.
   class Writer {
    public:
     Writer(Impl* impl, Prepared* p) : impl_(impl), p_(p) {}
@@ -569,16 +600,35 @@ class KnowledgeBase::Impl {
       }
       pending_ids.clear();
       pending_vectors.clear();
+      for (const auto& e : pending_lexical) {
+        impl_->lexical.Add({.id = e.id,
+                            .title = e.title,
+                            .body = e.body,
+                            .incident = e.incident,
+                            .category = e.category,
+                            .component = e.component,
+                            .time_ms = e.time_ms});
+      }
+      pending_lexical.clear();
       return Status::Ok();
     }
     void Rollback() {
       impl_->db->Exec("ROLLBACK").IgnoreError();
       pending_ids.clear();
       pending_vectors.clear();
+      pending_lexical.clear();
       impl_->index_dirty = true;
     }
     std::vector<int64_t> pending_ids;
     std::vector<float> pending_vectors;
+    struct PendingText {
+      int64_t id;
+      std::string title, body;
+      bool incident;
+      std::string category, component;
+      int64_t time_ms;
+    };
+    std::vector<PendingText> pending_lexical;
 
    private:
     Impl* impl_;
@@ -733,7 +783,7 @@ class KnowledgeBase::Impl {
         for (const auto& sig : inc.log_signatures) RETURN_IF_ERROR(add_sig("log", sig));
         for (const auto& cond : inc.metric_conditions) RETURN_IF_ERROR(add_sig("metric", cond));
         ASSIGN_OR_RETURN(int64_t entry, InsertEntry(prep, true, inc.id, 0, inc.root_cause, inc.component,
-                                                    inc.started_at_ms, inc.title, bodies[i]));
+                                                    inc.started_at_ms, inc.title, bodies[i], w));
         w.pending_ids.push_back(entry);
         w.pending_vectors.insert(w.pending_vectors.end(), v, v + d);
         seen_hashes[hash] = inc.id;
@@ -784,6 +834,7 @@ class KnowledgeBase::Impl {
                      std::to_string(gid) + ")"));
         RETURN_IF_ERROR(db->Exec("DELETE FROM guides WHERE id = " + std::to_string(gid)));
         index_dirty = true;  // FAISS ids of the old chunks must go: rebuild
+        lexical_dirty = true;
         report->issues.push_back({g.path, 0, "replaced the stored version of this guide", false});
       }
       ASSIGN_OR_RETURN(Stmt ins,
@@ -812,7 +863,7 @@ class KnowledgeBase::Impl {
         int64_t cid = sqlite3_last_insert_rowid(db->raw());
         std::string fts_body = g.chunks[i].text + "\n" + Underscores(g.category) + " " + g.component;
         ASSIGN_OR_RETURN(int64_t entry, InsertEntry(prep, false, "", cid, g.category, g.component, 0,
-                                                    g.chunks[i].heading, fts_body));
+                                                    g.chunks[i].heading, fts_body, w));
         w.pending_ids.push_back(entry);
         const float* v = vecs.data() + i * embedder->dim();
         w.pending_vectors.insert(w.pending_vectors.end(), v, v + embedder->dim());
@@ -862,6 +913,21 @@ class KnowledgeBase::Impl {
                                 "` (accepted: .jsonl, .ndjson, .csv, .md)");
   }
 
+  // Brings both indexes level with the committed store after an import (`s`: its outcome).
+  Status FinishImport(Status s) {
+    if (lexical_dirty) {
+      Status r = RebuildLexical();
+      if (s.ok()) s = r;
+    }
+    if (index_dirty) {
+      Status r = RebuildIndex();
+      if (s.ok()) s = r;
+    } else if (s.ok()) {
+      s = SaveIndex();
+    }
+    return s;
+  }
+
   Result<ImportReport> ImportPath(const std::string& path_text, const std::string& display_root) {
     auto t0 = std::chrono::steady_clock::now();
     ImportReport report;
@@ -890,12 +956,7 @@ class KnowledgeBase::Impl {
     } else {
       s = ImportFile(path, display_root.empty() ? path_text : display_root, &report);
     }
-    if (index_dirty) {
-      Status r = RebuildIndex();
-      if (s.ok()) s = r;
-    } else if (s.ok()) {
-      s = SaveIndex();
-    }
+    s = FinishImport(s);
     if (!s.ok()) return s;
     report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return report;
@@ -967,33 +1028,8 @@ class KnowledgeBase::Impl {
     return true;
   }
 
-  // Long queries (log excerpts) OR-ed whole make BM25 score most of a large corpus (FTS5 scores
-  // every matching row before ORDER BY ... LIMIT). On corpora over 1000 entries keep the rarest
-  // terms: at most kMaxTerms, and only those in at most 5% of the entries (but at least kMinTerms
-  // rarest ones). Common terms barely move BM25 but each costs a posting-list scan and scoring.
-  Result<std::vector<std::string>> DiscriminativeTerms(std::vector<std::string> terms) const {
-    constexpr size_t kMaxTerms = 12, kMinTerms = 4;
-    ASSIGN_OR_RETURN(int64_t total, db->QueryInt("SELECT max(id) FROM entries"));
-    if (total <= 1000) return terms;
-    ASSIGN_OR_RETURN(Stmt s, db->Prepare("SELECT doc FROM entries_vocab WHERE term = ?"));
-    std::vector<std::pair<int64_t, std::string>> df;
-    for (auto& t : terms) {
-      s.Reset();
-      s.Bind(1, t);
-      ASSIGN_OR_RETURN(bool row, s.Step());
-      if (row) df.emplace_back(s.Int(0), std::move(t));
-    }
-    std::stable_sort(df.begin(), df.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    std::vector<std::string> out;
-    for (auto& [n, t] : df) {
-      if (out.size() == kMaxTerms) break;
-      if (n * 20 > total && out.size() >= kMinTerms) break;
-      out.push_back(std::move(t));
-    }
-    return out;
-  }
-
-  Result<std::vector<int64_t>> Lexical(const SearchQuery& q, size_t depth) const {
+  // BM25 top `depth` over the query's distinct non-stop-word tokens (at most 64), OR-ed.
+  std::vector<int64_t> Lexical(const SearchQuery& q, size_t depth) const {
     std::vector<std::string> terms;
     std::unordered_set<std::string> seen;
     for (auto& t : kb::Tokenize(q.text)) {
@@ -1001,32 +1037,9 @@ class KnowledgeBase::Impl {
       terms.push_back(std::move(t));
       if (terms.size() == 64) break;
     }
+    kb::LexicalFilter f{q.category, q.component, q.since_ms, q.until_ms, q.include_guides};
     std::vector<int64_t> ids;
-    if (terms.empty()) return ids;
-    ASSIGN_OR_RETURN(terms, DiscriminativeTerms(std::move(terms)));
-    if (terms.empty()) return ids;
-    std::string match;
-    for (const auto& t : terms) match += (match.empty() ? "\"" : " OR \"") + t + "\"";
-    ASSIGN_OR_RETURN(
-        Stmt s,
-        db->Prepare(
-            "SELECT f.rowid FROM entries_fts f JOIN entries e ON e.id = f.rowid WHERE entries_fts MATCH ?1 "
-            "AND (?2 = '' OR e.category = ?2) AND (?3 = '' OR e.component = ?3) AND (?4 = 0 OR e.time_ms >= "
-            "?4) "
-            "AND (?5 = 0 OR e.time_ms < ?5) AND (?6 = 1 OR e.kind = 'incident') "
-            "ORDER BY bm25(entries_fts, 3.0, 1.0) LIMIT ?7"));
-    s.Bind(1, match)
-        .Bind(2, q.category)
-        .Bind(3, q.component)
-        .Bind(4, q.since_ms)
-        .Bind(5, q.until_ms)
-        .Bind(6, int64_t{q.include_guides ? 1 : 0})
-        .Bind(7, static_cast<int64_t>(depth));
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, s.Step());
-      if (!row) break;
-      ids.push_back(s.Int(0));
-    }
+    for (const auto& h : lexical.Search(terms, depth, f)) ids.push_back(h.id);
     return ids;
   }
 
@@ -1112,7 +1125,7 @@ class KnowledgeBase::Impl {
     const size_t depth = std::max<size_t>(q.k * 4, 50);
     std::vector<int64_t> lexical, dense;
     if (q.mode != SearchMode::kDense) {
-      ASSIGN_OR_RETURN(lexical, Lexical(q, depth));
+      lexical = Lexical(q, depth);
     }
     if (q.mode != SearchMode::kLexical) {
       auto d = Dense(q, depth);
@@ -1208,6 +1221,7 @@ Result<std::unique_ptr<KnowledgeBase>> KnowledgeBase::Open(const KnowledgeOption
   // Validate the index spec before touching any persisted state.
   ASSIGN_OR_RETURN(auto probe, VectorIndex::Create(options.index_spec, impl->embedder->dim()));
   probe.reset();
+  RETURN_IF_ERROR(impl->RebuildLexical());
   RETURN_IF_ERROR(impl->OpenIndex());
   RETURN_IF_ERROR(impl->MaybeLoadPack());
   return std::unique_ptr<KnowledgeBase>(new KnowledgeBase(std::move(impl)));
@@ -1227,13 +1241,7 @@ Result<ImportReport> KnowledgeBase::ImportIncidents(std::span<const Incident> in
   parsed.reserve(incidents.size());
   for (size_t i = 0; i < incidents.size(); ++i)
     parsed.push_back({incidents[i], Json::object(), static_cast<int64_t>(i + 1)});
-  Status s = impl_->WriteIncidents(parsed, source_name, &report);
-  if (impl_->index_dirty) {
-    Status r = impl_->RebuildIndex();
-    if (s.ok()) s = r;
-  } else if (s.ok()) {
-    s = impl_->SaveIndex();
-  }
+  Status s = impl_->FinishImport(impl_->WriteIncidents(parsed, source_name, &report));
   if (!s.ok()) return s;
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return report;

@@ -377,11 +377,25 @@ TEST_CASE("a crash mid-import keeps every committed batch and no half entry") {
   CHECK(count("SELECT count(*) FROM signatures WHERE incident_id NOT IN (SELECT id FROM incidents)") == 0);
   CHECK(count("SELECT count(*) FROM signatures") == 10);  // 3 + 3 + 2 + 2 of the first four
   sqlite3_close(raw);
+  // The in-memory lexical index is rebuilt from the committed store: the 5th incident (written,
+  // never committed) is not found, every hit resolves to a stored incident.
+  for (auto mode : {SearchMode::kLexical, SearchMode::kDense, SearchMode::kHybrid}) {
+    SearchQuery q;
+    q.text = "CUDA out of memory during backward";
+    q.k = 10;
+    q.mode = mode;
+    auto hits = kb->Search(q);
+    REQUIRE(hits.ok());
+    CHECK(!hits->empty());
+    CHECK(hits->size() <= 4);
+    for (const auto& h : *hits) CHECK(h.incident.id != "t-oom");
+  }
   // Importing again completes the rest.
   auto r = kb->Import(kTestdata + "/incidents.jsonl");
   REQUIRE(r.ok());
   CHECK(r->added == 2);
   CHECK(r->duplicates == 4);
+  CHECK(TopHit(*kb, "CUDA out of memory during backward", SearchMode::kLexical) == "t-oom");
 }
 
 TEST_CASE("crash-child helper") {

@@ -54,16 +54,7 @@ static bool IsWordByte(unsigned char c) { return std::isalnum(c) || c >= 0x80; }
 
 std::vector<std::string> Tokenize(std::string_view text) {
   std::vector<std::string> out;
-  std::string cur;
-  for (unsigned char c : text) {
-    if (IsWordByte(c)) {
-      cur.push_back(static_cast<char>(std::tolower(c)));
-    } else if (!cur.empty()) {
-      out.push_back(std::move(cur));
-      cur.clear();
-    }
-  }
-  if (!cur.empty()) out.push_back(std::move(cur));
+  ForEachToken(text, [&](const std::string& t) { out.push_back(t); });
   return out;
 }
 

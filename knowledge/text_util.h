@@ -16,6 +16,24 @@ bool IsValidUtf8(std::string_view text, size_t* bad_offset = nullptr);
 // tokens so non-ASCII words survive). "Xid 79: GPU has fallen off" -> {xid, 79, gpu, has, fallen, off}.
 std::vector<std::string> Tokenize(std::string_view text);
 
+// Calls fn(const std::string& token) for each token Tokenize would return, in order, reusing one
+// buffer (no allocation per token).
+template <typename Fn>
+void ForEachToken(std::string_view text, Fn&& fn) {
+  std::string cur;
+  for (unsigned char c : text) {
+    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || c >= 0x80) {
+      cur.push_back(static_cast<char>(c));
+    } else if (c >= 'A' && c <= 'Z') {
+      cur.push_back(static_cast<char>(c - 'A' + 'a'));
+    } else if (!cur.empty()) {
+      fn(static_cast<const std::string&>(cur));
+      cur.clear();
+    }
+  }
+  if (!cur.empty()) fn(static_cast<const std::string&>(cur));
+}
+
 // Lower-cased text with every run of non-alphanumeric bytes collapsed to one space, trimmed:
 // the form duplicate detection hashes.
 std::string NormalizeForHash(std::string_view text);

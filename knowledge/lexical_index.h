@@ -1,0 +1,118 @@
+// LexicalIndex: an in-memory inverted index scoring documents with BM25, with top-k pruning.
+//
+// Replaces FTS5's `ORDER BY bm25(...) LIMIT n`, which scores every row matching any query term
+// before sorting: on a large store whose entries share vocabulary that is most of the store.
+// Here each term has a posting list (document numbers ascending, weighted term frequency) and
+// an upper bound of its BM25 contribution; Search runs MaxScore (Turtle & Flood 1995):
+// documents are enumerated only from the "essential" lists whose bounds can still lift a
+// document above the current k-th score, the other lists are probed by binary search, and a
+// candidate is abandoned as soon as its remaining bound cannot reach the threshold. The result
+// is the exact top `depth` of exhaustive scoring (SearchExhaustive, kept as the test reference),
+// up to floating-point ties.
+//
+// Scoring follows SQLite FTS5's bm25() so rankings match the store's previous behaviour:
+//   score(d) = sum over query terms t in d of idf(t) * f (k1 + 1) / (f + k1 (1 - b + b |d| / avgdl))
+//   f = title_weight * tf(title) + body_weight * tf(body), |d| = tokens in title + body,
+//   idf(t) = max(1e-6, ln((N - n_t + 0.5) / (n_t + 0.5))), k1 = 1.2, b = 0.75.
+// Tokens are kb::Tokenize's (lower-cased alphanumeric runs; '_' and '.' split words).
+//
+// Each document carries the filter attributes of its entry (kind, category, component, time)
+// so filtered search needs no database lookups.
+//
+// The index is not persisted: the knowledge base builds it from SQLite on open and adds the
+// entries of each committed batch, so it always agrees with the store of record (a crash loses
+// nothing but memory). Removing documents is not supported: the owner rebuilds instead (guide
+// replacement, the only deletion, is rare).
+// Memory: about 5 bytes per (document, distinct term) pair plus the vocabulary.
+// Not thread-safe: the owner (KnowledgeBase) serialises calls.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace vigil::kb {
+
+struct LexicalDoc {
+  int64_t id = 0;  // the entry id returned by Search
+  std::string_view title, body;
+  bool incident = true;  // false: a guide chunk
+  std::string_view category, component;
+  int64_t time_ms = 0;
+};
+
+struct LexicalFilter {
+  std::string category;        // "" = any
+  std::string component;       // "" = any
+  int64_t since_ms = 0;        // time_ms >= since_ms (0 = no bound)
+  int64_t until_ms = 0;        // time_ms < until_ms (0 = no bound)
+  bool include_guides = true;  // false: incidents only
+};
+
+class LexicalIndex {
+ public:
+  struct Hit {
+    int64_t id;
+    double score;  // BM25, higher is better
+  };
+
+  LexicalIndex();
+  ~LexicalIndex();
+  LexicalIndex(LexicalIndex&&) noexcept;
+  LexicalIndex& operator=(LexicalIndex&&) noexcept;
+
+  void Add(const LexicalDoc& doc);
+  size_t size() const { return doc_ids_.size(); }
+  size_t vocabulary_size() const { return postings_.size(); }
+  size_t postings() const { return total_postings_; }
+  // Approximate heap bytes held (postings, per-document arrays, vocabulary).
+  size_t MemoryBytes() const;
+
+  // The top `depth` documents by BM25 over the OR of `terms` (already tokenised; duplicates
+  // count once), among those passing `filter`; best first, ties by ascending id.
+  std::vector<Hit> Search(std::span<const std::string> terms, size_t depth,
+                          const LexicalFilter& filter) const;
+  // Same result by scoring every matching document (reference for tests and benchmarks).
+  std::vector<Hit> SearchExhaustive(std::span<const std::string> terms, size_t depth,
+                                    const LexicalFilter& filter) const;
+
+  static constexpr double kK1 = 1.2, kB = 0.75, kTitleWeight = 3.0, kBodyWeight = 1.0;
+
+ private:
+  struct Postings {
+    std::vector<uint32_t> docs;  // ascending document numbers
+    std::vector<uint8_t> freqs;  // weighted frequency, saturated at 255
+    float max_tf_part = 0;       // max of f (k1 + 1) / (f + K(|d|)) under bound_avgdl_
+  };
+  struct Attr {
+    uint32_t category, component;
+    int64_t time_ms;
+    bool incident;
+  };
+  struct Compiled;  // a query's terms, filter codes and per-term bounds
+
+  uint32_t Intern(std::unordered_map<std::string, uint32_t>& table, std::string_view s);
+  float TfPart(uint32_t f, uint32_t doc_len, double avgdl) const;
+  void RefreshBounds();
+  bool Prepare(std::span<const std::string> terms, const LexicalFilter& filter, Compiled* c) const;
+  bool Passes(uint32_t doc, const Compiled& c) const;
+
+  std::unordered_map<std::string, uint32_t> term_ids_;
+  std::vector<Postings> postings_;
+  std::vector<int64_t> doc_ids_;
+  std::vector<uint32_t> doc_len_;
+  std::vector<Attr> attrs_;
+  std::unordered_map<std::string, uint32_t> category_ids_, component_ids_;
+  uint64_t total_len_ = 0;
+  size_t total_postings_ = 0;
+  double bound_avgdl_ = 0;  // avgdl the per-term bounds were computed with
+  // Scratch for Add (per-term counts of one document).
+  std::vector<uint32_t> scratch_count_;
+  std::vector<uint32_t> scratch_terms_;
+};
+
+}  // namespace vigil::kb

@@ -1,0 +1,202 @@
+#include "knowledge/lexical_index.h"
+
+#include <doctest/doctest.h>
+#include <sqlite3.h>
+
+#include <cmath>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace vigil::kb {
+namespace {
+
+// prefix + decimal n ("w17"); built by append (GCC 12 warns falsely on "w" + std::to_string).
+std::string Word(char prefix, uint64_t n) {
+  std::string s(1, prefix);
+  s.append(std::to_string(n));
+  return s;
+}
+
+struct Corpus {
+  std::vector<std::string> titles, bodies, categories, components;
+  std::vector<int64_t> times;
+  std::vector<bool> incident;
+};
+
+// Zipf-like vocabulary: a few very common words (low idf, long lists) and a long tail, so that
+// MaxScore's pruning is exercised on both essential and non-essential lists.
+Corpus RandomCorpus(size_t n, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<double> w;
+  for (int i = 1; i <= 400; ++i) w.push_back(1.0 / i);
+  std::discrete_distribution<int> word(w.begin(), w.end());
+  auto text = [&](size_t len) {
+    std::string s;
+    for (size_t i = 0; i < len; ++i) {
+      s.append("w").append(std::to_string(word(rng))).append(rng() % 7 == 0 ? ", " : " ");
+    }
+    return s;
+  };
+  const std::vector<std::string> cats = {"nccl_timeout", "gpu_ecc", "oom"}, comps = {"gpu", "network"};
+  Corpus c;
+  for (size_t i = 0; i < n; ++i) {
+    c.titles.push_back(text(1 + rng() % 6));
+    c.bodies.push_back(text(rng() % 60));
+    c.categories.push_back(cats[rng() % cats.size()]);
+    c.components.push_back(comps[rng() % comps.size()]);
+    c.times.push_back(1000 + static_cast<int64_t>(rng() % 1000));
+    c.incident.push_back(rng() % 5 != 0);
+  }
+  return c;
+}
+
+LexicalIndex Build(const Corpus& c, int64_t first_id = 1) {
+  LexicalIndex idx;
+  for (size_t i = 0; i < c.titles.size(); ++i) {
+    idx.Add({.id = first_id + static_cast<int64_t>(i),
+             .title = c.titles[i],
+             .body = c.bodies[i],
+             .incident = c.incident[i],
+             .category = c.categories[i],
+             .component = c.components[i],
+             .time_ms = c.times[i]});
+  }
+  return idx;
+}
+
+// Same scores; the same ids wherever neighbouring scores are not tied within rounding.
+void CheckSame(const std::vector<LexicalIndex::Hit>& got, const std::vector<LexicalIndex::Hit>& want) {
+  REQUIRE(got.size() == want.size());
+  for (size_t i = 0; i < got.size(); ++i) {
+    CHECK(got[i].score == doctest::Approx(want[i].score).epsilon(1e-9));
+    bool tied = (i > 0 && std::abs(want[i].score - want[i - 1].score) < 1e-9) ||
+                (i + 1 < want.size() && std::abs(want[i].score - want[i + 1].score) < 1e-9);
+    if (!tied) CHECK(got[i].id == want[i].id);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("MaxScore top-k equals exhaustive BM25 scoring, with and without filters") {
+  Corpus c = RandomCorpus(3000, 7);
+  LexicalIndex idx = Build(c);
+  CHECK(idx.size() == 3000);
+  std::mt19937_64 rng(11);
+  std::vector<LexicalFilter> filters(5);
+  filters[1].category = "gpu_ecc";
+  filters[2].component = "network";
+  filters[2].include_guides = false;
+  filters[3].since_ms = 1200;
+  filters[3].until_ms = 1500;
+  filters[4].category = "no_such_category";
+  for (int q = 0; q < 200; ++q) {
+    std::vector<std::string> terms;
+    size_t nt = 1 + rng() % 12;
+    for (size_t i = 0; i < nt; ++i) terms.push_back(Word('w', rng() % (q % 2 ? 40 : 400)));
+    if (q % 10 == 0) terms.push_back("absent");
+    for (size_t depth : {1, 5, 50}) {
+      for (const auto& f : filters) {
+        auto fast = idx.Search(terms, depth, f);
+        auto slow = idx.SearchExhaustive(terms, depth, f);
+        CheckSame(fast, slow);
+        if (!f.category.empty() && f.category == "no_such_category") CHECK(fast.empty());
+        for (const auto& h : fast) {
+          size_t i = static_cast<size_t>(h.id - 1);
+          if (!f.category.empty()) CHECK(c.categories[i] == f.category);
+          if (!f.include_guides) CHECK(c.incident[i]);
+          if (f.since_ms) CHECK(c.times[i] >= f.since_ms);
+          if (f.until_ms) CHECK(c.times[i] < f.until_ms);
+        }
+      }
+    }
+  }
+  CHECK(idx.Search(std::vector<std::string>{}, 5, {}).empty());
+  CHECK(idx.Search(std::vector<std::string>{"w1"}, 0, {}).empty());
+  CHECK(LexicalIndex().Search(std::vector<std::string>{"w1"}, 5, {}).empty());
+}
+
+TEST_CASE("bounds stay valid while the average length drifts during incremental adds") {
+  // Short documents first, then long ones: avgdl grows several-fold, the stored bounds are
+  // rescaled and refreshed; results must still equal exhaustive scoring after every stage.
+  LexicalIndex idx;
+  std::mt19937_64 rng(3);
+  int64_t id = 1;
+  for (int stage = 0; stage < 4; ++stage) {
+    for (int i = 0; i < 300; ++i, ++id) {
+      std::string body;
+      size_t len = stage == 0 ? 2 : 40 * stage;
+      for (size_t k = 0; k < len; ++k) body.append("t").append(std::to_string(rng() % 50)).append(" ");
+      std::string title = Word('t', rng() % 50);
+      idx.Add({.id = id,
+               .title = title,
+               .body = body,
+               .incident = true,
+               .category = "c",
+               .component = "",
+               .time_ms = 0});
+    }
+    for (int q = 0; q < 30; ++q) {
+      std::vector<std::string> terms = {Word('t', q), Word('t', (q * 7) % 50), Word('t', (q * 13) % 50)};
+      CheckSame(idx.Search(terms, 10, {}), idx.SearchExhaustive(terms, 10, {}));
+    }
+  }
+}
+
+TEST_CASE("scores equal SQLite FTS5 bm25(title 3.0, body 1.0)") {
+  const std::vector<std::pair<std::string, std::string>> docs = {
+      {"NCCL watchdog timeout",
+       "Watchdog caught collective operation timeout: WorkNCCL(SeqNum=1, OpType=ALLREDUCE)"},
+      {"GPU fell off the bus", "NVRM: Xid 79, GPU has fallen off the bus; nccl then hangs"},
+      {"CUDA out of memory", "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB"},
+      {"IB retry exceeded", "NCCL WARN NET/IB : Got completion from peer with error 12, timeout"},
+      {"ECC", "uncorrectable ECC error encountered; Xid 94 and Xid 48 on GPU 3"},
+      {"loss spike", "loss 3.2 grad norm 1e5 skipped iterations nccl"},
+  };
+  LexicalIndex idx;
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(":memory:", &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, "CREATE VIRTUAL TABLE f USING fts5(title, body, tokenize = 'unicode61')", nullptr,
+                       nullptr, nullptr) == SQLITE_OK);
+  sqlite3_stmt* ins = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, "INSERT INTO f(rowid, title, body) VALUES(?, ?, ?)", -1, &ins, nullptr) ==
+          SQLITE_OK);
+  for (size_t i = 0; i < docs.size(); ++i) {
+    idx.Add({.id = static_cast<int64_t>(i + 1),
+             .title = docs[i].first,
+             .body = docs[i].second,
+             .incident = true,
+             .category = "",
+             .component = "",
+             .time_ms = 0});
+    sqlite3_bind_int64(ins, 1, static_cast<int64_t>(i + 1));
+    sqlite3_bind_text(ins, 2, docs[i].first.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(ins, 3, docs[i].second.c_str(), -1, SQLITE_TRANSIENT);
+    REQUIRE(sqlite3_step(ins) == SQLITE_DONE);
+    sqlite3_reset(ins);
+  }
+  sqlite3_finalize(ins);
+  for (std::vector<std::string> terms : std::vector<std::vector<std::string>>{{"nccl", "timeout"},
+                                                                              {"xid", "79"},
+                                                                              {"gpu"},
+                                                                              {"cuda", "memory", "error"},
+                                                                              {"nccl", "gpu", "watchdog"}}) {
+    std::string match;
+    for (const auto& t : terms) match += (match.empty() ? "\"" : " OR \"") + t + "\"";
+    sqlite3_stmt* q = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db,
+                               "SELECT rowid, -bm25(f, 3.0, 1.0) FROM f WHERE f MATCH ? "
+                               "ORDER BY bm25(f, 3.0, 1.0), rowid",
+                               -1, &q, nullptr) == SQLITE_OK);
+    sqlite3_bind_text(q, 1, match.c_str(), -1, SQLITE_TRANSIENT);
+    std::vector<LexicalIndex::Hit> want;
+    while (sqlite3_step(q) == SQLITE_ROW)
+      want.push_back({sqlite3_column_int64(q, 0), sqlite3_column_double(q, 1)});
+    sqlite3_finalize(q);
+    INFO("query: " << match);
+    CheckSame(idx.Search(terms, 10, {}), want);
+  }
+  sqlite3_close(db);
+}
+
+}  // namespace vigil::kb
