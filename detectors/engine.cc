@@ -6,7 +6,6 @@
 #include <limits>
 #include <map>
 #include <regex>
-#include <variant>
 
 #include "core/time_util.h"
 #include "detectors/window_state.h"
@@ -44,22 +43,6 @@ inline double ApplyOp(PlanOp op, double a, double b, double c) {
 
 inline double CleanValue(double v) { return std::isfinite(v) ? v : kNaN; }
 
-using NodeState = std::variant<std::monostate, detail::WindowState, detail::EwmaState, detail::LagState,
-                               detail::OffsetState>;
-
-NodeState MakeState(const RulePlan& plan, size_t i) {
-  const PlanNode& n = plan.nodes[i];
-  NodeState st;
-  switch (n.op) {
-    case PlanOp::kWindow: st.emplace<detail::WindowState>(n); break;
-    case PlanOp::kEwma: st.emplace<detail::EwmaState>(n.constant); break;
-    case PlanOp::kLag: st.emplace<detail::LagState>(n.lag_points); break;
-    case PlanOp::kOffset: st.emplace<detail::OffsetState>(n.duration_ms, plan.lookback_ms); break;
-    default: break;
-  }
-  return st;
-}
-
 // Pairs each `median(x, w)` window node with a `mad(x, w)` node over the same input and window:
 // partner[i] is the other node's index, or -1. Both engines evaluate a pair at the smaller index
 // with one sorted window (WindowState::PushMedianMad) and skip the larger one.
@@ -81,30 +64,85 @@ std::vector<int32_t> MedianMadPartners(const RulePlan& plan) {
   return partner;
 }
 
-// Pushes one point through a stateful node. `held` reports the window's size for limits.
-inline double PushState(NodeState& s, int64_t seq, int64_t t, double x, size_t* held) {
-  if (auto* w = std::get_if<detail::WindowState>(&s)) {
-    double v = w->Push(seq, t, x);
-    *held = w->held();
-    return v;
+// A plan compiled for evaluation: one instruction per node that does work per point, in node
+// order. Constants are written once (they never change); the second node of a median/mad pair
+// is written by its partner's instruction. Stateful instructions index their typed state in a
+// StateSet directly, and a window's single-point step is resolved once to a function pointer,
+// so evaluating an instruction is one switch on its op (no std::variant visit, no switch on the
+// window function per point). Both engines run the same instructions over the same states.
+struct Instr {
+  PlanOp op = PlanOp::kConst;
+  int32_t node = 0;
+  int32_t a = 0, b = 0, c = 0;  // input nodes (the first one repeated where the op has fewer)
+  int32_t other = -1;           // kWindow median/mad pair: the partner node, written too
+  int32_t state = -1;           // index into the StateSet vector of the op's kind
+  bool time_bounded = false;    // held points are checked against max_window_points
+  detail::WindowState::PushFnPtr push = nullptr;  // kWindow, unpaired
+};
+
+// The states of one (rule, series).
+struct StateSet {
+  std::vector<detail::WindowState> windows;
+  std::vector<detail::EwmaState> ewmas;
+  std::vector<detail::LagState> lags;
+  std::vector<detail::OffsetState> offsets;
+};
+
+struct Program {
+  std::vector<std::vector<Instr>> by_stage;  // instructions per stage (PlanNode::stage)
+  std::vector<int32_t> consts;               // kConst nodes
+  StateSet fresh;                            // initial states, copied for each series
+
+  void SetConsts(const RulePlan& plan, double* vals, size_t stride) const {
+    for (int32_t id : consts) std::fill(vals + id * stride, vals + (id + 1) * stride, plan.nodes[id].constant);
   }
-  if (auto* e = std::get_if<detail::EwmaState>(&s)) return e->Push(x);
-  if (auto* l = std::get_if<detail::LagState>(&s)) return l->Push(x);
-  auto& o = std::get<detail::OffsetState>(s);
-  double v = o.Push(t, x);
-  *held = o.held();
-  return v;
-}
+};
 
-std::vector<NodeState> MakeStates(const RulePlan& plan) {
-  std::vector<NodeState> states;
-  states.reserve(plan.nodes.size());
-  for (size_t i = 0; i < plan.nodes.size(); ++i) states.push_back(MakeState(plan, i));
-  return states;
-}
-
-bool IsStateful(PlanOp op) {
-  return op == PlanOp::kWindow || op == PlanOp::kEwma || op == PlanOp::kLag || op == PlanOp::kOffset;
+Program CompileProgram(const RulePlan& plan) {
+  Program p;
+  const std::vector<int32_t> partner = MedianMadPartners(plan);
+  p.by_stage.resize(plan.max_stage + 1);
+  for (size_t i = 0; i < plan.nodes.size(); ++i) {
+    const PlanNode& n = plan.nodes[i];
+    if (n.op == PlanOp::kConst) {
+      p.consts.push_back(static_cast<int32_t>(i));
+      continue;
+    }
+    if (partner[i] >= 0 && partner[i] < static_cast<int32_t>(i)) continue;  // written by its partner
+    Instr in;
+    in.op = n.op;
+    in.node = static_cast<int32_t>(i);
+    if (!n.inputs.empty()) {
+      in.a = in.b = in.c = n.inputs[0];
+      if (n.inputs.size() > 1) in.b = n.inputs[1];
+      if (n.inputs.size() > 2) in.c = n.inputs[2];
+    }
+    switch (n.op) {
+      case PlanOp::kWindow:
+        in.state = static_cast<int32_t>(p.fresh.windows.size());
+        p.fresh.windows.emplace_back(n);
+        in.other = partner[i];
+        if (in.other < 0) in.push = detail::WindowState::PushFnFor(n.window_fn, n.window.is_points);
+        in.time_bounded = !n.window.is_points;
+        break;
+      case PlanOp::kEwma:
+        in.state = static_cast<int32_t>(p.fresh.ewmas.size());
+        p.fresh.ewmas.emplace_back(n.constant);
+        break;
+      case PlanOp::kLag:
+        in.state = static_cast<int32_t>(p.fresh.lags.size());
+        p.fresh.lags.emplace_back(n.lag_points);
+        break;
+      case PlanOp::kOffset:
+        in.state = static_cast<int32_t>(p.fresh.offsets.size());
+        p.fresh.offsets.emplace_back(n.duration_ms, plan.lookback_ms);
+        in.time_bounded = true;
+        break;
+      default: break;
+    }
+    p.by_stage[n.stage].push_back(in);
+  }
+  return p;
 }
 
 Status WindowOverflow(const RulePlan& plan, const PlanNode& node, const std::string& series, size_t held,
@@ -383,120 +421,152 @@ class TickRule {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Batch mode: node by node over whole arrays.
+// Batch mode. Rules without cross-series aggregation run each series in blocks of kBlock points:
+// every instruction over one block before the next block, so the values a node writes are
+// still in L1 when the next instruction reads them (whole-series columns are larger than L2
+// and would stream through memory once per node). Window states carry over from block to
+// block, so the values are those of one pass over the series, bit for bit. Rules with
+// aggregations (max_stage > 0) run each stage over every member's whole columns before the
+// next stage, since a peer's value at any time may be needed.
 
-struct SeriesColumns {
-  std::vector<std::vector<double>> cols;  // [node][point]
-};
+constexpr size_t kBlock = 256;
 
 class BatchRule {
  public:
   BatchRule(const RulePlan& plan, std::span<const TimeSeries> series, std::vector<size_t> members,
-            const EngineOptions& options, SeriesColumns* scratch)
+            const EngineOptions& options, std::vector<double>* scratch)
       : scratch_(scratch),
         plan_(plan),
         series_(series),
         members_(std::move(members)),
         options_(options),
-        partner_(MedianMadPartners(plan)) {}
+        prog_(CompileProgram(plan)) {}
 
   Status Run(BatchResult* out) {
     const size_t nn = plan_.nodes.size();
-    std::vector<std::vector<int32_t>> by_stage(plan_.max_stage + 1);
-    for (size_t i = 0; i < nn; ++i) by_stage[plan_.nodes[i].stage].push_back(static_cast<int32_t>(i));
     if (plan_.max_stage == 0) {
-      // Independent series: one at a time, reusing the column buffers.
-      SeriesColumns& c = *scratch_;  // shared by the rules of one EvaluateBatch call
+      std::vector<double>& buf = *scratch_;  // shared by the rules of one EvaluateBatch call
+      if (buf.size() < nn * kBlock) buf.resize(nn * kBlock);
+      std::vector<double*> col(nn);
+      for (size_t i = 0; i < nn; ++i) col[i] = buf.data() + i * kBlock;
+      prog_.SetConsts(plan_, buf.data(), kBlock);
       for (size_t m = 0; m < members_.size(); ++m) {
-        if (c.cols.size() < nn) c.cols.resize(nn);
-        for (int32_t id : by_stage[0]) RETURN_IF_ERROR(ComputeNode(id, m, &c, nullptr));
-        Finish(m, &c, out);
+        const size_t n = S(m).size();
+        StateSet st = prog_.fresh;
+        SeriesFinish fin(*this, m);
+        for (size_t base = 0; base < n; base += kBlock) {
+          const size_t nb = std::min(kBlock, n - base);
+          for (const Instr& in : prog_.by_stage[0]) RETURN_IF_ERROR(Exec(in, col.data(), st, m, base, nb, nullptr));
+          fin.Block(col.data(), base, nb, out);
+        }
+        fin.Done(out);
       }
       return Status::Ok();
     }
-    std::vector<SeriesColumns> all(members_.size());
-    for (auto& c : all) c.cols.resize(nn);
-    // Groups for each aggregation node's `by` labels.
-    for (size_t s = 0; s < by_stage.size(); ++s) {
+    std::vector<std::vector<double>> buf(members_.size());
+    std::vector<std::vector<double*>> cols(members_.size(), std::vector<double*>(nn));
+    std::vector<StateSet> states(members_.size(), prog_.fresh);
+    for (size_t m = 0; m < members_.size(); ++m) {
+      const size_t n = S(m).size();
+      buf[m].resize(nn * n);
+      for (size_t i = 0; i < nn; ++i) cols[m][i] = buf[m].data() + i * n;
+      prog_.SetConsts(plan_, buf[m].data(), n);
+    }
+    for (const auto& stage : prog_.by_stage) {
       for (size_t m = 0; m < members_.size(); ++m) {
-        for (int32_t id : by_stage[s]) RETURN_IF_ERROR(ComputeNode(id, m, &all[m], &all));
+        for (const Instr& in : stage) RETURN_IF_ERROR(Exec(in, cols[m].data(), states[m], m, 0, S(m).size(), &cols));
       }
     }
-    for (size_t m = 0; m < members_.size(); ++m) Finish(m, &all[m], out);
+    for (size_t m = 0; m < members_.size(); ++m) {
+      SeriesFinish fin(*this, m);
+      fin.Block(cols[m].data(), 0, S(m).size(), out);
+      fin.Done(out);
+    }
     return Status::Ok();
   }
+
+  size_t rule_index_ = 0;
 
  private:
   const TimeSeries& S(size_t m) const { return series_[members_[m]]; }
 
-  Status ComputeNode(int32_t id, size_t m, SeriesColumns* c, std::vector<SeriesColumns>* all) {
-    const PlanNode& node = plan_.nodes[id];
-    if (partner_[id] >= 0 && partner_[id] < id) return Status::Ok();  // computed with its partner
+  // Runs one instruction over points [base, base + nb) of member m; col[node] points at the
+  // node's values for those points. `all` (staged rules): every member's columns.
+  Status Exec(const Instr& in, double* const* col, StateSet& st, size_t m, size_t base, size_t nb,
+              const std::vector<std::vector<double*>>* all) {
     const TimeSeries& ts = S(m);
-    const size_t n = ts.size();
-    std::vector<double>& out = c->cols[id];
-    out.resize(n);
-    switch (node.op) {
-      case PlanOp::kConst: std::fill(out.begin(), out.end(), node.constant); return Status::Ok();
-      case PlanOp::kValue:
-        for (size_t i = 0; i < n; ++i) out[i] = CleanValue(ts.values[i]);
+    double* out = col[in.node];
+    const double* a = col[in.a];
+    const double* b = col[in.b];
+    const double* c = col[in.c];
+    const int64_t* t = ts.timestamps_ms.data() + base;
+    const int64_t seq0 = static_cast<int64_t>(base);
+    size_t max_held = 0;
+    switch (in.op) {
+      case PlanOp::kValue: {
+        const double* x = ts.values.data() + base;
+        for (size_t i = 0; i < nb; ++i) out[i] = CleanValue(x[i]);
         return Status::Ok();
-      case PlanOp::kAggregate: return ComputeAggregate(node, m, &out, *all);
-      case PlanOp::kStaleFor:
-      case PlanOp::kAbsent: return InternalError("tick-driven node in a point-driven rule");
-      default: break;
-    }
-    if (IsStateful(node.op)) {
-      NodeState st = MakeState(plan_, id);
-      const std::vector<double>& in = c->cols[node.inputs[0]];
-      size_t held = 0, max_held = 0;
-      if (auto* w = std::get_if<detail::WindowState>(&st)) {
-        const int32_t other = partner_[id];
-        if (other >= 0) {  // a median/mad pair: one sorted window, both columns
-          std::vector<double>& oc = c->cols[other];
-          oc.resize(n);
-          double* med = node.window_fn == WindowFn::kMedian ? out.data() : oc.data();
-          double* mad = node.window_fn == WindowFn::kMedian ? oc.data() : out.data();
-          max_held = w->PushMedianMadColumn(ts.timestamps_ms.data(), in.data(), med, mad, n);
-        } else {
-          max_held = w->PushColumn(ts.timestamps_ms.data(), in.data(), out.data(), n);
-        }
-      } else {
-        for (size_t i = 0; i < n; ++i) {
-          out[i] = PushState(st, static_cast<int64_t>(i), ts.timestamps_ms[i], in[i], &held);
-          max_held = std::max(max_held, held);
-        }
       }
-      if (max_held > static_cast<size_t>(options_.limits.max_window_points))
-        return WindowOverflow(plan_, node, ts.id(), max_held, options_.limits);
-      return Status::Ok();
-    }
-    const double* a = c->cols[node.inputs[0]].data();
-    const double* b = node.inputs.size() > 1 ? c->cols[node.inputs[1]].data() : a;
-    const double* cc = node.inputs.size() > 2 ? c->cols[node.inputs[2]].data() : a;
-    switch (node.op) {  // hoisted so each loop is a simple, vectorisable kernel
-#define VIGIL_KERNEL(OP) \
-  case PlanOp::OP:       \
-    for (size_t i = 0; i < n; ++i) out[i] = ApplyOp(PlanOp::OP, a[i], b[i], cc[i]); \
-    break;
-      VIGIL_KERNEL(kNeg) VIGIL_KERNEL(kAbs) VIGIL_KERNEL(kLog) VIGIL_KERNEL(kNot) VIGIL_KERNEL(kAdd)
-      VIGIL_KERNEL(kSub) VIGIL_KERNEL(kMul) VIGIL_KERNEL(kDiv) VIGIL_KERNEL(kClamp) VIGIL_KERNEL(kLt)
-      VIGIL_KERNEL(kLe) VIGIL_KERNEL(kGt) VIGIL_KERNEL(kGe) VIGIL_KERNEL(kEq) VIGIL_KERNEL(kNe)
-      VIGIL_KERNEL(kAnd) VIGIL_KERNEL(kOr)
+      case PlanOp::kWindow: {
+        detail::WindowState& w = st.windows[in.state];
+        if (in.other >= 0) {  // a median/mad pair: one sorted window, both columns
+          const bool is_median = plan_.nodes[in.node].window_fn == WindowFn::kMedian;
+          double* med = is_median ? out : col[in.other];
+          double* mad = is_median ? col[in.other] : out;
+          max_held = w.PushMedianMadColumn(t, a, med, mad, nb, seq0);
+        } else {
+          max_held = w.PushColumn(t, a, out, nb, seq0);
+        }
+        break;
+      }
+      case PlanOp::kEwma: {
+        detail::EwmaState& e = st.ewmas[in.state];
+        for (size_t i = 0; i < nb; ++i) out[i] = e.Push(a[i]);
+        return Status::Ok();
+      }
+      case PlanOp::kLag: {
+        detail::LagState& l = st.lags[in.state];
+        for (size_t i = 0; i < nb; ++i) out[i] = l.Push(a[i]);
+        return Status::Ok();
+      }
+      case PlanOp::kOffset: {
+        detail::OffsetState& o = st.offsets[in.state];
+        for (size_t i = 0; i < nb; ++i) {
+          out[i] = o.Push(t[i], a[i]);
+          max_held = std::max(max_held, o.held());
+        }
+        break;
+      }
+      case PlanOp::kAggregate:
+        if (!all || base != 0) return InternalError("aggregation outside a staged rule");
+        ComputeAggregate(in, m, out, *all);
+        return Status::Ok();
+#define VIGIL_KERNEL(OP)                                                             \
+  case PlanOp::OP:                                                                   \
+    for (size_t i = 0; i < nb; ++i) out[i] = ApplyOp(PlanOp::OP, a[i], b[i], c[i]); \
+    return Status::Ok();
+        VIGIL_KERNEL(kNeg) VIGIL_KERNEL(kAbs) VIGIL_KERNEL(kLog) VIGIL_KERNEL(kNot) VIGIL_KERNEL(kAdd)
+        VIGIL_KERNEL(kSub) VIGIL_KERNEL(kMul) VIGIL_KERNEL(kDiv) VIGIL_KERNEL(kClamp) VIGIL_KERNEL(kLt)
+        VIGIL_KERNEL(kLe) VIGIL_KERNEL(kGt) VIGIL_KERNEL(kGe) VIGIL_KERNEL(kEq) VIGIL_KERNEL(kNe)
+        VIGIL_KERNEL(kAnd) VIGIL_KERNEL(kOr)
 #undef VIGIL_KERNEL
-      default: return InternalError("unexpected plan op in batch kernel");
+      case PlanOp::kConst:
+      case PlanOp::kStaleFor:
+      case PlanOp::kAbsent: return InternalError("unexpected plan op in a batch instruction");
     }
+    if (in.time_bounded && max_held > static_cast<size_t>(options_.limits.max_window_points))
+      return WindowOverflow(plan_, plan_.nodes[in.node], ts.id(), max_held, options_.limits);
     return Status::Ok();
   }
 
-  Status ComputeAggregate(const PlanNode& node, size_t m, std::vector<double>* out,
-                          std::vector<SeriesColumns>& all) {
+  void ComputeAggregate(const Instr& in, size_t m, double* out, const std::vector<std::vector<double*>>& all) {
+    const PlanNode& node = plan_.nodes[in.node];
     const std::vector<size_t>& peers = Group(node, m);
     const TimeSeries& ts = S(m);
     std::vector<ptrdiff_t> ptr(peers.size(), -1);
     std::vector<double> vals;
     vals.reserve(peers.size());
-    const int32_t in = node.inputs[0];
     for (size_t i = 0; i < ts.size(); ++i) {
       int64_t t = ts.timestamps_ms[i];
       vals.clear();
@@ -505,12 +575,11 @@ class BatchRule {
         ptrdiff_t& j = ptr[k];
         while (j + 1 < static_cast<ptrdiff_t>(p.size()) && p.timestamps_ms[j + 1] <= t) ++j;
         if (j < 0 || t - p.timestamps_ms[j] > plan_.lookback_ms) continue;
-        double v = all[peers[k]].cols[in][j];
+        double v = all[peers[k]][in.a][j];
         if (!std::isnan(v)) vals.push_back(v);
       }
-      (*out)[i] = detail::Aggregate(node.agg_fn, node.constant, vals);
+      out[i] = detail::Aggregate(node.agg_fn, node.constant, vals);
     }
-    return Status::Ok();
   }
 
   const std::vector<size_t>& Group(const PlanNode& node, size_t m) {
@@ -524,59 +593,68 @@ class BatchRule {
     return groups[k];
   }
 
-  void Finish(size_t m, SeriesColumns* c, BatchResult* out) {
-    const TimeSeries& ts = S(m);
-    const size_t si = members_[m];
-    const size_t n = ts.size();
-    AlertTracker tracker;
-    RuleSeriesTrace trace;
-    const bool keep = options_.keep_traces || options_.trace_nodes;
-    trace.rule = rule_index_;
-    trace.series = si;
-    if (keep) {
-      trace.timestamps_ms = ts.timestamps_ms;
-      trace.condition.resize(n);
-      trace.firing.resize(n);
-    }
-    const std::vector<double>& cond = c->cols[plan_.condition];
-    std::vector<uint8_t>& flags = out->flags[si];
-    for (size_t i = 0; i < n; ++i) {
-      bool hold = Truthy(cond[i]);
-      auto ev = tracker.Update(plan_, ts.timestamps_ms[i], hold, [&](int64_t active_at, int64_t now, Alert& a) {
-        if (!options_.build_alerts) return;
-        a = MakeAlert(plan_, ts.name, ts.labels, active_at, now, CleanValue(ts.values[i]),
-                      [&](int32_t id) { return c->cols[id][i]; });
-      });
-      if (!options_.build_alerts) ev = AlertTracker::Event::kNone;
-      if (ev == AlertTracker::Event::kResolved) out->alerts.push_back(tracker.alert);
-      const bool firing = tracker.firing();
-      if (keep) {
-        trace.condition[i] = hold;
-        trace.firing[i] = firing;
+  // The alert life cycle, flags and trace of one member, fed its condition block by block.
+  class SeriesFinish {
+   public:
+    SeriesFinish(const BatchRule& r, size_t m)
+        : r_(r), ts_(r.S(m)), si_(r.members_[m]), keep_(r.options_.keep_traces || r.options_.trace_nodes) {
+      trace_.rule = r.rule_index_;
+      trace_.series = si_;
+      if (keep_) {
+        trace_.timestamps_ms = ts_.timestamps_ms;
+        trace_.condition.resize(ts_.size());
+        trace_.firing.resize(ts_.size());
       }
-      flags[i] |= firing;
+      if (r.options_.trace_nodes) trace_.node_values.assign(r.plan_.nodes.size(), std::vector<double>(ts_.size()));
     }
-    if (tracker.firing() && options_.build_alerts) out->alerts.push_back(tracker.alert);
-    out->evaluations += n;
-    if (options_.trace_nodes) {
-      trace.node_values = std::move(c->cols);
-      trace.node_values.resize(plan_.nodes.size());  // scratch columns may outnumber the nodes
-      c->cols.clear();
+
+    void Block(double* const* col, size_t base, size_t nb, BatchResult* out) {
+      const RulePlan& plan = r_.plan_;
+      const double* cond = col[plan.condition];
+      uint8_t* flags = out->flags[si_].data() + base;
+      const int64_t* t = ts_.timestamps_ms.data() + base;
+      for (size_t i = 0; i < nb; ++i) {
+        const bool hold = Truthy(cond[i]);
+        auto ev = tracker_.Update(plan, t[i], hold, [&](int64_t active_at, int64_t now, Alert& a) {
+          if (!r_.options_.build_alerts) return;
+          a = MakeAlert(plan, ts_.name, ts_.labels, active_at, now, CleanValue(ts_.values[base + i]),
+                        [&](int32_t id) { return col[id][i]; });
+        });
+        if (ev == AlertTracker::Event::kResolved && r_.options_.build_alerts) out->alerts.push_back(tracker_.alert);
+        const bool firing = tracker_.firing();
+        if (keep_) {
+          trace_.condition[base + i] = hold;
+          trace_.firing[base + i] = firing;
+        }
+        flags[i] |= firing;
+      }
+      if (r_.options_.trace_nodes)
+        for (size_t id = 0; id < plan.nodes.size(); ++id)
+          std::copy(col[id], col[id] + nb, trace_.node_values[id].begin() + static_cast<ptrdiff_t>(base));
     }
-    if (keep) out->traces.push_back(std::move(trace));
-  }
 
- public:
-  size_t rule_index_ = 0;
+    void Done(BatchResult* out) {
+      if (tracker_.firing() && r_.options_.build_alerts) out->alerts.push_back(tracker_.alert);
+      out->evaluations += ts_.size();
+      if (keep_) out->traces.push_back(std::move(trace_));
+    }
 
- private:
-  SeriesColumns* scratch_;  // not owned; column buffers reused across series and rules
+   private:
+    const BatchRule& r_;
+    const TimeSeries& ts_;
+    const size_t si_;
+    const bool keep_;
+    AlertTracker tracker_;
+    RuleSeriesTrace trace_;
+  };
+
+  std::vector<double>* scratch_;  // not owned; block buffers reused across rules
   const RulePlan& plan_;
   std::span<const TimeSeries> series_;
   std::vector<size_t> members_;
   const EngineOptions& options_;
   std::map<std::string, std::map<std::string, std::vector<size_t>>> groups_;
-  std::vector<int32_t> partner_;  // MedianMadPartners(plan_)
+  Program prog_;
 };
 
 Result<std::vector<size_t>> SelectSeries(const RulePlan& plan, size_t count,
@@ -613,7 +691,7 @@ Result<BatchResult> EvaluateBatch(const CompiledRules& rules, std::span<const Ti
   auto name = [&](size_t i) -> const std::string& { return series[i].name; };
   auto labels = [&](size_t i) -> const Labels& { return series[i].labels; };
   std::vector<int64_t> ticks;  // built on first need
-  SeriesColumns scratch;       // batch columns, reused by every rule
+  std::vector<double> scratch;  // batch block buffers, reused by every rule
   for (size_t r = 0; r < rules.rules.size(); ++r) {
     const RulePlan& plan = rules.rules[r];
     ASSIGN_OR_RETURN(std::vector<size_t> members, SelectSeries(plan, series.size(), name, labels, options.limits));
@@ -686,8 +764,8 @@ struct StreamingEngine::Impl {
   };
   struct Member {  // one (rule, series)
     size_t series;
-    std::vector<NodeState> states;
-    std::vector<double> vals;
+    StateSet states;
+    std::vector<double> vals;  // per node: its value at the member's latest point
     int64_t last_t = std::numeric_limits<int64_t>::min();
     AlertTracker tracker;
     std::vector<std::vector<int32_t>> peers;  // per node: member indices of its group (aggregations)
@@ -696,10 +774,9 @@ struct StreamingEngine::Impl {
     const RulePlan* plan;
     SelectorMatcher matcher;
     std::vector<Member> members;
-    std::vector<std::vector<int32_t>> by_stage;
+    Program prog;
     std::unique_ptr<TickRule> tick;
     std::vector<size_t> tick_members;
-    std::vector<int32_t> partner;  // MedianMadPartners(*plan)
   };
 
   CompiledRules rules;
@@ -731,52 +808,63 @@ struct StreamingEngine::Impl {
     }
   }
 
-  // Evaluates one node for one member at this tick. Returns false only when a time-bounded
-  // window went over its limit, with the error in *err (a bool keeps the per-node path cheap).
-  bool EvalNode(Rule& r, Member& m, int32_t id, int64_t seq, int64_t t, double x, std::vector<double>& scratch,
-                Status* err) {
-    const PlanNode& node = r.plan->nodes[id];
-    double& out = m.vals[id];
-    switch (node.op) {
-      case PlanOp::kConst: out = node.constant; return true;
+  // Runs one instruction for one member at this tick. Returns false only when a time-bounded
+  // window went over its limit, with the error in *err (a bool keeps the per-point path cheap).
+  [[gnu::always_inline]] bool Exec(Rule& r, Member& m, const Instr& in, int64_t seq, int64_t t, double x,
+                                   std::vector<double>& scratch, Status* err) {
+    double* v = m.vals.data();
+    double& out = v[in.node];
+    size_t held = 0;
+    switch (in.op) {
       case PlanOp::kValue: out = CleanValue(x); return true;
+      case PlanOp::kWindow: {
+        detail::WindowState& w = m.states.windows[in.state];
+        if (in.other >= 0) {  // a median/mad pair: one sorted window, both values
+          const bool is_median = r.plan->nodes[in.node].window_fn == WindowFn::kMedian;
+          double* med = is_median ? &out : &v[in.other];
+          double* mad = is_median ? &v[in.other] : &out;
+          w.PushMedianMad(seq, t, v[in.a], med, mad);
+        } else {
+          out = in.push(w, seq, t, v[in.a]);
+        }
+        if (!in.time_bounded) return true;
+        held = w.held();
+        break;
+      }
+      case PlanOp::kEwma: out = m.states.ewmas[in.state].Push(v[in.a]); return true;
+      case PlanOp::kLag: out = m.states.lags[in.state].Push(v[in.a]); return true;
+      case PlanOp::kOffset: {
+        detail::OffsetState& o = m.states.offsets[in.state];
+        out = o.Push(t, v[in.a]);
+        held = o.held();
+        break;
+      }
       case PlanOp::kAggregate: {
+        const PlanNode& node = r.plan->nodes[in.node];
         scratch.clear();
-        for (int32_t p : m.peers[id]) {
+        for (int32_t p : m.peers[in.node]) {
           const Member& pm = r.members[p];
           if (pm.last_t == std::numeric_limits<int64_t>::min() || t - pm.last_t > r.plan->lookback_ms) continue;
-          double v = pm.vals[node.inputs[0]];
-          if (!std::isnan(v)) scratch.push_back(v);
+          double pv = pm.vals[in.a];
+          if (!std::isnan(pv)) scratch.push_back(pv);
         }
         out = detail::Aggregate(node.agg_fn, node.constant, scratch);
         return true;
       }
-      default: break;
+#define VIGIL_OP(OP) \
+  case PlanOp::OP: out = ApplyOp(PlanOp::OP, v[in.a], v[in.b], v[in.c]); return true;
+        VIGIL_OP(kNeg) VIGIL_OP(kAbs) VIGIL_OP(kLog) VIGIL_OP(kNot) VIGIL_OP(kAdd) VIGIL_OP(kSub) VIGIL_OP(kMul)
+        VIGIL_OP(kDiv) VIGIL_OP(kClamp) VIGIL_OP(kLt) VIGIL_OP(kLe) VIGIL_OP(kGt) VIGIL_OP(kGe) VIGIL_OP(kEq)
+        VIGIL_OP(kNe) VIGIL_OP(kAnd) VIGIL_OP(kOr)
+#undef VIGIL_OP
+      case PlanOp::kConst:
+      case PlanOp::kStaleFor:
+      case PlanOp::kAbsent: return true;  // constants are set once; tick-driven rules run elsewhere
     }
-    if (IsStateful(node.op)) {
-      size_t held = 0;
-      const int32_t other = r.partner[id];
-      if (other >= 0) {  // a median/mad pair, evaluated once at the smaller index
-        if (other < id) return true;
-        auto& w = std::get<detail::WindowState>(m.states[id]);
-        double* med = node.window_fn == WindowFn::kMedian ? &out : &m.vals[other];
-        double* mad = node.window_fn == WindowFn::kMedian ? &m.vals[other] : &out;
-        w.PushMedianMad(seq, t, m.vals[node.inputs[0]], med, mad);
-        held = w.held();
-      } else {
-        out = PushState(m.states[id], seq, t, m.vals[node.inputs[0]], &held);
-      }
-      bool time_bounded = node.op == PlanOp::kOffset || (node.op == PlanOp::kWindow && !node.window.is_points);
-      if (time_bounded && held > static_cast<size_t>(options.limits.max_window_points)) {
-        *err = WindowOverflow(*r.plan, node, series[m.series].id, held, options.limits);
-        return false;
-      }
-      return true;
+    if (held > static_cast<size_t>(options.limits.max_window_points)) {
+      *err = WindowOverflow(*r.plan, r.plan->nodes[in.node], series[m.series].id, held, options.limits);
+      return false;
     }
-    double a = m.vals[node.inputs[0]];
-    double b = node.inputs.size() > 1 ? m.vals[node.inputs[1]] : a;
-    double c = node.inputs.size() > 2 ? m.vals[node.inputs[2]] : a;
-    out = ApplyOp(node.op, a, b, c);
     return true;
   }
 
@@ -794,13 +882,14 @@ struct StreamingEngine::Impl {
         int32_t m = member_of[ri][pending[k].first];
         if (m >= 0) active.emplace_back(m, k);
       }
-      for (const auto& stage : r.by_stage) {
+      for (const auto& stage : r.prog.by_stage) {
         for (auto [m, k] : active) {
           Member& mem = r.members[m];
           int64_t seq = series[mem.series].seq;
-          for (int32_t id : stage) {
+          const double x = pending[k].second;
+          for (const Instr& in : stage) {
             Status err;
-            if (!EvalNode(r, mem, id, seq, t, pending[k].second, scratch, &err)) [[unlikely]]
+            if (!Exec(r, mem, in, seq, t, x, scratch, &err)) [[unlikely]]
               return err;
           }
           // Peers read this member's values for this tick in later stages.
@@ -865,9 +954,8 @@ Result<std::unique_ptr<StreamingEngine>> StreamingEngine::Create(CompiledRules r
   impl->options = options;
   impl->cb = std::move(callbacks);
   for (const auto& plan : impl->rules.rules) {
-    Impl::Rule r{&plan, SelectorMatcher(plan.selector), {}, {}, nullptr, {}, MedianMadPartners(plan)};
-    r.by_stage.resize(plan.max_stage + 1);
-    for (size_t i = 0; i < plan.nodes.size(); ++i) r.by_stage[plan.nodes[i].stage].push_back(static_cast<int32_t>(i));
+    Impl::Rule r{&plan, SelectorMatcher(plan.selector), {}, {}, nullptr, {}};
+    if (!plan.tick_driven) r.prog = CompileProgram(plan);
     if (plan.tick_driven) r.tick = std::make_unique<TickRule>(plan, std::vector<size_t>{});
     impl->rt.push_back(std::move(r));
   }
@@ -901,8 +989,9 @@ Result<size_t> StreamingEngine::AddSeries(const std::string& name, const Labels&
     }
     Impl::Member m;
     m.series = si;
-    m.states = MakeStates(*r.plan);
+    m.states = r.prog.fresh;
     m.vals.assign(r.plan->nodes.size(), kNaN);
+    r.prog.SetConsts(*r.plan, m.vals.data(), 1);
     im.member_of[ri][si] = static_cast<int32_t>(r.members.size());
     r.members.push_back(std::move(m));
     im.Rebuild(r);

@@ -147,13 +147,14 @@ class WindowState {
     return ValueFn<F>(x);
   }
 
-  // Pushes points i = 0..n-1 (seq = i, timestamps t[i], values x[i]) and writes the values to
-  // out[i]; for time windows also returns the most entries held at once (0 for point windows).
-  // Same arithmetic, in the same order, as n calls of Push.
-  size_t PushColumn(const int64_t* t, const double* x, double* out, size_t n) {
+  // Pushes points i = 0..n-1 (seq = seq0 + i, timestamps t[i], values x[i]) and writes the
+  // values to out[i]; for time windows also returns the most entries held at once (0 for point
+  // windows). Same arithmetic, in the same order, as n calls of Push, so a series may be pushed
+  // in consecutive blocks.
+  size_t PushColumn(const int64_t* t, const double* x, double* out, size_t n, int64_t seq0 = 0) {
     switch (fn_) {
 #define VIGIL_WINDOW_CASE(F) \
-  case WindowFn::F: return spec_.is_points ? Column<WindowFn::F, true>(t, x, out, n) : Column<WindowFn::F, false>(t, x, out, n);
+  case WindowFn::F: return spec_.is_points ? Column<WindowFn::F, true>(t, x, out, n, seq0) : Column<WindowFn::F, false>(t, x, out, n, seq0);
       VIGIL_WINDOW_CASE(kMean) VIGIL_WINDOW_CASE(kStd) VIGIL_WINDOW_CASE(kMin) VIGIL_WINDOW_CASE(kMax)
       VIGIL_WINDOW_CASE(kMedian) VIGIL_WINDOW_CASE(kMad) VIGIL_WINDOW_CASE(kQuantile) VIGIL_WINDOW_CASE(kSum)
       VIGIL_WINDOW_CASE(kCount) VIGIL_WINDOW_CASE(kDelta) VIGIL_WINDOW_CASE(kRate) VIGIL_WINDOW_CASE(kZscore)
@@ -177,13 +178,14 @@ class WindowState {
     else PushMedianMad<false>(seq, t, x, median, mad);
   }
   // Column form of PushMedianMad; returns the most entries held (time windows; 0 otherwise).
-  size_t PushMedianMadColumn(const int64_t* t, const double* x, double* median, double* mad, size_t n) {
+  size_t PushMedianMadColumn(const int64_t* t, const double* x, double* median, double* mad, size_t n,
+                             int64_t seq0 = 0) {
     size_t max_held = 0;
     if (spec_.is_points) {
-      for (size_t i = 0; i < n; ++i) PushMedianMad<true>(static_cast<int64_t>(i), t[i], x[i], &median[i], &mad[i]);
+      for (size_t i = 0; i < n; ++i) PushMedianMad<true>(seq0 + static_cast<int64_t>(i), t[i], x[i], &median[i], &mad[i]);
     } else {
       for (size_t i = 0; i < n; ++i) {
-        PushMedianMad<false>(static_cast<int64_t>(i), t[i], x[i], &median[i], &mad[i]);
+        PushMedianMad<false>(seq0 + static_cast<int64_t>(i), t[i], x[i], &median[i], &mad[i]);
         max_held = std::max(max_held, entries_.size());
       }
     }
@@ -192,6 +194,24 @@ class WindowState {
 
   // Largest number of entries held at once (time windows: checked against a limit).
   size_t held() const { return entries_.size(); }
+
+  // The specialised single-point step for a function and window kind, as a plain function
+  // pointer: a compiled plan resolves it once, so a streaming push is one indirect call with no
+  // switch on the function.
+  using PushFnPtr = double (*)(WindowState&, int64_t seq, int64_t t, double x);
+  static PushFnPtr PushFnFor(WindowFn fn, bool is_points) {
+    switch (fn) {
+#define VIGIL_WINDOW_CASE(F) \
+  case WindowFn::F: return is_points ? &PushOne<WindowFn::F, true> : &PushOne<WindowFn::F, false>;
+      VIGIL_WINDOW_CASE(kMean) VIGIL_WINDOW_CASE(kStd) VIGIL_WINDOW_CASE(kMin) VIGIL_WINDOW_CASE(kMax)
+      VIGIL_WINDOW_CASE(kMedian) VIGIL_WINDOW_CASE(kMad) VIGIL_WINDOW_CASE(kQuantile) VIGIL_WINDOW_CASE(kSum)
+      VIGIL_WINDOW_CASE(kCount) VIGIL_WINDOW_CASE(kDelta) VIGIL_WINDOW_CASE(kRate) VIGIL_WINDOW_CASE(kZscore)
+      VIGIL_WINDOW_CASE(kChanges) VIGIL_WINDOW_CASE(kResets)
+#undef VIGIL_WINDOW_CASE
+    }
+    return nullptr;
+  }
+  bool is_points() const { return spec_.is_points; }
 
  private:
   static constexpr bool Sums(WindowFn f) {
@@ -203,6 +223,11 @@ class WindowState {
   }
   static constexpr bool Aux(WindowFn f) {
     return f == WindowFn::kRate || f == WindowFn::kChanges || f == WindowFn::kResets;
+  }
+
+  template <WindowFn F, bool kPoints>
+  static double PushOne(WindowState& w, int64_t seq, int64_t t, double x) {
+    return w.PushFn<F, kPoints>(seq, t, x);
   }
 
   template <bool kPoints>
@@ -220,10 +245,10 @@ class WindowState {
   }
 
   template <WindowFn F, bool kPoints>
-  size_t Column(const int64_t* t, const double* x, double* out, size_t n) {
+  size_t Column(const int64_t* t, const double* x, double* out, size_t n, int64_t seq0) {
     size_t max_held = 0;
     for (size_t i = 0; i < n; ++i) {
-      out[i] = PushFn<F, kPoints>(static_cast<int64_t>(i), t[i], x[i]);
+      out[i] = PushFn<F, kPoints>(seq0 + static_cast<int64_t>(i), t[i], x[i]);
       if constexpr (!kPoints) max_held = std::max(max_held, entries_.size());
     }
     return max_held;
