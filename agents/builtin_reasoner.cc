@@ -28,6 +28,15 @@ constexpr int64_t kCauseSlackMs = 120'000;  // a cause may be logged up to 2 min
 constexpr size_t kExamplesPerSignature = 2;
 constexpr double kRecallWeights[] = {0.6, 0.3, 0.15};
 constexpr double kLineRecallWeight = 1.0;
+// Per-step probe limit: a probe gets kProbeLimitFactor x its catalog duration, at least
+// kMinProbeLimitS (catalog durations are for an idle node; a busy one is slower), at most
+// ReasonerOptions::probe_time_limit_s. A probe far past its expected time is hung, and waiting
+// for it would hold up the wave it runs in.
+constexpr double kProbeLimitFactor = 4.0;
+constexpr double kMinProbeLimitS = 15.0;
+// Nodes of the job swept at once with a node-level probe (gpu.sdc) when a job-wide numerics
+// symptom leads: the faulty GPU can sit on any data-parallel replica.
+constexpr size_t kMaxJobSweepNodes = 16;
 
 // Downstream symptom -> the categories that commonly cause it. When a cause has its own evidence,
 // the symptom's evidence is discounted (it is explained by the cause).
@@ -867,7 +876,11 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // 5. Probe rounds.
   std::set<std::string> ran;
   size_t probes_run = 0;
-  VerificationPlanner planner(PlannerOptions{options_.max_parallel, options_.probe_time_limit_s, nullptr});
+  const double cap_s = options_.probe_time_limit_s;
+  auto step_limit = [cap_s](const VerificationStep& s) {
+    return std::min(cap_s, std::max(kMinProbeLimitS, kProbeLimitFactor * s.expected_s));
+  };
+  VerificationPlanner planner(PlannerOptions{options_.max_parallel, options_.probe_time_limit_s, nullptr, step_limit});
   if (probes == nullptr) d.unverified.push_back("no probe executor: hypotheses were not verified with probes");
   for (int round = 1; probes != nullptr && round <= options_.max_rounds; ++round) {
     auto ranked = beliefs.Ranked();
@@ -949,6 +962,20 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         }
       }
     }
+    // A job-wide numerics symptom (loss spike, NaN, grad-norm blow-up) leads: a GPU that computes
+    // wrong results can sit on any replica of the job, so the node-level checksum vote runs on
+    // every node of the job at once.
+    if (layer_of(ranked[0].first) == "numerics" && !topo.node_order.empty()) {
+      const ProbeSpec* sdc = FindProbe("gpu.sdc");
+      if (sdc != nullptr && (!sdc->intrusive || options_.allow_intrusive) &&
+          ExpectedInformationGain(*sdc, pmap) >= options_.min_gain_bits) {
+        for (size_t i = 0; i < topo.node_order.size() && i < kMaxJobSweepNodes; ++i) {
+          if (!ran.count(std::string(sdc->name) + "@" + topo.node_order[i])) {
+            sweep.push_back({sdc, topo.node_order[i], ExpectedInformationGain(*sdc, pmap)});
+          }
+        }
+      }
+    }
     std::stable_sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) {
       return a.gain / a.spec->expected_duration_s > b.gain / b.spec->expected_duration_s;
     });
@@ -1005,6 +1032,15 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         return r;
       }
       const ProbeResult& pr = res->front();
+      if (pr.duration_s > limit) {
+        // An executor that does not enforce the limit itself (a replay of a recorded run): the
+        // step ends at its limit, as a live executor would have ended it.
+        r.outcome = "timeout";
+        r.duration_s = limit;
+        r.result = Json{{"reason", "no answer within the step limit of " + std::to_string(limit) + " s (took " +
+                                       std::to_string(pr.duration_s) + " s)"}};
+        return r;
+      }
       r.outcome = std::string(ProbeStatusName(pr.status));
       r.duration_s = pr.duration_s > 0 ? pr.duration_s : -1;
       r.result = pr;
@@ -1015,6 +1051,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       d.unverified.push_back("verification plan rejected: " + results.status().message());
       break;
     }
+    std::vector<Observation> round_obs;
     for (size_t i = 0; i < to_run.size(); ++i) {
       steps[i].outcome = to_run[i].outcome;
       steps[i].duration_s = to_run[i].duration_s;
@@ -1045,8 +1082,33 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         std::smatch m;
         if (o.hint.gpu < 0 && std::regex_search(pr->reason, m, kGpuInReason)) o.hint.gpu = std::stoi(m.str(1));
       }
-      beliefs.Add(std::move(o));
+      round_obs.push_back(std::move(o));
     }
+    // A probe that passed on one target and failed on another has located the fault: the pass
+    // clears that target, not the category (the checksum vote passing on node-2 says nothing
+    // about node-3, where it failed).
+    for (Observation& o : round_obs) {
+      if (o.evidence.refutes.empty()) continue;
+      std::string probe = o.evidence.source.substr(0, o.evidence.source.find('@'));
+      auto failed_elsewhere = [&](const Observation& f) {
+        return f.evidence.kind == EvidenceKind::kProbe && !f.evidence.supports.empty() &&
+               f.evidence.source.substr(0, f.evidence.source.find('@')) == probe;
+      };
+      std::set<std::string> located;
+      for (const Observation& f : round_obs) {
+        if (failed_elsewhere(f)) located.insert(f.evidence.supports.begin(), f.evidence.supports.end());
+      }
+      for (const Observation& f : beliefs.observations()) {
+        if (failed_elsewhere(f)) located.insert(f.evidence.supports.begin(), f.evidence.supports.end());
+      }
+      for (const std::string& cat : located) {
+        if (o.deltas.erase(cat) == 0) continue;
+        o.evidence.refutes.erase(std::remove(o.evidence.refutes.begin(), o.evidence.refutes.end(), cat),
+                                 o.evidence.refutes.end());
+        o.evidence.detail += "  [clears this target only: the probe failed elsewhere for " + cat + "]";
+      }
+    }
+    for (Observation& o : round_obs) beliefs.Add(std::move(o));
     for (VerificationStep& s : steps) d.steps.push_back(std::move(s));
     explain_away();
     trace.push_back({{"type", "belief"}, {"round", round}, {"posterior", BeliefJson(beliefs)}});

@@ -73,12 +73,12 @@ FlatLogs FlattenLogs(const DiagnosisCase& c);
 struct ReasonerOptions {
   double stop_confidence = 0.9;   // stop probing when the leader's posterior reaches this
   int max_rounds = 3;             // probe rounds
-  size_t max_probes_per_round = 8;
-  size_t max_probes = 24;
+  size_t max_probes_per_round = 16;
+  size_t max_probes = 40;
   bool allow_intrusive = false;   // intrusive probes need this (replay of recorded results is safe)
   double min_gain_bits = 0.05;    // a probe must be expected to teach at least this much
   double probe_time_limit_s = 120;
-  size_t max_parallel = 8;
+  size_t max_parallel = 16;
   double other_score = 1.0;       // fixed log-odds score of "some other cause"
 };
 

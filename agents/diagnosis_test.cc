@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -214,10 +215,11 @@ TEST_CASE("metric conditions: thresholds, ranges, peers, cross-metric joins, uns
 }
 
 TEST_CASE("planner: independent steps run concurrently; critical path vs sequential") {
-  VerificationPlanner planner(PlannerOptions{8, 5, nullptr});
+  VerificationPlanner planner(PlannerOptions{8, 5, nullptr, nullptr});
   std::vector<VerificationStep> steps(4);
   for (int i = 0; i < 4; ++i) {
-    steps[i].id = "s" + std::to_string(i + 1);
+    steps[i].id = "s";
+    steps[i].id += std::to_string(i + 1);
     steps[i].action = "run_probe";
     steps[i].expected_s = 1;
   }
@@ -254,7 +256,7 @@ TEST_CASE("planner: a hung step times out, its dependents are skipped, bad plans
   FakeExecutor exec;
   exec.hang = true;
   {
-    VerificationPlanner planner(PlannerOptions{4, 0.2, nullptr});
+    VerificationPlanner planner(PlannerOptions{4, 0.2, nullptr, nullptr});
     std::vector<VerificationStep> steps(2);
     steps[0].id = "a";
     steps[1].id = "b";
@@ -358,6 +360,116 @@ TEST_CASE("reasoner: ambiguous evidence is settled by probes run in parallel; fa
   for (const std::string& u : d.unverified) error_listed = error_listed || u.find("gpu.gemm@node-2/gpu5: error") != std::string::npos;
   CHECK(error_listed);
   for (const Evidence& e : d.evidence) CHECK(e.source != "probe gpu.gemm@node-2/gpu5");
+}
+
+TEST_CASE("planner: per-step limits end a hung step at its own limit, not the plan's") {
+  FakeExecutor exec;
+  exec.hang = true;
+  PlannerOptions po{4, 30, nullptr, nullptr};
+  po.step_limit_s = [](const VerificationStep& s) { return s.expected_s * 0.1; };
+  VerificationPlanner planner(po);
+  std::vector<VerificationStep> steps(2);
+  steps[0].id = "hung";
+  steps[0].expected_s = 2;  // limit 0.2 s
+  steps[1].id = "quick";
+  steps[1].expected_s = 10;  // limit 1 s
+  auto run = [&](const VerificationStep& s, double limit) {
+    StepResult r;
+    if (s.id == "hung") {
+      auto res = exec.Run(ProbeRequest{{"gpu.health"}, "n1/gpu0", limit, false});
+      r.outcome = res.ok() ? "pass" : "error";
+    } else {
+      r.outcome = limit == doctest::Approx(1.0) ? "pass" : "fail";
+      r.duration_s = 0.5;
+    }
+    return r;
+  };
+  auto t0 = std::chrono::steady_clock::now();
+  auto results = planner.Execute(steps, run);
+  double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  REQUIRE(results.ok());
+  CHECK(steps[0].outcome == "timeout");
+  CHECK(steps[0].duration_s == doctest::Approx(0.2));
+  CHECK(steps[1].outcome == "pass");  // the runner was given its own limit
+  CHECK(wall < 10);                   // far below the plan-wide 30 s
+  exec.Release();
+}
+
+// A loss spike with no hardware error in the logs; one GPU of one replica computes wrong results.
+Json SdcCase() {
+  Json j = BaseCase();
+  j["id"] = "t-sdc";
+  j["alert"]["labels"] = {{"alertname", "LossSpike"}, {"job", "llm"}, {"node", "node-1"}};
+  j["topology"] = {{"nodes", {"node-1", "node-2", "node-3"}}, {"gpus_per_node", 8}};
+  j["logs"] = Json::array({{{"source", "node-1/rank0/stdout"},
+                            {"lines", {"2026-03-18T22:10:00Z step 100 loss 2.1", "2026-03-18T22:10:05Z step 101 loss 9.7"}}}});
+  j.erase("metrics");
+  return j;
+}
+
+KnowledgeFacts SdcFacts(const DiagnosisCase& c) {
+  KnowledgeFacts f;
+  f.categories = {"loss_divergence", "gpu_silent_data_corruption", "fp8_scaling_overflow"};
+  f.layers = {{"loss_divergence", "numerics"}, {"gpu_silent_data_corruption", "gpu"}, {"fp8_scaling_overflow", "numerics"}};
+  FlatLogs flat = FlattenLogs(c);
+  for (size_t i = 0; i < flat.lines.size(); ++i) {
+    if (flat.lines[i].find("loss 9.7") != std::string::npos) {
+      f.log_matches.push_back({i, flat.lines[i], "loss 9", "loss spike", "pack-spike", "loss_divergence", ""});
+    }
+  }
+  return f;
+}
+
+TEST_CASE("reasoner: a numerics symptom sweeps the checksum vote over every node of the job in one wave") {
+  auto c = ParseCase(SdcCase(), "t.json");
+  REQUIRE(c.ok());
+  FakeExecutor exec;
+  exec.results["gpu.sdc@node-1"] = MakeProbeResult("gpu.sdc", "node-1", ProbeStatus::kPass,
+      "bit-exact GEMM checksum vote within thresholds", 4.0);
+  exec.results["gpu.sdc@node-2"] = MakeProbeResult("gpu.sdc", "node-2", ProbeStatus::kFail,
+      "gpu6 disagrees with the other 7 GPUs: 212 mismatched elements", 4.2);
+  exec.results["gpu.sdc@node-3"] = MakeProbeResult("gpu.sdc", "node-3", ProbeStatus::kPass,
+      "bit-exact GEMM checksum vote within thresholds", 3.9);
+  ReasonerOptions o;
+  o.allow_intrusive = true;
+  ReasonerOutput out = BuiltinReasoner(o).Diagnose(*c, SdcFacts(*c), &exec);
+  const Diagnosis& d = out.diagnosis;
+  CHECK(d.root_cause == "gpu_silent_data_corruption");  // the passes elsewhere do not refute it
+  CHECK(d.component == "node-2/gpu6");
+  int sdc_steps = 0;
+  for (const VerificationStep& s : d.steps) {
+    if (s.target.rfind("gpu.sdc@", 0) != 0) continue;
+    ++sdc_steps;
+    CHECK(s.depends_on.empty());  // one concurrent wave
+  }
+  CHECK(sdc_steps == 3);
+  CHECK(d.planned_s == doctest::Approx(4.2).epsilon(0.01));
+  CHECK(d.sequential_s >= 12.0);
+
+  // The same vote passing everywhere refutes the GPU and leaves the numerics symptom.
+  exec.results["gpu.sdc@node-2"] = MakeProbeResult("gpu.sdc", "node-2", ProbeStatus::kPass,
+      "bit-exact GEMM checksum vote within thresholds", 4.2);
+  CHECK(BuiltinReasoner(o).Diagnose(*c, SdcFacts(*c), &exec).diagnosis.root_cause == "loss_divergence");
+}
+
+TEST_CASE("reasoner: a replayed probe that took longer than its step limit is a timeout, not evidence") {
+  auto c = ParseCase(SdcCase(), "t.json");
+  REQUIRE(c.ok());
+  FakeExecutor exec;  // answers at once but reports that the vote took 300 s
+  exec.results["gpu.sdc@node-2"] = MakeProbeResult("gpu.sdc", "node-2", ProbeStatus::kFail,
+      "gpu6 disagrees with the other 7 GPUs", 300);
+  ReasonerOptions o;
+  o.allow_intrusive = true;
+  const Diagnosis d = BuiltinReasoner(o).Diagnose(*c, SdcFacts(*c), &exec).diagnosis;
+  bool timed_out = false;
+  for (const VerificationStep& s : d.steps) {
+    if (s.target == "gpu.sdc@node-2") {
+      timed_out = s.outcome == "timeout";
+      CHECK(s.duration_s == doctest::Approx(15.0));  // max(15 s, 4 x the catalog's 1 s)
+    }
+  }
+  CHECK(timed_out);
+  CHECK(d.root_cause != "gpu_silent_data_corruption");
 }
 
 // A scripted LLM: answers from a queue; an empty queue or a Status entry is an error.

@@ -87,12 +87,18 @@ Result<std::vector<StepResult>> VerificationPlanner::Execute(std::vector<Verific
       std::vector<std::shared_ptr<Slot>> slots;
       std::vector<std::thread> threads;
       std::vector<int64_t> starts;
+      std::vector<double> limits;
       for (size_t w = begin; w < end; ++w) {
         auto slot = std::make_shared<Slot>();
         slots.push_back(slot);
         starts.push_back(options_.clock->MonotonicNs());
         VerificationStep step = steps[wave[w]];
         double limit = options_.step_time_limit_s;
+        if (options_.step_limit_s) {
+          double l = options_.step_limit_s(step);
+          if (l > 0) limit = l;
+        }
+        limits.push_back(limit);
         threads.emplace_back([slot, step, limit, &run]() {
           StepResult r;
           try {
@@ -107,11 +113,11 @@ Result<std::vector<StepResult>> VerificationPlanner::Execute(std::vector<Verific
           slot->cv.notify_all();
         });
       }
-      // All steps of the batch started together; each gets the limit from the batch start.
-      auto deadline = std::chrono::steady_clock::now() +
-                      std::chrono::milliseconds(static_cast<int64_t>(options_.step_time_limit_s * 1000));
+      // All steps of the batch started together; each gets its limit from the batch start.
+      auto batch_start = std::chrono::steady_clock::now();
       for (size_t k = 0; k < slots.size(); ++k) {
         size_t i = wave[begin + k];
+        auto deadline = batch_start + std::chrono::milliseconds(static_cast<int64_t>(limits[k] * 1000));
         std::unique_lock<std::mutex> lock(slots[k]->mu);
         bool done = slots[k]->cv.wait_until(lock, deadline, [&] { return slots[k]->done; });
         double wall_s = (options_.clock->MonotonicNs() - starts[k]) / 1e9;
@@ -125,9 +131,9 @@ Result<std::vector<StepResult>> VerificationPlanner::Execute(std::vector<Verific
           lock.unlock();
           results[i].outcome = "timeout";
           results[i].result = Json{{"reason", "no answer within the step limit of " +
-                                                  std::to_string(options_.step_time_limit_s) + " s"}};
+                                                  std::to_string(limits[k]) + " s"}};
           steps[i].outcome = "timeout";
-          steps[i].duration_s = options_.step_time_limit_s;
+          steps[i].duration_s = limits[k];
           std::lock_guard<std::mutex> g(mu_);
           abandoned_.push_back(std::move(threads[k]));
         }

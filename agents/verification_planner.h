@@ -39,8 +39,11 @@ using StepRunner = std::function<StepResult(const VerificationStep& step, double
 
 struct PlannerOptions {
   size_t max_parallel = 8;
-  double step_time_limit_s = 120;
-  Clock* clock = nullptr;  // nullptr = SystemClock()
+  double step_time_limit_s = 120;  // the limit of every step unless step_limit_s gives one
+  Clock* clock = nullptr;          // nullptr = SystemClock()
+  // Per-step limit (seconds, > 0), e.g. scaled from the step's expected_s; nullptr = the
+  // uniform step_time_limit_s.
+  std::function<double(const VerificationStep&)> step_limit_s;
 };
 
 class VerificationPlanner {
