@@ -109,7 +109,8 @@ std::vector<Feature> Features(const TrainingData& data, const std::vector<int>& 
     f.push_back({"residual", "residual_" + W, "abs(value - " + med + ")", false});
     f.push_back({"mad-band", "mad_band_" + W,
                  "abs(value - " + med + ") / (mad(lag(value, 1), " + W + "p) + " + Num(eps) + ")", false});
-    f.push_back({"zscore", "zscore_" + W, "abs(zscore(value, " + W + "p))", false});
+    f.push_back(
+        {"zscore", "zscore_" + W, "abs(zscore(value, " + W + "p))", false, (w - 1) / std::sqrt(double(w))});
     f.push_back({"flatline", "flatline_" + W, "std(value, " + W + "p)", true});
   }
   const int s = std::max(5, windows.empty() ? 5 : windows.front() / 2);
@@ -211,6 +212,9 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
       fit.sensitivity =
           f.low ? (fit.threshold == 0 ? 1e9 : p99 / fit.threshold) : (p99 == 0 ? 1e9 : fit.threshold / p99);
     }
+    // At the feature's bound (e.g. a z-score whose training part already held a lone spike in a
+    // window) the rule can never fire: a dead rule would only take a max_rules slot.
+    if (!f.low && fit.threshold >= f.bound * (1 - 1e-6)) continue;
     fit.condition = f.expr + (f.low ? " < " : " > ") + Num(fit.threshold);
     fit.train_values = std::move(values).value();
     fitted.push_back(std::move(fit));

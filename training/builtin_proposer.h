@@ -32,6 +32,7 @@
 // Thread safety: one thread at a time.
 #pragma once
 
+#include <cmath>
 #include <string>
 
 #include "training/proposer.h"
@@ -79,6 +80,9 @@ struct RuleFeature {
   std::string name;    // "residual_60"
   std::string expr;    // rule-language expression
   bool low = false;    // fires when the feature is BELOW the threshold
+  // The largest value the expression can take whatever the data (zscore over W points, sample
+  // std, x in the window: (W − 1)/√W); a threshold there can never be exceeded.
+  double bound = INFINITY;
 };
 
 // The features Propose searches for `data` (every family above; the MAD-band ε from the training

@@ -188,6 +188,25 @@ TEST_CASE("builtin proposer, labeled: a range guard that fires on the validation
   CHECK(c->front().text.find("rule range_high") != std::string::npos);
 }
 
+TEST_CASE("builtin proposer, unlabeled: a z-score fitted at its bound (a dead rule) is not kept") {
+  TrainingData data;
+  data.target = "z";
+  data.labeled = false;
+  TimeSeries all = Spiky("z", 1200, 100000, 100000, false);
+  all.values[300] += 1e6;  // a lone spike: |zscore(value, 10p)| there is (10 - 1)/sqrt(10) to ~1e-10
+  data.train.push_back(all.SliceIndex(0, 900));
+  data.validation.push_back(all.SliceIndex(900, 1200));
+  EngineEvaluator evaluator(data, Objective::kPointAdjusted, 7);
+  BuiltinProposer proposer;
+  Result<std::vector<RuleCandidate>> c = proposer.Propose(data, evaluator, {});
+  REQUIRE(c.ok());
+  REQUIRE_FALSE(c->empty());
+  for (const RuleCandidate& cand : *c) {
+    INFO(cand.text);
+    CHECK(cand.text.find("zscore(value, 10p)) >") == std::string::npos);
+  }
+}
+
 TEST_CASE("builtin proposer rejects unusable data") {
   TrainingData data;
   data.target = "empty";
