@@ -1,5 +1,6 @@
 #include "knowledge/vector_index.h"
 
+#include <faiss/IndexFlat.h>
 #include <faiss/IndexHNSW.h>
 #include <faiss/IndexIDMap.h>
 #include <faiss/IndexIVF.h>
@@ -7,8 +8,12 @@
 #include <faiss/index_factory.h>
 #include <faiss/index_io.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
+#include <queue>
+#include <typeinfo>
 
 namespace vigil {
 namespace {
@@ -18,6 +23,102 @@ uint64_t Mix(int64_t id) {
   x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
   x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
   return x ^ (x >> 31);
+}
+
+// Squared L2 distance. Sixteen independent accumulators let the compiler vectorise the loop
+// without reassociating one float sum; the avx2 clone is picked at load time where the CPU has it.
+__attribute__((target_clones("avx2", "default"))) float L2Sqr(const float* a, const float* b, size_t d) {
+  constexpr size_t kLanes = 16;
+  float acc[kLanes] = {};
+  size_t i = 0;
+  for (; i + kLanes <= d; i += kLanes) {
+    for (size_t j = 0; j < kLanes; ++j) {
+      float t = a[i + j] - b[i + j];
+      acc[j] += t * t;
+    }
+  }
+  float s = 0;
+  for (; i < d; ++i) {
+    float t = a[i] - b[i];
+    s += t * t;
+  }
+  for (float v : acc) s += v;
+  return s;
+}
+
+// Distance computer over flat float storage using L2Sqr (HNSW construction and search).
+struct SimdL2Computer final : faiss::FlatCodesDistanceComputer {
+  explicit SimdL2Computer(const faiss::IndexFlat& index)
+      : faiss::FlatCodesDistanceComputer(index.codes.data(), index.code_size),
+        d_(static_cast<size_t>(index.d)),
+        xb_(index.get_xb()) {}
+  void set_query(const float* x) override { q_ = x; }
+  float distance_to_code(const uint8_t* code) override {
+    return L2Sqr(q_, reinterpret_cast<const float*>(code), d_);
+  }
+  float symmetric_dis(idx_t i, idx_t j) override { return L2Sqr(xb_ + i * d_, xb_ + j * d_, d_); }
+
+ private:
+  size_t d_;
+  const float* xb_;
+  const float* q_ = nullptr;
+};
+
+// Debian's libfaiss (1.7.3) is compiled for baseline x86-64, where faiss::fvec_L2sqr is a scalar
+// loop: at 512 dimensions it dominated HNSW insertion and Flat search. This IndexFlatL2 computes
+// distances with L2Sqr instead. It serialises as a plain IndexFlatL2 (write_index dispatches on
+// IndexFlat), and UseSimdStorage swaps it back in after read_index.
+struct SimdFlatL2 final : faiss::IndexFlatL2 {
+  explicit SimdFlatL2(idx_t d) : faiss::IndexFlatL2(d) {}
+  faiss::FlatCodesDistanceComputer* get_FlatCodesDistanceComputer() const override {
+    return new SimdL2Computer(*this);
+  }
+  // Exhaustive k-NN (the `Flat` spec and the benchmark's baseline).
+  void search(idx_t n, const float* x, idx_t k, float* distances, idx_t* labels,
+              const faiss::SearchParameters* /*params*/) const override {
+    const float* xb = get_xb();
+    const size_t dim = static_cast<size_t>(d);
+    for (idx_t q = 0; q < n; ++q) {
+      std::priority_queue<std::pair<float, idx_t>> heap;  // worst (largest) on top
+      for (idx_t i = 0; i < ntotal; ++i) {
+        float dist = L2Sqr(x + q * dim, xb + i * dim, dim);
+        if (static_cast<idx_t>(heap.size()) < k) {
+          heap.emplace(dist, i);
+        } else if (dist < heap.top().first) {
+          heap.pop();
+          heap.emplace(dist, i);
+        }
+      }
+      for (idx_t r = k; r-- > 0;) {
+        distances[q * k + r] = heap.empty() ? std::numeric_limits<float>::infinity() : heap.top().first;
+        labels[q * k + r] = heap.empty() ? -1 : heap.top().second;
+        if (!heap.empty()) heap.pop();
+      }
+    }
+  }
+};
+
+// Replaces a plain L2 IndexFlat (the whole index, or an HNSW's storage) by SimdFlatL2, keeping
+// its vectors. Other index types are left as FAISS built them.
+void UseSimdStorage(faiss::IndexIDMap2* map) {
+  auto plain_l2 = [](const faiss::Index* i) {
+    return (typeid(*i) == typeid(faiss::IndexFlatL2) || typeid(*i) == typeid(faiss::IndexFlat)) &&
+           i->metric_type == faiss::METRIC_L2;
+  };
+  auto swap_in = [](faiss::Index* old) -> faiss::Index* {
+    auto* flat = static_cast<faiss::IndexFlat*>(old);
+    auto* fast = new SimdFlatL2(flat->d);
+    fast->codes = std::move(flat->codes);
+    fast->ntotal = flat->ntotal;
+    delete flat;
+    return fast;
+  };
+  if (plain_l2(map->index)) {
+    map->index = swap_in(map->index);
+  } else if (auto* hnsw = dynamic_cast<faiss::IndexHNSW*>(map->index);
+             hnsw && hnsw->own_fields && plain_l2(hnsw->storage)) {
+    hnsw->storage = swap_in(hnsw->storage);
+  }
 }
 
 // Search-time knobs that trade a little speed for recall on small k.
@@ -52,6 +153,7 @@ Result<std::unique_ptr<VectorIndex>> VectorIndex::Create(const std::string& spec
     faiss::Index* base = faiss::index_factory(static_cast<int>(dim), spec.c_str(), faiss::METRIC_L2);
     auto map = std::make_unique<faiss::IndexIDMap2>(base);
     map->own_fields = true;
+    UseSimdStorage(map.get());
     return std::unique_ptr<VectorIndex>(
         new VectorIndex(std::unique_ptr<faiss::Index>(map.release()), spec, dim));
   } catch (const std::exception& e) {
@@ -74,6 +176,7 @@ Result<std::unique_ptr<VectorIndex>> VectorIndex::Load(const std::string& path, 
     }
     std::unique_ptr<faiss::IndexIDMap2> owned(map);
     owned->own_fields = true;
+    UseSimdStorage(owned.get());
     if (static_cast<size_t>(owned->d) != dim) {
       return DataLossError("index file " + path + " has dimension " + std::to_string(owned->d) +
                            ", expected " + std::to_string(dim));
