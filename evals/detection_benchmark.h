@@ -118,6 +118,12 @@ struct DetectorResult {
   Json details;
 };
 
+// Macro average of the per-series dc-PA F1: the mean over series whose test part holds at least
+// one anomalous point (others have no defined recall). The micro figure (counts summed first) is
+// dominated by the longest segments; this one weighs every series alike. NaN when no series has
+// an anomaly.
+double MacroDcPaF1(const DetectorResult& result);
+
 struct DetectionReport {
   EvalSet set;
   std::vector<DetectorResult> results;

@@ -46,6 +46,17 @@ TEST_CASE("ScoreDetector scores only the test part") {
   CHECK_FALSE(ScoreDetector(set, "d", {{0, 1}}, 0).ok());
 }
 
+TEST_CASE("MacroDcPaF1: mean per-series dc-PA F1 over series with anomalies") {
+  DetectorResult r;
+  CHECK(std::isnan(MacroDcPaF1(r)));
+  DetectionCounts caught, missed, clean;
+  caught.dc_pa = Counts{2, 0, 0};  // F1 1
+  missed.dc_pa = Counts{0, 3, 2};  // F1 0
+  clean.dc_pa = Counts{0, 5, 0};   // no anomaly: not averaged (its false alarms count in micro)
+  r.per_unit = {caught, missed, clean};
+  CHECK(MacroDcPaF1(r) == doctest::Approx(0.5));
+}
+
 TEST_CASE("MAD band scores: deviation from the trailing median in MAD units") {
   std::vector<double> v = {1, 2, 3, 2, 1, 10};
   std::vector<double> s = MadBandScores(v, 5);
