@@ -28,6 +28,7 @@ constexpr int64_t kCauseSlackMs = 120'000;  // a cause may be logged up to 2 min
 constexpr size_t kExamplesPerSignature = 2;
 constexpr double kRecallWeights[] = {0.6, 0.3, 0.15};
 constexpr double kLineRecallWeight = 1.0;
+constexpr double kLaggardWeight = 1.0;  // a rank behind the others in collective progress
 // Per-step probe limit: a probe gets kProbeLimitFactor x its catalog duration, at least
 // kMinProbeLimitS (catalog durations are for an idle node; a busy one is slower), at most
 // ReasonerOptions::probe_time_limit_s. A probe far past its expected time is hung, and waiting
@@ -140,6 +141,16 @@ int GpuOf(const Labels& labels) {
     }
   }
   return -1;
+}
+
+// The HCA a series is about (node_exporter's infiniband collector labels it `device`).
+std::string HcaOf(const Labels& labels) {
+  static const std::regex kHca(R"(^(mlx5_\d+|ibp\d+s\d+|hfi1_\d+)$)");
+  for (const char* key : {"device", "hca", "ib_device"}) {
+    auto it = labels.find(key);
+    if (it != labels.end() && std::regex_match(it->second, kHca)) return it->second;
+  }
+  return "";
 }
 
 struct Topology {
@@ -529,6 +540,59 @@ struct Observation {
   std::map<std::string, double> deltas;  // category -> log-odds change
 };
 
+// A log line in which a process reports that it gave up waiting for its peers (a collective
+// watchdog, a timed-out wait) or that a peer went away ("remote process exited", "closed by
+// remote peer"): it says where the waiting happened, not where the fault is.
+bool IsWaiterLine(const Observation& o) {
+  static const std::regex kWaiter(
+      R"(watchdog|timed? ?out|timing out|data inconsistency|taking the entire process down|remote process|by remote peer)", std::regex::icase);
+  return o.evidence.kind == EvidenceKind::kLog && std::regex_search(o.evidence.detail, kWaiter);
+}
+
+// Collective progress per rank as the PyTorch watchdog and flight recorder print it ("rank 12
+// last enqueued 18421 last completed 18421", "[Rank 3] ... last enqueued NCCL work: 401, last
+// completed NCCL work: 400"). With progress from >= 3 ranks, the ranks behind the rest (fewer
+// collectives enqueued than the majority, and a minority) are the ones the others wait for.
+struct Laggard {
+  int rank;
+  long behind_at;   // its last enqueued sequence number
+  long majority;    // the others'
+  size_t others;    // how many ranks are at the majority
+  size_t line_index;
+};
+std::vector<Laggard> FindLaggards(const FlatLogs& flat) {
+  static const std::regex kProgress(
+      R"(rank\]?\s*(\d+)\b.*last enqueued(?: nccl work)?:?\s*(\d+).*last completed(?: nccl work)?:?\s*(\d+))",
+      std::regex::icase);
+  std::map<int, std::pair<long, size_t>> enq;  // rank -> (last enqueued, line)
+  for (size_t i = 0; i < flat.lines.size(); ++i) {
+    const std::string& line = flat.lines[i];
+    if (line.size() > 2000 || line.find("nqueued") == std::string::npos) continue;
+    std::smatch m;
+    if (!std::regex_search(line, m, kProgress)) continue;
+    enq[std::stoi(m.str(1))] = {std::stol(m.str(2)), i};
+  }
+  std::vector<Laggard> out;
+  if (enq.size() < 3) return out;
+  std::map<long, size_t> count;
+  for (const auto& [r, v] : enq) ++count[v.first];
+  long mode = 0;
+  size_t best = 0;
+  for (const auto& [seq, n] : count) {
+    if (n > best) {
+      mode = seq;
+      best = n;
+    }
+  }
+  size_t behind = 0;
+  for (const auto& [r, v] : enq) behind += v.first < mode;
+  if (behind == 0 || 2 * behind >= enq.size()) return out;
+  for (const auto& [r, v] : enq) {
+    if (v.first < mode) out.push_back({r, v.first, mode, best, v.second});
+  }
+  return out;
+}
+
 class Beliefs {
  public:
   Beliefs(const KnowledgeFacts& facts, double other_score) : other_score_(other_score) {
@@ -601,6 +665,10 @@ class Beliefs {
     std::stable_sort(support.begin(), support.end(), [&](const Observation* a, const Observation* b) {
       bool pa = a->evidence.kind == EvidenceKind::kProbe, pb = b->evidence.kind == EvidenceKind::kProbe;
       if (pa != pb) return pa;
+      // A process that reports it timed out waiting is a waiter; the component is where the
+      // evidence of the one that did not arrive points.
+      bool wa_ = IsWaiterLine(*a), wb_ = IsWaiterLine(*b);
+      if (wa_ != wb_) return wb_;
       double wa = a->deltas.at(c), wb = b->deltas.at(c);
       if (std::abs(wa - wb) > 1e-9) return wa > wb;
       return a->time_ms < b->time_ms;
@@ -620,7 +688,10 @@ class Beliefs {
       if (o->hint.node != h.node) continue;
       if (h.gpu < 0) h.gpu = o->hint.gpu;
       if (h.rank < 0) h.rank = o->hint.rank;
-      if (h.hca.empty()) h.hca = o->hint.hca;
+      // The HCA by its verbs name (mlx5_N, what NCCL and ibstat print) over a netdev name.
+      if (h.hca.empty() || (h.hca.rfind("mlx5_", 0) != 0 && o->hint.hca.rfind("mlx5_", 0) == 0)) {
+        if (!o->hint.hca.empty()) h.hca = o->hint.hca;
+      }
     }
     return h;
   }
@@ -727,6 +798,32 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                    {"lines", flat.lines.size()}, {"matches", facts.log_matches.size()},
                    {"categories", by_cat.size()}});
 
+  // 1b. Ranks behind the others in collective progress: where a hung collective is stuck.
+  if (beliefs.scores().count("nccl_collective_hang")) {
+    for (const Laggard& l : FindLaggards(flat)) {
+      auto [li, ki] = flat.refs[l.line_index];
+      Observation o;
+      o.evidence.kind = EvidenceKind::kLog;
+      o.evidence.source = c.logs[li].source + ":" + std::to_string(c.logs[li].lines[ki].number);
+      o.evidence.detail = "rank " + std::to_string(l.rank) + " is behind: last enqueued collective " +
+                          std::to_string(l.behind_at) + " while " + std::to_string(l.others) + " ranks are at " +
+                          std::to_string(l.majority) + " (" + flat.lines[l.line_index] + ")";
+      o.evidence.supports = {"nccl_collective_hang"};
+      o.evidence.weight = kLaggardWeight;
+      o.deltas["nccl_collective_hang"] = kLaggardWeight;
+      o.time_ms = LineTimeMs(flat.lines[l.line_index], topo.year);
+      ComponentHint h;
+      h.rank = l.rank;
+      if (auto it = topo.ranks.find(l.rank); it != topo.ranks.end()) {
+        h.node = it->second.node;
+        h.gpu = it->second.gpu;
+      }
+      h.job = topo.job;
+      o.hint = h;
+      beliefs.Add(std::move(o));
+    }
+  }
+
   // 2. Metric conditions from the knowledge base.
   std::set<std::pair<std::string, std::string>> metric_seen;  // (category, series id)
   std::set<std::string> not_understood;
@@ -761,6 +858,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       o.deltas[s.category] = w;
       o.hint.node = NodeOf(h.series->labels);
       o.hint.gpu = GpuOf(h.series->labels);
+      o.hint.hca = HcaOf(h.series->labels);
       o.hint.job = topo.job;
       o.time_ms = h.time_ms;
       beliefs.Add(std::move(o));
