@@ -1,7 +1,9 @@
 // rules_bench: the 10 rules of bench/rules_bench_rules.txt over the KPI training set, batch and
 // streaming, in point·rules per second per core (CPU time of this single-threaded process), and
 // the same rules in pandas/numpy (bench/rules_baseline.py, run in the same invocation) for the
-// ratio. Usage: build/bin/rules_bench [KPI_DIR] [--no-baseline]
+// ratio. Usage: build/bin/rules_bench [KPI_DIR] [--no-baseline] [--rule NAME] [--batch-only]
+// (--rule keeps one rule, --batch-only skips streaming and the baseline: for profiling).
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <iostream>
@@ -28,14 +30,22 @@ int Fail(const vigil::Status& s) {
 int main(int argc, char** argv) {
   using namespace vigil;
   std::string root = "../shared/datasets/kpi/train";
-  bool baseline = true;
+  bool baseline = true, stream = true;
+  std::string only;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--no-baseline") baseline = false;
+    else if (a == "--batch-only") baseline = stream = false;
+    else if (a == "--rule" && i + 1 < argc) only = argv[++i];
     else root = a;
   }
   auto rules = CompileRuleFile("bench/rules_bench_rules.txt");
   if (!rules.ok()) return Fail(rules.status());
+  if (!only.empty()) {
+    std::erase_if(rules->rules, [&](const RulePlan& p) { return p.name != only; });
+    if (rules->rules.empty()) return Fail(InvalidArgumentError("--rule " + only + ": no such rule in bench/rules_bench_rules.txt"));
+    baseline = false;
+  }
   auto data = ReadDataset("kpi:" + root);
   if (!data.ok()) return Fail(data.status());
   std::vector<TimeSeries>& series = data->series;
@@ -89,6 +99,7 @@ int main(int argc, char** argv) {
     std::printf("  %-15s %10.3f %12.1f %10zu\n", plan.name.c_str(), dt, static_cast<double>(points) / dt / 1e6, f);
   }
 
+  if (!stream) return 0;
   // Streaming: every point appended in time order (the merge is not timed).
   std::vector<std::tuple<int64_t, uint32_t, double>> events;
   events.reserve(points);

@@ -37,6 +37,10 @@ namespace vigil::detail {
 
 inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
+// Point windows of min / max up to this many points are computed column-wise by
+// WindowState::ExtremeColumn in batch mode.
+inline constexpr int64_t kExtremeScanMax = 64;
+
 // Windows of up to this many sorted values use the SIMD scans below instead of binary searches.
 inline constexpr size_t kSmallSorted = 128;
 
@@ -71,13 +75,40 @@ template <bool kOrEqual>
 #if defined(__SSE2__)
   const __m128d vmed = _mm_set1_pd(med);
   __m128d vbest = _mm_set1_pd(best);
-  for (; i + 2 <= blocks; i += 2)
-    vbest = _mm_min_pd(
-        vbest, _mm_max_pd(_mm_sub_pd(vmed, _mm_loadu_pd(a + i)), _mm_sub_pd(_mm_loadu_pd(b + i), vmed)));
+  __m128d vbest2 = vbest;  // two chains: min's latency, not its throughput, bounds one chain
+  for (; i + 4 <= blocks; i += 4) {
+    vbest = _mm_min_pd(vbest, _mm_max_pd(_mm_sub_pd(vmed, _mm_loadu_pd(a + i)), _mm_sub_pd(_mm_loadu_pd(b + i), vmed)));
+    vbest2 = _mm_min_pd(vbest2, _mm_max_pd(_mm_sub_pd(vmed, _mm_loadu_pd(a + i + 2)),
+                                           _mm_sub_pd(_mm_loadu_pd(b + i + 2), vmed)));
+  }
+  if (i + 2 <= blocks) {
+    vbest = _mm_min_pd(vbest, _mm_max_pd(_mm_sub_pd(vmed, _mm_loadu_pd(a + i)), _mm_sub_pd(_mm_loadu_pd(b + i), vmed)));
+    i += 2;
+  }
+  vbest = _mm_min_pd(vbest, vbest2);
   best = std::min(_mm_cvtsd_f64(vbest), _mm_cvtsd_f64(_mm_unpackhi_pd(vbest, vbest)));
 #endif
   for (; i < blocks; ++i) best = std::min(best, std::max(med - a[i], b[i] - med));
   return best;
+}
+
+// a[p..k-1] = a[p+1..k] (one value leaves at p, the gap moves to k). Two doubles at a time, in
+// an inline loop: the shifts are short, and a memmove call costs more than the move.
+[[gnu::always_inline]] inline void ShiftDown(double* a, size_t p, size_t k) {
+  size_t i = p;
+#if defined(__SSE2__)
+  for (; i + 2 <= k; i += 2) _mm_storeu_pd(a + i, _mm_loadu_pd(a + i + 1));
+#endif
+  for (; i < k; ++i) a[i] = a[i + 1];
+}
+
+// a[k+1..p] = a[k..p-1] (the gap moves from p down to k).
+[[gnu::always_inline]] inline void ShiftUp(double* a, size_t k, size_t p) {
+  size_t i = p;
+#if defined(__SSE2__)
+  for (; i >= k + 2; i -= 2) _mm_storeu_pd(a + i - 1, _mm_loadu_pd(a + i - 2));
+#endif
+  for (; i > k; --i) a[i] = a[i - 1];
 }
 
 // A growable ring buffer (FIFO with random access from the front).
@@ -246,6 +277,12 @@ class WindowState {
 
   template <WindowFn F, bool kPoints>
   size_t Column(const int64_t* t, const double* x, double* out, size_t n, int64_t seq0) {
+    if constexpr (kPoints && (F == WindowFn::kMin || F == WindowFn::kMax)) {
+      if (spec_.points <= kExtremeScanMax) {
+        ExtremeColumn<F == WindowFn::kMax>(x, out, n);
+        return 0;
+      }
+    }
     size_t max_held = 0;
     for (size_t i = 0; i < n; ++i) {
       out[i] = PushFn<F, kPoints>(seq0 + static_cast<int64_t>(i), t[i], x[i]);
@@ -254,8 +291,46 @@ class WindowState {
     return max_held;
   }
 
+  // min / max over a point window of w <= kExtremeScanMax points for a whole column, branch-free
+  // (van Herk / Gil-Werman): the column, preceded by the previous w-1 inputs (tail_), is cut into
+  // segments of w; a window spans at most two segments, so its extreme is that of a suffix of
+  // one and a prefix of the next, O(1) per point. Ties go to the later value, as in the deque of
+  // PushFn, so the result is the same double, bit for bit. NaN inputs take no part; a window of
+  // NaN only is NaN. The decision depends on w only, so a state pushed by columns always takes
+  // this path (PushColumn and Push are never mixed on one state).
+  template <bool kMax>
+  void ExtremeColumn(const double* x, double* out, size_t n) {
+    const size_t w = static_cast<size_t>(spec_.points), h = w - 1, len = h + n;
+    constexpr double kNone = kMax ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+    auto pick = [](double earlier, double later) {  // the later one on ties
+      if constexpr (kMax) return earlier > later ? earlier : later;
+      else return earlier < later ? earlier : later;
+    };
+    if (tail_.size() != h) tail_.assign(h, kNaN);  // before the first point: no values
+    scan_.resize(3 * len);
+    double* z = scan_.data();
+    double* pre = z + len;
+    double* suf = pre + len;
+    std::copy(tail_.begin(), tail_.end(), z);
+    std::copy(x, x + n, z + h);
+    count_.resize(len + 1);
+    uint32_t* cnt = count_.data();  // cnt[j] = non-NaN values in z[0..j)
+    cnt[0] = 0;
+    for (size_t j = 0; j < len; ++j) cnt[j + 1] = cnt[j] + !std::isnan(z[j]);
+    std::copy(z + n, z + len, tail_.begin());  // the last w-1 inputs, for the next column
+    for (size_t j = 0; j < len; ++j) z[j] = std::isnan(z[j]) ? kNone : z[j];
+    for (size_t seg = 0; seg < len; seg += w) {
+      const size_t end = std::min(seg + w, len);
+      pre[seg] = z[seg];
+      for (size_t j = seg + 1; j < end; ++j) pre[j] = pick(pre[j - 1], z[j]);
+      suf[end - 1] = z[end - 1];
+      for (size_t j = end - 1; j-- > seg;) suf[j] = pick(z[j], suf[j + 1]);
+    }
+    for (size_t i = 0; i < n; ++i) out[i] = cnt[i + w] != cnt[i] ? pick(suf[i], pre[i + h]) : kNaN;
+  }
+
   template <WindowFn F, bool kPoints>
-  void EvictFn(int64_t seq, int64_t t) {
+  [[gnu::always_inline]] void EvictFn(int64_t seq, int64_t t) {
     while (!entries_.empty()) {
       const WindowEntry& f = entries_.front();
       bool out;
@@ -303,11 +378,11 @@ class WindowState {
     const size_t p = Rank</*kOrEqual=*/false>(old);  // the value that leaves
     if (x >= old) {  // a[p+1..k] move down one; x lands at k
       const size_t k = Rank</*kOrEqual=*/true>(x) - 1;
-      for (size_t i = p; i < k; ++i) a[i] = a[i + 1];
+      ShiftDown(a, p, k);
       a[k] = x;
     } else {  // a[k..p-1] move up one; x lands at k
       const size_t k = Rank</*kOrEqual=*/true>(x);
-      for (size_t i = p; i > k; --i) a[i] = a[i - 1];
+      ShiftUp(a, k, p);
       a[k] = x;
     }
   }
@@ -317,7 +392,7 @@ class WindowState {
   }
 
   template <WindowFn F>
-  void RemoveFn(const WindowEntry& e) {
+  [[gnu::always_inline]] void RemoveFn(const WindowEntry& e) {
     if constexpr (Sums(F)) {
       double d = e.x - shift_;
       s1_ -= d;
@@ -332,7 +407,7 @@ class WindowState {
   }
 
   template <WindowFn F>
-  void InsertFn(int64_t seq, int64_t t, double x) {
+  [[gnu::always_inline]] void InsertFn(int64_t seq, int64_t t, double x) {
     WindowEntry e{seq, t, x, 0};
     if constexpr (Sums(F)) {
       if (!have_shift_) {
@@ -452,7 +527,7 @@ class WindowState {
   }
 
   template <WindowFn F>
-  double ValueFn(double x) const {
+  [[gnu::always_inline]] double ValueFn(double x) const {
     size_t n = entries_.size();
     if constexpr (F == WindowFn::kCount) {
       return static_cast<double>(n);
@@ -506,6 +581,8 @@ class WindowState {
   size_t same_run_ = 0;
   double last_x_ = 0;
   size_t evicted_ = 0;
+  std::vector<double> tail_, scan_;  // ExtremeColumn: the previous w-1 inputs; scratch
+  std::vector<uint32_t> count_;
 };
 
 // ewma: s = a*x + (1-a)*s over non-NaN points; NaN until the first value.

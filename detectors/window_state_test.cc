@@ -1,7 +1,8 @@
 // Tests of the window-state building blocks against naive references, bit for bit: the SIMD
-// rank count, the block-spread MAD selection and the sliding median / mad of WindowState, on
-// random windows with NaN gaps, many ties, signed zeros, and sizes on both sides of
-// kSmallSorted (where the engine switches from SIMD scans to binary searches).
+// rank count, the block-spread MAD selection, the sliding median / mad of WindowState and the
+// column-wise min / max, on random windows with NaN gaps, many ties, signed zeros, and sizes on
+// both sides of the thresholds where the engine switches algorithms (kSmallSorted,
+// kExtremeScanMax).
 #include "detectors/window_state.h"
 
 #include <doctest/doctest.h>
@@ -141,6 +142,47 @@ TEST_CASE("sliding median and mad equal a sort of the window, bit for bit (time 
   // count varies.
   uint64_t seed = 100;
   for (int64_t size : {1, 5, 60, 250, 260, 600}) CheckSlidingMedianMad(false, size, seed++);
+}
+
+TEST_CASE("column min/max (van Herk) equal point-by-point pushes and a scan of the window, bit for bit") {
+  std::mt19937_64 rng(21);
+  for (WindowFn fn : {WindowFn::kMin, WindowFn::kMax}) {
+    for (int64_t size : {1, 2, 3, 10, 63, 64, 65}) {  // 65: above kExtremeScanMax, the deque
+      PlanNode node;
+      node.op = PlanOp::kWindow;
+      node.window_fn = fn;
+      node.window.points = size;
+      WindowState column_state(node), point_state(node);
+      std::vector<double> xs;
+      for (int i = 0; i < 3000; ++i) {
+        double v = RandomValue(rng);
+        if (rng() % 50 == 0) v = (rng() % 2 ? 1 : -1) * std::numeric_limits<double>::infinity();
+        if ((i / 300) % 4 == 2) v = kNaN;  // a stretch longer than every window: NaN results
+        xs.push_back(v);
+      }
+      std::vector<int64_t> ts(xs.size());
+      for (size_t i = 0; i < ts.size(); ++i) ts[i] = static_cast<int64_t>(i) * 1000;
+      std::vector<double> got(xs.size());
+      for (size_t base = 0; base < xs.size();) {  // columns of random lengths, as blocks
+        size_t nb = std::min(xs.size() - base, static_cast<size_t>(1 + rng() % 300));
+        column_state.PushColumn(ts.data() + base, xs.data() + base, got.data() + base, nb,
+                                static_cast<int64_t>(base));
+        base += nb;
+      }
+      for (size_t i = 0; i < xs.size(); ++i) {
+        double want = kNaN;
+        for (size_t j = i + 1 > static_cast<size_t>(size) ? i + 1 - size : 0; j <= i; ++j) {
+          if (std::isnan(xs[j])) continue;
+          // the later value on ties, as the engine's deque keeps it
+          if (std::isnan(want) || (fn == WindowFn::kMax ? xs[j] >= want : xs[j] <= want)) want = xs[j];
+        }
+        const double pushed = point_state.Push(static_cast<int64_t>(i), ts[i], xs[i]);
+        INFO(WindowFnName(fn), " size=", size, " i=", i);
+        REQUIRE(Same(got[i], want));
+        REQUIRE(Same(pushed, want));
+      }
+    }
+  }
 }
 
 }  // namespace
