@@ -1,9 +1,9 @@
 #include "knowledge/embedder.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <sstream>
-#include <unordered_map>
 
 #include "connectors/openai_embeddings.h"
 #include "knowledge/text_util.h"
@@ -22,29 +22,48 @@ class HashEmbedder final : public Embedder {
 
   Result<std::vector<float>> Embed(std::span<const std::string> texts) const override {
     std::vector<float> out(texts.size() * dim_, 0.0f);
-    std::unordered_map<uint64_t, std::pair<float, float>> feats;  // hash -> (count, weight)
+    FeatureCounts feats;
+    std::string chars;           // the text's tokens, concatenated
+    std::vector<size_t> starts;  // token i is chars[starts[i], starts[i + 1])
     for (size_t t = 0; t < texts.size(); ++t) {
-      feats.clear();
-      auto words = kb::Tokenize(texts[t]);
-      for (size_t i = 0; i < words.size(); ++i) {
-        const std::string& w = words[i];
-        Count(feats, kb::Fnv1a64(w, kWordSeed), 1.0f);
-        if (i + 1 < words.size()) Count(feats, kb::Fnv1a64(words[i + 1], kb::Fnv1a64(w, kBigramSeed)), 1.0f);
-        std::string padded = "<" + w + ">";
+      feats.Clear();
+      chars.clear();
+      starts.clear();
+      kb::ForEachToken(texts[t], [&](const std::string& tok) {
+        starts.push_back(chars.size());
+        chars += tok;
+      });
+      starts.push_back(chars.size());
+      const size_t n_words = starts.size() - 1;
+      auto word = [&](size_t i) {
+        return std::string_view(chars).substr(starts[i], starts[i + 1] - starts[i]);
+      };
+      for (size_t i = 0; i < n_words; ++i) {
+        std::string_view w = word(i);
+        feats.Count(kb::Fnv1a64(w, kWordSeed), 1.0f);
+        if (i + 1 < n_words) feats.Count(kb::Fnv1a64(word(i + 1), kb::Fnv1a64(w, kBigramSeed)), 1.0f);
+        // Character n-grams of "<" + w + ">".
+        const size_t padded = w.size() + 2;
         for (size_t n = 3; n <= 4; ++n) {
-          if (padded.size() < n) continue;
-          for (size_t s = 0; s + n <= padded.size(); ++s) {
-            Count(feats, kb::Fnv1a64(std::string_view(padded).substr(s, n), kCharSeed + n), kCharWeight);
+          if (padded < n) continue;
+          for (size_t s = 0; s + n <= padded; ++s) {
+            uint64_t h = kCharSeed + n;
+            for (size_t p = s; p < s + n; ++p) {
+              unsigned char c = p == 0 ? '<' : p == padded - 1 ? '>' : static_cast<unsigned char>(w[p - 1]);
+              h ^= c;
+              h *= 0x100000001b3ULL;  // FNV-1a, as kb::Fnv1a64
+            }
+            feats.Count(h, kCharWeight);
           }
         }
       }
       float* row = out.data() + t * dim_;
-      for (const auto& [h, cw] : feats) {
-        float w = cw.second * (1.0f + std::log(cw.first));  // sublinear tf, count >= 1
+      feats.ForEach([&](uint64_t h, float count, float weight) {
+        float w = weight * (1.0f + std::log(count));  // sublinear tf, count >= 1
         size_t bucket = h % dim_;
         float sign = ((h >> 63) & 1) ? -1.0f : 1.0f;
         row[bucket] += sign * w;
-      }
+      });
       double norm = 0;
       for (size_t d = 0; d < dim_; ++d) norm += double(row[d]) * row[d];
       if (norm > 0) {
@@ -56,11 +75,65 @@ class HashEmbedder final : public Embedder {
   }
 
  private:
-  static void Count(std::unordered_map<uint64_t, std::pair<float, float>>& feats, uint64_t h, float weight) {
-    auto& e = feats[h];
-    e.first += 1.0f;
-    e.second = weight;
-  }
+  // Feature hash -> (count, weight) for one text: open addressing, reused across texts (an
+  // epoch stamp marks the slots of the current text, so clearing is O(1)). Iteration follows
+  // first occurrence, so rows are summed in a deterministic order.
+  class FeatureCounts {
+   public:
+    void Clear() {
+      order_.clear();
+      if (++epoch_ == 0) {  // wrapped: forget every stamp
+        std::fill(stamp_.begin(), stamp_.end(), 0);
+        epoch_ = 1;
+      }
+    }
+    void Count(uint64_t h, float weight) {
+      if ((order_.size() + 1) * 2 > keys_.size()) Grow();
+      size_t mask = keys_.size() - 1;
+      size_t i = Mix(h) & mask;
+      while (stamp_[i] == epoch_ && keys_[i] != h) i = (i + 1) & mask;
+      if (stamp_[i] != epoch_) {
+        stamp_[i] = epoch_;
+        keys_[i] = h;
+        counts_[i] = 0;
+        order_.push_back(static_cast<uint32_t>(i));
+      }
+      counts_[i] += 1.0f;
+      weights_[i] = weight;
+    }
+    template <typename Fn>
+    void ForEach(Fn&& fn) const {
+      for (uint32_t i : order_) fn(keys_[i], counts_[i], weights_[i]);
+    }
+
+   private:
+    static uint64_t Mix(uint64_t h) { return (h ^ (h >> 29)) * 0xbf58476d1ce4e5b9ULL >> 17; }
+    void Grow() {
+      std::vector<uint64_t> keys(keys_.empty() ? 1024 : keys_.size() * 2);
+      std::vector<float> counts(keys.size()), weights(keys.size());
+      std::vector<uint32_t> stamp(keys.size(), 0), order;
+      size_t mask = keys.size() - 1;
+      for (uint32_t old : order_) {
+        size_t i = Mix(keys_[old]) & mask;
+        while (stamp[i] == epoch_) i = (i + 1) & mask;
+        stamp[i] = epoch_;
+        keys[i] = keys_[old];
+        counts[i] = counts_[old];
+        weights[i] = weights_[old];
+        order.push_back(static_cast<uint32_t>(i));
+      }
+      keys_.swap(keys);
+      counts_.swap(counts);
+      weights_.swap(weights);
+      stamp_.swap(stamp);
+      order_.swap(order);
+    }
+    std::vector<uint64_t> keys_;
+    std::vector<float> counts_, weights_;
+    std::vector<uint32_t> stamp_, order_;
+    uint32_t epoch_ = 1;
+  };
+
   static constexpr uint64_t kWordSeed = 0x9e3779b97f4a7c15ULL;
   static constexpr uint64_t kBigramSeed = 0xc2b2ae3d27d4eb4fULL;
   static constexpr uint64_t kCharSeed = 0x165667b19e3779f9ULL;

@@ -1,0 +1,77 @@
+#include "knowledge/embedder.h"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <unordered_map>
+
+#include "knowledge/text_util.h"
+
+namespace vigil {
+namespace {
+
+// The builtin embedder as first written (a std::unordered_map per text, padded strings): the
+// fast version must produce the same vectors, so stored indexes stay valid across the change.
+std::vector<float> ReferenceEmbed(const std::string& text, size_t dim) {
+  constexpr uint64_t kWordSeed = 0x9e3779b97f4a7c15ULL, kBigramSeed = 0xc2b2ae3d27d4eb4fULL,
+                     kCharSeed = 0x165667b19e3779f9ULL;
+  std::unordered_map<uint64_t, std::pair<float, float>> feats;
+  auto count = [&](uint64_t h, float w) {
+    feats[h].first += 1.0f;
+    feats[h].second = w;
+  };
+  auto words = kb::Tokenize(text);
+  for (size_t i = 0; i < words.size(); ++i) {
+    const std::string& w = words[i];
+    count(kb::Fnv1a64(w, kWordSeed), 1.0f);
+    if (i + 1 < words.size()) count(kb::Fnv1a64(words[i + 1], kb::Fnv1a64(w, kBigramSeed)), 1.0f);
+    std::string padded = "<" + w + ">";
+    for (size_t n = 3; n <= 4; ++n) {
+      if (padded.size() < n) continue;
+      for (size_t s = 0; s + n <= padded.size(); ++s)
+        count(kb::Fnv1a64(std::string_view(padded).substr(s, n), kCharSeed + n), 0.25f);
+    }
+  }
+  std::vector<double> row(dim, 0);
+  for (const auto& [h, cw] : feats)
+    row[h % dim] += (((h >> 63) & 1) ? -1.0 : 1.0) * cw.second * (1 + std::log(cw.first));
+  double norm = 0;
+  for (double v : row) norm += v * v;
+  std::vector<float> out(dim);
+  for (size_t d = 0; d < dim; ++d) out[d] = norm > 0 ? static_cast<float>(row[d] / std::sqrt(norm)) : 0.0f;
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("builtin embedder equals the reference feature-hashing definition") {
+  std::vector<std::string> texts = {
+      "", "a", "Xid 79: GPU has fallen off the bus", "ab ab ab ab x_y.z",
+      "NCCL WARN NET/IB : Got completion from peer 10.0.0.7<38934> with error 12"};
+  // Long, repetitive text: the feature table grows several times within one call.
+  std::ifstream pack("data/knowledge/pack/gpu.jsonl");
+  REQUIRE(pack.good());
+  std::stringstream all;
+  all << pack.rdbuf();
+  texts.push_back(all.str().substr(0, 200000));
+  texts.push_back("d\xc3\xa9j\xc3\xa0 vu \xe2\x80\x94 non-ASCII stays inside tokens");
+  for (size_t dim : {16, 512}) {
+    auto e = MakeEmbedder("builtin:dim=" + std::to_string(dim));
+    REQUIRE(e.ok());
+    auto got = (*e)->Embed(texts);
+    REQUIRE(got.ok());
+    REQUIRE(got->size() == texts.size() * dim);
+    for (size_t t = 0; t < texts.size(); ++t) {
+      auto want = ReferenceEmbed(texts[t], dim);
+      double max_diff = 0;
+      for (size_t d = 0; d < dim; ++d)
+        max_diff = std::max(max_diff, double(std::abs((*got)[t * dim + d] - want[d])));
+      INFO("text " << t << " dim " << dim);
+      CHECK(max_diff < 1e-5);
+    }
+  }
+}
+
+}  // namespace vigil
