@@ -562,20 +562,27 @@ class BatchRule {
 
   void ComputeAggregate(const Instr& in, size_t m, double* out, const std::vector<std::vector<double*>>& all) {
     const PlanNode& node = plan_.nodes[in.node];
-    const std::vector<size_t>& peers = Group(node, m);
+    struct Peer {  // resolved once: the point loop touches only these
+      const int64_t* t;
+      ptrdiff_t n;
+      const double* v;
+      ptrdiff_t j;  // latest point at or before the current time, -1 before the first
+    };
+    std::vector<Peer> peers;
+    for (size_t q : Group(node, m)) {
+      const TimeSeries& p = S(q);
+      peers.push_back({p.timestamps_ms.data(), static_cast<ptrdiff_t>(p.size()), all[q][in.a], -1});
+    }
     const TimeSeries& ts = S(m);
-    std::vector<ptrdiff_t> ptr(peers.size(), -1);
     std::vector<double> vals;
     vals.reserve(peers.size());
     for (size_t i = 0; i < ts.size(); ++i) {
-      int64_t t = ts.timestamps_ms[i];
+      const int64_t t = ts.timestamps_ms[i];
       vals.clear();
-      for (size_t k = 0; k < peers.size(); ++k) {
-        const TimeSeries& p = S(peers[k]);
-        ptrdiff_t& j = ptr[k];
-        while (j + 1 < static_cast<ptrdiff_t>(p.size()) && p.timestamps_ms[j + 1] <= t) ++j;
-        if (j < 0 || t - p.timestamps_ms[j] > plan_.lookback_ms) continue;
-        double v = all[peers[k]][in.a][j];
+      for (Peer& p : peers) {
+        while (p.j + 1 < p.n && p.t[p.j + 1] <= t) ++p.j;
+        if (p.j < 0 || t - p.t[p.j] > plan_.lookback_ms) continue;
+        const double v = p.v[p.j];
         if (!std::isnan(v)) vals.push_back(v);
       }
       out[i] = detail::Aggregate(node.agg_fn, node.constant, vals);

@@ -659,7 +659,16 @@ inline double Aggregate(AggFn fn, double q, std::vector<double>& vals) {
     }
     case AggFn::kMedian:
     case AggFn::kQuantile: {
-      std::sort(vals.begin(), vals.end());
+      if (n <= 16) {  // peer groups are small: insertion sort beats std::sort's set-up
+        for (size_t i = 1; i < n; ++i) {
+          const double v = vals[i];
+          size_t j = i;
+          for (; j > 0 && vals[j - 1] > v; --j) vals[j] = vals[j - 1];
+          vals[j] = v;
+        }
+      } else {
+        std::sort(vals.begin(), vals.end());
+      }
       double qq = fn == AggFn::kMedian ? 0.5 : q;
       double pos = qq * static_cast<double>(n - 1);
       size_t lo = static_cast<size_t>(pos);
