@@ -28,7 +28,14 @@ constexpr int64_t kCauseSlackMs = 120'000;  // a cause may be logged up to 2 min
 constexpr size_t kExamplesPerSignature = 2;
 constexpr double kRecallWeights[] = {0.6, 0.3, 0.15};
 constexpr double kLineRecallWeight = 1.0;
-constexpr double kLaggardWeight = 1.0;  // a rank behind the others in collective progress
+constexpr double kLaggardWeight = 1.0;
+// A probe wave covers the components of up to this many leading hypotheses, each at least this
+// likely: the discriminating probes of every plausible hypothesis run at once, not one after another.
+constexpr size_t kWaveHypotheses = 5;
+constexpr double kWaveMinPosterior = 0.02;
+// Stop probing once a probe confirmed the leader, it has at least this posterior, and no probe
+// confirmed any other category.
+constexpr double kConfirmedStopPosterior = 0.5;  // a rank behind the others in collective progress
 // Per-step probe limit: a probe gets kProbeLimitFactor x its catalog duration, at least
 // kMinProbeLimitS (catalog durations are for an idle node; a busy one is slower), at most
 // ReasonerOptions::probe_time_limit_s. A probe far past its expected time is hung, and waiting
@@ -988,6 +995,18 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     auto effect = ExplainedBy().find(ranked[0].first);
     bool leader_is_effect = effect != ExplainedBy().end() && !effect->second.empty() && beliefs.Score(ranked[0].first) > 0;
     if (ranked[0].second >= options_.stop_confidence && !(leader_is_effect && round == 1)) break;
+    // A probe has already confirmed the leading cause and none confirmed a rival: another round
+    // would only re-confirm it (its steps would wait for this round's results for nothing).
+    if (round > 1 && !leader_is_effect && ranked[0].second >= kConfirmedStopPosterior &&
+        beliefs.ConfirmedByProbe(ranked[0].first)) {
+      bool rival = false;
+      for (size_t i = 1; i < ranked.size(); ++i) rival = rival || beliefs.ConfirmedByProbe(ranked[i].first);
+      if (!rival) {
+        trace.push_back({{"type", "thought"},
+                         {"text", ranked[0].first + " is confirmed by a probe and no rival is; stopping"}});
+        break;
+      }
+    }
     std::map<std::string, double> pmap;
     for (const auto& [cat, p] : ranked) if (p > 0.001) pmap[cat] = p;
     if (leader_is_effect) {
@@ -997,8 +1016,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
     // Targets: the components of the leading hypotheses.
     std::vector<ComponentHint> targets;
-    for (size_t i = 0; i < ranked.size() && i < 3; ++i) {
-      if (ranked[i].second < 0.05) break;
+    for (size_t i = 0; i < ranked.size() && i < kWaveHypotheses; ++i) {
+      if (ranked[i].second < kWaveMinPosterior) break;
       ComponentHint h = beliefs.Component(ranked[i].first, topo.job);
       if (h.node.empty()) continue;
       targets.push_back(h);

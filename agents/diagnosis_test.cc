@@ -472,6 +472,30 @@ TEST_CASE("reasoner: a replayed probe that took longer than its step limit is a 
   CHECK(d.root_cause != "gpu_silent_data_corruption");
 }
 
+TEST_CASE("reasoner: a hung collective is pinned on the rank the others wait for, not on the one that logged it") {
+  Json j = BaseCase();
+  Json fr = Json::array();
+  fr.push_back("[rank0]:[E0318 22:17:20.5 ProcessGroupNCCL.cpp:616] [Rank 0] Watchdog caught collective operation "
+               "timeout: WorkNCCL(SeqNum=101, OpType=ALLREDUCE) ran for 600165 milliseconds before timing out.");
+  for (int r = 0; r < 16; ++r) {
+    fr.push_back("2026-03-18 22:17:30 fr_trace: rank " + std::to_string(r) + " last enqueued " +
+                 std::to_string(r == 10 ? 100 : 101) + " last completed 100");
+  }
+  j["logs"] = Json::array({{{"source", "node-1/rank0/stderr"}, {"lines", fr}}});
+  j.erase("metrics");
+  auto c = ParseCase(j, "t.json");
+  REQUIRE(c.ok());
+  ReasonerOutput out = BuiltinReasoner().Diagnose(*c, Facts(*c), nullptr);
+  CHECK(out.diagnosis.root_cause == "nccl_collective_hang");
+  CHECK(out.diagnosis.component == "node-2/gpu2");  // rank 10 = nodes[1], local GPU 2
+
+  // Without a rank behind the others there is no culprit to name but the reporting rank.
+  j["logs"][0]["lines"][11] = "2026-03-18 22:17:30 fr_trace: rank 10 last enqueued 101 last completed 100";
+  c = ParseCase(j, "t.json");
+  REQUIRE(c.ok());
+  CHECK(BuiltinReasoner().Diagnose(*c, Facts(*c), nullptr).diagnosis.component == "node-1/gpu0");
+}
+
 // A scripted LLM: answers from a queue; an empty queue or a Status entry is an error.
 class ScriptedLlm : public LlmClient {
  public:
