@@ -1,6 +1,7 @@
 #include "evals/detection_command.h"
 
 #include "core/config.h"
+#include "evals/detection_aggregate.h"
 #include "evals/detection_peers.h"
 #include "evals/detection_rules.h"
 #include "training/builtin_proposer.h"
@@ -19,7 +20,7 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
   thresholds.objective = Objective::kDelayPointAdjusted;
   thresholds.delay_k = options.delay_k;
   std::vector<std::unique_ptr<BenchDetector>> detectors;
-  const std::vector<std::string> known = {"rules", "mad-band", "iforest"};
+  const std::vector<std::string> known = {"rules", "mad-band", "iforest", "rules-aggregate"};
   for (const std::string& name : options.detectors) {
     if (name == "rules") {
       TrainerOptions t;
@@ -28,6 +29,11 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
       t.delay_k = options.delay_k;
       detectors.push_back(std::make_unique<RulesDetector>(std::make_unique<BuiltinProposer>(options.builtin),
                                                           t, options.rules_min_votes));
+    } else if (name == "rules-aggregate") {  // evals/detection_aggregate.h: base = the mad-band peer
+      TrainerOptions t;
+      t.delay_k = options.delay_k;
+      detectors.push_back(
+          std::make_unique<AggregateRulesDetector>(options.mad_window, thresholds, t, AggregationOptions{}));
     } else if (name == "mad-band") {
       detectors.push_back(std::make_unique<MadBandDetector>(options.mad_window, thresholds));
     } else if (name == "iforest") {
@@ -35,7 +41,8 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
                                                             options.out_dir, thresholds));
     } else {
       const std::string close = ClosestMatch(name, known);
-      return InvalidArgumentError("unknown detector `" + name + "` (known: rules, mad-band, iforest)" +
+      return InvalidArgumentError("unknown detector `" + name +
+                                  "` (known: rules, mad-band, iforest, rules-aggregate)" +
                                   (close.empty() ? "" : "; did you mean `" + close + "`?"));
     }
   }

@@ -8,7 +8,9 @@
 
 #include "connectors/llm_client.h"
 #include "detectors/readers.h"
+#include "evals/detection_aggregate.h"
 #include "server/cli.h"
+#include "training/aggregation.h"
 #include "training/builtin_proposer.h"
 #include "training/llm_proposer.h"
 #include "training/trainer.h"
@@ -17,8 +19,9 @@ namespace vigil {
 namespace {
 
 struct TrainFlags {
-  std::string data, out, proposer = "builtin", mode = "one-for-one", objective = "dc_pa", filter;
+  std::string data, out, proposer = "builtin", mode = "one-for-one", objective = "dc_pa", filter, base;
   int delay_k = 7, top_k = 3, max_candidates = 400;
+  size_t base_window = 60;
   double validation = 0.25;
   size_t max_series = 0, max_points = 0;
 };
@@ -54,9 +57,43 @@ class Progress {
   size_t last_target_ = static_cast<size_t>(-1);
 };
 
+// Aggregation mode: the base detector's flags over the history, and the proposer that learns
+// suppress / add rules on top of them (training/aggregation.h).
+Result<std::unique_ptr<RuleProposer>> AggregationSetup(const TrainFlags& f, const Dataset& ds,
+                                                       Objective objective) {
+  if (f.proposer != "builtin") {
+    return InvalidArgumentError("--mode aggregate learns with the builtin feature search only; --proposer " +
+                                f.proposer + " is not supported with it");
+  }
+  if (f.base.empty())
+    return InvalidArgumentError("--mode aggregate needs --base mad-band|iforest|flags:FILE");
+  for (const TimeSeries& s : ds.series) {
+    if (!s.has_anomaly_labels()) {
+      return InvalidArgumentError("--mode aggregate needs labeled data: series " + s.id() + " of " + f.data +
+                                  " has no labels");
+    }
+  }
+  BaseDetectorOptions bo;
+  bo.mad_window = f.base_window;
+  bo.thresholds.objective = objective;
+  bo.thresholds.delay_k = f.delay_k;
+  bo.work_dir = f.out;
+  ASSIGN_OR_RETURN(std::vector<std::vector<uint8_t>> base, BaseDetectorFlags(f.base, ds.series, bo));
+  ASSIGN_OR_RETURN(BaseFlagsFn base_fn, BaseFlagsFromHistory(ds.series, base));
+  AggregationOptions ao;
+  ao.base_name = f.base == "mad-band" ? "mad-band (window " + std::to_string(f.base_window) + ")" : f.base;
+  return std::unique_ptr<RuleProposer>(std::make_unique<AggregationProposer>(std::move(base_fn), ao));
+}
+
 int Run(const TrainFlags& f, const Config& config) {
-  Result<TrainMode> mode = ParseTrainMode(f.mode);
-  if (!mode.ok()) return ReportError(mode.status());
+  const bool aggregate = f.mode == "aggregate";
+  Result<TrainMode> mode = aggregate ? Result<TrainMode>(TrainMode::kOneForOne) : ParseTrainMode(f.mode);
+  if (!mode.ok()) {
+    return ReportError(
+        InvalidArgumentError("--mode must be one-for-one, one-for-all or aggregate, got `" + f.mode + "`"));
+  }
+  if (!aggregate && !f.base.empty())
+    return ReportError(InvalidArgumentError("--base is for --mode aggregate only"));
   Result<Objective> objective = ParseObjective(f.objective);
   if (!objective.ok()) return ReportError(objective.status());
   ReadOptions ro;
@@ -67,7 +104,11 @@ int Run(const TrainFlags& f, const Config& config) {
   if (!ds.ok()) return ReportError(ds.status());
   std::unique_ptr<LlmClient> llm;
   std::unique_ptr<RuleProposer> proposer;
-  if (f.proposer == "builtin") {
+  if (aggregate) {
+    Result<std::unique_ptr<RuleProposer>> p = AggregationSetup(f, *ds, *objective);
+    if (!p.ok()) return ReportError(p.status());
+    proposer = std::move(p).value();
+  } else if (f.proposer == "builtin") {
     proposer = std::make_unique<BuiltinProposer>();
   } else if (f.proposer == "llm") {
     Result<std::unique_ptr<LlmClient>> client = MakeLlmClient(config);
@@ -93,8 +134,14 @@ int Run(const TrainFlags& f, const Config& config) {
   Result<TrainingRun> run = TrainRules(ds->series, ds->groups, *proposer, opts);
   progress.Done();
   if (!run.ok()) return ReportError(run.status());
-  const std::string split_note = "per series: last " + std::to_string(static_cast<int>(f.validation * 100)) +
-                                 "% validation tail, the rest training chunks; no test data read";
+  std::string split_note = "per series: last " + std::to_string(static_cast<int>(f.validation * 100)) +
+                           "% validation tail, the rest training chunks; no test data read";
+  if (aggregate) {
+    split_note +=
+        "; aggregation over base detector " + f.base +
+        " (its threshold chosen on the whole history); flags = (base and not any role=suppress rule) "
+        "or any role=add rule";
+  }
   Status st = WriteRuleFiles(*run, f.out, f.data, split_note);
   if (!st.ok()) return ReportError(st);
   size_t with_rules = 0, failed = 0;
@@ -124,7 +171,16 @@ CommandRunner SetupTrainRules(CLI::App& sub) {
       ->required();
   sub.add_option("--out", f->out, "folder for the rule files and training.json")->required();
   sub.add_option("--proposer", f->proposer, "builtin | llm")->capture_default_str();
-  sub.add_option("--mode", f->mode, "one-for-one | one-for-all")->capture_default_str();
+  sub.add_option(
+         "--mode", f->mode,
+         "one-for-one | one-for-all | aggregate (suppress/add rules over a base detector, per series)")
+      ->capture_default_str();
+  sub.add_option(
+      "--base", f->base,
+      "aggregate: the base detector, mad-band | iforest | flags:FILE (0/1 in the value column, csv "
+      "unless FORMAT:PATH)");
+  sub.add_option("--base-window", f->base_window, "aggregate: the mad-band base's window in points")
+      ->capture_default_str();
   sub.add_option("--objective", f->objective, "validation F1 to maximise: point | pa | dc_pa | event")
       ->capture_default_str();
   sub.add_option("--delay-k", f->delay_k, "k of the delay-constrained PA F1")->capture_default_str();

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# End to end: `vigil train-rules --mode aggregate` (suppress / add rules over a base detector) on a
+# slice of one KPI series, with the mad-band base and with base flags from a file, and its errors.
+# Usage: bash tests/aggregate_train_rules_test.sh <build-dir>   (from the repo root)
+set -uo pipefail
+BUILD=${1:?build dir}
+VIGIL="$BUILD/bin/vigil"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+source tests/lib/check.sh
+
+KPI=05f10d3a-239c-3bef-9bdc-a2feeb0037aa
+SRC=../shared/datasets/kpi/train/$KPI.csv
+DATA="kpi:$SRC"
+ARGS=(--max-points 6000 --mode aggregate)
+
+# Base = the MAD-band peer: rule files carry their role labels and the provenance names the base.
+check "mad-band base" 0 "trained 1 targets" -- "$VIGIL" train-rules --data "$DATA" "${ARGS[@]}" --base mad-band \
+  --out "$TMP/agg"
+check "provenance" 0 "aggregation over base detector mad-band" -- cat "$TMP/agg/training.json"
+check "proposer" 0 '"proposer": "aggregate"' -- cat "$TMP/agg/training.json"
+if ls "$TMP"/agg/*.rules > /dev/null 2>&1; then
+  check "role labels" 0 'role = "(suppress|add)"' -- cat "$TMP"/agg/*.rules
+  check "rules compile" 0 "" -- "$VIGIL" rules check "$TMP"/agg/*.rules
+fi
+
+# Base flags from a file: the series' own label column as flags, plus a false alarm every 100
+# points (the kpi label keeps the series id the same as the data's).
+awk -F, -v k="$KPI" 'NR == 1 { print "timestamp,series,value,kpi"; next }
+  NR <= 6001 { f = ($3 == 1 || NR % 100 == 0) ? 1 : 0; print $1 "," k "," f "," k }' "$SRC" > "$TMP/flags.csv"
+check "flags file base" 0 "trained 1 targets" -- "$VIGIL" train-rules --data "$DATA" "${ARGS[@]}" \
+  --base "flags:$TMP/flags.csv" --out "$TMP/agg2"
+
+# Bad inputs: clear messages, exit 2.
+head -n 3000 "$TMP/flags.csv" > "$TMP/short.csv"
+check "short flags" 2 "2999 base flags but the data has 6000 points" -- "$VIGIL" train-rules --data "$DATA" \
+  "${ARGS[@]}" --base "flags:$TMP/short.csv" --out "$TMP/x"
+sed "s/,$KPI\$/,other/" "$TMP/flags.csv" > "$TMP/other.csv"
+check "other series" 2 "no base flags for series" -- "$VIGIL" train-rules --data "$DATA" "${ARGS[@]}" \
+  --base "flags:$TMP/other.csv" --out "$TMP/x"
+awk -F, 'NR == 1 || NR > 2' "$TMP/flags.csv" > "$TMP/gap.csv"
+check "missing point" 2 "base flag 0 is at timestamp|base flags but the data has" -- "$VIGIL" train-rules \
+  --data "$DATA" "${ARGS[@]}" --base "flags:$TMP/gap.csv" --out "$TMP/x"
+printf 'timestamp,series,value\n1700000000,m,1\n1700000060,m,2\n' > "$TMP/unlabeled.csv"
+check "no labels" 2 "needs labeled data: series m" -- "$VIGIL" train-rules --data "csv:$TMP/unlabeled.csv" \
+  --mode aggregate --base mad-band --out "$TMP/x"
+check "no base" 2 "needs --base" -- "$VIGIL" train-rules --data "$DATA" "${ARGS[@]}" --out "$TMP/x"
+check "bad base" 2 "--base must be mad-band, iforest or flags:FILE" -- "$VIGIL" train-rules --data "$DATA" \
+  "${ARGS[@]}" --base madband --out "$TMP/x"
+check "base without aggregate" 2 "--base is for --mode aggregate only" -- "$VIGIL" train-rules --data "$DATA" \
+  --max-points 6000 --base mad-band --out "$TMP/x"
+
+echo "aggregate_train_rules_test: $passed passed, $fail failed"
+[ "$fail" -eq 0 ]
