@@ -75,6 +75,8 @@ struct Instr {
   int32_t node = 0;
   int32_t a = 0, b = 0, c = 0;  // input nodes (the first one repeated where the op has fewer)
   int32_t other = -1;           // kWindow median/mad pair: the partner node, written too
+  bool sums_group = false;      // kWindow: running-sum windows sharing one state, below
+  int32_t sums[detail::WindowState::kSumsSlots] = {-1, -1, -1, -1, -1};  // node per SumsIndex slot
   int32_t state = -1;           // index into the StateSet vector of the op's kind
   bool time_bounded = false;    // held points are checked against max_window_points
   detail::WindowState::PushFnPtr push = nullptr;  // kWindow, unpaired
@@ -101,6 +103,23 @@ struct Program {
 Program CompileProgram(const RulePlan& plan) {
   Program p;
   const std::vector<int32_t> partner = MedianMadPartners(plan);
+  // Running-sum windows (mean, sum, count, std, zscore) of the same input and window share one
+  // state: the first of them pushes and writes every member's value (PushSums).
+  std::vector<int32_t> sums_leader(plan.nodes.size(), -1);
+  auto sums_slot = [&](size_t i) {
+    const PlanNode& n = plan.nodes[i];
+    return n.op == PlanOp::kWindow ? detail::WindowState::SumsIndex(n.window_fn) : -1;
+  };
+  for (size_t i = 0; i < plan.nodes.size(); ++i) {
+    if (sums_slot(i) < 0 || sums_leader[i] >= 0) continue;
+    for (size_t j = i + 1; j < plan.nodes.size(); ++j) {
+      if (sums_slot(j) >= 0 && sums_leader[j] < 0 && plan.nodes[j].inputs == plan.nodes[i].inputs &&
+          plan.nodes[j].window == plan.nodes[i].window) {
+        sums_leader[i] = static_cast<int32_t>(i);
+        sums_leader[j] = static_cast<int32_t>(i);
+      }
+    }
+  }
   p.by_stage.resize(plan.max_stage + 1);
   for (size_t i = 0; i < plan.nodes.size(); ++i) {
     const PlanNode& n = plan.nodes[i];
@@ -109,6 +128,7 @@ Program CompileProgram(const RulePlan& plan) {
       continue;
     }
     if (partner[i] >= 0 && partner[i] < static_cast<int32_t>(i)) continue;  // written by its partner
+    if (sums_leader[i] >= 0 && sums_leader[i] != static_cast<int32_t>(i)) continue;  // by its leader
     Instr in;
     in.op = n.op;
     in.node = static_cast<int32_t>(i);
@@ -122,7 +142,13 @@ Program CompileProgram(const RulePlan& plan) {
         in.state = static_cast<int32_t>(p.fresh.windows.size());
         p.fresh.windows.emplace_back(n);
         in.other = partner[i];
-        if (in.other < 0) in.push = detail::WindowState::PushFnFor(n.window_fn, n.window.is_points);
+        if (sums_leader[i] >= 0) {
+          in.sums_group = true;
+          for (size_t j = i; j < plan.nodes.size(); ++j)
+            if (sums_leader[j] == static_cast<int32_t>(i)) in.sums[sums_slot(j)] = static_cast<int32_t>(j);
+        } else if (in.other < 0) {
+          in.push = detail::WindowState::PushFnFor(n.window_fn, n.window.is_points);
+        }
         in.time_bounded = !n.window.is_points;
         break;
       case PlanOp::kEwma:
@@ -515,6 +541,10 @@ class BatchRule {
           double* med = is_median ? out : col[in.other];
           double* mad = is_median ? col[in.other] : out;
           max_held = w.PushMedianMadColumn(t, a, med, mad, nb, seq0);
+        } else if (in.sums_group) {
+          double* outs[detail::WindowState::kSumsSlots];
+          for (int k = 0; k < detail::WindowState::kSumsSlots; ++k) outs[k] = in.sums[k] >= 0 ? col[in.sums[k]] : nullptr;
+          max_held = w.PushSumsColumn(t, a, outs, nb, seq0);
         } else {
           max_held = w.PushColumn(t, a, out, nb, seq0);
         }
@@ -831,6 +861,10 @@ struct StreamingEngine::Impl {
           double* med = is_median ? &out : &v[in.other];
           double* mad = is_median ? &v[in.other] : &out;
           w.PushMedianMad(seq, t, v[in.a], med, mad);
+        } else if (in.sums_group) {
+          double* outs[detail::WindowState::kSumsSlots];
+          for (int k = 0; k < detail::WindowState::kSumsSlots; ++k) outs[k] = in.sums[k] >= 0 ? &v[in.sums[k]] : nullptr;
+          w.PushSums(seq, t, v[in.a], outs);
         } else {
           out = in.push(w, seq, t, v[in.a]);
         }

@@ -245,6 +245,38 @@ TEST_CASE("median and mad of the same window share one sorted window with bit-id
   }
 }
 
+TEST_CASE("running-sum windows of one input and window share one state with bit-identical values") {
+  std::mt19937_64 rng(13);
+  TimeSeries s = RandomSeries(rng, "m", {}, 600, 1'000'000);
+  const WindowFn fns[] = {WindowFn::kZscore, WindowFn::kMean, WindowFn::kSum, WindowFn::kCount, WindowFn::kStd};
+  for (bool points : {true, false}) {
+    for (int64_t size : points ? std::vector<int64_t>{1, 2, 30} : std::vector<int64_t>{500, 4000}) {
+      auto values = [&](std::vector<WindowFn> which) {  // node values of each window, in order
+        P p("S", "m");
+        int32_t v = p.Value();
+        std::vector<int32_t> ids;
+        for (WindowFn fn : which) ids.push_back(p.Window(fn, v, points, size));
+        CompiledRules rules{{p.Done(p.Cmp(PlanOp::kGt, ids[0], p.Const(0)))}};
+        EngineOptions opt;
+        opt.trace_nodes = true;
+        auto r = EvaluateBatch(rules, std::span<const TimeSeries>(&s, 1), opt);
+        REQUIRE(r.ok());
+        std::vector<std::vector<double>> out;
+        for (int32_t id : ids) out.push_back(r->traces.at(0).node_values.at(id));
+        return out;
+      };
+      auto group = values({std::begin(fns), std::end(fns)});
+      for (size_t k = 0; k < std::size(fns); ++k) {
+        auto alone = values({fns[k]})[0];
+        for (size_t i = 0; i < s.size(); ++i) {
+          INFO(WindowFnName(fns[k]), " points=", points, " size=", size, " i=", i);
+          CHECK(std::memcmp(&group[k][i], &alone[i], sizeof(double)) == 0);
+        }
+      }
+    }
+  }
+}
+
 TEST_CASE("a flat window has exactly its value as mean and zero spread (no false hits after a level drop)") {
   // KPI-like: a level around 120, then a long run of zeros. Running sums leave rounding residue;
   // the engine must still see mean == 0 and std == 0 once the window holds only zeros.
@@ -507,6 +539,20 @@ std::vector<RulePlan> PropertyPlans() {
     int32_t c1 = p.Cmp(PlanOp::kGt, dev, p.Node(PlanOp::kMul, {p.Const(2), p.Window(WindowFn::kMad, v, true, 6)}));
     int32_t c2 = p.Cmp(PlanOp::kGt, p.Window(WindowFn::kMad, v, false, 3000), p.Window(WindowFn::kMedian, v, false, 3000));
     plans.push_back(p.Done(p.Node(PlanOp::kOr, {c1, c2}, ValueType::kBool)));
+  }
+  for (bool points : {true, false}) {  // running-sum windows of one input and window share a state
+    P p(points ? "SumsP" : "SumsT", "");
+    int32_t v = p.Value();
+    int64_t size = points ? 7 : 3500;
+    int32_t mean = p.Window(WindowFn::kMean, v, points, size);
+    int32_t sd = p.Window(WindowFn::kStd, v, points, size);
+    int32_t hi = p.Cmp(PlanOp::kGt, v, p.Node(PlanOp::kAdd, {mean, p.Node(PlanOp::kMul, {p.Const(1.5), sd})}));
+    int32_t z = p.Cmp(PlanOp::kGt, p.Node(PlanOp::kAbs, {p.Window(WindowFn::kZscore, v, points, size)}), p.Const(1));
+    int32_t few = p.Cmp(PlanOp::kLt, p.Window(WindowFn::kCount, v, points, size), p.Const(3));
+    int32_t big = p.Cmp(PlanOp::kGt, p.Window(WindowFn::kSum, v, points, size), p.Const(400));
+    plans.push_back(p.Done(p.Node(PlanOp::kOr, {p.Node(PlanOp::kOr, {hi, z}, ValueType::kBool),
+                                                p.Node(PlanOp::kOr, {few, big}, ValueType::kBool)},
+                                  ValueType::kBool)));
   }
   {  // ewma, lag, offset, arithmetic, clamp, log, abs, not
     P p("Mixed", "");

@@ -223,6 +223,40 @@ class WindowState {
     return max_held;
   }
 
+  // Windows of running sums (mean, sum, count, std, zscore) over the same input and window:
+  // the state after a push does not depend on which of these functions pushed, so one push
+  // serves them all, with values equal to those of separate states. SumsIndex gives each
+  // function's slot (-1 for other functions); out[slot] (when not null) receives its value,
+  // at out[slot][i] in the column form.
+  static int SumsIndex(WindowFn fn) {
+    switch (fn) {
+      case WindowFn::kMean: return 0;
+      case WindowFn::kSum: return 1;
+      case WindowFn::kCount: return 2;
+      case WindowFn::kStd: return 3;
+      case WindowFn::kZscore: return 4;
+      default: return -1;
+    }
+  }
+  static constexpr int kSumsSlots = 5;
+  void PushSums(int64_t seq, int64_t t, double x, double* const* out) {
+    if (spec_.is_points) PushSums<true>(seq, t, x, out, 0);
+    else PushSums<false>(seq, t, x, out, 0);
+  }
+  // Column form; returns the most entries held (time windows; 0 otherwise).
+  size_t PushSumsColumn(const int64_t* t, const double* x, double* const* out, size_t n, int64_t seq0) {
+    size_t max_held = 0;
+    if (spec_.is_points) {
+      for (size_t i = 0; i < n; ++i) PushSums<true>(seq0 + static_cast<int64_t>(i), t[i], x[i], out, i);
+    } else {
+      for (size_t i = 0; i < n; ++i) {
+        PushSums<false>(seq0 + static_cast<int64_t>(i), t[i], x[i], out, i);
+        max_held = std::max(max_held, entries_.size());
+      }
+    }
+    return max_held;
+  }
+
   // Largest number of entries held at once (time windows: checked against a limit).
   size_t held() const { return entries_.size(); }
 
@@ -254,6 +288,17 @@ class WindowState {
   }
   static constexpr bool Aux(WindowFn f) {
     return f == WindowFn::kRate || f == WindowFn::kChanges || f == WindowFn::kResets;
+  }
+
+  template <bool kPoints>
+  [[gnu::always_inline]] void PushSums(int64_t seq, int64_t t, double x, double* const* out, size_t i) {
+    EvictFn<WindowFn::kMean, kPoints>(seq, t);  // the same steps for every running-sum function
+    if (!std::isnan(x)) InsertFn<WindowFn::kMean>(seq, t, x);
+    if (out[0]) out[0][i] = ValueFn<WindowFn::kMean>(x);
+    if (out[1]) out[1][i] = ValueFn<WindowFn::kSum>(x);
+    if (out[2]) out[2][i] = ValueFn<WindowFn::kCount>(x);
+    if (out[3]) out[3][i] = ValueFn<WindowFn::kStd>(x);
+    if (out[4]) out[4][i] = ValueFn<WindowFn::kZscore>(x);
   }
 
   template <WindowFn F, bool kPoints>
