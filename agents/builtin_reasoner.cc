@@ -69,6 +69,8 @@ const std::map<std::string, std::vector<std::string>>& ExplainedBy() {
         "gpu_memory_uncorrectable_ecc", "gpu_row_remap_failure", "gpu_fallen_off_bus", "gpu_firmware_error"}},
       {"illegal_memory_access",
        {"gpu_memory_uncorrectable_ecc", "gpu_fallen_off_bus", "gpu_row_remap_failure", "gpu_firmware_error"}},
+      // Uncorrectable ECC errors are how a GPU whose row remapper has run out of spare rows shows.
+      {"gpu_memory_uncorrectable_ecc", {"gpu_row_remap_failure"}},
       {"nccl_network_misconfig", {"ib_link_failure"}},
       {"ib_link_failure", {"nccl_network_misconfig"}},
       {"moe_expert_imbalance", {}},
