@@ -109,9 +109,15 @@ class CommandExecutor : public ProbeExecutor {
               "the ssh probe executor needs a node in the target (node or node/gpuN)");
         std::vector<std::string> argv = {"ssh", "-o", "BatchMode=yes", "-o",
                                          "ConnectTimeout=" + Option("connect_timeout_s", "10")};
+        if (options_.contains("ssh_config")) argv.insert(argv.end(), {"-F", options_.at("ssh_config")});
+        if (options_.contains("identity")) argv.insert(argv.end(), {"-i", options_.at("identity")});
         if (options_.contains("port")) argv.insert(argv.end(), {"-p", options_.at("port")});
         argv.push_back(options_.contains("user") ? options_.at("user") + "@" + t.node : t.node);
-        std::vector<std::string> quoted;
+        // coreutils `timeout` on the remote side: if our side gives up, the connection drops but a
+        // command without a terminal is not signalled, so the remote probe must end by itself.
+        std::vector<std::string> quoted = {
+            "timeout", "-k", "5",
+            std::to_string(static_cast<int>(std::ceil(request.time_limit_s + Grace())))};
         for (const std::string& a : probe_args) quoted.push_back(ShellQuote(a));
         argv.push_back(Join(quoted, ' '));
         return argv;
@@ -206,7 +212,8 @@ Result<ProbeTarget> ParseProbeTarget(std::string_view target) {
 Result<std::unique_ptr<ProbeExecutor>> MakeCommandExecutor(std::string_view kind, std::string_view options) {
   static const std::map<std::string, std::set<std::string>, std::less<>> kAllowed = {
       {"local", {"binary", "thresholds", "fleet", "grace_s"}},
-      {"ssh", {"binary", "thresholds", "fleet", "grace_s", "user", "port", "connect_timeout_s"}},
+      {"ssh", {"binary", "thresholds", "fleet", "grace_s", "user", "port", "connect_timeout_s", "identity",
+               "ssh_config"}},
       {"slurm", {"binary", "thresholds", "fleet", "grace_s", "partition", "ntasks", "gpus", "account"}},
   };
   auto allowed = kAllowed.find(kind);

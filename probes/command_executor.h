@@ -11,7 +11,8 @@
 //           $VIGIL_PROBE_THRESHOLDS, else the source tree's data/probes/thresholds.json),
 //           fleet=FILE (the user's fleet baseline, laid over thresholds), grace_s=N (default 5)
 //   ssh:    user=U, port=N, binary=PATH (default `vigil-probe` on the remote PATH),
-//           connect_timeout_s=N (default 10), thresholds=FILE, fleet=FILE (paths on the remote host)
+//           connect_timeout_s=N (default 10), identity=KEYFILE (ssh -i), ssh_config=FILE (ssh -F),
+//           thresholds=FILE, fleet=FILE (paths on the remote host)
 //   slurm:  partition=P, ntasks=N (default 1), gpus=N (--gpus-per-node), binary=PATH,
 //           account=A, thresholds=FILE, fleet=FILE
 // Targets: "" (all GPUs of the local node), "gpu3" or "/gpu3" (local GPU 3), "node-3" (all GPUs of

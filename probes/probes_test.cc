@@ -215,7 +215,20 @@ TEST_CASE("ssh and slurm command lines") {
   CHECK(std::find(argv->begin(), argv->end(), "ConnectTimeout=7") != argv->end());
   CHECK(std::find(argv->begin(), argv->end(), "ops@node-3") != argv->end());
   CHECK(argv->back().find("'--gpus' '5'") != std::string::npos);
+  // The remote probe ends by itself: 30 s + grace 5 s + connect timeout 7 s.
+  CHECK(argv->back().rfind("timeout -k 5 42 ", 0) == 0);
   CHECK(argv->back().find("'--allow-intrusive'") != std::string::npos);
+  auto keyed = MakeProbeExecutor("ssh:identity=/k/id_ed25519,ssh_config=/k/config,port=2222");
+  REQUIRE(keyed.ok());
+  auto kargv = CommandExecutorArgv(**keyed, req);
+  REQUIRE(kargv.ok());
+  auto at = [&](const char* flag) {
+    auto it = std::find(kargv->begin(), kargv->end(), flag);
+    return it == kargv->end() || it + 1 == kargv->end() ? std::string() : *(it + 1);
+  };
+  CHECK(at("-i") == "/k/id_ed25519");
+  CHECK(at("-F") == "/k/config");
+  CHECK(at("-p") == "2222");
 
   auto fleet = MakeProbeExecutor("ssh:thresholds=/etc/vigil/t.json,fleet=/etc/vigil/fleet.json");
   REQUIRE(fleet.ok());

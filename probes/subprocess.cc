@@ -33,6 +33,24 @@ std::string SubprocessResult::DescribeEnd() const {
   return "exit code " + std::to_string(exit_code);
 }
 
+// Ends a timed-out child: SIGTERM to its group first, so that a launcher can clean up after
+// itself (srun forwards it to the job step and the step leaves the queue; after a SIGKILL the
+// step would run on until Slurm's own time limit), then SIGKILL after kTermGraceS.
+static void StopGroup(pid_t pid, int* status) {
+  constexpr double kTermGraceS = 2.0;
+  kill(-pid, SIGTERM);
+  kill(pid, SIGTERM);
+  auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(kTermGraceS);
+  while (std::chrono::steady_clock::now() < until) {
+    pid_t w = waitpid(pid, status, WNOHANG);
+    if (w == pid || (w < 0 && errno != EINTR)) return;
+    usleep(5000);
+  }
+  kill(-pid, SIGKILL);
+  kill(pid, SIGKILL);
+  waitpid(pid, status, 0);
+}
+
 Result<SubprocessResult> RunSubprocess(const std::vector<std::string>& argv, double timeout_s,
                                        size_t max_output_bytes) {
   if (argv.empty()) return InvalidArgumentError("RunSubprocess: empty argv");
@@ -134,9 +152,7 @@ Result<SubprocessResult> RunSubprocess(const std::vector<std::string>& argv, dou
   }
   int status = 0;
   if (res.timed_out) {
-    kill(-pid, SIGKILL);
-    kill(pid, SIGKILL);
-    waitpid(pid, &status, 0);
+    StopGroup(pid, &status);
   } else {
     // Pipes closed; the child may still be running (it closed its stdout): wait until the deadline.
     while (true) {
@@ -145,8 +161,7 @@ Result<SubprocessResult> RunSubprocess(const std::vector<std::string>& argv, dou
       if (w < 0 && errno != EINTR) break;
       if (std::chrono::steady_clock::now() >= deadline) {
         res.timed_out = true;
-        kill(-pid, SIGKILL);
-        waitpid(pid, &status, 0);
+        StopGroup(pid, &status);
         break;
       }
       usleep(2000);

@@ -1,9 +1,9 @@
 // Runs a program with a wall-clock limit, capturing stdout and stderr (fork/exec, pipes, poll).
 //
-// The child runs in its own process group; on timeout the whole group gets SIGKILL, so a hung
-// probe and anything it started are gone when RunSubprocess returns. No shell is involved: argv
-// is passed as is. Thread-safe (no shared state); blocks the caller for at most about
-// timeout_s + 1 s.
+// The child runs in its own process group; on timeout the group gets SIGTERM (so srun can cancel
+// its job step) and, 2 s later, SIGKILL, so a hung probe and anything it started are gone when
+// RunSubprocess returns. No shell is involved: argv is passed as is. Thread-safe (no shared
+// state); blocks the caller for at most about timeout_s + 3 s.
 #pragma once
 
 #include <string>

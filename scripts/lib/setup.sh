@@ -10,7 +10,8 @@ VIGIL_BUILD_PACKAGES=(cmake ninja-build g++ pkg-config python3
   libcurl4-openssl-dev nlohmann-json3-dev libsqlite3-dev libfaiss-dev libcpp-httplib-dev
   doctest-dev libcli11-dev)
 # Packages the test suite and its integration tests use (set by scripts/test).
-VIGIL_TEST_PACKAGES=(python3-pandas python3-sklearn)
+VIGIL_TEST_PACKAGES=(python3-pandas python3-sklearn slurmctld slurmd slurm-client munge
+  openssh-server openssh-client)
 
 vigil_missing_packages() {
   local missing=() p

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Integration: the `slurm` probe executor against a real Slurm (Debian's slurmctld + slurmd +
+# munge, started here as a one-node cluster in a temporary directory on random ports). Checks a
+# probe run through `srun -w NODE`, an unknown node, a probe that prints garbage, and a probe
+# that hangs (our limit fires, the job is gone from the queue afterwards).
+#   bash tests/probe_slurm_test.sh BUILD_DIR      (needs root to run slurmd; exit 77 = skipped)
+set -u
+build=$(cd "${1:?usage: probe_slurm_test.sh BUILD_DIR}" && pwd)
+root=$(pwd)
+vigil="$build/bin/vigil"
+for b in slurmctld slurmd srun scontrol squeue munged munge; do
+  command -v "$b" >/dev/null || { echo "SKIP: $b not installed (scripts/test installs slurm-wlm and munge)"; exit 77; }
+done
+[ "$(id -u)" = 0 ] || { echo "SKIP: slurmd needs root"; exit 77; }
+tmp=$(mktemp -d)
+export SLURM_CONF="$tmp/slurm.conf"
+cleanup() {
+  squeue -h -o %i 2>/dev/null | xargs -r scancel -f -s KILL >/dev/null 2>&1  # this cluster's jobs only
+  scontrol shutdown >/dev/null 2>&1
+  for p in slurmctld slurmd; do [ -f "$tmp/$p.pid" ] && kill "$(cat "$tmp/$p.pid")" 2>/dev/null; done
+  munged -s --socket="$tmp/munge.sock" >/dev/null 2>&1
+  sleep 0.5; rm -rf "$tmp"
+}
+trap cleanup EXIT
+source tests/lib/check.sh
+
+mkdir -p "$tmp/state" "$tmp/spool"
+head -c 1024 /dev/urandom >"$tmp/munge.key"; chmod 600 "$tmp/munge.key"
+munged -f --socket="$tmp/munge.sock" --key-file="$tmp/munge.key" --log-file="$tmp/munged.log" \
+  --pid-file="$tmp/munged.pid" --seed-file="$tmp/munged.seed" || { echo "FAIL: munged did not start"; exit 1; }
+node=$(hostname -s)
+port=$((20000 + RANDOM % 20000))
+cat >"$SLURM_CONF" <<CONF
+ClusterName=vigiltest
+SlurmctldHost=$node(127.0.0.1)
+SlurmUser=root
+SlurmdUser=root
+SlurmctldPort=$port
+SlurmdPort=$((port + 1))
+AuthType=auth/munge
+AuthInfo=socket=$tmp/munge.sock
+CredType=cred/munge
+StateSaveLocation=$tmp/state
+SlurmdSpoolDir=$tmp/spool
+SlurmctldPidFile=$tmp/slurmctld.pid
+SlurmdPidFile=$tmp/slurmd.pid
+SlurmctldLogFile=$tmp/slurmctld.log
+SlurmdLogFile=$tmp/slurmd.log
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+MpiDefault=none
+SwitchType=switch/none
+JobAcctGatherType=jobacct_gather/none
+AccountingStorageType=accounting_storage/none
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core
+ReturnToService=2
+NodeName=$node NodeAddr=127.0.0.1 CPUs=$(nproc) State=UNKNOWN
+PartitionName=probes Nodes=ALL Default=YES MaxTime=INFINITE State=UP
+CONF
+slurmctld -i && slurmd || { echo "FAIL: slurm daemons did not start"; tail -5 "$tmp"/*.log; exit 1; }
+for _ in $(seq 1 50); do sinfo -h -o %T 2>/dev/null | grep -q idle && break; sleep 0.2; done
+sinfo -h -o %T | grep -q idle || { echo "FAIL: node not idle: $(sinfo 2>&1)"; tail -5 "$tmp"/*.log; exit 1; }
+
+ex="slurm:partition=probes,binary=$root/probes/testdata/fake_probe_ok.sh"
+# A run through srun on the node: the fake probe echoes the arguments it got.
+check "srun run" 1 "gpu.gemm +fail.*below baseline" -- "$vigil" probe run gpu.health,gpu.gemm --target "$node/gpu2" --allow-intrusive --executor "$ex"
+check "srun args" 0 "args: --probes gpu.health --time-limit [0-9.]+ --target $node/gpu2 --gpus 2" -- \
+  "$vigil" probe run gpu.health --target "$node/gpu2" --executor "$ex" --json
+# The real vigil-probe on a node without a GPU: every probe unavailable, not an error.
+if [ -x "$build/bin/vigil-probe" ] && ! nvidia-smi -L >/dev/null 2>&1; then
+  check "real vigil-probe" 1 "gpu.health +unavailable.*no usable GPU" -- \
+    "$vigil" probe run gpu.health --target "$node" --executor "slurm:partition=probes,binary=$build/bin/vigil-probe"
+fi
+# Bad inputs: unknown node, garbage output, a hang, a target without a node.
+check "unknown node" 1 "gpu.health +error.*Invalid node name" -- \
+  "$vigil" probe run gpu.health --target no-such-node --executor "$ex"
+check "garbage" 1 "error.*no valid result document.*cuInit failed" -- \
+  "$vigil" probe run gpu.health --target "$node" --executor "slurm:partition=probes,binary=$root/probes/testdata/fake_probe_garbage.sh"
+check "hang" 1 "gpu.health +error.*timed out" -- \
+  "$vigil" probe run gpu.health --target "$node" --time-limit 2 --executor "slurm:partition=probes,grace_s=1,binary=$root/probes/testdata/fake_probe_hang.sh"
+for _ in $(seq 1 50); do [ -z "$(squeue -h 2>/dev/null)" ] && break; sleep 0.2; done
+check "queue drained after the hang" 0 "^$" -- squeue -h
+check "no node" 1 "needs a node in the target" -- "$vigil" probe run gpu.health --target gpu1 --executor "$ex"
+
+echo "passed $passed, failed $fail"
+[ "$fail" = 0 ]

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Integration: the `ssh` probe executor against a real OpenSSH server (Debian's sshd, started
+# here on 127.0.0.1 and a random port with throw-away host and client keys). Checks a probe run
+# over ssh, the arguments the remote side got, a refused connection, a key the server does not
+# accept, a remote binary that does not exist, and a remote probe that hangs.
+#   bash tests/probe_ssh_test.sh BUILD_DIR      (exit 77 = skipped: no sshd/ssh installed)
+set -u
+build=$(cd "${1:?usage: probe_ssh_test.sh BUILD_DIR}" && pwd)
+root=$(pwd)
+vigil="$build/bin/vigil"
+for b in /usr/sbin/sshd ssh ssh-keygen; do
+  command -v "$b" >/dev/null || { echo "SKIP: $b not installed (scripts/test installs openssh-server)"; exit 77; }
+done
+tmp=$(mktemp -d)
+cleanup() { [ -f "$tmp/sshd.pid" ] && kill "$(cat "$tmp/sshd.pid")" 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+source tests/lib/check.sh
+
+user=$(id -un)
+ssh-keygen -q -t ed25519 -N "" -f "$tmp/host_key"
+ssh-keygen -q -t ed25519 -N "" -f "$tmp/id"
+ssh-keygen -q -t ed25519 -N "" -f "$tmp/other_id"
+cp "$tmp/id.pub" "$tmp/authorized_keys"
+chmod 700 "$tmp"; chmod 600 "$tmp/authorized_keys"
+[ "$(id -u)" = 0 ] && mkdir -p /run/sshd  # privilege separation directory
+port=$((20000 + RANDOM % 20000))
+cat >"$tmp/sshd_config" <<CONF
+Port $port
+ListenAddress 127.0.0.1
+HostKey $tmp/host_key
+PidFile $tmp/sshd.pid
+AuthorizedKeysFile $tmp/authorized_keys
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+PermitRootLogin prohibit-password
+AllowUsers $user
+CONF
+/usr/sbin/sshd -f "$tmp/sshd_config" -E "$tmp/sshd.log" || { echo "FAIL: sshd did not start"; cat "$tmp/sshd.log"; exit 1; }
+cat >"$tmp/ssh_config" <<CONF
+Host *
+  UserKnownHostsFile $tmp/known_hosts
+  StrictHostKeyChecking accept-new
+  LogLevel ERROR
+CONF
+for _ in $(seq 1 50); do
+  ssh -F "$tmp/ssh_config" -i "$tmp/id" -p "$port" -o BatchMode=yes "$user@127.0.0.1" true 2>/dev/null && break
+  sleep 0.1
+done
+
+ex="ssh:user=$user,port=$port,ssh_config=$tmp/ssh_config,identity=$tmp/id"
+check "ssh run" 1 "gpu.gemm +fail.*below baseline" -- \
+  "$vigil" probe run gpu.health,gpu.gemm --target 127.0.0.1/gpu3 --allow-intrusive --executor "$ex,binary=$root/probes/testdata/fake_probe_ok.sh"
+check "ssh args" 0 "args: --probes gpu.health --time-limit [0-9.]+ --target 127.0.0.1/gpu3 --gpus 3" -- \
+  "$vigil" probe run gpu.health --target 127.0.0.1/gpu3 --executor "$ex,binary=$root/probes/testdata/fake_probe_ok.sh" --json
+if [ -x "$build/bin/vigil-probe" ] && ! nvidia-smi -L >/dev/null 2>&1; then
+  check "real vigil-probe" 1 "gpu.health +unavailable.*no usable GPU" -- \
+    "$vigil" probe run gpu.health --target 127.0.0.1 --executor "$ex,binary=$build/bin/vigil-probe"
+fi
+# Bad inputs: nothing listening, a key the server refuses, no such remote binary, a hang.
+check "refused" 1 "gpu.health +error.*(Connection refused|connect to host)" -- \
+  "$vigil" probe run gpu.health --target 127.0.0.1 --executor "ssh:user=$user,port=$((port + 1)),ssh_config=$tmp/ssh_config,identity=$tmp/id"
+check "wrong key" 1 "gpu.health +error.*Permission denied" -- \
+  "$vigil" probe run gpu.health --target 127.0.0.1 --executor "ssh:user=$user,port=$port,ssh_config=$tmp/ssh_config,identity=$tmp/other_id"
+check "no binary" 1 "gpu.health +error.*(not found|No such file)" -- \
+  "$vigil" probe run gpu.health --target 127.0.0.1 --executor "$ex,binary=$tmp/no-such-probe"
+check "hang" 1 "gpu.health +error.*timed out" -- \
+  "$vigil" probe run gpu.health --target 127.0.0.1 --time-limit 2 --executor "$ex,grace_s=1,binary=$root/probes/testdata/fake_probe_hang.sh"
+
+# The remote side ends too (coreutils timeout around the remote command), not only our ssh.
+for _ in $(seq 1 50); do pgrep -f "$root/probes/testdata/fake_probe_hang.sh" >/dev/null || break; sleep 0.2; done
+check "remote hang ended" 1 "^$" -- pgrep -f "$root/probes/testdata/fake_probe_hang.sh"
+
+echo "passed $passed, failed $fail"
+[ "$fail" = 0 ]
