@@ -5,7 +5,6 @@
 #include <filesystem>
 #include <mutex>
 #include <regex>
-#include <set>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -71,10 +70,6 @@ CREATE TABLE embedding_meta(id INTEGER PRIMARY KEY CHECK(id = 1), embedder TEXT 
 CREATE VIRTUAL TABLE entries_vocab USING fts5vocab(entries_fts, 'row');
 )sql",
 };
-
-const std::set<std::string, std::less<>> kStopwords = {
-    "a",  "an", "and", "are", "as",   "at",  "be",   "by", "for", "from", "has",  "have", "in",  "is",
-    "it", "of", "on",  "or",  "that", "the", "this", "to", "was", "were", "with", "we",   "our", "not"};
 
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -1028,18 +1023,11 @@ class KnowledgeBase::Impl {
     return true;
   }
 
-  // BM25 top `depth` over the query's distinct non-stop-word tokens (at most 64), OR-ed.
+  // BM25 top `depth` over the query's terms (kb::LexicalQueryTerms), OR-ed.
   std::vector<int64_t> Lexical(const SearchQuery& q, size_t depth) const {
-    std::vector<std::string> terms;
-    std::unordered_set<std::string> seen;
-    for (auto& t : kb::Tokenize(q.text)) {
-      if (kStopwords.contains(t) || t.size() > 64 || !seen.insert(t).second) continue;
-      terms.push_back(std::move(t));
-      if (terms.size() == 64) break;
-    }
     kb::LexicalFilter f{q.category, q.component, q.since_ms, q.until_ms, q.include_guides};
     std::vector<int64_t> ids;
-    for (const auto& h : lexical.Search(terms, depth, f)) ids.push_back(h.id);
+    for (const auto& h : lexical.Search(kb::LexicalQueryTerms(q.text), depth, f)) ids.push_back(h.id);
     return ids;
   }
 

@@ -3,11 +3,16 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <unordered_set>
 
 #include "knowledge/text_util.h"
 
 namespace vigil::kb {
 namespace {
+
+const std::unordered_set<std::string> kStopwords = {
+    "a",  "an", "and", "are", "as",   "at",  "be",   "by", "for", "from", "has",  "have", "in",  "is",
+    "it", "of", "on",  "or",  "that", "the", "this", "to", "was", "were", "with", "we",   "our", "not"};
 
 constexpr uint32_t kAny = std::numeric_limits<uint32_t>::max();
 
@@ -21,6 +26,17 @@ struct Better {
 };
 
 }  // namespace
+
+std::vector<std::string> LexicalQueryTerms(std::string_view text) {
+  std::vector<std::string> terms;
+  std::unordered_set<std::string> seen;
+  for (auto& t : Tokenize(text)) {
+    if (kStopwords.contains(t) || t.size() > 64 || !seen.insert(t).second) continue;
+    terms.push_back(std::move(t));
+    if (terms.size() == 64) break;
+  }
+  return terms;
+}
 
 struct LexicalIndex::Compiled {
   struct Term {

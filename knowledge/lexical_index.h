@@ -37,6 +37,10 @@
 
 namespace vigil::kb {
 
+// The terms a free-text query is searched by: kb::Tokenize's tokens, distinct, stop words and
+// tokens over 64 bytes dropped, at most the first 64.
+std::vector<std::string> LexicalQueryTerms(std::string_view text);
+
 struct LexicalDoc {
   int64_t id = 0;  // the entry id returned by Search
   std::string_view title, body;
