@@ -92,6 +92,58 @@ template <bool kOrEqual>
   return best;
 }
 
+// Both counts of CountBelow in one pass: *lt = values < u, *le = values <= v.
+[[gnu::always_inline]] inline void CountBelowBoth(const double* a, size_t n, double u, double v, size_t* lt,
+                                                  size_t* le) {
+  size_t i = 0, c_lt = 0, c_le = 0;
+#if defined(__SSE2__)
+  const __m128d vu = _mm_set1_pd(u), vv = _mm_set1_pd(v);
+  __m128i lt0 = _mm_setzero_si128(), le0 = _mm_setzero_si128();
+  for (; i + 2 <= n; i += 2) {
+    __m128d x = _mm_loadu_pd(a + i);
+    lt0 = _mm_sub_epi64(lt0, _mm_castpd_si128(_mm_cmplt_pd(x, vu)));
+    le0 = _mm_sub_epi64(le0, _mm_castpd_si128(_mm_cmple_pd(x, vv)));
+  }
+  c_lt = static_cast<size_t>(_mm_cvtsi128_si64(lt0)) + static_cast<size_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(lt0, lt0)));
+  c_le = static_cast<size_t>(_mm_cvtsi128_si64(le0)) + static_cast<size_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(le0, le0)));
+#endif
+  for (; i < n; ++i) {
+    c_lt += a[i] < u;
+    c_le += a[i] <= v;
+  }
+  *lt = c_lt;
+  *le = c_le;
+}
+
+// MinBlockSpread for m (*kth) and m + 1 (*next; needs m < n) in one pass: the blocks of m and
+// of m + 1 values starting at the same i share their first value.
+[[gnu::always_inline]] inline void MinBlockSpreads(const double* a, size_t n, size_t m, double med, double* kth,
+                                                   double* next) {
+  const size_t blocks = n - m;  // blocks of m + 1; the blocks of m have one more, at i = n - m
+  const double* b = a + (m - 1);
+  size_t i = 0;
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  double best_m = std::max(med - a[blocks], b[blocks] - med), best_m1 = kInf;
+#if defined(__SSE2__)
+  const __m128d vmed = _mm_set1_pd(med);
+  __m128d vm = _mm_set1_pd(kInf), vm1 = vm;
+  for (; i + 2 <= blocks; i += 2) {
+    const __m128d lo = _mm_sub_pd(vmed, _mm_loadu_pd(a + i));
+    vm = _mm_min_pd(vm, _mm_max_pd(lo, _mm_sub_pd(_mm_loadu_pd(b + i), vmed)));
+    vm1 = _mm_min_pd(vm1, _mm_max_pd(lo, _mm_sub_pd(_mm_loadu_pd(b + i + 1), vmed)));
+  }
+  best_m = std::min(best_m, std::min(_mm_cvtsd_f64(vm), _mm_cvtsd_f64(_mm_unpackhi_pd(vm, vm))));
+  best_m1 = std::min(_mm_cvtsd_f64(vm1), _mm_cvtsd_f64(_mm_unpackhi_pd(vm1, vm1)));
+#endif
+  for (; i < blocks; ++i) {
+    const double lo = med - a[i];
+    best_m = std::min(best_m, std::max(lo, b[i] - med));
+    best_m1 = std::min(best_m1, std::max(lo, b[i + 1] - med));
+  }
+  *kth = best_m;
+  *next = best_m1;
+}
+
 // a[p..k-1] = a[p+1..k] (one value leaves at p, the gap moves to k). Two doubles at a time, in
 // an inline loop: the shifts are short, and a memmove call costs more than the move.
 [[gnu::always_inline]] inline void ShiftDown(double* a, size_t p, size_t k) {
@@ -420,13 +472,19 @@ class WindowState {
       return;
     }
     double* a = sorted_.data();
-    const size_t p = Rank</*kOrEqual=*/false>(old);  // the value that leaves
+    size_t p, le;  // p: position of the value that leaves; le: values <= x
+    if (sorted_.size() <= kSmallSorted) {
+      CountBelowBoth(a, sorted_.size(), old, x, &p, &le);
+    } else {
+      p = Rank</*kOrEqual=*/false>(old);
+      le = Rank</*kOrEqual=*/true>(x);
+    }
     if (x >= old) {  // a[p+1..k] move down one; x lands at k
-      const size_t k = Rank</*kOrEqual=*/true>(x) - 1;
+      const size_t k = le - 1;
       ShiftDown(a, p, k);
       a[k] = x;
     } else {  // a[k..p-1] move up one; x lands at k
-      const size_t k = Rank</*kOrEqual=*/true>(x);
+      const size_t k = le;
       ShiftUp(a, k, p);
       a[k] = x;
     }
@@ -538,8 +596,8 @@ class WindowState {
     const size_t m = (n - 1) / 2 + 1;  // the median of n deviations needs the m-th (and m+1-th)
     double kth, next = 0;
     if (n <= kSmallSorted) {
-      kth = MinBlockSpread(a, n, m, med);
-      if (n % 2 == 0) next = MinBlockSpread(a, n, m + 1, med);
+      if (n % 2 == 1) kth = MinBlockSpread(a, n, m, med);
+      else MinBlockSpreads(a, n, m, med, &kth, &next);
     } else {
       KthDeviation(a, n, m, med, &kth, &next);
     }

@@ -51,7 +51,7 @@ double RandomValue(std::mt19937_64& rng) {
   return 10 * u(rng) - 3;
 }
 
-TEST_CASE("CountBelow counts < and <= like a loop, for every length and with ties") {
+TEST_CASE("CountBelow(Both) count < and <= like a loop, for every length and with ties") {
   std::mt19937_64 rng(3);
   for (size_t n = 0; n <= 70; ++n) {
     std::vector<double> a;
@@ -69,11 +69,15 @@ TEST_CASE("CountBelow counts < and <= like a loop, for every length and with tie
       INFO("n=", n, " x=", x);
       CHECK(CountBelow<false>(a.data(), n, x) == lt);
       CHECK(CountBelow<true>(a.data(), n, x) == le);
+      size_t both_lt = 0, both_le = 0;
+      CountBelowBoth(a.data(), n, x, x, &both_lt, &both_le);
+      CHECK(both_lt == lt);
+      CHECK(both_le == le);
     }
   }
 }
 
-TEST_CASE("MinBlockSpread is the m-th smallest deviation from the median") {
+TEST_CASE("MinBlockSpread(s) give the m-th (and m+1-th) smallest deviation from the median") {
   std::mt19937_64 rng(5);
   for (int rep = 0; rep < 2000; ++rep) {
     const size_t n = 1 + rng() % 140;
@@ -90,6 +94,12 @@ TEST_CASE("MinBlockSpread is the m-th smallest deviation from the median") {
     for (size_t m : {size_t{1}, (n - 1) / 2 + 1, std::min(n, (n - 1) / 2 + 2), n}) {
       INFO("n=", n, " m=", m);
       CHECK(MinBlockSpread(a.data(), n, m, med) + 0.0 == d[m - 1]);
+      if (m < n) {  // the fused pair: m-th and m+1-th
+        double kth = -1, next = -1;
+        MinBlockSpreads(a.data(), n, m, med, &kth, &next);
+        CHECK(kth + 0.0 == d[m - 1]);
+        CHECK(next + 0.0 == d[m]);
+      }
     }
   }
 }
