@@ -47,6 +47,12 @@ double Percentile(std::vector<double> v, double p) {
   return v[i];
 }
 
+double ThreadCpuMs() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return double(t.tv_sec) * 1e3 + t.tv_nsec * 1e-6;
+}
+
 double CpuSeconds() {
   timespec t{};
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
@@ -179,6 +185,7 @@ int Quality(const std::string& pack, const std::vector<Query>& queries, const st
 
 struct Latency {
   double p50 = 0, p99 = 0;
+  double cpu_p50 = 0, cpu_p99 = 0;  // thread CPU time per query: immune to preemption on a busy host
   double recall1 = 0, recall5 = 0;  // category recall over the same queries
 };
 
@@ -241,7 +248,7 @@ Result<Fts5Baseline> MeasureFts5(const std::string& db_path, const KnowledgeBase
 }
 
 Latency Measure(const KnowledgeBase& kb, const std::vector<Query>& queries, SearchMode mode, size_t n) {
-  std::vector<double> ms;
+  std::vector<double> ms, cpu_ms;
   int at1 = 0, at5 = 0;
   for (size_t i = 0; i < n; ++i) {
     SearchQuery q;
@@ -249,7 +256,9 @@ Latency Measure(const KnowledgeBase& kb, const std::vector<Query>& queries, Sear
     q.k = 5;
     q.mode = mode;
     auto t0 = std::chrono::steady_clock::now();
+    double c0 = ThreadCpuMs();
     auto hits = kb.Search(q);
+    cpu_ms.push_back(ThreadCpuMs() - c0);
     ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     if (!hits.ok()) {
       std::fprintf(stderr, "search failed: %s\n", hits.status().message().c_str());
@@ -259,7 +268,8 @@ Latency Measure(const KnowledgeBase& kb, const std::vector<Query>& queries, Sear
     at1 += !hits->empty() && hits->at(0).category == want;
     at5 += std::any_of(hits->begin(), hits->end(), [&](const SearchHit& h) { return h.category == want; });
   }
-  return {Percentile(ms, 0.5), Percentile(ms, 0.99), double(at1) / n, double(at5) / n};
+  return {Percentile(ms, 0.5),      Percentile(ms, 0.99), Percentile(cpu_ms, 0.5),
+          Percentile(cpu_ms, 0.99), double(at1) / n,      double(at5) / n};
 }
 
 struct ScaleOptions {
@@ -324,6 +334,9 @@ int Scale(const std::string& pack, const std::vector<Query>& queries, const std:
       std::printf("  %8zu %10.1f %9.0f %8.1f %6.2f/%6.2f %6.2f/%6.2f %6.2f/%6.2f %9.0f\n", n, import_s,
                   n / import_s, import_cpu, hybrid.p50, hybrid.p99, lexical.p50, lexical.p99, dense.p50,
                   dense.p99, PeakRssMb());
+      std::printf(
+          "           CPU time per query p50/p99 ms: hybrid %.2f/%.2f, lexical %.2f/%.2f, dense %.2f/%.2f\n",
+          hybrid.cpu_p50, hybrid.cpu_p99, lexical.cpu_p50, lexical.cpu_p99, dense.cpu_p50, dense.cpu_p99);
       std::printf(
           "           recall@1/@5 at this size: hybrid %.3f/%.3f, lexical %.3f/%.3f, dense %.3f/%.3f\n",
           hybrid.recall1, hybrid.recall5, lexical.recall1, lexical.recall5, dense.recall1, dense.recall5);

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Runs the knowledge-base scale benchmark (bench/kb_bench.cc) at 1 M entries on a machine without
+# FAISS or the other libraries it was linked against, from a folder holding the binary and them.
+#
+#   here (the build machine):  bash bench/kb_scale_device.sh --collect [build-kb]
+#       copies build-kb/bin/kb_bench and every shared library it loads, except the C library's
+#       own (libc, libm, libpthread, libdl, librt, libresolv, ld-linux, libstdc++/libgcc_s are
+#       taken from the host, which must be at least as new: glibc >= 2.34, GLIBCXX >= 3.4.29),
+#       into .device/kb/ (ignored by git; ~20 MB). FAISS itself is linked statically.
+#   there, from the repository root (needs data/knowledge and evals/knowledge/queries.jsonl):
+#       bash bench/kb_scale_device.sh [SIZES]          # default 1000000
+#       writes the output to stdout and to $OUT/kb_scale.log when $OUT is set.
+#
+# One core: OMP_NUM_THREADS=1 (FAISS uses OpenMP). The database goes to $TMPDIR (needs ~12 GB
+# free at 1 M). Budget at 1 M on an idle core: see knowledge/README.md ("Scale").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dest=.device/kb
+
+if [[ "${1:-}" == "--collect" ]]; then
+  build=${2:-build-kb}
+  bin=$build/bin/kb_bench
+  [[ -x $bin ]] || { echo "kb_scale_device.sh: $bin not built (ninja -C $build kb_bench)" >&2; exit 2; }
+  rm -rf "$dest"
+  mkdir -p "$dest/lib"
+  cp "$bin" "$dest/"
+  ldd "$bin" | awk '/=> \// {print $1, $3}' | while read -r name path; do
+    case $name in
+      libc.so*|libm.so*|libpthread.so*|libdl.so*|librt.so*|libresolv.so*|ld-linux*|libstdc++.so*|libgcc_s.so*) ;;
+      *) cp -L "$path" "$dest/lib/$name" ;;
+    esac
+  done
+  echo "collected into $dest:"
+  ls -la "$dest" "$dest/lib"
+  exit 0
+fi
+
+sizes=${1:-1000000}
+[[ -x $dest/kb_bench ]] || { echo "kb_scale_device.sh: $dest/kb_bench missing; run --collect on the build machine" >&2; exit 2; }
+missing=$(LD_LIBRARY_PATH=$dest/lib ldd "$dest/kb_bench" | grep "not found" || true)
+if [[ -n $missing ]]; then
+  echo "kb_scale_device.sh: shared libraries not found:" >&2
+  echo "$missing" >&2
+  exit 2
+fi
+log=${OUT:-/tmp}/kb_scale.log
+{
+  echo "# $(date -u +%FT%TZ) $(uname -n) $(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
+  echo "# load: $(cat /proc/loadavg)"
+  start=$(date +%s)
+  rc=0
+  LD_LIBRARY_PATH=$dest/lib OMP_NUM_THREADS=1 "$dest/kb_bench" --skip-quality \
+    --sizes "$sizes" --chunk 100000 --baseline-queries 20 2>&1 || rc=$?
+  echo "# exit $rc, $(($(date +%s) - start)) s in all"
+  exit $rc
+} | tee "$log"
