@@ -14,6 +14,7 @@ struct Fitted {
   double threshold = 0;
   double train_f1 = 0;
   double sensitivity = 0;  // unlabeled: threshold / p99 of training values (lower = tighter)
+  int64_t fit_points = 0;  // finite training values the threshold was fitted on
   std::string condition;
   std::vector<std::vector<double>> train_values;
 };
@@ -28,7 +29,27 @@ struct Scored {
   double val_flag_rate = 0;
   double train_f1 = 0;
   double sensitivity = 0;
+  int64_t fit_points = 0;  // see Fitted
+  int64_t val_points = 0;
+  int64_t val_flagged = 0;
 };
+
+}  // namespace
+
+int64_t AllowedExceedances(int64_t tail, int64_t fit, double alpha) {
+  if (tail <= 0 || fit <= 0 || alpha <= 0) return 0;
+  const double p = 1.0 / static_cast<double>(fit + 1);
+  double pmf = std::pow(1 - p, static_cast<double>(tail));  // P(X = 0)
+  double upper = 1.0;                                       // P(X >= x)
+  for (int64_t x = 0; x < tail; ++x) {
+    upper -= pmf;  // now P(X >= x + 1)
+    if (upper < alpha) return x;
+    pmf *= static_cast<double>(tail - x) / static_cast<double>(x + 1) * p / (1 - p);
+  }
+  return tail;
+}
+
+namespace {
 
 std::string Num(double v) {
   char buf[40];
@@ -215,6 +236,7 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
     // At the feature's bound (e.g. a z-score whose training part already held a lone spike in a
     // window) the rule can never fire: a dead rule would only take a max_rules slot.
     if (!f.low && fit.threshold >= f.bound * (1 - 1e-6)) continue;
+    fit.fit_points = static_cast<int64_t>(finite.size());
     fit.condition = f.expr + (f.low ? " < " : " > ") + Num(fit.threshold);
     fit.train_values = std::move(values).value();
     fitted.push_back(std::move(fit));
@@ -276,6 +298,8 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
       flagged += std::count(f.begin(), f.end(), 1);
     }
     s.val_flag_rate = points == 0 ? 0 : static_cast<double>(flagged) / static_cast<double>(points);
+    s.val_points = points;
+    s.val_flagged = flagged;
     ASSIGN_OR_RETURN(DetectionCounts c, Count(data.validation, *flags, k));
     s.val_f1 = ObjectiveF1(c, objective);
     s.train_f1 = train_f1;
@@ -295,12 +319,26 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
         (labeled ? ", threshold with the best training " + std::string(ObjectiveName(objective)) + " F1 (" +
                        Num(f.train_f1) + ")"
                  : ", the training extreme (training data assumed mostly normal)");
+    const size_t before = scored.size();
     RETURN_IF_ERROR(measure(f.feature.name, f.condition, f.feature.expr, f.train_f1, f.sensitivity, why));
+    if (scored.size() > before) scored.back().fit_points = f.fit_points;
   }
   for (const auto& [name, cond] : conj) {
     RETURN_IF_ERROR(
         measure(name, cond, "value", 0, 0, "conjunction: " + cond + ", thresholds fitted jointly"));
   }
+
+  // Unlabeled review: quiet on the tail = at most max_unlabeled_flag_rate of it flagged, or no
+  // more flags than a threshold at the training maximum shows on stationary data
+  // (AllowedExceedances). With a tail of a few hundred points (NAB's probation) the rate bound
+  // alone allows no flag at all and rejects about a quarter of stationary features by chance —
+  // keeping those whose training maximum was unusually high, the least sensitive ones.
+  auto quiet_on_tail = [&](const Scored& sc) {
+    const auto by_rate =
+        static_cast<int64_t>(options_.max_unlabeled_flag_rate * static_cast<double>(sc.val_points));
+    return sc.val_flagged <=
+           std::max(by_rate, AllowedExceedances(sc.val_points, sc.fit_points, options_.unlabeled_tail_alpha));
+  };
 
   // 4. Review: choose the set.
   std::vector<size_t> chosen;
@@ -355,7 +393,7 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
   } else {
     std::vector<size_t> quiet;
     for (size_t c = 0; c < scored.size(); ++c) {
-      if (scored[c].val_flag_rate <= options_.max_unlabeled_flag_rate) quiet.push_back(c);
+      if (quiet_on_tail(scored[c])) quiet.push_back(c);
     }
     std::sort(quiet.begin(), quiet.end(),
               [&](size_t a, size_t b) { return scored[a].sensitivity < scored[b].sensitivity; });
@@ -428,7 +466,7 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
   for (size_t c : singles) {
     if (static_cast<int>(out.size()) >= options.top_k) break;
     if (best_set.size() == 1 && best_set[0] == c) continue;
-    if (!labeled && scored[c].val_flag_rate > options_.max_unlabeled_flag_rate) continue;
+    if (!labeled && !quiet_on_tail(scored[c])) continue;
     RETURN_IF_ERROR(emit({c}));
   }
   if (options.progress) options.progress(planned, planned);

@@ -23,7 +23,9 @@
 //   labeled:   greedy forward selection — a rule joins the set (rules OR-ed) only if it raises
 //              the validation objective F1 (when the tail holds no anomaly: the objective on
 //              training + validation together); at most `max_rules` rules;
-//   unlabeled: a rule is kept only if it flags at most `max_unlabeled_flag_rate` of the tail;
+//   unlabeled: a rule is kept only if it flags at most `max_unlabeled_flag_rate` of the tail, or
+//              no more tail points than a training maximum lets through on stationary data
+//              (`unlabeled_tail_alpha`);
 //              without `unlabeled_levels`, value-high / value-low are not proposed.
 //   range guard (labeled, `range_guard`): value below / above every normal training value, each
 //              side added to the set when quiet (≤ max_unlabeled_flag_rate) on the tail's normal
@@ -42,6 +44,10 @@ namespace vigil {
 struct BuiltinProposerOptions {
   int max_rules = 3;
   double max_unlabeled_flag_rate = 0.001;
+  // Unlabeled review: a rule whose threshold is the training maximum may also flag as many tail
+  // points as stationary data would at this significance (exceedances of the maximum of n points
+  // are Binomial(tail, 1/(n+1))); 0 = the rate bound alone. Fixed a priori at the usual 1%.
+  double unlabeled_tail_alpha = 0.01;
   std::vector<int> windows = {10, 60};
   // Review on training + validation counts pooled (the training part is several times longer
   // than the tail, so the choice varies less); false: on the validation tail alone (Argos).
@@ -73,6 +79,12 @@ class BuiltinProposer : public RuleProposer {
  private:
   BuiltinProposerOptions options_;
 };
+
+// The most exceedances of a training maximum that `tail` new points may show before stationarity
+// is rejected at significance `alpha`: on exchangeable data each new point exceeds the maximum of
+// `fit` points with probability 1/(fit + 1), so the count is Binomial(tail, 1/(fit + 1)). 0 when
+// alpha ≤ 0 or either count is 0. Pure.
+int64_t AllowedExceedances(int64_t tail, int64_t fit, double alpha);
 
 // One feature of the grammar search: a numeric expression compared with a fitted threshold.
 struct RuleFeature {

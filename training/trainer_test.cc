@@ -207,6 +207,40 @@ TEST_CASE("builtin proposer, unlabeled: a z-score fitted at its bound (a dead ru
   }
 }
 
+TEST_CASE("AllowedExceedances: exceedances of a training maximum that stationary data shows") {
+  // 187 tail points after a maximum over 562: Binomial(187, 1/563), P(X >= 3) ~ 0.005 < 1%.
+  CHECK(AllowedExceedances(187, 562, 0.01) == 2);
+  CHECK(AllowedExceedances(4700, 14100, 0.01) == 2);  // the same ratio, the same allowance
+  CHECK(AllowedExceedances(187, 562, 0.0) == 0);      // disabled
+  CHECK(AllowedExceedances(0, 562, 0.01) == 0);
+  const int64_t many = AllowedExceedances(1000, 10, 0.01);  // mean 1000/11 ~ 91, sd ~ 9.1
+  CHECK(many > 100);
+  CHECK(many < 120);
+}
+
+TEST_CASE("builtin proposer, unlabeled: one tail exceedance of the training maximum is not a drift") {
+  TrainingData data;
+  data.target = "x";
+  data.labeled = false;
+  TimeSeries all = Spiky("x", 1200, 100000, 100000, false);  // 100 + [-5, 5], period 11
+  all.values[1000] = 107;  // one point of the 300-point tail above the training maximum (105)
+  data.train.push_back(all.SliceIndex(0, 900));
+  data.validation.push_back(all.SliceIndex(900, 1200));
+  EngineEvaluator evaluator(data, Objective::kPointAdjusted, 7);
+  BuiltinProposerOptions bo;
+  bo.max_rules = 20;  // the best set = every rule the review keeps
+  Result<std::vector<RuleCandidate>> kept = BuiltinProposer(bo).Propose(data, evaluator, {});
+  REQUIRE(kept.ok());
+  REQUIRE_FALSE(kept->empty());
+  INFO(kept->front().text);
+  CHECK(kept->front().text.find("rule value_high") != std::string::npos);
+  // With the 0.1% rate bound alone (no flag allowed on 300 points) the same rule is dropped.
+  bo.unlabeled_tail_alpha = 0;
+  Result<std::vector<RuleCandidate>> strict = BuiltinProposer(bo).Propose(data, evaluator, {});
+  REQUIRE(strict.ok());
+  for (const RuleCandidate& c : *strict) CHECK(c.text.find("rule value_high") == std::string::npos);
+}
+
 TEST_CASE("builtin proposer rejects unusable data") {
   TrainingData data;
   data.target = "empty";
