@@ -254,7 +254,10 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
       for (size_t b = a + 1; b < top; ++b) {
         const Fitted& A = fitted[order[a]];
         const Fitted& B = fitted[order[b]];
-        if (A.feature.family == B.feature.family) continue;
+        // Same family, two windows (mad_band_10 and mad_band_60) is a multi-window conjunction:
+        // a deviation from both the short and the long baseline. Pairs of one expression
+        // (value-high with value-low) are skipped.
+        if (A.feature.expr == B.feature.expr) continue;
         std::vector<double> fa = Finite(A.train_values), fb = Finite(B.train_values);
         double best = std::max(A.train_f1, B.train_f1);
         std::string best_cond;
