@@ -31,13 +31,20 @@ TimeSeries Spiky(const std::string& kpi, int n, int every, int first, bool label
   return ts;
 }
 
-TEST_CASE("builtin proposer finds a spike rule and measures it with the engine") {
+// One target: `all` cut at `cut` into a training part and a validation tail.
+TrainingData Target(const std::string& name, const TimeSeries& all, size_t cut, bool labeled) {
   TrainingData data;
-  data.target = "k1";
-  data.selector = "*{kpi=\"k1\"}";
+  data.target = name;
+  data.labeled = labeled;
+  data.train.push_back(all.SliceIndex(0, cut));
+  data.validation.push_back(all.SliceIndex(cut, all.size()));
+  return data;
+}
+
+TEST_CASE("builtin proposer finds a spike rule and measures it with the engine") {
   TimeSeries all = Spiky("k1", 2000, 97, 50, true);
-  data.train.push_back(all.SliceIndex(0, 1500));
-  data.validation.push_back(all.SliceIndex(1500, 2000));
+  TrainingData data = Target("k1", all, 1500, true);
+  data.selector = "*{kpi=\"k1\"}";
   EngineEvaluator evaluator(data, Objective::kPoint, 7);
   BuiltinProposer proposer;
   ProposeOptions po;
@@ -65,12 +72,8 @@ TEST_CASE("builtin proposer finds a spike rule and measures it with the engine")
 }
 
 TEST_CASE("builtin proposer, unlabeled: thresholds at the training extremes stay silent on normal data") {
-  TrainingData data;
-  data.target = "quiet";
-  data.labeled = false;
   TimeSeries all = Spiky("q", 1200, 100000, 100000, false);  // no spikes at all
-  data.train.push_back(all.SliceIndex(0, 900));
-  data.validation.push_back(all.SliceIndex(900, 1200));
+  TrainingData data = Target("quiet", all, 900, false);
   EngineEvaluator evaluator(data, Objective::kPointAdjusted, 7);
   BuiltinProposer proposer;
   Result<std::vector<RuleCandidate>> c = proposer.Propose(data, evaluator, {});
@@ -89,12 +92,8 @@ TEST_CASE("builtin proposer, unlabeled: thresholds at the training extremes stay
 }
 
 TEST_CASE("builtin proposer, unlabeled without level rules: drift past the training range stays quiet") {
-  TrainingData data;
-  data.target = "drift";
-  data.labeled = false;
   TimeSeries all = Spiky("d", 1200, 100000, 100000, false);
-  data.train.push_back(all.SliceIndex(0, 900));
-  data.validation.push_back(all.SliceIndex(900, 1200));
+  TrainingData data = Target("drift", all, 900, false);
   EngineEvaluator evaluator(data, Objective::kPointAdjusted, 7);
   BuiltinProposerOptions bo;
   bo.unlabeled_levels = false;
@@ -128,11 +127,8 @@ TEST_CASE("builtin proposer, unlabeled without level rules: drift past the train
 }
 
 TEST_CASE("builtin proposer, labeled: the range guard flags a level drop no training label showed") {
-  TrainingData data;
-  data.target = "g";
   TimeSeries all = Spiky("g", 2000, 97, 50, true);
-  data.train.push_back(all.SliceIndex(0, 1500));
-  data.validation.push_back(all.SliceIndex(1500, 2000));
+  TrainingData data = Target("g", all, 1500, true);
   // A probe: the same history, then a 300-point drop to 60 (normal training range is [95, 105]).
   TimeSeries probe = all.SliceIndex(0, 2000);
   for (size_t i = 1600; i < 1900; ++i) probe.values[i] = 60 + ((i * 37) % 11) * 0.1;
@@ -171,13 +167,10 @@ TEST_CASE("builtin proposer, labeled: the range guard flags a level drop no trai
 }
 
 TEST_CASE("builtin proposer, labeled: a range guard that fires on the validation tail is left out") {
-  TrainingData data;
-  data.target = "h";
   TimeSeries all = Spiky("h", 2000, 97, 50, true);
   // The tail runs 20 below the training range: range_low would flag most of it; range_high not.
   for (size_t i = 1500; i < 2000; ++i) all.values[i] -= 20;
-  data.train.push_back(all.SliceIndex(0, 1500));
-  data.validation.push_back(all.SliceIndex(1500, 2000));
+  TrainingData data = Target("h", all, 1500, true);
   EngineEvaluator evaluator(data, Objective::kDelayPointAdjusted, 7);
   BuiltinProposer proposer;
   Result<std::vector<RuleCandidate>> c = proposer.Propose(data, evaluator, {});
@@ -189,13 +182,9 @@ TEST_CASE("builtin proposer, labeled: a range guard that fires on the validation
 }
 
 TEST_CASE("builtin proposer, unlabeled: a z-score fitted at its bound (a dead rule) is not kept") {
-  TrainingData data;
-  data.target = "z";
-  data.labeled = false;
   TimeSeries all = Spiky("z", 1200, 100000, 100000, false);
   all.values[300] += 1e6;  // a lone spike: |zscore(value, 10p)| there is (10 - 1)/sqrt(10) to ~1e-10
-  data.train.push_back(all.SliceIndex(0, 900));
-  data.validation.push_back(all.SliceIndex(900, 1200));
+  TrainingData data = Target("z", all, 900, false);
   EngineEvaluator evaluator(data, Objective::kPointAdjusted, 7);
   BuiltinProposer proposer;
   Result<std::vector<RuleCandidate>> c = proposer.Propose(data, evaluator, {});
@@ -219,13 +208,9 @@ TEST_CASE("AllowedExceedances: exceedances of a training maximum that stationary
 }
 
 TEST_CASE("builtin proposer, unlabeled: one tail exceedance of the training maximum is not a drift") {
-  TrainingData data;
-  data.target = "x";
-  data.labeled = false;
   TimeSeries all = Spiky("x", 1200, 100000, 100000, false);  // 100 + [-5, 5], period 11
   all.values[1000] = 107;  // one point of the 300-point tail above the training maximum (105)
-  data.train.push_back(all.SliceIndex(0, 900));
-  data.validation.push_back(all.SliceIndex(900, 1200));
+  TrainingData data = Target("x", all, 900, false);
   EngineEvaluator evaluator(data, Objective::kPointAdjusted, 7);
   BuiltinProposerOptions bo;
   bo.max_rules = 20;  // the best set = every rule the review keeps
