@@ -130,8 +130,8 @@ std::vector<Feature> Features(const TrainingData& data, const std::vector<int>& 
     f.push_back({"residual", "residual_" + W, "abs(value - " + med + ")", false});
     f.push_back({"mad-band", "mad_band_" + W,
                  "abs(value - " + med + ") / (mad(lag(value, 1), " + W + "p) + " + Num(eps) + ")", false});
-    f.push_back(
-        {"zscore", "zscore_" + W, "abs(zscore(value, " + W + "p))", false, (w - 1) / std::sqrt(double(w))});
+    f.push_back({"zscore", "zscore_" + W, "abs(zscore(value, " + W + "p))", false,
+                 (w - 1) / std::sqrt(static_cast<double>(w))});
     f.push_back({"flatline", "flatline_" + W, "std(value, " + W + "p)", true});
   }
   const int s = std::max(5, windows.empty() ? 5 : windows.front() / 2);
