@@ -67,7 +67,8 @@ CommandRunner SetupEval(CLI::App& sub) {
       ->capture_default_str();
   detect
       ->add_option("--rules-vote", opts->rules_min_votes,
-                   "rules: flag a unit where at least this many of its members' rules fire (smd: dimensions)")
+                   "rules: flag a unit where at least this many of its members' rules fire (smd: dimensions); "
+                   "default 0 = chosen per unit on a held-out tail of the training split (no test labels)")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   detect
