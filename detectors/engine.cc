@@ -634,7 +634,11 @@ class BatchRule {
   class SeriesFinish {
    public:
     SeriesFinish(const BatchRule& r, size_t m)
-        : r_(r), ts_(r.S(m)), si_(r.members_[m]), keep_(r.options_.keep_traces || r.options_.trace_nodes) {
+        : r_(r),
+          ts_(r.S(m)),
+          si_(r.members_[m]),
+          keep_(r.options_.keep_traces || r.options_.trace_nodes),
+          flags_only_(!keep_ && !r.options_.build_alerts && r.plan_.for_ms <= 0 && r.plan_.keep_firing_for_ms <= 0) {
       trace_.rule = r.rule_index_;
       trace_.series = si_;
       if (keep_) {
@@ -649,6 +653,10 @@ class BatchRule {
       const RulePlan& plan = r_.plan_;
       const double* cond = col[plan.condition];
       uint8_t* flags = out->flags[si_].data() + base;
+      if (flags_only_) {  // without `for` / `keep_firing_for` an alert fires exactly while it holds
+        for (size_t i = 0; i < nb; ++i) flags[i] |= Truthy(cond[i]) ? 1 : 0;
+        return;
+      }
       const int64_t* t = ts_.timestamps_ms.data() + base;
       for (size_t i = 0; i < nb; ++i) {
         const bool hold = Truthy(cond[i]);
@@ -681,6 +689,7 @@ class BatchRule {
     const TimeSeries& ts_;
     const size_t si_;
     const bool keep_;
+    const bool flags_only_;  // no alerts or traces wanted and no durations: flag = condition
     AlertTracker tracker_;
     RuleSeriesTrace trace_;
   };

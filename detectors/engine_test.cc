@@ -663,6 +663,19 @@ TEST_CASE("property: batch and streaming give identical values, flags and alerts
 
     INFO("seed ", seed);
     CHECK(stream_flags == batch->flags);
+    // Flags only (no alerts, no traces: the fast path of rules without durations) gives the
+    // same flags as the full life cycle, rule by rule.
+    for (const RulePlan& plan : plans) {
+      CompiledRules one{{plan}};
+      EngineOptions flags_only;
+      flags_only.build_alerts = false;
+      auto fast = EvaluateBatch(one, series, flags_only);
+      auto full = EvaluateBatch(one, series);
+      REQUIRE(fast.ok());
+      REQUIRE(full.ok());
+      INFO("rule ", plan.name);
+      CHECK(fast->flags == full->flags);
+    }
     size_t compared = 0;
     for (const auto& bt : batch->traces) {
       auto it = stream_traces.find({bt.rule, bt.series});
