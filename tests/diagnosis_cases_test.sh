@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Checks the diagnosis case sets (evals/diagnosis/{dev,holdout}) with validate_cases.py, that the
-# committed JSON is what generate_cases.py produces, and that the validator rejects broken cases.
+# Checks the diagnosis case sets (evals/diagnosis/{dev,holdout,holdout2}) with validate_cases.py, that
+# the committed JSON is what generate_cases.py / holdout2/holdout2_cases.py produce, and that the
+# validator rejects broken cases.
 # Run by ctest from the repo root as: bash tests/diagnosis_cases_test.sh <build-dir>
 set -euo pipefail
 PY=${PYTHON:-python3}
@@ -16,6 +17,11 @@ trap 'rm -rf "$tmp"' EXIT
 diff -r evals/diagnosis/dev "$tmp/gen/dev" >/dev/null || { echo "FAIL: dev/ differs from generate_cases.py output"; exit 1; }
 diff -r evals/diagnosis/holdout "$tmp/gen/holdout" --exclude='*.py' --exclude=__pycache__ >/dev/null ||
   { echo "FAIL: holdout/ differs from generate_cases.py output"; exit 1; }
+"$PY" evals/diagnosis/holdout2/holdout2_cases.py --out "$tmp/gen/holdout2" >/dev/null
+diff -r evals/diagnosis/holdout2 "$tmp/gen/holdout2" --exclude='*.py' --exclude=__pycache__ >/dev/null ||
+  { echo "FAIL: holdout2/ differs from holdout2/holdout2_cases.py output"; exit 1; }
+# holdout2 alone: at least 48 cases, every category.
+"$PY" "$V" evals/diagnosis/holdout2 >/dev/null || { echo "FAIL: holdout2/ does not validate on its own"; exit 1; }
 
 # 3. The validator rejects each kind of broken case, naming file and field.
 expect_reject() {  # name, python expression mutating `d`, expected text in the output
