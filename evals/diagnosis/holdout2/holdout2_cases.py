@@ -375,7 +375,7 @@ def n010():
                         step_fn=lambda i: 2.2 * (1.0 if i < 5 else 1.35) * c.rng.uniform(0.99, 1.01))
     it = insert_at(it, 0.5, app_noise(c, 5))
     c.log("trn-k-0101/rank0/stdout", it)
-    dcgm(c, "trn-k-0102", util={g: after(-900, 71) for g in range(8)}, skip=("fb",))
+    dcgm(c, "trn-k-0102", util={g: after(-1190, 71) for g in range(8)}, skip=("fb",))
     c.nccl("nccl.allreduce@trn-k-0102", busbw=212.4)
     c.nccl("nccl.allreduce@trn-k-0101")
     c.nccl("nccl.p2p_matrix@trn-k-0102", busbw=61.8, details={"slowest_pairs": "gpu5<->gpu0 61.8, gpu5<->gpu3 63.0, gpu5<->gpu6 64.1"})
@@ -420,7 +420,7 @@ def n012():
     hosts = ["xe9680-07", "xe9680-08", "xe9680-11"]
     c = Case("case-n012", "gpu_thermal_throttle", "xe9680-08", hosts)
     c.alert("ThroughputDrop", "tokens/s of job code-13b-pt down 28% over 15 min", job="code-13b-pt", node="xe9680-07")
-    r = fsdp_steps(c, -1300, 20, 210400, step_s=1.6,
+    r = fsdp_steps(c, -1020, 20, 210400, step_s=1.6,
                    step_fn=lambda i: 1.6 * (1.0 if i < 6 else 1.39) * c.rng.uniform(0.99, 1.01))
     r = insert_at(r, 0.4, app_noise(c, 4))
     c.log("xe9680-07/rank0/stdout", r)
@@ -451,7 +451,7 @@ def n013():
     hosts = ["cw-h200-a001", "cw-h200-a002", "cw-h200-a003", "cw-h200-a004"]
     c = Case("case-n013", "gpu_power_throttle", "cw-h200-a003", hosts)
     c.alert("StepTimeRegression", "job mm-embed-v7 step time +22% since 03:10", job="mm-embed-v7", node="cw-h200-a001")
-    r = megatron_iters(c, -1200, 16, 7200, step_s=3.3, loss=1.21,
+    r = megatron_iters(c, -1024, 16, 7200, step_s=3.3, loss=1.21,
                        step_fn=lambda i: 3.3 * (1.0 if i < 4 else 1.22) * c.rng.uniform(0.99, 1.01))
     c.log("cw-h200-a001/rank0/stdout", insert_at(r, 0.5, app_noise(c, 4)))
     j = kernel_noise(c, "cw-h200-a003", 6)
@@ -478,7 +478,7 @@ def n014():
     c = Case("case-n014", "gpu_power_throttle", "gpu-d4-18", hosts)
     c.alert("GPUClockLow", "SM clock below 1200 MHz on 8 GPUs of gpu-d4-18 for 10m", node="gpu-d4-18",
             job="ft-qwen-72b")
-    r = deepspeed_steps(c, -1100, 14, 3310, step_s=4.6,
+    r = deepspeed_steps(c, -964, 14, 3310, step_s=4.6,
                         step_fn=lambda i: 4.6 * (1.0 if i < 3 else 2.1) * c.rng.uniform(0.98, 1.02))
     r = insert_at(r, 0.6, app_noise(c, 4))
     c.log("gpu-d4-17/rank0/stdout", r)
@@ -533,8 +533,7 @@ def n016():
     c = Case("case-n016", "pcie_link_degraded", "kube-gpu-h-32/gpu6", hosts)
     c.alert("JobSlow", "job vit-22b-ft: iteration time p50 2.9s -> 4.4s after node replacement",
             job="vit-22b-ft", node="kube-gpu-h-31")
-    r = fsdp_steps(c, -1100, 18, 12000, step_s=2.9,
-                   step_fn=lambda i: (2.9 if i < 4 else 4.4) * c.rng.uniform(0.99, 1.01))
+    r = fsdp_steps(c, -1100, 18, 12000, step_s=2.9, step_fn=lambda i: 4.4 * c.rng.uniform(0.99, 1.01))
     r = insert_at(r, 0.3, app_noise(c, 5))
     r.append("[rank0]:[titan] %s - root - WARNING - offload wait: rank 14 p50 1.41s, others p50 0.06s" % c.ymd_ms(-30))
     c.log("kube-gpu-h-31/pod/vit-22b-ft-worker-0", r)
@@ -899,10 +898,15 @@ def n028():
          "              constant allocation:         0B",
          "        maybe_live_out allocation:    3.91GiB",
          "     preallocated temp allocation:  103.22GiB"]
-    r = app_noise(c, 4) + r
+    jax_noise = ["I%s 140213 xla_bridge.py:895] Unable to initialize backend 'rocm': module 'jaxlib.xla_extension' has no attribute 'GpuAllocatorConfig'" % c.glog(-200)[1:],
+                 "I%s 140213 distributed.py:90] Connecting to JAX distributed service on tpu-free-h100-0:8476" % c.glog(-195)[1:],
+                 "I%s 140213 train.py:61] jax.device_count()=32 jax.local_device_count()=8 process_index=0" % c.glog(-190)[1:],
+                 "W%s 140213 gpu_helpers.cc:45] XLA_PYTHON_CLIENT_MEM_FRACTION=.95" % c.glog(-189)[1:]]
+    r = jax_noise + r
     c.log("tpu-free-h100-0/stderr", r)
     others = ["%s: jaxlib.xla_extension.XlaRuntimeError: RESOURCE_EXHAUSTED: Out of memory while trying to allocate 110831058944 bytes." % h for h in hosts[1:]]
-    c.log("job/paxml-lm-16b/summary", others + ["exit codes: 1 1 1 1"] + app_noise(c, 4))
+    c.log("job/paxml-lm-16b/summary", others + ["exit codes: 1 1 1 1"])
+    c.log("tpu-free-h100-2/journal", kernel_noise(c, "tpu-free-h100-2", 5))
     dcgm(c, "tpu-free-h100-2", util={g: (lambda s, v: v if s > -150 else 0) for g in range(8)}, skip=("fb", "power"))
     c.with_topology()
     return c
@@ -1158,7 +1162,7 @@ def n039():
     hosts = ["moe-h200-%02d" % i for i in range(1, 5)]
     c = Case("case-n039", "moe_expert_imbalance", "job", hosts)
     c.alert("StepTimeRegression", "job dsmoe-64e step time 2.3x baseline", job="dsmoe-64e", node="moe-h200-01")
-    it = megatron_iters(c, -1200, 14, 6601, step_s=3.0,
+    it = megatron_iters(c, -1000, 14, 6601, step_s=3.0,
                         step_fn=lambda i: 3.0 * (1.0 if i < 4 else 2.3) * c.rng.uniform(0.98, 1.02))
     st = []
     for k, t in enumerate((-1100, -800, -500, -200)):
@@ -1166,7 +1170,7 @@ def n039():
             c.ymd(t), 3 + 14 * k, 2 + 11 * k, 1.5 - 0.3 * k, 0.2 + 9.8 * k, 0.0102 - 0.0031 * k, 0.0011))
     st.append("[%s] timers: all-to-all-dispatch 1211.8 ms (was 219.0) | all-to-all-combine 1190.4 ms | expert-fwd max/min 14.2" % c.ymd(-150))
     c.log("moe-h200-01/rank0/stdout", interleave(c.rng, it, st, app_noise(c, 3)))
-    dcgm(c, "moe-h200-03", util={g: (lambda s, v, g=g: v if s < -900 else (96 if g in (3, 5) else 48)) for g in range(8)}, skip=("fb",))
+    dcgm(c, "moe-h200-03", util={g: (lambda s, v, g=g: v if s < -990 else (96 if g in (3, 5) else 48)) for g in range(8)}, skip=("fb",))
     c.with_topology()
     return c
 
@@ -1179,7 +1183,8 @@ def n040():
     c = Case("case-n040", "moe_expert_imbalance", "job", hosts)
     c.alert("StragglerDetected", "ranks 13, 29 slowest in 95% of steps (job qwen-moe-a3b-ft)", job="qwen-moe-a3b-ft",
             node="ep-node-72")
-    r = fsdp_steps(c, -1200, 14, 1410, step_s=2.2, step_fn=lambda i: 2.2 * (1.0 if i < 3 else 1.9))
+    r = fsdp_steps(c, -1200, 14, 1410, step_s=2.2,
+                   step_fn=lambda i: 2.2 * (1.0 if i < 3 else 1.9) * c.rng.uniform(0.98, 1.02))
     r += ["[rank0]:[titan] %s - root - INFO - ep timing: a2a wait p50 by rank: r13=0.02s r29=0.03s others=0.81s; expert compute max/median 8.7" % c.ymd_ms(-60),
           "[rank0]:[titan] %s - root - INFO - ep tokens received (last 50 steps, millions): r13=41.2 r29=37.9 median=4.6" % c.ymd_ms(-59),
           "[rank0]:[titan] %s - root - INFO - config: router=topk(8), capacity_factor=None (dropless), load_balance_coeff=0.0" % c.ymd_ms(-1400)]
@@ -1397,7 +1402,7 @@ def n049():
     hosts = ["hgx4-r%02d" % i for i in (14, 15, 16, 17)]
     c = Case("case-n049", "gpu_power_throttle", "hgx4-r16", hosts, gpus=4, pci=PCI_BUS_A[:4])
     c.alert("StepTimeRegression", "job asr-rnnt-2b step time +27% since 14:05", job="asr-rnnt-2b", node="hgx4-r14")
-    r = deepspeed_steps(c, -1200, 14, 61001, step_s=1.7,
+    r = deepspeed_steps(c, -1007, 14, 61001, step_s=1.7,
                         step_fn=lambda i: 1.7 * (1.0 if i < 4 else 1.27) * c.rng.uniform(0.99, 1.01))
     c.log("hgx4-r14/rank0/stdout", insert_at(r, 0.5, app_noise(c, 4)))
     c.log("hgx4-r16/journal", kernel_noise(c, "hgx4-r16", 8))
@@ -1428,7 +1433,7 @@ def n050():
         "%s nvs-h200-09 systemd[1]: nvidia-dcgm.service: Main process exited, code=exited, status=1/FAILURE" % c.syslog(-350),
     ]
     c.log("nvs-h200-09/journal", j)
-    r = nccl_init(c, "nvs-h200-09", 12, 4, 16)[:8] + [
+    r = nccl_init(c, "nvs-h200-09", 12, 4, 16, pid=7781)[:8] + [
         "nvs-h200-09:7781:7901 [4] transport/p2p.cc:275 NCCL WARN Cuda failure 'peer access is not supported between these two devices'",
         "nvs-h200-09:7781:7901 [4] NCCL INFO transport/p2p.cc:451 -> 1",
         "[rank12]: torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:1970, unhandled cuda error (run with NCCL_DEBUG=INFO for details), NCCL version 2.21.5",
