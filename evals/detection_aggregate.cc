@@ -41,11 +41,13 @@ Result<std::vector<std::vector<uint8_t>>> BaseDetectorFlags(const std::string& s
 Result<std::vector<std::vector<uint8_t>>> AggregateRulesDetector::Run(const std::vector<EvalUnit>& units) {
   AggregationOptions agg = aggregation_;
   agg.base_name = "mad-band (window " + std::to_string(mad_window_) + ")";
+  agg.add_proposer = add_proposer_.get();
   details_ = Json{{"base", agg.base_name},
                   {"combination", "(base and not any role=suppress rule) or any role=add rule"},
                   {"objective", std::string(ObjectiveName(trainer_.objective))},
                   {"validation_fraction", trainer_.validation_fraction},
-                  {"review", agg.pooled_review ? "training + validation pooled" : "validation tail"}};
+                  {"review", agg.pooled_review ? "training + validation pooled" : "validation tail"},
+                  {"add_proposer", add_proposer_ ? std::string(add_proposer_->name()) : std::string("none")}};
   ThresholdOptions opts = thresholds_;
   opts.warmup = std::max(opts.warmup, mad_window_);
   std::vector<std::vector<uint8_t>> out;

@@ -4,12 +4,14 @@
 // Per unit: the base is the MAD-band peer exactly as `mad-band` runs it (same window, threshold
 // chosen on the training part), computed per member; aggregation rules (suppress / add) are
 // trained on the training part only (its labels; the trainer's validation tail is the last 25% of
-// it); then base and rules run over the whole series: flags = (base AND NOT suppress) OR add,
-// OR-ed over the unit's members. A unit whose training part is unlabeled (NAB, SMD) cannot be
-// aggregated (no false alarm can be told from a true one): it gets the base flags and its
-// details say so.
+// it), from the feature candidates plus the add proposer's rule sets when one is given (`vigil
+// eval detect` gives the builtin proposer); then base and rules run over the whole series: flags = (base AND
+// NOT suppress) OR add, OR-ed over the unit's members. A unit whose training part is unlabeled (NAB, SMD)
+// cannot be aggregated (no false alarm can be told from a true one): it gets the base flags and its details
+// say so.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "evals/detection_benchmark.h"
@@ -40,12 +42,14 @@ struct BaseDetectorOptions {
 
 class AggregateRulesDetector : public BenchDetector {
  public:
+  // `add_proposer` (may be null): its rule sets join as add candidates (AggregationOptions).
   AggregateRulesDetector(size_t mad_window, ThresholdOptions thresholds, TrainerOptions trainer,
-                         AggregationOptions aggregation)
+                         AggregationOptions aggregation, std::unique_ptr<RuleProposer> add_proposer = nullptr)
       : mad_window_(mad_window),
         thresholds_(thresholds),
         trainer_(std::move(trainer)),
-        aggregation_(std::move(aggregation)) {}
+        aggregation_(std::move(aggregation)),
+        add_proposer_(std::move(add_proposer)) {}
   std::string name() const override { return "rules-aggregate"; }
   [[nodiscard]] Result<std::vector<std::vector<uint8_t>>> Run(const std::vector<EvalUnit>& units) override;
   Json Details() const override { return details_; }
@@ -55,6 +59,7 @@ class AggregateRulesDetector : public BenchDetector {
   ThresholdOptions thresholds_;
   TrainerOptions trainer_;
   AggregationOptions aggregation_;
+  std::unique_ptr<RuleProposer> add_proposer_;
   Json details_;
 };
 

@@ -20,7 +20,7 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
   thresholds.objective = Objective::kDelayPointAdjusted;
   thresholds.delay_k = options.delay_k;
   std::vector<std::unique_ptr<BenchDetector>> detectors;
-  const std::vector<std::string> known = {"rules", "mad-band", "iforest", "rules-aggregate"};
+  const std::vector<std::string> known = {"rules", "mad-band", "iforest", "rules-aggregate", "residual-sum"};
   for (const std::string& name : options.detectors) {
     if (name == "rules") {
       TrainerOptions t;
@@ -32,8 +32,12 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
     } else if (name == "rules-aggregate") {  // evals/detection_aggregate.h: base = the mad-band peer
       TrainerOptions t;
       t.delay_k = options.delay_k;
-      detectors.push_back(
-          std::make_unique<AggregateRulesDetector>(options.mad_window, thresholds, t, AggregationOptions{}));
+      detectors.push_back(std::make_unique<AggregateRulesDetector>(
+          options.mad_window, thresholds, t,
+          AggregationOptions{.pooled_review = options.builtin.pooled_review},
+          std::make_unique<BuiltinProposer>(options.builtin)));
+    } else if (name == "residual-sum") {  // evals/detection_rules.h
+      detectors.push_back(std::make_unique<ResidualSumDetector>());
     } else if (name == "mad-band") {
       detectors.push_back(std::make_unique<MadBandDetector>(options.mad_window, thresholds));
     } else if (name == "iforest") {
@@ -42,7 +46,7 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
     } else {
       const std::string close = ClosestMatch(name, known);
       return InvalidArgumentError("unknown detector `" + name +
-                                  "` (known: rules, mad-band, iforest, rules-aggregate)" +
+                                  "` (known: rules, mad-band, iforest, rules-aggregate, residual-sum)" +
                                   (close.empty() ? "" : "; did you mean `" + close + "`?"));
     }
   }

@@ -19,7 +19,8 @@ namespace vigil {
 namespace {
 
 struct TrainFlags {
-  std::string data, out, proposer = "builtin", mode = "one-for-one", objective = "dc_pa", filter, base;
+  std::string data, out, proposer = "builtin", mode = "one-for-one", objective = "dc_pa", filter, base,
+                         aggregate_add = "builtin", aggregate_review = "pooled";
   int delay_k = 7, top_k = 3, max_candidates = 400;
   size_t base_window = 60;
   double validation = 0.25;
@@ -59,8 +60,10 @@ class Progress {
 
 // Aggregation mode: the base detector's flags over the history, and the proposer that learns
 // suppress / add rules on top of them (training/aggregation.h).
+// `add_holder` keeps the add proposer alive as long as the returned proposer.
 Result<std::unique_ptr<RuleProposer>> AggregationSetup(const TrainFlags& f, const Dataset& ds,
-                                                       Objective objective) {
+                                                       Objective objective,
+                                                       std::unique_ptr<RuleProposer>& add_holder) {
   if (f.proposer != "builtin") {
     return InvalidArgumentError("--mode aggregate learns with the builtin feature search only; --proposer " +
                                 f.proposer + " is not supported with it");
@@ -81,6 +84,17 @@ Result<std::unique_ptr<RuleProposer>> AggregationSetup(const TrainFlags& f, cons
   ASSIGN_OR_RETURN(std::vector<std::vector<uint8_t>> base, BaseDetectorFlags(f.base, ds.series, bo));
   ASSIGN_OR_RETURN(BaseFlagsFn base_fn, BaseFlagsFromHistory(ds.series, base));
   AggregationOptions ao;
+  if (f.aggregate_review != "pooled" && f.aggregate_review != "validation") {
+    return InvalidArgumentError("--aggregate-review must be pooled or validation, got `" +
+                                f.aggregate_review + "`");
+  }
+  ao.pooled_review = f.aggregate_review == "pooled";
+  if (f.aggregate_add == "builtin") {
+    add_holder = std::make_unique<BuiltinProposer>();
+    ao.add_proposer = add_holder.get();
+  } else if (f.aggregate_add != "none") {
+    return InvalidArgumentError("--aggregate-add must be builtin or none, got `" + f.aggregate_add + "`");
+  }
   ao.base_name = f.base == "mad-band" ? "mad-band (window " + std::to_string(f.base_window) + ")" : f.base;
   return std::unique_ptr<RuleProposer>(std::make_unique<AggregationProposer>(std::move(base_fn), ao));
 }
@@ -103,9 +117,9 @@ int Run(const TrainFlags& f, const Config& config) {
   Result<Dataset> ds = ReadDataset(f.data, ro);
   if (!ds.ok()) return ReportError(ds.status());
   std::unique_ptr<LlmClient> llm;
-  std::unique_ptr<RuleProposer> proposer;
+  std::unique_ptr<RuleProposer> add_proposer, proposer;
   if (aggregate) {
-    Result<std::unique_ptr<RuleProposer>> p = AggregationSetup(f, *ds, *objective);
+    Result<std::unique_ptr<RuleProposer>> p = AggregationSetup(f, *ds, *objective, add_proposer);
     if (!p.ok()) return ReportError(p.status());
     proposer = std::move(p).value();
   } else if (f.proposer == "builtin") {
@@ -180,6 +194,15 @@ CommandRunner SetupTrainRules(CLI::App& sub) {
       "aggregate: the base detector, mad-band | iforest | flags:FILE (0/1 in the value column, csv "
       "unless FORMAT:PATH)");
   sub.add_option("--base-window", f->base_window, "aggregate: the mad-band base's window in points")
+      ->capture_default_str();
+  sub.add_option("--aggregate-review", f->aggregate_review,
+                 "aggregate: keep a rule if it raises the F1 on training + validation (pooled) or on the "
+                 "validation tail alone")
+      ->capture_default_str();
+  sub.add_option(
+         "--aggregate-add", f->aggregate_add,
+         "aggregate: builtin = the builtin proposer's rule sets are add candidates too; none = single "
+         "feature rules only")
       ->capture_default_str();
   sub.add_option("--objective", f->objective, "validation F1 to maximise: point | pa | dc_pa | event")
       ->capture_default_str();

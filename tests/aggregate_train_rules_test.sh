@@ -50,5 +50,10 @@ check "bad base" 2 "--base must be mad-band, iforest or flags:FILE" -- "$VIGIL" 
 check "base without aggregate" 2 "--base is for --mode aggregate only" -- "$VIGIL" train-rules --data "$DATA" \
   --max-points 6000 --base mad-band --out "$TMP/x"
 
+# The benchmark detector: aggregation over the mad-band peer, scored beside it.
+check "eval rules-aggregate" 0 "rules-aggregate: point F1" -- "$VIGIL" eval detect --dataset kpi --max-series 1 \
+  --max-points 6000 --detectors rules-aggregate,mad-band --no-plots --out "$TMP/eval"
+check "report row" 0 "\| rules-aggregate \| [0-9]" -- cat "$TMP/eval/report.md"
+
 echo "aggregate_train_rules_test: $passed passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -76,6 +76,24 @@ std::string RuleText(const std::string& name, const std::string& selector, const
          " base flag: " + name + " = {{" + explain_expr + "}}\"\n}\n";
 }
 
+// `text` with every rule renamed `<prefix>_<name>` (so several sets can share a file) and a role
+// label added before its closing brace (proposers write `rule NAME {` and `}` on lines of their own).
+std::string WithRoleLabel(const std::string& text, AggregateRole role, const std::string& prefix) {
+  const std::string label = "  labels { " + std::string(kAggregateRoleLabel) + " = \"" +
+                            std::string(AggregateRoleName(role)) + "\" }\n";
+  std::string out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    end = end == std::string::npos ? text.size() : end + 1;
+    const std::string line = text.substr(start, end - start);
+    if (line == "}\n" || line == "}") out += label;
+    out += line.rfind("rule ", 0) == 0 ? "rule " + prefix + "_" + line.substr(5) : line;
+    start = end;
+  }
+  return out;
+}
+
 // (base AND NOT any chosen suppress) OR any chosen add, for one split.
 Flags2 Combined(const Flags2& base, const std::vector<Candidate>& cands, const std::vector<size_t>& chosen,
                 bool train) {
@@ -278,8 +296,28 @@ Result<std::vector<RuleCandidate>> AggregationProposer::Propose(const TrainingDa
     if (options.progress) options.progress(std::min(done, planned), planned);
   };
 
-  // 1. Fit suppress and add thresholds on the training part against the base flags.
   std::vector<Candidate> cands;
+  // 0. Another proposer's rule sets as add candidates (each set whole, role label added); first,
+  //    so a tie with a single-feature rule goes to the proposer's fuller search.
+  if (options_.add_proposer != nullptr && train_has_anomaly) {
+    ProposeOptions po = options;
+    po.progress = nullptr;
+    ASSIGN_OR_RETURN(std::vector<RuleCandidate> proposed,
+                     options_.add_proposer->Propose(data, evaluator, po));
+    const std::string proposer_name(options_.add_proposer->name());
+    for (size_t p = 0; p < proposed.size(); ++p) {
+      Candidate c;
+      c.role = AggregateRole::kAdd;
+      c.name = proposer_name + "_" + std::to_string(p);
+      c.text = WithRoleLabel(proposed[p].text, AggregateRole::kAdd, c.name);
+      c.train_f1 = proposed[p].train.objective_f1;
+      c.rationale = "add: the " + proposer_name + " proposer's rule set " + std::to_string(p) + " (" +
+                    proposed[p].rationale + ")";
+      cands.push_back(std::move(c));
+    }
+  }
+
+  // 1. Fit suppress and add thresholds on the training part against the base flags.
   // Suppress thresholds sit between two distinct values seen at the base's flagged points (a
   // margin on both sides), at these quantile positions; add thresholds are training quantiles.
   std::vector<double> suppress_q;

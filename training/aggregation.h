@@ -25,9 +25,12 @@
 //        (base AND NOT rule) is kept when it beats the base alone;
 //      - add: `feature > T` (`< T` for low families), T a quantile of all training values; the T
 //        with the best training objective F1 of (base OR rule), kept when it beats the base alone;
-//   2. review on the chronological validation tail (the trainer's): every candidate's flags come
-//      from the engine; greedy forward selection adds the suppress or add rule that raises the
-//      validation objective F1 of the combination the most (by at least `min_gain`), at most
+//      - add (optional, `add_proposer`): another proposer's rule sets (the builtin search's kept
+//        set), each one add candidate;
+//   2. review on the chronological validation tail (the trainer's) pooled with the training part
+//      (`pooled_review`; false = the tail alone): every candidate's flags come from the engine;
+//      greedy forward selection adds the suppress or add rule that raises the objective F1 of the
+//      combination the most (by at least `min_gain`), at most
 //      `max_rules` rules. Nothing improves: no rules (the base runs alone).
 // The objective is the evaluator's (dc-PA F1 with k = 7 by default, as the benchmark reports).
 // Unlabeled targets: FailedPrecondition (without labels a base detector's false alarms cannot be
@@ -85,9 +88,14 @@ struct AggregationOptions {
   int max_rules = 3;                    // suppress + add rules kept per target
   double min_gain = 1e-9;               // a rule joins only if the objective rises by more
   std::vector<int> windows = {10, 60};  // rolling windows of the features (BuiltinFeatures)
-  // Review on the validation tail alone (Argos, the default) or on training + validation counts
-  // pooled (as the builtin proposer's default).
-  bool pooled_review = false;
+  // Review on training + validation counts pooled (the default, as the builtin proposer's: many
+  // validation tails hold no labeled anomaly, and then nothing can raise the tail's F1), or on the
+  // validation tail alone (Argos; false).
+  bool pooled_review = true;
+  // When set, the candidates this proposer returns for the target (e.g. the builtin proposer's
+  // kept set) join as add candidates, each rule set as one candidate with `role = "add"`, and are
+  // reviewed like the others. Not owned; must outlive Propose.
+  RuleProposer* add_proposer = nullptr;
 };
 
 class AggregationProposer : public RuleProposer {

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "rules/compiler.h"
+#include "training/builtin_proposer.h"
 #include "training/engine_evaluator.h"
 #include "training/trainer.h"
 
@@ -116,23 +117,57 @@ TEST_CASE("aggregation keeps no rule that does not improve the validation tail")
   REQUIRE(base_fn.ok());
   TrainerOptions to;
   {
-    AggregationProposer proposer(*base_fn);
+    AggregationOptions ao;
+    ao.pooled_review = false;  // Argos: the validation tail alone
+    AggregationProposer proposer(*base_fn, ao);
     Result<TrainingRun> run = TrainRules({ts}, {}, proposer, to);
     REQUIRE(run.ok());
     REQUIRE(run->targets[0].status.ok());
     CHECK_FALSE(run->targets[0].best.has_value());
     CHECK(run->targets[0].rule_text.empty());
   }
-  {  // Contrast: reviewed on training + validation pooled, the same rule is kept (it helps there).
-    AggregationOptions ao;
-    ao.pooled_review = true;
-    AggregationProposer proposer(*base_fn, ao);
+  {  // Contrast: reviewed on training + validation pooled (the default), the rule is kept.
+    AggregationProposer proposer(*base_fn);
     Result<TrainingRun> run = TrainRules({ts}, {}, proposer, to);
     REQUIRE(run.ok());
     REQUIRE(run->targets[0].best.has_value());
     INFO(run->targets[0].rule_text);
     CHECK(run->targets[0].rule_text.find("role = \"suppress\"") != std::string::npos);
   }
+}
+
+TEST_CASE("aggregation: another proposer's rule set joins as an add candidate, renamed and labeled") {
+  // The base detects nothing; the builtin proposer's set catches the spikes (ties with a single
+  // feature rule go to the proposer's set, which comes first).
+  TimeSeries ts;
+  ts.name = "k3";
+  ts.labels = {{"kpi", "k3"}};
+  for (int i = 0; i < 3000; ++i) {
+    const bool spike = i % 97 == 50;
+    ts.timestamps_ms.push_back(int64_t{i} * 60'000);
+    ts.values.push_back(100 + ((i * 37) % 11) - 5 + (spike ? 60 : 0));
+    ts.anomaly_labels.push_back(spike);
+  }
+  Result<BaseFlagsFn> base_fn = BaseFlagsFromHistory({ts}, {std::vector<uint8_t>(3000, 0)});
+  REQUIRE(base_fn.ok());
+  BuiltinProposer builtin;
+  AggregationOptions ao;
+  ao.add_proposer = &builtin;
+  AggregationProposer proposer(*base_fn, ao);
+  Result<TrainingRun> run = TrainRules({ts}, {}, proposer, {});
+  REQUIRE(run.ok());
+  const TrainedTarget& t = run->targets[0];
+  REQUIRE(t.best.has_value());
+  INFO(t.rule_text);
+  CHECK(t.rule_text.find("rule k3_builtin_0_") != std::string::npos);
+  CHECK(t.best->rationale.find("the builtin proposer's rule set 0") != std::string::npos);
+  Result<CompiledRules> compiled = CompileRules(t.rule_text, "k3.rules");
+  REQUIRE(compiled.ok());
+  Result<AggregateRules> roles = SplitByRole(std::move(compiled).value());
+  REQUIRE(roles.ok());
+  CHECK(roles->suppress.rules.empty());
+  for (const RulePlan& r : roles->add.rules) CHECK(r.labels.at("role") == "add");
+  CHECK(t.best->validation.counts.point.F1() == doctest::Approx(1.0));
 }
 
 TEST_CASE("aggregation needs labels and matching base flags") {
