@@ -14,7 +14,9 @@ struct DetectCommandOptions {
   std::string data_path;  // "" = ../shared/datasets/<dataset> (kpi: .../kpi/train)
   std::string out_dir;    // "" = eval-out/detect-<dataset>
   // Detector names, run in this order: "rules" (trained rules, builtin proposer), "mad-band",
-  // "iforest"; also "rules-aggregate" (aggregation rules over the mad-band peer, not in the default).
+  // "iforest"; also "rules-aggregate" (aggregation rules over the mad-band peer, not in the default)
+  // and "residual-sum" (sum of normalised residuals over a unit's members, evals/detection_rules.h;
+  // not in the default).
   std::vector<std::string> detectors = {"rules", "mad-band", "iforest"};
   EvalSetOptions set;
   int delay_k = 7;

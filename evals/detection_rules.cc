@@ -1,7 +1,10 @@
 #include "evals/detection_rules.h"
 
+#include <cmath>
+
 #include "detectors/engine.h"
 #include "rules/compiler.h"
+#include "training/engine_evaluator.h"
 
 namespace vigil {
 
@@ -79,6 +82,78 @@ Result<std::vector<std::vector<uint8_t>>> RulesDetector::Run(const std::vector<E
   }
   details_["rules_total"] = rule_count;
   details_["engine_evaluations"] = evaluations;
+  details_["per_series"] = per_unit;
+  return out;
+}
+
+}  // namespace vigil
+
+namespace vigil {
+
+std::vector<double> SumOfNormalisedResiduals(const std::vector<std::vector<double>>& residuals,
+                                             size_t norm_begin, size_t norm_end, double floor, double clip) {
+  size_t n = 0;
+  for (const auto& r : residuals) n = std::max(n, r.size());
+  std::vector<double> sum(n, 0.0);
+  for (const auto& r : residuals) {
+    double norm = 0;
+    for (size_t i = norm_begin; i < std::min(norm_end, r.size()); ++i) {
+      if (std::isfinite(r[i])) norm = std::max(norm, r[i]);
+    }
+    norm = std::max(norm, floor);
+    for (size_t i = 0; i < r.size(); ++i) {
+      if (std::isfinite(r[i])) sum[i] += std::min(r[i] / norm, clip);
+    }
+  }
+  return sum;
+}
+
+Result<std::vector<std::vector<uint8_t>>> ResidualSumDetector::Run(const std::vector<EvalUnit>& units) {
+  if (options_.windows.empty()) return InvalidArgumentError("residual-sum: no windows");
+  if (!(options_.floor > 0) || !(options_.clip > 0)) {
+    return InvalidArgumentError("residual-sum: floor and clip must be > 0");
+  }
+  Json windows = Json::array();
+  for (int w : options_.windows) windows.push_back(static_cast<int64_t>(w));
+  details_ = Json{{"windows", windows},
+                  {"clip", options_.clip},
+                  {"floor", options_.floor},
+                  {"holdout_fraction", options_.holdout_fraction}};
+  Json per_unit = Json::array();
+  std::vector<std::vector<uint8_t>> out;
+  for (const EvalUnit& u : units) {
+    const size_t n = u.members.empty() ? 0 : u.members[0].size();
+    const size_t holdout = static_cast<size_t>(static_cast<double>(u.split) * options_.holdout_fraction);
+    const size_t fit_end = u.split - holdout;
+    if (holdout == 0 ||
+        fit_end <= static_cast<size_t>(*std::max_element(options_.windows.begin(), options_.windows.end()))) {
+      return InvalidArgumentError("residual-sum: unit `" + u.name + "` has " + std::to_string(u.split) +
+                                  " training points, too few for a held-out tail and the windows");
+    }
+    TrainingData data;
+    data.target = u.name;
+    data.train = u.members;  // the engine runs over the whole series; only [0, split) sets thresholds
+    data.labeled = false;
+    EngineEvaluator engine(data, Objective::kPointAdjusted, 7);
+    std::vector<std::vector<double>> residuals;
+    for (int w : options_.windows) {
+      const std::string expr = "abs(value - median(lag(value, 1), " + std::to_string(w) + "p))";
+      ASSIGN_OR_RETURN(std::vector<std::vector<double>> v, engine.Values(expr, Split::kTrain));
+      for (auto& r : v) residuals.push_back(std::move(r));
+    }
+    // Each term is normalised on the fitting part past the longest window (full windows only).
+    const size_t warm =
+        static_cast<size_t>(*std::max_element(options_.windows.begin(), options_.windows.end()));
+    const std::vector<double> score =
+        SumOfNormalisedResiduals(residuals, warm, fit_end, options_.floor, options_.clip);
+    double threshold = 0;
+    for (size_t i = fit_end; i < u.split && i < score.size(); ++i) threshold = std::max(threshold, score[i]);
+    std::vector<uint8_t> flags(n, 0);
+    for (size_t i = 0; i < n && i < score.size(); ++i) flags[i] = score[i] > threshold;
+    per_unit.push_back(Json{
+        {"series", u.name}, {"threshold", threshold}, {"terms", static_cast<int64_t>(residuals.size())}});
+    out.push_back(std::move(flags));
+  }
   details_["per_series"] = per_unit;
   return out;
 }

@@ -54,3 +54,45 @@ class RulesDetector : public BenchDetector {
 };
 
 }  // namespace vigil
+
+namespace vigil {
+
+// ResidualSumDetector ("residual-sum"): one score per unit and time step, the sum over members
+// and windows of normalised rolling-median residuals, thresholded at its largest value on a
+// held-out tail of the TRAINING part (label-free). For units with many members (SMD: 38
+// dimensions) where a count vote of per-member rules misses deviations that are moderate in each
+// dimension but shared by many.
+//   r_{d,W}(t) = abs(value - median(lag(value, 1), Wp))   computed by the detectors/ engine
+//   e_{d,W}(t) = min(r_{d,W}(t) / max(N_{d,W}, floor), clip)   N = max of r over the fitting part
+//   S(t)       = Σ_d Σ_W e_{d,W}(t)          (missing r counts 0)
+// Fitting part: [0, split − holdout), holdout: [split − holdout, split); flagged where S > the
+// holdout's max S. The sum across members is not expressible in the rule language (an
+// aggregation `sum by ()` cannot carry a per-series normaliser), so it is computed here; each
+// term is an engine expression.
+struct ResidualSumOptions {
+  std::vector<int> windows = {10, 60};  // the builtin proposer's default windows
+  double clip = 5;                      // one member cannot dominate the sum
+  // Normaliser floor, in value units: SMD's values are min-max scaled to [0, 1] by the dataset,
+  // so 1% of that scale; a member constant in training then counts steps of ≥ 1% of the scale.
+  double floor = 0.01;
+  double holdout_fraction = 0.2;  // as VoteSelection
+};
+
+// S(t) from `residuals` ([term][t], NaN = missing) with each term normalised by its max over
+// [norm_begin, norm_end). Pure.
+std::vector<double> SumOfNormalisedResiduals(const std::vector<std::vector<double>>& residuals,
+                                             size_t norm_begin, size_t norm_end, double floor, double clip);
+
+class ResidualSumDetector : public BenchDetector {
+ public:
+  explicit ResidualSumDetector(ResidualSumOptions options = {}) : options_(std::move(options)) {}
+  std::string name() const override { return "residual-sum"; }
+  Result<std::vector<std::vector<uint8_t>>> Run(const std::vector<EvalUnit>& units) override;
+  Json Details() const override { return details_; }
+
+ private:
+  ResidualSumOptions options_;
+  Json details_;
+};
+
+}  // namespace vigil

@@ -3,6 +3,8 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
+
 #include "training/builtin_proposer.h"
 
 namespace vigil {
@@ -98,6 +100,70 @@ TEST_CASE("RulesDetector: vote 0 picks the vote on a held-out training tail, nev
   CHECK(vote == 2);
   CHECK(noisy_tail[1200] == 1);
   CHECK(noisy_tail[1300] == 0);
+}
+
+TEST_CASE("SumOfNormalisedResiduals: each term over its max on the range, floored and clipped") {
+  const double nan = NAN;
+  // Term 0: max 2 on [1, 3); term 1: max 0 there, so the floor (0.5) normalises it.
+  const std::vector<std::vector<double>> r = {{9, 2, 1, 4, 100}, {nan, 0, 0, 1, nan}};
+  const std::vector<double> s = SumOfNormalisedResiduals(r, 1, 3, 0.5, 10);
+  REQUIRE(s.size() == 5);
+  CHECK(s[0] == doctest::Approx(4.5));  // 9 / 2; the missing term counts 0
+  CHECK(s[1] == doctest::Approx(1.0));
+  CHECK(s[2] == doctest::Approx(0.5));
+  CHECK(s[3] == doctest::Approx(2 + 2));  // 4 / 2 + 1 / 0.5
+  CHECK(s[4] == doctest::Approx(10));     // 100 / 2 clipped at 10
+}
+
+// Two members over 1500 points, split 1000 (fitting part [0, 800), held-out tail [800, 1000)).
+Result<std::vector<std::vector<uint8_t>>> RunResidualSum(const std::vector<int>& spikes0,
+                                                         const std::vector<int>& spikes1, double bump,
+                                                         Json* details) {
+  EvalUnit unit;
+  unit.name = "m1";
+  unit.split = 1000;
+  unit.members = {Member(0, 1500, {}), Member(1, 1500, {})};
+  for (int p : spikes0) unit.members[0].values[static_cast<size_t>(p)] += bump;
+  for (int p : spikes1) unit.members[1].values[static_cast<size_t>(p)] += bump;
+  ResidualSumDetector det;
+  Result<std::vector<std::vector<uint8_t>>> flags = det.Run({unit});
+  *details = det.Details();
+  return flags;
+}
+
+TEST_CASE(
+    "ResidualSumDetector: flags what both members deviate on; threshold from the held-out training tail") {
+  Json d;
+  // A step of 30 on both dimensions at 1200 (3x each member's largest training residual), on
+  // dimension 0 alone at 1300.
+  Result<std::vector<std::vector<uint8_t>>> quiet = RunResidualSum({1200, 1300}, {1200}, 30, &d);
+  REQUIRE(quiet.ok());
+  REQUIRE((*quiet)[0].size() == 1500);
+  CHECK((*quiet)[0][1200] == 1);
+  CHECK((*quiet)[0][1300] == 1);
+  const double quiet_threshold = d["per_series"][0]["threshold"].get<double>();
+  CHECK(d["per_series"][0]["terms"] == 4);  // 2 members x 2 windows
+  CHECK(quiet_threshold > 0);
+  size_t test_flags = 0;
+  for (size_t i = 1000; i < 1500; ++i) test_flags += (*quiet)[0][i];
+  CHECK(test_flags <= 4);  // the two steps (each seen by the point and its return)
+  // A two-dimension step inside the held-out tail raises the threshold past a one-dimension one:
+  // the one-dimension step in the test part is no longer flagged.
+  Result<std::vector<std::vector<uint8_t>>> noisy = RunResidualSum({900, 1200, 1300}, {900, 1200}, 30, &d);
+  REQUIRE(noisy.ok());
+  CHECK(d["per_series"][0]["threshold"].get<double>() > quiet_threshold);
+  CHECK((*noisy)[0][1300] == 0);
+}
+
+TEST_CASE("ResidualSumDetector: a training part too short for the tail and windows is an error") {
+  EvalUnit unit;
+  unit.name = "short";
+  unit.split = 40;
+  unit.members = {Member(0, 100, {})};
+  ResidualSumDetector det;
+  Result<std::vector<std::vector<uint8_t>>> flags = det.Run({unit});
+  REQUIRE_FALSE(flags.ok());
+  CHECK(flags.status().message().find("unit `short` has 40 training points") != std::string::npos);
 }
 
 }  // namespace
