@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <regex>
 #include <set>
 #include <cstdio>
@@ -958,55 +959,79 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
 
   // 4. Explain away downstream symptoms (again after each probe round: probes find causes).
   std::set<std::string> explained;
-  auto explain_away = [&]() {
-    std::map<std::string, double> raw = beliefs.scores();
+  // On beliefs `b` with the set `ex` of effects already explained; thoughts go to `tr` when given.
+  auto explain_away_in = [&](Beliefs& b, std::set<std::string>& ex, Json* tr) {
+    std::map<std::string, double> raw = b.scores();
     for (const auto& [effect, causes] : ExplainedBy()) {
-      if (raw[effect] <= 0 || explained.count(effect)) continue;
-      int64_t effect_time = beliefs.EarliestSupport(effect);
+      if (raw[effect] <= 0 || ex.count(effect)) continue;
+      int64_t effect_time = b.EarliestSupport(effect);
       for (const std::string& cause : causes) {
         if (raw[cause] < kCauseMinScore || raw[cause] < 0.5 * raw[effect]) continue;
-        int64_t cause_time = beliefs.EarliestSupport(cause);
+        int64_t cause_time = b.EarliestSupport(cause);
         bool plausible = cause_time == kNoTime || effect_time == kNoTime || cause_time <= effect_time + kCauseSlackMs;
         if (!plausible) continue;
-        beliefs.Discount(effect, kExplainedAwayFactor, "explained by " + cause);
-        explained.insert(effect);
-        trace.push_back({{"type", "thought"},
+        b.Discount(effect, kExplainedAwayFactor, "explained by " + cause);
+        ex.insert(effect);
+        if (tr != nullptr) {
+          tr->push_back({{"type", "thought"},
                          {"text", effect + " looks like a downstream symptom of " + cause +
                                       " (evidence for the cause is no later than the symptom); discounting it"}});
+        }
         break;
       }
     }
   };
+  auto explain_away = [&]() { explain_away_in(beliefs, explained, &trace); };
   explain_away();
   trace.push_back({{"type", "belief"}, {"round", 0}, {"posterior", BeliefJson(beliefs)}});
 
-  // 5. Probe rounds.
+  // 5. Probe rounds. A round's probes are chosen from the beliefs after the previous round
+  // (`Choose`); they run through the planner, their results update the beliefs, and the next
+  // round is chosen. The decisions are round-based; the *schedule* is event-driven: a probe of a
+  // later round depends only on the results that had settled its choice (see RoundDependencies
+  // below), so it starts as soon as those are in rather than when the whole round is.
   std::set<std::string> ran;
   size_t probes_run = 0;
   const double cap_s = options_.probe_time_limit_s;
   auto step_limit = [cap_s](const VerificationStep& s) {
     return std::min(cap_s, std::max(kMinProbeLimitS, kProbeLimitFactor * s.expected_s));
   };
-  VerificationPlanner planner(PlannerOptions{options_.max_parallel, options_.probe_time_limit_s, nullptr, step_limit});
+  PlannerOptions planner_options{options_.max_parallel, options_.probe_time_limit_s, nullptr, step_limit,
+                                 ProbeStepsConflict};
+  VerificationPlanner planner(planner_options);
   if (probes == nullptr) d.unverified.push_back("no probe executor: hypotheses were not verified with probes");
-  for (int round = 1; probes != nullptr && round <= options_.max_rounds; ++round) {
-    auto ranked = beliefs.Ranked();
-    if (ranked.empty()) break;
+  struct Candidate {
+    const ProbeSpec* spec;
+    std::string target;
+    double gain;
+  };
+  struct Choice {
+    Candidate cand;
+    std::string why;
+  };
+  // The probes round `round` runs on beliefs `b` (empty: stop). Reads `ran` and `probes_run`,
+  // changes nothing; thoughts go to `tr` when given.
+  auto choose = [&](const Beliefs& b, int round, Json* tr) -> std::vector<Choice> {
+    std::vector<Choice> chosen;
+    auto ranked = b.Ranked();
+    if (ranked.empty()) return chosen;
     // A leading symptom (NaN loss, collective timeout, slow rank) is not an answer until the
     // causes that produce it have been checked: one round runs even when it looks certain.
     auto effect = ExplainedBy().find(ranked[0].first);
-    bool leader_is_effect = effect != ExplainedBy().end() && !effect->second.empty() && beliefs.Score(ranked[0].first) > 0;
-    if (ranked[0].second >= options_.stop_confidence && !(leader_is_effect && round == 1)) break;
+    bool leader_is_effect = effect != ExplainedBy().end() && !effect->second.empty() && b.Score(ranked[0].first) > 0;
+    if (ranked[0].second >= options_.stop_confidence && !(leader_is_effect && round == 1)) return chosen;
     // A probe has already confirmed the leading cause and none confirmed a rival: another round
     // would only re-confirm it (its steps would wait for this round's results for nothing).
     if (round > 1 && !leader_is_effect && ranked[0].second >= kConfirmedStopPosterior &&
-        beliefs.ConfirmedByProbe(ranked[0].first)) {
+        b.ConfirmedByProbe(ranked[0].first)) {
       bool rival = false;
-      for (size_t i = 1; i < ranked.size(); ++i) rival = rival || beliefs.ConfirmedByProbe(ranked[i].first);
+      for (size_t i = 1; i < ranked.size(); ++i) rival = rival || b.ConfirmedByProbe(ranked[i].first);
       if (!rival) {
-        trace.push_back({{"type", "thought"},
+        if (tr != nullptr) {
+          tr->push_back({{"type", "thought"},
                          {"text", ranked[0].first + " is confirmed by a probe and no rival is; stopping"}});
-        break;
+        }
+        return chosen;
       }
     }
     std::map<std::string, double> pmap;
@@ -1020,7 +1045,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     std::vector<ComponentHint> targets;
     for (size_t i = 0; i < ranked.size() && i < kWaveHypotheses; ++i) {
       if (ranked[i].second < kWaveMinPosterior) break;
-      ComponentHint h = beliefs.Component(ranked[i].first, topo.job);
+      ComponentHint h = b.Component(ranked[i].first, topo.job);
       if (h.node.empty()) continue;
       targets.push_back(h);
     }
@@ -1032,11 +1057,6 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       h.node = *topo.nodes.begin();
       targets.push_back(h);
     }
-    struct Candidate {
-      const ProbeSpec* spec;
-      std::string target;
-      double gain;
-    };
     std::vector<Candidate> cands;
     for (const ProbeSpec& spec : ProbeCatalog()) {
       if (spec.intrusive && !options_.allow_intrusive) continue;
@@ -1095,44 +1115,130 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         }
       }
     }
-    std::stable_sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) {
-      return a.gain / a.spec->expected_duration_s > b.gain / b.spec->expected_duration_s;
+    std::stable_sort(cands.begin(), cands.end(), [](const Candidate& x, const Candidate& y) {
+      return x.gain / x.spec->expected_duration_s > y.gain / y.spec->expected_duration_s;
     });
     if (cands.empty()) {
-      trace.push_back({{"type", "thought"}, {"text", "no probe is expected to separate the leading hypotheses"}});
-      break;
+      if (tr != nullptr) {
+        tr->push_back({{"type", "thought"}, {"text", "no probe is expected to separate the leading hypotheses"}});
+      }
+      return chosen;
     }
+    std::set<std::string> picked;
+    for (const Candidate& cand : cands) {
+      if (chosen.size() >= options_.max_probes_per_round || probes_run + chosen.size() >= options_.max_probes) break;
+      picked.insert(std::string(cand.spec->name) + "@" + cand.target);
+      chosen.push_back({cand, "expected gain " + std::to_string(cand.gain) + " bits in ~" +
+                                  std::to_string(cand.spec->expected_duration_s) + " s"});
+    }
+    for (const Candidate& cand : sweep) {
+      std::string key = std::string(cand.spec->name) + "@" + cand.target;
+      if (ran.count(key) || !picked.insert(key).second) continue;
+      chosen.push_back({cand, "sweep of the node's GPUs"});
+    }
+    return chosen;
+  };
+  // Per-step observations of one round's results (nullopt: not evidence), added to `b`.
+  auto apply_round = [&](Beliefs& b, std::vector<Observation> round_obs) {
+    // A probe that passed on one target and failed on another has located the fault: the pass
+    // clears that target, not the category (the checksum vote passing on node-2 says nothing
+    // about node-3, where it failed).
+    for (Observation& o : round_obs) {
+      if (o.evidence.refutes.empty()) continue;
+      std::string probe = o.evidence.source.substr(0, o.evidence.source.find('@'));
+      auto failed_elsewhere = [&](const Observation& f) {
+        return f.evidence.kind == EvidenceKind::kProbe && !f.evidence.supports.empty() &&
+               f.evidence.source.substr(0, f.evidence.source.find('@')) == probe;
+      };
+      std::set<std::string> located;
+      for (const Observation& f : round_obs) {
+        if (failed_elsewhere(f)) located.insert(f.evidence.supports.begin(), f.evidence.supports.end());
+      }
+      for (const Observation& f : b.observations()) {
+        if (failed_elsewhere(f)) located.insert(f.evidence.supports.begin(), f.evidence.supports.end());
+      }
+      for (const std::string& cat : located) {
+        if (o.deltas.erase(cat) == 0) continue;
+        o.evidence.refutes.erase(std::remove(o.evidence.refutes.begin(), o.evidence.refutes.end(), cat),
+                                 o.evidence.refutes.end());
+        o.evidence.detail += "  [clears this target only: the probe failed elsewhere for " + cat + "]";
+      }
+    }
+    for (Observation& o : round_obs) b.Add(std::move(o));
+  };
+  // The previous round, kept to find which of its results each next probe waited for.
+  struct PreviousRound {
+    size_t first = 0, end = 0;                       // its steps: d.steps[first, end)
+    std::vector<std::optional<Observation>> obs;     // per step
+    std::optional<Beliefs> before;                   // beliefs before its results
+    std::set<std::string> explained_before;
+  } prev;
+  // Dependencies of the probes chosen for `round` (>= 2). A probe waits for every step of the
+  // rounds before the previous one (its beliefs were built on them) and for the previous round's
+  // results in the order they finish in the schedule, up to the first moment from which the choice
+  // would have included it and kept including it as the remaining results came in (the choice
+  // replayed on each prefix of those results). With every result in, the replay is the real
+  // choice; a probe it does not reproduce depends on the whole previous round.
+  auto round_dependencies = [&](int round, const std::vector<Choice>& final_choice) {
+    std::vector<std::vector<std::string>> deps(final_choice.size());
+    std::vector<std::string> older;
+    for (size_t i = 0; i < prev.first; ++i) {
+      if (d.steps[i].outcome != "skipped") older.push_back(d.steps[i].id);
+    }
+    std::vector<StepTiming> timing = ScheduleSteps(d.steps, ProbeStepsConflict, options_.max_parallel);
+    std::vector<double> ends;
+    for (size_t i = prev.first; i < prev.end; ++i) ends.push_back(timing[i].finish_s);
+    std::sort(ends.begin(), ends.end());
+    ends.erase(std::unique(ends.begin(), ends.end()), ends.end());
+    // chosen_from[k]: the choice with the results finished by ends[k - 1] (k = 0: none).
+    std::vector<std::set<std::string>> chosen_from;
+    for (size_t k = 0; k <= ends.size(); ++k) {
+      Beliefs b = *prev.before;
+      std::set<std::string> ex = prev.explained_before;
+      std::vector<Observation> in;
+      for (size_t i = prev.first; i < prev.end; ++i) {
+        if (k > 0 && timing[i].finish_s <= ends[k - 1] && prev.obs[i - prev.first]) in.push_back(*prev.obs[i - prev.first]);
+      }
+      apply_round(b, std::move(in));
+      explain_away_in(b, ex, nullptr);
+      std::set<std::string> keys;
+      for (const Choice& ch : choose(b, round, nullptr)) keys.insert(std::string(ch.cand.spec->name) + "@" + ch.cand.target);
+      chosen_from.push_back(std::move(keys));
+    }
+    for (size_t c = 0; c < final_choice.size(); ++c) {
+      std::string key = std::string(final_choice[c].cand.spec->name) + "@" + final_choice[c].cand.target;
+      size_t k = chosen_from.size();
+      while (k > 0 && chosen_from[k - 1].count(key)) --k;
+      if (k == chosen_from.size()) k = ends.size();  // not reproduced: wait for the whole round
+      deps[c] = older;
+      for (size_t i = prev.first; i < prev.end; ++i) {
+        if (k > 0 && timing[i].finish_s <= ends[k - 1] && d.steps[i].outcome != "skipped") deps[c].push_back(d.steps[i].id);
+      }
+    }
+    return deps;
+  };
+  for (int round = 1; probes != nullptr && round <= options_.max_rounds; ++round) {
+    std::vector<Choice> choice = choose(beliefs, round, &trace);
+    if (choice.empty()) break;
+    std::vector<std::vector<std::string>> deps(choice.size());
+    if (round > 1) deps = round_dependencies(round, choice);
     std::vector<VerificationStep> steps;
-    // One probe step; a later round was chosen from the results of the previous one, so it
-    // depends on every earlier step that ran.
-    auto add_step = [&](const Candidate& cand, std::string why) {
+    for (size_t c = 0; c < choice.size(); ++c) {
+      const Candidate& cand = choice[c].cand;
       VerificationStep s;
       s.id = "s" + std::to_string(d.steps.size() + steps.size() + 1);
       s.action = "run_probe";
       s.target = std::string(cand.spec->name) + "@" + cand.target;
       s.expected_s = cand.spec->expected_duration_s;
-      if (round > 1) {
-        for (const VerificationStep& p : d.steps) {
-          if (p.outcome != "skipped") s.depends_on.push_back(p.id);
-        }
-      }
+      s.depends_on = deps[c];
       ran.insert(s.target);
       steps.push_back(s);
       trace.push_back({{"type", "tool_call"}, {"tool", "run_probe"},
                        {"arguments", {{"probe", cand.spec->name}, {"target", cand.target}}},
-                       {"why", std::move(why)}});
-    };
-    for (const Candidate& cand : cands) {
-      if (steps.size() >= options_.max_probes_per_round || probes_run + steps.size() >= options_.max_probes) break;
-      add_step(cand, "expected gain " + std::to_string(cand.gain) + " bits in ~" +
-                         std::to_string(cand.spec->expected_duration_s) + " s");
+                       {"why", choice[c].why}});
     }
-    for (const Candidate& cand : sweep) {
-      if (ran.count(std::string(cand.spec->name) + "@" + cand.target)) continue;
-      add_step(cand, "sweep of the node's GPUs");
-    }
-    if (steps.empty()) break;
-    // Dependencies on earlier rounds are already satisfied; the planner sees only this round.
+    // Dependencies on earlier rounds are already satisfied; the planner sees only this round
+    // (and keeps its conflicting probes apart).
     std::vector<VerificationStep> to_run = steps;
     for (VerificationStep& s : to_run) s.depends_on.clear();
     bool allow = options_.allow_intrusive;
@@ -1170,7 +1276,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       d.unverified.push_back("verification plan rejected: " + results.status().message());
       break;
     }
-    std::vector<Observation> round_obs;
+    std::vector<std::optional<Observation>> step_obs(to_run.size());
     for (size_t i = 0; i < to_run.size(); ++i) {
       steps[i].outcome = to_run[i].outcome;
       steps[i].duration_s = to_run[i].duration_s;
@@ -1201,33 +1307,18 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         std::smatch m;
         if (o.hint.gpu < 0 && std::regex_search(pr->reason, m, kGpuInReason)) o.hint.gpu = std::stoi(m.str(1));
       }
-      round_obs.push_back(std::move(o));
+      step_obs[i] = std::move(o);
     }
-    // A probe that passed on one target and failed on another has located the fault: the pass
-    // clears that target, not the category (the checksum vote passing on node-2 says nothing
-    // about node-3, where it failed).
-    for (Observation& o : round_obs) {
-      if (o.evidence.refutes.empty()) continue;
-      std::string probe = o.evidence.source.substr(0, o.evidence.source.find('@'));
-      auto failed_elsewhere = [&](const Observation& f) {
-        return f.evidence.kind == EvidenceKind::kProbe && !f.evidence.supports.empty() &&
-               f.evidence.source.substr(0, f.evidence.source.find('@')) == probe;
-      };
-      std::set<std::string> located;
-      for (const Observation& f : round_obs) {
-        if (failed_elsewhere(f)) located.insert(f.evidence.supports.begin(), f.evidence.supports.end());
-      }
-      for (const Observation& f : beliefs.observations()) {
-        if (failed_elsewhere(f)) located.insert(f.evidence.supports.begin(), f.evidence.supports.end());
-      }
-      for (const std::string& cat : located) {
-        if (o.deltas.erase(cat) == 0) continue;
-        o.evidence.refutes.erase(std::remove(o.evidence.refutes.begin(), o.evidence.refutes.end(), cat),
-                                 o.evidence.refutes.end());
-        o.evidence.detail += "  [clears this target only: the probe failed elsewhere for " + cat + "]";
-      }
+    prev.first = d.steps.size();
+    prev.end = prev.first + steps.size();
+    prev.before = beliefs;
+    prev.explained_before = explained;
+    prev.obs = step_obs;
+    std::vector<Observation> round_obs;
+    for (std::optional<Observation>& o : step_obs) {
+      if (o) round_obs.push_back(std::move(*o));
     }
-    for (Observation& o : round_obs) beliefs.Add(std::move(o));
+    apply_round(beliefs, std::move(round_obs));
     for (VerificationStep& s : steps) d.steps.push_back(std::move(s));
     explain_away();
     trace.push_back({{"type", "belief"}, {"round", round}, {"posterior", BeliefJson(beliefs)}});
@@ -1305,7 +1396,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     d.mitigation = "";
     if (!d.hypotheses.empty()) d.component = d.hypotheses[0].component;
   }
-  d.planned_s = CriticalPathS(d.steps);
+  d.planned_s = PlannedS(d.steps, ProbeStepsConflict, options_.max_parallel);
   d.sequential_s = SequentialS(d.steps);
   trace.push_back({{"type", "answer"}, {"root_cause", d.root_cause}, {"component", d.component},
                    {"confidence", d.confidence}});

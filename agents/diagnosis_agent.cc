@@ -220,7 +220,7 @@ Result<DiagnosisReport> DiagnosisAgent::Diagnose(DiagnosisCase c, ProbeExecutor*
   for (const Evidence& e : llm_evidence) d.evidence.push_back(e);
   d.sequential_s = SequentialS(d.steps);
   // LLM tool calls ran one after another; count them on the critical path after the built-in plan.
-  d.planned_s = CriticalPathS(builtin.diagnosis.steps) + SequentialS(ctx.steps);
+  d.planned_s = builtin.diagnosis.planned_s + SequentialS(ctx.steps);
 
   if (run.stop_reason.rfind("llm_error", 0) == 0 || !run.final_json) {
     report.mode = "llm-error";

@@ -215,11 +215,10 @@ TEST_CASE("metric conditions: thresholds, ranges, peers, cross-metric joins, uns
 }
 
 TEST_CASE("planner: independent steps run concurrently; critical path vs sequential") {
-  VerificationPlanner planner(PlannerOptions{8, 5, nullptr, nullptr});
+  VerificationPlanner planner(PlannerOptions{8, 5, nullptr, nullptr, nullptr});
   std::vector<VerificationStep> steps(4);
   for (int i = 0; i < 4; ++i) {
-    steps[i].id = "s";
-    steps[i].id += std::to_string(i + 1);
+    steps[i].id = std::vector<std::string>{"s1", "s2", "s3", "s4"}[i];
     steps[i].action = "run_probe";
     steps[i].expected_s = 1;
   }
@@ -252,11 +251,146 @@ TEST_CASE("planner: independent steps run concurrently; critical path vs sequent
   CHECK(SequentialS(steps) == doctest::Approx(7.0));
 }
 
+VerificationStep ProbeStep(const std::string& id, const std::string& target, double duration_s,
+                           std::vector<std::string> depends_on = {}) {
+  VerificationStep s;
+  s.id = id;
+  s.action = "run_probe";
+  s.target = target;
+  s.duration_s = duration_s;
+  s.expected_s = duration_s;
+  s.depends_on = std::move(depends_on);
+  return s;
+}
+
+TEST_CASE("planner: intrusive probes on one GPU or node never overlap; non-intrusive ones overlap anything") {
+  auto conflict = [](const std::string& a, const std::string& b) {
+    return ProbeStepsConflict(ProbeStep("a", a, 1), ProbeStep("b", b, 1));
+  };
+  CHECK(conflict("gpu.gemm@n1/gpu0", "gpu.hbm_bandwidth@n1/gpu0"));
+  CHECK(conflict("gpu.hbm_bandwidth@n1/gpu0", "gpu.gemm@n1/gpu0"));  // symmetric
+  CHECK_FALSE(conflict("gpu.gemm@n1/gpu0", "gpu.gemm@n1/gpu1"));     // another GPU
+  CHECK_FALSE(conflict("gpu.gemm@n1/gpu0", "gpu.gemm@n2/gpu0"));     // another node
+  CHECK_FALSE(conflict("gpu.gemm@n1/gpu0", "gpu.health@n1/gpu0"));   // health reads counters
+  CHECK_FALSE(conflict("gpu.inventory@n1/gpu0", "gpu.health@n1/gpu0"));
+  CHECK(conflict("gpu.sdc@n1", "gpu.gemm@n1/gpu3"));                 // node-wide vs one of its GPUs
+  CHECK(conflict("nccl.allreduce@n1", "gpu.sdc@n1"));
+  CHECK_FALSE(conflict("gpu.sdc@n1", "gpu.gemm@n2/gpu3"));
+  CHECK(conflict("nccl.allreduce@job/llm", "gpu.gemm@n2/gpu0"));     // job-wide: every node
+  CHECK_FALSE(conflict("nosuch.probe@n1/gpu0", "gpu.gemm@n1/gpu0"));
+  VerificationStep query = ProbeStep("q", "gpu.gemm@n1/gpu0", 1);
+  query.action = "query_metrics";
+  CHECK_FALSE(ProbeStepsConflict(query, ProbeStep("b", "gpu.gemm@n1/gpu0", 1)));
+
+  // Executed: the three intrusive probes of n1/gpu0 run one at a time, in plan order; health on
+  // that GPU and GEMM on gpu1 run while they do (each waits until an intrusive gpu0 probe runs).
+  std::vector<VerificationStep> steps = {
+      ProbeStep("s1", "gpu.gemm@n1/gpu0", 0), ProbeStep("s2", "gpu.hbm_bandwidth@n1/gpu0", 0),
+      ProbeStep("s3", "gpu.pcie_bandwidth@n1/gpu0", 0), ProbeStep("s4", "gpu.health@n1/gpu0", 0),
+      ProbeStep("s5", "gpu.gemm@n1/gpu1", 0)};
+  std::mutex mu;
+  std::condition_variable cv;
+  int on_gpu0 = 0, max_on_gpu0 = 0;
+  std::vector<std::string> gpu0_order;
+  auto run = [&](const VerificationStep& s, double) {
+    StepResult r;
+    r.duration_s = 0.01;
+    std::unique_lock<std::mutex> lock(mu);
+    if (s.id == "s4" || s.id == "s5") {
+      bool overlapped = cv.wait_for(lock, std::chrono::seconds(3), [&] { return on_gpu0 > 0; });
+      r.outcome = overlapped ? "pass" : "error";
+      return r;
+    }
+    ++on_gpu0;
+    max_on_gpu0 = std::max(max_on_gpu0, on_gpu0);
+    gpu0_order.push_back(s.id);
+    cv.notify_all();
+    lock.unlock();
+    std::this_thread::sleep_for(std::chrono::milliseconds(60));
+    lock.lock();
+    --on_gpu0;
+    r.outcome = "pass";
+    return r;
+  };
+  VerificationPlanner planner(PlannerOptions{8, 10, nullptr, nullptr, ProbeStepsConflict});
+  REQUIRE(planner.Execute(steps, run).ok());
+  CHECK(max_on_gpu0 == 1);
+  CHECK(gpu0_order == std::vector<std::string>{"s1", "s2", "s3"});
+  CHECK(steps[3].outcome == "pass");
+  CHECK(steps[4].outcome == "pass");
+  // Without the conflict model the same plan runs all three at once.
+  on_gpu0 = max_on_gpu0 = 0;
+  gpu0_order.clear();
+  VerificationPlanner unconstrained(PlannerOptions{8, 10, nullptr, nullptr, nullptr});
+  REQUIRE(unconstrained.Execute(steps, run).ok());
+  CHECK(max_on_gpu0 == 3);
+}
+
+TEST_CASE("planner: a step starts as soon as its own dependencies are in, not when the whole wave is") {
+  // `slow` can only finish once `follow` (which depends on `fast` alone) has started: with
+  // dependency waves it would wait for `slow` and `slow` would give up.
+  std::vector<VerificationStep> steps = {ProbeStep("slow", "gpu.health@n1/gpu0", 0),
+                                         ProbeStep("fast", "gpu.health@n1/gpu1", 0),
+                                         ProbeStep("follow", "gpu.gemm@n1/gpu1", 0, {"fast"})};
+  std::mutex mu;
+  std::condition_variable cv;
+  bool follow_started = false;
+  auto run = [&](const VerificationStep& s, double) {
+    StepResult r;
+    r.outcome = "pass";
+    std::unique_lock<std::mutex> lock(mu);
+    if (s.id == "follow") {
+      follow_started = true;
+      cv.notify_all();
+    } else if (s.id == "slow") {
+      if (!cv.wait_for(lock, std::chrono::seconds(3), [&] { return follow_started; })) r.outcome = "error";
+    }
+    return r;
+  };
+  VerificationPlanner planner(PlannerOptions{8, 10, nullptr, nullptr, ProbeStepsConflict});
+  REQUIRE(planner.Execute(steps, run).ok());
+  CHECK(steps[0].outcome == "pass");
+  CHECK(steps[2].outcome == "pass");
+}
+
+TEST_CASE("schedule: planned time on a hand-checked plan with dependencies, conflicts and slots") {
+  // a: checksum vote on n1 (4 s)          b: health n1/gpu0 (1 s)
+  // c: GEMM n1/gpu2 (3 s) after b          d: GEMM n2/gpu0 (2 s) after a
+  // e: all-reduce on n2 (5 s)
+  std::vector<VerificationStep> steps = {
+      ProbeStep("a", "gpu.sdc@n1", 4), ProbeStep("b", "gpu.health@n1/gpu0", 1),
+      ProbeStep("c", "gpu.gemm@n1/gpu2", 3, {"b"}), ProbeStep("d", "gpu.gemm@n2/gpu0", 2, {"a"}),
+      ProbeStep("e", "nccl.allreduce@n2", 5)};
+  // Dependencies alone: a -> d = 6 s is the longest chain.
+  CHECK(CriticalPathS(steps) == doctest::Approx(6.0));
+  CHECK(PlannedS(steps, nullptr, 0) == doctest::Approx(6.0));
+  CHECK(SequentialS(steps) == doctest::Approx(15.0));
+  // With conflicts: c is ready at 1 s but a holds n1 until 4 s (c: 4-7); d is ready at 4 s but e
+  // holds n2 until 5 s (d: 5-7). Planned 7 s.
+  std::vector<StepTiming> t = ScheduleSteps(steps, ProbeStepsConflict, 0);
+  REQUIRE(t.size() == 5);
+  CHECK(t[0].start_s == doctest::Approx(0.0));
+  CHECK(t[1].start_s == doctest::Approx(0.0));
+  CHECK(t[2].start_s == doctest::Approx(4.0));
+  CHECK(t[3].start_s == doctest::Approx(5.0));
+  CHECK(t[4].start_s == doctest::Approx(0.0));
+  CHECK(PlannedS(steps, ProbeStepsConflict, 0) == doctest::Approx(7.0));
+  // Two slots: a 0-4 and b 0-1; at 1 s c comes first in plan order but a holds n1, so e takes
+  // the free slot (1-6); at 4 s c starts (4-7) and d, ready, has no slot; at 6 s d (6-8).
+  CHECK(PlannedS(steps, ProbeStepsConflict, 2) == doctest::Approx(8.0));
+  // One slot: the plain sum.
+  CHECK(PlannedS(steps, ProbeStepsConflict, 1) == doctest::Approx(15.0));
+  // A skipped step takes no time and no slot.
+  steps[4].outcome = "skipped";
+  CHECK(PlannedS(steps, ProbeStepsConflict, 0) == doctest::Approx(7.0));
+  CHECK(SequentialS(steps) == doctest::Approx(10.0));
+}
+
 TEST_CASE("planner: a hung step times out, its dependents are skipped, bad plans are rejected") {
   FakeExecutor exec;
   exec.hang = true;
   {
-    VerificationPlanner planner(PlannerOptions{4, 0.2, nullptr, nullptr});
+    VerificationPlanner planner(PlannerOptions{4, 0.2, nullptr, nullptr, nullptr});
     std::vector<VerificationStep> steps(2);
     steps[0].id = "a";
     steps[1].id = "b";
@@ -365,7 +499,7 @@ TEST_CASE("reasoner: ambiguous evidence is settled by probes run in parallel; fa
 TEST_CASE("planner: per-step limits end a hung step at its own limit, not the plan's") {
   FakeExecutor exec;
   exec.hang = true;
-  PlannerOptions po{4, 30, nullptr, nullptr};
+  PlannerOptions po{4, 30, nullptr, nullptr, nullptr};
   po.step_limit_s = [](const VerificationStep& s) { return s.expected_s * 0.1; };
   VerificationPlanner planner(po);
   std::vector<VerificationStep> steps(2);

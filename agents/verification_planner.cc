@@ -5,15 +5,10 @@
 #include <map>
 #include <set>
 
+#include "probes/catalog.h"
+
 namespace vigil {
 namespace {
-
-struct Slot {
-  std::mutex mu;
-  std::condition_variable cv;
-  bool done = false;
-  StepResult result;
-};
 
 double StepTime(const VerificationStep& s) {
   if (s.outcome == "skipped") return 0;
@@ -24,7 +19,105 @@ bool Blocks(const std::string& outcome) {
   return outcome == "error" || outcome == "timeout" || outcome == "skipped";
 }
 
+// Plan order: dependency order, list order among steps free to go (Kahn's algorithm, smallest
+// index first). Steps left in a cycle are appended in list order; `cyclic` tells whether any were.
+std::vector<size_t> PlanOrder(const std::vector<VerificationStep>& steps, const std::map<std::string, size_t>& index,
+                              bool* cyclic) {
+  std::vector<size_t> indegree(steps.size(), 0);
+  std::vector<std::vector<size_t>> dependents(steps.size());
+  for (size_t i = 0; i < steps.size(); ++i) {
+    for (const std::string& d : steps[i].depends_on) {
+      auto it = index.find(d);
+      if (it == index.end()) continue;
+      ++indegree[i];
+      dependents[it->second].push_back(i);
+    }
+  }
+  std::set<size_t> free;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    if (indegree[i] == 0) free.insert(i);
+  }
+  std::vector<size_t> order;
+  std::vector<bool> placed(steps.size(), false);
+  while (!free.empty()) {
+    size_t i = *free.begin();
+    free.erase(free.begin());
+    order.push_back(i);
+    placed[i] = true;
+    for (size_t j : dependents[i]) {
+      if (--indegree[j] == 0) free.insert(j);
+    }
+  }
+  *cyclic = order.size() < steps.size();
+  for (size_t i = 0; i < steps.size(); ++i) {
+    if (!placed[i]) order.push_back(i);
+  }
+  return order;
+}
+
+// Whether step `i` may start now: every dependency it waits for is done and no conflicting step
+// is running. Callers go through the steps in plan order, so among steps that become free at the
+// same moment the earlier one in plan order takes the resource (and the slot) first.
+bool MayStart(size_t i, const std::vector<VerificationStep>& steps, const std::vector<std::vector<size_t>>& deps,
+              const std::vector<bool>& started, const std::vector<bool>& done, const StepConflict& conflicts) {
+  for (size_t j : deps[i]) {
+    if (!done[j]) return false;
+  }
+  if (conflicts) {
+    for (size_t j = 0; j < steps.size(); ++j) {
+      if (j != i && started[j] && !done[j] && conflicts(steps[i], steps[j])) return false;
+    }
+  }
+  return true;
+}
+
+// Dependencies by index that the schedule waits for: known ids placed earlier in plan order
+// (inside a cycle the later ones are ignored).
+std::vector<std::vector<size_t>> OrderedDeps(const std::vector<VerificationStep>& steps,
+                                             const std::map<std::string, size_t>& index,
+                                             const std::vector<size_t>& pos) {
+  std::vector<std::vector<size_t>> deps(steps.size());
+  for (size_t i = 0; i < steps.size(); ++i) {
+    for (const std::string& d : steps[i].depends_on) {
+      auto it = index.find(d);
+      if (it != index.end() && pos[it->second] < pos[i]) deps[i].push_back(it->second);
+    }
+  }
+  return deps;
+}
+
+struct Shared {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<bool> done;
+  std::vector<StepResult> results;
+};
+
+std::string ProbeOf(const std::string& target) { return target.substr(0, target.find('@')); }
+
+// "node-3/gpu5" -> ("node-3", "gpu5"); "node-3" -> ("node-3", ""); "job/j1" -> ("job/j1", "*").
+std::pair<std::string, std::string> Where(const std::string& target) {
+  auto at = target.find('@');
+  std::string where = at == std::string::npos ? "" : target.substr(at + 1);
+  if (where.rfind("job/", 0) == 0) return {where, "*"};
+  auto slash = where.find('/');
+  if (slash == std::string::npos) return {where, ""};
+  return {where.substr(0, slash), where.substr(slash + 1)};
+}
+
 }  // namespace
+
+bool ProbeStepsConflict(const VerificationStep& a, const VerificationStep& b) {
+  if (a.action != "run_probe" || b.action != "run_probe") return false;
+  const ProbeSpec* pa = FindProbe(ProbeOf(a.target));
+  const ProbeSpec* pb = FindProbe(ProbeOf(b.target));
+  if (pa == nullptr || pb == nullptr || !pa->intrusive || !pb->intrusive) return false;
+  auto [na, ga] = Where(a.target);
+  auto [nb, gb] = Where(b.target);
+  if (ga == "*" || gb == "*") return true;  // a job-wide test loads every node of the job
+  if (na != nb) return false;
+  return ga.empty() || gb.empty() || ga == gb;  // node-wide, or the same GPU
+}
 
 VerificationPlanner::VerificationPlanner(PlannerOptions options) : options_(options) {
   if (options_.clock == nullptr) options_.clock = SystemClock();
@@ -52,97 +145,173 @@ Result<std::vector<StepResult>> VerificationPlanner::Execute(std::vector<Verific
       }
     }
   }
+  bool cyclic = false;
+  std::vector<size_t> order = PlanOrder(steps, index, &cyclic);
+  if (cyclic) return InvalidArgumentError("verification plan: dependency cycle among the steps");
+  std::vector<size_t> pos(steps.size());
+  for (size_t k = 0; k < order.size(); ++k) pos[order[k]] = k;
+  std::vector<std::vector<size_t>> deps = OrderedDeps(steps, index, pos);
+
+  // Threads that outlive this call (abandoned after a timeout) keep the shared state and a copy
+  // of the runner alive.
+  auto shared = std::make_shared<Shared>();
+  shared->done.assign(steps.size(), false);
+  shared->results.resize(steps.size());
+  auto runner = std::make_shared<StepRunner>(run);
   std::vector<StepResult> results(steps.size());
-  std::vector<bool> finished(steps.size(), false);
+  std::vector<bool> finished(steps.size(), false), started(steps.size(), false);
+  struct Running {
+    size_t i;
+    std::thread thread;
+    int64_t start_ns;
+    std::chrono::steady_clock::time_point deadline;
+    double limit;
+  };
+  std::vector<Running> running;
   size_t remaining = steps.size();
+  auto finish = [&](size_t i) {
+    finished[i] = true;
+    --remaining;
+  };
   while (remaining > 0) {
-    // The next wave: unfinished steps whose dependencies have all finished.
-    std::vector<size_t> wave;
-    for (size_t i = 0; i < steps.size(); ++i) {
-      if (finished[i]) continue;
-      bool ready = true, blocked = false;
-      for (const std::string& d : steps[i].depends_on) {
-        size_t j = index[d];
-        if (!finished[j]) ready = false;
-        else if (Blocks(steps[j].outcome)) blocked = true;
-      }
-      if (!ready) continue;
+    // Start, in plan order, every step that may go now; skip those behind a failed dependency.
+    for (size_t i : order) {
+      if (started[i] || !MayStart(i, steps, deps, started, finished, options_.conflicts)) continue;
+      bool blocked = false;
+      for (size_t j : deps[i]) blocked = blocked || Blocks(steps[j].outcome);
+      if (!blocked && running.size() >= options_.max_parallel) continue;
+      started[i] = true;
       if (blocked) {
         steps[i].outcome = "skipped";
         steps[i].duration_s = 0;
         results[i].outcome = "skipped";
         results[i].result = Json{{"reason", "a step it depends on did not complete"}};
-        finished[i] = true;
+        finish(i);
+        continue;
+      }
+      double limit = options_.step_time_limit_s;
+      if (options_.step_limit_s) {
+        double l = options_.step_limit_s(steps[i]);
+        if (l > 0) limit = l;
+      }
+      VerificationStep step = steps[i];
+      Running r{i, {}, options_.clock->MonotonicNs(),
+                std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<int64_t>(limit * 1000)), limit};
+      r.thread = std::thread([shared, runner, step, limit, i]() {
+        StepResult res;
+        try {
+          res = (*runner)(step, limit);
+        } catch (const std::exception& e) {
+          res.outcome = "error";
+          res.result = Json{{"reason", std::string("step threw: ") + e.what()}};
+        }
+        std::lock_guard<std::mutex> lock(shared->mu);
+        shared->results[i] = std::move(res);
+        shared->done[i] = true;
+        shared->cv.notify_all();
+      });
+      running.push_back(std::move(r));
+    }
+    if (remaining == 0) break;
+    if (running.empty()) {
+      // Cannot happen for an acyclic plan: with nothing running, the first unstarted step in plan
+      // order has its dependencies done and nothing to conflict with.
+      return InternalError("verification plan: no step can start");
+    }
+    // Wait for the first step to finish or the earliest deadline.
+    auto deadline = running.front().deadline;
+    for (const Running& r : running) deadline = std::min(deadline, r.deadline);
+    std::unique_lock<std::mutex> lock(shared->mu);
+    shared->cv.wait_until(lock, deadline, [&] {
+      for (const Running& r : running) {
+        if (shared->done[r.i]) return true;
+      }
+      return false;
+    });
+    auto now = std::chrono::steady_clock::now();
+    std::vector<Running> still;
+    for (Running& r : running) {
+      size_t i = r.i;
+      double wall_s = (options_.clock->MonotonicNs() - r.start_ns) / 1e9;
+      if (shared->done[i]) {
+        results[i] = std::move(shared->results[i]);
+        steps[i].outcome = results[i].outcome;
+        steps[i].duration_s = results[i].duration_s >= 0 ? results[i].duration_s : wall_s;
+        lock.unlock();
+        r.thread.join();
+        lock.lock();
+        finish(i);
+      } else if (now >= r.deadline) {
+        results[i].outcome = "timeout";
+        results[i].result = Json{{"reason", "no answer within the step limit of " + std::to_string(r.limit) + " s"}};
+        steps[i].outcome = "timeout";
+        steps[i].duration_s = r.limit;
+        {
+          std::lock_guard<std::mutex> g(mu_);
+          abandoned_.push_back(std::move(r.thread));
+        }
+        finish(i);
+      } else {
+        still.push_back(std::move(r));
+      }
+    }
+    running = std::move(still);
+  }
+  return results;
+}
+
+std::vector<StepTiming> ScheduleSteps(const std::vector<VerificationStep>& steps, const StepConflict& conflicts,
+                                      size_t max_parallel) {
+  std::map<std::string, size_t> index;
+  for (size_t i = 0; i < steps.size(); ++i) index.emplace(steps[i].id, i);
+  bool cyclic = false;
+  std::vector<size_t> order = PlanOrder(steps, index, &cyclic);
+  std::vector<size_t> pos(steps.size());
+  for (size_t k = 0; k < order.size(); ++k) pos[order[k]] = k;
+  std::vector<std::vector<size_t>> deps = OrderedDeps(steps, index, pos);
+  if (max_parallel == 0) max_parallel = steps.size() + 1;
+  std::vector<StepTiming> t(steps.size());
+  std::vector<bool> done(steps.size(), false), started(steps.size(), false);
+  std::vector<size_t> running;
+  size_t remaining = steps.size();
+  double now = 0;
+  while (remaining > 0) {
+    for (size_t i : order) {
+      if (started[i] || !MayStart(i, steps, deps, started, done, conflicts)) continue;
+      bool skipped = steps[i].outcome == "skipped";
+      if (!skipped && running.size() >= max_parallel) continue;
+      started[i] = true;
+      t[i].start_s = t[i].finish_s = now;
+      if (skipped) {  // takes no time and no slot
+        done[i] = true;
         --remaining;
         continue;
       }
-      wave.push_back(i);
+      t[i].finish_s = now + StepTime(steps[i]);
+      running.push_back(i);
     }
-    if (wave.empty()) {
-      if (remaining == 0) break;
-      return InvalidArgumentError("verification plan: dependency cycle among the remaining steps");
-    }
-    for (size_t begin = 0; begin < wave.size(); begin += options_.max_parallel) {
-      size_t end = std::min(wave.size(), begin + options_.max_parallel);
-      std::vector<std::shared_ptr<Slot>> slots;
-      std::vector<std::thread> threads;
-      std::vector<int64_t> starts;
-      std::vector<double> limits;
-      for (size_t w = begin; w < end; ++w) {
-        auto slot = std::make_shared<Slot>();
-        slots.push_back(slot);
-        starts.push_back(options_.clock->MonotonicNs());
-        VerificationStep step = steps[wave[w]];
-        double limit = options_.step_time_limit_s;
-        if (options_.step_limit_s) {
-          double l = options_.step_limit_s(step);
-          if (l > 0) limit = l;
-        }
-        limits.push_back(limit);
-        threads.emplace_back([slot, step, limit, &run]() {
-          StepResult r;
-          try {
-            r = run(step, limit);
-          } catch (const std::exception& e) {
-            r.outcome = "error";
-            r.result = Json{{"reason", std::string("step threw: ") + e.what()}};
-          }
-          std::lock_guard<std::mutex> lock(slot->mu);
-          slot->result = std::move(r);
-          slot->done = true;
-          slot->cv.notify_all();
-        });
-      }
-      // All steps of the batch started together; each gets its limit from the batch start.
-      auto batch_start = std::chrono::steady_clock::now();
-      for (size_t k = 0; k < slots.size(); ++k) {
-        size_t i = wave[begin + k];
-        auto deadline = batch_start + std::chrono::milliseconds(static_cast<int64_t>(limits[k] * 1000));
-        std::unique_lock<std::mutex> lock(slots[k]->mu);
-        bool done = slots[k]->cv.wait_until(lock, deadline, [&] { return slots[k]->done; });
-        double wall_s = (options_.clock->MonotonicNs() - starts[k]) / 1e9;
-        if (done) {
-          results[i] = slots[k]->result;
-          steps[i].outcome = results[i].outcome;
-          steps[i].duration_s = results[i].duration_s >= 0 ? results[i].duration_s : wall_s;
-          lock.unlock();
-          threads[k].join();
-        } else {
-          lock.unlock();
-          results[i].outcome = "timeout";
-          results[i].result = Json{{"reason", "no answer within the step limit of " +
-                                                  std::to_string(limits[k]) + " s"}};
-          steps[i].outcome = "timeout";
-          steps[i].duration_s = limits[k];
-          std::lock_guard<std::mutex> g(mu_);
-          abandoned_.push_back(std::move(threads[k]));
-        }
-        finished[i] = true;
+    if (running.empty()) break;  // all placed (with nothing running, some step may always go)
+    double next = t[running.front()].finish_s;
+    for (size_t i : running) next = std::min(next, t[i].finish_s);
+    now = next;
+    std::vector<size_t> still;
+    for (size_t i : running) {
+      if (t[i].finish_s <= now) {
+        done[i] = true;
         --remaining;
+      } else {
+        still.push_back(i);
       }
     }
+    running = std::move(still);
   }
-  return results;
+  return t;
+}
+
+double PlannedS(const std::vector<VerificationStep>& steps, const StepConflict& conflicts, size_t max_parallel) {
+  double end = 0;
+  for (const StepTiming& t : ScheduleSteps(steps, conflicts, max_parallel)) end = std::max(end, t.finish_s);
+  return end;
 }
 
 double CriticalPathS(const std::vector<VerificationStep>& steps) {

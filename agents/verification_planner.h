@@ -1,16 +1,22 @@
 // VerificationPlanner: runs a plan of verification steps (probes, queries) with dependencies,
 // independent steps concurrently, each under its own time limit.
 //
-// A plan is a list of VerificationStep (core/domain.h) whose `depends_on` name earlier steps by
-// id. Execute() runs the steps in dependency waves: every step whose dependencies have finished is
-// started at once (at most `max_parallel` threads); a step whose dependency ended in error,
-// timeout or skipped is itself `skipped`. A step that overruns `step_time_limit_s` is recorded as
-// `timeout` and abandoned: its thread is joined when the planner is destroyed, so a StepRunner
-// must itself honour the limit it is given (ProbeExecutors do through ProbeRequest::time_limit_s).
+// A plan is a list of VerificationStep (core/domain.h) whose `depends_on` name other steps by
+// id. Execute() is event-driven: a step starts as soon as every step it depends on has finished
+// (not when a whole wave has), at most `max_parallel` at a time; a step whose dependency ended in
+// error, timeout or skipped is itself `skipped`. Steps that conflict (PlannerOptions::conflicts,
+// e.g. two intrusive probes on one GPU, which would skew each other's numbers) never overlap: a
+// step waits while a conflicting one runs; among steps free to start at the same moment, the
+// earlier in plan order (dependency order, then list order) goes first. Each step's limit runs from its own start; a step that overruns it is
+// recorded as `timeout` and abandoned: its thread is joined when the planner is destroyed, so a
+// StepRunner must itself honour the limit it is given (ProbeExecutors do through
+// ProbeRequest::time_limit_s).
 //
 // Times: `expected_s` comes from the probe catalog; `duration_s` is the step's reported duration
-// (the probe's own duration_s when it gives one, else measured wall time). CriticalPathS() is the
-// planned time with unlimited parallelism (longest dependency chain), SequentialS() the sum.
+// (the probe's own duration_s when it gives one, else measured wall time). ScheduleSteps() replays
+// Execute()'s policy on those durations (start and finish of every step); PlannedS() is the end of
+// that schedule, the planned time. CriticalPathS() is the longest dependency chain alone
+// (unlimited parallelism, no conflicts), SequentialS() the plain sum.
 //
 // Thread safety: one Execute() at a time per planner; StepRunner is called from worker threads
 // and must be thread-safe.
@@ -36,6 +42,16 @@ struct StepResult {
 };
 
 using StepRunner = std::function<StepResult(const VerificationStep& step, double time_limit_s)>;
+// True when two steps must not run at the same time. Must be symmetric.
+using StepConflict = std::function<bool(const VerificationStep& a, const VerificationStep& b)>;
+
+// The resource model of probe steps (action "run_probe", target "probe@target", probes from
+// probes/catalog.h): two *intrusive* probes conflict when they load the same hardware — the same
+// GPU (`node/gpuN`), a node-wide probe (gpu.sdc, nccl.* on `node`) and any intrusive probe on that
+// node, or a job-wide probe (`job/J`: its node set is not known here, so it conflicts with every
+// intrusive probe). Non-intrusive probes (gpu.health, gpu.inventory, gpu.kernel_launch), queries
+// and unknown probes overlap anything.
+bool ProbeStepsConflict(const VerificationStep& a, const VerificationStep& b);
 
 struct PlannerOptions {
   size_t max_parallel = 8;
@@ -44,6 +60,7 @@ struct PlannerOptions {
   // Per-step limit (seconds, > 0), e.g. scaled from the step's expected_s; nullptr = the
   // uniform step_time_limit_s.
   std::function<double(const VerificationStep&)> step_limit_s;
+  StepConflict conflicts;  // nullptr = no step conflicts with another
 };
 
 class VerificationPlanner {
@@ -62,6 +79,20 @@ class VerificationPlanner {
   std::mutex mu_;
   std::vector<std::thread> abandoned_;
 };
+
+// The schedule Execute() follows, replayed on the steps' times (duration_s when > 0, else
+// expected_s; skipped steps take 0): a step starts when its dependencies have finished, no
+// conflicting step is running and fewer than `max_parallel` (0 = no limit) run; plan order breaks
+// ties. Unknown dependencies are ignored; steps in a dependency cycle are placed in list
+// order ignoring the dependencies among them.
+struct StepTiming {
+  double start_s = 0;
+  double finish_s = 0;
+};
+std::vector<StepTiming> ScheduleSteps(const std::vector<VerificationStep>& steps, const StepConflict& conflicts,
+                                      size_t max_parallel);
+// The end of that schedule: the planned verification time.
+double PlannedS(const std::vector<VerificationStep>& steps, const StepConflict& conflicts, size_t max_parallel);
 
 // Longest chain of step durations along depends_on (duration_s when > 0, else expected_s).
 // Steps that were skipped count 0. Unknown dependencies are ignored.
