@@ -60,14 +60,11 @@ class Progress {
 
 // Aggregation mode: the base detector's flags over the history, and the proposer that learns
 // suppress / add rules on top of them (training/aggregation.h).
-// `add_holder` keeps the add proposer alive as long as the returned proposer.
+// `add_holder` keeps the add proposer alive as long as the returned proposer. With `llm` (for
+// --proposer llm) the LLM rule agents' kept sets are the add candidates instead of the builtin's.
 Result<std::unique_ptr<RuleProposer>> AggregationSetup(const TrainFlags& f, const Dataset& ds,
-                                                       Objective objective,
+                                                       Objective objective, LlmClient* llm,
                                                        std::unique_ptr<RuleProposer>& add_holder) {
-  if (f.proposer != "builtin") {
-    return InvalidArgumentError("--mode aggregate learns with the builtin feature search only; --proposer " +
-                                f.proposer + " is not supported with it");
-  }
   if (f.base.empty())
     return InvalidArgumentError("--mode aggregate needs --base mad-band|iforest|flags:FILE");
   for (const TimeSeries& s : ds.series) {
@@ -89,7 +86,10 @@ Result<std::unique_ptr<RuleProposer>> AggregationSetup(const TrainFlags& f, cons
                                 f.aggregate_review + "`");
   }
   ao.pooled_review = f.aggregate_review == "pooled";
-  if (f.aggregate_add == "builtin") {
+  if (llm != nullptr) {
+    add_holder = std::make_unique<LlmProposer>(llm);
+    ao.add_proposer = add_holder.get();
+  } else if (f.aggregate_add == "builtin") {
     add_holder = std::make_unique<BuiltinProposer>();
     ao.add_proposer = add_holder.get();
   } else if (f.aggregate_add != "none") {
@@ -116,23 +116,25 @@ int Run(const TrainFlags& f, const Config& config) {
   ro.max_points = f.max_points;
   Result<Dataset> ds = ReadDataset(f.data, ro);
   if (!ds.ok()) return ReportError(ds.status());
+  if (f.proposer != "builtin" && f.proposer != "llm")
+    return ReportError(InvalidArgumentError("--proposer must be builtin or llm, got `" + f.proposer + "`"));
   std::unique_ptr<LlmClient> llm;
-  std::unique_ptr<RuleProposer> add_proposer, proposer;
-  if (aggregate) {
-    Result<std::unique_ptr<RuleProposer>> p = AggregationSetup(f, *ds, *objective, add_proposer);
-    if (!p.ok()) return ReportError(p.status());
-    proposer = std::move(p).value();
-  } else if (f.proposer == "builtin") {
-    proposer = std::make_unique<BuiltinProposer>();
-  } else if (f.proposer == "llm") {
+  if (f.proposer == "llm") {
     Result<std::unique_ptr<LlmClient>> client = MakeLlmClient(config);
     if (!client.ok()) return ReportError(client.status());
     llm = std::move(client).value();
     if (!llm)
       return ReportError(FailedPreconditionError("--proposer llm needs an LLM endpoint: set VIGIL_LLM_URL"));
+  }
+  std::unique_ptr<RuleProposer> add_proposer, proposer;
+  if (aggregate) {
+    Result<std::unique_ptr<RuleProposer>> p = AggregationSetup(f, *ds, *objective, llm.get(), add_proposer);
+    if (!p.ok()) return ReportError(p.status());
+    proposer = std::move(p).value();
+  } else if (llm) {
     proposer = std::make_unique<LlmProposer>(llm.get());
   } else {
-    return ReportError(InvalidArgumentError("--proposer must be builtin or llm, got `" + f.proposer + "`"));
+    proposer = std::make_unique<BuiltinProposer>();
   }
   TrainerOptions opts;
   opts.mode = *mode;
@@ -202,7 +204,7 @@ CommandRunner SetupTrainRules(CLI::App& sub) {
   sub.add_option(
          "--aggregate-add", f->aggregate_add,
          "aggregate: builtin = the builtin proposer's rule sets are add candidates too; none = single "
-         "feature rules only")
+         "feature rules only (with --proposer llm the LLM agents' sets are)")
       ->capture_default_str();
   sub.add_option("--objective", f->objective, "validation F1 to maximise: point | pa | dc_pa | event")
       ->capture_default_str();

@@ -55,5 +55,30 @@ check "eval rules-aggregate" 0 "rules-aggregate: point F1" -- "$VIGIL" eval dete
   --max-points 6000 --detectors rules-aggregate,mad-band --no-plots --out "$TMP/eval"
 check "report row" 0 "\| rules-aggregate \| [0-9]" -- cat "$TMP/eval/report.md"
 
+# --proposer llm: the LLM rule agents' kept sets are add candidates (scripted server on loopback).
+# The base detects nothing, so the model's spike rule must be kept as an add rule.
+{
+  echo "timestamp,series,value,label"
+  for i in $(seq 0 799); do
+    v=$((100 + (i * 37 % 11) - 5)); l=0
+    case $i in 60|61|220|410|530|650|651|720) v=180; l=1 ;; esac
+    echo "$((1700000000 + i * 10)),step_time_ms,$v,$l"
+  done
+} > "$TMP/llm.csv"
+awk -F, 'NR == 1 { print "timestamp,series,value"; next } { print $1 "," $2 ",0" }' "$TMP/llm.csv" > "$TMP/zero.csv"
+good='{"rules": "rule spike {\n  select step_time_ms\n  when value > median(lag(value, 1), 60p) + 30\n}", "rationale": "spikes"}'
+answers=$(for _ in $(seq 1 12); do printf '%s\n' "$good"; done | /usr/bin/python3 -c 'import json,sys; print(json.dumps([l.strip() for l in sys.stdin if l.strip()]))')
+echo "$answers" > "$TMP/script.json"
+/usr/bin/python3 tests/fake_openai_server.py "$TMP/script.json" "$TMP/port" "$TMP/requests.jsonl" &
+SERVER_PID=$!
+trap 'kill $SERVER_PID 2>/dev/null; rm -rf "$TMP"' EXIT
+for _ in $(seq 1 100); do [ -s "$TMP/port" ] && break; sleep 0.05; done
+check "llm add proposer" 0 "LLM openai:.* [1-9][0-9]* prompt" -- env VIGIL_LLM_URL="http://127.0.0.1:$(cat "$TMP/port")/v1" \
+  VIGIL_LLM_MODEL=fake VIGIL_LLM_MAX_RETRIES=0 VIGIL_DATA_DIR="$TMP/var" "$VIGIL" train-rules --data "csv:$TMP/llm.csv" \
+  --mode aggregate --base "flags:$TMP/zero.csv" --proposer llm --out "$TMP/llm"
+check "llm rule kept as add" 0 "rule step_time_ms_llm_0_spike" -- cat "$TMP/llm/step_time_ms.rules"
+check "llm rule text" 0 "median\(lag\(value, 1\), 60p\) \+ 30" -- cat "$TMP/llm/step_time_ms.rules"
+check "llm rule role" 0 'role = "add"' -- cat "$TMP/llm/step_time_ms.rules"
+
 echo "aggregate_train_rules_test: $passed passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <set>
 
 #include "detectors/engine.h"
 #include "training/builtin_proposer.h"
@@ -324,6 +325,7 @@ Result<std::vector<RuleCandidate>> AggregationProposer::Propose(const TrainingDa
   for (double q = 0.02; q < 0.99; q += 0.04) suppress_q.push_back(q);
   static constexpr double kAddQ[] = {0.5,  0.8,   0.9,   0.95,  0.97,   0.98,
                                      0.99, 0.995, 0.998, 0.999, 0.9995, 0.9999};
+  std::set<std::string> suppress_seen;  // expressions already fitted as suppress rules
   for (const RuleFeature& f : features) {
     if (done >= options.max_candidates) break;
     Result<std::vector<std::vector<double>>> values = evaluator.Values(f.expr, Split::kTrain);
@@ -360,8 +362,12 @@ Result<std::vector<RuleCandidate>> AggregationProposer::Propose(const TrainingDa
       if (std::isnan(best_t)) return Status::Ok();  // no threshold beats the base alone
       Candidate c;
       c.role = role;
-      c.name = std::string(AggregateRoleName(role)) + "_" + f.name +
-               (role == AggregateRole::kSuppress ? (low ? "_low" : "_high") : "");
+      // value-high and value-low share the expression `value`: a suppress rule on it is "value".
+      const bool level = f.family == "value-high" || f.family == "value-low";
+      c.name = std::string(AggregateRoleName(role)) + "_" +
+               (role == AggregateRole::kSuppress
+                    ? (level ? std::string("value") : f.name) + (low ? "_low" : "_high")
+                    : f.name);
       c.condition = f.expr + (low ? " < " : " > ") + Num(best_t);
       c.text = RuleText(c.name, selector, c.condition, role, f.expr);
       c.train_f1 = best;
@@ -375,7 +381,8 @@ Result<std::vector<RuleCandidate>> AggregationProposer::Propose(const TrainingDa
     // Suppress: both directions, thresholds between the values at the base's flagged points.
     std::sort(at_base.begin(), at_base.end());
     at_base.erase(std::unique(at_base.begin(), at_base.end()), at_base.end());
-    if (at_base.size() >= 2) {
+    // Both directions of one expression are fitted once (value-high and value-low share `value`).
+    if (at_base.size() >= 2 && suppress_seen.insert(f.expr).second) {
       std::vector<double> ts;
       for (double q : suppress_q) {
         const auto j =
