@@ -496,6 +496,62 @@ TEST_CASE("reasoner: ambiguous evidence is settled by probes run in parallel; fa
   for (const Evidence& e : d.evidence) CHECK(e.source != "probe gpu.gemm@node-2/gpu5");
 }
 
+TEST_CASE("reasoner: a follow-up probe waits only for the results that chose it") {
+  Json j = BaseCase();
+  j["logs"] = Json::array({{{"source", "node-2/rank13/stderr"}, {"lines", {"rank 13 step time 40% above median"}}}});
+  j["alert"]["labels"] = {{"alertname", "StragglerRank"}, {"node", "node-2"}, {"rank", "13"}, {"job", "llm"}};
+  j.erase("metrics");
+  auto c = ParseCase(j, "t.json");
+  REQUIRE(c.ok());
+  KnowledgeFacts f;
+  f.categories = {"gpu_thermal_throttle", "gpu_memory_uncorrectable_ecc", "straggler_rank", "gpu_power_throttle"};
+  for (const auto& cat : f.categories) f.layers[cat] = cat == "straggler_rank" ? "performance" : "gpu";
+  SearchHit hit;
+  hit.category = "straggler_rank";
+  hit.incident.id = "pack-straggler";
+  f.recalled = {hit};
+  FakeExecutor exec;
+  exec.results["gpu.health@node-2/gpu5"] = MakeProbeResult("gpu.health", "node-2/gpu5", ProbeStatus::kPass,
+      "all health counters within thresholds", 1.0);
+  exec.results["gpu.gemm@node-2/gpu5"] = MakeProbeResult("gpu.gemm", "node-2/gpu5", ProbeStatus::kError,
+      "cuBLAS handle creation failed", 8.0);
+  exec.results["gpu.inventory@node-2/gpu5"] = MakeProbeResult("gpu.inventory", "node-2/gpu5", ProbeStatus::kPass,
+      "H100 80GB, driver 550.54", 0.5);
+  exec.results["gpu.kernel_launch@node-2/gpu5"] = MakeProbeResult("gpu.kernel_launch", "node-2/gpu5",
+      ProbeStatus::kPass, "launch 4.1 us, round trip 9.8 us", 2.0);
+  ReasonerOptions o;
+  o.allow_intrusive = true;
+  ReasonerOutput out = BuiltinReasoner(o).Diagnose(*c, f, &exec);
+  const Diagnosis& d = out.diagnosis;
+  // Round 1 ran health (pass, 1 s) and GEMM (error, 8 s) on gpu5; round 2 chose more probes on
+  // gpu5. The GEMM error is not evidence, so the choice was settled once health had passed: the
+  // second round's probes wait for health, not for GEMM.
+  auto find = [&](const std::string& target) -> size_t {
+    for (size_t i = 0; i < d.steps.size(); ++i) {
+      if (d.steps[i].target == target) return i;
+    }
+    return d.steps.size();
+  };
+  size_t health = find("gpu.health@node-2/gpu5"), gemm = find("gpu.gemm@node-2/gpu5");
+  size_t launch = find("gpu.kernel_launch@node-2/gpu5"), pcie = find("gpu.pcie_bandwidth@node-2/gpu5");
+  REQUIRE(launch < d.steps.size());
+  REQUIRE(pcie < d.steps.size());
+  REQUIRE(gemm < launch);
+  const std::vector<std::string>& deps = d.steps[launch].depends_on;
+  CHECK(std::find(deps.begin(), deps.end(), d.steps[health].id) != deps.end());
+  for (const VerificationStep& s : d.steps) {
+    CHECK(std::find(s.depends_on.begin(), s.depends_on.end(), d.steps[gemm].id) == s.depends_on.end());
+  }
+  std::vector<StepTiming> t = ScheduleSteps(d.steps, ProbeStepsConflict, o.max_parallel);
+  CHECK(t[launch].start_s == doctest::Approx(1.0).epsilon(0.05));  // when health's result came in
+  CHECK(t[pcie].start_s >= 8.0);  // intrusive on gpu5: after the GEMM there, not beside it
+  // Planned: the 8 s GEMM (plus replay milliseconds), with kernel_launch (1-3 s) beside it; a
+  // round-based schedule would take 8 + 2 s. Sequential: every step once.
+  CHECK(d.planned_s < 8.5);
+  CHECK(d.sequential_s >= 11.5);
+  CHECK(d.planned_s == doctest::Approx(PlannedS(d.steps, ProbeStepsConflict, o.max_parallel)));
+}
+
 TEST_CASE("planner: per-step limits end a hung step at its own limit, not the plan's") {
   FakeExecutor exec;
   exec.hang = true;
