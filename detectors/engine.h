@@ -1,8 +1,9 @@
 // The detection engine: evaluates compiled rule plans (core/rule_plan.h) over time series, in
 // two modes that give identical results:
 //
-//  * EvaluateBatch: whole columnar arrays at once (node by node over each series' array); for
-//    scoring, training and `vigil detect`.
+//  * EvaluateBatch: columnar arrays (each plan compiled to an instruction list, run over blocks
+//    of 256 points per series; rules with cross-series aggregation stage by stage over whole
+//    columns); for scoring, training and `vigil detect`.
 //  * StreamingEngine: points appended as they arrive; per point and window node amortised O(1)
 //    (see detectors/window_state.h for each function's cost); memory bounded by the windows.
 //
