@@ -1018,7 +1018,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     // A leading symptom (NaN loss, collective timeout, slow rank) is not an answer until the
     // causes that produce it have been checked: one round runs even when it looks certain.
     auto effect = ExplainedBy().find(ranked[0].first);
-    bool leader_is_effect = effect != ExplainedBy().end() && !effect->second.empty() && b.Score(ranked[0].first) > 0;
+    bool leader_is_effect =
+        effect != ExplainedBy().end() && !effect->second.empty() && b.Score(ranked[0].first) > 0;
     if (ranked[0].second >= options_.stop_confidence && !(leader_is_effect && round == 1)) return chosen;
     // A probe has already confirmed the leading cause and none confirmed a rival: another round
     // would only re-confirm it (its steps would wait for this round's results for nothing).
@@ -1120,13 +1121,15 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     });
     if (cands.empty()) {
       if (tr != nullptr) {
-        tr->push_back({{"type", "thought"}, {"text", "no probe is expected to separate the leading hypotheses"}});
+        tr->push_back(
+            {{"type", "thought"}, {"text", "no probe is expected to separate the leading hypotheses"}});
       }
       return chosen;
     }
     std::set<std::string> picked;
     for (const Candidate& cand : cands) {
-      if (chosen.size() >= options_.max_probes_per_round || probes_run + chosen.size() >= options_.max_probes) break;
+      bool full = chosen.size() >= options_.max_probes_per_round;
+      if (full || probes_run + chosen.size() >= options_.max_probes) break;
       picked.insert(std::string(cand.spec->name) + "@" + cand.target);
       chosen.push_back({cand, "expected gain " + std::to_string(cand.gain) + " bits in ~" +
                                   std::to_string(cand.spec->expected_duration_s) + " s"});
@@ -1197,12 +1200,15 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       std::set<std::string> ex = prev.explained_before;
       std::vector<Observation> in;
       for (size_t i = prev.first; i < prev.end; ++i) {
-        if (k > 0 && timing[i].finish_s <= ends[k - 1] && prev.obs[i - prev.first]) in.push_back(*prev.obs[i - prev.first]);
+        const std::optional<Observation>& o = prev.obs[i - prev.first];
+        if (k > 0 && timing[i].finish_s <= ends[k - 1] && o) in.push_back(*o);
       }
       apply_round(b, std::move(in));
       explain_away_in(b, ex, nullptr);
       std::set<std::string> keys;
-      for (const Choice& ch : choose(b, round, nullptr)) keys.insert(std::string(ch.cand.spec->name) + "@" + ch.cand.target);
+      for (const Choice& ch : choose(b, round, nullptr)) {
+        keys.insert(std::string(ch.cand.spec->name) + "@" + ch.cand.target);
+      }
       chosen_from.push_back(std::move(keys));
     }
     for (size_t c = 0; c < final_choice.size(); ++c) {
@@ -1212,7 +1218,9 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       if (k == chosen_from.size()) k = ends.size();  // not reproduced: wait for the whole round
       deps[c] = older;
       for (size_t i = prev.first; i < prev.end; ++i) {
-        if (k > 0 && timing[i].finish_s <= ends[k - 1] && d.steps[i].outcome != "skipped") deps[c].push_back(d.steps[i].id);
+        if (k > 0 && timing[i].finish_s <= ends[k - 1] && d.steps[i].outcome != "skipped") {
+          deps[c].push_back(d.steps[i].id);
+        }
       }
     }
     return deps;

@@ -21,8 +21,8 @@ bool Blocks(const std::string& outcome) {
 
 // Plan order: dependency order, list order among steps free to go (Kahn's algorithm, smallest
 // index first). Steps left in a cycle are appended in list order; `cyclic` tells whether any were.
-std::vector<size_t> PlanOrder(const std::vector<VerificationStep>& steps, const std::map<std::string, size_t>& index,
-                              bool* cyclic) {
+std::vector<size_t> PlanOrder(const std::vector<VerificationStep>& steps,
+                              const std::map<std::string, size_t>& index, bool* cyclic) {
   std::vector<size_t> indegree(steps.size(), 0);
   std::vector<std::vector<size_t>> dependents(steps.size());
   for (size_t i = 0; i < steps.size(); ++i) {
@@ -58,8 +58,9 @@ std::vector<size_t> PlanOrder(const std::vector<VerificationStep>& steps, const 
 // Whether step `i` may start now: every dependency it waits for is done and no conflicting step
 // is running. Callers go through the steps in plan order, so among steps that become free at the
 // same moment the earlier one in plan order takes the resource (and the slot) first.
-bool MayStart(size_t i, const std::vector<VerificationStep>& steps, const std::vector<std::vector<size_t>>& deps,
-              const std::vector<bool>& started, const std::vector<bool>& done, const StepConflict& conflicts) {
+bool MayStart(size_t i, const std::vector<VerificationStep>& steps,
+              const std::vector<std::vector<size_t>>& deps, const std::vector<bool>& started,
+              const std::vector<bool>& done, const StepConflict& conflicts) {
   for (size_t j : deps[i]) {
     if (!done[j]) return false;
   }
@@ -131,7 +132,7 @@ VerificationPlanner::~VerificationPlanner() {
 }
 
 Result<std::vector<StepResult>> VerificationPlanner::Execute(std::vector<VerificationStep>& steps,
-                                                              const StepRunner& run) {
+                                                             const StepRunner& run) {
   std::map<std::string, size_t> index;
   for (size_t i = 0; i < steps.size(); ++i) {
     if (!index.emplace(steps[i].id, i).second) {
@@ -141,7 +142,8 @@ Result<std::vector<StepResult>> VerificationPlanner::Execute(std::vector<Verific
   for (const VerificationStep& s : steps) {
     for (const std::string& d : s.depends_on) {
       if (!index.count(d)) {
-        return InvalidArgumentError("verification plan: step `" + s.id + "` depends on unknown step `" + d + "`");
+        return InvalidArgumentError("verification plan: step `" + s.id + "` depends on unknown step `" + d +
+                                    "`");
       }
     }
   }
@@ -195,8 +197,12 @@ Result<std::vector<StepResult>> VerificationPlanner::Execute(std::vector<Verific
         if (l > 0) limit = l;
       }
       VerificationStep step = steps[i];
-      Running r{i, {}, options_.clock->MonotonicNs(),
-                std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<int64_t>(limit * 1000)), limit};
+      Running r{
+          i,
+          {},
+          options_.clock->MonotonicNs(),
+          std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<int64_t>(limit * 1000)),
+          limit};
       r.thread = std::thread([shared, runner, step, limit, i]() {
         StepResult res;
         try {
@@ -243,7 +249,8 @@ Result<std::vector<StepResult>> VerificationPlanner::Execute(std::vector<Verific
         finish(i);
       } else if (now >= r.deadline) {
         results[i].outcome = "timeout";
-        results[i].result = Json{{"reason", "no answer within the step limit of " + std::to_string(r.limit) + " s"}};
+        results[i].result =
+            Json{{"reason", "no answer within the step limit of " + std::to_string(r.limit) + " s"}};
         steps[i].outcome = "timeout";
         steps[i].duration_s = r.limit;
         {
@@ -260,8 +267,8 @@ Result<std::vector<StepResult>> VerificationPlanner::Execute(std::vector<Verific
   return results;
 }
 
-std::vector<StepTiming> ScheduleSteps(const std::vector<VerificationStep>& steps, const StepConflict& conflicts,
-                                      size_t max_parallel) {
+std::vector<StepTiming> ScheduleSteps(const std::vector<VerificationStep>& steps,
+                                      const StepConflict& conflicts, size_t max_parallel) {
   std::map<std::string, size_t> index;
   for (size_t i = 0; i < steps.size(); ++i) index.emplace(steps[i].id, i);
   bool cyclic = false;
@@ -308,7 +315,8 @@ std::vector<StepTiming> ScheduleSteps(const std::vector<VerificationStep>& steps
   return t;
 }
 
-double PlannedS(const std::vector<VerificationStep>& steps, const StepConflict& conflicts, size_t max_parallel) {
+double PlannedS(const std::vector<VerificationStep>& steps, const StepConflict& conflicts,
+                size_t max_parallel) {
   double end = 0;
   for (const StepTiming& t : ScheduleSteps(steps, conflicts, max_parallel)) end = std::max(end, t.finish_s);
   return end;

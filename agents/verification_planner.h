@@ -7,9 +7,9 @@
 // error, timeout or skipped is itself `skipped`. Steps that conflict (PlannerOptions::conflicts,
 // e.g. two intrusive probes on one GPU, which would skew each other's numbers) never overlap: a
 // step waits while a conflicting one runs; among steps free to start at the same moment, the
-// earlier in plan order (dependency order, then list order) goes first. Each step's limit runs from its own start; a step that overruns it is
-// recorded as `timeout` and abandoned: its thread is joined when the planner is destroyed, so a
-// StepRunner must itself honour the limit it is given (ProbeExecutors do through
+// earlier in plan order (dependency order, then list order) goes first. Each step's limit runs from its own
+// start; a step that overruns it is recorded as `timeout` and abandoned: its thread is joined when the
+// planner is destroyed, so a StepRunner must itself honour the limit it is given (ProbeExecutors do through
 // ProbeRequest::time_limit_s).
 //
 // Times: `expected_s` comes from the probe catalog; `duration_s` is the step's reported duration
@@ -89,10 +89,11 @@ struct StepTiming {
   double start_s = 0;
   double finish_s = 0;
 };
-std::vector<StepTiming> ScheduleSteps(const std::vector<VerificationStep>& steps, const StepConflict& conflicts,
-                                      size_t max_parallel);
+std::vector<StepTiming> ScheduleSteps(const std::vector<VerificationStep>& steps,
+                                      const StepConflict& conflicts, size_t max_parallel);
 // The end of that schedule: the planned verification time.
-double PlannedS(const std::vector<VerificationStep>& steps, const StepConflict& conflicts, size_t max_parallel);
+double PlannedS(const std::vector<VerificationStep>& steps, const StepConflict& conflicts,
+                size_t max_parallel);
 
 // Longest chain of step durations along depends_on (duration_s when > 0, else expected_s).
 // Steps that were skipped count 0. Unknown dependencies are ignored.
