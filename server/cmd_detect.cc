@@ -34,6 +34,19 @@ std::string CsvField(const std::string& s) {
 int RunDetect(const DetectArgs& args) {
   Result<CompiledRules> rules = CompileRuleFile(args.rules);
   if (!rules.ok()) return ReportError(rules.status());
+  // Aggregate-mode rule files (training/aggregation.h) only mean something combined with their
+  // base detector's flags; run alone, a `role = "suppress"` rule would fire where it should
+  // silence the base. Refuse instead of printing alerts that mean the opposite.
+  for (const RulePlan& r : rules->rules) {
+    auto role = r.labels.find("role");
+    if (role != r.labels.end() && role->second == "suppress") {
+      return ReportError(InvalidArgumentError(
+          args.rules + ":" + std::to_string(r.line) + ": rule `" + r.name +
+          "` has role \"suppress\" (an aggregate-mode rule for a base detector); vigil detect runs plain "
+          "rule files only — combine it with its base through `vigil eval detect` (rules-aggregate) or "
+          "training/aggregation.h's ApplyAggregateRules"));
+    }
+  }
   ReadOptions ro;
   if (args.skip_bad_rows) ro.bad_rows = BadRowPolicy::kSkip;
   Result<Dataset> data = ReadDataset(args.data, ro);

@@ -49,6 +49,10 @@ check "skip bad rows" 0 '1 bad rows skipped' -- "$VIGIL" detect --rules "$TMP/sp
 check "unknown format" 2 'format' -- "$VIGIL" detect --rules "$TMP/spike.rules" --data "parquet:$TMP/bad.csv"
 check "missing data" 1 'nope.csv' -- "$VIGIL" detect --rules "$TMP/spike.rules" --data "csv:$TMP/nope.csv"
 check "missing flag" 2 'rules is required|--rules' -- "$VIGIL" detect --data "csv:$TMP/bad.csv"
+# An aggregate-mode file (training/aggregation.h) is refused: its suppress rules need their base.
+printf 'rule Quiet {\n  select *\n  when value < 100\n  labels { role = "suppress" }\n}\n' > "$TMP/agg.rules"
+check "suppress rule refused" 2 'agg.rules:1: rule `Quiet` has role "suppress"' \
+  -- "$VIGIL" detect --rules "$TMP/agg.rules" --data "kpi:$TMP/kpi1.csv"
 
 echo "detect_cli_test: $passed passed, $fail failed"
 [ "$fail" = 0 ]
