@@ -9,6 +9,9 @@
 //
 // Semantics (docs/rules.md has the user's view):
 //  * Non-finite input values (NaN, +-Inf) are missing values: window functions skip them.
+//    An infinity computed inside a rule (e.g. `x / 0`) that feeds a window is not an input value:
+//    it enters the window as is (mean/std/median/MAD over it become +-Inf or NaN until it leaves);
+//    only NaN is skipped there. Batch and streaming agree on this.
 //  * A rule's condition is evaluated at each point of each selected series (tick-driven rules,
 //    those using stale_for/absent, at every distinct timestamp of the whole input).
 //  * Alert life cycle per (rule, series): the condition holds -> pending (active_at); held for
