@@ -14,9 +14,13 @@
 //      source or metric labels or a hostname in the line, GPU from "GPU 5"/"cuda:5"/a PCI bus id
 //      (mapped through the case topology or DCGM labels), rank from the source or line, HCA name;
 //   4. picks probes by expected information gain per second (probes/catalog.h), runs a round of
-//      them concurrently through the VerificationPlanner, updates beliefs (a fail adds
+//      them concurrently through the VerificationPlanner (intrusive probes that share a GPU or
+//      node one after another: ProbeStepsConflict), updates beliefs (a fail adds
 //      kProbeFailWeight * fail_supports, a pass subtracts kProbePassWeight * pass_refutes), and
-//      repeats until the leader's posterior reaches stop_confidence or the budget ends.
+//      repeats until the leader's posterior reaches stop_confidence or the budget ends. A later
+//      round's step depends only on the earlier results that had settled its choice (the choice
+//      replayed on the results finished so far), so Diagnosis::planned_s is the end of an
+//      event-driven schedule (PlannedS); sequential_s is the plain sum of the same steps.
 // Beliefs are a softmax over category scores plus an "other cause" bucket of fixed score, so a
 // case with no evidence stays "unknown". Probes that error, time out or are unavailable are listed
 // in Diagnosis::unverified; nothing is claimed without an Evidence entry.
