@@ -118,6 +118,27 @@ std::string WithLineNumbers(const std::string& text) {
   return out.str();
 }
 
+// The aggregation-mode part of the detection prompt: the two roles and how they combine.
+std::string BaseInstructions(const RuleAgentsInput& input, const std::string& select) {
+  return "Aggregation mode: the rules work ON TOP OF the base detector `" + input.base_name +
+         "`, whose flags are given. The final flags are\n"
+         "  (base flag AND NOT any role=\"suppress\" rule) OR any role=\"add\" rule\n"
+         "Every rule must carry its role in a labels clause after `when`:\n"
+         "  labels { role = \"suppress\" }   holds on the base's false alarms (flagged, label 0) and NOT on "
+         "its true detections (flagged, label 1); where no base flag is set a suppress rule changes nothing, "
+         "so it may also hold on ordinary normal points\n"
+         "  labels { role = \"add\" }        flags the base's misses (label 1, not flagged); it must not "
+         "hold "
+         "on normal points\n"
+         "A rule without a role label counts as add. Write only the rules that help: no rule at all means "
+         "the base runs alone. Example:\n"
+         "  rule quiet_daily_peak {\n    " +
+         select +
+         "\n    when abs(value - (value offset 1d)) < 5\n    labels { role = \"suppress\" }\n  }\n"
+         "The base detector's false alarms, true detections and misses are listed per series below; their "
+         "times and surroundings show what separates them.\n\n";
+}
+
 Result<ProposedRules> AskForRules(LlmClient& llm, std::string user, std::string purpose,
                                   const RuleAgentOptions& options) {
   ChatRequest req;
@@ -140,6 +161,94 @@ Result<ProposedRules> AskForRules(LlmClient& llm, std::string user, std::string 
     return why.WithContext("model answer");
   }
   return parsed;
+}
+
+// Maximal runs of non-zero entries of `mask`, as [begin, end) index pairs.
+std::vector<std::pair<size_t, size_t>> Runs(const std::vector<uint8_t>& mask) {
+  std::vector<std::pair<size_t, size_t>> runs;
+  for (size_t i = 0; i < mask.size();) {
+    if (!mask[i]) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < mask.size() && mask[j]) ++j;
+    runs.push_back({i, j});
+    i = j;
+  }
+  return runs;
+}
+
+// One segment [sb, se) of `values` (the chunk of `ts` starting at `b`): its size, start, values and
+// what surrounds it. `with_end` adds the end time and the 30 points after it.
+std::string SegmentLine(const TimeSeries& ts, size_t b, const std::vector<double>& values, size_t sb,
+                        size_t se, bool with_end) {
+  std::ostringstream out;
+  std::vector<double> inside(values.begin() + sb, values.begin() + se);
+  size_t ctx_b = sb >= 30 ? sb - 30 : 0;
+  std::vector<double> before(values.begin() + ctx_b, values.begin() + sb);
+  Stats in = Describe(inside), pre = Describe(before);
+  double peak_dev = 0;
+  for (double x : inside)
+    if (!std::isnan(x) && !std::isnan(pre.p50)) peak_dev = std::max(peak_dev, std::fabs(x - pre.p50));
+  out << (se - sb) << " point(s) from " << FormatRfc3339Ms(ts.timestamps_ms[b + sb]);
+  if (with_end && se - sb > 1) out << " to " << FormatRfc3339Ms(ts.timestamps_ms[b + se - 1]);
+  out << "; values min " << Num(in.min) << ", max " << Num(in.max) << ", mean " << Num(in.mean)
+      << "; the 30 points before: median " << Num(pre.p50) << ", MAD " << Num(pre.mad) << ", std "
+      << Num(pre.std);
+  if (with_end) {
+    std::vector<double> after(values.begin() + se, values.begin() + std::min(values.size(), se + 30));
+    out << "; the 30 points after: median " << Num(Describe(after).p50);
+  }
+  out << "; largest |value - median before| " << Num(peak_dev);
+  if (!std::isnan(pre.mad) && pre.mad > 0) out << " (" << Num(peak_dev / pre.mad) << " MADs)";
+  if (sb > 0) out << "; change into the segment " << Num(values[sb] - values[sb - 1]);
+  return out.str();
+}
+
+// The base detector's behaviour on series `s` in chunk [b, e): its false alarms (flagged, label
+// 0), true detections (flagged, label 1) and misses (label 1, not flagged), as segments.
+void DescribeBase(std::ostream& out, const RuleAgentsInput& input, size_t s, size_t b, size_t e,
+                  const std::vector<double>& values, const std::vector<uint8_t>& labels,
+                  const RuleAgentOptions& options) {
+  const TimeSeries& ts = input.train[s];
+  const std::vector<uint8_t>& all = input.base_flags[s];
+  std::vector<uint8_t> false_alarm(e - b, 0), detected(e - b, 0), missed(e - b, 0);
+  size_t flagged = 0;
+  for (size_t i = 0; i < e - b; ++i) {
+    const bool f = b + i < all.size() && all[b + i] != 0;
+    flagged += f;
+    false_alarm[i] = f && !labels[i];
+    detected[i] = f && labels[i];
+    missed[i] = !f && labels[i];
+  }
+  out << "  base detector `" << input.base_name << "`: flags " << flagged << " of " << (e - b)
+      << " points in this chunk\n";
+  auto list = [&](const std::vector<uint8_t>& mask, const std::string& title, const std::string& item,
+                  const std::string& hint) {
+    const auto runs = Runs(mask);
+    out << "  " << title << ": " << std::count(mask.begin(), mask.end(), 1) << " points in " << runs.size()
+        << " segment(s)" << (runs.empty() ? "" : hint);
+    if (runs.size() >= 3) {
+      std::vector<double> gaps;
+      for (size_t k = 1; k < runs.size(); ++k)
+        gaps.push_back(static_cast<double>(ts.timestamps_ms[b + runs[k].first] -
+                                           ts.timestamps_ms[b + runs[k - 1].first]));
+      out << "; median time between them " << FormatDurationMs(static_cast<int64_t>(Quantile(gaps, 0.5)));
+    }
+    out << "\n";
+    for (size_t k = 0; k < runs.size() && k < options.max_segments_in_prompt; ++k) {
+      out << "    " << item << " " << (k + 1) << ": "
+          << SegmentLine(ts, b, values, runs[k].first, runs[k].second, true) << "\n";
+    }
+    if (runs.size() > options.max_segments_in_prompt)
+      out << "    (" << (runs.size() - options.max_segments_in_prompt) << " more not shown)\n";
+  };
+  list(false_alarm, "base false alarms (flagged, label 0)", "false alarm",
+       ": role=\"suppress\" rules should hold here");
+  list(detected, "base true detections (flagged, label 1)", "detection",
+       ": role=\"suppress\" rules must NOT hold here");
+  list(missed, "base misses (label 1, not flagged)", "missed", ": role=\"add\" rules should hold here");
 }
 
 bool IsLlmStop(const Status& s) {
@@ -308,41 +417,19 @@ std::string SummarizeChunk(const RuleAgentsInput& input, size_t begin, size_t en
         if (!labels[i]) normal.push_back(values[i]);
       Stats n = Describe(normal);
       out << "  normal points only: " << StatsLine(n) << "\n";
-      // Labeled segments: maximal runs of 1s.
-      std::vector<std::pair<size_t, size_t>> segs;
-      for (size_t i = 0; i < labels.size();) {
-        if (!labels[i]) {
-          ++i;
-          continue;
-        }
-        size_t j = i;
-        while (j < labels.size() && labels[j]) ++j;
-        segs.push_back({i, j});
-        i = j;
-      }
+      const std::vector<std::pair<size_t, size_t>> segs = Runs(labels);
       size_t anomalous = std::count(labels.begin(), labels.end(), 1);
       out << "  labeled anomalies: " << anomalous << " points in " << segs.size() << " segment(s)\n";
       for (size_t k = 0; k < segs.size() && k < options.max_segments_in_prompt; ++k) {
-        auto [sb, se] = segs[k];
-        std::vector<double> inside(values.begin() + sb, values.begin() + se);
-        size_t ctx_b = sb >= 30 ? sb - 30 : 0;
-        std::vector<double> before(values.begin() + ctx_b, values.begin() + sb);
-        Stats in = Describe(inside), pre = Describe(before);
-        double peak_dev = 0;
-        for (double x : inside)
-          if (!std::isnan(x) && !std::isnan(pre.p50)) peak_dev = std::max(peak_dev, std::fabs(x - pre.p50));
-        out << "    segment " << (k + 1) << ": " << (se - sb) << " point(s) from "
-            << FormatRfc3339Ms(ts.timestamps_ms[b + sb]) << "; values min " << Num(in.min) << ", max "
-            << Num(in.max) << ", mean " << Num(in.mean) << "; the 30 points before: median " << Num(pre.p50)
-            << ", MAD " << Num(pre.mad) << ", std " << Num(pre.std) << "; largest |value - median before| "
-            << Num(peak_dev);
-        if (!std::isnan(pre.mad) && pre.mad > 0) out << " (" << Num(peak_dev / pre.mad) << " MADs)";
-        if (sb > 0) out << "; change into the segment " << Num(values[sb] - values[sb - 1]);
-        out << "\n";
+        out << "    segment " << (k + 1) << ": "
+            << SegmentLine(ts, b, values, segs[k].first, segs[k].second, false) << "\n";
       }
       if (segs.size() > options.max_segments_in_prompt) {
         out << "    (" << (segs.size() - options.max_segments_in_prompt) << " more segment(s) not shown)\n";
       }
+    }
+    if (input.has_base() && input.labeled && !labels.empty() && s < input.base_flags.size()) {
+      DescribeBase(out, input, s, b, e, values, labels, options);
     }
     // A coarse sketch: bucket means; `!` marks buckets that contain labeled anomalies.
     size_t buckets = std::min(options.sketch_points, values.size());
@@ -376,6 +463,7 @@ Result<ProposedRules> ProposeRules(LlmClient& llm, const RuleAgentsInput& input,
   user << "Target: " << input.target << " (metric `" << input.metric << "`). Rules are judged by the "
        << input.objective_name << " F1 on a later validation part of the same series.\n"
        << "Every rule must use `" << SelectClause(input.selector, input.metric) << "`.\n\n";
+  if (input.has_base()) user << BaseInstructions(input, SelectClause(input.selector, input.metric));
   if (input.labeled) {
     user << "Training data of this chunk, with its labeled anomalies:\n";
   } else {
@@ -386,16 +474,26 @@ Result<ProposedRules> ProposeRules(LlmClient& llm, const RuleAgentsInput& input,
   }
   user << SummarizeChunk(input, begin, end, options) << "\n";
   if (current.empty()) {
-    user << "Current rule set: none yet.\n";
+    if (input.has_base()) {
+      user << "Current rule set: none yet, so the base detector runs alone (on the training data: "
+           << MetricsLine(current_train, input.objective_name) << ").\n";
+    } else {
+      user << "Current rule set: none yet.\n";
+    }
   } else {
-    user << "Current rule set (on the training data: " << MetricsLine(current_train, input.objective_name)
-         << "):\n"
+    user << "Current rule set (" << (input.has_base() ? "combined with the base, " : "")
+         << "on the training data: " << MetricsLine(current_train, input.objective_name) << "):\n"
          << current << "\n";
   }
   if (!feedback.empty()) user << "\n" << feedback << "\n";
-  user
-      << "\nReturn the complete updated rule file: keep the rules that work, change or add rules so that the "
-         "anomalies of this chunk are flagged and normal points are not.";
+  if (input.has_base()) {
+    user << "\nReturn the complete updated rule file: keep the rules that work, change or add suppress "
+            "rules so that the base's false alarms of this chunk are silenced and its true detections are "
+            "not, and add rules so that its misses are flagged and normal points are not.";
+  } else {
+    user << "\nReturn the complete updated rule file: keep the rules that work, change or add rules so that "
+            "the anomalies of this chunk are flagged and normal points are not.";
+  }
   return AskForRules(llm, user.str(), "rule-detect", options);
 }
 
@@ -444,11 +542,40 @@ Result<RuleAgentsResult> RunRuleAgents(LlmClient& llm, const RuleAgentsInput& in
     }
   }
 
+  if (input.has_base()) {
+    if (!input.labeled) {
+      return FailedPreconditionError("RunRuleAgents: target `" + input.target +
+                                     "` has no labels; aggregation over a base detector needs them");
+    }
+    if (input.base_flags.size() != input.train.size()) {
+      return InvalidArgumentError("RunRuleAgents: target `" + input.target + "`: base flags for " +
+                                  std::to_string(input.base_flags.size()) + " series, " +
+                                  std::to_string(input.train.size()) + " training series");
+    }
+    for (size_t i = 0; i < input.train.size(); ++i) {
+      if (input.base_flags[i].size() != input.train[i].size()) {
+        return InvalidArgumentError("RunRuleAgents: series " + input.train[i].id() + " has " +
+                                    std::to_string(input.train[i].size()) + " training points but " +
+                                    std::to_string(input.base_flags[i].size()) + " base flags");
+      }
+    }
+  }
+
   RuleAgentsResult result;
   RuleAgentsStats& st = result.stats;
   std::string current;
-  RuleMetrics current_train, current_val;  // the empty rule set flags nothing
-  std::string feedback;                    // the verdict on the previous proposal, for the next prompt
+  RuleMetrics current_train, current_val;  // the empty rule set: flags nothing, or the base alone
+  if (input.has_base()) {
+    for (RuleSplit split : {RuleSplit::kTrain, RuleSplit::kValidation}) {
+      Result<RuleMetrics> alone = score("", split);
+      if (!alone.ok()) return alone.status().WithContext("scoring the base detector alone");
+      (split == RuleSplit::kTrain ? current_train : current_val) = *alone;
+    }
+    st.log.push_back("base `" + input.base_name + "` alone: validation " +
+                     MetricsLine(current_val, input.objective_name));
+    LogDebug(kComponent, st.log.back());
+  }
+  std::string feedback;  // the verdict on the previous proposal, for the next prompt
   const int planned = options.rounds * static_cast<int>(starts.size());
   int done = 0;
   auto note = [&](std::string line) {

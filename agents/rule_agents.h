@@ -83,6 +83,17 @@ struct RuleAgentsInput {
   std::vector<size_t> chunk_starts;  // where each chunk starts in train[i] (first is 0)
   bool labeled = true;
   std::string objective_name = "point";  // "point", "pa", "dc_pa", "event": shown to the model
+  // Aggregation mode (training/aggregation.h): a base detector's per-point 0/1 flags, parallel to
+  // `train` (same series, same lengths). Empty: plain rules. When given (labeled data only), the
+  // detection prompt describes the base's false alarms (flagged, label 0) and misses (label 1, not
+  // flagged) per series, and asks for `labels { role = "suppress" }` rules that hold on the false
+  // alarms and not on its true detections, and `role = "add"` rules for its misses; flags are
+  // (base AND NOT any suppress rule) OR any add rule. The score callback must score that
+  // combination: the empty rule set is then the base alone, and RunRuleAgents scores it ("") first
+  // so that a change is kept only if it beats the base (or the rules kept so far).
+  std::string base_name;
+  std::vector<std::vector<uint8_t>> base_flags;
+  bool has_base() const { return !base_flags.empty(); }
 };
 
 struct ProposedRules {
@@ -155,6 +166,8 @@ const std::string& RuleLanguagePrimer();
 [[nodiscard]] Result<ProposedRules> ParseRuleAnswer(std::string_view content);
 
 // The plain-words data summary used by the detection prompt (exposed for tests and --verbose).
+// With a base detector (RuleAgentsInput::has_base) it also lists, per series, the base's false
+// alarms and missed segments in [begin, end).
 std::string SummarizeChunk(const RuleAgentsInput& input, size_t begin, size_t end,
                            const RuleAgentOptions& options);
 

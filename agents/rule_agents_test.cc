@@ -16,6 +16,7 @@
 #include "connectors/openai_llm_client.h"
 #include "connectors/scripted_llm_client.h"
 #include "core/clock.h"
+#include "core/time_util.h"
 #include "rules/compiler.h"
 
 namespace vigil {
@@ -129,6 +130,116 @@ TEST_CASE("SummarizeChunk describes statistics, labeled segments and a sketch") 
   CHECK(s.find("!") != std::string::npos);
   in.labeled = false;
   CHECK(SummarizeChunk(in, 0, 150, o).find("labeled anomalies") == std::string::npos);
+}
+
+// Aggregation: a base detector flagging every 50th point from 25 (normal points: false alarms),
+// the labeled spike at 60-61 (a true detection), and missing the labeled spike at 220.
+RuleAgentsInput BaseInput() {
+  RuleAgentsInput in = Input();
+  in.base_name = "spiky";
+  std::vector<uint8_t> flags(in.train[0].size(), 0);
+  for (size_t i = 25; i < flags.size(); i += 50) flags[i] = 1;
+  flags[60] = flags[61] = 1;
+  in.base_flags = {flags};
+  return in;
+}
+
+TEST_CASE("SummarizeChunk with a base detector lists its false alarms, true detections and misses") {
+  RuleAgentOptions o;
+  const std::string first = SummarizeChunk(BaseInput(), 0, 150, o);
+  INFO(first);
+  CHECK(first.find("base detector `spiky`: flags 5 of 150 points in this chunk") != std::string::npos);
+  CHECK(first.find("base false alarms (flagged, label 0): 3 points in 3 segment(s): role=\"suppress\" rules "
+                   "should hold here; median time between them") != std::string::npos);
+  // Each false alarm: where, its value, and what surrounds it.
+  CHECK(first.find("false alarm 1: 1 point(s) from " + FormatRfc3339Ms(1'700'000'000'000 + 25 * 10'000LL)) !=
+        std::string::npos);
+  CHECK(first.find("the 30 points after: median") != std::string::npos);
+  CHECK(first.find("false alarm 3: 1 point(s) from " + FormatRfc3339Ms(1'700'000'000'000 + 125 * 10'000LL)) !=
+        std::string::npos);
+  CHECK(first.find("base true detections (flagged, label 1): 2 points in 1 segment(s): role=\"suppress\" "
+                   "rules must NOT hold here") != std::string::npos);
+  CHECK(first.find("detection 1: 2 point(s) from " + FormatRfc3339Ms(1'700'000'000'000 + 60 * 10'000LL) +
+                   " to " + FormatRfc3339Ms(1'700'000'000'000 + 61 * 10'000LL) + "; values min 180") !=
+        std::string::npos);
+  CHECK(first.find("base misses (label 1, not flagged): 0 points in 0 segment(s)\n") != std::string::npos);
+  const std::string second = SummarizeChunk(BaseInput(), 150, 300, o);
+  INFO(second);
+  CHECK(second.find("base misses (label 1, not flagged): 1 points in 1 segment(s): role=\"add\" rules should "
+                    "hold here") != std::string::npos);
+  CHECK(second.find("missed 1: 1 point(s) from " + FormatRfc3339Ms(1'700'000'000'000 + 220 * 10'000LL) +
+                    "; values min 180") != std::string::npos);
+  // Without a base (or without labels) none of it.
+  CHECK(SummarizeChunk(Input(), 0, 150, o).find("base") == std::string::npos);
+  RuleAgentsInput unlabeled = BaseInput();
+  unlabeled.labeled = false;
+  CHECK(SummarizeChunk(unlabeled, 0, 150, o).find("false alarm") == std::string::npos);
+}
+
+TEST_CASE("RunRuleAgents with a base: roles explained, the base alone is the bar, combined scores reviewed") {
+  const char* kQuiet =
+      "rule quiet {\n  select step_time_ms\n  when value < 150\n  labels { role = \"suppress\" }\n}";
+  const char* kUseless =
+      "rule useless {\n  select step_time_ms\n  when value > 1000\n  labels { role = \"suppress\" }\n}";
+  ScriptedLlmClient llm;
+  llm.PushAnswer(Answer(kQuiet, "the false alarms are ordinary values"));
+  llm.PushAnswer(Answer(kUseless, "nothing"));
+  // Scores of the combination with the base, as the caller's callback computes them: the empty
+  // rule set is the base alone (1 true detection, 3 false alarms on validation).
+  std::vector<std::string> scored;
+  RuleScoreFn score = [&](std::string_view text, RuleSplit split) -> Result<RuleMetrics> {
+    scored.emplace_back(text);
+    const bool train = split == RuleSplit::kTrain;
+    if (text.empty()) return train ? Metrics(1, 6, 1) : Metrics(1, 3, 0);
+    RETURN_IF_ERROR(CompileRules(text, "candidate.rules").status());
+    if (text.find("quiet") != std::string_view::npos) return train ? Metrics(1, 0, 1) : Metrics(1, 0, 0);
+    return train ? Metrics(1, 6, 1) : Metrics(1, 3, 0);  // suppresses nothing: the base alone
+  };
+  auto r = RunRuleAgents(llm, BaseInput(), score, {});
+  REQUIRE(r.ok());
+  REQUIRE(r->kept.size() == 1);
+  CHECK(r->kept[0].text == kQuiet);
+  CHECK(r->stats.kept == 1);
+  CHECK(r->stats.reverted == 1);
+  REQUIRE(scored.size() >= 2);
+  CHECK(scored[0].empty());  // the base alone, training
+  CHECK(scored[1].empty());  // and validation
+  REQUIRE(r->stats.log.size() == 3);
+  CHECK(r->stats.log[0].find("base `spiky` alone: validation pa F1 0.400") != std::string::npos);
+  CHECK(r->stats.log[1].find("validation pa F1 0.400 -> 1.000") != std::string::npos);
+  CHECK(r->stats.log[1].find("kept") != std::string::npos);
+  CHECK(r->stats.log[2].find("1.000 -> 0.400") != std::string::npos);
+  CHECK(r->stats.log[2].find("reverted") != std::string::npos);
+  REQUIRE(llm.requests().size() == 2);
+  const std::string& prompt = llm.requests()[0].messages[1].content;
+  INFO(prompt);
+  CHECK(prompt.find("(base flag AND NOT any role=\"suppress\" rule) OR any role=\"add\" rule") !=
+        std::string::npos);
+  CHECK(prompt.find("labels { role = \"suppress\" }") != std::string::npos);
+  CHECK(prompt.find("labels { role = \"add\" }") != std::string::npos);
+  CHECK(prompt.find("base false alarms (flagged, label 0): 3 points") != std::string::npos);
+  CHECK(
+      prompt.find("Current rule set: none yet, so the base detector runs alone (on the training data: pa F1 "
+                  "0.222") != std::string::npos);
+  CHECK(
+      llm.requests()[1].messages[1].content.find("Current rule set (combined with the base, on the training "
+                                                 "data: pa F1 0.667") != std::string::npos);
+
+  // Bad base context: clear errors, no LLM call.
+  ScriptedLlmClient idle;
+  RuleAgentsInput short_flags = BaseInput();
+  short_flags.base_flags[0].pop_back();
+  CHECK(RunRuleAgents(idle, short_flags, score, {})
+            .status()
+            .message()
+            .find("has 300 training points but 299 base flags") != std::string::npos);
+  RuleAgentsInput two = BaseInput();
+  two.base_flags.push_back(two.base_flags[0]);
+  CHECK(RunRuleAgents(idle, two, score, {}).status().code() == StatusCode::kInvalidArgument);
+  RuleAgentsInput unlabeled = BaseInput();
+  unlabeled.labeled = false;
+  CHECK(RunRuleAgents(idle, unlabeled, score, {}).status().code() == StatusCode::kFailedPrecondition);
+  CHECK(idle.requests().empty());
 }
 
 TEST_CASE("ReviewChange keeps only a validation improvement; unlabeled keeps a low flag rate") {

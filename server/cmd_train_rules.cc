@@ -61,7 +61,8 @@ class Progress {
 // Aggregation mode: the base detector's flags over the history, and the proposer that learns
 // suppress / add rules on top of them (training/aggregation.h).
 // `add_holder` keeps the add proposer alive as long as the returned proposer. With `llm` (for
-// --proposer llm) the LLM rule agents' kept sets are the add candidates instead of the builtin's.
+// --proposer llm) the LLM rule agents write the suppress and add rules themselves, told the base's
+// false alarms and misses and reviewed on the combination (LlmProposer::SetBase).
 Result<std::unique_ptr<RuleProposer>> AggregationSetup(const TrainFlags& f, const Dataset& ds,
                                                        Objective objective, LlmClient* llm,
                                                        std::unique_ptr<RuleProposer>& add_holder) {
@@ -86,16 +87,20 @@ Result<std::unique_ptr<RuleProposer>> AggregationSetup(const TrainFlags& f, cons
                                 f.aggregate_review + "`");
   }
   ao.pooled_review = f.aggregate_review == "pooled";
+  ao.base_name = f.base == "mad-band" ? "mad-band (window " + std::to_string(f.base_window) + ")" : f.base;
   if (llm != nullptr) {
-    add_holder = std::make_unique<LlmProposer>(llm);
-    ao.add_proposer = add_holder.get();
-  } else if (f.aggregate_add == "builtin") {
+    // The LLM agents write both roles, told the base's false alarms and misses, and every proposal
+    // is reviewed as the combination with the base.
+    auto agents = std::make_unique<LlmProposer>(llm);
+    agents->SetBase(std::move(base_fn), ao.base_name);
+    return std::unique_ptr<RuleProposer>(std::move(agents));
+  }
+  if (f.aggregate_add == "builtin") {
     add_holder = std::make_unique<BuiltinProposer>();
     ao.add_proposer = add_holder.get();
   } else if (f.aggregate_add != "none") {
     return InvalidArgumentError("--aggregate-add must be builtin or none, got `" + f.aggregate_add + "`");
   }
-  ao.base_name = f.base == "mad-band" ? "mad-band (window " + std::to_string(f.base_window) + ")" : f.base;
   return std::unique_ptr<RuleProposer>(std::make_unique<AggregationProposer>(std::move(base_fn), ao));
 }
 
@@ -204,7 +209,7 @@ CommandRunner SetupTrainRules(CLI::App& sub) {
   sub.add_option(
          "--aggregate-add", f->aggregate_add,
          "aggregate: builtin = the builtin proposer's rule sets are add candidates too; none = single "
-         "feature rules only (with --proposer llm the LLM agents' sets are)")
+         "feature rules only (ignored with --proposer llm: the LLM agents write suppress and add rules)")
       ->capture_default_str();
   sub.add_option("--objective", f->objective, "validation F1 to maximise: point | pa | dc_pa | event")
       ->capture_default_str();

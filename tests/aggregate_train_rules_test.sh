@@ -55,8 +55,10 @@ check "eval rules-aggregate" 0 "rules-aggregate: point F1" -- "$VIGIL" eval dete
   --max-points 6000 --detectors rules-aggregate,mad-band --no-plots --out "$TMP/eval"
 check "report row" 0 "\| rules-aggregate \| [0-9]" -- cat "$TMP/eval/report.md"
 
-# --proposer llm: the LLM rule agents' kept sets are add candidates (scripted server on loopback).
-# The base detects nothing, so the model's spike rule must be kept as an add rule.
+# --proposer llm: the LLM rule agents write suppress / add rules, told the base's false alarms and
+# misses, and each proposal is reviewed as (base and not suppress) or add (scripted server on
+# loopback). The base flags the labeled spikes and a false alarm every 40 points on normal values:
+# the model's suppress rule is kept, a later useless one reverted.
 {
   echo "timestamp,series,value,label"
   for i in $(seq 0 799); do
@@ -65,20 +67,29 @@ check "report row" 0 "\| rules-aggregate \| [0-9]" -- cat "$TMP/eval/report.md"
     echo "$((1700000000 + i * 10)),step_time_ms,$v,$l"
   done
 } > "$TMP/llm.csv"
-awk -F, 'NR == 1 { print "timestamp,series,value"; next } { print $1 "," $2 ",0" }' "$TMP/llm.csv" > "$TMP/zero.csv"
-good='{"rules": "rule spike {\n  select step_time_ms\n  when value > median(lag(value, 1), 60p) + 30\n}", "rationale": "spikes"}'
-answers=$(for _ in $(seq 1 12); do printf '%s\n' "$good"; done | /usr/bin/python3 -c 'import json,sys; print(json.dumps([l.strip() for l in sys.stdin if l.strip()]))')
-echo "$answers" > "$TMP/script.json"
+awk -F, 'NR == 1 { print "timestamp,series,value"; next } { f = ($4 == 1 || (NR - 2) % 40 == 20) ? 1 : 0; print $1 "," $2 "," f }' \
+  "$TMP/llm.csv" > "$TMP/base.csv"
+quiet='rule quiet {\n  select step_time_ms\n  when value < 150\n  labels { role = \"suppress\" }\n}'
+useless="$quiet"'\nrule never {\n  select step_time_ms\n  when value > 1000\n  labels { role = \"suppress\" }\n}'
+{
+  printf '{"rules": "%s", "rationale": "the false alarms are ordinary values"}\n' "$quiet"
+  for _ in $(seq 1 11); do printf '{"rules": "%s", "rationale": "also huge values"}\n' "$useless"; done
+} | /usr/bin/python3 -c 'import json,sys; print(json.dumps([l.strip() for l in sys.stdin if l.strip()]))' > "$TMP/script.json"
 /usr/bin/python3 tests/fake_openai_server.py "$TMP/script.json" "$TMP/port" "$TMP/requests.jsonl" &
 SERVER_PID=$!
 trap 'kill $SERVER_PID 2>/dev/null; rm -rf "$TMP"' EXIT
 for _ in $(seq 1 100); do [ -s "$TMP/port" ] && break; sleep 0.05; done
-check "llm add proposer" 0 "LLM openai:.* [1-9][0-9]* prompt" -- env VIGIL_LLM_URL="http://127.0.0.1:$(cat "$TMP/port")/v1" \
+check "llm aggregate" 0 "LLM openai:.* [1-9][0-9]* prompt" -- env VIGIL_LLM_URL="http://127.0.0.1:$(cat "$TMP/port")/v1" \
   VIGIL_LLM_MODEL=fake VIGIL_LLM_MAX_RETRIES=0 VIGIL_DATA_DIR="$TMP/var" "$VIGIL" train-rules --data "csv:$TMP/llm.csv" \
-  --mode aggregate --base "flags:$TMP/zero.csv" --proposer llm --out "$TMP/llm"
-check "llm rule kept as add" 0 "rule step_time_ms_llm_0_spike" -- cat "$TMP/llm/step_time_ms.rules"
-check "llm rule text" 0 "median\(lag\(value, 1\), 60p\) \+ 30" -- cat "$TMP/llm/step_time_ms.rules"
-check "llm rule role" 0 'role = "add"' -- cat "$TMP/llm/step_time_ms.rules"
+  --mode aggregate --base "flags:$TMP/base.csv" --proposer llm --objective point --out "$TMP/llm"
+check "llm prompt: base false alarms" 0 "base false alarms \(flagged, label 0\): [1-9][0-9]* points" -- cat "$TMP/requests.jsonl"
+check "llm prompt: roles" 0 'role=.{1,5}suppress.{1,5} rule\) OR any role=.{1,5}add.{1,5} rule' -- cat "$TMP/requests.jsonl"
+check "llm proposer name" 0 '"proposer": "aggregate-llm"' -- cat "$TMP/llm/training.json"
+check "llm suppress rule kept" 0 "when value < 150" -- cat "$TMP/llm/step_time_ms.rules"
+check "llm rule role" 0 'role = "suppress"' -- cat "$TMP/llm/step_time_ms.rules"
+check "llm header" 0 "Aggregation over base detector \`flags:" -- cat "$TMP/llm/step_time_ms.rules"
+check "llm useless rule reverted" 1 "" -- grep -q "value > 1000" "$TMP/llm/step_time_ms.rules"
+check "llm rules compile" 0 "" -- "$VIGIL" rules check "$TMP/llm/step_time_ms.rules"
 
 echo "aggregate_train_rules_test: $passed passed, $fail failed"
 [ "$fail" -eq 0 ]

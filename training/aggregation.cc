@@ -7,6 +7,7 @@
 #include <set>
 
 #include "detectors/engine.h"
+#include "rules/compiler.h"
 #include "training/builtin_proposer.h"
 #include "training/engine_evaluator.h"
 
@@ -256,6 +257,24 @@ Result<std::vector<std::vector<uint8_t>>> ApplyAggregateRules(const AggregateRul
   return out;
 }
 
+std::string AggregateFileHeader(const std::string& base_name) {
+  return "# Aggregation over base detector `" + base_name +
+         "`: flags = (base and not any role=\"suppress\" rule) or any role=\"add\" rule.\n"
+         "# Suppress rules are not detectors on their own; see training/aggregation.h.\n";
+}
+
+Result<RuleScore> ScoreAggregateRules(std::string_view rule_text, const std::vector<TimeSeries>& series,
+                                      const std::vector<std::vector<uint8_t>>& base, Objective objective,
+                                      int delay_k) {
+  AggregateRules rules;
+  if (rule_text.find_first_not_of(" \t\r\n") != std::string_view::npos) {
+    ASSIGN_OR_RETURN(CompiledRules compiled, CompileRules(rule_text, "candidate.rules"));
+    ASSIGN_OR_RETURN(rules, SplitByRole(std::move(compiled)));
+  }
+  ASSIGN_OR_RETURN(Flags2 flags, ApplyAggregateRules(rules, series, base));
+  return ScoreSplit(series, flags, objective, delay_k);
+}
+
 Result<std::vector<RuleCandidate>> AggregationProposer::Propose(const TrainingData& data,
                                                                 RuleEvaluator& evaluator,
                                                                 const ProposeOptions& options) {
@@ -454,9 +473,7 @@ Result<std::vector<RuleCandidate>> AggregationProposer::Propose(const TrainingDa
   auto emit = [&](const std::vector<size_t>& set, double review) -> Status {
     RuleCandidate cand;
     std::string suppress_text, add_text;
-    cand.text = "# Aggregation over base detector `" + options_.base_name +
-                "`: flags = (base and not any role=\"suppress\" rule) or any role=\"add\" rule.\n"
-                "# Suppress rules are not detectors on their own; see training/aggregation.h.\n";
+    cand.text = AggregateFileHeader(options_.base_name);
     cand.rationale = "base " + options_.base_name + " alone: " + review_name + " " + Num(base_review_f1) +
                      ", with these rules " + Num(review);
     for (size_t c : set) {

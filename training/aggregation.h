@@ -36,6 +36,12 @@
 // Unlabeled targets: FailedPrecondition (without labels a base detector's false alarms cannot be
 // told from its true ones).
 //
+// With an LLM (`vigil train-rules --mode aggregate --proposer llm`) the Argos agents write the
+// suppress and add rules instead: LlmProposer::SetBase (training/llm_proposer.h) gives the
+// detection agent the base's false alarms and misses, and scores every proposal as the
+// combination (ScoreAggregateRules below), so the review agent keeps a change only when the
+// combined validation objective rises.
+//
 // Thread safety: a proposer is used by one thread at a time; the free functions are pure.
 #pragma once
 
@@ -43,6 +49,7 @@
 #include <functional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/rule_plan.h"
@@ -131,5 +138,17 @@ std::vector<uint8_t> CombineFlags(const std::vector<uint8_t>& base, const std::v
 [[nodiscard]] Result<std::vector<std::vector<uint8_t>>> ApplyAggregateRules(
     const AggregateRules& rules, std::span<const TimeSeries> series,
     const std::vector<std::vector<uint8_t>>& base);
+
+// The comment that opens an aggregate-mode rule set: the base and the combination.
+std::string AggregateFileHeader(const std::string& base_name);
+
+// Compiles `rule_text` (roles as SplitByRole reads them; blank = no rule, the base alone), runs it
+// with ApplyAggregateRules over `series` and scores (base AND NOT suppress) OR add against their
+// labels. A compile error is InvalidArgument carrying the compiler's diagnostics (what the LLM
+// repair agent reads). Used by the llm proposer in aggregation mode (training/llm_proposer.h).
+[[nodiscard]] Result<RuleScore> ScoreAggregateRules(std::string_view rule_text,
+                                                    const std::vector<TimeSeries>& series,
+                                                    const std::vector<std::vector<uint8_t>>& base,
+                                                    Objective objective, int delay_k);
 
 }  // namespace vigil

@@ -3,9 +3,12 @@
 
 #include <doctest/doctest.h>
 
+#include "connectors/scripted_llm_client.h"
+#include "core/json.h"
 #include "rules/compiler.h"
 #include "training/builtin_proposer.h"
 #include "training/engine_evaluator.h"
+#include "training/llm_proposer.h"
 #include "training/trainer.h"
 
 namespace vigil {
@@ -168,6 +171,100 @@ TEST_CASE("aggregation: another proposer's rule set joins as an add candidate, r
   CHECK(roles->suppress.rules.empty());
   for (const RulePlan& r : roles->add.rules) CHECK(r.labels.at("role") == "add");
   CHECK(t.best->validation.counts.point.F1() == doctest::Approx(1.0));
+}
+
+// The llm proposer in aggregation mode: 800 points every 10 s around 100; a periodic bump to
+// 130 every 40 points (normal, label 0) and labeled spikes to 180, some in the validation tail.
+// The base detector (value > 120) flags both: its periodic false alarms are what to suppress.
+TimeSeries PeriodicBumps(std::vector<uint8_t>* base) {
+  TimeSeries ts;
+  ts.name = "step_time_ms";
+  for (int i = 0; i < 800; ++i) {
+    const bool spike = i == 60 || i == 220 || i == 410 || i == 530 || i == 650 || i == 720;
+    const bool bump = !spike && i % 40 == 20;
+    const double v = spike ? 180 : bump ? 130 : 100 + ((i * 37) % 11) - 5;
+    ts.timestamps_ms.push_back(1'700'000'000'000 + int64_t{i} * 10'000);
+    ts.values.push_back(v);
+    ts.anomaly_labels.push_back(spike ? 1 : 0);
+    base->push_back(v > 120 ? 1 : 0);
+  }
+  return ts;
+}
+
+std::string LlmAnswer(const std::string& rules, const std::string& rationale) {
+  return Json{{"rules", rules}, {"rationale", rationale}}.dump();
+}
+
+TEST_CASE(
+    "aggregation with the llm proposer: a suppress rule for the base's false alarms is kept, a useless "
+    "one reverted") {
+  std::vector<uint8_t> base;
+  const TimeSeries ts = PeriodicBumps(&base);
+  Result<BaseFlagsFn> base_fn = BaseFlagsFromHistory({ts}, {base});
+  REQUIRE(base_fn.ok());
+  const std::string quiet =
+      "rule quiet_bump {\n  select step_time_ms\n  when value < 150\n  labels { role = \"suppress\" }\n}";
+  const std::string useless =
+      "rule never {\n  select step_time_ms\n  when value > 1000\n  labels { role = \"suppress\" }\n}";
+  auto script = [&](ScriptedLlmClient& llm) {
+    llm.PushAnswer(LlmAnswer(quiet, "the bumps to 130 are normal"));
+    llm.PushAnswer(LlmAnswer(quiet + "\n" + useless, "also silence huge values"));
+    for (int i = 0; i < 6; ++i) llm.PushAnswer(LlmAnswer(quiet, "unchanged"));  // no change: not reviewed
+  };
+  TrainerOptions to;
+  to.objective = Objective::kPoint;
+
+  ScriptedLlmClient llm;
+  script(llm);
+  LlmProposer proposer(&llm);
+  proposer.SetBase(*base_fn, "value>120");
+  CHECK(proposer.name() == "aggregate-llm");
+  Result<TrainingRun> run = TrainRules({ts}, {}, proposer, to);
+  REQUIRE(run.ok());
+  const TrainedTarget& t = run->targets[0];
+  REQUIRE(t.status.ok());
+  REQUIRE(t.best.has_value());
+  INFO(t.rule_text);
+  const RuleAgentsResult& agents = proposer.last_run();
+  CHECK(agents.stats.kept == 1);
+  CHECK(agents.stats.reverted == 1);  // equal combined F1: not an improvement
+  REQUIRE(agents.kept.size() == 1);
+  CHECK(agents.kept[0].text == quiet);
+  // The base alone is the bar: its point F1 with 3 false alarms per 4 flags on validation.
+  REQUIRE_FALSE(agents.stats.log.empty());
+  CHECK(agents.stats.log[0].find("base `value>120` alone: validation point F1 0.") != std::string::npos);
+  CHECK(t.rule_text.find("# Aggregation over base detector `value>120`") != std::string::npos);
+  CHECK(t.rule_text.find("when value < 150") != std::string::npos);
+  CHECK(t.rule_text.find("value > 1000") == std::string::npos);
+  // Candidate scores are the combination's: the spikes alone, exactly.
+  CHECK(t.best->validation.counts.point.F1() == doctest::Approx(1.0));
+  CHECK(t.best->validation.counts.point.fp == 0);
+  // The prompt described the base's false alarms and asked for roles.
+  REQUIRE_FALSE(llm.requests().empty());
+  const std::string& prompt = llm.requests()[0].messages[1].content;
+  CHECK(prompt.find("base false alarms (flagged, label 0): ") != std::string::npos);
+  CHECK(prompt.find("role = \"suppress\"") != std::string::npos);
+
+  // The same answers as plain rules (no base): `value < 150` alone flags only normal points, so
+  // nothing is kept — the combined scoring is what made the suppress rule worth keeping.
+  ScriptedLlmClient plain_llm;
+  script(plain_llm);
+  LlmProposer plain(&plain_llm);
+  Result<TrainingRun> plain_run = TrainRules({ts}, {}, plain, to);
+  REQUIRE(plain_run.ok());
+  CHECK_FALSE(plain_run->targets[0].best.has_value());
+  CHECK(plain.last_run().stats.kept == 0);
+
+  // Unlabeled data: a clear refusal.
+  TimeSeries unlabeled = ts;
+  unlabeled.anomaly_labels.clear();
+  ScriptedLlmClient idle;
+  LlmProposer needs_labels(&idle);
+  needs_labels.SetBase(*base_fn, "value>120");
+  Result<TrainingRun> refused = TrainRules({unlabeled}, {}, needs_labels, to);
+  REQUIRE(refused.ok());
+  CHECK(refused->targets[0].status.code() == StatusCode::kFailedPrecondition);
+  CHECK(idle.requests().empty());
 }
 
 TEST_CASE("aggregation needs labels and matching base flags") {

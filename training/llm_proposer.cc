@@ -41,11 +41,27 @@ Result<std::vector<RuleCandidate>> LlmProposer::Propose(const TrainingData& data
   input.labeled = data.labeled;
   const Objective objective = evaluator.objective();
   input.objective_name = std::string(ObjectiveName(objective));
+  BaseFlags base;
+  if (base_) {
+    if (!data.labeled) {
+      return FailedPreconditionError("llm proposer: target `" + data.target +
+                                     "` has no labels; aggregation learns from the base detector's labeled "
+                                     "false alarms and misses");
+    }
+    ASSIGN_OR_RETURN(base, base_(data));
+    input.base_name = base_name_;
+    input.base_flags = base.train;
+  }
 
   std::map<std::pair<std::string, Split>, RuleScore> scores;
   RuleScoreFn score = [&](std::string_view text, RuleSplit split) -> Result<RuleMetrics> {
     Split s = split == RuleSplit::kTrain ? Split::kTrain : Split::kValidation;
-    ASSIGN_OR_RETURN(RuleScore r, evaluator.Score(text, s));
+    // Aggregation: the combination with the base, by the one implementation of it.
+    ASSIGN_OR_RETURN(RuleScore r,
+                     base_ ? ScoreAggregateRules(text, s == Split::kTrain ? data.train : data.validation,
+                                                 s == Split::kTrain ? base.train : base.validation, objective,
+                                                 options.delay_k)
+                           : evaluator.Score(text, s));
     scores[{std::string(text), s}] = r;
     RuleMetrics m;
     m.objective = ObjectiveCounts(r.counts, objective);
@@ -70,7 +86,7 @@ Result<std::vector<RuleCandidate>> LlmProposer::Propose(const TrainingData& data
   for (const KeptRuleSet* k : order) {
     if (static_cast<int>(out.size()) >= options.top_k) break;
     RuleCandidate c;
-    c.text = k->text;
+    c.text = base_ ? AggregateFileHeader(base_name_) + k->text : k->text;
     c.rationale = k->rationale;
     c.train = scores[{k->text, Split::kTrain}];
     c.validation = scores[{k->text, Split::kValidation}];

@@ -7,6 +7,14 @@
 // best validation objective first (ties: the later one first). The LLM-call budget per target is
 // min(RuleAgentOptions::max_llm_calls, ProposeOptions::max_candidates).
 //
+// Aggregation mode (SetBase; `vigil train-rules --mode aggregate --proposer llm`): the agents get
+// the base detector's training flags (RuleAgentsInput::base_flags), so the detection prompt lists
+// its false alarms and misses and asks for role="suppress" / role="add" rules, and the score
+// callback scores every proposal (and the empty set: the base alone) as
+// (base AND NOT suppress) OR add with ScoreAggregateRules (training/aggregation.h). Candidates'
+// scores are the combination's; their text opens with AggregateFileHeader. Labeled targets only
+// (FailedPrecondition otherwise).
+//
 // Errors: Propose returns the LLM's error (Unavailable, ResourceExhausted, ...) when the loop
 // stopped early before keeping anything; when something was kept, the candidates are returned
 // and last_run().stopped_early says why it stopped. InvalidArgument for unusable data.
@@ -14,11 +22,14 @@
 // must outlive the proposer.
 #pragma once
 
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "agents/rule_agents.h"
 #include "connectors/llm_client.h"
+#include "training/aggregation.h"
 #include "training/proposer.h"
 
 namespace vigil {
@@ -26,7 +37,13 @@ namespace vigil {
 class LlmProposer : public RuleProposer {
  public:
   explicit LlmProposer(LlmClient* llm, RuleAgentOptions options = {});
-  std::string_view name() const override { return "llm"; }
+  std::string_view name() const override { return base_ ? "aggregate-llm" : "llm"; }
+  // Aggregation mode over a base detector's flags (see above); `base_name` is shown to the model
+  // and written in the rule files' header.
+  void SetBase(BaseFlagsFn base, std::string base_name) {
+    base_ = std::move(base);
+    base_name_ = std::move(base_name);
+  }
   [[nodiscard]] Result<std::vector<RuleCandidate>> Propose(const TrainingData& data, RuleEvaluator& evaluator,
                                                            const ProposeOptions& options) override;
   // Statistics and step log of the last Propose call (LLM calls, repairs, kept, reverted).
@@ -36,6 +53,8 @@ class LlmProposer : public RuleProposer {
   LlmClient* llm_;  // not owned
   RuleAgentOptions options_;
   RuleAgentsResult last_run_;
+  BaseFlagsFn base_;  // empty: plain rules
+  std::string base_name_;
 };
 
 }  // namespace vigil
