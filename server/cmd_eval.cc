@@ -36,7 +36,9 @@ CommandRunner SetupEval(CLI::App& sub) {
   detect->add_option("--data", opts->data_path,
                      "dataset folder (default ../shared/datasets/<dataset>, kpi: .../kpi/train)");
   detect->add_option("--out", opts->out_dir, "report folder (default eval-out/detect-<dataset>)");
-  detect->add_option("--detectors", *detectors, "comma-separated: rules, mad-band, iforest, rules-aggregate (labeled data; base = mad-band), residual-sum (multi-dimension units such as SMD machines)")
+  detect->add_option("--detectors", *detectors,
+                     "comma-separated: rules, mad-band, iforest, rules-aggregate (labeled data; base = "
+                     "mad-band), residual-sum (multi-dimension units such as SMD machines)")
       ->capture_default_str();
   detect->add_option("--filter", opts->set.name_filter,
                      "only series (smd: machines) whose name contains this");
