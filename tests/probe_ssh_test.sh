@@ -66,12 +66,15 @@ check "wrong key" 1 "gpu.health +error.*Permission denied" -- \
   "$vigil" probe run gpu.health --target 127.0.0.1 --executor "ssh:user=$user,port=$port,ssh_config=$tmp/ssh_config,identity=$tmp/other_id"
 check "no binary" 1 "gpu.health +error.*(not found|No such file)" -- \
   "$vigil" probe run gpu.health --target 127.0.0.1 --executor "$ex,binary=$tmp/no-such-probe"
+# (a private copy of the hanging probe, so that no other test's processes match the check below)
+cp "$root/probes/testdata/fake_probe_hang.sh" "$tmp/hang_probe.sh"
 check "hang" 1 "gpu.health +error.*timed out" -- \
-  "$vigil" probe run gpu.health --target 127.0.0.1 --time-limit 2 --executor "$ex,grace_s=1,binary=$root/probes/testdata/fake_probe_hang.sh"
+  "$vigil" probe run gpu.health --target 127.0.0.1 --time-limit 2 --executor "$ex,grace_s=1,connect_timeout_s=2,binary=$tmp/hang_probe.sh"
 
 # The remote side ends too (coreutils timeout around the remote command), not only our ssh.
-for _ in $(seq 1 50); do pgrep -f "$root/probes/testdata/fake_probe_hang.sh" >/dev/null || break; sleep 0.2; done
-check "remote hang ended" 1 "^$" -- pgrep -f "$root/probes/testdata/fake_probe_hang.sh"
+# Remote limit: time limit 2 s + grace 1 s + connect timeout 2 s = 5 s, then SIGKILL 5 s later.
+for _ in $(seq 1 75); do pgrep -f "$tmp/hang_probe.sh" >/dev/null || break; sleep 0.2; done
+check "remote hang ended" 1 "^$" -- pgrep -f "$tmp/hang_probe.sh"
 
 echo "passed $passed, failed $fail"
 [ "$fail" = 0 ]
