@@ -16,26 +16,6 @@ namespace {
 
 using Flags2 = std::vector<std::vector<uint8_t>>;
 
-std::string Num(double v) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
-
-double Quantile(std::vector<double> v, double q) {
-  if (v.empty()) return NAN;
-  const size_t k = std::min(v.size() - 1, static_cast<size_t>(q * static_cast<double>(v.size() - 1)));
-  std::nth_element(v.begin(), v.begin() + k, v.end());
-  return v[k];
-}
-
-bool HasAnomaly(const std::vector<TimeSeries>& series) {
-  for (const TimeSeries& s : series) {
-    if (std::find(s.anomaly_labels.begin(), s.anomaly_labels.end(), 1) != s.anomaly_labels.end()) return true;
-  }
-  return false;
-}
-
 bool Fires(double v, double t, bool low) { return std::isfinite(v) && (low ? v < t : v > t); }
 
 Flags2 Zeros(const std::vector<TimeSeries>& series) {
@@ -201,7 +181,7 @@ Result<std::vector<std::vector<uint8_t>>> AlignBaseFlags(const std::vector<TimeS
       const double v = f.values[j];
       if (v != 0 && v != 1) {
         return InvalidArgumentError(source + ": series " + h.id() + ": base flag " + std::to_string(j) +
-                                    " is " + Num(v) + ", expected 0 or 1");
+                                    " is " + RuleNumber(v) + ", expected 0 or 1");
       }
       flags[j] = v == 1 ? 1 : 0;
     }
@@ -302,7 +282,7 @@ Result<std::vector<RuleCandidate>> AggregationProposer::Propose(const TrainingDa
     return s.objective_f1;
   };
   ASSIGN_OR_RETURN(const double base_train_f1, f1_of(data.train, base.train));
-  const bool train_has_anomaly = HasAnomaly(data.train);
+  const bool train_has_anomaly = HasAnomalyLabel(data.train);
 
   BuiltinProposerOptions feature_options;
   feature_options.windows = options_.windows;
@@ -387,13 +367,13 @@ Result<std::vector<RuleCandidate>> AggregationProposer::Propose(const TrainingDa
                (role == AggregateRole::kSuppress
                     ? (level ? std::string("value") : f.name) + (low ? "_low" : "_high")
                     : f.name);
-      c.condition = f.expr + (low ? " < " : " > ") + Num(best_t);
+      c.condition = f.expr + (low ? " < " : " > ") + RuleNumber(best_t);
       c.text = RuleText(c.name, selector, c.condition, role, f.expr);
       c.train_f1 = best;
       c.rationale = std::string(AggregateRoleName(role)) + ": " + f.family + " (" + f.expr + ") " +
-                    (low ? "below " : "above ") + Num(best_t) + " (training " +
-                    std::string(ObjectiveName(objective)) + " F1 with the base " + Num(base_train_f1) +
-                    " -> " + Num(best) + ")";
+                    (low ? "below " : "above ") + RuleNumber(best_t) + " (training " +
+                    std::string(ObjectiveName(objective)) + " F1 with the base " + RuleNumber(base_train_f1) +
+                    " -> " + RuleNumber(best) + ")";
       cands.push_back(std::move(c));
       return Status::Ok();
     };
@@ -415,7 +395,7 @@ Result<std::vector<RuleCandidate>> AggregationProposer::Propose(const TrainingDa
     // Add: the family's own direction, only when there are labeled anomalies to catch.
     if (train_has_anomaly) {
       std::vector<double> ts;
-      for (double q : kAddQ) ts.push_back(Quantile(all, f.low ? 1 - q : q));
+      for (double q : kAddQ) ts.push_back(LowerQuantile(all, f.low ? 1 - q : q));
       RETURN_IF_ERROR(fit(AggregateRole::kAdd, f.low, ts));
     }
   }
@@ -474,8 +454,8 @@ Result<std::vector<RuleCandidate>> AggregationProposer::Propose(const TrainingDa
     RuleCandidate cand;
     std::string suppress_text, add_text;
     cand.text = AggregateFileHeader(options_.base_name);
-    cand.rationale = "base " + options_.base_name + " alone: " + review_name + " " + Num(base_review_f1) +
-                     ", with these rules " + Num(review);
+    cand.rationale = "base " + options_.base_name + " alone: " + review_name + " " + RuleNumber(base_review_f1) +
+                     ", with these rules " + RuleNumber(review);
     for (size_t c : set) {
       cand.text += cands[c].text;
       (cands[c].role == AggregateRole::kSuppress ? suppress_text : add_text) += cands[c].text;

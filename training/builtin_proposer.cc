@@ -49,20 +49,29 @@ int64_t AllowedExceedances(int64_t tail, int64_t fit, double alpha) {
   return tail;
 }
 
-namespace {
-
-std::string Num(double v) {
+std::string RuleNumber(double v) {
   char buf[40];
   std::snprintf(buf, sizeof buf, "%.6g", v);
   return buf;
 }
 
-double Quantile(std::vector<double> v, double q) {
+double LowerQuantile(std::vector<double> v, double q) {
   if (v.empty()) return NAN;
   const size_t k = std::min(v.size() - 1, static_cast<size_t>(q * static_cast<double>(v.size() - 1)));
   std::nth_element(v.begin(), v.begin() + k, v.end());
   return v[k];
 }
+
+bool HasAnomalyLabel(const std::vector<TimeSeries>& series) {
+  for (const TimeSeries& s : series) {
+    for (uint8_t l : s.anomaly_labels) {
+      if (l) return true;
+    }
+  }
+  return false;
+}
+
+namespace {
 
 std::vector<double> Finite(const std::vector<std::vector<double>>& values) {
   std::vector<double> out;
@@ -85,15 +94,6 @@ Result<DetectionCounts> Count(const std::vector<TimeSeries>& series,
     total += c;
   }
   return total;
-}
-
-bool HasAnomaly(const std::vector<TimeSeries>& series) {
-  for (const TimeSeries& s : series) {
-    for (uint8_t l : s.anomaly_labels) {
-      if (l) return true;
-    }
-  }
-  return false;
 }
 
 // Flagged normal points / normal points of labeled `series` (unlabeled points count as normal).
@@ -129,7 +129,7 @@ std::vector<Feature> Features(const TrainingData& data, const std::vector<int>& 
     const std::string med = "median(lag(value, 1), " + W + "p)";
     f.push_back({"residual", "residual_" + W, "abs(value - " + med + ")", false});
     f.push_back({"mad-band", "mad_band_" + W,
-                 "abs(value - " + med + ") / (mad(lag(value, 1), " + W + "p) + " + Num(eps) + ")", false});
+                 "abs(value - " + med + ") / (mad(lag(value, 1), " + W + "p) + " + RuleNumber(eps) + ")", false});
     f.push_back({"zscore", "zscore_" + W, "abs(zscore(value, " + W + "p))", false,
                  (w - 1) / std::sqrt(static_cast<double>(w))});
     f.push_back({"flatline", "flatline_" + W, "std(value, " + W + "p)", true});
@@ -169,8 +169,8 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
       !data.selector.empty() ? data.selector : (data.metric.empty() ? std::string("*") : data.metric);
   const int k = options.delay_k;
   const Objective objective = evaluator.objective();
-  const bool labeled = data.labeled && HasAnomaly(data.train);
-  const bool val_has_anomaly = data.labeled && HasAnomaly(data.validation);
+  const bool labeled = data.labeled && HasAnomalyLabel(data.train);
+  const bool val_has_anomaly = data.labeled && HasAnomalyLabel(data.validation);
 
   // ε for the MAD band: a thousandth of the training values' spread, so flat windows do not
   // divide by zero and tiny wobbles on a flat series do not read as huge deviations.
@@ -182,7 +182,7 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
   }
   if (all.empty())
     return InvalidArgumentError("builtin proposer: target `" + data.target + "` has no finite values");
-  const double spread = Quantile(all, 0.99) - Quantile(all, 0.01);
+  const double spread = LowerQuantile(all, 0.99) - LowerQuantile(all, 0.01);
   const double eps = std::max(1e-9, 1e-3 * spread);
 
   std::vector<Feature> features = Features(data, options_.windows, eps);
@@ -214,7 +214,7 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
     if (labeled) {
       double best = -1;
       for (double q : {0.5, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 0.995, 0.998, 0.999, 0.9995, 0.9999}) {
-        const double t = Quantile(finite, f.low ? 1 - q : q);
+        const double t = LowerQuantile(finite, f.low ? 1 - q : q);
         ASSIGN_OR_RETURN(DetectionCounts c, Count(data.train, Threshold(*values, t, f.low), k));
         const double f1 = ObjectiveF1(c, objective);
         if (f1 > best) {
@@ -225,11 +225,11 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
       fit.train_f1 = best;
       if (best <= 0) continue;
     } else {
-      const double mid = Quantile(finite, 0.5);
+      const double mid = LowerQuantile(finite, 0.5);
       fit.threshold =
           f.low ? lo - options_.unlabeled_margin * (mid - lo) : hi + options_.unlabeled_margin * (hi - mid);
       if (f.low && fit.threshold <= 0 && f.family == "flatline") continue;  // train already flat
-      const double p99 = Quantile(finite, f.low ? 0.01 : 0.99);
+      const double p99 = LowerQuantile(finite, f.low ? 0.01 : 0.99);
       fit.sensitivity =
           f.low ? (fit.threshold == 0 ? 1e9 : p99 / fit.threshold) : (p99 == 0 ? 1e9 : fit.threshold / p99);
     }
@@ -237,7 +237,7 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
     // window) the rule can never fire: a dead rule would only take a max_rules slot.
     if (!f.low && fit.threshold >= f.bound * (1 - 1e-6)) continue;
     fit.fit_points = static_cast<int64_t>(finite.size());
-    fit.condition = f.expr + (f.low ? " < " : " > ") + Num(fit.threshold);
+    fit.condition = f.expr + (f.low ? " < " : " > ") + RuleNumber(fit.threshold);
     fit.train_values = std::move(values).value();
     fitted.push_back(std::move(fit));
   }
@@ -263,8 +263,8 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
         std::string best_cond;
         for (double qa : {0.8, 0.9, 0.95, 0.98, 0.99}) {
           for (double qb : {0.8, 0.9, 0.95, 0.98, 0.99}) {
-            const double ta = Quantile(fa, A.feature.low ? 1 - qa : qa);
-            const double tb = Quantile(fb, B.feature.low ? 1 - qb : qb);
+            const double ta = LowerQuantile(fa, A.feature.low ? 1 - qa : qa);
+            const double tb = LowerQuantile(fb, B.feature.low ? 1 - qb : qb);
             auto flags = Threshold(A.train_values, ta, A.feature.low);
             for (size_t i = 0; i < flags.size(); ++i) {
               for (size_t j = 0; j < flags[i].size(); ++j) {
@@ -274,8 +274,8 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
             ASSIGN_OR_RETURN(DetectionCounts c, Count(data.train, flags, k));
             if (ObjectiveF1(c, objective) > best) {
               best = ObjectiveF1(c, objective);
-              best_cond = A.feature.expr + (A.feature.low ? " < " : " > ") + Num(ta) + " and " +
-                          B.feature.expr + (B.feature.low ? " < " : " > ") + Num(tb);
+              best_cond = A.feature.expr + (A.feature.low ? " < " : " > ") + RuleNumber(ta) + " and " +
+                          B.feature.expr + (B.feature.low ? " < " : " > ") + RuleNumber(tb);
             }
           }
         }
@@ -318,9 +318,9 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
   for (const Fitted& f : fitted) {
     const std::string why =
         f.feature.family + " (" + f.feature.expr + ") " + (f.feature.low ? "below " : "above ") +
-        Num(f.threshold) +
+        RuleNumber(f.threshold) +
         (labeled ? ", threshold with the best training " + std::string(ObjectiveName(objective)) + " F1 (" +
-                       Num(f.train_f1) + ")"
+                       RuleNumber(f.train_f1) + ")"
                  : ", the training extreme (training data assumed mostly normal)");
     const size_t before = scored.size();
     RETURN_IF_ERROR(measure(f.feature.name, f.condition, f.feature.expr, f.train_f1, f.sensitivity, why));
@@ -424,12 +424,12 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
       for (const bool low : {true, false}) {
         const std::string name = low ? "range_low" : "range_high";
         const double t = low ? lo : hi;
-        const std::string cond = std::string("value ") + (low ? "< " : "> ") + Num(t);
+        const std::string cond = std::string("value ") + (low ? "< " : "> ") + RuleNumber(t);
         const size_t before = scored.size();
         RETURN_IF_ERROR(measure(name, cond, "value", 0, 0,
                                 std::string("range guard: value ") +
                                     (low ? "below the smallest" : "above the largest") +
-                                    " normal training value " + Num(t) + ", quiet on the validation tail"));
+                                    " normal training value " + RuleNumber(t) + ", quiet on the validation tail"));
         if (scored.size() == before) break;  // evaluation budget spent
         if (NormalFlagRate(data.validation, scored.back().val_flags) <= options_.max_unlabeled_flag_rate) {
           guards.push_back(before);
@@ -484,7 +484,7 @@ std::vector<RuleFeature> BuiltinFeatures(const TrainingData& data, const Builtin
     }
   }
   if (all.empty()) return {};
-  const double spread = Quantile(all, 0.99) - Quantile(all, 0.01);  // ε as in Propose
+  const double spread = LowerQuantile(all, 0.99) - LowerQuantile(all, 0.01);  // ε as in Propose
   return Features(data, options.windows, std::max(1e-9, 1e-3 * spread));
 }
 

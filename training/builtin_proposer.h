@@ -87,6 +87,13 @@ class BuiltinProposer : public RuleProposer {
 // alpha ≤ 0 or either count is 0. Pure.
 int64_t AllowedExceedances(int64_t tail, int64_t fit, double alpha);
 
+// Helpers shared with training/aggregation.h. A threshold as written into rule text (%.6g).
+std::string RuleNumber(double v);
+// The element at rank floor(q · (n − 1)) of `v` (no interpolation); NaN when empty.
+double LowerQuantile(std::vector<double> v, double q);
+// Whether any point of any series is labeled anomalous.
+bool HasAnomalyLabel(const std::vector<TimeSeries>& series);
+
 // One feature of the grammar search: a numeric expression compared with a fitted threshold.
 struct RuleFeature {
   std::string family;  // "residual"
