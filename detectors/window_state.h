@@ -211,10 +211,10 @@ class WindowState {
  public:
   explicit WindowState(const PlanNode& node) : fn_(node.window_fn), spec_(node.window), q_(node.constant) {}
 
-  // Adds the point (seq, t, x) and returns the window function's value at it. Dispatches once
-  // on the function and window kind; PushFn<F, kPoints> is the specialised step.
+  // Adds the point (seq, t, x) and returns the window function's value at it, through the step
+  // PushFnFor resolves (compiled plans resolve it once and call the pointer themselves).
   double Push(int64_t seq, int64_t t, double x) {
-    return spec_.is_points ? Dispatch<true>(seq, t, x) : Dispatch<false>(seq, t, x);
+    return PushFnFor(fn_, spec_.is_points)(*this, seq, t, x);
   }
 
   // The same step for a known function and window kind (no per-point branching on either).
@@ -356,20 +356,6 @@ class WindowState {
   template <WindowFn F, bool kPoints>
   static double PushOne(WindowState& w, int64_t seq, int64_t t, double x) {
     return w.PushFn<F, kPoints>(seq, t, x);
-  }
-
-  template <bool kPoints>
-  double Dispatch(int64_t seq, int64_t t, double x) {
-    switch (fn_) {
-#define VIGIL_WINDOW_CASE(F) \
-  case WindowFn::F: return PushFn<WindowFn::F, kPoints>(seq, t, x);
-      VIGIL_WINDOW_CASE(kMean) VIGIL_WINDOW_CASE(kStd) VIGIL_WINDOW_CASE(kMin) VIGIL_WINDOW_CASE(kMax)
-      VIGIL_WINDOW_CASE(kMedian) VIGIL_WINDOW_CASE(kMad) VIGIL_WINDOW_CASE(kQuantile) VIGIL_WINDOW_CASE(kSum)
-      VIGIL_WINDOW_CASE(kCount) VIGIL_WINDOW_CASE(kDelta) VIGIL_WINDOW_CASE(kRate) VIGIL_WINDOW_CASE(kZscore)
-      VIGIL_WINDOW_CASE(kChanges) VIGIL_WINDOW_CASE(kResets)
-#undef VIGIL_WINDOW_CASE
-    }
-    return kNaN;
   }
 
   template <WindowFn F, bool kPoints>
