@@ -8,6 +8,7 @@ VIGIL="$BUILD/bin/vigil"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 source tests/lib/check.sh
+source tests/lib/step_time_csv.sh
 
 KPI=05f10d3a-239c-3bef-9bdc-a2feeb0037aa
 SRC=../shared/datasets/kpi/train/$KPI.csv
@@ -59,14 +60,7 @@ check "report row" 0 "\| rules-aggregate \| [0-9]" -- cat "$TMP/eval/report.md"
 # misses, and each proposal is reviewed as (base and not suppress) or add (scripted server on
 # loopback). The base flags the labeled spikes and a false alarm every 40 points on normal values:
 # the model's suppress rule is kept, a later useless one reverted.
-{
-  echo "timestamp,series,value,label"
-  for i in $(seq 0 799); do
-    v=$((100 + (i * 37 % 11) - 5)); l=0
-    case $i in 60|61|220|410|530|650|651|720) v=180; l=1 ;; esac
-    echo "$((1700000000 + i * 10)),step_time_ms,$v,$l"
-  done
-} > "$TMP/llm.csv"
+step_time_csv "$TMP/llm.csv"
 awk -F, 'NR == 1 { print "timestamp,series,value"; next } { f = ($4 == 1 || (NR - 2) % 40 == 20) ? 1 : 0; print $1 "," $2 "," f }' \
   "$TMP/llm.csv" > "$TMP/base.csv"
 quiet='rule quiet {\n  select step_time_ms\n  when value < 150\n  labels { role = \"suppress\" }\n}'

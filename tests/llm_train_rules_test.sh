@@ -12,18 +12,12 @@ SERVER_PID=""
 cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$TMP"; }
 trap cleanup EXIT
 fail=0; passed=0
+source "$HERE/lib/step_time_csv.sh"
 ok() { passed=$((passed + 1)); }
 bad() { echo "FAIL $1"; fail=$((fail + 1)); }
 
 # 800 points every 10 s around 100 with labeled spikes of 180 (some in the validation tail).
-{
-  echo "timestamp,series,value,label"
-  for i in $(seq 0 799); do
-    v=$((100 + (i * 37 % 11) - 5)); l=0
-    case $i in 60|61|220|410|530|650|651|720) v=180; l=1 ;; esac
-    echo "$((1700000000 + i * 10)),step_time_ms,$v,$l"
-  done
-} >"$TMP/data.csv"
+step_time_csv "$TMP/data.csv"
 
 typo='rule spike {\n  select step_time_ms\n  when value > meen(lag(value, 1), 60p) + 30\n}'
 good='rule spike {\n  select step_time_ms\n  when value > median(lag(value, 1), 60p) + 30\n}'
