@@ -462,13 +462,17 @@ TEST_CASE("reasoner: no evidence gives `unknown`; probes that error or are missi
   CHECK(said);
 }
 
-TEST_CASE("reasoner: ambiguous evidence is settled by probes run in parallel; failures are not evidence") {
+// Rank 13 (node-2, local GPU 5) reported slow, metrics gone: GPU causes and a plain straggler
+// stay open until a probe answers. The facts: four candidate categories, the straggler recalled.
+Json StragglerCase() {
   Json j = BaseCase();
   j["logs"] = Json::array({{{"source", "node-2/rank13/stderr"}, {"lines", {"rank 13 step time 40% above median"}}}});
   j["alert"]["labels"] = {{"alertname", "StragglerRank"}, {"node", "node-2"}, {"rank", "13"}, {"job", "llm"}};
   j.erase("metrics");
-  auto c = ParseCase(j, "t.json");
-  REQUIRE(c.ok());
+  return j;
+}
+
+KnowledgeFacts StragglerFacts() {
   KnowledgeFacts f;
   f.categories = {"gpu_thermal_throttle", "gpu_memory_uncorrectable_ecc", "straggler_rank", "gpu_power_throttle"};
   for (const auto& cat : f.categories) f.layers[cat] = cat == "straggler_rank" ? "performance" : "gpu";
@@ -476,6 +480,13 @@ TEST_CASE("reasoner: ambiguous evidence is settled by probes run in parallel; fa
   hit.category = "straggler_rank";
   hit.incident.id = "pack-straggler";
   f.recalled = {hit};
+  return f;
+}
+
+TEST_CASE("reasoner: ambiguous evidence is settled by probes run in parallel; failures are not evidence") {
+  auto c = ParseCase(StragglerCase(), "t.json");
+  REQUIRE(c.ok());
+  KnowledgeFacts f = StragglerFacts();
   FakeExecutor exec;
   exec.results["gpu.health@node-2/gpu5"] = MakeProbeResult("gpu.health", "node-2/gpu5", ProbeStatus::kFail,
       "temperature 92 C above 85 C; clocks held at 1155 MHz of 1980 by: SW thermal slowdown", 2.5);
@@ -497,19 +508,9 @@ TEST_CASE("reasoner: ambiguous evidence is settled by probes run in parallel; fa
 }
 
 TEST_CASE("reasoner: a follow-up probe waits only for the results that chose it") {
-  Json j = BaseCase();
-  j["logs"] = Json::array({{{"source", "node-2/rank13/stderr"}, {"lines", {"rank 13 step time 40% above median"}}}});
-  j["alert"]["labels"] = {{"alertname", "StragglerRank"}, {"node", "node-2"}, {"rank", "13"}, {"job", "llm"}};
-  j.erase("metrics");
-  auto c = ParseCase(j, "t.json");
+  auto c = ParseCase(StragglerCase(), "t.json");
   REQUIRE(c.ok());
-  KnowledgeFacts f;
-  f.categories = {"gpu_thermal_throttle", "gpu_memory_uncorrectable_ecc", "straggler_rank", "gpu_power_throttle"};
-  for (const auto& cat : f.categories) f.layers[cat] = cat == "straggler_rank" ? "performance" : "gpu";
-  SearchHit hit;
-  hit.category = "straggler_rank";
-  hit.incident.id = "pack-straggler";
-  f.recalled = {hit};
+  KnowledgeFacts f = StragglerFacts();
   FakeExecutor exec;
   exec.results["gpu.health@node-2/gpu5"] = MakeProbeResult("gpu.health", "node-2/gpu5", ProbeStatus::kPass,
       "all health counters within thresholds", 1.0);
