@@ -1563,14 +1563,157 @@ def case_072():
 
 
 
+# ==================================================================== wording variants (case-073 ...)
+# Same faults as above, worded the way other tools and versions print them (DCGM health text,
+# k8s events, older torch watchdog lines, nvidia-smi -q ECC sections, kernel OOM wording of older
+# kernels, NCCL numeric completion status). Written 2026-11-29 to check that the reasoner does
+# not depend on the pack's exact phrasing; dev cases like the rest (the author saw the reasoner).
+@case
+def case_073():
+    # Xid 79 only in DCGM / device-plugin wording (no NVRM line); ranks fail with "unknown error".
+    c = Case("case-073", "gpu_fallen_off_bus", "node-2/gpu4", nodes(1, 2, 3))
+    c.alert("TrainingJobFailed", "gpt-neox-20b exited on node-2", job="gpt-neox-20b", node="node-2")
+    c.log("node-1/rank0/stdout", rank0_megatron(c, n=30, end_s=-200))
+    r = app_noise(c, 6) + nccl_init(c, "node-2", 12, 4, 24)[:6]
+    r += ["[rank12]: Traceback (most recent call last):",
+          "[rank12]: RuntimeError: CUDA error: unknown error",
+          "[rank12]: Compile with `TORCH_USE_CUDA_DSA` to enable device-side assertions."]
+    c.log("node-2/rank12/stderr", r)
+    j = kernel_noise(c, "node-2", 10, -1500, -100)
+    j += ["%s node-2 nv-hostengine[2211]: Health: GPU 4 XID error 79 detected, GPU is no longer accessible (DCGM_FR_XID_ERROR)" % c.syslog(-150),
+          "%s node-2 nvidia-device-plugin[3310]: XidCriticalError: Xid=79 on Device=GPU-4, the device will go unhealthy" % c.syslog(-148)]
+    c.log("node-2/journal", j)
+    c.gpu_metric("DCGM_FI_DEV_GPU_TEMP", "node-2", 55, 4, {4: stops_at(-150)}, decimals=0)
+    c.health("gpu.health@node-2/gpu0")
+    return c
+
+
+@case
+def case_074():
+    # Uncorrectable ECC read from nvidia-smi -q's ECC section and the driver-API error name;
+    # row remapping is neither pending nor failed (what separates it from a remap failure).
+    c = Case("case-074", "gpu_memory_uncorrectable_ecc", "node-5/gpu2", nodes(4, 5))
+    c.alert("JobCrashed", "jax-t5x: worker 10 crashed", job="jax-t5x", node="node-5")
+    c.log("node-5/rank10/stderr", app_noise(c, 8) + [
+        "jaxlib.xla_extension.XlaRuntimeError: INTERNAL: CUDA error: CUDA_ERROR_ECC_UNCORRECTABLE: uncorrectable ECC error detected on device 2"])
+    c.log("node-5/nvidia-smi-q", ["==============NVSMI LOG==============", "GPU 0000:%s:00.0" % c.pci[2],
+                                  "    ECC Errors", "        Volatile",
+                                  "            SRAM Correctable              : 0",
+                                  "            SRAM Uncorrectable            : 0",
+                                  "            DRAM Correctable              : 12",
+                                  "            DRAM Uncorrectable            : 3",
+                                  "    Remapped Rows", "        Correctable Error                 : 0",
+                                  "        Uncorrectable Error               : 0",
+                                  "        Pending                           : No",
+                                  "        Remapping Failure Occurred        : No"] + app_noise(c, 10))
+    c.log("cluster/events", ["%s Warning  GPUUnhealthy  node/node-5  Xid 48 reported for GPU 2 (double-bit ECC)" % c.ymd(-40)] + app_noise(c, 6))
+    c.health("gpu.health@node-5/gpu2", ecc_dbe_volatile=3)
+    return c
+
+
+@case
+def case_075():
+    # Row remap failure worded as DCGM health and an lowercase "xid 64"; a few correctable ECC
+    # lines are background, not the fault.
+    c = Case("case-075", "gpu_row_remap_failure", "node-7/gpu1", nodes(6, 7))
+    c.alert("GPUUnhealthy", "node-7 GPU 1 failed DCGM health check", node="node-7", gpu="1")
+    c.log("node-6/rank0/stdout", rank0_megatron(c, n=30, end_s=-20))
+    j = kernel_noise(c, "node-7", 12, -1500, -100)
+    j += ["%s node-7 nv-hostengine[1982]: GPU 1: xid 64 (row remapper error), ECC page retirement or row remapping recording failure" % c.syslog(-300),
+          "%s node-7 nv-hostengine[1982]: Health: GPU 1 memory watch: failed to remap rows, no spare rows left in bank (DCGM_FR_ROW_REMAP_FAILURE)" % c.syslog(-290),
+          "%s node-7 nv-hostengine[1982]: GPU 0: correctable ECC error count 2 (below threshold)" % c.syslog(-500)]
+    c.log("node-7/journal", j)
+    c.health("gpu.health@node-7/gpu1", remap_failure=1, remapped_rows_uncorrectable=8)
+    return c
+
+
+@case
+def case_076():
+    # MoE imbalance worded as capacity overflow and per-expert load; data loading is fast.
+    c = Case("case-076", "moe_expert_imbalance", "job", nodes(1, 2))
+    c.alert("ThroughputDrop", "mixtral-8x22b-ft: tokens/s down 38% since 14:00", job="mixtral-8x22b-ft", node="node-1")
+    lines = []
+    for i in range(14):
+        lines.append("%s [moe] layer %d: expert load max/mean=%.1f (experts %d,%d overloaded), capacity overflow: %.1f%% of tokens dropped" % (
+            c.ymd(-600 + 40 * i), 4 + i, c.rng.uniform(5.5, 7.0), 2, 6, c.rng.uniform(18, 26)))
+        lines.append("%s step %d | data wait 0.8 ms | step 6.9 s" % (c.ymd(-598 + 40 * i), 2200 + i))
+    c.log("node-1/rank0/stdout", interleave(c.rng, lines, app_noise(c, 8)))
+    c.node_metric("step_time_ms", {"job": "mixtral-8x22b-ft"}, lambda s: 5000 * c.rng.uniform(0.98, 1.02) if s < -900 else 6900 * c.rng.uniform(0.98, 1.02))
+    return c
+
+
+@case
+def case_077():
+    # A rank dies on SIGSEGV (absl/glog failure-signal wording); the others print the older torch
+    # watchdog line (no SeqNum) and are waiters.
+    c = Case("case-077", "rank_process_crash", "node-3/gpu5", nodes(1, 2, 3))
+    c.alert("TrainingJobStalled", "no progress for 30m", job="llama2-13b-sft", node="node-1")
+    log0 = rank0_megatron(c, n=25, end_s=-1900)
+    log0 += ["[E ProcessGroupNCCL.cpp:475] [Rank 0] Watchdog caught collective operation timeout: WorkNCCL(OpType=ALLREDUCE, Timeout(ms)=1800000) ran for 1800412 milliseconds before timing out."]
+    c.log("node-1/rank0/stderr", log0)
+    c.log("node-2/rank9/stderr", app_noise(c, 6) + [
+        "[E ProcessGroupNCCL.cpp:475] [Rank 9] Watchdog caught collective operation timeout: WorkNCCL(OpType=ALLREDUCE, Timeout(ms)=1800000) ran for 1800377 milliseconds before timing out."])
+    c.log("node-3/rank21/stderr", app_noise(c, 6) + [
+        "*** SIGSEGV received at time=1764412345 on cpu 41 ***",
+        "PC: @     0x7f3a2c1d9e41  (unknown)  at::native::index_put_kernel()",
+        "    @     0x7f3a61a2b520  (unknown)  (unknown)",
+        "Segmentation fault (core dumped)"])
+    return c
+
+
+@case
+def case_078():
+    # IB retry-exceeded with the numeric status, plus the port going down in the kernel log.
+    c = Case("case-078", "ib_link_failure", "node-4/mlx5_2", nodes(3, 4))
+    c.alert("NCCLErrors", "nccl errors on llama3-405b", job="llama3-405b", node="node-3")
+    c.log("node-3/rank0/stdout", rank0_megatron(c, n=20, end_s=-300))
+    r = app_noise(c, 5)
+    r += ["node-4:88123:88301 [2] transport/net_ib.cc:1696 NCCL WARN NET/IB : Got completion from peer 10.10.3.21<43218> with status=12 opcode=1 len=0 vendor err 129 (Send) localGid ::ffff:10.10.4.22 remoteGids::ffff:10.10.3.21 hca mlx5_2",
+          "node-4:88123:88301 [2] NCCL INFO transport/net.cc:1298 -> 6",
+          "[rank10]: torch.distributed.DistBackendError: NCCL error in: ProcessGroupNCCL.cpp:1970, remote process exited or there was a network error, NCCL version 2.21.5"]
+    c.log("node-4/rank10/stderr", r)
+    j = kernel_noise(c, "node-4", 10, -1500, -100)
+    j += ["%s node-4 kernel: infiniband mlx5_2: Port 1 link state changed to DOWN (physical state Polling)" % c.syslog(-310)]
+    c.log("node-4/journal", j)
+    return c
+
+
+@case
+def case_079():
+    # Thermal throttling reported by a node monitor in its own words (no nvidia-smi -q section).
+    c = Case("case-079", "gpu_thermal_throttle", "node-6/gpu3", nodes(5, 6))
+    c.alert("StragglerRank", "rank 11 slowest in 95% of steps", job="sd3-train", node="node-6", rank="11")
+    c.log("node-5/rank0/stdout", rank0_megatron(c, n=30, end_s=-10))
+    m = ["%s gpu-monitor: GPU 3 temperature %d C exceeds slowdown threshold, clocks throttled (thermal), SM clock %d MHz" % (
+        c.ymd(-600 + 60 * i), 92 + i % 3, 1100 + 20 * (i % 4)) for i in range(8)] + app_noise(c, 8)
+    c.log("node-6/gpu-monitor", m)
+    return c
+
+
+@case
+def case_080():
+    # Host OOM in older-kernel wording ("Kill process ... or sacrifice child"); the rank's SIGKILL
+    # exit is the symptom.
+    c = Case("case-080", "host_oom", "node-2", nodes(1, 2))
+    c.alert("TrainingJobFailed", "bert-large-pretrain failed", job="bert-large-pretrain", node="node-1")
+    c.log("node-1/launcher", app_noise(c, 6) + elastic_failure(c, -50, "node-2", 9, 1, -9, sig="SIGKILL"))
+    j = kernel_noise(c, "node-2", 10, -1500, -100)
+    j += ["%s node-2 kernel: python3 invoked oom-killer: gfp_mask=0x100cca(GFP_HIGHUSER_MOVABLE), order=0, oom_score_adj=0" % c.syslog(-60)]
+    j += ["%s node-2 kernel: Out of memory: Kill process 48213 (python3) score 912 or sacrifice child" % c.syslog(-59),
+          "%s node-2 kernel: oom_reaper: reaped process 48213 (python3), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB" % c.syslog(-58)]
+    c.log("node-2/journal", j)
+    return c
+
+
 def main():
     ap = argparse.ArgumentParser(description="write evals/diagnosis/{dev,holdout}/*.json")
     ap.add_argument("--out", default=os.path.dirname(os.path.abspath(__file__)))
+    ap.add_argument("--dev-only", action="store_true", help="write dev/ only (do not run holdout/)")
     args = ap.parse_args()
     n = write_cases([f() for f in DEV], os.path.join(args.out, "dev"))
     print("dev: %d cases" % n)
     hpath = os.path.join(os.path.dirname(os.path.abspath(__file__)), "holdout", "holdout_cases.py")
-    if os.path.exists(hpath):
+    if os.path.exists(hpath) and not args.dev_only:
         sys.path.insert(0, os.path.dirname(hpath))
         import holdout_cases  # noqa: E402
         n = write_cases([f() for f in holdout_cases.CASES], os.path.join(args.out, "holdout"))
