@@ -2,6 +2,7 @@
 
 #include "core/config.h"
 #include "evals/detection_aggregate.h"
+#include "evals/detection_pca.h"
 #include "evals/detection_peers.h"
 #include "evals/detection_rules.h"
 #include "training/builtin_proposer.h"
@@ -20,7 +21,8 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
   thresholds.objective = Objective::kDelayPointAdjusted;
   thresholds.delay_k = options.delay_k;
   std::vector<std::unique_ptr<BenchDetector>> detectors;
-  const std::vector<std::string> known = {"rules", "mad-band", "iforest", "rules-aggregate", "residual-sum"};
+  const std::vector<std::string> known = {"rules",        "mad-band", "iforest",        "rules-aggregate",
+                                          "residual-sum", "pca-spe",  "residual-or-spe"};
   for (const std::string& name : options.detectors) {
     if (name == "rules") {
       TrainerOptions t;
@@ -38,6 +40,13 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
           std::make_unique<BuiltinProposer>(options.builtin)));
     } else if (name == "residual-sum") {  // evals/detection_rules.h
       detectors.push_back(std::make_unique<ResidualSumDetector>());
+    } else if (name == "pca-spe") {  // evals/detection_pca.h
+      detectors.push_back(std::make_unique<PcaSpeDetector>());
+    } else if (name == "residual-or-spe") {
+      std::vector<std::unique_ptr<BenchDetector>> parts;
+      parts.push_back(std::make_unique<ResidualSumDetector>());
+      parts.push_back(std::make_unique<PcaSpeDetector>());
+      detectors.push_back(std::make_unique<AnyOfDetector>("residual-or-spe", std::move(parts)));
     } else if (name == "mad-band") {
       detectors.push_back(std::make_unique<MadBandDetector>(options.mad_window, thresholds));
     } else if (name == "iforest") {
@@ -45,8 +54,9 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
                                                             options.out_dir, thresholds));
     } else {
       const std::string close = ClosestMatch(name, known);
-      return InvalidArgumentError("unknown detector `" + name +
-                                  "` (known: rules, mad-band, iforest, rules-aggregate, residual-sum)" +
+      std::string list;
+      for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
+      return InvalidArgumentError("unknown detector `" + name + "` (known: " + list + ")" +
                                   (close.empty() ? "" : "; did you mean `" + close + "`?"));
     }
   }

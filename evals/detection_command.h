@@ -15,8 +15,9 @@ struct DetectCommandOptions {
   std::string out_dir;    // "" = eval-out/detect-<dataset>
   // Detector names, run in this order: "rules" (trained rules, builtin proposer), "mad-band",
   // "iforest"; also "rules-aggregate" (aggregation rules over the mad-band peer, not in the default)
-  // and "residual-sum" (sum of normalised residuals over a unit's members, evals/detection_rules.h;
-  // not in the default).
+  // "residual-sum" (sum of normalised residuals over a unit's members, evals/detection_rules.h),
+  // "pca-spe" (PCA squared prediction error over a unit's members, evals/detection_pca.h) and
+  // "residual-or-spe" (flagged where either flags); none of these four is in the default.
   std::vector<std::string> detectors = {"rules", "mad-band", "iforest"};
   EvalSetOptions set;
   int delay_k = 7;
