@@ -288,10 +288,11 @@ int Scale(const std::string& pack, const std::vector<Query>& queries, const std:
     return 1;
   }
   const size_t nb = so.baseline_queries ? so.baseline_queries : queries.size();
-  std::printf(
-      "\nscale: index %s; %zu timed queries per mode; baselines (Flat dense, FTS5 lexical) on %zu; "
-      "import in calls of %zu\n",
-      index.c_str(), queries.size(), nb, so.chunk);
+  std::string baselines = so.baselines
+                              ? "baselines (Flat dense, FTS5 lexical) on " + std::to_string(nb) + " queries"
+                              : "baselines off (--no-baselines)";
+  std::printf("\nscale: index %s; %zu timed queries per mode; %s; import in calls of %zu\n", index.c_str(),
+              queries.size(), baselines.c_str(), so.chunk);
   std::printf("  %8s %10s %9s %8s %13s %13s %13s %9s\n", "entries", "import s", "entries/s", "CPU s",
               "hybrid p50/99", "lexical p50/99", "dense p50/99", "peak MB");
   for (size_t n : sizes) {

@@ -234,10 +234,16 @@ class KnowledgeBase::Impl {
   std::unique_ptr<Db> db;
   std::shared_ptr<Embedder> embedder;
   std::unique_ptr<VectorIndex> index;
-  // BM25 over every entry, built from SQLite on open and extended on each commit (never ahead of
-  // the store). `lexical_dirty`: entries were deleted (a replaced guide); rebuild after the import.
+  // BM25 over every entry, loaded from `lexical_path` on open when it matches the store (else
+  // rebuilt from SQLite), extended on each commit (never ahead of the store) and saved after each
+  // import. `lexical_dirty`: entries were deleted (a replaced guide); rebuild after the import.
   kb::LexicalIndex lexical;
   bool lexical_dirty = false;
+  std::string lexical_path;  // `<db>.bm25`; empty for ":memory:"
+  // Write generation of the store: meta `write_generation`, bumped inside every transaction that
+  // adds or deletes entries. The lexical index file records the generation it reflects.
+  uint64_t generation = 0;
+  uint64_t lexical_saved_generation = ~uint64_t{0};
   Status index_status;     // why `index` is null (an untrainable spec), else OK
   std::string index_path;  // empty for ":memory:"
   bool index_dirty = false;
@@ -332,8 +338,52 @@ class KnowledgeBase::Impl {
     return s.Run();
   }
 
+  // Loads the persisted BM25 index when it was written at the store's current generation and
+  // holds the same entries, else rebuilds it from SQLite and saves it.
+  Status OpenLexical(const std::vector<int64_t>& ids) {
+    std::string reason;
+    if (!lexical_path.empty()) {
+      uint64_t stamp = 0;
+      auto loaded = kb::LexicalIndex::Load(lexical_path, &stamp);
+      if (!loaded.ok()) {
+        reason = loaded.status().message();
+      } else if (stamp != generation) {
+        reason = "index file is of store generation " + std::to_string(stamp) + ", the store is at " +
+                 std::to_string(generation);
+      } else if (loaded->size() != ids.size() || IdFingerprint(loaded->ids()) != IdFingerprint(ids)) {
+        reason = "index file has " + std::to_string(loaded->size()) + " entries, database has " +
+                 std::to_string(ids.size()) + " (or different ids)";
+      } else {
+        lexical = std::move(loaded).value();
+        lexical_dirty = false;
+        lexical_saved_generation = generation;
+        return Status::Ok();
+      }
+    }
+    if (!reason.empty() && !ids.empty()) LogWarn("kb", "rebuilding the lexical index: " + reason);
+    RETURN_IF_ERROR(RebuildLexical());
+    return SaveLexical();
+  }
+
+  Status SaveLexical() {
+    if (lexical_path.empty()) return Status::Ok();
+    RETURN_IF_ERROR(lexical.Save(lexical_path, generation));
+    lexical_saved_generation = generation;
+    return Status::Ok();
+  }
+
+  Result<uint64_t> StoredGeneration() {
+    ASSIGN_OR_RETURN(std::string g, Meta("write_generation"));
+    if (g.empty()) return uint64_t{0};
+    try {
+      return static_cast<uint64_t>(std::stoull(g));
+    } catch (const std::exception&) {
+      return DataLossError(opts.db_path + ": meta write_generation `" + g + "` is not a number");
+    }
+  }
+
   // Loads the persisted index when it agrees with the database, else rebuilds it.
-  Status OpenIndex() {
+  Status OpenIndex(const std::vector<int64_t>& ids) {
     std::string reason;
     if (!index_path.empty()) {
       ASSIGN_OR_RETURN(Stmt m,
@@ -349,7 +399,6 @@ class KnowledgeBase::Impl {
         if (!loaded.ok()) {
           reason = loaded.status().message();
         } else {
-          ASSIGN_OR_RETURN(auto ids, EntryIds());
           if (static_cast<size_t>((*loaded)->size()) != ids.size() ||
               (*loaded)->IdFingerprint() != IdFingerprint(ids)) {
             reason = "index has " + std::to_string((*loaded)->size()) + " vectors, database has " +
@@ -585,7 +634,14 @@ class KnowledgeBase::Impl {
       return Status::Ok();
     }
     Status Commit() {
+      // Entries added or deleted in this transaction: a new store generation, recorded in the
+      // same transaction (the persisted lexical index names the generation it reflects).
+      const bool changed = in_batch_ > 0 || impl_->lexical_dirty;
+      if (changed) {
+        RETURN_IF_ERROR(impl_->SetMeta("write_generation", std::to_string(impl_->generation + 1)));
+      }
       RETURN_IF_ERROR(impl_->db->Exec("COMMIT"));
+      if (changed) ++impl_->generation;
       in_batch_ = 0;
       if (impl_->index && !impl_->index_dirty) {
         Status s = impl_->index->Add(pending_ids, pending_vectors);
@@ -914,6 +970,10 @@ class KnowledgeBase::Impl {
       Status r = RebuildLexical();
       if (s.ok()) s = r;
     }
+    if (generation != lexical_saved_generation) {
+      Status r = SaveLexical();
+      if (s.ok()) s = r;
+    }
     if (index_dirty) {
       Status r = RebuildIndex();
       if (s.ok()) s = r;
@@ -1196,6 +1256,7 @@ Result<std::unique_ptr<KnowledgeBase>> KnowledgeBase::Open(const KnowledgeOption
     if (!parent.empty()) fs::create_directories(parent, ec);
     if (ec) return FailedPreconditionError("cannot create " + parent.string() + ": " + ec.message());
     impl->index_path = options.db_path + ".faiss";
+    impl->lexical_path = options.db_path + ".bm25";
   }
   if (options.embedder) {
     impl->embedder = options.embedder;
@@ -1209,8 +1270,12 @@ Result<std::unique_ptr<KnowledgeBase>> KnowledgeBase::Open(const KnowledgeOption
   // Validate the index spec before touching any persisted state.
   ASSIGN_OR_RETURN(auto probe, VectorIndex::Create(options.index_spec, impl->embedder->dim()));
   probe.reset();
-  RETURN_IF_ERROR(impl->RebuildLexical());
-  RETURN_IF_ERROR(impl->OpenIndex());
+  ASSIGN_OR_RETURN(impl->generation, impl->StoredGeneration());
+  {
+    ASSIGN_OR_RETURN(auto ids, impl->EntryIds());
+    RETURN_IF_ERROR(impl->OpenLexical(ids));
+    RETURN_IF_ERROR(impl->OpenIndex(ids));
+  }
   RETURN_IF_ERROR(impl->MaybeLoadPack());
   return std::unique_ptr<KnowledgeBase>(new KnowledgeBase(std::move(impl)));
 }

@@ -8,9 +8,12 @@
 // unreadable or disagrees with the database (a crash between the SQLite commit and the index
 // write).
 //
-// The BM25 index for lexical search (kb::LexicalIndex) lives in memory only: built from SQLite on
-// Open (its time grows with the store: reopening a 1 M-entry store, index file load included,
-// took 50 s on the 2-core dev VM) and extended with each committed import batch.
+// The BM25 index for lexical search (kb::LexicalIndex) lives in memory, is extended with each
+// committed import batch and is saved after each import next to the database as `<db>.bm25`,
+// stamped with the store's write generation (meta `write_generation`, bumped in every
+// transaction that adds or deletes entries). Open loads it when its generation and entry ids
+// match the database, and rebuilds it from SQLite (and rewrites it) otherwise: missing, corrupt
+// or stale after a crash.
 //
 // Search is hybrid: BM25 and FAISS dense ranks fused by reciprocal rank (k = 60), with
 // filters on category, component and time. Log-signature matching is exact: every stored log

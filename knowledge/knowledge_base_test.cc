@@ -361,6 +361,10 @@ TEST_CASE("a crash mid-import keeps every committed batch and no half entry") {
   CHECK(stats->incidents == 4);  // two committed batches of two
   CHECK(stats->index_vectors == 4);
   CHECK(logs.Contains("rebuilding the vector index"));
+  // The lexical index file was written when the child opened the empty store; the two batches
+  // committed after it make it stale (older store generation), so it is rebuilt, not trusted.
+  CHECK(
+      logs.Contains("rebuilding the lexical index: index file is of store generation 0, the store is at 2"));
   // Every signature, entry and FTS row belongs to a committed incident.
   sqlite3* raw = nullptr;
   REQUIRE(sqlite3_open(db.c_str(), &raw) == SQLITE_OK);
@@ -450,6 +454,66 @@ TEST_CASE("the index file is reused when consistent and rebuilt when missing, co
     auto kb = OpenOrDie(o);
     CHECK(logs.Contains("spec changed"));
     CHECK(TopHit(*kb, "uncorrectable ECC", SearchMode::kDense) == "t-ecc");
+  }
+}
+
+TEST_CASE("the lexical index file is reused when current and rebuilt when missing, corrupt or stale") {
+  TempDir tmp;
+  auto o = MemoryOptions();
+  o.db_path = (tmp.path / "kb.sqlite").string();
+  const std::string file = o.db_path + ".bm25";
+  const std::string csv_only = "NVLink CRC errors rising";  // only in incidents.csv
+  {
+    auto kb = OpenOrDie(o);
+    REQUIRE(kb->Import(kTestdata + "/incidents.jsonl").ok());
+  }
+  REQUIRE(fs::exists(file));
+  const std::string old_copy = (tmp.path / "old.bm25").string();
+  fs::copy_file(file, old_copy);
+  {
+    LogCapture logs;
+    auto kb = OpenOrDie(o);
+    CHECK(!logs.Contains("rebuilding the lexical index"));
+    CHECK(TopHit(*kb, "CUDA out of memory during backward", SearchMode::kLexical) == "t-oom");
+    auto r = kb->Import(kTestdata + "/incidents.csv");
+    REQUIRE(r.ok());
+    REQUIRE(r->added > 0);
+  }
+  std::string newest;
+  {
+    LogCapture logs;
+    auto kb = OpenOrDie(o);
+    CHECK(!logs.Contains("rebuilding the lexical index"));
+    newest = TopHit(*kb, csv_only, SearchMode::kLexical);
+    CHECK(newest == "csv-nvlink");
+  }
+  // A stale file (the state before the CSV import, as after a crash between a commit and the
+  // index write): its generation is older, so it is rebuilt and finds the CSV's incidents.
+  fs::copy_file(old_copy, file, fs::copy_options::overwrite_existing);
+  {
+    LogCapture logs;
+    auto kb = OpenOrDie(o);
+    CHECK(logs.Contains("rebuilding the lexical index: index file is of store generation"));
+    CHECK(TopHit(*kb, csv_only, SearchMode::kLexical) == newest);
+  }
+  {
+    LogCapture logs;
+    auto kb = OpenOrDie(o);
+    CHECK(!logs.Contains("rebuilding the lexical index"));  // the rebuild was saved
+  }
+  fs::remove(file);
+  {
+    LogCapture logs;
+    auto kb = OpenOrDie(o);
+    CHECK(logs.Contains("rebuilding the lexical index"));
+    CHECK(TopHit(*kb, csv_only, SearchMode::kLexical) == newest);
+  }
+  std::ofstream(file, std::ios::trunc) << "not a lexical index";
+  {
+    LogCapture logs;
+    auto kb = OpenOrDie(o);
+    CHECK(logs.Contains("not a lexical index file"));
+    CHECK(TopHit(*kb, csv_only, SearchMode::kLexical) == newest);
   }
 }
 

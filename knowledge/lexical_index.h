@@ -19,10 +19,12 @@
 // Each document carries the filter attributes of its entry (kind, category, component, time)
 // so filtered search needs no database lookups.
 //
-// The index is not persisted: the knowledge base builds it from SQLite on open and adds the
-// entries of each committed batch, so it always agrees with the store of record (a crash loses
-// nothing but memory). Removing documents is not supported: the owner rebuilds instead (guide
-// replacement, the only deletion, is rare).
+// Persistence: Save writes the whole index to a file (`path.tmp`, then rename) stamped with a
+// number the owner chooses (the knowledge base uses its store's write generation) and ending in
+// a checksum; Load reads it back in one pass (no tokenising) or reports DataLoss for a file that
+// is truncated, corrupt or of another format version. The owner decides whether a loaded index
+// still describes its store (stamp, ids) and rebuilds it otherwise. Removing documents is not
+// supported: the owner rebuilds instead (guide replacement, the only deletion, is rare).
 // Memory: about 5 bytes per (document, distinct term) pair plus the vocabulary.
 // Not thread-safe: the owner (KnowledgeBase) serialises calls.
 #pragma once
@@ -34,6 +36,8 @@
 #include <string_view>
 #include <unordered_map>
 #include <vector>
+
+#include "core/status.h"
 
 namespace vigil::kb {
 
@@ -71,6 +75,8 @@ class LexicalIndex {
 
   void Add(const LexicalDoc& doc);
   size_t size() const { return doc_ids_.size(); }
+  // The entry ids of the documents, in the order they were added.
+  std::span<const int64_t> ids() const { return doc_ids_; }
   size_t vocabulary_size() const { return postings_.size(); }
   size_t postings() const { return total_postings_; }
   // Approximate heap bytes held (postings, per-document arrays, vocabulary).
@@ -83,6 +89,13 @@ class LexicalIndex {
   // Same result by scoring every matching document (reference for tests and benchmarks).
   std::vector<Hit> SearchExhaustive(std::span<const std::string> terms, size_t depth,
                                     const LexicalFilter& filter) const;
+
+  // Writes the index to `path` (via `path.tmp` and a rename, so a crash leaves the old file or
+  // the new one), with `stamp` in its header.
+  Status Save(const std::string& path, uint64_t stamp) const;
+  // Reads an index written by Save; `*stamp` receives its stamp. NotFound when the file does not
+  // exist; DataLoss (naming the file and what is wrong) when it is not a complete index file.
+  static Result<LexicalIndex> Load(const std::string& path, uint64_t* stamp);
 
   static constexpr double kK1 = 1.2, kB = 0.75, kTitleWeight = 3.0, kBodyWeight = 1.0;
 

@@ -4,6 +4,8 @@
 #include <sqlite3.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
@@ -141,6 +143,80 @@ TEST_CASE("bounds stay valid while the average length drifts during incremental 
       CheckSame(idx.Search(terms, 10, {}), idx.SearchExhaustive(terms, 10, {}));
     }
   }
+}
+
+TEST_CASE("a saved index loads back identical; truncated, corrupt and foreign files are DataLoss") {
+  namespace fs = std::filesystem;
+  char tmpl[] = "/tmp/vigil_lexical_test_XXXXXX";
+  const fs::path dir = mkdtemp(tmpl);
+  const std::string path = (dir / "kb.bm25").string();
+  Corpus c = RandomCorpus(2000, 5);
+  LexicalIndex idx = Build(c, 10);
+  REQUIRE(idx.Save(path, 77).ok());
+  CHECK(!fs::exists(path + ".tmp"));
+  uint64_t stamp = 0;
+  auto back = LexicalIndex::Load(path, &stamp);
+  REQUIRE_MESSAGE(back.ok(), back.status().ToString());
+  CHECK(stamp == 77);
+  CHECK(back->size() == idx.size());
+  CHECK(back->vocabulary_size() == idx.vocabulary_size());
+  CHECK(back->postings() == idx.postings());
+  CHECK(std::vector<int64_t>(back->ids().begin(), back->ids().end()) ==
+        std::vector<int64_t>(idx.ids().begin(), idx.ids().end()));
+  std::mt19937_64 rng(2);
+  LexicalFilter by_category;
+  by_category.category = "oom";
+  by_category.since_ms = 1300;
+  for (int q = 0; q < 50; ++q) {
+    std::vector<std::string> terms;
+    for (int i = 0; i < 6; ++i) terms.push_back(Word('w', rng() % 400));
+    for (const auto& f : {LexicalFilter{}, by_category}) {
+      auto a = idx.Search(terms, 20, f), b = back->Search(terms, 20, f);
+      REQUIRE(a.size() == b.size());
+      for (size_t i = 0; i < a.size(); ++i) {
+        CHECK(a[i].id == b[i].id);
+        CHECK(a[i].score == b[i].score);
+      }
+    }
+  }
+  // The loaded index keeps growing like the original.
+  back->Add({.id = 5000,
+             .title = "zzunique",
+             .body = "w1",
+             .incident = true,
+             .category = "x",
+             .component = "",
+             .time_ms = 0});
+  CHECK(back->Search(std::vector<std::string>{"zzunique"}, 5, {}).at(0).id == 5000);
+
+  std::string bytes;
+  {
+    std::ifstream in(path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  auto load_bytes = [&](const std::string& b) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << b;
+    uint64_t s = 0;
+    return LexicalIndex::Load(path, &s).status();
+  };
+  for (size_t cut : {size_t{0}, size_t{5}, size_t{60}, bytes.size() / 2, bytes.size() - 1}) {
+    auto st = load_bytes(bytes.substr(0, cut));
+    INFO("truncated at " << cut);
+    CHECK(st.code() == StatusCode::kDataLoss);
+    CHECK(st.message().find(path) != std::string::npos);
+  }
+  for (size_t at : {size_t{9}, size_t{200}, bytes.size() / 3, bytes.size() - 3}) {
+    std::string flipped = bytes;
+    flipped[at] = static_cast<char>(flipped[at] ^ 0x5a);
+    INFO("byte flipped at " << at);
+    CHECK(load_bytes(flipped).code() == StatusCode::kDataLoss);
+  }
+  CHECK(load_bytes(bytes + "x").code() == StatusCode::kDataLoss);
+  CHECK(load_bytes("not an index").code() == StatusCode::kDataLoss);
+  CHECK(load_bytes(bytes).ok());
+  fs::remove_all(dir);
+  uint64_t s = 0;
+  CHECK(LexicalIndex::Load(path, &s).status().code() == StatusCode::kNotFound);
 }
 
 TEST_CASE("scores equal SQLite FTS5 bm25(title 3.0, body 1.0)") {
