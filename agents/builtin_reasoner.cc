@@ -28,7 +28,10 @@ constexpr double kCauseMinScore = 2.5;
 constexpr int64_t kCauseSlackMs = 120'000;  // a cause may be logged up to 2 min after its symptom
 constexpr size_t kExamplesPerSignature = 2;
 constexpr double kRecallWeights[] = {0.6, 0.3, 0.15};
-constexpr double kLineRecallWeight = 1.0;
+// An unmatched error line that reads like a known incident (lexical KB search): the first such
+// line of a category beats the "other cause" bucket on its own (so a fault worded differently from
+// the pack is still named, at a low confidence), agreeing lines add less.
+constexpr double kLineRecallWeights[] = {1.6, 0.7, 0.4};
 constexpr double kLaggardWeight = 1.0;
 // A probe wave covers the components of up to this many leading hypotheses, each at least this
 // likely: the discriminating probes of every plausible hypothesis run at once, not one after another.
@@ -938,7 +941,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     for (const KnowledgeFacts::LineRecall& lr : facts.line_recalls) {
       if (lr.line_index >= flat.lines.size() || !beliefs.scores().count(lr.category)) continue;
       int n = per_cat[lr.category]++;
-      if (n >= 3) continue;
+      if (n >= static_cast<int>(std::size(kLineRecallWeights))) continue;
       auto [li, ki] = flat.refs[lr.line_index];
       const CaseLog& log = c.logs[li];
       Observation o;
@@ -946,7 +949,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       o.evidence.source = log.source + ":" + std::to_string(log.lines[ki].number);
       o.evidence.detail = log.lines[ki].text + "  (reads like kb:" + lr.incident_id + " " + lr.title + ")";
       o.evidence.supports = {lr.category};
-      double w = n == 0 ? kLineRecallWeight : kLineRecallWeight / 2;
+      double w = kLineRecallWeights[n];
       o.evidence.weight = w;
       o.deltas[lr.category] = w;
       o.time_ms = LineTimeMs(log.lines[ki].text, topo.year);
@@ -967,6 +970,14 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       int64_t effect_time = b.EarliestSupport(effect);
       for (const std::string& cause : causes) {
         if (raw[cause] < kCauseMinScore || raw[cause] < 0.5 * raw[effect]) continue;
+        // A cause already explained away explains nothing; of two categories that can cause each
+        // other (IB link failure vs NCCL network misconfiguration), the one with more of its own
+        // evidence is the cause (before, each discounted the other).
+        if (ex.count(cause)) continue;
+        auto reverse = ExplainedBy().find(cause);
+        bool mutual = reverse != ExplainedBy().end() &&
+                      std::find(reverse->second.begin(), reverse->second.end(), effect) != reverse->second.end();
+        if (mutual && raw[cause] < raw[effect]) continue;
         int64_t cause_time = b.EarliestSupport(cause);
         bool plausible = cause_time == kNoTime || effect_time == kNoTime || cause_time <= effect_time + kCauseSlackMs;
         if (!plausible) continue;

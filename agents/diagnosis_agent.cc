@@ -66,7 +66,16 @@ Result<KnowledgeFacts> GatherKnowledge(const KnowledgeBase& kb, const DiagnosisC
     static const std::regex kErrorLike(
         R"(\b(error|exception|fatal|fail(ed|ure|ing)?|nan|overflow|timeout|timed out|killed|abort(ed)?|assert(ion)?|)"
         R"(dropped|skipp(ed|ing)|refused|unreachable|denied|no space|read-only|mismatch|invalid|cannot|unable|)"
-        R"(stall(ed)?|exceed(ed|s)?|imbalance|straggler|diverg\w*|degraded|slow(er|est)?|differs?|disagrees?|checksum)\b)",
+        R"(stall(ed)?|exceed(ed|s)?|imbalance|straggler|diverg\w*|degraded|slow(er|est)?|differs?|disagrees?|checksum|)"
+        // Crash, hardware and health words that tools print without "error" ("*** SIGSEGV received",
+        // "clocks throttled", "Xid 79", "GPU is lost", "port ... DOWN", "unhealthy").
+        R"(sig(segv|abrt|bus|ill|kill)|segmentation|core dumped|panic|s?xid|ecc|dbe|uncorrectable|throttl\w*|)"
+        R"(thermal|lost|unhealthy|down|not responding|hung|hang|stuck|oom|overloaded|retir\w+|remap\w*)\b)",
+        std::regex::icase);
+    // Counters that read zero ("number of skipped iterations: 0", "nan iterations: 0", "errors=0")
+    // are the healthy state, not an error: removed before the error-like test.
+    static const std::regex kZeroCounter(
+        R"(\b(skipped|nan|inf|failed|dropped|errors?|timeouts?|retries|overflows?)\b[a-z _-]*[:=]\s*0+(\.0+)?(?![.\d]))",
         std::regex::icase);
     static const std::regex kNoise(R"(deprecat|FutureWarning|UserWarning|nvfuser|heartbeat ok)", std::regex::icase);
     static const std::regex kDigits(R"([0-9]+(\.[0-9]+)?)");
@@ -75,8 +84,8 @@ Result<KnowledgeFacts> GatherKnowledge(const KnowledgeBase& kb, const DiagnosisC
     std::set<std::string> templates;
     for (size_t i = 0; i < flat.lines.size() && i < kMaxLineRecallScan && templates.size() < kMaxLineRecalls; ++i) {
       const std::string& line = flat.lines[i];
-      if (matched.count(i) || line.size() > 1000 || !std::regex_search(line, kErrorLike) ||
-          std::regex_search(line, kNoise)) {
+      if (matched.count(i) || line.size() > 1000 || std::regex_search(line, kNoise) ||
+          !std::regex_search(std::regex_replace(line, kZeroCounter, ""), kErrorLike)) {
         continue;
       }
       if (!templates.insert(std::regex_replace(line, kDigits, "#")).second) continue;

@@ -866,5 +866,90 @@ TEST_CASE("agent: the LLM's answer needs supporting evidence; an LLM failure kee
   CHECK(cites_line);
 }
 
+TEST_CASE("agent: an error line no signature matches is named through the KB at a low confidence; zero counters are not errors") {
+  KnowledgeOptions ko;
+  ko.db_path = ":memory:";
+  ko.pack_dir = "";
+  ko.load_pack = false;
+  ko.index_spec = "Flat";
+  auto kb = KnowledgeBase::Open(ko);
+  REQUIRE_MESSAGE(kb.ok(), kb.status().message());
+  Incident thermal;
+  thermal.id = "thermal-1";
+  thermal.title = "GPU thermal slowdown: clocks throttled by temperature";
+  thermal.raw_text = "GPU temperature above the slowdown threshold; clocks throttled (thermal); the rank is slow.";
+  thermal.log_signatures = {"SW Thermal Slowdown\\s*: Active"};
+  thermal.root_cause = "gpu_thermal_throttle";
+  thermal.mitigation = "check the node's fans and airflow";
+  Incident nan;
+  nan.id = "nan-1";
+  nan.title = "Loss becomes NaN; nan iterations and skipped iterations counted";
+  nan.raw_text = "number of nan iterations rises, skipped iterations, loss is nan";
+  nan.log_signatures = {"lm loss: nan"};
+  nan.root_cause = "loss_divergence";
+  nan.mitigation = "lower the learning rate";
+  std::vector<Incident> incidents = {thermal, nan};
+  REQUIRE((*kb)->ImportIncidents(incidents, "test").ok());
+
+  Json j = BaseCase();
+  j["alert"]["labels"] = {{"alertname", "StragglerRank"}, {"node", "node-2"}, {"job", "llm"}};
+  j["alert"]["annotations"] = {{"summary", "one rank is slow"}};
+  j["logs"] = Json::array(
+      {{{"source", "node-1/rank0/stdout"},
+        {"lines", {"iteration 100 | lm loss: 2.31 | number of skipped iterations:   0 | number of nan iterations:   0",
+                   "iteration 101 | lm loss: 2.30 | number of skipped iterations:   0 | number of nan iterations:   0"}}},
+       {{"source", "node-2/gpu-monitor"},
+        {"lines", {"2026-03-18 22:10:00 gpu-monitor: GPU 3 temperature 93 C exceeds slowdown threshold, clocks throttled (thermal)"}}}});
+  j.erase("metrics");
+  j.erase("probes");
+  auto c = ParseCase(j, "t.json");
+  REQUIRE(c.ok());
+  auto facts = GatherKnowledge(**kb, *c);
+  REQUIRE(facts.ok());
+  FlatLogs flat = FlattenLogs(*c);
+  REQUIRE(facts->line_recalls.size() == 1);  // the healthy iteration lines are not error-like
+  CHECK(flat.lines[facts->line_recalls[0].line_index].find("gpu-monitor") != std::string::npos);
+  CHECK(facts->line_recalls[0].category == "gpu_thermal_throttle");
+
+  DiagnosisAgentOptions o;
+  o.kb = kb->get();
+  auto r = DiagnosisAgent(o).Diagnose(*c, nullptr);
+  REQUIRE(r.ok());
+  const Diagnosis& d = r->diagnosis;
+  CHECK(d.root_cause == "gpu_thermal_throttle");
+  CHECK(d.component == "node-2/gpu3");
+  CHECK(d.confidence < 0.6);  // one look-alike line: named, but not claimed with confidence
+  bool cited = false;
+  for (const Evidence& e : d.evidence) {
+    cited = cited || (e.source == "node-2/gpu-monitor:1" && e.detail.find("reads like kb:thermal-1") != std::string::npos);
+  }
+  CHECK(cited);  // the evidence is the line itself and the incident it reads like
+}
+
+TEST_CASE("reasoner: of two categories that cause each other, the one with more of its own evidence explains the other") {
+  Json j = BaseCase();
+  j["logs"] = Json::array(
+      {{{"source", "node-3/journal"}, {"lines", {"Apr  5 14:06:56 node-3 kernel: mlx5_core 0000:e1:00.0 ibp225s0: Link down"}}},
+       {{"source", "node-3/rank16/stderr"},
+        {"lines", {"node-3:7712:7712 [0] NCCL INFO Bootstrap : Using docker0:172.17.0.1<0>",
+                   "node-3:7712:7840 [0] misc/socket.cc:484 NCCL WARN socketStartConnect: Connect to 192.168.10.1<33271> failed : Software caused connection abort"}}}});
+  j.erase("metrics");
+  auto c = ParseCase(j, "t.json");
+  REQUIRE(c.ok());
+  KnowledgeFacts f;
+  f.categories = {"ib_link_failure", "nccl_network_misconfig"};
+  f.layers = {{"ib_link_failure", "network"}, {"nccl_network_misconfig", "communication"}};
+  FlatLogs flat = FlattenLogs(*c);
+  f.log_matches.push_back({0, flat.lines[0], "Link down", "Link down", "pack-ib", "ib_link_failure", ""});
+  f.log_matches.push_back({1, flat.lines[1], "Using docker0", "Using docker0", "pack-if", "nccl_network_misconfig", ""});
+  f.log_matches.push_back({2, flat.lines[2], "Connect to", "Connect to", "pack-conn", "nccl_network_misconfig", ""});
+  ReasonerOutput out = BuiltinReasoner().Diagnose(*c, f, nullptr);
+  CHECK(out.diagnosis.root_cause == "nccl_network_misconfig");
+  for (const Evidence& e : out.diagnosis.evidence) {
+    bool discounted = e.detail.find("[discounted") != std::string::npos;
+    CHECK(discounted == (e.supports == std::vector<std::string>{"ib_link_failure"}));
+  }
+}
+
 }  // namespace
 }  // namespace vigil
