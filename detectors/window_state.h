@@ -24,7 +24,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 #include <limits>
+#include <string_view>
 #include <vector>
 
 #include "core/rule_plan.h"
@@ -43,6 +46,100 @@ inline constexpr int64_t kExtremeScanMax = 64;
 
 // Windows of up to this many sorted values use the SIMD scans below instead of binary searches.
 inline constexpr size_t kSmallSorted = 128;
+
+// Instruction set of the batch kernels, chosen at run time: the build targets baseline x86-64
+// (SSE2); where the CPU has AVX2 the hot kernels run a copy compiled for it (functions marked
+// VIGIL_AVX2 that inline the same portable code, so the compiler widens the loops). Both give
+// the same doubles: the kernels use only IEEE add/sub/mul/div/sqrt, compares and selects, which
+// round the same in every lane width, and no FMA (target "avx2" does not enable it).
+// VIGIL_SIMD=baseline in the environment forces the baseline code (for tests and comparisons).
+#if defined(__x86_64__) && defined(__GNUC__)
+#define VIGIL_AVX2 __attribute__((target("avx2")))
+inline bool CpuHasAvx2() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2");
+}
+#else
+#define VIGIL_AVX2
+inline bool CpuHasAvx2() { return false; }
+#endif
+inline bool DefaultUseAvx2() {
+  const char* e = std::getenv("VIGIL_SIMD");
+  return CpuHasAvx2() && !(e && std::string_view(e) == "baseline");
+}
+inline bool g_use_avx2 = DefaultUseAvx2();
+inline bool UseAvx2() { return g_use_avx2; }
+// Tests: run the baseline kernels (false) or the AVX2 ones where the CPU has AVX2 (true).
+inline void SetUseAvx2(bool on) { g_use_avx2 = on && CpuHasAvx2(); }
+
+// Per-point running sums of a point window (WindowState's batch path for mean / sum / count /
+// std / zscore): the state after each push, in columns, so that the values (divisions and a
+// square root per point) are computed in a separate loop the compiler vectorises.
+struct SumsTrack {
+  double* cnt;   // points in the window (as a double)
+  double* s1;    // sum of (x - shift)
+  double* s2;    // sum of (x - shift)^2
+  double* sh;    // shift
+  double* flat;  // 1 when the trailing run of equal values covers the window (and it is not empty)
+  double* last;  // the last value pushed
+};
+
+// The values of WindowState::ValueFn for each tracked point, written to out[SumsIndex slot]
+// where not null; x is the pushed value (zscore). Branch-free per lane: every quantity is
+// computed and the result selected, in ValueFn's arithmetic order.
+[[gnu::always_inline]] inline void SumsValues(const SumsTrack& k, const double* x, double* const* out, size_t n) {
+  if (double* o = out[0]) {  // mean
+    for (size_t i = 0; i < n; ++i) {
+      const double mean = k.sh[i] + k.s1[i] / k.cnt[i], last = k.last[i];
+      const double v = k.flat[i] != 0 ? last : mean;
+      o[i] = k.cnt[i] > 0 ? v : kNaN;
+    }
+  }
+  if (double* o = out[1]) {  // sum
+    for (size_t i = 0; i < n; ++i) {
+      const double flat = k.last[i] * k.cnt[i], sum = k.s1[i] + k.sh[i] * k.cnt[i];
+      const double v = k.flat[i] != 0 ? flat : sum;
+      o[i] = k.cnt[i] > 0 ? v : 0.0;
+    }
+  }
+  if (double* o = out[2]) std::memcpy(o, k.cnt, n * sizeof(double));  // count
+  // std and zscore: sd as ValueFn computes it (zero for cancellation noise in a flat window).
+  auto sd_at = [&k](size_t i, double* mean) {
+    const double dn = k.cnt[i];
+    const double ss0 = k.s2[i] - k.s1[i] * k.s1[i] / dn;
+    *mean = k.sh[i] + k.s1[i] / dn;
+    const double ss = ss0 <= 1e-12 * k.s2[i] ? 0.0 : ss0;
+    const double var = ss / (dn - 1);
+    const double root = std::sqrt(var);
+    return var > 0 ? root : 0.0;
+  };
+  if (double* o = out[3]) {
+    for (size_t i = 0; i < n; ++i) {
+      double mean;
+      const double sd = sd_at(i, &mean);
+      const double v = k.flat[i] != 0 ? 0.0 : sd;
+      o[i] = k.cnt[i] < 2 ? kNaN : v;
+    }
+  }
+  if (double* o = out[4]) {
+    for (size_t i = 0; i < n; ++i) {
+      double mean;
+      const double sd = sd_at(i, &mean);
+      const double xi = x[i];
+      const double z = (xi - mean) / sd;
+      const double v0 = sd > 0 ? z : kNaN;  // NaN sd too
+      const double v1 = std::isnan(xi) ? kNaN : v0;
+      const double v2 = k.flat[i] != 0 ? kNaN : v1;
+      o[i] = k.cnt[i] < 2 ? kNaN : v2;
+    }
+  }
+}
+VIGIL_AVX2 inline void SumsValuesAvx2(const SumsTrack& k, const double* x, double* const* out, size_t n) {
+  SumsValues(k, x, out, n);
+}
+inline void SumsValuesBaseline(const SumsTrack& k, const double* x, double* const* out, size_t n) {
+  SumsValues(k, x, out, n);
+}
 
 // Number of a[0..n) that are < x (kOrEqual: <= x). Branch-free; x is not NaN.
 template <bool kOrEqual>
@@ -299,7 +396,7 @@ class WindowState {
   size_t PushSumsColumn(const int64_t* t, const double* x, double* const* out, size_t n, int64_t seq0) {
     size_t max_held = 0;
     if (spec_.is_points) {
-      for (size_t i = 0; i < n; ++i) PushSums<true>(seq0 + static_cast<int64_t>(i), t[i], x[i], out, i);
+      SumsPointsColumn(x, out, n);
     } else {
       for (size_t i = 0; i < n; ++i) {
         PushSums<false>(seq0 + static_cast<int64_t>(i), t[i], x[i], out, i);
@@ -366,6 +463,12 @@ class WindowState {
         return 0;
       }
     }
+    if constexpr (kPoints && Sums(F)) {
+      double* outs[kSumsSlots] = {};
+      outs[SumsIndex(F)] = out;
+      SumsPointsColumn(x, outs, n);
+      return 0;
+    }
     size_t max_held = 0;
     for (size_t i = 0; i < n; ++i) {
       out[i] = PushFn<F, kPoints>(seq0 + static_cast<int64_t>(i), t[i], x[i]);
@@ -410,6 +513,75 @@ class WindowState {
       for (size_t j = end - 1; j-- > seg;) suf[j] = pick(z[j], suf[j + 1]);
     }
     for (size_t i = 0; i < n; ++i) out[i] = cnt[i + w] != cnt[i] ? pick(suf[i], pre[i + h]) : kNaN;
+  }
+
+  // Running sums over a point window of w points for a column (batch): the same steps as
+  // PushSums<true> per point, in the same order and with the same doubles, but the value that
+  // leaves the window is read from the input (the previous w inputs are kept in zbuf_, NaN
+  // included, NaN before the first point) instead of a ring of entries, and the state after
+  // each point is recorded (SumsTrack) so the values are computed by a separate, vectorised
+  // loop (SumsValues). Point windows of these functions always take this path in batch mode
+  // (PushColumn and Push are never mixed on one state).
+  void SumsPointsColumn(const double* x, double* const* out, size_t n) {
+    const size_t w = static_cast<size_t>(spec_.points);
+    if (zbuf_.size() < w) zbuf_.assign(w, kNaN);  // before the first point: nothing to leave
+    zbuf_.resize(w + n);
+    double* z = zbuf_.data();  // z[i] leaves when z[i + w] = x[i] arrives
+    std::copy(x, x + n, z + w);
+    track_.resize(6 * n);
+    double* tr = track_.data();
+    const SumsTrack k{tr, tr + n, tr + 2 * n, tr + 3 * n, tr + 4 * n, tr + 5 * n};
+    double s1 = s1_, s2 = s2_, shift = shift_, last = last_x_;
+    size_t cnt = sums_count_, run = same_run_, evicted = evicted_;
+    for (size_t i = 0; i < n; ++i) {
+      const double old = z[i];
+      if (!std::isnan(old)) {
+        const double d = old - shift;
+        s1 -= d;
+        s2 -= d * d;
+        --cnt;
+        ++evicted;
+      }
+      if (evicted >= std::max<size_t>(cnt, 32)) {  // Recompute: over the window before x arrives
+        evicted = 0;
+        s1 = s2 = 0;
+        bool first = true;
+        for (size_t j = i + 1; j < i + w; ++j) {
+          const double v = z[j];
+          if (std::isnan(v)) continue;
+          if (first) shift = v;
+          first = false;
+          const double d = v - shift;
+          s1 += d;
+          s2 += d * d;
+        }
+      }
+      const double xi = z[i + w];
+      if (!std::isnan(xi)) {
+        if (!have_shift_) {
+          shift = xi;
+          have_shift_ = true;
+        }
+        const double d = xi - shift;
+        s1 += d;
+        s2 += d * d;
+        run = (run > 0 && xi == last) ? run + 1 : 1;
+        last = xi;
+        ++cnt;
+      }
+      k.cnt[i] = static_cast<double>(cnt);
+      k.s1[i] = s1;
+      k.s2[i] = s2;
+      k.sh[i] = shift;
+      k.flat[i] = cnt && run >= cnt ? 1.0 : 0.0;
+      k.last[i] = last;
+    }
+    s1_ = s1, s2_ = s2, shift_ = shift, last_x_ = last;
+    sums_count_ = cnt, same_run_ = run, evicted_ = evicted;
+    std::copy(z + n, z + n + w, z);  // the last w inputs, for the next column
+    zbuf_.resize(w);
+    if (UseAvx2()) SumsValuesAvx2(k, x, out, n);
+    else SumsValuesBaseline(k, x, out, n);
   }
 
   template <WindowFn F, bool kPoints>
@@ -670,6 +842,8 @@ class WindowState {
   size_t same_run_ = 0;
   double last_x_ = 0;
   size_t evicted_ = 0;
+  size_t sums_count_ = 0;              // SumsPointsColumn: values in the window
+  std::vector<double> zbuf_, track_;   // SumsPointsColumn: the previous w inputs; SumsTrack
   std::vector<double> tail_, scan_;  // ExtremeColumn: the previous w-1 inputs; scratch
   std::vector<uint32_t> count_;
 };
