@@ -29,6 +29,23 @@ struct Better {
   }
 };
 
+// The first position at or after `from` whose document is >= d. Candidates arrive in ascending
+// order and are usually near the last probe, so gallop forward (1, 2, 4, ... entries) before the
+// binary search: O(log gap) instead of O(log list), and the first steps stay in cache.
+size_t SeekFrom(const std::vector<uint32_t>& docs, size_t from, uint32_t d) {
+  const size_t n = docs.size();
+  if (from >= n || docs[from] >= d) return from;
+  size_t lo = from, step = 1;  // docs[lo] < d
+  while (lo + step < n && docs[lo + step] < d) {
+    lo += step;
+    step *= 2;
+  }
+  const size_t hi = std::min(n, lo + step + 1);
+  return static_cast<size_t>(std::lower_bound(docs.begin() + static_cast<std::ptrdiff_t>(lo) + 1,
+                                              docs.begin() + static_cast<std::ptrdiff_t>(hi), d) -
+                             docs.begin());
+}
+
 }  // namespace
 
 std::vector<std::string> LexicalQueryTerms(std::string_view text) {
@@ -227,9 +244,8 @@ std::vector<LexicalIndex::Hit> LexicalIndex::Search(std::span<const std::string>
         break;
       }
       const auto& docs = c.terms[i].p->docs;
-      auto it = std::lower_bound(docs.begin() + static_cast<std::ptrdiff_t>(pos[i]), docs.end(), d);
-      pos[i] = static_cast<size_t>(it - docs.begin());
-      if (it != docs.end() && *it == d) s += contribution(i, pos[i], d);
+      pos[i] = SeekFrom(docs, pos[i], d);
+      if (pos[i] < docs.size() && docs[pos[i]] == d) s += contribution(i, pos[i], d);
     }
     if (dropped || (full && s <= theta)) continue;
     heap.emplace_back(s, d);
