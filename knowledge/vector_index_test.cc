@@ -42,7 +42,9 @@ std::vector<int64_t> BruteForce(const std::vector<float>& xb, const std::vector<
 
 }  // namespace
 
-TEST_CASE("Flat and HNSW32 (SIMD distance storage) agree with brute force, also after save and load") {
+TEST_CASE(
+    "Flat, HNSW32 and HNSW32_SQfp16 (SIMD distance storage) agree with brute force, also after save and "
+    "load") {
   // FAISS parallelises HNSW insertion with OpenMP; on a shared CI machine the spinning threads
   // cost more than they give for 3000 vectors.
   omp_set_num_threads(1);
@@ -52,7 +54,7 @@ TEST_CASE("Flat and HNSW32 (SIMD distance storage) agree with brute force, also 
   std::vector<int64_t> ids(kN);
   for (size_t i = 0; i < kN; ++i) ids[i] = static_cast<int64_t>(1000 + 3 * i);
   std::string path = std::filesystem::temp_directory_path() / ("vigil_vi_test_" + std::to_string(getpid()));
-  for (const std::string spec : {"Flat", "HNSW32"}) {
+  for (const std::string spec : {"Flat", "HNSW32", "HNSW32_SQfp16"}) {
     INFO("spec " << spec);
     auto idx = VectorIndex::Create(spec, kD);
     REQUIRE(idx.ok());
