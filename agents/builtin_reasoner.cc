@@ -63,7 +63,8 @@ const std::map<std::string, std::vector<std::string>>& ExplainedBy() {
       {"rank_process_crash",
        {"gpu_fallen_off_bus", "gpu_memory_uncorrectable_ecc", "gpu_row_remap_failure", "gpu_firmware_error",
         "cuda_oom", "illegal_memory_access", "host_oom", "storage_failure", "nvlink_error",
-        "ib_link_failure", "launch_config_error", "loss_divergence"}},
+        "ib_link_failure", "launch_config_error", "loss_divergence", "dataloader_stall",
+        "fp16_loss_scale_collapse", "fp8_scaling_overflow", "nccl_network_misconfig"}},
       {"straggler_rank",
        {"gpu_thermal_throttle", "gpu_power_throttle", "pcie_link_degraded", "nvlink_error", "dataloader_stall",
         "storage_failure", "ib_link_failure", "moe_expert_imbalance", "gpu_row_remap_failure"}},
@@ -76,7 +77,9 @@ const std::map<std::string, std::vector<std::string>>& ExplainedBy() {
       // Uncorrectable ECC errors are how a GPU whose row remapper has run out of spare rows shows.
       {"gpu_memory_uncorrectable_ecc", {"gpu_row_remap_failure"}},
       {"nccl_network_misconfig", {"ib_link_failure"}},
-      {"ib_link_failure", {"nccl_network_misconfig"}},
+      // IB completion errors (retry exceeded, status 12) are also what peers of a rank that died
+      // print: the remote queue pairs vanished.
+      {"ib_link_failure", {"nccl_network_misconfig", "rank_process_crash"}},
       {"moe_expert_imbalance", {}},
   };
   return *m;
@@ -970,14 +973,19 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       int64_t effect_time = b.EarliestSupport(effect);
       for (const std::string& cause : causes) {
         if (raw[cause] < kCauseMinScore || raw[cause] < 0.5 * raw[effect]) continue;
-        // A cause already explained away explains nothing; of two categories that can cause each
-        // other (IB link failure vs NCCL network misconfiguration), the one with more of its own
-        // evidence is the cause (before, each discounted the other).
+        // A cause already explained away explains nothing. Of two categories that can cause each
+        // other (an IB link failure and a rank crash, an IB failure and an NCCL misconfiguration)
+        // the one whose evidence came first is the cause; with no order, the one with more of its
+        // own evidence (before, each discounted the other).
         if (ex.count(cause)) continue;
         auto reverse = ExplainedBy().find(cause);
         bool mutual = reverse != ExplainedBy().end() &&
                       std::find(reverse->second.begin(), reverse->second.end(), effect) != reverse->second.end();
-        if (mutual && raw[cause] < raw[effect]) continue;
+        if (mutual) {
+          int64_t ct = b.EarliestSupport(cause), et = b.EarliestSupport(effect);
+          bool ordered = ct != kNoTime && et != kNoTime && ct != et;
+          if (ordered ? ct > et : raw[cause] < raw[effect]) continue;
+        }
         int64_t cause_time = b.EarliestSupport(cause);
         bool plausible = cause_time == kNoTime || effect_time == kNoTime || cause_time <= effect_time + kCauseSlackMs;
         if (!plausible) continue;
