@@ -42,6 +42,9 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
       detectors.push_back(std::make_unique<ResidualSumDetector>());
     } else if (name == "pca-spe") {  // evals/detection_pca.h
       detectors.push_back(std::make_unique<PcaSpeDetector>());
+    } else if (name == "pca-spe-residual") {  // evals/detection_pca.h; evals/README.md says why
+      detectors.push_back(std::make_unique<PcaSpeDetector>(PcaSpeOptions{.baseline_window = 1440, .clip = 5},
+                                                           "pca-spe-residual"));
     } else if (name == "residual-or-spe") {
       std::vector<std::unique_ptr<BenchDetector>> parts;
       parts.push_back(std::make_unique<ResidualSumDetector>());

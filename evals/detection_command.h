@@ -17,7 +17,8 @@ struct DetectCommandOptions {
   // "iforest"; also "rules-aggregate" (aggregation rules over the mad-band peer, not in the default)
   // "residual-sum" (sum of normalised residuals over a unit's members, evals/detection_rules.h),
   // "pca-spe" (PCA squared prediction error over a unit's members, evals/detection_pca.h) and
-  // "residual-or-spe" (flagged where either flags); none of these four is in the default.
+  // "residual-or-spe" (flagged where either flags), "pca-spe-residual" (the same on residuals
+  // from a one-day rolling median, clipped); none of these five is in the default.
   std::vector<std::string> detectors = {"rules", "mad-band", "iforest"};
   EvalSetOptions set;
   int delay_k = 7;

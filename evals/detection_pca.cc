@@ -4,7 +4,18 @@
 #include <cmath>
 #include <numeric>
 
+#include "training/engine_evaluator.h"
+
 namespace vigil {
+namespace {
+
+double Standardise(double v, double mean, double scale, double clip) {
+  if (!std::isfinite(v)) return 0;
+  const double z = (v - mean) / scale;
+  return clip > 0 ? std::clamp(z, -clip, clip) : z;
+}
+
+}  // namespace
 
 Result<SymmetricEigen> EigenSymmetric(const std::vector<std::vector<double>>& a_in) {
   const size_t n = a_in.size();
@@ -77,6 +88,7 @@ Result<PcaSpeModel> FitPcaSpe(const std::vector<std::vector<double>>& x, size_t 
                                 std::to_string(options.variance_kept));
   }
   if (!(options.scale_floor > 0)) return InvalidArgumentError("pca-spe: scale_floor must be > 0");
+  if (!(options.clip >= 0)) return InvalidArgumentError("pca-spe: clip must be >= 0");
   if (x.empty()) return InvalidArgumentError("pca-spe: no members");
   for (size_t d = 0; d < x.size(); ++d) {
     if (x[d].size() != x[0].size()) {
@@ -91,6 +103,7 @@ Result<PcaSpeModel> FitPcaSpe(const std::vector<std::vector<double>>& x, size_t 
                                 std::to_string(x[0].size()) + " points");
   }
   PcaSpeModel m;
+  m.clip = options.clip;
   for (size_t d = 0; d < x.size(); ++d) {
     double lo = INFINITY, hi = -INFINITY, sum = 0;
     size_t count = 0;
@@ -122,10 +135,7 @@ Result<PcaSpeModel> FitPcaSpe(const std::vector<std::vector<double>>& x, size_t 
   std::vector<std::vector<double>> cov(k, std::vector<double>(k, 0.0));
   std::vector<double> z(k);
   for (size_t t = begin; t < end; ++t) {
-    for (size_t i = 0; i < k; ++i) {
-      const double v = x[m.used[i]][t];
-      z[i] = std::isfinite(v) ? (v - m.mean[i]) / m.scale[i] : 0;
-    }
+    for (size_t i = 0; i < k; ++i) z[i] = Standardise(x[m.used[i]][t], m.mean[i], m.scale[i], m.clip);
     for (size_t i = 0; i < k; ++i) {
       for (size_t j = i; j < k; ++j) cov[i][j] += z[i] * z[j];
     }
@@ -153,7 +163,7 @@ std::vector<double> SpeScores(const PcaSpeModel& model, const std::vector<std::v
   for (size_t t = 0; t < n; ++t) {
     for (size_t i = 0; i < k; ++i) {
       const double v = t < x[model.used[i]].size() ? x[model.used[i]][t] : NAN;
-      z[i] = std::isfinite(v) ? (v - model.mean[i]) / model.scale[i] : 0;
+      z[i] = Standardise(v, model.mean[i], model.scale[i], model.clip);
     }
     double total = 0;
     for (size_t i = 0; i < k; ++i) total += z[i] * z[i];
@@ -171,19 +181,39 @@ std::vector<double> SpeScores(const PcaSpeModel& model, const std::vector<std::v
 Result<std::vector<std::vector<uint8_t>>> PcaSpeDetector::Run(const std::vector<EvalUnit>& units) {
   details_ = Json{{"holdout_fraction", options_.holdout_fraction},
                   {"variance_kept", options_.variance_kept},
-                  {"scale_floor", options_.scale_floor}};
+                  {"scale_floor", options_.scale_floor},
+                  {"baseline_window", static_cast<int64_t>(options_.baseline_window)},
+                  {"clip", options_.clip}};
+  if (options_.baseline_window < 0) return InvalidArgumentError(name_ + ": baseline_window must be >= 0");
   Json per_unit = Json::array();
   std::vector<std::vector<uint8_t>> out;
   for (const EvalUnit& u : units) {
     const size_t holdout = static_cast<size_t>(static_cast<double>(u.split) * options_.holdout_fraction);
     if (holdout == 0 || holdout >= u.split) {
-      return InvalidArgumentError("pca-spe: unit `" + u.name + "` has " + std::to_string(u.split) +
+      return InvalidArgumentError(name_ + ": unit `" + u.name + "` has " + std::to_string(u.split) +
                                   " training points, too few for a fitting part and a held-out tail");
     }
     const size_t fit_end = u.split - holdout;
+    const size_t fit_begin = static_cast<size_t>(options_.baseline_window);
+    if (fit_begin >= fit_end) {
+      return InvalidArgumentError(name_ + ": unit `" + u.name + "` has " + std::to_string(u.split) +
+                                  " training points, too few for a " + std::to_string(fit_begin) +
+                                  "-point baseline, a fitting part and a held-out tail");
+    }
     std::vector<std::vector<double>> x;
-    for (const TimeSeries& m : u.members) x.push_back(m.values);
-    Result<PcaSpeModel> model = FitPcaSpe(x, 0, fit_end, options_);
+    if (options_.baseline_window == 0) {
+      for (const TimeSeries& m : u.members) x.push_back(m.values);
+    } else {
+      TrainingData data;
+      data.target = u.name;
+      data.train = u.members;  // the engine runs over the whole series; only [0, split) fits
+      data.labeled = false;
+      EngineEvaluator engine(data, Objective::kPointAdjusted, 7);
+      ASSIGN_OR_RETURN(
+          x, engine.Values("value - median(lag(value, 1), " + std::to_string(options_.baseline_window) + "p)",
+                           Split::kTrain));
+    }
+    Result<PcaSpeModel> model = FitPcaSpe(x, fit_begin, fit_end, options_);
     if (!model.ok()) return InvalidArgumentError("unit `" + u.name + "`: " + model.status().message());
     const std::vector<double> spe = SpeScores(*model, x);
     double threshold = 0;

@@ -10,6 +10,8 @@
 //   members constant over the fitting part are left out (named in the details)
 //   P = the fewest leading principal components of cov(z) holding ≥ variance_kept of its trace
 //   SPE(t) = ‖z(t) − P Pᵀ z(t)‖²;  flagged where SPE > max SPE over the held-out tail
+// "pca-spe-residual" (baseline_window 1440, clip 5): the same on residuals from a one-day rolling
+// median, z clamped to ±5 (evals/README.md says why and when each was chosen).
 // Not a rule: the projection needs a per-unit matrix of constants the rule language cannot carry.
 //
 // AnyOfDetector: flags where any of its parts flags (each part runs as it would alone).
@@ -38,18 +40,25 @@ struct PcaSpeOptions {
   // σ floor in value units: SMD's values are min-max scaled to [0, 1], so 1% of that scale (as
   // ResidualSumOptions::floor).
   double scale_floor = 0.01;
+  // 0: the model is fitted on the values. W > 0 ("pca-spe-residual"): on the residuals
+  // value − median(lag(value, 1), Wp), computed by the detectors/ engine; the fitting part then
+  // starts at W (full baselines only).
+  int baseline_window = 0;
+  double clip = 0;  // > 0: each z is clamped to [−clip, clip] (in the fit and the score)
 };
 
 struct PcaSpeModel {
   std::vector<size_t> used;                     // member indices in the model
   std::vector<size_t> constant;                 // member indices constant over the fitting range (left out)
   std::vector<double> mean, scale;              // per used member
+  double clip = 0;                              // as PcaSpeOptions::clip
   std::vector<std::vector<double>> components;  // kept, each of used.size()
   double variance_fraction = 0;                 // of the trace held by the kept components
 };
 
-// Fits the model on x[member][t] for t in [begin, end). InvalidArgument for an empty range,
-// members of unequal length, or options out of range. Pure.
+// Fits the model on x[member][t] for t in [begin, end) (baseline_window is not applied here: x is
+// what the model sees). InvalidArgument for an empty range, members of unequal length, or options
+// out of range. Pure.
 [[nodiscard]] Result<PcaSpeModel> FitPcaSpe(const std::vector<std::vector<double>>& x, size_t begin,
                                             size_t end, const PcaSpeOptions& options);
 
@@ -58,13 +67,15 @@ std::vector<double> SpeScores(const PcaSpeModel& model, const std::vector<std::v
 
 class PcaSpeDetector : public BenchDetector {
  public:
-  explicit PcaSpeDetector(PcaSpeOptions options = {}) : options_(options) {}
-  std::string name() const override { return "pca-spe"; }
+  explicit PcaSpeDetector(PcaSpeOptions options = {}, std::string name = "pca-spe")
+      : options_(options), name_(std::move(name)) {}
+  std::string name() const override { return name_; }
   Result<std::vector<std::vector<uint8_t>>> Run(const std::vector<EvalUnit>& units) override;
   Json Details() const override { return details_; }
 
  private:
   PcaSpeOptions options_;
+  std::string name_;
   Json details_;
 };
 

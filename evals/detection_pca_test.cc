@@ -122,6 +122,50 @@ TEST_CASE("PcaSpeDetector: threshold from the held-out training tail; a persisti
   CHECK((*flags)[0][1320] == 0);
 }
 
+TEST_CASE(
+    "PcaSpeDetector with a baseline window: a lasting step is flagged while the baseline lags, then not") {
+  // Split 2500: fitting part [100, 2000), held-out tail [2000, 2500); member 1 alone steps by
+  // +0.2 at 2600 and stays there.
+  std::vector<std::vector<double>> x = Correlated(3000);
+  for (size_t t = 2600; t < 3000; ++t) x[1][t] += 0.2;
+  PcaSpeDetector values;
+  PcaSpeDetector residual(PcaSpeOptions{.baseline_window = 100, .clip = 5}, "pca-spe-residual");
+  Result<std::vector<std::vector<uint8_t>>> fv = values.Run({Unit(x, 2500)});
+  Result<std::vector<std::vector<uint8_t>>> fr = residual.Run({Unit(x, 2500)});
+  REQUIRE(fv.ok());
+  REQUIRE(fr.ok());
+  CHECK(residual.name() == "pca-spe-residual");
+  size_t values_after = 0, residual_first = 0, residual_after = 0;
+  for (size_t t = 2700; t < 3000; ++t) values_after += (*fv)[0][t];
+  for (size_t t = 2600; t < 2700; ++t) residual_first += (*fr)[0][t];
+  for (size_t t = 2750; t < 3000; ++t) residual_after += (*fr)[0][t];
+  CHECK(values_after == 300);  // the value model flags the new level for ever
+  CHECK((*fr)[0][2600] == 1);
+  // Flagged until the baseline window holds mostly the new level (the shared wave moves the two
+  // members' medians differently, so up to about one window), then no more than elsewhere.
+  CHECK(residual_first >= 20);
+  CHECK(residual_after <= 3);  // isolated exceedances of the tail's maximum, as anywhere
+  CHECK(residual.Details()["baseline_window"] == 100);
+  // Too short for the baseline, a fitting part and a tail.
+  Result<std::vector<std::vector<uint8_t>>> short_run = residual.Run({Unit(x, 110)});
+  REQUIRE_FALSE(short_run.ok());
+  CHECK(short_run.status().message().find("pca-spe-residual: unit `m1` has 110 training points") !=
+        std::string::npos);
+}
+
+TEST_CASE("FitPcaSpe with a clip: one member's jump adds at most clip² however small its σ") {
+  std::vector<std::vector<double>> x = Correlated(1100);
+  for (size_t t = 0; t < 1100; ++t) x[2][t] = (t % 100 == 0) ? 0.501 : 0.5;  // σ ≈ 1e-4, floored
+  Result<PcaSpeModel> plain = FitPcaSpe(x, 0, 1000, PcaSpeOptions{});
+  Result<PcaSpeModel> clipped = FitPcaSpe(x, 0, 1000, PcaSpeOptions{.clip = 5});
+  REQUIRE(plain.ok());
+  REQUIRE(clipped.ok());
+  x[2][1050] = 1.0;  // 50 floored σ away
+  CHECK(SpeScores(*plain, x)[1050] > 1000);
+  CHECK(SpeScores(*clipped, x)[1050] <= 25 + 1);
+  CHECK(SpeScores(*clipped, x)[1050] > 10);
+}
+
 TEST_CASE("PcaSpeDetector: a training part too short for a held-out tail is an error") {
   PcaSpeDetector det;
   Result<std::vector<std::vector<uint8_t>>> flags = det.Run({Unit(Correlated(10), 4)});
