@@ -294,6 +294,123 @@ Topology BuildTopology(const DiagnosisCase& c) {
 }
 
 
+// `nvidia-smi --query-gpu=... --format=csv` output in a log: a header naming query fields
+// ("index, temperature.gpu, power.draw [W], clocks_throttle_reasons.sw_power_cap, ...") and one
+// row per GPU. Each row becomes one sample of the DCGM series the pack's conditions are written
+// over (the throttle-reason columns are folded into DCGM_FI_DEV_CLOCK_THROTTLE_REASONS bits),
+// labelled {Hostname (from the log source), gpu (the index column)}. Rows without an index
+// column, or whose column count differs from the header's, are skipped.
+std::vector<TimeSeries> SeriesFromSmiCsv(const DiagnosisCase& c, const Topology& topo) {
+  struct Column {
+    const char* field;
+    const char* metric;  // nullptr: a throttle-reason bit
+    int bit;
+  };
+  static const Column kColumns[] = {
+      {"temperature.gpu", "DCGM_FI_DEV_GPU_TEMP", 0},
+      {"temperature.memory", "DCGM_FI_DEV_MEMORY_TEMP", 0},
+      {"power.draw", "DCGM_FI_DEV_POWER_USAGE", 0},
+      {"power.limit", "DCGM_FI_DEV_POWER_MGMT_LIMIT", 0},
+      {"clocks.sm", "DCGM_FI_DEV_SM_CLOCK", 0},
+      {"clocks.current.sm", "DCGM_FI_DEV_SM_CLOCK", 0},
+      {"utilization.gpu", "DCGM_FI_DEV_GPU_UTIL", 0},
+      {"ecc.errors.uncorrected.volatile.total", "DCGM_FI_DEV_ECC_DBE_VOL_TOTAL", 0},
+      {"pcie.link.gen.current", "DCGM_FI_DEV_PCIE_LINK_GEN", 0},
+      {"pcie.link.gen.max", "DCGM_FI_DEV_PCIE_MAX_LINK_GEN", 0},
+      {"pcie.link.width.current", "DCGM_FI_DEV_PCIE_LINK_WIDTH", 0},
+      {"pcie.link.width.max", "DCGM_FI_DEV_PCIE_MAX_LINK_WIDTH", 0},
+      {"sw_power_cap", nullptr, 4},
+      {"hw_slowdown", nullptr, 8},
+      {"sw_thermal_slowdown", nullptr, 32},
+      {"hw_thermal_slowdown", nullptr, 64},
+      {"hw_power_brake_slowdown", nullptr, 128},
+  };
+  auto split = [](const std::string& line) {
+    std::vector<std::string> out;
+    std::stringstream ss(line);
+    for (std::string f; std::getline(ss, f, ',');) {
+      size_t a = f.find_first_not_of(" \t"), b = f.find_last_not_of(" \t\r");
+      out.push_back(a == std::string::npos ? "" : f.substr(a, b - a + 1));
+    }
+    return out;
+  };
+  std::vector<TimeSeries> out;
+  for (const CaseLog& log : c.logs) {
+    auto slash = log.source.find('/');
+    std::string node = topo.nodes.count(log.source.substr(0, slash)) ? log.source.substr(0, slash) : "";
+    std::vector<const Column*> cols;  // per header field (nullptr: not read)
+    int index_col = -1;
+    std::map<std::pair<std::string, int>, TimeSeries> by_metric_gpu;
+    std::map<int, int64_t> throttle;  // gpu -> bits; -1 when no reason column
+    bool has_reasons = false;
+    for (const LogLine& line : log.lines) {
+      if (line.text.size() > 2000) continue;
+      std::vector<std::string> f = split(line.text);
+      if (line.text.find("index") != std::string::npos && f.size() >= 2) {
+        std::vector<const Column*> header;
+        int idx = -1;
+        bool any = false;
+        for (size_t i = 0; i < f.size(); ++i) {
+          std::string name = Lower(f[i].substr(0, f[i].find(' ')));
+          if (name == "index") idx = static_cast<int>(i);
+          const Column* hit = nullptr;
+          for (const Column& col : kColumns) {
+            std::string field = col.field;
+            bool match = col.metric ? name == field
+                                    : (name.rfind("clocks_throttle_reasons.", 0) == 0 ||
+                                       name.rfind("clocks_event_reasons.", 0) == 0) &&
+                                          name.substr(name.find('.') + 1) == field;
+            if (match) hit = &col;
+          }
+          any = any || hit != nullptr;
+          header.push_back(hit);
+        }
+        if (idx >= 0 && any) {
+          cols = header;
+          index_col = idx;
+        }
+        continue;
+      }
+      if (index_col < 0 || f.size() != cols.size() || !IsNumber(f[index_col])) continue;
+      int gpu = std::stoi(f[index_col]);
+      int64_t t = c.alert ? c.alert->starts_at_ms : 0;
+      for (size_t i = 0; i < f.size(); ++i) {
+        if (cols[i] == nullptr) continue;
+        if (cols[i]->metric == nullptr) {
+          has_reasons = true;
+          std::string v = Lower(f[i]);
+          if (v == "active" || v == "0x1" || v == "1") throttle[gpu] |= cols[i]->bit;
+          else throttle.emplace(gpu, 0);
+          continue;
+        }
+        char* end = nullptr;
+        double value = std::strtod(f[i].c_str(), &end);
+        if (end == f[i].c_str()) continue;  // "[N/A]", "[Not Supported]"
+        TimeSeries& s = by_metric_gpu[{cols[i]->metric, gpu}];
+        if (s.name.empty()) {
+          s.name = cols[i]->metric;
+          s.labels["source"] = log.source;
+          if (!node.empty()) s.labels["Hostname"] = node;
+          s.labels["gpu"] = std::to_string(gpu);
+        }
+        (void)s.Append(t + static_cast<int64_t>(s.size()) * 1000, value);
+      }
+    }
+    if (has_reasons) {
+      for (const auto& [gpu, bits] : throttle) {
+        TimeSeries& s = by_metric_gpu[{"DCGM_FI_DEV_CLOCK_THROTTLE_REASONS", gpu}];
+        s.name = "DCGM_FI_DEV_CLOCK_THROTTLE_REASONS";
+        s.labels["source"] = log.source;
+        if (!node.empty()) s.labels["Hostname"] = node;
+        s.labels["gpu"] = std::to_string(gpu);
+        (void)s.Append(c.alert ? c.alert->starts_at_ms : 0, static_cast<double>(bits));
+      }
+    }
+    for (auto& [key, s] : by_metric_gpu) out.push_back(std::move(s));
+  }
+  return out;
+}
+
 // Training logs print the numbers the pack's metric conditions are written over (loss, grad norm,
 // loss scale, step time). They are read into series named as the conditions name them, one
 // series per log source, labelled {source, Hostname}. Times come from the line when it has one,
@@ -561,7 +678,8 @@ struct Observation {
 // remote peer"): it says where the waiting happened, not where the fault is.
 bool IsWaiterLine(const Observation& o) {
   static const std::regex kWaiter(
-      R"(watchdog|timed? ?out|timing out|data inconsistency|taking the entire process down|remote process|by remote peer)", std::regex::icase);
+      R"(watchdog|timed? ?out|timing out|data inconsistency|taking the entire process down|remote process|)"
+      R"(closed by (remote )?peer|reset by peer|by remote peer)", std::regex::icase);
   return o.evidence.kind == EvidenceKind::kLog && std::regex_search(o.evidence.detail, kWaiter);
 }
 
@@ -845,6 +963,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   std::set<std::string> not_understood;
   std::vector<TimeSeries> series = c.metrics;
   for (TimeSeries& s : SeriesFromLogs(c, topo)) series.push_back(std::move(s));
+  for (TimeSeries& s : SeriesFromSmiCsv(c, topo)) series.push_back(std::move(s));
   for (const Signature& s : facts.metric_conditions) {
     auto result = EvaluateMetricCondition(s.pattern, series);
     if (!result) {

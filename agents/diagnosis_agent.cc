@@ -70,7 +70,8 @@ Result<KnowledgeFacts> GatherKnowledge(const KnowledgeBase& kb, const DiagnosisC
         // Crash, hardware and health words that tools print without "error" ("*** SIGSEGV received",
         // "clocks throttled", "Xid 79", "GPU is lost", "port ... DOWN", "unhealthy").
         R"(sig(segv|abrt|bus|ill|kill)|segmentation|core dumped|panic|s?xid|ecc|dbe|uncorrectable|throttl\w*|)"
-        R"(thermal|lost|unhealthy|down|not responding|hung|hang|stuck|oom|overloaded|retir\w+|remap\w*)\b)",
+        R"(thermal|lost|unhealthy|down|not responding|hung|hang|stuck|oom|overloaded|retir\w+|remap\w*|)"
+        R"(bottleneck|input-bound|starv\w*)\b)",
         std::regex::icase);
     // Counters that read zero ("number of skipped iterations: 0", "nan iterations: 0", "errors=0")
     // are the healthy state, not an error: removed before the error-like test.

@@ -951,5 +951,37 @@ TEST_CASE("reasoner: of two categories that cause each other, the one with more 
   }
 }
 
+TEST_CASE("reasoner: nvidia-smi --query-gpu CSV in a log is read into the DCGM series the pack's conditions use") {
+  Json j = BaseCase();
+  j["alert"]["labels"] = {{"alertname", "StragglerRank"}, {"node", "node-2"}, {"job", "llm"}};
+  Json rows = Json::array({"index, power.draw [W], clocks.sm [MHz], clocks_throttle_reasons.sw_power_cap, clocks_throttle_reasons.hw_slowdown"});
+  for (int g = 0; g < 4; ++g) {
+    rows.push_back(std::to_string(g) + ", " + (g == 2 ? "699.50 W, 1410 MHz, Active" : "600.10 W, 1980 MHz, Not Active") +
+                   ", Not Active");
+  }
+  rows.push_back("3, [N/A], 1980 MHz");  // column count differs from the header: skipped
+  j["logs"] = Json::array({{{"source", "node-2/nvidia-smi-query"}, {"lines", rows}}});
+  j.erase("metrics");
+  auto c = ParseCase(j, "t.json");
+  REQUIRE(c.ok());
+  KnowledgeFacts f;
+  f.categories = {"gpu_power_throttle", "gpu_thermal_throttle"};
+  f.layers = {{"gpu_power_throttle", "gpu"}, {"gpu_thermal_throttle", "gpu"}};
+  f.metric_conditions.push_back({SignatureKind::kMetric, "floor(DCGM_FI_DEV_CLOCK_THROTTLE_REASONS / 4) % 2 == 1",
+                                 "pack-power", "gpu_power_throttle", ""});
+  f.metric_conditions.push_back({SignatureKind::kMetric, "floor(DCGM_FI_DEV_CLOCK_THROTTLE_REASONS / 32) % 2 == 1",
+                                 "pack-thermal", "gpu_thermal_throttle", ""});
+  ReasonerOutput out = BuiltinReasoner().Diagnose(*c, f, nullptr);
+  CHECK(out.diagnosis.root_cause == "gpu_power_throttle");
+  CHECK(out.diagnosis.component == "node-2/gpu2");
+  bool metric = false;
+  for (const Evidence& e : out.diagnosis.evidence) {
+    metric = metric || (e.kind == EvidenceKind::kMetric && e.source.find("DCGM_FI_DEV_CLOCK_THROTTLE_REASONS") != std::string::npos &&
+                        e.source.find("node-2/nvidia-smi-query") != std::string::npos);
+    CHECK(std::find(e.supports.begin(), e.supports.end(), "gpu_thermal_throttle") == e.supports.end());
+  }
+  CHECK(metric);  // the evidence names the series read from the log
+}
+
 }  // namespace
 }  // namespace vigil

@@ -1705,6 +1705,96 @@ def case_080():
     return c
 
 
+
+@case
+def case_081():
+    # Contained ECC error (Xid 94, new wording) while nvidia-smi -q shows healthy remap fields and
+    # every other healthy section (thermal/power "Not Active", zero counters) as background.
+    c = Case("case-081", "gpu_memory_uncorrectable_ecc", "node-3/gpu6", nodes(2, 3))
+    c.alert("TrainingJobFailed", "olmo-7b: rank 14 crashed", job="olmo-7b", node="node-3")
+    c.log("node-3/rank14/stderr", app_noise(c, 6) + [
+        "[rank14]: RuntimeError: CUDA error: uncorrectable ECC error encountered",
+        "[rank14]: CUDA kernel errors might be asynchronously reported at some other API call"])
+    c.log("node-3/dmesg", ["%s NVRM: Xid (PCI:%s): 94, pid=51120, name=python3, Channel 0x00000012: Contained: CE User Channel (0x2)" % (c.dmesg(-62), c.bus(6))] + kernel_noise(c, "node-3", 8, fmt="dmesg"))
+    c.log("node-3/nvidia-smi-q", ["GPU 0000:%s:00.0" % c.pci[6], "    Clocks Event Reasons",
+                                  "        Idle                              : Not Active",
+                                  "        SW Power Cap                      : Not Active",
+                                  "        HW Slowdown                       : Not Active",
+                                  "        SW Thermal Slowdown               : Not Active",
+                                  "    ECC Errors", "        Volatile",
+                                  "            DRAM Correctable              : 0",
+                                  "            DRAM Uncorrectable            : 1",
+                                  "    Remapped Rows", "        Correctable Error                 : 0",
+                                  "        Uncorrectable Error               : 0",
+                                  "        Pending                           : No",
+                                  "        Remapping Failure Occurred        : No"] + app_noise(c, 4))
+    return c
+
+
+@case
+def case_082():
+    # Dead rank named only by the "[rankN]" prefix in a per-node log; the peers' messages are
+    # DeepSpeed/gloo style.
+    c = Case("case-082", "rank_process_crash", "node-2/gpu3", nodes(1, 2))
+    c.alert("TrainingJobFailed", "ds-zero3-30b: job failed", job="ds-zero3-30b", node="node-1")
+    c.log("node-1/stderr", app_noise(c, 10) + [
+        "[rank4]: RuntimeError: [../third_party/gloo/gloo/transport/tcp/pair.cc:534] Connection closed by peer [10.2.0.12]:31044",
+        "[rank5]: RuntimeError: [../third_party/gloo/gloo/transport/tcp/pair.cc:534] Connection closed by peer [10.2.0.12]:31044"])
+    c.log("node-2/stderr", app_noise(c, 6) + [
+        "[rank11]: Fatal Python error: Segmentation fault",
+        "[rank11]: Thread 0x00007f31d2bff640 (most recent call first):",
+        '[rank11]:   File "/usr/lib/python3.10/threading.py", line 324 in wait'])
+    return c
+
+
+@case
+def case_083():
+    # NVLink failure reported by Fabric Manager and nvidia-smi nvlink -e, no Xid.
+    c = Case("case-083", "nvlink_error", "node-9/gpu5", nodes(8, 9))
+    c.alert("NCCLBandwidthLow", "allreduce busbw 40% of baseline on node-9", job="nemo-43b", node="node-9")
+    c.log("node-8/rank0/stdout", rank0_megatron(c, n=25, end_s=-10, step_s=6.0))
+    j = kernel_noise(c, "node-9", 10, -1500, -100)
+    j += ["%s node-9 nv-fabricmanager[2101]: detected NVLink training failure on GPU 5 (PCI 0000:%s:00.0) link 7, link is down" % (c.syslog(-420), c.pci[5]),
+          "%s node-9 nv-fabricmanager[2101]: GPU 5 NVLink 7 state changed to inactive" % c.syslog(-419)]
+    c.log("node-9/journal", j)
+    return c
+
+
+@case
+def case_084():
+    # Power brake / power cap worded by nvidia-smi's CSV query; a straggler alert.
+    c = Case("case-084", "gpu_power_throttle", "node-4/gpu1", nodes(3, 4))
+    c.alert("StragglerRank", "rank 9 slowest in 90% of steps", job="gemma-27b", node="node-4", rank="9")
+    c.log("node-3/rank0/stdout", rank0_megatron(c, n=25, end_s=-10))
+    c.log("node-4/nvidia-smi-query", ["index, power.draw [W], clocks.sm [MHz], clocks_throttle_reasons.sw_power_cap, clocks_throttle_reasons.hw_slowdown"] + [
+        "%d, %.2f W, %d MHz, %s, Not Active" % (g, 699.5 if g == 1 else c.rng.uniform(520, 640), 1410 if g == 1 else 1980, "Active" if g == 1 else "Not Active") for g in range(8)])
+    return c
+
+
+@case
+def case_085():
+    # Storage: Lustre eviction wording, checkpoint writes fail with EIO.
+    c = Case("case-085", "storage_failure", "node-5", nodes(5, 6))
+    c.alert("CheckpointFailed", "checkpoint save failed at step 42000", job="mpt-30b", node="node-5")
+    c.log("node-5/rank0/stderr", app_noise(c, 10) + [
+        "[rank0]: OSError: [Errno 5] Input/output error: '/lustre/ckpt/mpt-30b/step_42000/model_00.pt'"])
+    j = kernel_noise(c, "node-5", 8, -1500, -100)
+    j += ["%s node-5 kernel: LustreError: 167-0: scratch-OST0012-osc-ffff8f: This client was evicted by scratch-OST0012; in progress operations using this service will fail." % c.syslog(-90)]
+    c.log("node-5/journal", j)
+    return c
+
+
+@case
+def case_086():
+    # Input pipeline stall worded by the trainer's own warnings (no "DataLoader timed out").
+    c = Case("case-086", "dataloader_stall", "job", nodes(1, 2))
+    c.alert("TrainingThroughputDrop", "clip-vit-h: samples/s down 60%", job="clip-vit-h", node="node-1")
+    c.log("node-1/rank0/stdout", interleave(c.rng, plain_steps(c, -300, 30, 500, step_s=3.1), app_noise(c, 6), [
+        "%s WARNING: input pipeline is the bottleneck: GPU waited 2.4s for data in the last step (dataloader queue empty)" % c.ymd(-200 + 30 * i) for i in range(4)]))
+    c.gpu_metric("DCGM_FI_DEV_GPU_UTIL", "node-1", 31, 8, decimals=0)
+    return c
+
+
 def main():
     ap = argparse.ArgumentParser(description="write evals/diagnosis/{dev,holdout}/*.json")
     ap.add_argument("--out", default=os.path.dirname(os.path.abspath(__file__)))
