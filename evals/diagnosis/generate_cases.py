@@ -1795,6 +1795,75 @@ def case_086():
     return c
 
 
+
+# Third wording batch (written before the changes it was used to check; see agents/README.md).
+@case
+def case_087():
+    # MoE imbalance shown as the router's per-expert token counts; all-to-all waits dominate the
+    # step, and the data loader reports it is idle (fast).
+    c = Case("case-087", "moe_expert_imbalance", "job", nodes(1, 2, 3, 4))
+    c.alert("TrainingStepTimeHigh", "deepseek-moe-16b: step time +55%", job="deepseek-moe-16b", node="node-1")
+    lines = []
+    for i in range(10):
+        counts = [c.rng.randrange(2500, 4200) for _ in range(8)]
+        hot = c.rng.choice([0, 3])
+        counts[hot] = c.rng.randrange(110000, 125000)
+        lines.append("%s [MoE] router: token distribution across experts (layer %d): %s" % (c.ymd(-500 + 45 * i), 2 * i, counts))
+        lines.append("%s [timers] all2all-dispatch wait 2210 ms, data loader wait 3 ms, fwd-bwd 4120 ms" % c.ymd(-499 + 45 * i))
+    c.log("node-1/rank0/stdout", interleave(c.rng, lines, app_noise(c, 8)))
+    c.gpu_metric("DCGM_FI_DEV_GPU_UTIL", "node-1", 71, 6, decimals=0)
+    return c
+
+
+@case
+def case_088():
+    # IB port down shown by ibstat (the CA name is on another line than the port state) and
+    # perfquery counters; peers time out.
+    c = Case("case-088", "ib_link_failure", "node-7/mlx5_4", nodes(6, 7))
+    c.alert("TrainingJobStalled", "no iteration for 15m", job="llama3-70b-cpt", node="node-6")
+    c.log("node-6/rank0/stderr", rank0_megatron(c, n=20, end_s=-900) + watchdog(c, 0, -20, 99102))
+    c.log("node-7/ibstat", ["CA 'mlx5_3'", "\tCA type: MT4129", "\tPort 1:", "\t\tState: Active", "\t\tPhysical state: LinkUp", "\t\tRate: 400",
+                            "CA 'mlx5_4'", "\tCA type: MT4129", "\tPort 1:", "\t\tState: Down", "\t\tPhysical state: Polling", "\t\tRate: 10",
+                            "CA 'mlx5_5'", "\tCA type: MT4129", "\tPort 1:", "\t\tState: Active", "\t\tPhysical state: LinkUp", "\t\tRate: 400"])
+    c.log("node-7/perfquery-mlx5_4", ["# Port counters: Lid 212 port 1 (CapMask: 0x5A00)", "SymbolErrorCounter:..............1532",
+                                      "LinkErrorRecoveryCounter:........255", "LinkDownedCounter:...............17"])
+    return c
+
+
+@case
+def case_089():
+    # Xid 79 in structured (JSON) logs of a node agent.
+    c = Case("case-089", "gpu_fallen_off_bus", "node-4/gpu7", nodes(3, 4))
+    c.alert("GPUMissing", "node-4 reports 7 GPUs (expected 8)", node="node-4")
+    c.log("node-3/rank0/stdout", rank0_megatron(c, n=20, end_s=-400))
+    c.log("node-4/gpu-agent", app_noise(c, 8) + [
+        '{"ts":"%s","level":"error","msg":"xid event","xid":79,"gpu_index":7,"pci":"0000:%s:00.0","node":"node-4"}' % (c.iso(-380), c.pci[7]),
+        '{"ts":"%s","level":"warn","msg":"gpu removed from allocatable","gpu_index":7,"node":"node-4"}' % c.iso(-379)])
+    return c
+
+
+@case
+def case_090():
+    # Thermal slowdown in the newer DCGM field name (CLOCKS_EVENT_REASONS, DCGM >= 3.3).
+    c = Case("case-090", "gpu_thermal_throttle", "node-2/gpu0", nodes(1, 2))
+    c.alert("StragglerRank", "rank 8 slowest in 97% of steps", job="mistral-7b", node="node-2", rank="8")
+    c.log("node-1/rank0/stdout", rank0_megatron(c, n=25, end_s=-10))
+    c.gpu_metric("DCGM_FI_DEV_CLOCKS_EVENT_REASONS", "node-2", 0, 0, {0: lambda s, v: 0 if s < -700 else 32}, decimals=0)
+    c.gpu_metric("DCGM_FI_DEV_SM_CLOCK", "node-2", 1980, 0, {0: lambda s, v: v if s < -700 else 1245}, decimals=0)
+    return c
+
+
+@case
+def case_091():
+    # Loss NaN as PyTorch Lightning prints it (train_loss=nan in the progress bar).
+    c = Case("case-091", "loss_divergence", "job", nodes(1, 2))
+    c.alert("TrainingLossNaN", "sd-finetune: loss is NaN", job="sd-finetune", node="node-1")
+    bar = ["Epoch 3:  %d%%|####      | %d/2500 [12:%02d<18:11, 2.05it/s, v_num=7, train_loss=%s]" % (
+        40 + i, 1000 + 10 * i, i, "%.3f" % (0.121 + 0.002 * i) if i < 6 else "nan") for i in range(10)]
+    c.log("node-1/rank0/stdout", interleave(c.rng, bar, app_noise(c, 12)))
+    return c
+
+
 def main():
     ap = argparse.ArgumentParser(description="write evals/diagnosis/{dev,holdout}/*.json")
     ap.add_argument("--out", default=os.path.dirname(os.path.abspath(__file__)))
