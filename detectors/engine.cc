@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <limits>
 #include <map>
+#include <optional>
 #include <regex>
 
 #include "core/time_util.h"
@@ -447,21 +448,24 @@ class TickRule {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Batch mode. Rules without cross-series aggregation run each series in blocks of kBlock points:
-// every instruction over one block before the next block, so the values a node writes are
-// still in L1 when the next instruction reads them (whole-series columns are larger than L2
-// and would stream through memory once per node). Window states carry over from block to
-// block, so the values are those of one pass over the series, bit for bit. Rules with
-// aggregations (max_stage > 0) run each stage over every member's whole columns before the
-// next stage, since a peer's value at any time may be needed.
+// Batch mode. Each series runs in blocks of kBlock points: every instruction over one block
+// before the next block, so the values a node writes are still in L1 when the next instruction
+// reads them (whole-series columns are larger than L2 and would stream through memory once per
+// node). Window states carry over from block to block, so the values are those of one pass over
+// the series, bit for bit. Rules with aggregations (max_stage > 0) run stage by stage: each
+// stage over every member (in blocks) before the next, since a peer's value at any time may be
+// needed; only the nodes of the earlier stages keep whole-series columns (what an aggregation
+// or a later stage reads), the nodes of the last stage live in the block buffers. A series
+// whose values are all finite lends its value array to the `value` node (no copy).
 
 constexpr size_t kBlock = 256;
 
 class BatchRule {
  public:
   BatchRule(const RulePlan& plan, std::span<const TimeSeries> series, std::vector<size_t> members,
-            const EngineOptions& options, std::vector<double>* scratch)
+            const EngineOptions& options, std::vector<double>* scratch, const std::vector<uint8_t>* finite)
       : scratch_(scratch),
+        finite_(finite),
         plan_(plan),
         series_(series),
         members_(std::move(members)),
@@ -470,56 +474,95 @@ class BatchRule {
 
   Status Run(BatchResult* out) {
     const size_t nn = plan_.nodes.size();
-    if (plan_.max_stage == 0) {
-      std::vector<double>& buf = *scratch_;  // shared by the rules of one EvaluateBatch call
-      if (buf.size() < nn * kBlock) buf.resize(nn * kBlock);
-      std::vector<double*> col(nn);
-      for (size_t i = 0; i < nn; ++i) col[i] = buf.data() + i * kBlock;
-      prog_.SetConsts(plan_, buf.data(), kBlock);
+    std::vector<double>& buf = *scratch_;  // shared by the rules of one EvaluateBatch call
+    if (buf.size() < nn * kBlock) buf.resize(nn * kBlock);
+    prog_.SetConsts(plan_, buf.data(), kBlock);
+    // Whole-series columns: every computed node of a stage before the last.
+    std::vector<int32_t> full_slot(nn, -1);
+    size_t nfull = 0;
+    for (size_t i = 0; i < nn; ++i)
+      if (plan_.nodes[i].stage < plan_.max_stage && plan_.nodes[i].op != PlanOp::kConst)
+        full_slot[i] = static_cast<int32_t>(nfull++);
+    full_.assign(nfull ? members_.size() : 0, {});
+    full_slot_ = std::move(full_slot);
+    std::vector<StateSet> states(members_.size());
+    std::vector<double*> col(nn);
+    std::vector<std::vector<Peer>> peers;  // per instruction of the stage: its aggregation's peers
+    for (int stage = 0; stage <= plan_.max_stage; ++stage) {
+      const std::vector<Instr>& instrs = prog_.by_stage[stage];
+      const bool last = stage == plan_.max_stage;
       for (size_t m = 0; m < members_.size(); ++m) {
         const size_t n = S(m).size();
-        StateSet st = prog_.fresh;
-        SeriesFinish fin(*this, m);
+        if (stage == 0) {
+          states[m] = prog_.fresh;
+          if (nfull) full_[m].resize(nfull * n);
+        }
+        peers.assign(instrs.size(), {});
+        for (size_t k = 0; k < instrs.size(); ++k)
+          if (instrs[k].op == PlanOp::kAggregate) peers[k] = Peers(instrs[k], m);
+        std::optional<SeriesFinish> fin;
+        if (last) fin.emplace(*this, m);
+        const bool lend = Lends(m);
         for (size_t base = 0; base < n; base += kBlock) {
           const size_t nb = std::min(kBlock, n - base);
-          for (const Instr& in : prog_.by_stage[0]) RETURN_IF_ERROR(Exec(in, col.data(), st, m, base, nb, nullptr));
-          fin.Block(col.data(), base, nb, out);
+          for (size_t i = 0; i < nn; ++i) {
+            double* c = Column(m, static_cast<int32_t>(i));
+            col[i] = c ? c + base : buf.data() + i * kBlock;
+          }
+          for (size_t k = 0; k < instrs.size(); ++k) {
+            if (lend && instrs[k].op == PlanOp::kValue) continue;  // col points at the input
+            RETURN_IF_ERROR(Exec(instrs[k], col.data(), states[m], m, base, nb, &peers[k]));
+          }
+          if (last) fin->Block(col.data(), base, nb, out);
         }
-        fin.Done(out);
-      }
-      return Status::Ok();
-    }
-    std::vector<std::vector<double>> buf(members_.size());
-    std::vector<std::vector<double*>> cols(members_.size(), std::vector<double*>(nn));
-    std::vector<StateSet> states(members_.size(), prog_.fresh);
-    for (size_t m = 0; m < members_.size(); ++m) {
-      const size_t n = S(m).size();
-      buf[m].resize(nn * n);
-      for (size_t i = 0; i < nn; ++i) cols[m][i] = buf[m].data() + i * n;
-      prog_.SetConsts(plan_, buf[m].data(), n);
-    }
-    for (const auto& stage : prog_.by_stage) {
-      for (size_t m = 0; m < members_.size(); ++m) {
-        for (const Instr& in : stage) RETURN_IF_ERROR(Exec(in, cols[m].data(), states[m], m, 0, S(m).size(), &cols));
+        if (last) {
+          fin->Done(out);
+          states[m] = StateSet{};  // a member's states are done after its last stage
+        }
       }
     }
-    for (size_t m = 0; m < members_.size(); ++m) {
-      SeriesFinish fin(*this, m);
-      fin.Block(cols[m].data(), 0, S(m).size(), out);
-      fin.Done(out);
-    }
+    full_.clear();
     return Status::Ok();
   }
 
   size_t rule_index_ = 0;
 
  private:
+  struct Peer {  // one series of an aggregation's group, resolved once per member pass
+    const int64_t* t;
+    ptrdiff_t n;
+    const double* v;
+    ptrdiff_t j;  // latest point at or before the current time, -1 before the first
+  };
+
   const TimeSeries& S(size_t m) const { return series_[members_[m]]; }
 
+  // True when member m's `value` nodes read the series' values in place (all finite, so
+  // CleanValue would copy them unchanged).
+  bool Lends(size_t m) const { return (*finite_)[members_[m]] != 0; }
+
+  // Node `id`'s whole-series column for member m (the series' values for a lending `value`
+  // node), or nullptr when the node lives in the block buffers.
+  double* Column(size_t m, int32_t id) {
+    if (plan_.nodes[id].op == PlanOp::kValue && Lends(m)) return const_cast<double*>(S(m).values.data());
+    const int32_t slot = full_slot_[id];
+    return slot < 0 ? nullptr : full_[m].data() + static_cast<size_t>(slot) * S(m).size();
+  }
+
+  std::vector<Peer> Peers(const Instr& in, size_t m) {
+    std::vector<Peer> peers;
+    for (size_t q : Group(plan_.nodes[in.node], m)) {
+      const TimeSeries& p = S(q);
+      peers.push_back({p.timestamps_ms.data(), static_cast<ptrdiff_t>(p.size()), Column(q, in.a), -1});
+    }
+    return peers;
+  }
+
   // Runs one instruction over points [base, base + nb) of member m; col[node] points at the
-  // node's values for those points. `all` (staged rules): every member's columns.
+  // node's values for those points. `peers`: an aggregation's peers (cursors carried over
+  // from block to block).
   Status Exec(const Instr& in, double* const* col, StateSet& st, size_t m, size_t base, size_t nb,
-              const std::vector<std::vector<double*>>* all) {
+              std::vector<Peer>* peers) {
     const TimeSeries& ts = S(m);
     double* out = col[in.node];
     const double* a = col[in.a];
@@ -569,8 +612,7 @@ class BatchRule {
         break;
       }
       case PlanOp::kAggregate:
-        if (!all || base != 0) return InternalError("aggregation outside a staged rule");
-        ComputeAggregate(in, m, out, *all);
+        ComputeAggregate(in, *peers, t, nb, out);
         return Status::Ok();
 #define VIGIL_KERNEL(OP)                                                             \
   case PlanOp::OP:                                                                   \
@@ -590,28 +632,15 @@ class BatchRule {
     return Status::Ok();
   }
 
-  void ComputeAggregate(const Instr& in, size_t m, double* out, const std::vector<std::vector<double*>>& all) {
+  // The aggregation over the peers' latest values at each of the nb timestamps t[i].
+  void ComputeAggregate(const Instr& in, std::vector<Peer>& peers, const int64_t* t, size_t nb, double* out) {
     const PlanNode& node = plan_.nodes[in.node];
-    struct Peer {  // resolved once: the point loop touches only these
-      const int64_t* t;
-      ptrdiff_t n;
-      const double* v;
-      ptrdiff_t j;  // latest point at or before the current time, -1 before the first
-    };
-    std::vector<Peer> peers;
-    for (size_t q : Group(node, m)) {
-      const TimeSeries& p = S(q);
-      peers.push_back({p.timestamps_ms.data(), static_cast<ptrdiff_t>(p.size()), all[q][in.a], -1});
-    }
-    const TimeSeries& ts = S(m);
-    std::vector<double> vals;
-    vals.reserve(peers.size());
-    for (size_t i = 0; i < ts.size(); ++i) {
-      const int64_t t = ts.timestamps_ms[i];
+    std::vector<double>& vals = agg_vals_;
+    for (size_t i = 0; i < nb; ++i) {
       vals.clear();
       for (Peer& p : peers) {
-        while (p.j + 1 < p.n && p.t[p.j + 1] <= t) ++p.j;
-        if (p.j < 0 || t - p.t[p.j] > plan_.lookback_ms) continue;
+        while (p.j + 1 < p.n && p.t[p.j + 1] <= t[i]) ++p.j;
+        if (p.j < 0 || t[i] - p.t[p.j] > plan_.lookback_ms) continue;
         const double v = p.v[p.j];
         if (!std::isnan(v)) vals.push_back(v);
       }
@@ -695,6 +724,10 @@ class BatchRule {
   };
 
   std::vector<double>* scratch_;  // not owned; block buffers reused across rules
+  const std::vector<uint8_t>* finite_;  // not owned; per input series: all values finite
+  std::vector<int32_t> full_slot_;      // per node: its whole-series column, or -1
+  std::vector<std::vector<double>> full_;  // per member: the whole-series columns
+  std::vector<double> agg_vals_;        // ComputeAggregate: the peers' values at one time
   const RulePlan& plan_;
   std::span<const TimeSeries> series_;
   std::vector<size_t> members_;
@@ -738,11 +771,17 @@ Result<BatchResult> EvaluateBatch(const CompiledRules& rules, std::span<const Ti
   auto labels = [&](size_t i) -> const Labels& { return series[i].labels; };
   std::vector<int64_t> ticks;  // built on first need
   std::vector<double> scratch;  // batch block buffers, reused by every rule
+  std::vector<uint8_t> finite(series.size());  // series whose values are all finite
+  for (size_t i = 0; i < series.size(); ++i) {
+    bool ok = true;
+    for (double v : series[i].values) ok &= std::isfinite(v);
+    finite[i] = ok;
+  }
   for (size_t r = 0; r < rules.rules.size(); ++r) {
     const RulePlan& plan = rules.rules[r];
     ASSIGN_OR_RETURN(std::vector<size_t> members, SelectSeries(plan, series.size(), name, labels, options.limits));
     if (!plan.tick_driven) {
-      BatchRule br(plan, series, std::move(members), options, &scratch);
+      BatchRule br(plan, series, std::move(members), options, &scratch, &finite);
       br.rule_index_ = r;
       RETURN_IF_ERROR(br.Run(&out));
       continue;
