@@ -10,6 +10,7 @@
 #include <set>
 #include <cstdio>
 #include <sstream>
+#include <tuple>
 
 #include "core/time_util.h"
 #include "probes/catalog.h"
@@ -411,6 +412,61 @@ std::vector<TimeSeries> SeriesFromSmiCsv(const DiagnosisCase& c, const Topology&
   return out;
 }
 
+// MoE routers log tokens per expert as a list ("token distribution across experts (layer 10):
+// [120443, 3312, ...]", "tokens per expert layer=3: [..]"). Each list becomes samples of
+// `moe_expert_tokens` labelled {source, Hostname, layer, expert} (layer "0" when not named), the
+// series the pack's imbalance conditions (max by (layer) > k * avg by (layer)) are written over.
+std::vector<TimeSeries> SeriesFromExpertCounts(const DiagnosisCase& c, const Topology& topo) {
+  static const std::regex kList(R"(\[\s*(\d+(?:\s*,\s*\d+){3,})\s*\])");
+  static const std::regex kLayer(R"(\blayer[\s:=#_]*(\d+))", std::regex::icase);
+  static const std::regex kExpert(R"(expert)", std::regex::icase);
+  std::map<std::tuple<std::string, std::string, int>, TimeSeries> by_key;
+  for (const CaseLog& log : c.logs) {
+    auto slash = log.source.find('/');
+    std::string node = topo.nodes.count(log.source.substr(0, slash)) ? log.source.substr(0, slash) : "";
+    int64_t last_t = 0;
+    for (const LogLine& line : log.lines) {
+      if (line.text.size() > 4000 || !std::regex_search(line.text, kExpert)) continue;
+      std::smatch m;
+      if (!std::regex_search(line.text, m, kList)) continue;
+      int64_t t = LineTimeMs(line.text, topo.year);
+      if (t == kNoTime || t <= last_t) t = last_t + 1000;
+      last_t = t;
+      std::smatch lm;
+      std::string layer = std::regex_search(line.text, lm, kLayer) ? lm.str(1) : "0";
+      std::stringstream ss(m.str(1));
+      int expert = 0;
+      for (std::string v; std::getline(ss, v, ','); ++expert) {
+        TimeSeries& s = by_key[{log.source, layer, expert}];
+        if (s.name.empty()) {
+          s.name = "moe_expert_tokens";
+          s.labels = {{"source", log.source}, {"layer", layer}, {"expert", std::to_string(expert)}};
+          if (!node.empty()) s.labels["Hostname"] = node;
+        }
+        (void)s.Append(t, std::strtod(v.c_str(), nullptr));
+      }
+    }
+  }
+  std::vector<TimeSeries> out;
+  for (auto& [key, s] : by_key) out.push_back(std::move(s));
+  return out;
+}
+
+// DCGM fields renamed across versions: the pack's conditions use the older name.
+void AddFieldAliases(std::vector<TimeSeries>& series) {
+  static const std::map<std::string, std::string> kAliases = {
+      {"DCGM_FI_DEV_CLOCKS_EVENT_REASONS", "DCGM_FI_DEV_CLOCK_THROTTLE_REASONS"},  // DCGM >= 3.3
+  };
+  size_t n = series.size();
+  for (size_t i = 0; i < n; ++i) {
+    auto it = kAliases.find(series[i].name);
+    if (it == kAliases.end()) continue;
+    TimeSeries copy = series[i];
+    copy.name = it->second;
+    series.push_back(std::move(copy));
+  }
+}
+
 // Training logs print the numbers the pack's metric conditions are written over (loss, grad norm,
 // loss scale, step time). They are read into series named as the conditions name them, one
 // series per log source, labelled {source, Hostname}. Times come from the line when it has one,
@@ -422,7 +478,7 @@ std::vector<TimeSeries> SeriesFromLogs(const DiagnosisCase& c, const Topology& t
     double scale;
   };
   static const Field kFields[] = {
-      {R"((?:^|[\s|,])(?:lm )?loss[:=\s]\s*([-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|nan|inf)))", "loss", 1},
+      {R"((?:^|[\s|,'"{(])(?:(?:lm|train|training|total)[ _])?loss['"]?[:=\s]\s*([-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|nan|inf)))", "loss", 1},
       {R"((?:grad[ _]norm|gnorm)[:=\s]\s*([-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|nan|inf)))", "grad_norm", 1},
       {R"(loss[ _]scal(?:e|ing)?(?: to)?[:=\s]\s*([-+]?\d+\.?\d*(?:[eE][-+]?\d+)?))", "loss_scale", 1},
       {R"(elapsed time per iteration \(ms\):\s*(\d+\.?\d*))", "step_time_ms", 1},
@@ -476,6 +532,8 @@ ComponentHint HintFromSource(const std::string& source, const Topology& t) {
   std::smatch m;
   if (std::regex_search(source, m, kRank)) h.rank = std::stoi(m.str(2));
   if (std::regex_search(source, m, kGpu)) h.gpu = std::stoi(m.str(2));
+  static const std::regex kHcaInSource(R"((mlx5_\d+|ibp\d+s\d+|hfi1_\d+)(/|$))");
+  if (std::regex_search(source, m, kHcaInSource)) h.hca = m.str(1);
   if (h.rank >= 0) {
     auto it = t.ranks.find(h.rank);
     if (it != t.ranks.end() && (h.node.empty() || it->second.node == h.node)) {
@@ -488,7 +546,10 @@ ComponentHint HintFromSource(const std::string& source, const Topology& t) {
 
 void HintFromLine(const std::string& line, const Topology& t, ComponentHint& h) {
   static const std::regex kPci(R"(PCI:((?:[0-9a-fA-F]{4,8}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}))");
-  static const std::regex kBusId(R"(\b([0-9a-fA-F]{8}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-9])\b)");
+  static const std::regex kBusId(R"(\b([0-9a-fA-F]{4,8}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-9])\b)");
+  // Structured (JSON / key=value) logs: "gpu_index":7, gpu_id=3, "minor_number": 5.
+  static const std::regex kGpuKey(R"re((?:gpu_index|gpu_id|gpu_idx|minor_number|device_index)"?\s*[:=]\s*"?(\d+)\b)re",
+                                  std::regex::icase);
   static const std::regex kGpu(R"((?:\bGPU\s*#?\s*|\bcuda:|\bgpu|\bdevice\s+)(\d+)\b)", std::regex::icase);
   static const std::regex kRank(R"(\b(?:global\s+)?rank\s*[:=#]?\s*(\d+)\b)", std::regex::icase);
   static const std::regex kHca(R"(\b(mlx5_\d+|ibp\d+s\d+|hfi1_\d+)\b)");
@@ -525,6 +586,7 @@ void HintFromLine(const std::string& line, const Topology& t, ComponentHint& h) 
       }
     }
   }
+  if (h.gpu < 0 && std::regex_search(line, m, kGpuKey)) h.gpu = std::stoi(m.str(1));
   if (h.gpu < 0 && std::regex_search(line, m, kGpu)) h.gpu = std::stoi(m.str(1));
   if (h.rank < 0 && std::regex_search(line, m, kRank)) h.rank = std::stoi(m.str(1));
   if (h.hca.empty() && std::regex_search(line, m, kHca)) h.hca = m.str(1);
@@ -534,6 +596,29 @@ void HintFromLine(const std::string& line, const Topology& t, ComponentHint& h) 
       if (h.node.empty()) h.node = it->second.node;
       if (h.gpu < 0 && it->second.node == h.node) h.gpu = it->second.gpu;
     }
+  }
+}
+
+// Multi-line tool output names the device once, in a section header, and the fault lines below
+// it do not: ibstat ("CA 'mlx5_4'" ... "State: Down"), nvidia-smi -q ("GPU 00000000:3B:00.0" ...
+// "Pending : Yes"). A line whose hint has no GPU and no HCA takes them from the nearest such
+// header above it in the same log (at most kMaxSectionLines lines up).
+void HintFromSection(const CaseLog& log, size_t line, const Topology& t, ComponentHint& h) {
+  constexpr size_t kMaxSectionLines = 60;
+  static const std::regex kHeader(R"(^\s*(CA '[^']+'|GPU [0-9a-fA-F]{4,8}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-9])\s*$)");
+  if (h.gpu >= 0 || !h.hca.empty()) return;
+  for (size_t k = line; k-- > 0 && line - k <= kMaxSectionLines;) {
+    const std::string& text = log.lines[k].text;
+    if (text.size() > 200 || !std::regex_match(text, kHeader)) continue;
+    ComponentHint sec = h;
+    std::string body = text;
+    if (body.find("CA '") != std::string::npos) body = body.substr(body.find('\'') + 1);  // "mlx5_4'"
+    else body = body.substr(body.find("GPU ") + 4);  // the bus id alone: "GPU 0000" is no GPU index
+    HintFromLine(body, t, sec);
+    h.gpu = sec.gpu;
+    h.hca = sec.hca;
+    if (h.node.empty()) h.node = sec.node;
+    return;
   }
 }
 
@@ -918,6 +1003,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         o.time_ms = LineTimeMs(m.line, topo.year);
         o.hint = HintFromSource(log.source, topo);
         HintFromLine(m.line, topo, o.hint);
+        HintFromSection(log, ki, topo, o.hint);
         o.hint.job = topo.job;
         if (k == 0) o.deltas[cat] = w;
         else o.deltas[cat] = 1e-6;  // an example: names components, adds no belief
@@ -964,6 +1050,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   std::vector<TimeSeries> series = c.metrics;
   for (TimeSeries& s : SeriesFromLogs(c, topo)) series.push_back(std::move(s));
   for (TimeSeries& s : SeriesFromSmiCsv(c, topo)) series.push_back(std::move(s));
+  for (TimeSeries& s : SeriesFromExpertCounts(c, topo)) series.push_back(std::move(s));
+  AddFieldAliases(series);
   for (const Signature& s : facts.metric_conditions) {
     auto result = EvaluateMetricCondition(s.pattern, series);
     if (!result) {

@@ -983,5 +983,62 @@ TEST_CASE("reasoner: nvidia-smi --query-gpu CSV in a log is read into the DCGM s
   CHECK(metric);  // the evidence names the series read from the log
 }
 
+TEST_CASE("reasoner: the device of a multi-line tool output comes from its section header; GPU from JSON keys") {
+  Json j = BaseCase();
+  j["topology"] = {{"nodes", {"node-6", "node-7"}}, {"gpus_per_node", 8}};
+  j["logs"] = Json::array(
+      {{{"source", "node-7/ibstat"},
+        {"lines", {"CA 'mlx5_3'", "\tPort 1:", "\t\tState: Active", "\t\tPhysical state: LinkUp", "CA 'mlx5_4'", "\tPort 1:",
+                   "\t\tState: Down", "\t\tPhysical state: Polling"}}},
+       {{"source", "node-6/agent"}, {"lines", {R"({"level":"error","msg":"xid event","xid":79,"gpu_index":7})"}}}});
+  j.erase("metrics");
+  auto c = ParseCase(j, "t.json");
+  REQUIRE(c.ok());
+  KnowledgeFacts f;
+  f.categories = {"ib_link_failure", "gpu_fallen_off_bus"};
+  f.layers = {{"ib_link_failure", "network"}, {"gpu_fallen_off_bus", "gpu"}};
+  FlatLogs flat = FlattenLogs(*c);
+  f.log_matches.push_back({7, flat.lines[7], "Polling", "Physical state: (Polling|Disabled)", "pack-ib", "ib_link_failure", ""});
+  ReasonerOutput ib = BuiltinReasoner().Diagnose(*c, f, nullptr);
+  CHECK(ib.diagnosis.root_cause == "ib_link_failure");
+  CHECK(ib.diagnosis.component == "node-7/mlx5_4");  // not mlx5_3, whose section is above it
+  f.log_matches = {{8, flat.lines[8], "xid", "xid 79", "pack-xid-79", "gpu_fallen_off_bus", ""}};
+  ReasonerOutput lost = BuiltinReasoner().Diagnose(*c, f, nullptr);
+  CHECK(lost.diagnosis.root_cause == "gpu_fallen_off_bus");
+  CHECK(lost.diagnosis.component == "node-6/gpu7");
+}
+
+TEST_CASE("reasoner: router token lists become moe_expert_tokens series; renamed DCGM fields are read under the old name") {
+  Json j = BaseCase();
+  Json lines = Json::array();
+  for (int i = 0; i < 4; ++i) {
+    lines.push_back("2026-03-18 22:1" + std::to_string(i) + ":00 [MoE] token distribution across experts (layer " +
+                    std::to_string(i) + "): [120443, 3312, 2981, 3402, 4011, 3552, 2875, 3120]");
+  }
+  lines.push_back("2026-03-18 22:15:00 tokens per expert are balanced: [3300, 3312, 2981, 3402]");  // layer 0: no imbalance
+  j["logs"] = Json::array({{{"source", "node-1/rank0/stdout"}, {"lines", lines}}});
+  j["metrics"] = Json::array();
+  for (int g = 0; g < 2; ++g) {
+    j["metrics"].push_back({{"name", "DCGM_FI_DEV_CLOCKS_EVENT_REASONS"},
+                            {"labels", {{"Hostname", "node-2"}, {"gpu", std::to_string(g)}}},
+                            {"samples", {{1773871000000, 0}, {1773871030000, g == 1 ? 32 : 0}, {1773871060000, g == 1 ? 32 : 0}}}});
+  }
+  auto c = ParseCase(j, "t.json");
+  REQUIRE(c.ok());
+  KnowledgeFacts f;
+  f.categories = {"moe_expert_imbalance", "gpu_thermal_throttle"};
+  f.layers = {{"moe_expert_imbalance", "model"}, {"gpu_thermal_throttle", "gpu"}};
+  f.metric_conditions.push_back({SignatureKind::kMetric, "max by (layer) (moe_expert_tokens) > 4 * avg by (layer) (moe_expert_tokens)",
+                                 "pack-moe", "moe_expert_imbalance", ""});
+  ReasonerOutput moe = BuiltinReasoner().Diagnose(*c, f, nullptr);
+  CHECK(moe.diagnosis.root_cause == "moe_expert_imbalance");
+  CHECK(moe.diagnosis.component == "job");
+  f.metric_conditions = {{SignatureKind::kMetric, "floor(DCGM_FI_DEV_CLOCK_THROTTLE_REASONS / 32) % 2 == 1", "pack-thermal",
+                          "gpu_thermal_throttle", ""}};
+  ReasonerOutput hot = BuiltinReasoner().Diagnose(*c, f, nullptr);
+  CHECK(hot.diagnosis.root_cause == "gpu_thermal_throttle");
+  CHECK(hot.diagnosis.component == "node-2/gpu1");
+}
+
 }  // namespace
 }  // namespace vigil
