@@ -594,13 +594,11 @@ class BatchRule {
         break;
       }
       case PlanOp::kEwma: {
-        detail::EwmaState& e = st.ewmas[in.state];
-        for (size_t i = 0; i < nb; ++i) out[i] = e.Push(a[i]);
+        st.ewmas[in.state].PushColumn(a, out, nb);
         return Status::Ok();
       }
       case PlanOp::kLag: {
-        detail::LagState& l = st.lags[in.state];
-        for (size_t i = 0; i < nb; ++i) out[i] = l.Push(a[i]);
+        st.lags[in.state].PushColumn(a, out, nb);
         return Status::Ok();
       }
       case PlanOp::kOffset: {

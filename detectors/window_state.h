@@ -856,6 +856,16 @@ class EwmaState {
     if (!std::isnan(x)) s_ = std::isnan(s_) ? x : a_ * x + (1 - a_) * s_;
     return s_;
   }
+  // n pushes (batch), with the state in registers: the same doubles as n calls of Push.
+  void PushColumn(const double* x, double* out, size_t n) {
+    const double a = a_, b = 1 - a_;
+    double s = s_;
+    for (size_t i = 0; i < n; ++i) {
+      if (!std::isnan(x[i])) s = std::isnan(s) ? x[i] : a * x[i] + b * s;
+      out[i] = s;
+    }
+    s_ = s;
+  }
 
  private:
   double a_;
@@ -871,10 +881,26 @@ class LagState {
     if (ring_.size() > k_ + 1) ring_.pop_front();
     return ring_.size() == k_ + 1 ? ring_.front() : kNaN;
   }
+  // n pushes (batch): the same values as n calls of Push, from the previous k inputs kept in
+  // hist_ (NaN before the first point, which is what Push returns there). A state is pushed
+  // either by Push or by PushColumn, never both.
+  void PushColumn(const double* x, double* out, size_t n) {
+    if (hist_.size() != k_) hist_.assign(k_, kNaN);
+    const size_t from_hist = std::min(n, k_);
+    std::copy(hist_.begin(), hist_.begin() + static_cast<ptrdiff_t>(from_hist), out);
+    if (n > k_) std::copy(x, x + (n - k_), out + k_);
+    if (n >= k_) {
+      std::copy(x + (n - k_), x + n, hist_.begin());
+    } else {
+      std::copy(hist_.begin() + static_cast<ptrdiff_t>(n), hist_.end(), hist_.begin());
+      std::copy(x, x + n, hist_.end() - static_cast<ptrdiff_t>(n));
+    }
+  }
 
  private:
   size_t k_;
   Ring<double> ring_;
+  std::vector<double> hist_;
 };
 
 // x offset d: the input at the latest point with timestamp <= t - d, if that point is newer

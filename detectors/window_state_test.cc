@@ -195,6 +195,46 @@ TEST_CASE("column min/max (van Herk) equal point-by-point pushes and a scan of t
   }
 }
 
+TEST_CASE("lag and ewma: column pushes equal single pushes bit for bit, across column boundaries") {
+  std::mt19937_64 rng(41);
+  std::vector<double> xs;
+  for (int i = 0; i < 2000; ++i) {
+    double v = RandomValue(rng);
+    if (rng() % 100 == 0) v = std::numeric_limits<double>::infinity();
+    xs.push_back(v);
+  }
+  const size_t n = xs.size();
+  auto columns = [&](auto push_column) {  // columns of random lengths, 1 to 400 points
+    std::vector<double> got(n);
+    for (size_t base = 0; base < n;) {
+      const size_t nb = std::min(n - base, static_cast<size_t>(1 + rng() % 400));
+      push_column(xs.data() + base, got.data() + base, nb);
+      base += nb;
+    }
+    return got;
+  };
+  for (int64_t k : {0, 1, 3, 255, 256, 257, 600, 2500}) {  // 2500: longer than the series
+    LagState column_state(k), point_state(k);
+    const std::vector<double> got =
+        columns([&](const double* x, double* out, size_t nb) { column_state.PushColumn(x, out, nb); });
+    for (size_t i = 0; i < n; ++i) {
+      INFO("lag k=", k, " i=", i);
+      const double want = i >= static_cast<size_t>(k) ? xs[i - k] : kNaN;
+      REQUIRE(Same(got[i], want));
+      REQUIRE(Same(point_state.Push(xs[i]), want));
+    }
+  }
+  for (double alpha : {0.1, 0.5, 1.0}) {
+    EwmaState column_state(alpha), point_state(alpha);
+    const std::vector<double> got =
+        columns([&](const double* x, double* out, size_t nb) { column_state.PushColumn(x, out, nb); });
+    for (size_t i = 0; i < n; ++i) {
+      INFO("ewma alpha=", alpha, " i=", i);
+      REQUIRE(Same(got[i], point_state.Push(xs[i])));
+    }
+  }
+}
+
 // Runs `body` with the baseline kernels and, where the CPU has AVX2, with the AVX2 ones.
 template <typename Body>
 void ForEachIsa(Body body) {
