@@ -1864,6 +1864,72 @@ def case_091():
     return c
 
 
+
+# Fourth wording batch: written after the changes above and scored once, with no change made for it.
+@case
+def case_092():
+    # NCCL's own allocation failure (numbered "Cuda failure 2"), on the rank that ran out.
+    c = Case("case-092", "cuda_oom", "node-2/gpu3", nodes(1, 2))
+    c.alert("TrainingJobFailed", "yi-34b-sft failed at init of pipeline stage 2", job="yi-34b-sft", node="node-1")
+    r = app_noise(c, 14) + nccl_init(c, "node-2", 11, 3, 16)[:5]
+    r += ["node-2:40112:40190 [3] include/alloc.h:103 NCCL WARN Cuda failure 2 'out of memory'",
+          "node-2:40112:40190 [3] NCCL INFO transport/p2p.cc:218 -> 1",
+          "[rank11]: torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:1970, unhandled cuda error (run with NCCL_DEBUG=INFO for details), NCCL version 2.21.5"]
+    c.log("node-2/rank11/stderr", r)
+    return c
+
+
+@case
+def case_093():
+    # Illegal memory access surfacing as "unspecified launch failure" via the runtime API name.
+    c = Case("case-093", "illegal_memory_access", "node-1/gpu6", nodes(1, 2))
+    c.alert("TrainingJobFailed", "flash-attn-dev: job crashed after kernel upgrade", job="flash-attn-dev", node="node-1")
+    c.log("node-1/rank0/stdout", rank0_megatron(c, n=12, end_s=-30))
+    c.log("node-1/rank6/stderr", app_noise(c, 10) + [
+        "[rank6]: RuntimeError: cudaErrorLaunchFailure: unspecified launch failure (launching custom_attn_fwd_kernel)"])
+    return c
+
+
+@case
+def case_094():
+    # More local ranks than visible GPUs: invalid device ordinal on the extra ranks.
+    c = Case("case-094", "launch_config_error", "job", nodes(1, 2))
+    c.alert("TrainingJobFailed", "phi-3-ft: failed at start", job="phi-3-ft", node="node-1")
+    c.log("node-1/launcher", app_noise(c, 18) + [
+        "torchrun --nproc_per_node=8 train.py  (CUDA_VISIBLE_DEVICES=0,1,2,3,4,5)",
+        "[rank6]: RuntimeError: CUDA error: invalid device ordinal",
+        "[rank7]: RuntimeError: CUDA error: invalid device ordinal"])
+    return c
+
+
+@case
+def case_095():
+    # XFS shut down the checkpoint filesystem; saves then fail.
+    c = Case("case-095", "storage_failure", "node-3", nodes(3, 4))
+    c.alert("CheckpointFailed", "checkpoint save failed", job="qwen2-72b", node="node-3")
+    c.log("node-3/rank0/stderr", app_noise(c, 10) + [
+        "[rank0]: RuntimeError: [enforce fail at inline_container.cc:603] . unexpected pos 1273536 vs 1273424"])
+    j = kernel_noise(c, "node-3", 8, -1500, -100)
+    j += ["%s node-3 kernel: XFS (md0): Corruption of in-memory data detected.  Shutting down filesystem" % c.syslog(-200),
+          "%s node-3 kernel: XFS (md0): Please unmount the filesystem and rectify the problem(s)" % c.syslog(-199)]
+    c.log("node-3/journal", j)
+    return c
+
+
+@case
+def case_096():
+    # PCIe link trained down, seen only in nvidia-smi -q's multi-line PCI section.
+    c = Case("case-096", "pcie_link_degraded", "node-8/gpu2", nodes(7, 8))
+    c.alert("StragglerRank", "rank 10 slowest in 99% of steps", job="llava-next", node="node-8", rank="10")
+    c.log("node-7/rank0/stdout", rank0_megatron(c, n=20, end_s=-10))
+    c.log("node-8/nvidia-smi-q", ["GPU 0000:%s:00.0" % c.pci[2], "    PCI", "        Bus                               : 0x%s" % c.pci[2],
+                                  "        GPU Link Info", "            PCIe Generation",
+                                  "                Max                       : 5", "                Current                   : 1",
+                                  "            Link Width", "                Max                       : 16x",
+                                  "                Current                   : 4x"] + app_noise(c, 8))
+    return c
+
+
 def main():
     ap = argparse.ArgumentParser(description="write evals/diagnosis/{dev,holdout}/*.json")
     ap.add_argument("--out", default=os.path.dirname(os.path.abspath(__file__)))
