@@ -156,24 +156,28 @@ Result<PcaSpeModel> FitPcaSpe(const std::vector<std::vector<double>>& x, size_t 
   return m;
 }
 
+std::vector<double> SpeResidual(const PcaSpeModel& model, const std::vector<std::vector<double>>& x,
+                                size_t t) {
+  const size_t k = model.used.size();
+  std::vector<double> z(k);
+  for (size_t i = 0; i < k; ++i) {
+    const double v = t < x[model.used[i]].size() ? x[model.used[i]][t] : NAN;
+    z[i] = Standardise(v, model.mean[i], model.scale[i], model.clip);
+  }
+  std::vector<double> r = z;  // z − P Pᵀ z
+  for (const auto& c : model.components) {
+    double dot = 0;
+    for (size_t i = 0; i < k; ++i) dot += c[i] * z[i];
+    for (size_t i = 0; i < k; ++i) r[i] -= dot * c[i];
+  }
+  return r;
+}
+
 std::vector<double> SpeScores(const PcaSpeModel& model, const std::vector<std::vector<double>>& x) {
   const size_t n = x.empty() ? 0 : x[0].size();
-  const size_t k = model.used.size();
-  std::vector<double> spe(n, 0.0), z(k);
+  std::vector<double> spe(n, 0.0);
   for (size_t t = 0; t < n; ++t) {
-    for (size_t i = 0; i < k; ++i) {
-      const double v = t < x[model.used[i]].size() ? x[model.used[i]][t] : NAN;
-      z[i] = Standardise(v, model.mean[i], model.scale[i], model.clip);
-    }
-    double total = 0;
-    for (size_t i = 0; i < k; ++i) total += z[i] * z[i];
-    double projected = 0;  // ‖Pᵀz‖², the components being orthonormal
-    for (const auto& c : model.components) {
-      double dot = 0;
-      for (size_t i = 0; i < k; ++i) dot += c[i] * z[i];
-      projected += dot * dot;
-    }
-    spe[t] = std::max(total - projected, 0.0);
+    for (double r : SpeResidual(model, x, t)) spe[t] += r * r;
   }
   return spe;
 }
@@ -220,6 +224,24 @@ Result<std::vector<std::vector<uint8_t>>> PcaSpeDetector::Run(const std::vector<
     for (size_t i = fit_end; i < u.split && i < spe.size(); ++i) threshold = std::max(threshold, spe[i]);
     std::vector<uint8_t> flags(spe.size(), 0);
     for (size_t i = 0; i < spe.size(); ++i) flags[i] = spe[i] > threshold;
+    // What an on-call engineer reads first: the members that carry each test alert's SPE.
+    Json alerts = Json::array();
+    for (size_t t = u.split; t < flags.size() && alerts.size() < options_.explained_alerts; ++t) {
+      if (!flags[t] || flags[t - 1]) continue;
+      const std::vector<double> r = SpeResidual(*model, x, t);
+      std::vector<size_t> order(r.size());
+      std::iota(order.begin(), order.end(), size_t{0});
+      const size_t top = std::min<size_t>(3, order.size());
+      std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(top), order.end(),
+                        [&](size_t a, size_t b) { return r[a] * r[a] > r[b] * r[b]; });
+      Json members = Json::array();
+      for (size_t j = 0; j < top; ++j) {
+        members.push_back(Json{{"member", static_cast<int64_t>(model->used[order[j]] + 1)},
+                               {"share", spe[t] > 0 ? r[order[j]] * r[order[j]] / spe[t] : 0.0}});
+      }
+      alerts.push_back(
+          Json{{"test_point", static_cast<int64_t>(t - u.split)}, {"spe", spe[t]}, {"top", members}});
+    }
     Json constant = Json::array();
     for (size_t d : model->constant) constant.push_back(static_cast<int64_t>(d + 1));  // 1-based, as SMD
     per_unit.push_back(Json{{"series", u.name},
@@ -227,7 +249,8 @@ Result<std::vector<std::vector<uint8_t>>> PcaSpeDetector::Run(const std::vector<
                             {"members_used", static_cast<int64_t>(model->used.size())},
                             {"components", static_cast<int64_t>(model->components.size())},
                             {"variance_fraction", model->variance_fraction},
-                            {"constant", constant}});
+                            {"constant", constant},
+                            {"alerts", alerts}});
     out.push_back(std::move(flags));
   }
   details_["per_series"] = per_unit;

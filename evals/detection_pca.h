@@ -45,6 +45,9 @@ struct PcaSpeOptions {
   // starts at W (full baselines only).
   int baseline_window = 0;
   double clip = 0;  // > 0: each z is clamped to [−clip, clip] (in the fit and the score)
+  // The details name, for this many of a unit's first test alert onsets, the 3 members (1-based)
+  // with the largest share of the SPE.
+  size_t explained_alerts = 20;
 };
 
 struct PcaSpeModel {
@@ -61,6 +64,10 @@ struct PcaSpeModel {
 // out of range. Pure.
 [[nodiscard]] Result<PcaSpeModel> FitPcaSpe(const std::vector<std::vector<double>>& x, size_t begin,
                                             size_t end, const PcaSpeOptions& options);
+
+// z(t) − P Pᵀ z(t), one entry per model.used member: its squares sum to SPE(t). Pure.
+std::vector<double> SpeResidual(const PcaSpeModel& model, const std::vector<std::vector<double>>& x,
+                                size_t t);
 
 // SPE(t) for every t of x (same member layout as the fit). Pure.
 std::vector<double> SpeScores(const PcaSpeModel& model, const std::vector<std::vector<double>>& x);

@@ -115,6 +115,12 @@ TEST_CASE("PcaSpeDetector: threshold from the held-out training tail; a persisti
   CHECK(d["per_series"][0]["components"] == 1);
   CHECK(d["per_series"][0]["constant"][0] == 3);  // 1-based
   CHECK(d["per_series"][0]["threshold"].get<double>() > 0);
+  // The first test alert is the break's onset; members 1 and 2 carry its SPE between them.
+  const Json& alert = d["per_series"][0]["alerts"][0];
+  CHECK(alert["test_point"] == 50);
+  REQUIRE(alert["top"].size() == 2);  // only two members are in the model
+  CHECK(alert["top"][0]["share"].get<double>() + alert["top"][1]["share"].get<double>() ==
+        doctest::Approx(1.0));
   // A break as large inside the held-out tail raises the threshold above the test break.
   for (size_t t = 1100; t < 1110; ++t) x[1][t] += 0.3;
   flags = det.Run({Unit(x, 1250)});
@@ -151,6 +157,21 @@ TEST_CASE(
   REQUIRE_FALSE(short_run.ok());
   CHECK(short_run.status().message().find("pca-spe-residual: unit `m1` has 110 training points") !=
         std::string::npos);
+}
+
+TEST_CASE("SpeResidual: its squares sum to the SPE and the member that broke away carries most of it") {
+  std::vector<std::vector<double>> x = Correlated(1100);
+  for (size_t t = 0; t < 1100; ++t)
+    x[2][t] = 0.3 + 0.9 * (x[0][t] - 0.5) + 0.01 * static_cast<double>((t * 29) % 5) / 5;
+  Result<PcaSpeModel> m = FitPcaSpe(x, 0, 1000, PcaSpeOptions{});
+  REQUIRE(m.ok());
+  REQUIRE(m->used.size() == 3);
+  x[2][1050] += 0.3;
+  const std::vector<double> r = SpeResidual(*m, x, 1050);
+  double sum = 0;
+  for (double v : r) sum += v * v;
+  CHECK(sum == doctest::Approx(SpeScores(*m, x)[1050]));
+  CHECK(r[2] * r[2] > 0.5 * sum);
 }
 
 TEST_CASE("FitPcaSpe with a clip: one member's jump adds at most clip² however small its σ") {
