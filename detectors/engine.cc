@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 #include <map>
 #include <optional>
@@ -460,6 +461,44 @@ class TickRule {
 
 constexpr size_t kBlock = 256;
 
+// True when no value is NaN or +-Inf: v * 0 is +-0 for finite v and NaN otherwise, and a sum
+// with a NaN stays NaN (two lanes at a time).
+bool AllFinite(const std::vector<double>& v) {
+  const double* p = v.data();
+  const size_t n = v.size();
+  size_t i = 0;
+  double acc = 0;
+#if defined(__SSE2__)
+  __m128d acc2 = _mm_setzero_pd();
+  const __m128d zero = _mm_setzero_pd();
+  for (; i + 2 <= n; i += 2) acc2 = _mm_add_pd(acc2, _mm_mul_pd(_mm_loadu_pd(p + i), zero));
+  acc = _mm_cvtsd_f64(acc2) + _mm_cvtsd_f64(_mm_unpackhi_pd(acc2, acc2));
+#endif
+  for (; i < n; ++i) acc += p[i] * 0.0;
+  return !std::isnan(acc);
+}
+
+// flags[i] |= Truthy(cond[i]) for n points; SSE2 compares four at a time.
+void OrTruthy(const double* cond, uint8_t* flags, size_t n) {
+  size_t i = 0;
+#if defined(__SSE2__)
+  // kSpread[m] has byte j = bit j of m (little-endian), so four compare bits become four flags.
+  static constexpr uint32_t kSpread[16] = {0x00000000, 0x00000001, 0x00000100, 0x00000101, 0x00010000, 0x00010001,
+                                           0x00010100, 0x00010101, 0x01000000, 0x01000001, 0x01000100, 0x01000101,
+                                           0x01010000, 0x01010001, 0x01010100, 0x01010101};
+  const __m128d half = _mm_set1_pd(0.5);
+  for (; i + 4 <= n; i += 4) {
+    const int m = _mm_movemask_pd(_mm_cmpgt_pd(_mm_loadu_pd(cond + i), half)) |
+                  _mm_movemask_pd(_mm_cmpgt_pd(_mm_loadu_pd(cond + i + 2), half)) << 2;
+    uint32_t w;
+    std::memcpy(&w, flags + i, sizeof(w));
+    w |= kSpread[m];
+    std::memcpy(flags + i, &w, sizeof(w));
+  }
+#endif
+  for (; i < n; ++i) flags[i] |= Truthy(cond[i]) ? 1 : 0;
+}
+
 class BatchRule {
  public:
   BatchRule(const RulePlan& plan, std::span<const TimeSeries> series, std::vector<size_t> members,
@@ -681,25 +720,29 @@ class BatchRule {
       const double* cond = col[plan.condition];
       uint8_t* flags = out->flags[si_].data() + base;
       if (flags_only_) {  // without `for` / `keep_firing_for` an alert fires exactly while it holds
-        for (size_t i = 0; i < nb; ++i) flags[i] |= Truthy(cond[i]) ? 1 : 0;
+        OrTruthy(cond, flags, nb);
         return;
       }
       const int64_t* t = ts_.timestamps_ms.data() + base;
+      // The tracker in a local for the loop: the flag stores (uint8_t, which may alias anything)
+      // would otherwise make the compiler reload it from memory at every point.
+      AlertTracker tracker = std::move(tracker_);
       for (size_t i = 0; i < nb; ++i) {
         const bool hold = Truthy(cond[i]);
-        auto ev = tracker_.Update(plan, t[i], hold, [&](int64_t active_at, int64_t now, Alert& a) {
+        auto ev = tracker.Update(plan, t[i], hold, [&](int64_t active_at, int64_t now, Alert& a) {
           if (!r_.options_.build_alerts) return;
           a = MakeAlert(plan, ts_.name, ts_.labels, active_at, now, CleanValue(ts_.values[base + i]),
                         [&](int32_t id) { return col[id][i]; });
         });
-        if (ev == AlertTracker::Event::kResolved && r_.options_.build_alerts) out->alerts.push_back(tracker_.alert);
-        const bool firing = tracker_.firing();
+        if (ev == AlertTracker::Event::kResolved && r_.options_.build_alerts) out->alerts.push_back(tracker.alert);
+        const bool firing = tracker.firing();
         if (keep_) {
           trace_.condition[base + i] = hold;
           trace_.firing[base + i] = firing;
         }
         flags[i] |= firing;
       }
+      tracker_ = std::move(tracker);
       if (r_.options_.trace_nodes)
         for (size_t id = 0; id < plan.nodes.size(); ++id)
           std::copy(col[id], col[id] + nb, trace_.node_values[id].begin() + static_cast<ptrdiff_t>(base));
@@ -770,11 +813,7 @@ Result<BatchResult> EvaluateBatch(const CompiledRules& rules, std::span<const Ti
   std::vector<int64_t> ticks;  // built on first need
   std::vector<double> scratch;  // batch block buffers, reused by every rule
   std::vector<uint8_t> finite(series.size());  // series whose values are all finite
-  for (size_t i = 0; i < series.size(); ++i) {
-    bool ok = true;
-    for (double v : series[i].values) ok &= std::isfinite(v);
-    finite[i] = ok;
-  }
+  for (size_t i = 0; i < series.size(); ++i) finite[i] = AllFinite(series[i].values);
   for (size_t r = 0; r < rules.rules.size(); ++r) {
     const RulePlan& plan = rules.rules[r];
     ASSIGN_OR_RETURN(std::vector<size_t> members, SelectSeries(plan, series.size(), name, labels, options.limits));
