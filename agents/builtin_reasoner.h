@@ -25,6 +25,11 @@
 // case with no evidence stays "unknown". Probes that error, time out or are unavailable are listed
 // in Diagnosis::unverified; nothing is claimed without an Evidence entry.
 //
+// Error-like lines no signature matched (KnowledgeFacts::line_recalls) name a category on their own
+// when nothing else has solid evidence: the evidence is the line and the incident it reads like,
+// and the confidence stays low. Numbers printed in logs (training lines, nvidia-smi --query-gpu CSV
+// tables, MoE router token lists) are read into the series the pack's conditions name.
+//
 // Metric conditions are evaluated by the small documented evaluator in agents/metric_condition.h
 // (a subset of the pack's PromQL-like syntax; the rules engine's language differs). A condition
 // counts as evidence on a series where it started to hold inside the window, or where it singles
