@@ -6,11 +6,13 @@
 #       copies build-kb/bin/kb_bench and every shared library it loads, except the C library's
 #       own (libc, libm, libpthread, libdl, librt, libresolv, ld-linux, libstdc++/libgcc_s are
 #       taken from the host, which must be at least as new: glibc >= 2.34, GLIBCXX >= 3.4.29),
-#       into .device/kb/ (ignored by git; ~20 MB). FAISS itself is linked statically.
+#       into .device/kb/ (ignored by git; ~33 MB). FAISS itself is linked statically.
 #   there, from the repository root (needs data/knowledge and evals/knowledge/queries.jsonl):
 #       bash bench/kb_scale_device.sh [SIZES [KB_BENCH_ARGS...]]   # default: 1000000 --no-baselines
-#       writes the output to stdout and to $OUT/kb_scale.log when $OUT is set (each result line is
-#       flushed as soon as it is measured, so a run stopped at its time limit keeps what it got).
+#       writes the output to stdout and to $OUT/kb_scale.log when $OUT is set (each result line,
+#       import progress after every call of 100 000 included, is flushed as soon as it is
+#       measured). The benchmark is stopped after KB_DEVICE_LIMIT_S seconds (default 570, inside
+#       a 590 s device call), so a slow run still ends with what it measured and an exit line.
 #       The baselines (FTS5 lexical, Flat dense) are left out by default: at 1 M the Flat reopen
 #       re-embeds every entry and FTS5 takes seconds per query, which does not fit an 8-minute
 #       budget; pass e.g. `1000000 --baseline-queries 20` to include them.
@@ -56,8 +58,9 @@ log=${OUT:-/tmp}/kb_scale.log
   echo "# load: $(cat /proc/loadavg)"
   start=$(date +%s)
   rc=0
-  LD_LIBRARY_PATH=$dest/lib OMP_NUM_THREADS=1 "$dest/kb_bench" --skip-quality \
-    --sizes "$sizes" --chunk 100000 "${extra[@]}" 2>&1 || rc=$?
+  LD_LIBRARY_PATH=$dest/lib OMP_NUM_THREADS=1 timeout "${KB_DEVICE_LIMIT_S:-570}" "$dest/kb_bench" \
+    --skip-quality --sizes "$sizes" --chunk 100000 "${extra[@]}" 2>&1 || rc=$?
+  [[ $rc -ne 124 ]] || echo "# stopped at KB_DEVICE_LIMIT_S=${KB_DEVICE_LIMIT_S:-570} s"
   echo "# exit $rc, $(($(date +%s) - start)) s in all"
   exit $rc
 } | tee "$log"
