@@ -35,6 +35,9 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>  // AVX2 intrinsics, used only in functions marked VIGIL_AVX2
+#endif
 
 namespace vigil::detail {
 
@@ -241,6 +244,79 @@ template <bool kOrEqual>
   *next = best_m1;
 }
 
+// AVX2 copies of CountBelowBoth, MinBlockSpread(s): four doubles per instruction, the same
+// counts and the same doubles (min / max / sub per lane are exact; lanes are combined with the
+// same min as the SSE2 code, and a zero's sign is dropped by the caller). Called only where
+// UseAvx2(); the batch median/mad column loop inlines them (MedianMadPointsAvx2).
+#if defined(__x86_64__) && defined(__GNUC__)
+VIGIL_AVX2 inline void CountBelowBothAvx2(const double* a, size_t n, double u, double v, size_t* lt, size_t* le) {
+  size_t i = 0;
+  const __m256d vu = _mm256_set1_pd(u), vv = _mm256_set1_pd(v);
+  __m256i clt = _mm256_setzero_si256(), cle = _mm256_setzero_si256();
+  for (; i + 4 <= n; i += 4) {  // a true compare is all ones, i.e. -1 per lane
+    const __m256d x = _mm256_loadu_pd(a + i);
+    clt = _mm256_sub_epi64(clt, _mm256_castpd_si256(_mm256_cmp_pd(x, vu, _CMP_LT_OQ)));
+    cle = _mm256_sub_epi64(cle, _mm256_castpd_si256(_mm256_cmp_pd(x, vv, _CMP_LE_OQ)));
+  }
+  alignas(32) int64_t l[4], e[4];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(l), clt);
+  _mm256_store_si256(reinterpret_cast<__m256i*>(e), cle);
+  size_t c_lt = static_cast<size_t>(l[0] + l[1] + l[2] + l[3]), c_le = static_cast<size_t>(e[0] + e[1] + e[2] + e[3]);
+  for (; i < n; ++i) {
+    c_lt += a[i] < u;
+    c_le += a[i] <= v;
+  }
+  *lt = c_lt;
+  *le = c_le;
+}
+
+VIGIL_AVX2 inline double MinLanesAvx2(__m256d v) {
+  alignas(32) double d[4];
+  _mm256_store_pd(d, v);
+  return std::min(std::min(d[0], d[1]), std::min(d[2], d[3]));
+}
+
+VIGIL_AVX2 inline double MinBlockSpreadAvx2(const double* a, size_t n, size_t m, double med) {
+  const size_t blocks = n - m + 1;
+  const double* b = a + (m - 1);
+  size_t i = 0;
+  const __m256d vmed = _mm256_set1_pd(med);
+  __m256d vbest = _mm256_set1_pd(std::numeric_limits<double>::infinity());
+  for (; i + 4 <= blocks; i += 4)
+    vbest = _mm256_min_pd(vbest, _mm256_max_pd(_mm256_sub_pd(vmed, _mm256_loadu_pd(a + i)),
+                                               _mm256_sub_pd(_mm256_loadu_pd(b + i), vmed)));
+  double best = MinLanesAvx2(vbest);
+  for (; i < blocks; ++i) best = std::min(best, std::max(med - a[i], b[i] - med));
+  return best;
+}
+
+VIGIL_AVX2 inline void MinBlockSpreadsAvx2(const double* a, size_t n, size_t m, double med, double* kth,
+                                           double* next) {
+  const size_t blocks = n - m;
+  const double* b = a + (m - 1);
+  size_t i = 0;
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  double best_m = std::max(med - a[blocks], b[blocks] - med);
+  const __m256d vmed = _mm256_set1_pd(med);
+  __m256d vm = _mm256_set1_pd(kInf), vm1 = vm;
+  for (; i + 4 <= blocks; i += 4) {
+    const __m256d lo = _mm256_sub_pd(vmed, _mm256_loadu_pd(a + i));
+    vm = _mm256_min_pd(vm, _mm256_max_pd(lo, _mm256_sub_pd(_mm256_loadu_pd(b + i), vmed)));
+    vm1 = _mm256_min_pd(vm1, _mm256_max_pd(lo, _mm256_sub_pd(_mm256_loadu_pd(b + i + 1), vmed)));
+  }
+  best_m = std::min(best_m, MinLanesAvx2(vm));
+  double best_m1 = MinLanesAvx2(vm1);
+  for (; i < blocks; ++i) {
+    const double lo = med - a[i];
+    best_m = std::min(best_m, std::max(lo, b[i] - med));
+    best_m1 = std::min(best_m1, std::max(lo, b[i + 1] - med));
+  }
+  *kth = best_m;
+  *next = best_m1;
+}
+#define VIGIL_HAVE_AVX2_KERNELS 1
+#endif
+
 // a[p..k-1] = a[p+1..k] (one value leaves at p, the gap moves to k). Two doubles at a time, in
 // an inline loop: the shifts are short, and a memmove call costs more than the move.
 [[gnu::always_inline]] inline void ShiftDown(double* a, size_t p, size_t k) {
@@ -347,11 +423,11 @@ class WindowState {
   // For a median or mad node: pushes the point once and returns both the median and the mad of
   // the window, so a rule using median(x, w) and mad(x, w) keeps one sorted window. The values
   // equal those of separate median and mad states (the sorted array depends only on the window).
-  template <bool kPoints>
+  template <bool kPoints, bool kAvx2 = false>
   [[gnu::always_inline]] void PushMedianMad(int64_t seq, int64_t t, double x, double* median, double* mad) {
-    SlideSorted<kPoints>(seq, t, x);
+    SlideSorted<kPoints, kAvx2>(seq, t, x);
     *median = Quantile(0.5);
-    *mad = Mad(*median);
+    *mad = Mad<kAvx2>(*median);
   }
   void PushMedianMad(int64_t seq, int64_t t, double x, double* median, double* mad) {
     if (spec_.is_points) PushMedianMad<true>(seq, t, x, median, mad);
@@ -362,6 +438,12 @@ class WindowState {
                              int64_t seq0 = 0) {
     size_t max_held = 0;
     if (spec_.is_points) {
+#if defined(VIGIL_HAVE_AVX2_KERNELS)
+      if (UseAvx2()) {
+        MedianMadPointsAvx2(t, x, median, mad, n, seq0);
+        return 0;
+      }
+#endif
       for (size_t i = 0; i < n; ++i) PushMedianMad<true>(seq0 + static_cast<int64_t>(i), t[i], x[i], &median[i], &mad[i]);
     } else {
       for (size_t i = 0; i < n; ++i) {
@@ -371,6 +453,16 @@ class WindowState {
     }
     return max_held;
   }
+
+#if defined(VIGIL_HAVE_AVX2_KERNELS)
+  // The point-window column loop of PushMedianMadColumn compiled for AVX2 (rank counts and
+  // block spreads four doubles at a time): the same sorted array and doubles.
+  VIGIL_AVX2 void MedianMadPointsAvx2(const int64_t* t, const double* x, double* median, double* mad, size_t n,
+                                      int64_t seq0) {
+    for (size_t i = 0; i < n; ++i)
+      PushMedianMad<true, true>(seq0 + static_cast<int64_t>(i), t[i], x[i], &median[i], &mad[i]);
+  }
+#endif
 
   // Windows of running sums (mean, sum, count, std, zscore) over the same input and window:
   // the state after a push does not depend on which of these functions pushed, so one push
@@ -605,7 +697,7 @@ class WindowState {
   // exactly as after erasing each evicted value at its first equal position and inserting x
   // after the last value <= x (what RemoveFn / InsertFn do), but the common step (one value
   // leaves, one arrives) shifts only the values between the two positions, in one pass.
-  template <bool kPoints>
+  template <bool kPoints, bool kAvx2 = false>
   [[gnu::always_inline]] void SlideSorted(int64_t seq, int64_t t, double x) {
     bool have_old = false;
     double old = 0;
@@ -632,7 +724,12 @@ class WindowState {
     double* a = sorted_.data();
     size_t p, le;  // p: position of the value that leaves; le: values <= x
     if (sorted_.size() <= kSmallSorted) {
+#if defined(VIGIL_HAVE_AVX2_KERNELS)
+      if constexpr (kAvx2) CountBelowBothAvx2(a, sorted_.size(), old, x, &p, &le);
+      else CountBelowBoth(a, sorted_.size(), old, x, &p, &le);
+#else
       CountBelowBoth(a, sorted_.size(), old, x, &p, &le);
+#endif
     } else {
       p = Rank</*kOrEqual=*/false>(old);
       le = Rank</*kOrEqual=*/true>(x);
@@ -747,6 +844,7 @@ class WindowState {
   // (MinBlockSpread: branch-free, O(n) SIMD min/max; for n <= kSmallSorted). Larger windows
   // binary-search how many of the m smallest lie left of the median: O(log n). Both give the
   // same double (the same subtraction of the same two values); a zero result is +0.
+  template <bool kAvx2 = false>
   [[gnu::always_inline]] double Mad(double med) const {
     const size_t n = sorted_.size();
     if (n == 0) return kNaN;
@@ -754,8 +852,16 @@ class WindowState {
     const size_t m = (n - 1) / 2 + 1;  // the median of n deviations needs the m-th (and m+1-th)
     double kth, next = 0;
     if (n <= kSmallSorted) {
-      if (n % 2 == 1) kth = MinBlockSpread(a, n, m, med);
-      else MinBlockSpreads(a, n, m, med, &kth, &next);
+#if defined(VIGIL_HAVE_AVX2_KERNELS)
+      if constexpr (kAvx2) {
+        if (n % 2 == 1) kth = MinBlockSpreadAvx2(a, n, m, med);
+        else MinBlockSpreadsAvx2(a, n, m, med, &kth, &next);
+      } else
+#endif
+      {
+        if (n % 2 == 1) kth = MinBlockSpread(a, n, m, med);
+        else MinBlockSpreads(a, n, m, med, &kth, &next);
+      }
     } else {
       KthDeviation(a, n, m, med, &kth, &next);
     }

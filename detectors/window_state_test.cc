@@ -73,6 +73,13 @@ TEST_CASE("CountBelow(Both) count < and <= like a loop, for every length and wit
       CountBelowBoth(a.data(), n, x, x, &both_lt, &both_le);
       CHECK(both_lt == lt);
       CHECK(both_le == le);
+#if defined(VIGIL_HAVE_AVX2_KERNELS)
+      if (CpuHasAvx2()) {
+        CountBelowBothAvx2(a.data(), n, x, x, &both_lt, &both_le);
+        CHECK(both_lt == lt);
+        CHECK(both_le == le);
+      }
+#endif
     }
   }
 }
@@ -100,6 +107,17 @@ TEST_CASE("MinBlockSpread(s) give the m-th (and m+1-th) smallest deviation from 
         CHECK(kth + 0.0 == d[m - 1]);
         CHECK(next + 0.0 == d[m]);
       }
+#if defined(VIGIL_HAVE_AVX2_KERNELS)
+      if (CpuHasAvx2()) {
+        CHECK(MinBlockSpreadAvx2(a.data(), n, m, med) + 0.0 == d[m - 1]);
+        if (m < n) {
+          double kth = -1, next = -1;
+          MinBlockSpreadsAvx2(a.data(), n, m, med, &kth, &next);
+          CHECK(kth + 0.0 == d[m - 1]);
+          CHECK(next + 0.0 == d[m]);
+        }
+      }
+#endif
     }
   }
 }
@@ -116,6 +134,9 @@ void CheckSlidingMedianMad(bool points, int64_t size, uint64_t seed) {
   (points ? med_node.window.points : med_node.window.duration_ms) = size;
   (points ? mad_node.window.points : mad_node.window.duration_ms) = size;
   WindowState med_state(med_node), mad_state(mad_node), pair_state(mad_node);
+  WindowState column_base(mad_node), column_avx2(mad_node);  // batch: columns of random lengths
+  std::vector<double> col_med[2], col_mad[2], ref_med, ref_mad;
+  size_t col_done = 0;
   std::vector<int64_t> ts;
   std::vector<double> xs;
   int64_t t = 0;
@@ -131,6 +152,8 @@ void CheckSlidingMedianMad(bool points, int64_t size, uint64_t seed) {
       if (in && !std::isnan(xs[j])) window.push_back(xs[j]);
     }
     const double want_med = Interpolated(window, 0.5), want_mad = NaiveMad(window);
+    ref_med.push_back(want_med);
+    ref_mad.push_back(want_mad);
     double pair_med = 0, pair_mad = 0;
     pair_state.PushMedianMad(i, t, x, &pair_med, &pair_mad);
     const double got_med = med_state.Push(i, t, x), got_mad = mad_state.Push(i, t, x);
@@ -139,6 +162,29 @@ void CheckSlidingMedianMad(bool points, int64_t size, uint64_t seed) {
     REQUIRE(Same(got_mad, want_mad));
     REQUIRE(Same(pair_med, want_med));
     REQUIRE(Same(pair_mad, want_mad));
+    // The column form (PushMedianMadColumn), with the baseline kernels and, where the CPU has
+    // AVX2, the AVX2 ones: pushed when a random column length is reached, then compared.
+    if (rng() % 64 == 0 || i == 1499) {
+      const size_t nb = xs.size() - col_done;
+      for (int isa = 0; isa < 2; ++isa) {
+        const bool saved = UseAvx2();
+        SetUseAvx2(isa == 1);
+        col_med[isa].resize(xs.size());
+        col_mad[isa].resize(xs.size());
+        (isa ? column_avx2 : column_base)
+            .PushMedianMadColumn(ts.data() + col_done, xs.data() + col_done, col_med[isa].data() + col_done,
+                                 col_mad[isa].data() + col_done, nb, static_cast<int64_t>(col_done));
+        SetUseAvx2(saved);
+      }
+      col_done = xs.size();
+    }
+  }
+  for (int isa = 0; isa < 2; ++isa) {
+    for (size_t i = 0; i < xs.size(); ++i) {
+      INFO("column, avx2=", isa, " points=", points, " size=", size, " i=", i);
+      REQUIRE(Same(col_med[isa][i], ref_med[i]));
+      REQUIRE(Same(col_mad[isa][i], ref_mad[i]));
+    }
   }
 }
 
