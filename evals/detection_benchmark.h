@@ -85,6 +85,11 @@ class BenchDetector {
   [[nodiscard]] virtual Result<std::vector<std::vector<uint8_t>>> Run(const std::vector<EvalUnit>& units) = 0;
   // Extra facts for the report (chosen thresholds, rules learned, tokens); may be empty.
   virtual Json Details() const { return Json::object(); }
+  // The continuous score behind the last Run's flags, one series per unit (full length, NaN = no
+  // score), divided by the unit's own label-free threshold, so 1 is where the unit is flagged and
+  // units compare (as NAB's anomaly likelihoods do); null for detectors without a score (trained
+  // rules). Used only by the separately reported NAB corpus-threshold figures below.
+  virtual const std::vector<std::vector<double>>* LastScores() const { return nullptr; }
 };
 
 struct DetectionBenchmarkOptions {
@@ -106,6 +111,24 @@ struct DetectionBenchmarkOptions {
 // onsets closer than `refractory` points after the previous kept onset dropped. Pure; no labels.
 std::vector<uint8_t> AlertOnsets(const std::vector<uint8_t>& flags, size_t refractory);
 
+// NAB's OWN threshold protocol, reported apart from ours: NAB's optimiser picks, per profile, the
+// one threshold on a detector's score that maximises the score of the whole corpus — with the
+// corpus's labels. Published NAB scores are made this way; our protocol instead takes every
+// threshold from each file's unlabeled probationary part. The two are never mixed.
+struct NabCorpusThreshold {
+  bool available = false;                 // the detector has a score
+  double threshold[3] = {NAN, NAN, NAN};  // by profile (kNabProfiles order)
+  NabFileScore total[3];
+  int candidates = 0;
+};
+
+// Sweeps thresholds on LastScores (quantiles 1 − 10^−a of the scored parts' pooled finite scores, a = 0.3 …
+// 5 in steps of 0.05, and the pooled maximum) and keeps each profile's best corpus score. Flags
+// are score > threshold; detections are counted as in ScoreDetector (alert onsets, refractory).
+[[nodiscard]] Result<NabCorpusThreshold> NabCorpusOptimum(const EvalSet& set,
+                                                          const std::vector<std::vector<double>>& scores,
+                                                          double nab_refractory_fraction);
+
 struct DetectorResult {
   std::string name;
   double wall_s = 0;
@@ -116,6 +139,7 @@ struct DetectorResult {
   std::vector<std::array<NabFileScore, 3>> nab_per_unit;
   std::vector<std::vector<uint8_t>> flags;  // per unit, full length
   Json details;
+  NabCorpusThreshold nab_corpus;  // nab only, detectors with a score
 };
 
 // Macro average of the per-series dc-PA F1: the mean over series whose test part holds at least

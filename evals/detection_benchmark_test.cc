@@ -123,6 +123,58 @@ TEST_CASE("LoadEvalSet: NAB uses the probationary period as the unlabeled traini
   CHECK(r->nab_total[0].Normalized() == doctest::Approx(100.0));
 }
 
+TEST_CASE("ScoreOverThreshold: the largest member score over its own threshold") {
+  const double nan = NAN;
+  const std::vector<double> r = ScoreOverThreshold({{2, nan, 8, 1}, {1, nan, 3, nan}}, {4, 0.5});
+  REQUIRE(r.size() == 4);
+  CHECK(r[0] == doctest::Approx(2));  // max(2/4, 1/0.5)
+  CHECK(std::isnan(r[1]));
+  CHECK(r[2] == doctest::Approx(6));
+  CHECK(r[3] == doctest::Approx(0.25));
+  const std::vector<double> zero = ScoreOverThreshold({{0, 0.1}}, {0});
+  CHECK(zero[0] == 0);
+  CHECK(std::isinf(zero[1]));  // flagged by a zero threshold, whatever the corpus multiplier
+}
+
+TEST_CASE("NabCorpusOptimum: NAB's own corpus threshold, chosen with the labels, reported apart") {
+  EvalSetOptions o;
+  o.name_filter = "realKnownCause/nyc_taxi";
+  Result<EvalSet> set = LoadEvalSet("nab", "../shared/datasets/nab", o);
+  REQUIRE(set.ok());
+  // Score 1 at each window's first point, 0.5 at 30 scattered points outside windows, 0 elsewhere:
+  // the best threshold keeps the windows' points only (a perfect 100); the largest candidate
+  // flags nothing (0) and the lowest flags every point.
+  const std::vector<uint8_t>& labels = set->truth[0].labels;
+  std::vector<double> score(labels.size(), 0.0);
+  for (size_t i = 0; i < labels.size(); ++i) {
+    if (labels[i] && (i == 0 || !labels[i - 1])) score[i] = 1;
+  }
+  int decoys = 0;
+  for (size_t i = set->units[0].split; i < labels.size() && decoys < 30; i += 300) {
+    if (!labels[i]) {
+      score[i] = 0.5;
+      ++decoys;
+    }
+  }
+  Result<NabCorpusThreshold> c = NabCorpusOptimum(*set, {score}, 0);
+  REQUIRE(c.ok());
+  CHECK(c->available);
+  CHECK(c->candidates >= 2);
+  CHECK(c->threshold[0] == doctest::Approx(0.5));
+  CHECK(c->total[0].Normalized() == doctest::Approx(100.0));
+  CHECK(c->total[0].false_positives == 0);
+  // With no score in the scored part above the decoys the optimum can only be partial.
+  for (double& v : score) v = v == 1 ? 0.5 : (v == 0.5 ? 1 : v);
+  c = NabCorpusOptimum(*set, {score}, 0);
+  REQUIRE(c.ok());
+  CHECK(c->total[0].Normalized() < 100.0);
+  // Shapes are checked.
+  Result<NabCorpusThreshold> bad = NabCorpusOptimum(*set, {{1, 2, 3}}, 0);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().message().find("has 3 scores for") != std::string::npos);
+  CHECK_FALSE(NabCorpusOptimum(*set, {}, 0).ok());
+}
+
 TEST_CASE("LoadEvalSet: SMD machine = one unit of 38 dimensions, train then test") {
   EvalSetOptions o;
   o.name_filter = "machine-1-6";

@@ -35,6 +35,19 @@ std::string ShellQuote(const std::string& s) {
 
 }  // namespace
 
+std::vector<double> ScoreOverThreshold(const UnitScores& scores, const std::vector<double>& thresholds) {
+  std::vector<double> out(scores.empty() ? 0 : scores[0].size(), NAN);
+  for (size_t m = 0; m < scores.size() && m < thresholds.size(); ++m) {
+    for (size_t i = 0; i < scores[m].size() && i < out.size(); ++i) {
+      const double v = scores[m][i];
+      if (!std::isfinite(v)) continue;
+      const double r = thresholds[m] > 0 ? v / thresholds[m] : (v > thresholds[m] ? INFINITY : 0.0);
+      if (!(r <= out[i])) out[i] = r;  // NaN (no score yet) or smaller
+    }
+  }
+  return out;
+}
+
 std::vector<double> MadBandScores(const std::vector<double>& values, size_t window) {
   const size_t n = values.size();
   std::vector<double> out(n, NAN);
@@ -106,11 +119,13 @@ Result<std::vector<std::vector<uint8_t>>> MadBandDetector::Run(const std::vector
   ThresholdOptions opts = options_;
   opts.warmup = std::max(opts.warmup, window_);
   Json thresholds = Json::object();
+  scores_.clear();
   for (const EvalUnit& u : units) {
     UnitScores scores;
     for (const TimeSeries& m : u.members) scores.push_back(MadBandScores(m.values, window_));
     std::vector<double> chosen;
     out.push_back(FlagsFromScores(u, scores, opts, &chosen));
+    scores_.push_back(ScoreOverThreshold(scores, chosen));
     if (chosen.size() == 1) thresholds[u.name] = chosen[0];
   }
   if (!thresholds.empty()) details_["thresholds"] = thresholds;
@@ -159,6 +174,7 @@ Result<std::vector<std::vector<uint8_t>>> IForestDetector::Run(const std::vector
                             std::to_string(WIFEXITED(rc) ? WEXITSTATUS(rc) : rc) + "): " + cmd + "\n" + tail);
   }
   std::vector<std::vector<uint8_t>> flags;
+  scores_.clear();
   ThresholdOptions opts = options_;
   opts.warmup = std::max<size_t>(opts.warmup, 10);
   for (size_t u = 0; u < units.size(); ++u) {
@@ -188,7 +204,9 @@ Result<std::vector<std::vector<uint8_t>>> IForestDetector::Run(const std::vector
       return DataLossError(file + ": " + std::to_string(s.size()) + " scores for " +
                            std::to_string(units[u].members[0].size()) + " points");
     }
-    flags.push_back(FlagsFromScores(units[u], {s}, opts));
+    std::vector<double> chosen;
+    flags.push_back(FlagsFromScores(units[u], {s}, opts, &chosen));
+    scores_.push_back(ScoreOverThreshold({s}, chosen));
   }
   Result<std::string> log = ReadFile((out / "log.txt").string());
   if (log.ok()) details_["log"] = log->substr(0, 2000);

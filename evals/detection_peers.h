@@ -32,6 +32,11 @@ using UnitScores = std::vector<std::vector<double>>;
 std::vector<uint8_t> FlagsFromScores(const EvalUnit& unit, const UnitScores& scores,
                                      const ThresholdOptions& options, std::vector<double>* chosen = nullptr);
 
+// Per point, the largest over members of score / that member's threshold (1 = where the unit is
+// flagged; NaN where no member has a score; a threshold ≤ 0 makes any positive score +∞). What
+// BenchDetector::LastScores returns for score-based detectors. Pure.
+std::vector<double> ScoreOverThreshold(const UnitScores& scores, const std::vector<double>& thresholds);
+
 // Rolling median/MAD band: score_i = |x_i − median(x_{i−W..i−1})| / max(1.4826·MAD, ε).
 std::vector<double> MadBandScores(const std::vector<double>& values, size_t window);
 
@@ -41,11 +46,13 @@ class MadBandDetector : public BenchDetector {
   std::string name() const override { return "mad-band"; }
   Result<std::vector<std::vector<uint8_t>>> Run(const std::vector<EvalUnit>& units) override;
   Json Details() const override { return details_; }
+  const std::vector<std::vector<double>>* LastScores() const override { return &scores_; }
 
  private:
   size_t window_;
   ThresholdOptions options_;
   Json details_;
+  std::vector<std::vector<double>> scores_;
 };
 
 // scikit-learn IsolationForest on windowed features, run as `<python> <script> IN_DIR OUT_DIR`
@@ -61,11 +68,13 @@ class IForestDetector : public BenchDetector {
   std::string name() const override { return "iforest"; }
   Result<std::vector<std::vector<uint8_t>>> Run(const std::vector<EvalUnit>& units) override;
   Json Details() const override { return details_; }
+  const std::vector<std::vector<double>>* LastScores() const override { return &scores_; }
 
  private:
   std::string python_, script_, work_dir_;
   ThresholdOptions options_;
   Json details_;
+  std::vector<std::vector<double>> scores_;
 };
 
 }  // namespace vigil

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "detectors/engine.h"
+#include "evals/detection_peers.h"
 #include "rules/compiler.h"
 #include "training/engine_evaluator.h"
 
@@ -121,6 +122,7 @@ Result<std::vector<std::vector<uint8_t>>> ResidualSumDetector::Run(const std::ve
                   {"holdout_fraction", options_.holdout_fraction}};
   Json per_unit = Json::array();
   std::vector<std::vector<uint8_t>> out;
+  scores_.clear();
   for (const EvalUnit& u : units) {
     const size_t n = u.members.empty() ? 0 : u.members[0].size();
     const size_t holdout = static_cast<size_t>(static_cast<double>(u.split) * options_.holdout_fraction);
@@ -153,6 +155,9 @@ Result<std::vector<std::vector<uint8_t>>> ResidualSumDetector::Run(const std::ve
     per_unit.push_back(Json{
         {"series", u.name}, {"threshold", threshold}, {"terms", static_cast<int64_t>(residuals.size())}});
     out.push_back(std::move(flags));
+    std::vector<double> s(n, NAN);
+    std::copy_n(score.begin(), std::min(n, score.size()), s.begin());
+    scores_.push_back(ScoreOverThreshold({s}, {threshold}));
   }
   details_["per_series"] = per_unit;
   return out;

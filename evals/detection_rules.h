@@ -89,10 +89,12 @@ class ResidualSumDetector : public BenchDetector {
   std::string name() const override { return "residual-sum"; }
   Result<std::vector<std::vector<uint8_t>>> Run(const std::vector<EvalUnit>& units) override;
   Json Details() const override { return details_; }
+  const std::vector<std::vector<double>>* LastScores() const override { return &scores_; }
 
  private:
   ResidualSumOptions options_;
   Json details_;
+  std::vector<std::vector<double>> scores_;  // S per unit
 };
 
 }  // namespace vigil
