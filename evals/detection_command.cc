@@ -21,8 +21,9 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
   thresholds.objective = Objective::kDelayPointAdjusted;
   thresholds.delay_k = options.delay_k;
   std::vector<std::unique_ptr<BenchDetector>> detectors;
-  const std::vector<std::string> known = {"rules",        "mad-band", "iforest",        "rules-aggregate",
-                                          "residual-sum", "pca-spe",  "residual-or-spe"};
+  const std::vector<std::string> known = {"rules",           "mad-band",         "iforest",
+                                          "rules-aggregate", "residual-sum",     "pca-spe",
+                                          "residual-or-spe", "pca-spe-residual", "residual-or-spe-residual"};
   for (const std::string& name : options.detectors) {
     if (name == "rules") {
       TrainerOptions t;

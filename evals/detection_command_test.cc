@@ -1,0 +1,58 @@
+// RunDetectCommand: detector names and the SMD detectors end to end on a small slice.
+#include "evals/detection_command.h"
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+
+namespace vigil {
+namespace {
+
+TEST_CASE("RunDetectCommand: an unknown detector names every known one and the closest") {
+  DetectCommandOptions o;
+  o.dataset = "smd";
+  o.detectors = {"pca-sp"};
+  Result<DetectionReport> r = RunDetectCommand(o);
+  REQUIRE_FALSE(r.ok());
+  const std::string m = r.status().message();
+  INFO(m);
+  CHECK(m.find("unknown detector `pca-sp`") != std::string::npos);
+  CHECK(m.find("pca-spe-residual") != std::string::npos);
+  CHECK(m.find("residual-or-spe-residual") != std::string::npos);
+  CHECK(m.find("did you mean `pca-spe`?") != std::string::npos);
+}
+
+TEST_CASE("RunDetectCommand: the PCA detectors run on an SMD slice; the any-of flags cover its part") {
+  const std::string out = (std::filesystem::temp_directory_path() / "vigil_detect_command_test").string();
+  DetectCommandOptions o;
+  o.dataset = "smd";
+  o.out_dir = out;
+  o.plots = false;
+  o.set.name_filter = "machine-1-6";
+  o.set.max_points = 3000;  // train [0, 3000): baseline 1440, fitting [1440, 2400), tail [2400, 3000)
+  o.detectors = {"pca-spe", "pca-spe-residual", "residual-or-spe-residual"};
+  Result<DetectionReport> r = RunDetectCommand(o);
+  REQUIRE(r.ok());
+  REQUIRE(r->results.size() == 3);
+  for (const DetectorResult& d : r->results) {
+    INFO(d.name);
+    CHECK(d.status.ok());
+    REQUIRE(d.flags.size() == 1);
+    CHECK(d.flags[0].size() == 6000);
+  }
+  CHECK(r->results[1].details["baseline_window"] == 1440);
+  CHECK(r->results[1].details["per_series"][0]["series"] == "machine-1-6");
+  size_t part = 0, missing = 0;
+  for (size_t i = 0; i < 6000; ++i) {
+    part += r->results[1].flags[0][i];
+    missing += r->results[1].flags[0][i] && !r->results[2].flags[0][i];
+  }
+  CHECK(missing == 0);
+  CHECK(r->results[2].details.contains("residual-sum"));
+  CHECK(r->results[2].details.contains("pca-spe-residual"));
+  MESSAGE("pca-spe-residual flags on the slice: " << part);
+  std::filesystem::remove_all(out);
+}
+
+}  // namespace
+}  // namespace vigil
