@@ -431,7 +431,7 @@ def t006():
     tl = -300
     r = c.rank_of(bad, g)
     out = ck.fsdp_steps(c, tl - 12 * 2.2, 12, 640, step_s=2.2, mem_gib=70.4)
-    out += ["[rank%d]:[W %s ProcessGroupNCCL.cpp:1292] Warning: WorkNCCL(SeqNum=81234, OpType=_REDUCE_SCATTER_BASE) "
+    out += ["[rank%d]:[%s ProcessGroupNCCL.cpp:1292] Warning: WorkNCCL(SeqNum=81234, OpType=_REDUCE_SCATTER_BASE) "
             "failed, rank %d will abort" % (r, c.glog(tl + 1, "W"), r),
             "[rank%d]: RuntimeError: CUDA error: uncorrectable ECC error encountered" % r,
             "[rank%d]: Compile with `TORCH_USE_CUDA_DSA` to enable device-side assertions." % r,
@@ -775,7 +775,7 @@ def t016():
     hosts = ["gpu-h200-301", "gpu-h200-302", "gpu-h200-303", "gpu-h200-304"]
     bad = "gpu-h200-302"
     c = mk("case-t016", "gpu_power_throttle", bad, hosts, gpu=H200)
-    c.alert("JobSlow", "mm-pretrain step time up 22% since 02:10", job="mm-pretrain", severity="warning")
+    c.alert("JobSlow", "mm-pretrain step time up 22% over the last 15 minutes", job="mm-pretrain", severity="warning")
     j = ck.kernel_noise(c, bad, 8, start_s=-1200)
     pid = c.rng.randrange(10 ** 5, 10 ** 6)
     j += ["%s %s ansible-ansible.legacy.command[%d]: Invoked with _raw_params=nvidia-smi -pl 450 _uses_shell=False "
@@ -967,7 +967,7 @@ def t022():
         it = 88500 + 100 * k
         out += [" [%s] [param-checksum] iteration %d: 4 DP replicas, 64 shards checked in 1.9 s" % (c.ymd(t), it),
                 " [%s] [param-checksum] MISMATCH shard 17 (decoder.layers.22.mlp.linear_fc1.weight): replicas 0,1,3 "
-                "crc32c=0x%08x, replica 2 crc32c=0x%08x" % (c.ymd(t), 0x9c1e4a77 + k * 0x1111, 0x9c1e4b77 + k * 0x1011),
+                "crc32c=0x%08x, replica 2 crc32c=0x%08x" % (c.ymd(t), 0x9c1e4a77 + k * 0x1111, 0x3d0b9e12 + k * 0x2f03),
                 " [%s] [param-checksum] replica 2 shard 17 owner: global rank %d (host %s, local rank %d)" % (c.ymd(t), r, bad, g)]
     out.append(" [%s] [param-checksum] two consecutive mismatches from the same owner; pausing job for inspection" % c.ymd(-18))
     c.log("slurm/8123001/stdout", out)
@@ -1145,8 +1145,9 @@ def t027():
           "  last collective completed by rank %d: 70933 (nccl:all_reduce), state: completed" % r,
           "all other ranks: state scheduled/started for collective 70934"]
     c.log("oncall/fr_trace-5512093.txt", fr)
-    spy = ["$ srun --jobid 5512093 -w %s --overlap py-spy dump --pid %d" % (bad, c.rng.randrange(10 ** 5, 10 ** 6)),
-           "Process %d: /usr/bin/python3 -u pretrain_mamba.py --tensor-model-parallel-size 4" % c.rng.randrange(10 ** 5, 10 ** 6),
+    spid = c.rng.randrange(10 ** 5, 10 ** 6)
+    spy = ["$ srun --jobid 5512093 -w %s --overlap py-spy dump --pid %d" % (bad, spid),
+           "Process %d: /usr/bin/python3 -u pretrain_mamba.py --tensor-model-parallel-size 4" % spid,
            "Python v3.10.12 (/usr/bin/python3.10)",
            "",
            "Thread 0x7F3A11E4B740 (idle): \"MainThread\"",
@@ -1197,7 +1198,7 @@ def t028():
     c.log(bad + "/oncall-ps.txt", ps)
     j = ck.kernel_noise(c, bad, 6, start_s=-2000)
     j += ["%s %s sshd[58790]: Accepted publickey for jlee from 10.8.1.44 port 51322 ssh2" % (c.syslog(tl - 20), bad),
-          "%s %s kernel: audit: type=1326 audit(%d.311:912): auid=1032 uid=1032 comm=\"gdb\" exe=\"/usr/bin/gdb\" sig=0 syscall=101 compat=0 a0=10 a1=41204" % (c.syslog(tl - 5), bad, 1700000000 + c.rng.randrange(10 ** 7))]
+          "%s %s sudo[58811]:     jlee : TTY=pts/3 ; PWD=/home/jlee ; USER=root ; COMMAND=/usr/bin/gdb -p 41204" % (c.syslog(tl - 5), bad)]
     c.log(bad + "/journal", j)
     dcgm(c, bad, ["DCGM_FI_DEV_GPU_UTIL", "DCGM_FI_DEV_POWER_USAGE"],
          over={"DCGM_FI_DEV_GPU_UTIL": {gg: after(tl, lambda s, v: 100 if gg != g else 0) for gg in range(8)},
@@ -1474,7 +1475,7 @@ def t036():
     c.log(bad + "/journal", j)
     lg = ck.fsdp_steps(c, tl - 10 * 2.1, 10, 3310, step_s=2.1, rank=8)
     lg += ["[rank8]: RuntimeError: DataLoader worker (pid 4412) is killed by signal: Killed. ",
-           "[rank8]: ERROR: Unexpected bus error encountered in worker. This might be caused by insufficient shared memory (shm).",
+           "[rank8]: RuntimeError: DataLoader worker (pid(s) 4412) exited unexpectedly",
            "[rank8]: data: prefetch_factor=16 num_workers=12 per rank (was prefetch_factor=4)"]
     c.log("vlm/vlm-pt-worker-1/trainer", lg)
     ev = [k8s_event(c, tl + 1, "Warning", "OOMKilling", "node/" + bad, "Memory cgroup out of memory: Killed process 4412 (pt_data_worker)"),
@@ -1734,8 +1735,13 @@ def t046():
         c.ymd_ms(-600 + 150 * k), 2050 + c.rng.uniform(-30, 30), 1290 + c.rng.uniform(-15, 15)) for k in range(4)]
     c.log("ranking/rec-transformer-worker-0/trainer", out)
     ev = [k8s_event(c, -1180, "Normal", "Scheduled", "pod/rec-transformer-worker-%d" % k, "Successfully assigned ranking/rec-transformer-worker-%d to %s" % (k, hosts[k])) for k in range(3)]
-    ev.append("resources: worker-1 requests cpu=8 memory=900Gi nvidia.com/gpu=8 limits cpu=8 (worker-0, worker-2: cpu=96)")
-    c.log("k8s/events+describe", ev)
+    c.log("k8s/events", ev)
+    desc = ["$ kubectl -n ranking describe pod rec-transformer-worker-1", "Name:             rec-transformer-worker-1",
+            "Namespace:        ranking", "Node:             %s/10.0.41.17" % bad, "Containers:", "  trainer:",
+            "    Limits:", "      cpu:             8", "      memory:          900Gi", "      nvidia.com/gpu:  8",
+            "    Requests:", "      cpu:             8", "      memory:          900Gi", "      nvidia.com/gpu:  8",
+            "QoS Class:        Guaranteed"]
+    c.log("k8s/describe-pod-rec-transformer-worker-1", desc)
     for k, h in enumerate(hosts):
         c.node_metric("container_cpu_cfs_throttled_periods_total", {"namespace": "ranking", "pod": "rec-transformer-worker-%d" % k, "container": "trainer", "node": h},
                       (lambda s: max(0, (s + 1180) * 9.8)) if h == bad else (lambda s: 0), 0)
@@ -1876,8 +1882,10 @@ def t051():
             "srun: error: h100-pool-f-001: tasks 0-7: Exited with exit code 1"]
     out += ck.app_noise(c, 4)
     c.log("slurm/1002311/stdout", out)
-    j = ["%s %s slurmctld[991]: update_node: node %s state set to IDLE (reason 'RMA GPU tray replaced' cleared by admin)" % (c.syslog(-5200 + 4100), "slurm-ctl-01", bad)]
-    j += ["%s %s kernel: nvidia: loading out-of-tree module taints kernel." % (c.syslog(-1190), bad),
+    c.log("slurm/slurmctld.log", [slurmctld(c, -1110, "update_node: node %s reason set to: RMA GPU tray replaced, back in service" % bad),
+                                  slurmctld(c, -1100, "update_node: node %s state set to IDLE" % bad),
+                                  slurmctld(c, -330, "sched: Allocate JobId=1002311 NodeList=h100-pool-f-[001-004] #CPUs=512 Partition=h100")])
+    j = ["%s %s kernel: nvidia: loading out-of-tree module taints kernel." % (c.syslog(-1190), bad),
           "%s %s kernel: NVRM: loading NVIDIA UNIX x86_64 Kernel Module  535.161.08  Tue Mar  5 22:42:15 UTC 2024" % (c.syslog(-1190), bad),
           "%s %s nvidia-persistenced[2211]: Started (2211)" % (c.syslog(-1180), bad)]
     j += ck.kernel_noise(c, bad, 4, start_s=-1100)
@@ -1988,6 +1996,101 @@ def t055():
     c.hbm("gpu.hbm_bandwidth@%s/gpu4" % bad)
     return c
 
+
+
+@case
+def t056():
+    """ZeRO-Offload on A100: the rank on one GPU is slow in its optimizer step (host<->device copies of the
+    offloaded state), which reads like host CPU slowness; the node's CPU is not busy. That GPU's link
+    retrained to Gen1 after a correctable-error storm earlier in the day (no trace left in the window).
+    gpu.pcie_bandwidth on it is ~3 GB/s and health shows Gen1 x16; its neighbour is at Gen4 speed."""
+    hosts = ["a100-zo-21", "a100-zo-22"]
+    bad, g = "a100-zo-22", 2
+    r = 8 + g
+    c = mk("case-t056", "pcie_link_degraded", "%s/gpu%d" % (bad, g), hosts, gpu=A100, pci=ck.PCI_BUS_B)
+    c.alert("TrainingThroughputLow", "llama-13b-offload samples/s down 40%", job="llama-13b-offload")
+    out = ck.deepspeed_steps(c, -700, 10, 5120, step_s=5.0, step_fn=lambda i: 5.0 * 1.4 * c.rng.uniform(0.98, 1.03), mem=(28.1, 44.0))
+    for k in range(4):
+        out.append("[%s] [INFO] [utils.py:781:see_memory_usage] rank %d optimizer_step (cpu offload) %.0f ms, h2d %.0f ms, d2h %.0f ms; "
+                   "median over ranks: step %.0f ms, h2d %.0f ms" % (c.ymd_ms(-600 + 140 * k), r, 3900 + c.rng.uniform(-60, 60),
+                                                                   2410 + c.rng.uniform(-40, 40), 1180 + c.rng.uniform(-30, 30),
+                                                                   1610 + c.rng.uniform(-20, 20), 290 + c.rng.uniform(-10, 10)))
+    out += ck.app_noise(c, 3)
+    c.log("a100-zo-21/ds.log", out)
+    c.node_metric("node_cpu_utilization_ratio", {"instance": bad, "mode": "user"}, lambda s: 0.34 + c.rng.uniform(-0.04, 0.04), 3)
+    rx = {gg: (lambda s, v: 4.1e9 + c.rng.uniform(-3e8, 3e8)) for gg in range(8)}
+    rx[g] = lambda s, v: 1.6e9 + c.rng.uniform(-1e8, 1e8)
+    dcgm(c, bad, ["DCGM_FI_PROF_PCIE_RX_BYTES", "DCGM_FI_DEV_GPU_UTIL", "DCGM_FI_DEV_PCIE_REPLAY_COUNTER"],
+         over={"DCGM_FI_PROF_PCIE_RX_BYTES": rx, "DCGM_FI_DEV_PCIE_REPLAY_COUNTER": {g: lambda s, v: 2241}})
+    pcie_probe(c, "gpu.pcie_bandwidth@%s/gpu%d" % (bad, g), h2d=3.1, d2h=3.0)
+    health(c, "gpu.health@%s/gpu%d" % (bad, g), pcie_link_gen=1, pcie_replay_count=2241)
+    pcie_probe(c, "gpu.pcie_bandwidth@%s/gpu3" % bad)
+    c.gemm("gpu.gemm@%s/gpu%d" % (bad, g))
+    return c
+
+
+@case
+def t057():
+    """Loss spikes on an H100 job, and DCGM shows correctable (single-bit) ECC errors ticking on gpu1 of
+    one node, which draws the eye to that GPU. The correctable errors are harmless; the checksum vote
+    fails on gpu5 of the same node (gpu1 agrees with the plurality), and gpu5's health is clean."""
+    hosts = ["h100-llm-0610", "h100-llm-0611", "h100-llm-0612"]
+    bad, g = "h100-llm-0611", 5
+    c = mk("case-t057", "gpu_silent_data_corruption", "%s/gpu%d" % (bad, g), hosts, gpu=H100, pci=ck.PCI_BUS_B)
+    c.alert("TrainingLossSpike", "ko-llm-8b: 3 loss spikes > 4x running mean in 20 minutes", job="ko-llm-8b")
+    spikes = {2: 7.9, 7: 6.2, 12: 8.4}
+    out = ck.megatron_iters(c, -900, 14, 66120, step_s=4.3, loss_fn=lambda i: spikes.get(i, 1.98 + c.rng.uniform(-0.02, 0.02)),
+                            grad_fn=lambda i: 45.0 if i in spikes else 0.42 * c.rng.uniform(0.9, 1.1), gbs=1024)
+    out += [" [%s] WARNING: loss spike at iteration %d (%.2f), skipping update via spike guard" % (c.ymd(-900 + 4.3 * (i + 1) + 1), 66120 + i, v)
+            for i, v in sorted(spikes.items())]
+    out += ck.app_noise(c, 3)
+    c.log("slurm/2230114/stdout", out)
+    dcgm(c, bad, ["DCGM_FI_DEV_ECC_SBE_VOL_TOTAL", "DCGM_FI_DEV_ECC_DBE_VOL_TOTAL", "DCGM_FI_DEV_XID_ERRORS"],
+         over={"DCGM_FI_DEV_ECC_SBE_VOL_TOTAL": {1: lambda s, v: 12 + max(0, int((s + 1200) / 150))}})
+    c.sdc("gpu.sdc@%s" % bad, mismatched=311, bad_gpu="gpu%d" % g)
+    health(c, "gpu.health@%s/gpu%d" % (bad, g))
+    health(c, "gpu.health@%s/gpu1" % bad, ecc_sbe_volatile=19, ecc_sbe_aggregate=63)
+    c.sdc("gpu.sdc@%s" % hosts[2])
+    return c
+
+
+@case
+def t058():
+    """After a maintenance reboot one node's job fails at startup: local rank 7 prints 'invalid device
+    ordinal' (which reads like a launch/CUDA_VISIBLE_DEVICES mistake), the other 31 ranks time out
+    waiting for it. The other nodes run the same launch line fine; gpu.inventory on that node
+    enumerates 7 of 8 GPUs: the GPU at bus 0000:db is gone."""
+    hosts = ["h200-mx-51", "h200-mx-52", "h200-mx-53", "h200-mx-54"]
+    bad, g = "h200-mx-52", 7
+    r = 8 + g
+    c = mk("case-t058", "gpu_fallen_off_bus", "%s/gpu%d" % (bad, g), hosts, gpu=H200)
+    c.alert("SlurmJobFailed", "job 9100771 (asr-llm) failed at startup after node maintenance", job="asr-llm")
+    out = ["%d: [rank%d]: Traceback (most recent call last):" % (r, r),
+           '%d: [rank%d]:   File "/srv/asr/train.py", line 77, in setup' % (r, r),
+           "%d: [rank%d]:     torch.cuda.set_device(int(os.environ[\"LOCAL_RANK\"]))" % (r, r),
+           "%d: [rank%d]: RuntimeError: CUDA error: invalid device ordinal" % (r, r),
+           "%d: [rank%d]: CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below might be incorrect." % (r, r),
+           "%d: [rank%d]: Compile with `TORCH_USE_CUDA_DSA` to enable device-side assertions." % (r, r),
+           "0: [rank0]: torch.distributed.DistStoreError: Timed out after 601 seconds waiting for clients. 31/32 clients joined.",
+           "srun: error: h200-mx-52: task %d: Exited with exit code 1" % r,
+           "srun: error: h200-mx-51: tasks 0-7: Exited with exit code 1"]
+    out += ck.app_noise(c, 4)
+    c.log("slurm/9100771/stdout", out)
+    c.log("slurm/slurmctld.log", [slurmctld(c, -1150, "update_node: node h200-mx-52 state set to IDLE (maintenance reservation maint_0412 ended)"),
+                                  slurmctld(c, -700, "sched: Allocate JobId=9100771 NodeList=h200-mx-[51-54] #CPUs=768 Partition=gpu"),
+                                  slurmctld(c, -60, "_job_complete: JobId=9100771 WEXITSTATUS 1"),
+                                  slurmctld(c, -60, "_job_complete: JobId=9100771 done")])
+    j = ["%s %s systemd[1]: Startup finished in 41.218s (firmware) + 9.611s (loader) + 6.104s (kernel) + 2min 12.877s (userspace) = 3min 9.811s." % (c.syslog(-1180), bad),
+         "%s %s systemd[1]: Reached target multi-user.target - Multi-User System." % (c.syslog(-1180), bad),
+         "%s %s nvidia-persistenced[2211]: Started (2211)" % (c.syslog(-1178), bad)]
+    j += ck.kernel_noise(c, bad, 5, start_s=-1150)
+    c.log(bad + "/journal", j)
+    dcgm(c, bad, ["DCGM_FI_DEV_GPU_UTIL", "DCGM_FI_DEV_GPU_TEMP"], gpus=list(range(7)),
+         over={"DCGM_FI_DEV_GPU_UTIL": {gg: (lambda s, v: 0) for gg in range(7)}})
+    c.inventory("gpu.inventory@%s/gpu%d" % (bad, g), count=7, details={"missing_bus_id": "0000:db:00.0"})
+    c.inventory("gpu.inventory@%s/gpu%d" % (hosts[0], g))
+    c.errored("gpu.health@%s/gpu%d" % (bad, g), "no GPU with index 7 on this node (NVML device count 7)", 0.3)
+    return c
 
 def main(argv):
     ap = argparse.ArgumentParser(description="writes the holdout3 diagnosis cases")
