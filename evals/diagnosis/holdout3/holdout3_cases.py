@@ -368,7 +368,7 @@ def t004():
             "remote process exited or there was a network error, NCCL version 2.20.5",
             "[rank0]: ncclRemoteError: A call failed possibly due to a network error or a remote process exiting prematurely.",
             "[rank0]: Last error:",
-            "[rank0]: NET/IB : Got completion from peer 10.44.7.27<50013> with status=5 opcode=1 len=0 vendor err 249 (Recv) localGid ::ffff:10.44.7.5 remoteGids::ffff:10.44.7.27 hca mlx5_1",
+            "[rank0]: NET/IB : Got completion from peer 10.44.7.27<50013> with status=5 opcode=1 len=0 vendor err 249 (Recv) localGid fe80::a088:c203:6f:1c2e remoteGids fe80::a088:c203:6f:4b91 hca mlx5_1",
             "[rank%d]: RuntimeError: CUDA error: uncorrectable ECC error encountered" % r,
             "[rank%d]: CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below might be incorrect." % r,
             "srun: error: sj3-gpu-r12-07: task %d: Exited with exit code 1" % r,
@@ -986,6 +986,7 @@ def t023():
     c = mk("case-t023", "ib_link_failure", "%s/mlx5_%d" % (bad, nic), hosts, gpu=H100)
     c.alert("SlurmJobFailed", "job 7002114 (llama-70b-pt) failed: NCCL error", job="llama-70b-pt")
     ips = {h: "10.60.%d.%d" % (12 + i, 21 + nic) for i, h in enumerate(hosts)}
+    gid = {h: "a088:c203:%x:%x" % (c.rng.randrange(16, 255), c.rng.randrange(4096, 65535)) for h in hosts}
     tl = -120
     out = []
     for h in (hosts[0], bad):
@@ -996,8 +997,8 @@ def t023():
         rk = c.rank_of(h, nic)
         pid = c.rng.randrange(10 ** 5, 10 ** 6)
         out += [slurm_prefix(rk, "%s:%d:%d [%d] transport/net_ib.cc:1696 NCCL WARN NET/IB : Got completion from peer "
-                             "%s<%d> with status=12 opcode=0 len=0 vendor err 129 (Send) localGid ::ffff:%s remoteGids::ffff:%s hca mlx5_%d" % (
-                                 h, pid, pid + 88, nic, ips[bad], c.rng.randrange(30000, 60000), ips[h], ips[bad], nic)),
+                             "%s<%d> with status=12 opcode=0 len=0 vendor err 129 (Send) localGid fe80::%s remoteGids fe80::%s hca mlx5_%d" % (
+                                 h, pid, pid + 88, nic, ips[bad], c.rng.randrange(30000, 60000), gid[h], gid[bad], nic)),
                 slurm_prefix(rk, "%s:%d:%d [%d] NCCL INFO transport/net.cc:1301 -> 6" % (h, pid, pid + 88, nic)),
                 slurm_prefix(rk, "[rank%d]: torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:1970, "
                              "remote process exited or there was a network error, NCCL version 2.21.5" % rk)]
@@ -1711,8 +1712,12 @@ def t045():
     out += ["%s | WARNING | straggler | rank %d fwd+bwd %.0f ms vs median %.0f ms" % (c.ymd(-500 + 100 * k), r, 1610 + c.rng.uniform(-30, 30), 840 + c.rng.uniform(-10, 10)) for k in range(5)]
     out += ck.app_noise(c, 3)
     c.log("search/embed-contrastive-worker-0/trainer", out)
-    dcgm(c, bad, ["DCGM_FI_DEV_GPU_UTIL", "DCGM_FI_DEV_POWER_USAGE", "DCGM_FI_DEV_GPU_TEMP", "DCGM_FI_DEV_FB_USED"],
-         over={"DCGM_FI_DEV_FB_USED": {g: lambda s, v: v + 21500}, "DCGM_FI_DEV_POWER_USAGE": {g: lambda s, v: 689 + c.rng.uniform(-5, 5)}})
+    capped = {gg: (lambda s, v: ck.CLK_SW_POWER_CAP if c.rng.random() < 0.5 else 0) for gg in range(8)}
+    capped[g] = lambda s, v: ck.CLK_SW_POWER_CAP
+    dcgm(c, bad, ["DCGM_FI_DEV_GPU_UTIL", "DCGM_FI_DEV_POWER_USAGE", "DCGM_FI_DEV_GPU_TEMP", "DCGM_FI_DEV_FB_USED",
+                  "DCGM_FI_DEV_CLOCK_THROTTLE_REASONS"],
+         over={"DCGM_FI_DEV_FB_USED": {g: lambda s, v: v + 21500}, "DCGM_FI_DEV_POWER_USAGE": {g: lambda s, v: 689 + c.rng.uniform(-5, 5)},
+               "DCGM_FI_DEV_CLOCK_THROTTLE_REASONS": capped})
     health(c, "gpu.health@%s/gpu%d" % (bad, g), power_w=690, clock_event_reasons=ck.CLK_SW_POWER_CAP)
     c.gemm("gpu.gemm@%s/gpu%d" % (bad, g), tflops=268.9)
     c.hbm("gpu.hbm_bandwidth@%s/gpu%d" % (bad, g), gb_s=1375)
