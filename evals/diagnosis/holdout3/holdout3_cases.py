@@ -1034,8 +1034,8 @@ def t024():
     for h in hosts:
         for d in range(8):
             slow = h == bad and d == nic
-            st += ["%s ibstat-collector: CA 'mlx5_%d' Port 1: State: Active, Physical state: LinkUp, Rate: %d, Base lid: %d, "
-                   "Link layer: InfiniBand" % (c.ymd(-300), d, 100 if slow else 400, 100 + 16 * hosts.index(h) + d)]
+            st += ["%s host=%s ibstat-collector: CA 'mlx5_%d' Port 1: State: Active, Physical state: LinkUp, Rate: %d, Base lid: %d, "
+                   "Link layer: InfiniBand" % (c.ymd(-300), h, d, 100 if slow else 400, 100 + 16 * hosts.index(h) + d)]
     c.log("fleet/ibstat-collector", st)
     for d in range(8):
         lab = {"instance": bad, "device": "mlx5_%d" % d, "port": "1"}
@@ -1096,12 +1096,15 @@ def t026():
         for lgpu in (0, 3, 6):
             rk = i * 8 + lgpu
             pid = c.rng.randrange(100, 900)
-            lg.append("%s:%d:%d [%d] NCCL INFO NET/IB: Dev %d Port 1 qpn %d mtu 5 GID 0 (fe80::%x:%x:fe%x:%x)" % (
-                h, pid, pid + 60, lgpu, lgpu, c.rng.randrange(200, 900), c.rng.randrange(4096, 65535),
-                c.rng.randrange(4096, 65535), c.rng.randrange(16, 255), c.rng.randrange(4096, 65535)))
+            lgid = "fe80::%x:%x:fe%x:%x" % (c.rng.randrange(4096, 65535), c.rng.randrange(4096, 65535),
+                                            c.rng.randrange(16, 255), c.rng.randrange(4096, 65535))
+            rgid = "fe80::%x:%x:fe%x:%x" % (c.rng.randrange(4096, 65535), c.rng.randrange(4096, 65535),
+                                            c.rng.randrange(16, 255), c.rng.randrange(4096, 65535))
+            lg.append("%s:%d:%d [%d] NCCL INFO NET/IB: Dev %d Port 1 qpn %d mtu 5 GID 0 (%s)" % (
+                h, pid, pid + 60, lgpu, lgpu, c.rng.randrange(200, 900), lgid))
             lg.append("%s:%d:%d [%d] transport/net_ib.cc:945 NCCL WARN NET/IB : ibv_modify_qp failed with 110 Connection timed out, "
-                      "on dev mlx5_%d:1, curr state INIT, next state RTR, local GID index 0, local GID fe80::%x, remote GID fe80::%x" % (
-                          h, pid, pid + 60, lgpu, lgpu, c.rng.randrange(1 << 16), c.rng.randrange(1 << 16)))
+                      "on dev mlx5_%d:1, curr state INIT, next state RTR, local GID index 0, local GID %s, remote GID %s" % (
+                          h, pid, pid + 60, lgpu, lgpu, lgid, rgid))
             lg.append("%s:%d:%d [%d] NCCL INFO transport/net_ib.cc:1120 -> 2 (peer rank %d on %s)" % (h, pid, pid + 60, lgpu, ((i + 2) % 4) * 8 + lgpu, other))
     lg += ["[rank9]: torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:1970, "
            "unhandled system error (run with NCCL_DEBUG=INFO for details), NCCL version 2.21.5",
