@@ -2,8 +2,9 @@
 // streaming, in point·rules per second per core (CPU time of this single-threaded process), and
 // the same rules in pandas/numpy (bench/rules_baseline.py, run in the same invocation) for the
 // ratio. Usage: build/bin/rules_bench [KPI_DIR] [--no-baseline] [--rule NAME] [--batch-only]
-// [--profile N] (--rule keeps one rule, --batch-only skips streaming and the baseline,
-// --profile N runs only the flags-only batch N times: for perf).
+// [--stream-only] [--profile N] (--rule keeps one rule, --batch-only skips streaming and the
+// baseline, --stream-only batch and the baseline, --profile N runs only the flags-only batch N
+// times: for perf).
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -32,13 +33,14 @@ int Fail(const vigil::Status& s) {
 int main(int argc, char** argv) {
   using namespace vigil;
   std::string root = "../shared/datasets/kpi/train";
-  bool baseline = true, stream = true;
+  bool baseline = true, stream = true, batch = true;
   std::string only;
   int profile = 0;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--no-baseline") baseline = false;
     else if (a == "--batch-only") baseline = stream = false;
+    else if (a == "--stream-only") baseline = batch = false;
     else if (a == "--rule" && i + 1 < argc) only = argv[++i];
     else if (a == "--profile" && i + 1 < argc) profile = std::atoi(argv[++i]);
     else root = a;
@@ -77,7 +79,9 @@ int main(int argc, char** argv) {
 
   // Batch, all rules together; best of 3. Flags only (what scoring and rule training use), then
   // with every alert record and explanation built.
+  std::map<std::string, size_t> flagged;
   double batch_rate = 0;
+  if (batch) {
   for (bool build_alerts : {false, true}) {
     double best = 1e30;
     size_t alerts = 0;
@@ -98,7 +102,6 @@ int main(int argc, char** argv) {
   }
 
   // Per rule (batch), with flagged points for comparison with the baseline.
-  std::map<std::string, size_t> flagged;
   std::printf("  %-15s %10s %12s %10s\n", "rule", "s CPU", "Mpr/s/core", "flagged");
   for (const RulePlan& plan : rules->rules) {
     CompiledRules one{{plan}};
@@ -114,6 +117,7 @@ int main(int argc, char** argv) {
     flagged[plan.name] = f;
     std::printf("  %-15s %10.3f %12.1f %10zu\n", plan.name.c_str(), dt, static_cast<double>(points) / dt / 1e6, f);
   }
+  }  // batch
 
   if (!stream) return 0;
   // Streaming: every point appended in time order (the merge is not timed).

@@ -609,19 +609,19 @@ class WindowState {
 
   // Running sums over a point window of w points for a column (batch): the same steps as
   // PushSums<true> per point, in the same order and with the same doubles, but the value that
-  // leaves the window is read from the input (the previous w inputs are kept in zbuf_, NaN
+  // leaves the window is read from the input (the previous w inputs are kept in tail_, NaN
   // included, NaN before the first point) instead of a ring of entries, and the state after
   // each point is recorded (SumsTrack) so the values are computed by a separate, vectorised
   // loop (SumsValues). Point windows of these functions always take this path in batch mode
   // (PushColumn and Push are never mixed on one state).
   void SumsPointsColumn(const double* x, double* const* out, size_t n) {
     const size_t w = static_cast<size_t>(spec_.points);
-    if (zbuf_.size() < w) zbuf_.assign(w, kNaN);  // before the first point: nothing to leave
-    zbuf_.resize(w + n);
-    double* z = zbuf_.data();  // z[i] leaves when z[i + w] = x[i] arrives
+    if (tail_.size() < w) tail_.assign(w, kNaN);  // before the first point: nothing to leave
+    tail_.resize(w + n);
+    double* z = tail_.data();  // z[i] leaves when z[i + w] = x[i] arrives
     std::copy(x, x + n, z + w);
-    track_.resize(6 * n);
-    double* tr = track_.data();
+    scan_.resize(6 * n);
+    double* tr = scan_.data();
     const SumsTrack k{tr, tr + n, tr + 2 * n, tr + 3 * n, tr + 4 * n, tr + 5 * n};
     double s1 = s1_, s2 = s2_, shift = shift_, last = last_x_;
     size_t cnt = sums_count_, run = same_run_, evicted = evicted_;
@@ -671,7 +671,7 @@ class WindowState {
     s1_ = s1, s2_ = s2, shift_ = shift, last_x_ = last;
     sums_count_ = cnt, same_run_ = run, evicted_ = evicted;
     std::copy(z + n, z + n + w, z);  // the last w inputs, for the next column
-    zbuf_.resize(w);
+    tail_.resize(w);
     if (UseAvx2()) SumsValuesAvx2(k, x, out, n);
     else SumsValuesBaseline(k, x, out, n);
   }
@@ -948,9 +948,10 @@ class WindowState {
   size_t same_run_ = 0;
   double last_x_ = 0;
   size_t evicted_ = 0;
-  size_t sums_count_ = 0;              // SumsPointsColumn: values in the window
-  std::vector<double> zbuf_, track_;   // SumsPointsColumn: the previous w inputs; SumsTrack
-  std::vector<double> tail_, scan_;  // ExtremeColumn: the previous w-1 inputs; scratch
+  size_t sums_count_ = 0;  // SumsPointsColumn: values in the window
+  // Batch columns (a state has one function, so they share these): the previous inputs
+  // (ExtremeColumn: w-1; SumsPointsColumn: w) and scratch (SumsPointsColumn: its SumsTrack).
+  std::vector<double> tail_, scan_;
   std::vector<uint32_t> count_;
 };
 
