@@ -38,7 +38,9 @@ CommandRunner SetupEval(CLI::App& sub) {
   detect->add_option("--out", opts->out_dir, "report folder (default eval-out/detect-<dataset>)");
   detect->add_option("--detectors", *detectors,
                      "comma-separated: rules, mad-band, iforest, rules-aggregate (labeled data; base = "
-                     "mad-band), residual-sum (multi-dimension units such as SMD machines)")
+                     "mad-band), residual-sum, pca-spe, pca-spe-residual, residual-or-spe, "
+                     "residual-or-spe-residual (multi-dimension units such as SMD machines; "
+                     "see evals/README.md for how each was chosen)")
       ->capture_default_str();
   detect->add_option("--filter", opts->set.name_filter,
                      "only series (smd: machines) whose name contains this");
