@@ -672,16 +672,23 @@ class BatchRule {
   // The aggregation over the peers' latest values at each of the nb timestamps t[i].
   void ComputeAggregate(const Instr& in, std::vector<Peer>& peers, const int64_t* t, size_t nb, double* out) {
     const PlanNode& node = plan_.nodes[in.node];
-    std::vector<double>& vals = agg_vals_;
+    const AggFn fn = node.agg_fn;
+    const double q = node.constant;
+    const int64_t lookback = plan_.lookback_ms;
+    agg_vals_.resize(peers.size());
+    double* vals = agg_vals_.data();
     for (size_t i = 0; i < nb; ++i) {
-      vals.clear();
+      const int64_t ti = t[i];
+      size_t k = 0;
       for (Peer& p : peers) {
-        while (p.j + 1 < p.n && p.t[p.j + 1] <= t[i]) ++p.j;
-        if (p.j < 0 || t[i] - p.t[p.j] > plan_.lookback_ms) continue;
-        const double v = p.v[p.j];
-        if (!std::isnan(v)) vals.push_back(v);
+        ptrdiff_t j = p.j;
+        while (j + 1 < p.n && p.t[j + 1] <= ti) ++j;
+        p.j = j;
+        if (j < 0 || ti - p.t[j] > lookback) continue;
+        const double v = p.v[j];
+        if (!std::isnan(v)) vals[k++] = v;
       }
-      out[i] = detail::Aggregate(node.agg_fn, node.constant, vals);
+      out[i] = detail::Aggregate(fn, q, vals, k);
     }
   }
 

@@ -1029,28 +1029,27 @@ class OffsetState {
   Ring<WindowEntry> hist_;
 };
 
-// Cross-series aggregation of the values gathered for one group at one time; `vals` is
+// Cross-series aggregation of the n values gathered for one group at one time; `vals` is
 // scratch (reordered). Peers are gathered in series order by both engines.
-inline double Aggregate(AggFn fn, double q, std::vector<double>& vals) {
-  size_t n = vals.size();
+inline double Aggregate(AggFn fn, double q, double* vals, size_t n) {
   if (fn == AggFn::kCount) return static_cast<double>(n);
   if (n == 0) return kNaN;
   switch (fn) {
     case AggFn::kSum:
     case AggFn::kMean: {
       double s = 0;
-      for (double v : vals) s += v;
+      for (size_t i = 0; i < n; ++i) s += vals[i];
       return fn == AggFn::kSum ? s : s / static_cast<double>(n);
     }
-    case AggFn::kMin: return *std::min_element(vals.begin(), vals.end());
-    case AggFn::kMax: return *std::max_element(vals.begin(), vals.end());
+    case AggFn::kMin: return *std::min_element(vals, vals + n);
+    case AggFn::kMax: return *std::max_element(vals, vals + n);
     case AggFn::kStd: {
       if (n < 2) return kNaN;
       double m = 0;
-      for (double v : vals) m += v;
+      for (size_t i = 0; i < n; ++i) m += vals[i];
       m /= static_cast<double>(n);
       double ss = 0;
-      for (double v : vals) ss += (v - m) * (v - m);
+      for (size_t i = 0; i < n; ++i) ss += (vals[i] - m) * (vals[i] - m);
       return std::sqrt(ss / static_cast<double>(n - 1));
     }
     case AggFn::kMedian:
@@ -1063,7 +1062,7 @@ inline double Aggregate(AggFn fn, double q, std::vector<double>& vals) {
           vals[j] = v;
         }
       } else {
-        std::sort(vals.begin(), vals.end());
+        std::sort(vals, vals + n);
       }
       double qq = fn == AggFn::kMedian ? 0.5 : q;
       double pos = qq * static_cast<double>(n - 1);
@@ -1073,6 +1072,10 @@ inline double Aggregate(AggFn fn, double q, std::vector<double>& vals) {
     }
     default: return kNaN;
   }
+}
+
+inline double Aggregate(AggFn fn, double q, std::vector<double>& vals) {
+  return Aggregate(fn, q, vals.data(), vals.size());
 }
 
 }  // namespace vigil::detail
