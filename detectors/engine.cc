@@ -516,12 +516,20 @@ class BatchRule {
     std::vector<double>& buf = *scratch_;  // shared by the rules of one EvaluateBatch call
     if (buf.size() < nn * kBlock) buf.resize(nn * kBlock);
     prog_.SetConsts(plan_, buf.data(), kBlock);
-    // Whole-series columns: every computed node of a stage before the last.
+    // Whole-series columns: every computed node of a stage before the last, and what an
+    // aggregation reads (a constant too: `count by (job) (1)`).
     std::vector<int32_t> full_slot(nn, -1);
+    std::vector<int32_t> const_full;
     size_t nfull = 0;
-    for (size_t i = 0; i < nn; ++i)
-      if (plan_.nodes[i].stage < plan_.max_stage && plan_.nodes[i].op != PlanOp::kConst)
-        full_slot[i] = static_cast<int32_t>(nfull++);
+    for (size_t i = 0; i < nn; ++i) {
+      const PlanNode& node = plan_.nodes[i];
+      bool full = node.stage < plan_.max_stage && node.op != PlanOp::kConst;
+      for (const PlanNode& reader : plan_.nodes)
+        full |= reader.op == PlanOp::kAggregate && reader.inputs[0] == static_cast<int32_t>(i);
+      if (!full) continue;
+      full_slot[i] = static_cast<int32_t>(nfull++);
+      if (node.op == PlanOp::kConst) const_full.push_back(static_cast<int32_t>(i));
+    }
     full_.assign(nfull ? members_.size() : 0, {});
     full_slot_ = std::move(full_slot);
     std::vector<StateSet> states(members_.size());
@@ -535,6 +543,8 @@ class BatchRule {
         if (stage == 0) {
           states[m] = prog_.fresh;
           if (nfull) full_[m].resize(nfull * n);
+          for (int32_t id : const_full)  // no instruction writes constants
+            std::fill_n(full_[m].begin() + static_cast<ptrdiff_t>(full_slot_[id] * n), n, plan_.nodes[id].constant);
         }
         peers.assign(instrs.size(), {});
         for (size_t k = 0; k < instrs.size(); ++k)

@@ -366,6 +366,49 @@ TEST_CASE("peer median by label finds the straggler rank") {
   CHECK(r->alerts[0].explanation["terms"][0]["right"] == doctest::Approx(1.3 * 102.0));
 }
 
+TEST_CASE("an aggregation over a constant counts the peers that reported (batch and streaming)") {
+  // `count by (job) (2)`: the aggregation's input is a constant node; batch (in blocks, over
+  // more than one block) and streaming agree, and a peer stops counting once its last point
+  // is older than the lookback.
+  std::vector<TimeSeries> ranks;
+  for (int rank = 0; rank < 3; ++rank) {
+    std::vector<int64_t> ts;
+    std::vector<double> vs;
+    const int points = rank == 2 ? 300 : 700;  // rank 2 stops reporting
+    for (int i = 0; i < points; ++i) {
+      ts.push_back(1000 * (i + 1));
+      vs.push_back(1.0);
+    }
+    ranks.push_back(Series("step_time_ms", {{"job", "llm"}, {"rank", std::to_string(rank)}}, ts, vs));
+  }
+  P p("Peers", "step_time_ms");
+  int32_t count = p.Agg(AggFn::kCount, p.Const(2), {"job"});
+  int32_t cond = p.Cmp(PlanOp::kLt, count, p.Const(3));
+  RulePlan plan = p.Done(cond);
+  plan.lookback_ms = 5000;
+  CompiledRules rules{{plan}};
+  EngineOptions opt;
+  opt.build_alerts = false;
+  auto r = EvaluateBatch(rules, ranks, opt);
+  REQUIRE(r.ok());
+  // Ranks 0 and 1 have all 3 peers until rank 2's last point (t = 300 s) is older than 5 s.
+  CHECK(r->flags[0][299] == 0);
+  CHECK(r->flags[0][304] == 0);
+  CHECK(r->flags[0][305] == 1);
+  CHECK(r->flags[1][699] == 1);
+  std::vector<std::vector<uint8_t>> stream_flags(ranks.size());
+  StreamingEngine::Callbacks cb;
+  cb.on_point = [&](size_t s, int64_t, uint8_t f) { stream_flags[s].push_back(f); };
+  auto eng = StreamingEngine::Create(rules, opt, cb);
+  REQUIRE(eng.ok());
+  for (const auto& s : ranks) REQUIRE((*eng)->AddSeries(s.name, s.labels).ok());
+  for (int i = 0; i < 700; ++i)
+    for (size_t s = 0; s < ranks.size(); ++s)
+      if (static_cast<size_t>(i) < ranks[s].size()) REQUIRE((*eng)->Append(s, ranks[s].timestamps_ms[i], 1.0).ok());
+  REQUIRE((*eng)->Flush().ok());
+  CHECK(stream_flags == r->flags);
+}
+
 TEST_CASE("stale_for fires when a series stops reporting while others continue") {
   TimeSeries a = Series("up", {{"node", "a"}}, {1000, 2000, 3000, 4000, 5000, 6000}, {1, 1, 1, 1, 1, 1});
   TimeSeries b = Series("up", {{"node", "b"}}, {1000, 2000}, {1, 1});
