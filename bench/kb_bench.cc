@@ -295,6 +295,7 @@ int Scale(const std::string& pack, const std::vector<Query>& queries, const std:
               queries.size(), baselines.c_str(), so.chunk);
   std::printf("  %8s %10s %9s %8s %13s %13s %13s %9s\n", "entries", "import s", "entries/s", "CPU s",
               "hybrid p50/99", "lexical p50/99", "dense p50/99", "peak MB");
+  std::fflush(stdout);
   for (size_t n : sizes) {
     fs::path dir = fs::temp_directory_path() / ("vigil_kb_bench_" + std::to_string(n));
     fs::remove_all(dir);
