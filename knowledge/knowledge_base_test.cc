@@ -515,6 +515,21 @@ TEST_CASE("the lexical index file is reused when current and rebuilt when missin
     CHECK(logs.Contains("not a lexical index file"));
     CHECK(TopHit(*kb, csv_only, SearchMode::kLexical) == newest);
   }
+  // A crash during a save leaves `.tmp` behind: never read, overwritten by the next save.
+  std::ofstream(file + ".tmp", std::ios::trunc) << "half a file";
+  {
+    auto kb = OpenOrDie(o);
+    auto r = kb->Import(kTestdata + "/guides");
+    REQUIRE(r.ok());
+    CHECK(r->added > 0);
+  }
+  {
+    LogCapture logs;
+    auto kb = OpenOrDie(o);
+    CHECK(!logs.Contains("rebuilding the lexical index"));
+    CHECK(!fs::exists(file + ".tmp"));
+    CHECK(TopHit(*kb, csv_only, SearchMode::kLexical) == newest);
+  }
 }
 
 TEST_CASE("bad index and embedder specs; untrainable IVF degrades hybrid search to lexical") {
