@@ -69,7 +69,15 @@ const std::map<std::string, std::vector<std::string>>& ExplainedBy() {
       {"straggler_rank",
        {"gpu_thermal_throttle", "gpu_power_throttle", "pcie_link_degraded", "nvlink_error", "dataloader_stall",
         "storage_failure", "ib_link_failure", "moe_expert_imbalance", "gpu_row_remap_failure"}},
-      {"dataloader_stall", {"storage_failure", "host_oom"}},
+      // A GPU that fails (falls off the bus, firmware hangs, memory errors) takes its process down
+      // mid-write and stalls its loader: I/O errors on the checkpoint it was writing, a data loader
+      // that never gets drained, relaunches that find no device. Those are loud but downstream.
+      {"dataloader_stall",
+       {"storage_failure", "host_oom", "gpu_fallen_off_bus", "gpu_firmware_error", "gpu_memory_uncorrectable_ecc",
+        "gpu_row_remap_failure"}},
+      {"storage_failure",
+       {"gpu_fallen_off_bus", "gpu_firmware_error", "gpu_memory_uncorrectable_ecc", "gpu_row_remap_failure"}},
+      {"launch_config_error", {"gpu_fallen_off_bus", "gpu_firmware_error", "gpu_row_remap_failure"}},
       {"loss_divergence",
        {"fp16_loss_scale_collapse", "fp8_scaling_overflow", "gpu_silent_data_corruption",
         "gpu_memory_uncorrectable_ecc", "gpu_row_remap_failure", "gpu_fallen_off_bus", "gpu_firmware_error"}},
@@ -538,7 +546,10 @@ ComponentHint HintFromSource(const std::string& source, const Topology& t) {
     auto it = t.ranks.find(h.rank);
     if (it != t.ranks.end() && (h.node.empty() || it->second.node == h.node)) {
       if (h.node.empty()) h.node = it->second.node;
-      if (h.gpu < 0) h.gpu = it->second.gpu;
+      if (h.gpu < 0) {
+        h.gpu = it->second.gpu;
+        h.gpu_from_rank = true;
+      }
     }
   }
   return h;
@@ -565,6 +576,35 @@ void HintFromLine(const std::string& line, const Topology& t, ComponentHint& h) 
         h.node = n;
         break;
       }
+    }
+  }
+  // A GPU the line itself names as hardware (a PCI bus id, a structured gpu key, or "GPU N" next
+  // to the node's name: "rank 18 (node-3 GPU 2)") beats the GPU guessed from the writer's rank:
+  // one process may report on another GPU (integrity checks, health agents, rank 0 summaries).
+  // A bare "GPU 0"/"cuda:0" is not enough: under CUDA_VISIBLE_DEVICES every rank sees GPU 0.
+  if (h.gpu_from_rank) {
+    bool names_node = false;
+    for (const std::string& n : t.nodes) {
+      auto pos = line.find(n);
+      if (pos == std::string::npos) continue;
+      size_t end = pos + n.size();
+      bool right = end >= line.size() || !(std::isalnum(static_cast<unsigned char>(line[end])) || line[end] == '-');
+      if (right && n == h.node) names_node = true;
+    }
+    static const std::regex kNodeGpu(R"(\bGPU\s*#?\s*(\d+)\b)", std::regex::icase);
+    std::string pci_key;
+    if (std::regex_search(line, m, kPci) || std::regex_search(line, m, kBusId)) pci_key = PciKey(m.str(1));
+    int named = -1;
+    if (!pci_key.empty()) {
+      auto it = t.node_pci_to_gpu.find({h.node, pci_key});
+      if (it != t.node_pci_to_gpu.end()) named = it->second;
+      else if (auto it2 = t.pci_to_gpu.find(pci_key); it2 != t.pci_to_gpu.end()) named = it2->second;
+    }
+    if (named < 0 && std::regex_search(line, m, kGpuKey)) named = std::stoi(m.str(1));
+    if (named < 0 && names_node && std::regex_search(line, m, kNodeGpu)) named = std::stoi(m.str(1));
+    if (named >= 0) {
+      h.gpu = named;
+      h.gpu_from_rank = false;
     }
   }
   std::string pci;
@@ -606,13 +646,19 @@ void HintFromLine(const std::string& line, const Topology& t, ComponentHint& h) 
 void HintFromSection(const CaseLog& log, size_t line, const Topology& t, ComponentHint& h) {
   constexpr size_t kMaxSectionLines = 60;
   static const std::regex kHeader(R"(^\s*(CA '[^']+'|GPU [0-9a-fA-F]{4,8}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-9])\s*$)");
+  // lspci's device line: "bb:00.0 3D controller: NVIDIA ..." (with -D: "0000:bb:00.0 ...").
+  static const std::regex kLspci(R"(^((?:[0-9a-fA-F]{4,8}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-9]) [A-Za-z0-9 ]*(controller|bridge)\b.*)");
   if (h.gpu >= 0 || !h.hca.empty()) return;
   for (size_t k = line; k-- > 0 && line - k <= kMaxSectionLines;) {
     const std::string& text = log.lines[k].text;
-    if (text.size() > 200 || !std::regex_match(text, kHeader)) continue;
+    if (text.size() > 200) continue;
+    std::smatch lm;
+    bool lspci = std::regex_match(text, lm, kLspci);
+    if (!lspci && !std::regex_match(text, kHeader)) continue;
     ComponentHint sec = h;
     std::string body = text;
-    if (body.find("CA '") != std::string::npos) body = body.substr(body.find('\'') + 1);  // "mlx5_4'"
+    if (lspci) body = "PCI:" + lm.str(1);  // the bus id alone, in the form HintFromLine maps
+    else if (body.find("CA '") != std::string::npos) body = body.substr(body.find('\'') + 1);  // "mlx5_4'"
     else body = body.substr(body.find("GPU ") + 4);  // the bus id alone: "GPU 0000" is no GPU index
     HintFromLine(body, t, sec);
     h.gpu = sec.gpu;
@@ -643,6 +689,13 @@ std::string FormatComponent(const std::string& category, const std::string& laye
     return "job";
   }
   if (h.node.empty()) return h.job.empty() ? "" : "job";
+  // A software fault (a kernel's illegal address, an allocation too large) that every process hit
+  // is the job's, not one GPU's: the component is where the evidence pins it, and processes on
+  // several GPUs failing the same way pin no GPU (probe or hardware evidence would have won first).
+  if ((category == "illegal_memory_access" || category == "cuda_oom") && h.spread) return "job";
+  // A straggler whose evidence is a host-level KB entry (CPU contention or quota, NUMA binding,
+  // CPU governor) is the node's, even when the alert named a rank.
+  if (category == "straggler_rank" && h.entry_component == "host") return h.node;
   bool gpu_level = layer == "gpu" || category == "pcie_link_degraded" || category == "straggler_rank" ||
                    category == "cuda_oom" || category == "illegal_memory_access";
   if (gpu_level) return h.gpu >= 0 && !h.node_wide ? h.node + "/gpu" + std::to_string(h.gpu) : h.node;
@@ -779,6 +832,36 @@ struct Laggard {
   size_t others;    // how many ranks are at the majority
   size_t line_index;
 };
+// Ranks a line names as the ones that did not arrive: torch's monitored barrier ("Ranks 13, 14
+// failed to pass monitoredBarrier in 1800000 ms"), store barriers and flight-recorder analyses
+// ("rank 5 did not join", "missing ranks: [5]", "waiting for rank 5"). Returns (rank, line index).
+std::vector<std::pair<int, size_t>> FindNamedAbsentRanks(const FlatLogs& flat) {
+  static const std::regex kNamed(
+      R"((?:\branks?\s*[\[{(]?\s*((?:\d+\s*(?:,|and)?\s*)+)[\]})]?\s+(?:failed to pass|did not (?:reach|join|arrive|enter|respond)|)"
+      R"((?:has|have) not (?:joined|reached|arrived|responded)|never (?:reached|joined|arrived)))|)"
+      R"((?:missing ranks?|absent ranks?|(?:waiting|waited) (?:for|on) ranks?)\s*[:=]?\s*[\[{(]?\s*((?:\d+\s*,?\s*)+))",
+      std::regex::icase);
+  static const std::regex kNum(R"(\d+)");
+  std::vector<std::pair<int, size_t>> out;
+  std::set<int> seen;
+  for (size_t i = 0; i < flat.lines.size(); ++i) {
+    const std::string& line = flat.lines[i];
+    if (line.size() > 2000) continue;
+    std::string lower = Lower(line);
+    if (lower.find("rank") == std::string::npos) continue;
+    std::smatch m;
+    if (!std::regex_search(line, m, kNamed)) continue;
+    std::string list = m[1].matched ? m.str(1) : m.str(2);
+    for (auto it = std::sregex_iterator(list.begin(), list.end(), kNum); it != std::sregex_iterator(); ++it) {
+      int r = std::stoi(it->str());
+      if (seen.insert(r).second) out.emplace_back(r, i);
+    }
+  }
+  // A line naming many ranks names no culprit.
+  if (out.size() > 4) out.clear();
+  return out;
+}
+
 std::vector<Laggard> FindLaggards(const FlatLogs& flat) {
   static const std::regex kProgress(
       R"(rank\]?\s*(\d+)\b.*last enqueued(?: nccl work)?:?\s*(\d+).*last completed(?: nccl work)?:?\s*(\d+))",
@@ -903,6 +986,22 @@ class Beliefs {
       }
     }
     h.node_wide = metric_gpus.size() >= 2;
+    // Log evidence from processes on >= 2 GPUs (any node) with no probe evidence: a job-wide fault
+    // for software categories (FormatComponent decides which).
+    std::set<std::pair<std::string, int>> log_gpus;
+    bool probe = false;
+    for (const Observation* o : support) {
+      probe = probe || o->evidence.kind == EvidenceKind::kProbe;
+      if (o->evidence.kind == EvidenceKind::kLog && o->hint.gpu >= 0) log_gpus.insert({o->hint.node, o->hint.gpu});
+    }
+    h.spread = !probe && log_gpus.size() >= 2;
+    // The component kind of the KB entry behind the heaviest log/metric evidence.
+    const Observation* heaviest = nullptr;
+    for (const Observation* o : support) {
+      if (o->evidence.kind == EvidenceKind::kProbe || o->hint.entry_component.empty()) continue;
+      if (heaviest == nullptr || o->deltas.at(c) > heaviest->deltas.at(c)) heaviest = o;
+    }
+    if (!probe && heaviest != nullptr) h.entry_component = heaviest->hint.entry_component;
     for (const Observation* o : support) {
       if (o->hint.node != h.node) continue;
       if (h.gpu < 0) h.gpu = o->hint.gpu;
@@ -1005,6 +1104,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         HintFromLine(m.line, topo, o.hint);
         HintFromSection(log, ki, topo, o.hint);
         o.hint.job = topo.job;
+        o.hint.entry_component = m.component;
         if (k == 0) o.deltas[cat] = w;
         else o.deltas[cat] = 1e-6;  // an example: names components, adds no belief
         if (g.matches.size() > kExamplesPerSignature && k + 1 == kExamplesPerSignature) {
@@ -1035,6 +1135,30 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       ComponentHint h;
       h.rank = l.rank;
       if (auto it = topo.ranks.find(l.rank); it != topo.ranks.end()) {
+        h.node = it->second.node;
+        h.gpu = it->second.gpu;
+      }
+      h.job = topo.job;
+      o.hint = h;
+      beliefs.Add(std::move(o));
+    }
+  }
+
+  // 1c. Ranks a log line names as not having arrived (monitored barrier, flight-recorder analysis).
+  if (beliefs.scores().count("nccl_collective_hang")) {
+    for (const auto& [rank, line_index] : FindNamedAbsentRanks(flat)) {
+      auto [li, ki] = flat.refs[line_index];
+      Observation o;
+      o.evidence.kind = EvidenceKind::kLog;
+      o.evidence.source = c.logs[li].source + ":" + std::to_string(c.logs[li].lines[ki].number);
+      o.evidence.detail = "rank " + std::to_string(rank) + " named as not arrived (" + flat.lines[line_index] + ")";
+      o.evidence.supports = {"nccl_collective_hang"};
+      o.evidence.weight = kLaggardWeight;
+      o.deltas["nccl_collective_hang"] = kLaggardWeight;
+      o.time_ms = LineTimeMs(flat.lines[line_index], topo.year);
+      ComponentHint h;
+      h.rank = rank;
+      if (auto it = topo.ranks.find(rank); it != topo.ranks.end()) {
         h.node = it->second.node;
         h.gpu = it->second.gpu;
       }
@@ -1083,6 +1207,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       o.hint.gpu = GpuOf(h.series->labels);
       o.hint.hca = HcaOf(h.series->labels);
       o.hint.job = topo.job;
+      o.hint.entry_component = s.component;
       o.time_ms = h.time_ms;
       beliefs.Add(std::move(o));
     }

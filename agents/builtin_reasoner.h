@@ -107,6 +107,9 @@ struct ComponentHint {
   std::string hca;
   std::string job;
   bool node_wide = false;  // the fault shows on several GPUs of the node (metric evidence)
+  bool gpu_from_rank = false;  // gpu derived from a rank in the log source, not named by the line
+  bool spread = false;     // log evidence of the category comes from processes on >= 2 GPUs
+  std::string entry_component;  // the matched KB entry's component ("gpu", "host", ...), if any
 };
 
 struct ReasonerOutput {

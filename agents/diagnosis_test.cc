@@ -1040,5 +1040,127 @@ TEST_CASE("reasoner: router token lists become moe_expert_tokens series; renamed
   CHECK(hot.diagnosis.component == "node-2/gpu1");
 }
 
+TEST_CASE("reasoner: a failing GPU explains the loud storage / loader / relaunch symptoms that follow it") {
+  Json j = BaseCase();
+  j["logs"] = Json::array(
+      {{{"source", "node-7/dmesg"},
+        {"lines", {"[811.5] NVRM: Xid (PCI:0000:2a:00): 79, pid='<unknown>', name=<unknown>, GPU has fallen off the bus."}}},
+       {{"source", "node-7/rank0/stderr"},
+        {"lines", {"[rank0]: OSError: [Errno 5] Input/output error: '/ckpt/step_81000/model.pt'",
+                   "[rank0]: RuntimeError: Failed to save checkpoint: [Errno 5] Input/output error",
+                   "[rank0]: RuntimeError: DataLoader timed out after 1800 seconds"}}}});
+  j.erase("metrics");
+  j["probes"] = Json::object();
+  auto c = ParseCase(j, "t.json");
+  REQUIRE(c.ok());
+  KnowledgeFacts f;
+  f.categories = {"gpu_fallen_off_bus", "storage_failure", "dataloader_stall"};
+  f.layers = {{"gpu_fallen_off_bus", "gpu"}, {"storage_failure", "host"}, {"dataloader_stall", "host"}};
+  FlatLogs flat = FlattenLogs(*c);
+  f.log_matches.push_back({1, flat.lines[1], "Errno 5", "Errno 5", "pack-eio", "storage_failure", ""});
+  f.log_matches.push_back({2, flat.lines[2], "Failed to save checkpoint", "Failed to save checkpoint", "pack-ckpt", "storage_failure", ""});
+  f.log_matches.push_back({3, flat.lines[3], "DataLoader timed out", "DataLoader timed out", "pack-dl", "dataloader_stall", ""});
+  KnowledgeFacts without_gpu = f;
+  f.log_matches.push_back({0, flat.lines[0], "Xid", "Xid 79", "pack-xid-79", "gpu_fallen_off_bus", ""});
+  ReasonerOutput out = BuiltinReasoner().Diagnose(*c, f, nullptr);
+  CHECK(out.diagnosis.root_cause == "gpu_fallen_off_bus");
+  bool storage_discounted = false;
+  for (const Evidence& e : out.diagnosis.evidence) {
+    if (e.supports == std::vector<std::string>{"storage_failure"} && e.weight > 0) {
+      storage_discounted = e.detail.find("[discounted: explained by gpu_fallen_off_bus") != std::string::npos;
+    }
+  }
+  CHECK(storage_discounted);
+  // Without the hardware line the I/O errors are the storage failure they look like.
+  CHECK(BuiltinReasoner().Diagnose(*c, without_gpu, nullptr).diagnosis.root_cause == "storage_failure");
+}
+
+TEST_CASE("reasoner: components — a GPU the line names beats the writer's rank; a kernel fault on several GPUs is the job's") {
+  Json j = BaseCase();
+  j["topology"] = {{"nodes", {"node-3", "node-4"}}, {"gpus_per_node", 8}};
+  j["logs"] = Json::array(
+      {{{"source", "node-3/rank0/stderr"},
+        {"lines", {"[integrity] replica checksum mismatch at step 88120: rank 2 (node-3 GPU 2) sha=9f3c expected 51be",
+                   "[rank0]: device GPU 0 ok"}}}});
+  j.erase("metrics");
+  j["probes"] = Json::object();
+  auto c = ParseCase(j, "t.json");
+  REQUIRE(c.ok());
+  KnowledgeFacts f;
+  f.categories = {"gpu_silent_data_corruption", "illegal_memory_access"};
+  f.layers = {{"gpu_silent_data_corruption", "gpu"}, {"illegal_memory_access", "software"}};
+  FlatLogs flat = FlattenLogs(*c);
+  f.log_matches = {{0, flat.lines[0], "checksum mismatch", "checksum mismatch", "pack-sdc", "gpu_silent_data_corruption", ""}};
+  CHECK(BuiltinReasoner().Diagnose(*c, f, nullptr).diagnosis.component == "node-3/gpu2");
+  // A bare "GPU 0" (what every rank sees under CUDA_VISIBLE_DEVICES) does not override the rank.
+  j["logs"][0]["source"] = "node-3/rank5/stderr";
+  j["logs"][0]["lines"][0] = "[integrity] replica checksum mismatch at step 88120 on GPU 0";
+  c = ParseCase(j, "t.json");
+  REQUIRE(c.ok());
+  flat = FlattenLogs(*c);
+  f.log_matches = {{0, flat.lines[0], "checksum mismatch", "checksum mismatch", "pack-sdc", "gpu_silent_data_corruption", ""}};
+  CHECK(BuiltinReasoner().Diagnose(*c, f, nullptr).diagnosis.component == "node-3/gpu5");
+
+  // Illegal memory access: on one rank it is that rank's GPU; on ranks of several GPUs, the job.
+  const std::string ima = ": RuntimeError: CUDA error: an illegal memory access was encountered";
+  j["logs"] = Json::array({{{"source", "node-3/rank3/stderr"}, {"lines", {"[rank3]" + ima}}},
+                           {{"source", "node-4/rank9/stderr"}, {"lines", {"[rank9]" + ima}}}});
+  c = ParseCase(j, "t.json");
+  REQUIRE(c.ok());
+  flat = FlattenLogs(*c);
+  f.log_matches = {{0, flat.lines[0], "illegal memory access", "illegal memory access", "pack-ima", "illegal_memory_access", ""},
+                   {1, flat.lines[1], "illegal memory access", "illegal memory access", "pack-ima", "illegal_memory_access", ""}};
+  ReasonerOutput both = BuiltinReasoner().Diagnose(*c, f, nullptr);
+  CHECK(both.diagnosis.root_cause == "illegal_memory_access");
+  CHECK(both.diagnosis.component == "job");
+  f.log_matches.pop_back();
+  CHECK(BuiltinReasoner().Diagnose(*c, f, nullptr).diagnosis.component == "node-3/gpu3");
+}
+
+TEST_CASE("reasoner: a hang is pinned on the rank a log names as not arrived; lspci's device line names the GPU") {
+  Json j = BaseCase();
+  j["topology"] = {{"nodes", {"node-1", "node-2"}}, {"gpus_per_node", 8}};
+  Json lines = Json::array({"[rank0]:[E0318 22:17:20.5 ProcessGroupNCCL.cpp:616] [Rank 0] Watchdog caught collective operation "
+                            "timeout: WorkNCCL(SeqNum=7731, OpType=ALLREDUCE) ran for 1800165 milliseconds before timing out.",
+                            "[rank0]: RuntimeError: Ranks 13 failed to pass monitoredBarrier in 1800000 ms"});
+  j["logs"] = Json::array({{{"source", "node-1/rank0/stderr"}, {"lines", lines}}});
+  j.erase("metrics");
+  j["probes"] = Json::object();
+  auto c = ParseCase(j, "t.json");
+  REQUIRE(c.ok());
+  KnowledgeFacts f;
+  f.categories = {"nccl_collective_hang"};
+  f.layers = {{"nccl_collective_hang", "communication"}};
+  FlatLogs flat = FlattenLogs(*c);
+  f.log_matches = {{0, flat.lines[0], "Watchdog caught", "Watchdog caught", "pack-hang", "nccl_collective_hang", ""}};
+  ReasonerOutput out = BuiltinReasoner().Diagnose(*c, f, nullptr);
+  CHECK(out.diagnosis.root_cause == "nccl_collective_hang");
+  CHECK(out.diagnosis.component == "node-2/gpu5");  // rank 13 = nodes[1], local GPU 5
+  j["logs"][0]["lines"][1] = "[rank0]: RuntimeError: barrier passed by all ranks";
+  c = ParseCase(j, "t.json");
+  REQUIRE(c.ok());
+  CHECK(BuiltinReasoner().Diagnose(*c, f, nullptr).diagnosis.component == "node-1/gpu0");
+
+  Json t = BaseCase();
+  t["topology"] = {{"nodes", {"node-4"}}, {"gpus_per_node", 8},
+                   {"gpu_pci_bus", {{"gpu4", "0000:ab:00.0"}, {"gpu5", "0000:ba:00.0"}}}};
+  t["logs"] = Json::array({{{"source", "node-4/lspci"},
+                            {"lines", {"ab:00.0 3D controller: NVIDIA Corporation GH100 (rev a1)", "\t\tLnkSta:\tSpeed 32GT/s, Width x16",
+                                       "ba:00.0 3D controller: NVIDIA Corporation GH100 (rev a1)",
+                                       "\t\tLnkSta:\tSpeed 2.5GT/s (downgraded), Width x8 (downgraded)"}}}});
+  t.erase("metrics");
+  t["probes"] = Json::object();
+  c = ParseCase(t, "t.json");
+  REQUIRE(c.ok());
+  KnowledgeFacts p;
+  p.categories = {"pcie_link_degraded"};
+  p.layers = {{"pcie_link_degraded", "gpu"}};
+  flat = FlattenLogs(*c);
+  p.log_matches = {{3, flat.lines[3], "downgraded", "downgraded", "pack-pcie", "pcie_link_degraded", ""}};
+  ReasonerOutput pcie = BuiltinReasoner().Diagnose(*c, p, nullptr);
+  CHECK(pcie.diagnosis.root_cause == "pcie_link_degraded");
+  CHECK(pcie.diagnosis.component == "node-4/gpu5");
+}
+
 }  // namespace
 }  // namespace vigil

@@ -1930,6 +1930,253 @@ def case_096():
     return c
 
 
+# Fifth batch (round 4, engineer D2): one or two cases per class of failure reported for freeze 3,
+# written before any change and scored first (see agents/README.md).
+@case
+def case_097():
+    # NVLink errors on one GPU only as counters (nvidia-smi nvlink -e) and a DCGM CRC counter rising.
+    c = Case("case-097", "nvlink_error", "node-6/gpu2", nodes(5, 6))
+    c.alert("NCCLBandwidthLow", "allgather busbw down 45% on node-6", job="llama3-405b", node="node-6")
+    c.log("node-5/rank0/stdout", rank0_megatron(c, n=20, end_s=-10, step_s=7.5))
+    c.log("node-6/nvlink-errors", ["GPU 2: NVIDIA H200 (UUID: %s)" % c.uuid("node-6", 2),
+                                   "\t Link 0: Replay Errors: 0", "\t Link 0: Recovery Errors: 0", "\t Link 0: CRC Errors: 0",
+                                   "\t Link 3: Replay Errors: 4412", "\t Link 3: Recovery Errors: 37", "\t Link 3: CRC Errors: 91834",
+                                   "GPU 3: NVIDIA H200 (UUID: %s)" % c.uuid("node-6", 3),
+                                   "\t Link 0: Replay Errors: 0", "\t Link 0: Recovery Errors: 0", "\t Link 0: CRC Errors: 0"])
+    c.gpu_metric("DCGM_FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL", "node-6", 0, 0, {2: lambda s, v: 0 if s < -600 else 150 * (s + 600)}, decimals=0)
+    return c
+
+
+@case
+def case_098():
+    # Thermal slowdown on one GPU only in nvidia-smi -q's "Clocks Event Reasons" section.
+    c = Case("case-098", "gpu_thermal_throttle", "node-3/gpu4", nodes(2, 3))
+    c.alert("StragglerRank", "rank 12 slowest in 95% of steps", job="qwen2-57b", node="node-3", rank="12")
+    c.log("node-2/rank0/stdout", rank0_megatron(c, n=20, end_s=-10))
+    q = []
+    for g in (3, 4):
+        hot = g == 4
+        q += ["GPU 00000000:%s:00.0" % c.pci[g].upper(), "    Product Name                          : NVIDIA H200",
+              "    Clocks Event Reasons",
+              "        Idle                              : Not Active",
+              "        SW Power Cap                      : Not Active",
+              "        HW Slowdown                       : %s" % ("Active" if hot else "Not Active"),
+              "            HW Thermal Slowdown           : %s" % ("Active" if hot else "Not Active"),
+              "            HW Power Brake Slowdown       : Not Active",
+              "        SW Thermal Slowdown               : %s" % ("Active" if hot else "Not Active"),
+              "    Temperature", "        GPU Current Temp                  : %d C" % (91 if hot else 55),
+              "        GPU Shutdown Temp                 : 92 C", "        GPU Slowdown Temp                 : 89 C",
+              "    Clocks", "        SM                                : %d MHz" % (1155 if hot else 1980)]
+    c.log("node-3/nvidia-smi-q", q)
+    return c
+
+
+@case
+def case_099():
+    # PCIe link downgraded, seen by lspci (LnkSta ... (downgraded)) for the GPU's bus id.
+    c = Case("case-099", "pcie_link_degraded", "node-4/gpu5", nodes(4, 5))
+    c.with_topology()
+    c.alert("TrainingStepTimeHigh", "mixtral-8x22b: step time +35%", job="mixtral-8x22b", node="node-4")
+    c.log("node-4/rank0/stdout", rank0_megatron(c, n=20, end_s=-10, step_s=5.6))
+    c.log("node-4/lspci", ["%s:00.0 3D controller: NVIDIA Corporation GH100 [H200 SXM 141GB] (rev a1)" % c.pci[5],
+                           "\t\tLnkCap:\tPort #0, Speed 32GT/s, Width x16, ASPM not supported",
+                           "\t\tLnkSta:\tSpeed 2.5GT/s (downgraded), Width x8 (downgraded)",
+                           "\t\tLnkCtl2: Target Link Speed: 32GT/s, EnterCompliance- SpeedDis-"])
+    return c
+
+
+@case
+def case_100():
+    # GPU fell off the bus; the loud downstream symptoms (checkpoint I/O errors on the dead process's
+    # files, a hung dataloader, the relaunch failing) come after it.
+    c = Case("case-100", "gpu_fallen_off_bus", "node-7/gpu1", nodes(7, 8))
+    c.with_topology()
+    c.alert("TrainingJobFailed", "gpt-neox-20b: relaunch failed 3 times", job="gpt-neox-20b", node="node-7")
+    c.log("node-7/kern", kernel_noise(c, "node-7", 8, fmt="dmesg") + [
+        "%s NVRM: GPU at PCI:0000:%s:00: GPU-%s" % (c.dmesg(-900), c.pci[1], c.uuid("node-7", 1)[4:]),
+        "%s NVRM: GPU Board Serial Number: 1654023012345" % c.dmesg(-900),
+        "%s NVRM: Xid (PCI:0000:%s:00): 79, pid='<unknown>', name=<unknown>, GPU has fallen off the bus." % (c.dmesg(-900), c.pci[1])])
+    c.log("node-7/rank0/stderr", app_noise(c, 8) + [
+        "[rank0]: OSError: [Errno 5] Input/output error: '/ckpt/gpt-neox-20b/global_step81000/mp_rank_01_model_states.pt'",
+        "[rank0]: RuntimeError: DataLoader worker (pid(s) 81234) exited unexpectedly",
+        "[rank0]: RuntimeError: DataLoader timed out after 1800 seconds"])
+    c.log("launcher", ["torch.distributed.elastic.multiprocessing.errors.ChildFailedError: train.py FAILED",
+                       "relaunch 1/3: RuntimeError: CUDA error: no CUDA-capable device is detected",
+                       "relaunch 2/3: RuntimeError: CUDA error: no CUDA-capable device is detected",
+                       "relaunch 3/3: giving up: launch failed"])
+    return c
+
+
+@case
+def case_101():
+    # Uncorrectable ECC whose row remap failed: the remapper is out of spare rows.
+    c = Case("case-101", "gpu_row_remap_failure", "node-2/gpu7", nodes(1, 2))
+    c.alert("TrainingJobFailed", "bert-xxl: rank 15 crashed", job="bert-xxl", node="node-2")
+    c.log("node-2/rank15/stderr", app_noise(c, 6) + ["[rank15]: RuntimeError: CUDA error: uncorrectable ECC error encountered"])
+    c.log("node-2/nvidia-smi-q", ["GPU 00000000:%s:00.0" % c.pci[7].upper(),
+                                  "    ECC Errors", "        Volatile", "            DRAM Correctable              : 12",
+                                  "            DRAM Uncorrectable            : 3",
+                                  "    Remapped Rows", "        Correctable Error                 : 4",
+                                  "        Uncorrectable Error               : 512",
+                                  "        Pending                           : No",
+                                  "        Remapping Failure Occurred        : Yes",
+                                  "        Bank Remap Availability Histogram",
+                                  "            Max                           : 0 bank(s)",
+                                  "            None                          : 640 bank(s)"])
+    return c
+
+
+@case
+def case_102():
+    # Uncorrectable ECC whose remap is pending (DCGM fields): the remap worked, a reset is needed.
+    c = Case("case-102", "gpu_memory_uncorrectable_ecc", "node-5/gpu0", nodes(5, 6))
+    c.alert("TrainingJobFailed", "t5-11b: rank 0 crashed", job="t5-11b", node="node-5")
+    c.log("node-5/rank0/stderr", app_noise(c, 8) + ["[rank0]: torch.AcceleratorError: CUDA error: uncorrectable ECC error encountered"])
+    c.gpu_metric("DCGM_FI_DEV_ECC_DBE_VOL_TOTAL", "node-5", 0, 0, {0: lambda s, v: 0 if s < -120 else 2}, decimals=0)
+    c.gpu_metric("DCGM_FI_DEV_ROW_REMAP_PENDING", "node-5", 0, 0, {0: lambda s, v: 0 if s < -120 else 1}, decimals=0)
+    c.gpu_metric("DCGM_FI_DEV_ROW_REMAP_FAILURE", "node-5", 0, 0, decimals=0)
+    return c
+
+
+@case
+def case_103():
+    # CUDA OOM on one rank; the others wait in the next collective and their data loaders idle.
+    c = Case("case-103", "cuda_oom", "node-2/gpu6", nodes(1, 2))
+    c.alert("TrainingJobStalled", "vit-22b: no step for 12m", job="vit-22b", node="node-1")
+    c.log("node-1/rank0/stderr", rank0_megatron(c, n=10, end_s=-700) + [
+        "[rank0]: WARNING: data loader queue has been empty for 600 s, waiting on rank sync"] + watchdog(c, 0, -20, 55021))
+    c.log("node-2/rank14/stderr", app_noise(c, 6) + [
+        "[rank14]: torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 3.50 GiB. GPU 6 has a total capacity of 139.72 GiB of which 1.12 GiB is free."])
+    return c
+
+
+@case
+def case_104():
+    # SDC: replicas' parameter checksums disagree and one GPU is the odd one out; loss spikes follow.
+    c = Case("case-104", "gpu_silent_data_corruption", "node-3/gpu2", nodes(3, 4))
+    c.alert("TrainingLossSpike", "falcon-40b: loss spike", job="falcon-40b", node="node-3")
+    c.log("node-3/rank0/stdout", rank0_megatron(c, n=20, end_s=-10))
+    c.log("node-3/rank0/stderr", [
+        "%s [integrity] data-parallel replica checksum mismatch at step 88120: rank 18 (node-3 GPU 2) sha=9f3c1a07 expected 51be0c2d (all other 15 replicas agree)" % c.ymd(-200),
+        "%s [integrity] data-parallel replica checksum mismatch at step 88140: rank 18 (node-3 GPU 2) sha=0d7e55b1 expected 7a90c3e4" % c.ymd(-120)])
+    return c
+
+
+@case
+def case_105():
+    # A pod limited by its CPU quota (noisy neighbour on the node): one rank is slow, CFS throttling.
+    c = Case("case-105", "straggler_rank", "node-6", nodes(5, 6))
+    c.alert("StragglerRank", "rank 11 slowest in 88% of steps", job="sd3-train", node="node-6", rank="11")
+    c.log("node-5/rank0/stdout", rank0_megatron(c, n=20, end_s=-10))
+    c.log("node-6/kubelet", app_noise(c, 4) + [
+        "%s pod trainer-worker-1: container trainer CPU throttled 78%% of periods in the last 5m (limit 16 cores, another pod batch-etl-7f9 using 48 cores on the node)" % c.iso(-300)])
+    c.node_metric("container_cpu_cfs_throttled_periods_total", {"node": "node-6", "pod": "trainer-worker-1"}, lambda s: 0 if s < -900 else 80 * (s + 900))
+    return c
+
+
+@case
+def case_106():
+    # A kernel bug (illegal memory access) on every rank at once: job-wide software, not one GPU.
+    c = Case("case-106", "illegal_memory_access", "job", nodes(1, 2))
+    c.alert("TrainingJobFailed", "gemma-2b-ft: crashed after upgrading flash-attn", job="gemma-2b-ft", node="node-1")
+    for h, r, g in (("node-1", 0, 0), ("node-1", 3, 3), ("node-2", 9, 1)):
+        c.log("%s/rank%d/stderr" % (h, r), app_noise(c, 4) + [
+            "[rank%d]: RuntimeError: CUDA error: an illegal memory access was encountered" % r,
+            "[rank%d]: Compile with `TORCH_USE_CUDA_DSA` to enable device-side assertions." % r])
+    return c
+
+
+# Sixth batch (round 4): other wordings of the same classes, scored first before further changes.
+@case
+def case_107():
+    # Loss blow-up in a Hugging Face Trainer log (dict lines), grad norm inf, no "nan" anywhere.
+    c = Case("case-107", "loss_divergence", "job", nodes(1, 2))
+    c.alert("TrainingLossSpike", "llama-3-8b-sft: loss x1000", job="llama-3-8b-sft", node="node-1")
+    lines = ["{'loss': %s, 'grad_norm': %s, 'learning_rate': 1.9e-05, 'epoch': %.2f}" % (
+        "%.4f" % (1.42 - 0.01 * i) if i < 12 else "%.1f" % (3.1 * 10 ** (i - 9)),
+        "%.3f" % (0.8 + 0.05 * i) if i < 12 else "inf", 1.1 + 0.01 * i) for i in range(16)]
+    c.log("node-1/rank0/stdout", interleave(c.rng, lines, app_noise(c, 10)))
+    return c
+
+
+@case
+def case_108():
+    # MoE imbalance as load-balance statistics (max/mean load, dropped tokens), no token lists.
+    c = Case("case-108", "moe_expert_imbalance", "job", nodes(1, 2, 3, 4))
+    c.alert("TrainingStepTimeHigh", "olmoe-7b: step time +70%", job="olmoe-7b", node="node-1")
+    lines = ["%s [moe] layer %d: expert load max/mean=%.1f, tokens dropped %.1f%% (capacity_factor=1.25), aux_loss=%.4f" % (
+        c.ymd(-600 + 40 * i), 4 + i % 6, 6.5 + 0.3 * (i % 4), 28 + i % 7, 0.0009) for i in range(12)]
+    c.log("node-1/rank0/stdout", interleave(c.rng, lines, app_noise(c, 8)))
+    return c
+
+
+@case
+def case_109():
+    # NCCL falls back to sockets because NCCL_IB_HCA names a device that does not exist.
+    c = Case("case-109", "nccl_network_misconfig", "job", nodes(1, 2))
+    c.alert("NCCLBandwidthLow", "allreduce busbw 9 GB/s (expected 380)", job="dbrx-ft", node="node-1")
+    c.log("node-1/rank0/stdout", app_noise(c, 10) + [
+        "node-1:21033:21033 [0] NCCL INFO NCCL_IB_HCA set to mlx5_bond_0",
+        "node-1:21033:21033 [0] NCCL INFO NET/IB : No device found.",
+        "node-1:21033:21033 [0] NCCL INFO NET/Socket : Using [0]eth0:10.20.1.11<0>",
+        "node-1:21033:21033 [0] NCCL INFO Using network Socket"])
+    return c
+
+
+@case
+def case_110():
+    # GPU firmware (GSP) error; afterwards checkpoint writes fail with I/O errors and the job hangs.
+    c = Case("case-110", "gpu_firmware_error", "node-4/gpu3", nodes(3, 4))
+    c.with_topology()
+    c.alert("CheckpointFailed", "checkpoint save failed", job="nemotron-15b", node="node-4")
+    c.log("node-4/dmesg", kernel_noise(c, "node-4", 8, fmt="dmesg") + [
+        "%s NVRM: Xid (PCI:0000:%s:00): 119, pid=77120, name=python, Timeout after 6s of waiting for RPC response from GPU3 GSP! Expected function 76 (GSP_RM_CONTROL) (0x20800a4c 0x4)." % (c.dmesg(-700), c.pci[3]),
+        "%s NVRM: GPU3 GSP RPC buffer contains function 76 (GSP_RM_CONTROL) and data 0x0000000020800a4c 0x0000000000000004." % c.dmesg(-700)])
+    c.log("node-4/rank0/stderr", app_noise(c, 6) + [
+        "[rank0]: OSError: [Errno 5] Input/output error: '/checkpoints/nemotron-15b/iter_0012000/mp_rank_03/model_optim_rng.pt'",
+        "[rank0]: RuntimeError: Failed to save checkpoint: [Errno 5] Input/output error"])
+    return c
+
+
+@case
+def case_111():
+    # Hang: rank 13 never reached the barrier; rank 0 says so, every other rank timed out waiting.
+    c = Case("case-111", "nccl_collective_hang", "node-2/gpu5", nodes(1, 2))
+    c.with_topology()
+    c.alert("TrainingJobStalled", "no step for 30m", job="gpt-8b", node="node-1")
+    c.log("node-1/rank0/stderr", rank0_megatron(c, n=10, end_s=-1900) + [
+        "[rank0]: RuntimeError: [/pytorch/third_party/gloo/gloo/transport/tcp/unbound_buffer.cc:81] Timed out waiting 1800000ms for recv operation to complete",
+        "[rank0]: RuntimeError: Ranks 13 failed to pass monitoredBarrier in 1800000 ms"] + watchdog(c, 0, -30, 7731))
+    for r in (4, 9):
+        c.log("node-%d/rank%d/stderr" % (1 + r // 8, r), watchdog(c, r, -30 + r * 0.1, 7731))
+    return c
+
+
+@case
+def case_112():
+    # A GPU known only to be on node-3 failed (node agent has no index); a health sweep finds it.
+    c = Case("case-112", "gpu_memory_uncorrectable_ecc", "node-3/gpu6", nodes(2, 3))
+    c.alert("TrainingJobFailed", "sdxl-ft: worker on node-3 exited", job="sdxl-ft", node="node-3")
+    c.log("node-3/agent", app_noise(c, 6) + ["%s node-3 health-agent: ERROR double-bit ECC error reported by a GPU on this node; draining" % c.iso(-300)])
+    for g in range(8):
+        if g == 6:
+            c.health("gpu.health@node-3/gpu%d" % g, ecc_dbe_volatile=4, remap_pending=1, xid_last=48)
+        else:
+            c.health("gpu.health@node-3/gpu%d" % g)
+    return c
+
+
+@case
+def case_113():
+    # Straggler from a CPU quota: the pod's CPU throttling shows in cgroup stats of the slow rank.
+    c = Case("case-113", "straggler_rank", "node-2", nodes(1, 2))
+    c.alert("StragglerRank", "rank 14 slowest in 92% of steps", job="pixart-ft", node="node-2", rank="14")
+    c.log("node-1/rank0/stdout", rank0_megatron(c, n=20, end_s=-10))
+    c.log("node-2/cgroup", ["cpu.stat for /kubepods/burstable/pod7c1e/trainer:", "nr_periods 182340", "nr_throttled 151222",
+                            "throttled_usec 9812234511", "cpu.max: 800000 100000"])
+    return c
+
+
 def main():
     ap = argparse.ArgumentParser(description="write evals/diagnosis/{dev,holdout}/*.json")
     ap.add_argument("--out", default=os.path.dirname(os.path.abspath(__file__)))
