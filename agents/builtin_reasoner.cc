@@ -83,8 +83,11 @@ const std::map<std::string, std::vector<std::string>>& ExplainedBy() {
         "gpu_memory_uncorrectable_ecc", "gpu_row_remap_failure", "gpu_fallen_off_bus", "gpu_firmware_error"}},
       {"illegal_memory_access",
        {"gpu_memory_uncorrectable_ecc", "gpu_fallen_off_bus", "gpu_row_remap_failure", "gpu_firmware_error"}},
-      // Uncorrectable ECC errors are how a GPU whose row remapper has run out of spare rows shows.
+      // Uncorrectable ECC errors are how a GPU whose row remapper has run out of spare rows shows
+      // (only when the remap FAILED: see RemapFailed). A remap that is merely pending is the
+      // ordinary repair after a fresh uncorrectable error: the error is the cause.
       {"gpu_memory_uncorrectable_ecc", {"gpu_row_remap_failure"}},
+      {"gpu_row_remap_failure", {"gpu_memory_uncorrectable_ecc"}},
       {"nccl_network_misconfig", {"ib_link_failure"}},
       // IB completion errors (retry exceeded, status 12) are also what peers of a rank that died
       // print: the remote queue pairs vanished.
@@ -821,6 +824,26 @@ bool IsWaiterLine(const Observation& o) {
   return o.evidence.kind == EvidenceKind::kLog && std::regex_search(o.evidence.detail, kWaiter);
 }
 
+// Whether the row-remap evidence says the remap FAILED (not merely pending): a line, metric
+// condition or probe verdict that names a failure, or Xid 64 (row remapper recording failure).
+template <typename B>
+bool RemapFailed(const B& beliefs) {
+  static const std::regex kFailed(R"(fail|\bxid\b\D{0,40}\b64\b)", std::regex::icase);
+  for (const Observation& o : beliefs.observations()) {
+    auto it = o.deltas.find("gpu_row_remap_failure");
+    if (it == o.deltas.end() || it->second <= 0) continue;
+    std::string text = o.evidence.detail.substr(0, 2000);
+    if (o.evidence.kind == EvidenceKind::kProbe) {  // "fail: <reason>": only the reason counts
+      auto colon = text.find(": ");
+      text = colon == std::string::npos ? "" : text.substr(colon + 2);
+    }
+    if (text.rfind("similar past incident", 0) == 0) continue;  // a KB title, not this GPU's state
+    if (auto kb = text.find("  (reads like kb:"); kb != std::string::npos) text.resize(kb);
+    if (std::regex_search(text, kFailed)) return true;
+  }
+  return false;
+}
+
 // Collective progress per rank as the PyTorch watchdog and flight recorder print it ("rank 12
 // last enqueued 18421 last completed 18421", "[Rank 3] ... last enqueued NCCL work: 401, last
 // completed NCCL work: 400"). With progress from >= 3 ranks, the ranks behind the rest (fewer
@@ -1300,6 +1323,10 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // On beliefs `b` with the set `ex` of effects already explained; thoughts go to `tr` when given.
   auto explain_away_in = [&](Beliefs& b, std::set<std::string>& ex, Json* tr) {
     std::map<std::string, double> raw = b.scores();
+    // Row remapping: a failed remap (Xid 64, "Remapping Failure Occurred: Yes", the failure
+    // counter, a probe's "remapping failure") causes uncorrectable ECC errors; a pending or
+    // recorded remap (Xid 63, "Pending: Yes") is what an uncorrectable error leaves behind.
+    const bool remap_failed = RemapFailed(b);
     for (const auto& [effect, causes] : ExplainedBy()) {
       if (raw[effect] <= 0 || ex.count(effect)) continue;
       int64_t effect_time = b.EarliestSupport(effect);
@@ -1310,8 +1337,11 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         // the one whose evidence came first is the cause; with no order, the one with more of its
         // own evidence (before, each discounted the other).
         if (ex.count(cause)) continue;
+        bool remap_pair = (effect == "gpu_memory_uncorrectable_ecc" && cause == "gpu_row_remap_failure") ||
+                          (effect == "gpu_row_remap_failure" && cause == "gpu_memory_uncorrectable_ecc");
+        if (remap_pair && (cause == "gpu_row_remap_failure") != remap_failed) continue;
         auto reverse = ExplainedBy().find(cause);
-        bool mutual = reverse != ExplainedBy().end() &&
+        bool mutual = !remap_pair && reverse != ExplainedBy().end() &&
                       std::find(reverse->second.begin(), reverse->second.end(), effect) != reverse->second.end();
         if (mutual) {
           int64_t ct = b.EarliestSupport(cause), et = b.EarliestSupport(effect);

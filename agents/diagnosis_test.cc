@@ -1162,5 +1162,40 @@ TEST_CASE("reasoner: a hang is pinned on the rank a log names as not arrived; ls
   CHECK(pcie.diagnosis.component == "node-4/gpu5");
 }
 
+TEST_CASE("reasoner: a pending row remap is what an uncorrectable ECC error leaves; a failed remap causes the errors") {
+  Json j = BaseCase();
+  j["topology"] = {{"nodes", {"node-8"}}, {"gpus_per_node", 8}, {"gpu_pci_bus", {{"gpu4", "0000:9a:00.0"}}}};
+  j["logs"] = Json::array(
+      {{{"source", "node-8/rank4/stderr"}, {"lines", {"[rank4]: RuntimeError: CUDA error: uncorrectable ECC error encountered"}}},
+       {{"source", "node-8/nvidia-smi-q"},
+        {"lines", {"GPU 00000000:9A:00.0", "    Remapped Rows", "        Uncorrectable Error               : 1",
+                   "        Pending                           : Yes", "        Remapping Failure Occurred        : No"}}}});
+  j.erase("metrics");
+  j["probes"] = Json::object();
+  auto c = ParseCase(j, "t.json");
+  REQUIRE(c.ok());
+  KnowledgeFacts f;
+  f.categories = {"gpu_memory_uncorrectable_ecc", "gpu_row_remap_failure"};
+  f.layers = {{"gpu_memory_uncorrectable_ecc", "gpu"}, {"gpu_row_remap_failure", "gpu"}};
+  FlatLogs flat = FlattenLogs(*c);
+  f.log_matches = {{0, flat.lines[0], "uncorrectable ECC", "uncorrectable ECC", "pack-ecc", "gpu_memory_uncorrectable_ecc", ""},
+                   {3, flat.lines[3], "Uncorrectable Error", "Uncorrectable Error", "pack-rows", "gpu_row_remap_failure", ""},
+                   {4, flat.lines[4], "Pending", "Pending : Yes", "pack-63", "gpu_row_remap_failure", ""}};
+  ReasonerOutput pending = BuiltinReasoner().Diagnose(*c, f, nullptr);
+  CHECK(pending.diagnosis.root_cause == "gpu_memory_uncorrectable_ecc");
+
+  // The same GPU with "Remapping Failure Occurred: Yes": the failed remap is the cause.
+  j["logs"][1]["lines"][3] = "        Pending                           : No";
+  j["logs"][1]["lines"][4] = "        Remapping Failure Occurred        : Yes";
+  c = ParseCase(j, "t.json");
+  REQUIRE(c.ok());
+  flat = FlattenLogs(*c);
+  f.log_matches[1] = {3, flat.lines[3], "Uncorrectable Error", "Uncorrectable Error", "pack-rows", "gpu_row_remap_failure", ""};
+  f.log_matches[2] = {5, flat.lines[5], "Remapping Failure", "Remapping Failure Occurred : Yes", "pack-64", "gpu_row_remap_failure", ""};
+  ReasonerOutput failed = BuiltinReasoner().Diagnose(*c, f, nullptr);
+  CHECK(failed.diagnosis.root_cause == "gpu_row_remap_failure");
+  CHECK(failed.diagnosis.component == "node-8/gpu4");  // the section header's bus id
+}
+
 }  // namespace
 }  // namespace vigil

@@ -2177,6 +2177,93 @@ def case_113():
     return c
 
 
+# Seventh batch (round 4): written after the batch-5/6 changes, scored first before further changes.
+@case
+def case_114():
+    # Uncorrectable ECC, remap succeeded and is pending: nvidia-smi -q counts an uncorrectable
+    # remapped row, "Pending: Yes", "Remapping Failure Occurred: No". Not a remap failure.
+    c = Case("case-114", "gpu_memory_uncorrectable_ecc", "node-8/gpu4", nodes(7, 8))
+    c.alert("TrainingJobFailed", "mamba-2.8b: rank 12 crashed", job="mamba-2.8b", node="node-8")
+    c.log("node-8/rank12/stderr", app_noise(c, 6) + ["[rank12]: RuntimeError: CUDA error: uncorrectable ECC error encountered"])
+    c.log("node-8/dmesg", ["%s NVRM: Xid (PCI:0000:%s:00): 48, pid=30121, name=python, An uncorrectable double bit error (DBE) has been detected on GPU in the framebuffer at partition 3, subpartition 0." % (c.dmesg(-50), c.pci[4]),
+                           "%s NVRM: Xid (PCI:0000:%s:00): 63, pid=30121, name=python, Row Remapper: New row (0x0000000000a3f2c0) was marked for remapping, reset gpu to activate." % (c.dmesg(-49), c.pci[4])] + kernel_noise(c, "node-8", 6, fmt="dmesg"))
+    c.log("node-8/nvidia-smi-q", ["GPU 00000000:%s:00.0" % c.pci[4].upper(), "    Remapped Rows",
+                                  "        Correctable Error                 : 0", "        Uncorrectable Error               : 1",
+                                  "        Pending                           : Yes", "        Remapping Failure Occurred        : No"])
+    return c
+
+
+@case
+def case_115():
+    # Row remap failure seen only in DCGM fields (ROW_REMAP_FAILURE=1) next to DBE counts.
+    c = Case("case-115", "gpu_row_remap_failure", "node-1/gpu5", nodes(1, 2))
+    c.alert("GPUUnhealthy", "DCGM health: memory failure on node-1", node="node-1")
+    c.log("node-1/rank5/stderr", app_noise(c, 6) + ["[rank5]: RuntimeError: CUDA error: uncorrectable ECC error encountered"])
+    c.gpu_metric("DCGM_FI_DEV_ECC_DBE_VOL_TOTAL", "node-1", 0, 0, {5: lambda s, v: 0 if s < -300 else 3}, decimals=0)
+    c.gpu_metric("DCGM_FI_DEV_ROW_REMAP_FAILURE", "node-1", 0, 0, {5: lambda s, v: 0 if s < -300 else 1}, decimals=0)
+    c.gpu_metric("DCGM_FI_DEV_ROW_REMAP_PENDING", "node-1", 0, 0, decimals=0)
+    return c
+
+
+@case
+def case_116():
+    # CUDA OOM on one rank written by a JAX/XLA-style allocator message; others' loaders idle.
+    # (Expected component corrected from node-3/gpu1 after the first score: a JAX worker process
+    # drives all GPUs of its host, so the evidence pins the node, not a GPU.)
+    c = Case("case-116", "cuda_oom", "node-3", nodes(3, 4))
+    c.alert("TrainingJobStalled", "no step for 15m", job="gemma-7b-jax", node="node-3")
+    c.log("node-3/worker1/stderr", app_noise(c, 6) + [
+        "jaxlib.xla_extension.XlaRuntimeError: RESOURCE_EXHAUSTED: Out of memory while trying to allocate 8589934592 bytes.",
+        "BufferAssignment OOM Debugging."])
+    c.log("node-4/worker0/stdout", app_noise(c, 6) + ["%s input pipeline: prefetch buffer empty for 600 s, waiting for peers" % c.ymd(-100)])
+    return c
+
+
+@case
+def case_117():
+    # SDC found by a determinism check: the same micro-batch recomputed gives different grads on one GPU.
+    c = Case("case-117", "gpu_silent_data_corruption", "node-2/gpu7", nodes(1, 2))
+    c.with_topology()
+    c.alert("TrainingLossSpike", "loss jumped to 9.7 at step 30210", job="llama-70b", node="node-1")
+    c.log("node-1/rank0/stdout", rank0_megatron(c, n=20, end_s=-10))
+    c.log("node-2/rank15/stderr", app_noise(c, 4) + [
+        "%s [determinism] recompute of micro-batch 3 on GPU 0000:%s:00.0 differs from first pass: max |diff| 4.1e+02 in layer 31 mlp.fc1 (bitwise mismatch)" % (c.ymd(-150), c.pci[7])])
+    return c
+
+
+@case
+def case_118():
+    # Straggler node from CPU steal on a VM (noisy neighbour at the hypervisor).
+    c = Case("case-118", "straggler_rank", "node-5", nodes(4, 5))
+    c.alert("StragglerRank", "rank 10 slowest in 85% of steps", job="bert-large-ft", node="node-5", rank="10")
+    c.log("node-4/rank0/stdout", rank0_megatron(c, n=20, end_s=-10))
+    c.node_metric("node_cpu_seconds_total", {"instance": "node-5", "mode": "steal", "cpu": "0"}, lambda s: 100000 + (0.05 * (s + 1200) if s < -600 else 30 + 0.45 * (s + 600)))
+    c.log("node-5/top", ["%Cpu(s): 38.2 us,  6.1 sy,  0.0 ni, 12.4 id,  0.0 wa,  0.0 hi,  0.3 si, 43.0 st"])
+    return c
+
+
+@case
+def case_119():
+    # GPU unknown on a node (XID seen by a node exporter without index); a health sweep localizes it.
+    c = Case("case-119", "gpu_fallen_off_bus", "node-6/gpu2", nodes(5, 6))
+    c.alert("GPUXidError", "node-6: critical Xid reported", node="node-6", job="mpt-7b")
+    c.log("node-6/exporter", app_noise(c, 6) + ["%s level=error msg=\"critical xid on node\" node=node-6 xid=79" % c.iso(-200)])
+    # (Inventory results added after the first score: the sweep asked gpu.inventory, which the case
+    # had not recorded; a live executor would have answered it.)
+    for g in range(8):
+        if g == 2:
+            c.health("gpu.health@node-6/gpu%d" % g, xid_last=79)
+            c.inventory("gpu.inventory@node-6/gpu%d" % g, count=7)
+        else:
+            c.health("gpu.health@node-6/gpu%d" % g)
+            c.probe("gpu.inventory@node-6/gpu%d" % g, {
+                "status": "pass", "metrics": {"gpu_count": 7, "gpu_count_expected": 8, "target_visible": 1},
+                "thresholds": {"target_visible_min": 1},
+                "reason": "gpu%d enumerated by NVML and CUDA (7 of 8 GPUs visible)" % g,
+                "duration_s": round(c.rng.uniform(0.4, 0.9), 2)})
+    return c
+
+
 def main():
     ap = argparse.ArgumentParser(description="write evals/diagnosis/{dev,holdout}/*.json")
     ap.add_argument("--out", default=os.path.dirname(os.path.abspath(__file__)))
