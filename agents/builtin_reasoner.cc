@@ -423,6 +423,74 @@ std::vector<TimeSeries> SeriesFromSmiCsv(const DiagnosisCase& c, const Topology&
   return out;
 }
 
+// `nvidia-smi -q` output in a log: per-GPU sections ("GPU 00000000:3B:00.0") with multi-line
+// values ("PCIe Generation" / "Max : 5" / "Current : 1", "Link Width" / "Max : 16x" / "Current :
+// 4x", "GPU Current Temp : 91 C"). Each value becomes a one-sample series of the DCGM field the
+// pack's conditions use, labelled {source, Hostname, gpu (from the bus id via the topology; left
+// out when the bus id is not in it), snapshot="1"}: a snapshot is one reading, not a history, so
+// a condition holding on it is not "the normal state since the first sample".
+std::vector<TimeSeries> SeriesFromSmiQuery(const DiagnosisCase& c, const Topology& topo) {
+  static const std::regex kHeader(R"(^\s*GPU ([0-9a-fA-F]{4,8}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-9])\s*$)");
+  static const std::regex kValue(R"(^(\s*)([A-Za-z][A-Za-z ]*?)\s*:\s*(\d+(?:\.\d+)?)\s*(x|C)?\s*$)");
+  static const std::regex kSub(R"(^(\s*)(PCIe Generation|Link Width)\s*$)");
+  std::vector<TimeSeries> out;
+  for (const CaseLog& log : c.logs) {
+    auto slash = log.source.find('/');
+    std::string node = topo.nodes.count(log.source.substr(0, slash)) ? log.source.substr(0, slash) : "";
+    bool in_gpu = false;
+    int gpu = -1;
+    std::string sub;
+    size_t sub_indent = 0;
+    for (const LogLine& line : log.lines) {
+      if (line.text.size() > 300) continue;
+      std::smatch m;
+      if (std::regex_match(line.text, m, kHeader)) {
+        in_gpu = true;
+        gpu = -1;
+        sub.clear();
+        std::string key = PciKey(m.str(1));
+        if (auto it = topo.node_pci_to_gpu.find({node, key}); it != topo.node_pci_to_gpu.end()) gpu = it->second;
+        else if (auto it2 = topo.pci_to_gpu.find(key); it2 != topo.pci_to_gpu.end()) gpu = it2->second;
+        continue;
+      }
+      if (!in_gpu) continue;
+      if (std::regex_match(line.text, m, kSub)) {
+        sub = m.str(2);
+        sub_indent = m.str(1).size();
+        continue;
+      }
+      if (!std::regex_match(line.text, m, kValue)) {
+        if (!sub.empty() && line.text.find_first_not_of(" \t") <= sub_indent) sub.clear();
+        continue;
+      }
+      if (!sub.empty() && m.str(1).size() <= sub_indent) sub.clear();
+      std::string name = m.str(2);
+      const char* metric = nullptr;
+      if (sub == "PCIe Generation" && name == "Max") metric = "DCGM_FI_DEV_PCIE_MAX_LINK_GEN";
+      else if (sub == "PCIe Generation" && (name == "Current" || name == "Device Current")) metric = "DCGM_FI_DEV_PCIE_LINK_GEN";
+      else if (sub == "Link Width" && name == "Max") metric = "DCGM_FI_DEV_PCIE_MAX_LINK_WIDTH";
+      else if (sub == "Link Width" && (name == "Current" || name == "Device Current")) metric = "DCGM_FI_DEV_PCIE_LINK_WIDTH";
+      else if (name == "GPU Current Temp") metric = "DCGM_FI_DEV_GPU_TEMP";
+      if (metric == nullptr) continue;
+      bool dup = false;
+      for (const TimeSeries& s : out) {
+        dup = dup || (s.name == metric && s.labels.at("source") == log.source &&
+                      (gpu < 0 ? !s.labels.count("gpu") : s.labels.count("gpu") && s.labels.at("gpu") == std::to_string(gpu)));
+      }
+      if (dup) continue;  // "Device Current" after "Current": the first reading stands
+      TimeSeries s;
+      s.name = metric;
+      s.labels["source"] = log.source;
+      s.labels["snapshot"] = "1";
+      if (!node.empty()) s.labels["Hostname"] = node;
+      if (gpu >= 0) s.labels["gpu"] = std::to_string(gpu);
+      (void)s.Append(c.alert ? c.alert->starts_at_ms : 0, std::stod(m.str(3)));
+      out.push_back(std::move(s));
+    }
+  }
+  return out;
+}
+
 // MoE routers log tokens per expert as a list ("token distribution across experts (layer 10):
 // [120443, 3312, ...]", "tokens per expert layer=3: [..]"). Each list becomes samples of
 // `moe_expert_tokens` labelled {source, Hostname, layer, expert} (layer "0" when not named), the
@@ -1198,6 +1266,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   for (TimeSeries& s : SeriesFromLogs(c, topo)) series.push_back(std::move(s));
   for (TimeSeries& s : SeriesFromSmiCsv(c, topo)) series.push_back(std::move(s));
   for (TimeSeries& s : SeriesFromExpertCounts(c, topo)) series.push_back(std::move(s));
+  for (TimeSeries& s : SeriesFromSmiQuery(c, topo)) series.push_back(std::move(s));
   AddFieldAliases(series);
   for (const Signature& s : facts.metric_conditions) {
     auto result = EvaluateMetricCondition(s.pattern, series);
@@ -1209,7 +1278,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     // this cluster (e.g. "temperature < 80"), not evidence of a fault.
     bool discriminative = result->hits.size() < result->candidates;
     for (const MetricConditionHit& h : result->hits) {
-      if (!h.onset && !discriminative) continue;
+      if (!h.onset && !discriminative && !h.series->labels.count("snapshot")) continue;
       if (!metric_seen.insert({s.category, h.series->id()}).second) continue;
       Observation o;
       o.evidence.kind = EvidenceKind::kMetric;

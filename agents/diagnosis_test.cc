@@ -1197,5 +1197,33 @@ TEST_CASE("reasoner: a pending row remap is what an uncorrectable ECC error leav
   CHECK(failed.diagnosis.component == "node-8/gpu4");  // the section header's bus id
 }
 
+TEST_CASE("reasoner: nvidia-smi -q multi-line PCIe values are read as one-reading series, even for a single GPU") {
+  Json j = BaseCase();
+  j["topology"] = {{"nodes", {"node-8"}}, {"gpus_per_node", 8}, {"gpu_pci_bus", {{"gpu2", "0000:3b:00.0"}}}};
+  auto smi = [](const std::string& gen, const std::string& width) {
+    return Json::array({"GPU 00000000:3B:00.0", "    PCI", "        GPU Link Info", "            PCIe Generation",
+                        "                Max                       : 5", "                Current                   : " + gen,
+                        "            Link Width", "                Max                       : 16x",
+                        "                Current                   : " + width, "        Bridge Chip", "            Type : N/A"});
+  };
+  j["logs"] = Json::array({{{"source", "node-8/nvidia-smi-q"}, {"lines", smi("1", "4x")}}});
+  j.erase("metrics");
+  j["probes"] = Json::object();
+  auto c = ParseCase(j, "t.json");
+  REQUIRE(c.ok());
+  KnowledgeFacts f;
+  f.categories = {"pcie_link_degraded"};
+  f.layers = {{"pcie_link_degraded", "gpu"}};
+  f.metric_conditions.push_back({SignatureKind::kMetric, "DCGM_FI_DEV_PCIE_LINK_WIDTH < DCGM_FI_DEV_PCIE_MAX_LINK_WIDTH",
+                                 "pack-pcie", "pcie_link_degraded", ""});
+  ReasonerOutput bad = BuiltinReasoner().Diagnose(*c, f, nullptr);
+  CHECK(bad.diagnosis.root_cause == "pcie_link_degraded");
+  CHECK(bad.diagnosis.component == "node-8/gpu2");
+  j["logs"][0]["lines"] = smi("5", "16x");  // healthy link: no evidence
+  c = ParseCase(j, "t.json");
+  REQUIRE(c.ok());
+  CHECK(BuiltinReasoner().Diagnose(*c, f, nullptr).diagnosis.root_cause == "unknown");
+}
+
 }  // namespace
 }  // namespace vigil
