@@ -2264,6 +2264,58 @@ def case_119():
     return c
 
 
+# Eighth batch (round 4): written after the changes above and scored first; one pack change followed
+# (dcgmi health NVLink wording, 121).
+@case
+def case_120():
+    # CUDA OOM in the caching allocator's newer wording on one rank; the rest of the job looks like
+    # an input stall (loader wait times high on rank 0).
+    c = Case("case-120", "cuda_oom", "node-2/gpu4", nodes(1, 2))
+    c.with_topology()
+    c.alert("TrainingThroughputDrop", "tokens/s down 100% for 10m", job="codellama-34b", node="node-1")
+    c.log("node-1/rank0/stdout", rank0_megatron(c, n=10, end_s=-650) + [
+        "%s [timers] data-loader wait 612.4 s (last step)" % c.ymd(-40)])
+    c.log("node-2/rank12/stderr", app_noise(c, 5) + [
+        "[rank12]: torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 1.95 GiB. GPU 4 has a total capacity of 79.11 GiB of which 1.06 GiB is free. Including non-PyTorch memory, this process has 78.04 GiB memory in use."])
+    return c
+
+
+@case
+def case_121():
+    # NVLink: DCGM health check names the link; XID 74 absent.
+    c = Case("case-121", "nvlink_error", "node-3/gpu6", nodes(3, 4))
+    c.alert("NCCLBandwidthLow", "alltoall busbw 50% low", job="mixtral-8x7b", node="node-3")
+    c.log("node-3/dcgmi-health", ["+---------------------------+------------------------------------------------------+",
+                                  "| Health Monitor Report     |                                                      |",
+                                  "| Overall Health            | Warning                                              |",
+                                  "| GPU ID: 6                 | Warning                                              |",
+                                  "|                           | NVLink: Warning - Detected more than 100 CRC errors  |",
+                                  "|                           | per second on link 11 for GPU 6                      |"])
+    return c
+
+
+@case
+def case_122():
+    # Hang: flight-recorder style summary names the rank whose collective is missing.
+    c = Case("case-122", "nccl_collective_hang", "node-1/gpu3", nodes(1, 2))
+    c.with_topology()
+    c.alert("TrainingJobStalled", "no step for 20m", job="phi-3-medium", node="node-2")
+    lines = watchdog(c, 9, -60, 1204) + ["[rank9]: collective 1204 (ALLREDUCE) is missing ranks: [3]; all other ranks entered it"]
+    c.log("node-2/rank9/stderr", lines)
+    c.log("node-2/rank12/stderr", watchdog(c, 12, -59, 1204))
+    return c
+
+
+@case
+def case_123():
+    # Thermal throttle on one GPU: DCGM temperature and clocks only (no reasons field).
+    c = Case("case-123", "gpu_thermal_throttle", "node-7/gpu0", nodes(6, 7))
+    c.alert("StragglerRank", "rank 8 slowest in 93% of steps", job="yi-9b", node="node-7", rank="8")
+    c.log("node-6/rank0/stdout", rank0_megatron(c, n=20, end_s=-10))
+    std_gpu_metrics(c, "node-7", temp_over={0: ramp(-900, 93, 300)}, clock_over={0: ramp(-900, 1260, 300)})
+    return c
+
+
 def main():
     ap = argparse.ArgumentParser(description="write evals/diagnosis/{dev,holdout}/*.json")
     ap.add_argument("--out", default=os.path.dirname(os.path.abspath(__file__)))
