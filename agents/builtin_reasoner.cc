@@ -72,9 +72,11 @@ const std::map<std::string, std::vector<std::string>>& ExplainedBy() {
       // A GPU that fails (falls off the bus, firmware hangs, memory errors) takes its process down
       // mid-write and stalls its loader: I/O errors on the checkpoint it was writing, a data loader
       // that never gets drained, relaunches that find no device. Those are loud but downstream.
+      // Likewise a rank that ran out of GPU memory (or CPU, as a throttled straggler) leaves the
+      // others' loaders idle and waiting: "queue empty" / long loader waits are then downstream.
       {"dataloader_stall",
        {"storage_failure", "host_oom", "gpu_fallen_off_bus", "gpu_firmware_error", "gpu_memory_uncorrectable_ecc",
-        "gpu_row_remap_failure"}},
+        "gpu_row_remap_failure", "cuda_oom", "straggler_rank"}},
       {"storage_failure",
        {"gpu_fallen_off_bus", "gpu_firmware_error", "gpu_memory_uncorrectable_ecc", "gpu_row_remap_failure"}},
       {"launch_config_error", {"gpu_fallen_off_bus", "gpu_firmware_error", "gpu_row_remap_failure"}},

@@ -2316,6 +2316,22 @@ def case_123():
     return c
 
 
+@case
+def case_124():
+    # (Written with the last rule change, cuda_oom / straggler explaining a data loader stall.) One
+    # rank runs out of GPU memory; two other ranks' loaders time out loudly afterwards.
+    c = Case("case-124", "cuda_oom", "node-1/gpu5", nodes(1, 2))
+    c.with_topology()
+    c.alert("TrainingJobFailed", "internvl-26b: DataLoader timeout", job="internvl-26b", node="node-2")
+    c.log("node-1/rank5/stderr", app_noise(c, 4) + [
+        "%s [rank5]: torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 6.12 GiB. GPU 5 has a total capacity of 139.72 GiB of which 2.91 GiB is free." % c.ymd(-1900)])
+    for r in (8, 13):
+        c.log("node-2/rank%d/stderr" % r, app_noise(c, 4) + [
+            "%s [rank%d]: RuntimeError: DataLoader timed out after 1800 seconds" % (c.ymd(-60), r),
+            "%s [rank%d]: RuntimeError: DataLoader worker (pid(s) %d) exited unexpectedly" % (c.ymd(-59), r, 40000 + r)])
+    return c
+
+
 def main():
     ap = argparse.ArgumentParser(description="write evals/diagnosis/{dev,holdout}/*.json")
     ap.add_argument("--out", default=os.path.dirname(os.path.abspath(__file__)))
