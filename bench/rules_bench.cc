@@ -40,9 +40,11 @@ int main(int argc, char** argv) {
     std::string a = argv[i];
     if (a == "--no-baseline") baseline = false;
     else if (a == "--batch-only") baseline = stream = false;
-    else if (a == "--stream-only") baseline = batch = false;
+    else if (a == "--stream-only")
+      baseline = batch = false;
     else if (a == "--rule" && i + 1 < argc) only = argv[++i];
-    else if (a == "--profile" && i + 1 < argc) profile = std::atoi(argv[++i]);
+    else if (a == "--profile" && i + 1 < argc)
+      profile = std::atoi(argv[++i]);
     else root = a;
   }
   auto rules = CompileRuleFile("bench/rules_bench_rules.txt");
@@ -73,7 +75,8 @@ int main(int argc, char** argv) {
       auto r = EvaluateBatch(*rules, series, opt);
       if (!r.ok()) return Fail(r.status());
     }
-    std::printf("profile: %d flags-only batch runs, %.3f s CPU each\n", profile, (CpuSeconds() - t0) / profile);
+    std::printf("profile: %d flags-only batch runs, %.3f s CPU each\n", profile,
+                (CpuSeconds() - t0) / profile);
     return 0;
   }
 
@@ -82,41 +85,42 @@ int main(int argc, char** argv) {
   std::map<std::string, size_t> flagged;
   double batch_rate = 0;
   if (batch) {
-  for (bool build_alerts : {false, true}) {
-    double best = 1e30;
-    size_t alerts = 0;
-    EngineOptions opt;
-    opt.build_alerts = build_alerts;
-    for (int rep = 0; rep < 3; ++rep) {
+    for (bool build_alerts : {false, true}) {
+      double best = 1e30;
+      size_t alerts = 0;
+      EngineOptions opt;
+      opt.build_alerts = build_alerts;
+      for (int rep = 0; rep < 3; ++rep) {
+        double t0 = CpuSeconds();
+        auto r = EvaluateBatch(*rules, series, opt);
+        double dt = CpuSeconds() - t0;
+        if (!r.ok()) return Fail(r.status());
+        alerts = r->alerts.size();
+        best = std::min(best, dt);
+      }
+      double rate = static_cast<double>(points * nrules) / best;
+      if (!build_alerts) batch_rate = rate;
+      std::printf("batch (%s): %.3f s CPU, %.1f M point·rules/s/core, %zu alerts\n",
+                  build_alerts ? "with alerts" : "flags only ", best, rate / 1e6, alerts);
+    }
+
+    // Per rule (batch), with flagged points for comparison with the baseline.
+    std::printf("  %-15s %10s %12s %10s\n", "rule", "s CPU", "Mpr/s/core", "flagged");
+    for (const RulePlan& plan : rules->rules) {
+      CompiledRules one{{plan}};
+      EngineOptions opt;
+      opt.build_alerts = false;
       double t0 = CpuSeconds();
-      auto r = EvaluateBatch(*rules, series, opt);
+      auto r = EvaluateBatch(one, series, opt);
       double dt = CpuSeconds() - t0;
       if (!r.ok()) return Fail(r.status());
-      alerts = r->alerts.size();
-      best = std::min(best, dt);
+      size_t f = 0;
+      for (const auto& fl : r->flags)
+        for (uint8_t v : fl) f += v;
+      flagged[plan.name] = f;
+      std::printf("  %-15s %10.3f %12.1f %10zu\n", plan.name.c_str(), dt,
+                  static_cast<double>(points) / dt / 1e6, f);
     }
-    double rate = static_cast<double>(points * nrules) / best;
-    if (!build_alerts) batch_rate = rate;
-    std::printf("batch (%s): %.3f s CPU, %.1f M point·rules/s/core, %zu alerts\n",
-                build_alerts ? "with alerts" : "flags only ", best, rate / 1e6, alerts);
-  }
-
-  // Per rule (batch), with flagged points for comparison with the baseline.
-  std::printf("  %-15s %10s %12s %10s\n", "rule", "s CPU", "Mpr/s/core", "flagged");
-  for (const RulePlan& plan : rules->rules) {
-    CompiledRules one{{plan}};
-    EngineOptions opt;
-    opt.build_alerts = false;
-    double t0 = CpuSeconds();
-    auto r = EvaluateBatch(one, series, opt);
-    double dt = CpuSeconds() - t0;
-    if (!r.ok()) return Fail(r.status());
-    size_t f = 0;
-    for (const auto& fl : r->flags)
-      for (uint8_t v : fl) f += v;
-    flagged[plan.name] = f;
-    std::printf("  %-15s %10.3f %12.1f %10zu\n", plan.name.c_str(), dt, static_cast<double>(points) / dt / 1e6, f);
-  }
   }  // batch
 
   if (!stream) return 0;

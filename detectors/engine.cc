@@ -483,9 +483,9 @@ void OrTruthy(const double* cond, uint8_t* flags, size_t n) {
   size_t i = 0;
 #if defined(__SSE2__)
   // kSpread[m] has byte j = bit j of m (little-endian), so four compare bits become four flags.
-  static constexpr uint32_t kSpread[16] = {0x00000000, 0x00000001, 0x00000100, 0x00000101, 0x00010000, 0x00010001,
-                                           0x00010100, 0x00010101, 0x01000000, 0x01000001, 0x01000100, 0x01000101,
-                                           0x01010000, 0x01010001, 0x01010100, 0x01010101};
+  static constexpr uint32_t kSpread[16] = {
+      0x00000000, 0x00000001, 0x00000100, 0x00000101, 0x00010000, 0x00010001, 0x00010100, 0x00010101,
+      0x01000000, 0x01000001, 0x01000100, 0x01000101, 0x01010000, 0x01010001, 0x01010100, 0x01010101};
   const __m128d half = _mm_set1_pd(0.5);
   for (; i + 4 <= n; i += 4) {
     const int m = _mm_movemask_pd(_mm_cmpgt_pd(_mm_loadu_pd(cond + i), half)) |
@@ -544,7 +544,8 @@ class BatchRule {
           states[m] = prog_.fresh;
           if (nfull) full_[m].resize(nfull * n);
           for (int32_t id : const_full)  // no instruction writes constants
-            std::fill_n(full_[m].begin() + static_cast<ptrdiff_t>(full_slot_[id] * n), n, plan_.nodes[id].constant);
+            std::fill_n(full_[m].begin() + static_cast<ptrdiff_t>(full_slot_[id] * n), n,
+                        plan_.nodes[id].constant);
         }
         peers.assign(instrs.size(), {});
         for (size_t k = 0; k < instrs.size(); ++k)
@@ -751,7 +752,8 @@ class BatchRule {
           a = MakeAlert(plan, ts_.name, ts_.labels, active_at, now, CleanValue(ts_.values[base + i]),
                         [&](int32_t id) { return col[id][i]; });
         });
-        if (ev == AlertTracker::Event::kResolved && r_.options_.build_alerts) out->alerts.push_back(tracker.alert);
+        if (ev == AlertTracker::Event::kResolved && r_.options_.build_alerts)
+          out->alerts.push_back(tracker.alert);
         const bool firing = tracker.firing();
         if (keep_) {
           trace_.condition[base + i] = hold;
@@ -782,10 +784,10 @@ class BatchRule {
   };
 
   std::vector<double>* scratch_;  // not owned; block buffers reused across rules
-  const std::vector<uint8_t>* finite_;  // not owned; per input series: all values finite
-  std::vector<int32_t> full_slot_;      // per node: its whole-series column, or -1
+  const std::vector<uint8_t>* finite_;     // not owned; per input series: all values finite
+  std::vector<int32_t> full_slot_;         // per node: its whole-series column, or -1
   std::vector<std::vector<double>> full_;  // per member: the whole-series columns
-  std::vector<double> agg_vals_;        // ComputeAggregate: the peers' values at one time
+  std::vector<double> agg_vals_;           // ComputeAggregate: the peers' values at one time
   const RulePlan& plan_;
   std::span<const TimeSeries> series_;
   std::vector<size_t> members_;

@@ -404,7 +404,8 @@ TEST_CASE("an aggregation over a constant counts the peers that reported (batch 
   for (const auto& s : ranks) REQUIRE((*eng)->AddSeries(s.name, s.labels).ok());
   for (int i = 0; i < 700; ++i)
     for (size_t s = 0; s < ranks.size(); ++s)
-      if (static_cast<size_t>(i) < ranks[s].size()) REQUIRE((*eng)->Append(s, ranks[s].timestamps_ms[i], 1.0).ok());
+      if (static_cast<size_t>(i) < ranks[s].size())
+        REQUIRE((*eng)->Append(s, ranks[s].timestamps_ms[i], 1.0).ok());
   REQUIRE((*eng)->Flush().ok());
   CHECK(stream_flags == r->flags);
 }

@@ -90,7 +90,8 @@ struct SumsTrack {
 // The values of WindowState::ValueFn for each tracked point, written to out[SumsIndex slot]
 // where not null; x is the pushed value (zscore). Branch-free per lane: every quantity is
 // computed and the result selected, in ValueFn's arithmetic order.
-[[gnu::always_inline]] inline void SumsValues(const SumsTrack& k, const double* x, double* const* out, size_t n) {
+[[gnu::always_inline]] inline void SumsValues(const SumsTrack& k, const double* x, double* const* out,
+                                              size_t n) {
   if (double* o = out[0]) {  // mean
     for (size_t i = 0; i < n; ++i) {
       const double mean = k.sh[i] + k.s1[i] / k.cnt[i], last = k.last[i];
@@ -249,7 +250,8 @@ template <bool kOrEqual>
 // same min as the SSE2 code, and a zero's sign is dropped by the caller). Called only where
 // UseAvx2(); the batch median/mad column loop inlines them (MedianMadPointsAvx2).
 #if defined(__x86_64__) && defined(__GNUC__)
-VIGIL_AVX2 inline void CountBelowBothAvx2(const double* a, size_t n, double u, double v, size_t* lt, size_t* le) {
+VIGIL_AVX2 inline void CountBelowBothAvx2(const double* a, size_t n, double u, double v, size_t* lt,
+                                          size_t* le) {
   size_t i = 0;
   const __m256d vu = _mm256_set1_pd(u), vv = _mm256_set1_pd(v);
   __m256i clt = _mm256_setzero_si256(), cle = _mm256_setzero_si256();
@@ -261,7 +263,8 @@ VIGIL_AVX2 inline void CountBelowBothAvx2(const double* a, size_t n, double u, d
   alignas(32) int64_t l[4], e[4];
   _mm256_store_si256(reinterpret_cast<__m256i*>(l), clt);
   _mm256_store_si256(reinterpret_cast<__m256i*>(e), cle);
-  size_t c_lt = static_cast<size_t>(l[0] + l[1] + l[2] + l[3]), c_le = static_cast<size_t>(e[0] + e[1] + e[2] + e[3]);
+  size_t c_lt = static_cast<size_t>(l[0] + l[1] + l[2] + l[3]),
+         c_le = static_cast<size_t>(e[0] + e[1] + e[2] + e[3]);
   for (; i < n; ++i) {
     c_lt += a[i] < u;
     c_le += a[i] <= v;
@@ -457,8 +460,8 @@ class WindowState {
 #if defined(VIGIL_HAVE_AVX2_KERNELS)
   // The point-window column loop of PushMedianMadColumn compiled for AVX2 (rank counts and
   // block spreads four doubles at a time): the same sorted array and doubles.
-  VIGIL_AVX2 void MedianMadPointsAvx2(const int64_t* t, const double* x, double* median, double* mad, size_t n,
-                                      int64_t seq0) {
+  VIGIL_AVX2 void MedianMadPointsAvx2(const int64_t* t, const double* x, double* median, double* mad,
+                                      size_t n, int64_t seq0) {
     for (size_t i = 0; i < n; ++i)
       PushMedianMad<true, true>(seq0 + static_cast<int64_t>(i), t[i], x[i], &median[i], &mad[i]);
   }
@@ -672,8 +675,10 @@ class WindowState {
     sums_count_ = cnt, same_run_ = run, evicted_ = evicted;
     std::copy(z + n, z + n + w, z);  // the last w inputs, for the next column
     tail_.resize(w);
-    if (UseAvx2()) SumsValuesAvx2(k, x, out, n);
-    else SumsValuesBaseline(k, x, out, n);
+    if (UseAvx2())
+      SumsValuesAvx2(k, x, out, n);
+    else
+      SumsValuesBaseline(k, x, out, n);
   }
 
   template <WindowFn F, bool kPoints>
@@ -725,8 +730,10 @@ class WindowState {
     size_t p, le;  // p: position of the value that leaves; le: values <= x
     if (sorted_.size() <= kSmallSorted) {
 #if defined(VIGIL_HAVE_AVX2_KERNELS)
-      if constexpr (kAvx2) CountBelowBothAvx2(a, sorted_.size(), old, x, &p, &le);
-      else CountBelowBoth(a, sorted_.size(), old, x, &p, &le);
+      if constexpr (kAvx2)
+        CountBelowBothAvx2(a, sorted_.size(), old, x, &p, &le);
+      else
+        CountBelowBoth(a, sorted_.size(), old, x, &p, &le);
 #else
       CountBelowBoth(a, sorted_.size(), old, x, &p, &le);
 #endif
@@ -854,13 +861,17 @@ class WindowState {
     if (n <= kSmallSorted) {
 #if defined(VIGIL_HAVE_AVX2_KERNELS)
       if constexpr (kAvx2) {
-        if (n % 2 == 1) kth = MinBlockSpreadAvx2(a, n, m, med);
-        else MinBlockSpreadsAvx2(a, n, m, med, &kth, &next);
+        if (n % 2 == 1)
+          kth = MinBlockSpreadAvx2(a, n, m, med);
+        else
+          MinBlockSpreadsAvx2(a, n, m, med, &kth, &next);
       } else
 #endif
       {
-        if (n % 2 == 1) kth = MinBlockSpread(a, n, m, med);
-        else MinBlockSpreads(a, n, m, med, &kth, &next);
+        if (n % 2 == 1)
+          kth = MinBlockSpread(a, n, m, med);
+        else
+          MinBlockSpreads(a, n, m, med, &kth, &next);
       }
     } else {
       KthDeviation(a, n, m, med, &kth, &next);
@@ -1041,8 +1052,10 @@ inline double Aggregate(AggFn fn, double q, double* vals, size_t n) {
       for (size_t i = 0; i < n; ++i) s += vals[i];
       return fn == AggFn::kSum ? s : s / static_cast<double>(n);
     }
-    case AggFn::kMin: return *std::min_element(vals, vals + n);
-    case AggFn::kMax: return *std::max_element(vals, vals + n);
+    case AggFn::kMin:
+      return *std::min_element(vals, vals + n);
+    case AggFn::kMax:
+      return *std::max_element(vals, vals + n);
     case AggFn::kStd: {
       if (n < 2) return kNaN;
       double m = 0;

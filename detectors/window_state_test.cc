@@ -313,7 +313,7 @@ TEST_CASE("running sums over a point window: the column path equals single pushe
       for (int i = 0; i < 3000; ++i) {
         double v = RandomValue(rng);
         if (rng() % 100 == 0) v = (rng() % 2 ? 1 : -1) * std::numeric_limits<double>::infinity();
-        if ((i / 250) % 5 == 2) v = 7.25;                   // flat: mean exact, spread zero
+        if ((i / 250) % 5 == 2) v = 7.25;                        // flat: mean exact, spread zero
         if ((i / 250) % 5 == 4 && i % 250 < 2 * size) v = kNaN;  // gaps longer than the window
         xs.push_back(v);
       }
@@ -354,7 +354,8 @@ TEST_CASE("running sums over a point window: the column path equals single pushe
           REQUIRE(std::fabs(got[0][i] - sum / count) <= 1e-6 * std::max(1.0, std::fabs(sum / count)));
       }
       // A single function pushed by PushColumn takes the same path.
-      for (WindowFn fn : {WindowFn::kMean, WindowFn::kSum, WindowFn::kCount, WindowFn::kStd, WindowFn::kZscore}) {
+      for (WindowFn fn :
+           {WindowFn::kMean, WindowFn::kSum, WindowFn::kCount, WindowFn::kStd, WindowFn::kZscore}) {
         PlanNode one = node;
         one.window_fn = fn;
         WindowState state(one);
