@@ -187,12 +187,12 @@ def u002():
     gpu.inventory sees 7 of 8 GPUs and gpu.health cannot reach GPU 5."""
     hosts = ["gke-a3u-pool-7f3c-%s" % s for s in ("b2lq", "x2k9", "m7dd", "q0zt")]
     c = Case("case-u002", "gpu_fallen_off_bus", "gke-a3u-pool-7f3c-x2k9/gpu5", hosts)
-    bad, g, tf = hosts[1], 5, -300
+    bad, g, tf = hosts[1], 5, -700
     r = c.rank_of(bad, g)
     c.alert("TrainingJobFailed", "PyTorchJob titan-8b-long-ctx failed: worker-1 exited 1",
             namespace="research-llm", job="titan-8b-long-ctx", pod="titan-8b-long-ctx-worker-1")
-    w1 = fsdp_steps(c, -700, 40, 19620, step_s=9.4, rank=r, mfu=39.0, mem_gib=101.2)
-    w1 = w1[:int((tf + 700) / 9.4)][::2]
+    w1 = fsdp_steps(c, -1150, 48, 19620, step_s=9.4, rank=r, mfu=39.0, mem_gib=101.2)
+    w1 = w1[:int((tf + 1150) / 9.4)][::2]
     w1 += ["[rank%d]:[W%s ProcessGroupNCCL.cpp:1218] Warning: Caught CUDA error in the watchdog "
            "(function operator())" % (r, c.glog(tf + 2)[1:]),
            "[rank%d]: Traceback (most recent call last):" % r,
@@ -205,8 +205,8 @@ def u002():
            "[rank%d]: Compile with `TORCH_USE_CUDA_DSA` to enable device-side assertions." % r]
     w1 += elastic_failure(c, tf + 9, bad, r, g, 1)
     c.log("k8s/research-llm/titan-8b-long-ctx-worker-1/pytorch", w1)
-    w0 = fsdp_steps(c, -700, 40, 19620, step_s=9.4, rank=0, mfu=39.0, mem_gib=101.2)[:42]
-    w0 = w0[:int((tf + 700) / 9.4)] + watchdog(c, 0, tf + 601, 392118, op="_REDUCE_SCATTER_BASE")
+    w0 = fsdp_steps(c, -1150, 48, 19620, step_s=9.4, rank=0, mfu=39.0, mem_gib=101.2)
+    w0 = w0[:int((tf + 1150) / 9.4)][1::3] + watchdog(c, 0, tf + 601, 392118, op="_REDUCE_SCATTER_BASE")
     c.log("k8s/research-llm/titan-8b-long-ctx-worker-0/pytorch", w0)
     ev = [k8s_event(c, tf + 12, "pod", "titan-8b-long-ctx-worker-1", "BackOff",
                     "Back-off restarting failed container pytorch"),
@@ -332,12 +332,12 @@ def u005():
     c.alert("LossNaN", "vision-mae-2b: loss is NaN for 3 consecutive logs", job="vision-mae-2b",
             namespace="cv")
     nan = float("nan")
-    out = plain_steps(c, -1150, 30, 88200, step_s=24.0, loss=0.412,
-                      loss_fn=lambda i: nan if i >= 30 + int(tf / 24.0) else 0.412 - 0.0002 * i)
+    out = plain_steps(c, -1150, 33, 88200, step_s=24.0, loss=0.412,
+                      loss_fn=lambda i: nan if i >= 30 else 0.412 - 0.0002 * i)
     out += ["%s | WARNING | train | non-finite loss at step %d on ranks [11] (dp group 1); "
-            "skipping optimizer step" % (c.ymd(tf + 5), 88200 + 30 + int(tf / 24.0)),
+            "skipping optimizer step" % (c.ymd(tf + 5), 88230),
             "%s | WARNING | train | grad norm inf/nan at step %d (ranks reporting: 11)" % (
-                c.ymd(tf + 29), 88201 + 30 + int(tf / 24.0)),
+                c.ymd(tf + 29), 88231),
             "%s | ERROR | train | 3 consecutive non-finite losses; stopping and keeping checkpoint "
             "step_88000" % c.ymd(tf + 70)]
     c.log("k8s/cv/vision-mae-2b-master-0/trainer", app_noise(c, 5) + out)
@@ -705,8 +705,8 @@ def u016():
     c = Case("case-u016", "gpu_thermal_throttle", "xe9680-h200-12", hosts)
     bad, tf = hosts[0], -800
     c.alert("GPUTemperatureHigh", "8 GPUs above 85 C on %s" % bad, node=bad, job="mistral-ft-lora")
-    out = fsdp_steps(c, -1180, 60, 3300, step_fn=lambda i: 2.4 * (1.0 if i < 12 else 1.35),
-                     mfu=37.0, mem_gib=88.4)[::2]
+    out = fsdp_steps(c, -700, 100, 3300, step_fn=lambda i: 2.4 * (1.0 if i < 20 else 1.35),
+                     mfu=37.0, mem_gib=88.4)[::4]
     c.log("%s/mistral-ft-lora.out" % bad, out + app_noise(c, 4))
     sel = ["%s %s ipmiseld[1544]: SEL Entry: FRU: Fan Module 4, Sensor: Fan4B RPM, Event: Lower "
            "Critical going low, Reading 0 RPM" % (c.syslog(tf - 30), bad),
@@ -736,8 +736,8 @@ def u017():
     bad, tf = hosts[1], -700
     c.alert("TrainingSlowdown", "gemma-style-27b: iteration time +48%", job="g27b-pt",
             slurm_job_id="404117")
-    st = lambda i: 5.0 * (1.0 if i < 10 else 1.48) * c.rng.uniform(0.99, 1.01)
-    out = megatron_iters(c, -1190, 50, 12800, step_fn=st, loss=2.01)[::2]
+    st = lambda i: 5.0 * (1.0 if i < 12 else 1.48) * c.rng.uniform(0.99, 1.01)
+    out = megatron_iters(c, -760, 60, 12800, step_fn=st, loss=2.01)[::2]
     c.log("slurm-404117.out", app_noise(c, 4) + out)
     j = kernel_noise(c, bad, 10, -1300, 0)
     j += ["%s %s ipmievd[1450]: Power Supply sensor PSU3_Status, Failure detected Asserted" % (
@@ -862,15 +862,14 @@ def u021():
     r = c.rank_of(bad, g)
     c.alert("ReplicaHashMismatch", "dp replica hash mismatch, job nemotron-ish-40b", job="nmt-40b",
             slurm_job_id="3300817")
-    out = megatron_iters(c, -1190, 60, 71000, step_s=6.1, loss=1.72)[::3]
+    out = megatron_iters(c, -1190, 190, 71000, step_s=6.1, loss=1.72)[::8]
     for i in range(4):
-        it = 71000 + 40 + 20 * i
+        t = -900 + 240 * i
         out.append("[%s] [replica-audit] iter %d: tp=2 pp=3 param shard 14 hash mismatch: dp rank %d "
                    "(global rank %d, %s gpu %d) 0x%08x vs 0x9e3c51a7 on 15 other dp ranks" % (
-                       c.ymd(-900 + 122 * 20 * i / 20 + 120 * i), it, r // 8, r, bad, g,
-                       0x1f00a000 + 977 * i))
-    out.append("[%s] [replica-audit] resyncing shard from dp rank 0; 4 mismatches in 80 iterations, "
-               "all on global rank %d" % (c.ymd(-300), r))
+                       c.ymd(t), 71000 + int((t + 1190) / 6.1), r // 8, r, bad, g, 0x1f00a000 + 977 * i))
+    out.append("[%s] [replica-audit] resyncing shard from dp rank 0; 4 mismatches in 160 iterations, "
+               "all on global rank %d" % (c.ymd(-120), r))
     c.log("slurm-3300817.out", app_noise(c, 4) + out)
     c.log("%s/journal" % bad, kernel_noise(c, bad, 14, -1300, 0))
     dcgm(c, bad, extra=[("DCGM_FI_DEV_ECC_SBE_VOL_TOTAL", 0, 0, None),
@@ -1127,8 +1126,8 @@ def u028():
     c = Case("case-u028", "nccl_collective_hang", "a100-east-312/gpu3", hosts, gpu=A100)
     bad, g = hosts[2], 3
     r = c.rank_of(bad, g)
-    c.alert("JobHung", "bloom-ft-7b: no progress for 15 min", job="bloom-ft-7b", slurm_job_id="44120")
-    out = deepspeed_steps(c, -1190, 20, 9911, step_s=6.0, mem=(30.2, 52.1))[::2]
+    c.alert("JobHung", "bloom-ft-7b: no progress for 32 min", job="bloom-ft-7b", slurm_job_id="44120")
+    out = deepspeed_steps(c, -2100, 20, 9911, step_s=6.0, mem=(30.2, 52.1))[::2]
     for rr in (1, 8, 16, 23):
         out.append("[E ProcessGroupNCCL.cpp:475] [Rank %d] Watchdog caught collective operation timeout: "
                    "WorkNCCL(SeqNum=228101, OpType=ALLREDUCE, NumelIn=65536000, NumelOut=65536000, "
@@ -1148,8 +1147,8 @@ def u028():
         "Thread 71590 (idle): \"ckpt-uploader\"",
         "    acquire (logging/__init__.py:917)", "    flush (s3_handler.py:88)",
         "    _upload_part (s3_handler.py:140)", "    run (threading.py:953)"])
-    dcgm(c, bad, util={i: after(-1060, 100) for i in range(8) if i != g},
-         power={g: after(-1060, lambda s, n: 62 + c.rng.uniform(-2, 2))})
+    dcgm(c, bad, util={i: lambda s, n: 100 for i in range(8) if i != g},
+         power={g: lambda s, n: 62 + c.rng.uniform(-2, 2)})
     c.with_topology()
     return c
 
@@ -1202,11 +1201,11 @@ def u030():
     remote and then the watchdog; the alert is about the peers."""
     hosts = ["gke-a3-h100-pool-2-1b9k", "gke-a3-h100-pool-2-7tq4"]
     c = Case("case-u030", "rank_process_crash", "gke-a3-h100-pool-2-7tq4/gpu3", hosts, gpu=H100)
-    bad, g, tf = hosts[1], 3, -260
+    bad, g, tf = hosts[1], 3, -700
     r = c.rank_of(bad, g)
     c.alert("NCCLErrors", "NCCL errors on 14 ranks of multilingual-13b", job="multilingual-13b",
             namespace="llm")
-    w1 = fsdp_steps(c, -1000, 40, 5500, step_s=11.5, rank=r, mfu=40.0, mem_gib=71.0)[:int((tf + 1000) / 11.5)][::2]
+    w1 = fsdp_steps(c, -1150, 40, 5500, step_s=11.5, rank=r, mfu=40.0, mem_gib=71.0)[:int((tf + 1150) / 11.5)][::2]
     w1 += ["double free or corruption (!prev)",
            "Fatal Python error: Aborted", "",
            "Thread 0x00007f0b49fff640 (most recent call first):",
@@ -1224,6 +1223,779 @@ def u030():
     c.log("k8s/events", [k8s_event(c, tf + 8, "pod", "multilingual-13b-worker-1", "BackOff",
                                    "Back-off restarting failed container pytorch")])
     dcgm(c, bad, util={g: after(tf, 0)})
+    c.with_topology()
+    return c
+
+
+# ================================================================== cuda_oom
+@case
+def u031():
+    """Megatron on Slurm, 4x8 H100, pipeline-parallel 4: the last pipeline stage (rank 31, the one
+    with the LM head and loss) OOMs at the first iteration after the run's seq-length was raised;
+    every other rank then hits the watchdog, which is what paged."""
+    hosts = ["h100-p4-%02d" % i for i in (10, 11, 12, 13)]
+    c = Case("case-u031", "cuda_oom", "job", hosts, gpu=H100)
+    bad = hosts[3]
+    c.alert("NCCLWatchdogTimeout", "31 ranks of job 6603108 (llama-8b-longctx) timed out",
+            job="llama-8b-longctx", slurm_job_id="6603108")
+    out = ["------------------------ arguments ------------------------",
+           "  micro_batch_size ................................ 2",
+           "  pipeline_model_parallel_size .................... 4",
+           "  seq_length ...................................... 16384",
+           "  recompute_granularity ........................... None",
+           "  untie_embeddings_and_output_weights ............. True",
+           "-------------------- end of arguments ---------------------",
+           "[after model, optimizer, and learning rate scheduler are built] datetime: %s" % c.ymd(-660),
+           "[before the start of training step] datetime: %s" % c.ymd(-640),
+           "[rank31]: Traceback (most recent call last):",
+           '[rank31]:   File "/opt/megatron/megatron/core/tensor_parallel/layers.py", line 473, in forward',
+           "[rank31]: torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 7.83 GiB. GPU 7 has a "
+           "total capacity of 79.10 GiB of which 5.12 GiB is free. Including non-PyTorch memory, this "
+           "process has 73.97 GiB memory in use. Of the allocated memory 66.41 GiB is allocated by "
+           "PyTorch, and 6.02 GiB is reserved by PyTorch but unallocated. If reserved but unallocated "
+           "memory is large try setting PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True to avoid "
+           "fragmentation.  See documentation for Memory Management  "
+           "(https://pytorch.org/docs/stable/notes/cuda.html#environment-variables)"]
+    for rr in (0, 8, 16, 24, 30):
+        out += watchdog(c, rr, -30 + rr * 0.1, 17, op="SEND" if rr != 30 else "RECV", numel=67108864)[:2]
+    out += ["srun: error: %s: task 31: Exited with exit code 1" % bad,
+            "srun: error: %s: tasks 0-7: Exited with exit code 1" % hosts[0]]
+    c.log("slurm-6603108.out", app_noise(c, 4) + out)
+    c.log("git-log-config", ["commit 8e1f0c2 (HEAD) raise seq_length 8192 -> 16384 for long-context phase",
+                             "commit 51aa07e drop recompute for speed (seq 8192 fits)"])
+    c.log("%s/journal" % bad, kernel_noise(c, bad, 16, -1300, 0))
+    dcgm(c, bad, extra=[("DCGM_FI_DEV_FB_USED", 30000, 500,
+                         {7: after(-640, lambda s, n: 80100 if s < -620 else 600)})])
+    c.with_topology()
+    return c
+
+
+@case
+def u032():
+    """DeepSpeed on Kubernetes, 2x8 A100: after a pod restart, rank 6 OOMs at model load; the OOM
+    message lists another process holding 31 GiB on that GPU — a leftover from the previous
+    attempt that never exited (the GPU's memory stays used while util is 0 between runs)."""
+    hosts = ["a100-k8s-gpu-041", "a100-k8s-gpu-042"]
+    c = Case("case-u032", "cuda_oom", "a100-k8s-gpu-041/gpu6", hosts, gpu=A100, pci=PCI_BUS_B)
+    bad, g = hosts[0], 6
+    c.alert("PyTorchJobRestarting", "summarizer-20b restarted 3 times in 20 min", job="summarizer-20b",
+            namespace="apps")
+    out = ["[%s] [INFO] [real_accelerator.py:203:get_accelerator] Setting ds_accelerator to cuda" % c.ymd_ms(-400),
+           "[%s] [INFO] [comm.py:652:init_distributed] cdb=None" % c.ymd_ms(-399),
+           "[%s] [INFO] [partition_parameters.py:345:__exit__] finished initializing model - num_params = "
+           "387, num_elems = 20.55B" % c.ymd_ms(-350),
+           "[rank6]: Traceback (most recent call last):",
+           '[rank6]:   File "/app/train.py", line 140, in <module>',
+           "[rank6]:     model, optimizer, _, _ = deepspeed.initialize(args=args, model=model)",
+           "[rank6]: torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 1.91 GiB. GPU 6 has a "
+           "total capacity of 79.15 GiB of which 745.69 MiB is free. Process 2291044 has 31.20 GiB memory "
+           "in use. Process 2318872 has 47.21 GiB memory in use. Of the allocated memory 45.30 GiB is "
+           "allocated by PyTorch, and 1.05 GiB is reserved by PyTorch but unallocated. If reserved but "
+           "unallocated memory is large try setting PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True to "
+           "avoid fragmentation.  See documentation for Memory Management  "
+           "(https://pytorch.org/docs/stable/notes/cuda.html#environment-variables)",
+           "[%s] [INFO] [launch.py:319:sigkill_handler] Killing subprocess 2318866" % c.ymd_ms(-330)]
+    out += elastic_failure(c, -329, bad, g, g, 1)
+    c.log("k8s/apps/summarizer-20b-worker-0/pytorch", app_noise(c, 3) + out)
+    c.log("%s/nvidia-smi" % bad, [
+        "+-----------------------------------------------------------------------------------------+",
+        "| Processes:                                                                              |",
+        "|  GPU   GI   CI        PID   Type   Process name                              GPU Memory |",
+        "|=========================================================================================|",
+        "|    6   N/A  N/A   2291044      C   /usr/bin/python3                            31948MiB |",
+        "+-----------------------------------------------------------------------------------------+"])
+    dcgm(c, bad, util={i: after(-330, 0) for i in range(8)},
+         extra=[("DCGM_FI_DEV_FB_USED", 200, 50, {g: lambda s, n: 31950})])
+    c.with_topology()
+    return c
+
+
+# ================================================================== illegal_memory_access
+@case
+def u033():
+    """FSDP on Slurm, 2x8 H200: rank 9 dies with 'an illegal memory access was encountered' right
+    after a variable-length packed batch; Xid 31 (MMU fault, FAULT_PDE) names that GPU and the
+    python process; the other ranks time out. The GPU passes health and GEMM afterwards."""
+    hosts = ["h200-lab-%02d" % i for i in (1, 2)]
+    c = Case("case-u033", "illegal_memory_access", "h200-lab-02/gpu1", hosts)
+    bad, g, tf = hosts[1], 1, -650
+    r = c.rank_of(bad, g)
+    c.alert("NCCLWatchdogTimeout", "ranks 0-15 except 9 timed out (job 120931, packed-sft-70b)",
+            job="packed-sft-70b", slurm_job_id="120931")
+    out = fsdp_steps(c, -1190, 40, 3100, step_s=12.0, rank=0, mfu=41.0, mem_gib=118.0)[:int((tf + 1190) / 12)][::2]
+    out += ["[rank%d]:[titan] %s - root - INFO - packing: max_seqlen_in_batch=32768 cu_seqlens[-1]=65536 "
+            "(2 docs)" % (r, c.ymd_ms(tf - 1)),
+            "[rank%d]: RuntimeError: CUDA error: an illegal memory access was encountered" % r,
+            "[rank%d]: CUDA kernel errors might be asynchronously reported at some other API call, so the "
+            "stacktrace below might be incorrect." % r,
+            "[rank%d]: For debugging consider passing CUDA_LAUNCH_BLOCKING=1" % r,
+            "[rank%d]: Exception raised from c10_cuda_check_implementation at ../c10/cuda/CUDAException.cpp:43" % r]
+    for rr in (0, 5, 8, 14):
+        out += watchdog(c, rr, tf + 601 + rr * 0.1, 88411, op="_REDUCE_SCATTER_BASE")[:1]
+    c.log("slurm-120931.out", out)
+    j = kernel_noise(c, bad, 8, -1300, 0)
+    j += [nvrm(c, bad, tf, "Xid (PCI:0000:%s:00): 31, pid=402277, name=python3, Ch 00000010, intr "
+               "00000000. MMU Fault: ENGINE GRAPHICS GPCCLIENT_T1_4 faulted @ 0x7f1c_8e400000. Fault is "
+               "of type FAULT_PDE ACCESS_TYPE_VIRT_READ" % c.pci[g])]
+    c.log("%s/journal" % bad, j)
+    dcgm(c, bad, extra=[("DCGM_FI_DEV_XID_ERRORS", 0, 0, {g: after(tf, 31)})])
+    health(c, "gpu.health@%s/gpu%d" % (bad, g), xid_last=31)
+    c.gemm("gpu.gemm@%s/gpu%d" % (bad, g))
+    c.with_topology()
+    return c
+
+
+@case
+def u034():
+    """NeMo on Slurm, 2x8 H100: every data-parallel rank fails the same device-side assert in the
+    embedding lookup after the tokenizer was swapped for one with a larger vocabulary while the
+    model's padded vocab stayed 32000; job-wide."""
+    hosts = ["nemo-h100-%02d" % i for i in (7, 8)]
+    c = Case("case-u034", "illegal_memory_access", "job", hosts, gpu=H100)
+    c.alert("TrainingJobFailed", "job 551230 (nemo-mt-12b) failed at step 1", job="nemo-mt-12b",
+            slurm_job_id="551230")
+    out = ["[NeMo I %s tokenizer_utils:130] Getting SentencePiece with model: /data/tok/spm_48k.model" % c.ymd(-420),
+           "[NeMo I %s megatron_base_model:584] Padded vocab_size: 32000, original vocab_size: 32000, "
+           "dummy tokens: 0." % c.ymd(-410),
+           "[NeMo W %s nemo_logging:349] /usr/local/lib/python3.10/dist-packages/pytorch_lightning/trainer/"
+           "connectors/data_connector.py:441: The 'train_dataloader' does not have many workers" % c.ymd(-380)]
+    for rr in (0, 3, 11):
+        out += ["../aten/src/ATen/native/cuda/Indexing.cu:1289: indexSelectLargeIndex: block: [%d,0,0], "
+                "thread: [%d,0,0] Assertion `srcIndex < srcSelectDimSize` failed." % (311 + rr, 32 + rr)] * 2
+        out += ["[rank%d]: RuntimeError: CUDA error: device-side assert triggered" % rr,
+                "[rank%d]: Compile with `TORCH_USE_CUDA_DSA` to enable device-side assertions." % rr]
+    out += ["srun: error: %s: tasks 0-7: Exited with exit code 1" % hosts[0],
+            "srun: error: %s: tasks 8-15: Exited with exit code 1" % hosts[1]]
+    out = ["%s %s" % (c.ymd(-360 + i * 0.2), x) if not x.startswith("[NeMo") else x for i, x in enumerate(out)]
+    c.log("slurm-551230.out", app_noise(c, 4) + out)
+    c.log("%s/journal" % hosts[1], kernel_noise(c, hosts[1], 9, -1300, 0))
+    dcgm(c, hosts[0], util={i: after(-360, 0) for i in range(8)})
+    c.with_topology()
+    return c
+
+
+# ================================================================== host_oom
+@case
+def u035():
+    """torchrun on Slurm, 2x8 H200: rank 12's process gets SIGKILL (reads like a crash); the kernel
+    OOM killer chose it: the node's page cache and 8 ranks' pinned-memory DataLoader workers
+    exhausted 2 TiB; node memory-available falls to ~0 first."""
+    hosts = ["h200-mem-%02d" % i for i in (3, 4)]
+    c = Case("case-u035", "host_oom", "h200-mem-04", hosts)
+    bad, tf = hosts[1], -180
+    r = c.rank_of(bad, 4)
+    c.alert("TrainingJobFailed", "job 3301 (video-diffusion-xl) failed: rank %d SIGKILL" % r,
+            job="video-diffusion-xl", slurm_job_id="3301")
+    out = plain_steps(c, -1150, 60, 20400, step_s=16.0, loss=0.0712)[:int((tf + 1150) / 16)][::2]
+    out += elastic_failure(c, tf + 2, bad, r, 4, -9, sig="SIGKILL")
+    c.log("slurm-3301.out", out)
+    j = kernel_noise(c, bad, 6, -1300, 0)
+    j += ["%s %s kernel: pt_data_worker invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|"
+          "__GFP_COMP), order=0, oom_score_adj=0" % (c.syslog(tf), bad),
+          "%s %s kernel: Mem-Info:" % (c.syslog(tf), bad),
+          "%s %s kernel: active_anon:498120331 inactive_anon:12044 isolated_anon:0" % (c.syslog(tf), bad),
+          "%s %s kernel: oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0-1,"
+          "global_oom,task_memcg=/system.slice/slurmstepd.scope/job_3301,task=python,pid=811204,uid=5012" % (
+              c.syslog(tf), bad),
+          "%s %s kernel: Out of memory: Killed process 811204 (python) total-vm:412238112kB, "
+          "anon-rss:281122204kB, file-rss:1048576kB, shmem-rss:0kB, UID:5012 pgtables:561200kB "
+          "oom_score_adj:0" % (c.syslog(tf), bad)]
+    c.log("%s/journal" % bad, j)
+    c.node_metric("node_memory_MemAvailable_bytes", {"instance": bad},
+                  lambda s: max(2.1e9, 1.6e12 - (s + 1260) * 1.45e9) if s < tf + 10 else 1.2e12, decimals=0)
+    c.node_metric("node_memory_MemAvailable_bytes", {"instance": hosts[0]},
+                  lambda s: 1.1e12 + c.rng.uniform(-2e10, 2e10), decimals=0)
+    dcgm(c, bad, util={4: after(tf, 0)})
+    c.with_topology()
+    return c
+
+
+@case
+def u036():
+    """Kubernetes, 1x8 H100 pod with a 900 GiB memory limit: 'DataLoader worker exited unexpectedly'
+    kills the run; the node's kernel log shows the memory cgroup OOM killer (not the GPU); the pod
+    event says OOMKilled after the dataset switched to in-memory decoding of 4K frames."""
+    hosts = ["gke-a3-hi-mem-pool-3-4d1c"]
+    c = Case("case-u036", "host_oom", "gke-a3-hi-mem-pool-3-4d1c", hosts, gpu=H100)
+    bad, tf = hosts[0], -240
+    c.alert("KubePodOOMKilled", "pod vlm-pt-0 container trainer OOMKilled", pod="vlm-pt-0",
+            namespace="vision", job="vlm-pt")
+    out = plain_steps(c, -1100, 40, 5100, step_s=20.0, loss=1.42)[:int((tf + 1100) / 20)][::2]
+    out += ["ERROR: Unexpected bus error encountered in worker. This might be caused by insufficient shared memory (shm).",
+            "Traceback (most recent call last):",
+            '  File "/usr/local/lib/python3.11/site-packages/torch/utils/data/dataloader.py", line 1243, in _try_get_data',
+            "RuntimeError: DataLoader worker (pid(s) 9912, 9915) exited unexpectedly"]
+    c.log("k8s/vision/vlm-pt-0/trainer", out)
+    d = kernel_noise(c, bad, 5, -1300, 0, fmt="dmesg")
+    d += ["%s python3 invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=936" % c.dmesg(tf),
+          "%s memory: usage 943718400kB, limit 943718400kB, failcnt 1184" % c.dmesg(tf),
+          "%s oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=cri-containerd-6a1e.scope,"
+          "mems_allowed=0-1,oom_memcg=/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod71c2.slice,"
+          "task_memcg=/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod71c2.slice/"
+          "cri-containerd-6a1e.scope,task=python3,pid=9912,uid=0" % c.dmesg(tf),
+          "%s Memory cgroup out of memory: Killed process 9912 (python3) total-vm:121334020kB, "
+          "anon-rss:98512300kB, file-rss:52112kB, shmem-rss:18220kB, UID:0 pgtables:198200kB "
+          "oom_score_adj:936" % c.dmesg(tf)]
+    c.log("%s/dmesg" % bad, d)
+    c.log("k8s/events", [k8s_event(c, tf + 5, "pod", "vlm-pt-0", "OOMKilling",
+                                   "Memory cgroup out of memory: Killed process 9912 (python3)"),
+                         k8s_event(c, tf + 30, "pod", "vlm-pt-0", "Killing",
+                                   "Container trainer exceeded its memory limit; last state: Terminated "
+                                   "(OOMKilled, exit code 137)")])
+    c.node_metric("container_memory_working_set_bytes", {"pod": "vlm-pt-0", "node": bad},
+                  lambda s: min(9.66e11, 6.1e11 + (s + 1260) * 3.4e8) if s < tf + 20 else 2.0e10, decimals=0)
+    dcgm(c, bad, util={i: after(tf, 0) for i in range(8)})
+    return c
+
+
+# ================================================================== loss_divergence
+@case
+def u037():
+    """Megatron on Slurm, 4x8 H200: after a learning-rate bump on resume, lm loss climbs over ~40
+    iterations, the grad norm explodes and Megatron's NaN check fires on every rank (each line names
+    its own rank/node/device — none is special). No hardware event."""
+    hosts = ["h200-tx-%02d" % i for i in (41, 42, 43, 44)]
+    c = Case("case-u037", "loss_divergence", "job", hosts)
+    c.alert("LossSpike", "olmo-style-32b: lm loss 2.1 -> 7.9 in 40 iterations", job="olmo32b",
+            slurm_job_id="712008")
+    nan = float("nan")
+    lf = lambda i: 2.08 if i < 20 else (2.08 * 1.055 ** (i - 20) if i < 56 else nan)
+    gf = lambda i: 0.31 if i < 20 else (0.31 * 1.3 ** (i - 20) if i < 56 else nan)
+    out = ["  lr .............................................. 0.0009",
+           "  min_lr .......................................... 9e-05",
+           "  override_opt_param_scheduler .................... True",
+           "[%s] loading checkpoint from /ckpt/olmo32b at iteration 150000 (lr in checkpoint 0.0003)" % c.ymd(-1200)]
+    out += megatron_iters(c, -700, 58, 150001, step_s=9.8, loss_fn=lf, grad_fn=gf, lr=9e-4)[::2]
+    for rr, h, d in ((0, hosts[0], 0), (13, hosts[1], 5), (22, hosts[2], 6), (31, hosts[3], 7)):
+        out.append("Rank %d, node %s, device %d, iteration 150058: found NaN in local grad norm in "
+                   "backward pass before data-parallel communication collective. Device: %d, node: %s" % (
+                       rr, h, d, d, h))
+    c.log("slurm-712008.out", out)
+    c.log("%s/journal" % hosts[2], kernel_noise(c, hosts[2], 8, -1300, 0))
+    dcgm(c, hosts[2])
+    c.with_topology()
+    return c
+
+
+@case
+def u038():
+    """DeepSpeed on Kubernetes, 2x8 H100: loss NaN at step 30,412 after a three-step spike on all
+    ranks; one GPU shows a single correctable-ECC tick (harmless). SDC or memory could explain a NaN:
+    gpu.sdc passes on both nodes, gpu.health on the GPU with the SBE tick passes."""
+    hosts = ["eks-p5-gpu-a7", "eks-p5-gpu-b2"]
+    c = Case("case-u038", "loss_divergence", "job", hosts, gpu=H100)
+    c.alert("LossNaN", "reasoning-7b-sft: loss NaN", job="reasoning-7b-sft", namespace="post-train")
+    spike = {18: 3.9, 19: 9.7, 20: 31.2}
+    out = deepspeed_steps(c, -1150, 26, 30392, step_s=19.0, loss=0.71,
+                          loss_fn=lambda i: spike.get(i, float("nan") if i > 20 else 0.71))[::1]
+    out += ["[%s] [WARNING] [trainer.py:288] non-finite loss at global step 30412 (rank 0..15 all report "
+            "nan)" % c.ymd_ms(-110),
+            "[%s] [INFO] [trainer.py:305] saving emergency checkpoint skipped (non-finite params)" % c.ymd_ms(-100)]
+    c.log("k8s/post-train/reasoning-7b-sft-master-0/ds", out)
+    dcgm(c, hosts[1], extra=[("DCGM_FI_DEV_ECC_SBE_VOL_TOTAL", 0, 0, {4: after(-1150, 1)})])
+    c.sdc("gpu.sdc@%s" % hosts[0])
+    c.sdc("gpu.sdc@%s" % hosts[1])
+    health(c, "gpu.health@%s/gpu4" % hosts[1], ecc_sbe_volatile=1)
+    c.with_topology()
+    return c
+
+
+# ================================================================== fp16_loss_scale_collapse
+@case
+def u039():
+    """DeepSpeed fp16 on Slurm, 2x8 A100: OVERFLOW lines every step, the dynamic loss scale halves
+    to 1 and DeepSpeed stops ('Current loss scale already at minimum')."""
+    hosts = ["a100-nlp-%02d" % i for i in (11, 12)]
+    c = Case("case-u039", "fp16_loss_scale_collapse", "job", hosts, gpu=A100)
+    c.alert("TrainingJobFailed", "job 290771 (bart-large-mt) exited 1", job="bart-large-mt",
+            slurm_job_id="290771")
+    out = deepspeed_steps(c, -1190, 20, 88400, step_s=3.2, mem=(18.4, 30.2))[::2]
+    scale = 65536.0
+    for i in range(17):
+        out.append("[%s] [INFO] [loss_scaler.py:183:update_scale] [deepspeed] OVERFLOW! Rank 0 Skipping "
+                   "step. Attempted loss scale: %d, reducing to %d" % (
+                       c.ymd_ms(-600 + 30 * i), int(scale), max(1, int(scale / 2))))
+        scale /= 2
+    out += ["[%s] [INFO] [loss_scaler.py:190:update_scale] [deepspeed] OVERFLOW! Rank 0 Skipping step. "
+            "Attempted loss scale: 1, but hysteresis is 2. Reducing hysteresis to 1" % c.ymd_ms(-85),
+            "Traceback (most recent call last):",
+            '  File "/usr/local/lib/python3.10/dist-packages/deepspeed/runtime/fp16/loss_scaler.py", line 175, in update_scale',
+            "    raise Exception(",
+            "Exception: Current loss scale already at minimum - cannot decrease scale anymore. Exiting run."]
+    c.log("slurm-290771.out", out)
+    c.with_topology()
+    dcgm(c, hosts[0])
+    return c
+
+
+@case
+def u040():
+    """fairseq fp16 on Slurm, 1x8 H100: 'gradient overflow detected' repeatedly, loss scale down to
+    the minimum, then fairseq's FloatingPointError."""
+    hosts = ["fair-h100-03"]
+    c = Case("case-u040", "fp16_loss_scale_collapse", "job", hosts, gpu=H100)
+    c.alert("TrainingJobFailed", "job 77102 (wmt-de-en-big) FloatingPointError", job="wmt-de-en-big",
+            slurm_job_id="77102")
+    out = []
+    for i in range(10):
+        out.append("%s | INFO | train_inner | epoch 012:   %d / 4120 loss=3.21, nll_loss=1.442, ppl=2.72, "
+                   "wps=412331, ups=4.1, wpb=100412, bsz=3310, num_updates=%d, lr=0.0005, gnorm=0.61, "
+                   "loss_scale=%d, train_wall=24, gb_free=41.2, wall=90112" % (
+                       c.ymd(-1150 + 60 * i), 1200 + 100 * i, 49300 + 100 * i, 64))
+    sc = 64.0
+    for i in range(18):
+        sc /= 2
+        out.append("%s | INFO | fairseq.trainer | NOTE: gradient overflow detected, ignoring gradient, "
+                   "setting loss scale to: %s" % (c.ymd(-500 + 25 * i), repr(sc)))
+    out += ["%s | INFO | fairseq.trainer | NOTE: gradient overflow detected, ignoring gradient, setting "
+            "loss scale to: 0.0001" % c.ymd(-40),
+            "Traceback (most recent call last):",
+            '  File "/opt/fairseq/fairseq/optim/dynamic_loss_scaler.py", line 61, in check_overflow',
+            "FloatingPointError: Minimum loss scale reached (0.0001). Your loss is probably exploding. Try "
+            "lowering the learning rate, using gradient clipping or increasing the batch size."]
+    c.log("%s/train.log" % hosts[0], out)
+    dcgm(c, hosts[0])
+    return c
+
+
+# ================================================================== fp8_scaling_overflow
+@case
+def u041():
+    """Megatron + Transformer Engine FP8 (delayed scaling) on Slurm, 4x8 H100: an FP8 monitor reports
+    non-finite amax and a collapsed scale for one layer's fc2 on every TP rank, then loss NaN. Reads
+    like loss divergence; the first anomaly is the FP8 scaling state."""
+    hosts = ["h100-fp8-%02d" % i for i in (1, 2, 3, 4)]
+    c = Case("case-u041", "fp8_scaling_overflow", "job", hosts, gpu=H100)
+    c.alert("LossNaN", "nemotron-style-22b-fp8: loss NaN", job="n22b-fp8", slurm_job_id="38802")
+    nan = float("nan")
+    out = ["  fp8 ............................................ hybrid",
+           "  fp8_amax_history_len ........................... 16",
+           "  fp8_amax_compute_algo .......................... most_recent",
+           "  fp8_margin ..................................... 0"]
+    out += megatron_iters(c, -1190, 90, 20011, step_s=6.8, loss_fn=lambda i: nan if i > 78 else 1.95 - 0.0005 * i,
+                          grad_fn=lambda i: nan if i > 78 else 0.29, nan_fn=lambda i: max(0, i - 78))[::4]
+    for i, (amax, sc) in enumerate([("3.1e+04", "1.44e-02"), ("inf", "1.44e-02"), ("inf", "0.00e+00"),
+                                    ("nan", "0.00e+00")]):
+        out.append("[%s] [fp8-monitor] iter %d layer 27 mlp.linear_fc2 fwd activation e4m3: amax=%s "
+                   "scale=%s scale_inv=%s saturated=%s%%" % (
+                       c.ymd(-250 + 7 * i), 20011 + 78 + i, amax, sc,
+                       "inf" if sc.startswith("0") else "6.94e+01", "0.02" if i == 0 else "100.00"))
+    c.log("slurm-38802.out", out)
+    dcgm(c, hosts[0])
+    c.with_topology()
+    return c
+
+
+@case
+def u042():
+    """torchtitan FP8 (float8 tensorwise, dynamic scaling) on Kubernetes, 2x8 H200: loss spikes every
+    few hundred steps and trends up; the float8 stats logger shows e4m3 casts of grad outputs
+    saturating (max/amax clipping) in the attention output projections — not a data or LR issue."""
+    hosts = ["h200-pool-x-1a", "h200-pool-x-2b"]
+    c = Case("case-u042", "fp8_scaling_overflow", "job", hosts)
+    c.alert("LossSpike", "titan-70b-fp8: loss +0.9 over trend (3rd spike in 2 h)", job="titan-70b-fp8",
+            namespace="pretrain")
+    lf = lambda i: 1.88 + (0.9 if i in (14, 15, 31) else 0.0) + 0.004 * i
+    out = fsdp_steps(c, -1150, 40, 61020, step_s=26.0, mfu=48.0, mem_gib=112.0, loss_fn=lf)
+    out += ["[rank0]:[titan] %s - float8 - WARNING - layers.%d.attention.wo grad_output e4m3: amax %.3e "
+            "exceeds fp8 max 448 by %.1fx after scaling; %.2f%% of elements clamped" % (
+                c.ymd_ms(-800 + 230 * i), 61 + i % 3, 2.9e3 * (i + 1), 6.5 * (i + 1), 1.7 * (i + 1))
+            for i in range(4)]
+    c.log("k8s/pretrain/titan-70b-fp8-worker-0/trainer", out[::1])
+    dcgm(c, hosts[0])
+    c.with_topology()
+    return c
+
+
+# ================================================================== moe_expert_imbalance
+@case
+def u043():
+    """Megatron-core MoE (64 experts, EP=8) on Slurm, 4x8 H100: throughput down 40%; the straggler
+    detector names ranks 12 and 13 (loud); the router statistics show two experts taking most tokens
+    and the capacity factor dropping a quarter of tokens after a data-mix change."""
+    hosts = ["moe-h100-%02d" % i for i in (21, 22, 23, 24)]
+    c = Case("case-u043", "moe_expert_imbalance", "job", hosts, gpu=H100)
+    c.alert("StragglerDetected", "ranks 12,13 slowest in 48/50 iterations (moe-a16b)", job="moe-a16b",
+            slurm_job_id="991207")
+    st = lambda i: 3.4 * (1.0 if i < 16 else 1.41) * c.rng.uniform(0.99, 1.01)
+    out = ["[%s] data mix updated at iteration 41000: code 0.12 -> 0.45 (blend file v7)" % c.ymd(-1195)]
+    out += megatron_iters(c, -1190, 60, 40985, step_fn=st, loss=1.74)[::3]
+    for i in range(5):
+        out.append("[%s] [moe] iter %d layer %d: tokens/expert max/mean %.1f (experts %d,%d hottest), "
+                   "dropped %.1f%% at capacity_factor 1.25, aux_loss %.4f" % (
+                       c.ymd(-900 + 180 * i), 41040 + 50 * i, 6 + 4 * i, 5.8 + 0.4 * i, 49, 50,
+                       22.5 + 1.1 * i, 0.0041 - 0.0004 * i))
+    out += ["[%s] (straggler) MnRtt/Rnk: 3.31s/3 | MxRtt/Rnk: 4.82s/12 | MxRtt/Rnk2: 4.79s/13 | "
+            "MnPwr/Rnk: 612W/12" % c.ymd(-300 + 120 * i) for i in range(2)]
+    c.log("slurm-991207.out", app_noise(c, 3) + out)
+    dcgm(c, hosts[1])
+    c.with_topology()
+    return c
+
+
+@case
+def u044():
+    """DeepSpeed-MoE on Kubernetes, 2x8 H200: step time +60% and the all-to-all share of the step
+    grew, which points at the network or a slow GPU. nccl.alltoall over the job passes, gpu.gemm on
+    the slowest rank passes, gpu.health passes. The per-expert timing shows one expert's forward
+    at 7x the median, i.e. the router sends it most tokens."""
+    hosts = ["h200-moe-n1", "h200-moe-n2"]
+    c = Case("case-u044", "moe_expert_imbalance", "job", hosts)
+    c.alert("StepTimeRegression", "ds-moe-8x7b step time 2.1 s -> 3.4 s", job="ds-moe-8x7b",
+            namespace="moe")
+    out = deepspeed_steps(c, -1150, 40, 18020, step_fn=lambda i: 2.1 if i < 10 else 3.4, mem=(61.2, 118.3))[::2]
+    out += ["[%s] [INFO] [logging.py:96:log_dist] [Rank 0] time (ms) | fwd: %.1f | bwd: %.1f | "
+            "alltoall: %.1f | step: 61.2" % (c.ymd_ms(-700 + 200 * i), 900 + 40 * i, 1700 + 60 * i,
+                                              910 + 35 * i) for i in range(3)]
+    out += ["[%s] [INFO] [moe_timer] expert fwd ms p50 %.1f max %.1f (expert 5, ep rank 5)" % (
+        c.ymd_ms(-650 + 200 * i), 58.0 + i, 402.0 + 9 * i) for i in range(3)]
+    out += ["[%s] [INFO] [engine.py:2101] l_aux %.5f" % (c.ymd_ms(-1000 + 300 * i), 0.0102 - 0.0031 * i)
+            for i in range(4)]
+    c.log("k8s/moe/ds-moe-8x7b-worker-0/ds", out)
+    c.nccl("nccl.alltoall@job")
+    c.gemm("gpu.gemm@%s/gpu5" % hosts[0])
+    health(c, "gpu.health@%s/gpu5" % hosts[0])
+    dcgm(c, hosts[0])
+    c.with_topology()
+    return c
+
+
+# ================================================================== straggler_rank
+@case
+def u045():
+    """FSDP on Slurm, 2x8 H100: rank 6 is the slowest in every step; DCGM util is 100% on all GPUs
+    (a second process on GPU 6 keeps it busy too). gpu.gemm on GPU 6 fails at 311 TFLOP/s and HBM
+    bandwidth fails, gpu.health passes (no throttle, no errors), GPU 5 passes everything."""
+    hosts = ["h100-shared-%02d" % i for i in (3, 4)]
+    c = Case("case-u045", "straggler_rank", "h100-shared-03/gpu6", hosts, gpu=H100)
+    bad, g = hosts[0], 6
+    c.alert("StragglerDetected", "rank 6 slowest (1.9x median) in 50/50 steps, job sd3-ft",
+            job="sd3-ft", slurm_job_id="451120")
+    out = plain_steps(c, -1150, 50, 7001, step_s=3.9, loss=0.1812)[::2]
+    out += ["%s | WARNING | perf | slowest rank 6 (%s): fwd %.0f ms, bwd %.0f ms; median fwd 402 ms" % (
+        c.ymd(-700 + 200 * i), bad, 770 + 3 * i, 1490 + 5 * i) for i in range(3)]
+    c.log("slurm-451120.out", out)
+    dcgm(c, bad, util={i: lambda s, n: 100 for i in range(8)})
+    health(c, "gpu.health@%s/gpu%d" % (bad, g))
+    c.gemm("gpu.gemm@%s/gpu%d" % (bad, g), tflops=311.0)
+    c.hbm("gpu.hbm_bandwidth@%s/gpu%d" % (bad, g), gb_s=1440)
+    health(c, "gpu.health@%s/gpu5" % bad)
+    c.gemm("gpu.gemm@%s/gpu5" % bad)
+    c.with_topology()
+    return c
+
+
+@case
+def u046():
+    """Megatron on Slurm, 3x8 A100: the 8 ranks of one node are all ~25% slower (data-parallel
+    straggler at node level); the node's CPUs are saturated by a runaway security-scanner process
+    (top snapshot), the GPUs there are fine and cool."""
+    hosts = ["a100-cpu-%02d" % i for i in (51, 52, 53)]
+    c = Case("case-u046", "straggler_rank", "a100-cpu-52", hosts, gpu=A100)
+    bad = hosts[1]
+    c.alert("TrainingSlowdown", "gpt-neo-6b iteration time +24% since 14:00", job="gpt-neo-6b",
+            slurm_job_id="1200441")
+    out = megatron_iters(c, -1190, 50, 33000, step_fn=lambda i: 2.7 if i < 8 else 3.35, loss=2.25)[::2]
+    out += ["[%s] (straggler) ranks 8-15 slowest; MxRtt/Rnk: 3.34s/11 | MnRtt/Rnk: 2.61s/2 | MxTmp/Rnk: "
+            "61C/4 | MnClk/Rnk: 1410MHz/0" % c.ymd(-200)]
+    c.log("slurm-1200441.out", out)
+    c.log("%s/top-b-n1" % bad, [
+        "top - %s up 41 days,  load average: 211.40, 198.22, 140.10" % c.at(-120).strftime("%H:%M:%S"),
+        "Tasks: 1411 total,  19 running, 1392 sleeping,   0 stopped,   0 zombie",
+        "%Cpu(s): 91.2 us,  6.1 sy,  0.0 ni,  2.3 id,  0.0 wa,  0.0 hi,  0.4 si,  0.0 st",
+        "    PID USER      PR  NI    VIRT    RES    SHR S  %CPU  %MEM     TIME+ COMMAND",
+        " 118812 root      20   0   14.1g   9.8g  21208 R  9210   1.0  812:20.11 falcon-sensor-scan",
+        " 301122 trainer   20   0  312.4g  44.1g   2.1g S 388.1   4.4   3011:12 python",
+        " 301123 trainer   20   0  311.9g  43.8g   2.1g S 371.7   4.4   2998:40 python"])
+    c.node_metric("node_load1", {"instance": bad}, lambda s: 40 if s < -1190 + 8 * 2.7 else 205, decimals=1)
+    c.node_metric("node_load1", {"instance": hosts[0]}, lambda s: 41 + c.rng.uniform(-3, 3), decimals=1)
+    dcgm(c, bad, util={i: lambda s, n: 74 + c.rng.uniform(-5, 5) for i in range(8)})
+    c.with_topology()
+    return c
+
+
+@case
+def u047():
+    """FSDP on Kubernetes, 4x8 H200: rank 22 is 1.6x slower; its memory stats show the CUDA caching
+    allocator retrying (cudaFree + re-malloc) every step, the other ranks show none; gpu.gemm and
+    gpu.health on that GPU pass (it is not the hardware)."""
+    hosts = ["h200-ft-%s" % s for s in ("a1", "a2", "a3", "a4")]
+    c = Case("case-u047", "straggler_rank", "h200-ft-a3/gpu6", hosts)
+    bad, g = hosts[2], 6
+    r = c.rank_of(bad, g)
+    c.alert("StepTimeRegression", "doc-qa-70b step time +58%", job="doc-qa-70b", namespace="ft")
+    out = fsdp_steps(c, -1150, 40, 2200, step_fn=lambda i: 6.1 if i < 6 else 9.6, mfu=40.0, mem_gib=137.9)[::2]
+    for i in range(3):
+        out += ["[rank%d]:[titan] %s - root - INFO - memory stats: reserved %.2fGiB, active %.2fGiB, "
+                "num_alloc_retries=%d, num_ooms=0" % (rr, c.ymd_ms(-800 + 250 * i), 139.8 if rr == r else 121.0,
+                                                      137.1 if rr == r else 116.4,
+                                                      (412 + 190 * i) if rr == r else 0)
+                for rr in (0, 13, r)]
+    c.log("k8s/ft/doc-qa-70b-worker-2/trainer", out)
+    dcgm(c, bad)
+    c.gemm("gpu.gemm@%s/gpu%d" % (bad, g))
+    health(c, "gpu.health@%s/gpu%d" % (bad, g))
+    c.with_topology()
+    return c
+
+
+@case
+def u048():
+    """Megatron on Slurm, 2x8 H200: rank 3 is consistently slowest by ~15%; DCGM looks normal (no
+    throttle bits, normal temperature and power). Could be thermal, power, PCIe or NVLink: gpu.health
+    passes, gpu.gemm passes, gpu.hbm_bandwidth fails at 2.9 TB/s, PCIe passes."""
+    hosts = ["h200-cx-%02d" % i for i in (17, 18)]
+    c = Case("case-u048", "straggler_rank", "h200-cx-17/gpu3", hosts)
+    bad, g = hosts[0], 3
+    c.alert("StragglerDetected", "rank 3 slowest in 47/50 iterations (job 7041120)", job="yi-34b-cpt",
+            slurm_job_id="7041120")
+    out = megatron_iters(c, -1150, 60, 121000, step_s=5.9, loss=1.69)[::3]
+    out += ["[%s] (straggler) MnRtt/Rnk: 5.02s/9 | MxRtt/Rnk: 5.81s/3 | MnPwr/Rnk: 598W/11 | MxTmp/Rnk: "
+            "63C/7 | MnClk/Rnk: 1965MHz/12" % c.ymd(-600 + 200 * i) for i in range(3)]
+    c.log("slurm-7041120.out", app_noise(c, 6) + out)
+    c.log("%s/journal" % bad, kernel_noise(c, bad, 8, -1300, 0))
+    dcgm(c, bad)
+    health(c, "gpu.health@%s/gpu%d" % (bad, g))
+    c.gemm("gpu.gemm@%s/gpu%d" % (bad, g))
+    c.hbm("gpu.hbm_bandwidth@%s/gpu%d" % (bad, g), gb_s=2910)
+    c.pcie("gpu.pcie_bandwidth@%s/gpu%d" % (bad, g))
+    c.hbm("gpu.hbm_bandwidth@%s/gpu2" % bad)
+    c.with_topology()
+    return c
+
+
+# ================================================================== dataloader_stall
+@case
+def u049():
+    """PyTorch + WebDataset from an object store on Kubernetes, 4x8 H100: GPU utilisation drops to
+    a sawtooth on every node, the trainer's data-wait time dominates the step after the bucket moved
+    to another region; no NCCL or GPU error."""
+    hosts = ["gke-h100-tr-%02d" % i for i in (1, 2, 3, 4)]
+    c = Case("case-u049", "dataloader_stall", "job", hosts, gpu=H100)
+    c.alert("GPUUtilizationLow", "clip-vit-h: mean GPU util 38% over 15 min (was 95%)", job="clip-vit-h",
+            namespace="mm")
+    out = []
+    for i in range(30):
+        late = i >= 8
+        dw = (4.1 + c.rng.uniform(-1, 2)) if late else 0.03
+        out.append("%s | INFO | trainer | step %d | loss %.4f | step_time %.2fs | data_wait %.2fs | "
+                   "samples/s %.0f" % (c.ymd(-1150 + 38 * i), 88120 + i, 2.91 - 0.001 * i,
+                                        1.45 + dw, dw, 16384 / (1.45 + dw)))
+    out += ["%s | WARNING | wds | shard gs://mm-data-eu/laion-2b/shard-%06d.tar read 512 MiB in %.1f s "
+            "(retries=%d)" % (c.ymd(-800 + 150 * i), 91200 + 7 * i, 21.0 + 3 * i, i % 2) for i in range(4)]
+    c.log("k8s/mm/clip-vit-h-worker-0/trainer", out)
+    for h in hosts[:2]:
+        dcgm(c, h, util={i: after(-1150 + 38 * 8, lambda s, n: 12 + 80 * c.rng.random() ** 3)
+                         for i in range(8)})
+    c.node_metric("node_network_receive_bytes_rate", {"instance": hosts[0], "device": "eth0"},
+                  lambda s: 2.1e9 if s < -850 else 3.1e8 + c.rng.uniform(-5e7, 5e7), decimals=0)
+    c.with_topology()
+    return c
+
+
+@case
+def u050():
+    """Megatron on Slurm, 2x8 A100: step time doubles and GPU util falls to ~45% on all ranks; no
+    data-timing log. Could be the network, a slow GPU, the host link or the input: nccl.allreduce
+    over the job passes, gpu.gemm and gpu.pcie_bandwidth pass; the node's CPUs are pegged by the
+    dataloader workers (on-the-fly tokenisation of a new raw-text mix, num_workers=2)."""
+    hosts = ["a100-dl-%02d" % i for i in (9, 10)]
+    c = Case("case-u050", "dataloader_stall", "job", hosts, gpu=A100)
+    c.alert("TrainingSlowdown", "mt5-xl-cpt: iteration time 2.3x", job="mt5-xl-cpt", slurm_job_id="520771")
+    out = ["  num_workers ..................................... 2",
+           "  data_path ....................................... ['raw:/lustre/mix-v9/*.jsonl']",
+           "  tokenizer_type .................................. SentencePieceTokenizer"]
+    out += megatron_iters(c, -1190, 100, 1000, step_fn=lambda i: 4.7 if i < 5 else 10.8, loss=3.3)[::4]
+    c.log("slurm-520771.out", app_noise(c, 5) + out)
+    for h in hosts:
+        c.node_metric("node_cpu_utilisation", {"instance": h}, lambda s: 0.97 + c.rng.uniform(-0.02, 0.02))
+    dcgm(c, hosts[0], util={i: lambda s, n: 45 + c.rng.uniform(-15, 15) for i in range(8)},
+         power={i: lambda s, n: 190 + c.rng.uniform(-40, 40) for i in range(8)})
+    c.nccl("nccl.allreduce@job")
+    c.gemm("gpu.gemm@%s/gpu0" % hosts[0])
+    pcie(c, "gpu.pcie_bandwidth@%s/gpu0" % hosts[0])
+    c.with_topology()
+    return c
+
+
+# ================================================================== storage_failure
+@case
+def u051():
+    """Megatron on Slurm, 4x8 H100: every rank but rank 0 times out in the all-reduce after a
+    checkpoint save started (looks like a collective hang); rank 0's py-spy shows it in
+    torch.save -> write; the client's Lustre log shows the OST serving the checkpoint directory
+    gone (ost_write rc -107, reconnect loop)."""
+    hosts = ["h100-ck-%02d" % i for i in (1, 2, 3, 4)]
+    c = Case("case-u051", "storage_failure", "job", hosts, gpu=H100)
+    bad = hosts[0]
+    c.alert("NCCLWatchdogTimeout", "31 ranks timed out (job 3390124, falcon-40b-cpt)", job="falcon-40b-cpt",
+            slurm_job_id="3390124")
+    out = megatron_iters(c, -1190, 40, 79960, step_s=5.0, loss=1.77)[::3]
+    out += ["saving checkpoint at iteration   80000 to /lustre/scratch/ckpt/falcon40b" ]
+    out += [x for rr in (1, 9, 17, 25) for x in watchdog(c, rr, -380 + rr * 0.1, 991204, op="ALLREDUCE")[:1]]
+    c.log("slurm-3390124.out", out)
+    c.log("%s/py-spy-dump-rank0" % bad, [
+        "Thread 3301001 (active): \"MainThread\"",
+        "    write (torch/serialization.py:620)", "    _save (torch/serialization.py:882)",
+        "    save (torch/serialization.py:652)",
+        "    save_checkpoint (megatron/training/checkpointing.py:411)", "    train (megatron/training/training.py:1211)"])
+    j = kernel_noise(c, bad, 6, -1300, 0)
+    j += ["%s %s kernel: LustreError: 11-0: scratch-OST0021-osc-ffff9f1a2b8e1000: operation ost_write to "
+          "node 10.31.0.41@o2ib failed: rc = -107" % (c.syslog(-990 + 20 * i), bad) for i in range(3)]
+    j += ["%s %s kernel: Lustre: scratch-OST0021-osc-ffff9f1a2b8e1000: Connection to scratch-OST0021 (at "
+          "10.31.0.41@o2ib) was lost; in progress operations using this service will wait for recovery to "
+          "complete" % (c.syslog(-985), bad),
+          "%s %s kernel: INFO: task pt_main_thread:3301001 blocked for more than 120 seconds." % (
+              c.syslog(-860), bad)]
+    c.log("%s/journal" % bad, j)
+    dcgm(c, bad, util={i: after(-995, 100) for i in range(8)})
+    c.with_topology()
+    return c
+
+
+@case
+def u052():
+    """Kubernetes, 2x8 H200 with a node-local NVMe data cache: the ranks of one node fail with I/O
+    errors reading cached shards; that node's kernel log shows NVMe timeouts, the controller reset
+    and ext4 remounting read-only."""
+    hosts = ["h200-cache-07", "h200-cache-08"]
+    c = Case("case-u052", "storage_failure", "h200-cache-08", hosts)
+    bad, tf = hosts[1], -300
+    c.alert("PyTorchJobFailed", "llm-pt-13b worker-1 failed: OSError", job="llm-pt-13b", namespace="pt")
+    w = fsdp_steps(c, -1150, 40, 30200, step_s=15.0, rank=8, mfu=43.0, mem_gib=101.0)[:int((tf + 1150) / 15)][::2]
+    w += ["[rank8]: Traceback (most recent call last):",
+          '[rank8]:   File "/app/data/cached_reader.py", line 77, in _read',
+          "[rank8]: OSError: [Errno 5] Input/output error: '/mnt/nvme-cache/shards/tok-v3/shard_08812.bin'",
+          "[rank11]: OSError: [Errno 30] Read-only file system: '/mnt/nvme-cache/shards/tok-v3/.lock'"]
+    c.log("k8s/pt/llm-pt-13b-worker-1/trainer", w)
+    d = kernel_noise(c, bad, 5, -1300, 0, fmt="dmesg")
+    d += ["%s nvme nvme1: I/O 417 QID 33 timeout, aborting" % c.dmesg(tf - 40),
+          "%s nvme nvme1: I/O 417 QID 33 timeout, reset controller" % c.dmesg(tf - 10),
+          "%s nvme nvme1: Abort status: 0x371" % c.dmesg(tf - 9),
+          "%s nvme1n1: I/O Cmd(0x2) @ LBA 1290311680, 256 blocks, I/O Error (sct 0x3 / sc 0x71)" % c.dmesg(tf - 8),
+          "%s I/O error, dev nvme1n1, sector 1290311680 op 0x0:(READ) flags 0x80700 phys_seg 4 prio class 2" % c.dmesg(tf - 8),
+          "%s EXT4-fs error (device nvme1n1): ext4_find_entry:1683: inode #2: comm python3: reading "
+          "directory lblock 0" % c.dmesg(tf - 2),
+          "%s EXT4-fs (nvme1n1): Remounting filesystem read-only" % c.dmesg(tf - 1)]
+    c.log("%s/dmesg" % bad, d)
+    c.node_metric("node_disk_io_time_seconds_total", {"instance": bad, "device": "nvme1n1"},
+                  lambda s: 81200 + (s + 1260) * (0.4 if s < tf - 60 else 1.0), decimals=1)
+    dcgm(c, bad, util={i: after(tf, 0) for i in range(8)})
+    c.with_topology()
+    return c
+
+
+# ================================================================== launch_config_error
+@case
+def u053():
+    """Kubeflow PyTorchJob on 4-GPU H100 nodes launched with --nproc_per_node=8: local ranks 4-7 on
+    every pod fail with 'invalid device ordinal' at set_device; looks like lost GPUs, but every node
+    has its four GPUs and the job spec asks for 4 per pod."""
+    hosts = ["gke-h100x4-pool-%s" % s for s in ("k1", "k2")]
+    c = Case("case-u053", "launch_config_error", "job", hosts, gpu=H100, gpus=4)
+    c.alert("PyTorchJobFailed", "embed-3b failed: 8 ranks exited 1", job="embed-3b", namespace="search")
+    out = ["[%s] torchrun --nnodes=2 --nproc_per_node=8 --rdzv_backend=c10d --rdzv_endpoint=embed-3b-"
+           "master-0:29400 train.py" % c.iso(-200)]
+    for lr in (4, 5, 6, 7):
+        out += ["[rank%d]: Traceback (most recent call last):" % lr,
+                '[rank%d]:   File "/app/train.py", line 51, in <module>' % lr,
+                "[rank%d]:     torch.cuda.set_device(local_rank)" % lr,
+                "[rank%d]: RuntimeError: CUDA error: invalid device ordinal" % lr]
+    out += elastic_failure(c, -180, hosts[0], 4, 4, 1)
+    c.log("k8s/search/embed-3b-master-0/pytorch", out)
+    c.log("k8s/search/embed-3b-master-0/spec", ["resources:", "  limits:", "    nvidia.com/gpu: \"4\"",
+                                                "env:", "  - name: PET_NPROC_PER_NODE", "    value: \"8\""])
+    dcgm(c, hosts[0])
+    c.with_topology()
+    c.topology["gpu_pci_bus"] = {k: v for k, v in c.topology["gpu_pci_bus"].items() if int(k[3:]) < 4}
+    return c
+
+
+@case
+def u054():
+    """Megatron on Slurm, 3x8 H200: after a maintenance window the job fails at CUDA init on one
+    node's ranks only ('no CUDA-capable device is detected' from torch), the others wait at the
+    rendezvous. gpu.inventory on that node shows all 8 GPUs but driver 535.161 / CUDA 12.2 while the
+    container needs CUDA 12.4 (the node image was rolled back); gpu.health there passes."""
+    hosts = ["h200-mw-%02d" % i for i in (4, 5, 6)]
+    c = Case("case-u054", "launch_config_error", "h200-mw-05", hosts)
+    bad = hosts[1]
+    c.alert("JobFailed", "job 6120044 (llama-3-70b-dpo) failed on start", job="llama-3-70b-dpo",
+            slurm_job_id="6120044")
+    out = ["%s: [rank%d]: RuntimeError: No CUDA GPUs are available" % (bad, 8 + i) for i in range(0, 8, 3)]
+    out += ["%s: /usr/local/lib/python3.10/dist-packages/torch/cuda/__init__.py:129: UserWarning: CUDA "
+            "initialization: Unexpected error from cudaGetDeviceCount(). Did you run some cuda functions before "
+            "calling NumCudaDevices() that might have already set an error? Error 803: system has "
+            "unsupported display driver / cuda driver combination (Triggered internally at "
+            "../c10/cuda/CUDAFunctions.cpp:108.)" % bad,
+            "%s: [E socket.cpp:957] [c10d] The client socket has timed out after 900s while trying to connect "
+            "to (h200-mw-04, 29500)." % hosts[2],
+            "srun: error: %s: tasks 8-15: Exited with exit code 1" % bad]
+    c.log("slurm-6120044.out", app_noise(c, 4) + out)
+    c.log("%s/journal" % bad, kernel_noise(c, bad, 14, -1300, 0))
+    dcgm(c, bad, util={i: lambda s, n: 0 for i in range(8)},
+         power={i: lambda s, n: 78 + c.rng.uniform(-3, 3) for i in range(8)})
+    c.inventory("gpu.inventory@%s/gpu0" % bad, details={"driver": "535.161.08", "cuda": "12.2",
+                                                        "container_cuda_required": "12.4"})
+    c.fail("gpu.inventory@%s/gpu0" % bad, "driver 535.161.08 supports CUDA 12.2; the job's container "
+           "needs CUDA >= 12.4 (other nodes: driver 550.90.07)")
+    c.inventory("gpu.inventory@%s/gpu0" % hosts[0])
+    health(c, "gpu.health@%s/gpu0" % bad)
+    c.with_topology()
+    return c
+
+
+# ================================================================== probe-decided extras
+@case
+def u055():
+    """DeepSpeed on Slurm, 2x8 H100: rank 10 slower by ~20%; the site's DCGM export has SM clock and
+    utilisation but no temperature or clock-reason fields; GPU 2's SM clock is lower. Thermal or
+    power? gpu.health on GPU 2 fails: HBM at 96 C with HW thermal + HW slowdown bits, power well
+    under the limit; gpu.gemm fails; GPU 3 passes."""
+    hosts = ["h100-cool-%02d" % i for i in (14, 15)]
+    c = Case("case-u055", "gpu_thermal_throttle", "h100-cool-15/gpu2", hosts, gpu=H100)
+    bad, g = hosts[1], 2
+    c.alert("StragglerDetected", "rank 10 slowest in 44/50 steps (job 230019)", job="phi-style-14b",
+            slurm_job_id="230019")
+    out = deepspeed_steps(c, -1150, 44, 12044, step_fn=lambda i: 3.0 if i < 6 else 3.6, mem=(41.0, 69.2))[::2]
+    out += ["[%s] [WARNING] [comm] allreduce wait dominated by rank 10 on %d of last 50 steps" % (
+        c.ymd_ms(-600 + 250 * i), 44 - i) for i in range(3)]
+    c.log("slurm-230019.out", out)
+    c.gpu_metric("DCGM_FI_DEV_SM_CLOCK", bad, 1950, 40, decimals=0,
+                 over={g: after(-1100, lambda s, n: 1410 + c.rng.uniform(-90, 60))})
+    c.gpu_metric("DCGM_FI_DEV_GPU_UTIL", bad, 97, 3, decimals=0)
+    health(c, "gpu.health@%s/gpu%d" % (bad, g), temperature_c=79, hbm_temperature_c=96, power_w=455,
+           sm_clock_mhz=1380, clock_event_reasons=CLK_HW_THERMAL | CLK_HW_SLOWDOWN)
+    health(c, "gpu.health@%s/gpu3" % bad)
+    c.gemm("gpu.gemm@%s/gpu%d" % (bad, g), tflops=488.0)
+    c.with_topology()
+    return c
+
+
+@case
+def u056():
+    """Megatron on Slurm, 3x8 H200: one node's eight ranks are all ~15% slower; its GPUs draw ~480 W
+    while the other nodes' draw ~620 W and run cool. A CPU, thermal or power problem at node level?
+    gpu.health on two of its GPUs fails on a 500 W power limit (default 700 W) with the SW power cap
+    bit; the node's GPUs are not hot; a peer node's GPU passes."""
+    hosts = ["h200-pc-%02d" % i for i in (31, 32, 33)]
+    c = Case("case-u056", "gpu_power_throttle", "h200-pc-33", hosts)
+    bad = hosts[2]
+    c.alert("TrainingSlowdown", "granite-style-34b: iteration time +15% after node reboot",
+            job="g34b-pt", slurm_job_id="818300")
+    out = megatron_iters(c, -1190, 60, 55010, step_fn=lambda i: 4.4 if i < 4 else 5.05, loss=1.59)[::3]
+    out += ["[%s] (straggler) ranks 16-23 slowest; MnPwr/Rnk: 476W/19 | MxTmp/Rnk: 58C/3 | MnClk/Rnk: "
+            "1605MHz/21" % c.ymd(-400)]
+    c.log("slurm-818300.out", app_noise(c, 5) + out)
+    c.log("%s/journal" % bad, kernel_noise(c, bad, 10, -1300, 0))
+    dcgm(c, bad, power={i: lambda s, n: 482 + c.rng.uniform(-12, 12) for i in range(8)},
+         clock={i: lambda s, n: 1620 + c.rng.uniform(-40, 40) for i in range(8)},
+         temp={i: lambda s, n: 52 + c.rng.uniform(-4, 4) for i in range(8)})
+    dcgm(c, hosts[0])
+    for gg in (1, 6):
+        health(c, "gpu.health@%s/gpu%d" % (bad, gg), power_limit_w=500, power_w=497, sm_clock_mhz=1610,
+               clock_event_reasons=CLK_SW_POWER_CAP, temperature_c=54)
+    health(c, "gpu.health@%s/gpu1" % hosts[0])
     c.with_topology()
     return c
 
