@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Checks the diagnosis case sets (evals/diagnosis/{dev,holdout,holdout2,holdout3}) with validate_cases.py,
-# that the committed JSON is what generate_cases.py / holdout2/holdout2_cases.py /
-# holdout3/holdout3_cases.py produce, and that the validator rejects broken cases.
+# Checks the diagnosis case sets (evals/diagnosis/{dev,holdout,holdout2,holdout3,holdout4}) with
+# validate_cases.py, that the committed JSON is what generate_cases.py / holdout2/holdout2_cases.py /
+# holdout3/holdout3_cases.py / holdout4/holdout4_cases.py produce, and that the validator rejects
+# broken cases.
 # Run by ctest from the repo root as: bash tests/diagnosis_cases_test.sh <build-dir>
 set -euo pipefail
 PY=${PYTHON:-python3}
@@ -27,6 +28,11 @@ diff -r evals/diagnosis/holdout3 "$tmp/gen/holdout3" --exclude='*.py' --exclude=
   { echo "FAIL: holdout3/ differs from holdout3/holdout3_cases.py output"; exit 1; }
 # holdout3 alone: at least 50 cases, every category.
 "$PY" "$V" evals/diagnosis/holdout3 >/dev/null || { echo "FAIL: holdout3/ does not validate on its own"; exit 1; }
+"$PY" evals/diagnosis/holdout4/holdout4_cases.py --out "$tmp/gen/holdout4" >/dev/null
+diff -r evals/diagnosis/holdout4 "$tmp/gen/holdout4" --exclude='*.py' --exclude=__pycache__ >/dev/null ||
+  { echo "FAIL: holdout4/ differs from holdout4/holdout4_cases.py output"; exit 1; }
+# holdout4 alone: at least 50 cases, every category.
+"$PY" "$V" evals/diagnosis/holdout4 >/dev/null || { echo "FAIL: holdout4/ does not validate on its own"; exit 1; }
 
 # 3. The validator rejects each kind of broken case, naming file and field.
 expect_reject() {  # name, python expression mutating `d`, expected text in the output
