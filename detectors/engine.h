@@ -2,16 +2,19 @@
 // two modes that give identical results:
 //
 //  * EvaluateBatch: columnar arrays (each plan compiled to an instruction list, run over blocks
-//    of 256 points per series; rules with cross-series aggregation stage by stage over whole
-//    columns); for scoring, training and `vigil detect`.
+//    of 256 points per series; rules with cross-series aggregation stage by stage, keeping
+//    whole-series columns for the nodes later stages read); for scoring, training and
+//    `vigil detect`.
 //  * StreamingEngine: points appended as they arrive; per point and window node amortised O(1)
 //    (see detectors/window_state.h for each function's cost); memory bounded by the windows.
 //
 // Semantics (docs/rules.md has the user's view):
 //  * Non-finite input values (NaN, +-Inf) are missing values: window functions skip them.
 //    An infinity computed inside a rule (e.g. `x / 0`) that feeds a window is not an input value:
-//    it enters the window as is (mean/std/median/MAD over it become +-Inf or NaN until it leaves);
-//    only NaN is skipped there. Batch and streaming agree on this.
+//    it enters the window as is (mean/std/median/MAD over it become +-Inf or NaN until it leaves;
+//    the running sums of mean/sum/std/zscore stay NaN after it left until their next exact
+//    recompute, at most max(32, window points) points later); only NaN is skipped there. Batch
+//    and streaming agree on this.
 //  * A rule's condition is evaluated at each point of each selected series (tick-driven rules,
 //    those using stale_for/absent, at every distinct timestamp of the whole input).
 //  * Alert life cycle per (rule, series): the condition holds -> pending (active_at); held for
