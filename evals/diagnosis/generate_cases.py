@@ -66,6 +66,15 @@ def std_gpu_metrics(c, host, util_over=None, temp_over=None, power_over=None, cl
 
 
 # ==================================================================== gpu_fallen_off_bus
+
+def pad_noise(c, host, want=22):
+    """Adds a `<host>/syslog` source of harmless kernel lines until the case has `want` log lines
+    (cases carry 20-400). Called last in a case, so the case's earlier content is unchanged."""
+    have = sum(len(src["lines"]) for src in c.logs) if hasattr(c, "logs") else 0
+    if have < want:
+        c.log("%s/syslog" % host, kernel_noise(c, host, want - have))
+
+
 @case
 def case_001():
     # Xid 79 in the kernel log of node-3; every rank then reports an NCCL watchdog timeout, which
@@ -2035,6 +2044,7 @@ def case_102():
     c.gpu_metric("DCGM_FI_DEV_ECC_DBE_VOL_TOTAL", "node-5", 0, 0, {0: lambda s, v: 0 if s < -120 else 2}, decimals=0)
     c.gpu_metric("DCGM_FI_DEV_ROW_REMAP_PENDING", "node-5", 0, 0, {0: lambda s, v: 0 if s < -120 else 1}, decimals=0)
     c.gpu_metric("DCGM_FI_DEV_ROW_REMAP_FAILURE", "node-5", 0, 0, decimals=0)
+    pad_noise(c, "node-5")  # the validator wants >= 20 log lines; harmless host syslog
     return c
 
 
@@ -2083,6 +2093,7 @@ def case_106():
         c.log("%s/rank%d/stderr" % (h, r), app_noise(c, 4) + [
             "[rank%d]: RuntimeError: CUDA error: an illegal memory access was encountered" % r,
             "[rank%d]: Compile with `TORCH_USE_CUDA_DSA` to enable device-side assertions." % r])
+    pad_noise(c, "node-1")  # the validator wants >= 20 log lines; harmless host syslog
     return c
 
 
@@ -2120,6 +2131,7 @@ def case_109():
         "node-1:21033:21033 [0] NCCL INFO NET/IB : No device found.",
         "node-1:21033:21033 [0] NCCL INFO NET/Socket : Using [0]eth0:10.20.1.11<0>",
         "node-1:21033:21033 [0] NCCL INFO Using network Socket"])
+    pad_noise(c, "node-1")  # the validator wants >= 20 log lines; harmless host syslog
     return c
 
 
@@ -2135,6 +2147,7 @@ def case_110():
     c.log("node-4/rank0/stderr", app_noise(c, 6) + [
         "[rank0]: OSError: [Errno 5] Input/output error: '/checkpoints/nemotron-15b/iter_0012000/mp_rank_03/model_optim_rng.pt'",
         "[rank0]: RuntimeError: Failed to save checkpoint: [Errno 5] Input/output error"])
+    pad_noise(c, "node-4")  # the validator wants >= 20 log lines; harmless host syslog
     return c
 
 
@@ -2163,6 +2176,7 @@ def case_112():
             c.health("gpu.health@node-3/gpu%d" % g, ecc_dbe_volatile=4, remap_pending=1, xid_last=48)
         else:
             c.health("gpu.health@node-3/gpu%d" % g)
+    pad_noise(c, "node-3")  # the validator wants >= 20 log lines; harmless host syslog
     return c
 
 
@@ -2202,6 +2216,7 @@ def case_115():
     c.gpu_metric("DCGM_FI_DEV_ECC_DBE_VOL_TOTAL", "node-1", 0, 0, {5: lambda s, v: 0 if s < -300 else 3}, decimals=0)
     c.gpu_metric("DCGM_FI_DEV_ROW_REMAP_FAILURE", "node-1", 0, 0, {5: lambda s, v: 0 if s < -300 else 1}, decimals=0)
     c.gpu_metric("DCGM_FI_DEV_ROW_REMAP_PENDING", "node-1", 0, 0, decimals=0)
+    pad_noise(c, "node-1")  # the validator wants >= 20 log lines; harmless host syslog
     return c
 
 
@@ -2216,6 +2231,7 @@ def case_116():
         "jaxlib.xla_extension.XlaRuntimeError: RESOURCE_EXHAUSTED: Out of memory while trying to allocate 8589934592 bytes.",
         "BufferAssignment OOM Debugging."])
     c.log("node-4/worker0/stdout", app_noise(c, 6) + ["%s input pipeline: prefetch buffer empty for 600 s, waiting for peers" % c.ymd(-100)])
+    pad_noise(c, "node-3")  # the validator wants >= 20 log lines; harmless host syslog
     return c
 
 
@@ -2261,6 +2277,7 @@ def case_119():
                 "thresholds": {"target_visible_min": 1},
                 "reason": "gpu%d enumerated by NVML and CUDA (7 of 8 GPUs visible)" % g,
                 "duration_s": round(c.rng.uniform(0.4, 0.9), 2)})
+    pad_noise(c, "node-6")  # the validator wants >= 20 log lines; harmless host syslog
     return c
 
 
@@ -2291,6 +2308,7 @@ def case_121():
                                   "| GPU ID: 6                 | Warning                                              |",
                                   "|                           | NVLink: Warning - Detected more than 100 CRC errors  |",
                                   "|                           | per second on link 11 for GPU 6                      |"])
+    pad_noise(c, "node-3")  # the validator wants >= 20 log lines; harmless host syslog
     return c
 
 
@@ -2303,6 +2321,7 @@ def case_122():
     lines = watchdog(c, 9, -60, 1204) + ["[rank9]: collective 1204 (ALLREDUCE) is missing ranks: [3]; all other ranks entered it"]
     c.log("node-2/rank9/stderr", lines)
     c.log("node-2/rank12/stderr", watchdog(c, 12, -59, 1204))
+    pad_noise(c, "node-1")  # the validator wants >= 20 log lines; harmless host syslog
     return c
 
 
@@ -2329,6 +2348,7 @@ def case_124():
         c.log("node-2/rank%d/stderr" % r, app_noise(c, 4) + [
             "%s [rank%d]: RuntimeError: DataLoader timed out after 1800 seconds" % (c.ymd(-60), r),
             "%s [rank%d]: RuntimeError: DataLoader worker (pid(s) %d) exited unexpectedly" % (c.ymd(-59), r, 40000 + r)])
+    pad_noise(c, "node-2")  # the validator wants >= 20 log lines; harmless host syslog
     return c
 
 
