@@ -239,6 +239,9 @@ class KnowledgeBase::Impl {
   // import. `lexical_dirty`: entries were deleted (a replaced guide); rebuild after the import.
   kb::LexicalIndex lexical;
   bool lexical_dirty = false;
+  // Set while MaybeLoadPack imports a changed shipped pack: its incidents replace their stored
+  // versions (WriteIncidentsTx), so pack updates reach an existing data directory.
+  bool pack_reload = false;
   std::string lexical_path;  // `<db>.bm25`; empty for ":memory:"
   // Write generation of the store: meta `write_generation`, bumped inside every transaction that
   // adds or deletes entries. The lexical index file records the generation it reflects.
@@ -787,12 +790,23 @@ class KnowledgeBase::Impl {
         prep.id_exists.Reset();
         prep.id_exists.Bind(1, inc.id);
         ASSIGN_OR_RETURN(bool id_row, prep.id_exists.Step());
-        if (id_row || seen_ids.contains(inc.id)) {
+        bool replaced = false;
+        if (id_row && !seen_ids.contains(inc.id) && pack_reload && inc.source.starts_with("pack:")) {
+          // A changed shipped pack updates its own entries (new signatures reach existing stores);
+          // an incident a user imported under the same id is never overwritten.
+          ASSIGN_OR_RETURN(bool was_pack, ReplaceStoredPackIncident(inc.id));
+          if (was_pack) {
+            replaced = true;
+            report->issues.push_back({file, p.line, "replaced the stored version of pack incident `" +
+                                                        inc.id + "` (the shipped pack changed)", false});
+          }
+        }
+        if (!replaced && (id_row || seen_ids.contains(inc.id))) {
           dup("incident id `" + inc.id + "` already exists with different content; skipped");
           continue;
         }
         const float* v = vecs.data() + i * d;
-        if (opts.near_duplicate_cosine > 0) {
+        if (opts.near_duplicate_cosine > 0 && !replaced) {
           int64_t nearest = -1;
           float cos = NearestCosine(v, w, &nearest);
           if (cos >= opts.near_duplicate_cosine) {
@@ -845,6 +859,26 @@ class KnowledgeBase::Impl {
     }
     signature_cache.reset();
     return Status::Ok();
+  }
+
+  // Deletes a stored incident that came from the shipped pack (source `pack:...`), with its
+  // entries and signatures, inside the open import transaction; false (nothing deleted) when the
+  // stored incident is not a pack entry. The vector and lexical indexes are rebuilt after the import.
+  Result<bool> ReplaceStoredPackIncident(const std::string& id) {
+    ASSIGN_OR_RETURN(Stmt src, db->Prepare("SELECT source FROM incidents WHERE id = ?"));
+    src.Bind(1, id);
+    ASSIGN_OR_RETURN(bool row, src.Step());
+    if (!row || !src.Text(0).starts_with("pack:")) return false;
+    for (const char* sql : {"DELETE FROM entries_fts WHERE rowid IN (SELECT id FROM entries WHERE incident_id = ?)",
+                            "DELETE FROM entries WHERE incident_id = ?", "DELETE FROM signatures WHERE incident_id = ?",
+                            "DELETE FROM incidents WHERE id = ?"}) {
+      ASSIGN_OR_RETURN(Stmt del, db->Prepare(sql));
+      del.Bind(1, id);
+      RETURN_IF_ERROR(del.Run());
+    }
+    index_dirty = true;
+    lexical_dirty = true;
+    return true;
   }
 
   Status WriteGuide(kb::ParsedGuide& g, ImportReport* report) {
@@ -1047,12 +1081,18 @@ class KnowledgeBase::Impl {
     ASSIGN_OR_RETURN(std::string hash, PackHash(dir));
     ASSIGN_OR_RETURN(std::string loaded, Meta("pack_hash"));
     if (hash == loaded) return Status::Ok();
-    ASSIGN_OR_RETURN(ImportReport r, ImportPath(dir, "pack"));
+    pack_reload = true;
+    auto imported = ImportPath(dir, "pack");
+    pack_reload = false;
+    ASSIGN_OR_RETURN(ImportReport r, std::move(imported));
     int shown = 0;
     for (const auto& i : r.issues) {
       if (i.rejected && shown++ < 5) LogWarn("kb", i.file + ":" + std::to_string(i.line) + ": " + i.message);
     }
-    LogInfo("kb", "knowledge pack " + dir + ": " + std::to_string(r.added) + " added, " +
+    size_t replaced = 0;
+    for (const auto& i : r.issues) replaced += i.message.starts_with("replaced the stored version") ? 1 : 0;
+    LogInfo("kb", "knowledge pack " + dir + ": " + std::to_string(r.added) + " added (" +
+                      std::to_string(replaced) + " of them replacing an older version), " +
                       std::to_string(r.duplicates) + " already present, " + std::to_string(r.rejected) +
                       " rejected");
     return SetMeta("pack_hash", hash);

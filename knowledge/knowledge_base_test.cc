@@ -622,6 +622,72 @@ TEST_CASE("the pack directory loads once and reloads only when it changes") {
   }
 }
 
+TEST_CASE("a changed pack replaces its own stored entries, never a user's incident of the same id") {
+  TempDir tmp;
+  fs::create_directories(tmp.path / "pack");
+  auto write_pack = [&](const std::string& sig) {
+    std::ofstream f(tmp.path / "pack" / "p.jsonl", std::ios::trunc);
+    f << R"({"id": "pack-t1", "title": "Widget controller fault", "raw_text": "the widget controller failed", )"
+      << R"("log_signatures": [")" << sig << R"("], "root_cause": "gpu_fallen_off_bus", "source": "pack:vigil"})"
+      << "\n"
+      << R"({"id": "pack-t2", "title": "Shipped version of t2", "raw_text": "shipped text of t2", )"
+      << R"("root_cause": "cuda_oom", "source": "pack:vigil"})" << "\n";
+  };
+  write_pack("alpha widget failure");
+  auto o = MemoryOptions();
+  o.db_path = (tmp.path / "kb.sqlite").string();
+  o.pack_dir = (tmp.path / "pack").string();
+  o.load_pack = false;
+  {  // A user incident that happens to use the id of a later pack entry.
+    auto kb = OpenOrDie(o);
+    std::ofstream(tmp.path / "user.jsonl")
+        << R"({"id": "pack-t2", "title": "Our own t2", "raw_text": "team ticket text", "root_cause": "host_oom", )"
+        << R"("source": "ticket"})" << "\n";
+    REQUIRE(kb->Import((tmp.path / "user.jsonl").string()).ok());
+  }
+  o.load_pack = true;
+  {
+    auto kb = OpenOrDie(o);
+    CHECK(kb->Stats()->incidents == 2);
+    CHECK(kb->GetIncident("pack-t1")->log_signatures == std::vector<std::string>{"alpha widget failure"});
+    CHECK(kb->GetIncident("pack-t2")->source == "ticket");
+  }
+  write_pack("beta gizmo breakdown");  // a new release of the pack: same id, new signature
+  {
+    LogCapture logs;
+    auto kb = OpenOrDie(o);
+    CHECK(logs.Contains("1 of them replacing an older version"));
+    CHECK(kb->Stats()->incidents == 2);
+    auto t1 = kb->GetIncident("pack-t1");
+    REQUIRE(t1.ok());
+    CHECK(t1->log_signatures == std::vector<std::string>{"beta gizmo breakdown"});
+    CHECK(kb->GetIncident("pack-t2")->source == "ticket");  // the user's incident is kept
+    for (SearchMode mode : {SearchMode::kLexical, SearchMode::kDense, SearchMode::kHybrid}) {
+      SearchQuery q;
+      q.text = "beta gizmo breakdown";
+      q.mode = mode;
+      auto hits = kb->Search(q);
+      REQUIRE(hits.ok());
+      REQUIRE(!hits->empty());
+      CHECK(hits->front().incident.id == "pack-t1");
+      for (const auto& h : *hits) CHECK(!h.incident.id.empty());  // no hit on a deleted entry
+    }
+  }
+  {  // Reopened: the persisted indexes agree with the store (no rebuild warning, same answer).
+    LogCapture logs;
+    auto kb = OpenOrDie(o);
+    CHECK(!logs.Contains("rebuilding"));
+    SearchQuery q;
+    q.text = "beta gizmo breakdown";
+    q.k = 1;
+    q.mode = SearchMode::kLexical;
+    auto hits = kb->Search(q);
+    REQUIRE(hits.ok());
+    REQUIRE(hits->size() == 1);
+    CHECK(hits->front().incident.id == "pack-t1");
+  }
+}
+
 TEST_CASE("builtin embedder: deterministic, unit length, similar texts closer") {
   auto e = MakeEmbedder("builtin:dim=256");
   REQUIRE(e.ok());
