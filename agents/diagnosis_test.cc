@@ -19,6 +19,20 @@
 namespace vigil {
 namespace {
 
+// An in-memory knowledge base (no pack, exact Flat index) holding just `incidents`.
+std::unique_ptr<KnowledgeBase> KbWith(const std::vector<Incident>& incidents) {
+  KnowledgeOptions ko;
+  ko.db_path = ":memory:";
+  ko.pack_dir = "";
+  ko.load_pack = false;
+  ko.index_spec = "Flat";
+  auto kb = KnowledgeBase::Open(ko);
+  REQUIRE_MESSAGE(kb.ok(), kb.status().message());
+  auto imported = (*kb)->ImportIncidents(incidents, "test");
+  REQUIRE_MESSAGE(imported.ok(), imported.status().message());
+  return std::move(kb).value();
+}
+
 Json BaseCase() {
   return ParseJson(R"JSON({
     "id": "t-oom",
@@ -780,13 +794,6 @@ TEST_CASE("runtime: invalid tool calls are answered as errors and the loop goes 
 }
 
 TEST_CASE("agent: the LLM's answer needs supporting evidence; an LLM failure keeps the built-in answer") {
-  KnowledgeOptions ko;
-  ko.db_path = ":memory:";
-  ko.pack_dir = "";
-  ko.load_pack = false;
-  ko.index_spec = "Flat";
-  auto kb = KnowledgeBase::Open(ko);
-  REQUIRE_MESSAGE(kb.ok(), kb.status().message());
   Incident oom;
   oom.id = "oom-1";
   oom.title = "CUDA out of memory during forward";
@@ -799,15 +806,13 @@ TEST_CASE("agent: the LLM's answer needs supporting evidence; an LLM failure kee
   hang.log_signatures = {"Watchdog caught collective operation timeout"};
   hang.root_cause = "nccl_collective_hang";
   hang.mitigation = "find the stuck rank";
-  std::vector<Incident> incidents = {oom, hang};
-  auto imported = (*kb)->ImportIncidents(incidents, "test");
-  REQUIRE_MESSAGE(imported.ok(), imported.status().message());
+  auto kb = KbWith({oom, hang});
   auto c = ParseCase(BaseCase(), "t.json");
   REQUIRE(c.ok());
   FakeExecutor exec;
 
   DiagnosisAgentOptions o;
-  o.kb = kb->get();
+  o.kb = kb.get();
   auto builtin = DiagnosisAgent(o).Diagnose(*c, &exec);
   REQUIRE_MESSAGE(builtin.ok(), builtin.status().message());
   CHECK(builtin->mode == "builtin");
@@ -867,13 +872,6 @@ TEST_CASE("agent: the LLM's answer needs supporting evidence; an LLM failure kee
 }
 
 TEST_CASE("agent: an error line no signature matches is named through the KB at a low confidence; zero counters are not errors") {
-  KnowledgeOptions ko;
-  ko.db_path = ":memory:";
-  ko.pack_dir = "";
-  ko.load_pack = false;
-  ko.index_spec = "Flat";
-  auto kb = KnowledgeBase::Open(ko);
-  REQUIRE_MESSAGE(kb.ok(), kb.status().message());
   Incident thermal;
   thermal.id = "thermal-1";
   thermal.title = "GPU thermal slowdown: clocks throttled by temperature";
@@ -888,8 +886,7 @@ TEST_CASE("agent: an error line no signature matches is named through the KB at 
   nan.log_signatures = {"lm loss: nan"};
   nan.root_cause = "loss_divergence";
   nan.mitigation = "lower the learning rate";
-  std::vector<Incident> incidents = {thermal, nan};
-  REQUIRE((*kb)->ImportIncidents(incidents, "test").ok());
+  auto kb = KbWith({thermal, nan});
 
   Json j = BaseCase();
   j["alert"]["labels"] = {{"alertname", "StragglerRank"}, {"node", "node-2"}, {"job", "llm"}};
@@ -904,7 +901,7 @@ TEST_CASE("agent: an error line no signature matches is named through the KB at 
   j.erase("probes");
   auto c = ParseCase(j, "t.json");
   REQUIRE(c.ok());
-  auto facts = GatherKnowledge(**kb, *c);
+  auto facts = GatherKnowledge(*kb, *c);
   REQUIRE(facts.ok());
   FlatLogs flat = FlattenLogs(*c);
   REQUIRE(facts->line_recalls.size() == 1);  // the healthy iteration lines are not error-like
@@ -912,7 +909,7 @@ TEST_CASE("agent: an error line no signature matches is named through the KB at 
   CHECK(facts->line_recalls[0].category == "gpu_thermal_throttle");
 
   DiagnosisAgentOptions o;
-  o.kb = kb->get();
+  o.kb = kb.get();
   auto r = DiagnosisAgent(o).Diagnose(*c, nullptr);
   REQUIRE(r.ok());
   const Diagnosis& d = r->diagnosis;
