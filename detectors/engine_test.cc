@@ -213,24 +213,31 @@ TEST_CASE("window functions match brute-force references (point and time windows
   }
 }
 
+// Batch node values of one window of each function in `fns` over `s` (in that order), all in
+// one rule plan, so windows that share state share it here.
+std::vector<std::vector<double>> WindowNodeValues(const TimeSeries& s, const std::vector<WindowFn>& fns,
+                                                  bool points, int64_t size) {
+  P p("W", "m");
+  int32_t v = p.Value();
+  std::vector<int32_t> ids;
+  for (WindowFn fn : fns) ids.push_back(p.Window(fn, v, points, size));
+  CompiledRules rules{{p.Done(p.Cmp(PlanOp::kGt, ids[0], p.Const(0)))}};
+  EngineOptions opt;
+  opt.trace_nodes = true;
+  auto r = EvaluateBatch(rules, std::span<const TimeSeries>(&s, 1), opt);
+  REQUIRE(r.ok());
+  std::vector<std::vector<double>> out;
+  for (int32_t id : ids) out.push_back(r->traces.at(0).node_values.at(id));
+  return out;
+}
+
 TEST_CASE("median and mad of the same window share one sorted window with bit-identical values") {
   std::mt19937_64 rng(11);
   TimeSeries s = RandomSeries(rng, "m", {}, 500, 1'000'000);
   for (bool points : {true, false}) {
     for (int64_t size : points ? std::vector<int64_t>{1, 2, 30} : std::vector<int64_t>{500, 4000}) {
-      auto values = [&](std::vector<WindowFn> fns) {  // node values of each window, in order
-        P p("M", "m");
-        int32_t v = p.Value();
-        std::vector<int32_t> ids;
-        for (WindowFn fn : fns) ids.push_back(p.Window(fn, v, points, size));
-        CompiledRules rules{{p.Done(p.Cmp(PlanOp::kGt, ids[0], p.Const(0)))}};
-        EngineOptions opt;
-        opt.trace_nodes = true;
-        auto r = EvaluateBatch(rules, std::span<const TimeSeries>(&s, 1), opt);
-        REQUIRE(r.ok());
-        std::vector<std::vector<double>> out;
-        for (int32_t id : ids) out.push_back(r->traces.at(0).node_values.at(id));
-        return out;
+      auto values = [&](const std::vector<WindowFn>& which) {
+        return WindowNodeValues(s, which, points, size);
       };
       auto pair = values({WindowFn::kMad, WindowFn::kMedian});  // mad first: the pair runs at its index
       auto med = values({WindowFn::kMedian})[0];
@@ -251,19 +258,8 @@ TEST_CASE("running-sum windows of one input and window share one state with bit-
   const WindowFn fns[] = {WindowFn::kZscore, WindowFn::kMean, WindowFn::kSum, WindowFn::kCount, WindowFn::kStd};
   for (bool points : {true, false}) {
     for (int64_t size : points ? std::vector<int64_t>{1, 2, 30} : std::vector<int64_t>{500, 4000}) {
-      auto values = [&](std::vector<WindowFn> which) {  // node values of each window, in order
-        P p("S", "m");
-        int32_t v = p.Value();
-        std::vector<int32_t> ids;
-        for (WindowFn fn : which) ids.push_back(p.Window(fn, v, points, size));
-        CompiledRules rules{{p.Done(p.Cmp(PlanOp::kGt, ids[0], p.Const(0)))}};
-        EngineOptions opt;
-        opt.trace_nodes = true;
-        auto r = EvaluateBatch(rules, std::span<const TimeSeries>(&s, 1), opt);
-        REQUIRE(r.ok());
-        std::vector<std::vector<double>> out;
-        for (int32_t id : ids) out.push_back(r->traces.at(0).node_values.at(id));
-        return out;
+      auto values = [&](const std::vector<WindowFn>& which) {
+        return WindowNodeValues(s, which, points, size);
       };
       auto group = values({std::begin(fns), std::end(fns)});
       for (size_t k = 0; k < std::size(fns); ++k) {
