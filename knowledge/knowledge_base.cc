@@ -189,6 +189,7 @@ Json ImportReport::ToJson() const {
   }
   return Json{{"added", added},
               {"duplicates", duplicates},
+              {"replaced", replaced},
               {"rejected", rejected},
               {"seconds", seconds},
               {"issues", issues_json}};
@@ -797,6 +798,7 @@ class KnowledgeBase::Impl {
           ASSIGN_OR_RETURN(bool was_pack, ReplaceStoredPackIncident(inc.id));
           if (was_pack) {
             replaced = true;
+            ++report->replaced;
             report->issues.push_back({file, p.line, "replaced the stored version of pack incident `" +
                                                         inc.id + "` (the shipped pack changed)", false});
           }
@@ -869,16 +871,31 @@ class KnowledgeBase::Impl {
     src.Bind(1, id);
     ASSIGN_OR_RETURN(bool row, src.Step());
     if (!row || !src.Text(0).starts_with("pack:")) return false;
-    for (const char* sql : {"DELETE FROM entries_fts WHERE rowid IN (SELECT id FROM entries WHERE incident_id = ?)",
-                            "DELETE FROM entries WHERE incident_id = ?", "DELETE FROM signatures WHERE incident_id = ?",
-                            "DELETE FROM incidents WHERE id = ?"}) {
+    RETURN_IF_ERROR(DeleteEntries("incident_id = ?", id));
+    for (const char* sql :
+         {"DELETE FROM signatures WHERE incident_id = ?", "DELETE FROM incidents WHERE id = ?"}) {
       ASSIGN_OR_RETURN(Stmt del, db->Prepare(sql));
       del.Bind(1, id);
       RETURN_IF_ERROR(del.Run());
     }
+    return true;
+  }
+
+  // Deletes the search entries that `where` selects (a condition on `entries` with one `?`, bound
+  // to `key`) and their FTS rows, inside the open transaction. Their FAISS vectors and BM25
+  // documents cannot be removed in place: both indexes are rebuilt after the import.
+  template <typename Key>
+  Status DeleteEntries(const std::string& where, const Key& key) {
+    for (const std::string& sql :
+         {"DELETE FROM entries_fts WHERE rowid IN (SELECT id FROM entries WHERE " + where + ")",
+          "DELETE FROM entries WHERE " + where}) {
+      ASSIGN_OR_RETURN(Stmt del, db->Prepare(sql));
+      del.Bind(1, key);
+      RETURN_IF_ERROR(del.Run());
+    }
     index_dirty = true;
     lexical_dirty = true;
-    return true;
+    return Status::Ok();
   }
 
   Status WriteGuide(kb::ParsedGuide& g, ImportReport* report) {
@@ -911,15 +928,9 @@ class KnowledgeBase::Impl {
       if (had) {
         int64_t gid = old.Int(0);
         RETURN_IF_ERROR(
-            db->Exec("DELETE FROM entries_fts WHERE rowid IN (SELECT e.id FROM entries e JOIN guide_chunks c "
-                     "ON e.chunk_id = c.id WHERE c.guide_id = " +
-                     std::to_string(gid) + ")"));
-        RETURN_IF_ERROR(
-            db->Exec("DELETE FROM entries WHERE chunk_id IN (SELECT id FROM guide_chunks WHERE guide_id = " +
-                     std::to_string(gid) + ")"));
+            DeleteEntries("chunk_id IN (SELECT id FROM guide_chunks WHERE guide_id = ?)", gid));
         RETURN_IF_ERROR(db->Exec("DELETE FROM guides WHERE id = " + std::to_string(gid)));
-        index_dirty = true;  // FAISS ids of the old chunks must go: rebuild
-        lexical_dirty = true;
+        ++report->replaced;
         report->issues.push_back({g.path, 0, "replaced the stored version of this guide", false});
       }
       ASSIGN_OR_RETURN(Stmt ins,
@@ -1089,10 +1100,8 @@ class KnowledgeBase::Impl {
     for (const auto& i : r.issues) {
       if (i.rejected && shown++ < 5) LogWarn("kb", i.file + ":" + std::to_string(i.line) + ": " + i.message);
     }
-    size_t replaced = 0;
-    for (const auto& i : r.issues) replaced += i.message.starts_with("replaced the stored version") ? 1 : 0;
     LogInfo("kb", "knowledge pack " + dir + ": " + std::to_string(r.added) + " added (" +
-                      std::to_string(replaced) + " of them replacing an older version), " +
+                      std::to_string(r.replaced) + " of them replacing an older version), " +
                       std::to_string(r.duplicates) + " already present, " + std::to_string(r.rejected) +
                       " rejected");
     return SetMeta("pack_hash", hash);

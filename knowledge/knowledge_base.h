@@ -95,6 +95,8 @@ struct ImportIssue {
 struct ImportReport {
   int64_t added = 0;       // incidents and guide chunks written
   int64_t duplicates = 0;  // skipped: same normalized text, same id, or near-duplicate
+  int64_t replaced = 0;    // stored versions replaced: a guide re-imported with new content,
+                           // or a pack incident of a changed shipped pack
   int64_t rejected = 0;    // skipped for bad input (see issues)
   std::vector<ImportIssue> issues;
   double seconds = 0;

@@ -339,6 +339,45 @@ TEST_CASE("Markdown guides are split by headings and searchable") {
   CHECK(again->duplicates == 2);
 }
 
+TEST_CASE("a guide re-imported from the same path with new content replaces the stored version") {
+  TempDir tmp;
+  fs::path guide = tmp.path / "runbook.md";
+  auto write_guide = [&](const std::string& word) {
+    std::ofstream(guide, std::ios::trunc) << "# Runbook\n\n## Fans\n\nCheck the " << word
+                                          << " fan tray first.\n";
+  };
+  auto o = MemoryOptions();
+  o.db_path = (tmp.path / "kb.sqlite").string();
+  auto kb = OpenOrDie(o);
+  write_guide("quokka");
+  auto first = kb->Import(guide.string());
+  REQUIRE_MESSAGE(first.ok(), first.status().ToString());
+  CHECK(first->replaced == 0);
+  write_guide("narwhal");
+  auto second = kb->Import(guide.string());
+  REQUIRE_MESSAGE(second.ok(), second.status().ToString());
+  CHECK(second->replaced == 1);
+  CHECK(second->ToJson()["replaced"] == 1);
+  CHECK(kb->Stats()->guides == 1);
+  CHECK(kb->Stats()->guide_chunks == first->added);
+  for (SearchMode mode : {SearchMode::kLexical, SearchMode::kHybrid}) {
+    SearchQuery q;
+    q.mode = mode;
+    q.text = "narwhal fan tray";
+    auto hits = kb->Search(q);
+    REQUIRE(hits.ok());
+    REQUIRE(!hits->empty());
+    CHECK(hits->front().text.find("narwhal") != std::string::npos);
+    for (const auto& h : *hits) CHECK(h.text.find("quokka") == std::string::npos);  // the old version is gone
+  }
+  SearchQuery old;
+  old.mode = SearchMode::kLexical;
+  old.text = "quokka";
+  auto none = kb->Search(old);
+  REQUIRE(none.ok());
+  CHECK(none->empty());
+}
+
 TEST_CASE("a crash mid-import keeps every committed batch and no half entry") {
   TempDir tmp;
   std::string db = (tmp.path / "kb.sqlite").string();
@@ -656,7 +695,7 @@ TEST_CASE("a changed pack replaces its own stored entries, never a user's incide
   {
     LogCapture logs;
     auto kb = OpenOrDie(o);
-    CHECK(logs.Contains("1 of them replacing an older version"));
+    CHECK(logs.Contains("1 of them replacing an older version"));  // ImportReport::replaced
     CHECK(kb->Stats()->incidents == 2);
     auto t1 = kb->GetIncident("pack-t1");
     REQUIRE(t1.ok());
