@@ -70,7 +70,7 @@ def std_gpu_metrics(c, host, util_over=None, temp_over=None, power_over=None, cl
 def pad_noise(c, host, want=22):
     """Adds a `<host>/syslog` source of harmless kernel lines until the case has `want` log lines
     (cases carry 20-400). Called last in a case, so the case's earlier content is unchanged."""
-    have = sum(len(src["lines"]) for src in c.logs) if hasattr(c, "logs") else 0
+    have = sum(len(src["lines"]) for src in c.logs)
     if have < want:
         c.log("%s/syslog" % host, kernel_noise(c, host, want - have))
 
