@@ -2,6 +2,7 @@
 
 #include "core/config.h"
 #include "evals/detection_aggregate.h"
+#include "evals/detection_cad.h"
 #include "evals/detection_pca.h"
 #include "evals/detection_peers.h"
 #include "evals/detection_rules.h"
@@ -23,7 +24,8 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
   std::vector<std::unique_ptr<BenchDetector>> detectors;
   const std::vector<std::string> known = {"rules",           "mad-band",         "iforest",
                                           "rules-aggregate", "residual-sum",     "pca-spe",
-                                          "residual-or-spe", "pca-spe-residual", "residual-or-spe-residual"};
+                                          "residual-or-spe", "pca-spe-residual", "residual-or-spe-residual",
+                                          "cad-ose",         "cad-ose-nabrange"};
   for (const std::string& name : options.detectors) {
     if (name == "rules") {
       TrainerOptions t;
@@ -57,6 +59,8 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
       parts.push_back(std::make_unique<ResidualSumDetector>());
       parts.push_back(std::make_unique<PcaSpeDetector>());
       detectors.push_back(std::make_unique<AnyOfDetector>("residual-or-spe", std::move(parts)));
+    } else if (name == "cad-ose" || name == "cad-ose-nabrange") {  // evals/detection_cad.h (NAB)
+      detectors.push_back(std::make_unique<CadOseDetector>(name == "cad-ose-nabrange"));
     } else if (name == "mad-band") {
       detectors.push_back(std::make_unique<MadBandDetector>(options.mad_window, thresholds));
     } else if (name == "iforest") {

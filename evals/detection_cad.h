@@ -1,0 +1,33 @@
+// CAD OSE (detectors/context_ose.h) as a benchmark detector, meant for NAB (evals/README.md says
+// how every choice was made, before any run).
+//
+// Per unit member: the quantiser's range is the member's min / max over the training part (NAB:
+// the probationary period; `whole_file_range` = NAB's harness, which hands every detector the
+// whole file's range: future values, no labels); rest period = training length / 5 (NAB's
+// probationary period / 5), at least 1. The unit's score is the largest member score; flagged
+// where it is ≥ the base threshold 0.75 (CAD OSE's own; label-free). LastScores = score / 0.75.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "evals/detection_benchmark.h"
+
+namespace vigil {
+
+class CadOseDetector : public BenchDetector {
+ public:
+  explicit CadOseDetector(bool whole_file_range = false) : whole_file_range_(whole_file_range) {}
+  std::string name() const override { return whole_file_range_ ? "cad-ose-nabrange" : "cad-ose"; }
+  // InvalidArgument naming the unit when a member has no finite value in its range part.
+  Result<std::vector<std::vector<uint8_t>>> Run(const std::vector<EvalUnit>& units) override;
+  Json Details() const override { return details_; }
+  const std::vector<std::vector<double>>* LastScores() const override { return &scores_; }
+
+ private:
+  bool whole_file_range_;
+  Json details_;
+  std::vector<std::vector<double>> scores_;
+};
+
+}  // namespace vigil
