@@ -43,10 +43,14 @@ Result<ContextOseDetector> ContextOseDetector::Create(const ContextOseOptions& o
   }
   ContextOseDetector d(o);
   d.max_level_ = (1 << o.value_bits) - 1;
-  const double range = o.max_value - o.min_value;
-  // As CAD OSE: a constant range gets steps of 1 from min.
-  d.step_size_ = (range > 0 ? range : static_cast<double>(d.max_level_)) / d.max_level_;
+  d.SetStep();
   return d;
+}
+
+void ContextOseDetector::SetStep() {
+  const double range = options_.max_value - options_.min_value;
+  // As CAD OSE: a constant range gets steps of 1 from min.
+  step_size_ = (range > 0 ? range : static_cast<double>(max_level_)) / max_level_;
 }
 
 int ContextOseDetector::Level(double value) const {
@@ -99,6 +103,11 @@ void ContextOseDetector::Cross(int side, const Facts& facts) {
 
 double ContextOseDetector::Step(double value) {
   if (!std::isfinite(value)) return NAN;
+  if (options_.grow_range && (value < options_.min_value || value > options_.max_value)) {
+    options_.min_value = std::min(options_.min_value, value);
+    options_.max_value = std::max(options_.max_value, value);
+    SetStep();
+  }
   // The value's facts: bit k of the level with value b is 2k + b (sorted by construction).
   const int level = Level(value);
   Facts current;

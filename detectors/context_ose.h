@@ -19,6 +19,8 @@
 //     last `rest_period` steps (the first `rest_period` steps output 0): one alert per change.
 // It fires when a pattern is new and goes quiet once the new pattern has been seen.
 //
+// With `grow_range`, a value outside [min, max] first widens the range to include it.
+//
 // Differences from NAB's Python: ties among equally used active contexts are broken by creation
 // order instead of Python's tuple-hash order, and context 0 is not skipped (in the Python
 // `False != 0` is false, so the first context is never scored); `max_left_length` bounds the left
@@ -46,6 +48,9 @@ struct ContextOseOptions {
   size_t max_left_length = 7;
   size_t max_active_neurons = 15;
   int value_bits = 3;
+  // Widen [min, max] to include every value outside it as it arrives (never narrows): the causal
+  // counterpart of NAB's whole-file range. Learned contexts are kept as they were.
+  bool grow_range = false;
 };
 
 class ContextOseDetector {
@@ -60,8 +65,10 @@ class ContextOseDetector {
 
   double last_raw_score() const { return last_raw_; }
   size_t context_count() const { return contexts_.size(); }
-  // The quantised level of `value` (0 … 2^bits − 1).
+  // The quantised level of `value` (0 … 2^bits − 1) under the current range.
   int Level(double value) const;
+  double min_value() const { return options_.min_value; }
+  double max_value() const { return options_.max_value; }
 
  private:
   using Facts = std::vector<uint64_t>;  // sorted, unique
@@ -84,6 +91,7 @@ class ContextOseDetector {
   };
 
   explicit ContextOseDetector(const ContextOseOptions& options) : options_(options) {}
+  void SetStep();
 
   uint32_t SemiContextId(int side, const Facts& facts);
   // Returns true when (left, right) was new. A zero-level context is marked as such.

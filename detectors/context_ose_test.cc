@@ -81,6 +81,25 @@ TEST_CASE("context_ose: a learned periodic pattern is quiet; a novel value fires
   for (size_t t = 0; t < rest; ++t) CHECK(d.Step(period[t % 4]) == 0.0);  // the rest period
 }
 
+TEST_CASE("context_ose: grow_range widens the range causally; off, values are clamped") {
+  Result<ContextOseDetector> grow = ContextOseDetector::Create({.min_value = 0, .max_value = 7, .grow_range = true});
+  REQUIRE(grow.ok());
+  ContextOseDetector fixed = Make(1);
+  for (double v : {1.0, 6.0, 70.0, 3.0}) {
+    grow->Step(v);
+    fixed.Step(v);
+  }
+  CHECK(grow->max_value() == 70.0);  // widened by 70 when it arrived, not narrowed by 3
+  CHECK(grow->min_value() == 0.0);
+  CHECK(grow->Level(7) == 0);  // step 70 / 7 = 10
+  CHECK(grow->Level(69.9) == 6);
+  CHECK(fixed.max_value() == 7.0);
+  CHECK(fixed.Level(70) == 7);
+  grow->Step(-35);  // below: min moves, step (70 + 35) / 7 = 15
+  CHECK(grow->min_value() == -35.0);
+  CHECK(grow->Level(0) == 2);
+}
+
 TEST_CASE("context_ose: a non-finite value scores NaN and changes nothing") {
   ContextOseDetector d = Make(1);
   for (int i = 0; i < 5; ++i) d.Step(1);

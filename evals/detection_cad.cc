@@ -10,8 +10,10 @@ namespace vigil {
 
 Result<std::vector<std::vector<uint8_t>>> CadOseDetector::Run(const std::vector<EvalUnit>& units) {
   const ContextOseOptions defaults;
-  details_ = Json{{"range", whole_file_range_ ? "whole file (NAB's harness; reads future values, no labels)"
-                                              : "training part (NAB: probationary period)"},
+  const bool whole_file = range_ == Range::kWholeFile;
+  details_ = Json{{"range", whole_file                 ? "whole file (NAB's harness; reads future values, no labels)"
+                            : range_ == Range::kGrowing ? "training part, widened by each later value outside it"
+                                                        : "training part (NAB: probationary period)"},
                   {"threshold", defaults.base_threshold},
                   {"value_bits", defaults.value_bits},
                   {"max_left_length", defaults.max_left_length},
@@ -25,7 +27,7 @@ Result<std::vector<std::vector<uint8_t>>> CadOseDetector::Run(const std::vector<
     std::vector<double> score(n, NAN);
     Json members = Json::array();
     for (const TimeSeries& m : u.members) {
-      const size_t range_end = whole_file_range_ ? m.values.size() : std::min(u.split, m.values.size());
+      const size_t range_end = whole_file ? m.values.size() : std::min(u.split, m.values.size());
       double lo = std::numeric_limits<double>::infinity(), hi = -lo;
       for (size_t i = 0; i < range_end; ++i) {
         if (!std::isfinite(m.values[i])) continue;
@@ -41,6 +43,7 @@ Result<std::vector<std::vector<uint8_t>>> CadOseDetector::Run(const std::vector<
       o.min_value = lo;
       o.max_value = hi;
       o.rest_period = std::max<size_t>(1, u.split / 5);
+      o.grow_range = range_ == Range::kGrowing;
       Result<ContextOseDetector> d = ContextOseDetector::Create(o);
       if (!d.ok()) return Status(d.status().code(), "unit `" + u.name + "`: " + d.status().message());
       size_t alerts = 0;
@@ -50,7 +53,7 @@ Result<std::vector<std::vector<uint8_t>>> CadOseDetector::Run(const std::vector<
         if (s >= o.base_threshold && i >= u.split) ++alerts;
         if (!(s <= score[i])) score[i] = s;  // NaN or smaller
       }
-      members.push_back(Json{{"min", lo}, {"max", hi}, {"rest_period", o.rest_period},
+      members.push_back(Json{{"min", lo}, {"max", hi}, {"final_min", d->min_value()}, {"final_max", d->max_value()}, {"rest_period", o.rest_period},
                              {"contexts", d->context_count()}, {"scored_alerts", alerts}});
     }
     std::vector<uint8_t> flags(n, 0);

@@ -2,8 +2,9 @@
 // how every choice was made, before any run).
 //
 // Per unit member: the quantiser's range is the member's min / max over the training part (NAB:
-// the probationary period; `whole_file_range` = NAB's harness, which hands every detector the
-// whole file's range: future values, no labels); rest period = training length / 5 (NAB's
+// the probationary period; Range::kWholeFile = NAB's harness, which hands every detector the
+// whole file's range: future values, no labels; Range::kGrowing = the training part's range
+// widened causally by each later value outside it); rest period = training length / 5 (NAB's
 // probationary period / 5), at least 1. The unit's score is the largest member score; flagged
 // where it is ≥ the base threshold 0.75 (CAD OSE's own; label-free). LastScores = score / 0.75.
 #pragma once
@@ -17,15 +18,22 @@ namespace vigil {
 
 class CadOseDetector : public BenchDetector {
  public:
-  explicit CadOseDetector(bool whole_file_range = false) : whole_file_range_(whole_file_range) {}
-  std::string name() const override { return whole_file_range_ ? "cad-ose-nabrange" : "cad-ose"; }
+  enum class Range {
+    kTraining,   // "cad-ose": min / max of the training part, fixed
+    kWholeFile,  // "cad-ose-nabrange": NAB's harness, the whole file (reads future values)
+    kGrowing,    // "cad-ose-grow": the training part's, widened by each later value outside it
+  };
+  explicit CadOseDetector(Range range = Range::kTraining) : range_(range) {}
+  std::string name() const override {
+    return range_ == Range::kWholeFile ? "cad-ose-nabrange" : range_ == Range::kGrowing ? "cad-ose-grow" : "cad-ose";
+  }
   // InvalidArgument naming the unit when a member has no finite value in its range part.
   Result<std::vector<std::vector<uint8_t>>> Run(const std::vector<EvalUnit>& units) override;
   Json Details() const override { return details_; }
   const std::vector<std::vector<double>>* LastScores() const override { return &scores_; }
 
  private:
-  bool whole_file_range_;
+  Range range_;
   Json details_;
   std::vector<std::vector<double>> scores_;
 };

@@ -25,7 +25,7 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
   const std::vector<std::string> known = {"rules",           "mad-band",         "iforest",
                                           "rules-aggregate", "residual-sum",     "pca-spe",
                                           "residual-or-spe", "pca-spe-residual", "residual-or-spe-residual",
-                                          "cad-ose",         "cad-ose-nabrange"};
+                                          "cad-ose",         "cad-ose-nabrange", "cad-ose-grow"};
   for (const std::string& name : options.detectors) {
     if (name == "rules") {
       TrainerOptions t;
@@ -59,8 +59,10 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
       parts.push_back(std::make_unique<ResidualSumDetector>());
       parts.push_back(std::make_unique<PcaSpeDetector>());
       detectors.push_back(std::make_unique<AnyOfDetector>("residual-or-spe", std::move(parts)));
-    } else if (name == "cad-ose" || name == "cad-ose-nabrange") {  // evals/detection_cad.h (NAB)
-      detectors.push_back(std::make_unique<CadOseDetector>(name == "cad-ose-nabrange"));
+    } else if (name == "cad-ose" || name == "cad-ose-nabrange" || name == "cad-ose-grow") {  // NAB
+      detectors.push_back(std::make_unique<CadOseDetector>(name == "cad-ose-nabrange" ? CadOseDetector::Range::kWholeFile
+                                                           : name == "cad-ose-grow"   ? CadOseDetector::Range::kGrowing
+                                                                                      : CadOseDetector::Range::kTraining));
     } else if (name == "mad-band") {
       detectors.push_back(std::make_unique<MadBandDetector>(options.mad_window, thresholds));
     } else if (name == "iforest") {
