@@ -34,6 +34,14 @@ constexpr double kRecallWeights[] = {0.6, 0.3, 0.15};
 // the pack is still named, at a low confidence), agreeing lines add less.
 constexpr double kLineRecallWeights[] = {1.6, 0.7, 0.4};
 constexpr double kLaggardWeight = 1.0;
+// A slowdown located on one participant (named by a straggler line, or a metric that fell behind
+// its peers): more than the "other cause" bucket, less than a cause's solid evidence, so it leads
+// only until a probe on that participant names the cause.
+constexpr double kSlowMentionWeight = 1.5;
+constexpr double kPeerOutlierWeight = 1.5;
+// Input-bound: the median share of step time spent waiting for data, over at least this many lines.
+constexpr double kDataWaitShare = 0.3;
+constexpr size_t kMinDataWaitLines = 3;
 // A probe wave covers the components of up to this many leading hypotheses, each at least this
 // likely: the discriminating probes of every plausible hypothesis run at once, not one after another.
 constexpr size_t kWaveHypotheses = 5;
@@ -192,6 +200,9 @@ struct Topology {
   int year = 1970;           // for timestamps printed without a year
   int gpus_per_node = 0;     // from topology, for rank -> local GPU
   std::vector<std::string> node_order;  // topology.nodes, for rank -> node
+  // The host of a line that names a device but no host (a k8s pod log "GPU 2: ..."): the only
+  // node of the case, else the node the alert fired for; empty when neither is known.
+  std::string default_node;
 };
 
 bool IsNumber(const std::string& s) {
@@ -255,16 +266,6 @@ void ScanTopologyJson(const Json& j, const std::string& node, Topology& t) {
 
 Topology BuildTopology(const DiagnosisCase& c) {
   Topology t;
-  static const std::regex kRankSeg(R"(^rank[-_]?(\d+)$)", std::regex::icase);
-  for (const CaseLog& l : c.logs) {
-    auto slash = l.source.find('/');
-    std::string first = l.source.substr(0, slash);
-    std::smatch m;
-    if (!first.empty() && !std::regex_match(first, m, kRankSeg) && first != "job" && first != "scheduler" &&
-        first != "slurm" && first != "launcher") {
-      t.nodes.insert(first);
-    }
-  }
   for (const TimeSeries& s : c.metrics) {
     std::string node = NodeOf(s.labels);
     if (!node.empty()) t.nodes.insert(node);
@@ -283,6 +284,26 @@ Topology BuildTopology(const DiagnosisCase& c) {
   if (c.alert && c.alert->starts_at_ms > 0) t.year = std::stoi(FormatRfc3339Ms(c.alert->starts_at_ms).substr(0, 4));
   if (c.topology.is_object() && c.topology.contains("nodes")) ScanTopologyJson(Json{{"nodes", c.topology["nodes"]}}, "", t);
   ScanTopologyJson(c.topology, "", t);
+  // A log source's first path segment names a node only when the case names no node elsewhere
+  // (topology, metric labels, the alert): sources are also files and services ("slurm-77.out",
+  // "slurmctld", "k8s/...", "scheduler"), and a service taken for a node both misplaces the
+  // component ("slurmctld/gpu0") and hides the real host the line names ("a100-7:4411 [6] ...").
+  if (t.nodes.empty()) {
+    static const std::regex kRankSeg(R"(^rank[-_]?(\d+)$)", std::regex::icase);
+    static const std::regex kFileLike(R"(\.(out|err|log|txt|json|csv)$)", std::regex::icase);
+    for (const CaseLog& l : c.logs) {
+      std::string first = l.source.substr(0, l.source.find('/'));
+      if (!first.empty() && !std::regex_match(first, kRankSeg) && !std::regex_search(first, kFileLike) &&
+          first != "job" && first != "scheduler" && first != "slurm" && first != "launcher") {
+        t.nodes.insert(first);
+      }
+    }
+  }
+  if (t.nodes.size() == 1) {
+    t.default_node = *t.nodes.begin();
+  } else if (c.alert && t.nodes.count(NodeOf(c.alert->labels))) {
+    t.default_node = NodeOf(c.alert->labels);
+  }
   // "rank r runs on nodes[r // gpus_per_node], local GPU r % gpus_per_node" (the usual layout).
   if (t.gpus_per_node > 0 && !t.node_order.empty()) {
     for (size_t r = 0; r < t.node_order.size() * t.gpus_per_node; ++r) {
@@ -630,11 +651,14 @@ ComponentHint HintFromSource(const std::string& source, const Topology& t) {
 
 void HintFromLine(const std::string& line, const Topology& t, ComponentHint& h) {
   static const std::regex kPci(R"(PCI:((?:[0-9a-fA-F]{4,8}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}))");
-  static const std::regex kBusId(R"(\b([0-9a-fA-F]{4,8}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-9])\b)");
+  // A bus id may follow a word without a space (nvidia-smi's "handle for GPU0000:CB:00.0").
+  static const std::regex kBusId(R"((?:^|[^0-9a-fA-F])([0-9a-fA-F]{4,8}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-9])\b)");
   // Structured (JSON / key=value) logs: "gpu_index":7, gpu_id=3, "minor_number": 5.
   static const std::regex kGpuKey(R"re((?:gpu_index|gpu_id|gpu_idx|minor_number|device_index)"?\s*[:=]\s*"?(\d+)\b)re",
                                   std::regex::icase);
-  static const std::regex kGpu(R"((?:\bGPU\s*#?\s*|\bcuda:|\bgpu|\bdevice\s+)(\d+)\b)", std::regex::icase);
+  // "GPU0000:CB:00.0" is a bus id, not GPU 0.
+  static const std::regex kGpu(R"((?:\bGPU\s*#?\s*|\bcuda:|\bgpu|\bdevice\s+)(\d+)\b(?![0-9a-fA-F]*:[0-9a-fA-F]{2}:))",
+                               std::regex::icase);
   static const std::regex kRank(R"(\b(?:global\s+)?rank\s*[:=#]?\s*(\d+)\b)", std::regex::icase);
   static const std::regex kHca(R"(\b(mlx5_\d+|ibp\d+s\d+|hfi1_\d+)\b)");
   std::smatch m;
@@ -988,6 +1012,147 @@ std::vector<Laggard> FindLaggards(const FlatLogs& flat) {
   return out;
 }
 
+// ---- relative comparison: a GPU or node that slowed down while its peers did not ----------------
+
+// Series whose meaning has a "slow" direction: a lower SM clock / tensor activity / utilisation,
+// a higher host load. A series counts as an outlier when, over the last third of its samples, it
+// is at least kPeerDeviation worse than the median of its peers (same metric, other GPUs or
+// nodes), it got at least kPeerDeviation worse than its own first quarter (a change, not a slower
+// SKU), and the outliers are at most half of the series. A series near zero is a dead device,
+// not a slow one, and is left to the faults that kill devices.
+struct PeerOutlier {
+  const TimeSeries* series;
+  double recent;      // median of the last third
+  double peers;       // median of the other series' recent values
+  int64_t onset_ms;   // first sample of the last third
+  bool host_level;    // a node metric (no GPU)
+};
+
+std::vector<PeerOutlier> FindPeerOutliers(const std::vector<TimeSeries>& series) {
+  constexpr double kPeerDeviation = 0.15;
+  struct Kind {
+    const char* name;
+    int worse;  // -1: lower is slower, +1: higher is slower
+    bool host_level;
+  };
+  static const Kind kKinds[] = {
+      {"DCGM_FI_DEV_SM_CLOCK", -1, false},          {"DCGM_FI_PROF_PIPE_TENSOR_ACTIVE", -1, false},
+      {"DCGM_FI_PROF_SM_ACTIVE", -1, false},        {"DCGM_FI_DEV_GPU_UTIL", -1, false},
+      {"node_load1", +1, true},                     {"node_load5", +1, true},
+  };
+  auto median = [](std::vector<double> v) {
+    if (v.empty()) return 0.0;
+    std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+    return v[v.size() / 2];
+  };
+  std::vector<PeerOutlier> out;
+  for (const Kind& k : kKinds) {
+    std::vector<const TimeSeries*> group;
+    for (const TimeSeries& s : series) {
+      if (s.name == k.name && s.size() >= 6 && !s.labels.count("snapshot")) group.push_back(&s);
+    }
+    if (group.size() < 2) continue;
+    std::vector<double> recent, base;
+    std::vector<int64_t> onset;
+    for (const TimeSeries* s : group) {
+      size_t n = s->size(), third = n - n / 3;
+      recent.push_back(median(std::vector<double>(s->values.begin() + third, s->values.end())));
+      base.push_back(median(std::vector<double>(s->values.begin(), s->values.begin() + std::max<size_t>(1, n / 4))));
+      onset.push_back(s->timestamps_ms[third]);
+    }
+    std::vector<PeerOutlier> found;
+    for (size_t i = 0; i < group.size(); ++i) {
+      std::vector<double> others;
+      for (size_t j = 0; j < group.size(); ++j) {
+        if (j != i) others.push_back(recent[j]);
+      }
+      double peers = median(others);
+      if (peers <= 0 || base[i] <= 0) continue;
+      if (recent[i] <= 0.05 * peers) continue;  // stopped, not slow
+      double vs_peers = k.worse * (recent[i] - peers) / peers;
+      double vs_self = k.worse * (recent[i] - base[i]) / base[i];
+      if (vs_peers >= kPeerDeviation && vs_self >= kPeerDeviation) {
+        found.push_back({group[i], recent[i], peers, onset[i], k.host_level});
+      }
+    }
+    if (!found.empty() && 2 * found.size() <= group.size()) out.insert(out.end(), found.begin(), found.end());
+  }
+  return out;
+}
+
+// A line (or the alert's summary) that names the slow participant: "stragglers detected: ranks
+// 16-23 on node-4", "rank 10 slowest in 44/50 steps", "allreduce wait dominated by rank 13".
+// Returns the ranks it names (a range expanded, at most 64) and the node it names, if any.
+struct SlowMention {
+  std::vector<int> ranks;
+  std::string node;
+};
+std::optional<SlowMention> FindSlowMention(const std::string& line, const std::set<std::string>& nodes) {
+  static const std::regex kSlow(
+      R"(\bstraggl\w*|\bslowest\b|\bslow(er)? (rank|gpu|node|worker|host)s?\b|\bdominated by\b|\blagging\b)",
+      std::regex::icase);
+  static const std::regex kRanks(R"(\branks?\s*[=:#]?\s*(\d+)(?:\s*(?:-|\.\.|to)\s*(\d+))?)", std::regex::icase);
+  if (line.size() > 2000 || !std::regex_search(line, kSlow)) return std::nullopt;
+  SlowMention m;
+  std::smatch r;
+  if (std::regex_search(line, r, kRanks)) {
+    int a = std::stoi(r.str(1)), b = r[2].matched ? std::stoi(r.str(2)) : a;
+    if (b >= a && b - a < 64) {
+      for (int x = a; x <= b; ++x) m.ranks.push_back(x);
+    }
+  }
+  for (const std::string& n : nodes) {
+    auto pos = line.find(n);
+    if (pos == std::string::npos) continue;
+    size_t end = pos + n.size();
+    bool left = pos == 0 || !std::isalnum(static_cast<unsigned char>(line[pos - 1]));
+    bool right = end >= line.size() || !(std::isalnum(static_cast<unsigned char>(line[end])) || line[end] == '-');
+    if (left && right) m.node = n;
+  }
+  if (m.ranks.empty() && m.node.empty()) return std::nullopt;
+  return m;
+}
+
+// The share of step time a training loop spends waiting for its input, from lines that print
+// both ("Time 1.83 (1.89)  Data 1.55 (1.63)", "step_time 3.0s | data_wait 2.1s", "iteration time
+// (ms): 4700 ... data-loading (ms): 3900"). Returns the median share over the lines that print
+// both and how many there were; a loop that waits for data on most of its step is input-bound
+// however the wait is worded.
+struct DataWaitShare {
+  double share = 0;
+  size_t lines = 0;
+  size_t first_line = 0;
+};
+DataWaitShare FindDataWaitShare(const FlatLogs& flat) {
+  static const std::regex kData(
+      R"re(\bdata(?:[-_ ]?(?:wait|time|load(?:ing|er)?|fetch))*(?:[-_ ]?(?:time|wait))?\s*(\(ms\)|\(s\))?\s*[:=]?\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|s\b)?)re",
+      std::regex::icase);
+  static const std::regex kStep(
+      R"re(\b(?:step[-_ ]?time|iter(?:ation)?[-_ ]?time|time per iteration|batch[-_ ]?time|Time)\s*(\(ms\)|\(s\))?\s*[:=]?\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|s\b)?)re");
+  auto seconds = [](const std::smatch& m) {
+    double v = std::stod(m.str(2));
+    bool ms = Lower(m.str(1)) == "(ms)" || Lower(m.str(3)) == "ms";
+    return ms ? v / 1000 : v;
+  };
+  std::vector<double> shares;
+  DataWaitShare out;
+  for (size_t i = 0; i < flat.lines.size(); ++i) {
+    const std::string& line = flat.lines[i];
+    if (line.size() > 2000) continue;
+    std::smatch d, st;
+    if (!std::regex_search(line, d, kData) || !std::regex_search(line, st, kStep)) continue;
+    double data = seconds(d), step = seconds(st);
+    if (step <= 0 || data < 0 || data > 1.05 * step) continue;
+    if (shares.empty()) out.first_line = i;
+    shares.push_back(data / step);
+  }
+  if (shares.empty()) return out;
+  std::nth_element(shares.begin(), shares.begin() + shares.size() / 2, shares.end());
+  out.share = shares[shares.size() / 2];
+  out.lines = shares.size();
+  return out;
+}
+
 class Beliefs {
  public:
   Beliefs(const KnowledgeFacts& facts, double other_score) : other_score_(other_score) {
@@ -1078,7 +1243,7 @@ class Beliefs {
         metric_gpus.insert(o->hint.gpu);
       }
     }
-    h.node_wide = metric_gpus.size() >= 2;
+    h.node_wide = metric_gpus.size() >= 2 || support[0]->hint.node_wide;
     // Log evidence from processes on >= 2 GPUs (any node) with no probe evidence: a job-wide fault
     // for software categories (FormatComponent decides which).
     std::set<std::pair<std::string, int>> log_gpus;
@@ -1196,6 +1361,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         o.hint = HintFromSource(log.source, topo);
         HintFromLine(m.line, topo, o.hint);
         HintFromSection(log, ki, topo, o.hint);
+        if (o.hint.node.empty() && (o.hint.gpu >= 0 || !o.hint.hca.empty())) o.hint.node = topo.default_node;
         o.hint.job = topo.job;
         o.hint.entry_component = m.component;
         if (k == 0) o.deltas[cat] = w;
@@ -1261,6 +1427,88 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
   }
 
+  // 1d. A slow participant named in a line or in the alert's summary (straggler detectors,
+  // allreduce-wait attributions): a slowdown symptom with the rank or node it names. Its causes
+  // (throttling, a slow link, ...) are then checked by probes on that component.
+  // A slowdown located by a line and by a metric is one symptom seen twice: the first of them
+  // counts kSlowMentionWeight, the rest kExtraMetricWeight (so a cause with its own metric
+  // evidence, e.g. thermal throttle bits on the same GPU, still outweighs it).
+  bool slow_located = false;
+  if (beliefs.scores().count("straggler_rank")) {
+    std::vector<std::tuple<std::string, std::string, int64_t>> texts;  // (source, text, time)
+    for (size_t i = 0; i < flat.lines.size(); ++i) {
+      auto [li, ki] = flat.refs[i];
+      texts.emplace_back(c.logs[li].source + ":" + std::to_string(c.logs[li].lines[ki].number), flat.lines[i],
+                         LineTimeMs(flat.lines[i], topo.year));
+    }
+    if (c.alert) {
+      for (const auto& [key, text] : c.alert->annotations) texts.emplace_back("alert " + key, text, c.alert->starts_at_ms);
+    }
+    size_t added = 0;
+    for (const auto& [source, text, time] : texts) {
+      if (added >= kExamplesPerSignature) break;
+      auto mention = FindSlowMention(text, topo.nodes);
+      if (!mention) continue;
+      ComponentHint h;
+      std::set<std::string> rank_nodes;
+      for (int r : mention->ranks) {
+        auto it = topo.ranks.find(r);
+        if (it != topo.ranks.end()) rank_nodes.insert(it->second.node);
+      }
+      if (mention->ranks.size() == 1 && rank_nodes.size() == 1 &&
+          (mention->node.empty() || *rank_nodes.begin() == mention->node)) {
+        const ComponentHint& rh = topo.ranks.at(mention->ranks[0]);
+        h.node = rh.node;
+        h.gpu = rh.gpu;
+        h.rank = mention->ranks[0];
+      } else if (!mention->node.empty()) {
+        h.node = mention->node;
+        h.node_wide = mention->ranks.size() != 1;
+      } else if (rank_nodes.size() == 1) {
+        h.node = *rank_nodes.begin();
+        h.node_wide = true;
+      } else {
+        continue;  // names ranks the topology does not place
+      }
+      h.job = topo.job;
+      Observation o;
+      o.evidence.kind = source.rfind("alert ", 0) == 0 ? EvidenceKind::kAlert : EvidenceKind::kLog;
+      o.evidence.source = source;
+      o.evidence.detail = "slow participant named: " + text;
+      o.evidence.supports = {"straggler_rank"};
+      double w = added > 0 ? 1e-6 : slow_located ? kExtraMetricWeight : kSlowMentionWeight;
+      slow_located = true;
+      o.evidence.weight = w;
+      o.deltas["straggler_rank"] = w;
+      o.time_ms = time;
+      o.hint = h;
+      beliefs.Add(std::move(o));
+      ++added;
+    }
+  }
+
+  // 1e. Input-bound training: most of each step spent waiting for data.
+  if (beliefs.scores().count("dataloader_stall")) {
+    DataWaitShare dw = FindDataWaitShare(flat);
+    if (dw.lines >= kMinDataWaitLines && dw.share >= kDataWaitShare) {
+      auto [li, ki] = flat.refs[dw.first_line];
+      Observation o;
+      o.evidence.kind = EvidenceKind::kLog;
+      o.evidence.source = c.logs[li].source + ":" + std::to_string(c.logs[li].lines[ki].number);
+      char buf[96];
+      std::snprintf(buf, sizeof(buf), "waiting for input %.0f%% of each step (median of %zu lines), e.g. ",
+                    100 * dw.share, dw.lines);
+      o.evidence.detail = buf + flat.lines[dw.first_line];
+      o.evidence.supports = {"dataloader_stall"};
+      o.evidence.weight = kMetricWeight;
+      o.deltas["dataloader_stall"] = kMetricWeight;
+      o.time_ms = LineTimeMs(flat.lines[dw.first_line], topo.year);
+      o.hint.job = topo.job;
+      o.hint.node = HintFromSource(c.logs[li].source, topo).node;
+      beliefs.Add(std::move(o));
+    }
+  }
+
   // 2. Metric conditions from the knowledge base.
   std::set<std::pair<std::string, std::string>> metric_seen;  // (category, series id)
   std::set<std::string> not_understood;
@@ -1303,6 +1551,32 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       o.hint.job = topo.job;
       o.hint.entry_component = s.component;
       o.time_ms = h.time_ms;
+      beliefs.Add(std::move(o));
+    }
+  }
+  // 2b. Relative comparison: a GPU (or node) that slowed down while its peers did not is a
+  // slowdown symptom located on it; the probes on its causes decide which cause.
+  if (beliefs.scores().count("straggler_rank")) {
+    for (const PeerOutlier& p : FindPeerOutliers(series)) {
+      Observation o;
+      o.evidence.kind = EvidenceKind::kMetric;
+      o.evidence.source = "metric " + p.series->id();
+      char buf[160];
+      std::snprintf(buf, sizeof(buf), " at %.4g since %s while its peers are at %.4g (median)", p.recent,
+                    FormatRfc3339Ms(p.onset_ms).c_str(), p.peers);
+      o.evidence.detail = p.series->name + buf;
+      o.evidence.value = p.recent;
+      o.evidence.time_ms = p.onset_ms;
+      o.evidence.supports = {"straggler_rank"};
+      double w = slow_located ? kExtraMetricWeight : kPeerOutlierWeight;
+      slow_located = true;
+      o.evidence.weight = w;
+      o.deltas["straggler_rank"] = w;
+      o.hint.node = NodeOf(p.series->labels);
+      o.hint.gpu = GpuOf(p.series->labels);
+      o.hint.job = topo.job;
+      if (p.host_level) o.hint.entry_component = "host";
+      o.time_ms = p.onset_ms;
       beliefs.Add(std::move(o));
     }
   }

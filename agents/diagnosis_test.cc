@@ -1222,5 +1222,139 @@ TEST_CASE("reasoner: nvidia-smi -q multi-line PCIe values are read as one-readin
   CHECK(BuiltinReasoner().Diagnose(*c, f, nullptr).diagnosis.root_cause == "unknown");
 }
 
+// A case with `nodes` x 8 GPUs, the given logs and metrics, no alert text that names a fault.
+Json SlowCase(Json logs, Json metrics) {
+  Json j = BaseCase();
+  j["alert"] = {{"labels", {{"alertname", "StepTimeRegression"}, {"job", "llm"}}},
+                {"annotations", {{"summary", "step time up"}}},
+                {"startsAt", "2026-03-18T22:20:00Z"}};
+  j["topology"] = {{"nodes", {"node-1", "node-2"}}, {"gpus_per_node", 8}};
+  j["logs"] = std::move(logs);
+  j["metrics"] = std::move(metrics);
+  j["probes"] = Json::object();
+  return j;
+}
+
+KnowledgeFacts SlowFacts() {
+  KnowledgeFacts f;
+  f.categories = {"straggler_rank", "gpu_thermal_throttle", "gpu_power_throttle", "dataloader_stall"};
+  f.layers = {{"straggler_rank", "performance"}, {"gpu_thermal_throttle", "gpu"},
+              {"gpu_power_throttle", "gpu"}, {"dataloader_stall", "data"}};
+  return f;
+}
+
+// One SM-clock series per GPU of `node`: 12 samples, `slow_gpu` (if >= 0) drops to `to` halfway.
+Json ClockSeries(const std::string& node, int slow_gpu, double to) {
+  Json out = Json::array();
+  for (int g = 0; g < 8; ++g) {
+    Json samples = Json::array();
+    for (int k = 0; k < 12; ++k) {
+      double v = 1950 + (k * 7 + g * 3) % 20;
+      if ((g == slow_gpu || slow_gpu == -2) && k >= 6) v = to;
+      samples.push_back({1773871000000 + k * 30000, v});
+    }
+    out.push_back({{"name", "DCGM_FI_DEV_SM_CLOCK"}, {"labels", {{"Hostname", node}, {"gpu", std::to_string(g)}}},
+                   {"samples", samples}});
+  }
+  return out;
+}
+
+TEST_CASE("reasoner: a GPU whose clock fell behind its peers' is a located slowdown; its probe names the cause") {
+  Json metrics = ClockSeries("node-2", 3, 1380);
+  for (const Json& s : ClockSeries("node-1", -1, 0)) metrics.push_back(s);
+  Json j = SlowCase(Json::array({{{"source", "node-1/rank0/stdout"}, {"lines", {"step 100 loss 2.1"}}}}), metrics);
+  auto c = ParseCase(j, "t.json");
+  REQUIRE(c.ok());
+  ReasonerOutput no_probe = BuiltinReasoner().Diagnose(*c, SlowFacts(), nullptr);
+  CHECK(no_probe.diagnosis.root_cause == "straggler_rank");
+  CHECK(no_probe.diagnosis.component == "node-2/gpu3");
+  FakeExecutor ex;
+  ex.results["gpu.health@node-2/gpu3"] = MakeProbeResult("gpu.health", "node-2/gpu3", ProbeStatus::kFail,
+                                                         "clocks held at 1380 MHz of 1980 by: HW thermal slowdown");
+  ReasonerOutput probed = BuiltinReasoner().Diagnose(*c, SlowFacts(), &ex);
+  CHECK(probed.diagnosis.root_cause == "gpu_thermal_throttle");
+  CHECK(probed.diagnosis.component == "node-2/gpu3");
+  // Every GPU of node-2 slower than node-1's: the node is the component.
+  metrics = ClockSeries("node-2", -2, 1480);
+  for (const Json& s : ClockSeries("node-1", -1, 0)) metrics.push_back(s);
+  c = ParseCase(SlowCase(j["logs"], metrics), "t.json");
+  REQUIRE(c.ok());
+  ReasonerOutput node = BuiltinReasoner().Diagnose(*c, SlowFacts(), nullptr);
+  CHECK(node.diagnosis.root_cause == "straggler_rank");
+  CHECK(node.diagnosis.component == "node-2");
+  // The whole job slowed the same way: no peer is behind, nothing is located.
+  metrics = ClockSeries("node-2", -2, 1480);
+  for (const Json& s : ClockSeries("node-1", -2, 1480)) metrics.push_back(s);
+  c = ParseCase(SlowCase(j["logs"], metrics), "t.json");
+  REQUIRE(c.ok());
+  CHECK(BuiltinReasoner().Diagnose(*c, SlowFacts(), nullptr).diagnosis.root_cause == "unknown");
+}
+
+TEST_CASE("reasoner: a line naming the slow rank (or a range on one node) locates a straggler") {
+  Json logs = Json::array({{{"source", "job/stdout"},
+                            {"lines", {"2026-03-18 22:10:00 [WARNING] [comm] allreduce wait dominated by rank 13 on 41 of last 50 steps"}}}});
+  auto c = ParseCase(SlowCase(logs, Json::array()), "t.json");
+  REQUIRE(c.ok());
+  ReasonerOutput one = BuiltinReasoner().Diagnose(*c, SlowFacts(), nullptr);
+  CHECK(one.diagnosis.root_cause == "straggler_rank");
+  CHECK(one.diagnosis.component == "node-2/gpu5");
+  logs[0]["lines"] = {"[W 2026-03-18 22:10:00 straggler_det:230] Stragglers detected: ranks 8-15 on node-2 (relative perf 0.69)"};
+  c = ParseCase(SlowCase(logs, Json::array()), "t.json");
+  REQUIRE(c.ok());
+  ReasonerOutput range = BuiltinReasoner().Diagnose(*c, SlowFacts(), nullptr);
+  CHECK(range.diagnosis.root_cause == "straggler_rank");
+  CHECK(range.diagnosis.component == "node-2");
+  logs[0]["lines"] = {"rank 13: allreduce 12.1 ms"};  // a rank, but nothing slow about it
+  c = ParseCase(SlowCase(logs, Json::array()), "t.json");
+  REQUIRE(c.ok());
+  CHECK(BuiltinReasoner().Diagnose(*c, SlowFacts(), nullptr).diagnosis.root_cause == "unknown");
+}
+
+TEST_CASE("reasoner: a loop that waits for data most of each step is input-bound, however the wait is worded") {
+  auto run = [](std::vector<std::string> lines) {
+    Json logs = Json::array({{{"source", "node-1/stdout"}, {"lines", lines}}});
+    auto c = ParseCase(SlowCase(logs, Json::array()), "t.json");
+    REQUIRE(c.ok());
+    return BuiltinReasoner().Diagnose(*c, SlowFacts(), nullptr).diagnosis;
+  };
+  Diagnosis torchvision = run({"Epoch: [12][ 200/5005]  Time 1.832 (1.890)  Data 1.552 (1.630)  Loss 2.1",
+                               "Epoch: [12][ 210/5005]  Time 1.810 (1.880)  Data 1.540 (1.620)  Loss 2.1",
+                               "Epoch: [12][ 220/5005]  Time 1.850 (1.870)  Data 1.560 (1.610)  Loss 2.1"});
+  CHECK(torchvision.root_cause == "dataloader_stall");
+  CHECK(torchvision.component == "job");
+  Diagnosis megatron = run({"iteration 10 | elapsed time per iteration (ms): 4700.0 | data-loading (ms): 3900.1",
+                            "iteration 11 | elapsed time per iteration (ms): 4650.0 | data-loading (ms): 3850.0",
+                            "iteration 12 | elapsed time per iteration (ms): 4720.0 | data-loading (ms): 3910.4"});
+  CHECK(megatron.root_cause == "dataloader_stall");
+  // Healthy: data time is a small share of the step; and "dataset 0" is no data time.
+  Diagnosis healthy = run({"step_time 3.004s | data_wait 0.02s", "step_time 3.010s | data_wait 0.03s",
+                           "step_time 2.990s | data_wait 0.02s", "dataset 0, input: 0.4, achieved: 0.4"});
+  CHECK(healthy.root_cause == "unknown");
+}
+
+TEST_CASE("reasoner: a service's log is no node; a bus id glued to 'GPU' is not GPU 0") {
+  Json j = BaseCase();
+  j["alert"] = {{"labels", {{"alertname", "SlurmNodeDrained"}, {"node", "a100-118"}}},
+                {"annotations", {{"summary", "drained"}}}, {"startsAt", "2026-08-02T12:36:02Z"}};
+  j["topology"] = {{"nodes", {"a100-117", "a100-118"}}, {"gpus_per_node", 8},
+                   {"gpu_pci_bus", {{"gpu0", "0000:19:00.0"}, {"gpu6", "0000:cb:00.0"}}}};
+  std::string line =
+      "Aug  2 12:34:07 slurmctld[1180]: update_node: node a100-118 reason set to: NHC: nvidia-smi returned 15 "
+      "(Unable to determine the device handle for GPU0000:CB:00.0: Unknown Error)";
+  j["logs"] = Json::array({{{"source", "slurmctld"}, {"lines", {line}}}});
+  j.erase("metrics");
+  j["probes"] = Json::object();
+  auto c = ParseCase(j, "t.json");
+  REQUIRE(c.ok());
+  KnowledgeFacts f;
+  f.categories = {"gpu_fallen_off_bus"};
+  f.layers = {{"gpu_fallen_off_bus", "gpu"}};
+  f.log_matches.push_back({0, line, "Unable to determine the device handle", "Unable to determine the device handle",
+                           "pack-fob", "gpu_fallen_off_bus", ""});
+  Diagnosis d = BuiltinReasoner().Diagnose(*c, f, nullptr).diagnosis;
+  CHECK(d.root_cause == "gpu_fallen_off_bus");
+  CHECK(d.component == "a100-118/gpu6");
+}
+
 }  // namespace
 }  // namespace vigil
