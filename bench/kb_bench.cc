@@ -1,8 +1,8 @@
 // Knowledge-base benchmark: retrieval quality on the query set and speed at scale.
 //
 //   build-kb/bin/kb_bench [--sizes 10000,100000] [--queries evals/knowledge/queries.jsonl]
-//                         [--pack data/knowledge] [--index HNSW32] [--skip-quality] [--skip-scale]
-//                         [--chunk 20000] [--baseline-queries N] [--no-baselines]
+//                         [--pack data/knowledge] [--index IVF1024,Flat] [--nprobe N] [--skip-quality]
+//                         [--skip-scale] [--chunk 20000] [--baseline-queries N] [--no-baselines]
 //
 // Quality: the shipped pack in an in-memory knowledge base; for each query, a hit at k when the
 // expected category is among the root causes of the first k incidents (guides excluded), for
@@ -273,7 +273,8 @@ Latency Measure(const KnowledgeBase& kb, const std::vector<Query>& queries, Sear
 }
 
 struct ScaleOptions {
-  std::string index = "HNSW32";
+  std::string index = "IVF1024,Flat";
+  size_t nprobe = 0;            // IVF lists scanned per query (0 = the knowledge base's default)
   size_t chunk = 20000;         // incidents per ImportIncidents call (each ends with an index save)
   size_t baseline_queries = 0;  // queries timed for the Flat and FTS5 baselines (0 = all)
   bool baselines = true;
@@ -304,6 +305,7 @@ int Scale(const std::string& pack, const std::vector<Query>& queries, const std:
     o.db_path = (dir / "kb.sqlite").string();
     o.load_pack = false;
     o.index_spec = index;
+    o.index_nprobe = so.nprobe;
     o.near_duplicate_cosine = 0;  // synthetic variants are near-duplicates by construction
     o.batch_size = 5000;
     std::mt19937_64 rng(42);
@@ -457,6 +459,8 @@ int main(int argc, char** argv) {
       pack = next();
     else if (a == "--index")
       so.index = next();
+    else if (a == "--nprobe")
+      so.nprobe = std::stoull(next());
     else if (a == "--chunk")
       so.chunk = std::max<size_t>(1, std::stoull(next()));
     else if (a == "--baseline-queries")

@@ -226,6 +226,8 @@ Json KnowledgeStats::ToJson() const {
               {"user_defined_categories", user_defined_categories},
               {"embedder", embedder},
               {"index", index_spec},
+              {"index_trained", index_trained},
+              {"index_training_size", index_training_size},
               {"schema_version", schema_version}};
 }
 
@@ -409,6 +411,7 @@ class KnowledgeBase::Impl {
                      std::to_string(ids.size()) + " entries (or different ids)";
           } else {
             index = std::move(loaded).value();
+            if (opts.index_nprobe > 0) index->set_nprobe(opts.index_nprobe);
             return Status::Ok();
           }
         }
@@ -459,6 +462,7 @@ class KnowledgeBase::Impl {
     index.reset();
     index_status = Status::Ok();
     ASSIGN_OR_RETURN(auto fresh, VectorIndex::Create(opts.index_spec, embedder->dim()));
+    if (opts.index_nprobe > 0) fresh->set_nprobe(opts.index_nprobe);
     std::vector<int64_t> ids;
     std::vector<std::string> texts;
     std::vector<float> vectors;
@@ -1416,6 +1420,8 @@ Result<KnowledgeStats> KnowledgeBase::Stats() const {
   ASSIGN_OR_RETURN(int64_t version, db.QueryInt("PRAGMA user_version"));
   st.schema_version = static_cast<int>(version);
   st.index_vectors = impl_->index ? impl_->index->size() : 0;
+  st.index_trained = impl_->index ? impl_->index->trained() : false;
+  st.index_training_size = impl_->index ? static_cast<int64_t>(impl_->index->training_size()) : 0;
   ASSIGN_OR_RETURN(
       Stmt s,
       db.Prepare("SELECT root_cause, count(*) FROM incidents GROUP BY root_cause ORDER BY root_cause"));

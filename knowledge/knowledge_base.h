@@ -65,8 +65,11 @@ struct KnowledgeOptions {
   // MakeEmbedder spec ("builtin:dim=512", "openai:URL model=NAME"), used unless `embedder` is set.
   std::string embedder_spec = "builtin:dim=512";
   std::shared_ptr<Embedder> embedder;  // injected (tests, the openai client with its config)
-  // faiss::index_factory string: "Flat", "HNSW32", "IVF256,Flat", ...
+  // faiss::index_factory string: "Flat", "HNSW32", "IVF1024,Flat", ... An IVF (or other trained)
+  // spec searches exactly (Flat) until the store reaches its training size (see vector_index.h).
   std::string index_spec = "Flat";
+  // Inverted lists an IVF query scans (0 = VectorIndex's default, 16).
+  size_t index_nprobe = 0;
   // Import commits every `batch_size` accepted entries; a crash loses at most the open batch.
   size_t batch_size = 1000;
   // Lines / documents larger than this are rejected (bytes).
@@ -160,6 +163,10 @@ struct KnowledgeStats {
   int64_t guides = 0;
   int64_t guide_chunks = 0;
   int64_t index_vectors = 0;
+  // False while a spec that needs training (IVF) is in its exact Flat phase; then the vectors
+  // at which it will be trained.
+  bool index_trained = true;
+  int64_t index_training_size = 0;
   std::map<std::string, int64_t> incidents_by_category;
   std::vector<std::string> user_defined_categories;
   std::string embedder;

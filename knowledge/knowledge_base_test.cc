@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <set>
 
 #include "core/logging.h"
@@ -343,8 +344,8 @@ TEST_CASE("a guide re-imported from the same path with new content replaces the 
   TempDir tmp;
   fs::path guide = tmp.path / "runbook.md";
   auto write_guide = [&](const std::string& word) {
-    std::ofstream(guide, std::ios::trunc) << "# Runbook\n\n## Fans\n\nCheck the " << word
-                                          << " fan tray first.\n";
+    std::ofstream(guide, std::ios::trunc)
+        << "# Runbook\n\n## Fans\n\nCheck the " << word << " fan tray first.\n";
   };
   auto o = MemoryOptions();
   o.db_path = (tmp.path / "kb.sqlite").string();
@@ -571,7 +572,7 @@ TEST_CASE("the lexical index file is reused when current and rebuilt when missin
   }
 }
 
-TEST_CASE("bad index and embedder specs; untrainable IVF degrades hybrid search to lexical") {
+TEST_CASE("bad index and embedder specs; an IVF below its training size searches exactly") {
   auto o = MemoryOptions();
   o.index_spec = "Bogus42";
   CHECK(KnowledgeBase::Open(o).status().code() == StatusCode::kInvalidArgument);
@@ -582,19 +583,111 @@ TEST_CASE("bad index and embedder specs; untrainable IVF degrades hybrid search 
   CHECK(KnowledgeBase::Open(o).status().code() == StatusCode::kInvalidArgument);
   o.embedder_spec = "builtin:dim=64";
   o.index_spec = "IVF64,Flat";
-  LogCapture logs;
   auto kb = OpenOrDie(o);
   REQUIRE(kb->Import(kTestdata + "/incidents.jsonl").ok());
-  SearchQuery q;
-  q.text = "CUDA out of memory";
-  q.mode = SearchMode::kDense;
-  auto dense = kb->Search(q);
-  CHECK(dense.status().code() == StatusCode::kFailedPrecondition);
-  CHECK(dense.status().message().find("needs at least 64 entries") != std::string::npos);
-  q.mode = SearchMode::kHybrid;
-  auto hybrid = kb->Search(q);
-  REQUIRE(hybrid.ok());
-  CHECK(hybrid->at(0).incident.id == "t-oom");
+  auto st = kb->Stats();
+  REQUIRE(st.ok());
+  CHECK(!st->index_trained);  // 6 entries: the exact Flat phase
+  CHECK(st->index_training_size == 64 * 32);
+  CHECK(st->index_vectors == 6);
+  CHECK(TopHit(*kb, "CUDA out of memory", SearchMode::kDense) == "t-oom");
+  CHECK(TopHit(*kb, "CUDA out of memory", SearchMode::kHybrid) == "t-oom");
+}
+
+// `n` synthetic incidents with distinct texts (ids `prefix-0` ...) of random six-letter words, so
+// that each is its own nearest neighbour by a wide margin.
+std::vector<Incident> SyntheticIncidents(const std::string& prefix, size_t n, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<Incident> out;
+  for (size_t i = 0; i < n; ++i) {
+    Incident inc;
+    inc.id = prefix + "-" + std::to_string(i);
+    std::string text;
+    for (int w = 0; w < 12; ++w) {
+      for (int c = 0; c < 6; ++c) text += static_cast<char>('a' + rng() % 26);
+      text += ' ';
+    }
+    inc.title = prefix + " incident " + std::to_string(i);
+    inc.raw_text = text;
+    inc.root_cause = "nccl_timeout";
+    out.push_back(inc);
+  }
+  return out;
+}
+
+TEST_CASE("an IVF index trains when the store reaches its training size and survives a crash") {
+  TempDir tmp;
+  auto o = MemoryOptions();
+  o.db_path = (tmp.path / "kb.sqlite").string();
+  o.embedder_spec = "builtin:dim=64";
+  o.index_spec = "IVF2,Flat";  // trains at 64 vectors
+  o.index_nprobe = 2;          // both lists: this test is about consistency, not IVF recall
+  o.near_duplicate_cosine = 0;
+  o.batch_size = 10;
+  auto first = SyntheticIncidents("a", 70, 1);
+  {
+    auto kb = OpenOrDie(o);
+    REQUIRE(kb->ImportIncidents(std::span(first).first(40), "t").ok());
+    CHECK(!kb->Stats()->index_trained);
+    REQUIRE(kb->ImportIncidents(std::span(first).subspan(40), "t").ok());
+    auto st = kb->Stats();
+    CHECK(st->index_trained);
+    CHECK(st->index_vectors == 70);
+    for (size_t i = 0; i < 70; i += 7)
+      CHECK(TopHit(*kb, first[i].title + "\n" + first[i].raw_text, SearchMode::kDense) == first[i].id);
+  }
+  // Reopened: the trained index file is reused (no rebuild) and answers the same.
+  {
+    LogCapture logs;
+    auto kb = OpenOrDie(o);
+    CHECK(!logs.Contains("rebuilding the vector index"));
+    CHECK(kb->Stats()->index_trained);
+    CHECK(TopHit(*kb, first[3].title + "\n" + first[3].raw_text, SearchMode::kDense) == first[3].id);
+  }
+  // A child process imports 30 more and dies after the 25th is written (two batches of 10
+  // committed, the trained index file not rewritten).
+  std::string self = fs::read_symlink("/proc/self/exe").string();
+  std::string cmd = "KB_TEST_IVF_CRASH_DB='" + o.db_path + "' '" + self +
+                    "' --test-case='ivf-crash-child helper' >/dev/null 2>&1";
+  int status = std::system(cmd.c_str());
+  REQUIRE(WIFEXITED(status));
+  REQUIRE(WEXITSTATUS(status) == 42);
+  LogCapture logs;
+  auto kb = OpenOrDie(o);
+  CHECK(logs.Contains("rebuilding the vector index: index has 70 vectors, database has 90 entries"));
+  auto st = kb->Stats();
+  CHECK(st->index_vectors == 90);
+  CHECK(st->index_trained);  // retrained on the 90 committed entries
+  auto second = SyntheticIncidents("b", 30, 2);
+  for (size_t i = 0; i < 30; ++i) {
+    std::string text = second[i].title + "\n" + second[i].raw_text;
+    if (i < 20) {
+      CHECK(TopHit(*kb, text, SearchMode::kDense) == second[i].id);
+    } else {
+      CHECK(TopHit(*kb, text, SearchMode::kDense) != second[i].id);  // never committed
+    }
+  }
+  CHECK(TopHit(*kb, first[5].title + "\n" + first[5].raw_text, SearchMode::kDense) == first[5].id);
+}
+
+TEST_CASE("ivf-crash-child helper") {
+  const char* db = std::getenv("KB_TEST_IVF_CRASH_DB");
+  if (db == nullptr) return;  // only runs when spawned by the IVF crash test
+  auto o = MemoryOptions();
+  o.db_path = db;
+  o.embedder_spec = "builtin:dim=64";
+  o.index_spec = "IVF2,Flat";
+  o.index_nprobe = 2;
+  o.near_duplicate_cosine = 0;
+  o.batch_size = 10;
+  o.after_write_hook = [](size_t written) {
+    if (written == 25) _exit(42);
+  };
+  auto kb = KnowledgeBase::Open(o);
+  if (!kb.ok()) _exit(1);
+  auto second = SyntheticIncidents("b", 30, 2);
+  (void)(*kb)->ImportIncidents(second, "t");
+  _exit(0);
 }
 
 TEST_CASE("schema version is recorded and a newer database is refused") {
@@ -667,10 +760,12 @@ TEST_CASE("a changed pack replaces its own stored entries, never a user's incide
   auto write_pack = [&](const std::string& sig) {
     std::ofstream f(tmp.path / "pack" / "p.jsonl", std::ios::trunc);
     f << R"({"id": "pack-t1", "title": "Widget controller fault", "raw_text": "the widget controller failed", )"
-      << R"("log_signatures": [")" << sig << R"("], "root_cause": "gpu_fallen_off_bus", "source": "pack:vigil"})"
+      << R"("log_signatures": [")" << sig
+      << R"("], "root_cause": "gpu_fallen_off_bus", "source": "pack:vigil"})"
       << "\n"
       << R"({"id": "pack-t2", "title": "Shipped version of t2", "raw_text": "shipped text of t2", )"
-      << R"("root_cause": "cuda_oom", "source": "pack:vigil"})" << "\n";
+      << R"("root_cause": "cuda_oom", "source": "pack:vigil"})"
+      << "\n";
   };
   write_pack("alpha widget failure");
   auto o = MemoryOptions();
@@ -681,7 +776,8 @@ TEST_CASE("a changed pack replaces its own stored entries, never a user's incide
     auto kb = OpenOrDie(o);
     std::ofstream(tmp.path / "user.jsonl")
         << R"({"id": "pack-t2", "title": "Our own t2", "raw_text": "team ticket text", "root_cause": "host_oom", )"
-        << R"("source": "ticket"})" << "\n";
+        << R"("source": "ticket"})"
+        << "\n";
     REQUIRE(kb->Import((tmp.path / "user.jsonl").string()).ok());
   }
   o.load_pack = true;

@@ -4,10 +4,12 @@
 #include <faiss/IndexHNSW.h>
 #include <faiss/IndexIDMap.h>
 #include <faiss/IndexIVF.h>
+#include <faiss/IndexIVFFlat.h>
 #include <faiss/IndexScalarQuantizer.h>
 #include <faiss/impl/FaissException.h>
 #include <faiss/index_factory.h>
 #include <faiss/index_io.h>
+#include <faiss/invlists/InvertedLists.h>
 #include <immintrin.h>
 
 #include <algorithm>
@@ -49,6 +51,87 @@ __attribute__((target_clones("avx2", "default"))) float L2Sqr(const float* a, co
   return s;
 }
 
+// Inner product of two vectors (norms for the blocked search below).
+__attribute__((target_clones("avx2", "default"))) float InnerProduct(const float* a, const float* b,
+                                                                     size_t d) {
+  constexpr size_t kLanes = 16;
+  float acc[kLanes] = {};
+  size_t i = 0;
+  for (; i + kLanes <= d; i += kLanes) {
+    for (size_t j = 0; j < kLanes; ++j) acc[j] += a[i + j] * b[i + j];
+  }
+  float s = 0;
+  for (; i < d; ++i) s += a[i] * b[i];
+  for (float v : acc) s += v;
+  return s;
+}
+
+float HorizontalSum(__m256 v) __attribute__((target("avx2")));
+float HorizontalSum(__m256 v) {
+  __m128 x = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  x = _mm_add_ps(x, _mm_movehl_ps(x, x));
+  x = _mm_add_ss(x, _mm_shuffle_ps(x, x, 1));
+  return _mm_cvtss_f32(x);
+}
+
+// out[r * ny + c] = x_r . y_c for nx rows of x and ny rows of y (d floats each). The AVX2 kernel
+// computes a 4 x 2 block of dot products per pass over d (8 accumulators: each loaded y lane
+// is used 4 times, each x lane twice); d must be a multiple of 8 for it.
+__attribute__((target("avx2,fma"))) void InnerProductsAvx2(const float* x, size_t nx, const float* y,
+                                                           size_t ny, size_t d, float* out) {
+  size_t r = 0;
+  for (; r + 4 <= nx; r += 4) {
+    const float* x0 = x + r * d;
+    const float* x1 = x0 + d;
+    const float* x2 = x1 + d;
+    const float* x3 = x2 + d;
+    size_t c = 0;
+    for (; c + 2 <= ny; c += 2) {
+      const float* y0 = y + c * d;
+      const float* y1 = y0 + d;
+      __m256 a00 = _mm256_setzero_ps(), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00,
+             a31 = a00;
+      for (size_t i = 0; i < d; i += 8) {
+        __m256 b0 = _mm256_loadu_ps(y0 + i), b1 = _mm256_loadu_ps(y1 + i);
+        __m256 v = _mm256_loadu_ps(x0 + i);
+        a00 = _mm256_fmadd_ps(v, b0, a00);
+        a01 = _mm256_fmadd_ps(v, b1, a01);
+        v = _mm256_loadu_ps(x1 + i);
+        a10 = _mm256_fmadd_ps(v, b0, a10);
+        a11 = _mm256_fmadd_ps(v, b1, a11);
+        v = _mm256_loadu_ps(x2 + i);
+        a20 = _mm256_fmadd_ps(v, b0, a20);
+        a21 = _mm256_fmadd_ps(v, b1, a21);
+        v = _mm256_loadu_ps(x3 + i);
+        a30 = _mm256_fmadd_ps(v, b0, a30);
+        a31 = _mm256_fmadd_ps(v, b1, a31);
+      }
+      out[r * ny + c] = HorizontalSum(a00);
+      out[r * ny + c + 1] = HorizontalSum(a01);
+      out[(r + 1) * ny + c] = HorizontalSum(a10);
+      out[(r + 1) * ny + c + 1] = HorizontalSum(a11);
+      out[(r + 2) * ny + c] = HorizontalSum(a20);
+      out[(r + 2) * ny + c + 1] = HorizontalSum(a21);
+      out[(r + 3) * ny + c] = HorizontalSum(a30);
+      out[(r + 3) * ny + c + 1] = HorizontalSum(a31);
+    }
+    for (; c < ny; ++c) {
+      for (size_t j = 0; j < 4; ++j) out[(r + j) * ny + c] = InnerProduct(x + (r + j) * d, y + c * d, d);
+    }
+  }
+  for (; r < nx; ++r) {
+    for (size_t c = 0; c < ny; ++c) out[r * ny + c] = InnerProduct(x + r * d, y + c * d, d);
+  }
+}
+const bool kHaveAvx2Fma = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+
+void InnerProducts(const float* x, size_t nx, const float* y, size_t ny, size_t d, float* out) {
+  if (kHaveAvx2Fma && d % 8 == 0) return InnerProductsAvx2(x, nx, y, ny, d, out);
+  for (size_t r = 0; r < nx; ++r) {
+    for (size_t c = 0; c < ny; ++c) out[r * ny + c] = InnerProduct(x + r * d, y + c * d, d);
+  }
+}
+
 // Distance computer over flat float storage using L2Sqr (HNSW construction and search).
 struct SimdL2Computer final : faiss::FlatCodesDistanceComputer {
   explicit SimdL2Computer(const faiss::IndexFlat& index)
@@ -76,27 +159,62 @@ struct SimdFlatL2 final : faiss::IndexFlatL2 {
   faiss::FlatCodesDistanceComputer* get_FlatCodesDistanceComputer() const override {
     return new SimdL2Computer(*this);
   }
-  // Exhaustive k-NN (the `Flat` spec and the benchmark's baseline).
+  // Exhaustive k-NN (the `Flat` spec, the benchmark's baseline, an IVF's coarse quantizer and
+  // its k-means). One query: L2Sqr per stored vector. Several (an IVF assigning a batch of adds,
+  // k-means): blocked inner products, ||x||^2 + ||y||^2 - 2 x.y, so that Debian's reference BLAS
+  // (which FAISS would call for >= 20 queries) is never used.
   void search(idx_t n, const float* x, idx_t k, float* distances, idx_t* labels,
               const faiss::SearchParameters* /*params*/) const override {
     const float* xb = get_xb();
     const size_t dim = static_cast<size_t>(d);
-    for (idx_t q = 0; q < n; ++q) {
-      std::priority_queue<std::pair<float, idx_t>> heap;  // worst (largest) on top
-      for (idx_t i = 0; i < ntotal; ++i) {
-        float dist = L2Sqr(x + q * dim, xb + i * dim, dim);
-        if (static_cast<idx_t>(heap.size()) < k) {
-          heap.emplace(dist, i);
-        } else if (dist < heap.top().first) {
-          heap.pop();
-          heap.emplace(dist, i);
-        }
+    using Heap = std::priority_queue<std::pair<float, idx_t>>;  // worst (largest) on top
+    auto push = [k](Heap& heap, float dist, idx_t i) {
+      if (static_cast<idx_t>(heap.size()) < k) {
+        heap.emplace(dist, i);
+      } else if (dist < heap.top().first) {
+        heap.pop();
+        heap.emplace(dist, i);
       }
+    };
+    auto pop_into = [k](Heap& heap, float* dist_out, idx_t* label_out) {
       for (idx_t r = k; r-- > 0;) {
-        distances[q * k + r] = heap.empty() ? std::numeric_limits<float>::infinity() : heap.top().first;
-        labels[q * k + r] = heap.empty() ? -1 : heap.top().second;
+        dist_out[r] = heap.empty() ? std::numeric_limits<float>::infinity() : heap.top().first;
+        label_out[r] = heap.empty() ? -1 : heap.top().second;
         if (!heap.empty()) heap.pop();
       }
+    };
+    if (n < 4) {
+      for (idx_t q = 0; q < n; ++q) {
+        Heap heap;
+        for (idx_t i = 0; i < ntotal; ++i) push(heap, L2Sqr(x + q * dim, xb + i * dim, dim), i);
+        pop_into(heap, distances + q * k, labels + q * k);
+      }
+      return;
+    }
+    std::vector<float> base_norms(static_cast<size_t>(ntotal));
+    for (idx_t i = 0; i < ntotal; ++i) base_norms[i] = InnerProduct(xb + i * dim, xb + i * dim, dim);
+    constexpr idx_t kRows = 64, kCols = 256;  // a tile of queries x stored vectors (L2-resident)
+    std::vector<float> tile(kRows * kCols);
+    std::vector<Heap> heaps(kRows);
+    for (idx_t q0 = 0; q0 < n; q0 += kRows) {
+      const idx_t rows = std::min(kRows, n - q0);
+      float query_norms[kRows];
+      for (idx_t r = 0; r < rows; ++r) {
+        query_norms[r] = InnerProduct(x + (q0 + r) * dim, x + (q0 + r) * dim, dim);
+        heaps[r] = Heap();
+      }
+      for (idx_t i0 = 0; i0 < ntotal; i0 += kCols) {
+        const idx_t cols = std::min(kCols, ntotal - i0);
+        InnerProducts(x + q0 * dim, static_cast<size_t>(rows), xb + i0 * dim, static_cast<size_t>(cols), dim,
+                      tile.data());
+        for (idx_t r = 0; r < rows; ++r) {
+          for (idx_t c = 0; c < cols; ++c) {
+            float dist = std::max(0.0f, query_norms[r] + base_norms[i0 + c] - 2 * tile[r * cols + c]);
+            push(heaps[r], dist, i0 + c);
+          }
+        }
+      }
+      for (idx_t r = 0; r < rows; ++r) pop_into(heaps[r], distances + (q0 + r) * k, labels + (q0 + r) * k);
     }
   }
 };
@@ -142,13 +260,6 @@ float L2SqrF16F16Scalar(const uint16_t* a, const uint16_t* b, size_t d) {
     s += t * t;
   }
   return s;
-}
-float HorizontalSum(__m256 v) __attribute__((target("avx2")));
-float HorizontalSum(__m256 v) {
-  __m128 x = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-  x = _mm_add_ps(x, _mm_movehl_ps(x, x));
-  x = _mm_add_ss(x, _mm_shuffle_ps(x, x, 1));
-  return _mm_cvtss_f32(x);
 }
 __attribute__((target("avx2,f16c,fma"))) float L2SqrF16Avx2(const float* q, const uint16_t* c, size_t d) {
   __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
@@ -234,6 +345,9 @@ void UseSimdStorage(faiss::IndexIDMap2* map) {
   };
   if (plain_l2(map->index)) {
     map->index = swap_in(map->index);
+  } else if (auto* ivf = dynamic_cast<faiss::IndexIVF*>(map->index); ivf && ivf->own_fields) {
+    // The coarse quantizer: assignment of every add and k-means training run through it.
+    if (plain_l2(ivf->quantizer)) ivf->quantizer = swap_in(ivf->quantizer);
   } else if (auto* hnsw = dynamic_cast<faiss::IndexHNSW*>(map->index); hnsw && hnsw->own_fields) {
     if (plain_l2(hnsw->storage)) {
       hnsw->storage = swap_in(hnsw->storage);
@@ -252,10 +366,64 @@ void UseSimdStorage(faiss::IndexIDMap2* map) {
 }
 
 // Search-time knobs that trade a little speed for recall on small k.
-void Tune(faiss::Index* base, size_t k) {
+void Tune(faiss::Index* base, size_t k, size_t nprobe) {
   if (auto* h = dynamic_cast<faiss::IndexHNSW*>(base))
     h->hnsw.efSearch = std::max<int>(64, static_cast<int>(k) * 2);
-  if (auto* ivf = dynamic_cast<faiss::IndexIVF*>(base)) ivf->nprobe = std::min<size_t>(ivf->nlist, 16);
+  if (auto* ivf = dynamic_cast<faiss::IndexIVF*>(base)) ivf->nprobe = std::min<size_t>(ivf->nlist, nprobe);
+}
+
+// Vectors an index built from `spec` must see before it is trained: 0 when it needs no training.
+// IVF: kTrainPointsPerList per list (k-means on fewer gives poor partitions, and FAISS warns
+// below 39); other trained codecs (SQ8, PQ): kTrainOther.
+constexpr size_t kTrainPointsPerList = 32, kTrainOther = 10000;
+size_t TrainingSize(const faiss::Index& base) {
+  if (base.is_trained) return 0;
+  if (auto* ivf = dynamic_cast<const faiss::IndexIVF*>(&base))
+    return std::max<size_t>(ivf->nlist * kTrainPointsPerList, 1);
+  return kTrainOther;
+}
+
+std::unique_ptr<faiss::IndexIDMap2> NewMap(faiss::Index* base) {
+  auto map = std::make_unique<faiss::IndexIDMap2>(base);
+  map->own_fields = true;
+  UseSimdStorage(map.get());
+  return map;
+}
+
+// IVF-Flat search of one query with L2Sqr (FAISS's scanner uses the scalar fvec_L2sqr of
+// Debian's build): the nprobe nearest lists by the (SIMD) quantizer, then every vector in them.
+// Labels are the IVF's own (insertion order); -1 pads when fewer than k vectors were scanned.
+void SearchIvfFlat(const faiss::IndexIVFFlat& ivf, const float* q, size_t k, size_t nprobe, float* dist,
+                   faiss::Index::idx_t* labels) {
+  using idx_t = faiss::Index::idx_t;
+  nprobe = std::max<size_t>(1, std::min(nprobe, ivf.nlist));
+  std::vector<float> coarse_dist(nprobe);
+  std::vector<idx_t> lists(nprobe);
+  ivf.quantizer->search(1, q, static_cast<idx_t>(nprobe), coarse_dist.data(), lists.data());
+  const size_t d = static_cast<size_t>(ivf.d);
+  std::priority_queue<std::pair<float, idx_t>> heap;  // worst on top
+  for (idx_t list : lists) {
+    if (list < 0) continue;
+    const size_t size = ivf.invlists->list_size(list);
+    if (size == 0) continue;
+    faiss::InvertedLists::ScopedCodes codes(ivf.invlists, list);
+    faiss::InvertedLists::ScopedIds ids(ivf.invlists, list);
+    const auto* vecs = reinterpret_cast<const float*>(codes.get());
+    for (size_t j = 0; j < size; ++j) {
+      float dd = L2Sqr(q, vecs + j * d, d);
+      if (heap.size() < k) {
+        heap.emplace(dd, ids.get()[j]);
+      } else if (dd < heap.top().first) {
+        heap.pop();
+        heap.emplace(dd, ids.get()[j]);
+      }
+    }
+  }
+  for (size_t r = k; r-- > 0;) {
+    dist[r] = heap.empty() ? std::numeric_limits<float>::infinity() : heap.top().first;
+    labels[r] = heap.empty() ? -1 : heap.top().second;
+    if (!heap.empty()) heap.pop();
+  }
 }
 
 }  // namespace
@@ -266,8 +434,8 @@ uint64_t IdFingerprint(std::span<const int64_t> ids) {
   return sum;
 }
 
-VectorIndex::VectorIndex(std::unique_ptr<faiss::Index> index, std::string spec, size_t dim)
-    : index_(std::move(index)), spec_(std::move(spec)), dim_(dim) {}
+VectorIndex::VectorIndex(std::unique_ptr<faiss::Index> index, std::string spec, size_t dim, size_t train_at)
+    : index_(std::move(index)), spec_(std::move(spec)), dim_(dim), train_at_(train_at) {}
 
 static faiss::IndexIDMap2* Map(const std::unique_ptr<faiss::Index>& index) {
   return static_cast<faiss::IndexIDMap2*>(index.get());
@@ -280,16 +448,19 @@ Result<std::unique_ptr<VectorIndex>> VectorIndex::Create(const std::string& spec
                                 "`: leave IDMap out, ids are mapped by the knowledge base");
   }
   try {
-    faiss::Index* base = faiss::index_factory(static_cast<int>(dim), spec.c_str(), faiss::METRIC_L2);
-    auto map = std::make_unique<faiss::IndexIDMap2>(base);
-    map->own_fields = true;
-    UseSimdStorage(map.get());
+    std::unique_ptr<faiss::Index> base(
+        faiss::index_factory(static_cast<int>(dim), spec.c_str(), faiss::METRIC_L2));
+    const size_t train_at = TrainingSize(*base);
+    // An index that needs training starts as an exact Flat index and is trained once
+    // `train_at` vectors are stored (Add).
+    if (train_at > 0) base = std::make_unique<SimdFlatL2>(static_cast<faiss::Index::idx_t>(dim));
+    auto map = NewMap(base.release());
     return std::unique_ptr<VectorIndex>(
-        new VectorIndex(std::unique_ptr<faiss::Index>(map.release()), spec, dim));
+        new VectorIndex(std::unique_ptr<faiss::Index>(map.release()), spec, dim, train_at));
   } catch (const std::exception& e) {
     return InvalidArgumentError(
         "kb_index `" + spec +
-        "` is not a FAISS index factory string (e.g. Flat, HNSW32, IVF256,Flat): " + e.what());
+        "` is not a FAISS index factory string (e.g. Flat, HNSW32, IVF1024,Flat): " + e.what());
   }
 }
 
@@ -311,8 +482,25 @@ Result<std::unique_ptr<VectorIndex>> VectorIndex::Load(const std::string& path, 
       return DataLossError("index file " + path + " has dimension " + std::to_string(owned->d) +
                            ", expected " + std::to_string(dim));
     }
+    // A spec that needs training is either still in its Flat phase or trained.
+    std::unique_ptr<faiss::Index> probe(
+        faiss::index_factory(static_cast<int>(dim), spec.c_str(), faiss::METRIC_L2));
+    size_t train_at = TrainingSize(*probe);
+    const bool flat_phase = dynamic_cast<const faiss::IndexFlat*>(owned->index) != nullptr;
+    if (train_at > 0 && !flat_phase) {
+      const auto* ivf = dynamic_cast<const faiss::IndexIVF*>(owned->index);
+      const auto* want = dynamic_cast<const faiss::IndexIVF*>(probe.get());
+      if (typeid(*owned->index) != typeid(*probe) || !owned->index->is_trained ||
+          (ivf && want && ivf->nlist != want->nlist)) {
+        return DataLossError("index file " + path + " does not hold a trained `" + spec + "` index");
+      }
+      train_at = 0;
+    } else if (train_at > 0 && static_cast<size_t>(owned->ntotal) >= train_at) {
+      return DataLossError("index file " + path + " holds " + std::to_string(owned->ntotal) +
+                           " untrained vectors, `" + spec + "` trains at " + std::to_string(train_at));
+    }
     return std::unique_ptr<VectorIndex>(
-        new VectorIndex(std::unique_ptr<faiss::Index>(owned.release()), spec, dim));
+        new VectorIndex(std::unique_ptr<faiss::Index>(owned.release()), spec, dim, train_at));
   } catch (const std::exception& e) {
     return DataLossError("index file " + path + " is unreadable: " + e.what());
   }
@@ -324,24 +512,46 @@ Status VectorIndex::Add(std::span<const int64_t> ids, std::span<const float> vec
   if (ids.empty()) return Status::Ok();
   auto* map = Map(index_);
   try {
-    if (!map->is_trained) {
-      faiss::Index* base = map->index;
-      size_t need = 1;
-      if (auto* ivf = dynamic_cast<faiss::IndexIVF*>(base)) need = ivf->nlist;
-      if (ids.size() < need) {
-        return FailedPreconditionError("kb_index `" + spec_ + "` needs at least " + std::to_string(need) +
-                                       " entries to train, have " + std::to_string(ids.size()) +
-                                       "; use Flat or HNSW32 for small knowledge bases");
-      }
-      base->train(static_cast<faiss::Index::idx_t>(ids.size()), vectors.data());
-      map->is_trained = base->is_trained;
-    }
+    if (train_at_ > 0 && static_cast<size_t>(map->ntotal) + ids.size() >= train_at_)
+      return Train(ids, vectors);
     map->add_with_ids(static_cast<faiss::Index::idx_t>(ids.size()), vectors.data(), ids.data());
   } catch (const std::exception& e) {
     return InternalError(std::string("FAISS add failed: ") + e.what());
   }
   return Status::Ok();
 }
+
+// Leaves the Flat phase: trains a fresh `spec_` index on the stored vectors and `vectors`, adds
+// all of them (ids in insertion order) and replaces the Flat index. Deterministic (k-means seed
+// fixed), so a rebuild from the same entries gives the same index.
+Status VectorIndex::Train(std::span<const int64_t> ids, std::span<const float> vectors) {
+  auto* map = Map(index_);
+  const auto* flat = static_cast<const faiss::IndexFlat*>(map->index);
+  std::vector<int64_t> all_ids(map->id_map.begin(), map->id_map.end());
+  all_ids.insert(all_ids.end(), ids.begin(), ids.end());
+  std::vector<float> all(flat->get_xb(), flat->get_xb() + static_cast<size_t>(flat->ntotal) * dim_);
+  all.insert(all.end(), vectors.begin(), vectors.end());
+  const auto n = static_cast<faiss::Index::idx_t>(all_ids.size());
+  auto fresh = NewMap(faiss::index_factory(static_cast<int>(dim_), spec_.c_str(), faiss::METRIC_L2));
+  if (auto* ivf = dynamic_cast<faiss::IndexIVF*>(fresh->index)) {
+    // k-means on at most kTrainPointsPerList points per list (a seeded sample beyond that),
+    // 10 iterations: the partition only decides which lists a query scans.
+    ivf->cp.niter = 10;
+    ivf->cp.min_points_per_centroid = 1;
+    ivf->cp.max_points_per_centroid = static_cast<int>(kTrainPointsPerList);
+    fresh->index->train(n, all.data());
+  } else {
+    fresh->index->train(std::min<faiss::Index::idx_t>(n, static_cast<faiss::Index::idx_t>(kTrainOther)),
+                        all.data());
+  }
+  fresh->is_trained = fresh->index->is_trained;
+  fresh->add_with_ids(n, all.data(), all_ids.data());
+  index_ = std::unique_ptr<faiss::Index>(fresh.release());
+  train_at_ = 0;
+  return Status::Ok();
+}
+
+bool VectorIndex::trained() const { return train_at_ == 0; }
 
 Result<std::vector<VectorIndex::Hit>> VectorIndex::Search(std::span<const float> query, size_t k) const {
   std::vector<Hit> hits;
@@ -351,8 +561,15 @@ Result<std::vector<VectorIndex::Hit>> VectorIndex::Search(std::span<const float>
   std::vector<float> dist(k);
   std::vector<faiss::Index::idx_t> labels(k);
   try {
-    Tune(Map(index_)->index, k);
-    index_->search(1, query.data(), static_cast<faiss::Index::idx_t>(k), dist.data(), labels.data());
+    auto* map = Map(index_);
+    Tune(map->index, k, nprobe_);
+    if (typeid(*map->index) == typeid(faiss::IndexIVFFlat)) {
+      SearchIvfFlat(*static_cast<const faiss::IndexIVFFlat*>(map->index), query.data(), k, nprobe_,
+                    dist.data(), labels.data());
+      for (auto& label : labels) label = label < 0 ? -1 : map->id_map[static_cast<size_t>(label)];
+    } else {
+      index_->search(1, query.data(), static_cast<faiss::Index::idx_t>(k), dist.data(), labels.data());
+    }
   } catch (const std::exception& e) {
     return InternalError(std::string("FAISS search failed: ") + e.what());
   }

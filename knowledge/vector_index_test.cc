@@ -100,4 +100,82 @@ TEST_CASE(
   std::filesystem::remove(path);
 }
 
+TEST_CASE(
+    "an IVF spec is exact (Flat) below its training size, trains when an Add reaches it, and persists") {
+  omp_set_num_threads(1);
+  std::string path = std::filesystem::temp_directory_path() / ("vigil_vi_ivf_" + std::to_string(getpid()));
+  // d = 64 runs the AVX2 blocked kernel of the batched coarse assignment, d = 100 its fallback.
+  for (size_t d : {size_t{64}, size_t{100}}) {
+    INFO("d " << d);
+    constexpr size_t kN = 300, kQ = 30, kK = 5;
+    auto xb = UnitVectors(kN, d, 3);
+    auto xq = UnitVectors(kQ, d, 4);
+    std::vector<int64_t> ids(kN);
+    for (size_t i = 0; i < kN; ++i) ids[i] = static_cast<int64_t>(7 * i + 1);
+    auto idx = VectorIndex::Create("IVF4,Flat", d);  // trains at 4 * 32 = 128 vectors
+    REQUIRE(idx.ok());
+    CHECK(!(*idx)->trained());
+    CHECK((*idx)->training_size() == 128);
+    REQUIRE((*idx)->Add(std::span(ids).first(100), std::span(xb).first(100 * d)).ok());
+    CHECK(!(*idx)->trained());
+    auto exact_phase = [&](const VectorIndex& index) {
+      for (size_t q = 0; q < kQ; ++q) {
+        std::vector<float> prefix(xb.begin(), xb.begin() + 100 * d);
+        auto want = BruteForce(prefix, std::vector<int64_t>(ids.begin(), ids.begin() + 100),
+                               xq.data() + q * d, d, kK);
+        auto hits = index.Search(std::span<const float>(xq.data() + q * d, d), kK);
+        REQUIRE(hits.ok());
+        REQUIRE(hits->size() == kK);
+        for (size_t r = 0; r < kK; ++r) CHECK((*hits)[r].id == want[r]);
+      }
+    };
+    exact_phase(**idx);
+    REQUIRE((*idx)->Save(path).ok());
+    {
+      auto flat_phase = VectorIndex::Load(path, "IVF4,Flat", d);
+      REQUIRE(flat_phase.ok());
+      CHECK(!(*flat_phase)->trained());
+      exact_phase(**flat_phase);
+      // A Flat-phase file holding more vectors than the spec trains at is not trusted.
+      CHECK(VectorIndex::Load(path, "IVF1,Flat", d).status().code() == StatusCode::kDataLoss);
+    }
+    // Crossing the training size trains on all 300 and adds them.
+    REQUIRE((*idx)->Add(std::span(ids).subspan(100), std::span(xb).subspan(100 * d)).ok());
+    CHECK((*idx)->trained());
+    CHECK((*idx)->size() == static_cast<int64_t>(kN));
+    auto check_trained = [&](VectorIndex& index) {
+      // nprobe 1: each stored vector is found in the list it was assigned to at add time (batched
+      // assignment and single-query search must pick the same nearest centroid).
+      index.set_nprobe(1);
+      for (size_t i = 0; i < kN; i += 3) {
+        auto hits = index.Search(std::span<const float>(xb.data() + i * d, d), 1);
+        REQUIRE(hits.ok());
+        REQUIRE(hits->size() == 1);
+        CHECK((*hits)[0].id == ids[i]);
+        CHECK((*hits)[0].cosine == doctest::Approx(1.0).epsilon(1e-4));
+      }
+      // nprobe = nlist: every list scanned, the exact top k.
+      index.set_nprobe(4);
+      for (size_t q = 0; q < kQ; ++q) {
+        auto want = BruteForce(xb, ids, xq.data() + q * d, d, kK);
+        auto hits = index.Search(std::span<const float>(xq.data() + q * d, d), kK);
+        REQUIRE(hits.ok());
+        REQUIRE(hits->size() == kK);
+        for (size_t r = 0; r < kK; ++r) CHECK((*hits)[r].id == want[r]);
+      }
+    };
+    check_trained(**idx);
+    REQUIRE((*idx)->Save(path).ok());
+    auto loaded = VectorIndex::Load(path, "IVF4,Flat", d);
+    REQUIRE(loaded.ok());
+    CHECK((*loaded)->trained());
+    CHECK((*loaded)->IdFingerprint() == (*idx)->IdFingerprint());
+    check_trained(**loaded);
+    // A trained file of another spec is refused.
+    CHECK(VectorIndex::Load(path, "IVF8,Flat", d).status().code() == StatusCode::kDataLoss);
+    CHECK(VectorIndex::Load(path, "IVF4,SQ8", d).status().code() == StatusCode::kDataLoss);
+  }
+  std::filesystem::remove(path);
+}
+
 }  // namespace vigil
