@@ -38,4 +38,20 @@ class CadOseDetector : public BenchDetector {
   std::vector<std::vector<double>> scores_;
 };
 
+// KNN-CAD (detectors/knn_cad.h) as a benchmark detector, "knn-cad": per member, the probationary
+// length is the unit's training part; flagged where the output is ≥ 0.997 (KNN-CAD's own alarm
+// level; label-free). LastScores = output / 0.997. Needs no value range.
+class KnnCadBenchDetector : public BenchDetector {
+ public:
+  std::string name() const override { return "knn-cad"; }
+  // InvalidArgument naming the unit when its training part is too short for 27 neighbours.
+  Result<std::vector<std::vector<uint8_t>>> Run(const std::vector<EvalUnit>& units) override;
+  Json Details() const override { return details_; }
+  const std::vector<std::vector<double>>* LastScores() const override { return &scores_; }
+
+ private:
+  Json details_;
+  std::vector<std::vector<double>> scores_;
+};
+
 }  // namespace vigil

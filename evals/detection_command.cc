@@ -25,7 +25,8 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
   const std::vector<std::string> known = {"rules",           "mad-band",         "iforest",
                                           "rules-aggregate", "residual-sum",     "pca-spe",
                                           "residual-or-spe", "pca-spe-residual", "residual-or-spe-residual",
-                                          "cad-ose",         "cad-ose-nabrange", "cad-ose-grow"};
+                                          "cad-ose",         "cad-ose-nabrange", "cad-ose-grow",
+                                          "knn-cad"};
   for (const std::string& name : options.detectors) {
     if (name == "rules") {
       TrainerOptions t;
@@ -63,6 +64,8 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
       detectors.push_back(std::make_unique<CadOseDetector>(name == "cad-ose-nabrange" ? CadOseDetector::Range::kWholeFile
                                                            : name == "cad-ose-grow"   ? CadOseDetector::Range::kGrowing
                                                                                       : CadOseDetector::Range::kTraining));
+    } else if (name == "knn-cad") {  // evals/detection_cad.h (NAB)
+      detectors.push_back(std::make_unique<KnnCadBenchDetector>());
     } else if (name == "mad-band") {
       detectors.push_back(std::make_unique<MadBandDetector>(options.mad_window, thresholds));
     } else if (name == "iforest") {
