@@ -71,5 +71,22 @@ TEST_CASE("CadOseDetector: a unit without a finite training value is an error na
   CHECK(flags.status().message().find("first 400 points") != std::string::npos);
 }
 
+TEST_CASE("KnnCadBenchDetector: the training part is the probationary period; too short is an error") {
+  EvalUnit u = PeriodicUnit();  // training part 400: 381 training items of 19 values
+  KnnCadBenchDetector det;
+  CHECK(det.name() == "knn-cad");
+  Result<std::vector<std::vector<uint8_t>>> flags = det.Run({u});
+  REQUIRE(flags.ok());
+  const std::vector<uint8_t>& f = (*flags)[0];
+  for (size_t t = 0; t < u.split; ++t) CHECK(f[t] == 0);  // learning only
+  CHECK(f[800] == 1);  // the 5 makes 19 items unlike any training item; the first alarms
+  const std::vector<double>& s = (*det.LastScores())[0];
+  CHECK(s[800] == doctest::Approx(1.0 / 0.997));
+  u.split = 45;  // 26 training items < 27 neighbours
+  Result<std::vector<std::vector<uint8_t>>> bad = det.Run({u});
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().message().find("g/f.csv") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace vigil
