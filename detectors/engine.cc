@@ -1027,13 +1027,13 @@ struct StreamingEngine::Impl {
         int32_t m = member_of[ri][pending[k].first];
         if (m >= 0) active.emplace_back(m, k);
       }
+      Status err;  // set only when Exec fails (one Status per tick, not per instruction)
       for (const auto& stage : r.prog.by_stage) {
         for (auto [m, k] : active) {
           Member& mem = r.members[m];
           int64_t seq = series[mem.series].seq;
           const double x = pending[k].second;
           for (const Instr& in : stage) {
-            Status err;
             if (!Exec(r, mem, in, seq, t, x, scratch, &err)) [[unlikely]]
               return err;
           }

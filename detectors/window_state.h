@@ -50,6 +50,11 @@ inline constexpr int64_t kExtremeScanMax = 64;
 // Windows of up to this many sorted values use the SIMD scans below instead of binary searches.
 inline constexpr size_t kSmallSorted = 128;
 
+// Batch median/mad over point windows of up to this many points use the branch-free AVX2 kernel
+// WindowState::MedianMadBlendAvx2 (it rewrites the whole sorted buffer per point, so its cost
+// grows with the window, while the shift it replaces moves only the values between two ranks).
+inline constexpr int64_t kBlendSortedMax = 64;
+
 // Instruction set of the batch kernels, chosen at run time: the build targets baseline x86-64
 // (SSE2); where the CPU has AVX2 the hot kernels run a copy compiled for it (functions marked
 // VIGIL_AVX2 that inline the same portable code, so the compiler widens the loops). Both give
@@ -442,6 +447,10 @@ class WindowState {
     size_t max_held = 0;
     if (spec_.is_points) {
 #if defined(VIGIL_HAVE_AVX2_KERNELS)
+      if (UseAvx2() && spec_.points <= kBlendSortedMax) {
+        MedianMadBlendAvx2(x, median, mad, n);
+        return 0;
+      }
       if (UseAvx2()) {
         MedianMadPointsAvx2(t, x, median, mad, n, seq0);
         return 0;
@@ -464,6 +473,109 @@ class WindowState {
                                       size_t n, int64_t seq0) {
     for (size_t i = 0; i < n; ++i)
       PushMedianMad<true, true>(seq0 + static_cast<int64_t>(i), t[i], x[i], &median[i], &mad[i]);
+  }
+
+  // Batch median/mad over a point window of w <= kBlendSortedMax points, AVX2, without a branch
+  // on the data in the common step (the value that leaves and the one that arrives both finite).
+  // The sorted values live in a fixed-width buffer of cap = w rounded up to 4 slots (the slots
+  // past the count hold +inf); the leaving value's position p (values < old) and the arriving
+  // value's (values <= x) are counted over all cap slots, and the whole buffer is rewritten,
+  // each slot taking its left, own or right neighbour or x by a mask from its index. The value
+  // that leaves is read from the input (the previous w inputs kept in tail_) instead of a ring
+  // of entries. Two passes per chunk of kChunk points: the first writes each point's sorted
+  // buffer to its own slot (the serial chain: counts and rewrite only, aligned loads of the
+  // previous slot, neighbours by permutes, so every load is forwarded from one store); the
+  // second takes median and mad of each slot, independent per point. The sorted array is
+  // exactly the one SlideSorted builds (old erased at its first equal position, x inserted
+  // after the last value <= x), so the median and mad are the same doubles; other steps (a NaN
+  // or an infinity leaving or arriving, the first w points) take a scalar path with the same
+  // placement. A state pushed by this kernel is never pushed by PushMedianMad (the choice
+  // depends only on w and the instruction set, as for the other column kernels).
+  VIGIL_AVX2 void MedianMadBlendAvx2(const double* x, double* median, double* mad, size_t n) {
+    constexpr size_t kChunk = 32;
+    const size_t w = static_cast<size_t>(spec_.points);
+    const size_t cap = (w + 3) & ~size_t{3}, stride = cap + 8;  // -inf x 4, cap values, +inf x 4
+    constexpr double kInf = std::numeric_limits<double>::infinity();
+    // Slot s at slots + s * stride, 32-byte aligned (scan_'s data is 16-byte aligned at least);
+    // slot 0 holds the window before the chunk. The spare values around a slot are never written.
+    const bool first = tail_.size() < w;
+    if (first) {  // first column: nothing to leave, an empty window
+      tail_.assign(w, kNaN);
+      scan_.assign(2 + (kChunk + 1) * stride, kInf);
+      blend_count_ = 0;
+    }
+    double* slots = scan_.data() + ((reinterpret_cast<uintptr_t>(scan_.data()) & 31) ? 2 : 0) + 4;
+    if (first)
+      for (size_t s = 0; s <= kChunk; ++s) std::fill(slots + s * stride - 4, slots + s * stride, -kInf);
+    tail_.resize(w + n);
+    double* z = tail_.data();  // z[i] leaves when z[i + w] = x[i] arrives
+    std::copy(x, x + n, z + w);
+    size_t c = blend_count_;
+    size_t cnt[kChunk];
+    for (size_t i0 = 0; i0 < n; i0 += kChunk) {
+      const size_t len = std::min(kChunk, n - i0);
+      for (size_t s = 0; s < len; ++s) {
+        const double* a = slots + s * stride;
+        double* b = slots + (s + 1) * stride;
+        const double old = z[i0 + s], xi = z[i0 + s + w];
+        if (std::isfinite(old) && std::isfinite(xi)) [[likely]] {
+          // Let p = values < old (old's slot) and le = values <= xi. x's slot once old is gone is
+          // k = le - 1 when old <= xi (then p <= k) and k = le otherwise (then k <= p). Slot j
+          // takes a[j + 1] when p <= j < k, a[j - 1] when k < j <= p, x at j = k, else a[j].
+          // The buffer is sorted (with -inf before slot 0 and +inf past the count), so j < p is
+          // a[j] < old and j < le is a[j] <= xi: the masks come from compares of a[j] and its
+          // neighbours, without counting.
+          const __m256d vo = _mm256_set1_pd(old), vx = _mm256_set1_pd(xi);
+          const __m256d up_case = old <= xi ? _mm256_castsi256_pd(_mm256_set1_epi64x(-1)) : _mm256_setzero_pd();
+          __m256d prev = _mm256_load_pd(a - 4), cur = _mm256_load_pd(a);  // a[-4..-1]: -inf
+          for (size_t q = 0; q < cap; q += 4) {
+            const __m256d next = _mm256_load_pd(a + q + 4);  // a[cap..cap+3]: +inf
+            const __m256d left = _mm256_shuffle_pd(_mm256_permute2f128_pd(prev, cur, 0x21), cur, 0x5);  // a[j-1]
+            const __m256d right = _mm256_shuffle_pd(cur, _mm256_permute2f128_pd(cur, next, 0x21), 0x5);  // a[j+1]
+            const __m256d le_j = _mm256_cmp_pd(cur, vx, _CMP_LE_OQ);     // j < le
+            const __m256d le_r = _mm256_cmp_pd(right, vx, _CMP_LE_OQ);   // j + 1 < le
+            const __m256d le_l = _mm256_cmp_pd(left, vx, _CMP_LE_OQ);    // j - 1 < le
+            const __m256d lt_j = _mm256_cmp_pd(cur, vo, _CMP_LT_OQ);     // j < p
+            const __m256d lt_l = _mm256_cmp_pd(left, vo, _CMP_LT_OQ);    // j - 1 < p
+            // old <= xi: up = p <= j < le - 1, at = (j == le - 1). Otherwise: down = le < j <= p,
+            // at = (j == le).
+            const __m256d up = _mm256_and_pd(up_case, _mm256_andnot_pd(lt_j, le_r));
+            const __m256d down = _mm256_andnot_pd(up_case, _mm256_andnot_pd(le_l, lt_l));
+            const __m256d at = _mm256_blendv_pd(_mm256_andnot_pd(le_j, le_l), _mm256_andnot_pd(le_r, le_j), up_case);
+            __m256d v = _mm256_blendv_pd(cur, right, up);
+            v = _mm256_blendv_pd(v, left, down);
+            v = _mm256_blendv_pd(v, vx, at);
+            _mm256_store_pd(b + q, v);
+            prev = cur;
+            cur = next;
+          }
+        } else {
+          std::copy(a, a + cap, b);
+          if (!std::isnan(old)) {  // erase at the first equal position; the freed slot is +inf
+            const size_t p = CountBelow</*kOrEqual=*/false>(b, c, old);
+            std::copy(b + p + 1, b + c, b + p);
+            b[--c] = kInf;
+          }
+          if (!std::isnan(xi)) {  // insert after the last value <= xi
+            const size_t k = CountBelow</*kOrEqual=*/true>(b, c, xi);
+            std::copy_backward(b + k, b + c, b + c + 1);
+            b[k] = xi;
+            ++c;
+          }
+        }
+        cnt[s] = c;
+      }
+      for (size_t s = 0; s < len; ++s) {  // independent per point
+        const double* a = slots + (s + 1) * stride;
+        const double med = QuantileOf(a, cnt[s], 0.5);
+        median[i0 + s] = med;
+        mad[i0 + s] = MadOf</*kAvx2=*/true>(a, cnt[s], med);
+      }
+      std::copy(slots + len * stride, slots + len * stride + cap, slots);  // the window after the chunk
+    }
+    blend_count_ = c;
+    std::copy(z + n, z + n + w, z);  // the last w inputs, for the next column
+    tail_.resize(w);
   }
 #endif
 
@@ -835,14 +947,14 @@ class WindowState {
                                a);
   }
 
-  [[gnu::always_inline]] double Quantile(double q) const {
-    size_t n = sorted_.size();
+  [[gnu::always_inline]] double Quantile(double q) const { return QuantileOf(sorted_.data(), sorted_.size(), q); }
+  [[gnu::always_inline]] static double QuantileOf(const double* a, size_t n, double q) {
     if (n == 0) return kNaN;
     double pos = q * static_cast<double>(n - 1);  // linear interpolation, as numpy's default
     size_t lo = static_cast<size_t>(pos);
-    if (lo + 1 >= n) return sorted_[n - 1];
+    if (lo + 1 >= n) return a[n - 1];
     double frac = pos - static_cast<double>(lo);
-    return sorted_[lo] + (sorted_[lo + 1] - sorted_[lo]) * frac;
+    return a[lo] + (a[lo + 1] - a[lo]) * frac;
   }
 
   // Median absolute deviation: the median of |x - median|, from the sorted window a[0..n).
@@ -853,9 +965,11 @@ class WindowState {
   // same double (the same subtraction of the same two values); a zero result is +0.
   template <bool kAvx2 = false>
   [[gnu::always_inline]] double Mad(double med) const {
-    const size_t n = sorted_.size();
+    return MadOf<kAvx2>(sorted_.data(), sorted_.size(), med);
+  }
+  template <bool kAvx2 = false>
+  [[gnu::always_inline]] static double MadOf(const double* a, size_t n, double med) {
     if (n == 0) return kNaN;
-    const double* a = sorted_.data();
     const size_t m = (n - 1) / 2 + 1;  // the median of n deviations needs the m-th (and m+1-th)
     double kth, next = 0;
     if (n <= kSmallSorted) {
@@ -960,6 +1074,7 @@ class WindowState {
   double last_x_ = 0;
   size_t evicted_ = 0;
   size_t sums_count_ = 0;  // SumsPointsColumn: values in the window
+  size_t blend_count_ = 0;  // MedianMadBlendAvx2: values in the window
   // Batch columns (a state has one function, so they share these): the previous inputs
   // (ExtremeColumn: w-1; SumsPointsColumn: w) and scratch (SumsPointsColumn: its SumsTrack).
   std::vector<double> tail_, scan_;
@@ -1027,17 +1142,24 @@ class OffsetState {
  public:
   OffsetState(int64_t d, int64_t lookback) : d_(d), lookback_(lookback) {}
   double Push(int64_t t, double x) {
-    hist_.push_back({0, t, x, 0});
+    hist_.push_back({t, x});
     int64_t target = t - d_;
     while (hist_.size() >= 2 && hist_[1].t <= target) hist_.pop_front();
-    const WindowEntry& f = hist_.front();
+    // The next push reads hist_[1] (now hist_[2]), written about d ago: in streaming, with
+    // many series interleaved, it is out of cache by then; fetch it while other work runs.
+    if (hist_.size() >= 3) __builtin_prefetch(&hist_[2]);
+    const Point& f = hist_.front();
     return (f.t <= target && f.t > target - lookback_) ? f.x : kNaN;
   }
   size_t held() const { return hist_.size(); }
 
  private:
+  struct Point {  // 16 bytes: an offset of a day holds a day of points per series
+    int64_t t;
+    double x;
+  };
   int64_t d_, lookback_;
-  Ring<WindowEntry> hist_;
+  Ring<Point> hist_;
 };
 
 // Cross-series aggregation of the n values gathered for one group at one time; `vals` is

@@ -190,7 +190,57 @@ void CheckSlidingMedianMad(bool points, int64_t size, uint64_t seed) {
 
 TEST_CASE("sliding median and mad equal a sort of the window, bit for bit (point windows)") {
   uint64_t seed = 1;
-  for (int64_t size : {1, 2, 3, 30, 31, 127, 128, 129, 130, 300}) CheckSlidingMedianMad(true, size, seed++);
+  for (int64_t size : {1, 2, 3, 4, 30, 31, 63, 64, 65, 127, 128, 129, 130, 300})
+    CheckSlidingMedianMad(true, size, seed++);
+}
+
+// The batch median/mad column over point windows (the AVX2 blend kernel for windows <= 64
+// points, the baseline loop otherwise) against single pushes of the same values, bit for bit,
+// with infinities too (computed infinities enter a window as values): columns of random
+// lengths, windows on both sides of kBlendSortedMax and of the 4-slot rounding.
+TEST_CASE("median/mad columns equal single pushes bit for bit, with infinities, both instruction sets") {
+  uint64_t seed = 500;
+  for (int64_t size : {1, 2, 3, 4, 5, 7, 8, 9, 29, 30, 31, 32, 33, 63, 64, 65, 70}) {
+    std::mt19937_64 rng(seed++);
+    PlanNode node;
+    node.op = PlanOp::kWindow;
+    node.window_fn = WindowFn::kMedian;
+    node.window.points = size;
+    WindowState single(node), column[2] = {WindowState(node), WindowState(node)};
+    std::vector<double> xs, want_med, want_mad;
+    for (int i = 0; i < 3000; ++i) {
+      const double u = std::uniform_real_distribution<double>(0, 1)(rng);
+      // Runs of NaN (windows that empty), infinities of both signs, ties, signed zeros.
+      double x = (i / 300) % 4 == 2 && u < 0.7 ? kNaN : u < 0.03 ? std::numeric_limits<double>::infinity()
+                                                  : u < 0.06 ? -std::numeric_limits<double>::infinity()
+                                                              : RandomValue(rng);
+      xs.push_back(x);
+      double m = 0, d = 0;
+      single.PushMedianMad(i, i, x, &m, &d);
+      want_med.push_back(m);
+      want_mad.push_back(d);
+    }
+    std::vector<int64_t> ts(xs.size());
+    for (size_t i = 0; i < ts.size(); ++i) ts[i] = static_cast<int64_t>(i);
+    for (int isa = 0; isa < 2; ++isa) {
+      if (isa == 1 && !CpuHasAvx2()) continue;
+      const bool saved = UseAvx2();
+      SetUseAvx2(isa == 1);
+      std::vector<double> med(xs.size()), mad(xs.size());
+      for (size_t done = 0; done < xs.size();) {
+        const size_t nb = std::min(xs.size() - done, 1 + static_cast<size_t>(rng() % 300));
+        column[isa].PushMedianMadColumn(ts.data() + done, xs.data() + done, med.data() + done, mad.data() + done,
+                                        nb, static_cast<int64_t>(done));
+        done += nb;
+      }
+      SetUseAvx2(saved);
+      for (size_t i = 0; i < xs.size(); ++i) {
+        INFO("avx2=", isa, " size=", size, " i=", i);
+        REQUIRE(Same(med[i], want_med[i]));
+        REQUIRE(Same(mad[i], want_mad[i]));
+      }
+    }
+  }
 }
 
 TEST_CASE("sliding median and mad equal a sort of the window, bit for bit (time windows)") {
