@@ -725,6 +725,12 @@ void HintFromLine(const std::string& line, const Topology& t, ComponentHint& h) 
   }
   if (h.gpu < 0 && std::regex_search(line, m, kGpuKey)) h.gpu = std::stoi(m.str(1));
   if (h.gpu < 0 && std::regex_search(line, m, kGpu)) h.gpu = std::stoi(m.str(1));
+  // torchrun's "local_rank: 3": one process per GPU, local rank N drives GPU N of its node.
+  static const std::regex kLocalRank(R"(\blocal[_ ]rank\s*[:=]?\s*(\d+)\b)", std::regex::icase);
+  if (h.gpu < 0 && std::regex_search(line, m, kLocalRank)) {
+    h.gpu = std::stoi(m.str(1));
+    h.gpu_from_rank = true;
+  }
   if (h.rank < 0 && std::regex_search(line, m, kRank)) h.rank = std::stoi(m.str(1));
   if (h.hca.empty() && std::regex_search(line, m, kHca)) h.hca = m.str(1);
   if (h.rank >= 0) {
@@ -1243,7 +1249,27 @@ class Beliefs {
         metric_gpus.insert(o->hint.gpu);
       }
     }
-    h.node_wide = metric_gpus.size() >= 2 || support[0]->hint.node_wide;
+    // Metric evidence on several GPUs makes the fault node-wide, unless the log lines of the
+    // category name one GPU of that node (a health check's "GPU 2: ..." over a threshold that
+    // every GPU's counter happens to cross): the line is the specific claim.
+    std::set<int> line_gpus;
+    for (const Observation* o : support) {
+      if (o->hint.node == h.node && o->evidence.kind == EvidenceKind::kLog && o->hint.gpu >= 0 &&
+          !o->hint.gpu_from_rank) {
+        line_gpus.insert(o->hint.gpu);
+      }
+    }
+    // Probes that confirmed the category on two or more GPUs of the node: node-wide as well (a
+    // power cap or a cooling fault set for the whole chassis).
+    std::set<int> probe_gpus;
+    for (const Observation* o : support) {
+      if (o->hint.node == h.node && o->evidence.kind == EvidenceKind::kProbe && o->hint.gpu >= 0 &&
+          o->deltas.at(c) >= kProbeFailWeight * 0.5) {
+        probe_gpus.insert(o->hint.gpu);
+      }
+    }
+    h.node_wide = (metric_gpus.size() >= 2 && line_gpus.size() != 1) || probe_gpus.size() >= 2 ||
+                  support[0]->hint.node_wide;
     // Log evidence from processes on >= 2 GPUs (any node) with no probe evidence: a job-wide fault
     // for software categories (FormatComponent decides which).
     std::set<std::pair<std::string, int>> log_gpus;

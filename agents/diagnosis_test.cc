@@ -1356,5 +1356,45 @@ TEST_CASE("reasoner: a service's log is no node; a bus id glued to 'GPU' is not 
   CHECK(d.component == "a100-118/gpu6");
 }
 
+TEST_CASE("reasoner: node vs GPU — a GPU the line names beats a counter over threshold on every GPU; local_rank names the GPU") {
+  // A health check names GPU 2 (in a pod log that names no host); the CRC counter of every GPU of
+  // the node crosses the pack's threshold.
+  std::string line = "2026-03-18T22:10:00Z level=warning msg=\"Health check: NVLINK: GPU 2: Detected more than 100 CRC errors\"";
+  Json metrics = Json::array();
+  for (int g = 0; g < 8; ++g) {
+    metrics.push_back({{"name", "DCGM_FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL"},
+                       {"labels", {{"Hostname", "node-2"}, {"gpu", std::to_string(g)}}},
+                       {"samples", {{1773871000000, 0}, {1773871030000, 10}, {1773871060000, 150 + g}}}});
+  }
+  KnowledgeFacts f;
+  f.categories = {"nvlink_error"};
+  f.layers = {{"nvlink_error", "gpu"}};
+  f.metric_conditions.push_back({SignatureKind::kMetric, "DCGM_FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL > 100",
+                                 "pack-nvl", "nvlink_error", ""});
+  Json j = SlowCase(Json::array({{{"source", "k8s/gpu-operator/dcgm-exporter"}, {"lines", {line}}}}), metrics);
+  j["alert"]["labels"]["node"] = "node-2";
+  auto c = ParseCase(j, "t.json");
+  REQUIRE(c.ok());
+  KnowledgeFacts with_line = f;
+  with_line.log_matches.push_back({0, line, "CRC errors", "CRC errors", "pack-nvl", "nvlink_error", ""});
+  Diagnosis named = BuiltinReasoner().Diagnose(*c, with_line, nullptr).diagnosis;
+  CHECK(named.root_cause == "nvlink_error");
+  CHECK(named.component == "node-2/gpu2");
+  Diagnosis counters = BuiltinReasoner().Diagnose(*c, f, nullptr).diagnosis;
+  CHECK(counters.root_cause == "nvlink_error");
+  CHECK(counters.component == "node-2");
+
+  // torchrun's "local_rank: 3" names the GPU of the process that died.
+  std::string exit_line = "E0108 00:46:39.830561000 73118 api.py:826] failed (exitcode: 1) local_rank: 3 (pid: 73118) of binary: /usr/bin/python3";
+  j = SlowCase(Json::array({{{"source", "node-1/torchrun"}, {"lines", {exit_line}}}}), Json::array());
+  auto c2 = ParseCase(j, "t.json");
+  REQUIRE(c2.ok());
+  KnowledgeFacts crash;
+  crash.categories = {"rank_process_crash"};
+  crash.layers = {{"rank_process_crash", "application"}};
+  crash.log_matches.push_back({0, exit_line, "failed \\(exitcode", "failed (exitcode", "pack-exit", "rank_process_crash", ""});
+  CHECK(BuiltinReasoner().Diagnose(*c2, crash, nullptr).diagnosis.component == "node-1/gpu3");
+}
+
 }  // namespace
 }  // namespace vigil
