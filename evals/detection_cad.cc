@@ -60,6 +60,7 @@ Result<std::vector<std::vector<uint8_t>>> CadOseDetector::Run(const std::vector<
   const bool whole_file = range_ == Range::kWholeFile;
   details_ = Json{{"range", whole_file                 ? "whole file (NAB's harness; reads future values, no labels)"
                             : range_ == Range::kGrowing ? "training part, widened by each later value outside it"
+                            : range_ == Range::kWidened ? "training part's [min, max] widened by its width on each side"
                                                         : "training part (NAB: probationary period)"},
                   {"threshold", defaults.base_threshold},
                   {"value_bits", defaults.value_bits},
@@ -77,6 +78,11 @@ Result<std::vector<std::vector<uint8_t>>> CadOseDetector::Run(const std::vector<
     if (!(lo <= hi)) {
       return InvalidArgumentError("cad-ose: unit `" + u.name + "` member `" + m.id() + "` has no finite value in its first " +
                                   std::to_string(range_end) + " points (the range part)");
+    }
+    if (range_ == Range::kWidened) {
+      const double width = hi - lo;
+      lo -= width;
+      hi += width;
     }
     ContextOseOptions o;
     o.min_value = lo;

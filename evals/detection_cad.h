@@ -22,10 +22,17 @@ class CadOseDetector : public BenchDetector {
     kTraining,   // "cad-ose": min / max of the training part, fixed
     kWholeFile,  // "cad-ose-nabrange": NAB's harness, the whole file (reads future values)
     kGrowing,    // "cad-ose-grow": the training part's, widened by each later value outside it
+    kWidened,    // "cad-ose-wide": the training part's [min, max] widened by its width on each side
   };
   explicit CadOseDetector(Range range = Range::kTraining) : range_(range) {}
   std::string name() const override {
-    return range_ == Range::kWholeFile ? "cad-ose-nabrange" : range_ == Range::kGrowing ? "cad-ose-grow" : "cad-ose";
+    switch (range_) {
+      case Range::kWholeFile: return "cad-ose-nabrange";
+      case Range::kGrowing: return "cad-ose-grow";
+      case Range::kWidened: return "cad-ose-wide";
+      case Range::kTraining: break;
+    }
+    return "cad-ose";
   }
   // InvalidArgument naming the unit when a member has no finite value in its range part.
   Result<std::vector<std::vector<uint8_t>>> Run(const std::vector<EvalUnit>& units) override;

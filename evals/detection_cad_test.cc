@@ -59,6 +59,12 @@ TEST_CASE("CadOseDetector: the three ranges — training part, whole file (NAB's
   CHECK(member(whole)["max"] == 70.0);          // the future 70 sets the range from the start
   CHECK(member(grow)["max"] == 7.0);
   CHECK(member(grow)["final_max"] == 70.0);  // widened when 70 arrived
+  CadOseDetector wide(CadOseDetector::Range::kWidened);
+  CHECK(wide.name() == "cad-ose-wide");
+  REQUIRE(wide.Run({PeriodicUnit()}).ok());
+  CHECK(member(wide)["min"] == -7.0);  // training [0, 7] widened by 7 on each side
+  CHECK(member(wide)["max"] == 14.0);
+  CHECK(member(wide)["final_max"] == 14.0);  // fixed: 70 is clamped
 }
 
 TEST_CASE("CadOseDetector: a unit without a finite training value is an error naming it") {

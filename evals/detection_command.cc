@@ -26,7 +26,7 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
                                           "rules-aggregate", "residual-sum",     "pca-spe",
                                           "residual-or-spe", "pca-spe-residual", "residual-or-spe-residual",
                                           "cad-ose",         "cad-ose-nabrange", "cad-ose-grow",
-                                          "knn-cad"};
+                                          "cad-ose-wide",    "knn-cad"};
   for (const std::string& name : options.detectors) {
     if (name == "rules") {
       TrainerOptions t;
@@ -60,10 +60,17 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
       parts.push_back(std::make_unique<ResidualSumDetector>());
       parts.push_back(std::make_unique<PcaSpeDetector>());
       detectors.push_back(std::make_unique<AnyOfDetector>("residual-or-spe", std::move(parts)));
-    } else if (name == "cad-ose" || name == "cad-ose-nabrange" || name == "cad-ose-grow") {  // NAB
-      detectors.push_back(std::make_unique<CadOseDetector>(name == "cad-ose-nabrange" ? CadOseDetector::Range::kWholeFile
-                                                           : name == "cad-ose-grow"   ? CadOseDetector::Range::kGrowing
-                                                                                      : CadOseDetector::Range::kTraining));
+    } else if (name.starts_with("cad-ose")) {  // NAB; evals/detection_cad.h
+      using R = CadOseDetector::Range;
+      const R range = name == "cad-ose-nabrange" ? R::kWholeFile
+                      : name == "cad-ose-grow"   ? R::kGrowing
+                      : name == "cad-ose-wide"   ? R::kWidened
+                                                 : R::kTraining;
+      if (range == R::kTraining && name != "cad-ose") {
+        return InvalidArgumentError("unknown detector `" + name +
+                                    "` (the CAD OSE detectors: cad-ose, cad-ose-grow, cad-ose-wide, cad-ose-nabrange)");
+      }
+      detectors.push_back(std::make_unique<CadOseDetector>(range));
     } else if (name == "knn-cad") {  // evals/detection_cad.h (NAB)
       detectors.push_back(std::make_unique<KnnCadBenchDetector>());
     } else if (name == "mad-band") {

@@ -21,8 +21,9 @@ struct DetectCommandOptions {
   // from a one-day rolling median, clipped) and "residual-or-spe-residual" (residual-sum or
   // pca-spe-residual; chosen after seeing test scores, evals/README.md), "cad-ose" (CAD OSE, for
   // NAB, evals/detection_cad.h), "cad-ose-nabrange" (the same with NAB's whole-file value range)
-  // and "cad-ose-grow" (the training range widened causally), "knn-cad" (KNN conformal anomaly
-  // detector, for NAB); none is in the default.
+  // "cad-ose-grow" (the training range widened causally), "cad-ose-wide" (the training range
+  // widened by its width on each side), "knn-cad" (KNN conformal anomaly detector, for NAB); none
+  // is in the default.
   std::vector<std::string> detectors = {"rules", "mad-band", "iforest"};
   EvalSetOptions set;
   int delay_k = 7;
