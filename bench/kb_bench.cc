@@ -15,9 +15,11 @@
 // FTS5 `ORDER BY bm25 LIMIT` over the same terms for lexical search, and a brute-force FAISS
 // Flat index (the store reopened with it) for dense search. Import time is wall and process CPU.
 // Peak memory is the process's max RSS so far (getrusage). Run with OMP_NUM_THREADS=1 for the
-// one-core figure. KB_BENCH_KEEP=1 keeps the scale databases in $TMPDIR/vigil_kb_bench_<N>.
+// one-core figure. KB_BENCH_KEEP=1 keeps the scale databases in $TMPDIR/vigil_kb_bench_<N>_<pid>
+// (the pid keeps two concurrent runs of one size from sharing, and deleting, one store).
 #include <sqlite3.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -56,6 +58,23 @@ double ThreadCpuMs() {
 double CpuSeconds() {
   timespec t{};
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return double(t.tv_sec) + t.tv_nsec * 1e-9;
+}
+
+// Minor page faults of the process so far, and its system CPU seconds.
+long MinorFaults() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_minflt;
+}
+double SystemCpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return double(u.ru_stime.tv_sec) + u.ru_stime.tv_usec * 1e-6;
+}
+double MonotonicSeconds() {
+  timespec t{};
+  clock_gettime(CLOCK_MONOTONIC, &t);
   return double(t.tv_sec) + t.tv_nsec * 1e-9;
 }
 
@@ -187,6 +206,9 @@ struct Latency {
   double p50 = 0, p99 = 0;
   double cpu_p50 = 0, cpu_p99 = 0;  // thread CPU time per query: immune to preemption on a busy host
   double recall1 = 0, recall5 = 0;  // category recall over the same queries
+  long minor_faults = 0;            // page faults of the process during the pass
+  double system_ms = 0;             // kernel CPU time of the process during the pass
+  double start_s = 0, end_s = 0;    // CLOCK_MONOTONIC span (for `perf record -k CLOCK_MONOTONIC`)
 };
 
 // Baseline for lexical search, in the same run and on the same database: SQLite FTS5's
@@ -249,6 +271,8 @@ Result<Fts5Baseline> MeasureFts5(const std::string& db_path, const KnowledgeBase
 
 Latency Measure(const KnowledgeBase& kb, const std::vector<Query>& queries, SearchMode mode, size_t n) {
   std::vector<double> ms, cpu_ms;
+  const long faults0 = MinorFaults();
+  const double sys0 = SystemCpuSeconds(), mono0 = MonotonicSeconds();
   int at1 = 0, at5 = 0;
   for (size_t i = 0; i < n; ++i) {
     SearchQuery q;
@@ -268,8 +292,16 @@ Latency Measure(const KnowledgeBase& kb, const std::vector<Query>& queries, Sear
     at1 += !hits->empty() && hits->at(0).category == want;
     at5 += std::any_of(hits->begin(), hits->end(), [&](const SearchHit& h) { return h.category == want; });
   }
-  return {Percentile(ms, 0.5),      Percentile(ms, 0.99), Percentile(cpu_ms, 0.5),
-          Percentile(cpu_ms, 0.99), double(at1) / n,      double(at5) / n};
+  return {Percentile(ms, 0.5),
+          Percentile(ms, 0.99),
+          Percentile(cpu_ms, 0.5),
+          Percentile(cpu_ms, 0.99),
+          double(at1) / n,
+          double(at5) / n,
+          MinorFaults() - faults0,
+          (SystemCpuSeconds() - sys0) * 1e3,
+          mono0,
+          MonotonicSeconds()};
 }
 
 struct ScaleOptions {
@@ -298,7 +330,8 @@ int Scale(const std::string& pack, const std::vector<Query>& queries, const std:
               "hybrid p50/99", "lexical p50/99", "dense p50/99", "peak MB");
   std::fflush(stdout);
   for (size_t n : sizes) {
-    fs::path dir = fs::temp_directory_path() / ("vigil_kb_bench_" + std::to_string(n));
+    fs::path dir =
+        fs::temp_directory_path() / ("vigil_kb_bench_" + std::to_string(n) + "_" + std::to_string(getpid()));
     fs::remove_all(dir);
     fs::create_directories(dir);
     KnowledgeOptions o;
@@ -356,6 +389,11 @@ int Scale(const std::string& pack, const std::vector<Query>& queries, const std:
           "           hybrid again (second pass over the same queries): wall p50/p99 %.2f/%.2f ms, "
           "CPU %.2f/%.2f ms\n",
           hybrid2.p50, hybrid2.p99, hybrid2.cpu_p50, hybrid2.cpu_p99);
+      std::printf(
+          "           page faults / kernel CPU per pass: hybrid first %ld / %.0f ms (monotonic %.3f-%.3f s), "
+          "lexical %ld / %.0f ms, dense %ld / %.0f ms, hybrid again %ld / %.0f ms\n",
+          hybrid.minor_faults, hybrid.system_ms, hybrid.start_s, hybrid.end_s, lexical.minor_faults,
+          lexical.system_ms, dense.minor_faults, dense.system_ms, hybrid2.minor_faults, hybrid2.system_ms);
       std::fflush(stdout);
       if (so.baselines) {
         auto fts = MeasureFts5(o.db_path, **kb, queries, nb);
@@ -399,6 +437,14 @@ int Scale(const std::string& pack, const std::vector<Query>& queries, const std:
         }
         std::printf("           reopen (FAISS and BM25 index files loaded, checked against SQLite): %.1f s\n",
                     open_s);
+        // The same queries on the reopened store (a fresh heap, the indexes read from files).
+        auto reopened = Measure(**again, queries, SearchMode::kHybrid, queries.size());
+        std::printf(
+            "           hybrid after reopen: wall p50/p99 %.2f/%.2f ms, CPU %.2f/%.2f ms, page faults %ld, "
+            "kernel "
+            "CPU %.0f ms\n",
+            reopened.p50, reopened.p99, reopened.cpu_p50, reopened.cpu_p99, reopened.minor_faults,
+            reopened.system_ms);
       }
       if (so.baselines) {
         // Baseline: brute-force Flat over the same entries (the reopen rebuilds the index).

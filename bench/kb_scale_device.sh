@@ -18,7 +18,12 @@
 #       budget; pass e.g. `1000000 --baseline-queries 20` to include them.
 #
 # One core: OMP_NUM_THREADS=1 (FAISS uses OpenMP). The database goes to $TMPDIR (needs ~12 GB
-# free at 1 M). Budget at 1 M on an idle core: see knowledge/README.md ("Scale").
+# free at 1 M). The index is kb_bench's default, the knowledge base's default `IVF1024,Flat`
+# (pass e.g. `1000000 --no-baselines --index HNSW32` for the previous one, which does not fit
+# the budget at 1 M). One run prints, in order: import progress after each call of 100 000, the
+# query table (hybrid first pass, lexical, dense), the second hybrid pass, page faults and
+# kernel CPU per pass, and the reopen time. Budget at 1 M on an idle core: see
+# knowledge/README.md ("Scale").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dest=.device/kb

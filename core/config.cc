@@ -46,7 +46,7 @@ constexpr ConfigOption kOptions[] = {
     {"alertmanager_url", "--alertmanager-url", "VIGIL_ALERTMANAGER_URL", "", ConfigType::kUrl,
      "Alertmanager base URL for API v2", ""},
     {"kb_pack_dir", "--kb-pack-dir", "VIGIL_KB_PACK_DIR", "data/knowledge", ConfigType::kPath, "shipped knowledge pack (pack/*.jsonl, guides/*.md) loaded into the knowledge base; empty = none", ""},
-    {"kb_index", "--kb-index", "VIGIL_KB_INDEX", "HNSW32", ConfigType::kString, "FAISS index factory string for the knowledge base (Flat, HNSW32, IVF1024,Flat)", ""},
+    {"kb_index", "--kb-index", "VIGIL_KB_INDEX", "IVF1024,Flat", ConfigType::kString, "FAISS index factory string for the knowledge base (IVF1024,Flat: exact Flat search until 32 768 entries, then trained; Flat, HNSW32, ...)", ""},
     {"kb_embedder", "--kb-embedder", "VIGIL_KB_EMBEDDER", "builtin:dim=512", ConfigType::kString, "knowledge-base embedder: builtin:dim=N or openai:URL model=NAME", ""},
     // Probes
     {"probe_executor", "--probe-executor", "VIGIL_PROBE_EXECUTOR", "local", ConfigType::kString,
