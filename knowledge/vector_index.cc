@@ -527,11 +527,22 @@ Status VectorIndex::Add(std::span<const int64_t> ids, std::span<const float> vec
 Status VectorIndex::Train(std::span<const int64_t> ids, std::span<const float> vectors) {
   auto* map = Map(index_);
   const auto* flat = static_cast<const faiss::IndexFlat*>(map->index);
-  std::vector<int64_t> all_ids(map->id_map.begin(), map->id_map.end());
-  all_ids.insert(all_ids.end(), ids.begin(), ids.end());
-  std::vector<float> all(flat->get_xb(), flat->get_xb() + static_cast<size_t>(flat->ntotal) * dim_);
-  all.insert(all.end(), vectors.begin(), vectors.end());
-  const auto n = static_cast<faiss::Index::idx_t>(all_ids.size());
+  // The stored Flat-phase vectors come first; a rebuild (nothing stored yet) uses `vectors` as is
+  // rather than copying the whole store once more.
+  std::vector<int64_t> all_ids;
+  std::vector<float> all;
+  const int64_t* id_data = ids.data();
+  const float* data = vectors.data();
+  if (flat->ntotal > 0) {
+    all_ids.assign(map->id_map.begin(), map->id_map.end());
+    all_ids.insert(all_ids.end(), ids.begin(), ids.end());
+    all.assign(flat->get_xb(), flat->get_xb() + static_cast<size_t>(flat->ntotal) * dim_);
+    all.insert(all.end(), vectors.begin(), vectors.end());
+    id_data = all_ids.data();
+    data = all.data();
+  }
+  const auto n =
+      static_cast<faiss::Index::idx_t>(flat->ntotal) + static_cast<faiss::Index::idx_t>(ids.size());
   auto fresh = NewMap(faiss::index_factory(static_cast<int>(dim_), spec_.c_str(), faiss::METRIC_L2));
   if (auto* ivf = dynamic_cast<faiss::IndexIVF*>(fresh->index)) {
     // k-means on at most kTrainPointsPerList points per list (a seeded sample beyond that),
@@ -539,13 +550,13 @@ Status VectorIndex::Train(std::span<const int64_t> ids, std::span<const float> v
     ivf->cp.niter = 10;
     ivf->cp.min_points_per_centroid = 1;
     ivf->cp.max_points_per_centroid = static_cast<int>(kTrainPointsPerList);
-    fresh->index->train(n, all.data());
+    fresh->index->train(n, data);
   } else {
     fresh->index->train(std::min<faiss::Index::idx_t>(n, static_cast<faiss::Index::idx_t>(kTrainOther)),
-                        all.data());
+                        data);
   }
   fresh->is_trained = fresh->index->is_trained;
-  fresh->add_with_ids(n, all.data(), all_ids.data());
+  fresh->add_with_ids(n, data, id_data);
   index_ = std::unique_ptr<faiss::Index>(fresh.release());
   train_at_ = 0;
   return Status::Ok();

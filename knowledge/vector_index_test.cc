@@ -174,6 +174,20 @@ TEST_CASE(
     // A trained file of another spec is refused.
     CHECK(VectorIndex::Load(path, "IVF8,Flat", d).status().code() == StatusCode::kDataLoss);
     CHECK(VectorIndex::Load(path, "IVF4,SQ8", d).status().code() == StatusCode::kDataLoss);
+    // Another trained IVF codec (FAISS's own scanner): same Flat phase and training.
+    auto sq = VectorIndex::Create("IVF4,SQ8", d);
+    REQUIRE(sq.ok());
+    REQUIRE((*sq)->Add(std::span(ids).first(100), std::span(xb).first(100 * d)).ok());
+    CHECK(!(*sq)->trained());
+    REQUIRE((*sq)->Add(std::span(ids).subspan(100), std::span(xb).subspan(100 * d)).ok());
+    CHECK((*sq)->trained());
+    (*sq)->set_nprobe(4);
+    for (size_t i = 0; i < kN; i += 10) {
+      auto hits = (*sq)->Search(std::span<const float>(xb.data() + i * d, d), 1);
+      REQUIRE(hits.ok());
+      REQUIRE(hits->size() == 1);
+      CHECK((*hits)[0].id == ids[i]);
+    }
   }
   std::filesystem::remove(path);
 }
