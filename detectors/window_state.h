@@ -80,6 +80,29 @@ inline bool UseAvx2() { return g_use_avx2; }
 // Tests: run the baseline kernels (false) or the AVX2 ones where the CPU has AVX2 (true).
 inline void SetUseAvx2(bool on) { g_use_avx2 = on && CpuHasAvx2(); }
 
+// One kernel (the batch median/mad step, WindowState::MedianMadBlend) also has an AVX-512 copy
+// (VIGIL_AVX512: 8 doubles and mask registers), used where the CPU has AVX-512F/DQ and the AVX2
+// kernels are on; VIGIL_SIMD=avx2 keeps it off. Same doubles as the other copies.
+#if defined(__x86_64__) && defined(__GNUC__)
+#define VIGIL_AVX512 __attribute__((target("avx512f,avx512dq,bmi2,popcnt")))
+inline bool CpuHasAvx512() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+         __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
+}
+#else
+#define VIGIL_AVX512
+inline bool CpuHasAvx512() { return false; }
+#endif
+inline bool DefaultUseAvx512() {
+  const char* e = std::getenv("VIGIL_SIMD");
+  return DefaultUseAvx2() && CpuHasAvx512() && !(e && std::string_view(e) == "avx2");
+}
+inline bool g_use_avx512 = DefaultUseAvx512();
+inline bool UseAvx512() { return g_use_avx512 && g_use_avx2; }
+// Tests: allow (true) or forbid (false) the AVX-512 kernel where the CPU has it.
+inline void SetUseAvx512(bool on) { g_use_avx512 = on && CpuHasAvx512(); }
+
 // Per-point running sums of a point window (WindowState's batch path for mean / sum / count /
 // std / zscore): the state after each push, in columns, so that the values (divisions and a
 // square root per point) are computed in a separate loop the compiler vectorises.
@@ -447,6 +470,10 @@ class WindowState {
     size_t max_held = 0;
     if (spec_.is_points) {
 #if defined(VIGIL_HAVE_AVX2_KERNELS)
+      if (UseAvx512() && spec_.points <= kBlendSortedMax) {
+        MedianMadBlendAvx512(x, median, mad, n);
+        return 0;
+      }
       if (UseAvx2() && spec_.points <= kBlendSortedMax) {
         MedianMadBlendAvx2(x, median, mad, n);
         return 0;
@@ -491,22 +518,102 @@ class WindowState {
   // or an infinity leaving or arriving, the first w points) take a scalar path with the same
   // placement. A state pushed by this kernel is never pushed by PushMedianMad (the choice
   // depends only on w and the instruction set, as for the other column kernels).
+  // The fast step of MedianMadBlend for 4-double vectors (AVX2): a is the sorted buffer (cap
+  // slots, -inf x 4 before, +inf x 4 after), b receives it with old (finite, present) replaced
+  // by xi (finite).
+  VIGIL_AVX2 static void BlendStepAvx2(const double* a, double* b, size_t cap, double old, double xi) {
+    // Let p = values < old (old's slot) and le = values <= xi. x's slot once old is gone is
+    // k = le - 1 when old <= xi (then p <= k) and k = le otherwise (then k <= p). Slot j
+    // takes a[j + 1] when p <= j < k, a[j - 1] when k < j <= p, x at j = k, else a[j].
+    // The buffer is sorted (with -inf before slot 0 and +inf past the count), so j < p is
+    // a[j] < old and j < le is a[j] <= xi: the masks come from compares of a[j] and its
+    // neighbours, without counting.
+    const __m256d vo = _mm256_set1_pd(old), vx = _mm256_set1_pd(xi);
+    const __m256d up_case = old <= xi ? _mm256_castsi256_pd(_mm256_set1_epi64x(-1)) : _mm256_setzero_pd();
+    __m256d prev = _mm256_load_pd(a - 4), cur = _mm256_load_pd(a);  // a[-4..-1]: -inf
+    for (size_t q = 0; q < cap; q += 4) {
+      const __m256d next = _mm256_load_pd(a + q + 4);  // a[cap..cap+3]: +inf
+      const __m256d left = _mm256_shuffle_pd(_mm256_permute2f128_pd(prev, cur, 0x21), cur, 0x5);  // a[j-1]
+      const __m256d right = _mm256_shuffle_pd(cur, _mm256_permute2f128_pd(cur, next, 0x21), 0x5);  // a[j+1]
+      const __m256d le_j = _mm256_cmp_pd(cur, vx, _CMP_LE_OQ);     // j < le
+      const __m256d le_r = _mm256_cmp_pd(right, vx, _CMP_LE_OQ);   // j + 1 < le
+      const __m256d le_l = _mm256_cmp_pd(left, vx, _CMP_LE_OQ);    // j - 1 < le
+      const __m256d lt_j = _mm256_cmp_pd(cur, vo, _CMP_LT_OQ);     // j < p
+      const __m256d lt_l = _mm256_cmp_pd(left, vo, _CMP_LT_OQ);    // j - 1 < p
+      // old <= xi: up = p <= j < le - 1, at = (j == le - 1). Otherwise: down = le < j <= p,
+      // at = (j == le).
+      const __m256d up = _mm256_and_pd(up_case, _mm256_andnot_pd(lt_j, le_r));
+      const __m256d down = _mm256_andnot_pd(up_case, _mm256_andnot_pd(le_l, lt_l));
+      const __m256d at = _mm256_blendv_pd(_mm256_andnot_pd(le_j, le_l), _mm256_andnot_pd(le_r, le_j), up_case);
+      __m256d v = _mm256_blendv_pd(cur, right, up);
+      v = _mm256_blendv_pd(v, left, down);
+      v = _mm256_blendv_pd(v, vx, at);
+      _mm256_store_pd(b + q, v);
+      prev = cur;
+      cur = next;
+    }
+  }
+
+#if defined(__x86_64__) && defined(__GNUC__)
+  // The same step for 8-double vectors (AVX-512): cap a multiple of 8 (<= 64), 8 spare values
+  // on each side. The positions p (values < old) and le (values <= xi) are counted from the
+  // compare masks (one bit per slot), and the three moves (from the right neighbour for
+  // p <= j < k, from the left one for k < j <= p, xi at k) are masked moves.
+  VIGIL_AVX512 static void BlendStepAvx512(const double* a, double* b, size_t cap, double old, double xi) {
+    const __m512d vo = _mm512_set1_pd(old), vx = _mm512_set1_pd(xi);
+    uint64_t lt = 0, le = 0;
+    for (size_t q = 0; q < cap; q += 8) {
+      const __m512d v = _mm512_load_pd(a + q);
+      lt |= static_cast<uint64_t>(_mm512_cmp_pd_mask(v, vo, _CMP_LT_OQ)) << q;
+      le |= static_cast<uint64_t>(_mm512_cmp_pd_mask(v, vx, _CMP_LE_OQ)) << q;
+    }
+    const uint64_t p = static_cast<uint64_t>(__builtin_popcountll(lt));
+    const uint64_t k = static_cast<uint64_t>(__builtin_popcountll(le)) - (old <= xi);  // xi's slot
+    const uint64_t ones = ~uint64_t{0};
+    const uint64_t up = _bzhi_u64(ones, static_cast<unsigned>(k)) & ~_bzhi_u64(ones, static_cast<unsigned>(p));
+    const uint64_t down = _bzhi_u64(ones, static_cast<unsigned>(p + 1)) & ~_bzhi_u64(ones, static_cast<unsigned>(k + 1));
+    const uint64_t at = uint64_t{1} << k;
+    __m512i prev = _mm512_castpd_si512(_mm512_load_pd(a - 8)), cur = _mm512_castpd_si512(_mm512_load_pd(a));
+    for (size_t q = 0; q < cap; q += 8) {
+      const __m512i next = _mm512_castpd_si512(_mm512_load_pd(a + q + 8));
+      // (maskz with all lanes: the unmasked intrinsic trips GCC 12's maybe-uninitialized)
+      const __m512d right = _mm512_castsi512_pd(_mm512_maskz_alignr_epi64(0xff, next, cur, 1));  // a[j+1]
+      const __m512d left = _mm512_castsi512_pd(_mm512_maskz_alignr_epi64(0xff, cur, prev, 7));   // a[j-1]
+      __m512d v = _mm512_mask_mov_pd(_mm512_castsi512_pd(cur), static_cast<__mmask8>(up >> q), right);
+      v = _mm512_mask_mov_pd(v, static_cast<__mmask8>(down >> q), left);
+      v = _mm512_mask_mov_pd(v, static_cast<__mmask8>(at >> q), vx);
+      _mm512_store_pd(b + q, v);
+      prev = cur;
+      cur = next;
+    }
+  }
+  VIGIL_AVX512 void MedianMadBlendAvx512(const double* x, double* median, double* mad, size_t n) {
+    MedianMadBlend<8>(x, median, mad, n);
+  }
+#endif
   VIGIL_AVX2 void MedianMadBlendAvx2(const double* x, double* median, double* mad, size_t n) {
+    MedianMadBlend<4>(x, median, mad, n);
+  }
+
+  // The kernel body for vectors of kV doubles (4: AVX2, 8: AVX-512), inlined into the copies.
+  template <size_t kV>
+  [[gnu::always_inline]] void MedianMadBlend(const double* x, double* median, double* mad, size_t n) {
     constexpr size_t kChunk = 32;
     const size_t w = static_cast<size_t>(spec_.points);
-    const size_t cap = (w + 3) & ~size_t{3}, stride = cap + 8;  // -inf x 4, cap values, +inf x 4
+    const size_t cap = (w + kV - 1) / kV * kV, stride = cap + 2 * kV;  // -inf x kV, cap values, +inf x kV
     constexpr double kInf = std::numeric_limits<double>::infinity();
-    // Slot s at slots + s * stride, 32-byte aligned (scan_'s data is 16-byte aligned at least);
-    // slot 0 holds the window before the chunk. The spare values around a slot are never written.
+    // Slot s at slots + s * stride, aligned to its vectors (8 * kV bytes); slot 0 holds the window
+    // before the chunk. The spare values around a slot are never written.
     const bool first = tail_.size() < w;
     if (first) {  // first column: nothing to leave, an empty window
       tail_.assign(w, kNaN);
-      scan_.assign(2 + (kChunk + 1) * stride, kInf);
+      scan_.assign(kV + (kChunk + 1) * stride, kInf);
       blend_count_ = 0;
     }
-    double* slots = scan_.data() + ((reinterpret_cast<uintptr_t>(scan_.data()) & 31) ? 2 : 0) + 4;
+    const uintptr_t misalign = reinterpret_cast<uintptr_t>(scan_.data()) % (8 * kV);  // a multiple of 8
+    double* slots = scan_.data() + (misalign ? kV - misalign / 8 : 0) + kV;
     if (first)
-      for (size_t s = 0; s <= kChunk; ++s) std::fill(slots + s * stride - 4, slots + s * stride, -kInf);
+      for (size_t s = 0; s <= kChunk; ++s) std::fill(slots + s * stride - kV, slots + s * stride, -kInf);
     tail_.resize(w + n);
     double* z = tail_.data();  // z[i] leaves when z[i + w] = x[i] arrives
     std::copy(x, x + n, z + w);
@@ -519,36 +626,8 @@ class WindowState {
         double* b = slots + (s + 1) * stride;
         const double old = z[i0 + s], xi = z[i0 + s + w];
         if (std::isfinite(old) && std::isfinite(xi)) [[likely]] {
-          // Let p = values < old (old's slot) and le = values <= xi. x's slot once old is gone is
-          // k = le - 1 when old <= xi (then p <= k) and k = le otherwise (then k <= p). Slot j
-          // takes a[j + 1] when p <= j < k, a[j - 1] when k < j <= p, x at j = k, else a[j].
-          // The buffer is sorted (with -inf before slot 0 and +inf past the count), so j < p is
-          // a[j] < old and j < le is a[j] <= xi: the masks come from compares of a[j] and its
-          // neighbours, without counting.
-          const __m256d vo = _mm256_set1_pd(old), vx = _mm256_set1_pd(xi);
-          const __m256d up_case = old <= xi ? _mm256_castsi256_pd(_mm256_set1_epi64x(-1)) : _mm256_setzero_pd();
-          __m256d prev = _mm256_load_pd(a - 4), cur = _mm256_load_pd(a);  // a[-4..-1]: -inf
-          for (size_t q = 0; q < cap; q += 4) {
-            const __m256d next = _mm256_load_pd(a + q + 4);  // a[cap..cap+3]: +inf
-            const __m256d left = _mm256_shuffle_pd(_mm256_permute2f128_pd(prev, cur, 0x21), cur, 0x5);  // a[j-1]
-            const __m256d right = _mm256_shuffle_pd(cur, _mm256_permute2f128_pd(cur, next, 0x21), 0x5);  // a[j+1]
-            const __m256d le_j = _mm256_cmp_pd(cur, vx, _CMP_LE_OQ);     // j < le
-            const __m256d le_r = _mm256_cmp_pd(right, vx, _CMP_LE_OQ);   // j + 1 < le
-            const __m256d le_l = _mm256_cmp_pd(left, vx, _CMP_LE_OQ);    // j - 1 < le
-            const __m256d lt_j = _mm256_cmp_pd(cur, vo, _CMP_LT_OQ);     // j < p
-            const __m256d lt_l = _mm256_cmp_pd(left, vo, _CMP_LT_OQ);    // j - 1 < p
-            // old <= xi: up = p <= j < le - 1, at = (j == le - 1). Otherwise: down = le < j <= p,
-            // at = (j == le).
-            const __m256d up = _mm256_and_pd(up_case, _mm256_andnot_pd(lt_j, le_r));
-            const __m256d down = _mm256_andnot_pd(up_case, _mm256_andnot_pd(le_l, lt_l));
-            const __m256d at = _mm256_blendv_pd(_mm256_andnot_pd(le_j, le_l), _mm256_andnot_pd(le_r, le_j), up_case);
-            __m256d v = _mm256_blendv_pd(cur, right, up);
-            v = _mm256_blendv_pd(v, left, down);
-            v = _mm256_blendv_pd(v, vx, at);
-            _mm256_store_pd(b + q, v);
-            prev = cur;
-            cur = next;
-          }
+          if constexpr (kV == 8) BlendStepAvx512(a, b, cap, old, xi);
+          else BlendStepAvx2(a, b, cap, old, xi);
         } else {
           std::copy(a, a + cap, b);
           if (!std::isnan(old)) {  // erase at the first equal position; the freed slot is +inf

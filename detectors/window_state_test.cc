@@ -122,6 +122,24 @@ TEST_CASE("MinBlockSpread(s) give the m-th (and m+1-th) smallest deviation from 
   }
 }
 
+// Selects the kernels for a scope: 0 baseline (SSE2), 1 AVX2, 2 AVX2 and AVX-512. Where the CPU
+// lacks an instruction set, the scope runs the best one it has (so the test still passes, and
+// checks that path twice).
+class IsaScope {
+ public:
+  explicit IsaScope(int isa) : avx2_(UseAvx2()), avx512_(g_use_avx512) {
+    SetUseAvx2(isa >= 1);
+    SetUseAvx512(isa >= 2);
+  }
+  ~IsaScope() {
+    SetUseAvx2(avx2_);
+    SetUseAvx512(avx512_);
+  }
+
+ private:
+  bool avx2_, avx512_;
+};
+
 // Pushes a random series through median and mad states (separately and as one shared pair) and
 // compares every value with the naive reference over the same window.
 void CheckSlidingMedianMad(bool points, int64_t size, uint64_t seed) {
@@ -134,8 +152,9 @@ void CheckSlidingMedianMad(bool points, int64_t size, uint64_t seed) {
   (points ? med_node.window.points : med_node.window.duration_ms) = size;
   (points ? mad_node.window.points : mad_node.window.duration_ms) = size;
   WindowState med_state(med_node), mad_state(mad_node), pair_state(mad_node);
-  WindowState column_base(mad_node), column_avx2(mad_node);  // batch: columns of random lengths
-  std::vector<double> col_med[2], col_mad[2], ref_med, ref_mad;
+  // Batch: columns of random lengths, per instruction set (IsaScope).
+  WindowState column[3] = {WindowState(mad_node), WindowState(mad_node), WindowState(mad_node)};
+  std::vector<double> col_med[3], col_mad[3], ref_med, ref_mad;
   size_t col_done = 0;
   std::vector<int64_t> ts;
   std::vector<double> xs;
@@ -166,22 +185,19 @@ void CheckSlidingMedianMad(bool points, int64_t size, uint64_t seed) {
     // AVX2, the AVX2 ones: pushed when a random column length is reached, then compared.
     if (rng() % 64 == 0 || i == 1499) {
       const size_t nb = xs.size() - col_done;
-      for (int isa = 0; isa < 2; ++isa) {
-        const bool saved = UseAvx2();
-        SetUseAvx2(isa == 1);
+      for (int isa = 0; isa < 3; ++isa) {
+        IsaScope scope(isa);
         col_med[isa].resize(xs.size());
         col_mad[isa].resize(xs.size());
-        (isa ? column_avx2 : column_base)
-            .PushMedianMadColumn(ts.data() + col_done, xs.data() + col_done, col_med[isa].data() + col_done,
-                                 col_mad[isa].data() + col_done, nb, static_cast<int64_t>(col_done));
-        SetUseAvx2(saved);
+        column[isa].PushMedianMadColumn(ts.data() + col_done, xs.data() + col_done, col_med[isa].data() + col_done,
+                                        col_mad[isa].data() + col_done, nb, static_cast<int64_t>(col_done));
       }
       col_done = xs.size();
     }
   }
-  for (int isa = 0; isa < 2; ++isa) {
+  for (int isa = 0; isa < 3; ++isa) {
     for (size_t i = 0; i < xs.size(); ++i) {
-      INFO("column, avx2=", isa, " points=", points, " size=", size, " i=", i);
+      INFO("column, isa=", isa, " points=", points, " size=", size, " i=", i);
       REQUIRE(Same(col_med[isa][i], ref_med[i]));
       REQUIRE(Same(col_mad[isa][i], ref_mad[i]));
     }
@@ -194,8 +210,8 @@ TEST_CASE("sliding median and mad equal a sort of the window, bit for bit (point
     CheckSlidingMedianMad(true, size, seed++);
 }
 
-// The batch median/mad column over point windows (the AVX2 blend kernel for windows <= 64
-// points, the baseline loop otherwise) against single pushes of the same values, bit for bit,
+// The batch median/mad column over point windows (the AVX2 / AVX-512 blend kernel for windows
+// <= 64 points, the baseline loop otherwise) against single pushes of the same values, bit for bit,
 // with infinities too (computed infinities enter a window as values): columns of random
 // lengths, windows on both sides of kBlendSortedMax and of the 4-slot rounding.
 TEST_CASE("median/mad columns equal single pushes bit for bit, with infinities, both instruction sets") {
@@ -206,7 +222,7 @@ TEST_CASE("median/mad columns equal single pushes bit for bit, with infinities, 
     node.op = PlanOp::kWindow;
     node.window_fn = WindowFn::kMedian;
     node.window.points = size;
-    WindowState single(node), column[2] = {WindowState(node), WindowState(node)};
+    WindowState single(node), column[3] = {WindowState(node), WindowState(node), WindowState(node)};
     std::vector<double> xs, want_med, want_mad;
     for (int i = 0; i < 3000; ++i) {
       const double u = std::uniform_real_distribution<double>(0, 1)(rng);
@@ -222,20 +238,19 @@ TEST_CASE("median/mad columns equal single pushes bit for bit, with infinities, 
     }
     std::vector<int64_t> ts(xs.size());
     for (size_t i = 0; i < ts.size(); ++i) ts[i] = static_cast<int64_t>(i);
-    for (int isa = 0; isa < 2; ++isa) {
-      if (isa == 1 && !CpuHasAvx2()) continue;
-      const bool saved = UseAvx2();
-      SetUseAvx2(isa == 1);
+    for (int isa = 0; isa < 3; ++isa) {
       std::vector<double> med(xs.size()), mad(xs.size());
-      for (size_t done = 0; done < xs.size();) {
-        const size_t nb = std::min(xs.size() - done, 1 + static_cast<size_t>(rng() % 300));
-        column[isa].PushMedianMadColumn(ts.data() + done, xs.data() + done, med.data() + done, mad.data() + done,
-                                        nb, static_cast<int64_t>(done));
-        done += nb;
+      {
+        IsaScope scope(isa);
+        for (size_t done = 0; done < xs.size();) {
+          const size_t nb = std::min(xs.size() - done, 1 + static_cast<size_t>(rng() % 300));
+          column[isa].PushMedianMadColumn(ts.data() + done, xs.data() + done, med.data() + done, mad.data() + done,
+                                          nb, static_cast<int64_t>(done));
+          done += nb;
+        }
       }
-      SetUseAvx2(saved);
       for (size_t i = 0; i < xs.size(); ++i) {
-        INFO("avx2=", isa, " size=", size, " i=", i);
+        INFO("isa=", isa, " size=", size, " i=", i);
         REQUIRE(Same(med[i], want_med[i]));
         REQUIRE(Same(mad[i], want_mad[i]));
       }
