@@ -82,6 +82,9 @@ struct Instr {
   int32_t state = -1;           // index into the StateSet vector of the op's kind
   bool time_bounded = false;    // held points are checked against max_window_points
   detail::WindowState::PushFnPtr push = nullptr;  // kWindow, unpaired
+  // Streaming only: a running-sum point window over the series' value, whose state is shared by
+  // every rule with the same window (index into SeriesState::shared); its nodes are in sums[].
+  int32_t shared = -1;
 };
 
 // The states of one (rule, series).
@@ -896,12 +899,23 @@ Result<BatchResult> EvaluateBatch(const CompiledRules& rules, std::span<const Ti
 // Streaming mode.
 
 struct StreamingEngine::Impl {
+  // A running-sum point window over a series' value (mean, sum, count, std, zscore of `value`
+  // over the same number of points), shared by all rules that use it: pushed once per point by
+  // the first rule evaluated, its five values kept for the others. Values are those of separate
+  // states (the same pushes in the same order), so batch, which does not share across rules,
+  // agrees bit for bit.
+  struct SharedSums {
+    detail::WindowState state;
+    int64_t seq = -1;  // the point last pushed
+    double out[detail::WindowState::kSumsSlots] = {};
+  };
   struct SeriesState {
     std::string name;
     Labels labels;
     std::string id;
     int64_t last_t = std::numeric_limits<int64_t>::min();
     int64_t seq = 0;  // points evaluated so far
+    std::vector<SharedSums> shared;  // per shared_windows entry
   };
   struct Member {  // one (rule, series)
     size_t series;
@@ -931,6 +945,7 @@ struct StreamingEngine::Impl {
   std::vector<std::pair<size_t, double>> pending;  // points at `tick`
   std::vector<TimeSeriesRef> infos;
   std::vector<uint8_t> flag_scratch;
+  std::vector<PlanNode> shared_windows;  // the windows of SharedSums (a kMean node of each spec)
   std::vector<double> agg_scratch;                          // CloseTick: peer values
   std::vector<std::pair<int32_t, size_t>> active_scratch;  // CloseTick: (member, pending index)
 
@@ -959,6 +974,18 @@ struct StreamingEngine::Impl {
     switch (in.op) {
       case PlanOp::kValue: out = CleanValue(x); return true;
       case PlanOp::kWindow: {
+        if (in.shared >= 0) {
+          SharedSums& sh = series[m.series].shared[in.shared];
+          if (sh.seq != seq) {
+            double* outs[detail::WindowState::kSumsSlots];
+            for (int k = 0; k < detail::WindowState::kSumsSlots; ++k) outs[k] = &sh.out[k];
+            sh.state.PushSums(seq, t, v[in.a], outs);
+            sh.seq = seq;
+          }
+          for (int k = 0; k < detail::WindowState::kSumsSlots; ++k)
+            if (in.sums[k] >= 0) v[in.sums[k]] = sh.out[k];
+          return true;
+        }
         detail::WindowState& w = m.states.windows[in.state];
         if (in.other >= 0) {  // a median/mad pair: one sorted window, both values
           const bool is_median = r.plan->nodes[in.node].window_fn == WindowFn::kMedian;
@@ -1100,7 +1127,29 @@ Result<std::unique_ptr<StreamingEngine>> StreamingEngine::Create(CompiledRules r
   impl->cb = std::move(callbacks);
   for (const auto& plan : impl->rules.rules) {
     Impl::Rule r{&plan, SelectorMatcher(plan.selector), {}, {}, nullptr, {}};
-    if (!plan.tick_driven) r.prog = CompileProgram(plan);
+    if (!plan.tick_driven) {
+      r.prog = CompileProgram(plan);
+      // Running-sum point windows of `value` are shared across rules (Impl::SharedSums).
+      for (auto& stage : r.prog.by_stage) {
+        for (Instr& in : stage) {
+          const PlanNode& n = plan.nodes[in.node];
+          if (in.op != PlanOp::kWindow || !n.window.is_points || plan.nodes[in.a].op != PlanOp::kValue) continue;
+          const int slot = detail::WindowState::SumsIndex(n.window_fn);
+          if (slot < 0) continue;
+          if (!in.sums_group) in.sums[slot] = in.node;
+          size_t k = 0;
+          while (k < impl->shared_windows.size() && !(impl->shared_windows[k].window == n.window)) ++k;
+          if (k == impl->shared_windows.size()) {
+            PlanNode w;
+            w.op = PlanOp::kWindow;
+            w.window_fn = WindowFn::kMean;
+            w.window = n.window;
+            impl->shared_windows.push_back(w);
+          }
+          in.shared = static_cast<int32_t>(k);
+        }
+      }
+    }
     if (plan.tick_driven) r.tick = std::make_unique<TickRule>(plan, std::vector<size_t>{});
     impl->rt.push_back(std::move(r));
   }
@@ -1113,7 +1162,8 @@ Result<size_t> StreamingEngine::AddSeries(const std::string& name, const Labels&
   std::string id = FormatSeriesId(name, labels);
   if (im.series_by_id.count(id)) return InvalidArgumentError("series " + id + " was already added");
   size_t si = im.series.size();
-  im.series.push_back({name, labels, id});
+  im.series.push_back({name, labels, id, std::numeric_limits<int64_t>::min(), 0, {}});
+  for (const PlanNode& w : im.shared_windows) im.series.back().shared.push_back({detail::WindowState(w)});
   im.series_by_id[id] = si;
   im.infos.clear();
   for (const auto& s : im.series) im.infos.push_back({s.name, &s.labels});
