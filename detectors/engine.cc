@@ -946,6 +946,7 @@ struct StreamingEngine::Impl {
   std::vector<TimeSeriesRef> infos;
   std::vector<uint8_t> flag_scratch;
   std::vector<PlanNode> shared_windows;  // the windows of SharedSums (a kMean node of each spec)
+  std::vector<unsigned> shared_slots;    // per shared window: bit k set when some rule reads slot k
   std::vector<double> agg_scratch;                          // CloseTick: peer values
   std::vector<std::pair<int32_t, size_t>> active_scratch;  // CloseTick: (member, pending index)
 
@@ -978,7 +979,8 @@ struct StreamingEngine::Impl {
           SharedSums& sh = series[m.series].shared[in.shared];
           if (sh.seq != seq) {
             double* outs[detail::WindowState::kSumsSlots];
-            for (int k = 0; k < detail::WindowState::kSumsSlots; ++k) outs[k] = &sh.out[k];
+            const unsigned used = shared_slots[in.shared];  // only the values some rule reads
+            for (int k = 0; k < detail::WindowState::kSumsSlots; ++k) outs[k] = used >> k & 1 ? &sh.out[k] : nullptr;
             sh.state.PushSums(seq, t, v[in.a], outs);
             sh.seq = seq;
           }
@@ -1145,8 +1147,11 @@ Result<std::unique_ptr<StreamingEngine>> StreamingEngine::Create(CompiledRules r
             w.window_fn = WindowFn::kMean;
             w.window = n.window;
             impl->shared_windows.push_back(w);
+            impl->shared_slots.push_back(0);
           }
           in.shared = static_cast<int32_t>(k);
+          for (int j = 0; j < detail::WindowState::kSumsSlots; ++j)
+            if (in.sums[j] >= 0) impl->shared_slots[k] |= 1u << j;
         }
       }
     }
