@@ -461,9 +461,19 @@ class WindowState {
     *mad = Mad<kAvx2>(*median);
   }
   void PushMedianMad(int64_t seq, int64_t t, double x, double* median, double* mad) {
+#if defined(VIGIL_HAVE_AVX2_KERNELS)
+    if (UseAvx2()) return PushMedianMadAvx2(seq, t, x, median, mad);
+#endif
     if (spec_.is_points) PushMedianMad<true>(seq, t, x, median, mad);
     else PushMedianMad<false>(seq, t, x, median, mad);
   }
+#if defined(VIGIL_HAVE_AVX2_KERNELS)
+  // The single-point step (streaming) with the AVX2 rank count and block spreads.
+  VIGIL_AVX2 void PushMedianMadAvx2(int64_t seq, int64_t t, double x, double* median, double* mad) {
+    if (spec_.is_points) PushMedianMad<true, true>(seq, t, x, median, mad);
+    else PushMedianMad<false, true>(seq, t, x, median, mad);
+  }
+#endif
   // Column form of PushMedianMad; returns the most entries held (time windows; 0 otherwise).
   size_t PushMedianMadColumn(const int64_t* t, const double* x, double* median, double* mad, size_t n,
                              int64_t seq0 = 0) {
