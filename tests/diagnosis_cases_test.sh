@@ -36,7 +36,7 @@ diff -r evals/diagnosis/holdout4 "$tmp/gen/holdout4" --exclude='*.py' --exclude=
 "$PY" evals/diagnosis/holdout5/holdout5_cases.py --out "$tmp/gen/holdout5" >/dev/null
 diff -r evals/diagnosis/holdout5 "$tmp/gen/holdout5" --exclude='*.py' --exclude=__pycache__ >/dev/null ||
   { echo "FAIL: holdout5/ differs from holdout5/holdout5_cases.py output"; exit 1; }
-# holdout5 alone: at least --min-holdout5 cases, every category.
+# holdout5 alone: at least 50 cases, every category.
 "$PY" "$V" evals/diagnosis/holdout5 >/dev/null || { echo "FAIL: holdout5/ does not validate on its own"; exit 1; }
 
 # 3. The validator rejects each kind of broken case, naming file and field.

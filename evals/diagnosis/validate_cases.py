@@ -197,7 +197,7 @@ def main(argv):
     ap.add_argument("--min-holdout2", type=int, default=48)
     ap.add_argument("--min-holdout3", type=int, default=50)
     ap.add_argument("--min-holdout4", type=int, default=50)
-    ap.add_argument("--min-holdout5", type=int, default=25)
+    ap.add_argument("--min-holdout5", type=int, default=50)
     ap.add_argument("dirs", nargs="*")
     args = ap.parse_args(argv)
     tax_path = args.taxonomy
