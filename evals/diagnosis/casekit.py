@@ -4,7 +4,9 @@ The fault content of every case (error lines, which probes fail, the twist) is w
 generate_cases.py (dev) and holdout/holdout_cases.py (holdout). This module only supplies what is
 tedious to write by hand and carries no answer: timestamps in the formats real tools print,
 background training progress, harmless noise lines, metric series for a whole node with per-GPU
-overrides, and probe results whose status/reason follow from their metrics and thresholds.
+overrides, and probe results whose status/reason follow from their metrics and thresholds
+(`health_rates` writes gpu.health the way vigil-probe reports it: NVLink/PCIe error rates over a 1 s
+window next to the cumulative counters; `EXTRA_GPU_SPECS` holds models beyond `GPU_SPECS`).
 
 Units of probe metrics are in the names: *_c degrees Celsius, *_w watts, *_mhz, *_gb_s gigabytes
 per second, tflops TFLOP/s. Thresholds are named <metric>_min / <metric>_max.
