@@ -80,27 +80,13 @@ def torch_old_watchdog(c, rank, s, seq, op="ALLREDUCE", numel=1048576, timeout_m
     ]
 
 
-def slurm_tail(c, s, jobid, node, step=0, sig="Aborted", extra=()):
-    return ["srun: error: %s: task %d: %s (core dumped)" % (node, c.rng.randrange(0, 64), sig),
-            "slurmstepd: error: *** STEP %d.%d ON %s CANCELLED AT %s ***" % (
-                jobid, step, node, c.ymd(s).replace(" ", "T"))] + list(extra)
-
-
 def k8s_event(c, s, kind, reason, obj, msg, typ="Warning"):
     return "%s  %s  %s  %s/%s  %s" % (c.iso(s), typ, reason, kind, obj, msg)
 
 
-def healthy_probes(c, host, gpus, which=("health",)):
+def healthy_probes(c, host, gpus):
     for g in gpus:
-        key = "%s/gpu%d" % (host, g)
-        if "health" in which:
-            c.health_rates("gpu.health@" + key)
-        if "gemm" in which:
-            c.gemm("gpu.gemm@" + key)
-        if "hbm" in which:
-            c.hbm("gpu.hbm_bandwidth@" + key)
-        if "pcie" in which:
-            c.pcie("gpu.pcie_bandwidth@" + key)
+        c.health_rates("gpu.health@%s/gpu%d" % (host, g))
 
 
 # ==================================================================== cases
