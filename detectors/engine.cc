@@ -980,7 +980,8 @@ struct StreamingEngine::Impl {
           if (sh.seq != seq) {
             double* outs[detail::WindowState::kSumsSlots];
             const unsigned used = shared_slots[in.shared];  // only the values some rule reads
-            for (int k = 0; k < detail::WindowState::kSumsSlots; ++k) outs[k] = used >> k & 1 ? &sh.out[k] : nullptr;
+            for (int k = 0; k < detail::WindowState::kSumsSlots; ++k)
+              outs[k] = used >> k & 1 ? &sh.out[k] : nullptr;
             sh.state.PushSums(seq, t, v[in.a], outs);
             sh.seq = seq;
           }
@@ -1135,7 +1136,8 @@ Result<std::unique_ptr<StreamingEngine>> StreamingEngine::Create(CompiledRules r
       for (auto& stage : r.prog.by_stage) {
         for (Instr& in : stage) {
           const PlanNode& n = plan.nodes[in.node];
-          if (in.op != PlanOp::kWindow || !n.window.is_points || plan.nodes[in.a].op != PlanOp::kValue) continue;
+          if (in.op != PlanOp::kWindow || !n.window.is_points || plan.nodes[in.a].op != PlanOp::kValue)
+            continue;
           const int slot = detail::WindowState::SumsIndex(n.window_fn);
           if (slot < 0) continue;
           if (!in.sums_group) in.sums[slot] = in.node;

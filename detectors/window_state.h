@@ -470,8 +470,10 @@ class WindowState {
 #if defined(VIGIL_HAVE_AVX2_KERNELS)
   // The single-point step (streaming) with the AVX2 rank count and block spreads.
   VIGIL_AVX2 void PushMedianMadAvx2(int64_t seq, int64_t t, double x, double* median, double* mad) {
-    if (spec_.is_points) PushMedianMad<true, true>(seq, t, x, median, mad);
-    else PushMedianMad<false, true>(seq, t, x, median, mad);
+    if (spec_.is_points)
+      PushMedianMad<true, true>(seq, t, x, median, mad);
+    else
+      PushMedianMad<false, true>(seq, t, x, median, mad);
   }
 #endif
   // Column form of PushMedianMad; returns the most entries held (time windows; 0 otherwise).
@@ -543,18 +545,20 @@ class WindowState {
     __m256d prev = _mm256_load_pd(a - 4), cur = _mm256_load_pd(a);  // a[-4..-1]: -inf
     for (size_t q = 0; q < cap; q += 4) {
       const __m256d next = _mm256_load_pd(a + q + 4);  // a[cap..cap+3]: +inf
-      const __m256d left = _mm256_shuffle_pd(_mm256_permute2f128_pd(prev, cur, 0x21), cur, 0x5);  // a[j-1]
+      const __m256d left = _mm256_shuffle_pd(_mm256_permute2f128_pd(prev, cur, 0x21), cur, 0x5);   // a[j-1]
       const __m256d right = _mm256_shuffle_pd(cur, _mm256_permute2f128_pd(cur, next, 0x21), 0x5);  // a[j+1]
-      const __m256d le_j = _mm256_cmp_pd(cur, vx, _CMP_LE_OQ);     // j < le
-      const __m256d le_r = _mm256_cmp_pd(right, vx, _CMP_LE_OQ);   // j + 1 < le
-      const __m256d le_l = _mm256_cmp_pd(left, vx, _CMP_LE_OQ);    // j - 1 < le
-      const __m256d lt_j = _mm256_cmp_pd(cur, vo, _CMP_LT_OQ);     // j < p
-      const __m256d lt_l = _mm256_cmp_pd(left, vo, _CMP_LT_OQ);    // j - 1 < p
+
+      const __m256d le_j = _mm256_cmp_pd(cur, vx, _CMP_LE_OQ);    // j < le
+      const __m256d le_r = _mm256_cmp_pd(right, vx, _CMP_LE_OQ);  // j + 1 < le
+      const __m256d le_l = _mm256_cmp_pd(left, vx, _CMP_LE_OQ);   // j - 1 < le
+      const __m256d lt_j = _mm256_cmp_pd(cur, vo, _CMP_LT_OQ);    // j < p
+      const __m256d lt_l = _mm256_cmp_pd(left, vo, _CMP_LT_OQ);   // j - 1 < p
       // old <= xi: up = p <= j < le - 1, at = (j == le - 1). Otherwise: down = le < j <= p,
       // at = (j == le).
       const __m256d up = _mm256_and_pd(up_case, _mm256_andnot_pd(lt_j, le_r));
       const __m256d down = _mm256_andnot_pd(up_case, _mm256_andnot_pd(le_l, lt_l));
-      const __m256d at = _mm256_blendv_pd(_mm256_andnot_pd(le_j, le_l), _mm256_andnot_pd(le_r, le_j), up_case);
+      const __m256d at =
+          _mm256_blendv_pd(_mm256_andnot_pd(le_j, le_l), _mm256_andnot_pd(le_r, le_j), up_case);
       __m256d v = _mm256_blendv_pd(cur, right, up);
       v = _mm256_blendv_pd(v, left, down);
       v = _mm256_blendv_pd(v, vx, at);
@@ -580,8 +584,10 @@ class WindowState {
     const uint64_t p = static_cast<uint64_t>(__builtin_popcountll(lt));
     const uint64_t k = static_cast<uint64_t>(__builtin_popcountll(le)) - (old <= xi);  // xi's slot
     const uint64_t ones = ~uint64_t{0};
-    const uint64_t up = _bzhi_u64(ones, static_cast<unsigned>(k)) & ~_bzhi_u64(ones, static_cast<unsigned>(p));
-    const uint64_t down = _bzhi_u64(ones, static_cast<unsigned>(p + 1)) & ~_bzhi_u64(ones, static_cast<unsigned>(k + 1));
+    const uint64_t up =
+        _bzhi_u64(ones, static_cast<unsigned>(k)) & ~_bzhi_u64(ones, static_cast<unsigned>(p));
+    const uint64_t down =
+        _bzhi_u64(ones, static_cast<unsigned>(p + 1)) & ~_bzhi_u64(ones, static_cast<unsigned>(k + 1));
     const uint64_t at = uint64_t{1} << k;
     __m512i prev = _mm512_castpd_si512(_mm512_load_pd(a - 8)), cur = _mm512_castpd_si512(_mm512_load_pd(a));
     for (size_t q = 0; q < cap; q += 8) {
@@ -636,8 +642,10 @@ class WindowState {
         double* b = slots + (s + 1) * stride;
         const double old = z[i0 + s], xi = z[i0 + s + w];
         if (std::isfinite(old) && std::isfinite(xi)) [[likely]] {
-          if constexpr (kV == 8) BlendStepAvx512(a, b, cap, old, xi);
-          else BlendStepAvx2(a, b, cap, old, xi);
+          if constexpr (kV == 8)
+            BlendStepAvx512(a, b, cap, old, xi);
+          else
+            BlendStepAvx2(a, b, cap, old, xi);
         } else {
           std::copy(a, a + cap, b);
           if (!std::isnan(old)) {  // erase at the first equal position; the freed slot is +inf
@@ -1036,7 +1044,9 @@ class WindowState {
                                a);
   }
 
-  [[gnu::always_inline]] double Quantile(double q) const { return QuantileOf(sorted_.data(), sorted_.size(), q); }
+  [[gnu::always_inline]] double Quantile(double q) const {
+    return QuantileOf(sorted_.data(), sorted_.size(), q);
+  }
   [[gnu::always_inline]] static double QuantileOf(const double* a, size_t n, double q) {
     if (n == 0) return kNaN;
     double pos = q * static_cast<double>(n - 1);  // linear interpolation, as numpy's default

@@ -189,8 +189,9 @@ void CheckSlidingMedianMad(bool points, int64_t size, uint64_t seed) {
         IsaScope scope(isa);
         col_med[isa].resize(xs.size());
         col_mad[isa].resize(xs.size());
-        column[isa].PushMedianMadColumn(ts.data() + col_done, xs.data() + col_done, col_med[isa].data() + col_done,
-                                        col_mad[isa].data() + col_done, nb, static_cast<int64_t>(col_done));
+        column[isa].PushMedianMadColumn(ts.data() + col_done, xs.data() + col_done,
+                                        col_med[isa].data() + col_done, col_mad[isa].data() + col_done, nb,
+                                        static_cast<int64_t>(col_done));
       }
       col_done = xs.size();
     }
@@ -227,9 +228,10 @@ TEST_CASE("median/mad columns equal single pushes bit for bit, with infinities, 
     for (int i = 0; i < 3000; ++i) {
       const double u = std::uniform_real_distribution<double>(0, 1)(rng);
       // Runs of NaN (windows that empty), infinities of both signs, ties, signed zeros.
-      double x = (i / 300) % 4 == 2 && u < 0.7 ? kNaN : u < 0.03 ? std::numeric_limits<double>::infinity()
-                                                  : u < 0.06 ? -std::numeric_limits<double>::infinity()
-                                                              : RandomValue(rng);
+      double x = (i / 300) % 4 == 2 && u < 0.7 ? kNaN
+                 : u < 0.03                    ? std::numeric_limits<double>::infinity()
+                 : u < 0.06                    ? -std::numeric_limits<double>::infinity()
+                                               : RandomValue(rng);
       xs.push_back(x);
       double m = 0, d = 0;
       single.PushMedianMad(i, i, x, &m, &d);
@@ -244,8 +246,8 @@ TEST_CASE("median/mad columns equal single pushes bit for bit, with infinities, 
         IsaScope scope(isa);
         for (size_t done = 0; done < xs.size();) {
           const size_t nb = std::min(xs.size() - done, 1 + static_cast<size_t>(rng() % 300));
-          column[isa].PushMedianMadColumn(ts.data() + done, xs.data() + done, med.data() + done, mad.data() + done,
-                                          nb, static_cast<int64_t>(done));
+          column[isa].PushMedianMadColumn(ts.data() + done, xs.data() + done, med.data() + done,
+                                          mad.data() + done, nb, static_cast<int64_t>(done));
           done += nb;
         }
       }
