@@ -17,6 +17,7 @@
 // Peak memory is the process's max RSS so far (getrusage). Run with OMP_NUM_THREADS=1 for the
 // one-core figure. KB_BENCH_KEEP=1 keeps the scale databases in $TMPDIR/vigil_kb_bench_<N>_<pid>
 // (the pid keeps two concurrent runs of one size from sharing, and deleting, one store).
+#include <malloc.h>
 #include <sqlite3.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -209,6 +210,7 @@ struct Latency {
   long minor_faults = 0;            // page faults of the process during the pass
   double system_ms = 0;             // kernel CPU time of the process during the pass
   double start_s = 0, end_s = 0;    // CLOCK_MONOTONIC span (for `perf record -k CLOCK_MONOTONIC`)
+  std::string slowest;              // the three slowest queries by CPU: "#i cpu ms [monotonic start]"
 };
 
 // Baseline for lexical search, in the same run and on the same database: SQLite FTS5's
@@ -273,6 +275,7 @@ Latency Measure(const KnowledgeBase& kb, const std::vector<Query>& queries, Sear
   std::vector<double> ms, cpu_ms;
   const long faults0 = MinorFaults();
   const double sys0 = SystemCpuSeconds(), mono0 = MonotonicSeconds();
+  std::vector<double> starts;
   int at1 = 0, at5 = 0;
   for (size_t i = 0; i < n; ++i) {
     SearchQuery q;
@@ -281,6 +284,7 @@ Latency Measure(const KnowledgeBase& kb, const std::vector<Query>& queries, Sear
     q.mode = mode;
     auto t0 = std::chrono::steady_clock::now();
     double c0 = ThreadCpuMs();
+    starts.push_back(MonotonicSeconds());
     auto hits = kb.Search(q);
     cpu_ms.push_back(ThreadCpuMs() - c0);
     ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
@@ -292,6 +296,16 @@ Latency Measure(const KnowledgeBase& kb, const std::vector<Query>& queries, Sear
     at1 += !hits->empty() && hits->at(0).category == want;
     at5 += std::any_of(hits->begin(), hits->end(), [&](const SearchHit& h) { return h.category == want; });
   }
+  std::vector<size_t> order(cpu_ms.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return cpu_ms[a] > cpu_ms[b]; });
+  std::string slowest;
+  for (size_t r = 0; r < std::min<size_t>(3, order.size()); ++r) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%s#%zu %.1f ms [%.3f]", r ? ", " : "", order[r], cpu_ms[order[r]],
+                  starts[order[r]]);
+    slowest += buf;
+  }
   return {Percentile(ms, 0.5),
           Percentile(ms, 0.99),
           Percentile(cpu_ms, 0.5),
@@ -301,7 +315,8 @@ Latency Measure(const KnowledgeBase& kb, const std::vector<Query>& queries, Sear
           MinorFaults() - faults0,
           (SystemCpuSeconds() - sys0) * 1e3,
           mono0,
-          MonotonicSeconds()};
+          MonotonicSeconds(),
+          slowest};
 }
 
 struct ScaleOptions {
@@ -310,6 +325,7 @@ struct ScaleOptions {
   size_t chunk = 20000;         // incidents per ImportIncidents call (each ends with an index save)
   size_t baseline_queries = 0;  // queries timed for the Flat and FTS5 baselines (0 = all)
   bool baselines = true;
+  bool trim_after_import = false;  // --trim-after-import: malloc_trim(0) before the first query pass
 };
 
 int Scale(const std::string& pack, const std::vector<Query>& queries, const std::vector<size_t>& sizes,
@@ -370,6 +386,14 @@ int Scale(const std::string& pack, const std::vector<Query>& queries, const std:
           std::fflush(stdout);
         }
       }
+      if (so.trim_after_import) {
+        // Experiment: hand glibc's deferred work on the blocks freed by the import (the
+        // synthetic incidents of the last call, the import's own buffers) to malloc_trim now,
+        // so that the first query pass does not do it.
+        double c0 = CpuSeconds();
+        malloc_trim(0);
+        std::printf("    malloc_trim(0) after the import: %.1f ms CPU\n", (CpuSeconds() - c0) * 1e3);
+      }
       auto hybrid = Measure(**kb, queries, SearchMode::kHybrid, queries.size());
       auto lexical = Measure(**kb, queries, SearchMode::kLexical, queries.size());
       auto dense = Measure(**kb, queries, SearchMode::kDense, queries.size());
@@ -394,6 +418,10 @@ int Scale(const std::string& pack, const std::vector<Query>& queries, const std:
           "lexical %ld / %.0f ms, dense %ld / %.0f ms, hybrid again %ld / %.0f ms\n",
           hybrid.minor_faults, hybrid.system_ms, hybrid.start_s, hybrid.end_s, lexical.minor_faults,
           lexical.system_ms, dense.minor_faults, dense.system_ms, hybrid2.minor_faults, hybrid2.system_ms);
+      std::printf(
+          "           slowest queries by CPU (query #, CPU, monotonic start): hybrid first %s; hybrid again "
+          "%s\n",
+          hybrid.slowest.c_str(), hybrid2.slowest.c_str());
       std::fflush(stdout);
       if (so.baselines) {
         auto fts = MeasureFts5(o.db_path, **kb, queries, nb);
@@ -511,6 +539,8 @@ int main(int argc, char** argv) {
       so.chunk = std::max<size_t>(1, std::stoull(next()));
     else if (a == "--baseline-queries")
       so.baseline_queries = std::stoull(next());
+    else if (a == "--trim-after-import")
+      so.trim_after_import = true;
     else if (a == "--no-baselines")
       so.baselines = false;
     else if (a == "--skip-quality")
