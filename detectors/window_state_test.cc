@@ -232,9 +232,9 @@ TEST_CASE("median/mad columns equal single pushes bit for bit, with infinities, 
       const double inf = std::numeric_limits<double>::infinity();
       const bool many = (i / 300) % 5 == 4;
       double x = (i / 300) % 5 == 2 && u < 0.7 ? kNaN
-                 : u < (many ? 0.6 : 0.03)      ? inf
-                 : u < (many ? 0.65 : 0.06)     ? -inf
-                                                : RandomValue(rng);
+                 : u < (many ? 0.6 : 0.03)     ? inf
+                 : u < (many ? 0.65 : 0.06)    ? -inf
+                                               : RandomValue(rng);
       xs.push_back(x);
       double m = 0, d = 0;
       single.PushMedianMad(i, i, x, &m, &d);
