@@ -58,6 +58,9 @@ constexpr double kMinProbeLimitS = 15.0;
 // Nodes of the job swept at once with a node-level probe (gpu.sdc) when a job-wide numerics
 // symptom leads: the faulty GPU can sit on any data-parallel replica.
 constexpr size_t kMaxJobSweepNodes = 16;
+// Nodes named only by the case's telemetry that a first probe wave covers when no hypothesis
+// names a component.
+constexpr size_t kMaxTelemetryNodes = 2;
 
 // Downstream symptom -> the categories that commonly cause it. When a cause has its own evidence,
 // the symptom's evidence is discounted (it is explained by the cause).
@@ -1098,7 +1101,27 @@ std::optional<SlowMention> FindSlowMention(const std::string& line, const std::s
       R"(\bstraggl\w*|\bslowest\b|\bslow(er)? (rank|gpu|node|worker|host)s?\b|\bdominated by\b|\blagging\b)",
       std::regex::icase);
   static const std::regex kRanks(R"(\branks?\s*[=:#]?\s*(\d+)(?:\s*(?:-|\.\.|to)\s*(\d+))?)", std::regex::icase);
-  if (line.size() > 2000 || !std::regex_search(line, kSlow)) return std::nullopt;
+  // A line that compares one rank's time with its peers' ("rank 10 optimizer_step 1991 ms, others
+  // 655-702 ms", "rank 3: 840 ms vs median 410 ms"): the rank is slow when its figure is at least
+  // kSlowRatio x the peers' (upper) figure, whatever the timer is called.
+  static const std::regex kVersus(
+      R"(\brank\s*[=:#]?\s*(\d+)\b[^0-9]{0,40}?(\d+(?:\.\d+)?)\s*(ms|s|us|sec|seconds)?\b[^0-9]{0,30}?)"
+      R"(\b(?:others?|rest|peers?|median|mean|avg|average|vs\.?|versus)\b[^0-9]{0,20}?(\d+(?:\.\d+)?))"
+      R"((?:\s*(?:-|\.\.|to)\s*(\d+(?:\.\d+)?))?)",
+      std::regex::icase);
+  constexpr double kSlowRatio = 1.5;
+  if (line.size() > 2000) return std::nullopt;
+  std::smatch v;
+  if (std::regex_search(line, v, kVersus)) {
+    double own = std::stod(v.str(2));
+    double peers = std::stod(v[5].matched ? v.str(5) : v.str(4));
+    if (peers > 0 && own >= kSlowRatio * peers) {
+      SlowMention m;
+      m.ranks.push_back(std::stoi(v.str(1)));
+      return m;
+    }
+  }
+  if (!std::regex_search(line, kSlow)) return std::nullopt;
   SlowMention m;
   std::smatch r;
   if (std::regex_search(line, r, kRanks)) {
@@ -1131,7 +1154,12 @@ struct DataWaitShare {
 };
 DataWaitShare FindDataWaitShare(const FlatLogs& flat) {
   static const std::regex kData(
-      R"re(\bdata(?:[-_ ]?(?:wait|time|load(?:ing|er)?|fetch))*(?:[-_ ]?(?:time|wait))?\s*(\(ms\)|\(s\))?\s*[:=]?\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|s\b)?)re",
+      R"re(\bdata(?:[-_ ]?(?:wait|time|load(?:ing|er)?|fetch))*(?:[-_ ]?(?:time|wait))?\s*(\(ms\)|\(s\))?\s*[:=]?\s*(?:(?:p50|median|avg|mean)\s*[:=]?\s*)?([0-9]+(?:\.[0-9]+)?)\s*(ms|s\b)?)re",
+      std::regex::icase);
+  // Compute time printed instead of the whole step ("fwd_bwd p50 1.07s", "compute 0.9s"): the
+  // step is then data + compute.
+  static const std::regex kCompute(
+      R"re(\b(?:fwd[-_ ]?bwd|forward[-_ ]?backward|compute(?:[-_ ]?time)?)\s*(\(ms\)|\(s\))?\s*[:=]?\s*(?:(?:p50|median|avg|mean)\s*[:=]?\s*)?([0-9]+(?:\.[0-9]+)?)\s*(ms|s\b)?)re",
       std::regex::icase);
   static const std::regex kStep(
       R"re(\b(?:step[-_ ]?time|iter(?:ation)?[-_ ]?time|time per iteration|batch[-_ ]?time|Time)\s*(\(ms\)|\(s\))?\s*[:=]?\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|s\b)?)re");
@@ -1146,8 +1174,15 @@ DataWaitShare FindDataWaitShare(const FlatLogs& flat) {
     const std::string& line = flat.lines[i];
     if (line.size() > 2000) continue;
     std::smatch d, st;
-    if (!std::regex_search(line, d, kData) || !std::regex_search(line, st, kStep)) continue;
-    double data = seconds(d), step = seconds(st);
+    if (!std::regex_search(line, d, kData)) continue;
+    double data = seconds(d), step = 0;
+    if (std::regex_search(line, st, kStep)) {
+      step = seconds(st);
+    } else if (std::regex_search(line, st, kCompute)) {
+      step = data + seconds(st);
+    } else {
+      continue;
+    }
     if (step <= 0 || data < 0 || data > 1.05 * step) continue;
     if (shares.empty()) out.first_line = i;
     shares.push_back(data / step);
@@ -1647,6 +1682,16 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     beliefs.Add(std::move(o));
   }
 
+  // Nodes whose telemetry the case carries, in the order the series come (probe targets when
+  // nothing else places a hypothesis).
+  std::vector<std::string> metric_nodes;
+  for (const TimeSeries& s : c.metrics) {
+    std::string n = NodeOf(s.labels);
+    if (!n.empty() && std::find(metric_nodes.begin(), metric_nodes.end(), n) == metric_nodes.end()) {
+      metric_nodes.push_back(n);
+    }
+  }
+
   // Components that unmatched error lines name ("rank 21 differs"): candidates for the probe
   // round that checks the causes of a leading symptom.
   std::vector<ComponentHint> mentioned;
@@ -1802,7 +1847,24 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       if (h.node.empty()) continue;
       targets.push_back(h);
     }
+    // Nothing solid: no category has the evidence of one signature or metric condition of its own.
+    const bool nothing_solid = b.Score(ranked[0].first) < kCauseMinScore;
     if (!alert_hint.node.empty()) targets.push_back(alert_hint);
+    // No leading hypothesis has solid evidence (nothing in the logs was read as a fault): the
+    // nodes whose telemetry the case carries are where someone looked, so they are checked beside
+    // the alert's node (the alert often fires where rank 0 logs, not where the fault is).
+    if (nothing_solid) {
+      size_t added = 0;
+      for (const std::string& n : metric_nodes) {
+        if (added >= kMaxTelemetryNodes) break;
+        if (n == alert_hint.node) continue;
+        ComponentHint h;
+        h.node = n;
+        h.job = topo.job;
+        targets.push_back(h);
+        ++added;
+      }
+    }
     // The symptom shows where it is logged (often rank 0); its cause is where lines point.
     if (leader_is_effect) targets.insert(targets.begin(), mentioned.begin(), mentioned.end());
     if (targets.empty() && topo.nodes.size() == 1) {

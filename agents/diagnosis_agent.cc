@@ -14,6 +14,12 @@ namespace {
 constexpr size_t kMaxEvidenceInPrompt = 25;
 constexpr size_t kMaxLineRecalls = 16;  // distinct unmatched error-like line templates searched
 constexpr size_t kMaxLineRecallScan = 50'000;  // lines scanned for them (after the log budget)
+constexpr size_t kMaxLineRecallScanForDeviation = 50'000;
+// Repeated lines whose reading grows at least kDeviationFactor-fold over at least
+// kMinDeviatingRepeats instances; at most kMaxDeviatingTemplates of them are searched.
+constexpr size_t kMinDeviatingRepeats = 3;
+constexpr double kDeviationFactor = 3.0;
+constexpr size_t kMaxDeviatingTemplates = 4;
 
 std::string Fixed(double v, int digits = 2) {
   std::ostringstream o;
@@ -38,6 +44,50 @@ bool Supports(const Evidence& e, const std::string& category) {
 }
 
 }  // namespace
+
+std::vector<size_t> DeviatingLines(const FlatLogs& flat, const std::set<size_t>& skip) {
+  // Timestamps are not readings; decimal numbers are (counters, step numbers and ids are integers).
+  static const std::regex kStamp(
+      R"(\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?Z?|\b\d\d:\d\d:\d\d(?:[.,]\d+)?)");
+  static const std::regex kDecimal(R"((\d+)\.(\d+))");
+  static const std::regex kNumber(R"(\d+(?:\.\d+)?)");
+  struct Group {
+    std::vector<size_t> lines;
+    std::vector<std::vector<double>> values;
+  };
+  std::map<std::string, Group> groups;
+  std::vector<std::string> order;
+  for (size_t i = 0; i < flat.lines.size() && i < kMaxLineRecallScanForDeviation; ++i) {
+    if (skip.count(i) || flat.lines[i].size() > 1000) continue;
+    std::string line = std::regex_replace(flat.lines[i], kStamp, " ");
+    std::vector<double> values;
+    for (auto it = std::sregex_iterator(line.begin(), line.end(), kDecimal); it != std::sregex_iterator(); ++it) {
+      values.push_back(std::stod(it->str()));
+    }
+    if (values.empty()) continue;
+    std::string key = std::regex_replace(line, kNumber, "#");
+    auto [it, inserted] = groups.try_emplace(key);
+    if (inserted) order.push_back(key);
+    if (!it->second.values.empty() && it->second.values.back().size() != values.size()) continue;
+    it->second.lines.push_back(i);
+    it->second.values.push_back(std::move(values));
+  }
+  std::vector<size_t> out;
+  for (const std::string& key : order) {
+    const Group& g = groups[key];
+    if (g.lines.size() < kMinDeviatingRepeats) continue;
+    bool deviates = false;
+    for (size_t f = 0; f < g.values[0].size() && !deviates; ++f) {
+      double first = g.values.front()[f], last = g.values.back()[f];
+      size_t rises = 0;
+      for (size_t k = 1; k < g.values.size(); ++k) rises += g.values[k][f] >= g.values[k - 1][f];
+      // A trend, not noise: the reading ends several times where it started and rose at most steps.
+      deviates = first > 0 && last >= kDeviationFactor * first && 3 * rises >= 2 * (g.values.size() - 1);
+    }
+    if (deviates) out.push_back(g.lines.back());
+  }
+  return out;
+}
 
 Json DiagnosisReport::ToJson() const {
   Json j = diagnosis;
@@ -92,6 +142,23 @@ Result<KnowledgeFacts> GatherKnowledge(const KnowledgeBase& kb, const DiagnosisC
       if (!templates.insert(std::regex_replace(line, kDigits, "#")).second) continue;
       SearchQuery q;
       q.text = line;
+      q.k = 1;
+      q.mode = SearchMode::kLexical;
+      q.include_guides = false;
+      auto hits = kb.Search(q);
+      if (!hits.ok() || hits->empty() || (*hits)[0].category.empty()) continue;
+      const SearchHit& h = (*hits)[0];
+      f.line_recalls.push_back({i, h.category, h.incident.id, h.incident.title});
+    }
+    // Lines whose numbers deviate: a line printed again and again (same template) in which a
+    // reading grows several-fold ("grad norm 12.4" ... "grad norm 55.2", a saturation fraction
+    // 0.4% ... 16.8%) reports a fault whatever it is called; its latest instance is searched like
+    // an error line.
+    for (size_t i : DeviatingLines(flat, matched)) {
+      if (templates.size() >= kMaxLineRecalls + kMaxDeviatingTemplates) break;
+      if (!templates.insert(std::regex_replace(flat.lines[i], kDigits, "#")).second) continue;
+      SearchQuery q;
+      q.text = flat.lines[i];
       q.k = 1;
       q.mode = SearchMode::kLexical;
       q.include_guides = false;

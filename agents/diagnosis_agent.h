@@ -16,6 +16,7 @@
 #pragma once
 
 #include <memory>
+#include <set>
 #include <string>
 
 #include "agents/agent_runtime.h"
@@ -47,6 +48,12 @@ struct DiagnosisReport {
 // Gathers what the knowledge base knows about the case: signature matches over FlattenLogs(c),
 // metric conditions, incidents they reference, and a search with the alert text.
 Result<KnowledgeFacts> GatherKnowledge(const KnowledgeBase& kb, const DiagnosisCase& c);
+
+// Lines whose readings deviate (indices into `flat.lines`, `skip` excluded): of each line template
+// (numbers and timestamps masked) printed at least 3 times, the latest instance when one of its
+// decimal readings rose at least 3-fold from the first instance, rising on at least 2/3 of the
+// steps. GatherKnowledge searches them in the KB like unmatched error lines.
+std::vector<size_t> DeviatingLines(const FlatLogs& flat, const std::set<size_t>& skip);
 
 // A replay executor serving the case's recorded probe results ("probe@target" keys; the probe and
 // target fields are filled from the key when the result omits them).
