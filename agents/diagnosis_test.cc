@@ -497,6 +497,46 @@ KnowledgeFacts StragglerFacts() {
   return f;
 }
 
+// A node reported slow without a rank or GPU: the reasoner sweeps the node's GPUs with the health
+// probe. Thermal failures on two GPUs make the fault the node's (a chassis cooling fault, a power
+// cap set for the whole node); a failure on one GPU names that GPU.
+TEST_CASE("reasoner: probes confirming on two or more GPUs make the component the node") {
+  const std::string slow = "node-2 step time 40% above median";
+  Json j = StragglerCase();
+  j["logs"] = Json::array({{{"source", "node-2/monitor"}, {"lines", {slow}}}});
+  j["alert"]["labels"] = {{"alertname", "SlowNode"}, {"node", "node-2"}, {"job", "llm"}};
+  auto c = ParseCase(j, "t.json");
+  REQUIRE(c.ok());
+  KnowledgeFacts f = StragglerFacts();
+  f.categories.push_back("nvlink_error");  // makes the node-level NCCL probes worth a choice
+  f.layers["nvlink_error"] = "gpu";
+  f.log_matches.push_back({0, slow, "step time", "step time", "pack-straggler", "straggler_rank", ""});
+  auto run = [&](const std::vector<int>& hot) {
+    FakeExecutor exec;
+    for (int g = 0; g < 8; ++g) {
+      const std::string target = "node-2/gpu" + std::to_string(g);
+      const bool fails = std::find(hot.begin(), hot.end(), g) != hot.end();
+      exec.results["gpu.health@" + target] =
+          fails ? MakeProbeResult("gpu.health", target, ProbeStatus::kFail,
+                                  "temperature 92 C above 85 C; clocks held at 1155 MHz of 1980 by: SW thermal slowdown", 2.0)
+                : MakeProbeResult("gpu.health", target, ProbeStatus::kPass, "all health counters within thresholds", 2.0);
+    }
+    ReasonerOptions o;
+    o.allow_intrusive = true;
+    Diagnosis d = BuiltinReasoner(o).Diagnose(*c, f, &exec).diagnosis;
+    bool swept = false;  // the sweep ran: the probe of a GPU no line names
+    for (const VerificationStep& s : d.steps) swept = swept || s.target == "gpu.health@node-2/gpu7";
+    CHECK(swept);
+    return d;
+  };
+  Diagnosis two = run({1, 4});
+  CHECK(two.root_cause == "gpu_thermal_throttle");
+  CHECK(two.component == "node-2");
+  Diagnosis one = run({4});
+  CHECK(one.root_cause == "gpu_thermal_throttle");
+  CHECK(one.component == "node-2/gpu4");
+}
+
 TEST_CASE("reasoner: ambiguous evidence is settled by probes run in parallel; failures are not evidence") {
   auto c = ParseCase(StragglerCase(), "t.json");
   REQUIRE(c.ok());
@@ -1354,6 +1394,41 @@ TEST_CASE("reasoner: a service's log is no node; a bus id glued to 'GPU' is not 
   Diagnosis d = BuiltinReasoner().Diagnose(*c, f, nullptr).diagnosis;
   CHECK(d.root_cause == "gpu_fallen_off_bus");
   CHECK(d.component == "a100-118/gpu6");
+}
+
+// The glued bus id on its own: when the topology does not know "0000:cb:00.0", nothing maps it
+// to a GPU, and the "GPU" glued to it must not be read as "GPU 0" (gpu0 is in the topology, so
+// that misreading would name a real, healthy GPU). The component stays the node.
+TEST_CASE("reasoner: a glued bus id the topology does not know names no GPU (not GPU 0)") {
+  Json j = BaseCase();
+  j["alert"] = {{"labels", {{"alertname", "SlurmNodeDrained"}, {"node", "a100-118"}}},
+                {"annotations", {{"summary", "drained"}}}, {"startsAt", "2026-08-02T12:36:02Z"}};
+  j["topology"] = {{"nodes", {"a100-117", "a100-118"}}, {"gpus_per_node", 8},
+                   {"gpu_pci_bus", {{"gpu0", "0000:19:00.0"}}}};
+  std::string line =
+      "Aug  2 12:34:07 slurmctld[1180]: update_node: node a100-118 reason set to: NHC: nvidia-smi returned 15 "
+      "(Unable to determine the device handle for GPU0000:CB:00.0: Unknown Error)";
+  j["logs"] = Json::array({{{"source", "slurmctld"}, {"lines", {line}}}});
+  j.erase("metrics");
+  j["probes"] = Json::object();
+  auto c = ParseCase(j, "t.json");
+  REQUIRE(c.ok());
+  KnowledgeFacts f;
+  f.categories = {"gpu_fallen_off_bus"};
+  f.layers = {{"gpu_fallen_off_bus", "gpu"}};
+  f.log_matches.push_back({0, line, "Unable to determine the device handle", "Unable to determine the device handle",
+                           "pack-fob", "gpu_fallen_off_bus", ""});
+  Diagnosis d = BuiltinReasoner().Diagnose(*c, f, nullptr).diagnosis;
+  CHECK(d.root_cause == "gpu_fallen_off_bus");
+  CHECK(d.component == "a100-118");
+  // The same line with a space ("GPU 0000:CB:00.0", nvidia-smi -q's header form) reads the same.
+  std::string spaced = line;
+  spaced.replace(spaced.find("GPU0000"), 7, "GPU 0000");
+  j["logs"] = Json::array({{{"source", "slurmctld"}, {"lines", {spaced}}}});
+  auto c2 = ParseCase(j, "t.json");
+  REQUIRE(c2.ok());
+  f.log_matches[0].line = spaced;
+  CHECK(BuiltinReasoner().Diagnose(*c2, f, nullptr).diagnosis.component == "a100-118");
 }
 
 TEST_CASE("reasoner: node vs GPU — a GPU the line names beats a counter over threshold on every GPU; local_rank names the GPU") {
