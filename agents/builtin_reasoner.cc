@@ -1941,9 +1941,19 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       return chosen;
     }
     std::set<std::string> picked;
+    // One intrusive probe per GPU per wave: intrusive GPU probes (GEMM, HBM, PCIe bandwidth) on one
+    // GPU run one after another anyway, so the most informative per second goes now and the rest
+    // wait for the next round, where its result may have made them unnecessary (the
+    // confirmed-leader stop) instead of queueing behind it for nothing. Node-wide tests are not
+    // held back (each conflicts with the others on its node; deferring them would spend rounds).
+    std::set<std::string> gpu_busy;
     for (const Candidate& cand : cands) {
       bool full = chosen.size() >= options_.max_probes_per_round;
       if (full || probes_run + chosen.size() >= options_.max_probes) break;
+      if (cand.spec->intrusive && cand.spec->target_kind == ProbeTargetKind::kGpu &&
+          !gpu_busy.insert(cand.target).second) {
+        continue;
+      }
       picked.insert(std::string(cand.spec->name) + "@" + cand.target);
       chosen.push_back({cand, "expected gain " + std::to_string(cand.gain) + " bits in ~" +
                                   std::to_string(cand.spec->expected_duration_s) + " s"});
