@@ -108,6 +108,30 @@ TEST_CASE("context_ose: a non-finite value scores NaN and changes nothing") {
   CHECK(d.context_count() == n);
 }
 
+// Mid-stream, the step after a non-finite value scores as if it had never come: the left facts
+// (previous value and neurons) and the rest clock are untouched; with grow_range an infinity
+// does not widen the range.
+TEST_CASE("context_ose: NaN and infinities mid-stream leave the finite values' scores unchanged") {
+  Result<ContextOseDetector> clean = ContextOseDetector::Create({.rest_period = 10, .grow_range = true});
+  Result<ContextOseDetector> gappy = ContextOseDetector::Create({.rest_period = 10, .grow_range = true});
+  REQUIRE(clean.ok());
+  REQUIRE(gappy.ok());
+  const double period[] = {0, 7, 7, 3, 1};
+  size_t high = 0;
+  for (size_t t = 0; t < 200; ++t) {
+    const double v = t == 150 ? 5.0 : t == 170 ? 12.0 : period[t % 5];
+    if (t % 9 == 4) CHECK(std::isnan(gappy->Step(t % 2 == 0 ? NAN : (t % 3 == 0 ? INFINITY : -INFINITY))));
+    const double expected = clean->Step(v);
+    high += expected >= 0.75 ? 1 : 0;
+    CAPTURE(t);
+    CHECK(gappy->Step(v) == expected);
+  }
+  CHECK(high >= 1);  // the comparison covers an alarm and its rest
+  CHECK(gappy->context_count() == clean->context_count());
+  CHECK(gappy->max_value() == 12.0);
+  CHECK(gappy->min_value() == 0.0);
+}
+
 TEST_CASE("context_ose: bad options are named") {
   auto err = [](ContextOseOptions o) {
     Result<ContextOseDetector> d = ContextOseDetector::Create(o);

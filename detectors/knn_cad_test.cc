@@ -60,6 +60,42 @@ TEST_CASE("knn_cad: the metric does not depend on the series' scale") {
   }
 }
 
+// A non-finite value mid-stream is not a record: the outputs around it are those of the stream
+// without it (the item window, the record count that schedules the metric refits and the rest all
+// stay where they were).
+TEST_CASE("knn_cad: NaN and infinities mid-stream leave the outputs of the finite values unchanged") {
+  Result<KnnCadDetector> clean = KnnCadDetector::Create({.probationary = 60, .dim = 3, .k = 4});
+  Result<KnnCadDetector> gappy = KnnCadDetector::Create({.probationary = 60, .dim = 3, .k = 4});
+  REQUIRE(clean.ok());
+  REQUIRE(gappy.ok());
+  size_t alarms = 0;
+  for (size_t t = 0; t < 300; ++t) {
+    const double v = std::sin(static_cast<double>(t) * 0.4) + 0.1 * static_cast<double>((t * 37) % 11) + (t == 200 ? 6 : 0);
+    if (t % 7 == 3) CHECK(std::isnan(gappy->Step(t % 2 == 0 ? NAN : (t % 3 == 0 ? INFINITY : -INFINITY))));
+    const double expected = clean->Step(v);
+    alarms += expected >= 0.997 ? 1 : 0;
+    CAPTURE(t);
+    CHECK(gappy->Step(v) == expected);
+  }
+  CHECK(alarms >= 1);  // the 6 at t = 200: the comparison covers an alarm and its rest
+  CHECK(gappy->training_size() == clean->training_size());
+}
+
+// A flat probationary part: XᵀX has rank 1, so the metric stays the identity (no division by a
+// zero pivot, no NaN); identical items score 0 and nothing ranks above them; the first value off
+// the flat line is far from every training item and alarms.
+TEST_CASE("knn_cad: a constant series scores 0 with the identity metric; a step off it alarms") {
+  Result<KnnCadDetector> d = KnnCadDetector::Create({.probationary = 100, .dim = 5, .k = 3});
+  REQUIRE(d.ok());
+  for (size_t t = 0; t < 300; ++t) {
+    CAPTURE(t);
+    CHECK(d->Step(42.0) == 0.0);
+  }
+  CHECK_FALSE(d->metric_fitted());
+  CHECK(d->Step(43.0) == 1.0);
+  CHECK(d->resting());
+}
+
 TEST_CASE("knn_cad: bad options are named; a non-finite value is skipped") {
   auto err = [](KnnCadOptions o) {
     Result<KnnCadDetector> d = KnnCadDetector::Create(o);
