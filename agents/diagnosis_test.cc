@@ -1372,15 +1372,18 @@ TEST_CASE("reasoner: a loop that waits for data most of each step is input-bound
   CHECK(healthy.root_cause == "unknown");
 }
 
-TEST_CASE("reasoner: a service's log is no node; a bus id glued to 'GPU' is not GPU 0") {
+// slurmctld drains a100-118 because nvidia-smi could not reach the GPU at bus CB; the line is in
+// the controller's log (a service, not a node) and glues the bus id to "GPU". `gpu_pci_bus` is the
+// topology's bus map; `glued` false writes "GPU 0000:CB:00.0" with a space instead.
+Diagnosis DiagnoseDrainLine(const Json& gpu_pci_bus, bool glued = true) {
   Json j = BaseCase();
   j["alert"] = {{"labels", {{"alertname", "SlurmNodeDrained"}, {"node", "a100-118"}}},
                 {"annotations", {{"summary", "drained"}}}, {"startsAt", "2026-08-02T12:36:02Z"}};
-  j["topology"] = {{"nodes", {"a100-117", "a100-118"}}, {"gpus_per_node", 8},
-                   {"gpu_pci_bus", {{"gpu0", "0000:19:00.0"}, {"gpu6", "0000:cb:00.0"}}}};
-  std::string line =
-      "Aug  2 12:34:07 slurmctld[1180]: update_node: node a100-118 reason set to: NHC: nvidia-smi returned 15 "
-      "(Unable to determine the device handle for GPU0000:CB:00.0: Unknown Error)";
+  j["topology"] = {{"nodes", {"a100-117", "a100-118"}}, {"gpus_per_node", 8}, {"gpu_pci_bus", gpu_pci_bus}};
+  const std::string line =
+      std::string("Aug  2 12:34:07 slurmctld[1180]: update_node: node a100-118 reason set to: NHC: nvidia-smi returned 15 "
+                  "(Unable to determine the device handle for ") +
+      (glued ? "GPU0000:CB:00.0" : "GPU 0000:CB:00.0") + ": Unknown Error)";
   j["logs"] = Json::array({{{"source", "slurmctld"}, {"lines", {line}}}});
   j.erase("metrics");
   j["probes"] = Json::object();
@@ -1391,7 +1394,11 @@ TEST_CASE("reasoner: a service's log is no node; a bus id glued to 'GPU' is not 
   f.layers = {{"gpu_fallen_off_bus", "gpu"}};
   f.log_matches.push_back({0, line, "Unable to determine the device handle", "Unable to determine the device handle",
                            "pack-fob", "gpu_fallen_off_bus", ""});
-  Diagnosis d = BuiltinReasoner().Diagnose(*c, f, nullptr).diagnosis;
+  return BuiltinReasoner().Diagnose(*c, f, nullptr).diagnosis;
+}
+
+TEST_CASE("reasoner: a service's log is no node; a bus id glued to 'GPU' is not GPU 0") {
+  Diagnosis d = DiagnoseDrainLine({{"gpu0", "0000:19:00.0"}, {"gpu6", "0000:cb:00.0"}});
   CHECK(d.root_cause == "gpu_fallen_off_bus");
   CHECK(d.component == "a100-118/gpu6");
 }
@@ -1400,35 +1407,12 @@ TEST_CASE("reasoner: a service's log is no node; a bus id glued to 'GPU' is not 
 // to a GPU, and the "GPU" glued to it must not be read as "GPU 0" (gpu0 is in the topology, so
 // that misreading would name a real, healthy GPU). The component stays the node.
 TEST_CASE("reasoner: a glued bus id the topology does not know names no GPU (not GPU 0)") {
-  Json j = BaseCase();
-  j["alert"] = {{"labels", {{"alertname", "SlurmNodeDrained"}, {"node", "a100-118"}}},
-                {"annotations", {{"summary", "drained"}}}, {"startsAt", "2026-08-02T12:36:02Z"}};
-  j["topology"] = {{"nodes", {"a100-117", "a100-118"}}, {"gpus_per_node", 8},
-                   {"gpu_pci_bus", {{"gpu0", "0000:19:00.0"}}}};
-  std::string line =
-      "Aug  2 12:34:07 slurmctld[1180]: update_node: node a100-118 reason set to: NHC: nvidia-smi returned 15 "
-      "(Unable to determine the device handle for GPU0000:CB:00.0: Unknown Error)";
-  j["logs"] = Json::array({{{"source", "slurmctld"}, {"lines", {line}}}});
-  j.erase("metrics");
-  j["probes"] = Json::object();
-  auto c = ParseCase(j, "t.json");
-  REQUIRE(c.ok());
-  KnowledgeFacts f;
-  f.categories = {"gpu_fallen_off_bus"};
-  f.layers = {{"gpu_fallen_off_bus", "gpu"}};
-  f.log_matches.push_back({0, line, "Unable to determine the device handle", "Unable to determine the device handle",
-                           "pack-fob", "gpu_fallen_off_bus", ""});
-  Diagnosis d = BuiltinReasoner().Diagnose(*c, f, nullptr).diagnosis;
+  const Json partial = {{"gpu0", "0000:19:00.0"}};
+  Diagnosis d = DiagnoseDrainLine(partial);
   CHECK(d.root_cause == "gpu_fallen_off_bus");
   CHECK(d.component == "a100-118");
-  // The same line with a space ("GPU 0000:CB:00.0", nvidia-smi -q's header form) reads the same.
-  std::string spaced = line;
-  spaced.replace(spaced.find("GPU0000"), 7, "GPU 0000");
-  j["logs"] = Json::array({{{"source", "slurmctld"}, {"lines", {spaced}}}});
-  auto c2 = ParseCase(j, "t.json");
-  REQUIRE(c2.ok());
-  f.log_matches[0].line = spaced;
-  CHECK(BuiltinReasoner().Diagnose(*c2, f, nullptr).diagnosis.component == "a100-118");
+  // With a space ("GPU 0000:CB:00.0", nvidia-smi -q's header form) it reads the same.
+  CHECK(DiagnoseDrainLine(partial, /*glued=*/false).component == "a100-118");
 }
 
 TEST_CASE("reasoner: node vs GPU — a GPU the line names beats a counter over threshold on every GPU; local_rank names the GPU") {
