@@ -1933,7 +1933,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     std::stable_sort(cands.begin(), cands.end(), [](const Candidate& x, const Candidate& y) {
       return x.gain / x.spec->expected_duration_s > y.gain / y.spec->expected_duration_s;
     });
-    if (cands.empty()) {
+    if (cands.empty() && sweep.empty()) {
       if (tr != nullptr) {
         tr->push_back(
             {{"type", "thought"}, {"text", "no probe is expected to separate the leading hypotheses"}});
