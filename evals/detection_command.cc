@@ -60,16 +60,13 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
       parts.push_back(std::make_unique<ResidualSumDetector>());
       parts.push_back(std::make_unique<PcaSpeDetector>());
       detectors.push_back(std::make_unique<AnyOfDetector>("residual-or-spe", std::move(parts)));
-    } else if (name.starts_with("cad-ose")) {  // NAB; evals/detection_cad.h
+    } else if (name == "cad-ose" || name == "cad-ose-nabrange" || name == "cad-ose-grow" ||
+               name == "cad-ose-wide") {  // NAB; evals/detection_cad.h
       using R = CadOseDetector::Range;
       const R range = name == "cad-ose-nabrange" ? R::kWholeFile
                       : name == "cad-ose-grow"   ? R::kGrowing
                       : name == "cad-ose-wide"   ? R::kWidened
                                                  : R::kTraining;
-      if (range == R::kTraining && name != "cad-ose") {
-        return InvalidArgumentError("unknown detector `" + name +
-                                    "` (the CAD OSE detectors: cad-ose, cad-ose-grow, cad-ose-wide, cad-ose-nabrange)");
-      }
       detectors.push_back(std::make_unique<CadOseDetector>(range));
     } else if (name == "knn-cad") {  // evals/detection_cad.h (NAB)
       detectors.push_back(std::make_unique<KnnCadBenchDetector>());

@@ -20,6 +20,13 @@ TEST_CASE("RunDetectCommand: an unknown detector names every known one and the c
   CHECK(m.find("pca-spe-residual") != std::string::npos);
   CHECK(m.find("residual-or-spe-residual") != std::string::npos);
   CHECK(m.find("did you mean `pca-spe`?") != std::string::npos);
+  // A misspelt NAB detector gets the same full list and suggestion.
+  o.detectors = {"cad-ose-wid"};
+  const std::string nab = RunDetectCommand(o).status().message();
+  INFO(nab);
+  CHECK(nab.find("unknown detector `cad-ose-wid`") != std::string::npos);
+  CHECK(nab.find("knn-cad") != std::string::npos);
+  CHECK(nab.find("did you mean `cad-ose-wide`?") != std::string::npos);
 }
 
 TEST_CASE("RunDetectCommand: the PCA detectors run on an SMD slice; the any-of flags cover its part") {
