@@ -1109,18 +1109,33 @@ std::optional<SlowMention> FindSlowMention(const std::string& line, const std::s
       R"(\b(?:others?|rest|peers?|median|mean|avg|average|vs\.?|versus)\b[^0-9]{0,20}?(\d+(?:\.\d+)?))"
       R"((?:\s*(?:-|\.\.|to)\s*(\d+(?:\.\d+)?))?)",
       std::regex::icase);
-  constexpr double kSlowRatio = 1.5;
+  // The same comparison printed as a distribution ("p50 1712, max 2331 (rank 10)") or as a ratio
+  // ("rank 10 step time p50 1.36x of job median").
+  static const std::regex kMaxOfRank(
+      R"(\b(?:p50|median|mean|avg)\s*[:=]?\s*(\d+(?:\.\d+)?)[^0-9]{0,20}?\bmax\s*[:=]?\s*(\d+(?:\.\d+)?)\s*(?:ms|s)?\s*\(?\s*rank\s*[=:#]?\s*(\d+))",
+      std::regex::icase);
+  static const std::regex kRatio(
+      R"(\brank\s*[=:#]?\s*(\d+)\b[^0-9]{0,40}?(?:p\d+\s+)?(\d+(?:\.\d+)?)\s*x\s+(?:of|the|vs\.?|over)\b[^0-9]{0,20}?\b(?:median|mean|avg|average|others|peers|baseline)\b)",
+      std::regex::icase);
+  // A participant is slow at 1.25 x its peers (the peer-metric comparison uses 15%).
+  constexpr double kSlowRatio = 1.25;
   if (line.size() > 2000) return std::nullopt;
   std::smatch v;
+  auto rank_only = [](int rank) {
+    SlowMention m;
+    m.ranks.push_back(rank);
+    return m;
+  };
   if (std::regex_search(line, v, kVersus)) {
     double own = std::stod(v.str(2));
     double peers = std::stod(v[5].matched ? v.str(5) : v.str(4));
-    if (peers > 0 && own >= kSlowRatio * peers) {
-      SlowMention m;
-      m.ranks.push_back(std::stoi(v.str(1)));
-      return m;
-    }
+    if (peers > 0 && own >= kSlowRatio * peers) return rank_only(std::stoi(v.str(1)));
   }
+  if (std::regex_search(line, v, kMaxOfRank)) {
+    double typical = std::stod(v.str(1)), max = std::stod(v.str(2));
+    if (typical > 0 && max >= kSlowRatio * typical) return rank_only(std::stoi(v.str(3)));
+  }
+  if (std::regex_search(line, v, kRatio) && std::stod(v.str(2)) >= kSlowRatio) return rank_only(std::stoi(v.str(1)));
   if (!std::regex_search(line, kSlow)) return std::nullopt;
   SlowMention m;
   std::smatch r;

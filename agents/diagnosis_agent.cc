@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <regex>
 #include <cmath>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -77,12 +78,20 @@ std::vector<size_t> DeviatingLines(const FlatLogs& flat, const std::set<size_t>&
     const Group& g = groups[key];
     if (g.lines.size() < kMinDeviatingRepeats) continue;
     bool deviates = false;
+    // Not noise: a level shift (every reading of the last third several times every reading of
+    // the first third) or a climb (the last reading several times the first, rising on at least
+    // 2/3 of the steps).
+    const size_t n = g.values.size(), third = std::max<size_t>(1, n / 3);
     for (size_t f = 0; f < g.values[0].size() && !deviates; ++f) {
-      double first = g.values.front()[f], last = g.values.back()[f];
+      double early_max = 0, late_min = std::numeric_limits<double>::max();
+      for (size_t k = 0; k < third; ++k) early_max = std::max(early_max, g.values[k][f]);
+      for (size_t k = n - third; k < n; ++k) late_min = std::min(late_min, g.values[k][f]);
       size_t rises = 0;
-      for (size_t k = 1; k < g.values.size(); ++k) rises += g.values[k][f] >= g.values[k - 1][f];
-      // A trend, not noise: the reading ends several times where it started and rose at most steps.
-      deviates = first > 0 && last >= kDeviationFactor * first && 3 * rises >= 2 * (g.values.size() - 1);
+      for (size_t k = 1; k < n; ++k) rises += g.values[k][f] >= g.values[k - 1][f];
+      double first = g.values.front()[f], last = g.values.back()[f];
+      bool shift = early_max > 0 && late_min >= kDeviationFactor * early_max;
+      bool climb = first > 0 && last >= kDeviationFactor * first && 3 * rises >= 2 * (n - 1);
+      deviates = shift || climb;
     }
     if (deviates) out.push_back(g.lines.back());
   }

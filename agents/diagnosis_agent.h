@@ -51,8 +51,9 @@ Result<KnowledgeFacts> GatherKnowledge(const KnowledgeBase& kb, const DiagnosisC
 
 // Lines whose readings deviate (indices into `flat.lines`, `skip` excluded): of each line template
 // (numbers and timestamps masked) printed at least 3 times, the latest instance when one of its
-// decimal readings rose at least 3-fold from the first instance, rising on at least 2/3 of the
-// steps. GatherKnowledge searches them in the KB like unmatched error lines.
+// decimal readings shifted up at least 3-fold (every reading of the last third of its instances
+// >= 3 x every reading of the first third) or climbed 3-fold (last >= 3 x first, rising on at least
+// 2/3 of the steps). GatherKnowledge searches them in the KB like unmatched error lines.
 std::vector<size_t> DeviatingLines(const FlatLogs& flat, const std::set<size_t>& skip);
 
 // A replay executor serving the case's recorded probe results ("probe@target" keys; the probe and

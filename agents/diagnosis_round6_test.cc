@@ -88,6 +88,19 @@ TEST_CASE("round 6: a line comparing one rank's time with its peers' locates the
   Diagnosis median = Run(Round6Case(Logs({"allreduce wait: rank 3 840.0 ms vs median 410.5 ms"}), Json::array()));
   CHECK(median.root_cause == "straggler_rank");
   CHECK(median.component == "node-1/gpu3");
+  Diagnosis dist = Run(Round6Case(Logs({"per-rank fwd+bwd ms: p50 1712, max 2331 (rank 10), min 1690 (rank 4)"}),
+                                  Json::array()));
+  CHECK(dist.root_cause == "straggler_rank");
+  CHECK(dist.component == "node-2/gpu2");
+  Json ratio = Round6Case(Logs({"step 100 loss 2.1"}), Json::array());
+  ratio["alert"]["annotations"]["summary"] = "rank 13 step time p50 1.36x of job median for 45m";
+  Diagnosis by_ratio = Run(ratio);
+  CHECK(by_ratio.root_cause == "straggler_rank");
+  CHECK(by_ratio.component == "node-2/gpu5");
+  ratio["alert"]["annotations"]["summary"] = "rank 13 step time p50 1.05x of job median";
+  CHECK(Run(ratio).root_cause == "unknown");
+  CHECK(Run(Round6Case(Logs({"per-rank fwd+bwd ms: p50 1712, max 1760 (rank 10)"}), Json::array())).root_cause ==
+        "unknown");
   // Within the spread of its peers: nothing is slow.
   Diagnosis even = Run(Round6Case(Logs({"rank 10 optimizer_step 720 ms, others 655-702 ms"}), Json::array()));
   CHECK(even.root_cause == "unknown");
@@ -155,6 +168,16 @@ TEST_CASE("round 6: repeated lines whose reading grows several-fold are found; n
   REQUIRE(dev.size() == 1);
   CHECK(flat.lines[dev[0]].find("grad norm 55.2") != std::string::npos);
   CHECK(DeviatingLines(flat, {4}).empty());  // without its last instance: two readings, no trend
+  // A level shift with noise on top (not rising at every step) is found too.
+  DiagnosisCase shift;
+  shift.logs.push_back({"x", {}, 0});
+  size_t m = 1;
+  for (const char* v : {"0.334", "0.304", "0.287", "0.338", "45.3", "61.1", "36.0", "13.4", "21.3"}) {
+    shift.logs[0].lines.push_back({m++, std::string("progress: loss=1.9, grad_norm=") + v});
+  }
+  std::vector<size_t> found = DeviatingLines(FlattenLogs(shift), {});
+  REQUIRE(found.size() == 1);
+  CHECK(found[0] == 8);
   // Only two instances: not a trend.
   DiagnosisCase two;
   two.logs.push_back({"x", {{1, "sat_frac=0.40%"}, {2, "sat_frac=16.80%"}}, 2});
