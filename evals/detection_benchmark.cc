@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <sstream>
 
@@ -261,7 +262,9 @@ Result<NabCorpusThreshold> NabCorpusOptimum(const EvalSet& set,
     candidates.push_back(
         pooled[std::min(pooled.size() - 1, static_cast<size_t>(q * static_cast<double>(pooled.size())))]);
   }
-  candidates.push_back(pooled.back());  // nothing above it: no detection at all
+  candidates.push_back(1.0);  // each file's own label-free threshold: the sweep never does worse
+  candidates.push_back(std::numeric_limits<double>::infinity());  // no detection at all
+  std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
   out.candidates = static_cast<int>(candidates.size());
   bool first = true;
@@ -269,7 +272,7 @@ Result<NabCorpusThreshold> NabCorpusOptimum(const EvalSet& set,
     std::vector<std::vector<uint8_t>> flags(scores.size());
     for (size_t u = 0; u < scores.size(); ++u) {
       flags[u].resize(scores[u].size());
-      for (size_t i = 0; i < scores[u].size(); ++i) flags[u][i] = scores[u][i] > th;
+      for (size_t i = 0; i < scores[u].size(); ++i) flags[u][i] = scores[u][i] >= th;  // as the detectors flag
     }
     ASSIGN_OR_RETURN(DetectorResult r,
                      ScoreDetector(set, "sweep", std::move(flags), 7, nab_refractory_fraction));

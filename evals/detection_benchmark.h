@@ -123,8 +123,10 @@ struct NabCorpusThreshold {
 };
 
 // Sweeps thresholds on LastScores (quantiles 1 − 10^−a of the scored parts' pooled finite scores, a = 0.3 …
-// 5 in steps of 0.05, and the pooled maximum) and keeps each profile's best corpus score. Flags
-// are score > threshold; detections are counted as in ScoreDetector (alert onsets, refractory).
+// 5 in steps of 0.05; 1, each file's own label-free threshold, so the optimum is never below the
+// label-free figure; +∞, no detection) and keeps each profile's best corpus score. Flags are
+// score ≥ threshold, as the detectors flag; detections are counted as in ScoreDetector (alert
+// onsets, refractory).
 [[nodiscard]] Result<NabCorpusThreshold> NabCorpusOptimum(const EvalSet& set,
                                                           const std::vector<std::vector<double>>& scores,
                                                           double nab_refractory_fraction);

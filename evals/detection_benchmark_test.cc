@@ -142,8 +142,7 @@ TEST_CASE("NabCorpusOptimum: NAB's own corpus threshold, chosen with the labels,
   Result<EvalSet> set = LoadEvalSet("nab", "../shared/datasets/nab", o);
   REQUIRE(set.ok());
   // Score 1 at each window's first point, 0.5 at 30 scattered points outside windows, 0 elsewhere:
-  // the best threshold keeps the windows' points only (a perfect 100); the largest candidate
-  // flags nothing (0) and the lowest flags every point.
+  // the best threshold (≥ 1) keeps the windows' points only (a perfect 100).
   const std::vector<uint8_t>& labels = set->truth[0].labels;
   std::vector<double> score(labels.size(), 0.0);
   for (size_t i = 0; i < labels.size(); ++i) {
@@ -160,9 +159,26 @@ TEST_CASE("NabCorpusOptimum: NAB's own corpus threshold, chosen with the labels,
   REQUIRE(c.ok());
   CHECK(c->available);
   CHECK(c->candidates >= 2);
-  CHECK(c->threshold[0] == doctest::Approx(0.5));
+  CHECK(c->threshold[0] == 1.0);
   CHECK(c->total[0].Normalized() == doctest::Approx(100.0));
   CHECK(c->total[0].false_positives == 0);
+  // Each window's first point at exactly 1 (the files' own threshold), its later points rising
+  // above 1, and 3000 distinct decoys just below 1: only "≥ 1" detects every window at its start
+  // with no false positive, and no quantile of the pooled scores need land on 1 (a value of a few
+  // points among ~4000 distinct ones; strict ">" never flags it). The optimum is never less than
+  // the label-free figure.
+  std::vector<double> dense(labels.size(), 0.0);
+  int placed = 0;
+  for (size_t i = set->units[0].split, in_window = 0; i < labels.size(); ++i) {
+    in_window = labels[i] ? in_window + 1 : 0;
+    if (labels[i]) dense[i] = 1.0 + 1e-6 * static_cast<double>(in_window - 1);
+    else if (placed < 3000) dense[i] = 0.5 + 0.4999 * static_cast<double>(placed++) / 3000;
+  }
+  REQUIRE(placed == 3000);
+  c = NabCorpusOptimum(*set, {dense}, 0);
+  REQUIRE(c.ok());
+  CHECK(c->threshold[0] == 1.0);
+  CHECK(c->total[0].Normalized() == doctest::Approx(100.0));
   // With no score in the scored part above the decoys the optimum can only be partial.
   for (double& v : score) v = v == 1 ? 0.5 : (v == 0.5 ? 1 : v);
   c = NabCorpusOptimum(*set, {score}, 0);
