@@ -61,6 +61,9 @@ constexpr size_t kMaxJobSweepNodes = 16;
 // Nodes named only by the case's telemetry that a first probe wave covers when no hypothesis
 // names a component.
 constexpr size_t kMaxTelemetryNodes = 2;
+// Intrusive GPU probes (GEMM, HBM, PCIe bandwidth) one wave runs on one GPU; the rest wait for the
+// next round.
+constexpr size_t kIntrusivePerGpuPerWave = 2;
 
 // Downstream symptom -> the categories that commonly cause it. When a cause has its own evidence,
 // the symptom's evidence is discounted (it is explained by the cause).
@@ -1956,17 +1959,18 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       return chosen;
     }
     std::set<std::string> picked;
-    // One intrusive probe per GPU per wave: intrusive GPU probes (GEMM, HBM, PCIe bandwidth) on one
-    // GPU run one after another anyway, so the most informative per second goes now and the rest
-    // wait for the next round, where its result may have made them unnecessary (the
-    // confirmed-leader stop) instead of queueing behind it for nothing. Node-wide tests are not
-    // held back (each conflicts with the others on its node; deferring them would spend rounds).
-    std::set<std::string> gpu_busy;
+    // At most kIntrusivePerGpuPerWave intrusive probes per GPU per wave: intrusive GPU probes
+    // (GEMM, HBM, PCIe bandwidth) on one GPU run one after another anyway, so the most informative
+    // per second go now and the rest wait for the next round, where their results may have made
+    // them unnecessary (the confirmed-leader stop) instead of queueing behind them for nothing.
+    // Node-wide tests are not held back (each conflicts with the others on its node; deferring
+    // them would spend rounds).
+    std::map<std::string, size_t> gpu_busy;
     for (const Candidate& cand : cands) {
       bool full = chosen.size() >= options_.max_probes_per_round;
       if (full || probes_run + chosen.size() >= options_.max_probes) break;
       if (cand.spec->intrusive && cand.spec->target_kind == ProbeTargetKind::kGpu &&
-          !gpu_busy.insert(cand.target).second) {
+          ++gpu_busy[cand.target] > kIntrusivePerGpuPerWave) {
         continue;
       }
       picked.insert(std::string(cand.spec->name) + "@" + cand.target);
