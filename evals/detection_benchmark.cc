@@ -267,22 +267,30 @@ Result<NabCorpusThreshold> NabCorpusOptimum(const EvalSet& set,
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
   out.candidates = static_cast<int>(candidates.size());
+  // Both comparisons: the detectors differ (CAD OSE and KNN-CAD flag at score / threshold ≥ 1, the
+  // score-quantile peers at > 1), so the label-free flags of each are among the swept ones.
   bool first = true;
   for (double th : candidates) {
-    std::vector<std::vector<uint8_t>> flags(scores.size());
-    for (size_t u = 0; u < scores.size(); ++u) {
-      flags[u].resize(scores[u].size());
-      for (size_t i = 0; i < scores[u].size(); ++i) flags[u][i] = scores[u][i] >= th;  // as the detectors flag
-    }
-    ASSIGN_OR_RETURN(DetectorResult r,
-                     ScoreDetector(set, "sweep", std::move(flags), 7, nab_refractory_fraction));
-    for (int p = 0; p < 3; ++p) {
-      if (first || r.nab_total[p].Normalized() > out.total[p].Normalized()) {
-        out.total[p] = r.nab_total[p];
-        out.threshold[p] = th;
+    for (bool strict : {false, true}) {
+      if (strict && std::isinf(th)) continue;
+      std::vector<std::vector<uint8_t>> flags(scores.size());
+      for (size_t u = 0; u < scores.size(); ++u) {
+        flags[u].resize(scores[u].size());
+        for (size_t i = 0; i < scores[u].size(); ++i) {
+          flags[u][i] = strict ? scores[u][i] > th : scores[u][i] >= th;
+        }
       }
+      ASSIGN_OR_RETURN(DetectorResult r,
+                       ScoreDetector(set, "sweep", std::move(flags), 7, nab_refractory_fraction));
+      for (int p = 0; p < 3; ++p) {
+        if (first || r.nab_total[p].Normalized() > out.total[p].Normalized()) {
+          out.total[p] = r.nab_total[p];
+          out.threshold[p] = th;
+          out.strict[p] = strict;
+        }
+      }
+      first = false;
     }
-    first = false;
   }
   return out;
 }
@@ -331,6 +339,7 @@ Json DetectionReport::ToJson(int delay_k) const {
         for (int p = 0; p < 3; ++p) {
           Json pj = NabToJson(r.nab_corpus.total[p]);
           pj["threshold"] = r.nab_corpus.threshold[p];
+          pj["flags"] = r.nab_corpus.strict[p] ? "score > threshold" : "score >= threshold";
           c[std::string(NabProfileName(kNabProfiles[p]))] = pj;
         }
         d["nab_corpus_threshold"] = c;
@@ -399,8 +408,10 @@ std::string DetectionReport::ToMarkdown(int delay_k) const {
         if (!r.status.ok() || !r.nab_corpus.available) continue;
         o << "| " << r.name << " |";
         for (int p = 0; p < 3; ++p) o << " " << Fmt(r.nab_corpus.total[p].Normalized(), 1) << " |";
-        o << " " << Fmt(r.nab_corpus.threshold[0], 3) << " / " << Fmt(r.nab_corpus.threshold[1], 3) << " / "
-          << Fmt(r.nab_corpus.threshold[2], 3) << " |\n";
+        for (int p = 0; p < 3; ++p) {
+          o << (p == 0 ? " " : " / ") << (r.nab_corpus.strict[p] ? ">" : "≥") << Fmt(r.nab_corpus.threshold[p], 3);
+        }
+        o << " |\n";
       }
     }
   }

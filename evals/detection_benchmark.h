@@ -118,15 +118,16 @@ std::vector<uint8_t> AlertOnsets(const std::vector<uint8_t>& flags, size_t refra
 struct NabCorpusThreshold {
   bool available = false;                 // the detector has a score
   double threshold[3] = {NAN, NAN, NAN};  // by profile (kNabProfiles order)
+  bool strict[3] = {false, false, false};  // flags were score > threshold (else score ≥ threshold)
   NabFileScore total[3];
   int candidates = 0;
 };
 
 // Sweeps thresholds on LastScores (quantiles 1 − 10^−a of the scored parts' pooled finite scores, a = 0.3 …
-// 5 in steps of 0.05; 1, each file's own label-free threshold, so the optimum is never below the
-// label-free figure; +∞, no detection) and keeps each profile's best corpus score. Flags are
-// score ≥ threshold, as the detectors flag; detections are counted as in ScoreDetector (alert
-// onsets, refractory).
+// 5 in steps of 0.05; 1, each file's own label-free threshold; +∞, no detection), each with flags
+// score ≥ threshold and score > threshold (CAD OSE / KNN-CAD flag at ≥ 1, the score-quantile peers
+// at > 1, so the optimum is never below a detector's label-free figure), and keeps each profile's
+// best corpus score. Detections are counted as in ScoreDetector (alert onsets, refractory).
 [[nodiscard]] Result<NabCorpusThreshold> NabCorpusOptimum(const EvalSet& set,
                                                           const std::vector<std::vector<double>>& scores,
                                                           double nab_refractory_fraction);

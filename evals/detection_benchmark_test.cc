@@ -159,7 +159,9 @@ TEST_CASE("NabCorpusOptimum: NAB's own corpus threshold, chosen with the labels,
   REQUIRE(c.ok());
   CHECK(c->available);
   CHECK(c->candidates >= 2);
-  CHECK(c->threshold[0] == 1.0);
+  // "> 0.5" and "≥ 1" flag the same points; the first found is kept.
+  CHECK(c->threshold[0] == 0.5);
+  CHECK(c->strict[0]);
   CHECK(c->total[0].Normalized() == doctest::Approx(100.0));
   CHECK(c->total[0].false_positives == 0);
   // Each window's first point at exactly 1 (the files' own threshold), its later points rising
@@ -178,6 +180,7 @@ TEST_CASE("NabCorpusOptimum: NAB's own corpus threshold, chosen with the labels,
   c = NabCorpusOptimum(*set, {dense}, 0);
   REQUIRE(c.ok());
   CHECK(c->threshold[0] == 1.0);
+  CHECK_FALSE(c->strict[0]);
   CHECK(c->total[0].Normalized() == doctest::Approx(100.0));
   // With no score in the scored part above the decoys the optimum can only be partial.
   for (double& v : score) v = v == 1 ? 0.5 : (v == 0.5 ? 1 : v);
