@@ -7,7 +7,7 @@
 // vector when an Add brings it to its training size: 32 per list for IVF (IVF1024,Flat at 32 768;
 // k-means, 10 iterations, seeded), 10 000 otherwise; it is not retrained as it grows (a rebuild,
 // e.g. after a crash or a spec change, trains on the whole store again).
-// IVF-Flat search probes `nprobe` lists (default 16) with a SIMD L2 scan.
+// IVF-Flat search probes `nprobe` lists (default 8) with a SIMD L2 scan.
 // Persistence: Save writes `path.tmp` then renames, so a crash leaves the old file or the new.
 // Not thread-safe: the owner (KnowledgeBase) serialises calls.
 #pragma once
@@ -63,7 +63,7 @@ class VectorIndex {
   std::string spec_;
   size_t dim_;
   size_t train_at_;  // > 0: Flat phase, train when this many vectors are stored
-  size_t nprobe_ = 16;
+  size_t nprobe_ = 8;  // knowledge/README.md: 1 M figures for 8 vs 16
 };
 
 // Fingerprint of a set of ids, computed the same way as VectorIndex::IdFingerprint.
