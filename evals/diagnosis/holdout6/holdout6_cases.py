@@ -153,7 +153,7 @@ def w002():
     c.alert("KubePodCrashLooping", "pod fsdp-mistral-22b-worker-1 restarted 1 time (exit 1)",
             job="fsdp-mistral-22b", node="gpu-p18", namespace="research")
     t = -300
-    w1 = ck.fsdp_steps(c, -800, 40, 6120, rank=10, step_s=2.2)
+    w1 = ck.fsdp_steps(c, -390, 40, 6120, rank=10, step_s=2.2)
     w1 += [
         "[rank10]: Traceback (most recent call last):",
         '[rank10]:   File "/workspace/torchtitan/train.py", line 452, in main',
@@ -164,7 +164,7 @@ def w002():
         "[rank10]: Compile with `TORCH_USE_CUDA_DSA` to enable device-side assertions.",
     ]
     c.log("gpu-p18/pod/fsdp-mistral-22b-worker-1/trainer", w1)
-    w0 = ck.fsdp_steps(c, -800, 12, 6120, rank=0, step_s=2.2)
+    w0 = ck.fsdp_steps(c, -330, 12, 6120, rank=0, step_s=2.2)
     w0 += ck.watchdog(c, 3, t + 601, 40977, op="_ALLGATHER_BASE", numel=117440512)
     c.log("gpu-p17/pod/fsdp-mistral-22b-worker-0/trainer", w0)
     c.log("gpu-p18/journal", host_lines(c, "gpu-p18", [
@@ -270,7 +270,7 @@ def w005():
     c.alert("TrainingJobFailed", "torchtitan-405b-pt: rank 14 exited (exitcode 1)",
             job="torchtitan-405b-pt", node="dgx-h041")
     t = -120
-    tr = ck.fsdp_steps(c, -500, 30, 2201, rank=14, step_s=6.3)
+    tr = ck.fsdp_steps(c, -310, 30, 2201, rank=14, step_s=6.3)
     tr += [
         "[rank14]: torch.distributed.DistBackendError: NCCL error in: /opt/pytorch/pytorch/torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:2027, unhandled cuda error (run with NCCL_DEBUG=INFO for details), NCCL version 2.21.5",
         "[rank14]: ncclUnhandledCudaError: Call to CUDA function failed.",
@@ -299,7 +299,7 @@ def w006():
     c = ck.Case("case-w006", "gpu_thermal_throttle", "hgx-k7-2/gpu0", hosts, gpu=H100)
     c.alert("StepTimeRegression", "megatron-gpt-175b: step time 5.9 s vs 4.3 s baseline (+38%)",
             job="megatron-gpt-175b", node="hgx-k7-1")
-    t = -700
+    t = -1050
     it = ck.megatron_iters(c, -1150, 70, 90110, step_s=4.3,
                            step_fn=lambda i: (4.3 if i < 25 else 5.9) * c.rng.uniform(0.99, 1.01))
     it = ck.insert_at(it, 0.5, ["(min, max) time across ranks (ms):",
@@ -331,7 +331,7 @@ def w007():
     c = ck.Case("case-w007", "gpu_power_throttle", "xe9680-13", hosts, gpu=H100)
     c.alert("GPUClocksLow", "xe9680-13: SM clocks below 1100 MHz on 8 GPUs", node="xe9680-13",
             job="deepspeed-moe-32b")
-    t = -520
+    t = -1050
     dcgm(c, "xe9680-13", ("clock", "power", "reasons"), over={
         "clock": {g: after(t, lambda s, v: 870 + c.rng.uniform(-40, 40)) for g in range(8)},
         "power": {g: after(t, lambda s, v: 300 + c.rng.uniform(-25, 25)) for g in range(8)},
@@ -409,7 +409,7 @@ def w010():
             job="megatron-mixtral", node="ib-n05")
     t = -240
     ip7 = "10.12.7.3"
-    r3 = ck.megatron_iters(c, -700, 30, 4410, step_s=5.1)
+    r3 = ck.megatron_iters(c, -395, 30, 4410, step_s=5.1)
     r3 += [
         "ib-n05:51122:51301 [3] transport/net_ib.cc:1696 NCCL WARN NET/IB : Got completion from peer %s<53421> with status=12 opcode=0 len=0 vendor err 129 (Send) localGid ::ffff:10.12.5.3 remoteGids::ffff:%s" % (ip7, ip7),
         "ib-n05:51122:51301 [3] NCCL INFO transport/net.cc:1298 -> 6",
@@ -527,13 +527,13 @@ def w013():
     c.alert("TrainingJobFailed", "slurm job 918331 (mm-vlm-34b) FAILED, exit 1",
             job="mm-vlm-34b", node="trn-a01")
     t = -90
-    r0 = ck.plain_steps(c, -400, 20, 77301, step_s=5.5)
+    r0 = ck.plain_steps(c, -200, 20, 77301, step_s=5.5)
     r0 += [
         "trn-a01:23100:23401 [0] transport/net_ib.cc:1696 NCCL WARN NET/IB : Got completion from peer 10.4.2.6<41882> with status=12 opcode=0 len=0 vendor err 129 (Recv) localGid ::ffff:10.4.1.6 remoteGids::ffff:10.4.2.6",
         "[rank0]: ncclRemoteError: A call failed possibly due to a network error or a remote process exiting prematurely.",
     ] + ck.elastic_failure(c, t + 30, "trn-a01", 0, 0, 1)
     c.log("trn-a01/slurm-918331.out", r0)
-    r14 = ck.plain_steps(c, -400, 18, 77301, step_s=5.5) + [
+    r14 = ck.plain_steps(c, -190, 18, 77301, step_s=5.5) + [
         "Fatal Python error: Segmentation fault",
         "",
         "Thread 0x00007f3c9dfff640 (most recent call first):",
@@ -562,9 +562,9 @@ def w014():
     c.alert("NCCLWatchdogTimeout", "megatron-pp8: 15 ranks watchdog timeout (SendRecv)",
             job="megatron-pp8", node="p5-07")
     t = -610
-    r0 = ck.megatron_iters(c, -1100, 40, 12, step_s=6.9) + wd_short(c, 0, t + 600, 3301, op="SEND", numel=16777216)
+    r0 = ck.megatron_iters(c, -900, 40, 12, step_s=6.9) + wd_short(c, 0, t + 600, 3301, op="SEND", numel=16777216)
     c.log("p5-07/rank0/stderr", r0)
-    r15 = ck.megatron_iters(c, -1100, 35, 12, step_s=6.9)[:10] + [
+    r15 = ck.megatron_iters(c, -900, 35, 12, step_s=6.9)[:10] + [
         "[rank15]: Traceback (most recent call last):",
         '[rank15]:   File "/workspace/Megatron-LM/megatron/core/tensor_parallel/cross_entropy.py", line 140, in forward',
         "[rank15]:     exp_logits = torch.exp(vocab_parallel_logits)",
@@ -581,7 +581,7 @@ def w015():
     hosts = ["dgx-e%02d" % i for i in (3, 4)]
     c = ck.Case("case-w015", "illegal_memory_access", "dgx-e04/gpu2", hosts, gpu=A100)
     c.alert("TrainingJobFailed", "job code-llm-7b exited: rank 10 CUDA error", job="code-llm-7b", node="dgx-e04")
-    lines = ck.plain_steps(c, -600, 20, 300, step_s=1.1) + [
+    lines = ck.plain_steps(c, -30, 20, 300, step_s=1.1) + [
         "../aten/src/ATen/native/cuda/Indexing.cu:1284: indexSelectLargeIndex: block: [211,0,0], thread: [96,0,0] Assertion `srcIndex < srcSelectDimSize` failed.",
         "../aten/src/ATen/native/cuda/Indexing.cu:1284: indexSelectLargeIndex: block: [211,0,0], thread: [97,0,0] Assertion `srcIndex < srcSelectDimSize` failed.",
         "../aten/src/ATen/native/cuda/Indexing.cu:1284: indexSelectLargeIndex: block: [211,0,0], thread: [98,0,0] Assertion `srcIndex < srcSelectDimSize` failed.",
@@ -597,7 +597,7 @@ def w015():
     ]
     c.log("dgx-e04/rank10/stderr", lines)
     c.log("dgx-e04/journal", ck.kernel_noise(c, "dgx-e04", 8) + [
-        "%s dgx-e04 kernel: NVRM: Xid (PCI:%s:0): 43, pid=71122, name=python, Ch 00000008" % (c.syslog(-40), c.bus(2))])
+        "%s dgx-e04 kernel: NVRM: Xid (PCI:%s:0): 43, pid=71122, name=python, Ch 00000008" % (c.syslog(-5), c.bus(2))])
     c.health_rates("gpu.health@dgx-e04/gpu2", xid_last=43)
     return c
 
@@ -609,7 +609,7 @@ def w016():
     c = ck.Case("case-w016", "host_oom", "cpu-heavy-g6", hosts, gpu=H100)
     c.alert("TrainingJobFailed", "torchrun: local_rank 4 on cpu-heavy-g6 exited with -9", job="vit-22b", node="cpu-heavy-g6")
     t = -150
-    tr = ck.plain_steps(c, -500, 18, 5500, step_s=3.1) + ck.elastic_failure(c, t + 2, "cpu-heavy-g6", 12, 4, -9, sig="SIGKILL")
+    tr = ck.plain_steps(c, -206, 18, 5500, step_s=3.1) + ck.elastic_failure(c, t + 2, "cpu-heavy-g6", 12, 4, -9, sig="SIGKILL")
     c.log("cpu-heavy-g6/torchrun.log", tr)
     k = ck.kernel_noise(c, "cpu-heavy-g6", 6, fmt="dmesg") + [
         "%s python invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=0" % c.dmesg(t - 0.2),
@@ -653,7 +653,7 @@ def w018():
     hosts = ["v-a100-%d" % i for i in (1, 2)]
     c = ck.Case("case-w018", "fp16_loss_scale_collapse", "job", hosts, gpu=A100)
     c.alert("TrainingJobFailed", "bert-xxl-fp16 exited with code 1", job="bert-xxl-fp16", node="v-a100-1")
-    out = ck.deepspeed_steps(c, -900, 20, 18000, step_s=1.4, mem=(22.1, 51.9))
+    out = ck.deepspeed_steps(c, -530, 20, 18000, step_s=1.4, mem=(22.1, 51.9))
     scale = 65536.0
     s = -500
     for i in range(18):
@@ -677,7 +677,7 @@ def w019():
     c = ck.Case("case-w019", "fp8_scaling_overflow", "job", hosts, gpu=H200)
     c.alert("TrainingLossSpike", "fp8-llama-70b: loss 9.8 vs trend 1.9", job="fp8-llama-70b", node="h200-fp8-1")
     t = -300
-    it = ck.megatron_iters(c, -900, 30, 60100, step_s=4.0,
+    it = ck.megatron_iters(c, -388, 30, 60100, step_s=4.0,
                            loss_fn=lambda i: 1.9 if i < 22 else [4.2, 9.8, 8.1, 7.7, 9.9, 10.4, 11.0, 10.9][i - 22])
     it = ck.insert_at(it, 0.05, ["INFO:megatron.training.arguments: fp8 ............................................ hybrid",
                                  "INFO:megatron.training.arguments: fp8_amax_history_len ........................... 1024",
@@ -768,7 +768,7 @@ def w023():
     c = ck.Case("case-w023", "storage_failure", "job", hosts, gpu=H100)
     c.alert("TrainingJobFailed", "megatron-13b-long: exit 1 during checkpoint", job="megatron-13b-long", node="cw-110")
     t = -60
-    it = ck.megatron_iters(c, -700, 25, 19976, step_s=6.0) + [
+    it = ck.megatron_iters(c, -210, 25, 19976, step_s=6.0) + [
         "saving checkpoint at iteration   20000 to /lustre/proj/ckpt/megatron-13b-long in torch_dist format",
         "[rank0]: Traceback (most recent call last):",
         '[rank0]:   File "/opt/megatron-lm/megatron/core/dist_checkpointing/strategies/filesystem_async.py", line 242, in write_preloaded_data',
@@ -818,9 +818,9 @@ def w025():
     c.alert("NCCLWatchdogTimeout", "PyTorchJob sft-qwen: workers 0,2 watchdog timeout; worker-1 container exited 1",
             job="sft-qwen", node="k8s-h100-71", namespace="sft")
     t = -650
-    w0 = ck.fsdp_steps(c, -1000, 25, 410, rank=0, step_s=3.0) + ck.watchdog(c, 0, t + 605, 9902, op="_REDUCE_SCATTER_BASE", numel=134217728)
+    w0 = ck.fsdp_steps(c, -730, 25, 410, rank=0, step_s=3.0) + ck.watchdog(c, 0, t + 605, 9902, op="_REDUCE_SCATTER_BASE", numel=134217728)
     c.log("k8s-h100-71/pod/sft-qwen-worker-0/pytorch", w0)
-    w1 = ck.fsdp_steps(c, -1000, 10, 410, rank=9, step_s=3.0) + [
+    w1 = ck.fsdp_steps(c, -680, 10, 410, rank=9, step_s=3.0) + [
         "[rank9]: RuntimeError: CUDA error: unknown error",
         "[rank9]: CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below might be incorrect.",
         "[rank9]: For debugging consider passing CUDA_LAUNCH_BLOCKING=1",
@@ -840,7 +840,7 @@ def w026():
     c = ck.Case("case-w026", "gpu_memory_uncorrectable_ecc", "a3-22/gpu6", hosts, gpu=H100)
     c.alert("TrainingLossNaN", "gemma-ft: loss nan at step 8812", job="gemma-ft", node="a3-21")
     t = -200
-    it = ck.megatron_iters(c, -900, 35, 8777, step_s=2.6,
+    it = ck.megatron_iters(c, -290, 35, 8777, step_s=2.6,
                            loss_fn=lambda i: float("nan") if i >= 34 else 1.62 - 0.001 * i,
                            grad_fn=lambda i: float("nan") if i >= 34 else 0.31,
                            nan_fn=lambda i: 1 if i >= 34 else 0)
@@ -852,6 +852,690 @@ def w026():
                    ecc_sbe_volatile=3, xid_last=94, retired_pages=0, remap_pending=1)
     c.health_rates("gpu.health@a3-22/gpu5")
     c.sdc("gpu.sdc@a3-22")
+    return c
+
+
+@case
+def w027():
+    """Xid 79 in the older multi-line wording on an A100 node; the alert is the DCGM Xid field, a stale
+    Xid 13 on another node (an earlier user's job) is noise."""
+    hosts = ["dgxa-%02d" % i for i in (5, 6, 7, 8)]
+    c = ck.Case("case-w027", "gpu_fallen_off_bus", "dgxa-08/gpu0", hosts, gpu=A100, pci=ck.PCI_BUS_B)
+    c.alert("DCGMXidError", "DCGM_FI_DEV_XID_ERRORS != 0 on dgxa-06 gpu 4 and dgxa-08 gpu 0",
+            node="dgxa-06", job="ssl-vit-g")
+    t = -360
+    j6 = ck.kernel_noise(c, "dgxa-06", 8, -1500, -900) + host_lines(c, "dgxa-06", [
+        (-1150, "kernel: NVRM: Xid (PCI:%s:0): 13, pid=20017, name=python, Graphics SM Warp Exception on (GPC 2, TPC 1, SM 0): Out Of Range Address" % c.bus(4)),
+        (-1150, "kernel: NVRM: Xid (PCI:%s:0): 13, pid=20017, name=python, Graphics Exception: ESR 0x514648=0x102000e 0x514650=0x20 0x514644=0xd3eff2 0x51464c=0x17f" % c.bus(4)),
+        (-1100, "slurmd[2201]: _job_complete: JobId=60111 (user bench) exit code 134"),
+    ])
+    c.log("dgxa-06/journal", j6)
+    j8 = ck.kernel_noise(c, "dgxa-08", 6, -1500, -400) + host_lines(c, "dgxa-08", [
+        (t, "kernel: NVRM: GPU at PCI:%s: %s" % (c.bus(0), c.uuid("dgxa-08", 0))),
+        (t, "kernel: NVRM: GPU Board Serial Number: 1562120013622"),
+        (t, "kernel: NVRM: Xid (PCI:%s:0): 79, pid=0, GPU has fallen off the bus." % c.bus(0)),
+        (t + 0.1, "kernel: NVRM: GPU 0000:%s:00.0: GPU has fallen off the bus." % c.pci[0]),
+        (t + 0.1, "kernel: NVRM: GPU is on Board 1562120013622."),
+        (t + 3, "kernel: pcieport 0000:%s:00.0: AER: Uncorrected (Fatal) error received: 0000:%s:00.0" % ("%02x" % (int(c.pci[0], 16) - 1), c.pci[0])),
+        (t + 42, "kernel: NVRM: RmInitAdapter failed! (0x23:0x65:1417)"),
+        (t + 42, "kernel: NVRM: rm_init_adapter failed, device minor number 0"),
+    ])
+    c.log("dgxa-08/journal", j8)
+    tr = ck.plain_steps(c, -510, 20, 2040, step_s=7.4) + wd_short(c, 5, t + 601, 88122, op="ALLGATHER", numel=8388608)
+    c.log("dgxa-05/rank5/stderr", tr)
+    dcgm(c, "dgxa-08", ("util", "xid"), over={"util": {0: gone(t)}, "xid": {0: gone(t)}})
+    dcgm(c, "dgxa-06", ("xid",), over={"xid": {4: lambda s, v: 13}})
+    c.health_rates("gpu.health@dgxa-06/gpu4", xid_last=13)
+    c.inventory("gpu.inventory@dgxa-08/gpu0", count=7, details={"driver": "535.183.01", "cuda": "12.2"})
+    return c
+
+
+@case
+def w028():
+    """Xid 95 (uncontained ECC) with Xid 154 'node reboot required': every process on that GPU dies; the
+    peers report NCCL errors first in the aggregated log."""
+    hosts = ["h200-q%d" % i for i in (1, 2)]
+    c = ck.Case("case-w028", "gpu_memory_uncorrectable_ecc", "h200-q2/gpu4", hosts, gpu=H200)
+    c.alert("TrainingJobFailed", "qwen-72b-dpo: 16 ranks failed (ncclSystemError/ncclRemoteError)",
+            job="qwen-72b-dpo", node="h200-q1")
+    t = -80
+    agg = []
+    for r in (0, 3, 7, 9):
+        agg.append("%d: [rank%d]: torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:2006, remote process exited or there was a network error, NCCL version 2.21.5" % (r, r))
+        agg.append("%d: [rank%d]: ncclRemoteError: A call failed possibly due to a network error or a remote process exiting prematurely." % (r, r))
+    agg.insert(2, "12: [rank12]: RuntimeError: CUDA error: uncorrectable ECC error encountered")
+    agg = ck.deepspeed_steps(c, -200, 24, 410, step_s=5.0) + agg
+    c.log("h200-q1/slurm-3312.out", agg)
+    k = ck.kernel_noise(c, "h200-q2", 6, fmt="dmesg") + [
+        xid(c, t, c.bus(4) + ":0", 95, "Uncontained: FBHUB. RST: Yes, D-RST: No"),
+        "%s NVRM: Xid (PCI:%s:0): 154, GPU recovery action changed from 0x0 (None) to 0x2 (Node Reboot Required)" % (c.dmesg(t + 0.01), c.bus(4)),
+    ]
+    c.log("h200-q2/dmesg", k)
+    dcgm(c, "h200-q2", ("dbe", "xid", "util"), over={"dbe": {4: after(t, lambda s, v: 4)},
+                                                    "xid": {4: after(t, lambda s, v: 95)},
+                                                    "util": {g: after(t, lambda s, v: 0) for g in range(8)}})
+    c.health_rates("gpu.health@h200-q2/gpu4", ecc_dbe_volatile=4, ecc_dbe_aggregate=4, xid_last=95)
+    c.errored("nccl.allreduce@h200-q2", "ncclCommInitRank failed: unhandled cuda error (GPU 4 requires reset)", 12.0)
+    return c
+
+
+@case
+def w029():
+    """A row remap pending since an earlier Xid 63 and no reset: the GPU keeps raising corrected errors and the
+    job on it fails validation; only gpu.health shows the pending remap."""
+    hosts = ["p4d-%02d" % i for i in (41, 42)]
+    c = ck.Case("case-w029", "gpu_row_remap_failure", "p4d-42/gpu3", hosts, gpu=A100)
+    c.alert("DCGMHealthWarning", "dcgm health watch: p4d-42 memory subsystem warning", node="p4d-42",
+            job="dcgm-health")
+    lines = ck.kernel_noise(c, "p4d-42", 10) + host_lines(c, "p4d-42", [
+        (-1180, "nv-hostengine[1770]: Health: GPU 3: WARNING: memory: pending page retirements or row remaps"),
+        (-580, "nv-hostengine[1770]: Health: GPU 3: WARNING: memory: pending page retirements or row remaps"),
+        (-20, "nv-hostengine[1770]: Health: GPU 3: WARNING: memory: pending page retirements or row remaps"),
+    ])
+    c.log("p4d-42/journal", lines)
+    d = ["+---------------------------+------------------------------------------------+",
+         "| Health Monitor Report                                                      |",
+         "+===========================+================================================+",
+         "| Overall Health            | Warning                                        |",
+         "| GPU ID: 3                 | Warning                                        |",
+         "|     Memory                | Warning                                        |",
+         "|                           | A pending remapped row was found on GPU 3.     |",
+         "|                           | Drain the GPU and reset it or reboot the node. |",
+         "+---------------------------+------------------------------------------------+"]
+    c.log("p4d-42/dcgmi-health", d)
+    tr = ck.plain_steps(c, -700, 12, 70, step_s=1.3) + [
+        "%s | WARNING | train | step 82: CUDA memory check on device 3 reported 2 corrected errors since start" % c.ymd(-300)]
+    c.log("p4d-42/rank3/train.log", tr)
+    dcgm(c, "p4d-42", ("sbe", "dbe", "remapfail"), over={"sbe": {3: lambda s, v: 2 if s > -300 else 0}})
+    c.health_rates("gpu.health@p4d-42/gpu3", remap_pending=1, remapped_rows_correctable=1, ecc_sbe_volatile=2)
+    c.health_rates("gpu.health@p4d-42/gpu2")
+    c.hbm("gpu.hbm_bandwidth@p4d-42/gpu3")
+    return c
+
+
+@case
+def w030():
+    """Xid 120 (GSP task error) on one GPU; nvidia-smi then hangs and the Kubernetes pod sticks in Terminating."""
+    hosts = ["gke-a3u-%d" % i for i in (201, 202, 203)]
+    c = ck.Case("case-w030", "gpu_firmware_error", "gke-a3u-203/gpu7", hosts, gpu=H200)
+    c.alert("KubePodNotReady", "pod rl-ppo-actor-2 Terminating for 12m", node="gke-a3u-203",
+            job="rl-ppo", namespace="rl")
+    t = -900
+    k = ck.kernel_noise(c, "gke-a3u-203", 8, fmt="dmesg") + [
+        xid(c, t, c.bus(7) + ":0", 120, "GSP task exception: GSP Error: Task 1 raised error code 0x5 for reason 0xe at 0x1c (0 more errors skipped)", name="python3"),
+        "%s NVRM: GPU%d GSP crashed: Inst addr: 0x1c, LR: 0x3a1d4" % (c.dmesg(t + 0.01), 7),
+        "%s NVRM: nvAssertOkFailedNoLog: Assertion failed: GPU lost from the bus [NV_ERR_GPU_IN_FULLCHIP_RESET] (0x00000123) returned from pRmApi->Control" % c.dmesg(t + 1.3),
+        "%s INFO: task nvidia-smi:41211 blocked for more than 122 seconds." % c.dmesg(t + 130),
+        "%s       Tainted: P           OE      6.1.85+ #1" % c.dmesg(t + 130),
+        "%s \"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\" disables this message." % c.dmesg(t + 130),
+    ]
+    c.log("gke-a3u-203/dmesg", k)
+    ev = ["%s Normal   Killing   pod/rl-ppo-actor-2  Stopping container actor" % c.iso(-720),
+          "%s Warning  FailedKillPod pod/rl-ppo-actor-2  error killing pod: failed to \"KillContainer\" for \"actor\" with KillContainerError: \"rpc error: code = DeadlineExceeded desc = context deadline exceeded\"" % c.iso(-600),
+          "%s Warning  Unhealthy pod/nvidia-dcgm-exporter-7xq2p  Liveness probe failed: timeout" % c.iso(-560),
+          "%s Warning  GPUUnhealthy node/gke-a3u-203  condition GPUHealthy=False reason=XidCriticalError message=\"Xid 120 on GPU 7\"" % c.iso(-500)]
+    ev += ["%s Normal   Started   pod/rl-ppo-actor-%d  Started container actor" % (c.iso(-1500 + i), i) for i in range(3)]
+    ev += ["%s Normal   Pulled    pod/rl-ppo-learner-0  Container image \"us-docker.pkg.dev/rl/ppo:2.3\" already present on machine" % c.iso(-1510)]
+    c.log("scheduler/events", ev)
+    dcgm(c, "gke-a3u-203", ("util", "xid", "temp"), over={"util": {7: gone(t + 60)}, "temp": {7: gone(t + 60)},
+                                                          "xid": {7: lambda s, v: None if s >= t + 60 else (120 if s >= t else 0)}})
+    c.errored("gpu.health@gke-a3u-203/gpu7", "probe timed out after 60 s (nvmlDeviceGetClockInfo did not return)", 60.0)
+    c.health_rates("gpu.health@gke-a3u-203/gpu6")
+    return c
+
+
+@case
+def w031():
+    """Slowdown with no Xid: one GPU's NVLink CRC error rate is thousands per second; every GPU has large
+    cumulative CRC counters, so only the rates (gpu.health) and the p2p matrix tell which one."""
+    hosts = ["hgx-m%02d" % i for i in (1, 2)]
+    c = ck.Case("case-w031", "nvlink_error", "hgx-m02/gpu3", hosts, gpu=H100)
+    c.alert("StepTimeRegression", "tp8 pretraining: step time 11.8 s vs 7.9 s", job="tp8-pt-30b", node="hgx-m01")
+    it = ck.megatron_iters(c, -1100, 45, 120002, step_s=7.9,
+                           step_fn=lambda i: (7.9 if i < 10 else 11.8) * c.rng.uniform(0.99, 1.01))
+    it = ck.insert_at(it, 0.7, ["(min, max) time across ranks (ms):",
+                                "    forward-backward ...............................: (11102.4, 11290.9)",
+                                "    tp-allreduce (intra-node) ......................: (3620.1, 3911.7)"])
+    c.log("hgx-m01/rank0/stdout", it)
+    c.gpu_metric("DCGM_FI_DEV_NVLINK_CRC_FLIT_ERROR_COUNT_TOTAL", "hgx-m02", 40000, 6, counter=True, decimals=0,
+                 over={3: lambda s, v: 180000 + (s + 1200) * 3100 if s > -1050 else 180000})
+    dcgm(c, "hgx-m02", ("util", "nvlbw"), over={"nvlbw": {g: lambda s, v: v * 0.62 for g in range(8)}})
+    c.log("hgx-m02/journal", ck.kernel_noise(c, "hgx-m02", 22))
+    c.health_rates("gpu.health@hgx-m02/gpu3", nvlink_crc_errors=3651211, nvlink_crc_errors_per_s=3094.0,
+                   nvlink_replay_errors=41022, nvlink_replay_errors_per_s=311.0)
+    c.health_rates("gpu.health@hgx-m02/gpu2", nvlink_crc_errors=812993)
+    c.nccl("nccl.p2p_matrix@hgx-m02", busbw=41.0, details={"slowest_pair": "gpu3<->gpu5", "pairs_below_min": 7})
+    c.nccl("nccl.allreduce@hgx-m01")
+    return c
+
+
+@case
+def w032():
+    """Chassis fan failure: every GPU of one node heats up and sets SW thermal slowdown; component is the node."""
+    hosts = ["r760xa-%d" % i for i in (3, 4, 5, 6)]
+    c = ck.Case("case-w032", "gpu_thermal_throttle", "r760xa-5", hosts, gpu=H100, pci=ck.PCI_BUS_B)
+    c.alert("GPUTemperatureHigh", "r760xa-5: 8 GPUs above 85C", node="r760xa-5", job="sd3-finetune")
+    t = -800
+    dcgm(c, "r760xa-5", ("temp", "clock", "reasons"), over={
+        "temp": {g: after(t, lambda s, v: min(91, 60 + (s - t) * 0.08) + c.rng.uniform(-1, 1)) for g in range(8)},
+        "clock": {g: after(t + 350, lambda s, v: 1410 + c.rng.uniform(-90, 90)) for g in range(8)},
+        "reasons": {g: after(t + 350, lambda s, v: ck.CLK_SW_THERMAL) for g in range(8)}})
+    c.log("r760xa-5/idrac-sel", [
+        "%s | SYS1: Fan 5A RPM is less than the lower critical threshold. | Critical" % c.ymd(t - 10),
+        "%s | SYS1: Fan 5B RPM is less than the lower critical threshold. | Critical" % c.ymd(t - 9),
+        "%s | TMP0118: The system inlet temperature is within range. | Ok" % c.ymd(t + 60),
+        "%s | SYS1003: System CPU Resetting. | Info" % c.ymd(-80000 + 400),
+    ] + ck.kernel_noise(c, "r760xa-5", 18))
+    c.log("r760xa-3/rank0/train.log", ck.plain_steps(c, -1100, 6, 5010, step_s=1.6))
+    c.health_rates("gpu.health@r760xa-5/gpu2", temperature_c=89, sm_clock_mhz=1395,
+                   clock_event_reasons=ck.CLK_SW_THERMAL)
+    c.health_rates("gpu.health@r760xa-5/gpu6", temperature_c=90, sm_clock_mhz=1380,
+                   clock_event_reasons=ck.CLK_SW_THERMAL)
+    return c
+
+
+@case
+def w033():
+    """A benchmarking script left `nvidia-smi -pl 450` on all GPUs of one node; SW power cap holds clocks."""
+    hosts = ["cn-h%03d" % i for i in (10, 11, 12, 13)]
+    c = ck.Case("case-w033", "gpu_power_throttle", "cn-h012", hosts, gpu=H200)
+    c.alert("StragglerDetected", "ranks 16-23 (cn-h012) 30% slower than peers", node="cn-h012", job="llama-400b-cpt")
+    t = -1500
+    dcgm(c, "cn-h012", ("power", "powerlimit", "clock", "reasons"), over={
+        "power": {g: lambda s, v: 449 + c.rng.uniform(-3, 1) for g in range(8)},
+        "powerlimit": {g: lambda s, v: 450 for g in range(8)},
+        "clock": {g: lambda s, v: 1515 + c.rng.uniform(-80, 80) for g in range(8)},
+        "reasons": {g: lambda s, v: ck.CLK_SW_POWER_CAP for g in range(8)}})
+    c.log("cn-h012/journal", ck.kernel_noise(c, "cn-h012", 14) + host_lines(c, "cn-h012", [
+        (t + 10, "sudo[33120]:    bench : TTY=pts/2 ; PWD=/home/bench ; USER=root ; COMMAND=/usr/bin/nvidia-smi -pl 450"),
+        (t + 11, "nvidia-smi[33121]: Power limit for GPU 00000000:%s:00.0 was set to 450.00 W from 700.00 W." % c.pci[0].upper()),
+        (t + 11, "nvidia-smi[33121]: All done."),
+    ]))
+    it = ck.megatron_iters(c, -1100, 20, 3012, step_s=8.6)
+    c.log("cn-h010/rank0/stdout", it)
+    c.health_rates("gpu.health@cn-h012/gpu0", power_limit_w=450, power_w=449, sm_clock_mhz=1510,
+                   clock_event_reasons=ck.CLK_SW_POWER_CAP)
+    return c
+
+
+@case
+def w034():
+    """PCIe AER corrected-error storm on one GPU's link: replay counter climbs; host-device copies on it crawl."""
+    hosts = ["gpu-x%02d" % i for i in (61, 62)]
+    c = ck.Case("case-w034", "pcie_link_degraded", "gpu-x62/gpu1", hosts, gpu=H100)
+    c.alert("DCGMPcieReplayHigh", "gpu-x62 gpu1 PCIe replay counter +14k in 15 min", node="gpu-x62", job="infer-batch")
+    t = -900
+    port = "%02x" % (int(c.pci[1], 16) - 2)
+    k = ck.kernel_noise(c, "gpu-x62", 6, fmt="dmesg")
+    for i in range(5):
+        s = t + i * 170
+        k += ["%s pcieport 0000:%s:00.0: AER: Corrected error received: 0000:%s:00.0" % (c.dmesg(s), port, c.pci[1]),
+              "%s nvidia 0000:%s:00.0: PCIe Bus Error: severity=Corrected, type=Data Link Layer, (Transmitter ID)" % (c.dmesg(s), c.pci[1]),
+              "%s nvidia 0000:%s:00.0:   device [10de:2330] error status/mask=00001000/0000e000" % (c.dmesg(s), c.pci[1]),
+              "%s nvidia 0000:%s:00.0:    [12] Timeout" % (c.dmesg(s), c.pci[1])]
+    c.log("gpu-x62/dmesg", k)
+    dcgm(c, "gpu-x62", ("replay", "pcierx"), over={
+        "replay": {1: after(t, lambda s, v: 3 + (s - t) * 15.5)},
+        "pcierx": {1: after(t, lambda s, v: v * 0.3)}})
+    c.health_rates("gpu.health@gpu-x62/gpu1", pcie_replay_count=14022, pcie_replay_per_s=16.0)
+    c.pcie("gpu.pcie_bandwidth@gpu-x62/gpu1", h2d=17.9, d2h=21.2)
+    return c
+
+
+@case
+def w035():
+    """A loss spike that looks like divergence; the in-house gradient checksum names a TP group and gpu.sdc
+    finds the GPU that disagrees."""
+    hosts = ["ai-r%02d" % i for i in (10, 11, 12, 13)]
+    c = ck.Case("case-w035", "gpu_silent_data_corruption", "ai-r12/gpu2", hosts, gpu=H200)
+    c.alert("TrainingLossSpike", "llama-3-8b-ablation: lm loss 6.2 vs trend 2.2", job="l3-8b-abl", node="ai-r10")
+    it = ck.megatron_iters(c, -170, 36, 44800, step_s=2.5,
+                           loss_fn=lambda i: 2.2 - 0.001 * i if i < 30 else [6.2, 4.9, 3.7, 3.1, 2.9, 2.8][i - 30],
+                           grad_fn=lambda i: 0.3 if i < 30 else 2.4)
+    it += ["[%s] WARNING grad-checksum: tp group 17 (ranks 80-87) all-reduce inputs disagree at step 44828: 1 of 8 ranks differs; rerunning step" % c.ymd(-80),
+           "[%s] WARNING grad-checksum: rerun of step 44828 differs again (rank 82); continuing" % c.ymd(-70)]
+    c.log("ai-r10/rank0/stdout", it)
+    dcgm(c, "ai-r12", ("util", "temp"))
+    c.health_rates("gpu.health@ai-r12/gpu2")
+    c.sdc("gpu.sdc@ai-r12", mismatched=96, bad_gpu="gpu2")
+    c.sdc("gpu.sdc@ai-r10")
+    return c
+
+
+@case
+def w036():
+    """RoCE NIC on one node: symbol errors and link-downed counter climb on mlx5_5 only; ranks on that node
+    get IBV_WC_RETRY_EXC_ERR; nccl.sendrecv from that node is slow."""
+    hosts = ["roce-%02d" % i for i in (1, 2, 3, 4)]
+    c = ck.Case("case-w036", "ib_link_failure", "roce-03/mlx5_5", hosts, gpu=H200)
+    c.alert("NCCLErrors", "RoCE job llm-ft-2: NCCL WARN rate 40/min", job="llm-ft-2", node="roce-03")
+    t = -500
+    r = ["roce-03:41210:41622 [5] transport/net_ib.cc:1395 NCCL WARN NET/IB : Got completion from peer 172.16.2.%d<0> with error 12, opcode 1, len 0, vendor err 129 (Send) localGid fe80::a288:c2ff:fe3d:1e05 remoteGids fe80::a288:c2ff:fe3d:%x" % (
+        10 + i, 0x2e00 + i) for i in range(3)]
+    r += ["roce-03:41210:41622 [5] NCCL INFO transport/net.cc:1125 -> 6",
+          "[rank21]:[E%s ProcessGroupNCCL.cpp:1515] [PG 0 Rank 21] Process group watchdog thread terminated with exception: NCCL error: remote process exited or there was a network error, NCCL version 2.19.3" % c.glog(-30)[1:]]
+    r = ck.deepspeed_steps(c, -100, 20, 777, rank=21, step_s=3.1) + r
+    c.log("roce-03/rank21/stderr", r)
+    eth = ["NIC statistics (mlx5_5 / enp197s0f0np0):",
+           "     rx_symbol_err_phy: 918822",
+           "     rx_corrected_bits_phy: 55102331",
+           "     rx_pcs_symbol_err_phy: 918822",
+           "     link_down_events_phy: 6",
+           "     rx_discards_phy: 0",
+           "     tx_pause_ctrl_phy: 0"]
+    c.log("roce-03/ethtool-S", eth)
+    for d in range(8):
+        bad = d == 5
+        c.node_metric("node_infiniband_link_downed_total", {"instance": "roce-03", "device": "mlx5_%d" % d, "port": "1"},
+                      lambda s, bad=bad: (min(6, max(0, (s - t) // 90)) if bad else 0), 0)
+    c.nccl("nccl.sendrecv@roce-03", busbw=9.5, minimum=40.0)
+    c.nccl("nccl.allreduce@roce-03")
+    return c
+
+
+@case
+def w037():
+    """NCCL_IB_HCA names devices that do not exist on new nodes; NCCL silently uses NET/Socket; job 8x slower."""
+    hosts = ["newgen-%02d" % i for i in (1, 2, 3, 4)]
+    c = ck.Case("case-w037", "nccl_network_misconfig", "job", hosts, gpu=H200)
+    c.alert("StepTimeRegression", "job moe-pt-a: 8.4x slower after migration to newgen partition",
+            job="moe-pt-a", node="newgen-01")
+    init = ["newgen-01:51021:51021 [0] NCCL INFO NCCL_IB_HCA set to mlx5_0,mlx5_1,mlx5_2,mlx5_3,mlx5_4,mlx5_5,mlx5_6,mlx5_7",
+            "newgen-01:51021:51021 [0] NCCL INFO NCCL version 2.23.4+cuda12.6",
+            "newgen-01:51021:51021 [0] NCCL INFO NET/IB : No device found.",
+            "newgen-01:51021:51021 [0] NCCL INFO NET/Socket : Using [0]bond0:10.30.1.1<0>",
+            "newgen-01:51021:51021 [0] NCCL INFO Using network Socket",
+            "newgen-01:51021:51110 [0] NCCL INFO Channel 00/0 : 24[0] -> 0[0] [receive] via NET/Socket/0",
+            "newgen-01:51021:51110 [0] NCCL INFO Channel 01/0 : 24[0] -> 0[0] [receive] via NET/Socket/0",
+            "newgen-01:51021:51110 [0] NCCL INFO Connected all rings",
+            "newgen-01:51021:51110 [0] NCCL INFO comm 0x55d1c0 rank 0 nranks 32 cudaDev 0 nvmlDev 0 busId 18000 commId 0x7a1c - Init COMPLETE"]
+    it = init + ck.megatron_iters(c, -900, 20, 10, step_s=37.0)
+    c.log("newgen-01/rank0/stdout", it)
+    c.log("newgen-01/ibdev2netdev", ["mlx5_ib0 port 1 ==> ibp24s0 (Up)", "mlx5_ib1 port 1 ==> ibp41s0 (Up)",
+                                     "mlx5_ib2 port 1 ==> ibp64s0 (Up)", "mlx5_ib3 port 1 ==> ibp79s0 (Up)",
+                                     "mlx5_eth0 port 1 ==> bond0 (Up)"])
+    c.nccl("nccl.allreduce@job", busbw=2.6)
+    c.nccl("nccl.allreduce@newgen-02")
+    c.health_rates("gpu.health@newgen-01/gpu0")
+    return c
+
+
+@case
+def w038():
+    """TORCH_DISTRIBUTED_DEBUG=DETAIL desync report: rank 45 runs a broadcast while everybody else is in the
+    all-reduce; everybody times out, the odd rank is the stuck one."""
+    hosts = ["tt-%03d" % i for i in range(401, 409)]
+    c = ck.Case("case-w038", "nccl_collective_hang", "tt-406/gpu5", hosts, gpu=H100)
+    c.alert("NCCLWatchdogTimeout", "torchtitan-8b-rl: 63 ranks watchdog timeout (1800 s)", job="tt-8b-rl", node="tt-401")
+    t = -1810
+    r0 = ck.fsdp_steps(c, -1190, 2, 22, rank=0, step_s=0.9) + ck.app_noise(c, 3) + ck.watchdog(c, 0, -10, 5211, op="ALLREDUCE", numel=1, timeout_ms=1800000)
+    r0 += ["[rank0]:[E%s ProcessGroupNCCL.cpp:1340] [PG 0 Rank 0] Collectives differ in the following aspects: 	 Op type: ALLREDUCEvs BROADCAST" % c.glog(-9)[1:],
+           "[rank0]: RuntimeError: Detected mismatch between collectives on ranks. Rank 0 is running collective: CollectiveFingerPrint(SequenceNumber=5211, OpType=ALLREDUCE, TensorShape=[1], TensorDtypes=Float, TensorDeviceTypes=TensorOptions(dtype=float (default), device=cuda)), but Rank 45 is running collective: CollectiveFingerPrint(SequenceNumber=5211, OpType=BROADCAST, TensorShape=[151936, 4096], TensorDtypes=BFloat16)."]
+    c.log("tt-401/rank0/stderr", r0)
+    r45 = ["[rank45]:[titan] %s - root - INFO - reward model refresh requested at step 23 (rank-local trigger)" % c.ymd_ms(t + 2),
+           "[rank45]:[titan] %s - root - INFO - broadcasting refreshed policy weights from rank 45" % c.ymd_ms(t + 3)]
+    r45 += ["[rank45]:[E%s ProcessGroupNCCL.cpp:1340] [PG 0 Rank 45] Collectives differ in the following aspects: 	 Op type: BROADCASTvs ALLREDUCE" % c.glog(-8)[1:]]
+    c.log("tt-406/rank45/stderr", r45)
+    c.log("tt-403/rank17/stderr", ck.fsdp_steps(c, -1190, 2, 22, rank=17, step_s=0.9) +
+          ck.watchdog(c, 17, -9.5, 5211, op="ALLREDUCE", numel=1, timeout_ms=1800000) + ck.app_noise(c, 2))
+    dcgm(c, "tt-406", ("util",), over={"util": {g: after(t, lambda s, v: 100) for g in range(8)}})
+    c.health_rates("gpu.health@tt-406/gpu5")
+    return c
+
+
+@case
+def w039():
+    """glibc abort (double free) in one DeepSpeed rank; the others fail on the broken TCP store / NCCL connection."""
+    hosts = ["ds-c%d" % i for i in (1, 2)]
+    c = ck.Case("case-w039", "rank_process_crash", "ds-c2/gpu3", hosts, gpu=A100)
+    c.alert("TrainingJobFailed", "ds-t5-11b exited; launcher reports 'exits with return code = -6' on ds-c2",
+            job="ds-t5-11b", node="ds-c1")
+    t = -60
+    ds = ck.deepspeed_steps(c, -180, 30, 1900, step_s=4.0)
+    ds += ["[rank2]:[W%s socket.cpp:464] [c10d] The server socket has failed to listen on any local network address. Connection reset by peer" % c.glog(t + 3)[1:],
+           "[rank2]: torch.distributed.DistStoreError: Failed to recv, got 0 bytes. Connection was likely closed. Did the remote server shutdown or crash?",
+           "[%s] [INFO] [launch.py:351:main] Process 55012 exits successfully." % c.ymd_ms(t + 10)]
+    c.log("ds-c1/deepspeed.log", ds)
+    c2 = ["free(): double free detected in tcache 2",
+          "[%s] [ERROR] [launch.py:325:sigkill_handler] ['/usr/bin/python', '-u', 'train_t5.py', '--local_rank=3', '--deepspeed_config=ds_z2.json'] exits with return code = -6" % c.ymd_ms(t + 1),
+          "[%s] [INFO] [launch.py:316:sigkill_handler] Killing subprocess 71230" % c.ymd_ms(t + 1),
+          "[%s] [INFO] [launch.py:316:sigkill_handler] Killing subprocess 71231" % c.ymd_ms(t + 1)]
+    c.log("ds-c2/deepspeed.log", ck.deepspeed_steps(c, -84, 6, 1900, rank=11, step_s=4.0) + c2)
+    c.log("ds-c2/journal", ck.kernel_noise(c, "ds-c2", 6) + host_lines(c, "ds-c2", [
+        (t, "systemd-coredump[71901]: Process 71233 (python) of user 1005 dumped core."),
+        (t, "systemd-coredump[71901]: #0  0x00007f9c1a89e9fc __pthread_kill_implementation (libc.so.6 + 0x969fc)"),
+        (t, "systemd-coredump[71901]: #3  0x00007f9c1a8307f3 abort (libc.so.6 + 0x287f3)"),
+        (t, "systemd-coredump[71901]: #6  0x00007f9c1a8a8453 _int_free (libc.so.6 + 0xa0453)"),
+        (t, "systemd-coredump[71901]: #8  0x00007f9b8c2210e1 _ZN9sentencepiece13ModelInterfaceD0Ev (_sentencepiece.so + 0x410e1)")]))
+    c.health_rates("gpu.health@ds-c2/gpu3")
+    return c
+
+
+@case
+def w040():
+    """CUDA OOM (pre-2.1 wording) on one rank because a zombie process of a previous job still holds 31 GiB on
+    that GPU; the other ranks report the watchdog timeout."""
+    hosts = ["sm-a%02d" % i for i in (1, 2)]
+    c = ck.Case("case-w040", "cuda_oom", "sm-a02/gpu3", hosts, gpu=H100)
+    c.alert("NCCLWatchdogTimeout", "vicuna-ft: 15 ranks timed out; 1 rank RuntimeError", job="vicuna-ft", node="sm-a01")
+    t = -610
+    r0 = ck.plain_steps(c, -650, 10, 1, step_s=3.0) + wd_short(c, 0, t + 600, 14, op="ALLREDUCE", numel=262144000)
+    c.log("sm-a01/rank0/stderr", r0)
+    r11 = ["Traceback (most recent call last):",
+           '  File "/home/u/FastChat/fastchat/train/train.py", line 301, in <module>',
+           "    train()",
+           "RuntimeError: CUDA out of memory. Tried to allocate 1.96 GiB (GPU 3; 79.11 GiB total capacity; 45.80 GiB already allocated; 1.41 GiB free; 46.02 GiB reserved in total by PyTorch) If reserved memory is >> allocated memory try setting max_split_size_mb to avoid fragmentation.  See documentation for Memory Management and PYTORCH_CUDA_ALLOC_CONF"]
+    c.log("sm-a02/rank11/stderr", ck.app_noise(c, 4) + r11)
+    smi = ["+-----------------------------------------------------------------------------------------+",
+           "| Processes:                                                                              |",
+           "|  GPU   GI   CI        PID   Type   Process name                              GPU Memory |",
+           "|=========================================================================================|",
+           "|    2   N/A  N/A     88120      C   python                                      46020MiB |",
+           "|    3   N/A  N/A     41877      C   /usr/bin/python3 (job 90112, ended)         31544MiB |",
+           "|    3   N/A  N/A     88121      C   python                                      46210MiB |",
+           "|    4   N/A  N/A     88122      C   python                                      46011MiB |",
+           "+-----------------------------------------------------------------------------------------+"]
+    c.log("sm-a02/nvidia-smi", smi)
+    dcgm(c, "sm-a02", ("fb",), over={"fb": {g: (lambda s, v, g=g: (78100 if g == 3 else 47100) + c.rng.uniform(-200, 200)) for g in range(8)}})
+    return c
+
+
+@case
+def w041():
+    """Illegal memory access from a custom Triton kernel (Xid 31 MMU fault as well); GPU health and GEMM pass."""
+    hosts = ["gh-%02d" % i for i in (14, 15)]
+    c = ck.Case("case-w041", "illegal_memory_access", "gh-15/gpu0", hosts, gpu=H200)
+    c.alert("TrainingJobFailed", "longctx-rope-128k: rank 8 CUDA error, job cancelled", job="longctx-128k", node="gh-15")
+    t = -100
+    r8 = ck.fsdp_steps(c, -265, 15, 300, rank=8, step_s=11.0) + [
+        "[rank8]: Traceback (most recent call last):",
+        '[rank8]:   File "/src/kernels/ring_attn.py", line 212, in forward',
+        "[rank8]:     _ring_fwd_kernel[grid](q, k, v, o, lse, seqlen, BLOCK_M=128, BLOCK_N=64)",
+        "[rank8]: RuntimeError: Triton Error [CUDA]: an illegal memory access was encountered",
+        "[rank8]: terminate called after throwing an instance of 'c10::Error'",
+        "[rank8]:   what():  CUDA error: an illegal memory access was encountered",
+        "[rank8]: Exception raised from c10_cuda_check_implementation at ../c10/cuda/CUDAException.cpp:43 (most recent call first):"]
+    c.log("gh-15/rank8/stderr", r8)
+    c.log("gh-15/dmesg", ck.kernel_noise(c, "gh-15", 6, fmt="dmesg") + [
+        xid(c, t, c.bus(0) + ":0", 31, "channel 0x00000009, intr 00000000. MMU Fault: ENGINE GRAPHICS GPCCLIENT_T1_2 faulted @ 0x7f1b_c4a00000. Fault is of type FAULT_PDE ACCESS_TYPE_VIRT_READ", name="pt_main_thread")])
+    c.log("gh-14/rank0/stderr", ck.fsdp_steps(c, -500, 6, 300, rank=0, step_s=11.0) + [
+        "INFO: seq_len=131072 cp_degree=8 (ring attention, custom kernel v0.3.1-dev)"])
+    c.health_rates("gpu.health@gh-15/gpu0", xid_last=31)
+    c.gemm("gpu.gemm@gh-15/gpu0")
+    c.hbm("gpu.hbm_bandwidth@gh-15/gpu0")
+    return c
+
+
+@case
+def w042():
+    """Kubernetes memory-cgroup OOM: the container's RAM limit is hit by pinned buffers; pod OOMKilled (137)."""
+    hosts = ["aks-nd96-%d" % i for i in (0, 1)]
+    c = ck.Case("case-w042", "host_oom", "aks-nd96-1", hosts, gpu=A100)
+    c.alert("KubePodOOMKilled", "pod whisper-ft-worker-1 OOMKilled (exit 137)", node="aks-nd96-1",
+            job="whisper-ft", namespace="speech")
+    t = -200
+    k = ck.kernel_noise(c, "aks-nd96-1", 8, fmt="dmesg") + [
+        "%s pt_main_thread invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=936" % c.dmesg(t),
+        "%s memory: usage 629145600kB, limit 629145600kB, failcnt 211" % c.dmesg(t),
+        "%s oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=cri-containerd-8d1f.scope,mems_allowed=0-1,oom_memcg=/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1c2a.slice,task=pt_main_thread,pid=19921,uid=0" % c.dmesg(t),
+        "%s Memory cgroup out of memory: Killed process 19921 (pt_main_thread) total-vm:301224412kB, anon-rss:118812212kB, file-rss:412100kB, shmem-rss:0kB, UID:0 pgtables:241022kB oom_score_adj:936" % c.dmesg(t),
+    ]
+    c.log("aks-nd96-1/dmesg", k)
+    c.log("scheduler/events", [
+        "%s Warning  OOMKilling  node/aks-nd96-1  Memory cgroup out of memory: Killed process 19921 (pt_main_thread)" % c.iso(t + 1),
+        "%s Normal   Killing     pod/whisper-ft-worker-1  Container pytorch terminated: reason OOMKilled, exitCode 137" % c.iso(t + 2),
+        "%s Warning  BackOff     pod/whisper-ft-worker-1  Back-off restarting failed container pytorch" % c.iso(t + 40)])
+    w0 = ck.plain_steps(c, -222, 10, 9000, step_s=2.2) + [
+        "[W%s socket.cpp:428] [c10d] While waitForInput, poll(...) failed: Connection reset by peer" % c.glog(t + 5)[1:],
+        "RuntimeError: [../third_party/gloo/gloo/transport/tcp/pair.cc:534] Connection closed by peer [10.244.1.7]:29500"]
+    c.log("aks-nd96-0/pod/whisper-ft-worker-0/pytorch", w0)
+    c.node_metric("container_memory_working_set_bytes", {"pod": "whisper-ft-worker-1", "node": "aks-nd96-1"},
+                  lambda s: min(6.44e11, 4.1e11 + (s + 1200) * 2.4e8) if s < t + 5 else 1.1e9, 0)
+    return c
+
+
+@case
+def w043():
+    """bf16 run (no loss scale) diverges: loss spikes, grad norm explodes, NaN; a node was swapped in an hour
+    earlier (a red herring) but gpu.sdc and health on it pass."""
+    hosts = ["hpc-n%03d" % i for i in (31, 32, 77, 34)]
+    c = ck.Case("case-w043", "loss_divergence", "job", hosts, gpu=H100)
+    c.alert("TrainingLossNaN", "mpt-30b-cont: loss NaN (after restart on hpc-n077)", job="mpt-30b-cont", node="hpc-n031")
+    loss = [2.01, 2.02, 2.4, 3.9, 7.7, 11.2, 10.8, float("nan"), float("nan")]
+    lines = ck.plain_steps(c, -130, 30, 6600, step_s=4.2,
+                           loss_fn=lambda i: loss[i - 21] if i >= 21 else 2.0 + c.rng.uniform(-0.02, 0.02),
+                           extra=" | bf16")
+    lines += ["%s | WARNING | train | grad_norm 1.2e+04 at step 6624 (clip 1.0)" % c.ymd(-80),
+              "%s | ERROR | train | non-finite loss at step 6628, stopping (set --skip_nan to continue)" % c.ymd(-5)]
+    lines = ck.insert_at(lines, 0.1, ["%s | INFO | train | resumed from step 6600 on nodes hpc-n[031-032,077,034] (hpc-n033 drained)" % c.ymd(-140)])
+    c.log("hpc-n031/rank0/train.log", lines)
+    dcgm(c, "hpc-n077", ("util", "dbe", "xid"))
+    c.sdc("gpu.sdc@hpc-n077")
+    c.health_rates("gpu.health@hpc-n077/gpu0")
+    c.health_rates("gpu.health@hpc-n077/gpu5")
+    return c
+
+
+@case
+def w044():
+    """fairseq fp16: gradient overflow messages until 'Minimum loss scale reached'."""
+    hosts = ["fs-g%d" % i for i in (1, 2)]
+    c = ck.Case("case-w044", "fp16_loss_scale_collapse", "job", hosts, gpu=A100)
+    c.alert("TrainingJobFailed", "wav2vec-large-fp16: FloatingPointError", job="w2v-large", node="fs-g1")
+    lines = []
+    s = -900
+    for i in range(12):
+        s += 40
+        lines.append("%s | INFO | train_inner | epoch 041:   %d / 2210 loss=%.3f, ppl=%.2f, wps=84012, ups=1.88, wpb=44711, bsz=96, num_updates=%d, lr=4.9e-05, gnorm=%.3f, loss_scale=%d, train_wall=53, gb_free=31.2, wall=%d" % (
+            c.ymd(s), 600 + 100 * i, 2.9 - 0.01 * i, 7.4, 90600 + 100 * i, 0.8, 128, 40100 + 40 * i))
+    scale = 64.0
+    for i in range(16):
+        s += 20
+        scale /= 2
+        lines.append("%s | INFO | fairseq.trainer | NOTE: gradient overflow detected, ignoring gradient, setting loss scale to: %s" % (c.ymd(s), ("%g" % scale)))
+    lines += ["Traceback (most recent call last):",
+              '  File "/opt/fairseq/fairseq/trainer.py", line 948, in train_step',
+              "    self.optimizer.step()",
+              "FloatingPointError: Minimum loss scale reached (0.0001). Your loss is probably exploding. Try lowering the learning rate, using gradient clipping or increasing the batch size."]
+    c.log("fs-g1/train.log", lines)
+    return c
+
+
+@case
+def w045():
+    """FP8 delayed scaling: scale factors collapse to ~0 in attention projections, many casts saturate; loss
+    flat-lines then jumps (structured JSON metrics from an in-house FP8 monitor)."""
+    hosts = ["b-%02d" % i for i in range(1, 9)]
+    c = ck.Case("case-w045", "fp8_scaling_overflow", "job", hosts, gpu=H100)
+    c.alert("TrainingLossSpike", "fp8-moe-ablation: loss +3.1 in 40 steps", job="fp8-ablation", node="b-01")
+    t = -400
+    lines = []
+    for i in range(16):
+        s = -1000 + i * 60
+        bad = s >= t
+        lines.append('{"ts": "%s", "step": %d, "tag": "fp8_stats", "layer": "layers.%d.self_attention.linear_qkv", "amax_fwd": %s, "scale_fwd": %s, "saturated_frac": %.4f}' % (
+            c.iso(s), 15000 + i * 15, 11 + (i % 3), "1.0e+38" if bad else "%.2f" % (61.2 + i), "1.2e-36" if bad else "%.4f" % (448 / (61.2 + i)), 0.41 if bad else 0.0001))
+    lines += ['{"ts": "%s", "step": %d, "tag": "train", "loss": %.3f, "grad_norm": %.2f}' % (c.iso(-1000 + 60 * i), 15000 + 15 * i, 2.3 if -1000 + 60 * i < t else 5.4, 0.5 if -1000 + 60 * i < t else 9.8) for i in range(16)]
+    lines += ["TransformerEngine: recipe=DelayedScaling(margin=0, interval=1, fp8_format=HYBRID, amax_history_len=16, amax_compute_algo=most_recent)"]
+    c.log("b-01/rank0/metrics.jsonl", lines)
+    c.sdc("gpu.sdc@b-01")
+    return c
+
+
+@case
+def w046():
+    """MoE expert collapse that looks like a straggler: the EP ranks hosting the hot experts are slowest, but the
+    router stats show the collapse and their GPUs are healthy."""
+    hosts = ["mx-%02d" % i for i in (1, 2, 3, 4)]
+    c = ck.Case("case-w046", "moe_expert_imbalance", "job", hosts, gpu=H200)
+    c.alert("StragglerDetected", "ranks 9 and 26 slowest 50 checks in a row", job="mixtral-8x22-cpt", node="mx-02")
+    lines = ck.megatron_iters(c, -1100, 30, 4010, step_s=9.0,
+                              step_fn=lambda i: 9.0 * (1 + 0.02 * i) * c.rng.uniform(0.99, 1.01))
+    for i in range(8):
+        s = -1000 + 130 * i
+        lines.append("[%s] moe: layer 12 tokens_per_expert=[%s] capacity=%d dropped=%d load_balancing_loss=%.4f" % (
+            c.ymd(s), ", ".join(str(x) for x in ([4096, 4096 + 300 * i, 4096, 4096, 4096 - 40 * i, 4096 + 3000 * i, 4096 - 200 * i, 4096 - 100 * i])),
+            5120, max(0, 3000 * i - 1024), 0.0102 + 0.006 * i))
+    lines.append("(min, max) time across ranks (ms):")
+    lines.append("    moe-alltoall-dispatch ..........................: (310.21, 2980.55)")
+    c.log("mx-01/rank0/stdout", lines)
+    dcgm(c, "mx-02", ("util", "clock"))
+    c.health_rates("gpu.health@mx-02/gpu1")
+    c.gemm("gpu.gemm@mx-02/gpu1")
+    c.nccl("nccl.alltoall@job")
+    return c
+
+
+@case
+def w047():
+    """One node's CPU governor is powersave after a BIOS update: its 8 ranks launch kernels late; GPU probes pass."""
+    hosts = ["cpu-%02d" % i for i in (21, 22, 23, 24)]
+    c = ck.Case("case-w047", "straggler_rank", "cpu-23", hosts, gpu=H100)
+    c.alert("StragglerDetected", "ranks 16-23 slowest (host cpu-23), step +24%", job="gpt-neox-20b", node="cpu-23")
+    lines = ck.megatron_iters(c, -1100, 30, 200, step_s=3.1)
+    lines.append("[%s] | MnRtt/Rnk: 2410.22ms/4 | MxRtt/Rnk: 3079.70ms/19 | MnPwr/Rnk: 380W/19 | MxPwr/Rnk: 640W/2 | MnTmp/Rnk: 44C/18 | MxTmp/Rnk: 63C/2 | MnUtl/Rnk: 61%%/20 | MxUtl/Rnk: 99%%/3 | MnClk/Rnk: 1980MHz/1 | MxClk/Rnk: 1980MHz/0" % c.ymd(-100))
+    c.log("cpu-21/rank0/stdout", lines)
+    c.log("cpu-23/cpupower", ["analyzing CPU 0:", "  driver: intel_pstate", "  CPUs which run at the same hardware frequency: 0",
+                              "  hardware limits: 800 MHz - 3.80 GHz", "  available cpufreq governors: performance powersave",
+                              "  current policy: frequency should be within 800 MHz and 3.80 GHz.",
+                              "                  The governor \"powersave\" may decide which speed to use", "  current CPU frequency: 801 MHz (asserted by call to kernel)"])
+    for h in ("cpu-22", "cpu-23"):
+        c.node_metric("node_cpu_scaling_frequency_hertz", {"instance": h, "cpu": "0"},
+                      lambda s, h=h: (8.0e8 if h == "cpu-23" else 3.5e9) * c.rng.uniform(0.98, 1.02), 0)
+    dcgm(c, "cpu-23", ("util",), over={"util": {g: lambda s, v: 62 + c.rng.uniform(-5, 5) for g in range(8)}})
+    c.health_rates("gpu.health@cpu-23/gpu3")
+    c.gemm("gpu.gemm@cpu-23/gpu3")
+    c.kernel_launch("gpu.kernel_launch@cpu-23/gpu3", us=27.5)
+    c.kernel_launch("gpu.kernel_launch@cpu-22/gpu3")
+    return c
+
+
+@case
+def w048():
+    """Data switched to raw text with on-the-fly tokenization; workers cannot keep up; GPUs idle half the time."""
+    hosts = ["lx-%d" % i for i in (1, 2, 3, 4)]
+    c = ck.Case("case-w048", "dataloader_stall", "job", hosts, gpu=H200)
+    c.alert("ThroughputLow", "tokens/s 41% of last week's run on same config", job="sft-mix-v7", node="lx-1")
+    lines = ck.fsdp_steps(c, -1100, 30, 100, step_s=3.9, mfu=18.0)
+    for i in range(6):
+        lines.append("[rank0]:[titan] %s - root - WARNING - dataloader: waited %.2fs for batch (queue empty, 16 workers busy tokenizing)" % (
+            c.ymd_ms(-1000 + 160 * i), 2.1 + c.rng.uniform(-0.3, 0.3)))
+    lines.append("[rank0]:[titan] %s - root - INFO - dataset sft-mix-v7: format=jsonl (raw text), tokenizer applied on the fly" % c.ymd_ms(-1150))
+    c.log("lx-1/rank0/stdout", lines)
+    dcgm(c, "lx-2", ("util", "tensor"), over={"util": {g: lambda s, v: 47 + c.rng.uniform(-20, 20) for g in range(8)},
+                                            "tensor": {g: lambda s, v: 0.19 + c.rng.uniform(-0.05, 0.05) for g in range(8)}})
+    c.node_metric("node_load1", {"instance": "lx-2"}, lambda s: 130 + c.rng.uniform(-4, 4))
+    c.nccl("nccl.allreduce@job")
+    c.gemm("gpu.gemm@lx-2/gpu0")
+    return c
+
+
+@case
+def w049():
+    """Rank 0 blocks in a checkpoint write to an NFS server that stopped answering; all other ranks hit the
+    watchdog in the next all-reduce (looks like a collective hang)."""
+    hosts = ["nf-%02d" % i for i in (1, 2, 3)]
+    c = ck.Case("case-w049", "storage_failure", "job", hosts, gpu=A100)
+    c.alert("NCCLWatchdogTimeout", "bert-pt: 23 ranks watchdog timeout at iteration 50000", job="bert-pt", node="nf-01")
+    t = -640
+    r0 = ck.megatron_iters(c, -930, 25, 49975, step_s=18.0)[:16] + [
+        "saving checkpoint at iteration   50000 to /nfs/home/team/ckpt/bert-pt",
+    ]
+    c.log("nf-01/rank0/stdout", r0)
+    c.log("nf-02/rank9/stderr", ck.watchdog(c, 9, t + 603, 150011, numel=335544320))
+    c.log("nf-01/journal", ck.kernel_noise(c, "nf-01", 6) + host_lines(c, "nf-01", [
+        (t - 5, "kernel: nfs: server fs-nas01 not responding, still trying"),
+        (t + 180, "kernel: nfs: server fs-nas01 not responding, still trying"),
+        (t + 245, "kernel: INFO: task python:40122 blocked for more than 245 seconds."),
+        (t + 245, "kernel: Call Trace:"),
+        (t + 245, "kernel:  rpc_wait_bit_killable+0x1e/0xa0 [sunrpc]"),
+        (t + 245, "kernel:  nfs_file_write+0x121/0x2c0 [nfs]")]))
+    c.health_rates("gpu.health@nf-01/gpu0")
+    return c
+
+
+@case
+def w050():
+    """A Slurm sbatch missing MASTER_ADDR export (and a node list mismatch): env:// rendezvous fails everywhere."""
+    hosts = ["pdx-%02d" % i for i in (1, 2)]
+    c = ck.Case("case-w050", "launch_config_error", "job", hosts, gpu=H100)
+    c.alert("TrainingJobFailed", "job 4411 phi-ft failed on startup (16 tasks exit 1)", job="phi-ft", node="pdx-01")
+    lines = ck.app_noise(c, 6)
+    for r in (0, 8):
+        lines += ["[rank%d] Traceback (most recent call last):" % r,
+                  '[rank%d]   File "/usr/lib/python3/dist-packages/torch/distributed/rendezvous.py", line 237, in _env_rendezvous_handler' % r,
+                  "[rank%d]     master_addr = _get_env_or_raise(\"MASTER_ADDR\")" % r,
+                  "[rank%d] ValueError: Error initializing torch.distributed using env:// rendezvous: environment variable MASTER_ADDR expected, but not set" % r]
+    lines += slurm_tail(c, -3, 4411, "pdx-01")
+    c.log("pdx-01/slurm-4411.out", lines)
+    c.log("pdx-01/sbatch-script", ["#!/bin/bash", "#SBATCH --nodes=2", "#SBATCH --ntasks-per-node=8", "#SBATCH --gpus-per-node=8",
+                                   "export MASTER_PORT=29500", "export WORLD_SIZE=16", "srun python train.py --config phi.yaml"])
+    return c
+
+
+@case
+def w051():
+    """Straggler GPU shared with a leftover process of another job (MPS off): its rank is slow; gpu.gemm on it
+    fails, health passes, its neighbour passes."""
+    hosts = ["gx-%02d" % i for i in (4, 5)]
+    c = ck.Case("case-w051", "straggler_rank", "gx-05/gpu6", hosts, gpu=H200)
+    c.alert("StragglerDetected", "rank 14 forward-backward 1.7x median", job="embed-ft", node="gx-05")
+    lines = ck.deepspeed_steps(c, -1100, 30, 3300, step_s=1.9)
+    lines.append("[%s] [INFO] [logging.py:96:log_dist] [Rank 0] rank fwd/bwd time (ms): min 1201.5 (rank 3) median 1240.0 max 2102.9 (rank 14)" % c.ymd_ms(-60))
+    c.log("gx-04/deepspeed.log", lines)
+    dcgm(c, "gx-05", ("util", "fb", "power"), over={"util": {6: lambda s, v: 100},
+                                                   "fb": {6: lambda s, v: 132000 + c.rng.uniform(-100, 100)}})
+    c.log("gx-05/journal", ck.kernel_noise(c, "gx-05", 16) + host_lines(c, "gx-05", [
+        (-800, "slurmd[2201]: error: _rpc_terminate_job: JobId=88002 kill of task 6 timed out, proctrack may have left processes")]))
+    c.health_rates("gpu.health@gx-05/gpu6")
+    c.gemm("gpu.gemm@gx-05/gpu6", tflops=402.0)
+    c.gemm("gpu.gemm@gx-05/gpu5")
+    return c
+
+
+@case
+def w052():
+    """Only training logs shipped: job-wide 25% slowdown, no errors; health on the suspected node shows one GPU
+    in HW thermal slowdown (cold plate), GEMM confirms."""
+    hosts = ["lc-%02d" % i for i in (1, 2, 3, 4)]
+    c = ck.Case("case-w052", "gpu_thermal_throttle", "lc-03/gpu4", hosts, gpu=H200)
+    c.alert("StepTimeRegression", "lc-cluster job nemotron-15b: +25% step time", job="nemotron-15b", node="lc-01")
+    lines = ck.megatron_iters(c, -1100, 40, 77000, step_s=4.0,
+                              step_fn=lambda i: (4.0 if i < 12 else 5.0) * c.rng.uniform(0.99, 1.01))
+    lines.append("[%s] | MnRtt/Rnk: 3990.11ms/0 | MxRtt/Rnk: 4990.20ms/20 | MnPwr/Rnk: 402W/20 | MxPwr/Rnk: 690W/7 | MnTmp/Rnk: 45C/1 | MxTmp/Rnk: 92C/20 | MnUtl/Rnk: 93%%/6 | MxUtl/Rnk: 100%%/20 | MnClk/Rnk: 1020MHz/20 | MxClk/Rnk: 1980MHz/0" % c.ymd(-200))
+    c.log("lc-01/rank0/stdout", lines)
+    c.health_rates("gpu.health@lc-03/gpu4", temperature_c=92, hbm_temperature_c=88, sm_clock_mhz=1020,
+                   clock_event_reasons=ck.CLK_HW_THERMAL | ck.CLK_HW_SLOWDOWN, power_w=402)
+    c.health_rates("gpu.health@lc-03/gpu3")
+    c.gemm("gpu.gemm@lc-03/gpu4", tflops=395.0)
+    c.errored("gpu.health@lc-02/gpu4", "ssh: connect to host lc-02 port 22: Connection timed out", 30.0)
+    return c
+
+
+@case
+def w053():
+    """Local NVMe cache of one node goes read-only after ext4 errors; its ranks fail writing the dataset cache."""
+    hosts = ["ep-%02d" % i for i in (1, 2, 3)]
+    c = ck.Case("case-w053", "storage_failure", "ep-02", hosts, gpu=H100)
+    c.alert("TrainingJobFailed", "job vision-det-xl: ranks 8-15 OSError", job="vision-det-xl", node="ep-02")
+    t = -300
+    dm = ck.kernel_noise(c, "ep-02", 6, fmt="dmesg") + [
+        "%s nvme nvme0: I/O 811 QID 14 timeout, aborting" % c.dmesg(t - 30),
+        "%s blk_update_request: I/O error, dev nvme0n1, sector 1881112064 op 0x1:(WRITE) flags 0x800 phys_seg 32 prio class 0" % c.dmesg(t - 2),
+        "%s EXT4-fs error (device nvme0n1p1): ext4_journal_check_start:83: comm python: Detected aborted journal" % c.dmesg(t),
+        "%s EXT4-fs (nvme0n1p1): Remounting filesystem read-only" % c.dmesg(t),
+    ]
+    c.log("ep-02/dmesg", dm)
+    tr = ck.plain_steps(c, -345, 16, 1200, step_s=2.7) + [
+        "Traceback (most recent call last):",
+        '  File "/opt/det/data/cache.py", line 77, in put',
+        "    with open(tmp, \"wb\") as f:",
+        "OSError: [Errno 30] Read-only file system: '/local_nvme/cache/shard-00412.tmp'"]
+    c.log("ep-02/rank8/stderr", tr)
+    c.node_metric("node_filesystem_readonly", {"instance": "ep-02", "mountpoint": "/local_nvme", "device": "/dev/nvme0n1p1"},
+                  lambda s: 1 if s >= t else 0, 0)
+    c.node_metric("node_filesystem_readonly", {"instance": "ep-01", "mountpoint": "/local_nvme", "device": "/dev/nvme0n1p1"},
+                  lambda s: 0, 0)
     return c
 
 
