@@ -352,7 +352,8 @@ def w007():
 
 @case
 def w008():
-    """A GPU trained at Gen3 x8 after a reseat; its rank is slow in host-device copies (activation offload)."""
+    """A GPU trained at Gen3 x8 after a reseat; its rank is slow in host-device copies (optimizer offload). The
+    boot-time link message is not in the shipped dmesg window: gpu.health / gpu.pcie_bandwidth decide."""
     hosts = ["node-%03d" % i for i in (201, 202)]
     c = ck.Case("case-w008", "pcie_link_degraded", "node-202/gpu4", hosts, gpu=H200)
     c.alert("StragglerDetected", "deepspeed zero3-offload job: rank 12 step time 1.9x the median",
@@ -364,8 +365,6 @@ def w008():
     ])
     c.log("node-201/train.log", ds)
     dm = ck.kernel_noise(c, "node-202", 6, fmt="dmesg", start_s=-1500, end_s=-1200)
-    dm.insert(2, "%s pci 0000:%s:00.0: 63.012 Gb/s available PCIe bandwidth, limited by 8.0 GT/s PCIe x8 link at 0000:%s:00.0 (capable of 504.112 Gb/s with 32.0 GT/s PCIe x16 link)" % (
-        c.dmesg(-1400), c.pci[4], "%02x" % (int(c.pci[4], 16) - 2)))
     c.log("node-202/dmesg", dm)
     dcgm(c, "node-202", ("util", "pcierx", "replay"), over={
         "pcierx": {4: lambda s, v: v * 0.22}, "util": {4: lambda s, v: v - 35}})
@@ -1092,8 +1091,8 @@ def w035():
     it = ck.megatron_iters(c, -170, 36, 44800, step_s=2.5,
                            loss_fn=lambda i: 2.2 - 0.001 * i if i < 30 else [6.2, 4.9, 3.7, 3.1, 2.9, 2.8][i - 30],
                            grad_fn=lambda i: 0.3 if i < 30 else 2.4)
-    it += ["[%s] WARNING grad-checksum: tp group 17 (ranks 80-87) all-reduce inputs disagree at step 44828: 1 of 8 ranks differs; rerunning step" % c.ymd(-80),
-           "[%s] WARNING grad-checksum: rerun of step 44828 differs again (rank 82); continuing" % c.ymd(-70)]
+    it += ["[%s] WARNING grad-checksum: tp group 2 (ranks 16-23) all-reduce inputs disagree at step 44828: 1 of 8 ranks differs; rerunning step" % c.ymd(-80),
+           "[%s] WARNING grad-checksum: rerun of step 44828 differs again (rank 18); continuing" % c.ymd(-70)]
     c.log("ai-r10/rank0/stdout", it)
     dcgm(c, "ai-r12", ("util", "temp"))
     c.health_rates("gpu.health@ai-r12/gpu2")
@@ -1536,6 +1535,169 @@ def w053():
                   lambda s: 1 if s >= t else 0, 0)
     c.node_metric("node_filesystem_readonly", {"instance": "ep-01", "mountpoint": "/local_nvme", "device": "/dev/nvme0n1p1"},
                   lambda s: 0, 0)
+    return c
+
+
+@case
+def w054():
+    """Job-wide slowdown; one rank's batch-to-device copy is 9x slower; no DCGM here. The GPU's link retrained
+    at Gen1 after a PCIe hot reset: only gpu.health and gpu.pcie_bandwidth show it."""
+    hosts = ["dgx%d" % i for i in (117, 118, 119, 120)]
+    c = ck.Case("case-w054", "pcie_link_degraded", "dgx119/gpu5", hosts, gpu=H200)
+    c.alert("StepTimeRegression", "sam2-pretrain: iteration time +31%", job="sam2-pt", node="dgx117")
+    lines = ck.plain_steps(c, -1100, 30, 2100, step_s=1.31)
+    for i in range(6):
+        lines.append("%s | INFO | timers | step %d h2d_copy_ms: min 11.2 (rank 3) median 12.0 max %.1f (rank 21) | fwd_bwd_ms median 880.4" % (
+            c.ymd(-1000 + 150 * i), 2100 + 20 * i, 104.0 + c.rng.uniform(-5, 5)))
+    c.log("dgx117/rank0/train.log", lines)
+    c.log("dgx119/journal", ck.kernel_noise(c, "dgx119", 12))
+    c.health_rates("gpu.health@dgx119/gpu5", pcie_link_gen=1)
+    c.health_rates("gpu.health@dgx119/gpu4")
+    c.pcie("gpu.pcie_bandwidth@dgx119/gpu5", h2d=3.4, d2h=3.5)
+    c.gemm("gpu.gemm@dgx119/gpu5")
+    return c
+
+
+@case
+def w055():
+    """Straggler detector names the 8 ranks of one node; no BMC log shipped; gpu.health on two of its GPUs
+    shows HW power brake (the node's power shelf), GEMM low."""
+    hosts = ["hpe-%02d" % i for i in (1, 2, 3, 4)]
+    c = ck.Case("case-w055", "gpu_power_throttle", "hpe-04", hosts, gpu=H100)
+    c.alert("StragglerDetected", "ranks 24-31 slowest 30 checks in a row", job="falcon-40b-cont", node="hpe-01")
+    lines = ck.megatron_iters(c, -1100, 40, 8800, step_s=6.2)
+    for i in range(4):
+        lines.append("[%s] | MnRtt/Rnk: 4870.50ms/2 | MxRtt/Rnk: 6188.03ms/%d | MnPwr/Rnk: 210W/%d | MxPwr/Rnk: 650W/5 | MnTmp/Rnk: 40C/%d | MxTmp/Rnk: 62C/5 | MnUtl/Rnk: 97%%/1 | MxUtl/Rnk: 100%%/26 | MnClk/Rnk: 705MHz/%d | MxClk/Rnk: 1980MHz/0" % (
+            c.ymd(-1000 + 220 * i), 24 + i, 27 + i, 24 + i, 30 - i))
+    c.log("hpe-01/rank0/stdout", lines)
+    c.health_rates("gpu.health@hpe-04/gpu2", power_w=212, sm_clock_mhz=705,
+                   clock_event_reasons=ck.CLK_HW_SLOWDOWN | ck.CLK_HW_POWER_BRAKE)
+    c.health_rates("gpu.health@hpe-04/gpu6", power_w=205, sm_clock_mhz=690,
+                   clock_event_reasons=ck.CLK_HW_SLOWDOWN | ck.CLK_HW_POWER_BRAKE)
+    c.gemm("gpu.gemm@hpe-04/gpu2", tflops=301.0)
+    c.health_rates("gpu.health@hpe-03/gpu2")
+    return c
+
+
+@case
+def w056():
+    """A slow TP group with no error lines: two of the 18 NVLinks of one H100 never trained after a reboot;
+    only gpu.health and the p2p matrix show it."""
+    hosts = ["ca-%02d" % i for i in (5, 6)]
+    c = ck.Case("case-w056", "nvlink_error", "ca-06/gpu2", hosts, gpu=H100)
+    c.alert("StepTimeRegression", "tp8 job 'retrieval-lm' slower since node reboot (+19%)", job="retrieval-lm", node="ca-05")
+    lines = ck.megatron_iters(c, -1100, 40, 200, step_s=5.0)
+    lines = ck.insert_at(lines, 0.4, ["(min, max) time across ranks (ms):",
+                                      "    forward-backward ...............................: (4610.2, 4702.9)",
+                                      "    tp-comm ........................................: (980.4, 1170.8)"])
+    c.log("ca-05/rank0/stdout", lines)
+    c.log("ca-06/journal", ck.kernel_noise(c, "ca-06", 10, -1500, -1300) + host_lines(c, "ca-06", [
+        (-1400, "systemd[1]: Starting NVIDIA fabric manager daemon..."),
+        (-1395, "nv-fabricmanager[2210]: Successfully configured all the available GPUs and NVSwitches to route NVLink traffic.")]))
+    dcgm(c, "ca-06", ("util", "nvlbw"), over={"nvlbw": {2: lambda s, v: v * 0.88}})
+    c.health_rates("gpu.health@ca-06/gpu2", nvlink_links_up=16)
+    c.health_rates("gpu.health@ca-06/gpu1")
+    c.nccl("nccl.p2p_matrix@ca-06", busbw=118.0, details={"slowest_pair": "gpu2<->gpu6", "pairs_below_min": 7})
+    return c
+
+
+@case
+def w057():
+    """A rank dies with 'unspecified launch failure'; no kernel log shipped; gpu.health shows fresh DBE errors."""
+    hosts = ["lg-%02d" % i for i in (8, 9)]
+    c = ck.Case("case-w057", "gpu_memory_uncorrectable_ecc", "lg-09/gpu7", hosts, gpu=H100)
+    c.alert("TrainingJobFailed", "rank 15 CUDA error; 15 ranks NCCL timeout", job="asr-conformer-xl", node="lg-08")
+    t = -630
+    r15 = ck.plain_steps(c, -760, 10, 501, step_s=13.0) + [
+        "Traceback (most recent call last):",
+        '  File "/work/asr/train.py", line 418, in train_step',
+        "    scaler.scale(loss).backward()",
+        "RuntimeError: CUDA error: unspecified launch failure",
+        "CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below might be incorrect.",
+        "For debugging consider passing CUDA_LAUNCH_BLOCKING=1"]
+    c.log("lg-09/rank15/stderr", r15)
+    c.log("lg-08/rank0/stderr", wd_short(c, 0, t + 602, 31022, numel=41943040) + ck.app_noise(c, 4))
+    c.health_rates("gpu.health@lg-09/gpu7", ecc_dbe_volatile=2, ecc_dbe_aggregate=2, xid_last=48)
+    c.health_rates("gpu.health@lg-09/gpu6")
+    c.gemm("gpu.gemm@lg-09/gpu7")
+    return c
+
+
+@case
+def w058():
+    """Sudden NaN with no gradient growth before it (not a divergence); gpu.sdc on one node finds a GPU that
+    disagrees; the other node passes."""
+    hosts = ["kx-%02d" % i for i in (1, 2)]
+    c = ck.Case("case-w058", "gpu_silent_data_corruption", "kx-02/gpu0", hosts, gpu=A100)
+    c.alert("TrainingLossNaN", "dit-xl-256: loss nan at step 120441 (grad norm 0.21 the step before)", job="dit-xl", node="kx-01")
+    lines = ck.deepspeed_steps(c, -400, 30, 120412, step_s=1.3, loss_fn=lambda i: 0.152 + c.rng.uniform(-0.004, 0.004))
+    lines += ["[%s] [INFO] [train.py:455] step 120440 loss 0.1521 grad_norm 0.2103" % c.ymd_ms(-6),
+              "[%s] [WARNING] [train.py:462] step 120441 loss nan grad_norm nan -> skipping update" % c.ymd_ms(-5),
+              "[%s] [WARNING] [train.py:462] step 120442 loss nan grad_norm nan -> skipping update" % c.ymd_ms(-4),
+              "[%s] [ERROR] [train.py:470] 2 consecutive non-finite steps; aborting (bf16, no loss scaling)" % c.ymd_ms(-3)]
+    c.log("kx-01/deepspeed.log", lines)
+    c.sdc("gpu.sdc@kx-02", mismatched=4410, bad_gpu="gpu0")
+    c.sdc("gpu.sdc@kx-01")
+    c.health_rates("gpu.health@kx-02/gpu0")
+    return c
+
+
+@case
+def w059():
+    """One rank is always last; its GPU is not throttled, GEMM is fine, but HBM bandwidth is a third low."""
+    hosts = ["nv-s%02d" % i for i in (1, 2, 3, 4)]
+    c = ck.Case("case-w059", "straggler_rank", "nv-s03/gpu1", hosts, gpu=H200)
+    c.alert("StragglerDetected", "rank 17 slowest in 97% of steps", job="mamba-hybrid-8b", node="nv-s01")
+    lines = ck.fsdp_steps(c, -1100, 40, 3000, step_s=2.4)
+    lines.append("[rank0]:[titan] %s - root - WARNING - straggler: rank 17 (nv-s03, cuda:1) step 1.31x median over last 200 steps" % c.ymd_ms(-30))
+    c.log("nv-s01/rank0/stdout", lines)
+    dcgm(c, "nv-s03", ("util", "clock", "temp", "reasons"))
+    c.health_rates("gpu.health@nv-s03/gpu1")
+    c.gemm("gpu.gemm@nv-s03/gpu1")
+    c.hbm("gpu.hbm_bandwidth@nv-s03/gpu1", gb_s=2710)
+    c.hbm("gpu.hbm_bandwidth@nv-s03/gpu0")
+    return c
+
+
+@case
+def w060():
+    """Slow job, no errors: one HCA of one node negotiated 4x lower speed (port rate metric) after a cable swap;
+    nccl.sendrecv from that node is slow, the others are fine."""
+    hosts = ["ib-q%02d" % i for i in (11, 12, 13, 14)]
+    c = ck.Case("case-w060", "ib_link_failure", "ib-q13/mlx5_2", hosts, gpu=H100)
+    c.alert("StepTimeRegression", "dp-heavy job 'clip-l': step time +55% since 09:00 maintenance", job="clip-l", node="ib-q11")
+    lines = ck.plain_steps(c, -1100, 30, 8800, step_s=2.9)
+    lines += ["%s | INFO | comm | allreduce grad buckets: %.1f ms (expected ~620 ms at 400 Gb/s)" % (c.ymd(-900 + 150 * i), 1410 + c.rng.uniform(-40, 40)) for i in range(5)]
+    c.log("ib-q11/rank0/train.log", lines)
+    for h in ("ib-q12", "ib-q13"):
+        for d in range(8):
+            bad = h == "ib-q13" and d == 2
+            c.node_metric("node_infiniband_rate_bytes_per_second", {"instance": h, "device": "mlx5_%d" % d, "port": "1"},
+                          lambda s, bad=bad: 1.25e10 if bad else 5e10, 0)
+    c.nccl("nccl.sendrecv@ib-q13", busbw=11.2, minimum=40.0)
+    c.nccl("nccl.sendrecv@ib-q12", minimum=40.0)
+    c.nccl("nccl.allreduce@job", busbw=61.0)
+    return c
+
+
+@case
+def w061():
+    """Every rank hits the watchdog; one GPU sits at 0% utilisation since the hang began, the rest at 100% (NCCL
+    kernels spinning). No flight recorder. gpu.health and gpu.inventory pass on it: the process is stuck, the
+    GPU is fine."""
+    hosts = ["sc-%03d" % i for i in (20, 21, 22)]
+    c = ck.Case("case-w061", "nccl_collective_hang", "sc-021/gpu4", hosts, gpu=H100)
+    c.alert("NCCLWatchdogTimeout", "23 ranks watchdog timeout (REDUCE_SCATTER, SeqNum 771)", job="opt-66b-ft", node="sc-020")
+    t = -615
+    r0 = ck.fsdp_steps(c, -1000, 40, 95, rank=0, step_s=9.6) + ck.watchdog(c, 0, t + 604, 771, op="_REDUCE_SCATTER_BASE", numel=402653184)
+    c.log("sc-020/rank0/stderr", r0)
+    c.log("sc-022/rank19/stderr", ck.watchdog(c, 19, t + 603, 771, op="_REDUCE_SCATTER_BASE", numel=402653184) + ck.app_noise(c, 3))
+    dcgm(c, "sc-021", ("util", "power"), over={
+        "util": {g: after(t, lambda s, v, g=g: 0 if g == 4 else 100) for g in range(8)},
+        "power": {4: after(t, lambda s, v: 118 + c.rng.uniform(-5, 5))}})
+    c.health_rates("gpu.health@sc-021/gpu4")
+    c.inventory("gpu.inventory@sc-021/gpu4")
+    c.kernel_launch("gpu.kernel_launch@sc-021/gpu4")
     return c
 
 
