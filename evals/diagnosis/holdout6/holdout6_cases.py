@@ -839,7 +839,7 @@ def w026():
     c = ck.Case("case-w026", "gpu_memory_uncorrectable_ecc", "a3-22/gpu6", hosts, gpu=H100)
     c.alert("TrainingLossNaN", "gemma-ft: loss nan at step 8812", job="gemma-ft", node="a3-21")
     t = -200
-    it = ck.megatron_iters(c, -290, 35, 8777, step_s=2.6,
+    it = ck.megatron_iters(c, -354, 35, 8777, step_s=4.4,
                            loss_fn=lambda i: float("nan") if i >= 34 else 1.62 - 0.001 * i,
                            grad_fn=lambda i: float("nan") if i >= 34 else 0.31,
                            nan_fn=lambda i: 1 if i >= 34 else 0)
@@ -1088,7 +1088,7 @@ def w035():
     hosts = ["ai-r%02d" % i for i in (10, 11, 12, 13)]
     c = ck.Case("case-w035", "gpu_silent_data_corruption", "ai-r12/gpu2", hosts, gpu=H200)
     c.alert("TrainingLossSpike", "llama-3-8b-ablation: lm loss 6.2 vs trend 2.2", job="l3-8b-abl", node="ai-r10")
-    it = ck.megatron_iters(c, -170, 36, 44800, step_s=2.5,
+    it = ck.megatron_iters(c, -253, 36, 44800, step_s=4.8,
                            loss_fn=lambda i: 2.2 - 0.001 * i if i < 30 else [6.2, 4.9, 3.7, 3.1, 2.9, 2.8][i - 30],
                            grad_fn=lambda i: 0.3 if i < 30 else 2.4)
     it += ["[%s] WARNING grad-checksum: tp group 2 (ranks 16-23) all-reduce inputs disagree at step 44828: 1 of 8 ranks differs; rerunning step" % c.ymd(-80),
@@ -1391,8 +1391,8 @@ def w047():
     hosts = ["cpu-%02d" % i for i in (21, 22, 23, 24)]
     c = ck.Case("case-w047", "straggler_rank", "cpu-23", hosts, gpu=H100)
     c.alert("StragglerDetected", "ranks 16-23 slowest (host cpu-23), step +24%", job="gpt-neox-20b", node="cpu-23")
-    lines = ck.megatron_iters(c, -1100, 30, 200, step_s=3.1)
-    lines.append("[%s] | MnRtt/Rnk: 2410.22ms/4 | MxRtt/Rnk: 3079.70ms/19 | MnPwr/Rnk: 380W/19 | MxPwr/Rnk: 640W/2 | MnTmp/Rnk: 44C/18 | MxTmp/Rnk: 63C/2 | MnUtl/Rnk: 61%%/20 | MxUtl/Rnk: 99%%/3 | MnClk/Rnk: 1980MHz/1 | MxClk/Rnk: 1980MHz/0" % c.ymd(-100))
+    lines = ck.megatron_iters(c, -1100, 30, 200, step_s=4.5)
+    lines.append("[%s] | MnRtt/Rnk: 3620.22ms/4 | MxRtt/Rnk: 4489.70ms/19 | MnPwr/Rnk: 380W/19 | MxPwr/Rnk: 640W/2 | MnTmp/Rnk: 44C/18 | MxTmp/Rnk: 63C/2 | MnUtl/Rnk: 61%%/20 | MxUtl/Rnk: 99%%/3 | MnClk/Rnk: 1980MHz/1 | MxClk/Rnk: 1980MHz/0" % c.ymd(-100))
     c.log("cpu-21/rank0/stdout", lines)
     c.log("cpu-23/cpupower", ["analyzing CPU 0:", "  driver: intel_pstate", "  CPUs which run at the same hardware frequency: 0",
                               "  hardware limits: 800 MHz - 3.80 GHz", "  available cpufreq governors: performance powersave",
