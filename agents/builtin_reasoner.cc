@@ -63,7 +63,7 @@ constexpr size_t kMaxJobSweepNodes = 16;
 constexpr size_t kMaxTelemetryNodes = 2;
 // Intrusive GPU probes (GEMM, HBM, PCIe bandwidth) one wave runs on one GPU; the rest wait for the
 // next round.
-constexpr size_t kIntrusivePerGpuPerWave = 2;
+constexpr size_t kIntrusivePerGpuPerWave = 1;
 
 // Downstream symptom -> the categories that commonly cause it. When a cause has its own evidence,
 // the symptom's evidence is discounted (it is explained by the cause).
@@ -802,6 +802,8 @@ std::string FormatComponent(const std::string& category, const std::string& laye
   // is the job's, not one GPU's: the component is where the evidence pins it, and processes on
   // several GPUs failing the same way pin no GPU (probe or hardware evidence would have won first).
   if ((category == "illegal_memory_access" || category == "cuda_oom") && h.spread) return "job";
+  // A shared file system (NFS server, Lustre OSTs, GPFS) failing fails every node's reads: the job.
+  if (category == "storage_failure" && h.shared_storage) return "job";
   // A straggler whose evidence is a host-level KB entry (CPU contention or quota, NUMA binding,
   // CPU governor) is the node's, even when the alert named a rank.
   if (category == "straggler_rank" && h.entry_component == "host") return h.node;
@@ -816,6 +818,24 @@ std::string FormatComponent(const std::string& category, const std::string& laye
 }
 
 }  // namespace
+
+bool NamesSharedStorage(const std::vector<std::string>& lines) {
+  static const std::regex kShared(
+      R"((\bnfs[34]?\b|\bnfsd?:|\blustre|\bLustreError|\bgpfs|\bmmfs|\bbeegfs|\bcephfs|\bceph:|\bwekafs|\bweka\b|)"
+      R"(\bglusterfs|\bs3fs|/mnt/shared|/shared/|/mnt/nfs|/mnt/lustre|/mnt/gpfs|\bshared (file ?system|fs|storage)|)"
+      R"(\bserver \S+ not responding|\bstale (nfs )?file handle))",
+      std::regex::icase);
+  static const std::regex kLocal(
+      R"((\bnvme\d|/dev/sd[a-z]|\bsd[a-z]\d?\b|\bmd\d+\b|/local\b|/local_|/mnt/local|/raid\d?\b|\blocal (disk|ssd|nvme|scratch)|)"
+      R"(/var/lib/kubelet|\bephemeral\b))",
+      std::regex::icase);
+  int shared = 0, local = 0;
+  for (const std::string& l : lines) {
+    if (std::regex_search(l, kShared)) ++shared;
+    if (std::regex_search(l, kLocal)) ++local;
+  }
+  return shared > 0 && shared > local;
+}
 
 FlatLogs FlattenLogs(const DiagnosisCase& c) {
   FlatLogs f;
@@ -1339,6 +1359,13 @@ class Beliefs {
       if (heaviest == nullptr || o->deltas.at(c) > heaviest->deltas.at(c)) heaviest = o;
     }
     if (!probe && heaviest != nullptr) h.entry_component = heaviest->hint.entry_component;
+    if (c == "storage_failure") {
+      std::vector<std::string> lines;
+      for (const Observation* o : support) {
+        if (o->evidence.kind == EvidenceKind::kLog) lines.push_back(o->evidence.detail);
+      }
+      h.shared_storage = NamesSharedStorage(lines);
+    }
     for (const Observation* o : support) {
       if (o->hint.node != h.node) continue;
       if (h.gpu < 0) h.gpu = o->hint.gpu;

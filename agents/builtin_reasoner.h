@@ -110,7 +110,13 @@ struct ComponentHint {
   bool gpu_from_rank = false;  // gpu derived from a rank in the log source, not named by the line
   bool spread = false;     // log evidence of the category comes from processes on >= 2 GPUs
   std::string entry_component;  // the matched KB entry's component ("gpu", "host", ...), if any
+  bool shared_storage = false;  // storage lines name a shared/network file system, not a local disk
 };
+
+// Whether the storage lines name a shared or network file system (NFS, Lustre, GPFS, BeeGFS, CephFS,
+// WekaFS, a /mnt/shared-style mount) more often than a node-local device or mount (nvme, sdX, md,
+// /local, /tmp, /raid): a shared file system failing is the job's fault, a local disk the node's.
+bool NamesSharedStorage(const std::vector<std::string>& lines);
 
 struct ReasonerOutput {
   Diagnosis diagnosis;
