@@ -754,6 +754,9 @@ void HintFromLine(const std::string& line, const Topology& t, ComponentHint& h) 
 // header above it in the same log (at most kMaxSectionLines lines up).
 void HintFromSection(const CaseLog& log, size_t line, const Topology& t, ComponentHint& h) {
   constexpr size_t kMaxSectionLines = 60;
+  constexpr size_t kMaxRankSectionLines = 6;
+  static const std::regex kRankHeader(R"(^\s*(?:global_)?rank\s*:\s*\d+\s*\(local_rank\s*:\s*\d+\)\s*$)",
+                                      std::regex::icase);
   static const std::regex kHeader(R"(^\s*(CA '[^']+'|GPU [0-9a-fA-F]{4,8}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-9])\s*$)");
   // lspci's device line: "bb:00.0 3D controller: NVIDIA ..." (with -D: "0000:bb:00.0 ...").
   static const std::regex kLspci(R"(^((?:[0-9a-fA-F]{4,8}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-9]) [A-Za-z0-9 ]*(controller|bridge)\b.*)");
@@ -762,6 +765,17 @@ void HintFromSection(const CaseLog& log, size_t line, const Topology& t, Compone
     const std::string& text = log.lines[k].text;
     if (text.size() > 200) continue;
     std::smatch lm;
+    // torchrun's error summary: "Root Cause (first observed failure):" then "rank : 13 (local_rank:
+    // 5)" and below it that rank's exitcode, signal and traceback lines (a few lines at most).
+    if (line - k <= kMaxRankSectionLines && std::regex_match(text, kRankHeader)) {
+      ComponentHint sec = h;
+      HintFromLine(text, t, sec);
+      h.gpu = sec.gpu;
+      h.gpu_from_rank = sec.gpu_from_rank;
+      if (h.rank < 0) h.rank = sec.rank;
+      if (h.node.empty()) h.node = sec.node;
+      return;
+    }
     bool lspci = std::regex_match(text, lm, kLspci);
     if (!lspci && !std::regex_match(text, kHeader)) continue;
     ComponentHint sec = h;
@@ -829,8 +843,12 @@ bool NamesSharedStorage(const std::vector<std::string>& lines) {
       R"((\bnvme\d|/dev/sd[a-z]|\bsd[a-z]\d?\b|\bmd\d+\b|/local\b|/local_|/mnt/local|/raid\d?\b|\blocal (disk|ssd|nvme|scratch)|)"
       R"(/var/lib/kubelet|\bephemeral\b))",
       std::regex::icase);
+  // A server that evicted this client (Lustre "This client was evicted by ...-OST0012") dropped one
+  // node, not the file system: the node's fault.
+  static const std::regex kEvicted(R"(\bclient (was )?evicted\b|\bevicted by\b)", std::regex::icase);
   int shared = 0, local = 0;
   for (const std::string& l : lines) {
+    if (std::regex_search(l, kEvicted)) return false;
     if (std::regex_search(l, kShared)) ++shared;
     if (std::regex_search(l, kLocal)) ++local;
   }

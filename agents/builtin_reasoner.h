@@ -115,7 +115,8 @@ struct ComponentHint {
 
 // Whether the storage lines name a shared or network file system (NFS, Lustre, GPFS, BeeGFS, CephFS,
 // WekaFS, a /mnt/shared-style mount) more often than a node-local device or mount (nvme, sdX, md,
-// /local, /tmp, /raid): a shared file system failing is the job's fault, a local disk the node's.
+// /local, /raid), and no line says the server evicted this client: a shared file system failing is
+// the job's fault, a local disk (or one evicted client) the node's.
 bool NamesSharedStorage(const std::vector<std::string>& lines);
 
 struct ReasonerOutput {

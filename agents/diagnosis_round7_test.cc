@@ -31,6 +31,9 @@ TEST_CASE("round 7: storage lines naming a shared file system scope the failure 
                                   "copy from /mnt/nfs/dataset to local cache failed"}));
   CHECK(NamesSharedStorage({"nfs: server fs-01 not responding, still trying", "nfs: server fs-01 not responding, timed out",
                             "reading /local/cache/idx failed"}));
+  // One client evicted by a Lustre server: that node, even next to a failed read on the shared path.
+  CHECK_FALSE(NamesSharedStorage({"OSError: [Errno 5] Input/output error: '/lustre/ckpt/step_42000/model_00.pt'",
+                                  "LustreError: 167-0: scratch-OST0012-osc: This client was evicted by scratch-OST0012"}));
   // Words that only look alike.
   CHECK_FALSE(NamesSharedStorage({"conf.nfsv_retry=3 loaded", "rank 3 shared memory segment /dev/shm/nccl-abc"}));
 }
