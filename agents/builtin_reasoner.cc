@@ -1359,6 +1359,16 @@ class Beliefs {
         probe_gpus.insert(o->hint.gpu);
       }
     }
+    // A throttle's slow-GPU symptom (clocks / step time below the peers', credited to the straggler
+    // hypothesis and explained away by the throttle) on several GPUs of the node: the cap or the
+    // cooling is the node's, even when the probe that confirmed it ran on one GPU.
+    if (c == "gpu_power_throttle" || c == "gpu_thermal_throttle") {
+      for (const Observation& o : obs_) {
+        if (o.evidence.kind != EvidenceKind::kMetric || o.hint.node != h.node || o.hint.gpu < 0) continue;
+        auto it = o.deltas.find("straggler_rank");
+        if (it != o.deltas.end() && it->second > 0) metric_gpus.insert(o.hint.gpu);
+      }
+    }
     h.node_wide = (metric_gpus.size() >= 2 && line_gpus.size() != 1) || probe_gpus.size() >= 2 ||
                   support[0]->hint.node_wide;
     // Log evidence from processes on >= 2 GPUs (any node) with no probe evidence: a job-wide fault
