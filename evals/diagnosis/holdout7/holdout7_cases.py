@@ -502,11 +502,12 @@ def x016():
     c = ck.Case("case-x016", "host_oom", "sl-a100-22", hosts, gpu=A100)
     c.alert("SlurmJobFailed", "job 991203 (clip-pt) FAILED, ExitCode 0:9", job="clip-pt", node="sl-a100-22")
     f = -250
+    kp = pid(c)
     j = ck.kernel_noise(c, "sl-a100-22", 5) + [
         "%s sl-a100-22 kernel: python invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=0" % c.syslog(f),
         "%s sl-a100-22 kernel: Mem-Info:" % c.syslog(f),
-        "%s sl-a100-22 kernel: oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0-1,global_oom,task_memcg=/slurm/uid_1012/job_991203/step_0,task=python,pid=%d,uid=1012" % (c.syslog(f), pid(c)),
-        "%s sl-a100-22 kernel: Out of memory: Killed process %d (python) total-vm:1211442112kB, anon-rss:201334208kB, file-rss:0kB, shmem-rss:81920kB, UID:1012 pgtables:401224kB oom_score_adj:0" % (c.syslog(f), pid(c))]
+        "%s sl-a100-22 kernel: oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0-1,global_oom,task_memcg=/slurm/uid_1012/job_991203/step_0,task=python,pid=%d,uid=1012" % (c.syslog(f), kp),
+        "%s sl-a100-22 kernel: Out of memory: Killed process %d (python) total-vm:1211442112kB, anon-rss:201334208kB, file-rss:0kB, shmem-rss:81920kB, UID:1012 pgtables:401224kB oom_score_adj:0" % (c.syslog(f), kp)]
     c.log("sl-a100-22/journal", j)
     c.log("sl-a100-21/slurm-991203.out", ck.plain_steps(c, -900, 14, 3010, step_s=40)
           + ["srun: error: sl-a100-22: task 11: Killed",
@@ -693,8 +694,594 @@ def x025():
     return c
 
 
+def x026():
+    """A rank on one node dies with 'unspecified launch failure' (reads like an application kernel
+    fault); no kernel log was shipped and DCGM ECC fields are not collected. Only gpu.health on that
+    GPU shows a volatile DBE and Xid 48; the neighbouring GPU passes."""
+    hosts = ["nd-h100-%02d" % n for n in (31, 32, 33)]
+    c = ck.Case("case-x026", "gpu_memory_uncorrectable_ecc", "nd-h100-33/gpu4", hosts, gpu=H100)
+    c.alert("TrainingJobFailed", "job whisper-v4 exited with code 1", job="whisper-v4", node="nd-h100-31")
+    f = -350
+    c.log("nd-h100-33/rank20/stderr", ck.deepspeed_steps(c, -900, 12, 1200, rank=20) + [
+        "[rank20]: Traceback (most recent call last):",
+        '[rank20]:   File "/code/asr/model.py", line 402, in forward',
+        "[rank20]:     attn = flash_attn_varlen_func(q, k, v, cu_seqlens, cu_seqlens, max_len, max_len)",
+        "[rank20]: RuntimeError: CUDA error: unspecified launch failure",
+        "[rank20]: Compile with `TORCH_USE_CUDA_DSA` to enable device-side assertions."])
+    c.log("nd-h100-31/rank0/stderr", ck.deepspeed_steps(c, -900, 10, 1200, rank=0) + ck.watchdog(c, 0, f + 601, 30112, op="ALLGATHER")[:3])
+    dcgm(c, "nd-h100-33", util={g: after(f, 0) for g in range(8)}, names=("util", "temp"))
+    c.health_rates("gpu.health@nd-h100-33/gpu4", ecc_dbe_volatile=1, ecc_dbe_aggregate=1, xid_last=48, retired_pages=0)
+    c.health_rates("gpu.health@nd-h100-33/gpu5")
+    c.gemm("gpu.gemm@nd-h100-33/gpu4", tflops=0.0)
+    c.fail("gpu.gemm@nd-h100-33/gpu4", "GEMM aborted: CUDA error: uncorrectable ECC error encountered")
+    return c
+
+
+def x027():
+    """A node returned to the pool after an ECC incident without a GPU reset: the new job on gpu7
+    gets 'uncorrectable ECC error encountered' at the first step. nvidia-smi -q reports Pending: Yes;
+    Xid 63 in the journal. Row remap pending is the cause; the DBE is historic."""
+    hosts = ["dgx-h200-p2-%02d" % n for n in (3, 4)]
+    c = ck.Case("case-x027", "gpu_row_remap_failure", "dgx-h200-p2-04/gpu7", hosts, gpu=H200)
+    c.alert("JobFailedAtStart", "job emb-distill failed in first step", job="emb-distill", node="dgx-h200-p2-04")
+    j = ck.kernel_noise(c, "dgx-h200-p2-04", 7, start_s=-1200) + [
+        "%s dgx-h200-p2-04 kernel: NVRM: Xid (PCI:%s): 63, pid=%d, name=python3, Row Remapper: New row (0x00000000800c4a21) Marked for Remap" % (c.syslog(-1150), c.bus(7), pid(c)),
+        "%s dgx-h200-p2-04 slurmctld-prolog[4431]: node health check: gpu 7 ok (dcgmi diag -r 1 skipped: NHC_QUICK=1)" % c.syslog(-200)]
+    c.log("dgx-h200-p2-04/journal", j)
+    c.log("dgx-h200-p2-04/rank15/stderr", ["%s | INFO | train | world 16, resuming from step 0" % c.ymd(-150)] + ck.app_noise(c, 5) + [
+        "Traceback (most recent call last):",
+        '  File "/opt/distill/main.py", line 188, in <module>',
+        "    trainer.fit()",
+        "RuntimeError: CUDA error: uncorrectable ECC error encountered",
+        "CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below might be incorrect."])
+    c.gpu_metric("DCGM_FI_DEV_ECC_DBE_AGG_TOTAL", "dgx-h200-p2-04", 0, 0, {7: lambda s, v: 1}, decimals=0)
+    c.health_rates("gpu.health@dgx-h200-p2-04/gpu7", remap_pending=1, remapped_rows_uncorrectable=1, ecc_dbe_aggregate=1, xid_last=63)
+    c.hbm("gpu.hbm_bandwidth@dgx-h200-p2-04/gpu7")
+    return c
+
+
+def x028():
+    """A100: Xid 62 (internal micro-controller halt) on gpu3; the rank hangs, nvidia-smi hangs on the
+    node, peers time out. kernel_launch probe on that GPU errors."""
+    hosts = ["hpc-a100-%03d" % n for n in (101, 102, 103, 104)]
+    c = ck.Case("case-x028", "gpu_firmware_error", "hpc-a100-103/gpu3", hosts, gpu=A100)
+    c.alert("NCCLWatchdogTimeout", "31 ranks timed out", job="prot-fold-v2", node="hpc-a100-101")
+    f = -900
+    k = ck.kernel_noise(c, "hpc-a100-103", 4, fmt="dmesg") + [
+        xid(c, f, 3, 62, "Internal micro-controller halt (newer drivers)", pname="python"),
+        "%s NVRM: GPU at PCI:%s: GPU-%s" % (c.dmesg(f + 0.1), c.bus(3), c.uuid("hpc-a100-103", 3)[4:]),
+        "%s INFO: task nvidia-smi:%d blocked for more than 122 seconds." % (c.dmesg(f + 300), pid(c)),
+        '%s "echo 0 > /proc/sys/kernel/hung_task_timeout_secs" disables this message.' % c.dmesg(f + 300)]
+    c.log("hpc-a100-103/dmesg", k)
+    c.log("hpc-a100-101/rank0/stderr", ck.plain_steps(c, -1150, 12, 444, step_s=20) + ck.watchdog(c, 0, f + 602, 12001)
+          + ck.app_noise(c, 2))
+    dcgm(c, "hpc-a100-103", util={3: after(f, 100)}, power={3: after(f, 88)}, names=("util", "power"))
+    c.errored("gpu.kernel_launch@hpc-a100-103/gpu3", "cuInit / cuCtxCreate on gpu3 did not return within 60 s", 60.0)
+    c.health_rates("gpu.health@hpc-a100-103/gpu3", xid_last=62)
+    return c
+
+
+def x029():
+    """No Xid: NVLink CRC errors on one GPU's links make the driver replay and retrain; the job is 1.8x
+    slower with no error lines. Only probes separate it from a straggler GPU: p2p matrix low for pairs
+    with gpu3, health (rates) shows CRC errors per second far above the threshold."""
+    hosts = ["gpu-r14-u%02d" % n for n in (10, 12)]
+    c = ck.Case("case-x029", "nvlink_error", "gpu-r14-u12/gpu3", hosts, gpu=H100, pci=ck.PCI_BUS_B)
+    c.alert("StepTimeRegression", "step time up 1.8x for 20 min", job="code-llm-sft", node="gpu-r14-u10")
+    tr = ck.fsdp_steps(c, -1150, 30, 2020, step_s=2.4, step_fn=lambda i: 4.3 * c.rng.uniform(0.97, 1.03))
+    c.log("gpu-r14-u10/rank0/stdout", tr + ck.app_noise(c, 4))
+    c.log("gpu-r14-u12/journal", ck.kernel_noise(c, "gpu-r14-u12", 7))
+    dcgm(c, "gpu-r14-u12", util={g: (lambda s, v: 71 + c.rng.uniform(-5, 5)) for g in range(8)}, names=("util", "power"))
+    c.health_rates("gpu.health@gpu-r14-u12/gpu3", nvlink_crc_errors=9211400, nvlink_crc_errors_per_s=5120.0,
+                   nvlink_replay_errors=40211, nvlink_replay_errors_per_s=188.0)
+    c.health_rates("gpu.health@gpu-r14-u12/gpu0")
+    c.nccl("nccl.p2p_matrix@gpu-r14-u12", busbw=61.0, details={"slowest_pairs": "gpu3<->gpu0 61.0, gpu3<->gpu5 63.2, gpu3<->gpu7 64.9 GB/s"})
+    c.gemm("gpu.gemm@gpu-r14-u12/gpu3")
+    return c
+
+
+def x030():
+    """A failed chassis fan heats all GPUs of one node; DCGM temperature is not exported on this
+    cluster, only step times and utilisation. IPMI SEL names Fan 4; gpu.health on two GPUs of the
+    node shows HW/SW thermal slowdown. Component: the node."""
+    hosts = ["xe9680-%02d" % n for n in (1, 2, 3, 4)]
+    c = ck.Case("case-x030", "gpu_thermal_throttle", "xe9680-03", hosts, gpu=H100)
+    c.alert("JobThroughputLow", "throughput -35% vs baseline", job="vlm-pt", node="xe9680-01")
+    c.log("xe9680-01/rank0/stdout", ck.megatron_iters(c, -1150, 26, 8800, step_s=8.0, step_fn=lambda i: 8.0 if i < 6 else 12.4 * c.rng.uniform(0.98, 1.02)) + ck.app_noise(c, 3))
+    c.log("xe9680-03/ipmi-sel", [
+        "  1a3 | %s | Fan FAN4 RPM | Lower Critical going low | Asserted | Reading 0 < Threshold 1680 RPM" % c.at(-1000).strftime("%m/%d/%Y | %H:%M:%S"),
+        "  1a4 | %s | Fan Redundancy | Redundancy Lost | Asserted" % c.at(-1000).strftime("%m/%d/%Y | %H:%M:%S")] + ck.kernel_noise(c, "xe9680-03", 6))
+    dcgm(c, "xe9680-03", util={g: (lambda s, v: 88 + c.rng.uniform(-6, 4)) for g in range(8)}, names=("util", "clock"),
+         clock={g: after(-980, lambda s, v: 1320 + c.rng.uniform(-80, 80)) for g in range(8)})
+    c.health_rates("gpu.health@xe9680-03/gpu2", temperature_c=89, hbm_temperature_c=94, sm_clock_mhz=1290,
+                   clock_event_reasons=ck.CLK_SW_THERMAL | ck.CLK_HW_THERMAL)
+    c.health_rates("gpu.health@xe9680-03/gpu6", temperature_c=88, hbm_temperature_c=92, sm_clock_mhz=1335,
+                   clock_event_reasons=ck.CLK_SW_THERMAL)
+    c.health_rates("gpu.health@xe9680-01/gpu2")
+    return c
+
+
+def x031():
+    """PSU failure on one node triggers HW power brake on all its GPUs (clocks at ~800 MHz); the
+    straggler detector lists all 8 ranks of that node. gpu.health shows clock event 0x80."""
+    hosts = ["hgx-%02d" % n for n in range(21, 25)]
+    c = ck.Case("case-x031", "gpu_power_throttle", "hgx-23", hosts, gpu=H200)
+    c.alert("StragglerDetected", "8 ranks on hgx-23 flagged slow", job="r1-distill-32b", node="hgx-23")
+    tr = ck.megatron_iters(c, -1150, 24, 600, step_s=5.5, step_fn=lambda i: 5.5 if i < 5 else 11.9 * c.rng.uniform(0.98, 1.02))
+    tr += [" [%s] StragglerDetector: stragglers (lowest 8 of 32): ranks 16-23 on hgx-23, GPU TFLOPs min %.1f vs median 411.0" % (c.ymd(-600 + 200 * i), 160 + i) for i in range(3)]
+    c.log("hgx-21/rank0/stdout", tr)
+    c.log("hgx-23/journal", ck.kernel_noise(c, "hgx-23", 6) + [
+        "%s hgx-23 ipmievd[1221]: Power Supply PSU2 Status: Power Supply AC lost | Asserted" % c.syslog(-1020),
+        "%s hgx-23 ipmievd[1221]: Power Supply PSU Redundancy: Redundancy Lost | Asserted" % c.syslog(-1020)])
+    dcgm(c, "hgx-23", clock={g: after(-1010, lambda s, v: 810 + c.rng.uniform(-40, 40)) for g in range(8)},
+         power={g: after(-1010, lambda s, v: 310 + c.rng.uniform(-20, 20)) for g in range(8)}, names=("clock", "power"))
+    c.health_rates("gpu.health@hgx-23/gpu0", sm_clock_mhz=795, power_w=305, clock_event_reasons=ck.CLK_HW_POWER_BRAKE | ck.CLK_HW_SLOWDOWN)
+    c.gemm("gpu.gemm@hgx-23/gpu0", tflops=301.0)
+    return c
+
+
+def x032():
+    """ZeRO-offload job: one H100 trained its link at Gen3 (8 GT/s) after a BIOS update; the kernel
+    prints the 'limited by' line at boot. The rank's optimizer step is 3x slower."""
+    hosts = ["sm-h100-%02d" % n for n in (5, 6)]
+    c = ck.Case("case-x032", "pcie_link_degraded", "sm-h100-06/gpu1", hosts, gpu=H100)
+    c.alert("StragglerDetected", "rank 9 optimizer step 3.1x median", job="zero3-offload-13b", node="sm-h100-06", rank="9")
+    k = ["%s pci 0000:%s:00.0: 63.008 Gb/s available PCIe bandwidth, limited by 8.0 GT/s PCIe x8 link at 0000:%s:01.0 (capable of 504.112 Gb/s with 32.0 GT/s PCIe x16 link)" % (c.dmesg(-c.uptime0 + 14.2), c.pci[1], "16")]
+    k += ck.kernel_noise(c, "sm-h100-06", 6, fmt="dmesg")
+    c.log("sm-h100-06/dmesg", k)
+    tr = ck.deepspeed_steps(c, -900, 16, 210, rank=9, step_s=6.2)
+    tr += ["[%s] [INFO] [logging.py:96:log_dist] [Rank 9] time (ms) | optimizer_step: %.1f | forward: 640.2 | backward: 1290.5" % (c.ymd_ms(-500 + 100 * i), 3900 + 40 * i) for i in range(3)]
+    tr += ["[%s] [INFO] [logging.py:96:log_dist] [Rank 0] time (ms) | optimizer_step: 1265.3 | forward: 638.0 | backward: 1288.9" % c.ymd_ms(-300)]
+    c.log("sm-h100-06/rank9/stdout", tr)
+    c.health_rates("gpu.health@sm-h100-06/gpu1", pcie_link_gen=3, pcie_link_width=8)
+    c.pcie("gpu.pcie_bandwidth@sm-h100-06/gpu1", h2d=6.4, d2h=6.6)
+    return c
+
+
+def x033():
+    """The whole job goes NaN and Megatron's NaN check names rank 45 first. It reads like plain
+    divergence (grad norm was drifting up), but gpu.sdc on that rank's node flags gpu5; the sdc vote
+    on another node passes and gpu.health is clean."""
+    hosts = ["ws-h100-%02d" % n for n in range(40, 46)]
+    c = ck.Case("case-x033", "gpu_silent_data_corruption", "ws-h100-45/gpu5", hosts, gpu=H100)
+    c.alert("LossNaN", "loss is NaN at iteration 77310", job="mm-34b-pt", node="ws-h100-40")
+    lo = lambda i: 1.88 + c.rng.uniform(-0.03, 0.03) if i < 24 else float("nan")
+    gn = lambda i: 0.31 + 0.01 * i if i < 24 else float("nan")
+    tr = ck.megatron_iters(c, -1150, 28, 77286, step_s=8.1, loss_fn=lo, grad_fn=gn, nan_fn=lambda i: max(0, i - 23))
+    tr += ["[rank45]: AssertionError: Rank 45, node ws-h100-45, device 5, iteration 77310: found NaN in local grad norm in backward pass before data-parallel communication collective. Device: 5, node: ws-h100-45"]
+    c.log("ws-h100-40/rank0/stdout", tr + ck.app_noise(c, 2))
+    dcgm(c, "ws-h100-45", names=("util", "temp"))
+    c.health_rates("gpu.health@ws-h100-45/gpu5")
+    c.sdc("gpu.sdc@ws-h100-45", mismatched=12, bad_gpu="gpu5")
+    c.sdc("gpu.sdc@ws-h100-41")
+    return c
+
+
+def x034():
+    """No errors, just a slow job: one HCA on one node trained at 100 Gb/s instead of 400 (ibstat).
+    Inter-node all-reduce busbw is low, intra-node is fine; port counters on that port rise."""
+    hosts = ["ai-rack3-n%d" % n for n in range(1, 5)]
+    c = ck.Case("case-x034", "ib_link_failure", "ai-rack3-n2/mlx5_5", hosts, gpu=H200)
+    c.alert("StepTimeRegression", "step time 1.6x since node replacement", job="llm-140b-pt", node="ai-rack3-n1")
+    c.log("ai-rack3-n1/rank0/stdout", ck.megatron_iters(c, -1150, 26, 55000, step_s=10.4, step_fn=lambda i: 16.5 * c.rng.uniform(0.98, 1.02)) + ck.app_noise(c, 3))
+    ib = []
+    for n in range(8):
+        rate = 100 if n == 5 else 400
+        ib += ["CA 'mlx5_%d'" % n, "\tPort 1:", "\t\tState: Active", "\t\tRate: %d" % rate]
+    c.log("ai-rack3-n2/ibstat", ib)
+    for n in (4, 5):
+        c.node_metric("node_infiniband_port_data_transmitted_bytes_total", {"instance": "ai-rack3-n2", "device": "mlx5_%d" % n, "port": "1"},
+                      (lambda s, n=n: (s + 1300) * (1.15e10 if n == 5 else 3.9e10)), decimals=0)
+    c.nccl("nccl.allreduce@job", busbw=61.0)
+    c.nccl("nccl.allreduce@ai-rack3-n2")
+    c.nccl("nccl.sendrecv@ai-rack3-n2", busbw=11.8, details={"per_nic": "mlx5_5 11.8 GB/s, others 46.9-48.3 GB/s"})
+    return c
+
+
+def x035():
+    """NCCL silently falls back to TCP sockets because the new image lacks the IB verbs libraries;
+    the job is 9x slower. INFO lines show NET/Socket instead of NET/IB; the job-wide all-reduce probe
+    is 3 GB/s, intra-node fine."""
+    hosts = ["kube-gpu-%02d" % n for n in (4, 5, 6, 7)]
+    c = ck.Case("case-x035", "nccl_network_misconfig", "job", hosts, gpu=H100)
+    c.alert("MFUDrop", "MFU 5% (was 43%)", job="sdxl-dpo", node="kube-gpu-04")
+    p = pid(c)
+    lines = ["kube-gpu-04:%d:%d [0] NCCL INFO NCCL version 2.21.5+cuda12.4" % (p, p),
+             "kube-gpu-04:%d:%d [0] NCCL INFO NET/Plugin: Could not find: libnccl-net.so. Using internal network plugin." % (p, p),
+             "kube-gpu-04:%d:%d [0] NCCL INFO Failed to open libibverbs.so[.1]" % (p, p + 41),
+             "kube-gpu-04:%d:%d [0] NCCL INFO NET/Socket : Using [0]eth0:10.244.3.17<0>" % (p, p + 41),
+             "kube-gpu-04:%d:%d [0] NCCL INFO Using network Socket" % (p, p + 41),
+             "kube-gpu-04:%d:%d [0] NCCL INFO Channel 00/0 : 24[0] -> 0[0] [receive] via NET/Socket/0" % (p, p + 41)]
+    tr = lines + ck.fsdp_steps(c, -1000, 20, 10, step_s=19.0) + ck.app_noise(c, 3)
+    c.log("kube-gpu-04/pod/sdxl-dpo-worker-0", tr)
+    c.nccl("nccl.allreduce@job", busbw=3.1)
+    c.nccl("nccl.allreduce@kube-gpu-05")
+    return c
+
+
+def x036():
+    """All ranks of the default process group time out in ALLREDUCE; a py-spy dump of rank 22 shows it
+    blocked in a barrier of a different (pipeline) group. Watchdog lines everywhere; health on that
+    GPU is clean, so the GPU is not the cause."""
+    hosts = ["gp-%02d" % n for n in (1, 2, 3, 4)]
+    c = ck.Case("case-x036", "nccl_collective_hang", "gp-03/gpu6", hosts, gpu=H100)
+    c.alert("TrainingJobStalled", "no progress for 17 min", job="pp-ablation-7", node="gp-01")
+    c.log("gp-01/rank0/stderr", ck.megatron_iters(c, -1150, 10, 1600, step_s=9.0) + ck.watchdog(c, 0, -1060 + 601, 9911)[:2]
+          + ck.watchdog(c, 7, -1060 + 601.5, 9911)[:1])
+    c.log("gp-03/py-spy-rank22", [
+        "Process %d: /usr/bin/python3 -u pretrain_gpt.py" % pid(c),
+        "Python v3.10.12 (/usr/bin/python3.10)",
+        "",
+        "Thread %d (active): \"MainThread\"" % pid(c),
+        "    barrier (torch/distributed/distributed_c10d.py:4159)",
+        "    wrapper (torch/distributed/c10d_logger.py:83)",
+        "    _sync_pp_group (megatron/core/pipeline_parallel/schedules.py:1321)",
+        "    forward_backward_pipelining_without_interleaving (megatron/core/pipeline_parallel/schedules.py:1402)",
+        "    train_step (megatron/training/training.py:744)",
+        "Thread %d (idle): \"Thread-2 (_pin_memory_loop)\"" % pid(c),
+        "    _pin_memory_loop (torch/utils/data/_utils/pin_memory.py:55)"])
+    dcgm(c, "gp-03", util={g: (lambda s, v: 100 if s > -1050 else v) for g in range(8)}, names=("util",))
+    c.health_rates("gpu.health@gp-03/gpu6")
+    c.kernel_launch("gpu.kernel_launch@gp-03/gpu6")
+    return c
+
+
+def x037():
+    """A rank dies of a Python KeyError in its data collator; the other ranks log IB completion
+    errors (retry exceeded) toward it, which look like a fabric problem."""
+    hosts = ["a3-h100-%03d" % n for n in (71, 72, 73)]
+    c = ck.Case("case-x037", "rank_process_crash", "a3-h100-072/gpu2", hosts, gpu=H100)
+    c.alert("NCCLError", "IB completion errors on 16 ranks", job="reward-model-v3", node="a3-h100-071")
+    f = -180
+    c.log("a3-h100-072/rank10/stderr", ck.plain_steps(c, -800, 14, 8801, step_s=4) + [
+        "Traceback (most recent call last):",
+        '  File "/rm/train_rm.py", line 301, in <module>',
+        "    main()",
+        '  File "/rm/data.py", line 88, in __call__',
+        "    chosen = ex[\"chosen_ids\"]",
+        "KeyError: 'chosen_ids'"])
+    p = pid(c)
+    c.log("a3-h100-071/rank3/stderr", [
+        "a3-h100-071:%d:%d [3] NCCL INFO misc/ibvwrap.cc:290 NCCL WARN Call to ibv_modify_qp failed with error Connection timed out" % (p, p + 3),
+        "a3-h100-071:%d:%d [3] transport/net_ib.cc:1696 NCCL WARN NET/IB : Got completion from peer 10.20.1.72<42113> with status=IBV_WC_RETRY_EXC_ERR(12) opcode=IBV_WC_SEND(0) len=0 vendor_err=129 (Send) localGid fe80::a288:c2ff:fe1a:2b40 remoteGid fe80::a288:c2ff:fe1a:11c8" % (p, p + 3),
+        "[rank3]:[%s ProcessGroupNCCL.cpp:1515] [PG 0 (default_pg) Rank 3] Process group watchdog thread terminated with exception: NCCL error: remote process exited or there was a network error, NCCL version 2.21.5" % c.glog(f + 20, "E")])
+    c.log("a3-h100-073/launcher", ck.elastic_failure(c, f + 2, "a3-h100-072", 10, 2, 1, error_file="/tmp/torchelastic_x9/attempt_0/2/error.json"))
+    c.node_metric("node_infiniband_port_errors_symbol_total", {"instance": "a3-h100-072", "device": "mlx5_2", "port": "1"}, lambda s: 0, decimals=0)
+    return c
+
+
+def x038():
+    """OOM on one rank at startup: a zombie process from the previous job still holds 30 GiB on gpu1
+    of that node (current OOM wording names the other process)."""
+    hosts = ["sp-h100-%02d" % n for n in (8, 9)]
+    c = ck.Case("case-x038", "cuda_oom", "sp-h100-09/gpu1", hosts, gpu=H100)
+    c.alert("JobFailedAtStart", "job asr-ctc-ft failed after 2 minutes", job="asr-ctc-ft", node="sp-h100-09")
+    c.log("sp-h100-09/rank9/stderr", ck.app_noise(c, 6) + [
+        "[rank9]: torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 1 has a total capacity of 79.10 GiB of which 1.12 GiB is free. Process 41222 has 30.02 GiB memory in use. Process 55810 has 47.94 GiB memory in use. Of the allocated memory 45.61 GiB is allocated by PyTorch, and 1.70 GiB is reserved by PyTorch but unallocated. If reserved but unallocated memory is large try setting PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True to avoid fragmentation.  See documentation for Memory Management  (https://pytorch.org/docs/stable/notes/cuda.html#environment-variables)"])
+    c.log("sp-h100-08/rank0/stderr", ck.watchdog(c, 0, -5, 12, op="BROADCAST", numel=1, timeout_ms=600000)[:2] + ck.app_noise(c, 8))
+    c.log("sp-h100-09/journal", ck.kernel_noise(c, "sp-h100-09", 6))
+    c.gpu_metric("DCGM_FI_DEV_FB_USED", "sp-h100-09", 0, 0, {1: lambda s, v: 30740 if s < -140 else 80100}, decimals=0)
+    return c
+
+
+def x039():
+    """Device-side assert on one rank (index out of bounds in the embedding: a tokenizer with more
+    tokens than the model's vocab). Xid 43 on that GPU; peers time out afterwards."""
+    hosts = ["ml-gpu-%d" % n for n in (51, 52)]
+    c = ck.Case("case-x039", "illegal_memory_access", "ml-gpu-51/gpu3", hosts, gpu=H200)
+    c.alert("NCCLWatchdogTimeout", "15 ranks timed out", job="multi-lingual-ft", node="ml-gpu-52")
+    f = -650
+    c.log("ml-gpu-51/rank3/stderr", ck.deepspeed_steps(c, -1000, 8, 1402, rank=3) + [
+        "../aten/src/ATen/native/cuda/Indexing.cu:1236: indexSelectSmallIndex: block: [15,0,0], thread: [96,0,0] Assertion `srcIndex < srcSelectDimSize` failed.",
+        "../aten/src/ATen/native/cuda/Indexing.cu:1236: indexSelectSmallIndex: block: [15,0,0], thread: [97,0,0] Assertion `srcIndex < srcSelectDimSize` failed.",
+        "RuntimeError: CUDA error: device-side assert triggered",
+        "Compile with `TORCH_USE_CUDA_DSA` to enable device-side assertions."])
+    c.log("ml-gpu-51/dmesg", ck.kernel_noise(c, "ml-gpu-51", 4, fmt="dmesg") + [xid(c, f, 3, 43, "Ch 00000010")])
+    c.log("ml-gpu-52/rank8/stderr", ck.watchdog(c, 8, f + 601, 22001))
+    c.health_rates("gpu.health@ml-gpu-51/gpu3", xid_last=43)
+    return c
+
+
+def x040():
+    """Kubernetes pod's container hits its memory limit (memory cgroup OOM): DataLoader workers are
+    killed, torch reports 'DataLoader worker exited unexpectedly', which reads like an input problem."""
+    hosts = ["gke-a3-pool-1-%s" % s for s in ("q7c2", "z1k8")]
+    c = ck.Case("case-x040", "host_oom", "gke-a3-pool-1-z1k8", hosts, gpu=H100)
+    c.alert("KubePodCrashLooping", "pod vid-gen-worker-1 OOMKilled", pod="vid-gen-worker-1", node="gke-a3-pool-1-z1k8", job="vid-gen")
+    f = -240
+    c.log("gke-a3-pool-1-z1k8/pod/vid-gen-worker-1", ck.plain_steps(c, -800, 12, 300, step_s=12) + [
+        "RuntimeError: DataLoader worker (pid(s) 4412, 4418) exited unexpectedly",
+        "ERROR: Unexpected bus error encountered in worker. This might be caused by insufficient shared memory (shm)."])
+    c.log("gke-a3-pool-1-z1k8/journal", ck.kernel_noise(c, "gke-a3-pool-1-z1k8", 4) + [
+        "%s gke-a3-pool-1-z1k8 kernel: Memory cgroup out of memory: Killed process 4412 (pt_data_worker) total-vm:96412204kB, anon-rss:21203312kB, file-rss:1024kB, shmem-rss:0kB, UID:0 pgtables:44112kB oom_score_adj:999" % c.syslog(f),
+        "%s gke-a3-pool-1-z1k8 kernel: oom_reaper: reaped process 4412 (pt_data_worker), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB" % c.syslog(f + 1)])
+    c.log("scheduler/events", ["%s Warning  OOMKilling  node/gke-a3-pool-1-z1k8  Memory cgroup out of memory: Killed process 4418 (pt_data_worker)" % c.iso(f + 2),
+                               "%s Normal   Killing     pod/vid-gen-worker-1       Container trainer exceeded its memory limit (512Gi)" % c.iso(f + 3)])
+    c.node_metric("container_memory_working_set_bytes", {"pod": "vid-gen-worker-1", "node": "gke-a3-pool-1-z1k8"},
+                  lambda s: min(5.49e11, 3.1e11 + (s + 1300) * 2.3e8) if s < f else 1.1e9, decimals=0)
+    return c
+
+
+def x041():
+    """NaN after moving the job to new nodes: the team suspects a bad GPU, but the loss and grad norm
+    were climbing on all ranks since a data-mix change; gpu.sdc passes on every node checked and
+    health is clean. Plain divergence."""
+    hosts = ["nn-%02d" % n for n in (61, 62, 63, 64)]
+    c = ck.Case("case-x041", "loss_divergence", "job", hosts, gpu=H200)
+    c.alert("LossNaN", "loss NaN after node swap", job="ja-13b-cpt", node="nn-61")
+    lo = lambda i: 2.2 + 0.05 * i + (0.02 * i) ** 2 if i < 25 else float("nan")
+    gn = lambda i: 0.5 * 1.35 ** i if i < 25 else float("nan")
+    tr = ["%s | INFO | data | data mix updated: web 0.55 -> 0.30, code 0.10 -> 0.35 (new shards synthetic-code-v2)" % c.ymd(-1160)]
+    tr += ck.megatron_iters(c, -1150, 28, 41000, step_s=7.0, loss_fn=lo, grad_fn=gn, nan_fn=lambda i: max(0, i - 24))
+    c.log("nn-61/rank0/stdout", tr)
+    c.log("nn-64/journal", ck.kernel_noise(c, "nn-64", 5) + ["%s nn-64 slurmctld[1200]: node nn-64 resumed (replaced nn-19)" % c.syslog(-1180)])
+    for h in hosts:
+        c.sdc("gpu.sdc@%s" % h)
+    c.health_rates("gpu.health@nn-64/gpu0")
+    return c
+
+
+def x042():
+    """fairseq fp16: gradient overflow lines every update until 'Minimum loss scale reached'."""
+    hosts = ["fq-h100-%d" % n for n in (1, 2)]
+    c = ck.Case("case-x042", "fp16_loss_scale_collapse", "job", hosts, gpu=H100)
+    c.alert("TrainingJobFailed", "job nmt-fp16 FloatingPointError", job="nmt-fp16", node="fq-h100-1")
+    lines = []
+    t = -900
+    for i in range(8):
+        lines.append("%s | INFO | train_inner | epoch 012:   %d / 4113 loss=4.212, nll_loss=2.481, ppl=5.58, wps=221044, ups=3.1, wpb=71040, bsz=2544, num_updates=%d, lr=0.000412, gnorm=0.9, loss_scale=64, train_wall=32, wall=11021" % (c.ymd(t), 1000 + 100 * i, 46000 + 100 * i))
+        t += 33
+    sc = 64.0
+    while sc > 1e-4:
+        sc /= 2
+        lines.append("%s | INFO | fairseq.trainer | NOTE: gradient overflow detected, ignoring gradient, setting loss scale to: %s" % (c.ymd(t), repr(sc)))
+        t += 1
+    lines += ["Traceback (most recent call last):",
+              '  File "/fairseq/fairseq/optim/dynamic_loss_scaler.py", line 61, in check_overflow',
+              "FloatingPointError: Minimum loss scale reached (0.0001). Your loss is probably exploding. Try lowering the learning rate, using gradient clipping or increasing the batch size."]
+    c.log("fq-h100-1/train.log", lines)
+    return c
+
+
+def x043():
+    """torchtitan float8 training: the loss goes NaN; a float8 monitor shows amax inf in one layer and
+    scales underflowing to 0 several steps before. Looks like divergence."""
+    hosts = ["tt-h100-%02d" % n for n in (1, 2, 3, 4)]
+    c = ck.Case("case-x043", "fp8_scaling_overflow", "job", hosts, gpu=H100)
+    c.alert("LossNaN", "loss NaN in titan run", job="titan-llama3-8b-fp8", node="tt-h100-01")
+    lo = lambda i: 2.45 + c.rng.uniform(-0.02, 0.02) if i < 26 else float("nan")
+    tr = ck.fsdp_steps(c, -1150, 26, 9100, step_s=3.2, loss_fn=lo)
+    tr += ["[rank0]:[titan] %s - root - INFO - step: 9126  loss:     nan  memory: 61.30GiB(77.10%%)  tps: 9,112  tflops: 520.11  mfu: 52.59%%" % c.ymd_ms(-60)]
+    tr += ["[rank0]:[titan] %s - float8_stats - WARNING - layers.29.feed_forward.w2 input amax=inf weight amax=0.81 grad_output amax=inf; scale=0.000e+00 (delayed, history_len=16)" % c.ymd_ms(-140 + 20 * i) for i in range(3)]
+    tr += ["[rank0]:[titan] %s - float8_stats - WARNING - 9.8%% of e4m3 values saturated at 448.0 in layers.29.feed_forward.w2" % c.ymd_ms(-150)]
+    c.log("tt-h100-01/rank0/stdout", tr)
+    return c
+
+
+def x044():
+    """DeepSpeed-MoE job slows down 2x; the loud line is NCCL all-to-all taking long (comm logging),
+    which looks like a network fault. The job-wide all-to-all probe passes; gating logs show
+    capacity overflow and dropped tokens."""
+    hosts = ["moe-h200-%d" % n for n in range(1, 5)]
+    c = ck.Case("case-x044", "moe_expert_imbalance", "job", hosts, gpu=H200)
+    c.alert("StepTimeRegression", "step time 2.1x baseline", job="ds-moe-32e", node="moe-h200-1")
+    tr = ck.deepspeed_steps(c, -1150, 20, 3300, rank=0, step_s=2.3, step_fn=lambda i: 2.3 if i < 5 else 4.9 * c.rng.uniform(0.98, 1.02))
+    tr += ["[%s] [INFO] [comm.py:213:log_summary] comm op: all_to_all_single | time (ms): %.2f | msg size: 512.0 MB | algbw (Gbps): %.1f | busbw (Gbps): %.1f" % (c.ymd_ms(-600 + 120 * i), 410.0 + 20 * i, 9.9, 9.3) for i in range(3)]
+    tr += ["[%s] [WARNING] [sharded_moe.py:470] gate: expert capacity exceeded on %d/32 experts, dropped %.1f%% of tokens (capacity_factor=1.25)" % (c.ymd_ms(-550 + 150 * i), 3, 27.5 + i) for i in range(3)]
+    c.log("moe-h200-1/rank0/stdout", tr)
+    c.nccl("nccl.alltoall@job")
+    c.nccl("nccl.allreduce@job")
+    return c
+
+
+def x045():
+    """Megatron straggler detector names rank 29; gpu.health is clean (no throttle, no errors), gemm
+    passes, but the HBM bandwidth probe on that GPU is 30% low: a degraded GPU."""
+    hosts = ["dc2-h100-%03d" % n for n in (301, 302, 303, 304)]
+    c = ck.Case("case-x045", "straggler_rank", "dc2-h100-304/gpu5", hosts, gpu=H100)
+    c.alert("StragglerDetected", "rank 29 slowest for 40 consecutive checks", job="ret-7b-pt", node="dc2-h100-301", rank="29")
+    tr = ck.megatron_iters(c, -1150, 24, 20100, step_s=6.4)
+    tr += [" [%s] StragglerDetector: stragglers (lowest 1 of 32): rank 29 dc2-h100-304 gpu 5  GPU TFLOPs max/min 398.1/%.1f  MaxRoundTripTime %.1f ms" % (c.ymd(-800 + 200 * i), 276.0 + i, 7.9) for i in range(4)]
+    c.log("dc2-h100-301/rank0/stdout", tr)
+    dcgm(c, "dc2-h100-304", names=("temp", "clock", "power"))
+    c.health_rates("gpu.health@dc2-h100-304/gpu5")
+    c.gemm("gpu.gemm@dc2-h100-304/gpu5")
+    c.hbm("gpu.hbm_bandwidth@dc2-h100-304/gpu5", gb_s=2010)
+    c.hbm("gpu.hbm_bandwidth@dc2-h100-304/gpu4")
+    return c
+
+
+def x046():
+    """All 8 ranks of one node are slow in the host-side parts of the step; the node's CPU frequency
+    governor was left at powersave after maintenance. GPUs are healthy."""
+    hosts = ["r7-n%02d" % n for n in (1, 2, 3)]
+    c = ck.Case("case-x046", "straggler_rank", "r7-n02", hosts, gpu=H200)
+    c.alert("StragglerDetected", "ranks 8-15 slow", job="gr00t-policy", node="r7-n02")
+    c.log("r7-n01/rank0/stdout", ck.plain_steps(c, -1150, 24, 9000, step_s=1.4, step_fn=lambda i: 2.2 * c.rng.uniform(0.98, 1.02))
+          + ["%s | WARNING | perf | slowest ranks this window: 8 9 10 11 12 13 14 15 (r7-n02), cpu dispatch time 0.71s vs 0.19s median" % c.ymd(-300)])
+    c.log("r7-n02/journal", ck.kernel_noise(c, "r7-n02", 5) + [
+        "%s r7-n02 cpupower[2811]: Setting cpu: 0-223" % c.syslog(-1400),
+        "%s r7-n02 cpupower[2811]: current policy: frequency should be within 800 MHz and 3.80 GHz. The governor \"powersave\" may decide which speed to use" % c.syslog(-1400)])
+    for h in ("r7-n01", "r7-n02"):
+        c.node_metric("node_cpu_scaling_frequency_hertz", {"instance": h, "cpu": "0"}, (lambda s, h=h: 8.0e8 if h == "r7-n02" else 3.4e9), decimals=0)
+    c.gemm("gpu.gemm@r7-n02/gpu3")
+    c.health_rates("gpu.health@r7-n02/gpu3")
+    return c
+
+
+def x047():
+    """GPU util 40% on all nodes after switching to raw JSONL with on-the-fly tokenization; the
+    suspicion is a PCIe or storage problem, but pcie and gemm probes pass and file-system read
+    latency is flat; host CPUs are saturated."""
+    hosts = ["jx-%02d" % n for n in (1, 2, 3, 4)]
+    c = ck.Case("case-x047", "dataloader_stall", "job", hosts, gpu=A100)
+    c.alert("GPUUtilLow", "GPU util < 45% job-wide", job="tok-onthefly-test", node="jx-01")
+    c.log("jx-01/rank0/stdout", ["%s | INFO | data | dataset: jsonl (raw), tokenize_on_the_fly=True, num_workers=4" % c.ymd(-1190)]
+          + ck.plain_steps(c, -1150, 26, 100, step_s=3.9) + ck.app_noise(c, 3))
+    for h in ("jx-01", "jx-03"):
+        dcgm(c, h, util={g: (lambda s, v: 40 + c.rng.uniform(-10, 10)) for g in range(8)}, names=("util",))
+        c.node_metric("node_cpu_busy_ratio", {"instance": h}, lambda s: 0.98 + c.rng.uniform(-0.01, 0.01), decimals=3)
+    c.node_metric("nfs_read_latency_seconds", {"mount": "/data"}, lambda s: 0.004 + c.rng.uniform(0, 0.001), decimals=4)
+    c.pcie("gpu.pcie_bandwidth@jx-01/gpu0")
+    c.pcie("gpu.pcie_bandwidth@jx-03/gpu4")
+    c.gemm("gpu.gemm@jx-01/gpu0")
+    return c
+
+
+def x048():
+    """Local NVMe used for the dataset cache goes read-only after ext4 errors on one node; the rank
+    there fails writing its cache. Component: the node."""
+    hosts = ["cs-a100-%02d" % n for n in (14, 15)]
+    c = ck.Case("case-x048", "storage_failure", "cs-a100-15", hosts, gpu=A100)
+    c.alert("TrainingJobFailed", "job speech-enc failed", job="speech-enc", node="cs-a100-15")
+    f = -400
+    c.log("cs-a100-15/dmesg", ck.kernel_noise(c, "cs-a100-15", 4, fmt="dmesg") + [
+        "%s nvme nvme1: I/O 612 QID 41 timeout, aborting" % c.dmesg(f - 20),
+        "%s blk_update_request: I/O error, dev nvme1n1, sector 1882144 op 0x1:(WRITE) flags 0x800 phys_seg 32 prio class 0" % c.dmesg(f - 5),
+        "%s EXT4-fs error (device nvme1n1): ext4_journal_check_start:83: comm python: Detected aborted journal" % c.dmesg(f),
+        "%s EXT4-fs (nvme1n1): Remounting filesystem read-only" % c.dmesg(f)])
+    c.log("cs-a100-15/rank11/stderr", ck.plain_steps(c, -900, 10, 50, step_s=40) + [
+        "Traceback (most recent call last):",
+        '  File "/opt/se/cache.py", line 52, in put',
+        "OSError: [Errno 30] Read-only file system: '/local_nvme/cache/shard-00412.arrow'"])
+    c.node_metric("node_filesystem_readonly", {"instance": "cs-a100-15", "mountpoint": "/local_nvme", "device": "/dev/nvme1n1"}, lambda s: 0 if s < f else 1, decimals=0)
+    return c
+
+
+def x049():
+    """Watchdog timeouts on 15 ranks; rank 0 is stuck in D state writing a checkpoint to an NFS server
+    that stopped responding. Loud: NCCL timeouts; cause: the shared file system."""
+    hosts = ["bx-%02d" % n for n in (5, 6)]
+    c = ck.Case("case-x049", "storage_failure", "job", hosts, gpu=H100)
+    c.alert("NCCLWatchdogTimeout", "15 of 16 ranks timed out", job="ocr-vit", node="bx-06")
+    f = -700
+    c.log("bx-06/rank8/stderr", ck.watchdog(c, 8, f + 602, 41220) + ck.app_noise(c, 2))
+    c.log("bx-05/journal", ck.kernel_noise(c, "bx-05", 5) + [
+        "%s bx-05 kernel: nfs: server nfs-ckpt01 not responding, still trying" % c.syslog(f + 5),
+        "%s bx-05 kernel: nfs: server nfs-ckpt01 not responding, still trying" % c.syslog(f + 190),
+        "%s bx-05 kernel: INFO: task python3:%d blocked for more than 245 seconds." % (c.syslog(f + 250), pid(c)),
+        "%s bx-05 kernel:       Not tainted 5.15.0-112-generic #122-Ubuntu" % c.syslog(f + 250),
+        "%s bx-05 kernel: Call Trace:" % c.syslog(f + 250),
+        "%s bx-05 kernel:  nfs_wait_on_request+0x2d/0x40 [nfs]" % c.syslog(f + 250)])
+    c.log("bx-05/rank0/stdout", ck.plain_steps(c, -1100, 8, 3000, step_s=45) + ["%s | INFO | ckpt | saving step 3008 to /mnt/ckpt/ocr-vit/step_3008.pt" % c.ymd(f)])
+    return c
+
+
+def x050():
+    """Container image update: LD_LIBRARY_PATH puts an older libnccl (2.18) in front of the one torch
+    was built against; every rank fails with an undefined symbol at import time."""
+    hosts = ["ray-gpu-%d" % n for n in (1, 2)]
+    c = ck.Case("case-x050", "launch_config_error", "job", hosts, gpu=H100)
+    c.alert("JobFailedAtStart", "all workers failed at import", job="rl-hf-ppo", node="ray-gpu-1")
+    lines = ck.app_noise(c, 6) + [
+        "+ export LD_LIBRARY_PATH=/opt/nccl-2.18.1/lib:/usr/local/cuda/lib64:$LD_LIBRARY_PATH",
+        "Traceback (most recent call last):",
+        '  File "/app/ppo.py", line 3, in <module>',
+        "    import torch",
+        '  File "/usr/local/lib/python3.11/site-packages/torch/__init__.py", line 367, in <module>',
+        "    from torch._C import *  # noqa: F403",
+        "ImportError: /usr/local/lib/python3.11/site-packages/torch/lib/libtorch_cuda.so: undefined symbol: ncclCommInitRankScalable"]
+    c.log("ray-gpu-1/worker-0/stderr", lines)
+    c.log("ray-gpu-2/worker-8/stderr", lines[-3:] + ["ray.exceptions.RaySystemError: System error: Failed to import torch on worker"] + ck.app_noise(c, 4))
+    c.log("ray-gpu-2/journal", ck.kernel_noise(c, "ray-gpu-2", 5))
+    return c
+
+
+def x051():
+    """A100 Xid 48 DBE on gpu6 kills the rank; the journal also has an older Xid 13 on gpu2 from a
+    previous user's job (misleading), and peers log NCCL errors."""
+    hosts = ["a100x-%02d" % n for n in (17, 18)]
+    c = ck.Case("case-x051", "gpu_memory_uncorrectable_ecc", "a100x-18/gpu6", hosts, gpu=A100)
+    c.alert("SlurmJobFailed", "job 7712004 (graphcast-ft) FAILED", job="graphcast-ft", node="a100x-18")
+    f = -330
+    j = ck.kernel_noise(c, "a100x-18", 5) + [
+        xid(c, -1350, 2, 13, "Graphics SM Warp Exception on (GPC 4, TPC 1, SM 0): Out Of Range Address", fmt="syslog", host="a100x-18"),
+        xid(c, f, 6, 48, "An uncorrectable double bit error (DBE) has been detected on GPU in the framebuffer at partition 5, subpartition 1.", fmt="syslog", host="a100x-18"),
+        "%s a100x-18 kernel: NVRM: Xid (PCI:%s): 63, pid=%d, name=python, Row Remapper: New row (0x0000000f000a2201) Marked for Remap" % (c.syslog(f + 0.1), c.bus(6), pid(c))]
+    c.log("a100x-18/journal", j)
+    c.log("a100x-18/rank14/stderr", ck.plain_steps(c, -900, 12, 4000, step_s=40) + [
+        "RuntimeError: CUDA error: uncorrectable ECC error encountered",
+        "Exception raised from c10_cuda_check_implementation at ../c10/cuda/CUDAException.cpp:43 (most recent call first):"])
+    c.log("a100x-17/rank2/stderr", ["[rank2]:[%s ProcessGroupNCCL.cpp:1333] [PG 0 Rank 2] NCCL watchdog thread terminated with exception: NCCL error: unhandled system error, NCCL version 2.19.3" % c.glog(f + 3, "E"),
+                                    "ncclSystemError: System call (e.g. socket, malloc) or external library call failed or device error. ",
+                                    "Last error:",
+                                    "socketProgressOpt: Call to recv from 10.8.0.18<41993> failed : Connection reset by peer"])
+    c.gpu_metric("DCGM_FI_DEV_ECC_DBE_VOL_TOTAL", "a100x-18", 0, 0, {6: after(f, 1)}, decimals=0)
+    c.health_rates("gpu.health@a100x-18/gpu6", ecc_dbe_volatile=1, ecc_dbe_aggregate=3, remap_pending=1, xid_last=48)
+    c.health_rates("gpu.health@a100x-18/gpu2", xid_last=13)
+    return c
+
+
+def x052():
+    """NCCL reports 'unhandled cuda error ... unknown error' on rank 26 and the job dies; no kernel
+    log was collected and the node's DCGM exporter is down. Probes decide: gpu.inventory on that
+    node enumerates 7 of 8 GPUs (gpu2 missing), gpu.health on gpu2 errors with GPU lost."""
+    hosts = ["c%03d" % n for n in (120, 121, 122, 123)]
+    c = ck.Case("case-x052", "gpu_fallen_off_bus", "c123/gpu2", hosts, gpu=H200)
+    c.alert("TrainingJobFailed", "job diffusion-xl2 failed: NCCL unhandled cuda error", job="diffusion-xl2", node="c120")
+    f = -260
+    p = pid(c)
+    c.log("c123/rank26/stderr", ck.fsdp_steps(c, -900, 16, 8800, step_s=6.0, rank=26) + [
+        "c123:%d:%d [2] enqueue.cc:1566 NCCL WARN Cuda failure 'unknown error'" % (p, p),
+        "c123:%d:%d [2] NCCL INFO group.cc:218 -> 1" % (p, p),
+        "[rank26]: torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:3356, unhandled cuda error (run with NCCL_DEBUG=INFO for details), NCCL version 2.21.5",
+        "[rank26]: ncclUnhandledCudaError: Call to CUDA function failed.",
+        "[rank26]: Last error:",
+        "[rank26]: Cuda failure 'unknown error'"])
+    c.log("monitoring/alerts", ["%s firing TargetDown job=dcgm-exporter instance=c123:9400" % c.iso(f + 40),
+                                "%s firing TargetDown job=node-exporter instance=c123:9100" % c.iso(f + 45)])
+    dcgm(c, "c122", names=("util",))
+    c.inventory("gpu.inventory@c123/gpu2", count=7)
+    c.errored("gpu.health@c123/gpu2", "NVML: nvmlDeviceGetHandleByIndex(2) -> GPU is lost (NVML_ERROR_GPU_IS_LOST)", 0.9)
+    c.health_rates("gpu.health@c123/gpu3")
+    return c
+
+
+def x053():
+    """RoCE cluster: NCCL reports 'Got completion ... status=12' on ranks of three nodes; all point
+    at one address, which is node ro-h100-07's NIC mlx5_1; ethtool counters show its PHY errors and
+    link-down events."""
+    hosts = ["ro-h100-%02d" % n for n in (5, 6, 7, 8)]
+    c = ck.Case("case-x053", "ib_link_failure", "ro-h100-07/mlx5_1", hosts, gpu=H100)
+    c.alert("NCCLError", "ncclRemoteError on multiple ranks", job="dpo-70b", node="ro-h100-05")
+    f = -220
+    for h, r in (("ro-h100-05", 1), ("ro-h100-06", 9), ("ro-h100-08", 25)):
+        p = pid(c)
+        c.log("%s/rank%d/stderr" % (h, r), [
+            "%s:%d:%d [1] NCCL INFO Using network IB" % (h, p, p),
+            "%s:%d:%d [1] transport/net_ib.cc:2193 NCCL WARN NET/IB: Got completion from peer 192.168.17.71<39211> with status=12 opcode=0 len=0 vendor err 129 (Send) localGid ::ffff:192.168.17.%d remoteGid ::ffff:192.168.17.71 hca mlx5_1" % (h, p, p + 61, 40 + r),
+            "%s:%d:%d [1] NCCL INFO transport/net.cc:1295 -> 6" % (h, p, p + 61)])
+    c.log("ro-h100-07/ethtool-S-eth1", ["NIC statistics:", "     rx_pcs_symbol_err_phy: 88412", "     rx_corrected_bits_phy: 9912210",
+                                        "     link_down_events_phy: 7", "     rx_crc_errors_phy: 4112", "     tx_pause_ctrl_phy: 0"])
+    c.log("ro-h100-07/ibdev2netdev", ["mlx5_0 port 1 ==> eth0 (Up)", "mlx5_1 port 1 ==> eth1 (Down)", "mlx5_2 port 1 ==> eth2 (Up)", "mlx5_3 port 1 ==> eth3 (Up)"]
+            + ck.kernel_noise(c, "ro-h100-07", 6))
+    return c
+
+
+def x054():
+    """A new network policy blocks the ephemeral port range between two racks: NCCL bootstrap connect
+    times out from nodes in rack A to rack B. All ranks fail at init."""
+    hosts = ["rackA-g1", "rackA-g2", "rackB-g1", "rackB-g2"]
+    c = ck.Case("case-x054", "nccl_network_misconfig", "job", hosts, gpu=H200)
+    c.alert("JobFailedAtStart", "NCCL init failure", job="speech-lm-2b", node="rackA-g1")
+    p = pid(c)
+    lines = ck.app_noise(c, 5) + [
+        "rackA-g1:%d:%d [0] NCCL INFO Bootstrap : Using bond0:10.50.1.11<0>" % (p, p),
+        "rackA-g1:%d:%d [0] misc/socket.cc:484 NCCL WARN socketStartConnect: Connect to 10.50.9.21<41877> failed : Software caused connection abort" % (p, p),
+        "rackA-g1:%d:%d [0] misc/socket.cc:567 NCCL WARN socketPollConnect: Call to connect returned Connection timed out, retrying" % (p, p),
+        "rackA-g1:%d:%d [0] NCCL INFO bootstrap.cc:275 -> 6" % (p, p),
+        "torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:1970, remote process exited or there was a network error, NCCL version 2.21.5",
+        "ncclRemoteError: A call failed possibly due to a network error or a remote process exiting prematurely."]
+    c.log("rackA-g1/rank0/stderr", lines)
+    c.log("netops/changes", ["%s CHG-22817 applied: acl rackA->rackB permit tcp 22,443,29500; deny tcp 1024-65535" % c.ymd(-2000 + 900)]
+          + ck.kernel_noise(c, "rackB-g1", 8))
+    return c
+
+
 CASES = [x001, x002, x003, x004, x005, x006, x007, x008, x009, x010, x011, x012, x013, x014, x015,
-         x016, x017, x018, x019, x020, x021, x022, x023, x024, x025]
+         x016, x017, x018, x019, x020, x021, x022, x023, x024, x025, x026, x027, x028, x029, x030,
+         x031, x032, x033, x034, x035, x036, x037, x038, x039, x040, x041, x042, x043, x044, x045,
+         x046, x047, x048, x049, x050, x051, x052, x053, x054]
 
 
 def main(argv):
