@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Checks the diagnosis case sets (evals/diagnosis/{dev,holdout,holdout2,holdout3,holdout4,holdout5,holdout6})
+# Checks the diagnosis case sets (evals/diagnosis/{dev,holdout,holdout2,holdout3,holdout4,holdout5,holdout6,holdout7})
 # with validate_cases.py, that the committed JSON is what generate_cases.py / holdout2/holdout2_cases.py /
 # holdout3/holdout3_cases.py / holdout4/holdout4_cases.py / holdout5/holdout5_cases.py /
-# holdout6/holdout6_cases.py produce, and
+# holdout6/holdout6_cases.py / holdout7/holdout7_cases.py produce, and
 # that the validator rejects broken cases.
 # Run by ctest from the repo root as: bash tests/diagnosis_cases_test.sh <build-dir>
 set -euo pipefail
@@ -44,6 +44,11 @@ diff -r evals/diagnosis/holdout6 "$tmp/gen/holdout6" --exclude='*.py' --exclude=
   { echo "FAIL: holdout6/ differs from holdout6/holdout6_cases.py output"; exit 1; }
 # holdout6 alone: at least 50 cases, every category.
 "$PY" "$V" evals/diagnosis/holdout6 >/dev/null || { echo "FAIL: holdout6/ does not validate on its own"; exit 1; }
+"$PY" evals/diagnosis/holdout7/holdout7_cases.py --out "$tmp/gen/holdout7" >/dev/null
+diff -r evals/diagnosis/holdout7 "$tmp/gen/holdout7" --exclude='*.py' --exclude=__pycache__ >/dev/null ||
+  { echo "FAIL: holdout7/ differs from holdout7/holdout7_cases.py output"; exit 1; }
+# holdout7 alone: at least 50 cases, every category.
+"$PY" "$V" evals/diagnosis/holdout7 >/dev/null || { echo "FAIL: holdout7/ does not validate on its own"; exit 1; }
 
 # 3. The validator rejects each kind of broken case, naming file and field.
 expect_reject() {  # name, python expression mutating `d`, expected text in the output

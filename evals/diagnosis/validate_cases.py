@@ -3,15 +3,15 @@
 
 Usage: validate_cases.py [--taxonomy FILE] [--min-dev N] [--min-holdout N] [--min-holdout2 N]
                          [--min-holdout3 N] [--min-holdout4 N] [--min-holdout5 N]
-                         [--min-holdout6 N] [DIR ...]
+                         [--min-holdout6 N] [--min-holdout7 N] [DIR ...]
 Default DIRs: evals/diagnosis/dev, evals/diagnosis/holdout, evals/diagnosis/holdout2,
-evals/diagnosis/holdout3, evals/diagnosis/holdout4, evals/diagnosis/holdout5 and
-evals/diagnosis/holdout6 (relative to the
+evals/diagnosis/holdout3, evals/diagnosis/holdout4, evals/diagnosis/holdout5,
+evals/diagnosis/holdout6 and evals/diagnosis/holdout7 (relative to the
 repo root, the working directory of ctest). Each DIR must cover every taxonomy category; a DIR named `dev` must hold at
 least --min-dev cases, one named `holdout` at least --min-holdout, one named `holdout2` at least
 --min-holdout2, one named `holdout3` at least --min-holdout3, one named `holdout4` at least
---min-holdout4, one named `holdout5` at least --min-holdout5 and one named `holdout6` at least
---min-holdout6.
+--min-holdout4, one named `holdout5` at least --min-holdout5, one named `holdout6` at least
+--min-holdout6 and one named `holdout7` at least --min-holdout7.
 
 Prints one line per problem as `FILE: path.to.field: what is wrong` and exits 1 if there is any,
 else prints a per-directory summary and exits 0. Exit 2 for bad usage (missing directory or
@@ -202,6 +202,7 @@ def main(argv):
     ap.add_argument("--min-holdout4", type=int, default=50)
     ap.add_argument("--min-holdout5", type=int, default=50)
     ap.add_argument("--min-holdout6", type=int, default=50)
+    ap.add_argument("--min-holdout7", type=int, default=50)
     ap.add_argument("dirs", nargs="*")
     args = ap.parse_args(argv)
     tax_path = args.taxonomy
@@ -221,7 +222,7 @@ def main(argv):
         return 2
     dirs = args.dirs or ["evals/diagnosis/dev", "evals/diagnosis/holdout", "evals/diagnosis/holdout2",
                          "evals/diagnosis/holdout3", "evals/diagnosis/holdout4", "evals/diagnosis/holdout5",
-                         "evals/diagnosis/holdout6"]
+                         "evals/diagnosis/holdout6", "evals/diagnosis/holdout7"]
     errors = []
     summary = []
     all_ids = {}
@@ -256,7 +257,7 @@ def main(argv):
         minimum = {"dev": args.min_dev, "holdout": args.min_holdout,
                    "holdout2": args.min_holdout2, "holdout3": args.min_holdout3,
                    "holdout4": args.min_holdout4, "holdout5": args.min_holdout5,
-                   "holdout6": args.min_holdout6}.get(base, 1)
+                   "holdout6": args.min_holdout6, "holdout7": args.min_holdout7}.get(base, 1)
         if len(files) < minimum:
             errors.append("%s: %d cases, need at least %d" % (d, len(files), minimum))
         summary.append("%s: %d cases, %d/%d categories" % (d, len(files), len(covered), len(categories)))
