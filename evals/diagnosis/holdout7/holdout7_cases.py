@@ -1278,10 +1278,100 @@ def x054():
     return c
 
 
+def x055():
+    """Straggler report names rank 4; this cluster exports no DCGM temperature or clock fields. Only
+    the probes tell a throttled GPU from a slow one: gpu.health on gpu4 shows SW thermal slowdown at
+    86 C with clocks held down, gemm is low; gpu.health on gpu1 of the same node passes."""
+    hosts = ["gh-%02d" % n for n in (1, 2)]
+    c = ck.Case("case-x055", "gpu_thermal_throttle", "gh-01/gpu4", hosts, gpu=H200)
+    c.alert("StragglerDetected", "rank 4 1.4x slower than median", job="sam3-ft", node="gh-01", rank="4")
+    tr = ck.fsdp_steps(c, -1150, 28, 14000, step_s=2.6, step_fn=lambda i: 3.6 * c.rng.uniform(0.98, 1.02))
+    tr += ["[rank0]:[titan] %s - straggler - WARNING - rank 4 (gh-01) fwd+bwd %.0f ms vs median %.0f ms" % (c.ymd_ms(-700 + 200 * i), 3450 + 20 * i, 2480) for i in range(3)]
+    c.log("gh-01/rank0/stdout", tr + ck.app_noise(c, 3))
+    c.log("gh-01/journal", ck.kernel_noise(c, "gh-01", 6))
+    dcgm(c, "gh-01", names=("util",))
+    c.health_rates("gpu.health@gh-01/gpu4", temperature_c=86, hbm_temperature_c=93, sm_clock_mhz=1410,
+                   clock_event_reasons=ck.CLK_SW_THERMAL)
+    c.health_rates("gpu.health@gh-01/gpu1")
+    c.gemm("gpu.gemm@gh-01/gpu4", tflops=548.0)
+    return c
+
+
+def x056():
+    """One GPU of a node runs at a 300 W power limit (set by a stray `nvidia-smi -i 3 -pl 300` that
+    left no log here); the job sees a straggler rank. DCGM power usage on that GPU sits flat at 300 W
+    while its peers draw 550-650 W; gpu.health shows the lowered limit and the power-cap bit."""
+    hosts = ["tc-h100-%02d" % n for n in (61, 62, 63)]
+    c = ck.Case("case-x056", "gpu_power_throttle", "tc-h100-62/gpu3", hosts, gpu=H100)
+    c.alert("StragglerDetected", "rank 11 slowest rank for 30 min", job="seg-any-v2", node="tc-h100-61", rank="11")
+    tr = ck.megatron_iters(c, -1150, 26, 7000, step_s=5.2, step_fn=lambda i: 7.3 * c.rng.uniform(0.98, 1.02))
+    tr += [" [%s] StragglerDetector: stragglers (lowest 1 of 24): rank 11 tc-h100-62  GPU TFLOPs max/min 401.2/%.1f" % (c.ymd(-900 + 250 * i), 281.0 + i) for i in range(3)]
+    c.log("tc-h100-61/rank0/stdout", tr)
+    dcgm(c, "tc-h100-62", power={3: lambda s, v: 299 + c.rng.uniform(-1.5, 0.8)}, clock={3: lambda s, v: 1380 + c.rng.uniform(-50, 50)},
+         names=("power", "clock", "temp"))
+    c.health_rates("gpu.health@tc-h100-62/gpu3", power_limit_w=300, power_w=299, sm_clock_mhz=1380, clock_event_reasons=ck.CLK_SW_POWER_CAP)
+    c.gemm("gpu.gemm@tc-h100-62/gpu3", tflops=455.0)
+    return c
+
+
+def x057():
+    """GPU utilisation on one node drops to ~50% and its ranks log long data waits: it looks like a
+    dataloader stall. No AER lines were shipped. The pcie probe on gpu0 of that node is 5 GB/s and
+    health shows x2 width; the same probe on gpu0 of a healthy node passes."""
+    hosts = ["ep-a100-%02d" % n for n in (3, 4, 5)]
+    c = ck.Case("case-x057", "pcie_link_degraded", "ep-a100-04/gpu0", hosts, gpu=A100)
+    c.alert("GPUUtilLow", "GPU util 51% on ep-a100-04", job="det-ft", node="ep-a100-04")
+    tr = ck.plain_steps(c, -1150, 24, 3000, step_s=2.1, step_fn=lambda i: 3.8 * c.rng.uniform(0.98, 1.02))
+    tr += ["%s | WARNING | perf | rank 8 data_wait=%.2fs (median 0.08s) h2d=%.2fs" % (c.ymd(-800 + 200 * i), 1.6 + 0.05 * i, 1.5) for i in range(3)]
+    c.log("ep-a100-04/rank8/stdout", tr)
+    dcgm(c, "ep-a100-04", util={g: (lambda s, v: 51 + c.rng.uniform(-6, 6)) for g in range(8)}, names=("util",))
+    c.health_rates("gpu.health@ep-a100-04/gpu0", pcie_link_width=2)
+    c.pcie("gpu.pcie_bandwidth@ep-a100-04/gpu0", h2d=5.2, d2h=5.0)
+    c.pcie("gpu.pcie_bandwidth@ep-a100-03/gpu0")
+    c.errored("gpu.pcie_bandwidth@ep-a100-04/gpu1", "probe timed out after 30 s waiting for the GPU (busy with the training job)", 30.0)
+    return c
+
+
+def x058():
+    """Intra-node all-reduce slow on one node, no Xid lines (the driver log is not shipped). gpu.health
+    on gpu6 shows 2 of 18 NVLinks down; the p2p matrix is low on pairs with gpu6. Health on the
+    first probed GPU (gpu0) errors on an NVML timeout."""
+    hosts = ["sv-h100-%02d" % n for n in (81, 82)]
+    c = ck.Case("case-x058", "nvlink_error", "sv-h100-82/gpu6", hosts, gpu=H100)
+    c.alert("StepTimeRegression", "step time +55%", job="asr-conformer", node="sv-h100-81")
+    c.log("sv-h100-81/rank0/stdout", ck.deepspeed_steps(c, -1150, 22, 8000, rank=0, step_s=3.4, step_fn=lambda i: 5.3 * c.rng.uniform(0.98, 1.02)) + ck.app_noise(c, 3))
+    p = pid(c)
+    c.log("sv-h100-82/rank14/stderr", ["sv-h100-82:%d:%d [6] NCCL INFO Channel 02/0 : 14[6] -> 15[7] via P2P/CUMEM/read" % (p, p + 9),
+                                        "sv-h100-82:%d:%d [6] NCCL INFO Channel 03/0 : 14[6] -> 15[7] via P2P/CUMEM/read" % (p, p + 9)] + ck.app_noise(c, 5))
+    c.errored("gpu.health@sv-h100-82/gpu0", "NVML call nvmlDeviceGetFieldValues timed out after 10 s", 10.2)
+    c.health_rates("gpu.health@sv-h100-82/gpu6", nvlink_links_up=16, nvlink_recovery_errors=6)
+    c.nccl("nccl.p2p_matrix@sv-h100-82", busbw=122.0, details={"slowest_pairs": "gpu6<->gpu7 122.0, gpu6<->gpu2 124.5 GB/s; all other pairs >= 330 GB/s"})
+    c.nccl("nccl.allreduce@sv-h100-82", busbw=201.0)
+    return c
+
+
+def x059():
+    """Straggler rank 3 on a fresh node: nothing in logs but step times. gpu.health is clean
+    (temperature, clocks, power normal), HBM passes, but the bf16 GEMM on gpu3 reaches only 520
+    TFLOP/s: a slow GPU, not throttling."""
+    hosts = ["fresh-h100-%02d" % n for n in (1, 2)]
+    c = ck.Case("case-x059", "straggler_rank", "fresh-h100-01/gpu3", hosts, gpu=H100)
+    c.alert("StragglerDetected", "rank 3 slowest", job="bench-then-train", node="fresh-h100-01", rank="3")
+    tr = ck.megatron_iters(c, -1150, 26, 100, step_s=4.0, step_fn=lambda i: 5.1 * c.rng.uniform(0.98, 1.02))
+    tr += [" [%s] StragglerDetector: stragglers (lowest 1 of 16): rank 3 fresh-h100-01  GPU TFLOPs max/min 402.0/%.1f" % (c.ymd(-600 + 200 * i), 306 + i) for i in range(3)]
+    c.log("fresh-h100-01/rank0/stdout", tr)
+    dcgm(c, "fresh-h100-01", names=("temp", "clock", "power"))
+    c.health_rates("gpu.health@fresh-h100-01/gpu3")
+    c.hbm("gpu.hbm_bandwidth@fresh-h100-01/gpu3")
+    c.gemm("gpu.gemm@fresh-h100-01/gpu3", tflops=520.0)
+    c.gemm("gpu.gemm@fresh-h100-01/gpu2")
+    return c
+
+
 CASES = [x001, x002, x003, x004, x005, x006, x007, x008, x009, x010, x011, x012, x013, x014, x015,
          x016, x017, x018, x019, x020, x021, x022, x023, x024, x025, x026, x027, x028, x029, x030,
          x031, x032, x033, x034, x035, x036, x037, x038, x039, x040, x041, x042, x043, x044, x045,
-         x046, x047, x048, x049, x050, x051, x052, x053, x054]
+         x046, x047, x048, x049, x050, x051, x052, x053, x054, x055, x056, x057, x058, x059]
 
 
 def main(argv):
