@@ -111,7 +111,7 @@ def x002():
     c.alert("PodRestartLoop", "pod llm-sft-worker-1 restarted 3 times in 10m", namespace="research",
             pod="llm-sft-worker-1", node="h200-pool-b-k9d4m", job="llm-sft")
     f = -240
-    bad = ck.deepspeed_steps(c, -900, 30, 4410, rank=13)
+    bad = ck.deepspeed_steps(c, f - 75, 30, 4410, rank=13)
     bad += ["[rank13]: Traceback (most recent call last):",
             '[rank13]:   File "/workspace/train.py", line 318, in <module>',
             "[rank13]:     loss = engine(batch)",
@@ -124,7 +124,7 @@ def x002():
             "ncclRemoteError: A call failed possibly due to a network error or a remote process exiting prematurely.",
             "Last error:",
             "NET/IB : Got completion from peer 10.44.3.18<33521> with status=5 opcode=0 len=0 vendor err 249 (Recv) localGid ::ffff:10.44.3.17 remoteGid ::ffff:10.44.3.18"]
-    c.log("h200-pool-b-7fq2x/pod/llm-sft-worker-0", ck.deepspeed_steps(c, -900, 12, 4410, rank=2) + peer + ck.app_noise(c, 3))
+    c.log("h200-pool-b-7fq2x/pod/llm-sft-worker-0", ck.deepspeed_steps(c, f - 31, 12, 4410, rank=2) + peer + ck.app_noise(c, 3))
     k = ck.kernel_noise(c, "h200-pool-b-k9d4m", 5, fmt="dmesg")
     k += [xid(c, f - 1, 5, 94, "Contained ECC error."),
           xid(c, f - 0.5, 5, 95, "Uncontained ECC error."),
@@ -221,8 +221,8 @@ def x005():
     error on that rank. Health (rates) shows 2 of 18 links down and replay errors per second high."""
     hosts = ["hgx-h200-b4-%d" % n for n in (1, 2)]
     c = ck.Case("case-x005", "nvlink_error", "hgx-h200-b4-2/gpu1", hosts, gpu=H200, pci=ck.PCI_BUS_B)
-    c.alert("StepTimeRegression", "step time p50 up 2.7x over 15m", job="mixtral-ft", node="hgx-h200-b4-2")
-    f = -600
+    c.alert("StepTimeRegression", "step time p50 up 2.7x over the last 2 min", job="mixtral-ft", node="hgx-h200-b4-2")
+    f = -130
     k = ck.kernel_noise(c, "hgx-h200-b4-2", 4, fmt="dmesg")
     k += [xid(c, f, 1, 74, "NVLink: fatal error detected on link 4(0x0, 0x0, 0x0, 0x0, 0x10000, 0x0, 0x0)"),
           xid(c, f + 0.2, 1, 74, "NVLink: fatal error detected on link 5(0x0, 0x0, 0x0, 0x0, 0x10000, 0x0, 0x0)"),
@@ -230,7 +230,7 @@ def x005():
           "%s nvidia-nvswitch2: SXid (PCI:0000:07:00.0): 20034, Severity 1 Engine instance 38 Sub-engine instance 00" % c.dmesg(f + 0.3)]
     c.log("hgx-h200-b4-2/dmesg", k)
     st = lambda i: 3.1 if i < 20 else 8.4 * c.rng.uniform(0.97, 1.03)
-    tr = ck.megatron_iters(c, -1150, 34, 6021, step_s=3.1, step_fn=st) + ck.app_noise(c, 3)
+    tr = ck.megatron_iters(c, -190, 34, 6021, step_s=3.1, step_fn=st) + ck.app_noise(c, 3)
     tr += ["hgx-h200-b4-2:%d:%d [1] NCCL INFO Channel 12/0 : 9[1] -> 10[2] via P2P/CUMEM/read" % (pid(c), pid(c)),
            "hgx-h200-b4-2:%d:%d [1] transport/p2p.cc:272 NCCL WARN Cuda failure 'an uncorrectable NVLink error was detected during the execution'" % (pid(c), pid(c))]
     c.log("hgx-h200-b4-2/rank9/stderr", tr)
@@ -250,13 +250,13 @@ def x006():
     (hot inlet, temp 91 C, clocks 1155 MHz). Peers idle waiting."""
     hosts = ["a3-mega-%02d" % n for n in (3, 4, 5)]
     c = ck.Case("case-x006", "gpu_thermal_throttle", "a3-mega-05/gpu5", hosts, gpu=H100)
-    c.alert("MFUDrop", "MFU 21% (was 41%) for 10m", job="gemma-pt", node="a3-mega-03")
-    f = -700
+    c.alert("MFUDrop", "MFU 21% (was 41%) for 3m", job="gemma-pt", node="a3-mega-03")
+    f = -190
     st = lambda i: 5.2 if i < 10 else 9.8 * c.rng.uniform(0.97, 1.04)
-    tr = ck.megatron_iters(c, -1150, 28, 44020, step_s=5.2, step_fn=st)
+    tr = ck.megatron_iters(c, -240, 28, 44020, step_s=5.2, step_fn=st)
     for i, r in enumerate((21, 21, 21)):
         tr.append(" [%s] StragglerDetector: stragglers (lowest 1 of 24): rank %d  %s  gpu 5  MinRoundTripTime %.2f ms  MaxRoundTripTime %.2f ms  GPU TFLOPs max/min 412.3/%0.1f" % (
-            c.ymd(-500 + 120 * i), r, "a3-mega-05", 4.1, 9.7, 188.0 + 3 * i))
+            c.ymd(-170 + 50 * i), r, "a3-mega-05", 4.1, 9.7, 188.0 + 3 * i))
     c.log("a3-mega-03/rank0/stdout", tr + ck.app_noise(c, 4))
     c.log("a3-mega-05/journal", ck.kernel_noise(c, "a3-mega-05", 8) + [
         "%s a3-mega-05 ipmi-sel[1912]: Temperature Inlet Temp | Upper Non-critical going high | Asserted | reading 41 C" % c.syslog(f - 30)])
@@ -276,8 +276,8 @@ def x007():
     hosts = ["n%03d" % n for n in (40, 41, 42, 43)]
     c = ck.Case("case-x007", "gpu_power_throttle", "n042", hosts, gpu=H100)
     c.alert("JobThroughputLow", "tokens/s 38% below 7-day baseline", job="titan-405b-ablation", node="n040")
-    f = -800
-    tr = ck.fsdp_steps(c, -1100, 30, 811, step_s=6.0, step_fn=lambda i: 6.0 if i < 6 else 8.9 * c.rng.uniform(0.98, 1.02))
+    f = -210
+    tr = ck.fsdp_steps(c, -265, 30, 811, step_s=6.0, step_fn=lambda i: 6.0 if i < 6 else 8.9 * c.rng.uniform(0.98, 1.02))
     c.log("n040/rank0/stdout", tr + ck.app_noise(c, 3))
     j = ck.kernel_noise(c, "n042", 6) + [
         "%s n042 sudo[88121]:  hwtest : TTY=pts/3 ; PWD=/home/hwtest ; USER=root ; COMMAND=/usr/bin/nvidia-smi -pl 400" % c.syslog(f - 20),
@@ -300,8 +300,8 @@ def x008():
     hosts = ["dgx-a100-r5n1", "dgx-a100-r5n2"]
     c = ck.Case("case-x008", "pcie_link_degraded", "dgx-a100-r5n2/gpu6", hosts, gpu=A100)
     c.alert("DataWaitHigh", "rank 14 data_wait p95 2.8 s", job="vit-h-jft", node="dgx-a100-r5n2", rank="14")
-    tr = ck.plain_steps(c, -1000, 30, 70001, step_s=1.9, step_fn=lambda i: 1.9 * c.rng.uniform(0.98, 1.02) if i < 8 else 4.7 * c.rng.uniform(0.97, 1.03))
-    tr += ["%s | WARNING | perf | rank 14 timers: data_wait=%.2fs h2d_copy=%.2fs fwd=0.61s bwd=1.20s" % (c.ymd(-400 + 90 * i), 2.6 + 0.1 * i, 2.4 + 0.1 * i) for i in range(4)]
+    tr = ck.plain_steps(c, -130, 30, 70001, step_s=1.9, step_fn=lambda i: 1.9 * c.rng.uniform(0.98, 1.02) if i < 8 else 4.7 * c.rng.uniform(0.97, 1.03))
+    tr += ["%s | WARNING | perf | rank 14 timers: data_wait=%.2fs h2d_copy=%.2fs fwd=0.61s bwd=1.20s" % (c.ymd(-100 + 25 * i), 2.6 + 0.1 * i, 2.4 + 0.1 * i) for i in range(4)]
     c.log("dgx-a100-r5n2/rank14/stdout", tr + ck.app_noise(c, 3))
     k = ck.kernel_noise(c, "dgx-a100-r5n2", 5, fmt="dmesg") + [
         "%s pcieport 0000:%s:00.0: AER: Corrected error received: 0000:%s:00.0" % (c.dmesg(-2000 + 1000), "c4", c.pci[6]),
@@ -309,7 +309,7 @@ def x008():
         "%s nvidia 0000:%s:00.0:   device [10de:20b2] error status/mask=00000001/0000e000" % (c.dmesg(-1000), c.pci[6]),
         "%s nvidia 0000:%s:00.0:    [ 0] RxErr" % (c.dmesg(-1000), c.pci[6])]
     c.log("dgx-a100-r5n2/dmesg", k)
-    dcgm(c, "dgx-a100-r5n2", util={g: after(-760, lambda s, v: 42 + c.rng.uniform(-6, 6)) for g in range(8)}, names=("util",))
+    dcgm(c, "dgx-a100-r5n2", util={g: after(-115, lambda s, v: 42 + c.rng.uniform(-6, 6)) for g in range(8)}, names=("util",))
     c.gpu_metric("DCGM_FI_PROF_PCIE_RX_BYTES", "dgx-a100-r5n2", 9.1e9, 1e9, {6: lambda s, v: 3.0e9 + c.rng.uniform(0, 2e8)}, decimals=0)
     c.health_rates("gpu.health@dgx-a100-r5n2/gpu6", pcie_link_width=4, pcie_replay_count=4211, pcie_replay_per_s=6.0)
     c.pcie("gpu.pcie_bandwidth@dgx-a100-r5n2/gpu6", h2d=6.1, d2h=5.9)
@@ -324,10 +324,10 @@ def x009():
     c = ck.Case("case-x009", "gpu_silent_data_corruption", "b09/gpu3", hosts, gpu=H100)
     c.alert("LossSpike", "training loss 3.9 (EMA 2.11)", job="pt-13b-code", node="b07")
     lo = lambda i: 2.12 + c.rng.uniform(-0.02, 0.02) if i < 22 else 3.9 + i * 0.05
-    tr = ck.megatron_iters(c, -1100, 30, 120400, step_s=7.0, loss_fn=lo)
+    tr = ck.megatron_iters(c, -220, 30, 120400, step_s=7.0, loss_fn=lo)
     tr += [" [%s] WARNING: replica param checksum mismatch at iteration %d: dp_rank 2 (ranks 16-23, host b09) crc32=0x%08x, dp_ranks 0,1,3 crc32=0x%08x" % (
-        c.ymd(-900 + 60 * i), 120420 + 8 * i, c.rng.randrange(1 << 32), c.rng.randrange(1 << 32)) for i in range(3)]
-    tr += [" [%s] WARNING: grad checksum divergence localized to rank 19 (b09 local 3) in layer 31 mlp.fc2" % c.ymd(-700)]
+        c.ymd(-200 + 40 * i), 120404 + 6 * i, c.rng.randrange(1 << 32), c.rng.randrange(1 << 32)) for i in range(3)]
+    tr += [" [%s] WARNING: grad checksum divergence localized to rank 19 (b09 local 3) in layer 31 mlp.fc2" % c.ymd(-100)]
     c.log("b07/rank0/stdout", tr + ck.app_noise(c, 2))
     c.log("b09/journal", ck.kernel_noise(c, "b09", 8))
     dcgm(c, "b09", names=("util", "temp", "power"))
@@ -349,7 +349,7 @@ def x010():
         return ["%s:%d:%d [%d] NCCL INFO transport/net_ib.cc:2061 -> 6" % (h, p, p + 88, g),
                 "%s:%d:%d [%d] transport/net_ib.cc:1942 NCCL WARN NET/IB : Got completion from peer 10.12.8.23<52101> with error 12, opcode 129, len 0, vendor err 129 (Send) localGid ::ffff:10.12.8.%d remoteGid ::ffff:10.12.8.23" % (h, p, p + 88, g, 10 + r),
                 "%s:%d:%d [%d] NCCL INFO transport/net.cc:1298 -> 6" % (h, p, p + 88, g)]
-    c.log("ib-c-021/rank3/stderr", ck.deepspeed_steps(c, -700, 12, 900, rank=3) + ibwarn("ib-c-021", 3, 3, f + 5) + ck.app_noise(c, 2))
+    c.log("ib-c-021/rank3/stderr", ck.deepspeed_steps(c, f - 30, 12, 900, rank=3) + ibwarn("ib-c-021", 3, 3, f + 5) + ck.app_noise(c, 2))
     c.log("ib-c-024/rank27/stderr", ibwarn("ib-c-024", 27, 3, f + 6) + ibwarn("ib-c-024", 26, 2, f + 6)
           + ["[rank27]: torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:1970, remote process exited or there was a network error, NCCL version 2.21.5"])
     k = ck.kernel_noise(c, "ib-c-023", 5) + [
@@ -433,7 +433,7 @@ def x013():
             "ncclRemoteError: A call failed possibly due to a network error or a remote process exiting prematurely.",
             "Last error:",
             "socketProgress: Connection closed by remote peer cw-h100-212<51442>"]
-    c.log("cw-h100-211/rank2/stderr", ck.deepspeed_steps(c, -800, 14, 302, rank=2) + peer)
+    c.log("cw-h100-211/rank2/stderr", ck.deepspeed_steps(c, f - 35, 14, 302, rank=2) + peer)
     crash = ["Fatal Python error: Segmentation fault",
              "",
              "Thread 0x00007f3a2cfff640 (most recent call first):",
@@ -479,7 +479,7 @@ def x015():
     c = ck.Case("case-x015", "illegal_memory_access", "lambda-h100-10/gpu0", hosts, gpu=H100)
     c.alert("TrainingJobFailed", "job rope-ext exited with code 1", job="rope-ext", node="lambda-h100-10")
     f = -400
-    c.log("lambda-h100-10/rank8/stderr", ck.plain_steps(c, -700, 16, 900) + [
+    c.log("lambda-h100-10/rank8/stderr", ck.plain_steps(c, f - 17, 16, 900) + [
         "[rank8]: Traceback (most recent call last):",
         '[rank8]:   File "/w/kernels/rope_triton.py", line 118, in forward',
         "[rank8]:     _rope_fwd[grid](q, cos, sin, q.stride(0), seq_len, BLOCK=128)",
@@ -509,7 +509,7 @@ def x016():
         "%s sl-a100-22 kernel: oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0-1,global_oom,task_memcg=/slurm/uid_1012/job_991203/step_0,task=python,pid=%d,uid=1012" % (c.syslog(f), kp),
         "%s sl-a100-22 kernel: Out of memory: Killed process %d (python) total-vm:1211442112kB, anon-rss:201334208kB, file-rss:0kB, shmem-rss:81920kB, UID:1012 pgtables:401224kB oom_score_adj:0" % (c.syslog(f), kp)]
     c.log("sl-a100-22/journal", j)
-    c.log("sl-a100-21/slurm-991203.out", ck.plain_steps(c, -900, 14, 3010, step_s=40)
+    c.log("sl-a100-21/slurm-991203.out", ck.plain_steps(c, f - 570, 14, 3010, step_s=40)
           + ["srun: error: sl-a100-22: task 11: Killed",
              "srun: Job step aborted: Waiting up to 32 seconds for job step to finish.",
              "slurmstepd: error: *** STEP 991203.0 ON sl-a100-21 CANCELLED AT %s ***" % c.iso(f + 30)[:-1]])
@@ -527,9 +527,9 @@ def x017():
     c.alert("LossNaN", "lm loss is nan", job="moe-a2b-pt", node="mi-01")
     lo = lambda i: 2.4 + (0 if i < 14 else 0.35 * (i - 14) ** 1.4) if i < 26 else float("nan")
     gn = lambda i: 0.9 if i < 14 else (3.0 * (i - 13) ** 2 if i < 25 else float("nan"))
-    tr = ck.megatron_iters(c, -1100, 30, 2001, step_s=4.5, lr=6e-4, loss_fn=lo, grad_fn=gn,
+    tr = ck.megatron_iters(c, -145, 30, 2001, step_s=4.5, lr=6e-4, loss_fn=lo, grad_fn=gn,
                            nan_fn=lambda i: max(0, i - 25))
-    tr += [" [%s] WARNING: learning rate warmup finished at iteration 2000, lr=6.000E-04" % c.ymd(-1095)]
+    tr += [" [%s] WARNING: learning rate warmup finished at iteration 2000, lr=6.000E-04" % c.ymd(-146)]
     c.log("mi-01/rank0/stdout", tr + ck.app_noise(c, 3))
     c.sdc("gpu.sdc@mi-02")
     c.sdc("gpu.sdc@mi-03")
@@ -542,7 +542,7 @@ def x018():
     hosts = ["gpu%02d" % n for n in (3, 4)]
     c = ck.Case("case-x018", "fp16_loss_scale_collapse", "job", hosts, gpu=A100)
     c.alert("TrainingJobFailed", "job t5-xl-fp16 exited: loss scale", job="t5-xl-fp16", node="gpu03")
-    lines = ck.deepspeed_steps(c, -1000, 10, 7700, rank=0)
+    lines = ck.deepspeed_steps(c, -630, 10, 7700, rank=0)
     sc = 65536
     t = -600
     while sc >= 1:
@@ -562,9 +562,9 @@ def x019():
     c = ck.Case("case-x019", "fp8_scaling_overflow", "job", hosts, gpu=H100)
     c.alert("LossSpike", "loss 7.8 vs EMA 2.0", job="nemo-fp8-70b", node="hx-1")
     lo = lambda i: 2.0 + c.rng.uniform(-0.02, 0.02) if i < 20 else 7.8 + c.rng.uniform(-0.3, 0.3)
-    tr = ck.megatron_iters(c, -1100, 28, 30200, step_s=6.8, loss_fn=lo)
-    tr += ["[NeMo W %s fp8_monitor:88] layers.47.self_attention.linear_proj fwd amax=inf (history max 412.5) scale=%s" % (c.ymd(-450 + 20 * i), v) for i, v in enumerate(("1.0000e+00", "3.0518e-05", "0.0000e+00"))]
-    tr += ["[NeMo W %s fp8_monitor:91] 14.2%% of E4M3 casts saturated in layers.47.mlp.linear_fc1 (threshold 1%%)" % c.ymd(-380)]
+    tr = ck.megatron_iters(c, -200, 28, 30200, step_s=6.8, loss_fn=lo)
+    tr += ["[NeMo W %s fp8_monitor:88] layers.47.self_attention.linear_proj fwd amax=inf (history max 412.5) scale=%s" % (c.ymd(-95 + 10 * i), v) for i, v in enumerate(("1.0000e+00", "3.0518e-05", "0.0000e+00"))]
+    tr += ["[NeMo W %s fp8_monitor:91] 14.2%% of E4M3 casts saturated in layers.47.mlp.linear_fc1 (threshold 1%%)" % c.ymd(-98)]
     c.log("hx-1/rank0/stdout", tr)
     c.sdc("gpu.sdc@hx-2")
     return c
@@ -577,9 +577,9 @@ def x020():
     c = ck.Case("case-x020", "moe_expert_imbalance", "job", hosts, gpu=H200)
     c.alert("StepTimeRegression", "step time 2.3x baseline", job="moe-64e-pt", node="h200-m01")
     st = lambda i: 3.0 if i < 12 else 6.9 * c.rng.uniform(0.97, 1.03)
-    tr = ck.megatron_iters(c, -1100, 30, 15010, step_s=3.0, step_fn=st)
+    tr = ck.megatron_iters(c, -170, 30, 15010, step_s=3.0, step_fn=st)
     tr += [" [%s] moe router: layer %d load (max/mean) %.1f, tokens dropped %.1f%%, top experts [%d, %d] take %.0f%% of tokens, aux_loss %.4f" % (
-        c.ymd(-600 + 100 * i), 12 + i, 18.0 + i, 31.0 + 2 * i, 17, 41, 61 + i, 0.0009) for i in range(4)]
+        c.ymd(-130 + 30 * i), 12 + i, 18.0 + i, 31.0 + 2 * i, 17, 41, 61 + i, 0.0009) for i in range(4)]
     c.log("h200-m01/rank0/stdout", tr + ck.app_noise(c, 2))
     c.nccl("nccl.alltoall@job")
     c.nccl("nccl.allreduce@job")
@@ -592,7 +592,7 @@ def x021():
     hosts = ["gx-%02d" % n for n in (11, 12, 13)]
     c = ck.Case("case-x021", "straggler_rank", "gx-12/gpu2", hosts, gpu=H100)
     c.alert("StragglerDetected", "rank 10 is 1.6x slower than median", job="pixtral-sft", node="gx-12", rank="10")
-    c.log("gx-11/rank0/stdout", ck.fsdp_steps(c, -1000, 25, 600, step_s=2.0, step_fn=lambda i: 3.2 * c.rng.uniform(0.98, 1.02)) + ck.app_noise(c, 3))
+    c.log("gx-11/rank0/stdout", ck.fsdp_steps(c, -90, 25, 600, step_s=2.0, step_fn=lambda i: 3.2 * c.rng.uniform(0.98, 1.02)) + ck.app_noise(c, 3))
     c.log("gx-12/nvidia-smi", [
         "+-----------------------------------------------------------------------------------------+",
         "| Processes:                                                                              |",
@@ -620,8 +620,8 @@ def x022():
     c = ck.Case("case-x022", "dataloader_stall", "job", hosts, gpu=H200)
     c.alert("GPUUtilLow", "avg GPU util 34% on job wav2vec-xl for 15m", job="wav2vec-xl", node="dl-h200-01")
     tr = ["%s | INFO | config | dataloader: batch_size=32 num_workers=1 pin_memory=True prefetch_factor=2" % c.ymd(-1190)]
-    tr += ck.plain_steps(c, -1180, 24, 100, step_s=4.4)
-    tr += ["%s | WARNING | perf | step %d: data loading took %.2fs of %.2fs step (%.0f%%)" % (c.ymd(-700 + 150 * i), 110 + 30 * i, 3.0 + 0.1 * i, 4.4, 70 + i) for i in range(4)]
+    tr += ck.plain_steps(c, -115, 24, 100, step_s=4.4)
+    tr += ["%s | WARNING | perf | step %d: data loading took %.2fs of %.2fs step (%.0f%%)" % (c.ymd(-100 + 30 * i), 110 + 30 * i, 3.0 + 0.1 * i, 4.4, 70 + i) for i in range(4)]
     c.log("dl-h200-01/rank0/stdout", tr + ck.app_noise(c, 2))
     for h in hosts:
         dcgm(c, h, util={g: (lambda s, v: 33 + c.rng.uniform(-8, 8)) for g in range(8)}, names=("util",))
@@ -637,7 +637,7 @@ def x023():
     c = ck.Case("case-x023", "storage_failure", "job", hosts, gpu=H100)
     c.alert("TrainingJobFailed", "job llama-70b-dpo failed during checkpoint", job="llama-70b-dpo", node="lx-01")
     f = -120
-    tr = ck.megatron_iters(c, -1000, 20, 9981, step_s=40) + [
+    tr = ck.megatron_iters(c, f - 805, 20, 9981, step_s=40) + [
         " [%s] saving checkpoint at iteration   10000 to /lustre/proj/llm/ckpt/llama-70b-dpo in torch_dist format" % c.ymd(f),
         "[rank0]: Traceback (most recent call last):",
         '[rank0]:   File "/opt/megatron/megatron/training/checkpointing.py", line 410, in save_checkpoint',
@@ -702,13 +702,13 @@ def x026():
     c = ck.Case("case-x026", "gpu_memory_uncorrectable_ecc", "nd-h100-33/gpu4", hosts, gpu=H100)
     c.alert("TrainingJobFailed", "job whisper-v4 exited with code 1", job="whisper-v4", node="nd-h100-31")
     f = -350
-    c.log("nd-h100-33/rank20/stderr", ck.deepspeed_steps(c, -900, 12, 1200, rank=20) + [
+    c.log("nd-h100-33/rank20/stderr", ck.deepspeed_steps(c, f - 30, 12, 1200, rank=20) + [
         "[rank20]: Traceback (most recent call last):",
         '[rank20]:   File "/code/asr/model.py", line 402, in forward',
         "[rank20]:     attn = flash_attn_varlen_func(q, k, v, cu_seqlens, cu_seqlens, max_len, max_len)",
         "[rank20]: RuntimeError: CUDA error: unspecified launch failure",
         "[rank20]: Compile with `TORCH_USE_CUDA_DSA` to enable device-side assertions."])
-    c.log("nd-h100-31/rank0/stderr", ck.deepspeed_steps(c, -900, 10, 1200, rank=0) + ck.watchdog(c, 0, f + 601, 30112, op="ALLGATHER")[:3])
+    c.log("nd-h100-31/rank0/stderr", ck.deepspeed_steps(c, f - 26, 10, 1200, rank=0) + ck.watchdog(c, 0, f + 601, 30112, op="ALLGATHER")[:3])
     dcgm(c, "nd-h100-33", util={g: after(f, 0) for g in range(8)}, names=("util", "temp"))
     c.health_rates("gpu.health@nd-h100-33/gpu4", ecc_dbe_volatile=1, ecc_dbe_aggregate=1, xid_last=48, retired_pages=0)
     c.health_rates("gpu.health@nd-h100-33/gpu5")
@@ -768,7 +768,7 @@ def x029():
     hosts = ["gpu-r14-u%02d" % n for n in (10, 12)]
     c = ck.Case("case-x029", "nvlink_error", "gpu-r14-u12/gpu3", hosts, gpu=H100, pci=ck.PCI_BUS_B)
     c.alert("StepTimeRegression", "step time up 1.8x for 20 min", job="code-llm-sft", node="gpu-r14-u10")
-    tr = ck.fsdp_steps(c, -1150, 30, 2020, step_s=2.4, step_fn=lambda i: 4.3 * c.rng.uniform(0.97, 1.03))
+    tr = ck.fsdp_steps(c, -140, 30, 2020, step_s=2.4, step_fn=lambda i: 4.3 * c.rng.uniform(0.97, 1.03))
     c.log("gpu-r14-u10/rank0/stdout", tr + ck.app_noise(c, 4))
     c.log("gpu-r14-u12/journal", ck.kernel_noise(c, "gpu-r14-u12", 7))
     dcgm(c, "gpu-r14-u12", util={g: (lambda s, v: 71 + c.rng.uniform(-5, 5)) for g in range(8)}, names=("util", "power"))
@@ -787,12 +787,12 @@ def x030():
     hosts = ["xe9680-%02d" % n for n in (1, 2, 3, 4)]
     c = ck.Case("case-x030", "gpu_thermal_throttle", "xe9680-03", hosts, gpu=H100)
     c.alert("JobThroughputLow", "throughput -35% vs baseline", job="vlm-pt", node="xe9680-01")
-    c.log("xe9680-01/rank0/stdout", ck.megatron_iters(c, -1150, 26, 8800, step_s=8.0, step_fn=lambda i: 8.0 if i < 6 else 12.4 * c.rng.uniform(0.98, 1.02)) + ck.app_noise(c, 3))
+    c.log("xe9680-01/rank0/stdout", ck.megatron_iters(c, -306, 26, 8800, step_s=8.0, step_fn=lambda i: 8.0 if i < 6 else 12.4 * c.rng.uniform(0.98, 1.02)) + ck.app_noise(c, 3))
     c.log("xe9680-03/ipmi-sel", [
-        "  1a3 | %s | Fan FAN4 RPM | Lower Critical going low | Asserted | Reading 0 < Threshold 1680 RPM" % c.at(-1000).strftime("%m/%d/%Y | %H:%M:%S"),
-        "  1a4 | %s | Fan Redundancy | Redundancy Lost | Asserted" % c.at(-1000).strftime("%m/%d/%Y | %H:%M:%S")] + ck.kernel_noise(c, "xe9680-03", 6))
+        "  1a3 | %s | Fan FAN4 RPM | Lower Critical going low | Asserted | Reading 0 < Threshold 1680 RPM" % c.at(-270).strftime("%m/%d/%Y | %H:%M:%S"),
+        "  1a4 | %s | Fan Redundancy | Redundancy Lost | Asserted" % c.at(-270).strftime("%m/%d/%Y | %H:%M:%S")] + ck.kernel_noise(c, "xe9680-03", 6))
     dcgm(c, "xe9680-03", util={g: (lambda s, v: 88 + c.rng.uniform(-6, 4)) for g in range(8)}, names=("util", "clock"),
-         clock={g: after(-980, lambda s, v: 1320 + c.rng.uniform(-80, 80)) for g in range(8)})
+         clock={g: after(-258, lambda s, v: 1320 + c.rng.uniform(-80, 80)) for g in range(8)})
     c.health_rates("gpu.health@xe9680-03/gpu2", temperature_c=89, hbm_temperature_c=94, sm_clock_mhz=1290,
                    clock_event_reasons=ck.CLK_SW_THERMAL | ck.CLK_HW_THERMAL)
     c.health_rates("gpu.health@xe9680-03/gpu6", temperature_c=88, hbm_temperature_c=92, sm_clock_mhz=1335,
@@ -807,14 +807,14 @@ def x031():
     hosts = ["hgx-%02d" % n for n in range(21, 25)]
     c = ck.Case("case-x031", "gpu_power_throttle", "hgx-23", hosts, gpu=H200)
     c.alert("StragglerDetected", "8 ranks on hgx-23 flagged slow", job="r1-distill-32b", node="hgx-23")
-    tr = ck.megatron_iters(c, -1150, 24, 600, step_s=5.5, step_fn=lambda i: 5.5 if i < 5 else 11.9 * c.rng.uniform(0.98, 1.02))
-    tr += [" [%s] StragglerDetector: stragglers (lowest 8 of 32): ranks 16-23 on hgx-23, GPU TFLOPs min %.1f vs median 411.0" % (c.ymd(-600 + 200 * i), 160 + i) for i in range(3)]
+    tr = ck.megatron_iters(c, -265, 24, 600, step_s=5.5, step_fn=lambda i: 5.5 if i < 5 else 11.9 * c.rng.uniform(0.98, 1.02))
+    tr += [" [%s] StragglerDetector: stragglers (lowest 8 of 32): ranks 16-23 on hgx-23, GPU TFLOPs min %.1f vs median 411.0" % (c.ymd(-200 + 60 * i), 160 + i) for i in range(3)]
     c.log("hgx-21/rank0/stdout", tr)
     c.log("hgx-23/journal", ck.kernel_noise(c, "hgx-23", 6) + [
-        "%s hgx-23 ipmievd[1221]: Power Supply PSU2 Status: Power Supply AC lost | Asserted" % c.syslog(-1020),
-        "%s hgx-23 ipmievd[1221]: Power Supply PSU Redundancy: Redundancy Lost | Asserted" % c.syslog(-1020)])
-    dcgm(c, "hgx-23", clock={g: after(-1010, lambda s, v: 810 + c.rng.uniform(-40, 40)) for g in range(8)},
-         power={g: after(-1010, lambda s, v: 310 + c.rng.uniform(-20, 20)) for g in range(8)}, names=("clock", "power"))
+        "%s hgx-23 ipmievd[1221]: Power Supply PSU2 Status: Power Supply AC lost | Asserted" % c.syslog(-250),
+        "%s hgx-23 ipmievd[1221]: Power Supply PSU Redundancy: Redundancy Lost | Asserted" % c.syslog(-250)])
+    dcgm(c, "hgx-23", clock={g: after(-240, lambda s, v: 810 + c.rng.uniform(-40, 40)) for g in range(8)},
+         power={g: after(-240, lambda s, v: 310 + c.rng.uniform(-20, 20)) for g in range(8)}, names=("clock", "power"))
     c.health_rates("gpu.health@hgx-23/gpu0", sm_clock_mhz=795, power_w=305, clock_event_reasons=ck.CLK_HW_POWER_BRAKE | ck.CLK_HW_SLOWDOWN)
     c.gemm("gpu.gemm@hgx-23/gpu0", tflops=301.0)
     return c
@@ -829,9 +829,9 @@ def x032():
     k = ["%s pci 0000:%s:00.0: 63.008 Gb/s available PCIe bandwidth, limited by 8.0 GT/s PCIe x8 link at 0000:%s:01.0 (capable of 504.112 Gb/s with 32.0 GT/s PCIe x16 link)" % (c.dmesg(-c.uptime0 + 14.2), c.pci[1], "16")]
     k += ck.kernel_noise(c, "sm-h100-06", 6, fmt="dmesg")
     c.log("sm-h100-06/dmesg", k)
-    tr = ck.deepspeed_steps(c, -900, 16, 210, rank=9, step_s=6.2)
-    tr += ["[%s] [INFO] [logging.py:96:log_dist] [Rank 9] time (ms) | optimizer_step: %.1f | forward: 640.2 | backward: 1290.5" % (c.ymd_ms(-500 + 100 * i), 3900 + 40 * i) for i in range(3)]
-    tr += ["[%s] [INFO] [logging.py:96:log_dist] [Rank 0] time (ms) | optimizer_step: 1265.3 | forward: 638.0 | backward: 1288.9" % c.ymd_ms(-300)]
+    tr = ck.deepspeed_steps(c, -110, 16, 210, rank=9, step_s=6.2)
+    tr += ["[%s] [INFO] [logging.py:96:log_dist] [Rank 9] time (ms) | optimizer_step: %.1f | forward: 640.2 | backward: 1290.5" % (c.ymd_ms(-90 + 25 * i), 3900 + 40 * i) for i in range(3)]
+    tr += ["[%s] [INFO] [logging.py:96:log_dist] [Rank 0] time (ms) | optimizer_step: 1265.3 | forward: 638.0 | backward: 1288.9" % c.ymd_ms(-40)]
     c.log("sm-h100-06/rank9/stdout", tr)
     c.health_rates("gpu.health@sm-h100-06/gpu1", pcie_link_gen=3, pcie_link_width=8)
     c.pcie("gpu.pcie_bandwidth@sm-h100-06/gpu1", h2d=6.4, d2h=6.6)
@@ -847,7 +847,7 @@ def x033():
     c.alert("LossNaN", "loss is NaN at iteration 77310", job="mm-34b-pt", node="ws-h100-40")
     lo = lambda i: 1.88 + c.rng.uniform(-0.03, 0.03) if i < 24 else float("nan")
     gn = lambda i: 0.31 + 0.01 * i if i < 24 else float("nan")
-    tr = ck.megatron_iters(c, -1150, 28, 77286, step_s=8.1, loss_fn=lo, grad_fn=gn, nan_fn=lambda i: max(0, i - 23))
+    tr = ck.megatron_iters(c, -235, 28, 77286, step_s=8.1, loss_fn=lo, grad_fn=gn, nan_fn=lambda i: max(0, i - 23))
     tr += ["[rank45]: AssertionError: Rank 45, node ws-h100-45, device 5, iteration 77310: found NaN in local grad norm in backward pass before data-parallel communication collective. Device: 5, node: ws-h100-45"]
     c.log("ws-h100-40/rank0/stdout", tr + ck.app_noise(c, 2))
     dcgm(c, "ws-h100-45", names=("util", "temp"))
@@ -863,7 +863,7 @@ def x034():
     hosts = ["ai-rack3-n%d" % n for n in range(1, 5)]
     c = ck.Case("case-x034", "ib_link_failure", "ai-rack3-n2/mlx5_5", hosts, gpu=H200)
     c.alert("StepTimeRegression", "step time 1.6x since node replacement", job="llm-140b-pt", node="ai-rack3-n1")
-    c.log("ai-rack3-n1/rank0/stdout", ck.megatron_iters(c, -1150, 26, 55000, step_s=10.4, step_fn=lambda i: 16.5 * c.rng.uniform(0.98, 1.02)) + ck.app_noise(c, 3))
+    c.log("ai-rack3-n1/rank0/stdout", ck.megatron_iters(c, -440, 26, 55000, step_s=10.4, step_fn=lambda i: 16.5 * c.rng.uniform(0.98, 1.02)) + ck.app_noise(c, 3))
     ib = []
     for n in range(8):
         rate = 100 if n == 5 else 400
@@ -892,7 +892,7 @@ def x035():
              "kube-gpu-04:%d:%d [0] NCCL INFO NET/Socket : Using [0]eth0:10.244.3.17<0>" % (p, p + 41),
              "kube-gpu-04:%d:%d [0] NCCL INFO Using network Socket" % (p, p + 41),
              "kube-gpu-04:%d:%d [0] NCCL INFO Channel 00/0 : 24[0] -> 0[0] [receive] via NET/Socket/0" % (p, p + 41)]
-    tr = lines + ck.fsdp_steps(c, -1000, 20, 10, step_s=19.0) + ck.app_noise(c, 3)
+    tr = lines + ck.fsdp_steps(c, -390, 20, 10, step_s=19.0) + ck.app_noise(c, 3)
     c.log("kube-gpu-04/pod/sdxl-dpo-worker-0", tr)
     c.nccl("nccl.allreduce@job", busbw=3.1)
     c.nccl("nccl.allreduce@kube-gpu-05")
@@ -933,7 +933,7 @@ def x037():
     c = ck.Case("case-x037", "rank_process_crash", "a3-h100-072/gpu2", hosts, gpu=H100)
     c.alert("NCCLError", "IB completion errors on 16 ranks", job="reward-model-v3", node="a3-h100-071")
     f = -180
-    c.log("a3-h100-072/rank10/stderr", ck.plain_steps(c, -800, 14, 8801, step_s=4) + [
+    c.log("a3-h100-072/rank10/stderr", ck.plain_steps(c, f - 60, 14, 8801, step_s=4) + [
         "Traceback (most recent call last):",
         '  File "/rm/train_rm.py", line 301, in <module>',
         "    main()",
@@ -971,7 +971,7 @@ def x039():
     c = ck.Case("case-x039", "illegal_memory_access", "ml-gpu-51/gpu3", hosts, gpu=H200)
     c.alert("NCCLWatchdogTimeout", "15 ranks timed out", job="multi-lingual-ft", node="ml-gpu-52")
     f = -650
-    c.log("ml-gpu-51/rank3/stderr", ck.deepspeed_steps(c, -1000, 8, 1402, rank=3) + [
+    c.log("ml-gpu-51/rank3/stderr", ck.deepspeed_steps(c, f - 22, 8, 1402, rank=3) + [
         "../aten/src/ATen/native/cuda/Indexing.cu:1236: indexSelectSmallIndex: block: [15,0,0], thread: [96,0,0] Assertion `srcIndex < srcSelectDimSize` failed.",
         "../aten/src/ATen/native/cuda/Indexing.cu:1236: indexSelectSmallIndex: block: [15,0,0], thread: [97,0,0] Assertion `srcIndex < srcSelectDimSize` failed.",
         "RuntimeError: CUDA error: device-side assert triggered",
@@ -989,7 +989,7 @@ def x040():
     c = ck.Case("case-x040", "host_oom", "gke-a3-pool-1-z1k8", hosts, gpu=H100)
     c.alert("KubePodCrashLooping", "pod vid-gen-worker-1 OOMKilled", pod="vid-gen-worker-1", node="gke-a3-pool-1-z1k8", job="vid-gen")
     f = -240
-    c.log("gke-a3-pool-1-z1k8/pod/vid-gen-worker-1", ck.plain_steps(c, -800, 12, 300, step_s=12) + [
+    c.log("gke-a3-pool-1-z1k8/pod/vid-gen-worker-1", ck.plain_steps(c, f - 150, 12, 300, step_s=12) + [
         "RuntimeError: DataLoader worker (pid(s) 4412, 4418) exited unexpectedly",
         "ERROR: Unexpected bus error encountered in worker. This might be caused by insufficient shared memory (shm)."])
     c.log("gke-a3-pool-1-z1k8/journal", ck.kernel_noise(c, "gke-a3-pool-1-z1k8", 4) + [
@@ -1012,7 +1012,7 @@ def x041():
     lo = lambda i: 2.2 + 0.05 * i + (0.02 * i) ** 2 if i < 25 else float("nan")
     gn = lambda i: 0.5 * 1.35 ** i if i < 25 else float("nan")
     tr = ["%s | INFO | data | data mix updated: web 0.55 -> 0.30, code 0.10 -> 0.35 (new shards synthetic-code-v2)" % c.ymd(-1160)]
-    tr += ck.megatron_iters(c, -1150, 28, 41000, step_s=7.0, loss_fn=lo, grad_fn=gn, nan_fn=lambda i: max(0, i - 24))
+    tr += ck.megatron_iters(c, -205, 28, 41000, step_s=7.0, loss_fn=lo, grad_fn=gn, nan_fn=lambda i: max(0, i - 24))
     c.log("nn-61/rank0/stdout", tr)
     c.log("nn-64/journal", ck.kernel_noise(c, "nn-64", 5) + ["%s nn-64 slurmctld[1200]: node nn-64 resumed (replaced nn-19)" % c.syslog(-1180)])
     for h in hosts:
@@ -1050,7 +1050,7 @@ def x043():
     c = ck.Case("case-x043", "fp8_scaling_overflow", "job", hosts, gpu=H100)
     c.alert("LossNaN", "loss NaN in titan run", job="titan-llama3-8b-fp8", node="tt-h100-01")
     lo = lambda i: 2.45 + c.rng.uniform(-0.02, 0.02) if i < 26 else float("nan")
-    tr = ck.fsdp_steps(c, -1150, 26, 9100, step_s=3.2, loss_fn=lo)
+    tr = ck.fsdp_steps(c, -150, 26, 9100, step_s=3.2, loss_fn=lo)
     tr += ["[rank0]:[titan] %s - root - INFO - step: 9126  loss:     nan  memory: 61.30GiB(77.10%%)  tps: 9,112  tflops: 520.11  mfu: 52.59%%" % c.ymd_ms(-60)]
     tr += ["[rank0]:[titan] %s - float8_stats - WARNING - layers.29.feed_forward.w2 input amax=inf weight amax=0.81 grad_output amax=inf; scale=0.000e+00 (delayed, history_len=16)" % c.ymd_ms(-140 + 20 * i) for i in range(3)]
     tr += ["[rank0]:[titan] %s - float8_stats - WARNING - 9.8%% of e4m3 values saturated at 448.0 in layers.29.feed_forward.w2" % c.ymd_ms(-150)]
@@ -1065,9 +1065,9 @@ def x044():
     hosts = ["moe-h200-%d" % n for n in range(1, 5)]
     c = ck.Case("case-x044", "moe_expert_imbalance", "job", hosts, gpu=H200)
     c.alert("StepTimeRegression", "step time 2.1x baseline", job="ds-moe-32e", node="moe-h200-1")
-    tr = ck.deepspeed_steps(c, -1150, 20, 3300, rank=0, step_s=2.3, step_fn=lambda i: 2.3 if i < 5 else 4.9 * c.rng.uniform(0.98, 1.02))
-    tr += ["[%s] [INFO] [comm.py:213:log_summary] comm op: all_to_all_single | time (ms): %.2f | msg size: 512.0 MB | algbw (Gbps): %.1f | busbw (Gbps): %.1f" % (c.ymd_ms(-600 + 120 * i), 410.0 + 20 * i, 9.9, 9.3) for i in range(3)]
-    tr += ["[%s] [WARNING] [sharded_moe.py:470] gate: expert capacity exceeded on %d/32 experts, dropped %.1f%% of tokens (capacity_factor=1.25)" % (c.ymd_ms(-550 + 150 * i), 3, 27.5 + i) for i in range(3)]
+    tr = ck.deepspeed_steps(c, -95, 20, 3300, rank=0, step_s=2.3, step_fn=lambda i: 2.3 if i < 5 else 4.9 * c.rng.uniform(0.98, 1.02))
+    tr += ["[%s] [INFO] [comm.py:213:log_summary] comm op: all_to_all_single | time (ms): %.2f | msg size: 512.0 MB | algbw (Gbps): %.1f | busbw (Gbps): %.1f" % (c.ymd_ms(-80 + 25 * i), 410.0 + 20 * i, 9.9, 9.3) for i in range(3)]
+    tr += ["[%s] [WARNING] [sharded_moe.py:470] gate: expert capacity exceeded on %d/32 experts, dropped %.1f%% of tokens (capacity_factor=1.25)" % (c.ymd_ms(-75 + 25 * i), 3, 27.5 + i) for i in range(3)]
     c.log("moe-h200-1/rank0/stdout", tr)
     c.nccl("nccl.alltoall@job")
     c.nccl("nccl.allreduce@job")
@@ -1080,8 +1080,8 @@ def x045():
     hosts = ["dc2-h100-%03d" % n for n in (301, 302, 303, 304)]
     c = ck.Case("case-x045", "straggler_rank", "dc2-h100-304/gpu5", hosts, gpu=H100)
     c.alert("StragglerDetected", "rank 29 slowest for 40 consecutive checks", job="ret-7b-pt", node="dc2-h100-301", rank="29")
-    tr = ck.megatron_iters(c, -1150, 24, 20100, step_s=6.4)
-    tr += [" [%s] StragglerDetector: stragglers (lowest 1 of 32): rank 29 dc2-h100-304 gpu 5  GPU TFLOPs max/min 398.1/%.1f  MaxRoundTripTime %.1f ms" % (c.ymd(-800 + 200 * i), 276.0 + i, 7.9) for i in range(4)]
+    tr = ck.megatron_iters(c, -165, 24, 20100, step_s=6.4)
+    tr += [" [%s] StragglerDetector: stragglers (lowest 1 of 32): rank 29 dc2-h100-304 gpu 5  GPU TFLOPs max/min 398.1/%.1f  MaxRoundTripTime %.1f ms" % (c.ymd(-150 + 40 * i), 276.0 + i, 7.9) for i in range(4)]
     c.log("dc2-h100-301/rank0/stdout", tr)
     dcgm(c, "dc2-h100-304", names=("temp", "clock", "power"))
     c.health_rates("gpu.health@dc2-h100-304/gpu5")
@@ -1097,8 +1097,8 @@ def x046():
     hosts = ["r7-n%02d" % n for n in (1, 2, 3)]
     c = ck.Case("case-x046", "straggler_rank", "r7-n02", hosts, gpu=H200)
     c.alert("StragglerDetected", "ranks 8-15 slow", job="gr00t-policy", node="r7-n02")
-    c.log("r7-n01/rank0/stdout", ck.plain_steps(c, -1150, 24, 9000, step_s=1.4, step_fn=lambda i: 2.2 * c.rng.uniform(0.98, 1.02))
-          + ["%s | WARNING | perf | slowest ranks this window: 8 9 10 11 12 13 14 15 (r7-n02), cpu dispatch time 0.71s vs 0.19s median" % c.ymd(-300)])
+    c.log("r7-n01/rank0/stdout", ck.plain_steps(c, -60, 24, 9000, step_s=1.4, step_fn=lambda i: 2.2 * c.rng.uniform(0.98, 1.02))
+          + ["%s | WARNING | perf | slowest ranks this window: 8 9 10 11 12 13 14 15 (r7-n02), cpu dispatch time 0.71s vs 0.19s median" % c.ymd(-30)])
     c.log("r7-n02/journal", ck.kernel_noise(c, "r7-n02", 5) + [
         "%s r7-n02 cpupower[2811]: Setting cpu: 0-223" % c.syslog(-1400),
         "%s r7-n02 cpupower[2811]: current policy: frequency should be within 800 MHz and 3.80 GHz. The governor \"powersave\" may decide which speed to use" % c.syslog(-1400)])
@@ -1117,7 +1117,7 @@ def x047():
     c = ck.Case("case-x047", "dataloader_stall", "job", hosts, gpu=A100)
     c.alert("GPUUtilLow", "GPU util < 45% job-wide", job="tok-onthefly-test", node="jx-01")
     c.log("jx-01/rank0/stdout", ["%s | INFO | data | dataset: jsonl (raw), tokenize_on_the_fly=True, num_workers=4" % c.ymd(-1190)]
-          + ck.plain_steps(c, -1150, 26, 100, step_s=3.9) + ck.app_noise(c, 3))
+          + ck.plain_steps(c, -110, 26, 100, step_s=3.9) + ck.app_noise(c, 3))
     for h in ("jx-01", "jx-03"):
         dcgm(c, h, util={g: (lambda s, v: 40 + c.rng.uniform(-10, 10)) for g in range(8)}, names=("util",))
         c.node_metric("node_cpu_busy_ratio", {"instance": h}, lambda s: 0.98 + c.rng.uniform(-0.01, 0.01), decimals=3)
@@ -1140,7 +1140,7 @@ def x048():
         "%s blk_update_request: I/O error, dev nvme1n1, sector 1882144 op 0x1:(WRITE) flags 0x800 phys_seg 32 prio class 0" % c.dmesg(f - 5),
         "%s EXT4-fs error (device nvme1n1): ext4_journal_check_start:83: comm python: Detected aborted journal" % c.dmesg(f),
         "%s EXT4-fs (nvme1n1): Remounting filesystem read-only" % c.dmesg(f)])
-    c.log("cs-a100-15/rank11/stderr", ck.plain_steps(c, -900, 10, 50, step_s=40) + [
+    c.log("cs-a100-15/rank11/stderr", ck.plain_steps(c, f - 405, 10, 50, step_s=40) + [
         "Traceback (most recent call last):",
         '  File "/opt/se/cache.py", line 52, in put',
         "OSError: [Errno 30] Read-only file system: '/local_nvme/cache/shard-00412.arrow'"])
@@ -1199,7 +1199,7 @@ def x051():
         xid(c, f, 6, 48, "An uncorrectable double bit error (DBE) has been detected on GPU in the framebuffer at partition 5, subpartition 1.", fmt="syslog", host="a100x-18"),
         "%s a100x-18 kernel: NVRM: Xid (PCI:%s): 63, pid=%d, name=python, Row Remapper: New row (0x0000000f000a2201) Marked for Remap" % (c.syslog(f + 0.1), c.bus(6), pid(c))]
     c.log("a100x-18/journal", j)
-    c.log("a100x-18/rank14/stderr", ck.plain_steps(c, -900, 12, 4000, step_s=40) + [
+    c.log("a100x-18/rank14/stderr", ck.plain_steps(c, f - 485, 12, 4000, step_s=40) + [
         "RuntimeError: CUDA error: uncorrectable ECC error encountered",
         "Exception raised from c10_cuda_check_implementation at ../c10/cuda/CUDAException.cpp:43 (most recent call first):"])
     c.log("a100x-17/rank2/stderr", ["[rank2]:[%s ProcessGroupNCCL.cpp:1333] [PG 0 Rank 2] NCCL watchdog thread terminated with exception: NCCL error: unhandled system error, NCCL version 2.19.3" % c.glog(f + 3, "E"),
@@ -1221,7 +1221,7 @@ def x052():
     c.alert("TrainingJobFailed", "job diffusion-xl2 failed: NCCL unhandled cuda error", job="diffusion-xl2", node="c120")
     f = -260
     p = pid(c)
-    c.log("c123/rank26/stderr", ck.fsdp_steps(c, -900, 16, 8800, step_s=6.0, rank=26) + [
+    c.log("c123/rank26/stderr", ck.fsdp_steps(c, f - 100, 16, 8800, step_s=6.0, rank=26) + [
         "c123:%d:%d [2] enqueue.cc:1566 NCCL WARN Cuda failure 'unknown error'" % (p, p),
         "c123:%d:%d [2] NCCL INFO group.cc:218 -> 1" % (p, p),
         "[rank26]: torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:3356, unhandled cuda error (run with NCCL_DEBUG=INFO for details), NCCL version 2.21.5",
@@ -1285,8 +1285,8 @@ def x055():
     hosts = ["gh-%02d" % n for n in (1, 2)]
     c = ck.Case("case-x055", "gpu_thermal_throttle", "gh-01/gpu4", hosts, gpu=H200)
     c.alert("StragglerDetected", "rank 4 1.4x slower than median", job="sam3-ft", node="gh-01", rank="4")
-    tr = ck.fsdp_steps(c, -1150, 28, 14000, step_s=2.6, step_fn=lambda i: 3.6 * c.rng.uniform(0.98, 1.02))
-    tr += ["[rank0]:[titan] %s - straggler - WARNING - rank 4 (gh-01) fwd+bwd %.0f ms vs median %.0f ms" % (c.ymd_ms(-700 + 200 * i), 3450 + 20 * i, 2480) for i in range(3)]
+    tr = ck.fsdp_steps(c, -110, 28, 14000, step_s=2.6, step_fn=lambda i: 3.6 * c.rng.uniform(0.98, 1.02))
+    tr += ["[rank0]:[titan] %s - straggler - WARNING - rank 4 (gh-01) fwd+bwd %.0f ms vs median %.0f ms" % (c.ymd_ms(-100 + 40 * i), 3450 + 20 * i, 2480) for i in range(3)]
     c.log("gh-01/rank0/stdout", tr + ck.app_noise(c, 3))
     c.log("gh-01/journal", ck.kernel_noise(c, "gh-01", 6))
     dcgm(c, "gh-01", names=("util",))
@@ -1304,8 +1304,8 @@ def x056():
     hosts = ["tc-h100-%02d" % n for n in (61, 62, 63)]
     c = ck.Case("case-x056", "gpu_power_throttle", "tc-h100-62/gpu3", hosts, gpu=H100)
     c.alert("StragglerDetected", "rank 11 slowest rank for 30 min", job="seg-any-v2", node="tc-h100-61", rank="11")
-    tr = ck.megatron_iters(c, -1150, 26, 7000, step_s=5.2, step_fn=lambda i: 7.3 * c.rng.uniform(0.98, 1.02))
-    tr += [" [%s] StragglerDetector: stragglers (lowest 1 of 24): rank 11 tc-h100-62  GPU TFLOPs max/min 401.2/%.1f" % (c.ymd(-900 + 250 * i), 281.0 + i) for i in range(3)]
+    tr = ck.megatron_iters(c, -200, 26, 7000, step_s=5.2, step_fn=lambda i: 7.3 * c.rng.uniform(0.98, 1.02))
+    tr += [" [%s] StragglerDetector: stragglers (lowest 1 of 24): rank 11 tc-h100-62  GPU TFLOPs max/min 401.2/%.1f" % (c.ymd(-180 + 60 * i), 281.0 + i) for i in range(3)]
     c.log("tc-h100-61/rank0/stdout", tr)
     dcgm(c, "tc-h100-62", power={3: lambda s, v: 299 + c.rng.uniform(-1.5, 0.8)}, clock={3: lambda s, v: 1380 + c.rng.uniform(-50, 50)},
          names=("power", "clock", "temp"))
@@ -1321,8 +1321,8 @@ def x057():
     hosts = ["ep-a100-%02d" % n for n in (3, 4, 5)]
     c = ck.Case("case-x057", "pcie_link_degraded", "ep-a100-04/gpu0", hosts, gpu=A100)
     c.alert("GPUUtilLow", "GPU util 51% on ep-a100-04", job="det-ft", node="ep-a100-04")
-    tr = ck.plain_steps(c, -1150, 24, 3000, step_s=2.1, step_fn=lambda i: 3.8 * c.rng.uniform(0.98, 1.02))
-    tr += ["%s | WARNING | perf | rank 8 data_wait=%.2fs (median 0.08s) h2d=%.2fs" % (c.ymd(-800 + 200 * i), 1.6 + 0.05 * i, 1.5) for i in range(3)]
+    tr = ck.plain_steps(c, -100, 24, 3000, step_s=2.1, step_fn=lambda i: 3.8 * c.rng.uniform(0.98, 1.02))
+    tr += ["%s | WARNING | perf | rank 8 data_wait=%.2fs (median 0.08s) h2d=%.2fs" % (c.ymd(-90 + 30 * i), 1.6 + 0.05 * i, 1.5) for i in range(3)]
     c.log("ep-a100-04/rank8/stdout", tr)
     dcgm(c, "ep-a100-04", util={g: (lambda s, v: 51 + c.rng.uniform(-6, 6)) for g in range(8)}, names=("util",))
     c.health_rates("gpu.health@ep-a100-04/gpu0", pcie_link_width=2)
@@ -1339,7 +1339,7 @@ def x058():
     hosts = ["sv-h100-%02d" % n for n in (81, 82)]
     c = ck.Case("case-x058", "nvlink_error", "sv-h100-82/gpu6", hosts, gpu=H100)
     c.alert("StepTimeRegression", "step time +55%", job="asr-conformer", node="sv-h100-81")
-    c.log("sv-h100-81/rank0/stdout", ck.deepspeed_steps(c, -1150, 22, 8000, rank=0, step_s=3.4, step_fn=lambda i: 5.3 * c.rng.uniform(0.98, 1.02)) + ck.app_noise(c, 3))
+    c.log("sv-h100-81/rank0/stdout", ck.deepspeed_steps(c, -125, 22, 8000, rank=0, step_s=3.4, step_fn=lambda i: 5.3 * c.rng.uniform(0.98, 1.02)) + ck.app_noise(c, 3))
     p = pid(c)
     c.log("sv-h100-82/rank14/stderr", ["sv-h100-82:%d:%d [6] NCCL INFO Channel 02/0 : 14[6] -> 15[7] via P2P/CUMEM/read" % (p, p + 9),
                                         "sv-h100-82:%d:%d [6] NCCL INFO Channel 03/0 : 14[6] -> 15[7] via P2P/CUMEM/read" % (p, p + 9)] + ck.app_noise(c, 5))
@@ -1357,8 +1357,8 @@ def x059():
     hosts = ["fresh-h100-%02d" % n for n in (1, 2)]
     c = ck.Case("case-x059", "straggler_rank", "fresh-h100-01/gpu3", hosts, gpu=H100)
     c.alert("StragglerDetected", "rank 3 slowest", job="bench-then-train", node="fresh-h100-01", rank="3")
-    tr = ck.megatron_iters(c, -1150, 26, 100, step_s=4.0, step_fn=lambda i: 5.1 * c.rng.uniform(0.98, 1.02))
-    tr += [" [%s] StragglerDetector: stragglers (lowest 1 of 16): rank 3 fresh-h100-01  GPU TFLOPs max/min 402.0/%.1f" % (c.ymd(-600 + 200 * i), 306 + i) for i in range(3)]
+    tr = ck.megatron_iters(c, -140, 26, 100, step_s=4.0, step_fn=lambda i: 5.1 * c.rng.uniform(0.98, 1.02))
+    tr += [" [%s] StragglerDetector: stragglers (lowest 1 of 16): rank 3 fresh-h100-01  GPU TFLOPs max/min 402.0/%.1f" % (c.ymd(-120 + 40 * i), 306 + i) for i in range(3)]
     c.log("fresh-h100-01/rank0/stdout", tr)
     dcgm(c, "fresh-h100-01", names=("temp", "clock", "power"))
     c.health_rates("gpu.health@fresh-h100-01/gpu3")
