@@ -1368,10 +1368,74 @@ def x059():
     return c
 
 
+def x060():
+    """All ranks time out in an all-gather; the kernel log of the nodes is not collected. DCGM shows
+    one GPU pinned at 100% util with power near idle (a wedged engine) while the others drop to 0.
+    Only the probes separate a firmware fault from a plain hang: kernel_launch on that GPU errors and
+    gpu.health fails on last Xid 119; the same probes pass on a peer GPU."""
+    hosts = ["az-nd-h100-%02d" % n for n in (11, 12, 13)]
+    c = ck.Case("case-x060", "gpu_firmware_error", "az-nd-h100-12/gpu0", hosts, gpu=H100)
+    c.alert("NCCLWatchdogTimeout", "23 of 24 ranks timed out in ALLGATHER", job="phi-moe-sft", node="az-nd-h100-11")
+    f = -640
+    tr = ck.megatron_iters(c, f - 150, 20, 3300, step_s=7.4)
+    tr += ck.watchdog(c, 0, f + 601, 51440, op="_ALLGATHER_BASE", numel=201326592)
+    c.log("az-nd-h100-11/rank0/stderr", tr + ck.app_noise(c, 3))
+    c.log("az-nd-h100-13/rank17/stderr", ck.watchdog(c, 17, f + 602, 51440, op="_ALLGATHER_BASE", numel=201326592)[:2])
+    dcgm(c, "az-nd-h100-12", util={g: after(f, 100 if g == 0 else 0) for g in range(8)},
+         power={g: after(f, lambda s, v: (118 if g == 0 else 92) + c.rng.uniform(-3, 3)) for g in range(8)}, names=("util", "power"))
+    c.errored("gpu.kernel_launch@az-nd-h100-12/gpu0", "cuLaunchKernel did not complete within 20 s; context creation took 18.2 s", 38.4)
+    c.health_rates("gpu.health@az-nd-h100-12/gpu0", xid_last=119)
+    c.kernel_launch("gpu.kernel_launch@az-nd-h100-12/gpu5")
+    c.health_rates("gpu.health@az-nd-h100-12/gpu5")
+    return c
+
+
+def x061():
+    """Watchdog timeouts on every rank; the per-rank 'last completed NCCL work' shows that rank 13
+    completed one collective fewer than all others. The GPU looks suspicious (util 100%), but health,
+    inventory and kernel launch on it all pass: the rank is stuck, the hardware is fine."""
+    hosts = ["slm-%02d" % n for n in (1, 2)]
+    c = ck.Case("case-x061", "nccl_collective_hang", "slm-02/gpu5", hosts, gpu=H200)
+    c.alert("TrainingJobStalled", "no iteration logged for 12 minutes", job="tiny-llm-sweep-17", node="slm-01")
+    f = -720
+    w0 = ck.watchdog(c, 0, f + 601, 88120, op="REDUCE_SCATTER", numel=25165824)[:3]
+    w13 = ["[rank13]:[%s ProcessGroupNCCL.cpp:1785] [PG 0 (default_pg) Rank 13] Exception (either an error or timeout) detected by watchdog at work: 88119, last enqueued NCCL work: 88119, last completed NCCL work: 88118." % c.glog(f + 603, "E")]
+    c.log("slm-01/rank0/stderr", ck.deepspeed_steps(c, f - 40, 16, 11000, rank=0) + w0 + ck.app_noise(c, 2))
+    c.log("slm-02/rank13/stderr", ck.watchdog(c, 13, f + 603, 88119, op="ALLREDUCE", numel=1)[:1] + w13)
+    dcgm(c, "slm-02", util={g: after(f, 100) for g in range(8)}, names=("util",))
+    c.health_rates("gpu.health@slm-02/gpu5")
+    c.inventory("gpu.inventory@slm-02/gpu5")
+    c.kernel_launch("gpu.kernel_launch@slm-02/gpu5")
+    c.nccl("nccl.allreduce@slm-02")
+    return c
+
+
+def x062():
+    """A rank dies with 'unspecified launch failure' right after a custom fused-attention kernel was
+    enabled; it could be an ECC or GPU fault. gpu.health on that GPU passes (no DBE, no remap; the
+    last Xid is 13, an application-class error) and gemm and HBM pass: an application kernel fault."""
+    hosts = ["g4-%02d" % n for n in (31, 32)]
+    c = ck.Case("case-x062", "illegal_memory_access", "g4-32/gpu7", hosts, gpu=H200)
+    c.alert("TrainingJobFailed", "job fused-attn-trial exited 1", job="fused-attn-trial", node="g4-32")
+    f = -300
+    c.log("g4-32/rank15/stderr", ["%s | INFO | model | USE_FUSED_ATTN_V2=1 (experimental varlen kernel)" % c.ymd(-700)]
+          + ck.plain_steps(c, f - 20, 20, 12) + [
+              "Traceback (most recent call last):",
+              '  File "/exp/models/attn.py", line 211, in forward',
+              "    return fused_attn_v2(q, k, v, cu_seqlens)",
+              "RuntimeError: CUDA error: unspecified launch failure",
+              "CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below might be incorrect."])
+    c.log("g4-31/rank2/stderr", ck.watchdog(c, 2, f + 601, 510)[:2] + ck.app_noise(c, 4))
+    c.health_rates("gpu.health@g4-32/gpu7", xid_last=13)
+    c.gemm("gpu.gemm@g4-32/gpu7")
+    c.hbm("gpu.hbm_bandwidth@g4-32/gpu7")
+    return c
+
+
 CASES = [x001, x002, x003, x004, x005, x006, x007, x008, x009, x010, x011, x012, x013, x014, x015,
          x016, x017, x018, x019, x020, x021, x022, x023, x024, x025, x026, x027, x028, x029, x030,
          x031, x032, x033, x034, x035, x036, x037, x038, x039, x040, x041, x042, x043, x044, x045,
-         x046, x047, x048, x049, x050, x051, x052, x053, x054, x055, x056, x057, x058, x059]
+         x046, x047, x048, x049, x050, x051, x052, x053, x054, x055, x056, x057, x058, x059, x060, x061, x062]
 
 
 def main(argv):
