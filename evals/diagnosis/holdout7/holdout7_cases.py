@@ -958,7 +958,7 @@ def x038():
     c.alert("JobFailedAtStart", "job asr-ctc-ft failed after 2 minutes", job="asr-ctc-ft", node="sp-h100-09")
     c.log("sp-h100-09/rank9/stderr", ck.app_noise(c, 6) + [
         "[rank9]: torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 1 has a total capacity of 79.10 GiB of which 1.12 GiB is free. Process 41222 has 30.02 GiB memory in use. Process 55810 has 47.94 GiB memory in use. Of the allocated memory 45.61 GiB is allocated by PyTorch, and 1.70 GiB is reserved by PyTorch but unallocated. If reserved but unallocated memory is large try setting PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True to avoid fragmentation.  See documentation for Memory Management  (https://pytorch.org/docs/stable/notes/cuda.html#environment-variables)"])
-    c.log("sp-h100-08/rank0/stderr", ck.watchdog(c, 0, -5, 12, op="BROADCAST", numel=1, timeout_ms=600000)[:2] + ck.app_noise(c, 8))
+    c.log("sp-h100-08/launcher", ck.elastic_failure(c, -130, "sp-h100-09", 9, 1, 1) + ck.app_noise(c, 4))
     c.log("sp-h100-09/journal", ck.kernel_noise(c, "sp-h100-09", 6))
     c.gpu_metric("DCGM_FI_DEV_FB_USED", "sp-h100-09", 0, 0, {1: lambda s, v: 30740 if s < -140 else 80100}, decimals=0)
     return c
