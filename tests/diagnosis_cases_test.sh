@@ -1,9 +1,7 @@
 #!/usr/bin/env bash
-# Checks the diagnosis case sets (evals/diagnosis/{dev,holdout,holdout2,holdout3,holdout4,holdout5,holdout6,holdout7})
-# with validate_cases.py, that the committed JSON is what generate_cases.py / holdout2/holdout2_cases.py /
-# holdout3/holdout3_cases.py / holdout4/holdout4_cases.py / holdout5/holdout5_cases.py /
-# holdout6/holdout6_cases.py / holdout7/holdout7_cases.py produce, and
-# that the validator rejects broken cases.
+# Checks the diagnosis case sets (evals/diagnosis/{dev,holdout,holdout2,...,holdout7}) with
+# validate_cases.py, that the committed JSON is what generate_cases.py (dev, holdout) and each
+# holdoutN/holdoutN_cases.py produce, and that the validator rejects broken cases.
 # Run by ctest from the repo root as: bash tests/diagnosis_cases_test.sh <build-dir>
 set -euo pipefail
 PY=${PYTHON:-python3}
@@ -19,36 +17,14 @@ trap 'rm -rf "$tmp"' EXIT
 diff -r evals/diagnosis/dev "$tmp/gen/dev" >/dev/null || { echo "FAIL: dev/ differs from generate_cases.py output"; exit 1; }
 diff -r evals/diagnosis/holdout "$tmp/gen/holdout" --exclude='*.py' --exclude=__pycache__ >/dev/null ||
   { echo "FAIL: holdout/ differs from generate_cases.py output"; exit 1; }
-"$PY" evals/diagnosis/holdout2/holdout2_cases.py --out "$tmp/gen/holdout2" >/dev/null
-diff -r evals/diagnosis/holdout2 "$tmp/gen/holdout2" --exclude='*.py' --exclude=__pycache__ >/dev/null ||
-  { echo "FAIL: holdout2/ differs from holdout2/holdout2_cases.py output"; exit 1; }
-# holdout2 alone: at least 48 cases, every category.
-"$PY" "$V" evals/diagnosis/holdout2 >/dev/null || { echo "FAIL: holdout2/ does not validate on its own"; exit 1; }
-"$PY" evals/diagnosis/holdout3/holdout3_cases.py --out "$tmp/gen/holdout3" >/dev/null
-diff -r evals/diagnosis/holdout3 "$tmp/gen/holdout3" --exclude='*.py' --exclude=__pycache__ >/dev/null ||
-  { echo "FAIL: holdout3/ differs from holdout3/holdout3_cases.py output"; exit 1; }
-# holdout3 alone: at least 50 cases, every category.
-"$PY" "$V" evals/diagnosis/holdout3 >/dev/null || { echo "FAIL: holdout3/ does not validate on its own"; exit 1; }
-"$PY" evals/diagnosis/holdout4/holdout4_cases.py --out "$tmp/gen/holdout4" >/dev/null
-diff -r evals/diagnosis/holdout4 "$tmp/gen/holdout4" --exclude='*.py' --exclude=__pycache__ >/dev/null ||
-  { echo "FAIL: holdout4/ differs from holdout4/holdout4_cases.py output"; exit 1; }
-# holdout4 alone: at least 50 cases, every category.
-"$PY" "$V" evals/diagnosis/holdout4 >/dev/null || { echo "FAIL: holdout4/ does not validate on its own"; exit 1; }
-"$PY" evals/diagnosis/holdout5/holdout5_cases.py --out "$tmp/gen/holdout5" >/dev/null
-diff -r evals/diagnosis/holdout5 "$tmp/gen/holdout5" --exclude='*.py' --exclude=__pycache__ >/dev/null ||
-  { echo "FAIL: holdout5/ differs from holdout5/holdout5_cases.py output"; exit 1; }
-# holdout5 alone: at least 50 cases, every category.
-"$PY" "$V" evals/diagnosis/holdout5 >/dev/null || { echo "FAIL: holdout5/ does not validate on its own"; exit 1; }
-"$PY" evals/diagnosis/holdout6/holdout6_cases.py --out "$tmp/gen/holdout6" >/dev/null
-diff -r evals/diagnosis/holdout6 "$tmp/gen/holdout6" --exclude='*.py' --exclude=__pycache__ >/dev/null ||
-  { echo "FAIL: holdout6/ differs from holdout6/holdout6_cases.py output"; exit 1; }
-# holdout6 alone: at least 50 cases, every category.
-"$PY" "$V" evals/diagnosis/holdout6 >/dev/null || { echo "FAIL: holdout6/ does not validate on its own"; exit 1; }
-"$PY" evals/diagnosis/holdout7/holdout7_cases.py --out "$tmp/gen/holdout7" >/dev/null
-diff -r evals/diagnosis/holdout7 "$tmp/gen/holdout7" --exclude='*.py' --exclude=__pycache__ >/dev/null ||
-  { echo "FAIL: holdout7/ differs from holdout7/holdout7_cases.py output"; exit 1; }
-# holdout7 alone: at least 50 cases, every category.
-"$PY" "$V" evals/diagnosis/holdout7 >/dev/null || { echo "FAIL: holdout7/ does not validate on its own"; exit 1; }
+# Each later held-out set: its generator's output is the committed files, and it validates on its
+# own (holdout2: at least 48 cases; holdout3 and later: at least 50; every category).
+for set in holdout2 holdout3 holdout4 holdout5 holdout6 holdout7; do
+  "$PY" "evals/diagnosis/$set/${set}_cases.py" --out "$tmp/gen/$set" >/dev/null
+  diff -r "evals/diagnosis/$set" "$tmp/gen/$set" --exclude='*.py' --exclude=__pycache__ >/dev/null ||
+    { echo "FAIL: $set/ differs from $set/${set}_cases.py output"; exit 1; }
+  "$PY" "$V" "evals/diagnosis/$set" >/dev/null || { echo "FAIL: $set/ does not validate on its own"; exit 1; }
+done
 
 # 3. The validator rejects each kind of broken case, naming file and field.
 expect_reject() {  # name, python expression mutating `d`, expected text in the output
