@@ -11,6 +11,7 @@
 #include "agents/builtin_reasoner.h"
 #include "agents/case.h"
 #include "agents/diagnosis_agent.h"
+#include "agents/diagnosis_testing.h"
 #include "probes/catalog.h"
 
 namespace vigil {
@@ -197,15 +198,7 @@ TEST_CASE("round 6: a growing reading is searched in the KB and names the incide
   oom.log_signatures = {"CUDA out of memory"};
   oom.root_cause = "cuda_oom";
   oom.mitigation = "lower the micro-batch size";
-  KnowledgeOptions ko;
-  ko.db_path = ":memory:";
-  ko.pack_dir = "";
-  ko.load_pack = false;
-  ko.index_spec = "Flat";
-  auto kb = KnowledgeBase::Open(ko);
-  REQUIRE_MESSAGE(kb.ok(), kb.status().message());
-  std::vector<Incident> incidents = {fp8, oom};
-  REQUIRE((*kb)->ImportIncidents(incidents, "test").ok());
+  auto kb = testing::KbWith({fp8, oom});
   Json j = Round6Case(Logs({"[20:19:55] te-fp8 monitor: fc1 fwd_input e4m3 amax_cur=1840.0 scale=14.36 sat_frac=0.40%",
                             "[20:21:55] te-fp8 monitor: fc1 fwd_input e4m3 amax_cur=2140.0 scale=14.36 sat_frac=4.50%",
                             "[20:23:55] te-fp8 monitor: fc1 fwd_input e4m3 amax_cur=2440.0 scale=14.36 sat_frac=8.60%",
@@ -213,7 +206,7 @@ TEST_CASE("round 6: a growing reading is searched in the KB and names the incide
                       Json::array());
   auto c = ParseCase(j, "r6.json");
   REQUIRE(c.ok());
-  auto facts = GatherKnowledge(**kb, *c);
+  auto facts = GatherKnowledge(*kb, *c);
   REQUIRE(facts.ok());
   REQUIRE(facts->line_recalls.size() == 1);
   CHECK(facts->line_recalls[0].category == "fp8_scaling_overflow");
@@ -224,7 +217,7 @@ TEST_CASE("round 6: a growing reading is searched in the KB and names the incide
                     "[20:23:55] te-fp8 monitor: fc1 fwd_input e4m3 amax_cur=31.2 scale=14.36 sat_frac=0.39%"});
   c = ParseCase(j, "r6.json");
   REQUIRE(c.ok());
-  facts = GatherKnowledge(**kb, *c);
+  facts = GatherKnowledge(*kb, *c);
   REQUIRE(facts.ok());
   CHECK(facts->line_recalls.empty());
 }

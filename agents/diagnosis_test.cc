@@ -13,25 +13,14 @@
 #include "agents/builtin_reasoner.h"
 #include "agents/case.h"
 #include "agents/diagnosis_agent.h"
+#include "agents/diagnosis_testing.h"
 #include "agents/metric_condition.h"
 #include "agents/verification_planner.h"
 
 namespace vigil {
 namespace {
 
-// An in-memory knowledge base (no pack, exact Flat index) holding just `incidents`.
-std::unique_ptr<KnowledgeBase> KbWith(const std::vector<Incident>& incidents) {
-  KnowledgeOptions ko;
-  ko.db_path = ":memory:";
-  ko.pack_dir = "";
-  ko.load_pack = false;
-  ko.index_spec = "Flat";
-  auto kb = KnowledgeBase::Open(ko);
-  REQUIRE_MESSAGE(kb.ok(), kb.status().message());
-  auto imported = (*kb)->ImportIncidents(incidents, "test");
-  REQUIRE_MESSAGE(imported.ok(), imported.status().message());
-  return std::move(kb).value();
-}
+using testing::KbWith;
 
 Json BaseCase() {
   return ParseJson(R"JSON({
