@@ -92,18 +92,18 @@ double KnnCadDetector::Step(double value) {
   }
   const size_t phase = record_ % p;
   if (phase == 0 || phase == p / 2) FitMetric();
-  std::vector<double> y(d);
   if (scores_.empty()) {
     for (size_t r = 0; r < training_size(); ++r) scores_.push_back(Nonconformity(&projected_[r * d], true));
   }
+  if (rest_ > 0) {  // the record's score would be discarded: none is computed
+    --rest_;
+    return 0.0;
+  }
+  std::vector<double> y(d);
   Transform(buffer_.data(), y.data());
   const double score = Nonconformity(y.data(), false);
   const size_t below = static_cast<size_t>(std::count_if(scores_.begin(), scores_.end(), [&](double s) { return s < score; }));
   const double result = static_cast<double>(below) / static_cast<double>(scores_.size());
-  if (rest_ > 0) {
-    --rest_;
-    return 0.0;
-  }
   if (result >= options_.alarm) rest_ = p / 5;
   training_.erase(training_.begin(), training_.begin() + static_cast<std::ptrdiff_t>(d));
   training_.insert(training_.end(), buffer_.begin(), buffer_.end());
