@@ -192,12 +192,7 @@ TEST_CASE("round 6: a growing reading is searched in the KB and names the incide
   fp8.log_signatures = {"FP8 amax overflow detected"};
   fp8.root_cause = "fp8_scaling_overflow";
   fp8.mitigation = "lengthen the amax history";
-  Incident oom;
-  oom.id = "oom-1";
-  oom.title = "CUDA out of memory during forward";
-  oom.log_signatures = {"CUDA out of memory"};
-  oom.root_cause = "cuda_oom";
-  oom.mitigation = "lower the micro-batch size";
+  Incident oom = testing::OomIncident();
   auto kb = testing::KbWith({fp8, oom});
   Json j = Round6Case(Logs({"[20:19:55] te-fp8 monitor: fc1 fwd_input e4m3 amax_cur=1840.0 scale=14.36 sat_frac=0.40%",
                             "[20:21:55] te-fp8 monitor: fc1 fwd_input e4m3 amax_cur=2140.0 scale=14.36 sat_frac=4.50%",

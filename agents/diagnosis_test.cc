@@ -841,12 +841,7 @@ TEST_CASE("runtime: invalid tool calls are answered as errors and the loop goes 
 }
 
 TEST_CASE("agent: the LLM's answer needs supporting evidence; an LLM failure keeps the built-in answer") {
-  Incident oom;
-  oom.id = "oom-1";
-  oom.title = "CUDA out of memory during forward";
-  oom.log_signatures = {"CUDA out of memory"};
-  oom.root_cause = "cuda_oom";
-  oom.mitigation = "lower the micro-batch size";
+  Incident oom = testing::OomIncident();
   Incident hang;
   hang.id = "hang-1";
   hang.title = "NCCL watchdog timeout";

@@ -25,4 +25,15 @@ inline std::unique_ptr<KnowledgeBase> KbWith(const std::vector<Incident>& incide
   return std::move(kb).value();
 }
 
+// The knowledge-base incident of a CUDA OOM that several diagnosis tests recall.
+inline Incident OomIncident() {
+  Incident oom;
+  oom.id = "oom-1";
+  oom.title = "CUDA out of memory during forward";
+  oom.log_signatures = {"CUDA out of memory"};
+  oom.root_cause = "cuda_oom";
+  oom.mitigation = "lower the micro-batch size";
+  return oom;
+}
+
 }  // namespace vigil::testing
