@@ -1064,6 +1064,13 @@ std::vector<Laggard> FindLaggards(const FlatLogs& flat) {
 
 // ---- relative comparison: a GPU or node that slowed down while its peers did not ----------------
 
+// The median of `v` (the upper one for an even count), 0 when empty.
+double UpperMedian(std::vector<double> v) {
+  if (v.empty()) return 0.0;
+  std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+  return v[v.size() / 2];
+}
+
 // Series whose meaning has a "slow" direction: a lower SM clock / tensor activity / utilisation,
 // a higher host load. A series counts as an outlier when, over the last third of its samples, it
 // is at least kPeerDeviation worse than the median of its peers (same metric, other GPUs or
@@ -1090,11 +1097,6 @@ std::vector<PeerOutlier> FindPeerOutliers(const std::vector<TimeSeries>& series)
       {"DCGM_FI_PROF_SM_ACTIVE", -1, false},        {"DCGM_FI_DEV_GPU_UTIL", -1, false},
       {"node_load1", +1, true},                     {"node_load5", +1, true},
   };
-  auto median = [](std::vector<double> v) {
-    if (v.empty()) return 0.0;
-    std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
-    return v[v.size() / 2];
-  };
   std::vector<PeerOutlier> out;
   for (const Kind& k : kKinds) {
     std::vector<const TimeSeries*> group;
@@ -1106,8 +1108,8 @@ std::vector<PeerOutlier> FindPeerOutliers(const std::vector<TimeSeries>& series)
     std::vector<int64_t> onset;
     for (const TimeSeries* s : group) {
       size_t n = s->size(), third = n - n / 3;
-      recent.push_back(median(std::vector<double>(s->values.begin() + third, s->values.end())));
-      base.push_back(median(std::vector<double>(s->values.begin(), s->values.begin() + std::max<size_t>(1, n / 4))));
+      recent.push_back(UpperMedian(std::vector<double>(s->values.begin() + third, s->values.end())));
+      base.push_back(UpperMedian(std::vector<double>(s->values.begin(), s->values.begin() + std::max<size_t>(1, n / 4))));
       onset.push_back(s->timestamps_ms[third]);
     }
     std::vector<PeerOutlier> found;
@@ -1116,7 +1118,7 @@ std::vector<PeerOutlier> FindPeerOutliers(const std::vector<TimeSeries>& series)
       for (size_t j = 0; j < group.size(); ++j) {
         if (j != i) others.push_back(recent[j]);
       }
-      double peers = median(others);
+      double peers = UpperMedian(others);
       if (peers <= 0 || base[i] <= 0) continue;
       if (recent[i] <= 0.05 * peers) continue;  // stopped, not slow
       double vs_peers = k.worse * (recent[i] - peers) / peers;
@@ -1244,9 +1246,8 @@ DataWaitShare FindDataWaitShare(const FlatLogs& flat) {
     shares.push_back(data / step);
   }
   if (shares.empty()) return out;
-  std::nth_element(shares.begin(), shares.begin() + shares.size() / 2, shares.end());
-  out.share = shares[shares.size() / 2];
   out.lines = shares.size();
+  out.share = UpperMedian(std::move(shares));
   return out;
 }
 

@@ -15,7 +15,6 @@ namespace {
 constexpr size_t kMaxEvidenceInPrompt = 25;
 constexpr size_t kMaxLineRecalls = 16;  // distinct unmatched error-like line templates searched
 constexpr size_t kMaxLineRecallScan = 50'000;  // lines scanned for them (after the log budget)
-constexpr size_t kMaxLineRecallScanForDeviation = 50'000;
 // Repeated lines whose reading grows at least kDeviationFactor-fold over at least
 // kMinDeviatingRepeats instances; at most kMaxDeviatingTemplates of them are searched.
 constexpr size_t kMinDeviatingRepeats = 3;
@@ -58,7 +57,7 @@ std::vector<size_t> DeviatingLines(const FlatLogs& flat, const std::set<size_t>&
   };
   std::map<std::string, Group> groups;
   std::vector<std::string> order;
-  for (size_t i = 0; i < flat.lines.size() && i < kMaxLineRecallScanForDeviation; ++i) {
+  for (size_t i = 0; i < flat.lines.size() && i < kMaxLineRecallScan; ++i) {
     if (skip.count(i) || flat.lines[i].size() > 1000) continue;
     std::string line = std::regex_replace(flat.lines[i], kStamp, " ");
     std::vector<double> values;
@@ -142,6 +141,18 @@ Result<KnowledgeFacts> GatherKnowledge(const KnowledgeBase& kb, const DiagnosisC
     std::set<size_t> matched;
     for (const SignatureMatch& m : f.log_matches) matched.insert(m.line_index);
     std::set<std::string> templates;
+    // The incident the line reads like (lexical top 1), recorded when it names a category.
+    auto RecallLine = [&](size_t i) {
+      SearchQuery q;
+      q.text = flat.lines[i];
+      q.k = 1;
+      q.mode = SearchMode::kLexical;
+      q.include_guides = false;
+      auto hits = kb.Search(q);
+      if (!hits.ok() || hits->empty() || (*hits)[0].category.empty()) return;
+      const SearchHit& h = (*hits)[0];
+      f.line_recalls.push_back({i, h.category, h.incident.id, h.incident.title});
+    };
     for (size_t i = 0; i < flat.lines.size() && i < kMaxLineRecallScan && templates.size() < kMaxLineRecalls; ++i) {
       const std::string& line = flat.lines[i];
       if (matched.count(i) || line.size() > 1000 || std::regex_search(line, kNoise) ||
@@ -149,15 +160,7 @@ Result<KnowledgeFacts> GatherKnowledge(const KnowledgeBase& kb, const DiagnosisC
         continue;
       }
       if (!templates.insert(std::regex_replace(line, kDigits, "#")).second) continue;
-      SearchQuery q;
-      q.text = line;
-      q.k = 1;
-      q.mode = SearchMode::kLexical;
-      q.include_guides = false;
-      auto hits = kb.Search(q);
-      if (!hits.ok() || hits->empty() || (*hits)[0].category.empty()) continue;
-      const SearchHit& h = (*hits)[0];
-      f.line_recalls.push_back({i, h.category, h.incident.id, h.incident.title});
+      RecallLine(i);
     }
     // Lines whose numbers deviate: a line printed again and again (same template) in which a
     // reading grows several-fold ("grad norm 12.4" ... "grad norm 55.2", a saturation fraction
@@ -166,15 +169,7 @@ Result<KnowledgeFacts> GatherKnowledge(const KnowledgeBase& kb, const DiagnosisC
     for (size_t i : DeviatingLines(flat, matched)) {
       if (templates.size() >= kMaxLineRecalls + kMaxDeviatingTemplates) break;
       if (!templates.insert(std::regex_replace(flat.lines[i], kDigits, "#")).second) continue;
-      SearchQuery q;
-      q.text = flat.lines[i];
-      q.k = 1;
-      q.mode = SearchMode::kLexical;
-      q.include_guides = false;
-      auto hits = kb.Search(q);
-      if (!hits.ok() || hits->empty() || (*hits)[0].category.empty()) continue;
-      const SearchHit& h = (*hits)[0];
-      f.line_recalls.push_back({i, h.category, h.incident.id, h.incident.title});
+      RecallLine(i);
     }
   }
   std::string text = AlertText(c);
