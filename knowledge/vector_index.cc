@@ -150,6 +150,33 @@ struct SimdL2Computer final : faiss::FlatCodesDistanceComputer {
   const float* q_ = nullptr;
 };
 
+// The k smallest (distance, label) pairs pushed (exhaustive and IVF-Flat k-NN).
+class TopK {
+ public:
+  using idx_t = faiss::Index::idx_t;
+  explicit TopK(size_t k) : k_(k) {}
+  void Push(float dist, idx_t label) {
+    if (heap_.size() < k_) {
+      heap_.emplace(dist, label);
+    } else if (dist < heap_.top().first) {
+      heap_.pop();
+      heap_.emplace(dist, label);
+    }
+  }
+  // Writes the k pairs in ascending order, padding with (infinity, -1); empties the heap.
+  void Take(float* dist, idx_t* labels) {
+    for (size_t r = k_; r-- > 0;) {
+      dist[r] = heap_.empty() ? std::numeric_limits<float>::infinity() : heap_.top().first;
+      labels[r] = heap_.empty() ? -1 : heap_.top().second;
+      if (!heap_.empty()) heap_.pop();
+    }
+  }
+
+ private:
+  size_t k_;
+  std::priority_queue<std::pair<float, idx_t>> heap_;  // worst (largest) on top
+};
+
 // Debian's libfaiss (1.7.3) is compiled for baseline x86-64, where faiss::fvec_L2sqr is a scalar
 // loop: at 512 dimensions it dominated HNSW insertion and Flat search. This IndexFlatL2 computes
 // distances with L2Sqr instead. It serialises as a plain IndexFlatL2 (write_index dispatches on
@@ -167,27 +194,12 @@ struct SimdFlatL2 final : faiss::IndexFlatL2 {
               const faiss::SearchParameters* /*params*/) const override {
     const float* xb = get_xb();
     const size_t dim = static_cast<size_t>(d);
-    using Heap = std::priority_queue<std::pair<float, idx_t>>;  // worst (largest) on top
-    auto push = [k](Heap& heap, float dist, idx_t i) {
-      if (static_cast<idx_t>(heap.size()) < k) {
-        heap.emplace(dist, i);
-      } else if (dist < heap.top().first) {
-        heap.pop();
-        heap.emplace(dist, i);
-      }
-    };
-    auto pop_into = [k](Heap& heap, float* dist_out, idx_t* label_out) {
-      for (idx_t r = k; r-- > 0;) {
-        dist_out[r] = heap.empty() ? std::numeric_limits<float>::infinity() : heap.top().first;
-        label_out[r] = heap.empty() ? -1 : heap.top().second;
-        if (!heap.empty()) heap.pop();
-      }
-    };
+    const size_t top = static_cast<size_t>(k);
     if (n < 4) {
       for (idx_t q = 0; q < n; ++q) {
-        Heap heap;
-        for (idx_t i = 0; i < ntotal; ++i) push(heap, L2Sqr(x + q * dim, xb + i * dim, dim), i);
-        pop_into(heap, distances + q * k, labels + q * k);
+        TopK heap(top);
+        for (idx_t i = 0; i < ntotal; ++i) heap.Push(L2Sqr(x + q * dim, xb + i * dim, dim), i);
+        heap.Take(distances + q * k, labels + q * k);
       }
       return;
     }
@@ -195,13 +207,12 @@ struct SimdFlatL2 final : faiss::IndexFlatL2 {
     for (idx_t i = 0; i < ntotal; ++i) base_norms[i] = InnerProduct(xb + i * dim, xb + i * dim, dim);
     constexpr idx_t kRows = 64, kCols = 256;  // a tile of queries x stored vectors (L2-resident)
     std::vector<float> tile(kRows * kCols);
-    std::vector<Heap> heaps(kRows);
+    std::vector<TopK> heaps(kRows, TopK(top));
     for (idx_t q0 = 0; q0 < n; q0 += kRows) {
       const idx_t rows = std::min(kRows, n - q0);
       float query_norms[kRows];
       for (idx_t r = 0; r < rows; ++r) {
         query_norms[r] = InnerProduct(x + (q0 + r) * dim, x + (q0 + r) * dim, dim);
-        heaps[r] = Heap();
       }
       for (idx_t i0 = 0; i0 < ntotal; i0 += kCols) {
         const idx_t cols = std::min(kCols, ntotal - i0);
@@ -210,11 +221,11 @@ struct SimdFlatL2 final : faiss::IndexFlatL2 {
         for (idx_t r = 0; r < rows; ++r) {
           for (idx_t c = 0; c < cols; ++c) {
             float dist = std::max(0.0f, query_norms[r] + base_norms[i0 + c] - 2 * tile[r * cols + c]);
-            push(heaps[r], dist, i0 + c);
+            heaps[r].Push(dist, i0 + c);
           }
         }
       }
-      for (idx_t r = 0; r < rows; ++r) pop_into(heaps[r], distances + (q0 + r) * k, labels + (q0 + r) * k);
+      for (idx_t r = 0; r < rows; ++r) heaps[r].Take(distances + (q0 + r) * k, labels + (q0 + r) * k);
     }
   }
 };
@@ -401,7 +412,7 @@ void SearchIvfFlat(const faiss::IndexIVFFlat& ivf, const float* q, size_t k, siz
   std::vector<idx_t> lists(nprobe);
   ivf.quantizer->search(1, q, static_cast<idx_t>(nprobe), coarse_dist.data(), lists.data());
   const size_t d = static_cast<size_t>(ivf.d);
-  std::priority_queue<std::pair<float, idx_t>> heap;  // worst on top
+  TopK heap(k);
   for (idx_t list : lists) {
     if (list < 0) continue;
     const size_t size = ivf.invlists->list_size(list);
@@ -409,21 +420,9 @@ void SearchIvfFlat(const faiss::IndexIVFFlat& ivf, const float* q, size_t k, siz
     faiss::InvertedLists::ScopedCodes codes(ivf.invlists, list);
     faiss::InvertedLists::ScopedIds ids(ivf.invlists, list);
     const auto* vecs = reinterpret_cast<const float*>(codes.get());
-    for (size_t j = 0; j < size; ++j) {
-      float dd = L2Sqr(q, vecs + j * d, d);
-      if (heap.size() < k) {
-        heap.emplace(dd, ids.get()[j]);
-      } else if (dd < heap.top().first) {
-        heap.pop();
-        heap.emplace(dd, ids.get()[j]);
-      }
-    }
+    for (size_t j = 0; j < size; ++j) heap.Push(L2Sqr(q, vecs + j * d, d), ids.get()[j]);
   }
-  for (size_t r = k; r-- > 0;) {
-    dist[r] = heap.empty() ? std::numeric_limits<float>::infinity() : heap.top().first;
-    labels[r] = heap.empty() ? -1 : heap.top().second;
-    if (!heap.empty()) heap.pop();
-  }
+  heap.Take(dist, labels);
 }
 
 }  // namespace
