@@ -2,16 +2,11 @@
 """Checks the diagnosis case sets (stdlib only).
 
 Usage: validate_cases.py [--taxonomy FILE] [--min-dev N] [--min-holdout N] [--min-holdout2 N]
-                         [--min-holdout3 N] [--min-holdout4 N] [--min-holdout5 N]
-                         [--min-holdout6 N] [--min-holdout7 N] [DIR ...]
-Default DIRs: evals/diagnosis/dev, evals/diagnosis/holdout, evals/diagnosis/holdout2,
-evals/diagnosis/holdout3, evals/diagnosis/holdout4, evals/diagnosis/holdout5,
-evals/diagnosis/holdout6 and evals/diagnosis/holdout7 (relative to the
-repo root, the working directory of ctest). Each DIR must cover every taxonomy category; a DIR named `dev` must hold at
-least --min-dev cases, one named `holdout` at least --min-holdout, one named `holdout2` at least
---min-holdout2, one named `holdout3` at least --min-holdout3, one named `holdout4` at least
---min-holdout4, one named `holdout5` at least --min-holdout5, one named `holdout6` at least
---min-holdout6 and one named `holdout7` at least --min-holdout7.
+                         [--min-holdout3 N] ... [--min-holdout7 N] [DIR ...]
+Default DIRs: every set of SET_MINIMUMS under evals/diagnosis/ (dev, holdout, holdout2, ...,
+holdout7; relative to the repo root, the working directory of ctest). Each DIR must cover every
+taxonomy category; a DIR named after a set (`dev`, `holdout`, `holdout2`, ...) must hold at least
+that set's --min-<set> cases (defaults in SET_MINIMUMS), any other DIR at least one.
 
 Prints one line per problem as `FILE: path.to.field: what is wrong` and exits 1 if there is any,
 else prints a per-directory summary and exits 0. Exit 2 for bad usage (missing directory or
@@ -192,17 +187,16 @@ def check_case(path, data, categories, errors):
     return None
 
 
+# The committed case sets, in order, and the fewest cases each must hold (--min-<set> overrides).
+SET_MINIMUMS = {"dev": 66, "holdout": 24, "holdout2": 48, "holdout3": 50, "holdout4": 50,
+                "holdout5": 50, "holdout6": 50, "holdout7": 50}
+
+
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--taxonomy", default=None)
-    ap.add_argument("--min-dev", type=int, default=66)
-    ap.add_argument("--min-holdout", type=int, default=24)
-    ap.add_argument("--min-holdout2", type=int, default=48)
-    ap.add_argument("--min-holdout3", type=int, default=50)
-    ap.add_argument("--min-holdout4", type=int, default=50)
-    ap.add_argument("--min-holdout5", type=int, default=50)
-    ap.add_argument("--min-holdout6", type=int, default=50)
-    ap.add_argument("--min-holdout7", type=int, default=50)
+    for name, minimum in SET_MINIMUMS.items():
+        ap.add_argument("--min-" + name, type=int, default=minimum)
     ap.add_argument("dirs", nargs="*")
     args = ap.parse_args(argv)
     tax_path = args.taxonomy
@@ -220,9 +214,7 @@ def main(argv):
     except (OSError, ValueError, KeyError, TypeError) as e:
         print("validate_cases: %s: not a taxonomy: %s" % (tax_path, e), file=sys.stderr)
         return 2
-    dirs = args.dirs or ["evals/diagnosis/dev", "evals/diagnosis/holdout", "evals/diagnosis/holdout2",
-                         "evals/diagnosis/holdout3", "evals/diagnosis/holdout4", "evals/diagnosis/holdout5",
-                         "evals/diagnosis/holdout6", "evals/diagnosis/holdout7"]
+    dirs = args.dirs or ["evals/diagnosis/" + name for name in SET_MINIMUMS]
     errors = []
     summary = []
     all_ids = {}
@@ -254,10 +246,7 @@ def main(argv):
         if missing:
             errors.append("%s: categories without a case: %s" % (d, ", ".join(missing)))
         base = os.path.basename(os.path.normpath(d))
-        minimum = {"dev": args.min_dev, "holdout": args.min_holdout,
-                   "holdout2": args.min_holdout2, "holdout3": args.min_holdout3,
-                   "holdout4": args.min_holdout4, "holdout5": args.min_holdout5,
-                   "holdout6": args.min_holdout6, "holdout7": args.min_holdout7}.get(base, 1)
+        minimum = getattr(args, "min_" + base) if base in SET_MINIMUMS else 1
         if len(files) < minimum:
             errors.append("%s: %d cases, need at least %d" % (d, len(files), minimum))
         summary.append("%s: %d cases, %d/%d categories" % (d, len(files), len(covered), len(categories)))
