@@ -584,7 +584,7 @@ class KnowledgeBase::Impl {
   Result<Prepared> PrepareImport() {
     Prepared p;
     ASSIGN_OR_RETURN(p.hash_exists, db->Prepare("SELECT id FROM incidents WHERE content_hash = ?"));
-    ASSIGN_OR_RETURN(p.id_exists, db->Prepare("SELECT 1 FROM incidents WHERE id = ?"));
+    ASSIGN_OR_RETURN(p.id_exists, db->Prepare("SELECT source FROM incidents WHERE id = ?"));
     ASSIGN_OR_RETURN(
         p.insert_incident,
         db->Prepare("INSERT INTO incidents(id, title, started_at_ms, resolved_at_ms, raw_text, symptoms, "
@@ -795,17 +795,15 @@ class KnowledgeBase::Impl {
         prep.id_exists.Reset();
         prep.id_exists.Bind(1, inc.id);
         ASSIGN_OR_RETURN(bool id_row, prep.id_exists.Step());
-        bool replaced = false;
-        if (id_row && !seen_ids.contains(inc.id) && pack_reload && inc.source.starts_with("pack:")) {
-          // A changed shipped pack updates its own entries (new signatures reach existing stores);
-          // an incident a user imported under the same id is never overwritten.
-          ASSIGN_OR_RETURN(bool was_pack, ReplaceStoredPackIncident(inc.id));
-          if (was_pack) {
-            replaced = true;
-            ++report->replaced;
-            report->issues.push_back({file, p.line, "replaced the stored version of pack incident `" +
-                                                        inc.id + "` (the shipped pack changed)", false});
-          }
+        // A changed shipped pack updates its own entries (new signatures reach existing stores);
+        // an incident a user imported under the same id is never overwritten.
+        const bool replaced = id_row && !seen_ids.contains(inc.id) && pack_reload &&
+                              inc.source.starts_with("pack:") && prep.id_exists.Text(0).starts_with("pack:");
+        if (replaced) {
+          RETURN_IF_ERROR(DeleteStoredIncident(inc.id));
+          ++report->replaced;
+          report->issues.push_back({file, p.line, "replaced the stored version of pack incident `" + inc.id +
+                                                      "` (the shipped pack changed)", false});
         }
         if (!replaced && (id_row || seen_ids.contains(inc.id))) {
           dup("incident id `" + inc.id + "` already exists with different content; skipped");
@@ -867,14 +865,10 @@ class KnowledgeBase::Impl {
     return Status::Ok();
   }
 
-  // Deletes a stored incident that came from the shipped pack (source `pack:...`), with its
-  // entries and signatures, inside the open import transaction; false (nothing deleted) when the
-  // stored incident is not a pack entry. The vector and lexical indexes are rebuilt after the import.
-  Result<bool> ReplaceStoredPackIncident(const std::string& id) {
-    ASSIGN_OR_RETURN(Stmt src, db->Prepare("SELECT source FROM incidents WHERE id = ?"));
-    src.Bind(1, id);
-    ASSIGN_OR_RETURN(bool row, src.Step());
-    if (!row || !src.Text(0).starts_with("pack:")) return false;
+  // Deletes a stored incident with its entries and signatures, inside the open import
+  // transaction (a pack incident replaced by a changed shipped pack). The vector and lexical
+  // indexes are rebuilt after the import.
+  Status DeleteStoredIncident(const std::string& id) {
     RETURN_IF_ERROR(DeleteEntries("incident_id = ?", id));
     for (const char* sql :
          {"DELETE FROM signatures WHERE incident_id = ?", "DELETE FROM incidents WHERE id = ?"}) {
@@ -882,7 +876,7 @@ class KnowledgeBase::Impl {
       del.Bind(1, id);
       RETURN_IF_ERROR(del.Run());
     }
-    return true;
+    return Status::Ok();
   }
 
   // Deletes the search entries that `where` selects (a condition on `entries` with one `?`, bound
