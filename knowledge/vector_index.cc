@@ -74,7 +74,14 @@ float HorizontalSum(__m256 v) {
   return _mm_cvtss_f32(x);
 }
 
-// out[r * ny + c] = x_r . y_c for nx rows of x and ny rows of y (d floats each). The AVX2 kernel
+// out[r * ny + c] = x_r . y_c for nx rows of x and ny rows of y (d floats each).
+void InnerProductsScalar(const float* x, size_t nx, const float* y, size_t ny, size_t d, float* out) {
+  for (size_t r = 0; r < nx; ++r) {
+    for (size_t c = 0; c < ny; ++c) out[r * ny + c] = InnerProduct(x + r * d, y + c * d, d);
+  }
+}
+
+// The same, blocked for AVX2 (InnerProducts picks it). The AVX2 kernel
 // computes a 4 x 2 block of dot products per pass over d (8 accumulators: each loaded y lane
 // is used 4 times, each x lane twice); d must be a multiple of 8 for it.
 __attribute__((target("avx2,fma"))) void InnerProductsAvx2(const float* x, size_t nx, const float* y,
@@ -119,17 +126,13 @@ __attribute__((target("avx2,fma"))) void InnerProductsAvx2(const float* x, size_
       for (size_t j = 0; j < 4; ++j) out[(r + j) * ny + c] = InnerProduct(x + (r + j) * d, y + c * d, d);
     }
   }
-  for (; r < nx; ++r) {
-    for (size_t c = 0; c < ny; ++c) out[r * ny + c] = InnerProduct(x + r * d, y + c * d, d);
-  }
+  InnerProductsScalar(x + r * d, nx - r, y, ny, d, out + r * ny);  // the last nx % 4 rows
 }
 const bool kHaveAvx2Fma = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 
 void InnerProducts(const float* x, size_t nx, const float* y, size_t ny, size_t d, float* out) {
   if (kHaveAvx2Fma && d % 8 == 0) return InnerProductsAvx2(x, nx, y, ny, d, out);
-  for (size_t r = 0; r < nx; ++r) {
-    for (size_t c = 0; c < ny; ++c) out[r * ny + c] = InnerProduct(x + r * d, y + c * d, d);
-  }
+  InnerProductsScalar(x, nx, y, ny, d, out);
 }
 
 // Distance computer over flat float storage using L2Sqr (HNSW construction and search).
