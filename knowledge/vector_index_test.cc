@@ -192,4 +192,27 @@ TEST_CASE(
   std::filesystem::remove(path);
 }
 
+
+TEST_CASE("the batched coarse assignment handles row and column counts off its 4 x 2 AVX2 block") {
+  omp_set_num_threads(1);
+  // IVF3 trains at 96: an Add that reaches 97 assigns 97 rows (97 % 4 = 1) against 3 centroids
+  // (3 % 2 = 1) in one batch; later single-query search (nprobe 1) must pick the same list.
+  constexpr size_t kD = 64, kN = 97;
+  auto xb = UnitVectors(kN, kD, 5);
+  std::vector<int64_t> ids(kN);
+  for (size_t i = 0; i < kN; ++i) ids[i] = static_cast<int64_t>(i + 1);
+  auto idx = VectorIndex::Create("IVF3,Flat", kD);
+  REQUIRE(idx.ok());
+  REQUIRE((*idx)->Add(std::span(ids).first(2), std::span(xb).first(2 * kD)).ok());
+  REQUIRE((*idx)->Add(std::span(ids).subspan(2), std::span(xb).subspan(2 * kD)).ok());
+  REQUIRE((*idx)->trained());
+  (*idx)->set_nprobe(1);
+  for (size_t i = 0; i < kN; ++i) {
+    auto hits = (*idx)->Search(std::span<const float>(xb.data() + i * kD, kD), 1);
+    REQUIRE(hits.ok());
+    REQUIRE(hits->size() == 1);
+    CHECK((*hits)[0].id == ids[i]);
+  }
+}
+
 }  // namespace vigil
