@@ -621,8 +621,7 @@ class WindowState {
     // Slot s at slots + s * stride, aligned to its vectors (8 * kV bytes); slot 0 holds the window
     // before the chunk. The spare values around a slot are never written.
     const bool first = tail_.size() < w;
-    if (first) {  // first column: nothing to leave, an empty window
-      tail_.assign(w, kNaN);
+    if (first) {  // first column: an empty window
       scan_.assign(kV + (kChunk + 1) * stride, kInf);
       blend_count_ = 0;
     }
@@ -630,9 +629,7 @@ class WindowState {
     double* slots = scan_.data() + (misalign ? kV - misalign / 8 : 0) + kV;
     if (first)
       for (size_t s = 0; s <= kChunk; ++s) std::fill(slots + s * stride - kV, slots + s * stride, -kInf);
-    tail_.resize(w + n);
-    double* z = tail_.data();  // z[i] leaves when z[i + w] = x[i] arrives
-    std::copy(x, x + n, z + w);
+    const double* z = BeginTailColumn(x, n, w);  // z[i] leaves when z[i + w] = x[i] arrives
     size_t c = blend_count_;
     size_t cnt[kChunk];
     for (size_t i0 = 0; i0 < n; i0 += kChunk) {
@@ -671,10 +668,26 @@ class WindowState {
       std::copy(slots + len * stride, slots + len * stride + cap, slots);  // the window after the chunk
     }
     blend_count_ = c;
-    std::copy(z + n, z + n + w, z);  // the last w inputs, for the next column
-    tail_.resize(w);
+    EndTailColumn(n, w);
   }
 #endif
+
+  // Column kernels of point windows of w points that read the value leaving the window from
+  // the input (SumsPointsColumn, MedianMadBlend): tail_ keeps the previous w inputs (NaN before
+  // the first point: nothing to leave). BeginTailColumn appends the column's n inputs and returns
+  // z, where z[i] leaves when z[i + w] = x[i] arrives; EndTailColumn keeps the last w inputs for
+  // the next column.
+  [[gnu::always_inline]] const double* BeginTailColumn(const double* x, size_t n, size_t w) {
+    if (tail_.size() < w) tail_.assign(w, kNaN);
+    tail_.resize(w + n);
+    std::copy(x, x + n, tail_.data() + w);
+    return tail_.data();
+  }
+  [[gnu::always_inline]] void EndTailColumn(size_t n, size_t w) {
+    double* z = tail_.data();
+    std::copy(z + n, z + n + w, z);
+    tail_.resize(w);
+  }
 
   // Windows of running sums (mean, sum, count, std, zscore) over the same input and window:
   // the state after a push does not depend on which of these functions pushed, so one push
@@ -828,10 +841,7 @@ class WindowState {
   // (PushColumn and Push are never mixed on one state).
   void SumsPointsColumn(const double* x, double* const* out, size_t n) {
     const size_t w = static_cast<size_t>(spec_.points);
-    if (tail_.size() < w) tail_.assign(w, kNaN);  // before the first point: nothing to leave
-    tail_.resize(w + n);
-    double* z = tail_.data();  // z[i] leaves when z[i + w] = x[i] arrives
-    std::copy(x, x + n, z + w);
+    const double* z = BeginTailColumn(x, n, w);  // z[i] leaves when z[i + w] = x[i] arrives
     scan_.resize(6 * n);
     double* tr = scan_.data();
     const SumsTrack k{tr, tr + n, tr + 2 * n, tr + 3 * n, tr + 4 * n, tr + 5 * n};
@@ -882,8 +892,7 @@ class WindowState {
     }
     s1_ = s1, s2_ = s2, shift_ = shift, last_x_ = last;
     sums_count_ = cnt, same_run_ = run, evicted_ = evicted;
-    std::copy(z + n, z + n + w, z);  // the last w inputs, for the next column
-    tail_.resize(w);
+    EndTailColumn(n, w);
     if (UseAvx2())
       SumsValuesAvx2(k, x, out, n);
     else
