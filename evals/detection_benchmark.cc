@@ -195,6 +195,24 @@ std::vector<uint8_t> AlertOnsets(const std::vector<uint8_t>& flags, size_t refra
   return onsets;
 }
 
+namespace {
+
+// NAB's three profile scores of one unit's full-length flags (training part already cleared).
+// NAB counts every detection point; a flag that stays up for an episode is one alert, so the NAB
+// score sees each episode's first point (the alert onset), for every detector alike.
+Result<std::array<NabFileScore, 3>> NabUnitScores(const EvalTruth& truth, const std::vector<uint8_t>& flags,
+                                                  double nab_refractory_fraction) {
+  const auto refractory = static_cast<size_t>(nab_refractory_fraction * static_cast<double>(truth.labels.size()));
+  const std::vector<uint8_t> onsets = AlertOnsets(flags, refractory);
+  std::array<NabFileScore, 3> per;
+  for (int p = 0; p < 3; ++p) {
+    ASSIGN_OR_RETURN(per[p], NabScore(truth.timestamps_ms, onsets, truth.windows, kNabProfiles[p]));
+  }
+  return per;
+}
+
+}  // namespace
+
 Result<DetectorResult> ScoreDetector(const EvalSet& set, const std::string& name,
                                      std::vector<std::vector<uint8_t>> flags, int delay_k,
                                      double nab_refractory_fraction) {
@@ -218,15 +236,8 @@ Result<DetectorResult> ScoreDetector(const EvalSet& set, const std::string& name
     r.per_unit.push_back(c);
     r.total += c;
     if (set.dataset == "nab") {
-      // NAB counts every detection point; a flag that stays up for an episode is one alert, so
-      // the NAB score sees each episode's first point (the alert onset), for every detector alike.
-      const auto refractory = static_cast<size_t>(nab_refractory_fraction * static_cast<double>(n));
-      std::vector<uint8_t> onsets = AlertOnsets(flags[u], refractory);
-      std::array<NabFileScore, 3> per;
-      for (int p = 0; p < 3; ++p) {
-        ASSIGN_OR_RETURN(per[p], NabScore(truth.timestamps_ms, onsets, truth.windows, kNabProfiles[p]));
-        r.nab_total[p] += per[p];
-      }
+      ASSIGN_OR_RETURN(auto per, NabUnitScores(truth, flags[u], nab_refractory_fraction));
+      for (int p = 0; p < 3; ++p) r.nab_total[p] += per[p];
       r.nab_per_unit.push_back(per);
     }
   }
@@ -273,18 +284,20 @@ Result<NabCorpusThreshold> NabCorpusOptimum(const EvalSet& set,
   for (double th : candidates) {
     for (bool strict : {false, true}) {
       if (strict && std::isinf(th)) continue;
-      std::vector<std::vector<uint8_t>> flags(scores.size());
+      // Only the NAB totals are read: scored as ScoreDetector scores them, training part cleared.
+      NabFileScore total[3];
+      std::vector<uint8_t> flags;
       for (size_t u = 0; u < scores.size(); ++u) {
-        flags[u].resize(scores[u].size());
-        for (size_t i = 0; i < scores[u].size(); ++i) {
-          flags[u][i] = strict ? scores[u][i] > th : scores[u][i] >= th;
+        flags.assign(scores[u].size(), 0);
+        for (size_t i = set.units[u].split; i < scores[u].size(); ++i) {
+          flags[i] = strict ? scores[u][i] > th : scores[u][i] >= th;
         }
+        ASSIGN_OR_RETURN(auto per, NabUnitScores(set.truth[u], flags, nab_refractory_fraction));
+        for (int p = 0; p < 3; ++p) total[p] += per[p];
       }
-      ASSIGN_OR_RETURN(DetectorResult r,
-                       ScoreDetector(set, "sweep", std::move(flags), 7, nab_refractory_fraction));
       for (int p = 0; p < 3; ++p) {
-        if (first || r.nab_total[p].Normalized() > out.total[p].Normalized()) {
-          out.total[p] = r.nab_total[p];
+        if (first || total[p].Normalized() > out.total[p].Normalized()) {
+          out.total[p] = total[p];
           out.threshold[p] = th;
           out.strict[p] = strict;
         }
