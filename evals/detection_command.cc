@@ -22,6 +22,8 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
   thresholds.objective = Objective::kDelayPointAdjusted;
   thresholds.delay_k = options.delay_k;
   std::vector<std::unique_ptr<BenchDetector>> detectors;
+  // "pca-spe-residual", alone and as a part of "residual-or-spe-residual".
+  const PcaSpeOptions spe_residual{.baseline_window = 1440, .clip = 5};
   const std::vector<std::string> known = {"rules",           "mad-band",         "iforest",
                                           "rules-aggregate", "residual-sum",     "pca-spe",
                                           "residual-or-spe", "pca-spe-residual", "residual-or-spe-residual",
@@ -47,13 +49,11 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
     } else if (name == "pca-spe") {  // evals/detection_pca.h
       detectors.push_back(std::make_unique<PcaSpeDetector>());
     } else if (name == "pca-spe-residual") {  // evals/detection_pca.h; evals/README.md says why
-      detectors.push_back(std::make_unique<PcaSpeDetector>(PcaSpeOptions{.baseline_window = 1440, .clip = 5},
-                                                           "pca-spe-residual"));
+      detectors.push_back(std::make_unique<PcaSpeDetector>(spe_residual, "pca-spe-residual"));
     } else if (name == "residual-or-spe-residual") {  // chosen after seeing test scores (README)
       std::vector<std::unique_ptr<BenchDetector>> parts;
       parts.push_back(std::make_unique<ResidualSumDetector>());
-      parts.push_back(std::make_unique<PcaSpeDetector>(PcaSpeOptions{.baseline_window = 1440, .clip = 5},
-                                                       "pca-spe-residual"));
+      parts.push_back(std::make_unique<PcaSpeDetector>(spe_residual, "pca-spe-residual"));
       detectors.push_back(std::make_unique<AnyOfDetector>("residual-or-spe-residual", std::move(parts)));
     } else if (name == "residual-or-spe") {
       std::vector<std::unique_ptr<BenchDetector>> parts;
