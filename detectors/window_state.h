@@ -568,7 +568,6 @@ class WindowState {
     }
   }
 
-#if defined(__x86_64__) && defined(__GNUC__)
   // The same step for 8-double vectors (AVX-512): cap a multiple of 8 (<= 64), 8 spare values
   // on each side. The positions p (values < old) and le (values <= xi) are counted from the
   // compare masks (one bit per slot), and the three moves (from the right neighbour for
@@ -606,7 +605,6 @@ class WindowState {
   VIGIL_AVX512 void MedianMadBlendAvx512(const double* x, double* median, double* mad, size_t n) {
     MedianMadBlend<8>(x, median, mad, n);
   }
-#endif
   VIGIL_AVX2 void MedianMadBlendAvx2(const double* x, double* median, double* mad, size_t n) {
     MedianMadBlend<4>(x, median, mad, n);
   }
