@@ -95,7 +95,8 @@ Result<GpdFit> FitGrimshaw(const std::vector<double>& y) {
   const Moments m = Summarise(y);
   GpdFit best{.shape = 0, .scale = m.mean, .log_likelihood = GpdLogLikelihood(y, 0, m.mean)};
   if (!(m.max > 0)) {
-    return InvalidArgumentError("GPD fit: every excess is 0 (the scores above the initial threshold are tied)");
+    return InvalidArgumentError(
+        "GPD fit: every excess is 0 (the scores above the initial threshold are tied)");
   }
   // Near x = 0, w(x) is O((x·Y)²) and its sign is rounding noise: the trivial root x = 0 (the
   // exponential, already the starting candidate) is kept out of both scans by kNearZero / Y_max.
@@ -139,9 +140,7 @@ Result<GpdFit> FitMoments(const std::vector<double>& y) {
 
 }  // namespace
 
-const char* GpdMethodName(GpdMethod method) {
-  return method == GpdMethod::kMoments ? "moments" : "grimshaw";
-}
+const char* GpdMethodName(GpdMethod method) { return method == GpdMethod::kMoments ? "moments" : "grimshaw"; }
 
 double GpdLogLikelihood(const std::vector<double>& excesses, double shape, double scale) {
   if (!(scale > 0)) return -INFINITY;
@@ -210,7 +209,8 @@ Result<PotResult> FitPot(const std::vector<double>& scores, const PotOptions& op
   const size_t at = std::min(out.n - 1, static_cast<size_t>(options.level * static_cast<double>(out.n)));
   out.init_threshold = sorted[at];
   std::vector<double> excesses;
-  for (auto it = std::upper_bound(sorted.begin(), sorted.end(), out.init_threshold); it != sorted.end(); ++it) {
+  for (auto it = std::upper_bound(sorted.begin(), sorted.end(), out.init_threshold); it != sorted.end();
+       ++it) {
     excesses.push_back(*it - out.init_threshold);
   }
   out.peaks = excesses.size();

@@ -21,9 +21,40 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
   ThresholdOptions thresholds;
   thresholds.objective = Objective::kDelayPointAdjusted;
   thresholds.delay_k = options.delay_k;
-  std::vector<std::unique_ptr<BenchDetector>> detectors;
+  if (options.threshold != "tail-max" && options.threshold != "pot") {
+    return InvalidArgumentError("--threshold must be tail-max or pot, got `" + options.threshold + "`");
+  }
+  const bool pot = options.threshold == "pot";
+  const std::string suffix = pot ? "-pot" : "";
+  // The multi-member score detectors' threshold; `parts` > 1 inside an any-of (Bonferroni).
+  auto tail = [&](size_t parts) {
+    TailThreshold t;
+    if (pot) {
+      t.method = TailThresholdMethod::kPot;
+      t.pot = options.pot;
+      t.pot.risk /= static_cast<double>(parts);
+    }
+    return t;
+  };
+  auto residual_sum = [&](size_t parts) {
+    return std::make_unique<ResidualSumDetector>(ResidualSumOptions{.threshold = tail(parts)},
+                                                 "residual-sum" + suffix);
+  };
   // "pca-spe-residual", alone and as a part of "residual-or-spe-residual".
-  const PcaSpeOptions spe_residual{.baseline_window = 1440, .clip = 5};
+  auto spe = [&](bool residual, size_t parts) {
+    PcaSpeOptions o;
+    if (residual) o.baseline_window = 1440, o.clip = 5;
+    o.threshold = tail(parts);
+    return std::make_unique<PcaSpeDetector>(o, (residual ? "pca-spe-residual" : "pca-spe") + suffix);
+  };
+  auto any_of = [&](const std::string& name, bool residual) {
+    std::vector<std::unique_ptr<BenchDetector>> parts;
+    parts.push_back(residual_sum(2));
+    parts.push_back(spe(residual, 2));
+    return std::make_unique<AnyOfDetector>(name + suffix, std::move(parts));
+  };
+  std::vector<std::unique_ptr<BenchDetector>> detectors;
+  size_t takes_threshold = 0;
   const std::vector<std::string> known = {"rules",           "mad-band",         "iforest",
                                           "rules-aggregate", "residual-sum",     "pca-spe",
                                           "residual-or-spe", "pca-spe-residual", "residual-or-spe-residual",
@@ -45,21 +76,15 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
           AggregationOptions{.pooled_review = options.builtin.pooled_review},
           std::make_unique<BuiltinProposer>(options.builtin)));
     } else if (name == "residual-sum") {  // evals/detection_rules.h
-      detectors.push_back(std::make_unique<ResidualSumDetector>());
-    } else if (name == "pca-spe") {  // evals/detection_pca.h
-      detectors.push_back(std::make_unique<PcaSpeDetector>());
-    } else if (name == "pca-spe-residual") {  // evals/detection_pca.h; evals/README.md says why
-      detectors.push_back(std::make_unique<PcaSpeDetector>(spe_residual, "pca-spe-residual"));
-    } else if (name == "residual-or-spe-residual") {  // chosen after seeing test scores (README)
-      std::vector<std::unique_ptr<BenchDetector>> parts;
-      parts.push_back(std::make_unique<ResidualSumDetector>());
-      parts.push_back(std::make_unique<PcaSpeDetector>(spe_residual, "pca-spe-residual"));
-      detectors.push_back(std::make_unique<AnyOfDetector>("residual-or-spe-residual", std::move(parts)));
-    } else if (name == "residual-or-spe") {
-      std::vector<std::unique_ptr<BenchDetector>> parts;
-      parts.push_back(std::make_unique<ResidualSumDetector>());
-      parts.push_back(std::make_unique<PcaSpeDetector>());
-      detectors.push_back(std::make_unique<AnyOfDetector>("residual-or-spe", std::move(parts)));
+      detectors.push_back(residual_sum(1));
+      ++takes_threshold;
+    } else if (name == "pca-spe" || name == "pca-spe-residual") {  // evals/detection_pca.h; README says why
+      detectors.push_back(spe(name == "pca-spe-residual", 1));
+      ++takes_threshold;
+    } else if (name == "residual-or-spe-residual" || name == "residual-or-spe") {
+      // residual-or-spe-residual was chosen after seeing test scores (README).
+      detectors.push_back(any_of(name, name == "residual-or-spe-residual"));
+      ++takes_threshold;
     } else if (name == "cad-ose" || name == "cad-ose-nabrange" || name == "cad-ose-grow" ||
                name == "cad-ose-wide") {  // NAB; evals/detection_cad.h
       using R = CadOseDetector::Range;
@@ -82,6 +107,11 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
       return InvalidArgumentError("unknown detector `" + name + "` (known: " + list + ")" +
                                   (close.empty() ? "" : "; did you mean `" + close + "`?"));
     }
+  }
+  if (pot && takes_threshold == 0) {
+    return InvalidArgumentError(
+        "--threshold pot applies to residual-sum, pca-spe, pca-spe-residual, residual-or-spe and "
+        "residual-or-spe-residual; none of them is in --detectors");
   }
   DetectionBenchmarkOptions bench;
   bench.dataset = options.dataset;

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "detectors/pot.h"
 #include "evals/detection_benchmark.h"
 #include "training/builtin_proposer.h"
 
@@ -36,6 +37,14 @@ struct DetectCommandOptions {
   // members). 0 (the default): chosen per unit on a held-out tail of its TRAINING part, label-free
   // (evals/detection_rules.h); `--rules-vote N` fixes it.
   int rules_min_votes = 0;
+  // The threshold of the multi-member score detectors (residual-sum, pca-spe, pca-spe-residual,
+  // residual-or-spe, residual-or-spe-residual), always from the held-out tail of each unit's
+  // TRAINING part: "tail-max" (its largest score; the default) or "pot" (peaks over threshold,
+  // detectors/pot.h, with `pot`; the detectors are then named with a "-pot" suffix). An any-of
+  // detector of m parts gives each part the risk pot.risk / m (Bonferroni: the union's risk
+  // stays ≤ pot.risk). InvalidArgument for another name, or "pot" with none of those detectors.
+  std::string threshold = "tail-max";
+  PotOptions pot;
   std::string python = "/usr/bin/python3";
   std::string iforest_script = "evals/iforest_peer.py";
   bool plots = true;

@@ -29,6 +29,21 @@ TEST_CASE("RunDetectCommand: an unknown detector names every known one and the c
   CHECK(nab.find("did you mean `cad-ose-wide`?") != std::string::npos);
 }
 
+TEST_CASE("RunDetectCommand: --threshold names and where pot applies") {
+  DetectCommandOptions o;
+  o.dataset = "smd";
+  o.detectors = {"residual-sum"};
+  o.threshold = "pots";
+  Result<DetectionReport> r = RunDetectCommand(o);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message() == "--threshold must be tail-max or pot, got `pots`");
+  o.threshold = "pot";
+  o.detectors = {"rules", "mad-band"};
+  r = RunDetectCommand(o);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message().find("--threshold pot applies to residual-sum") != std::string::npos);
+}
+
 TEST_CASE("RunDetectCommand: the PCA detectors run on an SMD slice; the any-of flags cover its part") {
   const std::string out = (std::filesystem::temp_directory_path() / "vigil_detect_command_test").string();
   DetectCommandOptions o;

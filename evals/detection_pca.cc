@@ -188,6 +188,7 @@ Result<std::vector<std::vector<uint8_t>>> PcaSpeDetector::Run(const std::vector<
                   {"scale_floor", options_.scale_floor},
                   {"baseline_window", static_cast<int64_t>(options_.baseline_window)},
                   {"clip", options_.clip}};
+  AddTailThresholdDetails(options_.threshold, &details_);
   if (options_.baseline_window < 0) return InvalidArgumentError(name_ + ": baseline_window must be >= 0");
   Json per_unit = Json::array();
   std::vector<std::vector<uint8_t>> out;
@@ -220,8 +221,12 @@ Result<std::vector<std::vector<uint8_t>>> PcaSpeDetector::Run(const std::vector<
     Result<PcaSpeModel> model = FitPcaSpe(x, fit_begin, fit_end, options_);
     if (!model.ok()) return InvalidArgumentError("unit `" + u.name + "`: " + model.status().message());
     const std::vector<double> spe = SpeScores(*model, x);
-    double threshold = 0;
-    for (size_t i = fit_end; i < u.split && i < spe.size(); ++i) threshold = std::max(threshold, spe[i]);
+    Json chosen;
+    Result<double> threshold_or = ChooseTailThreshold(spe, fit_end, u.split, options_.threshold, &chosen);
+    if (!threshold_or.ok()) {
+      return InvalidArgumentError(name_ + ": unit `" + u.name + "`: " + threshold_or.status().message());
+    }
+    const double threshold = *threshold_or;
     std::vector<uint8_t> flags(spe.size(), 0);
     for (size_t i = 0; i < spe.size(); ++i) flags[i] = spe[i] > threshold;
     // What an on-call engineer reads first: the members that carry each test alert's SPE.
@@ -246,6 +251,7 @@ Result<std::vector<std::vector<uint8_t>>> PcaSpeDetector::Run(const std::vector<
     for (size_t d : model->constant) constant.push_back(static_cast<int64_t>(d + 1));  // 1-based, as SMD
     per_unit.push_back(Json{{"series", u.name},
                             {"threshold", threshold},
+                            {"threshold_choice", chosen},
                             {"members_used", static_cast<int64_t>(model->used.size())},
                             {"components", static_cast<int64_t>(model->components.size())},
                             {"variance_fraction", model->variance_fraction},

@@ -9,7 +9,8 @@
 //   z_d(t) = (x_d(t) − μ_d) / max(σ_d, scale_floor)   μ, σ over the fitting part; missing: z = 0
 //   members constant over the fitting part are left out (named in the details)
 //   P = the fewest leading principal components of cov(z) holding ≥ variance_kept of its trace
-//   SPE(t) = ‖z(t) − P Pᵀ z(t)‖²;  flagged where SPE > max SPE over the held-out tail
+//   SPE(t) = ‖z(t) − P Pᵀ z(t)‖²;  flagged where SPE > max SPE over the held-out tail (or, with
+//   TailThreshold kPot, SPE > POT's z_q fitted on the held-out tail's SPE)
 // "pca-spe-residual" (baseline_window 1440, clip 5): the same on residuals from a one-day rolling
 // median, z clamped to ±5 (evals/README.md says why and when each was chosen).
 // Not a rule: the projection needs a per-unit matrix of constants the rule language cannot carry.
@@ -22,6 +23,7 @@
 #include <vector>
 
 #include "evals/detection_benchmark.h"
+#include "evals/detection_peers.h"
 
 namespace vigil {
 
@@ -35,6 +37,8 @@ struct SymmetricEigen {
 [[nodiscard]] Result<SymmetricEigen> EigenSymmetric(const std::vector<std::vector<double>>& a);
 
 struct PcaSpeOptions {
+  // The threshold over the held-out tail's SPE: its max (default) or POT (evals/detection_peers.h).
+  TailThreshold threshold{};
   double holdout_fraction = 0.2;  // as VoteSelection and ResidualSumOptions
   double variance_kept = 0.9;     // a conventional cut (Jolliffe: 70-90%)
   // σ floor in value units: SMD's values are min-max scaled to [0, 1], so 1% of that scale (as

@@ -48,6 +48,52 @@ std::vector<double> ScoreOverThreshold(const UnitScores& scores, const std::vect
   return out;
 }
 
+Result<double> ChooseTailThreshold(const std::vector<double>& score, size_t begin, size_t end,
+                                   const TailThreshold& options, Json* details) {
+  end = std::min(end, score.size());
+  if (begin >= end) {
+    return InvalidArgumentError("tail threshold: empty range [" + std::to_string(begin) + ", " +
+                                std::to_string(end) + ")");
+  }
+  const std::vector<double> tail(score.begin() + static_cast<std::ptrdiff_t>(begin),
+                                 score.begin() + static_cast<std::ptrdiff_t>(end));
+  double tail_max = 0;
+  for (double v : tail) {
+    if (std::isfinite(v)) tail_max = std::max(tail_max, v);
+  }
+  Json d{{"method", options.method == TailThresholdMethod::kPot ? "pot" : "tail-max"},
+         {"tail_max", tail_max}};
+  double threshold = tail_max;
+  if (options.method == TailThresholdMethod::kPot) {
+    Result<PotResult> pot = FitPot(tail, options.pot);
+    if (pot.ok()) {
+      threshold = pot->threshold;
+      d["pot"] = Json{{"init_threshold", pot->init_threshold},
+                      {"peaks", static_cast<int64_t>(pot->peaks)},
+                      {"n", static_cast<int64_t>(pot->n)},
+                      {"shape", pot->gpd.shape},
+                      {"scale", pot->gpd.scale},
+                      {"fit", GpdMethodName(pot->gpd.method)}};
+    } else if (options.fallback_to_max) {
+      d["pot_failed"] = pot.status().message();
+    } else {
+      return pot.status();
+    }
+  }
+  if (details != nullptr) *details = std::move(d);
+  return threshold;
+}
+
+void AddTailThresholdDetails(const TailThreshold& options, Json* details) {
+  const bool pot = options.method == TailThresholdMethod::kPot;
+  (*details)["threshold_method"] = pot ? "pot" : "tail-max";
+  if (!pot) return;
+  (*details)["pot_level"] = options.pot.level;
+  (*details)["pot_risk"] = options.pot.risk;
+  (*details)["pot_fit"] = GpdMethodName(options.pot.method);
+  (*details)["pot_fallback_to_max"] = options.fallback_to_max;
+}
+
 std::vector<double> MadBandScores(const std::vector<double>& values, size_t window) {
   const size_t n = values.size();
   std::vector<double> out(n, NAN);

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "detectors/pot.h"
 #include "evals/detection_benchmark.h"
 #include "training/proposer.h"
 
@@ -36,6 +37,31 @@ std::vector<uint8_t> FlagsFromScores(const EvalUnit& unit, const UnitScores& sco
 // flagged; NaN where no member has a score; a threshold ≤ 0 makes any positive score +∞). What
 // BenchDetector::LastScores returns for score-based detectors. Pure.
 std::vector<double> ScoreOverThreshold(const UnitScores& scores, const std::vector<double>& thresholds);
+
+// How a multi-member detector (residual-sum, pca-spe, pca-spe-residual) turns its score on the
+// held-out tail of the TRAINING part into a threshold, label-free:
+//   kTailMax: the largest tail score (the default; what every figure before POT used);
+//   kPot:     peaks over threshold (detectors/pot.h) fitted on the tail scores: GPD on the excesses
+//             over the tail's `pot.level` quantile, threshold z_q at risk `pot.risk`. A unit whose
+//             tail cannot be fitted (fewer than pot.min_peaks scores above the initial threshold)
+//             falls back to kTailMax when `fallback_to_max`, and the details say so; else the
+//             detector fails naming the unit.
+enum class TailThresholdMethod { kTailMax, kPot };
+struct TailThreshold {
+  PotOptions pot{};  // `{}`: designated initialisers may omit it (-Wmissing-field-initializers)
+  TailThresholdMethod method = TailThresholdMethod::kTailMax;
+  bool fallback_to_max = true;
+};
+
+// The threshold over score[begin, end) (NaN = no score, skipped). `details` (optional) receives
+// the method and, for kPot, t, N_t, n, γ, σ, the fit, the tail max and any fallback. InvalidArgument
+// for an empty range or (no fallback) a failed POT fit.
+[[nodiscard]] Result<double> ChooseTailThreshold(const std::vector<double>& score, size_t begin, size_t end,
+                                                 const TailThreshold& options, Json* details = nullptr);
+
+// Writes the run-level facts of `options` into `details` ("threshold_method", and for kPot
+// "pot_level", "pot_risk", "pot_fit").
+void AddTailThresholdDetails(const TailThreshold& options, Json* details);
 
 // Rolling median/MAD band: score_i = |x_i − median(x_{i−W..i−1})| / max(1.4826·MAD, ε).
 std::vector<double> MadBandScores(const std::vector<double>& values, size_t window);

@@ -110,9 +110,9 @@ std::vector<double> SumOfNormalisedResiduals(const std::vector<std::vector<doubl
 }
 
 Result<std::vector<std::vector<uint8_t>>> ResidualSumDetector::Run(const std::vector<EvalUnit>& units) {
-  if (options_.windows.empty()) return InvalidArgumentError("residual-sum: no windows");
+  if (options_.windows.empty()) return InvalidArgumentError(name_ + ": no windows");
   if (!(options_.floor > 0) || !(options_.clip > 0)) {
-    return InvalidArgumentError("residual-sum: floor and clip must be > 0");
+    return InvalidArgumentError(name_ + ": floor and clip must be > 0");
   }
   Json windows = Json::array();
   for (int w : options_.windows) windows.push_back(static_cast<int64_t>(w));
@@ -120,6 +120,7 @@ Result<std::vector<std::vector<uint8_t>>> ResidualSumDetector::Run(const std::ve
                   {"clip", options_.clip},
                   {"floor", options_.floor},
                   {"holdout_fraction", options_.holdout_fraction}};
+  AddTailThresholdDetails(options_.threshold, &details_);
   Json per_unit = Json::array();
   std::vector<std::vector<uint8_t>> out;
   scores_.clear();
@@ -129,7 +130,7 @@ Result<std::vector<std::vector<uint8_t>>> ResidualSumDetector::Run(const std::ve
     const size_t fit_end = u.split - holdout;
     if (holdout == 0 ||
         fit_end <= static_cast<size_t>(*std::max_element(options_.windows.begin(), options_.windows.end()))) {
-      return InvalidArgumentError("residual-sum: unit `" + u.name + "` has " + std::to_string(u.split) +
+      return InvalidArgumentError(name_ + ": unit `" + u.name + "` has " + std::to_string(u.split) +
                                   " training points, too few for a held-out tail and the windows");
     }
     TrainingData data;
@@ -148,12 +149,17 @@ Result<std::vector<std::vector<uint8_t>>> ResidualSumDetector::Run(const std::ve
         static_cast<size_t>(*std::max_element(options_.windows.begin(), options_.windows.end()));
     const std::vector<double> score =
         SumOfNormalisedResiduals(residuals, warm, fit_end, options_.floor, options_.clip);
-    double threshold = 0;
-    for (size_t i = fit_end; i < u.split && i < score.size(); ++i) threshold = std::max(threshold, score[i]);
+    Json chosen;
+    Result<double> threshold_or = ChooseTailThreshold(score, fit_end, u.split, options_.threshold, &chosen);
+    if (!threshold_or.ok())
+      return InvalidArgumentError(name_ + ": unit `" + u.name + "`: " + threshold_or.status().message());
+    const double threshold = *threshold_or;
     std::vector<uint8_t> flags(n, 0);
     for (size_t i = 0; i < n && i < score.size(); ++i) flags[i] = score[i] > threshold;
-    per_unit.push_back(Json{
-        {"series", u.name}, {"threshold", threshold}, {"terms", static_cast<int64_t>(residuals.size())}});
+    per_unit.push_back(Json{{"series", u.name},
+                            {"threshold", threshold},
+                            {"threshold_choice", chosen},
+                            {"terms", static_cast<int64_t>(residuals.size())}});
     out.push_back(std::move(flags));
     std::vector<double> s(n, NAN);
     std::copy_n(score.begin(), std::min(n, score.size()), s.begin());

@@ -15,6 +15,7 @@
 #include <memory>
 
 #include "evals/detection_benchmark.h"
+#include "evals/detection_peers.h"
 #include "training/trainer.h"
 
 namespace vigil {
@@ -66,10 +67,12 @@ namespace vigil {
 //   e_{d,W}(t) = min(r_{d,W}(t) / max(N_{d,W}, floor), clip)   N = max of r over the fitting part
 //   S(t)       = Σ_d Σ_W e_{d,W}(t)          (missing r counts 0)
 // Fitting part: [0, split − holdout), holdout: [split − holdout, split); flagged where S > the
-// holdout's max S. The sum across members is not expressible in the rule language (an
-// aggregation `sum by ()` cannot carry a per-series normaliser), so it is computed here; each
-// term is an engine expression.
+// holdout's max S (or, with TailThreshold kPot, S > POT's z_q fitted on the holdout's S). The sum across
+// members is not expressible in the rule language (an aggregation `sum by ()` cannot carry a per-series
+// normaliser), so it is computed here; each term is an engine expression.
 struct ResidualSumOptions {
+  // The threshold over the held-out tail's S: its max (default) or POT (evals/detection_peers.h).
+  TailThreshold threshold{};
   std::vector<int> windows = {10, 60};  // the builtin proposer's default windows
   double clip = 5;                      // one member cannot dominate the sum
   // Normaliser floor, in value units: SMD's values are min-max scaled to [0, 1] by the dataset,
@@ -85,14 +88,16 @@ std::vector<double> SumOfNormalisedResiduals(const std::vector<std::vector<doubl
 
 class ResidualSumDetector : public BenchDetector {
  public:
-  explicit ResidualSumDetector(ResidualSumOptions options = {}) : options_(std::move(options)) {}
-  std::string name() const override { return "residual-sum"; }
+  explicit ResidualSumDetector(ResidualSumOptions options = {}, std::string name = "residual-sum")
+      : options_(std::move(options)), name_(std::move(name)) {}
+  std::string name() const override { return name_; }
   Result<std::vector<std::vector<uint8_t>>> Run(const std::vector<EvalUnit>& units) override;
   Json Details() const override { return details_; }
   const std::vector<std::vector<double>>* LastScores() const override { return &scores_; }
 
  private:
   ResidualSumOptions options_;
+  std::string name_;
   Json details_;
   std::vector<std::vector<double>> scores_;  // S per unit
 };

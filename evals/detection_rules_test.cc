@@ -155,6 +155,36 @@ TEST_CASE(
   CHECK((*noisy)[0][1300] == 0);
 }
 
+TEST_CASE("ResidualSumDetector with a POT threshold: fitted on the held-out tail's S; a failed fit says so") {
+  EvalUnit unit;
+  unit.name = "m1";
+  unit.split = 1000;
+  unit.members = {Member(0, 1500, {1200}), Member(1, 1500, {1200})};
+  for (int p : {1200}) {
+    unit.members[0].values[static_cast<size_t>(p)] += 30;
+    unit.members[1].values[static_cast<size_t>(p)] += 30;
+  }
+  // The members' noise repeats with periods 11 and 7, so the tail's S takes few distinct values:
+  // at level 0.98 every tail score above the initial threshold ties with it (no peaks).
+  ResidualSumDetector strict(
+      ResidualSumOptions{.threshold = {.method = TailThresholdMethod::kPot, .fallback_to_max = false}},
+      "residual-sum-pot");
+  Result<std::vector<std::vector<uint8_t>>> failed = strict.Run({unit});
+  REQUIRE_FALSE(failed.ok());
+  CHECK(failed.status().message().find("residual-sum-pot: unit `m1`: POT: ") != std::string::npos);
+  ResidualSumDetector fallback(ResidualSumOptions{.threshold = {.method = TailThresholdMethod::kPot}},
+                               "residual-sum-pot");
+  Result<std::vector<std::vector<uint8_t>>> flags = fallback.Run({unit});
+  REQUIRE(flags.ok());
+  CHECK((*flags)[0][1200] == 1);
+  const Json d = fallback.Details();
+  CHECK(d["threshold_method"] == "pot");
+  CHECK(d["per_series"][0]["threshold_choice"].contains("pot_failed"));
+  CHECK(d["per_series"][0]["threshold"].get<double>() ==
+        d["per_series"][0]["threshold_choice"]["tail_max"].get<double>());
+  CHECK(fallback.name() == "residual-sum-pot");
+}
+
 TEST_CASE("ResidualSumDetector: a training part too short for the tail and windows is an error") {
   EvalUnit unit;
   unit.name = "short";

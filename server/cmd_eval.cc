@@ -83,6 +83,22 @@ CommandRunner SetupEval(CLI::App& sub) {
       ->delimiter(',')
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  detect
+      ->add_option("--threshold", opts->threshold,
+                   "threshold of residual-sum, pca-spe*, residual-or-spe*: tail-max (the held-out training "
+                   "tail's largest score) or pot (peaks over threshold fitted on that tail; names get -pot)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"tail-max", "pot"}));
+  detect
+      ->add_option("--pot-level", opts->pot.level,
+                   "pot: initial threshold = this quantile of the tail scores (SPOT's 0.98)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  detect
+      ->add_option("--pot-risk", opts->pot.risk,
+                   "pot: risk q, the threshold's exceedance probability on normal data (any-of: q / parts)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
   detect->add_flag("--no-plots", *no_plots, "skip the SVG plots");
   // eval diagnose: the diagnosis benchmark (evals/diagnosis_eval.h).
   CLI::App* diagnose = sub.add_subcommand("diagnose", "diagnosis benchmark over scenario cases");
