@@ -10,6 +10,7 @@
 #include <regex>
 
 #include "core/time_util.h"
+#include "detectors/engine_fused.h"
 #include "detectors/window_state.h"
 
 namespace vigil {
@@ -85,6 +86,9 @@ struct Instr {
   // Streaming only: a running-sum point window over the series' value, whose state is shared by
   // every rule with the same window (index into SeriesState::shared); its nodes are in sums[].
   int32_t shared = -1;
+  // Streaming only: a comparison fused with its operands' arithmetic (FuseCompares), or null.
+  detail::FusedCompareFn fused = nullptr;
+  detail::FusedCompare fused_sides;
 };
 
 // The states of one (rule, series).
@@ -174,6 +178,81 @@ Program CompileProgram(const RulePlan& plan) {
     p.by_stage[n.stage].push_back(in);
   }
   return p;
+}
+
+// Streaming: fuses each comparison (<, <=, >, >=) with the arithmetic of its two operands where
+// they have a shape of detail::FusedShape (`abs(a - b) > c * d`, `a > b + c * d`, `a - b > c`,
+// ...): the comparison's instruction computes the whole tree with one specialised function
+// (engine_fused.h), and the instructions of the inner nodes are dropped. An inner node is
+// fused only when the tree is its only reader (not the condition, an aggregation, a window or
+// another operation), so no instruction reads it before the comparison writes it; every node
+// of the tree is still written, with the same arithmetic, so values are those of the unfused
+// instructions bit for bit (batch, which runs columns, does not fuse).
+void FuseCompares(const RulePlan& plan, Program* p) {
+  const size_t nn = plan.nodes.size();
+  std::vector<int> readers(nn, 0);
+  for (const PlanNode& n : plan.nodes)
+    for (int32_t i : n.inputs) ++readers[i];
+  if (plan.condition >= 0) ++readers[plan.condition];
+  std::vector<uint8_t> absorbed(nn, 0);
+  auto inner = [&](int32_t id, PlanOp op) { return readers[id] == 1 && plan.nodes[id].op == op; };
+  auto side = [&](int32_t id) {
+    using detail::FusedShape;
+    detail::FusedSide s;
+    s.node = s.x = id;
+    const PlanNode& n = plan.nodes[id];
+    if (readers[id] != 1) return s;
+    const int32_t a = n.inputs.empty() ? 0 : n.inputs[0];
+    const int32_t b = n.inputs.size() > 1 ? n.inputs[1] : 0;
+    switch (n.op) {
+      case PlanOp::kAbs:
+        if (inner(a, PlanOp::kSub)) {
+          s.shape = FusedShape::kAbsSub;
+          s.inner = a;
+          s.x = plan.nodes[a].inputs[0];
+          s.y = plan.nodes[a].inputs[1];
+          absorbed[a] = 1;
+        } else {
+          s.shape = FusedShape::kAbs;
+          s.x = a;
+        }
+        break;
+      case PlanOp::kSub: s.shape = FusedShape::kSub, s.x = a, s.y = b; break;
+      case PlanOp::kMul: s.shape = FusedShape::kMul, s.x = a, s.y = b; break;
+      case PlanOp::kAdd:
+        if (inner(b, PlanOp::kMul)) {
+          s.shape = FusedShape::kAddMul;
+          s.inner = b;
+          s.x = a;
+          s.y = plan.nodes[b].inputs[0];
+          s.z = plan.nodes[b].inputs[1];
+          absorbed[b] = 1;
+        } else if (inner(a, PlanOp::kMul)) {
+          s.shape = FusedShape::kMulAdd;
+          s.inner = a;
+          s.x = plan.nodes[a].inputs[0];
+          s.y = plan.nodes[a].inputs[1];
+          s.z = b;
+          absorbed[a] = 1;
+        } else {
+          s.shape = FusedShape::kAdd, s.x = a, s.y = b;
+        }
+        break;
+      default: return s;  // a leaf
+    }
+    absorbed[id] = 1;
+    return s;
+  };
+  for (auto& stage : p->by_stage) {
+    for (Instr& in : stage) {
+      if (in.op != PlanOp::kLt && in.op != PlanOp::kLe && in.op != PlanOp::kGt && in.op != PlanOp::kGe) continue;
+      const detail::FusedSide l = side(in.a), r = side(in.b);
+      if (l.shape == detail::FusedShape::kLeaf && r.shape == detail::FusedShape::kLeaf) continue;
+      in.fused = detail::FusedCompareFor(in.op, l.shape, r.shape);
+      in.fused_sides = {{l, r}};
+    }
+  }
+  for (auto& stage : p->by_stage) std::erase_if(stage, [&](const Instr& in) { return absorbed[in.node] != 0; });
 }
 
 Status WindowOverflow(const RulePlan& plan, const PlanNode& node, const std::string& series, size_t held,
@@ -932,6 +1011,7 @@ struct StreamingEngine::Impl {
     Program prog;
     std::unique_ptr<TickRule> tick;
     std::vector<size_t> tick_members;
+    int32_t value_node = -1;  // the `value` node, written before stage 0 (it has no instruction)
   };
 
   CompiledRules rules;
@@ -1029,9 +1109,14 @@ struct StreamingEngine::Impl {
 #define VIGIL_OP(OP) \
   case PlanOp::OP: out = ApplyOp(PlanOp::OP, v[in.a], v[in.b], v[in.c]); return true;
         VIGIL_OP(kNeg) VIGIL_OP(kAbs) VIGIL_OP(kLog) VIGIL_OP(kNot) VIGIL_OP(kAdd) VIGIL_OP(kSub) VIGIL_OP(kMul)
-        VIGIL_OP(kDiv) VIGIL_OP(kClamp) VIGIL_OP(kLt) VIGIL_OP(kLe) VIGIL_OP(kGt) VIGIL_OP(kGe) VIGIL_OP(kEq)
-        VIGIL_OP(kNe) VIGIL_OP(kAnd) VIGIL_OP(kOr)
+        VIGIL_OP(kDiv) VIGIL_OP(kClamp) VIGIL_OP(kEq) VIGIL_OP(kNe) VIGIL_OP(kAnd) VIGIL_OP(kOr)
 #undef VIGIL_OP
+#define VIGIL_CMP(OP)                                                                            \
+  case PlanOp::OP:                                                                               \
+    out = in.fused ? in.fused(v, in.fused_sides) : ApplyOp(PlanOp::OP, v[in.a], v[in.b], v[in.c]); \
+    return true;
+        VIGIL_CMP(kLt) VIGIL_CMP(kLe) VIGIL_CMP(kGt) VIGIL_CMP(kGe)
+#undef VIGIL_CMP
       case PlanOp::kConst:
       case PlanOp::kStaleFor:
       case PlanOp::kAbsent: return true;  // constants are set once; tick-driven rules run elsewhere
@@ -1058,11 +1143,13 @@ struct StreamingEngine::Impl {
         if (m >= 0) active.emplace_back(m, k);
       }
       Status err;  // set only when Exec fails (one Status per tick, not per instruction)
-      for (const auto& stage : r.prog.by_stage) {
+      for (size_t si = 0; si < r.prog.by_stage.size(); ++si) {
+        const std::vector<Instr>& stage = r.prog.by_stage[si];
         for (auto [m, k] : active) {
           Member& mem = r.members[m];
           int64_t seq = series[mem.series].seq;
           const double x = pending[k].second;
+          if (si == 0 && r.value_node >= 0) mem.vals[r.value_node] = CleanValue(x);
           for (const Instr& in : stage) {
             if (!Exec(r, mem, in, seq, t, x, scratch, &err)) [[unlikely]]
               return err;
@@ -1129,9 +1216,18 @@ Result<std::unique_ptr<StreamingEngine>> StreamingEngine::Create(CompiledRules r
   impl->options = options;
   impl->cb = std::move(callbacks);
   for (const auto& plan : impl->rules.rules) {
-    Impl::Rule r{&plan, SelectorMatcher(plan.selector), {}, {}, nullptr, {}};
+    Impl::Rule r{&plan, SelectorMatcher(plan.selector), {}, {}, nullptr, {}, -1};
     if (!plan.tick_driven) {
       r.prog = CompileProgram(plan);
+      FuseCompares(plan, &r.prog);
+      // The `value` node (at most one: plans are hash-consed) is written by CloseTick directly.
+      for (auto& stage : r.prog.by_stage) {
+        std::erase_if(stage, [&](const Instr& in) {
+          if (in.op != PlanOp::kValue) return false;
+          r.value_node = in.node;
+          return true;
+        });
+      }
       // Running-sum point windows of `value` are shared across rules (Impl::SharedSums).
       for (auto& stage : r.prog.by_stage) {
         for (Instr& in : stage) {

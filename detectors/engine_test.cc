@@ -618,6 +618,35 @@ std::vector<RulePlan> PropertyPlans() {
                         ValueType::kBool);
     plans.push_back(p.Done(p.Node(PlanOp::kAnd, {c1, c2}, ValueType::kBool)));
   }
+  {  // comparisons streaming fuses with their operands (engine_fused.h), in every side shape,
+     // and operands it must not fuse: one read by two comparisons, one read by a window; one
+     // fused operand of stage 0 under a comparison of stage 1 (after a peer aggregation)
+    P p("Fused", "");
+    int32_t v = p.Value();
+    int32_t mean = p.Window(WindowFn::kMean, v, true, 5);
+    int32_t sd = p.Window(WindowFn::kStd, v, true, 5);
+    PlanNode lag;
+    lag.op = PlanOp::kLag;
+    lag.inputs = {v};
+    lag.lag_points = 1;
+    lag.text = "lag1";
+    int32_t l1 = p.b.Add(lag);
+    int32_t c1 = p.Cmp(PlanOp::kLe, p.Node(PlanOp::kAdd, {p.Node(PlanOp::kMul, {p.Const(2), sd}), mean}), v);
+    int32_t c2 = p.Cmp(PlanOp::kGe, p.Node(PlanOp::kSub, {v, mean}), p.Node(PlanOp::kAbs, {sd}));
+    int32_t shared = p.Node(PlanOp::kSub, {v, p.Window(WindowFn::kMean, v, true, 3)});  // two readers
+    int32_t c3 = p.Cmp(PlanOp::kLt, shared, p.Const(-3));
+    int32_t c4 = p.Cmp(PlanOp::kGt, p.Node(PlanOp::kMul, {shared, p.Const(2)}), mean);
+    int32_t ad = p.Node(PlanOp::kAbs, {p.Node(PlanOp::kSub, {v, l1})});  // read by a window too
+    int32_t c5 = p.Cmp(PlanOp::kGt, ad, p.Node(PlanOp::kAdd, {p.Window(WindowFn::kMean, ad, true, 4), sd}));
+    int32_t c6 = p.Cmp(PlanOp::kLt, p.Node(PlanOp::kAbs, {v}),
+                       p.Node(PlanOp::kAdd, {mean, p.Node(PlanOp::kMul, {sd, p.Const(0.5)})}));
+    int32_t agg = p.Agg(AggFn::kMean, mean, {"job"});
+    int32_t c7 = p.Cmp(PlanOp::kGt, p.Node(PlanOp::kAbs, {p.Node(PlanOp::kSub, {mean, sd})}),
+                       p.Node(PlanOp::kMul, {p.Const(0.7), agg}));
+    int32_t any = c1;
+    for (int32_t c : {c2, c3, c4, c5, c6, c7}) any = p.Node(PlanOp::kOr, {any, c}, ValueType::kBool);
+    plans.push_back(p.Done(any));
+  }
   const AggFn aggs[] = {AggFn::kMean, AggFn::kMedian, AggFn::kMin, AggFn::kMax,
                         AggFn::kSum,  AggFn::kCount,  AggFn::kStd, AggFn::kQuantile};
   for (AggFn fn : aggs) {  // peers, and a window over a peer aggregate (two stages)
