@@ -270,6 +270,46 @@ void ScanTopologyJson(const Json& j, const std::string& node, Topology& t) {
   }
 }
 
+// A rank in a log source: "rank5", "node-3/rank_5/stderr", "node-3/py-spy-rank22".
+const std::regex& SourceRankRegex() {
+  static const std::regex kRank(R"((^|[/_-])rank[-_]?(\d+)(/|$))", std::regex::icase);
+  return kRank;
+}
+
+// GPUs per node as the metrics show them: the highest GPU index any node's series label, plus one,
+// when that is at least 4 (a node whose telemetry shows 4 or more GPUs shows all of them); 0 when
+// unknown.
+int GpusPerNodeFromMetrics(const DiagnosisCase& c) {
+  int max_gpu = -1;
+  for (const TimeSeries& s : c.metrics) {
+    if (NodeOf(s.labels).empty()) continue;
+    max_gpu = std::max(max_gpu, GpuOf(s.labels));
+  }
+  return max_gpu + 1 >= 4 ? max_gpu + 1 : 0;
+}
+
+}  // namespace
+
+std::vector<std::pair<int, ComponentHint>> RankPlacements(const std::string& line, const std::set<std::string>& nodes) {
+  static const std::regex kPlaced(
+      R"(\brank\s*(\d+)\s*[(\[]?\s*(?:on\s+|@\s*|node\s*[:=]?\s*)?([A-Za-z0-9][A-Za-z0-9._-]*)\s*[,/:]?\s*)"
+      R"((?:local[_ ]?(?:rank)?|gpu|cuda:?|device)\s*[:=#]?\s*(\d+)\b)",
+      std::regex::icase);
+  std::vector<std::pair<int, ComponentHint>> out;
+  for (auto it = std::sregex_iterator(line.begin(), line.end(), kPlaced); it != std::sregex_iterator(); ++it) {
+    const std::smatch& m = *it;
+    if (!nodes.count(m.str(2))) continue;
+    ComponentHint h;
+    h.node = m.str(2);
+    h.gpu = std::stoi(m.str(3));
+    h.rank = std::stoi(m.str(1));
+    out.emplace_back(h.rank, h);
+  }
+  return out;
+}
+
+namespace {
+
 Topology BuildTopology(const DiagnosisCase& c) {
   Topology t;
   for (const TimeSeries& s : c.metrics) {
@@ -320,15 +360,31 @@ Topology BuildTopology(const DiagnosisCase& c) {
       t.ranks[static_cast<int>(r)] = h;
     }
   }
-  // Ranks named by log sources ("node-3/rank5/stderr") map to their node.
+  // A line that places a rank ("rank 17 (hpc-g07 local 1)", "rank 5 on node-2 gpu 5", "rank 9
+  // (node-1, local_rank 1)"): flight-recorder analyses and launchers print where each rank runs.
   for (const CaseLog& l : c.logs) {
-    static const std::regex kRank(R"((^|/)rank[-_]?(\d+)(/|$))", std::regex::icase);
+    for (const LogLine& line : l.lines) {
+      const std::string& text = line.text;
+      if (text.size() > 2000 || text.find("ank") == std::string::npos) continue;
+      for (auto [r, placed] : RankPlacements(text, t.nodes)) {
+        if (!t.ranks.count(r)) t.ranks[r] = placed;
+      }
+    }
+  }
+  // Ranks named by log sources ("node-3/rank5/stderr", "node-3/py-spy-rank22") map to their node;
+  // with the node's GPU count known (topology, or the GPUs its metrics label), to local GPU
+  // rank % GPUs per node (the usual one-process-per-GPU layout).
+  int per_node = t.gpus_per_node > 0 ? t.gpus_per_node : GpusPerNodeFromMetrics(c);
+  for (const CaseLog& l : c.logs) {
     std::smatch m;
-    if (std::regex_search(l.source, m, kRank)) {
+    if (std::regex_search(l.source, m, SourceRankRegex())) {
       int r = std::stoi(m.str(2));
       auto slash = l.source.find('/');
       std::string first = l.source.substr(0, slash);
-      if (t.nodes.count(first) && !t.ranks.count(r)) t.ranks[r].node = first;
+      if (!t.nodes.count(first)) continue;
+      if (!t.ranks.count(r)) t.ranks[r].node = first;
+      ComponentHint& h = t.ranks[r];
+      if (h.node == first && h.gpu < 0 && per_node > 0) h.gpu = r % per_node;
     }
   }
   return t;
@@ -632,7 +688,7 @@ std::vector<TimeSeries> SeriesFromLogs(const DiagnosisCase& c, const Topology& t
 
 ComponentHint HintFromSource(const std::string& source, const Topology& t) {
   ComponentHint h;
-  static const std::regex kRank(R"((^|/)rank[-_]?(\d+)(/|$))", std::regex::icase);
+  const std::regex& kRank = SourceRankRegex();
   static const std::regex kGpu(R"((^|/)gpu(\d+)(/|$))", std::regex::icase);
   auto slash = source.find('/');
   std::string first = source.substr(0, slash);
@@ -956,6 +1012,7 @@ struct Observation {
   ComponentHint hint;
   int64_t time_ms = kNoTime;
   std::map<std::string, double> deltas;  // category -> log-odds change
+  bool culprit = false;  // names the participant the others wait for (not a waiter's own line)
 };
 
 // A log line in which a process reports that it gave up waiting for its peers (a collective
@@ -965,7 +1022,7 @@ bool IsWaiterLine(const Observation& o) {
   static const std::regex kWaiter(
       R"(watchdog|timed? ?out|timing out|data inconsistency|taking the entire process down|remote process|)"
       R"(closed by (remote )?peer|reset by peer|by remote peer)", std::regex::icase);
-  return o.evidence.kind == EvidenceKind::kLog && std::regex_search(o.evidence.detail, kWaiter);
+  return o.evidence.kind == EvidenceKind::kLog && !o.culprit && std::regex_search(o.evidence.detail, kWaiter);
 }
 
 // Whether the row-remap evidence says the remap FAILED (not merely pending): a line, metric
@@ -988,31 +1045,19 @@ bool RemapFailed(const B& beliefs) {
   return false;
 }
 
-// Collective progress per rank as the PyTorch watchdog and flight recorder print it ("rank 12
-// last enqueued 18421 last completed 18421", "[Rank 3] ... last enqueued NCCL work: 401, last
-// completed NCCL work: 400"). With progress from >= 3 ranks, the ranks behind the rest (fewer
-// collectives enqueued than the majority, and a minority) are the ones the others wait for.
-struct Laggard {
-  int rank;
-  long behind_at;   // its last enqueued sequence number
-  long majority;    // the others'
-  size_t others;    // how many ranks are at the majority
-  size_t line_index;
-};
-// Ranks a line names as the ones that did not arrive: torch's monitored barrier ("Ranks 13, 14
-// failed to pass monitoredBarrier in 1800000 ms"), store barriers and flight-recorder analyses
-// ("rank 5 did not join", "missing ranks: [5]", "waiting for rank 5"). Returns (rank, line index).
-std::vector<std::pair<int, size_t>> FindNamedAbsentRanks(const FlatLogs& flat) {
+}  // namespace
+
+std::vector<std::pair<int, size_t>> FindNamedAbsentRanks(const std::vector<std::string>& lines) {
   static const std::regex kNamed(
       R"((?:\branks?\s*[\[{(]?\s*((?:\d+\s*(?:,|and)?\s*)+)[\]})]?\s+(?:failed to pass|did not (?:reach|join|arrive|enter|respond)|)"
       R"((?:has|have) not (?:joined|reached|arrived|responded)|never (?:reached|joined|arrived)))|)"
-      R"((?:missing ranks?|absent ranks?|(?:waiting|waited) (?:for|on) ranks?)\s*[:=]?\s*[\[{(]?\s*((?:\d+\s*,?\s*)+))",
+      R"((?:missing ranks?|absent ranks?|(?:waiting|waited)(?: in [A-Za-z_]+)? (?:for|on) ranks?)\s*[:=]?\s*[\[{(]?\s*((?:\d+\s*,?\s*)+))",
       std::regex::icase);
   static const std::regex kNum(R"(\d+)");
   std::vector<std::pair<int, size_t>> out;
   std::set<int> seen;
-  for (size_t i = 0; i < flat.lines.size(); ++i) {
-    const std::string& line = flat.lines[i];
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string& line = lines[i];
     if (line.size() > 2000) continue;
     std::string lower = Lower(line);
     if (lower.find("rank") == std::string::npos) continue;
@@ -1029,38 +1074,118 @@ std::vector<std::pair<int, size_t>> FindNamedAbsentRanks(const FlatLogs& flat) {
   return out;
 }
 
-std::vector<Laggard> FindLaggards(const FlatLogs& flat) {
+std::vector<std::pair<int, size_t>> FindOddOpRanks(const std::vector<std::string>& lines) {
+  static const std::regex kWaitOp(R"(WorkNCCL\(SeqNum=\d+,\s*OpType=_?([A-Z_]+))");
+  static const std::regex kMismatch(
+      R"(Rank (\d+) is running collective: CollectiveFingerPrint\([^)]*?OpType=_?([A-Z_]+).*?but Rank (\d+) is running collective: )"
+      R"(CollectiveFingerPrint\([^)]*?OpType=_?([A-Z_]+))");
+  std::map<std::string, size_t> waiting;  // op the watchdog lines time out in -> lines
+  for (const std::string& line : lines) {
+    if (line.size() > 4000 || line.find("WorkNCCL") == std::string::npos) continue;
+    std::smatch m;
+    if (std::regex_search(line, m, kWaitOp)) ++waiting[m.str(1)];
+  }
+  std::vector<std::pair<int, size_t>> out;
+  if (waiting.size() != 1) return out;  // no waiter op, or waiters in several ops
+  const std::string& op = waiting.begin()->first;
+  std::set<int> seen;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string& line = lines[i];
+    if (line.size() > 4000 || line.find("CollectiveFingerPrint") == std::string::npos) continue;
+    std::smatch m;
+    if (!std::regex_search(line, m, kMismatch) || m.str(2) == m.str(4)) continue;
+    int odd = m.str(2) != op && m.str(4) == op ? std::stoi(m.str(1)) : m.str(4) != op && m.str(2) == op ? std::stoi(m.str(3)) : -1;
+    if (odd >= 0 && seen.insert(odd).second) out.emplace_back(odd, i);
+  }
+  if (out.size() > 2) out.clear();
+  return out;
+}
+
+std::vector<Laggard> FindLaggards(const std::vector<std::string>& lines) {
   static const std::regex kProgress(
       R"(rank\]?\s*(\d+)\b.*last enqueued(?: nccl work)?:?\s*(\d+).*last completed(?: nccl work)?:?\s*(\d+))",
       std::regex::icase);
   std::map<int, std::pair<long, size_t>> enq;  // rank -> (last enqueued, line)
-  for (size_t i = 0; i < flat.lines.size(); ++i) {
-    const std::string& line = flat.lines[i];
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string& line = lines[i];
     if (line.size() > 2000 || line.find("nqueued") == std::string::npos) continue;
     std::smatch m;
     if (!std::regex_search(line, m, kProgress)) continue;
     enq[std::stoi(m.str(1))] = {std::stol(m.str(2)), i};
   }
   std::vector<Laggard> out;
-  if (enq.size() < 3) return out;
+  if (enq.size() < 2) return out;
+  // The ranks ahead: the most common number, the highest of equally common ones (with two ranks
+  // reporting different numbers, the one further on).
   std::map<long, size_t> count;
   for (const auto& [r, v] : enq) ++count[v.first];
   long mode = 0;
   size_t best = 0;
   for (const auto& [seq, n] : count) {
-    if (n > best) {
+    if (n >= best) {
       mode = seq;
       best = n;
     }
   }
   size_t behind = 0;
   for (const auto& [r, v] : enq) behind += v.first < mode;
-  if (behind == 0 || 2 * behind >= enq.size()) return out;
+  if (behind == 0 || behind > best || behind > 4) return out;
   for (const auto& [r, v] : enq) {
     if (v.first < mode) out.push_back({r, v.first, mode, best, v.second});
   }
   return out;
 }
+
+std::vector<SilentRank> FindSilentRanks(const std::vector<CaseLog>& logs) {
+  static const std::regex kThread(R"(^\s*Thread (?:0x)?[0-9a-fA-F]+ \((?:active|idle)[^)]*\))");
+  static const std::regex kFrame(R"(^\s+[A-Za-z_<][\w<>.]*\s+\([^()]*\.py:\d+\)\s*$)");
+  static const std::regex kGdbFrame(R"(^#\d+\s+0x[0-9a-f]+ in )");
+  static const std::regex kTimeout(R"(watchdog|timed? ?out|timing out)", std::regex::icase);
+  static const std::regex kLineRank(R"(\[\s*rank\s*(\d+)\s*\])", std::regex::icase);
+  // `ps` output: a process stopped (T) or stopped under a tracer (t, gdb/py-spy attached) with the
+  // local rank on its command line.
+  static const std::regex kStopped(R"(^\s*\d+\s+[tT][a-zA-Z+<]*\s.*--local[_-]rank[= ](\d+)\b)");
+  std::set<int> waiters;
+  std::vector<SilentRank> candidates;
+  for (size_t li = 0; li < logs.size(); ++li) {
+    const CaseLog& l = logs[li];
+    std::smatch m;
+    int source_rank = std::regex_search(l.source, m, SourceRankRegex()) ? std::stoi(m.str(2)) : -1;
+    size_t frames = 0;
+    bool thread = false, timeout = false;
+    for (size_t ki = 0; ki < l.lines.size(); ++ki) {
+      const std::string& text = l.lines[ki].text;
+      if (text.size() > 2000) continue;
+      if (std::regex_search(text, kThread)) thread = true;
+      if (std::regex_search(text, kFrame) || std::regex_search(text, kGdbFrame)) ++frames;
+      if (std::regex_search(text, m, kStopped)) {
+        candidates.push_back({-1, std::stoi(m.str(1)), li, ki, "stopped"});
+      }
+      if (std::regex_search(text, kTimeout)) {
+        if (std::regex_search(text, m, kLineRank)) {
+          waiters.insert(std::stoi(m.str(1)));
+        } else if (source_rank >= 0) {
+          waiters.insert(source_rank);
+        }
+        timeout = timeout || source_rank >= 0;
+      }
+    }
+    if (source_rank >= 0 && !timeout && !l.lines.empty()) {
+      candidates.push_back({source_rank, -1, li, l.lines.size() - 1, thread || frames >= 3 ? "dumped" : "silent"});
+    }
+  }
+  std::vector<SilentRank> out;
+  if (waiters.empty()) return out;
+  std::set<int> seen;
+  for (const SilentRank& s : candidates) {
+    if (s.rank >= 0 && (waiters.count(s.rank) || !seen.insert(s.rank).second)) continue;
+    out.push_back(s);
+  }
+  if (out.size() > 2) out.clear();
+  return out;
+}
+
+namespace {
 
 // ---- relative comparison: a GPU or node that slowed down while its peers did not ----------------
 
@@ -1512,46 +1637,26 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                    {"lines", flat.lines.size()}, {"matches", facts.log_matches.size()},
                    {"categories", by_cat.size()}});
 
-  // 1b. Ranks behind the others in collective progress: where a hung collective is stuck.
+  // 1b. Where a hung collective is stuck: the ranks behind the others in collective progress, the
+  // ranks a line names as not arrived (monitored barrier, flight-recorder analysis), else a rank
+  // whose process someone dumped while it wrote no timeout. Waiters write the timeouts; these
+  // name the rank they wait for.
   if (beliefs.scores().count("nccl_collective_hang")) {
-    for (const Laggard& l : FindLaggards(flat)) {
-      auto [li, ki] = flat.refs[l.line_index];
+    auto add_culprit = [&](int rank, size_t li, size_t ki, const std::string& detail, const std::string& line,
+                           double weight = kLaggardWeight, const std::string& node = "", int gpu = -1) {
       Observation o;
+      o.culprit = true;
       o.evidence.kind = EvidenceKind::kLog;
       o.evidence.source = c.logs[li].source + ":" + std::to_string(c.logs[li].lines[ki].number);
-      o.evidence.detail = "rank " + std::to_string(l.rank) + " is behind: last enqueued collective " +
-                          std::to_string(l.behind_at) + " while " + std::to_string(l.others) + " ranks are at " +
-                          std::to_string(l.majority) + " (" + flat.lines[l.line_index] + ")";
+      o.evidence.detail = detail;
       o.evidence.supports = {"nccl_collective_hang"};
-      o.evidence.weight = kLaggardWeight;
-      o.deltas["nccl_collective_hang"] = kLaggardWeight;
-      o.time_ms = LineTimeMs(flat.lines[l.line_index], topo.year);
-      ComponentHint h;
-      h.rank = l.rank;
-      if (auto it = topo.ranks.find(l.rank); it != topo.ranks.end()) {
-        h.node = it->second.node;
-        h.gpu = it->second.gpu;
-      }
-      h.job = topo.job;
-      o.hint = h;
-      beliefs.Add(std::move(o));
-    }
-  }
-
-  // 1c. Ranks a log line names as not having arrived (monitored barrier, flight-recorder analysis).
-  if (beliefs.scores().count("nccl_collective_hang")) {
-    for (const auto& [rank, line_index] : FindNamedAbsentRanks(flat)) {
-      auto [li, ki] = flat.refs[line_index];
-      Observation o;
-      o.evidence.kind = EvidenceKind::kLog;
-      o.evidence.source = c.logs[li].source + ":" + std::to_string(c.logs[li].lines[ki].number);
-      o.evidence.detail = "rank " + std::to_string(rank) + " named as not arrived (" + flat.lines[line_index] + ")";
-      o.evidence.supports = {"nccl_collective_hang"};
-      o.evidence.weight = kLaggardWeight;
-      o.deltas["nccl_collective_hang"] = kLaggardWeight;
-      o.time_ms = LineTimeMs(flat.lines[line_index], topo.year);
+      o.evidence.weight = weight;
+      o.deltas["nccl_collective_hang"] = weight;
+      o.time_ms = LineTimeMs(line, topo.year);
       ComponentHint h;
       h.rank = rank;
+      h.node = node;
+      h.gpu = gpu;
       if (auto it = topo.ranks.find(rank); it != topo.ranks.end()) {
         h.node = it->second.node;
         h.gpu = it->second.gpu;
@@ -1559,6 +1664,50 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       h.job = topo.job;
       o.hint = h;
       beliefs.Add(std::move(o));
+    };
+    bool found = false;
+    for (const Laggard& l : FindLaggards(flat.lines)) {
+      auto [li, ki] = flat.refs[l.line_index];
+      add_culprit(l.rank, li, ki,
+                  "rank " + std::to_string(l.rank) + " is behind: last enqueued collective " +
+                      std::to_string(l.behind_at) + " while " + std::to_string(l.others) + " ranks are at " +
+                      std::to_string(l.majority) + " (" + flat.lines[l.line_index] + ")",
+                  flat.lines[l.line_index]);
+      found = true;
+    }
+    for (const auto& [rank, line_index] : FindOddOpRanks(flat.lines)) {
+      auto [li, ki] = flat.refs[line_index];
+      add_culprit(rank, li, ki,
+                  "rank " + std::to_string(rank) + " runs a different collective than the ranks timing out (" +
+                      flat.lines[line_index].substr(0, 600) + ")",
+                  flat.lines[line_index]);
+      found = true;
+    }
+    for (const auto& [rank, line_index] : FindNamedAbsentRanks(flat.lines)) {
+      auto [li, ki] = flat.refs[line_index];
+      add_culprit(rank, li, ki, "rank " + std::to_string(rank) + " named as not arrived (" + flat.lines[line_index] + ")",
+                  flat.lines[line_index]);
+      found = true;
+    }
+    // Weaker: a rank log with no timeout, a process stopped under a debugger. It names the
+    // component (it outranks the waiters' lines) but adds no belief in a hang.
+    if (!found) {
+      for (const SilentRank& sr : FindSilentRanks(c.logs)) {
+        const CaseLog& log = c.logs[sr.log_index];
+        std::string detail;
+        if (sr.rank >= 0) {
+          detail = "rank " + std::to_string(sr.rank) + " (" + log.source + ") wrote no collective timeout while its peers did" +
+                   (sr.kind == "dumped" ? " and was stack-dumped" : "") + ": the participant the waiters wait for (last line: " +
+                   log.lines[sr.line_index].text.substr(0, 300) + ")";
+          add_culprit(sr.rank, sr.log_index, sr.line_index, detail, "", 1e-6);
+        } else {
+          ComponentHint placed = HintFromSource(log.source, topo);
+          if (placed.node.empty()) continue;
+          detail = "local rank " + std::to_string(sr.local_rank) + "'s process is stopped (" +
+                   log.lines[sr.line_index].text.substr(0, 300) + "): the participant the waiters wait for";
+          add_culprit(-1, sr.log_index, sr.line_index, detail, "", 1e-6, placed.node, sr.local_rank);
+        }
+      }
     }
   }
 

@@ -42,6 +42,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -118,6 +119,48 @@ struct ComponentHint {
 // /local, /raid), and no line says the server evicted this client: a shared file system failing is
 // the job's fault, a local disk (or one evicted client) the node's.
 bool NamesSharedStorage(const std::vector<std::string>& lines);
+
+// Ranks a log line places on a node of `nodes` and a local GPU: "rank 17 (hpc-g07 local 1)",
+// "rank 5 on node-2 gpu 5", "rank 9 (node-1, local_rank 1)". Names that are not nodes are skipped.
+std::vector<std::pair<int, ComponentHint>> RankPlacements(const std::string& line, const std::set<std::string>& nodes);
+
+// Collective progress per rank (the PyTorch watchdog's "last enqueued NCCL work: N"): the ranks
+// behind the rest, when they are no more than the ranks ahead of them (with two ranks reporting,
+// the one behind). (rank, its last enqueued, the others', how many are ahead, line index).
+struct Laggard {
+  int rank;
+  long behind_at;   // its last enqueued sequence number
+  long majority;    // the ranks ahead
+  size_t others;    // how many ranks are at that number
+  size_t line_index;
+};
+std::vector<Laggard> FindLaggards(const std::vector<std::string>& lines);
+
+// Ranks a line names as the ones that did not arrive ("Ranks 13, 14 failed to pass
+// monitoredBarrier", "missing ranks: [5]", "31 ranks waiting in ALLREDUCE on rank 17"): (rank,
+// line index); none when the lines name more than 4.
+std::vector<std::pair<int, size_t>> FindNamedAbsentRanks(const std::vector<std::string>& lines);
+
+// torch's "Detected mismatch between collectives on ranks. Rank A is running collective:
+// CollectiveFingerPrint(... OpType=X ...), but Rank B is running collective: ...(OpType=Y ...)":
+// the rank of the two whose op differs from the one op the watchdog lines time out in
+// ("WorkNCCL(SeqNum=.., OpType=X"). (rank, line index); none without one waiter op.
+std::vector<std::pair<int, size_t>> FindOddOpRanks(const std::vector<std::string>& lines);
+
+// Participants of a hang that wrote no collective timeout while others did: a rank's own log
+// (the rank from its source, "node-3/rank6/stderr", "node-3/py-spy-rank22") with no timeout line
+// ("silent", or "dumped" when it is a py-spy/gdb stack dump), or a `ps` listing of a process stopped
+// or traced (STAT t/T, a debugger attached) with "--local_rank=N" on its command line ("stopped":
+// rank -1, local_rank N). In a hang the waiters time out; the one that did not is the one they
+// wait for. None when no rank wrote a timeout or more than 2 candidates remain.
+struct SilentRank {
+  int rank = -1;         // global rank, -1 for a stopped process
+  int local_rank = -1;   // for a stopped process
+  size_t log_index = 0;
+  size_t line_index = 0;  // the log's last line, or the ps line
+  std::string kind;      // "silent", "dumped", "stopped"
+};
+std::vector<SilentRank> FindSilentRanks(const std::vector<CaseLog>& logs);
 
 struct ReasonerOutput {
   Diagnosis diagnosis;
