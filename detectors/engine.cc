@@ -86,8 +86,8 @@ struct Instr {
   // Streaming only: a running-sum point window over the series' value, whose state is shared by
   // every rule with the same window (index into SeriesState::shared); its nodes are in sums[].
   int32_t shared = -1;
-  // Streaming only: a comparison fused with its operands' arithmetic (FuseCompares), or null.
-  detail::FusedCompareFn fused = nullptr;
+  // A comparison fused with its operands' arithmetic (FuseCompares); null functions otherwise.
+  detail::FusedCompareFns fused;
   detail::FusedCompare fused_sides;
 };
 
@@ -180,14 +180,14 @@ Program CompileProgram(const RulePlan& plan) {
   return p;
 }
 
-// Streaming: fuses each comparison (<, <=, >, >=) with the arithmetic of its two operands where
+// Fuses each comparison (<, <=, >, >=) with the arithmetic of its two operands where
 // they have a shape of detail::FusedShape (`abs(a - b) > c * d`, `a > b + c * d`, `a - b > c`,
 // ...): the comparison's instruction computes the whole tree with one specialised function
 // (engine_fused.h), and the instructions of the inner nodes are dropped. An inner node is
 // fused only when the tree is its only reader (not the condition, an aggregation, a window or
 // another operation), so no instruction reads it before the comparison writes it; every node
 // of the tree is still written, with the same arithmetic, so values are those of the unfused
-// instructions bit for bit (batch, which runs columns, does not fuse).
+// instructions bit for bit. Both engines fuse (batch runs the column form).
 void FuseCompares(const RulePlan& plan, Program* p) {
   const size_t nn = plan.nodes.size();
   std::vector<int> readers(nn, 0);
@@ -591,7 +591,9 @@ class BatchRule {
         series_(series),
         members_(std::move(members)),
         options_(options),
-        prog_(CompileProgram(plan)) {}
+        prog_(CompileProgram(plan)) {
+    FuseCompares(plan_, &prog_);
+  }
 
   Status Run(BatchResult* out) {
     const size_t nn = plan_.nodes.size();
@@ -749,10 +751,19 @@ class BatchRule {
     for (size_t i = 0; i < nb; ++i) out[i] = ApplyOp(PlanOp::OP, a[i], b[i], c[i]); \
     return Status::Ok();
         VIGIL_KERNEL(kNeg) VIGIL_KERNEL(kAbs) VIGIL_KERNEL(kLog) VIGIL_KERNEL(kNot) VIGIL_KERNEL(kAdd)
-        VIGIL_KERNEL(kSub) VIGIL_KERNEL(kMul) VIGIL_KERNEL(kDiv) VIGIL_KERNEL(kClamp) VIGIL_KERNEL(kLt)
-        VIGIL_KERNEL(kLe) VIGIL_KERNEL(kGt) VIGIL_KERNEL(kGe) VIGIL_KERNEL(kEq) VIGIL_KERNEL(kNe)
-        VIGIL_KERNEL(kAnd) VIGIL_KERNEL(kOr)
+        VIGIL_KERNEL(kSub) VIGIL_KERNEL(kMul) VIGIL_KERNEL(kDiv) VIGIL_KERNEL(kClamp) VIGIL_KERNEL(kEq)
+        VIGIL_KERNEL(kNe) VIGIL_KERNEL(kAnd) VIGIL_KERNEL(kOr)
 #undef VIGIL_KERNEL
+#define VIGIL_CMP_KERNEL(OP)                                                         \
+  case PlanOp::OP:                                                                   \
+    if (in.fused.column) {                                                           \
+      in.fused.column(col, in.fused_sides, out, nb);                                 \
+      return Status::Ok();                                                           \
+    }                                                                                \
+    for (size_t i = 0; i < nb; ++i) out[i] = ApplyOp(PlanOp::OP, a[i], b[i], c[i]); \
+    return Status::Ok();
+        VIGIL_CMP_KERNEL(kLt) VIGIL_CMP_KERNEL(kLe) VIGIL_CMP_KERNEL(kGt) VIGIL_CMP_KERNEL(kGe)
+#undef VIGIL_CMP_KERNEL
       case PlanOp::kConst:
       case PlanOp::kStaleFor:
       case PlanOp::kAbsent: return InternalError("unexpected plan op in a batch instruction");
@@ -1113,7 +1124,7 @@ struct StreamingEngine::Impl {
 #undef VIGIL_OP
 #define VIGIL_CMP(OP)                                                                            \
   case PlanOp::OP:                                                                               \
-    out = in.fused ? in.fused(v, in.fused_sides) : ApplyOp(PlanOp::OP, v[in.a], v[in.b], v[in.c]); \
+    out = in.fused.one ? in.fused.one(v, in.fused_sides) : ApplyOp(PlanOp::OP, v[in.a], v[in.b], v[in.c]); \
     return true;
         VIGIL_CMP(kLt) VIGIL_CMP(kLe) VIGIL_CMP(kGt) VIGIL_CMP(kGe)
 #undef VIGIL_CMP

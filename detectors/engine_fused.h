@@ -1,4 +1,4 @@
-// Fused comparisons for the streaming engine: a comparison node evaluated together with the
+// Fused comparisons for the engine (streaming and batch): a comparison node evaluated together with the
 // arithmetic of its two operands, in one instruction.
 //
 // Anomaly rules mostly end in one comparison of a deviation with a scaled spread:
@@ -6,7 +6,8 @@
 // `max(v, 10p) - min(v, 10p) > 6 * std(v, 120p)`. Interpreted node by node that is four or five
 // instructions per point, each a dispatch, loads of its inputs and a store; fused, the
 // comparison's two sides are computed in registers by a function specialised for their shapes,
-// resolved once when the plan is compiled (FusedCompareFn).
+// resolved once when the plan is compiled (FusedCompareFor). Batch runs the same fusion over
+// columns (one loop over a block instead of one per node).
 //
 // A side has one of the shapes of FusedShape over "leaves" (any node computed before: a
 // window, a constant, the value, an unfused operation). Every node of a fused tree is still
@@ -18,6 +19,7 @@
 #pragma once
 
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 
 #include "core/rule_plan.h"
@@ -49,38 +51,34 @@ struct FusedCompare {
   FusedSide side[2];
 };
 
-// Evaluates side `s` over the node values `v`, writing its node (and inner node) there.
-template <FusedShape kShape>
-[[gnu::always_inline]] inline double EvalFusedSide(double* v, const FusedSide& s) {
+// The arithmetic of a side of shape kShape, in the order of the unfused instructions: ld(k)
+// loads leaf k (0: x, 1: y, 2: z); st(node, value) stores a node's value (0: the side's node,
+// 1: its inner node) and returns it. Shared by the single-point and the column forms.
+template <FusedShape kShape, typename Load, typename Store>
+[[gnu::always_inline]] inline double EvalFusedSideWith(Load ld, Store st) {
   if constexpr (kShape == FusedShape::kLeaf) {
-    return v[s.x];
+    return ld(0);
   } else if constexpr (kShape == FusedShape::kAbs) {
-    return v[s.node] = std::fabs(v[s.x]);
+    return st(0, std::fabs(ld(0)));
   } else if constexpr (kShape == FusedShape::kSub) {
-    return v[s.node] = v[s.x] - v[s.y];
+    return st(0, ld(0) - ld(1));
   } else if constexpr (kShape == FusedShape::kAbsSub) {
-    const double d = v[s.inner] = v[s.x] - v[s.y];
-    return v[s.node] = std::fabs(d);
+    return st(0, std::fabs(st(1, ld(0) - ld(1))));
   } else if constexpr (kShape == FusedShape::kAdd) {
-    return v[s.node] = v[s.x] + v[s.y];
+    return st(0, ld(0) + ld(1));
   } else if constexpr (kShape == FusedShape::kMul) {
-    return v[s.node] = v[s.x] * v[s.y];
+    return st(0, ld(0) * ld(1));
   } else if constexpr (kShape == FusedShape::kAddMul) {
-    const double p = v[s.inner] = v[s.y] * v[s.z];
-    return v[s.node] = v[s.x] + p;
+    const double p = st(1, ld(1) * ld(2));
+    return st(0, ld(0) + p);
   } else {  // kMulAdd
-    const double p = v[s.inner] = v[s.x] * v[s.y];
-    return v[s.node] = p + v[s.z];
+    const double p = st(1, ld(0) * ld(1));
+    return st(0, p + ld(2));
   }
 }
 
-// The comparison (kLt, kLe, kGt or kGe) of the two sides, as 1.0 / 0.0 (NaN compares false).
-using FusedCompareFn = double (*)(double* v, const FusedCompare& f);
-
-template <PlanOp kCmp, FusedShape kL, FusedShape kR>
-double EvalFusedCompare(double* v, const FusedCompare& f) {
-  const double a = EvalFusedSide<kL>(v, f.side[0]);
-  const double b = EvalFusedSide<kR>(v, f.side[1]);
+template <PlanOp kCmp>
+[[gnu::always_inline]] inline double FusedCompareResult(double a, double b) {
   bool r;
   if constexpr (kCmp == PlanOp::kLt) r = a < b;
   else if constexpr (kCmp == PlanOp::kLe) r = a <= b;
@@ -89,20 +87,67 @@ double EvalFusedCompare(double* v, const FusedCompare& f) {
   return r ? 1.0 : 0.0;
 }
 
+// Single point (streaming): v holds every node's value; the sides' nodes are written there.
+// Returns the comparison (kLt, kLe, kGt or kGe) as 1.0 / 0.0 (NaN compares false).
+using FusedCompareFn = double (*)(double* v, const FusedCompare& f);
+// Column (batch): col[node] points at the node's values for n points; out receives the
+// comparison, the sides' nodes their values.
+using FusedCompareColumnFn = void (*)(double* const* col, const FusedCompare& f, double* out, size_t n);
+
+template <FusedShape kShape>
+[[gnu::always_inline]] inline double EvalFusedSide(double* v, const FusedSide& s) {
+  const int32_t leaf[3] = {s.x, s.y, s.z};
+  return EvalFusedSideWith<kShape>([&](int k) { return v[leaf[k]]; },
+                                   [&](int k, double val) { return v[k == 0 ? s.node : s.inner] = val; });
+}
+
+template <PlanOp kCmp, FusedShape kL, FusedShape kR>
+double EvalFusedCompare(double* v, const FusedCompare& f) {
+  const double a = EvalFusedSide<kL>(v, f.side[0]);
+  const double b = EvalFusedSide<kR>(v, f.side[1]);
+  return FusedCompareResult<kCmp>(a, b);
+}
+
+template <PlanOp kCmp, FusedShape kL, FusedShape kR>
+void EvalFusedCompareColumn(double* const* col, const FusedCompare& f, double* out, size_t n) {
+  // Column pointers resolved once (a leaf's pointer is only read where its shape has it).
+  auto cols = [col](const FusedSide& s, const double** in, double** st) {
+    in[0] = col[s.x], in[1] = col[s.y], in[2] = col[s.z];
+    st[0] = col[s.node], st[1] = col[s.inner];
+  };
+  const double *li[3], *ri[3];
+  double *ls[2], *rs[2];
+  cols(f.side[0], li, ls);
+  cols(f.side[1], ri, rs);
+  for (size_t i = 0; i < n; ++i) {
+    const double a = EvalFusedSideWith<kL>([&](int k) { return li[k][i]; },
+                                           [&](int k, double val) { return ls[k][i] = val; });
+    const double b = EvalFusedSideWith<kR>([&](int k) { return ri[k][i]; },
+                                           [&](int k, double val) { return rs[k][i] = val; });
+    out[i] = FusedCompareResult<kCmp>(a, b);
+  }
+}
+
+struct FusedCompareFns {
+  FusedCompareFn one = nullptr;
+  FusedCompareColumnFn column = nullptr;
+};
+
 namespace fused_internal {
 template <PlanOp kCmp, FusedShape kL>
-FusedCompareFn PickRight(FusedShape r) {
+FusedCompareFns PickRight(FusedShape r) {
   switch (r) {
-#define VIGIL_FUSED_CASE(S) \
-  case FusedShape::S: return &EvalFusedCompare<kCmp, kL, FusedShape::S>;
+#define VIGIL_FUSED_CASE(S)                                                     \
+  case FusedShape::S:                                                           \
+    return {&EvalFusedCompare<kCmp, kL, FusedShape::S>, &EvalFusedCompareColumn<kCmp, kL, FusedShape::S>};
     VIGIL_FUSED_CASE(kLeaf) VIGIL_FUSED_CASE(kAbs) VIGIL_FUSED_CASE(kSub) VIGIL_FUSED_CASE(kAbsSub)
     VIGIL_FUSED_CASE(kAdd) VIGIL_FUSED_CASE(kMul) VIGIL_FUSED_CASE(kAddMul) VIGIL_FUSED_CASE(kMulAdd)
 #undef VIGIL_FUSED_CASE
   }
-  return nullptr;
+  return {};
 }
 template <PlanOp kCmp>
-FusedCompareFn PickLeft(FusedShape l, FusedShape r) {
+FusedCompareFns PickLeft(FusedShape l, FusedShape r) {
   switch (l) {
 #define VIGIL_FUSED_CASE(S) \
   case FusedShape::S: return PickRight<kCmp, FusedShape::S>(r);
@@ -110,19 +155,19 @@ FusedCompareFn PickLeft(FusedShape l, FusedShape r) {
     VIGIL_FUSED_CASE(kAdd) VIGIL_FUSED_CASE(kMul) VIGIL_FUSED_CASE(kAddMul) VIGIL_FUSED_CASE(kMulAdd)
 #undef VIGIL_FUSED_CASE
   }
-  return nullptr;
+  return {};
 }
 }  // namespace fused_internal
 
-// The specialised function for a comparison op and the two shapes; nullptr when `cmp` is not
-// one of kLt, kLe, kGt, kGe.
-inline FusedCompareFn FusedCompareFor(PlanOp cmp, FusedShape l, FusedShape r) {
+// The specialised functions for a comparison op and the two shapes; null functions when `cmp`
+// is not one of kLt, kLe, kGt, kGe.
+inline FusedCompareFns FusedCompareFor(PlanOp cmp, FusedShape l, FusedShape r) {
   switch (cmp) {
     case PlanOp::kLt: return fused_internal::PickLeft<PlanOp::kLt>(l, r);
     case PlanOp::kLe: return fused_internal::PickLeft<PlanOp::kLe>(l, r);
     case PlanOp::kGt: return fused_internal::PickLeft<PlanOp::kGt>(l, r);
     case PlanOp::kGe: return fused_internal::PickLeft<PlanOp::kGe>(l, r);
-    default: return nullptr;
+    default: return {};
   }
 }
 
