@@ -22,9 +22,9 @@
 //     γ = v(x) − 1, σ = γ / x, and x = 0 gives the exponential (γ = 0, σ = Ȳ). The candidate
 //     with the largest log-likelihood wins. Roots are found by scanning each interval on a grid
 //     (uniform plus log-spaced towards both ends) and bisecting every sign change. SPOT's code
-//     minimises w² from a few starting points and searches x > 0 only from
-//     2(Ȳ − Y_min)/(Ȳ·Y_min) up; a heavy-tailed sample in the tests has its root well below that
-//     bound, so the whole positive interval is scanned here.
+//     (as we recall it; not at hand here) minimises w² from a few starting points and searches
+//     x > 0 only from 2(Ȳ − Y_min)/(Ȳ·Y_min) up; a heavy-tailed sample in the tests has its root
+//     well below that bound, so the whole positive interval is scanned here.
 //   kMoments: the method of moments, γ = (1 − Ȳ²/s²)/2, σ = Ȳ(1 + Ȳ²/s²)/2 (s² the sample
 //     variance, n − 1), valid for γ < 1/2; the documented fallback (closed form, no search).
 //

@@ -76,5 +76,37 @@ TEST_CASE("RunDetectCommand: the PCA detectors run on an SMD slice; the any-of f
   std::filesystem::remove_all(out);
 }
 
+TEST_CASE("RunDetectCommand: --threshold pot names the detectors -pot and splits q over any-of parts") {
+  const std::string out = (std::filesystem::temp_directory_path() / "vigil_detect_command_pot_test").string();
+  DetectCommandOptions o;
+  o.dataset = "smd";
+  o.out_dir = out;
+  o.plots = false;
+  o.set.name_filter = "machine-1-6";
+  o.set.max_points = 3000;  // train [0, 3000): held-out tail [2400, 3000), 600 points
+  o.detectors = {"residual-sum", "residual-or-spe-residual"};
+  o.threshold = "pot";
+  o.pot.level = 0.9;  // 60 peaks on the 600-point tail
+  o.pot.risk = 0.01;
+  Result<DetectionReport> r = RunDetectCommand(o);
+  REQUIRE(r.ok());
+  REQUIRE(r->results.size() == 2);
+  CHECK(r->results[0].name == "residual-sum-pot");
+  CHECK(r->results[1].name == "residual-or-spe-residual-pot");
+  const Json& alone = r->results[0].details;
+  CHECK(alone["threshold_method"] == "pot");
+  CHECK(alone["pot_risk"].get<double>() == 0.01);
+  const Json& choice = alone["per_series"][0]["threshold_choice"];
+  REQUIRE(choice.contains("pot"));
+  CHECK(choice["pot"]["n"] == 600);
+  const Json& parts = r->results[1].details;
+  CHECK(parts["residual-sum-pot"]["pot_risk"].get<double>() == 0.005);  // Bonferroni over 2 parts
+  CHECK(parts["pca-spe-residual-pot"]["pot_risk"].get<double>() == 0.005);
+  // A lower risk (the part's) gives a higher threshold on the same tail.
+  CHECK(parts["residual-sum-pot"]["per_series"][0]["threshold"].get<double>() >
+        alone["per_series"][0]["threshold"].get<double>());
+  std::filesystem::remove_all(out);
+}
+
 }  // namespace
 }  // namespace vigil
