@@ -88,19 +88,19 @@ TEST_CASE("pot: Grimshaw recovers known GPD shapes") {
   struct Case {
     double shape, scale;
   };
-  // Standard error of γ̂ at n = 20000 is about (1 + γ)/√n ≈ 0.009.
+  // Standard error of γ̂ at n = 10000 is about (1 + γ)/√n ≤ 0.013: ±0.05 is ≥ 3.8 of them.
   for (const Case c : {Case{0.3, 2.0}, Case{0.0, 1.0}, Case{-0.3, 0.5}}) {
     CAPTURE(c.shape);
-    const std::vector<double> y = GpdSample(c.shape, c.scale, 20000, 7);
+    const std::vector<double> y = GpdSample(c.shape, c.scale, 10000, 7);
     Result<GpdFit> fit = FitGpd(y, GpdMethod::kGrimshaw);
     REQUIRE(fit.ok());
-    CHECK(std::abs(fit->shape - c.shape) < 0.04);
+    CHECK(std::abs(fit->shape - c.shape) < 0.05);
     CHECK(fit->scale == doctest::Approx(c.scale).epsilon(0.05));
     // Moments agree where they are valid (γ < 1/4 has a finite fourth moment).
     if (c.shape < 0.25) {
       Result<GpdFit> mom = FitGpd(y, GpdMethod::kMoments);
       REQUIRE(mom.ok());
-      CHECK(std::abs(mom->shape - c.shape) < 0.05);
+      CHECK(std::abs(mom->shape - c.shape) < 0.06);
       CHECK(mom->log_likelihood <= fit->log_likelihood + 1e-9);  // the MLE is the most likely
     }
   }
