@@ -427,6 +427,12 @@ class WindowState {
   [[gnu::always_inline]] double PushFn(int64_t seq, int64_t t, double x) {
     if constexpr (Order(F)) {
       SlideSorted<kPoints>(seq, t, x);
+    } else if constexpr (kPoints && Sums(F)) {
+      double v;
+      double* outs[kSumsSlots] = {};
+      outs[SumsIndex(F)] = &v;
+      SumsPointStep(x, outs);
+      return v;
     } else {
       EvictFn<F, kPoints>(seq, t);
       if (!std::isnan(x)) InsertFn<F>(seq, t, x);
@@ -692,7 +698,7 @@ class WindowState {
   // serves them all, with values equal to those of separate states. SumsIndex gives each
   // function's slot (-1 for other functions); out[slot] (when not null) receives its value,
   // at out[slot][i] in the column form.
-  static int SumsIndex(WindowFn fn) {
+  static constexpr int SumsIndex(WindowFn fn) {
     switch (fn) {
       case WindowFn::kMean: return 0;
       case WindowFn::kSum: return 1;
@@ -704,7 +710,7 @@ class WindowState {
   }
   static constexpr int kSumsSlots = 5;
   void PushSums(int64_t seq, int64_t t, double x, double* const* out) {
-    if (spec_.is_points) PushSums<true>(seq, t, x, out, 0);
+    if (spec_.is_points) SumsPointStep(x, out);
     else PushSums<false>(seq, t, x, out, 0);
   }
   // Column form; returns the most entries held (time windows; 0 otherwise).
@@ -895,6 +901,67 @@ class WindowState {
       SumsValuesAvx2(k, x, out, n);
     else
       SumsValuesBaseline(k, x, out, n);
+  }
+
+  // One point of SumsPointsColumn, for the single-point step (streaming) of the running-sum
+  // functions over a point window: the same steps with the same doubles, the value that leaves
+  // read from a ring of the last w inputs (NaN included, NaN before the first point) instead of
+  // a ring of entries, and the values computed by SumsValues. Point windows of these functions
+  // always take this path for single pushes (and SumsPointsColumn for columns; the two are
+  // never mixed on one state).
+  [[gnu::always_inline]] void SumsPointStep(double x, double* const* out) {
+    const size_t w = static_cast<size_t>(spec_.points);
+    if (ring_.size() != w) [[unlikely]] {
+      ring_.assign(w, kNaN);
+      ring_pos_ = 0;
+    }
+    double* z = ring_.data();
+    const size_t pos = ring_pos_;
+    const double old = z[pos];
+    if (!std::isnan(old)) {
+      const double d = old - shift_;
+      s1_ -= d;
+      s2_ -= d * d;
+      --sums_count_;
+      ++evicted_;
+    }
+    if (evicted_ >= std::max<size_t>(sums_count_, 32)) [[unlikely]] RecomputeRing(pos);
+    z[pos] = x;
+    ring_pos_ = pos + 1 == w ? 0 : pos + 1;
+    if (!std::isnan(x)) {
+      if (!have_shift_) {
+        shift_ = x;
+        have_shift_ = true;
+      }
+      const double d = x - shift_;
+      s1_ += d;
+      s2_ += d * d;
+      same_run_ = (same_run_ > 0 && x == last_x_) ? same_run_ + 1 : 1;
+      last_x_ = x;
+      ++sums_count_;
+    }
+    double cnt = static_cast<double>(sums_count_), s1 = s1_, s2 = s2_, sh = shift_, last = last_x_;
+    double flat = sums_count_ && same_run_ >= sums_count_ ? 1.0 : 0.0;
+    SumsValues(SumsTrack{&cnt, &s1, &s2, &sh, &flat, &last}, &x, out, 1);
+  }
+  // SumsPointsColumn's exact recompute over the window before the next value arrives: the ring
+  // from the slot after `pos` (the value that just left) round to the slot before it.
+  [[gnu::noinline]] void RecomputeRing(size_t pos) {
+    const double* z = ring_.data();
+    const size_t w = ring_.size();
+    evicted_ = 0;
+    s1_ = s2_ = 0;
+    bool first = true;
+    auto add = [&](double v) {
+      if (std::isnan(v)) return;
+      if (first) shift_ = v;
+      first = false;
+      const double d = v - shift_;
+      s1_ += d;
+      s2_ += d * d;
+    };
+    for (size_t j = pos + 1; j < w; ++j) add(z[j]);
+    for (size_t j = 0; j < pos; ++j) add(z[j]);
   }
 
   template <WindowFn F, bool kPoints>
@@ -1179,7 +1246,9 @@ class WindowState {
   size_t same_run_ = 0;
   double last_x_ = 0;
   size_t evicted_ = 0;
-  size_t sums_count_ = 0;  // SumsPointsColumn: values in the window
+  size_t sums_count_ = 0;  // SumsPointsColumn / SumsPointStep: values in the window
+  std::vector<double> ring_;  // SumsPointStep: the last w inputs, the oldest at ring_pos_
+  size_t ring_pos_ = 0;
   size_t blend_count_ = 0;  // MedianMadBlendAvx2: values in the window
   // Batch columns (a state has one function, so they share these): the previous inputs
   // (ExtremeColumn: w-1; SumsPointsColumn: w) and scratch (SumsPointsColumn: its SumsTrack).

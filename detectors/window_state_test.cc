@@ -366,8 +366,9 @@ void ForEachIsa(Body body) {
 
 TEST_CASE("running sums over a point window: the column path equals single pushes bit for bit") {
   // The batch path (SumsPointsColumn: leaving values read from the input, values computed by
-  // the vectorised SumsValues) against the streaming step (PushSums: a ring of entries,
-  // ValueFn per point), every function at once, in columns of random lengths; plus a naive
+  // the vectorised SumsValues) against the streaming step (PushSums: SumsPointStep, its own
+  // ring of the last w inputs and recompute), every function at once, in columns of random
+  // lengths; plus a naive
   // mean / count of the window as a sanity reference. Inputs have NaN gaps (longer than the
   // window too), infinities, ties, signed zeros, flat stretches and huge outliers, and window
   // sizes on both sides of the recompute threshold (32).
