@@ -34,6 +34,11 @@ constexpr double kRecallWeights[] = {0.6, 0.3, 0.15};
 // the pack is still named, at a low confidence), agreeing lines add less.
 constexpr double kLineRecallWeights[] = {1.6, 0.7, 0.4};
 constexpr double kLaggardWeight = 1.0;
+// A hung GPU's busy share differs from its node peers' by at least this many points (100 % spinning
+// in a kernel while the peers idle at 0 % waiting, or the reverse), the peers within kUtilPeerSpread
+// of their median.
+constexpr double kUtilOddGap = 50;
+constexpr double kUtilPeerSpread = 15;
 // A slowdown located on one participant (named by a straggler line, or a metric that fell behind
 // its peers): more than the "other cause" bucket, less than a cause's solid evidence, so it leads
 // only until a probe on that participant names the cause.
@@ -64,6 +69,8 @@ constexpr size_t kMaxTelemetryNodes = 2;
 // Intrusive GPU probes (GEMM, HBM, PCIe bandwidth) one wave runs on one GPU; the rest wait for the
 // next round.
 constexpr size_t kIntrusivePerGpuPerWave = 1;
+
+double UpperMedian(std::vector<double> v);
 
 // Downstream symptom -> the categories that commonly cause it. When a cause has its own evidence,
 // the symptom's evidence is discounted (it is explained by the cause).
@@ -1101,6 +1108,44 @@ std::vector<std::pair<int, size_t>> FindOddOpRanks(const std::vector<std::string
   return out;
 }
 
+std::vector<std::pair<std::string, int>> FindUtilOddOneOut(const std::vector<TimeSeries>& series) {
+  // node -> gpu -> busy % over the last third (the mean of the series of the first busy metric).
+  std::map<std::string, std::map<int, double>> busy;
+  for (const char* name : {"DCGM_FI_DEV_GPU_UTIL", "DCGM_FI_PROF_SM_ACTIVE", "DCGM_FI_PROF_GR_ENGINE_ACTIVE"}) {
+    std::map<std::string, std::map<int, double>> by_node;
+    for (const TimeSeries& s : series) {
+      if (s.name != name || s.values.empty()) continue;
+      std::string node = NodeOf(s.labels);
+      int gpu = GpuOf(s.labels);
+      if (node.empty() || gpu < 0) continue;
+      size_t from = s.values.size() - std::max<size_t>(1, s.values.size() / 3);
+      double sum = 0;
+      for (size_t i = from; i < s.values.size(); ++i) sum += s.values[i];
+      double mean = sum / static_cast<double>(s.values.size() - from);
+      by_node[node][gpu] = s.name == "DCGM_FI_DEV_GPU_UTIL" ? mean : 100 * mean;  // PROF fields are ratios
+    }
+    for (auto& [node, gpus] : by_node) {
+      if (!busy.count(node)) busy[node] = std::move(gpus);
+    }
+  }
+  std::vector<std::pair<std::string, int>> out;
+  for (const auto& [node, gpus] : busy) {
+    if (gpus.size() < 4) continue;
+    std::vector<double> v;
+    for (const auto& [g, b] : gpus) v.push_back(b);
+    double med = UpperMedian(v);
+    std::vector<int> odd;
+    bool peers_agree = true;
+    for (const auto& [g, b] : gpus) {
+      if (std::abs(b - med) >= kUtilOddGap) odd.push_back(g);
+      else if (std::abs(b - med) > kUtilPeerSpread) peers_agree = false;
+    }
+    if (odd.size() == 1 && peers_agree) out.emplace_back(node, odd[0]);
+  }
+  if (out.size() != 1) out.clear();
+  return out;
+}
+
 std::vector<Laggard> FindLaggards(const std::vector<std::string>& lines) {
   static const std::regex kProgress(
       R"(rank\]?\s*(\d+)\b.*last enqueued(?: nccl work)?:?\s*(\d+).*last completed(?: nccl work)?:?\s*(\d+))",
@@ -1452,6 +1497,9 @@ class Beliefs {
       // evidence of the one that did not arrive points.
       bool wa_ = IsWaiterLine(*a), wb_ = IsWaiterLine(*b);
       if (wa_ != wb_) return wb_;
+      // Evidence that names the participant the others wait for beats evidence that only says a
+      // collective hung (a KB title, the alert's node).
+      if (a->culprit != b->culprit) return a->culprit;
       double wa = a->deltas.at(c), wb = b->deltas.at(c);
       if (std::abs(wa - wb) > 1e-9) return wa > wb;
       return a->time_ms < b->time_ms;
@@ -1707,6 +1755,26 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                    log.lines[sr.line_index].text.substr(0, 300) + "): the participant the waiters wait for";
           add_culprit(-1, sr.log_index, sr.line_index, detail, "", 1e-6, placed.node, sr.local_rank);
         }
+        found = true;
+      }
+    }
+    // Weakest: the one GPU whose utilisation differs from its node peers'.
+    if (!found) {
+      for (const auto& [node, gpu] : FindUtilOddOneOut(c.metrics)) {
+        Observation o;
+        o.culprit = true;
+        o.evidence.kind = EvidenceKind::kMetric;
+        o.evidence.source = "metrics " + node + "/gpu" + std::to_string(gpu);
+        o.evidence.detail = node + " GPU " + std::to_string(gpu) +
+                            "'s utilisation differs from its node peers' by >= 50 points during the hang: the "
+                            "participant that is not waiting like the others";
+        o.evidence.supports = {"nccl_collective_hang"};
+        o.evidence.weight = 1e-6;
+        o.deltas["nccl_collective_hang"] = 1e-6;
+        o.hint.node = node;
+        o.hint.gpu = gpu;
+        o.hint.job = topo.job;
+        beliefs.Add(std::move(o));
       }
     }
   }

@@ -147,6 +147,12 @@ std::vector<std::pair<int, size_t>> FindNamedAbsentRanks(const std::vector<std::
 // ("WorkNCCL(SeqNum=.., OpType=X"). (rank, line index); none without one waiter op.
 std::vector<std::pair<int, size_t>> FindOddOpRanks(const std::vector<std::string>& lines);
 
+// The one GPU of the case whose busy share (DCGM GPU_UTIL, else SM / graphics-engine activity) over
+// the last third differs by >= 50 points from its node's median while the node's other GPUs (>= 4
+// labelled) agree within 15: the hung participant (spinning at 100 % while its peers idle, or idle
+// while they spin). (node, gpu); none when no node, or more than one, has such a GPU.
+std::vector<std::pair<std::string, int>> FindUtilOddOneOut(const std::vector<TimeSeries>& series);
+
 // Participants of a hang that wrote no collective timeout while others did: a rank's own log
 // (the rank from its source, "node-3/rank6/stderr", "node-3/py-spy-rank22") with no timeout line
 // ("silent", or "dumped" when it is a py-spy/gdb stack dump), or a `ps` listing of a process stopped

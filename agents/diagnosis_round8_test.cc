@@ -169,3 +169,28 @@ TEST_CASE("round 8: of the two ranks of a collective mismatch, the one not in th
 
 }  // namespace
 }  // namespace vigil
+
+namespace vigil {
+namespace {
+
+TEST_CASE("round 8: the one GPU idle while its node peers spin (or the reverse) is the hung participant") {
+  Json j = HangCase(Json::array());
+  auto set_util = [&](int gpu, double v) {
+    j["metrics"][gpu]["samples"] = Json::array({Json::array({1773871000000, v}), Json::array({1773871030000, v})});
+  };
+  set_util(6, 0);
+  CHECK(Component(j) == "n-b/gpu6");
+  auto c = ParseCase(j, "t.json");
+  REQUIRE(c.ok());
+  auto odd = FindUtilOddOneOut(c->metrics);
+  REQUIRE(odd.size() == 1);
+  CHECK(odd[0] == std::make_pair(std::string("n-b"), 6));
+  // Two odd GPUs, or peers that disagree among themselves: no single participant, the waiter stays.
+  set_util(2, 0);
+  CHECK(Component(j) == "n-a/gpu0");
+  set_util(2, 70);
+  CHECK(Component(j) == "n-a/gpu0");
+}
+
+}  // namespace
+}  // namespace vigil
