@@ -69,6 +69,16 @@ CREATE TABLE embedding_meta(id INTEGER PRIMARY KEY CHECK(id = 1), embedder TEXT 
     R"sql(
 CREATE VIRTUAL TABLE entries_vocab USING fts5vocab(entries_fts, 'row');
 )sql",
+    // v3: the searchable text of each entry in a plain table. Ranking has used the in-memory
+    // BM25 index (kb::LexicalIndex) since v2's store; FTS5's own inverted index was written on
+    // every import and never read, and indexing it cost a third of the import's CPU at 300 000
+    // entries. The text stays the source both indexes are rebuilt from.
+    R"sql(
+CREATE TABLE entries_text(id INTEGER PRIMARY KEY, title TEXT NOT NULL, body TEXT NOT NULL);
+INSERT INTO entries_text(id, title, body) SELECT rowid, title, body FROM entries_fts;
+DROP TABLE entries_vocab;
+DROP TABLE entries_fts;
+)sql",
 };
 
 int64_t NowMs() {
@@ -437,7 +447,7 @@ class KnowledgeBase::Impl {
   Status RebuildLexical() {
     kb::LexicalIndex fresh;
     ASSIGN_OR_RETURN(Stmt s, db->Prepare("SELECT e.id, e.kind, e.category, e.component, e.time_ms, f.title, "
-                                         "f.body FROM entries e JOIN entries_fts f ON f.rowid = e.id "
+                                         "f.body FROM entries e JOIN entries_text f ON f.id = e.id "
                                          "ORDER BY e.id"));
     while (true) {
       ASSIGN_OR_RETURN(bool row, s.Step());
@@ -457,7 +467,7 @@ class KnowledgeBase::Impl {
     return Status::Ok();
   }
 
-  // Re-embeds every entry from the FTS text and builds a fresh index.
+  // Re-embeds every entry from its stored text and builds a fresh index.
   Status RebuildIndex() {
     index.reset();
     index_status = Status::Ok();
@@ -466,7 +476,7 @@ class KnowledgeBase::Impl {
     std::vector<int64_t> ids;
     std::vector<std::string> texts;
     std::vector<float> vectors;
-    ASSIGN_OR_RETURN(Stmt s, db->Prepare("SELECT rowid, title, body FROM entries_fts ORDER BY rowid"));
+    ASSIGN_OR_RETURN(Stmt s, db->Prepare("SELECT id, title, body FROM entries_text ORDER BY id"));
     while (true) {
       ASSIGN_OR_RETURN(bool row, s.Step());
       if (row) {
@@ -579,7 +589,8 @@ class KnowledgeBase::Impl {
 
   class Writer;
   struct Prepared {
-    Stmt hash_exists, id_exists, insert_incident, insert_signature, insert_entry, insert_fts, insert_category;
+    Stmt hash_exists, id_exists, insert_incident, insert_signature, insert_entry, insert_text,
+        insert_category;
   };
   Result<Prepared> PrepareImport() {
     Prepared p;
@@ -597,15 +608,14 @@ class KnowledgeBase::Impl {
     ASSIGN_OR_RETURN(p.insert_entry,
                      db->Prepare("INSERT INTO entries(kind, incident_id, chunk_id, category, component, "
                                  "time_ms) VALUES(?, ?, ?, ?, ?, ?)"));
-    ASSIGN_OR_RETURN(p.insert_fts,
-                     db->Prepare("INSERT INTO entries_fts(rowid, title, body) VALUES(?, ?, ?)"));
+    ASSIGN_OR_RETURN(p.insert_text, db->Prepare("INSERT INTO entries_text(id, title, body) VALUES(?, ?, ?)"));
     ASSIGN_OR_RETURN(
         p.insert_category,
         db->Prepare("INSERT OR IGNORE INTO categories(id, layer, user_defined) VALUES(?, ?, 1)"));
     return p;
   }
 
-  // Inserts the entry + FTS row; returns the entry id.
+  // Inserts the entry and its text row; returns the entry id.
   Result<int64_t> InsertEntry(Prepared& p, bool incident, const std::string& incident_id, int64_t chunk_id,
                               const std::string& category, const std::string& component, int64_t time_ms,
                               const std::string& title, const std::string& body, Writer& w) {
@@ -618,9 +628,9 @@ class KnowledgeBase::Impl {
     p.insert_entry.Bind(4, category).Bind(5, component).Bind(6, time_ms);
     RETURN_IF_ERROR(p.insert_entry.Run());
     int64_t id = sqlite3_last_insert_rowid(db->raw());
-    p.insert_fts.Reset();
-    p.insert_fts.Bind(1, id).Bind(2, title).Bind(3, body);
-    RETURN_IF_ERROR(p.insert_fts.Run());
+    p.insert_text.Reset();
+    p.insert_text.Bind(1, id).Bind(2, title).Bind(3, body);
+    RETURN_IF_ERROR(p.insert_text.Run());
     w.pending_lexical.push_back({id, title, body, incident, category, component, time_ms});
     return id;
   }
@@ -652,13 +662,14 @@ class KnowledgeBase::Impl {
       if (changed) ++impl_->generation;
       in_batch_ = 0;
       if (impl_->index && !impl_->index_dirty) {
-        Status s = impl_->index->Add(pending_ids, pending_vectors);
+        Status s = impl_->index->Add(pending_ids, pending_vectors, pending_lists);
         if (!s.ok()) impl_->index_dirty = true;
       } else {
         impl_->index_dirty = true;
       }
       pending_ids.clear();
       pending_vectors.clear();
+      pending_lists.clear();
       for (const auto& e : pending_lexical) {
         impl_->lexical.Add({.id = e.id,
                             .title = e.title,
@@ -675,11 +686,20 @@ class KnowledgeBase::Impl {
       impl_->db->Exec("ROLLBACK").IgnoreError();
       pending_ids.clear();
       pending_vectors.clear();
+      pending_lists.clear();
       pending_lexical.clear();
       impl_->index_dirty = true;
     }
+    // An entry's vector, added to the index when its batch commits; `list`: its IVF list from
+    // VectorIndex::AssignLists, -1 when not known (the index assigns it).
+    void AddPending(int64_t id, const float* v, size_t d, int64_t list) {
+      pending_ids.push_back(id);
+      pending_vectors.insert(pending_vectors.end(), v, v + d);
+      pending_lists.push_back(list);
+    }
     std::vector<int64_t> pending_ids;
     std::vector<float> pending_vectors;
+    std::vector<int64_t> pending_lists;
     struct PendingText {
       int64_t id;
       std::string title, body;
@@ -695,27 +715,65 @@ class KnowledgeBase::Impl {
     size_t written_ = 0, in_batch_ = 0;
   };
 
-  // Highest cosine similarity of `v` against the index and the not-yet-indexed batch.
-  float NearestCosine(const float* v, const Writer& w, int64_t* nearest_entry) const {
-    size_t d = embedder->dim();
-    float best = -1;
-    if (index) {
-      auto hits = index->Search(std::span<const float>(v, d), 1);
-      if (hits.ok() && !hits->empty()) {
-        best = (*hits)[0].cosine;
-        *nearest_entry = (*hits)[0].id;
-      }
+  // Near-duplicate candidates the index cannot see yet: the open batch and what the current
+  // chunk accepted, bucketed by IVF list (one bucket, -1, when the index has no lists), so each
+  // new entry is compared with the accepted ones of its own list, as with the stored ones.
+  class RecentVectors {
+   public:
+    explicit RecentVectors(size_t d) : d_(d) {}
+    void Clear() {
+      ids_.clear();
+      vectors_.clear();
+      sketches_.clear();
+      by_list_.clear();
     }
+    void Add(int64_t id, const float* v, uint64_t sketch, int64_t list) {
+      by_list_[list].push_back(static_cast<uint32_t>(ids_.size()));
+      ids_.push_back(id);
+      vectors_.insert(vectors_.end(), v, v + d_);
+      sketches_.push_back(sketch);
+    }
+    // Highest inner product of `v` (sign sketch `sketch`, see SignSketches) with an entry of
+    // `list` whose sketch is near; -1 (and *id untouched) when none.
+    float Nearest(const float* v, uint64_t sketch, int64_t list, int64_t* id) const {
+      float best = -1;
+      auto it = by_list_.find(list);
+      if (it == by_list_.end()) return best;
+      for (uint32_t i : it->second) {
+        if (!SketchesMayBeNear(sketch, sketches_[i])) continue;
+        float dot = VectorDot(vectors_.data() + size_t{i} * d_, v, d_);
+        if (dot > best) {
+          best = dot;
+          *id = ids_[i];
+        }
+      }
+      return best;
+    }
+
+   private:
+    size_t d_;
+    std::vector<int64_t> ids_;
+    std::vector<float> vectors_;
+    std::vector<uint64_t> sketches_;
+    std::unordered_map<int64_t, std::vector<uint32_t>> by_list_;
+  };
+
+  // Starts a chunk's near-duplicate check: `recent` = the open batch (not in the index), with
+  // IVF lists assigned to entries accepted before the index was trained.
+  Status ResetRecent(Writer& w, bool have_lists, RecentVectors* recent) const {
+    const size_t d = embedder->dim();
+    if (have_lists && index &&
+        std::any_of(w.pending_lists.begin(), w.pending_lists.end(), [](int64_t l) { return l < 0; })) {
+      ASSIGN_OR_RETURN(w.pending_lists, index->AssignLists(w.pending_vectors));
+      if (w.pending_lists.size() != w.pending_ids.size()) w.pending_lists.assign(w.pending_ids.size(), -1);
+    }
+    recent->Clear();
+    const auto sketches = SignSketches(w.pending_vectors, d);
     for (size_t i = 0; i < w.pending_ids.size(); ++i) {
-      const float* u = w.pending_vectors.data() + i * d;
-      float dot = 0;
-      for (size_t k = 0; k < d; ++k) dot += u[k] * v[k];
-      if (dot > best) {
-        best = dot;
-        *nearest_entry = w.pending_ids[i];
-      }
+      recent->Add(w.pending_ids[i], w.pending_vectors.data() + i * d, sketches[i],
+                  have_lists ? w.pending_lists[i] : -1);
     }
-    return best;
+    return Status::Ok();
   }
 
   Result<std::string> IncidentIdOfEntry(int64_t entry) const {
@@ -761,7 +819,11 @@ class KnowledgeBase::Impl {
     std::unordered_map<std::string, std::string> seen_hashes;  // within this import
     std::unordered_set<std::string> seen_ids;
     const size_t d = embedder->dim();
-    constexpr size_t kEmbedChunk = 256;
+    // Entries are embedded, assigned to IVF lists and checked for near-duplicates a chunk at a
+    // time: the stored vectors of a list are read once for all of the chunk's entries in it.
+    constexpr size_t kEmbedChunk = 4096;
+    const bool check_near = opts.near_duplicate_cosine > 0;
+    RecentVectors recent(d);
     for (size_t start = 0; start < valid.size(); start += kEmbedChunk) {
       size_t n = std::min(kEmbedChunk, valid.size() - start);
       std::vector<std::string> texts, bodies;
@@ -771,6 +833,21 @@ class KnowledgeBase::Impl {
         texts.push_back(p->incident.title + "\n" + bodies.back());
       }
       ASSIGN_OR_RETURN(auto vecs, embedder->Embed(texts));
+      // The `probes` nearest IVF lists of each entry, its own first (empty: no IVF lists).
+      const size_t probes = check_near ? std::max<size_t>(1, opts.near_duplicate_nprobe) : 1;
+      std::vector<int64_t> lists;
+      if (index) {
+        ASSIGN_OR_RETURN(lists, index->AssignLists(vecs, probes));
+      }
+      std::vector<VectorIndex::Hit> stored;  // nearest stored vector per entry
+      std::vector<uint64_t> sketches;        // sign sketch per entry
+      if (check_near) {
+        sketches = SignSketches(vecs, d);
+        if (index) {
+          ASSIGN_OR_RETURN(stored, index->NearestStored(vecs, lists, probes));
+        }
+        RETURN_IF_ERROR(ResetRecent(w, !lists.empty(), &recent));
+      }
       for (size_t i = 0; i < n; ++i) {
         kb::ParsedIncident& p = *valid[start + i];
         Incident& inc = p.incident;
@@ -810,9 +887,22 @@ class KnowledgeBase::Impl {
           continue;
         }
         const float* v = vecs.data() + i * d;
-        if (opts.near_duplicate_cosine > 0 && !replaced) {
+        const int64_t list = lists.empty() ? -1 : lists[i * probes];
+        if (check_near && !replaced) {
           int64_t nearest = -1;
-          float cos = NearestCosine(v, w, &nearest);
+          float cos = -1;
+          if (!stored.empty() && stored[i].id >= 0) {
+            cos = stored[i].cosine;
+            nearest = stored[i].id;
+          }
+          for (size_t j = 0; j < (lists.empty() ? 1 : probes); ++j) {
+            int64_t id = -1;
+            float c = recent.Nearest(v, sketches[i], lists.empty() ? -1 : lists[i * probes + j], &id);
+            if (c > cos) {
+              cos = c;
+              nearest = id;
+            }
+          }
           if (cos >= opts.near_duplicate_cosine) {
             ASSIGN_OR_RETURN(std::string other, IncidentIdOfEntry(nearest));
             char buf[32];
@@ -853,8 +943,8 @@ class KnowledgeBase::Impl {
         for (const auto& cond : inc.metric_conditions) RETURN_IF_ERROR(add_sig("metric", cond));
         ASSIGN_OR_RETURN(int64_t entry, InsertEntry(prep, true, inc.id, 0, inc.root_cause, inc.component,
                                                     inc.started_at_ms, inc.title, bodies[i], w));
-        w.pending_ids.push_back(entry);
-        w.pending_vectors.insert(w.pending_vectors.end(), v, v + d);
+        w.AddPending(entry, v, d, list);
+        if (check_near) recent.Add(entry, v, sketches[i], list);
         seen_hashes[hash] = inc.id;
         seen_ids.insert(inc.id);
         ++report->added;
@@ -880,12 +970,12 @@ class KnowledgeBase::Impl {
   }
 
   // Deletes the search entries that `where` selects (a condition on `entries` with one `?`, bound
-  // to `key`) and their FTS rows, inside the open transaction. Their FAISS vectors and BM25
+  // to `key`) and their text rows, inside the open transaction. Their FAISS vectors and BM25
   // documents cannot be removed in place: both indexes are rebuilt after the import.
   template <typename Key>
   Status DeleteEntries(const std::string& where, const Key& key) {
     for (const std::string& sql :
-         {"DELETE FROM entries_fts WHERE rowid IN (SELECT id FROM entries WHERE " + where + ")",
+         {"DELETE FROM entries_text WHERE id IN (SELECT id FROM entries WHERE " + where + ")",
           "DELETE FROM entries WHERE " + where}) {
       ASSIGN_OR_RETURN(Stmt del, db->Prepare(sql));
       del.Bind(1, key);
@@ -955,12 +1045,10 @@ class KnowledgeBase::Impl {
             .Bind(4, g.chunks[i].text);
         RETURN_IF_ERROR(ch.Run());
         int64_t cid = sqlite3_last_insert_rowid(db->raw());
-        std::string fts_body = g.chunks[i].text + "\n" + Underscores(g.category) + " " + g.component;
+        std::string text_body = g.chunks[i].text + "\n" + Underscores(g.category) + " " + g.component;
         ASSIGN_OR_RETURN(int64_t entry, InsertEntry(prep, false, "", cid, g.category, g.component, 0,
-                                                    g.chunks[i].heading, fts_body, w));
-        w.pending_ids.push_back(entry);
-        const float* v = vecs.data() + i * embedder->dim();
-        w.pending_vectors.insert(w.pending_vectors.end(), v, v + embedder->dim());
+                                                    g.chunks[i].heading, text_body, w));
+        w.AddPending(entry, vecs.data() + i * embedder->dim(), embedder->dim(), -1);
         ++report->added;
         RETURN_IF_ERROR(w.Written());
       }

@@ -2,11 +2,10 @@
 //
 // Storage is one SQLite database (WAL, schema versioned through PRAGMA user_version) holding
 // incidents, their signatures (log regexes and metric conditions, first-class rows tied to a
-// category), troubleshooting guides split into chunks, and an FTS5 table holding each entry's
-// searchable text. A FAISS index of embeddings (factory string from config `kb_index`) lives
-// next to the database as `<db>.faiss`; it is rebuilt from SQLite when it is missing,
-// unreadable or disagrees with the database (a crash between the SQLite commit and the index
-// write).
+// category), troubleshooting guides split into chunks, and a plain table holding each entry's
+// searchable text (both search indexes are rebuilt from it). A FAISS index of embeddings (factory string from
+// config `kb_index`) lives next to the database as `<db>.faiss`; it is rebuilt from SQLite when it is
+// missing, unreadable or disagrees with the database (a crash between the SQLite commit and the index write).
 //
 // The BM25 index for lexical search (kb::LexicalIndex) lives in memory, is extended with each
 // committed import batch and is saved after each import next to the database as `<db>.bm25`,
@@ -78,6 +77,11 @@ struct KnowledgeOptions {
   // one and is skipped. 0 disables the check (exact normalized-text duplicates are always
   // skipped).
   double near_duplicate_cosine = 0.985;
+  // Inverted lists of a trained IVF index the near-duplicate check compares a new entry with:
+  // its own (where it is added) and the next nearest ones. Each list costs about one coarse
+  // assignment per entry. Other indexes are searched exhaustively (Flat phase, Flat) or with
+  // one k = 1 search (HNSW). See knowledge/README.md for what fewer lists miss.
+  size_t near_duplicate_nprobe = 3;
   // Test hook: called after each entry is written inside an open transaction, with the number
   // of entries written so far in this import. Tests use it to crash mid-import.
   std::function<void(size_t written)> after_write_hook;

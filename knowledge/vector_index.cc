@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <limits>
 #include <queue>
+#include <random>
 #include <typeinfo>
 
 namespace vigil {
@@ -130,7 +131,59 @@ __attribute__((target("avx2,fma"))) void InnerProductsAvx2(const float* x, size_
 }
 const bool kHaveAvx2Fma = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 
+// The same with 16-lane registers and a 4 x 4 block (16 accumulators: each loaded lane feeds 4
+// FMAs, against 2 in the AVX2 kernel); d must be a multiple of 16. The coarse assignment of every
+// add, k-means and the near-duplicate check run through it on CPUs with AVX-512.
+__attribute__((target("avx512f"))) void InnerProductsAvx512(const float* x, size_t nx, const float* y,
+                                                            size_t ny, size_t d, float* out) {
+  size_t r = 0;
+  for (; r + 4 <= nx; r += 4) {
+    const float* x0 = x + r * d;
+    const float* x1 = x0 + d;
+    const float* x2 = x1 + d;
+    const float* x3 = x2 + d;
+    size_t c = 0;
+    for (; c + 4 <= ny; c += 4) {
+      const float* y0 = y + c * d;
+      const float* y1 = y0 + d;
+      const float* y2 = y1 + d;
+      const float* y3 = y2 + d;
+      __m512 acc[4][4];
+      for (auto& row : acc)
+        for (auto& a : row) a = _mm512_setzero_ps();
+      for (size_t i = 0; i < d; i += 16) {
+        const __m512 b0 = _mm512_loadu_ps(y0 + i), b1 = _mm512_loadu_ps(y1 + i), b2 = _mm512_loadu_ps(y2 + i),
+                     b3 = _mm512_loadu_ps(y3 + i);
+        const float* xs[4] = {x0, x1, x2, x3};
+        for (int j = 0; j < 4; ++j) {
+          const __m512 v = _mm512_loadu_ps(xs[j] + i);
+          acc[j][0] = _mm512_fmadd_ps(v, b0, acc[j][0]);
+          acc[j][1] = _mm512_fmadd_ps(v, b1, acc[j][1]);
+          acc[j][2] = _mm512_fmadd_ps(v, b2, acc[j][2]);
+          acc[j][3] = _mm512_fmadd_ps(v, b3, acc[j][3]);
+        }
+      }
+      // (GCC 12's _mm512_reduce_add_ps trips -Wmaybe-uninitialized: sum through memory.)
+      alignas(64) float lanes[16];
+      for (size_t j = 0; j < 4; ++j) {
+        for (size_t k = 0; k < 4; ++k) {
+          _mm512_store_ps(lanes, acc[j][k]);
+          float sum = 0;
+          for (float l : lanes) sum += l;
+          out[(r + j) * ny + c + k] = sum;
+        }
+      }
+    }
+    for (; c < ny; ++c) {
+      for (size_t j = 0; j < 4; ++j) out[(r + j) * ny + c] = InnerProduct(x + (r + j) * d, y + c * d, d);
+    }
+  }
+  InnerProductsScalar(x + r * d, nx - r, y, ny, d, out + r * ny);  // the last nx % 4 rows
+}
+const bool kHaveAvx512 = __builtin_cpu_supports("avx512f");
+
 void InnerProducts(const float* x, size_t nx, const float* y, size_t ny, size_t d, float* out) {
+  if (kHaveAvx512 && d % 16 == 0 && nx >= 4) return InnerProductsAvx512(x, nx, y, ny, d, out);
   if (kHaveAvx2Fma && d % 8 == 0) return InnerProductsAvx2(x, nx, y, ny, d, out);
   InnerProductsScalar(x, nx, y, ny, d, out);
 }
@@ -344,7 +397,7 @@ struct SimdSQfp16 final : faiss::IndexScalarQuantizer {
 
 // Replaces a plain L2 IndexFlat (the whole index, or an HNSW's storage) by SimdFlatL2, keeping
 // its vectors. Other index types are left as FAISS built them.
-void UseSimdStorage(faiss::IndexIDMap2* map) {
+void UseSimdStorage(faiss::IndexIDMap* map) {
   auto plain_l2 = [](const faiss::Index* i) {
     return (typeid(*i) == typeid(faiss::IndexFlatL2) || typeid(*i) == typeid(faiss::IndexFlat)) &&
            i->metric_type == faiss::METRIC_L2;
@@ -397,8 +450,8 @@ size_t TrainingSize(const faiss::Index& base) {
   return kTrainOther;
 }
 
-std::unique_ptr<faiss::IndexIDMap2> NewMap(faiss::Index* base) {
-  auto map = std::make_unique<faiss::IndexIDMap2>(base);
+std::unique_ptr<faiss::IndexIDMap> NewMap(faiss::Index* base) {
+  auto map = std::make_unique<faiss::IndexIDMap>(base);
   map->own_fields = true;
   UseSimdStorage(map.get());
   return map;
@@ -430,6 +483,36 @@ void SearchIvfFlat(const faiss::IndexIVFFlat& ivf, const float* q, size_t k, siz
 
 }  // namespace
 
+float VectorDot(const float* a, const float* b, size_t d) { return InnerProduct(a, b, d); }
+
+std::vector<uint64_t> SignSketches(std::span<const float> vectors, size_t d) {
+  constexpr size_t kBits = 64;
+  // Directions per dimension, made once per d (the knowledge base uses one embedder).
+  thread_local size_t cached_d = 0;
+  thread_local std::vector<float> directions;
+  if (cached_d != d) {
+    std::mt19937_64 rng(0x5eed5eedULL);
+    std::normal_distribution<float> g;
+    directions.resize(kBits * d);
+    for (float& x : directions) x = g(rng);
+    cached_d = d;
+  }
+  const size_t n = d ? vectors.size() / d : 0;
+  std::vector<uint64_t> out(n, 0);
+  constexpr size_t kRows = 256;
+  std::vector<float> dots(kRows * kBits);
+  for (size_t r0 = 0; r0 < n; r0 += kRows) {
+    const size_t rows = std::min(kRows, n - r0);
+    InnerProducts(vectors.data() + r0 * d, rows, directions.data(), kBits, d, dots.data());
+    for (size_t r = 0; r < rows; ++r) {
+      uint64_t bits = 0;
+      for (size_t j = 0; j < kBits; ++j) bits |= uint64_t{dots[r * kBits + j] > 0} << j;
+      out[r0 + r] = bits;
+    }
+  }
+  return out;
+}
+
 uint64_t IdFingerprint(std::span<const int64_t> ids) {
   uint64_t sum = 0;
   for (int64_t id : ids) sum += Mix(id);
@@ -439,8 +522,8 @@ uint64_t IdFingerprint(std::span<const int64_t> ids) {
 VectorIndex::VectorIndex(std::unique_ptr<faiss::Index> index, std::string spec, size_t dim, size_t train_at)
     : index_(std::move(index)), spec_(std::move(spec)), dim_(dim), train_at_(train_at) {}
 
-static faiss::IndexIDMap2* Map(const std::unique_ptr<faiss::Index>& index) {
-  return static_cast<faiss::IndexIDMap2*>(index.get());
+static faiss::IndexIDMap* Map(const std::unique_ptr<faiss::Index>& index) {
+  return static_cast<faiss::IndexIDMap*>(index.get());
 }
 VectorIndex::~VectorIndex() = default;
 
@@ -472,12 +555,25 @@ Result<std::unique_ptr<VectorIndex>> VectorIndex::Load(const std::string& path, 
   if (!std::filesystem::exists(path, ec)) return NotFoundError("index file " + path + " does not exist");
   try {
     faiss::Index* raw = faiss::read_index(path.c_str());
-    auto* map = dynamic_cast<faiss::IndexIDMap2*>(raw);
+    auto* map = dynamic_cast<faiss::IndexIDMap*>(raw);
     if (!map) {
       delete raw;
       return DataLossError("index file " + path + " is not an id-mapped index");
     }
-    std::unique_ptr<faiss::IndexIDMap2> owned(map);
+    std::unique_ptr<faiss::IndexIDMap> owned(map);
+    if (typeid(*map) != typeid(faiss::IndexIDMap)) {
+      // A file of an older vigil (IndexIDMap2, whose id -> position hash map nothing here
+      // reads): keep its sub-index and ids in a plain IndexIDMap.
+      auto plain = std::make_unique<faiss::IndexIDMap>();
+      plain->index = map->index;
+      plain->d = map->d;
+      plain->ntotal = map->ntotal;
+      plain->is_trained = map->is_trained;
+      plain->metric_type = map->metric_type;
+      plain->id_map = std::move(map->id_map);
+      map->own_fields = false;
+      owned = std::move(plain);
+    }
     owned->own_fields = true;
     UseSimdStorage(owned.get());
     if (static_cast<size_t>(owned->d) != dim) {
@@ -508,14 +604,32 @@ Result<std::unique_ptr<VectorIndex>> VectorIndex::Load(const std::string& path, 
   }
 }
 
-Status VectorIndex::Add(std::span<const int64_t> ids, std::span<const float> vectors) {
+Status VectorIndex::Add(std::span<const int64_t> ids, std::span<const float> vectors,
+                        std::span<const int64_t> lists) {
   if (vectors.size() != ids.size() * dim_)
     return InternalError("VectorIndex::Add: vector count does not match ids");
+  if (!lists.empty() && lists.size() != ids.size())
+    return InternalError("VectorIndex::Add: list count does not match ids");
   if (ids.empty()) return Status::Ok();
   auto* map = Map(index_);
   try {
     if (train_at_ > 0 && static_cast<size_t>(map->ntotal) + ids.size() >= train_at_)
       return Train(ids, vectors);
+    auto* ivf = dynamic_cast<faiss::IndexIVF*>(map->index);
+    if (ivf && ivf->is_trained && !lists.empty() && std::all_of(lists.begin(), lists.end(), [&](int64_t l) {
+          return l >= 0 && static_cast<size_t>(l) < ivf->nlist;
+        })) {
+      // What IndexIDMap::add_with_ids does, with the caller's coarse assignment: the IVF stores
+      // positions (ntotal + i), id_map turns them into entry ids.
+      const auto n = static_cast<faiss::Index::idx_t>(ids.size());
+      std::vector<faiss::Index::idx_t> positions(ids.size());
+      for (size_t i = 0; i < ids.size(); ++i)
+        positions[i] = map->ntotal + static_cast<faiss::Index::idx_t>(i);
+      ivf->add_core(n, vectors.data(), positions.data(), lists.data());
+      map->id_map.insert(map->id_map.end(), ids.begin(), ids.end());
+      map->ntotal = ivf->ntotal;
+      return Status::Ok();
+    }
     map->add_with_ids(static_cast<faiss::Index::idx_t>(ids.size()), vectors.data(), ids.data());
   } catch (const std::exception& e) {
     return InternalError(std::string("FAISS add failed: ") + e.what());
@@ -561,10 +675,143 @@ Status VectorIndex::Train(std::span<const int64_t> ids, std::span<const float> v
   fresh->add_with_ids(n, data, id_data);
   index_ = std::unique_ptr<faiss::Index>(fresh.release());
   train_at_ = 0;
+  flat_sketches_.clear();
   return Status::Ok();
 }
 
 bool VectorIndex::trained() const { return train_at_ == 0; }
+
+Result<std::vector<int64_t>> VectorIndex::AssignLists(std::span<const float> vectors, size_t nprobe) const {
+  std::vector<int64_t> lists;
+  if (vectors.size() % dim_ != 0) return InternalError("VectorIndex::AssignLists: ragged vectors");
+  const auto* ivf = dynamic_cast<const faiss::IndexIVF*>(Map(index_)->index);
+  if (!ivf || !ivf->is_trained || vectors.empty()) return lists;
+  nprobe = std::max<size_t>(1, std::min(nprobe, ivf->nlist));
+  const size_t n = vectors.size() / dim_;
+  lists.resize(n * nprobe);
+  std::vector<float> dist(n * nprobe);
+  try {
+    ivf->quantizer->search(static_cast<faiss::Index::idx_t>(n), vectors.data(),
+                           static_cast<faiss::Index::idx_t>(nprobe), dist.data(), lists.data());
+  } catch (const std::exception& e) {
+    return InternalError(std::string("FAISS coarse assignment failed: ") + e.what());
+  }
+  return lists;
+}
+
+namespace {
+
+// best[q] = max over the `m` rows of `base` (contiguous) of queries[q] . row, for `nq` query rows
+// gathered contiguously; blocked so a tile of products stays in L2.
+void BestDots(const float* queries, size_t nq, const float* base, size_t m, size_t d,
+              const faiss::Index::idx_t* labels, float* best, faiss::Index::idx_t* best_label) {
+  constexpr size_t kRows = 64, kCols = 256;
+  std::vector<float> tile(kRows * kCols);
+  for (size_t q0 = 0; q0 < nq; q0 += kRows) {
+    const size_t rows = std::min(kRows, nq - q0);
+    for (size_t c0 = 0; c0 < m; c0 += kCols) {
+      const size_t cols = std::min(kCols, m - c0);
+      InnerProducts(queries + q0 * d, rows, base + c0 * d, cols, d, tile.data());
+      for (size_t r = 0; r < rows; ++r) {
+        for (size_t c = 0; c < cols; ++c) {
+          if (tile[r * cols + c] > best[q0 + r]) {
+            best[q0 + r] = tile[r * cols + c];
+            best_label[q0 + r] = labels ? labels[c0 + c] : static_cast<faiss::Index::idx_t>(c0 + c);
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+Result<std::vector<VectorIndex::Hit>> VectorIndex::NearestStored(std::span<const float> vectors,
+                                                                 std::span<const int64_t> lists,
+                                                                 size_t nprobe) const {
+  if (vectors.size() % dim_ != 0) return InternalError("VectorIndex::NearestStored: ragged vectors");
+  const size_t n = vectors.size() / dim_;
+  std::vector<Hit> out(n, Hit{-1, -1.0f});
+  auto* map = Map(index_);
+  if (n == 0 || map->ntotal == 0) return out;
+  using idx_t = faiss::Index::idx_t;
+  std::vector<float> best(n, -std::numeric_limits<float>::infinity());
+  std::vector<idx_t> label(n, -1);
+  try {
+    if (const auto* flat = dynamic_cast<const faiss::IndexFlat*>(map->index)) {
+      // Every stored vector by sketch, the full inner product only for sketch candidates.
+      const size_t total = static_cast<size_t>(flat->ntotal);
+      const float* xb = flat->get_xb();
+      if (flat_sketches_.size() > total) flat_sketches_.clear();
+      if (flat_sketches_.size() < total) {
+        const size_t from = flat_sketches_.size();
+        auto more = SignSketches(std::span<const float>(xb + from * dim_, (total - from) * dim_), dim_);
+        flat_sketches_.insert(flat_sketches_.end(), more.begin(), more.end());
+      }
+      const auto query_sketches = SignSketches(vectors, dim_);
+      for (size_t q = 0; q < n; ++q) {
+        const float* v = vectors.data() + q * dim_;
+        for (size_t i = 0; i < total; ++i) {
+          if (!SketchesMayBeNear(query_sketches[q], flat_sketches_[i])) continue;
+          const float dot = InnerProduct(v, xb + i * dim_, dim_);
+          if (dot > best[q]) {
+            best[q] = dot;
+            label[q] = static_cast<idx_t>(i);
+          }
+        }
+      }
+    } else if (const auto* ivf = dynamic_cast<const faiss::IndexIVFFlat*>(map->index);
+               ivf && nprobe > 0 && lists.size() == n * nprobe) {
+      // (row, probed list) pairs grouped by list; each list's vectors are read once for all of
+      // the rows probing it.
+      const size_t pairs = n * nprobe;
+      std::vector<size_t> order(pairs);
+      for (size_t i = 0; i < pairs; ++i) order[i] = i;
+      std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return lists[a] < lists[b]; });
+      std::vector<float> group;
+      std::vector<float> group_best;
+      std::vector<idx_t> group_label;
+      for (size_t g0 = 0; g0 < pairs;) {
+        size_t g1 = g0;
+        while (g1 < pairs && lists[order[g1]] == lists[order[g0]]) ++g1;
+        const int64_t list = lists[order[g0]];
+        const size_t size =
+            list >= 0 && static_cast<size_t>(list) < ivf->nlist ? ivf->invlists->list_size(list) : 0;
+        if (size > 0) {
+          group.resize((g1 - g0) * dim_);
+          for (size_t j = g0; j < g1; ++j)
+            std::copy_n(vectors.data() + order[j] / nprobe * dim_, dim_, group.data() + (j - g0) * dim_);
+          group_best.assign(g1 - g0, -std::numeric_limits<float>::infinity());
+          group_label.assign(g1 - g0, -1);
+          faiss::InvertedLists::ScopedCodes codes(ivf->invlists, list);
+          faiss::InvertedLists::ScopedIds ids(ivf->invlists, list);
+          BestDots(group.data(), g1 - g0, reinterpret_cast<const float*>(codes.get()), size, dim_, ids.get(),
+                   group_best.data(), group_label.data());
+          for (size_t j = g0; j < g1; ++j) {
+            const size_t row = order[j] / nprobe;
+            if (group_best[j - g0] > best[row]) {
+              best[row] = group_best[j - g0];
+              label[row] = group_label[j - g0];
+            }
+          }
+        }
+        g0 = g1;
+      }
+    } else {
+      for (size_t i = 0; i < n; ++i) {
+        ASSIGN_OR_RETURN(auto hits, Search(vectors.subspan(i * dim_, dim_), 1));
+        if (!hits.empty()) out[i] = hits[0];
+      }
+      return out;
+    }
+  } catch (const std::exception& e) {
+    return InternalError(std::string("FAISS near-duplicate search failed: ") + e.what());
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (label[i] >= 0) out[i] = {map->id_map[static_cast<size_t>(label[i])], best[i]};
+  }
+  return out;
+}
 
 Result<std::vector<VectorIndex::Hit>> VectorIndex::Search(std::span<const float> query, size_t k) const {
   std::vector<Hit> hits;

@@ -2,7 +2,7 @@
 //
 // Built by faiss::index_factory from a spec ("Flat", "HNSW32", "IVF256,Flat", ...) with the L2
 // metric (on unit vectors, L2 order = cosine order; scores are reported as cosine), wrapped in an
-// IndexIDMap2 so ids are the knowledge base's entry ids. An index that needs training (IVF, SQ8,
+// IndexIDMap so ids are the knowledge base's entry ids. An index that needs training (IVF, SQ8,
 // PQ) starts as an exact Flat index (same results as `Flat`) and is trained on every stored
 // vector when an Add brings it to its training size: 32 per list for IVF (IVF1024,Flat at 32 768;
 // k-means, 10 iterations, seeded), 10 000 otherwise; it is not retrained as it grows (a rebuild,
@@ -34,12 +34,32 @@ class VectorIndex {
                                                    size_t dim);
   ~VectorIndex();
 
-  // `vectors` holds ids.size() rows of dim() floats.
-  Status Add(std::span<const int64_t> ids, std::span<const float> vectors);
+  // `vectors` holds ids.size() rows of dim() floats. `lists`: empty, or the nearest list of each
+  // row (AssignLists with nprobe 1) made since the index was trained (skips the coarse
+  // assignment; a list < 0 makes the whole call assign as usual).
+  Status Add(std::span<const int64_t> ids, std::span<const float> vectors,
+             std::span<const int64_t> lists = {});
   struct Hit {
     int64_t id;
     float cosine;
   };
+  // The `nprobe` nearest inverted lists of each row of `vectors`, nearest first (row r's at
+  // [r * nprobe, (r + 1) * nprobe); the first is the list Add puts it in), when the index is a
+  // trained IVF; empty otherwise (Flat phase, Flat, HNSW). One batched pass over the centroids.
+  Result<std::vector<int64_t>> AssignLists(std::span<const float> vectors, size_t nprobe = 1) const;
+  // For each row of `vectors`, the most similar stored vector where a near-duplicate can be
+  // found cheaply, as {id, cosine} ({-1, -1} when nothing was compared): a trained IVF-Flat
+  // index compares each row only with the vectors of its `nprobe` nearest lists (`lists` from
+  // AssignLists with that nprobe; the rows probing a list are compared with it in one blocked
+  // pass), the Flat phase and `Flat`
+  // with the stored vectors whose sign sketch is within SketchesMayBeNear of the row's (so a
+  // stored vector below cosine ~0.95 may be passed over for a nearer-looking one: the answer is
+  // meant for near-duplicates), other indexes run one k = 1 search per row. Cosine is
+  // the inner product for IVF and Flat (the embedder's rows are unit vectors; an all-zero row
+  // scores 0), 1 - L2^2 / 2 otherwise. A near-duplicate whose original lies in none of its
+  // probed lists is missed (see knowledge/README.md for how often).
+  Result<std::vector<Hit>> NearestStored(std::span<const float> vectors, std::span<const int64_t> lists,
+                                         size_t nprobe = 1) const;
   // Up to k nearest neighbours of one query vector, best first.
   Result<std::vector<Hit>> Search(std::span<const float> query, size_t k) const;
   Status Save(const std::string& path) const;
@@ -59,14 +79,29 @@ class VectorIndex {
  private:
   VectorIndex(std::unique_ptr<faiss::Index> index, std::string spec, size_t dim, size_t train_at);
   Status Train(std::span<const int64_t> ids, std::span<const float> vectors);
-  std::unique_ptr<faiss::Index> index_;  // always a faiss::IndexIDMap2
+  std::unique_ptr<faiss::Index> index_;  // always a faiss::IndexIDMap
   std::string spec_;
   size_t dim_;
-  size_t train_at_;  // > 0: Flat phase, train when this many vectors are stored
+  size_t train_at_;    // > 0: Flat phase, train when this many vectors are stored
   size_t nprobe_ = 8;  // knowledge/README.md: 1 M figures for 8 vs 16
+  // Sign sketches of the stored vectors of a Flat (or Flat-phase) index, extended by
+  // NearestStored as the index grows; cleared when training replaces the Flat index.
+  mutable std::vector<uint64_t> flat_sketches_;
 };
 
 // Fingerprint of a set of ids, computed the same way as VectorIndex::IdFingerprint.
 uint64_t IdFingerprint(std::span<const int64_t> ids);
+
+// Inner product of two rows of d floats (SIMD where the CPU has AVX2).
+float VectorDot(const float* a, const float* b, size_t d);
+
+// 64-bit sign sketches of rows of d floats: bit j = sign of the row's inner product with the
+// j-th of 64 random Gaussian directions (seed fixed). Two unit vectors at angle t differ in each
+// bit with probability t / pi, so near-duplicate candidates are found by Hamming distance
+// without the full inner product: SketchesMayBeNear (Hamming <= 16) misses a pair at cosine
+// 0.985 (t = 9.9 degrees, 3.5 differing bits expected) with probability below 1e-8, one at
+// cosine 0.95 below 1e-4.
+std::vector<uint64_t> SignSketches(std::span<const float> vectors, size_t d);
+inline bool SketchesMayBeNear(uint64_t a, uint64_t b) { return __builtin_popcountll(a ^ b) <= 16; }
 
 }  // namespace vigil

@@ -1,6 +1,9 @@
 #include "knowledge/vector_index.h"
 
 #include <doctest/doctest.h>
+#include <faiss/IndexFlat.h>
+#include <faiss/IndexIDMap.h>
+#include <faiss/index_io.h>
 #include <omp.h>
 #include <unistd.h>
 
@@ -192,27 +195,159 @@ TEST_CASE(
   std::filesystem::remove(path);
 }
 
-
-TEST_CASE("the batched coarse assignment handles row and column counts off its 4 x 2 AVX2 block") {
+TEST_CASE("the batched coarse assignment handles row and column counts off its AVX2 / AVX-512 blocks") {
   omp_set_num_threads(1);
-  // IVF3 trains at 96: an Add that reaches 97 assigns 97 rows (97 % 4 = 1) against 3 centroids
-  // (3 % 2 = 1) in one batch; later single-query search (nprobe 1) must pick the same list.
-  constexpr size_t kD = 64, kN = 97;
-  auto xb = UnitVectors(kN, kD, 5);
+  // IVF3 trains at 96 and IVF7 at 224: an Add that reaches 97 (225) assigns 97 (225) rows,
+  // 1 more than a multiple of 4, against 3 (7) centroids, off both kernels' column blocks (2 for
+  // AVX2, 4 for AVX-512; 7 = 4 + 3 runs a full AVX-512 block and the remainder) in one batch;
+  // later single-query search (nprobe 1) must pick the same list.
+  constexpr size_t kD = 64;
+  for (size_t nlist : {size_t{3}, size_t{7}}) {
+    INFO("nlist " << nlist);
+    const size_t n = 32 * nlist + 1;
+    auto xb = UnitVectors(n, kD, 5);
+    std::vector<int64_t> ids(n);
+    for (size_t i = 0; i < n; ++i) ids[i] = static_cast<int64_t>(i + 1);
+    auto idx = VectorIndex::Create("IVF" + std::to_string(nlist) + ",Flat", kD);
+    REQUIRE(idx.ok());
+    REQUIRE((*idx)->Add(std::span(ids).first(2), std::span(xb).first(2 * kD)).ok());
+    REQUIRE((*idx)->Add(std::span(ids).subspan(2), std::span(xb).subspan(2 * kD)).ok());
+    REQUIRE((*idx)->trained());
+    (*idx)->set_nprobe(1);
+    for (size_t i = 0; i < n; ++i) {
+      auto hits = (*idx)->Search(std::span<const float>(xb.data() + i * kD, kD), 1);
+      REQUIRE(hits.ok());
+      REQUIRE(hits->size() == 1);
+      CHECK((*hits)[0].id == ids[i]);
+    }
+  }
+}
+
+}  // namespace vigil
+
+namespace vigil {
+
+TEST_CASE("precomputed IVF lists: Add with AssignLists' lists equals a plain Add; NearestStored") {
+  omp_set_num_threads(1);
+  constexpr size_t kD = 64, kN = 400, kQ = 50;
+  auto xb = UnitVectors(kN, kD, 21);
+  auto xq = UnitVectors(kQ, kD, 22);
   std::vector<int64_t> ids(kN);
-  for (size_t i = 0; i < kN; ++i) ids[i] = static_cast<int64_t>(i + 1);
-  auto idx = VectorIndex::Create("IVF3,Flat", kD);
-  REQUIRE(idx.ok());
-  REQUIRE((*idx)->Add(std::span(ids).first(2), std::span(xb).first(2 * kD)).ok());
-  REQUIRE((*idx)->Add(std::span(ids).subspan(2), std::span(xb).subspan(2 * kD)).ok());
-  REQUIRE((*idx)->trained());
-  (*idx)->set_nprobe(1);
-  for (size_t i = 0; i < kN; ++i) {
-    auto hits = (*idx)->Search(std::span<const float>(xb.data() + i * kD, kD), 1);
+  for (size_t i = 0; i < kN; ++i) ids[i] = static_cast<int64_t>(5 * i + 2);
+  auto plain = VectorIndex::Create("IVF4,Flat", kD);
+  auto with_lists = VectorIndex::Create("IVF4,Flat", kD);
+  REQUIRE(plain.ok());
+  REQUIRE(with_lists.ok());
+  // Exact over every stored vector in the Flat phase (and no lists to assign yet).
+  REQUIRE((*with_lists)->Add(std::span(ids).first(100), std::span(xb).first(100 * kD)).ok());
+  REQUIRE((*plain)->Add(std::span(ids).first(200), std::span(xb).first(200 * kD)).ok());  // trains
+  REQUIRE((*plain)->trained());
+  {
+    // Near copies (cosine ~0.99) of the first 50 stored vectors are found exactly through the
+    // sign sketches; random queries (cosine < 0.6 with everything here) are not near anything.
+    std::vector<float> copies(kQ * kD);
+    auto noise = UnitVectors(kQ, kD, 23);
+    for (size_t q = 0; q < kQ; ++q) {
+      double norm = 0;
+      for (size_t j = 0; j < kD; ++j) {
+        copies[q * kD + j] = xb[q * kD + j] + 0.15f * noise[q * kD + j];
+        norm += double(copies[q * kD + j]) * copies[q * kD + j];
+      }
+      for (size_t j = 0; j < kD; ++j) copies[q * kD + j] /= static_cast<float>(std::sqrt(norm));
+    }
+    auto lists = (*with_lists)->AssignLists(copies);
+    REQUIRE(lists.ok());
+    CHECK(lists->empty());
+    auto near = (*with_lists)->NearestStored(copies, *lists);
+    REQUIRE(near.ok());
+    REQUIRE(near->size() == kQ);
+    auto far = (*with_lists)->NearestStored(xq, *lists);
+    REQUIRE(far.ok());
+    for (size_t q = 0; q < kQ; ++q) {
+      auto want =
+          BruteForce(std::vector<float>(xb.begin(), xb.begin() + 100 * kD),
+                     std::vector<int64_t>(ids.begin(), ids.begin() + 100), copies.data() + q * kD, kD, 1);
+      CHECK((*near)[q].id == want[0]);
+      CHECK((*near)[q].id == ids[q]);
+      CHECK((*near)[q].cosine > 0.98f);
+      CHECK((*far)[q].cosine < 0.9f);
+    }
+  }
+  REQUIRE(
+      (*with_lists)->Add(std::span(ids).subspan(100, 100), std::span(xb).subspan(100 * kD, 100 * kD)).ok());
+  REQUIRE((*with_lists)->trained());
+  // The rest in two calls: the same vectors with precomputed lists, and plainly.
+  auto rest = std::span(xb).subspan(200 * kD);
+  auto lists = (*with_lists)->AssignLists(rest);
+  REQUIRE(lists.ok());
+  REQUIRE(lists->size() == kN - 200);
+  REQUIRE((*with_lists)->Add(std::span(ids).subspan(200), rest, *lists).ok());
+  REQUIRE((*plain)->Add(std::span(ids).subspan(200), rest).ok());
+  CHECK((*with_lists)->size() == (*plain)->size());
+  CHECK((*with_lists)->IdFingerprint() == (*plain)->IdFingerprint());
+  // Wrong-sized lists are refused, not misread.
+  CHECK(!(*with_lists)
+             ->Add(std::span(ids).first(2), std::span(xb).first(2 * kD), std::span(*lists).first(1))
+             .ok());
+  for (size_t nprobe : {size_t{1}, size_t{4}}) {
+    (*plain)->set_nprobe(nprobe);
+    (*with_lists)->set_nprobe(nprobe);
+    for (size_t q = 0; q < kQ; ++q) {
+      std::span<const float> query(xq.data() + q * kD, kD);
+      auto a = (*plain)->Search(query, 5);
+      auto b = (*with_lists)->Search(query, 5);
+      REQUIRE(a.ok());
+      REQUIRE(b.ok());
+      REQUIRE(a->size() == b->size());
+      for (size_t r = 0; r < a->size(); ++r) CHECK((*a)[r].id == (*b)[r].id);
+    }
+  }
+  // NearestStored over the own list (nprobe 1) is Search's nearest with nprobe 1, and over
+  // every list (nprobe = nlist) the exact nearest; the lists of all rows come in one call.
+  for (size_t nprobe : {size_t{1}, size_t{4}}) {
+    INFO("nprobe " << nprobe);
+    auto probe_lists = (*with_lists)->AssignLists(xq, nprobe);
+    REQUIRE(probe_lists.ok());
+    REQUIRE(probe_lists->size() == kQ * nprobe);
+    auto near = (*with_lists)->NearestStored(xq, *probe_lists, nprobe);
+    REQUIRE(near.ok());
+    REQUIRE(near->size() == kQ);
+    (*with_lists)->set_nprobe(nprobe);
+    for (size_t q = 0; q < kQ; ++q) {
+      std::span<const float> query(xq.data() + q * kD, kD);
+      auto hit = (*with_lists)->Search(query, 1);
+      REQUIRE(hit.ok());
+      REQUIRE(hit->size() == 1);
+      CHECK((*near)[q].id == (*hit)[0].id);
+      CHECK((*near)[q].cosine == doctest::Approx((*hit)[0].cosine).epsilon(1e-4));
+      if (nprobe == 4) CHECK((*near)[q].id == BruteForce(xb, ids, query.data(), kD, 1)[0]);
+    }
+  }
+}
+
+TEST_CASE("an index file of an older vigil (IndexIDMap2) still loads") {
+  omp_set_num_threads(1);
+  constexpr size_t kD = 32, kN = 50;
+  auto xb = UnitVectors(kN, kD, 31);
+  std::vector<faiss::Index::idx_t> ids(kN);
+  for (size_t i = 0; i < kN; ++i) ids[i] = static_cast<faiss::Index::idx_t>(100 + i);
+  std::string path = std::filesystem::temp_directory_path() / ("vigil_vi_idmap2_" + std::to_string(getpid()));
+  {
+    faiss::IndexIDMap2 old(new faiss::IndexFlatL2(kD));
+    old.own_fields = true;
+    old.add_with_ids(kN, xb.data(), ids.data());
+    faiss::write_index(&old, path.c_str());
+  }
+  auto loaded = VectorIndex::Load(path, "Flat", kD);
+  REQUIRE_MESSAGE(loaded.ok(), loaded.status().ToString());
+  CHECK((*loaded)->size() == static_cast<int64_t>(kN));
+  for (size_t i = 0; i < kN; i += 7) {
+    auto hits = (*loaded)->Search(std::span<const float>(xb.data() + i * kD, kD), 1);
     REQUIRE(hits.ok());
     REQUIRE(hits->size() == 1);
     CHECK((*hits)[0].id == ids[i]);
   }
+  std::filesystem::remove(path);
 }
 
 }  // namespace vigil
