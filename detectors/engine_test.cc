@@ -738,6 +738,19 @@ TEST_CASE("property: batch and streaming give identical values, flags and alerts
 
     INFO("seed ", seed);
     CHECK(stream_flags == batch->flags);
+    {  // streaming flags only (the flag is the condition for rules without durations)
+      EngineOptions flags_only;
+      flags_only.build_alerts = false;
+      std::vector<std::vector<uint8_t>> fast_flags(series.size());
+      StreamingEngine::Callbacks fast_cb;
+      fast_cb.on_point = [&](size_t s, int64_t, uint8_t f) { fast_flags[s].push_back(f); };
+      auto fast = StreamingEngine::Create(rules, flags_only, fast_cb);
+      REQUIRE(fast.ok());
+      for (const auto& s : series) REQUIRE((*fast)->AddSeries(s.name, s.labels).ok());
+      for (auto& [t, s, v] : events) REQUIRE((*fast)->Append(s, t, v).ok());
+      REQUIRE((*fast)->Flush().ok());
+      CHECK(fast_flags == batch->flags);
+    }
     // Flags only (no alerts, no traces: the fast path of rules without durations) gives the
     // same flags as the full life cycle, rule by rule.
     for (const RulePlan& plan : plans) {

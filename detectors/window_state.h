@@ -790,6 +790,7 @@ class WindowState {
       SumsPointsColumn(x, outs, n);
       return 0;
     }
+    if constexpr (!kPoints && Aux(F)) return AuxTimeColumn<F>(t, x, out, n);
     size_t max_held = 0;
     for (size_t i = 0; i < n; ++i) {
       out[i] = PushFn<F, kPoints>(seq0 + static_cast<int64_t>(i), t[i], x[i]);
@@ -834,6 +835,70 @@ class WindowState {
       for (size_t j = end - 1; j-- > seg;) suf[j] = pick(z[j], suf[j + 1]);
     }
     for (size_t i = 0; i < n; ++i) out[i] = cnt[i + w] != cnt[i] ? pick(suf[i], pre[i + h]) : kNaN;
+  }
+
+  // rate / changes / resets over a time window for a column (batch): the same steps as PushFn
+  // per point, in the same order and with the same doubles (evictions subtract their increment,
+  // the exact recompute after as many evictions as the window holds, at least 32), but over a
+  // ring of (timestamp, increment) pairs of its own with the state in locals for the loop (the
+  // entry stores would otherwise force the members to be reloaded at every point). Returns the
+  // most entries held. Time windows of these functions always take this path in batch mode
+  // (PushColumn and Push are never mixed on one state).
+  template <WindowFn F>
+  size_t AuxTimeColumn(const int64_t* t, const double* x, double* out, size_t n) {
+    if (aux_ring_.empty()) aux_ring_.resize(64);
+    TimeAux* ring = aux_ring_.data();
+    size_t mask = aux_ring_.size() - 1, head = aux_head_, size = aux_size_, evicted = evicted_, max_held = 0;
+    double aux_sum = aux_sum_, prev = prev_;
+    bool have_prev = have_prev_;
+    const int64_t d = spec_.duration_ms;
+    for (size_t i = 0; i < n; ++i) {
+      const int64_t ti = t[i];
+      while (size > 0 && ring[head].t <= ti - d) {
+        aux_sum -= ring[head].aux;
+        head = (head + 1) & mask;
+        --size;
+        ++evicted;
+      }
+      if (evicted >= std::max<size_t>(size, 32)) [[unlikely]] {
+        evicted = 0;
+        aux_sum = 0;
+        for (size_t j = 0; j < size; ++j) aux_sum += ring[(head + j) & mask].aux;
+      }
+      const double xi = x[i];
+      if (!std::isnan(xi)) {
+        double aux = 0;
+        if (have_prev) {
+          if constexpr (F == WindowFn::kRate) aux = xi >= prev ? xi - prev : xi;  // a reset restarts at 0
+          else if constexpr (F == WindowFn::kChanges) aux = xi != prev ? 1 : 0;
+          else aux = xi < prev ? 1 : 0;
+        }
+        prev = xi;
+        have_prev = true;
+        aux_sum += aux;
+        if (size == mask + 1) [[unlikely]] {  // full: double it, oldest first
+          std::vector<TimeAux> grown(2 * size);
+          for (size_t j = 0; j < size; ++j) grown[j] = ring[(head + j) & mask];
+          aux_ring_.swap(grown);
+          ring = aux_ring_.data();
+          mask = aux_ring_.size() - 1;
+          head = 0;
+        }
+        ring[(head + size) & mask] = TimeAux{ti, aux};
+        ++size;
+      }
+      const TimeAux& front = ring[head];
+      if constexpr (F == WindowFn::kRate) {
+        const double dt = size < 2 ? 0.0 : static_cast<double>(ring[(head + size - 1) & mask].t - front.t) / 1000.0;
+        out[i] = dt > 0 ? (aux_sum - front.aux) / dt : kNaN;
+      } else {
+        out[i] = size ? aux_sum - front.aux : 0.0;
+      }
+      max_held = std::max(max_held, size);
+    }
+    aux_head_ = head, aux_size_ = size, evicted_ = evicted;
+    aux_sum_ = aux_sum, prev_ = prev, have_prev_ = have_prev;
+    return max_held;
   }
 
   // Running sums over a point window of w points for a column (batch): the same steps as
@@ -1249,6 +1314,12 @@ class WindowState {
   size_t sums_count_ = 0;  // SumsPointsColumn / SumsPointStep: values in the window
   std::vector<double> ring_;  // SumsPointStep: the last w inputs, the oldest at ring_pos_
   size_t ring_pos_ = 0;
+  struct TimeAux {  // AuxTimeColumn: a point's timestamp and increment
+    int64_t t;
+    double aux;
+  };
+  std::vector<TimeAux> aux_ring_;  // AuxTimeColumn: the window, a power-of-two ring
+  size_t aux_head_ = 0, aux_size_ = 0;
   size_t blend_count_ = 0;  // MedianMadBlendAvx2: values in the window
   // Batch columns (a state has one function, so they share these): the previous inputs
   // (ExtremeColumn: w-1; SumsPointsColumn: w) and scratch (SumsPointsColumn: its SumsTrack).

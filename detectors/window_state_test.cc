@@ -364,6 +364,84 @@ void ForEachIsa(Body body) {
   SetUseAvx2(saved);
 }
 
+TEST_CASE("rate, changes and resets over time windows: the column path equals single pushes bit for bit") {
+  // The batch kernel (AuxTimeColumn: its own ring of (t, increment), state in locals) against
+  // the streaming step (PushFn over the ring of entries), in columns of random lengths, and
+  // against a naive sum of the increments inside the window. Counters with resets, NaN gaps,
+  // flat stretches, irregular timestamps with gaps longer than the window, and windows on both
+  // sides of the recompute threshold (32 evictions).
+  std::mt19937_64 rng(41);
+  for (int64_t d : {1000, 4000, 37000, 600000}) {
+    const size_t n = 4000;
+    std::vector<int64_t> ts(n);
+    std::vector<double> xs(n);
+    int64_t now = 1'000'000;
+    double counter = 0;
+    for (size_t i = 0; i < n; ++i) {
+      now += rng() % 50 == 0 ? 2 * d + static_cast<int64_t>(rng() % 1000) : 1 + static_cast<int64_t>(rng() % 1500);
+      ts[i] = now;
+      if (rng() % 97 == 0) counter = 0;                  // a counter reset
+      if ((i / 300) % 4 != 1) counter += static_cast<double>(rng() % 1000) / 7.0;  // else flat
+      xs[i] = rng() % 20 == 0 ? kNaN : counter;
+    }
+    // Per point: the increment it brings (0 for the first non-NaN value), as the engine defines it.
+    for (WindowFn fn : {WindowFn::kRate, WindowFn::kChanges, WindowFn::kResets}) {
+      PlanNode node;
+      node.op = PlanOp::kWindow;
+      node.window_fn = fn;
+      node.window.is_points = false;
+      node.window.duration_ms = d;
+      WindowState column_state(node), point_state(node);
+      std::vector<double> got(n);
+      size_t held = 0;
+      for (size_t base = 0; base < n;) {
+        const size_t nb = std::min(n - base, static_cast<size_t>(1 + rng() % 300));
+        held = std::max(held, column_state.PushColumn(ts.data() + base, xs.data() + base, got.data() + base, nb,
+                                                      static_cast<int64_t>(base)));
+        base += nb;
+      }
+      std::vector<double> inc(n, kNaN);
+      double prev = kNaN;
+      for (size_t i = 0; i < n; ++i) {
+        if (std::isnan(xs[i])) continue;
+        double a = 0;
+        if (!std::isnan(prev)) {
+          if (fn == WindowFn::kRate) a = xs[i] >= prev ? xs[i] - prev : xs[i];
+          else if (fn == WindowFn::kChanges) a = xs[i] != prev ? 1 : 0;
+          else a = xs[i] < prev ? 1 : 0;
+        }
+        inc[i] = a;
+        prev = xs[i];
+      }
+      size_t max_in_window = 0;
+      for (size_t i = 0; i < n; ++i) {
+        const double want = point_state.Push(static_cast<int64_t>(i), ts[i], xs[i]);
+        INFO(WindowFnName(fn), " d=", d, " i=", i);
+        REQUIRE(Same(got[i], want));
+        double sum = 0;  // the increments of the window's points after its first one
+        size_t first = i + 1, count = 0;
+        for (size_t j = 0; j <= i; ++j) {
+          if (ts[j] <= ts[i] - d || std::isnan(inc[j])) continue;
+          if (first > i) first = j;
+          else sum += inc[j];
+          ++count;
+        }
+        max_in_window = std::max(max_in_window, count);
+        if (fn != WindowFn::kRate) {
+          REQUIRE(got[i] == sum);
+        } else if (count >= 2 && ts[i] > ts[first]) {
+          // the last point in the window is the latest non-NaN one
+          size_t last = i;
+          while (std::isnan(inc[last])) --last;
+          const double dt = static_cast<double>(ts[last] - ts[first]) / 1000.0;
+          REQUIRE(std::fabs(got[i] - sum / dt) <= 1e-9 * std::max(1.0, std::fabs(sum / dt)));
+        }
+      }
+      CHECK(held == max_in_window);
+    }
+  }
+}
+
 TEST_CASE("running sums over a point window: the column path equals single pushes bit for bit") {
   // The batch path (SumsPointsColumn: leaving values read from the input, values computed by
   // the vectorised SumsValues) against the streaming step (PushSums: SumsPointStep, its own
