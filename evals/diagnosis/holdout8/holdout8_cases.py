@@ -1047,6 +1047,874 @@ def y026():
     return c
 
 
+
+@case
+def y027():
+    """Kubernetes: Xid 94 (contained ECC error) on aks node GPU 6; the rank on it fails with
+    "uncorrectable ECC error encountered", DCGM's health watch reports the DBE, the DBE counter
+    steps on GPU 6 only, and the peers fail with ncclRemoteError. Loud symptom: a NCCL error on rank
+    0's pod."""
+    hosts = ["aks-gpuh200-26810044-vmss00000%s" % x for x in ("4", "7")]
+    c = Case("case-y027", "gpu_memory_uncorrectable_ecc", "aks-gpuh200-26810044-vmss000007/gpu6", hosts, gpu=H200)
+    tf = -380
+    bad = hosts[1]
+    c.alert("PyTorchJobRestarting", "rl-reward-70b: worker-0 NCCL error, job restarting (2/5)", job="rl-reward-70b",
+            namespace="alignment", pod="rl-reward-70b-worker-0", severity="warning")
+    r0 = megatron_iters(c, tf - 14 * 3.8, 14, 3301, step_s=3.8, loss=0.52) + [
+        "[rank0]:[%s ProcessGroupNCCL.cpp:1595] [PG 0 (default_pg) Rank 0] Process group watchdog thread terminated with exception: NCCL error: remote process exited or there was a network error, NCCL version 2.21.5" % c.glog(tf + 5, "E"),
+        "ncclRemoteError: A call failed possibly due to a network error or a remote process exiting prematurely.",
+        "Last error:",
+        "socketProgress: Connection closed by remote peer 10.244.7.19<42261>"]
+    c.log("%s/pod/alignment/rl-reward-70b-worker-0/pytorch" % hosts[0], r0)
+    r14 = ["[rank14]: Traceback (most recent call last):",
+           '[rank14]:   File "/opt/megatron/megatron/core/pipeline_parallel/schedules.py", line 402, in backward_step',
+           "[rank14]:     torch.autograd.backward(output_tensor[0], grad_tensors=output_tensor_grad[0])",
+           "[rank14]: RuntimeError: CUDA error: uncorrectable ECC error encountered",
+           "[rank14]: CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below might be incorrect."]
+    c.log("%s/pod/alignment/rl-reward-70b-worker-1/pytorch" % bad, megatron_iters(c, tf - 5 * 3.8, 5, 3310, step_s=3.8, loss=0.52) + r14)
+    bus = c.bus(6)
+    hl = [("%s dcgm-exporter level=warning msg=\"%s\"" % (c.iso(t), x)) for t, x in (
+        (tf + 2, "Xid 94 on GPU 6 (%s.0): Contained ECC error" % bus.upper()),
+        (tf + 31, "Health check failed: GPU 6: Memory: A DBE (double-bit ECC) error has occurred on GPU 6 (DCGM_FR_VOLATILE_DBE_DETECTED)"),
+    )]
+    hl.append("%s kubelet: %s" % (c.iso(tf + 40), "nvidia-device-plugin: 'GPU-%s' device marked unhealthy: XidCriticalError 94" % c.uuid(bad, 6)[4:]))
+    c.log("%s/daemonsets" % bad, hl + ["%s dcgm-exporter level=info msg=\"Collecting DCP metrics\"" % c.iso(t) for t in (-1000, -700, -200)])
+    dcgm(c, bad, {("dbe", 6): after(tf, lambda s, n: 2), ("xid", 6): after(tf, lambda s, n: 94),
+                  ("util", 6): after(tf, lambda s, n: 0)}, which=("util", "xid", "dbe"))
+    return c
+
+
+@case
+def y028():
+    """Slurm's health check drained hpc-a100-n031 with a generic NHC message and the job's step on
+    it failed at startup with a CUDA error that names no GPU. gpu.health finds a recorded row
+    remapping failure on GPU 7 (other GPUs of the node pass); the GPU needs replacement."""
+    hosts = ["hpc-a100-n%03d" % i for i in (30, 31, 32)]
+    c = Case("case-y028", "gpu_row_remap_failure", "hpc-a100-n031/gpu7", hosts, gpu=A100)
+    c.alert("SlurmNodeDrained", "hpc-a100-n031 drained: NHC: nv_health failed", node=hosts[1], severity="warning")
+    sl = ["%s slurmctld: update_node: node hpc-a100-n031 reason set to: NHC: nv_health failed" % c.iso(-30),
+          "%s slurmctld: update_node: node hpc-a100-n031 state set to DRAINED" % c.iso(-30),
+          "%s slurmctld: _job_complete: JobId=4410917 WEXITSTATUS 1" % c.iso(-70),
+          "%s slurmctld: _job_complete: JobId=4410917 done" % c.iso(-70)]
+    c.log("slurmctld.log", sl)
+    app = ["[%s] rank 15 (hpc-a100-n031, local 7): initialising model-parallel groups" % c.ymd(-95),
+           "Traceback (most recent call last):",
+           '  File "/home/sci/climax/train.py", line 144, in <module>',
+           "    model = build_model(cfg).cuda(local_rank)",
+           "RuntimeError: CUDA error: an uncorrectable ECC error was encountered",
+           "Compile with `TORCH_USE_CUDA_DSA` to enable device-side assertions.",
+           "srun: error: hpc-a100-n031: task 15: Exited with exit code 1",
+           "srun: launch/slurm: _step_signal: Terminating StepId=4410917.0"]
+    c.log("slurm-4410917.out", app_noise(c, 8) + app)
+    j = kernel_noise(c, hosts[1], 10, -1300, -20) + syslog_lines(c, hosts[1], [
+        (-50, "nhc[55102]: ERROR:  nhc:  Health check failed:  check_nv_healthmon:  nvidia-healthmon returned 1"),
+        (-50, "nhc[55102]: Node Health Check failed.  Marking hpc-a100-n031 offline.")])
+    c.log(hosts[1] + "/journal", j)
+    dcgm(c, hosts[1], {("util", g): lambda s, n: c.rng.uniform(0, 2) for g in range(8)}, which=("util", "temp"))
+    c.health_rates("gpu.health@hpc-a100-n031/gpu7", remap_failure=1, remapped_rows_uncorrectable=8,
+                   remapped_rows_correctable=3, ecc_dbe_aggregate=9)
+    c.health_rates("gpu.health@hpc-a100-n031/gpu3")
+    c.health_rates("gpu.health@hpc-a100-n031/gpu0")
+    c.inventory("gpu.inventory@hpc-a100-n031/gpu7")
+    return c
+
+
+@case
+def y029():
+    """A100 node on Kubernetes: Xid 62 (internal micro-controller halt) on GPU 3, then Xid 154
+    asking for a GPU reset; the device plugin marks the GPU unhealthy and the rank on it fails with
+    "unspecified launch failure". Firmware/micro-controller fault at that GPU."""
+    hosts = ["gke-a2-ultra-pool-9d1e5b20-%s" % x for x in ("t4wq", "zz81")]
+    c = Case("case-y029", "gpu_firmware_error", "gke-a2-ultra-pool-9d1e5b20-zz81/gpu3", hosts, gpu=A100, pci=PCI_BUS_B)
+    tf = -500
+    bad = hosts[1]
+    c.alert("KubePodCrashLooping", "pod speech/conformer-xl-worker-1 CrashLoopBackOff", job="conformer-xl",
+            namespace="speech", pod="conformer-xl-worker-1", severity="warning")
+    bus = c.bus(3)
+    j = kernel_noise(c, bad, 6, -1400, -20, fmt="dmesg") + dmesg_lines(c, [
+        (tf, nvrm(c, bus, 62, 2214, "python3", "0000(1b54) 00000000 00000000")),
+        (tf + 0.2, nvrm(c, bus, 62, 2214, "python3", "0000(1b54) 00000000 00000000")),
+        (tf + 2, "NVRM: Xid (PCI:%s): 154, GPU recovery action changed from 0x0 (None) to 0x1 (GPU Reset Required)" % bus),
+    ])
+    c.log(bad + "/dmesg", j)
+    app = plain_steps(c, tf - 20 * 0.9, 20, 40400, step_s=0.9, loss=0.41) + [
+        "Traceback (most recent call last):",
+        '  File "/workspace/nemo/examples/asr/speech_to_text_bpe.py", line 97, in main',
+        "    trainer.fit(asr_model)",
+        "RuntimeError: CUDA error: unspecified launch failure",
+        "CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below might be incorrect."]
+    c.log("%s/pod/speech/conformer-xl-worker-1/trainer" % bad, app)
+    ev = ["%s Warning Unhealthy node/%s nvidia-device-plugin: 'GPU-%s' device marked unhealthy: XidCriticalError 62" % (c.iso(tf + 5), bad, c.uuid(bad, 3)[4:]),
+          "%s Warning BackOff  pod/conformer-xl-worker-1 Back-off restarting failed container trainer" % c.iso(tf + 300),
+          "%s Normal  Scheduled pod/conformer-xl-worker-1 Successfully assigned speech/conformer-xl-worker-1 to %s" % (c.iso(tf + 240), bad)]
+    c.log("scheduler/events", ev)
+    dcgm(c, bad, {("xid", 3): after(tf, lambda s, n: 62), ("util", 3): after(tf, lambda s, n: 0)}, which=("util", "xid"))
+    return c
+
+
+@case
+def y030():
+    """nvidia-smi on gh-h100-p2-11 hangs and then prints "Unable to determine the device handle for
+    GPU 0000:3A:00.0: Unknown Error"; the job on the node has hung. No kernel log was captured.
+    Lost GPU, firmware hang, or something else? gpu.inventory still enumerates 8/8 GPUs (the GPU is
+    on the bus), and gpu.health on GPU 2 fails on last Xid 120 (GSP task timeout) with clocks reading
+    0; GPU 1 is clean. A GSP firmware fault."""
+    hosts = ["gh-h100-p2-%02d" % i for i in (10, 11)]
+    c = Case("case-y030", "gpu_firmware_error", "gh-h100-p2-11/gpu2", hosts, gpu=H100)
+    c.alert("DCGMExporterScrapeFailed", "dcgm-exporter on gh-h100-p2-11 returns errors for 1 GPU", node=hosts[1],
+            severity="warning")
+    sh = ["[root@gh-h100-p2-11 ~]# time nvidia-smi --query-gpu=index,pci.bus_id,utilization.gpu --format=csv",
+          "Unable to determine the device handle for GPU 0000:3A:00.0: Unknown Error",
+          "",
+          "real\t0m41.882s",
+          "[root@gh-h100-p2-11 ~]# systemctl status nvidia-persistenced | tail -2",
+          "   Active: active (running) since Tue 2026-06-02 08:14:31 UTC; 3 weeks 1 days ago",
+          "[root@gh-h100-p2-11 ~]# squeue -w gh-h100-p2-11 -o '%i %j %M %T'",
+          "JOBID NAME TIME STATE",
+          "5801772 sd-xl-distill 6:12:40 RUNNING"]
+    c.log(hosts[1] + "/oncall-shell", sh)
+    exp = ["%s level=error msg=\"Failed to retrieve metrics for GPU 2\" err=\"Error getting device handle: Unknown Error\"" % c.iso(t) for t in (-600, -420, -240, -60)]
+    exp = ["%s level=warning msg=\"Skipping line 19 ('DCGM_FI_DEV_ROW_REMAP_FAILURE'): metric not enabled\"" % c.iso(-1150),
+           "%s level=info msg=\"Starting webserver\"" % c.iso(-1149)] + [
+        "%s level=info msg=\"Collecting DCP metrics\"" % c.iso(t) for t in (-1100, -900, -700, -500, -300, -100)] + exp
+    c.log(hosts[1] + "/dcgm-exporter", sorted(exp))
+    tr = plain_steps(c, -640 - 24 * 1.6, 24, 20800, step_s=1.6) + ["%s | WARNING | train | no step completed in 600 s (last step %d)" % (c.ymd(-40), 20823)]
+    c.log("slurm-5801772.out", tr)
+    dcgm(c, hosts[1], {("util", 2): gone(-640), ("power", 2): gone(-640),
+                       ("util", 0): lambda s, n: n if s < -640 else 100}, which=("util", "power"))
+    c.inventory("gpu.inventory@gh-h100-p2-11/gpu2")
+    c.health_rates("gpu.health@gh-h100-p2-11/gpu2", xid_last=120, sm_clock_mhz=0, power_w=0)
+    c.health_rates("gpu.health@gh-h100-p2-11/gpu1")
+    return c
+
+
+@case
+def y031():
+    """Xid 74 with an NVLink fatal error on a link of GPU 5 and NCCL's "uncorrectable NVLink error"
+    on the ranks of that node (intra-node all-reduce); fabric manager logs the access-link failure
+    on the NVSwitch port that GPU 5 connects to. NVLink fault at GPU 5."""
+    hosts = ["dgx-h100-pod2-%02d" % i for i in (31, 32, 33, 34)]
+    c = Case("case-y031", "nvlink_error", "dgx-h100-pod2-33/gpu5", hosts, gpu=H100)
+    tf = -360
+    bad = hosts[2]
+    c.alert("TrainingJobFailed", "mamba2-8b pretraining failed (NCCL unhandled cuda error)", job="mamba2-8b",
+            node=hosts[0], severity="critical")
+    bus = c.bus(5)
+    j = kernel_noise(c, bad, 6, -1300, -10) + syslog_lines(c, bad, [
+        (tf, "kernel: " + nvrm(c, bus, 74, 1901123, "python3", "NVLink: fatal error detected on link 11(0x0, 0x0, 0x0, 0x10000, 0x0, 0x0, 0x0)")),
+        (tf + 0.4, "nv-fabricmanager[4021]: detected NVSwitch non-fatal error 12028 on fid 0 switch id 2 port 27"),
+        (tf + 0.4, "nv-fabricmanager[4021]: NVLink access link error on GPU physical id 5 (PCI bus %s.0) port 11, training errors and link failure" % bus),
+    ])
+    c.log(bad + "/journal", j)
+    p = "dgx-h100-pod2-33:8802:8911 [5]"
+    r = megatron_iters(c, tf - 12 * 2.2, 12, 77100, step_s=2.2) + [
+        "%s enqueue.cc:1617 NCCL WARN Cuda failure 'uncorrectable NVLink error was detected during the execution'" % p,
+        "%s NCCL INFO group.cc:225 -> 1" % p,
+        "[rank21]:[%s ProcessGroupNCCL.cpp:1595] [PG 0 (default_pg) Rank 21] Process group watchdog thread terminated with exception: CUDA error: uncorrectable NVLink error was detected during the execution" % c.glog(tf + 1, "E"),
+        "terminate called after throwing an instance of 'c10::DistBackendError'",
+        "  what():  [PG 0 (default_pg) Rank 21] Process group watchdog thread terminated with exception: CUDA error: uncorrectable NVLink error was detected during the execution"]
+    c.log(bad + "/rank21/stderr", r)
+    c.log("slurm-9902711.err", ["srun: error: %s: tasks 16-23: Aborted (core dumped)" % bad,
+                                "srun: error: %s: tasks 0-7: Terminated" % hosts[0],
+                                "srun: error: %s: tasks 8-15: Terminated" % hosts[1],
+                                "srun: error: %s: tasks 24-31: Terminated" % hosts[3],
+                                "srun: Force Terminated StepId=9902711.0"])
+    dcgm(c, bad, {("nvlink_crc", 5): after(tf - 150, lambda s, n: (s - tf + 151) * 310),
+                  ("xid", 5): after(tf, lambda s, n: 74)}, which=("util", "nvlink_crc", "xid"))
+    return c
+
+
+@case
+def y032():
+    """IPMI SEL on a100-dc2-r09 logs a fan failure (FAN3 lower critical going low); every GPU on
+    the node heats to 84-88 C with SW thermal slowdown and the node's eight ranks become the job's
+    stragglers. Thermal throttle of the whole node."""
+    hosts = ["a100-dc2-r%02d" % i for i in (8, 9, 10)]
+    c = Case("case-y032", "gpu_thermal_throttle", "a100-dc2-r09", hosts, gpu=A100)
+    tf = -960
+    bad = hosts[1]
+    c.alert("StragglerDetected", "bert-moe-base: ranks 8-15 slowest (p50 +41%)", job="bert-moe-base", node=bad,
+            severity="warning")
+    sel = ["$ ipmitool sel elist | tail -6",
+           "  1a2 | %s | Fan #0x33 | Lower Critical going low  | Asserted" % c.at(tf - 60).strftime("%m/%d/%Y | %H:%M:%S"),
+           "  1a3 | %s | Fan #0x33 | Lower Non-recoverable going low  | Asserted" % c.at(tf - 58).strftime("%m/%d/%Y | %H:%M:%S"),
+           "  1a4 | %s | Temperature #0x60 | Upper Non-critical going high | Asserted" % c.at(tf + 120).strftime("%m/%d/%Y | %H:%M:%S"),
+           "  1a5 | %s | Temperature #0x61 | Upper Non-critical going high | Asserted" % c.at(tf + 140).strftime("%m/%d/%Y | %H:%M:%S"),
+           "$ ipmitool sdr type Fan | grep -i fan3",
+           "FAN3             | 33h | cr  | 29.3 | 0 RPM"]
+    c.log(bad + "/oncall-shell", sel)
+    tr = deepspeed_steps(c, -1150, 26, 61000, step_s=2.0, step_fn=lambda i: 2.0 if i < 4 else 2.85 * c.rng.uniform(0.98, 1.03))
+    c.log(hosts[0] + "/rank0/stdout", interleave(c.rng, tr, app_noise(c, 4)))
+    over = {}
+    for g in range(8):
+        over[("temp", g)] = after(tf, lambda s, n: min(n + (s - tf) / 25.0, 84 + c.rng.uniform(0, 4)))
+        over[("clock", g)] = after(tf + 240, lambda s, n: 1080 + c.rng.uniform(-40, 40))
+        over[("reasons", g)] = after(tf + 240, lambda s, n: CLK_SW_THERMAL)
+    dcgm(c, bad, over, which=("temp", "clock", "reasons"))
+    dcgm(c, hosts[0], which=("temp",))
+    return c
+
+
+@case
+def y033():
+    """Straggler report: rank 5 (h200-gl-r4-02 GPU 5) is slowest; utilisation of its GPU matches its
+    neighbours (every rank waits at the same collectives), and this cluster's exporter publishes only
+    utilisation and framebuffer use. gpu.health on GPU 5: 91 C with SW+HW thermal slowdown and clocks
+    at 1290 MHz; gemm on GPU 5 low; pcie passes; GPU 4 is clean."""
+    hosts = ["h200-gl-r4-%02d" % i for i in (2, 3)]
+    c = Case("case-y033", "gpu_thermal_throttle", "h200-gl-r4-02/gpu5", hosts, gpu=H200, pci=PCI_BUS_B)
+    c.alert("StragglerDetected", "ranks: [5] slowest in 88% of last 500 steps (job dit-xl-video)", job="dit-xl-video",
+            node=hosts[0], severity="warning")
+    tr = fsdp_steps(c, -1100, 36, 31000, step_s=3.3, mfu=29.5)
+    rep = ["[rank0]:[titan] %s - root - WARNING - straggler: rank 5 compute %.0f ms vs median %.0f ms" % (
+        c.ymd_ms(t), 3020 + c.rng.uniform(-30, 30), 2290) for t in (-900, -600, -300, -60)]
+    c.log(hosts[0] + "/rank0/stdout", interleave(c.rng, tr, app_noise(c, 4)) + rep)
+    dcgm(c, hosts[0], which=("util", "fb"))
+    c.health_rates("gpu.health@h200-gl-r4-02/gpu5", temperature_c=91, hbm_temperature_c=88,
+                   clock_event_reasons=CLK_SW_THERMAL | CLK_HW_THERMAL, sm_clock_mhz=1290)
+    c.health_rates("gpu.health@h200-gl-r4-02/gpu4")
+    c.gemm("gpu.gemm@h200-gl-r4-02/gpu5", tflops=501.7)
+    c.pcie("gpu.pcie_bandwidth@h200-gl-r4-02/gpu5")
+    return c
+
+
+@case
+def y034():
+    """One GPU of p5-train-019 (GPU 3) runs ~30% slower; the logs of the job carry only a straggler
+    summary. The exporter publishes utilisation and temperature only (both normal). gpu.health on
+    GPU 3: power limit 400 W against a 700 W default with SW power cap and clocks at ~1350 MHz (left
+    by a benchmarking script); GPU 2 is at default. Power throttle at GPU 3."""
+    hosts = ["p5-train-%03d" % i for i in (18, 19, 20)]
+    c = Case("case-y034", "gpu_power_throttle", "p5-train-019/gpu3", hosts, gpu=H100)
+    c.alert("StragglerDetected", "job sft-mixtral: global rank 11 slowest for 45 min", job="sft-mixtral",
+            node=hosts[1], severity="warning")
+    tr = megatron_iters(c, -1100, 28, 2200, step_s=4.4 * 1.28, loss=1.12)
+    c.log(hosts[0] + "/rank0/stdout", interleave(c.rng, tr, app_noise(c, 5)) + [
+        "[%s] INFO:megatron.core.utils:StragglerDetector: report for iteration 2220" % c.ymd(-150),
+        "  MnRtt/Rnk: 4302.90ms/0 | MxRtt/Rnk: 5611.48ms/11 | MnPwr/Rnk: 0.00mW/0 | MxPwr/Rnk: 0.00mW/0 | MnTmp/Rnk: 0.00C/0 | MxTmp/Rnk: 0.00C/0 | MnUtl/Rnk: 0.00%/0 | MxUtl/Rnk: 0.00%/0 | MnClk/Rnk: 0.00MHz/0 | MxClk/Rnk: 0.00MHz/0"])
+    dcgm(c, hosts[1], which=("util", "temp"))
+    c.health_rates("gpu.health@p5-train-019/gpu3", power_limit_w=400, power_w=398,
+                   clock_event_reasons=CLK_SW_POWER_CAP, sm_clock_mhz=1350)
+    c.health_rates("gpu.health@p5-train-019/gpu2")
+    c.gemm("gpu.gemm@p5-train-019/gpu3", tflops=512.0)
+    return c
+
+
+@case
+def y035():
+    """Boot-time PCIe message on rr-h100-b03: GPU 6 (0000:db) trained at 8 GT/s x4 behind its
+    switch port; nvidia-smi -q confirms Gen3 x4. The job's rank 14 shows long host-to-device copy
+    times (it looks like a dataloader stall on that rank only)."""
+    hosts = ["rr-h100-b%02d" % i for i in (2, 3)]
+    c = Case("case-y035", "pcie_link_degraded", "rr-h100-b03/gpu6", hosts, gpu=H100)
+    bad = hosts[1]
+    c.alert("DataloaderWaitHigh", "recsys-dlrm-xl: rank 14 batch-to-device wait p95 1.9 s", job="recsys-dlrm-xl",
+            node=bad, severity="warning")
+    bus = c.bus(6)
+    dm = dmesg_lines(c, [(-c.uptime0 + 14.2, "pci %s.0: [10de:2330] type 00 class 0x030200" % bus),
+                         (-c.uptime0 + 14.9, "pci %s.0: 31.504 Gb/s available PCIe bandwidth, limited by 8.0 GT/s PCIe x4 link at 0000:d8:00.0 (capable of 504.112 Gb/s with 32.0 GT/s PCIe x16 link)" % bus),
+                         (-c.uptime0 + 21.3, "nvidia: loading out-of-tree module taints kernel."),
+                         (-c.uptime0 + 22.0, "nvidia-nvlink: Nvlink Core is being initialized, major device number 508")])
+    c.log(bad + "/dmesg", dm + kernel_noise(c, bad, 6, -1300, -30, fmt="dmesg"))
+    lines = []
+    for i, t in enumerate(range(-1100, -20, 45)):
+        h2d = 1.82 + c.rng.uniform(-0.1, 0.2)
+        lines.append("%s [rank14] it %d: h2d_copy %.3fs fwd %.3fs bwd %.3fs (rank median h2d 0.118s)" % (c.ymd(t), 81000 + i * 20, h2d, 0.41, 0.83))
+    sh = ["$ nvidia-smi -q -i 6 | grep -A8 'GPU Link Info'",
+          "        GPU Link Info",
+          "            PCIe Generation",
+          "                Max                       : 5",
+          "                Current                   : 3",
+          "                Device Current            : 3",
+          "                Device Max                : 5",
+          "                Host Max                  : 5",
+          "            Link Width",
+          "                Max                       : 16x",
+          "                Current                   : 4x"]
+    c.log(bad + "/rank14/stdout", lines + sh)
+    dcgm(c, bad, {("pcie_rx", 6): lambda s, n: n * 0.13, ("util", 6): lambda s, n: n - 30}, which=("util", "pcie_rx"))
+    return c
+
+
+@case
+def y036():
+    """Megatron's rerun-based result validation: iteration 77120 gives a different loss when re-run
+    on the same GPU, and the re-run on another node reproduces the first result of all other ranks;
+    the check names rank 22 (sdc-h200-06 GPU 6). The alert is a loss spike on one data-parallel
+    replica. gpu.sdc on the node confirms GPU 6 disagrees."""
+    hosts = ["sdc-h200-%02d" % i for i in (4, 5, 6)]
+    c = Case("case-y036", "gpu_silent_data_corruption", "sdc-h200-06/gpu6", hosts, gpu=H200)
+    c.alert("LossSpike", "olmo-13b: loss 2.94 at iter 77120 (trend 2.11)", job="olmo-13b", node=hosts[0],
+            severity="warning")
+    lo = lambda i: 2.11 + c.rng.uniform(-0.015, 0.015) if i != 18 else 2.94
+    tr = megatron_iters(c, -1050, 30, 77102, step_s=3.1, loss_fn=lo)
+    rr = ["[%s] WARNING:megatron.core.rerun_state_machine:Unexpected result 2.9431 on rank 22 at iteration #77120 invocation #1 (message='Spiky loss')" % c.ymd(-990),
+          "[%s] INFO:megatron.core.rerun_state_machine:Rerunning iteration #77120 on the same GPU (rank 22) to check reproducibility" % c.ymd(-989),
+          "[%s] WARNING:megatron.core.rerun_state_machine:Rerun of iteration #77120 on rank 22 gave 2.1174, first run 2.9431: result is not reproducible on the same GPU" % c.ymd(-981),
+          "[%s] ERROR:megatron.core.rerun_state_machine:Possible transient error or silent data corruption on rank 22 (sdc-h200-06, local GPU 6); checkpointing and exiting with code 16" % c.ymd(-980)]
+    c.log(hosts[0] + "/rank0/stdout", interleave(c.rng, tr, app_noise(c, 4)) + rr)
+    dcgm(c, hosts[2], which=("util", "temp", "power"))
+    c.sdc("gpu.sdc@sdc-h200-06", mismatched=37, bad_gpu="gpu6")
+    c.health_rates("gpu.health@sdc-h200-06/gpu6")
+    return c
+
+
+@case
+def y037():
+    """NCCL on ranks of two nodes (ib-h100-17 and ib-h100-19) reports IB retry-exceeded completions,
+    each naming the same remote peer address, 10.31.0.18 (ib-h100-18). ibstat on ib-h100-18 shows
+    mlx5_2 Down/Polling while its other HCAs are Active, and its port counters show the link going
+    down. The errors come from the peers; the failed link is mlx5_2 on the third node."""
+    hosts = ["ib-h100-%02d" % i for i in (16, 17, 18, 19)]
+    c = Case("case-y037", "ib_link_failure", "ib-h100-18/mlx5_2", hosts, gpu=H100)
+    tf = -310
+    c.alert("NCCLIBCompletionErrors", "IB completion errors on ib-h100-17, ib-h100-19 (job gemma-ft-7b)",
+            job="gemma-ft-7b", node=hosts[1], severity="critical")
+    a = "ib-h100-17:55012:55840 [2]"
+    b = "ib-h100-19:71220:72003 [2]"
+    l1 = megatron_iters(c, tf - 8 * 2.9, 8, 15500, step_s=2.9) + [
+        "%s NCCL WARN NET/IB : Got completion from peer 10.31.0.18<39181> with error 12, opcode 0, len 0, vendor err 129 (Send) localGid fe80::9a03:9b03:a0:8812 remoteGids fe80::9a03:9b03:a0:61f4" % a,
+        "%s NCCL INFO transport/net.cc:1134 -> 6" % a,
+        "[rank10]:[%s ProcessGroupNCCL.cpp:1595] [PG 0 (default_pg) Rank 10] Process group watchdog thread terminated with exception: NCCL error: remote process exited or there was a network error, NCCL version 2.20.5" % c.glog(tf + 2, "E")]
+    c.log(hosts[1] + "/rank10/stderr", l1)
+    l3 = [
+        "%s NCCL WARN NET/IB : Got completion from peer 10.31.0.18<44617> with error 12, opcode 1, len 0, vendor err 129 (Recv) localGid fe80::9a03:9b03:a0:7c30 remoteGids fe80::9a03:9b03:a0:61f4" % b,
+        "%s NCCL INFO transport/net.cc:1134 -> 6" % b,
+        "[rank26]:[%s ProcessGroupNCCL.cpp:1595] [PG 0 (default_pg) Rank 26] Process group watchdog thread terminated with exception: NCCL error: remote process exited or there was a network error, NCCL version 2.20.5" % c.glog(tf + 2.5, "E")]
+    c.log(hosts[3] + "/rank26/stderr", megatron_iters(c, tf - 5 * 2.9, 5, 15503, step_s=2.9) + l3)
+    sh = ["[oncall@ib-h100-18 ~]$ ibstat mlx5_2",
+          "CA 'mlx5_2'",
+          "\tCA type: MT4129",
+          "\tNumber of ports: 1",
+          "\tFirmware version: 28.39.2048",
+          "\tPort 1:",
+          "\t\tState: Down",
+          "\t\tPhysical state: Polling",
+          "\t\tRate: 10",
+          "\t\tBase lid: 65535",
+          "\t\tLink layer: InfiniBand",
+          "[oncall@ib-h100-18 ~]$ ibstat mlx5_3 | grep -E 'State|Rate'",
+          "\t\tState: Active",
+          "\t\tPhysical state: LinkUp",
+          "\t\tRate: 400"]
+    c.log(hosts[2] + "/oncall-shell", sh)
+    nics = ["mlx5_%d" % i for i in (0, 2, 3, 4, 5, 7, 8, 9)]
+    ib_port_metric(c, hosts[2], "node_infiniband_state_id", nics,
+                   {n: (lambda s: 4) for n in nics} | {"mlx5_2": lambda s: 4 if s < tf - 3 else 1})
+    ib_port_metric(c, hosts[2], "node_infiniband_link_downed_total", ["mlx5_2", "mlx5_3"],
+                   {"mlx5_2": lambda s: 0 if s < tf - 3 else 1})
+    return c
+
+
+@case
+def y038():
+    """All-reduce heavy job ~2.3x slower since the node rn-h200-44 was swapped in; no error lines.
+    node-exporter shows the rate of that node's mlx5_7 at 100 Gb/s (12.5 GB/s) while every other
+    HCA runs at 400 Gb/s; nccl.allreduce across the job is low while the all-reduce inside each node
+    passes, and the GPUs of rn-h200-44 are healthy. One HCA trained at a lower rate."""
+    hosts = ["rn-h200-%02d" % i for i in (41, 42, 43, 44)]
+    c = Case("case-y038", "ib_link_failure", "rn-h200-44/mlx5_7", hosts, gpu=H200)
+    c.alert("TrainingThroughputLow", "llama3-405b-cpt-slice throughput 57% below expected", job="llama3-405b-cpt-slice",
+            node=hosts[0], severity="warning")
+    tr = megatron_iters(c, -1100, 20, 700, step_s=5.0 * 2.3, loss=1.65)
+    c.log(hosts[0] + "/rank0/stdout", interleave(c.rng, tr, app_noise(c, 6)) + [
+        "[%s] INFO: node set changed at restart: +rn-h200-44 -rn-h200-29 (maintenance swap)" % c.ymd(-1190)])
+    nics = ["mlx5_%d" % i for i in (0, 3, 4, 5, 6, 7, 9, 10)]
+    for h in hosts[2:]:
+        ib_port_metric(c, h, "node_infiniband_rate_bytes_per_second", nics,
+                       {n: (lambda s: 5.0e10) for n in nics} | ({"mlx5_7": lambda s: 1.25e10} if h == hosts[3] else {}))
+    c.nccl("nccl.allreduce@job", busbw=61.8)
+    for h in hosts:
+        c.nccl("nccl.allreduce@" + h)
+    c.health_rates("gpu.health@rn-h200-44/gpu7")
+    return c
+
+
+@case
+def y039():
+    """A new cluster's job is ~8x slower than on the old one; NCCL_DEBUG is off so nothing says
+    which transport NCCL chose, and no error is logged. The IB port counters of the nodes barely move
+    while bond0 carries gigabytes per second. nccl.allreduce over the job measures ~3 GB/s while
+    inside a node it is normal and the GPUs are healthy: NCCL is running over sockets because the
+    container lacks the IB devices/config. Network misconfiguration (job)."""
+    hosts = ["cl2-h100-%03d" % i for i in (101, 102)]
+    c = Case("case-y039", "nccl_network_misconfig", "job", hosts, gpu=H100)
+    c.alert("TrainingThroughputLow", "new-cluster smoke test: 8x slower than reference", job="smoke-gpt2-xl",
+            node=hosts[0], severity="warning")
+    tr = plain_steps(c, -1150, 36, 100, step_s=7.3, loss=3.9)
+    cfg = ["[%s] INFO launch: image=registry.local/ml/pt-2.4:cl2 world_size=16 backend=nccl" % c.ymd(-1190),
+           "[%s] INFO launch: env NCCL_DEBUG=(unset) NCCL_SOCKET_IFNAME=bond0 NCCL_IB_HCA=(unset)" % c.ymd(-1190),
+           "[%s] INFO reference step_time on cl1: 0.92s" % c.ymd(-1189)]
+    c.log(hosts[0] + "/rank0/stdout", cfg + interleave(c.rng, tr, app_noise(c, 4)))
+    nics = ["mlx5_%d" % i for i in range(8)]
+    for h in hosts:
+        ib_port_metric(c, h, "node_infiniband_port_data_transmitted_bytes_total:rate1m", nics,
+                       {n: (lambda s: c.rng.uniform(0, 900)) for n in nics})
+        c.node_metric("node_network_transmit_bytes_total:rate1m", {"instance": h + ":9100", "device": "bond0"},
+                      lambda s: c.rng.uniform(2.7e9, 3.1e9), decimals=0)
+    c.nccl("nccl.allreduce@job", busbw=2.9)
+    c.nccl("nccl.allreduce@cl2-h100-101")
+    c.nccl("nccl.allreduce@cl2-h100-102")
+    c.gemm("gpu.gemm@cl2-h100-101/gpu0")
+    return c
+
+
+@case
+def y040():
+    """TORCH_DISTRIBUTED_DEBUG=DETAIL reports a collective mismatch: rank 9 (tp-h100-2 GPU 1) issued
+    a BROADCAST (an eval branch taken on a rank-local condition) while the other ranks are in
+    ALLREDUCE #40117; the job then hangs and the watchdog fires. Hang caused by rank 9's process."""
+    hosts = ["tp-h100-%d" % i for i in (1, 2)]
+    c = Case("case-y040", "nccl_collective_hang", "tp-h100-2/gpu1", hosts, gpu=H100)
+    tf = -640
+    c.alert("NCCLWatchdogTimeout", "reward-model-13b: collective operation timeout", job="reward-model-13b",
+            node=hosts[0], severity="critical")
+    tr = deepspeed_steps(c, tf - 20, 8, 40100, step_s=2.5)
+    mm = ["[rank3]: RuntimeError: Detected mismatch between collectives on ranks. Rank 3 is running collective: CollectiveFingerPrint(SequenceNumber=40117, OpType=ALLREDUCE, TensorShape=[1], TensorDtypes=Float, TensorDeviceTypes=TensorOptions(dtype=float (default), device=cuda, layout=Strided (default), requires_grad=false (default), pinned_memory=false (default), memory_format=(nullopt))), but Rank 9 is running collective: CollectiveFingerPrint(SequenceNumber=40117, OpType=BROADCAST, TensorShape=[4096, 512], TensorDtypes=BFloat16, TensorDeviceTypes=TensorOptions(dtype=float (default), device=cuda, layout=Strided (default), requires_grad=false (default), pinned_memory=false (default), memory_format=(nullopt))). Collectives differ in the following aspects: \t Op type: ALLREDUCEvs BROADCAST  Tensor Tensor shapes: 1vs 4096 512  Tensor Tensor dtypes: Floatvs BFloat16"]
+    c.log(hosts[0] + "/rank3/stderr", tr + mm + watchdog(c, 3, tf + 600.2, 40117, numel=1))
+    r9 = ["[%s] [INFO] [eval.py:61] rank 9: local eval trigger (val shard 9 exhausted), running generate() with broadcast of prompts" % c.ymd_ms(tf - 1)]
+    c.log(hosts[1] + "/rank9/stderr", deepspeed_steps(c, tf - 20, 8, 40100, step_s=2.5, rank=9)[:6] + r9)
+    over = {("util", g): after(tf, lambda s, n: 100) for g in range(8)}
+    dcgm(c, hosts[1], over, which=("util", "power"))
+    return c
+
+
+@case
+def y041():
+    """On Kubernetes, worker-1's rank 12 (gke node ...-b7kd GPU 4) raises ZeroDivisionError in the
+    job's own throughput logging when its shard yields an empty batch and exits with code 1. The
+    other ranks lose their TCPStore connection / get ncclRemoteError; the alert is on worker-0."""
+    hosts = ["gke-a3mega-np-3-8f21c0de-%s" % x for x in ("q9zd", "b7kd")]
+    c = Case("case-y041", "rank_process_crash", "gke-a3mega-np-3-8f21c0de-b7kd/gpu4", hosts, gpu=H100, pci=PCI_BUS_B)
+    tf = -200
+    c.alert("PyTorchJobFailed", "PyTorchJob code-llm-ft failed (worker-0 exit 1)", job="code-llm-ft",
+            namespace="codegen", pod="code-llm-ft-worker-0", severity="critical")
+    w0 = fsdp_steps(c, tf - 12 * 2.0, 12, 4001, step_s=2.0) + [
+        "[rank0]:[%s socket.cpp:487] [c10d] recvValue failed on SocketImpl(fd=72, addr=[::ffff:10.8.3.4]:50122, remote=[gke-a3mega-np-3-8f21c0de-b7kd]:29500): failed to recv, got 0 bytes" % c.glog(tf + 1, "W"),
+        "[rank0]:[%s ProcessGroupNCCL.cpp:1595] [PG 0 (default_pg) Rank 0] Process group watchdog thread terminated with exception: NCCL error: remote process exited or there was a network error, NCCL version 2.21.5" % c.glog(tf + 3, "E"),
+        "ncclRemoteError: A call failed possibly due to a network error or a remote process exiting prematurely.",
+        "Last error:",
+        "NET/IB : Got completion from peer 10.8.4.12<51144> with status=12 opcode=0 len=0 vendor err 129 (Send) localGid ::ffff:10.8.3.4 remoteGids ::ffff:10.8.4.12 hca mlx5_0"]
+    c.log("%s/pod/codegen/code-llm-ft-worker-0/pytorch" % hosts[0], w0)
+    w1 = fsdp_steps(c, tf - 6 * 2.0, 6, 4007, step_s=2.0, rank=12) + [
+        "[rank12]: Traceback (most recent call last):",
+        '[rank12]:   File "/app/train.py", line 301, in <module>',
+        "[rank12]:     main()",
+        '[rank12]:   File "/app/train.py", line 277, in main',
+        "[rank12]:     tps = n_tokens / (step_time * local_batch_size)",
+        "[rank12]: ZeroDivisionError: float division by zero"]
+    w1 += elastic_failure(c, tf + 1, hosts[1], 12, 4, 1, traceback="ZeroDivisionError: float division by zero")
+    c.log("%s/pod/codegen/code-llm-ft-worker-1/pytorch" % hosts[1], w1)
+    dcgm(c, hosts[1], {("util", 4): after(tf, lambda s, n: 0)}, which=("util",))
+    return c
+
+
+@case
+def y042():
+    """A zombie process of an earlier job (pid 90121, not part of this job) still holds ~30 GiB on
+    GPU 2 of bm-h100-77; rank 2 of the new job runs out of CUDA memory on its first large
+    allocation. The OOM message lists the foreign process; nvidia-smi shows it. cuda_oom at GPU 2."""
+    hosts = ["bm-h100-%02d" % i for i in (76, 77)]
+    c = Case("case-y042", "cuda_oom", "bm-h100-77/gpu2", hosts, gpu=H100)
+    tf = -150
+    c.alert("TrainingJobFailed", "job 'llava-next-34b' failed: CUDA OOM on rank 10", job="llava-next-34b",
+            node=hosts[1], severity="warning")
+    oom = ["[rank10]: Traceback (most recent call last):",
+           '[rank10]:   File "/mnt/code/llava/train/train_mem.py", line 14, in <module>',
+           "[rank10]:     train(attn_implementation=\"flash_attention_2\")",
+           '[rank10]:   File "/usr/local/lib/python3.10/dist-packages/deepspeed/runtime/zero/stage3.py", line 1412, in _allocate_partition',
+           "[rank10]: torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 12.40 GiB. GPU 2 has a total capacity of 79.11 GiB of which 9.87 GiB is free. Process 90121 has 30.51 GiB memory in use. Including non-PyTorch memory, this process has 38.71 GiB memory in use. Of the allocated memory 36.02 GiB is allocated by PyTorch, and 1.12 GiB is reserved by PyTorch but unallocated. If reserved but unallocated memory is large try setting PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True to avoid fragmentation.  See documentation for Memory Management  (https://pytorch.org/docs/stable/notes/cuda.html#environment-variables)"]
+    init = ["[%s] [INFO] [real_accelerator.py:203:get_accelerator] Setting ds_accelerator to cuda (auto detect)" % c.ymd_ms(tf - 70),
+            "[%s] [INFO] [comm.py:637:init_distributed] cdb=None" % c.ymd_ms(tf - 66),
+            "[%s] [INFO] [config.py:733:__init__] Config mesh_device None world_size = 16" % c.ymd_ms(tf - 40),
+            "[%s] [INFO] [partition_parameters.py:345:__exit__] finished initializing model - num_params = 723, num_elems = 34.76B" % c.ymd_ms(tf - 9)]
+    c.log(hosts[1] + "/rank10/stderr", init + app_noise(c, 3) + oom)
+    smi = ["$ nvidia-smi --query-compute-apps=gpu_bus_id,pid,process_name,used_memory --format=csv",
+           "gpu_bus_id, pid, process_name, used_memory",
+           "00000000:3A:00.0, 90121, python, 31242 MiB",
+           "$ ps -o pid,etime,user,cmd -p 90121",
+           "    PID     ELAPSED USER     CMD",
+           "  90121  2-04:11:52 jdoe     python eval_harness.py --model ckpt/step_12000 --device cuda:2",
+           "$ squeue -w bm-h100-77 -h -o %i",
+           "6613027"]
+    c.log(hosts[1] + "/oncall-shell", smi)
+    over = {("fb", 2): lambda s, n: 31242 if s < tf - 20 else 79500}
+    for g in range(8):
+        if g != 2:
+            over[("fb", g)] = lambda s, n: c.rng.uniform(400, 600) if s < tf - 20 else n * 0.55
+    dcgm(c, hosts[1], over, which=("util", "fb"))
+    return c
+
+
+@case
+def y043():
+    """Every rank hits a device-side assert in the embedding lookup right after a tokenizer swap:
+    the new tokenizer has 128256 ids but the checkpoint's embedding has 32000 rows. Illegal memory
+    access from application code on all ranks: job."""
+    hosts = ["hx-h200-%02d" % i for i in (5, 6)]
+    c = Case("case-y043", "illegal_memory_access", "job", hosts, gpu=H200)
+    c.alert("TrainingJobFailed", "job 'llama2-7b-tok-swap' failed on all 16 ranks", job="llama2-7b-tok-swap",
+            node=hosts[0], severity="warning")
+    lines = ["[%s] INFO tokenizer: meta-llama/Meta-Llama-3-8B (vocab 128256)" % c.ymd(-160),
+             "[%s] INFO model: loaded checkpoint llama2-7b-base (embed_tokens [32000, 4096])" % c.ymd(-120),
+             "[%s] INFO starting training, 16 ranks" % c.ymd(-90)]
+    for r in (0, 5, 11):
+        lines += ["../aten/src/ATen/native/cuda/Indexing.cu:1289: indexSelectLargeIndex: block: [%d,0,0], thread: [%d,0,0] Assertion `srcIndex < srcSelectDimSize` failed." % (
+            c.rng.randrange(100, 900), t) for t in (64, 65, 66)]
+        lines += ["[rank%d]: Traceback (most recent call last):" % r,
+                  '[rank%d]:   File "/opt/conda/lib/python3.11/site-packages/torch/nn/functional.py", line 2264, in embedding' % r,
+                  "[rank%d]:     return torch.embedding(weight, input, padding_idx, scale_grad_by_freq, sparse)" % r,
+                  "[rank%d]: RuntimeError: CUDA error: device-side assert triggered" % r,
+                  "[rank%d]: Compile with `TORCH_USE_CUDA_DSA` to enable device-side assertions." % r]
+    c.log("slurm-8123301.out", lines + app_noise(c, 4) + ["srun: error: hx-h200-05: tasks 0-7: Exited with exit code 1",
+                                                          "srun: error: hx-h200-06: tasks 8-15: Exited with exit code 1"])
+    k = kernel_noise(c, hosts[0], 5, -1200, -20) + syslog_lines(c, hosts[0], [
+        (-60, "kernel: " + nvrm(c, c.bus(0), 43, 99311, "python", "Ch 00000008")),
+        (-60, "kernel: " + nvrm(c, c.bus(5), 43, 99316, "python", "Ch 00000008"))])
+    c.log(hosts[0] + "/journal", k)
+    dcgm(c, hosts[0], {("util", g): after(-60, lambda s, n: 0) for g in range(8)}, which=("util",))
+    return c
+
+
+@case
+def y044():
+    """A pod's memory cgroup (limit 320 GiB) kills DataLoader workers of the trainer on
+    eks p4d node ip-10-7-40-15; the trainer dies with "DataLoader worker (pid 4471) is killed by
+    signal: Killed." which reads like an input-pipeline problem. The kernel log shows the memcg OOM
+    kill. Host OOM at the node."""
+    hosts = ["ip-10-7-40-15", "ip-10-7-40-77"]
+    c = Case("case-y044", "host_oom", "ip-10-7-40-15", hosts, gpu=A100)
+    tf = -420
+    c.alert("KubePodOOMKilledContainer", "pod multimodal/clip-g14-worker-0 container trainer terminated", job="clip-g14",
+            namespace="multimodal", pod="clip-g14-worker-0", severity="warning")
+    tr = plain_steps(c, tf - 22 * 1.25, 22, 31000, step_s=1.25, loss=2.7)
+    err = ["[%s] WARNING dataloader: worker 5 rss 38.2 GiB (sample cache enabled)" % c.ymd(tf - 60),
+           "Traceback (most recent call last):",
+           '  File "/usr/local/lib/python3.10/dist-packages/torch/utils/data/dataloader.py", line 1133, in _try_get_data',
+           "    data = self._data_queue.get(timeout=timeout)",
+           "RuntimeError: DataLoader worker (pid 4471) is killed by signal: Killed. ",
+           "[%s] ERROR trainer exited (1)" % c.ymd(tf + 2)]
+    c.log("%s/pod/multimodal/clip-g14-worker-0/trainer" % hosts[0], interleave(c.rng, tr, app_noise(c, 3)) + err)
+    k = dmesg_lines(c, [
+        (tf - 1, "pt_data_worker invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=985"),
+        (tf - 1, "memory: usage 335544320kB, limit 335544320kB, failcnt 4412"),
+        (tf - 1, "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=cri-containerd-5e1f0a,mems_allowed=0-1,oom_memcg=/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod0c1d.slice,task_memcg=/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod0c1d.slice/cri-containerd-5e1f0a.scope,task=pt_data_worker,pid=4471,uid=0"),
+        (tf, "Memory cgroup out of memory: Killed process 4471 (pt_data_worker) total-vm:61223312kB, anon-rss:40112884kB, file-rss:81220kB, shmem-rss:0kB, UID:0 pgtables:80320kB oom_score_adj:985"),
+    ]) + kernel_noise(c, hosts[0], 4, -1300, -10, fmt="dmesg")
+    c.log(hosts[0] + "/dmesg", k)
+    c.node_metric("container_memory_working_set_bytes", {"node": hosts[0], "pod": "clip-g14-worker-0", "container": "trainer"},
+                  lambda s: min(3.4e11, 2.1e11 + (s + 1200) * 1.7e8) if s < tf else 1.2e10, decimals=0)
+    c.node_metric("kube_pod_container_resource_limits", {"node": hosts[0], "pod": "clip-g14-worker-0", "resource": "memory"},
+                  lambda s: 3.436e11, decimals=0)
+    return c
+
+
+@case
+def y045():
+    """A DeepSpeed bf16 run's loss jumps from ~2.0 to ~7.5 at step 18230 and stays there; grad norm
+    spikes three orders of magnitude; all data-parallel ranks report the same loss (no replica
+    disagreement), no error anywhere; the LR had just reached its peak of 6e-4. Divergence of the
+    training run (job). gpu.sdc on a node passes."""
+    hosts = ["dsx-h100-%02d" % i for i in (1, 2, 3)]
+    c = Case("case-y045", "loss_divergence", "job", hosts, gpu=H100)
+    c.alert("LossSpike", "pythia-12b-rerun: loss 7.49 (EMA 2.04)", job="pythia-12b-rerun", node=hosts[0], severity="warning")
+    lines = []
+    t = -1150
+    for i in range(40):
+        t += 2.8
+        step = 18200 + i
+        lo = 2.04 + c.rng.uniform(-0.03, 0.03) if step < 18230 else 7.5 + c.rng.uniform(-0.2, 0.2)
+        gn = 0.28 * c.rng.uniform(0.9, 1.1) if step < 18229 else (310.0 if step < 18233 else 9.0 * c.rng.uniform(0.8, 1.3))
+        if i % 2 == 0 or step in (18229, 18230, 18231):
+            lines.append("[%s] [INFO] [train.py:388] step=%d loss=%.4f grad_norm=%.3f lr=%.3e tokens/s=%d" % (
+                c.ymd_ms(t), step, lo, gn, min(6e-4, 6e-4 * step / 18220), 412000 + c.rng.randrange(-3000, 3000)))
+    lines.append("[%s] [INFO] [train.py:402] dp loss check: all 24 replicas report 7.4821 at step 18236 (max diff 0.0)" % c.ymd_ms(t + 1))
+    c.log(hosts[0] + "/rank0/stdout", interleave(c.rng, lines, app_noise(c, 5)))
+    dcgm(c, hosts[0], which=("util", "power"))
+    c.sdc("gpu.sdc@dsx-h100-01")
+    return c
+
+
+@case
+def y046():
+    """fairseq fp16 training of a translation model: "gradient overflow detected" with the loss
+    scale halving down to the minimum, then FloatingPointError "Minimum loss scale reached". Job."""
+    hosts = ["mt-a100-%02d" % i for i in (3, 4)]
+    c = Case("case-y046", "fp16_loss_scale_collapse", "job", hosts, gpu=A100)
+    c.alert("TrainingJobFailed", "nllb-ft-dense: FloatingPointError on rank 0", job="nllb-ft-dense", node=hosts[0],
+            severity="warning")
+    lines = []
+    t = -1100
+    for i in range(10):
+        t += 40
+        lines.append("%s | INFO | train_inner | epoch 004:   %d / 6120 loss=4.11, nll_loss=2.46, ppl=5.5, wps=96412, ups=1.2, wpb=79812, bsz=2704, num_updates=%d, lr=0.0005, gnorm=0.88, loss_scale=64, train_wall=41, gb_free=22.1, wall=%d" % (
+            c.ymd(t), 3100 + 50 * i, 21500 + 50 * i, 61200 + 40 * i))
+    scale = 64.0
+    while scale > 0.0001:
+        t += c.rng.uniform(1.0, 9.0)
+        scale /= 2
+        lines.append("%s | INFO | fairseq.trainer | NOTE: gradient overflow detected, ignoring gradient, setting loss scale to: %s" % (c.ymd(t), repr(scale)))
+    lines += ["Traceback (most recent call last):",
+              '  File "/opt/fairseq/fairseq/trainer.py", line 933, in train_step',
+              "    grad_norm = self.clip_grad_norm(self.cfg.optimization.clip_norm)",
+              '  File "/opt/fairseq/fairseq/optim/dynamic_loss_scaler.py", line 61, in check_overflow',
+              "    raise FloatingPointError(",
+              "FloatingPointError: Minimum loss scale reached (0.0001). Your loss is probably exploding. Try lowering the learning rate, using gradient clipping or increasing the batch size."]
+    c.log(hosts[0] + "/train.log", lines)
+    dcgm(c, hosts[0], which=("util",))
+    return c
+
+
+@case
+def y047():
+    """torchtitan with float8 training (tensorwise dynamic scaling) on H200: the float8 monitor
+    reports growing saturation and then non-finite amax in the wo projection; the loss spikes and
+    the step is skipped until NaN. FP8 scaling breakdown: job."""
+    hosts = ["tt-h200-%02d" % i for i in (1, 2, 3, 4)]
+    c = Case("case-y047", "fp8_scaling_overflow", "job", hosts, gpu=H200)
+    c.alert("TrainingLossNaN", "titan-llama3-70b-fp8 loss NaN at step 6114", job="titan-llama3-70b-fp8", node=hosts[0],
+            severity="critical")
+    lo = lambda i: 2.31 + c.rng.uniform(-0.02, 0.02) if i < 22 else (3.9 if i < 25 else float("nan"))
+    tr = fsdp_steps(c, -1100, 30, 6088, step_s=4.1, loss_fn=lo, mfu=44.0)
+    mon = []
+    for i in range(14, 27, 2):
+        t = -1100 + 4.1 * (i + 1)
+        sat = 0.01 * 2.2 ** max(0, i - 16)
+        amax = "inf" if i >= 24 else "%.2f" % (38.0 * 1.9 ** max(0, i - 16))
+        mon.append("[rank0]:[titan] %s - root - WARNING - float8 stats step %d: layers.61.attention.wo input amax=%s scale=%s saturated=%.2f%%" % (
+            c.ymd_ms(t), 6088 + i, amax, "nan" if amax == "inf" else "%.4g" % (448.0 / float(amax)), min(sat, 41.0)))
+    cfg = ["[rank0]:[titan] %s - root - INFO - Float8 training active (recipe: tensorwise, enable_fsdp_float8_all_gather=True)" % c.ymd_ms(-1150)]
+    c.log(hosts[0] + "/rank0/stdout", cfg + interleave(c.rng, tr, app_noise(c, 3)) + mon)
+    dcgm(c, hosts[0], which=("util",))
+    return c
+
+
+@case
+def y048():
+    """DeepSpeed-MoE (64 experts, EP 16): router load drifts onto experts 3 and 41; with
+    drop_tokens=False the ranks hosting them (ranks 3 and 9: moe-h100-a GPU 3 and moe-h100-b GPU 1)
+    process ~5x the tokens and everyone else waits in the all-to-all. The straggler alert names
+    those ranks; their GPUs pass health and gemm, and the all-to-all across the job passes. MoE
+    routing imbalance (job)."""
+    hosts = ["moe-h100-a", "moe-h100-b"]
+    c = Case("case-y048", "moe_expert_imbalance", "job", hosts, gpu=H100)
+    c.alert("StragglerDetected", "deepseek-style-moe-16b: ranks 3 and 9 slowest for 40 min", job="deepseek-style-moe-16b",
+            node=hosts[0], severity="warning")
+    tr = deepspeed_steps(c, -1150, 30, 9000, step_s=2.1, step_fn=lambda i: 2.1 * (1 + 0.05 * min(i, 20)) * c.rng.uniform(0.98, 1.02))
+    moe = ["[%s] [INFO] [logging.py:96:log_dist] [Rank 0] moe: num_experts=64 ep_size=16 k=2 capacity_factor=1.0 drop_tokens=False use_rts=True" % c.ymd_ms(-1190)]
+    for j, t in enumerate(range(-1000, -30, 160)):
+        moe.append("[%s] [INFO] [logging.py:96:log_dist] [Rank 0] time (ms) | fwd: %.1f | bwd: %.1f | moe_a2a_wait: %.1f | l_aux: %.4f" % (
+            c.ymd_ms(t), 610 + 40 * j, 1210 + 70 * j, 120 + 180 * j, 0.0101 + 0.0034 * j))
+    c.log(hosts[0] + "/rank0/stdout", tr + moe)
+    c.node_metric("train_moe_expert_tokens_per_step", {"job": "deepseek-style-moe-16b", "layer": "11", "expert": "3"},
+                  lambda s: 4100 + max(0, s + 1100) * 14.0, decimals=0)
+    c.node_metric("train_moe_expert_tokens_per_step", {"job": "deepseek-style-moe-16b", "layer": "11", "expert": "17"},
+                  lambda s: 4100 - max(0, s + 1100) * 1.2, decimals=0)
+    dcgm(c, hosts[0], which=("util", "temp", "clock"))
+    c.health_rates("gpu.health@moe-h100-a/gpu3")
+    c.gemm("gpu.gemm@moe-h100-a/gpu3")
+    c.health_rates("gpu.health@moe-h100-b/gpu1")
+    c.nccl("nccl.alltoall@job")
+    return c
+
+
+@case
+def y049():
+    """Rank 19 (gpu-c4-h100-03 GPU 3) is slowest; its GPU's
+    temperature, power and clocks look normal and nothing is logged. gpu.gemm on GPU 3 reaches only
+    ~400 TFLOP/s while health passes (no throttle reason); gpu.inventory on GPU 3 lists a second
+    compute process (an interactive notebook kernel of another user) next to the rank. A GPU shared
+    with a stray process: straggler at that GPU."""
+    hosts = ["gpu-c4-h100-%02d" % i for i in (1, 2, 3)]
+    c = Case("case-y049", "straggler_rank", "gpu-c4-h100-03/gpu3", hosts, gpu=H100)
+    c.alert("StragglerDetected", "llm-eval-sweep: rank 19 slowest in 97% of steps", job="llm-eval-sweep", node=hosts[2],
+            severity="warning")
+    tr = megatron_iters(c, -1100, 30, 300, step_s=3.0 * 1.45, loss=2.2)
+    c.log(hosts[0] + "/rank0/stdout", interleave(c.rng, tr, app_noise(c, 4)) + [
+        "[%s] INFO:megatron.core.utils:StragglerDetector: report for iteration 320" % c.ymd(-200),
+        "  MnRtt/Rnk: 2911.20ms/4 | MxRtt/Rnk: 4390.51ms/19 | MnPwr/Rnk: 511000.00mW/11 | MxPwr/Rnk: 652000.00mW/19 | MnTmp/Rnk: 52.00C/7 | MxTmp/Rnk: 66.00C/19 | MnUtl/Rnk: 97.00%/2 | MxUtl/Rnk: 100.00%/19 | MnClk/Rnk: 1965.00MHz/8 | MxClk/Rnk: 1980.00MHz/0"])
+    dcgm(c, hosts[2], which=("util", "temp", "power", "clock"))
+    c.gemm("gpu.gemm@gpu-c4-h100-03/gpu3", tflops=398.5)
+    c.health_rates("gpu.health@gpu-c4-h100-03/gpu3")
+    c.inventory("gpu.inventory@gpu-c4-h100-03/gpu3", details={"compute_processes": "pid 512330 python3 (job llm-eval-sweep, 61.2 GiB); pid 77102 python3 -m ipykernel_launcher (user akim, 9.8 GiB)"})
+    c.gemm("gpu.gemm@gpu-c4-h100-03/gpu2")
+    return c
+
+
+@case
+def y050():
+    """Throughput of a 4-node job drops ~45% with GPU utilisation dipping on every GPU of every
+    node at the same time; no error or timer in the logs (the job prints only loss). The nodes'
+    CPUs are saturated (load ~190 on 192 threads) while disk reads are modest. Probes rule out the
+    GPUs, PCIe and the network: gemm, pcie and health pass on sampled GPUs and the job-wide
+    all-reduce is normal. The input pipeline (CPU-side augmentation) starves the GPUs: job."""
+    hosts = ["cv-h100-%02d" % i for i in (11, 12, 13, 14)]
+    c = Case("case-y050", "dataloader_stall", "job", hosts, gpu=H100, pci=PCI_BUS_B)
+    c.alert("TrainingThroughputLow", "seg-anything-ft: images/s 45% below baseline", job="seg-anything-ft",
+            node=hosts[0], severity="warning")
+    lines = []
+    t = -1150
+    for i in range(40):
+        st = 0.61 if i < 6 else 1.12 * c.rng.uniform(0.9, 1.2)
+        t += st * 10
+        lines.append("%s train: [epoch 2][iter %d] loss %.4f" % (c.ymd(t), 14000 + i * 10, 0.43 - 0.0004 * i + c.rng.uniform(-0.01, 0.01)))
+    lines.insert(5, "%s config: augment=heavy (RandAugment n=4 m=15, LSJ 0.1-2.0) num_workers=8" % c.ymd(-1120))
+    c.log(hosts[0] + "/rank0/stdout", lines)
+    dip = lambda s, n: n if s < -1080 else (c.rng.uniform(10, 40) if c.rng.random() < 0.5 else c.rng.uniform(85, 100))
+    dcgm(c, hosts[0], {("util", g): dip for g in range(8)}, which=("util",))
+    dcgm(c, hosts[2], {("util", g): dip for g in range(8)}, which=("util",))
+    for h in hosts:
+        c.node_metric("node_load1", {"instance": h + ":9100"}, lambda s: 60 if s < -1080 else 186 + c.rng.uniform(0, 8))
+        c.node_metric("node_disk_read_bytes_total:rate1m", {"instance": h + ":9100", "device": "nvme0n1"},
+                      lambda s: c.rng.uniform(2.1e8, 3.0e8), decimals=0)
+    c.gemm("gpu.gemm@cv-h100-12/gpu0")
+    c.pcie("gpu.pcie_bandwidth@cv-h100-12/gpu0")
+    c.health_rates("gpu.health@cv-h100-12/gpu0")
+    c.nccl("nccl.allreduce@job")
+    return c
+
+
+@case
+def y051():
+    """The local NVMe scratch of ws-h200-31 went read-only after ext4 errors; the ranks on that node
+    fail writing their compile cache / sharded checkpoint to /local_scratch with EROFS while the
+    other nodes are fine. Local disk of one node: storage_failure at the node."""
+    hosts = ["ws-h200-%02d" % i for i in (30, 31, 32)]
+    c = Case("case-y051", "storage_failure", "ws-h200-31", hosts, gpu=H200)
+    tf = -280
+    bad = hosts[1]
+    c.alert("TrainingJobFailed", "job 'clm-1b-sweep-17' failed: OSError on 8 ranks", job="clm-1b-sweep-17", node=bad,
+            severity="warning")
+    k = kernel_noise(c, bad, 6, -1400, -20) + syslog_lines(c, bad, [
+        (tf - 30, "kernel: nvme nvme1: I/O 412 (Write) QID 17 timeout, aborting"),
+        (tf - 29, "kernel: nvme1n1: I/O Cmd(0x1) @ LBA 3712204800, 256 blocks, I/O Error (sct 0x3 / sc 0x71)"),
+        (tf - 29, "kernel: I/O error, dev nvme1n1, sector 3712204800 op 0x1:(WRITE) flags 0x800 phys_seg 32 prio class 2"),
+        (tf - 28, "kernel: EXT4-fs warning (device nvme1n1): ext4_end_bio:343: I/O error 10 writing to inode 52691014 starting block 464025600)"),
+        (tf - 28, "kernel: EXT4-fs error (device nvme1n1): ext4_journal_check_start:83: comm python3: Detected aborted journal"),
+        (tf - 28, "kernel: EXT4-fs (nvme1n1): Remounting filesystem read-only"),
+    ])
+    c.log(bad + "/journal", k)
+    r = fsdp_steps(c, tf - 10 * 1.5, 10, 1990, step_s=1.5, rank=8) + [
+        "[rank8]: Traceback (most recent call last):",
+        '[rank8]:   File "/usr/local/lib/python3.11/site-packages/torch/distributed/checkpoint/filesystem.py", line 487, in write_data',
+        "[rank8]:     with create_stream(path, \"wb\") as stream:",
+        "[rank8]: OSError: [Errno 30] Read-only file system: '/local_scratch/ckpt/step-2000/__8_0.distcp'"]
+    c.log(bad + "/rank8/stderr", r)
+    c.node_metric("node_filesystem_readonly", {"instance": bad + ":9100", "device": "/dev/nvme1n1", "mountpoint": "/local_scratch"},
+                  lambda s: 0 if s < tf - 28 else 1, decimals=0)
+    c.node_metric("node_filesystem_readonly", {"instance": hosts[0] + ":9100", "device": "/dev/nvme1n1", "mountpoint": "/local_scratch"},
+                  lambda s: 0, decimals=0)
+    return c
+
+
+@case
+def y052():
+    """The shared checkpoint file system (/weka/ckpt, quota 400 TiB) fills up during a
+    torch.distributed.checkpoint save: several ranks on different nodes fail with ENOSPC and the job
+    crashes; the loudest line is a torchrun ChildFailedError on one rank. Shared FS full: job."""
+    hosts = ["cc-h100-%03d" % i for i in (201, 202, 203, 204)]
+    c = Case("case-y052", "storage_failure", "job", hosts, gpu=H100)
+    tf = -220
+    c.alert("TrainingJobFailed", "job 'dbrx-cont-v3' failed at step 52000 (checkpoint)", job="dbrx-cont-v3", node=hosts[2],
+            severity="critical")
+    r = megatron_iters(c, tf - 10 * 6.0, 10, 51990, step_s=6.0, loss=1.51) + [
+        "[%s] saving checkpoint at iteration   52000 to /weka/ckpt/dbrx-cont-v3 in torch_dist format" % c.ymd(tf + 1)]
+    errs = []
+    for rk in (5, 19, 30):
+        errs += ["[rank%d]: Traceback (most recent call last):" % rk,
+                 '[rank%d]:   File "/usr/local/lib/python3.10/dist-packages/torch/distributed/checkpoint/filesystem.py", line 478, in _write_files_from_queue' % rk,
+                 "[rank%d]:     os.fsync(stream.fileno())" % rk,
+                 "[rank%d]: OSError: [Errno 28] No space left on device" % rk]
+    c.log("slurm-6620112.out", interleave(c.rng, r, app_noise(c, 3)) + errs + elastic_failure(c, tf + 30, hosts[2], 19, 3, 1))
+    c.node_metric("node_filesystem_avail_bytes", {"instance": hosts[0] + ":9100", "mountpoint": "/weka/ckpt", "fstype": "wekafs"},
+                  lambda s: max(0, 9.1e12 - (s + 1200) * 2.1e9) if s < tf - 200 else max(0.0, 9.1e12 - (tf - 200 + 1200) * 2.1e9 - (s - tf + 200) * 2.5e10), decimals=0)
+    dcgm(c, hosts[2], {("util", g): after(tf, lambda s, n: 0) for g in range(8)}, which=("util",))
+    return c
+
+
+@case
+def y053():
+    """One node of the allocation (sp-h100-09) was reimaged with an older driver (535, CUDA 12.2);
+    the job's container uses CUDA 12.4. Ranks on that node fail at the first CUDA call with "driver
+    too old"; the others then time out at rendezvous. Node image: launch_config_error at the node."""
+    hosts = ["sp-h100-%02d" % i for i in (7, 8, 9)]
+    c = Case("case-y053", "launch_config_error", "sp-h100-09", hosts, gpu=H100)
+    c.alert("TrainingJobFailed", "job 7781201 (vlm-pretrain) failed: rendezvous timeout", job="vlm-pretrain", node=hosts[0],
+            severity="warning")
+    lines = ["[%s] sp-h100-09: rank 16: torch 2.4.0+cu124, torch.version.cuda=12.4" % c.ymd(-400),
+             "[sp-h100-09:16]: Traceback (most recent call last):",
+             '[sp-h100-09:16]:   File "/opt/vlm/train.py", line 52, in setup',
+             "[sp-h100-09:16]:     torch.cuda.set_device(local_rank)",
+             "[sp-h100-09:16]: RuntimeError: The NVIDIA driver on your system is too old (found version 12020). Please update your GPU driver by downloading and installing a new version from the URL: http://www.nvidia.com/Download/index.aspx Alternatively, go to: https://pytorch.org to install a PyTorch version that has been compiled with your version of the CUDA driver.",
+             "[%s] sp-h100-07: rank 0: waiting for 24 ranks, 16 joined" % c.ymd(-390),
+             "torch.distributed.DistStoreError: Timed out after 601 seconds waiting for clients. 16/24 clients joined."]
+    nv = ["%s  %s  NVIDIA-SMI %s   Driver Version: %s   CUDA Version: %s" % (h, c.ymd(-420), d, d, cu) for h, d, cu in (
+        (hosts[0], "550.90.07", "12.4"), (hosts[1], "550.90.07", "12.4"), (hosts[2], "535.183.01", "12.2"))]
+    c.log("slurm-7781201.out", nv + app_noise(c, 4) + lines + ["srun: error: sp-h100-09: tasks 16-23: Exited with exit code 1",
+                                                              "srun: error: sp-h100-07: task 0: Exited with exit code 1"])
+    j = syslog_lines(c, hosts[2], [(-1210, "kernel: NVRM: loading NVIDIA UNIX x86_64 Kernel Module  535.183.01  Sun May 12 19:39:15 UTC 2024"),
+                                   (-1190, "cloud-init[2101]: image: ubuntu-22.04-gpu-2024.05.2 (reimaged by maintenance ticket OPS-44120)")])
+    c.log(hosts[2] + "/journal", j + kernel_noise(c, hosts[2], 8, -1100, -20))
+    return c
+
+
+@case
+def y054():
+    """A100 node: PCIe AER reports an uncorrected fatal error on the root port above GPU 1, then the
+    driver logs Xid 79 and the GPU is gone (its DCGM series stop); the ranks hang until the watchdog
+    fires on every node. The GPU is lost to the driver: gpu_fallen_off_bus at GPU 1 (the AER lines
+    are the path it fell off, the watchdog the loud symptom)."""
+    hosts = ["a100-sxm-q%02d" % i for i in (1, 2, 3)]
+    c = Case("case-y054", "gpu_fallen_off_bus", "a100-sxm-q02/gpu1", hosts, gpu=A100, pci=PCI_BUS_B)
+    tf = -720
+    bad = hosts[1]
+    c.alert("NCCLWatchdogTimeout", "wav2vec-xl: watchdog timeout, 24/24 ranks", job="wav2vec-xl", node=hosts[2],
+            severity="critical")
+    bus = c.bus(1)
+    k = kernel_noise(c, bad, 6, -1400, -20, fmt="dmesg") + dmesg_lines(c, [
+        (tf - 0.3, "pcieport 0000:38:01.0: AER: Uncorrected (Fatal) error received: 0000:38:01.0"),
+        (tf - 0.3, "pcieport 0000:38:01.0: PCIe Bus Error: severity=Uncorrected (Fatal), type=Transaction Layer, (Receiver ID)"),
+        (tf - 0.3, "pcieport 0000:38:01.0:   device [8086:347a] error status/mask=00000020/00100000"),
+        (tf - 0.3, "pcieport 0000:38:01.0:    [ 5] SDES                   (First)"),
+        (tf, "NVRM: GPU at PCI:%s: %s" % (bus, c.uuid(bad, 1))),
+        (tf, "NVRM: GPU Board Serial Number: 1323420078811"),
+        (tf, nvrm(c, bus, 79, None, None, "GPU has fallen off the bus.")),
+        (tf, "NVRM: GPU %s.0: GPU has fallen off the bus." % bus),
+        (tf + 1.2, "NVRM: GPU %s.0: RmInitAdapter failed! (0x23:0xffff:1428)" % bus),
+        (tf + 1.2, "NVRM: GPU %s.0: rm_init_adapter failed, device minor number 1" % bus),
+    ])
+    c.log(bad + "/dmesg", k)
+    r = plain_steps(c, tf - 20 * 1.7, 20, 9100, step_s=1.7, loss=1.3) + watchdog(c, 16, tf + 600.5, 211004, op="ALLREDUCE", numel=98566144, timeout_ms=600000)
+    c.log(hosts[2] + "/rank16/stderr", r)
+    dcgm(c, bad, {("util", 1): gone(tf), ("temp", 1): gone(tf), ("power", 1): gone(tf)},
+         which=("util", "temp", "power"))
+    return c
+
+
+@case
+def y055():
+    """Rank 6 (gb-h200-01 GPU 6) is the straggler of a small-kernel-heavy job (many tiny launches);
+    the GPU's clocks, power and temperature are normal. Health, gemm and hbm on GPU 6 pass, but
+    gpu.kernel_launch on GPU 6 (run with that GPU's CPU affinity) measures ~45 us per launch against
+    ~5 us on GPU 5: the rank's host side is slow (its process was pinned by a wrong numactl mask onto cores shared with the node's
+    data-preprocessing daemons). Straggler at that GPU."""
+    hosts = ["gb-h200-%02d" % i for i in (1, 2)]
+    c = Case("case-y055", "straggler_rank", "gb-h200-01/gpu6", hosts, gpu=H200)
+    c.alert("StragglerDetected", "gnn-protein-3b: rank 6 is slowest (p50 +63%)", job="gnn-protein-3b", node=hosts[0],
+            severity="warning")
+    tr = plain_steps(c, -1100, 40, 5000, step_s=1.63, loss=0.77)
+    rep = ["%s | WARNING | straggler | rank 6 step %.3fs vs median %.3fs; cpu-side time in step %.3fs vs %.3fs" % (
+        c.ymd(t), 1.62 + c.rng.uniform(-0.02, 0.02), 0.99, 0.81, 0.22) for t in (-900, -600, -300)]
+    c.log(hosts[0] + "/rank0/stdout", interleave(c.rng, tr, app_noise(c, 4)) + rep)
+    dcgm(c, hosts[0], {("util", 6): lambda s, n: n - 18}, which=("util", "temp", "power", "clock"))
+    c.health_rates("gpu.health@gb-h200-01/gpu6")
+    c.gemm("gpu.gemm@gb-h200-01/gpu6")
+    c.hbm("gpu.hbm_bandwidth@gb-h200-01/gpu6")
+    c.kernel_launch("gpu.kernel_launch@gb-h200-01/gpu6", us=45.2)
+    c.kernel_launch("gpu.kernel_launch@gb-h200-01/gpu5")
+    return c
+
+
 # ------------------------------------------------------------------ main
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
