@@ -781,6 +781,41 @@ TEST_CASE("an IVF index trains when the store reaches its training size and surv
   CHECK(TopHit(*kb, first[5].title + "\n" + first[5].raw_text, SearchMode::kDense) == first[5].id);
 }
 
+TEST_CASE("imports append to the vector index log; reopen replays it; a torn log is rebuilt") {
+  TempDir tmp;
+  auto o = MemoryOptions();
+  o.db_path = (tmp.path / "kb.sqlite").string();
+  o.embedder_spec = "builtin:dim=64";
+  o.index_spec = "IVF2,Flat";  // trains at 64 vectors
+  o.index_nprobe = 2;
+  o.near_duplicate_cosine = 0;
+  o.batch_size = 10;
+  auto first = SyntheticIncidents("a", 80, 1);
+  const std::string faiss = o.db_path + ".faiss", log = faiss + ".log";
+  {
+    auto kb = OpenOrDie(o);
+    REQUIRE(kb->ImportIncidents(std::span(first).first(70), "t").ok());  // trains: whole file
+    const auto base = fs::file_size(faiss), header = fs::file_size(log);
+    REQUIRE(kb->ImportIncidents(std::span(first).subspan(70), "t").ok());  // appends 10 records
+    CHECK(fs::file_size(faiss) == base);
+    CHECK(fs::file_size(log) == header + 10 * (16 + 64 * sizeof(float)));
+  }
+  {
+    LogCapture logs;
+    auto kb = OpenOrDie(o);
+    CHECK(!logs.Contains("rebuilding the vector index"));
+    CHECK(kb->Stats()->index_vectors == 80);
+    for (size_t i = 70; i < 80; ++i)
+      CHECK(TopHit(*kb, first[i].title + "\n" + first[i].raw_text, SearchMode::kDense) == first[i].id);
+  }
+  fs::resize_file(log, fs::file_size(log) - 1);  // a crash during the append
+  LogCapture logs;
+  auto kb = OpenOrDie(o);
+  CHECK(logs.Contains("rebuilding the vector index: index has 79 vectors, database has 80 entries"));
+  CHECK(kb->Stats()->index_vectors == 80);
+  CHECK(TopHit(*kb, first[79].title + "\n" + first[79].raw_text, SearchMode::kDense) == first[79].id);
+}
+
 TEST_CASE("ivf-crash-child helper") {
   const char* db = std::getenv("KB_TEST_IVF_CRASH_DB");
   if (db == nullptr) return;  // only runs when spawned by the IVF crash test

@@ -13,6 +13,7 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -597,8 +598,22 @@ Result<std::unique_ptr<VectorIndex>> VectorIndex::Load(const std::string& path, 
       return DataLossError("index file " + path + " holds " + std::to_string(owned->ntotal) +
                            " untrained vectors, `" + spec + "` trains at " + std::to_string(train_at));
     }
-    return std::unique_ptr<VectorIndex>(
+    std::unique_ptr<VectorIndex> out(
         new VectorIndex(std::unique_ptr<faiss::Index>(owned.release()), spec, dim, train_at));
+    const int64_t base_vectors = out->size();
+    RETURN_IF_ERROR(out->ReplayLog(path + ".log"));
+    if (train_at > 0 && static_cast<size_t>(out->size()) >= train_at) {
+      return DataLossError("index file " + path + " and its log hold " + std::to_string(out->size()) +
+                           " untrained vectors, `" + spec + "` trains at " + std::to_string(train_at));
+    }
+    const auto* base = Map(out->index_)->index;
+    out->loggable_ = dynamic_cast<const faiss::IndexFlat*>(base) ||
+                     (dynamic_cast<const faiss::IndexIVFFlat*>(base) && base->is_trained);
+    if (out->loggable_) {
+      out->saved_path_ = path;
+      out->saved_base_n_ = base_vectors;
+    }
+    return out;
   } catch (const std::exception& e) {
     return DataLossError("index file " + path + " is unreadable: " + e.what());
   }
@@ -615,12 +630,24 @@ Status VectorIndex::Add(std::span<const int64_t> ids, std::span<const float> vec
   try {
     if (train_at_ > 0 && static_cast<size_t>(map->ntotal) + ids.size() >= train_at_)
       return Train(ids, vectors);
-    auto* ivf = dynamic_cast<faiss::IndexIVF*>(map->index);
-    if (ivf && ivf->is_trained && !lists.empty() && std::all_of(lists.begin(), lists.end(), [&](int64_t l) {
-          return l >= 0 && static_cast<size_t>(l) < ivf->nlist;
-        })) {
-      // What IndexIDMap::add_with_ids does, with the caller's coarse assignment: the IVF stores
-      // positions (ntotal + i), id_map turns them into entry ids.
+    auto* ivf = dynamic_cast<faiss::IndexIVFFlat*>(map->index);
+    if (ivf && ivf->is_trained) {
+      // What IndexIDMap::add_with_ids does, with the caller's coarse assignment (or our own):
+      // the IVF stores positions (ntotal + i), id_map turns them into entry ids. Each vector is
+      // appended to its list, so its offset there is known for the incremental save.
+      std::vector<int64_t> own;
+      if (lists.empty() || !std::all_of(lists.begin(), lists.end(), [&](int64_t l) {
+            return l >= 0 && static_cast<size_t>(l) < ivf->nlist;
+          })) {
+        ASSIGN_OR_RETURN(own, AssignLists(vectors));
+        lists = own;
+      }
+      std::vector<size_t> sizes(ivf->nlist);
+      for (size_t i = 0; i < ids.size(); ++i) {
+        const auto l = static_cast<size_t>(lists[i]);
+        if (sizes[l] == 0) sizes[l] = ivf->invlists->list_size(l) + 1;  // +1: 0 = not read yet
+        after_base_.push_back({lists[i], static_cast<int64_t>(sizes[l]++ - 1)});
+      }
       const auto n = static_cast<faiss::Index::idx_t>(ids.size());
       std::vector<faiss::Index::idx_t> positions(ids.size());
       for (size_t i = 0; i < ids.size(); ++i)
@@ -629,6 +656,12 @@ Status VectorIndex::Add(std::span<const int64_t> ids, std::span<const float> vec
       map->id_map.insert(map->id_map.end(), ids.begin(), ids.end());
       map->ntotal = ivf->ntotal;
       return Status::Ok();
+    }
+    if (dynamic_cast<const faiss::IndexFlat*>(map->index)) {
+      for (size_t i = 0; i < ids.size(); ++i)
+        after_base_.push_back({-1, map->ntotal + static_cast<int64_t>(i)});
+    } else {
+      loggable_ = false;  // HNSW and other codecs: whole-file saves
     }
     map->add_with_ids(static_cast<faiss::Index::idx_t>(ids.size()), vectors.data(), ids.data());
   } catch (const std::exception& e) {
@@ -676,6 +709,8 @@ Status VectorIndex::Train(std::span<const int64_t> ids, std::span<const float> v
   index_ = std::unique_ptr<faiss::Index>(fresh.release());
   train_at_ = 0;
   flat_sketches_.clear();
+  loggable_ = false;  // the next Save writes the trained index whole
+  after_base_.clear();
   return Status::Ok();
 }
 
@@ -840,7 +875,77 @@ Result<std::vector<VectorIndex::Hit>> VectorIndex::Search(std::span<const float>
   return hits;
 }
 
-Status VectorIndex::Save(const std::string& path) const {
+namespace {
+
+constexpr char kLogMagic[8] = {'V', 'K', 'B', 'F', 'L', 'O', 'G', '1'};
+struct LogHeader {
+  char magic[8];
+  uint64_t dim;
+  int64_t base_vectors;
+  uint64_t base_fingerprint;
+};
+
+}  // namespace
+
+Status VectorIndex::Save(const std::string& path) {
+  auto* map = Map(index_);
+  std::error_code ec;
+  const std::string log_path = path + ".log";
+  const size_t after = after_base_.size();
+  const size_t record = 2 * sizeof(int64_t) + dim_ * sizeof(float);
+  if (!loggable_ || saved_path_ != path || static_cast<int64_t>(after) > saved_base_n_ ||
+      saved_base_n_ + static_cast<int64_t>(after) != map->ntotal || !std::filesystem::exists(path, ec) ||
+      std::filesystem::file_size(log_path, ec) != sizeof(LogHeader) + logged_ * record) {
+    return SaveAll(path);
+  }
+  if (logged_ == after) return Status::Ok();
+  // Append the records of the vectors added since the last Save.
+  FILE* f = std::fopen(log_path.c_str(), "ab");
+  if (!f) return InternalError("cannot append to " + log_path + ": " + std::strerror(errno));
+  const auto* ivf = dynamic_cast<const faiss::IndexIVFFlat*>(map->index);
+  const auto* flat = dynamic_cast<const faiss::IndexFlat*>(map->index);
+  std::vector<char> buf;
+  buf.reserve(record * std::min<size_t>(after - logged_, 4096));
+  bool ok = true;
+  for (size_t i = logged_; i < after && ok; ++i) {
+    const Location loc = after_base_[i];
+    const int64_t id = map->id_map[static_cast<size_t>(saved_base_n_) + i];
+    const size_t at = buf.size();
+    buf.resize(at + record);
+    std::memcpy(buf.data() + at, &id, sizeof id);
+    std::memcpy(buf.data() + at + sizeof id, &loc.list, sizeof loc.list);
+    char* dst = buf.data() + at + 2 * sizeof id;
+    if (loc.list >= 0 && ivf) {
+      const uint8_t* code =
+          ivf->invlists->get_single_code(static_cast<size_t>(loc.list), static_cast<size_t>(loc.offset));
+      std::memcpy(dst, code, dim_ * sizeof(float));
+      ivf->invlists->release_codes(static_cast<size_t>(loc.list), code);
+    } else if (loc.list < 0 && flat) {
+      std::memcpy(dst, flat->get_xb() + static_cast<size_t>(loc.offset) * dim_, dim_ * sizeof(float));
+    } else {
+      std::fclose(f);
+      loggable_ = false;
+      return SaveAll(path);
+    }
+    if (buf.size() >= record * 4096 || i + 1 == after) {
+      ok = std::fwrite(buf.data(), 1, buf.size(), f) == buf.size();
+      buf.clear();
+    }
+  }
+  ok = std::fclose(f) == 0 && ok;
+  if (!ok) {
+    // A torn append leaves a log Load reads up to its last whole record; write everything anew.
+    loggable_ = false;
+    return SaveAll(path);
+  }
+  logged_ = after;
+  return Status::Ok();
+}
+
+// Writes the base file whole and starts an empty log for it (each via `.tmp` and a rename: a
+// crash between the two leaves the new base with the old log, whose header names the old base,
+// so Load ignores it).
+Status VectorIndex::SaveAll(const std::string& path) {
   std::string tmp = path + ".tmp";
   try {
     faiss::write_index(index_.get(), tmp.c_str());
@@ -850,6 +955,72 @@ Status VectorIndex::Save(const std::string& path) const {
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
   if (ec) return InternalError("cannot rename " + tmp + " to " + path + ": " + ec.message());
+  saved_path_.clear();
+  after_base_.clear();
+  logged_ = 0;
+  auto* map = Map(index_);
+  const bool loggable = dynamic_cast<const faiss::IndexFlat*>(map->index) ||
+                        (dynamic_cast<const faiss::IndexIVFFlat*>(map->index) && map->index->is_trained);
+  const std::string log_path = path + ".log", log_tmp = log_path + ".tmp";
+  if (!loggable) {
+    std::filesystem::remove(log_path, ec);
+    loggable_ = false;
+    return Status::Ok();
+  }
+  LogHeader h{};
+  std::memcpy(h.magic, kLogMagic, sizeof h.magic);
+  h.dim = dim_;
+  h.base_vectors = map->ntotal;
+  h.base_fingerprint = IdFingerprint();
+  FILE* f = std::fopen(log_tmp.c_str(), "wb");
+  if (!f) return InternalError("cannot write " + log_tmp + ": " + std::strerror(errno));
+  const bool ok = std::fwrite(&h, sizeof h, 1, f) == 1;
+  if (std::fclose(f) != 0 || !ok) return InternalError("cannot write " + log_tmp);
+  std::filesystem::rename(log_tmp, log_path, ec);
+  if (ec) return InternalError("cannot rename " + log_tmp + " to " + log_path + ": " + ec.message());
+  saved_path_ = path;
+  saved_base_n_ = map->ntotal;
+  loggable_ = true;
+  return Status::Ok();
+}
+
+// Appends the whole records of a log that extends the loaded base (see Save).
+Status VectorIndex::ReplayLog(const std::string& log_path) {
+  auto* map = Map(index_);
+  FILE* f = std::fopen(log_path.c_str(), "rb");
+  if (!f) return Status::Ok();  // no log: the base is everything
+  std::unique_ptr<FILE, int (*)(FILE*)> closer(f, &std::fclose);
+  LogHeader h{};
+  if (std::fread(&h, sizeof h, 1, f) != 1 || std::memcmp(h.magic, kLogMagic, sizeof h.magic) != 0 ||
+      h.dim != dim_ || h.base_vectors != map->ntotal || h.base_fingerprint != IdFingerprint()) {
+    return Status::Ok();  // a log of another base (or not a log): ignored
+  }
+  auto* ivf = dynamic_cast<faiss::IndexIVFFlat*>(map->index);
+  auto* flat = dynamic_cast<faiss::IndexFlat*>(map->index);
+  const size_t record = 2 * sizeof(int64_t) + dim_ * sizeof(float);
+  std::vector<char> buf(record);
+  std::vector<Location> replayed;
+  while (std::fread(buf.data(), 1, record, f) == record) {  // a torn last record is dropped
+    int64_t id, list;
+    std::memcpy(&id, buf.data(), sizeof id);
+    std::memcpy(&list, buf.data() + sizeof id, sizeof list);
+    const auto* v = reinterpret_cast<const uint8_t*>(buf.data() + 2 * sizeof id);
+    if (list >= 0 && ivf && static_cast<size_t>(list) < ivf->nlist) {
+      const size_t offset = ivf->invlists->add_entry(static_cast<size_t>(list), map->ntotal, v);
+      ++ivf->ntotal;
+      replayed.push_back({list, static_cast<int64_t>(offset)});
+    } else if (list < 0 && flat) {
+      flat->add(1, reinterpret_cast<const float*>(v));
+      replayed.push_back({-1, map->ntotal});
+    } else {
+      return DataLossError("index log " + log_path + " has a record for list " + std::to_string(list) +
+                           " that its base index does not have");
+    }
+    map->id_map.push_back(id);
+    ++map->ntotal;
+  }
+  after_base_ = std::move(replayed);
+  logged_ = after_base_.size();
   return Status::Ok();
 }
 

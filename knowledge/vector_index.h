@@ -8,7 +8,17 @@
 // k-means, 10 iterations, seeded), 10 000 otherwise; it is not retrained as it grows (a rebuild,
 // e.g. after a crash or a spec change, trains on the whole store again).
 // IVF-Flat search probes `nprobe` lists (default 8) with a SIMD L2 scan.
-// Persistence: Save writes `path.tmp` then renames, so a crash leaves the old file or the new.
+// Persistence: a base file `path` (written as `path.tmp`, then renamed, so a crash leaves the old
+// file or the new) and an append-only log `path.log` of the vectors added since (id, IVF list,
+// vector per record, after a header naming the base: its vector count and id fingerprint). Save
+// appends the vectors added since the last Save to the log when the index is an IVF-Flat or a
+// Flat index whose base was written (or loaded) by this object, and rewrites base and log when
+// the log would hold more vectors than the base (so the bytes written over a store's life stay
+// within a few times its size instead of growing with the square of it), after training, or for
+// other index types (HNSW: every Save rewrites the file). Load replays a log whose header
+// matches the base; a log of another base is ignored and a torn last record dropped, which
+// leaves fewer vectors than the database has, and the owner rebuilds (KnowledgeBase compares
+// count and id fingerprint on open).
 // Not thread-safe: the owner (KnowledgeBase) serialises calls.
 #pragma once
 
@@ -62,7 +72,7 @@ class VectorIndex {
                                          size_t nprobe = 1) const;
   // Up to k nearest neighbours of one query vector, best first.
   Result<std::vector<Hit>> Search(std::span<const float> query, size_t k) const;
-  Status Save(const std::string& path) const;
+  Status Save(const std::string& path);
 
   int64_t size() const;
   // False while an index that needs training is still in its Flat phase.
@@ -87,6 +97,18 @@ class VectorIndex {
   // Sign sketches of the stored vectors of a Flat (or Flat-phase) index, extended by
   // NearestStored as the index grows; cleared when training replaces the Flat index.
   mutable std::vector<uint64_t> flat_sketches_;
+  // Incremental saves. Where each vector added since the base file sits: its IVF list and offset
+  // in it, or list -1 and its position in a Flat index.
+  struct Location {
+    int64_t list, offset;
+  };
+  Status SaveAll(const std::string& path);
+  Status ReplayLog(const std::string& log_path);
+  std::string saved_path_;            // base file last written or loaded ("" = none)
+  int64_t saved_base_n_ = 0;          // vectors in that base file
+  std::vector<Location> after_base_;  // vectors added since the base, in order
+  size_t logged_ = 0;                 // how many of them the log file holds
+  bool loggable_ = false;             // Add kept after_base_ complete (IVF-Flat or Flat, no training)
 };
 
 // Fingerprint of a set of ids, computed the same way as VectorIndex::IdFingerprint.

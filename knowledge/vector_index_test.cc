@@ -351,3 +351,99 @@ TEST_CASE("an index file of an older vigil (IndexIDMap2) still loads") {
 }
 
 }  // namespace vigil
+
+namespace vigil {
+
+TEST_CASE(
+    "Save appends new vectors to a log that Load replays; the log is compacted; torn and foreign logs") {
+  omp_set_num_threads(1);
+  constexpr size_t kD = 64, kN = 800;
+  namespace fs = std::filesystem;
+  auto xb = UnitVectors(kN, kD, 41);
+  std::vector<int64_t> ids(kN);
+  for (size_t i = 0; i < kN; ++i) ids[i] = static_cast<int64_t>(3 * i + 7);
+  const std::string path = fs::temp_directory_path() / ("vigil_vi_log_" + std::to_string(getpid()));
+  const std::string log = path + ".log";
+  const size_t record = 2 * sizeof(int64_t) + kD * sizeof(float);
+  for (const std::string spec : {"IVF4,Flat", "Flat"}) {
+    INFO("spec " << spec);
+    auto idx = VectorIndex::Create(spec, kD);
+    REQUIRE(idx.ok());
+    auto add = [&](size_t from, size_t to) {
+      REQUIRE((*idx)
+                  ->Add(std::span(ids).subspan(from, to - from),
+                        std::span(xb).subspan(from * kD, (to - from) * kD))
+                  .ok());
+    };
+    // Same answers, ids and count as the in-memory index.
+    auto same = [&](const VectorIndex& loaded) {
+      CHECK(loaded.size() == (*idx)->size());
+      CHECK(loaded.IdFingerprint() == (*idx)->IdFingerprint());
+      for (size_t i = 0; i < static_cast<size_t>(loaded.size()); i += 13) {
+        auto hits = loaded.Search(std::span<const float>(xb.data() + i * kD, kD), 1);
+        REQUIRE(hits.ok());
+        REQUIRE(hits->size() == 1);
+        CHECK((*hits)[0].id == ids[i]);
+      }
+    };
+    add(0, 200);  // IVF4 trains at 128: trained here
+    REQUIRE((*idx)->Save(path).ok());
+    const auto base_size = fs::file_size(path);
+    const auto header = fs::file_size(log);
+    add(200, 260);
+    REQUIRE((*idx)->Save(path).ok());
+    CHECK(fs::file_size(path) == base_size);  // base untouched
+    CHECK(fs::file_size(log) == header + 60 * record);
+    add(260, 380);
+    REQUIRE((*idx)->Save(path).ok());
+    CHECK(fs::file_size(log) == header + 180 * record);
+    {
+      auto loaded = VectorIndex::Load(path, spec, kD);
+      REQUIRE(loaded.ok());
+      same(**loaded);
+      // A loaded index keeps appending to the same log.
+      REQUIRE((*loaded)->Add(std::span(ids).subspan(380, 10), std::span(xb).subspan(380 * kD, 10 * kD)).ok());
+      REQUIRE((*loaded)->Save(path).ok());
+      CHECK(fs::file_size(log) == header + 190 * record);
+      auto again = VectorIndex::Load(path, spec, kD);
+      REQUIRE(again.ok());
+      CHECK((*again)->size() == 390);
+    }
+    add(380, 390);  // the in-memory index catches up with what the loaded copy saved
+    // A torn last record (a crash during the append) is dropped: one vector fewer than saved,
+    // which the knowledge base sees as a count mismatch and rebuilds.
+    fs::resize_file(log, fs::file_size(log) - record / 2);
+    {
+      auto loaded = VectorIndex::Load(path, spec, kD);
+      REQUIRE(loaded.ok());
+      CHECK((*loaded)->size() == 389);
+    }
+    // The log outgrows the base (200 + 190 + 400 > 2 x 200): base and log are rewritten.
+    add(390, 800);
+    REQUIRE((*idx)->Save(path).ok());
+    CHECK(fs::file_size(log) == header);
+    CHECK(fs::file_size(path) > base_size);
+    {
+      auto loaded = VectorIndex::Load(path, spec, kD);
+      REQUIRE(loaded.ok());
+      same(**loaded);
+    }
+    // A log of another base is ignored: the base alone is loaded.
+    const std::string other = path + ".other";
+    {
+      auto small = VectorIndex::Create(spec, kD);
+      REQUIRE(small.ok());
+      REQUIRE((*small)->Add(std::span(ids).first(200), std::span(xb).first(200 * kD)).ok());
+      REQUIRE((*small)->Save(other).ok());
+      REQUIRE((*small)->Add(std::span(ids).subspan(200, 5), std::span(xb).subspan(200 * kD, 5 * kD)).ok());
+      REQUIRE((*small)->Save(other).ok());
+      fs::copy_file(other + ".log", log, fs::copy_options::overwrite_existing);
+      auto loaded = VectorIndex::Load(path, spec, kD);
+      REQUIRE(loaded.ok());
+      CHECK((*loaded)->size() == 800);
+    }
+    for (const auto& f : {path, log, other, other + ".log"}) fs::remove(f);
+  }
+}
+
+}  // namespace vigil
