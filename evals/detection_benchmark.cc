@@ -96,6 +96,42 @@ Result<EvalSet> LoadNab(const std::string& path, const EvalSetOptions& options) 
   return set;
 }
 
+// "smd-train": the train/ files only, each machine split at kSmdTrainForwardFraction; the scored
+// part (the last 20% of train/) is unlabeled, so every flag there counts as a false positive and
+// the report's false-positive points are the detectors' out-of-sample flag rate on data assumed
+// mostly normal. Nothing of test/ or test_label/ is read.
+constexpr double kSmdTrainForwardFraction = 0.8;
+
+Result<EvalSet> LoadSmdTrainForward(const std::string& path, const EvalSetOptions& options) {
+  ASSIGN_OR_RETURN(Dataset train, ReadDataset("smd:" + path + ":train", ToReadOptions(options, false)));
+  EvalSet set;
+  NoteSkips(train.stats, set);
+  set.dataset = "smd-train";
+  set.split_description =
+      "SMD train/ files only (no test/ file, no label): each machine's first 80% is the training part, "
+      "its last 20% is scored as if normal, so every flag there is a false positive (a label-free "
+      "out-of-sample flag rate)";
+  for (const auto& [machine, idx] : train.groups) {
+    if (options.max_series != 0 && set.units.size() >= options.max_series) break;
+    EvalUnit unit;
+    unit.name = machine;
+    for (size_t d = 0; d < idx.size(); ++d) {
+      TimeSeries m = WithoutLabels(train.series[idx[d]]);
+      RETURN_IF_ERROR(m.Validate().WithContext("smd machine " + machine));
+      unit.members.push_back(std::move(m));
+    }
+    const size_t n = unit.members.empty() ? 0 : unit.members[0].size();
+    unit.split = static_cast<size_t>(kSmdTrainForwardFraction * static_cast<double>(n));
+    if (unit.split == 0 || unit.split >= n) {
+      return InvalidArgumentError("smd machine " + machine + ": " + std::to_string(n) +
+                                  " train points are too few to split 80/20");
+    }
+    set.truth.push_back(EvalTruth{unit.members[0].timestamps_ms, std::vector<uint8_t>(n, 0), {}});
+    set.units.push_back(std::move(unit));
+  }
+  return set;
+}
+
 Result<EvalSet> LoadSmd(const std::string& path, const EvalSetOptions& options) {
   ASSIGN_OR_RETURN(Dataset train, ReadDataset("smd:" + path + ":train", ToReadOptions(options, false)));
   ASSIGN_OR_RETURN(Dataset test, ReadDataset("smd:" + path + ":test", ToReadOptions(options, false)));
@@ -178,7 +214,9 @@ Result<EvalSet> LoadEvalSet(const std::string& dataset, const std::string& path,
   if (dataset == "kpi") return LoadKpi(path, options);
   if (dataset == "nab") return LoadNab(path, options);
   if (dataset == "smd") return LoadSmd(path, options);
-  return InvalidArgumentError("unknown benchmark dataset `" + dataset + "` (known: kpi, smd, nab)");
+  if (dataset == "smd-train") return LoadSmdTrainForward(path, options);
+  return InvalidArgumentError("unknown benchmark dataset `" + dataset +
+                              "` (known: kpi, smd, nab, smd-train)");
 }
 
 std::vector<uint8_t> AlertOnsets(const std::vector<uint8_t>& flags, size_t refractory) {

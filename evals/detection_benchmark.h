@@ -8,6 +8,11 @@
 //        this is a 70/30 split of that 70%.
 //   smd: train/ files (unlabeled, assumed mostly normal) and test/ files; a machine (38 dims) is
 //        one scored series, flagged where any of its dimensions is flagged.
+//   smd-train: a label-free check of thresholds, not a benchmark: the train/ files only, each
+//        machine's first 80% as the training part and its last 20% scored as all normal (every
+//        flag is a false positive; nothing of test/ or test_label/ is read). The false-positive
+//        points / scored points is a detector's out-of-sample flag rate on data assumed mostly
+//        normal — for a POT threshold, to set beside its risk q.
 //   nab: NAB's protocol: the whole file is run, the probationary period (first 15%, ≤ 750 points)
 //        is the unlabeled training part and is not scored; thresholds come from it, not labels.
 //        The NAB score counts alert onsets (the first point of each run of flags) as detections;
@@ -55,7 +60,7 @@ struct EvalTruth {
 };
 
 struct EvalSet {
-  std::string dataset;  // "kpi", "smd", "nab"
+  std::string dataset;  // "kpi", "smd", "nab", "smd-train"
   std::string split_description;
   std::string input_notes;  // rows the reader skipped (bad-row policy), with examples
   std::vector<EvalUnit> units;
@@ -72,7 +77,8 @@ struct EvalSetOptions {
   BadRowPolicy bad_rows = BadRowPolicy::kSkip;
 };
 
-// Reads and splits `dataset` ("kpi", "smd", "nab") at `path` (the folder the reader takes).
+// Reads and splits `dataset` ("kpi", "smd", "nab", "smd-train") at `path` (the folder the reader
+// takes; smd-train: the SMD folder).
 [[nodiscard]] Result<EvalSet> LoadEvalSet(const std::string& dataset, const std::string& path,
                                           const EvalSetOptions& options = {});
 

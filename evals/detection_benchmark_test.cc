@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 
 #include "evals/detection_peers.h"
 
@@ -238,6 +239,48 @@ TEST_CASE("AlertOnsets keeps run starts and drops onsets inside the refractory")
   // Measured from the last KEPT onset, so a chain of dropped onsets cannot extend the dead time.
   CHECK(AlertOnsets({1, 0, 1, 0, 1, 0, 1}, 4) == std::vector<uint8_t>{1, 0, 0, 0, 1, 0, 0});
   CHECK(AlertOnsets({}, 3).empty());
+}
+
+}  // namespace
+}  // namespace vigil
+
+namespace vigil {
+namespace {
+
+TEST_CASE("LoadEvalSet smd-train: train/ files only, 80/20, the scored part all normal") {
+  // A folder with a train/ file and no test/ or test_label/: the forward check must not need them.
+  const std::filesystem::path root = std::filesystem::temp_directory_path() / "vigil_smd_train_forward";
+  std::filesystem::remove_all(root);
+  std::filesystem::create_directories(root / "train");
+  {
+    std::ofstream f(root / "train" / "machine-9-9.txt");
+    for (int r = 0; r < 50; ++r) {
+      for (int d = 0; d < 38; ++d) f << (d ? "," : "") << (r * 38 + d) % 7 / 7.0;
+      f << "\n";
+    }
+  }
+  Result<EvalSet> set = LoadEvalSet("smd-train", root.string());
+  REQUIRE(set.ok());
+  CHECK(set->dataset == "smd-train");
+  REQUIRE(set->units.size() == 1);
+  const EvalUnit& u = set->units[0];
+  CHECK(u.name == "machine-9-9");
+  CHECK(u.members.size() == 38);
+  CHECK(u.members[0].size() == 50);
+  CHECK(u.split == 40);
+  CHECK(u.train_labels.empty());
+  CHECK_FALSE(u.members[0].has_anomaly_labels());
+  REQUIRE(set->truth[0].labels.size() == 50);
+  for (uint8_t l : set->truth[0].labels) CHECK(l == 0);
+  // Every flag in the scored part is a false positive.
+  std::vector<uint8_t> flags(50, 0);
+  flags[10] = flags[45] = flags[46] = 1;
+  Result<DetectorResult> r = ScoreDetector(*set, "d", {flags}, 7);
+  REQUIRE(r.ok());
+  CHECK(r->total.point == Counts{0, 2, 0});
+  // The normal SMD loader still needs test/.
+  CHECK_FALSE(LoadEvalSet("smd", root.string()).ok());
+  std::filesystem::remove_all(root);
 }
 
 }  // namespace

@@ -11,11 +11,16 @@
 namespace vigil {
 
 Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
-  if (options.dataset != "kpi" && options.dataset != "smd" && options.dataset != "nab") {
-    return InvalidArgumentError("--dataset must be kpi, smd or nab, got `" + options.dataset + "`");
+  if (options.dataset != "kpi" && options.dataset != "smd" && options.dataset != "nab" &&
+      options.dataset != "smd-train") {
+    return InvalidArgumentError(
+        "--dataset must be kpi, smd or nab (or smd-train, a label-free check), got `" + options.dataset +
+        "`");
   }
   if (options.data_path.empty()) {
-    options.data_path = "../shared/datasets/" + options.dataset + (options.dataset == "kpi" ? "/train" : "");
+    options.data_path = "../shared/datasets/" +
+                        (options.dataset == "smd-train" ? std::string("smd") : options.dataset) +
+                        (options.dataset == "kpi" ? "/train" : "");
   }
   if (options.out_dir.empty()) options.out_dir = "eval-out/detect-" + options.dataset;
   ThresholdOptions thresholds;

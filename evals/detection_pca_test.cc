@@ -132,9 +132,9 @@ TEST_CASE("PcaSpeDetector with a POT threshold: fitted on the held-out tail's SP
   std::vector<std::vector<double>> x = Correlated(1500);
   for (size_t t = 1300; t < 1340; ++t) x[1][t] += 0.2;  // member 1 leaves member 0 for 40 points
   PcaSpeDetector max_det;
-  PcaSpeDetector pot_det(PcaSpeOptions{.threshold = {.pot = {.level = 0.9, .risk = 1e-3},
-                                                     .method = TailThresholdMethod::kPot}},
-                         "pca-spe-pot");
+  PcaSpeDetector pot_det(
+      PcaSpeOptions{.threshold = {.pot = {.level = 0.9, .risk = 1e-3}, .method = TailThresholdMethod::kPot}},
+      "pca-spe-pot");
   Result<std::vector<std::vector<uint8_t>>> fm = max_det.Run({Unit(x, 1250)});
   Result<std::vector<std::vector<uint8_t>>> fp = pot_det.Run({Unit(x, 1250)});
   REQUIRE(fm.ok());
@@ -147,7 +147,8 @@ TEST_CASE("PcaSpeDetector with a POT threshold: fitted on the held-out tail's SP
   REQUIRE(choice.contains("pot"));
   CHECK(choice["pot"]["n"] == 250);  // the held-out tail [1000, 1250), nothing else
   CHECK(choice["pot"]["peaks"].get<int64_t>() >= 10);
-  CHECK(choice["tail_max"].get<double>() == doctest::Approx(max_det.Details()["per_series"][0]["threshold"].get<double>()));
+  CHECK(choice["tail_max"].get<double>() ==
+        doctest::Approx(max_det.Details()["per_series"][0]["threshold"].get<double>()));
   CHECK(unit["threshold"].get<double>() > choice["pot"]["init_threshold"].get<double>());
   CHECK(max_det.Details()["threshold_method"] == "tail-max");
   size_t in_break = 0;

@@ -32,7 +32,11 @@ CommandRunner SetupEval(CLI::App& sub) {
   auto opts = std::make_shared<DetectCommandOptions>();
   auto detectors = std::make_shared<std::string>("rules,mad-band,iforest");
   auto no_plots = std::make_shared<bool>(false);
-  detect->add_option("--dataset", opts->dataset, "kpi | smd | nab")->required();
+  detect
+      ->add_option("--dataset", opts->dataset,
+                   "kpi | smd | nab | smd-train (SMD train/ only, last 20% scored as normal: a label-free "
+                   "flag-rate check of thresholds)")
+      ->required();
   detect->add_option("--data", opts->data_path,
                      "dataset folder (default ../shared/datasets/<dataset>, kpi: .../kpi/train)");
   detect->add_option("--out", opts->out_dir, "report folder (default eval-out/detect-<dataset>)");
