@@ -13,6 +13,10 @@
 #       import progress after every call of 100 000 included, is flushed as soon as it is
 #       measured). The benchmark is stopped after KB_DEVICE_LIMIT_S seconds (default 570, inside
 #       a 590 s device call), so a slow run still ends with what it measured and an exit line.
+#       KB_DEVICE_MODES="default off" runs one benchmark per mode at the same time, each pinned
+#       to an idle core of its own (taskset, cores KB_DEVICE_CORES, default "2 4"): `default` is
+#       the product's near-duplicate check, `off` adds --near-duplicate 0; logs go to
+#       $OUT/kb_scale_<mode>.log. The two share the host's memory bandwidth and last-level cache.
 #       The baselines (FTS5 lexical, Flat dense) are left out by default: at 1 M the Flat reopen
 #       re-embeds every entry and FTS5 takes seconds per query, which does not fit an 8-minute
 #       budget; pass e.g. `1000000 --baseline-queries 20` to include them.
@@ -57,6 +61,42 @@ if [[ -n $missing ]]; then
   echo "$missing" >&2
   exit 2
 fi
+if [[ -n ${KB_DEVICE_MODES:-} ]]; then
+  read -r -a modes <<<"$KB_DEVICE_MODES"
+  read -r -a cores <<<"${KB_DEVICE_CORES:-2 4}"
+  pin=(taskset -c)
+  command -v taskset >/dev/null || { echo "# taskset not found: the runs are not pinned" >&2; pin=(); }
+  pids=()
+  for i in "${!modes[@]}"; do
+    mode=${modes[$i]}
+    mode_args=()
+    case $mode in
+      default) ;;
+      off) mode_args=(--near-duplicate 0) ;;
+      *) echo "kb_scale_device.sh: unknown mode $mode (default, off)" >&2; exit 2 ;;
+    esac
+    log=${OUT:-/tmp}/kb_scale_$mode.log
+    (
+      echo "# mode $mode, core ${cores[$i]}: $(date -u +%FT%TZ) $(uname -n) $(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
+      echo "# load: $(cat /proc/loadavg)"
+      start=$(date +%s)
+      rc=0
+      LD_LIBRARY_PATH=$dest/lib OMP_NUM_THREADS=1 timeout "${KB_DEVICE_LIMIT_S:-570}" ${pin[@]+"${pin[@]}"} ${pin[@]+"${cores[$i]}"} \
+        "$dest/kb_bench" --skip-quality --sizes "$sizes" --chunk 100000 "${extra[@]}" "${mode_args[@]}" 2>&1 || rc=$?
+      [[ $rc -ne 124 ]] || echo "# stopped at KB_DEVICE_LIMIT_S=${KB_DEVICE_LIMIT_S:-570} s"
+      echo "# exit $rc, $(($(date +%s) - start)) s in all"
+    ) >"$log" 2>&1 &
+    pids+=($!)
+  done
+  rc=0
+  for pid in "${pids[@]}"; do wait "$pid" || rc=$?; done
+  for mode in "${modes[@]}"; do
+    echo "=== $mode"
+    cat "${OUT:-/tmp}/kb_scale_$mode.log"
+  done
+  exit $rc
+fi
+
 log=${OUT:-/tmp}/kb_scale.log
 {
   echo "# $(date -u +%FT%TZ) $(uname -n) $(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
