@@ -76,6 +76,12 @@ def dcgm(c, host, over=None, which=("util", "temp", "power", "clock"), util=95.0
         c.gpu_metric(name, host, b, jitter=jit, over=ov, decimals=dec)
 
 
+def k8s_node_noise(c, host, k, start_s=-1400, end_s=-20, fmt="dmesg"):
+    """Harmless kernel/system lines for a Kubernetes node (no Slurm daemons there)."""
+    lines = [x for x in kernel_noise(c, host, 3 * k, start_s, end_s, fmt=fmt) if "slurm" not in x]
+    return lines[:k]
+
+
 def ib_port_metric(c, host, name, nics, fn_by_nic, port="1"):
     for nic in nics:
         c.node_metric(name, {"instance": "%s:9100" % host, "device": nic, "port": port},
@@ -211,12 +217,12 @@ def y003():
     tf = -900
     c.alert("TrainingThroughputLow", "gpt-neox-20b tokens/s 31% below 24h median", job="gpt-neox-20b",
             node=hosts[0], severity="warning")
-    slow = lambda i: 3.9 if i < 8 else 5.35 * c.rng.uniform(0.99, 1.02)
-    tr = megatron_iters(c, -1250, 34, 40110, step_s=3.9, step_fn=slow, loss=2.02)
+    slow = lambda i: 5.35 * c.rng.uniform(0.99, 1.02)
+    tr = megatron_iters(c, -200, 34, 40200, step_s=3.9, step_fn=slow, loss=2.02)
     strag = [
-        "[%s] INFO:megatron.core.utils:StragglerDetector: report for iteration 40130" % c.ymd(-480),
+        "[%s] INFO:megatron.core.utils:StragglerDetector: report for iteration 40210" % c.ymd(-136),
         "  MnRtt/Rnk: 3712.11ms/4 | MxRtt/Rnk: 5301.84ms/13 | MnPwr/Rnk: 402000.00mW/13 | MxPwr/Rnk: 641000.00mW/2 | MnTmp/Rnk: 55.00C/30 | MxTmp/Rnk: 90.00C/13 | MnUtl/Rnk: 93.00%/13 | MxUtl/Rnk: 100.00%/1 | MnClk/Rnk: 1395.00MHz/13 | MxClk/Rnk: 1980.00MHz/0",
-        "[%s] INFO:megatron.core.utils:StragglerDetector: report for iteration 40150" % c.ymd(-160),
+        "[%s] INFO:megatron.core.utils:StragglerDetector: report for iteration 40230" % c.ymd(-29),
         "  MnRtt/Rnk: 3698.40ms/22 | MxRtt/Rnk: 5338.02ms/13 | MnPwr/Rnk: 398000.00mW/13 | MxPwr/Rnk: 648000.00mW/6 | MnTmp/Rnk: 54.00C/27 | MxTmp/Rnk: 91.00C/13 | MnUtl/Rnk: 92.00%/13 | MxUtl/Rnk: 100.00%/3 | MnClk/Rnk: 1380.00MHz/13 | MxClk/Rnk: 1980.00MHz/0",
     ]
     c.log("hgx-h100-c0/rank0/stdout", interleave(c.rng, tr, app_noise(c, 4)) + strag)
@@ -246,7 +252,7 @@ def y004():
     c.log(hosts[0] + "/rank0/stderr", tr + ck + app_noise(c, 3))
     wd = watchdog(c, 19, tf + 603, 410233, op="ALLREDUCE", numel=131072) + watchdog(
         c, 26, tf + 603.4, 410233, op="ALLREDUCE", numel=131072)
-    c.log(hosts[2] + "/rank19/stderr", deepspeed_steps(c, tf - 60, 4, 88190, rank=19, step_s=4.6)[:3] + wd)
+    c.log(hosts[2] + "/rank19/stderr", deepspeed_steps(c, tf - 60, 4, 88190, rank=19, step_s=4.6, samples=220.0)[:3] + wd)
     k = kernel_noise(c, hosts[0], 6, -1300, -10) + syslog_lines(c, hosts[0], [
         (tf - 40, "kernel: LustreError: 11-0: scratch-OST0021-osc-ffff9a3c1b2e8000: operation ost_write to node 10.149.2.31@o2ib failed: rc = -107"),
         (tf - 40, "kernel: Lustre: scratch-OST0021-osc-ffff9a3c1b2e8000: Connection to scratch-OST0021 (at 10.149.2.31@o2ib) was lost; in progress operations using this service will wait for recovery to complete"),
@@ -325,8 +331,8 @@ def y006():
     tf = -820
     c.alert("StepTimeRegression", "moe-8x7b-pt: step time 8.4 s vs 5.2 s baseline", job="moe-8x7b-pt",
             node=hosts[1], severity="warning")
-    st = lambda i: 5.2 * c.rng.uniform(0.98, 1.02) if i < 6 else (5.2 + 0.35 * (i - 5)) if i < 15 else 8.4 * c.rng.uniform(0.98, 1.03)
-    tr = megatron_iters(c, -1190, 26, 66020, step_s=5.2, step_fn=st, loss=2.41)
+    st = lambda i: 8.4 * c.rng.uniform(0.98, 1.03)
+    tr = megatron_iters(c, -230, 26, 66160, step_s=5.2, step_fn=st, loss=2.41)
     lb = []
     for j, t in enumerate(range(-700, -40, 120)):
         frac = min(0.2 + 0.08 * j, 0.62)
@@ -540,7 +546,7 @@ def y011():
     c.alert("TrainingLossNaN", "nemo-gpt-5b: reduced_train_loss is NaN", job="nemo-gpt-5b", node=hosts[0],
             severity="warning")
     lines = []
-    t = -1150
+    t = -140
     loss = 2.61
     gn = 0.9
     for i in range(44):
@@ -606,6 +612,8 @@ def y012():
     c.log(bad + "/oncall-shell", sh)
     dcgm(c, bad, {("util", 1): gone(tf), ("power", 1): gone(tf), ("temp", 1): gone(tf)},
          which=("util", "temp", "power"))
+    c.errored("gpu.health@nvl-h100-a09/gpu1", "probe timed out after 30 s: nvmlDeviceGetClockInfo did not return", 30.0)
+    c.health_rates("gpu.health@nvl-h100-a09/gpu0")
     return c
 
 
@@ -618,7 +626,7 @@ def y013():
     c = Case("case-y013", "straggler_rank", "ml-h200-r2-15", hosts, gpu=H200)
     c.alert("TrainingThroughputLow", "phi-moe-sft throughput 38% below baseline since restart",
             job="phi-moe-sft", node=hosts[0], severity="warning")
-    tr = fsdp_steps(c, -1100, 40, 300, step_s=2.9, mfu=26.0)
+    tr = fsdp_steps(c, -130, 40, 300, step_s=2.9, mfu=26.0)
     rep = ["[rank0]:[titan] %s - root - WARNING - slowest ranks by fwd+bwd time (ms): 16:3920 21:3905 19:3898 23:3881 17:3870 | median 2310" % c.ymd_ms(-120),
            "[rank0]:[titan] %s - root - WARNING - data wait p50 3 ms p99 9 ms (all ranks)" % c.ymd_ms(-119)]
     c.log(hosts[0] + "/rank0/stdout", interleave(c.rng, tr, app_noise(c, 4)) + rep)
@@ -651,7 +659,7 @@ def y014():
     c = Case("case-y014", "pcie_link_degraded", "cx-h100-n118/gpu4", hosts, gpu=H100)
     c.alert("StragglerDetected", "zero3-offload-13b: rank 12 slowest for 50 consecutive steps",
             job="zero3-offload-13b", node=hosts[1], severity="warning")
-    tr = deepspeed_steps(c, -1000, 30, 4410, rank=0, step_s=7.9, samples=96.0)
+    tr = deepspeed_steps(c, -250, 30, 4410, rank=0, step_s=7.9, samples=96.0)
     tm = []
     for j, t in enumerate(range(-900, -30, 150)):
         tm.append("[%s] [INFO] [logging.py:96:log_dist] [Rank 0] time (ms) | fwd_microstep: 611.40 | bwd_microstep: 1420.77 | bwd_inner_microstep: 1398.02 | bwd_allreduce_microstep: 0.02 | step_microstep: %.2f" % (
@@ -719,9 +727,9 @@ def y016():
     c = Case("case-y016", "fp16_loss_scale_collapse", "job", hosts, gpu=A100)
     c.alert("TrainingJobFailed", "t5-11b-ft exited: loss scale at minimum", job="t5-11b-ft", node=hosts[0],
             severity="warning")
-    tr = deepspeed_steps(c, -1150, 10, 20310, step_s=3.3)
+    tr = deepspeed_steps(c, -420, 10, 20310, step_s=3.3)
     ov = []
-    t = -1100 + 33
+    t = -420 + 33
     scale = 65536.0
     step = 20320
     while scale >= 1:
@@ -756,7 +764,7 @@ def y017():
     c = Case("case-y017", "nvlink_error", "sxm5-h200-0391/gpu2", hosts, gpu=H200)
     c.alert("StepTimeRegression", "sd3-finetune step time +24% over 6h", job="sd3-finetune", node=hosts[0],
             severity="warning")
-    tr = fsdp_steps(c, -1100, 44, 7700, step_s=2.2, step_fn=lambda i: 2.2 * 1.24 * c.rng.uniform(0.98, 1.02), mfu=31.0)
+    tr = fsdp_steps(c, -130, 44, 7700, step_s=2.2, step_fn=lambda i: 2.2 * 1.24 * c.rng.uniform(0.98, 1.02), mfu=31.0)
     c.log(hosts[0] + "/rank0/stdout", interleave(c.rng, tr, app_noise(c, 6)) + [
         "[rank0]:[titan] %s - root - INFO - comm breakdown (ms/step): reduce_scatter 611.2 all_gather 540.8 (baseline 402.3 / 355.0)" % c.ymd_ms(-60)])
     dcgm(c, hosts[0], which=("util", "temp", "power", "clock"))
@@ -778,7 +786,7 @@ def y018():
     c.alert("GPUUtilizationLow", "vit-h14-pretrain: mean GPU utilisation 34% over 15m", job="vit-h14-pretrain",
             node=hosts[0], severity="warning")
     lines = []
-    t = -1150
+    t = -100
     for i in range(36):
         bt = 2.4 * c.rng.uniform(0.9, 1.15)
         t += bt
@@ -839,7 +847,7 @@ def y020():
     c = Case("case-y020", "gpu_silent_data_corruption", "hgx-h200-b07/gpu6", hosts, gpu=H200)
     c.alert("ReplicaLossMismatch", "mpt-30b: data-parallel replicas disagree on loss", job="mpt-30b",
             node=hosts[0], severity="critical")
-    tr = megatron_iters(c, -1100, 30, 140200, step_s=3.6, loss=1.98)
+    tr = megatron_iters(c, -120, 30, 140440, step_s=3.6, loss=1.98)
     chk = []
     for j, t in enumerate(range(-900, -20, 110)):
         base = 1.97 - 0.0004 * j
@@ -945,7 +953,7 @@ def y023():
     c = Case("case-y023", "gpu_power_throttle", "dgx-h100-s2-04", hosts, gpu=H100)
     c.alert("StragglerDetected", "llm-ret-2b: ranks 8-15 slowest for 30 min", job="llm-ret-2b",
             node=hosts[1], severity="warning")
-    tr = megatron_iters(c, -1150, 32, 9100, step_s=3.4 * 1.35, loss=2.5)
+    tr = megatron_iters(c, -160, 32, 9100, step_s=3.4 * 1.35, loss=2.5)
     c.log(hosts[0] + "/rank0/stdout", interleave(c.rng, tr, app_noise(c, 5)) + [
         "[%s] straggler report: per-rank fwd-bwd ms p50: ranks 0-7 2210, ranks 8-15 3190, ranks 16-23 2190" % c.ymd(-90)])
     dcgm(c, hosts[1], {("power", g): lambda s, n: 330 + c.rng.uniform(-15, 15) for g in range(8)}, which=("util", "power"))
@@ -971,17 +979,18 @@ def y024():
     n = 26
     lo = lambda i: 1.84 + c.rng.uniform(-0.02, 0.02) if i < 20 else (2.3 + 0.9 * (i - 20) if i < 23 else float("nan"))
     gr = lambda i: 0.31 * c.rng.uniform(0.9, 1.1) if i < 19 else (4.2 * (i - 18) if i < 23 else float("nan"))
-    tr = megatron_iters(c, -1100, n, 23088, step_s=5.0, loss_fn=lo, grad_fn=gr,
+    t_start = -150
+    tr = megatron_iters(c, t_start, n, 23088, step_s=5.0, loss_fn=lo, grad_fn=gr,
                         nan_fn=lambda i: max(0, i - 22))
     mon = []
     for j, i in enumerate(range(10, 26, 2)):
-        t = -1100 + 5.0 * (i + 1)
+        t = t_start + 5.0 * (i + 1)
         sat = 0.002 if i < 16 else 0.002 * 12 ** (i - 15)
         amax = "inf" if i >= 22 else "%.1f" % (412.0 * (1 if i < 16 else 3 ** (i - 15)))
         sc = "0.000e+00" if i >= 22 else "%.3e" % (448.0 / float(amax) * 2 ** -0)
         mon.append("[%s] fp8_monitor it=%d layer=decoder.layers.31.mlp.fc2 fwd_act amax=%s scale=%s sat=%.3f%% hist_len=1024" % (
             c.ymd(t), 23088 + i, amax, sc, min(sat, 38.0)))
-    mon.append("[%s] WARNING fp8_monitor: non-finite amax in 3 tensors (decoder.layers.31.mlp.fc2.fwd_act, decoder.layers.31.mlp.fc2.bwd_grad, decoder.layers.30.mlp.fc2.fwd_act)" % c.ymd(-960))
+    mon.append("[%s] WARNING fp8_monitor: non-finite amax in 3 tensors (decoder.layers.31.mlp.fc2.fwd_act, decoder.layers.31.mlp.fc2.bwd_grad, decoder.layers.30.mlp.fc2.fwd_act)" % c.ymd(t_start + 5.0 * 23 + 1))
     cfg = ["  fp8 ............................................ hybrid",
            "  fp8_amax_history_len ........................... 1024",
            "  fp8_amax_compute_algo .......................... max",
@@ -1035,7 +1044,7 @@ def y026():
     c = Case("case-y026", "straggler_rank", "gx-h100-s07/gpu3", hosts, gpu=H100)
     c.alert("StragglerDetected", "titan-8b-long: rank 11 slowest in 94% of steps", job="titan-8b-long", node=hosts[1],
             severity="warning")
-    tr = fsdp_steps(c, -1100, 40, 12000, step_s=2.1, mfu=35.0)
+    tr = fsdp_steps(c, -110, 40, 12000, step_s=2.1, step_fn=lambda i: 2.56 * c.rng.uniform(0.99, 1.01), mfu=35.0)
     rep = ["[rank0]:[titan] %s - root - WARNING - step time skew: rank 11 %.0f ms vs median %.0f ms (optimizer %.0f vs %.0f, attn_bwd %.0f vs %.0f)" % (
         c.ymd_ms(t), 2560 + c.rng.uniform(-20, 20), 2110, 311, 190, 622, 455) for t in (-800, -500, -200)]
     c.log(hosts[0] + "/rank0/stdout", interleave(c.rng, tr, app_noise(c, 3)) + rep)
@@ -1131,7 +1140,7 @@ def y029():
     c.alert("KubePodCrashLooping", "pod speech/conformer-xl-worker-1 CrashLoopBackOff", job="conformer-xl",
             namespace="speech", pod="conformer-xl-worker-1", severity="warning")
     bus = c.bus(3)
-    j = kernel_noise(c, bad, 6, -1400, -20, fmt="dmesg") + dmesg_lines(c, [
+    j = k8s_node_noise(c, bad, 6) + dmesg_lines(c, [
         (tf, nvrm(c, bus, 62, 2214, "python3", "0000(1b54) 00000000 00000000")),
         (tf + 0.2, nvrm(c, bus, 62, 2214, "python3", "0000(1b54) 00000000 00000000")),
         (tf + 2, "NVRM: Xid (PCI:%s): 154, GPU recovery action changed from 0x0 (None) to 0x1 (GPU Reset Required)" % bus),
@@ -1168,7 +1177,7 @@ def y030():
           "",
           "real\t0m41.882s",
           "[root@gh-h100-p2-11 ~]# systemctl status nvidia-persistenced | tail -2",
-          "   Active: active (running) since Tue 2026-06-02 08:14:31 UTC; 3 weeks 1 days ago",
+          "   Active: active (running) since %s; 3 weeks 1 days ago" % c.at(-1900000).strftime("%a %Y-%m-%d %H:%M:%S UTC"),
           "[root@gh-h100-p2-11 ~]# squeue -w gh-h100-p2-11 -o '%i %j %M %T'",
           "JOBID NAME TIME STATE",
           "5801772 sd-xl-distill 6:12:40 RUNNING"]
@@ -1243,7 +1252,7 @@ def y032():
            "$ ipmitool sdr type Fan | grep -i fan3",
            "FAN3             | 33h | cr  | 29.3 | 0 RPM"]
     c.log(bad + "/oncall-shell", sel)
-    tr = deepspeed_steps(c, -1150, 26, 61000, step_s=2.0, step_fn=lambda i: 2.0 if i < 4 else 2.85 * c.rng.uniform(0.98, 1.03))
+    tr = deepspeed_steps(c, -90, 26, 61000, step_s=2.0, step_fn=lambda i: 2.85 * c.rng.uniform(0.98, 1.03))
     c.log(hosts[0] + "/rank0/stdout", interleave(c.rng, tr, app_noise(c, 4)))
     over = {}
     for g in range(8):
@@ -1265,7 +1274,7 @@ def y033():
     c = Case("case-y033", "gpu_thermal_throttle", "h200-gl-r4-02/gpu5", hosts, gpu=H200, pci=PCI_BUS_B)
     c.alert("StragglerDetected", "ranks: [5] slowest in 88% of last 500 steps (job dit-xl-video)", job="dit-xl-video",
             node=hosts[0], severity="warning")
-    tr = fsdp_steps(c, -1100, 36, 31000, step_s=3.3, mfu=29.5)
+    tr = fsdp_steps(c, -130, 36, 31000, step_s=3.3, mfu=29.5)
     rep = ["[rank0]:[titan] %s - root - WARNING - straggler: rank 5 compute %.0f ms vs median %.0f ms" % (
         c.ymd_ms(t), 3020 + c.rng.uniform(-30, 30), 2290) for t in (-900, -600, -300, -60)]
     c.log(hosts[0] + "/rank0/stdout", interleave(c.rng, tr, app_noise(c, 4)) + rep)
@@ -1288,7 +1297,7 @@ def y034():
     c = Case("case-y034", "gpu_power_throttle", "p5-train-019/gpu3", hosts, gpu=H100)
     c.alert("StragglerDetected", "job sft-mixtral: global rank 11 slowest for 45 min", job="sft-mixtral",
             node=hosts[1], severity="warning")
-    tr = megatron_iters(c, -1100, 28, 2200, step_s=4.4 * 1.28, loss=1.12)
+    tr = megatron_iters(c, -170, 28, 2200, step_s=4.4 * 1.28, loss=1.12)
     c.log(hosts[0] + "/rank0/stdout", interleave(c.rng, tr, app_noise(c, 5)) + [
         "[%s] INFO:megatron.core.utils:StragglerDetector: report for iteration 2220" % c.ymd(-150),
         "  MnRtt/Rnk: 4302.90ms/0 | MxRtt/Rnk: 5611.48ms/11 | MnPwr/Rnk: 0.00mW/0 | MxPwr/Rnk: 0.00mW/0 | MnTmp/Rnk: 0.00C/0 | MxTmp/Rnk: 0.00C/0 | MnUtl/Rnk: 0.00%/0 | MxUtl/Rnk: 0.00%/0 | MnClk/Rnk: 0.00MHz/0 | MxClk/Rnk: 0.00MHz/0"])
@@ -1347,11 +1356,11 @@ def y036():
     c.alert("LossSpike", "olmo-13b: loss 2.94 at iter 77120 (trend 2.11)", job="olmo-13b", node=hosts[0],
             severity="warning")
     lo = lambda i: 2.11 + c.rng.uniform(-0.015, 0.015) if i != 18 else 2.94
-    tr = megatron_iters(c, -1050, 30, 77102, step_s=3.1, loss_fn=lo)
-    rr = ["[%s] WARNING:megatron.core.rerun_state_machine:Unexpected result 2.9431 on rank 22 at iteration #77120 invocation #1 (message='Spiky loss')" % c.ymd(-990),
-          "[%s] INFO:megatron.core.rerun_state_machine:Rerunning iteration #77120 on the same GPU (rank 22) to check reproducibility" % c.ymd(-989),
-          "[%s] WARNING:megatron.core.rerun_state_machine:Rerun of iteration #77120 on rank 22 gave 2.1174, first run 2.9431: result is not reproducible on the same GPU" % c.ymd(-981),
-          "[%s] ERROR:megatron.core.rerun_state_machine:Possible transient error or silent data corruption on rank 22 (sdc-h200-06, local GPU 6); checkpointing and exiting with code 16" % c.ymd(-980)]
+    tr = megatron_iters(c, -150, 19, 77102, step_s=3.1, loss_fn=lo)
+    rr = ["[%s] WARNING:megatron.core.rerun_state_machine:Unexpected result 2.9431 on rank 22 at iteration #77120 invocation #1 (message='Spiky loss')" % c.ymd(-89),
+          "[%s] INFO:megatron.core.rerun_state_machine:Rerunning iteration #77120 on the same GPU (rank 22) to check reproducibility" % c.ymd(-88),
+          "[%s] WARNING:megatron.core.rerun_state_machine:Rerun of iteration #77120 on rank 22 gave 2.1174, first run 2.9431: result is not reproducible on the same GPU" % c.ymd(-80),
+          "[%s] ERROR:megatron.core.rerun_state_machine:Possible transient error or silent data corruption on rank 22 (sdc-h200-06, local GPU 6); checkpointing and exiting with code 16" % c.ymd(-79)]
     c.log(hosts[0] + "/rank0/stdout", interleave(c.rng, tr, app_noise(c, 4)) + rr)
     dcgm(c, hosts[2], which=("util", "temp", "power"))
     c.sdc("gpu.sdc@sdc-h200-06", mismatched=37, bad_gpu="gpu6")
@@ -1416,7 +1425,7 @@ def y038():
     c = Case("case-y038", "ib_link_failure", "rn-h200-44/mlx5_7", hosts, gpu=H200)
     c.alert("TrainingThroughputLow", "llama3-405b-cpt-slice throughput 57% below expected", job="llama3-405b-cpt-slice",
             node=hosts[0], severity="warning")
-    tr = megatron_iters(c, -1100, 20, 700, step_s=5.0 * 2.3, loss=1.65)
+    tr = megatron_iters(c, -240, 20, 700, step_s=5.0 * 2.3, loss=1.65)
     c.log(hosts[0] + "/rank0/stdout", interleave(c.rng, tr, app_noise(c, 6)) + [
         "[%s] INFO: node set changed at restart: +rn-h200-44 -rn-h200-29 (maintenance swap)" % c.ymd(-1190)])
     nics = ["mlx5_%d" % i for i in (0, 3, 4, 5, 6, 7, 9, 10)]
@@ -1441,7 +1450,7 @@ def y039():
     c = Case("case-y039", "nccl_network_misconfig", "job", hosts, gpu=H100)
     c.alert("TrainingThroughputLow", "new-cluster smoke test: 8x slower than reference", job="smoke-gpt2-xl",
             node=hosts[0], severity="warning")
-    tr = plain_steps(c, -1150, 36, 100, step_s=7.3, loss=3.9)
+    tr = plain_steps(c, -270, 36, 100, step_s=7.3, loss=3.9)
     cfg = ["[%s] INFO launch: image=registry.local/ml/pt-2.4:cl2 world_size=16 backend=nccl" % c.ymd(-1190),
            "[%s] INFO launch: env NCCL_DEBUG=(unset) NCCL_SOCKET_IFNAME=bond0 NCCL_IB_HCA=(unset)" % c.ymd(-1190),
            "[%s] INFO reference step_time on cl1: 0.92s" % c.ymd(-1189)]
@@ -1461,19 +1470,29 @@ def y039():
 
 @case
 def y040():
-    """TORCH_DISTRIBUTED_DEBUG=DETAIL reports a collective mismatch: rank 9 (tp-h100-2 GPU 1) issued
-    a BROADCAST (an eval branch taken on a rank-local condition) while the other ranks are in
-    ALLREDUCE #40117; the job then hangs and the watchdog fires. Hang caused by rank 9's process."""
+    """Rank 9 (tp-h100-2 GPU 1) took an evaluation branch on a rank-local condition and issued a
+    BROADCAST as its collective #40117 while the other 15 ranks are in ALLREDUCE #40117; nothing
+    completes and the watchdog fires on every rank ten minutes later (rank 9 times out in its
+    broadcast). The flight-recorder analysis shows the mismatch. Hang caused by rank 9's process."""
     hosts = ["tp-h100-%d" % i for i in (1, 2)]
     c = Case("case-y040", "nccl_collective_hang", "tp-h100-2/gpu1", hosts, gpu=H100)
     tf = -640
     c.alert("NCCLWatchdogTimeout", "reward-model-13b: collective operation timeout", job="reward-model-13b",
             node=hosts[0], severity="critical")
     tr = deepspeed_steps(c, tf - 20, 8, 40100, step_s=2.5)
-    mm = ["[rank3]: RuntimeError: Detected mismatch between collectives on ranks. Rank 3 is running collective: CollectiveFingerPrint(SequenceNumber=40117, OpType=ALLREDUCE, TensorShape=[1], TensorDtypes=Float, TensorDeviceTypes=TensorOptions(dtype=float (default), device=cuda, layout=Strided (default), requires_grad=false (default), pinned_memory=false (default), memory_format=(nullopt))), but Rank 9 is running collective: CollectiveFingerPrint(SequenceNumber=40117, OpType=BROADCAST, TensorShape=[4096, 512], TensorDtypes=BFloat16, TensorDeviceTypes=TensorOptions(dtype=float (default), device=cuda, layout=Strided (default), requires_grad=false (default), pinned_memory=false (default), memory_format=(nullopt))). Collectives differ in the following aspects: \t Op type: ALLREDUCEvs BROADCAST  Tensor Tensor shapes: 1vs 4096 512  Tensor Tensor dtypes: Floatvs BFloat16"]
-    c.log(hosts[0] + "/rank3/stderr", tr + mm + watchdog(c, 3, tf + 600.2, 40117, numel=1))
+    c.log(hosts[0] + "/rank3/stderr", tr + watchdog(c, 3, tf + 600.2, 40117, numel=1))
     r9 = ["[%s] [INFO] [eval.py:61] rank 9: local eval trigger (val shard 9 exhausted), running generate() with broadcast of prompts" % c.ymd_ms(tf - 1)]
-    c.log(hosts[1] + "/rank9/stderr", deepspeed_steps(c, tf - 20, 8, 40100, step_s=2.5, rank=9)[:6] + r9)
+    r9 += watchdog(c, 9, tf + 600.3, 40117, op="BROADCAST", numel=2097152)
+    c.log(hosts[1] + "/rank9/stderr", deepspeed_steps(c, tf - 20, 8, 40100, step_s=2.5, rank=9, samples=448.0)[:6] + r9)
+    fr = ["$ python -m torch.distributed.flight_recorder.fr_trace /shared/fr/reward-model-13b/ --prefix nccl_trace_rank_",
+          "loaded traces of 16 ranks",
+          "pg 0 (default_pg), 16 ranks:",
+          "  collective 40116 ALLREDUCE [[1]] float32      completed on all ranks",
+          "  collective 40117: mismatch in op type",
+          "    ranks [0-8, 10-15]: ALLREDUCE  in [[1]] float32  state=scheduled",
+          "    rank 9:             BROADCAST  in [[4096, 512]] bfloat16  state=scheduled",
+          "  no rank progressed past collective 40117"]
+    c.log("oncall/flight-recorder", fr)
     over = {("util", g): after(tf, lambda s, n: 100) for g in range(8)}
     dcgm(c, hosts[1], over, which=("util", "power"))
     return c
@@ -1490,7 +1509,6 @@ def y041():
     c.alert("PyTorchJobFailed", "PyTorchJob code-llm-ft failed (worker-0 exit 1)", job="code-llm-ft",
             namespace="codegen", pod="code-llm-ft-worker-0", severity="critical")
     w0 = fsdp_steps(c, tf - 12 * 2.0, 12, 4001, step_s=2.0) + [
-        "[rank0]:[%s socket.cpp:487] [c10d] recvValue failed on SocketImpl(fd=72, addr=[::ffff:10.8.3.4]:50122, remote=[gke-a3mega-np-3-8f21c0de-b7kd]:29500): failed to recv, got 0 bytes" % c.glog(tf + 1, "W"),
         "[rank0]:[%s ProcessGroupNCCL.cpp:1595] [PG 0 (default_pg) Rank 0] Process group watchdog thread terminated with exception: NCCL error: remote process exited or there was a network error, NCCL version 2.21.5" % c.glog(tf + 3, "E"),
         "ncclRemoteError: A call failed possibly due to a network error or a remote process exiting prematurely.",
         "Last error:",
@@ -1600,7 +1618,7 @@ def y044():
         (tf - 1, "memory: usage 335544320kB, limit 335544320kB, failcnt 4412"),
         (tf - 1, "oom-kill:constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=cri-containerd-5e1f0a,mems_allowed=0-1,oom_memcg=/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod0c1d.slice,task_memcg=/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod0c1d.slice/cri-containerd-5e1f0a.scope,task=pt_data_worker,pid=4471,uid=0"),
         (tf, "Memory cgroup out of memory: Killed process 4471 (pt_data_worker) total-vm:61223312kB, anon-rss:40112884kB, file-rss:81220kB, shmem-rss:0kB, UID:0 pgtables:80320kB oom_score_adj:985"),
-    ]) + kernel_noise(c, hosts[0], 4, -1300, -10, fmt="dmesg")
+    ]) + k8s_node_noise(c, hosts[0], 4, -1300, -10)
     c.log(hosts[0] + "/dmesg", k)
     c.node_metric("container_memory_working_set_bytes", {"node": hosts[0], "pod": "clip-g14-worker-0", "container": "trainer"},
                   lambda s: min(3.4e11, 2.1e11 + (s + 1200) * 1.7e8) if s < tf else 1.2e10, decimals=0)
@@ -1619,12 +1637,12 @@ def y045():
     c = Case("case-y045", "loss_divergence", "job", hosts, gpu=H100)
     c.alert("LossSpike", "pythia-12b-rerun: loss 7.49 (EMA 2.04)", job="pythia-12b-rerun", node=hosts[0], severity="warning")
     lines = []
-    t = -1150
+    t = -130
     for i in range(40):
         t += 2.8
         step = 18200 + i
         lo = 2.04 + c.rng.uniform(-0.03, 0.03) if step < 18230 else 7.5 + c.rng.uniform(-0.2, 0.2)
-        gn = 0.28 * c.rng.uniform(0.9, 1.1) if step < 18229 else (310.0 if step < 18233 else 9.0 * c.rng.uniform(0.8, 1.3))
+        gn = 0.28 * c.rng.uniform(0.9, 1.1) if step < 18229 else (310.0 * c.rng.uniform(0.5, 1.5) if step < 18233 else 9.0 * c.rng.uniform(0.8, 1.3))
         if i % 2 == 0 or step in (18229, 18230, 18231):
             lines.append("[%s] [INFO] [train.py:388] step=%d loss=%.4f grad_norm=%.3f lr=%.3e tokens/s=%d" % (
                 c.ymd_ms(t), step, lo, gn, min(6e-4, 6e-4 * step / 18220), 412000 + c.rng.randrange(-3000, 3000)))
@@ -1644,13 +1662,15 @@ def y046():
     c.alert("TrainingJobFailed", "nllb-ft-dense: FloatingPointError on rank 0", job="nllb-ft-dense", node=hosts[0],
             severity="warning")
     lines = []
-    t = -1100
+    t = -520
     for i in range(10):
         t += 40
-        lines.append("%s | INFO | train_inner | epoch 004:   %d / 6120 loss=4.11, nll_loss=2.46, ppl=5.5, wps=96412, ups=1.2, wpb=79812, bsz=2704, num_updates=%d, lr=0.0005, gnorm=0.88, loss_scale=64, train_wall=41, gb_free=22.1, wall=%d" % (
-            c.ymd(t), 3100 + 50 * i, 21500 + 50 * i, 61200 + 40 * i))
+        lo = 4.11 - 0.002 * i + c.rng.uniform(-0.02, 0.02)
+        lines.append("%s | INFO | train_inner | epoch 004:   %d / 6120 loss=%.3f, nll_loss=%.3f, ppl=%.2f, wps=%d, ups=1.2, wpb=79812, bsz=2704, num_updates=%d, lr=0.0005, gnorm=%.3f, loss_scale=64, train_wall=41, gb_free=22.1, wall=%d" % (
+            c.ymd(t), 3100 + 50 * i, lo, lo * 0.6, 2 ** (lo * 0.6), c.rng.randrange(95000, 97500), 21500 + 50 * i,
+            0.88 * c.rng.uniform(0.8, 1.3), 61200 + 40 * i))
     scale = 64.0
-    while scale > 0.0001:
+    while scale / 2 > 0.0001:
         t += c.rng.uniform(1.0, 9.0)
         scale /= 2
         lines.append("%s | INFO | fairseq.trainer | NOTE: gradient overflow detected, ignoring gradient, setting loss scale to: %s" % (c.ymd(t), repr(scale)))
@@ -1675,10 +1695,10 @@ def y047():
     c.alert("TrainingLossNaN", "titan-llama3-70b-fp8 loss NaN at step 6114", job="titan-llama3-70b-fp8", node=hosts[0],
             severity="critical")
     lo = lambda i: 2.31 + c.rng.uniform(-0.02, 0.02) if i < 22 else (3.9 if i < 25 else float("nan"))
-    tr = fsdp_steps(c, -1100, 30, 6088, step_s=4.1, loss_fn=lo, mfu=44.0)
+    tr = fsdp_steps(c, -140, 30, 6088, step_s=4.1, loss_fn=lo, mfu=44.0)
     mon = []
     for i in range(14, 27, 2):
-        t = -1100 + 4.1 * (i + 1)
+        t = -140 + 4.1 * (i + 1)
         sat = 0.01 * 2.2 ** max(0, i - 16)
         amax = "inf" if i >= 24 else "%.2f" % (38.0 * 1.9 ** max(0, i - 16))
         mon.append("[rank0]:[titan] %s - root - WARNING - float8 stats step %d: layers.61.attention.wo input amax=%s scale=%s saturated=%.2f%%" % (
@@ -1700,7 +1720,7 @@ def y048():
     c = Case("case-y048", "moe_expert_imbalance", "job", hosts, gpu=H100)
     c.alert("StragglerDetected", "deepseek-style-moe-16b: ranks 3 and 9 slowest for 40 min", job="deepseek-style-moe-16b",
             node=hosts[0], severity="warning")
-    tr = deepspeed_steps(c, -1150, 30, 9000, step_s=2.1, step_fn=lambda i: 2.1 * (1 + 0.05 * min(i, 20)) * c.rng.uniform(0.98, 1.02))
+    tr = deepspeed_steps(c, -130, 30, 9400, step_s=2.1, step_fn=lambda i: 4.1 * c.rng.uniform(0.98, 1.02))
     moe = ["[%s] [INFO] [logging.py:96:log_dist] [Rank 0] moe: num_experts=64 ep_size=16 k=2 capacity_factor=1.0 drop_tokens=False use_rts=True" % c.ymd_ms(-1190)]
     for j, t in enumerate(range(-1000, -30, 160)):
         moe.append("[%s] [INFO] [logging.py:96:log_dist] [Rank 0] time (ms) | fwd: %.1f | bwd: %.1f | moe_a2a_wait: %.1f | l_aux: %.4f" % (
@@ -1729,7 +1749,7 @@ def y049():
     c = Case("case-y049", "straggler_rank", "gpu-c4-h100-03/gpu3", hosts, gpu=H100)
     c.alert("StragglerDetected", "llm-eval-sweep: rank 19 slowest in 97% of steps", job="llm-eval-sweep", node=hosts[2],
             severity="warning")
-    tr = megatron_iters(c, -1100, 30, 300, step_s=3.0 * 1.45, loss=2.2)
+    tr = megatron_iters(c, -140, 30, 300, step_s=3.0 * 1.45, loss=2.2)
     c.log(hosts[0] + "/rank0/stdout", interleave(c.rng, tr, app_noise(c, 4)) + [
         "[%s] INFO:megatron.core.utils:StragglerDetector: report for iteration 320" % c.ymd(-200),
         "  MnRtt/Rnk: 2911.20ms/4 | MxRtt/Rnk: 4390.51ms/19 | MnPwr/Rnk: 511000.00mW/11 | MxPwr/Rnk: 652000.00mW/19 | MnTmp/Rnk: 52.00C/7 | MxTmp/Rnk: 66.00C/19 | MnUtl/Rnk: 97.00%/2 | MxUtl/Rnk: 100.00%/19 | MnClk/Rnk: 1965.00MHz/8 | MxClk/Rnk: 1980.00MHz/0"])
@@ -1753,9 +1773,9 @@ def y050():
     c.alert("TrainingThroughputLow", "seg-anything-ft: images/s 45% below baseline", job="seg-anything-ft",
             node=hosts[0], severity="warning")
     lines = []
-    t = -1150
+    t = -480
     for i in range(40):
-        st = 0.61 if i < 6 else 1.12 * c.rng.uniform(0.9, 1.2)
+        st = 1.12 * c.rng.uniform(0.9, 1.2)
         t += st * 10
         lines.append("%s train: [epoch 2][iter %d] loss %.4f" % (c.ymd(t), 14000 + i * 10, 0.43 - 0.0004 * i + c.rng.uniform(-0.01, 0.01)))
     lines.insert(5, "%s config: augment=heavy (RandAugment n=4 m=15, LSJ 0.1-2.0) num_workers=8" % c.ymd(-1120))
@@ -1841,17 +1861,19 @@ def y053():
     c = Case("case-y053", "launch_config_error", "sp-h100-09", hosts, gpu=H100)
     c.alert("TrainingJobFailed", "job 7781201 (vlm-pretrain) failed: rendezvous timeout", job="vlm-pretrain", node=hosts[0],
             severity="warning")
-    lines = ["[%s] sp-h100-09: rank 16: torch 2.4.0+cu124, torch.version.cuda=12.4" % c.ymd(-400),
+    lines = ["[%s] sp-h100-09: rank 16: torch 2.4.0+cu124, torch.version.cuda=12.4" % c.ymd(-700),
              "[sp-h100-09:16]: Traceback (most recent call last):",
              '[sp-h100-09:16]:   File "/opt/vlm/train.py", line 52, in setup',
              "[sp-h100-09:16]:     torch.cuda.set_device(local_rank)",
              "[sp-h100-09:16]: RuntimeError: The NVIDIA driver on your system is too old (found version 12020). Please update your GPU driver by downloading and installing a new version from the URL: http://www.nvidia.com/Download/index.aspx Alternatively, go to: https://pytorch.org to install a PyTorch version that has been compiled with your version of the CUDA driver.",
-             "[%s] sp-h100-07: rank 0: waiting for 24 ranks, 16 joined" % c.ymd(-390),
+             "[%s] sp-h100-07: rank 0: waiting for 24 ranks, 16 joined" % c.ymd(-690),
              "torch.distributed.DistStoreError: Timed out after 601 seconds waiting for clients. 16/24 clients joined."]
     nv = ["%s  %s  NVIDIA-SMI %s   Driver Version: %s   CUDA Version: %s" % (h, c.ymd(-420), d, d, cu) for h, d, cu in (
         (hosts[0], "550.90.07", "12.4"), (hosts[1], "550.90.07", "12.4"), (hosts[2], "535.183.01", "12.2"))]
-    c.log("slurm-7781201.out", nv + app_noise(c, 4) + lines + ["srun: error: sp-h100-09: tasks 16-23: Exited with exit code 1",
-                                                              "srun: error: sp-h100-07: task 0: Exited with exit code 1"])
+    nv = [x.replace(c.ymd(-420), c.ymd(-720)) for x in nv]
+    c.log("slurm-7781201.out", nv + app_noise(c, 4) + lines + [
+        "[%s] srun: error: sp-h100-09: tasks 16-23: Exited with exit code 1" % c.ymd(-695),
+        "[%s] srun: error: sp-h100-07: task 0: Exited with exit code 1" % c.ymd(-88)])
     j = syslog_lines(c, hosts[2], [(-1210, "kernel: NVRM: loading NVIDIA UNIX x86_64 Kernel Module  535.183.01  Sun May 12 19:39:15 UTC 2024"),
                                    (-1190, "cloud-init[2101]: image: ubuntu-22.04-gpu-2024.05.2 (reimaged by maintenance ticket OPS-44120)")])
     c.log(hosts[2] + "/journal", j + kernel_noise(c, hosts[2], 8, -1100, -20))
@@ -1888,6 +1910,7 @@ def y054():
     c.log(hosts[2] + "/rank16/stderr", r)
     dcgm(c, bad, {("util", 1): gone(tf), ("temp", 1): gone(tf), ("power", 1): gone(tf)},
          which=("util", "temp", "power"))
+    c.errored("gpu.health@a100-sxm-q02/gpu1", "nvmlDeviceGetHandleByIndex(1): Unknown Error (the GPU is not reachable)", 0.6)
     return c
 
 
@@ -1902,7 +1925,7 @@ def y055():
     c = Case("case-y055", "straggler_rank", "gb-h200-01/gpu6", hosts, gpu=H200)
     c.alert("StragglerDetected", "gnn-protein-3b: rank 6 is slowest (p50 +63%)", job="gnn-protein-3b", node=hosts[0],
             severity="warning")
-    tr = plain_steps(c, -1100, 40, 5000, step_s=1.63, loss=0.77)
+    tr = plain_steps(c, -80, 40, 5000, step_s=1.63, loss=0.77)
     rep = ["%s | WARNING | straggler | rank 6 step %.3fs vs median %.3fs; cpu-side time in step %.3fs vs %.3fs" % (
         c.ymd(t), 1.62 + c.rng.uniform(-0.02, 0.02), 0.99, 0.81, 0.22) for t in (-900, -600, -300)]
     c.log(hosts[0] + "/rank0/stdout", interleave(c.rng, tr, app_noise(c, 4)) + rep)
