@@ -30,6 +30,16 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
     return InvalidArgumentError("--threshold must be tail-max or pot, got `" + options.threshold + "`");
   }
   const bool pot = options.threshold == "pot";
+  // Checked here, not per unit: a unit whose tail cannot be fitted falls back to its tail max, so a
+  // setting that no tail could satisfy would otherwise pass silently.
+  if (pot && !(options.pot.level > 0 && options.pot.level < 1)) {
+    return InvalidArgumentError("--pot-level must be in (0, 1), got " + std::to_string(options.pot.level));
+  }
+  if (pot && !(options.pot.risk > 0 && options.pot.risk < 1 - options.pot.level)) {
+    return InvalidArgumentError(
+        "--pot-risk must be in (0, 1 - --pot-level = " + std::to_string(1 - options.pot.level) + "), got " +
+        std::to_string(options.pot.risk) + ": z_q must lie in the fitted tail");
+  }
   const std::string suffix = pot ? "-pot" : "";
   // The multi-member score detectors' threshold; `parts` > 1 inside an any-of (Bonferroni).
   auto tail = [&](size_t parts) {

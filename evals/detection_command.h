@@ -42,7 +42,8 @@ struct DetectCommandOptions {
   // TRAINING part: "tail-max" (its largest score; the default) or "pot" (peaks over threshold,
   // detectors/pot.h, with `pot`; the detectors are then named with a "-pot" suffix). An any-of
   // detector of m parts gives each part the risk pot.risk / m (Bonferroni: the union's risk
-  // stays ≤ pot.risk). InvalidArgument for another name, or "pot" with none of those detectors.
+  // stays ≤ pot.risk). InvalidArgument for another name, "pot" with none of those detectors, a
+  // level outside (0, 1) or a risk outside (0, 1 − level).
   std::string threshold = "tail-max";
   PotOptions pot;
   std::string python = "/usr/bin/python3";

@@ -42,6 +42,17 @@ TEST_CASE("RunDetectCommand: --threshold names and where pot applies") {
   r = RunDetectCommand(o);
   REQUIRE_FALSE(r.ok());
   CHECK(r.status().message().find("--threshold pot applies to residual-sum") != std::string::npos);
+  // Settings no tail can satisfy are refused up front (a unit's failed fit would fall back quietly).
+  o.detectors = {"residual-sum"};
+  o.pot.risk = 0.05;  // not below 1 - level = 0.02
+  r = RunDetectCommand(o);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message().find("--pot-risk must be in (0, 1 - --pot-level = 0.02") != std::string::npos);
+  o.pot.risk = 1e-3;
+  o.pot.level = 1;
+  r = RunDetectCommand(o);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message().find("--pot-level must be in (0, 1)") != std::string::npos);
 }
 
 TEST_CASE("RunDetectCommand: the PCA detectors run on an SMD slice; the any-of flags cover its part") {
