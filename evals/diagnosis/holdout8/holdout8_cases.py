@@ -1938,6 +1938,113 @@ def y055():
     return c
 
 
+
+@case
+def y056():
+    """Straggler alert on rank 12 (nv-h100-e02 GPU 4). Healthy NVLinks show a few CRC errors per
+    second; here DCGM's NVLink CRC flit counter of GPU 4 climbs by ~100k per scrape while the other
+    GPUs' stay flat, and gpu.health on GPU 4 reports ~3500 CRC errors/s with replays; GPU 1's links
+    are clean. Temperatures and clocks are normal. NVLink fault at GPU 4."""
+    hosts = ["nv-h100-e%02d" % i for i in (1, 2)]
+    c = Case("case-y056", "nvlink_error", "nv-h100-e02/gpu4", hosts, gpu=H100, pci=PCI_BUS_B)
+    tf = -1000
+    c.alert("StragglerDetected", "olmo-7b-anneal: rank 12 slowest for 25 min", job="olmo-7b-anneal", node=hosts[1],
+            severity="warning")
+    tr = megatron_iters(c, -150, 30, 91000, step_s=3.3 * 1.18, loss=1.93)
+    c.log(hosts[0] + "/rank0/stdout", interleave(c.rng, tr, app_noise(c, 4)) + [
+        "[%s] INFO:megatron.core.utils:StragglerDetector: report for iteration 91020" % c.ymd(-60),
+        "  MnRtt/Rnk: 3301.08ms/2 | MxRtt/Rnk: 3902.66ms/12 | MnPwr/Rnk: 498000.00mW/12 | MxPwr/Rnk: 655000.00mW/7 | MnTmp/Rnk: 51.00C/9 | MxTmp/Rnk: 63.00C/3 | MnUtl/Rnk: 96.00%/1 | MxUtl/Rnk: 100.00%/12 | MnClk/Rnk: 1965.00MHz/5 | MxClk/Rnk: 1980.00MHz/0"])
+    base = {g: c.rng.randrange(200, 3000) for g in range(8)}
+    over = {("nvlink_crc", g): (lambda s, n, g=g: base[g] + (0 if g != 4 or s < tf else (s - tf) * 3400)) for g in range(8)}
+    dcgm(c, hosts[1], over, which=("temp", "clock", "nvlink_crc"))
+    c.health_rates("gpu.health@nv-h100-e02/gpu4", nvlink_crc_errors=3412980, nvlink_crc_errors_per_s=3488.0,
+                   nvlink_replay_errors=88213, nvlink_replay_errors_per_s=131.0)
+    c.health_rates("gpu.health@nv-h100-e02/gpu1")
+    return c
+
+
+@case
+def y057():
+    """All eight GPUs of h200-x7-05 run hot-ish (76-80 C, hot aisle) and the node's ranks are the
+    job's stragglers, so thermal throttling looks likely; but temperatures stay below the slowdown
+    point and the exporter publishes no clock-event reasons. gpu.health on GPUs 0 and 3: power limit
+    550 W against a 700 W default, SW power cap active, clocks ~1500 MHz, temperature under the
+    threshold (a leftover `nvidia-smi -pl` from a facility power-capping test). A node-wide power cap:
+    power throttle at the node."""
+    hosts = ["h200-x7-%02d" % i for i in (4, 5, 6)]
+    c = Case("case-y057", "gpu_power_throttle", "h200-x7-05", hosts, gpu=H200, pci=PCI_BUS_B)
+    c.alert("StragglerDetected", "gemma2-27b-sft: ranks 8-15 slowest (p50 +22%)", job="gemma2-27b-sft", node=hosts[1],
+            severity="warning")
+    tr = fsdp_steps(c, -130, 40, 14400, step_s=2.6 * 1.22, mfu=33.0)
+    c.log(hosts[0] + "/rank0/stdout", interleave(c.rng, tr, app_noise(c, 4)) + [
+        "[rank0]:[titan] %s - root - WARNING - slow ranks (fwd+bwd ms): 8:3150 9:3138 10:3161 11:3149 12:3170 13:3142 14:3155 15:3166 | others median 2580" % c.ymd_ms(-40)])
+    dcgm(c, hosts[1], {("temp", g): lambda s, n: n + 16 for g in range(8)}, which=("util", "temp", "power"), power=545)
+    dcgm(c, hosts[0], which=("temp",))
+    for g in (0, 3):
+        c.health_rates("gpu.health@h200-x7-05/gpu%d" % g, power_limit_w=550, power_w=548, temperature_c=78 + g,
+                       clock_event_reasons=CLK_SW_POWER_CAP, sm_clock_mhz=1510 + 10 * g)
+    c.health_rates("gpu.health@h200-x7-04/gpu0")
+    return c
+
+
+@case
+def y058():
+    """Megatron's iteration log shows isolated NaN iterations (skipped, "number of nan iterations"
+    1, 2, 3 ...) with an otherwise normal loss; the alert reads like numerics. The logs name no rank.
+    gpu.sdc on sdc-a100-12 fails (GPU 3 disagrees with the other seven) while the same probe on
+    sdc-a100-11 passes and health on GPU 3 is clean: a GPU computing wrong results."""
+    hosts = ["sdc-a100-%02d" % i for i in (11, 12)]
+    c = Case("case-y058", "gpu_silent_data_corruption", "sdc-a100-12/gpu3", hosts, gpu=A100)
+    c.alert("TrainingNaNIterations", "t5x-ul2-20b: 4 NaN iterations in the last hour", job="t5x-ul2-20b", node=hosts[0],
+            severity="warning")
+    nan_at = {5: 1, 13: 2, 22: 3, 31: 4}
+
+    def nanf(i):
+        return max([v for k, v in nan_at.items() if k <= i] or [0])
+    lo = lambda i: float("nan") if i in nan_at else 2.24 + c.rng.uniform(-0.02, 0.02)
+    gr = lambda i: float("nan") if i in nan_at else 0.41 * c.rng.uniform(0.9, 1.1)
+    tr = megatron_iters(c, -170, 34, 20600, step_s=4.8, loss_fn=lo, grad_fn=gr, nan_fn=nanf,
+                        skipped_fn=nanf)
+    c.log(hosts[0] + "/rank0/stdout", interleave(c.rng, tr, app_noise(c, 4)))
+    dcgm(c, hosts[1], which=("util", "temp", "power"))
+    c.sdc("gpu.sdc@sdc-a100-12", mismatched=212, bad_gpu="gpu3")
+    c.sdc("gpu.sdc@sdc-a100-11")
+    c.health_rates("gpu.health@sdc-a100-12/gpu3")
+    return c
+
+
+@case
+def y059():
+    """Rank 21 (kx-h200-03 GPU 5) dies with "an illegal memory access was encountered" and the node
+    logs Xid 13 (SM warp exception, out-of-range address) on GPU 5, after each of three restarts -
+    always the same rank, which could be a bad GPU. Health, gemm and the SDC vote on that node pass,
+    and the rank always reads the same data shard (shard 21 holds sequences longer than the kernel's
+    maximum). An application kernel fault hit by that rank: illegal memory access at its GPU."""
+    hosts = ["kx-h200-%02d" % i for i in (1, 2, 3)]
+    c = Case("case-y059", "illegal_memory_access", "kx-h200-03/gpu5", hosts, gpu=H200)
+    c.alert("TrainingJobRestartLoop", "mm-audio-1b restarted 3 times in 40 min (rank 21)", job="mm-audio-1b", node=hosts[2],
+            severity="warning")
+    bus = c.bus(5)
+    items = []
+    for k, t in enumerate((-1150, -760, -330)):
+        items += [(t, "kernel: " + nvrm(c, bus, 13, 70112 + 911 * k, "python", "Graphics SM Warp Exception on (GPC 3, TPC 5, SM 0): Out Of Range Address")),
+                  (t, "kernel: " + nvrm(c, bus, 13, 70112 + 911 * k, "python", "Graphics SM Global Exception on (GPC 3, TPC 5, SM 0): Multiple Warp Errors")),
+                  (t, "kernel: " + nvrm(c, bus, 13, 70112 + 911 * k, "python", "Graphics Exception: ESR 0x51e730=0x201000e 0x51e734=0x24 0x51e728=0x4c1eb72 0x51e72c=0x174"))]
+    c.log(hosts[2] + "/journal", kernel_noise(c, hosts[2], 6, -1300, -20) + syslog_lines(c, hosts[2], items))
+    app = []
+    for k, t in enumerate((-1150, -760, -330)):
+        app += ["[%s] rank 21: data shard 21/24 (audio-long-v2), resuming at sample %d" % (c.ymd(t - 200), 881200 + 5000 * k),
+                "[rank21]: RuntimeError: CUDA error: an illegal memory access was encountered",
+                "[rank21]: Compile with `TORCH_USE_CUDA_DSA` to enable device-side assertions.",
+                "[%s] torchrun: worker group failed (rank 21, exitcode 1); restarting (%d/3)" % (c.ymd(t + 30), k + 1)]
+    c.log("mm-audio-1b/launcher.log", app + app_noise(c, 5))
+    dcgm(c, hosts[2], which=("util", "temp"))
+    c.health_rates("gpu.health@kx-h200-03/gpu5", xid_last=13)
+    c.gemm("gpu.gemm@kx-h200-03/gpu5")
+    c.sdc("gpu.sdc@kx-h200-03")
+    return c
+
+
 # ------------------------------------------------------------------ main
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
