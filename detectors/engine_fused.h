@@ -51,30 +51,41 @@ struct FusedCompare {
   FusedSide side[2];
 };
 
-// The arithmetic of a side of shape kShape, in the order of the unfused instructions: ld(k)
-// loads leaf k (0: x, 1: y, 2: z); st(node, value) stores a node's value (0: the side's node,
-// 1: its inner node) and returns it. Shared by the single-point and the column forms.
-template <FusedShape kShape, typename Load, typename Store>
-[[gnu::always_inline]] inline double EvalFusedSideWith(Load ld, Store st) {
+// The arithmetic of a side of shape kShape at point i, in the order of the unfused
+// instructions: reads the leaves x[i], y[i], z[i] the shape uses (only those: an unused load
+// would keep the column loop from vectorising), writes node[i] and inner[i] where the shape
+// has them, returns the side's value. Shared by both forms (streaming: i = 0).
+template <FusedShape kShape>
+[[gnu::always_inline]] inline double FusedSideValue(const double* x, const double* y, const double* z, double* node,
+                                                    double* inner, size_t i) {
+  // Values are kept in locals and stored, never read back from the stores (a load after its
+  // own store also keeps the loop from vectorising).
+  double r;
   if constexpr (kShape == FusedShape::kLeaf) {
-    return ld(0);
+    return x[i];
   } else if constexpr (kShape == FusedShape::kAbs) {
-    return st(0, std::fabs(ld(0)));
+    r = std::fabs(x[i]);
   } else if constexpr (kShape == FusedShape::kSub) {
-    return st(0, ld(0) - ld(1));
+    r = x[i] - y[i];
   } else if constexpr (kShape == FusedShape::kAbsSub) {
-    return st(0, std::fabs(st(1, ld(0) - ld(1))));
+    const double d = x[i] - y[i];
+    inner[i] = d;
+    r = std::fabs(d);
   } else if constexpr (kShape == FusedShape::kAdd) {
-    return st(0, ld(0) + ld(1));
+    r = x[i] + y[i];
   } else if constexpr (kShape == FusedShape::kMul) {
-    return st(0, ld(0) * ld(1));
+    r = x[i] * y[i];
   } else if constexpr (kShape == FusedShape::kAddMul) {
-    const double p = st(1, ld(1) * ld(2));
-    return st(0, ld(0) + p);
+    const double p = y[i] * z[i];
+    inner[i] = p;
+    r = x[i] + p;
   } else {  // kMulAdd
-    const double p = st(1, ld(0) * ld(1));
-    return st(0, p + ld(2));
+    const double p = x[i] * y[i];
+    inner[i] = p;
+    r = p + z[i];
   }
+  node[i] = r;
+  return r;
 }
 
 template <PlanOp kCmp>
@@ -96,9 +107,7 @@ using FusedCompareColumnFn = void (*)(double* const* col, const FusedCompare& f,
 
 template <FusedShape kShape>
 [[gnu::always_inline]] inline double EvalFusedSide(double* v, const FusedSide& s) {
-  const int32_t leaf[3] = {s.x, s.y, s.z};
-  return EvalFusedSideWith<kShape>([&](int k) { return v[leaf[k]]; },
-                                   [&](int k, double val) { return v[k == 0 ? s.node : s.inner] = val; });
+  return FusedSideValue<kShape>(v + s.x, v + s.y, v + s.z, v + s.node, v + s.inner, 0);
 }
 
 template <PlanOp kCmp, FusedShape kL, FusedShape kR>
@@ -110,21 +119,25 @@ double EvalFusedCompare(double* v, const FusedCompare& f) {
 
 template <PlanOp kCmp, FusedShape kL, FusedShape kR>
 void EvalFusedCompareColumn(double* const* col, const FusedCompare& f, double* out, size_t n) {
-  // Column pointers resolved once (a leaf's pointer is only read where its shape has it).
-  auto cols = [col](const FusedSide& s, const double** in, double** st) {
-    in[0] = col[s.x], in[1] = col[s.y], in[2] = col[s.z];
-    st[0] = col[s.node], st[1] = col[s.inner];
-  };
-  const double *li[3], *ri[3];
-  double *ls[2], *rs[2];
-  cols(f.side[0], li, ls);
-  cols(f.side[1], ri, rs);
+  // Column pointers resolved once, in named locals (arrays of them indexed in the loop keep it
+  // from vectorising); a leaf's pointer is only read where its shape has it. Every node has its
+  // own column and the written ones (the sides' nodes and the comparison) are not leaves, so
+  // no written column overlaps another column: restrict.
+  const double* __restrict const lx = col[f.side[0].x];
+  const double* __restrict const ly = col[f.side[0].y];
+  const double* __restrict const lz = col[f.side[0].z];
+  double* __restrict const ln = col[f.side[0].node];
+  double* __restrict const lm = col[f.side[0].inner];
+  const double* __restrict const rx = col[f.side[1].x];
+  const double* __restrict const ry = col[f.side[1].y];
+  const double* __restrict const rz = col[f.side[1].z];
+  double* __restrict const rn = col[f.side[1].node];
+  double* __restrict const rm = col[f.side[1].inner];
+  double* __restrict const res = out;
   for (size_t i = 0; i < n; ++i) {
-    const double a = EvalFusedSideWith<kL>([&](int k) { return li[k][i]; },
-                                           [&](int k, double val) { return ls[k][i] = val; });
-    const double b = EvalFusedSideWith<kR>([&](int k) { return ri[k][i]; },
-                                           [&](int k, double val) { return rs[k][i] = val; });
-    out[i] = FusedCompareResult<kCmp>(a, b);
+    const double a = FusedSideValue<kL>(lx, ly, lz, ln, lm, i);
+    const double b = FusedSideValue<kR>(rx, ry, rz, rn, rm, i);
+    res[i] = FusedCompareResult<kCmp>(a, b);
   }
 }
 
