@@ -34,6 +34,15 @@ struct P {
     return b.Add(std::move(n));
   }
   int32_t Value() { return Node(PlanOp::kValue, {}, ValueType::kNumber, "m"); }
+  // `in` lag(k) points (kLag) or offset by k ms (kOffset).
+  int32_t Shifted(PlanOp op, int32_t in, int64_t k, std::string text) {
+    PlanNode n;
+    n.op = op;
+    n.inputs = {in};
+    (op == PlanOp::kLag ? n.lag_points : n.duration_ms) = k;
+    n.text = std::move(text);
+    return b.Add(std::move(n));
+  }
   int32_t Const(double c) {
     PlanNode n;
     n.op = PlanOp::kConst;
@@ -456,18 +465,8 @@ TEST_CASE("offset and lag: hand-checked values") {
   TimeSeries s = Series("m", {}, {1000, 2000, 3000, 6000, 7000}, {10, 20, kNaN, 60, 70});
   P p("O");
   int32_t v = p.Value();
-  PlanNode off;
-  off.op = PlanOp::kOffset;
-  off.inputs = {v};
-  off.duration_ms = 2000;
-  off.text = "m offset 2s";
-  int32_t o = p.b.Add(off);
-  PlanNode lag;
-  lag.op = PlanOp::kLag;
-  lag.inputs = {v};
-  lag.lag_points = 2;
-  lag.text = "lag(m, 2)";
-  int32_t l = p.b.Add(lag);
+  int32_t o = p.Shifted(PlanOp::kOffset, v, 2000, "m offset 2s");
+  int32_t l = p.Shifted(PlanOp::kLag, v, 2, "lag(m, 2)");
   RulePlan plan = p.Done(p.Cmp(PlanOp::kGt, o, l));
   EngineOptions opt;
   opt.trace_nodes = true;
@@ -599,18 +598,8 @@ std::vector<RulePlan> PropertyPlans() {
     int32_t v = p.Value();
     int32_t e = p.Node(PlanOp::kEwma, {v});
     p.plan.nodes[e].constant = 0.3;
-    PlanNode lag;
-    lag.op = PlanOp::kLag;
-    lag.inputs = {v};
-    lag.lag_points = 3;
-    lag.text = "lag";
-    int32_t l = p.b.Add(lag);
-    PlanNode off;
-    off.op = PlanOp::kOffset;
-    off.inputs = {v};
-    off.duration_ms = 2500;
-    off.text = "offset";
-    int32_t o = p.b.Add(off);
+    int32_t l = p.Shifted(PlanOp::kLag, v, 3, "lag");
+    int32_t o = p.Shifted(PlanOp::kOffset, v, 2500, "offset");
     int32_t diff = p.Node(PlanOp::kAbs, {p.Node(PlanOp::kSub, {v, o})});
     int32_t lg = p.Node(PlanOp::kLog, {p.Node(PlanOp::kClamp, {l, p.Const(1), p.Const(60)})});
     int32_t c1 = p.Cmp(PlanOp::kGt, diff, p.Const(20));
@@ -625,12 +614,7 @@ std::vector<RulePlan> PropertyPlans() {
     int32_t v = p.Value();
     int32_t mean = p.Window(WindowFn::kMean, v, true, 5);
     int32_t sd = p.Window(WindowFn::kStd, v, true, 5);
-    PlanNode lag;
-    lag.op = PlanOp::kLag;
-    lag.inputs = {v};
-    lag.lag_points = 1;
-    lag.text = "lag1";
-    int32_t l1 = p.b.Add(lag);
+    int32_t l1 = p.Shifted(PlanOp::kLag, v, 1, "lag1");
     int32_t c1 = p.Cmp(PlanOp::kLe, p.Node(PlanOp::kAdd, {p.Node(PlanOp::kMul, {p.Const(2), sd}), mean}), v);
     int32_t c2 = p.Cmp(PlanOp::kGe, p.Node(PlanOp::kSub, {v, mean}), p.Node(PlanOp::kAbs, {sd}));
     int32_t shared = p.Node(PlanOp::kSub, {v, p.Window(WindowFn::kMean, v, true, 3)});  // two readers
