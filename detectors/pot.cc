@@ -9,6 +9,8 @@ namespace vigil {
 namespace {
 
 constexpr double kZeroShape = 1e-12;
+// The largest upper end of the x > 0 scan (times 1.01 below; stays finite).
+constexpr double kMaxPositiveBound = std::numeric_limits<double>::max() / 2;
 
 std::string Num(double v) {
   std::ostringstream s;
@@ -59,6 +61,16 @@ std::vector<double> ScanGrid(double lo, double hi) {
   }
   std::sort(g.begin(), g.end());
   g.erase(std::unique(g.begin(), g.end()), g.end());
+  // For lo > 0 the distances above are relative to the width, which Grimshaw's positive bound
+  // (∝ 1/Y_min²) can make many decades wider than the roots' scale: the points from lo up to the
+  // smallest one above are then filled in geometrically, 30 a decade. The points above are
+  // unchanged, so a root found there before is bracketed and bisected as before.
+  if (lo > 0) {
+    const double step = std::pow(10.0, 1.0 / kPerDecade);
+    std::vector<double> fill;
+    for (double x = lo * step; x < g.front(); x *= step) fill.push_back(x);
+    g.insert(g.begin(), fill.begin(), fill.end());
+  }
   return g;
 }
 
@@ -104,9 +116,10 @@ Result<GpdFit> FitGrimshaw(const std::vector<double>& y) {
   const double inner = kNearZero / m.max;
   std::vector<double> candidates = GrimshawRoots(y, -1 / m.max, -inner);  // x in (−1/Y_max, 0)
   // x > 0: Grimshaw's bound x < 2(Ȳ − Y_min)/Y_min² (empty when every excess is equal; the
-  // whole interval is scanned: roots well below his lower bound occur in practice).
-  if (m.min > 0 && m.mean > m.min) {
-    const double c = 2 * (m.mean - m.min) / (m.min * m.min);
+  // whole interval is scanned: roots well below his lower bound occur in practice). Y_min = 0, or
+  // one so small that Y_min² underflows, makes the bound +∞: capped to keep the scan finite.
+  if (m.mean > m.min) {
+    const double c = std::min(2 * (m.mean - m.min) / (m.min * m.min), kMaxPositiveBound);
     for (double x : GrimshawRoots(y, inner, c * 1.01)) candidates.push_back(x);
   }
   for (double x : candidates) {

@@ -21,7 +21,9 @@
 //     whose non-zero roots lie in (−1/Y_max, 0) and (0, 2(Ȳ − Y_min)/Y_min²); each root gives
 //     γ = v(x) − 1, σ = γ / x, and x = 0 gives the exponential (γ = 0, σ = Ȳ). The candidate
 //     with the largest log-likelihood wins. Roots are found by scanning each interval on a grid
-//     (uniform plus log-spaced towards both ends) and bisecting every sign change. SPOT's code
+//     (uniform plus log-spaced towards both ends; on x > 0 also geometric from near 0 up, as a
+//     tiny Y_min makes the bound many decades wider than the roots' scale; Y_min = 0 makes it +∞,
+//     capped) and bisecting every sign change. SPOT's code
 //     (as we recall it; not at hand here) minimises w² from a few starting points and searches
 //     x > 0 only from 2(Ȳ − Y_min)/(Ȳ·Y_min) up; a heavy-tailed sample in the tests has its root
 //     well below that bound, so the whole positive interval is scanned here.

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <random>
@@ -82,6 +83,24 @@ TEST_CASE("pot: the Grimshaw fit is the maximum of the likelihood (brute-force g
   CHECK(fit->shape == doctest::Approx(best_shape).epsilon(0.02));  // the grid's step is 0.005
   CHECK(fit->scale == doctest::Approx(best_scale).epsilon(0.02));
   CHECK(fit->shape > 0.2);  // heavy-tailed sample
+}
+
+TEST_CASE("pot: a tiny or zero smallest excess does not hide a heavy tail from Grimshaw") {
+  // Grimshaw's bound for x > 0 is 2(Ȳ − Y_min)/Y_min²: with Y_min = 1e-9 it is ~1e18 times the
+  // roots' scale (x ≈ 0.35 here), with Y_min = 0 it is +∞. Both must still find the γ > 0 root.
+  std::vector<double> y = GpdSample(0.3, 1.0, 300, 5);
+  for (double tiny : {1e-9, 0.0}) {
+    CAPTURE(tiny);
+    y[0] = tiny;
+    Result<GpdFit> fit = FitGpd(y, GpdMethod::kGrimshaw);
+    REQUIRE(fit.ok());
+    CHECK(fit->shape > 0.15);
+    double best = -INFINITY;
+    for (double g = -0.5; g <= 1.0; g += 0.01) {
+      for (double s = 0.3; s <= 3; s += 0.01) best = std::max(best, GpdLogLikelihood(y, g, s));
+    }
+    CHECK(fit->log_likelihood >= best - 1e-9);
+  }
 }
 
 TEST_CASE("pot: Grimshaw recovers known GPD shapes") {
