@@ -116,7 +116,7 @@ Result<EvalSet> LoadSmdTrainForward(const std::string& path, const EvalSetOption
     EvalUnit unit;
     unit.name = machine;
     for (size_t d = 0; d < idx.size(); ++d) {
-      TimeSeries m = WithoutLabels(train.series[idx[d]]);
+      TimeSeries m = WithoutLabels(std::move(train.series[idx[d]]));  // train is not read again
       RETURN_IF_ERROR(m.Validate().WithContext("smd machine " + machine));
       unit.members.push_back(std::move(m));
     }
