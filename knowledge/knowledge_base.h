@@ -67,7 +67,7 @@ struct KnowledgeOptions {
   // faiss::index_factory string: "Flat", "HNSW32", "IVF1024,Flat", ... An IVF (or other trained)
   // spec searches exactly (Flat) until the store reaches its training size (see vector_index.h).
   std::string index_spec = "Flat";
-  // Inverted lists an IVF query scans (0 = VectorIndex's default, 16).
+  // Inverted lists an IVF query scans (0 = VectorIndex's default, 8).
   size_t index_nprobe = 0;
   // Import commits every `batch_size` accepted entries; a crash loses at most the open batch.
   size_t batch_size = 1000;
@@ -78,9 +78,10 @@ struct KnowledgeOptions {
   // skipped).
   double near_duplicate_cosine = 0.985;
   // Inverted lists of a trained IVF index the near-duplicate check compares a new entry with:
-  // its own (where it is added) and the next nearest ones. Each list costs about one coarse
-  // assignment per entry. Other indexes are searched exhaustively (Flat phase, Flat) or with
-  // one k = 1 search (HNSW). See knowledge/README.md for what fewer lists miss.
+  // its own (where it is added) and the next nearest ones; within them only vectors whose sign
+  // sketch is near the entry's get the full inner product. A Flat index (or an IVF's Flat phase)
+  // offers every stored vector to the same sketch filter; HNSW runs one k = 1 search per entry.
+  // See knowledge/README.md ("Near-duplicate check") for what fewer lists miss.
   size_t near_duplicate_nprobe = 3;
   // Test hook: called after each entry is written inside an open transaction, with the number
   // of entries written so far in this import. Tests use it to crash mid-import.
