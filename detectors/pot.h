@@ -58,7 +58,8 @@ struct GpdFit {
 double GpdLogLikelihood(const std::vector<double>& excesses, double shape, double scale);
 
 // InvalidArgument for no excesses, or an excess that is negative or not finite. kMoments also
-// for excesses with zero variance (no closed form: use kGrimshaw, which returns γ = 0, σ = Ȳ).
+// for excesses with zero variance (no closed form: use kGrimshaw, which returns γ = 0, σ = Ȳ);
+// kGrimshaw for excesses that are all 0 (no scale).
 [[nodiscard]] Result<GpdFit> FitGpd(const std::vector<double>& excesses, GpdMethod method);
 
 // z_q for a tail model: InvalidArgument unless 0 < risk, risk · n < peaks ≤ n and scale > 0 (a
