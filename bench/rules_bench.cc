@@ -169,8 +169,7 @@ int main(int argc, char** argv) {
   }
   double stream_rate = static_cast<double>(points * nrules) / stream_s;
   std::printf("streaming (flags only%s): %.3f s CPU, %.1f M point·rules/s/core, %zu flagged points\n",
-              repeat > 1 ? ", fastest" : "", stream_s, stream_rate / 1e6,
-              stream_flags);
+              repeat > 1 ? ", fastest" : "", stream_s, stream_rate / 1e6, stream_flags);
 
   if (!baseline) return 0;
   std::string cmd = "/usr/bin/python3 bench/rules_baseline.py '" + root + "'";

@@ -217,8 +217,12 @@ void FuseCompares(const RulePlan& plan, Program* p) {
           s.x = a;
         }
         break;
-      case PlanOp::kSub: s.shape = FusedShape::kSub, s.x = a, s.y = b; break;
-      case PlanOp::kMul: s.shape = FusedShape::kMul, s.x = a, s.y = b; break;
+      case PlanOp::kSub:
+      case PlanOp::kMul:
+        s.shape = n.op == PlanOp::kSub ? FusedShape::kSub : FusedShape::kMul;
+        s.x = a;
+        s.y = b;
+        break;
       case PlanOp::kAdd:
         if (inner(b, PlanOp::kMul)) {
           s.shape = FusedShape::kAddMul;
@@ -235,24 +239,29 @@ void FuseCompares(const RulePlan& plan, Program* p) {
           s.z = b;
           absorbed[a] = 1;
         } else {
-          s.shape = FusedShape::kAdd, s.x = a, s.y = b;
+          s.shape = FusedShape::kAdd;
+          s.x = a;
+          s.y = b;
         }
         break;
-      default: return s;  // a leaf
+      default:
+        return s;  // a leaf
     }
     absorbed[id] = 1;
     return s;
   };
   for (auto& stage : p->by_stage) {
     for (Instr& in : stage) {
-      if (in.op != PlanOp::kLt && in.op != PlanOp::kLe && in.op != PlanOp::kGt && in.op != PlanOp::kGe) continue;
+      if (in.op != PlanOp::kLt && in.op != PlanOp::kLe && in.op != PlanOp::kGt && in.op != PlanOp::kGe)
+        continue;
       const detail::FusedSide l = side(in.a), r = side(in.b);
       if (l.shape == detail::FusedShape::kLeaf && r.shape == detail::FusedShape::kLeaf) continue;
       in.fused = detail::FusedCompareFor(in.op, l.shape, r.shape);
       in.fused_sides = {{l, r}};
     }
   }
-  for (auto& stage : p->by_stage) std::erase_if(stage, [&](const Instr& in) { return absorbed[in.node] != 0; });
+  for (auto& stage : p->by_stage)
+    std::erase_if(stage, [&](const Instr& in) { return absorbed[in.node] != 0; });
 }
 
 Status WindowOverflow(const RulePlan& plan, const PlanNode& node, const std::string& series, size_t held,

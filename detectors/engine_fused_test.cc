@@ -22,14 +22,19 @@ bool SameBits(double a, double b) {
 // The side computed the unfused way: one operation per node, written as the instructions do.
 double ReferenceSide(std::vector<double>& v, const FusedSide& s) {
   switch (s.shape) {
-    case FusedShape::kLeaf: return v[s.x];
-    case FusedShape::kAbs: return v[s.node] = std::fabs(v[s.x]);
-    case FusedShape::kSub: return v[s.node] = v[s.x] - v[s.y];
+    case FusedShape::kLeaf:
+      return v[s.x];
+    case FusedShape::kAbs:
+      return v[s.node] = std::fabs(v[s.x]);
+    case FusedShape::kSub:
+      return v[s.node] = v[s.x] - v[s.y];
     case FusedShape::kAbsSub:
       v[s.inner] = v[s.x] - v[s.y];
       return v[s.node] = std::fabs(v[s.inner]);
-    case FusedShape::kAdd: return v[s.node] = v[s.x] + v[s.y];
-    case FusedShape::kMul: return v[s.node] = v[s.x] * v[s.y];
+    case FusedShape::kAdd:
+      return v[s.node] = v[s.x] + v[s.y];
+    case FusedShape::kMul:
+      return v[s.node] = v[s.x] * v[s.y];
     case FusedShape::kAddMul:
       v[s.inner] = v[s.y] * v[s.z];
       return v[s.node] = v[s.x] + v[s.inner];
@@ -42,17 +47,23 @@ double ReferenceSide(std::vector<double>& v, const FusedSide& s) {
 
 double ReferenceCompare(PlanOp op, double a, double b) {
   switch (op) {
-    case PlanOp::kLt: return a < b ? 1.0 : 0.0;
-    case PlanOp::kLe: return a <= b ? 1.0 : 0.0;
-    case PlanOp::kGt: return a > b ? 1.0 : 0.0;
-    case PlanOp::kGe: return a >= b ? 1.0 : 0.0;
-    default: return -1;
+    case PlanOp::kLt:
+      return a < b ? 1.0 : 0.0;
+    case PlanOp::kLe:
+      return a <= b ? 1.0 : 0.0;
+    case PlanOp::kGt:
+      return a > b ? 1.0 : 0.0;
+    case PlanOp::kGe:
+      return a >= b ? 1.0 : 0.0;
+    default:
+      return -1;
   }
 }
 
 TEST_CASE("fused comparisons equal node-by-node evaluation for every op and pair of shapes, both forms") {
   constexpr double kInf = std::numeric_limits<double>::infinity();
-  const double specials[] = {std::numeric_limits<double>::quiet_NaN(), kInf, -kInf, 0.0, -0.0, 1.0, -1.0, 2.5, 1e300};
+  const double specials[] = {
+      std::numeric_limits<double>::quiet_NaN(), kInf, -kInf, 0.0, -0.0, 1.0, -1.0, 2.5, 1e300};
   std::mt19937_64 rng(7);
   auto draw = [&]() {
     const uint64_t r = rng() % 16;

@@ -889,7 +889,8 @@ class WindowState {
       }
       const TimeAux& front = ring[head];
       if constexpr (F == WindowFn::kRate) {
-        const double dt = size < 2 ? 0.0 : static_cast<double>(ring[(head + size - 1) & mask].t - front.t) / 1000.0;
+        const double dt =
+            size < 2 ? 0.0 : static_cast<double>(ring[(head + size - 1) & mask].t - front.t) / 1000.0;
         out[i] = dt > 0 ? (aux_sum - front.aux) / dt : kNaN;
       } else {
         out[i] = size ? aux_sum - front.aux : 0.0;

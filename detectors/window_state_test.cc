@@ -378,9 +378,10 @@ TEST_CASE("rate, changes and resets over time windows: the column path equals si
     int64_t now = 1'000'000;
     double counter = 0;
     for (size_t i = 0; i < n; ++i) {
-      now += rng() % 50 == 0 ? 2 * d + static_cast<int64_t>(rng() % 1000) : 1 + static_cast<int64_t>(rng() % 1500);
+      now += rng() % 50 == 0 ? 2 * d + static_cast<int64_t>(rng() % 1000)
+                             : 1 + static_cast<int64_t>(rng() % 1500);
       ts[i] = now;
-      if (rng() % 97 == 0) counter = 0;                  // a counter reset
+      if (rng() % 97 == 0) counter = 0;                                            // a counter reset
       if ((i / 300) % 4 != 1) counter += static_cast<double>(rng() % 1000) / 7.0;  // else flat
       xs[i] = rng() % 20 == 0 ? kNaN : counter;
     }
@@ -396,8 +397,8 @@ TEST_CASE("rate, changes and resets over time windows: the column path equals si
       size_t held = 0;
       for (size_t base = 0; base < n;) {
         const size_t nb = std::min(n - base, static_cast<size_t>(1 + rng() % 300));
-        held = std::max(held, column_state.PushColumn(ts.data() + base, xs.data() + base, got.data() + base, nb,
-                                                      static_cast<int64_t>(base)));
+        held = std::max(held, column_state.PushColumn(ts.data() + base, xs.data() + base, got.data() + base,
+                                                      nb, static_cast<int64_t>(base)));
         base += nb;
       }
       std::vector<double> inc(n, kNaN);
@@ -406,9 +407,12 @@ TEST_CASE("rate, changes and resets over time windows: the column path equals si
         if (std::isnan(xs[i])) continue;
         double a = 0;
         if (!std::isnan(prev)) {
-          if (fn == WindowFn::kRate) a = xs[i] >= prev ? xs[i] - prev : xs[i];
-          else if (fn == WindowFn::kChanges) a = xs[i] != prev ? 1 : 0;
-          else a = xs[i] < prev ? 1 : 0;
+          if (fn == WindowFn::kRate)
+            a = xs[i] >= prev ? xs[i] - prev : xs[i];
+          else if (fn == WindowFn::kChanges)
+            a = xs[i] != prev ? 1 : 0;
+          else
+            a = xs[i] < prev ? 1 : 0;
         }
         inc[i] = a;
         prev = xs[i];
@@ -422,8 +426,10 @@ TEST_CASE("rate, changes and resets over time windows: the column path equals si
         size_t first = i + 1, count = 0;
         for (size_t j = 0; j <= i; ++j) {
           if (ts[j] <= ts[i] - d || std::isnan(inc[j])) continue;
-          if (first > i) first = j;
-          else sum += inc[j];
+          if (first > i)
+            first = j;
+          else
+            sum += inc[j];
           ++count;
         }
         max_in_window = std::max(max_in_window, count);
