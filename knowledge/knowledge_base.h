@@ -78,10 +78,10 @@ struct KnowledgeOptions {
   // skipped).
   double near_duplicate_cosine = 0.985;
   // Inverted lists of a trained IVF index the near-duplicate check compares a new entry with:
-  // its own (where it is added) and the next nearest ones; within them only vectors whose sign
-  // sketch is near the entry's get the full inner product. A Flat index (or an IVF's Flat phase)
-  // offers every stored vector to the same sketch filter; HNSW runs one k = 1 search per entry.
-  // See knowledge/README.md ("Near-duplicate check") for what fewer lists miss.
+  // its own (where it is added) and the next nearest ones, every vector of them in one blocked
+  // pass per list (each list costs about one coarse assignment per entry). A Flat index (or an
+  // IVF's Flat phase) offers every stored vector, filtered by sign sketch; HNSW runs one k = 1
+  // search per entry. See knowledge/README.md ("Near-duplicate check") for what fewer lists miss.
   size_t near_duplicate_nprobe = 3;
   // Test hook: called after each entry is written inside an open transaction, with the number
   // of entries written so far in this import. Tests use it to crash mid-import.

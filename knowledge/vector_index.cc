@@ -709,7 +709,6 @@ Status VectorIndex::Train(std::span<const int64_t> ids, std::span<const float> v
   index_ = std::unique_ptr<faiss::Index>(fresh.release());
   train_at_ = 0;
   flat_sketches_.clear();
-  list_sketches_.clear();
   loggable_ = false;  // the next Save writes the trained index whole
   after_base_.clear();
   return Status::Ok();
@@ -734,6 +733,33 @@ Result<std::vector<int64_t>> VectorIndex::AssignLists(std::span<const float> vec
   }
   return lists;
 }
+
+namespace {
+
+// best[q] = max over the `m` rows of `base` (contiguous) of queries[q] . row, for `nq` query rows
+// gathered contiguously; blocked so a tile of products stays in L2.
+void BestDots(const float* queries, size_t nq, const float* base, size_t m, size_t d,
+              const faiss::Index::idx_t* labels, float* best, faiss::Index::idx_t* best_label) {
+  constexpr size_t kRows = 64, kCols = 256;
+  std::vector<float> tile(kRows * kCols);
+  for (size_t q0 = 0; q0 < nq; q0 += kRows) {
+    const size_t rows = std::min(kRows, nq - q0);
+    for (size_t c0 = 0; c0 < m; c0 += kCols) {
+      const size_t cols = std::min(kCols, m - c0);
+      InnerProducts(queries + q0 * d, rows, base + c0 * d, cols, d, tile.data());
+      for (size_t r = 0; r < rows; ++r) {
+        for (size_t c = 0; c < cols; ++c) {
+          if (tile[r * cols + c] > best[q0 + r]) {
+            best[q0 + r] = tile[r * cols + c];
+            best_label[q0 + r] = labels ? labels[c0 + c] : static_cast<faiss::Index::idx_t>(c0 + c);
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
 
 Result<std::vector<VectorIndex::Hit>> VectorIndex::NearestStored(std::span<const float> vectors,
                                                                  std::span<const int64_t> lists,
@@ -771,15 +797,15 @@ Result<std::vector<VectorIndex::Hit>> VectorIndex::NearestStored(std::span<const
       }
     } else if (const auto* ivf = dynamic_cast<const faiss::IndexIVFFlat*>(map->index);
                ivf && nprobe > 0 && lists.size() == n * nprobe) {
-      // (row, probed list) pairs grouped by list. Each list keeps the sign sketches of its
-      // vectors (computed here for entries added since the last call: lists only grow); a row
-      // is compared in full only with the vectors whose sketch is near its own.
-      if (list_sketches_.size() != ivf->nlist) list_sketches_.assign(ivf->nlist, {});
-      const auto row_sketches = SignSketches(vectors, dim_);
+      // (row, probed list) pairs grouped by list; each list's vectors are read once for all of
+      // the rows probing it.
       const size_t pairs = n * nprobe;
       std::vector<size_t> order(pairs);
       for (size_t i = 0; i < pairs; ++i) order[i] = i;
       std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return lists[a] < lists[b]; });
+      std::vector<float> group;
+      std::vector<float> group_best;
+      std::vector<idx_t> group_label;
       for (size_t g0 = 0; g0 < pairs;) {
         size_t g1 = g0;
         while (g1 < pairs && lists[order[g1]] == lists[order[g0]]) ++g1;
@@ -787,26 +813,20 @@ Result<std::vector<VectorIndex::Hit>> VectorIndex::NearestStored(std::span<const
         const size_t size =
             list >= 0 && static_cast<size_t>(list) < ivf->nlist ? ivf->invlists->list_size(list) : 0;
         if (size > 0) {
+          group.resize((g1 - g0) * dim_);
+          for (size_t j = g0; j < g1; ++j)
+            std::copy_n(vectors.data() + order[j] / nprobe * dim_, dim_, group.data() + (j - g0) * dim_);
+          group_best.assign(g1 - g0, -std::numeric_limits<float>::infinity());
+          group_label.assign(g1 - g0, -1);
           faiss::InvertedLists::ScopedCodes codes(ivf->invlists, list);
           faiss::InvertedLists::ScopedIds ids(ivf->invlists, list);
-          const auto* xl = reinterpret_cast<const float*>(codes.get());
-          auto& sketches = list_sketches_[static_cast<size_t>(list)];
-          if (sketches.size() > size) sketches.clear();
-          if (sketches.size() < size) {
-            const size_t from = sketches.size();
-            auto more = SignSketches(std::span<const float>(xl + from * dim_, (size - from) * dim_), dim_);
-            sketches.insert(sketches.end(), more.begin(), more.end());
-          }
+          BestDots(group.data(), g1 - g0, reinterpret_cast<const float*>(codes.get()), size, dim_, ids.get(),
+                   group_best.data(), group_label.data());
           for (size_t j = g0; j < g1; ++j) {
             const size_t row = order[j] / nprobe;
-            const float* v = vectors.data() + row * dim_;
-            for (size_t e = 0; e < size; ++e) {
-              if (!SketchesMayBeNear(row_sketches[row], sketches[e])) continue;
-              const float dot = InnerProduct(v, xl + e * dim_, dim_);
-              if (dot > best[row]) {
-                best[row] = dot;
-                label[row] = ids.get()[e];
-              }
+            if (group_best[j - g0] > best[row]) {
+              best[row] = group_best[j - g0];
+              label[row] = group_label[j - g0];
             }
           }
         }

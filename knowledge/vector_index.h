@@ -58,15 +58,16 @@ class VectorIndex {
   // trained IVF; empty otherwise (Flat phase, Flat, HNSW). One batched pass over the centroids.
   Result<std::vector<int64_t>> AssignLists(std::span<const float> vectors, size_t nprobe = 1) const;
   // For each row of `vectors`, the most similar stored vector where a near-duplicate can be
-  // found cheaply, as {id, cosine} ({-1, -1} when nothing was compared). Candidates: for a
-  // trained IVF-Flat index the vectors of the row's `nprobe` nearest lists (`lists` from
-  // AssignLists with that nprobe), for the Flat phase and `Flat` every stored vector, for other
-  // indexes one k = 1 search per row. For IVF and Flat a candidate is compared in full only when
-  // its sign sketch is within SketchesMayBeNear of the row's, so the answer is meant for
-  // near-duplicates (a stored vector below cosine ~0.95 may be passed over); cosine is then the
-  // inner product (the embedder's rows are unit vectors; an all-zero row scores 0), else
-  // 1 - L2^2 / 2. A near-duplicate whose original lies in none of the probed lists is missed
-  // (see knowledge/README.md for how often). Sketches are kept per list and extended as it grows.
+  // found cheaply, as {id, cosine} ({-1, -1} when nothing was compared): a trained IVF-Flat
+  // index compares each row only with the vectors of its `nprobe` nearest lists (`lists` from
+  // AssignLists with that nprobe; the rows probing a list are compared with it in one blocked
+  // pass), the Flat phase and `Flat`
+  // with the stored vectors whose sign sketch is within SketchesMayBeNear of the row's (so a
+  // stored vector below cosine ~0.95 may be passed over for a nearer-looking one: the answer is
+  // meant for near-duplicates), other indexes run one k = 1 search per row. Cosine is
+  // the inner product for IVF and Flat (the embedder's rows are unit vectors; an all-zero row
+  // scores 0), 1 - L2^2 / 2 otherwise. A near-duplicate whose original lies in none of its
+  // probed lists is missed (see knowledge/README.md for how often).
   Result<std::vector<Hit>> NearestStored(std::span<const float> vectors, std::span<const int64_t> lists,
                                          size_t nprobe = 1) const;
   // Up to k nearest neighbours of one query vector, best first.
@@ -96,8 +97,6 @@ class VectorIndex {
   // Sign sketches of the stored vectors of a Flat (or Flat-phase) index, extended by
   // NearestStored as the index grows; cleared when training replaces the Flat index.
   mutable std::vector<uint64_t> flat_sketches_;
-  // The same per IVF list (in list order), for the near-duplicate check of a trained IVF-Flat.
-  mutable std::vector<std::vector<uint64_t>> list_sketches_;
   // Incremental saves. Where each vector added since the base file sits: its IVF list and offset
   // in it, or list -1 and its position in a Flat index.
   struct Location {
