@@ -69,6 +69,23 @@ constexpr size_t kMaxTelemetryNodes = 2;
 // Intrusive GPU probes (GEMM, HBM, PCIe bandwidth) one wave runs on one GPU; the rest wait for the
 // next round.
 constexpr size_t kIntrusivePerGpuPerWave = 1;
+// Peer comparison: the suspect GPUs (of the leading hypotheses, in rank order) whose probes are
+// repeated on their node peers in the same wave. A non-intrusive probe (NVML reads, an empty
+// kernel) runs on every other GPU of the node; an intrusive one on one neighbour only (N-1, GPU 1
+// for GPU 0): GEMM / PCIe tests on all GPUs of a node at once would share its power budget and PCIe
+// switches and skew each other, and they load GPUs a job may still be using.
+constexpr size_t kPeerSuspects = 2;
+// First wave: the leading hypotheses are those with at least this posterior (and every cause of a
+// leading symptom); a probe tests a category it supports a failure of with at
+// least kFirstWaveTestSupport (probes/catalog.cc).
+constexpr double kFirstWaveLeadShare = 0.1;
+constexpr double kFirstWaveTestSupport = 0.5;
+// The suspect failing while its peers pass (the odd one out) scales its own probe support by this.
+constexpr double kPeerOddOneOutFactor = 1.25;
+// A probe that errors on the suspect while the same probe answers on a peer: the tooling works on
+// the node and this GPU does not respond (fallen off the bus, or firmware hung).
+constexpr double kUnresponsiveBusWeight = 1.5;
+constexpr double kUnresponsiveFirmwareWeight = 1.0;
 
 double UpperMedian(std::vector<double> v);
 
@@ -2079,6 +2096,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // later round depends only on the results that had settled its choice (see RoundDependencies
   // below), so it starts as soon as those are in rather than when the whole round is.
   std::set<std::string> ran;
+  std::set<std::string> unfed;  // ids of peer steps that ran but fed no decision
   size_t probes_run = 0;
   const double cap_s = options_.probe_time_limit_s;
   auto step_limit = [cap_s](const VerificationStep& s) {
@@ -2096,7 +2114,11 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   struct Choice {
     Candidate cand;
     std::string why;
+    std::string peer_of;  // "probe@node/gpuN" of the suspect this step is compared with, if a peer
   };
+  // The round by which a leading symptom's causes have had their probes: 1, or 2 when round 1 was
+  // a first wave of non-intrusive probes only (the intrusive ones that test the causes came after).
+  int cause_round = 1;
   // The probes round `round` runs on beliefs `b` (empty: stop). Reads `ran` and `probes_run`,
   // changes nothing; thoughts go to `tr` when given.
   auto choose = [&](const Beliefs& b, int round, Json* tr) -> std::vector<Choice> {
@@ -2108,7 +2130,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     auto effect = ExplainedBy().find(ranked[0].first);
     bool leader_is_effect =
         effect != ExplainedBy().end() && !effect->second.empty() && b.Score(ranked[0].first) > 0;
-    if (ranked[0].second >= options_.stop_confidence && !(leader_is_effect && round == 1)) return chosen;
+    if (ranked[0].second >= options_.stop_confidence && !(leader_is_effect && round <= cause_round)) return chosen;
     // A probe has already confirmed the leading cause and none confirmed a rival: another round
     // would only re-confirm it (its steps would wait for this round's results for nothing).
     if (round > 1 && !leader_is_effect && ranked[0].second >= kConfirmedStopPosterior &&
@@ -2231,6 +2253,48 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       }
       return chosen;
     }
+    // The first wave: when some non-intrusive probe is informative, round 1 runs only those (on
+    // every leading hypothesis' component at once); the intrusive ones wait for what it leaves
+    // undecided.
+    // An intrusive probe still goes in the first wave when it tests a leading hypothesis that no
+    // non-intrusive candidate can test (silent data corruption needs the checksum vote, a slow GPU
+    // the GEMM): deferring it would only delay the one check that can decide.
+    bool cheap_first = false;
+    std::set<std::string> lead, covered;
+    auto tests = [](const ProbeSpec& spec, const std::string& cat) {
+      for (const CategoryEvidence& ce : spec.evidence) {
+        if (ce.category == cat && ce.fail_supports >= kFirstWaveTestSupport) return true;
+      }
+      return false;
+    };
+    if (options_.first_wave && round == 1) {
+      for (const auto& [cat, p] : pmap) {
+        if (p >= kFirstWaveLeadShare) lead.insert(cat);
+      }
+      // A leading symptom's causes are all leading: its round on them must test each one.
+      if (leader_is_effect) lead.insert(effect->second.begin(), effect->second.end());
+      for (const std::vector<Candidate>* list : {&cands, &sweep}) {
+        for (const Candidate& cand : *list) {
+          if (cand.spec->intrusive) continue;
+          cheap_first = true;
+          for (const std::string& cat : lead) {
+            if (tests(*cand.spec, cat)) covered.insert(cat);
+          }
+        }
+      }
+      if (cheap_first && tr != nullptr) {
+        tr->push_back({{"type", "thought"},
+                       {"text", "first wave: the non-intrusive probes of every leading hypothesis at once; "
+                                "intrusive probes only for what it leaves open"}});
+      }
+    }
+    auto held_back = [&](const Candidate& cand) {
+      if (!cheap_first || !cand.spec->intrusive) return false;
+      for (const std::string& cat : lead) {
+        if (tests(*cand.spec, cat) && !covered.count(cat)) return false;
+      }
+      return true;
+    };
     std::set<std::string> picked;
     // At most kIntrusivePerGpuPerWave intrusive probes per GPU per wave: intrusive GPU probes
     // (GEMM, HBM, PCIe bandwidth) on one GPU run one after another anyway, so the most informative
@@ -2242,18 +2306,86 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     for (const Candidate& cand : cands) {
       bool full = chosen.size() >= options_.max_probes_per_round;
       if (full || probes_run + chosen.size() >= options_.max_probes) break;
+      if (held_back(cand)) continue;
       if (cand.spec->intrusive && cand.spec->target_kind == ProbeTargetKind::kGpu &&
           ++gpu_busy[cand.target] > kIntrusivePerGpuPerWave) {
         continue;
       }
       picked.insert(std::string(cand.spec->name) + "@" + cand.target);
-      chosen.push_back({cand, "expected gain " + std::to_string(cand.gain) + " bits in ~" +
-                                  std::to_string(cand.spec->expected_duration_s) + " s"});
+      chosen.push_back({cand,
+                        "expected gain " + std::to_string(cand.gain) + " bits in ~" +
+                            std::to_string(cand.spec->expected_duration_s) + " s",
+                        ""});
     }
     for (const Candidate& cand : sweep) {
       std::string key = std::string(cand.spec->name) + "@" + cand.target;
+      if (held_back(cand)) continue;
       if (ran.count(key) || !picked.insert(key).second) continue;
-      chosen.push_back({cand, "sweep of the node's GPUs"});
+      chosen.push_back({cand, "sweep of the node's GPUs", ""});
+    }
+    // Peer comparison: the same probe on the suspect GPU's node peers, in the same wave.
+    if (options_.peer_comparison) {
+      std::vector<std::string> suspects;
+      for (const ComponentHint& h : targets) {
+        if (h.gpu < 0 || h.node.empty() || suspects.size() >= kPeerSuspects) continue;
+        std::string t = h.node + "/gpu" + std::to_string(h.gpu);
+        if (std::find(suspects.begin(), suspects.end(), t) == suspects.end()) suspects.push_back(t);
+      }
+      const int gpus = topo.gpus_per_node > 0 ? topo.gpus_per_node : 8;
+      // Non-intrusive peers for the most informative non-intrusive probe only (gpu.health reads
+      // ECC, remaps, clocks, temperature, power, PCIe and NVLink at once): the comparison that
+      // matters, without multiplying every cheap probe by the node's GPUs.
+      const ProbeSpec* best_cheap = nullptr;
+      double best_cheap_gain = 0;
+      for (const Choice& ch : chosen) {
+        if (!ch.cand.spec->intrusive && ch.cand.spec->target_kind == ProbeTargetKind::kGpu &&
+            ch.cand.gain > best_cheap_gain) {
+          best_cheap = ch.cand.spec;
+          best_cheap_gain = ch.cand.gain;
+        }
+      }
+      std::vector<Choice> peers;
+      for (const Choice& ch : chosen) {
+        const ProbeSpec* spec = ch.cand.spec;
+        if (spec->target_kind != ProbeTargetKind::kGpu || !ch.peer_of.empty() ||
+            (!spec->intrusive && spec != best_cheap) ||
+            std::find(suspects.begin(), suspects.end(), ch.cand.target) == suspects.end()) {
+          continue;
+        }
+        const std::string& t = ch.cand.target;
+        size_t slash = t.rfind("/gpu");
+        std::string node = t.substr(0, slash);
+        int gpu = std::stoi(t.substr(slash + 4));
+        std::vector<int> peer_gpus;
+        if (spec->intrusive) {
+          int g = gpu > 0 ? gpu - 1 : gpu + 1;
+          if (g < gpus) peer_gpus.push_back(g);
+        } else {
+          for (int g = 0; g < gpus; ++g) {
+            if (g != gpu) peer_gpus.push_back(g);
+          }
+        }
+        std::string suspect_key = std::string(spec->name) + "@" + t;
+        for (int g : peer_gpus) {
+          std::string pt = node + "/gpu" + std::to_string(g);
+          std::string key = std::string(spec->name) + "@" + pt;
+          if (ran.count(key)) continue;
+          if (picked.count(key)) {
+            // Already in this wave (a sweep of the node): it is compared with the suspect too.
+            for (Choice& other : chosen) {
+              if (other.peer_of.empty() && other.cand.spec == spec && other.cand.target == pt) {
+                other.peer_of = suspect_key;
+              }
+            }
+            continue;
+          }
+          if (probes_run + chosen.size() + peers.size() >= options_.max_probes) break;
+          if (spec->intrusive && ++gpu_busy[pt] > kIntrusivePerGpuPerWave) continue;
+          picked.insert(key);
+          peers.push_back({{spec, pt, ch.cand.gain}, "peer of " + t + ": the same probe, compared", suspect_key});
+        }
+      }
+      for (Choice& p : peers) chosen.push_back(std::move(p));
     }
     return chosen;
   };
@@ -2332,6 +2464,9 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       size_t k = chosen_from.size();
       while (k > 0 && chosen_from[k - 1].count(key)) --k;
       if (k == chosen_from.size()) k = ends.size();  // not reproduced: wait for the whole round
+      // After a first wave of non-intrusive probes, what runs next runs because the whole wave
+      // left the answer open (any of its results could have decided it): it waits for all of it.
+      if (round == 2 && cause_round == 2) k = ends.size();
       deps[c] = older;
       for (size_t i = prev.first; i < prev.end; ++i) {
         if (k > 0 && timing[i].finish_s <= ends[k - 1] && d.steps[i].outcome != "skipped") {
@@ -2341,9 +2476,17 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
     return deps;
   };
-  for (int round = 1; probes != nullptr && round <= options_.max_rounds; ++round) {
+  // A first wave of non-intrusive probes only is one round more than the budget's probe rounds:
+  // the intrusive probes it holds back keep their max_rounds rounds after it.
+  int last_round = options_.max_rounds;
+  for (int round = 1; probes != nullptr && round <= last_round; ++round) {
     std::vector<Choice> choice = choose(beliefs, round, &trace);
     if (choice.empty()) break;
+    if (round == 1 && options_.first_wave && options_.allow_intrusive &&
+        std::none_of(choice.begin(), choice.end(), [](const Choice& ch) { return ch.cand.spec->intrusive; })) {
+      ++last_round;
+      cause_round = 2;
+    }
     std::vector<std::vector<std::string>> deps(choice.size());
     if (round > 1) deps = round_dependencies(round, choice);
     std::vector<VerificationStep> steps;
@@ -2405,8 +2548,6 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       steps[i].outcome = to_run[i].outcome;
       steps[i].duration_s = to_run[i].duration_s;
       const StepResult& r = (*results)[i];
-      trace.push_back({{"type", "tool_result"}, {"tool", "run_probe"}, {"step", steps[i].id},
-                       {"target", steps[i].target}, {"outcome", r.outcome}, {"result", r.result}});
       ++probes_run;
       if (r.outcome != "pass" && r.outcome != "fail") {
         std::string reason = r.result.is_object() && r.result.contains("reason") && r.result["reason"].is_string()
@@ -2432,6 +2573,84 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         if (o.hint.gpu < 0 && std::regex_search(pr->reason, m, kGpuInReason)) o.hint.gpu = std::stoi(m.str(1));
       }
       step_obs[i] = std::move(o);
+    }
+    // What each result fed (the trace's `fed`); peers compared with their suspect.
+    std::vector<std::string> fed(steps.size());
+    for (size_t i = 0; i < steps.size(); ++i) {
+      if (step_obs[i]) {
+        fed[i] = "round " + std::to_string(round) + " belief update";
+      } else if (steps[i].outcome == "error" || steps[i].outcome == "timeout") {
+        fed[i] = "unverified list (the probe ran and gave no verdict)";
+      }
+    }
+    if (options_.peer_comparison) {
+      std::map<std::string, size_t> step_of;
+      for (size_t i = 0; i < steps.size(); ++i) step_of[steps[i].target] = i;
+      std::set<size_t> odd_one_out, unresponsive;
+      for (size_t i = 0; i < steps.size(); ++i) {
+        if (choice[i].peer_of.empty() || !step_obs[i]) continue;
+        auto js = step_of.find(choice[i].peer_of);
+        if (js == step_of.end()) continue;
+        size_t j = js->second;
+        Observation& peer = *step_obs[i];
+        const std::string suspect = steps[j].target.substr(steps[j].target.find('@') + 1);
+        if (steps[i].outcome == "fail") {
+          // A fault on the peer too: ordinary evidence at the peer (two GPUs of one node failing for
+          // one category make it the node's).
+          peer.evidence.detail += "  [peer of " + suspect +
+                                  (steps[j].outcome == "fail" ? ": reads the same as the suspect]"
+                                                              : ": the odd one out is this peer]");
+          continue;
+        }
+        // A healthy peer says nothing about the suspect on its own: no refutation.
+        peer.deltas.clear();
+        peer.evidence.refutes.clear();
+        peer.evidence.weight = 0;
+        if (steps[j].outcome == "fail" && step_obs[j]) {
+          peer.evidence.detail += "  [peer of " + suspect + ", which fails: the suspect is the odd one out]";
+          fed[i] = "round " + std::to_string(round) + " belief update: peer comparison with " + steps[j].id +
+                   " (odd one out)";
+          if (odd_one_out.insert(j).second) {
+            Observation& sus = *step_obs[j];
+            for (auto& [cat, delta] : sus.deltas) {
+              if (delta > 0) delta *= kPeerOddOneOutFactor;
+            }
+            sus.evidence.detail += "  [the odd one out: the same probe passes on its peers]";
+            if (sus.evidence.weight > 0) sus.evidence.weight *= kPeerOddOneOutFactor;
+          }
+        } else if (steps[j].outcome == "error") {
+          peer.evidence.detail += "  [peer of " + suspect + ", where the same probe got no answer]";
+          fed[i] = "round " + std::to_string(round) + " belief update: peer comparison with " + steps[j].id +
+                   " (the suspect does not respond)";
+          if (unresponsive.insert(j).second) {
+            Observation o;
+            o.evidence.kind = EvidenceKind::kProbe;
+            o.evidence.source = "probe " + steps[j].target;
+            o.evidence.detail = "no answer from " + suspect + " while the same probe answers on its peer " +
+                                steps[i].target.substr(steps[i].target.find('@') + 1) +
+                                ": the GPU itself does not respond";
+            o.evidence.supports = {"gpu_fallen_off_bus", "gpu_firmware_error"};
+            o.evidence.weight = kUnresponsiveBusWeight;
+            o.hint = HintFromTarget(suspect);
+            o.hint.job = topo.job;
+            o.deltas = {{"gpu_fallen_off_bus", kUnresponsiveBusWeight},
+                        {"gpu_firmware_error", kUnresponsiveFirmwareWeight}};
+            step_obs[i] = std::move(o);  // in the peer's place: it needs the peer's answer
+          }
+        } else {
+          // The suspect passed too (agreement: its own pass already refuted what it tests) or has
+          // no result to compare with: the peer ran but fed nothing.
+          peer.evidence.detail += "  [peer of " + suspect + ": nothing to compare with]";
+          fed[i] = "";
+        }
+      }
+    }
+    for (size_t i = 0; i < steps.size(); ++i) {
+      const StepResult& r = (*results)[i];
+      if (!choice[i].peer_of.empty() && fed[i].empty()) unfed.insert(steps[i].id);
+      trace.push_back({{"type", "tool_result"}, {"tool", "run_probe"}, {"step", steps[i].id},
+                       {"target", steps[i].target}, {"outcome", r.outcome}, {"result", r.result},
+                       {"fed", fed[i].empty() ? "nothing" : fed[i]}});
     }
     prev.first = d.steps.size();
     prev.end = prev.first + steps.size();
@@ -2521,7 +2740,13 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     if (!d.hypotheses.empty()) d.component = d.hypotheses[0].component;
   }
   d.planned_s = PlannedS(d.steps, ProbeStepsConflict, options_.max_parallel);
-  d.sequential_s = SequentialS(d.steps);
+  // The sequential sum counts the steps whose result entered the decision (and probes that ran
+  // and gave no verdict: a sequential run waits for them too), never a peer that fed nothing.
+  std::vector<VerificationStep> counted;
+  for (const VerificationStep& s : d.steps) {
+    if (!unfed.count(s.id)) counted.push_back(s);
+  }
+  d.sequential_s = SequentialS(counted);
   trace.push_back({{"type", "answer"}, {"root_cause", d.root_cause}, {"component", d.component},
                    {"confidence", d.confidence}});
   return out;

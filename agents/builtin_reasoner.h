@@ -20,7 +20,12 @@
 //      repeats until the leader's posterior reaches stop_confidence or the budget ends. A later
 //      round's step depends only on the earlier results that had settled its choice (the choice
 //      replayed on the results finished so far), so Diagnosis::planned_s is the end of an
-//      event-driven schedule (PlannedS); sequential_s is the plain sum of the same steps.
+//      event-driven schedule (PlannedS) of every step that ran; sequential_s is the plain sum of
+//      the steps that ran and whose result entered the decision (a peer whose healthy reading had
+//      no suspect result to be compared with ran but fed nothing: it is in planned_s only). The
+//      trace's tool_result entries say what each result fed (`fed`). Round 1 is the first wave
+//      and probes compare a suspect GPU with its peers (ReasonerOptions::first_wave,
+//      peer_comparison).
 // Beliefs are a softmax over category scores plus an "other cause" bucket of fixed score, so a
 // case with no evidence stays "unknown". Probes that error, time out or are unavailable are listed
 // in Diagnosis::unverified; nothing is claimed without an Evidence entry.
@@ -90,6 +95,17 @@ struct ReasonerOptions {
   double probe_time_limit_s = 120;
   size_t max_parallel = 16;
   double other_score = 1.0;       // fixed log-odds score of "some other cause"
+  // First wave (TSGuard): round 1 runs only the non-intrusive probes (health, inventory, kernel
+  // launch) of every leading hypothesis at once; intrusive probes (GEMM, HBM, PCIe, NCCL tests)
+  // wait for the rounds after it and run only if its results left the answer undecided. When no
+  // non-intrusive probe is informative, round 1 runs the intrusive ones as before.
+  bool first_wave = true;
+  // Peer comparison: a probe on a suspect GPU also runs on that GPU's node peers in the same wave
+  // (a non-intrusive probe on every other GPU of the node, an intrusive one on one neighbouring
+  // GPU), and the verdict comes from the difference: the suspect the odd one out (it fails, peers
+  // pass) strengthens its own result; a peer failing too is a fault there as well (node-wide when
+  // it is the same category); a healthy peer never refutes anything about the suspect.
+  bool peer_comparison = true;
 };
 
 inline constexpr double kProbeFailWeight = 4.0;

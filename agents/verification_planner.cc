@@ -11,7 +11,9 @@ namespace vigil {
 namespace {
 
 double StepTime(const VerificationStep& s) {
-  if (s.outcome == "skipped") return 0;
+  // A skipped step never ran; an unavailable probe (no executor answer for that target, e.g. a
+  // replayed case that recorded none) answers at once and occupies nothing.
+  if (s.outcome == "skipped" || s.outcome == "unavailable") return 0;
   return s.duration_s > 0 ? s.duration_s : s.expected_s;
 }
 
