@@ -17,22 +17,7 @@
 namespace vigil {
 namespace {
 
-class RecordedExecutor : public ProbeExecutor {
- public:
-  std::map<std::string, ProbeResult> results;
-  std::set<std::string> asked;
-  Result<std::vector<ProbeResult>> Run(const ProbeRequest& r) override {
-    std::vector<ProbeResult> out;
-    for (const std::string& p : r.probes) {
-      asked.insert(p + "@" + r.target);
-      auto it = results.find(p + "@" + r.target);
-      out.push_back(it != results.end() ? it->second
-                                        : MakeProbeResult(p, r.target, ProbeStatus::kUnavailable, "not recorded"));
-    }
-    return out;
-  }
-  std::string Describe() const override { return "recorded"; }
-};
+using testing::RecordedExecutor;
 
 // Two nodes x 8 GPUs; the alert fires on node-1 (where rank 0 logs) and names no fault.
 Json Round6Case(Json logs, Json metrics) {

@@ -11,33 +11,14 @@
 
 #include "agents/builtin_reasoner.h"
 #include "agents/case.h"
+#include "agents/diagnosis_testing.h"
 #include "agents/verification_planner.h"
 #include "probes/catalog.h"
 
 namespace vigil {
 namespace {
 
-class RecordedExecutor : public ProbeExecutor {
- public:
-  std::map<std::string, ProbeResult> results;
-  std::set<std::string> asked;
-  Result<std::vector<ProbeResult>> Run(const ProbeRequest& r) override {
-    std::vector<ProbeResult> out;
-    for (const std::string& p : r.probes) {
-      asked.insert(p + "@" + r.target);
-      auto it = results.find(p + "@" + r.target);
-      out.push_back(it != results.end()
-                        ? it->second
-                        : MakeProbeResult(p, r.target, ProbeStatus::kUnavailable, "not recorded"));
-    }
-    return out;
-  }
-  std::string Describe() const override { return "recorded"; }
-  void Record(const std::string& probe, const std::string& target, ProbeStatus status,
-              const std::string& reason, double duration_s) {
-    results[probe + "@" + target] = MakeProbeResult(probe, target, status, reason, duration_s);
-  }
-};
+using testing::RecordedExecutor;
 
 // One node of 4 GPUs; rank 3 (node-1/gpu3) logs a thermal slowdown. The alert names no node (one
 // that did would have its GPUs swept anyway).

@@ -3,11 +3,16 @@
 
 #include <doctest/doctest.h>
 
+#include <map>
 #include <memory>
+#include <mutex>
+#include <set>
+#include <string>
 #include <utility>
 #include <vector>
 
 #include "knowledge/knowledge_base.h"
+#include "probes/probe.h"
 
 namespace vigil::testing {
 
@@ -35,5 +40,34 @@ inline Incident OomIncident() {
   oom.mitigation = "lower the micro-batch size";
   return oom;
 }
+
+// A probe executor over recorded results ("probe@target" -> result); a probe not recorded is
+// `unavailable`. Records every probe asked for in `asked`. Run() holds a mutex (the planner calls it
+// from worker threads); read `asked` and fill `results` only while no Diagnose is running.
+class RecordedExecutor : public ProbeExecutor {
+ public:
+  std::map<std::string, ProbeResult> results;
+  std::set<std::string> asked;
+  Result<std::vector<ProbeResult>> Run(const ProbeRequest& r) override {
+    std::vector<ProbeResult> out;
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const std::string& p : r.probes) {
+      asked.insert(p + "@" + r.target);
+      auto it = results.find(p + "@" + r.target);
+      out.push_back(it != results.end()
+                        ? it->second
+                        : MakeProbeResult(p, r.target, ProbeStatus::kUnavailable, "not recorded"));
+    }
+    return out;
+  }
+  std::string Describe() const override { return "recorded"; }
+  void Record(const std::string& probe, const std::string& target, ProbeStatus status,
+              const std::string& reason, double duration_s) {
+    results[probe + "@" + target] = MakeProbeResult(probe, target, status, reason, duration_s);
+  }
+
+ private:
+  std::mutex mu_;
+};
 
 }  // namespace vigil::testing
