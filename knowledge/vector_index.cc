@@ -458,6 +458,13 @@ std::unique_ptr<faiss::IndexIDMap> NewMap(faiss::Index* base) {
   return map;
 }
 
+// Whether Save can append the vectors added to `base` (an IndexIDMap's sub-index) to a log:
+// Add records where each lands only in a Flat index and a trained IVF-Flat.
+bool Loggable(const faiss::Index* base) {
+  return dynamic_cast<const faiss::IndexFlat*>(base) ||
+         (dynamic_cast<const faiss::IndexIVFFlat*>(base) && base->is_trained);
+}
+
 // IVF-Flat search of one query with L2Sqr (FAISS's scanner uses the scalar fvec_L2sqr of
 // Debian's build): the nprobe nearest lists by the (SIMD) quantizer, then every vector in them.
 // Labels are the IVF's own (insertion order); -1 pads when fewer than k vectors were scanned.
@@ -606,9 +613,7 @@ Result<std::unique_ptr<VectorIndex>> VectorIndex::Load(const std::string& path, 
       return DataLossError("index file " + path + " and its log hold " + std::to_string(out->size()) +
                            " untrained vectors, `" + spec + "` trains at " + std::to_string(train_at));
     }
-    const auto* base = Map(out->index_)->index;
-    out->loggable_ = dynamic_cast<const faiss::IndexFlat*>(base) ||
-                     (dynamic_cast<const faiss::IndexIVFFlat*>(base) && base->is_trained);
+    out->loggable_ = Loggable(Map(out->index_)->index);
     if (out->loggable_) {
       out->saved_path_ = path;
       out->saved_base_n_ = base_vectors;
@@ -959,10 +964,8 @@ Status VectorIndex::SaveAll(const std::string& path) {
   after_base_.clear();
   logged_ = 0;
   auto* map = Map(index_);
-  const bool loggable = dynamic_cast<const faiss::IndexFlat*>(map->index) ||
-                        (dynamic_cast<const faiss::IndexIVFFlat*>(map->index) && map->index->is_trained);
   const std::string log_path = path + ".log", log_tmp = log_path + ".tmp";
-  if (!loggable) {
+  if (!Loggable(map->index)) {
     std::filesystem::remove(log_path, ec);
     loggable_ = false;
     return Status::Ok();
