@@ -2477,14 +2477,13 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     return deps;
   };
   // A first wave of non-intrusive probes only is one round more than the budget's probe rounds:
-  // the intrusive probes it holds back keep their max_rounds rounds after it.
-  int last_round = options_.max_rounds;
-  for (int round = 1; probes != nullptr && round <= last_round; ++round) {
+  // the intrusive probes it holds back keep their max_rounds rounds after it (cause_round - 1
+  // extra rounds).
+  for (int round = 1; probes != nullptr && round < options_.max_rounds + cause_round; ++round) {
     std::vector<Choice> choice = choose(beliefs, round, &trace);
     if (choice.empty()) break;
     if (round == 1 && options_.first_wave && options_.allow_intrusive &&
         std::none_of(choice.begin(), choice.end(), [](const Choice& ch) { return ch.cand.spec->intrusive; })) {
-      ++last_round;
       cause_round = 2;
     }
     std::vector<std::vector<std::string>> deps(choice.size());
