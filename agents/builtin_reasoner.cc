@@ -2205,6 +2205,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         cands.push_back({&spec, t, gain});
       }
     }
+    // GPUs per node for the sweep and the peer comparison (8 when the topology does not say).
+    const int gpus = topo.gpus_per_node > 0 ? topo.gpus_per_node : 8;
     // A node named without a GPU (a slow node, a node-wide fault): sweep every GPU of the node
     // with the most informative non-intrusive GPU probe (the sweep runs in parallel).
     std::vector<Candidate> sweep;
@@ -2219,7 +2221,6 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           best_gain = gain;
         }
       }
-      int gpus = topo.gpus_per_node > 0 ? topo.gpus_per_node : 8;
       std::set<std::string> swept;
       for (const ComponentHint& h : targets) {
         if (best == nullptr || h.gpu >= 0 || !swept.insert(h.node).second || swept.size() > 2) continue;
@@ -2331,7 +2332,6 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         std::string t = h.node + "/gpu" + std::to_string(h.gpu);
         if (std::find(suspects.begin(), suspects.end(), t) == suspects.end()) suspects.push_back(t);
       }
-      const int gpus = topo.gpus_per_node > 0 ? topo.gpus_per_node : 8;
       // Non-intrusive peers for the most informative non-intrusive probe only (gpu.health reads
       // ECC, remaps, clocks, temperature, power, PCIe and NVLink at once): the comparison that
       // matters, without multiplying every cheap probe by the node's GPUs.
