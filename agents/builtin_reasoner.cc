@@ -2326,11 +2326,10 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
     // Peer comparison: the same probe on the suspect GPU's node peers, in the same wave.
     if (options_.peer_comparison) {
-      std::vector<std::string> suspects;
+      std::map<std::string, const ComponentHint*> suspects;  // "node/gpuN" -> its hint
       for (const ComponentHint& h : targets) {
         if (h.gpu < 0 || h.node.empty() || suspects.size() >= kPeerSuspects) continue;
-        std::string t = h.node + "/gpu" + std::to_string(h.gpu);
-        if (std::find(suspects.begin(), suspects.end(), t) == suspects.end()) suspects.push_back(t);
+        suspects.emplace(h.node + "/gpu" + std::to_string(h.gpu), &h);
       }
       // Non-intrusive peers for the most informative non-intrusive probe only (gpu.health reads
       // ECC, remaps, clocks, temperature, power, PCIe and NVLink at once): the comparison that
@@ -2347,15 +2346,14 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       std::vector<Choice> peers;
       for (const Choice& ch : chosen) {
         const ProbeSpec* spec = ch.cand.spec;
+        auto suspect = suspects.find(ch.cand.target);
         if (spec->target_kind != ProbeTargetKind::kGpu || !ch.peer_of.empty() ||
-            (!spec->intrusive && spec != best_cheap) ||
-            std::find(suspects.begin(), suspects.end(), ch.cand.target) == suspects.end()) {
+            (!spec->intrusive && spec != best_cheap) || suspect == suspects.end()) {
           continue;
         }
         const std::string& t = ch.cand.target;
-        size_t slash = t.rfind("/gpu");
-        std::string node = t.substr(0, slash);
-        int gpu = std::stoi(t.substr(slash + 4));
+        const std::string& node = suspect->second->node;
+        const int gpu = suspect->second->gpu;
         std::vector<int> peer_gpus;
         if (spec->intrusive) {
           int g = gpu > 0 ? gpu - 1 : gpu + 1;
