@@ -449,7 +449,8 @@ def z014():
 
 
 def z015():
-    """A100 trained at x4 after a riser reseat: looks like a dataloader stall (GPU util dips), AER lines in dmesg."""
+    """A100 trained at x4 after a riser reseat: looks like a dataloader stall (GPU util dips on the node), AER
+    lines name only a switch port; the health and PCIe bandwidth probes pin the GPU."""
     hosts = ["a100-pod2-%02d" % i for i in (5, 6)]
     c = Case("case-z015", "pcie_link_degraded", "a100-pod2-06/gpu2", hosts, gpu=A100)
     c.alert("GPUUtilLow", "GPU utilisation below 60% for 15m on a100-pod2-06", node="a100-pod2-06",
@@ -466,8 +467,6 @@ def z015():
     c.log("a100-pod2-06/dmesg", d)
     dcgm(c, "a100-pod2-06", util=96, temp=50, fields=("util", "temp", "power"),
          over={"util": {g: lambda s, v, g=g: v * (0.55 if g == 2 else 0.62) for g in range(8)}})
-    c.gpu_metric("DCGM_FI_DEV_PCIE_REPLAY_COUNTER", "a100-pod2-06", 3, jitter=0.1, counter=True, decimals=0,
-                 over={2: lambda s, v: 1200 + (s + 1200) * 2.6})
     c.health_rates("gpu.health@a100-pod2-06/gpu2", pcie_link_width=4, pcie_replay_count=4310, pcie_replay_per_s=3.0)
     c.pcie("gpu.pcie_bandwidth@a100-pod2-06/gpu2", h2d=6.1, d2h=5.8)
     c.pcie("gpu.pcie_bandwidth@a100-pod2-06/gpu3")
@@ -475,7 +474,8 @@ def z015():
 
 
 def z016():
-    """H200 trained at Gen3 after a reboot; offload-heavy ZeRO-3 job slows; boot line says the link is limited."""
+    """H200 link trained at Gen3 x4 after a reboot; offload-heavy ZeRO-3 job slows; one rank's optimizer swap-in is
+    6x slower than its peers (PCIe or host side?); the probes settle it."""
     hosts = ["zr-h200-%02d" % i for i in (1, 2, 3)]
     c = Case("case-z016", "pcie_link_degraded", "zr-h200-03/gpu5", hosts, gpu=H200)
     c.alert("StepTimeRegression", "ZeRO-3 offload job step time up 2.1x after node reboot",
@@ -483,7 +483,7 @@ def z016():
     tr = deepspeed_steps(c, -1200, 30, 12, rank=0, step_s=11.0,
                          step_fn=lambda i: 11.0 * 2.1 * c.rng.uniform(0.98, 1.02))
     c.log("zr-h200-01/rank0/stdout", tr)
-    d = ["%s pci 0000:ab:00.0: 31.504 Gb/s available PCIe bandwidth, limited by 8.0 GT/s PCIe x4 link at 0000:a8:01.0 (capable of 504.112 Gb/s with 32.0 GT/s PCIe x16 link)" % c.dmesg(-1490)]
+    d = ["%s systemd[1]: Startup finished in 38.0s (firmware) + 5.2s (loader) + 5.0s (kernel) + 41.3s (userspace) = 1min 29.5s." % c.dmesg(-1490)]
     d += kernel_noise(c, "zr-h200-03", 10, -1480, 0, fmt="dmesg")
     c.log("zr-h200-03/dmesg", d)
     r = ["[%s] [INFO] [stage3.py:2103] [Rank 21] swap_in optimizer state: 14.2 GB in 1.91 s" % c.ymd_ms(-600),
@@ -499,19 +499,21 @@ def z016():
 
 
 def z017():
-    """Replica checksum mismatch: one DP rank's grads differ bit-for-bit, no errors anywhere."""
+    """Replica checksum mismatch in one DP group of four ranks on four nodes, no errors anywhere; the SDC vote finds
+    the GPU."""
     hosts = ["tt-node-%d" % i for i in range(1, 5)]
     c = Case("case-z017", "gpu_silent_data_corruption", "tt-node-3/gpu5", hosts, gpu=H100)
     c.alert("ReplicaChecksumMismatch", "data-parallel replica checksum mismatch at step 7200",
             job="torchtitan-llama3-70b", node="tt-node-1")
     tr = fsdp_steps(c, -1200, 30, 7170, step_s=3.4)
     tr += ["[rank0]:[titan] %s - root - WARNING - param checksum: replicas disagree at step 7200 (dp group 5: ranks [5, 13, 21, 29])" % c.ymd_ms(-30),
-           "[rank0]:[titan] %s - root - WARNING - param checksum: rank 5 0x9c41e0d2 rank 13 0x9c41e0d2 rank 21 0x1f0be77a rank 29 0x9c41e0d2" % c.ymd_ms(-30),
            "[rank0]:[titan] %s - root - WARNING - 1 of 4 replicas differs; training paused for inspection" % c.ymd_ms(-29)]
     c.log("tt-node-1/rank0/stdout", tr)
     c.log("tt-node-3/journal", kernel_noise(c, "tt-node-3", 20, -1500, 0))
     dcgm(c, "tt-node-3", util=98, fields=("util", "temp", "power"))
     c.sdc("gpu.sdc@tt-node-3", mismatched=412, bad_gpu="gpu5")
+    c.sdc("gpu.sdc@tt-node-1")
+    c.sdc("gpu.sdc@tt-node-2")
     c.health_rates("gpu.health@tt-node-3/gpu5")
     c.gemm("gpu.gemm@tt-node-3/gpu5")
     return c
@@ -925,8 +927,8 @@ def z033():
     c.log("olmo-01/rank0/stdout", insert_at(tr, 0.3, app_noise(c, 5)))
     c.log("olmo-01/config", ["lr: 6.0e-4 (raised from 3.0e-4 at restart, step 18000)", "warmup: 2000", "precision: bf16-mixed",
                              "grad_clip: none"] + app_noise(c, 16))
-    c.sdc("gpu.sdc@olmo-02")
-    c.sdc("gpu.sdc@olmo-03")
+    for h in hosts:
+        c.sdc("gpu.sdc@" + h)
     return c
 
 
@@ -1065,22 +1067,24 @@ def z041():
 
 
 def z042():
-    """All 8 ranks of one node slow: the CPU governor was left at powersave; kernel launch latency shows it."""
+    """All 8 ranks of one node slow after a reboot (host side: the node came back with a power-saving CPU profile);
+    GPU health and GEMM are clean, only kernel launch latency is high on that node."""
     hosts = ["gpu-s%02d" % i for i in (40, 41, 42, 43)]
     c = Case("case-z042", "straggler_rank", "gpu-s42", hosts, gpu=H200)
     c.alert("StragglerDetected", "ranks 16-23 (gpu-s42) 1.2x slower than median", job="dit-xl-video", node="gpu-s42")
     tr = fsdp_steps(c, -1250, 40, 1330, step_s=2.5, step_fn=lambda i: 2.5 * 1.22 * c.rng.uniform(0.99, 1.01))
     c.log("gpu-s40/rank0/stdout", tr)
     j = kernel_noise(c, "gpu-s42", 14, -1500, 0)
-    j += ["%s gpu-s42 tuned[1401]: switched to profile 'powersave'" % c.syslog(-1460)]
+    j += ["%s gpu-s42 systemd[1]: Reached target Multi-User System." % c.syslog(-1470),
+          "%s gpu-s42 systemd[1]: Startup finished in 41.2s (firmware) + 6.1s (loader) + 4.8s (kernel) + 38.7s (userspace) = 1min 30.8s." % c.syslog(-1469)]
     c.log("gpu-s42/journal", j)
     for h in ("gpu-s41", "gpu-s42"):
-        c.node_metric("node_cpu_scaling_frequency_hertz:avg", {"instance": h},
-                      (lambda s: 1.0e9 * c.rng.uniform(0.98, 1.02)) if h == "gpu-s42" else (lambda s: 3.4e9 * c.rng.uniform(0.97, 1.03)), 0)
+        c.node_metric("node_load1", {"instance": h}, lambda s: 58 * c.rng.uniform(0.95, 1.05), 1)
     dcgm(c, "gpu-s42", util=81, fields=("util", "clock"))
     c.kernel_launch("gpu.kernel_launch@gpu-s42/gpu0", us=31.0)
     c.kernel_launch("gpu.kernel_launch@gpu-s41/gpu0")
     c.health_rates("gpu.health@gpu-s42/gpu0")
+    c.health_rates("gpu.health@gpu-s42/gpu5")
     c.gemm("gpu.gemm@gpu-s42/gpu0")
     return c
 
@@ -1238,7 +1242,8 @@ def z050():
 
 
 def z051():
-    """A100 lost mid-run: NCCL 'unhandled cuda error' everywhere, nvidia-smi lists 7 GPUs; no kernel log shipped."""
+    """A100 lost mid-run: NCCL 'unhandled cuda error' everywhere, one GPU's DCGM series stop; the shipped journal
+    has no NVRM lines (kernel ring buffer not forwarded); gpu.inventory decides."""
     hosts = ["a100-x%02d" % i for i in (1, 2, 3)]
     c = Case("case-z051", "gpu_fallen_off_bus", "a100-x03/gpu0", hosts, gpu=A100)
     c.alert("TrainingJobFailed", "job opt-30b-ft failed: NCCL unhandled cuda error on many ranks", job="opt-30b-ft", node="a100-x01")
@@ -1248,9 +1253,7 @@ def z051():
               "[rank%d]: Last error:" % r]
     e[5:5] = ["[rank16]: Cuda failure 'unspecified launch failure'"]
     c.log("a100-x01/launcher", deepspeed_steps(c, -370, 16, 300, step_s=4.0) + e)
-    c.log("a100-x03/health-cron", ["%s gpu-count: expected 8, nvidia-smi -L lists 7 (missing 0000:18:00.0)" % c.ymd(t) for t in (-240, -120, 0)]
-          + ["%s gpu-count: expected 8, nvidia-smi -L lists 8" % c.ymd(t) for t in (-1440, -1320, -1200, -1080, -960, -840, -720, -600, -480, -360)]
-          + app_noise(c, 8))
+    c.log("a100-x03/journal", kernel_noise(c, "a100-x03", 16, -1500, 0))
     dcgm(c, "a100-x03", util=97, stop={0: -300}, fields=("util", "temp"))
     c.inventory("gpu.inventory@a100-x03/gpu0", count=7)
     return c
