@@ -1707,12 +1707,17 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // whose process someone dumped while it wrote no timeout. Waiters write the timeouts; these
   // name the rank they wait for.
   if (beliefs.scores().count("nccl_collective_hang")) {
-    auto add_culprit = [&](int rank, size_t li, size_t ki, const std::string& detail, const std::string& line,
-                           double weight = kLaggardWeight, const std::string& node = "", int gpu = -1) {
+    // "source:line number" of line ki of log li.
+    auto line_source = [&](size_t li, size_t ki) {
+      return c.logs[li].source + ":" + std::to_string(c.logs[li].lines[ki].number);
+    };
+    auto add_culprit = [&](int rank, std::string source, const std::string& detail, const std::string& line,
+                           double weight = kLaggardWeight, const std::string& node = "", int gpu = -1,
+                           EvidenceKind kind = EvidenceKind::kLog) {
       Observation o;
       o.culprit = true;
-      o.evidence.kind = EvidenceKind::kLog;
-      o.evidence.source = c.logs[li].source + ":" + std::to_string(c.logs[li].lines[ki].number);
+      o.evidence.kind = kind;
+      o.evidence.source = std::move(source);
       o.evidence.detail = detail;
       o.evidence.supports = {"nccl_collective_hang"};
       o.evidence.weight = weight;
@@ -1733,7 +1738,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     bool found = false;
     for (const Laggard& l : FindLaggards(flat.lines)) {
       auto [li, ki] = flat.refs[l.line_index];
-      add_culprit(l.rank, li, ki,
+      add_culprit(l.rank, line_source(li, ki),
                   "rank " + std::to_string(l.rank) + " is behind: last enqueued collective " +
                       std::to_string(l.behind_at) + " while " + std::to_string(l.others) + " ranks are at " +
                       std::to_string(l.majority) + " (" + flat.lines[l.line_index] + ")",
@@ -1742,7 +1747,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
     for (const auto& [rank, line_index] : FindOddOpRanks(flat.lines)) {
       auto [li, ki] = flat.refs[line_index];
-      add_culprit(rank, li, ki,
+      add_culprit(rank, line_source(li, ki),
                   "rank " + std::to_string(rank) + " runs a different collective than the ranks timing out (" +
                       flat.lines[line_index].substr(0, 600) + ")",
                   flat.lines[line_index]);
@@ -1750,7 +1755,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
     for (const auto& [rank, line_index] : FindNamedAbsentRanks(flat.lines)) {
       auto [li, ki] = flat.refs[line_index];
-      add_culprit(rank, li, ki, "rank " + std::to_string(rank) + " named as not arrived (" + flat.lines[line_index] + ")",
+      add_culprit(rank, line_source(li, ki), "rank " + std::to_string(rank) + " named as not arrived (" + flat.lines[line_index] + ")",
                   flat.lines[line_index]);
       found = true;
     }
@@ -1764,13 +1769,13 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           detail = "rank " + std::to_string(sr.rank) + " (" + log.source + ") wrote no collective timeout while its peers did" +
                    (sr.kind == "dumped" ? " and was stack-dumped" : "") + ": the participant the waiters wait for (last line: " +
                    log.lines[sr.line_index].text.substr(0, 300) + ")";
-          add_culprit(sr.rank, sr.log_index, sr.line_index, detail, "", 1e-6);
+          add_culprit(sr.rank, line_source(sr.log_index, sr.line_index), detail, "", 1e-6);
         } else {
           ComponentHint placed = HintFromSource(log.source, topo);
           if (placed.node.empty()) continue;
           detail = "local rank " + std::to_string(sr.local_rank) + "'s process is stopped (" +
                    log.lines[sr.line_index].text.substr(0, 300) + "): the participant the waiters wait for";
-          add_culprit(-1, sr.log_index, sr.line_index, detail, "", 1e-6, placed.node, sr.local_rank);
+          add_culprit(-1, line_source(sr.log_index, sr.line_index), detail, "", 1e-6, placed.node, sr.local_rank);
         }
         found = true;
       }
@@ -1778,20 +1783,11 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     // Weakest: the one GPU whose utilisation differs from its node peers'.
     if (!found) {
       for (const auto& [node, gpu] : FindUtilOddOneOut(c.metrics)) {
-        Observation o;
-        o.culprit = true;
-        o.evidence.kind = EvidenceKind::kMetric;
-        o.evidence.source = "metrics " + node + "/gpu" + std::to_string(gpu);
-        o.evidence.detail = node + " GPU " + std::to_string(gpu) +
-                            "'s utilisation differs from its node peers' by >= 50 points during the hang: the "
-                            "participant that is not waiting like the others";
-        o.evidence.supports = {"nccl_collective_hang"};
-        o.evidence.weight = 1e-6;
-        o.deltas["nccl_collective_hang"] = 1e-6;
-        o.hint.node = node;
-        o.hint.gpu = gpu;
-        o.hint.job = topo.job;
-        beliefs.Add(std::move(o));
+        add_culprit(-1, "metrics " + node + "/gpu" + std::to_string(gpu),
+                    node + " GPU " + std::to_string(gpu) +
+                        "'s utilisation differs from its node peers' by >= 50 points during the hang: the "
+                        "participant that is not waiting like the others",
+                    "", 1e-6, node, gpu, EvidenceKind::kMetric);
       }
     }
   }
