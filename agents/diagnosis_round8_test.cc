@@ -167,12 +167,6 @@ TEST_CASE("round 8: of the two ranks of a collective mismatch, the one not in th
   CHECK(Component(j) == "n-b/gpu4");
 }
 
-}  // namespace
-}  // namespace vigil
-
-namespace vigil {
-namespace {
-
 TEST_CASE("round 8: the one GPU idle while its node peers spin (or the reverse) is the hung participant") {
   Json j = HangCase(Json::array());
   auto set_util = [&](int gpu, double v) {
