@@ -153,8 +153,8 @@ def z003():
     c.log("hgx-e12-n2/rank13/stderr", tr + bad)
     o = []
     for r in (0, 6, 22, 29):
-        o += watchdog(c, r, -8 + r * 0.02, 19008, op="ALLTOALL_BASE", numel=33554432, timeout_ms=600000)[:1]
-    o = ["[rank%d]:[E%s ProcessGroupNCCL.cpp:1785] [PG 0 Rank %d] Exception (either an error or timeout) detected by watchdog at work: 19008, last enqueued NCCL work: 19008, last completed NCCL work: 19007." % (r, c.glog(-5 + r * 0.01)[1:], r) for r in (0, 6, 22, 29)] + o
+        o += watchdog(c, r, -8 + r * 0.02, 19008, op="ALLTOALL_BASE", numel=33554432, timeout_ms=300000)[:1]
+    o += ["[rank%d]:[E%s ProcessGroupNCCL.cpp:1785] [PG 0 Rank %d] Exception (either an error or timeout) detected by watchdog at work: 19008, last enqueued NCCL work: 19008, last completed NCCL work: 19007." % (r, c.glog(-5 + r * 0.01)[1:], r) for r in (0, 6, 22, 29)]
     o += elastic_failure(c, -2, "hgx-e12-n2", 13, 5, 1)
     c.log("launcher/torchrun.log", o)
     j = kernel_noise(c, "hgx-e12-n2", 5, -1500, -320)
@@ -505,7 +505,7 @@ def z017():
     c = Case("case-z017", "gpu_silent_data_corruption", "tt-node-3/gpu5", hosts, gpu=H100)
     c.alert("ReplicaChecksumMismatch", "data-parallel replica checksum mismatch at step 7200",
             job="torchtitan-llama3-70b", node="tt-node-1")
-    tr = fsdp_steps(c, -1200, 30, 7170, step_s=3.4)
+    tr = fsdp_steps(c, -135, 30, 7170, step_s=3.4)
     tr += ["[rank0]:[titan] %s - root - WARNING - param checksum: replicas disagree at step 7200 (dp group 5: ranks [5, 13, 21, 29])" % c.ymd_ms(-30),
            "[rank0]:[titan] %s - root - WARNING - 1 of 4 replicas differs; training paused for inspection" % c.ymd_ms(-29)]
     c.log("tt-node-1/rank0/stdout", tr)
@@ -686,7 +686,7 @@ def z023():
           "Thread 1884390 (active): \"Thread-3 (_ckpt_upload)\"",
           "    acquire (filelock/_api.py:292)",
           "    upload_shard (tools/async_upload.py:88)"]
-    c.log("trn-h100-03/rank19/py-spy", sp + app_noise(c, 4))
+    c.log("trn-h100-03/rank19/py-spy", sp)
     dcgm(c, "trn-h100-03", util=100, fields=("util", "power"),
          over={"power": {g: after(-1200, 150.0) for g in range(8)},
                "util": {3: after(-1200, 0.0)}})
@@ -810,7 +810,7 @@ def z028():
     for r in (0, 5, 9, 14):
         oom.append("RuntimeError: CUDA out of memory. Tried to allocate 4.00 GiB (GPU %d; 79.15 GiB total capacity; 72.31 GiB already allocated; 2.64 GiB free; 75.02 GiB reserved in total by PyTorch) If reserved memory is >> allocated memory try setting max_split_size_mb to avoid fragmentation.  See documentation for Memory Management and PYTORCH_CUDA_ALLOC_CONF" % (r % 8))
     c.log("dgx05/deepspeed.out", app_noise(c, 10) + cfg + oom)
-    c.log("dgx05/run.sh", ["+ deepspeed --num_nodes 2 --num_gpus 8 train.py --deepspeed ds_z2.json --micro_batch 16 --seq_len 4096",
+    c.log("dgx05/launch.out", ["+ deepspeed --num_nodes 2 --num_gpus 8 train.py --deepspeed ds_z2.json --micro_batch 16 --seq_len 4096",
                            "# git diff HEAD~1 ds_z2.json: train_micro_batch_size_per_gpu 4 -> 16"] + app_noise(c, 8))
     for h in hosts:
         c.gpu_metric("DCGM_FI_DEV_FB_USED", h, 78500, jitter=300, decimals=0)
@@ -926,7 +926,10 @@ def z033():
     tr = megatron_iters(c, -80, 20, 18823, step_s=3.9, loss_fn=lo, grad_fn=gn, lr=6.0e-4)
     c.log("olmo-01/rank0/stdout", insert_at(tr, 0.3, app_noise(c, 5)))
     c.log("olmo-01/config", ["lr: 6.0e-4 (raised from 3.0e-4 at restart, step 18000)", "warmup: 2000", "precision: bf16-mixed",
-                             "grad_clip: none"] + app_noise(c, 16))
+                             "grad_clip: none", "seed: 6198", "global_batch_tokens: 4194304",
+                             "optimizer: adamw betas (0.9, 0.95) eps 1e-8 weight_decay 0.1", "z_loss: off",
+                             "qk_norm: false", "model: d_model 4096, n_layers 32, n_heads 32",
+                             "data: web/code/papers mix v1.7", "checkpoint_every: 1000"])
     for h in hosts:
         c.sdc("gpu.sdc@" + h)
     return c
@@ -1152,8 +1155,8 @@ def z046():
     c.log("lus-g01/rank0/stdout", tr)
     w = []
     for r in (1, 9, 17, 31):
-        w += watchdog(c, r, -30 + r * 0.01, 77120, op="BROADCAST", numel=1, timeout_ms=1200000)[:1]
-    c.log("lus-g01/ranks.err", w + app_noise(c, 6))
+        w += watchdog(c, r, -30 + r * 0.01, 77120, op="BROADCAST", numel=1, timeout_ms=1140000)[:1]
+    c.log("lus-g01/ranks.err", app_noise(c, 6) + w)
     j = ["%s lus-g01 kernel: LustreError: 11-0: projfs-OST0021-osc-ffff9a0f3e8b8000: operation ost_write to node 10.50.0.33@o2ib failed: rc = -107" % c.syslog(-1180),
          "%s lus-g01 kernel: Lustre: projfs-OST0021-osc-ffff9a0f3e8b8000: Connection to projfs-OST0021 (at 10.50.0.33@o2ib) was lost; in progress operations using this service will wait for recovery to complete" % c.syslog(-1180),
          "%s lus-g01 kernel: INFO: task pt_main_thread:88120 blocked for more than 120 seconds." % c.syslog(-1050),
@@ -1199,7 +1202,7 @@ def z048():
         "RuntimeError: No CUDA GPUs are available",
         "$ nvidia-smi --query-gpu=driver_version --format=csv,noheader",
         "535.183.01"]
-    c.log("gen/sdxl-ft-worker-0/trainer", lg + app_noise(c, 4))
+    c.log("gen/sdxl-ft-worker-0/trainer", app_noise(c, 4) + lg)
     c.inventory("gpu.inventory@k8-a100-04/gpu0", details={"driver": "535.183.01", "cuda": "12.2"})
     return c
 
@@ -1270,7 +1273,7 @@ def z052():
     c.log("nemo-h01/launcher", app_noise(c, 8) + p + elastic_failure(c, -14, "nemo-h02", 12, 4, -6, sig="SIGABRT"))
     r = ["python3: /src/warp-transducer/src/rnnt_entrypoint.cpp:188: rnntStatus_t compute_rnnt_loss(...): Assertion `maxT <= workspace_T' failed.",
          "Fatal Python error: Aborted"]
-    c.log("nemo-h02/rank12/stderr", r + app_noise(c, 8))
+    c.log("nemo-h02/rank12/stderr", app_noise(c, 8) + r)
     c.log("nemo-h02/journal", kernel_noise(c, "nemo-h02", 14, -1500, 0))
     for h in ("nemo-h01", "nemo-h02"):
         c.node_metric("node_infiniband_link_downed_total", {"instance": h, "device": "mlx5_1", "port": "1"}, lambda s: 0, 0)
