@@ -93,12 +93,12 @@ CommandRunner SetupEval(CLI::App& sub) {
                    "tail's largest score) or pot (peaks over threshold fitted on that tail; names get -pot)")
       ->capture_default_str()
       ->check(CLI::IsMember({"tail-max", "pot"}));
-  detect
+  CLI::Option* pot_level = detect
       ->add_option("--pot-level", opts->pot.level,
                    "pot: initial threshold = this quantile of the tail scores (SPOT's 0.98)")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
-  detect
+  CLI::Option* pot_risk = detect
       ->add_option("--pot-risk", opts->pot.risk,
                    "pot: risk q, the threshold's exceedance probability on normal data (any-of: q / parts)")
       ->capture_default_str()
@@ -110,9 +110,17 @@ CommandRunner SetupEval(CLI::App& sub) {
   diagnose->add_option("--cases", dopts->cases_dir, "folder of case files (evals/diagnosis/dev)")->required();
   diagnose->add_option("--out", dopts->out_dir, "report folder (default eval-out/diagnose-<folder>)");
   diagnose->add_option("--pack", dopts->pack_dir, "knowledge pack folder")->capture_default_str();
-  return [detect, diagnose, opts, detectors, no_plots, dopts](const Config& config) -> int {
+  return [detect, diagnose, opts, detectors, no_plots, dopts, pot_level, pot_risk](const Config& config) -> int {
     if (diagnose->parsed()) return RunDiagnoseEvalCommand(*dopts, config);
     if (!detect->parsed()) return NotImplemented("eval");
+    // A POT setting without POT thresholds would be ignored silently: refuse it.
+    for (const CLI::Option* o : {pot_level, pot_risk}) {
+      if (o->count() > 0 && opts->threshold != "pot") {
+        return ReportError(InvalidArgumentError("eval detect: " + o->get_name() +
+                                                " applies only with --threshold pot (got --threshold " +
+                                                opts->threshold + ")"));
+      }
+    }
     opts->detectors = SplitComma(*detectors);
     opts->plots = !*no_plots;
     opts->log = [](const std::string& line) { std::cerr << "eval detect: " << line << "\n"; };

@@ -44,7 +44,10 @@ set +e
 "$VIGIL" train-rules --data knp:/x --out "$TMP/y" 2> "$TMP/bad3.err"; rc4=$?
 "$VIGIL" eval detect --dataset smd --rules-vote 0 --out "$TMP/x" 2> "$TMP/bad5.err"; rc5=$?
 "$VIGIL" eval detect --dataset kpi --rules-windows 10,0 --out "$TMP/x" 2> "$TMP/bad6.err"; rc6=$?
+"$VIGIL" eval detect --dataset smd --pot-risk 0.01 --out "$TMP/x" 2> "$TMP/bad7.err"; rc7=$?
 set -e
+[ "$rc7" -eq 2 ] && grep -q -- "--pot-risk applies only with --threshold pot" "$TMP/bad7.err" ||
+  fail "--pot-risk without --threshold pot: $rc7 $(cat "$TMP/bad7.err")"
 [ "$rc6" -eq 2 ] && grep -q "rules-windows" "$TMP/bad6.err" || fail "--rules-windows 10,0: $rc6 $(cat "$TMP/bad6.err")"
 [ "$rc5" -eq 2 ] && grep -q "rules-vote" "$TMP/bad5.err" || fail "--rules-vote 0: $rc5 $(cat "$TMP/bad5.err")"
 [ "$rc" -eq 2 ] && grep -q "did you mean \`rules\`" "$TMP/bad2.err" || fail "unknown detector: $rc $(cat "$TMP/bad2.err")"
