@@ -85,6 +85,7 @@ if [[ -n ${KB_DEVICE_MODES:-} ]]; then
         "$dest/kb_bench" --skip-quality --sizes "$sizes" --chunk 100000 "${extra[@]}" "${mode_args[@]}" 2>&1 || rc=$?
       [[ $rc -ne 124 ]] || echo "# stopped at KB_DEVICE_LIMIT_S=${KB_DEVICE_LIMIT_S:-570} s"
       echo "# exit $rc, $(($(date +%s) - start)) s in all"
+      exit $rc
     ) >"$log" 2>&1 &
     pids+=($!)
   done
