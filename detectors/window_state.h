@@ -711,7 +711,7 @@ class WindowState {
   static constexpr int kSumsSlots = 5;
   void PushSums(int64_t seq, int64_t t, double x, double* const* out) {
     if (spec_.is_points) SumsPointStep(x, out);
-    else PushSums<false>(seq, t, x, out, 0);
+    else PushSumsTime(seq, t, x, out, 0);
   }
   // Column form; returns the most entries held (time windows; 0 otherwise).
   size_t PushSumsColumn(const int64_t* t, const double* x, double* const* out, size_t n, int64_t seq0) {
@@ -720,7 +720,7 @@ class WindowState {
       SumsPointsColumn(x, out, n);
     } else {
       for (size_t i = 0; i < n; ++i) {
-        PushSums<false>(seq0 + static_cast<int64_t>(i), t[i], x[i], out, i);
+        PushSumsTime(seq0 + static_cast<int64_t>(i), t[i], x[i], out, i);
         max_held = std::max(max_held, entries_.size());
       }
     }
@@ -759,10 +759,17 @@ class WindowState {
   static constexpr bool Aux(WindowFn f) {
     return f == WindowFn::kRate || f == WindowFn::kChanges || f == WindowFn::kResets;
   }
+  // A point's increment for rate / changes / resets, given the previous value.
+  template <WindowFn F>
+  static double AuxIncrement(double x, double prev) {
+    if constexpr (F == WindowFn::kRate) return x >= prev ? x - prev : x;  // a counter reset restarts at 0
+    else if constexpr (F == WindowFn::kChanges) return x != prev ? 1 : 0;
+    else return x < prev ? 1 : 0;
+  }
 
-  template <bool kPoints>
-  [[gnu::always_inline]] void PushSums(int64_t seq, int64_t t, double x, double* const* out, size_t i) {
-    EvictFn<WindowFn::kMean, kPoints>(seq, t);  // the same steps for every running-sum function
+  // Time windows (point windows take SumsPointStep / SumsPointsColumn).
+  [[gnu::always_inline]] void PushSumsTime(int64_t seq, int64_t t, double x, double* const* out, size_t i) {
+    EvictFn<WindowFn::kMean, false>(seq, t);  // the same steps for every running-sum function
     if (!std::isnan(x)) InsertFn<WindowFn::kMean>(seq, t, x);
     if (out[0]) out[0][i] = ValueFn<WindowFn::kMean>(x);
     if (out[1]) out[1][i] = ValueFn<WindowFn::kSum>(x);
@@ -869,9 +876,7 @@ class WindowState {
       if (!std::isnan(xi)) {
         double aux = 0;
         if (have_prev) {
-          if constexpr (F == WindowFn::kRate) aux = xi >= prev ? xi - prev : xi;  // a reset restarts at 0
-          else if constexpr (F == WindowFn::kChanges) aux = xi != prev ? 1 : 0;
-          else aux = xi < prev ? 1 : 0;
+          aux = AuxIncrement<F>(xi, prev);
         }
         prev = xi;
         have_prev = true;
@@ -903,7 +908,7 @@ class WindowState {
   }
 
   // Running sums over a point window of w points for a column (batch): the same steps as
-  // PushSums<true> per point, in the same order and with the same doubles, but the value that
+  // EvictFn / InsertFn over a ring of entries per point, in the same order and with the same doubles, but the value that
   // leaves the window is read from the input (the previous w inputs are kept in tail_, NaN
   // included, NaN before the first point) instead of a ring of entries, and the state after
   // each point is recorded (SumsTrack) so the values are computed by a separate, vectorised
@@ -1137,9 +1142,7 @@ class WindowState {
       last_x_ = x;
     } else if constexpr (Aux(F)) {
       if (have_prev_) {
-        if constexpr (F == WindowFn::kRate) e.aux = x >= prev_ ? x - prev_ : x;  // a counter reset restarts at 0
-        else if constexpr (F == WindowFn::kChanges) e.aux = x != prev_ ? 1 : 0;
-        else e.aux = x < prev_ ? 1 : 0;
+        e.aux = AuxIncrement<F>(x, prev_);
       }
       prev_ = x;
       have_prev_ = true;
