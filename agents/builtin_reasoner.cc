@@ -233,6 +233,7 @@ struct Topology {
   // The host of a line that names a device but no host (a k8s pod log "GPU 2: ..."): the only
   // node of the case, else the node the alert fired for; empty when neither is known.
   std::string default_node;
+  std::map<std::string, std::vector<TorchrunFailure>> torchrun_failures;  // by log source
 };
 
 bool IsNumber(const std::string& s) {
@@ -332,7 +333,45 @@ std::vector<std::pair<int, ComponentHint>> RankPlacements(const std::string& lin
   return out;
 }
 
+std::vector<TorchrunFailure> FindTorchrunFailures(const std::vector<std::string>& lines) {
+  static const std::regex kEntry(R"(^\s*\[\d+\]:\s*$)");
+  static const std::regex kField(R"(^\s*(time|host|rank|exitcode|error_file|traceback)\s*:\s*(.*?)\s*$)");
+  static const std::regex kRankField(R"(^(\d+)\s*\(local_rank\s*:\s*(\d+)\))");
+  static const std::regex kPid(R"(\(pid\s*:\s*(\d+)\))");
+  constexpr size_t kMaxEntryLines = 8;
+  std::vector<TorchrunFailure> out;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].size() > 40 || !std::regex_match(lines[i], kEntry)) continue;
+    TorchrunFailure f;
+    f.first_line = f.last_line = i;
+    for (size_t k = i + 1; k < lines.size() && k <= i + kMaxEntryLines; ++k) {
+      std::smatch m;
+      if (lines[k].size() > 400 || !std::regex_match(lines[k], m, kField)) break;
+      f.last_line = k;
+      std::string key = m.str(1), value = m.str(2);
+      std::smatch v;
+      if (key == "host") f.host = value.substr(0, value.find_first_of(" \t"));
+      else if (key == "rank" && std::regex_search(value, v, kRankField)) {
+        f.rank = std::stoi(v.str(1));
+        f.local_rank = std::stoi(v.str(2));
+      } else if (key == "exitcode" && std::regex_search(value, v, kPid)) {
+        f.pid = std::stol(v.str(1));
+      }
+    }
+    if (!f.host.empty() || f.rank >= 0) out.push_back(f);
+  }
+  return out;
+}
+
 namespace {
+
+// The case's node a torchrun report's host names: the host itself, or its short name
+// ("slm-03.cluster.local" -> "slm-03"); empty when neither is a node of the case.
+std::string ReportedNode(const std::string& host, const std::set<std::string>& nodes) {
+  if (nodes.count(host)) return host;
+  std::string short_name = host.substr(0, host.find('.'));
+  return nodes.count(short_name) ? short_name : "";
+}
 
 Topology BuildTopology(const DiagnosisCase& c) {
   Topology t;
@@ -394,6 +433,23 @@ Topology BuildTopology(const DiagnosisCase& c) {
         if (!t.ranks.count(r)) t.ranks[r] = placed;
       }
     }
+  }
+  // torchrun's failure report says where each failed rank ran ("host : slm-03", "rank : 10
+  // (local_rank: 2)"): a fact, so it overrides the placement guessed from the layout.
+  for (const CaseLog& l : c.logs) {
+    std::vector<std::string> texts;
+    for (const LogLine& line : l.lines) texts.push_back(line.text);
+    std::vector<TorchrunFailure> failures = FindTorchrunFailures(texts);
+    for (const TorchrunFailure& f : failures) {
+      std::string node = ReportedNode(f.host, t.nodes);
+      if (node.empty() || f.rank < 0 || f.local_rank < 0) continue;
+      ComponentHint h;
+      h.node = node;
+      h.gpu = f.local_rank;
+      h.rank = f.rank;
+      t.ranks[f.rank] = h;
+    }
+    if (!failures.empty()) t.torchrun_failures[l.source] = std::move(failures);
   }
   // Ranks named by log sources ("node-3/rank5/stderr", "node-3/py-spy-rank22") map to their node;
   // with the node's GPU count known (topology, or the GPUs its metrics label), to local GPU
@@ -867,6 +923,37 @@ void HintFromSection(const CaseLog& log, size_t line, const Topology& t, Compone
     h.gpu = sec.gpu;
     h.hca = sec.hca;
     if (h.node.empty()) h.node = sec.node;
+    return;
+  }
+}
+
+// A line about a rank that torchrun's failure report places on another node than the log's: a
+// line of the report's entry, the agent's "failed (exitcode: 1) local_rank: 2 (pid: 91638)" with
+// the entry's pid, or (in a log that is no rank's own) a line naming the reported rank ("rank 12
+// exited with signal 6"). The report's host and local rank are where that rank ran; the log's
+// node is only where the agent or launcher that printed it runs.
+void HintFromTorchrunReport(const CaseLog& log, size_t line, const Topology& t, ComponentHint& h) {
+  auto it = t.torchrun_failures.find(log.source);
+  if (it == t.torchrun_failures.end()) return;
+  static const std::regex kPid(R"(\bpid\s*[:=]?\s*(\d+)\b)", std::regex::icase);
+  static const std::regex kRank(R"(\b(?:global\s+)?rank\s*[:=#]?\s*(\d+)\b)", std::regex::icase);
+  const std::string& text = log.lines[line].text;
+  std::smatch m;
+  long pid = std::regex_search(text, m, kPid) ? std::stol(m.str(1)) : -1;
+  bool own_log = std::regex_search(log.source, SourceRankRegex());
+  int rank = !own_log && std::regex_search(text, m, kRank) ? std::stoi(m.str(1)) : -1;
+  for (const TorchrunFailure& f : it->second) {
+    std::string node = ReportedNode(f.host, t.nodes);
+    if (node.empty() || f.local_rank < 0) continue;
+    bool in_entry = line >= f.first_line && line <= f.last_line;
+    bool same_pid = f.pid >= 0 && pid == f.pid;
+    bool same_rank = f.rank >= 0 && rank == f.rank;
+    if (!in_entry && !same_pid && !same_rank) continue;
+    if (h.gpu >= 0 && !h.gpu_from_rank && !(h.node == node && h.gpu == f.local_rank)) return;  // the line names its GPU
+    h.node = node;
+    h.gpu = f.local_rank;
+    h.gpu_from_rank = true;
+    if (f.rank >= 0) h.rank = f.rank;
     return;
   }
 }
@@ -1686,6 +1773,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         o.hint = HintFromSource(log.source, topo);
         HintFromLine(m.line, topo, o.hint);
         HintFromSection(log, ki, topo, o.hint);
+        HintFromTorchrunReport(log, ki, topo, o.hint);
         if (o.hint.node.empty() && (o.hint.gpu >= 0 || !o.hint.hca.empty())) o.hint.node = topo.default_node;
         o.hint.job = topo.job;
         o.hint.entry_component = m.component;
@@ -2033,6 +2121,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       o.time_ms = LineTimeMs(log.lines[ki].text, topo.year);
       o.hint = HintFromSource(log.source, topo);
       HintFromLine(log.lines[ki].text, topo, o.hint);
+      HintFromTorchrunReport(log, ki, topo, o.hint);
       o.hint.job = topo.job;
       beliefs.Add(std::move(o));
     }

@@ -184,6 +184,21 @@ struct SilentRank {
 };
 std::vector<SilentRank> FindSilentRanks(const std::vector<CaseLog>& logs);
 
+// torchrun's failure report (the "Root Cause (first observed failure):" and "Other Failures:"
+// entries): per failed rank "[0]:", "host : slm-03", "rank : 10 (local_rank: 2)", "exitcode : 1
+// (pid: 91638)". The agent that prints it may run on another node than the failed rank (the
+// launcher's node, rank 0's node): `host` is where the rank ran. Lines [first_line, last_line]
+// are the entry; fields it does not print stay empty / -1.
+struct TorchrunFailure {
+  std::string host;
+  int rank = -1;
+  int local_rank = -1;
+  long pid = -1;
+  size_t first_line = 0;
+  size_t last_line = 0;
+};
+std::vector<TorchrunFailure> FindTorchrunFailures(const std::vector<std::string>& lines);
+
 struct ReasonerOutput {
   Diagnosis diagnosis;
   Json trace = Json::array();  // thoughts, tool calls (run_probe), results, beliefs per round
