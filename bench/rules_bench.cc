@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
       auto r = EvaluateBatch(*rules, series, opt);
       if (!r.ok()) return Fail(r.status());
     }
-    std::printf("profile: %d flags-only batch runs, %.3f s CPU each\n", profile,
+    std::printf("profile: %d flags-only batch runs, %.4f s CPU each\n", profile,
                 (CpuSeconds() - t0) / profile);
     return 0;
   }

@@ -117,28 +117,32 @@ double EvalFusedCompare(double* v, const FusedCompare& f) {
   return FusedCompareResult<kCmp>(a, b);
 }
 
+// The column loop over the sides' columns. The pointers are restrict parameters: every node
+// has its own column and the written ones (the sides' nodes, their inner nodes and the
+// comparison) are not leaves, so no written column overlaps a column it reads or another
+// written one (leaves may repeat; they are only read). GCC 12 honours restrict on parameters,
+// not on locals copied from an array of pointers: with locals it had to check the columns for
+// overlap at run time and gave up ("no vectype") for most shape pairs; with parameters every
+// pair vectorises.
 template <PlanOp kCmp, FusedShape kL, FusedShape kR>
-void EvalFusedCompareColumn(double* const* col, const FusedCompare& f, double* out, size_t n) {
-  // Column pointers resolved once, in named locals (arrays of them indexed in the loop keep it
-  // from vectorising); a leaf's pointer is only read where its shape has it. Every node has its
-  // own column and the written ones (the sides' nodes and the comparison) are not leaves, so
-  // no written column overlaps another column: restrict.
-  const double* __restrict const lx = col[f.side[0].x];
-  const double* __restrict const ly = col[f.side[0].y];
-  const double* __restrict const lz = col[f.side[0].z];
-  double* __restrict const ln = col[f.side[0].node];
-  double* __restrict const lm = col[f.side[0].inner];
-  const double* __restrict const rx = col[f.side[1].x];
-  const double* __restrict const ry = col[f.side[1].y];
-  const double* __restrict const rz = col[f.side[1].z];
-  double* __restrict const rn = col[f.side[1].node];
-  double* __restrict const rm = col[f.side[1].inner];
-  double* __restrict const res = out;
+void FusedCompareColumnLoop(const double* __restrict lx, const double* __restrict ly, const double* __restrict lz,
+                            double* __restrict ln, double* __restrict lm, const double* __restrict rx,
+                            const double* __restrict ry, const double* __restrict rz, double* __restrict rn,
+                            double* __restrict rm, double* __restrict res, size_t n) {
   for (size_t i = 0; i < n; ++i) {
     const double a = FusedSideValue<kL>(lx, ly, lz, ln, lm, i);
     const double b = FusedSideValue<kR>(rx, ry, rz, rn, rm, i);
     res[i] = FusedCompareResult<kCmp>(a, b);
   }
+}
+
+template <PlanOp kCmp, FusedShape kL, FusedShape kR>
+void EvalFusedCompareColumn(double* const* col, const FusedCompare& f, double* out, size_t n) {
+  // A leaf's pointer is only read where its shape has it (an unused load would keep the loop
+  // from vectorising).
+  FusedCompareColumnLoop<kCmp, kL, kR>(col[f.side[0].x], col[f.side[0].y], col[f.side[0].z], col[f.side[0].node],
+                                       col[f.side[0].inner], col[f.side[1].x], col[f.side[1].y], col[f.side[1].z],
+                                       col[f.side[1].node], col[f.side[1].inner], out, n);
 }
 
 struct FusedCompareFns {
