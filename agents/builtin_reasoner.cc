@@ -333,6 +333,26 @@ std::vector<std::pair<int, ComponentHint>> RankPlacements(const std::string& lin
   return out;
 }
 
+std::string OddHcaInDetails(const Json& details) {
+  if (!details.is_object()) return "";
+  static const std::regex kHcaName(R"(^(mlx5_\d+|ibp\d+s\d+|hfi1_\d+)$)");
+  for (const auto& [key, table] : details.items()) {
+    if (key.rfind("per_hca", 0) != 0 || !table.is_object()) continue;
+    std::vector<std::pair<std::string, double>> v;
+    for (const auto& [hca, value] : table.items()) {
+      if (std::regex_match(hca, kHcaName) && value.is_number()) v.emplace_back(hca, value.get<double>());
+    }
+    if (v.size() < 3) continue;
+    std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+    std::vector<double> others;
+    for (size_t i = 1; i < v.size(); ++i) others.push_back(v[i].second);
+    double median = others[others.size() / 2];
+    bool agree = median > 0 && others.front() >= 0.75 * median;
+    if (agree && v[0].second < 0.5 * median) return v[0].first;
+  }
+  return "";
+}
+
 std::vector<TorchrunFailure> FindTorchrunFailures(const std::vector<std::string>& lines) {
   static const std::regex kEntry(R"(^\s*\[\d+\]:\s*$)");
   static const std::regex kField(R"(^\s*(time|host|rank|exitcode|error_file|traceback)\s*:\s*(.*?)\s*$)");
@@ -1136,6 +1156,17 @@ bool IsWaiterLine(const Observation& o) {
   return o.evidence.kind == EvidenceKind::kLog && !o.culprit && std::regex_search(o.evidence.detail, kWaiter);
 }
 
+// An IB completion error as the reporting side prints it ("NET/IB : Got completion from peer
+// 10.7.0.2<49120> with error 12", torch's "ncclRemoteError: ... remote process exited or there was
+// a network error"): the reporter's own queue pair timed out on a peer; every rank talking to a bad
+// link prints it, so it says the link failed but not whose port. A port's own evidence (its link
+// down, its error counters, ibstat / ibdev2netdev showing it Down) is where the link is.
+bool IsPeerReportLine(const Observation& o) {
+  static const std::regex kReport(R"(completion from peer|ncclRemoteError|remote process exited or there was a network error)",
+                                  std::regex::icase);
+  return o.evidence.kind == EvidenceKind::kLog && std::regex_search(o.evidence.detail, kReport);
+}
+
 // Whether the row-remap evidence says the remap FAILED (not merely pending): a line, metric
 // condition or probe verdict that names a failure, or Xid 64 (row remapper recording failure).
 template <typename B>
@@ -1604,6 +1635,11 @@ class Beliefs {
       // Evidence that names the participant the others wait for beats evidence that only says a
       // collective hung (a KB title, the alert's node).
       if (a->culprit != b->culprit) return a->culprit;
+      // An IB link is where a port's own evidence is, not where a peer reported the completion error.
+      if (c == "ib_link_failure") {
+        bool ra = IsPeerReportLine(*a), rb = IsPeerReportLine(*b);
+        if (ra != rb) return rb;
+      }
       double wa = a->deltas.at(c), wb = b->deltas.at(c);
       if (std::abs(wa - wb) > 1e-9) return wa > wb;
       return a->time_ms < b->time_ms;
@@ -2647,6 +2683,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       o.evidence = *ev;
       o.hint = HintFromTarget(pr->target);
       o.hint.job = topo.job;
+      if (o.hint.hca.empty() && pr->status == ProbeStatus::kFail) o.hint.hca = OddHcaInDetails(pr->details);
       o.deltas = ProbeDeltas(*pr);
       {
         // "gpu5 disagrees ...", "gpu2 not enumerated": a node probe naming one GPU.

@@ -199,6 +199,11 @@ struct TorchrunFailure {
 };
 std::vector<TorchrunFailure> FindTorchrunFailures(const std::vector<std::string>& lines);
 
+// A probe that measured each HCA of its node (`details` "per_hca_busbw_gb_s": {"mlx5_0": 47.9,
+// "mlx5_3": 11.8, ...}): the one HCA below half the median of the others when the others (>= 2)
+// agree within 25 %; empty otherwise. The odd-one-out reading of the GPU peer comparison, per port.
+std::string OddHcaInDetails(const Json& details);
+
 struct ReasonerOutput {
   Diagnosis diagnosis;
   Json trace = Json::array();  // thoughts, tool calls (run_probe), results, beliefs per round

@@ -1,5 +1,7 @@
 // Round-10 tests of the built-in reasoner: generalising on the failure classes blind sets missed —
-// where a failed rank ran (torchrun's failure report names its host).
+// where a failed rank ran (torchrun's failure report names its host), which port an IB link
+// failure is on (a port's own evidence over the peers' completion-error reports; the odd HCA of a
+// per-HCA probe reading).
 #include <doctest/doctest.h>
 
 #include <map>
@@ -9,6 +11,7 @@
 
 #include "agents/builtin_reasoner.h"
 #include "agents/case.h"
+#include "agents/diagnosis_testing.h"
 
 namespace vigil {
 namespace {
@@ -117,6 +120,86 @@ TEST_CASE("round 10: a crash torchrun reports on another host is placed on that 
     CHECK(Diagnose(CrashCase("slm-02"), {{needle, "rank_process_crash"}}, layers).component == "slm-02/gpu2");
     CHECK(Diagnose(CrashCase("elsewhere-9"), {{needle, "rank_process_crash"}}, layers).component.rfind("slm-02/", 0) == 0);
   }
+}
+
+// Three nodes; ranks on ib-a and ib-c print NCCL's completion error naming a peer, ib-b's kernel
+// says its mlx5_2 port went down.
+Json IbCase(bool port_line) {
+  Json j = ParseJson(R"JSON({
+    "id": "t-ib",
+    "alert": {"labels": {"alertname": "NCCLError", "job": "llm", "node": "ib-a"},
+              "annotations": {"summary": "NCCL network error"}, "startsAt": "2026-08-10T03:10:00Z"},
+    "logs": [], "metrics": [], "expected": {"root_cause": "ib_link_failure", "component": "ib-b/mlx5_2"}
+  })JSON").value();
+  j["logs"].push_back(
+      {{"source", "job/llm/stderr"},
+       {"lines", Json::array({"ib-a:62659:63270 [5] transport/net_ib.cc:1696 NCCL WARN NET/IB : Got completion from peer "
+                              "10.44.9.21<41883> with error 12, opcode 0, len 0, vendor err 129 (Recv)",
+                              "[rank5]: ncclRemoteError: A call failed possibly due to a network error or a remote process "
+                              "exiting prematurely.",
+                              "ib-c:84990:85601 [5] transport/net_ib.cc:1696 NCCL WARN NET/IB : Got completion from peer "
+                              "10.44.9.21<41883> with error 12, opcode 0, len 0, vendor err 129 (Recv)"})}});
+  Json journal = Json::array({"Aug 10 03:01:10 ib-b kernel: mlx5_core 0000:3f:00.0: systemd-logind: New session 4 of user slurm"});
+  // Undated like the reports: the two reports are the first (heavier) signature group.
+  if (port_line) journal.push_back("ibmon[2233]: ib-b mlx5_2 port 1: State: Down (link_downed +2)");
+  j["logs"].push_back({{"source", "ib-b/journal"}, {"lines", journal}});
+  for (const char* node : {"ib-a", "ib-b", "ib-c"}) {  // the nodes the case knows, by their telemetry
+    j["metrics"].push_back({{"name", "node_infiniband_port_data_received_bytes_total"},
+                            {"labels", {{"instance", node}, {"device", "mlx5_0"}, {"port", "1"}}},
+                            {"samples", Json::array({Json::array({1786331000000, 1e9}), Json::array({1786331030000, 2e9})})}});
+  }
+  return j;
+}
+
+TEST_CASE("round 10: an IB link failure is at the port whose own evidence shows it, not at the peers that report it") {
+  std::map<std::string, std::string> layers = {{"ib_link_failure", "network"}, {"rank_process_crash", "application"}};
+  std::vector<std::pair<std::string, std::string>> sigs = {{"Got completion from peer", "ib_link_failure"},
+                                                           {"State: Down", "ib_link_failure"}};
+  Diagnosis d = Diagnose(IbCase(true), sigs, layers);
+  CHECK(d.root_cause == "ib_link_failure");
+  CHECK(d.component == "ib-b/mlx5_2");
+  // Only the peers' reports: the reporter's node is all there is (the baseline).
+  d = Diagnose(IbCase(false), sigs, layers);
+  CHECK(d.root_cause == "ib_link_failure");
+  CHECK(d.component == "ib-a");
+}
+
+TEST_CASE("round 10: a per-HCA probe reading names the one HCA far below the others") {
+  Json d = ParseJson(R"({"per_hca_busbw_gb_s": {"mlx5_0": 47.9, "mlx5_3": 11.8, "mlx5_4": 48.3, "mlx5_5": 48.0}})").value();
+  CHECK(OddHcaInDetails(d) == "mlx5_3");
+  // Two low: the others do not agree on one odd port.
+  d["per_hca_busbw_gb_s"]["mlx5_4"] = 12.0;
+  CHECK(OddHcaInDetails(d).empty());
+  // All within a few percent: none.
+  CHECK(OddHcaInDetails(ParseJson(R"({"per_hca_busbw_gb_s": {"mlx5_0": 47.9, "mlx5_1": 45.0, "mlx5_2": 48.3}})").value()).empty());
+  // Too few to compare, not a per-HCA table, not HCA names: none.
+  CHECK(OddHcaInDetails(ParseJson(R"({"per_hca_busbw_gb_s": {"mlx5_0": 47.9, "mlx5_1": 5.0}})").value()).empty());
+  CHECK(OddHcaInDetails(ParseJson(R"({"per_gpu_busbw_gb_s": {"mlx5_0": 47.9, "mlx5_1": 5.0, "mlx5_2": 48}})").value()).empty());
+  CHECK(OddHcaInDetails(ParseJson(R"({"per_hca_busbw_gb_s": {"a": 47.9, "b": 5.0, "c": 48}})").value()).empty());
+  CHECK(OddHcaInDetails(Json()).empty());
+
+  // End to end: a failed send/recv test on the node, read per HCA, names the port.
+  Json j = IbCase(false);
+  j["logs"][0]["lines"] = Json::array({"ib-b:62659:63270 [5] NCCL WARN NET/IB : Got completion from peer 10.44.9.3<41883> with "
+                                       "error 12, opcode 0, len 0, vendor err 129 (Recv)",
+                                       "[rank5]: ncclRemoteError: A call failed possibly due to a network error or a remote "
+                                       "process exiting prematurely."});
+  auto c = ParseCase(j, "t.json");
+  REQUIRE(c.ok());
+  testing::RecordedExecutor exec;
+  ProbeResult r = MakeProbeResult("nccl.sendrecv", "ib-b", ProbeStatus::kFail, "busbw_gb_s 11.8 below 150.0", 5.8);
+  r.details = ParseJson(R"({"per_hca_busbw_gb_s": {"mlx5_0": 47.9, "mlx5_3": 11.8, "mlx5_4": 48.3, "mlx5_5": 48.0}})").value();
+  exec.results["nccl.sendrecv@ib-b"] = r;
+  ReasonerOptions opts;
+  opts.allow_intrusive = true;  // NCCL tests load the fabric: intrusive
+  Diagnosis dd = BuiltinReasoner(opts)
+                     .Diagnose(*c, FactsMatching(*c, {{"Got completion from peer", "ib_link_failure"}},
+                                                 {{"ib_link_failure", "network"}, {"nvlink_error", "nvlink_pcie"}}),
+                               &exec)
+                     .diagnosis;
+  REQUIRE(exec.asked.count("nccl.sendrecv@ib-b"));
+  CHECK(dd.root_cause == "ib_link_failure");
+  CHECK(dd.component == "ib-b/mlx5_3");
 }
 
 }  // namespace
