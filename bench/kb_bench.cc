@@ -27,13 +27,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <random>
-#include <regex>
 #include <sstream>
 
 #include "core/json.h"
 #include "core/logging.h"
 #include "knowledge/knowledge_base.h"
 #include "knowledge/lexical_index.h"
+#include "knowledge/synthetic_corpus.h"
 
 namespace vigil {
 namespace {
@@ -122,45 +122,6 @@ Result<std::vector<Incident>> LoadPack(const std::string& dir) {
     }
   }
   return out;
-}
-
-// A plausible variant of a pack incident: numbers re-drawn, hosts renamed, a symptom dropped,
-// filler words added, so that duplicates are not exact and FTS/FAISS see varied text.
-Incident Perturb(const Incident& base, size_t n, std::mt19937_64& rng) {
-  static const std::regex number("\\d+");
-  static const std::vector<std::string> filler = {"again",
-                                                  "overnight",
-                                                  "after the upgrade",
-                                                  "on the new partition",
-                                                  "during eval",
-                                                  "at step boundary",
-                                                  "rack",
-                                                  "pod",
-                                                  "cluster-b",
-                                                  "second time this week",
-                                                  "reported by the training team",
-                                                  "checkpoint"};
-  Incident inc = base;
-  inc.id = base.id + "-syn" + std::to_string(n);
-  auto redraw = [&](const std::string& s) {
-    std::string out;
-    std::sregex_iterator it(s.begin(), s.end(), number), end;
-    size_t last = 0;
-    for (; it != end; ++it) {
-      out += s.substr(last, it->position() - last);
-      out += std::to_string(rng() % 100000);
-      last = it->position() + it->length();
-    }
-    return out + s.substr(last);
-  };
-  inc.raw_text =
-      redraw(base.raw_text) + "\n" + filler[rng() % filler.size()] + " node-" + std::to_string(rng() % 4096);
-  inc.title = base.title + " (" + filler[rng() % filler.size()] + ")";
-  if (inc.symptoms.size() > 1)
-    inc.symptoms.erase(inc.symptoms.begin() + static_cast<long>(rng() % inc.symptoms.size()));
-  inc.started_at_ms = 1700000000000LL + static_cast<int64_t>(rng() % 31536000000ULL);
-  inc.source = "bench:synthetic";
-  return inc;
 }
 
 int Quality(const std::string& pack, const std::vector<Query>& queries, const std::string& index) {
@@ -402,7 +363,7 @@ int Scale(const std::string& pack, const std::vector<Query>& queries, const std:
         std::vector<Incident> chunk;
         size_t m = std::min(so.chunk, n - done);
         for (size_t i = 0; i < m; ++i)
-          chunk.push_back(Perturb((*base)[(done + i) % base->size()], done + i, rng));
+          chunk.push_back(PerturbIncident((*base)[(done + i) % base->size()], done + i, rng));
         auto t0 = std::chrono::steady_clock::now();
         double c0 = CpuSeconds();
         auto r = (*kb)->ImportIncidents(chunk, "synthetic");
@@ -415,14 +376,14 @@ int Scale(const std::string& pack, const std::vector<Query>& queries, const std:
         done += m;
         stored += r->added;
         skipped += r->duplicates;
-        if (done < n) {  // progress, so a run stopped at a time limit still reports its import rate
-          std::printf(
-              "    imported %zu: %.1f s wall, %.1f s CPU, %.0f entries/s, %.0f per CPU-s; %lld stored, %lld "
-              "near-/duplicates skipped\n",
-              done, import_s, import_cpu, done / import_s, done / import_cpu, static_cast<long long>(stored),
-              static_cast<long long>(skipped));
-          std::fflush(stdout);
-        }
+        // Progress after every call, so a run stopped at a time limit still reports its import
+        // rate; the last line has the final stored / skipped counts.
+        std::printf(
+            "    imported %zu: %.1f s wall, %.1f s CPU, %.0f entries/s, %.0f per CPU-s; %lld stored, %lld "
+            "near-/duplicates skipped\n",
+            done, import_s, import_cpu, done / import_s, done / import_cpu, static_cast<long long>(stored),
+            static_cast<long long>(skipped));
+        std::fflush(stdout);
       }
       if (so.trim_after_import) {
         // Experiment: do glibc's deferred work on the blocks freed by the import (the synthetic

@@ -12,6 +12,7 @@
 #include "knowledge/embedder.h"
 #include "knowledge/importers.h"
 #include "knowledge/lexical_index.h"
+#include "knowledge/sign_sketch.h"
 #include "knowledge/sqlite_db.h"
 #include "knowledge/text_util.h"
 #include "knowledge/vector_index.h"
@@ -662,7 +663,7 @@ class KnowledgeBase::Impl {
       if (changed) ++impl_->generation;
       in_batch_ = 0;
       if (impl_->index && !impl_->index_dirty) {
-        Status s = impl_->index->Add(pending_ids, pending_vectors, pending_lists);
+        Status s = impl_->index->Add(pending_ids, pending_vectors, pending_lists, pending_sketches);
         if (!s.ok()) impl_->index_dirty = true;
       } else {
         impl_->index_dirty = true;
@@ -670,6 +671,7 @@ class KnowledgeBase::Impl {
       pending_ids.clear();
       pending_vectors.clear();
       pending_lists.clear();
+      pending_sketches.clear();
       for (const auto& e : pending_lexical) {
         impl_->lexical.Add({.id = e.id,
                             .title = e.title,
@@ -687,19 +689,23 @@ class KnowledgeBase::Impl {
       pending_ids.clear();
       pending_vectors.clear();
       pending_lists.clear();
+      pending_sketches.clear();
       pending_lexical.clear();
       impl_->index_dirty = true;
     }
     // An entry's vector, added to the index when its batch commits; `list`: its IVF list from
     // VectorIndex::AssignLists, -1 when not known (the index assigns it).
-    void AddPending(int64_t id, const float* v, size_t d, int64_t list) {
+    // `sketch`: its SignSketches (kSketchWords words) when the near-duplicate check runs, or null.
+    void AddPending(int64_t id, const float* v, size_t d, int64_t list, const uint64_t* sketch) {
       pending_ids.push_back(id);
       pending_vectors.insert(pending_vectors.end(), v, v + d);
       pending_lists.push_back(list);
+      if (sketch) pending_sketches.insert(pending_sketches.end(), sketch, sketch + kSketchWords);
     }
     std::vector<int64_t> pending_ids;
     std::vector<float> pending_vectors;
     std::vector<int64_t> pending_lists;
+    std::vector<uint64_t> pending_sketches;  // with the check on: kSketchWords per pending entry
     struct PendingText {
       int64_t id;
       std::string title, body;
@@ -724,23 +730,26 @@ class KnowledgeBase::Impl {
     void Clear() {
       ids_.clear();
       vectors_.clear();
-      sketches_.clear();
       by_list_.clear();
     }
-    void Add(int64_t id, const float* v, uint64_t sketch, int64_t list) {
-      by_list_[list].push_back(static_cast<uint32_t>(ids_.size()));
+    // `sketch`: kSketchWords words (SignSketches).
+    void Add(int64_t id, const float* v, const uint64_t* sketch, int64_t list) {
+      Bucket& b = by_list_[list];
+      b.members.push_back(static_cast<uint32_t>(ids_.size()));
+      b.sketches.Append(std::span<const uint64_t>(sketch, kSketchWords));
       ids_.push_back(id);
       vectors_.insert(vectors_.end(), v, v + d_);
-      sketches_.push_back(sketch);
     }
-    // Highest inner product of `v` (sign sketch `sketch`, see SignSketches) with an entry of
-    // `list` whose sketch is near; -1 (and *id untouched) when none.
-    float Nearest(const float* v, uint64_t sketch, int64_t list, int64_t* id) const {
+    // Highest inner product of `v` (sign sketch `sketch`) with an entry of `list` whose sketch
+    // `bounds` admits (SketchHammingBounds); -1 (and *id untouched) when none.
+    float Nearest(const float* v, const uint64_t* sketch, SketchBounds bounds, int64_t list, int64_t* id) {
       float best = -1;
       auto it = by_list_.find(list);
       if (it == by_list_.end()) return best;
-      for (uint32_t i : it->second) {
-        if (!SketchesMayBeNear(sketch, sketches_[i])) continue;
+      pairs_.clear();
+      it->second.sketches.NearPairs(std::span<const uint64_t>(sketch, kSketchWords), bounds, &pairs_);
+      for (const auto& pair : pairs_) {
+        const uint32_t i = it->second.members[pair.second];
         float dot = VectorDot(vectors_.data() + size_t{i} * d_, v, d_);
         if (dot > best) {
           best = dot;
@@ -751,27 +760,32 @@ class KnowledgeBase::Impl {
     }
 
    private:
+    struct Bucket {
+      std::vector<uint32_t> members;  // indexes into ids_
+      SketchBlocks sketches;          // theirs, in the same order
+    };
     size_t d_;
     std::vector<int64_t> ids_;
     std::vector<float> vectors_;
-    std::vector<uint64_t> sketches_;
-    std::unordered_map<int64_t, std::vector<uint32_t>> by_list_;
+    std::unordered_map<int64_t, Bucket> by_list_;
+    std::vector<std::pair<uint32_t, uint32_t>> pairs_;
   };
 
   // Starts a chunk's near-duplicate check: `recent` = the open batch (not in the index), with
   // IVF lists assigned to entries accepted before the index was trained.
   Status ResetRecent(Writer& w, bool have_lists, RecentVectors* recent) const {
-    const size_t d = embedder->dim();
     if (have_lists && index &&
         std::any_of(w.pending_lists.begin(), w.pending_lists.end(), [](int64_t l) { return l < 0; })) {
       ASSIGN_OR_RETURN(w.pending_lists, index->AssignLists(w.pending_vectors));
       if (w.pending_lists.size() != w.pending_ids.size()) w.pending_lists.assign(w.pending_ids.size(), -1);
     }
     recent->Clear();
-    const auto sketches = SignSketches(w.pending_vectors, d);
+    const size_t d = embedder->dim();
+    if (w.pending_sketches.size() != w.pending_ids.size() * kSketchWords)
+      w.pending_sketches = SignSketches(w.pending_vectors, d);
     for (size_t i = 0; i < w.pending_ids.size(); ++i) {
-      recent->Add(w.pending_ids[i], w.pending_vectors.data() + i * d, sketches[i],
-                  have_lists ? w.pending_lists[i] : -1);
+      recent->Add(w.pending_ids[i], w.pending_vectors.data() + i * d,
+                  w.pending_sketches.data() + i * kSketchWords, have_lists ? w.pending_lists[i] : -1);
     }
     return Status::Ok();
   }
@@ -823,6 +837,7 @@ class KnowledgeBase::Impl {
     // time: the stored vectors of a list are read once for all of the chunk's entries in it.
     constexpr size_t kEmbedChunk = 4096;
     const bool check_near = opts.near_duplicate_cosine > 0;
+    const SketchBounds bounds = SketchHammingBounds(opts.near_duplicate_cosine);
     RecentVectors recent(d);
     for (size_t start = 0; start < valid.size(); start += kEmbedChunk) {
       size_t n = std::min(kEmbedChunk, valid.size() - start);
@@ -840,11 +855,12 @@ class KnowledgeBase::Impl {
         ASSIGN_OR_RETURN(lists, index->AssignLists(vecs, probes));
       }
       std::vector<VectorIndex::Hit> stored;  // nearest stored vector per entry
-      std::vector<uint64_t> sketches;        // sign sketch per entry
+      std::vector<uint64_t> sketches;        // sign sketch per entry (kSketchWords words)
       if (check_near) {
         sketches = SignSketches(vecs, d);
         if (index) {
-          ASSIGN_OR_RETURN(stored, index->NearestStored(vecs, lists, probes));
+          ASSIGN_OR_RETURN(stored,
+                           index->NearestStored(vecs, lists, probes, opts.near_duplicate_cosine, sketches));
         }
         RETURN_IF_ERROR(ResetRecent(w, !lists.empty(), &recent));
       }
@@ -897,7 +913,8 @@ class KnowledgeBase::Impl {
           }
           for (size_t j = 0; j < (lists.empty() ? 1 : probes); ++j) {
             int64_t id = -1;
-            float c = recent.Nearest(v, sketches[i], lists.empty() ? -1 : lists[i * probes + j], &id);
+            float c = recent.Nearest(v, sketches.data() + i * kSketchWords, bounds,
+                                     lists.empty() ? -1 : lists[i * probes + j], &id);
             if (c > cos) {
               cos = c;
               nearest = id;
@@ -943,8 +960,9 @@ class KnowledgeBase::Impl {
         for (const auto& cond : inc.metric_conditions) RETURN_IF_ERROR(add_sig("metric", cond));
         ASSIGN_OR_RETURN(int64_t entry, InsertEntry(prep, true, inc.id, 0, inc.root_cause, inc.component,
                                                     inc.started_at_ms, inc.title, bodies[i], w));
-        w.AddPending(entry, v, d, list);
-        if (check_near) recent.Add(entry, v, sketches[i], list);
+        const uint64_t* sketch = check_near ? sketches.data() + i * kSketchWords : nullptr;
+        w.AddPending(entry, v, d, list, sketch);
+        if (check_near) recent.Add(entry, v, sketch, list);
         seen_hashes[hash] = inc.id;
         seen_ids.insert(inc.id);
         ++report->added;
@@ -1048,7 +1066,7 @@ class KnowledgeBase::Impl {
         std::string text_body = g.chunks[i].text + "\n" + Underscores(g.category) + " " + g.component;
         ASSIGN_OR_RETURN(int64_t entry, InsertEntry(prep, false, "", cid, g.category, g.component, 0,
                                                     g.chunks[i].heading, text_body, w));
-        w.AddPending(entry, vecs.data() + i * embedder->dim(), embedder->dim(), -1);
+        w.AddPending(entry, vecs.data() + i * embedder->dim(), embedder->dim(), -1, nullptr);
         ++report->added;
         RETURN_IF_ERROR(w.Written());
       }

@@ -493,34 +493,6 @@ void SearchIvfFlat(const faiss::IndexIVFFlat& ivf, const float* q, size_t k, siz
 
 float VectorDot(const float* a, const float* b, size_t d) { return InnerProduct(a, b, d); }
 
-std::vector<uint64_t> SignSketches(std::span<const float> vectors, size_t d) {
-  constexpr size_t kBits = 64;
-  // Directions per dimension, made once per d (the knowledge base uses one embedder).
-  thread_local size_t cached_d = 0;
-  thread_local std::vector<float> directions;
-  if (cached_d != d) {
-    std::mt19937_64 rng(0x5eed5eedULL);
-    std::normal_distribution<float> g;
-    directions.resize(kBits * d);
-    for (float& x : directions) x = g(rng);
-    cached_d = d;
-  }
-  const size_t n = d ? vectors.size() / d : 0;
-  std::vector<uint64_t> out(n, 0);
-  constexpr size_t kRows = 256;
-  std::vector<float> dots(kRows * kBits);
-  for (size_t r0 = 0; r0 < n; r0 += kRows) {
-    const size_t rows = std::min(kRows, n - r0);
-    InnerProducts(vectors.data() + r0 * d, rows, directions.data(), kBits, d, dots.data());
-    for (size_t r = 0; r < rows; ++r) {
-      uint64_t bits = 0;
-      for (size_t j = 0; j < kBits; ++j) bits |= uint64_t{dots[r * kBits + j] > 0} << j;
-      out[r0 + r] = bits;
-    }
-  }
-  return out;
-}
-
 uint64_t IdFingerprint(std::span<const int64_t> ids) {
   uint64_t sum = 0;
   for (int64_t id : ids) sum += Mix(id);
@@ -625,12 +597,13 @@ Result<std::unique_ptr<VectorIndex>> VectorIndex::Load(const std::string& path, 
 }
 
 Status VectorIndex::Add(std::span<const int64_t> ids, std::span<const float> vectors,
-                        std::span<const int64_t> lists) {
+                        std::span<const int64_t> lists, std::span<const uint64_t> sketches) {
   if (vectors.size() != ids.size() * dim_)
     return InternalError("VectorIndex::Add: vector count does not match ids");
   if (!lists.empty() && lists.size() != ids.size())
     return InternalError("VectorIndex::Add: list count does not match ids");
   if (ids.empty()) return Status::Ok();
+  if (sketches.size() != ids.size() * kSketchWords) sketches = {};
   auto* map = Map(index_);
   try {
     if (train_at_ > 0 && static_cast<size_t>(map->ntotal) + ids.size() >= train_at_)
@@ -648,9 +621,13 @@ Status VectorIndex::Add(std::span<const int64_t> ids, std::span<const float> vec
         lists = own;
       }
       std::vector<size_t> sizes(ivf->nlist);
+      const bool keep_sketches = !sketches.empty() && list_sketches_.size() == ivf->nlist;
       for (size_t i = 0; i < ids.size(); ++i) {
         const auto l = static_cast<size_t>(lists[i]);
         if (sizes[l] == 0) sizes[l] = ivf->invlists->list_size(l) + 1;  // +1: 0 = not read yet
+        // A list whose sketches are complete stays so (the rest are computed when next probed).
+        if (keep_sketches && list_sketches_[l].size() == sizes[l] - 1)
+          list_sketches_[l].Append(sketches.subspan(i * kSketchWords, kSketchWords));
         after_base_.push_back({lists[i], static_cast<int64_t>(sizes[l]++ - 1)});
       }
       const auto n = static_cast<faiss::Index::idx_t>(ids.size());
@@ -665,6 +642,8 @@ Status VectorIndex::Add(std::span<const int64_t> ids, std::span<const float> vec
     if (dynamic_cast<const faiss::IndexFlat*>(map->index)) {
       for (size_t i = 0; i < ids.size(); ++i)
         after_base_.push_back({-1, map->ntotal + static_cast<int64_t>(i)});
+      if (!sketches.empty() && flat_sketches_.size() == static_cast<size_t>(map->ntotal))
+        flat_sketches_.Append(sketches);
     } else {
       loggable_ = false;  // HNSW and other codecs: whole-file saves
     }
@@ -713,7 +692,8 @@ Status VectorIndex::Train(std::span<const int64_t> ids, std::span<const float> v
   fresh->add_with_ids(n, data, id_data);
   index_ = std::unique_ptr<faiss::Index>(fresh.release());
   train_at_ = 0;
-  flat_sketches_.clear();
+  flat_sketches_.Clear();
+  list_sketches_.clear();
   loggable_ = false;  // the next Save writes the trained index whole
   after_base_.clear();
   return Status::Ok();
@@ -768,7 +748,8 @@ void BestDots(const float* queries, size_t nq, const float* base, size_t m, size
 
 Result<std::vector<VectorIndex::Hit>> VectorIndex::NearestStored(std::span<const float> vectors,
                                                                  std::span<const int64_t> lists,
-                                                                 size_t nprobe) const {
+                                                                 size_t nprobe, double min_cosine,
+                                                                 std::span<const uint64_t> sketches) const {
   if (vectors.size() % dim_ != 0) return InternalError("VectorIndex::NearestStored: ragged vectors");
   const size_t n = vectors.size() / dim_;
   std::vector<Hit> out(n, Hit{-1, -1.0f});
@@ -777,63 +758,94 @@ Result<std::vector<VectorIndex::Hit>> VectorIndex::NearestStored(std::span<const
   using idx_t = faiss::Index::idx_t;
   std::vector<float> best(n, -std::numeric_limits<float>::infinity());
   std::vector<idx_t> label(n, -1);
-  try {
-    if (const auto* flat = dynamic_cast<const faiss::IndexFlat*>(map->index)) {
-      // Every stored vector by sketch, the full inner product only for sketch candidates.
-      const size_t total = static_cast<size_t>(flat->ntotal);
-      const float* xb = flat->get_xb();
-      if (flat_sketches_.size() > total) flat_sketches_.clear();
-      if (flat_sketches_.size() < total) {
-        const size_t from = flat_sketches_.size();
-        auto more = SignSketches(std::span<const float>(xb + from * dim_, (total - from) * dim_), dim_);
-        flat_sketches_.insert(flat_sketches_.end(), more.begin(), more.end());
-      }
-      const auto query_sketches = SignSketches(vectors, dim_);
-      for (size_t q = 0; q < n; ++q) {
-        const float* v = vectors.data() + q * dim_;
-        for (size_t i = 0; i < total; ++i) {
-          if (!SketchesMayBeNear(query_sketches[q], flat_sketches_[i])) continue;
-          const float dot = InnerProduct(v, xb + i * dim_, dim_);
-          if (dot > best[q]) {
-            best[q] = dot;
-            label[q] = static_cast<idx_t>(i);
-          }
+  // Without a bound every candidate gets the exact inner product (blocked); with one, only the
+  // stored vectors whose sketch is within it of the row's.
+  const SketchBounds bounds = SketchHammingBounds(min_cosine);
+  const bool filter = bounds.filters();
+  std::vector<uint64_t> own_sketches;
+  if (filter && sketches.size() != n * kSketchWords) {
+    own_sketches = SignSketches(vectors, dim_);
+    sketches = own_sketches;
+  }
+  std::vector<std::pair<uint32_t, uint32_t>> pairs;
+  std::vector<uint64_t> row_sketches;
+  std::vector<float> group, group_best;
+  std::vector<idx_t> group_label;
+  // Compares the rows `rows` (indexes into `vectors`) with `m` stored vectors at `base` (labels
+  // labels[i], or their position when null) whose sketches are `stored`.
+  auto compare = [&](std::span<const size_t> rows, const float* base, size_t m, const idx_t* labels,
+                     const SketchBlocks& stored) {
+    if (!filter) {
+      group.resize(rows.size() * dim_);
+      for (size_t j = 0; j < rows.size(); ++j)
+        std::copy_n(vectors.data() + rows[j] * dim_, dim_, group.data() + j * dim_);
+      group_best.assign(rows.size(), -std::numeric_limits<float>::infinity());
+      group_label.assign(rows.size(), -1);
+      BestDots(group.data(), rows.size(), base, m, dim_, labels, group_best.data(), group_label.data());
+      for (size_t j = 0; j < rows.size(); ++j) {
+        if (group_best[j] > best[rows[j]]) {
+          best[rows[j]] = group_best[j];
+          label[rows[j]] = group_label[j];
         }
       }
+      return;
+    }
+    row_sketches.resize(rows.size() * kSketchWords);
+    for (size_t j = 0; j < rows.size(); ++j)
+      std::copy_n(sketches.data() + rows[j] * kSketchWords, kSketchWords,
+                  row_sketches.data() + j * kSketchWords);
+    pairs.clear();
+    stored.NearPairs(row_sketches, bounds, &pairs);
+    for (const auto& [q, i] : pairs) {
+      const size_t row = rows[q];
+      const float dot = InnerProduct(vectors.data() + row * dim_, base + size_t{i} * dim_, dim_);
+      if (dot > best[row]) {
+        best[row] = dot;
+        label[row] = labels ? labels[i] : static_cast<idx_t>(i);
+      }
+    }
+  };
+  // Extends `blocks` with the sketches of the stored vectors it lacks (m vectors at `base`).
+  auto sync = [&](SketchBlocks& blocks, const float* base, size_t m) {
+    if (!filter) return;
+    if (blocks.size() > m) blocks.Clear();
+    const size_t from = blocks.size();
+    if (from < m)
+      blocks.Append(SignSketches(std::span<const float>(base + from * dim_, (m - from) * dim_), dim_));
+  };
+  try {
+    if (const auto* flat = dynamic_cast<const faiss::IndexFlat*>(map->index)) {
+      const size_t total = static_cast<size_t>(flat->ntotal);
+      sync(flat_sketches_, flat->get_xb(), total);
+      std::vector<size_t> rows(n);
+      for (size_t i = 0; i < n; ++i) rows[i] = i;
+      compare(rows, flat->get_xb(), total, nullptr, flat_sketches_);
     } else if (const auto* ivf = dynamic_cast<const faiss::IndexIVFFlat*>(map->index);
                ivf && nprobe > 0 && lists.size() == n * nprobe) {
-      // (row, probed list) pairs grouped by list; each list's vectors are read once for all of
-      // the rows probing it.
-      const size_t pairs = n * nprobe;
-      std::vector<size_t> order(pairs);
-      for (size_t i = 0; i < pairs; ++i) order[i] = i;
+      // (row, probed list) pairs grouped by list; each list's vectors (or sketches) are read once
+      // for all of the rows probing it.
+      if (filter && list_sketches_.size() != ivf->nlist) list_sketches_.assign(ivf->nlist, SketchBlocks());
+      const size_t total_pairs = n * nprobe;
+      std::vector<size_t> order(total_pairs);
+      for (size_t i = 0; i < total_pairs; ++i) order[i] = i;
       std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return lists[a] < lists[b]; });
-      std::vector<float> group;
-      std::vector<float> group_best;
-      std::vector<idx_t> group_label;
-      for (size_t g0 = 0; g0 < pairs;) {
+      std::vector<size_t> rows;
+      static const SketchBlocks kNone;
+      for (size_t g0 = 0; g0 < total_pairs;) {
         size_t g1 = g0;
-        while (g1 < pairs && lists[order[g1]] == lists[order[g0]]) ++g1;
+        while (g1 < total_pairs && lists[order[g1]] == lists[order[g0]]) ++g1;
         const int64_t list = lists[order[g0]];
         const size_t size =
             list >= 0 && static_cast<size_t>(list) < ivf->nlist ? ivf->invlists->list_size(list) : 0;
         if (size > 0) {
-          group.resize((g1 - g0) * dim_);
-          for (size_t j = g0; j < g1; ++j)
-            std::copy_n(vectors.data() + order[j] / nprobe * dim_, dim_, group.data() + (j - g0) * dim_);
-          group_best.assign(g1 - g0, -std::numeric_limits<float>::infinity());
-          group_label.assign(g1 - g0, -1);
+          rows.clear();
+          for (size_t j = g0; j < g1; ++j) rows.push_back(order[j] / nprobe);
           faiss::InvertedLists::ScopedCodes codes(ivf->invlists, list);
           faiss::InvertedLists::ScopedIds ids(ivf->invlists, list);
-          BestDots(group.data(), g1 - g0, reinterpret_cast<const float*>(codes.get()), size, dim_, ids.get(),
-                   group_best.data(), group_label.data());
-          for (size_t j = g0; j < g1; ++j) {
-            const size_t row = order[j] / nprobe;
-            if (group_best[j - g0] > best[row]) {
-              best[row] = group_best[j - g0];
-              label[row] = group_label[j - g0];
-            }
-          }
+          const auto* base = reinterpret_cast<const float*>(codes.get());
+          SketchBlocks* blocks = filter ? &list_sketches_[static_cast<size_t>(list)] : nullptr;
+          if (blocks) sync(*blocks, base, size);
+          compare(rows, base, size, ids.get(), blocks ? *blocks : kNone);
         }
         g0 = g1;
       }

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "knowledge/sign_sketch.h"
 
 namespace faiss {
 struct Index;
@@ -46,9 +47,10 @@ class VectorIndex {
 
   // `vectors` holds ids.size() rows of dim() floats. `lists`: empty, or the nearest list of each
   // row (AssignLists with nprobe 1) made since the index was trained (skips the coarse
-  // assignment; a list < 0 makes the whole call assign as usual).
+  // assignment; a list < 0 makes the whole call assign as usual). `sketches`: empty, or the
+  // rows' SignSketches, kept for NearestStored (which would otherwise compute them again).
   Status Add(std::span<const int64_t> ids, std::span<const float> vectors,
-             std::span<const int64_t> lists = {});
+             std::span<const int64_t> lists = {}, std::span<const uint64_t> sketches = {});
   struct Hit {
     int64_t id;
     float cosine;
@@ -60,16 +62,21 @@ class VectorIndex {
   // For each row of `vectors`, the most similar stored vector where a near-duplicate can be
   // found cheaply, as {id, cosine} ({-1, -1} when nothing was compared): a trained IVF-Flat
   // index compares each row only with the vectors of its `nprobe` nearest lists (`lists` from
-  // AssignLists with that nprobe; the rows probing a list are compared with it in one blocked
-  // pass), the Flat phase and `Flat`
-  // with the stored vectors whose sign sketch is within SketchesMayBeNear of the row's (so a
-  // stored vector below cosine ~0.95 may be passed over for a nearer-looking one: the answer is
-  // meant for near-duplicates), other indexes run one k = 1 search per row. Cosine is
-  // the inner product for IVF and Flat (the embedder's rows are unit vectors; an all-zero row
-  // scores 0), 1 - L2^2 / 2 otherwise. A near-duplicate whose original lies in none of its
-  // probed lists is missed (see knowledge/README.md for how often).
+  // AssignLists with that nprobe), the Flat phase and `Flat` with every stored vector, other
+  // indexes run one k = 1 search per row. With `min_cosine` > -1 only the stored vectors whose
+  // sign sketch (sign_sketch.h) is within SketchHammingBounds(min_cosine) of the row's get the
+  // exact inner product, so a stored vector at cosine >= min_cosine is passed over with
+  // probability <= 1e-7 and one far below it usually is (the answer is then {-1, -1} or a
+  // vector below min_cosine); the cost no longer grows with the inner products of every vector
+  // in the probed lists. `sketches`: the rows' SignSketches when the caller has them (else they
+  // are computed here). The stored vectors' sketches are computed on first use, per IVF list,
+  // from the vectors themselves and kept in memory (never saved). Cosine is the inner product
+  // for IVF and Flat (the embedder's rows are unit vectors; an all-zero row scores 0),
+  // 1 - L2^2 / 2 otherwise. A near-duplicate whose original lies in none of its probed lists is
+  // missed (see knowledge/README.md for how often).
   Result<std::vector<Hit>> NearestStored(std::span<const float> vectors, std::span<const int64_t> lists,
-                                         size_t nprobe = 1) const;
+                                         size_t nprobe = 1, double min_cosine = -1,
+                                         std::span<const uint64_t> sketches = {}) const;
   // Up to k nearest neighbours of one query vector, best first.
   Result<std::vector<Hit>> Search(std::span<const float> query, size_t k) const;
   Status Save(const std::string& path);
@@ -94,9 +101,11 @@ class VectorIndex {
   size_t dim_;
   size_t train_at_;    // > 0: Flat phase, train when this many vectors are stored
   size_t nprobe_ = 8;  // knowledge/README.md: 1 M figures for 8 vs 16
-  // Sign sketches of the stored vectors of a Flat (or Flat-phase) index, extended by
-  // NearestStored as the index grows; cleared when training replaces the Flat index.
-  mutable std::vector<uint64_t> flat_sketches_;
+  // Sign sketches of the stored vectors of a Flat (or Flat-phase) index by position, and of a
+  // trained IVF-Flat index per list in list order, extended by NearestStored as lists grow
+  // (lists only grow: vectors are appended); cleared when training replaces the index.
+  mutable SketchBlocks flat_sketches_;
+  mutable std::vector<SketchBlocks> list_sketches_;
   // Incremental saves. Where each vector added since the base file sits: its IVF list and offset
   // in it, or list -1 and its position in a Flat index.
   struct Location {
@@ -116,14 +125,5 @@ uint64_t IdFingerprint(std::span<const int64_t> ids);
 
 // Inner product of two rows of d floats (SIMD where the CPU has AVX2).
 float VectorDot(const float* a, const float* b, size_t d);
-
-// 64-bit sign sketches of rows of d floats: bit j = sign of the row's inner product with the
-// j-th of 64 random Gaussian directions (seed fixed). Two unit vectors at angle t differ in each
-// bit with probability t / pi, so near-duplicate candidates are found by Hamming distance
-// without the full inner product: SketchesMayBeNear (Hamming <= 16) misses a pair at cosine
-// 0.985 (t = 9.9 degrees, 3.5 differing bits expected) with probability below 1e-8, one at
-// cosine 0.95 below 1e-4.
-std::vector<uint64_t> SignSketches(std::span<const float> vectors, size_t d);
-inline bool SketchesMayBeNear(uint64_t a, uint64_t b) { return __builtin_popcountll(a ^ b) <= 16; }
 
 }  // namespace vigil

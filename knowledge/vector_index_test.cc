@@ -447,3 +447,80 @@ TEST_CASE(
 }
 
 }  // namespace vigil
+
+namespace vigil {
+
+TEST_CASE(
+    "NearestStored with a cosine bound (sign-sketch filter) finds every stored vector at or above it, in "
+    "the Flat phase and in IVF lists, with sketches given to Add or computed on first use") {
+  omp_set_num_threads(1);
+  constexpr size_t kD = 64, kN = 600, kQ = 300;
+  auto xb = UnitVectors(kN, kD, 51);
+  std::vector<int64_t> ids(kN);
+  for (size_t i = 0; i < kN; ++i) ids[i] = static_cast<int64_t>(7 * i + 1);
+  // Queries: copies of stored vectors with noise of growing size (cosine from ~0.999 down to
+  // ~0.9, many at the 0.985 threshold), and unrelated vectors.
+  std::vector<float> xq(kQ * kD);
+  auto noise = UnitVectors(kQ, kD, 52), far = UnitVectors(kQ, kD, 53);
+  for (size_t q = 0; q < kQ; ++q) {
+    const float scale = 0.02f + 0.45f * static_cast<float>(q % 100) / 100.0f;
+    double norm = 0;
+    for (size_t j = 0; j < kD; ++j) {
+      float& x = xq[q * kD + j];
+      x = q % 3 == 2 ? far[q * kD + j] : xb[(q * 37 % kN) * kD + j] + scale * noise[q * kD + j];
+      norm += double(x) * x;
+    }
+    for (size_t j = 0; j < kD; ++j) xq[q * kD + j] /= static_cast<float>(std::sqrt(norm));
+  }
+  const auto sketches = SignSketches(xb, kD);
+  for (bool give_sketches : {false, true}) {
+    INFO("sketches given to Add: " << give_sketches);
+    auto idx = VectorIndex::Create("IVF4,Flat", kD);  // trains at 128
+    REQUIRE(idx.ok());
+    size_t checked_above = 0;
+    auto check = [&](size_t stored, size_t nprobe) {
+      INFO("stored " << stored << ", nprobe " << nprobe);
+      auto lists = (*idx)->AssignLists(xq, nprobe);
+      REQUIRE(lists.ok());
+      auto exact = (*idx)->NearestStored(xq, *lists, nprobe);  // every candidate compared
+      auto filtered = (*idx)->NearestStored(xq, *lists, nprobe, 0.985);
+      REQUIRE(exact.ok());
+      REQUIRE(filtered.ok());
+      for (size_t q = 0; q < kQ; ++q) {
+        INFO("query " << q);
+        if ((*exact)[q].cosine >= 0.985f) {
+          ++checked_above;
+          CHECK((*filtered)[q].id == (*exact)[q].id);
+          // (The unfiltered pass sums each product in another order: the last bit may differ.)
+          CHECK((*filtered)[q].cosine == doctest::Approx((*exact)[q].cosine).epsilon(1e-5));
+        } else {
+          CHECK((*filtered)[q].cosine < 0.985f);
+        }
+      }
+    };
+    auto add = [&](size_t from, size_t to) {
+      REQUIRE((*idx)
+                  ->Add(std::span(ids).subspan(from, to - from),
+                        std::span(xb).subspan(from * kD, (to - from) * kD), {},
+                        give_sketches
+                            ? std::span(sketches).subspan(from * kSketchWords, (to - from) * kSketchWords)
+                            : std::span<const uint64_t>())
+                  .ok());
+    };
+    add(0, 60);
+    check(60, 1);  // Flat phase
+    add(60, 100);
+    check(100, 1);
+    add(100, 300);  // trains
+    REQUIRE((*idx)->trained());
+    check(300, 1);
+    check(300, 2);
+    add(300, 450);  // appended to lists whose sketches exist (kept by Add or computed later)
+    check(450, 2);
+    add(450, 600);
+    check(600, 4);
+    CHECK(checked_above >= 150);  // the comparison means something
+  }
+}
+
+}  // namespace vigil
