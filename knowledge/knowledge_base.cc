@@ -420,6 +420,7 @@ class KnowledgeBase::Impl {
               (*loaded)->IdFingerprint() != IdFingerprint(ids)) {
             reason = "index has " + std::to_string((*loaded)->size()) + " vectors, database has " +
                      std::to_string(ids.size()) + " entries (or different ids)";
+            if (!(*loaded)->replay_note().empty()) reason += "; " + (*loaded)->replay_note();
           } else {
             index = std::move(loaded).value();
             if (opts.index_nprobe > 0) index->set_nprobe(opts.index_nprobe);

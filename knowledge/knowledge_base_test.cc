@@ -873,7 +873,7 @@ TEST_CASE("an IVF index trains when the store reaches its training size and surv
   CHECK(TopHit(*kb, first[5].title + "\n" + first[5].raw_text, SearchMode::kDense) == first[5].id);
 }
 
-TEST_CASE("imports append to the vector index log; reopen replays it; a torn log is rebuilt") {
+TEST_CASE("imports append to the vector index log; reopen replays it; a torn or corrupt log is rebuilt") {
   TempDir tmp;
   auto o = MemoryOptions();
   o.db_path = (tmp.path / "kb.sqlite").string();
@@ -890,7 +890,7 @@ TEST_CASE("imports append to the vector index log; reopen replays it; a torn log
     const auto base = fs::file_size(faiss), header = fs::file_size(log);
     REQUIRE(kb->ImportIncidents(std::span(first).subspan(70), "t").ok());  // appends 10 records
     CHECK(fs::file_size(faiss) == base);
-    CHECK(fs::file_size(log) == header + 10 * (16 + 64 * sizeof(float)));
+    CHECK(fs::file_size(log) == header + 10 * (16 + 64 * sizeof(float) + 8));  // id, list, vector, checksum
   }
   {
     LogCapture logs;
@@ -900,12 +900,40 @@ TEST_CASE("imports append to the vector index log; reopen replays it; a torn log
     for (size_t i = 70; i < 80; ++i)
       CHECK(TopHit(*kb, first[i].title + "\n" + first[i].raw_text, SearchMode::kDense) == first[i].id);
   }
+  const size_t record = 16 + 64 * sizeof(float) + 8;
+  {
+    // A corrupt byte in the middle of the log (the file length is right): the record fails its
+    // checksum, the replay stops there and the store rebuilds the index from SQLite.
+    std::fstream f(log, std::ios::in | std::ios::out | std::ios::binary);
+    const auto at = static_cast<std::streamoff>(fs::file_size(log) - 5 * record + 20);
+    f.seekg(at);
+    char c = 0;
+    f.read(&c, 1);
+    c = static_cast<char>(c ^ 0x40);
+    f.seekp(at);
+    f.write(&c, 1);
+  }
+  {
+    LogCapture logs;
+    auto kb = OpenOrDie(o);
+    CHECK(logs.Contains("rebuilding the vector index: index has 75 vectors, database has 80 entries"));
+    CHECK(logs.Contains("record 6 fails its checksum"));
+    CHECK(kb->Stats()->index_vectors == 80);
+    CHECK(TopHit(*kb, first[76].title + "\n" + first[76].raw_text, SearchMode::kDense) == first[76].id);
+  }
+  // The rebuild wrote a fresh base; an import appends again, and a crash tears its last record.
+  auto more = SyntheticIncidents("b", 5, 2);
+  {
+    auto kb = OpenOrDie(o);
+    REQUIRE(kb->ImportIncidents(more, "t").ok());
+  }
   fs::resize_file(log, fs::file_size(log) - 1);  // a crash during the append
   LogCapture logs;
   auto kb = OpenOrDie(o);
-  CHECK(logs.Contains("rebuilding the vector index: index has 79 vectors, database has 80 entries"));
-  CHECK(kb->Stats()->index_vectors == 80);
-  CHECK(TopHit(*kb, first[79].title + "\n" + first[79].raw_text, SearchMode::kDense) == first[79].id);
+  CHECK(logs.Contains("rebuilding the vector index: index has 84 vectors, database has 85 entries"));
+  CHECK(logs.Contains("ends inside record 5 (a torn append)"));
+  CHECK(kb->Stats()->index_vectors == 85);
+  CHECK(TopHit(*kb, more[4].title + "\n" + more[4].raw_text, SearchMode::kDense) == more[4].id);
 }
 
 TEST_CASE("ivf-crash-child helper") {

@@ -22,6 +22,8 @@
 #include <random>
 #include <typeinfo>
 
+#include "knowledge/text_util.h"
+
 namespace vigil {
 namespace {
 
@@ -894,13 +896,26 @@ Result<std::vector<VectorIndex::Hit>> VectorIndex::Search(std::span<const float>
 
 namespace {
 
-constexpr char kLogMagic[8] = {'V', 'K', 'B', 'F', 'L', 'O', 'G', '1'};
+// Log format 2 (since 2026-11-30 night): each record ends with a checksum of its position in the
+// log and its bytes, so a record that is torn or corrupt (a crash while the append was written
+// back, a bad sector) is found on replay, not loaded as a vector. Format 1 logs (no checksum)
+// are still replayed; the next Save rewrites them as format 2.
+constexpr char kLogMagic[8] = {'V', 'K', 'B', 'F', 'L', 'O', 'G', '2'};
+constexpr char kLogMagicV1[8] = {'V', 'K', 'B', 'F', 'L', 'O', 'G', '1'};
 struct LogHeader {
   char magic[8];
   uint64_t dim;
   int64_t base_vectors;
   uint64_t base_fingerprint;
 };
+
+// Checksum of record `index` (0-based in its log) whose id, list and vector are `body`.
+uint64_t RecordChecksum(uint64_t index, const char* body, size_t n) {
+  kb::Checksum sum;
+  sum.Feed(&index, sizeof index);
+  sum.Feed(body, n);
+  return sum.Value();
+}
 
 }  // namespace
 
@@ -909,8 +924,8 @@ Status VectorIndex::Save(const std::string& path) {
   std::error_code ec;
   const std::string log_path = path + ".log";
   const size_t after = after_base_.size();
-  const size_t record = 2 * sizeof(int64_t) + dim_ * sizeof(float);
-  if (!loggable_ || saved_path_ != path || static_cast<int64_t>(after) > saved_base_n_ ||
+  const size_t body = 2 * sizeof(int64_t) + dim_ * sizeof(float), record = body + sizeof(uint64_t);
+  if (!loggable_ || !log_checksummed_ || saved_path_ != path || static_cast<int64_t>(after) > saved_base_n_ ||
       saved_base_n_ + static_cast<int64_t>(after) != map->ntotal || !std::filesystem::exists(path, ec) ||
       std::filesystem::file_size(log_path, ec) != sizeof(LogHeader) + logged_ * record) {
     return SaveAll(path);
@@ -944,6 +959,8 @@ Status VectorIndex::Save(const std::string& path) {
       loggable_ = false;
       return SaveAll(path);
     }
+    const uint64_t sum = RecordChecksum(i, buf.data() + at, body);
+    std::memcpy(buf.data() + at + body, &sum, sizeof sum);
     if (buf.size() >= record * 4096 || i + 1 == after) {
       ok = std::fwrite(buf.data(), 1, buf.size(), f) == buf.size();
       buf.clear();
@@ -996,26 +1013,41 @@ Status VectorIndex::SaveAll(const std::string& path) {
   saved_path_ = path;
   saved_base_n_ = map->ntotal;
   loggable_ = true;
+  log_checksummed_ = true;
   return Status::Ok();
 }
 
-// Appends the whole records of a log that extends the loaded base (see Save).
+// Appends the whole records of a log that extends the loaded base (see Save), up to the first
+// record that is torn (the file ends inside it) or, in format 2, fails its checksum.
 Status VectorIndex::ReplayLog(const std::string& log_path) {
   auto* map = Map(index_);
+  replay_note_.clear();
   FILE* f = std::fopen(log_path.c_str(), "rb");
   if (!f) return Status::Ok();  // no log: the base is everything
   std::unique_ptr<FILE, int (*)(FILE*)> closer(f, &std::fclose);
   LogHeader h{};
-  if (std::fread(&h, sizeof h, 1, f) != 1 || std::memcmp(h.magic, kLogMagic, sizeof h.magic) != 0 ||
-      h.dim != dim_ || h.base_vectors != map->ntotal || h.base_fingerprint != IdFingerprint()) {
+  if (std::fread(&h, sizeof h, 1, f) != 1) return Status::Ok();
+  const bool v2 = std::memcmp(h.magic, kLogMagic, sizeof h.magic) == 0;
+  if ((!v2 && std::memcmp(h.magic, kLogMagicV1, sizeof h.magic) != 0) || h.dim != dim_ ||
+      h.base_vectors != map->ntotal || h.base_fingerprint != IdFingerprint()) {
     return Status::Ok();  // a log of another base (or not a log): ignored
   }
   auto* ivf = dynamic_cast<faiss::IndexIVFFlat*>(map->index);
   auto* flat = dynamic_cast<faiss::IndexFlat*>(map->index);
-  const size_t record = 2 * sizeof(int64_t) + dim_ * sizeof(float);
+  const size_t body = 2 * sizeof(int64_t) + dim_ * sizeof(float), record = body + (v2 ? sizeof(uint64_t) : 0);
   std::vector<char> buf(record);
   std::vector<Location> replayed;
-  while (std::fread(buf.data(), 1, record, f) == record) {  // a torn last record is dropped
+  size_t got;
+  while ((got = std::fread(buf.data(), 1, record, f)) == record) {
+    if (v2) {
+      uint64_t sum;
+      std::memcpy(&sum, buf.data() + body, sizeof sum);
+      if (sum != RecordChecksum(replayed.size(), buf.data(), body)) {
+        replay_note_ = "index log " + log_path + ": record " + std::to_string(replayed.size() + 1) +
+                       " fails its checksum; it and what follows it are dropped";
+        break;
+      }
+    }
     int64_t id, list;
     std::memcpy(&id, buf.data(), sizeof id);
     std::memcpy(&list, buf.data() + sizeof id, sizeof list);
@@ -1034,8 +1066,13 @@ Status VectorIndex::ReplayLog(const std::string& log_path) {
     map->id_map.push_back(id);
     ++map->ntotal;
   }
+  if (replay_note_.empty() && got > 0 && got < record) {
+    replay_note_ = "index log " + log_path + " ends inside record " + std::to_string(replayed.size() + 1) +
+                   " (a torn append); it is dropped";
+  }
   after_base_ = std::move(replayed);
   logged_ = after_base_.size();
+  log_checksummed_ = v2;
   return Status::Ok();
 }
 

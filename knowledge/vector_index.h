@@ -10,15 +10,18 @@
 // IVF-Flat search probes `nprobe` lists (default 8) with a SIMD L2 scan.
 // Persistence: a base file `path` (written as `path.tmp`, then renamed, so a crash leaves the old
 // file or the new) and an append-only log `path.log` of the vectors added since (id, IVF list,
-// vector per record, after a header naming the base: its vector count and id fingerprint). Save
+// vector and a checksum of the record and its position per record, after a header naming the
+// base: its vector count and id fingerprint). Save
 // appends the vectors added since the last Save to the log when the index is an IVF-Flat or a
 // Flat index whose base was written (or loaded) by this object, and rewrites base and log when
 // the log would hold more vectors than the base (so the bytes written over a store's life stay
 // within a few times its size instead of growing with the square of it), after training, or for
 // other index types (HNSW: every Save rewrites the file). Load replays a log whose header
-// matches the base; a log of another base is ignored and a torn last record dropped, which
+// matches the base; a log of another base is ignored, and a torn last record or a record that
+// fails its checksum is dropped with everything after it (replay_note() says which), which
 // leaves fewer vectors than the database has, and the owner rebuilds (KnowledgeBase compares
-// count and id fingerprint on open).
+// count and id fingerprint on open). The log is not fsynced: after a power loss a lost or torn
+// tail costs a rebuild, never a wrong vector.
 // Not thread-safe: the owner (KnowledgeBase) serialises calls.
 #pragma once
 
@@ -90,6 +93,9 @@ class VectorIndex {
   void set_nprobe(size_t nprobe) { nprobe_ = nprobe; }
   size_t dim() const { return dim_; }
   const std::string& spec() const { return spec_; }
+  // After Load: why the log replay stopped before the end of the log (a torn last record, a
+  // record that fails its checksum), "" when it read every record or there was no log.
+  const std::string& replay_note() const { return replay_note_; }
   // Sum and xor of all stored ids: a cheap fingerprint compared against the database on open.
   uint64_t IdFingerprint() const;
 
@@ -118,6 +124,8 @@ class VectorIndex {
   std::vector<Location> after_base_;  // vectors added since the base, in order
   size_t logged_ = 0;                 // how many of them the log file holds
   bool loggable_ = false;             // Add kept after_base_ complete (IVF-Flat or Flat, no training)
+  bool log_checksummed_ = false;      // the log file is format 2 (appends go to it), not format 1
+  std::string replay_note_;           // why Load's replay stopped early ("" = it read every record)
 };
 
 // Fingerprint of a set of ids, computed the same way as VectorIndex::IdFingerprint.

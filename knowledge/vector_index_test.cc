@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <set>
 
@@ -364,7 +365,7 @@ TEST_CASE(
   for (size_t i = 0; i < kN; ++i) ids[i] = static_cast<int64_t>(3 * i + 7);
   const std::string path = fs::temp_directory_path() / ("vigil_vi_log_" + std::to_string(getpid()));
   const std::string log = path + ".log";
-  const size_t record = 2 * sizeof(int64_t) + kD * sizeof(float);
+  const size_t record = 2 * sizeof(int64_t) + kD * sizeof(float) + sizeof(uint64_t);  // + checksum
   for (const std::string spec : {"IVF4,Flat", "Flat"}) {
     INFO("spec " << spec);
     auto idx = VectorIndex::Create(spec, kD);
@@ -412,12 +413,64 @@ TEST_CASE(
     add(380, 390);  // the in-memory index catches up with what the loaded copy saved
     // A torn last record (a crash during the append) is dropped: one vector fewer than saved,
     // which the knowledge base sees as a count mismatch and rebuilds.
-    fs::resize_file(log, fs::file_size(log) - record / 2);
+    const auto full_log = fs::file_size(log);
+    std::string saved_log;
+    {
+      std::ifstream in(log, std::ios::binary);
+      saved_log.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    auto write_log = [&](const std::string& bytes) {
+      std::ofstream out(log, std::ios::binary | std::ios::trunc);
+      out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    };
+    fs::resize_file(log, full_log - record / 2);
     {
       auto loaded = VectorIndex::Load(path, spec, kD);
       REQUIRE(loaded.ok());
       CHECK((*loaded)->size() == 389);
+      CHECK((*loaded)->replay_note().find("ends inside record 190") != std::string::npos);
     }
+    // A flipped byte in the vector of record 121 (a bad write back; the file length is right):
+    // that record fails its checksum and it and the 69 after it are dropped, not loaded.
+    {
+      std::string bad = saved_log;
+      bad[header + 120 * record + 40] ^= 0x10;
+      write_log(bad);
+      auto loaded = VectorIndex::Load(path, spec, kD);
+      REQUIRE(loaded.ok());
+      CHECK((*loaded)->size() == 200 + 120);
+      CHECK((*loaded)->replay_note().find("record 121 fails its checksum") != std::string::npos);
+    }
+    // A tail of zeros (an extended file whose data never reached the disk) is no record either.
+    {
+      write_log(saved_log + std::string(2 * record, '\0'));
+      auto loaded = VectorIndex::Load(path, spec, kD);
+      REQUIRE(loaded.ok());
+      CHECK((*loaded)->size() == 390);
+      CHECK((*loaded)->replay_note().find("record 191 fails its checksum") != std::string::npos);
+    }
+    // A log of format 1 (no checksums, an older vigil) still replays; the next Save rewrites base
+    // and log in format 2.
+    {
+      std::string v1 = saved_log.substr(0, header);
+      v1[7] = '1';  // magic VKBFLOG1
+      for (size_t r = 0; r < 190; ++r) v1 += saved_log.substr(header + r * record, record - sizeof(uint64_t));
+      write_log(v1);
+      auto loaded = VectorIndex::Load(path, spec, kD);
+      REQUIRE(loaded.ok());
+      CHECK((*loaded)->size() == 390);
+      CHECK((*loaded)->replay_note().empty());
+      same(**loaded);
+      REQUIRE((*loaded)->Add(std::span(ids).subspan(390, 5), std::span(xb).subspan(390 * kD, 5 * kD)).ok());
+      REQUIRE((*loaded)->Save(path).ok());
+      CHECK(fs::file_size(log) == header);  // rewritten: base holds all 395, the log none
+      auto again = VectorIndex::Load(path, spec, kD);
+      REQUIRE(again.ok());
+      CHECK((*again)->size() == 395);
+      CHECK((*again)->replay_note().empty());
+    }
+    write_log(saved_log);
+    fs::resize_file(log, full_log - record / 2);
     // The log outgrows the base (200 + 190 + 400 > 2 x 200): base and log are rewritten.
     add(390, 800);
     REQUIRE((*idx)->Save(path).ok());
