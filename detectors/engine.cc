@@ -552,6 +552,46 @@ class TickRule {
 
 constexpr size_t kBlock = 256;
 
+// The running-sum point windows over `value` that rules evaluated series by series have in
+// common (`std(value, 60p)` in three rules, `zscore(value, 60p)` in a fourth), for one series:
+// one state per window, pushed once per block for all the rules, with the values of every
+// function some rule reads (the same state and kernel as a rule's own window: the same doubles).
+class SharedValueSums {
+ public:
+  // One entry per window: its points and the WindowState::SumsIndex slots read (bit k = slot k).
+  void Reset(const std::vector<std::pair<int64_t, unsigned>>& windows) {
+    states_.clear();
+    wanted_.clear();
+    for (const auto& [points, slots] : windows) {
+      PlanNode n;
+      n.op = PlanOp::kWindow;
+      n.window_fn = WindowFn::kMean;
+      n.window.points = points;
+      states_.emplace_back(n);
+      wanted_.push_back(slots);
+    }
+    out_.resize(states_.size() * detail::WindowState::kSumsSlots * kBlock);
+  }
+  size_t size() const { return states_.size(); }
+  // Pushes the block's values x[0..nb) (CleanValue'd) through every window.
+  void Push(const double* x, size_t nb) {
+    for (size_t k = 0; k < states_.size(); ++k) {
+      double* outs[detail::WindowState::kSumsSlots];
+      for (int j = 0; j < detail::WindowState::kSumsSlots; ++j) outs[j] = wanted_[k] >> j & 1 ? Out(k, j) : nullptr;
+      states_[k].PushSumsColumn(nullptr, x, outs, nb, 0);  // point windows: no timestamps or seq
+    }
+  }
+  // Window k's values of slot j for the block last pushed.
+  double* Out(size_t k, int j) {
+    return out_.data() + (k * detail::WindowState::kSumsSlots + static_cast<size_t>(j)) * kBlock;
+  }
+
+ private:
+  std::vector<detail::WindowState> states_;
+  std::vector<unsigned> wanted_;
+  std::vector<double> out_;
+};
+
 // True when no value is NaN or +-Inf: v * 0 is +-0 for finite v and NaN otherwise, and a sum
 // with a NaN stays NaN (two lanes at a time).
 bool AllFinite(const std::vector<double>& v) {
@@ -602,13 +642,21 @@ class BatchRule {
         options_(options),
         prog_(CompileProgram(plan)) {
     FuseCompares(plan_, &prog_);
+    const size_t nn = plan_.nodes.size();
+    if (scratch_->size() < nn * kBlock) scratch_->resize(nn * kBlock);
+    // Constants in columns of their own (the block buffers are shared with other rules, which
+    // run between this rule's blocks when rules run series by series).
+    full_slot_.assign(nn, -1);  // no whole-series columns until Run decides them
+    const_col_.assign(nn, -1);
+    for (int32_t id : prog_.consts) const_col_[id] = static_cast<int32_t>(consts_.size() / kBlock), consts_.resize(consts_.size() + kBlock, plan_.nodes[id].constant);
   }
+
+  // Alerts, traces and the evaluation count go to *sink (EvaluateBatch keeps one per rule and
+  // joins them in rule order); flags to the result's flags.
+  void SetSink(BatchResult* sink) { sink_ = sink; }
 
   Status Run(BatchResult* out) {
     const size_t nn = plan_.nodes.size();
-    std::vector<double>& buf = *scratch_;  // shared by the rules of one EvaluateBatch call
-    if (buf.size() < nn * kBlock) buf.resize(nn * kBlock);
-    prog_.SetConsts(plan_, buf.data(), kBlock);
     // Whole-series columns: every computed node of a stage before the last, and what an
     // aggregation reads (a constant too: `count by (job) (1)`).
     std::vector<int32_t> full_slot(nn, -1);
@@ -648,10 +696,7 @@ class BatchRule {
         const bool lend = Lends(m);
         for (size_t base = 0; base < n; base += kBlock) {
           const size_t nb = std::min(kBlock, n - base);
-          for (size_t i = 0; i < nn; ++i) {
-            double* c = Column(m, static_cast<int32_t>(i));
-            col[i] = c ? c + base : buf.data() + i * kBlock;
-          }
+          for (size_t i = 0; i < nn; ++i) col[i] = BlockColumn(m, static_cast<int32_t>(i), base);
           for (size_t k = 0; k < instrs.size(); ++k) {
             if (lend && instrs[k].op == PlanOp::kValue) continue;  // col points at the input
             RETURN_IF_ERROR(Exec(instrs[k], col.data(), states[m], m, base, nb, &peers[k]));
@@ -659,7 +704,7 @@ class BatchRule {
           if (last) fin->Block(col.data(), base, nb, out);
         }
         if (last) {
-          fin->Done(out);
+          fin->Done();
           states[m] = StateSet{};  // a member's states are done after its last stage
         }
       }
@@ -669,6 +714,74 @@ class BatchRule {
   }
 
   size_t rule_index_ = 0;
+
+  // ---- Series by series: rules without aggregations (max_stage 0) run one series at a time,
+  // all of them block by block (EvaluateBatch), so the running-sum windows of `value` they
+  // have in common are computed once per series (SharedValueSums). The same instructions
+  // and states as Run, so the same values.
+
+  // Marks the running-sum point windows over `value` (mean, sum, count, std, zscore) as shared:
+  // each is looked up in (or added to) *windows (window points) and the slots it writes are
+  // added to (*slots)[window]. Call once, before the first BeginSeries.
+  void ShareValueSums(std::vector<int64_t>* windows, std::vector<unsigned>* slots) {
+    for (Instr& in : prog_.by_stage[0]) {
+      const PlanNode& n = plan_.nodes[in.node];
+      if (in.op != PlanOp::kWindow || !n.window.is_points || plan_.nodes[in.a].op != PlanOp::kValue) continue;
+      const int slot = detail::WindowState::SumsIndex(n.window_fn);
+      if (slot < 0) continue;
+      if (!in.sums_group) in.sums[slot] = in.node;
+      size_t k = 0;
+      while (k < windows->size() && (*windows)[k] != n.window.points) ++k;
+      if (k == windows->size()) {
+        windows->push_back(n.window.points);
+        slots->push_back(0);
+      }
+      in.shared = static_cast<int32_t>(k);
+      for (int j = 0; j < detail::WindowState::kSumsSlots; ++j)
+        if (in.sums[j] >= 0) (*slots)[k] |= 1u << j;
+      if (std::find(shared_.begin(), shared_.end(), in.shared) == shared_.end()) shared_.push_back(in.shared);
+    }
+  }
+  // The shared windows this rule reads (indices into ShareValueSums' list).
+  const std::vector<int32_t>& shared_windows() const { return shared_; }
+
+  // Starts series si (series are visited in increasing order): false when the rule does not
+  // select it.
+  bool BeginSeries(size_t si) {
+    while (cursor_ < members_.size() && members_[cursor_] < si) ++cursor_;
+    if (cursor_ == members_.size() || members_[cursor_] != si) return false;
+    series_state_ = prog_.fresh;
+    fin_.emplace(*this, cursor_);
+    return true;
+  }
+  // Points [base, base + nb) of the current series; lane[w] is shared window w's lane in
+  // `shared`, which holds the values of this block.
+  Status SeriesBlock(SharedValueSums& shared, const std::vector<int32_t>& lane, size_t base, size_t nb,
+                     BatchResult* out) {
+    const size_t m = cursor_;
+    const size_t nn = plan_.nodes.size();
+    col_.resize(nn);
+    double** col = col_.data();
+    for (size_t i = 0; i < nn; ++i) col[i] = BlockColumn(m, static_cast<int32_t>(i), base);
+    const bool lend = Lends(m);
+    const std::vector<Instr>& instrs = prog_.by_stage[0];
+    for (const Instr& in : instrs) {
+      if (in.shared < 0) continue;
+      for (int j = 0; j < detail::WindowState::kSumsSlots; ++j)
+        if (in.sums[j] >= 0) col[in.sums[j]] = shared.Out(static_cast<size_t>(lane[in.shared]), j);
+    }
+    for (const Instr& in : instrs) {
+      if ((lend && in.op == PlanOp::kValue) || in.shared >= 0) continue;  // read in place / shared
+      RETURN_IF_ERROR(Exec(in, col, series_state_, m, base, nb, nullptr));
+    }
+    fin_->Block(col, base, nb, out);
+    return Status::Ok();
+  }
+  void EndSeries() {
+    fin_->Done();
+    fin_.reset();
+    series_state_ = StateSet{};
+  }
 
  private:
   struct Peer {  // one series of an aggregation's group, resolved once per member pass
@@ -690,6 +803,14 @@ class BatchRule {
     if (plan_.nodes[id].op == PlanOp::kValue && Lends(m)) return const_cast<double*>(S(m).values.data());
     const int32_t slot = full_slot_[id];
     return slot < 0 ? nullptr : full_[m].data() + static_cast<size_t>(slot) * S(m).size();
+  }
+
+  // Where node `id`'s values for the block at `base` of member m live: its whole-series column,
+  // its constant column, or the shared block buffer.
+  double* BlockColumn(size_t m, int32_t id, size_t base) {
+    if (double* c = Column(m, id)) return c + base;
+    if (const_col_[id] >= 0) return consts_.data() + static_cast<size_t>(const_col_[id]) * kBlock;
+    return scratch_->data() + static_cast<size_t>(id) * kBlock;
   }
 
   std::vector<Peer> Peers(const Instr& in, size_t m) {
@@ -855,7 +976,7 @@ class BatchRule {
                         [&](int32_t id) { return col[id][i]; });
         });
         if (ev == AlertTracker::Event::kResolved && r_.options_.build_alerts)
-          out->alerts.push_back(tracker.alert);
+          r_.sink_->alerts.push_back(tracker.alert);
         const bool firing = tracker.firing();
         if (keep_) {
           trace_.condition[base + i] = hold;
@@ -869,10 +990,11 @@ class BatchRule {
           std::copy(col[id], col[id] + nb, trace_.node_values[id].begin() + static_cast<ptrdiff_t>(base));
     }
 
-    void Done(BatchResult* out) {
-      if (tracker_.firing() && r_.options_.build_alerts) out->alerts.push_back(tracker_.alert);
-      out->evaluations += ts_.size();
-      if (keep_) out->traces.push_back(std::move(trace_));
+    void Done() {
+      BatchResult* sink = r_.sink_;
+      if (tracker_.firing() && r_.options_.build_alerts) sink->alerts.push_back(tracker_.alert);
+      sink->evaluations += ts_.size();
+      if (keep_) sink->traces.push_back(std::move(trace_));
     }
 
    private:
@@ -886,6 +1008,15 @@ class BatchRule {
   };
 
   std::vector<double>* scratch_;  // not owned; block buffers reused across rules
+  BatchResult* sink_ = nullptr;   // not owned; this rule's alerts, traces, evaluations
+  std::vector<double> consts_;    // one block column per constant node
+  std::vector<int32_t> const_col_;  // per node: its column in consts_, or -1
+  // Series by series (BeginSeries .. EndSeries): the current member, its states and finish.
+  size_t cursor_ = 0;
+  StateSet series_state_;
+  std::optional<SeriesFinish> fin_;
+  std::vector<double*> col_;
+  std::vector<int32_t> shared_;  // shared windows read (ShareValueSums)
   const std::vector<uint8_t>* finite_;     // not owned; per input series: all values finite
   std::vector<int32_t> full_slot_;         // per node: its whole-series column, or -1
   std::vector<std::vector<double>> full_;  // per member: the whole-series columns
@@ -935,12 +1066,74 @@ Result<BatchResult> EvaluateBatch(const CompiledRules& rules, std::span<const Ti
   std::vector<double> scratch;  // batch block buffers, reused by every rule
   std::vector<uint8_t> finite(series.size());  // series whose values are all finite
   for (size_t i = 0; i < series.size(); ++i) finite[i] = AllFinite(series[i].values);
+  // Each rule's alerts, traces and evaluation count, joined in rule order at the end (rules
+  // without aggregations run series by series, the others rule by rule).
+  std::vector<BatchResult> parts(rules.rules.size());
+  std::vector<std::vector<size_t>> selected(rules.rules.size());
+  for (size_t r = 0; r < rules.rules.size(); ++r) {
+    ASSIGN_OR_RETURN(selected[r], SelectSeries(rules.rules[r], series.size(), name, labels, options.limits));
+  }
+  // Rules without aggregations: series by series, every rule over a block before the next
+  // block, with the running-sum point windows of `value` shared (computed once per series and
+  // window for all of them: SharedValueSums).
+  std::vector<std::unique_ptr<BatchRule>> by_series;
+  std::vector<int64_t> shared_windows;
+  std::vector<unsigned> shared_slots;
   for (size_t r = 0; r < rules.rules.size(); ++r) {
     const RulePlan& plan = rules.rules[r];
-    ASSIGN_OR_RETURN(std::vector<size_t> members, SelectSeries(plan, series.size(), name, labels, options.limits));
+    if (plan.tick_driven || plan.max_stage > 0) continue;
+    by_series.push_back(std::make_unique<BatchRule>(plan, series, selected[r], options, &scratch, &finite));
+    by_series.back()->rule_index_ = r;
+    by_series.back()->SetSink(&parts[r]);
+    by_series.back()->ShareValueSums(&shared_windows, &shared_slots);
+  }
+  if (!by_series.empty()) {
+    SharedValueSums sums;
+    std::vector<BatchRule*> active;
+    std::vector<int32_t> lane(shared_windows.size());
+    std::vector<std::pair<int64_t, unsigned>> lanes;
+    std::vector<double> clean(kBlock);
+    for (size_t si = 0; si < series.size(); ++si) {
+      active.clear();
+      std::fill(lane.begin(), lane.end(), -1);
+      lanes.clear();
+      for (auto& br : by_series) {
+        if (!br->BeginSeries(si)) continue;
+        active.push_back(br.get());
+        for (int32_t w : br->shared_windows()) {
+          if (lane[w] >= 0) continue;
+          lane[w] = static_cast<int32_t>(lanes.size());
+          lanes.emplace_back(shared_windows[w], shared_slots[w]);
+        }
+      }
+      if (active.empty()) continue;
+      sums.Reset(lanes);
+      const TimeSeries& ts = series[si];
+      const size_t n = ts.size();
+      for (size_t base = 0; base < n; base += kBlock) {
+        const size_t nb = std::min(kBlock, n - base);
+        if (sums.size() > 0) {
+          const double* x = ts.values.data() + base;
+          if (!finite[si]) {
+            for (size_t i = 0; i < nb; ++i) clean[i] = CleanValue(x[i]);
+            x = clean.data();
+          }
+          sums.Push(x, nb);
+        }
+        for (BatchRule* br : active) RETURN_IF_ERROR(br->SeriesBlock(sums, lane, base, nb, &out));
+      }
+      for (BatchRule* br : active) br->EndSeries();
+    }
+  }
+  for (size_t r = 0; r < rules.rules.size(); ++r) {
+    const RulePlan& plan = rules.rules[r];
+    std::vector<size_t>& members = selected[r];
+    BatchResult& part = parts[r];
+    if (!plan.tick_driven && plan.max_stage == 0) continue;  // done above
     if (!plan.tick_driven) {
       BatchRule br(plan, series, std::move(members), options, &scratch, &finite);
       br.rule_index_ = r;
+      br.SetSink(&part);
       RETURN_IF_ERROR(br.Run(&out));
       continue;
     }
@@ -962,7 +1155,7 @@ Result<BatchResult> EvaluateBatch(const CompiledRules& rules, std::span<const Ti
         return p < s.size() && s.timestamps_ms[p] == t ? &s.values[p] : nullptr;
       };
       auto on_eval = [&](size_t si, int64_t tt, bool cond, bool firing, std::span<const double> vals) {
-        ++out.evaluations;
+        ++part.evaluations;
         if (si != SIZE_MAX && firing) {
           const TimeSeries& s = series[si];
           size_t p = pos[si];
@@ -981,12 +1174,19 @@ Result<BatchResult> EvaluateBatch(const CompiledRules& rules, std::span<const Ti
         }
       };
       auto on_event = [&](const Alert& a) {
-        if (a.state == AlertState::kResolved) out.alerts.push_back(a);
+        if (a.state == AlertState::kResolved) part.alerts.push_back(a);
       };
       tr.OnTick(t, infos, value_at, on_eval, on_event);
     }
-    for (auto& a : tr.Active()) out.alerts.push_back(a);
-    for (auto& [si, t] : traces) out.traces.push_back(std::move(t));
+    for (auto& a : tr.Active()) part.alerts.push_back(a);
+    for (auto& [si, t] : traces) part.traces.push_back(std::move(t));
+  }
+  for (BatchResult& part : parts) {
+    out.alerts.insert(out.alerts.end(), std::make_move_iterator(part.alerts.begin()),
+                      std::make_move_iterator(part.alerts.end()));
+    out.traces.insert(out.traces.end(), std::make_move_iterator(part.traces.begin()),
+                      std::make_move_iterator(part.traces.end()));
+    out.evaluations += part.evaluations;
   }
   std::stable_sort(out.alerts.begin(), out.alerts.end(), [](const Alert& a, const Alert& b) {
     return a.starts_at_ms != b.starts_at_ms ? a.starts_at_ms < b.starts_at_ms : a.fingerprint < b.fingerprint;

@@ -593,6 +593,19 @@ std::vector<RulePlan> PropertyPlans() {
                                                 p.Node(PlanOp::kOr, {few, big}, ValueType::kBool)},
                                   ValueType::kBool)));
   }
+  {  // batch runs rules without aggregations series by series and computes the running-sum
+     // point windows of `value` once per series for all of them: a rule selecting only some
+     // series (metric "m", not "counter"), with a window shared with other rules (std 5p), one
+     // of its own (zscore 9p) and one over another input (not shared)
+    P p("SharedSome", "m");
+    int32_t v = p.Value();
+    int32_t sd = p.Window(WindowFn::kStd, v, true, 5);
+    int32_t z = p.Window(WindowFn::kZscore, v, true, 9);
+    int32_t m = p.Window(WindowFn::kMean, p.Node(PlanOp::kAbs, {v}), true, 5);
+    int32_t c1 = p.Cmp(PlanOp::kGt, p.Node(PlanOp::kAbs, {z}), p.Const(1.2));
+    int32_t c2 = p.Cmp(PlanOp::kGt, p.Node(PlanOp::kMul, {p.Const(3), sd}), m);
+    plans.push_back(p.Done(p.Node(PlanOp::kOr, {c1, c2}, ValueType::kBool)));
+  }
   {  // ewma, lag, offset, arithmetic, clamp, log, abs, not
     P p("Mixed", "");
     int32_t v = p.Value();
