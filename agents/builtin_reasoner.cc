@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <regex>
 #include <set>
@@ -1042,6 +1043,42 @@ bool NamesSharedStorage(const std::vector<std::string>& lines) {
   return shared > 0 && shared > local;
 }
 
+bool StorageIsShared(const std::vector<std::string>& evidence, const std::vector<std::string>& case_lines) {
+  // An eviction among the evidence keeps it at the node (NamesSharedStorage); one elsewhere in the
+  // case does not: the servers evict every client when the file system itself fails.
+  static const std::regex kEvicted(R"(\bclient (was )?evicted\b|\bevicted by\b)", std::regex::icase);
+  for (const std::string& l : evidence) {
+    if (std::regex_search(l, kEvicted)) return false;
+  }
+  if (NamesSharedStorage(evidence)) return true;
+  // A mount table or quota report whose file system is a network export ("10.9.0.5:/export/ckpt
+  // 200T 200T 0 100% /mnt/ckpt", "nfs01:/home 20.0T* ..."): the failed path is on it when an
+  // evidence line names a path under one of the line's paths.
+  static const std::regex kExport(R"((?:^|\s)[A-Za-z0-9][A-Za-z0-9_.-]*:/[A-Za-z0-9_])");
+  static const std::regex kPath(R"((/[A-Za-z0-9_.-]+)+)");
+  for (const std::string& l : case_lines) {
+    if (l.size() > 400 || !std::regex_search(l, kExport)) continue;
+    for (auto it = std::sregex_iterator(l.begin(), l.end(), kPath); it != std::sregex_iterator(); ++it) {
+      std::string path = it->str();
+      if (path.size() < 3) continue;
+      for (const std::string& e : evidence) {
+        for (size_t pos = e.find(path); pos != std::string::npos; pos = e.find(path, pos + 1)) {
+          size_t end = pos + path.size();
+          bool left = pos == 0 || e[pos - 1] == '\'' || e[pos - 1] == '"' || e[pos - 1] == ' ' || e[pos - 1] == '=';
+          bool right = end == e.size() || e[end] == '/' || e[end] == '\'' || e[end] == '"' || e[end] == ' ';
+          if (left && right) return true;
+        }
+      }
+    }
+  }
+  // The evidence names no file system at all ("OSError: [Errno 28] No space left on device"): the
+  // case's other storage lines (a Lustre OST nearly full, a df of the mount) say which it was.
+  static const std::regex kAnyFs(R"((/[A-Za-z0-9_.-]+){2,}|\bnvme\d|/dev/sd[a-z]|\bmd\d+\b)", std::regex::icase);
+  bool evidence_names_fs = false;
+  for (const std::string& e : evidence) evidence_names_fs = evidence_names_fs || std::regex_search(e, kAnyFs);
+  return !evidence_names_fs && NamesSharedStorage(case_lines);
+}
+
 FlatLogs FlattenLogs(const DiagnosisCase& c) {
   FlatLogs f;
   for (size_t i = 0; i < c.logs.size(); ++i) {
@@ -1562,6 +1599,9 @@ class Beliefs {
     for (const std::string& c : facts.categories) score_[c] = 0;
   }
 
+  // The case's log lines, for component rules that read beyond the evidence (storage scope).
+  void SetCaseLines(std::shared_ptr<const std::vector<std::string>> lines) { case_lines_ = std::move(lines); }
+
   void Add(Observation o) {
     o.evidence.id = "e" + std::to_string(obs_.size() + 1);
     for (const auto& [c, d] : o.deltas) score_[c] += d;
@@ -1706,7 +1746,7 @@ class Beliefs {
       for (const Observation* o : support) {
         if (o->evidence.kind == EvidenceKind::kLog) lines.push_back(o->evidence.detail);
       }
-      h.shared_storage = NamesSharedStorage(lines);
+      h.shared_storage = case_lines_ ? StorageIsShared(lines, *case_lines_) : NamesSharedStorage(lines);
     }
     for (const Observation* o : support) {
       if (o->hint.node != h.node) continue;
@@ -1744,6 +1784,7 @@ class Beliefs {
   double other_score_;
   std::map<std::string, double> score_;
   std::vector<Observation> obs_;
+  std::shared_ptr<const std::vector<std::string>> case_lines_;
 };
 
 Json BeliefJson(const Beliefs& b, size_t k = 5) {
@@ -1762,6 +1803,13 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   Json& trace = out.trace;
   Topology topo = BuildTopology(c);
   Beliefs beliefs(facts, options_.other_score);
+  {
+    auto lines = std::make_shared<std::vector<std::string>>();
+    for (const CaseLog& l : c.logs) {
+      for (const LogLine& line : l.lines) lines->push_back(line.text);
+    }
+    beliefs.SetCaseLines(std::move(lines));
+  }
   for (const std::string& n : c.notes) d.unverified.push_back(n);
   auto layer_of = [&](const std::string& cat) {
     auto it = facts.layers.find(cat);

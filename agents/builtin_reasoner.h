@@ -136,6 +136,13 @@ struct ComponentHint {
 // the job's fault, a local disk (or one evicted client) the node's.
 bool NamesSharedStorage(const std::vector<std::string>& lines);
 
+// The storage scope with the whole case at hand: NamesSharedStorage over the evidence lines; else
+// a mount table / quota line of the case whose file system is a network export ("10.9.0.5:/export/ckpt
+// ... /mnt/ckpt") and whose paths the evidence's failed path lies under; else, when the evidence
+// names no path or device at all, NamesSharedStorage over the case's lines. A client-eviction line
+// anywhere keeps it at the node.
+bool StorageIsShared(const std::vector<std::string>& evidence, const std::vector<std::string>& case_lines);
+
 // Ranks a log line places on a node of `nodes` and a local GPU: "rank 17 (hpc-g07 local 1)",
 // "rank 5 on node-2 gpu 5", "rank 9 (node-1, local_rank 1)". Names that are not nodes are skipped.
 std::vector<std::pair<int, ComponentHint>> RankPlacements(const std::string& line, const std::set<std::string>& nodes);

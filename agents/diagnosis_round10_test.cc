@@ -202,5 +202,34 @@ TEST_CASE("round 10: a per-HCA probe reading names the one HCA far below the oth
   CHECK(dd.component == "ib-b/mlx5_3");
 }
 
+TEST_CASE("round 10: storage scope reads the case's mount table and, for a pathless error, its other storage lines") {
+  std::vector<std::string> enospc = {
+      "OSError: [Errno 28] No space left on device: '/mnt/ckpt/llama/iter_0024000/__3_0.distcp'"};
+  // The failed path lies under a network export's mount point (df of the mount).
+  std::vector<std::string> df = {"$ df -h /mnt/ckpt", "Filesystem                     Size  Used Avail Use% Mounted on",
+                                 "10.9.0.5:/export/ckpt          200T  200T     0 100% /mnt/ckpt"};
+  CHECK(StorageIsShared(enospc, df));
+  CHECK_FALSE(NamesSharedStorage(enospc));  // the evidence alone names no shared file system
+  // A local device at that mount point, or an export of another path: the node's.
+  CHECK_FALSE(StorageIsShared(enospc, {"/dev/nvme0n1p1   3.5T  3.5T     0 100% /mnt/ckpt"}));
+  CHECK_FALSE(StorageIsShared(enospc, {"10.9.0.5:/export/data  200T  12T  188T  6% /mnt/data"}));
+  // A quota report on an NFS export ("nfs01:/home") covers a path under /home.
+  CHECK(StorageIsShared({"OSError: [Errno 122] Disk quota exceeded: '/home/team/ckpt/step_2/model.safetensors'"},
+                        {"  nfs01:/home   20.0T*  20.0T   20.0T  none    88120"}));
+  // A pathless ENOSPC: the case's Lustre OST line decides; a local scratch line keeps the node.
+  std::vector<std::string> bare = {"[rank0]: OSError: [Errno 28] No space left on device"};
+  CHECK(StorageIsShared(bare, {"kernel: Lustre: proj-OST0012-osc-ffff9c1a: 0 free inodes / 1.2 GiB free; filesystem nearly full"}));
+  CHECK_FALSE(StorageIsShared(bare, {"kernel: EXT4-fs warning (device nvme1n1p1): ext4_dx_add_entry: Directory index full!"}));
+  CHECK_FALSE(StorageIsShared(bare, {}));
+  // An eviction among the evidence keeps the node; the evidence's own path on a local disk is
+  // not overridden by a shared line elsewhere in the case.
+  CHECK_FALSE(StorageIsShared({"LustreError: 167-0: scratch-OST0012-osc: This client was evicted by scratch-OST0012"},
+                              {"kernel: Lustre: scratch-OST0012 nearly full"}));
+  CHECK_FALSE(StorageIsShared({"OSError: [Errno 28] No space left on device: '/local/scratch/cache/x.bin'"},
+                              {"kernel: Lustre: proj-OST0012-osc: filesystem nearly full"}));
+  // A URL is no export.
+  CHECK_FALSE(StorageIsShared(enospc, {"see https://mnt/ckpt for details"}));
+}
+
 }  // namespace
 }  // namespace vigil
