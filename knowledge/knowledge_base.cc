@@ -283,6 +283,11 @@ class KnowledgeBase::Impl {
   Status Migrate() {
     RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys = ON"));
     if (opts.db_path != ":memory:") {
+      // 16 KiB pages for a new database (an existing one keeps its size): an entry's rows
+      // (incident text, signatures, entry, search text: ~4.5 KB) are written as WAL frames and
+      // again by each checkpoint, one pwrite per page; 4 KiB pages meant ~3 syscalls per entry
+      // and a checkpoint (two fdatasyncs) every 4 MB.
+      RETURN_IF_ERROR(db->Exec("PRAGMA page_size = 16384"));
       RETURN_IF_ERROR(db->Exec("PRAGMA journal_mode = WAL"));
       RETURN_IF_ERROR(db->Exec("PRAGMA synchronous = NORMAL"));
       // Imports insert into B-trees keyed by random hashes/ids: a 64 MiB page cache keeps them

@@ -87,6 +87,70 @@ float LexicalIndex::TfPart(uint32_t f, uint32_t doc_len, double avgdl) const {
   return static_cast<float>(f * (kK1 + 1) / (f + k));
 }
 
+namespace {
+
+uint64_t TermHash(std::string_view term) {
+  uint64_t h = Fnv1a64(term);
+  h ^= h >> 31;
+  return h * 0x9e3779b97f4a7c15ULL;  // spreads FNV's weak low bits over the slot index
+}
+
+}  // namespace
+
+int64_t TermTable::Find(std::string_view term) const {
+  if (slots_.empty()) return -1;
+  const uint64_t h = TermHash(term), tag = h >> 32 << 32, mask = slots_.size() - 1;
+  for (uint64_t i = h & mask;; i = (i + 1) & mask) {
+    const uint64_t slot = slots_[i];
+    if (slot == 0) return -1;
+    if ((slot & ~uint64_t{0xffffffff}) == tag) {
+      const auto id = static_cast<uint32_t>(slot) - 1;
+      if (Name(id) == term) return id;
+    }
+  }
+}
+
+uint32_t TermTable::Insert(std::string_view term) {
+  if ((size() + 1) * 2 > slots_.size()) Rehash(std::max<size_t>(1024, slots_.size() * 2));
+  const uint64_t h = TermHash(term), tag = h >> 32 << 32, mask = slots_.size() - 1;
+  uint64_t i = h & mask;
+  for (;; i = (i + 1) & mask) {
+    const uint64_t slot = slots_[i];
+    if (slot == 0) break;
+    if ((slot & ~uint64_t{0xffffffff}) == tag) {
+      const auto id = static_cast<uint32_t>(slot) - 1;
+      if (Name(id) == term) return id;
+    }
+  }
+  const auto id = static_cast<uint32_t>(size());
+  chars_.append(term);
+  ends_.push_back(static_cast<uint32_t>(chars_.size()));
+  hashes_.push_back(h);
+  slots_[i] = tag | (id + 1);
+  return id;
+}
+
+void TermTable::Rehash(size_t slots) {
+  slots_.assign(slots, 0);
+  const uint64_t mask = slots - 1;
+  for (size_t id = 0; id < hashes_.size(); ++id) {
+    uint64_t i = hashes_[id] & mask;
+    while (slots_[i] != 0) i = (i + 1) & mask;
+    slots_[i] = (hashes_[id] >> 32 << 32) | (id + 1);
+  }
+}
+
+std::vector<uint32_t> TermTable::Lengths() const {
+  std::vector<uint32_t> lens(ends_.size());
+  for (size_t t = 0; t < ends_.size(); ++t) lens[t] = ends_[t] - (t ? ends_[t - 1] : 0);
+  return lens;
+}
+
+size_t TermTable::MemoryBytes() const {
+  return chars_.capacity() + ends_.capacity() * sizeof(uint32_t) + hashes_.capacity() * sizeof(uint64_t) +
+         slots_.capacity() * sizeof(uint64_t);
+}
+
 void LexicalIndex::Add(const LexicalDoc& doc) {
   const uint32_t d = static_cast<uint32_t>(doc_ids_.size());
   uint32_t len = 0;
@@ -94,15 +158,8 @@ void LexicalIndex::Add(const LexicalDoc& doc) {
   auto count = [&](std::string_view text, uint32_t weight) {
     ForEachToken(text, [&](const std::string& tok) {
       ++len;
-      auto it = term_ids_.find(tok);
-      uint32_t t;
-      if (it == term_ids_.end()) {
-        t = static_cast<uint32_t>(postings_.size());
-        term_ids_.emplace(tok, t);
-        postings_.emplace_back();
-      } else {
-        t = it->second;
-      }
+      const uint32_t t = terms_.Insert(tok);
+      if (t == postings_.size()) postings_.emplace_back();
       if (t >= scratch_count_.size()) scratch_count_.resize(postings_.size() * 2, 0);
       if (scratch_count_[t] == 0) scratch_terms_.push_back(t);
       scratch_count_[t] += weight;
@@ -146,7 +203,7 @@ size_t LexicalIndex::MemoryBytes() const {
              attrs_.capacity() * sizeof(Attr) + postings_.capacity() * sizeof(Postings) +
              scratch_count_.capacity() * sizeof(uint32_t);
   for (const auto& p : postings_) b += p.docs.capacity() * sizeof(uint32_t) + p.freqs.capacity();
-  for (const auto& [k, v] : term_ids_) b += k.capacity() + 1 + sizeof(k) + sizeof(v) + 2 * sizeof(void*);
+  b += terms_.MemoryBytes();
   return b;
 }
 
@@ -173,11 +230,11 @@ bool LexicalIndex::Prepare(std::span<const std::string> terms, const LexicalFilt
   const double scale = std::max(1.0, c->avgdl / bound_avgdl_) * (1 + 1e-6);
   std::vector<uint32_t> seen;
   for (const auto& t : terms) {
-    auto it = term_ids_.find(t);
-    if (it == term_ids_.end()) continue;
-    if (std::find(seen.begin(), seen.end(), it->second) != seen.end()) continue;
-    seen.push_back(it->second);
-    const Postings& p = postings_[it->second];
+    const int64_t id = terms_.Find(t);
+    if (id < 0) continue;
+    if (std::find(seen.begin(), seen.end(), static_cast<uint32_t>(id)) != seen.end()) continue;
+    seen.push_back(static_cast<uint32_t>(id));
+    const Postings& p = postings_[static_cast<size_t>(id)];
     double df = double(p.docs.size());
     double idf = std::log((n - df + 0.5) / (df + 0.5));
     if (idf <= 0) idf = 1e-6;  // as FTS5: very common terms still count, barely
@@ -437,7 +494,8 @@ Status LexicalIndex::Save(const std::string& path, uint64_t stamp) const {
     w.Array(incident);
     w.Strings(ById(category_ids_));
     w.Strings(ById(component_ids_));
-    w.Strings(ById(term_ids_));
+    w.Array(terms_.Lengths());
+    w.Put(terms_.chars().data(), terms_.chars().size());
     for (const auto& p : postings_) {
       w.Pod(uint64_t(p.docs.size()));
       w.Array(p.docs);
@@ -489,9 +547,9 @@ Result<LexicalIndex> LexicalIndex::Load(const std::string& path, uint64_t* stamp
   }
   for (uint32_t i = 0; i < cats; ++i) x.category_ids_.emplace(std::move(cat_names[i]), i);
   for (uint32_t i = 0; i < comps; ++i) x.component_ids_.emplace(std::move(comp_names[i]), i);
-  x.term_ids_.reserve(terms);
-  for (uint32_t i = 0; i < terms; ++i) x.term_ids_.emplace(std::move(term_names[i]), i);
-  if (x.category_ids_.size() != cats || x.component_ids_.size() != comps || x.term_ids_.size() != terms)
+  for (uint32_t i = 0; i < terms; ++i)
+    if (x.terms_.Insert(term_names[i]) != i) return bad("repeated strings in the vocabulary");
+  if (x.category_ids_.size() != cats || x.component_ids_.size() != comps)
     return bad("repeated strings in the vocabulary");
   x.postings_.resize(terms);
   for (auto& p : x.postings_) {

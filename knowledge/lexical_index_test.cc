@@ -276,3 +276,33 @@ TEST_CASE("scores equal SQLite FTS5 bm25(title 3.0, body 1.0)") {
 }
 
 }  // namespace vigil::kb
+
+namespace vigil::kb {
+
+TEST_CASE("TermTable: ids in insertion order, lookups across growth, the saved form") {
+  TermTable t;
+  CHECK(t.Find("gpu") == -1);
+  std::vector<std::string> words;
+  for (uint64_t i = 0; i < 5000; ++i) words.push_back(Word('w', i * 7919 % 100003));
+  words.push_back("");  // an empty term is a term like any other
+  for (size_t i = 0; i < words.size(); ++i) CHECK(t.Insert(words[i]) == i);
+  CHECK(t.size() == words.size());
+  for (size_t i = 0; i < words.size(); ++i) {
+    CHECK(t.Insert(words[i]) == i);  // present: same id, nothing added
+    CHECK(t.Find(words[i]) == static_cast<int64_t>(i));
+    CHECK(t.Name(static_cast<uint32_t>(i)) == words[i]);
+  }
+  CHECK(t.size() == words.size());
+  CHECK(t.Find("w100003") == -1);
+  CHECK(t.Find("w1x") == -1);
+  const auto lens = t.Lengths();
+  REQUIRE(lens.size() == words.size());
+  std::string joined;
+  for (size_t i = 0; i < words.size(); ++i) {
+    CHECK(lens[i] == words[i].size());
+    joined += words[i];
+  }
+  CHECK(t.chars() == joined);
+}
+
+}  // namespace vigil::kb
