@@ -58,9 +58,12 @@ class HashEmbedder final : public Embedder {
         }
       }
       float* row = out.data() + t * dim_;
+      // (Most features occur once: 1 + log 1 = 1 exactly, without the log; for a power-of-two
+      // dim the mask equals the modulo, without a 64-bit division per feature.)
+      const uint64_t mask = (dim_ & (dim_ - 1)) == 0 ? dim_ - 1 : 0;
       feats.ForEach([&](uint64_t h, float count, float weight) {
-        float w = weight * (1.0f + std::log(count));  // sublinear tf, count >= 1
-        size_t bucket = h % dim_;
+        float w = count == 1.0f ? weight : weight * (1.0f + std::log(count));  // sublinear tf, count >= 1
+        size_t bucket = mask ? h & mask : h % dim_;
         float sign = ((h >> 63) & 1) ? -1.0f : 1.0f;
         row[bucket] += sign * w;
       });

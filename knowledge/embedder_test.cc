@@ -57,7 +57,7 @@ TEST_CASE("builtin embedder equals the reference feature-hashing definition") {
   all << pack.rdbuf();
   texts.push_back(all.str().substr(0, 200000));
   texts.push_back("d\xc3\xa9j\xc3\xa0 vu \xe2\x80\x94 non-ASCII stays inside tokens");
-  for (size_t dim : {16, 512}) {
+  for (size_t dim : {16, 100, 512}) {  // 100: the modulo path (not a power of two)
     auto e = MakeEmbedder("builtin:dim=" + std::to_string(dim));
     REQUIRE(e.ok());
     auto got = (*e)->Embed(texts);
