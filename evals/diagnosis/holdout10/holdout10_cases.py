@@ -272,7 +272,6 @@ def r006():
     c.alert("SlurmJobStartFailures", "3 jobs on node-0233 failed within 60s of start", s=0, node="node-0233")
     k = ["%s node-0233 kernel: NVRM: Xid (PCI:%s): 63, pid='<unknown>', name=<unknown>, Row Remapper: New row (0x00000000000be1c0) marked for remapping, reset gpu to activate." % (c.syslog(-1150), c.bus(1))]
     k += ck.kernel_noise(c, "node-0233", 8)
-    k += ["%s node-0233 slurmd[2871]: error: prolog: dcgmi diag -r 1 on GPU 1: FAIL: Row remap pending (GPU reset required)" % c.syslog(-30)]
     c.log("node-0233/journal", k)
     s = []
     for jid, t in ((4410811, -900), (4410830, -500), (4410852, -80)):
@@ -285,7 +284,6 @@ def r006():
     s += ["[%s] debug: sched: Running job scheduler" % c.ymd(c.rng.uniform(-1100, 0)).replace(" ", "T") for _ in range(6)]
     c.log("slurmctld/log", s)
     dcgm(c, "node-0233", util=0.0, power=90.0, temp=34.0)
-    c.gpu_metric("DCGM_FI_DEV_ROW_REMAP_PENDING", "node-0233", 0, over={1: lambda s, n: after(s, -1150, 0, 1)}, decimals=0)
     health_all(c, "node-0233", bad={1: dict(remap_pending=1, remapped_rows_uncorrectable=1, ecc_dbe_aggregate=1, xid_last=63)})
     return c
 
@@ -450,13 +448,10 @@ def r013():
     c.alert("MFUDrop", "torchtitan llama3-70b MFU 31% (7d median 41%)", s=0, job="tt-llama3-70b", node="sjc-gpu-2201")
     st = lambda i: 2.35 * c.rng.uniform(0.99, 1.01)
     c.log("sjc-gpu-2201/rank0.log", ck.fsdp_steps(c, -1100, 20, 140, step_fn=st, step_s=1.8, mfu=41.0) + ck.app_noise(c, 3))
-    j = ["%s sjc-gpu-2203 sudo[88121]:   ops-ci : TTY=pts/1 ; PWD=/home/ops-ci ; USER=root ; COMMAND=/usr/bin/nvidia-smi -pl 450" % c.syslog(-1190),
-         "%s sjc-gpu-2203 nvidia-smi[88122]: Power limit for GPU 00000000:%s:00.0 was set to 450.00 W from 700.00 W." % (c.syslog(-1190), c.pci[0].upper()),
-         "%s sjc-gpu-2203 nvidia-smi[88122]: All done." % c.syslog(-1190)]
+    j = ["%s sjc-gpu-2203 ansible-ansible.legacy.command[88121]: Invoked with _raw_params=/opt/ops/gpu-burn-check.sh --quick chdir=/tmp" % c.syslog(-1500)]
     j += ck.kernel_noise(c, "sjc-gpu-2203", 8)
     c.log("sjc-gpu-2203/journal", j)
     dcgm(c, "sjc-gpu-2203", power=448.0, clock=1410.0, over={"power": {g: (lambda s, n: min(n, 450.0)) for g in range(8)}})
-    c.gpu_metric("DCGM_FI_DEV_POWER_MGMT_LIMIT", "sjc-gpu-2203", 450.0, decimals=0)
     dcgm(c, "sjc-gpu-2201")
     health_all(c, "sjc-gpu-2203", bad={g: dict(power_limit_w=450, power_w=449, sm_clock_mhz=1410, clock_event_reasons=0x4) for g in range(8)})
     health_all(c, "sjc-gpu-2201")
@@ -478,7 +473,6 @@ def r014():
     clk = {g: (lambda s, n: after(s, -640, n, 1005.0)) for g in range(8)}
     pw = {g: (lambda s, n: after(s, -640, n, 330.0 + (n - 574) * 0.3)) for g in range(8)}
     dcgm(c, "hpc-h200-n102", over={"clock": clk, "power": pw})
-    c.gpu_metric("DCGM_FI_DEV_CLOCK_THROTTLE_REASONS", "hpc-h200-n102", 0, over={g: (lambda s, n: after(s, -640, 0, 0x88)) for g in range(8)}, decimals=0)
     dcgm(c, "hpc-h200-n101")
     health_all(c, "hpc-h200-n102", bad={g: dict(sm_clock_mhz=1005, power_w=335, clock_event_reasons=0x88) for g in range(8)})
     health_all(c, "hpc-h200-n101")
@@ -499,11 +493,8 @@ def r015():
     r += ck.app_noise(c, 4)
     c.log("node-b17/rank0.log", r)
     k = ck.kernel_noise(c, "node-b18", 6, fmt="dmesg")
-    k += ["%s pci 0000:%s:00.0: 31.504 Gb/s available PCIe bandwidth, limited by 8.0 GT/s PCIe x16 link at 0000:%s:00.0 (capable of 504.112 Gb/s with 32.0 GT/s PCIe x16 link)" % (
-        c.dmesg(14.2 - c.uptime0), c.pci[4], "%02x" % (int(c.pci[4], 16) - 1))]
     c.log("node-b18/dmesg", k)
     dcgm(c, "node-b18", util=71.0, over={"util": {4: lambda s, n: n - 3}})
-    c.gpu_metric("DCGM_FI_DEV_PCIE_LINK_GEN", "node-b18", 5, over={4: lambda s, n: 3}, decimals=0)
     health_all(c, "node-b18", bad={4: dict(pcie_link_gen=3)})
     for g in range(8):
         if g == 4:
@@ -632,12 +623,7 @@ def r020():
     c.log("prod-gpu-120/journal", ck.kernel_noise(c, "prod-gpu-120", 6) + [
         "%s prod-gpu-120 kernel: mlx5_core 0000:%s:00.0: mlx5_cmd_out_err:838:(pid 0): port 1 link down then up (flap %d)" % (c.syslog(t), ck.NIC_BUS[7], i + 1)
         for i, t in enumerate((-980, -610, -240))])
-    for n in range(8):
-        bad = n == 7
-        c.node_metric("node_infiniband_symbol_error_total", {"instance": "prod-gpu-120", "device": "mlx5_%d" % n, "port": "1"},
-                      lambda s, bad=bad: (12000 + 60 * (s + 1200)) if bad else 3, decimals=0)
-        c.node_metric("node_infiniband_link_downed_total", {"instance": "prod-gpu-120", "device": "mlx5_%d" % n, "port": "1"},
-                      lambda s, bad=bad: (sum(s >= t for t in (-980, -610, -240)) + 2) if bad else 0, decimals=0)
+    dcgm(c, "prod-gpu-120", util=88.0)
     c.nccl("nccl.allreduce@job", busbw=96.0)
     c.nccl("nccl.sendrecv@prod-gpu-120", busbw=9.5, details={"slowest_nic": "mlx5_7", "others_gb_s": 48.2})
     c.nccl("nccl.sendrecv@prod-gpu-119")
@@ -862,9 +848,11 @@ def r028():
         lines += ["%s | ERROR | rank %d | RuntimeError: CUDA out of memory. Tried to allocate 4.00 GiB (GPU %d; 79.15 GiB total capacity; 72.61 GiB already allocated; 3.12 GiB free; 74.90 GiB reserved in total by PyTorch) If reserved memory is >> allocated memory try setting max_split_size_mb to avoid fragmentation.  See documentation for Memory Management and PYTORCH_CUDA_ALLOC_CONF" % (c.ymd(-8 + rank * 0.1), rank, rank % 8)]
     lines += ck.app_noise(c, 6)
     lines += ["%s | INFO | train | building T5 model: 11.3B params, activation checkpointing off" % c.ymd(-50),
-              "%s | INFO | train | loaded optimizer state (fp32 master weights) in 19.4 s" % c.ymd(-30)]
+              "%s | INFO | train | loaded optimizer state (fp32 master weights) in 19.4 s" % c.ymd(-30),
+              "%s | INFO | train | activation memory estimate at seq 2048: 61.2 GiB per GPU (was 14.9 GiB at 512)" % c.ymd(-29)]
     lines += ["srun: error: v-a100-31: tasks 0-7: Exited with exit code 1", "srun: error: v-a100-32: tasks 8-15: Exited with exit code 1"]
     c.log("slurm-91003.out", lines)
+    c.log("v-a100-32/journal", ck.kernel_noise(c, "v-a100-32", 5))
     for h in hosts:
         c.gpu_metric("DCGM_FI_DEV_FB_USED", h, 20, over={g: (lambda s, n: after(s, -40, n, 76000.0)) for g in range(8)}, decimals=0)
     health_all(c, "v-a100-31")
@@ -964,6 +952,440 @@ def r032():
                   lambda s: None if s > 0 else ramp(s, -1200, -1, 1.1e11, 2.68e11), decimals=0)
     c.node_metric("kube_pod_container_resource_limits", {"namespace": "vision", "pod": "llava-ft-worker-1", "resource": "memory", "node": "aks-gpu-h100-0002"}, lambda s: 2.68e11, decimals=0)
     health_all(c, "aks-gpu-h100-0002")
+    return c
+
+
+# ================================================================== loss divergence
+@case
+def r033():
+    # bf16 Megatron run: loss spikes, grad norm explodes, then NaN. No hardware signal anywhere.
+    hosts = ["gpu-h100-%04d" % i for i in (1201, 1202, 1203, 1204)]
+    c = ck.Case("case-r033", "loss_divergence", "job", hosts, gpu=H100)
+    c.alert("TrainingLossNaN", "lm loss is nan at iteration 73419 (job 13b-code)", s=0, job="13b-code", node="gpu-h100-1201")
+    lo = lambda i: 1.62 + c.rng.uniform(-0.02, 0.02) if i < 12 else [2.9, 5.7, 11.3, float("nan"), float("nan"), float("nan")][min(i - 12, 5)]
+    gn = lambda i: 0.31 * c.rng.uniform(0.9, 1.1) if i < 11 else [4.8, 61.0, 1.9e3, 8.8e5, float("nan"), float("nan"), float("nan")][min(i - 11, 6)]
+    r = ck.megatron_iters(c, -100, 18, 73401, loss_fn=lo, grad_fn=gn, nan_fn=lambda i: max(0, i - 14), lr=3.0e-4)
+    r += ["[%s] WARNING: found NaN in local grad norm (rank 0); skipping optimizer step is disabled for bf16" % c.ymd(-4)]
+    r += ck.app_noise(c, 5)
+    c.log("gpu-h100-1201/rank0.log", r)
+    c.log("gpu-h100-1203/journal", ck.kernel_noise(c, "gpu-h100-1203", 6))
+    for h in hosts[:2]:
+        dcgm(c, h)
+    for h in hosts:
+        c.sdc("gpu.sdc@" + h)
+    health_all(c, "gpu-h100-1201")
+    return c
+
+
+@case
+def r034():
+    # FSDP job: loss goes to inf after a data-mixture change; one node shows harmless correctable ECC.
+    hosts = ["trn-h200-%03d" % i for i in (301, 302)]
+    c = ck.Case("case-r034", "loss_divergence", "job", hosts, gpu=H200)
+    c.alert("LossSpike", "train/loss 48.2 (EMA 2.05) at step 23010", s=0, job="mix-v7", node="trn-h200-301")
+    lo = lambda i: 2.05 + c.rng.uniform(-0.02, 0.02) if i < 10 else [3.4, 7.9, 19.6, 48.2, float("inf"), float("inf")][min(i - 10, 5)]
+    r = ["[rank0]:[titan] %s - root - INFO - Data mixture switched to stage 3: code 0.45, math 0.30, web 0.25 (lr warm restart to 6e-4)" % c.ymd_ms(-60)]
+    r += ck.fsdp_steps(c, -50, 16, 22995, loss_fn=lo)
+    r += ["[rank0]:[titan] %s - root - WARNING - grad_norm=inf at step 23011; clipping has no effect" % c.ymd_ms(2)]
+    c.log("trn-h200-301/rank0.log", [x.replace("loss:     inf", "loss:      inf") for x in r])
+    c.log("trn-h200-302/journal", ck.kernel_noise(c, "trn-h200-302", 6) +
+          ["%s trn-h200-302 dcgm-exporter[3120]: level=warning msg=\"GPU 3 ECC SBE volatile count 2\"" % c.syslog(-700)])
+    dcgm(c, "trn-h200-302")
+    c.gpu_metric("DCGM_FI_DEV_ECC_SBE_VOL_TOTAL", "trn-h200-302", 0, over={3: lambda s, n: after(s, -700, 0, 2)}, decimals=0)
+    health_all(c, "trn-h200-302", bad={3: dict(ecc_sbe_volatile=2)})
+    c.sdc("gpu.sdc@trn-h200-302")
+    c.sdc("gpu.sdc@trn-h200-301")
+    return c
+
+
+# ================================================================== fp16 loss scale collapse
+@case
+def r035():
+    # DeepSpeed fp16: OVERFLOW lines every step and the loss scale pinned at 1.
+    hosts = ["a100-legacy-%02d" % i for i in (7, 8)]
+    c = ck.Case("case-r035", "fp16_loss_scale_collapse", "job", hosts, gpu=A100)
+    c.alert("TrainingNoProgress", "gpt-neox-6b: 100% of steps skipped in last 10 min", s=0, job="neox-6b", node="a100-legacy-07")
+    r = ck.deepspeed_steps(c, -1100, 6, 61000)
+    sc = 2048.0
+    for i in range(14):
+        new = max(sc / 2, 1.0)
+        r.append("[%s] [INFO] [loss_scaler.py:183:update_scale] [deepspeed] OVERFLOW! Rank 0 Skipping step. Attempted loss scale: %s, reducing to %s" % (
+            c.ymd_ms(-600 + 40 * i), int(sc) if sc >= 1 else sc, int(new) if new >= 1 else new))
+        sc = new
+    r += ["[%s] [INFO] [logging.py:96:log_dist] [Rank 0] step=61020, skipped=18, lr=[1.2e-04, 1.2e-04], mom=[(0.9, 0.95), (0.9, 0.95)]" % c.ymd_ms(-20)]
+    r += ck.app_noise(c, 3)
+    c.log("a100-legacy-07/rank0.log", r)
+    dcgm(c, "a100-legacy-07")
+    c.node_metric("train_loss_scale", {"job": "neox-6b"}, lambda s: max(1.0, 2048.0 / 2 ** max(0, int((s + 600) // 40) + 1)) if s > -600 else 2048.0)
+    c.sdc("gpu.sdc@a100-legacy-07")
+    return c
+
+
+@case
+def r036():
+    # fairseq: "Minimum loss scale reached" after a long run of overflows.
+    hosts = ["fair-a100-%02d" % i for i in (11, 12)]
+    c = ck.Case("case-r036", "fp16_loss_scale_collapse", "job", hosts, gpu=A100, pci=ck.PCI_BUS_B)
+    c.alert("JobFailed", "wmt-big-ft exited with FloatingPointError", s=0, job="wmt-big-ft", node="fair-a100-11")
+    r = []
+    sc = 0.5
+    for i in range(12):
+        sc /= 2
+        r.append("%s | INFO | fairseq.trainer | NOTE: gradient overflow detected, ignoring gradient, setting loss scale to: %s" % (c.ymd(-500 + 35 * i), repr(sc)))
+    r += ["%s | INFO | train_inner | epoch 004:   3120 / 8841 loss=4.112, nll_loss=2.201, ppl=4.6, wps=211440, ups=1.9, wpb=110592, bsz=3584, num_updates=30100, lr=0.000388, gnorm=1.211, loss_scale=0.5, train_wall=52, gb_free=12.1, wall=14220" % c.ymd(-620),
+          "%s | INFO | train_inner | epoch 004:   3220 / 8841 loss=4.107, nll_loss=2.199, ppl=4.59, wps=88210, ups=0.8, wpb=110592, bsz=3584, num_updates=30121, lr=0.000388, gnorm=inf, loss_scale=0.0001, train_wall=60, gb_free=12.1, wall=14700" % c.ymd(-80),
+          "Traceback (most recent call last):",
+          '  File "/usr/local/lib/python3.10/dist-packages/fairseq/optim/dynamic_loss_scaler.py", line 61, in check_overflow',
+          "FloatingPointError: Minimum loss scale reached (0.0001). Your loss is probably exploding. Try lowering the learning rate, using gradient clipping or increasing the batch size."]
+    r += ck.app_noise(c, 4)
+    c.log("fair-a100-11/train.log", r)
+    dcgm(c, "fair-a100-11")
+    health_all(c, "fair-a100-11")
+    return c
+
+
+# ================================================================== FP8
+@case
+def r037():
+    # Transformer Engine: amax goes non-finite in a few layers, scales collapse, loss stalls.
+    hosts = ["h100-fp8-%02d" % i for i in range(1, 5)]
+    c = ck.Case("case-r037", "fp8_scaling_overflow", "job", hosts, gpu=H100)
+    c.alert("LossPlateau", "fp8 pretrain: loss flat for 800 steps at 7.1", s=0, job="fp8-llama-8b", node="h100-fp8-01")
+    lo = lambda i: 2.41 + c.rng.uniform(-0.02, 0.02) if i < 6 else 7.1 + c.rng.uniform(-0.05, 0.05)
+    r = ck.megatron_iters(c, -1100, 16, 12200, loss_fn=lo, step_s=2.2)
+    for t, layer in ((-850, 14), (-820, 15), (-700, 15), (-300, 22)):
+        r.append("[%s] [fp8-monitor] layer %d self_attention.linear_qkv fwd amax_history max=inf scale=0.000e+00 scale_inv=inf (recipe DelayedScaling, margin 0, amax_history_len 1024, E4M3/E5M2 hybrid)" % (c.ymd(t), layer))
+    r += ["[%s] [fp8-monitor] layer 15 mlp.linear_fc2 bwd grad amax non-finite for 37 consecutive steps" % c.ymd(-600)]
+    r += ck.app_noise(c, 4)
+    c.log("h100-fp8-01/rank0.log", r)
+    dcgm(c, "h100-fp8-01")
+    c.sdc("gpu.sdc@h100-fp8-01")
+    c.sdc("gpu.sdc@h100-fp8-03")
+    health_all(c, "h100-fp8-01")
+    return c
+
+
+@case
+def r038():
+    # In-house FP8 stats: saturated casts in one MLP; loss worsens slowly. Looks like divergence.
+    hosts = ["gpu-h200-%03d" % i for i in (410, 411)]
+    c = ck.Case("case-r038", "fp8_scaling_overflow", "job", hosts, gpu=H200)
+    c.alert("LossRegression", "val loss up 0.3 over 2k steps on fp8 run", s=0, job="tt-fp8-70b", node="gpu-h200-410")
+    lo = lambda i: 1.95 + 0.02 * i + c.rng.uniform(-0.02, 0.02)
+    r = ck.fsdp_steps(c, -1000, 14, 41000, loss_fn=lo, step_s=3.1)
+    for i, t in enumerate((-900, -700, -500, -300, -100)):
+        r.append("[rank0]:[titan] %s - fp8_stats - WARNING - layers.31.feed_forward.w2 fwd act: %.1f%% of values saturated at e4m3 max 448; scale %.3e -> %.3e" % (
+            c.ymd_ms(t), 4.1 + 3.6 * i, 2.0 ** -(i + 1), 2.0 ** -(i + 2)))
+    r.append("[rank0]:[titan] %s - fp8_stats - INFO - other layers: saturation < 0.01%%" % c.ymd_ms(-95))
+    c.log("gpu-h200-410/rank0.log", r)
+    c.log("gpu-h200-411/journal", ck.kernel_noise(c, "gpu-h200-411", 6))
+    dcgm(c, "gpu-h200-410")
+    c.sdc("gpu.sdc@gpu-h200-410")
+    c.sdc("gpu.sdc@gpu-h200-411")
+    return c
+
+
+# ================================================================== MoE routing
+@case
+def r039():
+    # Router collapse: two experts take most tokens; all-to-all slow, looks like a network problem.
+    hosts = ["moe-h100-%02d" % i for i in range(1, 5)]
+    c = ck.Case("case-r039", "moe_expert_imbalance", "job", hosts, gpu=H100)
+    c.alert("StepTimeRegression", "mixtral-style 8x22b: step time 2.3x, all-to-all dominating", s=0, job="moe-8x22b", node="moe-h100-01")
+    st = lambda i: (6.1 if i < 6 else 13.9) * c.rng.uniform(0.98, 1.02)
+    r = ck.megatron_iters(c, -1100, 16, 30200, step_fn=st, step_s=6.1)
+    for i, t in enumerate((-800, -600, -400, -200)):
+        r.append("[%s] [router] layer 17 tokens per expert (top-2): [%d, %d, %d, %d, %d, %d, %d, %d] drop_rate=%.1f%% aux_loss=%.4f" % (
+            c.ymd(t), 4100 - 400 * i, 38000 + 2500 * i, 3900, 41000 + 2100 * i, 4200, 3700 - 300 * i, 3600, 3300, 21.3 + 6 * i, 0.0021))
+    r += ["[%s] (min, max) time across ranks (ms):" % c.ymd(-150), "    all-to-all-dispatch ................: (6011.20, 6190.44)"]
+    c.log("moe-h100-01/rank0.log", r + ck.app_noise(c, 3))
+    c.nccl("nccl.alltoall@job")
+    c.nccl("nccl.alltoall@moe-h100-02")
+    for h in hosts[:2]:
+        dcgm(c, h, util=62.0)
+    return c
+
+
+@case
+def r040():
+    # DeepSpeed MoE: capacity overflow warnings and dropped tokens; loss stalls, step time climbs.
+    hosts = ["ds-moe-a100-%02d" % i for i in (1, 2)]
+    c = ck.Case("case-r040", "moe_expert_imbalance", "job", hosts, gpu=A100)
+    c.alert("ThroughputDrop", "ds-moe-52b samples/s down 35%", s=0, job="ds-moe-52b", node="ds-moe-a100-01")
+    r = ck.deepspeed_steps(c, -1100, 12, 9100, step_fn=lambda i: (2.3 if i < 4 else 3.6) * c.rng.uniform(0.98, 1.02))
+    for t in (-700, -500, -300, -120):
+        r.append("[%s] [WARNING] [sharded_moe.py:412:top2gating] expert capacity exceeded: experts [3, 11] received %d tokens, capacity 1536; %d tokens dropped (%.1f%%)" % (
+            c.ymd_ms(t), 5900 + (t + 700) * 3, 4400 + (t + 700) * 3, 31.0 + (t + 700) / 40))
+    r.append("[%s] [INFO] [moe_stats.py:88] l_aux=0.0009 (was 0.0120 at step 8000) router entropy 0.61 nats (max 2.77)" % c.ymd_ms(-60))
+    c.log("ds-moe-a100-01/rank0.log", r)
+    c.log("ds-moe-a100-02/journal", ck.kernel_noise(c, "ds-moe-a100-02", 6))
+    c.nccl("nccl.alltoall@job")
+    health_all(c, "ds-moe-a100-01")
+    return c
+
+
+# ================================================================== straggler
+@case
+def r041():
+    # A stray notebook process shares one GPU; that rank is slow. No thermal/power signal.
+    hosts = ["shared-h100-%02d" % i for i in (21, 22, 23)]
+    c = ck.Case("case-r041", "straggler_rank", "shared-h100-22/gpu6", hosts, gpu=H100)
+    c.alert("StragglerDetected", "rank 14 slowest in 100% of last 100 steps", s=0, job="rl-policy-34b", node="shared-h100-21")
+    r = ck.fsdp_steps(c, -1100, 14, 4000, step_fn=lambda i: (1.8 if i < 4 else 2.6) * c.rng.uniform(0.99, 1.01))
+    r += ["[rank0]:[titan] %s - straggler - WARNING - rank 14 (shared-h100-22:6) compute 1.52x median over last 100 steps" % c.ymd_ms(-20)]
+    c.log("shared-h100-21/rank0.log", r)
+    c.log("shared-h100-22/nvidia-smi", [
+        "+-----------------------------------------------------------------------------------------+",
+        "| Processes:                                                                              |",
+        "|  GPU   GI   CI        PID   Type   Process name                              GPU Memory |",
+        "|=========================================================================================|"] +
+        ["|    %d   N/A  N/A     %d      C   python3                                     61220MiB |" % (g, 71000 + g) for g in range(8)] +
+        ["|    6   N/A  N/A     90412      C   /opt/conda/bin/python -m ipykernel_launcher  14880MiB |",
+         "+-----------------------------------------------------------------------------------------+"])
+    dcgm(c, "shared-h100-22")
+    c.gpu_metric("DCGM_FI_DEV_FB_USED", "shared-h100-22", 61300, jitter=200, over={6: lambda s, n: after(s, -950, n, n + 14880)}, decimals=0)
+    health_all(c, "shared-h100-22")
+    gemm_all(c, "shared-h100-22", bad={6: 401.7})
+    return c
+
+
+@case
+def r042():
+    # A node came back from repair with the CPU governor at powersave: every GPU there waits on the host.
+    hosts = ["gpu-h200-%03d" % i for i in (700, 701, 702, 703)]
+    c = ck.Case("case-r042", "straggler_rank", "gpu-h200-702", hosts, gpu=H200)
+    c.alert("StepTimeRegression", "nemotron-sft step time +30% since node gpu-h200-702 rejoined", s=0, job="nemotron-sft", node="gpu-h200-700")
+    r = ck.megatron_iters(c, -1100, 16, 100, step_s=3.3, step_fn=lambda i: 4.3 * c.rng.uniform(0.99, 1.01))
+    r += ["[%s] (min, max) time across ranks (ms):" % c.ymd(-50), "    forward-backward ...................: (2911.02, 3980.77)",
+          "[%s] rank 16-23 report the max forward-backward time in 15/16 windows" % c.ymd(-49)]
+    c.log("gpu-h200-700/rank0.log", r + ck.app_noise(c, 3))
+    c.log("gpu-h200-702/journal", ck.kernel_noise(c, "gpu-h200-702", 8) +
+          ["%s gpu-h200-702 slurmd[2871]: Node gpu-h200-702 returned to service (reason cleared: mainboard swap RMA-44120)" % c.syslog(-1150)])
+    dcgm(c, "gpu-h200-702", util=68.0)
+    dcgm(c, "gpu-h200-701")
+    health_all(c, "gpu-h200-702")
+    for g in range(8):
+        c.kernel_launch("gpu.kernel_launch@gpu-h200-702/gpu%d" % g, us=c.rng.uniform(24, 31))
+        c.kernel_launch("gpu.kernel_launch@gpu-h200-701/gpu%d" % g)
+    gemm_all(c, "gpu-h200-702")
+    return c
+
+
+# ================================================================== input pipeline
+@case
+def r043():
+    # num_workers dropped to 2 in a config refactor; GPUs idle between steps, no errors.
+    hosts = ["img-h100-%02d" % i for i in (1, 2)]
+    c = ck.Case("case-r043", "dataloader_stall", "job", hosts, gpu=H100)
+    c.alert("GPUUtilLow", "dino-vit-g GPU util 41% (avg over job)", s=0, job="dino-vit-g", node="img-h100-01")
+    r = ["%s | INFO | cfg | data.num_workers=2 data.prefetch_factor=2 data.decode=pil (was num_workers=12, decode=dali)" % c.ymd(-1190)]
+    r += ck.plain_steps(c, -1150, 18, 8000, step_fn=lambda i: 2.4 * c.rng.uniform(0.9, 1.15), extra=" | data_time 1.43s")
+    r += ["%s | WARNING | data | batch wait 1.61 s (compute 0.88 s); rank 3 dataloader queue empty" % c.ymd(-300)]
+    c.log("img-h100-01/rank0.log", r + ck.app_noise(c, 3))
+    dcgm(c, "img-h100-01", util=41.0, over={"util": {g: (lambda s, n: n + c.rng.uniform(-20, 20)) for g in range(8)}})
+    c.node_metric("node_cpu_busy_ratio", {"instance": "img-h100-01"}, lambda s: 0.07 + c.rng.uniform(0, 0.02))
+    health_all(c, "img-h100-01")
+    c.nccl("nccl.allreduce@job")
+    return c
+
+
+@case
+def r044():
+    # Streaming shards from object storage; "data loading" time dominates. Looks like a straggler.
+    hosts = ["tt-h200-%02d" % i for i in (1, 2, 3, 4)]
+    c = ck.Case("case-r044", "dataloader_stall", "job", hosts, gpu=H200)
+    c.alert("MFUDrop", "tt-llama-8b MFU 18% (expected 45%)", s=0, job="tt-llama-8b", node="tt-h200-01")
+    r = ck.fsdp_steps(c, -1100, 10, 1200, step_fn=lambda i: c.rng.choice([1.8, 1.8, 9.4]) * c.rng.uniform(0.99, 1.01))
+    for t in (-900, -640, -410, -150):
+        r.append("[rank%d]:[titan] %s - root - WARNING - Dataloader waited %.1f s for next batch (hf streaming: s3://corpus-v3/shard-%05d.parquet, %d retries)" % (
+            c.rng.randrange(32), c.ymd_ms(t), c.rng.uniform(6, 9), c.rng.randrange(99999), c.rng.randrange(1, 4)))
+    r.append("[rank0]:[titan] %s - root - INFO - botocore: Connection pool is full, discarding connection: corpus-v3.s3.us-east-1.amazonaws.com" % c.ymd_ms(-100))
+    c.log("tt-h200-01/rank0.log", r + ck.app_noise(c, 4))
+    c.log("tt-h200-03/journal", ck.kernel_noise(c, "tt-h200-03", 4))
+    dcgm(c, "tt-h200-01", util=38.0)
+    health_all(c, "tt-h200-01")
+    c.nccl("nccl.allreduce@job")
+    return c
+
+
+# ================================================================== storage
+@case
+def r045():
+    # Lustre OST full: checkpoint save fails with ENOSPC on rank 0.
+    hosts = ["lus-h100-%02d" % i for i in (31, 32, 33, 34)]
+    c = ck.Case("case-r045", "storage_failure", "job", hosts, gpu=H100)
+    c.alert("CheckpointFailed", "ckpt save at iteration 50000 failed (llm-20b)", s=0, job="llm-20b", node="lus-h100-31")
+    r = ck.megatron_iters(c, -600, 10, 49990)
+    r += ["[%s] saving checkpoint at iteration   50000 to /lustre/proj/llm-20b/ckpt" % c.ymd(-30),
+          "Traceback (most recent call last):",
+          '  File "/opt/megatron/megatron/training/checkpointing.py", line 412, in save_checkpoint',
+          "    torch.save(state_dict, checkpoint_name)",
+          "OSError: [Errno 28] No space left on device: '/lustre/proj/llm-20b/ckpt/iter_0050000/mp_rank_00_003/model_optim_rng.pt'"]
+    c.log("lus-h100-31/rank0.log", r + ck.app_noise(c, 3))
+    j = ck.kernel_noise(c, "lus-h100-31", 5)
+    j += ["%s lus-h100-31 kernel: LustreError: 11-0: proj-OST0013-osc-ffff9a1c2e5c9000: operation ost_write to node 10.9.0.23@o2ib failed: rc = -28" % c.syslog(-25),
+          "%s lus-h100-31 kernel: LustreError: 3411:0:(osc_request.c:1887:osc_brw_fini_request()) proj-OST0013-osc-ffff9a1c2e5c9000: rc = -28" % c.syslog(-24)]
+    c.log("lus-h100-31/journal", j)
+    c.node_metric("lustre_ost_free_bytes", {"ost": "proj-OST0013"}, lambda s: ramp(s, -1200, -30, 1.4e12, 0.0), decimals=0)
+    c.node_metric("lustre_ost_free_bytes", {"ost": "proj-OST0012"}, lambda s: 9.2e12, decimals=0)
+    health_all(c, "lus-h100-31")
+    return c
+
+
+@case
+def r046():
+    # Local NVMe cache goes read-only after I/O errors on one node; its ranks fail writing the cache.
+    hosts = ["edge-h100-%02d" % i for i in (5, 6, 7)]
+    c = ck.Case("case-r046", "storage_failure", "edge-h100-06", hosts, gpu=H100)
+    c.alert("JobFailed", "tokenized-cache job failed on edge-h100-06", s=0, job="sft-cache", node="edge-h100-06")
+    r = ck.deepspeed_steps(c, -600, 6, 300, rank=8)
+    r += ["[rank8]: OSError: [Errno 30] Read-only file system: '/local_nvme/cache/sft-cache/tok-00871.arrow.tmp'"]
+    r += ck.elastic_failure(c, -5, "edge-h100-06", 8, 0, 1)
+    c.log("edge-h100-06/torchrun.log", r)
+    k = ck.kernel_noise(c, "edge-h100-06", 4, fmt="dmesg")
+    k += ["%s nvme nvme1: I/O 412 (Write) QID 18 timeout, aborting" % c.dmesg(-80),
+          "%s blk_update_request: I/O error, dev nvme1n1, sector 1922310144 op 0x1:(WRITE) flags 0x800 phys_seg 32 prio class 0" % c.dmesg(-60),
+          "%s EXT4-fs error (device nvme1n1): ext4_journal_check_start:83: comm python3: Detected aborted journal" % c.dmesg(-59),
+          "%s EXT4-fs (nvme1n1): Remounting filesystem read-only" % c.dmesg(-59)]
+    c.log("edge-h100-06/dmesg", k)
+    health_all(c, "edge-h100-06")
+    return c
+
+
+# ================================================================== launch configuration
+@case
+def r047():
+    # --ntasks-per-node=7 on a 4-node allocation: rendezvous waits for 32 ranks, only 28 arrive.
+    hosts = ["slurm-h100-%02d" % i for i in range(40, 44)]
+    c = ck.Case("case-r047", "launch_config_error", "job", hosts, gpu=H100)
+    c.alert("JobFailedAtInit", "job vlm-pt failed before first step", s=0, job="vlm-pt", node="slurm-h100-40")
+    r = ["+ srun --nodes=4 --ntasks-per-node=7 --gpus-per-node=8 python train.py --world-size 32",
+         "%s | INFO | launcher | MASTER_ADDR=slurm-h100-40 MASTER_PORT=29500 WORLD_SIZE=32" % c.ymd(-640)]
+    for rank in (0, 5, 13, 27):
+        r.append("%s | INFO | rank %d | local_rank=%d, initializing process group (nccl, world_size=32)" % (c.ymd(-630 + rank), rank, rank % 7))
+    r += ["[rank0]: Traceback (most recent call last):",
+          "[rank0]:   File \"/opt/conda/lib/python3.11/site-packages/torch/distributed/rendezvous.py\", line 258, in _env_rendezvous_handler",
+          "[rank0]: torch.distributed.DistStoreError: Timed out after 601 seconds waiting for clients. 28/32 clients joined.",
+          "srun: error: slurm-h100-40: tasks 0-6: Exited with exit code 1"]
+    r += ck.app_noise(c, 6)
+    r += ["%s | INFO | rank %d | local_rank=%d, initializing process group (nccl, world_size=32)" % (c.ymd(-629 + rank), rank, rank % 7) for rank in (2, 9, 20)]
+    c.log("slurm-8812230.out", r)
+    c.log("slurmctld/log", ["[%s] sched: Allocate JobId=8812230 NodeList=slurm-h100-[40-43] #CPUs=224 Partition=gpu" % c.ymd(-650).replace(" ", "T"),
+                            "[%s] _job_complete: JobId=8812230 WEXITSTATUS 1" % c.ymd(-2).replace(" ", "T")])
+    health_all(c, "slurm-h100-40")
+    c.nccl("nccl.allreduce@job")
+    return c
+
+
+@case
+def r048():
+    # One node booted an older image (driver 535): the job's CUDA 12.4 runtime refuses to start there.
+    hosts = ["gpu-a100-%03d" % i for i in (120, 121, 122, 123)]
+    c = ck.Case("case-r048", "launch_config_error", "gpu-a100-122", hosts, gpu=A100)
+    c.alert("JobFailedAtInit", "ranks 16-23 failed at startup (job clip-l)", s=0, job="clip-l", node="gpu-a100-122")
+    r = []
+    for rank in (16, 19, 23):
+        r += ["[rank%d]: Traceback (most recent call last):" % rank,
+              "[rank%d]:     torch.cuda.set_device(local_rank)" % rank,
+              "[rank%d]: RuntimeError: The NVIDIA driver on your system is too old (found version 12020). Please update your GPU driver by downloading and installing a new version from the URL: http://www.nvidia.com/Download/index.aspx Alternatively, go to: https://pytorch.org to install a PyTorch version that has been compiled with your version of the CUDA driver." % rank]
+    r += ["srun: error: gpu-a100-122: tasks 16-23: Exited with exit code 1"]
+    r += ["%s | INFO | rank %d | cuda available, device %s, driver 550.90.07" % (c.ymd(-40), rank, A100) for rank in (0, 8, 24)]
+    c.log("slurm-3301992.out", r + ck.app_noise(c, 4))
+    c.log("gpu-a100-122/journal", ck.kernel_noise(c, "gpu-a100-122", 6) +
+          ["%s gpu-a100-122 kernel: NVRM: loading NVIDIA UNIX x86_64 Kernel Module  535.161.08  Sat Mar  2 06:27:15 UTC 2024" % c.syslog(-1100),
+           "%s gpu-a100-122 cloud-init[1200]: image: dgx-os-6.1.0-a100-2024q1 (expected fleet image dgx-os-6.3.1)" % c.syslog(-1100)])
+    c.inventory("gpu.inventory@gpu-a100-122/gpu0", details={"driver": "535.161.08", "cuda": "12.2"})
+    c.inventory("gpu.inventory@gpu-a100-121/gpu0")
+    return c
+
+
+# ================================================================== more
+@case
+def r049():
+    # A100 Kubernetes: one GPU throttles on HW thermal slowdown; the probe shows the clock reasons.
+    hosts = ["gke-a2-ultra-3c1a-%d" % i for i in (0, 1)]
+    c = ck.Case("case-r049", "gpu_thermal_throttle", "gke-a2-ultra-3c1a-1/gpu2", hosts, gpu=A100)
+    c.alert("StepTimeRegression", "ddp-resnet-xl iteration time +45%", s=0, job="resnet-xl", namespace="vision", node="gke-a2-ultra-3c1a-0")
+    r = ck.plain_steps(c, -1100, 16, 220, step_fn=lambda i: (0.61 if i < 5 else 0.89) * c.rng.uniform(0.99, 1.01), loss=1.4)
+    r += ["%s | WARNING | ddp | bucket all-reduce wait p95 0.27 s on ranks 0-9,11-15; rank 10 compute 0.85 s" % c.ymd(-200)]
+    c.log("vision/resnet-xl-worker-0/stdout", r + ck.app_noise(c, 4))
+    # This exporter profile ships utilisation and power only (no clocks or temperatures).
+    c.gpu_metric("DCGM_FI_DEV_GPU_UTIL", "gke-a2-ultra-3c1a-1", 97, jitter=3, decimals=0)
+    c.gpu_metric("DCGM_FI_DEV_POWER_USAGE", "gke-a2-ultra-3c1a-1", 330, jitter=30,
+                 over={2: lambda s, n: ramp(s, -850, -700, n, 262.0)})
+    health_all(c, "gke-a2-ultra-3c1a-1", bad={2: dict(temperature_c=90, sm_clock_mhz=915, clock_event_reasons=0x48, power_w=260)})
+    return c
+
+
+@case
+def r050():
+    # RoCE: one port's PFC storm / link flaps; NCCL retry-exceeded; the NCCL probe on that node errors.
+    hosts = ["roce-h200-%02d" % i for i in (1, 2, 3, 4)]
+    c = ck.Case("case-r050", "ib_link_failure", "roce-h200-02/mlx5_1", hosts, gpu=H200)
+    c.alert("NCCLError", "tt-llama-70b: IBV_WC_RETRY_EXC_ERR on 5 ranks", s=0, job="tt-llama-70b", node="roce-h200-01")
+    r = []
+    for rank, h in ((1, "roce-h200-01"), (9, "roce-h200-02"), (25, "roce-h200-04")):
+        pid = c.rng.randrange(10000, 99999)
+        r += ["%s:%d:%d [%d] transport/net_ib.cc:1695 NCCL WARN NET/IB : Got completion from peer 172.16.2.11<40512> with status=IBV_WC_RETRY_EXC_ERR(12) opcode=IBV_WC_SEND(0) reqSize=524288 vendor_err=129 req_type=Send localGid ::ffff:172.16.%d.11 remoteGids ::ffff:172.16.2.11 hca mlx5_1" % (
+            h, pid, pid + 5, rank % 8, hosts.index(h) + 1)]
+    r += torch_nccl_err(c, 1, 1, "NET/IB : Got completion from peer 172.16.2.11<40512> with status=IBV_WC_RETRY_EXC_ERR(12)", kind="remote process exited or there was a network error")
+    c.log("tt-llama-70b/stderr", r + ck.fsdp_steps(c, -300, 4, 5000))
+    j = ck.kernel_noise(c, "roce-h200-02", 5)
+    j += ["%s roce-h200-02 kernel: mlx5_core 0000:%s:00.1 ens2f1np1: Link down" % (c.syslog(t), ck.NIC_BUS[1]) for t in (-410, -120, -9)]
+    j += ["%s roce-h200-02 kernel: mlx5_core 0000:%s:00.1 ens2f1np1: Link up" % (c.syslog(t + 4), ck.NIC_BUS[1]) for t in (-410, -120)]
+    j += ["%s roce-h200-02 lldpd[1101]: interface ens2f1np1 (mlx5_1) PFC pause frames rx 4.1M in 60 s" % c.syslog(-60)]
+    c.log("roce-h200-02/journal", j)
+    for n in range(4):
+        c.node_metric("node_network_carrier_changes_total", {"instance": "roce-h200-02", "device": "ens2f%dnp%d" % (n, n)},
+                      (lambda s: 6 + sum(s >= t for t in (-410, -406, -120, -116, -9))) if n == 1 else (lambda s: 2), decimals=0)
+    c.errored("nccl.allreduce@roce-h200-02", "timed out after 120 s: ncclCommInitRank did not complete")
+    c.nccl("nccl.allreduce@roce-h200-01")
+    c.nccl("nccl.allreduce@roce-h200-03")
+    return c
+
+
+@case
+def r051():
+    # Xid 48 on an H100; the node was drained by Slurm so probes could not run on it.
+    hosts = ["dc4-h100-%03d" % i for i in (88, 89)]
+    c = ck.Case("case-r051", "gpu_memory_uncorrectable_ecc", "dc4-h100-089/gpu7", hosts, gpu=H100)
+    c.alert("NodeDrained", "slurm drained dc4-h100-089: Reason=gpu_dbe", s=0, node="dc4-h100-089")
+    j = ck.kernel_noise(c, "dc4-h100-089", 6)
+    j += ["%s dc4-h100-089 kernel: %s" % (c.syslog(-200), xid(c, 7, 48, "An uncorrectable double bit error (DBE) has been detected on GPU in the framebuffer at partition 5, subpartition 1.")),
+          "%s dc4-h100-089 kernel: NVRM: Xid (PCI:%s): 63, pid=%d, name=python3, Row Remapper: New row (0x00000000091a2b30) marked for remapping, reset gpu to activate." % (c.syslog(-199), c.bus(7), c.rng.randrange(2000, 90000)),
+          "%s dc4-h100-089 slurmd[2871]: error: health_check: GPU 7 DCGM_FI_DEV_ECC_DBE_VOL_TOTAL=1; draining" % c.syslog(-10)]
+    c.log("dc4-h100-089/journal", j)
+    r = ck.megatron_iters(c, -900, 10, 7000) + ["[rank15]: RuntimeError: CUDA error: uncorrectable ECC error encountered"]
+    c.log("dc4-h100-088/rank0-15.log", r + ck.watchdog(c, 3, -150, 11200)[:2])
+    dcgm(c, "dc4-h100-089")
+    c.gpu_metric("DCGM_FI_DEV_ECC_DBE_VOL_TOTAL", "dc4-h100-089", 0, over={7: lambda s, n: after(s, -200, 0, 1)}, decimals=0)
+    for g in range(8):
+        c.errored("gpu.health@dc4-h100-089/gpu%d" % g, "node dc4-h100-089 is DRAINED: probe job not scheduled", 0.2)
+    health_all(c, "dc4-h100-088")
+    return c
+
+
+@case
+def r052():
+    # A checkpoint write crawls on a degraded NFS export; ranks waiting at the barrier hit the watchdog.
+    hosts = ["nfs-h200-%02d" % i for i in (1, 2, 3)]
+    c = ck.Case("case-r052", "storage_failure", "job", hosts, gpu=H200)
+    c.alert("NCCLWatchdogTimeout", "ranks 1-23 timed out in BARRIER during checkpoint", s=0, job="sft-ckpt", node="nfs-h200-01")
+    r = ck.deepspeed_steps(c, -1100, 6, 9000)
+    r += ["[%s] [INFO] [engine.py:3542:_save_checkpoint] [Rank 0] Saving model checkpoint: /mnt/nfs/ckpt/sft/global_step9010/mp_rank_00_model_states.pt" % c.ymd_ms(-640),
+          "[%s] [INFO] [torch_checkpoint_engine.py:21:save] [Torch] Saving /mnt/nfs/ckpt/sft/global_step9010/zero_pp_rank_0_mp_rank_00_optim_states.pt... (12.4 GB written in 600 s, 20.6 MB/s)" % c.ymd_ms(-40)]
+    for rank in (1, 9, 17):
+        r += ck.watchdog(c, rank, -30 + rank * 0.1, 18221, op="BARRIER", numel=1)[:1]
+    c.log("sft-ckpt/stderr", r)
+    j = ck.kernel_noise(c, "nfs-h200-01", 4)
+    j += ["%s nfs-h200-01 kernel: nfs: server filer-07 not responding, still trying" % c.syslog(t) for t in (-600, -420, -300)]
+    j += ["%s nfs-h200-01 kernel: nfs: server filer-07 OK" % c.syslog(-380),
+          "%s nfs-h200-01 kernel: INFO: task pt_autograd_0:51123 blocked for more than 122 seconds." % c.syslog(-200)]
+    c.log("nfs-h200-01/journal", j)
+    c.node_metric("node_nfs_rpc_retransmissions_total", {"instance": "nfs-h200-01"}, lambda s: 10 + max(0, s + 640) * 2.5, decimals=0)
+    c.node_metric("node_nfs_rpc_retransmissions_total", {"instance": "nfs-h200-02"}, lambda s: 8 + max(0, s + 640) * 2.1, decimals=0)
+    health_all(c, "nfs-h200-01")
+    c.nccl("nccl.allreduce@job")
     return c
 
 
