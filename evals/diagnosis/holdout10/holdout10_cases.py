@@ -605,6 +605,9 @@ def r019():
     c.nccl("nccl.allreduce@job", busbw=0.0, details={"error": "ncclRemoteError on ib-h100-a03 mlx5_4"})
     c.fail("nccl.allreduce@job", "ncclRemoteError: NET/IB completion status 12 from ib-h100-a03 (mlx5_4)")
     c.nccl("nccl.allreduce@ib-h100-a03")
+    c.nccl("nccl.sendrecv@ib-h100-a03", busbw=0.0, details={"failed_nic": "mlx5_4", "error": "ibv_post_send: port 1 state DOWN"})
+    c.fail("nccl.sendrecv@ib-h100-a03", "sendrecv over mlx5_4 failed: port 1 state DOWN; the other 7 HCAs 47-49 GB/s")
+    c.nccl("nccl.sendrecv@ib-h100-a02")
     return c
 
 
@@ -696,6 +699,7 @@ def r022():
           ["%s Warning Failed pytorchjob/sd3-ft PyTorchJob sd3-ft is failed because 1 Worker replica(s) failed." % c.iso(0)])
     c.nccl("nccl.allreduce@k8s-h100-pool-a-2")
     c.nccl("nccl.allreduce@job", details={"env": "probe uses NCCL_IB_HCA=mlx5_ib"})
+    health_all(c, "k8s-h100-pool-a-2")
     return c
 
 
@@ -831,7 +835,7 @@ def r027():
     c.log("h200-rack4-01/journal", ck.kernel_noise(c, "h200-rack4-01", 5))
     dcgm(c, "h200-rack4-01")
     c.gpu_metric("DCGM_FI_DEV_FB_USED", "h200-rack4-01", 98000, jitter=1500,
-                 over={2: lambda s, n: ramp(s, -1200, -610, 128000, 139700)}, decimals=0)
+                 over={2: lambda s, n: ramp(s, -1200, -610, 128000, 139700) if s < -605 else 610.0}, decimals=0)
     health_all(c, "h200-rack4-01")
     return c
 
@@ -1018,6 +1022,8 @@ def r035():
     dcgm(c, "a100-legacy-07")
     c.node_metric("train_loss_scale", {"job": "neox-6b"}, lambda s: max(1.0, 2048.0 / 2 ** max(0, int((s + 600) // 40) + 1)) if s > -600 else 2048.0)
     c.sdc("gpu.sdc@a100-legacy-07")
+    c.sdc("gpu.sdc@a100-legacy-08")
+    health_all(c, "a100-legacy-07")
     return c
 
 
@@ -1082,6 +1088,7 @@ def r038():
     dcgm(c, "gpu-h200-410")
     c.sdc("gpu.sdc@gpu-h200-410")
     c.sdc("gpu.sdc@gpu-h200-411")
+    health_all(c, "gpu-h200-410")
     return c
 
 
@@ -1101,6 +1108,7 @@ def r039():
     c.log("moe-h100-01/rank0.log", r + ck.app_noise(c, 3))
     c.nccl("nccl.alltoall@job")
     c.nccl("nccl.alltoall@moe-h100-02")
+    health_all(c, "moe-h100-02")
     for h in hosts[:2]:
         dcgm(c, h, util=62.0)
     return c
@@ -1296,6 +1304,7 @@ def r048():
            "%s gpu-a100-122 cloud-init[1200]: image: dgx-os-6.1.0-a100-2024q1 (expected fleet image dgx-os-6.3.1)" % c.syslog(-1100)])
     c.inventory("gpu.inventory@gpu-a100-122/gpu0", details={"driver": "535.161.08", "cuda": "12.2"})
     c.inventory("gpu.inventory@gpu-a100-121/gpu0")
+    health_all(c, "gpu-a100-122")
     return c
 
 
@@ -1341,6 +1350,7 @@ def r050():
     c.errored("nccl.allreduce@roce-h200-02", "timed out after 120 s: ncclCommInitRank did not complete")
     c.nccl("nccl.allreduce@roce-h200-01")
     c.nccl("nccl.allreduce@roce-h200-03")
+    c.nccl("nccl.allreduce@roce-h200-04")
     return c
 
 
