@@ -47,10 +47,16 @@ def dcgm(c, host, util=96.0, clock=None, temp=62.0, power=None, over=None, gpus=
             o[g] = (lambda s, n, t=t, inner=inner: None if s >= t else (inner(s, n) if inner else n))
         return o
 
-    c.gpu_metric("DCGM_FI_DEV_GPU_UTIL", host, util, jitter=3.0, over=wrap("util"), gpus=gpus, decimals=0)
+    uo = wrap("util")
+    uo = {g: (lambda s, n, f=uo.get(g): _clamp_util(f(s, n) if f else n)) for g in range(c.gpus)}
+    c.gpu_metric("DCGM_FI_DEV_GPU_UTIL", host, util, jitter=3.0, over=uo, gpus=gpus, decimals=0)
     c.gpu_metric("DCGM_FI_DEV_SM_CLOCK", host, clock, jitter=0.0, over=wrap("clock"), gpus=gpus, decimals=0)
     c.gpu_metric("DCGM_FI_DEV_GPU_TEMP", host, temp, jitter=5.0, over=wrap("temp"), gpus=gpus, decimals=0)
     c.gpu_metric("DCGM_FI_DEV_POWER_USAGE", host, power, jitter=40.0, over=wrap("power"), gpus=gpus)
+
+
+def _clamp_util(v):
+    return None if v is None else max(0.0, min(100.0, v))
 
 
 def health_all(c, host, bad=None, skip=()):
@@ -371,8 +377,8 @@ def r010():
     hosts = ["hgx-r07-n1", "hgx-r07-n2", "hgx-r07-n3", "hgx-r07-n4"]
     c = ck.Case("case-r010", "nvlink_error", "hgx-r07-n3/gpu2", hosts, gpu=H100)
     c.alert("StepTimeRegression", "llama3-405b-pt step time +38% vs 24h baseline", s=0, job="llama3-405b-pt", node="hgx-r07-n1")
-    slow = lambda i: 7.9 * c.rng.uniform(0.99, 1.01) if i >= 6 else 5.7 * c.rng.uniform(0.99, 1.01)
-    r = ck.megatron_iters(c, -1150, 18, 90211, step_fn=slow, step_s=5.7)
+    r = ck.megatron_iters(c, -1150, 8, 90211, step_s=5.7)
+    r += ck.megatron_iters(c, -700, 10, 90290, step_fn=lambda i: 7.9 * c.rng.uniform(0.99, 1.01), step_s=5.7)
     r += ck.app_noise(c, 4)
     r += ["[%s] (min, max) time across ranks (ms):" % c.ymd(-300),
           "    forward-backward ...................: (5412.33, 5519.10)",
@@ -464,8 +470,8 @@ def r014():
     hosts = ["hpc-h200-n101", "hpc-h200-n102"]
     c = ck.Case("case-r014", "gpu_power_throttle", "hpc-h200-n102", hosts, gpu=H200)
     c.alert("StepTimeRegression", "megatron moe-16b step time 1.9x since 10 min", s=0, job="moe-16b", node="hpc-h200-n101")
-    st = lambda i: (4.0 if i < 10 else 7.7) * c.rng.uniform(0.99, 1.01)
-    c.log("hpc-h200-n101/rank0.log", ck.megatron_iters(c, -1150, 20, 3000, step_fn=st) + ck.app_noise(c, 3))
+    st = lambda i: 7.7 * c.rng.uniform(0.99, 1.01)
+    c.log("hpc-h200-n101/rank0.log", ck.megatron_iters(c, -1150, 10, 3000) + ck.megatron_iters(c, -560, 10, 3120, step_fn=st) + ck.app_noise(c, 3))
     j = ["%s hpc-h200-n102 ipmiseld[1701]: SEL: Power Supply PSU3 | Power Supply AC lost | Asserted" % c.syslog(-640),
          "%s hpc-h200-n102 ipmiseld[1701]: SEL: Power Unit PWR_REDUNDANCY | Redundancy Lost | Asserted" % c.syslog(-639)]
     j += ck.kernel_noise(c, "hpc-h200-n102", 7)
@@ -1139,7 +1145,7 @@ def r041():
     hosts = ["shared-h100-%02d" % i for i in (21, 22, 23)]
     c = ck.Case("case-r041", "straggler_rank", "shared-h100-22/gpu6", hosts, gpu=H100)
     c.alert("StragglerDetected", "rank 14 slowest in 100% of last 100 steps", s=0, job="rl-policy-34b", node="shared-h100-21")
-    r = ck.fsdp_steps(c, -1100, 14, 4000, step_fn=lambda i: (1.8 if i < 4 else 2.6) * c.rng.uniform(0.99, 1.01))
+    r = ck.fsdp_steps(c, -1100, 5, 4000) + ck.fsdp_steps(c, -800, 9, 4160, step_fn=lambda i: 2.6 * c.rng.uniform(0.99, 1.01))
     r += ["[rank0]:[titan] %s - straggler - WARNING - rank 14 (shared-h100-22:6) compute 1.52x median over last 100 steps" % c.ymd_ms(-20)]
     c.log("shared-h100-21/rank0.log", r)
     c.log("shared-h100-22/nvidia-smi", [
@@ -1315,11 +1321,12 @@ def r049():
     hosts = ["gke-a2-ultra-3c1a-%d" % i for i in (0, 1)]
     c = ck.Case("case-r049", "gpu_thermal_throttle", "gke-a2-ultra-3c1a-1/gpu2", hosts, gpu=A100)
     c.alert("StepTimeRegression", "ddp-resnet-xl iteration time +45%", s=0, job="resnet-xl", namespace="vision", node="gke-a2-ultra-3c1a-0")
-    r = ck.plain_steps(c, -1100, 16, 220, step_fn=lambda i: (0.61 if i < 5 else 0.89) * c.rng.uniform(0.99, 1.01), loss=1.4)
+    r = ck.plain_steps(c, -1100, 6, 220, step_s=0.61, loss=1.4)
+    r += ck.plain_steps(c, -600, 10, 880, step_fn=lambda i: 0.89 * c.rng.uniform(0.99, 1.01), loss=1.33)
     r += ["%s | WARNING | ddp | bucket all-reduce wait p95 0.27 s on ranks 0-9,11-15; rank 10 compute 0.85 s" % c.ymd(-200)]
     c.log("vision/resnet-xl-worker-0/stdout", r + ck.app_noise(c, 4))
     # This exporter profile ships utilisation and power only (no clocks or temperatures).
-    c.gpu_metric("DCGM_FI_DEV_GPU_UTIL", "gke-a2-ultra-3c1a-1", 97, jitter=3, decimals=0)
+    c.gpu_metric("DCGM_FI_DEV_GPU_UTIL", "gke-a2-ultra-3c1a-1", 95, jitter=3, decimals=0)
     c.gpu_metric("DCGM_FI_DEV_POWER_USAGE", "gke-a2-ultra-3c1a-1", 330, jitter=30,
                  over={2: lambda s, n: ramp(s, -850, -700, n, 262.0)})
     health_all(c, "gke-a2-ultra-3c1a-1", bad={2: dict(temperature_c=90, sm_clock_mhz=915, clock_event_reasons=0x48, power_w=260)})
