@@ -662,20 +662,28 @@ class BatchRule {
     std::vector<int32_t> full_slot(nn, -1);
     std::vector<int32_t> const_full;
     size_t nfull = 0;
+    int32_t value_full = -1;  // the `value` node, when it has a column: the last slot, below
     for (size_t i = 0; i < nn; ++i) {
       const PlanNode& node = plan_.nodes[i];
       bool full = node.stage < plan_.max_stage && node.op != PlanOp::kConst;
       for (const PlanNode& reader : plan_.nodes)
         full |= reader.op == PlanOp::kAggregate && reader.inputs[0] == static_cast<int32_t>(i);
       if (!full) continue;
+      if (node.op == PlanOp::kValue) {
+        value_full = static_cast<int32_t>(i);
+        continue;
+      }
       full_slot[i] = static_cast<int32_t>(nfull++);
       if (node.op == PlanOp::kConst) const_full.push_back(static_cast<int32_t>(i));
     }
+    // The `value` column is the last one, so a member that lends its input (Lends: all values
+    // finite, read in place) does not allocate it.
+    if (value_full >= 0) full_slot[value_full] = static_cast<int32_t>(nfull++);
     full_.assign(nfull ? members_.size() : 0, {});
     full_slot_ = std::move(full_slot);
     std::vector<StateSet> states(members_.size());
     std::vector<double*> col(nn);
-    std::vector<std::vector<Peer>> peers;  // per instruction of the stage: its aggregation's peers
+    std::vector<AggCursor> aggs;  // per instruction of the stage: its aggregation's group timeline
     for (int stage = 0; stage <= plan_.max_stage; ++stage) {
       const std::vector<Instr>& instrs = prog_.by_stage[stage];
       const bool last = stage == plan_.max_stage;
@@ -683,14 +691,14 @@ class BatchRule {
         const size_t n = S(m).size();
         if (stage == 0) {
           states[m] = prog_.fresh;
-          if (nfull) full_[m].resize(nfull * n);
+          if (nfull) full_[m].resize((nfull - (value_full >= 0 && Lends(m) ? 1 : 0)) * n);
           for (int32_t id : const_full)  // no instruction writes constants
             std::fill_n(full_[m].begin() + static_cast<ptrdiff_t>(full_slot_[id] * n), n,
                         plan_.nodes[id].constant);
         }
-        peers.assign(instrs.size(), {});
+        aggs.assign(instrs.size(), {});
         for (size_t k = 0; k < instrs.size(); ++k)
-          if (instrs[k].op == PlanOp::kAggregate) peers[k] = Peers(instrs[k], m);
+          if (instrs[k].op == PlanOp::kAggregate) aggs[k].timeline = &Timeline(instrs[k], m);
         std::optional<SeriesFinish> fin;
         if (last) fin.emplace(*this, m);
         const bool lend = Lends(m);
@@ -699,7 +707,7 @@ class BatchRule {
           for (size_t i = 0; i < nn; ++i) col[i] = BlockColumn(m, static_cast<int32_t>(i), base);
           for (size_t k = 0; k < instrs.size(); ++k) {
             if (lend && instrs[k].op == PlanOp::kValue) continue;  // col points at the input
-            RETURN_IF_ERROR(Exec(instrs[k], col.data(), states[m], m, base, nb, &peers[k]));
+            RETURN_IF_ERROR(Exec(instrs[k], col.data(), states[m], m, base, nb, &aggs[k]));
           }
           if (last) fin->Block(col.data(), base, nb, out);
         }
@@ -790,6 +798,18 @@ class BatchRule {
     const double* v;
     ptrdiff_t j;  // latest point at or before the current time, -1 before the first
   };
+  // An aggregation's values at every timestamp of any series of its group (the union of their
+  // timestamps, ascending): at time t it depends only on the group and t, not on which member
+  // asks, so it is computed once per distinct timestamp instead of once per member and point
+  // (peers of a job usually report at the same times). Built on the first member's use.
+  struct GroupTimeline {
+    std::vector<int64_t> t;
+    std::vector<double> v;
+  };
+  struct AggCursor {  // a member's position in its group's timeline, carried across blocks
+    const GroupTimeline* timeline = nullptr;
+    size_t pos = 0;
+  };
 
   const TimeSeries& S(size_t m) const { return series_[members_[m]]; }
 
@@ -813,6 +833,33 @@ class BatchRule {
     return scratch_->data() + static_cast<size_t>(id) * kBlock;
   }
 
+  // The group timeline of aggregation `in` for member m's group (built once per group).
+  const GroupTimeline& Timeline(const Instr& in, size_t m) {
+    const std::vector<size_t>& group = Group(plan_.nodes[in.node], m);
+    GroupTimeline& g = timelines_[{&group, in.node}];
+    if (!g.t.empty() || group.empty()) return g;
+    std::vector<Peer> peers = Peers(in, m);
+    std::vector<ptrdiff_t> at(peers.size(), 0);
+    while (true) {  // merge the peers' timestamps, each distinct one once
+      int64_t next = std::numeric_limits<int64_t>::max();
+      bool any = false;
+      for (size_t q = 0; q < peers.size(); ++q) {
+        if (at[q] < peers[q].n) {
+          next = std::min(next, peers[q].t[at[q]]);
+          any = true;
+        }
+      }
+      if (!any) break;
+      g.t.push_back(next);
+      for (size_t q = 0; q < peers.size(); ++q)
+        if (at[q] < peers[q].n && peers[q].t[at[q]] == next) ++at[q];
+    }
+    g.v.resize(g.t.size());
+    for (size_t base = 0; base < g.t.size(); base += kBlock)
+      ComputeAggregate(in, peers, g.t.data() + base, std::min(kBlock, g.t.size() - base), g.v.data() + base);
+    return g;
+  }
+
   std::vector<Peer> Peers(const Instr& in, size_t m) {
     std::vector<Peer> peers;
     for (size_t q : Group(plan_.nodes[in.node], m)) {
@@ -823,10 +870,10 @@ class BatchRule {
   }
 
   // Runs one instruction over points [base, base + nb) of member m; col[node] points at the
-  // node's values for those points. `peers`: an aggregation's peers (cursors carried over
-  // from block to block).
+  // node's values for those points. `agg`: an aggregation's group timeline and the member's
+  // position in it (carried over from block to block).
   Status Exec(const Instr& in, double* const* col, StateSet& st, size_t m, size_t base, size_t nb,
-              std::vector<Peer>* peers) {
+              AggCursor* agg) {
     const TimeSeries& ts = S(m);
     double* out = col[in.node];
     const double* a = col[in.a];
@@ -874,8 +921,17 @@ class BatchRule {
         break;
       }
       case PlanOp::kAggregate:
-        ComputeAggregate(in, *peers, t, nb, out);
+      {  // the member's timestamps are in the timeline: look each one up
+        const int64_t* gt = agg->timeline->t.data();
+        const double* gv = agg->timeline->v.data();
+        size_t pos = agg->pos;
+        for (size_t i = 0; i < nb; ++i) {
+          while (gt[pos] < t[i]) ++pos;
+          out[i] = gv[pos];
+        }
+        agg->pos = pos;
         return Status::Ok();
+      }
 #define VIGIL_KERNEL(OP)                                                             \
   case PlanOp::OP:                                                                   \
     for (size_t i = 0; i < nb; ++i) out[i] = ApplyOp(PlanOp::OP, a[i], b[i], c[i]); \
@@ -1021,6 +1077,7 @@ class BatchRule {
   std::vector<int32_t> full_slot_;         // per node: its whole-series column, or -1
   std::vector<std::vector<double>> full_;  // per member: the whole-series columns
   std::vector<double> agg_vals_;           // ComputeAggregate: the peers' values at one time
+  std::map<std::pair<const std::vector<size_t>*, int32_t>, GroupTimeline> timelines_;  // (group, node)
   const RulePlan& plan_;
   std::span<const TimeSeries> series_;
   std::vector<size_t> members_;
