@@ -5,8 +5,12 @@
 #include <algorithm>
 #include <cctype>
 #include <ctime>
+#include <limits>
 #include <memory>
 #include <mutex>
+#include <optional>
+
+#include "core/parse.h"
 
 namespace vigil {
 namespace {
@@ -201,8 +205,12 @@ int64_t ParseRetryAfterMs(std::string_view value, int64_t now_ms) {
   if (value.empty()) return -1;
   if (std::all_of(value.begin(), value.end(),
                   [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
-    if (value.size() > 9) return -1;  // absurd; treat as unparseable
-    return std::stoll(std::string(value)) * 1000;
+    // A delta too large for milliseconds in int64 (or for int64 at all) saturates: the server
+    // asked for a very long wait, and every caller clamps to its own maximum backoff.
+    constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+    std::optional<int64_t> seconds = ParseInt(value);
+    if (!seconds || *seconds > kMax / 1000) return kMax;
+    return *seconds * 1000;
   }
   // HTTP-date (IMF-fixdate): "Wed, 21 Oct 2015 07:28:00 GMT".
   std::tm tm{};

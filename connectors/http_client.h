@@ -68,7 +68,8 @@ std::string UrlEncode(std::string_view text);
 
 // Parses a Retry-After header value: delta-seconds ("30") or an HTTP-date
 // ("Wed, 21 Oct 2015 07:28:00 GMT", relative to `now_ms`). Returns milliseconds to wait (>= 0),
-// or -1 when the value is empty or unparseable.
+// or -1 when the value is empty or unparseable. A delta-seconds too large to represent in
+// milliseconds ("99999999999999999999") saturates to INT64_MAX: callers clamp to their maximum.
 int64_t ParseRetryAfterMs(std::string_view value, int64_t now_ms);
 
 // Incremental parser for text/event-stream bodies (server-sent events). Feed it body chunks

@@ -4,6 +4,8 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <cstdint>
+#include <limits>
 #include <thread>
 
 namespace vigil {
@@ -154,6 +156,13 @@ TEST_CASE("ParseRetryAfterMs: seconds, HTTP-date, garbage") {
   // 2015-10-21T07:28:00Z = 1445412480 s.
   CHECK(ParseRetryAfterMs("Wed, 21 Oct 2015 07:28:00 GMT", 1445412480000 - 5000) == 5000);
   CHECK(ParseRetryAfterMs("Wed, 21 Oct 2015 07:28:00 GMT", 1445412480000 + 5000) == 0);
+  // Absurd deltas saturate instead of throwing or wrapping; callers clamp to their max backoff.
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  CHECK(ParseRetryAfterMs("99999999999999999999", 0) == kMax);
+  CHECK(ParseRetryAfterMs("9223372036854776", 0) == kMax);  // fits int64 as seconds, not as ms
+  CHECK(ParseRetryAfterMs("9223372036854775", 0) == 9223372036854775000);
+  CHECK(ParseRetryAfterMs("1234567890", 0) == 1234567890000);
+  CHECK(ParseRetryAfterMs("-5", 0) == -1);
 }
 
 TEST_CASE("UrlEncode") {

@@ -354,6 +354,20 @@ TEST_CASE("429 with Retry-After is honoured through the clock, then success") {
   CHECK(srv.received().size() == 2);
 }
 
+TEST_CASE("429 with an absurd Retry-After waits the configured maximum, not forever, and does not throw") {
+  ScriptedOpenAiServer srv;
+  FakeClock clock;
+  srv.Push({429, R"({"error":{"message":"rate limited"}})", {}, {{"Retry-After", "99999999999999999999"}}});
+  srv.Push({200, kPlainAnswer});
+  OpenAiLlmOptions o = Options(srv, &clock);
+  o.retry_after_max_ms = 45'000;
+  auto client = Make(o);
+  int64_t t0 = clock.NowMs();
+  auto r = client->Chat(Ask("x"));
+  REQUIRE(r.ok());
+  CHECK(clock.NowMs() - t0 == 45'000);
+}
+
 TEST_CASE("500 then success backs off with jitter; 500 forever gives Unavailable after N retries") {
   ScriptedOpenAiServer srv;
   FakeClock clock;

@@ -76,5 +76,14 @@ TEST_CASE("ParseJson reports line and column") {
   CHECK(r.status().message().find("x.json: line 3") == 0);
 }
 
+TEST_CASE("ParseJson: a number beyond double's range is an error with its place, not an exception") {
+  auto r = ParseJson("{\n  \"samples\": [[1, 2],\n    [3, 1e999]]}", "case.json");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == StatusCode::kInvalidArgument);
+  CHECK(r.status().message() == "case.json: line 3, column 9: number overflow parsing '1e999'");
+  CHECK_FALSE(ParseJson("-1e999", "x").ok());
+  CHECK(ParseJson("1e308", "x").ok());
+}
+
 }  // namespace
 }  // namespace vigil

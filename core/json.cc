@@ -8,20 +8,41 @@
 
 namespace vigil {
 
+namespace {
+
+// "line L, column C" of the byte at `offset` (0-based) in `text`.
+std::string LineColumn(std::string_view text, size_t offset) {
+  size_t line = 1, col = 1;
+  for (size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') { ++line; col = 1; } else { ++col; }
+  }
+  return "line " + std::to_string(line) + ", column " + std::to_string(col);
+}
+
+}  // namespace
+
 Result<Json> ParseJson(std::string_view text, std::string_view what) {
   try {
     return Json::parse(text.begin(), text.end());
   } catch (const Json::parse_error& e) {
-    // Turn the byte offset into line and column for people.
-    size_t line = 1, col = 1;
-    for (size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
-      if (text[i] == '\n') { ++line; col = 1; } else { ++col; }
-    }
     std::string msg = e.what();
     auto pos = msg.find("parse error");
     if (pos != std::string::npos) msg = msg.substr(pos);
-    return InvalidArgumentError(std::string(what) + ": line " + std::to_string(line) + ", column " +
-                                std::to_string(col) + ": " + msg);
+    // e.byte is 1-based: the byte where the parser stopped.
+    return InvalidArgumentError(std::string(what) + ": " + LineColumn(text, e.byte > 0 ? e.byte - 1 : 0) + ": " + msg);
+  } catch (const Json::out_of_range& e) {
+    // A number literal beyond double's range ("1e999"): nlohmann reports the literal but no offset;
+    // point at its first occurrence.
+    std::string msg = e.what();
+    auto pos = msg.find("number overflow");
+    if (pos != std::string::npos) msg = msg.substr(pos);
+    std::string where;
+    auto q1 = msg.find('\''), q2 = msg.rfind('\'');
+    if (q1 != std::string::npos && q2 > q1 + 1) {
+      auto at = text.find(msg.substr(q1 + 1, q2 - q1 - 1));
+      if (at != std::string_view::npos) where = LineColumn(text, at) + ": ";
+    }
+    return InvalidArgumentError(std::string(what) + ": " + where + msg);
   }
 }
 

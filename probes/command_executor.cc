@@ -6,8 +6,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
+#include <string_view>
 
+#include "core/parse.h"
 #include "probes/subprocess.h"
 
 namespace vigil {
@@ -204,7 +207,9 @@ Result<ProbeTarget> ParseProbeTarget(std::string_view target) {
         gpu_part.find_first_not_of("0123456789", 3) != std::string::npos || gpu_part.size() > 6) {
       return InvalidArgumentError("probe target `" + s + "`: GPU part `" + gpu_part + "` is not gpuN");
     }
-    t.gpu = std::stoi(gpu_part.substr(3));
+    std::optional<int32_t> gpu = ParseInt32(std::string_view(gpu_part).substr(3));
+    if (!gpu) return InvalidArgumentError("probe target `" + s + "`: GPU part `" + gpu_part + "` is not gpuN");
+    t.gpu = *gpu;
   }
   return t;
 }

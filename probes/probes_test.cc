@@ -201,6 +201,10 @@ TEST_CASE("probe targets") {
   CHECK(!ParseProbeTarget("node/gpuX").ok());
   CHECK(!ParseProbeTarget("node/").ok());
   CHECK(!ParseProbeTarget("a/b/c").ok());
+  auto huge = ParseProbeTarget("node-3/gpu99999999999999999999");  // an error, not an exception
+  REQUIRE(!huge.ok());
+  CHECK(huge.status().message().find("is not gpuN") != std::string::npos);
+  CHECK(!ParseProbeTarget("gpu99999999999999999999").ok());
 }
 
 TEST_CASE("ssh and slurm command lines") {
