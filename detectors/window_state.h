@@ -737,7 +737,7 @@ class WindowState {
         const double* a = slots + (s + 1) * stride;
         const double med = QuantileOf(a, cnt[s], 0.5);
         median[i0 + s] = med;
-        mad[i0 + s] = MadOf</*kAvx2=*/true>(a, cnt[s], med);
+        mad[i0 + s] = BlendMad<kV>(a, cnt[s], med);
       }
       std::copy(slots + len * stride, slots + len * stride + cap, slots);  // the window after the chunk
     }
@@ -745,6 +745,58 @@ class WindowState {
     EndTailColumn(n, w);
   }
 #endif
+
+  // MadOf for a sorted buffer of MedianMadBlend (a[0..n) sorted, +inf from a[n] to at least
+  // a[n + kV - 1]): the block spreads in whole vectors, no scalar tail, the blocks past the
+  // last one reading +inf (a spread of +inf, which leaves the minimum as it is). With a finite
+  // median no spread is NaN, so the minimum is the same double whichever lanes hold the
+  // blocks (a zero's sign is dropped, as in MadOf); otherwise, and below two values, MadOf.
+  template <size_t kV>
+  [[gnu::always_inline]] static double BlendMad(const double* a, size_t n, double med) {
+    if (n < 2 || !std::isfinite(med)) return MadOf</*kAvx2=*/true>(a, n, med);
+    double kth, next;
+    if constexpr (kV == 8)
+      BlendSpreadsAvx512(a, n, med, &kth, &next);
+    else
+      BlendSpreadsAvx2(a, n, med, &kth, &next);
+    kth += 0.0;
+    if (n % 2 == 1) return kth;
+    next += 0.0;
+    return kth + (next - kth) * 0.5;
+  }
+  // The smallest spread of the blocks of m = (n-1)/2 + 1 values (*kth) and, for even n, of
+  // m + 1 values (*next), blocks starting at i = 0, kV, 2 kV, ... while i <= n - m.
+  VIGIL_AVX512 static void BlendSpreadsAvx512(const double* a, size_t n, double med, double* kth, double* next) {
+    const size_t m = (n - 1) / 2 + 1;
+    const double* b = a + (m - 1);
+    const __m512d vmed = _mm512_set1_pd(med);
+    __m512d vk = _mm512_set1_pd(std::numeric_limits<double>::infinity()), vn = vk;
+    for (size_t i = 0; i <= n - m; i += 8) {
+      const __m512d lo = _mm512_sub_pd(vmed, _mm512_loadu_pd(a + i));
+      // (maskz with all lanes: the unmasked min / max trip GCC 12's maybe-uninitialized)
+      vk = _mm512_maskz_min_pd(0xff, vk, _mm512_maskz_max_pd(0xff, lo, _mm512_sub_pd(_mm512_loadu_pd(b + i), vmed)));
+      vn = _mm512_maskz_min_pd(0xff, vn,
+                               _mm512_maskz_max_pd(0xff, lo, _mm512_sub_pd(_mm512_loadu_pd(b + i + 1), vmed)));
+    }
+    alignas(64) double k[8], x[8];  // (_mm512_reduce_min_pd trips GCC 12's maybe-uninitialized)
+    _mm512_store_pd(k, vk);
+    _mm512_store_pd(x, vn);
+    *kth = std::min(std::min(std::min(k[0], k[1]), std::min(k[2], k[3])), std::min(std::min(k[4], k[5]), std::min(k[6], k[7])));
+    *next = std::min(std::min(std::min(x[0], x[1]), std::min(x[2], x[3])), std::min(std::min(x[4], x[5]), std::min(x[6], x[7])));
+  }
+  VIGIL_AVX2 static void BlendSpreadsAvx2(const double* a, size_t n, double med, double* kth, double* next) {
+    const size_t m = (n - 1) / 2 + 1;
+    const double* b = a + (m - 1);
+    const __m256d vmed = _mm256_set1_pd(med);
+    __m256d vk = _mm256_set1_pd(std::numeric_limits<double>::infinity()), vn = vk;
+    for (size_t i = 0; i <= n - m; i += 4) {
+      const __m256d lo = _mm256_sub_pd(vmed, _mm256_loadu_pd(a + i));
+      vk = _mm256_min_pd(vk, _mm256_max_pd(lo, _mm256_sub_pd(_mm256_loadu_pd(b + i), vmed)));
+      vn = _mm256_min_pd(vn, _mm256_max_pd(lo, _mm256_sub_pd(_mm256_loadu_pd(b + i + 1), vmed)));
+    }
+    *kth = MinLanesAvx2(vk);
+    *next = MinLanesAvx2(vn);
+  }
 
   // Column kernels of point windows of w points that read the value leaving the window from
   // the input (SumsPointsColumn, MedianMadBlend): tail_ keeps the previous w inputs (NaN before
