@@ -87,6 +87,8 @@ constexpr double kPeerOddOneOutFactor = 1.25;
 // the node and this GPU does not respond (fallen off the bus, or firmware hung).
 constexpr double kUnresponsiveBusWeight = 1.5;
 constexpr double kUnresponsiveFirmwareWeight = 1.0;
+// The reason recorded for the steps of a node's GPU sweep.
+constexpr const char* kSweepWhy = "sweep of the node's GPUs";
 
 double UpperMedian(std::vector<double> v);
 
@@ -732,6 +734,21 @@ void AddFieldAliases(std::vector<TimeSeries>& series) {
   }
 }
 
+// Whether the case shows a run that computes in FP8: a log line naming FP8 (recipe, amax / scale
+// statistics, e4m3 / e5m2, Transformer Engine's DelayedScaling) or a metric series of FP8 state.
+bool CaseShowsFp8(const DiagnosisCase& c) {
+  static const std::regex kFp8(R"(\b(fp8|float8|e4m3|e5m2|amax\w*|delayedscaling)\b|fp8_|float8_)", std::regex::icase);
+  for (const CaseLog& log : c.logs) {
+    for (const LogLine& line : log.lines) {
+      if (line.text.size() <= 2000 && std::regex_search(line.text, kFp8)) return true;
+    }
+  }
+  for (const TimeSeries& s : c.metrics) {
+    if (std::regex_search(s.name, kFp8)) return true;
+  }
+  return false;
+}
+
 // Training logs print the numbers the pack's metric conditions are written over (loss, grad norm,
 // loss scale, step time). They are read into series named as the conditions name them, one
 // series per log source, labelled {source, Hostname}. Times come from the line when it has one,
@@ -747,6 +764,8 @@ std::vector<TimeSeries> SeriesFromLogs(const DiagnosisCase& c, const Topology& t
       {R"((?:grad[ _]norm|gnorm)[:=\s]\s*([-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|nan|inf)))", "grad_norm", 1},
       {R"(loss[ _]scal(?:e|ing)?(?: to)?[:=\s]\s*([-+]?\d+\.?\d*(?:[eE][-+]?\d+)?))", "loss_scale", 1},
       {R"(elapsed time per iteration \(ms\):\s*(\d+\.?\d*))", "step_time_ms", 1},
+      // FP8 statistics as training loggers write them ("saturated_frac": 0.41 per layer record).
+      {R"(saturated_frac(?:tion)?['"]?\s*[:=]\s*(\d+\.?\d*(?:[eE][-+]?\d+)?))", "fp8_saturated_fraction", 1},
       {R"(step_time[:=\s]\s*(\d+\.?\d*)s\b)", "step_time_ms", 1000},
   };
   static const std::vector<std::pair<std::regex, const Field*>>* compiled = [] {
@@ -1107,6 +1126,10 @@ std::vector<std::string> CategoriesNamedByProbe(const ProbeResult& r) {
       {R"(pcie link gen|pcie replay|h2d_gb_s|d2h_gb_s)", "pcie_link_degraded"},
       {R"(disagrees|mismatch)", "gpu_silent_data_corruption"},
       {R"(compute processes on the gpu|exclusive use)", "straggler_rank"},
+      // The empty kernel launched and came back, only late: the host's launch path is slow (CPU
+      // contention, a CPU clocked down, cgroup throttling). A lost GPU does not answer at all (an
+      // error / timeout, not a latency over the threshold).
+      {R"(launch_latency|launch.sync|launch latency)", "straggler_rank"},
       {R"(\bxid (13|31|43)\b)", "illegal_memory_access"},
   };
   static const std::vector<std::pair<std::regex, std::string>>* compiled = [] {
@@ -2055,7 +2078,12 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   for (TimeSeries& s : SeriesFromExpertCounts(c, topo)) series.push_back(std::move(s));
   for (TimeSeries& s : SeriesFromSmiQuery(c, topo)) series.push_back(std::move(s));
   AddFieldAliases(series);
+  // FP8 scaling can only overflow in a run that computes in FP8: without any FP8 trace in the case
+  // (recipe, amax / scale statistics, e4m3 / e5m2, an fp8_* series), a NaN or a loss jump read by
+  // an FP8 entry's generic condition ("loss != loss") is the run's own numerics, not FP8's.
+  const bool fp8_run = CaseShowsFp8(c);
   for (const Signature& s : facts.metric_conditions) {
+    if (!fp8_run && s.category == "fp8_scaling_overflow" && s.pattern.find("fp8") == std::string::npos) continue;
     auto result = EvaluateMetricCondition(s.pattern, series);
     if (!result) {
       not_understood.insert(s.pattern);
@@ -2390,12 +2418,29 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           best_gain = gain;
         }
       }
+      // A slow node (a straggler placed on a node, not on one of its GPUs) is slow in its GPUs or
+      // in its host: the host side (CPU contention, a CPU clocked down, cgroup throttling) shows as
+      // a late empty-kernel launch on every GPU of the node while the GPU-side checks pass. The
+      // kernel-launch test joins the sweep of such a node beside the most informative probe (its
+      // catalog weight for a straggler is low because it only sees the host half of the cause).
+      const ProbeSpec* launch = nullptr;
+      auto straggler = pmap.find("straggler_rank");
+      if (ranked[0].first == "straggler_rank" ||
+          (straggler != pmap.end() && straggler->second >= kFirstWaveLeadShare)) {
+        launch = FindProbe("gpu.kernel_launch");
+        if (launch == best || (launch != nullptr && launch->intrusive)) launch = nullptr;
+      }
       std::set<std::string> swept;
       for (const ComponentHint& h : targets) {
         if (best == nullptr || h.gpu >= 0 || !swept.insert(h.node).second || swept.size() > 2) continue;
+        const bool slow_node = launch != nullptr && b.Component("straggler_rank", topo.job).node == h.node &&
+                               b.Component("straggler_rank", topo.job).gpu < 0;
         for (int g = 0; g < gpus; ++g) {
           std::string t = h.node + "/gpu" + std::to_string(g);
           if (!ran.count(std::string(best->name) + "@" + t)) sweep.push_back({best, t, best_gain});
+          if (slow_node && !ran.count(std::string(launch->name) + "@" + t)) {
+            sweep.push_back({launch, t, ExpectedInformationGain(*launch, pmap)});
+          }
         }
       }
     }
@@ -2491,7 +2536,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       std::string key = std::string(cand.spec->name) + "@" + cand.target;
       if (held_back(cand)) continue;
       if (ran.count(key) || !picked.insert(key).second) continue;
-      chosen.push_back({cand, "sweep of the node's GPUs", ""});
+      chosen.push_back({cand, kSweepWhy, ""});
     }
     // Peer comparison: the same probe on the suspect GPU's node peers, in the same wave.
     if (options_.peer_comparison) {
@@ -2740,6 +2785,24 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         if (o.hint.gpu < 0 && std::regex_search(pr->reason, m, kGpuInReason)) o.hint.gpu = std::stoi(m.str(1));
       }
       step_obs[i] = std::move(o);
+    }
+    // A late empty-kernel launch found by the sweep of a slow node is the node's host (its launch
+    // path), not the GPU it ran on, unless another GPU of the same node launched in time in this
+    // round (then it is that GPU).
+    for (size_t i = 0; i < steps.size(); ++i) {
+      if (!step_obs[i] || steps[i].outcome != "fail" || choice[i].why != kSweepWhy ||
+          !step_obs[i]->evidence.supports.size() || step_obs[i]->evidence.supports[0] != "straggler_rank") {
+        continue;
+      }
+      const std::string probe = steps[i].target.substr(0, steps[i].target.find('@'));
+      bool gpu_peer_passed = false;
+      for (size_t j = 0; j < steps.size(); ++j) {
+        if (j == i || steps[j].outcome != "pass" || !step_obs[j]) continue;
+        gpu_peer_passed = gpu_peer_passed ||
+                          (steps[j].target.substr(0, steps[j].target.find('@')) == probe &&
+                           step_obs[j]->hint.node == step_obs[i]->hint.node && step_obs[j]->hint.gpu >= 0);
+      }
+      if (!gpu_peer_passed) step_obs[i]->hint.gpu = -1;
     }
     // What each result fed (the trace's `fed`); peers compared with their suspect.
     std::vector<std::string> fed(steps.size());
