@@ -760,6 +760,7 @@ class BatchRule {
     if (cursor_ == members_.size() || members_[cursor_] != si) return false;
     series_state_ = prog_.fresh;
     fin_.emplace(*this, cursor_);
+    series_ready_ = false;
     return true;
   }
   // Points [base, base + nb) of the current series; lane[w] is shared window w's lane in
@@ -767,21 +768,30 @@ class BatchRule {
   Status SeriesBlock(SharedValueSums& shared, const std::vector<int32_t>& lane, size_t base, size_t nb,
                      BatchResult* out) {
     const size_t m = cursor_;
-    const size_t nn = plan_.nodes.size();
-    col_.resize(nn);
     double** col = col_.data();
-    for (size_t i = 0; i < nn; ++i) col[i] = BlockColumn(m, static_cast<int32_t>(i), base);
-    const bool lend = Lends(m);
-    const std::vector<Instr>& instrs = prog_.by_stage[0];
-    for (const Instr& in : instrs) {
-      if (in.shared < 0) continue;
-      for (int j = 0; j < detail::WindowState::kSumsSlots; ++j)
-        if (in.sums[j] >= 0) col[in.sums[j]] = shared.Out(static_cast<size_t>(lane[in.shared]), j);
+    if (!series_ready_) {  // the series' first block: where each node lives, what runs
+      const size_t nn = plan_.nodes.size();
+      col_.resize(nn);
+      col = col_.data();
+      for (size_t i = 0; i < nn; ++i) col[i] = BlockColumn(m, static_cast<int32_t>(i), base);
+      const bool lend = Lends(m);
+      lent_value_ = -1;
+      run_.clear();
+      for (const Instr& in : prog_.by_stage[0]) {
+        if (in.shared >= 0) {
+          for (int j = 0; j < detail::WindowState::kSumsSlots; ++j)
+            if (in.sums[j] >= 0) col[in.sums[j]] = shared.Out(static_cast<size_t>(lane[in.shared]), j);
+        } else if (lend && in.op == PlanOp::kValue) {
+          lent_value_ = in.node;  // read in place
+        } else {
+          run_.push_back(&in);
+        }
+      }
+      series_ready_ = true;
+    } else if (lent_value_ >= 0) {  // the only column that moves: the rest are block buffers
+      col[lent_value_] = const_cast<double*>(S(m).values.data()) + base;
     }
-    for (const Instr& in : instrs) {
-      if ((lend && in.op == PlanOp::kValue) || in.shared >= 0) continue;  // read in place / shared
-      RETURN_IF_ERROR(Exec(in, col, series_state_, m, base, nb, nullptr));
-    }
+    for (const Instr* in : run_) RETURN_IF_ERROR(Exec(*in, col, series_state_, m, base, nb, nullptr));
     fin_->Block(col, base, nb, out);
     return Status::Ok();
   }
@@ -1071,7 +1081,10 @@ class BatchRule {
   size_t cursor_ = 0;
   StateSet series_state_;
   std::optional<SeriesFinish> fin_;
-  std::vector<double*> col_;
+  std::vector<double*> col_;            // per node: its values for the current block
+  bool series_ready_ = false;            // col_ and run_ are set for the current series
+  int32_t lent_value_ = -1;              // the `value` node when it reads the input in place
+  std::vector<const Instr*> run_;        // the instructions that run (not shared, not lent)
   std::vector<int32_t> shared_;  // shared windows read (ShareValueSums)
   const std::vector<uint8_t>* finite_;     // not owned; per input series: all values finite
   std::vector<int32_t> full_slot_;         // per node: its whole-series column, or -1
