@@ -849,20 +849,32 @@ class BatchRule {
     GroupTimeline& g = timelines_[{&group, in.node}];
     if (!g.t.empty() || group.empty()) return g;
     std::vector<Peer> peers = Peers(in, m);
-    std::vector<ptrdiff_t> at(peers.size(), 0);
-    while (true) {  // merge the peers' timestamps, each distinct one once
-      int64_t next = std::numeric_limits<int64_t>::max();
-      bool any = false;
-      for (size_t q = 0; q < peers.size(); ++q) {
-        if (at[q] < peers[q].n) {
-          next = std::min(next, peers[q].t[at[q]]);
-          any = true;
-        }
-      }
-      if (!any) break;
+    // Merge the peers' timestamps, each distinct one once, without branches on the data (which
+    // peers have the next timestamp is as good as random when their clocks differ): head[q] is
+    // peer q's next timestamp, kEnd once it has none.
+    constexpr int64_t kEnd = std::numeric_limits<int64_t>::max();
+    std::vector<Peer> merge;  // the peers with points (an empty series has no timestamps)
+    size_t total = 0;
+    for (const Peer& p : peers) {
+      if (p.n > 0) merge.push_back(p);
+      total += static_cast<size_t>(p.n);
+    }
+    const size_t np = merge.size();
+    std::vector<ptrdiff_t> at(np, 0);
+    std::vector<int64_t> head(np);
+    for (size_t q = 0; q < np; ++q) head[q] = merge[q].t[0];
+    g.t.reserve(total);
+    while (true) {
+      int64_t next = kEnd;
+      for (size_t q = 0; q < np; ++q) next = std::min(next, head[q]);
+      if (next == kEnd) break;  // (a real timestamp is below kEnd: each series strictly increases)
       g.t.push_back(next);
-      for (size_t q = 0; q < peers.size(); ++q)
-        if (at[q] < peers[q].n && peers[q].t[at[q]] == next) ++at[q];
+      for (size_t q = 0; q < np; ++q) {
+        const ptrdiff_t j = at[q] + (head[q] == next ? 1 : 0);
+        at[q] = j;
+        const int64_t tj = merge[q].t[std::min(j, merge[q].n - 1)];
+        head[q] = j < merge[q].n ? tj : kEnd;
+      }
     }
     g.v.resize(g.t.size());
     for (size_t base = 0; base < g.t.size(); base += kBlock)
