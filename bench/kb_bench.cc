@@ -3,6 +3,7 @@
 //   build-kb/bin/kb_bench [--sizes 10000,100000] [--queries evals/knowledge/queries.jsonl]
 //                         [--pack data/knowledge] [--index IVF1024,Flat] [--nprobe N] [--skip-quality]
 //                         [--skip-scale] [--chunk 20000] [--baseline-queries N] [--no-baselines]
+//                         [--near-duplicate COS] [--sqlite-page-size BYTES]
 //
 // Quality: the shipped pack in an in-memory knowledge base; for each query, a hit at k when the
 // expected category is among the root causes of the first k incidents (guides excluded), for
@@ -318,7 +319,25 @@ struct ScaleOptions {
   // default; --near-duplicate 0 turns it off.
   double near_duplicate = -1;
   size_t near_duplicate_nprobe = 0;  // IVF lists the check compares with (0 = the product default)
+  // SQLite page size of the benchmark's new store (KnowledgeOptions::sqlite_page_size):
+  // 0 = the product default; --sqlite-page-size 4096 for an A/B against SQLite's own default.
+  int sqlite_page_size = 0;
 };
+
+// The page size the store at `path` was created with, read back from the file (what the A/B
+// compares, whatever the option said); -1 when it cannot be read.
+int64_t StorePageSize(const std::string& path) {
+  sqlite3* db = nullptr;
+  int64_t size = -1;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+      size = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+  }
+  sqlite3_close(db);
+  return size;
+}
 
 int Scale(const std::string& pack, const std::vector<Query>& queries, const std::vector<size_t>& sizes,
           const ScaleOptions& so) {
@@ -349,6 +368,7 @@ int Scale(const std::string& pack, const std::vector<Query>& queries, const std:
     o.index_nprobe = so.nprobe;
     if (so.near_duplicate >= 0) o.near_duplicate_cosine = so.near_duplicate;
     if (so.near_duplicate_nprobe > 0) o.near_duplicate_nprobe = so.near_duplicate_nprobe;
+    if (so.sqlite_page_size > 0) o.sqlite_page_size = so.sqlite_page_size;
     o.batch_size = 5000;
     std::mt19937_64 rng(42);
     double import_s = 0, import_cpu = 0;
@@ -359,6 +379,10 @@ int Scale(const std::string& pack, const std::vector<Query>& queries, const std:
         std::fprintf(stderr, "kb_bench: %s\n", kb.status().message().c_str());
         return 1;
       }
+      std::printf("    store %s: SQLite page size %lld bytes (%s)\n", o.db_path.c_str(),
+                  static_cast<long long>(StorePageSize(o.db_path)),
+                  so.sqlite_page_size > 0 ? "--sqlite-page-size" : "the product default");
+      std::fflush(stdout);
       for (size_t done = 0; done < n;) {
         std::vector<Incident> chunk;
         size_t m = std::min(so.chunk, n - done);
@@ -549,6 +573,8 @@ int main(int argc, char** argv) {
       so.near_duplicate = std::stod(next());
     else if (a == "--near-duplicate-nprobe")
       so.near_duplicate_nprobe = std::stoull(next());
+    else if (a == "--sqlite-page-size")
+      so.sqlite_page_size = std::stoi(next());
     else if (a == "--trim-after-import")
       so.trim_after_import = true;
     else if (a == "--no-baselines")

@@ -19,7 +19,9 @@
 #       $OUT/kb_scale_<mode>.log. The two share the host's memory bandwidth and last-level cache.
 #       The baselines (FTS5 lexical, Flat dense) are left out by default: at 1 M the Flat reopen
 #       re-embeds every entry and FTS5 takes seconds per query, which does not fit an 8-minute
-#       budget; pass e.g. `1000000 --baseline-queries 20` to include them.
+#       budget; pass e.g. `1000000 --baseline-queries 20` to include them. Any kb_bench flag
+#       after SIZES reaches every mode's run, e.g. the page-size A/B
+#       `1000000 --no-baselines --sqlite-page-size 4096` (the store's page size is printed).
 #
 # One core: OMP_NUM_THREADS=1 (FAISS uses OpenMP). The database goes to $TMPDIR (needs ~12 GB
 # free at 1 M). The index is kb_bench's default, the knowledge base's default `IVF1024,Flat`

@@ -283,11 +283,12 @@ class KnowledgeBase::Impl {
   Status Migrate() {
     RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys = ON"));
     if (opts.db_path != ":memory:") {
-      // 16 KiB pages for a new database (an existing one keeps its size): an entry's rows
-      // (incident text, signatures, entry, search text: ~4.5 KB) are written as WAL frames and
-      // again by each checkpoint, one pwrite per page; 4 KiB pages meant ~3 syscalls per entry
-      // and a checkpoint (two fdatasyncs) every 4 MB.
-      RETURN_IF_ERROR(db->Exec("PRAGMA page_size = 16384"));
+      // The page size of a new database (default 16 KiB; an existing one keeps its size, the
+      // pragma is a no-op once the file has pages): an entry's rows (incident text,
+      // signatures, entry, search text: ~4.5 KB) are written as WAL frames and again by each
+      // checkpoint, one pwrite per page; 4 KiB pages meant ~3 syscalls per entry and a
+      // checkpoint (two fdatasyncs) every 4 MB. It must precede journal_mode = WAL.
+      RETURN_IF_ERROR(db->Exec("PRAGMA page_size = " + std::to_string(opts.sqlite_page_size)));
       RETURN_IF_ERROR(db->Exec("PRAGMA journal_mode = WAL"));
       RETURN_IF_ERROR(db->Exec("PRAGMA synchronous = NORMAL"));
       // Imports insert into B-trees keyed by random hashes/ids: a 64 MiB page cache keeps them
@@ -1409,6 +1410,11 @@ Result<std::unique_ptr<KnowledgeBase>> KnowledgeBase::Open(const KnowledgeOption
   impl->opts = options;
   if (impl->opts.batch_size == 0) impl->opts.batch_size = 1;
   if (options.db_path.empty()) return InvalidArgumentError("knowledge base path is empty");
+  if (const int ps = options.sqlite_page_size; ps < 512 || ps > 65536 || (ps & (ps - 1)) != 0) {
+    return InvalidArgumentError("knowledge base " + options.db_path + ": sqlite_page_size " +
+                                std::to_string(ps) +
+                                " is not a power of two from 512 to 65536 bytes");
+  }
   if (options.db_path != ":memory:") {
     fs::path parent = fs::path(options.db_path).parent_path();
     std::error_code ec;

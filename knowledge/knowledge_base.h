@@ -83,6 +83,11 @@ struct KnowledgeOptions {
   // IVF's Flat phase) offers every stored vector, filtered by sign sketch; HNSW runs one k = 1
   // search per entry. See knowledge/README.md ("Near-duplicate check") for what fewer lists miss.
   size_t near_duplicate_nprobe = 3;
+  // SQLite page size (bytes) of a NEW database file: a power of two from 512 to 65536. A store
+  // that already exists keeps the page size it was created with (SQLite changes it only on
+  // VACUUM, which Open never runs). 16 KiB: fewer pwrite calls and checkpoints on import; see
+  // knowledge/README.md ("Figures") for its effect on query latency. Ignored for ":memory:".
+  int sqlite_page_size = 16384;
   // Test hook: called after each entry is written inside an open transaction, with the number
   // of entries written so far in this import. Tests use it to crash mid-import.
   std::function<void(size_t written)> after_write_hook;

@@ -993,6 +993,61 @@ TEST_CASE("schema version is recorded and a newer database is refused") {
   CHECK(kb.status().message().find("schema version 99") != std::string::npos);
 }
 
+// The page size SQLite reports for the file at `path` (read through a connection of its own).
+int64_t FilePageSize(const std::string& path) {
+  sqlite3* db = nullptr;
+  int64_t size = -1;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &s, nullptr) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW)
+      size = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+  }
+  sqlite3_close(db);
+  return size;
+}
+
+TEST_CASE("a new store gets the SQLite page size asked for; an existing store keeps its own") {
+  TempDir tmp;
+  auto o = MemoryOptions();
+  // The product default (16 KiB) for a new store.
+  o.db_path = (tmp.path / "default.sqlite").string();
+  CHECK(OpenOrDie(o) != nullptr);
+  CHECK(FilePageSize(o.db_path) == KnowledgeOptions{}.sqlite_page_size);
+  CHECK(KnowledgeOptions{}.sqlite_page_size == 16384);
+
+  for (int size : {4096, 65536}) {
+    CAPTURE(size);
+    o.db_path = (tmp.path / ("p" + std::to_string(size) + ".sqlite")).string();
+    o.sqlite_page_size = size;
+    {
+      auto kb = OpenOrDie(o);
+      REQUIRE(kb->Import(kTestdata + "/incidents.jsonl").ok());
+    }
+    CHECK(FilePageSize(o.db_path) == size);
+    // Reopened with another size asked for: the file keeps its pages, and its data.
+    o.sqlite_page_size = size == 4096 ? 16384 : 1024;
+    auto kb = OpenOrDie(o);
+    CHECK(FilePageSize(o.db_path) == size);
+    CHECK(TopHit(*kb, "CUDA out of memory", SearchMode::kLexical) == "t-oom");
+  }
+
+  // Not a power of two, or out of SQLite's range: refused before the file is created, naming
+  // the option, the value and the store.
+  for (int bad : {0, 3000, 256, 131072}) {
+    CAPTURE(bad);
+    o.db_path = (tmp.path / ("bad" + std::to_string(bad) + ".sqlite")).string();
+    o.sqlite_page_size = bad;
+    auto kb = KnowledgeBase::Open(o);
+    REQUIRE_FALSE(kb.ok());
+    CHECK(kb.status().code() == StatusCode::kInvalidArgument);
+    CHECK(kb.status().message().find("sqlite_page_size " + std::to_string(bad)) != std::string::npos);
+    CHECK(kb.status().message().find(o.db_path) != std::string::npos);
+    CHECK_FALSE(fs::exists(o.db_path));
+  }
+}
+
 TEST_CASE("the shipped taxonomy copy equals the shared file when it is present") {
   if (!fs::exists("../shared/taxonomy.json")) return;
   auto shipped = ReadJsonFile("data/taxonomy.json");
