@@ -651,9 +651,18 @@ class BatchRule {
     for (int32_t id : prog_.consts) const_col_[id] = static_cast<int32_t>(consts_.size() / kBlock), consts_.resize(consts_.size() + kBlock, plan_.nodes[id].constant);
   }
 
-  // Alerts, traces and the evaluation count go to *sink (EvaluateBatch keeps one per rule and
-  // joins them in rule order); flags to the result's flags.
-  void SetSink(BatchResult* sink) { sink_ = sink; }
+  // Traces and the evaluation count go to *sink (EvaluateBatch keeps one per rule and joins
+  // them in rule order), alerts to *alerts with this rule's index in *alert_rules (EvaluateBatch
+  // orders them by time, fingerprint and rule); flags to the result's flags.
+  void SetSink(BatchResult* sink, std::vector<Alert>* alerts, std::vector<uint32_t>* alert_rules) {
+    sink_ = sink;
+    alerts_ = alerts;
+    alert_rules_ = alert_rules;
+  }
+  void PushAlert(const Alert& a) const {
+    alerts_->push_back(a);
+    alert_rules_->push_back(static_cast<uint32_t>(rule_index_));
+  }
 
   Status Run(BatchResult* out) {
     const size_t nn = plan_.nodes.size();
@@ -1054,7 +1063,7 @@ class BatchRule {
                         [&](int32_t id) { return col[id][i]; });
         });
         if (ev == AlertTracker::Event::kResolved && r_.options_.build_alerts)
-          r_.sink_->alerts.push_back(tracker.alert);
+          r_.PushAlert(tracker.alert);
         const bool firing = tracker.firing();
         if (keep_) {
           trace_.condition[base + i] = hold;
@@ -1070,7 +1079,7 @@ class BatchRule {
 
     void Done() {
       BatchResult* sink = r_.sink_;
-      if (tracker_.firing() && r_.options_.build_alerts) sink->alerts.push_back(tracker_.alert);
+      if (tracker_.firing() && r_.options_.build_alerts) r_.PushAlert(tracker_.alert);
       sink->evaluations += ts_.size();
       if (keep_) sink->traces.push_back(std::move(trace_));
     }
@@ -1086,7 +1095,9 @@ class BatchRule {
   };
 
   std::vector<double>* scratch_;  // not owned; block buffers reused across rules
-  BatchResult* sink_ = nullptr;   // not owned; this rule's alerts, traces, evaluations
+  BatchResult* sink_ = nullptr;   // not owned; this rule's traces and evaluations
+  std::vector<Alert>* alerts_ = nullptr;          // not owned; every rule's alerts
+  std::vector<uint32_t>* alert_rules_ = nullptr;  // not owned; per alert: its rule's index
   std::vector<double> consts_;    // one block column per constant node
   std::vector<int32_t> const_col_;  // per node: its column in consts_, or -1
   // Series by series (BeginSeries .. EndSeries): the current member, its states and finish.
@@ -1151,6 +1162,7 @@ Result<BatchResult> EvaluateBatch(const CompiledRules& rules, std::span<const Ti
   // Each rule's alerts, traces and evaluation count, joined in rule order at the end (rules
   // without aggregations run series by series, the others rule by rule).
   std::vector<BatchResult> parts(rules.rules.size());
+  std::vector<uint32_t> alert_rules;  // per alert of out.alerts: its rule's index
   std::vector<std::vector<size_t>> selected(rules.rules.size());
   for (size_t r = 0; r < rules.rules.size(); ++r) {
     ASSIGN_OR_RETURN(selected[r], SelectSeries(rules.rules[r], series.size(), name, labels, options.limits));
@@ -1166,7 +1178,7 @@ Result<BatchResult> EvaluateBatch(const CompiledRules& rules, std::span<const Ti
     if (plan.tick_driven || plan.max_stage > 0) continue;
     by_series.push_back(std::make_unique<BatchRule>(plan, series, selected[r], options, &scratch, &finite));
     by_series.back()->rule_index_ = r;
-    by_series.back()->SetSink(&parts[r]);
+    by_series.back()->SetSink(&parts[r], &out.alerts, &alert_rules);
     by_series.back()->ShareValueSums(&shared_windows, &shared_slots);
   }
   if (!by_series.empty()) {
@@ -1215,7 +1227,7 @@ Result<BatchResult> EvaluateBatch(const CompiledRules& rules, std::span<const Ti
     if (!plan.tick_driven) {
       BatchRule br(plan, series, std::move(members), options, &scratch, &finite);
       br.rule_index_ = r;
-      br.SetSink(&part);
+      br.SetSink(&part, &out.alerts, &alert_rules);
       RETURN_IF_ERROR(br.Run(&out));
       continue;
     }
@@ -1256,23 +1268,40 @@ Result<BatchResult> EvaluateBatch(const CompiledRules& rules, std::span<const Ti
         }
       };
       auto on_event = [&](const Alert& a) {
-        if (a.state == AlertState::kResolved) part.alerts.push_back(a);
+        if (a.state == AlertState::kResolved) {
+          out.alerts.push_back(a);
+          alert_rules.push_back(static_cast<uint32_t>(r));
+        }
       };
       tr.OnTick(t, infos, value_at, on_eval, on_event);
     }
-    for (auto& a : tr.Active()) part.alerts.push_back(a);
+    for (auto& a : tr.Active()) {
+      out.alerts.push_back(std::move(a));
+      alert_rules.push_back(static_cast<uint32_t>(r));
+    }
     for (auto& [si, t] : traces) part.traces.push_back(std::move(t));
   }
   for (BatchResult& part : parts) {
-    out.alerts.insert(out.alerts.end(), std::make_move_iterator(part.alerts.begin()),
-                      std::make_move_iterator(part.alerts.end()));
     out.traces.insert(out.traces.end(), std::make_move_iterator(part.traces.begin()),
                       std::make_move_iterator(part.traces.end()));
     out.evaluations += part.evaluations;
   }
-  std::stable_sort(out.alerts.begin(), out.alerts.end(), [](const Alert& a, const Alert& b) {
-    return a.starts_at_ms != b.starts_at_ms ? a.starts_at_ms < b.starts_at_ms : a.fingerprint < b.fingerprint;
+  // Alerts by start time, then fingerprint; ties (one rule and series) in rule order, then in
+  // the order each rule found them (series, then time), as when rules ran one after another.
+  // Sorted as indices, then moved once (an Alert is large: moving it is what sorting cost).
+  std::vector<uint32_t> order(out.alerts.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<uint32_t>(i);
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t i, uint32_t j) {
+    const Alert& a = out.alerts[i];
+    const Alert& b = out.alerts[j];
+    if (a.starts_at_ms != b.starts_at_ms) return a.starts_at_ms < b.starts_at_ms;
+    if (a.fingerprint != b.fingerprint) return a.fingerprint < b.fingerprint;
+    return alert_rules[i] < alert_rules[j];
   });
+  std::vector<Alert> sorted;
+  sorted.reserve(order.size());
+  for (uint32_t i : order) sorted.push_back(std::move(out.alerts[i]));
+  out.alerts = std::move(sorted);
   return out;
 }
 

@@ -844,6 +844,9 @@ TEST_CASE("property: batch and streaming give identical values, flags and alerts
     };
     CHECK(sorted(stream_alerts) == sorted(batch->alerts));
     CHECK(!batch->alerts.empty());
+    // Batch returns them ordered by start time, then fingerprint.
+    CHECK(std::is_sorted(batch->alerts.begin(), batch->alerts.end(),
+                         [&](const Alert& a, const Alert& b) { return key(a) < key(b); }));
   }
 }
 
