@@ -1378,7 +1378,7 @@ def s049():
     gemm_node(c, "ax-h100-61", over={0: 471.8})
     c.nccl("nccl.allreduce@ax-h100-61")
     c.nccl("nccl.allreduce@job")
-    c.errored("gpu.gemm@ax-h100-62/gpu0", "probe skipped: node busy (job running, --no-intrusive on shared node)", 0.0)
+    c.errored("gpu.gemm@ax-h100-62/gpu0", "not run: ax-h100-62 is not drained (intrusive probe needs exclusive GPUs; ax-h100-61 was drained)", 0.0)
     return c
 
 
