@@ -648,7 +648,10 @@ class BatchRule {
     // run between this rule's blocks when rules run series by series).
     full_slot_.assign(nn, -1);  // no whole-series columns until Run decides them
     const_col_.assign(nn, -1);
-    for (int32_t id : prog_.consts) const_col_[id] = static_cast<int32_t>(consts_.size() / kBlock), consts_.resize(consts_.size() + kBlock, plan_.nodes[id].constant);
+    for (int32_t id : prog_.consts) {
+      const_col_[id] = static_cast<int32_t>(consts_.size() / kBlock);
+      consts_.resize(consts_.size() + kBlock, plan_.nodes[id].constant);
+    }
   }
 
   // Traces and the evaluation count go to *sink (EvaluateBatch keeps one per rule and joins
@@ -873,16 +876,19 @@ class BatchRule {
     std::vector<int64_t> head(np);
     for (size_t q = 0; q < np; ++q) head[q] = merge[q].t[0];
     g.t.reserve(total);
-    while (true) {
+    // (A peer may have a point at kEnd itself: `live` counts the peers not done, so that point
+    // is merged too.)
+    for (size_t live = np; live > 0;) {
       int64_t next = kEnd;
       for (size_t q = 0; q < np; ++q) next = std::min(next, head[q]);
-      if (next == kEnd) break;  // (a real timestamp is below kEnd: each series strictly increases)
       g.t.push_back(next);
+      live = 0;
       for (size_t q = 0; q < np; ++q) {
-        const ptrdiff_t j = at[q] + (head[q] == next ? 1 : 0);
+        const ptrdiff_t j = at[q] + (at[q] < merge[q].n && head[q] == next ? 1 : 0);
         at[q] = j;
         const int64_t tj = merge[q].t[std::min(j, merge[q].n - 1)];
         head[q] = j < merge[q].n ? tj : kEnd;
+        live += j < merge[q].n ? 1 : 0;
       }
     }
     g.v.resize(g.t.size());
