@@ -6,7 +6,8 @@
 // and the baseline, --stream-only batch and the baseline, --profile N runs only the flags-only
 // batch N times: for perf; --repeat N times the streaming pass N times and the flags-only batch
 // max(3, N) times, printing every streaming time, and reports the fastest of each: on a host
-// shared with other work, interference only adds time).
+// shared with other work, interference only adds time). The batch run with alerts also prints
+// an FNV-1a digest of the alerts' JSON in order, to compare engine versions.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
