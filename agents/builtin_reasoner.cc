@@ -13,6 +13,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "core/parse.h"
 #include "core/time_util.h"
 #include "probes/catalog.h"
 
@@ -158,12 +159,12 @@ int64_t LineTimeMs(const std::string& line, int year) {
   if (std::regex_search(line, m, kGlog)) {
     std::snprintf(buf, sizeof(buf), "%04d-%s-%sT%sZ", year, m.str(1).c_str(), m.str(2).c_str(), m.str(3).c_str());
     auto t = ParseRfc3339Ms(buf);
-    return t.ok() ? *t + (m[4].matched ? static_cast<int64_t>(std::stod("0" + m.str(4)) * 1000) : 0) : kNoTime;
+    return t.ok() ? *t + (m[4].matched ? static_cast<int64_t>(ParseDouble("0" + m.str(4)).value_or(0) * 1000) : 0) : kNoTime;
   }
   if (std::regex_search(line, m, kSyslog)) {
     int month = 0;
     for (int i = 0; i < 12; ++i) if (m.str(1) == kMonths[i]) month = i + 1;
-    std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%sZ", year, month, std::stoi(m.str(2)), m.str(3).c_str());
+    std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%sZ", year, month, ParseInt32(m.str(2)).value_or(0), m.str(3).c_str());
     auto t = ParseRfc3339Ms(buf);
     return t.ok() ? *t : kNoTime;
   }
@@ -208,7 +209,7 @@ int GpuOf(const Labels& labels) {
     auto it = labels.find(key);
     if (it != labels.end() && !it->second.empty() &&
         std::all_of(it->second.begin(), it->second.end(), [](unsigned char ch) { return std::isdigit(ch); })) {
-      return std::stoi(it->second);
+      if (auto gpu = ParseInt32(it->second)) return *gpu;  // a label too large for an index names no GPU
     }
   }
   return -1;
@@ -243,12 +244,30 @@ bool IsNumber(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char ch) { return std::isdigit(ch); });
 }
 
+// A JSON integer or a string of digits as an int32; nullopt beyond int32's range (not truncated).
+std::optional<int32_t> JsonInt32(const Json& v) {
+  if (v.is_number_unsigned()) {
+    uint64_t n = v.get<uint64_t>();
+    return n <= static_cast<uint64_t>(std::numeric_limits<int32_t>::max()) ? std::optional<int32_t>(static_cast<int32_t>(n))
+                                                                           : std::nullopt;
+  }
+  if (v.is_number_integer()) {
+    int64_t n = v.get<int64_t>();
+    return n >= std::numeric_limits<int32_t>::min() && n <= std::numeric_limits<int32_t>::max()
+               ? std::optional<int32_t>(static_cast<int32_t>(n))
+               : std::nullopt;
+  }
+  return v.is_string() ? ParseInt32(v.get<std::string>()) : std::nullopt;
+}
+
 void ScanTopologyJson(const Json& j, const std::string& node, Topology& t) {
   static const std::regex kPci(R"(^([0-9a-fA-F]{4,8}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}(\.[0-9])?$)");
   if (!j.is_object()) return;
   for (const auto& [k, v] : j.items()) {
     if (std::regex_match(k, kPci) && (v.is_number_integer() || (v.is_string() && IsNumber(v.get<std::string>())))) {
-      int gpu = v.is_number_integer() ? v.get<int>() : std::stoi(v.get<std::string>());
+      std::optional<int32_t> parsed = JsonInt32(v);
+      if (!parsed) continue;  // "0000:ab:00.0": "99999999999999999999" maps the bus to no GPU
+      int gpu = *parsed;
       if (node.empty()) t.pci_to_gpu[PciKey(k)] = gpu;
       else t.node_pci_to_gpu[{node, PciKey(k)}] = gpu;
       continue;
@@ -260,14 +279,16 @@ void ScanTopologyJson(const Json& j, const std::string& node, Topology& t) {
     if (k == "gpu_pci_bus" && v.is_object()) {  // {"gpu5": "0000:ab:00.0"}
       for (const auto& [gk, gv] : v.items()) {
         if (gk.rfind("gpu", 0) != 0 || !IsNumber(gk.substr(3)) || !gv.is_string()) continue;
-        int gpu = std::stoi(gk.substr(3));
+        std::optional<int32_t> parsed = ParseInt32(gk.substr(3));
+        if (!parsed) continue;
+        int gpu = *parsed;
         if (node.empty()) t.pci_to_gpu[PciKey(gv.get<std::string>())] = gpu;
         else t.node_pci_to_gpu[{node, PciKey(gv.get<std::string>())}] = gpu;
       }
       continue;
     }
     if (k == "gpus_per_node" && v.is_number_integer()) {
-      t.gpus_per_node = v.get<int>();
+      t.gpus_per_node = JsonInt32(v).value_or(t.gpus_per_node);  // 2^32 + 8 is not 8 GPUs
       continue;
     }
     if (k == "nodes" && v.is_array()) {
@@ -281,16 +302,17 @@ void ScanTopologyJson(const Json& j, const std::string& node, Topology& t) {
     }
     if ((k == "ranks" || k == "rank_to_component" || k == "rank_map") && v.is_object()) {
       for (const auto& [rk, rv] : v.items()) {
-        if (!IsNumber(rk) || !rv.is_string()) continue;
+        std::optional<int32_t> rank = IsNumber(rk) ? ParseInt32(rk) : std::nullopt;
+        if (!rank || !rv.is_string()) continue;
         ComponentHint h;
         std::string comp = rv.get<std::string>();
         auto slash = comp.find('/');
         h.node = comp.substr(0, slash);
         if (slash != std::string::npos) {
           std::string rest = comp.substr(slash + 1);
-          if (rest.rfind("gpu", 0) == 0 && IsNumber(rest.substr(3))) h.gpu = std::stoi(rest.substr(3));
+          if (rest.rfind("gpu", 0) == 0 && IsNumber(rest.substr(3))) h.gpu = ParseInt32(rest.substr(3)).value_or(-1);
         }
-        t.ranks[std::stoi(rk)] = h;
+        t.ranks[*rank] = h;
       }
       continue;
     }
@@ -326,11 +348,12 @@ std::vector<std::pair<int, ComponentHint>> RankPlacements(const std::string& lin
   std::vector<std::pair<int, ComponentHint>> out;
   for (auto it = std::sregex_iterator(line.begin(), line.end(), kPlaced); it != std::sregex_iterator(); ++it) {
     const std::smatch& m = *it;
-    if (!nodes.count(m.str(2))) continue;
+    std::optional<int32_t> gpu = ParseInt32(m.str(3)), rank = ParseInt32(m.str(1));
+    if (!nodes.count(m.str(2)) || !gpu || !rank) continue;
     ComponentHint h;
     h.node = m.str(2);
-    h.gpu = std::stoi(m.str(3));
-    h.rank = std::stoi(m.str(1));
+    h.gpu = *gpu;
+    h.rank = *rank;
     out.emplace_back(h.rank, h);
   }
   return out;
@@ -375,10 +398,10 @@ std::vector<TorchrunFailure> FindTorchrunFailures(const std::vector<std::string>
       std::smatch v;
       if (key == "host") f.host = value.substr(0, value.find_first_of(" \t"));
       else if (key == "rank" && std::regex_search(value, v, kRankField)) {
-        f.rank = std::stoi(v.str(1));
-        f.local_rank = std::stoi(v.str(2));
+        f.rank = ParseInt32(v.str(1)).value_or(-1);
+        f.local_rank = ParseInt32(v.str(2)).value_or(-1);
       } else if (key == "exitcode" && std::regex_search(value, v, kPid)) {
-        f.pid = std::stol(v.str(1));
+        f.pid = static_cast<long>(ParseInt(v.str(1)).value_or(-1));
       }
     }
     if (!f.host.empty() || f.rank >= 0) out.push_back(f);
@@ -413,7 +436,7 @@ Topology BuildTopology(const DiagnosisCase& c) {
     if (!node.empty()) t.nodes.insert(node);
     if (auto it = c.alert->labels.find("job"); it != c.alert->labels.end()) t.job = it->second;
   }
-  if (c.alert && c.alert->starts_at_ms > 0) t.year = std::stoi(FormatRfc3339Ms(c.alert->starts_at_ms).substr(0, 4));
+  if (c.alert && c.alert->starts_at_ms > 0) t.year = ParseInt32(FormatRfc3339Ms(c.alert->starts_at_ms).substr(0, 4)).value_or(t.year);
   if (c.topology.is_object() && c.topology.contains("nodes")) ScanTopologyJson(Json{{"nodes", c.topology["nodes"]}}, "", t);
   ScanTopologyJson(c.topology, "", t);
   // A log source's first path segment names a node only when the case names no node elsewhere
@@ -480,8 +503,9 @@ Topology BuildTopology(const DiagnosisCase& c) {
   int per_node = t.gpus_per_node > 0 ? t.gpus_per_node : GpusPerNodeFromMetrics(c);
   for (const CaseLog& l : c.logs) {
     std::smatch m;
-    if (std::regex_search(l.source, m, SourceRankRegex())) {
-      int r = std::stoi(m.str(2));
+    std::optional<int32_t> rank;
+    if (std::regex_search(l.source, m, SourceRankRegex()) && (rank = ParseInt32(m.str(2)))) {
+      int r = *rank;
       auto slash = l.source.find('/');
       std::string first = l.source.substr(0, slash);
       if (!t.nodes.count(first)) continue;
@@ -572,7 +596,9 @@ std::vector<TimeSeries> SeriesFromSmiCsv(const DiagnosisCase& c, const Topology&
         continue;
       }
       if (index_col < 0 || f.size() != cols.size() || !IsNumber(f[index_col])) continue;
-      int gpu = std::stoi(f[index_col]);
+      std::optional<int32_t> parsed_gpu = ParseInt32(f[index_col]);
+      if (!parsed_gpu) continue;  // an index no GPU has: the row says nothing about a GPU
+      int gpu = *parsed_gpu;
       int64_t t = c.alert ? c.alert->starts_at_ms : 0;
       for (size_t i = 0; i < f.size(); ++i) {
         if (cols[i] == nullptr) continue;
@@ -659,7 +685,8 @@ std::vector<TimeSeries> SeriesFromSmiQuery(const DiagnosisCase& c, const Topolog
       else if (sub == "Link Width" && name == "Max") metric = "DCGM_FI_DEV_PCIE_MAX_LINK_WIDTH";
       else if (sub == "Link Width" && (name == "Current" || name == "Device Current")) metric = "DCGM_FI_DEV_PCIE_LINK_WIDTH";
       else if (name == "GPU Current Temp") metric = "DCGM_FI_DEV_GPU_TEMP";
-      if (metric == nullptr) continue;
+      std::optional<double> reading = ParseDouble(m.str(3));
+      if (metric == nullptr || !reading) continue;  // a reading beyond double's range is no reading
       bool dup = false;
       for (const TimeSeries& s : out) {
         dup = dup || (s.name == metric && s.labels.at("source") == log.source &&
@@ -672,7 +699,7 @@ std::vector<TimeSeries> SeriesFromSmiQuery(const DiagnosisCase& c, const Topolog
       s.labels["snapshot"] = "1";
       if (!node.empty()) s.labels["Hostname"] = node;
       if (gpu >= 0) s.labels["gpu"] = std::to_string(gpu);
-      (void)s.Append(c.alert ? c.alert->starts_at_ms : 0, std::stod(m.str(3)));
+      (void)s.Append(c.alert ? c.alert->starts_at_ms : 0, *reading);
       out.push_back(std::move(s));
     }
   }
@@ -814,8 +841,8 @@ ComponentHint HintFromSource(const std::string& source, const Topology& t) {
   std::string first = source.substr(0, slash);
   if (t.nodes.count(first)) h.node = first;
   std::smatch m;
-  if (std::regex_search(source, m, kRank)) h.rank = std::stoi(m.str(2));
-  if (std::regex_search(source, m, kGpu)) h.gpu = std::stoi(m.str(2));
+  if (std::regex_search(source, m, kRank)) h.rank = ParseInt32(m.str(2)).value_or(-1);
+  if (std::regex_search(source, m, kGpu)) h.gpu = ParseInt32(m.str(2)).value_or(-1);
   static const std::regex kHcaInSource(R"((mlx5_\d+|ibp\d+s\d+|hfi1_\d+)(/|$))");
   if (std::regex_search(source, m, kHcaInSource)) h.hca = m.str(1);
   if (h.rank >= 0) {
@@ -879,8 +906,8 @@ void HintFromLine(const std::string& line, const Topology& t, ComponentHint& h) 
       if (it != t.node_pci_to_gpu.end()) named = it->second;
       else if (auto it2 = t.pci_to_gpu.find(pci_key); it2 != t.pci_to_gpu.end()) named = it2->second;
     }
-    if (named < 0 && std::regex_search(line, m, kGpuKey)) named = std::stoi(m.str(1));
-    if (named < 0 && names_node && std::regex_search(line, m, kNodeGpu)) named = std::stoi(m.str(1));
+    if (named < 0 && std::regex_search(line, m, kGpuKey)) named = ParseInt32(m.str(1)).value_or(-1);
+    if (named < 0 && names_node && std::regex_search(line, m, kNodeGpu)) named = ParseInt32(m.str(1)).value_or(-1);
     if (named >= 0) {
       h.gpu = named;
       h.gpu_from_rank = false;
@@ -905,15 +932,15 @@ void HintFromLine(const std::string& line, const Topology& t, ComponentHint& h) 
       }
     }
   }
-  if (h.gpu < 0 && std::regex_search(line, m, kGpuKey)) h.gpu = std::stoi(m.str(1));
-  if (h.gpu < 0 && std::regex_search(line, m, kGpu)) h.gpu = std::stoi(m.str(1));
+  if (h.gpu < 0 && std::regex_search(line, m, kGpuKey)) h.gpu = ParseInt32(m.str(1)).value_or(-1);
+  if (h.gpu < 0 && std::regex_search(line, m, kGpu)) h.gpu = ParseInt32(m.str(1)).value_or(-1);
   // torchrun's "local_rank: 3": one process per GPU, local rank N drives GPU N of its node.
   static const std::regex kLocalRank(R"(\blocal[_ ]rank\s*[:=]?\s*(\d+)\b)", std::regex::icase);
   if (h.gpu < 0 && std::regex_search(line, m, kLocalRank)) {
-    h.gpu = std::stoi(m.str(1));
-    h.gpu_from_rank = true;
+    h.gpu = ParseInt32(m.str(1)).value_or(-1);
+    h.gpu_from_rank = h.gpu >= 0;
   }
-  if (h.rank < 0 && std::regex_search(line, m, kRank)) h.rank = std::stoi(m.str(1));
+  if (h.rank < 0 && std::regex_search(line, m, kRank)) h.rank = ParseInt32(m.str(1)).value_or(-1);
   if (h.hca.empty() && std::regex_search(line, m, kHca)) h.hca = m.str(1);
   if (h.rank >= 0) {
     auto it = t.ranks.find(h.rank);
@@ -979,9 +1006,9 @@ void HintFromTorchrunReport(const CaseLog& log, size_t line, const Topology& t, 
   static const std::regex kRank(R"(\b(?:global\s+)?rank\s*[:=#]?\s*(\d+)\b)", std::regex::icase);
   const std::string& text = log.lines[line].text;
   std::smatch m;
-  long pid = std::regex_search(text, m, kPid) ? std::stol(m.str(1)) : -1;
+  long pid = std::regex_search(text, m, kPid) ? static_cast<long>(ParseInt(m.str(1)).value_or(-1)) : -1;
   bool own_log = std::regex_search(log.source, SourceRankRegex());
-  int rank = !own_log && std::regex_search(text, m, kRank) ? std::stoi(m.str(1)) : -1;
+  int rank = !own_log && std::regex_search(text, m, kRank) ? ParseInt32(m.str(1)).value_or(-1) : -1;
   for (const TorchrunFailure& f : it->second) {
     std::string node = ReportedNode(f.host, t.nodes);
     if (node.empty() || f.local_rank < 0) continue;
@@ -1004,8 +1031,8 @@ ComponentHint HintFromTarget(const std::string& target) {
   h.node = target.substr(0, slash);
   if (slash != std::string::npos) {
     std::string rest = target.substr(slash + 1);
-    if (rest.rfind("gpu", 0) == 0 && IsNumber(rest.substr(3))) h.gpu = std::stoi(rest.substr(3));
-    else if (rest.rfind("rank", 0) == 0 && IsNumber(rest.substr(4))) h.rank = std::stoi(rest.substr(4));
+    if (rest.rfind("gpu", 0) == 0 && IsNumber(rest.substr(3))) h.gpu = ParseInt32(rest.substr(3)).value_or(-1);
+    else if (rest.rfind("rank", 0) == 0 && IsNumber(rest.substr(4))) h.rank = ParseInt32(rest.substr(4)).value_or(-1);
     else if (rest.rfind("mlx", 0) == 0) h.hca = rest;
   }
   return h;
@@ -1267,8 +1294,8 @@ std::vector<std::pair<int, size_t>> FindNamedAbsentRanks(const std::vector<std::
     if (!std::regex_search(line, m, kNamed)) continue;
     std::string list = m[1].matched ? m.str(1) : m.str(2);
     for (auto it = std::sregex_iterator(list.begin(), list.end(), kNum); it != std::sregex_iterator(); ++it) {
-      int r = std::stoi(it->str());
-      if (seen.insert(r).second) out.emplace_back(r, i);
+      std::optional<int32_t> r = ParseInt32(it->str());
+      if (r && seen.insert(*r).second) out.emplace_back(*r, i);
     }
   }
   // A line naming many ranks names no culprit.
@@ -1296,7 +1323,9 @@ std::vector<std::pair<int, size_t>> FindOddOpRanks(const std::vector<std::string
     if (line.size() > 4000 || line.find("CollectiveFingerPrint") == std::string::npos) continue;
     std::smatch m;
     if (!std::regex_search(line, m, kMismatch) || m.str(2) == m.str(4)) continue;
-    int odd = m.str(2) != op && m.str(4) == op ? std::stoi(m.str(1)) : m.str(4) != op && m.str(2) == op ? std::stoi(m.str(3)) : -1;
+    int odd = m.str(2) != op && m.str(4) == op   ? ParseInt32(m.str(1)).value_or(-1)
+              : m.str(4) != op && m.str(2) == op ? ParseInt32(m.str(3)).value_or(-1)
+                                                 : -1;
     if (odd >= 0 && seen.insert(odd).second) out.emplace_back(odd, i);
   }
   if (out.size() > 2) out.clear();
@@ -1351,7 +1380,10 @@ std::vector<Laggard> FindLaggards(const std::vector<std::string>& lines) {
     if (line.size() > 2000 || line.find("nqueued") == std::string::npos) continue;
     std::smatch m;
     if (!std::regex_search(line, m, kProgress)) continue;
-    enq[std::stoi(m.str(1))] = {std::stol(m.str(2)), i};
+    std::optional<int32_t> rank = ParseInt32(m.str(1));
+    std::optional<int64_t> enqueued = ParseInt(m.str(2));
+    if (!rank || !enqueued) continue;
+    enq[*rank] = {static_cast<long>(*enqueued), i};
   }
   std::vector<Laggard> out;
   if (enq.size() < 2) return out;
@@ -1390,7 +1422,7 @@ std::vector<SilentRank> FindSilentRanks(const std::vector<CaseLog>& logs) {
   for (size_t li = 0; li < logs.size(); ++li) {
     const CaseLog& l = logs[li];
     std::smatch m;
-    int source_rank = std::regex_search(l.source, m, SourceRankRegex()) ? std::stoi(m.str(2)) : -1;
+    int source_rank = std::regex_search(l.source, m, SourceRankRegex()) ? ParseInt32(m.str(2)).value_or(-1) : -1;
     size_t frames = 0;
     bool thread = false, timeout = false;
     for (size_t ki = 0; ki < l.lines.size(); ++ki) {
@@ -1398,12 +1430,13 @@ std::vector<SilentRank> FindSilentRanks(const std::vector<CaseLog>& logs) {
       if (text.size() > 2000) continue;
       if (std::regex_search(text, kThread)) thread = true;
       if (std::regex_search(text, kFrame) || std::regex_search(text, kGdbFrame)) ++frames;
-      if (std::regex_search(text, m, kStopped)) {
-        candidates.push_back({-1, std::stoi(m.str(1)), li, ki, "stopped"});
+      std::optional<int32_t> stopped_rank;
+      if (std::regex_search(text, m, kStopped) && (stopped_rank = ParseInt32(m.str(1)))) {
+        candidates.push_back({-1, *stopped_rank, li, ki, "stopped"});
       }
       if (std::regex_search(text, kTimeout)) {
         if (std::regex_search(text, m, kLineRank)) {
-          waiters.insert(std::stoi(m.str(1)));
+          if (auto r = ParseInt32(m.str(1))) waiters.insert(*r);  // a rank too large to be one: no waiter
         } else if (source_rank >= 0) {
           waiters.insert(source_rank);
         }
@@ -1534,23 +1567,30 @@ std::optional<SlowMention> FindSlowMention(const std::string& line, const std::s
     m.ranks.push_back(rank);
     return m;
   };
+  // A figure or rank beyond its type's range makes that comparison unreadable: skip it.
   if (std::regex_search(line, v, kVersus)) {
-    double own = std::stod(v.str(2));
-    double peers = std::stod(v[5].matched ? v.str(5) : v.str(4));
-    if (peers > 0 && own >= kSlowRatio * peers) return rank_only(std::stoi(v.str(1)));
+    std::optional<double> own = ParseDouble(v.str(2));
+    std::optional<double> peers = ParseDouble(v[5].matched ? v.str(5) : v.str(4));
+    std::optional<int32_t> rank = ParseInt32(v.str(1));
+    if (own && peers && rank && *peers > 0 && *own >= kSlowRatio * *peers) return rank_only(*rank);
   }
   if (std::regex_search(line, v, kMaxOfRank)) {
-    double typical = std::stod(v.str(1)), max = std::stod(v.str(2));
-    if (typical > 0 && max >= kSlowRatio * typical) return rank_only(std::stoi(v.str(3)));
+    std::optional<double> typical = ParseDouble(v.str(1)), max = ParseDouble(v.str(2));
+    std::optional<int32_t> rank = ParseInt32(v.str(3));
+    if (typical && max && rank && *typical > 0 && *max >= kSlowRatio * *typical) return rank_only(*rank);
   }
-  if (std::regex_search(line, v, kRatio) && std::stod(v.str(2)) >= kSlowRatio) return rank_only(std::stoi(v.str(1)));
+  if (std::regex_search(line, v, kRatio)) {
+    std::optional<double> ratio = ParseDouble(v.str(2));
+    std::optional<int32_t> rank = ParseInt32(v.str(1));
+    if (ratio && rank && *ratio >= kSlowRatio) return rank_only(*rank);
+  }
   if (!std::regex_search(line, kSlow)) return std::nullopt;
   SlowMention m;
   std::smatch r;
   if (std::regex_search(line, r, kRanks)) {
-    int a = std::stoi(r.str(1)), b = r[2].matched ? std::stoi(r.str(2)) : a;
-    if (b >= a && b - a < 64) {
-      for (int x = a; x <= b; ++x) m.ranks.push_back(x);
+    std::optional<int32_t> a = ParseInt32(r.str(1)), b = r[2].matched ? ParseInt32(r.str(2)) : a;
+    if (a && b && *b >= *a && *b - *a < 64) {
+      for (int64_t x = *a; x <= *b; ++x) m.ranks.push_back(static_cast<int>(x));  // int64: b may be INT_MAX
     }
   }
   for (const std::string& n : nodes) {
@@ -1586,10 +1626,11 @@ DataWaitShare FindDataWaitShare(const FlatLogs& flat) {
       std::regex::icase);
   static const std::regex kStep(
       R"re(\b(?:step[-_ ]?time|iter(?:ation)?[-_ ]?time|time per iteration|batch[-_ ]?time|Time)\s*(\(ms\)|\(s\))?\s*[:=]?\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|s\b)?)re");
-  auto seconds = [](const std::smatch& m) {
-    double v = std::stod(m.str(2));
+  auto seconds = [](const std::smatch& m) -> std::optional<double> {
+    std::optional<double> v = ParseDouble(m.str(2));
+    if (!v) return std::nullopt;  // a figure beyond double's range: the line gives no share
     bool ms = Lower(m.str(1)) == "(ms)" || Lower(m.str(3)) == "ms";
-    return ms ? v / 1000 : v;
+    return ms ? *v / 1000 : *v;
   };
   std::vector<double> shares;
   DataWaitShare out;
@@ -1598,14 +1639,17 @@ DataWaitShare FindDataWaitShare(const FlatLogs& flat) {
     if (line.size() > 2000) continue;
     std::smatch d, st;
     if (!std::regex_search(line, d, kData)) continue;
-    double data = seconds(d), step = 0;
+    std::optional<double> data_s = seconds(d), step_s;
     if (std::regex_search(line, st, kStep)) {
-      step = seconds(st);
+      step_s = seconds(st);
     } else if (std::regex_search(line, st, kCompute)) {
-      step = data + seconds(st);
+      step_s = seconds(st);
+      if (step_s && data_s) *step_s += *data_s;
     } else {
       continue;
     }
+    if (!data_s || !step_s) continue;
+    double data = *data_s, step = *step_s;
     if (step <= 0 || data < 0 || data > 1.05 * step) continue;
     if (shares.empty()) out.first_line = i;
     shares.push_back(data / step);
@@ -2162,8 +2206,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     alert_hint.gpu = GpuOf(c.alert->labels);
     alert_hint.job = topo.job;
     auto rank = c.alert->labels.find("rank");
-    if (rank != c.alert->labels.end() && IsNumber(rank->second)) {
-      alert_hint.rank = std::stoi(rank->second);
+    if (rank != c.alert->labels.end() && IsNumber(rank->second) && ParseInt32(rank->second)) {
+      alert_hint.rank = *ParseInt32(rank->second);
       auto it = topo.ranks.find(alert_hint.rank);
       if (it != topo.ranks.end() && (alert_hint.node.empty() || it->second.node == alert_hint.node)) {
         alert_hint.node = it->second.node;
@@ -2782,7 +2826,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         // "gpu5 disagrees ...", "gpu2 not enumerated": a node probe naming one GPU.
         static const std::regex kGpuInReason(R"(\bgpu(\d+)\b)", std::regex::icase);
         std::smatch m;
-        if (o.hint.gpu < 0 && std::regex_search(pr->reason, m, kGpuInReason)) o.hint.gpu = std::stoi(m.str(1));
+        if (o.hint.gpu < 0 && std::regex_search(pr->reason, m, kGpuInReason)) o.hint.gpu = ParseInt32(m.str(1)).value_or(-1);
       }
       step_obs[i] = std::move(o);
     }

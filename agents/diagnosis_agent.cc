@@ -4,9 +4,11 @@
 #include <regex>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <set>
 #include <sstream>
 
+#include "core/parse.h"
 #include "core/time_util.h"
 
 namespace vigil {
@@ -61,10 +63,14 @@ std::vector<size_t> DeviatingLines(const FlatLogs& flat, const std::set<size_t>&
     if (skip.count(i) || flat.lines[i].size() > 1000) continue;
     std::string line = std::regex_replace(flat.lines[i], kStamp, " ");
     std::vector<double> values;
-    for (auto it = std::sregex_iterator(line.begin(), line.end(), kDecimal); it != std::sregex_iterator(); ++it) {
-      values.push_back(std::stod(it->str()));
+    bool readable = true;  // a decimal beyond double's range makes the whole line no reading
+    for (auto it = std::sregex_iterator(line.begin(), line.end(), kDecimal);
+         it != std::sregex_iterator() && readable; ++it) {
+      std::optional<double> v = ParseDouble(it->str());
+      readable = v.has_value();
+      if (v) values.push_back(*v);
     }
-    if (values.empty()) continue;
+    if (!readable || values.empty()) continue;
     std::string key = std::regex_replace(line, kNumber, "#");
     auto [it, inserted] = groups.try_emplace(key);
     if (inserted) order.push_back(key);

@@ -6,6 +6,8 @@
 #include <numeric>
 #include <set>
 
+#include "core/parse.h"
+
 namespace vigil {
 namespace {
 
@@ -31,7 +33,8 @@ std::optional<std::vector<Token>> Tokenize(const std::string& s) {
       i = j;
     } else if (std::isdigit(static_cast<unsigned char>(c)) || (c == '.' && i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i + 1])))) {
       size_t used = 0;
-      double v = std::stod(s.substr(i), &used);
+      std::optional<double> v = ParseDoublePrefix(std::string_view(s).substr(i), &used);
+      if (!v) return std::nullopt;  // "1e999": a number beyond double's range is not understood
       size_t j = i + used;
       // A duration inside [..]: 10m, 1h, 7d.
       if (j < s.size() && std::string("smhdwy").find(s[j]) != std::string::npos &&
@@ -40,7 +43,7 @@ std::optional<std::vector<Token>> Tokenize(const std::string& s) {
         i = j + 1;
         continue;
       }
-      out.push_back({Token::kNumber, s.substr(i, used), v});
+      out.push_back({Token::kNumber, s.substr(i, used), *v});
       i = j;
     } else if (c == '"') {
       size_t j = s.find('"', i + 1);

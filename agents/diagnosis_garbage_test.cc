@@ -1,0 +1,144 @@
+// Numbers in untrusted text (issue 7, "Bad input"): a log line, log source, label, probe reason or
+// topology entry holding a number beyond int or double range is an unknown hint to the built-in
+// reasoner, never an exception that loses the diagnosis. tests/diagnose_garbage_test.sh runs the
+// same through the CLI over many more variants; these pin the reasoner-level policies.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "agents/case.h"
+#include "agents/diagnosis_agent.h"
+#include "agents/diagnosis_testing.h"
+#include "agents/metric_condition.h"
+
+namespace vigil {
+namespace {
+
+const std::string kHuge = "99999999999999999999";  // > INT64_MAX and > UINT64_MAX
+const std::string kWide(400, '9');                  // a decimal that overflows a double
+
+Incident Xid79() {
+  Incident i;
+  i.id = "xid-79";
+  i.title = "GPU has fallen off the bus (Xid 79)";
+  i.log_signatures = {"GPU has fallen off the bus"};
+  i.root_cause = "gpu_fallen_off_bus";
+  i.mitigation = "drain the node and reseat or replace the GPU";
+  return i;
+}
+
+// Xid 79 on n-3 (bus ab -> gpu5 by the topology) behind an NCCL timeout on rank 0.
+Json XidCase() {
+  return ParseJson(R"JSON({
+    "id": "t-garbage",
+    "alert": {"labels": {"alertname": "TrainingJobStalled", "job": "llm", "node": "n-1"},
+              "annotations": {"summary": "no iteration logged for 10m"}, "startsAt": "2026-03-18T22:17:40Z"},
+    "logs": [
+      {"source": "n-1/rank0/stderr", "lines": [
+        "[rank0]:[E0318 22:17:20.544652000 ProcessGroupNCCL.cpp:616] [Rank 0] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=41873, OpType=ALLREDUCE, NumelIn=67108864, NumelOut=67108864, Timeout(ms)=600000) ran for 600012 milliseconds before timing out."]},
+      {"source": "n-3/dmesg", "lines": [
+        "Mar 18 22:06:45 n-3 kernel: NVRM: Xid (PCI:0000:ab:00): 79, pid='<unknown>', name=<unknown>, GPU has fallen off the bus."]}],
+    "topology": {"nodes": ["n-1", "n-3"], "gpus_per_node": 8, "n-3": {"0000:ab:00.0": 5}}
+  })JSON").value();
+}
+
+Result<DiagnosisReport> Run(const Json& j, const KnowledgeBase& kb) {
+  auto c = ParseCase(j, "t.json");
+  REQUIRE_MESSAGE(c.ok(), c.status().message());
+  DiagnosisAgentOptions o;
+  o.kb = &kb;
+  return DiagnosisAgent(o).Diagnose(*c, nullptr);
+}
+
+TEST_CASE("garbage numbers: a line with a number beyond range leaves the diagnosis as it was") {
+  auto kb = testing::KbWith({Xid79()});
+  auto base = Run(XidCase(), *kb);
+  REQUIRE(base.ok());
+  REQUIRE(base->diagnosis.root_cause == "gpu_fallen_off_bus");
+  REQUIRE(base->diagnosis.component == "n-3/gpu5");
+  // One line per parse site family of the reasoner: GPU and rank hints, torchrun and launcher
+  // fields, straggler comparisons, rank lists and ranges, step/data-wait times, readings.
+  const std::vector<std::string> lines = {
+      "GPU " + kHuge + ": Xid error",
+      "rank " + kHuge + " failed",
+      "[Rank " + kHuge + "] Exception (either an error or timeout) detected by watchdog at work: 7, last enqueued NCCL work: " + kHuge + ", last completed NCCL work: 6.",
+      "[Rank 3] last enqueued NCCL work: " + kHuge + ", last completed NCCL work: 6",
+      "Rank " + kHuge + " is 9x slower than peers",
+      "rank 3 p50 " + kWide + "x of median",
+      "rank " + kHuge + ": 840 ms vs median 410 ms",
+      "rank 3: " + kWide + " ms vs median " + kWide + " ms",
+      "step time p50 " + kWide + ", max " + kWide + " (rank " + kHuge + ")",
+      "ranks " + kHuge + "-" + kHuge + " are slow",
+      "ranks 2147483640-2147483647 are slow",  // a valid range ending at INT_MAX
+      "missing ranks: " + kHuge + ", 3",
+      "Rank " + kHuge + " is running collective: CollectiveFingerPrint(SequenceNumber=7, OpType=ALLREDUCE) but Rank 2 is running collective: CollectiveFingerPrint(SequenceNumber=7, OpType=BROADCAST)",
+      "gpu_index=" + kHuge + " temperature=91",
+      "local_rank: " + kHuge,
+      "cuda:" + kHuge,
+      "rank " + kHuge + " on n-3 gpu " + kHuge,
+      "  " + kHuge + " tl+ 00:00:01 python train.py --local_rank=" + kHuge,
+      "step_time: " + kWide + " ms, data_wait: " + kWide + ".0 ms",
+      "fwd_bwd: " + kWide + ".25 ms, data_wait: 1.5 s",
+      "iteration 7 | grad norm: " + kWide + ".5 |",
+      "E0399 22:17:20." + kHuge + " ProcessGroupNCCL.cpp:616] x",
+      "2026-99-99T99:99:99Z error",
+  };
+  for (const std::string& line : lines) {
+    CAPTURE(line);
+    Json j = XidCase();
+    j["logs"].push_back({{"source", "n-1/rank1/stderr"}, {"lines", {line, line, line}}});
+    Result<DiagnosisReport> r = Status();
+    CHECK_NOTHROW(r = Run(j, *kb));
+    REQUIRE(r.ok());
+    CHECK(r->diagnosis.root_cause == "gpu_fallen_off_bus");
+    CHECK(r->diagnosis.component == "n-3/gpu5");
+  }
+}
+
+TEST_CASE("garbage numbers: a GPU or rank index beyond range names no GPU or rank") {
+  auto kb = testing::KbWith({Xid79()});
+  Json j = XidCase();
+  // The bus id is not in the topology, so only the source could name the GPU; 10^20 is no GPU.
+  j["topology"] = {{"nodes", {"n-1", "n-3"}}, {"gpus_per_node", 8}};
+  j["logs"][1]["source"] = "n-3/gpu" + kHuge + "/dmesg";
+  Result<DiagnosisReport> r = Status();
+  CHECK_NOTHROW(r = Run(j, *kb));
+  REQUIRE(r.ok());
+  CHECK(r->diagnosis.root_cause == "gpu_fallen_off_bus");
+  CHECK(r->diagnosis.component == "n-3");
+  // Topology entries with such numbers are skipped, the rest of the topology still read.
+  j = XidCase();
+  j["topology"]["ranks"] = {{kHuge, "n-3/gpu5"}, {"0", "n-1/gpu" + kHuge}};
+  j["topology"]["n-3"][std::string("0000:3a:00.0")] = kHuge;
+  j["alert"]["labels"]["gpu"] = kHuge;
+  j["alert"]["labels"]["rank"] = kHuge;
+  CHECK_NOTHROW(r = Run(j, *kb));
+  REQUIRE(r.ok());
+  CHECK(r->diagnosis.root_cause == "gpu_fallen_off_bus");
+  CHECK(r->diagnosis.component == "n-3/gpu5");
+}
+
+TEST_CASE("garbage numbers: a reading beyond double range is no reading") {
+  // DeviatingLines: the line with the unreadable decimal is skipped, the trend of the rest found.
+  DiagnosisCase c;
+  c.logs.push_back({"n-1/train.log", {}, 0});
+  size_t n = 1;
+  for (const std::string& v : std::vector<std::string>{"12.4", "31.0", kWide + ".5", "55.2"}) {
+    c.logs[0].lines.push_back({n++, "WARNING - grad norm " + v + " (clip 1.0)"});
+  }
+  FlatLogs flat = FlattenLogs(c);
+  std::vector<size_t> dev;
+  CHECK_NOTHROW(dev = DeviatingLines(flat, {}));
+  REQUIRE(dev.size() == 1);
+  CHECK(dev[0] == 3);
+  // A metric condition with a literal beyond double range is not understood, not a crash.
+  std::vector<TimeSeries> s(1);
+  s[0].name = "temp";
+  REQUIRE(s[0].Append(0, 50).ok());
+  CHECK_FALSE(EvaluateMetricCondition("temp > 1e999", s).has_value());
+  CHECK(EvaluateMetricCondition("temp > 1e2", s).has_value());
+}
+
+}  // namespace
+}  // namespace vigil
