@@ -382,7 +382,7 @@ std::string OddHcaInDetails(const Json& details) {
 std::vector<TorchrunFailure> FindTorchrunFailures(const std::vector<std::string>& lines) {
   static const std::regex kEntry(R"(^\s*\[\d+\]:\s*$)");
   static const std::regex kField(R"(^\s*(time|host|rank|exitcode|error_file|traceback)\s*:\s*(.*?)\s*$)");
-  static const std::regex kRankField(R"(^(\d+)\s*\(local_rank\s*:\s*(\d+)\))");
+  static const std::regex kRankField(R"(^(\d+)(?:\s*\(local_rank\s*:\s*(\d+)\))?)");
   static const std::regex kPid(R"(\(pid\s*:\s*(\d+)\))");
   constexpr size_t kMaxEntryLines = 8;
   std::vector<TorchrunFailure> out;
@@ -399,7 +399,7 @@ std::vector<TorchrunFailure> FindTorchrunFailures(const std::vector<std::string>
       if (key == "host") f.host = value.substr(0, value.find_first_of(" \t"));
       else if (key == "rank" && std::regex_search(value, v, kRankField)) {
         f.rank = ParseInt32(v.str(1)).value_or(-1);
-        f.local_rank = ParseInt32(v.str(2)).value_or(-1);
+        if (v[2].matched) f.local_rank = ParseInt32(v.str(2)).value_or(-1);
       } else if (key == "exitcode" && std::regex_search(value, v, kPid)) {
         f.pid = static_cast<long>(ParseInt(v.str(1)).value_or(-1));
       }

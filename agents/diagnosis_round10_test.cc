@@ -76,7 +76,12 @@ TEST_CASE("round 10: torchrun's failure report is parsed per entry (host, rank, 
   CHECK(f[1].host == "slm-04");
   CHECK(f[1].rank == 17);
   CHECK(f[1].pid == -1);
-  CHECK(FindTorchrunFailures({"[0]:", "host: a", "rank: 3"}).size() == 1);  // no local rank: kept, rank only
+  // No local rank printed: kept with the rank alone.
+  f = FindTorchrunFailures({"[0]:", "rank: 3"});
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].rank == 3);
+  CHECK(f[0].local_rank == -1);
+  CHECK(f[0].host.empty());
 }
 
 // Two nodes; the torchrun agent on slm-02 prints the failure of a rank that ran on slm-03.
