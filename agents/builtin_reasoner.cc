@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <memory>
 #include <optional>
 #include <regex>
 #include <set>
@@ -1666,8 +1665,9 @@ class Beliefs {
     for (const std::string& c : facts.categories) score_[c] = 0;
   }
 
-  // The case's log lines, for component rules that read beyond the evidence (storage scope).
-  void SetCaseLines(std::shared_ptr<const std::vector<std::string>> lines) { case_lines_ = std::move(lines); }
+  // The case's log lines, for component rules that read beyond the evidence (storage scope); they
+  // must outlive these beliefs.
+  void SetCaseLines(const std::vector<std::string>* lines) { case_lines_ = lines; }
 
   void Add(Observation o) {
     o.evidence.id = "e" + std::to_string(obs_.size() + 1);
@@ -1851,7 +1851,7 @@ class Beliefs {
   double other_score_;
   std::map<std::string, double> score_;
   std::vector<Observation> obs_;
-  std::shared_ptr<const std::vector<std::string>> case_lines_;
+  const std::vector<std::string>* case_lines_ = nullptr;
 };
 
 Json BeliefJson(const Beliefs& b, size_t k = 5) {
@@ -1869,14 +1869,9 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   Diagnosis& d = out.diagnosis;
   Json& trace = out.trace;
   Topology topo = BuildTopology(c);
+  FlatLogs flat = FlattenLogs(c);
   Beliefs beliefs(facts, options_.other_score);
-  {
-    auto lines = std::make_shared<std::vector<std::string>>();
-    for (const CaseLog& l : c.logs) {
-      for (const LogLine& line : l.lines) lines->push_back(line.text);
-    }
-    beliefs.SetCaseLines(std::move(lines));
-  }
+  beliefs.SetCaseLines(&flat.lines);
   for (const std::string& n : c.notes) d.unverified.push_back(n);
   auto layer_of = [&](const std::string& cat) {
     auto it = facts.layers.find(cat);
@@ -1884,7 +1879,6 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   };
 
   // 1. Log signatures: one contribution per (category, signature); examples kept as evidence.
-  FlatLogs flat = FlattenLogs(c);
   struct SigGroup {
     std::vector<const SignatureMatch*> matches;
     int64_t first_time = kNoTime;
