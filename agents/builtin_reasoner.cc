@@ -10,6 +10,7 @@
 #include <set>
 #include <cstdio>
 #include <sstream>
+#include <string_view>
 #include <tuple>
 
 #include "core/parse.h"
@@ -173,6 +174,14 @@ int64_t LineTimeMs(const std::string& line, int year) {
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return std::tolower(ch); });
   return s;
+}
+
+// Whether `text` contains `lower_needle` (lower case) in any letter case: the cheap test run before
+// a case-insensitive regex whose every match contains that word, so the regex reads few lines.
+bool ContainsNoCase(const std::string& text, std::string_view lower_needle) {
+  return std::search(text.begin(), text.end(), lower_needle.begin(), lower_needle.end(), [](char a, char b) {
+           return std::tolower(static_cast<unsigned char>(a)) == b;
+         }) != text.end();
 }
 
 // "0000:3b:00", "00000000:3B:00.0", "3b:00.0" -> "3b:00" (bus:device).
@@ -764,13 +773,20 @@ void AddFieldAliases(std::vector<TimeSeries>& series) {
 // statistics, e4m3 / e5m2, Transformer Engine's DelayedScaling) or a metric series of FP8 state.
 bool CaseShowsFp8(const DiagnosisCase& c) {
   static const std::regex kFp8(R"(\b(fp8|float8|e4m3|e5m2|amax\w*|delayedscaling)\b|fp8_|float8_)", std::regex::icase);
+  // Every match contains one of these words: the regex reads only the lines that do.
+  auto shows = [](const std::string& text) {
+    for (std::string_view w : {"fp8", "float8", "e4m3", "e5m2", "amax", "delayedscaling"}) {
+      if (ContainsNoCase(text, w)) return std::regex_search(text, kFp8);
+    }
+    return false;
+  };
   for (const CaseLog& log : c.logs) {
     for (const LogLine& line : log.lines) {
-      if (line.text.size() <= 2000 && std::regex_search(line.text, kFp8)) return true;
+      if (line.text.size() <= 2000 && shows(line.text)) return true;
     }
   }
   for (const TimeSeries& s : c.metrics) {
-    if (std::regex_search(s.name, kFp8)) return true;
+    if (shows(s.name)) return true;
   }
   return false;
 }
@@ -784,15 +800,16 @@ std::vector<TimeSeries> SeriesFromLogs(const DiagnosisCase& c, const Topology& t
     const char* pattern;
     const char* name;
     double scale;
+    const char* word;  // in every match (lower case): the regex runs only on lines that contain it
   };
   static const Field kFields[] = {
-      {R"((?:^|[\s|,'"{(])(?:(?:lm|train|training|total)[ _])?loss['"]?[:=\s]\s*([-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|nan|inf)))", "loss", 1},
-      {R"((?:grad[ _]norm|gnorm)[:=\s]\s*([-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|nan|inf)))", "grad_norm", 1},
-      {R"(loss[ _]scal(?:e|ing)?(?: to)?[:=\s]\s*([-+]?\d+\.?\d*(?:[eE][-+]?\d+)?))", "loss_scale", 1},
-      {R"(elapsed time per iteration \(ms\):\s*(\d+\.?\d*))", "step_time_ms", 1},
+      {R"((?:^|[\s|,'"{(])(?:(?:lm|train|training|total)[ _])?loss['"]?[:=\s]\s*([-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|nan|inf)))", "loss", 1, "loss"},
+      {R"((?:grad[ _]norm|gnorm)[:=\s]\s*([-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|nan|inf)))", "grad_norm", 1, "norm"},
+      {R"(loss[ _]scal(?:e|ing)?(?: to)?[:=\s]\s*([-+]?\d+\.?\d*(?:[eE][-+]?\d+)?))", "loss_scale", 1, "scal"},
+      {R"(elapsed time per iteration \(ms\):\s*(\d+\.?\d*))", "step_time_ms", 1, "elapsed time per iteration"},
       // FP8 statistics as training loggers write them ("saturated_frac": 0.41 per layer record).
-      {R"(saturated_frac(?:tion)?['"]?\s*[:=]\s*(\d+\.?\d*(?:[eE][-+]?\d+)?))", "fp8_saturated_fraction", 1},
-      {R"(step_time[:=\s]\s*(\d+\.?\d*)s\b)", "step_time_ms", 1000},
+      {R"(saturated_frac(?:tion)?['"]?\s*[:=]\s*(\d+\.?\d*(?:[eE][-+]?\d+)?))", "fp8_saturated_fraction", 1, "saturated_frac"},
+      {R"(step_time[:=\s]\s*(\d+\.?\d*)s\b)", "step_time_ms", 1000, "step_time"},
   };
   static const std::vector<std::pair<std::regex, const Field*>>* compiled = [] {
     auto* v = new std::vector<std::pair<std::regex, const Field*>>();
@@ -810,7 +827,7 @@ std::vector<TimeSeries> SeriesFromLogs(const DiagnosisCase& c, const Topology& t
       bool any = false;
       for (const auto& [re, f] : *compiled) {
         std::smatch m;
-        if (!std::regex_search(line.text, m, re)) continue;
+        if (!ContainsNoCase(line.text, f->word) || !std::regex_search(line.text, m, re)) continue;
         std::string v = Lower(m.str(1));
         double value = v.find("nan") != std::string::npos ? NAN
                        : v.find("inf") != std::string::npos ? INFINITY : std::strtod(v.c_str(), nullptr) * f->scale;
@@ -1102,7 +1119,7 @@ bool StorageIsShared(const std::vector<std::string>& evidence, const std::vector
   static const std::regex kExport(R"((?:^|\s)[A-Za-z0-9][A-Za-z0-9_.-]*:/[A-Za-z0-9_])");
   static const std::regex kPath(R"((/[A-Za-z0-9_.-]+)+)");
   for (const std::string& l : case_lines) {
-    if (l.size() > 400 || !std::regex_search(l, kExport)) continue;
+    if (l.size() > 400 || l.find(":/") == std::string::npos || !std::regex_search(l, kExport)) continue;
     for (auto it = std::sregex_iterator(l.begin(), l.end(), kPath); it != std::sregex_iterator(); ++it) {
       std::string path = it->str();
       if (path.size() < 3) continue;
