@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <optional>
 #include <regex>
 #include <set>
@@ -1083,43 +1084,63 @@ std::string FormatComponent(const std::string& category, const std::string& laye
 
 }  // namespace
 
-bool NamesSharedStorage(const std::vector<std::string>& lines) {
+namespace {
+
+// The storage words NamesSharedStorage counts: a shared file system, a local disk, and a server
+// that evicted this client (Lustre "This client was evicted by ...-OST0012": it dropped one node,
+// not the file system).
+const std::regex& SharedFsRegex() {
   static const std::regex kShared(
       R"((\bnfs[34]?\b|\bnfsd?:|\blustre|\bLustreError|\bgpfs|\bmmfs|\bbeegfs|\bcephfs|\bceph:|\bwekafs|\bweka\b|)"
       R"(\bglusterfs|\bs3fs|/mnt/shared|/shared/|/mnt/nfs|/mnt/lustre|/mnt/gpfs|\bshared (file ?system|fs|storage)|)"
       R"(\bserver \S+ not responding|\bstale (nfs )?file handle))",
       std::regex::icase);
+  return kShared;
+}
+const std::regex& LocalFsRegex() {
   static const std::regex kLocal(
       R"((\bnvme\d|/dev/sd[a-z]|\bsd[a-z]\d?\b|\bmd\d+\b|/local\b|/local_|/mnt/local|/raid\d?\b|\blocal (disk|ssd|nvme|scratch)|)"
       R"(/var/lib/kubelet|\bephemeral\b))",
       std::regex::icase);
-  // A server that evicted this client (Lustre "This client was evicted by ...-OST0012") dropped one
-  // node, not the file system: the node's fault.
+  return kLocal;
+}
+const std::regex& EvictedRegex() {
   static const std::regex kEvicted(R"(\bclient (was )?evicted\b|\bevicted by\b)", std::regex::icase);
+  return kEvicted;
+}
+
+// A mount table or quota report line whose file system is a network export ("10.9.0.5:/export/ckpt
+// 200T 200T 0 100% /mnt/ckpt", "nfs01:/home 20.0T* ...").
+bool IsExportLine(const std::string& l) {
+  static const std::regex kExport(R"((?:^|\s)[A-Za-z0-9][A-Za-z0-9_.-]*:/[A-Za-z0-9_])");
+  return l.size() <= 400 && l.find(":/") != std::string::npos && std::regex_search(l, kExport);
+}
+
+}  // namespace
+
+bool NamesSharedStorage(const std::vector<std::string>& lines) {
   int shared = 0, local = 0;
   for (const std::string& l : lines) {
-    if (std::regex_search(l, kEvicted)) return false;
-    if (std::regex_search(l, kShared)) ++shared;
-    if (std::regex_search(l, kLocal)) ++local;
+    if (std::regex_search(l, EvictedRegex())) return false;
+    if (std::regex_search(l, SharedFsRegex())) ++shared;
+    if (std::regex_search(l, LocalFsRegex())) ++local;
   }
   return shared > 0 && shared > local;
 }
 
 bool StorageIsShared(const std::vector<std::string>& evidence, const std::vector<std::string>& case_lines) {
   // An eviction among the evidence keeps it at the node (NamesSharedStorage); one elsewhere in the
-  // case does not: the servers evict every client when the file system itself fails.
-  static const std::regex kEvicted(R"(\bclient (was )?evicted\b|\bevicted by\b)", std::regex::icase);
+  // case does not stop the export rule below: the servers evict every client when the file system
+  // itself fails.
   for (const std::string& l : evidence) {
-    if (std::regex_search(l, kEvicted)) return false;
+    if (std::regex_search(l, EvictedRegex())) return false;
   }
   if (NamesSharedStorage(evidence)) return true;
-  // A mount table or quota report whose file system is a network export ("10.9.0.5:/export/ckpt
-  // 200T 200T 0 100% /mnt/ckpt", "nfs01:/home 20.0T* ..."): the failed path is on it when an
-  // evidence line names a path under one of the line's paths.
-  static const std::regex kExport(R"((?:^|\s)[A-Za-z0-9][A-Za-z0-9_.-]*:/[A-Za-z0-9_])");
+  // A network export's mount or quota line: the failed path is on it when an evidence line names a
+  // path under one of the line's paths.
   static const std::regex kPath(R"((/[A-Za-z0-9_.-]+)+)");
   for (const std::string& l : case_lines) {
-    if (l.size() > 400 || l.find(":/") == std::string::npos || !std::regex_search(l, kExport)) continue;
+    if (!IsExportLine(l)) continue;
     for (auto it = std::sregex_iterator(l.begin(), l.end(), kPath); it != std::sregex_iterator(); ++it) {
       std::string path = it->str();
       if (path.size() < 3) continue;
@@ -1134,11 +1155,23 @@ bool StorageIsShared(const std::vector<std::string>& evidence, const std::vector
     }
   }
   // The evidence names no file system at all ("OSError: [Errno 28] No space left on device"): the
-  // case's other storage lines (a Lustre OST nearly full, a df of the mount) say which it was.
+  // case's other storage lines (a Lustre OST nearly full, a df of the mount) say which it was (an
+  // eviction among them keeps it at the node).
   static const std::regex kAnyFs(R"((/[A-Za-z0-9_.-]+){2,}|\bnvme\d|/dev/sd[a-z]|\bmd\d+\b)", std::regex::icase);
   bool evidence_names_fs = false;
   for (const std::string& e : evidence) evidence_names_fs = evidence_names_fs || std::regex_search(e, kAnyFs);
   return !evidence_names_fs && NamesSharedStorage(case_lines);
+}
+
+std::vector<std::string> StorageLines(const std::vector<std::string>& lines) {
+  std::vector<std::string> out;
+  for (const std::string& l : lines) {
+    if (IsExportLine(l) || std::regex_search(l, EvictedRegex()) || std::regex_search(l, SharedFsRegex()) ||
+        std::regex_search(l, LocalFsRegex())) {
+      out.push_back(l);
+    }
+  }
+  return out;
 }
 
 FlatLogs FlattenLogs(const DiagnosisCase& c) {
@@ -1683,8 +1716,11 @@ class Beliefs {
   }
 
   // The case's log lines, for component rules that read beyond the evidence (storage scope); they
-  // must outlive these beliefs.
-  void SetCaseLines(const std::vector<std::string>* lines) { case_lines_ = lines; }
+  // must outlive these beliefs and their copies.
+  void SetCaseLines(const std::vector<std::string>* lines) {
+    case_storage_ = std::make_shared<CaseStorage>();
+    case_storage_->all = lines;
+  }
 
   void Add(Observation o) {
     o.evidence.id = "e" + std::to_string(obs_.size() + 1);
@@ -1830,7 +1866,8 @@ class Beliefs {
       for (const Observation* o : support) {
         if (o->evidence.kind == EvidenceKind::kLog) lines.push_back(o->evidence.detail);
       }
-      h.shared_storage = case_lines_ ? StorageIsShared(lines, *case_lines_) : NamesSharedStorage(lines);
+      if (case_storage_ && !case_storage_->lines) case_storage_->lines = StorageLines(*case_storage_->all);
+      h.shared_storage = case_storage_ ? StorageIsShared(lines, *case_storage_->lines) : NamesSharedStorage(lines);
     }
     for (const Observation* o : support) {
       if (o->hint.node != h.node) continue;
@@ -1868,7 +1905,13 @@ class Beliefs {
   double other_score_;
   std::map<std::string, double> score_;
   std::vector<Observation> obs_;
-  const std::vector<std::string>* case_lines_ = nullptr;
+  // The case's lines and, read on the first storage component, those the storage scope reads
+  // (StorageLines): shared by copies of these beliefs, so one case is filtered once.
+  struct CaseStorage {
+    const std::vector<std::string>* all = nullptr;
+    std::optional<std::vector<std::string>> lines;
+  };
+  std::shared_ptr<CaseStorage> case_storage_;
 };
 
 Json BeliefJson(const Beliefs& b, size_t k = 5) {

@@ -140,8 +140,13 @@ bool NamesSharedStorage(const std::vector<std::string>& lines);
 // a mount table / quota line of the case whose file system is a network export ("10.9.0.5:/export/ckpt
 // ... /mnt/ckpt") and whose paths the evidence's failed path lies under; else, when the evidence
 // names no path or device at all, NamesSharedStorage over the case's lines. A client-eviction line
-// anywhere keeps it at the node.
+// in the evidence keeps it at the node; one elsewhere in the case only stops that last rule.
 bool StorageIsShared(const std::vector<std::string>& evidence, const std::vector<std::string>& case_lines);
+
+// The lines of a case that StorageIsShared's case-wide rules read (a network export's mount or
+// quota line, a shared or local file system, a client eviction): StorageIsShared(e, StorageLines(l))
+// equals StorageIsShared(e, l) for any evidence e, and reads a few lines where l may be 20 000.
+std::vector<std::string> StorageLines(const std::vector<std::string>& lines);
 
 // Ranks a log line places on a node of `nodes` and a local GPU: "rank 17 (hpc-g07 local 1)",
 // "rank 5 on node-2 gpu 5", "rank 9 (node-1, local_rank 1)". Names that are not nodes are skipped.

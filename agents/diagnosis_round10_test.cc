@@ -236,5 +236,37 @@ TEST_CASE("round 10: storage scope reads the case's mount table and, for a pathl
   CHECK_FALSE(StorageIsShared(enospc, {"see https://mnt/ckpt for details"}));
 }
 
+TEST_CASE("round 10: the storage scope over StorageLines of a case equals it over all the case's lines") {
+  std::vector<std::string> noise = {"step 100 loss 2.01 step_time 0.91s", "WARNING: Logging before flag parsing",
+                                    "see https://mnt/ckpt for details"};
+  std::vector<std::vector<std::string>> cases = {
+      {"10.9.0.5:/export/ckpt          200T  200T     0 100% /mnt/ckpt"},
+      {"/dev/nvme0n1p1   3.5T  3.5T     0 100% /mnt/ckpt"},
+      {"  nfs01:/home   20.0T*  20.0T   20.0T  none    88120"},
+      {"kernel: Lustre: proj-OST0012-osc-ffff9c1a: 0 free inodes / 1.2 GiB free; filesystem nearly full"},
+      {"kernel: Lustre: proj-OST0012-osc: nearly full", "LustreError: This client was evicted by proj-OST0012"},
+      {"kernel: EXT4-fs warning (device nvme1n1p1): ext4_dx_add_entry: Directory index full!",
+       "kernel: Lustre: proj-OST0012-osc: nearly full"},
+      {}};
+  std::vector<std::vector<std::string>> evidence = {
+      {"OSError: [Errno 28] No space left on device: '/mnt/ckpt/llama/iter_0024000/__3_0.distcp'"},
+      {"OSError: [Errno 122] Disk quota exceeded: '/home/team/ckpt/step_2/model.safetensors'"},
+      {"[rank0]: OSError: [Errno 28] No space left on device"}};
+  int shared = 0;
+  for (std::vector<std::string> lines : cases) {
+    size_t storage = lines.size();
+    lines.insert(lines.begin(), noise.begin(), noise.end());
+    std::vector<std::string> kept = StorageLines(lines);
+    CHECK(kept.size() == storage);  // the noise is dropped, every storage line kept
+    for (const auto& e : evidence) {
+      CAPTURE(lines);
+      CAPTURE(e);
+      CHECK(StorageIsShared(e, kept) == StorageIsShared(e, lines));
+      shared += StorageIsShared(e, lines);
+    }
+  }
+  CHECK(shared >= 3);  // the comparison covers both answers
+}
+
 }  // namespace
 }  // namespace vigil
