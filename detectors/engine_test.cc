@@ -424,6 +424,47 @@ TEST_CASE("a peer group with an empty series and unaligned clocks: batch aggrega
   CHECK(!batch->alerts.empty());
 }
 
+TEST_CASE("a peer point at the largest timestamp: batch aggregates as streaming does") {
+  // The batch group timeline merges the members' timestamps; a point at INT64_MAX is merged
+  // too (before be234ab the merge stopped at an INT64_MAX sentinel and the member's lookup ran
+  // past the end of the timeline: a crash).
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  std::vector<TimeSeries> ranks;
+  ranks.push_back(
+      Series("step_time_ms", {{"job", "llm"}, {"rank", "0"}}, {1000, 2000, kMax}, {100, 101, 102}));
+  ranks.push_back(
+      Series("step_time_ms", {{"job", "llm"}, {"rank", "1"}}, {1000, 3000, kMax - 1}, {100, 300, 100}));
+  P p("Straggler", "step_time_ms");
+  int32_t v = p.Value();
+  int32_t med = p.Agg(AggFn::kMedian, v, {"job"});
+  RulePlan plan = p.Done(p.Cmp(PlanOp::kGt, v, p.Node(PlanOp::kMul, {p.Const(1.3), med})));
+  plan.lookback_ms = 1500;
+  EngineOptions opt;
+  opt.trace_nodes = true;
+  auto batch = EvaluateBatch(CompiledRules{{plan}}, ranks, opt);
+  REQUIRE(batch.ok());
+  REQUIRE(batch->traces.size() == 2);
+  CHECK(batch->traces[0].node_values[med][2] == 101.0);  // 102 and 100 (at kMax - 1, within the lookback)
+  CHECK(batch->traces[1].node_values[med][2] == 100.0);  // rank 0's point at 2000 is too old
+  std::vector<std::vector<double>> stream_med(ranks.size());
+  StreamingEngine::Callbacks cb;
+  cb.on_trace = [&](size_t, size_t s, int64_t, bool, bool, std::span<const double> vals) {
+    stream_med[s].push_back(vals[med]);
+  };
+  auto eng = StreamingEngine::Create(CompiledRules{{plan}}, opt, cb);
+  REQUIRE(eng.ok());
+  for (const auto& s : ranks) REQUIRE((*eng)->AddSeries(s.name, s.labels).ok());
+  std::vector<std::tuple<int64_t, size_t, double>> events;
+  for (size_t i = 0; i < ranks.size(); ++i)
+    for (size_t j = 0; j < ranks[i].size(); ++j)
+      events.emplace_back(ranks[i].timestamps_ms[j], i, ranks[i].values[j]);
+  std::stable_sort(events.begin(), events.end(),
+                   [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
+  for (auto& [t, s, x] : events) REQUIRE((*eng)->Append(s, t, x).ok());
+  REQUIRE((*eng)->Flush().ok());
+  for (const auto& tr : batch->traces) CHECK(stream_med[tr.series] == tr.node_values[med]);
+}
+
 TEST_CASE("an aggregation over a constant counts the peers that reported (batch and streaming)") {
   // `count by (job) (2)`: the aggregation's input is a constant node; batch (in blocks, over
   // more than one block) and streaming agree, and a peer stops counting once its last point
@@ -847,6 +888,67 @@ TEST_CASE("property: batch and streaming give identical values, flags and alerts
     // Batch returns them ordered by start time, then fingerprint.
     CHECK(std::is_sorted(batch->alerts.begin(), batch->alerts.end(),
                          [&](const Alert& a, const Alert& b) { return key(a) < key(b); }));
+  }
+}
+
+TEST_CASE("batch: all rules in one call give what each rule gives alone") {
+  // Rules without aggregations run together series by series (sharing running-sum windows of
+  // `value`), the others rule by rule: flags, traces (in rule order, then series), node values,
+  // evaluations and alerts are those of one rule at a time. Series include an empty one, a
+  // one-point one and all-finite ones (read in place).
+  std::vector<RulePlan> plans = PropertyPlans();
+  CompiledRules rules{plans};
+  for (uint64_t seed = 1; seed <= 4; ++seed) {
+    std::mt19937_64 rng(100 + seed);
+    std::vector<TimeSeries> series;
+    for (size_t i = 0; i < 7; ++i) {
+      const size_t len = i == 1 ? 0 : i == 2 ? 1 : 300 + rng() % 400;
+      series.push_back(RandomSeries(rng, i == 0 ? "counter" : "m",
+                                    {{"job", i % 2 ? "a" : "b"}, {"rank", std::to_string(i)}}, len,
+                                    1'000'000 + static_cast<int64_t>(rng() % 3) * 500));
+      if ((seed + i) % 2 == 0)
+        for (double& v : series.back().values) v = std::isfinite(v) ? v : 42.0;
+    }
+    EngineOptions opt;
+    opt.trace_nodes = true;
+    auto all = EvaluateBatch(rules, series, opt);
+    REQUIRE(all.ok());
+    std::vector<std::vector<uint8_t>> flags(series.size());
+    for (size_t i = 0; i < series.size(); ++i) flags[i].assign(series[i].size(), 0);
+    size_t next_trace = 0, evaluations = 0;
+    std::vector<std::string> alerts;
+    for (const RulePlan& plan : plans) {
+      auto one = EvaluateBatch(CompiledRules{{plan}}, series, opt);
+      REQUIRE(one.ok());
+      INFO("seed ", seed, " rule ", plan.name);
+      for (size_t i = 0; i < series.size(); ++i)
+        for (size_t j = 0; j < series[i].size(); ++j) flags[i][j] |= one->flags[i][j];
+      evaluations += one->evaluations;
+      for (const auto& tr : one->traces) {
+        REQUIRE(next_trace < all->traces.size());
+        const RuleSeriesTrace& got = all->traces[next_trace++];
+        REQUIRE(got.series == tr.series);
+        CHECK(got.condition == tr.condition);
+        CHECK(got.firing == tr.firing);
+        REQUIRE(got.node_values.size() == tr.node_values.size());
+        for (size_t n = 0; n < tr.node_values.size(); ++n)
+          for (size_t i = 0; i < tr.node_values[n].size(); ++i)
+            if (!SameBits(got.node_values[n][i], tr.node_values[n][i])) {
+              FAIL_CHECK("series ", tr.series, " node ", plan.nodes[n].text, " point ", i);
+              break;
+            }
+      }
+      for (const Alert& a : one->alerts) alerts.push_back(Json(a).dump());
+    }
+    CHECK(next_trace == all->traces.size());
+    CHECK(flags == all->flags);
+    CHECK(evaluations == all->evaluations);
+    std::vector<std::string> got;
+    for (const Alert& a : all->alerts) got.push_back(Json(a).dump());
+    std::sort(alerts.begin(), alerts.end());
+    std::sort(got.begin(), got.end());
+    CHECK(got == alerts);
+    CHECK(!got.empty());
   }
 }
 
