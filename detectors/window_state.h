@@ -117,60 +117,11 @@ struct SumsTrack {
 
 // The values of WindowState::ValueFn for each tracked point, written to out[SumsIndex slot]
 // where not null; x is the pushed value (zscore). Branch-free per lane: every quantity is
-// computed and the result selected, in ValueFn's arithmetic order.
-[[gnu::always_inline]] inline void SumsValues(const SumsTrack& k, const double* x, double* const* out,
-                                              size_t n) {
-  if (double* o = out[0]) {  // mean
-    for (size_t i = 0; i < n; ++i) {
-      const double mean = k.sh[i] + k.s1[i] / k.cnt[i], last = k.last[i];
-      const double v = k.flat[i] != 0 ? last : mean;
-      o[i] = k.cnt[i] > 0 ? v : kNaN;
-    }
-  }
-  if (double* o = out[1]) {  // sum
-    for (size_t i = 0; i < n; ++i) {
-      const double flat = k.last[i] * k.cnt[i], sum = k.s1[i] + k.sh[i] * k.cnt[i];
-      const double v = k.flat[i] != 0 ? flat : sum;
-      o[i] = k.cnt[i] > 0 ? v : 0.0;
-    }
-  }
-  if (double* o = out[2]) std::memcpy(o, k.cnt, n * sizeof(double));  // count
-  // std and zscore: sd as ValueFn computes it (zero for cancellation noise in a flat window).
-  auto sd_at = [&k](size_t i, double* mean) {
-    const double dn = k.cnt[i];
-    const double ss0 = k.s2[i] - k.s1[i] * k.s1[i] / dn;
-    *mean = k.sh[i] + k.s1[i] / dn;
-    const double ss = ss0 <= 1e-12 * k.s2[i] ? 0.0 : ss0;
-    const double var = ss / (dn - 1);
-    const double root = std::sqrt(var);
-    return var > 0 ? root : 0.0;
-  };
-  if (double* o = out[3]) {
-    for (size_t i = 0; i < n; ++i) {
-      double mean;
-      const double sd = sd_at(i, &mean);
-      const double v = k.flat[i] != 0 ? 0.0 : sd;
-      o[i] = k.cnt[i] < 2 ? kNaN : v;
-    }
-  }
-  if (double* o = out[4]) {
-    for (size_t i = 0; i < n; ++i) {
-      double mean;
-      const double sd = sd_at(i, &mean);
-      const double xi = x[i];
-      const double z = (xi - mean) / sd;
-      const double v0 = sd > 0 ? z : kNaN;  // NaN sd too
-      const double v1 = std::isnan(xi) ? kNaN : v0;
-      const double v2 = k.flat[i] != 0 ? kNaN : v1;
-      o[i] = k.cnt[i] < 2 ? kNaN : v2;
-    }
-  }
-}
-// The batch form of SumsValues: one loop for all the wanted values (bit k of kMask = out[k]
-// wanted), so that functions read together share their arithmetic (std and zscore of one
-// window: one sd per point, not two; mean and std: one mean), with the same expressions, so
-// the same doubles. Columns as restrict parameters (GCC vectorises the loop only then: it
-// does not check eleven columns for overlap at run time); the outputs never overlap the track.
+// computed and the result selected, in ValueFn's arithmetic order. One loop for all the wanted
+// values (bit k of kMask = out[k] wanted), so that functions read together share their
+// arithmetic (std and zscore of one window: one sd per point, not two; mean and std: one
+// mean). Columns as restrict parameters (GCC vectorises the loop only then: it does not check
+// eleven columns for overlap at run time); the outputs never overlap the track.
 template <unsigned kMask>
 [[gnu::always_inline]] inline void SumsValuesLoop(const double* __restrict cnt, const double* __restrict s1,
                                                   const double* __restrict s2, const double* __restrict sh,
@@ -219,8 +170,10 @@ template <unsigned kMask>
                                                     size_t n) {
   SumsValuesLoop<kMask>(k.cnt, k.s1, k.s2, k.sh, k.flat, k.last, x, out[0], out[1], out[2], out[3], out[4], n);
 }
-[[gnu::always_inline]] inline void SumsValuesColumn(const SumsTrack& k, const double* x, double* const* out,
-                                                    size_t n) {
+// The batch column loop (SumsValuesAvx2 / SumsValuesBaseline) and the streaming step
+// (SumsPointStep, n = 1) alike.
+[[gnu::always_inline]] inline void SumsValues(const SumsTrack& k, const double* x, double* const* out,
+                                              size_t n) {
   unsigned mask = 0;
   for (unsigned j = 0; j < 5; ++j) mask |= out[j] ? 1u << j : 0u;
   switch (mask) {
@@ -237,10 +190,10 @@ template <unsigned kMask>
   }
 }
 VIGIL_AVX2 inline void SumsValuesAvx2(const SumsTrack& k, const double* x, double* const* out, size_t n) {
-  SumsValuesColumn(k, x, out, n);
+  SumsValues(k, x, out, n);
 }
 inline void SumsValuesBaseline(const SumsTrack& k, const double* x, double* const* out, size_t n) {
-  SumsValuesColumn(k, x, out, n);
+  SumsValues(k, x, out, n);
 }
 
 // Number of a[0..n) that are < x (kOrEqual: <= x). Branch-free; x is not NaN.
