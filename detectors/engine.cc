@@ -83,8 +83,9 @@ struct Instr {
   int32_t state = -1;           // index into the StateSet vector of the op's kind
   bool time_bounded = false;    // held points are checked against max_window_points
   detail::WindowState::PushFnPtr push = nullptr;  // kWindow, unpaired
-  // Streaming only: a running-sum point window over the series' value, whose state is shared by
-  // every rule with the same window (index into SeriesState::shared); its nodes are in sums[].
+  // A running-sum point window over the series' value, whose state is shared by every rule
+  // with the same window (ShareValueSumsWindow: an index into the engine's shared windows;
+  // batch only for rules run series by series); its nodes are in sums[].
   int32_t shared = -1;
   // A comparison fused with its operands' arithmetic (FuseCompares); null functions otherwise.
   detail::FusedCompareFns fused;
@@ -262,6 +263,34 @@ void FuseCompares(const RulePlan& plan, Program* p) {
   }
   for (auto& stage : p->by_stage)
     std::erase_if(stage, [&](const Instr& in) { return absorbed[in.node] != 0; });
+}
+
+// Running-sum point windows over the series' `value` (mean, sum, count, std, zscore) are one
+// state per series and window for all the rules of an engine (streaming: every rule; batch: the
+// rules it runs series by series). For such an instruction: its window's index in *windows (a
+// kMean node of the window, added when new), with the SumsIndex slots it writes added to
+// (*slots)[index]; in.shared and in.sums are set. -1, `in` unchanged, for any other instruction.
+int32_t ShareValueSumsWindow(const RulePlan& plan, Instr& in, std::vector<PlanNode>* windows,
+                             std::vector<unsigned>* slots) {
+  const PlanNode& n = plan.nodes[in.node];
+  if (in.op != PlanOp::kWindow || !n.window.is_points || plan.nodes[in.a].op != PlanOp::kValue) return -1;
+  const int slot = detail::WindowState::SumsIndex(n.window_fn);
+  if (slot < 0) return -1;
+  if (!in.sums_group) in.sums[slot] = in.node;
+  size_t k = 0;
+  while (k < windows->size() && !((*windows)[k].window == n.window)) ++k;
+  if (k == windows->size()) {
+    PlanNode w;
+    w.op = PlanOp::kWindow;
+    w.window_fn = WindowFn::kMean;
+    w.window = n.window;
+    windows->push_back(w);
+    slots->push_back(0);
+  }
+  in.shared = static_cast<int32_t>(k);
+  for (int j = 0; j < detail::WindowState::kSumsSlots; ++j)
+    if (in.sums[j] >= 0) (*slots)[k] |= 1u << j;
+  return in.shared;
 }
 
 Status WindowOverflow(const RulePlan& plan, const PlanNode& node, const std::string& series, size_t held,
@@ -558,16 +587,13 @@ constexpr size_t kBlock = 256;
 // function some rule reads (the same state and kernel as a rule's own window: the same doubles).
 class SharedValueSums {
  public:
-  // One entry per window: its points and the WindowState::SumsIndex slots read (bit k = slot k).
-  void Reset(const std::vector<std::pair<int64_t, unsigned>>& windows) {
+  // One entry per window: its node (ShareValueSumsWindow) and the WindowState::SumsIndex slots read
+  // (bit k = slot k).
+  void Reset(const std::vector<std::pair<const PlanNode*, unsigned>>& windows) {
     states_.clear();
     wanted_.clear();
-    for (const auto& [points, slots] : windows) {
-      PlanNode n;
-      n.op = PlanOp::kWindow;
-      n.window_fn = WindowFn::kMean;
-      n.window.points = points;
-      states_.emplace_back(n);
+    for (const auto& [node, slots] : windows) {
+      states_.emplace_back(*node);
       wanted_.push_back(slots);
     }
     out_.resize(states_.size() * detail::WindowState::kSumsSlots * kBlock);
@@ -740,29 +766,15 @@ class BatchRule {
   // have in common are computed once per series (SharedValueSums). The same instructions
   // and states as Run, so the same values.
 
-  // Marks the running-sum point windows over `value` (mean, sum, count, std, zscore) as shared:
-  // each is looked up in (or added to) *windows (window points) and the slots it writes are
-  // added to (*slots)[window]. Call once, before the first BeginSeries.
-  void ShareValueSums(std::vector<int64_t>* windows, std::vector<unsigned>* slots) {
+  // Marks the running-sum point windows over `value` as shared (ShareValueSumsWindow: the
+  // windows and the slots read in *windows and *slots). Call once, before the first BeginSeries.
+  void ShareValueSums(std::vector<PlanNode>* windows, std::vector<unsigned>* slots) {
     for (Instr& in : prog_.by_stage[0]) {
-      const PlanNode& n = plan_.nodes[in.node];
-      if (in.op != PlanOp::kWindow || !n.window.is_points || plan_.nodes[in.a].op != PlanOp::kValue) continue;
-      const int slot = detail::WindowState::SumsIndex(n.window_fn);
-      if (slot < 0) continue;
-      if (!in.sums_group) in.sums[slot] = in.node;
-      size_t k = 0;
-      while (k < windows->size() && (*windows)[k] != n.window.points) ++k;
-      if (k == windows->size()) {
-        windows->push_back(n.window.points);
-        slots->push_back(0);
-      }
-      in.shared = static_cast<int32_t>(k);
-      for (int j = 0; j < detail::WindowState::kSumsSlots; ++j)
-        if (in.sums[j] >= 0) (*slots)[k] |= 1u << j;
-      if (std::find(shared_.begin(), shared_.end(), in.shared) == shared_.end()) shared_.push_back(in.shared);
+      const int32_t k = ShareValueSumsWindow(plan_, in, windows, slots);
+      if (k >= 0 && std::find(shared_.begin(), shared_.end(), k) == shared_.end()) shared_.push_back(k);
     }
   }
-  // The shared windows this rule reads (indices into ShareValueSums' list).
+  // The shared windows this rule reads (indices into ShareValueSums' *windows).
   const std::vector<int32_t>& shared_windows() const { return shared_; }
 
   // Starts series si (series are visited in increasing order): false when the rule does not
@@ -1177,7 +1189,7 @@ Result<BatchResult> EvaluateBatch(const CompiledRules& rules, std::span<const Ti
   // block, with the running-sum point windows of `value` shared (computed once per series and
   // window for all of them: SharedValueSums).
   std::vector<std::unique_ptr<BatchRule>> by_series;
-  std::vector<int64_t> shared_windows;
+  std::vector<PlanNode> shared_windows;
   std::vector<unsigned> shared_slots;
   for (size_t r = 0; r < rules.rules.size(); ++r) {
     const RulePlan& plan = rules.rules[r];
@@ -1191,7 +1203,7 @@ Result<BatchResult> EvaluateBatch(const CompiledRules& rules, std::span<const Ti
     SharedValueSums sums;
     std::vector<BatchRule*> active;
     std::vector<int32_t> lane(shared_windows.size());
-    std::vector<std::pair<int64_t, unsigned>> lanes;
+    std::vector<std::pair<const PlanNode*, unsigned>> lanes;
     std::vector<double> clean(kBlock);
     for (size_t si = 0; si < series.size(); ++si) {
       active.clear();
@@ -1203,7 +1215,7 @@ Result<BatchResult> EvaluateBatch(const CompiledRules& rules, std::span<const Ti
         for (int32_t w : br->shared_windows()) {
           if (lane[w] >= 0) continue;
           lane[w] = static_cast<int32_t>(lanes.size());
-          lanes.emplace_back(shared_windows[w], shared_slots[w]);
+          lanes.emplace_back(&shared_windows[w], shared_slots[w]);
         }
       }
       if (active.empty()) continue;
@@ -1566,29 +1578,8 @@ Result<std::unique_ptr<StreamingEngine>> StreamingEngine::Create(CompiledRules r
         });
       }
       // Running-sum point windows of `value` are shared across rules (Impl::SharedSums).
-      for (auto& stage : r.prog.by_stage) {
-        for (Instr& in : stage) {
-          const PlanNode& n = plan.nodes[in.node];
-          if (in.op != PlanOp::kWindow || !n.window.is_points || plan.nodes[in.a].op != PlanOp::kValue)
-            continue;
-          const int slot = detail::WindowState::SumsIndex(n.window_fn);
-          if (slot < 0) continue;
-          if (!in.sums_group) in.sums[slot] = in.node;
-          size_t k = 0;
-          while (k < impl->shared_windows.size() && !(impl->shared_windows[k].window == n.window)) ++k;
-          if (k == impl->shared_windows.size()) {
-            PlanNode w;
-            w.op = PlanOp::kWindow;
-            w.window_fn = WindowFn::kMean;
-            w.window = n.window;
-            impl->shared_windows.push_back(w);
-            impl->shared_slots.push_back(0);
-          }
-          in.shared = static_cast<int32_t>(k);
-          for (int j = 0; j < detail::WindowState::kSumsSlots; ++j)
-            if (in.sums[j] >= 0) impl->shared_slots[k] |= 1u << j;
-        }
-      }
+      for (auto& stage : r.prog.by_stage)
+        for (Instr& in : stage) ShareValueSumsWindow(plan, in, &impl->shared_windows, &impl->shared_slots);
     }
     if (plan.tick_driven) r.tick = std::make_unique<TickRule>(plan, std::vector<size_t>{});
     impl->rt.push_back(std::move(r));
