@@ -5,6 +5,7 @@
 #include <map>
 #include <sstream>
 
+#include "core/parse.h"
 #include "connectors/openai_embeddings.h"
 #include "knowledge/text_util.h"
 
@@ -202,14 +203,11 @@ Result<std::unique_ptr<Embedder>> MakeEmbedder(const std::string& spec) {
     for (const auto& [k, v] : kv) {
       if (k != "dim")
         return InvalidArgumentError("embedder spec `" + spec + "`: unknown key `" + k + "`; " + accepted);
-      try {
-        size_t used = 0;
-        long d = std::stol(v, &used);
-        if (used != v.size() || d < 16 || d > 8192) throw std::out_of_range("dim");
-        dim = static_cast<size_t>(d);
-      } catch (const std::exception&) {
+      std::optional<int64_t> d = ParseInt(v);
+      if (!d || *d < 16 || *d > 8192) {
         return InvalidArgumentError("embedder spec `" + spec + "`: dim must be an integer in [16, 8192]");
       }
+      dim = static_cast<size_t>(*d);
     }
     return std::unique_ptr<Embedder>(new HashEmbedder(dim));
   }
@@ -227,7 +225,11 @@ Result<std::unique_ptr<Embedder>> MakeEmbedder(const std::string& spec) {
     ASSIGN_OR_RETURN(auto client, MakeOpenAiEmbeddings(o));
     size_t dim = 0;
     if (kv.count("dim")) {
-      dim = static_cast<size_t>(std::atol(kv["dim"].c_str()));
+      std::optional<int64_t> d = ParseInt(kv["dim"]);
+      if (!d || *d < 1 || *d > 65536) {  // atol read "-5" as a huge size and "abc" as 0
+        return InvalidArgumentError("embedder spec `" + spec + "`: dim must be an integer in [1, 65536]");
+      }
+      dim = static_cast<size_t>(*d);
     } else {
       // Ask once for the dimension, so the index can be sized before the first import.
       std::vector<std::string> probe{"dimension probe"};

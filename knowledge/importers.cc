@@ -5,6 +5,7 @@
 #include <set>
 
 #include "core/config.h"
+#include "core/parse.h"
 #include "core/time_util.h"
 #include "knowledge/text_util.h"
 
@@ -267,7 +268,13 @@ void ParseIncidentCsv(std::string_view content, const std::string& file, size_t 
         bool digits =
             std::all_of(value.begin(), value.end(), [](unsigned char ch) { return std::isdigit(ch); });
         if (digits) {
-          inc.started_at_ms = std::stoll(value);
+          std::optional<int64_t> ms = ParseInt(value);
+          if (!ms) {
+            Issue(issues, file, rec.line, "started_at: `" + value + "` is beyond the range of Unix milliseconds");
+            ok = false;
+          } else {
+            inc.started_at_ms = *ms;
+          }
         } else {
           auto t = ParseRfc3339Ms(value);
           if (!t.ok()) {

@@ -8,6 +8,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/parse.h"
 #include "core/logging.h"
 #include "knowledge/embedder.h"
 #include "knowledge/importers.h"
@@ -398,11 +399,9 @@ class KnowledgeBase::Impl {
   Result<uint64_t> StoredGeneration() {
     ASSIGN_OR_RETURN(std::string g, Meta("write_generation"));
     if (g.empty()) return uint64_t{0};
-    try {
-      return static_cast<uint64_t>(std::stoull(g));
-    } catch (const std::exception&) {
-      return DataLossError(opts.db_path + ": meta write_generation `" + g + "` is not a number");
-    }
+    std::optional<uint64_t> n = ParseUint(g);
+    if (!n) return DataLossError(opts.db_path + ": meta write_generation `" + g + "` is not a number");
+    return *n;
   }
 
   // Loads the persisted index when it agrees with the database, else rebuilds it.
