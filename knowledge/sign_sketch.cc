@@ -13,6 +13,8 @@ constexpr int kRounds = 3;
 constexpr size_t kBlock = 8;  // sketches per block
 constexpr size_t kBlockWords = kBlock * kSketchWords;
 
+// The rotation's size: the smallest power of two >= d and >= kSketchBits, so that one rotation
+// of the zero-padded vector gives all kSketchBits bits (its first kSketchBits coordinates).
 size_t RotationSize(size_t d) {
   size_t m = kSketchBits;
   while (m < d) m *= 2;
@@ -49,16 +51,13 @@ __attribute__((target_clones("avx2", "default"))) void Rotate(float* x, const fl
   }
 }
 
-size_t Rotations(size_t m) { return (kSketchBits + m - 1) / m; }
-
-// Random signs of the rotations for size m (seed fixed; kRounds * m per rotation), made once
-// per m and thread.
+// Random signs of the rotation for size m (seed fixed; kRounds * m), made once per m and thread.
 const std::vector<float>& RotationSigns(size_t m) {
   thread_local size_t cached_m = 0;
   thread_local std::vector<float> signs;
   if (cached_m != m) {
     std::mt19937_64 rng(0x5157a7c4e7c0ffeeULL);
-    signs.resize(Rotations(m) * kRounds * m);
+    signs.resize(kRounds * m);
     for (size_t i = 0; i < signs.size(); i += 64) {
       const uint64_t bits = rng();
       for (size_t j = 0; j < 64 && i + j < signs.size(); ++j) signs[i + j] = (bits >> j) & 1 ? -1.0f : 1.0f;
@@ -92,6 +91,11 @@ __attribute__((target_clones("popcnt", "default"))) void NearPairsScalar(
   }
 }
 
+// A word in every lane (the value converted, not the uint64_t object read as a long long).
+__attribute__((target("avx512f"))) inline __m512i Broadcast(uint64_t w) {
+  return _mm512_set1_epi64(static_cast<long long>(w));
+}
+
 __attribute__((target("avx512f,avx512vpopcntdq"))) void NearPairsAvx512(
     const uint64_t* words, size_t size, const uint64_t* queries, size_t nq, SketchBounds bounds,
     std::vector<std::pair<uint32_t, uint32_t>>* out) {
@@ -104,15 +108,15 @@ __attribute__((target("avx512f,avx512vpopcntdq"))) void NearPairsAvx512(
     __m512i w[kSketchHalfWords];
     for (size_t j = 0; j < kSketchHalfWords; ++j) w[j] = _mm512_loadu_si512(block + j * kBlock);
     for (size_t q = 0; q < nq; ++q) {
-      const auto* qw = reinterpret_cast<const long long*>(queries + q * kSketchWords);
-      __m512i acc = _mm512_popcnt_epi64(_mm512_xor_si512(w[0], _mm512_set1_epi64(qw[0])));
+      const uint64_t* qw = queries + q * kSketchWords;
+      __m512i acc = _mm512_popcnt_epi64(_mm512_xor_si512(w[0], Broadcast(qw[0])));
       for (size_t j = 1; j < kSketchHalfWords; ++j)
-        acc = _mm512_add_epi64(acc, _mm512_popcnt_epi64(_mm512_xor_si512(w[j], _mm512_set1_epi64(qw[j]))));
+        acc = _mm512_add_epi64(acc, _mm512_popcnt_epi64(_mm512_xor_si512(w[j], Broadcast(qw[j]))));
       const __mmask8 first = _mm512_mask_cmple_epu64_mask(valid, acc, half_limit);
       if (!first) continue;
       for (size_t j = kSketchHalfWords; j < kSketchWords; ++j) {
         const __m512i v = _mm512_loadu_si512(block + j * kBlock);
-        acc = _mm512_add_epi64(acc, _mm512_popcnt_epi64(_mm512_xor_si512(v, _mm512_set1_epi64(qw[j]))));
+        acc = _mm512_add_epi64(acc, _mm512_popcnt_epi64(_mm512_xor_si512(v, Broadcast(qw[j]))));
       }
       for (unsigned m = _mm512_mask_cmple_epu64_mask(first, acc, full_limit); m; m &= m - 1)
         out->push_back({static_cast<uint32_t>(q), static_cast<uint32_t>(b * kBlock + __builtin_ctz(m))});
@@ -128,21 +132,18 @@ std::vector<uint64_t> SignSketches(std::span<const float> vectors, size_t d) {
   const size_t n = d ? vectors.size() / d : 0;
   std::vector<uint64_t> out(n * kSketchWords, 0);
   if (n == 0) return out;
-  const size_t m = RotationSize(d), rotations = Rotations(m);
+  const size_t m = RotationSize(d);
   const std::vector<float>& signs = RotationSigns(m);
   std::vector<float> x(m);
   for (size_t r = 0; r < n; ++r) {
     uint64_t* bits = out.data() + r * kSketchWords;
-    for (size_t k = 0; k < rotations; ++k) {
-      std::copy_n(vectors.data() + r * d, d, x.begin());
-      std::fill(x.begin() + static_cast<std::ptrdiff_t>(d), x.end(), 0.0f);
-      Rotate(x.data(), signs.data() + k * kRounds * m, m);
-      const size_t first = k * m / 64, words = std::min(m / 64, kSketchWords - first);
-      for (size_t w = 0; w < words; ++w) {
-        uint64_t word = 0;
-        for (size_t j = 0; j < 64; ++j) word |= uint64_t{x[w * 64 + j] > 0} << j;
-        bits[first + w] = word;
-      }
+    std::copy_n(vectors.data() + r * d, d, x.begin());
+    std::fill(x.begin() + static_cast<std::ptrdiff_t>(d), x.end(), 0.0f);
+    Rotate(x.data(), signs.data(), m);
+    for (size_t w = 0; w < kSketchWords; ++w) {
+      uint64_t word = 0;
+      for (size_t j = 0; j < 64; ++j) word |= uint64_t{x[w * 64 + j] > 0} << j;
+      bits[w] = word;
     }
   }
   return out;
