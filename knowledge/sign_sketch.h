@@ -1,15 +1,18 @@
 // Sign sketches: the pre-filter of the near-duplicate check on import.
 //
-// A sketch is kSketchBits sign bits of a vector after fixed pseudo-random rotations (each three
+// A sketch is kSketchBits sign bits of a vector after a fixed pseudo-random rotation (three
 // rounds of random +-1 signs and a fast Walsh-Hadamard transform over the vector zero-padded to
-// a power of two m >= 512, seeds fixed; 1024 / m of them: SimHash with a structured rotation,
-// O(m log m) per vector instead of the 1024 x d products of a Gaussian projection). Two unit
-// vectors at angle t differ in each bit with probability t / pi, so the Hamming distance of
-// their sketches estimates the angle: a pair at cosine 0.985 (t = 9.9 degrees) differs in 57 of
-// 1024 bits on average, a pair at cosine 0.9 in 147. SketchHammingBounds(c) gives the distances
-// (over the first 512 bits, and over all 1024) that a pair at cosine >= c exceeds with
-// probability <= 1e-7 each (binomial tails); the near-duplicate check computes the exact inner
-// product only for the stored vectors within both. The first half alone decides most candidates
+// a power of two m >= max(d, 1024), seed fixed; the signs of its first 1024 coordinates: SimHash
+// with a structured rotation, O(m log m) per vector instead of the 1024 x d products of a
+// Gaussian projection). Two unit vectors at angle t differ in each bit with probability t / pi,
+// so the Hamming distance of their sketches estimates the angle: a pair at cosine 0.985 (t = 9.9
+// degrees) differs in 57 of 1024 bits on average, a pair at cosine 0.9 in 147.
+// SketchHammingBounds(c) gives the distances (over the first 512 bits, and over all 1024) that a
+// pair at cosine >= c exceeds with probability <= 1e-7 each if the bits were independent
+// (binomial tails; so <= 2e-7 for either). The bits of one rotation are not independent, but
+// their distance spreads less than a binomial's (variance 0.82-0.98 of it on random dense and
+// sparse pairs, sign_sketch_test.cc). The near-duplicate check computes the exact inner product
+// only for the stored vectors within both bounds. The first half alone decides most candidates
 // (the scan reads it for every stored vector, the second half only where the first passes).
 // knowledge/README.md ("Near-duplicate check") has the measured filter rates on the benchmark
 // corpus.
@@ -43,7 +46,7 @@ struct SketchDistances {
 SketchDistances SketchDistance(const uint64_t* a, const uint64_t* b);
 
 // The Hamming distances, over the first 512 bits and over all 1024, that a pair at cosine
-// >= min_cosine exceeds with probability <= 1e-7 each (per pair, over the rotation); for
+// >= min_cosine exceeds with probability <= 1e-7 each under the binomial model (see above); for
 // min_cosine <= -1 the bit counts themselves (nothing filtered: `filters()` is false).
 struct SketchBounds {
   uint32_t half = kSketchBits / 2, full = kSketchBits;
