@@ -305,4 +305,28 @@ TEST_CASE("TermTable: ids in insertion order, lookups across growth, the saved f
   CHECK(t.chars() == joined);
 }
 
+TEST_CASE("TermTable: terms whose hashes share the slot tag and the first slot stay apart") {
+  // Found by search over "t<N>": each pair has the same upper 32 hash bits (the tag kept in the
+  // slot) and the same lower 10 (the first slot probed at the initial 1 024 slots), so the
+  // second of a pair walks past the first's slot, whose tag matches: only the string compare
+  // tells them apart. (Pairs for TermHash in lexical_index.cc as of 2026-11-30: if it changes,
+  // find new ones by a birthday search over ~12 M strings, a few seconds.)
+  const std::pair<std::string, std::string> pairs[] = {{"t9310139", "t11554006"}, {"t812624", "t4414841"}};
+  TermTable t;
+  CHECK(t.Insert(pairs[0].first) == 0);
+  CHECK(t.Find(pairs[0].second) == -1);
+  CHECK(t.Insert(pairs[0].second) == 1);
+  CHECK(t.Insert(pairs[1].first) == 2);
+  CHECK(t.Find(pairs[1].second) == -1);
+  CHECK(t.Insert(pairs[1].second) == 3);
+  for (uint64_t i = 0; i < 3000; ++i) t.Insert(Word('x', i));  // grows to 8 192 slots
+  CHECK(t.size() == 3004);
+  CHECK(t.Find(pairs[0].first) == 0);
+  CHECK(t.Find(pairs[0].second) == 1);
+  CHECK(t.Find(pairs[1].first) == 2);
+  CHECK(t.Find(pairs[1].second) == 3);
+  CHECK(t.Name(1) == pairs[0].second);
+  CHECK(t.Insert(pairs[1].second) == 3);
+}
+
 }  // namespace vigil::kb
