@@ -69,10 +69,11 @@ class VectorIndex {
   // indexes run one k = 1 search per row. With `min_cosine` > -1 only the stored vectors whose
   // sign sketch (sign_sketch.h) is within SketchHammingBounds(min_cosine) of the row's get the
   // exact inner product, so a stored vector at cosine >= min_cosine is passed over with
-  // probability <= 1e-7 and one far below it usually is (the answer is then {-1, -1} or a
-  // vector below min_cosine); the cost no longer grows with the inner products of every vector
-  // in the probed lists. `sketches`: the rows' SignSketches when the caller has them (else they
-  // are computed here). The stored vectors' sketches are computed on first use, per IVF list,
+  // probability <= 2e-7 (two binomial tails of 1e-7, sign_sketch.h) and one far below it
+  // usually is (the answer is then {-1, -1} or a vector below min_cosine); the cost no longer
+  // grows with the inner products of every vector in the probed lists. `sketches`: the rows'
+  // SignSketches when the caller has them (else they are computed here). The stored vectors'
+  // sketches are computed on first use, per IVF list,
   // from the vectors themselves and kept in memory (never saved). Cosine is the inner product
   // for IVF and Flat (the embedder's rows are unit vectors; an all-zero row scores 0),
   // 1 - L2^2 / 2 otherwise. A near-duplicate whose original lies in none of its probed lists is
