@@ -371,6 +371,28 @@ TEST_CASE("peer median by label finds the straggler rank") {
   CHECK(r->alerts[0].explanation["terms"][0]["right"] == doctest::Approx(1.3 * 102.0));
 }
 
+// Streams `ranks` through one rule in global time order (ties in series order) and returns,
+// per series, the value of plan node `node` at every point.
+std::vector<std::vector<double>> StreamNodeValues(const RulePlan& plan, const std::vector<TimeSeries>& ranks,
+                                                  const EngineOptions& opt, int32_t node) {
+  std::vector<std::vector<double>> out(ranks.size());
+  StreamingEngine::Callbacks cb;
+  cb.on_trace = [&](size_t, size_t s, int64_t, bool, bool, std::span<const double> vals) {
+    out[s].push_back(vals[node]);
+  };
+  auto eng = StreamingEngine::Create(CompiledRules{{plan}}, opt, cb);
+  REQUIRE(eng.ok());
+  for (const auto& s : ranks) REQUIRE((*eng)->AddSeries(s.name, s.labels).ok());
+  std::vector<std::tuple<int64_t, size_t, double>> events;
+  for (size_t i = 0; i < ranks.size(); ++i)
+    for (size_t j = 0; j < ranks[i].size(); ++j) events.emplace_back(ranks[i].timestamps_ms[j], i, ranks[i].values[j]);
+  std::stable_sort(events.begin(), events.end(),
+                   [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
+  for (auto& [t, s, x] : events) REQUIRE((*eng)->Append(s, t, x).ok());
+  REQUIRE((*eng)->Flush().ok());
+  return out;
+}
+
 TEST_CASE("a peer group with an empty series and unaligned clocks: batch aggregates as streaming does") {
   // Batch computes an aggregation once per distinct timestamp of the group (the union of the
   // members' timestamps); an empty member adds none, and members on different clocks add their own.
@@ -394,21 +416,7 @@ TEST_CASE("a peer group with an empty series and unaligned clocks: batch aggrega
   opt.trace_nodes = true;
   auto batch = EvaluateBatch(CompiledRules{{plan}}, ranks, opt);
   REQUIRE(batch.ok());
-  std::vector<std::vector<double>> stream_med(ranks.size());
-  StreamingEngine::Callbacks cb;
-  cb.on_trace = [&](size_t, size_t s, int64_t, bool, bool, std::span<const double> vals) {
-    stream_med[s].push_back(vals[med]);
-  };
-  auto eng = StreamingEngine::Create(CompiledRules{{plan}}, opt, cb);
-  REQUIRE(eng.ok());
-  for (const auto& s : ranks) REQUIRE((*eng)->AddSeries(s.name, s.labels).ok());
-  std::vector<std::tuple<int64_t, size_t, double>> events;
-  for (size_t i = 0; i < ranks.size(); ++i)
-    for (size_t j = 0; j < ranks[i].size(); ++j) events.emplace_back(ranks[i].timestamps_ms[j], i, ranks[i].values[j]);
-  std::stable_sort(events.begin(), events.end(),
-                   [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
-  for (auto& [t, s, x] : events) REQUIRE((*eng)->Append(s, t, x).ok());
-  REQUIRE((*eng)->Flush().ok());
+  std::vector<std::vector<double>> stream_med = StreamNodeValues(plan, ranks, opt, med);
   size_t compared = 0, missing = 0;
   for (const auto& tr : batch->traces) {
     REQUIRE(tr.node_values[med].size() == stream_med[tr.series].size());
@@ -446,22 +454,7 @@ TEST_CASE("a peer point at the largest timestamp: batch aggregates as streaming 
   REQUIRE(batch->traces.size() == 2);
   CHECK(batch->traces[0].node_values[med][2] == 101.0);  // 102 and 100 (at kMax - 1, within the lookback)
   CHECK(batch->traces[1].node_values[med][2] == 100.0);  // rank 0's point at 2000 is too old
-  std::vector<std::vector<double>> stream_med(ranks.size());
-  StreamingEngine::Callbacks cb;
-  cb.on_trace = [&](size_t, size_t s, int64_t, bool, bool, std::span<const double> vals) {
-    stream_med[s].push_back(vals[med]);
-  };
-  auto eng = StreamingEngine::Create(CompiledRules{{plan}}, opt, cb);
-  REQUIRE(eng.ok());
-  for (const auto& s : ranks) REQUIRE((*eng)->AddSeries(s.name, s.labels).ok());
-  std::vector<std::tuple<int64_t, size_t, double>> events;
-  for (size_t i = 0; i < ranks.size(); ++i)
-    for (size_t j = 0; j < ranks[i].size(); ++j)
-      events.emplace_back(ranks[i].timestamps_ms[j], i, ranks[i].values[j]);
-  std::stable_sort(events.begin(), events.end(),
-                   [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
-  for (auto& [t, s, x] : events) REQUIRE((*eng)->Append(s, t, x).ok());
-  REQUIRE((*eng)->Flush().ok());
+  std::vector<std::vector<double>> stream_med = StreamNodeValues(plan, ranks, opt, med);
   for (const auto& tr : batch->traces) CHECK(stream_med[tr.series] == tr.node_values[med]);
 }
 
