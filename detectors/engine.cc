@@ -385,7 +385,7 @@ struct AlertTracker {
         state = AlertState::kPending;
         active_at = t;
       }
-      if (state == AlertState::kPending && t - active_at >= plan.for_ms) {
+      if (state == AlertState::kPending && detail::ElapsedAtLeast(active_at, t, plan.for_ms)) {
         state = AlertState::kFiring;
         make(active_at, t, alert);
         return Event::kFiring;
@@ -394,7 +394,7 @@ struct AlertTracker {
     }
     if (state == AlertState::kPending) {
       state = AlertState::kInactive;
-    } else if (state == AlertState::kFiring && t - last_true >= plan.keep_firing_for_ms) {
+    } else if (state == AlertState::kFiring && detail::ElapsedAtLeast(last_true, t, plan.keep_firing_for_ms)) {
       state = AlertState::kInactive;
       alert.state = AlertState::kResolved;
       alert.ends_at_ms = t;
@@ -543,7 +543,7 @@ class TickRule {
       switch (n.op) {
         case PlanOp::kConst: vals_[i] = n.constant; break;
         case PlanOp::kStaleFor:
-        case PlanOp::kAbsent: vals_[i] = t - last >= n.duration_ms ? 1.0 : 0.0; break;
+        case PlanOp::kAbsent: vals_[i] = detail::ElapsedAtLeast(last, t, n.duration_ms) ? 1.0 : 0.0; break;
         default:
           vals_[i] = ApplyOp(n.op, vals_[n.inputs[0]], n.inputs.size() > 1 ? vals_[n.inputs[1]] : 0.0, 0.0);
       }
@@ -740,17 +740,22 @@ class BatchRule {
         std::optional<SeriesFinish> fin;
         if (last) fin.emplace(*this, m);
         const bool lend = Lends(m);
-        for (size_t base = 0; base < n; base += kBlock) {
-          const size_t nb = std::min(kBlock, n - base);
+        bool failed = false;  // this stage of this member stopped at a window limit
+        for (size_t base = 0; base < n && !failed; base += kBlock) {
+          size_t nb = std::min(kBlock, n - base);
           for (size_t i = 0; i < nn; ++i) col[i] = BlockColumn(m, static_cast<int32_t>(i), base);
           for (size_t k = 0; k < instrs.size(); ++k) {
             if (lend && instrs[k].op == PlanOp::kValue) continue;  // col points at the input
-            RETURN_IF_ERROR(Exec(instrs[k], col.data(), states[m], m, base, nb, &aggs[k]));
+            RETURN_IF_ERROR(ExecOrNote(instrs[k], col.data(), states[m], m, base, &nb, &aggs[k], stage, &failed));
           }
-          if (last) fin->Block(col.data(), base, nb, out);
+          if (last && !failed) fin->Block(col.data(), base, nb, out);
         }
+        // A member that stopped at a limit still runs its later stages (up to their own first
+        // failure): one of those may fail at an earlier time, and that is the error streaming
+        // reports. Its columns past the failure are not computed; what reads them is past the
+        // failure's time too, so it cannot produce an earlier error.
         if (last) {
-          fin->Done();
+          if (!failed) fin->Done();
           states[m] = StateSet{};  // a member's states are done after its last stage
         }
       }
@@ -785,6 +790,7 @@ class BatchRule {
     series_state_ = prog_.fresh;
     fin_.emplace(*this, cursor_);
     series_ready_ = false;
+    series_failed_ = false;
     return true;
   }
   // Points [base, base + nb) of the current series; lane[w] is shared window w's lane in
@@ -815,15 +821,29 @@ class BatchRule {
     } else if (lent_value_ >= 0) {  // the only column that moves: the rest are block buffers
       col[lent_value_] = const_cast<double*>(S(m).values.data()) + base;
     }
-    for (const Instr* in : run_) RETURN_IF_ERROR(Exec(*in, col, series_state_, m, base, nb, nullptr));
-    fin_->Block(col, base, nb, out);
+    if (series_failed_) return Status::Ok();  // stopped at a window limit in an earlier block
+    for (const Instr* in : run_)
+      RETURN_IF_ERROR(ExecOrNote(*in, col, series_state_, m, base, &nb, nullptr, 0, &series_failed_));
+    if (!series_failed_) fin_->Block(col, base, nb, out);
     return Status::Ok();
   }
   void EndSeries() {
-    fin_->Done();
+    if (!series_failed_) fin_->Done();
     fin_.reset();
     series_state_ = StateSet{};
   }
+
+  // The first run-time error of this rule (a time window or an offset over max_window_points)
+  // in the order streaming meets them: by time, then stage, then member (series order: streaming
+  // appends the points of one timestamp in that order in the tests), then instruction. Batch
+  // keeps evaluating after an error (each member and stage up to its own first one) to find it.
+  struct Failure {
+    int64_t t;
+    int stage;
+    size_t member;
+    Status status;
+  };
+  const std::optional<Failure>& failure() const { return failure_; }
 
  private:
   struct Peer {  // one series of an aggregation's group, resolved once per member pass
@@ -909,6 +929,23 @@ class BatchRule {
     return g;
   }
 
+  // Exec over points [base, base + *nb) of member m. A window limit error is noted (failure_)
+  // instead of returned, *nb becomes the failing point's index (the instructions after this one
+  // run over the points before it only: at that point streaming stops at this instruction) and
+  // *failed is set. Other errors are returned.
+  Status ExecOrNote(const Instr& in, double* const* col, StateSet& st, size_t m, size_t base, size_t* nb,
+                    AggCursor* agg, int stage, bool* failed) {
+    size_t fail_at = SIZE_MAX;
+    Status s = Exec(in, col, st, m, base, *nb, agg, &fail_at);
+    if (s.ok() || fail_at == SIZE_MAX) return s;
+    const int64_t t = S(m).timestamps_ms[base + fail_at];
+    if (!failure_ || std::tie(t, stage, m) < std::tie(failure_->t, failure_->stage, failure_->member))
+      failure_ = Failure{t, stage, m, std::move(s)};
+    *nb = fail_at;
+    *failed = true;
+    return Status::Ok();
+  }
+
   std::vector<Peer> Peers(const Instr& in, size_t m) {
     std::vector<Peer> peers;
     for (size_t q : Group(plan_.nodes[in.node], m)) {
@@ -920,9 +957,13 @@ class BatchRule {
 
   // Runs one instruction over points [base, base + nb) of member m; col[node] points at the
   // node's values for those points. `agg`: an aggregation's group timeline and the member's
-  // position in it (carried over from block to block).
+  // position in it (carried over from block to block). When a time window or offset goes over
+  // max_window_points, returns the OutOfRange error streaming gives at the same point (the
+  // first one over the limit, with the entries held there) and sets *fail_at to that point's
+  // index in the block; the instruction's values from that point on are not computed. Other
+  // errors leave *fail_at alone.
   Status Exec(const Instr& in, double* const* col, StateSet& st, size_t m, size_t base, size_t nb,
-              AggCursor* agg) {
+              AggCursor* agg, size_t* fail_at) {
     const TimeSeries& ts = S(m);
     double* out = col[in.node];
     const double* a = col[in.a];
@@ -930,7 +971,14 @@ class BatchRule {
     const double* c = col[in.c];
     const int64_t* t = ts.timestamps_ms.data() + base;
     const int64_t seq0 = static_cast<int64_t>(base);
-    size_t max_held = 0;
+    const size_t limit = static_cast<size_t>(std::max<int64_t>(options_.limits.max_window_points, 0));
+    // Entries held grow by at most one per point: a block that starts with `held` entries
+    // cannot go over the limit when held + nb <= limit (always, in practice). Otherwise the
+    // block runs point by point to find the first point over it, as streaming does.
+    auto over_limit = [&](size_t i, size_t held) {
+      *fail_at = i;
+      return WindowOverflow(plan_, plan_.nodes[in.node], ts.id(), held, options_.limits);
+    };
     switch (in.op) {
       case PlanOp::kValue: {
         const double* x = ts.values.data() + base;
@@ -939,19 +987,31 @@ class BatchRule {
       }
       case PlanOp::kWindow: {
         detail::WindowState& w = st.windows[in.state];
-        if (in.other >= 0) {  // a median/mad pair: one sorted window, both columns
-          const bool is_median = plan_.nodes[in.node].window_fn == WindowFn::kMedian;
-          double* med = is_median ? out : col[in.other];
-          double* mad = is_median ? col[in.other] : out;
-          max_held = w.PushMedianMadColumn(t, a, med, mad, nb, seq0);
-        } else if (in.sums_group) {
-          double* outs[detail::WindowState::kSumsSlots];
-          for (int k = 0; k < detail::WindowState::kSumsSlots; ++k) outs[k] = in.sums[k] >= 0 ? col[in.sums[k]] : nullptr;
-          max_held = w.PushSumsColumn(t, a, outs, nb, seq0);
-        } else {
-          max_held = w.PushColumn(t, a, out, nb, seq0);
+        auto push = [&](size_t i, size_t k) {  // points [i, i + k) of the block
+          const int64_t s0 = seq0 + static_cast<int64_t>(i);
+          if (in.other >= 0) {  // a median/mad pair: one sorted window, both columns
+            const bool is_median = plan_.nodes[in.node].window_fn == WindowFn::kMedian;
+            double* med = is_median ? out : col[in.other];
+            double* mad = is_median ? col[in.other] : out;
+            w.PushMedianMadColumn(t + i, a + i, med + i, mad + i, k, s0);
+          } else if (in.sums_group) {
+            double* outs[detail::WindowState::kSumsSlots];
+            for (int j = 0; j < detail::WindowState::kSumsSlots; ++j)
+              outs[j] = in.sums[j] >= 0 ? col[in.sums[j]] + i : nullptr;
+            w.PushSumsColumn(t + i, a + i, outs, k, s0);
+          } else {
+            w.PushColumn(t + i, a + i, out + i, k, s0);
+          }
+        };
+        if (!in.time_bounded || w.held() + nb <= limit) {
+          push(0, nb);
+          return Status::Ok();
         }
-        break;
+        for (size_t i = 0; i < nb; ++i) {
+          push(i, 1);
+          if (w.held() > limit) return over_limit(i, w.held());
+        }
+        return Status::Ok();
       }
       case PlanOp::kEwma: {
         st.ewmas[in.state].PushColumn(a, out, nb);
@@ -963,11 +1023,15 @@ class BatchRule {
       }
       case PlanOp::kOffset: {
         detail::OffsetState& o = st.offsets[in.state];
+        if (o.held() + nb <= limit) {
+          for (size_t i = 0; i < nb; ++i) out[i] = o.Push(t[i], a[i]);
+          return Status::Ok();
+        }
         for (size_t i = 0; i < nb; ++i) {
           out[i] = o.Push(t[i], a[i]);
-          max_held = std::max(max_held, o.held());
+          if (o.held() > limit) return over_limit(i, o.held());
         }
-        break;
+        return Status::Ok();
       }
       case PlanOp::kAggregate:
       {  // the member's timestamps are in the timeline: look each one up
@@ -1003,8 +1067,6 @@ class BatchRule {
       case PlanOp::kStaleFor:
       case PlanOp::kAbsent: return InternalError("unexpected plan op in a batch instruction");
     }
-    if (in.time_bounded && max_held > static_cast<size_t>(options_.limits.max_window_points))
-      return WindowOverflow(plan_, plan_.nodes[in.node], ts.id(), max_held, options_.limits);
     return Status::Ok();
   }
 
@@ -1023,7 +1085,7 @@ class BatchRule {
         ptrdiff_t j = p.j;
         while (j + 1 < p.n && p.t[j + 1] <= ti) ++j;
         p.j = j;
-        if (j < 0 || ti - p.t[j] > lookback) continue;
+        if (j < 0 || detail::ElapsedOver(p.t[j], ti, lookback)) continue;
         const double v = p.v[j];
         if (!std::isnan(v)) vals[k++] = v;
       }
@@ -1124,6 +1186,8 @@ class BatchRule {
   std::optional<SeriesFinish> fin_;
   std::vector<double*> col_;            // per node: its values for the current block
   bool series_ready_ = false;            // col_ and run_ are set for the current series
+  bool series_failed_ = false;           // the current series stopped at a window limit
+  std::optional<Failure> failure_;
   int32_t lent_value_ = -1;              // the `value` node when it reads the input in place
   std::vector<const Instr*> run_;        // the instructions that run (not shared, not lent)
   std::vector<int32_t> shared_;  // shared windows read (ShareValueSums)
@@ -1237,6 +1301,10 @@ Result<BatchResult> EvaluateBatch(const CompiledRules& rules, std::span<const Ti
       for (BatchRule* br : active) br->EndSeries();
     }
   }
+  // Run-time errors (window limits): each rule's first, in streaming's order (BatchRule::Failure);
+  // the one reported is the earliest in time, ties in rule (file) order, as streaming reports it.
+  std::vector<std::optional<BatchRule::Failure>> failures(rules.rules.size());
+  for (auto& br : by_series) failures[br->rule_index_] = br->failure();
   for (size_t r = 0; r < rules.rules.size(); ++r) {
     const RulePlan& plan = rules.rules[r];
     std::vector<size_t>& members = selected[r];
@@ -1247,6 +1315,7 @@ Result<BatchResult> EvaluateBatch(const CompiledRules& rules, std::span<const Ti
       br.rule_index_ = r;
       br.SetSink(&part, &out.alerts, &alert_rules);
       RETURN_IF_ERROR(br.Run(&out));
+      failures[r] = br.failure();
       continue;
     }
     if (ticks.empty()) {
@@ -1299,6 +1368,10 @@ Result<BatchResult> EvaluateBatch(const CompiledRules& rules, std::span<const Ti
     }
     for (auto& [si, t] : traces) part.traces.push_back(std::move(t));
   }
+  const std::optional<BatchRule::Failure>* first = nullptr;
+  for (const auto& f : failures)
+    if (f && (!first || f->t < (*first)->t)) first = &f;
+  if (first) return (*first)->status;
   for (BatchResult& part : parts) {
     out.traces.insert(out.traces.end(), std::make_move_iterator(part.traces.begin()),
                       std::make_move_iterator(part.traces.end()));
@@ -1341,7 +1414,8 @@ struct StreamingEngine::Impl {
     std::string name;
     Labels labels;
     std::string id;
-    int64_t last_t = std::numeric_limits<int64_t>::min();
+    int64_t last_t = 0;     // the latest appended point's time, when has_point
+    bool has_point = false;  // (INT64_MIN is a valid first timestamp)
     int64_t seq = 0;  // points evaluated so far
     std::vector<SharedSums> shared;  // per shared_windows entry
   };
@@ -1349,7 +1423,8 @@ struct StreamingEngine::Impl {
     size_t series;
     StateSet states;
     std::vector<double> vals;  // per node: its value at the member's latest point
-    int64_t last_t = std::numeric_limits<int64_t>::min();
+    int64_t last_t = 0;     // the member's latest evaluated time, when `reported`
+    bool reported = false;  // (a flag, not a sentinel time: INT64_MIN is a valid timestamp)
     AlertTracker tracker;
     std::vector<std::vector<int32_t>> peers;  // per node: member indices of its group (aggregations)
   };
@@ -1448,7 +1523,7 @@ struct StreamingEngine::Impl {
         scratch.clear();
         for (int32_t p : m.peers[in.node]) {
           const Member& pm = r.members[p];
-          if (pm.last_t == std::numeric_limits<int64_t>::min() || t - pm.last_t > r.plan->lookback_ms) continue;
+          if (!pm.reported || detail::ElapsedOver(pm.last_t, t, r.plan->lookback_ms)) continue;
           double pv = pm.vals[in.a];
           if (!std::isnan(pv)) scratch.push_back(pv);
         }
@@ -1505,6 +1580,7 @@ struct StreamingEngine::Impl {
           }
           // Peers read this member's values for this tick in later stages.
           mem.last_t = t;
+          mem.reported = true;
         }
       }
       for (auto [m, k] : active) {
@@ -1593,7 +1669,7 @@ Result<size_t> StreamingEngine::AddSeries(const std::string& name, const Labels&
   std::string id = FormatSeriesId(name, labels);
   if (im.series_by_id.count(id)) return InvalidArgumentError("series " + id + " was already added");
   size_t si = im.series.size();
-  im.series.push_back({name, labels, id, std::numeric_limits<int64_t>::min(), 0, {}});
+  im.series.push_back({name, labels, id, 0, false, 0, {}});
   for (const PlanNode& w : im.shared_windows) im.series.back().shared.push_back({detail::WindowState(w)});
   im.series_by_id[id] = si;
   im.infos.clear();
@@ -1629,7 +1705,7 @@ Status StreamingEngine::Append(size_t si, int64_t t, double value) {
   Impl& im = *impl_;
   if (si >= im.series.size()) return InvalidArgumentError("unknown series index " + std::to_string(si));
   Impl::SeriesState& s = im.series[si];
-  if (t <= s.last_t)
+  if (s.has_point && t <= s.last_t)
     return InvalidArgumentError("series " + s.id + ": timestamp " + std::to_string(t) +
                                 " is not after the previous point " + std::to_string(s.last_t));
   if (im.have_tick && t < im.tick)
@@ -1640,6 +1716,7 @@ Status StreamingEngine::Append(size_t si, int64_t t, double value) {
   im.have_tick = true;
   im.tick = t;
   s.last_t = t;
+  s.has_point = true;
   im.pending.emplace_back(si, value);
   return Status::Ok();
 }

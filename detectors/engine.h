@@ -25,8 +25,14 @@
 //
 // Errors: a plan that fails ValidatePlan, a rule selecting more than max_series_per_rule
 // series, or a time window / offset holding more than max_window_points points gives
-// InvalidArgument / OutOfRange naming the rule (and series). Thread safety: EvaluateBatch is
-// reentrant; a StreamingEngine is not thread-safe (one writer).
+// InvalidArgument / OutOfRange naming the rule (and series). A window over the limit is
+// reported at the first point where it holds max_window_points + 1 entries; when several
+// rules go over it, both modes report the same error: the earliest in time; at one timestamp
+// the first rule in file order, then the earlier aggregation stage, then the series appended
+// first (batch: the lower series index), then the node evaluated first.
+// Timestamps may be anywhere in int64 (INT64_MIN and INT64_MAX included): time differences
+// (windows, offsets, lookbacks, `for`, staleness) are computed without overflow.
+// Thread safety: EvaluateBatch is reentrant; a StreamingEngine is not thread-safe (one writer).
 #pragma once
 
 #include <cstdint>

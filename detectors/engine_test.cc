@@ -94,8 +94,9 @@ double Reference(WindowFn fn, const TimeSeries& s, size_t i, bool points, int64_
   std::vector<double> w;
   std::vector<int64_t> wt;
   for (size_t j = 0; j <= i; ++j) {
+    // In 128 bits: timestamps may be anywhere in int64, so t - size may leave it.
     bool in = points ? static_cast<int64_t>(j) > static_cast<int64_t>(i) - size
-                     : s.timestamps_ms[j] > s.timestamps_ms[i] - size;
+                     : static_cast<__int128>(s.timestamps_ms[j]) > static_cast<__int128>(s.timestamps_ms[i]) - size;
     if (in && std::isfinite(s.values[j])) {
       w.push_back(s.values[j]);
       wt.push_back(s.timestamps_ms[j]);
@@ -145,7 +146,7 @@ double Reference(WindowFn fn, const TimeSeries& s, size_t i, bool points, int64_
       if (n < 2 || wt.back() == wt.front()) return kNaN;
       double inc = 0;
       for (size_t k = 1; k < n; ++k) inc += w[k] >= w[k - 1] ? w[k] - w[k - 1] : w[k];
-      return inc / (static_cast<double>(wt.back() - wt.front()) / 1000.0);
+      return inc / (static_cast<double>(static_cast<__int128>(wt.back()) - wt.front()) / 1000.0);
     }
     case WindowFn::kChanges:
     case WindowFn::kResets: {
@@ -155,6 +156,23 @@ double Reference(WindowFn fn, const TimeSeries& s, size_t i, bool points, int64_
     }
   }
   return kNaN;
+}
+
+// The same series with their timestamps moved to the ends and the middle of int64 by one
+// increasing map over all of them (so series stay aligned): the first third of the time range
+// starts at INT64_MIN, the middle third straddles 0, the last third ends at INT64_MAX. Gaps
+// inside a third are kept; between thirds they are ~2^63 ms, so differences of timestamps
+// overflow int64.
+void MoveToInt64Ends(std::vector<TimeSeries>& series) {
+  int64_t lo = std::numeric_limits<int64_t>::max(), hi = std::numeric_limits<int64_t>::min();
+  for (const auto& s : series)
+    if (s.size()) lo = std::min(lo, s.timestamps_ms.front()), hi = std::max(hi, s.timestamps_ms.back());
+  const int64_t a = lo + (hi - lo) / 3, b = lo + 2 * (hi - lo) / 3, mid = (a + b) / 2;
+  for (auto& s : series)
+    for (int64_t& t : s.timestamps_ms)
+      t = t < a    ? std::numeric_limits<int64_t>::min() + (t - lo)
+          : t < b  ? t - mid
+                   : std::numeric_limits<int64_t>::max() - (hi - t);
 }
 
 bool Close(double a, double b) {
@@ -198,10 +216,19 @@ TEST_CASE("window functions match brute-force references (point and time windows
                           WindowFn::kMedian, WindowFn::kMad,    WindowFn::kQuantile, WindowFn::kSum,
                           WindowFn::kCount,  WindowFn::kDelta,  WindowFn::kRate,  WindowFn::kZscore,
                           WindowFn::kChanges, WindowFn::kResets};
-  for (bool points : {true, false}) {
-    for (int64_t size : points ? std::vector<int64_t>{1, 2, 7, 50} : std::vector<int64_t>{500, 3000, 20000}) {
+  // The same series at the ends of int64 (window bounds t - size below INT64_MIN, rates over
+  // more than INT64_MAX ms) and a window of INT64_MAX ms.
+  std::vector<TimeSeries> ends = {s, c};
+  MoveToInt64Ends(ends);
+  REQUIRE(std::min(ends[0].timestamps_ms[0], ends[1].timestamps_ms[0]) == std::numeric_limits<int64_t>::min());
+  for (int extreme = 0; extreme < 2; ++extreme) {
+    for (bool points : {true, false}) {
+    std::vector<int64_t> sizes = points ? std::vector<int64_t>{1, 2, 7, 50} : std::vector<int64_t>{500, 3000, 20000};
+    if (extreme && !points) sizes.push_back(std::numeric_limits<int64_t>::max());
+    for (int64_t size : sizes) {
       for (WindowFn fn : fns) {
-        const TimeSeries& in = (fn == WindowFn::kRate || fn == WindowFn::kResets) ? c : s;
+        const bool counter = fn == WindowFn::kRate || fn == WindowFn::kResets;
+        const TimeSeries& in = extreme ? ends[counter ? 1 : 0] : counter ? c : s;
         P p("W", in.name);
         int32_t w = p.Window(fn, p.Value(), points, size, 0.9);
         int32_t cond = p.Cmp(PlanOp::kGt, w, p.Const(0));
@@ -213,11 +240,12 @@ TEST_CASE("window functions match brute-force references (point and time windows
         const auto& vals = r->traces.at(0).node_values.at(w);
         for (size_t i = 0; i < in.size(); ++i) {
           double ref = Reference(fn, in, i, points, size, 0.9);
-          INFO(WindowFnName(fn), " points=", points, " size=", size, " i=", i);
+          INFO(WindowFnName(fn), " points=", points, " size=", size, " i=", i, " extreme=", extreme);
           if (fn == WindowFn::kZscore && std::isnan(ref)) continue;  // flat window: spread ~ rounding
           CHECK(Close(vals[i], ref));
         }
       }
+    }
     }
   }
 }
@@ -573,6 +601,131 @@ TEST_CASE("offset and lag: hand-checked values") {
   CHECK(std::isnan(lv[4]));    // two points before t=7s is the NaN at t=3s
 }
 
+// Per (rule, series): the streaming engine's trace, every series declared in order and every
+// point appended in global time order (series order within a timestamp).
+std::map<std::pair<size_t, size_t>, RuleSeriesTrace> StreamTraces(const CompiledRules& rules,
+                                                                  const std::vector<TimeSeries>& series,
+                                                                  EngineOptions opt) {
+  opt.trace_nodes = true;
+  std::map<std::pair<size_t, size_t>, RuleSeriesTrace> out;
+  StreamingEngine::Callbacks cb;
+  cb.on_trace = [&](size_t r, size_t s, int64_t t, bool cond, bool firing, std::span<const double> vals) {
+    auto& tr = out[{r, s}];
+    tr.rule = r;
+    tr.series = s;
+    tr.timestamps_ms.push_back(t);
+    tr.condition.push_back(cond);
+    tr.firing.push_back(firing);
+    tr.node_values.resize(vals.size());
+    for (size_t k = 0; k < vals.size(); ++k) tr.node_values[k].push_back(vals[k]);
+  };
+  auto eng = StreamingEngine::Create(rules, opt, cb);
+  REQUIRE(eng.ok());
+  for (const auto& s : series) REQUIRE((*eng)->AddSeries(s.name, s.labels).ok());
+  std::vector<std::tuple<int64_t, size_t, double>> events;
+  for (size_t i = 0; i < series.size(); ++i)
+    for (size_t j = 0; j < series[i].size(); ++j) events.emplace_back(series[i].timestamps_ms[j], i, series[i].values[j]);
+  std::stable_sort(events.begin(), events.end(),
+                   [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
+  for (auto& [t, s, x] : events) REQUIRE((*eng)->Append(s, t, x).ok());
+  REQUIRE((*eng)->Flush().ok());
+  return out;
+}
+
+TEST_CASE("timestamps at the ends of int64: durations, peer lookback, offsets and staleness") {
+  // Differences of timestamps here overflow int64 (undefined behaviour; wrapped, INT64_MAX -
+  // INT64_MIN is -1, so a point 2^64 - 1 ms old looked fresh). Expected values by hand; batch
+  // and streaming both give them.
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min(), kMax = std::numeric_limits<int64_t>::max();
+  std::vector<TimeSeries> series;
+  series.push_back(Series("up", {}, {kMin, kMax}, {1, 1}));                   // 0
+  series.push_back(Series("keep", {}, {kMin, kMax}, {1, 0}));                 // 1
+  series.push_back(Series("peer", {{"job", "j"}}, {kMin, kMax}, {10, 30}));   // 2
+  series.push_back(Series("peer", {{"job", "j"}, {"rank", "1"}}, {kMin + 5}, {20}));  // 3
+  series.push_back(Series("off", {}, {kMin, kMin + 1000, kMax - 500, kMax}, {1, 2, 3, 4}));  // 4
+  series.push_back(Series("gone", {}, {kMin}, {7}));                          // 5
+  std::vector<RulePlan> plans;
+  {  // pending at INT64_MIN, firing at INT64_MAX (`for 1s` has passed)
+    P p("For", "up");
+    RulePlan plan = p.Done(p.Cmp(PlanOp::kGt, p.Value(), p.Const(0)));
+    plan.for_ms = 1000;
+    plans.push_back(plan);
+  }
+  {  // firing at INT64_MIN, resolved at INT64_MAX (`keep_firing_for 5s` has passed)
+    P p("Keep", "keep");
+    RulePlan plan = p.Done(p.Cmp(PlanOp::kGt, p.Value(), p.Const(0)));
+    plan.keep_firing_for_ms = 5000;
+    plans.push_back(plan);
+  }
+  int32_t med = -1;
+  {
+    P p("Peer", "peer");
+    int32_t v = p.Value();
+    med = p.Agg(AggFn::kMedian, v, {"job"});
+    RulePlan plan = p.Done(p.Cmp(PlanOp::kGt, v, med));
+    plan.lookback_ms = 1500;
+    plans.push_back(plan);
+  }
+  int32_t off = -1;
+  {
+    P p("Offset", "off");
+    int32_t v = p.Value();
+    off = p.Shifted(PlanOp::kOffset, v, 1000, "off offset 1s");
+    RulePlan plan = p.Done(p.Cmp(PlanOp::kGt, off, p.Const(0)));
+    plan.lookback_ms = 5000;
+    plans.push_back(plan);
+  }
+  {
+    P p("Stale", "gone");
+    PlanNode n;
+    n.op = PlanOp::kStaleFor;
+    n.type = ValueType::kBool;
+    n.duration_ms = 2000;
+    n.text = "stale_for";
+    RulePlan plan = p.Done(p.b.Add(n));
+    plan.tick_driven = true;
+    plans.push_back(plan);
+  }
+  CompiledRules rules{plans};
+  EngineOptions opt;
+  opt.trace_nodes = true;
+  auto batch = EvaluateBatch(rules, series, opt);
+  REQUIRE(batch.ok());
+  auto stream = StreamTraces(rules, series, opt);
+  std::map<std::pair<size_t, size_t>, const RuleSeriesTrace*> bt;
+  for (const auto& tr : batch->traces) bt[{tr.rule, tr.series}] = &tr;
+  for (int mode = 0; mode < 2; ++mode) {
+    INFO((mode ? "streaming" : "batch"));
+    auto get = [&](size_t r, size_t s) -> const RuleSeriesTrace& {
+      if (mode) return stream.at({r, s});
+      REQUIRE(bt.count({r, s}));
+      return *bt.at({r, s});
+    };
+    CHECK(get(0, 0).firing == std::vector<uint8_t>{0, 1});
+    CHECK(get(1, 1).firing == std::vector<uint8_t>{1, 0});
+    // Peers: at INT64_MIN the member itself (10); at INT64_MIN + 5 both (15); at INT64_MAX
+    // rank 1's point is 2^64 - 6 ms old: only 30.
+    CHECK(get(2, 2).node_values[med] == std::vector<double>{10, 30});
+    CHECK(get(2, 3).node_values[med] == std::vector<double>{15});
+    // offset 1s: t - 1s is below INT64_MIN at INT64_MIN (no point); INT64_MIN + 1s reads
+    // INT64_MIN; near INT64_MAX the latest point at or before t - 1s is ~2^64 ms older than
+    // that, beyond the 5s lookback.
+    const std::vector<double>& ov = get(3, 4).node_values[off];
+    REQUIRE(ov.size() == 4);
+    CHECK(std::isnan(ov[0]));
+    CHECK(ov[1] == 1);
+    CHECK(std::isnan(ov[2]));
+    CHECK(std::isnan(ov[3]));
+    // stale_for 2s: `gone` last reported at INT64_MIN; the ticks at INT64_MIN + 5 and + 1000
+    // are within 2s of it, those near INT64_MAX are not.
+    const RuleSeriesTrace& st = get(4, 5);
+    REQUIRE(st.timestamps_ms.size() == 5);  // every distinct timestamp of the input
+    CHECK(st.condition == std::vector<uint8_t>{0, 0, 0, 1, 1});
+  }
+  CHECK(batch->flags[0] == std::vector<uint8_t>{0, 1});
+  CHECK(batch->flags[1] == std::vector<uint8_t>{1, 0});
+}
+
 TEST_CASE("time-window limit is enforced at run time, naming rule and series") {
   P p("Big");
   int32_t w = p.Window(WindowFn::kMean, p.Value(), false, 1'000'000);
@@ -591,6 +744,86 @@ TEST_CASE("time-window limit is enforced at run time, naming rule and series") {
   CHECK(r.status().code() == StatusCode::kOutOfRange);
   CHECK(r.status().message().find("rule Big") != std::string::npos);
   CHECK(r.status().message().find("max_window_points") != std::string::npos);
+}
+
+// The first error a streaming engine returns for `series` (declared in order, points appended
+// in time order, series order within a timestamp), or Ok.
+Status FirstStreamingError(const CompiledRules& rules, const std::vector<TimeSeries>& series,
+                           const EngineOptions& opt) {
+  auto eng = StreamingEngine::Create(rules, opt, {});
+  if (!eng.ok()) return eng.status();
+  for (const auto& s : series) {
+    auto id = (*eng)->AddSeries(s.name, s.labels);
+    if (!id.ok()) return id.status();
+  }
+  std::vector<std::tuple<int64_t, size_t, double>> events;
+  for (size_t i = 0; i < series.size(); ++i)
+    for (size_t j = 0; j < series[i].size(); ++j) events.emplace_back(series[i].timestamps_ms[j], i, series[i].values[j]);
+  std::stable_sort(events.begin(), events.end(),
+                   [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
+  for (auto& [t, s, x] : events) {
+    Status st = (*eng)->Append(s, t, x);
+    if (!st.ok()) return st;
+  }
+  return (*eng)->Flush();
+}
+
+TEST_CASE("several rules over a window limit: batch reports the error streaming reports") {
+  // Streaming stops at the first point where some window holds more than max_window_points;
+  // at one timestamp the first rule in file order, then stage, then series. Batch evaluates
+  // rules series by series or stage by stage, and used to return the first error it met
+  // (another rule, a later point, and the entries held at the end of a 256-point block).
+  auto mean_over = [](const std::string& name, const std::string& metric) {
+    P p(name, metric);
+    int32_t w = p.Window(WindowFn::kMean, p.Value(), false, 1'000'000);
+    return p.Done(p.Cmp(PlanOp::kGt, w, p.Const(0)));
+  };
+  auto ramp = [](const std::string& name, int64_t t0, size_t n, bool nan_every_other = false) {
+    std::vector<int64_t> ts;
+    std::vector<double> vs;
+    for (size_t i = 0; i < n; ++i) {
+      ts.push_back(t0 + static_cast<int64_t>(i));
+      vs.push_back(nan_every_other && i % 2 ? kNaN : static_cast<double>(i));
+    }
+    return Series(name, {{"job", "j"}}, ts, vs);
+  };
+  EngineOptions opt;
+  opt.limits.max_window_points = 10;
+  auto check = [&](const std::vector<RulePlan>& plans, const std::vector<TimeSeries>& series,
+                   const std::string& rule, const std::string& node) {
+    CompiledRules rules{plans};
+    Status st = FirstStreamingError(rules, series, opt);
+    auto b = EvaluateBatch(rules, series, opt);
+    REQUIRE(!st.ok());
+    REQUIRE(!b.ok());
+    CHECK(st.code() == StatusCode::kOutOfRange);
+    CHECK(b.status().message() == st.message());
+    CHECK(st.message().find("rule " + rule + ": `" + node + "` holds 11 points") != std::string::npos);
+  };
+  SUBCASE("the earliest in time, whichever rule and series come first") {
+    // Late (rule 0) watches series 0, whose 11th point is at t = 110; Early (rule 1) series 1,
+    // at t = 11. Both series are longer than a block.
+    check({mean_over("Late", "a"), mean_over("Early", "b")}, {ramp("a", 100, 300), ramp("b", 1, 300)}, "Early",
+          "mean(1000000ms)");
+  }
+  SUBCASE("at one time, the first rule in file order (a rule with an aggregation first)") {
+    P p("Peers", "a");
+    int32_t w = p.Window(WindowFn::kMax, p.Agg(AggFn::kCount, p.Value(), {"job"}), false, 1'000'000);
+    RulePlan peers = p.Done(p.Cmp(PlanOp::kGt, w, p.Const(0)));
+    check({peers, mean_over("Plain", "a")}, {ramp("a", 1, 300)}, "Peers", "max(1000000ms)");
+    check({mean_over("Plain", "a"), peers}, {ramp("a", 1, 300)}, "Plain", "mean(1000000ms)");
+  }
+  SUBCASE("in one rule, a later stage that fails first") {
+    // Stage 0's window sees every other value (NaN is not stored): over the limit at point 21;
+    // stage 1's window over the peer count holds every point: at point 11.
+    P p("Stages", "a");
+    int32_t v = p.Value();
+    int32_t m0 = p.Window(WindowFn::kMean, v, false, 1'000'000);
+    int32_t w1 = p.Window(WindowFn::kMax, p.Agg(AggFn::kCount, m0, {"job"}), false, 1'000'000);
+    p.plan.nodes[w1].text = "max over count";
+    RulePlan plan = p.Done(p.Cmp(PlanOp::kGt, w1, p.Const(0)));
+    check({plan}, {ramp("a", 1, 300, true)}, "Stages", "max over count");
+  }
 }
 
 TEST_CASE("plans received as data are validated: a malformed plan is an error, not a crash") {
@@ -748,6 +981,18 @@ std::vector<RulePlan> PropertyPlans() {
     plan.for_ms = 1000;
     plans.push_back(plan);
   }
+  {  // time windows wider than any gap: with timestamps at the ends of int64 their bounds
+     // t - size leave int64 (the property test's last seeds)
+    P p("Huge", "");
+    int32_t v = p.Value();
+    constexpr int64_t kAll = std::numeric_limits<int64_t>::max();
+    int32_t c1 = p.Cmp(PlanOp::kGt, p.Window(WindowFn::kRate, v, false, kAll), p.Window(WindowFn::kMean, v, false, kAll));
+    int32_t c2 = p.Cmp(PlanOp::kLt, v, p.Window(WindowFn::kMedian, v, false, std::numeric_limits<int64_t>::max() / 2));
+    int32_t c3 = p.Cmp(PlanOp::kGt, p.Shifted(PlanOp::kOffset, v, kAll / 4, "offset"), p.Const(50));
+    RulePlan plan = p.Done(p.Node(PlanOp::kOr, {p.Node(PlanOp::kOr, {c1, c2}, ValueType::kBool), c3}, ValueType::kBool));
+    plan.lookback_ms = kAll;
+    plans.push_back(plan);
+  }
   {
     P p("Stale", "");
     PlanNode n;
@@ -770,21 +1015,24 @@ bool SameBits(double a, double b) {
 TEST_CASE("property: batch and streaming give identical values, flags and alerts") {
   std::vector<RulePlan> plans = PropertyPlans();
   CompiledRules rules{plans};
-  for (uint64_t seed = 1; seed <= 12; ++seed) {
+  for (uint64_t seed = 1; seed <= 14; ++seed) {
     std::mt19937_64 rng(seed);
     std::vector<TimeSeries> series;
     size_t ns = 3 + seed % 4;
     for (size_t i = 0; i < ns; ++i) {
       std::string name = i == 0 ? "counter" : "m";
-      // The last seeds have series longer than a batch block (256 points), so states carry
-      // across blocks.
-      const size_t len = seed >= 11 ? 500 + rng() % 300 : 60 + rng() % 120;
+      // Seeds 11, 12 and 14 have series longer than a batch block (256 points), so states
+      // carry across blocks.
+      const size_t len = seed >= 11 && seed != 13 ? 500 + rng() % 300 : 60 + rng() % 120;
       series.push_back(RandomSeries(rng, name, {{"job", i % 2 ? "a" : "b"}, {"rank", std::to_string(i)}}, len,
                                     1'000'000 + static_cast<int64_t>(rng() % 3) * 500));
       // Some series have only finite values: batch reads those in place (no `value` column).
       if ((seed + i) % 3 == 0)
         for (double& v : series.back().values) v = std::isfinite(v) ? v : 42.0;
     }
+    // Seeds 13 and 14: timestamps from INT64_MIN to INT64_MAX (window bounds, lookbacks,
+    // offsets, `for` and staleness across differences that overflow int64).
+    if (seed >= 13) MoveToInt64Ends(series);
     EngineOptions opt;
     opt.trace_nodes = true;
     auto batch = EvaluateBatch(rules, series, opt);

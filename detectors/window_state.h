@@ -103,6 +103,26 @@ inline bool UseAvx512() { return g_use_avx512 && g_use_avx2; }
 // Tests: allow (true) or forbid (false) the AVX-512 kernel where the CPU has it.
 inline void SetUseAvx512(bool on) { g_use_avx512 = on && CpuHasAvx512(); }
 
+// Time differences without overflow. Timestamps may be anywhere in int64 (INT64_MIN and
+// INT64_MAX included), so `later - earlier` need not fit in int64 (signed overflow is undefined
+// behaviour, and a wrapped difference is wrong). Elapsed takes it in uint64, exact whenever
+// earlier <= later (the difference is below 2^64); every caller compares an earlier point of a
+// series, or a peer's latest point, with the current time.
+inline uint64_t Elapsed(int64_t earlier, int64_t later) {
+  return static_cast<uint64_t>(later) - static_cast<uint64_t>(earlier);
+}
+// later - earlier for two points of one time window: below its duration, so it fits in int64
+// (converted to double from int64, cheaper than from uint64 without AVX-512).
+inline int64_t SpanInWindow(int64_t earlier, int64_t later) { return static_cast<int64_t>(Elapsed(earlier, later)); }
+// later - earlier >= d (exact; earlier <= later; any d).
+inline bool ElapsedAtLeast(int64_t earlier, int64_t later, int64_t d) {
+  return d <= 0 || Elapsed(earlier, later) >= static_cast<uint64_t>(d);
+}
+// later - earlier > d (exact; earlier <= later; any d).
+inline bool ElapsedOver(int64_t earlier, int64_t later, int64_t d) {
+  return d < 0 || Elapsed(earlier, later) > static_cast<uint64_t>(d);
+}
+
 // Per-point running sums of a point window (WindowState's batch path for mean / sum / count /
 // std / zscore): the state after each push, in columns, so that the values (divisions and a
 // square root per point) are computed in a separate loop the compiler vectorises.
@@ -802,8 +822,10 @@ class WindowState {
     return max_held;
   }
 
-  // Largest number of entries held at once (time windows: checked against a limit).
-  size_t held() const { return entries_.size(); }
+  // Entries held now (time windows: checked against a limit). A state keeps its entries either
+  // in entries_ or, for rate / changes / resets over time in batch (AuxTimeColumn), in
+  // aux_ring_, never in both.
+  size_t held() const { return entries_.size() + aux_size_; }
 
   // The specialised single-point step for a function and window kind, as a plain function
   // pointer: a compiled plan resolves it once, so a streaming push is one indirect call with no
@@ -933,10 +955,10 @@ class WindowState {
     size_t mask = aux_ring_.size() - 1, head = aux_head_, size = aux_size_, evicted = evicted_, max_held = 0;
     double aux_sum = aux_sum_, prev = prev_;
     bool have_prev = have_prev_;
-    const int64_t d = spec_.duration_ms;
+    const uint64_t d = static_cast<uint64_t>(spec_.duration_ms);  // > 0 (ValidatePlan)
     for (size_t i = 0; i < n; ++i) {
       const int64_t ti = t[i];
-      while (size > 0 && ring[head].t <= ti - d) {
+      while (size > 0 && Elapsed(ring[head].t, ti) >= d) {
         aux_sum -= ring[head].aux;
         head = (head + 1) & mask;
         --size;
@@ -970,7 +992,7 @@ class WindowState {
       const TimeAux& front = ring[head];
       if constexpr (F == WindowFn::kRate) {
         const double dt =
-            size < 2 ? 0.0 : static_cast<double>(ring[(head + size - 1) & mask].t - front.t) / 1000.0;
+            size < 2 ? 0.0 : static_cast<double>(SpanInWindow(front.t, ring[(head + size - 1) & mask].t)) / 1000.0;
         out[i] = dt > 0 ? (aux_sum - front.aux) / dt : kNaN;
       } else {
         out[i] = size ? aux_sum - front.aux : 0.0;
@@ -1116,7 +1138,7 @@ class WindowState {
       const WindowEntry& f = entries_.front();
       bool out;
       if constexpr (kPoints) out = f.seq <= seq - spec_.points;
-      else out = f.t <= t - spec_.duration_ms;
+      else out = Elapsed(f.t, t) >= static_cast<uint64_t>(spec_.duration_ms);
       if (!out) break;
       RemoveFn<F>(f);
       entries_.pop_front();
@@ -1139,7 +1161,7 @@ class WindowState {
       const WindowEntry& f = entries_.front();
       bool out;
       if constexpr (kPoints) out = f.seq <= seq - spec_.points;
-      else out = f.t <= t - spec_.duration_ms;
+      else out = Elapsed(f.t, t) >= static_cast<uint64_t>(spec_.duration_ms);
       if (!out) break;
       if (have_old) EraseSorted(old);
       old = f.x;
@@ -1372,7 +1394,7 @@ class WindowState {
       return n >= 2 ? entries_.back().x - entries_.front().x : kNaN;
     } else if constexpr (F == WindowFn::kRate) {
       if (n < 2) return kNaN;
-      double dt = static_cast<double>(entries_.back().t - entries_.front().t) / 1000.0;
+      double dt = static_cast<double>(SpanInWindow(entries_.front().t, entries_.back().t)) / 1000.0;
       return dt > 0 ? (aux_sum_ - entries_.front().aux) / dt : kNaN;
     } else {  // kChanges, kResets
       return n ? aux_sum_ - entries_.front().aux : 0.0;
@@ -1468,13 +1490,14 @@ class OffsetState {
   OffsetState(int64_t d, int64_t lookback) : d_(d), lookback_(lookback) {}
   double Push(int64_t t, double x) {
     hist_.push_back({t, x});
-    int64_t target = t - d_;
+    // target = t - d, in 128 bits: t - d may leave int64 (timestamps near its ends).
+    const __int128 target = static_cast<__int128>(t) - d_;
     while (hist_.size() >= 2 && hist_[1].t <= target) hist_.pop_front();
     // The next push reads hist_[1] (now hist_[2]), written about d ago: in streaming, with
     // many series interleaved, it is out of cache by then; fetch it while other work runs.
     if (hist_.size() >= 3) __builtin_prefetch(&hist_[2]);
     const Point& f = hist_.front();
-    return (f.t <= target && f.t > target - lookback_) ? f.x : kNaN;
+    return (f.t <= target && f.t > target - lookback_) ? f.x : kNaN;  // 128-bit compares
   }
   size_t held() const { return hist_.size(); }
 
