@@ -172,6 +172,23 @@ int64_t LineTimeMs(const std::string& line, int year) {
   return kNoTime;
 }
 
+}  // namespace
+
+// When the state a line reports began: a watchdog timeout is printed when the operation has
+// already "ran for 600212 milliseconds", so the hang it reports began that long before the line.
+// Other lines: their own time.
+int64_t OnsetTimeMs(const std::string& line, int64_t line_ms) {
+  if (line_ms == kNoTime || line.size() > 4000 || line.find("ran for ") == std::string::npos) return line_ms;
+  static const std::regex kRanFor(R"(\bran for (\d+) ?(?:ms|milliseconds)\b)");
+  std::smatch m;
+  if (!std::regex_search(line, m, kRanFor)) return line_ms;
+  std::optional<int64_t> ran = ParseInt(m.str(1));
+  if (!ran || *ran < 0 || *ran > line_ms) return line_ms;
+  return line_ms - *ran;
+}
+
+namespace {
+
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return std::tolower(ch); });
   return s;
@@ -379,13 +396,32 @@ std::string OddHcaInDetails(const Json& details) {
     }
     if (v.size() < 3) continue;
     std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+    // A table of error counts ("per_hca_symbol_errors", "per_hca_link_downed", retries, drops):
+    // the bad port is the one far ABOVE the others — a count that the others do not share (the
+    // highest at least 4 x the next, which may be 0). Rates and bandwidths: far below, next.
+    static const std::regex kCounterKey(
+        R"(err|drop|discard|down|retr|timeout|nak|recover|symbol|integrity|overrun|congest|fail)",
+        std::regex::icase);
+    if (std::regex_search(key, kCounterKey)) {
+      double top = v.back().second, next = v[v.size() - 2].second;
+      if (top > 0 && next * 4 <= top) return v.back().first;
+      continue;
+    }
     std::vector<double> others;
     for (size_t i = 1; i < v.size(); ++i) others.push_back(v[i].second);
     double median = others[others.size() / 2];
     bool agree = median > 0 && others.front() >= 0.75 * median;
     if (agree && v[0].second < 0.5 * median) return v[0].first;
   }
-  return "";
+  // A probe that names the port itself ("slowest_hca": "mlx5_5", "slowest_nic": "mlx5_7",
+  // "hca": "mlx5_2"): exactly one HCA named among the details' strings.
+  std::string named;
+  for (const auto& [key, value] : details.items()) {
+    if (!value.is_string() || !std::regex_match(value.get<std::string>(), kHcaName)) continue;
+    if (!named.empty() && named != value.get<std::string>()) return "";
+    named = value.get<std::string>();
+  }
+  return named;
 }
 
 std::vector<TorchrunFailure> FindTorchrunFailures(const std::vector<std::string>& lines) {
@@ -770,10 +806,16 @@ void AddFieldAliases(std::vector<TimeSeries>& series) {
   }
 }
 
+}  // namespace
+
 // Whether the case shows a run that computes in FP8: a log line naming FP8 (recipe, amax / scale
 // statistics, e4m3 / e5m2, Transformer Engine's DelayedScaling) or a metric series of FP8 state.
 bool CaseShowsFp8(const DiagnosisCase& c) {
-  static const std::regex kFp8(R"(\b(fp8|float8|e4m3|e5m2|amax\w*|delayedscaling)\b|fp8_|float8_)", std::regex::icase);
+  // "amax" is FP8's scaling statistic (amax_history, "grad amax inf") but also numpy's / torch's
+  // reduction (np.amax, torch.amax, x.amax()): an amax called as a module's or object's function
+  // (a "." before it) says nothing about FP8.
+  static const std::regex kFp8(R"(\b(fp8|float8|e4m3|e5m2|delayedscaling)\b|(?:^|[^.\w])amax\w*\b|fp8_|float8_)",
+                               std::regex::icase);
   // Every match contains one of these words: the regex reads only the lines that do.
   auto shows = [](const std::string& text) {
     for (std::string_view w : {"fp8", "float8", "e4m3", "e5m2", "amax", "delayedscaling"}) {
@@ -791,6 +833,8 @@ bool CaseShowsFp8(const DiagnosisCase& c) {
   }
   return false;
 }
+
+namespace {
 
 // Training logs print the numbers the pack's metric conditions are written over (loss, grad norm,
 // loss scale, step time). They are read into series named as the conditions name them, one
@@ -859,7 +903,10 @@ ComponentHint HintFromSource(const std::string& source, const Topology& t) {
   if (t.nodes.count(first)) h.node = first;
   std::smatch m;
   if (std::regex_search(source, m, kRank)) h.rank = ParseInt32(m.str(2)).value_or(-1);
-  if (std::regex_search(source, m, kGpu)) h.gpu = ParseInt32(m.str(2)).value_or(-1);
+  // The GPU from the segments after the node's ("gpu061/gpu3/stderr": gpu3, not 61).
+  const std::string rest = h.node.empty() || slash == std::string::npos ? (h.node.empty() ? source : "")
+                                                                        : source.substr(slash);
+  if (std::regex_search(rest, m, kGpu)) h.gpu = ParseInt32(m.str(2)).value_or(-1);
   static const std::regex kHcaInSource(R"((mlx5_\d+|ibp\d+s\d+|hfi1_\d+)(/|$))");
   if (std::regex_search(source, m, kHcaInSource)) h.hca = m.str(1);
   if (h.rank >= 0) {
@@ -888,6 +935,17 @@ void HintFromLine(const std::string& line, const Topology& t, ComponentHint& h) 
   static const std::regex kRank(R"(\b(?:global\s+)?rank\s*[:=#]?\s*(\d+)\b)", std::regex::icase);
   static const std::regex kHca(R"(\b(mlx5_\d+|ibp\d+s\d+|hfi1_\d+)\b)");
   std::smatch m;
+  // A node named like a GPU ("gpu062", "dgx-gpu12") is no GPU index: GPU words are read from the
+  // line with the case's node names blanked out.
+  std::string masked;
+  for (const std::string& n : t.nodes) {
+    if (n.empty() || !ContainsNoCase(n, "gpu") || line.find(n) == std::string::npos) continue;
+    if (masked.empty()) masked = line;
+    for (size_t pos = masked.find(n); pos != std::string::npos; pos = masked.find(n, pos + n.size())) {
+      masked.replace(pos, n.size(), n.size(), ' ');
+    }
+  }
+  const std::string& gpu_text = masked.empty() ? line : masked;
   if (h.node.empty()) {
     for (const std::string& n : t.nodes) {
       auto pos = line.find(n);
@@ -924,7 +982,7 @@ void HintFromLine(const std::string& line, const Topology& t, ComponentHint& h) 
       else if (auto it2 = t.pci_to_gpu.find(pci_key); it2 != t.pci_to_gpu.end()) named = it2->second;
     }
     if (named < 0 && std::regex_search(line, m, kGpuKey)) named = ParseInt32(m.str(1)).value_or(-1);
-    if (named < 0 && names_node && std::regex_search(line, m, kNodeGpu)) named = ParseInt32(m.str(1)).value_or(-1);
+    if (named < 0 && names_node && std::regex_search(gpu_text, m, kNodeGpu)) named = ParseInt32(m.str(1)).value_or(-1);
     if (named >= 0) {
       h.gpu = named;
       h.gpu_from_rank = false;
@@ -950,7 +1008,7 @@ void HintFromLine(const std::string& line, const Topology& t, ComponentHint& h) 
     }
   }
   if (h.gpu < 0 && std::regex_search(line, m, kGpuKey)) h.gpu = ParseInt32(m.str(1)).value_or(-1);
-  if (h.gpu < 0 && std::regex_search(line, m, kGpu)) h.gpu = ParseInt32(m.str(1)).value_or(-1);
+  if (h.gpu < 0 && std::regex_search(gpu_text, m, kGpu)) h.gpu = ParseInt32(m.str(1)).value_or(-1);
   // torchrun's "local_rank: 3": one process per GPU, local rank N drives GPU N of its node.
   static const std::regex kLocalRank(R"(\blocal[_ ]rank\s*[:=]?\s*(\d+)\b)", std::regex::icase);
   if (h.gpu < 0 && std::regex_search(line, m, kLocalRank)) {
@@ -1040,6 +1098,62 @@ void HintFromTorchrunReport(const CaseLog& log, size_t line, const Topology& t, 
     if (f.rank >= 0) h.rank = f.rank;
     return;
   }
+}
+
+// Where the process that wrote a line ran, when the line says so and the log is not that
+// process's own: PyTorch's per-rank prefix ("[rank31]: torch.OutOfMemoryError ...", torchrun
+// --tee / `srun -l` output gathered into one file), Megatron/DeepSpeed's "[Rank 20] CUDA error:
+// ..." (after up to three bracketed fields: time, level, file), and Slurm's "srun: error: NODE:
+// task 1: Out Of Memory" (the node the task ran on). A gathered log lives on one node (often the
+// first of the job) while the rank that wrote the line runs on the node the topology places it on;
+// the log source's node is only where the output was collected.
+void HintFromWriter(const std::string& line, const Topology& t, ComponentHint& h) {
+  if (h.rank >= 0 || line.size() > 4000) return;  // a rank's own log: the source already says who wrote it
+  static const std::regex kRankPrefix(R"(^\s*(?:\[[^\[\]]{0,60}\]\s*){0,3}\[\s*rank\s*(\d+)\s*\])",
+                                      std::regex::icase);
+  static const std::regex kSrunTask(R"(\bsrun: error: ([A-Za-z0-9._-]+): tasks? \d)");
+  std::smatch m;
+  if (line.find("srun: error: ") != std::string::npos && std::regex_search(line, m, kSrunTask)) {
+    std::string node = ReportedNode(m.str(1), t.nodes);
+    if (!node.empty() && node != h.node) {
+      h.node = node;
+      h.gpu = -1;
+      h.gpu_from_rank = false;
+    }
+    return;
+  }
+  if (line.find('[') == std::string::npos || !std::regex_search(line, m, kRankPrefix)) return;
+  std::optional<int32_t> rank = ParseInt32(m.str(1));
+  if (!rank) return;
+  auto it = t.ranks.find(*rank);
+  if (it == t.ranks.end() || it->second.node.empty() || it->second.node == h.node) return;
+  h.node = it->second.node;
+  h.rank = *rank;
+  h.gpu = it->second.gpu;
+  h.gpu_from_rank = h.gpu >= 0;
+}
+
+// slurmstepd reports a step's failure ("slurmstepd: error: Detected 1 oom_kill event in StepId=
+// 339001.0") in the batch script's output, on the batch host; srun then names the node of each
+// failed task on the lines next to it ("srun: error: hm-h200-2: task 1: Out Of Memory"). The
+// slurmstepd line takes the node srun names (one node only; a few lines either side).
+void HintFromSlurmStep(const CaseLog& log, size_t line, const Topology& t, ComponentHint& h) {
+  constexpr size_t kNear = 3;
+  const std::string& text = log.lines[line].text;
+  if (text.find("slurmstepd") == std::string::npos || text.size() > 2000) return;
+  std::string named;
+  for (size_t k = line > kNear ? line - kNear : 0; k < log.lines.size() && k <= line + kNear; ++k) {
+    if (k == line || log.lines[k].text.find("srun: error: ") == std::string::npos) continue;
+    ComponentHint other;
+    HintFromWriter(log.lines[k].text, t, other);
+    if (other.node.empty()) continue;
+    if (!named.empty() && named != other.node) return;  // tasks on several nodes: no one node
+    named = other.node;
+  }
+  if (named.empty() || named == h.node) return;
+  h.node = named;
+  h.gpu = -1;
+  h.gpu_from_rank = false;
 }
 
 ComponentHint HintFromTarget(const std::string& target) {
@@ -1340,6 +1454,18 @@ std::vector<std::pair<int, size_t>> FindNamedAbsentRanks(const std::vector<std::
     std::string lower = Lower(line);
     if (lower.find("rank") == std::string::npos) continue;
     std::smatch m;
+    // The flight recorder's comparison of one rank with the rest ("rank 34 last enqueued SeqNum
+    // 220143, all other ranks enqueued 220144"): the rank behind the others never joined.
+    static const std::regex kBehind(
+        R"(\brank\s*(\d+)\s+last\s+(enqueued|completed|started)\s+(?:seq(?:num)?|work|collective)?\s*[:=#]?\s*(\d+)[^0-9]{1,40}?)"
+        R"(\b(?:all\s+)?other\s+ranks?\s+(?:last\s+)?(?:enqueued|completed|started|at)\s+(?:seq(?:num)?|work|collective)?\s*[:=#]?\s*(\d+))",
+        std::regex::icase);
+    if (lower.find("other rank") != std::string::npos && std::regex_search(line, m, kBehind)) {
+      std::optional<int32_t> r = ParseInt32(m.str(1));
+      std::optional<int64_t> own = ParseInt(m.str(3)), others = ParseInt(m.str(4));
+      if (r && own && others && *own < *others && seen.insert(*r).second) out.emplace_back(*r, i);
+      continue;
+    }
     if (!std::regex_search(line, m, kNamed)) continue;
     std::string list = m[1].matched ? m.str(1) : m.str(2);
     for (auto it = std::sregex_iterator(list.begin(), list.end(), kNum); it != std::sregex_iterator(); ++it) {
@@ -1579,16 +1705,16 @@ std::vector<PeerOutlier> FindPeerOutliers(const std::vector<TimeSeries>& series)
   return out;
 }
 
+}  // namespace
+
 // A line (or the alert's summary) that names the slow participant: "stragglers detected: ranks
 // 16-23 on node-4", "rank 10 slowest in 44/50 steps", "allreduce wait dominated by rank 13".
 // Returns the ranks it names (a range expanded, at most 64) and the node it names, if any.
-struct SlowMention {
-  std::vector<int> ranks;
-  std::string node;
-};
 std::optional<SlowMention> FindSlowMention(const std::string& line, const std::set<std::string>& nodes) {
   static const std::regex kSlow(
-      R"(\bstraggl\w*|\bslowest\b|\bslow(er)? (rank|gpu|node|worker|host)s?\b|\bdominated by\b|\blagging\b)",
+      R"(\bstraggl\w*|\bslowest\b|\bslow(er)? (rank|gpu|node|worker|host)s?\b|\bdominated by\b|\blagging\b|)"
+      // "rank 16-23 report the max forward-backward time": the ranks named with the longest time.
+      R"(\b(?:report|reports|has|have|had|with|show|shows)\s+the\s+(?:max|maximum|highest|longest)\s+[\w-]{0,30}\s*(?:time|latency|duration)s?\b)",
       std::regex::icase);
   static const std::regex kRanks(R"(\branks?\s*[=:#]?\s*(\d+)(?:\s*(?:-|\.\.|to)\s*(\d+))?)", std::regex::icase);
   // A line that compares one rank's time with its peers' ("rank 10 optimizer_step 1991 ms, others
@@ -1616,6 +1742,38 @@ std::optional<SlowMention> FindSlowMention(const std::string& line, const std::s
     m.ranks.push_back(rank);
     return m;
   };
+  // Megatron-core's StragglerDetector report: the fastest and slowest rank's round-trip time
+  // ("MnRtt/Rnk: 811.4ms/3 | MxRtt/Rnk: 1473.9ms/14"): the slowest rank is slow when its time is
+  // kSlowRatio x the fastest's (a per-rank min/max; no median is printed).
+  static const std::regex kMinMaxRtt(
+      R"(\bMnRtt/Rnk:\s*(\d+(?:\.\d+)?)\s*(?:ms|s|us)?\s*/\s*(\d+)\b.*?\bMxRtt/Rnk:\s*(\d+(?:\.\d+)?)\s*(?:ms|s|us)?\s*/\s*(\d+)\b)");
+  // A collective's wait split by rank: the ranks that wait long wait for the one that waits least
+  // ("reduce_scatter wait 0.31s avg on ranks 1-23 (rank 0: 0.02s)", "allreduce wait 820 ms on
+  // ranks 8-15, rank 12 3 ms"): the participant that arrives last waits for nobody.
+  static const std::regex kWaitSplit(
+      R"(\bwait\w*\b[^0-9]{0,30}?(\d+(?:\.\d+)?)\s*(ms|s|us)?\b[^0-9]{0,30}?\branks\s*(\d+)\s*(?:-|\.\.|to)\s*(\d+)\b[^0-9]{0,6}?\brank\s*(\d+)\s*[:=]?\s*(\d+(?:\.\d+)?)\s*(ms|s|us)?)",
+      std::regex::icase);
+  constexpr double kWaitRatio = 4.0;  // waits are noisy: the late rank waits a fraction of the others'
+  if (line.find("MxRtt") != std::string::npos && std::regex_search(line, v, kMinMaxRtt)) {
+    std::optional<double> fastest = ParseDouble(v.str(1)), slowest = ParseDouble(v.str(3));
+    std::optional<int32_t> rank = ParseInt32(v.str(4));
+    if (fastest && slowest && rank && *fastest > 0 && *slowest >= kSlowRatio * *fastest) return rank_only(*rank);
+    return std::nullopt;
+  }
+  if (ContainsNoCase(line, "wait") && std::regex_search(line, v, kWaitSplit)) {
+    auto in_units = [](std::optional<double> x, const std::string& unit) -> std::optional<double> {
+      if (!x) return x;
+      if (unit == "ms") return *x / 1e3;
+      if (unit == "us") return *x / 1e6;
+      return x;
+    };
+    std::string group_unit = Lower(v.str(2)), own_unit = v[7].matched ? Lower(v.str(7)) : group_unit;
+    std::optional<double> group = in_units(ParseDouble(v.str(1)), group_unit);
+    std::optional<double> own = in_units(ParseDouble(v.str(6)), own_unit);
+    std::optional<int32_t> first = ParseInt32(v.str(3)), last = ParseInt32(v.str(4)), rank = ParseInt32(v.str(5));
+    bool outside = first && last && rank && (*rank < *first || *rank > *last);
+    if (group && own && outside && *group > 0 && *own * kWaitRatio <= *group) return rank_only(*rank);
+  }
   // A figure or rank beyond its type's range makes that comparison unreadable: skip it.
   if (std::regex_search(line, v, kVersus)) {
     std::optional<double> own = ParseDouble(v.str(2));
@@ -1653,6 +1811,8 @@ std::optional<SlowMention> FindSlowMention(const std::string& line, const std::s
   if (m.ranks.empty() && m.node.empty()) return std::nullopt;
   return m;
 }
+
+namespace {
 
 // The share of step time a training loop spends waiting for its input, from lines that print
 // both ("Time 1.83 (1.89)  Data 1.55 (1.63)", "step_time 3.0s | data_wait 2.1s", "iteration time
@@ -1871,7 +2031,10 @@ class Beliefs {
     }
     for (const Observation* o : support) {
       if (o->hint.node != h.node) continue;
-      if (h.gpu < 0) h.gpu = o->hint.gpu;
+      if (h.gpu < 0) {
+        h.gpu = o->hint.gpu;
+        h.gpu_from_rank = o->hint.gpu_from_rank;
+      }
       if (h.rank < 0) h.rank = o->hint.rank;
       // The HCA by its verbs name (mlx5_N, what NCCL and ibstat print) over a netdev name.
       if (h.hca.empty() || (h.hca.rfind("mlx5_", 0) != 0 && o->hint.hca.rfind("mlx5_", 0) == 0)) {
@@ -1974,11 +2137,13 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         o.evidence.detail = m.line;
         o.evidence.supports = {cat};
         o.evidence.weight = k == 0 ? w : 0;
-        o.time_ms = LineTimeMs(m.line, topo.year);
+        o.time_ms = OnsetTimeMs(m.line, LineTimeMs(m.line, topo.year));
         o.hint = HintFromSource(log.source, topo);
+        HintFromWriter(m.line, topo, o.hint);
         HintFromLine(m.line, topo, o.hint);
         HintFromSection(log, ki, topo, o.hint);
         HintFromTorchrunReport(log, ki, topo, o.hint);
+        HintFromSlurmStep(log, ki, topo, o.hint);
         if (o.hint.node.empty() && (o.hint.gpu >= 0 || !o.hint.hca.empty())) o.hint.node = topo.default_node;
         o.hint.job = topo.job;
         o.hint.entry_component = m.component;
@@ -2330,6 +2495,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       o.deltas[lr.category] = w;
       o.time_ms = LineTimeMs(log.lines[ki].text, topo.year);
       o.hint = HintFromSource(log.source, topo);
+      HintFromWriter(log.lines[ki].text, topo, o.hint);
       HintFromLine(log.lines[ki].text, topo, o.hint);
       HintFromTorchrunReport(log, ki, topo, o.hint);
       o.hint.job = topo.job;
@@ -2544,8 +2710,14 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
     // A job-wide numerics symptom (loss spike, NaN, grad-norm blow-up) leads: a GPU that computes
     // wrong results can sit on any replica of the job, so the node-level checksum vote runs on
-    // every node of the job at once.
-    if (layer_of(ranked[0].first) == "numerics" && !topo.node_order.empty()) {
+    // every node of the job at once. So when silent data corruption itself leads and its evidence
+    // pins no GPU by hardware (a replica checksum mismatch read from rank 0's log): the checker's
+    // log is where the vote was printed, not where the bad GPU is.
+    // A GPU guessed from the writer's rank (rank 0's log reporting the vote) places nothing either.
+    const ComponentHint sdc_at = b.Component("gpu_silent_data_corruption", topo.job);
+    const bool sdc_unplaced =
+        ranked[0].first == "gpu_silent_data_corruption" && (sdc_at.gpu < 0 || sdc_at.gpu_from_rank);
+    if ((layer_of(ranked[0].first) == "numerics" || sdc_unplaced) && !topo.node_order.empty()) {
       const ProbeSpec* sdc = FindProbe("gpu.sdc");
       if (sdc != nullptr && (!sdc->intrusive || options_.allow_intrusive) &&
           ExpectedInformationGain(*sdc, pmap) >= options_.min_gain_bits) {
@@ -2723,6 +2895,23 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         o.evidence.refutes.erase(std::remove(o.evidence.refutes.begin(), o.evidence.refutes.end(), cat),
                                  o.evidence.refutes.end());
         o.evidence.detail += "  [clears this target only: the probe failed elsewhere for " + cat + "]";
+      }
+      // Likewise a fault that a log line pins to one GPU of another node by the hardware it names
+      // (the driver's "Xid (PCI:0000:ba:00): 62" on gpu-b02): a healthy GPU on gpu-b01 clears
+      // gpu-b01, not the GPU the driver reported.
+      std::set<std::string> pinned_elsewhere;
+      for (const Observation& f : b.observations()) {
+        if (f.evidence.kind != EvidenceKind::kLog || f.evidence.weight <= 0 || f.hint.gpu < 0 || f.hint.gpu_from_rank ||
+            f.hint.node.empty() || o.hint.node.empty() || f.hint.node == o.hint.node) {
+          continue;
+        }
+        pinned_elsewhere.insert(f.evidence.supports.begin(), f.evidence.supports.end());
+      }
+      for (const std::string& cat : pinned_elsewhere) {
+        if (located.count(cat) || o.deltas.erase(cat) == 0) continue;
+        o.evidence.refutes.erase(std::remove(o.evidence.refutes.begin(), o.evidence.refutes.end(), cat),
+                                 o.evidence.refutes.end());
+        o.evidence.detail += "  [clears this target only: " + cat + " is pinned to a GPU of another node by its log]";
       }
     }
     for (Observation& o : round_obs) b.Add(std::move(o));

@@ -216,6 +216,25 @@ std::vector<TorchrunFailure> FindTorchrunFailures(const std::vector<std::string>
 // agree within 25 %; empty otherwise. The odd-one-out reading of the GPU peer comparison, per port.
 std::string OddHcaInDetails(const Json& details);
 
+// A line (or the alert's summary) that names the slow participant: "stragglers detected: ranks
+// 16-23 on node-4", "rank 10 slowest in 44/50 steps", a rank's time against its peers' (1.25x),
+// Megatron's StragglerDetector min/max round trip ("MnRtt/Rnk: 811.4ms/3 | MxRtt/Rnk: 1473.9ms/14"),
+// a collective's wait split by rank (the one rank that waits a quarter of the others' arrived last),
+// "ranks 16-23 report the max forward-backward time". The ranks it names (a range expanded, at most
+// 64) and the node it names, if any.
+struct SlowMention {
+  std::vector<int> ranks;
+  std::string node;
+};
+std::optional<SlowMention> FindSlowMention(const std::string& line, const std::set<std::string>& nodes);
+
+// Whether the case shows a run that computes in FP8 (fp8/float8/e4m3/e5m2/DelayedScaling, an amax
+// statistic that is not numpy's/torch's `.amax` function, an fp8_* series).
+bool CaseShowsFp8(const DiagnosisCase& c);
+
+// When the state a line reports began: the line's time less a watchdog's "ran for N milliseconds".
+int64_t OnsetTimeMs(const std::string& line, int64_t line_ms);
+
 struct ReasonerOutput {
   Diagnosis diagnosis;
   Json trace = Json::array();  // thoughts, tool calls (run_probe), results, beliefs per round

@@ -16,24 +16,7 @@
 namespace vigil {
 namespace {
 
-// Knowledge as GatherKnowledge would give it: lines containing `needle` match a `category` signature.
-KnowledgeFacts FactsMatching(const DiagnosisCase& c, const std::vector<std::pair<std::string, std::string>>& sigs,
-                             const std::map<std::string, std::string>& layers) {
-  KnowledgeFacts f;
-  for (const auto& [cat, layer] : layers) {
-    f.categories.push_back(cat);
-    f.layers[cat] = layer;
-  }
-  FlatLogs flat = FlattenLogs(c);
-  for (size_t i = 0; i < flat.lines.size(); ++i) {
-    for (const auto& [needle, cat] : sigs) {
-      if (flat.lines[i].find(needle) != std::string::npos) {
-        f.log_matches.push_back({i, flat.lines[i], needle, needle, "pack-" + cat, cat, ""});
-      }
-    }
-  }
-  return f;
-}
+using testing::FactsMatching;
 
 Diagnosis Diagnose(const Json& j, const std::vector<std::pair<std::string, std::string>>& sigs,
                    const std::map<std::string, std::string>& layers) {

@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "agents/builtin_reasoner.h"
+#include "agents/case.h"
 #include "knowledge/knowledge_base.h"
 #include "probes/probe.h"
 
@@ -69,5 +71,26 @@ class RecordedExecutor : public ProbeExecutor {
  private:
   std::mutex mu_;
 };
+
+// Knowledge as GatherKnowledge would give it: lines containing `needle` match a `category` signature;
+// `layers` lists the categories and their layers.
+inline KnowledgeFacts FactsMatching(const DiagnosisCase& c,
+                                    const std::vector<std::pair<std::string, std::string>>& sigs,
+                                    const std::map<std::string, std::string>& layers) {
+  KnowledgeFacts f;
+  for (const auto& [cat, layer] : layers) {
+    f.categories.push_back(cat);
+    f.layers[cat] = layer;
+  }
+  FlatLogs flat = FlattenLogs(c);
+  for (size_t i = 0; i < flat.lines.size(); ++i) {
+    for (const auto& [needle, cat] : sigs) {
+      if (flat.lines[i].find(needle) != std::string::npos) {
+        f.log_matches.push_back({i, flat.lines[i], needle, needle, "pack-" + cat, cat, ""});
+      }
+    }
+  }
+  return f;
+}
 
 }  // namespace vigil::testing
