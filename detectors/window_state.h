@@ -706,7 +706,14 @@ class WindowState {
         }
         cnt[s] = c;
       }
-      for (size_t s = 0; s < len; ++s) {  // independent per point
+      size_t s = 0;  // independent per point; kV points at a time, their spreads reduced together
+      for (; s + kV <= len; s += kV) {
+        if constexpr (kV == 8)
+          BlendMedianMad8(slots + (s + 1) * stride, stride, cnt + s, median + i0 + s, mad + i0 + s);
+        else
+          BlendMedianMad4(slots + (s + 1) * stride, stride, cnt + s, median + i0 + s, mad + i0 + s);
+      }
+      for (; s < len; ++s) {
         const double* a = slots + (s + 1) * stride;
         const double med = QuantileOf(a, cnt[s], 0.5);
         median[i0 + s] = med;
@@ -737,6 +744,108 @@ class WindowState {
     next += 0.0;
     return kth + (next - kth) * 0.5;
   }
+  // Median and mad of kV consecutive sorted buffers of MedianMadBlend (buffer s at
+  // a + s * stride, cnt[s] values): QuantileOf and BlendMad of each, with the kV pairs of
+  // block-spread vectors (BlendSpreads) reduced to their minima together, a transpose of
+  // min steps, instead of two horizontal minima per point. The same doubles: the minimum of
+  // spreads without NaN does not depend on the order of the mins, but for a zero's sign, which
+  // `+ 0.0` drops as in BlendMad; the rest is the same IEEE arithmetic per lane. Buffers with
+  // fewer than two values or a non-finite median take BlendMad's MadOf.
+  VIGIL_AVX512 static void BlendMedianMad8(const double* a, size_t stride, const size_t* cnt, double* median,
+                                           double* mad) {
+    const __m512d inf = _mm512_set1_pd(std::numeric_limits<double>::infinity());
+    __m512d vk[8], vn[8];
+    alignas(64) double med[8];
+    unsigned odd = 0, scalar = 0;
+    for (unsigned s = 0; s < 8; ++s) {
+      const double* as = a + s * stride;
+      const size_t n = cnt[s];
+      med[s] = QuantileOf(as, n, 0.5);
+      vk[s] = vn[s] = inf;
+      odd |= static_cast<unsigned>(n & 1) << s;
+      if (n < 2 || !std::isfinite(med[s])) {
+        scalar |= 1u << s;
+        continue;
+      }
+      const size_t m = (n - 1) / 2 + 1;
+      const double* b = as + (m - 1);
+      const __m512d vmed = _mm512_set1_pd(med[s]);
+      for (size_t i = 0; i <= n - m; i += 8) {
+        const __m512d lo = _mm512_sub_pd(vmed, _mm512_loadu_pd(as + i));
+        vk[s] = _mm512_maskz_min_pd(0xff, vk[s],
+                                    _mm512_maskz_max_pd(0xff, lo, _mm512_sub_pd(_mm512_loadu_pd(b + i), vmed)));
+        vn[s] = _mm512_maskz_min_pd(0xff, vn[s],
+                                    _mm512_maskz_max_pd(0xff, lo, _mm512_sub_pd(_mm512_loadu_pd(b + i + 1), vmed)));
+      }
+    }
+    const __m512d zero = _mm512_setzero_pd(), half = _mm512_set1_pd(0.5);
+    const __m512d kth = _mm512_add_pd(MinLanes8x8(vk), zero), next = _mm512_add_pd(MinLanes8x8(vn), zero);
+    const __m512d even = _mm512_add_pd(kth, _mm512_mul_pd(_mm512_sub_pd(next, kth), half));
+    _mm512_storeu_pd(mad, _mm512_mask_blend_pd(static_cast<__mmask8>(odd), even, kth));
+    _mm512_storeu_pd(median, _mm512_load_pd(med));
+    for (unsigned s = 0; scalar; ++s, scalar >>= 1)
+      if (scalar & 1) mad[s] = MadOf</*kAvx2=*/true>(a + s * stride, cnt[s], med[s]);
+  }
+  // Lane s of the result: the minimum of the eight lanes of v[s].
+  VIGIL_AVX512 static __m512d MinLanes8x8(const __m512d* v) {
+    // (maskz with all lanes: the unmasked intrinsics trip GCC 12's maybe-uninitialized.) Pairs of
+    // vectors: chunk c (lanes 2c, 2c+1) of t[p] holds the minima of lanes 2c, 2c+1 of v[2p]
+    // and of v[2p+1].
+    __m512d t[4];
+    for (int p = 0; p < 4; ++p)
+      t[p] = _mm512_maskz_min_pd(0xff, _mm512_maskz_unpacklo_pd(0xff, v[2 * p], v[2 * p + 1]),
+                                 _mm512_maskz_unpackhi_pd(0xff, v[2 * p], v[2 * p + 1]));
+    // Chunks (c0, c2, c0', c2') against (c1, c3, c1', c3'), twice.
+    const __m512d u0 = _mm512_maskz_min_pd(0xff, _mm512_maskz_shuffle_f64x2(0xff, t[0], t[1], 0x88),
+                                           _mm512_maskz_shuffle_f64x2(0xff, t[0], t[1], 0xdd));
+    const __m512d u1 = _mm512_maskz_min_pd(0xff, _mm512_maskz_shuffle_f64x2(0xff, t[2], t[3], 0x88),
+                                           _mm512_maskz_shuffle_f64x2(0xff, t[2], t[3], 0xdd));
+    return _mm512_maskz_min_pd(0xff, _mm512_maskz_shuffle_f64x2(0xff, u0, u1, 0x88), _mm512_maskz_shuffle_f64x2(0xff, u0, u1, 0xdd));
+  }
+  // BlendMedianMad8 for 4 buffers with 4-double vectors (AVX2).
+  VIGIL_AVX2 static void BlendMedianMad4(const double* a, size_t stride, const size_t* cnt, double* median,
+                                         double* mad) {
+    const __m256d inf = _mm256_set1_pd(std::numeric_limits<double>::infinity());
+    __m256d vk[4], vn[4];
+    alignas(32) double med[4];
+    alignas(32) int64_t odd[4];
+    unsigned scalar = 0;
+    for (unsigned s = 0; s < 4; ++s) {
+      const double* as = a + s * stride;
+      const size_t n = cnt[s];
+      med[s] = QuantileOf(as, n, 0.5);
+      vk[s] = vn[s] = inf;
+      odd[s] = -static_cast<int64_t>(n & 1);
+      if (n < 2 || !std::isfinite(med[s])) {
+        scalar |= 1u << s;
+        continue;
+      }
+      const size_t m = (n - 1) / 2 + 1;
+      const double* b = as + (m - 1);
+      const __m256d vmed = _mm256_set1_pd(med[s]);
+      for (size_t i = 0; i <= n - m; i += 4) {
+        const __m256d lo = _mm256_sub_pd(vmed, _mm256_loadu_pd(as + i));
+        vk[s] = _mm256_min_pd(vk[s], _mm256_max_pd(lo, _mm256_sub_pd(_mm256_loadu_pd(b + i), vmed)));
+        vn[s] = _mm256_min_pd(vn[s], _mm256_max_pd(lo, _mm256_sub_pd(_mm256_loadu_pd(b + i + 1), vmed)));
+      }
+    }
+    const __m256d zero = _mm256_setzero_pd(), half = _mm256_set1_pd(0.5);
+    const __m256d kth = _mm256_add_pd(MinLanes4x4(vk), zero), next = _mm256_add_pd(MinLanes4x4(vn), zero);
+    const __m256d even = _mm256_add_pd(kth, _mm256_mul_pd(_mm256_sub_pd(next, kth), half));
+    _mm256_storeu_pd(mad, _mm256_blendv_pd(even, kth, _mm256_castsi256_pd(_mm256_load_si256(
+                                                          reinterpret_cast<const __m256i*>(odd)))));
+    _mm256_storeu_pd(median, _mm256_load_pd(med));
+    for (unsigned s = 0; scalar; ++s, scalar >>= 1)
+      if (scalar & 1) mad[s] = MadOf</*kAvx2=*/true>(a + s * stride, cnt[s], med[s]);
+  }
+
+  // Lane s of the result: the minimum of the four lanes of v[s].
+  VIGIL_AVX2 static __m256d MinLanes4x4(const __m256d* v) {
+    const __m256d t0 = _mm256_min_pd(_mm256_unpacklo_pd(v[0], v[1]), _mm256_unpackhi_pd(v[0], v[1]));
+    const __m256d t1 = _mm256_min_pd(_mm256_unpacklo_pd(v[2], v[3]), _mm256_unpackhi_pd(v[2], v[3]));
+    return _mm256_min_pd(_mm256_permute2f128_pd(t0, t1, 0x20), _mm256_permute2f128_pd(t0, t1, 0x31));
+  }
+
   // The smallest spread of the blocks of m = (n-1)/2 + 1 values (*kth) and, for even n, of
   // m + 1 values (*next), blocks starting at i = 0, kV, 2 kV, ... while i <= n - m.
   VIGIL_AVX512 static void BlendSpreadsAvx512(const double* a, size_t n, double med, double* kth, double* next) {
@@ -1490,18 +1599,30 @@ class OffsetState {
   OffsetState(int64_t d, int64_t lookback) : d_(d), lookback_(lookback) {}
   double Push(int64_t t, double x) {
     hist_.push_back({t, x});
-    // target = t - d, in 128 bits: t - d may leave int64 (timestamps near its ends).
-    const __int128 target = static_cast<__int128>(t) - d_;
-    while (hist_.size() >= 2 && hist_[1].t <= target) hist_.pop_front();
+    if (d_ < 0) [[unlikely]] return PushNegative(t);
+    // t - d may leave int64 (timestamps near its ends): compare elapsed times instead, in
+    // uint64 (every held point is at or before t). A point is at or before t - d when
+    // t - p >= d, and newer than t - d - lookback when t - p - d < lookback.
+    const uint64_t d = static_cast<uint64_t>(d_);
+    while (hist_.size() >= 2 && Elapsed(hist_[1].t, t) >= d) hist_.pop_front();
     // The next push reads hist_[1] (now hist_[2]), written about d ago: in streaming, with
     // many series interleaved, it is out of cache by then; fetch it while other work runs.
     if (hist_.size() >= 3) __builtin_prefetch(&hist_[2]);
     const Point& f = hist_.front();
-    return (f.t <= target && f.t > target - lookback_) ? f.x : kNaN;  // 128-bit compares
+    const uint64_t e = Elapsed(f.t, t);
+    return (e >= d && e - d < static_cast<uint64_t>(lookback_)) ? f.x : kNaN;  // lookback_ >= 0
   }
   size_t held() const { return hist_.size(); }
 
  private:
+  // A negative offset (plans received as data: the rule compiler does not make them): target
+  // t - d is after t, in 128 bits.
+  [[gnu::noinline]] double PushNegative(int64_t t) {
+    const __int128 target = static_cast<__int128>(t) - d_;
+    while (hist_.size() >= 2 && hist_[1].t <= target) hist_.pop_front();
+    const Point& f = hist_.front();
+    return (f.t <= target && f.t > target - lookback_) ? f.x : kNaN;
+  }
   struct Point {  // 16 bytes: an offset of a day holds a day of points per series
     int64_t t;
     double x;
