@@ -4,6 +4,8 @@
 //                         [--pack data/knowledge] [--index IVF1024,Flat] [--nprobe N] [--skip-quality]
 //                         [--skip-scale] [--chunk 20000] [--baseline-queries N] [--no-baselines]
 //                         [--near-duplicate COS] [--sqlite-page-size BYTES]
+//   build-kb/bin/kb_bench --lexical-file STORE.sqlite.bm25 [--queries ...] [--repeat R]
+//   build-kb/bin/kb_bench --open-store STORE.sqlite [--queries ...] [--show 40,89,151,160]
 //
 // Quality: the shipped pack in an in-memory knowledge base; for each query, a hit at k when the
 // expected category is among the root causes of the first k incidents (guides excluded), for
@@ -15,7 +17,14 @@
 // in the same run on the same database (`--baseline-queries` of them, default all): SQLite
 // FTS5 `ORDER BY bm25 LIMIT` over the same terms for lexical search, and a brute-force FAISS
 // Flat index (the store reopened with it) for dense search. Import time is wall and process CPU.
-// Peak memory is the process's max RSS so far (getrusage). Run with OMP_NUM_THREADS=1 for the
+// Peak memory is the process's max RSS so far (getrusage).
+// Lexical (--lexical-file): loads a saved BM25 index (a store kept with KB_BENCH_KEEP=1) and times
+// LexicalIndex::Search at the knowledge base's depth (50) for every query against exhaustive
+// scoring of the same terms in the same run (the baseline), checks that the two return the same
+// ids and scores, and prints per-query CPU time (best of --repeat), the work MaxScore did, and
+// the slowest queries. No SQLite, FAISS or import involved: the BM25 path alone.
+// Store (--open-store): opens a kept scale store and times the query passes (hybrid, lexical,
+// dense, hybrid again) without importing; prints the CPU time of the --show queries. Run with OMP_NUM_THREADS=1 for the
 // one-core figure. KB_BENCH_KEEP=1 keeps the scale databases in $TMPDIR/vigil_kb_bench_<N>_<pid>
 // (the pid keeps two concurrent runs of one size from sharing, and deleting, one store).
 #include <malloc.h>
@@ -173,6 +182,7 @@ struct Latency {
   double system_ms = 0;             // kernel CPU time of the process during the pass
   double start_s = 0, end_s = 0;    // CLOCK_MONOTONIC span (for `perf record -k CLOCK_MONOTONIC`)
   std::string slowest;              // the three slowest queries by CPU: "#i cpu ms [monotonic start]"
+  std::vector<double> cpu_ms;       // per query
 };
 
 // Baseline for lexical search, in the same run on the same entries: SQLite FTS5's
@@ -305,7 +315,8 @@ Latency Measure(const KnowledgeBase& kb, const std::vector<Query>& queries, Sear
           (SystemCpuSeconds() - sys0) * 1e3,
           mono0,
           MonotonicSeconds(),
-          slowest};
+          slowest,
+          cpu_ms};
 }
 
 struct ScaleOptions {
@@ -323,6 +334,40 @@ struct ScaleOptions {
   // 0 = the product default; --sqlite-page-size 4096 for an A/B against SQLite's own default.
   int sqlite_page_size = 0;
 };
+
+// Query passes over an existing store (a scale store kept with KB_BENCH_KEEP=1), no import: CPU
+// p50/p99 per mode, the slowest queries, and the CPU of the queries in `show` per pass.
+int OpenStore(const std::string& path, const std::vector<Query>& queries, const std::vector<size_t>& show,
+              const ScaleOptions& so) {
+  KnowledgeOptions o;
+  o.db_path = path;
+  o.load_pack = false;
+  o.index_spec = so.index;  // as the scale run made it (else the default spec rebuilds the index)
+  o.index_nprobe = so.nprobe;
+  const double t0 = MonotonicSeconds();
+  auto kb = KnowledgeBase::Open(o);
+  if (!kb.ok()) {
+    std::fprintf(stderr, "kb_bench: %s\n", kb.status().message().c_str());
+    return 1;
+  }
+  auto st = (*kb)->Stats();
+  std::printf("store %s: %lld incidents, opened in %.1f s\n", path.c_str(),
+              static_cast<long long>(st.ok() ? st->incidents : -1), MonotonicSeconds() - t0);
+  for (auto [mode, name] : {std::pair{SearchMode::kHybrid, "hybrid"}, std::pair{SearchMode::kLexical, "lexical"},
+                            std::pair{SearchMode::kDense, "dense"}, std::pair{SearchMode::kHybrid, "hybrid again"}}) {
+    auto l = Measure(**kb, queries, mode, queries.size());
+    std::string picked;
+    for (size_t q : show) {
+      if (q >= l.cpu_ms.size()) continue;
+      char buf[48];
+      std::snprintf(buf, sizeof buf, " #%zu %.2f", q, l.cpu_ms[q]);
+      picked += buf;
+    }
+    std::printf("  %-13s CPU p50/p99 %.2f/%.2f ms, recall@1/@5 %.3f/%.3f; slowest %s; ms:%s\n", name, l.cpu_p50,
+                l.cpu_p99, l.recall1, l.recall5, l.slowest.c_str(), picked.c_str());
+  }
+  return 0;
+}
 
 // The page size the store at `path` was created with, read back from the file (what the A/B
 // compares, whatever the option said); -1 when it cannot be read.
@@ -539,6 +584,67 @@ int Scale(const std::string& pack, const std::vector<Query>& queries, const std:
   return 0;
 }
 
+
+// Per-query CPU time of LexicalIndex::Search and SearchExhaustive on a saved index (see the
+// header comment); 0 when every query's results are identical, 1 otherwise.
+int LexicalProfile(const std::string& path, const std::vector<Query>& queries, int repeat) {
+  uint64_t stamp = 0;
+  const double t0 = MonotonicSeconds();
+  auto idx = kb::LexicalIndex::Load(path, &stamp);
+  if (!idx.ok()) {
+    std::fprintf(stderr, "kb_bench: %s\n", idx.status().message().c_str());
+    return 2;
+  }
+  std::printf("lexical: %s: %zu documents, %zu terms, %zu postings, loaded in %.1f s; depth 50, best of %d\n",
+              path.c_str(), idx->size(), idx->vocabulary_size(), idx->postings(), MonotonicSeconds() - t0,
+              repeat);
+  constexpr size_t kDepth = 50;  // what KnowledgeBase::Search asks for at k <= 12
+  struct Row {
+    size_t q;
+    double fast, slow;
+    kb::LexicalIndex::SearchStats stats;
+    size_t terms;
+  };
+  std::vector<Row> rows;
+  std::vector<double> fast_ms, slow_ms;
+  int mismatches = 0;
+  for (size_t i = 0; i < queries.size(); ++i) {
+    const auto terms = kb::LexicalQueryTerms(queries[i].text);
+    Row r{i, 1e300, 1e300, {}, terms.size()};
+    std::vector<kb::LexicalIndex::Hit> fast, slow;
+    for (int k = 0; k < repeat; ++k) {
+      double c0 = ThreadCpuMs();
+      fast = idx->Search(terms, kDepth, {}, &r.stats);
+      r.fast = std::min(r.fast, ThreadCpuMs() - c0);
+      c0 = ThreadCpuMs();
+      slow = idx->SearchExhaustive(terms, kDepth, {});
+      r.slow = std::min(r.slow, ThreadCpuMs() - c0);
+    }
+    bool same = fast.size() == slow.size();
+    for (size_t j = 0; same && j < fast.size(); ++j) same = fast[j].id == slow[j].id && fast[j].score == slow[j].score;
+    if (!same) {
+      ++mismatches;
+      std::printf("  query #%zu: Search differs from exhaustive scoring\n", i);
+    }
+    fast_ms.push_back(r.fast);
+    slow_ms.push_back(r.slow);
+    rows.push_back(r);
+  }
+  std::printf("  Search CPU p50/p99 %.2f/%.2f ms; exhaustive %.2f/%.2f ms (%.1fx at p50); identical results: %zu/%zu\n",
+              Percentile(fast_ms, 0.5), Percentile(fast_ms, 0.99), Percentile(slow_ms, 0.5),
+              Percentile(slow_ms, 0.99), Percentile(slow_ms, 0.5) / std::max(Percentile(fast_ms, 0.5), 1e-9),
+              queries.size() - mismatches, queries.size());
+  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.fast > b.fast; });
+  std::printf("  slowest: query, terms, postings of its terms, postings read, candidates scored, probes, CPU ms (exhaustive)\n");
+  for (size_t r = 0; r < std::min<size_t>(8, rows.size()); ++r) {
+    const auto& x = rows[r];
+    std::printf("    #%-4zu %2zu terms %9zu postings %9zu read %8zu cand %8zu probes %7.2f ms (%7.2f)\n", x.q,
+                x.terms, x.stats.postings_total, x.stats.postings_read, x.stats.candidates, x.stats.probes, x.fast,
+                x.slow);
+  }
+  return mismatches ? 1 : 0;
+}
+
 }  // namespace
 }  // namespace vigil
 
@@ -548,6 +654,9 @@ int main(int argc, char** argv) {
   ScaleOptions so;
   std::vector<size_t> sizes = {10000, 100000};
   bool quality = true, scale = true;
+  std::string lexical_file, open_store;
+  std::vector<size_t> show = {40, 89, 151, 160};
+  int repeat = 3;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string {
@@ -577,6 +686,16 @@ int main(int argc, char** argv) {
       so.sqlite_page_size = std::stoi(next());
     else if (a == "--trim-after-import")
       so.trim_after_import = true;
+    else if (a == "--lexical-file")
+      lexical_file = next();
+    else if (a == "--open-store")
+      open_store = next();
+    else if (a == "--show") {
+      show.clear();
+      std::stringstream ss(next());
+      for (std::string t; std::getline(ss, t, ',');) show.push_back(std::stoull(t));
+    } else if (a == "--repeat")
+      repeat = std::max(1, std::stoi(next()));
     else if (a == "--no-baselines")
       so.baselines = false;
     else if (a == "--skip-quality")
@@ -598,6 +717,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "kb_bench: cannot read queries %s\n", queries_path.c_str());
     return 2;
   }
+  if (!lexical_file.empty()) return LexicalProfile(lexical_file, *queries, repeat);
+  if (!open_store.empty()) return OpenStore(open_store, *queries, show, so);
   if (quality && Quality(pack, *queries, so.index) != 0) return 1;
   if (scale && Scale(pack, *queries, sizes, so) != 0) return 1;
   return 0;

@@ -110,10 +110,16 @@ class LexicalIndex {
   // Approximate heap bytes held (postings, per-document arrays, vocabulary).
   size_t MemoryBytes() const;
 
+  // What one Search did (for benchmarks): postings of the query's terms, postings read from
+  // the lists candidates were enumerated from, candidates scored, probes of the other lists.
+  struct SearchStats {
+    size_t postings_total = 0, postings_read = 0, candidates = 0, probes = 0;
+  };
+
   // The top `depth` documents by BM25 over the OR of `terms` (already tokenised; duplicates
   // count once), among those passing `filter`; best first, ties by ascending id.
-  std::vector<Hit> Search(std::span<const std::string> terms, size_t depth,
-                          const LexicalFilter& filter) const;
+  std::vector<Hit> Search(std::span<const std::string> terms, size_t depth, const LexicalFilter& filter,
+                          SearchStats* stats = nullptr) const;
   // Same result by scoring every matching document (reference for tests and benchmarks).
   std::vector<Hit> SearchExhaustive(std::span<const std::string> terms, size_t depth,
                                     const LexicalFilter& filter) const;
