@@ -2528,6 +2528,30 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         auto reverse = ExplainedBy().find(cause);
         bool mutual = !remap_pair && reverse != ExplainedBy().end() &&
                       std::find(reverse->second.begin(), reverse->second.end(), effect) != reverse->second.end();
+        // NCCL's "remote process exited or there was a network error" / ncclRemoteError is what
+        // every peer prints for either cause. A rank crash whose only log evidence is that line is
+        // no cause of an IB link failure that has its port's own evidence (a link-down line, port
+        // counters, a probe): the IB failure is the cause, whatever the two scores.
+        if (mutual && (cause == "rank_process_crash" || effect == "rank_process_crash") &&
+            (cause == "ib_link_failure" || effect == "ib_link_failure")) {
+          bool crash_log = false, crash_own = false, ib_own = false;
+          for (const Observation& o : b.observations()) {
+            auto crash = o.deltas.find("rank_process_crash");
+            if (crash != o.deltas.end() && crash->second > 0 && o.evidence.kind == EvidenceKind::kLog) {
+              crash_log = true;
+              crash_own = crash_own || !IsPeerReportLine(o);
+            }
+            auto ib = o.deltas.find("ib_link_failure");
+            if (ib != o.deltas.end() && ib->second > 0 && o.evidence.kind != EvidenceKind::kKnowledge &&
+                o.evidence.kind != EvidenceKind::kAlert && !IsPeerReportLine(o)) {
+              ib_own = true;
+            }
+          }
+          if (crash_log && !crash_own && ib_own) {
+            if (cause == "rank_process_crash") continue;
+            mutual = false;  // the IB failure explains the crash reports
+          }
+        }
         if (mutual) {
           int64_t ct = b.EarliestSupport(cause), et = b.EarliestSupport(effect);
           bool ordered = ct != kNoTime && et != kNoTime && ct != et;

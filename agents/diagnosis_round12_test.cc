@@ -126,39 +126,35 @@ TEST_CASE("round 12: a node named like a GPU is no GPU index") {
   CHECK(d.component == "gpu062/gpu2");
 }
 
+// The ranks a line names as slow (empty when it names none).
+std::vector<int> SlowRanks(const std::string& line) {
+  auto m = FindSlowMention(line, {"g-1", "g-2"});
+  return m ? m->ranks : std::vector<int>{};
+}
+
 TEST_CASE("round 12: slow participants named by a straggler detector, a wait split and the max time") {
-  std::set<std::string> nodes = {"g-1", "g-2"};
   // Megatron-core's StragglerDetector: the slowest rank's round trip is 1.8x the fastest's.
-  auto m = FindSlowMention(
-      "StragglerDetector: MnRtt/Rnk: 811.4ms/3 | MxRtt/Rnk: 1473.9ms/14 | MnPwr/Rnk: 601W/14 | MxPwr/Rnk: 688W/3",
-      nodes);
-  REQUIRE(m.has_value());
-  CHECK(m->ranks == std::vector<int>{14});
+  CHECK(SlowRanks("StragglerDetector: MnRtt/Rnk: 811.4ms/3 | MxRtt/Rnk: 1473.9ms/14 | MnPwr/Rnk: 601W/14 | "
+                  "MxPwr/Rnk: 688W/3") == std::vector<int>{14});
   // Balanced: no one is slow.
-  CHECK(!FindSlowMention("StragglerDetector: MnRtt/Rnk: 811.4ms/3 | MxRtt/Rnk: 830.0ms/14", nodes).has_value());
+  CHECK(SlowRanks("StragglerDetector: MnRtt/Rnk: 811.4ms/3 | MxRtt/Rnk: 830.0ms/14").empty());
   // Everyone waits in the collective except the one that arrives last.
-  m = FindSlowMention("reduce_scatter wait 0.31s avg on ranks 1-23 (rank 0: 0.02s)", nodes);
-  REQUIRE(m.has_value());
-  CHECK(m->ranks == std::vector<int>{0});
-  m = FindSlowMention("allreduce wait 820 ms on ranks 8-15, rank 2 0.05 s", nodes);
-  REQUIRE(m.has_value());
-  CHECK(m->ranks == std::vector<int>{2});
+  CHECK(SlowRanks("reduce_scatter wait 0.31s avg on ranks 1-23 (rank 0: 0.02s)") == std::vector<int>{0});
+  CHECK(SlowRanks("allreduce wait 820 ms on ranks 8-15, rank 2 0.05 s") == std::vector<int>{2});
   // Waits of the same size, or the odd rank inside the waiting range: no culprit.
-  CHECK(!FindSlowMention("reduce_scatter wait 0.31s avg on ranks 1-23 (rank 0: 0.25s)", nodes).has_value());
-  CHECK(!FindSlowMention("reduce_scatter wait 0.31s avg on ranks 0-23 (rank 5: 0.02s)", nodes).has_value());
+  CHECK(SlowRanks("reduce_scatter wait 0.31s avg on ranks 1-23 (rank 0: 0.25s)").empty());
+  CHECK(SlowRanks("reduce_scatter wait 0.31s avg on ranks 0-23 (rank 5: 0.02s)").empty());
   // "ranks 16-23 report the max forward-backward time": those ranks.
-  m = FindSlowMention("rank 16-23 report the max forward-backward time in 15/16 windows", nodes);
-  REQUIRE(m.has_value());
-  CHECK(m->ranks.size() == 8);
-  CHECK(m->ranks.front() == 16);
-  CHECK(!FindSlowMention("forward-backward time: (2911.02, 3980.77) max across ranks", nodes).has_value());
+  std::vector<int> r = SlowRanks("rank 16-23 report the max forward-backward time in 15/16 windows");
+  CHECK(r.size() == 8);
+  CHECK((!r.empty() && r.front() == 16));
+  CHECK(SlowRanks("forward-backward time: (2911.02, 3980.77) max across ranks").empty());
 }
 
 TEST_CASE("round 12: the flight recorder's rank behind the rest, and a hang's onset") {
   auto named = FindNamedAbsentRanks(
       {"[rank0]: Flight recorder: rank 34 last enqueued SeqNum 220143, all other ranks enqueued 220144"});
-  REQUIRE(named.size() == 1);
-  CHECK(named[0].first == 34);
+  CHECK((named.size() == 1 && named[0].first == 34));
   // Ahead of the others (or level with them) is not behind.
   CHECK(FindNamedAbsentRanks({"Flight recorder: rank 34 last enqueued SeqNum 220145, all other ranks enqueued 220144"})
             .empty());
@@ -249,6 +245,47 @@ TEST_CASE("round 12: healthy GPUs on another node do not refute a fault the driv
   // ... which clears n-1, not the GPU the driver reported on n-2.
   CHECK(d.root_cause == "gpu_firmware_error");
   CHECK(d.component == "n-2/gpu6");
+}
+
+TEST_CASE("round 12: NCCL's remote-error line is no rank crash against a port's own link-down") {
+  auto diagnose = [](const std::vector<std::string>& rank_lines) {
+    Json j = ParseJson(R"JSON({
+      "id": "t-ib-vs-crash",
+      "alert": {"labels": {"alertname": "NCCLError", "job": "rlhf", "node": "n-1"}, "startsAt": "2026-05-26T02:50:00Z"},
+      "logs": [{"source": "n-1/stderr", "lines": []},
+               {"source": "n-3/journal",
+                "lines": ["May 26 02:46:32 n-3 kernel: mlx5_core 0000:8a:00.0 ibp8as0: Link down"]}],
+      "metrics": [],
+      "topology": {"nodes": ["n-1", "n-2", "n-3"], "gpus_per_node": 8},
+      "expected": {"root_cause": "ib_link_failure", "component": "n-3"}
+    })JSON").value();
+    j["logs"][0]["lines"] = rank_lines;
+    auto c = ParseCase(j, "t.json");
+    REQUIRE(c.ok());
+    std::map<std::string, std::string> layers = Layers();
+    layers["ib_link_failure"] = "network";
+    return BuiltinReasoner()
+        .Diagnose(*c,
+                  FactsMatching(*c, {{"ncclRemoteError", "rank_process_crash"},
+                                     {"remote process exited", "rank_process_crash"},
+                                     {"Segmentation fault", "rank_process_crash"},
+                                     {"Link down", "ib_link_failure"}},
+                                layers),
+                  nullptr)
+        .diagnosis;
+  };
+  // Only the peers' ambiguous NCCL error: the port that went down is the cause.
+  Diagnosis d = diagnose({"[rank2]: torch.distributed.DistBackendError: NCCL error: remote process exited or there was a "
+                          "network error, NCCL version 2.21.5",
+                          "[rank2]: ncclRemoteError: A call failed possibly due to a network error or a remote process "
+                          "exiting prematurely."});
+  CHECK(d.root_cause == "ib_link_failure");
+  CHECK(d.component.rfind("n-3", 0) == 0);
+  // A rank that really died (its own crash line) keeps the earlier rule (order, else more evidence).
+  d = diagnose({"[rank2]: Fatal Python error: Segmentation fault",
+                "[rank2]: ncclRemoteError: A call failed possibly due to a network error or a remote process "
+                "exiting prematurely."});
+  CHECK(d.root_cause == "rank_process_crash");
 }
 
 }  // namespace
