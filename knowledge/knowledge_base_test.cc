@@ -775,6 +775,75 @@ TEST_CASE("the lexical index file is reused when current and rebuilt when missin
   }
 }
 
+TEST_CASE("imports append segments to the lexical index file; a torn append or a missing one is rebuilt") {
+  TempDir tmp;
+  auto o = MemoryOptions();
+  o.db_path = (tmp.path / "kb.sqlite").string();
+  const std::string file = o.db_path + ".bm25";
+  const std::string csv_only = "NVLink CRC errors rising";  // only in incidents.csv
+  auto read = [](const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), {});
+  };
+  {
+    auto kb = OpenOrDie(o);
+    REQUIRE(kb->Import(kTestdata + "/incidents.jsonl").ok());
+  }
+  const std::string base = read(file);
+  {
+    LogCapture logs;
+    auto kb = OpenOrDie(o);
+    CHECK(!logs.Contains("rebuilding the lexical index"));
+    auto r = kb->Import(kTestdata + "/incidents.csv");
+    REQUIRE(r.ok());
+    REQUIRE(r->added > 0);
+  }
+  // The import appended a segment: the file before it is a prefix of the file after it.
+  const std::string appended = read(file);
+  REQUIRE(appended.size() > base.size());
+  CHECK(appended.compare(0, base.size(), base) == 0);
+  {
+    LogCapture logs;
+    auto kb = OpenOrDie(o);
+    CHECK(!logs.Contains("rebuilding the lexical index"));
+    CHECK(TopHit(*kb, csv_only, SearchMode::kLexical) == "csv-nvlink");
+  }
+  // A crash during the append: the segment is torn. The file is refused as a whole (naming the
+  // segment) and rebuilt from the store, which finds the CSV's incidents; the rebuild is saved.
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << appended.substr(0, (base.size() + appended.size()) / 2);
+  {
+    LogCapture logs;
+    auto kb = OpenOrDie(o);
+    CHECK(logs.Contains("rebuilding the lexical index: lexical index " + file + ": segment 1"));
+    CHECK(TopHit(*kb, csv_only, SearchMode::kLexical) == "csv-nvlink");
+  }
+  {
+    LogCapture logs;
+    auto kb = OpenOrDie(o);
+    CHECK(!logs.Contains("rebuilding the lexical index"));
+  }
+  // A crash after the commit, before the append: the file is whole but of the older generation.
+  std::ofstream(file, std::ios::binary | std::ios::trunc) << base;
+  {
+    LogCapture logs;
+    auto kb = OpenOrDie(o);
+    CHECK(logs.Contains("rebuilding the lexical index: index file is of store generation"));
+    CHECK(TopHit(*kb, csv_only, SearchMode::kLexical) == "csv-nvlink");
+    // The rebuilt index was written whole; the next import appends to it again.
+    const std::string rebuilt = read(file);
+    REQUIRE(kb->Import(kTestdata + "/guides").ok());
+    const std::string after = read(file);
+    CHECK(after.size() > rebuilt.size());
+    CHECK(after.compare(0, rebuilt.size(), rebuilt) == 0);
+  }
+  {
+    LogCapture logs;
+    auto kb = OpenOrDie(o);
+    CHECK(!logs.Contains("rebuilding the lexical index"));
+    CHECK(TopHit(*kb, csv_only, SearchMode::kLexical) == "csv-nvlink");
+  }
+}
+
 TEST_CASE("bad index and embedder specs; an IVF below its training size searches exactly") {
   auto o = MemoryOptions();
   o.index_spec = "Bogus42";

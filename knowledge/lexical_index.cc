@@ -196,6 +196,8 @@ void LexicalIndex::Add(const LexicalDoc& doc) {
     uint32_t f = std::min<uint32_t>(scratch_count_[t], 255);
     scratch_count_[t] = 0;
     Postings& p = postings_[t];
+    // The first posting since the last save: the next segment carries this term's new postings.
+    if (!saved_.path.empty() && (p.docs.empty() || p.docs.back() < saved_.docs)) dirty_terms_.push_back(t);
     p.docs.push_back(d);
     p.freqs.push_back(static_cast<uint8_t>(f));
     p.max_tf_part = std::max(p.max_tf_part, TfPart(f, len, bound_avgdl_));
@@ -207,6 +209,7 @@ void LexicalIndex::Add(const LexicalDoc& doc) {
 }
 
 void LexicalIndex::RefreshBounds() {
+  bounds_refreshed_ = true;
   bound_avgdl_ = std::max(1.0, double(total_len_) / std::max<size_t>(1, doc_ids_.size()));
   for (auto& p : postings_) {
     float m = 0;
@@ -397,21 +400,35 @@ std::vector<LexicalIndex::Hit> LexicalIndex::SearchExhaustive(std::span<const st
 // --- persistence ---------------------------------------------------------------------------
 //
 // File layout (little-endian, as the host writes it; the magic's byte order check refuses a
-// file from a big-endian host): magic "VGLBM25\0", u32 format version, u64 stamp, u64 counts
-// (documents, terms, categories, components, total length, postings), f64 bound avgdl; then
+// file from a big-endian host). Base: magic "VGLBM25\0", u32 format version, u64 stamp, u64
+// counts (documents, terms, categories, components, total length, postings), f64 bound avgdl;
 // per-document arrays (ids, lengths, category code, component code, time, incident flag); the
 // category, component and term strings (u32 lengths, then the bytes); per term its posting
-// count, document numbers, frequencies and bound; finally a u64 checksum of everything before.
+// count, document numbers, frequencies and bound; a u64 checksum of the base. Then any number
+// of segments: magic "VGLBSEG\0", u64 stamp, u64 checksum of the part before (the chain), u64
+// counts before and after (documents, terms, categories, components), u64 total length and
+// postings after, f64 bound avgdl; the new documents' arrays; the new strings; u32 number of
+// terms with new postings, their ids and counts, then their document numbers and frequencies;
+// u8 "every bound follows" flag and the bounds (every term's, or those terms'); a u64 checksum
+// of the segment.
 namespace {
 
 constexpr char kMagic[8] = {'V', 'G', 'L', 'B', 'M', '2', '5', '\0'};
-constexpr uint32_t kFormatVersion = 1;
+constexpr char kSegmentMagic[8] = {'V', 'G', 'L', 'B', 'S', 'E', 'G', '\0'};
+// 2: base + appended segments (2026-11-30); 1 was the base alone (rebuilt once on open).
+constexpr uint32_t kFormatVersion = 2;
+// More segments than this are compacted into a new base (each costs a little on Load).
+constexpr uint32_t kMaxSegments = 256;
 
 class FileWriter {
  public:
-  explicit FileWriter(FILE* f) : f_(f) { std::setvbuf(f_, nullptr, _IOFBF, 1 << 20); }
+  // `fresh`: nothing was read or written on `f` yet, so its buffer can still be enlarged.
+  explicit FileWriter(FILE* f, bool fresh = true) : f_(f) {
+    if (fresh) std::setvbuf(f_, nullptr, _IOFBF, 1 << 20);
+  }
   void Put(const void* data, size_t n) {
     sum_.Feed(data, n);
+    bytes_ += n;
     if (ok_ && n > 0 && std::fwrite(data, 1, n, f_) != n) ok_ = false;
   }
   template <typename T>
@@ -419,28 +436,32 @@ class FileWriter {
     Put(&v, sizeof v);
   }
   template <typename T>
-  void Array(const std::vector<T>& v) {
-    Put(v.data(), v.size() * sizeof(T));
+  void Array(const std::vector<T>& v, size_t from = 0) {
+    Put(v.data() + from, (v.size() - from) * sizeof(T));
   }
-  void Strings(const std::vector<const std::string*>& v) {
+  void Strings(const std::vector<const std::string*>& v, size_t from = 0) {
     std::vector<uint32_t> lens;
     std::string bytes;
-    for (const auto* s : v) {
-      lens.push_back(static_cast<uint32_t>(s->size()));
-      bytes += *s;
+    for (size_t i = from; i < v.size(); ++i) {
+      lens.push_back(static_cast<uint32_t>(v[i]->size()));
+      bytes += *v[i];
     }
     Array(lens);
     Put(bytes.data(), bytes.size());
   }
-  bool Finish() {
-    uint64_t v = sum_.Value();
-    if (ok_ && std::fwrite(&v, 1, sizeof v, f_) != sizeof v) ok_ = false;
-    return ok_;
+  // Writes the checksum of what was put; the writer's checksum; 0 on a write error.
+  bool Finish(uint64_t* checksum) {
+    *checksum = sum_.Value();
+    if (ok_ && std::fwrite(checksum, 1, sizeof *checksum, f_) != sizeof *checksum) ok_ = false;
+    bytes_ += sizeof *checksum;
+    return ok_ && std::fflush(f_) == 0;
   }
+  uint64_t bytes() const { return bytes_; }
 
  private:
   FILE* f_;
   Checksum sum_;
+  uint64_t bytes_ = 0;
   bool ok_ = true;
 };
 
@@ -466,6 +487,14 @@ class FileReader {
     v->resize(count);
     return Get(v->data(), count * sizeof(T));
   }
+  // Appends `count` elements to `v`.
+  template <typename T>
+  bool Append(uint64_t count, std::vector<T>* v) {
+    if (!ok_ || count > left_ / sizeof(T)) return ok_ = false;
+    const size_t at = v->size();
+    v->resize(at + count);
+    return Get(v->data() + at, count * sizeof(T));
+  }
   bool Strings(uint64_t count, std::vector<std::string>* out) {
     std::vector<uint32_t> lens;
     if (!Array(count, &lens)) return false;
@@ -483,12 +512,17 @@ class FileReader {
     }
     return true;
   }
-  // True when the stored checksum matches and nothing follows it.
-  bool Finish() {
-    uint64_t want = sum_.Value(), got = 0;
-    if (!ok_ || left_ != sizeof got || std::fread(&got, 1, sizeof got, f_) != sizeof got) return false;
-    return got == want;
+  // Reads the stored checksum of the part read since the last call and compares; starts the
+  // next part's checksum.
+  bool EndPart(uint64_t* checksum) {
+    const uint64_t want = sum_.Value();
+    if (!ok_ || left_ < sizeof *checksum || std::fread(checksum, 1, sizeof *checksum, f_) != sizeof *checksum)
+      return ok_ = false;
+    left_ -= sizeof *checksum;
+    sum_ = Checksum();
+    return *checksum == want;
   }
+  uint64_t left() const { return left_; }
 
  private:
   FILE* f_;
@@ -510,8 +544,16 @@ std::vector<const std::string*> ById(const Map& table) {
 
 }  // namespace
 
-Status LexicalIndex::Save(const std::string& path, uint64_t stamp) const {
+Status LexicalIndex::Save(const std::string& path, uint64_t stamp) {
+  std::error_code ec;
+  std::filesystem::remove(path + ".tmp", ec);  // left by a crash during a whole write: never read
+  if (AppendSegment(path, stamp)) return Status::Ok();
+  return SaveWhole(path, stamp);
+}
+
+Status LexicalIndex::SaveWhole(const std::string& path, uint64_t stamp) {
   const std::string tmp = path + ".tmp";
+  uint64_t checksum = 0, bytes = 0;
   {
     std::unique_ptr<FILE, FileCloser> f(std::fopen(tmp.c_str(), "wb"));
     if (!f) return InternalError("cannot write lexical index " + tmp + ": " + std::strerror(errno));
@@ -549,13 +591,111 @@ Status LexicalIndex::Save(const std::string& path, uint64_t stamp) const {
       w.Array(p.freqs);
       w.Pod(p.max_tf_part);
     }
-    if (!w.Finish() || std::fflush(f.get()) != 0)
+    if (!w.Finish(&checksum))
       return InternalError("cannot write lexical index " + tmp + ": " + std::strerror(errno));
+    bytes = w.bytes();
   }
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
   if (ec) return InternalError("cannot rename " + tmp + " to " + path + ": " + ec.message());
+  saved_ = {path, doc_ids_.size(), postings_.size(), category_ids_.size(), component_ids_.size(),
+            bytes,  bytes,           checksum,         0,                    bound_avgdl_};
+  dirty_terms_.clear();
+  bounds_refreshed_ = false;
+  last_save_ = {false, bytes, 0};
   return Status::Ok();
+}
+
+bool LexicalIndex::AppendSegment(const std::string& path, uint64_t stamp) {
+  if (saved_.path != path || saved_.segments >= kMaxSegments) return false;
+  const bool all_bounds = bounds_refreshed_ || bound_avgdl_ != saved_.bound_avgdl;
+  // Estimated segment size; once the segments would outgrow the base, compact instead.
+  const uint64_t n = doc_ids_.size();
+  uint64_t estimate = (n - saved_.docs) * 29 + (terms_.chars().size()) / std::max<uint64_t>(1, postings_.size()) *
+                                                    (postings_.size() - saved_.terms);
+  for (uint32_t t : dirty_terms_) {
+    const auto& docs = postings_[t].docs;
+    estimate += 12 + 5 * uint64_t(docs.end() - std::lower_bound(docs.begin(), docs.end(), uint32_t(saved_.docs)));
+  }
+  if (all_bounds) estimate += 4 * postings_.size();
+  if (saved_.bytes - saved_.base_bytes + estimate > saved_.base_bytes) return false;
+  // The file must still be the one this index wrote or read: same size, same final checksum
+  // (another process may have rewritten it, or a crash left it torn).
+  std::unique_ptr<FILE, FileCloser> f(std::fopen(path.c_str(), "r+b"));
+  if (!f) return false;
+  std::setvbuf(f.get(), nullptr, _IOFBF, 1 << 20);
+  uint64_t tail = 0;
+  if (std::fseek(f.get(), 0, SEEK_END) != 0 || std::ftell(f.get()) != static_cast<long>(saved_.bytes) ||
+      std::fseek(f.get(), -static_cast<long>(sizeof tail), SEEK_END) != 0 ||
+      std::fread(&tail, 1, sizeof tail, f.get()) != sizeof tail || tail != saved_.checksum ||
+      std::fseek(f.get(), 0, SEEK_END) != 0)
+    return false;
+  FileWriter w(f.get(), /*fresh=*/false);
+  w.Put(kSegmentMagic, sizeof kSegmentMagic);
+  w.Pod(stamp);
+  w.Pod(saved_.checksum);
+  for (uint64_t v : {saved_.docs, n, saved_.terms, uint64_t(postings_.size()), saved_.categories,
+                     uint64_t(category_ids_.size()), saved_.components, uint64_t(component_ids_.size()),
+                     total_len_, uint64_t(total_postings_)})
+    w.Pod(v);
+  w.Pod(bound_avgdl_);
+  const size_t from = saved_.docs;
+  w.Array(doc_ids_, from);
+  w.Array(doc_len_, from);
+  std::vector<uint32_t> cat, comp;
+  std::vector<int64_t> time;
+  std::vector<uint8_t> incident;
+  for (size_t i = from; i < n; ++i) {
+    cat.push_back(attrs_[i].category);
+    comp.push_back(attrs_[i].component);
+    time.push_back(attrs_[i].time_ms);
+    incident.push_back(attrs_[i].incident);
+  }
+  w.Array(cat);
+  w.Array(comp);
+  w.Array(time);
+  w.Array(incident);
+  w.Strings(ById(category_ids_), saved_.categories);
+  w.Strings(ById(component_ids_), saved_.components);
+  const std::vector<uint32_t> lens = terms_.Lengths();
+  w.Array(lens, saved_.terms);
+  const uint32_t chars_from = saved_.terms ? terms_.Name(uint32_t(saved_.terms - 1)).end() - terms_.chars().data() : 0;
+  w.Put(terms_.chars().data() + chars_from, terms_.chars().size() - chars_from);
+  std::vector<uint32_t> starts, counts;
+  for (uint32_t t : dirty_terms_) {
+    const auto& docs = postings_[t].docs;
+    const auto start = std::lower_bound(docs.begin(), docs.end(), uint32_t(saved_.docs)) - docs.begin();
+    starts.push_back(static_cast<uint32_t>(start));
+    counts.push_back(static_cast<uint32_t>(docs.size() - start));
+  }
+  w.Pod(static_cast<uint32_t>(dirty_terms_.size()));
+  w.Array(dirty_terms_);
+  w.Array(counts);
+  for (size_t i = 0; i < dirty_terms_.size(); ++i) {
+    const Postings& p = postings_[dirty_terms_[i]];
+    w.Put(p.docs.data() + starts[i], counts[i] * sizeof(uint32_t));
+    w.Put(p.freqs.data() + starts[i], counts[i]);
+  }
+  w.Pod(static_cast<uint8_t>(all_bounds));
+  std::vector<float> bounds;
+  if (all_bounds) {
+    for (const auto& p : postings_) bounds.push_back(p.max_tf_part);
+  } else {
+    for (uint32_t t : dirty_terms_) bounds.push_back(postings_[t].max_tf_part);
+  }
+  w.Array(bounds);
+  uint64_t checksum = 0;
+  if (!w.Finish(&checksum)) {
+    // A short write may have left part of a segment: the caller rewrites the whole file.
+    saved_.path.clear();
+    return false;
+  }
+  saved_ = {path,           n, postings_.size(), category_ids_.size(), component_ids_.size(), saved_.bytes + w.bytes(),
+            saved_.base_bytes, checksum, saved_.segments + 1, bound_avgdl_};
+  dirty_terms_.clear();
+  bounds_refreshed_ = false;
+  last_save_ = {true, w.bytes(), saved_.segments};
+  return true;
 }
 
 Result<LexicalIndex> LexicalIndex::Load(const std::string& path, uint64_t* stamp) {
@@ -578,27 +718,36 @@ Result<LexicalIndex> LexicalIndex::Load(const std::string& path, uint64_t* stamp
   if (!r.Pod(stamp) || !r.Pod(&n) || !r.Pod(&terms) || !r.Pod(&cats) || !r.Pod(&comps) ||
       !r.Pod(&x.total_len_) || !r.Pod(&postings) || !r.Pod(&x.bound_avgdl_))
     return bad("truncated header");
-  std::vector<uint32_t> cat, comp;
-  std::vector<int64_t> time;
-  std::vector<uint8_t> incident;
-  if (!r.Array(n, &x.doc_ids_) || !r.Array(n, &x.doc_len_) || !r.Array(n, &cat) || !r.Array(n, &comp) ||
-      !r.Array(n, &time) || !r.Array(n, &incident))
-    return bad("truncated document table");
-  std::vector<std::string> cat_names, comp_names, term_names;
-  if (!r.Strings(cats, &cat_names) || !r.Strings(comps, &comp_names) || !r.Strings(terms, &term_names))
-    return bad("truncated string tables");
-  x.attrs_.resize(n);
-  for (size_t i = 0; i < n; ++i) {
-    if (cat[i] >= cats || comp[i] >= comps) return bad("document " + std::to_string(i) + " has a bad code");
-    x.attrs_[i] = {cat[i], comp[i], time[i], incident[i] != 0};
-  }
-  for (uint32_t i = 0; i < cats; ++i) x.category_ids_.emplace(std::move(cat_names[i]), i);
-  for (uint32_t i = 0; i < comps; ++i) x.component_ids_.emplace(std::move(comp_names[i]), i);
-  for (uint32_t i = 0; i < terms; ++i)
-    if (x.terms_.Insert(term_names[i]) != i) return bad("repeated strings in the vocabulary");
-  if (x.category_ids_.size() != cats || x.component_ids_.size() != comps)
-    return bad("repeated strings in the vocabulary");
-  x.postings_.resize(terms);
+  // The document table and strings of the base or a segment (documents [n0, n), strings from
+  // the counts before to the counts after).
+  auto read_docs = [&](uint64_t n0, uint64_t cats0, uint64_t comps0, uint64_t terms0) -> Status {
+    const uint64_t m = n - n0;
+    std::vector<uint32_t> cat, comp;
+    std::vector<int64_t> time;
+    std::vector<uint8_t> incident;
+    if (!r.Append(m, &x.doc_ids_) || !r.Append(m, &x.doc_len_) || !r.Array(m, &cat) || !r.Array(m, &comp) ||
+        !r.Array(m, &time) || !r.Array(m, &incident))
+      return bad("truncated document table");
+    std::vector<std::string> cat_names, comp_names, term_names;
+    if (!r.Strings(cats - cats0, &cat_names) || !r.Strings(comps - comps0, &comp_names) ||
+        !r.Strings(terms - terms0, &term_names))
+      return bad("truncated string tables");
+    for (size_t i = 0; i < m; ++i) {
+      if (cat[i] >= cats || comp[i] >= comps) return bad("document " + std::to_string(n0 + i) + " has a bad code");
+      x.attrs_.push_back({cat[i], comp[i], time[i], incident[i] != 0});
+    }
+    for (uint64_t i = 0; i < cat_names.size(); ++i)
+      x.category_ids_.emplace(std::move(cat_names[i]), static_cast<uint32_t>(cats0 + i));
+    for (uint64_t i = 0; i < comp_names.size(); ++i)
+      x.component_ids_.emplace(std::move(comp_names[i]), static_cast<uint32_t>(comps0 + i));
+    for (uint64_t i = 0; i < term_names.size(); ++i)
+      if (x.terms_.Insert(term_names[i]) != terms0 + i) return bad("repeated strings in the vocabulary");
+    if (x.category_ids_.size() != cats || x.component_ids_.size() != comps)
+      return bad("repeated strings in the vocabulary");
+    x.postings_.resize(terms);
+    return Status::Ok();
+  };
+  RETURN_IF_ERROR(read_docs(0, 0, 0, 0));
   for (auto& p : x.postings_) {
     uint64_t count = 0;
     if (!r.Pod(&count) || !r.Array(count, &p.docs) || !r.Array(count, &p.freqs) || !r.Pod(&p.max_tf_part))
@@ -606,13 +755,54 @@ Result<LexicalIndex> LexicalIndex::Load(const std::string& path, uint64_t* stamp
     x.total_postings_ += count;
   }
   if (x.total_postings_ != postings) return bad("posting count does not match the header");
-  if (!r.Finish()) return bad("checksum mismatch or trailing bytes (a partial or corrupt write)");
+  uint64_t checksum = 0;
+  if (!r.EndPart(&checksum)) return bad("checksum mismatch (a partial or corrupt write)");
+  const uint64_t base_bytes = size - r.left();
+  uint32_t segments = 0;
+  while (r.left() > 0) {
+    const std::string seg = "segment " + std::to_string(segments + 1) + " (at byte " +
+                            std::to_string(size - r.left()) + "): ";
+    uint64_t prev = 0, n0 = 0, terms0 = 0, cats0 = 0, comps0 = 0;
+    if (!r.Get(magic, sizeof magic) || std::memcmp(magic, kSegmentMagic, sizeof kSegmentMagic) != 0)
+      return bad(seg + "not a segment (trailing bytes)");
+    if (!r.Pod(stamp) || !r.Pod(&prev) || !r.Pod(&n0) || !r.Pod(&n) || !r.Pod(&terms0) || !r.Pod(&terms) ||
+        !r.Pod(&cats0) || !r.Pod(&cats) || !r.Pod(&comps0) || !r.Pod(&comps) || !r.Pod(&x.total_len_) ||
+        !r.Pod(&postings) || !r.Pod(&x.bound_avgdl_))
+      return bad(seg + "truncated header (a torn append)");
+    if (prev != checksum || n0 != x.doc_ids_.size() || terms0 != x.postings_.size() ||
+        cats0 != x.category_ids_.size() || comps0 != x.component_ids_.size() || n < n0 || terms < terms0 ||
+        cats < cats0 || comps < comps0)
+      return bad(seg + "does not follow the part before it");
+    Status docs = read_docs(n0, cats0, comps0, terms0);
+    if (!docs.ok()) return bad(seg + "truncated documents (a torn append)");
+    uint32_t touched = 0;
+    std::vector<uint32_t> ids, counts;
+    if (!r.Pod(&touched) || !r.Array(touched, &ids) || !r.Array(touched, &counts))
+      return bad(seg + "truncated postings (a torn append)");
+    for (uint32_t i = 0; i < touched; ++i) {
+      if (ids[i] >= terms) return bad(seg + "bad term id");
+      Postings& p = x.postings_[ids[i]];
+      if (!r.Append(counts[i], &p.docs) || !r.Append(counts[i], &p.freqs))
+        return bad(seg + "truncated postings (a torn append)");
+      x.total_postings_ += counts[i];
+    }
+    uint8_t all_bounds = 0;
+    std::vector<float> bounds;
+    if (!r.Pod(&all_bounds) || !r.Array(all_bounds ? terms : touched, &bounds))
+      return bad(seg + "truncated bounds (a torn append)");
+    for (size_t i = 0; i < bounds.size(); ++i) x.postings_[all_bounds ? i : ids[i]].max_tf_part = bounds[i];
+    if (x.total_postings_ != postings) return bad(seg + "posting count does not match its header");
+    if (!r.EndPart(&checksum)) return bad(seg + "checksum mismatch (a torn or corrupt append)");
+    ++segments;
+  }
   // Document numbers must be in range and ascending, or Search would read out of bounds.
   for (const auto& p : x.postings_) {
     for (size_t i = 0; i < p.docs.size(); ++i) {
       if (p.docs[i] >= n || (i > 0 && p.docs[i] <= p.docs[i - 1])) return bad("posting list out of order");
     }
   }
+  x.saved_ = {path, x.doc_ids_.size(), x.postings_.size(), x.category_ids_.size(), x.component_ids_.size(),
+              size, base_bytes,        checksum,           segments,            x.bound_avgdl_};
   return x;
 }
 

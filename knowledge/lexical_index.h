@@ -19,12 +19,21 @@
 // Each document carries the filter attributes of its entry (kind, category, component, time)
 // so filtered search needs no database lookups.
 //
-// Persistence: Save writes the whole index to a file (`path.tmp`, then rename) stamped with a
-// number the owner chooses (the knowledge base uses its store's write generation) and ending in
-// a checksum; Load reads it back in one pass (no tokenising) or reports DataLoss for a file that
-// is truncated, corrupt or of another format version. The owner decides whether a loaded index
-// still describes its store (stamp, ids) and rebuilds it otherwise. Removing documents is not
-// supported: the owner rebuilds instead (guide replacement, the only deletion, is rare).
+// Persistence: the file is a base (the whole index as of some save, ending in a checksum)
+// followed by zero or more appended segments, each holding only what was added after the
+// previous part (new documents, new strings, the new postings of each term that got any,
+// changed bounds), naming the checksum of the part it follows and ending in its own checksum.
+// Save appends a segment when the file is still exactly what this index last saved or loaded
+// (same size, same final checksum) and the segments stay smaller than the base; otherwise it
+// rewrites the whole file (`path.tmp`, then rename), which also compacts the segments. Every
+// save carries a stamp the owner chooses (the knowledge base uses its store's write
+// generation); the file's stamp is its last segment's. Load reads base and segments in one pass
+// (no tokenising) or reports DataLoss for a file that is truncated (a torn append included),
+// corrupt, chained wrongly or of another format version: a crash during an append leaves the
+// base and earlier segments intact but the file unreadable as a whole, so the owner rebuilds,
+// exactly as after a crash between its commit and a save. The owner decides whether a loaded
+// index still describes its store (stamp, ids) and rebuilds it otherwise. Removing documents is
+// not supported: the owner rebuilds instead (guide replacement, the only deletion, is rare).
 // Memory: about 5 bytes per (document, distinct term) pair plus the vocabulary.
 // Not thread-safe: the owner (KnowledgeBase) serialises calls.
 #pragma once
@@ -124,9 +133,18 @@ class LexicalIndex {
   std::vector<Hit> SearchExhaustive(std::span<const std::string> terms, size_t depth,
                                     const LexicalFilter& filter) const;
 
-  // Writes the index to `path` (via `path.tmp` and a rename, so a crash leaves the old file or
-  // the new one), with `stamp` in its header.
-  Status Save(const std::string& path, uint64_t stamp) const;
+  // Saves the index to `path` with `stamp`: appends a segment of what was added since the last
+  // Save or Load of this object when `path` is still that file (see above), else writes the
+  // whole file via `path.tmp` and a rename (a crash leaves the old file or the new one). A
+  // failed append falls back to the whole write. Removes a `path.tmp` left by a crash.
+  Status Save(const std::string& path, uint64_t stamp);
+  // What the last Save wrote.
+  struct SaveReport {
+    bool appended = false;  // a segment (false: the whole file)
+    uint64_t bytes = 0;     // bytes written
+    uint32_t segments = 0;  // segments in the file after the save
+  };
+  const SaveReport& last_save() const { return last_save_; }
   // Reads an index written by Save; `*stamp` receives its stamp. NotFound when the file does not
   // exist; DataLoss (naming the file and what is wrong) when it is not a complete index file.
   static Result<LexicalIndex> Load(const std::string& path, uint64_t* stamp);
@@ -164,6 +182,27 @@ class LexicalIndex {
   // Scratch for Add (per-term counts of one document).
   std::vector<uint32_t> scratch_count_;
   std::vector<uint32_t> scratch_terms_;
+
+  // The file this index was last saved to or loaded from, as it was then; empty path: none.
+  struct SavedFile {
+    std::string path;
+    uint64_t docs = 0, terms = 0, categories = 0, components = 0;
+    uint64_t bytes = 0, base_bytes = 0;  // file size; size of its base part
+    uint64_t checksum = 0;               // its final checksum (the last 8 bytes)
+    uint32_t segments = 0;
+    double bound_avgdl = 0;
+  };
+  SavedFile saved_;
+  // Terms that got postings since saved_ (each once, in order), and whether RefreshBounds ran
+  // since (then a segment carries every term's bound).
+  std::vector<uint32_t> dirty_terms_;
+  bool bounds_refreshed_ = false;
+  SaveReport last_save_;
+
+  Status SaveWhole(const std::string& path, uint64_t stamp);
+  // Appends a segment; false (nothing appended, or the tail left torn) when the whole file
+  // must be written instead.
+  bool AppendSegment(const std::string& path, uint64_t stamp);
 };
 
 }  // namespace vigil::kb

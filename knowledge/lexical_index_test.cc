@@ -280,6 +280,183 @@ TEST_CASE("a saved index loads back identical; truncated, corrupt and foreign fi
   CHECK(LexicalIndex::Load(path, &s).status().code() == StatusCode::kNotFound);
 }
 
+TEST_CASE("saves after the first append segments; base + segments load back identical; torn appends are DataLoss") {
+  namespace fs = std::filesystem;
+  char tmpl[] = "/tmp/vigil_lexical_test_XXXXXX";
+  const fs::path dir = mkdtemp(tmpl);
+  const std::string path = (dir / "kb.bm25").string();
+  Corpus c = RandomCorpus(7000, 9);
+  LexicalIndex idx;
+  size_t next = 0;
+  auto add = [&](size_t count, const std::string& category_prefix) {
+    for (size_t end = next + count; next < end; ++next) {
+      // Later stages bring new categories, components and words (new strings in a segment).
+      idx.Add({.id = static_cast<int64_t>(next + 1),
+               .title = c.titles[next] + " " + Word('n', next / 100),
+               .body = c.bodies[next],
+               .incident = c.incident[next],
+               .category = category_prefix + c.categories[next],
+               .component = category_prefix + c.components[next],
+               .time_ms = c.times[next]});
+    }
+  };
+  std::mt19937_64 rng(4);
+  auto same_as_memory = [&](uint64_t want_stamp) {
+    uint64_t stamp = 0;
+    auto back = LexicalIndex::Load(path, &stamp);
+    REQUIRE_MESSAGE(back.ok(), back.status().ToString());
+    CHECK(stamp == want_stamp);
+    CHECK(back->size() == idx.size());
+    CHECK(back->vocabulary_size() == idx.vocabulary_size());
+    CHECK(back->postings() == idx.postings());
+    CHECK(std::vector<int64_t>(back->ids().begin(), back->ids().end()) ==
+          std::vector<int64_t>(idx.ids().begin(), idx.ids().end()));
+    LexicalFilter late;
+    late.category = "s2_gpu_ecc";
+    for (int q = 0; q < 40; ++q) {
+      std::vector<std::string> terms;
+      for (int i = 0; i < 8; ++i) terms.push_back(Word('w', rng() % 400));
+      terms.push_back(Word('n', rng() % 30));
+      for (const auto& f : {LexicalFilter{}, late}) {
+        auto a = idx.Search(terms, 20, f), b = back->Search(terms, 20, f), e = back->SearchExhaustive(terms, 20, f);
+        REQUIRE(a.size() == b.size());
+        REQUIRE(b.size() == e.size());
+        for (size_t i = 0; i < a.size(); ++i) {
+          CHECK(a[i].id == b[i].id);
+          CHECK(a[i].score == b[i].score);
+          CHECK(b[i].id == e[i].id);  // the loaded bounds are valid
+        }
+      }
+    }
+    return std::move(back).value();
+  };
+  add(2000, "");
+  REQUIRE(idx.Save(path, 1).ok());
+  CHECK(!idx.last_save().appended);
+  const uint64_t base_bytes = fs::file_size(path);
+  add(200, "s1_");
+  REQUIRE(idx.Save(path, 2).ok());
+  CHECK(idx.last_save().appended);
+  CHECK(idx.last_save().segments == 1);
+  CHECK(fs::file_size(path) == base_bytes + idx.last_save().bytes);
+  CHECK(idx.last_save().bytes < base_bytes / 4);
+  const uint64_t one_segment = fs::file_size(path);
+  std::string bytes_one;
+  {
+    std::ifstream in(path, std::ios::binary);
+    bytes_one.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  add(200, "s2_");
+  REQUIRE(idx.Save(path, 3).ok());
+  CHECK(idx.last_save().appended);
+  CHECK(idx.last_save().segments == 2);
+  same_as_memory(3);
+  // A loaded index appends to the file it came from.
+  LexicalIndex loaded = same_as_memory(3);
+  idx = std::move(loaded);
+  add(100, "s2_");
+  std::ofstream(path + ".tmp") << "left by a crash during a whole write";
+  REQUIRE(idx.Save(path, 4).ok());
+  CHECK(idx.last_save().appended);
+  CHECK(idx.last_save().segments == 3);
+  CHECK(!fs::exists(path + ".tmp"));
+  same_as_memory(4);
+
+  std::string bytes;
+  {
+    std::ifstream in(path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  auto load_bytes = [&](const std::string& b) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << b;
+    uint64_t s = 0;
+    return LexicalIndex::Load(path, &s).status();
+  };
+  // A crash during an append leaves the earlier parts and a torn segment: DataLoss, whatever
+  // the cut (the knowledge base then rebuilds from its store).
+  const size_t last = bytes.size() - idx.last_save().bytes;
+  for (size_t cut : {last + 1, last + 8, last + 100, last + (bytes.size() - last) / 2, bytes.size() - 1}) {
+    auto st = load_bytes(bytes.substr(0, cut));
+    INFO("truncated at " << cut << " of " << bytes.size() << ", last segment at " << last);
+    CHECK(st.code() == StatusCode::kDataLoss);
+    CHECK(st.message().find("segment 3") != std::string::npos);
+  }
+  CHECK(load_bytes(bytes.substr(0, last)).ok());  // cut exactly between parts: an older, whole file
+  for (size_t at : {last + 3, last + 20, last + 150, bytes.size() - 20}) {
+    std::string flipped = bytes;
+    flipped[at] = static_cast<char>(flipped[at] ^ 0x5a);
+    INFO("byte flipped at " << at);
+    CHECK(load_bytes(flipped).code() == StatusCode::kDataLoss);
+  }
+  // A segment after a base it was not written for (another index's file with the same counts).
+  {
+    LexicalIndex other = Build(RandomCorpus(2000, 77));
+    const std::string other_path = (dir / "other.bm25").string();
+    REQUIRE(other.Save(other_path, 1).ok());
+    std::ifstream in(other_path, std::ios::binary);
+    std::string other_bytes((std::istreambuf_iterator<char>(in)), {});
+    auto st = load_bytes(other_bytes + bytes_one.substr(base_bytes));
+    CHECK(st.code() == StatusCode::kDataLoss);
+    CHECK(st.message().find("does not follow the part before it") != std::string::npos);
+  }
+  // The file is no longer what the index last wrote (here: an older copy put back): the next
+  // save writes the whole file instead of appending to it.
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes_one;
+  REQUIRE(fs::file_size(path) == one_segment);
+  add(50, "s2_");
+  REQUIRE(idx.Save(path, 5).ok());
+  CHECK(!idx.last_save().appended);
+  same_as_memory(5);
+  // Segments are compacted into a new base once they would outgrow it (or pass the count cap).
+  bool compacted = false;
+  for (int i = 0; i < 40 && !compacted; ++i) {
+    add(100, "s2_");
+    REQUIRE(idx.Save(path, 6 + i).ok());
+    if (!idx.last_save().appended) {
+      compacted = true;
+      CHECK(fs::file_size(path) == idx.last_save().bytes);
+      same_as_memory(6 + i);
+    }
+  }
+  CHECK(compacted);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("a segment carries every bound after the average length drifts") {
+  namespace fs = std::filesystem;
+  char tmpl[] = "/tmp/vigil_lexical_test_XXXXXX";
+  const fs::path dir = mkdtemp(tmpl);
+  const std::string path = (dir / "kb.bm25").string();
+  LexicalIndex idx;
+  std::mt19937_64 rng(8);
+  int64_t id = 1;
+  for (int stage = 0; stage < 4; ++stage) {
+    for (int i = 0; i < (stage == 0 ? 4000 : 150); ++i, ++id) {
+      std::string body;
+      for (size_t k = 0; k < (stage == 0 ? 3u : 60u * stage); ++k) body.append(Word('t', rng() % 50)).append(" ");
+      idx.Add({.id = id, .title = Word('t', rng() % 50), .body = body, .incident = true, .category = "c",
+               .component = "", .time_ms = 0});
+    }
+    REQUIRE(idx.Save(path, stage).ok());
+    CHECK(idx.last_save().appended == (stage > 0));
+    uint64_t stamp = 0;
+    auto back = LexicalIndex::Load(path, &stamp);
+    REQUIRE(back.ok());
+    for (int q = 0; q < 30; ++q) {
+      std::vector<std::string> terms = {Word('t', q), Word('t', (q * 7) % 50), Word('t', (q * 13) % 50)};
+      auto a = back->Search(terms, 10, {}), e = back->SearchExhaustive(terms, 10, {}), m = idx.Search(terms, 10, {});
+      REQUIRE(a.size() == e.size());
+      REQUIRE(a.size() == m.size());
+      for (size_t i = 0; i < a.size(); ++i) {
+        CHECK(a[i].id == e[i].id);
+        CHECK(a[i].score == e[i].score);
+        CHECK(a[i].score == m[i].score);
+      }
+    }
+  }
+  fs::remove_all(dir);
+}
+
 TEST_CASE("scores equal SQLite FTS5 bm25(title 3.0, body 1.0)") {
   const std::vector<std::pair<std::string, std::string>> docs = {
       {"NCCL watchdog timeout",
