@@ -571,9 +571,10 @@ class WindowState {
   // each slot taking its left, own or right neighbour or x by a mask from its index. The value
   // that leaves is read from the input (the previous w inputs kept in tail_) instead of a ring
   // of entries. Two passes per chunk of kChunk points: the first writes each point's sorted
-  // buffer to its own slot (the serial chain: counts and rewrite only, aligned loads of the
-  // previous slot, neighbours by permutes, so every load is forwarded from one store); the
-  // second takes median and mad of each slot, independent per point. The sorted array is
+  // buffer to its own slot (the serial chain: counts and rewrite only; AVX2: aligned loads of
+  // the previous slot, neighbours by permutes, so every load is forwarded from one store;
+  // AVX-512: the buffer stays in registers, BlendRegsAvx512); the second takes median and mad
+  // of each slot, independent per point, kV points at a time (BlendMedianMad8 / 4). The sorted array is
   // exactly the one SlideSorted builds (old erased at its first equal position, x inserted
   // after the last value <= x), so the median and mad are the same doubles; other steps (a NaN
   // or an infinity leaving or arriving, the first w points) take a scalar path with the same
@@ -617,39 +618,78 @@ class WindowState {
     }
   }
 
-  // The same step for 8-double vectors (AVX-512): cap a multiple of 8 (<= 64), 8 spare values
-  // on each side. The positions p (values < old) and le (values <= xi) are counted from the
-  // compare masks (one bit per slot), and the three moves (from the right neighbour for
-  // p <= j < k, from the left one for k < j <= p, xi at k) are masked moves.
-  VIGIL_AVX512 static void BlendStepAvx512(const double* a, double* b, size_t cap, double old, double xi) {
-    const __m512d vo = _mm512_set1_pd(old), vx = _mm512_set1_pd(xi);
-    uint64_t lt = 0, le = 0;
-    for (size_t q = 0; q < cap; q += 8) {
-      const __m512d v = _mm512_load_pd(a + q);
-      lt |= static_cast<uint64_t>(_mm512_cmp_pd_mask(v, vo, _CMP_LT_OQ)) << q;
-      le |= static_cast<uint64_t>(_mm512_cmp_pd_mask(v, vx, _CMP_LE_OQ)) << q;
+  // MedianMadBlend's step when the value leaving or the one arriving is NaN or infinite: the
+  // same placement as SlideSorted, on the buffer copied from a to b (c values, updated).
+  static void BlendScalarStep(const double* a, double* b, size_t cap, double old, double xi, size_t* c) {
+    std::copy(a, a + cap, b);
+    if (!std::isnan(old)) {  // erase at the first equal position; the freed slot is +inf
+      const size_t p = CountBelow</*kOrEqual=*/false>(b, *c, old);
+      std::copy(b + p + 1, b + *c, b + p);
+      b[--*c] = std::numeric_limits<double>::infinity();
     }
-    const uint64_t p = static_cast<uint64_t>(__builtin_popcountll(lt));
-    const uint64_t k = static_cast<uint64_t>(__builtin_popcountll(le)) - (old <= xi);  // xi's slot
-    const uint64_t ones = ~uint64_t{0};
-    const uint64_t up =
-        _bzhi_u64(ones, static_cast<unsigned>(k)) & ~_bzhi_u64(ones, static_cast<unsigned>(p));
-    const uint64_t down =
-        _bzhi_u64(ones, static_cast<unsigned>(p + 1)) & ~_bzhi_u64(ones, static_cast<unsigned>(k + 1));
-    const uint64_t at = uint64_t{1} << k;
-    __m512i prev = _mm512_castpd_si512(_mm512_load_pd(a - 8)), cur = _mm512_castpd_si512(_mm512_load_pd(a));
-    for (size_t q = 0; q < cap; q += 8) {
-      const __m512i next = _mm512_castpd_si512(_mm512_load_pd(a + q + 8));
-      // (maskz with all lanes: the unmasked intrinsic trips GCC 12's maybe-uninitialized)
-      const __m512d right = _mm512_castsi512_pd(_mm512_maskz_alignr_epi64(0xff, next, cur, 1));  // a[j+1]
-      const __m512d left = _mm512_castsi512_pd(_mm512_maskz_alignr_epi64(0xff, cur, prev, 7));   // a[j-1]
-      __m512d v = _mm512_mask_mov_pd(_mm512_castsi512_pd(cur), static_cast<__mmask8>(up >> q), right);
-      v = _mm512_mask_mov_pd(v, static_cast<__mmask8>(down >> q), left);
-      v = _mm512_mask_mov_pd(v, static_cast<__mmask8>(at >> q), vx);
-      _mm512_store_pd(b + q, v);
-      prev = cur;
-      cur = next;
+    if (!std::isnan(xi)) {  // insert after the last value <= xi
+      const size_t k = CountBelow</*kOrEqual=*/true>(b, *c, xi);
+      std::copy_backward(b + k, b + *c, b + *c + 1);
+      b[k] = xi;
+      ++*c;
     }
+  }
+  // The first pass of a MedianMadBlend chunk for AVX-512 (cap a multiple of 8, <= 64), the
+  // sorted buffer held in NV registers of 8 doubles from step to step: each step's buffer is
+  // still stored to its slot (the second pass reads it) but not loaded back by the next step,
+  // so the serial chain is compares, mask arithmetic and masked moves only. The positions p
+  // (values < old) and le (values <= xi) are counted from the compare masks (one bit per slot),
+  // and the three moves of BlendStepAvx2 (from the right neighbour for p <= j < k, from the
+  // left one for k < j <= p, xi at k) are masked moves; the -inf before slot 0 and the +inf
+  // past the buffer are constants. z[s] leaves and z[s + w] arrives at step s; slot 0 holds the
+  // buffer before the chunk. The same buffers as BlendStepAvx2 and BlendScalarStep.
+  template <int NV>
+  VIGIL_AVX512 static void BlendRegsAvx512(double* slots, size_t stride, const double* z, size_t w, size_t len,
+                                           size_t* count, size_t* cnt) {
+    constexpr double kInf = std::numeric_limits<double>::infinity();
+    const __m512i lo_pad = _mm512_castpd_si512(_mm512_set1_pd(-kInf)), hi_pad = _mm512_castpd_si512(_mm512_set1_pd(kInf));
+    __m512i r[NV];
+    for (int v = 0; v < NV; ++v) r[v] = _mm512_castpd_si512(_mm512_load_pd(slots + 8 * v));
+    size_t c = *count;
+    for (size_t s = 0; s < len; ++s) {
+      double* b = slots + (s + 1) * stride;
+      const double old = z[s], xi = z[s + w];
+      if (std::isfinite(old) && std::isfinite(xi)) [[likely]] {
+        const __m512d vo = _mm512_set1_pd(old), vx = _mm512_set1_pd(xi);
+        uint64_t lt = 0, le = 0;
+        for (int v = 0; v < NV; ++v) {
+          lt |= static_cast<uint64_t>(_mm512_cmp_pd_mask(_mm512_castsi512_pd(r[v]), vo, _CMP_LT_OQ)) << (8 * v);
+          le |= static_cast<uint64_t>(_mm512_cmp_pd_mask(_mm512_castsi512_pd(r[v]), vx, _CMP_LE_OQ)) << (8 * v);
+        }
+        const uint64_t p = static_cast<uint64_t>(__builtin_popcountll(lt));
+        const uint64_t k = static_cast<uint64_t>(__builtin_popcountll(le)) - (old <= xi);  // xi's slot
+        const uint64_t ones = ~uint64_t{0};
+        const uint64_t up = _bzhi_u64(ones, static_cast<unsigned>(k)) & ~_bzhi_u64(ones, static_cast<unsigned>(p));
+        const uint64_t down =
+            _bzhi_u64(ones, static_cast<unsigned>(p + 1)) & ~_bzhi_u64(ones, static_cast<unsigned>(k + 1));
+        const uint64_t at = uint64_t{1} << k;
+        __m512i nr[NV];
+        for (int v = 0; v < NV; ++v) {
+          const __m512i next = v + 1 < NV ? r[v + 1 < NV ? v + 1 : v] : hi_pad;
+          const __m512i prev = v > 0 ? r[v > 0 ? v - 1 : 0] : lo_pad;
+          const __m512d right = _mm512_castsi512_pd(_mm512_maskz_alignr_epi64(0xff, next, r[v], 1));  // a[j+1]
+          const __m512d left = _mm512_castsi512_pd(_mm512_maskz_alignr_epi64(0xff, r[v], prev, 7));   // a[j-1]
+          __m512d x = _mm512_mask_mov_pd(_mm512_castsi512_pd(r[v]), static_cast<__mmask8>(up >> (8 * v)), right);
+          x = _mm512_mask_mov_pd(x, static_cast<__mmask8>(down >> (8 * v)), left);
+          x = _mm512_mask_mov_pd(x, static_cast<__mmask8>(at >> (8 * v)), vx);
+          nr[v] = _mm512_castpd_si512(x);
+        }
+        for (int v = 0; v < NV; ++v) {
+          r[v] = nr[v];
+          _mm512_store_pd(b + 8 * v, _mm512_castsi512_pd(r[v]));
+        }
+      } else {
+        BlendScalarStep(slots + s * stride, b, 8 * NV, old, xi, &c);
+        for (int v = 0; v < NV; ++v) r[v] = _mm512_castpd_si512(_mm512_load_pd(b + 8 * v));
+      }
+      cnt[s] = c;
+    }
+    *count = c;
   }
   VIGIL_AVX512 void MedianMadBlendAvx512(const double* x, double* median, double* mad, size_t n) {
     MedianMadBlend<8>(x, median, mad, n);
@@ -681,30 +721,25 @@ class WindowState {
     size_t cnt[kChunk];
     for (size_t i0 = 0; i0 < n; i0 += kChunk) {
       const size_t len = std::min(kChunk, n - i0);
-      for (size_t s = 0; s < len; ++s) {
-        const double* a = slots + s * stride;
-        double* b = slots + (s + 1) * stride;
-        const double old = z[i0 + s], xi = z[i0 + s + w];
-        if (std::isfinite(old) && std::isfinite(xi)) [[likely]] {
-          if constexpr (kV == 8)
-            BlendStepAvx512(a, b, cap, old, xi);
-          else
-            BlendStepAvx2(a, b, cap, old, xi);
-        } else {
-          std::copy(a, a + cap, b);
-          if (!std::isnan(old)) {  // erase at the first equal position; the freed slot is +inf
-            const size_t p = CountBelow</*kOrEqual=*/false>(b, c, old);
-            std::copy(b + p + 1, b + c, b + p);
-            b[--c] = kInf;
-          }
-          if (!std::isnan(xi)) {  // insert after the last value <= xi
-            const size_t k = CountBelow</*kOrEqual=*/true>(b, c, xi);
-            std::copy_backward(b + k, b + c, b + c + 1);
-            b[k] = xi;
-            ++c;
-          }
+      if constexpr (kV == 8) {
+        switch (cap / 8) {  // the buffer in registers: a copy per vector count
+#define VIGIL_BLEND_REGS(NV) \
+  case NV: BlendRegsAvx512<NV>(slots, stride, z + i0, w, len, &c, cnt); break;
+          VIGIL_BLEND_REGS(1) VIGIL_BLEND_REGS(2) VIGIL_BLEND_REGS(3) VIGIL_BLEND_REGS(4)
+          VIGIL_BLEND_REGS(5) VIGIL_BLEND_REGS(6) VIGIL_BLEND_REGS(7) VIGIL_BLEND_REGS(8)
+#undef VIGIL_BLEND_REGS
         }
-        cnt[s] = c;
+      } else {
+        for (size_t s = 0; s < len; ++s) {
+          const double* a = slots + s * stride;
+          double* b = slots + (s + 1) * stride;
+          const double old = z[i0 + s], xi = z[i0 + s + w];
+          if (std::isfinite(old) && std::isfinite(xi)) [[likely]]
+            BlendStepAvx2(a, b, cap, old, xi);
+          else
+            BlendScalarStep(a, b, cap, old, xi, &c);
+          cnt[s] = c;
+        }
       }
       size_t s = 0;  // independent per point; kV points at a time, their spreads reduced together
       for (; s + kV <= len; s += kV) {
