@@ -607,6 +607,7 @@ Status VectorIndex::Add(std::span<const int64_t> ids, std::span<const float> vec
   if (ids.empty()) return Status::Ok();
   if (sketches.size() != ids.size() * kSketchWords) sketches = {};
   auto* map = Map(index_);
+  const size_t after_base_before = after_base_.size();
   try {
     if (train_at_ > 0 && static_cast<size_t>(map->ntotal) + ids.size() >= train_at_)
       return Train(ids, vectors);
@@ -622,35 +623,48 @@ Status VectorIndex::Add(std::span<const int64_t> ids, std::span<const float> vec
         ASSIGN_OR_RETURN(own, AssignLists(vectors));
         lists = own;
       }
-      std::vector<size_t> sizes(ivf->nlist);
+      std::vector<size_t> sizes(ivf->nlist), pending(ivf->nlist);
       const bool keep_sketches = !sketches.empty() && list_sketches_.size() == ivf->nlist;
+      std::vector<size_t> keep;  // rows whose sketches extend their list's, once FAISS holds them
       for (size_t i = 0; i < ids.size(); ++i) {
         const auto l = static_cast<size_t>(lists[i]);
         if (sizes[l] == 0) sizes[l] = ivf->invlists->list_size(l) + 1;  // +1: 0 = not read yet
         // A list whose sketches are complete stays so (the rest are computed when next probed).
-        if (keep_sketches && list_sketches_[l].size() == sizes[l] - 1)
-          list_sketches_[l].Append(sketches.subspan(i * kSketchWords, kSketchWords));
+        if (keep_sketches && list_sketches_[l].size() + pending[l] == sizes[l] - 1) {
+          keep.push_back(i);
+          ++pending[l];
+        }
         after_base_.push_back({lists[i], static_cast<int64_t>(sizes[l]++ - 1)});
       }
       const auto n = static_cast<faiss::Index::idx_t>(ids.size());
       std::vector<faiss::Index::idx_t> positions(ids.size());
       for (size_t i = 0; i < ids.size(); ++i)
         positions[i] = map->ntotal + static_cast<faiss::Index::idx_t>(i);
+      if (add_hook_) add_hook_();
       ivf->add_core(n, vectors.data(), positions.data(), lists.data());
       map->id_map.insert(map->id_map.end(), ids.begin(), ids.end());
       map->ntotal = ivf->ntotal;
+      for (size_t i : keep)
+        list_sketches_[static_cast<size_t>(lists[i])].Append(sketches.subspan(i * kSketchWords, kSketchWords));
       return Status::Ok();
     }
-    if (dynamic_cast<const faiss::IndexFlat*>(map->index)) {
+    const bool flat = dynamic_cast<const faiss::IndexFlat*>(map->index) != nullptr;
+    const bool keep_sketches = flat && !sketches.empty() && flat_sketches_.size() == static_cast<size_t>(map->ntotal);
+    if (flat) {
       for (size_t i = 0; i < ids.size(); ++i)
         after_base_.push_back({-1, map->ntotal + static_cast<int64_t>(i)});
-      if (!sketches.empty() && flat_sketches_.size() == static_cast<size_t>(map->ntotal))
-        flat_sketches_.Append(sketches);
     } else {
       loggable_ = false;  // HNSW and other codecs: whole-file saves
     }
+    if (add_hook_) add_hook_();
     map->add_with_ids(static_cast<faiss::Index::idx_t>(ids.size()), vectors.data(), ids.data());
+    if (keep_sketches) flat_sketches_.Append(sketches);
   } catch (const std::exception& e) {
+    // FAISS may hold none, some or all of the rows: no sketch was kept for any of them (a list
+    // or Flat index longer than its sketches gets the rest computed from its vectors), and
+    // the log no longer knows where every vector sits, so the next Save writes the whole file.
+    after_base_.resize(after_base_before);
+    loggable_ = false;
     return InternalError(std::string("FAISS add failed: ") + e.what());
   }
   return Status::Ok();

@@ -26,6 +26,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -52,8 +53,15 @@ class VectorIndex {
   // row (AssignLists with nprobe 1) made since the index was trained (skips the coarse
   // assignment; a list < 0 makes the whole call assign as usual). `sketches`: empty, or the
   // rows' SignSketches, kept for NearestStored (which would otherwise compute them again).
+  // When FAISS's add throws, Add returns InternalError and the kept sketches still describe
+  // exactly the vectors FAISS holds (sketches are kept only after the add succeeded; a list
+  // FAISS extended part-way gets the missing ones computed from its vectors when next probed),
+  // and the next Save writes the whole file.
   Status Add(std::span<const int64_t> ids, std::span<const float> vectors,
              std::span<const int64_t> lists = {}, std::span<const uint64_t> sketches = {});
+  // Test hook: called inside Add right before FAISS adds the rows; an exception it throws is
+  // handled as one from FAISS.
+  void set_add_hook_for_test(std::function<void()> hook) { add_hook_ = std::move(hook); }
   struct Hit {
     int64_t id;
     float cosine;
@@ -127,6 +135,7 @@ class VectorIndex {
   bool loggable_ = false;             // Add kept after_base_ complete (IVF-Flat or Flat, no training)
   bool log_checksummed_ = false;      // the log file is format 2 (appends go to it), not format 1
   std::string replay_note_;           // why Load's replay stopped early ("" = it read every record)
+  std::function<void()> add_hook_;    // set_add_hook_for_test
 };
 
 // Fingerprint of a set of ids, computed the same way as VectorIndex::IdFingerprint.

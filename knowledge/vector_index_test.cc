@@ -577,3 +577,53 @@ TEST_CASE(
 }
 
 }  // namespace vigil
+
+namespace vigil {
+
+TEST_CASE("a FAISS add that throws leaves the sign sketches describing exactly what FAISS holds") {
+  // Before, Add kept a row's sketch before FAISS's add: when the add threw, its list (or the
+  // Flat index) had one sketch more than vectors, the next row added there got no sketch of
+  // its own, and NearestStored then filtered that row by the failed row's sketch: a stored
+  // vector at cosine 1 was passed over (a missed near-duplicate, never a wrong vector).
+  omp_set_num_threads(1);
+  constexpr size_t kD = 64, kN = 200;
+  auto xb = UnitVectors(kN + 2, kD, 31);
+  std::vector<int64_t> ids(kN + 2);
+  for (size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<int64_t>(i + 1);
+  for (const char* spec : {"IVF4,Flat", "Flat"}) {
+    INFO("index " << std::string(spec));
+    auto idx = VectorIndex::Create(spec, kD);
+    REQUIRE(idx.ok());
+    VectorIndex& v = **idx;
+    REQUIRE(v.Add(std::span(ids).first(kN), std::span(xb).first(kN * kD)).ok());
+    const size_t nprobe = v.trained() ? 4 : 1;
+    // Each row's nearest stored vector through the sketch filter at 0.985 (all lists probed).
+    auto nearest = [&](std::span<const float> rows) {
+      auto lists = v.AssignLists(rows, nprobe);
+      REQUIRE(lists.ok());
+      auto hits = v.NearestStored(rows, *lists, nprobe, 0.985, SignSketches(rows, kD));
+      REQUIRE(hits.ok());
+      return *hits;
+    };
+    for (const auto& h : nearest(std::span(xb).first(kN * kD))) CHECK(h.cosine > 0.999f);  // sketches made
+    std::span<const float> a(xb.data() + kN * kD, kD), b(xb.data() + (kN + 1) * kD, kD);
+    auto b_list = v.AssignLists(b);
+    REQUIRE(b_list.ok());
+    // Row a into b's list (IVF); FAISS throws.
+    v.set_add_hook_for_test([] { throw std::runtime_error("simulated FAISS failure"); });
+    auto failed = v.Add(std::span(ids).subspan(kN, 1), a, *b_list, SignSketches(a, kD));
+    CHECK(!failed.ok());
+    CHECK(failed.message().find("FAISS add failed: simulated FAISS failure") != std::string::npos);
+    CHECK(v.size() == static_cast<int64_t>(kN));
+    v.set_add_hook_for_test(nullptr);
+    REQUIRE(v.Add(std::span(ids).subspan(kN + 1, 1), b, *b_list, SignSketches(b, kD)).ok());
+    auto hit = nearest(b);
+    CHECK(hit[0].id == ids[kN + 1]);
+    CHECK(hit[0].cosine > 0.999f);
+    // Every stored vector is still found as its own nearest.
+    auto all = nearest(std::span(xb).first(kN * kD));
+    for (size_t i = 0; i < kN; ++i) CHECK(all[i].id == ids[i]);
+  }
+}
+
+}  // namespace vigil
