@@ -1109,7 +1109,8 @@ void HintFromTorchrunReport(const CaseLog& log, size_t line, const Topology& t, 
 // the log source's node is only where the output was collected.
 void HintFromWriter(const std::string& line, const Topology& t, ComponentHint& h) {
   if (h.rank >= 0 || line.size() > 4000) return;  // a rank's own log: the source already says who wrote it
-  static const std::regex kRankPrefix(R"(^\s*(?:\[[^\[\]]{0,60}\]\s*){0,3}\[\s*rank\s*(\d+)\s*\])",
+  // `srun -l` labels each line with its task id first ("16: [rank16]: ...").
+  static const std::regex kRankPrefix(R"(^\s*(?:\d+:\s+)?(?:\[[^\[\]]{0,60}\]\s*){0,3}\[\s*rank\s*(\d+)\s*\])",
                                       std::regex::icase);
   static const std::regex kSrunTask(R"(\bsrun: error: ([A-Za-z0-9._-]+): tasks? \d)");
   std::smatch m;
@@ -1171,6 +1172,9 @@ ComponentHint HintFromTarget(const std::string& target) {
 
 // The component string for a category at the granularity its layer calls for.
 std::string FormatComponent(const std::string& category, const std::string& layer, const ComponentHint& h) {
+  // A launch fault the KB files under the host (driver / library mismatch on a node), seen on one
+  // node's ranks: the node (its image or driver), not the job's configuration.
+  if (category == "launch_config_error" && h.entry_component == "host" && !h.node.empty()) return h.node;
   // Faults of the job as a whole (numerics, model, input pipeline, launch, NCCL setup).
   if (layer == "numerics" || layer == "model" || category == "dataloader_stall" ||
       category == "nccl_network_misconfig" || category == "launch_config_error") {
@@ -2021,6 +2025,16 @@ class Beliefs {
       if (heaviest == nullptr || o->deltas.at(c) > heaviest->deltas.at(c)) heaviest = o;
     }
     if (!probe && heaviest != nullptr) h.entry_component = heaviest->hint.entry_component;
+    // A node-level launch fault (a driver too old for the image, an NVML mismatch after an upgrade)
+    // is that node's only while those lines come from one node; on several nodes it is the rollout's
+    // (the rendezvous timeouts of the ranks waiting for it are printed elsewhere and do not count).
+    if (c == "launch_config_error" && h.entry_component == "host") {
+      std::set<std::string> nodes;
+      for (const Observation* o : support) {
+        if (o->evidence.kind == EvidenceKind::kLog && o->hint.entry_component == "host") nodes.insert(o->hint.node);
+      }
+      if (nodes.size() != 1) h.entry_component.clear();
+    }
     if (c == "storage_failure") {
       std::vector<std::string> lines;
       for (const Observation* o : support) {

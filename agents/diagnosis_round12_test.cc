@@ -288,5 +288,38 @@ TEST_CASE("round 12: NCCL's remote-error line is no rank crash against a port's 
   CHECK(d.root_cause == "rank_process_crash");
 }
 
+TEST_CASE("round 12: a driver too old on one node's ranks is that node's launch fault") {
+  auto diagnose = [](const std::vector<std::string>& lines) {
+    auto c = ParseCase(GatheredCase(lines), "t.json");
+    REQUIRE(c.ok());
+    KnowledgeFacts f;
+    f.categories = {"launch_config_error", "rank_process_crash"};
+    f.layers = {{"launch_config_error", "application"}, {"rank_process_crash", "communication"}};
+    FlatLogs flat = FlattenLogs(*c);
+    for (size_t i = 0; i < flat.lines.size(); ++i) {
+      // The pack files the driver mismatch under the host, a rendezvous timeout under the job.
+      if (flat.lines[i].find("too old") != std::string::npos) {
+        f.log_matches.push_back({i, flat.lines[i], "too old", "too old", "pack-driver", "launch_config_error", "host"});
+      } else if (flat.lines[i].find("waiting for clients") != std::string::npos) {
+        f.log_matches.push_back(
+            {i, flat.lines[i], "waiting for clients", "waiting for clients", "pack-rdzv", "launch_config_error", "job"});
+      }
+    }
+    return BuiltinReasoner().Diagnose(*c, f, nullptr).diagnosis;
+  };
+  // `srun -l` output: task 16 and 21 (g-3) cannot use their driver; rank 0 waits for them at rendezvous.
+  Diagnosis d = diagnose({"16: [rank16]: RuntimeError: The NVIDIA driver on your system is too old (found version 12020).",
+                          "21: [rank21]: RuntimeError: The NVIDIA driver on your system is too old (found version 12020).",
+                          "0: [rank0]: torch.distributed.DistStoreError: Timed out after 901 seconds waiting for "
+                          "clients. 24/32 clients joined."});
+  CHECK(d.root_cause == "launch_config_error");
+  CHECK(d.component == "g-3");
+  // The same error on two nodes' ranks: an image rolled out to the job, not one node.
+  d = diagnose({"[rank16]: RuntimeError: The NVIDIA driver on your system is too old (found version 12020).",
+                "[rank24]: RuntimeError: The NVIDIA driver on your system is too old (found version 12020)."});
+  CHECK(d.root_cause == "launch_config_error");
+  CHECK(d.component == "job");
+}
+
 }  // namespace
 }  // namespace vigil
