@@ -367,6 +367,7 @@ def case_q005():
                                              nvlink_recovery_errors_per_s=1.0)})
     c.nccl("nccl.p2p_matrix@nvl-r3-n02", busbw=96.0)
     c.nccl("nccl.p2p_matrix@nvl-r3-n01")
+    health_all(c, "nvl-r3-n01")
     return c
 
 
@@ -449,8 +450,8 @@ def case_q008():
             c.ymd_ms(t + i * 60), 88100 + i * 25, c.rng.uniform(30, 45), c.rng.uniform(880, 960), c.rng.uniform(1390, 1420)))
         lines.append("%s [INFO] step=%d rank=3 data_wait_ms=%.1f h2d_ms=%.1f fwd_bwd_ms=%.1f" % (
             c.ymd_ms(t + i * 60 + 0.3), 88100 + i * 25, c.rng.uniform(30, 45), c.rng.uniform(160, 190), c.rng.uniform(1390, 1420)))
-    lines.append("%s [WARNING] rank 12 input wait above 30%% for 10 consecutive intervals; consider "
-                 "raising num_workers" % c.ymd_ms(-20))
+    lines.append("%s [WARNING] rank 12 input wait (data_wait + h2d) above 30%% for 10 consecutive intervals; "
+                 "consider raising num_workers" % c.ymd_ms(-20))
     c.log("hgx-b2-17/rec-dlrm-xl/train.log", lines + ck.app_noise(c, 3))
     d = ck.kernel_noise(c, "hgx-b2-18", 8, start_s=-3000, end_s=-100, fmt="dmesg") + [
         "%s pcieport 0000:a7:01.0: AER: Corrected error message received from 0000:ab:00.0" % c.dmesg(-2900),
@@ -754,6 +755,7 @@ def case_q014():
                  over={5: lambda s, v: 78900 if -660 < s < -620 else (600 if s >= -620 else v)})
     c.with_topology()
     health_all(c, "p5-use1-0118")
+    health_all(c, "p5-use1-0117")
     return c
 
 
@@ -796,6 +798,7 @@ def case_q015():
     dcgm(c, "node-a18", which=("util", "temp"), power_frac=0.8)
     c.with_topology()
     health_all(c, "node-a18", bad={3: dict(xid_last=43)})
+    health_all(c, "node-a17")
     return c
 
 
@@ -836,6 +839,7 @@ def case_q016():
     dcgm(c, "cpu-heavy-gn02", which=("util",))
     c.with_topology()
     health_all(c, "cpu-heavy-gn02")
+    health_all(c, "cpu-heavy-gn01")
     return c
 
 
@@ -866,6 +870,7 @@ def case_q017():
     health_all(c, "ml-h100-2b", bad={4: dict(ecc_sbe_volatile=1)})
     c.sdc("gpu.sdc@ml-h100-2b")
     c.sdc("gpu.sdc@ml-h100-1a")
+    health_all(c, "ml-h100-1a")
     return c
 
 
@@ -906,6 +911,7 @@ def case_q018():
     dcgm(c, "v-a100-0031", which=("util", "power"), power_frac=0.78)
     c.with_topology()
     health_all(c, "v-a100-0031")
+    health_all(c, "v-a100-0032")
     return c
 
 
@@ -935,6 +941,7 @@ def case_q019():
     c.with_topology(precision="fp8 (transformer-engine 1.11, delayed scaling, amax_history_len=1024, margin=0)")
     health_all(c, "h200-pod3-n07")
     c.sdc("gpu.sdc@h200-pod3-n07")
+    health_all(c, "h200-pod3-n08")
     return c
 
 
@@ -971,8 +978,9 @@ def case_q020():
 
 
 def case_q021():
-    # One GPU is slow: a forgotten evaluation container on the same node shares it. Hardware is
-    # healthy (no throttle bits, cool); gpu.gemm on that GPU is low while the job runs.
+    # One GPU is slow: a forgotten evaluation container on the same node shares it (not visible in
+    # the job's logs). Hardware is healthy (no throttle bits, cool); gpu.gemm and gpu.hbm_bandwidth
+    # on that GPU are low while the job runs, as with any second tenant on a GPU.
     hosts = ["k8s-a100-gpu-14", "k8s-a100-gpu-15"]
     c = Case("case-q021", "straggler_rank", "k8s-a100-gpu-15/gpu2", hosts, gpu=A100)
     c.alert("StragglerDetected", "ddp-bert-xxl: rank 10 is 1.6x slower than the median rank",
@@ -983,19 +991,12 @@ def case_q021():
            "steps" % c.ymd(-40),
            "%s | INFO | straggler | other ranks within 3%% of median" % c.ymd(-40)]
     c.log("k8s-a100-gpu-14/pod/ddp-bert-xxl-master-0", st + ck.app_noise(c, 5))
-    ev = ["%s Normal Scheduled pod/eval-sweep-7f9c-0 Successfully assigned nlp-eval/eval-sweep-7f9c-0 to "
-          "k8s-a100-gpu-15" % c.iso(-1040),
-          "%s Normal Started pod/eval-sweep-7f9c-0 Started container evaluator" % c.iso(-1020),
-          "%s Normal Pulled pod/eval-sweep-7f9c-0 Container image \"registry.local/nlp/eval:2.3\" already present on "
-          "machine" % c.iso(-1025)]
-    c.log("scheduler/events", ev)
     dcgm(c, "k8s-a100-gpu-15", over={"util": {2: lambda s, v: 100.0 if s > -1020 else v}})
-    c.gpu_metric("DCGM_FI_DEV_FB_USED", "k8s-a100-gpu-15", 61200, jitter=500, decimals=0,
-                 over={2: lambda s, v: v + (14800 if s > -1020 else 0)})
     c.with_topology()
     health_all(c, "k8s-a100-gpu-15")
     per_gpu(c, "k8s-a100-gpu-15", "gemm", bad={2: 142.0})
     per_gpu(c, "k8s-a100-gpu-15", "hbm", bad={2: 1010.0})
+    health_all(c, "k8s-a100-gpu-14")
     return c
 
 
@@ -1022,6 +1023,7 @@ def case_q022():
     c.with_topology()
     health_all(c, "trn-h200-02")
     c.nccl("nccl.allreduce@job")
+    health_all(c, "trn-h200-01")
     return c
 
 
@@ -1169,6 +1171,880 @@ def case_q026():
     health_all(c, "eks-p5-ip-10-2-15-31", error={3: "Unable to determine the device handle for GPU 0000:%s:00.0: "
                                                      "GPU is lost. Reboot the system to recover this GPU" % ck.PCI_BUS_A[3]})
     health_all(c, "eks-p5-ip-10-2-14-88")
+    return c
+
+
+def case_q027():
+    # NeMo on A100 under Slurm: one rank dies with a generic "unspecified launch failure"; the node's
+    # kernel log is not collected. gpu.health on that node shows a volatile DBE on the GPU.
+    hosts = ["a100-n041", "a100-n042", "a100-n043", "a100-n044"]
+    c = Case("case-q027", "gpu_memory_uncorrectable_ecc", "a100-n043/gpu7", hosts, gpu=A100)
+    c.alert("TrainingJobFailed", "nemo-llama-7b-cpt (Slurm 2231907) failed: rank 23 exited with code 1",
+            job="nemo-llama-7b-cpt", node="a100-n043")
+    r = c.rank_of("a100-n043", 7)
+    lines = ["[NeMo I %s nemo_logging:381] Rank %d has embedding group: [0, 31]" % (c.ymd(-1500), r)]
+    for i in range(9):
+        lines.append("[NeMo I %s perf_metrics:77] step %d | train_loss %.4f | lr 9.8e-05 | step_time %.2fs | "
+                     "tflops_per_gpu %.1f" % (c.ymd(-140 + i * 10.4), 51400 + i, 2.112 - i * 0.001 + c.rng.uniform(-0.01, 0.01),
+                                               10.4 * c.rng.uniform(0.99, 1.01), 171.0 * c.rng.uniform(0.98, 1.02)))
+    lines += [
+        "[rank%d]: Traceback (most recent call last):" % r,
+        '[rank%d]:   File "/opt/NeMo/nemo/collections/nlp/models/language_modeling/megatron_gpt_model.py", line 694, in '
+        "training_step" % r,
+        "[rank%d]:     loss_mean = self.fwd_bwd_step(dataloader_iter, False)" % r,
+        "[rank%d]: RuntimeError: CUDA error: unspecified launch failure" % r,
+        "[rank%d]: CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below "
+        "might be incorrect." % r,
+        "[rank%d]: For debugging consider passing CUDA_LAUNCH_BLOCKING=1" % r,
+        "srun: error: a100-n043: task %d: Exited with exit code 1" % r,
+        "slurmstepd: error: *** STEP 2231907.0 ON a100-n041 CANCELLED AT %s ***" % c.ymd(-40).replace(" ", "T"),
+    ]
+    c.log("a100-n041/slurm-2231907.out", lines + ck.app_noise(c, 4))
+    dcgm(c, "a100-n043", which=("util", "temp", "power"), power_frac=0.85,
+         over={"util": {g: after(-45, lambda s, v: 0.0) for g in range(8)}})
+    c.with_topology()
+    health_all(c, "a100-n043", bad={7: dict(ecc_dbe_volatile=1, ecc_dbe_aggregate=1, xid_last=48,
+                                            remapped_rows_uncorrectable=0)})
+    per_gpu(c, "a100-n043", "inventory")
+    health_all(c, "a100-n044")
+    return c
+
+
+def case_q028():
+    # DBE on an H100 whose row-remap spares are exhausted: Xid 48 then Xid 64 (remap failed). The
+    # job's error says "uncorrectable ECC error"; the lasting fault is the failed remap (RMA).
+    hosts = ["cw-h100-0710", "cw-h100-0711"]
+    c = Case("case-q028", "gpu_row_remap_failure", "cw-h100-0711/gpu0", hosts, gpu=H100, pci=ck.PCI_BUS_B)
+    c.alert("NodeGPUUnhealthy", "cw-h100-0711 GPU0: XID 64 reported by dcgm health watch", node="cw-h100-0711",
+            job="ds-rlhf-70b")
+    bus = c.bus(0)
+    r = c.rank_of("cw-h100-0711", 0)
+    app = ck.deepspeed_steps(c, -130, 10, 7780, rank=r, step_s=5.6)
+    app += ["[rank%d]: RuntimeError: CUDA error: uncorrectable ECC error encountered" % r,
+            "[rank%d]: Compile with `TORCH_USE_CUDA_DSA` to enable device-side assertions." % r]
+    c.log("cw-h100-0711/pod/ds-rlhf-70b-worker-1", app)
+    j = ck.kernel_noise(c, "cw-h100-0711", 6, start_s=-1400, end_s=-120) + [
+        nvrm(c, "cw-h100-0711", -75, bus, 48, "An uncorrectable double bit error (DBE) has been detected on GPU in the "
+             "framebuffer at partition 6, subpartition 1.", pid=1120877, name="python"),
+        nvrm(c, "cw-h100-0711", -75, bus, 64, "Row Remapper: Failed to remap row; no spare rows available in bank "
+             "(0x1c1f)", pid=1120877, name="python"),
+        "%s cw-h100-0711 nv-hostengine[2290]: Health watch: GPU 0 memory: DCGM_HEALTH_WATCH_MEM FAIL - Row remapping "
+        "failure detected, GPU must be serviced" % c.syslog(-70),
+    ]
+    c.log("cw-h100-0711/journal", j)
+    smi = ["==============NVSMI LOG==============", "Timestamp                                 : %s" % c.ymd(-30),
+           "Driver Version                            : 550.127.05", "GPU 00000000:%s:00.0" % ck.PCI_BUS_B[0].upper(),
+           "    Remapped Rows",
+           "        Correctable Error                 : 7",
+           "        Uncorrectable Error               : 9",
+           "        Pending                           : No",
+           "        Remapping Failure Occurred        : Yes",
+           "        Bank Remap Availability Histogram",
+           "            Max                           : 639 bank(s)",
+           "            High                          : 0 bank(s)",
+           "            Partial                       : 0 bank(s)",
+           "            Low                           : 0 bank(s)",
+           "            None                          : 1 bank(s)"]
+    c.log("cw-h100-0711/nvidia-smi-q-ROW_REMAPPER.txt", smi)
+    dcgm(c, "cw-h100-0711", which=("util", "power"))
+    c.gpu_metric("DCGM_FI_DEV_ROW_REMAP_FAILURE", "cw-h100-0711", 0, decimals=0, over={0: after(-75, lambda s, v: 1)})
+    c.gpu_metric("DCGM_FI_DEV_ECC_DBE_VOL_TOTAL", "cw-h100-0711", 0, decimals=0, over={0: after(-75, lambda s, v: 1)})
+    c.with_topology()
+    health_all(c, "cw-h100-0711", bad={0: dict(ecc_dbe_volatile=1, ecc_dbe_aggregate=3, remap_failure=1,
+                                               remapped_rows_uncorrectable=9, remapped_rows_correctable=7, xid_last=64)})
+    health_all(c, "cw-h100-0710")
+    return c
+
+
+def case_q029():
+    # GSP error (Xid 120) on an H200 in Kubernetes; the training pod on it fails with "unknown error",
+    # the device plugin marks the GPU unhealthy. Probes against that GPU error out.
+    hosts = ["gpu-node-h200-17", "gpu-node-h200-18"]
+    c = Case("case-q029", "gpu_firmware_error", "gpu-node-h200-18/gpu5", hosts, gpu=H200)
+    c.alert("KubePodNotReady", "pod fsdp-dit-xl-worker-3 (genai) failed; GPU 5 of gpu-node-h200-18 unhealthy",
+            job="fsdp-dit-xl", node="gpu-node-h200-18", namespace="genai")
+    r = c.rank_of("gpu-node-h200-18", 5)
+    app = ck.fsdp_steps(c, -150, 9, 6610, step_s=7.2, rank=r, mfu=41.0)
+    app += ["[rank%d]: torch.AcceleratorError: CUDA error: unknown error" % r,
+            "[rank%d]: Search for `cudaErrorUnknown' in https://docs.nvidia.com/cuda/cuda-runtime-api/group__CUDART__TYPES.html "
+            "for more information." % r,
+            "[rank%d]: CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below "
+            "might be incorrect." % r]
+    c.log("gpu-node-h200-18/pod/fsdp-dit-xl-worker-3", app)
+    bus = c.bus(5)
+    d = ck.kernel_noise(c, "gpu-node-h200-18", 5, start_s=-1400, end_s=-150, fmt="dmesg") + [
+        "%s NVRM: Xid (PCI:%s): 120, pid=3390127, name=python3, GSP task timeout @ pc:0x6bd2b4f, "
+        "task: 1" % (c.dmesg(-84), bus),
+        "%s NVRM:     Reported by libos task:0 v2.0 [0] @ ts:1764481132" % c.dmesg(-84),
+        "%s NVRM:     RISC-V CSR State:" % c.dmesg(-84),
+        "%s NVRM:         mstatus:0x0000000a00000000  mscratch:0x0000000000000000     mie:0x0000000000000880" % c.dmesg(-84),
+        "%s NVRM: Xid (PCI:%s): 154, pid=3390127, name=python3, GPU recovery action changed from 0x0 (None) to 0x1 "
+        "(GPU Reset Required)" % (c.dmesg(-83), bus),
+    ]
+    c.log("gpu-node-h200-18/dmesg", d)
+    ev = ["%s Warning UnhealthyDevice node/gpu-node-h200-18 nvidia-device-plugin: XidCriticalError: Xid=120 on "
+          "Device=GPU-%s; marking device as unhealthy" % (c.iso(-82), c.uuid("gpu-node-h200-18", 5)[4:]),
+          "%s Warning Failed pod/fsdp-dit-xl-worker-3 Error: container pytorch terminated (exit code 1)" % c.iso(-70),
+          "%s Normal Killing pod/fsdp-dit-xl-worker-2 Stopping container pytorch" % c.iso(-60)]
+    c.log("scheduler/events", ev)
+    dcgm(c, "gpu-node-h200-18", which=("util", "power", "temp"),
+         over={"util": {5: stop_after(-90)}, "power": {5: stop_after(-90)}, "temp": {5: stop_after(-90)}})
+    c.with_topology()
+    health_all(c, "gpu-node-h200-18", error={5: "NVML returned Unknown Error for nvmlDeviceGetTemperature on "
+                                                "GPU 00000000:%s:00.0 (GPU requires reset)" % ck.PCI_BUS_A[5].upper()})
+    per_gpu(c, "gpu-node-h200-18", "gemm", error={5: "cudaSetDevice(5) failed: CUDA error: unknown error"})
+    health_all(c, "gpu-node-h200-17")
+    return c
+
+
+def case_q030():
+    # A chassis fan fails on one node: all eight GPUs run hot and the driver slows them. The job
+    # only sees a step-time regression; IPMI SEL names the fan.
+    hosts = ["hgx-n0112", "hgx-n0113", "hgx-n0114"]
+    c = Case("case-q030", "gpu_thermal_throttle", "hgx-n0113", hosts, gpu=H100)
+    c.alert("StepTimeRegression", "mlm-9b-sft: iteration time 38% above its 6h median", job="mlm-9b-sft",
+            node="hgx-n0112")
+    it = ck.megatron_iters(c, -1180, 5, 3300, step_s=1.9, loss=1.52, gbs=256)
+    it += ck.megatron_iters(c, -70, 12, 3790, step_s=2.62, loss=1.49, gbs=256)
+    c.log("hgx-n0112/slurm-412200.out", it + ck.app_noise(c, 3))
+    sel = ["   %x | %s | Fan #0x34 | Lower Critical going low  | Asserted | Reading 1200 < Threshold 2160 RPM" % (
+        0x1a0 + i, c.at(-1010 + i * 4).strftime("%m/%d/%Y | %H:%M:%S")) for i in range(1)]
+    sel += ["   %x | %s | Fan #0x35 | Lower Non-recoverable going low  | Asserted | Reading 0 < Threshold 1080 RPM" % (
+        0x1a2, c.at(-1004).strftime("%m/%d/%Y | %H:%M:%S")),
+        "   %x | %s | Temperature #0x31 | Upper Critical going high | Asserted | Reading 78 > Threshold 75 degrees C" % (
+        0x1a3, c.at(-820).strftime("%m/%d/%Y | %H:%M:%S"))]
+    j = ck.kernel_noise(c, "hgx-n0113", 8, start_s=-1400, end_s=-30)
+    c.log("hgx-n0113/ipmi-sel", sel)
+    c.log("hgx-n0113/journal", j + ["%s hgx-n0113 nv-hostengine[3120]: GPU %d: Clocks event: thermal slowdown "
+                                    "active" % (c.syslog(-700 + g), g) for g in (2, 3, 5)])
+    hot = lambda s, v: v + (max(0, min(28, (s + 1000) / 20))) if s > -1000 else v  # noqa: E731
+    slow = lambda s, v: v - (560 if s > -780 else 0)  # noqa: E731
+    dcgm(c, "hgx-n0113", over={"temp": {g: hot for g in range(8)}, "clock": {g: slow for g in range(8)}})
+    dcgm(c, "hgx-n0114", which=("temp", "clock"))
+    c.with_topology()
+    health_all(c, "hgx-n0113", bad={g: dict(temperature_c=86 + g % 4, sm_clock_mhz=1350 + 15 * g,
+                                            clock_event_reasons=ck.CLK_SW_THERMAL | (ck.CLK_HW_THERMAL if g % 3 == 0 else 0))
+                                    for g in range(8)})
+    health_all(c, "hgx-n0114")
+    return c
+
+
+def case_q031():
+    # Every GPU of one node runs ~30% slower at low power and normal temperature; nothing in the
+    # logs. The node's clocks-event-reasons are not exported. gpu.health shows HW power brake on all
+    # eight GPUs (the node lost a PSU feed).
+    hosts = ["dgx-h100-r5-01", "dgx-h100-r5-02", "dgx-h100-r5-03", "dgx-h100-r5-04"]
+    c = Case("case-q031", "gpu_power_throttle", "dgx-h100-r5-03", hosts, gpu=H100)
+    c.alert("StragglerNode", "tt-13b-dpo: ranks 16-23 (dgx-h100-r5-03) 1.4x slower than the rest",
+            job="tt-13b-dpo", node="dgx-h100-r5-03")
+    st = ck.fsdp_steps(c, -1170, 4, 2210, step_s=3.3, rank=0, mfu=43.0)
+    st += ck.fsdp_steps(c, -80, 14, 2540, step_s=4.6, rank=0, mfu=43.0)
+    st += ["[rank0]:[titan] %s - root - WARNING - straggler: ranks 16-23 fwd/bwd p50 4310 ms vs 3050 ms for the "
+           "other 24 ranks" % c.ymd_ms(-25)]
+    c.log("dgx-h100-r5-01/tt-13b-dpo/rank0.log", st + ck.app_noise(c, 4))
+    low = lambda s, v: v * 0.52 if s > -1050 else v  # noqa: E731
+    clk = lambda s, v: 1140 + c.rng.uniform(-40, 40) if s > -1050 else v  # noqa: E731
+    dcgm(c, "dgx-h100-r5-03", over={"power": {g: low for g in range(8)}, "clock": {g: clk for g in range(8)}})
+    dcgm(c, "dgx-h100-r5-02", which=("power", "clock", "temp"))
+    c.with_topology()
+    health_all(c, "dgx-h100-r5-03", bad={g: dict(power_w=361 + 3 * g, sm_clock_mhz=1125 + 10 * g,
+                                                 clock_event_reasons=ck.CLK_HW_SLOWDOWN | ck.CLK_HW_POWER_BRAKE)
+                                         for g in range(8)})
+    health_all(c, "dgx-h100-r5-02")
+    per_gpu(c, "dgx-h100-r5-03", "gemm", bad={g: 455.0 + 6 * g for g in range(8)})
+    c.nccl("nccl.allreduce@dgx-h100-r5-03")
+    return c
+
+
+def case_q032():
+    # NCCL over one node is slow and a single rank's host-device traffic stalls; no kernel log.
+    # gpu.health on that GPU: PCIe link x8 and replays at 40/s; pcie bandwidth agrees.
+    hosts = ["oci-bm-h100-0042", "oci-bm-h100-0043"]
+    c = Case("case-q032", "pcie_link_degraded", "oci-bm-h100-0043/gpu1", hosts, gpu=H100, pci=ck.PCI_BUS_B)
+    c.alert("StepTimeRegression", "ds-zero2-7b: step time 2.3 s (baseline 1.6 s)", job="ds-zero2-7b",
+            node="oci-bm-h100-0042")
+    lines = ck.deepspeed_steps(c, -1170, 3, 90100, rank=0, step_s=1.6)
+    lines += ck.deepspeed_steps(c, -45, 12, 90540, rank=0, step_s=2.3, samples=313.0)
+    lines += ["[%s] [INFO] [comm.py:652:log_summary] Comm. Op   Message Size   Count   Total Latency(ms)   "
+              "Avg Latency(ms)   tput_avg (Gbps)   busbw_avg (Gbps)" % c.ymd_ms(-5),
+              "[%s] [INFO] [comm.py:652:log_summary] all_gather_into_tensor   256.0 MB   40   5201.33   130.03   "
+              "16.52   14.45" % c.ymd_ms(-5),
+              "[%s] [INFO] [comm.py:652:log_summary] reduce_scatter_tensor   256.0 MB   40   5288.10   132.20   "
+              "16.25   14.22" % c.ymd_ms(-5)]
+    c.log("oci-bm-h100-0042/ds-zero2-7b/rank0.log", lines)
+    dcgm(c, "oci-bm-h100-0043", which=("util", "power"), over={"util": {g: (lambda s, v: v * 0.7) for g in range(8)}})
+    c.with_topology(nccl_note="GPUDirect RDMA: each GPU reaches its NIC through the PCIe switch it shares with it")
+    health_all(c, "oci-bm-h100-0043", bad={1: dict(pcie_link_width=8, pcie_replay_count=88213, pcie_replay_per_s=41.0)})
+    per_gpu(c, "oci-bm-h100-0043", "pcie", bad={1: (19.8, 17.1)})
+    health_all(c, "oci-bm-h100-0042")
+    return c
+
+
+def case_q033():
+    # Two data-parallel replicas of a Megatron job report different loss for the same batch after
+    # a deterministic replay; nothing else is wrong. gpu.sdc votes on each node of replica 1.
+    hosts = ["sdc-h200-a1", "sdc-h200-a2", "sdc-h200-b1", "sdc-h200-b2"]
+    c = Case("case-q033", "gpu_silent_data_corruption", "sdc-h200-b2/gpu6", hosts, gpu=H200)
+    c.alert("DeterminismCheckFailed", "mlm-det-replay: DP replica 1 loss differs from replica 0 on replayed "
+            "batch (|diff| 0.0137)", job="mlm-det-replay", node="sdc-h200-a1")
+    it = ck.megatron_iters(c, -100, 10, 400510, step_s=6.6, loss=1.644)
+    it += ["[%s] determinism: replay of iteration 400512 on replica 0 (nodes sdc-h200-a1,a2): lm loss 1.643311 "
+           "(matches original)" % c.ymd(-20),
+           "[%s] determinism: replay of iteration 400512 on replica 1 (nodes sdc-h200-b1,b2): lm loss 1.657019 "
+           "(original 1.643311)" % c.ymd(-19),
+           "[%s] determinism: replica 1 grad-norm per pipeline stage: [0.3121, 0.2977, 0.3005, 0.4412]; replica 0: "
+           "[0.3121, 0.2977, 0.3005, 0.2934]" % c.ymd(-18)]
+    c.log("sdc-h200-a1/slurm-778120.out", it + ck.app_noise(c, 5))
+    c.log("sdc-h200-b2/journal", ck.kernel_noise(c, "sdc-h200-b2", 7, start_s=-1500, end_s=-10))
+    for h in ("sdc-h200-b1", "sdc-h200-b2"):
+        dcgm(c, h, which=("temp", "power"))
+    c.with_topology(parallelism="TP=2, PP=4 (stage s on GPUs 2s,2s+1 of each node pair), DP=2")
+    for h in ("sdc-h200-b1", "sdc-h200-b2"):
+        health_all(c, h)
+    c.sdc("gpu.sdc@sdc-h200-b1")
+    c.sdc("gpu.sdc@sdc-h200-b2", mismatched=208, bad_gpu="gpu6")
+    c.sdc("gpu.sdc@sdc-h200-a2")
+    per_gpu(c, "sdc-h200-b2", "gemm")
+    return c
+
+
+def case_q034():
+    # One HCA's link flaps (bad cable): NCCL retries succeed, so there is no error, only slow
+    # inter-node collectives. The node's kernel log has the flaps; the job-wide all-reduce probe is
+    # low while each node's local all-reduce is fine.
+    hosts = ["ibx-h200-11", "ibx-h200-12", "ibx-h200-13", "ibx-h200-14"]
+    c = Case("case-q034", "ib_link_failure", "ibx-h200-12/mlx5_5", hosts, gpu=H200)
+    c.alert("StepTimeRegression", "mlm-dp-30b: grads all-reduce time 5x baseline", job="mlm-dp-30b",
+            node="ibx-h200-11")
+    it = ck.megatron_iters(c, -1160, 4, 22000, step_s=3.5, loss=1.98)
+    it += ck.megatron_iters(c, -80, 14, 22240, step_s=5.1, loss=1.97)
+    it += ["(min, max) time across ranks (ms):",
+           "    grads-reduce-scatter ...........................: (1412.05, 1466.90)",
+           "    params-all-gather ..............................: (1388.73, 1421.12)"]
+    c.log("ibx-h200-11/slurm-66102.out", it)
+    k = ck.kernel_noise(c, "ibx-h200-12", 6, start_s=-1400, end_s=-20)
+    for i in range(5):
+        t = -1100 + i * 210
+        k += ["%s ibx-h200-12 kernel: mlx5_core 0000:9e:00.0 ibp158s0: Link down" % c.syslog(t),
+              "%s ibx-h200-12 kernel: mlx5_core 0000:9e:00.0 ibp158s0: Link up" % c.syslog(t + 6)]
+    k.append("%s ibx-h200-12 kernel: infiniband mlx5_5: mlx5_ib_event:3101:(pid 0): warning: event on port 1, "
+             "symbol error counter 4119" % c.syslog(-300))
+    c.log("ibx-h200-12/journal", k)
+    c.node_metric("node_infiniband_symbol_error_total", {"instance": "ibx-h200-12", "device": "mlx5_5", "port": "1"},
+                  lambda s: int(180 + (s + 1230) * 3.1), decimals=0)
+    c.node_metric("node_infiniband_symbol_error_total", {"instance": "ibx-h200-12", "device": "mlx5_4", "port": "1"},
+                  lambda s: 2, decimals=0)
+    c.with_topology()
+    for h in ("ibx-h200-12", "ibx-h200-11"):
+        health_all(c, h)
+        c.nccl("nccl.allreduce@%s" % h)
+    c.nccl("nccl.allreduce@job", busbw=61.0)
+    return c
+
+
+def case_q035():
+    # A job template sets NCCL_IB_HCA for the old cluster (mlx5_0..7); the new nodes expose
+    # bonded RoCE devices named mlx5_bond_*. NCCL finds no IB device, falls back to TCP sockets and
+    # the job runs 8x slower without an error.
+    hosts = ["roce-h100-031", "roce-h100-032", "roce-h100-033", "roce-h100-034"]
+    c = Case("case-q035", "nccl_network_misconfig", "job", hosts, gpu=H100)
+    c.alert("TrainingThroughputLow", "fsdp-qwen-32b: tokens/s 11% of the expected figure", job="fsdp-qwen-32b",
+            node="roce-h100-031")
+    lines = []
+    for host, g in (("roce-h100-031", 0), ("roce-h100-033", 2)):
+        pid = c.rng.randrange(1000, 9000)
+        p = "%s:%d:%d [%d]" % (host, pid, pid, g)
+        lines += ["%s NCCL INFO NCCL_IB_HCA set to mlx5_0,mlx5_1,mlx5_2,mlx5_3,mlx5_4,mlx5_5,mlx5_6,mlx5_7" % p,
+                  "%s NCCL INFO NET/IB : No device found." % p,
+                  "%s NCCL INFO NCCL_SOCKET_IFNAME set by environment to bond0" % p,
+                  "%s NCCL INFO NET/Socket : Using [0]bond0:10.60.%d.%d<0>" % (p, g, 31 + g),
+                  "%s NCCL INFO Using network Socket" % p,
+                  "%s NCCL INFO Channel 00/0 : 7[7] -> 8[0] [send] via NET/Socket/0" % p]
+    lines += ck.fsdp_steps(c, -90, 8, 120, step_s=19.4, rank=0, mfu=5.1, tok_s=1020.0)
+    c.log("roce-h100-031/pod/fsdp-qwen-32b-worker-0", ck.app_noise(c, 4) + lines)
+    c.log("roce-h100-033/journal", ck.kernel_noise(c, "roce-h100-033", 5, start_s=-1300) + [
+        "%s roce-h100-033 kernel: mlx5_core 0000:%s:00.0: lag map active ports: 1, 2" % (c.syslog(-4000), ck.NIC_BUS[k])
+        for k in range(2)] + ["%s roce-h100-033 kernel: mlx5_ib: mlx5_bond_0: bonding device registered as RDMA device"
+                              % c.syslog(-3990)])
+    dcgm(c, "roce-h100-031", util=22.0, power_frac=0.3, which=("util", "power"))
+    c.with_topology(nics="mlx5_bond_0 .. mlx5_bond_3 (RoCE, 2x400G LAG each)")
+    for h in ("roce-h100-031", "roce-h100-033"):
+        health_all(c, h)
+        c.nccl("nccl.allreduce@%s" % h)
+    c.nccl("nccl.allreduce@job", details={"env": "NCCL_IB_HCA unset (probe default), transport NET/IB on mlx5_bond_0-3"})
+    return c
+
+
+def case_q036():
+    # Hang: torch's flight recorder dump shows every rank waiting in all-gather #19773 except rank
+    # 13, whose last entry is #19772 still "scheduled". The rank's process is alive: py-spy shows its
+    # main thread blocked joining a metrics thread (a host-side deadlock), so it never enqueues #19773.
+    hosts = ["fr-h100-01", "fr-h100-02"]
+    c = Case("case-q036", "nccl_collective_hang", "fr-h100-02/gpu5", hosts, gpu=H100)
+    c.alert("TrainingStepStalled", "tt-3b-lowlat: no step for 20 min; flight recorder dump collected",
+            job="tt-3b-lowlat", node="fr-h100-01")
+    st = ck.fsdp_steps(c, -1330, 8, 48110, step_s=0.8, rank=0, mfu=31.0)
+    st += ck.watchdog(c, 0, -40, 19773, op="_ALLGATHER_BASE", numel=8388608, timeout_ms=1200000)[:3]
+    c.log("fr-h100-01/tt-3b-lowlat/rank0.log", st)
+    fr = ["flight recorder dump: /dumps/nccl_trace_rank_{0..15} (TORCH_NCCL_TRACE_BUFFER_SIZE=2000)"]
+    for r in range(16):
+        if r == 13:
+            fr.append("rank 13: last record_id 5540 pg 0 seq 19772 _allgather_base state=scheduled "
+                      "(never started) | seq 19773 not recorded")
+        else:
+            fr.append("rank %d: last record_id %d pg 0 seq 19773 _allgather_base state=started time_started=%s" % (
+                r, 5541 + c.rng.randrange(0, 3), c.ymd(-1240 + c.rng.uniform(0, 1))))
+    fr.append("analysis (fr_trace): collective seq 19773 missing on ranks [13]; ranks [13] behind at seq 19772")
+    c.log("fr-h100-01/fr_trace.txt", fr)
+    py = ["py-spy dump --pid 71204 (rank 13 on fr-h100-02, %s)" % c.ymd(-300),
+          "Thread 71204 (idle): \"MainThread\"",
+          "    _wait_for_tstate_lock (threading.py:1167)",
+          "    join (threading.py:1147)",
+          "    shutdown (concurrent/futures/thread.py:238)",
+          "    _flush_metrics (metrics/async_writer.py:88)",
+          "    train_step (train.py:201)",
+          "Thread 71388 (idle): \"metrics-writer\"",
+          "    acquire (filelock/_api.py:297)",
+          "    write_row (metrics/async_writer.py:51)"]
+    c.log("fr-h100-02/py-spy-rank13.txt", py)
+    dcgm(c, "fr-h100-02", which=("util", "power"),
+         over={"util": {g: (lambda s, v: 0.0) if g == 5 else (lambda s, v: 100.0) for g in range(8)},
+               "power": {5: lambda s, v: 96.0 + c.rng.uniform(-3, 3)}})
+    c.with_topology()
+    for h in hosts:
+        health_all(c, h)
+    c.nccl("nccl.allreduce@fr-h100-02")
+    return c
+
+
+def case_q037():
+    # A rank's process is killed by a segfault in a data-decoding C extension under Kubernetes; its
+    # peers report socket errors and "Connection reset by peer", the first loud lines in the log.
+    hosts = ["k8s-gpu-h200-081", "k8s-gpu-h200-082"]
+    c = Case("case-q037", "rank_process_crash", "k8s-gpu-h200-082/gpu2", hosts, gpu=H200)
+    c.alert("PyTorchJobFailed", "PyTorchJob vlm-pretrain-11b failed (worker-1 exit code 139)", job="vlm-pretrain-11b",
+            namespace="mm", node="k8s-gpu-h200-081")
+    r = c.rank_of("k8s-gpu-h200-082", 2)
+    peers = []
+    for host, g in (("k8s-gpu-h200-081", 2), ("k8s-gpu-h200-082", 3), ("k8s-gpu-h200-081", 6)):
+        pid = c.rng.randrange(100, 900)
+        peers += ["%s:%d:%d [%d] misc/socket.cc:50 NCCL WARN socketProgressOpt: Call to recv from 10.233.%d.%d<%d> "
+                  "failed : Connection reset by peer" % (host, pid, pid + 61, g, 82, 17, c.rng.randrange(40000, 60000)),
+                  "%s:%d:%d [%d] NCCL INFO misc/socket.cc:752 -> 6" % (host, pid, pid + 61, g),
+                  "%s:%d:%d [%d] NCCL INFO transport/net_socket.cc:474 -> 6" % (host, pid, pid + 61, g)]
+    peers += ["[rank0]:[%s ProcessGroupNCCL.cpp:1682] [PG 0 Rank 0] NCCL error: remote process exited or there "
+              "was a network error, NCCL version 2.23.4" % c.glog(-50, "E")]
+    c.log("k8s-gpu-h200-081/pod/vlm-pretrain-11b-worker-0", ck.plain_steps(c, -130, 8, 12040, step_s=6.0) + peers)
+    w1 = ck.plain_steps(c, -130, 8, 12040, step_s=6.0) + [
+        "Fatal Python error: Segmentation fault",
+        "Thread 0x00007fd0d77fe640 (most recent call first):",
+        '  File "/usr/local/lib/python3.11/site-packages/decord/video_reader.py", line 221 in get_batch',
+        '  File "/app/data/video_ds.py", line 144 in _decode_clip',
+        "Current thread 0x00007fd2a2e3b740 (most recent call first):",
+        '  File "/usr/local/lib/python3.11/site-packages/torch/utils/data/_utils/pin_memory.py", line 22 in '
+        "_pin_memory_loop",
+        "[rank%d] process %d exited with signal 11 (SIGSEGV)" % (r, 77),
+    ]
+    c.log("k8s-gpu-h200-082/pod/vlm-pretrain-11b-worker-1", w1)
+    ev = ["%s Warning Failed pod/vlm-pretrain-11b-worker-1 container pytorch terminated: exit code 139 "
+          "(Error)" % c.iso(-52),
+          "%s Normal Killing pod/vlm-pretrain-11b-worker-0 Stopping container pytorch" % c.iso(-40)]
+    c.log("scheduler/events", ev)
+    dcgm(c, "k8s-gpu-h200-082", which=("util", "power"), over={"util": {g: after(-55, lambda s, v: 0.0) for g in range(8)}})
+    c.node_metric("node_memory_MemAvailable_bytes", {"instance": "k8s-gpu-h200-082"},
+                  lambda s: 1.21e12 + c.rng.uniform(-2e10, 2e10), decimals=0)
+    c.with_topology()
+    for h in hosts:
+        health_all(c, h)
+    c.nccl("nccl.allreduce@job")
+    return c
+
+
+def case_q038():
+    # After raising seq_length to 8192 in the config, every rank runs out of GPU memory in the first
+    # forward pass (pre-2.1 wording of the message).
+    hosts = ["ml-a100-031", "ml-a100-032"]
+    c = Case("case-q038", "cuda_oom", "job", hosts, gpu=A100)
+    c.alert("TrainingJobFailed", "job llm-13b-long (Slurm 88012) failed at step 0 on all 16 ranks",
+            job="llm-13b-long", node="ml-a100-031")
+    lines = ["[%s] args: seq_length=8192 micro_batch_size=4 global_batch_size=512 recompute=None "
+             "(changed: seq_length 4096 -> 8192)" % c.ymd(-160),
+             "[%s] building GPT model ..." % c.ymd(-150),
+             " > number of parameters on (tensor, pipeline) model parallel rank (0, 0): 6509142016",
+             "[%s] training ..." % c.ymd(-70)]
+    for r in (0, 3, 9, 14):
+        g = r % 8
+        lines.append("[rank%d]: RuntimeError: CUDA out of memory. Tried to allocate 4.00 GiB (GPU %d; 79.15 GiB total "
+                     "capacity; 72.61 GiB already allocated; 2.98 GiB free; 75.12 GiB reserved in total by PyTorch) If "
+                     "reserved memory is >> allocated memory try setting max_split_size_mb to avoid fragmentation.  See "
+                     "documentation for Memory Management and PYTORCH_CUDA_ALLOC_CONF" % (r, g))
+    lines += ["srun: error: ml-a100-031: tasks 0-7: Exited with exit code 1",
+              "srun: error: ml-a100-032: tasks 8-15: Exited with exit code 1"]
+    c.log("ml-a100-031/slurm-88012.out", ck.app_noise(c, 8) + lines)
+    c.log("ml-a100-032/journal", ck.kernel_noise(c, "ml-a100-032", 6, start_s=-1300, end_s=-5))
+    dcgm(c, "ml-a100-031", which=("util",), util=0.0,
+         over={"util": {g: lambda s, v: 60.0 if -70 < s < -40 else 0.0 for g in range(8)}})
+    c.gpu_metric("DCGM_FI_DEV_FB_USED", "ml-a100-031", 0, decimals=0,
+                 over={g: (lambda s, v: 80900 if -70 < s < -40 else 0) for g in range(8)})
+    c.with_topology()
+    health_all(c, "ml-a100-031")
+    health_all(c, "ml-a100-032")
+    return c
+
+
+def case_q039():
+    # A new fused-attention build faults on every GPU it runs on (Xid 13 / illegal address) right
+    # after the image was rolled out; the Xids on many GPUs look like a hardware event.
+    hosts = ["gpu-c-021", "gpu-c-022"]
+    c = Case("case-q039", "illegal_memory_access", "job", hosts, gpu=H200)
+    c.alert("XidStorm", "Xid 13 on 16 GPUs of gpu-c-021, gpu-c-022 within 10 s", job="mlm-flashattn-trial",
+            node="gpu-c-021")
+    j = []
+    for h in hosts:
+        jh = ck.kernel_noise(c, h, 4, start_s=-1300, end_s=-200)
+        for g in range(8):
+            bus = c.bus(g)
+            pid = 55010 + g
+            jh.append(nvrm(c, h, -66 + g * 0.3, bus, 13, "Graphics SM Warp Exception on (GPC 3, TPC 1, SM 0): "
+                           "Out Of Range Address", pid=pid, name="python"))
+            if g in (0, 4):
+                jh.append(nvrm(c, h, -66 + g * 0.3, bus, 13, "Graphics Exception: ESR 0x51df30=0x10c000e 0x51df34=0x0 "
+                               "0x51df28=0x0 0x51df2c=0x0", pid=pid, name="python"))
+        j.append(jh)
+    c.log("gpu-c-021/journal", j[0])
+    c.log("gpu-c-022/journal", j[1][:8])
+    app = ["[%s] image: registry.local/llm/megatron:24.11-fa3-custom (rolled out %s)" % (c.ymd(-400), c.ymd(-3600)),
+           "[%s] using fused attention kernel: fa3_varlen_fwd (custom build 3.0.0b2+git7c1e)" % c.ymd(-390)]
+    app += ck.megatron_iters(c, -120, 8, 1, total_it=100000, step_s=6.0, loss=10.9)
+    for r in (0, 5, 12):
+        app.append("[rank%d]: RuntimeError: CUDA error: an illegal memory access was encountered" % r)
+    app += ["[rank0]: CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace "
+            "below might be incorrect."]
+    c.log("gpu-c-021/slurm-300177.out", app)
+    for h in hosts:
+        dcgm(c, h, which=("util",), over={"util": {g: after(-66, lambda s, v: 0.0) for g in range(8)}})
+    c.with_topology()
+    for h in hosts:
+        health_all(c, h, bad={g: dict(xid_last=13) for g in range(8)})
+    return c
+
+
+def case_q040():
+    # The kernel OOM killer picks a training rank itself (largest RSS) when another tenant's job on
+    # the same node leaks host memory. The rank dies with SIGKILL; peers time out.
+    hosts = ["shared-h100-05", "shared-h100-06"]
+    c = Case("case-q040", "host_oom", "shared-h100-06", hosts, gpu=H100)
+    c.alert("TrainingJobFailed", "job rl-policy-8b failed: rank 13 received SIGKILL", job="rl-policy-8b",
+            node="shared-h100-06")
+    r = c.rank_of("shared-h100-06", 5)
+    app = ck.deepspeed_steps(c, -160, 10, 3120, rank=0, step_s=4.0)
+    app += ck.watchdog(c, 0, -12, 88123, op="ALLREDUCE", numel=262144, timeout_ms=180000)[:2]
+    app += ck.elastic_failure(c, -192, "shared-h100-06", r, 5, -9, pid=418801, sig="SIGKILL")
+    c.log("shared-h100-05/rl-policy-8b/launcher.log", app)
+    d = ck.kernel_noise(c, "shared-h100-06", 5, start_s=-1400, end_s=-300, fmt="dmesg") + [
+        "%s python3 invoked oom-killer: gfp_mask=0x140dca(GFP_HIGHUSER_MOVABLE|__GFP_COMP|__GFP_ZERO), order=0, "
+        "oom_score_adj=0" % c.dmesg(-193),
+        "%s oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0-1,global_oom,"
+        "task_memcg=/slurm/uid_2011/job_99777/step_0,task=python3,pid=418801,uid=2011" % c.dmesg(-193),
+        "%s Out of memory: Killed process 418801 (python3) total-vm:211028440kB, anon-rss:48811220kB, "
+        "file-rss:512100kB, shmem-rss:6291456kB, UID:2011 pgtables:99100kB oom_score_adj:0" % c.dmesg(-193),
+        "%s [ pid ]   uid  tgid total_vm      rss pgtables_bytes swapents oom_score_adj name" % c.dmesg(-193),
+        "%s [ 402210]  3307 402210 511228802 441802110 3601244160        0             0 feature_cache" % c.dmesg(-193),
+    ]
+    c.log("shared-h100-06/dmesg", d)
+    c.node_metric("node_memory_MemAvailable_bytes", {"instance": "shared-h100-06"},
+                  lambda s: max(9.0e8, 1.6e12 - (s + 1230) * 1.5e9) if s < -190 else 6.1e10, decimals=0)
+    c.node_metric("node_memory_MemAvailable_bytes", {"instance": "shared-h100-05"},
+                  lambda s: 1.3e12 + c.rng.uniform(-1e10, 1e10), decimals=0)
+    dcgm(c, "shared-h100-06", which=("util",), over={"util": {5: after(-190, lambda s, v: 0.0)}})
+    c.with_topology(shared_node_jobs="rl-policy-8b is Slurm job 99777 (uid 2011); shared-h100-06 also runs job 99812 "
+                    "(uid 3307, CPU only)")
+    health_all(c, "shared-h100-06")
+    health_all(c, "shared-h100-05")
+    return c
+
+
+def case_q041():
+    # bf16 run, loss jumps from 2.1 to ~6.7 after a data-mixture switch and stays there; grad norm
+    # spikes; no NaN, no hardware event. Every replica agrees.
+    hosts = ["dsx-h200-01", "dsx-h200-02", "dsx-h200-03", "dsx-h200-04"]
+    c = Case("case-q041", "loss_divergence", "job", hosts, gpu=H200)
+    c.alert("LossSpike", "ds-moe-dense-21b: loss 6.71 (3.2x the 1h trend)", job="ds-moe-dense-21b", node="dsx-h200-01")
+    lossf = lambda i: 2.10 + c.rng.uniform(-0.03, 0.03) if i < 15 else 6.7 + c.rng.uniform(-0.2, 0.2)  # noqa: E731
+    st = ck.deepspeed_steps(c, -130, 30, 150800, rank=0, step_s=3.6, loss_fn=lossf)
+    st += ["[%s] [WARNING] [monitor.py:88] loss spike: step 150845 loss 6.6612 z=41.3 over 200-step window; "
+           "grad_norm 88.10 (median 0.61)" % c.ymd_ms(-8),
+           "[%s] [INFO] [data_mix.py:140] switching blend at step 150844: code 0.10 -> 0.45, web 0.70 -> 0.35" % c.ymd_ms(-78)]
+    c.log("dsx-h200-01/ds-moe-dense-21b/rank0.log", st)
+    dcgm(c, "dsx-h200-02", which=("util", "power"))
+    c.with_topology()
+    health_all(c, "dsx-h200-02")
+    c.sdc("gpu.sdc@dsx-h200-02")
+    c.sdc("gpu.sdc@dsx-h200-01")
+    health_all(c, "dsx-h200-01")
+    return c
+
+
+def case_q042():
+    # fairseq fp16 translation model: repeated overflow, "Minimum loss scale reached", in fairseq's
+    # own log format.
+    hosts = ["mt-a100x-31", "mt-a100x-32"]
+    c = Case("case-q042", "fp16_loss_scale_collapse", "job", hosts, gpu=A100)
+    c.alert("TrainingJobFailed", "fairseq job mt-enxx-big exited: FloatingPointError", job="mt-enxx-big",
+            node="mt-a100x-31")
+    lines = []
+    t = -150
+    scale = 0.008
+    for i in range(12):
+        t += 6.5
+        lines.append("%s | INFO | train_inner | epoch 017:   %d / 5120 loss=%.3f, nll_loss=%.3f, ppl=%.2f, wps=%d, "
+                     "ups=1.1, wpb=%d, bsz=%d, num_updates=%d, lr=0.000311, gnorm=%.3f, loss_scale=%s, train_wall=58" % (
+                         c.ymd(t), 3100 + i * 100, 4.1 + i * 0.02, 2.6 + i * 0.02, 6.1, 201233, 182240, 6144,
+                         88100 + i * 100, 0.9 + i * 0.4, ("%g" % scale)))
+        if i >= 5:
+            lines.append("%s | INFO | fairseq.trainer | NOTE: gradient overflow detected, ignoring gradient, setting "
+                         "loss scale to: %g" % (c.ymd(t + 1), scale / 2))
+            scale /= 2
+    lines += [
+        "Traceback (most recent call last):",
+        '  File "/opt/fairseq/fairseq/trainer.py", line 1038, in train_step',
+        "    raise FloatingPointError(",
+        "FloatingPointError: Minimum loss scale reached (0.0001). Your loss is probably exploding. Try lowering the "
+        "learning rate, using gradient clipping or increasing the batch size.",
+    ]
+    c.log("mt-a100x-31/fairseq/train.log", lines)
+    dcgm(c, "mt-a100x-31", which=("util", "power"))
+    c.with_topology()
+    health_all(c, "mt-a100x-31")
+    health_all(c, "mt-a100x-32")
+    return c
+
+
+def case_q043():
+    # NeMo FP8 run: the FP8 debug monitor reports E5M2 gradient casts saturating in three layers and
+    # the scales going to 0 / inf; the loss is NaN the next step. A loud "NaN in all-reduce" warning
+    # from the NCCL debug hook comes after.
+    hosts = ["nemo-h100-fp8-01", "nemo-h100-fp8-02"]
+    c = Case("case-q043", "fp8_scaling_overflow", "job", hosts, gpu=H100)
+    c.alert("LossNaN", "nemo-gpt-fp8-15b: reduced_train_loss=nan at global_step 120118", job="nemo-gpt-fp8-15b",
+            node="nemo-h100-fp8-01")
+    lines = []
+    for i in range(12):
+        lo = "%.3f" % (1.88 + c.rng.uniform(-0.02, 0.02)) if i < 10 else "nan"
+        lines.append("[NeMo I %s perf_metrics:77] global_step=%d reduced_train_loss=%s lr=1.2e-04 grad_norm=%s "
+                     "train_step_timing=4.41" % (c.ymd(-110 + i * 4.4), 120108 + i, lo,
+                                                 ("%.3f" % (0.27 * c.rng.uniform(0.9, 1.1))) if i < 10 else "nan"))
+    t = -110 + 9.5 * 4.4
+    lines += [
+        "[NeMo W %s fp8_debug:212] step 120117 layers.23.mlp.fc2 bwd grad (E5M2): amax=inf, scale=0.0, 100.0%% of "
+        "elements saturated" % c.ymd(t),
+        "[NeMo W %s fp8_debug:212] step 120117 layers.23.mlp.fc1 bwd grad (E5M2): amax=inf, scale=0.0" % c.ymd(t),
+        "[NeMo W %s fp8_debug:212] step 120117 layers.24.mlp.fc2 fwd act (E4M3): amax=4.71e+05, scale=9.49e-04, "
+        "38.2%% saturated" % c.ymd(t),
+        "[NeMo W %s fp8_debug:230] recipe DelayedScaling(margin=0, interval=1, fp8_format=HYBRID, amax_history_len=16, "
+        "amax_compute_algo=most_recent)" % c.ymd(t),
+        "[NeMo W %s nccl_debug:31] NaN detected in all-reduce input (grad bucket 7, rank 3)" % c.ymd(t + 4.4),
+    ]
+    c.log("nemo-h100-fp8-01/nemo_log_globalrank-0.txt", ck.app_noise(c, 5) + lines)
+    dcgm(c, "nemo-h100-fp8-01", which=("util", "power"))
+    c.with_topology()
+    health_all(c, "nemo-h100-fp8-01")
+    c.sdc("gpu.sdc@nemo-h100-fp8-01")
+    c.sdc("gpu.sdc@nemo-h100-fp8-02")
+    health_all(c, "nemo-h100-fp8-02")
+    return c
+
+
+def case_q044():
+    # DeepSpeed-MoE: all-to-all takes 6x longer and expert-parallel ranks wait; the job log shows
+    # only timings. The router is sending most tokens to two experts (capacity drops). The job-wide
+    # all-to-all probe is fine, so the network is not the cause.
+    hosts = ["ep-h100-101", "ep-h100-102", "ep-h100-103", "ep-h100-104"]
+    c = Case("case-q044", "moe_expert_imbalance", "job", hosts, gpu=H100)
+    c.alert("StepTimeRegression", "ds-moe-32e: step time 3.4x baseline since step 31200", job="ds-moe-32e",
+            node="ep-h100-101")
+    st = ck.deepspeed_steps(c, -1170, 4, 31180, rank=0, step_s=2.6)
+    st += ck.deepspeed_steps(c, -90, 10, 31420, rank=0, step_s=8.9, samples=131.0)
+    for i in range(3):
+        st.append("[%s] [INFO] [moe/sharded_moe.py:455] layer %d: exp_counts max %d min %d (32 experts, "
+                  "capacity %d), dropped %d tokens" % (c.ymd_ms(-60 + i * 9), 4 + 8 * i, 61022 - i * 300, 0, 5120,
+                                                         48211 - i * 150))
+    st.append("[%s] [INFO] [timer.py:199] alltoall: 6012.44 ms | fwd_microstep: 7101.20 | bwd_microstep: 1502.77" % c.ymd_ms(-5))
+    c.log("ep-h100-101/ds-moe-32e/rank0.log", st + ck.app_noise(c, 3))
+    for h in ("ep-h100-102", "ep-h100-103"):
+        dcgm(c, h, which=("util",), over={"util": {g: (lambda s, v: v * 0.45 if s > -1100 else v)
+                                                   for g in range(8) if (h, g) != ("ep-h100-103", 1)}})
+    c.with_topology(expert_parallel="EP=32, one expert per GPU (expert e on rank e)")
+    for h in ("ep-h100-102", "ep-h100-103"):
+        health_all(c, h)
+    c.nccl("nccl.alltoall@job")
+    c.nccl("nccl.alltoall@ep-h100-103")
+    return c
+
+
+def case_q045():
+    # One node's CPU frequency governor came up as "powersave" after a BIOS update: kernel launches
+    # and host-side work are slow, so that node's ranks lag. GPUs, links and temperatures are fine.
+    hosts = ["cpu-gov-h200-21", "cpu-gov-h200-22", "cpu-gov-h200-23", "cpu-gov-h200-24"]
+    c = Case("case-q045", "straggler_rank", "cpu-gov-h200-23", hosts, gpu=H200)
+    c.alert("StragglerNode", "mlm-1b-tiny-batch: ranks on cpu-gov-h200-23 are 1.3x slower than the rest",
+            job="mlm-1b-tiny-batch", node="cpu-gov-h200-23")
+    it = ck.megatron_iters(c, -80, 16, 88800, step_s=0.61, loss=2.78, gbs=128)
+    it += ["(min, max) time across ranks (ms):",
+           "    forward-backward ...............................: (402.11, 529.83)",
+           "    forward-compute ................................: (151.30, 233.92)",
+           "    optimizer ......................................: (31.02, 58.44)"]
+    c.log("cpu-gov-h200-21/slurm-992001.out", it)
+    j = ck.kernel_noise(c, "cpu-gov-h200-23", 8, start_s=-1500, end_s=-30) + [
+        "%s cpu-gov-h200-23 kernel: intel_pstate: Intel P-state driver initializing" % c.syslog(-1900),
+        "%s cpu-gov-h200-23 systemd[1]: Finished BIOS update post-install (fwupd 1.9.12): version 2.3.5" % c.syslog(-1920),
+    ]
+    c.log("cpu-gov-h200-23/journal", j)
+    for h in ("cpu-gov-h200-23", "cpu-gov-h200-22"):
+        dcgm(c, h, which=("util", "clock"), util=(71.0 if h.endswith("23") else 93.0))
+        c.node_metric("node_cpu_scaling_frequency_hertz", {"instance": h, "cpu": "0"},
+                      lambda s, h=h: (1.2e9 if h.endswith("23") else 3.4e9) + c.rng.uniform(-5e7, 5e7), decimals=0)
+    c.with_topology()
+    for h in ("cpu-gov-h200-23", "cpu-gov-h200-22"):
+        health_all(c, h)
+        per_gpu(c, h, "launch", bad={g: 26.0 + c.rng.uniform(0, 5) for g in range(8)} if h.endswith("23") else None)
+        per_gpu(c, h, "gemm")
+    return c
+
+
+def case_q046():
+    # Vision pre-training after switching to 1024px source images: JPEG decode in the loader
+    # workers is CPU-bound on every node; GPU utilisation saw-tooths; profiler shows the main
+    # thread waiting in the DataLoader. No communication errors.
+    hosts = ["vis-h100-41", "vis-h100-42", "vis-h100-43", "vis-h100-44"]
+    c = Case("case-q046", "dataloader_stall", "job", hosts, gpu=H100)
+    c.alert("GPUUtilizationLow", "dino-vit7b: GPU utilisation 38% (7-day median 91%)", job="dino-vit7b",
+            node="vis-h100-41")
+    st = ck.plain_steps(c, -1170, 4, 70010, step_s=0.95, loss=3.44)
+    st += ck.plain_steps(c, -60, 16, 70870, step_s=2.41, loss=3.43, extra=" | data_time 1.52s")
+    st += ["%s | INFO | profiler | top host frames (rank 0, 30 s): 61.2%% "
+           "torch/utils/data/dataloader.py:_next_data -> queue.get; 22.0%% cudaStreamSynchronize" % c.ymd(-20),
+           "%s | INFO | data | source resolution changed: imagenet22k-hires (median 1024x1024 jpeg), workers=10/rank, "
+           "decode=PIL" % c.ymd(-1130)]
+    c.log("vis-h100-41/dino-vit7b/train.log", st + ck.app_noise(c, 3))
+    saw = lambda s, v: ((90 if int(s / 30) % 3 == 0 else 15) + c.rng.uniform(-4, 4)) if s > -1130 else v  # noqa: E731
+    for h in ("vis-h100-42", "vis-h100-43"):
+        dcgm(c, h, which=("util",), over={"util": {g: saw for g in range(8)}})
+        c.node_metric("node_load1", {"instance": h}, lambda s: 230.0 + c.rng.uniform(-10, 10) if s > -1130 else 41.0)
+    c.with_topology(cpus_per_node=224)
+    for h in ("vis-h100-42", "vis-h100-43"):
+        health_all(c, h)
+    c.nccl("nccl.allreduce@job")
+    return c
+
+
+def case_q047():
+    # One node's local NVMe (used for the node-local checkpoint staging area) throws I/O errors and
+    # ext4 remounts it read-only; the ranks on that node fail the next checkpoint write.
+    hosts = ["stg-h200-07", "stg-h200-08", "stg-h200-09"]
+    c = Case("case-q047", "storage_failure", "stg-h200-08", hosts, gpu=H200)
+    c.alert("TrainingJobFailed", "mlm-24b-stage2: checkpoint save failed on 8 ranks", job="mlm-24b-stage2",
+            node="stg-h200-07")
+    it = ck.megatron_iters(c, -120, 8, 31992, step_s=5.7, loss=1.811)
+    it += ["saving checkpoint at iteration   32000 to /local_nvme/ckpt_stage (async upload to s3://ckpt-bkt/mlm-24b)"]
+    for g in (0, 3, 7):
+        r = c.rank_of("stg-h200-08", g)
+        it.append("[rank%d]: OSError: [Errno 30] Read-only file system: '/local_nvme/ckpt_stage/iter_0032000/"
+                  "__%d_0.distcp'" % (r, r))
+    it += ["srun: error: stg-h200-08: tasks 8-15: Exited with exit code 1"]
+    c.log("stg-h200-07/slurm-602233.out", it)
+    d = ck.kernel_noise(c, "stg-h200-08", 5, start_s=-1400, end_s=-200, fmt="dmesg") + [
+        "%s nvme nvme1: I/O 417 QID 33 timeout, aborting" % c.dmesg(-70),
+        "%s nvme nvme1: Abort status: 0x0" % c.dmesg(-70),
+        "%s blk_update_request: I/O error, dev nvme1n1, sector 1881624832 op 0x1:(WRITE) flags 0x8800 phys_seg 32 "
+        "prio class 0" % c.dmesg(-39),
+        "%s EXT4-fs warning (device nvme1n1): ext4_end_bio:343: I/O error 10 writing to inode 50467082 starting "
+        "block 235203104)" % c.dmesg(-39),
+        "%s EXT4-fs error (device nvme1n1): ext4_journal_check_start:83: comm pt_main_thread: Detected aborted "
+        "journal" % c.dmesg(-38),
+        "%s EXT4-fs (nvme1n1): Remounting filesystem read-only" % c.dmesg(-38),
+    ]
+    c.log("stg-h200-08/dmesg", d)
+    c.node_metric("node_filesystem_readonly", {"instance": "stg-h200-08", "mountpoint": "/local_nvme", "device": "/dev/nvme1n1"},
+                  lambda s: 1 if s > -38 else 0, decimals=0)
+    c.node_metric("node_filesystem_readonly", {"instance": "stg-h200-07", "mountpoint": "/local_nvme", "device": "/dev/nvme1n1"},
+                  lambda s: 0, decimals=0)
+    c.with_topology()
+    health_all(c, "stg-h200-08")
+    health_all(c, "stg-h200-07")
+    return c
+
+
+def case_q048():
+    # A new container image built against CUDA 12.8 is rolled out to a cluster whose nodes run the
+    # 535 driver (CUDA 12.2). Every rank fails at the first CUDA call on every node.
+    hosts = ["prod-h100-201", "prod-h100-202", "prod-h100-203"]
+    c = Case("case-q048", "launch_config_error", "job", hosts, gpu=H100)
+    c.alert("PyTorchJobFailed", "PyTorchJob sft-llama-8b-v7 failed: 24/24 workers Error within 40 s",
+            job="sft-llama-8b-v7", namespace="post-train", node="prod-h100-201")
+    lines = ck.app_noise(c, 5)
+    for r in (0, 9, 17):
+        lines += [
+            "[rank%d]: Traceback (most recent call last):" % r,
+            '[rank%d]:   File "/app/sft.py", line 41, in <module>' % r,
+            "[rank%d]:     torch.cuda.set_device(local_rank)" % r,
+            "[rank%d]: RuntimeError: The NVIDIA driver on your system is too old (found version 12020). Please update "
+            "your GPU driver by downloading and installing a new version from the URL: http://www.nvidia.com/Download/"
+            "index.aspx Alternatively, go to: https://pytorch.org to install a PyTorch version that has been compiled "
+            "with your version of the CUDA driver." % r,
+        ]
+    c.log("prod-h100-201/pod/sft-llama-8b-v7-worker-0", lines)
+    ev = ["%s Normal Pulled pod/sft-llama-8b-v7-worker-%d Successfully pulled image \"registry.local/post-train/"
+          "sft:2026.11-cu128\" in 41.2s" % (c.iso(-120 + i), i) for i in range(3)]
+    ev += ["%s Warning BackOff pod/sft-llama-8b-v7-worker-%d Back-off restarting failed container pytorch" % (
+        c.iso(-60 + i), i) for i in range(3)]
+    c.log("scheduler/events", ev)
+    for h in hosts[:2]:
+        dcgm(c, h, util=0.0, power_frac=0.1, which=("util",))
+    c.with_topology()
+    for h in hosts[:2]:
+        per_gpu(c, h, "inventory")
+        health_all(c, h)
+    for k in list(c.probes):
+        if k.startswith("gpu.inventory"):
+            c.probes[k]["details"].update({"driver": "535.216.03", "cuda": "12.2"})
+    return c
+
+
+def case_q049():
+    # One rank hits "an illegal memory access" (Xid 31 MMU fault names its GPU and the faulting
+    # engine). Same surface symptom as a memory fault, but health shows no ECC and the GPU's
+    # vote and GEMM are fine: it is the application's kernel (a bad offset in a custom op).
+    hosts = ["dc7-h100-r1", "dc7-h100-r2"]
+    c = Case("case-q049", "illegal_memory_access", "dc7-h100-r2/gpu6", hosts, gpu=H100, pci=ck.PCI_BUS_B)
+    c.alert("TrainingJobFailed", "job pp-gpt-6b-packed: rank 14 failed with CUDA error", job="pp-gpt-6b-packed",
+            node="dc7-h100-r2")
+    r = c.rank_of("dc7-h100-r2", 6)
+    a = ck.megatron_iters(c, -110, 10, 5100, step_s=2.8, loss=2.31)
+    a += ["[rank%d]: Traceback (most recent call last):" % r,
+          '[rank%d]:   File "/workspace/ops/packed_rope.py", line 64, in forward' % r,
+          "[rank%d]:     out = _C.packed_rope_fwd(q, cu_seqlens, cos, sin)" % r,
+          "[rank%d]: RuntimeError: CUDA error: an illegal memory access was encountered" % r,
+          "[rank%d]: CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace "
+          "below might be incorrect." % r]
+    a += torch_tail(c, -75, r, "dc7-h100-r2", exitcode=1)
+    c.log("dc7-h100-r2/rank%d.err" % r, a)
+    bus = c.bus(6)
+    j = ck.kernel_noise(c, "dc7-h100-r2", 6, start_s=-1400, end_s=-20) + [
+        nvrm(c, "dc7-h100-r2", -78, bus, 31, "Ch 00000010, intr 00000000. MMU Fault: ENGINE GRAPHICS GPCCLIENT_T1_12 "
+             "faulted @ 0x7f1c_3a200000. Fault is of type FAULT_PDE ACCESS_TYPE_VIRT_READ", pid=220144, name="python"),
+    ]
+    c.log("dc7-h100-r2/journal", j)
+    dcgm(c, "dc7-h100-r2", which=("util",), over={"util": {6: after(-78, lambda s, v: 0.0)}})
+    c.with_topology()
+    health_all(c, "dc7-h100-r2", bad={6: dict(xid_last=31)})
+    c.sdc("gpu.sdc@dc7-h100-r2")
+    per_gpu(c, "dc7-h100-r2", "gemm")
+    health_all(c, "dc7-h100-r1")
+    return c
+
+
+def case_q050():
+    # A rank runs out of GPU memory although its own process holds far less than the GPU: a
+    # leftover process from the previous job (zombie after a failed cleanup) still holds ~31 GiB.
+    hosts = ["lab-h100-07", "lab-h100-08"]
+    c = Case("case-q050", "cuda_oom", "lab-h100-08/gpu3", hosts, gpu=H100)
+    c.alert("TrainingJobFailed", "job ft-gemma-27b: rank 11 OOM at first step", job="ft-gemma-27b", node="lab-h100-08")
+    r = c.rank_of("lab-h100-08", 3)
+    a = ck.app_noise(c, 5) + [
+        "[rank%d]: torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.25 GiB. GPU 3 has a total capacity "
+        "of 79.19 GiB of which 1.03 GiB is free. Process 1877210 has 31.02 GiB memory in use. Including non-PyTorch "
+        "memory, this process has 47.12 GiB memory in use. Of the allocated memory 44.80 GiB is allocated by PyTorch, "
+        "and 1.12 GiB is reserved by PyTorch but unallocated." % r,
+    ]
+    a += torch_tail(c, -90, r, "lab-h100-08", exitcode=1)
+    c.log("lab-h100-08/ft-gemma-27b/rank%d.log" % r, a)
+    smi = ["+-----------------------------------------------------------------------------------------+",
+           "| Processes:                                                                              |",
+           "|  GPU   GI   CI        PID   Type   Process name                              GPU Memory |",
+           "|=========================================================================================|",
+           "|    3   N/A  N/A   1877210      C   /usr/bin/python3                            31764MiB |",
+           "+-----------------------------------------------------------------------------------------+",
+           "(nvidia-smi on lab-h100-08 at %s, after the job exited)" % c.ymd(-30)]
+    c.log("lab-h100-08/nvidia-smi.txt", smi)
+    c.gpu_metric("DCGM_FI_DEV_FB_USED", "lab-h100-08", 0, decimals=0,
+                 over={g: (lambda s, v, g=g: (31764 if g == 3 else 0) + (48200 if -150 < s < -90 else 0))
+                       for g in range(8)})
+    dcgm(c, "lab-h100-08", which=("util",), util=0.0)
+    c.with_topology()
+    health_all(c, "lab-h100-08")
+    health_all(c, "lab-h100-07")
+    return c
+
+
+def case_q051():
+    # A Lustre OST serving the training shards stops answering (its OSS fails over, the partner
+    # is busy: rc -16, EBUSY); data loading crawls
+    # on every node: GPU utilisation drops, step time quadruples. The job sees only a slow loader.
+    hosts = ["lus-a100-01", "lus-a100-02", "lus-a100-03"]
+    c = Case("case-q051", "storage_failure", "job", hosts, gpu=A100)
+    c.alert("TrainingThroughputLow", "bert-xxl-mlm: samples/s 24% of baseline for 15 min", job="bert-xxl-mlm",
+            node="lus-a100-01")
+    st = ck.plain_steps(c, -1170, 4, 210100, step_s=0.88, loss=1.71)
+    st += ck.plain_steps(c, -50, 14, 210770, step_s=3.7, loss=1.70, extra=" | data_time 2.86s")
+    c.log("lus-a100-01/bert-xxl-mlm/rank0.log", st)
+    for h in ("lus-a100-01", "lus-a100-02"):
+        j = ck.kernel_noise(c, h, 4, start_s=-1400, end_s=-20)
+        for k in range(4):
+            t = -1100 + k * 300
+            sent = int(c.at(t - 47).timestamp())
+            j.append("%s %s kernel: Lustre: 41188:0:(client.c:2340:ptlrpc_expire_one_request()) @@@ Request sent has "
+                     "timed out for slow reply: [sent %d/real %d]  req@00000000a1b2c3d4 x17904221888%05d/t0(0) "
+                     "o3->scratch-OST0012-osc-ffff9e1a8c3d5000@10.90.1.12@o2ib:6/4 lens 488/440 e 1 to 1 dl %d ref 2 "
+                     "fl Rpc:Xr/0/ffffffff rc 0/-1 job:'bert-xxl-mlm'" % (c.syslog(t), h, sent, sent,
+                                                                       c.rng.randrange(100000), sent + 47))
+        j += ["%s %s kernel: Lustre: scratch-OST0012-osc-ffff9e1a8c3d5000: Connection to scratch-OST0012 (at "
+              "10.90.1.12@o2ib) was lost; in progress operations using this service will wait for recovery to "
+              "complete" % (c.syslog(-1120), h),
+              "%s %s kernel: LustreError: 11-0: scratch-OST0012-osc-ffff9e1a8c3d5000: operation ost_connect to node "
+              "10.90.1.13@o2ib failed: rc = -16" % (c.syslog(-700), h)]
+        c.log("%s/journal" % h, j)
+    low = lambda s, v: v * 0.22 + c.rng.uniform(0, 8) if s > -1120 else v  # noqa: E731
+    dcgm(c, "lus-a100-02", which=("util",), over={"util": {g: low for g in range(8)}})
+    c.node_metric("lustre_read_bytes_total_rate", {"instance": "lus-a100-02", "target": "scratch-OST0012"},
+                  lambda s: 4.1e8 if s < -1120 else 2.2e7 + c.rng.uniform(-3e6, 3e6), decimals=0)
+    c.with_topology(filesystems="/lustre/scratch (lustre, 24 OSTs; shards striped over OST0010-0017)")
+    health_all(c, "lus-a100-02")
+    a100_nccl(c, "nccl.allreduce@job")
+    health_all(c, "lus-a100-01")
+    return c
+
+
+def case_q052():
+    # Rank 22 raises a Python exception in an evaluation hook (a metric key missing for its shard)
+    # and exits; the other 31 ranks then fail in NCCL. The peers' errors come first in the merged log.
+    hosts = ["gcp-a3-0101", "gcp-a3-0102", "gcp-a3-0103", "gcp-a3-0104"]
+    c = Case("case-q052", "rank_process_crash", "gcp-a3-0103/gpu6", hosts, gpu=H100)
+    c.alert("TrainingJobFailed", "mlm-20b-eval-every-500 failed during evaluation at iteration 44500",
+            job="mlm-20b-eval-every-500", node="gcp-a3-0101")
+    r = c.rank_of("gcp-a3-0103", 6)
+    lines = ck.megatron_iters(c, -150, 8, 44492, step_s=7.2, loss=1.92)
+    lines += ["[%s] evaluating at iteration 44500 (200 eval iterations)" % c.ymd(-88)]
+    for rr in (1, 4, 15, 30):
+        lines.append("[rank%d]:[%s ProcessGroupNCCL.cpp:1682] [PG 0 Rank %d] NCCL error: remote process exited or "
+                     "there was a network error, NCCL version 2.21.5" % (rr, c.glog(-70 + rr * 0.01, "E"), rr))
+        lines.append("[rank%d]: ncclRemoteError: A call failed possibly due to a network error or a remote process "
+                     "exiting prematurely." % rr)
+    lines += [
+        "[rank%d]: Traceback (most recent call last):" % r,
+        '[rank%d]:   File "/workspace/megatron/training/training.py", line 1602, in evaluate_and_print_results' % r,
+        "[rank%d]:     total_loss_dict[key] += loss_dict[key]" % r,
+        "[rank%d]: KeyError: 'lm loss (code)'" % r,
+        "srun: error: gcp-a3-0103: task %d: Exited with exit code 1" % r,
+        "srun: error: gcp-a3-0101: tasks 0-7: Exited with exit code 1",
+        "srun: error: gcp-a3-0102: tasks 8-15: Exited with exit code 1",
+    ]
+    c.log("gcp-a3-0101/slurm-1422087.out", lines)
+    dcgm(c, "gcp-a3-0103", which=("util",), over={"util": {6: after(-75, lambda s, v: 0.0)}})
+    c.with_topology()
+    health_all(c, "gcp-a3-0103")
+    c.nccl("nccl.allreduce@job")
+    health_all(c, "gcp-a3-0101")
     return c
 
 
