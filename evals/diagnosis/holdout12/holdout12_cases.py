@@ -2048,6 +2048,141 @@ def case_q052():
     return c
 
 
+def case_q053():
+    # Every rank of a 64-rank job times out; one rank on gpu-h200-c14 logged a generic CUDA error a
+    # few minutes earlier. The node's journal is not collected. DCGM for that GPU stops; only the
+    # probes say whether the GPU is lost (not enumerated) or alive with another fault.
+    hosts = ["gpu-h200-c11", "gpu-h200-c12", "gpu-h200-c13", "gpu-h200-c14",
+             "gpu-h200-c15", "gpu-h200-c16", "gpu-h200-c17", "gpu-h200-c18"]
+    c = Case("case-q053", "gpu_fallen_off_bus", "gpu-h200-c14/gpu2", hosts, gpu=H200)
+    c.alert("NCCLWatchdogTimeout", "mlm-moe-235b (Slurm 4410921): 63 ranks timed out in ALLTOALL_BASE",
+            job="mlm-moe-235b", node="gpu-h200-c11")
+    r = c.rank_of("gpu-h200-c14", 2)
+    it = ck.megatron_iters(c, -760, 12, 17710, step_s=9.6, loss=1.77, gbs=4096)
+    it += ["[rank%d]: RuntimeError: CUDA error: unspecified launch failure" % r,
+           "[rank%d]: CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace "
+           "below might be incorrect." % r]
+    for rr in (0, 9, 17, 31, 40, 63):
+        it += ck.watchdog(c, rr, -38 + c.rng.uniform(0, 2), 620117, op="_ALLTOALL_BASE", numel=301989888,
+                          timeout_ms=600000)[:1]
+    it += ["srun: error: gpu-h200-c14: task %d: Aborted" % r,
+           "srun: error: gpu-h200-c14: task %d: Exited with exit code 1" % (r + 1)]
+    c.log("gpu-h200-c11/slurm-4410921.out", it)
+    dcgm(c, "gpu-h200-c14", over={k: {2: stop_after(-640)} for k in ("temp", "power", "util")},
+         which=("temp", "power", "util"))
+    c.with_topology()
+    inventory_lost(c, "gpu-h200-c14", 2)
+    health_all(c, "gpu-h200-c14", error={2: "nvmlDeviceGetHandleByIndex(2) failed: GPU is lost"})
+    health_all(c, "gpu-h200-c13")
+    per_gpu(c, "gpu-h200-c13", "inventory")
+    return c
+
+
+def case_q054():
+    # A100 node: a data-parallel all-reduce inside the node got slow; NCCL prints nothing unusual.
+    # No Xid reached the logs. gpu.health shows NVLink replay/recovery errors climbing on GPU 4 and
+    # nccl.p2p_matrix finds the pairs with GPU 4 slow.
+    hosts = ["a100-sxm-n07", "a100-sxm-n08"]
+    c = Case("case-q054", "nvlink_error", "a100-sxm-n08/gpu4", hosts, gpu=A100)
+    c.alert("StepTimeRegression", "ddp-resnet-rs-420: step time +55% on a100-sxm-n08 ranks", job="ddp-resnet-rs-420",
+            node="a100-sxm-n08")
+    st = ck.plain_steps(c, -1150, 4, 99010, step_s=0.61, loss=1.21)
+    st += ck.plain_steps(c, -40, 16, 99400, step_s=0.95, loss=1.20)
+    pid = 31020
+    st += ["a100-sxm-n08:%d:%d [4] NCCL INFO Channel 02/24 : 12[4] -> 13[5] via P2P/IPC/read" % (pid, pid + 80),
+           "a100-sxm-n08:%d:%d [4] NCCL INFO Connected all rings" % (pid, pid + 80),
+           "%s | INFO | comm | allreduce 96 MiB p50 %.1f ms (node a100-sxm-n07: %.1f ms)" % (c.ymd(-10), 4.41, 1.38)]
+    c.log("a100-sxm-n07/ddp-resnet-rs-420/rank0.log", st)
+    for h in hosts:
+        dcgm(c, h, which=("util", "power"), power_frac=0.8)
+    c.with_topology()
+    health_all(c, "a100-sxm-n08", bad={4: dict(nvlink_replay_errors=18211, nvlink_replay_errors_per_s=410.0,
+                                               nvlink_recovery_errors=37, nvlink_recovery_errors_per_s=2.0)})
+    health_all(c, "a100-sxm-n07")
+    a100_nccl(c, "nccl.p2p_matrix@a100-sxm-n08", busbw=61.0)
+    c.probes["nccl.p2p_matrix@a100-sxm-n08"]["details"] = {"slow_pairs": "gpu4<->gpu0..7 58-66 GB/s; other pairs "
+                                                                         "231-238 GB/s"}
+    a100_nccl(c, "nccl.p2p_matrix@a100-sxm-n07")
+    a100_nccl(c, "nccl.allreduce@a100-sxm-n08", busbw=96.0)
+    a100_nccl(c, "nccl.allreduce@a100-sxm-n07")
+    return c
+
+
+def case_q055():
+    # One H200 holds its rank back; the fleet exports only utilisation and power from this node
+    # (temperature and clock fields were dropped from the exporter profile). gpu.health: GPU 1 is at
+    # 92 C with HW thermal slowdown; its neighbours are fine.
+    hosts = ["h200-rk4-01", "h200-rk4-02", "h200-rk4-03"]
+    c = Case("case-q055", "gpu_thermal_throttle", "h200-rk4-02/gpu1", hosts, gpu=H200)
+    c.alert("StragglerDetected", "tt-8b-long: rank 9 is 1.35x slower than the median rank", job="tt-8b-long",
+            node="h200-rk4-02")
+    st = ck.fsdp_steps(c, -1170, 4, 3300, step_s=2.2, rank=0, mfu=47.0)
+    st += ck.fsdp_steps(c, -45, 14, 3800, step_s=2.95, rank=0, mfu=47.0)
+    st += ["[rank0]:[titan] %s - root - WARNING - straggler detector: rank 9 compute 2.71 s vs median 2.01 s "
+           "(5 windows)" % c.ymd_ms(-10)]
+    c.log("h200-rk4-01/tt-8b-long/rank0.log", st + ck.app_noise(c, 3))
+    dcgm(c, "h200-rk4-02", which=("util", "power"),
+         over={"power": {1: lambda s, v: v * 0.78 if s > -1100 else v}})
+    c.with_topology()
+    health_all(c, "h200-rk4-02", bad={1: dict(temperature_c=92, hbm_temperature_c=95, sm_clock_mhz=1310, power_w=455,
+                                              clock_event_reasons=ck.CLK_HW_THERMAL | ck.CLK_SW_THERMAL)})
+    per_gpu(c, "h200-rk4-02", "gemm", bad={1: 502.0})
+    health_all(c, "h200-rk4-01")
+    return c
+
+
+def case_q056():
+    # Two nodes' ranks report IB completion errors against each other, so the logs do not say which
+    # side is broken, and neither node's kernel log is collected. The job-wide NCCL probe names the
+    # HCA on which the failing connection was.
+    hosts = ["gb-h100-u21", "gb-h100-u22", "gb-h100-u23", "gb-h100-u24"]
+    c = Case("case-q056", "ib_link_failure", "gb-h100-u24/mlx5_7", hosts, gpu=H100)
+    c.alert("TrainingJobFailed", "ds-sft-70b-v3 (Slurm 712300) failed: NCCL remote errors", job="ds-sft-70b-v3",
+            node="gb-h100-u21")
+    lines = ck.deepspeed_steps(c, -110, 10, 9911, rank=0, step_s=4.4)
+    for host, peer, g in (("gb-h100-u23", "10.31.7.24", 7), ("gb-h100-u24", "10.31.7.23", 7)):
+        pid = c.rng.randrange(20000, 90000)
+        lines += ["%s:%d:%d [%d] transport/net_ib.cc:1696 NCCL WARN NET/IB : Got completion from peer %s<%d> with "
+                  "status=12 opcode=0 len=0 vendor err 129 (Recv)" % (host, pid, pid + 55, g, peer,
+                                                                     c.rng.randrange(30000, 60000)),
+                  "%s:%d:%d [%d] NCCL INFO transport/net.cc:1134 -> 6" % (host, pid, pid + 55, g)]
+    lines += ["[rank31]:[%s ProcessGroupNCCL.cpp:1682] [PG 0 Rank 31] NCCL error: remote process exited or there "
+              "was a network error, NCCL version 2.20.5" % c.glog(-25, "E"),
+              "[rank23]:[%s ProcessGroupNCCL.cpp:1682] [PG 0 Rank 23] NCCL error: remote process exited or there "
+              "was a network error, NCCL version 2.20.5" % c.glog(-25, "E")]
+    c.log("gb-h100-u21/slurm-712300.out", lines)
+    c.with_topology(rails="rail r: GPU r and mlx5_r on every node")
+    for h in ("gb-h100-u23", "gb-h100-u24"):
+        health_all(c, h)
+        c.nccl("nccl.allreduce@%s" % h)
+    c.errored("nccl.allreduce@job", "allreduce over 32 ranks failed after 41 s: rank 31 (gb-h100-u24) NET/IB: "
+              "IBV_WC_RETRY_EXC_ERR (12) on mlx5_7 port 1 (state DOWN, phys state LinkErrorRecovery); rails "
+              "mlx5_0-6 completed", duration=41.0)
+    return c
+
+
+def case_q057():
+    # One H100 of a node runs ~25% slower: a leftover `nvidia-smi -pl 300` from a power experiment
+    # on that GPU (the limit survives until reboot or reset). Its power series sits flat near 300 W;
+    # only gpu.health shows the limit and the SW power-cap reason.
+    hosts = ["exp-h100-b01", "exp-h100-b02"]
+    c = Case("case-q057", "gpu_power_throttle", "exp-h100-b02/gpu6", hosts, gpu=H100)
+    c.alert("StragglerDetected", "mlm-3b-ablate: rank 14 1.3x slower than median", job="mlm-3b-ablate",
+            node="exp-h100-b02")
+    it = ck.megatron_iters(c, -70, 14, 2230, step_s=1.31, loss=2.66, gbs=256)
+    it += ["(min, max) time across ranks (ms):",
+           "    forward-backward ...............................: (978.20, 1262.05)"]
+    c.log("exp-h100-b01/slurm-88021.out", it + ck.app_noise(c, 4))
+    dcgm(c, "exp-h100-b02", which=("power", "util", "temp"),
+         over={"power": {6: lambda s, v: 297.0 + c.rng.uniform(-4, 2)}, "temp": {6: lambda s, v: v - 9}})
+    c.with_topology()
+    health_all(c, "exp-h100-b02", bad={6: dict(power_limit_w=300, power_w=298, sm_clock_mhz=1395,
+                                               clock_event_reasons=ck.CLK_SW_POWER_CAP)})
+    per_gpu(c, "exp-h100-b02", "gemm", bad={6: 498.0})
+    health_all(c, "exp-h100-b01")
+    return c
+
+
 # ------------------------------------------------------------------------------------- main
 CASES = [v for k, v in sorted(globals().items()) if k.startswith("case_q")]
 
