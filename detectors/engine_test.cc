@@ -78,6 +78,17 @@ struct P {
     for (const auto& n : plan.nodes) plan.max_stage = std::max(plan.max_stage, n.stage);
     return plan;
   }
+  // A tick-driven rule whose condition is `stale_for(duration_ms)`.
+  RulePlan StaleFor(int64_t duration_ms, std::string text = "stale_for") {
+    PlanNode n;
+    n.op = PlanOp::kStaleFor;
+    n.type = ValueType::kBool;
+    n.duration_ms = duration_ms;
+    n.text = std::move(text);
+    RulePlan out = Done(b.Add(n));
+    out.tick_driven = true;
+    return out;
+  }
 };
 
 TimeSeries Series(std::string name, Labels labels, std::vector<int64_t> ts, std::vector<double> vs) {
@@ -399,6 +410,17 @@ TEST_CASE("peer median by label finds the straggler rank") {
   CHECK(r->alerts[0].explanation["terms"][0]["right"] == doctest::Approx(1.3 * 102.0));
 }
 
+// Every point of `series` as (timestamp, series index, value), in global time order and, within
+// a timestamp, in series order: the order the streaming tests append them in.
+std::vector<std::tuple<int64_t, size_t, double>> TimeOrderedPoints(const std::vector<TimeSeries>& series) {
+  std::vector<std::tuple<int64_t, size_t, double>> events;
+  for (size_t i = 0; i < series.size(); ++i)
+    for (size_t j = 0; j < series[i].size(); ++j) events.emplace_back(series[i].timestamps_ms[j], i, series[i].values[j]);
+  std::stable_sort(events.begin(), events.end(),
+                   [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
+  return events;
+}
+
 // Streams `ranks` through one rule in global time order (ties in series order) and returns,
 // per series, the value of plan node `node` at every point.
 std::vector<std::vector<double>> StreamNodeValues(const RulePlan& plan, const std::vector<TimeSeries>& ranks,
@@ -411,12 +433,7 @@ std::vector<std::vector<double>> StreamNodeValues(const RulePlan& plan, const st
   auto eng = StreamingEngine::Create(CompiledRules{{plan}}, opt, cb);
   REQUIRE(eng.ok());
   for (const auto& s : ranks) REQUIRE((*eng)->AddSeries(s.name, s.labels).ok());
-  std::vector<std::tuple<int64_t, size_t, double>> events;
-  for (size_t i = 0; i < ranks.size(); ++i)
-    for (size_t j = 0; j < ranks[i].size(); ++j) events.emplace_back(ranks[i].timestamps_ms[j], i, ranks[i].values[j]);
-  std::stable_sort(events.begin(), events.end(),
-                   [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
-  for (auto& [t, s, x] : events) REQUIRE((*eng)->Append(s, t, x).ok());
+  for (auto& [t, s, x] : TimeOrderedPoints(ranks)) REQUIRE((*eng)->Append(s, t, x).ok());
   REQUIRE((*eng)->Flush().ok());
   return out;
 }
@@ -534,14 +551,7 @@ TEST_CASE("stale_for fires when a series stops reporting while others continue")
   TimeSeries a = Series("up", {{"node", "a"}}, {1000, 2000, 3000, 4000, 5000, 6000}, {1, 1, 1, 1, 1, 1});
   TimeSeries b = Series("up", {{"node", "b"}}, {1000, 2000}, {1, 1});
   P p("Stale", "up");
-  PlanNode n;
-  n.op = PlanOp::kStaleFor;
-  n.type = ValueType::kBool;
-  n.duration_ms = 3000;
-  n.text = "stale_for(3s)";
-  int32_t st = p.b.Add(n);
-  RulePlan plan = p.Done(st);
-  plan.tick_driven = true;
+  RulePlan plan = p.StaleFor(3000, "stale_for(3s)");
   std::vector<TimeSeries> all{a, b};
   auto r = EvaluateBatch(CompiledRules{{plan}}, all);
   REQUIRE(r.ok());
@@ -601,16 +611,12 @@ TEST_CASE("offset and lag: hand-checked values") {
   CHECK(std::isnan(lv[4]));    // two points before t=7s is the NaN at t=3s
 }
 
-// Per (rule, series): the streaming engine's trace, every series declared in order and every
-// point appended in global time order (series order within a timestamp).
-std::map<std::pair<size_t, size_t>, RuleSeriesTrace> StreamTraces(const CompiledRules& rules,
-                                                                  const std::vector<TimeSeries>& series,
-                                                                  EngineOptions opt) {
-  opt.trace_nodes = true;
-  std::map<std::pair<size_t, size_t>, RuleSeriesTrace> out;
-  StreamingEngine::Callbacks cb;
-  cb.on_trace = [&](size_t r, size_t s, int64_t t, bool cond, bool firing, std::span<const double> vals) {
-    auto& tr = out[{r, s}];
+using TraceMap = std::map<std::pair<size_t, size_t>, RuleSeriesTrace>;
+
+// A StreamingEngine on_trace callback that appends each evaluation to (*out)[{rule, series}].
+decltype(StreamingEngine::Callbacks::on_trace) CollectTraces(TraceMap* out) {
+  return [out](size_t r, size_t s, int64_t t, bool cond, bool firing, std::span<const double> vals) {
+    RuleSeriesTrace& tr = (*out)[{r, s}];
     tr.rule = r;
     tr.series = s;
     tr.timestamps_ms.push_back(t);
@@ -619,15 +625,19 @@ std::map<std::pair<size_t, size_t>, RuleSeriesTrace> StreamTraces(const Compiled
     tr.node_values.resize(vals.size());
     for (size_t k = 0; k < vals.size(); ++k) tr.node_values[k].push_back(vals[k]);
   };
+}
+
+// Per (rule, series): the streaming engine's trace, every series declared in order and every
+// point appended in global time order (series order within a timestamp).
+TraceMap StreamTraces(const CompiledRules& rules, const std::vector<TimeSeries>& series, EngineOptions opt) {
+  opt.trace_nodes = true;
+  TraceMap out;
+  StreamingEngine::Callbacks cb;
+  cb.on_trace = CollectTraces(&out);
   auto eng = StreamingEngine::Create(rules, opt, cb);
   REQUIRE(eng.ok());
   for (const auto& s : series) REQUIRE((*eng)->AddSeries(s.name, s.labels).ok());
-  std::vector<std::tuple<int64_t, size_t, double>> events;
-  for (size_t i = 0; i < series.size(); ++i)
-    for (size_t j = 0; j < series[i].size(); ++j) events.emplace_back(series[i].timestamps_ms[j], i, series[i].values[j]);
-  std::stable_sort(events.begin(), events.end(),
-                   [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
-  for (auto& [t, s, x] : events) REQUIRE((*eng)->Append(s, t, x).ok());
+  for (auto& [t, s, x] : TimeOrderedPoints(series)) REQUIRE((*eng)->Append(s, t, x).ok());
   REQUIRE((*eng)->Flush().ok());
   return out;
 }
@@ -675,17 +685,7 @@ TEST_CASE("timestamps at the ends of int64: durations, peer lookback, offsets an
     plan.lookback_ms = 5000;
     plans.push_back(plan);
   }
-  {
-    P p("Stale", "gone");
-    PlanNode n;
-    n.op = PlanOp::kStaleFor;
-    n.type = ValueType::kBool;
-    n.duration_ms = 2000;
-    n.text = "stale_for";
-    RulePlan plan = p.Done(p.b.Add(n));
-    plan.tick_driven = true;
-    plans.push_back(plan);
-  }
+  plans.push_back(P("Stale", "gone").StaleFor(2000));
   CompiledRules rules{plans};
   EngineOptions opt;
   opt.trace_nodes = true;
@@ -756,12 +756,7 @@ Status FirstStreamingError(const CompiledRules& rules, const std::vector<TimeSer
     auto id = (*eng)->AddSeries(s.name, s.labels);
     if (!id.ok()) return id.status();
   }
-  std::vector<std::tuple<int64_t, size_t, double>> events;
-  for (size_t i = 0; i < series.size(); ++i)
-    for (size_t j = 0; j < series[i].size(); ++j) events.emplace_back(series[i].timestamps_ms[j], i, series[i].values[j]);
-  std::stable_sort(events.begin(), events.end(),
-                   [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
-  for (auto& [t, s, x] : events) {
+  for (auto& [t, s, x] : TimeOrderedPoints(series)) {
     Status st = (*eng)->Append(s, t, x);
     if (!st.ok()) return st;
   }
@@ -993,17 +988,7 @@ std::vector<RulePlan> PropertyPlans() {
     plan.lookback_ms = kAll;
     plans.push_back(plan);
   }
-  {
-    P p("Stale", "");
-    PlanNode n;
-    n.op = PlanOp::kStaleFor;
-    n.type = ValueType::kBool;
-    n.duration_ms = 2000;
-    n.text = "stale_for";
-    RulePlan plan = p.Done(p.b.Add(n));
-    plan.tick_driven = true;
-    plans.push_back(plan);
-  }
+  plans.push_back(P("Stale", "").StaleFor(2000));
   return plans;
 }
 
@@ -1039,7 +1024,7 @@ TEST_CASE("property: batch and streaming give identical values, flags and alerts
     REQUIRE(batch.ok());
 
     // Streaming: every series declared, points appended in global time order.
-    std::map<std::pair<size_t, size_t>, RuleSeriesTrace> stream_traces;
+    TraceMap stream_traces;
     std::vector<std::vector<uint8_t>> stream_flags(series.size());
     std::vector<Alert> stream_alerts;
     StreamingEngine::Callbacks cb;
@@ -1047,23 +1032,11 @@ TEST_CASE("property: batch and streaming give identical values, flags and alerts
     cb.on_alert = [&](const Alert& a) {
       if (a.state == AlertState::kResolved) stream_alerts.push_back(a);
     };
-    cb.on_trace = [&](size_t r, size_t s, int64_t t, bool cond, bool firing, std::span<const double> vals) {
-      auto& tr = stream_traces[{r, s}];
-      tr.timestamps_ms.push_back(t);
-      tr.condition.push_back(cond);
-      tr.firing.push_back(firing);
-      tr.node_values.resize(vals.size());
-      for (size_t k = 0; k < vals.size(); ++k) tr.node_values[k].push_back(vals[k]);
-    };
+    cb.on_trace = CollectTraces(&stream_traces);
     auto eng = StreamingEngine::Create(rules, opt, cb);
     REQUIRE(eng.ok());
     for (const auto& s : series) REQUIRE((*eng)->AddSeries(s.name, s.labels).ok());
-    std::vector<std::tuple<int64_t, size_t, double>> events;
-    for (size_t i = 0; i < series.size(); ++i)
-      for (size_t j = 0; j < series[i].size(); ++j)
-        events.emplace_back(series[i].timestamps_ms[j], i, series[i].values[j]);
-    std::stable_sort(events.begin(), events.end(),
-                     [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
+    const auto events = TimeOrderedPoints(series);
     for (auto& [t, s, v] : events) REQUIRE((*eng)->Append(s, t, v).ok());
     REQUIRE((*eng)->Flush().ok());
     for (auto& a : (*eng)->ActiveAlerts()) stream_alerts.push_back(a);
