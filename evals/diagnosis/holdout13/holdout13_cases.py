@@ -855,6 +855,703 @@ def p025():
         c.nccl("nccl.allreduce@" + h)
     return c
 
+@case
+def p026():
+    hosts = ["a100-pool-b-%02d" % i for i in (14, 15, 16, 17)]
+    c = Case("case-p026", "gpu_fallen_off_bus", "a100-pool-b-16/gpu5", hosts, gpu=A100, pci=ck.PCI_BUS_B)
+    c.alert("PyTorchJobStuck", "pytorchjob speech-lm-3b: 31/32 ranks in watchdog timeout", s=0,
+            namespace="speech", job="speech-lm-3b", node="a100-pool-b-14")
+    out = deepspeed_steps(c, -760, 30, 4410, step_s=3.4) + app_noise(c, 3)
+    out += many_watchdogs(c, [0, 7, 12, 25, 30], -40, 150318, op="_ALLGATHER_BASE", numel=33554432,
+                          timeout_ms=600000)
+    out += ["[rank0]:[%s ProcessGroupNCCL.cpp:1599] [PG 0 Rank 0] Heartbeat monitor timed out! Process will be "
+            "terminated after dumping debug info. workMetaList_.size()=2" % c.glog(-30, "E")]
+    c.log("speech/speech-lm-3b-master-0/pytorch", out)
+    ev = k8s_events(c, "speech", [
+        (-1130, "Normal", "Started", "pod/speech-lm-3b-worker-1", "Started container pytorch"),
+        (-1700, "Warning", "FailedScheduling", "pod/eval-sidecar-7f9c", "0/40 nodes are available: 40 Insufficient nvidia.com/gpu."),
+        (-1390, "Normal", "NodeHasSufficientMemory", "node/a100-pool-b-16", "Node a100-pool-b-16 status is now: NodeHasSufficientMemory"),
+        (-1200, "Normal", "Pulled", "pod/tb-writer-0", "Container image \"tensorboard:2.15\" already present on machine"),
+        (-600, "Warning", "Unhealthy", "pod/dcgm-exporter-x8k2p", "Liveness probe failed: Get \"http://10.42.16.3:9400/health\": context deadline exceeded"),
+    ])
+    c.log("scheduler/events", ev)
+    dcgm(c, "a100-pool-b-16", lost=(5, -655), names=("temp", "power", "util"))
+    dcgm(c, "a100-pool-b-15", names=("util",))
+    sweep(c, "a100-pool-b-16", skip=(5,))
+    c.inventory("gpu.inventory@a100-pool-b-16/gpu5", count=7, details={"driver": "535.183.01", "cuda": "12.2"})
+    c.errored("gpu.health@a100-pool-b-16/gpu5", "NVML: Unable to determine the device handle for GPU "
+              "0000:%s:00.0: Unknown Error" % c.pci[5], duration=0.3)
+    c.errored("nccl.allreduce@a100-pool-b-16", "ncclUnhandledCudaError: Call to CUDA function failed "
+              "(cudaErrorDevicesUnavailable) while creating a communicator over 8 local GPUs", duration=3.1)
+    c.nccl("nccl.allreduce@a100-pool-b-15")
+    return c
+
+
+@case
+def p027():
+    hosts = ["nv-h200-%03d" % i for i in (301, 302, 303, 304)]
+    c = Case("case-p027", "gpu_memory_uncorrectable_ecc", "nv-h200-303/gpu0", hosts, gpu=H200)
+    c.alert("NCCLError", "nemotron-cpt: ncclRemoteError on 28 ranks", s=0, job="nemotron-cpt",
+            node="nv-h200-301")
+    out = megatron_iters(c, -900, 9, 120030, step_s=7.3) + app_noise(c, 2)
+    for r in (2, 9, 14, 28):
+        h = hosts[r // 8]
+        pid = c.rng.randrange(10000, 99999)
+        out.append("%s:%d:%d [%d] NCCL WARN NET/IB : Got completion from peer 10.3.3.16<44012> with status="
+                   "IBV_WC_REM_ACCESS_ERR(10) opcode=IBV_WC_RECV(128) reqSize=0 vendor_err=136 req_type=Recv "
+                   "localGid ::ffff:10.3.%d.%d remoteGids::ffff:10.3.3.16 hca mlx5_%d" % (
+                       h, pid, pid + 12, r % 8, r // 8, r, r % 8))
+    c.log("nemotron-cpt/stderr", out)
+    r16 = ["[rank16]: RuntimeError: CUDA error: uncorrectable ECC error encountered",
+           "[rank16]: Compile with `TORCH_USE_CUDA_DSA` to enable device-side assertions.",
+           "[rank16]: Exception raised from c10_cuda_check_implementation at ../c10/cuda/CUDAException.cpp:43"]
+    c.log("nv-h200-303/rank16.err", r16)
+    d = kernel_noise(c, "nv-h200-303", 5, fmt="dmesg") + [
+        xid(c, 0, -75, 94, "Contained: SM (0x1). RST: No, D-RST: No", pid=99120, name="pt_main_thread"),
+        dm(c, -75, "NVRM: Xid (PCI:0000:%s:00): 63, pid=99120, name=pt_main_thread, Row Remapper: New row "
+           "(0x000000000a1f7e40) marked for remapping, reset gpu to activate." % c.pci[0]),
+    ]
+    c.log("nv-h200-303/dmesg", d)
+    dcgm(c, "nv-h200-303", names=("util", "dbe", "xid"),
+         over={"dbe": {0: after(-75, lambda s, v: 1)}, "xid": {0: after(-75, lambda s, v: 94)}})
+    sweep(c, "nv-h200-303", bad={0: dict(ecc_dbe_volatile=1, ecc_dbe_aggregate=1, xid_last=94,
+                                         remapped_rows_uncorrectable=1)})
+    for h in hosts:
+        c.nccl("nccl.sendrecv@" + h)
+    return c
+
+
+@case
+def p028():
+    hosts = ["g4-h100-%02d" % i for i in (31, 32)]
+    c = Case("case-p028", "gpu_row_remap_failure", "g4-h100-32/gpu3", hosts, gpu=H100)
+    c.alert("JobRequeueLoop", "codegen-15b requeued 3 times in 2 h; last failure on g4-h100-32", s=0,
+            job="codegen-15b", node="g4-h100-32")
+    out = []
+    for k, t in enumerate((-6900, -3700, -400)):
+        out += ["%s slurmstepd: error: *** JOB 4419210 ON g4-h100-32 CANCELLED AT %s DUE TO NODE FAILURE ***" % (
+                    c.ymd(t), c.iso(t)[:-1]) if k == 0 else
+                "%s codegen-15b restart %d from iter_0%d000" % (c.ymd(t - 300), k, 18 + k),
+                "%s [rank11]: RuntimeError: CUDA error: uncorrectable ECC error encountered" % c.ymd(t),
+                "%s srun: error: g4-h100-32: task 11: Exited with exit code 1" % c.ymd(t + 2)]
+    out += megatron_iters(c, -1100, 10, 20100, step_s=6.1) + app_noise(c, 3)
+    c.log("codegen-15b/slurm-4419210.out", out)
+    c.log("g4-h100-32/journal", kernel_noise(c, "g4-h100-32", 6) + [
+        sl(c, "g4-h100-32", -1150, "nvidia-persistenced[2211]: Verbose syslog connection opened"),
+        sl(c, "g4-h100-32", -1149, "systemd[1]: Started NVIDIA Persistence Daemon.")])
+    dcgm(c, "g4-h100-32", names=("util", "power"))
+    sweep(c, "g4-h100-32", bad={3: dict(remap_failure=1, remapped_rows_uncorrectable=512,
+                                        remapped_rows_correctable=0, xid_last=64, ecc_dbe_aggregate=3)})
+    return c
+
+
+@case
+def p029():
+    hosts = ["ks-h100-%02d" % i for i in range(61, 65)]
+    c = Case("case-p029", "gpu_firmware_error", "ks-h100-64/gpu6", hosts, gpu=H100)
+    c.alert("PodFailed", "pytorchjob rm-70b-reward worker-3 Error, job failed", s=0, namespace="rlhf",
+            job="rm-70b-reward", node="ks-h100-64")
+    w3 = deepspeed_steps(c, -800, 6, 2201, rank=24) + [
+        "[rank30]: RuntimeError: CUDA error: unspecified launch failure",
+        "[rank30]: CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace "
+        "below might be incorrect.",
+    ] + elastic_failure(c, -190, "rm-70b-reward-worker-3", 30, 6, 1)
+    c.log("rlhf/rm-70b-reward-worker-3/pytorch", w3)
+    j = kernel_noise(c, "ks-h100-64", 5) + [
+        sl(c, "ks-h100-64", -196, "kernel: NVRM: Xid (PCI:0000:%s:00): 120, pid=230112, name=python, GSP task "
+           "timeout @ pc:0x5c23eb4, task: 1" % c.pci[6]),
+        sl(c, "ks-h100-64", -196, "kernel: NVRM:     Reported by libos task:0 v2.0 [0] @ ts:1762231190"),
+        sl(c, "ks-h100-64", -196, "kernel: NVRM:     RISC-V CSR State:"),
+        sl(c, "ks-h100-64", -196, "kernel: NVRM:     mstatus:0x0000000a00000000  mscratch:0x0000000000000000   mie:0x0000000000000880"),
+        sl(c, "ks-h100-64", -195, "kernel: NVRM: Xid (PCI:0000:%s:00): 154, GPU recovery action changed from 0x0 "
+           "(None) to 0x1 (GPU Reset Required)" % c.pci[6]),
+    ]
+    c.log("ks-h100-64/journal", j)
+    dcgm(c, "ks-h100-64", names=("util", "power", "xid"), over={"xid": {6: after(-196, lambda s, v: 120)}})
+    sweep(c, "ks-h100-64", bad={6: dict(xid_last=120)})
+    return c
+
+
+@case
+def p030():
+    hosts = ["pdx-h100-%02d" % i for i in (8, 9, 10, 11)]
+    c = Case("case-p030", "nvlink_error", "pdx-h100-10/gpu6", hosts, gpu=H100)
+    c.alert("StragglerSuspected", "olmo-32b: rank 22 last to arrive in 91% of reduce-scatters", s=0,
+            job="olmo-32b", node="pdx-h100-10", rank="22")
+    st = lambda i: 3.6 if i < 5 else 4.9 * c.rng.uniform(0.98, 1.02)
+    out = fsdp_steps(c, -1000, 22, 40120, step_fn=st, step_s=3.6) + app_noise(c, 3)
+    out += ["%s [straggler] slowest rank 22 (pdx-h100-10 gpu6) reduce-scatter wait p50 412 ms vs 35 ms; "
+            "second slowest rank 19 (pdx-h100-10 gpu3) 388 ms" % c.ymd(-30)]
+    c.log("olmo-32b/rank0.out", out)
+    c.log("pdx-h100-10/journal", kernel_noise(c, "pdx-h100-10", 8))
+    dcgm(c, "pdx-h100-10", names=("util", "clock", "temp", "nvl_bw"),
+         over={"nvl_bw": {6: after(-900, lambda s, v: v * 0.52), 3: after(-900, lambda s, v: v * 0.7)}})
+    sweep(c, "pdx-h100-10", bad={6: dict(nvlink_links_up=16, nvlink_crc_errors_per_s=2210.0,
+                                         nvlink_crc_errors=3210440, nvlink_recovery_errors=9)},
+          gemm={})
+    c.nccl("nccl.p2p_matrix@pdx-h100-10", busbw=44.0,
+           details={"slowest_pair": "gpu3->gpu6", "median_pair_gb_s": 358.0, "pairs_below_threshold": 14})
+    for h in ("pdx-h100-09", "pdx-h100-11"):
+        c.nccl("nccl.p2p_matrix@" + h)
+    node_allreduce(c, hosts, bad={"pdx-h100-10": 211.0})
+    return c
+
+@case
+def p031():
+    hosts = ["sj-h200-%02d" % i for i in range(1, 5)]
+    c = Case("case-p031", "gpu_thermal_throttle", "sj-h200-02", hosts, gpu=H200)
+    c.alert("StragglerSuspected", "llava-next-34b: ranks 8-15 slow (all on sj-h200-02)", s=0,
+            job="llava-next-34b", node="sj-h200-02")
+    st = lambda i: 2.4 if i < 7 else 3.5 * c.rng.uniform(0.98, 1.03)
+    out = megatron_iters(c, -1150, 26, 8800, step_fn=st, step_s=2.4) + app_noise(c, 2)
+    c.log("llava-next-34b/rank0.log", out)
+    sel = ["   1 | %s | Power Supply #0x63 | Presence detected | Asserted" % c.at(-86000).strftime("%m/%d/%Y | %H:%M:%S"),
+           "   2 | %s | Fan #0x31 | Lower Critical going low  | Asserted | Reading 0 < Threshold 1680 RPM" % c.at(-1010).strftime("%m/%d/%Y | %H:%M:%S"),
+           "   3 | %s | Fan #0x32 | Lower Critical going low  | Asserted | Reading 0 < Threshold 1680 RPM" % c.at(-1009).strftime("%m/%d/%Y | %H:%M:%S"),
+           "   4 | %s | Temperature #0x5a | Upper Non-critical going high | Asserted | GPU_BASEBOARD_TEMP 71 C" % c.at(-900).strftime("%m/%d/%Y | %H:%M:%S")]
+    c.log("sj-h200-02/ipmi-sel", sel + kernel_noise(c, "sj-h200-02", 4))
+    hot = {g: lambda s, v: v if s < -1000 else min(92, v + (s + 1000) / 25) for g in range(8)}
+    clk = {g: after(-860, lambda s, v: 1410 + c.rng.uniform(-90, 60)) for g in range(8)}
+    dcgm(c, "sj-h200-02", names=("temp", "clock", "power", "throttle"),
+         over={"temp": hot, "clock": clk, "throttle": {g: after(-860, lambda s, v: 0x20) for g in range(8)}})
+    dcgm(c, "sj-h200-03", names=("temp", "clock"))
+    sweep(c, "sj-h200-02", bad={g: dict(temperature_c=88 + g % 4, hbm_temperature_c=90, sm_clock_mhz=1395 + 10 * g,
+                                        clock_event_reasons=0x60) for g in range(8)})
+    sweep(c, "sj-h200-03")
+    return c
+
+
+@case
+def p032():
+    hosts = ["mi-h100-%02d" % i for i in (21, 22, 23, 24)]
+    c = Case("case-p032", "gpu_power_throttle", "mi-h100-23", hosts, gpu=H100, pci=ck.PCI_BUS_B)
+    c.alert("StepTimeRegression", "sd3-finetune: step time 1.6x for 18 min", s=0, job="sd3-finetune",
+            node="mi-h100-21")
+    st = lambda i: 1.1 if i < 8 else 1.75 * c.rng.uniform(0.97, 1.03)
+    out = plain_steps(c, -1100, 30, 9110, step_fn=st, step_s=1.1) + app_noise(c, 3)
+    c.log("sd3-finetune/train.log", out)
+    c.log("mi-h100-23/journal", kernel_noise(c, "mi-h100-23", 7))
+    dcgm(c, "mi-h100-23", names=("util", "power"),
+         over={"power": {g: after(-1000, lambda s, v: v * 0.55) for g in range(8)}})
+    dcgm(c, "mi-h100-22", names=("util", "power"))
+    sweep(c, "mi-h100-23", bad={g: dict(clock_event_reasons=0x88, sm_clock_mhz=1020 + 15 * g, power_w=318 + g)
+                                for g in range(8)}, gemm={g: 371.0 + 4 * g for g in range(8)})
+    sweep(c, "mi-h100-22", gemm={})
+    return c
+
+
+@case
+def p033():
+    hosts = ["h200-ibm-%02d" % i for i in (3, 4)]
+    c = Case("case-p033", "pcie_link_degraded", "h200-ibm-04/gpu1", hosts, gpu=H200)
+    c.alert("GPUUtilLow", "clip-vit-h: GPU util of rank 9 at 41% while peers wait", s=0, job="clip-vit-h",
+            node="h200-ibm-04", rank="9")
+    out = plain_steps(c, -900, 24, 31100, step_fn=lambda i: 1.42 * c.rng.uniform(0.98, 1.02), step_s=0.95)
+    out += ["%s | WARN | perf | rank 9 data_time 0.58s vs rank-median 0.07s (pin_memory on, 12 workers)" % c.ymd(-200),
+            "%s | WARN | perf | rank 9 data_time 0.61s vs rank-median 0.06s" % c.ymd(-100)] + app_noise(c, 2)
+    c.log("clip-vit-h/trainer.log", out)
+    dcgm(c, "h200-ibm-04", names=("util", "pcie_rx"),
+         over={"util": {1: lambda s, v: 41 + c.rng.uniform(-4, 4)}, "pcie_rx": {1: lambda s, v: v * 0.24}})
+    sweep(c, "h200-ibm-04", bad={1: dict(pcie_link_gen=3, pcie_link_width=16)}, pcie={1: (12.9, 12.1)})
+    sweep(c, "h200-ibm-03", pcie={})
+    return c
+
+
+@case
+def p034():
+    hosts = ["x9-h100-%02d" % i for i in range(1, 9)]
+    c = Case("case-p034", "gpu_silent_data_corruption", "x9-h100-05/gpu5", hosts, gpu=H100)
+    c.alert("LossNaN", "mistral-22b-pt: NaN loss at iteration 88120 (job paused by rerun machine)", s=0,
+            job="mistral-22b-pt", node="x9-h100-01")
+    out = megatron_iters(c, -700, 14, 88106, step_s=5.0) + app_noise(c, 2) + [
+        "[%s] WARNING:megatron.core.rerun_state_machine:Unexpected result nan on rank 37 at iteration #88120 "
+        "invocation #1 (message='found NaN in local forward loss calculation')" % c.ymd(-25),
+        "[%s] WARNING:megatron.core.rerun_state_machine:Rerunning iteration #88120 on the same GPU" % c.ymd(-24),
+        "[%s] WARNING:megatron.core.rerun_state_machine:First rerun: unexpected result is not reproducible "
+        "within the tolerance (nan != 2.0121)" % c.ymd(-18),
+        "[%s] WARNING:megatron.core.rerun_state_machine:Possible transient error!" % c.ymd(-18),
+        "[%s] INFO:megatron.core.rerun_state_machine:Checkpointing and exiting with code 16 for re-run on "
+        "different hardware" % c.ymd(-12),
+    ]
+    c.log("mistral-22b-pt/rank0.log", out)
+    c.log("x9-h100-05/journal", kernel_noise(c, "x9-h100-05", 5))
+    dcgm(c, "x9-h100-05", names=("temp", "dbe", "xid"))
+    sweep(c, "x9-h100-05", gemm={})
+    c.sdc("gpu.sdc@x9-h100-05", mismatched=212, bad_gpu="gpu5")
+    c.sdc("gpu.sdc@x9-h100-04")
+    return c
+
+
+@case
+def p035():
+    hosts = ["roce-h100-%02d" % i for i in range(1, 9)]
+    c = Case("case-p035", "ib_link_failure", "roce-h100-07/mlx5_2", hosts, gpu=H100)
+    c.alert("StepTimeRegression", "qwen2-57b-moe: step time +48% for 20 min, no errors logged", s=0,
+            job="qwen2-57b-moe", node="roce-h100-01")
+    st = lambda i: 8.1 if i < 3 else 12.0 * c.rng.uniform(0.95, 1.07)
+    out = megatron_iters(c, -1150, 20, 31230, step_fn=st, step_s=8.1) + app_noise(c, 3)
+    out += ["[%s] [timers] all-reduce-dp: max 4120.2 ms (rank 50) min 1221.0 ms (rank 3)" % c.ymd(-60),
+            "[%s] [timers] all-reduce-dp: max 4403.7 ms (rank 53) min 1190.2 ms (rank 11)" % c.ymd(-20)]
+    c.log("qwen2-57b-moe/rank0.log", out)
+    for h in ("roce-h100-07", "roce-h100-03"):
+        for dev in range(8):
+            bad = h == "roce-h100-07" and dev == 2
+            c.node_metric("rdma_port_rx_symbol_errors_total",
+                          {"instance": h, "device": "mlx5_%d" % dev, "port": "1"},
+                          (lambda s: 12 + max(0, s + 1100) * 41) if bad else (lambda s: 0), 0)
+            c.node_metric("rdma_np_cnp_sent_total", {"instance": h, "device": "mlx5_%d" % dev},
+                          (lambda s: 5000 + (s + 1200) * 3), 0)
+    node_allreduce(c, hosts)
+    c.nccl("nccl.allreduce@job", busbw=71.0)
+    c.nccl("nccl.sendrecv@roce-h100-07", busbw=9.8, details={"slowest_nic": "mlx5_2", "per_nic_gb_s_min": 9.8,
+                                                           "per_nic_gb_s_median": 46.1})
+    for h in ("roce-h100-06", "roce-h100-08"):
+        c.nccl("nccl.sendrecv@" + h)
+    return c
+
+
+@case
+def p036():
+    hosts = ["bm-h200-%02d" % i for i in range(1, 5)]
+    c = Case("case-p036", "nccl_network_misconfig", "bm-h200-04", hosts, gpu=H200)
+    c.alert("JobStartFailed", "phi-moe-sft: NCCL init failed on 8 ranks", s=0, job="phi-moe-sft",
+            node="bm-h200-01")
+    out = []
+    for r in (24, 26, 29):
+        pid = c.rng.randrange(10000, 99999)
+        out += ["bm-h200-04:%d:%d [%d] NCCL INFO Bootstrap : Using bond0:10.20.0.44<0>" % (pid, pid, r % 8),
+                "bm-h200-04:%d:%d [%d] misc/socket.cc:484 NCCL WARN socketStartConnect: Connect to "
+                "10.20.0.41<43117> failed : Software caused connection abort" % (pid, pid + 77, r % 8),
+                "bm-h200-04:%d:%d [%d] NCCL INFO misc/socket.cc:565 -> 2" % (pid, pid + 77, r % 8),
+                "bm-h200-04:%d:%d [%d] NCCL INFO bootstrap.cc:259 -> 2" % (pid, pid + 77, r % 8)]
+    out += ["[rank24]: torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/"
+            "ProcessGroupNCCL.cpp:2006, unhandled system error (run with NCCL_DEBUG=INFO for details), "
+            "NCCL version 2.21.5",
+            "[rank24]: ncclSystemError: System call (e.g. socket, malloc) or external library call failed or "
+            "device error.",
+            "[rank24]: Last error:",
+            "[rank24]: socketStartConnect: Connect to 10.20.0.41<43117> failed : Software caused connection abort"]
+    out += ["%s:1:1 [0] NCCL INFO Bootstrap : Using bond0:10.20.0.%d<0>" % (h, 41 + i) for i, h in enumerate(hosts[:3])]
+    c.log("phi-moe-sft/ranks.log", out)
+    j = kernel_noise(c, "bm-h200-04", 4) + [
+        sl(c, "bm-h200-04", -3600, "ansible-playbook[55120]: role=hardening task=\"apply nftables baseline\" changed=1"),
+        sl(c, "bm-h200-04", -3599, "systemd[1]: Reloading nftables.service - nftables..."),
+        sl(c, "bm-h200-04", -3599, "nft[55190]: table inet filter: chain output policy drop, allow tcp dport {22, 9100, 6817-6819}"),
+        sl(c, "bm-h200-04", -40, "kernel: nft_reject: OUTPUT DROP IN= OUT=bond0 SRC=10.20.0.44 DST=10.20.0.41 "
+           "PROTO=TCP SPT=51122 DPT=43117"),
+    ]
+    c.log("bm-h200-04/journal", j)
+    node_allreduce(c, hosts)
+    c.errored("nccl.allreduce@job", "bootstrap failed: bm-h200-04 could not connect to the root "
+              "(socketStartConnect: Software caused connection abort)", duration=30.2)
+    return c
+
+@case
+def p037():
+    hosts = ["tt-h200-%02d" % i for i in range(1, 5)]
+    c = Case("case-p037", "nccl_collective_hang", "tt-h200-02/gpu3", hosts, gpu=H200)
+    c.alert("NCCLWatchdogTimeout", "torchtitan-70b: collective timeout on ranks 0-31 except 11", s=0,
+            job="torchtitan-70b", node="tt-h200-01")
+    out = fsdp_steps(c, -1150, 8, 5510, step_s=2.6) + app_noise(c, 2)
+    out += many_watchdogs(c, [0, 4, 17, 28], -20, 33107, op="_REDUCE_SCATTER_BASE", numel=134217728)
+    out += ["[rank0]:[%s ProcessGroupNCCL.cpp:1268] [PG 1 (dp_shard) Rank 0] Flight recorder: rank 11 has not "
+            "joined collective seq 33107; last collective seq 33106 (ALLGATHER, completed)" % c.glog(-15, "W")]
+    c.log("torchtitan-70b/all.log", out)
+    st = ["$ py-spy dump --pid 77120 --native   # rank 11 on tt-h200-02",
+          "Thread 77120 (idle): \"MainThread\"",
+          "    synchronize (torch/cuda/streams.py:105)",
+          "    _wait_for_pending_h2d (titan/offload/cpu_adam.py:212)",
+          "    step (titan/offload/cpu_adam.py:188)",
+          "    train_step (titan/train.py:402)",
+          "Thread 77391 (idle): \"offload-copy\"",
+          "    __lock_acquire (pthread_mutex_lock)",
+          "    cudaStreamSynchronize (libcudart.so.12)",
+          "    at::native::copy_ (libtorch_cuda.so)",
+          "    _copy_bucket (titan/offload/cpu_adam.py:91)"]
+    c.log("tt-h200-02/pyspy-rank11.txt", st)
+    dcgm(c, "tt-h200-02", names=("util", "power"),
+         over={"util": {g: after(-620, (lambda s, v: 100) if g != 3 else (lambda s, v: 0)) for g in range(8)},
+               "power": {3: after(-620, lambda s, v: 131)}})
+    sweep(c, "tt-h200-02")
+    node_allreduce(c, hosts)
+    return c
+
+
+@case
+def p038():
+    hosts = ["gx-h100-%02d" % i for i in range(1, 3)]
+    c = Case("case-p038", "cuda_oom", "job", hosts, gpu=H100)
+    c.alert("JobFailed", "yi-34b-sft failed at step 1 on all 16 ranks", s=0, job="yi-34b-sft", node="gx-h100-01")
+    out = ["%s - INFO - config: micro_batch_size 4 -> 8 (override from run-card v7), seq_len 8192, zero_stage 2, "
+           "activation_checkpointing false" % c.ymd(-300)] + app_noise(c, 4)
+    for r in (0, 5, 9, 14):
+        out += ["[rank%d]: RuntimeError: CUDA out of memory. Tried to allocate 4.00 GiB (GPU %d; 79.10 GiB total "
+                "capacity; 71.84 GiB already allocated; 2.91 GiB free; 74.22 GiB reserved in total by PyTorch) If "
+                "reserved memory is >> allocated memory try setting max_split_size_mb to avoid fragmentation.  See "
+                "documentation for Memory Management and PYTORCH_CUDA_ALLOC_CONF" % (r, r % 8)]
+    out += elastic_failure(c, -200, "gx-h100-01", 0, 0, 1)
+    c.log("yi-34b-sft/launcher.log", out)
+    dcgm(c, "gx-h100-01", names=("fb", "util"),
+         over={"fb": {g: lambda s, v: v if s < -280 else (78800 if s < -200 else 600) for g in range(8)},
+               "util": {g: after(-200, lambda s, v: 0) for g in range(8)}})
+    sweep(c, "gx-h100-01")
+    return c
+
+
+@case
+def p039():
+    hosts = ["ds-h100-%02d" % i for i in range(11, 15)]
+    c = Case("case-p039", "illegal_memory_access", "ds-h100-12/gpu5", hosts, gpu=H100)
+    c.alert("NCCLWatchdogTimeout", "ner-multilingual: watchdog timeouts on 31 ranks", s=0,
+            job="ner-multilingual", node="ds-h100-11")
+    out = deepspeed_steps(c, -1100, 10, 7710) + app_noise(c, 2)
+    out += many_watchdogs(c, [0, 3, 19, 27], -30, 62210)
+    c.log("ner-multilingual/rank0-merged.log", out)
+    r13 = ["../aten/src/ATen/native/cuda/Indexing.cu:1289: indexSelectLargeIndex: block: [%d,0,0], thread: [%d,0,0] "
+           "Assertion `srcIndex < srcSelectDimSize` failed." % (b, t) for b, t in ((211, 64), (211, 65), (211, 66), (398, 0))]
+    r13 += ["[rank13]: RuntimeError: CUDA error: device-side assert triggered",
+            "[rank13]: CUDA kernel errors might be asynchronously reported at some other API call, so the "
+            "stacktrace below might be incorrect.",
+            "[rank13]: note: shard 'wikiann-xx-0412' tokenized with tokenizer v2 (vocab 250112); model embedding "
+            "has 250002 rows"]
+    c.log("ds-h100-12/rank13.err", r13)
+    c.log("ds-h100-12/dmesg", kernel_noise(c, "ds-h100-12", 3, fmt="dmesg") + [
+        xid(c, 5, -630, 43, "Ch 00000008", pid=61220, name="python3")])
+    sweep(c, "ds-h100-12", bad={5: dict(xid_last=43)})
+    return c
+
+
+@case
+def p040():
+    hosts = ["pool-c-h200-%02d" % i for i in (7, 8)]
+    c = Case("case-p040", "host_oom", "pool-c-h200-08", hosts, gpu=H200)
+    c.alert("PodOOMKilled", "pytorchjob wm-video-13b worker-1 OOMKilled (exit 137)", s=0, namespace="video",
+            job="wm-video-13b", node="pool-c-h200-08")
+    ev = k8s_events(c, "video", [
+        (-1100, "Normal", "Started", "pod/wm-video-13b-worker-1", "Started container pytorch"),
+        (-95, "Warning", "OOMKilling", "node/pool-c-h200-08", "Memory cgroup out of memory: Killed process 3922811 "
+         "(pt_data_worker) total-vm:61220312kB, anon-rss:58120220kB, file-rss:81234kB, shmem-rss:0kB, UID:0 pgtables:114228kB oom_score_adj:-997"),
+        (-94, "Warning", "OOMKilling", "node/pool-c-h200-08", "Memory cgroup out of memory: Killed process 3921004 "
+         "(python) total-vm:182004412kB, anon-rss:121992012kB, file-rss:401220kB, shmem-rss:8388608kB, UID:0 pgtables:301112kB oom_score_adj:-997"),
+        (-90, "Normal", "Killing", "pod/wm-video-13b-worker-1", "Stopping container pytorch"),
+        (-88, "Warning", "BackOff", "pod/wm-video-13b-worker-1", "Back-off restarting failed container pytorch in pod wm-video-13b-worker-1"),
+        (-60, "Normal", "SuccessfulDelete", "pytorchjob/wm-video-13b", "Deleted pod: wm-video-13b-worker-0"),
+    ])
+    c.log("scheduler/events", ev)
+    w0 = fsdp_steps(c, -900, 12, 3120) + app_noise(c, 2) + [
+        "[rank3]: torch.distributed.DistBackendError: [3] is setting up NCCL communicator and retrieving ncclUniqueId "
+        "from [0] via c10d key-value store by key '0:1', but store->get('0:1') got error: Connection reset by peer",
+        "[rank3]: RuntimeError: [../third_party/gloo/gloo/transport/tcp/pair.cc:534] Connection closed by peer "
+        "[10.42.8.19]:29500"]
+    c.log("video/wm-video-13b-worker-0/pytorch", w0)
+    c.node_metric("container_memory_working_set_bytes", {"pod": "wm-video-13b-worker-1", "node": "pool-c-h200-08"},
+                  lambda s: min(1.9e11, 0.9e11 + (s + 1200) * 1.0e8) if s < -90 else 4.1e9, 0)
+    c.node_metric("container_memory_working_set_bytes", {"pod": "wm-video-13b-worker-0", "node": "pool-c-h200-07"},
+                  lambda s: 1.02e11 + c.rng.uniform(-2e9, 2e9), 0)
+    sweep(c, "pool-c-h200-08")
+    return c
+
+@case
+def p041():
+    hosts = ["titan-h100-%02d" % i for i in range(1, 9)]
+    c = Case("case-p041", "loss_divergence", "job", hosts, gpu=H100)
+    c.alert("LossSpike", "llama-13b-long: loss 1.98 -> 7.4 and not recovering (bf16, no loss scaling)", s=0,
+            job="llama-13b-long", node="titan-h100-01")
+    lo = lambda i: 1.98 + c.rng.uniform(-0.02, 0.02) if i < 14 else 7.4 + c.rng.uniform(-0.3, 0.3)
+    out = fsdp_steps(c, -900, 30, 61000, loss_fn=lo, step_s=1.9) + app_noise(c, 2)
+    out += ["[rank0]:[titan] %s - root - WARNING - grad_norm 4.127e+03 at step 61014 (clip 1.0); lr 3.00e-04 "
+            "after warmup restart of rope-scaling phase" % c.ymd_ms(-870),
+            "[rank0]:[titan] %s - root - WARNING - grad_norm 9.882e+02 at step 61015" % c.ymd_ms(-868)]
+    c.log("llama-13b-long/rank0.log", out)
+    dcgm(c, "titan-h100-01", names=("util", "power"))
+    sweep(c, "titan-h100-01")
+    for h in hosts[:2]:
+        c.sdc("gpu.sdc@" + h)
+    return c
+
+
+@case
+def p042():
+    hosts = ["fp16-a100-%02d" % i for i in range(1, 5)]
+    c = Case("case-p042", "fp16_loss_scale_collapse", "job", hosts, gpu=A100)
+    c.alert("SkippedIterations", "gpt2-xl-fp16: 180 skipped iterations in last 200", s=0, job="gpt2-xl-fp16",
+            node="fp16-a100-01")
+    sc = lambda i: max(1.0, 32768.0 / (2 ** i))
+    sk = lambda i: 20 + 10 * i
+    out = megatron_iters(c, -900, 20, 230010, step_s=1.2, scale_fn=sc, skipped_fn=sk,
+                         loss_fn=lambda i: 2.71 + c.rng.uniform(-0.01, 0.01), grad_fn=lambda i: float("nan") if i % 2 else 9.1e4)
+    c.log("gpt2-xl-fp16/rank0.log", out + app_noise(c, 3))
+    dcgm(c, "fp16-a100-01", names=("util",))
+    sweep(c, "fp16-a100-01")
+    return c
+
+
+@case
+def p043():
+    hosts = ["fp8-h200-%02d" % i for i in range(1, 5)]
+    c = Case("case-p043", "fp8_scaling_overflow", "job", hosts, gpu=H200)
+    c.alert("GradNormInf", "nemo-gpt-15b-fp8: grad norm inf on 30 consecutive steps", s=0,
+            job="nemo-gpt-15b-fp8", node="fp8-h200-01")
+    out = []
+    for i in range(16):
+        t = -800 + 45 * i
+        gn = "inf" if i >= 4 else "%.3f" % (0.41 * c.rng.uniform(0.9, 1.1))
+        out.append("Epoch 0: : %d/120000 [%s] reduced_train_loss=%.3f, global_step=%d, consumed_samples=%d, "
+                   "grad_norm=%s, train_step_timing in s=3.42" % (
+                       44100 + i, c.ymd(t), 2.4 + (0.3 * (i - 4) if i > 4 else 0), 44100 + i, (44100 + i) * 512, gn))
+    out += ["%s [NeMo W transformer_engine] Detected non-finite values in FP8 amax for 'decoder.layers.31.mlp.linear_fc2' "
+            "(fwd weight); scale set to 1/inf=0" % c.ymd(-620),
+            "%s [NeMo W transformer_engine] fp8 recipe DelayedScaling(margin=0, fp8_format=HYBRID, amax_history_len=16, "
+            "amax_compute_algo='most_recent')" % c.ymd(-619),
+            "%s [NeMo W] 27 TE modules report scale_inv=inf after amax reduction across tp group" % c.ymd(-400)]
+    c.log("nemo-gpt-15b-fp8/nemo_log_globalrank-0.txt", out + app_noise(c, 3))
+    dcgm(c, "fp8-h200-01", names=("util", "tensor"))
+    sweep(c, "fp8-h200-01")
+    c.sdc("gpu.sdc@fp8-h200-01")
+    return c
+
+
+@case
+def p044():
+    hosts = ["ep-h100-%02d" % i for i in range(1, 9)]
+    c = Case("case-p044", "moe_expert_imbalance", "job", hosts, gpu=H100)
+    c.alert("StragglerSuspected", "ds-moe-52b: EP ranks 20-23 slowest in 95% of steps", s=0, job="ds-moe-52b",
+            node="ep-h100-03")
+    st = lambda i: 3.0 + 0.12 * i
+    out = deepspeed_steps(c, -1100, 18, 9900, step_fn=st, step_s=3.0) + app_noise(c, 2)
+    out += ["[%s] [INFO] [moe/sharded_moe.py:511] layer 14 gate: exp_counts=[22211, 190, 402, 87, 39112, 512, 611, 1023] "
+            "capacity=8192 dropped=45921 (44.9%%)" % c.ymd_ms(-200),
+            "[%s] [INFO] [moe/sharded_moe.py:511] layer 15 gate: exp_counts=[19821, 301, 388, 102, 41007, 420, 700, 1405] "
+            "capacity=8192 dropped=44988 (43.9%%)" % c.ymd_ms(-150),
+            "[%s] [WARNING] [engine.py:2210] l_aux fell to 0.0008 (coef 0.001); router z-loss disabled by config" % c.ymd_ms(-140)]
+    c.log("ds-moe-52b/rank0.log", out)
+    dcgm(c, "ep-h100-03", names=("util", "fb"))
+    for h in ("ep-h100-03", "ep-h100-04"):
+        c.nccl("nccl.alltoall@" + h)
+    c.nccl("nccl.alltoall@job")
+    sweep(c, "ep-h100-03")
+    return c
+
+
+@case
+def p045():
+    hosts = ["bf-h200-%02d" % i for i in range(1, 5)]
+    c = Case("case-p045", "straggler_rank", "bf-h200-03", hosts, gpu=H200)
+    c.alert("StragglerSuspected", "sft-mm-20b: all 8 ranks of bf-h200-03 arrive late", s=0, job="sft-mm-20b",
+            node="bf-h200-03")
+    out = megatron_iters(c, -1000, 24, 4410, step_s=2.6) + app_noise(c, 2)
+    out += ["[%s] [straggler] rank 16..23 (bf-h200-03) late by 310-360 ms per step; GPU kernels same duration; "
+            "gap between kernels 4.1x peers" % c.ymd(-50)]
+    c.log("sft-mm-20b/rank0.log", out)
+    c.log("bf-h200-03/journal", kernel_noise(c, "bf-h200-03", 6) + [
+        sl(c, "bf-h200-03", -86400 * 2, "kernel: DMI: Supermicro SYS-821GE-TNHR/X13DEG-OAD, BIOS 2.1a 06/11/2025"),
+        sl(c, "bf-h200-03", -86400 * 2 + 40, "systemd[1]: Starting cpupower.service - Configure CPU power related settings...")])
+    dcgm(c, "bf-h200-03", names=("util", "clock", "power"),
+         over={"util": {g: lambda s, v: 71 + c.rng.uniform(-3, 3) for g in range(8)}})
+    c.node_metric("node_cpu_scaling_frequency_hertz", {"instance": "bf-h200-03", "cpu": "0"}, lambda s: 8.0e8, 0)
+    c.node_metric("node_cpu_scaling_frequency_hertz", {"instance": "bf-h200-02", "cpu": "0"},
+                  lambda s: 3.4e9 + c.rng.uniform(-1e8, 1e8), 0)
+    sweep(c, "bf-h200-03", gemm={})
+    for g in range(8):
+        c.kernel_launch("gpu.kernel_launch@bf-h200-03/gpu%d" % g, us=27.0 + g * 0.6)
+        c.kernel_launch("gpu.kernel_launch@bf-h200-02/gpu%d" % g)
+    return c
+
+
+@case
+def p046():
+    hosts = ["hf-a100-%02d" % i for i in range(1, 3)]
+    c = Case("case-p046", "dataloader_stall", "job", hosts, gpu=A100)
+    c.alert("GPUUtilLow", "ocr-donut-ft: GPU util 18-35% on all 16 GPUs for 20 min", s=0, job="ocr-donut-ft",
+            node="hf-a100-01")
+    out = []
+    for i in range(16):
+        t = -1100 + 65 * i
+        out.append("{'loss': %.4f, 'grad_norm': %.3f, 'learning_rate': %.3e, 'epoch': %.2f}" % (
+            0.91 - 0.002 * i, 1.1 * c.rng.uniform(0.9, 1.1), 4e-5, 1.2 + 0.01 * i))
+        out.append(" %d%%|%s| %d/12000 [%s<41:22:10, %.2fs/it]" % (
+            20 + i // 4, "#" * 4, 2401 + 10 * i, c.at(t).strftime("%H:%M:%S"), 4.8 * c.rng.uniform(0.9, 1.2)))
+    out += ["[%s] train.py:144 dataloader: num_workers=0 (DATALOADER_WORKERS unset, default changed in launcher 0.9)" % c.ymd(-1150),
+            "[%s] train.py:201 profiler: 84%% of step time in DataLoader.__next__ (PIL decode + augment on main process)" % c.ymd(-300)]
+    c.log("ocr-donut-ft/trainer.log", out + app_noise(c, 2))
+    dcgm(c, "hf-a100-01", names=("util", "power"),
+         over={"util": {g: lambda s, v: 26 + c.rng.uniform(-9, 9) for g in range(8)},
+               "power": {g: lambda s, v: 150 + c.rng.uniform(-20, 20) for g in range(8)}})
+    sweep(c, "hf-a100-01")
+    return c
+
+@case
+def p047():
+    hosts = ["edge-h100-%02d" % i for i in range(1, 5)]
+    c = Case("case-p047", "storage_failure", "edge-h100-02", hosts, gpu=H100)
+    c.alert("TrainingJobFailed", "asr-conformer-xl: rank 11 OSError, job exited", s=0, job="asr-conformer-xl",
+            node="edge-h100-02")
+    out = plain_steps(c, -900, 14, 8801) + app_noise(c, 2) + [
+        "[rank11]: Traceback (most recent call last):",
+        '[rank11]:   File "/workspace/asr/data/cache.py", line 77, in put',
+        "[rank11]:     with open(tmp_path, 'wb') as f:",
+        "[rank11]: OSError: [Errno 30] Read-only file system: '/local_nvme/feat_cache/shard_0188.npy.tmp'",
+    ] + elastic_failure(c, -40, "edge-h100-02", 11, 3, 1)
+    c.log("asr-conformer-xl/job.log", out)
+    d = kernel_noise(c, "edge-h100-02", 4, fmt="dmesg") + [
+        dm(c, -210, "nvme nvme1: I/O 812 QID 37 timeout, aborting"),
+        dm(c, -180, "nvme nvme1: I/O 812 QID 37 timeout, reset controller"),
+        dm(c, -150, "nvme nvme1: Abort status: 0x371"),
+        dm(c, -120, "blk_update_request: I/O error, dev nvme1n1, sector 1883221504 op 0x1:(WRITE) flags 0x800 phys_seg 32 prio class 0"),
+        dm(c, -119, "Buffer I/O error on dev nvme1n1, logical block 235402688, lost async page write"),
+        dm(c, -118, "EXT4-fs error (device nvme1n1): ext4_journal_check_start:83: comm python3: Detected aborted journal"),
+        dm(c, -118, "EXT4-fs (nvme1n1): Remounting filesystem read-only"),
+    ]
+    c.log("edge-h100-02/dmesg", d)
+    c.node_metric("node_disk_io_time_seconds_total", {"instance": "edge-h100-02", "device": "nvme1n1"},
+                  lambda s: 5000 + (s + 1200) * (0.3 if s < -220 else 1.0), 1)
+    c.node_metric("node_filesystem_readonly", {"instance": "edge-h100-02", "mountpoint": "/local_nvme"},
+                  lambda s: 1 if s >= -118 else 0, 0)
+    sweep(c, "edge-h100-02")
+    return c
+
+
+@case
+def p048():
+    hosts = ["mix-h100-%02d" % i for i in range(1, 5)]
+    c = Case("case-p048", "launch_config_error", "mix-h100-04", hosts, gpu=H100)
+    c.alert("JobStartFailed", "gemma2-9b-dpo: 8 ranks failed at NCCL init", s=0, job="gemma2-9b-dpo",
+            node="mix-h100-01")
+    out = []
+    for r in (24, 25, 30):
+        pid = c.rng.randrange(10000, 99999)
+        out += ["mix-h100-04:%d:%d [%d] NCCL INFO cudaDriverVersion 12020" % (pid, pid, r % 8),
+                "mix-h100-04:%d:%d [%d] NCCL INFO NCCL version 2.21.5+cuda12.4" % (pid, pid, r % 8),
+                "mix-h100-04:%d:%d [%d] init.cc:1802 NCCL WARN Cuda failure 'CUDA driver version is insufficient "
+                "for CUDA runtime version'" % (pid, pid, r % 8)]
+    out += ["[rank24]: RuntimeError: The NVIDIA driver on your system is too old (found version 12020). Please "
+            "update your GPU driver by downloading and installing a new version from the URL: "
+            "http://www.nvidia.com/Download/index.aspx Alternatively, go to: https://pytorch.org to install a "
+            "PyTorch version that has been compiled with your version of the CUDA driver."]
+    for h in hosts[:3]:
+        out.append("%s:%d:%d [0] NCCL INFO cudaDriverVersion 12040" % (h, 1000 + hosts.index(h), 1000 + hosts.index(h)))
+    out += app_noise(c, 3)
+    c.log("gemma2-9b-dpo/ranks.log", out)
+    c.log("mix-h100-04/journal", kernel_noise(c, "mix-h100-04", 4) + [
+        sl(c, "mix-h100-04", -7200, "kernel: nvidia: module verification failed: signature and/or required key missing"),
+        sl(c, "mix-h100-04", -7199, "kernel: NVRM: loading NVIDIA UNIX x86_64 Kernel Module  535.161.08  Tue Mar  5 22:42:18 UTC 2024"),
+        sl(c, "mix-h100-04", -7300, "apt[8812]: Setting up nvidia-driver-535 (535.161.08-0ubuntu1) ... (rollback by reimage job RITM0041122)")])
+    for h in hosts:
+        c.inventory("gpu.inventory@%s/gpu0" % h,
+                    details={"driver": "535.161.08" if h == "mix-h100-04" else "550.90.07",
+                             "cuda": "12.2" if h == "mix-h100-04" else "12.4"})
+    sweep(c, "mix-h100-04")
+    return c
+
+
+@case
+def p049():
+    hosts = ["co-h200-%02d" % i for i in range(1, 5)]
+    c = Case("case-p049", "gpu_thermal_throttle", "co-h200-01/gpu2", hosts, gpu=H200)
+    c.alert("StepTimeRegression", "deepseek-distill-32b: step time +14%", s=0, job="deepseek-distill-32b",
+            node="co-h200-01")
+    st = lambda i: 3.1 if i < 9 else 3.55 * c.rng.uniform(0.99, 1.02)
+    out = megatron_iters(c, -1100, 26, 11200, step_fn=st, step_s=3.1) + app_noise(c, 2)
+    c.log("deepseek-distill-32b/rank0.log", out)
+    c.log("co-h200-01/journal", kernel_noise(c, "co-h200-01", 6))
+    dcgm(c, "co-h200-01", names=("util", "power"),
+         over={"power": {2: after(-800, lambda s, v: 0.62 * v)}})
+    sweep(c, "co-h200-01", bad={2: dict(temperature_c=91, hbm_temperature_c=95, sm_clock_mhz=1320,
+                                        clock_event_reasons=0x40, power_w=401)}, gemm={2: 501.0})
+    sweep(c, "co-h200-02")
+    return c
+
+
+@case
+def p050():
+    hosts = ["kq-a100-%02d" % i for i in (1, 2, 3, 4)]
+    c = Case("case-p050", "cuda_oom", "kq-a100-01/gpu3", hosts, gpu=A100, pci=ck.PCI_BUS_B)
+    c.alert("NCCLError", "pytorchjob seg-sam-h: IB errors on 3 workers, job failed", s=0, namespace="vision",
+            job="seg-sam-h", node="kq-a100-02")
+    out = []
+    for w, r in ((1, 9), (2, 20), (3, 30)):
+        h = hosts[r // 8]
+        pid = c.rng.randrange(10000, 99999)
+        out += ["%s:%d:%d [%d] NCCL WARN NET/IB : Got completion from peer 10.9.1.13<57201> with status=12 "
+                "opcode=0 len=0 vendor err 129 (Send) localGid ::ffff:10.9.%d.%d remoteGids::ffff:10.9.1.13 hca mlx5_%d" % (
+                    h, pid, pid + 55, r % 8, r // 8 + 1, 10 + r, r % 8),
+                "[rank%d]: torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/"
+                "ProcessGroupNCCL.cpp:1970, remote process exited or there was a network error, NCCL version 2.20.5" % r]
+    c.log("vision/seg-sam-h-workers-1-3/pytorch", fsdp_steps(c, -600, 8, 702) + out + app_noise(c, 2))
+    m0 = ["[rank3]: Traceback (most recent call last):",
+          '[rank3]:   File "/app/sam/train.py", line 230, in train_step',
+          "[rank3]:     masks = model(images, prompts)",
+          "[rank3]: torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 11.25 GiB. GPU 3 has a total capacity "
+          "of 79.15 GiB of which 6.02 GiB is free. Process 114022 has 73.12 GiB memory in use. Of the allocated memory "
+          "61.88 GiB is allocated by PyTorch, and 9.90 GiB is reserved by PyTorch but unallocated.",
+          "[rank3]: batch note: image 4096x4096 with 211 prompts (largest in shard sa_000442)"]
+    m0 += elastic_failure(c, -31, "seg-sam-h-master-0", 3, 3, 1)
+    c.log("vision/seg-sam-h-master-0/pytorch", m0)
+    dcgm(c, "kq-a100-01", names=("fb",), over={"fb": {3: lambda s, v: v if s < -40 else (80800 if s < -30 else 700)}})
+    sweep(c, "kq-a100-01")
+    for h in hosts:
+        c.nccl("nccl.sendrecv@" + h)
+    return c
+
+
+@case
+def p051():
+    hosts = ["sv-h100-%02d" % i for i in (40, 41)]
+    c = Case("case-p051", "gpu_memory_uncorrectable_ecc", "sv-h100-41/gpu4", hosts, gpu=H100)
+    c.alert("TrainingJobFailed", "embed-7b-contrastive: rank 12 exited (CUDA error), job failed", s=0,
+            job="embed-7b-contrastive", node="sv-h100-41")
+    out = deepspeed_steps(c, -700, 12, 1300) + app_noise(c, 2) + [
+        "[rank12]: RuntimeError: CUDA error: unspecified launch failure",
+        "[rank12]: CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace "
+        "below might be incorrect.",
+        "[rank12]: For debugging consider passing CUDA_LAUNCH_BLOCKING=1"]
+    out += elastic_failure(c, -50, "sv-h100-41", 12, 4, 1)
+    c.log("embed-7b-contrastive/slurm-77120.out", out)
+    dcgm(c, "sv-h100-41", names=("util", "power"), over={"util": {g: after(-50, lambda s, v: 0) for g in range(8)}})
+    sweep(c, "sv-h100-41", bad={4: dict(ecc_dbe_volatile=1, ecc_dbe_aggregate=4, remapped_rows_uncorrectable=2,
+                                        remap_pending=0, xid_last=48)})
+    c.errored("gpu.gemm@sv-h100-41/gpu4", "cuBLASLt reference check aborted: CUDA error 'uncorrectable ECC error "
+              "encountered' after 3 of 20 iterations", duration=4.4)
+    c.gemm("gpu.gemm@sv-h100-41/gpu3")
+    return c
+
+
+@case
+def p052():
+    hosts = ["ib-a100-%02d" % i for i in range(1, 9)]
+    c = Case("case-p052", "ib_link_failure", "ib-a100-05/mlx5_1", hosts, gpu=A100)
+    c.alert("NCCLError", "neox-20b: IBV_WC_RETRY_EXC_ERR on many ranks; job failed", s=0, job="neox-20b",
+            node="ib-a100-01")
+    out = megatron_iters(c, -600, 8, 150100, step_s=6.6) + app_noise(c, 2)
+    for r in (1, 9, 33, 34, 57):
+        h = hosts[r // 8]
+        pid = c.rng.randrange(10000, 99999)
+        peer = (4, 5) if r // 8 != 4 else (0, 1)
+        out.append("%s:%d:%d [%d] NCCL WARN NET/IB : Got completion from peer 10.50.%d.%d<52001> with error 12, "
+                   "opcode 0, len 0, vendor err 129 (Send) localGid ::ffff:10.50.%d.%d remoteGid ::ffff:10.50.%d.%d" % (
+                       h, pid, pid + 30, r % 8, peer[0], peer[1], r // 8, r % 8, peer[0], peer[1]))
+    out.append("[rank33]: ncclRemoteError: A call failed possibly due to a network error or a remote process exiting "
+               "prematurely. Last error: NET/IB : Got completion from peer with error 12, IBV_WC_RETRY_EXC_ERR")
+    c.log("neox-20b/stderr", out)
+    c.log("ufm/events", ["%s UFM event 602 severity=Critical: Link went down: ib-a100-05 HCA-2/1 (mlx5_1) "
+                         "<-> leaf-sw-03 port 17" % c.ymd(-240),
+                         "%s UFM event 113 severity=Warning: Symbol error counter rose on leaf-sw-03/17 "
+                         "(delta 4120 in 300 s)" % c.ymd(-560),
+                         "%s UFM event 603 severity=Info: Link went up: ib-a100-05 HCA-2/1 (mlx5_1)" % c.ymd(-200),
+                         "%s UFM event 602 severity=Critical: Link went down: ib-a100-05 HCA-2/1 (mlx5_1) "
+                         "<-> leaf-sw-03 port 17" % c.ymd(-150)])
+    for dev in range(4):
+        c.node_metric("node_infiniband_port_state", {"instance": "ib-a100-05", "device": "mlx5_%d" % dev},
+                      (lambda s: 4 if s < -240 or -200 <= s < -150 else 1) if dev == 1 else (lambda s: 4), 0)
+    for h in hosts:
+        if h == "ib-a100-05":
+            c.errored("nccl.allreduce@" + h, "probe agent unreachable: ssh ib-a100-05: connection timed out "
+                      "(node being drained by UFM policy)", duration=30.0)
+        else:
+            c.nccl("nccl.allreduce@" + h)
+    c.errored("nccl.allreduce@job", "job-wide probe needs all 8 nodes; ib-a100-05 unreachable", duration=30.0)
+    return c
+
 
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
