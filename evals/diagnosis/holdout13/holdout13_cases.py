@@ -1552,6 +1552,121 @@ def p052():
     c.errored("nccl.allreduce@job", "job-wide probe needs all 8 nodes; ib-a100-05 unreachable", duration=30.0)
     return c
 
+@case
+def p053():
+    hosts = ["nvl-h200-%02d" % i for i in (1, 2)]
+    c = Case("case-p053", "nvlink_error", "nvl-h200-02/gpu4", hosts, gpu=H200)
+    c.alert("NCCLWatchdogTimeout", "intern-vl-26b: watchdog timeouts on 16 ranks after 2 h of training", s=0,
+            job="intern-vl-26b", node="nvl-h200-01")
+    out = deepspeed_steps(c, -1150, 14, 22010, step_s=2.9) + app_noise(c, 3)
+    out += many_watchdogs(c, [0, 6, 9, 12, 15], -25, 90441, op="ALLREDUCE", numel=268435456, timeout_ms=1200000)
+    out += ["[rank12]:[%s ProcessGroupNCCL.cpp:1318] [PG 0 (default_pg) Rank 12] Timeout at NCCL work: 90441, last "
+            "enqueued NCCL work: 90441, last completed NCCL work: 90440." % c.glog(-24, "E")]
+    c.log("intern-vl-26b/ranks.log", out)
+    dcgm(c, "nvl-h200-02", names=("util", "nvl_bw"),
+         over={"util": {g: after(-1220, lambda s, v: 100) for g in range(8)},
+               "nvl_bw": {g: after(-1220, lambda s, v: 0) for g in range(8)}})
+    dcgm(c, "nvl-h200-01", names=("util",), over={"util": {g: after(-1220, lambda s, v: 100) for g in range(8)}})
+    sweep(c, "nvl-h200-02", bad={4: dict(nvlink_links_up=11, nvlink_recovery_errors=31, nvlink_recovery_errors_per_s=2.0,
+                                         nvlink_replay_errors_per_s=880.0, nvlink_replay_errors=1402211)})
+    sweep(c, "nvl-h200-01")
+    c.nccl("nccl.p2p_matrix@nvl-h200-02", busbw=0.0, details={"slowest_pair": "gpu4->gpu0",
+                                                             "pairs_failed": 14, "median_pair_gb_s": 372.0})
+    c.nccl("nccl.p2p_matrix@nvl-h200-01")
+    return c
+
+
+@case
+def p054():
+    hosts = ["zo-a100-%02d" % i for i in range(1, 3)]
+    c = Case("case-p054", "pcie_link_degraded", "zo-a100-02/gpu6", hosts, gpu=A100)
+    c.alert("StepTimeRegression", "opt-13b-zero-offload: step time 1.5x since node replacement", s=0,
+            job="opt-13b-zero-offload", node="zo-a100-01")
+    st = lambda i: 7.9 * c.rng.uniform(0.98, 1.02)
+    out = deepspeed_steps(c, -1100, 20, 1810, step_fn=st, step_s=5.3) + app_noise(c, 2)
+    out += ["[%s] [INFO] [stage_1_and_2.py:1822] [Rank 0] cpu_adam step 412 ms; gradient offload D2H max over "
+            "ranks 2104 ms (rank 14), median 1012 ms" % c.ymd_ms(-60)]
+    c.log("opt-13b-zero-offload/rank0.log", out)
+    c.log("scheduler/events", [slurm_ctld(c, -1250, "update_node: node zo-a100-02 state set to IDLE (RMA return, "
+                                         "baseboard swapped)"),
+                               slurm_ctld(c, -1200, "sched: Allocate JobId=90021 NodeList=zo-a100-[01-02] #CPUs=256")])
+    dcgm(c, "zo-a100-02", names=("util", "pcie_rx"), over={"pcie_rx": {6: lambda s, v: 0.5 * v}})
+    sweep(c, "zo-a100-02", bad={6: dict(pcie_link_width=8)}, pcie={6: (12.2, 11.9)})
+    sweep(c, "zo-a100-01", pcie={})
+    return c
+
+
+@case
+def p055():
+    hosts = ["pc-h100-%02d" % i for i in range(1, 5)]
+    c = Case("case-p055", "gpu_power_throttle", "pc-h100-02", hosts, gpu=H100)
+    c.alert("ThroughputLow", "vit-22b: images/s 22% below last week's run at same config", s=0, job="vit-22b",
+            node="pc-h100-01")
+    out = fsdp_steps(c, -1000, 26, 15100, step_fn=lambda i: 2.25 * c.rng.uniform(0.98, 1.02), step_s=1.8)
+    c.log("vit-22b/rank0.log", out + app_noise(c, 3))
+    c.log("pc-h100-02/journal", kernel_noise(c, "pc-h100-02", 5) + [
+        sl(c, "pc-h100-02", -30000, "nv-hostengine[3001]: Policy set: power management limit applied by group 'rack-c7-budget'")])
+    dcgm(c, "pc-h100-02", names=("power", "clock"),
+         over={"power": {g: lambda s, v: 497 + c.rng.uniform(-4, 2) for g in range(8)},
+               "clock": {g: lambda s, v: 1615 + c.rng.uniform(-60, 60) for g in range(8)}})
+    dcgm(c, "pc-h100-03", names=("power", "clock"))
+    sweep(c, "pc-h100-02", bad={g: dict(power_limit_w=500, power_w=497, sm_clock_mhz=1620, clock_event_reasons=0x4)
+                                for g in range(8)}, gemm={g: 590.0 + g for g in range(8)})
+    sweep(c, "pc-h100-03", gemm={})
+    return c
+
+
+@case
+def p056():
+    hosts = ["fx-h100-%02d" % i for i in range(5, 9)]
+    c = Case("case-p056", "gpu_silent_data_corruption", "fx-h100-07/gpu2", hosts, gpu=H100)
+    c.alert("ReplicaDivergence", "rec-dlrm-xl: embedding replicas diverged on fx-h100-07", s=0, job="rec-dlrm-xl",
+            node="fx-h100-07")
+    out = plain_steps(c, -900, 18, 300100, step_s=1.4) + app_noise(c, 2)
+    out += ["%s | WARN | consistency | dense-param fingerprint differs between node replicas: fx-h100-07 "
+            "0x61aa90d2 vs 0xe0b4c117 (3 other nodes); gradients all-reduced, so replicas must match" % c.ymd(-80),
+            "%s | WARN | consistency | re-checked after 50 steps: fx-h100-07 still differs; no NaN/Inf, AUC within band" % c.ymd(-20)]
+    c.log("rec-dlrm-xl/coordinator.log", out)
+    dcgm(c, "fx-h100-07", names=("temp", "dbe", "xid", "util"))
+    sweep(c, "fx-h100-07", gemm={})
+    c.sdc("gpu.sdc@fx-h100-07", mismatched=64, bad_gpu="gpu2")
+    c.sdc("gpu.sdc@fx-h100-06")
+    return c
+
+
+@case
+def p057():
+    hosts = ["hb-h200-%02d" % i for i in range(1, 5)]
+    c = Case("case-p057", "straggler_rank", "hb-h200-02/gpu1", hosts, gpu=H200)
+    c.alert("StragglerSuspected", "mamba2-8b: data-parallel group 1 (hb-h200-02) slowest for 600 steps", s=0,
+            job="mamba2-8b", node="hb-h200-02")
+    out = megatron_iters(c, -1000, 24, 70100, step_s=1.7) + app_noise(c, 2)
+    out += ["[%s] [straggler] group dp1 (ranks 8-15, hb-h200-02) arrives last at 96%% of gradient all-reduces; "
+            "per-rank timing not enabled (set STRAGGLER_PER_RANK=1)" % c.ymd(-40)]
+    c.log("mamba2-8b/rank0.log", out)
+    dcgm(c, "hb-h200-02", names=("util", "clock", "temp", "memtemp"))
+    sweep(c, "hb-h200-02", gemm={}, hbm={1: 2480.0})
+    return c
+
+
+@case
+def p058():
+    hosts = ["gsp-h100-%02d" % i for i in range(1, 5)]
+    c = Case("case-p058", "gpu_firmware_error", "gsp-h100-03/gpu7", hosts, gpu=H100)
+    c.alert("NCCLWatchdogTimeout", "granite-34b: watchdog timeouts on 31 of 32 ranks", s=0, job="granite-34b",
+            node="gsp-h100-01")
+    out = megatron_iters(c, -1150, 8, 55020, step_s=4.8) + app_noise(c, 2)
+    out += many_watchdogs(c, [0, 10, 19, 30], -20, 221870, op="ALLGATHER", numel=16777216)
+    c.log("granite-34b/stderr", out)
+    c.log("gsp-h100-03/journal", kernel_noise(c, "gsp-h100-03", 6) + [
+        sl(c, "gsp-h100-03", -500, "systemd-journald[812]: Suppressed 4121 messages from kernel"),
+        sl(c, "gsp-h100-03", -400, "systemd-journald[812]: Suppressed 1209 messages from kernel")])
+    dcgm(c, "gsp-h100-03", names=("util", "power"),
+         over={"util": {7: after(-640, lambda s, v: 100)}, "power": {7: after(-640, lambda s, v: 112)}})
+    sweep(c, "gsp-h100-03", bad={7: dict(xid_last=119)})
+    c.inventory("gpu.inventory@gsp-h100-03/gpu7", details={"recovery_action": "GPU Reset Required"})
+    return c
+
 
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
