@@ -16,6 +16,7 @@
 
 #include "core/parse.h"
 #include "core/time_util.h"
+#include "knowledge/literal_prefilter.h"
 #include "probes/catalog.h"
 
 namespace vigil {
@@ -756,23 +757,23 @@ std::vector<TimeSeries> SeriesFromSmiQuery(const DiagnosisCase& c, const Topolog
 // `moe_expert_tokens` labelled {source, Hostname, layer, expert} (layer "0" when not named), the
 // series the pack's imbalance conditions (max by (layer) > k * avg by (layer)) are written over.
 std::vector<TimeSeries> SeriesFromExpertCounts(const DiagnosisCase& c, const Topology& topo) {
-  static const std::regex kList(R"(\[\s*(\d+(?:\s*,\s*\d+){3,})\s*\])");
-  static const std::regex kLayer(R"(\blayer[\s:=#_]*(\d+))", std::regex::icase);
-  static const std::regex kExpert(R"(expert)", std::regex::icase);
+  static const FilteredRegex kList(R"(\[\s*(\d+(?:\s*,\s*\d+){3,})\s*\])", /*icase=*/false);
+  static const FilteredRegex kLayer(R"(\blayer[\s:=#_]*(\d+))", /*icase=*/true);
+  static const FilteredRegex kExpert(R"(expert)", /*icase=*/true);
   std::map<std::tuple<std::string, std::string, int>, TimeSeries> by_key;
   for (const CaseLog& log : c.logs) {
     auto slash = log.source.find('/');
     std::string node = topo.nodes.count(log.source.substr(0, slash)) ? log.source.substr(0, slash) : "";
     int64_t last_t = 0;
     for (const LogLine& line : log.lines) {
-      if (line.text.size() > 4000 || !std::regex_search(line.text, kExpert)) continue;
+      if (line.text.size() > 4000 || !kExpert.Search(line.text)) continue;
       std::smatch m;
-      if (!std::regex_search(line.text, m, kList)) continue;
+      if (!kList.Search(line.text, m)) continue;
       int64_t t = LineTimeMs(line.text, topo.year);
       if (t == kNoTime || t <= last_t) t = last_t + 1000;
       last_t = t;
       std::smatch lm;
-      std::string layer = std::regex_search(line.text, lm, kLayer) ? lm.str(1) : "0";
+      std::string layer = kLayer.Search(line.text, lm) ? lm.str(1) : "0";
       std::stringstream ss(m.str(1));
       int expert = 0;
       for (std::string v; std::getline(ss, v, ','); ++expert) {
@@ -814,12 +815,12 @@ bool CaseShowsFp8(const DiagnosisCase& c) {
   // "amax" is FP8's scaling statistic (amax_history, "grad amax inf") but also numpy's / torch's
   // reduction (np.amax, torch.amax, x.amax()): an amax called as a module's or object's function
   // (a "." before it) says nothing about FP8.
-  static const std::regex kFp8(R"(\b(fp8|float8|e4m3|e5m2|delayedscaling)\b|(?:^|[^.\w])amax\w*\b|fp8_|float8_)",
-                               std::regex::icase);
+  static const FilteredRegex kFp8(R"(\b(fp8|float8|e4m3|e5m2|delayedscaling)\b|(?:^|[^.\w])amax\w*\b|fp8_|float8_)",
+                               /*icase=*/true);
   // Every match contains one of these words: the regex reads only the lines that do.
   auto shows = [](const std::string& text) {
     for (std::string_view w : {"fp8", "float8", "e4m3", "e5m2", "amax", "delayedscaling"}) {
-      if (ContainsNoCase(text, w)) return std::regex_search(text, kFp8);
+      if (ContainsNoCase(text, w)) return kFp8.Search(text);
     }
     return false;
   };
@@ -867,12 +868,15 @@ std::vector<TimeSeries> SeriesFromLogs(const DiagnosisCase& c, const Topology& t
     int64_t last_t = 0;
     for (const LogLine& line : log.lines) {
       if (line.text.size() > 2000) continue;
-      int64_t t = LineTimeMs(line.text, topo.year);
-      if (t == kNoTime || t <= last_t) t = last_t + 1000;
+      std::optional<int64_t> t;  // read once a field matched: most lines have none
       bool any = false;
       for (const auto& [re, f] : *compiled) {
         std::smatch m;
         if (!ContainsNoCase(line.text, f->word) || !std::regex_search(line.text, m, re)) continue;
+        if (!t) {
+          t = LineTimeMs(line.text, topo.year);
+          if (*t == kNoTime || *t <= last_t) t = last_t + 1000;
+        }
         std::string v = Lower(m.str(1));
         double value = v.find("nan") != std::string::npos ? NAN
                        : v.find("inf") != std::string::npos ? INFINITY : std::strtod(v.c_str(), nullptr) * f->scale;
@@ -883,9 +887,9 @@ std::vector<TimeSeries> SeriesFromLogs(const DiagnosisCase& c, const Topology& t
           auto slash = log.source.find('/');
           if (topo.nodes.count(log.source.substr(0, slash))) s.labels["Hostname"] = log.source.substr(0, slash);
         }
-        if (s.Append(t, value).ok()) any = true;
+        if (s.Append(*t, value).ok()) any = true;
       }
-      if (any) last_t = t;
+      if (any) last_t = *t;
     }
     for (auto& [name, s] : by_name) {
       if (s.size() >= 3) out.push_back(std::move(s));
@@ -1588,14 +1592,14 @@ std::vector<Laggard> FindLaggards(const std::vector<std::string>& lines) {
 }
 
 std::vector<SilentRank> FindSilentRanks(const std::vector<CaseLog>& logs) {
-  static const std::regex kThread(R"(^\s*Thread (?:0x)?[0-9a-fA-F]+ \((?:active|idle)[^)]*\))");
-  static const std::regex kFrame(R"(^\s+[A-Za-z_<][\w<>.]*\s+\([^()]*\.py:\d+\)\s*$)");
-  static const std::regex kGdbFrame(R"(^#\d+\s+0x[0-9a-f]+ in )");
-  static const std::regex kTimeout(R"(watchdog|timed? ?out|timing out)", std::regex::icase);
-  static const std::regex kLineRank(R"(\[\s*rank\s*(\d+)\s*\])", std::regex::icase);
+  static const FilteredRegex kThread(R"(^\s*Thread (?:0x)?[0-9a-fA-F]+ \((?:active|idle)[^)]*\))", /*icase=*/false);
+  static const FilteredRegex kFrame(R"(^\s+[A-Za-z_<][\w<>.]*\s+\([^()]*\.py:\d+\)\s*$)", /*icase=*/false);
+  static const FilteredRegex kGdbFrame(R"(^#\d+\s+0x[0-9a-f]+ in )", /*icase=*/false);
+  static const FilteredRegex kTimeout(R"(watchdog|timed? ?out|timing out)", /*icase=*/true);
+  static const FilteredRegex kLineRank(R"(\[\s*rank\s*(\d+)\s*\])", /*icase=*/true);
   // `ps` output: a process stopped (T) or stopped under a tracer (t, gdb/py-spy attached) with the
   // local rank on its command line.
-  static const std::regex kStopped(R"(^\s*\d+\s+[tT][a-zA-Z+<]*\s.*--local[_-]rank[= ](\d+)\b)");
+  static const FilteredRegex kStopped(R"(^\s*\d+\s+[tT][a-zA-Z+<]*\s.*--local[_-]rank[= ](\d+)\b)", /*icase=*/false);
   std::set<int> waiters;
   std::vector<SilentRank> candidates;
   for (size_t li = 0; li < logs.size(); ++li) {
@@ -1607,14 +1611,14 @@ std::vector<SilentRank> FindSilentRanks(const std::vector<CaseLog>& logs) {
     for (size_t ki = 0; ki < l.lines.size(); ++ki) {
       const std::string& text = l.lines[ki].text;
       if (text.size() > 2000) continue;
-      if (std::regex_search(text, kThread)) thread = true;
-      if (std::regex_search(text, kFrame) || std::regex_search(text, kGdbFrame)) ++frames;
+      if (kThread.Search(text)) thread = true;
+      if (kFrame.Search(text) || kGdbFrame.Search(text)) ++frames;
       std::optional<int32_t> stopped_rank;
-      if (std::regex_search(text, m, kStopped) && (stopped_rank = ParseInt32(m.str(1)))) {
+      if (kStopped.Search(text, m) && (stopped_rank = ParseInt32(m.str(1)))) {
         candidates.push_back({-1, *stopped_rank, li, ki, "stopped"});
       }
-      if (std::regex_search(text, kTimeout)) {
-        if (std::regex_search(text, m, kLineRank)) {
+      if (kTimeout.Search(text)) {
+        if (kLineRank.Search(text, m)) {
           if (auto r = ParseInt32(m.str(1))) waiters.insert(*r);  // a rank too large to be one: no waiter
         } else if (source_rank >= 0) {
           waiters.insert(source_rank);
@@ -1715,28 +1719,28 @@ std::vector<PeerOutlier> FindPeerOutliers(const std::vector<TimeSeries>& series)
 // 16-23 on node-4", "rank 10 slowest in 44/50 steps", "allreduce wait dominated by rank 13".
 // Returns the ranks it names (a range expanded, at most 64) and the node it names, if any.
 std::optional<SlowMention> FindSlowMention(const std::string& line, const std::set<std::string>& nodes) {
-  static const std::regex kSlow(
+  static const FilteredRegex kSlow(
       R"(\bstraggl\w*|\bslowest\b|\bslow(er)? (rank|gpu|node|worker|host)s?\b|\bdominated by\b|\blagging\b|)"
       // "rank 16-23 report the max forward-backward time": the ranks named with the longest time.
       R"(\b(?:report|reports|has|have|had|with|show|shows)\s+the\s+(?:max|maximum|highest|longest)\s+[\w-]{0,30}\s*(?:time|latency|duration)s?\b)",
-      std::regex::icase);
-  static const std::regex kRanks(R"(\branks?\s*[=:#]?\s*(\d+)(?:\s*(?:-|\.\.|to)\s*(\d+))?)", std::regex::icase);
+      /*icase=*/true);
+  static const FilteredRegex kRanks(R"(\branks?\s*[=:#]?\s*(\d+)(?:\s*(?:-|\.\.|to)\s*(\d+))?)", /*icase=*/true);
   // A line that compares one rank's time with its peers' ("rank 10 optimizer_step 1991 ms, others
   // 655-702 ms", "rank 3: 840 ms vs median 410 ms"): the rank is slow when its figure is at least
   // kSlowRatio x the peers' (upper) figure, whatever the timer is called.
-  static const std::regex kVersus(
+  static const FilteredRegex kVersus(
       R"(\brank\s*[=:#]?\s*(\d+)\b[^0-9]{0,40}?(\d+(?:\.\d+)?)\s*(ms|s|us|sec|seconds)?\b[^0-9]{0,30}?)"
       R"(\b(?:others?|rest|peers?|median|mean|avg|average|vs\.?|versus)\b[^0-9]{0,20}?(\d+(?:\.\d+)?))"
       R"((?:\s*(?:-|\.\.|to)\s*(\d+(?:\.\d+)?))?)",
-      std::regex::icase);
+      /*icase=*/true);
   // The same comparison printed as a distribution ("p50 1712, max 2331 (rank 10)") or as a ratio
   // ("rank 10 step time p50 1.36x of job median").
-  static const std::regex kMaxOfRank(
+  static const FilteredRegex kMaxOfRank(
       R"(\b(?:p50|median|mean|avg)\s*[:=]?\s*(\d+(?:\.\d+)?)[^0-9]{0,20}?\bmax\s*[:=]?\s*(\d+(?:\.\d+)?)\s*(?:ms|s)?\s*\(?\s*rank\s*[=:#]?\s*(\d+))",
-      std::regex::icase);
-  static const std::regex kRatio(
+      /*icase=*/true);
+  static const FilteredRegex kRatio(
       R"(\brank\s*[=:#]?\s*(\d+)\b[^0-9]{0,40}?(?:p\d+\s+)?(\d+(?:\.\d+)?)\s*x\s+(?:of|the|vs\.?|over)\b[^0-9]{0,20}?\b(?:median|mean|avg|average|others|peers|baseline)\b)",
-      std::regex::icase);
+      /*icase=*/true);
   // A participant is slow at 1.25 x its peers (the peer-metric comparison uses 15%).
   constexpr double kSlowRatio = 1.25;
   if (line.size() > 2000) return std::nullopt;
@@ -1749,22 +1753,22 @@ std::optional<SlowMention> FindSlowMention(const std::string& line, const std::s
   // Megatron-core's StragglerDetector report: the fastest and slowest rank's round-trip time
   // ("MnRtt/Rnk: 811.4ms/3 | MxRtt/Rnk: 1473.9ms/14"): the slowest rank is slow when its time is
   // kSlowRatio x the fastest's (a per-rank min/max; no median is printed).
-  static const std::regex kMinMaxRtt(
-      R"(\bMnRtt/Rnk:\s*(\d+(?:\.\d+)?)\s*(?:ms|s|us)?\s*/\s*(\d+)\b.*?\bMxRtt/Rnk:\s*(\d+(?:\.\d+)?)\s*(?:ms|s|us)?\s*/\s*(\d+)\b)");
+  static const FilteredRegex kMinMaxRtt(
+      R"(\bMnRtt/Rnk:\s*(\d+(?:\.\d+)?)\s*(?:ms|s|us)?\s*/\s*(\d+)\b.*?\bMxRtt/Rnk:\s*(\d+(?:\.\d+)?)\s*(?:ms|s|us)?\s*/\s*(\d+)\b)", /*icase=*/false);
   // A collective's wait split by rank: the ranks that wait long wait for the one that waits least
   // ("reduce_scatter wait 0.31s avg on ranks 1-23 (rank 0: 0.02s)", "allreduce wait 820 ms on
   // ranks 8-15, rank 12 3 ms"): the participant that arrives last waits for nobody.
-  static const std::regex kWaitSplit(
+  static const FilteredRegex kWaitSplit(
       R"(\bwait\w*\b[^0-9]{0,30}?(\d+(?:\.\d+)?)\s*(ms|s|us)?\b[^0-9]{0,30}?\branks\s*(\d+)\s*(?:-|\.\.|to)\s*(\d+)\b[^0-9]{0,6}?\brank\s*(\d+)\s*[:=]?\s*(\d+(?:\.\d+)?)\s*(ms|s|us)?)",
-      std::regex::icase);
+      /*icase=*/true);
   constexpr double kWaitRatio = 4.0;  // waits are noisy: the late rank waits a fraction of the others'
-  if (line.find("MxRtt") != std::string::npos && std::regex_search(line, v, kMinMaxRtt)) {
+  if (line.find("MxRtt") != std::string::npos && kMinMaxRtt.Search(line, v)) {
     std::optional<double> fastest = ParseDouble(v.str(1)), slowest = ParseDouble(v.str(3));
     std::optional<int32_t> rank = ParseInt32(v.str(4));
     if (fastest && slowest && rank && *fastest > 0 && *slowest >= kSlowRatio * *fastest) return rank_only(*rank);
     return std::nullopt;
   }
-  if (ContainsNoCase(line, "wait") && std::regex_search(line, v, kWaitSplit)) {
+  if (ContainsNoCase(line, "wait") && kWaitSplit.Search(line, v)) {
     auto in_units = [](std::optional<double> x, const std::string& unit) -> std::optional<double> {
       if (!x) return x;
       if (unit == "ms") return *x / 1e3;
@@ -1779,26 +1783,26 @@ std::optional<SlowMention> FindSlowMention(const std::string& line, const std::s
     if (group && own && outside && *group > 0 && *own * kWaitRatio <= *group) return rank_only(*rank);
   }
   // A figure or rank beyond its type's range makes that comparison unreadable: skip it.
-  if (std::regex_search(line, v, kVersus)) {
+  if (kVersus.Search(line, v)) {
     std::optional<double> own = ParseDouble(v.str(2));
     std::optional<double> peers = ParseDouble(v[5].matched ? v.str(5) : v.str(4));
     std::optional<int32_t> rank = ParseInt32(v.str(1));
     if (own && peers && rank && *peers > 0 && *own >= kSlowRatio * *peers) return rank_only(*rank);
   }
-  if (std::regex_search(line, v, kMaxOfRank)) {
+  if (kMaxOfRank.Search(line, v)) {
     std::optional<double> typical = ParseDouble(v.str(1)), max = ParseDouble(v.str(2));
     std::optional<int32_t> rank = ParseInt32(v.str(3));
     if (typical && max && rank && *typical > 0 && *max >= kSlowRatio * *typical) return rank_only(*rank);
   }
-  if (std::regex_search(line, v, kRatio)) {
+  if (kRatio.Search(line, v)) {
     std::optional<double> ratio = ParseDouble(v.str(2));
     std::optional<int32_t> rank = ParseInt32(v.str(1));
     if (ratio && rank && *ratio >= kSlowRatio) return rank_only(*rank);
   }
-  if (!std::regex_search(line, kSlow)) return std::nullopt;
+  if (!kSlow.Search(line)) return std::nullopt;
   SlowMention m;
   std::smatch r;
-  if (std::regex_search(line, r, kRanks)) {
+  if (kRanks.Search(line, r)) {
     std::optional<int32_t> a = ParseInt32(r.str(1)), b = r[2].matched ? ParseInt32(r.str(2)) : a;
     if (a && b && *b >= *a && *b - *a < 64) {
       for (int64_t x = *a; x <= *b; ++x) m.ranks.push_back(static_cast<int>(x));  // int64: b may be INT_MAX
@@ -1829,16 +1833,16 @@ struct DataWaitShare {
   size_t first_line = 0;
 };
 DataWaitShare FindDataWaitShare(const FlatLogs& flat) {
-  static const std::regex kData(
+  static const FilteredRegex kData(
       R"re(\bdata(?:[-_ ]?(?:wait|time|load(?:ing|er)?|fetch))*(?:[-_ ]?(?:time|wait))?\s*(\(ms\)|\(s\))?\s*[:=]?\s*(?:(?:p50|median|avg|mean)\s*[:=]?\s*)?([0-9]+(?:\.[0-9]+)?)\s*(ms|s\b)?)re",
-      std::regex::icase);
+      /*icase=*/true);
   // Compute time printed instead of the whole step ("fwd_bwd p50 1.07s", "compute 0.9s"): the
   // step is then data + compute.
-  static const std::regex kCompute(
+  static const FilteredRegex kCompute(
       R"re(\b(?:fwd[-_ ]?bwd|forward[-_ ]?backward|compute(?:[-_ ]?time)?)\s*(\(ms\)|\(s\))?\s*[:=]?\s*(?:(?:p50|median|avg|mean)\s*[:=]?\s*)?([0-9]+(?:\.[0-9]+)?)\s*(ms|s\b)?)re",
-      std::regex::icase);
-  static const std::regex kStep(
-      R"re(\b(?:step[-_ ]?time|iter(?:ation)?[-_ ]?time|time per iteration|batch[-_ ]?time|Time)\s*(\(ms\)|\(s\))?\s*[:=]?\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|s\b)?)re");
+      /*icase=*/true);
+  static const FilteredRegex kStep(
+      R"re(\b(?:step[-_ ]?time|iter(?:ation)?[-_ ]?time|time per iteration|batch[-_ ]?time|Time)\s*(\(ms\)|\(s\))?\s*[:=]?\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|s\b)?)re", /*icase=*/false);
   auto seconds = [](const std::smatch& m) -> std::optional<double> {
     std::optional<double> v = ParseDouble(m.str(2));
     if (!v) return std::nullopt;  // a figure beyond double's range: the line gives no share
@@ -1851,11 +1855,11 @@ DataWaitShare FindDataWaitShare(const FlatLogs& flat) {
     const std::string& line = flat.lines[i];
     if (line.size() > 2000) continue;
     std::smatch d, st;
-    if (!std::regex_search(line, d, kData)) continue;
+    if (!kData.Search(line, d)) continue;
     std::optional<double> data_s = seconds(d), step_s;
-    if (std::regex_search(line, st, kStep)) {
+    if (kStep.Search(line, st)) {
       step_s = seconds(st);
-    } else if (std::regex_search(line, st, kCompute)) {
+    } else if (kCompute.Search(line, st)) {
       step_s = seconds(st);
       if (step_s && data_s) *step_s += *data_s;
     } else {
@@ -2272,11 +2276,12 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // evidence, e.g. thermal throttle bits on the same GPU, still outweighs it).
   bool slow_located = false;
   if (beliefs.scores().count("straggler_rank")) {
-    std::vector<std::tuple<std::string, std::string, int64_t>> texts;  // (source, text, time)
+    // (source, text, time); a log line's time is read only when it names a slow participant.
+    std::vector<std::tuple<std::string, std::string, std::optional<int64_t>>> texts;
     for (size_t i = 0; i < flat.lines.size(); ++i) {
       auto [li, ki] = flat.refs[i];
       texts.emplace_back(c.logs[li].source + ":" + std::to_string(c.logs[li].lines[ki].number), flat.lines[i],
-                         LineTimeMs(flat.lines[i], topo.year));
+                         std::nullopt);
     }
     if (c.alert) {
       for (const auto& [key, text] : c.alert->annotations) texts.emplace_back("alert " + key, text, c.alert->starts_at_ms);
@@ -2317,7 +2322,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       slow_located = true;
       o.evidence.weight = w;
       o.deltas["straggler_rank"] = w;
-      o.time_ms = time;
+      o.time_ms = time ? *time : LineTimeMs(text, topo.year);
       o.hint = h;
       beliefs.Add(std::move(o));
       ++added;

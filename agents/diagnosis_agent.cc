@@ -10,6 +10,7 @@
 
 #include "core/parse.h"
 #include "core/time_util.h"
+#include "knowledge/literal_prefilter.h"
 
 namespace vigil {
 namespace {
@@ -41,6 +42,51 @@ std::string AlertText(const DiagnosisCase& c) {
   return text;
 }
 
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// The decimal numbers of `s` ("12.5"), left to right: the matches of std::regex (\d+)\.(\d+), read
+// in one pass.
+std::vector<std::string_view> Decimals(std::string_view s) {
+  std::vector<std::string_view> out;
+  size_t i = 0;
+  while (i < s.size()) {
+    if (!IsDigit(s[i])) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < s.size() && IsDigit(s[j])) ++j;
+    if (j + 1 < s.size() && s[j] == '.' && IsDigit(s[j + 1])) {
+      size_t k = j + 1;
+      while (k < s.size() && IsDigit(s[k])) ++k;
+      out.push_back(s.substr(i, k - i));
+      j = k;
+    }
+    i = j;
+  }
+  return out;
+}
+
+// `s` with every number (\d+(\.\d+)?) replaced by '#': std::regex_replace's answer, in one pass.
+std::string MaskNumbers(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    if (!IsDigit(s[i])) {
+      out += s[i++];
+      continue;
+    }
+    while (i < s.size() && IsDigit(s[i])) ++i;
+    if (i + 1 < s.size() && s[i] == '.' && IsDigit(s[i + 1])) {
+      ++i;
+      while (i < s.size() && IsDigit(s[i])) ++i;
+    }
+    out += '#';
+  }
+  return out;
+}
+
 bool Supports(const Evidence& e, const std::string& category) {
   return e.weight > 0 && std::find(e.supports.begin(), e.supports.end(), category) != e.supports.end();
 }
@@ -49,10 +95,8 @@ bool Supports(const Evidence& e, const std::string& category) {
 
 std::vector<size_t> DeviatingLines(const FlatLogs& flat, const std::set<size_t>& skip) {
   // Timestamps are not readings; decimal numbers are (counters, step numbers and ids are integers).
-  static const std::regex kStamp(
-      R"(\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?Z?|\b\d\d:\d\d:\d\d(?:[.,]\d+)?)");
-  static const std::regex kDecimal(R"((\d+)\.(\d+))");
-  static const std::regex kNumber(R"(\d+(?:\.\d+)?)");
+  static const FilteredRegex kStamp(
+      R"(\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?Z?|\b\d\d:\d\d:\d\d(?:[.,]\d+)?)", /*icase=*/false);
   struct Group {
     std::vector<size_t> lines;
     std::vector<std::vector<double>> values;
@@ -60,18 +104,19 @@ std::vector<size_t> DeviatingLines(const FlatLogs& flat, const std::set<size_t>&
   std::map<std::string, Group> groups;
   std::vector<std::string> order;
   for (size_t i = 0; i < flat.lines.size() && i < kMaxLineRecallScan; ++i) {
-    if (skip.count(i) || flat.lines[i].size() > 1000) continue;
-    std::string line = std::regex_replace(flat.lines[i], kStamp, " ");
+    // A line without '.' holds no decimal (removing its timestamps adds none): no reading.
+    if (skip.count(i) || flat.lines[i].size() > 1000 || flat.lines[i].find('.') == std::string::npos) continue;
+    std::string line = kStamp.Replace(flat.lines[i], " ");
     std::vector<double> values;
     bool readable = true;  // a decimal beyond double's range makes the whole line no reading
-    for (auto it = std::sregex_iterator(line.begin(), line.end(), kDecimal);
-         it != std::sregex_iterator() && readable; ++it) {
-      std::optional<double> v = ParseDouble(it->str());
+    for (std::string_view d : Decimals(line)) {
+      std::optional<double> v = ParseDouble(d);
       readable = v.has_value();
-      if (v) values.push_back(*v);
+      if (!readable) break;
+      values.push_back(*v);
     }
     if (!readable || values.empty()) continue;
-    std::string key = std::regex_replace(line, kNumber, "#");
+    std::string key = MaskNumbers(line);
     auto [it, inserted] = groups.try_emplace(key);
     if (inserted) order.push_back(key);
     if (!it->second.values.empty() && it->second.values.back().size() != values.size()) continue;
@@ -127,7 +172,9 @@ Result<KnowledgeFacts> GatherKnowledge(const KnowledgeBase& kb, const DiagnosisC
   }
   // Error-like lines no signature matched: ask the knowledge base what they read like.
   {
-    static const std::regex kErrorLike(
+    // FilteredRegex: the regex runs only on lines holding one of its required words (the same
+    // answers; most lines of a long training log hold none).
+    static const FilteredRegex kErrorLike(
         R"(\b(error|exception|fatal|fail(ed|ure|ing)?|nan|overflow|timeout|timed out|killed|abort(ed)?|assert(ion)?|)"
         R"(dropped|skipp(ed|ing)|refused|unreachable|denied|no space|read-only|mismatch|invalid|cannot|unable|)"
         R"(stall(ed)?|exceed(ed|s)?|imbalance|straggler|diverg\w*|degraded|slow(er|est)?|differs?|disagrees?|checksum|)"
@@ -136,13 +183,13 @@ Result<KnowledgeFacts> GatherKnowledge(const KnowledgeBase& kb, const DiagnosisC
         R"(sig(segv|abrt|bus|ill|kill)|segmentation|core dumped|panic|s?xid|ecc|dbe|uncorrectable|throttl\w*|)"
         R"(thermal|lost|unhealthy|down|not responding|hung|hang|stuck|oom|overloaded|retir\w+|remap\w*|)"
         R"(bottleneck|input-bound|starv\w*)\b)",
-        std::regex::icase);
+        /*icase=*/true);
     // Counters that read zero ("number of skipped iterations: 0", "nan iterations: 0", "errors=0")
     // are the healthy state, not an error: removed before the error-like test.
-    static const std::regex kZeroCounter(
+    static const FilteredRegex kZeroCounter(
         R"(\b(skipped|nan|inf|failed|dropped|errors?|timeouts?|retries|overflows?)\b[a-z _-]*[:=]\s*0+(\.0+)?(?![.\d]))",
-        std::regex::icase);
-    static const std::regex kNoise(R"(deprecat|FutureWarning|UserWarning|nvfuser|heartbeat ok)", std::regex::icase);
+        /*icase=*/true);
+    static const FilteredRegex kNoise(R"(deprecat|FutureWarning|UserWarning|nvfuser|heartbeat ok)", /*icase=*/true);
     static const std::regex kDigits(R"([0-9]+(\.[0-9]+)?)");
     std::set<size_t> matched;
     for (const SignatureMatch& m : f.log_matches) matched.insert(m.line_index);
@@ -161,8 +208,8 @@ Result<KnowledgeFacts> GatherKnowledge(const KnowledgeBase& kb, const DiagnosisC
     };
     for (size_t i = 0; i < flat.lines.size() && i < kMaxLineRecallScan && templates.size() < kMaxLineRecalls; ++i) {
       const std::string& line = flat.lines[i];
-      if (matched.count(i) || line.size() > 1000 || std::regex_search(line, kNoise) ||
-          !std::regex_search(std::regex_replace(line, kZeroCounter, ""), kErrorLike)) {
+      if (matched.count(i) || line.size() > 1000 || kNoise.Search(line) ||
+          !kErrorLike.Search(kZeroCounter.Replace(line, ""))) {
         continue;
       }
       if (!templates.insert(std::regex_replace(line, kDigits, "#")).second) continue;
@@ -212,25 +259,72 @@ Result<DiagnosisReport> DiagnosisAgent::Diagnose(DiagnosisCase c, ProbeExecutor*
   if (options_.kb == nullptr) return FailedPreconditionError("diagnosis agent: no knowledge base");
   DiagnosisReport report;
   report.case_id = c.id;
-  ASSIGN_OR_RETURN(KnowledgeFacts facts, GatherKnowledge(*options_.kb, c));
-
-  // Log budget: keep every line a signature matched, cut the rest to head and tail.
+  // Log budget: keep every line a signature matched, cut the rest to head and tail. Only the
+  // signature matches are needed to cut; the rest of the knowledge is gathered from what is kept.
   FlatLogs flat = FlattenLogs(c);
-  if (flat.lines.size() > options_.log_line_budget) {
+  size_t total_bytes = 0;
+  for (const std::string& line : flat.lines) total_bytes += line.size();
+  if (flat.lines.size() > options_.log_line_budget || total_bytes > options_.log_byte_budget) {
+    ASSIGN_OR_RETURN(std::vector<SignatureMatch> matches, options_.kb->MatchLogLines(flat.lines));
     std::set<std::pair<std::string, size_t>> keep;  // (source, line number)
-    for (const SignatureMatch& m : facts.log_matches) {
+    for (const SignatureMatch& m : matches) {
       auto [li, ki] = flat.refs[m.line_index];
       keep.insert({c.logs[li].source, c.logs[li].lines[ki].number});
     }
-    size_t dropped = TruncateLogs(c.logs, options_.log_line_budget, [&](const std::string& src, const LogLine& l) {
-      return keep.count({src, l.number}) > 0;
-    });
-    c.notes.push_back("log budget: kept " + std::to_string(flat.lines.size() - dropped) + " of " +
-                      std::to_string(flat.lines.size()) + " lines (budget " +
-                      std::to_string(options_.log_line_budget) +
-                      ", all signature matches kept); " + std::to_string(dropped) + " lines not read");
-    ASSIGN_OR_RETURN(facts, GatherKnowledge(*options_.kb, c));
+    // Short sources are read whole (smallest first, while together they take at most half of
+    // each budget): the cut falls on the long logs, not on a 50-line journal beside them.
+    std::set<std::string> whole;
+    {
+      std::vector<size_t> order(c.logs.size());
+      for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+      std::stable_sort(order.begin(), order.end(),
+                       [&](size_t a, size_t b) { return c.logs[a].lines.size() < c.logs[b].lines.size(); });
+      size_t lines = 0, bytes = 0;
+      for (size_t i : order) {
+        size_t b = 0;
+        for (const LogLine& l : c.logs[i].lines) b += l.text.size();
+        if (2 * (lines + c.logs[i].lines.size()) > options_.log_line_budget || 2 * (bytes + b) > options_.log_byte_budget) break;
+        lines += c.logs[i].lines.size();
+        bytes += b;
+        whole.insert(c.logs[i].source);
+      }
+    }
+    auto must_keep = [&](const std::string& src, const LogLine& l) { return keep.count({src, l.number}) > 0; };
+    auto kept_anyway = [&](const std::string& src, const LogLine& l) { return whole.count(src) > 0 || must_keep(src, l); };
+    // The line budget, lowered until the kept text also fits the byte budget (matches stay even
+    // when they alone exceed it).
+    std::vector<CaseLog> cut;
+    size_t max_lines = std::min(options_.log_line_budget, flat.lines.size()), kept_bytes = 0;
+    for (int round = 0; round < 16; ++round) {  // converges in 2-3 rounds; the note states the result
+      cut = c.logs;
+      TruncateLogs(cut, max_lines, kept_anyway);
+      kept_bytes = 0;
+      for (const CaseLog& l : cut) {
+        for (const LogLine& line : l.lines) kept_bytes += line.text.size();
+      }
+      if (kept_bytes <= options_.log_byte_budget || max_lines <= keep.size()) break;
+      size_t scaled = static_cast<size_t>(static_cast<double>(max_lines) * static_cast<double>(options_.log_byte_budget) /
+                                          static_cast<double>(kept_bytes));
+      max_lines = std::max(keep.size(), std::min(scaled, max_lines - 1));
+    }
+    size_t kept_lines = 0;
+    for (const CaseLog& l : cut) kept_lines += l.lines.size();
+    c.notes.push_back("log budget: kept " + std::to_string(kept_lines) + " of " + std::to_string(flat.lines.size()) +
+                      " lines, " + std::to_string(kept_bytes) + " of " + std::to_string(total_bytes) + " bytes (budget " +
+                      std::to_string(options_.log_line_budget) + " lines, " + std::to_string(options_.log_byte_budget) +
+                      " bytes; all " + std::to_string(keep.size()) + " lines matching a signature kept); " +
+                      std::to_string(flat.lines.size() - kept_lines) + " lines not read");
+    for (size_t i = 0; i < cut.size(); ++i) {
+      if (cut[i].lines.size() == c.logs[i].lines.size()) continue;
+      size_t matching = 0;
+      for (const LogLine& l : cut[i].lines) matching += must_keep(cut[i].source, l);
+      c.notes.push_back("log budget: source " + cut[i].source + ": " + std::to_string(c.logs[i].lines.size()) +
+                        " lines, kept " + std::to_string(cut[i].lines.size() - matching) + " (head and tail) + " +
+                        std::to_string(matching) + " matching a signature");
+    }
+    c.logs = std::move(cut);
   }
+  ASSIGN_OR_RETURN(KnowledgeFacts facts, GatherKnowledge(*options_.kb, c));
 
   BuiltinReasoner reasoner(options_.reasoner);
   ReasonerOutput builtin = reasoner.Diagnose(c, facts, probes);

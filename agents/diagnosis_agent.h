@@ -1,8 +1,10 @@
 // DiagnosisAgent: diagnoses one incident (a DiagnosisCase) end to end.
 //
 //   1. Log budget: every loaded line is matched against the knowledge base's log signatures;
-//      the case is then cut to `log_line_budget` lines, always keeping the lines that match
-//      (TruncateLogs), and the cut is stated in Diagnosis::unverified.
+//      the case is then cut to `log_line_budget` lines and `log_byte_budget` bytes of text,
+//      always keeping the lines that match (TruncateLogs: the rest is the head and tail of each
+//      source), and the cut is stated in Diagnosis::unverified: one note with the totals, one
+//      per source that was cut (its lines, how many were kept, how many of them match).
 //   2. The built-in reasoner runs (always; it is cheap): evidence, beliefs, probe rounds.
 //   3. With an LlmClient, the LLM plans and explains through the same tools (AgentRuntime) with
 //      the built-in ranking as hints. Its final answer is accepted only if its root cause is a
@@ -34,6 +36,7 @@ struct DiagnosisAgentOptions {
   AgentBudget budget;
   int max_intrusive_probes = 4;       // LLM path
   size_t log_line_budget = 20'000;    // lines kept for reasoning (signature matches always kept)
+  size_t log_byte_budget = 4u << 20;  // bytes of line text kept for reasoning (the same rule)
   Clock* clock = nullptr;
 };
 

@@ -13,6 +13,7 @@
 #include "knowledge/embedder.h"
 #include "knowledge/importers.h"
 #include "knowledge/lexical_index.h"
+#include "knowledge/literal_prefilter.h"
 #include "knowledge/sign_sketch.h"
 #include "knowledge/sqlite_db.h"
 #include "knowledge/text_util.h"
@@ -280,6 +281,8 @@ class KnowledgeBase::Impl {
     std::vector<Signature> owners;
   };
   mutable std::optional<std::vector<CompiledSignature>> signature_cache;
+  // The cache's patterns in cache order: which of them can match a line (built with the cache).
+  mutable std::optional<LiteralPrefilter> signature_prefilter;
 
   Status Migrate() {
     RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys = ON"));
@@ -1396,6 +1399,9 @@ class KnowledgeBase::Impl {
       }
       compiled[it->second].owners.push_back(std::move(sig));
     }
+    std::vector<LiteralPrefilter::Pattern> patterns;
+    for (const CompiledSignature& c : compiled) patterns.push_back({c.pattern, true});
+    signature_prefilter.emplace(patterns);
     signature_cache = std::move(compiled);
     return Status::Ok();
   }
@@ -1474,10 +1480,16 @@ Result<std::vector<SignatureMatch>> KnowledgeBase::MatchLogLines(std::span<const
   RETURN_IF_ERROR(impl_->LoadSignatureCache());
   // libstdc++'s regex matcher recurses per character; long lines are cut to keep the stack safe.
   constexpr size_t kMaxLine = 4096;
+  // Only the signatures whose required literals occur in the line can match (literal_prefilter.h):
+  // the rest are not run, which leaves the result unchanged.
+  const auto& cache = *impl_->signature_cache;
   std::vector<SignatureMatch> out;
+  std::vector<size_t> candidates;
   for (size_t li = 0; li < lines.size(); ++li) {
     std::string line = lines[li].size() > kMaxLine ? lines[li].substr(0, kMaxLine) : lines[li];
-    for (const auto& c : *impl_->signature_cache) {
+    impl_->signature_prefilter->Candidates(line, &candidates);
+    for (size_t ci : candidates) {
+      const auto& c = cache[ci];
       std::smatch m;
       bool hit = false;
       try {

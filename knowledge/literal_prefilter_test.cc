@@ -1,0 +1,210 @@
+#include "knowledge/literal_prefilter.h"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <functional>
+#include <fstream>
+#include <random>
+#include <regex>
+#include <sstream>
+
+#include "core/json.h"
+
+namespace vigil {
+namespace {
+
+using Lits = std::optional<std::vector<std::string>>;
+
+Lits L(std::vector<std::string> v) { return v; }
+
+std::vector<std::string> SplitLines(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+// Every (pattern, line) pair: a regex match implies the prefilter lets the pattern through, and
+// Candidates agrees with MayMatch. Returns how many pairs matched.
+size_t CheckSound(const std::vector<LiteralPrefilter::Pattern>& patterns, const std::vector<std::string>& lines) {
+  LiteralPrefilter f(patterns);
+  std::vector<std::regex> res;
+  for (const auto& p : patterns) {
+    res.emplace_back(p.regex, p.icase ? std::regex::ECMAScript | std::regex::icase : std::regex::ECMAScript);
+  }
+  size_t matched = 0, disagree = 0, missed = 0;
+  std::string first_failure;
+  std::vector<size_t> cand;
+  for (const std::string& line : lines) {
+    f.Candidates(line, &cand);
+    for (size_t i = 0; i < patterns.size(); ++i) {
+      bool may = f.MayMatch(i, line);
+      if (may != std::binary_search(cand.begin(), cand.end(), i)) {
+        ++disagree;
+        if (first_failure.empty()) first_failure = "Candidates vs MayMatch: " + patterns[i].regex + " on " + line;
+      }
+      if (may) {
+        matched += std::regex_search(line, res[i]);  // counted only; the filter's claim is "maybe"
+      } else if (std::regex_search(line, res[i])) {
+        ++missed;
+        if (first_failure.empty()) first_failure = "filtered out a match: " + patterns[i].regex + " on " + line;
+      }
+    }
+  }
+  INFO(first_failure);
+  CHECK(disagree == 0);
+  CHECK(missed == 0);
+  return matched;
+}
+
+}  // namespace
+
+TEST_CASE("required literals of a pattern") {
+  CHECK(RequiredLiterals("GPU has fallen off the bus", true) == L({"gpu has fallen off the bus"}));
+  CHECK(RequiredLiterals("GPU has fallen", false) == L({"GPU has fallen"}));
+  // The Xid family: "xid" is the one literal every alternative path needs; "79" is shorter.
+  CHECK(RequiredLiterals(R"(\bXid\b\"?( \(PCI:[0-9a-f:.]+\))?[ :=#\"]*(errors?|code|event)?[ :=#\"]*79\b)", true) ==
+        L({"xid"}));
+  CHECK(RequiredLiterals(R"(^\s*Pending\s*: Yes\s*$)", true) == L({"pending"}));
+  // An optional character or plain choice is a choice with ""; other optional parts end a run; a
+  // repeated character is required once.
+  CHECK(RequiredLiterals("colou?r", true) == L({"color", "colour"}));
+  CHECK(RequiredLiterals("(foo)?barbaz", true) == L({"barbaz", "foobarbaz"}));
+  CHECK(RequiredLiterals(R"(timed? ?out)", true) == L({"time out", "timed out", "timedout", "timeout"}));
+  CHECK(RequiredLiterals("(f.o)?barbaz", true) == L({"barbaz"}));
+  CHECK(RequiredLiterals("ab{0}cde", true) == L({"cde"}));
+  CHECK(RequiredLiterals("abc+d", true) == L({"abc"}));
+  // A plain choice of strings continues the run on both sides ("lm loss: nan" or "lm loss: inf").
+  CHECK(RequiredLiterals("x(abcd|efgh)y", true) == L({"xabcdy", "xefghy"}));
+  CHECK(RequiredLiterals(R"(lm loss: (nan|inf)\b)", true) == L({"lm loss: inf", "lm loss: nan"}));
+  CHECK(RequiredLiterals("ab(c|)d", true) == L({"abcd", "abd"}));
+  CHECK(RequiredLiterals("ab(cd|e.)fgh", true) == L({"fgh"}));       // "e." is not a plain string
+  CHECK(RequiredLiterals("abc(de|fg)+hi", true) == L({"abc"}));      // repeated: the run ends
+  // 64 strings would pass the cap of 32: the run ends after the fifth choice (32 strings).
+  Lits capped = RequiredLiterals("(a|b)(c|d)(e|f)(g|h)(i|j)(k|l)", true);
+  REQUIRE(capped);
+  CHECK(capped->size() == 32);
+  CHECK(capped->front() == "acegi");
+  CHECK(RequiredLiterals("a{0,3}bcd", true) == L({"bcd"}));
+  CHECK(RequiredLiterals(R"(Errno 28\] No space)", true) == L({"errno 28] no space"}));
+  CHECK(RequiredLiterals("OutOfMemory|CUDA error: out of memory", true) ==
+        L({"cuda error: out of memory", "outofmemory"}));
+  // An alternative without a required literal, or a construct not read: no filter.
+  CHECK_FALSE(RequiredLiterals("abc|d?", true));
+  CHECK_FALSE(RequiredLiterals(R"(\d+)", true));
+  CHECK_FALSE(RequiredLiterals(R"(abc\x41)", true));
+  CHECK_FALSE(RequiredLiterals(R"((a)\1)", true));
+  CHECK_FALSE(RequiredLiterals("[[:alpha:]]+abc", true));
+  CHECK_FALSE(RequiredLiterals("abc(", true));
+  CHECK_FALSE(RequiredLiterals("", true));
+}
+
+TEST_CASE("literal prefilter: candidates, case folding and case-sensitive patterns") {
+  LiteralPrefilter f({{"fallen off the bus", true}, {"NCCL WARN", false}, {R"(\d+)", true}, {"bus|xid", true}});
+  CHECK(f.size() == 4);
+  CHECK(f.unfiltered() == 1);
+  std::vector<size_t> c;
+  f.Candidates("GPU has FALLEN OFF THE BUS", &c);
+  CHECK(c == std::vector<size_t>{0, 2, 3});
+  f.Candidates("nccl warn: lower case does not match a case-sensitive pattern", &c);
+  CHECK(c == std::vector<size_t>{2});
+  f.Candidates("x NCCL WARN y", &c);
+  CHECK(c == std::vector<size_t>{1, 2});
+  f.Candidates("", &c);
+  CHECK(c == std::vector<size_t>{2});
+  // Overlapping literals found through failure links: "xxid" holds "xid".
+  f.Candidates("xxid", &c);
+  CHECK(c == std::vector<size_t>{2, 3});
+}
+
+TEST_CASE("literal prefilter is sound on random patterns and texts") {
+  // Patterns from a small grammar over a two-letter alphabet (both cases), so that matches are
+  // frequent and every construct meets every other.
+  std::mt19937 rng(7);
+  auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
+  const std::vector<std::string> atoms = {"a", "b", "A", "B", "a", "b", ".", "[ab]", "\\b", "^", "$", "\\.", " "};
+  const std::vector<std::string> quants = {"", "", "", "?", "*", "+", "{2}", "{0,2}", "{1,}", "+?"};
+  std::function<std::string(int)> gen = [&](int depth) {
+    std::string s;
+    size_t n = 1 + pick(4);
+    for (size_t i = 0; i < n; ++i) {
+      std::string atom;
+      if (depth < 2 && pick(5) == 0) {
+        atom.append("(").append(gen(depth + 1));
+        if (pick(2)) atom.append("|").append(gen(depth + 1));
+        atom.append(")");
+      } else {
+        atom = atoms[pick(atoms.size())];
+      }
+      s += atom;
+      if (atom != "\\b" && atom != "^" && atom != "$") s += quants[pick(quants.size())];
+    }
+    return s;
+  };
+  std::vector<LiteralPrefilter::Pattern> patterns;
+  size_t filtered = 0;
+  while (patterns.size() < 400) {
+    std::string p = gen(0);
+    bool icase = pick(2) == 0;
+    try {
+      std::regex re(p, icase ? std::regex::ECMAScript | std::regex::icase : std::regex::ECMAScript);
+    } catch (const std::regex_error&) {
+      continue;
+    }
+    filtered += RequiredLiterals(p, icase).has_value();
+    patterns.push_back({p, icase});
+  }
+  const std::string alphabet = "abAB .x";
+  std::vector<std::string> texts;
+  for (int t = 0; t < 300; ++t) {
+    std::string s;
+    size_t n = pick(14);
+    for (size_t i = 0; i < n; ++i) s += alphabet[pick(alphabet.size())];
+    texts.push_back(s);
+  }
+  size_t matched = CheckSound(patterns, texts);
+  INFO("patterns with literals " << filtered << ", matching pairs " << matched);
+  CHECK(filtered > 150);   // the test exercises the filter, not only its fallback
+  CHECK(matched > 5000);   // and pairs that match, not only misses
+}
+
+TEST_CASE("literal prefilter is sound on the knowledge pack's signatures and real log lines") {
+  std::vector<LiteralPrefilter::Pattern> patterns;
+  std::vector<std::string> lines;
+  for (const auto& file : std::filesystem::directory_iterator("data/knowledge/pack")) {
+    if (file.path().extension() != ".jsonl") continue;
+    std::ifstream in(file.path());
+    for (std::string row; std::getline(in, row);) {
+      if (row.empty()) continue;
+      auto j = ParseJson(row, file.path().string());
+      REQUIRE(j.ok());
+      for (const auto& sig : j->value("log_signatures", Json::array())) patterns.push_back({sig.get<std::string>(), true});
+      for (const std::string& l : SplitLines(j->value("raw_text", std::string()))) lines.push_back(l);
+    }
+  }
+  REQUIRE(patterns.size() > 150);
+  // Every tenth dev case's log lines: noise, training lines, and the faults the pack names.
+  std::vector<std::filesystem::path> cases;
+  for (const auto& f : std::filesystem::directory_iterator("evals/diagnosis/dev")) {
+    if (f.path().extension() == ".json") cases.push_back(f.path());
+  }
+  std::sort(cases.begin(), cases.end());
+  for (size_t i = 0; i < cases.size(); i += 10) {
+    std::ifstream in(cases[i]);
+    std::stringstream text;
+    text << in.rdbuf();
+    auto j = ParseJson(text.str(), cases[i].string());
+    REQUIRE(j.ok());
+    for (const auto& log : j->value("logs", Json::array())) {
+      for (const auto& l : log.value("lines", Json::array())) lines.push_back(l.get<std::string>());
+    }
+  }
+  LiteralPrefilter f(patterns);
+  INFO("patterns " << patterns.size() << ", without literals " << f.unfiltered() << ", lines " << lines.size());
+  CHECK(f.unfiltered() * 20 < patterns.size());  // nearly every signature is filtered
+  CHECK(CheckSound(patterns, lines) > 100);
+}
+
+}  // namespace vigil
