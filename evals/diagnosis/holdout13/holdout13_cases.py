@@ -11,6 +11,7 @@ Usage: python3 evals/diagnosis/holdout13/holdout13_cases.py [--out DIR]   (defau
 
 import argparse
 import os
+import re
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -101,6 +102,23 @@ def node_allreduce(c, hosts, bad=None):
         c.nccl("nccl.allreduce@" + h, busbw=bad.get(h))
 
 
+_THR = re.compile(r"elapsed time per iteration \(ms\): ([\d.]+) \| throughput per GPU \(TFLOP/s/GPU\): [\d.]+")
+_MFU_TFLOPS = {H100: 405.0, H200: 440.0, A100: 168.0}
+
+
+def mlm(c, start_s, n, it0, step_s=4.1, **kw):
+    """megatron_iters with the per-GPU throughput the GPU model can reach: ~40-45% of its bf16 peak at
+    the nominal step time, scaled down by the actual step time of each iteration."""
+    lines = megatron_iters(c, start_s, n, it0, step_s=step_s, **kw)
+    peak = _MFU_TFLOPS[c.gpu]
+
+    def fix(m):
+        ms = float(m.group(1))
+        return "elapsed time per iteration (ms): %s | throughput per GPU (TFLOP/s/GPU): %.1f" % (
+            m.group(1), peak * step_s * 1000.0 / ms * c.rng.uniform(0.995, 1.005))
+    return [_THR.sub(fix, x) for x in lines]
+
+
 def dm(c, s, text):
     return "%s %s" % (c.dmesg(s), text)
 
@@ -139,7 +157,7 @@ def p001():
     c = Case("case-p001", "gpu_fallen_off_bus", "sc-h100-033/gpu3", hosts, gpu=H100)
     c.alert("NCCLWatchdogTimeout", "job llama70b-sft (slurm 1187342): 31 of 32 ranks report "
             "collective timeouts", s=0, job="llama70b-sft", node="sc-h100-031", cluster="sc-east")
-    r0 = nccl_init(c, "sc-h100-031", 0, 0, 32)[:5] + megatron_iters(c, -900, 9, 21410, step_s=5.2)
+    r0 = nccl_init(c, "sc-h100-031", 0, 0, 32)[:5] + mlm(c, -900, 9, 21410, step_s=5.2)
     r0 += app_noise(c, 4) + many_watchdogs(c, [0, 1, 2, 3], -20, 88412)
     r0 += watchdog(c, 0, -19, 88412)[2:]
     c.log("slurm-1187342/rank0-7.out", r0)
@@ -235,7 +253,7 @@ def p004():
     c = Case("case-p004", "gpu_firmware_error", "dgx-h200-12/gpu1", hosts, gpu=H200)
     c.alert("JobHung", "llm-405b-pretrain: no iteration logged for 12 min", s=0,
             job="llm-405b-pretrain", node="dgx-h200-11")
-    r = megatron_iters(c, -1100, 8, 90211, step_s=9.8) + app_noise(c, 3)
+    r = mlm(c, -1100, 8, 90211, step_s=9.8) + app_noise(c, 3)
     r += many_watchdogs(c, [0, 8, 16, 24], -15, 412007, op="_REDUCE_SCATTER_BASE", numel=251658240,
                         timeout_ms=900000)
     c.log("llm-405b-pretrain/logs/rank0-24.err", r)
@@ -324,7 +342,7 @@ def p007():
     c.alert("StepTimeRegression", "mixtral-sft: iteration time up 35% since 02:10", s=0,
             job="mixtral-sft", node="gpu-pod-17")
     st = lambda i: 3.3 if i < 7 else 4.5 * c.rng.uniform(0.98, 1.02)
-    r = megatron_iters(c, -1150, 24, 11800, step_fn=st, step_s=3.3) + app_noise(c, 2)
+    r = mlm(c, -1150, 24, 11800, step_fn=st, step_s=3.3) + app_noise(c, 2)
     c.log("mixtral-sft/rank0.log", r)
     j = kernel_noise(c, "gpu-pod-18", 4) + [
         sl(c, "gpu-pod-18", -905, "sudo[99120]:   ops-bot : TTY=unknown ; PWD=/root ; USER=root ; "
@@ -383,7 +401,7 @@ def p009():
     c = Case("case-p009", "gpu_silent_data_corruption", "trn-h100-22/gpu5", hosts, gpu=H100)
     c.alert("ReplicaChecksumMismatch", "gpt-30b-dp: DP replica parameter checksum mismatch at step 48000",
             s=0, job="gpt-30b-dp", node="trn-h100-20")
-    r = megatron_iters(c, -900, 12, 47988, step_s=4.4) + app_noise(c, 3) + [
+    r = mlm(c, -900, 12, 47988, step_s=4.4) + app_noise(c, 3) + [
         "[%s] [integrity] step 48000: fp32 master-param checksum per DP replica (TP=8 PP=1 DP=4):" % c.ymd(-40),
         "[integrity]   dp0 (ranks 0-7)   0x5e1a7c93d0b2f4aa",
         "[integrity]   dp1 (ranks 8-15)  0x5e1a7c93d0b2f4aa",
@@ -491,7 +509,7 @@ def p012():
     c = Case("case-p012", "nccl_collective_hang", "slm-h100-43/gpu6", hosts, gpu=H100)
     c.alert("NCCLWatchdogTimeout", "ul2-20b: ProcessGroupNCCL watchdog fired on 31 ranks", s=0,
             job="ul2-20b", node="slm-h100-41")
-    r = megatron_iters(c, -1000, 6, 3300, step_s=3.9) + app_noise(c, 2)
+    r = mlm(c, -1000, 6, 3300, step_s=3.9) + app_noise(c, 2)
     r += many_watchdogs(c, [0, 5, 9, 31], -30, 19811, op="ALLREDUCE", numel=1048576, timeout_ms=900000)
     r += ["[rank0]:[%s ProcessGroupNCCL.cpp:1318] [PG 0 (default_pg) Rank 0] ProcessGroupNCCL preparing to dump "
           "debug info. Include stack trace: 1" % c.glog(-28, "E"),
@@ -565,7 +583,7 @@ def p014():
     c = Case("case-p014", "cuda_oom", "dgx-a-06/gpu7", hosts, gpu=H100)
     c.alert("NCCLWatchdogTimeout", "pp-gpt-175b: watchdog timeout on 15 ranks", s=0, job="pp-gpt-175b",
             node="dgx-a-05")
-    out = megatron_iters(c, -1000, 10, 600, step_s=11.8) + app_noise(c, 2)
+    out = mlm(c, -1000, 10, 600, step_s=11.8) + app_noise(c, 2)
     out += many_watchdogs(c, [0, 3, 8, 12], -10, 7711, op="SEND", numel=50331648, timeout_ms=600000)
     c.log("pp-gpt-175b/logs/stderr.all", out)
     r15 = ["[rank15]: Traceback (most recent call last):",
@@ -594,7 +612,7 @@ def p015():
     c = Case("case-p015", "illegal_memory_access", "job", hosts, gpu=H200)
     c.alert("JobFailed", "flash-ext-test: all 32 ranks exited within 2 s", s=0, job="flash-ext-test",
             node="h200-k-01")
-    out = megatron_iters(c, -400, 5, 10, step_s=3.0) + app_noise(c, 3)
+    out = mlm(c, -400, 5, 10, step_s=3.0) + app_noise(c, 3)
     for r in (0, 9, 18, 27):
         out += ["[rank%d]: RuntimeError: CUDA error: an illegal memory access was encountered" % r,
                 "[rank%d]: CUDA kernel errors might be asynchronously reported at some other API call, so the "
@@ -652,7 +670,7 @@ def p017():
     c.alert("LossNaN", "bloom-7b-cont: lm loss is NaN", s=0, job="bloom-7b-cont", node="neox-a100-01")
     lo = lambda i: 2.11 + c.rng.uniform(-0.02, 0.02) if i < 12 else (2.11 * (1.9 ** (i - 11)) if i < 17 else float("nan"))
     gn = lambda i: 0.31 * c.rng.uniform(0.9, 1.1) if i < 11 else (0.31 * (8 ** (i - 10)) if i < 17 else float("nan"))
-    out = megatron_iters(c, -600, 20, 18100, step_s=2.2, loss_fn=lo, grad_fn=gn, lr=3.0e-4,
+    out = mlm(c, -600, 20, 18100, step_s=2.2, loss_fn=lo, grad_fn=gn, lr=3.0e-4,
                          nan_fn=lambda i: max(0, i - 16)) + app_noise(c, 3)
     out += ["[%s] WARNING: found NaN in local grad norm in backward pass on rank 0 (device 0)" % c.ymd(-520 + 20 * 2.2)]
     c.log("bloom-7b-cont/rank0.log", out)
@@ -695,7 +713,7 @@ def p019():
     c.alert("LossSpike", "llama3-8b-fp8: loss 2.3 -> 11.9 within 40 steps", s=0, job="llama3-8b-fp8",
             node="te-h100-01")
     lo = lambda i: 2.31 + c.rng.uniform(-0.02, 0.02) if i < 10 else min(11.9, 2.31 + 1.1 * (i - 9))
-    out = megatron_iters(c, -700, 22, 25100, loss_fn=lo, step_s=2.9) + app_noise(c, 2)
+    out = mlm(c, -700, 22, 25100, loss_fn=lo, step_s=2.9) + app_noise(c, 2)
     mon = ["[%s] [fp8-monitor] step 25110 layer 17 fc2 fwd amax_history max=4.18e+02 scale=1.07e+00 "
            "saturated=0.00%%" % c.ymd(-670),
            "[%s] [fp8-monitor] step 25111 layer 17 fc2 fwd amax=inf scale=0.00e+00 (E4M3, margin 0, "
@@ -718,7 +736,7 @@ def p020():
     c.alert("StepTimeRegression", "mixtral-8x22b-cpt: step time 1.9x, all-to-all share 61%", s=0,
             job="mixtral-8x22b-cpt", node="moe-h200-01")
     st = lambda i: 6.2 if i < 8 else 6.2 + 0.5 * (i - 7)
-    out = megatron_iters(c, -900, 20, 73300, step_fn=st, step_s=6.2) + app_noise(c, 2)
+    out = mlm(c, -900, 20, 73300, step_fn=st, step_s=6.2) + app_noise(c, 2)
     for k, t in enumerate((-700, -500, -300, -100)):
         top = 0.22 + 0.11 * k
         out.append("[%s] [router] layer 23 tokens/expert (EP=8, top-2, capacity_factor=1.25): max %.1f%% (expert 5) "
@@ -782,7 +800,7 @@ def p023():
     c = Case("case-p023", "storage_failure", "job", hosts, gpu=H100)
     c.alert("TrainingJobFailed", "gemma-27b-sft crashed while saving checkpoint iter_0030000", s=0,
             job="gemma-27b-sft", node="lus-h100-01")
-    out = megatron_iters(c, -600, 8, 29992, step_s=5.1) + app_noise(c, 2) + [
+    out = mlm(c, -600, 8, 29992, step_s=5.1) + app_noise(c, 2) + [
         "saving checkpoint at iteration   30000 to /lustre/proj/ckpt/gemma-27b-sft in torch_dist format",
         "[rank0]: Traceback (most recent call last):",
         '[rank0]:   File "/opt/megatron-lm/megatron/core/dist_checkpointing/strategies/filesystem_async.py", line 301, in write_preloaded_data',
@@ -808,14 +826,14 @@ def p024():
             node="cx-h100-01")
     out = []
     for h in hosts[:3]:
-        out += ["[%s socket.cpp:1019] [c10d] The client socket has timed out after 1800000ms while trying to "
-                "connect to (cx-h100-01, 29500)." % c.glog(-30, "W"),
-                "%s %d torch/distributed/elastic/agent/server/api.py:885] [default] Rendezvous complete for "
+        out += ["%s %d torch/distributed/elastic/agent/server/api.py:885] [default] Rendezvous complete for "
                 "workers. Result:" % (c.glog(-1790), c.rng.randrange(1000, 9999)),
                 "  restart_count=0", "  master_addr=cx-h100-01", "  master_port=29500",
                 "  group_rank=%d" % hosts.index(h), "  group_world_size=3", "  local_ranks=[0, 1, 2, 3, 4, 5, 6, 7]",
                 "  role_ranks=[%s]" % ", ".join(str(hosts.index(h) * 8 + k) for k in range(8)),
-                "  global_world_size=24"]
+                "  global_world_size=24",
+                "[%s socket.cpp:1019] [c10d] The client socket has timed out after 1800000ms while trying to "
+                "connect to (cx-h100-01, 29500)." % c.glog(-30, "W")]
     out += ["[rank0]: WORLD_SIZE from env 32 != torchrun world 24; config expects tp=8 pp=4 (32 ranks)",
             "[rank0]: waiting in init_process_group(store=TCPStore, world_size=32) ..."]
     c.log("pixtral-ft/launcher.log", out)
@@ -893,7 +911,7 @@ def p027():
     c = Case("case-p027", "gpu_memory_uncorrectable_ecc", "nv-h200-303/gpu0", hosts, gpu=H200)
     c.alert("NCCLError", "nemotron-cpt: ncclRemoteError on 28 ranks", s=0, job="nemotron-cpt",
             node="nv-h200-301")
-    out = megatron_iters(c, -900, 9, 120030, step_s=7.3) + app_noise(c, 2)
+    out = mlm(c, -900, 9, 120030, step_s=7.3) + app_noise(c, 2)
     for r in (2, 9, 14, 28):
         h = hosts[r // 8]
         pid = c.rng.randrange(10000, 99999)
@@ -934,7 +952,7 @@ def p028():
                 "%s codegen-15b restart %d from iter_0%d000" % (c.ymd(t - 300), k, 18 + k),
                 "%s [rank11]: RuntimeError: CUDA error: uncorrectable ECC error encountered" % c.ymd(t),
                 "%s srun: error: g4-h100-32: task 11: Exited with exit code 1" % c.ymd(t + 2)]
-    out += megatron_iters(c, -1100, 10, 20100, step_s=6.1) + app_noise(c, 3)
+    out += mlm(c, -1100, 10, 20100, step_s=6.1) + app_noise(c, 3)
     c.log("codegen-15b/slurm-4419210.out", out)
     c.log("g4-h100-32/journal", kernel_noise(c, "g4-h100-32", 6) + [
         sl(c, "g4-h100-32", -1150, "nvidia-persistenced[2211]: Verbose syslog connection opened"),
@@ -1003,7 +1021,7 @@ def p031():
     c.alert("StragglerSuspected", "llava-next-34b: ranks 8-15 slow (all on sj-h200-02)", s=0,
             job="llava-next-34b", node="sj-h200-02")
     st = lambda i: 2.4 if i < 7 else 3.5 * c.rng.uniform(0.98, 1.03)
-    out = megatron_iters(c, -1150, 26, 8800, step_fn=st, step_s=2.4) + app_noise(c, 2)
+    out = mlm(c, -1150, 26, 8800, step_fn=st, step_s=2.4) + app_noise(c, 2)
     c.log("llava-next-34b/rank0.log", out)
     sel = ["   1 | %s | Power Supply #0x63 | Presence detected | Asserted" % c.at(-86000).strftime("%m/%d/%Y | %H:%M:%S"),
            "   2 | %s | Fan #0x31 | Lower Critical going low  | Asserted | Reading 0 < Threshold 1680 RPM" % c.at(-1010).strftime("%m/%d/%Y | %H:%M:%S"),
@@ -1063,7 +1081,7 @@ def p034():
     c = Case("case-p034", "gpu_silent_data_corruption", "x9-h100-05/gpu5", hosts, gpu=H100)
     c.alert("LossNaN", "mistral-22b-pt: NaN loss at iteration 88120 (job paused by rerun machine)", s=0,
             job="mistral-22b-pt", node="x9-h100-01")
-    out = megatron_iters(c, -700, 14, 88106, step_s=5.0) + app_noise(c, 2) + [
+    out = mlm(c, -700, 14, 88106, step_s=5.0) + app_noise(c, 2) + [
         "[%s] WARNING:megatron.core.rerun_state_machine:Unexpected result nan on rank 37 at iteration #88120 "
         "invocation #1 (message='found NaN in local forward loss calculation')" % c.ymd(-25),
         "[%s] WARNING:megatron.core.rerun_state_machine:Rerunning iteration #88120 on the same GPU" % c.ymd(-24),
@@ -1089,7 +1107,7 @@ def p035():
     c.alert("StepTimeRegression", "qwen2-57b-moe: step time +48% for 20 min, no errors logged", s=0,
             job="qwen2-57b-moe", node="roce-h100-01")
     st = lambda i: 8.1 if i < 3 else 12.0 * c.rng.uniform(0.95, 1.07)
-    out = megatron_iters(c, -1150, 20, 31230, step_fn=st, step_s=8.1) + app_noise(c, 3)
+    out = mlm(c, -1150, 20, 31230, step_fn=st, step_s=8.1) + app_noise(c, 3)
     out += ["[%s] [timers] all-reduce-dp: max 4120.2 ms (rank 50) min 1221.0 ms (rank 3)" % c.ymd(-60),
             "[%s] [timers] all-reduce-dp: max 4403.7 ms (rank 53) min 1190.2 ms (rank 11)" % c.ymd(-20)]
     c.log("qwen2-57b-moe/rank0.log", out)
@@ -1278,7 +1296,7 @@ def p042():
             node="fp16-a100-01")
     sc = lambda i: max(1.0, 32768.0 / (2 ** i))
     sk = lambda i: 20 + 10 * i
-    out = megatron_iters(c, -900, 20, 230010, step_s=1.2, scale_fn=sc, skipped_fn=sk,
+    out = mlm(c, -900, 20, 230010, step_s=1.2, scale_fn=sc, skipped_fn=sk,
                          loss_fn=lambda i: 2.71 + c.rng.uniform(-0.01, 0.01), grad_fn=lambda i: float("nan") if i % 2 else 9.1e4)
     c.log("gpt2-xl-fp16/rank0.log", out + app_noise(c, 3))
     dcgm(c, "fp16-a100-01", names=("util",))
@@ -1339,7 +1357,7 @@ def p045():
     c = Case("case-p045", "straggler_rank", "bf-h200-03", hosts, gpu=H200)
     c.alert("StragglerSuspected", "sft-mm-20b: all 8 ranks of bf-h200-03 arrive late", s=0, job="sft-mm-20b",
             node="bf-h200-03")
-    out = megatron_iters(c, -1000, 24, 4410, step_s=2.6) + app_noise(c, 2)
+    out = mlm(c, -1000, 24, 4410, step_s=2.1, step_fn=lambda i: 2.6 * c.rng.uniform(0.99, 1.01)) + app_noise(c, 2)
     out += ["[%s] [straggler] rank 16..23 (bf-h200-03) late by 310-360 ms per step; GPU kernels same duration; "
             "gap between kernels 4.1x peers" % c.ymd(-50)]
     c.log("sft-mm-20b/rank0.log", out)
@@ -1451,7 +1469,7 @@ def p049():
     c.alert("StepTimeRegression", "deepseek-distill-32b: step time +14%", s=0, job="deepseek-distill-32b",
             node="co-h200-01")
     st = lambda i: 3.1 if i < 9 else 3.55 * c.rng.uniform(0.99, 1.02)
-    out = megatron_iters(c, -1100, 26, 11200, step_fn=st, step_s=3.1) + app_noise(c, 2)
+    out = mlm(c, -1100, 26, 11200, step_fn=st, step_s=3.1) + app_noise(c, 2)
     c.log("deepseek-distill-32b/rank0.log", out)
     c.log("co-h200-01/journal", kernel_noise(c, "co-h200-01", 6))
     dcgm(c, "co-h200-01", names=("util", "power"),
@@ -1477,7 +1495,7 @@ def p050():
                     h, pid, pid + 55, r % 8, r // 8 + 1, 10 + r, r % 8),
                 "[rank%d]: torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/"
                 "ProcessGroupNCCL.cpp:1970, remote process exited or there was a network error, NCCL version 2.20.5" % r]
-    c.log("vision/seg-sam-h-workers-1-3/pytorch", fsdp_steps(c, -600, 8, 702) + out + app_noise(c, 2))
+    c.log("vision/seg-sam-h-workers-1-3/pytorch", fsdp_steps(c, -600, 8, 702, mfu=17.0) + out + app_noise(c, 2))
     m0 = ["[rank3]: Traceback (most recent call last):",
           '[rank3]:   File "/app/sam/train.py", line 230, in train_step',
           "[rank3]:     masks = model(images, prompts)",
@@ -1522,7 +1540,7 @@ def p052():
     c = Case("case-p052", "ib_link_failure", "ib-a100-05/mlx5_1", hosts, gpu=A100)
     c.alert("NCCLError", "neox-20b: IBV_WC_RETRY_EXC_ERR on many ranks; job failed", s=0, job="neox-20b",
             node="ib-a100-01")
-    out = megatron_iters(c, -600, 8, 150100, step_s=6.6) + app_noise(c, 2)
+    out = mlm(c, -600, 8, 150100, step_s=6.6) + app_noise(c, 2)
     for r in (1, 9, 33, 34, 57):
         h = hosts[r // 8]
         pid = c.rng.randrange(10000, 99999)
@@ -1640,7 +1658,7 @@ def p057():
     c = Case("case-p057", "straggler_rank", "hb-h200-02/gpu1", hosts, gpu=H200)
     c.alert("StragglerSuspected", "mamba2-8b: data-parallel group 1 (hb-h200-02) slowest for 600 steps", s=0,
             job="mamba2-8b", node="hb-h200-02")
-    out = megatron_iters(c, -1000, 24, 70100, step_s=1.7) + app_noise(c, 2)
+    out = mlm(c, -1000, 24, 70100, step_s=1.7) + app_noise(c, 2)
     out += ["[%s] [straggler] group dp1 (ranks 8-15, hb-h200-02) arrives last at 96%% of gradient all-reduces; "
             "per-rank timing not enabled (set STRAGGLER_PER_RANK=1)" % c.ymd(-40)]
     c.log("mamba2-8b/rank0.log", out)
@@ -1655,7 +1673,7 @@ def p058():
     c = Case("case-p058", "gpu_firmware_error", "gsp-h100-03/gpu7", hosts, gpu=H100)
     c.alert("NCCLWatchdogTimeout", "granite-34b: watchdog timeouts on 31 of 32 ranks", s=0, job="granite-34b",
             node="gsp-h100-01")
-    out = megatron_iters(c, -1150, 8, 55020, step_s=4.8) + app_noise(c, 2)
+    out = mlm(c, -1150, 8, 55020, step_s=4.8) + app_noise(c, 2)
     out += many_watchdogs(c, [0, 10, 19, 30], -20, 221870, op="ALLGATHER", numel=16777216)
     c.log("granite-34b/stderr", out)
     c.log("gsp-h100-03/journal", kernel_noise(c, "gsp-h100-03", 6) + [
