@@ -157,7 +157,7 @@ def p001():
     c = Case("case-p001", "gpu_fallen_off_bus", "sc-h100-033/gpu3", hosts, gpu=H100)
     c.alert("NCCLWatchdogTimeout", "job llama70b-sft (slurm 1187342): 31 of 32 ranks report "
             "collective timeouts", s=0, job="llama70b-sft", node="sc-h100-031", cluster="sc-east")
-    r0 = nccl_init(c, "sc-h100-031", 0, 0, 32)[:5] + mlm(c, -900, 9, 21410, step_s=5.2)
+    r0 = nccl_init(c, "sc-h100-031", 0, 0, 32)[:5] + mlm(c, -678, 9, 21410, step_s=5.2)
     r0 += app_noise(c, 4) + many_watchdogs(c, [0, 1, 2, 3], -20, 88412)
     r0 += watchdog(c, 0, -19, 88412)[2:]
     c.log("slurm-1187342/rank0-7.out", r0)
@@ -188,7 +188,7 @@ def p002():
              pci=ck.PCI_BUS_B)
     c.alert("TrainingJobFailed", "pytorchjob vit-g-pretrain failed: worker-1 exited", s=0,
             namespace="vision", job="vit-g-pretrain", node="ml-a100-08")
-    w1 = deepspeed_steps(c, -700, 14, 5120, rank=8, step_s=3.1) + app_noise(c, 3) + [
+    w1 = deepspeed_steps(c, -145, 14, 5120, rank=8, step_s=3.1) + app_noise(c, 3) + [
         "[rank14]: Traceback (most recent call last):",
         '[rank14]:   File "/workspace/train.py", line 311, in <module>',
         "[rank14]:     loss = engine(batch)",
@@ -253,7 +253,7 @@ def p004():
     c = Case("case-p004", "gpu_firmware_error", "dgx-h200-12/gpu1", hosts, gpu=H200)
     c.alert("JobHung", "llm-405b-pretrain: no iteration logged for 12 min", s=0,
             job="llm-405b-pretrain", node="dgx-h200-11")
-    r = mlm(c, -1100, 8, 90211, step_s=9.8) + app_noise(c, 3)
+    r = mlm(c, -996, 8, 90211, step_s=9.8) + app_noise(c, 3)
     r += many_watchdogs(c, [0, 8, 16, 24], -15, 412007, op="_REDUCE_SCATTER_BASE", numel=251658240,
                         timeout_ms=900000)
     c.log("llm-405b-pretrain/logs/rank0-24.err", r)
@@ -440,7 +440,7 @@ def p010():
               "[rank11]: Last error:",
               "[rank11]: NET/IB : Got completion from peer 10.18.5.6<50212> with status=12 opcode=0 len=0 "
               "vendor err 129 (Send) localGid ::ffff:10.18.1.11 remoteGids::ffff:10.18.5.6 hca mlx5_3"]
-    c.log("qwen-72b-pt/merged-ranks.log", fsdp_steps(c, -500, 10, 2201) + app_noise(c, 2) + lines)
+    c.log("qwen-72b-pt/merged-ranks.log", fsdp_steps(c, -200, 10, 2201) + app_noise(c, 2) + lines)
     j = kernel_noise(c, "ib-h200-06", 4) + [
         sl(c, "ib-h200-06", -180, "kernel: mlx5_core 0000:%s:00.0: mlx5_port_module_event:1168:(pid 0): "
            "Port module event[error]: module 3, Cable error, High Temperature" % ck.NIC_BUS[3]),
@@ -509,7 +509,7 @@ def p012():
     c = Case("case-p012", "nccl_collective_hang", "slm-h100-43/gpu6", hosts, gpu=H100)
     c.alert("NCCLWatchdogTimeout", "ul2-20b: ProcessGroupNCCL watchdog fired on 31 ranks", s=0,
             job="ul2-20b", node="slm-h100-41")
-    r = mlm(c, -1000, 6, 3300, step_s=3.9) + app_noise(c, 2)
+    r = mlm(c, -953, 6, 3300, step_s=3.9) + app_noise(c, 2)
     r += many_watchdogs(c, [0, 5, 9, 31], -30, 19811, op="ALLREDUCE", numel=1048576, timeout_ms=900000)
     r += ["[rank0]:[%s ProcessGroupNCCL.cpp:1318] [PG 0 (default_pg) Rank 0] ProcessGroupNCCL preparing to dump "
           "debug info. Include stack trace: 1" % c.glog(-28, "E"),
@@ -583,7 +583,7 @@ def p014():
     c = Case("case-p014", "cuda_oom", "dgx-a-06/gpu7", hosts, gpu=H100)
     c.alert("NCCLWatchdogTimeout", "pp-gpt-175b: watchdog timeout on 15 ranks", s=0, job="pp-gpt-175b",
             node="dgx-a-05")
-    out = mlm(c, -1000, 10, 600, step_s=11.8) + app_noise(c, 2)
+    out = mlm(c, -728, 10, 600, step_s=11.8) + app_noise(c, 2)
     out += many_watchdogs(c, [0, 3, 8, 12], -10, 7711, op="SEND", numel=50331648, timeout_ms=600000)
     c.log("pp-gpt-175b/logs/stderr.all", out)
     r15 = ["[rank15]: Traceback (most recent call last):",
@@ -612,7 +612,7 @@ def p015():
     c = Case("case-p015", "illegal_memory_access", "job", hosts, gpu=H200)
     c.alert("JobFailed", "flash-ext-test: all 32 ranks exited within 2 s", s=0, job="flash-ext-test",
             node="h200-k-01")
-    out = mlm(c, -400, 5, 10, step_s=3.0) + app_noise(c, 3)
+    out = mlm(c, -17, 5, 10, step_s=3.0) + app_noise(c, 3)
     for r in (0, 9, 18, 27):
         out += ["[rank%d]: RuntimeError: CUDA error: an illegal memory access was encountered" % r,
                 "[rank%d]: CUDA kernel errors might be asynchronously reported at some other API call, so the "
@@ -638,7 +638,7 @@ def p016():
     c = Case("case-p016", "host_oom", "cpu-heavy-h100-2", hosts, gpu=H100)
     c.alert("SlurmJobFailed", "JobId=661022 rlhf-ppo FAILED: rank 9 exited with signal 9", s=0,
             job="rlhf-ppo", node="cpu-heavy-h100-1")
-    out = deepspeed_steps(c, -700, 10, 880) + app_noise(c, 2)
+    out = deepspeed_steps(c, -85, 10, 880) + app_noise(c, 2)
     out += watchdog(c, 1, -5, 30021, op="BROADCAST", numel=4096, timeout_ms=300000)[:3]
     out += elastic_failure(c, -60, "cpu-heavy-h100-2", 9, 1, -9, sig="SIGKILL")
     c.log("rlhf-ppo/661022.out", out)
@@ -800,7 +800,7 @@ def p023():
     c = Case("case-p023", "storage_failure", "job", hosts, gpu=H100)
     c.alert("TrainingJobFailed", "gemma-27b-sft crashed while saving checkpoint iter_0030000", s=0,
             job="gemma-27b-sft", node="lus-h100-01")
-    out = mlm(c, -600, 8, 29992, step_s=5.1) + app_noise(c, 2) + [
+    out = mlm(c, -60, 8, 29992, step_s=5.1) + app_noise(c, 2) + [
         "saving checkpoint at iteration   30000 to /lustre/proj/ckpt/gemma-27b-sft in torch_dist format",
         "[rank0]: Traceback (most recent call last):",
         '[rank0]:   File "/opt/megatron-lm/megatron/core/dist_checkpointing/strategies/filesystem_async.py", line 301, in write_preloaded_data',
@@ -851,7 +851,7 @@ def p025():
     hosts = ["ac-h100-%02d" % i for i in range(5, 9)]
     c = Case("case-p025", "rank_process_crash", "ac-h100-07/gpu4", hosts, gpu=H100)
     c.alert("NCCLError", "ac-ppo: IB completion errors on 24 ranks", s=0, job="ac-ppo", node="ac-h100-05")
-    out = deepspeed_steps(c, -900, 8, 9810) + app_noise(c, 2)
+    out = deepspeed_steps(c, -90, 8, 9810) + app_noise(c, 2)
     for r in (1, 6, 13, 27):
         h = hosts[r // 8]
         pid = c.rng.randrange(10000, 99999)
@@ -911,7 +911,7 @@ def p027():
     c = Case("case-p027", "gpu_memory_uncorrectable_ecc", "nv-h200-303/gpu0", hosts, gpu=H200)
     c.alert("NCCLError", "nemotron-cpt: ncclRemoteError on 28 ranks", s=0, job="nemotron-cpt",
             node="nv-h200-301")
-    out = mlm(c, -900, 9, 120030, step_s=7.3) + app_noise(c, 2)
+    out = mlm(c, -141, 9, 120030, step_s=7.3) + app_noise(c, 2)
     for r in (2, 9, 14, 28):
         h = hosts[r // 8]
         pid = c.rng.randrange(10000, 99999)
@@ -969,7 +969,7 @@ def p029():
     c = Case("case-p029", "gpu_firmware_error", "ks-h100-64/gpu6", hosts, gpu=H100)
     c.alert("PodFailed", "pytorchjob rm-70b-reward worker-3 Error, job failed", s=0, namespace="rlhf",
             job="rm-70b-reward", node="ks-h100-64")
-    w3 = deepspeed_steps(c, -800, 6, 2201, rank=24) + [
+    w3 = deepspeed_steps(c, -210, 6, 2201, rank=24) + [
         "[rank30]: RuntimeError: CUDA error: unspecified launch failure",
         "[rank30]: CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace "
         "below might be incorrect.",
@@ -1170,7 +1170,7 @@ def p037():
     c = Case("case-p037", "nccl_collective_hang", "tt-h200-02/gpu3", hosts, gpu=H200)
     c.alert("NCCLWatchdogTimeout", "torchtitan-70b: collective timeout on ranks 0-31 except 11", s=0,
             job="torchtitan-70b", node="tt-h200-01")
-    out = fsdp_steps(c, -1150, 8, 5510, step_s=2.6) + app_noise(c, 2)
+    out = fsdp_steps(c, -641, 8, 5510, step_s=2.6) + app_noise(c, 2)
     out += many_watchdogs(c, [0, 4, 17, 28], -20, 33107, op="_REDUCE_SCATTER_BASE", numel=134217728)
     out += ["[rank0]:[%s ProcessGroupNCCL.cpp:1268] [PG 1 (dp_shard) Rank 0] Flight recorder: rank 11 has not "
             "joined collective seq 33107; last collective seq 33106 (ALLGATHER, completed)" % c.glog(-15, "W")]
@@ -1222,7 +1222,7 @@ def p039():
     c = Case("case-p039", "illegal_memory_access", "ds-h100-12/gpu5", hosts, gpu=H100)
     c.alert("NCCLWatchdogTimeout", "ner-multilingual: watchdog timeouts on 31 ranks", s=0,
             job="ner-multilingual", node="ds-h100-11")
-    out = deepspeed_steps(c, -1100, 10, 7710) + app_noise(c, 2)
+    out = deepspeed_steps(c, -653, 10, 7710) + app_noise(c, 2)
     out += many_watchdogs(c, [0, 3, 19, 27], -30, 62210)
     c.log("ner-multilingual/rank0-merged.log", out)
     r13 = ["../aten/src/ATen/native/cuda/Indexing.cu:1289: indexSelectLargeIndex: block: [%d,0,0], thread: [%d,0,0] "
@@ -1256,7 +1256,7 @@ def p040():
         (-60, "Normal", "SuccessfulDelete", "pytorchjob/wm-video-13b", "Deleted pod: wm-video-13b-worker-0"),
     ])
     c.log("scheduler/events", ev)
-    w0 = fsdp_steps(c, -900, 12, 3120) + app_noise(c, 2) + [
+    w0 = fsdp_steps(c, -117, 12, 3120) + app_noise(c, 2) + [
         "[rank3]: torch.distributed.DistBackendError: [3] is setting up NCCL communicator and retrieving ncclUniqueId "
         "from [0] via c10d key-value store by key '0:1', but store->get('0:1') got error: Connection reset by peer",
         "[rank3]: RuntimeError: [../third_party/gloo/gloo/transport/tcp/pair.cc:534] Connection closed by peer "
@@ -1404,7 +1404,7 @@ def p047():
     c = Case("case-p047", "storage_failure", "edge-h100-02", hosts, gpu=H100)
     c.alert("TrainingJobFailed", "asr-conformer-xl: rank 11 OSError, job exited", s=0, job="asr-conformer-xl",
             node="edge-h100-02")
-    out = plain_steps(c, -900, 14, 8801) + app_noise(c, 2) + [
+    out = plain_steps(c, -53, 14, 8801) + app_noise(c, 2) + [
         "[rank11]: Traceback (most recent call last):",
         '[rank11]:   File "/workspace/asr/data/cache.py", line 77, in put',
         "[rank11]:     with open(tmp_path, 'wb') as f:",
@@ -1495,7 +1495,7 @@ def p050():
                     h, pid, pid + 55, r % 8, r // 8 + 1, 10 + r, r % 8),
                 "[rank%d]: torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/"
                 "ProcessGroupNCCL.cpp:1970, remote process exited or there was a network error, NCCL version 2.20.5" % r]
-    c.log("vision/seg-sam-h-workers-1-3/pytorch", fsdp_steps(c, -600, 8, 702, mfu=17.0) + out + app_noise(c, 2))
+    c.log("vision/seg-sam-h-workers-1-3/pytorch", fsdp_steps(c, -46, 8, 702, mfu=17.0) + out + app_noise(c, 2))
     m0 = ["[rank3]: Traceback (most recent call last):",
           '[rank3]:   File "/app/sam/train.py", line 230, in train_step',
           "[rank3]:     masks = model(images, prompts)",
@@ -1518,7 +1518,7 @@ def p051():
     c = Case("case-p051", "gpu_memory_uncorrectable_ecc", "sv-h100-41/gpu4", hosts, gpu=H100)
     c.alert("TrainingJobFailed", "embed-7b-contrastive: rank 12 exited (CUDA error), job failed", s=0,
             job="embed-7b-contrastive", node="sv-h100-41")
-    out = deepspeed_steps(c, -700, 12, 1300) + app_noise(c, 2) + [
+    out = deepspeed_steps(c, -78, 12, 1300) + app_noise(c, 2) + [
         "[rank12]: RuntimeError: CUDA error: unspecified launch failure",
         "[rank12]: CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace "
         "below might be incorrect.",
@@ -1540,7 +1540,7 @@ def p052():
     c = Case("case-p052", "ib_link_failure", "ib-a100-05/mlx5_1", hosts, gpu=A100)
     c.alert("NCCLError", "neox-20b: IBV_WC_RETRY_EXC_ERR on many ranks; job failed", s=0, job="neox-20b",
             node="ib-a100-01")
-    out = mlm(c, -600, 8, 150100, step_s=6.6) + app_noise(c, 2)
+    out = mlm(c, -300, 8, 150100, step_s=6.6) + app_noise(c, 2)
     for r in (1, 9, 33, 34, 57):
         h = hosts[r // 8]
         pid = c.rng.randrange(10000, 99999)
@@ -1576,7 +1576,7 @@ def p053():
     c = Case("case-p053", "nvlink_error", "nvl-h200-02/gpu4", hosts, gpu=H200)
     c.alert("NCCLWatchdogTimeout", "intern-vl-26b: watchdog timeouts on 16 ranks after 2 h of training", s=0,
             job="intern-vl-26b", node="nvl-h200-01")
-    out = deepspeed_steps(c, -1150, 14, 22010, step_s=2.9) + app_noise(c, 3)
+    out = deepspeed_steps(c, -1266, 14, 22010, step_s=2.9) + app_noise(c, 3)
     out += many_watchdogs(c, [0, 6, 9, 12, 15], -25, 90441, op="ALLREDUCE", numel=268435456, timeout_ms=1200000)
     out += ["[rank12]:[%s ProcessGroupNCCL.cpp:1318] [PG 0 (default_pg) Rank 12] Timeout at NCCL work: 90441, last "
             "enqueued NCCL work: 90441, last completed NCCL work: 90440." % c.glog(-24, "E")]
@@ -1673,7 +1673,7 @@ def p058():
     c = Case("case-p058", "gpu_firmware_error", "gsp-h100-03/gpu7", hosts, gpu=H100)
     c.alert("NCCLWatchdogTimeout", "granite-34b: watchdog timeouts on 31 of 32 ranks", s=0, job="granite-34b",
             node="gsp-h100-01")
-    out = mlm(c, -1150, 8, 55020, step_s=4.8) + app_noise(c, 2)
+    out = mlm(c, -658, 8, 55020, step_s=4.8) + app_noise(c, 2)
     out += many_watchdogs(c, [0, 10, 19, 30], -20, 221870, op="ALLGATHER", numel=16777216)
     c.log("granite-34b/stderr", out)
     c.log("gsp-h100-03/journal", kernel_noise(c, "gsp-h100-03", 6) + [
