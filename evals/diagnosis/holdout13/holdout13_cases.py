@@ -251,7 +251,7 @@ def p003():
 def p004():
     hosts = ["dgx-h200-%02d" % i for i in (11, 12, 13, 14)]
     c = Case("case-p004", "gpu_firmware_error", "dgx-h200-12/gpu1", hosts, gpu=H200)
-    c.alert("JobHung", "llm-405b-pretrain: no iteration logged for 12 min", s=0,
+    c.alert("JobHung", "llm-405b-pretrain: no iteration logged for 15 min", s=0,
             job="llm-405b-pretrain", node="dgx-h200-11")
     r = mlm(c, -996, 8, 90211, step_s=9.8) + app_noise(c, 3)
     r += many_watchdogs(c, [0, 8, 16, 24], -15, 412007, op="_REDUCE_SCATTER_BASE", numel=251658240,
@@ -1257,10 +1257,12 @@ def p040():
     ])
     c.log("scheduler/events", ev)
     w0 = fsdp_steps(c, -117, 12, 3120) + app_noise(c, 2) + [
-        "[rank3]: torch.distributed.DistBackendError: [3] is setting up NCCL communicator and retrieving ncclUniqueId "
-        "from [0] via c10d key-value store by key '0:1', but store->get('0:1') got error: Connection reset by peer",
-        "[rank3]: RuntimeError: [../third_party/gloo/gloo/transport/tcp/pair.cc:534] Connection closed by peer "
-        "[10.42.8.19]:29500"]
+        "[rank3]: torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/"
+        "ProcessGroupNCCL.cpp:1970, remote process exited or there was a network error, NCCL version 2.21.5",
+        "[rank3]: ncclRemoteError: A call failed possibly due to a network error or a remote process exiting "
+        "prematurely.",
+        "[rank3]: Last error:",
+        "[rank3]: socketProgress: Connection closed by remote peer wm-video-13b-worker-1.video.svc<49322>"]
     c.log("video/wm-video-13b-worker-0/pytorch", w0)
     c.node_metric("container_memory_working_set_bytes", {"pod": "wm-video-13b-worker-1", "node": "pool-c-h200-08"},
                   lambda s: min(1.9e11, 0.9e11 + (s + 1200) * 1.0e8) if s < -90 else 4.1e9, 0)
