@@ -1204,18 +1204,24 @@ class BatchRule {
   Program prog_;
 };
 
-Result<std::vector<size_t>> SelectSeries(const RulePlan& plan, size_t count,
-                                         const std::function<const std::string&(size_t)>& name,
-                                         const std::function<const Labels&(size_t)>& labels,
-                                         const RuleLimits& limits) {
+// The error of a rule selecting more than max_series_per_rule series, `id` the first series
+// beyond the limit (in the order series are given to batch / added to streaming): the same
+// message in both modes.
+Status TooManySeries(const RulePlan& plan, const std::string& id, const RuleLimits& limits) {
+  return OutOfRangeError("rule " + plan.name + " selects more than " + std::to_string(limits.max_series_per_rule) +
+                         " series (max_series_per_rule), the first beyond the limit being " + id +
+                         "; narrow its selector");
+}
+
+// The series `plan` selects, in order. More than the limit is not an error here: the caller
+// compares rules by where they cross it (the position of the first series beyond it).
+std::vector<size_t> SelectSeries(const RulePlan& plan, size_t count,
+                                 const std::function<const std::string&(size_t)>& name,
+                                 const std::function<const Labels&(size_t)>& labels) {
   SelectorMatcher matcher(plan.selector);
   std::vector<size_t> out;
   for (size_t i = 0; i < count; ++i)
     if (matcher.Matches(name(i), labels(i))) out.push_back(i);
-  if (static_cast<int64_t>(out.size()) > limits.max_series_per_rule)
-    return OutOfRangeError("rule " + plan.name + " selects " + std::to_string(out.size()) +
-                           " series, over the limit of " + std::to_string(limits.max_series_per_rule) +
-                           " (max_series_per_rule); narrow its selector");
   return out;
 }
 
@@ -1246,9 +1252,17 @@ Result<BatchResult> EvaluateBatch(const CompiledRules& rules, std::span<const Ti
   std::vector<BatchResult> parts(rules.rules.size());
   std::vector<uint32_t> alert_rules;  // per alert of out.alerts: its rule's index
   std::vector<std::vector<size_t>> selected(rules.rules.size());
+  // A rule over max_series_per_rule: the one whose limit the earliest series crosses, ties in
+  // file order, which is the rule streaming's AddSeries rejects first when the series are added
+  // in this order.
+  const size_t max_series = static_cast<size_t>(std::max<int64_t>(options.limits.max_series_per_rule, 0));
+  size_t over_rule = SIZE_MAX, over_at = SIZE_MAX;
   for (size_t r = 0; r < rules.rules.size(); ++r) {
-    ASSIGN_OR_RETURN(selected[r], SelectSeries(rules.rules[r], series.size(), name, labels, options.limits));
+    selected[r] = SelectSeries(rules.rules[r], series.size(), name, labels);
+    if (selected[r].size() > max_series && selected[r][max_series] < over_at)
+      over_rule = r, over_at = selected[r][max_series];
   }
+  if (over_rule != SIZE_MAX) return TooManySeries(rules.rules[over_rule], series[over_at].id(), options.limits);
   // Rules without aggregations: series by series, every rule over a block before the next
   // block, with the running-sum point windows of `value` shared (computed once per series and
   // window for all of them: SharedValueSums).
@@ -1668,7 +1682,19 @@ Result<size_t> StreamingEngine::AddSeries(const std::string& name, const Labels&
   Impl& im = *impl_;
   std::string id = FormatSeriesId(name, labels);
   if (im.series_by_id.count(id)) return InvalidArgumentError("series " + id + " was already added");
-  size_t si = im.series.size();
+  const size_t si = im.series.size();
+  // Every check first (in rule order), so that a rejected series changes nothing: before, the
+  // series stayed half added (in the series list, missing from later rules' member maps).
+  for (size_t ri = 0; ri < im.rt.size(); ++ri) {
+    const Impl::Rule& r = im.rt[ri];
+    if (!r.matcher.Matches(name, labels)) continue;
+    const size_t count = r.tick ? r.tick_members.size() : r.members.size();
+    if (static_cast<int64_t>(count + 1) > im.options.limits.max_series_per_rule)
+      return TooManySeries(*r.plan, id, im.options.limits);
+    if (r.tick && im.have_tick)
+      return FailedPreconditionError("series " + id + " added after data arrived: rule " + r.plan->name +
+                                     " watches for missing data and needs its series declared before the first point");
+  }
   im.series.push_back({name, labels, id, 0, false, 0, {}});
   for (const PlanNode& w : im.shared_windows) im.series.back().shared.push_back({detail::WindowState(w)});
   im.series_by_id[id] = si;
@@ -1678,13 +1704,7 @@ Result<size_t> StreamingEngine::AddSeries(const std::string& name, const Labels&
     Impl::Rule& r = im.rt[ri];
     im.member_of[ri].push_back(-1);
     if (!r.matcher.Matches(name, labels)) continue;
-    size_t count = r.tick ? r.tick_members.size() : r.members.size();
-    if (static_cast<int64_t>(count + 1) > im.options.limits.max_series_per_rule)
-      return OutOfRangeError("rule " + r.plan->name + " would select more than " +
-                             std::to_string(im.options.limits.max_series_per_rule) +
-                             " series (max_series_per_rule); narrow its selector");
     if (r.tick) {
-      if (im.have_tick) return FailedPreconditionError("series " + id + " added after data arrived: rule " + r.plan->name + " watches for missing data and needs its series declared before the first point");
       r.tick_members.push_back(si);
       r.tick = std::make_unique<TickRule>(*r.plan, r.tick_members);
       continue;

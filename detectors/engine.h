@@ -29,7 +29,9 @@
 // reported at the first point where it holds max_window_points + 1 entries; when several
 // rules go over it, both modes report the same error: the earliest in time; at one timestamp
 // the first rule in file order, then the earlier aggregation stage, then the series appended
-// first (batch: the lower series index), then the node evaluated first.
+// first (batch: the lower series index), then the node evaluated first. A rule selecting more
+// than max_series_per_rule: both modes name the rule whose limit the earliest series crosses
+// (ties in file order) and that series; a rejected AddSeries adds nothing.
 // Timestamps may be anywhere in int64 (INT64_MIN and INT64_MAX included): time differences
 // (windows, offsets, lookbacks, `for`, staleness) are computed without overflow.
 // Thread safety: EvaluateBatch is reentrant; a StreamingEngine is not thread-safe (one writer).

@@ -821,6 +821,40 @@ TEST_CASE("several rules over a window limit: batch reports the error streaming 
   }
 }
 
+TEST_CASE("several rules over max_series_per_rule: both modes name the same rule and series") {
+  // Batch checks every rule's selection before evaluating; streaming checks at each AddSeries.
+  // Both report the rule whose limit the earliest series crosses (ties in file order): here
+  // Bs (rule 1) at series 2, before As (rule 0) at series 3. A rejected AddSeries changes
+  // nothing: the series gets no index (before, it was half added, in the series list but not
+  // in the member maps of later rules, and an Append to it was accepted).
+  P pa("As", "a"), pb("Bs", "b");
+  CompiledRules rules{{pa.Done(pa.Cmp(PlanOp::kGt, pa.Value(), pa.Const(0))),
+                       pb.Done(pb.Cmp(PlanOp::kGt, pb.Value(), pb.Const(0)))}};
+  std::vector<TimeSeries> series;
+  for (const char* name : {"a", "b", "b", "a"})
+    series.push_back(Series(name, {{"i", std::to_string(series.size())}}, {1000}, {1}));
+  EngineOptions opt;
+  opt.limits.max_series_per_rule = 1;
+  auto b = EvaluateBatch(rules, series, opt);
+  REQUIRE(!b.ok());
+  CHECK(b.status().code() == StatusCode::kOutOfRange);
+  CHECK(b.status().message().find("rule Bs selects more than 1 series") != std::string::npos);
+  CHECK(b.status().message().find(series[2].id()) != std::string::npos);
+  auto eng = StreamingEngine::Create(rules, opt, {});
+  REQUIRE(eng.ok());
+  REQUIRE((*eng)->AddSeries(series[0].name, series[0].labels).ok());
+  REQUIRE((*eng)->AddSeries(series[1].name, series[1].labels).ok());
+  auto third = (*eng)->AddSeries(series[2].name, series[2].labels);
+  REQUIRE(!third.ok());
+  CHECK(third.status().message() == b.status().message());
+  // Nothing of the rejected series remains; the others keep working.
+  CHECK((*eng)->Append(2, 1000, 1).code() == StatusCode::kInvalidArgument);
+  CHECK((*eng)->Append(0, 1000, 1).ok());
+  CHECK((*eng)->Append(1, 1000, 1).ok());
+  CHECK((*eng)->Flush().ok());
+  CHECK((*eng)->ActiveAlerts().size() == 2);
+}
+
 TEST_CASE("plans received as data are validated: a malformed plan is an error, not a crash") {
   P p("Broken");
   RulePlan plan = p.Done(p.Cmp(PlanOp::kGt, p.Value(), p.Const(1)));
