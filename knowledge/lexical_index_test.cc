@@ -179,6 +179,67 @@ TEST_CASE("MaxScore returns exactly exhaustive scoring's ids and scores on long 
   CHECK(tied_queries > 100);  // the corpus does produce exact ties inside the top k
 }
 
+TEST_CASE("MaxScore windows: documents at window edges, sizes around 4096, depth beyond the matches") {
+  // Search works in windows of 4096 documents and skips windows no essential list has a
+  // posting in. Terms sit on the documents either side of each window edge (and the first and
+  // last document); a sparse term makes the skip jump over whole windows once the dense terms
+  // have turned non-essential; depths run from 1 to far more than the matches.
+  for (uint32_t n : {4095u, 4096u, 4097u, 8193u, 12289u}) {
+    INFO("documents " << n);
+    std::mt19937_64 rng(n);
+    const std::vector<uint32_t> edges = {0, 63, 64, 4095, 4096, 8191, 8192, 12287, 12288, n - 2, n - 1};
+    LexicalIndex idx;
+    for (uint32_t d = 0; d < n; ++d) {
+      std::string body;
+      if (rng() % 2) body += "common ";
+      if (rng() % 10 == 0) body += "mid ";
+      if (rng() % 700 == 0) body += "sparse ";
+      for (size_t e = 0; e < edges.size(); ++e)
+        if (edges[e] == d) body.append(Word('e', e)).append(" edge ");
+      for (int k = 0; k < static_cast<int>(rng() % 8); ++k) body.append(Word('z', rng() % 30)).append(" ");
+      idx.Add({.id = static_cast<int64_t>(d) + 1,
+               .title = rng() % 4 ? "" : "mid",
+               .body = body,
+               .incident = rng() % 7 != 0,
+               .category = rng() % 2 ? "a" : "b",
+               .component = "",
+               .time_ms = static_cast<int64_t>(d)});
+    }
+    std::vector<LexicalFilter> filters(3);
+    filters[1].category = "a";
+    filters[2].include_guides = false;
+    filters[2].since_ms = n / 3;
+    std::vector<std::vector<std::string>> queries = {
+        {"edge"}, {"edge", "common"}, {"e3", "e4", "common", "mid"}, {"sparse", "common", "mid"},
+        {"e9", "e10"}, {"e0", "common"}, {"sparse", "edge", "z1", "z2", "common", "mid"}};
+    const char* pool[] = {"common", "mid", "sparse", "edge"};
+    for (int q = 0; q < 25; ++q) {
+      std::vector<std::string> terms;
+      for (int k = 0; k < 1 + static_cast<int>(rng() % 6); ++k)
+        terms.push_back(rng() % 2 ? std::string(pool[rng() % 4]) : Word('z', rng() % 30));
+      if (rng() % 2) terms.push_back(Word('e', rng() % edges.size()));
+      queries.push_back(terms);
+    }
+    size_t edge_hits = 0;
+    for (size_t q = 0; q < queries.size(); ++q) {
+      for (size_t depth : {1, 2, 10, 100, 100000}) {
+        for (const auto& f : filters) {
+          auto fast = idx.Search(queries[q], depth, f);
+          auto slow = idx.SearchExhaustive(queries[q], depth, f);
+          INFO("query " << q << " depth " << depth);
+          REQUIRE(fast.size() == slow.size());
+          for (size_t i = 0; i < fast.size(); ++i) {
+            CHECK(fast[i].id == slow[i].id);
+            CHECK(fast[i].score == slow[i].score);
+            for (uint32_t e : edges) edge_hits += fast[i].id == static_cast<int64_t>(e) + 1;
+          }
+        }
+      }
+    }
+    CHECK(edge_hits > 100);  // the edge documents are in the results being compared
+  }
+}
+
 TEST_CASE("bounds stay valid while the average length drifts during incremental adds") {
   // Short documents first, then long ones: avgdl grows several-fold, the stored bounds are
   // rescaled and refreshed; results must still equal exhaustive scoring after every stage.
@@ -454,6 +515,55 @@ TEST_CASE("a segment carries every bound after the average length drifts") {
       }
     }
   }
+  fs::remove_all(dir);
+}
+
+TEST_CASE("past 256 segments the next save compacts; a format-1 file is refused by its version") {
+  namespace fs = std::filesystem;
+  char tmpl[] = "/tmp/vigil_lexical_test_XXXXXX";
+  const fs::path dir = mkdtemp(tmpl);
+  const std::string path = (dir / "kb.bm25").string();
+  Corpus c = RandomCorpus(3300, 12);
+  LexicalIndex idx;
+  auto add = [&](size_t i) {
+    idx.Add({.id = static_cast<int64_t>(i + 1),
+             .title = c.titles[i],
+             .body = c.bodies[i],
+             .incident = c.incident[i],
+             .category = c.categories[i],
+             .component = c.components[i],
+             .time_ms = c.times[i]});
+  };
+  for (size_t i = 0; i < 3000; ++i) add(i);
+  REQUIRE(idx.Save(path, 0).ok());
+  // One document a save: the segments stay far smaller than the base, so only the count cap
+  // stops the appends.
+  for (size_t s = 1; s <= 258; ++s) {
+    add(3000 + s);
+    REQUIRE(idx.Save(path, s).ok());
+    INFO("save " << s);
+    CHECK(idx.last_save().appended == (s != 257));
+    CHECK(idx.last_save().segments == (s <= 256 ? s : s - 257));
+  }
+  uint64_t stamp = 0;
+  auto back = LexicalIndex::Load(path, &stamp);
+  REQUIRE(back.ok());
+  CHECK(stamp == 258);
+  CHECK(back->size() == idx.size());
+  CHECK(back->postings() == idx.postings());
+
+  // Format 1 (the base alone, before segments) is refused by its version, not misread.
+  std::string bytes;
+  {
+    std::ifstream in(path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const uint32_t one = 1;
+  bytes.replace(8, sizeof one, reinterpret_cast<const char*>(&one), sizeof one);
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+  auto old = LexicalIndex::Load(path, &stamp);
+  CHECK(old.status().code() == StatusCode::kDataLoss);
+  CHECK(old.status().message().find("format version 1, expected 2") != std::string::npos);
   fs::remove_all(dir);
 }
 
