@@ -544,6 +544,37 @@ std::vector<const std::string*> ById(const Map& table) {
 
 }  // namespace
 
+template <typename Writer>
+void LexicalIndex::WriteNew(Writer& w, uint64_t docs, uint64_t categories, uint64_t components,
+                            uint64_t terms) const {
+  const size_t n = doc_ids_.size();
+  w.Array(doc_ids_, docs);
+  w.Array(doc_len_, docs);
+  std::vector<uint32_t> cat, comp;
+  std::vector<int64_t> time;
+  std::vector<uint8_t> incident;
+  cat.reserve(n - docs);
+  comp.reserve(n - docs);
+  time.reserve(n - docs);
+  incident.reserve(n - docs);
+  for (size_t i = docs; i < n; ++i) {
+    cat.push_back(attrs_[i].category);
+    comp.push_back(attrs_[i].component);
+    time.push_back(attrs_[i].time_ms);
+    incident.push_back(attrs_[i].incident);
+  }
+  w.Array(cat);
+  w.Array(comp);
+  w.Array(time);
+  w.Array(incident);
+  w.Strings(ById(category_ids_), categories);
+  w.Strings(ById(component_ids_), components);
+  w.Array(terms_.Lengths(), terms);
+  const size_t chars_from =
+      terms ? terms_.Name(static_cast<uint32_t>(terms - 1)).end() - terms_.chars().data() : 0;
+  w.Put(terms_.chars().data() + chars_from, terms_.chars().size() - chars_from);
+}
+
 Status LexicalIndex::Save(const std::string& path, uint64_t stamp) {
   std::error_code ec;
   std::filesystem::remove(path + ".tmp", ec);  // left by a crash during a whole write: never read
@@ -566,25 +597,7 @@ Status LexicalIndex::SaveWhole(const std::string& path, uint64_t stamp) {
                        uint64_t(component_ids_.size()), total_len_, uint64_t(total_postings_)})
       w.Pod(v);
     w.Pod(bound_avgdl_);
-    w.Array(doc_ids_);
-    w.Array(doc_len_);
-    std::vector<uint32_t> cat(n), comp(n);
-    std::vector<int64_t> time(n);
-    std::vector<uint8_t> incident(n);
-    for (size_t i = 0; i < n; ++i) {
-      cat[i] = attrs_[i].category;
-      comp[i] = attrs_[i].component;
-      time[i] = attrs_[i].time_ms;
-      incident[i] = attrs_[i].incident;
-    }
-    w.Array(cat);
-    w.Array(comp);
-    w.Array(time);
-    w.Array(incident);
-    w.Strings(ById(category_ids_));
-    w.Strings(ById(component_ids_));
-    w.Array(terms_.Lengths());
-    w.Put(terms_.chars().data(), terms_.chars().size());
+    WriteNew(w, 0, 0, 0, 0);
     for (const auto& p : postings_) {
       w.Pod(uint64_t(p.docs.size()));
       w.Array(p.docs);
@@ -639,28 +652,7 @@ bool LexicalIndex::AppendSegment(const std::string& path, uint64_t stamp) {
                      total_len_, uint64_t(total_postings_)})
     w.Pod(v);
   w.Pod(bound_avgdl_);
-  const size_t from = saved_.docs;
-  w.Array(doc_ids_, from);
-  w.Array(doc_len_, from);
-  std::vector<uint32_t> cat, comp;
-  std::vector<int64_t> time;
-  std::vector<uint8_t> incident;
-  for (size_t i = from; i < n; ++i) {
-    cat.push_back(attrs_[i].category);
-    comp.push_back(attrs_[i].component);
-    time.push_back(attrs_[i].time_ms);
-    incident.push_back(attrs_[i].incident);
-  }
-  w.Array(cat);
-  w.Array(comp);
-  w.Array(time);
-  w.Array(incident);
-  w.Strings(ById(category_ids_), saved_.categories);
-  w.Strings(ById(component_ids_), saved_.components);
-  const std::vector<uint32_t> lens = terms_.Lengths();
-  w.Array(lens, saved_.terms);
-  const uint32_t chars_from = saved_.terms ? terms_.Name(uint32_t(saved_.terms - 1)).end() - terms_.chars().data() : 0;
-  w.Put(terms_.chars().data() + chars_from, terms_.chars().size() - chars_from);
+  WriteNew(w, saved_.docs, saved_.categories, saved_.components, saved_.terms);
   std::vector<uint32_t> starts, counts;
   for (uint32_t t : dirty_terms_) {
     const auto& docs = postings_[t].docs;

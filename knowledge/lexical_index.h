@@ -203,6 +203,11 @@ class LexicalIndex {
   // Appends a segment; false (nothing appended, or the tail left torn) when the whole file
   // must be written instead.
   bool AppendSegment(const std::string& path, uint64_t stamp);
+  // Writes documents [docs, size()) (ids, lengths, category, component, time, incident flag)
+  // and the category, component and term strings from the given counts on: the base writes
+  // them all, a segment those added since the last save. `Writer` is persistence's file writer.
+  template <typename Writer>
+  void WriteNew(Writer& w, uint64_t docs, uint64_t categories, uint64_t components, uint64_t terms) const;
 };
 
 }  // namespace vigil::kb
