@@ -145,10 +145,13 @@ Result<int64_t> ParseRfc3339Ms(std::string_view t) {
 }
 
 std::string FormatRfc3339Ms(int64_t unix_ms) {
-  int64_t secs = unix_ms >= 0 ? unix_ms / 1000 : (unix_ms - 999) / 1000;
-  int64_t ms = unix_ms - secs * 1000;
-  int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
-  int64_t rem = secs - days * 86400;
+  // Floor division by remainder adjustment: `(unix_ms - 999) / 1000` overflowed at INT64_MIN.
+  int64_t secs = unix_ms / 1000;
+  int64_t ms = unix_ms % 1000;
+  if (ms < 0) ms += 1000, --secs;
+  int64_t days = secs / 86400;
+  int64_t rem = secs % 86400;
+  if (rem < 0) rem += 86400, --days;
   int64_t y;
   unsigned m, d;
   CivilFromDays(days, y, m, d);

@@ -39,6 +39,12 @@ TEST_CASE("RFC 3339 round trip") {
   CHECK(FormatRfc3339Ms(1714564800000) == "2024-05-01T12:00:00Z");
   CHECK(FormatRfc3339Ms(1714564800123) == "2024-05-01T12:00:00.123Z");
   CHECK(ParseRfc3339Ms(FormatRfc3339Ms(-1)).value() == -1);
+  CHECK(FormatRfc3339Ms(-1) == "1969-12-31T23:59:59.999Z");
+  CHECK(FormatRfc3339Ms(-86400000) == "1969-12-31T00:00:00Z");
+  // The ends of int64 (an engine test's alert time reaches them): no signed overflow, and the
+  // proleptic Gregorian dates java.time.Instant.ofEpochMilli gives for Long.MIN_VALUE / MAX_VALUE.
+  CHECK(FormatRfc3339Ms(INT64_MIN) == "-292275055-05-16T16:47:04.192Z");
+  CHECK(FormatRfc3339Ms(INT64_MAX) == "292278994-08-17T07:12:55.807Z");
 }
 
 TEST_CASE("bad timestamps are rejected with the reason") {
