@@ -53,9 +53,9 @@ Corpus RandomCorpus(size_t n, uint64_t seed) {
   return c;
 }
 
-LexicalIndex Build(const Corpus& c, int64_t first_id = 1) {
-  LexicalIndex idx;
-  for (size_t i = 0; i < c.titles.size(); ++i) {
+// Adds documents [from, to) of `c` to `idx`, document i with id first_id + i.
+void AddDocs(LexicalIndex& idx, const Corpus& c, size_t from, size_t to, int64_t first_id = 1) {
+  for (size_t i = from; i < to; ++i) {
     idx.Add({.id = first_id + static_cast<int64_t>(i),
              .title = c.titles[i],
              .body = c.bodies[i],
@@ -64,6 +64,11 @@ LexicalIndex Build(const Corpus& c, int64_t first_id = 1) {
              .component = c.components[i],
              .time_ms = c.times[i]});
   }
+}
+
+LexicalIndex Build(const Corpus& c, int64_t first_id = 1) {
+  LexicalIndex idx;
+  AddDocs(idx, c, 0, c.titles.size(), first_id);
   return idx;
 }
 
@@ -518,6 +523,61 @@ TEST_CASE("a segment carries every bound after the average length drifts") {
   fs::remove_all(dir);
 }
 
+TEST_CASE("a save appends only to the file it last wrote, else rewrites it whole") {
+  namespace fs = std::filesystem;
+  char tmpl[] = "/tmp/vigil_lexical_test_XXXXXX";
+  const fs::path dir = mkdtemp(tmpl);
+  const std::string path = (dir / "kb.bm25").string();
+  Corpus c = RandomCorpus(2600, 21);
+  LexicalIndex idx;
+  auto read = [&] {
+    std::ifstream in(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), {});
+  };
+  auto loads_as = [&](const LexicalIndex& want, uint64_t want_stamp) {
+    uint64_t stamp = 0;
+    auto back = LexicalIndex::Load(path, &stamp);
+    REQUIRE_MESSAGE(back.ok(), back.status().ToString());
+    CHECK(stamp == want_stamp);
+    CHECK(std::vector<int64_t>(back->ids().begin(), back->ids().end()) ==
+          std::vector<int64_t>(want.ids().begin(), want.ids().end()));
+    CHECK(back->postings() == want.postings());
+  };
+  AddDocs(idx, c, 0, 2000);
+  REQUIRE(idx.Save(path, 1).ok());
+  AddDocs(idx, c, 2000, 2100);
+  REQUIRE(idx.Save(path, 2).ok());
+  REQUIRE(idx.last_save().appended);
+  // The same size, but the last part is not the one this index wrote (here its checksum
+  // damaged): appending would chain onto it, so the save rewrites the whole file.
+  std::string bytes = read();
+  bytes.back() = static_cast<char>(bytes.back() ^ 1);
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+  AddDocs(idx, c, 2100, 2200);
+  REQUIRE(idx.Save(path, 3).ok());
+  CHECK(!idx.last_save().appended);
+  loads_as(idx, 3);
+  // Another index object (another process) loads the file and appends its own segment; this
+  // index's next save finds a file it did not write and rewrites it whole (the last writer's
+  // content), never a segment after the other's.
+  uint64_t stamp = 0;
+  auto other = LexicalIndex::Load(path, &stamp);
+  REQUIRE(other.ok());
+  AddDocs(*other, c, 2200, 2300);
+  REQUIRE(other->Save(path, 4).ok());
+  CHECK(other->last_save().appended);
+  AddDocs(idx, c, 2200, 2250);
+  REQUIRE(idx.Save(path, 5).ok());
+  CHECK(!idx.last_save().appended);
+  loads_as(idx, 5);
+  // And the other object, whose file changed under it, rewrites it whole in turn.
+  AddDocs(*other, c, 2300, 2400);
+  REQUIRE(other->Save(path, 6).ok());
+  CHECK(!other->last_save().appended);
+  loads_as(*other, 6);
+  fs::remove_all(dir);
+}
+
 TEST_CASE("past 256 segments the next save compacts; a format-1 file is refused by its version") {
   namespace fs = std::filesystem;
   char tmpl[] = "/tmp/vigil_lexical_test_XXXXXX";
@@ -525,21 +585,12 @@ TEST_CASE("past 256 segments the next save compacts; a format-1 file is refused 
   const std::string path = (dir / "kb.bm25").string();
   Corpus c = RandomCorpus(3300, 12);
   LexicalIndex idx;
-  auto add = [&](size_t i) {
-    idx.Add({.id = static_cast<int64_t>(i + 1),
-             .title = c.titles[i],
-             .body = c.bodies[i],
-             .incident = c.incident[i],
-             .category = c.categories[i],
-             .component = c.components[i],
-             .time_ms = c.times[i]});
-  };
-  for (size_t i = 0; i < 3000; ++i) add(i);
+  AddDocs(idx, c, 0, 3000);
   REQUIRE(idx.Save(path, 0).ok());
   // One document a save: the segments stay far smaller than the base, so only the count cap
   // stops the appends.
   for (size_t s = 1; s <= 258; ++s) {
-    add(3000 + s);
+    AddDocs(idx, c, 3000 + s, 3001 + s);
     REQUIRE(idx.Save(path, s).ok());
     INFO("save " << s);
     CHECK(idx.last_save().appended == (s != 257));
