@@ -1754,7 +1754,7 @@ std::optional<SlowMention> FindSlowMention(const std::string& line, const std::s
   // ("MnRtt/Rnk: 811.4ms/3 | MxRtt/Rnk: 1473.9ms/14"): the slowest rank is slow when its time is
   // kSlowRatio x the fastest's (a per-rank min/max; no median is printed).
   static const FilteredRegex kMinMaxRtt(
-      R"(\bMnRtt/Rnk:\s*(\d+(?:\.\d+)?)\s*(?:ms|s|us)?\s*/\s*(\d+)\b.*?\bMxRtt/Rnk:\s*(\d+(?:\.\d+)?)\s*(?:ms|s|us)?\s*/\s*(\d+)\b)", /*icase=*/false);
+      R"(\bMnRtt/Rnk:\s*(\d+(?:\.\d+)?)\s*(ms|s|us)?\s*/\s*(\d+)\b.*?\bMxRtt/Rnk:\s*(\d+(?:\.\d+)?)\s*(ms|s|us)?\s*/\s*(\d+)\b)", /*icase=*/false);
   // A collective's wait split by rank: the ranks that wait long wait for the one that waits least
   // ("reduce_scatter wait 0.31s avg on ranks 1-23 (rank 0: 0.02s)", "allreduce wait 820 ms on
   // ranks 8-15, rank 12 3 ms"): the participant that arrives last waits for nobody.
@@ -1762,22 +1762,29 @@ std::optional<SlowMention> FindSlowMention(const std::string& line, const std::s
       R"(\bwait\w*\b[^0-9]{0,30}?(\d+(?:\.\d+)?)\s*(ms|s|us)?\b[^0-9]{0,30}?\branks\s*(\d+)\s*(?:-|\.\.|to)\s*(\d+)\b[^0-9]{0,6}?\brank\s*(\d+)\s*[:=]?\s*(\d+(?:\.\d+)?)\s*(ms|s|us)?)",
       /*icase=*/true);
   constexpr double kWaitRatio = 4.0;  // waits are noisy: the late rank waits a fraction of the others'
+  // A figure in seconds from its unit ("ms", "us"; "s" or none: seconds).
+  auto in_seconds = [](std::optional<double> x, const std::string& unit) -> std::optional<double> {
+    if (!x) return x;
+    if (unit == "ms") return *x / 1e3;
+    if (unit == "us") return *x / 1e6;
+    return x;
+  };
   if (line.find("MxRtt") != std::string::npos && kMinMaxRtt.Search(line, v)) {
-    std::optional<double> fastest = ParseDouble(v.str(1)), slowest = ParseDouble(v.str(3));
-    std::optional<int32_t> rank = ParseInt32(v.str(4));
+    // Each time in its own unit ("MnRtt/Rnk: 900.0ms/3 | MxRtt/Rnk: 1.5s/14"); one printed
+    // without a unit is in the other's.
+    std::string fast_unit = v.str(2), slow_unit = v.str(5);
+    if (fast_unit.empty()) fast_unit = slow_unit;
+    if (slow_unit.empty()) slow_unit = fast_unit;
+    std::optional<double> fastest = in_seconds(ParseDouble(v.str(1)), fast_unit);
+    std::optional<double> slowest = in_seconds(ParseDouble(v.str(4)), slow_unit);
+    std::optional<int32_t> rank = ParseInt32(v.str(6));
     if (fastest && slowest && rank && *fastest > 0 && *slowest >= kSlowRatio * *fastest) return rank_only(*rank);
     return std::nullopt;
   }
   if (ContainsNoCase(line, "wait") && kWaitSplit.Search(line, v)) {
-    auto in_units = [](std::optional<double> x, const std::string& unit) -> std::optional<double> {
-      if (!x) return x;
-      if (unit == "ms") return *x / 1e3;
-      if (unit == "us") return *x / 1e6;
-      return x;
-    };
     std::string group_unit = Lower(v.str(2)), own_unit = v[7].matched ? Lower(v.str(7)) : group_unit;
-    std::optional<double> group = in_units(ParseDouble(v.str(1)), group_unit);
-    std::optional<double> own = in_units(ParseDouble(v.str(6)), own_unit);
+    std::optional<double> group = in_seconds(ParseDouble(v.str(1)), group_unit);
+    std::optional<double> own = in_seconds(ParseDouble(v.str(6)), own_unit);
     std::optional<int32_t> first = ParseInt32(v.str(3)), last = ParseInt32(v.str(4)), rank = ParseInt32(v.str(5));
     bool outside = first && last && rank && (*rank < *first || *rank > *last);
     if (group && own && outside && *group > 0 && *own * kWaitRatio <= *group) return rank_only(*rank);
