@@ -1757,7 +1757,8 @@ std::optional<SlowMention> FindSlowMention(const std::string& line, const std::s
       R"(\bMnRtt/Rnk:\s*(\d+(?:\.\d+)?)\s*(ms|s|us)?\s*/\s*(\d+)\b.*?\bMxRtt/Rnk:\s*(\d+(?:\.\d+)?)\s*(ms|s|us)?\s*/\s*(\d+)\b)", /*icase=*/false);
   // A collective's wait split by rank: the ranks that wait long wait for the one that waits least
   // ("reduce_scatter wait 0.31s avg on ranks 1-23 (rank 0: 0.02s)", "allreduce wait 820 ms on
-  // ranks 8-15, rank 12 3 ms"): the participant that arrives last waits for nobody.
+  // ranks 8-15, rank 2 3 ms"): the participant that arrives last waits for nobody. A rank inside
+  // the waiting range names no one.
   static const FilteredRegex kWaitSplit(
       R"(\bwait\w*\b[^0-9]{0,30}?(\d+(?:\.\d+)?)\s*(ms|s|us)?\b[^0-9]{0,30}?\branks\s*(\d+)\s*(?:-|\.\.|to)\s*(\d+)\b[^0-9]{0,6}?\brank\s*(\d+)\s*[:=]?\s*(\d+(?:\.\d+)?)\s*(ms|s|us)?)",
       /*icase=*/true);
@@ -1786,7 +1787,8 @@ std::optional<SlowMention> FindSlowMention(const std::string& line, const std::s
     std::optional<double> group = in_seconds(ParseDouble(v.str(1)), group_unit);
     std::optional<double> own = in_seconds(ParseDouble(v.str(6)), own_unit);
     std::optional<int32_t> first = ParseInt32(v.str(3)), last = ParseInt32(v.str(4)), rank = ParseInt32(v.str(5));
-    bool outside = first && last && rank && (*rank < *first || *rank > *last);
+    // A reversed range ("ranks 23-1") is no range, as in the rank list below.
+    bool outside = first && last && rank && *first <= *last && (*rank < *first || *rank > *last);
     if (group && own && outside && *group > 0 && *own * kWaitRatio <= *group) return rank_only(*rank);
   }
   // A figure or rank beyond its type's range makes that comparison unreadable: skip it.

@@ -30,5 +30,13 @@ TEST_CASE("review 12: the straggler detector's round trips are compared in one u
   CHECK(SlowRanks("StragglerDetector: MnRtt/Rnk: 3.31s/3 | MxRtt/Rnk: 4.82s/12") == std::vector<int>{12});
 }
 
+TEST_CASE("review 12: a split wait over a reversed rank range names no one") {
+  // "ranks 23-1" is no range (the rank list rule reads such a range as none): rank 5 is not
+  // "outside" it.
+  CHECK(SlowRanks("reduce_scatter wait 0.31s avg on ranks 23-1 (rank 5: 0.02s)").empty());
+  // The well-formed range still names the rank outside it.
+  CHECK(SlowRanks("reduce_scatter wait 0.31s avg on ranks 1-23 (rank 0: 0.02s)") == std::vector<int>{0});
+}
+
 }  // namespace
 }  // namespace vigil
