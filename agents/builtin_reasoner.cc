@@ -814,9 +814,11 @@ void AddFieldAliases(std::vector<TimeSeries>& series) {
 bool CaseShowsFp8(const DiagnosisCase& c) {
   // "amax" is FP8's scaling statistic (amax_history, "grad amax inf") but also numpy's / torch's
   // reduction (np.amax, torch.amax, x.amax()): an amax called as a module's or object's function
-  // (a "." before it) says nothing about FP8.
-  static const FilteredRegex kFp8(R"(\b(fp8|float8|e4m3|e5m2|delayedscaling)\b|(?:^|[^.\w])amax\w*\b|fp8_|float8_)",
-                               /*icase=*/true);
+  // (a "." before it) says nothing about FP8, while FP8 state read through an attribute
+  // (meta.amax_history, .amax_reduction_group: an "amax_" name) still does.
+  static const FilteredRegex kFp8(
+      R"(\b(fp8|float8|e4m3|e5m2|delayedscaling)\b|(?:^|[^.\w])amax\w*\b|\.amax_\w+|fp8_|float8_)",
+      /*icase=*/true);
   // Every match contains one of these words: the regex reads only the lines that do.
   auto shows = [](const std::string& text) {
     for (std::string_view w : {"fp8", "float8", "e4m3", "e5m2", "amax", "delayedscaling"}) {

@@ -38,5 +38,26 @@ TEST_CASE("review 12: a split wait over a reversed rank range names no one") {
   CHECK(SlowRanks("reduce_scatter wait 0.31s avg on ranks 1-23 (rank 0: 0.02s)") == std::vector<int>{0});
 }
 
+TEST_CASE("review 12: an amax statistic read through an attribute is still FP8") {
+  auto shows = [](const std::string& line) {
+    Json j = ParseJson(R"JSON({
+      "id": "t-fp8", "alert": {"labels": {"alertname": "LossSpike", "node": "g-1"}, "startsAt": "2026-05-20T10:14:23Z"},
+      "logs": [{"source": "g-1/train.log", "lines": []}], "metrics": [],
+      "expected": {"root_cause": "loss_divergence", "component": "job"}})JSON")
+                 .value();
+    j["logs"][0]["lines"] = std::vector<std::string>{line};
+    auto c = ParseCase(j, "t.json");
+    REQUIRE(c.ok());
+    return CaseShowsFp8(*c);
+  };
+  // Transformer Engine's scaling state printed as an attribute: FP8's amax history.
+  CHECK(shows("layers.12.self_attention.amax_history has inf in row 0"));
+  CHECK(shows("scaling_fwd.amax_reduction_group size 8"));
+  // numpy's / torch's reduction called as a function: not FP8 (round 12's rule, kept).
+  CHECK(!shows("eval: peak = np.amax(logits, axis=-1) took 3 ms"));
+  CHECK(!shows("torch.amax(x) returned inf"));
+  CHECK(!shows("y = x.amax() over the batch"));
+}
+
 }  // namespace
 }  // namespace vigil
