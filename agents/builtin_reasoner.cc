@@ -2048,7 +2048,9 @@ class Beliefs {
       for (const Observation* o : support) {
         if (o->evidence.kind == EvidenceKind::kLog && o->hint.entry_component == "host") nodes.insert(o->hint.node);
       }
+      // That node, even when heavier evidence without a KB component (sorted first) came from another.
       if (nodes.size() != 1) h.entry_component.clear();
+      else h.node = *nodes.begin();
     }
     if (c == "storage_failure") {
       std::vector<std::string> lines;

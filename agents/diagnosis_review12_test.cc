@@ -59,5 +59,34 @@ TEST_CASE("review 12: an amax statistic read through an attribute is still FP8")
   CHECK(!shows("y = x.amax() over the batch"));
 }
 
+TEST_CASE("review 12: a node's launch fault is the node its host-filed lines come from") {
+  Json j = ParseJson(R"JSON({
+    "id": "t-launch-node",
+    "alert": {"labels": {"alertname": "JobFailed", "job": "llm", "node": "g-1"}, "startsAt": "2026-05-20T10:14:23Z"},
+    "logs": [{"source": "g-1/train.log", "lines": [
+      "[rank0]: ImportError: libnccl-net.so: cannot open shared object file: No such file or directory",
+      "[rank16]: RuntimeError: The NVIDIA driver on your system is too old (found version 12020)."]}],
+    "metrics": [],
+    "topology": {"nodes": ["g-1", "g-2", "g-3", "g-4"], "gpus_per_node": 8},
+    "expected": {"root_cause": "launch_config_error", "component": "g-3"}
+  })JSON").value();
+  auto c = ParseCase(j, "t.json");
+  REQUIRE(c.ok());
+  KnowledgeFacts f;
+  f.categories = {"launch_config_error"};
+  f.layers = {{"launch_config_error", "application"}};
+  FlatLogs flat = FlattenLogs(*c);
+  REQUIRE(flat.lines.size() == 2);
+  // An imported incident filed without a component (the first signature, the heavier evidence),
+  // and the pack's driver mismatch filed under the host.
+  f.log_matches.push_back({0, flat.lines[0], "ImportError", "ImportError", "imported-1", "launch_config_error", ""});
+  f.log_matches.push_back({1, flat.lines[1], "too old", "too old", "pack-driver", "launch_config_error", "host"});
+  Diagnosis d = BuiltinReasoner().Diagnose(*c, f, nullptr).diagnosis;
+  CHECK(d.root_cause == "launch_config_error");
+  // The host-filed lines come from g-3's rank 16 only: g-3 (its driver), not g-1, where the
+  // component-less ImportError was printed.
+  CHECK(d.component == "g-3");
+}
+
 }  // namespace
 }  // namespace vigil
