@@ -126,7 +126,9 @@ class LexicalIndex {
   };
 
   // The top `depth` documents by BM25 over the OR of `terms` (already tokenised; duplicates
-  // count once), among those passing `filter`; best first, ties by ascending id.
+  // count once), among those passing `filter`; best first, ties by ascending id. Scores are
+  // summed in int64 fixed point (units of 2^-40, each term's bound < 2^46): more than 2^17 (131 072)
+  // distinct indexed terms in one query could overflow; LexicalQueryTerms keeps at most 64.
   std::vector<Hit> Search(std::span<const std::string> terms, size_t depth, const LexicalFilter& filter,
                           SearchStats* stats = nullptr) const;
   // Same result by scoring every matching document (reference for tests and benchmarks).
