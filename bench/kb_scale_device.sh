@@ -41,7 +41,15 @@ if [[ "${1:-}" == "--collect" ]]; then
   rm -rf "$dest"
   mkdir -p "$dest/lib"
   cp "$bin" "$dest/"
-  ldd "$bin" | awk '/=> \// {print $1, $3}' | while read -r name path; do
+  # The libraries kb_bench needs, with their own dependencies, except the C/C++ runtime and
+  # libcurl's chain: the GPU machine has libcurl (kb_bench never calls it), and the ~17 MB of
+  # libcurl's TLS/Kerberos/LDAP dependencies would push the carried tree past 64 MiB.
+  needed=$(readelf -d "$bin" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p' | grep -v '^libcurl\.so')
+  for lib in $needed; do
+    path=$(ldd "$bin" | awk -v n="$lib" '$1 == n && $3 ~ /^\// {print $3}')
+    [[ -n $path ]] || continue
+    { echo "$lib $path"; ldd "$path" | awk '/=> \// {print $1, $3}'; }
+  done | sort -u | while read -r name path; do
     case $name in
       libc.so*|libm.so*|libpthread.so*|libdl.so*|librt.so*|libresolv.so*|ld-linux*|libstdc++.so*|libgcc_s.so*) ;;
       *) cp -L "$path" "$dest/lib/$name" ;;
