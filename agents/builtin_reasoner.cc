@@ -1722,8 +1722,13 @@ std::vector<PeerOutlier> FindPeerOutliers(const std::vector<TimeSeries>& series)
 // Returns the ranks it names (a range expanded, at most 64) and the node it names, if any.
 std::optional<SlowMention> FindSlowMention(const std::string& line, const std::set<std::string>& nodes) {
   static const FilteredRegex kSlow(
-      R"(\bstraggl\w*|\bslowest\b|\bslow(er)? (rank|gpu|node|worker|host)s?\b|\bdominated by\b|\blagging\b|)"
-      // "rank 16-23 report the max forward-backward time": the ranks named with the longest time.
+      R"(\bstraggl\w*|\bslowest\b|\bslow(er)? (rank|gpu|node|worker|host)s?\b|\bdominated by\b|\blagging\b)",
+      /*icase=*/true);
+  // "rank 16-23 report the max forward-backward time": the ranks named with the longest time. A
+  // regex apart from kSlow (the line is slow when either matches): its prefilter literal is
+  // "time"/"latency"/"duration", on every Megatron line ("elapsed time per iteration"), so the
+  // "the" that every match also holds is checked first.
+  static const FilteredRegex kSlowMax(
       R"(\b(?:report|reports|has|have|had|with|show|shows)\s+the\s+(?:max|maximum|highest|longest)\s+[\w-]{0,30}\s*(?:time|latency|duration)s?\b)",
       /*icase=*/true);
   static const FilteredRegex kRanks(R"(\branks?\s*[=:#]?\s*(\d+)(?:\s*(?:-|\.\.|to)\s*(\d+))?)", /*icase=*/true);
@@ -1810,7 +1815,7 @@ std::optional<SlowMention> FindSlowMention(const std::string& line, const std::s
     std::optional<int32_t> rank = ParseInt32(v.str(1));
     if (ratio && rank && *ratio >= kSlowRatio) return rank_only(*rank);
   }
-  if (!kSlow.Search(line)) return std::nullopt;
+  if (!kSlow.Search(line) && !(ContainsNoCase(line, "the") && kSlowMax.Search(line))) return std::nullopt;
   SlowMention m;
   std::smatch r;
   if (kRanks.Search(line, r)) {
