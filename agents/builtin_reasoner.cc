@@ -928,6 +928,26 @@ ComponentHint HintFromSource(const std::string& source, const Topology& t) {
   return h;
 }
 
+// The local rank of torchrun's per-line prefix under --tee / --log-dir ("[default0]:...",
+// "[trainer3]:...": "[<role><local rank>]:" first on the line, after `srun -l`'s task label if any,
+// with nothing between "]" and ":"); nullopt for any other bracketed text, PyTorch's own
+// "[rank3]:" (a global rank, HintFromWriter's) included. The local rank must
+// be a GPU of the node (below the topology's gpus_per_node, else below kMaxGpusPerNode), so that
+// "[epoch12]:" or "[step100]:" is not read as one.
+std::optional<int> TeeLocalRank(const std::string& line, const Topology& t) {
+  constexpr int kMaxGpusPerNode = 16;
+  static const std::regex kTee(R"(^\s*(?:\d+:\s+)?\[(?![Rr][Aa][Nn][Kk]\d)[A-Za-z][A-Za-z_-]{0,30}(\d{1,3})\]:)");
+  std::smatch m;
+  if (line.find("]:") == std::string::npos ||
+      !std::regex_search(line, m, kTee, std::regex_constants::match_continuous)) {
+    return std::nullopt;
+  }
+  std::optional<int32_t> local = ParseInt32(m.str(1));
+  int limit = t.gpus_per_node > 0 ? t.gpus_per_node : kMaxGpusPerNode;
+  if (!local || *local >= limit) return std::nullopt;
+  return *local;
+}
+
 void HintFromLine(const std::string& line, const Topology& t, ComponentHint& h) {
   static const std::regex kPci(R"(PCI:((?:[0-9a-fA-F]{4,8}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}))");
   // A bus id may follow a word without a space (nvidia-smi's "handle for GPU0000:CB:00.0").
@@ -1020,6 +1040,14 @@ void HintFromLine(const std::string& line, const Topology& t, ComponentHint& h) 
   if (h.gpu < 0 && std::regex_search(line, m, kLocalRank)) {
     h.gpu = ParseInt32(m.str(1)).value_or(-1);
     h.gpu_from_rank = h.gpu >= 0;
+  }
+  // torchrun --tee's "[default3]:" in front of a line: the same local rank, on the node whose
+  // agent printed it (the log's).
+  if (h.gpu < 0) {
+    if (std::optional<int> local = TeeLocalRank(line, t)) {
+      h.gpu = *local;
+      h.gpu_from_rank = true;
+    }
   }
   if (h.rank < 0 && std::regex_search(line, m, kRank)) h.rank = ParseInt32(m.str(1)).value_or(-1);
   if (h.hca.empty() && std::regex_search(line, m, kHca)) h.hca = m.str(1);
@@ -1115,9 +1143,11 @@ void HintFromTorchrunReport(const CaseLog& log, size_t line, const Topology& t, 
 // the log source's node is only where the output was collected.
 void HintFromWriter(const std::string& line, const Topology& t, ComponentHint& h) {
   if (h.rank >= 0 || line.size() > 4000) return;  // a rank's own log: the source already says who wrote it
-  // `srun -l` labels each line with its task id first ("16: [rank16]: ...").
-  static const std::regex kRankPrefix(R"(^\s*(?:\d+:\s+)?(?:\[[^\[\]]{0,60}\]\s*){0,3}\[\s*rank\s*(\d+)\s*\])",
-                                      std::regex::icase);
+  // `srun -l` labels each line with its task id first ("16: [rank16]: ..."); torchrun --tee / --log-dir
+  // with its "[<role><local rank>]:" next ("[default0]:[rank31]: ...", TeeLocalRank).
+  static const std::regex kRankPrefix(
+      R"(^\s*(?:\d+:\s+)?(?:\[(?!rank\d)[A-Za-z][A-Za-z_-]{0,30}(\d{1,3})\]:)?(?:\[[^\[\]]{0,60}\]\s*){0,3}\[\s*rank\s*(\d+)\s*\])",
+      std::regex::icase);
   static const std::regex kSrunTask(R"(\bsrun: error: ([A-Za-z0-9._-]+): tasks? \d)");
   std::smatch m;
   if (line.find("srun: error: ") != std::string::npos && std::regex_search(line, m, kSrunTask)) {
@@ -1130,7 +1160,8 @@ void HintFromWriter(const std::string& line, const Topology& t, ComponentHint& h
     return;
   }
   if (line.find('[') == std::string::npos || !std::regex_search(line, m, kRankPrefix)) return;
-  std::optional<int32_t> rank = ParseInt32(m.str(1));
+  if (m[1].matched && !TeeLocalRank(line, t)) return;  // "[step100]:[rank3]": no tee field, unread
+  std::optional<int32_t> rank = ParseInt32(m.str(2));
   if (!rank) return;
   auto it = t.ranks.find(*rank);
   if (it == t.ranks.end() || it->second.node.empty() || it->second.node == h.node) return;
@@ -1798,23 +1829,59 @@ std::optional<SlowMention> FindSlowMention(const std::string& line, const std::s
     bool outside = first && last && rank && *first <= *last && (*rank < *first || *rank > *last);
     if (group && own && outside && *group > 0 && *own * kWaitRatio <= *group) return rank_only(*rank);
   }
-  // A figure or rank beyond its type's range makes that comparison unreadable: skip it.
-  if (kVersus.Search(line, v)) {
-    std::optional<double> own = ParseDouble(v.str(2));
-    std::optional<double> peers = ParseDouble(v[5].matched ? v.str(5) : v.str(4));
-    std::optional<int32_t> rank = ParseInt32(v.str(1));
-    if (own && peers && rank && *peers > 0 && *own >= kSlowRatio * *peers) return rank_only(*rank);
+  // A figure or rank beyond its type's range makes that comparison unreadable: skip it. Every
+  // comparison on the line is read (in this order: versus, distribution, ratio); the first that
+  // finds its rank slow names it. A rank that a comparison finds not slow is cleared: the keyword
+  // rule below does not name it ("slowest rank 10, 1.02x of median" names no one), and a line whose
+  // keyword names only cleared ranks names no one. Ranks the keyword names without a measurement
+  // of their own stay named ("slowest ranks: rank 22 1817.4, rank 17 1529.8 | median 1519.2": the
+  // median is read against rank 17 only).
+  // A throughput ("min_tflops rank 14 317.8 / median 402.1", tokens/s, MFU) is slow when low: its
+  // comparisons are read the other way round, and a distribution's max is the fastest rank.
+  bool throughput = false;
+  for (const char* word : {"flops", "throughput", "tokens/s", "tok/s", "samples/s", "it/s", "mfu"}) {
+    throughput = throughput || ContainsNoCase(line, word);
   }
-  if (kMaxOfRank.Search(line, v)) {
-    std::optional<double> typical = ParseDouble(v.str(1)), max = ParseDouble(v.str(2));
-    std::optional<int32_t> rank = ParseInt32(v.str(3));
-    if (typical && max && rank && *typical > 0 && *max >= kSlowRatio * *typical) return rank_only(*rank);
+  std::set<int> cleared;
+  auto each = [&](const FilteredRegex& re, auto&& slow_rank) -> std::optional<int> {
+    if (!re.MayMatch(line)) return std::nullopt;
+    for (std::sregex_iterator it(line.begin(), line.end(), re.regex()), end; it != end; ++it) {
+      if (std::optional<int> rank = slow_rank(*it)) return rank;
+    }
+    return std::nullopt;
+  };
+  // Each returns the rank when its comparison reads and finds it slow; a rank read as not slow is
+  // cleared.
+  auto versus = [&](const std::smatch& x) -> std::optional<int> {
+    std::optional<double> own = ParseDouble(x.str(2));
+    std::optional<double> peers = ParseDouble(x[5].matched ? x.str(5) : x.str(4));
+    std::optional<int32_t> rank = ParseInt32(x.str(1));
+    if (!own || !peers || !rank || *peers <= 0) return std::nullopt;
+    if (throughput ? *peers >= kSlowRatio * *own : *own >= kSlowRatio * *peers) return *rank;
+    cleared.insert(*rank);
+    return std::nullopt;
+  };
+  auto max_of_rank = [&](const std::smatch& x) -> std::optional<int> {
+    std::optional<double> typical = ParseDouble(x.str(1)), max = ParseDouble(x.str(2));
+    std::optional<int32_t> rank = ParseInt32(x.str(3));
+    if (!typical || !max || !rank || *typical <= 0) return std::nullopt;
+    if (*max >= kSlowRatio * *typical) return *rank;
+    cleared.insert(*rank);
+    return std::nullopt;
+  };
+  auto ratio = [&](const std::smatch& x) -> std::optional<int> {
+    std::optional<double> r = ParseDouble(x.str(2));
+    std::optional<int32_t> rank = ParseInt32(x.str(1));
+    if (!r || !rank) return std::nullopt;
+    if (throughput ? *r * kSlowRatio <= 1 : *r >= kSlowRatio) return *rank;
+    cleared.insert(*rank);
+    return std::nullopt;
+  };
+  if (std::optional<int> rank = each(kVersus, versus)) return rank_only(*rank);
+  if (!throughput) {
+    if (std::optional<int> rank = each(kMaxOfRank, max_of_rank)) return rank_only(*rank);
   }
-  if (kRatio.Search(line, v)) {
-    std::optional<double> ratio = ParseDouble(v.str(2));
-    std::optional<int32_t> rank = ParseInt32(v.str(1));
-    if (ratio && rank && *ratio >= kSlowRatio) return rank_only(*rank);
-  }
+  if (std::optional<int> rank = each(kRatio, ratio)) return rank_only(*rank);
   if (!kSlow.Search(line) && !(ContainsNoCase(line, "the") && kSlowMax.Search(line))) return std::nullopt;
   SlowMention m;
   std::smatch r;
@@ -1831,6 +1898,10 @@ std::optional<SlowMention> FindSlowMention(const std::string& line, const std::s
     bool left = pos == 0 || !std::isalnum(static_cast<unsigned char>(line[pos - 1]));
     bool right = end >= line.size() || !(std::isalnum(static_cast<unsigned char>(line[end])) || line[end] == '-');
     if (left && right) m.node = n;
+  }
+  if (!cleared.empty() && !m.ranks.empty()) {
+    std::erase_if(m.ranks, [&](int rank) { return cleared.count(rank) > 0; });
+    if (m.ranks.empty()) return std::nullopt;  // its node is where a cleared rank runs
   }
   if (m.ranks.empty() && m.node.empty()) return std::nullopt;
   return m;

@@ -1,6 +1,7 @@
 // Review of round 12 of the built-in reasoner: edge cases of the rules that read numbers and names
 // from log text (the units of the straggler detector's round trips, a reversed rank range in a split
-// collective wait, FP8 state read through an attribute) and the node a host-filed launch fault names.
+// collective wait, FP8 state read through an attribute, a measured ratio that finds a rank not
+// slow) and the components named by a host-filed launch fault and by torchrun --tee's prefixed lines.
 #include <doctest/doctest.h>
 
 #include <set>
@@ -86,6 +87,83 @@ TEST_CASE("review 12: a node's launch fault is the node its host-filed lines com
   // The host-filed lines come from g-3's rank 16 only: g-3 (its driver), not g-1, where the
   // component-less ImportError was printed.
   CHECK(d.component == "g-3");
+}
+
+// The component Diagnose names for one CUDA OOM line gathered into g-1's log of a 4-node, 8-GPU
+// job (global rank 31 runs on g-4's GPU 7); without that topology when `placed` is false.
+std::string OomComponent(const std::string& line, bool placed = true) {
+  Json j = ParseJson(R"JSON({
+    "id": "t-tee",
+    "alert": {"labels": {"alertname": "JobFailed", "job": "llm", "node": "g-1"}, "startsAt": "2026-05-20T10:14:23Z"},
+    "logs": [{"source": "g-1/train.log", "lines": []}],
+    "metrics": [],
+    "topology": {"nodes": ["g-1", "g-2", "g-3", "g-4"], "gpus_per_node": 8},
+    "expected": {"root_cause": "cuda_oom", "component": "g-4/gpu7"}
+  })JSON").value();
+  j["logs"][0]["lines"] = std::vector<std::string>{line};
+  if (!placed) j.erase("topology");
+  auto c = ParseCase(j, "t.json");
+  REQUIRE(c.ok());
+  KnowledgeFacts f;
+  f.categories = {"cuda_oom"};
+  f.layers = {{"cuda_oom", "application"}};
+  FlatLogs flat = FlattenLogs(*c);
+  REQUIRE(flat.lines.size() == 1);
+  f.log_matches.push_back({0, flat.lines[0], "OutOfMemoryError", "OutOfMemoryError", "pack-oom", "cuda_oom", "gpu"});
+  Diagnosis d = BuiltinReasoner().Diagnose(*c, f, nullptr).diagnosis;
+  CHECK(d.root_cause == "cuda_oom");
+  return d.component;
+}
+
+TEST_CASE("review 12: torchrun --tee's [<role><local rank>]: prefix is read through") {
+  // Failed before this fix: the tee'd line named g-1/gpu7 (the gathered log's node) while the same
+  // line with PyTorch's rank prefix alone named g-4/gpu7.
+  const std::string oom = "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 7 has a total capacity of 79.10 GiB";
+  CHECK(OomComponent("[rank31]: " + oom) == "g-4/gpu7");
+  CHECK(OomComponent("[default0]:[rank31]: " + oom) == "g-4/gpu7");
+  CHECK(OomComponent("[trainer7]:[rank31]: " + oom) == "g-4/gpu7");
+  // With srun -l's task label in front, and Megatron's fields between.
+  CHECK(OomComponent("31: [default7]:[2026-05-20 10:14:22] [ERROR] [rank31]: " + oom) == "g-4/gpu7");
+  // Without a rank prefix the tee's local rank is the GPU on the log's node (failed before: no GPU).
+  const std::string bare = "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB.";
+  CHECK(OomComponent("[default5]:" + bare) == "g-1/gpu5");
+  // Unrelated bracketed text before the rank prefix still stops it (no role+local-rank tee form),
+  // and is no local rank.
+  CHECK(OomComponent("[step100]: [rank31]: " + oom) == "g-1/gpu7");
+  CHECK(OomComponent("[epoch12]:" + bare) == "g-1");
+  CHECK(OomComponent("[INFO]:" + bare) == "g-1");
+  // PyTorch's own "[rank3]:" is a global rank, not a tee's local one: without a topology that
+  // places it, it names no GPU.
+  CHECK(OomComponent("[rank3]:" + bare, /*placed=*/false) == "g-1");
+  CHECK(OomComponent("[default3]:" + bare, /*placed=*/false) == "g-1/gpu3");
+}
+
+TEST_CASE("review 12: a measured ratio that finds a rank not slow decides for that rank") {
+  // Failed before this fix: the measurement said balanced, the keyword rule then named the rank.
+  CHECK(SlowRanks("slowest rank 10, 1.02x of median").empty());
+  CHECK(SlowRanks("straggler check: rank 3: 415 ms vs median 410 ms").empty());
+  CHECK(SlowRanks("slowest: p50 1712, max 1750 (rank 10)").empty());
+  // A slow measurement still names its rank; a line with several measurements names the slow one.
+  CHECK(SlowRanks("slowest rank 10, 1.36x of median") == std::vector<int>{10});
+  CHECK(SlowRanks("straggler check: rank 3: 840 ms vs median 410 ms") == std::vector<int>{3});
+  CHECK(SlowRanks("step time: rank 5 1.02x of median, rank 9 1.8x of median") == std::vector<int>{9});
+  // A throughput is slow when low: the rank with the least TFLOPS is the slow one (before this
+  // fix it read as "not slow" and only the keyword named it; one without a keyword named no one),
+  // and one at peers' level is not slow.
+  CHECK(SlowRanks("straggler detector: min_tflops rank 14 317.8 / median 402.1") == std::vector<int>{14});
+  CHECK(SlowRanks("rank 14 tflops 317.8 vs median 402.1") == std::vector<int>{14});
+  CHECK(SlowRanks("straggler detector: min_tflops rank 14 395.0 / median 402.1").empty());
+  CHECK(SlowRanks("slowest rank 6 tokens/s 0.71x of median") == std::vector<int>{6});
+  CHECK(SlowRanks("rank 6 throughput 1.3x of median").empty());
+  // The keyword still names a rank that no comparison measured (the median is read against the
+  // last rank of this list only), and the ranks of a range that were not cleared.
+  CHECK(SlowRanks("slowest ranks by step time (ms): rank 22 1817.4, rank 3 1532.0, rank 17 1529.8 | median 1519.2") ==
+        std::vector<int>{22});
+  CHECK(SlowRanks("stragglers: ranks 16-19; rank 18 1.01x of median") == std::vector<int>{16, 17, 19});
+  CHECK(SlowRanks("slowest rank 10 (1.02x of median) on g-2").empty());  // nor the node it runs on
+  // Without a measurement the keyword rule is kept.
+  CHECK(SlowRanks("slowest rank 10 in 44/50 steps") == std::vector<int>{10});
+  CHECK(SlowRanks("stragglers detected: ranks 16-23 on g-2") == std::vector<int>{16, 17, 18, 19, 20, 21, 22, 23});
 }
 
 }  // namespace
