@@ -1149,70 +1149,190 @@ class WindowState {
   }
 
   // Running sums over a point window of w points for a column (batch): the same steps as
-  // EvictFn / InsertFn over a ring of entries per point, in the same order and with the same doubles, but the value that
-  // leaves the window is read from the input (the previous w inputs are kept in tail_, NaN
-  // included, NaN before the first point) instead of a ring of entries, and the state after
-  // each point is recorded (SumsTrack) so the values are computed by a separate, vectorised
-  // loop (SumsValues). Point windows of these functions always take this path in batch mode
-  // (PushColumn and Push are never mixed on one state).
+  // EvictFn / InsertFn over a ring of entries per point, in the same order and with the same
+  // doubles, but the value that leaves the window is read from the input (the previous w inputs
+  // are kept in tail_, NaN included, NaN before the first point) instead of a ring of entries,
+  // and the state after each point is recorded (SumsTrack) so the values are computed by a
+  // separate, vectorised loop (SumsValues). Point windows of these functions always take this
+  // path in batch mode (PushColumn and Push are never mixed on one state).
+  //
+  // The sums s1 / s2 are dependent add chains (two adds per point, plus the exact recompute's
+  // w). Where and with which shift the recomputes happen depends only on which inputs are NaN,
+  // and after a recompute the sums depend only on the window, not on the sums before. So a
+  // first pass finds the recomputes (and the counts, shift, flat run and last value per point)
+  // and a second computes the sums of the pieces between recomputes (SumsSegments), several
+  // pieces interleaved: the same doubles, computed in the same order within each piece.
   void SumsPointsColumn(const double* x, double* const* out, size_t n) {
     const size_t w = static_cast<size_t>(spec_.points);
     const double* z = BeginTailColumn(x, n, w);  // z[i] leaves when z[i + w] = x[i] arrives
     scan_.resize(6 * n);
     double* tr = scan_.data();
     const SumsTrack k{tr, tr + n, tr + 2 * n, tr + 3 * n, tr + 4 * n, tr + 5 * n};
-    double s1 = s1_, s2 = s2_, shift = shift_, last = last_x_;
+    double shift = shift_, last = last_x_;
     size_t cnt = sums_count_, run = same_run_, evicted = evicted_;
+    bool have_shift = have_shift_;
+    segs_.clear();
+    segs_.push_back(SumsSegment{0, shift, false});  // from the state before the column
+    // Where neither the leaving nor the arriving value is NaN from here on (z[clean..] has no
+    // NaN) and the window is full, a point changes only the run of equal values and the last
+    // value until the next recompute: those stretches take a loop of their own.
+    size_t clean = n + w;
+    while (clean > 0 && !std::isnan(z[clean - 1])) --clean;
+    const size_t every = std::max<size_t>(w - 1, 32);  // a full window recomputes after this many evictions
     for (size_t i = 0; i < n; ++i) {
-      const double old = z[i];
-      if (!std::isnan(old)) {
-        const double d = old - shift;
-        s1 -= d;
-        s2 -= d * d;
+      if (i >= clean && cnt == w && evicted + 1 < every) {
+        const size_t end = i + std::min(n - i, every - 1 - evicted);
+        const double full = static_cast<double>(w);
+        for (size_t j = i; j < end; ++j) {
+          const double xj = z[j + w];
+          run = xj == last ? run + 1 : 1;  // run > 0: the window holds values
+          last = xj;
+          k.cnt[j] = full;
+          k.sh[j] = shift;
+          k.flat[j] = run >= w ? 1.0 : 0.0;
+          k.last[j] = xj;
+        }
+        evicted += end - i;
+        i = end - 1;
+        continue;
+      }
+      if (!std::isnan(z[i])) {
         --cnt;
         ++evicted;
       }
       if (evicted >= std::max<size_t>(cnt, 32)) {  // Recompute: over the window before x arrives
         evicted = 0;
-        s1 = s2 = 0;
-        bool first = true;
         for (size_t j = i + 1; j < i + w; ++j) {
-          const double v = z[j];
-          if (std::isnan(v)) continue;
-          if (first) shift = v;
-          first = false;
-          const double d = v - shift;
-          s1 += d;
-          s2 += d * d;
+          if (!std::isnan(z[j])) {
+            shift = z[j];
+            break;
+          }
         }
+        if (segs_.back().begin == i) segs_.pop_back();
+        segs_.push_back(SumsSegment{i, shift, true});
       }
       const double xi = z[i + w];
       if (!std::isnan(xi)) {
-        if (!have_shift_) {
+        if (!have_shift) [[unlikely]] {  // nothing added before (s1 = s2 = 0): sums from 0 with this shift
           shift = xi;
-          have_shift_ = true;
+          have_shift = true;
+          if (segs_.back().begin == i) segs_.pop_back();
+          segs_.push_back(SumsSegment{i, shift, true});  // the window before holds no value
         }
-        const double d = xi - shift;
-        s1 += d;
-        s2 += d * d;
         run = (run > 0 && xi == last) ? run + 1 : 1;
         last = xi;
         ++cnt;
       }
       k.cnt[i] = static_cast<double>(cnt);
-      k.s1[i] = s1;
-      k.s2[i] = s2;
       k.sh[i] = shift;
       k.flat[i] = cnt && run >= cnt ? 1.0 : 0.0;
       k.last[i] = last;
     }
-    s1_ = s1, s2_ = s2, shift_ = shift, last_x_ = last;
+    SumsSegments(z, w, n, k);
+    have_shift_ = have_shift, shift_ = shift, last_x_ = last;
     sums_count_ = cnt, same_run_ = run, evicted_ = evicted;
     EndTailColumn(n, w);
     if (UseAvx2())
       SumsValuesAvx2(k, x, out, n);
     else
       SumsValuesBaseline(k, x, out, n);
+  }
+  // A piece of SumsPointsColumn's sums: from point `begin` to the next piece's; it starts from
+  // s1_ / s2_ (the first piece) or, when `recompute`, from the exact sums over the window before
+  // z[begin + w] arrives (z[begin + 1 .. begin + w - 1], NaN skipped; 0 when all are NaN).
+  struct SumsSegment {
+    size_t begin;
+    double shift;
+    bool recompute;
+  };
+  // The sums of each piece of segs_ into k.s1 / k.s2, and the last into s1_ / s2_. Pieces are
+  // taken four at a time, stepped together for as many points as the shortest has, the rest of
+  // each alone. A NaN leaving or arriving adds and subtracts 0 instead of branching: the sums
+  // are never -0 (they start at +0 and an exact cancellation rounds to +0), so x + 0 == x and
+  // x - 0 == x, bit for bit, NaN and infinities included.
+  void SumsSegments(const double* z, size_t w, size_t n, const SumsTrack& k) {
+    const SumsSegment* sg = segs_.data();
+    const size_t m = segs_.size();
+    auto end_of = [&](size_t s) { return s + 1 < m ? sg[s + 1].begin : n; };
+    // Sums at the start of piece s (before the point z[begin + w] arrives; the first piece:
+    // after z[0] left, which its loop does).
+    auto start = [&](size_t s, double& a1, double& a2) {
+      a1 = a2 = 0;
+      if (!sg[s].recompute) {
+        a1 = s1_, a2 = s2_;
+        return;
+      }
+      const double sh = sg[s].shift;
+      for (size_t j = sg[s].begin + 1; j < sg[s].begin + w; ++j) {
+        const double v = z[j];
+        if (std::isnan(v)) continue;
+        const double d = v - sh;
+        a1 += d;
+        a2 += d * d;
+      }
+    };
+    // One point i of a piece with shift sh: the value z[i] leaves (not at a recompute's first
+    // point: the recompute already left it out), z[i + w] arrives.
+    auto step = [&](size_t i, double sh, bool leave, double& a1, double& a2) {
+      if (leave) {
+        const double o = z[i];
+        const double d = std::isnan(o) ? 0.0 : o - sh;
+        a1 -= d;
+        a2 -= d * d;
+      }
+      const double xi = z[i + w];
+      const double d = std::isnan(xi) ? 0.0 : xi - sh;
+      a1 += d;
+      a2 += d * d;
+      k.s1[i] = a1;
+      k.s2[i] = a2;
+    };
+    auto alone = [&](size_t s, size_t from, double a1, double a2) {
+      const double sh = sg[s].shift;
+      const size_t e = end_of(s);
+      for (size_t i = from; i < e; ++i) step(i, sh, i != sg[s].begin || !sg[s].recompute, a1, a2);
+      if (s + 1 == m) s1_ = a1, s2_ = a2;
+    };
+    size_t s = 0;
+    {
+      double a1, a2;
+      start(0, a1, a2);
+      alone(0, sg[0].begin, a1, a2);
+      s = 1;
+    }
+    for (; s + 4 <= m; s += 4) {
+      double a1[4], a2[4], sh[4];
+      size_t b[4], len = n;
+      for (size_t l = 0; l < 4; ++l) {  // pieces after the first all start at a recompute
+        a1[l] = a2[l] = 0;
+        sh[l] = sg[s + l].shift;
+        b[l] = sg[s + l].begin;
+        len = std::min(len, end_of(s + l) - b[l]);
+      }
+      for (size_t j = 1; j < w; ++j) {  // the four recomputes, stepped together
+        for (size_t l = 0; l < 4; ++l) {
+          const double v = z[b[l] + j];
+          const double d = std::isnan(v) ? 0.0 : v - sh[l];
+          a1[l] += d;
+          a2[l] += d * d;
+        }
+      }
+      if (len > 0) {
+        for (size_t l = 0; l < 4; ++l) step(b[l], sh[l], false, a1[l], a2[l]);
+        for (size_t j = 1; j < len; ++j) {
+          step(b[0] + j, sh[0], true, a1[0], a2[0]);
+          step(b[1] + j, sh[1], true, a1[1], a2[1]);
+          step(b[2] + j, sh[2], true, a1[2], a2[2]);
+          step(b[3] + j, sh[3], true, a1[3], a2[3]);
+        }
+      }
+      for (size_t l = 0; l < 4; ++l) alone(s + l, b[l] + len, a1[l], a2[l]);
+    }
+    for (; s < m; ++s) {
+      double a1, a2;
+      start(s, a1, a2);
+      alone(s, sg[s].begin, a1, a2);
+    }
   }
 
   // One point of SumsPointsColumn, for the single-point step (streaming) of the running-sum
@@ -1570,6 +1690,7 @@ class WindowState {
   // (ExtremeColumn: w-1; SumsPointsColumn: w) and scratch (SumsPointsColumn: its SumsTrack).
   std::vector<double> tail_, scan_;
   std::vector<uint32_t> count_;
+  std::vector<SumsSegment> segs_;  // SumsPointsColumn: the pieces between recomputes
 };
 
 // ewma: s = a*x + (1-a)*s over non-NaN points; NaN until the first value.

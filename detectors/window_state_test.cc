@@ -449,6 +449,50 @@ TEST_CASE("rate, changes and resets over time windows: the column path equals si
   }
 }
 
+TEST_CASE("running sums over a point window: pieces between recomputes of unequal lengths") {
+  // SumsPointsColumn computes the sums piece by piece between its exact recomputes, four pieces
+  // stepped together. Here the pieces differ in length (NaN runs of random lengths move the
+  // recomputes), series start with NaN runs (the shift is set mid-column, after recomputes over
+  // windows of NaN only), columns end mid-piece, and one column holds many pieces: every value
+  // bit for bit against the single-point step.
+  ForEachIsa([] {
+    std::mt19937_64 rng(77);
+    for (int64_t size : {1, 4, 32, 33, 47, 64, 200}) {
+      for (int lead : {0, 1, 31, 40, 500}) {
+        PlanNode node;
+        node.op = PlanOp::kWindow;
+        node.window_fn = WindowFn::kZscore;
+        node.window.points = size;
+        WindowState column_state(node), point_state(node);
+        std::vector<double> xs(static_cast<size_t>(lead), kNaN);
+        while (xs.size() < 6000) {
+          const size_t gap = rng() % 4 == 0 ? rng() % (2 * static_cast<size_t>(size) + 5) : 0;
+          xs.insert(xs.end(), gap, kNaN);
+          for (size_t r = rng() % 90; r-- > 0;) xs.push_back(RandomValue(rng));
+        }
+        const size_t n = xs.size();
+        std::vector<int64_t> ts(n);
+        std::vector<std::vector<double>> got(WindowState::kSumsSlots, std::vector<double>(n));
+        for (size_t base = 0; base < n;) {
+          const size_t nb = std::min(n - base, rng() % 2 ? n : static_cast<size_t>(1 + rng() % 700));
+          double* outs[WindowState::kSumsSlots];
+          for (int k = 0; k < WindowState::kSumsSlots; ++k) outs[k] = got[k].data() + base;
+          column_state.PushSumsColumn(ts.data() + base, xs.data() + base, outs, nb, static_cast<int64_t>(base));
+          base += nb;
+        }
+        for (size_t i = 0; i < n; ++i) {
+          double want[WindowState::kSumsSlots];
+          double* outs[WindowState::kSumsSlots];
+          for (int k = 0; k < WindowState::kSumsSlots; ++k) outs[k] = &want[k];
+          point_state.PushSums(static_cast<int64_t>(i), ts[i], xs[i], outs);
+          INFO("size=", size, " lead=", lead, " i=", i);
+          for (int k = 0; k < WindowState::kSumsSlots; ++k) REQUIRE(Same(got[k][i], want[k]));
+        }
+      }
+    }
+  });
+}
+
 TEST_CASE("running sums over a point window: the column path equals single pushes bit for bit") {
   // The batch path (SumsPointsColumn: leaving values read from the input, values computed by
   // the vectorised SumsValues) against the streaming step (PushSums: SumsPointStep, its own
