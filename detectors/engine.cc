@@ -1559,7 +1559,9 @@ struct StreamingEngine::Impl {
       case PlanOp::kStaleFor:
       case PlanOp::kAbsent: return true;  // constants are set once; tick-driven rules run elsewhere
     }
-    if (held > static_cast<size_t>(options.limits.max_window_points)) {
+    // The same conversion as batch (BatchRule::Exec): a negative limit holds no points, rather
+    // than wrapping to a huge size_t here while batch fails at the first point.
+    if (held > static_cast<size_t>(std::max<int64_t>(options.limits.max_window_points, 0))) {
       *err = WindowOverflow(*r.plan, r.plan->nodes[in.node], series[m.series].id, held, options.limits);
       return false;
     }

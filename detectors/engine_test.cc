@@ -763,6 +763,24 @@ Status FirstStreamingError(const CompiledRules& rules, const std::vector<TimeSer
   return (*eng)->Flush();
 }
 
+TEST_CASE("a negative max_window_points gives the same error in batch and streaming") {
+  // Batch clamped the limit at 0 and failed at the first point; streaming cast -1 to size_t
+  // and never failed (found in review).
+  P p("Neg");
+  int32_t w = p.Window(WindowFn::kMean, p.Value(), false, 1'000'000);
+  RulePlan plan = p.Done(p.Cmp(PlanOp::kGt, w, p.Const(0)));
+  std::vector<TimeSeries> series{Series("m", {}, {1, 2, 3}, {1, 2, 3})};
+  EngineOptions opt;
+  opt.limits.max_window_points = -1;
+  CompiledRules rules{{plan}};
+  Status st = FirstStreamingError(rules, series, opt);
+  auto b = EvaluateBatch(rules, series, opt);
+  REQUIRE(!st.ok());
+  REQUIRE(!b.ok());
+  CHECK(st.code() == StatusCode::kOutOfRange);
+  CHECK(b.status().message() == st.message());
+}
+
 TEST_CASE("several rules over a window limit: batch reports the error streaming reports") {
   // Streaming stops at the first point where some window holds more than max_window_points;
   // at one timestamp the first rule in file order, then stage, then series. Batch evaluates
