@@ -22,6 +22,36 @@ bool Same(double a, double b) {
   return std::memcmp(&a, &b, sizeof(double)) == 0;
 }
 
+// Pushes `xs` through `column` in columns of `chunk(points left)` points and through `point` one
+// point at a time; requires every slot bitwise equal at every point. Returns the column path's
+// values, slot by slot.
+template <class Chunk>
+std::vector<std::vector<double>> ColumnSumsEqualPointSums(WindowState& column, WindowState& point,
+                                                          const std::vector<int64_t>& ts,
+                                                          const std::vector<double>& xs, Chunk chunk) {
+  const size_t n = xs.size();
+  std::vector<std::vector<double>> got(WindowState::kSumsSlots, std::vector<double>(n));
+  for (size_t base = 0; base < n;) {
+    const size_t nb = chunk(n - base);
+    double* outs[WindowState::kSumsSlots];
+    for (int k = 0; k < WindowState::kSumsSlots; ++k) outs[k] = got[k].data() + base;
+    column.PushSumsColumn(ts.data() + base, xs.data() + base, outs, nb, static_cast<int64_t>(base));
+    base += nb;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    double want[WindowState::kSumsSlots];
+    double* outs[WindowState::kSumsSlots];
+    for (int k = 0; k < WindowState::kSumsSlots; ++k) outs[k] = &want[k];
+    point.PushSums(static_cast<int64_t>(i), ts[i], xs[i], outs);
+    INFO("i=", i);
+    for (int k = 0; k < WindowState::kSumsSlots; ++k) {
+      INFO("slot ", k);
+      REQUIRE(Same(got[k][i], want[k]));
+    }
+  }
+  return got;
+}
+
 double Interpolated(std::vector<double> v, double q) {
   if (v.empty()) return kNaN;
   std::sort(v.begin(), v.end());
@@ -472,22 +502,10 @@ TEST_CASE("running sums over a point window: pieces between recomputes of unequa
         }
         const size_t n = xs.size();
         std::vector<int64_t> ts(n);
-        std::vector<std::vector<double>> got(WindowState::kSumsSlots, std::vector<double>(n));
-        for (size_t base = 0; base < n;) {
-          const size_t nb = std::min(n - base, rng() % 2 ? n : static_cast<size_t>(1 + rng() % 700));
-          double* outs[WindowState::kSumsSlots];
-          for (int k = 0; k < WindowState::kSumsSlots; ++k) outs[k] = got[k].data() + base;
-          column_state.PushSumsColumn(ts.data() + base, xs.data() + base, outs, nb, static_cast<int64_t>(base));
-          base += nb;
-        }
-        for (size_t i = 0; i < n; ++i) {
-          double want[WindowState::kSumsSlots];
-          double* outs[WindowState::kSumsSlots];
-          for (int k = 0; k < WindowState::kSumsSlots; ++k) outs[k] = &want[k];
-          point_state.PushSums(static_cast<int64_t>(i), ts[i], xs[i], outs);
-          INFO("size=", size, " lead=", lead, " i=", i);
-          for (int k = 0; k < WindowState::kSumsSlots; ++k) REQUIRE(Same(got[k][i], want[k]));
-        }
+        INFO("size=", size, " lead=", lead);
+        ColumnSumsEqualPointSums(column_state, point_state, ts, xs, [&](size_t left) {
+          return std::min(left, rng() % 2 ? n : static_cast<size_t>(1 + rng() % 700));
+        });
       }
     }
   });
@@ -520,24 +538,12 @@ TEST_CASE("running sums over a point window: the column path equals single pushe
       const size_t n = xs.size();
       std::vector<int64_t> ts(n);
       for (size_t i = 0; i < n; ++i) ts[i] = static_cast<int64_t>(i) * 1000;
-      std::vector<std::vector<double>> got(WindowState::kSumsSlots, std::vector<double>(n));
-      for (size_t base = 0; base < n;) {
-        size_t nb = std::min(n - base, static_cast<size_t>(1 + rng() % 400));
-        double* outs[WindowState::kSumsSlots];
-        for (int k = 0; k < WindowState::kSumsSlots; ++k) outs[k] = got[k].data() + base;
-        column_state.PushSumsColumn(ts.data() + base, xs.data() + base, outs, nb, static_cast<int64_t>(base));
-        base += nb;
-      }
+      INFO("size=", size);
+      std::vector<std::vector<double>> got = ColumnSumsEqualPointSums(
+          column_state, point_state, ts, xs,
+          [&](size_t left) { return std::min(left, static_cast<size_t>(1 + rng() % 400)); });
       for (size_t i = 0; i < n; ++i) {
-        double want[WindowState::kSumsSlots];
-        double* outs[WindowState::kSumsSlots];
-        for (int k = 0; k < WindowState::kSumsSlots; ++k) outs[k] = &want[k];
-        point_state.PushSums(static_cast<int64_t>(i), ts[i], xs[i], outs);
-        INFO("size=", size, " i=", i);
-        for (int k = 0; k < WindowState::kSumsSlots; ++k) {
-          INFO("slot ", k);
-          REQUIRE(Same(got[k][i], want[k]));
-        }
+        INFO("i=", i);
         double sum = 0, count = 0;
         for (size_t j = i + 1 > static_cast<size_t>(size) ? i + 1 - size : 0; j <= i; ++j) {
           if (std::isnan(xs[j])) continue;
