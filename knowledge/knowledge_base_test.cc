@@ -16,6 +16,7 @@
 #include "knowledge/embedder.h"
 #include "knowledge/synthetic_corpus.h"
 #include "knowledge/text_util.h"
+#include "knowledge/temp_dir_testing.h"
 #include "knowledge/vector_index.h"
 
 namespace vigil {
@@ -37,18 +38,6 @@ std::unique_ptr<KnowledgeBase> OpenOrDie(const KnowledgeOptions& o) {
   REQUIRE_MESSAGE(kb.ok(), kb.status().ToString());
   return std::move(kb).value();
 }
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/vigil_kb_test_XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 const ImportIssue* FindIssue(const ImportReport& r, int64_t line) {
   for (const auto& i : r.issues)

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "knowledge/temp_dir_testing.h"
+
 namespace vigil::kb {
 namespace {
 
@@ -274,8 +276,8 @@ TEST_CASE("bounds stay valid while the average length drifts during incremental 
 
 TEST_CASE("a saved index loads back identical; truncated, corrupt and foreign files are DataLoss") {
   namespace fs = std::filesystem;
-  char tmpl[] = "/tmp/vigil_lexical_test_XXXXXX";
-  const fs::path dir = mkdtemp(tmpl);
+  TempDir tmp("vigil_lexical_test");
+  const fs::path& dir = tmp.path;
   const std::string path = (dir / "kb.bm25").string();
   Corpus c = RandomCorpus(2000, 5);
   LexicalIndex idx = Build(c, 10);
@@ -348,8 +350,8 @@ TEST_CASE("a saved index loads back identical; truncated, corrupt and foreign fi
 
 TEST_CASE("saves after the first append segments; base + segments load back identical; torn appends are DataLoss") {
   namespace fs = std::filesystem;
-  char tmpl[] = "/tmp/vigil_lexical_test_XXXXXX";
-  const fs::path dir = mkdtemp(tmpl);
+  TempDir tmp("vigil_lexical_test");
+  const fs::path& dir = tmp.path;
   const std::string path = (dir / "kb.bm25").string();
   Corpus c = RandomCorpus(7000, 9);
   LexicalIndex idx;
@@ -485,13 +487,12 @@ TEST_CASE("saves after the first append segments; base + segments load back iden
     }
   }
   CHECK(compacted);
-  fs::remove_all(dir);
 }
 
 TEST_CASE("a segment carries every bound after the average length drifts") {
   namespace fs = std::filesystem;
-  char tmpl[] = "/tmp/vigil_lexical_test_XXXXXX";
-  const fs::path dir = mkdtemp(tmpl);
+  TempDir tmp("vigil_lexical_test");
+  const fs::path& dir = tmp.path;
   const std::string path = (dir / "kb.bm25").string();
   LexicalIndex idx;
   std::mt19937_64 rng(8);
@@ -520,13 +521,12 @@ TEST_CASE("a segment carries every bound after the average length drifts") {
       }
     }
   }
-  fs::remove_all(dir);
 }
 
 TEST_CASE("a save appends only to the file it last wrote, else rewrites it whole") {
   namespace fs = std::filesystem;
-  char tmpl[] = "/tmp/vigil_lexical_test_XXXXXX";
-  const fs::path dir = mkdtemp(tmpl);
+  TempDir tmp("vigil_lexical_test");
+  const fs::path& dir = tmp.path;
   const std::string path = (dir / "kb.bm25").string();
   Corpus c = RandomCorpus(2600, 21);
   LexicalIndex idx;
@@ -575,13 +575,12 @@ TEST_CASE("a save appends only to the file it last wrote, else rewrites it whole
   REQUIRE(other->Save(path, 6).ok());
   CHECK(!other->last_save().appended);
   loads_as(*other, 6);
-  fs::remove_all(dir);
 }
 
 TEST_CASE("past 256 segments the next save compacts; a format-1 file is refused by its version") {
   namespace fs = std::filesystem;
-  char tmpl[] = "/tmp/vigil_lexical_test_XXXXXX";
-  const fs::path dir = mkdtemp(tmpl);
+  TempDir tmp("vigil_lexical_test");
+  const fs::path& dir = tmp.path;
   const std::string path = (dir / "kb.bm25").string();
   Corpus c = RandomCorpus(3300, 12);
   LexicalIndex idx;
@@ -615,7 +614,6 @@ TEST_CASE("past 256 segments the next save compacts; a format-1 file is refused 
   auto old = LexicalIndex::Load(path, &stamp);
   CHECK(old.status().code() == StatusCode::kDataLoss);
   CHECK(old.status().message().find("format version 1, expected 2") != std::string::npos);
-  fs::remove_all(dir);
 }
 
 TEST_CASE("scores equal SQLite FTS5 bm25(title 3.0, body 1.0)") {
