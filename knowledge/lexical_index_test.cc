@@ -85,6 +85,19 @@ void CheckSame(const std::vector<LexicalIndex::Hit>& got, const std::vector<Lexi
   }
 }
 
+// The bytes of the file at `path` ("" when it cannot be read).
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Writes `bytes` as the index file at `path` and returns what Load says of it.
+Status LoadBytes(const std::string& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+  uint64_t stamp = 0;
+  return LexicalIndex::Load(path, &stamp).status();
+}
+
 }  // namespace
 
 TEST_CASE("MaxScore top-k equals exhaustive BM25 scoring, with and without filters") {
@@ -318,16 +331,8 @@ TEST_CASE("a saved index loads back identical; truncated, corrupt and foreign fi
              .time_ms = 0});
   CHECK(back->Search(std::vector<std::string>{"zzunique"}, 5, {}).at(0).id == 5000);
 
-  std::string bytes;
-  {
-    std::ifstream in(path, std::ios::binary);
-    bytes.assign(std::istreambuf_iterator<char>(in), {});
-  }
-  auto load_bytes = [&](const std::string& b) {
-    std::ofstream(path, std::ios::binary | std::ios::trunc) << b;
-    uint64_t s = 0;
-    return LexicalIndex::Load(path, &s).status();
-  };
+  std::string bytes = ReadFile(path);
+  auto load_bytes = [&](const std::string& b) { return LoadBytes(path, b); };
   for (size_t cut : {size_t{0}, size_t{5}, size_t{60}, bytes.size() / 2, bytes.size() - 1}) {
     auto st = load_bytes(bytes.substr(0, cut));
     INFO("truncated at " << cut);
@@ -409,11 +414,7 @@ TEST_CASE("saves after the first append segments; base + segments load back iden
   CHECK(fs::file_size(path) == base_bytes + idx.last_save().bytes);
   CHECK(idx.last_save().bytes < base_bytes / 4);
   const uint64_t one_segment = fs::file_size(path);
-  std::string bytes_one;
-  {
-    std::ifstream in(path, std::ios::binary);
-    bytes_one.assign(std::istreambuf_iterator<char>(in), {});
-  }
+  const std::string bytes_one = ReadFile(path);
   add(200, "s2_");
   REQUIRE(idx.Save(path, 3).ok());
   CHECK(idx.last_save().appended);
@@ -430,16 +431,8 @@ TEST_CASE("saves after the first append segments; base + segments load back iden
   CHECK(!fs::exists(path + ".tmp"));
   same_as_memory(4);
 
-  std::string bytes;
-  {
-    std::ifstream in(path, std::ios::binary);
-    bytes.assign(std::istreambuf_iterator<char>(in), {});
-  }
-  auto load_bytes = [&](const std::string& b) {
-    std::ofstream(path, std::ios::binary | std::ios::trunc) << b;
-    uint64_t s = 0;
-    return LexicalIndex::Load(path, &s).status();
-  };
+  std::string bytes = ReadFile(path);
+  auto load_bytes = [&](const std::string& b) { return LoadBytes(path, b); };
   // A crash during an append leaves the earlier parts and a torn segment: DataLoss, whatever
   // the cut (the knowledge base then rebuilds from its store).
   const size_t last = bytes.size() - idx.last_save().bytes;
@@ -461,8 +454,7 @@ TEST_CASE("saves after the first append segments; base + segments load back iden
     LexicalIndex other = Build(RandomCorpus(2000, 77));
     const std::string other_path = (dir / "other.bm25").string();
     REQUIRE(other.Save(other_path, 1).ok());
-    std::ifstream in(other_path, std::ios::binary);
-    std::string other_bytes((std::istreambuf_iterator<char>(in)), {});
+    const std::string other_bytes = ReadFile(other_path);
     auto st = load_bytes(other_bytes + bytes_one.substr(base_bytes));
     CHECK(st.code() == StatusCode::kDataLoss);
     CHECK(st.message().find("does not follow the part before it") != std::string::npos);
@@ -530,10 +522,6 @@ TEST_CASE("a save appends only to the file it last wrote, else rewrites it whole
   const std::string path = (dir / "kb.bm25").string();
   Corpus c = RandomCorpus(2600, 21);
   LexicalIndex idx;
-  auto read = [&] {
-    std::ifstream in(path, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(in)), {});
-  };
   auto loads_as = [&](const LexicalIndex& want, uint64_t want_stamp) {
     uint64_t stamp = 0;
     auto back = LexicalIndex::Load(path, &stamp);
@@ -550,7 +538,7 @@ TEST_CASE("a save appends only to the file it last wrote, else rewrites it whole
   REQUIRE(idx.last_save().appended);
   // The same size, but the last part is not the one this index wrote (here its checksum
   // damaged): appending would chain onto it, so the save rewrites the whole file.
-  std::string bytes = read();
+  std::string bytes = ReadFile(path);
   bytes.back() = static_cast<char>(bytes.back() ^ 1);
   std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
   AddDocs(idx, c, 2100, 2200);
@@ -603,11 +591,7 @@ TEST_CASE("past 256 segments the next save compacts; a format-1 file is refused 
   CHECK(back->postings() == idx.postings());
 
   // Format 1 (the base alone, before segments) is refused by its version, not misread.
-  std::string bytes;
-  {
-    std::ifstream in(path, std::ios::binary);
-    bytes.assign(std::istreambuf_iterator<char>(in), {});
-  }
+  std::string bytes = ReadFile(path);
   const uint32_t one = 1;
   bytes.replace(8, sizeof one, reinterpret_cast<const char*>(&one), sizeof one);
   std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
