@@ -1,8 +1,11 @@
 #include "evals/detection_command.h"
 
+#include <algorithm>
+
 #include "core/config.h"
 #include "evals/detection_aggregate.h"
 #include "evals/detection_cad.h"
+#include "evals/detection_likelihood.h"
 #include "evals/detection_pca.h"
 #include "evals/detection_peers.h"
 #include "evals/detection_rules.h"
@@ -75,31 +78,31 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
                                           "residual-or-spe", "pca-spe-residual", "residual-or-spe-residual",
                                           "cad-ose",         "cad-ose-nabrange", "cad-ose-grow",
                                           "cad-ose-wide",    "knn-cad"};
-  for (const std::string& name : options.detectors) {
+  // Builds one named detector (not "-likelihood"); null for an unknown name.
+  auto build = [&](const std::string& name) -> std::unique_ptr<BenchDetector> {
     if (name == "rules") {
       TrainerOptions t;
       t.mode = TrainMode::kOneForOne;  // SMD: one target per dimension, flags OR-ed per machine
       t.objective = Objective::kDelayPointAdjusted;
       t.delay_k = options.delay_k;
-      detectors.push_back(std::make_unique<RulesDetector>(std::make_unique<BuiltinProposer>(options.builtin),
-                                                          t, options.rules_min_votes));
+      return std::make_unique<RulesDetector>(std::make_unique<BuiltinProposer>(options.builtin), t,
+                                             options.rules_min_votes);
     } else if (name == "rules-aggregate") {  // evals/detection_aggregate.h: base = the mad-band peer
       TrainerOptions t;
       t.delay_k = options.delay_k;
-      detectors.push_back(std::make_unique<AggregateRulesDetector>(
-          options.mad_window, thresholds, t,
-          AggregationOptions{.pooled_review = options.builtin.pooled_review},
-          std::make_unique<BuiltinProposer>(options.builtin)));
+      return std::make_unique<AggregateRulesDetector>(
+          options.mad_window, thresholds, t, AggregationOptions{.pooled_review = options.builtin.pooled_review},
+          std::make_unique<BuiltinProposer>(options.builtin));
     } else if (name == "residual-sum") {  // evals/detection_rules.h
-      detectors.push_back(residual_sum(1));
       ++takes_threshold;
+      return residual_sum(1);
     } else if (name == "pca-spe" || name == "pca-spe-residual") {  // evals/detection_pca.h; README says why
-      detectors.push_back(spe(name == "pca-spe-residual", 1));
       ++takes_threshold;
+      return spe(name == "pca-spe-residual", 1);
     } else if (name == "residual-or-spe-residual" || name == "residual-or-spe") {
       // residual-or-spe-residual was chosen after seeing test scores (README).
-      detectors.push_back(any_of(name, name == "residual-or-spe-residual"));
       ++takes_threshold;
+      return any_of(name, name == "residual-or-spe-residual");
     } else if (name == "cad-ose" || name == "cad-ose-nabrange" || name == "cad-ose-grow" ||
                name == "cad-ose-wide") {  // NAB; evals/detection_cad.h
       using R = CadOseDetector::Range;
@@ -107,21 +110,43 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
                       : name == "cad-ose-grow"   ? R::kGrowing
                       : name == "cad-ose-wide"   ? R::kWidened
                                                  : R::kTraining;
-      detectors.push_back(std::make_unique<CadOseDetector>(range));
+      return std::make_unique<CadOseDetector>(range);
     } else if (name == "knn-cad") {  // evals/detection_cad.h (NAB)
-      detectors.push_back(std::make_unique<KnnCadBenchDetector>());
+      return std::make_unique<KnnCadBenchDetector>();
     } else if (name == "mad-band") {
-      detectors.push_back(std::make_unique<MadBandDetector>(options.mad_window, thresholds));
+      return std::make_unique<MadBandDetector>(options.mad_window, thresholds);
     } else if (name == "iforest") {
-      detectors.push_back(std::make_unique<IForestDetector>(options.python, options.iforest_script,
-                                                            options.out_dir, thresholds));
-    } else {
-      const std::string close = ClosestMatch(name, known);
+      return std::make_unique<IForestDetector>(options.python, options.iforest_script, options.out_dir,
+                                               thresholds);
+    }
+    return nullptr;
+  };
+  // "<base>-likelihood" (evals/detection_likelihood.h) takes any detector with one continuous score.
+  const std::string kLikelihood = "-likelihood";
+  const std::vector<std::string> no_score = {"rules", "rules-aggregate", "residual-or-spe",
+                                             "residual-or-spe-residual"};
+  for (const std::string& name : options.detectors) {
+    const bool likelihood = name.size() > kLikelihood.size() &&
+                            name.compare(name.size() - kLikelihood.size(), kLikelihood.size(), kLikelihood) == 0;
+    const std::string base = likelihood ? name.substr(0, name.size() - kLikelihood.size()) : name;
+    if (likelihood && std::find(no_score.begin(), no_score.end(), base) != no_score.end()) {
+      return InvalidArgumentError("detector `" + name + "`: `" + base +
+                                  "` has no single continuous score for the likelihood (bases: the known names "
+                                  "but rules, rules-aggregate and the residual-or-spe* unions)");
+    }
+    std::unique_ptr<BenchDetector> d = build(base);
+    if (d == nullptr) {
+      std::vector<std::string> names = known;
+      names.push_back("<base>-likelihood");
+      std::string close = ClosestMatch(base, known);
+      if (likelihood && !close.empty()) close += kLikelihood;
       std::string list;
-      for (const std::string& k : known) list += (list.empty() ? "" : ", ") + k;
+      for (const std::string& k : names) list += (list.empty() ? "" : ", ") + k;
       return InvalidArgumentError("unknown detector `" + name + "` (known: " + list + ")" +
                                   (close.empty() ? "" : "; did you mean `" + close + "`?"));
     }
+    if (likelihood) d = std::make_unique<LikelihoodDetector>(std::move(d));
+    detectors.push_back(std::move(d));
   }
   if (pot && takes_threshold == 0) {
     return InvalidArgumentError(

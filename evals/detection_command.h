@@ -23,8 +23,10 @@ struct DetectCommandOptions {
   // pca-spe-residual; chosen after seeing test scores, evals/README.md), "cad-ose" (CAD OSE, for
   // NAB, evals/detection_cad.h), "cad-ose-nabrange" (the same with NAB's whole-file value range)
   // "cad-ose-grow" (the training range widened causally), "cad-ose-wide" (the training range
-  // widened by its width on each side), "knn-cad" (KNN conformal anomaly detector, for NAB); none
-  // is in the default.
+  // widened by its width on each side), "knn-cad" (KNN conformal anomaly detector, for NAB), and
+  // "<base>-likelihood" for any base with one continuous score (Numenta's anomaly likelihood over
+  // it, evals/detection_likelihood.h; not rules, rules-aggregate, residual-or-spe*); none is in the
+  // default.
   std::vector<std::string> detectors = {"rules", "mad-band", "iforest"};
   EvalSetOptions set;
   int delay_k = 7;

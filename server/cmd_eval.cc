@@ -45,8 +45,9 @@ CommandRunner SetupEval(CLI::App& sub) {
                      "mad-band), residual-sum, pca-spe, pca-spe-residual, residual-or-spe, "
                      "residual-or-spe-residual (multi-dimension units such as SMD machines), cad-ose, "
                      "cad-ose-grow, cad-ose-wide, cad-ose-nabrange (reads each file's whole range: "
-                     "future values), knn-cad (NAB's published detectors; see evals/README.md for "
-                     "how each was chosen)")
+                     "future values), knn-cad (NAB's published detectors), <base>-likelihood (Numenta's "
+                     "anomaly likelihood over a score detector, e.g. mad-band-likelihood); see "
+                     "evals/README.md for how each was chosen")
       ->capture_default_str();
   detect->add_option("--filter", opts->set.name_filter,
                      "only series (smd: machines) whose name contains this");

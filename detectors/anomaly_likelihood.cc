@@ -1,0 +1,119 @@
+#include "detectors/anomaly_likelihood.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+namespace vigil {
+
+AnomalyLikelihoodOptions AnomalyLikelihoodOptions::ForProbationary(size_t probationary) {
+  AnomalyLikelihoodOptions o;
+  o.probationary = probationary;
+  o.learning_period = probationary / 2;
+  return o;
+}
+
+Result<AnomalyLikelihood> AnomalyLikelihood::Create(const AnomalyLikelihoodOptions& o) {
+  auto bad = [](const std::string& what) { return InvalidArgumentError("anomaly likelihood: " + what); };
+  if (o.averaging_window == 0) return bad("averaging_window must be ≥ 1, got 0");
+  if (o.historic_window < o.averaging_window) {
+    return bad("historic_window (" + std::to_string(o.historic_window) + ") must be ≥ averaging_window (" +
+               std::to_string(o.averaging_window) + ")");
+  }
+  if (o.reestimation_period == 0) return bad("reestimation_period must be ≥ 1, got 0");
+  if (!(o.red > 0 && o.red < 1)) return bad("red must be in (0, 1), got " + std::to_string(o.red));
+  if (!(o.yellow > 0 && o.yellow < 1))
+    return bad("yellow must be in (0, 1), got " + std::to_string(o.yellow));
+  if (o.red > o.yellow) {
+    return bad("red (" + std::to_string(o.red) + ") must be ≤ yellow (" + std::to_string(o.yellow) + ")");
+  }
+  if (!(std::isfinite(o.min_mean) && o.min_mean >= 0)) {
+    return bad("min_mean must be finite and ≥ 0, got " + std::to_string(o.min_mean));
+  }
+  if (!(std::isfinite(o.min_variance) && o.min_variance > 0)) {
+    return bad("min_variance must be finite and > 0, got " + std::to_string(o.min_variance));
+  }
+  return AnomalyLikelihood(o);
+}
+
+double AnomalyLikelihood::TailProbability(double x, const LikelihoodDistribution& d) {
+  return 0.5 * std::erfc((x - d.mean) / (d.stdev * M_SQRT2));
+}
+
+double AnomalyLikelihood::LogLikelihood(double tail) { return std::log(tail + 1e-10) / std::log(1e-10); }
+
+void AnomalyLikelihood::Estimate() {
+  ++estimates_;
+  const size_t m = ingested_;
+  const size_t shifted_out = m > options_.historic_window ? m - options_.historic_window : 0;
+  const size_t skip =
+      std::min(m, options_.learning_period > shifted_out ? options_.learning_period - shifted_out : 0);
+  // The moving averages over the history from its start (the first ones over fewer scores).
+  const size_t w = options_.averaging_window;
+  double sum = 0, mean_sum = 0, last_average = NAN;
+  std::vector<double> kept;
+  kept.reserve(history_.size());
+  for (size_t i = 0; i < history_.size(); ++i) {
+    sum += history_[i];
+    if (i >= w) sum -= history_[i - w];
+    last_average = sum / static_cast<double>(std::min(i + 1, w));
+    if (i >= skip) {
+      kept.push_back(last_average);
+      mean_sum += last_average;
+    }
+  }
+  distribution_ = LikelihoodDistribution{};  // the null distribution
+  if (!kept.empty()) {
+    const double mean = mean_sum / static_cast<double>(kept.size());
+    double ss = 0;
+    for (double a : kept) ss += (a - mean) * (a - mean);
+    const double variance = ss / static_cast<double>(kept.size());
+    distribution_.mean = std::max(mean, options_.min_mean);
+    distribution_.stdev = std::sqrt(std::max(variance, options_.min_variance));
+    distribution_.null = false;
+  }
+  // The filter compares with the previous step's tail under the distribution now in force.
+  previous_tail_ = history_.empty() ? 1.0 : TailProbability(last_average, distribution_);
+}
+
+double AnomalyLikelihood::Step(double score) {
+  const size_t t = step_++;
+  if (t >= options_.probationary && t % options_.reestimation_period == 0) estimate_due_ = true;
+  if (!std::isfinite(score)) {
+    last_tail_ = NAN;
+    return NAN;
+  }
+  if (t >= options_.probationary && estimate_due_) {
+    Estimate();
+    estimate_due_ = false;
+  }
+  history_.push_back(score);
+  if (history_.size() > options_.historic_window) history_.pop_front();
+  ++ingested_;
+  if (t < options_.probationary) {
+    last_tail_ = 0.5;
+    return 0.5;
+  }
+  const size_t k = std::min(options_.averaging_window, history_.size());
+  double sum = 0;
+  for (size_t i = history_.size() - k; i < history_.size(); ++i) sum += history_[i];
+  const double tail = TailProbability(sum / static_cast<double>(k), distribution_);
+  last_tail_ = tail <= options_.red && previous_tail_ <= options_.red ? options_.yellow : tail;
+  previous_tail_ = tail;
+  return 1 - last_tail_;
+}
+
+Result<std::vector<double>> AnomalyLikelihoods(const std::vector<double>& scores,
+                                               const AnomalyLikelihoodOptions& options,
+                                               std::vector<double>* tails) {
+  ASSIGN_OR_RETURN(AnomalyLikelihood al, AnomalyLikelihood::Create(options));
+  std::vector<double> out(scores.size());
+  if (tails != nullptr) tails->assign(scores.size(), NAN);
+  for (size_t i = 0; i < scores.size(); ++i) {
+    out[i] = al.Step(scores[i]);
+    if (tails != nullptr) (*tails)[i] = al.last_tail();
+  }
+  return out;
+}
+
+}  // namespace vigil
