@@ -43,6 +43,10 @@ constexpr double kLaggardWeight = 1.0;
 // of their median.
 constexpr double kUtilOddGap = 50;
 constexpr double kUtilPeerSpread = 15;
+// A GPU's telemetry stopped (FindStoppedGpus): its last sample at least this long, and this many
+// sample intervals, before its node peers' last samples.
+constexpr int64_t kStoppedMinGapMs = 60'000;
+constexpr double kStoppedMinIntervals = 3;
 // A slowdown located on one participant (named by a straggler line, or a metric that fell behind
 // its peers): more than the "other cause" bucket, less than a cause's solid evidence, so it leads
 // only until a probe on that participant names the cause.
@@ -1586,6 +1590,54 @@ std::vector<std::pair<std::string, int>> FindUtilOddOneOut(const std::vector<Tim
   return out;
 }
 
+// A GPU whose telemetry stopped while its node peers' went on: the exporter lost it (a GPU that
+// fell off the bus or whose firmware hung no longer answers NVML), so during a hang it is the
+// participant that is not merely waiting. Per node, a GPU's last sample is the latest of its
+// series; it stopped when that is at least kStoppedMinGapMs and kStoppedMinIntervals sample
+// intervals before the node's median last sample while every other GPU of the node (>= 3) ended
+// within one interval of that median. Exactly one such GPU in the case, else none.
+std::vector<std::pair<std::string, int>> FindStoppedGpus(const std::vector<TimeSeries>& series) {
+  struct Last {
+    int64_t at = std::numeric_limits<int64_t>::min();
+    int64_t step = 0;  // the series' median sample interval
+  };
+  std::map<std::string, std::map<int, Last>> last;  // node -> gpu -> last sample
+  for (const TimeSeries& s : series) {
+    if (s.timestamps_ms.size() < 3) continue;
+    std::string node = NodeOf(s.labels);
+    int gpu = GpuOf(s.labels);
+    if (node.empty() || gpu < 0) continue;
+    std::vector<double> gaps;
+    for (size_t i = 1; i < s.timestamps_ms.size(); ++i) {
+      gaps.push_back(static_cast<double>(s.timestamps_ms[i] - s.timestamps_ms[i - 1]));
+    }
+    Last& l = last[node][gpu];
+    l.at = std::max(l.at, s.timestamps_ms.back());
+    l.step = std::max(l.step, static_cast<int64_t>(UpperMedian(gaps)));
+  }
+  std::vector<std::pair<std::string, int>> out;
+  for (const auto& [node, gpus] : last) {
+    if (gpus.size() < 4) continue;
+    std::vector<double> ends;
+    int64_t step = 0;
+    for (const auto& [g, l] : gpus) {
+      ends.push_back(static_cast<double>(l.at));
+      step = std::max(step, l.step);
+    }
+    const double med = UpperMedian(ends);
+    const double gap = std::max<double>(kStoppedMinGapMs, kStoppedMinIntervals * static_cast<double>(step));
+    std::vector<int> stopped;
+    bool peers_agree = true;
+    for (const auto& [g, l] : gpus) {
+      if (med - static_cast<double>(l.at) >= gap) stopped.push_back(g);
+      else if (std::abs(med - static_cast<double>(l.at)) > static_cast<double>(step)) peers_agree = false;
+    }
+    if (stopped.size() == 1 && peers_agree) out.emplace_back(node, stopped[0]);
+  }
+  if (out.size() != 1) out.clear();
+  return out;
+}
+
 std::vector<Laggard> FindLaggards(const std::vector<std::string>& lines) {
   static const std::regex kProgress(
       R"(rank\]?\s*(\d+)\b.*last enqueued(?: nccl work)?:?\s*(\d+).*last completed(?: nccl work)?:?\s*(\d+))",
@@ -2345,6 +2397,17 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         found = true;
       }
     }
+    // A GPU whose telemetry stopped while its node peers' went on: it no longer answers.
+    if (!found) {
+      for (const auto& [node, gpu] : FindStoppedGpus(c.metrics)) {
+        add_culprit(-1, "metrics " + node + "/gpu" + std::to_string(gpu),
+                    node + " GPU " + std::to_string(gpu) +
+                        "'s telemetry stopped while its node peers' went on: the participant that no longer "
+                        "answers (fallen off the bus, firmware hung, or its process gone)",
+                    "", 1e-6, node, gpu, EvidenceKind::kMetric);
+        found = true;
+      }
+    }
     // Weakest: the one GPU whose utilisation differs from its node peers'.
     if (!found) {
       for (const auto& [node, gpu] : FindUtilOddOneOut(c.metrics)) {
@@ -2759,7 +2822,16 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     // No leading hypothesis has solid evidence (nothing in the logs was read as a fault): the
     // nodes whose telemetry the case carries are where someone looked, so they are checked beside
     // the alert's node (the alert often fires where rank 0 logs, not where the fault is).
-    if (nothing_solid) {
+    // A hung collective leads and nothing places the participant the others wait for (no rank
+    // behind, none named, no silent or stopped GPU): every rank logs the same timeout, so where it
+    // is logged says nothing. The fault is where the case's telemetry was gathered: those nodes
+    // are swept beside the alert's, so a GPU or link that only a probe shows can be told apart.
+    bool hang_unplaced = false;
+    if (ranked[0].first == "nccl_collective_hang") {
+      hang_unplaced = true;
+      for (const Observation& o : b.observations()) hang_unplaced = hang_unplaced && !o.culprit;
+    }
+    if (nothing_solid || hang_unplaced) {
       size_t added = 0;
       for (const std::string& n : metric_nodes) {
         if (added >= kMaxTelemetryNodes) break;
