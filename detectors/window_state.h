@@ -706,16 +706,25 @@ class WindowState {
     const size_t cap = (w + kV - 1) / kV * kV, stride = cap + 2 * kV;  // -inf x kV, cap values, +inf x kV
     constexpr double kInf = std::numeric_limits<double>::infinity();
     // Slot s at slots + s * stride, aligned to its vectors (8 * kV bytes); slot 0 holds the window
-    // before the chunk. The spare values around a slot are never written.
+    // before the chunk. The spare values around a slot are never written. The layout depends on
+    // kV: a state continued with the other width (the instruction set switched between columns)
+    // gets a new buffer with its window carried over, the same values in the same order (so the
+    // same doubles after: equal values such as -0 and +0 keep their places).
     const bool first = tail_.size() < w;
-    if (first) {  // first column: an empty window
+    if (first || blend_width_ != kV) {
+      std::vector<double> window;
+      if (!first) {
+        const double* old = BlendSlots(blend_width_);
+        window.assign(old, old + blend_count_);
+      }
       scan_.assign(kV + (kChunk + 1) * stride, kInf);
-      blend_count_ = 0;
+      blend_count_ = window.size();
+      blend_width_ = kV;
+      double* s0 = BlendSlots(kV);
+      for (size_t s = 0; s <= kChunk; ++s) std::fill(s0 + s * stride - kV, s0 + s * stride, -kInf);
+      std::copy(window.begin(), window.end(), s0);
     }
-    const uintptr_t misalign = reinterpret_cast<uintptr_t>(scan_.data()) % (8 * kV);  // a multiple of 8
-    double* slots = scan_.data() + (misalign ? kV - misalign / 8 : 0) + kV;
-    if (first)
-      for (size_t s = 0; s <= kChunk; ++s) std::fill(slots + s * stride - kV, slots + s * stride, -kInf);
+    double* slots = BlendSlots(kV);
     const double* z = BeginTailColumn(x, n, w);  // z[i] leaves when z[i + w] = x[i] arrives
     size_t c = blend_count_;
     size_t cnt[kChunk];
@@ -760,6 +769,13 @@ class WindowState {
     EndTailColumn(n, w);
   }
 #endif
+
+  // Slot 0 of MedianMadBlend's buffer in scan_ laid out for vectors of kv doubles: aligned to
+  // 8 * kv bytes, with kv spare values before it.
+  double* BlendSlots(size_t kv) {
+    const uintptr_t misalign = reinterpret_cast<uintptr_t>(scan_.data()) % (8 * kv);  // a multiple of 8
+    return scan_.data() + (misalign ? kv - misalign / 8 : 0) + kv;
+  }
 
   // MadOf for a sorted buffer of MedianMadBlend (a[0..n) sorted, +inf from a[n] to at least
   // a[n + kV - 1]): the block spreads in whole vectors, no scalar tail, the blocks past the
@@ -1685,7 +1701,8 @@ class WindowState {
   };
   std::vector<TimeAux> aux_ring_;  // AuxTimeColumn: the window, a power-of-two ring
   size_t aux_head_ = 0, aux_size_ = 0;
-  size_t blend_count_ = 0;  // MedianMadBlendAvx2: values in the window
+  size_t blend_count_ = 0;  // MedianMadBlend: values in the window
+  size_t blend_width_ = 0;  // MedianMadBlend: the vector width scan_ is laid out for (4, 8)
   // Batch columns (a state has one function, so they share these): the previous inputs
   // (ExtremeColumn: w-1; SumsPointsColumn: w) and scratch (SumsPointsColumn: its SumsTrack).
   std::vector<double> tail_, scan_;

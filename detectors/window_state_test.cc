@@ -294,6 +294,60 @@ TEST_CASE("median/mad columns equal single pushes bit for bit, with infinities, 
   }
 }
 
+// The blend kernel's sorted buffer is laid out for the vector width (4 doubles: AVX2, 8:
+// AVX-512); a state continued under the other width (the instruction set switched between two
+// columns of one series) must carry its window over, not write past a buffer sized for the
+// narrower one or read the window from the wrong slots: every value equal to a fresh state's,
+// bit for bit, for switches in both directions at several points of the series.
+TEST_CASE("median/mad columns: the AVX2 and AVX-512 blend kernels take over each other's state mid-series") {
+  if (!CpuHasAvx512()) return;  // one width only: nothing to switch
+  uint64_t seed = 900;
+  for (int64_t size : {1, 3, 4, 5, 8, 9, 12, 31, 33, 57, 60, 64}) {
+    std::mt19937_64 rng(seed++);
+    PlanNode node;
+    node.op = PlanOp::kWindow;
+    node.window_fn = WindowFn::kMedian;
+    node.window.points = size;
+    std::vector<double> xs;
+    const double inf = std::numeric_limits<double>::infinity();
+    for (int i = 0; i < 1200; ++i) {
+      const double u = std::uniform_real_distribution<double>(0, 1)(rng);
+      xs.push_back((i / 150) % 4 == 2 && u < 0.5 ? kNaN
+                   : u < 0.03                    ? inf
+                   : u < 0.05                    ? -inf
+                   : u < 0.15                    ? (u < 0.1 ? 0.0 : -0.0)
+                                                 : RandomValue(rng));
+    }
+    std::vector<int64_t> ts(xs.size());
+    for (size_t i = 0; i < ts.size(); ++i) ts[i] = static_cast<int64_t>(i);
+    // Reference: one state, AVX2 throughout (equal to the other paths: the test above).
+    std::vector<double> want_med(xs.size()), want_mad(xs.size());
+    {
+      IsaScope scope(1);
+      WindowState fresh(node);
+      fresh.PushMedianMadColumn(ts.data(), xs.data(), want_med.data(), want_mad.data(), xs.size(), 0);
+    }
+    for (int first_isa : {1, 2}) {
+      WindowState state(node);
+      std::vector<double> med(xs.size()), mad(xs.size());
+      int isa = first_isa;
+      for (size_t done = 0; done < xs.size(); isa = 3 - isa) {  // the width flips every column
+        // Columns shorter and longer than the window, so a switch finds it filling or full.
+        const size_t nb = std::min(xs.size() - done, 1 + static_cast<size_t>(rng() % (2 * size + 40)));
+        IsaScope scope(isa);
+        state.PushMedianMadColumn(ts.data() + done, xs.data() + done, med.data() + done, mad.data() + done, nb,
+                                  static_cast<int64_t>(done));
+        done += nb;
+      }
+      for (size_t i = 0; i < xs.size(); ++i) {
+        INFO("first isa=", first_isa, " size=", size, " i=", i);
+        REQUIRE(Same(med[i], want_med[i]));
+        REQUIRE(Same(mad[i], want_mad[i]));
+      }
+    }
+  }
+}
+
 TEST_CASE("sliding median and mad equal a sort of the window, bit for bit (time windows)") {
   // ~2 time units per point: 260 and 600 hold windows above kSmallSorted, crossing it as the
   // count varies.
