@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <regex>
+#include <set>
 
 #include "core/time_util.h"
 #include "detectors/engine_fused.h"
@@ -721,7 +722,7 @@ class BatchRule {
     full_slot_ = std::move(full_slot);
     std::vector<StateSet> states(members_.size());
     std::vector<double*> col(nn);
-    std::vector<AggCursor> aggs;  // per instruction of the stage: its aggregation's group timeline
+    std::vector<const double*> aggs;  // per instruction of the stage: its aggregation's values for the member
     for (int stage = 0; stage <= plan_.max_stage; ++stage) {
       const std::vector<Instr>& instrs = prog_.by_stage[stage];
       const bool last = stage == plan_.max_stage;
@@ -734,9 +735,9 @@ class BatchRule {
             std::fill_n(full_[m].begin() + static_cast<ptrdiff_t>(full_slot_[id] * n), n,
                         plan_.nodes[id].constant);
         }
-        aggs.assign(instrs.size(), {});
+        aggs.assign(instrs.size(), nullptr);
         for (size_t k = 0; k < instrs.size(); ++k)
-          if (instrs[k].op == PlanOp::kAggregate) aggs[k].timeline = &Timeline(instrs[k], m);
+          if (instrs[k].op == PlanOp::kAggregate) aggs[k] = GroupValues(instrs[k], m);
         std::optional<SeriesFinish> fin;
         if (last) fin.emplace(*this, m);
         const bool lend = Lends(m);
@@ -744,9 +745,11 @@ class BatchRule {
         for (size_t base = 0; base < n && !failed; base += kBlock) {
           size_t nb = std::min(kBlock, n - base);
           for (size_t i = 0; i < nn; ++i) col[i] = BlockColumn(m, static_cast<int32_t>(i), base);
+          for (size_t k = 0; k < instrs.size(); ++k)  // an aggregation without a column of its own: read in place
+            if (aggs[k] && full_slot_[instrs[k].node] < 0) col[instrs[k].node] = const_cast<double*>(aggs[k]) + base;
           for (size_t k = 0; k < instrs.size(); ++k) {
             if (lend && instrs[k].op == PlanOp::kValue) continue;  // col points at the input
-            RETURN_IF_ERROR(ExecOrNote(instrs[k], col.data(), states[m], m, base, &nb, &aggs[k], stage, &failed));
+            RETURN_IF_ERROR(ExecOrNote(instrs[k], col.data(), states[m], m, base, &nb, aggs[k], stage, &failed));
           }
           if (last && !failed) fin->Block(col.data(), base, nb, out);
         }
@@ -761,6 +764,8 @@ class BatchRule {
       }
     }
     full_.clear();
+    agg_values_.clear();
+    built_.clear();
     return Status::Ok();
   }
 
@@ -846,24 +851,6 @@ class BatchRule {
   const std::optional<Failure>& failure() const { return failure_; }
 
  private:
-  struct Peer {  // one series of an aggregation's group, resolved once per member pass
-    const int64_t* t;
-    ptrdiff_t n;
-    const double* v;
-    ptrdiff_t j;  // latest point at or before the current time, -1 before the first
-  };
-  // An aggregation's values at every timestamp of any series of its group (the union of their
-  // timestamps, ascending): at time t it depends only on the group and t, not on which member
-  // asks, so it is computed once per distinct timestamp instead of once per member and point
-  // (peers of a job usually report at the same times). Built on the first member's use.
-  struct GroupTimeline {
-    std::vector<int64_t> t;
-    std::vector<double> v;
-  };
-  struct AggCursor {  // a member's position in its group's timeline, carried across blocks
-    const GroupTimeline* timeline = nullptr;
-    size_t pos = 0;
-  };
 
   const TimeSeries& S(size_t m) const { return series_[members_[m]]; }
 
@@ -887,46 +874,77 @@ class BatchRule {
     return scratch_->data() + static_cast<size_t>(id) * kBlock;
   }
 
-  // The group timeline of aggregation `in` for member m's group (built once per group).
-  const GroupTimeline& Timeline(const Instr& in, size_t m) {
+  // Aggregation `in`'s values for member m at its own timestamps. At time t an aggregation
+  // depends only on the group and t, not on which member asks, so it is computed once per
+  // distinct timestamp of the group (the union of its members' timestamps: peers of a job
+  // usually report at the same times) and written to the column of every member with a point
+  // at t. Built for the whole group on its first member's use, kept until the end of Run (one
+  // allocation per aggregation: member m's column at offset first point of m).
+  const double* GroupValues(const Instr& in, size_t m) {
     const std::vector<size_t>& group = Group(plan_.nodes[in.node], m);
-    GroupTimeline& g = timelines_[{&group, in.node}];
-    if (!g.t.empty() || group.empty()) return g;
-    std::vector<Peer> peers = Peers(in, m);
-    // Merge the peers' timestamps, each distinct one once, without branches on the data (which
-    // peers have the next timestamp is as good as random when their clocks differ): head[q] is
-    // peer q's next timestamp, kEnd once it has none.
+    std::vector<double>& values = agg_values_[in.node];
+    if (values.empty()) {
+      agg_offset_.assign(members_.size() + 1, 0);
+      for (size_t q = 0; q < members_.size(); ++q) agg_offset_[q + 1] = agg_offset_[q] + S(q).size();
+      values.resize(agg_offset_.back());
+    }
+    if (built_.insert({&group, in.node}).second) MergeGroup(in, group, values.data());
+    return values.data() + agg_offset_[m];
+  }
+  // Merges the group's timestamps, each distinct one once, without branches on the data (which
+  // peers have the next timestamp is as good as random when their clocks differ): head[q] is
+  // peer q's next timestamp, kEnd once it has none; at[q] its points at or before the current
+  // time. At each time the aggregation takes each peer's latest value (skipping NaN and values
+  // older than the lookback, peers in group order as streaming gathers them) and is written to
+  // the members whose point it is.
+  void MergeGroup(const Instr& in, const std::vector<size_t>& group, double* values) {
+    const PlanNode& node = plan_.nodes[in.node];
+    const AggFn fn = node.agg_fn;
+    const double quantile = node.constant;
+    const int64_t lookback = plan_.lookback_ms;
     constexpr int64_t kEnd = std::numeric_limits<int64_t>::max();
-    std::vector<Peer> merge;  // the peers with points (an empty series has no timestamps)
-    size_t total = 0;
-    for (const Peer& p : peers) {
-      if (p.n > 0) merge.push_back(p);
-      total += static_cast<size_t>(p.n);
+    struct Member {
+      const int64_t* t;
+      ptrdiff_t n;
+      const double* v;
+      double* out;
+    };
+    std::vector<Member> merge;  // the peers with points (an empty series has no timestamps)
+    for (size_t q : group) {
+      const ptrdiff_t n = static_cast<ptrdiff_t>(S(q).size());
+      if (n > 0) merge.push_back({S(q).timestamps_ms.data(), n, Column(q, in.a), values + agg_offset_[q]});
     }
     const size_t np = merge.size();
     std::vector<ptrdiff_t> at(np, 0);
     std::vector<int64_t> head(np);
+    std::vector<double*> dst(np);
     for (size_t q = 0; q < np; ++q) head[q] = merge[q].t[0];
-    g.t.reserve(total);
+    agg_vals_.resize(np);
+    double* vals = agg_vals_.data();
+    double spare;  // where peers without a point at the current time write
     // (A peer may have a point at kEnd itself: `live` counts the peers not done, so that point
     // is merged too.)
     for (size_t live = np; live > 0;) {
       int64_t next = kEnd;
       for (size_t q = 0; q < np; ++q) next = std::min(next, head[q]);
-      g.t.push_back(next);
       live = 0;
+      size_t k = 0;
       for (size_t q = 0; q < np; ++q) {
-        const ptrdiff_t j = at[q] + (at[q] < merge[q].n && head[q] == next ? 1 : 0);
+        const Member& p = merge[q];
+        const bool here = at[q] < p.n && head[q] == next;
+        const ptrdiff_t j = at[q] + (here ? 1 : 0);  // points at or before next
         at[q] = j;
-        const int64_t tj = merge[q].t[std::min(j, merge[q].n - 1)];
-        head[q] = j < merge[q].n ? tj : kEnd;
-        live += j < merge[q].n ? 1 : 0;
+        head[q] = j < p.n ? p.t[std::min(j, p.n - 1)] : kEnd;
+        live += j < p.n ? 1 : 0;
+        const ptrdiff_t latest = j > 0 ? j - 1 : 0;
+        const double v = p.v[latest];
+        vals[k] = v;
+        k += j > 0 && !detail::ElapsedOver(p.t[latest], next, lookback) && !std::isnan(v) ? 1 : 0;
+        dst[q] = here ? p.out + latest : &spare;
       }
+      const double agg = detail::Aggregate(fn, quantile, vals, k);
+      for (size_t q = 0; q < np; ++q) *dst[q] = agg;
     }
-    g.v.resize(g.t.size());
-    for (size_t base = 0; base < g.t.size(); base += kBlock)
-      ComputeAggregate(in, peers, g.t.data() + base, std::min(kBlock, g.t.size() - base), g.v.data() + base);
-    return g;
   }
 
   // Exec over points [base, base + *nb) of member m. A window limit error is noted (failure_)
@@ -934,7 +952,7 @@ class BatchRule {
   // run over the points before it only: at that point streaming stops at this instruction) and
   // *failed is set. Other errors are returned.
   Status ExecOrNote(const Instr& in, double* const* col, StateSet& st, size_t m, size_t base, size_t* nb,
-                    AggCursor* agg, int stage, bool* failed) {
+                    const double* agg, int stage, bool* failed) {
     size_t fail_at = SIZE_MAX;
     Status s = Exec(in, col, st, m, base, *nb, agg, &fail_at);
     if (s.ok() || fail_at == SIZE_MAX) return s;
@@ -946,14 +964,6 @@ class BatchRule {
     return Status::Ok();
   }
 
-  std::vector<Peer> Peers(const Instr& in, size_t m) {
-    std::vector<Peer> peers;
-    for (size_t q : Group(plan_.nodes[in.node], m)) {
-      const TimeSeries& p = S(q);
-      peers.push_back({p.timestamps_ms.data(), static_cast<ptrdiff_t>(p.size()), Column(q, in.a), -1});
-    }
-    return peers;
-  }
 
   // Runs one instruction over points [base, base + nb) of member m; col[node] points at the
   // node's values for those points. `agg`: an aggregation's group timeline and the member's
@@ -963,7 +973,7 @@ class BatchRule {
   // index in the block; the instruction's values from that point on are not computed. Other
   // errors leave *fail_at alone.
   Status Exec(const Instr& in, double* const* col, StateSet& st, size_t m, size_t base, size_t nb,
-              AggCursor* agg, size_t* fail_at) {
+              const double* agg, size_t* fail_at) {
     const TimeSeries& ts = S(m);
     double* out = col[in.node];
     const double* a = col[in.a];
@@ -1033,16 +1043,8 @@ class BatchRule {
         }
         return Status::Ok();
       }
-      case PlanOp::kAggregate:
-      {  // the member's timestamps are in the timeline: look each one up
-        const int64_t* gt = agg->timeline->t.data();
-        const double* gv = agg->timeline->v.data();
-        size_t pos = agg->pos;
-        for (size_t i = 0; i < nb; ++i) {
-          while (gt[pos] < t[i]) ++pos;
-          out[i] = gv[pos];
-        }
-        agg->pos = pos;
+      case PlanOp::kAggregate: {  // computed by GroupValues; Run reads it in place unless the node has a column
+        if (out != agg + base) std::copy(agg + base, agg + base + nb, out);
         return Status::Ok();
       }
 #define VIGIL_KERNEL(OP)                                                             \
@@ -1070,28 +1072,6 @@ class BatchRule {
     return Status::Ok();
   }
 
-  // The aggregation over the peers' latest values at each of the nb timestamps t[i].
-  void ComputeAggregate(const Instr& in, std::vector<Peer>& peers, const int64_t* t, size_t nb, double* out) {
-    const PlanNode& node = plan_.nodes[in.node];
-    const AggFn fn = node.agg_fn;
-    const double q = node.constant;
-    const int64_t lookback = plan_.lookback_ms;
-    agg_vals_.resize(peers.size());
-    double* vals = agg_vals_.data();
-    for (size_t i = 0; i < nb; ++i) {
-      const int64_t ti = t[i];
-      size_t k = 0;
-      for (Peer& p : peers) {
-        ptrdiff_t j = p.j;
-        while (j + 1 < p.n && p.t[j + 1] <= ti) ++j;
-        p.j = j;
-        if (j < 0 || detail::ElapsedOver(p.t[j], ti, lookback)) continue;
-        const double v = p.v[j];
-        if (!std::isnan(v)) vals[k++] = v;
-      }
-      out[i] = detail::Aggregate(fn, q, vals, k);
-    }
-  }
 
   const std::vector<size_t>& Group(const PlanNode& node, size_t m) {
     std::string k = GroupKey(node.by, S(m).labels);
@@ -1194,8 +1174,10 @@ class BatchRule {
   const std::vector<uint8_t>* finite_;     // not owned; per input series: all values finite
   std::vector<int32_t> full_slot_;         // per node: its whole-series column, or -1
   std::vector<std::vector<double>> full_;  // per member: the whole-series columns
-  std::vector<double> agg_vals_;           // ComputeAggregate: the peers' values at one time
-  std::map<std::pair<const std::vector<size_t>*, int32_t>, GroupTimeline> timelines_;  // (group, node)
+  std::vector<double> agg_vals_;           // MergeGroup: the peers' values at one time
+  std::map<int32_t, std::vector<double>> agg_values_;  // per aggregation node: every member's values
+  std::vector<size_t> agg_offset_;  // per member: its first point in agg_values_ columns
+  std::set<std::pair<const std::vector<size_t>*, int32_t>> built_;    // (group, node) merged
   const RulePlan& plan_;
   std::span<const TimeSeries> series_;
   std::vector<size_t> members_;
