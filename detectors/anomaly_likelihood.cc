@@ -42,21 +42,27 @@ double AnomalyLikelihood::TailProbability(double x, const LikelihoodDistribution
 
 double AnomalyLikelihood::LogLikelihood(double tail) { return std::log(tail + 1e-10) / std::log(1e-10); }
 
+double AnomalyLikelihood::AverageEnding(size_t end) const {
+  const size_t k = std::min(options_.averaging_window, end);
+  double sum = 0;
+  for (size_t i = end - k; i < end; ++i) sum += history_[i];
+  return sum / static_cast<double>(k);
+}
+
 void AnomalyLikelihood::Estimate() {
   ++estimates_;
   const size_t m = ingested_;
   const size_t shifted_out = m > options_.historic_window ? m - options_.historic_window : 0;
   const size_t skip =
       std::min(m, options_.learning_period > shifted_out ? options_.learning_period - shifted_out : 0);
-  // The moving averages over the history from its start (the first ones over fewer scores).
-  const size_t w = options_.averaging_window;
-  double sum = 0, mean_sum = 0, last_average = NAN;
+  // The moving averages over the history from its start (the first ones over fewer scores), each
+  // summed afresh as Step sums it: a running total would keep rounding errors of a huge score
+  // long after it left the window.
+  double mean_sum = 0, last_average = NAN;
   std::vector<double> kept;
   kept.reserve(history_.size());
   for (size_t i = 0; i < history_.size(); ++i) {
-    sum += history_[i];
-    if (i >= w) sum -= history_[i - w];
-    last_average = sum / static_cast<double>(std::min(i + 1, w));
+    last_average = AverageEnding(i + 1);
     if (i >= skip) {
       kept.push_back(last_average);
       mean_sum += last_average;
@@ -94,10 +100,7 @@ double AnomalyLikelihood::Step(double score) {
     last_tail_ = 0.5;
     return 0.5;
   }
-  const size_t k = std::min(options_.averaging_window, history_.size());
-  double sum = 0;
-  for (size_t i = history_.size() - k; i < history_.size(); ++i) sum += history_[i];
-  const double tail = TailProbability(sum / static_cast<double>(k), distribution_);
+  const double tail = TailProbability(AverageEnding(history_.size()), distribution_);
   last_tail_ = tail <= options_.red && previous_tail_ <= options_.red ? options_.yellow : tail;
   previous_tail_ = tail;
   return 1 - last_tail_;

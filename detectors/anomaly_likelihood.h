@@ -24,7 +24,8 @@
 //     also ≤ red, Q_t becomes `yellow`: only the first step of a run of red stays red;
 //   - output: the likelihood L_t = 1 − Q_t (filtered). Numenta's alarm: L_t ≥ 1 − red.
 //
-// Cost per step O(1), plus O(historic_window) per re-estimation; memory O(historic_window).
+// Cost per step O(averaging_window), plus O(historic_window·averaging_window) per re-estimation;
+// memory O(historic_window).
 // Not thread-safe; one instance per series.
 #pragma once
 
@@ -86,6 +87,8 @@ class AnomalyLikelihood {
  private:
   explicit AnomalyLikelihood(const AnomalyLikelihoodOptions& options) : options_(options) {}
   void Estimate();
+  // The mean of history_[end − k, end), k = min(averaging_window, end); end ≥ 1.
+  double AverageEnding(size_t end) const;
 
   AnomalyLikelihoodOptions options_;
   std::deque<double> history_;  // the last historic_window finite scores, oldest first

@@ -95,6 +95,23 @@ TEST_CASE("anomaly_likelihood: the long window slides and the learning period sh
   CHECK(al->distribution().stdev == doctest::Approx(std::sqrt(0.036875 / 4)));
 }
 
+// The estimate's moving averages are the same sums of the last scores as the step's: a huge
+// score that has left the averaging window leaves no trace in later averages. Probationary 4,
+// learning period 3, average over 2: scores 1e17 0.1 0.2 0.3 → averages 1e17 5e16 0.15 0.25, the
+// first 3 left out: μ = 0.25, σ² floored at 0.0003; 0.25 then averages 0.275: z = 1.44, no alarm.
+// (A running total that adds and subtracts 1e17 loses the 0.1 and 0.2 and would give μ = 0.1,
+// z = 10.1: a false alarm.)
+TEST_CASE("anomaly_likelihood: a huge score that left the average leaves no trace in the estimate") {
+  Result<AnomalyLikelihood> al = AnomalyLikelihood::Create(Small(4, 3, 2));
+  REQUIRE(al.ok());
+  for (double s : {1e17, 0.1, 0.2, 0.3}) al->Step(s);
+  al->Step(0.25);
+  CHECK(al->distribution().mean == doctest::Approx(0.25));
+  CHECK(al->distribution().stdev == doctest::Approx(std::sqrt(0.0003)));
+  CHECK(al->last_tail() == doctest::Approx(0.5 * std::erfc(0.025 / std::sqrt(0.0003) / std::sqrt(2.0))));
+  CHECK_FALSE(al->last_alarm());
+}
+
 TEST_CASE("anomaly_likelihood: constant scores are floored, not divided by zero; one-sided") {
   AnomalyLikelihoodOptions o = Small(20, 10, 10);
   Result<AnomalyLikelihood> al = AnomalyLikelihood::Create(o);
