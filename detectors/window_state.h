@@ -1192,8 +1192,7 @@ class WindowState {
     // Where neither the leaving nor the arriving value is NaN from here on (z[clean..] has no
     // NaN) and the window is full, a point changes only the run of equal values and the last
     // value until the next recompute: those stretches take a loop of their own.
-    size_t clean = n + w;
-    while (clean > 0 && !std::isnan(z[clean - 1])) --clean;
+    const size_t clean = NanFreeSuffix(z, n + w);
     const size_t every = std::max<size_t>(w - 1, 32);  // a full window recomputes after this many evictions
     for (size_t i = 0; i < n; ++i) {
       if (i >= clean && cnt == w && evicted + 1 < every) {
@@ -1201,11 +1200,13 @@ class WindowState {
         const double full = static_cast<double>(w);
         for (size_t j = i; j < end; ++j) {
           const double xj = z[j + w];
-          run = xj == last ? run + 1 : 1;  // run > 0: the window holds values
+          // run = xj == last ? run + 1 : 1 (run > 0: the window holds values), in integer
+          // arithmetic: as a branch it mispredicts on data with repeated values.
+          run = (run & (size_t{0} - static_cast<size_t>(xj == last))) + 1;
           last = xj;
           k.cnt[j] = full;
           k.sh[j] = shift;
-          k.flat[j] = run >= w ? 1.0 : 0.0;
+          k.flat[j] = static_cast<double>(run >= w);
           k.last[j] = xj;
         }
         evicted += end - i;
@@ -1252,6 +1253,22 @@ class WindowState {
       SumsValuesAvx2(k, x, out, n);
     else
       SumsValuesBaseline(k, x, out, n);
+  }
+  // The start of the NaN-free suffix of z[0..len): the least c with no NaN in z[c..len).
+  // Eight values per step, from the end (SSE2).
+  static size_t NanFreeSuffix(const double* z, size_t len) {
+    size_t c = len;
+#if defined(__SSE2__)
+    for (; c >= 8; c -= 8) {
+      const double* p = z + c - 8;
+      const __m128d a = _mm_loadu_pd(p), b = _mm_loadu_pd(p + 2), d = _mm_loadu_pd(p + 4), e = _mm_loadu_pd(p + 6);
+      const __m128d u = _mm_or_pd(_mm_or_pd(_mm_cmpunord_pd(a, a), _mm_cmpunord_pd(b, b)),
+                                  _mm_or_pd(_mm_cmpunord_pd(d, d), _mm_cmpunord_pd(e, e)));
+      if (_mm_movemask_pd(u)) break;
+    }
+#endif
+    while (c > 0 && !std::isnan(z[c - 1])) --c;
+    return c;
   }
   // A piece of SumsPointsColumn's sums: from point `begin` to the next piece's; it starts from
   // s1_ / s2_ (the first piece) or, when `recompute`, from the exact sums over the window before
