@@ -26,6 +26,7 @@ class HashEmbedder final : public Embedder {
     FeatureCounts feats;
     std::string chars;           // the text's tokens, concatenated
     std::vector<size_t> starts;  // token i is chars[starts[i], starts[i + 1])
+    std::string padded;          // "<" + word + ">"
     for (size_t t = 0; t < texts.size(); ++t) {
       feats.Clear();
       chars.clear();
@@ -43,19 +44,26 @@ class HashEmbedder final : public Embedder {
         std::string_view w = word(i);
         feats.Count(kb::Fnv1a64(w, kWordSeed), 1.0f);
         if (i + 1 < n_words) feats.Count(kb::Fnv1a64(word(i + 1), kb::Fnv1a64(w, kBigramSeed)), 1.0f);
-        // Character n-grams of "<" + w + ">".
-        const size_t padded = w.size() + 2;
-        for (size_t n = 3; n <= 4; ++n) {
-          if (padded < n) continue;
-          for (size_t s = 0; s + n <= padded; ++s) {
-            uint64_t h = kCharSeed + n;
-            for (size_t p = s; p < s + n; ++p) {
-              unsigned char c = p == 0 ? '<' : p == padded - 1 ? '>' : static_cast<unsigned char>(w[p - 1]);
-              h ^= c;
-              h *= 0x100000001b3ULL;  // FNV-1a, as kb::Fnv1a64
-            }
-            feats.Count(h, kCharWeight);
-          }
+        // Character n-grams of "<" + w + ">", hashed from a padded copy of the word.
+        padded.assign(1, '<');
+        padded.append(w);
+        padded.push_back('>');
+        const auto* c = reinterpret_cast<const unsigned char*>(padded.data());
+        const size_t m = padded.size();
+        for (size_t s = 0; s + 3 <= m; ++s) {
+          uint64_t h = kCharSeed + 3;
+          h = (h ^ c[s]) * kFnvPrime;
+          h = (h ^ c[s + 1]) * kFnvPrime;
+          h = (h ^ c[s + 2]) * kFnvPrime;
+          feats.Count(h, kCharWeight);
+        }
+        for (size_t s = 0; s + 4 <= m; ++s) {
+          uint64_t h = kCharSeed + 4;
+          h = (h ^ c[s]) * kFnvPrime;
+          h = (h ^ c[s + 1]) * kFnvPrime;
+          h = (h ^ c[s + 2]) * kFnvPrime;
+          h = (h ^ c[s + 3]) * kFnvPrime;
+          feats.Count(h, kCharWeight);
         }
       }
       float* row = out.data() + t * dim_;
@@ -87,54 +95,55 @@ class HashEmbedder final : public Embedder {
     void Clear() {
       order_.clear();
       if (++epoch_ == 0) {  // wrapped: forget every stamp
-        std::fill(stamp_.begin(), stamp_.end(), 0);
+        for (Slot& s : slots_) s.stamp = 0;
         epoch_ = 1;
       }
     }
     void Count(uint64_t h, float weight) {
-      if ((order_.size() + 1) * 2 > keys_.size()) Grow();
-      size_t mask = keys_.size() - 1;
+      if ((order_.size() + 1) * 2 > slots_.size()) Grow();
+      const size_t mask = slots_.size() - 1;
       size_t i = Mix(h) & mask;
-      while (stamp_[i] == epoch_ && keys_[i] != h) i = (i + 1) & mask;
-      if (stamp_[i] != epoch_) {
-        stamp_[i] = epoch_;
-        keys_[i] = h;
-        counts_[i] = 0;
+      while (slots_[i].stamp == epoch_ && slots_[i].key != h) i = (i + 1) & mask;
+      Slot& s = slots_[i];
+      if (s.stamp != epoch_) {
+        s.stamp = epoch_;
+        s.key = h;
+        s.count = 0;
         order_.push_back(static_cast<uint32_t>(i));
       }
-      counts_[i] += 1.0f;
-      weights_[i] = weight;
+      s.count += 1.0f;
+      s.weight = weight;
     }
     template <typename Fn>
     void ForEach(Fn&& fn) const {
-      for (uint32_t i : order_) fn(keys_[i], counts_[i], weights_[i]);
+      for (uint32_t i : order_) fn(slots_[i].key, slots_[i].count, slots_[i].weight);
     }
 
    private:
+    // One slot per cache access (the probe reads stamp and key together; four parallel arrays
+    // cost a miss each).
+    struct Slot {
+      uint64_t key = 0;
+      float count = 0, weight = 0;
+      uint32_t stamp = 0;
+    };
     static uint64_t Mix(uint64_t h) { return (h ^ (h >> 29)) * 0xbf58476d1ce4e5b9ULL >> 17; }
     void Grow() {
-      std::vector<uint64_t> keys(keys_.empty() ? 1024 : keys_.size() * 2);
-      std::vector<float> counts(keys.size()), weights(keys.size());
-      std::vector<uint32_t> stamp(keys.size(), 0), order;
-      size_t mask = keys.size() - 1;
+      std::vector<Slot> slots(slots_.empty() ? 1024 : slots_.size() * 2);
+      std::vector<uint32_t> order;
+      order.reserve(order_.capacity());
+      const size_t mask = slots.size() - 1;
       for (uint32_t old : order_) {
-        size_t i = Mix(keys_[old]) & mask;
-        while (stamp[i] == epoch_) i = (i + 1) & mask;
-        stamp[i] = epoch_;
-        keys[i] = keys_[old];
-        counts[i] = counts_[old];
-        weights[i] = weights_[old];
+        size_t i = Mix(slots_[old].key) & mask;
+        while (slots[i].stamp == epoch_) i = (i + 1) & mask;
+        slots[i] = slots_[old];
         order.push_back(static_cast<uint32_t>(i));
       }
-      keys_.swap(keys);
-      counts_.swap(counts);
-      weights_.swap(weights);
-      stamp_.swap(stamp);
+      slots_.swap(slots);
       order_.swap(order);
     }
-    std::vector<uint64_t> keys_;
-    std::vector<float> counts_, weights_;
-    std::vector<uint32_t> stamp_, order_;
+    std::vector<Slot> slots_;
+    std::vector<uint32_t> order_;
     uint32_t epoch_ = 1;
   };
 
@@ -142,6 +151,7 @@ class HashEmbedder final : public Embedder {
   static constexpr uint64_t kBigramSeed = 0xc2b2ae3d27d4eb4fULL;
   static constexpr uint64_t kCharSeed = 0x165667b19e3779f9ULL;
   static constexpr float kCharWeight = 0.25f;
+  static constexpr uint64_t kFnvPrime = 0x100000001b3ULL;  // FNV-1a, as kb::Fnv1a64
   size_t dim_;
 };
 

@@ -143,10 +143,25 @@ std::string IncidentBody(const Incident& inc, const Json& extra) {
   return body;
 }
 
+// Fnv1a64 of NormalizeForHash(title \n raw_text \n JoinLines(symptoms) JoinLines(log_signatures)
+// JoinLines(metric_conditions) root_cause), hashed piece by piece (kb::NormalizedHash).
 std::string ContentHash(const Incident& inc) {
-  std::string text = inc.title + "\n" + inc.raw_text + "\n" + JoinLines(inc.symptoms) +
-                     JoinLines(inc.log_signatures) + JoinLines(inc.metric_conditions) + inc.root_cause;
-  return kb::Hex64(kb::Fnv1a64(kb::NormalizeForHash(text)));
+  kb::NormalizedHash h;
+  auto lines = [&](const std::vector<std::string>& v) {
+    for (const auto& s : v) {
+      h.Feed(s);
+      h.Feed("\n");
+    }
+  };
+  h.Feed(inc.title);
+  h.Feed("\n");
+  h.Feed(inc.raw_text);
+  h.Feed("\n");
+  lines(inc.symptoms);
+  lines(inc.log_signatures);
+  lines(inc.metric_conditions);
+  h.Feed(inc.root_cause);
+  return kb::Hex64(h.Value());
 }
 
 bool ValidCategoryId(const std::string& c) {
@@ -165,6 +180,13 @@ std::string ResolveDataPath(const std::string& rel) {
 }
 
 Json ToJsonArray(const std::vector<std::string>& v) { return Json(v); }
+// ToJsonArray(v).dump(), without building the Json value when every item is ASCII (the text
+// is the same byte for byte; text_util_test compares the two).
+std::string JsonArrayText(const std::vector<std::string>& v) {
+  std::string out;
+  if (kb::AppendAsciiJsonStringArray(v, &out)) return out;
+  return ToJsonArray(v).dump();
+}
 std::vector<std::string> FromJsonArray(const std::string& text) {
   try {
     return Json::parse(text).get<std::vector<std::string>>();
@@ -625,10 +647,11 @@ class KnowledgeBase::Impl {
     return p;
   }
 
-  // Inserts the entry and its text row; returns the entry id.
+  // Inserts the entry and its text row; returns the entry id. `body` is kept (moved) for the
+  // lexical index, which gets the entry when its batch commits.
   Result<int64_t> InsertEntry(Prepared& p, bool incident, const std::string& incident_id, int64_t chunk_id,
                               const std::string& category, const std::string& component, int64_t time_ms,
-                              const std::string& title, const std::string& body, Writer& w) {
+                              const std::string& title, std::string body, Writer& w) {
     p.insert_entry.Reset();
     p.insert_entry.Bind(1, std::string_view(incident ? "incident" : "chunk"));
     if (incident)
@@ -641,7 +664,7 @@ class KnowledgeBase::Impl {
     p.insert_text.Reset();
     p.insert_text.Bind(1, id).Bind(2, title).Bind(3, body);
     RETURN_IF_ERROR(p.insert_text.Run());
-    w.pending_lexical.push_back({id, title, body, incident, category, component, time_ms});
+    w.pending_lexical.push_back({id, title, std::move(body), incident, category, component, time_ms});
     return id;
   }
 
@@ -816,15 +839,23 @@ class KnowledgeBase::Impl {
       if (Validate(p, file, report, &new_categories)) valid.push_back(&p);
     }
     ASSIGN_OR_RETURN(Prepared prep, PrepareImport());
+    // Foreign keys are not enforced row by row while incidents are written: every signature and
+    // entry row below refers to the incident inserted just before it in the same transaction, so
+    // the parent lookup SQLite runs for each of them (~4.3 index seeks per incident of the
+    // benchmark corpus) can never fail; a replaced pack incident's rows are deleted one table at
+    // a time (DeleteStoredIncident), not by cascade. Enforcement is back on before this returns,
+    // whatever happened (guide imports rely on its cascade). The pragma is a no-op inside a
+    // transaction, so it brackets them.
+    RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys = OFF"));
     Writer w(this, &prep);
-    RETURN_IF_ERROR(w.Begin());
-    Status s = WriteIncidentsTx(valid, new_categories, file, report, prep, w);
-    if (s.ok()) s = w.Commit();
-    if (!s.ok()) {
-      w.Rollback();
-      return s;
+    Status s = w.Begin();
+    if (s.ok()) {
+      s = WriteIncidentsTx(valid, new_categories, file, report, prep, w);
+      if (s.ok()) s = w.Commit();
+      if (!s.ok()) w.Rollback();
     }
-    return Status::Ok();
+    Status on = db->Exec("PRAGMA foreign_keys = ON");
+    return s.ok() ? on : s;
   }
 
   Status WriteIncidentsTx(std::vector<kb::ParsedIncident*>& valid,
@@ -944,15 +975,15 @@ class KnowledgeBase::Impl {
             .Bind(3, inc.started_at_ms)
             .Bind(4, inc.resolved_at_ms)
             .Bind(5, inc.raw_text)
-            .Bind(6, ToJsonArray(inc.symptoms).dump())
-            .Bind(7, ToJsonArray(inc.log_signatures).dump())
-            .Bind(8, ToJsonArray(inc.metric_conditions).dump())
+            .Bind(6, JsonArrayText(inc.symptoms))
+            .Bind(7, JsonArrayText(inc.log_signatures))
+            .Bind(8, JsonArrayText(inc.metric_conditions))
             .Bind(9, inc.root_cause)
             .Bind(10, inc.component)
-            .Bind(11, ToJsonArray(inc.verification_steps).dump())
+            .Bind(11, JsonArrayText(inc.verification_steps))
             .Bind(12, inc.mitigation)
             .Bind(13, inc.source)
-            .Bind(14, ToJsonArray(inc.links).dump())
+            .Bind(14, JsonArrayText(inc.links))
             .Bind(15, p.extra.dump())
             .Bind(16, hash)
             .Bind(17, NowMs());
@@ -968,7 +999,7 @@ class KnowledgeBase::Impl {
         for (const auto& sig : inc.log_signatures) RETURN_IF_ERROR(add_sig("log", sig));
         for (const auto& cond : inc.metric_conditions) RETURN_IF_ERROR(add_sig("metric", cond));
         ASSIGN_OR_RETURN(int64_t entry, InsertEntry(prep, true, inc.id, 0, inc.root_cause, inc.component,
-                                                    inc.started_at_ms, inc.title, bodies[i], w));
+                                                    inc.started_at_ms, inc.title, std::move(bodies[i]), w));
         const uint64_t* sketch = check_near ? sketches.data() + i * kSketchWords : nullptr;
         w.AddPending(entry, v, d, list, sketch);
         if (check_near) recent.Add(entry, v, sketch, list);

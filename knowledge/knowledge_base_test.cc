@@ -571,6 +571,43 @@ TEST_CASE("a guide re-imported from the same path with new content replaces the 
   CHECK(none->empty());
 }
 
+TEST_CASE("incident imports leave no orphan row and foreign keys enforced for what follows") {
+  // Incidents are written with SQLite's per-row foreign-key lookups off (knowledge_base.cc,
+  // WriteIncidents); the rows must still all have their parents, and the guide replacement after
+  // it still relies on the cascade from guides to guide_chunks.
+  TempDir tmp;
+  auto o = MemoryOptions();
+  o.db_path = (tmp.path / "kb.sqlite").string();
+  auto kb = OpenOrDie(o);
+  auto incidents = kb->Import(kTestdata + "/incidents.jsonl");
+  REQUIRE(incidents.ok());
+  REQUIRE(incidents->added == 6);
+  auto bad = kb->Import(kTestdata + "/bad.jsonl");  // rejections and warnings in the same path
+  REQUIRE(bad.ok());
+  fs::path guide = tmp.path / "runbook.md";
+  std::ofstream(guide) << "# Runbook\n\n## Fans\n\nCheck the quokka fan tray.\n\n## Power\n\nReseat the PSU.\n";
+  auto first = kb->Import(guide.string());
+  REQUIRE(first.ok());
+  std::ofstream(guide, std::ios::trunc) << "# Runbook\n\n## Fans\n\nCheck the narwhal fan tray.\n";
+  auto second = kb->Import(guide.string());
+  REQUIRE(second.ok());
+  REQUIRE(second->replaced == 1);
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open(o.db_path.c_str(), &raw) == SQLITE_OK);
+  auto count = [&](const char* sql) {
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(raw, sql, -1, &st, nullptr) == SQLITE_OK);
+    int64_t n = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) ++n;
+    sqlite3_finalize(st);
+    return n;
+  };
+  CHECK(count("PRAGMA foreign_key_check") == 0);
+  CHECK(count("SELECT 1 FROM signatures") > 0);
+  CHECK(count("SELECT 1 FROM guide_chunks") == second->added);  // the old version's went by cascade
+  sqlite3_close(raw);
+}
+
 TEST_CASE("a crash mid-import keeps every committed batch and no half entry") {
   TempDir tmp;
   std::string db = (tmp.path / "kb.sqlite").string();

@@ -36,8 +36,24 @@ void ForEachToken(std::string_view text, Fn&& fn) {
 }
 
 // Lower-cased text with every run of non-alphanumeric bytes collapsed to one space, trimmed:
-// the form duplicate detection hashes.
+// the form duplicate detection hashes. (ASCII letters and digits are alphanumeric, bytes >= 0x80
+// are kept as they are: the "C" locale's isalnum/tolower, which Vigil never changes.)
 std::string NormalizeForHash(std::string_view text);
+
+// Fnv1a64(NormalizeForHash(concatenation of the pieces fed)), computed in one pass over the
+// pieces without building the concatenation or the normalised string (the import hashes every
+// incident's text with it):
+//   NormalizedHash h; h.Feed(a); h.Feed(b);  h.Value() == Fnv1a64(NormalizeForHash(a + b))
+class NormalizedHash {
+ public:
+  void Feed(std::string_view piece);
+  uint64_t Value() const { return h_; }
+
+ private:
+  uint64_t h_ = 0xcbf29ce484222325ULL;  // Fnv1a64's default seed
+  bool any_ = false;    // a word byte was hashed
+  bool space_ = false;  // non-word bytes since the last word byte
+};
 
 uint64_t Fnv1a64(std::string_view text, uint64_t seed = 0xcbf29ce484222325ULL);
 std::string Hex64(uint64_t v);
@@ -71,6 +87,12 @@ class Checksum {
   uint64_t h_[4] = {0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL, 0x9e3779b97f4a7c15ULL,
                     0x2545f4914f6cdd1dULL};
 };
+
+// Appends `items` as a JSON array of strings, byte for byte as nlohmann::json's dump() writes it
+// (no spaces; \" \\ \b \f \n \r \t escaped, other bytes below 0x20 as \u00xx, the rest as is),
+// and returns true, when every byte of every item is ASCII; otherwise returns false and leaves
+// `out` unchanged (the caller serialises through nlohmann, which validates UTF-8).
+bool AppendAsciiJsonStringArray(const std::vector<std::string>& items, std::string* out);
 
 // Trims ASCII whitespace at both ends.
 std::string_view Trim(std::string_view s);
