@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -191,6 +192,91 @@ void InnerProducts(const float* x, size_t nx, const float* y, size_t ny, size_t 
   InnerProductsScalar(x, nx, y, ny, d, out);
 }
 
+// One product of InnerProductsAvx512's 4 x 4 blocks, with the same bits: a 16-lane FMA chain
+// over d, then the lanes summed in order.
+__attribute__((target("avx512f"))) float Fma16Dot(const float* x, const float* y, size_t d) {
+  __m512 acc = _mm512_setzero_ps();
+  for (size_t i = 0; i < d; i += 16) acc = _mm512_fmadd_ps(_mm512_loadu_ps(x + i), _mm512_loadu_ps(y + i), acc);
+  alignas(64) float lanes[16];
+  _mm512_store_ps(lanes, acc);
+  float sum = 0;
+  for (float l : lanes) sum += l;
+  return sum;
+}
+
+// bfloat16 screening for the blocked nearest-centroid search (SimdFlatL2::search): the inner
+// products of all pairs are first computed from bf16 copies of both sides (VDPBF16PS: 32
+// products per instruction, half the bytes), which are within kBf16DotError * |x| |y| of the
+// float ones; only the stored vectors whose bound can still reach the k nearest get the float
+// product, computed exactly as InnerProducts computes it there, so the result is the float
+// search's, bit for bit. (Each bf16 input is within 2^-8 relative of its float, so a product
+// within 2^-7 + 2^-16 of the float product; float rounding of both sums adds < 3e-6 relative of
+// sum |x_i y_i| <= |x| |y| for d <= 4096: 2^-6 is twice what is needed.)
+constexpr double kBf16DotError = 1.0 / 64;
+bool bf16_screening_allowed = true;
+size_t bf16_screened_pairs = 0, bf16_exact_pairs = 0;  // Bf16ScreeningCountsForTesting
+const bool kHaveAvx512Bf16 = kHaveAvx512 && __builtin_cpu_supports("avx512bf16");
+
+// bf16 copies (round to nearest even) of n rows of d floats, d a multiple of 32.
+__attribute__((target("avx512f,avx512bf16"))) void ToBf16(const float* x, size_t n, size_t d, uint16_t* out) {
+  for (size_t i = 0; i < n * d; i += 32) {
+    const __m512bh v = _mm512_cvtne2ps_pbh(_mm512_loadu_ps(x + i + 16), _mm512_loadu_ps(x + i));
+    std::memcpy(out + i, &v, sizeof v);
+  }
+}
+
+__attribute__((target("avx512f,avx512bf16"))) inline __m512bh LoadBf16(const uint16_t* p) {
+  __m512bh v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+// (Through memory: GCC 12's extract intrinsics trip -Wmaybe-uninitialized.)
+__attribute__((target("avx512f"))) inline float ReduceAdd(__m512 v) {
+  alignas(64) float l[16];
+  _mm512_store_ps(l, v);
+  return ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7])) + ((l[8] + l[9]) + (l[10] + l[11])) +
+         ((l[12] + l[13]) + (l[14] + l[15]));
+}
+
+__attribute__((target("avx512f,avx512bf16"))) float DotBf16(const uint16_t* x, const uint16_t* y, size_t d) {
+  __m512 acc = _mm512_setzero_ps();
+  for (size_t i = 0; i < d; i += 32) acc = _mm512_dpbf16_ps(acc, LoadBf16(x + i), LoadBf16(y + i));
+  return ReduceAdd(acc);
+}
+
+// out[r * ny + c] ~= x_r . y_c from bf16 rows (d a multiple of 32), 4 x 4 blocks.
+__attribute__((target("avx512f,avx512bf16"))) void InnerProductsBf16(const uint16_t* x, size_t nx,
+                                                                    const uint16_t* y, size_t ny, size_t d,
+                                                                    float* out) {
+  size_t r = 0;
+  for (; r + 4 <= nx; r += 4) {
+    size_t c = 0;
+    for (; c + 4 <= ny; c += 4) {
+      __m512 acc[4][4];
+      for (auto& row : acc)
+        for (auto& a : row) a = _mm512_setzero_ps();
+      for (size_t i = 0; i < d; i += 32) {
+        const __m512bh b0 = LoadBf16(y + c * d + i), b1 = LoadBf16(y + (c + 1) * d + i),
+                       b2 = LoadBf16(y + (c + 2) * d + i), b3 = LoadBf16(y + (c + 3) * d + i);
+        for (size_t j = 0; j < 4; ++j) {
+          const __m512bh v = LoadBf16(x + (r + j) * d + i);
+          acc[j][0] = _mm512_dpbf16_ps(acc[j][0], v, b0);
+          acc[j][1] = _mm512_dpbf16_ps(acc[j][1], v, b1);
+          acc[j][2] = _mm512_dpbf16_ps(acc[j][2], v, b2);
+          acc[j][3] = _mm512_dpbf16_ps(acc[j][3], v, b3);
+        }
+      }
+      for (size_t j = 0; j < 4; ++j)
+        for (size_t k = 0; k < 4; ++k) out[(r + j) * ny + c + k] = ReduceAdd(acc[j][k]);
+    }
+    for (; c < ny; ++c)
+      for (size_t j = 0; j < 4; ++j) out[(r + j) * ny + c] = DotBf16(x + (r + j) * d, y + c * d, d);
+  }
+  for (; r < nx; ++r)
+    for (size_t c = 0; c < ny; ++c) out[r * ny + c] = DotBf16(x + r * d, y + c * d, d);
+}
+
 // Distance computer over flat float storage using L2Sqr (HNSW construction and search).
 struct SimdL2Computer final : faiss::FlatCodesDistanceComputer {
   explicit SimdL2Computer(const faiss::IndexFlat& index)
@@ -236,6 +322,89 @@ class TopK {
   std::priority_queue<std::pair<float, idx_t>> heap_;  // worst (largest) on top
 };
 
+// The bf16-screened form of SimdFlatL2::search's blocked loop for one tile of rows (>= 4) of
+// queries against every stored vector: the same (distance, label) pairs reach each row's TopK as
+// in the float loop for every stored vector that can be among the k nearest, in ascending label
+// order, with the same distance bits (so TopK keeps the same k: it keeps the k smallest by
+// (distance, label) whatever else was pushed before them).
+class Bf16Screen {
+ public:
+  using idx_t = faiss::Index::idx_t;
+  void Prepare(const float* xb, size_t m, size_t d, const std::vector<float>& base_norms) {
+    m_ = m;
+    d_ = d;
+    base16_.resize(m * d);
+    ToBf16(xb, m, d, base16_.data());
+    base_len_.resize(m);
+    for (size_t c = 0; c < m; ++c) base_len_[c] = std::sqrt(std::max(0.0f, base_norms[c]));
+  }
+  void Search(const float* x, size_t rows, const float* query_norms, const float* xb,
+              const std::vector<float>& base_norms, size_t k, std::vector<TopK>& heaps) {
+    constexpr size_t kCols = 256;  // as the float loop: its column tiles decide which kernel a pair used
+    query16_.resize(rows * d_);
+    ToBf16(x, rows, d_, query16_.data());
+    approx_.resize(rows * m_);
+    for (size_t c0 = 0; c0 < m_; c0 += kCols) {
+      const size_t cols = std::min(kCols, m_ - c0);
+      tile_.resize(rows * cols);
+      InnerProductsBf16(query16_.data(), rows, base16_.data() + c0 * d_, cols, d_, tile_.data());
+      for (size_t r = 0; r < rows; ++r) std::copy_n(tile_.data() + r * cols, cols, approx_.data() + r * m_ + c0);
+    }
+    const size_t full_rows = rows - rows % 4;
+    for (size_t r = 0; r < rows; ++r) {
+      const float* a = approx_.data() + r * m_;
+      const float qn = query_norms[r];
+      const double ql = std::sqrt(std::max(0.0, double(qn)));
+      lo_.resize(m_);
+      hi_.resize(m_);
+      bool finite = std::isfinite(qn);
+      for (size_t c = 0; c < m_ && finite; ++c) {
+        const double dist = double(qn) + base_norms[c] - 2.0 * a[c];
+        const double err = 2 * (kBf16DotError * ql * base_len_[c] + 1e-30);
+        lo_[c] = dist - err;
+        hi_[c] = dist + err;
+        finite = std::isfinite(lo_[c]) && std::isfinite(hi_[c]);
+      }
+      const float* q = x + r * d_;
+      auto exact = [&](size_t c) {
+        // The product as InnerProducts gave it in the float loop: 4 x 4 blocks of its AVX-512
+        // kernel (rows of a tile and columns of a column tile in full groups of 4), InnerProduct
+        // for the rest.
+        const size_t c0 = c / kCols * kCols, cols = std::min(kCols, m_ - c0);
+        const bool block = r < full_rows && c - c0 < cols - cols % 4;
+        const float dot = block ? Fma16Dot(q, xb + c * d_, d_) : InnerProduct(q, xb + c * d_, d_);
+        heaps[r].Push(std::max(0.0f, qn + base_norms[c] - 2 * dot), static_cast<idx_t>(c));
+      };
+      if (!finite) {  // NaN or infinite inputs: every pair as the float loop would push it
+        for (size_t c = 0; c < m_; ++c) exact(c);
+        continue;
+      }
+      // Whatever the k nearest are, each has lo <= its distance <= the k-th smallest hi.
+      kth_.assign(hi_.begin(), hi_.end());
+      std::nth_element(kth_.begin(), kth_.begin() + static_cast<std::ptrdiff_t>(k - 1), kth_.end());
+      const double threshold = kth_[k - 1];
+      for (size_t c = 0; c < m_; ++c) {
+        if (lo_[c] <= threshold) {
+          exact(c);
+          ++exact_;
+        }
+      }
+      screened_ += m_;
+    }
+  }
+  ~Bf16Screen() {
+    bf16_screened_pairs += screened_;
+    bf16_exact_pairs += exact_;
+  }
+
+ private:
+  size_t m_ = 0, d_ = 0;
+  std::vector<uint16_t> base16_, query16_;
+  std::vector<float> base_len_, approx_, tile_;
+  std::vector<double> lo_, hi_, kth_;
+  size_t screened_ = 0, exact_ = 0;
+};
+
 // Debian's libfaiss (1.7.3) is compiled for baseline x86-64, where faiss::fvec_L2sqr is a scalar
 // loop: at 512 dimensions it dominated HNSW insertion and Flat search. This IndexFlatL2 computes
 // distances with L2Sqr instead. It serialises as a plain IndexFlatL2 (write_index dispatches on
@@ -267,11 +436,19 @@ struct SimdFlatL2 final : faiss::IndexFlatL2 {
     constexpr idx_t kRows = 64, kCols = 256;  // a tile of queries x stored vectors (L2-resident)
     std::vector<float> tile(kRows * kCols);
     std::vector<TopK> heaps(kRows, TopK(top));
+    const bool bf16 = kHaveAvx512Bf16 && bf16_screening_allowed && dim % 32 == 0 && ntotal > k;
+    Bf16Screen screen;
+    if (bf16) screen.Prepare(xb, static_cast<size_t>(ntotal), dim, base_norms);
     for (idx_t q0 = 0; q0 < n; q0 += kRows) {
       const idx_t rows = std::min(kRows, n - q0);
       float query_norms[kRows];
       for (idx_t r = 0; r < rows; ++r) {
         query_norms[r] = InnerProduct(x + (q0 + r) * dim, x + (q0 + r) * dim, dim);
+      }
+      if (bf16 && rows >= 4) {
+        screen.Search(x + q0 * dim, static_cast<size_t>(rows), query_norms, xb, base_norms, top, heaps);
+        for (idx_t r = 0; r < rows; ++r) heaps[r].Take(distances + (q0 + r) * k, labels + (q0 + r) * k);
+        continue;
       }
       for (idx_t i0 = 0; i0 < ntotal; i0 += kCols) {
         const idx_t cols = std::min(kCols, ntotal - i0);
@@ -494,6 +671,10 @@ void SearchIvfFlat(const faiss::IndexIVFFlat& ivf, const float* q, size_t k, siz
 }  // namespace
 
 float VectorDot(const float* a, const float* b, size_t d) { return InnerProduct(a, b, d); }
+
+void SetBf16ScreeningForTesting(bool allowed) { bf16_screening_allowed = allowed; }
+bool HaveBf16Screening() { return kHaveAvx512Bf16; }
+std::pair<size_t, size_t> Bf16ScreeningCountsForTesting() { return {bf16_screened_pairs, bf16_exact_pairs}; }
 
 uint64_t IdFingerprint(std::span<const int64_t> ids) {
   uint64_t sum = 0;

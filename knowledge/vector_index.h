@@ -30,6 +30,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
@@ -143,5 +144,15 @@ uint64_t IdFingerprint(std::span<const int64_t> ids);
 
 // Inner product of two rows of d floats (SIMD where the CPU has AVX2).
 float VectorDot(const float* a, const float* b, size_t d);
+
+// The nearest-centroid search of IVF adds and k-means (several rows at once, d a multiple of 32)
+// screens the centroids with bfloat16 inner products where the CPU has AVX512_BF16 and computes
+// the float distance only for those that can be among the k nearest: the same lists, bit for bit,
+// as the float search (knowledge/README.md, "Import"). Tests: false forces the float search
+// everywhere (not synchronised with concurrent searches); whether the CPU has the screening; and
+// the (row, centroid) pairs screened and given the float distance so far in this process.
+void SetBf16ScreeningForTesting(bool allowed);
+bool HaveBf16Screening();
+std::pair<size_t, size_t> Bf16ScreeningCountsForTesting();
 
 }  // namespace vigil

@@ -627,3 +627,96 @@ TEST_CASE("a FAISS add that throws leaves the sign sketches describing exactly w
 }
 
 }  // namespace vigil
+
+namespace vigil {
+namespace {
+
+// Unit vectors in tight clusters around `centers` random directions (cosine ~0.9-0.99 to their
+// center, like the benchmark's copies of pack entries), with some rows repeated exactly: many
+// centroids end up nearly tied for a row.
+std::vector<float> ClusteredUnitVectors(size_t n, size_t d, size_t centers, uint64_t seed) {
+  auto c = UnitVectors(centers, d, seed);
+  std::mt19937_64 rng(seed + 1);
+  std::normal_distribution<float> g;
+  std::vector<float> v(n * d);
+  for (size_t i = 0; i < n; ++i) {
+    if (i > 0 && rng() % 10 == 0) {  // an exact repeat of an earlier row
+      const size_t j = rng() % i;
+      std::copy_n(v.data() + j * d, d, v.data() + i * d);
+      continue;
+    }
+    const size_t k = rng() % centers;
+    const float noise = 0.02f + 0.1f * static_cast<float>(rng() % 100) / 100 / std::sqrt(float(d)) * 8;
+    double norm = 0;
+    for (size_t j = 0; j < d; ++j) norm += double(v[i * d + j] = c[k * d + j] + noise * g(rng)) * v[i * d + j];
+    for (size_t j = 0; j < d; ++j) v[i * d + j] /= static_cast<float>(std::sqrt(norm));
+  }
+  return v;
+}
+
+std::string FileBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+}  // namespace
+
+TEST_CASE("bf16 screening of the nearest-centroid search gives the float search's lists bit for bit") {
+  omp_set_num_threads(1);
+  if (!HaveBf16Screening()) MESSAGE("this CPU has no AVX512_BF16: both runs take the float search");
+  const auto dir = std::filesystem::temp_directory_path() / ("vigil_bf16_" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  // (d, nlist, rows): 37 centroids leave a column remainder of 1 after the 4-wide blocks; 300 spans
+  // two column tiles of 256 with a remainder; the row counts leave 1-3 rows past a 64-row tile
+  // (the float loop) and tiles whose rows are not a multiple of 4 (InnerProduct rows).
+  struct Shape {
+    size_t d, nlist, rows;
+  };
+  for (Shape shape : {Shape{64, 37, 37 * 32 + 5}, Shape{64, 300, 300 * 32 + 66}, Shape{512, 16, 16 * 32 + 71}}) {
+    INFO("d " << shape.d << " nlist " << shape.nlist);
+    const size_t d = shape.d, n = shape.rows;
+    auto xb = ClusteredUnitVectors(n, d, shape.nlist / 3 + 2, 17 + d);
+    std::vector<int64_t> ids(n);
+    for (size_t i = 0; i < n; ++i) ids[i] = static_cast<int64_t>(i + 1);
+    auto queries = ClusteredUnitVectors(515, d, shape.nlist / 3 + 2, 17 + d);  // same centers
+    std::vector<std::string> files;
+    std::vector<std::vector<int64_t>> assigned;
+    const auto before = Bf16ScreeningCountsForTesting();
+    for (bool screening : {false, true}) {
+      SetBf16ScreeningForTesting(screening);
+      auto idx = VectorIndex::Create("IVF" + std::to_string(shape.nlist) + ",Flat", d);
+      REQUIRE(idx.ok());
+      // Training (k-means, whose assignment steps run the search) at the crossing Add, then a
+      // batch assigned by the search.
+      const size_t first = shape.nlist * 32;
+      REQUIRE((*idx)->Add(std::span(ids).first(first), std::span(xb).first(first * d)).ok());
+      REQUIRE((*idx)->trained());
+      REQUIRE((*idx)->Add(std::span(ids).subspan(first), std::span(xb).subspan(first * d)).ok());
+      const std::string path = (dir / ("idx_" + std::to_string(screening))).string();
+      REQUIRE((*idx)->Save(path).ok());
+      files.push_back(FileBytes(path));
+      std::vector<int64_t> lists;
+      for (size_t nprobe : {size_t{1}, size_t{3}, size_t{8}}) {
+        auto l = (*idx)->AssignLists(queries, nprobe);
+        REQUIRE(l.ok());
+        lists.insert(lists.end(), l->begin(), l->end());
+      }
+      assigned.push_back(lists);
+    }
+    SetBf16ScreeningForTesting(true);
+    // The same centroids (k-means took the same steps), the same vectors in the same lists.
+    CHECK(files[0].size() > 0);
+    CHECK((files[0] == files[1]));
+    CHECK((assigned[0] == assigned[1]));
+    if (HaveBf16Screening()) {
+      const auto after = Bf16ScreeningCountsForTesting();
+      const size_t screened = after.first - before.first, exact = after.second - before.second;
+      MESSAGE("pairs screened " << screened << ", given the float distance " << exact);
+      CHECK(screened > 0);
+      CHECK(exact < screened / 2);
+    }
+  }
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace vigil
