@@ -1,7 +1,5 @@
 #include "evals/detection_command.h"
 
-#include <algorithm>
-
 #include "core/config.h"
 #include "evals/detection_aggregate.h"
 #include "evals/detection_cad.h"
@@ -123,18 +121,21 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
   };
   // "<base>-likelihood" (evals/detection_likelihood.h) takes any detector with one continuous score.
   const std::string kLikelihood = "-likelihood";
-  const std::vector<std::string> no_score = {"rules", "rules-aggregate", "residual-or-spe",
-                                             "residual-or-spe-residual"};
   for (const std::string& name : options.detectors) {
     const bool likelihood = name.size() > kLikelihood.size() &&
                             name.compare(name.size() - kLikelihood.size(), kLikelihood.size(), kLikelihood) == 0;
     const std::string base = likelihood ? name.substr(0, name.size() - kLikelihood.size()) : name;
-    if (likelihood && std::find(no_score.begin(), no_score.end(), base) != no_score.end()) {
-      return InvalidArgumentError("detector `" + name + "`: `" + base +
-                                  "` has no single continuous score for the likelihood (bases: the known names "
-                                  "but rules, rules-aggregate and the residual-or-spe* unions)");
-    }
     std::unique_ptr<BenchDetector> d = build(base);
+    if (d != nullptr && likelihood && d->LastScores() == nullptr) {
+      // Refused here rather than after the base's whole run; the bases are the detectors with a score.
+      std::string bases;
+      for (const std::string& k : known) {
+        std::unique_ptr<BenchDetector> b = build(k);
+        if (b->LastScores() != nullptr) bases += (bases.empty() ? "" : ", ") + k;
+      }
+      return InvalidArgumentError("detector `" + name + "`: `" + base +
+                                  "` has no single continuous score for the likelihood (bases: " + bases + ")");
+    }
     if (d == nullptr) {
       std::vector<std::string> names = known;
       names.push_back("<base>-likelihood");

@@ -25,8 +25,8 @@ struct DetectCommandOptions {
   // "cad-ose-grow" (the training range widened causally), "cad-ose-wide" (the training range
   // widened by its width on each side), "knn-cad" (KNN conformal anomaly detector, for NAB), and
   // "<base>-likelihood" for any base with one continuous score (Numenta's anomaly likelihood over
-  // it, evals/detection_likelihood.h; not rules, rules-aggregate, residual-or-spe*); none is in the
-  // default.
+  // it, evals/detection_likelihood.h; refused when parsed for a base without LastScores: rules,
+  // rules-aggregate, pca-spe*, residual-or-spe*); none is in the default.
   std::vector<std::string> detectors = {"rules", "mad-band", "iforest"};
   EvalSetOptions set;
   int delay_k = 7;

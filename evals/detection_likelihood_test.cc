@@ -170,6 +170,12 @@ TEST_CASE("RunDetectCommand: <base>-likelihood names") {
         std::string::npos);
   o.detectors = {"residual-or-spe-likelihood"};
   CHECK(RunDetectCommand(o).status().message().find("`residual-or-spe` has no single") != std::string::npos);
+  // PCA-SPE has no LastScores: refused here, not after its whole run.
+  o.detectors = {"pca-spe-likelihood"};
+  CHECK(RunDetectCommand(o).status().message().find("`pca-spe` has no single continuous score") !=
+        std::string::npos);
+  o.detectors = {"pca-spe-residual-likelihood"};
+  CHECK(RunDetectCommand(o).status().message().find("`pca-spe-residual` has no single") != std::string::npos);
   o.detectors = {"mad-bnd-likelihood"};
   const std::string m = RunDetectCommand(o).status().message();
   INFO(m);
