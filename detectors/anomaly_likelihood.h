@@ -20,8 +20,9 @@
 //   - tail probability Q_t = ½·erfc(z/√2), z = (a_t − μ)/σ (upper tail only: an average below μ
 //     gives Q > ½; NuPIC mirrors it to the upper tail, evals/README.md says why not here);
 //   - filter: when Q_t ≤ red and the previous finite step's unfiltered Q (re-evaluated under the
-//     new distribution at a re-estimation step; none before the first step after probation) was
-//     also ≤ red, Q_t becomes `yellow`: only the first step of a run of red stays red;
+//     new distribution at a re-estimation step, so at the first step after probation the last
+//     probationary average's Q under the first estimate; none without any finite score before)
+//     was also ≤ red, Q_t becomes `yellow`: only the first step of a run of red stays red;
 //   - output: the likelihood L_t = 1 − Q_t (filtered). Numenta's alarm: L_t ≥ 1 − red.
 //
 // Cost per step O(averaging_window), plus O(historic_window·averaging_window) per re-estimation;

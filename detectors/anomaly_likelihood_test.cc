@@ -80,6 +80,27 @@ TEST_CASE("anomaly_likelihood: re-estimates every period from the history before
   CHECK(al->estimates() == 3);
 }
 
+// At a re-estimation the filter compares with the previous average under the *new* distribution.
+// Probationary 4, learning period 2, average over 2, re-estimation every 6: t 4 as the hand trace
+// (μ 0.3, σ 0.05); t 5: 1.0, average 0.6, z = 6: red. t 6 re-estimates from averages 0.25 0.35
+// 0.3 0.6: μ = 0.375, σ² = 0.018125; the previous average 0.6 is now z = 1.67, not red, so 2.0
+// (average 1.5, z = 8.36) stays red — under the old previous tail (red) it would be yellow.
+TEST_CASE("anomaly_likelihood: at a re-estimation the previous tail is re-evaluated for the filter") {
+  AnomalyLikelihoodOptions o = Small(4, 2, 2);
+  o.reestimation_period = 6;
+  Result<AnomalyLikelihood> al = AnomalyLikelihood::Create(o);
+  REQUIRE(al.ok());
+  for (double s : {0.1, 0.2, 0.3, 0.4, 0.2}) al->Step(s);
+  al->Step(1.0);
+  CHECK(al->last_alarm());
+  al->Step(2.0);
+  CHECK(al->estimates() == 2);
+  CHECK(al->distribution().mean == doctest::Approx(0.375));
+  CHECK(al->distribution().stdev == doctest::Approx(std::sqrt(0.018125)));
+  CHECK(al->last_tail() == doctest::Approx(0.5 * std::erfc(1.125 / std::sqrt(0.018125) / std::sqrt(2.0))));
+  CHECK(al->last_alarm());
+}
+
 // Historic window 4: after six scores it holds the last four, so the two large early scores are
 // gone; the averages restart at the window's start (0.1 alone, then 0.15 ...), and once the
 // learning period (2) has shifted out of the window nothing is skipped.
