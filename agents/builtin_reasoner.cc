@@ -390,6 +390,8 @@ std::vector<std::pair<int, ComponentHint>> RankPlacements(const std::string& lin
   return out;
 }
 
+std::string ProbeErrorText(const Json& details);
+
 std::string OddHcaInDetails(const Json& details) {
   if (!details.is_object()) return "";
   static const std::regex kHcaName(R"(^(mlx5_\d+|ibp\d+s\d+|hfi1_\d+)$)");
@@ -419,12 +421,21 @@ std::string OddHcaInDetails(const Json& details) {
     if (agree && v[0].second < 0.5 * median) return v[0].first;
   }
   // A probe that names the port itself ("slowest_hca": "mlx5_5", "slowest_nic": "mlx5_7",
-  // "hca": "mlx5_2"): exactly one HCA named among the details' strings.
+  // "hca": "mlx5_2"), or its error message does ("IBV_WC_RETRY_EXC_ERR(12) on mlx5_1 to node-11"):
+  // exactly one HCA named among the details' strings.
   std::string named;
   for (const auto& [key, value] : details.items()) {
     if (!value.is_string() || !std::regex_match(value.get<std::string>(), kHcaName)) continue;
     if (!named.empty() && named != value.get<std::string>()) return "";
     named = value.get<std::string>();
+  }
+  if (named.empty()) {
+    static const std::regex kHcaInText(R"(\b(mlx5_\d+|ibp\d+s\d+|hfi1_\d+)\b)");
+    const std::string text = ProbeErrorText(details);
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), kHcaInText); it != std::sregex_iterator(); ++it) {
+      if (!named.empty() && named != it->str(1)) return "";
+      named = it->str(1);
+    }
   }
   return named;
 }
@@ -940,13 +951,21 @@ ComponentHint HintFromSource(const std::string& source, const Topology& t) {
 // "[epoch12]:" or "[step100]:" is not read as one.
 std::optional<int> TeeLocalRank(const std::string& line, const Topology& t) {
   constexpr int kMaxGpusPerNode = 16;
-  static const std::regex kTee(R"(^\s*(?:\d+:\s+)?\[(?![Rr][Aa][Nn][Kk]\d)[A-Za-z][A-Za-z_-]{0,30}(\d{1,3})\]:)");
+  static const std::regex kTee(R"(^\s*(?:\d+:\s+)?\[(?![Rr][Aa][Nn][Kk]\d)([A-Za-z][A-Za-z_-]{0,30}?)[_-]?(\d{1,3})\]:)");
   std::smatch m;
   if (line.find("]:") == std::string::npos ||
       !std::regex_search(line, m, kTee, std::regex_constants::match_continuous)) {
     return std::nullopt;
   }
-  std::optional<int32_t> local = ParseInt32(m.str(1));
+  // A progress counter in front of a line ("[epoch3]:", "[step12]:", "[iter7]:") is no torchrun
+  // role: its number counts epochs or steps, not local ranks.
+  static const std::set<std::string> kCounters = {
+      "epoch", "ep", "step", "steps", "iter", "iteration", "it", "batch", "microbatch", "micro", "mb", "layer",
+      "stage", "round", "chunk", "shard", "bucket", "expert", "block", "phase", "attempt", "retry", "try",
+      "restart", "run", "trial", "sample", "seq", "gen", "generation", "eval", "val", "test", "save", "ckpt",
+      "checkpoint"};
+  if (kCounters.count(Lower(m.str(1)))) return std::nullopt;
+  std::optional<int32_t> local = ParseInt32(m.str(2));
   int limit = t.gpus_per_node > 0 ? t.gpus_per_node : kMaxGpusPerNode;
   if (!local || *local >= limit) return std::nullopt;
   return *local;
@@ -1038,7 +1057,10 @@ void HintFromLine(const std::string& line, const Topology& t, ComponentHint& h) 
     }
   }
   if (h.gpu < 0 && std::regex_search(line, m, kGpuKey)) h.gpu = ParseInt32(m.str(1)).value_or(-1);
-  if (h.gpu < 0 && std::regex_search(gpu_text, m, kGpu)) h.gpu = ParseInt32(m.str(1)).value_or(-1);
+  if (h.gpu < 0 && std::regex_search(gpu_text, m, kGpu)) {
+    h.gpu = ParseInt32(m.str(1)).value_or(-1);
+    h.gpu_bare = h.gpu >= 0;
+  }
   // torchrun's "local_rank: 3": one process per GPU, local rank N drives GPU N of its node.
   static const std::regex kLocalRank(R"(\blocal[_ ]rank\s*[:=]?\s*(\d+)\b)", std::regex::icase);
   if (h.gpu < 0 && std::regex_search(line, m, kLocalRank)) {
@@ -1088,6 +1110,7 @@ void HintFromSection(const CaseLog& log, size_t line, const Topology& t, Compone
       HintFromLine(text, t, sec);
       h.gpu = sec.gpu;
       h.gpu_from_rank = sec.gpu_from_rank;
+      h.gpu_bare = sec.gpu_bare;
       if (h.rank < 0) h.rank = sec.rank;
       if (h.node.empty()) h.node = sec.node;
       return;
@@ -1344,6 +1367,21 @@ FlatLogs FlattenLogs(const DiagnosisCase& c) {
   return f;
 }
 
+// The error messages a probe kept in its details: top-level strings under a key that names an
+// error or message ("error", "last_error", "message"); other details (driver versions, GPU names,
+// per-link tables) are not words about the fault.
+std::string ProbeErrorText(const Json& details) {
+  std::string out;
+  if (!details.is_object()) return out;
+  static const std::regex kKey(R"(err|message|msg)", std::regex::icase);
+  for (const auto& [key, value] : details.items()) {
+    if (!value.is_string() || !std::regex_search(key, kKey)) continue;
+    if (!out.empty()) out += " | ";
+    out += value.get<std::string>().substr(0, 2000);
+  }
+  return out;
+}
+
 std::vector<std::string> CategoriesNamedByProbe(const ProbeResult& r) {
   // What a failed probe's own words single out (vigil-probe reasons and the last Xid).
   struct Keyword {
@@ -1353,7 +1391,10 @@ std::vector<std::string> CategoriesNamedByProbe(const ProbeResult& r) {
   static const Keyword kKeywords[] = {
       {R"(not enumerated|fallen off|gpu is lost|\bxid 79\b)", "gpu_fallen_off_bus"},
       {R"(\bdbe\b|double.bit|uncorrectable.*ecc|ecc.*uncorrectable|\bxid (48|94|95|92)\b)", "gpu_memory_uncorrectable_ecc"},
-      {R"(row remap(ping)? failure|\bxid (63|64)\b)", "gpu_row_remap_failure"},
+      // "failed or is pending and needs a reset" (the taxonomy): a pending remap the probe reports
+      // is the remap category's own finding (when the same reason also counts uncorrectable ECC
+      // errors, those come first and lead: the pending remap is what the error left behind).
+      {R"(row remap(ping)? (failure|pending)|\bxid (63|64)\b)", "gpu_row_remap_failure"},
       {R"(\bxid (119|120|62)\b|\bgsp\b)", "gpu_firmware_error"},
       {R"(nvlink|\bxid 74\b)", "nvlink_error"},
       {R"(temperature|thermal)", "gpu_thermal_throttle"},
@@ -1366,16 +1407,21 @@ std::vector<std::string> CategoriesNamedByProbe(const ProbeResult& r) {
       // error / timeout, not a latency over the threshold).
       {R"(launch_latency|launch.sync|launch latency)", "straggler_rank"},
       {R"(\bxid (13|31|43)\b)", "illegal_memory_access"},
+      // An IB verbs completion error or a port the probe found down: the fabric link, whatever
+      // the probe measured (a NCCL bandwidth test that failed on "IBV_WC_RETRY_EXC_ERR on mlx5_1").
+      {R"(ibv_wc_|retry_exc|\bnet/ib\b|\b(ib|hca) (port|link)\b[^.;]{0,40}\bdown\b)", "ib_link_failure"},
   };
   static const std::vector<std::pair<std::regex, std::string>>* compiled = [] {
     auto* v = new std::vector<std::pair<std::regex, std::string>>();
     for (const Keyword& k : kKeywords) v->emplace_back(std::regex(k.pattern, std::regex::icase), k.category);
     return v;
   }();
+  // The reason, then the error message the probe kept in its details (a NCCL test's failing call).
+  const std::string text = r.reason + " | " + ProbeErrorText(r.details);
   std::vector<std::pair<size_t, std::string>> found;
   for (const auto& [re, cat] : *compiled) {
     std::smatch m;
-    if (std::regex_search(r.reason, m, re)) found.emplace_back(static_cast<size_t>(m.position(0)), cat);
+    if (std::regex_search(text, m, re)) found.emplace_back(static_cast<size_t>(m.position(0)), cat);
   }
   std::sort(found.begin(), found.end());
   std::vector<std::string> out;
@@ -1478,6 +1524,16 @@ bool RemapFailed(const B& beliefs) {
     if (text.rfind("similar past incident", 0) == 0) continue;  // a KB title, not this GPU's state
     if (auto kb = text.find("  (reads like kb:"); kb != std::string::npos) text.resize(kb);
     if (std::regex_search(text, kFailed)) return true;
+    // A probe of the GPU that finds its remap pending (a reset required) and no uncorrectable ECC
+    // error outstanding: the GPU's own counters say the repair is what is stuck, so the ECC errors
+    // the job logged are its symptom ("1 volatile uncorrectable (DBE) ECC errors; row remap
+    // pending" is the other reading: a fresh error and the repair it queued).
+    static const std::regex kPendingOnly(R"(remap(ping)? pending)", std::regex::icase);
+    static const std::regex kUncorrectable(R"(uncorrectable|\bdbe\b|double.bit)", std::regex::icase);
+    if (o.evidence.kind == EvidenceKind::kProbe && std::regex_search(text, kPendingOnly) &&
+        !std::regex_search(text, kUncorrectable)) {
+      return true;
+    }
   }
   return false;
 }
@@ -2072,6 +2128,7 @@ class Beliefs {
 
   // Scales the positive log/metric contributions to `c` by `factor`, noting why.
   void Discount(const std::string& c, double factor, const std::string& why) {
+    discounted_.insert(c);
     for (Observation& o : obs_) {
       if (o.evidence.kind == EvidenceKind::kProbe) continue;
       auto it = o.deltas.find(c);
@@ -2203,6 +2260,8 @@ class Beliefs {
     return h;
   }
 
+  // Whether `c` was explained away as a downstream symptom of another category.
+  bool Discounted(const std::string& c) const { return discounted_.count(c) > 0; }
   bool ConfirmedByProbe(const std::string& c) const {
     for (const Observation& o : obs_) {
       if (o.evidence.kind != EvidenceKind::kProbe) continue;
@@ -2227,6 +2286,7 @@ class Beliefs {
   double other_score_;
   std::map<std::string, double> score_;
   std::vector<Observation> obs_;
+  std::set<std::string> discounted_;  // categories explained away (Discount)
   // The case's lines and, read on the first storage component, those the storage scope reads
   // (StorageLines): shared by copies of these beliefs, so one case is filtered once.
   struct CaseStorage {
@@ -2786,13 +2846,29 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     auto effect = ExplainedBy().find(ranked[0].first);
     bool leader_is_effect =
         effect != ExplainedBy().end() && !effect->second.empty() && b.Score(ranked[0].first) > 0;
+    // Of two categories that can cause each other (a failed remap and uncorrectable ECC errors, an
+    // IB link and a rank crash), a leader that explained the other away once its round on causes
+    // has run is the cause, not a symptom still waiting for its causes to be checked.
+    if (leader_is_effect && round > cause_round) {
+      for (const std::string& cause : effect->second) {
+        auto back = ExplainedBy().find(cause);
+        if (b.Discounted(cause) && back != ExplainedBy().end() &&
+            std::find(back->second.begin(), back->second.end(), ranked[0].first) != back->second.end()) {
+          leader_is_effect = false;
+        }
+      }
+    }
     if (ranked[0].second >= options_.stop_confidence && !(leader_is_effect && round <= cause_round)) return chosen;
     // A probe has already confirmed the leading cause and none confirmed a rival: another round
     // would only re-confirm it (its steps would wait for this round's results for nothing).
     if (round > 1 && !leader_is_effect && ranked[0].second >= kConfirmedStopPosterior &&
         b.ConfirmedByProbe(ranked[0].first)) {
       bool rival = false;
-      for (size_t i = 1; i < ranked.size(); ++i) rival = rival || b.ConfirmedByProbe(ranked[i].first);
+      // A category the leader explains (its downstream symptom, discounted) is no rival: the probe
+      // that confirmed both saw the symptom beside its cause.
+      for (size_t i = 1; i < ranked.size(); ++i) {
+        rival = rival || (b.ConfirmedByProbe(ranked[i].first) && !b.Discounted(ranked[i].first));
+      }
       if (!rival) {
         if (tr != nullptr) {
           tr->push_back({{"type", "thought"},
@@ -3105,8 +3181,9 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       // gpu-b01, not the GPU the driver reported.
       std::set<std::string> pinned_elsewhere;
       for (const Observation& f : b.observations()) {
+        // A bare "GPU 3" is no hardware claim (under CUDA_VISIBLE_DEVICES every rank sees GPU 0).
         if (f.evidence.kind != EvidenceKind::kLog || f.evidence.weight <= 0 || f.hint.gpu < 0 || f.hint.gpu_from_rank ||
-            f.hint.node.empty() || o.hint.node.empty() || f.hint.node == o.hint.node) {
+            f.hint.gpu_bare || f.hint.node.empty() || o.hint.node.empty() || f.hint.node == o.hint.node) {
           continue;
         }
         pinned_elsewhere.insert(f.evidence.supports.begin(), f.evidence.supports.end());

@@ -125,6 +125,7 @@ struct ComponentHint {
   std::string job;
   bool node_wide = false;  // the fault shows on several GPUs of the node (metric evidence)
   bool gpu_from_rank = false;  // gpu derived from a rank in the log source, not named by the line
+  bool gpu_bare = false;  // gpu read from a bare "GPU 3" / "cuda:3" (no PCI id, key or node beside it)
   bool spread = false;     // log evidence of the category comes from processes on >= 2 GPUs
   std::string entry_component;  // the matched KB entry's component ("gpu", "host", ...), if any
   bool shared_storage = false;  // storage lines name a shared/network file system, not a local disk

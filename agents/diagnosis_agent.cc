@@ -237,6 +237,54 @@ Result<KnowledgeFacts> GatherKnowledge(const KnowledgeBase& kb, const DiagnosisC
   return f;
 }
 
+std::vector<std::string> TracebackCutNotes(const CaseLog& original, const CaseLog& kept, size_t max_notes) {
+  std::vector<std::string> notes;
+  if (kept.lines.size() >= original.lines.size()) return notes;
+  std::set<size_t> kept_numbers;
+  for (const LogLine& l : kept.lines) kept_numbers.insert(l.number);
+  // The text after a writer's prefix: srun's "3: ", torchrun's "[default3]:", PyTorch's "[rank3]:".
+  // PyTorch separates its prefix from the line by one space ("[rank3]:   File ...").
+  static const std::regex kPrefix(R"(^(?:\d+:\s)?(?:(?:\[[A-Za-z_-]{0,30}\d{0,6}\]:)+ ?)?)");
+  auto body = [](const std::string& text) {
+    std::smatch m;
+    if (text.find(':') != std::string::npos && std::regex_search(text, m, kPrefix) && m.length(0) > 0) {
+      return text.substr(static_cast<size_t>(m.length(0)));
+    }
+    return text;
+  };
+  auto continues = [](const std::string& b) {
+    if (b.empty() || b[0] == ' ' || b[0] == '\t') return true;
+    return b.rfind("Traceback (most recent call last)", 0) == 0 || b.rfind("During handling of the above", 0) == 0 ||
+           b.rfind("The above exception was the direct cause", 0) == 0;
+  };
+  const std::vector<LogLine>& lines = original.lines;
+  for (size_t i = 0; i < lines.size() && notes.size() < max_notes; ++i) {
+    if (lines[i].text.find("Traceback (most recent call last)") == std::string::npos) continue;
+    size_t end = i + 1;  // one past the exception line
+    bool has_exception = false;
+    while (end < lines.size()) {
+      std::string b = body(lines[end].text);
+      ++end;
+      if (!continues(b)) {
+        has_exception = true;
+        break;
+      }
+    }
+    size_t read = 0;
+    for (size_t k = i; k < end; ++k) read += kept_numbers.count(lines[k].number);
+    if (read > 0 && read < end - i) {
+      const bool exception_read = has_exception && kept_numbers.count(lines[end - 1].number) > 0;
+      notes.push_back("log budget: source " + original.source + ": the cut falls inside a Python traceback (lines " +
+                      std::to_string(lines[i].number) + "-" + std::to_string(lines[end - 1].number) + "; " +
+                      std::to_string(read) + " of " + std::to_string(end - i) + " read; its exception line " +
+                      (!has_exception ? "is past the end of the log" : exception_read ? "was read" : "was not read") +
+                      ")");
+    }
+    i = end - 1;
+  }
+  return notes;
+}
+
 Result<std::unique_ptr<ProbeExecutor>> MakeCaseProbeExecutor(const DiagnosisCase& c) {
   Json recorded = Json::object();
   for (const auto& [key, value] : c.probes.items()) {
@@ -321,6 +369,7 @@ Result<DiagnosisReport> DiagnosisAgent::Diagnose(DiagnosisCase c, ProbeExecutor*
       c.notes.push_back("log budget: source " + cut[i].source + ": " + std::to_string(c.logs[i].lines.size()) +
                         " lines, kept " + std::to_string(cut[i].lines.size() - matching) + " (head and tail) + " +
                         std::to_string(matching) + " matching a signature");
+      for (std::string& note : TracebackCutNotes(c.logs[i], cut[i])) c.notes.push_back(std::move(note));
     }
     c.logs = std::move(cut);
   }

@@ -20,6 +20,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "agents/agent_runtime.h"
 #include "agents/builtin_reasoner.h"
@@ -58,6 +59,14 @@ Result<KnowledgeFacts> GatherKnowledge(const KnowledgeBase& kb, const DiagnosisC
 // >= 3 x every reading of the first third) or climbed 3-fold (last >= 3 x first, rising on at least
 // 2/3 of the steps). GatherKnowledge searches them in the KB like unmatched error lines.
 std::vector<size_t> DeviatingLines(const FlatLogs& flat, const std::set<size_t>& skip);
+
+// Notes for the Python tracebacks of `original` that the log budget cut through (`kept` is the
+// same source after the cut): a traceback runs from "Traceback (most recent call last):" to its
+// exception line (the first line after it that is not indented, not a chained-exception header and
+// not a blank), each line read past a writer prefix ("[rank3]:", "3: ", "[default3]:"). One note per
+// traceback of which some lines were kept and some not, with its line range, the lines read and
+// whether its exception line was read. At most `max_notes`.
+std::vector<std::string> TracebackCutNotes(const CaseLog& original, const CaseLog& kept, size_t max_notes = 5);
 
 // A replay executor serving the case's recorded probe results ("probe@target" keys; the probe and
 // target fields are filled from the key when the result omits them).
