@@ -44,6 +44,7 @@
 #include "knowledge/knowledge_base.h"
 #include "knowledge/lexical_index.h"
 #include "knowledge/synthetic_corpus.h"
+#include "knowledge/vector_index.h"
 
 namespace vigil {
 namespace {
@@ -398,6 +399,11 @@ int Scale(const std::string& pack, const std::vector<Query>& queries, const std:
                               : "baselines off (--no-baselines)";
   std::printf("\nscale: index %s; %zu timed queries per mode; %s; import in calls of %zu\n", index.c_str(),
               queries.size(), baselines.c_str(), so.chunk);
+  std::printf("  nearest-centroid search: %s (bf16 / float kernel time %.2f)\n",
+              !HaveBf16Screening()    ? "float (no AVX512_BF16)"
+              : Bf16ScreeningChosen() ? "bf16 screening (AVX512_BF16, timed faster)"
+                                      : "float (AVX512_BF16 timed no faster)",
+              Bf16TimedRatio());
   std::printf("  %8s %10s %9s %8s %13s %13s %13s %9s\n", "entries", "import s", "entries/s", "CPU s",
               "hybrid p50/99", "lexical p50/99", "dense p50/99", "peak MB");
   std::fflush(stdout);

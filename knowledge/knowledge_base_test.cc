@@ -603,6 +603,35 @@ TEST_CASE("incident imports leave no orphan row and foreign keys enforced for wh
     return n;
   };
   CHECK(count("PRAGMA foreign_key_check") == 0);
+  {  // Signature rows go in multi-row statements of up to 8 rows: 11 rows in order, by rowid.
+    Incident many;
+    many.id = "t-many-sigs";
+    many.title = "Many signatures";
+    many.raw_text = "an incident with eleven signatures";
+    many.root_cause = "nccl_collective_hang";
+    for (int i = 0; i < 9; ++i) many.log_signatures.push_back("pattern number " + std::to_string(i));
+    many.metric_conditions = {"DCGM_FI_DEV_XID_ERRORS > 0", "rate(x[5m]) > 1"};
+    auto r = kb->ImportIncidents(std::span(&many, 1), "many");
+    REQUIRE(r.ok());
+    REQUIRE(r->added == 1);
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(raw,
+                               "SELECT kind, pattern, category FROM signatures WHERE incident_id = 't-many-sigs' "
+                               "ORDER BY id",
+                               -1, &st, nullptr) == SQLITE_OK);
+    std::vector<std::string> got;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      got.push_back(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))) + " " +
+                    reinterpret_cast<const char*>(sqlite3_column_text(st, 1)) + " " +
+                    reinterpret_cast<const char*>(sqlite3_column_text(st, 2)));
+    }
+    sqlite3_finalize(st);
+    std::vector<std::string> want;
+    for (const auto& p : many.log_signatures) want.push_back("log " + p + " nccl_collective_hang");
+    for (const auto& c : many.metric_conditions) want.push_back("metric " + c + " nccl_collective_hang");
+    CHECK(got == want);
+    CHECK(kb->Signatures(SignatureKind::kMetric, "nccl_collective_hang")->size() >= 2);
+  }
   CHECK(count("SELECT 1 FROM signatures") > 0);
   CHECK(count("SELECT 1 FROM guide_chunks") == second->added);  // the old version's went by cascade
   sqlite3_close(raw);
@@ -907,7 +936,7 @@ std::vector<Incident> SyntheticIncidents(const std::string& prefix, size_t n, ui
     }
     inc.title = prefix + " incident " + std::to_string(i);
     inc.raw_text = text;
-    inc.root_cause = "nccl_timeout";
+    inc.root_cause = "nccl_collective_hang";
     out.push_back(inc);
   }
   return out;

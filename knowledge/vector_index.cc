@@ -17,8 +17,10 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <limits>
+#include <optional>
 #include <queue>
 #include <random>
 #include <typeinfo>
@@ -213,7 +215,8 @@ __attribute__((target("avx512f"))) float Fma16Dot(const float* x, const float* y
 // within 2^-7 + 2^-16 of the float product; float rounding of both sums adds < 3e-6 relative of
 // sum |x_i y_i| <= |x| |y| for d <= 4096: 2^-6 is twice what is needed.)
 constexpr double kBf16DotError = 1.0 / 64;
-bool bf16_screening_allowed = true;
+enum class Bf16Mode { kAuto, kOff, kOn };
+Bf16Mode bf16_mode = Bf16Mode::kAuto;  // SetBf16ScreeningForTesting
 size_t bf16_screened_pairs = 0, bf16_exact_pairs = 0;  // Bf16ScreeningCountsForTesting
 const bool kHaveAvx512Bf16 = kHaveAvx512 && __builtin_cpu_supports("avx512bf16");
 
@@ -322,6 +325,54 @@ class TopK {
   std::priority_queue<std::pair<float, idx_t>> heap_;  // worst (largest) on top
 };
 
+// Whether the screening pays on this CPU: VDPBF16PS does twice the products of an FMA per
+// instruction, but CPUs differ in how many of each they issue per cycle, and the screening adds
+// the bounds and the float products of the candidates (~0.25 of the float kernel's time on the
+// benchmark corpus). Timed once per process on one tile (64 x 256 rows of 512, best of 3 of each
+// kernel, alternating, thread CPU time; ~1 ms): screened when the bf16 kernel takes less than
+// 0.7 of the float one. Either way the lists are the same; only the time differs.
+double bf16_timed_ratio = 0;  // bf16 kernel time / float kernel time, when timed
+bool Bf16Pays() {
+  static const bool pays = [] {
+    if (!kHaveAvx512Bf16) return false;
+    constexpr size_t kR = 64, kC = 256, kD = 512;
+    std::vector<float> x(kR * kD), y(kC * kD), out(kR * kC);
+    std::mt19937 rng(1);
+    std::uniform_real_distribution<float> u(-1, 1);
+    for (float& v : x) v = u(rng);
+    for (float& v : y) v = u(rng);
+    std::vector<uint16_t> x16(kR * kD), y16(kC * kD);
+    ToBf16(x.data(), kR, kD, x16.data());
+    ToBf16(y.data(), kC, kD, y16.data());
+    auto cpu = [] {
+      timespec t{};
+      clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+      return double(t.tv_sec) + t.tv_nsec * 1e-9;
+    };
+    double best_float = 1e9, best_bf16 = 1e9;
+    // (Sizes through volatiles: with constants GCC clones the kernels and warns about their
+    // remainder loops, which these sizes never run.)
+    volatile size_t rows = kR, cols = kC, dim = kD;
+    for (int rep = 0; rep < 3; ++rep) {
+      const double t0 = cpu();
+      InnerProductsAvx512(x.data(), rows, y.data(), cols, dim, out.data());
+      const double t1 = cpu();
+      InnerProductsBf16(x16.data(), rows, y16.data(), cols, dim, out.data());
+      const double t2 = cpu();
+      best_float = std::min(best_float, t1 - t0);
+      best_bf16 = std::min(best_bf16, t2 - t1);
+    }
+    bf16_timed_ratio = best_bf16 / best_float;
+    return best_bf16 < 0.7 * best_float;
+  }();
+  return pays;
+}
+
+bool Bf16ScreeningOn() {
+  if (!kHaveAvx512Bf16 || bf16_mode == Bf16Mode::kOff) return false;
+  return bf16_mode == Bf16Mode::kOn || Bf16Pays();
+}
+
 // The bf16-screened form of SimdFlatL2::search's blocked loop for one tile of rows (>= 4) of
 // queries against every stored vector: the same (distance, label) pairs reach each row's TopK as
 // in the float loop for every stored vector that can be among the k nearest, in ascending label
@@ -337,6 +388,7 @@ class Bf16Screen {
     ToBf16(xb, m, d, base16_.data());
     base_len_.resize(m);
     for (size_t c = 0; c < m; ++c) base_len_[c] = std::sqrt(std::max(0.0f, base_norms[c]));
+    finite_base_ = std::all_of(base_norms.begin(), base_norms.end(), [](float v) { return std::isfinite(v); });
   }
   void Search(const float* x, size_t rows, const float* query_norms, const float* xb,
               const std::vector<float>& base_norms, size_t k, std::vector<TopK>& heaps) {
@@ -351,20 +403,10 @@ class Bf16Screen {
       for (size_t r = 0; r < rows; ++r) std::copy_n(tile_.data() + r * cols, cols, approx_.data() + r * m_ + c0);
     }
     const size_t full_rows = rows - rows % 4;
+    lo_.resize(m_);
     for (size_t r = 0; r < rows; ++r) {
       const float* a = approx_.data() + r * m_;
       const float qn = query_norms[r];
-      const double ql = std::sqrt(std::max(0.0, double(qn)));
-      lo_.resize(m_);
-      hi_.resize(m_);
-      bool finite = std::isfinite(qn);
-      for (size_t c = 0; c < m_ && finite; ++c) {
-        const double dist = double(qn) + base_norms[c] - 2.0 * a[c];
-        const double err = 2 * (kBf16DotError * ql * base_len_[c] + 1e-30);
-        lo_[c] = dist - err;
-        hi_[c] = dist + err;
-        finite = std::isfinite(lo_[c]) && std::isfinite(hi_[c]);
-      }
       const float* q = x + r * d_;
       auto exact = [&](size_t c) {
         // The product as InnerProducts gave it in the float loop: 4 x 4 blocks of its AVX-512
@@ -375,14 +417,30 @@ class Bf16Screen {
         const float dot = block ? Fma16Dot(q, xb + c * d_, d_) : InnerProduct(q, xb + c * d_, d_);
         heaps[r].Push(std::max(0.0f, qn + base_norms[c] - 2 * dot), static_cast<idx_t>(c));
       };
-      if (!finite) {  // NaN or infinite inputs: every pair as the float loop would push it
+      if (!std::isfinite(qn) || !finite_base_ || k > kMaxK) {  // every pair, as the float loop
         for (size_t c = 0; c < m_; ++c) exact(c);
         continue;
       }
-      // Whatever the k nearest are, each has lo <= its distance <= the k-th smallest hi.
-      kth_.assign(hi_.begin(), hi_.end());
-      std::nth_element(kth_.begin(), kth_.begin() + static_cast<std::ptrdiff_t>(k - 1), kth_.end());
-      const double threshold = kth_[k - 1];
+      // [lo, hi] holds the distance the float loop computes (max(0, qn + |c|^2 - 2 x.c) in
+      // float): the bf16 product's bound, plus 4e-7 relative for float rounding of both sums of
+      // three terms; hi >= 0 for the clamp. Whatever the k nearest are, each has lo <= its
+      // distance <= the k-th smallest hi.
+      const float ql = std::sqrt(std::max(0.0f, qn));
+      float kth[kMaxK];
+      std::fill_n(kth, k, std::numeric_limits<float>::infinity());
+      for (size_t c = 0; c < m_; ++c) {
+        const float cross = ql * base_len_[c];
+        const float dist = qn + base_norms[c] - 2 * a[c];
+        const float err = static_cast<float>(2 * kBf16DotError) * cross + 4e-7f * (qn + base_norms[c] + 2 * cross);
+        lo_[c] = dist - err;
+        const float hi = std::max(0.0f, dist + err);
+        if (hi < kth[k - 1]) {  // insert into the sorted k smallest
+          size_t at = k - 1;
+          for (; at > 0 && kth[at - 1] > hi; --at) kth[at] = kth[at - 1];
+          kth[at] = hi;
+        }
+      }
+      const float threshold = kth[k - 1];
       for (size_t c = 0; c < m_; ++c) {
         if (lo_[c] <= threshold) {
           exact(c);
@@ -400,8 +458,9 @@ class Bf16Screen {
  private:
   size_t m_ = 0, d_ = 0;
   std::vector<uint16_t> base16_, query16_;
-  std::vector<float> base_len_, approx_, tile_;
-  std::vector<double> lo_, hi_, kth_;
+  static constexpr size_t kMaxK = 64;  // more neighbours asked: every pair gets the float distance
+  bool finite_base_ = true;
+  std::vector<float> base_len_, approx_, tile_, lo_;
   size_t screened_ = 0, exact_ = 0;
 };
 
@@ -436,7 +495,7 @@ struct SimdFlatL2 final : faiss::IndexFlatL2 {
     constexpr idx_t kRows = 64, kCols = 256;  // a tile of queries x stored vectors (L2-resident)
     std::vector<float> tile(kRows * kCols);
     std::vector<TopK> heaps(kRows, TopK(top));
-    const bool bf16 = kHaveAvx512Bf16 && bf16_screening_allowed && dim % 32 == 0 && ntotal > k;
+    const bool bf16 = dim % 32 == 0 && ntotal > k && Bf16ScreeningOn();
     Bf16Screen screen;
     if (bf16) screen.Prepare(xb, static_cast<size_t>(ntotal), dim, base_norms);
     for (idx_t q0 = 0; q0 < n; q0 += kRows) {
@@ -672,8 +731,15 @@ void SearchIvfFlat(const faiss::IndexIVFFlat& ivf, const float* q, size_t k, siz
 
 float VectorDot(const float* a, const float* b, size_t d) { return InnerProduct(a, b, d); }
 
-void SetBf16ScreeningForTesting(bool allowed) { bf16_screening_allowed = allowed; }
+void SetBf16ScreeningForTesting(std::optional<bool> on) {
+  bf16_mode = !on ? Bf16Mode::kAuto : *on ? Bf16Mode::kOn : Bf16Mode::kOff;
+}
 bool HaveBf16Screening() { return kHaveAvx512Bf16; }
+bool Bf16ScreeningChosen() { return Bf16Pays(); }
+double Bf16TimedRatio() {
+  Bf16Pays();
+  return bf16_timed_ratio;
+}
 std::pair<size_t, size_t> Bf16ScreeningCountsForTesting() { return {bf16_screened_pairs, bf16_exact_pairs}; }
 
 uint64_t IdFingerprint(std::span<const int64_t> ids) {

@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -146,13 +147,17 @@ uint64_t IdFingerprint(std::span<const int64_t> ids);
 float VectorDot(const float* a, const float* b, size_t d);
 
 // The nearest-centroid search of IVF adds and k-means (several rows at once, d a multiple of 32)
-// screens the centroids with bfloat16 inner products where the CPU has AVX512_BF16 and computes
-// the float distance only for those that can be among the k nearest: the same lists, bit for bit,
-// as the float search (knowledge/README.md, "Import"). Tests: false forces the float search
-// everywhere (not synchronised with concurrent searches); whether the CPU has the screening; and
-// the (row, centroid) pairs screened and given the float distance so far in this process.
-void SetBf16ScreeningForTesting(bool allowed);
+// screens the centroids with bfloat16 inner products where the CPU has AVX512_BF16 and the bf16
+// kernel is timed faster than the float one (once per process), and computes the float distance
+// only for those that can be among the k nearest: the same lists, bit for bit, as the float
+// search (knowledge/README.md). Tests: true forces the screening where the CPU has it, false the
+// float search, nullopt (the default) decides by the timing (not synchronised with concurrent
+// searches); whether the CPU has it; what the timing chose; and the (row, centroid) pairs
+// screened and given the float distance so far in this process.
+void SetBf16ScreeningForTesting(std::optional<bool> on);
 bool HaveBf16Screening();
+bool Bf16ScreeningChosen();
+double Bf16TimedRatio();  // the timing's bf16 / float kernel time (0 without AVX512_BF16)
 std::pair<size_t, size_t> Bf16ScreeningCountsForTesting();
 
 }  // namespace vigil
