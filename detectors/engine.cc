@@ -636,8 +636,37 @@ bool AllFinite(const std::vector<double>& v) {
   return !std::isnan(acc);
 }
 
-// flags[i] |= Truthy(cond[i]) for n points; SSE2 compares four at a time.
+#if defined(VIGIL_HAVE_AVX2_KERNELS)
+// OrTruthy for AVX2, sixteen points a step: the compare masks (all ones per double) are packed
+// to one byte per double (two packs give two equal bytes per double, the shuffle and the
+// unpack keep one of each, in point order), then 1 or 0. The rest as OrTruthy.
+VIGIL_AVX2 void OrTruthyAvx2(const double* cond, uint8_t* flags, size_t n) {
+  const __m256d half = _mm256_set1_pd(0.5);
+  const __m256i even = _mm256_setr_epi8(0, 2, 4, 6, 8, 10, 12, 14, -1, -1, -1, -1, -1, -1, -1, -1, 0, 2, 4, 6, 8,
+                                        10, 12, 14, -1, -1, -1, -1, -1, -1, -1, -1);
+  const __m128i one = _mm_set1_epi8(1);
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    __m256i g[4];
+    for (int k = 0; k < 4; ++k)
+      g[k] = _mm256_castpd_si256(_mm256_cmp_pd(_mm256_loadu_pd(cond + i + 4 * k), half, _CMP_GT_OQ));
+    // Lane l of the 32-bit packs holds doubles 2l, 2l+1 of each input (two 16-bit words each).
+    const __m256i p01 = _mm256_packs_epi32(g[0], g[1]), p23 = _mm256_packs_epi32(g[2], g[3]);
+    const __m256i b = _mm256_shuffle_epi8(_mm256_packs_epi16(p01, p23), even);
+    // Lane 0: points 0 1 4 5 8 9 12 13, lane 1: 2 3 6 7 10 11 14 15 (bytes); interleaved by pairs.
+    const __m128i m = _mm_unpacklo_epi16(_mm256_castsi256_si128(b), _mm256_extracti128_si256(b, 1));
+    __m128i* f = reinterpret_cast<__m128i*>(flags + i);
+    _mm_storeu_si128(f, _mm_or_si128(_mm_loadu_si128(f), _mm_and_si128(m, one)));
+  }
+  for (; i < n; ++i) flags[i] |= Truthy(cond[i]) ? 1 : 0;
+}
+#endif
+
+// flags[i] |= Truthy(cond[i]) for n points; SSE2 compares four at a time (AVX2: sixteen).
 void OrTruthy(const double* cond, uint8_t* flags, size_t n) {
+#if defined(VIGIL_HAVE_AVX2_KERNELS)
+  if (detail::UseAvx2()) return OrTruthyAvx2(cond, flags, n);
+#endif
   size_t i = 0;
 #if defined(__SSE2__)
   // kSpread[m] has byte j = bit j of m (little-endian), so four compare bits become four flags.
@@ -1034,7 +1063,7 @@ class BatchRule {
       case PlanOp::kOffset: {
         detail::OffsetState& o = st.offsets[in.state];
         if (o.held() + nb <= limit) {
-          for (size_t i = 0; i < nb; ++i) out[i] = o.Push(t[i], a[i]);
+          o.PushColumn(t, a, out, nb);
           return Status::Ok();
         }
         for (size_t i = 0; i < nb; ++i) {

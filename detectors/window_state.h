@@ -432,6 +432,19 @@ class Ring {
     --size_;
   }
   void pop_back() { --size_; }
+  // For loops that keep the ring in locals (the stores of entries would otherwise make the
+  // compiler reload the members at every step): room for `more` pushes without growing, the
+  // raw buffer (a power of two), and the state written back.
+  void Reserve(size_t more) {
+    while (cap_ < size_ + more) Grow();
+  }
+  T* data() { return buf_.data(); }
+  size_t head() const { return head_; }
+  size_t mask() const { return mask_; }
+  void SetState(size_t head, size_t size) {
+    head_ = head;
+    size_ = size;
+  }
 
  private:
   [[gnu::noinline]] void Grow() {
@@ -1807,6 +1820,32 @@ class OffsetState {
     const Point& f = hist_.front();
     const uint64_t e = Elapsed(f.t, t);
     return (e >= d && e - d < static_cast<uint64_t>(lookback_)) ? f.x : kNaN;  // lookback_ >= 0
+  }
+  // n pushes (batch): the same steps and values as n calls of Push, the ring in locals.
+  void PushColumn(const int64_t* t, const double* x, double* out, size_t n) {
+    if (d_ < 0) [[unlikely]] {
+      for (size_t i = 0; i < n; ++i) out[i] = Push(t[i], x[i]);
+      return;
+    }
+    hist_.Reserve(n);
+    Point* buf = hist_.data();
+    const size_t mask = hist_.mask();
+    size_t head = hist_.head(), size = hist_.size();
+    const uint64_t d = static_cast<uint64_t>(d_), lookback = static_cast<uint64_t>(lookback_);
+    for (size_t i = 0; i < n; ++i) {
+      const int64_t ti = t[i];
+      buf[(head + size) & mask] = Point{ti, x[i]};
+      ++size;
+      while (size >= 2 && Elapsed(buf[(head + 1) & mask].t, ti) >= d) {
+        head = (head + 1) & mask;
+        --size;
+      }
+      if (size >= 3) __builtin_prefetch(&buf[(head + 2) & mask]);
+      const Point& f = buf[head];
+      const uint64_t e = Elapsed(f.t, ti);
+      out[i] = (e >= d && e - d < lookback) ? f.x : kNaN;
+    }
+    hist_.SetState(head, size);
   }
   size_t held() const { return hist_.size(); }
 
