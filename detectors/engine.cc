@@ -1144,7 +1144,16 @@ class BatchRule {
       // The tracker in a local for the loop: the flag stores (uint8_t, which may alias anything)
       // would otherwise make the compiler reload it from memory at every point.
       AlertTracker tracker = std::move(tracker_);
+      const bool skip_idle = !keep_;  // no trace to write: an idle tracker with a false condition is a no-op
       for (size_t i = 0; i < nb; ++i) {
+        if (skip_idle && tracker.state == AlertState::kInactive) {
+          // Inactive and false: nothing changes and the flag stays as it is; find the next
+          // true condition four points a step.
+          while (i + 4 <= nb && !(Truthy(cond[i]) | Truthy(cond[i + 1]) | Truthy(cond[i + 2]) | Truthy(cond[i + 3])))
+            i += 4;
+          while (i < nb && !Truthy(cond[i])) ++i;
+          if (i == nb) break;
+        }
         const bool hold = Truthy(cond[i]);
         auto ev = tracker.Update(plan, t[i], hold, [&](int64_t active_at, int64_t now, Alert& a) {
           if (!r_.options_.build_alerts) return;
