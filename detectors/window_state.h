@@ -1104,12 +1104,17 @@ class WindowState {
     double* suf = pre + len;
     std::copy(tail_.begin(), tail_.end(), z);
     std::copy(x, x + n, z + h);
-    count_.resize(len + 1);
-    uint32_t* cnt = count_.data();  // cnt[j] = non-NaN values in z[0..j)
-    cnt[0] = 0;
-    for (size_t j = 0; j < len; ++j) cnt[j + 1] = cnt[j] + !std::isnan(z[j]);
     std::copy(z + n, z + len, tail_.begin());  // the last w-1 inputs, for the next column
-    for (size_t j = 0; j < len; ++j) z[j] = std::isnan(z[j]) ? kNone : z[j];
+    // Without NaN (the common case) every window holds values: no counts, nothing to replace.
+    const bool any_nan = NanFreeSuffix(z, len) > 0;
+    uint32_t* cnt = nullptr;  // cnt[j] = non-NaN values in z[0..j)
+    if (any_nan) {
+      count_.resize(len + 1);
+      cnt = count_.data();
+      cnt[0] = 0;
+      for (size_t j = 0; j < len; ++j) cnt[j + 1] = cnt[j] + !std::isnan(z[j]);
+      for (size_t j = 0; j < len; ++j) z[j] = std::isnan(z[j]) ? kNone : z[j];
+    }
     for (size_t seg = 0; seg < len; seg += w) {
       const size_t end = std::min(seg + w, len);
       pre[seg] = z[seg];
@@ -1117,7 +1122,10 @@ class WindowState {
       suf[end - 1] = z[end - 1];
       for (size_t j = end - 1; j-- > seg;) suf[j] = pick(z[j], suf[j + 1]);
     }
-    for (size_t i = 0; i < n; ++i) out[i] = cnt[i + w] != cnt[i] ? pick(suf[i], pre[i + h]) : kNaN;
+    if (any_nan)
+      for (size_t i = 0; i < n; ++i) out[i] = cnt[i + w] != cnt[i] ? pick(suf[i], pre[i + h]) : kNaN;
+    else
+      for (size_t i = 0; i < n; ++i) out[i] = pick(suf[i], pre[i + h]);
   }
 
   // rate / changes / resets over a time window for a column (batch): the same steps as PushFn
