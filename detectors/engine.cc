@@ -580,7 +580,10 @@ class TickRule {
 // or a later stage reads), the nodes of the last stage live in the block buffers. A series
 // whose values are all finite lends its value array to the `value` node (no copy).
 
-constexpr size_t kBlock = 256;
+// 512: 2.5% faster than 256 on the bench (fewer per-block set-ups and tail copies, more
+// running-sum pieces per block to step together), 1024 no faster; a block's columns (4 KiB
+// each) still sit in L1/L2.
+constexpr size_t kBlock = 512;
 
 // The running-sum point windows over `value` that rules evaluated series by series have in
 // common (`std(value, 60p)` in three rules, `zscore(value, 60p)` in a fourth), for one series:

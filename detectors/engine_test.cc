@@ -785,7 +785,7 @@ TEST_CASE("several rules over a window limit: batch reports the error streaming 
   // Streaming stops at the first point where some window holds more than max_window_points;
   // at one timestamp the first rule in file order, then stage, then series. Batch evaluates
   // rules series by series or stage by stage, and used to return the first error it met
-  // (another rule, a later point, and the entries held at the end of a 256-point block).
+  // (another rule, a later point, and the entries held at the end of a 512-point block).
   auto mean_over = [](const std::string& name, const std::string& metric) {
     P p(name, metric);
     int32_t w = p.Window(WindowFn::kMean, p.Value(), false, 1'000'000);
@@ -816,7 +816,7 @@ TEST_CASE("several rules over a window limit: batch reports the error streaming 
   SUBCASE("the earliest in time, whichever rule and series come first") {
     // Late (rule 0) watches series 0, whose 11th point is at t = 110; Early (rule 1) series 1,
     // at t = 11. Both series are longer than a block.
-    check({mean_over("Late", "a"), mean_over("Early", "b")}, {ramp("a", 100, 300), ramp("b", 1, 300)}, "Early",
+    check({mean_over("Late", "a"), mean_over("Early", "b")}, {ramp("a", 100, 600), ramp("b", 1, 600)}, "Early",
           "mean(1000000ms)");
   }
   SUBCASE("at one time, the first rule in file order (a rule with an aggregation first)") {
@@ -1058,9 +1058,9 @@ TEST_CASE("property: batch and streaming give identical values, flags and alerts
     size_t ns = 3 + seed % 4;
     for (size_t i = 0; i < ns; ++i) {
       std::string name = i == 0 ? "counter" : "m";
-      // Seeds 11, 12 and 14 have series longer than a batch block (256 points), so states
+      // Seeds 11, 12 and 14 have series longer than two batch blocks (512 points), so states
       // carry across blocks.
-      const size_t len = seed >= 11 && seed != 13 ? 500 + rng() % 300 : 60 + rng() % 120;
+      const size_t len = seed >= 11 && seed != 13 ? 1100 + rng() % 300 : 60 + rng() % 120;
       series.push_back(RandomSeries(rng, name, {{"job", i % 2 ? "a" : "b"}, {"rank", std::to_string(i)}}, len,
                                     1'000'000 + static_cast<int64_t>(rng() % 3) * 500));
       // Some series have only finite values: batch reads those in place (no `value` column).
