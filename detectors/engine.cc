@@ -1268,8 +1268,10 @@ Result<BatchResult> EvaluateBatch(const CompiledRules& rules, std::span<const Ti
   auto labels = [&](size_t i) -> const Labels& { return series[i].labels; };
   std::vector<int64_t> ticks;  // built on first need
   std::vector<double> scratch;  // batch block buffers, reused by every rule
-  std::vector<uint8_t> finite(series.size());  // series whose values are all finite
-  for (size_t i = 0; i < series.size(); ++i) finite[i] = AllFinite(series[i].values);
+  // Series whose values are all finite. Set just before the series-by-series pass reads each
+  // series (its values are then in cache for the rules), or before the other rules run when
+  // no rule runs series by series.
+  std::vector<uint8_t> finite(series.size());
   // Each rule's alerts, traces and evaluation count, joined in rule order at the end (rules
   // without aggregations run series by series, the others rule by rule).
   std::vector<BatchResult> parts(rules.rules.size());
@@ -1300,6 +1302,8 @@ Result<BatchResult> EvaluateBatch(const CompiledRules& rules, std::span<const Ti
     by_series.back()->SetSink(&parts[r], &out.alerts, &alert_rules);
     by_series.back()->ShareValueSums(&shared_windows, &shared_slots);
   }
+  if (by_series.empty())
+    for (size_t i = 0; i < series.size(); ++i) finite[i] = AllFinite(series[i].values);
   if (!by_series.empty()) {
     SharedValueSums sums;
     std::vector<BatchRule*> active;
@@ -1307,6 +1311,7 @@ Result<BatchResult> EvaluateBatch(const CompiledRules& rules, std::span<const Ti
     std::vector<std::pair<const PlanNode*, unsigned>> lanes;
     std::vector<double> clean(kBlock);
     for (size_t si = 0; si < series.size(); ++si) {
+      finite[si] = AllFinite(series[si].values);
       active.clear();
       std::fill(lane.begin(), lane.end(), -1);
       lanes.clear();
