@@ -860,8 +860,660 @@ def m025():
     return c
 
 
+def m026():
+    # Xid 94 (contained ECC) on gpu0 of one node; the only lines the on-call sees first are watchdog
+    # timeouts on all ranks. Peers' health passes; gpu0 shows volatile DBE.
+    hosts = ["gpu-r2-n%02d" % i for i in (16, 17, 18, 19)]
+    c = ck.Case("case-m026", "gpu_memory_uncorrectable_ecc", "gpu-r2-n17/gpu0", hosts, gpu=H200)
+    c.alert("NCCLWatchdogTimeout", "collective timeout on 31/32 ranks, job 6120455 (llm-pretrain-v9)",
+            job="llm-pretrain-v9", node="gpu-r2-n16")
+    r = c.rank_of("gpu-r2-n17", 0)
+    lines = ck.megatron_iters(c, -1100, 25, 90411, step_s=4.6)
+    lines += timeouts(c, [0, 5, 14, 22, 29], -25, 4411023, op="_REDUCE_SCATTER_BASE", timeout_ms=1800000)
+    c.log("gpu-r2-n16/slurm-6120455.out", lines)
+    c.log("gpu-r2-n17/rank%d/stderr" % r, [
+        "[rank%d]:[%s ProcessGroupNCCL.cpp:1484] [PG 0 (default_pg) Rank %d] Process group watchdog thread terminated with exception: CUDA error: uncorrectable ECC error encountered" % (r, c.glog(-1790, "E"), r),
+        "Exception raised from c10_cuda_check_implementation at ../c10/cuda/CUDAException.cpp:43 (most recent call first):",
+        "frame #0: c10::Error::Error(c10::SourceLocation, std::string) + 0x96 (0x7f0b8f2c2446 in /usr/local/lib/python3.10/dist-packages/torch/lib/libc10.so)",
+        "frame #1: c10::cuda::c10_cuda_check_implementation(int, char const*, char const*, int, bool) + 0x118 (0x7f0b8f26c7b8 in /usr/local/lib/python3.10/dist-packages/torch/lib/libc10_cuda.so)",
+    ])
+    c.log("gpu-r2-n17/journal", ck.kernel_noise(c, "gpu-r2-n17", 7) + [
+        nvrm(c, "gpu-r2-n17", -1800, 94, 0, "Contained: MMU (0x2). RST: No, D-RST: No"),
+        nvrm(c, "gpu-r2-n17", -1799, 63, 0, "Row Remapper: New row (0x0000000000b01c80) marked for remapping, reset gpu to activate."),
+        "%s gpu-r2-n17 kernel: NVRM: Xid (PCI:%s): 154, GPU recovery action changed from 0x0 (None) to 0x2 (Node Reboot Required)" % (c.syslog(-1799), c.bus(0)),
+    ])
+    c.gpu_metric("DCGM_FI_DEV_ECC_DBE_VOL_TOTAL", "gpu-r2-n17", 0, 0, decimals=0, over={0: lambda s, v: 1})
+    dcgm(c, "gpu-r2-n17", which=("util", "power"), fault={g: {"util": after(-1800, 100.0)} for g in range(1, 8)})
+    each_gpu(c, "gpu-r2-n17", "health", bad={0: {"ecc_dbe_volatile": 1, "ecc_dbe_aggregate": 1, "remap_pending": 1, "xid_last": 94}})
+    each_gpu(c, "gpu-r2-n18", "health")
+    c.nccl("nccl.allreduce@gpu-r2-n18")
+    c.with_topology()
+    return c
+
+
+def m027():
+    # DCGM background health watch flags a row remap failure on gpu5; the job there keeps running
+    # with sporadic ECC counts; dcgmi output and nvidia-smi wording differ from m003.
+    hosts = ["ai-rack9-u%02d" % i for i in (10, 14)]
+    c = ck.Case("case-m027", "gpu_row_remap_failure", "ai-rack9-u14/gpu5", hosts, gpu=H100, pci=ck.PCI_BUS_B)
+    c.alert("DCGMHealthFailure", "dcgm health watch: Memory FAIL on ai-rack9-u14", node="ai-rack9-u14",
+            job="ds-phi-mix")
+    c.log("ai-rack9-u14/dcgmi-health", [
+        "+---------------------------+----------------------------------------------------------+",
+        "| Health Monitor Report                                                                |",
+        "+===========================+==========================================================+",
+        "| Overall Health            | Failure                                                  |",
+        "| GPU ID: 5                 | Failure                                                  |",
+        "|                           | Memory system: Failure                                   |",
+        "|                           |  - A row remap failure occurred on GPU 5. Drain the GPU  |",
+        "|                           |  and reset it or reboot the node.                        |",
+        "| GPU ID: 0-4,6,7           | Healthy                                                  |",
+        "+---------------------------+----------------------------------------------------------+",
+    ])
+    c.log("ai-rack9-u14/kern.log", ck.kernel_noise(c, "ai-rack9-u14", 6) + [
+        nvrm(c, "ai-rack9-u14", -3100, 48, 5, "An uncorrectable double bit error (DBE) has been detected on GPU in the framebuffer at partition 9, subpartition 0."),
+        nvrm(c, "ai-rack9-u14", -3100, 63, 5, "Row Remapper: New row (0x0000000000b0e1a2) marked for remapping, reset gpu to activate."),
+        nvrm(c, "ai-rack9-u14", -130, 64, 5, "Row Remapper: Failed to remap row (0x0000000000b0e1a6) - remapping failure occurred."),
+    ])
+    c.log("ai-rack9-u14/rank13/stdout", ck.deepspeed_steps(c, -1000, 20, 3002, rank=13, step_s=2.9))
+    c.gpu_metric("DCGM_FI_DEV_ROW_REMAP_FAILURE", "ai-rack9-u14", 0, 0, decimals=0, over={5: after(-130, 1.0)})
+    c.gpu_metric("DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS", "ai-rack9-u14", 0, 0, decimals=0, over={5: lambda s, v: 4})
+    each_gpu(c, "ai-rack9-u14", "health", bad={5: {"remap_failure": 1, "remap_pending": 1,
+                                                   "remapped_rows_uncorrectable": 4, "xid_last": 64}})
+    each_gpu(c, "ai-rack9-u10", "health")
+    c.with_topology()
+    return c
+
+
+def m028():
+    # Xid 120 GSP error followed by Xid 62 on one GPU of a K8s node; NCCL unhandled cuda error is
+    # the loud line on the other pods.
+    hosts = ["aks-ndh100-29104611-vmss00000%s" % x for x in ("a", "b", "c")]
+    c = ck.Case("case-m028", "gpu_firmware_error", "aks-ndh100-29104611-vmss00000b/gpu4", hosts, gpu=H100)
+    c.alert("PyTorchJobFailed", "pytorchjob llama-ft-ja: 2 of 3 workers Failed", job="llama-ft-ja",
+            namespace="ml", node="aks-ndh100-29104611-vmss00000b")
+    c.log("ml/llama-ft-ja-worker-0", ck.app_noise(c, 8) + [
+        "[rank2]: torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/NCCLUtils.hpp:317, unhandled cuda error (run with NCCL_DEBUG=INFO for details), NCCL version 2.21.5",
+        "[rank2]: ncclUnhandledCudaError: Call to CUDA function failed.",
+        "[rank2]: Last error:",
+        "[rank2]: Cuda failure 'unspecified launch failure'",
+    ])
+    c.log("aks-ndh100-29104611-vmss00000b/dmesg", ck.kernel_noise(c, "aks-ndh100-29104611-vmss00000b", 5, fmt="dmesg") + [
+        nvrm(c, "aks-ndh100-29104611-vmss00000b", -61, 120, 4, "GSP task timeout @ pc:0x4d3d5b4, partition:0#1, task:1", fmt="dmesg"),
+        "%s NVRM: GPU4 GSP RPC history (CPU -> GSP):" % c.dmesg(-61),
+        "%s NVRM: Xid (PCI:%s): 62, pid='<unknown>', name=<unknown>, 2ad5(31e0) 00000000 00000000" % (c.dmesg(-60), c.bus(4)),
+        "%s NVRM: GPU4 RISC-V core halted: exception cause 0x0000000000000005 pc 0x000000000011f4a8" % c.dmesg(-60),
+        "%s NVRM: Xid (PCI:%s): 154, GPU recovery action changed from 0x0 (None) to 0x1 (GPU Reset Required)" % (c.dmesg(-59), c.bus(4)),
+    ])
+    dcgm(c, "aks-ndh100-29104611-vmss00000b", which=("util", "temp"), lost={4: -60})
+    each_gpu(c, "aks-ndh100-29104611-vmss00000b", "health", err={4: "NVML returned NVML_ERROR_UNKNOWN for nvmlDeviceGetTotalEccErrors after 3 retries"})
+    c.errored("gpu.kernel_launch@aks-ndh100-29104611-vmss00000b/gpu4", "cudaLaunchKernel: unspecified launch failure")
+    each_gpu(c, "aks-ndh100-29104611-vmss00000b", "kernel_launch", gpus=[3, 5])
+    each_gpu(c, "aks-ndh100-29104611-vmss00000a", "health")
+    c.with_topology()
+    return c
+
+
+def m029():
+    # No Xid at all: intra-node all-reduce on one node is slow; NVLink replay/CRC error rates on gpu6
+    # are far above the others (probe needed: logs and utilisation only show a slow job).
+    hosts = ["hgx-m1-%02d" % i for i in range(21, 25)]
+    c = ck.Case("case-m029", "nvlink_error", "hgx-m1-23/gpu6", hosts, gpu=H200)
+    c.alert("MFUDrop", "MFU 41% -> 29% on job tt-dsv3-lite (no errors logged)", job="tt-dsv3-lite", node="hgx-m1-21")
+    c.log("hgx-m1-21/rank0/stdout", ck.fsdp_steps(c, -1150, 40, 12000, step_s=3.0, mfu=41.0,
+                                                   step_fn=lambda i: 3.0 if i < 12 else 4.25) + ck.app_noise(c, 4))
+    c.log("hgx-m1-23/journal", ck.kernel_noise(c, "hgx-m1-23", 12))
+    for h in ("hgx-m1-23", "hgx-m1-22"):
+        dcgm(c, h, which=("util", "power", "temp"))
+    each_gpu(c, "hgx-m1-23", "health", bad={6: {"nvlink_crc_errors": 9120455, "nvlink_crc_errors_per_s": 8810.0,
+                                                "nvlink_replay_errors": 2210344, "nvlink_replay_errors_per_s": 2390.0}})
+    each_gpu(c, "hgx-m1-22", "health")
+    for h in hosts:
+        c.nccl("nccl.allreduce@" + h, busbw=212.7 if h == "hgx-m1-23" else None)
+    c.nccl("nccl.p2p_matrix@hgx-m1-23", busbw=88.2, details={"slowest_pairs": "gpu6-gpu0, gpu6-gpu3, gpu6-gpu7"})
+    c.nccl("nccl.p2p_matrix@hgx-m1-22")
+    c.with_topology()
+    return c
+
+
+def m030():
+    # Whole node hot: chassis fan failure; all 8 GPUs at 86-90 C with thermal slowdown; component node.
+    hosts = ["dgxh-14", "dgxh-15", "dgxh-16"]
+    c = ck.Case("case-m030", "gpu_thermal_throttle", "dgxh-15", hosts, gpu=H100)
+    c.alert("SlowNode", "node dgxh-15 ranks 8-15 gate every step (+37% step time)", job="nemo-mistral-22b", node="dgxh-15")
+    c.log("dgxh-14/rank0/stdout", ck.megatron_iters(c, -1100, 40, 3320, step_s=2.9,
+                                                    step_fn=lambda i: 2.9 if i < 10 else 3.95))
+    c.log("dgxh-15/bmc-sel", [
+        "%s | Fan FAN_3_2 | Lower Critical going low  | Asserted | Reading 0 < Threshold 1200 RPM" % c.at(-980).strftime("%m/%d/%Y %H:%M:%S"),
+        "%s | Fan FAN_3_1 | Lower Critical going low  | Asserted | Reading 420 < Threshold 1200 RPM" % c.at(-975).strftime("%m/%d/%Y %H:%M:%S"),
+        "%s | Temperature GPU_TRAY_INLET | Upper Non-critical going high | Asserted | Reading 44 > Threshold 40 degrees C" % c.at(-700).strftime("%m/%d/%Y %H:%M:%S"),
+    ])
+    c.log("dgxh-15/journal", ck.kernel_noise(c, "dgxh-15", 12))
+    hot = {g: {"temp": after(-950, lambda s, v: min(89 + c.rng.uniform(-1, 1), 60 + (s + 950) / 12.0)),
+               "clock": after(-800, lambda s, v: 1390 + c.rng.uniform(-60, 60))} for g in range(8)}
+    dcgm(c, "dgxh-15", fault=hot, which=("temp", "clock", "power"))
+    dcgm(c, "dgxh-14", which=("temp", "clock"))
+    bad = {g: {"temperature_c": 86 + g % 4, "sm_clock_mhz": 1365 + 10 * g,
+               "clock_event_reasons": ck.CLK_SW_THERMAL | (ck.CLK_HW_THERMAL if g % 2 else 0)} for g in range(8)}
+    each_gpu(c, "dgxh-15", "health", bad=bad)
+    each_gpu(c, "dgxh-14", "health")
+    c.with_topology()
+    return c
+
+
+def m031():
+    # Straggler rank whose GPU has a 450 W power limit (left over from an energy experiment);
+    # clocks sag under SW power cap. DCGM power looks flat-capped; health names the limit.
+    hosts = ["sc-gpu-%03d" % i for i in (61, 62, 63, 64)]
+    c = ck.Case("case-m031", "gpu_power_throttle", "sc-gpu-063/gpu1", hosts, gpu=H100)
+    c.alert("StragglerRank", "rank 17 slowest in 93% of steps over 30 min (megatron 'falcon-ft')", job="falcon-ft",
+            node="sc-gpu-063", rank="17")
+    lines = ck.megatron_iters(c, -1100, 30, 7600, step_s=4.9)
+    lines.append("[%s] straggler report: rank 17 (sc-gpu-063) relative GPU performance 0.71, others 0.97-1.00" % c.ymd(-40))
+    c.log("sc-gpu-061/rank0/stdout", lines)
+    c.log("sc-gpu-063/journal", ck.kernel_noise(c, "sc-gpu-063", 10))
+    capped = {1: {"power": lambda s, v: 449 + c.rng.uniform(-2, 1), "clock": lambda s, v: 1515 + c.rng.uniform(-70, 70)}}
+    dcgm(c, "sc-gpu-063", fault=capped, which=("power", "clock", "temp"))
+    each_gpu(c, "sc-gpu-063", "health", bad={1: {"power_limit_w": 450, "power_w": 449, "sm_clock_mhz": 1500,
+                                                 "clock_event_reasons": ck.CLK_SW_POWER_CAP}})
+    each_gpu(c, "sc-gpu-063", "gemm", bad={1: {"tflops": 541.0}})
+    each_gpu(c, "sc-gpu-062", "health")
+    c.with_topology()
+    return c
+
+
+def m032():
+    # A100 job: "data wait" dominates step time so it looks like an input-pipeline stall, but rank 7
+    # copies its batch over a Gen1 link (after a reboot the slot trained at 2.5 GT/s). Probe needed.
+    hosts = ["a100-dl-%02d" % i for i in (3, 4)]
+    c = ck.Case("case-m032", "pcie_link_degraded", "a100-dl-03/gpu7", hosts, gpu=A100)
+    c.alert("GPUUtilLow", "GPU util 52% on job bert-xxl-pretrain for 20m", job="bert-xxl-pretrain", node="a100-dl-03")
+    lines = ck.plain_steps(c, -1150, 45, 40100, step_s=1.9, extra=" | data_time 0.71s")
+    lines.append("%s | WARNING | perf | data_time > 30%% of step_time for 500 steps; consider more dataloader workers" % c.ymd(-100))
+    c.log("a100-dl-03/rank0/train.log", lines)
+    c.log("a100-dl-03/dmesg", ck.kernel_noise(c, "a100-dl-03", 10, fmt="dmesg", start_s=-90000, end_s=-80000))
+    dcgm(c, "a100-dl-03", which=("util", "power"), util=52.0)
+    each_gpu(c, "a100-dl-03", "pcie", bad={7: {"h2d": 1.6, "d2h": 1.5}})
+    each_gpu(c, "a100-dl-04", "pcie")
+    each_gpu(c, "a100-dl-03", "health", bad={7: {"pcie_link_gen": 1}})
+    c.gemm("gpu.gemm@a100-dl-03/gpu7")
+    c.with_topology()
+    return c
+
+
+def m033():
+    # "Loss is NaN" looks like divergence; the non-finite check points to one rank; sdc vote fails on
+    # that node's gpu5, health passes. Probe needed.
+    hosts = ["h200-nx%02d" % i for i in range(1, 5)]
+    c = ck.Case("case-m033", "gpu_silent_data_corruption", "h200-nx02/gpu5", hosts, gpu=H200)
+    c.alert("LossNaN", "loss NaN at step 18221 (deepspeed zero3 'coder-33b')", job="coder-33b", node="h200-nx01")
+    lines = ck.deepspeed_steps(c, -800, 30, 18190, step_s=2.4)
+    lines += [
+        "[%s] [WARNING] [nan_guard.py:58] non-finite gradient in 'model.layers.44.mlp.down_proj.weight' on rank 13 only (local grad norm inf, other ranks finite)" % c.ymd_ms(-60),
+        "[%s] [WARNING] [nan_guard.py:58] non-finite gradient in 'model.layers.9.self_attn.o_proj.weight' on rank 13 only" % c.ymd_ms(-300),
+        "[%s] [INFO] [train.py:412] step 18221 loss nan" % c.ymd_ms(-20),
+    ]
+    c.log("h200-nx01/rank0/stdout", lines)
+    c.log("h200-nx02/journal", ck.kernel_noise(c, "h200-nx02", 8))
+    dcgm(c, "h200-nx02", which=("temp", "power"))
+    c.sdc("gpu.sdc@h200-nx02", mismatched=3, bad_gpu="gpu5")
+    for h in ("h200-nx01", "h200-nx03", "h200-nx04"):
+        c.sdc("gpu.sdc@" + h)
+    each_gpu(c, "h200-nx02", "health")
+    c.with_topology()
+    return c
+
+
+def m034():
+    # RoCE fabric: retry-exceeded on many ranks; the port mlx5_2 of one node shows symbol errors and
+    # link_downed increments; ranks on other nodes name that node's address.
+    hosts = ["roce-%02d" % i for i in range(31, 35)]
+    c = ck.Case("case-m034", "ib_link_failure", "roce-33/mlx5_2", hosts, gpu=H200)
+    c.alert("TrainingJobFailed", "job gpt-oss-ft failed: NCCL error on 6 ranks", job="gpt-oss-ft", node="roce-31")
+    ip = "192.168.33.12"
+    out = []
+    for h, g in (("roce-31", 2), ("roce-32", 2), ("roce-34", 2), ("roce-33", 2)):
+        pid = c.rng.randrange(10000, 99999)
+        tgt = ip if h != "roce-33" else "192.168.31.12"
+        out.append("%s:%d:%d [%d] NCCL WARN NET/IB : Got completion from peer %s<50011> with error 12, opcode 32767, len 0, vendor err 129 (Recv) localGid ::ffff:%s remoteGid ::ffff:%s" % (
+            h, pid, pid + 7, g, tgt, "192.168.%s.12" % h[-2:], tgt))
+        out.append("%s:%d:%d [%d] NCCL INFO transport/net.cc:1293 -> 6" % (h, pid, pid + 7, g))
+    c.log("launcher/gpt-oss-ft", ck.app_noise(c, 10) + out)
+    c.log("roce-33/kern.log", ck.kernel_noise(c, "roce-33", 5) + [
+        "%s roce-33 kernel: mlx5_core 0000:%s:00.0 ens2f0np0: Link down" % (c.syslog(-75), ck.NIC_BUS[2]),
+        "%s roce-33 kernel: mlx5_core 0000:%s:00.0 ens2f0np0: Link up" % (c.syslog(-69), ck.NIC_BUS[2]),
+        "%s roce-33 lldpd[1221]: removal request for address of 192.168.33.1%%ens2f0np0, but no knowledge of it" % c.syslog(-74),
+    ])
+    c.node_metric("node_infiniband_symbol_error_total", {"instance": "roce-33", "device": "mlx5_2", "port": "1"},
+                  lambda s: 10 + max(0, s + 400) * 37, decimals=0)
+    c.node_metric("node_infiniband_symbol_error_total", {"instance": "roce-33", "device": "mlx5_1", "port": "1"},
+                  lambda s: 3, decimals=0)
+    c.node_metric("node_infiniband_link_downed_total", {"instance": "roce-33", "device": "mlx5_2", "port": "1"},
+                  lambda s: 2 if s < -75 else 3, decimals=0)
+    c.nccl("nccl.allreduce@job", busbw=41.0)
+    c.nccl("nccl.allreduce@roce-33")
+    c.nccl("nccl.sendrecv@roce-33", busbw=11.0)
+    c.nccl("nccl.sendrecv@roce-32")
+    c.with_topology()
+    return c
+
+
+def m035():
+    # Job-wide 7x slowdown after moving to new nodes: NCCL_IB_HCA names devices that do not exist
+    # there, NCCL falls back to sockets. Node-local collectives fine, job-wide bandwidth tiny.
+    hosts = ["ndv5-%02d" % i for i in range(1, 5)]
+    c = ck.Case("case-m035", "nccl_network_misconfig", "job", hosts, gpu=H100)
+    c.alert("StepTimeRegression", "step time 7.1x baseline since restart on new node pool", job="sft-70b-v2", node="ndv5-01")
+    pid = 40211
+    lines = [
+        "ndv5-01:%d:%d [0] NCCL INFO NCCL_IB_HCA set to =mlx5_ib0:1,mlx5_ib1:1,mlx5_ib2:1,mlx5_ib3:1" % (pid, pid),
+        "ndv5-01:%d:%d [0] NCCL INFO NET/IB : No device found." % (pid, pid),
+        "ndv5-01:%d:%d [0] NCCL INFO NCCL_SOCKET_IFNAME set by environment to eth0" % (pid, pid),
+        "ndv5-01:%d:%d [0] NCCL INFO NET/Socket : Using [0]eth0:10.1.0.4<0>" % (pid, pid),
+        "ndv5-01:%d:%d [0] NCCL INFO Using network Socket" % (pid, pid),
+        "ndv5-01:%d:%d [0] NCCL INFO Channel 00/0 : 7[7] -> 8[0] [receive] via NET/Socket/0" % (pid, pid + 90),
+    ]
+    lines += ck.megatron_iters(c, -1100, 30, 10, step_s=21.0)
+    c.log("ndv5-01/rank0/stdout", lines)
+    c.log("ndv5-01/ibv_devinfo", [
+        "hca_id:\tmlx5_0", "\ttransport:\t\t\tInfiniBand (0)", "\tfw_ver:\t\t\t\t28.39.1002",
+        "\t\tport:\t1", "\t\t\tstate:\t\t\tPORT_ACTIVE (4)", "\t\t\tlink_layer:\t\tInfiniBand",
+        "hca_id:\tmlx5_1", "\t\tport:\t1", "\t\t\tstate:\t\t\tPORT_ACTIVE (4)",
+    ])
+    c.nccl("nccl.allreduce@job", busbw=6.8, details={"env": "job environment (NCCL_IB_HCA from the job spec)"})
+    for h in hosts[:2]:
+        c.nccl("nccl.allreduce@" + h)
+    c.with_topology()
+    return c
+
+
+def m036():
+    # Desync: rank 19 calls ALLGATHER with a different size (a conditional branch on a per-rank
+    # value); everyone else waits. Heartbeat monitor fires; desync report names rank 19.
+    hosts = ["c4-gpu-%d" % i for i in range(1, 5)]
+    c = ck.Case("case-m036", "nccl_collective_hang", "c4-gpu-3/gpu3", hosts, gpu=H100)
+    c.alert("TrainingStalled", "no progress for 30 min (job fsdp-vlm-13b)", job="fsdp-vlm-13b", node="c4-gpu-1")
+    lines = ck.fsdp_steps(c, -2300, 10, 500, step_s=2.2)
+    lines += timeouts(c, [0, 1, 11, 27], -420, 1205, op="_ALLGATHER_BASE", numel=5242880, timeout_ms=1800000)
+    lines += [
+        "[rank0]:[%s ProcessGroupNCCL.cpp:1378] [PG 0 (default_pg) Rank 0] Heartbeat monitor timed out! Process will be terminated after dumping debug info. workMetaList_.size()=1" % c.glog(-60, "E"),
+        "[rank0]:[%s ProcessGroupNCCL.cpp:1185] [PG 0 (default_pg) Rank 0] ProcessGroupNCCL preparing to dump debug info." % c.glog(-59, "E"),
+        "[rank0]:[%s ProcessGroupNCCL.cpp:1269] [Rank 0] [PG 0 (default_pg)] Desync report: collective SeqNum 1205 (_ALLGATHER_BASE, NumelIn=5242880) - ranks [19] entered _ALLGATHER_BASE with NumelIn=2621440; all other ranks with NumelIn=5242880" % c.glog(-58, "E"),
+    ]
+    c.log("c4-gpu-1/rank0/stderr", lines)
+    c.log("c4-gpu-3/rank19/stderr", ["[rank19]:[titan] %s - root - INFO - vision tower: image batch of 3 tiles (dynamic tiling), padding skipped" % c.ymd_ms(-2300 + 22.5)] + ck.app_noise(c, 8))
+    dcgm(c, "c4-gpu-3", which=("util", "power"))
+    each_gpu(c, "c4-gpu-3", "health")
+    c.nccl("nccl.allgather@c4-gpu-3")
+    c.nccl("nccl.allgather@job")
+    c.with_topology()
+    return c
+
+
+def m037():
+    # One rank dies of a Python exception in its data path; peers then report IB completion errors
+    # (the loudest, most numerous lines) against its node.
+    hosts = ["sl-ib-%02d" % i for i in range(5, 9)]
+    c = ck.Case("case-m037", "rank_process_crash", "sl-ib-07/gpu1", hosts, gpu=H200)
+    c.alert("NCCLError", "IBV_WC_RETRY_EXC_ERR on 7 ranks (job megatron-pile-20b)", job="megatron-pile-20b", node="sl-ib-05")
+    out = ck.megatron_iters(c, -700, 20, 90000, step_s=3.3)
+    for r in (3, 9, 14, 26, 30):
+        pid = c.rng.randrange(10000, 99999)
+        out.append("sl-ib-%02d:%d:%d [%d] NCCL WARN NET/IB : Got completion from peer 10.3.7.17<38012> with status=IBV_WC_RETRY_EXC_ERR(12) opcode=RDMA_WRITE(0) len=65536 vendor_err=129 (Send) localGid fe80::a088:c203:21:%x remoteGids fe80::a088:c203:21:7111 hca mlx5_%d" % (
+            5 + r // 8, pid, pid + 4, r % 8, r, r % 8))
+    c.log("sl-ib-05/slurm.out", out)
+    c.log("sl-ib-07/rank17/stderr", [
+        "[rank17]: Traceback (most recent call last):",
+        '[rank17]:   File "/workspace/megatron/core/datasets/gpt_dataset.py", line 213, in __getitem__',
+        "[rank17]:     text, document_ids = self._query_document_sample_shuffle_indices(idx)",
+        '[rank17]:   File "/workspace/megatron/core/datasets/indexed_dataset.py", line 522, in __getitem__',
+        "[rank17]: IndexError: index 2847741902 is out of bounds for axis 0 with size 2847741900",
+        "srun: error: sl-ib-07: task 17: Exited with exit code 1",
+    ])
+    dcgm(c, "sl-ib-07", which=("util",), fault={1: {"util": after(-50, 0.0)}})
+    each_gpu(c, "sl-ib-07", "health")
+    c.nccl("nccl.allreduce@job")
+    c.with_topology()
+    return c
+
+
+def m038():
+    # Rank 0 (on the first pod's node) OOMs gathering full-vocabulary logits for an eval; the other
+    # pods end with watchdog timeouts. Kubernetes, FSDP.
+    hosts = ["gpu-pool-h100-x7d", "gpu-pool-h100-k2p"]
+    c = ck.Case("case-m038", "cuda_oom", "gpu-pool-h100-x7d/gpu0", hosts, gpu=H100)
+    c.alert("PyTorchJobFailed", "fsdp-eval-mix: worker-1 Error (NCCL watchdog)", job="fsdp-eval-mix",
+            namespace="llm", node="gpu-pool-h100-k2p")
+    c.log("llm/fsdp-eval-mix-worker-1", timeouts(c, [8, 11, 15], -5, 77811, op="ALLGATHER", timeout_ms=600000) + ck.app_noise(c, 6))
+    c.log("llm/fsdp-eval-mix-worker-0", ck.fsdp_steps(c, -900, 20, 4000, step_s=2.0) + [
+        "[rank0]:[titan] %s - root - INFO - running eval: 512 prompts, gather_logits=True" % c.ymd_ms(-610),
+        "[rank0]: Traceback (most recent call last):",
+        '[rank0]:   File "/app/eval.py", line 77, in gather_logits',
+        "[rank0]:     all_logits = torch.cat(gathered, dim=0).float()",
+        "[rank0]: torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 15.66 GiB. GPU 0 has a total capacity of 79.11 GiB of which 9.12 GiB is free. Process 1190 has 69.98 GiB memory in use. Of the allocated memory 66.10 GiB is allocated by PyTorch, and 2.31 GiB is reserved by PyTorch but unallocated.",
+    ])
+    c.gpu_metric("DCGM_FI_DEV_FB_USED", "gpu-pool-h100-x7d", 52000, 1200, decimals=0,
+                 over={0: lambda s, v: 71600 if -610 < s < -600 else v})
+    each_gpu(c, "gpu-pool-h100-x7d", "health", gpus=[0, 1, 2, 3])
+    c.with_topology()
+    return c
+
+
+def m039():
+    # Device-side assert on one rank only (token id beyond the embedding table in one bad shard);
+    # Xid 43 on that GPU; peers time out.
+    hosts = ["dgx-g%02d" % i for i in range(40, 44)]
+    c = ck.Case("case-m039", "illegal_memory_access", "dgx-g41/gpu5", hosts, gpu=H100)
+    c.alert("TrainingJobFailed", "nemo job mt5-ext failed: rank 13 CUDA error", job="mt5-ext", node="dgx-g41")
+    c.log("dgx-g41/rank13/stderr", [
+        "../aten/src/ATen/native/cuda/Indexing.cu:1289: indexSelectLargeIndex: block: [301,0,0], thread: [%d,0,0] Assertion `srcIndex < srcSelectDimSize` failed." % t for t in (96, 97, 98, 99)
+    ] + [
+        "[rank13]: RuntimeError: CUDA error: device-side assert triggered",
+        "[rank13]: Compile with `TORCH_USE_CUDA_DSA` to enable device-side assertions.",
+        "%s INFO data: shard mc4-ext-000917.jsonl.gz (tokenizer v3) loaded on dp_rank 13" % c.ymd(-300),
+    ])
+    c.log("dgx-g40/rank0/stderr", ck.megatron_iters(c, -900, 20, 4400, step_s=2.7) +
+          timeouts(c, [0, 4, 20, 31], -10, 30300, op="BROADCAST", numel=1))
+    c.log("dgx-g41/dmesg", [nvrm(c, "dgx-g41", -600, 43, 5, "Ch 00000010", fmt="dmesg")] + ck.kernel_noise(c, "dgx-g41", 4, fmt="dmesg"))
+    each_gpu(c, "dgx-g41", "health", bad={5: {"xid_last": 43}})
+    c.with_topology()
+    return c
+
+
+def m040():
+    # Kubernetes pod memory limit: DataLoader workers killed, pod OOMKilled; the node's cgroup OOM.
+    hosts = ["ip-10-2-14-88", "ip-10-2-15-21"]
+    c = ck.Case("case-m040", "host_oom", "ip-10-2-15-21", hosts, gpu=H100)
+    c.alert("KubePodOOMKilled", "pod train/llava-ft-worker-1 OOMKilled", job="llava-ft", namespace="train",
+            node="ip-10-2-15-21")
+    c.log("train/llava-ft-worker-1", ck.app_noise(c, 8) + ck.plain_steps(c, -900, 14, 6100, step_s=3.3, loss=1.12) + [
+        "RuntimeError: DataLoader worker (pid 3811) is killed by signal: Killed. ",
+        "RuntimeError: DataLoader worker (pid(s) 3811, 3815) exited unexpectedly",
+    ])
+    c.log("scheduler/events", [
+        "%s Warning OOMKilling node/ip-10-2-15-21 Memory cgroup out of memory: Killed process 3811 (pt_data_worker) total-vm:48211044kB, anon-rss:31820112kB" % c.iso(-40),
+        "%s Normal Killing pod/llava-ft-worker-1 Stopping container worker" % c.iso(-35),
+        "%s Warning BackOff pod/llava-ft-worker-1 Back-off restarting failed container worker" % c.iso(-5),
+    ])
+    c.log("ip-10-2-15-21/dmesg", [
+        "%s Memory cgroup out of memory: Killed process 3811 (pt_data_worker) total-vm:48211044kB, anon-rss:31820112kB, file-rss:10220kB, shmem-rss:2210kB, UID:0 pgtables:63388kB oom_score_adj:936" % c.dmesg(-40),
+        "%s pt_data_worker invoked oom-killer: gfp_mask=0xcc0(GFP_KERNEL), order=0, oom_score_adj=936" % c.dmesg(-40.2),
+        "%s memory: usage 1048576000kB, limit 1048576000kB, failcnt 211" % c.dmesg(-40.1),
+    ])
+    c.node_metric("container_memory_working_set_bytes", {"pod": "llava-ft-worker-1", "node": "ip-10-2-15-21"},
+                  lambda s: min(1.0737e12, 7.1e11 + (s + 1200) * 3.1e8), decimals=0)
+    each_gpu(c, "ip-10-2-15-21", "health", gpus=[0, 1])
+    c.with_topology()
+    return c
+
+
+def m041():
+    # NaN after a node swap: looks like SDC on the new node, but the sdc vote passes everywhere and
+    # the grad norm was rising for hundreds of steps after a data-mix change: plain divergence.
+    hosts = ["h100-p%02d" % i for i in (3, 4, 9, 6)]
+    c = ck.Case("case-m041", "loss_divergence", "job", hosts, gpu=H100)
+    c.alert("LossNaN", "loss NaN at iteration 71234 (job resumed 2h ago with h100-p09 replacing h100-p05)",
+            job="gpt-30b-mix", node="h100-p09")
+
+    def grad(i):
+        return 0.35 * (1.13 ** i) if i < 38 else float("nan")
+
+    def loss(i):
+        return 2.02 + 0.002 * i * i if i < 38 else float("nan")
+    c.log("h100-p03/rank0/stdout", [
+        "%s INFO resumed from iter_0071190 on nodes h100-p03,h100-p04,h100-p09,h100-p06; data mix v7 -> v8 (code 35%%)" % c.ymd(-1200),
+    ] + ck.megatron_iters(c, -1150, 42, 71196, step_s=4.0, grad_fn=grad, loss_fn=loss))
+    for h in hosts:
+        c.sdc("gpu.sdc@" + h)
+    each_gpu(c, "h100-p09", "health")
+    each_gpu(c, "h100-p09", "gemm")
+    c.with_topology()
+    return c
+
+
+def m042():
+    # fairseq fp16: loss scale driven to the floor.
+    hosts = ["fs-v100r-%d" % i for i in (1, 2)]
+    c = ck.Case("case-m042", "fp16_loss_scale_collapse", "job", hosts, gpu=A100)
+    c.alert("TrainingJobFailed", "fairseq job wmt-big-fp16 exited with FloatingPointError", job="wmt-big-fp16", node="fs-v100r-1")
+    lines = []
+    scale = 128.0
+    for i in range(16):
+        lines.append("%s | INFO | fairseq.trainer | NOTE: gradient overflow detected, ignoring gradient, setting loss scale to: %s" % (
+            c.ymd(-300 + i * 15), repr(scale / 2 ** (i + 1))))
+    lines += [
+        "%s | INFO | train_inner | epoch 012:   4410 / 9811 loss=5.113, nll_loss=3.41, ppl=10.63, wps=291044, ups=2.31, wpb=126000, bsz=4096, num_updates=118410, lr=0.000421, gnorm=1.208, loss_scale=0.0039, train_wall=43, gb_free=31.2, wall=51110" % c.ymd(-310),
+        "Traceback (most recent call last):",
+        '  File "/opt/fairseq/fairseq/optim/dynamic_loss_scaler.py", line 61, in check_overflow',
+        "FloatingPointError: Minimum loss scale reached (0.0001). Your loss is probably exploding. Try lowering the learning rate, using gradient clipping or increasing the batch size.",
+    ]
+    c.log("fs-v100r-1/train.log", ck.app_noise(c, 6) + lines)
+    dcgm(c, "fs-v100r-1", which=("util",))
+    for h in hosts:
+        c.sdc("gpu.sdc@" + h)
+    c.with_topology()
+    return c
+
+
+def m043():
+    # NeMo/TE FP8: amax NaN and scale underflow reported by the fp8 stats callback; bf16 layers fine.
+    hosts = ["eos-h100-%03d" % i for i in (120, 121, 122, 123)]
+    c = ck.Case("case-m043", "fp8_scaling_overflow", "job", hosts, gpu=H100)
+    c.alert("GradNormNaN", "grad_norm non-finite 9 times in 200 steps (nemo fp8 'gemma-like-27b')", job="nemo-fp8-27b", node="eos-h100-120")
+    lines = []
+    for i in range(20):
+        lines.append("Epoch 0: : %d/250000 [%s, reduced_train_loss=%.3f, global_step=%d, consumed_samples=%d, train_step_timing in s=3.14, grad_norm=%s]" % (
+            6200 + i, c.ymd(-1000 + i * 30), 2.4 - 0.002 * i if i < 14 else 2.4 + (i - 13) * 0.3, 6200 + i, (6200 + i) * 512,
+            "%.3f" % (0.8 + c.rng.uniform(-0.1, 0.1)) if i < 14 else "nan"))
+    lines += [
+        "%s [NeMo W fp8_stats:112] amax_history[fwd][layers.30.mlp.fc2] = [inf, 4.41e+02, 4.38e+02, ...] (1 non-finite of 16)" % c.ymd(-580),
+        "%s [NeMo W fp8_stats:118] scale[fwd][layers.30.mlp.fc2] 1.0e-38 -> 0.0 (underflow), fp8 margin=0, format=HYBRID" % c.ymd(-575),
+        "%s [NeMo W fp8_stats:118] scale[bwd][layers.30.mlp.fc2] 3.1e-03 -> 0.0 (underflow)" % c.ymd(-570),
+        "%s [NeMo I fp8_stats:130] 12 of 384 FP8 tensors saturated > 5%% (e4m3 max 448)" % c.ymd(-560),
+    ]
+    c.log("eos-h100-120/nemo_log_globalrank-0.txt", lines)
+    for h in hosts[:2]:
+        c.sdc("gpu.sdc@" + h)
+    c.with_topology()
+    return c
+
+
+def m044():
+    # MoE job: all-to-all time grows and it looks like a network slowdown; the fabric probes pass,
+    # the router statistics (printed every 500 steps) show collapse onto few experts.
+    hosts = ["ds-moe-%02d" % i for i in range(1, 5)]
+    c = ck.Case("case-m044", "moe_expert_imbalance", "job", hosts, gpu=H200)
+    c.alert("AllToAllLatencyHigh", "alltoall p99 latency 5.8x baseline (job deepspeed-moe-128e)", job="deepspeed-moe-128e", node="ds-moe-01")
+    lines = ck.deepspeed_steps(c, -1100, 36, 12000, step_s=1.9, step_fn=lambda i: 1.9 + max(0, i - 10) * 0.06)
+    lines += [
+        "[%s] [INFO] [moe_monitor.py:41] step 12000 experts_used 117/128 gate_entropy 4.61 cap_overflow 0.4%%" % c.ymd_ms(-1090),
+        "[%s] [INFO] [moe_monitor.py:41] step 12500 experts_used 23/128 gate_entropy 1.97 cap_overflow 27.1%% (tokens dropped)" % c.ymd_ms(-150),
+        "[%s] [INFO] [comm_timer.py:88] all_to_all fwd mean 188.4 ms max 611.2 ms (expert ranks 3, 17 busiest)" % c.ymd_ms(-120),
+    ]
+    c.log("ds-moe-01/rank0/stdout", lines)
+    c.nccl("nccl.alltoall@job")
+    c.nccl("nccl.alltoall@ds-moe-02")
+    c.nccl("nccl.allreduce@job")
+    each_gpu(c, "ds-moe-01", "gemm", gpus=[3])
+    c.with_topology()
+    return c
+
+
+def m045():
+    # One rank slow: a leftover process of an earlier job still runs on gpu3 (the inventory details
+    # list two compute processes); gemm on gpu3 is low, health passes. Probe needed.
+    hosts = ["bm-gpu-%02d" % i for i in (50, 51)]
+    c = ck.Case("case-m045", "straggler_rank", "bm-gpu-51/gpu3", hosts, gpu=H100)
+    c.alert("StragglerRank", "rank 11 step time 1.4x median (job fsdp-sd3-ft)", job="fsdp-sd3-ft", node="bm-gpu-51", rank="11")
+    c.log("bm-gpu-50/rank0/stdout", ck.fsdp_steps(c, -1000, 40, 2000, step_s=1.6))
+    c.log("bm-gpu-51/journal", ck.kernel_noise(c, "bm-gpu-51", 12) + [
+        "%s bm-gpu-51 slurmstepd[61203]: error: *** JOB 880112 STEPD TERMINATED ON bm-gpu-51 AT %s DUE TO JOB NOT ENDING WITH SIGNALS ***" % (c.syslog(-11000), c.iso(-11000)[:-1]),
+    ])
+    dcgm(c, "bm-gpu-51", which=("util", "power", "clock"), fault={3: {"util": lambda s, v: 100.0}})
+    each_gpu(c, "bm-gpu-51", "health")
+    each_gpu(c, "bm-gpu-51", "gemm", bad={3: {"tflops": 402.0}})
+    c.inventory("gpu.inventory@bm-gpu-51/gpu3", details={"compute_processes": "python3 pid 41212 (23.1 GiB, started by job 880112), python3 pid 77102 (61.0 GiB, job 884020)"})
+    c.with_topology()
+    return c
+
+
+def m046():
+    # HF datasets tokenisation on the fly in 4 workers per rank: step time spiky, GPU util low on all
+    # nodes, no communication error. PCIe / GEMM probes pass (probe needed to rule out hardware).
+    hosts = ["lambda-h100-%d" % i for i in (7, 8)]
+    c = ck.Case("case-m046", "dataloader_stall", "job", hosts, gpu=H100)
+    c.alert("GPUUtilLow", "GPU util < 50% for 15m on job sft-mistral-hf", job="sft-mistral-hf", node="lambda-h100-7")
+    lines = [
+        "%s - INFO - datasets.arrow_dataset - Map (num_proc=4): streaming=True, tokenizing on the fly" % c.ymd(-1150),
+    ]
+    t = -1140
+    for i in range(30):
+        st = 0.9 if i % 4 else 6.5 + c.rng.uniform(-0.5, 0.5)
+        t += st
+        lines.append("{'loss': %.4f, 'grad_norm': %.3f, 'learning_rate': 1.9e-05, 'epoch': 0.%02d, 'step_time': %.2f, 'dataloader_wait': %.2f}  %s" % (
+            1.31 - i * 0.002, 0.9 + c.rng.uniform(-0.1, 0.1), 40 + i // 3, st, st - 0.82, c.ymd(t)))
+    c.log("lambda-h100-7/accelerate.log", lines)
+    for h in hosts:
+        dcgm(c, h, which=("util",), util=45.0, fault={g: {"util": lambda s, v: 96 if (int(s) // 30) % 4 == 0 else 18 + c.rng.uniform(-4, 4)} for g in range(8)})
+    c.node_metric("node_load1", {"instance": "lambda-h100-7"}, lambda s: 208 + c.rng.uniform(-5, 5))
+    each_gpu(c, "lambda-h100-7", "pcie")
+    each_gpu(c, "lambda-h100-7", "gemm", gpus=[0, 4])
+    c.with_topology()
+    return c
+
+
+def m047():
+    # Local NVMe on one node fails; ext4 goes read-only; the checkpoint staging on that node's ranks
+    # fails with EROFS.
+    hosts = ["gpu-st-%02d" % i for i in range(11, 15)]
+    c = ck.Case("case-m047", "storage_failure", "gpu-st-13", hosts, gpu=H200)
+    c.alert("CheckpointFailed", "async checkpoint staging failed on ranks 16-23 (job titan-8x8)", job="titan-8x8", node="gpu-st-11")
+    c.log("gpu-st-13/dmesg", ck.kernel_noise(c, "gpu-st-13", 4, fmt="dmesg") + [
+        "%s nvme nvme1: I/O 712 (Write) QID 41 timeout, aborting" % c.dmesg(-300),
+        "%s nvme nvme1: Abort status: 0x371" % c.dmesg(-300),
+        "%s nvme nvme1: I/O 712 QID 41 timeout, reset controller" % c.dmesg(-270),
+        "%s nvme nvme1: Device not ready; aborting reset, CSTS=0x3" % c.dmesg(-240),
+        "%s blk_update_request: I/O error, dev nvme1n1, sector 1831204864 op 0x1:(WRITE) flags 0x800 phys_seg 32 prio class 0" % c.dmesg(-239),
+        "%s EXT4-fs error (device nvme1n1): ext4_journal_check_start:83: comm python3: Detected aborted journal" % c.dmesg(-238),
+        "%s EXT4-fs (nvme1n1): Remounting filesystem read-only" % c.dmesg(-238),
+    ])
+    c.log("gpu-st-11/rank0/stdout", ck.fsdp_steps(c, -800, 20, 3000, step_s=5.1) + [
+        "[rank16]:[titan] %s - root - ERROR - checkpoint stage to /local_nvme/ckpt/step-3020 failed: [Errno 30] Read-only file system: '/local_nvme/ckpt/step-3020/__16_0.distcp'" % c.ymd_ms(-200),
+        "[rank21]:[titan] %s - root - ERROR - checkpoint stage to /local_nvme/ckpt/step-3020 failed: [Errno 30] Read-only file system" % c.ymd_ms(-200),
+    ])
+    c.node_metric("node_disk_io_time_seconds_total", {"instance": "gpu-st-13", "device": "nvme1n1"},
+                  lambda s: 5000 + (s + 1200) * 0.3 if s < -300 else 5000 + 900 * 0.3 + (s + 300) * 1.0)
+    each_gpu(c, "gpu-st-13", "health", gpus=[0, 1])
+    c.with_topology()
+    return c
+
+
+def m048():
+    # sbatch exports CUDA_VISIBLE_DEVICES=0,1,2,3 but torchrun starts 8 local ranks: local ranks 4-7
+    # on every node fail "invalid device ordinal". Looks like missing GPUs; inventory sees all 8.
+    hosts = ["lg-%03d" % i for i in (7, 8)]
+    c = ck.Case("case-m048", "launch_config_error", "job", hosts, gpu=H200)
+    c.alert("JobFailedAtStart", "job 998123 failed: 8 of 16 ranks 'invalid device ordinal'", job="qwen-sft-16", node="lg-007")
+    out = ["+ export CUDA_VISIBLE_DEVICES=0,1,2,3", "+ torchrun --nnodes=2 --nproc_per_node=8 --rdzv_backend=c10d --rdzv_endpoint=lg-007:29500 train.py"]
+    for r in (4, 5, 6, 7, 12, 13, 14, 15):
+        out.append("[rank%d]: torch.AcceleratorError: CUDA error: invalid device ordinal" % r)
+        out.append("[rank%d]: GPU device may be out of range, do you have enough GPUs?" % r)
+    out += ck.elastic_failure(c, -10, "lg-007", 4, 4, 1)
+    c.log("slurm-998123.out", ck.app_noise(c, 4) + out)
+    for h in hosts:
+        each_gpu(c, h, "inventory", gpus=[4, 7])
+    each_gpu(c, "lg-007", "health", gpus=[4, 5, 6, 7])
+    c.with_topology()
+    return c
+
+
+def m049():
+    # The node with the lost GPU hangs entirely after Xid 79 (probes cannot reach it); the last
+    # kernel lines came out through netconsole; peers log timeouts.
+    hosts = ["hx-%02d" % i for i in range(60, 64)]
+    c = ck.Case("case-m049", "gpu_fallen_off_bus", "hx-62/gpu7", hosts, gpu=H200)
+    c.alert("NodeNotReady", "hx-62 unreachable (node_exporter down), job 551020 hung", job="pt-moe-base", node="hx-62")
+    c.log("netconsole/hx-62", [
+        "%s hx-62 kernel: NVRM: GPU at PCI:%s.0: %s" % (c.syslog(-400), c.bus(7), c.uuid("hx-62", 7)),
+        "%s hx-62 kernel: NVRM: Xid (PCI:%s): 79, pid='<unknown>', name=<unknown>, GPU has fallen off the bus." % (c.syslog(-400), c.bus(7)),
+        "%s hx-62 kernel: pcieport 0000:b9:00.0: pciehp: Slot(7): Link Down" % c.syslog(-401),
+        "%s hx-62 kernel: watchdog: BUG: soft lockup - CPU#61 stuck for 26s! [nv_queue:1211]" % c.syslog(-360),
+    ])
+    c.log("hx-60/rank0/stderr", ck.megatron_iters(c, -1000, 30, 55012, step_s=4.2) +
+          timeouts(c, [0, 3, 8, 31], -5, 201102, op="ALLTOALL_BASE"))
+    for h in ("hx-62", "hx-61"):
+        dcgm(c, h, which=("util", "temp"), lost={g: -390 for g in range(8)} if h == "hx-62" else None)
+    for g in range(8):
+        c.errored("gpu.health@hx-62/gpu%d" % g, "ssh hx-62: connect timed out after 30 s", duration=30.0)
+    each_gpu(c, "hx-61", "health")
+    c.with_topology()
+    return c
+
+
+def m050():
+    # One node's ranks are all a bit slow; GPUs are fine (gemm/health pass), but kernel launch
+    # latency is 6x: the BIOS reset the CPU power profile (powersave governor). Component node.
+    hosts = ["cw-h100-%03d" % i for i in (200, 201, 202, 203)]
+    c = ck.Case("case-m050", "straggler_rank", "cw-h100-202", hosts, gpu=H100)
+    c.alert("StragglerNode", "ranks 16-23 last to enter all-reduce in 90% of steps", job="megatron-8b-small-batch", node="cw-h100-202")
+    c.log("cw-h100-200/rank0/stdout", ck.megatron_iters(c, -1000, 35, 3000, step_s=1.1))
+    c.log("cw-h100-202/journal", ck.kernel_noise(c, "cw-h100-202", 14) + [
+        "%s cw-h100-202 kernel: intel_pstate: Intel P-state driver initializing" % c.syslog(-90000),
+    ])
+    c.node_metric("node_cpu_scaling_frequency_hertz", {"instance": "cw-h100-202", "cpu": "0"}, lambda s: 1.2e9 + c.rng.uniform(-1e8, 1e8), decimals=0)
+    c.node_metric("node_cpu_scaling_frequency_hertz", {"instance": "cw-h100-201", "cpu": "0"}, lambda s: 3.5e9 + c.rng.uniform(-1e8, 1e8), decimals=0)
+    each_gpu(c, "cw-h100-202", "gemm")
+    each_gpu(c, "cw-h100-202", "kernel_launch", bad={g: {"us": 31.0 + g} for g in range(8)})
+    each_gpu(c, "cw-h100-201", "kernel_launch")
+    each_gpu(c, "cw-h100-202", "health", gpus=[0, 4])
+    c.with_topology()
+    return c
+
+
+def m051():
+    # Two NVLinks of gpu0 inactive after a warm reset; nvidia-smi nvlink shows them, p2p pairs with
+    # gpu0 are slow; no Xid was logged in the retained journal.
+    hosts = ["gx-a%02d" % i for i in (1, 2)]
+    c = ck.Case("case-m051", "nvlink_error", "gx-a02/gpu0", hosts, gpu=H100)
+    c.alert("StepTimeRegression", "step time +28% since node gx-a02 returned from maintenance", job="tp8-llama-13b", node="gx-a02")
+    c.log("gx-a02/nvidia-smi-nvlink", ["GPU 0: NVIDIA H100 80GB HBM3 (UUID: %s)" % c.uuid("gx-a02", 0)] + [
+        "\t Link %d: %s" % (k, "<inactive>" if k in (3, 4) else "26.562 GB/s") for k in range(18)
+    ] + ["GPU 1: NVIDIA H100 80GB HBM3 (UUID: %s)" % c.uuid("gx-a02", 1), "\t Link 0: 26.562 GB/s"])
+    c.log("gx-a01/rank0/stdout", ck.megatron_iters(c, -900, 25, 150, step_s=2.6))
+    each_gpu(c, "gx-a02", "health", bad={0: {"nvlink_links_up": 16}})
+    c.nccl("nccl.p2p_matrix@gx-a02", busbw=180.0, details={"slowest_pairs": "gpu0-gpu1 .. gpu0-gpu7"})
+    c.nccl("nccl.allreduce@gx-a02", busbw=281.0)
+    c.nccl("nccl.allreduce@gx-a01")
+    c.with_topology()
+    return c
+
+
+def m052():
+    # A100 Xid 95 (uncontained ECC) in a DeepSpeed job; peers of the dead rank print IB completion
+    # errors; the GPU needs a reset.
+    hosts = ["a100-ds-%02d" % i for i in (21, 22, 23)]
+    c = ck.Case("case-m052", "gpu_memory_uncorrectable_ecc", "a100-ds-21/gpu6", hosts, gpu=A100)
+    c.alert("TrainingJobFailed", "deepspeed job bloomz-7b1-ft failed (3 hosts)", job="bloomz-7b1-ft", node="a100-ds-22")
+    c.log("a100-ds-22/deepspeed.log", ck.deepspeed_steps(c, -900, 20, 7000, rank=8) + [
+        "a100-ds-22: a100-ds-22:1201:1401 [0] NCCL WARN NET/IB : Got completion from peer 10.0.21.5<50312> with error 5, opcode 0, len 0, vendor err 249 (Send) localGid ::ffff:10.0.22.5 remoteGid ::ffff:10.0.21.5",
+        "a100-ds-22: RuntimeError: NCCL communicator was aborted on rank 8.",
+        "[%s] [INFO] [launch.py:319:sigkill_handler] Killing subprocess 1201" % c.ymd_ms(-30),
+    ])
+    c.log("a100-ds-21/syslog", ck.kernel_noise(c, "a100-ds-21", 6) + [
+        nvrm(c, "a100-ds-21", -60, 95, 6, "Uncontained: FBHUB. RST: Yes, D-RST: No"),
+        "%s a100-ds-21 deepspeed[4410]: a100-ds-21: [rank6] RuntimeError: CUDA error: uncorrectable ECC error encountered" % c.syslog(-59),
+    ])
+    c.gpu_metric("DCGM_FI_DEV_ECC_DBE_VOL_TOTAL", "a100-ds-21", 0, 0, decimals=0, over={6: after(-60, 1.0)})
+    each_gpu(c, "a100-ds-21", "health", bad={6: {"ecc_dbe_volatile": 1, "ecc_dbe_aggregate": 3, "xid_last": 95}})
+    each_gpu(c, "a100-ds-22", "health", gpus=[0, 1])
+    c.with_topology()
+    return c
+
+
 CASES = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010, m011, m012, m013, m014, m015,
-         m016, m017, m018, m019, m020, m021, m022, m023, m024, m025]
+         m016, m017, m018, m019, m020, m021, m022, m023, m024, m025, m026, m027, m028, m029,
+         m030, m031, m032, m033, m034, m035, m036, m037, m038, m039, m040, m041, m042, m043, m044,
+         m045, m046, m047, m048, m049, m050, m051, m052]
 
 
 def main():
