@@ -70,7 +70,7 @@ def k001():
     bad = "sc-h100-043"
     c.alert("SlurmJobFailed", "job 881203 (gpt-13b-pretrain) exited with NCCL watchdog timeout on 32 ranks",
             job="gpt-13b-pretrain", node="sc-h100-041", cluster="sc-east")
-    r0 = ck.megatron_iters(c, -900, 40, 20110, step_s=5.6)
+    r0 = ck.megatron_iters(c, -820, 40, 20110, step_s=5.6)
     r0 += ck.watchdog(c, 0, 10, 188321, numel=140509184)
     c.log("sc-h100-041/rank0/stderr", ck.insert_at(r0, 0.3, ck.app_noise(c, 4)))
     c.log("sc-h100-042/rank13/stderr", ck.watchdog(c, 13, 11, 188321, numel=140509184) +
@@ -103,7 +103,7 @@ def k002():
     bad = hosts[1]
     c.alert("KubePodCrashLooping", "pod llama-ft-worker-1 restarting (CrashLoopBackOff)",
             namespace="research", pod="llama-ft-worker-1", node=bad)
-    lines = ck.fsdp_steps(c, -800, 30, 4400, rank=8)
+    lines = ck.fsdp_steps(c, -474, 30, 4400, rank=8)
     lines += [
         "[rank11]:[W%s ProcessGroupNCCL.cpp:1168] [PG 0 Rank 11] Watchdog caught collective operation timeout" % c.glog(-90)[1:],
         "[rank11]: RuntimeError: CUDA error: unspecified launch failure",
@@ -171,7 +171,7 @@ def k004():
     c = ck.Case("case-k004", "gpu_memory_uncorrectable_ecc", "dgx-h200-b05/gpu1", hosts, gpu=H200)
     bad = hosts[2]
     c.alert("PyTorchJobFailed", "PyTorchJob titan-70b failed: worker-2 exit code 1", job="titan-70b", node=bad)
-    r = ck.fsdp_steps(c, -600, 22, 18300, rank=17)
+    r = ck.fsdp_steps(c, -250, 22, 18300, rank=17)
     r += [
         "[rank17]: Traceback (most recent call last):",
         '[rank17]:   File "/opt/torchtitan/train.py", line 402, in train_step',
@@ -185,7 +185,7 @@ def k004():
         "%s NVRM: Xid (PCI:0000:2a:00): 94, pid=77120, name=python, Contained: SM (0x1). RST: No, D-RST: No" % c.dmesg(-210),
         "%s NVRM: Xid (PCI:0000:2a:00): 94, pid=77120, name=python, Ch 00000008, errorString CTX SWITCH TIMEOUT, Info 0x2c021" % c.dmesg(-209.8),
     ])
-    c.log(hosts[0] + "/pod/titan-70b-worker-0", ck.watchdog(c, 0, 390, 90211, op="_REDUCE_SCATTER_BASE", numel=262144000))
+    c.log(hosts[0] + "/pod/titan-70b-worker-0", ck.watchdog(c, 0, -105, 90211, op="_REDUCE_SCATTER_BASE", numel=262144000, timeout_ms=100000))
     c.gpu_metric("DCGM_FI_DEV_ECC_DBE_VOL_TOTAL", bad, 0, 0, decimals=0, over={1: lambda s, n: 0 if s < -210 else 1})
     dcgm(c, bad, util={1: lambda s, n: n if s < -210 else 0})
     c.health_rates("gpu.health@%s/gpu1" % bad, ecc_dbe_volatile=1, ecc_dbe_aggregate=1, remapped_rows_uncorrectable=1, xid_last=94)
@@ -253,10 +253,10 @@ def k007():
     c = ck.Case("case-k007", "gpu_firmware_error", "cw-h100-0313/gpu2", hosts, gpu=H100)
     bad = hosts[2]
     c.alert("NCCLWatchdogTimeout", "rank watchdog timeouts on 31 of 32 ranks, job mixtral-pt", job="mixtral-pt", node=hosts[0])
-    c.log(hosts[0] + "/rank0/stderr", ck.megatron_iters(c, -1000, 30, 6100, step_s=8.2) + ck.watchdog(c, 0, 30, 31190, op="ALLGATHER", numel=33554432))
-    c.log(hosts[3] + "/rank27/stderr", ck.watchdog(c, 27, 31, 31190, op="ALLGATHER", numel=33554432))
+    c.log(hosts[0] + "/rank0/stderr", ck.megatron_iters(c, -856, 30, 6100, step_s=8.2) + ck.watchdog(c, 0, -8, 31190, op="ALLGATHER", numel=33554432))
+    c.log(hosts[3] + "/rank27/stderr", ck.watchdog(c, 27, -7, 31190, op="ALLGATHER", numel=33554432))
     c.log(bad + "/journal", ck.kernel_noise(c, bad, 4) + [
-        "%s %s kernel: NVRM: Xid (PCI:0000:3a:00): 119, pid=991204, name=python3, Timeout after 6s of waiting for RPC response from GPU2 GSP! Expected function 76 (GSP_RM_CONTROL) (0x20800a4c 0x4)." % (c.syslog(-580), bad),
+        "%s %s kernel: NVRM: Xid (PCI:0000:3a:00): 119, pid=991204, name=python3, Timeout after 6s of waiting for RPC response from GPU2 GSP! Expected function 76 (GSP_RM_CONTROL) (0x20800a4c 0x4)." % (c.syslog(-610), bad),
         "%s %s kernel: NVRM: GPU2 GSP RPC buffer contains function 76 (GSP_RM_CONTROL) and data 0x0000000020800a4c 0x0000000000000004." % (c.syslog(-580), bad),
         "%s %s kernel: NVRM: GPU2 RPC history (CPU -> GSP):" % (c.syslog(-580), bad),
         "%s %s kernel: NVRM: Xid (PCI:0000:3a:00): 119, pid=2210, name=nv-hostengine, Timeout after 45s of waiting for RPC response from GPU2 GSP! Expected function 10 (FREE) (0xa55a0040 0x0)." % (c.syslog(-530), bad),
@@ -275,7 +275,7 @@ def k008():
     c = ck.Case("case-k008", "gpu_firmware_error", "lambda-a100-07/gpu7", hosts, gpu=A100)
     bad = hosts[1]
     c.alert("JobFailed", "deepspeed job rlhf-ppo exited 1", job="rlhf-ppo", node=bad)
-    c.log(bad + "/rank15/stderr", ck.deepspeed_steps(c, -500, 14, 700, rank=15) + [
+    c.log(bad + "/rank15/stderr", ck.deepspeed_steps(c, -345, 14, 700, rank=15) + [
         "RuntimeError: CUDA error: unspecified launch failure",
         "CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below might be incorrect.",
         "[%s] [INFO] [launch.py:316:sigkill_handler] Killing subprocess 201177" % c.ymd_ms(-300),
@@ -301,7 +301,7 @@ def k009():
     c = ck.Case("case-k009", "nvlink_error", "hpc-g121/gpu3", hosts, gpu=H100)
     bad = hosts[1]
     c.alert("NCCLError", "ncclUnhandledCudaError on 8 ranks of llama3-8b-cpt", job="llama3-8b-cpt", node=bad)
-    c.log(bad + "/rank11/stderr", ck.megatron_iters(c, -700, 20, 300, step_s=3.1) + [
+    c.log(bad + "/rank11/stderr", ck.megatron_iters(c, -322, 20, 300, step_s=3.1) + [
         "hpc-g121:88812:89011 [3] NCCL WARN Cuda failure 'an illegal memory access was encountered'",
         "hpc-g121:88812:89011 [3] NCCL INFO transport/p2p.cc:275 -> 1",
         "torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/ProcessGroupNCCL.cpp:1970, unhandled cuda error (run with NCCL_DEBUG=INFO for details), NCCL version 2.20.5",
@@ -539,6 +539,7 @@ def k019():
     c.nccl("nccl.allreduce@job", busbw=11.0)
     for h in hosts:
         c.nccl("nccl.allreduce@%s" % h)
+    health_all(c, bad)
     return c
 
 
@@ -588,6 +589,10 @@ def k021():
                                   "3: ibp12s0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 4092", "4: docker0: <NO-CARRIER,BROADCAST,MULTICAST,UP> mtu 1500"])
     for h in hosts:
         dcgm(c, h, util={g: (lambda s, n: 0) for g in range(8)})
+    health_all(c, hosts[1])
+    for h in hosts:
+        c.nccl("nccl.allreduce@%s" % h)
+    c.nccl("nccl.allreduce@job")
     return c
 
 
@@ -621,7 +626,7 @@ def k023():
     hosts = ["p5-%02d" % i for i in (11, 12, 13, 14)]
     c = ck.Case("case-k023", "nccl_collective_hang", "p5-13/gpu3", hosts, gpu=H100)
     c.alert("NCCLWatchdogTimeout", "collective timeout on 31 ranks of job llama-65b", job="llama-65b", node=hosts[0])
-    c.log(hosts[0] + "/rank0/stderr", ck.megatron_iters(c, -1300, 20, 1990, step_s=9.0) + ck.watchdog(c, 0, -20, 77123, numel=262668288))
+    c.log(hosts[0] + "/rank0/stderr", ck.megatron_iters(c, -800, 20, 1990, step_s=9.0) + ck.watchdog(c, 0, -20, 77123, numel=262668288))
     c.log(hosts[1] + "/rank12/stderr", ck.watchdog(c, 12, -19, 77123, numel=262668288))
     c.log(hosts[0] + "/flight-recorder", [
         "%s fr_trace: collective seq 77123 ALLREDUCE pg 0: 31 of 32 ranks entered" % c.ymd(-18),
@@ -654,7 +659,7 @@ def k024():
     ] + ck.app_noise(c, 12))
     dcgm(c, hosts[1], util={7: lambda s, n: 100}, power={7: lambda s, n: 260 + c.rng.uniform(-10, 10)})
     health_all(c, hosts[1])
-    c.gemm("gpu.gemm@%s/gpu7" % hosts[1], tflops=None)
+    c.errored("gpu.gemm@%s/gpu7" % hosts[1], "cudaSetDevice(7): all CUDA-capable devices are busy or unavailable (compute mode EXCLUSIVE_PROCESS, held by pid 201377)", 2.1)
     c.errored("nccl.sendrecv@%s" % hosts[1], "probe could not acquire GPUs: all 8 held by the hung job", 30.0)
     return c
 
@@ -664,7 +669,7 @@ def k025():
     hosts = ["pdx-h100-%02d" % i for i in (71, 72)]
     c = ck.Case("case-k025", "rank_process_crash", "pdx-h100-72/gpu2", hosts, gpu=H100)
     c.alert("TrainingJobFailed", "torchrun job rm-train exited: ChildFailedError", job="rm-train", node=hosts[0])
-    c.log(hosts[0] + "/rank0/stderr", ck.fsdp_steps(c, -700, 20, 9000) + [
+    c.log(hosts[0] + "/rank0/stderr", ck.fsdp_steps(c, -336, 20, 9000) + [
         "pdx-h100-71:11021:11190 [0] NCCL WARN NET/IB : Got completion from peer 10.9.0.72<37711> with status=5 opcode=1 len=0 vendor err 249 (Recv) localGid ::ffff:10.9.0.71 remoteGids::ffff:10.9.0.72",
         "pdx-h100-71:11021:11190 [0] NCCL WARN NET/IB : Got completion from peer 10.9.0.72<37711> with status=IBV_WC_WR_FLUSH_ERR(5) opcode=1",
         "[rank0]: torch.distributed.DistBackendError: NCCL error: remote process exited or there was a network error",
@@ -674,6 +679,8 @@ def k025():
         "%s %s kernel: pt_main_thread[44120]: segfault at 18 ip 00007f2a1c0d3e11 sp 00007ffd91aa2c10 error 4 in libfused_ops.cpython-310-x86_64-linux-gnu.so[7f2a1c000000+4a000]" % (c.syslog(-301), hosts[1]),
     ])
     dcgm(c, hosts[1], util={2: lambda s, n: n if s < -300 else 0})
+    health_all(c, hosts[1])
+    c.kernel_launch("gpu.kernel_launch@%s/gpu2" % hosts[1])
     return c
 
 
@@ -683,7 +690,7 @@ def k026():
     hosts = ["gpu-worker-%d" % i for i in range(4)]
     c = ck.Case("case-k026", "rank_process_crash", "gpu-worker-2/gpu5", hosts, gpu=A100)
     c.alert("PyTorchJobFailed", "job code-llm-ft failed", job="code-llm-ft", node=hosts[0])
-    c.log(hosts[0] + "/pod/code-llm-ft-worker-0", ck.deepspeed_steps(c, -600, 16, 3300) + [
+    c.log(hosts[0] + "/pod/code-llm-ft-worker-0", ck.deepspeed_steps(c, -147, 16, 3300) + [
         "[rank0]:[W%s socket.cpp:428] [c10d] The server socket has failed to listen... wait" % c.glog(-100)[1:],
         "[rank0]: RuntimeError: [../third_party/gloo/gloo/transport/tcp/pair.cc:534] Connection closed by peer [10.20.2.14]:41233",
         "[rank0]: torch.distributed.DistBackendError: NCCL error: remote process exited or there was a network error",
@@ -696,6 +703,7 @@ def k026():
         "[%s] [ERROR] [launch.py:321:sigkill_handler] exits with return code = 1" % c.ymd_ms(-110),
     ] + ck.app_noise(c, 10))
     dcgm(c, hosts[2], util={5: lambda s, n: n if s < -110 else 0})
+    health_all(c, hosts[2])
     return c
 
 
@@ -705,7 +713,7 @@ def k027():
     hosts = ["gcp-h100-%02d" % i for i in (20, 21, 22, 23)]
     c = ck.Case("case-k027", "cuda_oom", "gcp-h100-23/gpu7", hosts, gpu=H100)
     c.alert("NCCLWatchdogTimeout", "watchdog timeouts on 31 ranks of job llama-70b-pp4", job="llama-70b-pp4", node=hosts[0])
-    c.log(hosts[0] + "/rank0/stderr", ck.megatron_iters(c, -1200, 18, 200, step_s=11.0) + ck.watchdog(c, 0, -15, 4410, op="SEND", numel=8388608, pg=2))
+    c.log(hosts[0] + "/rank0/stderr", ck.megatron_iters(c, -838, 18, 200, step_s=11.0) + ck.watchdog(c, 0, -15, 4410, op="SEND", numel=8388608, pg=2))
     c.log(hosts[1] + "/rank9/stderr", ck.watchdog(c, 9, -14, 4410, op="RECV", numel=8388608, pg=2))
     c.log(hosts[3] + "/rank31/stderr", [
         "[rank31]: Traceback (most recent call last):",
@@ -739,6 +747,9 @@ def k028():
     ] + ck.app_noise(c, 4))
     c.log(hosts[1] + "/dmesg", ck.kernel_noise(c, hosts[1], 4, fmt="dmesg"))
     dcgm(c, hosts[1])
+    health_all(c, hosts[1])
+    for h in hosts:
+        c.sdc("gpu.sdc@%s" % h)
     return c
 
 
@@ -749,7 +760,7 @@ def k029():
     c = ck.Case("case-k029", "host_oom", "hpc-h200-03", hosts, gpu=H200)
     bad = hosts[0]
     c.alert("SlurmJobFailed", "job 99331 (fsdp-13b) failed: watchdog timeout on 15 ranks", job="fsdp-13b", node=hosts[1])
-    c.log(hosts[1] + "/rank9/stderr", ck.fsdp_steps(c, -800, 20, 1200, rank=9) + ck.watchdog(c, 9, -8, 15511, op="_ALLGATHER_BASE", numel=131072000))
+    c.log(hosts[1] + "/rank9/stderr", ck.fsdp_steps(c, -646, 20, 1200, rank=9) + ck.watchdog(c, 9, -8, 15511, op="_ALLGATHER_BASE", numel=131072000))
     c.log(bad + "/journal", ck.kernel_noise(c, bad, 4) + [
         "%s %s kernel: python invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=0" % (c.syslog(-611), bad),
         "%s %s kernel: Mem-Info:" % (c.syslog(-611), bad),
@@ -761,6 +772,7 @@ def k029():
     c.node_metric("node_memory_MemAvailable_bytes", {"instance": bad}, lambda s: max(2.1e9, 1.9e12 - (s + 1260) * 2.6e9), decimals=0)
     c.node_metric("node_memory_MemAvailable_bytes", {"instance": hosts[1]}, lambda s: 1.62e12 + c.rng.uniform(-2e9, 2e9), decimals=0)
     dcgm(c, bad)
+    health_all(c, bad)
     return c
 
 
@@ -777,6 +789,8 @@ def k030():
     c.log(hosts[0] + "/wandb", ["%s wandb: train/grad_norm step %d = %s" % (c.ymd(-900 + 30 * i), 51000 + i, "%.3f" % (0.41 * c.rng.uniform(0.9, 1.1))) for i in range(6)])
     for h in hosts[:2]:
         dcgm(c, h)
+    for h in hosts:
+        c.sdc("gpu.sdc@%s" % h)
     return c
 
 
@@ -798,6 +812,7 @@ def k031():
     c.log(hosts[0] + "/rank0/stderr", r)
     for h in hosts:
         dcgm(c, h)
+    health_all(c, hosts[0])
     return c
 
 
@@ -817,6 +832,7 @@ def k032():
     c.log(hosts[0] + "/rank0/stderr", r)
     for h in hosts[:2]:
         dcgm(c, h)
+    health_all(c, hosts[0])
     return c
 
 
@@ -837,6 +853,8 @@ def k033():
     for h in hosts[:2]:
         dcgm(c, h)
     c.nccl("nccl.alltoall@job")
+    for h in hosts:
+        c.nccl("nccl.alltoall@%s" % h)
     return c
 
 
@@ -873,6 +891,9 @@ def k035():
     for h in hosts:
         c.node_metric("node_cpu_utilization_ratio", {"instance": h}, lambda s: 0.35 if s < -830 else 0.99, decimals=3)
         dcgm(c, h, util={g: (lambda s, n: n if s < -830 else 41 + c.rng.uniform(-8, 8)) for g in range(8)})
+    health_all(c, hosts[0])
+    for g in range(8):
+        c.pcie("gpu.pcie_bandwidth@%s/gpu%d" % (hosts[0], g))
     return c
 
 
@@ -889,10 +910,12 @@ def k036():
         "    torch.save(obj, f)",
         "OSError: [Errno 28] No space left on device: '/lustre/proj/llm-7b/ckpt/iter_0005000/__0_1.distcp'",
     ])
-    c.log(hosts[1] + "/rank8/stderr", ck.watchdog(c, 8, -400, 120111, op="BARRIER", numel=1))
+    c.log(hosts[1] + "/rank8/stderr", ck.watchdog(c, 8, -450, 120111, op="BARRIER", numel=1))
     c.log(hosts[0] + "/journal", ck.kernel_noise(c, hosts[0], 5) + [
         "%s %s kernel: LustreError: 11-0: proj-OST0007-osc-ff3a10e4a9d12000: operation ost_write to node 10.5.0.17@o2ib failed: rc = -28" % (c.syslog(-1055), hosts[0])])
     c.node_metric("lustre_available_kilobytes", {"target": "proj-OST0007"}, lambda s: max(0, 1.2e9 - (s + 1260) * 1.5e6), decimals=0)
+    health_all(c, hosts[0])
+    c.nccl("nccl.allreduce@job")
     return c
 
 
@@ -920,12 +943,390 @@ def k037():
     ] + ["[%s] _slurm_rpc_submit_batch_job: JobId=%d InitPrio=4294901 usec=812" % (c.iso(-1200 + 30 * i)[:-1], 77400 + i) for i in range(8)])
     for h in hosts:
         dcgm(c, h, util={g: (lambda s, n: 0) for g in range(8)})
+    for h in hosts:
+        c.nccl("nccl.allreduce@%s" % h)
+        c.inventory("gpu.inventory@%s/gpu0" % h)
+    return c
+
+
+def k038():
+    """Every rank OOMs on the first step after the sequence length went from 4k to 16k (job-wide;
+    DeepSpeed ZeRO-3, older PyTorch OOM wording)."""
+    hosts = ["azr-nd96-%02d" % i for i in (4, 5)]
+    c = ck.Case("case-k038", "cuda_oom", "job", hosts, gpu=A100)
+    c.alert("JobFailed", "job longctx-sft exited 1 on 16 ranks", job="longctx-sft", node=hosts[0])
+    r = ["[%s] [INFO] [config.py:1000:print] seq_length ............. 16384" % c.ymd_ms(-500),
+         "[%s] [INFO] [config.py:1000:print] train_micro_batch_size_per_gpu 4" % c.ymd_ms(-500),
+         "[%s] [INFO] [stage3.py:1850:_configure_tensor_swapping] ZeRO stage 3, offload_param none" % c.ymd_ms(-499)]
+    r += ck.app_noise(c, 5)
+    for rk in (0, 3, 6):
+        r.append("RuntimeError: CUDA out of memory. Tried to allocate 8.00 GiB (GPU %d; 79.15 GiB total capacity; 70.88 GiB already allocated; 6.02 GiB free; 71.90 GiB reserved in total by PyTorch) If reserved memory is >> allocated memory try setting max_split_size_mb to avoid fragmentation." % rk)
+    c.log(hosts[0] + "/deepspeed.log", r)
+    c.log(hosts[1] + "/rank9/stderr", [
+        "RuntimeError: CUDA out of memory. Tried to allocate 8.00 GiB (GPU 1; 79.15 GiB total capacity; 70.91 GiB already allocated; 5.98 GiB free; 71.94 GiB reserved in total by PyTorch)",
+        "[%s] [ERROR] [launch.py:321:sigkill_handler] ['/usr/bin/python', '-u', 'sft.py', '--local_rank=1'] exits with return code = 1" % c.ymd_ms(-300),
+    ] + ck.app_noise(c, 8))
+    for h in hosts:
+        c.gpu_metric("DCGM_FI_DEV_FB_USED", h, 76500, 900, decimals=0, over={g: (lambda s, n: n if s < -300 else 600) for g in range(8)})
+    health_all(c, hosts[1])
+    return c
+
+
+def k039():
+    """Xid 31 MMU fault on one GPU and a rank dying with an illegal address: hardware or code?
+    gpu.health, gpu.sdc and gemm pass, no ECC: the code (a custom fused kernel on one
+    tensor-parallel shape) (probe decides; H100, Slurm)."""
+    hosts = ["gh-%03d" % i for i in (12, 13)]
+    c = ck.Case("case-k039", "illegal_memory_access", "gh-013/gpu5", hosts, gpu=H100)
+    bad = hosts[1]
+    c.alert("SlurmJobFailed", "job 310144 (moe-dbg) failed: rank 13 exit 1", job="moe-dbg", node=bad)
+    c.log(bad + "/rank13/stderr", ck.megatron_iters(c, -187, 12, 700, step_s=3.9) + [
+        "[rank13]: Traceback (most recent call last):",
+        '[rank13]:   File "/opt/ext/fused_moe/permute.py", line 77, in forward',
+        "[rank13]:     out = _C.permute_tokens(x, idx, num_out)",
+        "[rank13]: RuntimeError: CUDA error: an illegal memory access was encountered",
+        "[rank13]: Compile with `TORCH_USE_CUDA_DSA` to enable device-side assertions.",
+    ])
+    c.log(bad + "/journal", ck.kernel_noise(c, bad, 5) + [
+        "%s %s kernel: NVRM: Xid (PCI:0000:ab:00): 31, pid=411230, name=python, Ch 00000018, intr 00000000. MMU Fault: ENGINE GRAPHICS GPC3 GPCCLIENT_T1_5 faulted @ 0x7f3a_9e200000. Fault is of type FAULT_PDE ACCESS_TYPE_VIRT_WRITE" % (c.syslog(-140), bad),
+    ])
+    c.log(hosts[0] + "/rank2/stderr", ck.watchdog(c, 2, -5, 9120, op="ALLTOALL_BASE", numel=4194304) + ck.app_noise(c, 3))
+    dcgm(c, bad, util={5: lambda s, n: n if s < -140 else 0})
+    c.health_rates("gpu.health@%s/gpu5" % bad, xid_last=31)
+    health_all(c, bad, skip=(5,))
+    c.sdc("gpu.sdc@%s" % bad)
+    c.gemm("gpu.gemm@%s/gpu5" % bad)
+    c.hbm("gpu.hbm_bandwidth@%s/gpu5" % bad)
+    return c
+
+
+def k040():
+    """Pod OOMKilled by its cgroup limit: DataLoader workers die with SIGKILL (node memory;
+    Kubernetes, FSDP)."""
+    hosts = ["aks-ndh100-%s" % x for x in ("3311", "3312")]
+    c = ck.Case("case-k040", "host_oom", "aks-ndh100-3312", hosts, gpu=H100)
+    bad = hosts[1]
+    c.alert("KubePodOOMKilled", "container trainer in pod audio-fsdp-worker-1 OOMKilled", pod="audio-fsdp-worker-1", node=bad, namespace="speech")
+    c.log(bad + "/pod/audio-fsdp-worker-1", ck.fsdp_steps(c, -190, 16, 23000, rank=8) + [
+        "[rank11]: RuntimeError: DataLoader worker (pid 31337) is killed by signal: Killed. ",
+        "[rank11]: Traceback (most recent call last):",
+        '[rank11]:   File "/usr/local/lib/python3.11/site-packages/torch/utils/data/dataloader.py", line 1133, in _try_get_data',
+        "[rank11]: RuntimeError: DataLoader worker (pid(s) 31337, 31338) exited unexpectedly",
+    ])
+    c.log("scheduler/events", [
+        "%s Warning OOMKilling node/%s Memory cgroup out of memory: Killed process 31337 (pt_data_worker) total-vm:84120332kB, anon-rss:71002231kB" % (c.iso(-160), bad),
+        "%s Normal Killing pod/audio-fsdp-worker-1 Stopping container trainer" % c.iso(-150),
+        "%s Warning BackOff pod/audio-fsdp-worker-1 Back-off restarting failed container trainer (exit code 137, reason OOMKilled)" % c.iso(-30),
+    ])
+    c.node_metric("container_memory_working_set_bytes", {"pod": "audio-fsdp-worker-1", "node": bad}, lambda s: min(1.6e12, 9e11 + (s + 1260) * 6.5e8), decimals=0)
+    c.node_metric("kube_pod_container_resource_limits_memory_bytes", {"pod": "audio-fsdp-worker-1", "node": bad}, lambda s: 1.6e12, decimals=0)
+    dcgm(c, bad)
+    health_all(c, bad)
+    return c
+
+
+def k041():
+    """NaN on every rank at the same iteration, after the LR warmup ends; looks like it could be
+    SDC or ECC; all nodes' gpu.sdc and gpu.health pass (probe decides; H200 Megatron)."""
+    hosts = ["cs-h200-%02d" % i for i in (40, 41, 42, 43)]
+    c = ck.Case("case-k041", "loss_divergence", "job", hosts, gpu=H200)
+    c.alert("TrainingLossNaN", "NaN loss in job dense-90b on 32 ranks", job="dense-90b", node=hosts[2])
+    lossf = lambda i: 2.22 + c.rng.uniform(-0.02, 0.02) if i < 19 else (4.9 if i == 19 else (11.3 if i == 20 else float("nan")))
+    gradf = lambda i: 0.3 * c.rng.uniform(0.9, 1.2) if i < 18 else (8.1 if i < 20 else float("nan"))
+    c.log(hosts[0] + "/rank0/stderr", ck.megatron_iters(c, -800, 24, 2980, step_s=7.2, lr=6e-4, loss_fn=lossf, grad_fn=gradf, nan_fn=lambda i: max(0, i - 20)))
+    c.log(hosts[2] + "/rank20/stderr", ["%s rank 20 iteration 3001: found NaN in local grad norm" % c.ymd(-30), "%s rank 20 iteration 3002: found NaN in local grad norm" % c.ymd(-23)] + ck.app_noise(c, 6))
+    for h in hosts[:2]:
+        dcgm(c, h)
+    for h in hosts:
+        c.sdc("gpu.sdc@%s" % h)
+    health_all(c, hosts[2])
+    return c
+
+
+def k042():
+    """Megatron fp16: loss scale halves every few iterations and skipped iterations pile up;
+    no NaN reported in the loss itself (job-wide)."""
+    hosts = ["a100-r2-%02d" % i for i in (9, 10)]
+    c = ck.Case("case-k042", "fp16_loss_scale_collapse", "job", hosts, gpu=A100)
+    c.alert("TrainingProgressStalled", "consumed samples flat while job bert-xl-fp16 runs", job="bert-xl-fp16", node=hosts[0])
+    scale = lambda i: max(1.0, 131072.0 / 2 ** (i // 2))
+    c.log(hosts[0] + "/rank0/stderr", ck.megatron_iters(c, -1000, 36, 88000, step_s=2.1, scale_fn=scale,
+                                                        skipped_fn=lambda i: min(100, 20 + i * 2), loss_fn=lambda i: 1.93 + c.rng.uniform(-0.005, 0.005)))
+    for h in hosts:
+        dcgm(c, h)
+    health_all(c, hosts[0])
+    return c
+
+
+def k043():
+    """FP8 recipe breakdown on H100: TE reports non-finite amax and the loss jumps; restarting from
+    the checkpoint in bf16 runs clean (job-wide)."""
+    hosts = ["h100-te-%02d" % i for i in (1, 2)]
+    c = ck.Case("case-k043", "fp8_scaling_overflow", "job", hosts, gpu=H100)
+    c.alert("LossSpike", "loss 2.9x trend, job nemotron-fp8", job="nemotron-fp8", node=hosts[0])
+    r = ck.megatron_iters(c, -1100, 22, 7700, step_s=4.0, loss_fn=lambda i: 1.88 + c.rng.uniform(-0.02, 0.02) if i < 15 else 5.5)
+    r = ck.insert_at(r, 0.7, [
+        "/usr/local/lib/python3.10/dist-packages/transformer_engine/pytorch/fp8.py:512: UserWarning: Non-finite amax encountered in fp8 meta tensors (forward, layer decoder.layers.17.self_attention.linear_proj); scale will be reset",
+        "[TE] FP8 scaling factor underflow: fwd scale for GEMM 3 of layer 17 = 0.0 (E4M3, margin 0, amax_compute_algo=max)",
+    ])
+    c.log(hosts[0] + "/rank0/stderr", r)
+    c.log(hosts[0] + "/ops-notes", ["%s resumed from iter_0007700 with --fp8-format none (bf16): loss 1.87 at iter 7710, clean" % c.ymd(-100 + 3 * i) if i == 0 else "%s bf16 iteration %d lm loss %.3f" % (c.ymd(-100 + 3 * i), 7700 + i, 1.87 + c.rng.uniform(-0.02, 0.02)) for i in range(6)])
+    dcgm(c, hosts[0])
+    health_all(c, hosts[0])
+    return c
+
+
+def k044():
+    """Step time doubles after a data mix change; all-to-all shows in the profile so the network is
+    suspected; nccl.alltoall at full bandwidth; router statistics show collapse (probe decides)."""
+    hosts = ["xai-h100-%03d" % i for i in (501, 502, 503, 504)]
+    c = ck.Case("case-k044", "moe_expert_imbalance", "job", hosts, gpu=H100)
+    c.alert("StepTimeRegression", "step time 2.0x in job deepseek-moe-cpt; all-to-all 61% of step", job="deepseek-moe-cpt", node=hosts[0])
+    r = ck.megatron_iters(c, -1000, 24, 110, step_s=7.0, step_fn=lambda i: 7.0 if i < 8 else 14.1)
+    r = ck.insert_at(r, 0.4, [
+        "%s [data] switched blend to code-heavy mix v7 at iteration 118" % c.ymd(-940),
+        "%s [moe] expert load (layer 9, 64 experts): max 0.211 min 0.000 mean 0.0156 | aux loss 1.2e-3" % c.ymd(-600),
+        "%s [moe] expert load (layer 21, 64 experts): max 0.305 min 0.000 mean 0.0156 | 41 experts < 0.001" % c.ymd(-500),
+    ])
+    c.log(hosts[0] + "/rank0/stderr", r)
+    c.log(hosts[0] + "/profile-summary", ["kernel %s %.1f%%" % (k, v) for k, v in (("ncclDevKernel_SendRecv", 61.2), ("sm90_xmma_gemm_bf16", 22.1), ("flash_fwd_kernel", 7.4))] + ck.app_noise(c, 4))
+    for h in hosts[:2]:
+        dcgm(c, h, util={g: (lambda s, n, g=g: n if s < -900 else (95 if g in (2, 5) else 48)) for g in range(8)})
+    c.nccl("nccl.alltoall@job")
+    for h in hosts:
+        c.nccl("nccl.alltoall@%s" % h)
+    health_all(c, hosts[0])
+    return c
+
+
+def k045():
+    """A forgotten notebook process shares GPU 6 of one node with the training rank (straggler)."""
+    hosts = ["lab-h100-%02d" % i for i in (1, 2)]
+    c = ck.Case("case-k045", "straggler_rank", "lab-h100-02/gpu6", hosts, gpu=H100)
+    bad = hosts[1]
+    c.alert("StragglerDetected", "rank 14 slowest in 96% of the last 200 steps", job="sft-qwen", node=bad, rank="14")
+    c.log(hosts[0] + "/rank0/stderr", ck.deepspeed_steps(c, -800, 22, 3000, step_fn=lambda i: 2.3 * (1 if i < 7 else 1.35)))
+    c.log(bad + "/nvidia-smi", [
+        "+-----------------------------------------------------------------------------------------+",
+        "| Processes:                                                                              |",
+        "|  GPU   GI   CI        PID   Type   Process name                              GPU Memory |",
+        "|    5   N/A  N/A    201311      C   /usr/bin/python3                              71022MiB |",
+        "|    6   N/A  N/A    201312      C   /usr/bin/python3                              58110MiB |",
+        "|    6   N/A  N/A    188004      C   /opt/conda/bin/python (ipykernel_launcher)    19880MiB |",
+        "|    7   N/A  N/A    201313      C   /usr/bin/python3                              71001MiB |",
+        "+-----------------------------------------------------------------------------------------+",
+    ] + ck.kernel_noise(c, bad, 4))
+    c.gpu_metric("DCGM_FI_DEV_FB_USED", bad, 71000, 300, decimals=0, over={6: lambda s, n: 77990})
+    dcgm(c, bad)
+    health_all(c, bad)
+    gemm_all(c, bad, bad={6: 402.0})
+    return c
+
+
+def k046():
+    """Throughput down 45%, GPU util saw-tooth; no comm errors, and all GPU, PCIe and NCCL probes
+    pass: tokenisation workers cannot keep up (probe rules out hardware; TorchTitan)."""
+    hosts = ["titan-h200-%02d" % i for i in (1, 2)]
+    c = ck.Case("case-k046", "dataloader_stall", "job", hosts, gpu=H200)
+    c.alert("TrainingThroughputDrop", "tps down 45% on job titan-8b-multilingual", job="titan-8b-multilingual", node=hosts[0])
+    r = ck.fsdp_steps(c, -900, 30, 12000, step_fn=lambda i: 1.5 if i < 8 else 2.7 + c.rng.uniform(-0.6, 0.6))
+    r = ck.insert_at(r, 0.3, [
+        "[rank0]:[titan] %s - root - WARNING - dataloader: waited 1.41s for batch (prefetch queue empty, 8 workers)" % c.ymd_ms(-700),
+        "[rank0]:[titan] %s - root - INFO - dataset switched to shard set multilingual-v3 (on-the-fly sentencepiece tokenisation)" % c.ymd_ms(-760),
+    ])
+    c.log(hosts[0] + "/rank0/stderr", r)
+    for h in hosts:
+        c.node_metric("node_load1", {"instance": h}, lambda s: 42 if s < -760 else 221 + c.rng.uniform(-5, 5), decimals=1)
+        dcgm(c, h, util={g: (lambda s, n: n if s < -760 else c.rng.choice([12, 30, 97, 98, 99, 55])) for g in range(8)})
+    health_all(c, hosts[0])
+    gemm_all(c, hosts[0])
+    for g in range(8):
+        c.pcie("gpu.pcie_bandwidth@%s/gpu%d" % (hosts[0], g))
+    c.nccl("nccl.allreduce@job")
+    return c
+
+
+def k047():
+    """NFS server not responding: rank 0 blocks in the checkpoint write, every other rank times
+    out in the next collective (misleading watchdog; job-wide)."""
+    hosts = ["ws-a100-%02d" % i for i in (3, 4, 5, 6)]
+    c = ck.Case("case-k047", "storage_failure", "job", hosts, gpu=A100)
+    c.alert("NCCLWatchdogTimeout", "watchdog timeout on 31 ranks, job paligemma-ft", job="paligemma-ft", node=hosts[1])
+    c.log(hosts[0] + "/rank0/stderr", ck.deepspeed_steps(c, -1200, 10, 1990) + [
+        "[%s] [INFO] [engine.py:3490:_save_checkpoint] Saving model checkpoint: /mnt/nfs/ckpt/paligemma/global_step2000/mp_rank_00_model_states.pt" % c.ymd_ms(-1150),
+        "[%s] [INFO] [torch_checkpoint_engine.py:21:save] [Torch] Saving /mnt/nfs/ckpt/paligemma/global_step2000/zero_pp_rank_0_mp_rank_00_optim_states.pt..." % c.ymd_ms(-1149),
+    ])
+    c.log(hosts[1] + "/rank8/stderr", ck.watchdog(c, 8, -500, 40112, op="ALLREDUCE", numel=1, timeout_ms=600000))
+    c.log(hosts[0] + "/journal", ck.kernel_noise(c, hosts[0], 4) + [
+        "%s %s kernel: nfs: server nfs-ckpt-01 not responding, still trying" % (c.syslog(-1140 + 200 * i), hosts[0]) for i in range(4)
+    ] + ["%s %s kernel: INFO: task python:55101 blocked for more than 122 seconds." % (c.syslog(-1000), hosts[0]),
+         "%s %s kernel: Call Trace: nfs_wait_on_request+0x1c/0x30 [nfs]" % (c.syslog(-1000), hosts[0])])
+    c.node_metric("node_nfs_rpc_retransmissions_total", {"instance": hosts[0]}, lambda s: 3 if s < -1150 else 3 + (s + 1150) * 0.8, decimals=0)
+    health_all(c, hosts[0])
+    c.nccl("nccl.allreduce@job")
+    return c
+
+
+def k048():
+    """One node came back from maintenance with a newer image: its ranks fail at CUDA init with a
+    driver/runtime mismatch; the rendezvous on the others then times out (node image)."""
+    hosts = ["dgx-a100-%02d" % i for i in (21, 22, 23)]
+    c = ck.Case("case-k048", "launch_config_error", "dgx-a100-23", hosts, gpu=A100)
+    bad = hosts[2]
+    c.alert("SlurmJobFailed", "job 77102 (vlm-pt) failed at startup", job="vlm-pt", node=hosts[0])
+    c.log(bad + "/rank16/stderr", [
+        "Traceback (most recent call last):",
+        '  File "/workspace/train.py", line 40, in <module>',
+        "    torch.cuda.set_device(local_rank)",
+        "RuntimeError: The NVIDIA driver on your system is too old (found version 12020). Please update your GPU driver by downloading and installing a new version from the URL: http://www.nvidia.com/Download/index.aspx Alternatively, go to: https://pytorch.org to install a PyTorch version that has been compiled with your version of the CUDA driver.",
+    ])
+    c.log(bad + "/journal", ck.kernel_noise(c, bad, 5) + [
+        "%s %s kernel: nvidia: module license 'NVIDIA' taints kernel." % (c.syslog(-1500), bad),
+        "%s %s kernel: NVRM: loading NVIDIA UNIX x86_64 Kernel Module  535.129.03  Thu Oct 19 18:56:32 UTC 2023" % (c.syslog(-1500), bad),
+        "%s %s slurmd[2012]: node image vlm-base:2026.11 (torch 2.5.1+cu124) applied after maintenance" % (c.syslog(-1400), bad)])
+    c.log(hosts[0] + "/torchrun", ["E%s 2211 torch/distributed/elastic/rendezvous/dynamic_rendezvous.py:1121] The node 'dgx-a100-21_2211_0' has failed to join the rendezvous: timed out waiting for 2 more nodes" % c.glog(-30)[1:],
+                                   "torch.distributed.elastic.rendezvous.api.RendezvousTimeoutError"] + ck.app_noise(c, 8))
+    for h in hosts:
+        c.inventory("gpu.inventory@%s/gpu0" % h, details={"driver": "535.129.03", "cuda": "12.2"} if h == bad else None)
+    health_all(c, bad)
+    return c
+
+
+def k049():
+    """One rank is killed by a segfault in the pinned-memory thread; its peers log IB retry-exceeded
+    and the alert says network. Port counters are clean and the job-wide all-reduce passes
+    afterwards (probe decides; Megatron, H200)."""
+    hosts = ["ib-h200-%02d" % i for i in (31, 32, 33, 34)]
+    c = ck.Case("case-k049", "rank_process_crash", "ib-h200-33/gpu4", hosts, gpu=H200)
+    bad = hosts[2]
+    c.alert("NCCLNetworkError", "IBV_WC_RETRY_EXC_ERR on 7 ranks of job mm-34b", job="mm-34b", node=hosts[0])
+    for h, rk in ((hosts[0], 4), (hosts[1], 12), (hosts[3], 28)):
+        c.log("%s/rank%d/stderr" % (h, rk), [
+            "%s:%d:%d [4] NCCL WARN NET/IB : Got completion from peer 10.77.3.33<40211> with status=12 opcode=0 len=0 vendor err 129 (Send) localGid ::ffff:10.77.3.%d remoteGids::ffff:10.77.3.33 hca mlx5_4" % (h, 3000 + rk, 3100 + rk, 31 + hosts.index(h)),
+            "%s:%d:%d [4] NCCL INFO transport/net.cc:1302 -> 6" % (h, 3000 + rk, 3100 + rk),
+            "[rank%d]: torch.distributed.DistBackendError: NCCL error: remote process exited or there was a network error" % rk,
+        ])
+    c.log(bad + "/rank20/stderr", ck.megatron_iters(c, -180, 15, 400, step_s=6.0) + [
+        "Fatal Python error: Segmentation fault",
+        "",
+        "Thread 0x00007f8a1d7fe640 (most recent call first):",
+        '  File "/usr/local/lib/python3.10/dist-packages/torch/utils/data/_utils/pin_memory.py", line 25 in do_one_step',
+        "Current thread 0x00007f8b9c4a8740 (most recent call first):",
+        '  File "/workspace/megatron/training/training.py", line 788 in train_step',
+    ])
+    c.log(bad + "/torchrun", ck.elastic_failure(c, -80, bad, 20, 4, -11, sig="SIGSEGV"))
+    for h in hosts:
+        c.node_metric("node_infiniband_link_downed_total", {"instance": h, "device": "mlx5_4", "port": "1"}, lambda s: 0, decimals=0)
+    c.nccl("nccl.allreduce@job")
+    for h in hosts:
+        c.nccl("nccl.allreduce@%s" % h)
+    health_all(c, bad)
+    return c
+
+
+def k050():
+    """Straggler alert; the DCGM exporter on the node is down (no temperature series); gpu.health
+    shows HW thermal slowdown on one GPU, gemm low there (probe decides)."""
+    hosts = ["c%02d-h100" % i for i in (11, 12, 13, 14)]
+    c = ck.Case("case-k050", "gpu_thermal_throttle", "c13-h100/gpu1", hosts, gpu=H100)
+    bad = hosts[2]
+    c.alert("StragglerDetected", "rank 17 compute 1.4x median", job="pt-llama-33b", node=bad, rank="17")
+    c.log(hosts[0] + "/rank0/stderr", ck.megatron_iters(c, -900, 24, 900, step_s=5.0, step_fn=lambda i: 5.0 * (1 if i < 9 else 1.38)))
+    c.log(bad + "/journal", ck.kernel_noise(c, bad, 5) + [
+        "%s %s systemd[1]: dcgm-exporter.service: Main process exited, code=exited, status=1/FAILURE" % (c.syslog(-1300), bad),
+        "%s %s systemd[1]: dcgm-exporter.service: Failed with result 'exit-code'." % (c.syslog(-1300), bad),
+        "%s %s systemd[1]: dcgm-exporter.service: Start request repeated too quickly." % (c.syslog(-1290), bad),
+    ])
+    dcgm(c, hosts[0])
+    c.health_rates("gpu.health@%s/gpu1" % bad, temperature_c=91, sm_clock_mhz=1140, clock_event_reasons=0x40)
+    health_all(c, bad, skip=(1,))
+    gemm_all(c, bad, bad={1: 399.0})
+    return c
+
+
+def k051():
+    """All ranks time out in ALLREDUCE; one rank took a different branch (an eval step triggered
+    by a local counter) and waits in an ALLGATHER no one else calls (hang; Slurm, FSDP)."""
+    hosts = ["sl-h100-%02d" % i for i in (81, 82)]
+    c = ck.Case("case-k051", "nccl_collective_hang", "sl-h100-82/gpu0", hosts, gpu=H100)
+    c.alert("NCCLWatchdogTimeout", "watchdog timeouts on all 16 ranks of job fsdp-ablate-3", job="fsdp-ablate-3", node=hosts[0])
+    c.log(hosts[0] + "/rank0/stderr", ck.fsdp_steps(c, -662, 12, 4990) + ck.watchdog(c, 0, -10, 80112, op="ALLREDUCE", numel=1))
+    c.log(hosts[1] + "/rank8/stderr", [
+        "%s | INFO | eval | rank 8 local step counter hit eval_every=5000, starting evaluation" % c.ymd(-640),
+    ] + ck.watchdog(c, 8, -9, 80112, op="_ALLGATHER_BASE", numel=25690112) + ck.app_noise(c, 4))
+    c.log(hosts[1] + "/rank9/stderr", ck.watchdog(c, 9, -9, 80112, op="ALLREDUCE", numel=1))
+    for h in hosts:
+        dcgm(c, h)
+    health_all(c, hosts[1])
+    return c
+
+
+def k052():
+    """Xid 79 on an A100 under Kubernetes; peers on other nodes log IB flush errors and the NCCL
+    abort is what the alert shows (fallen off the bus)."""
+    hosts = ["aks-a100-%d" % i for i in (20, 21, 22)]
+    c = ck.Case("case-k052", "gpu_fallen_off_bus", "aks-a100-22/gpu0", hosts, gpu=A100, pci=ck.PCI_BUS_B)
+    bad = hosts[2]
+    c.alert("PyTorchJobFailed", "job asr-conformer failed: ncclRemoteError on worker-0", job="asr-conformer", node=hosts[0])
+    c.log(hosts[0] + "/pod/asr-conformer-worker-0", ck.deepspeed_steps(c, -223, 10, 500) + [
+        "aks-a100-20:801:1022 [3] NCCL WARN NET/IB : Got completion from peer 10.244.2.7<33011> with status=5 opcode=1 len=0 vendor err 249 (Recv)",
+        "[rank3]: torch.distributed.DistBackendError: NCCL error: remote process exited or there was a network error, NCCL version 2.18.5",
+    ])
+    c.log(bad + "/dmesg", ck.kernel_noise(c, bad, 5, fmt="dmesg") + [
+        "%s NVRM: Xid (PCI:0000:19:00): 79, pid='<unknown>', name=<unknown>, GPU has fallen off the bus." % c.dmesg(-200),
+        "%s NVRM: GPU 0000:19:00.0: GPU has fallen off the bus." % c.dmesg(-200),
+        "%s NVRM: GPU 0000:19:00.0: GPU serial number is 1324021044112." % c.dmesg(-199),
+        "%s NVRM: GPU 0000:19:00.0: RmInitAdapter failed! (0x26:0x56:1474)" % c.dmesg(-120),
+        "%s NVRM: GPU 0000:19:00.0: rm_init_adapter failed, device minor number 0" % c.dmesg(-120),
+    ])
+    dcgm(c, bad, gone_after={0: -210})
+    c.inventory("gpu.inventory@%s/gpu0" % bad, count=7)
+    c.errored("gpu.health@%s/gpu0" % bad, "NVML_ERROR_GPU_IS_LOST", 0.4)
+    health_all(c, bad, skip=(0,))
+    return c
+
+
+def k053():
+    """Whole job slower after a datacenter power-capping policy hit one rack: one node's 8 GPUs run
+    at a 500 W limit (SW power cap); nothing in the job logs explains it (probe decides)."""
+    hosts = ["r14-h100-%02d" % i for i in (1, 2, 3, 4)]
+    c = ck.Case("case-k053", "gpu_power_throttle", "r14-h100-03", hosts, gpu=H100)
+    bad = hosts[2]
+    c.alert("StepTimeRegression", "step time of gpt-neo-20b up 18%", job="gpt-neo-20b", node=hosts[0])
+    c.log(hosts[0] + "/rank0/stderr", ck.insert_at(ck.megatron_iters(c, -1000, 30, 2000, step_s=4.0, step_fn=lambda i: 4.0 * (1 if i < 11 else 1.18)), 0.5, ck.app_noise(c, 5)))
+    c.log(bad + "/journal", ck.kernel_noise(c, bad, 8))
+    dcgm(c, bad, power={g: (lambda s, n: n if s < -720 else 497 + c.rng.uniform(0, 3)) for g in range(8)},
+         clock={g: (lambda s, n: n if s < -720 else 1610 + c.rng.uniform(-40, 40)) for g in range(8)})
+    dcgm(c, hosts[0])
+    health_all(c, bad, bad={g: dict(power_limit_w=500, power_w=498, sm_clock_mhz=1600 + 5 * g, clock_event_reasons=0x4) for g in range(8)})
+    health_all(c, hosts[0])
+    return c
+
+
+def k054():
+    """Loss goes NaN on all ranks (looks like divergence); the node's dmesg ring buffer no longer
+    holds the Xid and ECC fields are not exported; gpu.health shows a volatile DBE on one GPU while
+    gpu.sdc passes everywhere (probe decides; H200)."""
+    hosts = ["sea-h200-%02d" % i for i in (70, 71, 72, 73)]
+    c = ck.Case("case-k054", "gpu_memory_uncorrectable_ecc", "sea-h200-71/gpu7", hosts, gpu=H200)
+    bad = hosts[1]
+    c.alert("TrainingLossNaN", "lm loss nan at iteration 61044, job gpt-sea-65b", job="gpt-sea-65b", node=hosts[0])
+    lossf = lambda i: 2.01 + c.rng.uniform(-0.02, 0.02) if i < 20 else float("nan")
+    c.log(hosts[0] + "/rank0/stderr", ck.megatron_iters(c, -900, 24, 61024, step_s=6.4, loss_fn=lossf, nan_fn=lambda i: max(0, i - 19)))
+    c.log(bad + "/dmesg", ck.kernel_noise(c, bad, 7, fmt="dmesg"))
+    dcgm(c, bad)
+    for h in hosts:
+        c.sdc("gpu.sdc@%s" % h)
+    c.health_rates("gpu.health@%s/gpu7" % bad, ecc_dbe_volatile=1, ecc_dbe_aggregate=1, remapped_rows_uncorrectable=1, remap_pending=0)
+    health_all(c, bad, skip=(7,))
     return c
 
 
 CASES = [k001, k002, k003, k004, k005, k006, k007, k008, k009, k010, k011, k012, k013, k014,
          k015, k016, k017, k018, k019, k020, k021, k022, k023, k024, k025, k026,
-         k027, k028, k029, k030, k031, k032, k033, k034, k035, k036, k037]
+         k027, k028, k029, k030, k031, k032, k033, k034, k035, k036, k037,
+         k038, k039, k040, k041, k042, k043, k044, k045, k046, k047, k048, k049, k050, k051,
+         k052, k053, k054]
 
 
 def main():
