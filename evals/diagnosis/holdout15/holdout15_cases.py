@@ -150,7 +150,7 @@ def m002():
     c.alert("KubeJobFailed", "PyTorchJob fsdp-mistral-ft/worker-1 failed (BackoffLimitExceeded)",
             job="fsdp-mistral-ft", namespace="research-nlp", node="a100-pool-9fj4c")
     rank = c.rank_of("a100-pool-9fj4c", 2)
-    lines = ["[rank%d] %s" % (rank, x) for x in ck.plain_steps(c, -700, 25, 3100, step_s=3.4, loss=1.71)]
+    lines = ["[rank%d] %s" % (rank, x) for x in ck.plain_steps(c, -130, 25, 3100, step_s=3.4, loss=1.71)]
     lines += [
         "[rank%d]: Traceback (most recent call last):" % rank,
         '[rank%d]:   File "/workspace/train_fsdp.py", line 311, in train_step' % rank,
@@ -309,17 +309,17 @@ def m006():
     c = ck.Case("case-m006", "gpu_thermal_throttle", "node-c03/gpu6", hosts, gpu=H200)
     c.alert("ThroughputDrop", "tokens/s down 21% on megatron gpt-175b-cont (all ranks)",
             job="gpt-175b-cont", node="node-c01")
-    c.log("node-c01/rank0/stdout", ck.megatron_iters(c, -1180, 50, 22100, step_s=4.3,
-                                                     step_fn=lambda i: 4.3 if i < 20 else 5.2 + c.rng.uniform(-0.05, 0.05)))
+    c.log("node-c01/rank0/stdout", ck.megatron_iters(c, -900, 50, 22100, step_s=4.3,
+                                                     step_fn=lambda i: 4.3 if i < 26 else 5.2 + c.rng.uniform(-0.05, 0.05)))
     c.log("node-c03/journal", ck.kernel_noise(c, "node-c03", 10) + [
         "%s node-c03 ipmi-sensors[5102]: FAN5 reading 3120 RPM (nominal 9800 RPM)" % c.syslog(-650),
     ])
     hot = {6: {"temp": after(-800, lambda s, v: min(91, 62 + (s + 800) / 25.0)),
-               "clock": after(-700, lambda s, v: 1410 + c.rng.uniform(-40, 40))}}
+               "clock": after(-795, lambda s, v: 1410 + c.rng.uniform(-40, 40))}}
     dcgm(c, "node-c03", fault=hot, which=("temp", "clock", "power", "util"))
     dcgm(c, "node-c02", which=("temp", "clock"))
     c.gpu_metric("DCGM_FI_DEV_CLOCK_THROTTLE_REASONS", "node-c03", 0, 0, decimals=0,
-                 over={6: after(-700, float(ck.CLK_SW_THERMAL))})
+                 over={6: after(-795, float(ck.CLK_SW_THERMAL))})
     each_gpu(c, "node-c03", "health", bad={6: {"temperature_c": 90, "sm_clock_mhz": 1395,
                                                "clock_event_reasons": ck.CLK_SW_THERMAL | ck.CLK_HW_THERMAL}})
     each_gpu(c, "node-c03", "gemm", bad={6: {"tflops": 512.0}})
@@ -334,8 +334,8 @@ def m007():
     c = ck.Case("case-m007", "gpu_power_throttle", "hgx-p2-12", hosts, gpu=H100)
     c.alert("StragglerNode", "ranks 8-15 slowest in 97% of steps (fsdp qwen-32b)", job="qwen32b-fsdp",
             node="hgx-p2-12")
-    c.log("hgx-p2-11/rank0/stdout", ck.fsdp_steps(c, -1100, 40, 5001, step_s=2.1,
-                                                   step_fn=lambda i: 2.1 if i < 14 else 3.05))
+    c.log("hgx-p2-11/rank0/stdout", ck.fsdp_steps(c, -860, 40, 5001, step_s=2.1,
+                                                   step_fn=lambda i: 2.1 if i < 18 else 3.05))
     c.log("hgx-p2-12/ipmi-sel", [
         "  41 | %s | Power Supply PSU2_Status | Power Supply AC lost | Asserted" % c.at(-820).strftime("%m/%d/%Y | %H:%M:%S"),
         "  42 | %s | Power Supply PSU2_Status | Failure detected | Asserted" % c.at(-819).strftime("%m/%d/%Y | %H:%M:%S"),
@@ -500,7 +500,7 @@ def m012():
     c = ck.Case("case-m012", "nccl_collective_hang", "tt-05/gpu5", hosts, gpu=H200)
     c.alert("NCCLWatchdogTimeout", "63/64 ranks timed out in ALLREDUCE (torchtitan run 'tt-405b-ablate-3')",
             job="tt-405b-ablate-3", node="tt-01")
-    lines = ck.fsdp_steps(c, -1500, 12, 30100, step_s=7.4)
+    lines = ck.fsdp_steps(c, -1320, 12, 30100, step_s=7.4)
     lines += timeouts(c, [0, 8, 16, 24, 36, 38, 63], -30, 30118, timeout_ms=1200000)
     c.log("tt-01/torchrun", lines)
     fr = [
@@ -542,7 +542,7 @@ def m013():
             "[rank%d]:[%s ProcessGroupNCCL.cpp:1578] [PG 0 (default_pg) Rank %d] NCCL watchdog thread terminated with exception: NCCL error: remote process exited or there was a network error, NCCL version 2.21.5" % (pr, c.glog(-42 + pr * 0.05, "E"), pr),
             "[rank%d]: Last error: socketProgress: Connection closed by remote peer mlx-w12.cluster.local<47731>" % pr,
         ]
-    c.log("mlx-w10/torchrun", ck.megatron_iters(c, -800, 20, 7301, step_s=3.1) + peers +
+    c.log("mlx-w10/torchrun", ck.megatron_iters(c, -110, 20, 7301, step_s=3.1) + peers +
           ck.elastic_failure(c, -30, "mlx-w12", r, 6, -11, sig="SIGSEGV"))
     c.log("mlx-w12/journal", ck.kernel_noise(c, "mlx-w12", 6) + [
         "%s mlx-w12 kernel: pt_main_thread[88412]: segfault at 18 ip 00007f21c09ab3e2 sp 00007ffd93f1c2a0 error 4 in flash_attn_2_cuda.cpython-310-x86_64-linux-gnu.so[7f21c0200000+1ba4000] likely on CPU 77 (core 13, socket 1)" % c.syslog(-44),
@@ -615,7 +615,7 @@ def m016():
     c = ck.Case("case-m016", "host_oom", "a3-mega-02", hosts, gpu=H100)
     c.alert("TrainingJobFailed", "job ds-bloom-ft terminated (rank 12 signal 9)", job="ds-bloom-ft",
             node="a3-mega-01")
-    c.log("a3-mega-01/launcher", ck.deepspeed_steps(c, -900, 30, 2200, step_s=2.5) +
+    c.log("a3-mega-01/launcher", ck.deepspeed_steps(c, -110, 30, 2200, step_s=2.5) +
           ck.elastic_failure(c, -32, "a3-mega-02", 12, 4, -9, sig="SIGKILL"))
     c.log("a3-mega-02/kern.log", ck.kernel_noise(c, "a3-mega-02", 5) + [
         "%s a3-mega-02 kernel: python3 invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=0" % c.syslog(-34),
@@ -669,16 +669,15 @@ def m018():
     c = ck.Case("case-m018", "fp16_loss_scale_collapse", "job", hosts, gpu=A100)
     c.alert("TrainingJobFailed", "ds-t5-xxl-fp16 exited: loss scale at minimum", job="ds-t5-xxl-fp16",
             node="v-node-5")
-    lines = ck.deepspeed_steps(c, -900, 20, 81000, step_s=2.8)
+    lines = ck.deepspeed_steps(c, -150, 20, 81000, step_s=2.8)
     scale = 65536.0
-    t = -500
+    t = -90
     while scale >= 1:
         lines.append("[%s] [INFO] [loss_scaler.py:183:update_scale] [deepspeed] OVERFLOW! Rank 0 Skipping step. Attempted loss scale: %d, reducing to %d" % (
             c.ymd_ms(t), int(scale), max(1, int(scale / 2))))
         scale /= 2
         t += 2.7
     lines += [
-        "[%s] [INFO] [loss_scaler.py:190:update_scale] [deepspeed] OVERFLOW! Rank 0 Skipping step. Attempted loss scale: 1, reducing to 1" % c.ymd_ms(-40),
         "Exception: Current loss scale already at minimum - cannot decrease scale anymore. Exiting run.",
     ]
     c.log("v-node-5/rank0/stdout", lines)
@@ -700,9 +699,9 @@ def m019():
         return 2.1 + c.rng.uniform(-0.02, 0.02) if i < 25 else 2.1 + (i - 24) * 0.5
     lines = ck.megatron_iters(c, -700, 40, 14200, step_s=3.2, loss_fn=loss)
     lines += [
-        "[%s] WARNING fp8_monitor: layer 61 self_attention.linear_proj fwd amax_history contains inf (recipe DelayedScaling margin=0 amax_history_len=1024)" % c.ymd(-600 + 25 * 3.2),
-        "[%s] WARNING fp8_monitor: layer 61 linear_proj scale_inv=0.000e+00 (fp8 e4m3 saturated 41.3%% of elements)" % c.ymd(-600 + 27 * 3.2),
-        "[%s] WARNING fp8_monitor: 7 GEMMs with scale < 1e-30 after amax update at iteration 14226" % c.ymd(-600 + 28 * 3.2),
+        "[%s] WARNING fp8_monitor: layer 61 self_attention.linear_proj fwd amax_history contains inf (recipe DelayedScaling margin=0 amax_history_len=1024)" % c.ymd(-625),
+        "[%s] WARNING fp8_monitor: layer 61 linear_proj scale_inv=0.000e+00 (fp8 e4m3 saturated 41.3%% of elements)" % c.ymd(-619),
+        "[%s] WARNING fp8_monitor: 7 GEMMs with scale < 1e-30 after amax update at iteration 14226" % c.ymd(-616),
         "[%s] INFO debug: replayed iteration 14226 micro-batch 3 in bf16 (fp8 disabled): loss 2.093, grad norm 0.41" % c.ymd(-60),
     ]
     c.log("h200-fp8-1/rank0/stdout", lines)
@@ -780,7 +779,7 @@ def m023():
     c = ck.Case("case-m023", "storage_failure", "job", hosts, gpu=H100)
     c.alert("CheckpointFailed", "checkpoint iter_0052000 save failed (megatron 'atlas-40b')", job="atlas-40b",
             node="lx-041")
-    lines = ck.megatron_iters(c, -600, 15, 51985, step_s=3.9)
+    lines = ck.megatron_iters(c, -150, 15, 51985, step_s=3.9)
     lines += [
         "[%s] saving checkpoint at iteration   52000 to /lustre/ckpt/atlas-40b in torch_dist format" % c.ymd(-90),
         "[rank5]: OSError: [Errno 28] No space left on device: '/lustre/ckpt/atlas-40b/iter_0052000/__5_0.distcp'",
@@ -868,19 +867,19 @@ def m026():
     c.alert("NCCLWatchdogTimeout", "collective timeout on 31/32 ranks, job 6120455 (llm-pretrain-v9)",
             job="llm-pretrain-v9", node="gpu-r2-n16")
     r = c.rank_of("gpu-r2-n17", 0)
-    lines = ck.megatron_iters(c, -1100, 25, 90411, step_s=4.6)
+    lines = ck.megatron_iters(c, -1990, 25, 90411, step_s=4.6)
     lines += timeouts(c, [0, 5, 14, 22, 29], -25, 4411023, op="_REDUCE_SCATTER_BASE", timeout_ms=1800000)
     c.log("gpu-r2-n16/slurm-6120455.out", lines)
     c.log("gpu-r2-n17/rank%d/stderr" % r, [
-        "[rank%d]:[%s ProcessGroupNCCL.cpp:1484] [PG 0 (default_pg) Rank %d] Process group watchdog thread terminated with exception: CUDA error: uncorrectable ECC error encountered" % (r, c.glog(-1790, "E"), r),
+        "[rank%d]:[%s ProcessGroupNCCL.cpp:1484] [PG 0 (default_pg) Rank %d] Process group watchdog thread terminated with exception: CUDA error: uncorrectable ECC error encountered" % (r, c.glog(-1826, "E"), r),
         "Exception raised from c10_cuda_check_implementation at ../c10/cuda/CUDAException.cpp:43 (most recent call first):",
         "frame #0: c10::Error::Error(c10::SourceLocation, std::string) + 0x96 (0x7f0b8f2c2446 in /usr/local/lib/python3.10/dist-packages/torch/lib/libc10.so)",
         "frame #1: c10::cuda::c10_cuda_check_implementation(int, char const*, char const*, int, bool) + 0x118 (0x7f0b8f26c7b8 in /usr/local/lib/python3.10/dist-packages/torch/lib/libc10_cuda.so)",
     ])
     c.log("gpu-r2-n17/journal", ck.kernel_noise(c, "gpu-r2-n17", 7) + [
-        nvrm(c, "gpu-r2-n17", -1800, 94, 0, "Contained: MMU (0x2). RST: No, D-RST: No"),
-        nvrm(c, "gpu-r2-n17", -1799, 63, 0, "Row Remapper: New row (0x0000000000b01c80) marked for remapping, reset gpu to activate."),
-        "%s gpu-r2-n17 kernel: NVRM: Xid (PCI:%s): 154, GPU recovery action changed from 0x0 (None) to 0x2 (Node Reboot Required)" % (c.syslog(-1799), c.bus(0)),
+        nvrm(c, "gpu-r2-n17", -1830, 94, 0, "Contained: MMU (0x2). RST: No, D-RST: No"),
+        nvrm(c, "gpu-r2-n17", -1829, 63, 0, "Row Remapper: New row (0x0000000000b01c80) marked for remapping, reset gpu to activate."),
+        "%s gpu-r2-n17 kernel: NVRM: Xid (PCI:%s): 154, GPU recovery action changed from 0x0 (None) to 0x2 (Node Reboot Required)" % (c.syslog(-1829), c.bus(0)),
     ])
     c.gpu_metric("DCGM_FI_DEV_ECC_DBE_VOL_TOTAL", "gpu-r2-n17", 0, 0, decimals=0, over={0: lambda s, v: 1})
     dcgm(c, "gpu-r2-n17", which=("util", "power"), fault={g: {"util": after(-1800, 100.0)} for g in range(1, 8)})
@@ -981,7 +980,7 @@ def m030():
     hosts = ["dgxh-14", "dgxh-15", "dgxh-16"]
     c = ck.Case("case-m030", "gpu_thermal_throttle", "dgxh-15", hosts, gpu=H100)
     c.alert("SlowNode", "node dgxh-15 ranks 8-15 gate every step (+37% step time)", job="nemo-mistral-22b", node="dgxh-15")
-    c.log("dgxh-14/rank0/stdout", ck.megatron_iters(c, -1100, 40, 3320, step_s=2.9,
+    c.log("dgxh-14/rank0/stdout", ck.megatron_iters(c, -830, 40, 3320, step_s=2.9,
                                                     step_fn=lambda i: 2.9 if i < 10 else 3.95))
     c.log("dgxh-15/bmc-sel", [
         "%s | Fan FAN_3_2 | Lower Critical going low  | Asserted | Reading 0 < Threshold 1200 RPM" % c.at(-980).strftime("%m/%d/%Y %H:%M:%S"),
@@ -1047,7 +1046,7 @@ def m033():
     hosts = ["h200-nx%02d" % i for i in range(1, 5)]
     c = ck.Case("case-m033", "gpu_silent_data_corruption", "h200-nx02/gpu5", hosts, gpu=H200)
     c.alert("LossNaN", "loss NaN at step 18221 (deepspeed zero3 'coder-33b')", job="coder-33b", node="h200-nx01")
-    lines = ck.deepspeed_steps(c, -800, 30, 18190, step_s=2.4)
+    lines = ck.deepspeed_steps(c, -380, 30, 18190, step_s=2.4)
     lines += [
         "[%s] [WARNING] [nan_guard.py:58] non-finite gradient in 'model.layers.44.mlp.down_proj.weight' on rank 13 only (local grad norm inf, other ranks finite)" % c.ymd_ms(-60),
         "[%s] [WARNING] [nan_guard.py:58] non-finite gradient in 'model.layers.9.self_attn.o_proj.weight' on rank 13 only" % c.ymd_ms(-300),
@@ -1156,7 +1155,7 @@ def m037():
     hosts = ["sl-ib-%02d" % i for i in range(5, 9)]
     c = ck.Case("case-m037", "rank_process_crash", "sl-ib-07/gpu1", hosts, gpu=H200)
     c.alert("NCCLError", "IBV_WC_RETRY_EXC_ERR on 7 ranks (job megatron-pile-20b)", job="megatron-pile-20b", node="sl-ib-05")
-    out = ck.megatron_iters(c, -700, 20, 90000, step_s=3.3)
+    out = ck.megatron_iters(c, -120, 20, 90000, step_s=3.3)
     for r in (3, 9, 14, 26, 30):
         pid = c.rng.randrange(10000, 99999)
         out.append("sl-ib-%02d:%d:%d [%d] NCCL WARN NET/IB : Got completion from peer 10.3.7.17<38012> with status=IBV_WC_RETRY_EXC_ERR(12) opcode=RDMA_WRITE(0) len=65536 vendor_err=129 (Send) localGid fe80::a088:c203:21:%x remoteGids fe80::a088:c203:21:7111 hca mlx5_%d" % (
@@ -1185,7 +1184,7 @@ def m038():
     c.alert("PyTorchJobFailed", "fsdp-eval-mix: worker-1 Error (NCCL watchdog)", job="fsdp-eval-mix",
             namespace="llm", node="gpu-pool-h100-k2p")
     c.log("llm/fsdp-eval-mix-worker-1", timeouts(c, [8, 11, 15], -5, 77811, op="ALLGATHER", timeout_ms=600000) + ck.app_noise(c, 6))
-    c.log("llm/fsdp-eval-mix-worker-0", ck.fsdp_steps(c, -900, 20, 4000, step_s=2.0) + [
+    c.log("llm/fsdp-eval-mix-worker-0", ck.fsdp_steps(c, -650, 20, 4000, step_s=2.0) + [
         "[rank0]:[titan] %s - root - INFO - running eval: 512 prompts, gather_logits=True" % c.ymd_ms(-610),
         "[rank0]: Traceback (most recent call last):",
         '[rank0]:   File "/app/eval.py", line 77, in gather_logits',
@@ -1210,9 +1209,9 @@ def m039():
     ] + [
         "[rank13]: RuntimeError: CUDA error: device-side assert triggered",
         "[rank13]: Compile with `TORCH_USE_CUDA_DSA` to enable device-side assertions.",
-        "%s INFO data: shard mc4-ext-000917.jsonl.gz (tokenizer v3) loaded on dp_rank 13" % c.ymd(-300),
+        "%s INFO data: shard mc4-ext-000917.jsonl.gz (tokenizer v3) loaded on dp_rank 13" % c.ymd(-700),
     ])
-    c.log("dgx-g40/rank0/stderr", ck.megatron_iters(c, -900, 20, 4400, step_s=2.7) +
+    c.log("dgx-g40/rank0/stderr", ck.megatron_iters(c, -660, 20, 4400, step_s=2.7) +
           timeouts(c, [0, 4, 20, 31], -10, 30300, op="BROADCAST", numel=1))
     c.log("dgx-g41/dmesg", [nvrm(c, "dgx-g41", -600, 43, 5, "Ch 00000010", fmt="dmesg")] + ck.kernel_noise(c, "dgx-g41", 4, fmt="dmesg"))
     each_gpu(c, "dgx-g41", "health", bad={5: {"xid_last": 43}})
@@ -1262,7 +1261,7 @@ def m041():
         return 2.02 + 0.002 * i * i if i < 38 else float("nan")
     c.log("h100-p03/rank0/stdout", [
         "%s INFO resumed from iter_0071190 on nodes h100-p03,h100-p04,h100-p09,h100-p06; data mix v7 -> v8 (code 35%%)" % c.ymd(-1200),
-    ] + ck.megatron_iters(c, -1150, 42, 71196, step_s=4.0, grad_fn=grad, loss_fn=loss))
+    ] + ck.megatron_iters(c, -180, 42, 71196, step_s=4.0, grad_fn=grad, loss_fn=loss))
     for h in hosts:
         c.sdc("gpu.sdc@" + h)
     each_gpu(c, "h100-p09", "health")
@@ -1397,7 +1396,7 @@ def m047():
         "%s EXT4-fs error (device nvme1n1): ext4_journal_check_start:83: comm python3: Detected aborted journal" % c.dmesg(-238),
         "%s EXT4-fs (nvme1n1): Remounting filesystem read-only" % c.dmesg(-238),
     ])
-    c.log("gpu-st-11/rank0/stdout", ck.fsdp_steps(c, -800, 20, 3000, step_s=5.1) + [
+    c.log("gpu-st-11/rank0/stdout", ck.fsdp_steps(c, -310, 20, 3000, step_s=5.1) + [
         "[rank16]:[titan] %s - root - ERROR - checkpoint stage to /local_nvme/ckpt/step-3020 failed: [Errno 30] Read-only file system: '/local_nvme/ckpt/step-3020/__16_0.distcp'" % c.ymd_ms(-200),
         "[rank21]:[titan] %s - root - ERROR - checkpoint stage to /local_nvme/ckpt/step-3020 failed: [Errno 30] Read-only file system" % c.ymd_ms(-200),
     ])
@@ -1434,15 +1433,15 @@ def m049():
     c = ck.Case("case-m049", "gpu_fallen_off_bus", "hx-62/gpu7", hosts, gpu=H200)
     c.alert("NodeNotReady", "hx-62 unreachable (node_exporter down), job 551020 hung", job="pt-moe-base", node="hx-62")
     c.log("netconsole/hx-62", [
-        "%s hx-62 kernel: NVRM: GPU at PCI:%s.0: %s" % (c.syslog(-400), c.bus(7), c.uuid("hx-62", 7)),
-        "%s hx-62 kernel: NVRM: Xid (PCI:%s): 79, pid='<unknown>', name=<unknown>, GPU has fallen off the bus." % (c.syslog(-400), c.bus(7)),
-        "%s hx-62 kernel: pcieport 0000:b9:00.0: pciehp: Slot(7): Link Down" % c.syslog(-401),
-        "%s hx-62 kernel: watchdog: BUG: soft lockup - CPU#61 stuck for 26s! [nv_queue:1211]" % c.syslog(-360),
+        "%s hx-62 kernel: NVRM: GPU at PCI:%s.0: %s" % (c.syslog(-610), c.bus(7), c.uuid("hx-62", 7)),
+        "%s hx-62 kernel: NVRM: Xid (PCI:%s): 79, pid='<unknown>', name=<unknown>, GPU has fallen off the bus." % (c.syslog(-610), c.bus(7)),
+        "%s hx-62 kernel: pcieport 0000:b9:00.0: pciehp: Slot(7): Link Down" % c.syslog(-611),
+        "%s hx-62 kernel: watchdog: BUG: soft lockup - CPU#61 stuck for 26s! [nv_queue:1211]" % c.syslog(-570),
     ])
-    c.log("hx-60/rank0/stderr", ck.megatron_iters(c, -1000, 30, 55012, step_s=4.2) +
+    c.log("hx-60/rank0/stderr", ck.megatron_iters(c, -740, 30, 55012, step_s=4.2) +
           timeouts(c, [0, 3, 8, 31], -5, 201102, op="ALLTOALL_BASE"))
     for h in ("hx-62", "hx-61"):
-        dcgm(c, h, which=("util", "temp"), lost={g: -390 for g in range(8)} if h == "hx-62" else None)
+        dcgm(c, h, which=("util", "temp"), lost={g: -600 for g in range(8)} if h == "hx-62" else None)
     for g in range(8):
         c.errored("gpu.health@hx-62/gpu%d" % g, "ssh hx-62: connect timed out after 30 s", duration=30.0)
     each_gpu(c, "hx-61", "health")
@@ -1494,7 +1493,7 @@ def m052():
     hosts = ["a100-ds-%02d" % i for i in (21, 22, 23)]
     c = ck.Case("case-m052", "gpu_memory_uncorrectable_ecc", "a100-ds-21/gpu6", hosts, gpu=A100)
     c.alert("TrainingJobFailed", "deepspeed job bloomz-7b1-ft failed (3 hosts)", job="bloomz-7b1-ft", node="a100-ds-22")
-    c.log("a100-ds-22/deepspeed.log", ck.deepspeed_steps(c, -900, 20, 7000, rank=8) + [
+    c.log("a100-ds-22/deepspeed.log", ck.deepspeed_steps(c, -110, 20, 7000, rank=8) + [
         "a100-ds-22: a100-ds-22:1201:1401 [0] NCCL WARN NET/IB : Got completion from peer 10.0.21.5<50312> with error 5, opcode 0, len 0, vendor err 249 (Send) localGid ::ffff:10.0.22.5 remoteGid ::ffff:10.0.21.5",
         "a100-ds-22: RuntimeError: NCCL communicator was aborted on rank 8.",
         "[%s] [INFO] [launch.py:319:sigkill_handler] Killing subprocess 1201" % c.ymd_ms(-30),
