@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks the diagnosis case sets (evals/diagnosis/{dev,holdout,holdout2,...,holdout14}) with
+# Checks the diagnosis case sets (evals/diagnosis/{dev,holdout,holdout2,...,holdout15}) with
 # validate_cases.py, that the committed JSON is what generate_cases.py (dev, holdout) and each
 # holdoutN/holdoutN_cases.py produce, and that the validator rejects broken cases.
 # Run by ctest from the repo root as: bash tests/diagnosis_cases_test.sh <build-dir>
@@ -19,7 +19,7 @@ diff -r evals/diagnosis/holdout "$tmp/gen/holdout" --exclude='*.py' --exclude=__
   { echo "FAIL: holdout/ differs from generate_cases.py output"; exit 1; }
 # Each later held-out set: its generator's output is the committed files, and it validates on its
 # own (holdout2: at least 48 cases; holdout3 and later: at least 50; every category).
-for set in holdout2 holdout3 holdout4 holdout5 holdout6 holdout7 holdout8 holdout9 holdout10 holdout11 holdout12 holdout13 holdout14; do
+for set in holdout2 holdout3 holdout4 holdout5 holdout6 holdout7 holdout8 holdout9 holdout10 holdout11 holdout12 holdout13 holdout14 holdout15; do
   "$PY" "evals/diagnosis/$set/${set}_cases.py" --out "$tmp/gen/$set" >/dev/null
   diff -r "evals/diagnosis/$set" "$tmp/gen/$set" --exclude='*.py' --exclude=__pycache__ >/dev/null ||
     { echo "FAIL: $set/ differs from $set/${set}_cases.py output"; exit 1; }
