@@ -1651,42 +1651,53 @@ std::vector<std::pair<std::string, int>> FindUtilOddOneOut(const std::vector<Tim
 // participant that is not merely waiting. Per node, a GPU's last sample is the latest of its
 // series; it stopped when that is at least kStoppedMinGapMs and kStoppedMinIntervals sample
 // intervals before the node's median last sample while every other GPU of the node (>= 3) ended
-// within one interval of that median. Exactly one such GPU in the case, else none.
+// within one interval of that median. Exactly one such GPU in the case, else none. A GPU takes part
+// when one of its series has >= 3 samples (its interval known); every series of it, however short,
+// counts for its last sample (an exporter that picked the GPU up again under new labels starts a
+// new series of one or two samples: the GPU answers).
 std::vector<std::pair<std::string, int>> FindStoppedGpus(const std::vector<TimeSeries>& series) {
   struct Last {
     int64_t at = std::numeric_limits<int64_t>::min();
-    int64_t step = 0;  // the series' median sample interval
+    double step = 0;     // the longest median sample interval of its series of >= 3 samples
+    bool timed = false;  // it has such a series
   };
   std::map<std::string, std::map<int, Last>> last;  // node -> gpu -> last sample
   for (const TimeSeries& s : series) {
-    if (s.timestamps_ms.size() < 3) continue;
+    if (s.timestamps_ms.empty()) continue;
     std::string node = NodeOf(s.labels);
     int gpu = GpuOf(s.labels);
     if (node.empty() || gpu < 0) continue;
-    std::vector<double> gaps;
-    for (size_t i = 1; i < s.timestamps_ms.size(); ++i) {
-      gaps.push_back(static_cast<double>(s.timestamps_ms[i] - s.timestamps_ms[i - 1]));
-    }
     Last& l = last[node][gpu];
     l.at = std::max(l.at, s.timestamps_ms.back());
-    l.step = std::max(l.step, static_cast<int64_t>(UpperMedian(gaps)));
+    if (s.timestamps_ms.size() < 3) continue;
+    std::vector<double> gaps;
+    for (size_t i = 1; i < s.timestamps_ms.size(); ++i) {
+      // In doubles: the difference of two extreme int64 timestamps overflows int64.
+      gaps.push_back(static_cast<double>(s.timestamps_ms[i]) - static_cast<double>(s.timestamps_ms[i - 1]));
+    }
+    l.step = std::max(l.step, UpperMedian(gaps));
+    l.timed = true;
   }
   std::vector<std::pair<std::string, int>> out;
-  for (const auto& [node, gpus] : last) {
+  for (const auto& [node, all] : last) {
+    std::vector<std::pair<int, const Last*>> gpus;
+    for (const auto& [g, l] : all) {
+      if (l.timed) gpus.emplace_back(g, &l);
+    }
     if (gpus.size() < 4) continue;
     std::vector<double> ends;
-    int64_t step = 0;
+    double step = 0;
     for (const auto& [g, l] : gpus) {
-      ends.push_back(static_cast<double>(l.at));
-      step = std::max(step, l.step);
+      ends.push_back(static_cast<double>(l->at));
+      step = std::max(step, l->step);
     }
     const double med = UpperMedian(ends);
-    const double gap = std::max<double>(kStoppedMinGapMs, kStoppedMinIntervals * static_cast<double>(step));
+    const double gap = std::max<double>(kStoppedMinGapMs, kStoppedMinIntervals * step);
     std::vector<int> stopped;
     bool peers_agree = true;
     for (const auto& [g, l] : gpus) {
-      if (med - static_cast<double>(l.at) >= gap) stopped.push_back(g);
-      else if (std::abs(med - static_cast<double>(l.at)) > static_cast<double>(step)) peers_agree = false;
+      if (med - static_cast<double>(l->at) >= gap) stopped.push_back(g);
+      else if (std::abs(med - static_cast<double>(l->at)) > step) peers_agree = false;
     }
     if (stopped.size() == 1 && peers_agree) out.emplace_back(node, stopped[0]);
   }

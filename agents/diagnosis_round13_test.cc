@@ -342,5 +342,24 @@ TEST_CASE("round 13: a remap the GPU reports pending with no uncorrectable error
             .root_cause == "gpu_memory_uncorrectable_ecc");
 }
 
+TEST_CASE("round 13 (review d): a GPU whose exporter series restarted just before the end has not stopped") {
+  // h-2's GPU 5: its series (pod "a") ends after 20 samples; the exporter picked the GPU up again
+  // under a new label set (pod "b"), two samples so far, ending with its peers'. The GPU answers.
+  Json metrics = Json::array();
+  for (int g = 0; g < 8; ++g) metrics.push_back(Series("DCGM_FI_DEV_GPU_TEMP", "h-2", g, g == 5 ? 20 : 40, 60));
+  for (int g = 0; g < 8; ++g) metrics.push_back(Series("DCGM_FI_DEV_GPU_UTIL", "h-1", g, 40, 95));
+  for (int n : {1, 2}) {
+    Json again = Series("DCGM_FI_DEV_GPU_TEMP", "h-2", 5, 0, 60);
+    again["labels"]["pod"] = "b";
+    for (int i = 40 - n; i < 40; ++i) again["samples"].push_back(Json::array({kT0 + 30'000 * static_cast<int64_t>(i), 60}));
+    Json m = metrics;
+    m.push_back(again);
+    // Failed before: series shorter than 3 samples were not read, so GPU 5 looked stopped.
+    CHECK(DiagnoseHang(HangCase(m), nullptr).component != "h-2/gpu5");
+  }
+  // Without the new series it still is the stopped one.
+  CHECK(DiagnoseHang(HangCase(metrics), nullptr).component == "h-2/gpu5");
+}
+
 }  // namespace
 }  // namespace vigil
