@@ -47,6 +47,9 @@ constexpr double kUtilPeerSpread = 15;
 // sample intervals, before its node peers' last samples.
 constexpr int64_t kStoppedMinGapMs = 60'000;
 constexpr double kStoppedMinIntervals = 3;
+// The most of a probe's reason, and of the error messages in its details, read for the fault it
+// names (as much as a log line: CaseLimits::max_line_bytes).
+constexpr size_t kMaxProbeText = 4096;
 // A slowdown located on one participant (named by a straggler line, or a metric that fell behind
 // its peers): more than the "other cause" bucket, less than a cause's solid evidence, so it leads
 // only until a probe on that participant names the cause.
@@ -1369,16 +1372,19 @@ FlatLogs FlattenLogs(const DiagnosisCase& c) {
 
 // The error messages a probe kept in its details: top-level strings under a key that names an
 // error or message ("error", "last_error", "message"); other details (driver versions, GPU names,
-// per-link tables) are not words about the fault.
+// per-link tables) are not words about the fault. At most kMaxProbeText bytes (the keyword regexes
+// recurse per character: a probe's text is untrusted and unbounded).
 std::string ProbeErrorText(const Json& details) {
   std::string out;
   if (!details.is_object()) return out;
   static const std::regex kKey(R"(err|message|msg)", std::regex::icase);
   for (const auto& [key, value] : details.items()) {
+    if (out.size() >= kMaxProbeText) break;
     if (!value.is_string() || !std::regex_search(key, kKey)) continue;
     if (!out.empty()) out += " | ";
     out += value.get<std::string>().substr(0, 2000);
   }
+  if (out.size() > kMaxProbeText) out.resize(kMaxProbeText);
   return out;
 }
 
@@ -1417,7 +1423,7 @@ std::vector<std::string> CategoriesNamedByProbe(const ProbeResult& r) {
     return v;
   }();
   // The reason, then the error message the probe kept in its details (a NCCL test's failing call).
-  const std::string text = r.reason + " | " + ProbeErrorText(r.details);
+  const std::string text = r.reason.substr(0, kMaxProbeText) + " | " + ProbeErrorText(r.details);
   std::vector<std::pair<size_t, std::string>> found;
   for (const auto& [re, cat] : *compiled) {
     std::smatch m;

@@ -361,5 +361,28 @@ TEST_CASE("round 13 (review d): a GPU whose exporter series restarted just befor
   CHECK(DiagnoseHang(HangCase(metrics), nullptr).component == "h-2/gpu5");
 }
 
+TEST_CASE("round 13 (review d): a probe's enormous error text is read within a bound, without crashing") {
+  DiagnosisCase c = HangCase(Json::array());
+  ProbeResult r = MakeProbeResult("nccl.sendrecv", "h-1", ProbeStatus::kFail, "busbw_gb_s 4.1 below 40.0", 5.6);
+  r.details = Json::object({{"error", "NET/IB: IBV_WC_RETRY_EXC_ERR(12) on mlx5_1 to h-3"}});
+  // 200 more error messages of 2000 bytes each (400 kB): the keyword regexes ran over all of it and
+  // std::regex's recursion overflowed the stack ("uncorrectable.*ecc" from the first one on).
+  for (int k = 0; k < 200; ++k) {
+    r.details["error_context_" + std::to_string(1000 + k)] = "uncorrectable " + std::string(1990, 'x');
+  }
+  testing::RecordedExecutor exec;
+  exec.results["nccl.sendrecv@h-1"] = r;
+  Diagnosis d = DiagnoseHang(c, &exec);
+  CHECK(d.root_cause == "ib_link_failure");
+  CHECK(d.component == "h-1/mlx5_1");
+  // The same for an enormous reason.
+  r.details = Json::object({{"error", "NET/IB: IBV_WC_RETRY_EXC_ERR(12) on mlx5_1 to h-3"}});
+  r.reason = "busbw_gb_s 4.1 below 40.0; uncorrectable " + std::string(400'000, 'x');
+  testing::RecordedExecutor exec2;
+  exec2.results["nccl.sendrecv@h-1"] = r;
+  d = DiagnoseHang(c, &exec2);
+  CHECK(d.root_cause == "ib_link_failure");
+}
+
 }  // namespace
 }  // namespace vigil
