@@ -389,6 +389,7 @@ class Bf16Screen {
     base_len_.resize(m);
     for (size_t c = 0; c < m; ++c) base_len_[c] = std::sqrt(std::max(0.0f, base_norms[c]));
     finite_base_ = std::all_of(base_norms.begin(), base_norms.end(), [](float v) { return std::isfinite(v); });
+    max_base_len_ = m ? *std::max_element(base_len_.begin(), base_len_.end()) : 0.0;
   }
   void Search(const float* x, size_t rows, const float* query_norms, const float* xb,
               const std::vector<float>& base_norms, size_t k, std::vector<TopK>& heaps) {
@@ -425,13 +426,24 @@ class Bf16Screen {
       // float): the bf16 product's bound, plus 4e-7 relative for float rounding of both sums of
       // three terms; hi >= 0 for the clamp. Whatever the k nearest are, each has lo <= its
       // distance <= the k-th smallest hi.
+      // The relative bound does not cover what bf16 flushes to zero (subnormal inputs, products
+      // and partial sums, each < 2^-126 in magnitude: at most (2 + |x| + |c|) d 2^-126 in all,
+      // taken twice) and holds only while no bf16 product or partial sum can overflow (each is
+      // <= 1.02 |x| |c| by Cauchy-Schwarz on the rounded rows): rows with |x| max|c| > 2^120 get
+      // the float distance for every centroid. (Found in review: norms of 2^-61 and 2^64.)
       const float ql = std::sqrt(std::max(0.0f, qn));
+      if (double(ql) * max_base_len_ > 0x1p120) {
+        for (size_t c = 0; c < m_; ++c) exact(c);
+        continue;
+      }
+      const float flush = static_cast<float>(2 * double(d_) * 0x1p-126);
       float kth[kMaxK];
       std::fill_n(kth, k, std::numeric_limits<float>::infinity());
       for (size_t c = 0; c < m_; ++c) {
         const float cross = ql * base_len_[c];
         const float dist = qn + base_norms[c] - 2 * a[c];
-        const float err = static_cast<float>(2 * kBf16DotError) * cross + 4e-7f * (qn + base_norms[c] + 2 * cross);
+        const float err = static_cast<float>(2 * kBf16DotError) * cross + 4e-7f * (qn + base_norms[c] + 2 * cross) +
+                          2 * flush * (2 + ql + base_len_[c]);
         lo_[c] = dist - err;
         const float hi = std::max(0.0f, dist + err);
         if (hi < kth[k - 1]) {  // insert into the sorted k smallest
@@ -460,6 +472,7 @@ class Bf16Screen {
   std::vector<uint16_t> base16_, query16_;
   static constexpr size_t kMaxK = 64;  // more neighbours asked: every pair gets the float distance
   bool finite_base_ = true;
+  double max_base_len_ = 0;
   std::vector<float> base_len_, approx_, tile_, lo_;
   size_t screened_ = 0, exact_ = 0;
 };
