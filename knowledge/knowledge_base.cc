@@ -856,8 +856,15 @@ class KnowledgeBase::Impl {
     Writer w(this, &prep);
     Status s = w.Begin();
     if (s.ok()) {
-      s = WriteIncidentsTx(valid, new_categories, file, report, prep, w);
-      if (s.ok()) s = w.Commit();
+      // An exception from inside the write (nlohmann's dump of a list item that is not UTF-8:
+      // ImportIncidents takes the caller's strings as they are) fails the import like an error:
+      // the open batch rolls back and foreign keys are back on (found in review).
+      try {
+        s = WriteIncidentsTx(valid, new_categories, file, report, prep, w);
+        if (s.ok()) s = w.Commit();
+      } catch (const std::exception& e) {
+        s = InvalidArgumentError(file + ": import failed: " + e.what());
+      }
       if (!s.ok()) w.Rollback();
     }
     Status on = db->Exec("PRAGMA foreign_keys = ON");
