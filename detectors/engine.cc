@@ -883,7 +883,6 @@ class BatchRule {
   const std::optional<Failure>& failure() const { return failure_; }
 
  private:
-
   const TimeSeries& S(size_t m) const { return series_[members_[m]]; }
 
   // True when member m's `value` nodes read the series' values in place (all finite, so
@@ -996,10 +995,9 @@ class BatchRule {
     return Status::Ok();
   }
 
-
   // Runs one instruction over points [base, base + nb) of member m; col[node] points at the
-  // node's values for those points. `agg`: an aggregation's group timeline and the member's
-  // position in it (carried over from block to block). When a time window or offset goes over
+  // node's values for those points. `agg`: an aggregation's values for member m from its first
+  // point on (GroupValues), nullptr for other instructions. When a time window or offset goes over
   // max_window_points, returns the OutOfRange error streaming gives at the same point (the
   // first one over the limit, with the entries held there) and sets *fail_at to that point's
   // index in the block; the instruction's values from that point on are not computed. Other
@@ -1103,7 +1101,6 @@ class BatchRule {
     }
     return Status::Ok();
   }
-
 
   const std::vector<size_t>& Group(const PlanNode& node, size_t m) {
     std::string k = GroupKey(node.by, S(m).labels);
