@@ -109,6 +109,16 @@ TEST_CASE("bf16 screening gives the float search's lists for vectors of tiny and
     CHECK((off.file == on.file));
     CHECK((off.lists == on.lists));
   }
+  SUBCASE("norm 2^59.5, just inside where the screening runs (|x| |c| = 2^119)") {
+    const float scale = std::ldexp(1.0f, 59) * std::sqrt(2.0f);
+    auto xb = ScaledClusters(kList * 32 + 300, kD, 12, scale, 11);
+    auto q = ScaledClusters(200, kD, 12, scale, 12);
+    auto off = BuildAndAssign(xb, q, kD, kList, false, dir);
+    auto on = BuildAndAssign(xb, q, kD, kList, true, dir);
+    CHECK((off.file == on.file));
+    CHECK((off.lists == on.lists));
+    CHECK(on.skipped > 0);
+  }
   SUBCASE("unit norm with subnormal components, all-zero rows and opposite clusters") {
     auto xb = ScaledClusters(kList * 32 + 300, kD, 12, 1.0f, 9);
     auto q = ScaledClusters(200, kD, 12, 1.0f, 10);
