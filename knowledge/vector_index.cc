@@ -13,6 +13,7 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -219,7 +220,9 @@ __attribute__((target("avx512f"))) float Fma16Dot(const float* x, const float* y
 constexpr double kBf16DotError = 1.0 / 64;
 enum class Bf16Mode { kAuto, kOff, kOn };
 Bf16Mode bf16_mode = Bf16Mode::kAuto;  // SetBf16ScreeningForTesting
-size_t bf16_screened_pairs = 0, bf16_exact_pairs = 0;  // Bf16ScreeningCountsForTesting
+// Bf16ScreeningCountsForTesting. Atomic: every blocked search adds to them when it ends, and
+// searches of different indexes (two stores importing in one process) run concurrently.
+std::atomic<size_t> bf16_screened_pairs{0}, bf16_exact_pairs{0};
 const bool kHaveAvx512Bf16 = kHaveAvx512 && __builtin_cpu_supports("avx512bf16");
 
 // bf16 copies (round to nearest even) of n rows of d floats, d a multiple of 32.
@@ -465,8 +468,8 @@ class Bf16Screen {
     }
   }
   ~Bf16Screen() {
-    bf16_screened_pairs += screened_;
-    bf16_exact_pairs += exact_;
+    if (screened_) bf16_screened_pairs.fetch_add(screened_, std::memory_order_relaxed);
+    if (exact_) bf16_exact_pairs.fetch_add(exact_, std::memory_order_relaxed);
   }
 
  private:
@@ -755,7 +758,10 @@ double Bf16TimedRatio() {
   Bf16Pays();
   return bf16_timed_ratio;
 }
-std::pair<size_t, size_t> Bf16ScreeningCountsForTesting() { return {bf16_screened_pairs, bf16_exact_pairs}; }
+std::pair<size_t, size_t> Bf16ScreeningCountsForTesting() {
+  return {bf16_screened_pairs.load(std::memory_order_relaxed),
+          bf16_exact_pairs.load(std::memory_order_relaxed)};
+}
 
 uint64_t IdFingerprint(std::span<const int64_t> ids) {
   uint64_t sum = 0;
