@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
@@ -113,6 +114,18 @@ TEST_CASE("bf16 screening gives the float search's lists for vectors of tiny and
     const float scale = std::ldexp(1.0f, 59) * std::sqrt(2.0f);
     auto xb = ScaledClusters(kList * 32 + 300, kD, 12, scale, 11);
     auto q = ScaledClusters(200, kD, 12, scale, 12);
+    auto off = BuildAndAssign(xb, q, kD, kList, false, dir);
+    auto on = BuildAndAssign(xb, q, kD, kList, true, dir);
+    CHECK((off.file == on.file));
+    CHECK((off.lists == on.lists));
+    CHECK(on.skipped > 0);
+  }
+  SUBCASE("queries with NaN and infinite components among unit rows") {
+    auto xb = ScaledClusters(kList * 32 + 300, kD, 12, 1.0f, 13);
+    auto q = ScaledClusters(200, kD, 12, 1.0f, 14);
+    q[5 * kD + 3] = std::numeric_limits<float>::quiet_NaN();
+    q[9 * kD] = std::numeric_limits<float>::infinity();
+    q[10 * kD + 7] = -std::numeric_limits<float>::infinity();
     auto off = BuildAndAssign(xb, q, kD, kList, false, dir);
     auto on = BuildAndAssign(xb, q, kD, kList, true, dir);
     CHECK((off.file == on.file));
