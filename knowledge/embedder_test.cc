@@ -13,16 +13,13 @@
 namespace vigil {
 namespace {
 
-// The builtin embedder as first written (a std::unordered_map per text, padded strings): the
-// fast version must produce the same vectors, so stored indexes stay valid across the change.
-std::vector<float> ReferenceEmbed(const std::string& text, size_t dim) {
+// The builtin embedder's features as first written: each word, each word bigram and the 3- and
+// 4-grams of the padded word "<w>", in text order, with their weights (1, 1, 0.25). Both
+// references below enumerate them through this, so they differ only in the arithmetic.
+template <typename Count>
+void ForEachFeature(const std::string& text, Count&& count) {
   constexpr uint64_t kWordSeed = 0x9e3779b97f4a7c15ULL, kBigramSeed = 0xc2b2ae3d27d4eb4fULL,
                      kCharSeed = 0x165667b19e3779f9ULL;
-  std::unordered_map<uint64_t, std::pair<float, float>> feats;
-  auto count = [&](uint64_t h, float w) {
-    feats[h].first += 1.0f;
-    feats[h].second = w;
-  };
   auto words = kb::Tokenize(text);
   for (size_t i = 0; i < words.size(); ++i) {
     const std::string& w = words[i];
@@ -35,6 +32,17 @@ std::vector<float> ReferenceEmbed(const std::string& text, size_t dim) {
         count(kb::Fnv1a64(std::string_view(padded).substr(s, n), kCharSeed + n), 0.25f);
     }
   }
+}
+
+// The builtin embedder as first written (a std::unordered_map per text, padded strings): the
+// fast version must produce the same vectors, so stored indexes stay valid across the change.
+std::vector<float> ReferenceEmbed(const std::string& text, size_t dim) {
+  std::unordered_map<uint64_t, std::pair<float, float>> feats;
+  auto count = [&](uint64_t h, float w) {
+    feats[h].first += 1.0f;
+    feats[h].second = w;
+  };
+  ForEachFeature(text, count);
   std::vector<double> row(dim, 0);
   for (const auto& [h, cw] : feats)
     row[h % dim] += (((h >> 63) & 1) ? -1.0 : 1.0) * cw.second * (1 + std::log(cw.first));
@@ -51,8 +59,6 @@ std::vector<float> ReferenceEmbed(const std::string& text, size_t dim) {
 // bitwise difference against this (stored indexes hold these vectors; a different vector would
 // make old and new entries disagree without a rebuild).
 std::vector<float> PreviousEmbedBits(const std::string& text, size_t dim) {
-  constexpr uint64_t kWordSeed = 0x9e3779b97f4a7c15ULL, kBigramSeed = 0xc2b2ae3d27d4eb4fULL,
-                     kCharSeed = 0x165667b19e3779f9ULL;
   struct Feature {
     uint64_t h;
     float count, weight;
@@ -65,18 +71,7 @@ std::vector<float> PreviousEmbedBits(const std::string& text, size_t dim) {
     order[it->second].count += 1.0f;
     order[it->second].weight = w;
   };
-  auto words = kb::Tokenize(text);
-  for (size_t i = 0; i < words.size(); ++i) {
-    const std::string& w = words[i];
-    count(kb::Fnv1a64(w, kWordSeed), 1.0f);
-    if (i + 1 < words.size()) count(kb::Fnv1a64(words[i + 1], kb::Fnv1a64(w, kBigramSeed)), 1.0f);
-    std::string padded = "<" + w + ">";
-    for (size_t n = 3; n <= 4; ++n) {
-      if (padded.size() < n) continue;
-      for (size_t s = 0; s + n <= padded.size(); ++s)
-        count(kb::Fnv1a64(std::string_view(padded).substr(s, n), kCharSeed + n), 0.25f);
-    }
-  }
+  ForEachFeature(text, count);
   std::vector<float> row(dim, 0.0f);
   const uint64_t mask = (dim & (dim - 1)) == 0 ? dim - 1 : 0;
   for (const Feature& f : order) {
