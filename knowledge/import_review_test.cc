@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -211,6 +212,54 @@ TEST_CASE("an incident import that fails inside the write leaves foreign keys on
   CHECK(count("SELECT 1 FROM guide_chunks") == second->added);  // the old version's went by cascade
   CHECK(count("PRAGMA foreign_key_check") == 0);
   sqlite3_close(raw);
+}
+
+// A user-defined category (a root cause outside the taxonomy) is written with the first batch of
+// its import. When the import fails before that batch commits, the rollback removes the category
+// row, and the knowledge base must not go on listing it (Stats) as if it were stored; when the
+// failure comes after a committed batch, the row and the incidents naming it stay, and so does
+// the category.
+TEST_CASE("a failed import lists only the user-defined categories the database still holds") {
+  for (size_t batch : {size_t{1000}, size_t{1}}) {
+    CAPTURE(batch);
+    TempDir tmp;
+    KnowledgeOptions o;
+    o.db_path = (tmp.path / "kb.sqlite").string();
+    o.load_pack = false;
+    o.index_spec = "Flat";
+    o.batch_size = batch;
+    auto opened = KnowledgeBase::Open(o);
+    REQUIRE(opened.ok());
+    auto& kb = *opened;
+    Incident good;
+    good.id = "t-fans";
+    good.title = "Fan tray failure on the quokka chassis";
+    good.raw_text = "fan tray 3 reports 0 rpm";
+    good.root_cause = "chassis_fan_failure";  // not in the taxonomy: kept as user-defined
+    Incident bad = good;
+    bad.id = "t-bad";
+    bad.title = "A symptom that is not UTF-8";
+    bad.symptoms = {"xid \xff\xfe"};
+    std::vector<Incident> both = {good, bad};
+    auto r = kb->ImportIncidents(both, "api");
+    REQUIRE_FALSE(r.ok());
+    auto stats = kb->Stats();
+    REQUIRE(stats.ok());
+    const auto& user = stats->user_defined_categories;
+    const bool listed = std::find(user.begin(), user.end(), "chassis_fan_failure") != user.end();
+    // batch 1000: one transaction, rolled back whole; batch 1: the good incident and the category
+    // committed before the bad one failed.
+    CHECK(listed == (batch == 1));
+    auto reopened_stats = [&] {
+      kb.reset();
+      auto again = KnowledgeBase::Open(o);
+      REQUIRE(again.ok());
+      auto st = (*again)->Stats();
+      REQUIRE(st.ok());
+      return st->user_defined_categories;
+    }();
+    CHECK((reopened_stats == user));  // memory agrees with what a reopen reads from the database
+  }
 }
 
 }  // namespace vigil

@@ -837,6 +837,23 @@ class KnowledgeBase::Impl {
     return row ? s.Text(0) : std::string("?");
   }
 
+  // A failed import keeps in memory only the user-defined categories whose rows the database
+  // still holds: the category rows go into the first batch, so a failure before that batch
+  // committed rolled them back, while one after it left them (and the incidents naming them).
+  void ForgetRolledBackCategories(const std::vector<std::string>& added) {
+    if (added.empty()) return;
+    auto exists = db->Prepare("SELECT 1 FROM categories WHERE id = ?");
+    if (!exists.ok()) return;  // keep them: a category too many is reported, never lost data
+    for (const std::string& id : added) {
+      exists->Reset();
+      exists->Bind(1, id);
+      Result<bool> row = exists->Step();
+      if (!row.ok() || *row) continue;
+      categories.erase(id);
+      std::erase(category_order, id);
+    }
+  }
+
   Status WriteIncidents(std::vector<kb::ParsedIncident>& parsed, const std::string& file,
                         ImportReport* report) {
     std::vector<std::pair<std::string, std::string>> new_categories;
@@ -859,13 +876,17 @@ class KnowledgeBase::Impl {
       // An exception from inside the write (nlohmann's dump of a list item that is not UTF-8:
       // ImportIncidents takes the caller's strings as they are) fails the import like an error:
       // the open batch rolls back and foreign keys are back on (found in review).
+      std::vector<std::string> added_categories;
       try {
-        s = WriteIncidentsTx(valid, new_categories, file, report, prep, w);
+        s = WriteIncidentsTx(valid, new_categories, file, report, prep, w, &added_categories);
         if (s.ok()) s = w.Commit();
       } catch (const std::exception& e) {
         s = InvalidArgumentError(file + ": import failed: " + e.what());
       }
-      if (!s.ok()) w.Rollback();
+      if (!s.ok()) {
+        w.Rollback();
+        ForgetRolledBackCategories(added_categories);
+      }
     }
     Status on = db->Exec("PRAGMA foreign_keys = ON");
     return s.ok() ? on : s;
@@ -873,7 +894,8 @@ class KnowledgeBase::Impl {
 
   Status WriteIncidentsTx(std::vector<kb::ParsedIncident*>& valid,
                           const std::vector<std::pair<std::string, std::string>>& new_categories,
-                          const std::string& file, ImportReport* report, Prepared& prep, Writer& w) {
+                          const std::string& file, ImportReport* report, Prepared& prep, Writer& w,
+                          std::vector<std::string>* added_categories) {
     for (const auto& [id, layer] : new_categories) {
       prep.insert_category.Reset();
       prep.insert_category.Bind(1, id).Bind(2, layer);
@@ -881,6 +903,7 @@ class KnowledgeBase::Impl {
       if (!categories.contains(id)) {
         category_order.push_back(id);
         categories[id] = {layer, true};
+        added_categories->push_back(id);
       }
     }
     std::unordered_map<std::string, std::string> seen_hashes;  // within this import
