@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "knowledge/knowledge_base.h"
+#include "knowledge/sqlite_testing.h"
 #include "knowledge/temp_dir_testing.h"
 #include "knowledge/vector_index.h"
 
@@ -201,16 +202,8 @@ TEST_CASE("an incident import that fails inside the write leaves foreign keys on
   CHECK(again->added == 1);
   sqlite3* raw = nullptr;
   REQUIRE(sqlite3_open(o.db_path.c_str(), &raw) == SQLITE_OK);
-  auto count = [&](const char* sql) {
-    sqlite3_stmt* st = nullptr;
-    REQUIRE(sqlite3_prepare_v2(raw, sql, -1, &st, nullptr) == SQLITE_OK);
-    int64_t n = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) ++n;
-    sqlite3_finalize(st);
-    return n;
-  };
-  CHECK(count("SELECT 1 FROM guide_chunks") == second->added);  // the old version's went by cascade
-  CHECK(count("PRAGMA foreign_key_check") == 0);
+  CHECK(CountRows(raw, "SELECT 1 FROM guide_chunks") == second->added);  // the old version's went by cascade
+  CHECK(CountRows(raw, "PRAGMA foreign_key_check") == 0);
   sqlite3_close(raw);
 }
 

@@ -16,6 +16,7 @@
 #include "knowledge/embedder.h"
 #include "knowledge/synthetic_corpus.h"
 #include "knowledge/text_util.h"
+#include "knowledge/sqlite_testing.h"
 #include "knowledge/temp_dir_testing.h"
 #include "knowledge/vector_index.h"
 
@@ -594,15 +595,7 @@ TEST_CASE("incident imports leave no orphan row and foreign keys enforced for wh
   REQUIRE(second->replaced == 1);
   sqlite3* raw = nullptr;
   REQUIRE(sqlite3_open(o.db_path.c_str(), &raw) == SQLITE_OK);
-  auto count = [&](const char* sql) {
-    sqlite3_stmt* st = nullptr;
-    REQUIRE(sqlite3_prepare_v2(raw, sql, -1, &st, nullptr) == SQLITE_OK);
-    int64_t n = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) ++n;
-    sqlite3_finalize(st);
-    return n;
-  };
-  CHECK(count("PRAGMA foreign_key_check") == 0);
+  CHECK(CountRows(raw, "PRAGMA foreign_key_check") == 0);
   {  // Signature rows go in multi-row statements of up to 8 rows: 11 rows in order, by rowid.
     Incident many;
     many.id = "t-many-sigs";
@@ -632,8 +625,8 @@ TEST_CASE("incident imports leave no orphan row and foreign keys enforced for wh
     CHECK(got == want);
     CHECK(kb->Signatures(SignatureKind::kMetric, "nccl_collective_hang")->size() >= 2);
   }
-  CHECK(count("SELECT 1 FROM signatures") > 0);
-  CHECK(count("SELECT 1 FROM guide_chunks") == second->added);  // the old version's went by cascade
+  CHECK(CountRows(raw, "SELECT 1 FROM signatures") > 0);
+  CHECK(CountRows(raw, "SELECT 1 FROM guide_chunks") == second->added);  // the old version's went by cascade
   sqlite3_close(raw);
 }
 
@@ -674,10 +667,10 @@ TEST_CASE("a crash mid-import keeps every committed batch and no half entry") {
     sqlite3_finalize(s);
     return n;
   };
-  CHECK(count("SELECT count(*) FROM entries") == 4);
-  CHECK(count("SELECT count(*) FROM entries_text") == 4);
-  CHECK(count("SELECT count(*) FROM signatures WHERE incident_id NOT IN (SELECT id FROM incidents)") == 0);
-  CHECK(count("SELECT count(*) FROM signatures") == 10);  // 3 + 3 + 2 + 2 of the first four
+  CHECK(CountRows(raw, "SELECT count(*) FROM entries") == 4);
+  CHECK(CountRows(raw, "SELECT count(*) FROM entries_text") == 4);
+  CHECK(CountRows(raw, "SELECT count(*) FROM signatures WHERE incident_id NOT IN (SELECT id FROM incidents)") == 0);
+  CHECK(CountRows(raw, "SELECT count(*) FROM signatures") == 10);  // 3 + 3 + 2 + 2 of the first four
   sqlite3_close(raw);
   // The in-memory lexical index is rebuilt from the committed store: the 5th incident (written,
   // never committed) is not found, every hit resolves to a stored incident.
