@@ -667,10 +667,10 @@ TEST_CASE("a crash mid-import keeps every committed batch and no half entry") {
     sqlite3_finalize(s);
     return n;
   };
-  CHECK(CountRows(raw, "SELECT count(*) FROM entries") == 4);
-  CHECK(CountRows(raw, "SELECT count(*) FROM entries_text") == 4);
-  CHECK(CountRows(raw, "SELECT count(*) FROM signatures WHERE incident_id NOT IN (SELECT id FROM incidents)") == 0);
-  CHECK(CountRows(raw, "SELECT count(*) FROM signatures") == 10);  // 3 + 3 + 2 + 2 of the first four
+  CHECK(count("SELECT count(*) FROM entries") == 4);
+  CHECK(count("SELECT count(*) FROM entries_text") == 4);
+  CHECK(count("SELECT count(*) FROM signatures WHERE incident_id NOT IN (SELECT id FROM incidents)") == 0);
+  CHECK(count("SELECT count(*) FROM signatures") == 10);  // 3 + 3 + 2 + 2 of the first four
   sqlite3_close(raw);
   // The in-memory lexical index is rebuilt from the committed store: the 5th incident (written,
   // never committed) is not found, every hit resolves to a stored incident.
