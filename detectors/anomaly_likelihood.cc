@@ -2,9 +2,28 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 
 namespace vigil {
+namespace {
+
+constexpr double kLargest = std::numeric_limits<double>::max();
+
+double ClampFinite(double x) { return std::clamp(x, -kLargest, kLargest); }
+
+// The binary exponent e with max |v| < 2^e: every v · 2^−e lies in (−1, 1), exactly (a power of
+// two scales without rounding, bar subnormal underflow of values far below the largest).
+template <typename It>
+int ScaleExponent(It first, It last) {
+  double largest = 0;
+  for (It it = first; it != last; ++it) largest = std::max(largest, std::fabs(*it));
+  int e = 0;
+  std::frexp(largest, &e);
+  return e;
+}
+
+}  // namespace
 
 AnomalyLikelihoodOptions AnomalyLikelihoodOptions::ForProbationary(size_t probationary) {
   AnomalyLikelihoodOptions o;
@@ -37,7 +56,10 @@ Result<AnomalyLikelihood> AnomalyLikelihood::Create(const AnomalyLikelihoodOptio
 }
 
 double AnomalyLikelihood::TailProbability(double x, const LikelihoodDistribution& d) {
-  return 0.5 * std::erfc((x - d.mean) / (d.stdev * M_SQRT2));
+  const double diff = x - d.mean, scale = d.stdev * M_SQRT2;
+  if (std::isfinite(diff) && std::isfinite(scale)) return 0.5 * std::erfc(diff / scale);
+  // x − μ or σ·√2 beyond the doubles (scores near ±DBL_MAX): z from the two quotients instead.
+  return 0.5 * std::erfc((x / d.stdev - d.mean / d.stdev) / M_SQRT2);
 }
 
 double AnomalyLikelihood::LogLikelihood(double tail) { return std::log(tail + 1e-10) / std::log(1e-10); }
@@ -46,7 +68,14 @@ double AnomalyLikelihood::AverageEnding(size_t end) const {
   const size_t k = std::min(options_.averaging_window, end);
   double sum = 0;
   for (size_t i = end - k; i < end; ++i) sum += history_[i];
-  return sum / static_cast<double>(k);
+  if (std::isfinite(sum)) return sum / static_cast<double>(k);
+  // The sum overflowed (scores near DBL_MAX): the same mean over the scores scaled into (−1, 1).
+  const auto first = history_.begin() + static_cast<std::ptrdiff_t>(end - k);
+  const auto last = history_.begin() + static_cast<std::ptrdiff_t>(end);
+  const int e = ScaleExponent(first, last);
+  double scaled = 0;
+  for (auto it = first; it != last; ++it) scaled += std::ldexp(*it, -e);
+  return ClampFinite(std::ldexp(scaled / static_cast<double>(k), e));
 }
 
 void AnomalyLikelihood::Estimate() {
@@ -70,12 +99,27 @@ void AnomalyLikelihood::Estimate() {
   }
   distribution_ = LikelihoodDistribution{};  // the null distribution
   if (!kept.empty()) {
-    const double mean = mean_sum / static_cast<double>(kept.size());
+    const double n = static_cast<double>(kept.size());
+    double mean = mean_sum / n;
     double ss = 0;
     for (double a : kept) ss += (a - mean) * (a - mean);
-    const double variance = ss / static_cast<double>(kept.size());
+    if (std::isfinite(mean_sum) && std::isfinite(ss)) {
+      distribution_.stdev = std::sqrt(std::max(ss / n, options_.min_variance));
+    } else {
+      // The sum of the averages or of their squared deviations overflowed (deviations above
+      // ~1.3e154): the same moments over the averages scaled into (−1, 1) by a power of two, σ
+      // scaled back (σ ≤ the largest |average|, so it stays finite).
+      const int e = ScaleExponent(kept.begin(), kept.end());
+      double scaled_sum = 0;
+      for (double a : kept) scaled_sum += std::ldexp(a, -e);
+      const double scaled_mean = scaled_sum / n;
+      double scaled_ss = 0;
+      for (double a : kept) scaled_ss += (std::ldexp(a, -e) - scaled_mean) * (std::ldexp(a, -e) - scaled_mean);
+      mean = ClampFinite(std::ldexp(scaled_mean, e));
+      distribution_.stdev = std::max(ClampFinite(std::ldexp(std::sqrt(scaled_ss / n), e)),
+                                     std::sqrt(options_.min_variance));
+    }
     distribution_.mean = std::max(mean, options_.min_mean);
-    distribution_.stdev = std::sqrt(std::max(variance, options_.min_variance));
     distribution_.null = false;
   }
   // The filter compares with the previous step's tail under the distribution now in force.
@@ -85,10 +129,12 @@ void AnomalyLikelihood::Estimate() {
 double AnomalyLikelihood::Step(double score) {
   const size_t t = step_++;
   if (t >= options_.probationary && t % options_.reestimation_period == 0) estimate_due_ = true;
-  if (!std::isfinite(score)) {
+  if (std::isnan(score) || score == -INFINITY) {
     last_tail_ = NAN;
     return NAN;
   }
+  // +∞ ("beyond every finite score", e.g. a deviation over a zero scale) is the largest finite one.
+  score = std::min(score, kLargest);
   if (t >= options_.probationary && estimate_due_) {
     Estimate();
     estimate_due_ = false;

@@ -5,8 +5,15 @@
 // evals/README.md lists every constant and its source.
 //
 // One score series, streaming. Step t consumes the raw score s_t (larger = more anomalous):
-//   - a non-finite score (NaN, ±∞) is not ingested: the output is NaN and nothing changes except
-//     the step count (a re-estimation due at that step happens at the next finite one);
+//   - NaN and −∞ are no score: not ingested, the output is NaN and nothing changes except the step
+//     count (a re-estimation due at that step happens at the next ingested one); +∞ ("beyond every
+//     finite score", e.g. a deviation over a zero scale) is ingested as the largest finite double
+//     (before 2026-11-30 it was dropped like NaN, so such a step could never alarm);
+//   - any finite score works, up to ±DBL_MAX: a sum of scores, of averages or of squared
+//     deviations that overflows is recomputed over the values scaled into (−1, 1) by a power of
+//     two (exact), and z from x/σ − μ/σ when x − μ overflows, so μ, σ and Q stay finite (before
+//     2026-11-30 deviations above ~1.3e154 made σ infinite and scores near DBL_MAX gave NaN);
+//     results for scores whose sums do not overflow are bit-identical to the plain sums;
 //   - history: the last `historic_window` finite scores; moving average a_t = the mean of the last
 //     `averaging_window` finite scores including s_t;
 //   - for the first `probationary` steps (finite or not) the output is 0.5 (no opinion);
@@ -67,12 +74,12 @@ class AnomalyLikelihood {
   // finite, min_variance not > 0 (a zero σ has no tail probability) or not finite.
   [[nodiscard]] static Result<AnomalyLikelihood> Create(const AnomalyLikelihoodOptions& options);
 
-  // Consumes one raw score; returns L_t in [0, 1], 0.5 during probation, NaN for a non-finite
-  // score.
+  // Consumes one raw score; returns L_t in [0, 1], 0.5 during probation, NaN for NaN or −∞ (+∞
+  // counts as the largest finite score).
   double Step(double score);
 
   // The filtered tail probability Q_t of the last Step (1 − its result; exact for tiny Q); NaN
-  // after a non-finite score, 0.5 during probation.
+  // after NaN or −∞, 0.5 during probation.
   double last_tail() const { return last_tail_; }
   // Whether the last Step is an alarm: last_tail() ≤ red (false during probation or for NaN).
   bool last_alarm() const { return last_tail_ <= options_.red; }

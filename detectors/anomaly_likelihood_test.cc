@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -163,14 +164,14 @@ TEST_CASE("anomaly_likelihood: constant scores are floored, not divided by zero;
   CHECK(flat->distribution().stdev == doctest::Approx(std::sqrt(0.0003)));
 }
 
-TEST_CASE("anomaly_likelihood: non-finite scores are not ingested; a due estimate waits for one") {
+TEST_CASE("anomaly_likelihood: NaN and -inf are not ingested; a due estimate waits for one") {
   AnomalyLikelihoodOptions o = Small(4, 2, 2);
   o.reestimation_period = 5;
   const std::vector<double> clean = {0.1, 0.2, 0.3, 0.4, 0.2, 0.25, 0.3, 0.2, 0.3};
   std::vector<double> tails_clean, tails_nan;
   Result<std::vector<double>> a = AnomalyLikelihoods(clean, o, &tails_clean);
   REQUIRE(a.ok());
-  // The same scores with NaN, +∞ and −∞ at t 5–7: outputs NaN and nothing is ingested; the
+  // The same scores with NaN, NaN and −∞ at t 5–7: outputs NaN and nothing is ingested; the
   // estimate due at t 5 (a multiple of the period) happens at the next finite step, t 8.
   Result<AnomalyLikelihood> al = AnomalyLikelihood::Create(o);
   REQUIRE(al.ok());
@@ -178,7 +179,7 @@ TEST_CASE("anomaly_likelihood: non-finite scores are not ingested; a due estimat
   CHECK(std::isnan(al->Step(NAN)));  // t 5: the estimate due here waits
   CHECK(std::isnan(al->last_tail()));
   CHECK_FALSE(al->last_alarm());
-  CHECK(std::isnan(al->Step(INFINITY)));
+  CHECK(std::isnan(al->Step(NAN)));
   CHECK(std::isnan(al->Step(-INFINITY)));
   CHECK(al->estimates() == 1);
   CHECK(std::isfinite(al->Step(0.25)));  // t 8: the due estimate, over the five finite scores
@@ -199,6 +200,97 @@ TEST_CASE("anomaly_likelihood: non-finite scores are not ingested; a due estimat
   CHECK((*p)[3] == 0.5);
   CHECK(std::isfinite((*p)[4]));
   CHECK((*p)[4] != 0.5);
+}
+
+// +∞ (a base whose scale is zero: "beyond every finite score") is ingested as the largest finite
+// double: it raises an alarm where a NaN would leave a hole, and the run is the same as with
+// DBL_MAX in its place, finite throughout.
+TEST_CASE("anomaly_likelihood: +inf is ingested as the largest finite score") {
+  AnomalyLikelihoodOptions o = Small(4, 2, 2);
+  o.reestimation_period = 3;
+  std::vector<double> with_inf = {0.1, 0.2, 0.3, 0.4, 0.2, INFINITY, 0.3, 0.2, 0.3, 0.25, 0.2, 0.3};
+  std::vector<double> with_max = with_inf;
+  with_max[5] = std::numeric_limits<double>::max();
+  std::vector<double> tails_inf, tails_max;
+  Result<std::vector<double>> a = AnomalyLikelihoods(with_inf, o, &tails_inf);
+  Result<std::vector<double>> b = AnomalyLikelihoods(with_max, o, &tails_max);
+  REQUIRE(a.ok());
+  REQUIRE(b.ok());
+  for (size_t i = 0; i < with_inf.size(); ++i) {
+    CAPTURE(i);
+    CHECK(std::isfinite((*a)[i]));
+    CHECK(std::isfinite(tails_inf[i]));
+    CHECK((*a)[i] == (*b)[i]);
+    CHECK(tails_inf[i] == tails_max[i]);
+  }
+  CHECK(tails_inf[5] <= o.red);  // the alarm
+  CHECK((*a)[5] >= 1 - o.red);
+  // The estimates after it (t 6, 9) hold DBL_MAX / 2 among their averages: finite, not NaN.
+  Result<AnomalyLikelihood> al = AnomalyLikelihood::Create(o);
+  REQUIRE(al.ok());
+  for (double s : with_inf) al->Step(s);
+  CHECK(al->estimates() == 3);
+  CHECK(std::isfinite(al->distribution().mean));
+  CHECK(std::isfinite(al->distribution().stdev));
+  CHECK(al->distribution().stdev > 0);
+}
+
+// Scores of any finite size: the transform of c·s equals that of s for a power of two c (exact
+// scaling) when the floors bind on neither, with μ and σ scaled by c. At c = 2^600 (scores near
+// 1e181) the squared deviations overflow a plain sum of squares (above ~1.3e154); at c = 2^1015
+// the sums of the averages themselves do (8 averages near 3e306 each).
+TEST_CASE("anomaly_likelihood: huge scores scale, they do not overflow the estimate") {
+  AnomalyLikelihoodOptions o = Small(8, 0, 2);
+  o.reestimation_period = 4;
+  const std::vector<double> base = {2, 5, 3, 4, 6, 2, 5, 3, 4, 40, 3, 5, 4, 2, 6, 3, 5, 4};
+  std::vector<double> tails_ref;
+  Result<std::vector<double>> ref = AnomalyLikelihoods(base, o, &tails_ref);
+  REQUIRE(ref.ok());
+  Result<AnomalyLikelihood> unit = AnomalyLikelihood::Create(o);
+  REQUIRE(unit.ok());
+  for (double s : base) unit->Step(s);
+  REQUIRE(unit->distribution().mean > 1);  // the floors do not bind
+  REQUIRE(unit->distribution().stdev > 1);
+  size_t ref_alarms = 0;
+  for (double q : tails_ref) ref_alarms += q <= o.red;
+  CHECK(ref_alarms == 1);  // the 40
+  for (int exponent : {600, 1015}) {
+    CAPTURE(exponent);
+    std::vector<double> scaled;
+    for (double s : base) scaled.push_back(std::ldexp(s, exponent));
+    std::vector<double> tails;
+    Result<std::vector<double>> l = AnomalyLikelihoods(scaled, o, &tails);
+    REQUIRE(l.ok());
+    for (size_t i = 0; i < base.size(); ++i) {
+      CAPTURE(i);
+      CHECK(tails[i] == doctest::Approx(tails_ref[i]).epsilon(1e-9));
+      CHECK((tails[i] <= o.red) == (tails_ref[i] <= o.red));
+    }
+    Result<AnomalyLikelihood> al = AnomalyLikelihood::Create(o);
+    REQUIRE(al.ok());
+    for (double s : scaled) al->Step(s);
+    CHECK(std::ldexp(al->distribution().mean, -exponent) == doctest::Approx(unit->distribution().mean));
+    CHECK(std::ldexp(al->distribution().stdev, -exponent) == doctest::Approx(unit->distribution().stdev));
+  }
+}
+
+// Extremes of both signs together: every output stays a number in [0, 1].
+TEST_CASE("anomaly_likelihood: scores at ±DBL_MAX give numbers, never NaN") {
+  const double big = std::numeric_limits<double>::max();
+  AnomalyLikelihoodOptions o = Small(4, 0, 3);
+  o.reestimation_period = 2;
+  const std::vector<double> scores = {big, -big, big, 1, -big, big, big, 0.5, -1e300, big, 1e-300, -big, big, 2};
+  Result<std::vector<double>> l = AnomalyLikelihoods(scores, o);
+  REQUIRE(l.ok());
+  for (size_t i = 0; i < scores.size(); ++i) {
+    CAPTURE(i);
+    CHECK((*l)[i] >= 0);
+    CHECK((*l)[i] <= 1);
+  }
+  CHECK(AnomalyLikelihood::TailProbability(big, {.mean = -big, .stdev = big, .null = false}) ==
+        doctest::Approx(0.5 * std::erfc(2 / std::sqrt(2.0))));
+  CHECK(AnomalyLikelihood::TailProbability(big, {.mean = -big, .stdev = 1, .null = false}) == 0);
+  CHECK(AnomalyLikelihood::TailProbability(-big, {.mean = big, .stdev = 1, .null = false}) == 1);
 }
 
 TEST_CASE("anomaly_likelihood: shorter than probation, or nothing left to estimate from") {
