@@ -1274,23 +1274,25 @@ namespace {
 // The storage words NamesSharedStorage counts: a shared file system, a local disk, and a server
 // that evicted this client (Lustre "This client was evicted by ...-OST0012": it dropped one node,
 // not the file system).
-const std::regex& SharedFsRegex() {
-  static const std::regex kShared(
+// FilteredRegex: StorageLines runs them on every line of the case (a long training log holds none
+// of their literals).
+const FilteredRegex& SharedFsRegex() {
+  static const FilteredRegex kShared(
       R"((\bnfs[34]?\b|\bnfsd?:|\blustre|\bLustreError|\bgpfs|\bmmfs|\bbeegfs|\bcephfs|\bceph:|\bwekafs|\bweka\b|)"
       R"(\bglusterfs|\bs3fs|/mnt/shared|/shared/|/mnt/nfs|/mnt/lustre|/mnt/gpfs|\bshared (file ?system|fs|storage)|)"
       R"(\bserver \S+ not responding|\bstale (nfs )?file handle))",
-      std::regex::icase);
+      /*icase=*/true);
   return kShared;
 }
-const std::regex& LocalFsRegex() {
-  static const std::regex kLocal(
+const FilteredRegex& LocalFsRegex() {
+  static const FilteredRegex kLocal(
       R"((\bnvme\d|/dev/sd[a-z]|\bsd[a-z]\d?\b|\bmd\d+\b|/local\b|/local_|/mnt/local|/raid\d?\b|\blocal (disk|ssd|nvme|scratch)|)"
       R"(/var/lib/kubelet|\bephemeral\b))",
-      std::regex::icase);
+      /*icase=*/true);
   return kLocal;
 }
-const std::regex& EvictedRegex() {
-  static const std::regex kEvicted(R"(\bclient (was )?evicted\b|\bevicted by\b)", std::regex::icase);
+const FilteredRegex& EvictedRegex() {
+  static const FilteredRegex kEvicted(R"(\bclient (was )?evicted\b|\bevicted by\b)", /*icase=*/true);
   return kEvicted;
 }
 
@@ -1306,9 +1308,9 @@ bool IsExportLine(const std::string& l) {
 bool NamesSharedStorage(const std::vector<std::string>& lines) {
   int shared = 0, local = 0;
   for (const std::string& l : lines) {
-    if (std::regex_search(l, EvictedRegex())) return false;
-    if (std::regex_search(l, SharedFsRegex())) ++shared;
-    if (std::regex_search(l, LocalFsRegex())) ++local;
+    if (EvictedRegex().Search(l)) return false;
+    if (SharedFsRegex().Search(l)) ++shared;
+    if (LocalFsRegex().Search(l)) ++local;
   }
   return shared > 0 && shared > local;
 }
@@ -1318,7 +1320,7 @@ bool StorageIsShared(const std::vector<std::string>& evidence, const std::vector
   // case does not stop the export rule below: the servers evict every client when the file system
   // itself fails.
   for (const std::string& l : evidence) {
-    if (std::regex_search(l, EvictedRegex())) return false;
+    if (EvictedRegex().Search(l)) return false;
   }
   if (NamesSharedStorage(evidence)) return true;
   // A network export's mount or quota line: the failed path is on it when an evidence line names a
@@ -1351,8 +1353,8 @@ bool StorageIsShared(const std::vector<std::string>& evidence, const std::vector
 std::vector<std::string> StorageLines(const std::vector<std::string>& lines) {
   std::vector<std::string> out;
   for (const std::string& l : lines) {
-    if (IsExportLine(l) || std::regex_search(l, EvictedRegex()) || std::regex_search(l, SharedFsRegex()) ||
-        std::regex_search(l, LocalFsRegex())) {
+    if (IsExportLine(l) || EvictedRegex().Search(l) || SharedFsRegex().Search(l) ||
+        LocalFsRegex().Search(l)) {
       out.push_back(l);
     }
   }
