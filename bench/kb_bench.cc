@@ -24,9 +24,10 @@
 // ids and scores, and prints per-query CPU time (best of --repeat), the work MaxScore did, and
 // the slowest queries. No SQLite, FAISS or import involved: the BM25 path alone.
 // Store (--open-store): opens a kept scale store and times the query passes (hybrid, lexical,
-// dense, hybrid again) without importing; prints the CPU time of the --show queries. Run with OMP_NUM_THREADS=1 for the
-// one-core figure. KB_BENCH_KEEP=1 keeps the scale databases in $TMPDIR/vigil_kb_bench_<N>_<pid>
-// (the pid keeps two concurrent runs of one size from sharing, and deleting, one store).
+// dense, hybrid again) without importing; prints the CPU time of the --show queries. Run with
+// OMP_NUM_THREADS=1 for the one-core figure. KB_BENCH_KEEP=1 keeps the scale databases in
+// $TMPDIR/vigil_kb_bench_<N>_<pid> (the pid keeps two concurrent runs of one size from sharing, and deleting,
+// one store).
 #include <malloc.h>
 #include <sqlite3.h>
 #include <sys/resource.h>
@@ -208,15 +209,35 @@ Result<Fts5Baseline> MeasureFts5(const std::string& db_path, const KnowledgeBase
   Fts5Baseline out;
   {
     auto t0 = std::chrono::steady_clock::now();
-    std::string sql =
-        "ATTACH DATABASE '" + db_path +
-        "' AS kb; PRAGMA journal_mode = OFF; BEGIN; "
-        "CREATE VIRTUAL TABLE entries_fts USING fts5(title, body, tokenize = 'unicode61'); "
-        "INSERT INTO entries_fts(rowid, title, body) SELECT id, title, body FROM kb.entries_text; "
-        "COMMIT;";
+    // Every entry's searchable text (an incident's is derived from its row since schema v4,
+    // not stored in kb.sqlite), as the product's own indexes get it.
     char* err = nullptr;
-    if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-      std::string msg = err ? err : "?";
+    sqlite3_stmt* ins = nullptr;
+    bool built = sqlite3_exec(db,
+                              "PRAGMA journal_mode = OFF; BEGIN; CREATE VIRTUAL TABLE entries_fts USING "
+                              "fts5(title, body, tokenize = 'unicode61');",
+                              nullptr, nullptr, &err) == SQLITE_OK &&
+                 sqlite3_prepare_v2(db, "INSERT INTO entries_fts(rowid, title, body) VALUES(?, ?, ?)", -1,
+                                    &ins, nullptr) == SQLITE_OK;
+    if (built) {
+      Status s = kb.ForEachEntryText([&](int64_t id, const std::string& title, const std::string& body) {
+        if (!built) return;
+        sqlite3_reset(ins);
+        sqlite3_bind_int64(ins, 1, id);
+        sqlite3_bind_text(ins, 2, title.data(), static_cast<int>(title.size()), SQLITE_STATIC);
+        sqlite3_bind_text(ins, 3, body.data(), static_cast<int>(body.size()), SQLITE_STATIC);
+        built = sqlite3_step(ins) == SQLITE_DONE;
+      });
+      if (!s.ok()) {
+        sqlite3_finalize(ins);
+        sqlite3_close(db);
+        return s;
+      }
+    }
+    sqlite3_finalize(ins);
+    if (built) built = sqlite3_exec(db, "COMMIT;", nullptr, nullptr, &err) == SQLITE_OK;
+    if (!built) {
+      std::string msg = err ? err : sqlite3_errmsg(db);
       sqlite3_free(err);
       sqlite3_close(db);
       return InternalError("FTS5 baseline build: " + msg);
@@ -326,7 +347,7 @@ struct ScaleOptions {
   size_t chunk = 20000;         // incidents per ImportIncidents call (each ends with an index save)
   size_t baseline_queries = 0;  // queries timed for the Flat and FTS5 baselines (0 = all)
   bool baselines = true;
-  bool trim_after_import = false;  // --trim-after-import: settle the heap before the first query pass
+  bool trim_after_import = false;   // --trim-after-import: settle the heap before the first query pass
   bool drain_after_import = false;  // --drain-after-import: the same by many mallocs (below)
   // Near-duplicate check on import (KnowledgeOptions::near_duplicate_cosine): < 0 = the product
   // default; --near-duplicate 0 turns it off.
@@ -355,8 +376,9 @@ int OpenStore(const std::string& path, const std::vector<Query>& queries, const 
   auto st = (*kb)->Stats();
   std::printf("store %s: %lld incidents, opened in %.1f s\n", path.c_str(),
               static_cast<long long>(st.ok() ? st->incidents : -1), MonotonicSeconds() - t0);
-  for (auto [mode, name] : {std::pair{SearchMode::kHybrid, "hybrid"}, std::pair{SearchMode::kLexical, "lexical"},
-                            std::pair{SearchMode::kDense, "dense"}, std::pair{SearchMode::kHybrid, "hybrid again"}}) {
+  for (auto [mode, name] :
+       {std::pair{SearchMode::kHybrid, "hybrid"}, std::pair{SearchMode::kLexical, "lexical"},
+        std::pair{SearchMode::kDense, "dense"}, std::pair{SearchMode::kHybrid, "hybrid again"}}) {
     auto l = Measure(**kb, queries, mode, queries.size());
     std::string picked;
     for (size_t q : show) {
@@ -365,8 +387,8 @@ int OpenStore(const std::string& path, const std::vector<Query>& queries, const 
       std::snprintf(buf, sizeof buf, " #%zu %.2f", q, l.cpu_ms[q]);
       picked += buf;
     }
-    std::printf("  %-13s CPU p50/p99 %.2f/%.2f ms, recall@1/@5 %.3f/%.3f; slowest %s; ms:%s\n", name, l.cpu_p50,
-                l.cpu_p99, l.recall1, l.recall5, l.slowest.c_str(), picked.c_str());
+    std::printf("  %-13s CPU p50/p99 %.2f/%.2f ms, recall@1/@5 %.3f/%.3f; slowest %s; ms:%s\n", name,
+                l.cpu_p50, l.cpu_p99, l.recall1, l.recall5, l.slowest.c_str(), picked.c_str());
   }
   return 0;
 }
@@ -378,7 +400,8 @@ int64_t StorePageSize(const std::string& path) {
   int64_t size = -1;
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
     sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &s, nullptr) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+    if (sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &s, nullptr) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW)
       size = sqlite3_column_int64(s, 0);
     sqlite3_finalize(s);
   }
@@ -607,7 +630,6 @@ int Scale(const std::string& pack, const std::vector<Query>& queries, const std:
   return 0;
 }
 
-
 // Per-query CPU time of LexicalIndex::Search and SearchExhaustive on a saved index (see the
 // header comment); 0 when every query's results are identical, 1 otherwise.
 int LexicalProfile(const std::string& path, const std::vector<Query>& queries, int repeat) {
@@ -644,7 +666,8 @@ int LexicalProfile(const std::string& path, const std::vector<Query>& queries, i
       r.slow = std::min(r.slow, ThreadCpuMs() - c0);
     }
     bool same = fast.size() == slow.size();
-    for (size_t j = 0; same && j < fast.size(); ++j) same = fast[j].id == slow[j].id && fast[j].score == slow[j].score;
+    for (size_t j = 0; same && j < fast.size(); ++j)
+      same = fast[j].id == slow[j].id && fast[j].score == slow[j].score;
     if (!same) {
       ++mismatches;
       std::printf("  query #%zu: Search differs from exhaustive scoring\n", i);
@@ -653,17 +676,21 @@ int LexicalProfile(const std::string& path, const std::vector<Query>& queries, i
     slow_ms.push_back(r.slow);
     rows.push_back(r);
   }
-  std::printf("  Search CPU p50/p99 %.2f/%.2f ms; exhaustive %.2f/%.2f ms (%.1fx at p50); identical results: %zu/%zu\n",
-              Percentile(fast_ms, 0.5), Percentile(fast_ms, 0.99), Percentile(slow_ms, 0.5),
-              Percentile(slow_ms, 0.99), Percentile(slow_ms, 0.5) / std::max(Percentile(fast_ms, 0.5), 1e-9),
-              queries.size() - mismatches, queries.size());
+  std::printf(
+      "  Search CPU p50/p99 %.2f/%.2f ms; exhaustive %.2f/%.2f ms (%.1fx at p50); identical results: "
+      "%zu/%zu\n",
+      Percentile(fast_ms, 0.5), Percentile(fast_ms, 0.99), Percentile(slow_ms, 0.5),
+      Percentile(slow_ms, 0.99), Percentile(slow_ms, 0.5) / std::max(Percentile(fast_ms, 0.5), 1e-9),
+      queries.size() - mismatches, queries.size());
   std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.fast > b.fast; });
-  std::printf("  slowest: query, terms, postings of its terms, postings read, candidates scored, probes, CPU ms (exhaustive)\n");
+  std::printf(
+      "  slowest: query, terms, postings of its terms, postings read, candidates scored, probes, CPU ms "
+      "(exhaustive)\n");
   for (size_t r = 0; r < std::min<size_t>(8, rows.size()); ++r) {
     const auto& x = rows[r];
     std::printf("    #%-4zu %2zu terms %9zu postings %9zu read %8zu cand %8zu probes %7.2f ms (%7.2f)\n", x.q,
-                x.terms, x.stats.postings_total, x.stats.postings_read, x.stats.candidates, x.stats.probes, x.fast,
-                x.slow);
+                x.terms, x.stats.postings_total, x.stats.postings_read, x.stats.candidates, x.stats.probes,
+                x.fast, x.slow);
   }
   return mismatches ? 1 : 0;
 }

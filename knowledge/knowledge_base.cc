@@ -8,8 +8,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "core/parse.h"
 #include "core/logging.h"
+#include "core/parse.h"
 #include "knowledge/embedder.h"
 #include "knowledge/importers.h"
 #include "knowledge/lexical_index.h"
@@ -82,7 +82,19 @@ INSERT INTO entries_text(id, title, body) SELECT rowid, title, body FROM entries
 DROP TABLE entries_vocab;
 DROP TABLE entries_fts;
 )sql",
+    // v4: an incident's searchable text is no longer stored: it is derived from its `incidents`
+    // row (StoredIncidentText), which holds every field it is made of. `entries_text` keeps the
+    // guide chunks' text and, after this migration, only those incident rows whose stored text
+    // differs from the derived one (none from this code; kept rather than changed, so searches
+    // stay exactly what they were). The migration's data step is DropDerivedIncidentText.
+    R"sql(
+INSERT INTO meta(key, value) VALUES('incident_text', 'derived')
+  ON CONFLICT(key) DO UPDATE SET value = excluded.value;
+)sql",
 };
+
+// The schema version whose migration drops the incident text rows that can be derived.
+constexpr int64_t kDerivedIncidentTextVersion = 4;
 
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -141,6 +153,39 @@ std::string IncidentBody(const Incident& inc, const Json& extra) {
   }
   body += "\n" + inc.raw_text;
   return body;
+}
+
+// IncidentBody of an incident as stored in its `incidents` row (lists and `extra` as JSON text);
+// `where` names the row in the error for unreadable JSON.
+Result<std::string> StoredIncidentBody(const Stmt& s, int col, const std::string& where) {
+  // Columns from `col`: raw_text, symptoms, log_signatures, metric_conditions, root_cause,
+  // component, extra.
+  Incident inc;
+  Json extra;
+  try {
+    inc.raw_text = s.Text(col);
+    inc.symptoms = Json::parse(s.Text(col + 1)).get<std::vector<std::string>>();
+    inc.log_signatures = Json::parse(s.Text(col + 2)).get<std::vector<std::string>>();
+    inc.metric_conditions = Json::parse(s.Text(col + 3)).get<std::vector<std::string>>();
+    inc.root_cause = s.Text(col + 4);
+    inc.component = s.Text(col + 5);
+    extra = Json::parse(s.Text(col + 6));
+  } catch (const Json::exception& e) {
+    return DataLossError(where + ": stored list or extra column is not the JSON it was written as (" +
+                         e.what() + ")");
+  }
+  return IncidentBody(inc, extra);
+}
+
+// The columns StoredIncidentBody reads, of `incidents` aliased `alias`.
+std::string StoredIncidentColumns(const std::string& alias) {
+  std::string out;
+  for (const char* c :
+       {"raw_text", "symptoms", "log_signatures", "metric_conditions", "root_cause", "component", "extra"}) {
+    if (!out.empty()) out += ", ";
+    out += alias + "." + c;
+  }
+  return out;
 }
 
 // Fnv1a64 of NormalizeForHash(title \n raw_text \n JoinLines(symptoms) JoinLines(log_signatures)
@@ -222,12 +267,8 @@ Json ImportReport::ToJson() const {
                            {"message", i.message},
                            {"severity", i.rejected ? "rejected" : "warning"}});
   }
-  return Json{{"added", added},
-              {"duplicates", duplicates},
-              {"replaced", replaced},
-              {"rejected", rejected},
-              {"seconds", seconds},
-              {"issues", issues_json}};
+  return Json{{"added", added},       {"duplicates", duplicates}, {"replaced", replaced},
+              {"rejected", rejected}, {"seconds", seconds},       {"issues", issues_json}};
 }
 
 Json SearchHit::ToJson() const {
@@ -331,6 +372,7 @@ class KnowledgeBase::Impl {
     for (int64_t v = version; v < kLatest; ++v) {
       RETURN_IF_ERROR(db->Exec("BEGIN IMMEDIATE"));
       Status s = db->Exec(kMigrations[v]);
+      if (s.ok() && v + 1 == kDerivedIncidentTextVersion) s = DropDerivedIncidentText();
       if (s.ok()) s = db->Exec("PRAGMA user_version = " + std::to_string(v + 1));
       if (!s.ok()) {
         db->Exec("ROLLBACK").IgnoreError();
@@ -339,6 +381,61 @@ class KnowledgeBase::Impl {
       RETURN_IF_ERROR(db->Exec("COMMIT"));
     }
     return Status::Ok();
+  }
+
+  // Schema v4's data step, inside its transaction: deletes each incident entry's text row that
+  // equals the text derived from its incident row (title and body), so an incident's text is
+  // stored once. A row that differs is kept, and read instead of the derived text (EntryTexts).
+  // Entries, their ids and texts are unchanged, so the persisted indexes stay valid.
+  Status DropDerivedIncidentText() {
+    ASSIGN_OR_RETURN(Stmt s,
+                     db->Prepare("SELECT f.id, f.title, f.body, i.title, " + StoredIncidentColumns("i") +
+                                 " FROM entries_text f JOIN entries e ON e.id = f.id "
+                                 "JOIN incidents i ON i.id = e.incident_id WHERE e.kind = 'incident'"));
+    std::vector<int64_t> derived;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) break;
+      Result<std::string> body = StoredIncidentBody(s, 4, "entry " + std::to_string(s.Int(0)));
+      if (body.ok() && s.Text(1) == s.Text(3) && s.Text(2) == *body) derived.push_back(s.Int(0));
+    }
+    ASSIGN_OR_RETURN(Stmt del, db->Prepare("DELETE FROM entries_text WHERE id = ?"));
+    for (int64_t id : derived) {
+      del.Reset();
+      del.Bind(1, id);
+      RETURN_IF_ERROR(del.Run());
+    }
+    return Status::Ok();
+  }
+
+  // Calls `fn(id, kind, category, component, time_ms, title, body)` for every entry in id order
+  // with the text it is searched by: its `entries_text` row, or for an incident without one
+  // (schema v4) the text derived from its incident row.
+  template <typename Fn>
+  Status EntryTexts(Fn&& fn) const {
+    ASSIGN_OR_RETURN(Stmt s, db->Prepare("SELECT e.id, e.kind, e.category, e.component, e.time_ms, f.title, "
+                                         "f.body, f.id IS NULL, i.id IS NULL, i.title, " +
+                                         StoredIncidentColumns("i") +
+                                         " FROM entries e LEFT JOIN entries_text f ON f.id = e.id "
+                                         "LEFT JOIN incidents i ON f.id IS NULL AND i.id = e.incident_id "
+                                         "ORDER BY e.id"));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, s.Step());
+      if (!row) return Status::Ok();
+      const int64_t id = s.Int(0);
+      std::string title, body;
+      if (s.Int(7) == 0) {
+        title = s.Text(5);
+        body = s.Text(6);
+      } else if (s.Int(8) == 0) {
+        title = s.Text(9);
+        ASSIGN_OR_RETURN(body, StoredIncidentBody(s, 10, opts.db_path + ": entry " + std::to_string(id)));
+      } else {
+        return DataLossError(opts.db_path + ": entry " + std::to_string(id) +
+                             " has neither a text row nor an incident row to derive its text from");
+      }
+      fn(id, s.Text(1), s.Text(2), s.Text(3), s.Int(4), std::move(title), std::move(body));
+    }
   }
 
   Status LoadTaxonomy() {
@@ -478,22 +575,17 @@ class KnowledgeBase::Impl {
   // Builds the in-memory BM25 index from every committed entry.
   Status RebuildLexical() {
     kb::LexicalIndex fresh;
-    ASSIGN_OR_RETURN(Stmt s, db->Prepare("SELECT e.id, e.kind, e.category, e.component, e.time_ms, f.title, "
-                                         "f.body FROM entries e JOIN entries_text f ON f.id = e.id "
-                                         "ORDER BY e.id"));
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, s.Step());
-      if (!row) break;
-      std::string kind = s.Text(1), category = s.Text(2), component = s.Text(3), title = s.Text(5),
-                  body = s.Text(6);
-      fresh.Add({.id = s.Int(0),
-                 .title = title,
-                 .body = body,
-                 .incident = kind == "incident",
-                 .category = category,
-                 .component = component,
-                 .time_ms = s.Int(4)});
-    }
+    RETURN_IF_ERROR(
+        EntryTexts([&](int64_t id, const std::string& kind, const std::string& category,
+                       const std::string& component, int64_t time_ms, std::string title, std::string body) {
+          fresh.Add({.id = id,
+                     .title = title,
+                     .body = body,
+                     .incident = kind == "incident",
+                     .category = category,
+                     .component = component,
+                     .time_ms = time_ms});
+        }));
     lexical = std::move(fresh);
     lexical_dirty = false;
     return Status::Ok();
@@ -508,20 +600,24 @@ class KnowledgeBase::Impl {
     std::vector<int64_t> ids;
     std::vector<std::string> texts;
     std::vector<float> vectors;
-    ASSIGN_OR_RETURN(Stmt s, db->Prepare("SELECT id, title, body FROM entries_text ORDER BY id"));
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, s.Step());
-      if (row) {
-        ids.push_back(s.Int(0));
-        texts.push_back(s.Text(1) + "\n" + s.Text(2));
-      }
-      if (texts.size() == 4096 || (!row && !texts.empty())) {
-        ASSIGN_OR_RETURN(auto v, embedder->Embed(texts));
-        vectors.insert(vectors.end(), v.begin(), v.end());
-        texts.clear();
-      }
-      if (!row) break;
-    }
+    Status embedded = Status::Ok();
+    auto embed = [&] {
+      if (texts.empty() || !embedded.ok()) return;
+      Result<std::vector<float>> v = embedder->Embed(texts);
+      if (v.ok())
+        vectors.insert(vectors.end(), v->begin(), v->end());
+      else
+        embedded = v.status();
+      texts.clear();
+    };
+    RETURN_IF_ERROR(EntryTexts([&](int64_t id, const std::string&, const std::string&, const std::string&,
+                                   int64_t, std::string title, std::string body) {
+      ids.push_back(id);
+      texts.push_back(title + "\n" + body);
+      if (texts.size() == 4096) embed();
+    }));
+    embed();
+    RETURN_IF_ERROR(embedded);
     Status added = fresh->Add(ids, vectors);
     if (!added.ok()) {
       if (added.code() != StatusCode::kFailedPrecondition) return added;
@@ -636,7 +732,7 @@ class KnowledgeBase::Impl {
         db->Prepare("INSERT INTO incidents(id, title, started_at_ms, resolved_at_ms, raw_text, symptoms, "
                     "log_signatures, metric_conditions, root_cause, component, verification_steps, "
                     "mitigation, source, links, extra, content_hash, imported_at_ms) "
-                    "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+                    "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING"));
     std::string sql = "INSERT INTO signatures(incident_id, kind, pattern, category) VALUES(?,?,?,?)";
     for (size_t n = 1; n <= kSignatureRows; ++n) {
       if (n > 1) sql += ",(?,?,?,?)";
@@ -653,8 +749,9 @@ class KnowledgeBase::Impl {
     return p;
   }
 
-  // Inserts the entry and its text row; returns the entry id. `body` is kept (moved) for the
-  // lexical index, which gets the entry when its batch commits.
+  // Inserts the entry and, for a guide chunk, its text row (an incident's text is derived from
+  // its incident row since schema v4: EntryTexts); returns the entry id. `body` is kept (moved)
+  // for the lexical index, which gets the entry when its batch commits.
   Result<int64_t> InsertEntry(Prepared& p, bool incident, const std::string& incident_id, int64_t chunk_id,
                               const std::string& category, const std::string& component, int64_t time_ms,
                               const std::string& title, std::string body, Writer& w) {
@@ -667,9 +764,11 @@ class KnowledgeBase::Impl {
     p.insert_entry.Bind(4, category).Bind(5, component).Bind(6, time_ms);
     RETURN_IF_ERROR(p.insert_entry.Run());
     int64_t id = sqlite3_last_insert_rowid(db->raw());
-    p.insert_text.Reset();
-    p.insert_text.Bind(1, id).Bind(2, title).Bind(3, body);
-    RETURN_IF_ERROR(p.insert_text.Run());
+    if (!incident) {
+      p.insert_text.Reset();
+      p.insert_text.Bind(1, id).Bind(2, title).Bind(3, body);
+      RETURN_IF_ERROR(p.insert_text.Run());
+    }
     w.pending_lexical.push_back({id, title, std::move(body), incident, category, component, time_ms});
     return id;
   }
@@ -710,7 +809,13 @@ class KnowledgeBase::Impl {
       pending_vectors.clear();
       pending_lists.clear();
       pending_sketches.clear();
+      // Until every committed entry is in the BM25 index it is marked for rebuild: a failure
+      // (an exception) part way leaves it short of what the store holds, and FinishImport then
+      // rebuilds it from the store instead of saving the short index as current.
+      const bool was_dirty = impl_->lexical_dirty;
+      if (!pending_lexical.empty()) impl_->lexical_dirty = true;
       for (const auto& e : pending_lexical) {
+        if (impl_->opts.before_lexical_add_hook) impl_->opts.before_lexical_add_hook(e.id);
         impl_->lexical.Add({.id = e.id,
                             .title = e.title,
                             .body = e.body,
@@ -720,6 +825,7 @@ class KnowledgeBase::Impl {
                             .time_ms = e.time_ms});
       }
       pending_lexical.clear();
+      impl_->lexical_dirty = was_dirty;
       return Status::Ok();
     }
     void Rollback() {
@@ -873,15 +979,20 @@ class KnowledgeBase::Impl {
     Writer w(this, &prep);
     Status s = w.Begin();
     if (s.ok()) {
-      // An exception from inside the write (nlohmann's dump of a list item that is not UTF-8:
-      // ImportIncidents takes the caller's strings as they are) fails the import like an error:
-      // the open batch rolls back and foreign keys are back on (found in review).
+      // An exception from inside the write fails the import like an error: the open batch rolls
+      // back and foreign keys are back on (found in review). Reported as what it is: nlohmann's
+      // dump of a list item that is not UTF-8 (ImportIncidents takes the caller's strings as they
+      // are) is the input's fault; std::bad_alloc is out of memory; anything else is internal.
       std::vector<std::string> added_categories;
       try {
         s = WriteIncidentsTx(valid, new_categories, file, report, prep, w, &added_categories);
         if (s.ok()) s = w.Commit();
-      } catch (const std::exception& e) {
+      } catch (const Json::exception& e) {
         s = InvalidArgumentError(file + ": import failed: " + e.what());
+      } catch (const std::bad_alloc& e) {
+        s = ResourceExhaustedError(file + ": import failed: out of memory (" + e.what() + ")");
+      } catch (const std::exception& e) {
+        s = InternalError(file + ": import failed: " + e.what());
       }
       if (!s.ok()) {
         w.Rollback();
@@ -906,7 +1017,7 @@ class KnowledgeBase::Impl {
         added_categories->push_back(id);
       }
     }
-    std::unordered_map<std::string, std::string> seen_hashes;  // within this import
+    std::unordered_map<std::string, std::string> seen_hashes;          // within this import
     std::vector<std::pair<const char*, const std::string*>> sig_rows;  // (kind, pattern) of one incident
     std::unordered_set<std::string> seen_ids;
     const size_t d = embedder->dim();
@@ -954,34 +1065,51 @@ class KnowledgeBase::Impl {
           dup("duplicate of `" + it->second + "` earlier in this import; skipped");
           continue;
         }
-        prep.hash_exists.Reset();
-        prep.hash_exists.Bind(1, hash);
-        ASSIGN_OR_RETURN(bool hash_row, prep.hash_exists.Step());
-        if (hash_row) {
-          dup("duplicate of stored incident `" + prep.hash_exists.Text(0) +
-              "` (same normalized text); skipped");
-          continue;
-        }
-        prep.id_exists.Reset();
-        prep.id_exists.Bind(1, inc.id);
-        ASSIGN_OR_RETURN(bool id_row, prep.id_exists.Step());
-        // A changed shipped pack updates its own entries (new signatures reach existing stores);
-        // an incident a user imported under the same id is never overwritten.
-        const bool replaced = id_row && !seen_ids.contains(inc.id) && pack_reload &&
-                              inc.source.starts_with("pack:") && prep.id_exists.Text(0).starts_with("pack:");
-        if (replaced) {
-          RETURN_IF_ERROR(DeleteStoredIncident(inc.id));
-          ++report->replaced;
-          report->issues.push_back({file, p.line, "replaced the stored version of pack incident `" + inc.id +
-                                                      "` (the shipped pack changed)", false});
-        }
-        if (!replaced && (id_row || seen_ids.contains(inc.id))) {
-          dup("incident id `" + inc.id + "` already exists with different content; skipped");
-          continue;
+        // Exact duplicates of stored incidents are found by the incident INSERT's own UNIQUE
+        // constraints (content_hash, id: ON CONFLICT DO NOTHING stores nothing); `classify` looks
+        // up which one, with the report and precedence of the checks it replaced (same text
+        // first, then same id), only when that INSERT stored nothing, for an id used earlier in
+        // this import, or for a near-duplicate (an exact duplicate is reported as such).
+        enum class Stored { kNew, kDuplicate, kReplaced };
+        std::optional<Stored> stored_as;
+        auto classify = [&]() -> Result<Stored> {
+          prep.hash_exists.Reset();
+          prep.hash_exists.Bind(1, hash);
+          ASSIGN_OR_RETURN(bool hash_row, prep.hash_exists.Step());
+          if (hash_row) {
+            dup("duplicate of stored incident `" + prep.hash_exists.Text(0) +
+                "` (same normalized text); skipped");
+            return Stored::kDuplicate;
+          }
+          prep.id_exists.Reset();
+          prep.id_exists.Bind(1, inc.id);
+          ASSIGN_OR_RETURN(bool id_row, prep.id_exists.Step());
+          // A changed shipped pack updates its own entries (new signatures reach existing
+          // stores); an incident a user imported under the same id is never overwritten.
+          const bool replace = id_row && !seen_ids.contains(inc.id) && pack_reload &&
+                               inc.source.starts_with("pack:") && prep.id_exists.Text(0).starts_with("pack:");
+          if (replace) {
+            RETURN_IF_ERROR(DeleteStoredIncident(inc.id));
+            ++report->replaced;
+            report->issues.push_back(
+                {file, p.line,
+                 "replaced the stored version of pack incident `" + inc.id + "` (the shipped pack changed)",
+                 false});
+            return Stored::kReplaced;
+          }
+          if (id_row || seen_ids.contains(inc.id)) {
+            dup("incident id `" + inc.id + "` already exists with different content; skipped");
+            return Stored::kDuplicate;
+          }
+          return Stored::kNew;
+        };
+        if (seen_ids.contains(inc.id)) {
+          ASSIGN_OR_RETURN(stored_as, classify());
+          if (*stored_as == Stored::kDuplicate) continue;
         }
         const float* v = vecs.data() + i * d;
         const int64_t list = lists.empty() ? -1 : lists[i * probes];
-        if (check_near && !replaced) {
+        if (check_near && stored_as != Stored::kReplaced) {
           int64_t nearest = -1;
           float cos = -1;
           if (!stored.empty() && stored[i].id >= 0) {
@@ -998,33 +1126,60 @@ class KnowledgeBase::Impl {
             }
           }
           if (cos >= opts.near_duplicate_cosine) {
-            ASSIGN_OR_RETURN(std::string other, IncidentIdOfEntry(nearest));
-            char buf[32];
-            std::snprintf(buf, sizeof buf, "%.3f", cos);
-            dup("near-duplicate of `" + other + "` (cosine " + buf + "); skipped");
-            continue;
+            if (!stored_as) {
+              ASSIGN_OR_RETURN(stored_as, classify());
+            }
+            if (*stored_as == Stored::kDuplicate) continue;
+            if (*stored_as == Stored::kNew) {
+              ASSIGN_OR_RETURN(std::string other, IncidentIdOfEntry(nearest));
+              char buf[32];
+              std::snprintf(buf, sizeof buf, "%.3f", cos);
+              dup("near-duplicate of `" + other + "` (cosine " + buf + "); skipped");
+              continue;
+            }
           }
         }
         Stmt& ins = prep.insert_incident;
-        ins.Reset();
-        ins.Bind(1, inc.id)
-            .Bind(2, inc.title)
-            .Bind(3, inc.started_at_ms)
-            .Bind(4, inc.resolved_at_ms)
-            .Bind(5, inc.raw_text)
-            .Bind(6, JsonArrayText(inc.symptoms))
-            .Bind(7, JsonArrayText(inc.log_signatures))
-            .Bind(8, JsonArrayText(inc.metric_conditions))
-            .Bind(9, inc.root_cause)
-            .Bind(10, inc.component)
-            .Bind(11, JsonArrayText(inc.verification_steps))
-            .Bind(12, inc.mitigation)
-            .Bind(13, inc.source)
-            .Bind(14, JsonArrayText(inc.links))
-            .Bind(15, p.extra.dump())
-            .Bind(16, hash)
-            .Bind(17, NowMs());
-        RETURN_IF_ERROR(ins.Run());
+        auto insert_incident = [&]() -> Result<bool> {
+          ins.Reset();
+          ins.Bind(1, inc.id)
+              .Bind(2, inc.title)
+              .Bind(3, inc.started_at_ms)
+              .Bind(4, inc.resolved_at_ms)
+              .Bind(5, inc.raw_text)
+              .Bind(6, JsonArrayText(inc.symptoms))
+              .Bind(7, JsonArrayText(inc.log_signatures))
+              .Bind(8, JsonArrayText(inc.metric_conditions))
+              .Bind(9, inc.root_cause)
+              .Bind(10, inc.component)
+              .Bind(11, JsonArrayText(inc.verification_steps))
+              .Bind(12, inc.mitigation)
+              .Bind(13, inc.source)
+              .Bind(14, JsonArrayText(inc.links))
+              .Bind(15, p.extra.dump())
+              .Bind(16, hash)
+              .Bind(17, NowMs());
+          RETURN_IF_ERROR(ins.Run());
+          return sqlite3_changes(db->raw()) > 0;
+        };
+        ASSIGN_OR_RETURN(bool inserted, insert_incident());
+        if (!inserted) {
+          if (stored_as) {
+            return InternalError(file + ":" + std::to_string(p.line) + ": incident `" + inc.id +
+                                 "` conflicts with a stored row its duplicate check did not find");
+          }
+          ASSIGN_OR_RETURN(stored_as, classify());
+          if (*stored_as == Stored::kDuplicate) continue;
+          if (*stored_as == Stored::kNew) {
+            return InternalError(file + ":" + std::to_string(p.line) + ": incident `" + inc.id +
+                                 "` was not stored, yet neither its text nor its id is");
+          }
+          ASSIGN_OR_RETURN(inserted, insert_incident());
+          if (!inserted) {
+            return InternalError(file + ":" + std::to_string(p.line) + ": pack incident `" + inc.id +
+                                 "` could not be stored after its stored version was deleted");
+          }
+        }
         sig_rows.clear();
         for (const auto& sig : inc.log_signatures) sig_rows.emplace_back("log", &sig);
         for (const auto& cond : inc.metric_conditions) sig_rows.emplace_back("metric", &cond);
@@ -1116,8 +1271,7 @@ class KnowledgeBase::Impl {
       ASSIGN_OR_RETURN(bool had, old.Step());
       if (had) {
         int64_t gid = old.Int(0);
-        RETURN_IF_ERROR(
-            DeleteEntries("chunk_id IN (SELECT id FROM guide_chunks WHERE guide_id = ?)", gid));
+        RETURN_IF_ERROR(DeleteEntries("chunk_id IN (SELECT id FROM guide_chunks WHERE guide_id = ?)", gid));
         RETURN_IF_ERROR(db->Exec("DELETE FROM guides WHERE id = " + std::to_string(gid)));
         ++report->replaced;
         report->issues.push_back({g.path, 0, "replaced the stored version of this guide", false});
@@ -1491,8 +1645,7 @@ Result<std::unique_ptr<KnowledgeBase>> KnowledgeBase::Open(const KnowledgeOption
   if (options.db_path.empty()) return InvalidArgumentError("knowledge base path is empty");
   if (const int ps = options.sqlite_page_size; ps < 512 || ps > 65536 || (ps & (ps - 1)) != 0) {
     return InvalidArgumentError("knowledge base " + options.db_path + ": sqlite_page_size " +
-                                std::to_string(ps) +
-                                " is not a power of two from 512 to 65536 bytes");
+                                std::to_string(ps) + " is not a power of two from 512 to 65536 bytes");
   }
   if (options.db_path != ":memory:") {
     fs::path parent = fs::path(options.db_path).parent_path();
@@ -1602,6 +1755,12 @@ Result<std::vector<Signature>> KnowledgeBase::Signatures(std::optional<Signature
 Result<Incident> KnowledgeBase::GetIncident(const std::string& id) const {
   std::lock_guard lock(impl_->mu);
   return impl_->LoadIncident(id);
+}
+
+Status KnowledgeBase::ForEachEntryText(
+    const std::function<void(int64_t id, const std::string& title, const std::string& body)>& fn) const {
+  return impl_->EntryTexts([&](int64_t id, const std::string&, const std::string&, const std::string&,
+                               int64_t, std::string title, std::string body) { fn(id, title, body); });
 }
 
 Result<KnowledgeStats> KnowledgeBase::Stats() const {

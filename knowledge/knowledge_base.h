@@ -91,6 +91,9 @@ struct KnowledgeOptions {
   // Test hook: called after each entry is written inside an open transaction, with the number
   // of entries written so far in this import. Tests use it to crash mid-import.
   std::function<void(size_t written)> after_write_hook;
+  // Test hook: called with each committed entry's id just before it goes into the in-memory
+  // BM25 index (after its batch's COMMIT). Tests throw from it.
+  std::function<void(int64_t entry)> before_lexical_add_hook;
 };
 
 // Builds options from the config table: data_dir (db at <data_dir>/kb.sqlite), kb_pack_dir,
@@ -216,6 +219,12 @@ class KnowledgeBase {
   Result<Incident> GetIncident(const std::string& id) const;
 
   Result<KnowledgeStats> Stats() const;
+
+  // Calls fn(entry id, title, body) for every searchable entry in id order with the text both
+  // search indexes are built from (a guide chunk's stored text; an incident's derived from its
+  // stored fields). For tools and benchmarks (kb_bench's FTS5 baseline).
+  Status ForEachEntryText(
+      const std::function<void(int64_t id, const std::string& title, const std::string& body)>& fn) const;
 
   // Taxonomy categories (ids), in file order, followed by user-defined ones.
   std::vector<std::string> Categories() const;

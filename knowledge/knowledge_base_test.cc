@@ -14,10 +14,10 @@
 #include "core/json.h"
 #include "core/logging.h"
 #include "knowledge/embedder.h"
-#include "knowledge/synthetic_corpus.h"
-#include "knowledge/text_util.h"
 #include "knowledge/sqlite_testing.h"
+#include "knowledge/synthetic_corpus.h"
 #include "knowledge/temp_dir_testing.h"
+#include "knowledge/text_util.h"
 #include "knowledge/vector_index.h"
 
 namespace vigil {
@@ -586,7 +586,8 @@ TEST_CASE("incident imports leave no orphan row and foreign keys enforced for wh
   auto bad = kb->Import(kTestdata + "/bad.jsonl");  // rejections and warnings in the same path
   REQUIRE(bad.ok());
   fs::path guide = tmp.path / "runbook.md";
-  std::ofstream(guide) << "# Runbook\n\n## Fans\n\nCheck the quokka fan tray.\n\n## Power\n\nReseat the PSU.\n";
+  std::ofstream(guide)
+      << "# Runbook\n\n## Fans\n\nCheck the quokka fan tray.\n\n## Power\n\nReseat the PSU.\n";
   auto first = kb->Import(guide.string());
   REQUIRE(first.ok());
   std::ofstream(guide, std::ios::trunc) << "# Runbook\n\n## Fans\n\nCheck the narwhal fan tray.\n";
@@ -608,10 +609,11 @@ TEST_CASE("incident imports leave no orphan row and foreign keys enforced for wh
     REQUIRE(r.ok());
     REQUIRE(r->added == 1);
     sqlite3_stmt* st = nullptr;
-    REQUIRE(sqlite3_prepare_v2(raw,
-                               "SELECT kind, pattern, category FROM signatures WHERE incident_id = 't-many-sigs' "
-                               "ORDER BY id",
-                               -1, &st, nullptr) == SQLITE_OK);
+    REQUIRE(
+        sqlite3_prepare_v2(raw,
+                           "SELECT kind, pattern, category FROM signatures WHERE incident_id = 't-many-sigs' "
+                           "ORDER BY id",
+                           -1, &st, nullptr) == SQLITE_OK);
     std::vector<std::string> got;
     while (sqlite3_step(st) == SQLITE_ROW) {
       got.push_back(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))) + " " +
@@ -668,7 +670,9 @@ TEST_CASE("a crash mid-import keeps every committed batch and no half entry") {
     return n;
   };
   CHECK(count("SELECT count(*) FROM entries") == 4);
-  CHECK(count("SELECT count(*) FROM entries_text") == 4);
+  // Since schema v4 an incident's text is derived from its incident row, not stored again.
+  CHECK(count("SELECT count(*) FROM entries_text") == 0);
+  CHECK(count("SELECT count(*) FROM entries WHERE incident_id NOT IN (SELECT id FROM incidents)") == 0);
   CHECK(count("SELECT count(*) FROM signatures WHERE incident_id NOT IN (SELECT id FROM incidents)") == 0);
   CHECK(count("SELECT count(*) FROM signatures") == 10);  // 3 + 3 + 2 + 2 of the first four
   sqlite3_close(raw);
@@ -858,7 +862,8 @@ TEST_CASE("imports append segments to the lexical index file; a torn append or a
   }
   // A crash during the append: the segment is torn. The file is refused as a whole (naming the
   // segment) and rebuilt from the store, which finds the CSV's incidents; the rebuild is saved.
-  std::ofstream(file, std::ios::binary | std::ios::trunc) << appended.substr(0, (base.size() + appended.size()) / 2);
+  std::ofstream(file, std::ios::binary | std::ios::trunc)
+      << appended.substr(0, (base.size() + appended.size()) / 2);
   {
     LogCapture logs;
     auto kb = OpenOrDie(o);
@@ -1079,11 +1084,12 @@ TEST_CASE("schema version is recorded and a newer database is refused") {
   o.db_path = (tmp.path / "kb.sqlite").string();
   {
     auto kb = OpenOrDie(o);
-    CHECK(kb->Stats()->schema_version == 3);
+    CHECK(kb->Stats()->schema_version == 4);
     REQUIRE(kb->Import(kTestdata + "/incidents.jsonl").ok());
   }
   // A v1 database (entry text in FTS5, no vocabulary table) is migrated on open (v2, then v3
-  // moves the text into entries_text); both indexes, rebuilt from the moved text, find it.
+  // moves the text into entries_text, v4 drops the incidents' text, derived from their rows);
+  // both indexes, rebuilt from the moved or derived text, find it.
   {
     sqlite3* v1 = nullptr;
     REQUIRE(sqlite3_open(o.db_path.c_str(), &v1) == SQLITE_OK);
@@ -1097,7 +1103,7 @@ TEST_CASE("schema version is recorded and a newer database is refused") {
     fs::remove(o.db_path + ".bm25");
     fs::remove(o.db_path + ".faiss");
     auto kb = OpenOrDie(o);
-    CHECK(kb->Stats()->schema_version == 3);
+    CHECK(kb->Stats()->schema_version == 4);
     CHECK(TopHit(*kb, "CUDA out of memory", SearchMode::kLexical) == "t-oom");
     CHECK(TopHit(*kb, "CUDA out of memory", SearchMode::kDense) == "t-oom");
   }
@@ -1108,6 +1114,216 @@ TEST_CASE("schema version is recorded and a newer database is refused") {
   auto kb = KnowledgeBase::Open(o);
   CHECK(kb.status().code() == StatusCode::kFailedPrecondition);
   CHECK(kb.status().message().find("schema version 99") != std::string::npos);
+}
+
+// Search results of `kb` in the format of testdata/v3_store_search.tsv (per hit
+// key|lexical_rank|dense_rank|score, key = incident id or guide:path#heading).
+std::string HitsLine(const KnowledgeBase& kb, const std::string& text, SearchMode mode) {
+  SearchQuery q;
+  q.text = text;
+  q.k = 10;
+  q.mode = mode;
+  auto hits = kb.Search(q);
+  REQUIRE_MESSAGE(hits.ok(), hits.status().ToString());
+  std::string out;
+  for (const auto& h : *hits) {
+    std::string key =
+        h.kind == SearchHit::Kind::kIncident ? h.incident.id : "guide:" + h.guide_path + "#" + h.heading;
+    char score[40];
+    std::snprintf(score, sizeof score, "%.17g", h.score);
+    out += (out.empty() ? "" : "\t") + key + "|" + std::to_string(h.lexical_rank) + "|" +
+           std::to_string(h.dense_rank) + "|" + score;
+  }
+  return out;
+}
+
+// testdata/v3_store.sqlite: a store written by 522a721's code (schema v3: every entry's text
+// in entries_text), with the shipped pack of that time and the unit-test incidents, CSV and
+// guides imported (no index files: both indexes are built on open from the text); the .tsv
+// holds that code's search results for 13 queries in three modes (k 10).
+TEST_CASE("a schema v3 store migrates to v4 (incident text derived) and searches exactly as before") {
+  TempDir tmp;
+  KnowledgeOptions o;
+  o.db_path = (tmp.path / "kb.sqlite").string();
+  o.pack_dir = "";
+  o.index_spec = "IVF1024,Flat";
+  fs::copy_file(kTestdata + "/v3_store.sqlite", o.db_path);
+  // One incident's stored text differs from what its row derives (as if written by other
+  // code): the migration keeps that row, and searches read it.
+  {
+    sqlite3* raw = nullptr;
+    REQUIRE(sqlite3_open(o.db_path.c_str(), &raw) == SQLITE_OK);
+    CHECK(CountRows(raw, "SELECT 1 FROM entries_text") == 156);
+    REQUIRE(sqlite3_exec(raw,
+                         "UPDATE entries_text SET body = body || ' zanzibarquux' WHERE id = "
+                         "(SELECT id FROM entries WHERE incident_id = 't-oom')",
+                         nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(raw);
+  }
+  std::ifstream expected(kTestdata + "/v3_store_search.tsv");
+  REQUIRE(expected.good());
+  for (int pass = 0; pass < 2; ++pass) {  // after the migration (indexes built), after a reopen (loaded)
+    auto kb = OpenOrDie(o);
+    CHECK(kb->Stats()->schema_version == 4);
+    {
+      sqlite3* raw = nullptr;
+      REQUIRE(sqlite3_open(o.db_path.c_str(), &raw) == SQLITE_OK);
+      // Every incident's stored text equalled the derived one but the edited row's; the 54
+      // guide chunks keep theirs.
+      CHECK(CountRows(raw,
+                      "SELECT 1 FROM entries_text f JOIN entries e ON e.id = f.id "
+                      "WHERE e.kind = 'incident'") == 1);
+      CHECK(CountRows(raw, "SELECT 1 FROM entries_text") == 55);
+      CHECK(CountRows(raw, "SELECT 1 FROM entries") == 156);
+      sqlite3_close(raw);
+    }
+    CHECK(TopHit(*kb, "zanzibarquux", SearchMode::kLexical) == "t-oom");
+    expected.clear();
+    expected.seekg(0);
+    std::string line;
+    int compared = 0;
+    while (std::getline(expected, line)) {
+      if (line.empty() || line[0] == '#') continue;
+      size_t t1 = line.find('\t'), t2 = line.find('\t', t1 + 1);
+      REQUIRE(t2 != std::string::npos);
+      auto mode = ParseSearchMode(line.substr(0, t1));
+      REQUIRE(mode.ok());
+      std::string query = Json::parse(line.substr(t1 + 1, t2 - t1 - 1)).get<std::string>();
+      INFO("pass ", pass, " mode ", line.substr(0, t1), " query ", query);
+      CHECK(HitsLine(*kb, query, *mode) == line.substr(t2 + 1));
+      ++compared;
+    }
+    CHECK(compared == 39);
+  }
+  // Imports after the migration store no incident text; the new incidents are searchable, also
+  // after the indexes are rebuilt from the store.
+  std::vector<Incident> more = SyntheticIncidents("m", 20, 3);
+  {
+    auto kb = OpenOrDie(o);
+    auto r = kb->ImportIncidents(more, "more");
+    REQUIRE(r.ok());
+    CHECK(r->added == 20);
+  }
+  fs::remove(o.db_path + ".bm25");
+  fs::remove(o.db_path + ".faiss");
+  auto kb = OpenOrDie(o);
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open(o.db_path.c_str(), &raw) == SQLITE_OK);
+  CHECK(CountRows(raw, "SELECT 1 FROM entries_text") == 55);
+  sqlite3_close(raw);
+  CHECK(TopHit(*kb, "zanzibarquux", SearchMode::kLexical) == "t-oom");
+  // ForEachEntryText gives every entry, the stored and the derived text alike.
+  size_t texts = 0, kept = 0, derived = 0;
+  int64_t last = 0;
+  REQUIRE(kb->ForEachEntryText([&](int64_t id, const std::string& title, const std::string& body) {
+              CHECK(id > last);
+              last = id;
+              ++texts;
+              if (body.find("zanzibarquux") != std::string::npos) ++kept;
+              if (title == more[7].title && body.find(more[7].raw_text) != std::string::npos) ++derived;
+            }).ok());
+  CHECK(texts == 176);
+  CHECK(kept == 1);
+  CHECK(derived == 1);
+  for (auto mode : {SearchMode::kLexical, SearchMode::kDense})
+    CHECK(TopHit(*kb, more[7].raw_text, mode) == "m-7");
+}
+
+// testdata/duplicates.jsonl: every kind of duplicate (same text and id, same text under another
+// id, same id with other text, repeats within the import, near-duplicates of stored and earlier
+// entries, a stored id that is also a near-duplicate, a case-only change); the expected reports
+// are those of 522a721's code, whose two SELECTs per incident ran before its INSERT (this code
+// lets the INSERT's UNIQUE constraints find them). Imported once and again: all stored then.
+TEST_CASE("duplicates are reported as by the previous SELECT-first check, same lines and messages") {
+  for (size_t batch : {1000, 2}) {  // one transaction; duplicates of entries in committed batches
+    INFO("batch_size ", batch);
+    TempDir tmp;
+    KnowledgeOptions o;
+    o.db_path = (tmp.path / "kb.sqlite").string();
+    o.pack_dir = "";
+    o.index_spec = "IVF1024,Flat";
+    o.batch_size = batch;
+    auto kb = OpenOrDie(o);
+    std::string got = "";
+    for (const char* f : {"incidents.jsonl", "duplicates.jsonl", "duplicates.jsonl"}) {
+      auto r = kb->Import(kTestdata + "/" + f);
+      REQUIRE(r.ok());
+      const ImportReport& rep = *r;
+      got += "== added " + std::to_string(rep.added) + " duplicates " + std::to_string(rep.duplicates) + "\n";
+      for (const auto& i : rep.issues) {
+        CHECK(!i.rejected);
+        got += std::to_string(i.line) + ": " + i.message + "\n";
+      }
+    }
+    std::ifstream in(kTestdata + "/duplicates_expected.txt");
+    REQUIRE(in.good());
+    std::string want, line;
+    while (std::getline(in, line))
+      if (!line.starts_with("#")) want += line + "\n";
+    CHECK(got == want);
+    CHECK(kb->Stats()->incidents == 8);
+  }
+}
+
+// An allocation failure inside an import is the machine's, not the input's: it is reported as
+// ResourceExhausted (it was InvalidArgument, "import failed: std::bad_alloc", like a malformed
+// record), the open batch rolls back and the store stays usable.
+TEST_CASE("an allocation failure inside an incident import is reported as out of memory, not bad input") {
+  TempDir tmp;
+  KnowledgeOptions o;
+  o.db_path = (tmp.path / "kb.sqlite").string();
+  o.load_pack = false;
+  o.index_spec = "Flat";
+  o.after_write_hook = [](size_t written) {
+    if (written == 3) throw std::bad_alloc();
+  };
+  auto kb = OpenOrDie(o);
+  Result<ImportReport> r = InternalError("not run");
+  CHECK_NOTHROW(r = kb->Import(kTestdata + "/incidents.jsonl"));
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == StatusCode::kResourceExhausted);
+  CHECK(r.status().message().find("out of memory") != std::string::npos);
+  CHECK(kb->Stats()->incidents == 0);  // one batch, rolled back
+  CHECK(TopHit(*kb, "CUDA out of memory", SearchMode::kLexical) == "");
+}
+
+// A failure after a batch's COMMIT, while its entries go into the in-memory BM25 index, must not
+// leave that index short of committed entries: it is marked for rebuild and rebuilt from the
+// store when the import ends (and a reopen finds the file it saved complete).
+TEST_CASE("a failure while committed entries go into the BM25 index rebuilds it from the store") {
+  TempDir tmp;
+  KnowledgeOptions o;
+  o.db_path = (tmp.path / "kb.sqlite").string();
+  o.load_pack = false;
+  o.index_spec = "Flat";
+  o.batch_size = 2;
+  int adds = 0;
+  o.before_lexical_add_hook = [&](int64_t) {
+    if (++adds == 4) throw std::runtime_error("injected failure in the BM25 add");
+  };
+  const std::vector<std::pair<std::string, std::string>> committed = {
+      {"Xid 79 GPU has fallen off the bus", "t-xid79"},
+      {"uncorrectable ECC error row remapping", "t-ecc"},
+      {"NCCL watchdog timeout collective operation", "t-nccl-timeout"},
+      {"IBV_WC_RETRY_EXC_ERR retry exceeded", "t-ib"}};
+  {
+    auto kb = OpenOrDie(o);
+    auto r = kb->Import(kTestdata + "/incidents.jsonl");
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().message().find("injected failure") != std::string::npos);
+    CHECK(r.status().code() == StatusCode::kInternal);
+    CHECK(kb->Stats()->incidents == 4);  // two batches committed, the third never began
+    for (const auto& [text, id] : committed) {
+      INFO(text);
+      CHECK(TopHit(*kb, text, SearchMode::kLexical) == id);
+      CHECK(TopHit(*kb, text, SearchMode::kDense) == id);
+    }
+  }
+  o.before_lexical_add_hook = nullptr;
+  LogCapture logs;
+  auto kb = OpenOrDie(o);
+  CHECK_FALSE(logs.Contains("rebuilding the lexical index"));  // the saved file was complete
+  for (const auto& [text, id] : committed) CHECK(TopHit(*kb, text, SearchMode::kLexical) == id);
 }
 
 // The page size SQLite reports for the file at `path` (read through a connection of its own).

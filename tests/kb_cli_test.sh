@@ -24,7 +24,7 @@ json_check() {  # json_check NAME PYTHON_EXPR -- CMD...   (expr over `j`, the pa
 }
 
 # The shipped pack is loaded on first use.
-json_check "stats: pack loaded" 'j["incidents"] >= 60 and j["guides"] >= 1 and j["schema_version"] == 3' \
+json_check "stats: pack loaded" 'j["incidents"] >= 60 and j["guides"] >= 1 and j["schema_version"] == 4' \
   -- "$VIGIL" kb stats --json
 check "stats text" 0 'incidents [0-9]+, log signatures' -- "$VIGIL" kb stats
 # Search: an Xid 79 line finds the fallen-off-the-bus knowledge first.
