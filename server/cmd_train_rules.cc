@@ -119,7 +119,10 @@ int Run(const TrainFlags& f, const Config& config) {
   ro.name_filter = f.filter;
   ro.max_series = f.max_series;
   ro.max_points = f.max_points;
-  Result<Dataset> ds = ReadDataset(f.data, ro);
+  // History only: SMD's test split is refused, SMD without a split reads train/.
+  Result<std::string> spec = TrainingDataSpec(f.data);
+  if (!spec.ok()) return ReportError(spec.status());
+  Result<Dataset> ds = ReadDataset(*spec, ro);
   if (!ds.ok()) return ReportError(ds.status());
   if (f.proposer != "builtin" && f.proposer != "llm")
     return ReportError(InvalidArgumentError("--proposer must be builtin or llm, got `" + f.proposer + "`"));
@@ -156,14 +159,15 @@ int Run(const TrainFlags& f, const Config& config) {
   progress.Done();
   if (!run.ok()) return ReportError(run.status());
   std::string split_note = "per series: last " + std::to_string(static_cast<int>(f.validation * 100)) +
-                           "% validation tail, the rest training chunks; no test data read";
+                           "% validation tail, the rest training chunks; every point read is history (a "
+                           "test split is refused)";
   if (aggregate) {
     split_note +=
         "; aggregation over base detector " + f.base +
         " (its threshold chosen on the whole history); flags = (base and not any role=suppress rule) "
         "or any role=add rule";
   }
-  Status st = WriteRuleFiles(*run, f.out, f.data, split_note);
+  Status st = WriteRuleFiles(*run, f.out, *spec, split_note);
   if (!st.ok()) return ReportError(st);
   size_t with_rules = 0, failed = 0;
   for (const TrainedTarget& t : run->targets) {
@@ -188,7 +192,7 @@ int Run(const TrainFlags& f, const Config& config) {
 
 CommandRunner SetupTrainRules(CLI::App& sub) {
   auto f = std::make_shared<TrainFlags>();
-  sub.add_option("--data", f->data, "FORMAT:PATH of the history (nab, kpi, smd[:train], csv, jsonl)")
+  sub.add_option("--data", f->data, "FORMAT:PATH of the history (nab, kpi, smd = its train split (smd:PATH:test is refused), csv, jsonl)")
       ->required();
   sub.add_option("--out", f->out, "folder for the rule files and training.json")->required();
   sub.add_option("--proposer", f->proposer, "builtin | llm")->capture_default_str();

@@ -50,6 +50,19 @@ Json ScoreJson(const RuleScore& s) {
 
 }  // namespace
 
+Result<std::string> TrainingDataSpec(const std::string& spec) {
+  if (spec.rfind("smd:", 0) != 0) return spec;
+  const size_t colon = spec.rfind(':');
+  const std::string split = colon > 3 ? spec.substr(colon + 1) : "";
+  if (split == "train") return spec;
+  if (split == "test") {
+    return InvalidArgumentError("--data " + spec +
+                                ": training never reads a test split; use smd:PATH:train (SMD's train/ "
+                                "files, unlabeled) or score the test split with `vigil eval detect`");
+  }
+  return spec + ":train";  // no split given (the reader's default is test)
+}
+
 Result<TrainMode> ParseTrainMode(std::string_view text) {
   if (text == "one-for-one") return TrainMode::kOneForOne;
   if (text == "one-for-all") return TrainMode::kOneForAll;

@@ -6,8 +6,10 @@
 
 #include <cmath>
 #include <filesystem>
+#include <set>
 
 #include "detectors/engine.h"
+#include "detectors/readers.h"
 #include "rules/compiler.h"
 #include "training/builtin_proposer.h"
 #include "training/engine_evaluator.h"
@@ -297,6 +299,73 @@ TEST_CASE("trainer: one-for-all groups, selectors by common labels, short series
   CHECK_FALSE(ParseTrainMode("one-for-some").ok());
   opts.validation_fraction = 1.5;
   CHECK_FALSE(TrainRules(history, {}, proposer, opts).ok());
+}
+
+// The grammar the issue names, every family present and each expression valid rule language:
+// thresholds on the value, residuals from a rolling median, a 1-day seasonal offset (two days of
+// history), z-score and MAD bands, jumps, level shifts, flatlines and counter increases.
+TEST_CASE("builtin proposer: every family of the grammar is searched and compiles") {
+  TimeSeries all = Spiky("g", 3200, 97, 50, true);  // 3200 minutes: more than two days
+  TrainingData data = Target("g", all, 3000, true);
+  std::vector<RuleFeature> features = BuiltinFeatures(data, BuiltinProposerOptions{});
+  std::set<std::string> families;
+  for (const RuleFeature& f : features) {
+    families.insert(f.family);
+    INFO(f.expr);
+    const std::string rule = "rule f {\n  select *\n  when " + f.expr + (f.low ? " < 1" : " > 1") + "\n}";
+    CHECK(CompileRules(rule, "feature.rules").ok());
+  }
+  for (const char* family : {"value-high", "value-low", "residual", "seasonal", "zscore", "mad-band", "jump",
+                             "level-shift", "flatline", "increase"}) {
+    CHECK_MESSAGE(families.count(family) == 1, family);
+  }
+  // Less than two days of history: no seasonal offset (it would have no day before to compare).
+  TrainingData short_data = Target("g", all, 1500, true);
+  for (const RuleFeature& f : BuiltinFeatures(short_data, BuiltinProposerOptions{})) CHECK(f.family != "seasonal");
+}
+
+// A stuck sensor (the value frozen at an ordinary level, labeled) is separable only by a low
+// rolling standard deviation: no value, jump or residual threshold fires on it. The search finds
+// the flatline family.
+TEST_CASE("builtin proposer, labeled: a frozen value is caught by the flatline family") {
+  TimeSeries all = Spiky("s", 2400, 1000000, 1000000, true);  // noise in [95, 105], no spikes
+  for (int start : {300, 900, 1500, 1950, 2200}) {
+    for (int i = start; i < start + 40; ++i) {
+      all.values[static_cast<size_t>(i)] = 100;
+      all.anomaly_labels[static_cast<size_t>(i)] = 1;
+    }
+  }
+  TrainingData data = Target("s", all, 1800, true);
+  data.selector = "*{kpi=\"s\"}";
+  EngineEvaluator evaluator(data, Objective::kPointAdjusted, 7);
+  BuiltinProposer proposer;
+  Result<std::vector<RuleCandidate>> c = proposer.Propose(data, evaluator, {});
+  REQUIRE(c.ok());
+  REQUIRE_FALSE(c->empty());
+  INFO(c->front().text);
+  CHECK(c->front().text.find("std(value, ") != std::string::npos);
+  CHECK(c->front().validation.counts.pa.F1() == doctest::Approx(1.0));
+}
+
+TEST_CASE("TrainingDataSpec: SMD reads its train split; a test split is refused; others unchanged") {
+  CHECK(*TrainingDataSpec("smd:../shared/datasets/smd") == "smd:../shared/datasets/smd:train");
+  CHECK(*TrainingDataSpec("smd:../shared/datasets/smd:train") == "smd:../shared/datasets/smd:train");
+  Result<std::string> test = TrainingDataSpec("smd:../shared/datasets/smd:test");
+  REQUIRE_FALSE(test.ok());
+  CHECK(test.status().code() == StatusCode::kInvalidArgument);
+  CHECK(test.status().message().find("smd:../shared/datasets/smd:test") != std::string::npos);
+  CHECK(test.status().message().find("never reads a test split") != std::string::npos);
+  CHECK(*TrainingDataSpec("kpi:../shared/datasets/kpi/train") == "kpi:../shared/datasets/kpi/train");
+  CHECK(*TrainingDataSpec("nab:../shared/datasets/nab") == "nab:../shared/datasets/nab");
+  CHECK(*TrainingDataSpec("csv:/tmp/x.csv") == "csv:/tmp/x.csv");
+  // The SMD reader with the spec it returns reads train/ (unlabeled), not test/.
+  ReadOptions ro;
+  ro.max_series = 1;
+  ro.max_points = 10;
+  Result<Dataset> ds = ReadDataset(*TrainingDataSpec("smd:../shared/datasets/smd"), ro);
+  REQUIRE(ds.ok());
+  REQUIRE_FALSE(ds->series.empty());
+  CHECK_FALSE(ds->series[0].has_anomaly_labels());
 }
 
 }  // namespace
