@@ -364,6 +364,13 @@ Json DetectionReport::ToJson(int delay_k) const {
   j["input_notes"] = set.input_notes;
   j["delay_k"] = delay_k;
   j["wall_s"] = wall_s;
+  TokenUsage tokens;
+  for (const DetectorResult& r : results) {
+    tokens.prompt_tokens += r.llm_usage.prompt_tokens;
+    tokens.completion_tokens += r.llm_usage.completion_tokens;
+  }
+  j["llm_prompt_tokens"] = tokens.prompt_tokens;
+  j["llm_completion_tokens"] = tokens.completion_tokens;
   j["series"] = Json::array();
   for (const EvalUnit& u : set.units) j["series"].push_back(u.name);
   j["detectors"] = Json::array();
@@ -371,6 +378,8 @@ Json DetectionReport::ToJson(int delay_k) const {
     Json d;
     d["name"] = r.name;
     d["wall_s"] = r.wall_s;
+    d["llm_prompt_tokens"] = r.llm_usage.prompt_tokens;
+    d["llm_completion_tokens"] = r.llm_usage.completion_tokens;
     d["details"] = r.details;
     if (!r.status.ok()) {
       d["error"] = r.status.ToString();
@@ -421,7 +430,13 @@ std::string DetectionReport::ToMarkdown(int delay_k) const {
   size_t points = 0;
   for (const EvalTruth& t : set.truth) points += t.labels.size();
   o << set.units.size() << " scored series, " << points << " points in all. Total wall time "
-    << Fmt(wall_s, 1) << " s.\n\n";
+    << Fmt(wall_s, 1) << " s.";
+  for (const DetectorResult& r : results) {
+    if (r.llm_usage.total() == 0) continue;
+    o << " LLM tokens, " << r.name << ": " << r.llm_usage.prompt_tokens << " prompt + "
+      << r.llm_usage.completion_tokens << " completion.";
+  }
+  o << "\n\n";
   o << "Counts are summed over series before F1 (micro average), except `dc-PA F1 macro`: the mean "
        "per-series dc-PA F1 over series with anomalous test points. Point F1 is the honest floor; "
        "point-adjusted figures are inflated by construction and are shown beside it.\n\n";
@@ -619,6 +634,7 @@ Result<DetectionReport> RunDetectionBenchmark(const DetectionBenchmarkOptions& o
     r.name = det->name();
     r.wall_s = Seconds(t0);
     r.details = det->Details();
+    r.llm_usage = det->LlmUsage();
     if (options.dataset == "nab" && r.status.ok() && det->LastScores() != nullptr) {
       Result<NabCorpusThreshold> corpus =
           NabCorpusOptimum(report.set, *det->LastScores(), options.nab_refractory_fraction);
@@ -629,7 +645,11 @@ Result<DetectionReport> RunDetectionBenchmark(const DetectionBenchmarkOptions& o
         (r.status.ok() ? "point F1 " + Fmt(r.total.point.F1()) + ", PA F1 " + Fmt(r.total.pa.F1()) +
                              ", dc-PA F1 " + Fmt(r.total.dc_pa.F1()) + ", event F1 " + Fmt(r.total.event.F1())
                        : "failed: " + r.status.message()) +
-        " (" + Fmt(r.wall_s, 1) + " s)");
+        " (" + Fmt(r.wall_s, 1) + " s" +
+        (r.llm_usage.total() > 0 ? ", LLM " + std::to_string(r.llm_usage.prompt_tokens) + " prompt + " +
+                                       std::to_string(r.llm_usage.completion_tokens) + " completion tokens"
+                                 : "") +
+        ")");
     report.results.push_back(std::move(r));
   }
   report.wall_s = Seconds(start);

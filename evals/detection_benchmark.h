@@ -39,6 +39,7 @@
 #include "core/json.h"
 #include "core/status.h"
 #include "core/time_series.h"
+#include "connectors/llm_client.h"
 #include "detectors/readers.h"
 #include "detectors/scoring.h"
 
@@ -96,6 +97,9 @@ class BenchDetector {
   // units compare (as NAB's anomaly likelihoods do); null for detectors without a score (trained
   // rules). Used only by the separately reported NAB corpus-threshold figures below.
   virtual const std::vector<std::vector<double>>* LastScores() const { return nullptr; }
+  // Tokens the last Run sent to and got from an LLM (zero for detectors that use none); the
+  // report prints them beside the wall time.
+  virtual TokenUsage LlmUsage() const { return {}; }
 };
 
 struct DetectionBenchmarkOptions {
@@ -149,6 +153,7 @@ struct DetectorResult {
   std::vector<std::vector<uint8_t>> flags;  // per unit, full length
   Json details;
   NabCorpusThreshold nab_corpus;  // nab only, detectors with a score
+  TokenUsage llm_usage;           // BenchDetector::LlmUsage after the run
 };
 
 // Macro average of the per-series dc-PA F1: the mean over series whose test part holds at least

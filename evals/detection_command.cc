@@ -8,6 +8,7 @@
 #include "evals/detection_peers.h"
 #include "evals/detection_rules.h"
 #include "training/builtin_proposer.h"
+#include "training/llm_proposer.h"
 
 namespace vigil {
 
@@ -71,7 +72,7 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
   };
   std::vector<std::unique_ptr<BenchDetector>> detectors;
   size_t takes_threshold = 0;
-  const std::vector<std::string> known = {"rules",           "mad-band",         "iforest",
+  const std::vector<std::string> known = {"rules",           "rules-llm",        "mad-band",         "iforest",
                                           "rules-aggregate", "residual-sum",     "pca-spe",
                                           "residual-or-spe", "pca-spe-residual", "residual-or-spe-residual",
                                           "cad-ose",         "cad-ose-nabrange", "cad-ose-grow",
@@ -85,6 +86,15 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
       t.delay_k = options.delay_k;
       return std::make_unique<RulesDetector>(std::make_unique<BuiltinProposer>(options.builtin), t,
                                              options.rules_min_votes);
+    } else if (name == "rules-llm") {  // the Argos agents; needs options.llm (checked below)
+      TrainerOptions t;
+      t.mode = TrainMode::kOneForOne;
+      t.objective = Objective::kDelayPointAdjusted;
+      t.delay_k = options.delay_k;
+      auto d = std::make_unique<RulesDetector>(std::make_unique<LlmProposer>(options.llm), t,
+                                               options.rules_min_votes);
+      d->MeterLlm(options.llm);
+      return d;
     } else if (name == "rules-aggregate") {  // evals/detection_aggregate.h: base = the mad-band peer
       TrainerOptions t;
       t.delay_k = options.delay_k;
@@ -125,6 +135,10 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
     const bool likelihood = name.size() > kLikelihood.size() &&
                             name.compare(name.size() - kLikelihood.size(), kLikelihood.size(), kLikelihood) == 0;
     const std::string base = likelihood ? name.substr(0, name.size() - kLikelihood.size()) : name;
+    if (base == "rules-llm" && options.llm == nullptr) {
+      return InvalidArgumentError("detector `" + name +
+                                  "` needs an LLM endpoint: set VIGIL_LLM_URL (and VIGIL_LLM_MODEL)");
+    }
     std::unique_ptr<BenchDetector> d = build(base);
     if (d != nullptr && likelihood && d->LastScores() == nullptr) {
       // Refused here rather than after the base's whole run; the bases are the detectors with a score.

@@ -6,6 +6,7 @@
 
 #include "detectors/pot.h"
 #include "evals/detection_benchmark.h"
+#include "connectors/llm_client.h"
 #include "training/builtin_proposer.h"
 
 namespace vigil {
@@ -27,7 +28,10 @@ struct DetectCommandOptions {
   // "<base>-likelihood" for any base with one continuous score (Numenta's anomaly likelihood over
   // it, evals/detection_likelihood.h; refused when parsed for a base without LastScores: rules,
   // rules-aggregate, pca-spe*, residual-or-spe*); none is in the default.
+  // "rules-llm": the same trained rules with the llm proposer (the Argos agents, training/
+  // llm_proposer.h) over `llm`; InvalidArgument when `llm` is null.
   std::vector<std::string> detectors = {"rules", "mad-band", "iforest"};
+  LlmClient* llm = nullptr;  // not owned; for "rules-llm" (its tokens go into the report)
   EvalSetOptions set;
   int delay_k = 7;
   double nab_refractory_fraction = 0.05;  // see DetectionBenchmarkOptions

@@ -5,6 +5,8 @@
 
 #include <filesystem>
 
+#include "connectors/scripted_llm_client.h"
+
 namespace vigil {
 namespace {
 
@@ -116,6 +118,54 @@ TEST_CASE("RunDetectCommand: --threshold pot names the detectors -pot and splits
   // A lower risk (the part's) gives a higher threshold on the same tail.
   CHECK(parts["residual-sum-pot"]["per_series"][0]["threshold"].get<double>() >
         alone["per_series"][0]["threshold"].get<double>());
+  std::filesystem::remove_all(out);
+}
+
+// rules-llm: the Argos agents over a scripted LLM train on the KPI slice's 70% training part; the
+// report carries the tokens they used (JSON, Markdown), and without an endpoint it is refused.
+TEST_CASE("RunDetectCommand: rules-llm trains with the LLM agents and reports their tokens") {
+  DetectCommandOptions o;
+  o.dataset = "kpi";
+  o.detectors = {"rules-llm", "mad-band"};
+  o.set.max_series = 1;
+  o.set.max_points = 3000;
+  Result<DetectionReport> refused = RunDetectCommand(o);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().code() == StatusCode::kInvalidArgument);
+  CHECK(refused.status().message().find("`rules-llm` needs an LLM endpoint: set VIGIL_LLM_URL") !=
+        std::string::npos);
+
+  const std::string out = (std::filesystem::temp_directory_path() / "vigil_detect_command_llm_test").string();
+  ScriptedLlmClient llm;
+  const std::string rule =
+      "rule jump {\n  select *{kpi=\"05f10d3a-239c-3bef-9bdc-a2feeb0037aa\"}\n"
+      "  when abs(value - median(lag(value, 1), 60p)) > 20\n}";
+  for (int i = 0; i < 4; ++i) {  // one detection call per training chunk
+    llm.PushAnswer(Json{{"rules", rule}, {"rationale", "jumps off the median"}}.dump(), "stop", {1000, 60});
+  }
+  o.llm = &llm;
+  o.out_dir = out;
+  o.plots = false;
+  Result<DetectionReport> r = RunDetectCommand(o);
+  REQUIRE(r.ok());
+  REQUIRE(r->results.size() == 2);
+  const DetectorResult& d = r->results[0];
+  CHECK(d.name == "rules-llm");
+  CHECK(d.status.ok());
+  const int64_t calls = static_cast<int64_t>(llm.requests().size());
+  CHECK(calls >= 1);
+  CHECK(d.llm_usage.prompt_tokens == 1000 * calls);
+  CHECK(d.llm_usage.completion_tokens == 60 * calls);
+  CHECK(d.details["proposer"] == "llm");
+  CHECK(d.details["llm_prompt_tokens"] == 1000 * calls);
+  CHECK(r->results[1].llm_usage.total() == 0);  // mad-band uses none
+  const Json j = r->ToJson(7);
+  CHECK(j["llm_prompt_tokens"] == 1000 * calls);
+  CHECK(j["llm_completion_tokens"] == 60 * calls);
+  CHECK(j["detectors"][0]["llm_prompt_tokens"] == 1000 * calls);
+  const std::string md = r->ToMarkdown(7);
+  CHECK(md.find("LLM tokens, rules-llm: " + std::to_string(1000 * calls) + " prompt + " +
+                std::to_string(60 * calls) + " completion.") != std::string::npos);
   std::filesystem::remove_all(out);
 }
 

@@ -20,6 +20,13 @@ int ChooseVote(const std::vector<int>& votes, size_t begin, size_t end, int memb
   return std::max(1, members);
 }
 
+TokenUsage RulesDetector::LlmUsage() const {
+  if (llm_ == nullptr) return {};
+  const TokenUsage now = llm_->Usage();
+  return {.prompt_tokens = now.prompt_tokens - llm_before_.prompt_tokens,
+          .completion_tokens = now.completion_tokens - llm_before_.completion_tokens};
+}
+
 Result<std::vector<std::vector<uint8_t>>> RulesDetector::Run(const std::vector<EvalUnit>& units) {
   std::vector<std::vector<uint8_t>> out;
   details_ =
@@ -34,6 +41,7 @@ Result<std::vector<std::vector<uint8_t>>> RulesDetector::Run(const std::vector<E
   }
   Json per_unit = Json::array();
   rules_.clear();
+  if (llm_ != nullptr) llm_before_ = llm_->Usage();
   int64_t rule_count = 0, evaluations = 0;
   for (const EvalUnit& u : units) {
     // Multi-member units with a vote to choose keep the last part of the training part back.
@@ -83,6 +91,12 @@ Result<std::vector<std::vector<uint8_t>>> RulesDetector::Run(const std::vector<E
   }
   details_["rules_total"] = rule_count;
   details_["engine_evaluations"] = evaluations;
+  if (llm_ != nullptr) {
+    const TokenUsage used = LlmUsage();
+    details_["llm"] = llm_->Describe();
+    details_["llm_prompt_tokens"] = used.prompt_tokens;
+    details_["llm_completion_tokens"] = used.completion_tokens;
+  }
   details_["per_series"] = per_unit;
   return out;
 }

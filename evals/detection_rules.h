@@ -42,10 +42,16 @@ class RulesDetector : public BenchDetector {
   std::string name() const override { return "rules-" + std::string(proposer_->name()); }
   Result<std::vector<std::vector<uint8_t>>> Run(const std::vector<EvalUnit>& units) override;
   Json Details() const override { return details_; }
+  // Since the start of the last Run (also when it failed part-way).
+  TokenUsage LlmUsage() const override;
+  // Counts the tokens `llm` (the proposer's client, not owned) uses during each Run.
+  void MeterLlm(const LlmClient* llm) { llm_ = llm; }
   // Every unit's trained rules, one file (for `vigil detect`).
   const std::string& rules() const { return rules_; }
 
  private:
+  const LlmClient* llm_ = nullptr;
+  TokenUsage llm_before_;  // the client's usage when the last Run started
   std::unique_ptr<RuleProposer> proposer_;
   TrainerOptions options_;
   int min_votes_ = 1;

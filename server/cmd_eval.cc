@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 
+#include "connectors/llm_client.h"
 #include "evals/detection_command.h"
 #include "evals/diagnosis_eval.h"
 #include "server/cli.h"
@@ -125,8 +126,25 @@ CommandRunner SetupEval(CLI::App& sub) {
     opts->detectors = SplitComma(*detectors);
     opts->plots = !*no_plots;
     opts->log = [](const std::string& line) { std::cerr << "eval detect: " << line << "\n"; };
+    // The LLM client only when a detector uses one (rules-llm): the run needs no endpoint otherwise.
+    std::unique_ptr<LlmClient> llm;
+    for (const std::string& d : opts->detectors) {
+      if (d.rfind("rules-llm", 0) != 0 || llm) continue;
+      Result<std::unique_ptr<LlmClient>> client = MakeLlmClient(config);
+      if (!client.ok()) return ReportError(client.status());
+      llm = std::move(client).value();
+    }
+    opts->llm = llm.get();
     Result<DetectionReport> report = RunDetectCommand(*opts);
     if (!report.ok()) return ReportError(report.status());
+    std::cout << "eval detect: " << report->set.units.size() << " series, wall time "
+              << static_cast<int64_t>(report->wall_s * 10 + 0.5) / 10.0 << " s; report in "
+              << (opts->out_dir.empty() ? "eval-out/detect-" + opts->dataset : opts->out_dir) << "\n";
+    if (llm) {  // what the LLM cost; every call is in <data_dir>/audit/llm-*.jsonl
+      const TokenUsage u = llm->Usage();
+      std::cout << "LLM " << llm->Describe() << ": " << u.prompt_tokens << " prompt + " << u.completion_tokens
+                << " completion tokens\n";
+    }
     for (const DetectorResult& r : report->results) {
       if (!r.status.ok()) {
         std::cerr << "eval detect: detector " << r.name << " failed: " << r.status.message() << "\n";

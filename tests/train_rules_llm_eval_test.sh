@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# End to end, the two paths of issue 4 the other scripts leave out:
+#  1. `vigil train-rules` reads history only: SMD without a split reads train/ (unlabeled) and says
+#     so in the provenance; an SMD test split is refused (exit 2, the spec named).
+#  2. `vigil eval detect --detectors rules-llm` trains with the LLM agents against the scripted
+#     OpenAI-compatible server on loopback (endpoint from a --config file) and prints the tokens it
+#     used (stdout, report.md, report.json), every call in the audit log; without an endpoint it is
+#     refused (exit 2).
+# Usage: bash tests/train_rules_llm_eval_test.sh <build-dir>   (from the repo root)
+set -u
+BUILD="${1:-build}"
+VIGIL="$BUILD/bin/vigil"
+HERE="$(cd "$(dirname "$0")" && pwd)"
+TMP="$(mktemp -d)"
+SERVER_PID=""
+cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$TMP"; }
+trap cleanup EXIT
+fail=0; passed=0
+ok() { passed=$((passed + 1)); }
+bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+
+# 1. SMD: the train split by default, the test split refused.
+out="$("$VIGIL" train-rules --data smd:../shared/datasets/smd --max-series 1 --max-points 2000 \
+  --out "$TMP/smd" 2>&1 </dev/null)"
+rc=$?
+if [ $rc -eq 0 ]; then ok; else bad "train-rules smd exited $rc: $out"; fi
+if grep -qx '# data: smd:../shared/datasets/smd:train' "$TMP"/smd/*.rules 2>/dev/null; then ok; else
+  bad "provenance does not name the train split: $(grep -h '^# data' "$TMP"/smd/*.rules 2>&1 | head -1)"; fi
+if grep -q '"labeled": false' "$TMP/smd/training.json" 2>/dev/null; then ok; else bad "SMD train/ should be unlabeled"; fi
+out="$("$VIGIL" train-rules --data smd:../shared/datasets/smd:test --max-series 1 --out "$TMP/smd2" 2>&1)"
+rc=$?
+if [ $rc -eq 2 ] && grep -q 'smd:../shared/datasets/smd:test: training never reads a test split' <<<"$out"; then ok; else
+  bad "smd test split: rc=$rc: $out"; fi
+[ -e "$TMP/smd2" ] && bad "a refused run wrote $TMP/smd2" || ok
+
+# 2. eval detect rules-llm against the scripted server: one KPI slice, four training chunks.
+/usr/bin/python3 - "$TMP/script.json" <<'PY'
+import json, sys
+rule = ('rule jump {\n  select *{kpi="05f10d3a-239c-3bef-9bdc-a2feeb0037aa"}\n'
+        '  when abs(value - median(lag(value, 1), 60p)) > 20\n}')
+answer = json.dumps({"rules": rule, "rationale": "jumps off the median"})
+json.dump([answer] * 4, open(sys.argv[1], "w"))
+PY
+/usr/bin/python3 "$HERE/fake_openai_server.py" "$TMP/script.json" "$TMP/port" "$TMP/requests.jsonl" &
+SERVER_PID=$!
+for _ in $(seq 1 100); do [ -s "$TMP/port" ] && break; sleep 0.05; done
+[ -s "$TMP/port" ] || { echo "FAIL: fake server did not start"; exit 1; }
+PORT="$(cat "$TMP/port")"
+# The endpoint from a config file (--config), not the environment.
+printf '{"llm_url": "http://127.0.0.1:%s/v1", "llm_model": "fake", "llm_max_retries": "0", "data_dir": "%s"}\n' \
+  "$PORT" "$TMP/var" >"$TMP/vigil.json"
+out="$(env -u VIGIL_LLM_URL -u VIGIL_LLM_MODEL -u VIGIL_DATA_DIR "$VIGIL" --config "$TMP/vigil.json" eval detect \
+  --dataset kpi --max-series 1 --max-points 3000 --detectors rules-llm,mad-band --no-plots --out "$TMP/eval" \
+  2>"$TMP/eval.err")"
+rc=$?
+if [ $rc -eq 0 ]; then ok; else bad "eval detect rules-llm exited $rc: $(tail -3 "$TMP/eval.err")"; fi
+calls="$(wc -l <"$TMP/requests.jsonl" 2>/dev/null || echo 0)"
+[ "$calls" -ge 1 ] && ok || bad "no request reached the server"
+if grep -qE "^LLM openai:http://127.0.0.1:$PORT/v1/chat/completions model=fake: $((calls * 1000)) prompt \+ $((calls * 100)) completion tokens$" <<<"$out"; then
+  ok; else bad "no LLM token line for $calls calls in: $out"; fi
+if grep -qF "LLM tokens, rules-llm: $((calls * 1000)) prompt + $((calls * 100)) completion." "$TMP/eval/report.md" 2>/dev/null; then
+  ok; else bad "report.md lacks the token line"; fi
+if grep -q '"llm_prompt_tokens": *'"$((calls * 1000))" "$TMP/eval/report.json" 2>/dev/null; then ok; else bad "report.json lacks the tokens"; fi
+if grep -q '| rules-llm | [0-9]' "$TMP/eval/report.md" 2>/dev/null; then ok; else bad "no rules-llm row"; fi
+audit="$(ls "$TMP"/var/audit/llm-*.jsonl 2>/dev/null | head -1)"
+if [ -n "$audit" ] && [ "$(wc -l <"$audit")" -eq "$calls" ]; then ok; else bad "audit log: $audit vs $calls calls"; fi
+out="$(env -u VIGIL_LLM_URL "$VIGIL" eval detect --dataset kpi --max-series 1 --detectors rules-llm --out "$TMP/x" 2>&1)"
+rc=$?
+if [ $rc -eq 2 ] && grep -q 'needs an LLM endpoint: set VIGIL_LLM_URL' <<<"$out"; then ok; else bad "no endpoint: rc=$rc: $out"; fi
+
+echo "train_rules_llm_eval_test: $passed passed, $fail failed"
+[ $fail -eq 0 ]
