@@ -1486,12 +1486,20 @@ struct StreamingEngine::Impl {
   bool have_tick = false;
   int64_t tick = 0;
   std::vector<std::pair<size_t, double>> pending;  // points at `tick`
+  std::vector<int64_t> pending_seq;                 // per pending point: its series' seq
   std::vector<TimeSeriesRef> infos;
   std::vector<uint8_t> flag_scratch;
   std::vector<PlanNode> shared_windows;  // the windows of SharedSums (a kMean node of each spec)
   std::vector<unsigned> shared_slots;    // per shared window: bit k set when some rule reads slot k
   std::vector<double> agg_scratch;                          // CloseTick: peer values
-  std::vector<std::pair<int32_t, size_t>> active_scratch;  // CloseTick: (member, pending index)
+  // CloseTick: one rule's members with a point at this tick, in pending (append) order.
+  struct ActivePoint {
+    Member* mem;
+    int64_t seq;  // the point's index in its series
+    double x;     // its value as appended
+    size_t k;     // its index in `pending`
+  };
+  std::vector<ActivePoint> active_scratch;
 
   void Rebuild(Rule& r) {
     // Group membership for aggregation nodes: recomputed when a series is added.
@@ -1593,39 +1601,110 @@ struct StreamingEngine::Impl {
     return true;
   }
 
+  // Runs one instruction for the first n active members (a tick's points of one rule), the
+  // instruction decoded once for all of them. Returns n, or the position of the first member
+  // whose time-bounded window went over its limit (error in *err).
+  size_t ExecActive(Rule& r, const Instr& in, const ActivePoint* act, size_t n, int64_t t,
+                    std::vector<double>& scratch, Status* err) {
+    switch (in.op) {
+      case PlanOp::kWindow:
+        if (in.shared >= 0) {
+          const unsigned used = shared_slots[in.shared];  // only the values some rule reads
+          for (size_t j = 0; j < n; ++j) {
+            double* v = act[j].mem->vals.data();
+            SharedSums& sh = series[act[j].mem->series].shared[in.shared];
+            if (sh.seq != act[j].seq) {
+              double* outs[detail::WindowState::kSumsSlots];
+              for (int k = 0; k < detail::WindowState::kSumsSlots; ++k) outs[k] = used >> k & 1 ? &sh.out[k] : nullptr;
+              sh.state.PushSums(act[j].seq, t, v[in.a], outs);
+              sh.seq = act[j].seq;
+            }
+            for (int k = 0; k < detail::WindowState::kSumsSlots; ++k)
+              if (in.sums[k] >= 0) v[in.sums[k]] = sh.out[k];
+          }
+          return n;
+        }
+        if (in.other >= 0 && !in.time_bounded) {
+          const bool is_median = r.plan->nodes[in.node].window_fn == WindowFn::kMedian;
+          const int32_t med = is_median ? in.node : in.other, mad = is_median ? in.other : in.node;
+          for (size_t j = 0; j < n; ++j) {
+            Member& m = *act[j].mem;
+            double* v = m.vals.data();
+            m.states.windows[in.state].PushMedianMad(act[j].seq, t, v[in.a], &v[med], &v[mad]);
+          }
+          return n;
+        }
+        if (in.push && !in.time_bounded) {
+          for (size_t j = 0; j < n; ++j) {
+            Member& m = *act[j].mem;
+            double* v = m.vals.data();
+            v[in.node] = in.push(m.states.windows[in.state], act[j].seq, t, v[in.a]);
+          }
+          return n;
+        }
+        break;
+      case PlanOp::kLt:
+      case PlanOp::kLe:
+      case PlanOp::kGt:
+      case PlanOp::kGe:
+        if (!in.fused.one) break;
+        for (size_t j = 0; j < n; ++j) {
+          double* v = act[j].mem->vals.data();
+          v[in.node] = in.fused.one(v, in.fused_sides);
+        }
+        return n;
+      default: break;
+    }
+    for (size_t j = 0; j < n; ++j)
+      if (!Exec(r, *act[j].mem, in, act[j].seq, t, act[j].x, scratch, err)) [[unlikely]]
+        return j;
+    return n;
+  }
+
   Status CloseTick() {
     if (!have_tick || pending.empty()) return Status::Ok();
     const int64_t t = tick;
     flag_scratch.assign(pending.size(), 0);
     std::vector<double>& scratch = agg_scratch;
-    std::vector<std::pair<int32_t, size_t>>& active = active_scratch;  // (member, pending index)
+    std::vector<ActivePoint>& active = active_scratch;
     for (size_t ri = 0; ri < rt.size(); ++ri) {
       Rule& r = rt[ri];
       if (r.tick) continue;
       active.clear();
+      const std::vector<int32_t>& members_here = member_of[ri];
       for (size_t k = 0; k < pending.size(); ++k) {
-        int32_t m = member_of[ri][pending[k].first];
-        if (m >= 0) active.emplace_back(m, k);
+        int32_t m = members_here[pending[k].first];
+        if (m >= 0) active.push_back({&r.members[m], pending_seq[k], pending[k].second, k});
       }
-      Status err;  // set only when Exec fails (one Status per tick, not per instruction)
+      // Instruction by instruction over the tick's members (a member's instructions read only
+      // its own values of this stage, peers' values of earlier stages: aggregations are in a
+      // later stage than their inputs). A failing window cuts the members after it from the
+      // next instructions, so the error returned is the one the member-by-member order would
+      // meet first: the earliest member, then its earliest instruction.
+      if (r.value_node >= 0)
+        for (const ActivePoint& a : active) a.mem->vals[r.value_node] = CleanValue(a.x);
       for (size_t si = 0; si < r.prog.by_stage.size(); ++si) {
-        const std::vector<Instr>& stage = r.prog.by_stage[si];
-        for (auto [m, k] : active) {
-          Member& mem = r.members[m];
-          int64_t seq = series[mem.series].seq;
-          const double x = pending[k].second;
-          if (si == 0 && r.value_node >= 0) mem.vals[r.value_node] = CleanValue(x);
-          for (const Instr& in : stage) {
-            if (!Exec(r, mem, in, seq, t, x, scratch, &err)) [[unlikely]]
-              return err;
+        size_t limit = active.size();
+        Status err;  // set only when an instruction fails (one Status per tick, not per instruction)
+        Status e;
+        for (const Instr& in : r.prog.by_stage[si]) {
+          const size_t ok = ExecActive(r, in, active.data(), limit, t, scratch, &e);
+          if (ok < limit) [[unlikely]] {
+            limit = ok;
+            err = std::move(e);
           }
-          // Peers read this member's values for this tick in later stages.
-          mem.last_t = t;
-          mem.reported = true;
+        }
+        if (!err.ok()) [[unlikely]]
+          return err;
+        // Peers read these members' values for this tick in later stages.
+        for (const ActivePoint& a : active) {
+          a.mem->last_t = t;
+          a.mem->reported = true;
         }
       }
-      for (auto [m, k] : active) {
-        Member& mem = r.members[m];
+      for (const ActivePoint& a : active) {
+        Member& mem = *a.mem;
+        const size_t k = a.k;
         const SeriesState& ss = series[mem.series];
         bool cond = Truthy(mem.vals[r.plan->condition]);
         auto ev = mem.tracker.Update(*r.plan, t, cond, [&](int64_t active_at, int64_t now, Alert& a) {
@@ -1665,6 +1744,7 @@ struct StreamingEngine::Impl {
       if (cb.on_point) cb.on_point(pending[k].first, t, flag_scratch[k]);
     }
     pending.clear();
+    pending_seq.clear();
     return Status::Ok();
   }
 
@@ -1765,6 +1845,7 @@ Status StreamingEngine::Append(size_t si, int64_t t, double value) {
   s.last_t = t;
   s.has_point = true;
   im.pending.emplace_back(si, value);
+  im.pending_seq.push_back(s.seq);
   return Status::Ok();
 }
 

@@ -837,6 +837,27 @@ TEST_CASE("several rules over a window limit: batch reports the error streaming 
     RulePlan plan = p.Done(p.Cmp(PlanOp::kGt, w1, p.Const(0)));
     check({plan}, {ramp("a", 1, 300, true)}, "Stages", "max over count");
   }
+  SUBCASE("at one time in one stage, the series appended first, even where a later node fails for it") {
+    // Streaming runs a tick's instructions one at a time over the rule's members: the first
+    // node fails for the second series at t = 11, the second node for the first series at
+    // t = 11 too (its first window skips the NaN, the second holds every comparison). The error
+    // is the first series' (member by member, it comes first), not the first node's.
+    P p("Order", "a");
+    int32_t v = p.Value();
+    int32_t w1 = p.Window(WindowFn::kMean, v, false, 1'000'000);
+    int32_t w2 = p.Window(WindowFn::kMax, p.Cmp(PlanOp::kGt, v, p.Const(-1)), false, 1'000'000);
+    p.plan.nodes[w1].text = "mean of value";
+    p.plan.nodes[w2].text = "max of compare";
+    RulePlan plan = p.Done(p.Node(PlanOp::kOr, {p.Cmp(PlanOp::kGt, w1, p.Const(0)), p.Cmp(PlanOp::kGt, w2, p.Const(0))},
+                                  ValueType::kBool));
+    REQUIRE(w1 < w2);
+    TimeSeries first = ramp("a", 1, 300, true), second = ramp("a", 1, 300);
+    first.labels["i"] = "0";
+    second.labels["i"] = "1";
+    check({plan}, {first, second}, "Order", "max of compare");
+    Status st = FirstStreamingError(CompiledRules{{plan}}, {first, second}, opt);
+    CHECK(st.message().find(first.id()) != std::string::npos);
+  }
 }
 
 TEST_CASE("several rules over max_series_per_rule: both modes name the same rule and series") {
