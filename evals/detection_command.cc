@@ -91,7 +91,9 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
       t.mode = TrainMode::kOneForOne;
       t.objective = Objective::kDelayPointAdjusted;
       t.delay_k = options.delay_k;
-      auto d = std::make_unique<RulesDetector>(std::make_unique<LlmProposer>(options.llm), t,
+      RuleAgentOptions agents;
+      agents.stream = options.llm_stream;
+      auto d = std::make_unique<RulesDetector>(std::make_unique<LlmProposer>(options.llm, agents), t,
                                                options.rules_min_votes);
       d->MeterLlm(options.llm);
       return d;

@@ -106,6 +106,8 @@ CommandRunner SetupEval(CLI::App& sub) {
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
   detect->add_flag("--no-plots", *no_plots, "skip the SVG plots");
+  detect->add_flag("--llm-stream", opts->llm_stream,
+                   "rules-llm: ask for each answer as a server-sent event stream (same result, assembled)");
   // eval diagnose: the diagnosis benchmark (evals/diagnosis_eval.h).
   CLI::App* diagnose = sub.add_subcommand("diagnose", "diagnosis benchmark over scenario cases");
   auto dopts = std::make_shared<DiagnosisEvalOptions>();

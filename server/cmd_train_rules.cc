@@ -25,6 +25,7 @@ struct TrainFlags {
   size_t base_window = 60;
   double validation = 0.25;
   size_t max_series = 0, max_points = 0;
+  bool llm_stream = false;
 };
 
 // A progress bar with ETA on a terminal, one plain line per target otherwise.
@@ -91,7 +92,9 @@ Result<std::unique_ptr<RuleProposer>> AggregationSetup(const TrainFlags& f, cons
   if (llm != nullptr) {
     // The LLM agents write both roles, told the base's false alarms and misses, and every proposal
     // is reviewed as the combination with the base.
-    auto agents = std::make_unique<LlmProposer>(llm);
+    RuleAgentOptions ro;
+    ro.stream = f.llm_stream;
+    auto agents = std::make_unique<LlmProposer>(llm, ro);
     agents->SetBase(std::move(base_fn), ao.base_name);
     return std::unique_ptr<RuleProposer>(std::move(agents));
   }
@@ -124,6 +127,8 @@ int Run(const TrainFlags& f, const Config& config) {
   if (!spec.ok()) return ReportError(spec.status());
   Result<Dataset> ds = ReadDataset(*spec, ro);
   if (!ds.ok()) return ReportError(ds.status());
+  if (f.llm_stream && f.proposer != "llm")
+    return ReportError(InvalidArgumentError("--llm-stream applies only with --proposer llm"));
   if (f.proposer != "builtin" && f.proposer != "llm")
     return ReportError(InvalidArgumentError("--proposer must be builtin or llm, got `" + f.proposer + "`"));
   std::unique_ptr<LlmClient> llm;
@@ -140,7 +145,9 @@ int Run(const TrainFlags& f, const Config& config) {
     if (!p.ok()) return ReportError(p.status());
     proposer = std::move(p).value();
   } else if (llm) {
-    proposer = std::make_unique<LlmProposer>(llm.get());
+    RuleAgentOptions ro;
+    ro.stream = f.llm_stream;
+    proposer = std::make_unique<LlmProposer>(llm.get(), ro);
   } else {
     proposer = std::make_unique<BuiltinProposer>();
   }
@@ -226,6 +233,8 @@ CommandRunner SetupTrainRules(CLI::App& sub) {
   sub.add_option("--filter", f->filter, "only series whose name contains this");
   sub.add_option("--max-series", f->max_series, "at most this many series (0 = all)");
   sub.add_option("--max-points", f->max_points, "at most this many points per series (0 = all)");
+  sub.add_flag("--llm-stream", f->llm_stream,
+               "llm: ask for each answer as a server-sent event stream (same result, assembled)");
   return [f](const Config& config) { return Run(*f, config); };
 }
 

@@ -4,6 +4,7 @@
 Usage: fake_openai_server.py SCRIPT.json PORT_FILE REQUEST_LOG
   SCRIPT.json  a JSON list; each item is the assistant's content (a string) for the next request,
                or {"status": 500, "body": {...}} for an error answer. After the list, HTTP 500.
+               A request with "stream": true gets the content as server-sent events.
   PORT_FILE    written with the port once listening (the OS picks a free loopback port).
   REQUEST_LOG  every request body and its headers are appended as one JSON line.
 Stops on SIGTERM.
@@ -32,6 +33,21 @@ class Handler(BaseHTTPRequestHandler):
         else:
             item = {"status": 500, "body": {"error": {"message": "script exhausted"}}}
         count += 1
+        if isinstance(item, str) and json.loads(body or "{}").get("stream"):
+            # SSE as OpenAI streams it: the content in two deltas, the finish reason, a usage chunk
+            # (the client asks for it with stream_options), then [DONE].
+            half = len(item) // 2
+            chunks = [{"choices": [{"index": 0, "delta": {"role": "assistant", "content": item[:half]}}]},
+                      {"choices": [{"index": 0, "delta": {"content": item[half:]}}]},
+                      {"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]},
+                      {"choices": [], "usage": {"prompt_tokens": 1000, "completion_tokens": 100}}]
+            data = "".join("data: %s\n\n" % json.dumps(c) for c in chunks) + "data: [DONE]\n\n"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Content-Length", str(len(data.encode())))
+            self.end_headers()
+            self.wfile.write(data.encode())
+            return
         if isinstance(item, str):
             status = 200
             answer = {"id": "chatcmpl-%d" % count, "object": "chat.completion", "model": "fake",

@@ -68,5 +68,33 @@ out="$(env -u VIGIL_LLM_URL "$VIGIL" eval detect --dataset kpi --max-series 1 --
 rc=$?
 if [ $rc -eq 2 ] && grep -q 'needs an LLM endpoint: set VIGIL_LLM_URL' <<<"$out"; then ok; else bad "no endpoint: rc=$rc: $out"; fi
 
+# 3. --llm-stream: the agents ask for server-sent events and the streamed answers are assembled
+#    (the scripted server streams when asked); rule file written, usage from the stream's last chunk.
+source "$HERE/lib/step_time_csv.sh"
+step_time_csv "$TMP/data.csv"
+kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null
+rm -f "$TMP/port" "$TMP/requests.jsonl"
+/usr/bin/python3 - "$TMP/script.json" <<'PY'
+import json, sys
+rule = 'rule spike {\n  select step_time_ms\n  when value > median(lag(value, 1), 60p) + 30\n}'
+json.dump([json.dumps({"rules": rule, "rationale": "spikes"})] * 8, open(sys.argv[1], "w"))
+PY
+/usr/bin/python3 "$HERE/fake_openai_server.py" "$TMP/script.json" "$TMP/port" "$TMP/requests.jsonl" &
+SERVER_PID=$!
+for _ in $(seq 1 100); do [ -s "$TMP/port" ] && break; sleep 0.05; done
+PORT="$(cat "$TMP/port")"
+out="$(env VIGIL_LLM_URL="http://127.0.0.1:$PORT/v1" VIGIL_LLM_MODEL=fake VIGIL_LLM_MAX_RETRIES=0 \
+  VIGIL_DATA_DIR="$TMP/var2" "$VIGIL" train-rules --data "csv:$TMP/data.csv" --out "$TMP/streamed" \
+  --proposer llm --llm-stream --objective point 2>&1 </dev/null)"
+rc=$?
+if [ $rc -eq 0 ]; then ok; else bad "train-rules --llm-stream exited $rc: $(echo "$out" | tail -3)"; fi
+if /usr/bin/python3 -c 'import json,sys; b=[json.loads(json.loads(l)["body"]) for l in open(sys.argv[1])]; sys.exit(0 if b and all(x.get("stream") is True for x in b) else 1)' "$TMP/requests.jsonl" 2>/dev/null; then
+  ok; else bad "the requests did not all ask for a stream"; fi
+if grep -rqF 'median(lag(value, 1), 60p) + 30' "$TMP/streamed" 2>/dev/null; then ok; else bad "no rule file from the streamed answers"; fi
+if grep -qE ': [1-9][0-9]* prompt \+ [1-9][0-9]* completion tokens$' <<<"$out"; then ok; else bad "no token usage from the stream: $out"; fi
+out="$("$VIGIL" train-rules --data "csv:$TMP/data.csv" --out "$TMP/x2" --llm-stream 2>&1)"
+rc=$?
+if [ $rc -eq 2 ] && grep -q -- '--llm-stream applies only with --proposer llm' <<<"$out"; then ok; else bad "--llm-stream without llm: rc=$rc $out"; fi
+
 echo "train_rules_llm_eval_test: $passed passed, $fail failed"
 [ $fail -eq 0 ]
