@@ -102,6 +102,39 @@ TEST_CASE("RulesDetector: vote 0 picks the vote on a held-out training tail, nev
   CHECK(noisy_tail[1300] == 0);
 }
 
+// The test part is never read for training: a unit whose test part is rewritten (other values, a
+// level far outside the training range) trains the same rules, and the flags before the split do
+// not change. Labeled training part (KPI's case) and unlabeled (NAB's, SMD's).
+TEST_CASE("RulesDetector: the test part does not change the trained rules") {
+  for (bool labeled : {true, false}) {
+    CAPTURE(labeled);
+    auto run = [&](bool rewrite_test) {
+      EvalUnit unit;
+      unit.name = "k";
+      unit.split = 1000;
+      unit.members = {Member(0, 1500, {300, 700, 1200})};
+      if (labeled) {
+        unit.train_labels.assign(1000, 0);
+        unit.train_labels[300] = unit.train_labels[700] = 1;
+      }
+      if (rewrite_test) {
+        for (size_t i = 1000; i < 1500; ++i) unit.members[0].values[i] = 5000 + static_cast<double>(i % 7) * 300;
+      }
+      TrainerOptions t;
+      t.objective = Objective::kPointAdjusted;
+      RulesDetector det(std::make_unique<BuiltinProposer>(), t, 1);
+      Result<std::vector<std::vector<uint8_t>>> flags = det.Run({unit});
+      REQUIRE(flags.ok());
+      return std::make_pair(det.rules(), std::vector<uint8_t>((*flags)[0].begin(), (*flags)[0].begin() + 1000));
+    };
+    const auto [rules, train_flags] = run(false);
+    const auto [rules_rewritten, train_flags_rewritten] = run(true);
+    CHECK_FALSE(rules.empty());
+    CHECK(rules == rules_rewritten);
+    CHECK(train_flags == train_flags_rewritten);
+  }
+}
+
 TEST_CASE("SumOfNormalisedResiduals: each term over its max on the range, floored and clipped") {
   const double nan = NAN;
   // Term 0: max 2 on [1, 3); term 1: max 0 there, so the floor (0.5) normalises it.
