@@ -1372,17 +1372,47 @@ FlatLogs FlattenLogs(const DiagnosisCase& c) {
   return f;
 }
 
+namespace {
+
+// Whether a probe details key names an error message: it holds one of the WORDS "error", "err",
+// "message", "msg" (or their plurals, "errmsg"): "error", "last_error", "nvml_error_gpu3",
+// "lastError". Not those letters inside another word: a NCCL test's captured "stderr" (with
+// NCCL_DEBUG=INFO it prints "NET/IB : Using [0]mlx5_0:1/IB" on every healthy run) or an
+// "interrupts" count is no error message. Words are runs of letters, split at a lower-to-upper case
+// change.
+bool IsErrorKey(const std::string& key) {
+  static const std::set<std::string> kWords = {"err",  "error",   "errors",   "errmsg", "message",
+                                               "messages", "msg", "msgs", "errormessage", "errormsg"};
+  std::string word;
+  auto flush = [&]() {
+    bool hit = kWords.count(word) > 0;
+    word.clear();
+    return hit;
+  };
+  for (size_t i = 0; i < key.size(); ++i) {
+    const unsigned char ch = static_cast<unsigned char>(key[i]);
+    if (!std::isalpha(ch)) {
+      if (flush()) return true;
+      continue;
+    }
+    if (std::isupper(ch) && i > 0 && std::islower(static_cast<unsigned char>(key[i - 1])) && flush()) return true;
+    word += static_cast<char>(std::tolower(ch));
+  }
+  return flush();
+}
+
+}  // namespace
+
 // The error messages a probe kept in its details: top-level strings under a key that names an
-// error or message ("error", "last_error", "message"); other details (driver versions, GPU names,
-// per-link tables) are not words about the fault. At most kMaxProbeText bytes (the keyword regexes
+// error or message (IsErrorKey); other details (driver versions, GPU names, per-link tables,
+// captured stderr) are not words about the fault. At most kMaxProbeText bytes (the keyword regexes
 // recurse per character: a probe's text is untrusted and unbounded).
 std::string ProbeErrorText(const Json& details) {
   std::string out;
   if (!details.is_object()) return out;
-  static const std::regex kKey(R"(err|message|msg)", std::regex::icase);
   for (const auto& [key, value] : details.items()) {
     if (out.size() >= kMaxProbeText) break;
-    if (!value.is_string() || !std::regex_search(key, kKey)) continue;
+    if (!value.is_string() || !IsErrorKey(key)) continue;
     if (!out.empty()) out += " | ";
     out += value.get<std::string>().substr(0, 2000);
   }
@@ -2351,7 +2381,9 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     if (!seen_line.insert({m.category, m.line_index}).second) continue;
     SigGroup& g = by_cat[m.category][m.pattern];
     g.matches.push_back(&m);
-    g.first_time = std::min(g.first_time, LineTimeMs(m.line, topo.year));
+    // When the state the line reports began (a watchdog's "ran for ..." puts it before the line):
+    // the time its observation carries, so the signature whose state began first leads.
+    g.first_time = std::min(g.first_time, OnsetTimeMs(m.line, LineTimeMs(m.line, topo.year)));
   }
   for (auto& [cat, groups] : by_cat) {
     std::vector<std::pair<std::string, SigGroup*>> ordered;

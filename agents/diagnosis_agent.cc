@@ -4,6 +4,7 @@
 #include <regex>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -245,12 +246,15 @@ std::vector<std::string> TracebackCutNotes(const CaseLog& original, const CaseLo
   // The text after a writer's prefix: srun's "3: ", torchrun's "[default3]:", PyTorch's "[rank3]:".
   // PyTorch separates its prefix from the line by one space ("[rank3]:   File ...").
   static const std::regex kPrefix(R"(^(?:\d+:\s)?(?:(?:\[[A-Za-z_-]{0,30}\d{0,6}\]:)+ ?)?)");
-  auto body = [](const std::string& text) {
+  // The writer's prefix of a line (trailing space dropped; empty without one) and the text after it.
+  auto split = [](const std::string& text) -> std::pair<std::string, std::string> {
     std::smatch m;
     if (text.find(':') != std::string::npos && std::regex_search(text, m, kPrefix) && m.length(0) > 0) {
-      return text.substr(static_cast<size_t>(m.length(0)));
+      std::string prefix = m.str(0);
+      while (!prefix.empty() && prefix.back() == ' ') prefix.pop_back();
+      return {prefix, text.substr(static_cast<size_t>(m.length(0)))};
     }
-    return text;
+    return {"", text};
   };
   auto continues = [](const std::string& b) {
     if (b.empty() || b[0] == ' ' || b[0] == '\t') return true;
@@ -258,29 +262,39 @@ std::vector<std::string> TracebackCutNotes(const CaseLog& original, const CaseLo
            b.rfind("The above exception was the direct cause", 0) == 0;
   };
   const std::vector<LogLine>& lines = original.lines;
+  // Ranks that write to one log interleave their tracebacks ("[rank3]:   File ..." between
+  // "[rank5]:" lines): a traceback whose first line has a writer's prefix is made of the lines
+  // without another writer's prefix; other writers' lines neither end it nor count in it. Per writer, the index one past
+  // the end of its last traceback (a chained traceback inside it is part of it, not another).
+  std::map<std::string, size_t> covered;
   for (size_t i = 0; i < lines.size() && notes.size() < max_notes; ++i) {
     if (lines[i].text.find("Traceback (most recent call last)") == std::string::npos) continue;
-    size_t end = i + 1;  // one past the exception line
+    const std::string writer = split(lines[i].text).first;
+    if (auto it = covered.find(writer); it != covered.end() && i < it->second) continue;
+    std::vector<size_t> own = {i};  // the traceback's lines (indices), its exception line last
     bool has_exception = false;
+    size_t end = i + 1;  // one past the last line looked at
     while (end < lines.size()) {
-      std::string b = body(lines[end].text);
+      auto [prefix, b] = split(lines[end].text);
       ++end;
+      if (!writer.empty() && !prefix.empty() && prefix != writer) continue;  // another writer's line
+      own.push_back(end - 1);
       if (!continues(b)) {
         has_exception = true;
         break;
       }
     }
+    covered[writer] = end;
     size_t read = 0;
-    for (size_t k = i; k < end; ++k) read += kept_numbers.count(lines[k].number);
-    if (read > 0 && read < end - i) {
-      const bool exception_read = has_exception && kept_numbers.count(lines[end - 1].number) > 0;
+    for (size_t k : own) read += kept_numbers.count(lines[k].number);
+    if (read > 0 && read < own.size()) {
+      const bool exception_read = has_exception && kept_numbers.count(lines[own.back()].number) > 0;
       notes.push_back("log budget: source " + original.source + ": the cut falls inside a Python traceback (lines " +
-                      std::to_string(lines[i].number) + "-" + std::to_string(lines[end - 1].number) + "; " +
-                      std::to_string(read) + " of " + std::to_string(end - i) + " read; its exception line " +
+                      std::to_string(lines[i].number) + "-" + std::to_string(lines[own.back()].number) + "; " +
+                      std::to_string(read) + " of " + std::to_string(own.size()) + " read; its exception line " +
                       (!has_exception ? "is past the end of the log" : exception_read ? "was read" : "was not read") +
                       ")");
     }
-    i = end - 1;
   }
   return notes;
 }
