@@ -326,7 +326,8 @@ TEST_CASE("builtin proposer: every family of the grammar is searched and compile
 
 // A stuck sensor (the value frozen at an ordinary level, labeled) is separable only by a low
 // rolling standard deviation: no value, jump or residual threshold fires on it. The search finds
-// the flatline family.
+// the flatline family: every frozen segment of the validation tail is caught; a W-point std may
+// stay low for up to W − 1 points after a segment ends, so precision is bounded, not 1.
 TEST_CASE("builtin proposer, labeled: a frozen value is caught by the flatline family") {
   TimeSeries all = Spiky("s", 2400, 1000000, 1000000, true);  // noise in [95, 105], no spikes
   for (int start : {300, 900, 1500, 1950, 2200}) {
@@ -344,7 +345,8 @@ TEST_CASE("builtin proposer, labeled: a frozen value is caught by the flatline f
   REQUIRE_FALSE(c->empty());
   INFO(c->front().text);
   CHECK(c->front().text.find("std(value, ") != std::string::npos);
-  CHECK(c->front().validation.counts.pa.F1() == doctest::Approx(1.0));
+  CHECK(c->front().validation.counts.pa.Recall() == doctest::Approx(1.0));
+  CHECK(c->front().validation.counts.pa.Precision() >= 0.8);  // ≤ 9 trailing points per 40
 }
 
 TEST_CASE("TrainingDataSpec: SMD reads its train split; a test split is refused; others unchanged") {
