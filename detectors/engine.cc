@@ -1498,6 +1498,11 @@ struct StreamingEngine::Impl {
     int64_t seq;  // the point's index in its series
     double x;     // its value as appended
     size_t k;     // its index in `pending`
+    SharedSums* shared;  // its series' shared windows
+    // The member's values and window states, loaded once per tick and rule rather than at each
+    // instruction (two dependent loads each, on lines other series' points have evicted).
+    double* v;
+    detail::WindowState* windows;
   };
   std::vector<ActivePoint> active_scratch;
 
@@ -1611,8 +1616,8 @@ struct StreamingEngine::Impl {
         if (in.shared >= 0) {
           const unsigned used = shared_slots[in.shared];  // only the values some rule reads
           for (size_t j = 0; j < n; ++j) {
-            double* v = act[j].mem->vals.data();
-            SharedSums& sh = series[act[j].mem->series].shared[in.shared];
+            double* v = act[j].v;
+            SharedSums& sh = act[j].shared[in.shared];
             if (sh.seq != act[j].seq) {
               double* outs[detail::WindowState::kSumsSlots];
               for (int k = 0; k < detail::WindowState::kSumsSlots; ++k) outs[k] = used >> k & 1 ? &sh.out[k] : nullptr;
@@ -1628,17 +1633,15 @@ struct StreamingEngine::Impl {
           const bool is_median = r.plan->nodes[in.node].window_fn == WindowFn::kMedian;
           const int32_t med = is_median ? in.node : in.other, mad = is_median ? in.other : in.node;
           for (size_t j = 0; j < n; ++j) {
-            Member& m = *act[j].mem;
-            double* v = m.vals.data();
-            m.states.windows[in.state].PushMedianMad(act[j].seq, t, v[in.a], &v[med], &v[mad]);
+            double* v = act[j].v;
+            act[j].windows[in.state].PushMedianMad(act[j].seq, t, v[in.a], &v[med], &v[mad]);
           }
           return n;
         }
         if (in.push && !in.time_bounded) {
           for (size_t j = 0; j < n; ++j) {
-            Member& m = *act[j].mem;
-            double* v = m.vals.data();
-            v[in.node] = in.push(m.states.windows[in.state], act[j].seq, t, v[in.a]);
+            double* v = act[j].v;
+            v[in.node] = in.push(act[j].windows[in.state], act[j].seq, t, v[in.a]);
           }
           return n;
         }
@@ -1649,7 +1652,7 @@ struct StreamingEngine::Impl {
       case PlanOp::kGe:
         if (!in.fused.one) break;
         for (size_t j = 0; j < n; ++j) {
-          double* v = act[j].mem->vals.data();
+          double* v = act[j].v;
           v[in.node] = in.fused.one(v, in.fused_sides);
         }
         return n;
@@ -1674,7 +1677,10 @@ struct StreamingEngine::Impl {
       const std::vector<int32_t>& members_here = member_of[ri];
       for (size_t k = 0; k < pending.size(); ++k) {
         int32_t m = members_here[pending[k].first];
-        if (m >= 0) active.push_back({&r.members[m], pending_seq[k], pending[k].second, k});
+        if (m < 0) continue;
+        Member& mem = r.members[m];
+        active.push_back({&mem, pending_seq[k], pending[k].second, k, series[pending[k].first].shared.data(),
+                          mem.vals.data(), mem.states.windows.data()});
       }
       // Instruction by instruction over the tick's members (a member's instructions read only
       // its own values of this stage, peers' values of earlier stages: aggregations are in a
@@ -1682,7 +1688,7 @@ struct StreamingEngine::Impl {
       // next instructions, so the error returned is the one the member-by-member order would
       // meet first: the earliest member, then its earliest instruction.
       if (r.value_node >= 0)
-        for (const ActivePoint& a : active) a.mem->vals[r.value_node] = CleanValue(a.x);
+        for (const ActivePoint& a : active) a.v[r.value_node] = CleanValue(a.x);
       for (size_t si = 0; si < r.prog.by_stage.size(); ++si) {
         size_t limit = active.size();
         Status err;  // set only when an instruction fails (one Status per tick, not per instruction)
