@@ -1,9 +1,10 @@
 // Diagnosis speed on enormous logs (issue 7, "Bad input: enormous logs").
 //
-//   build/bin/diagnose_bench [--case evals/diagnosis/dev/case-001.json] [--pack data/knowledge]
-//                            [--noise 0,10000,100000] [--reps 3] [--write-cases DIR]
+//   build/bin/diagnose_bench [--case evals/diagnosis/dev/case-001.json,evals/diagnosis/holdout/case-h040.json]
+//                            [--pack data/knowledge] [--noise 0,10000,100000] [--reps 3] [--write-cases DIR]
 //
-// The case is padded with N noise lines in a new first source (`node-1/rank0/train.log`): healthy
+// Each case (comma-separated; the default two: a GPU fallen off the bus, and a checkpoint write
+// over a shared file system's quota, whose storage-scope rules read every line of the case) is padded with N noise lines in a new first source (`node-1/rank0/train.log`): healthy
 // Megatron iteration lines (numbers drawn from a fixed seed within narrow ranges), deprecation
 // warnings, NCCL INFO lines, kernel/cron journal lines — what a real training log is mostly made
 // of. For each N, median of --reps runs (wall and process CPU):
@@ -15,7 +16,7 @@
 //             `vigil diagnose --case` does, less opening a file database), default log budget.
 // Prints both, the ratio diagnose / floor, the diagnosis (root cause @ component; padding must not
 // change it) and the log-budget notes. The knowledge base is opened once, outside the timings.
-// --write-cases DIR also writes each padded case to DIR/padded-<N>.json (to time another build's
+// --write-cases DIR also writes each padded case to DIR/padded-<case>-<N>.json (to time another build's
 // `vigil diagnose --case` on the same input).
 #include <time.h>
 
@@ -98,74 +99,24 @@ Timing Measure(int reps, F&& f) {
   return {Median(wall), Median(cpu)};
 }
 
-int Run(int argc, char** argv) {
-  std::string case_path = "evals/diagnosis/dev/case-001.json", pack = "data/knowledge", noise = "0,10000,100000";
-  std::string write_dir;
-  int reps = 3;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    auto next = [&]() -> std::string {
-      if (i + 1 >= argc) {
-        std::fprintf(stderr, "diagnose_bench: %s needs a value\n", a.c_str());
-        std::exit(2);
-      }
-      return argv[++i];
-    };
-    if (a == "--case") case_path = next();
-    else if (a == "--pack") pack = next();
-    else if (a == "--noise") noise = next();
-    else if (a == "--reps") reps = std::max(1, std::atoi(next().c_str()));
-    else if (a == "--write-cases") write_dir = next();
-    else {
-      std::fprintf(stderr, "diagnose_bench: unknown argument %s\n", a.c_str());
-      return 2;
-    }
-  }
-  std::vector<size_t> sizes;
-  std::stringstream ss(noise);
-  for (std::string t; std::getline(ss, t, ',');) {
-    char* end = nullptr;
-    unsigned long long v = std::strtoull(t.c_str(), &end, 10);
-    if (t.empty() || *end != '\0') {
-      std::fprintf(stderr, "diagnose_bench: --noise: `%s` is not a line count\n", t.c_str());
-      return 2;
-    }
-    sizes.push_back(static_cast<size_t>(v));
-  }
-  auto base = ReadJsonFile(case_path);
-  if (!base.ok()) {
-    std::fprintf(stderr, "diagnose_bench: %s\n", base.status().ToString().c_str());
-    return 1;
-  }
-  SetLogLevel(LogLevel::kWarn);
-  KnowledgeOptions ko;
-  ko.db_path = ":memory:";
-  ko.pack_dir = pack;
-  auto kb = KnowledgeBase::Open(ko);
-  if (!kb.ok()) {
-    std::fprintf(stderr, "diagnose_bench: knowledge base: %s\n", kb.status().ToString().c_str());
-    return 1;
-  }
-  DiagnosisAgentOptions ao;
-  ao.kb = kb->get();
-  ao.reasoner.allow_intrusive = true;  // replayed results, as `vigil diagnose`
-  DiagnosisAgent agent(ao);
-  const std::regex floor_re(R"(\bXid\b\"?( \(PCI:[0-9a-f:.]+\))?[ :=#\"]*(errors?|code|event)?[ :=#\"]*79\b)",
-                            std::regex::ECMAScript | std::regex::icase);
-
+// Pads `base` (read from `case_path`) with each noise size and prints its row(s).
+int RunCase(const std::string& case_path, const Json& base, const std::string& pack, const std::vector<size_t>& sizes,
+            int reps, const std::string& write_dir, const DiagnosisAgent& agent, const std::regex& floor_re) {
   std::printf("diagnose_bench: case %s, pack %s, median of %d runs; floor = parse the case + one std::regex "
               "(Xid 79 signature, icase) over every line\n",
               case_path.c_str(), pack.c_str(), reps);
   std::printf("%8s %8s %10s | %9s %9s | %9s %9s | %10s %9s | %s\n", "noise", "lines", "bytes", "floor_s", "floor_cpu",
               "diag_s", "diag_cpu", "diag/floor", "cpu ratio", "answer");
   for (size_t n : sizes) {
-    Json j = *base;
+    Json j = base;
     Json lines = Json::array();
     for (std::string& l : NoiseLines(n)) lines.push_back(std::move(l));
     if (n > 0) j["logs"].insert(j["logs"].begin(), Json{{"source", "node-1/rank0/train.log"}, {"lines", lines}});
     const std::string text = j.dump();
     if (!write_dir.empty()) {
-      std::string out = write_dir + "/padded-" + std::to_string(n) + ".json";
+      std::string stem = case_path.substr(case_path.find_last_of('/') + 1);
+      stem = stem.substr(0, stem.rfind('.'));
+      std::string out = write_dir + "/padded-" + stem + "-" + std::to_string(n) + ".json";
       std::FILE* f = std::fopen(out.c_str(), "w");
       if (f == nullptr || std::fwrite(text.data(), 1, text.size(), f) != text.size() || std::fclose(f) != 0) {
         std::fprintf(stderr, "diagnose_bench: cannot write %s\n", out.c_str());
@@ -218,6 +169,78 @@ int Run(int argc, char** argv) {
     for (const std::string& note : notes) std::printf("%8s %s\n", "", note.c_str());
     if (failed) return 1;
     (void)hits;
+  }
+  return 0;
+}
+
+int Run(int argc, char** argv) {
+  std::string case_paths = "evals/diagnosis/dev/case-001.json,evals/diagnosis/holdout/case-h040.json";
+  std::string pack = "data/knowledge", noise = "0,10000,100000";
+  std::string write_dir;
+  int reps = 3;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto next = [&]() -> std::string {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "diagnose_bench: %s needs a value\n", a.c_str());
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    if (a == "--case") case_paths = next();
+    else if (a == "--pack") pack = next();
+    else if (a == "--noise") noise = next();
+    else if (a == "--reps") reps = std::max(1, std::atoi(next().c_str()));
+    else if (a == "--write-cases") write_dir = next();
+    else {
+      std::fprintf(stderr, "diagnose_bench: unknown argument %s\n", a.c_str());
+      return 2;
+    }
+  }
+  std::vector<size_t> sizes;
+  std::stringstream ss(noise);
+  for (std::string t; std::getline(ss, t, ',');) {
+    char* end = nullptr;
+    unsigned long long v = std::strtoull(t.c_str(), &end, 10);
+    if (t.empty() || *end != '\0') {
+      std::fprintf(stderr, "diagnose_bench: --noise: `%s` is not a line count\n", t.c_str());
+      return 2;
+    }
+    sizes.push_back(static_cast<size_t>(v));
+  }
+  std::vector<std::string> cases;
+  std::stringstream cs(case_paths);
+  for (std::string t; std::getline(cs, t, ',');) {
+    if (!t.empty()) cases.push_back(t);
+  }
+  if (cases.empty()) {
+    std::fprintf(stderr, "diagnose_bench: --case: no case path\n");
+    return 2;
+  }
+  SetLogLevel(LogLevel::kWarn);
+  KnowledgeOptions ko;
+  ko.db_path = ":memory:";
+  ko.pack_dir = pack;
+  auto kb = KnowledgeBase::Open(ko);
+  if (!kb.ok()) {
+    std::fprintf(stderr, "diagnose_bench: knowledge base: %s\n", kb.status().ToString().c_str());
+    return 1;
+  }
+  DiagnosisAgentOptions ao;
+  ao.kb = kb->get();
+  ao.reasoner.allow_intrusive = true;  // replayed results, as `vigil diagnose`
+  DiagnosisAgent agent(ao);
+  const std::regex floor_re(R"(\bXid\b\"?( \(PCI:[0-9a-f:.]+\))?[ :=#\"]*(errors?|code|event)?[ :=#\"]*79\b)",
+                            std::regex::ECMAScript | std::regex::icase);
+
+  for (const std::string& case_path : cases) {
+    auto base = ReadJsonFile(case_path);
+    if (!base.ok()) {
+      std::fprintf(stderr, "diagnose_bench: %s\n", base.status().ToString().c_str());
+      return 1;
+    }
+    int rc = RunCase(case_path, *base, pack, sizes, reps, write_dir, agent, floor_re);
+    if (rc != 0) return rc;
   }
   return 0;
 }
