@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "agents/zero_counter.h"
 #include "core/parse.h"
 #include "core/time_util.h"
 #include "knowledge/literal_prefilter.h"
@@ -185,11 +186,8 @@ Result<KnowledgeFacts> GatherKnowledge(const KnowledgeBase& kb, const DiagnosisC
         R"(thermal|lost|unhealthy|down|not responding|hung|hang|stuck|oom|overloaded|retir\w+|remap\w*|)"
         R"(bottleneck|input-bound|starv\w*)\b)",
         /*icase=*/true);
-    // Counters that read zero ("number of skipped iterations: 0", "nan iterations: 0", "errors=0")
-    // are the healthy state, not an error: removed before the error-like test.
-    static const FilteredRegex kZeroCounter(
-        R"(\b(skipped|nan|inf|failed|dropped|errors?|timeouts?|retries|overflows?)\b[a-z _-]*[:=]\s*0+(\.0+)?(?![.\d]))",
-        /*icase=*/true);
+    // Counters that read zero are the healthy state, not an error: removed before the error-like
+    // test (RemoveZeroCounters, zero_counter.h).
     static const FilteredRegex kNoise(R"(deprecat|FutureWarning|UserWarning|nvfuser|heartbeat ok)", /*icase=*/true);
     static const std::regex kDigits(R"([0-9]+(\.[0-9]+)?)");
     std::set<size_t> matched;
@@ -210,7 +208,7 @@ Result<KnowledgeFacts> GatherKnowledge(const KnowledgeBase& kb, const DiagnosisC
     for (size_t i = 0; i < flat.lines.size() && i < kMaxLineRecallScan && templates.size() < kMaxLineRecalls; ++i) {
       const std::string& line = flat.lines[i];
       if (matched.count(i) || line.size() > 1000 || kNoise.Search(line) ||
-          !kErrorLike.Search(kZeroCounter.Replace(line, ""))) {
+          !kErrorLike.Search(RemoveZeroCounters(line))) {
         continue;
       }
       if (!templates.insert(std::regex_replace(line, kDigits, "#")).second) continue;

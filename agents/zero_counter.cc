@@ -1,0 +1,62 @@
+#include "agents/zero_counter.h"
+
+#include <array>
+#include <regex>
+
+namespace vigil {
+namespace {
+
+bool IsWordChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+char LowerAscii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool IsCounterWord(std::string_view w) {
+  static constexpr std::array<std::string_view, 12> kWords = {
+      "skipped", "nan", "inf", "failed", "dropped", "error", "errors", "timeout", "timeouts", "retries", "overflow",
+      "overflows"};
+  if (w.size() < 3 || w.size() > 9) return false;
+  char buf[9];
+  for (size_t i = 0; i < w.size(); ++i) buf[i] = LowerAscii(w[i]);
+  std::string_view lower(buf, w.size());
+  for (std::string_view k : kWords) {
+    if (k == lower) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool MayHoldZeroCounter(std::string_view line) {
+  size_t i = 0;
+  while (i < line.size()) {
+    if (!IsWordChar(line[i])) {
+      ++i;
+      continue;
+    }
+    // A whole run of word characters: \b on both sides of the counter word.
+    size_t end = i;
+    while (end < line.size() && IsWordChar(line[end])) ++end;
+    if (IsCounterWord(line.substr(i, end - i))) {
+      // [a-z _-]* under icase (letters of either case), then [:=].
+      size_t k = end;
+      while (k < line.size()) {
+        char c = LowerAscii(line[k]);
+        if (!((c >= 'a' && c <= 'z') || c == ' ' || c == '_' || c == '-')) break;
+        ++k;
+      }
+      if (k < line.size() && (line[k] == ':' || line[k] == '=')) return true;
+    }
+    i = end;
+  }
+  return false;
+}
+
+std::string RemoveZeroCounters(const std::string& line) {
+  static const std::regex kZeroCounter(kZeroCounterPattern, std::regex::ECMAScript | std::regex::icase);
+  if (!MayHoldZeroCounter(line)) return line;
+  return std::regex_replace(line, kZeroCounter, "");
+}
+
+}  // namespace vigil

@@ -1,0 +1,24 @@
+// Counters that read zero ("number of skipped iterations: 0", "nan iterations: 0", "errors=0") are the
+// healthy state, not an error: GatherKnowledge removes them from a line before its error-like test.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace vigil {
+
+// The regex (ECMAScript, icase) whose matches are zero counters.
+inline constexpr const char* kZeroCounterPattern =
+    R"(\b(skipped|nan|inf|failed|dropped|errors?|timeouts?|retries|overflows?)\b[a-z _-]*[:=]\s*0+(\.0+)?(?![.\d]))";
+
+// Whether `line` may hold a zero counter: some counter word stands alone (a whole run of word
+// characters: "inf" in "INFO" does not) and the first character after it and the letters, spaces,
+// '_' and '-' that follow is ':' or '='. Every match of kZeroCounterPattern meets it, so a line
+// that fails it is left as it is by RemoveZeroCounters without running the regex (one pass; most
+// lines of a training log say "INFO", whose literal "inf" let the regex run on every one).
+bool MayHoldZeroCounter(std::string_view line);
+
+// `line` with every match of kZeroCounterPattern removed: std::regex_replace(line, re, "").
+std::string RemoveZeroCounters(const std::string& line);
+
+}  // namespace vigil
