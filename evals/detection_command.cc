@@ -133,6 +133,7 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
   };
   // "<base>-likelihood" (evals/detection_likelihood.h) takes any detector with one continuous score.
   const std::string kLikelihood = "-likelihood";
+  bool asks_llm = false;
   for (const std::string& name : options.detectors) {
     const bool likelihood = name.size() > kLikelihood.size() &&
                             name.compare(name.size() - kLikelihood.size(), kLikelihood.size(), kLikelihood) == 0;
@@ -141,6 +142,7 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
       return InvalidArgumentError("detector `" + name +
                                   "` needs an LLM endpoint: set VIGIL_LLM_URL (and VIGIL_LLM_MODEL)");
     }
+    asks_llm = asks_llm || base == "rules-llm";
     std::unique_ptr<BenchDetector> d = build(base);
     if (d != nullptr && likelihood && d->LastScores() == nullptr) {
       // Refused here rather than after the base's whole run; the bases are the detectors with a score.
@@ -164,6 +166,9 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
     }
     if (likelihood) d = std::make_unique<LikelihoodDetector>(std::move(d));
     detectors.push_back(std::move(d));
+  }
+  if (options.llm_stream && !asks_llm) {
+    return InvalidArgumentError("--llm-stream applies only with the rules-llm detector");
   }
   if (pot && takes_threshold == 0) {
     return InvalidArgumentError(

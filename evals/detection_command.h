@@ -32,7 +32,7 @@ struct DetectCommandOptions {
   // llm_proposer.h) over `llm`; InvalidArgument when `llm` is null.
   std::vector<std::string> detectors = {"rules", "mad-band", "iforest"};
   LlmClient* llm = nullptr;  // not owned; for "rules-llm" (its tokens go into the report)
-  bool llm_stream = false;   // rules-llm: answers as server-sent event streams
+  bool llm_stream = false;   // rules-llm: answers as server-sent event streams (refused without it)
   EvalSetOptions set;
   int delay_k = 7;
   double nab_refractory_fraction = 0.05;  // see DetectionBenchmarkOptions

@@ -143,6 +143,17 @@ TEST_CASE("RunDetectCommand: rules-llm trains with the LLM agents and reports th
   for (int i = 0; i < 4; ++i) {  // one detection call per training chunk
     llm.PushAnswer(Json{{"rules", rule}, {"rationale", "jumps off the median"}}.dump(), "stop", {1000, 60});
   }
+  // --llm-stream without a detector that asks an LLM is refused, not ignored (as train-rules
+  // refuses it without --proposer llm).
+  DetectCommandOptions stream_only = o;
+  stream_only.detectors = {"rules", "mad-band"};
+  stream_only.llm_stream = true;
+  stream_only.out_dir = out;  // where a run that ignored the flag would write
+  stream_only.plots = false;
+  Result<DetectionReport> ignored = RunDetectCommand(stream_only);
+  REQUIRE_FALSE(ignored.ok());
+  CHECK(ignored.status().code() == StatusCode::kInvalidArgument);
+  CHECK(ignored.status().message() == "--llm-stream applies only with the rules-llm detector");
   o.llm = &llm;
   o.out_dir = out;
   o.plots = false;

@@ -99,6 +99,10 @@ if [ "$calls" -ge 1 ] && grep -qE ": $((calls * 1000)) prompt \+ $((calls * 100)
 out="$("$VIGIL" train-rules --data "csv:$TMP/data.csv" --out "$TMP/x2" --llm-stream 2>&1)"
 rc=$?
 if [ $rc -eq 2 ] && grep -q -- '--llm-stream applies only with --proposer llm' <<<"$out"; then ok; else bad "--llm-stream without llm: rc=$rc $out"; fi
+out="$("$VIGIL" eval detect --dataset kpi --max-series 1 --detectors rules --llm-stream --out "$TMP/x3" 2>&1)"
+rc=$?
+if [ $rc -eq 2 ] && grep -q -- '--llm-stream applies only with the rules-llm detector' <<<"$out" && [ ! -e "$TMP/x3" ]; then
+  ok; else bad "eval detect --llm-stream without rules-llm: rc=$rc $out"; fi
 
 echo "train_rules_llm_eval_test: $passed passed, $fail failed"
 [ $fail -eq 0 ]
