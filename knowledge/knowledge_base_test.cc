@@ -597,7 +597,7 @@ TEST_CASE("incident imports leave no orphan row and foreign keys enforced for wh
   sqlite3* raw = nullptr;
   REQUIRE(sqlite3_open(o.db_path.c_str(), &raw) == SQLITE_OK);
   CHECK(CountRows(raw, "PRAGMA foreign_key_check") == 0);
-  {  // Signature rows go in multi-row statements of up to 8 rows: 11 rows in order, by rowid.
+  {  // Signature rows (one INSERT each since 11:30; 8-row INSERTs before): 11 rows in order, by rowid.
     Incident many;
     many.id = "t-many-sigs";
     many.title = "Many signatures";
@@ -1324,6 +1324,47 @@ TEST_CASE("a failure while committed entries go into the BM25 index rebuilds it 
   auto kb = OpenOrDie(o);
   CHECK_FALSE(logs.Contains("rebuilding the lexical index"));  // the saved file was complete
   for (const auto& [text, id] : committed) CHECK(TopHit(*kb, text, SearchMode::kLexical) == id);
+}
+
+// Bytes this process has passed to write/pwrite so far (/proc/self/io `wchar`; -1 without it).
+int64_t ProcessWriteChars() {
+  std::ifstream in("/proc/self/io");
+  std::string key;
+  int64_t v = 0;
+  while (in >> key >> v)
+    if (key == "wchar:") return v;
+  return -1;
+}
+
+// An import must not make SQLite keep a statement journal: a statement that can fail part way
+// (a multi-row INSERT, 33c455d-11:30) makes it copy every page the statement touches, 16 KiB plus
+// a page number, to a temporary file: ~48 KB per incident here and 80 KB at 200 000 entries,
+// ~18x what the import otherwise writes. Bound: 24 KB written per entry (WAL, checkpoints, the
+// index files); with 8-row signature INSERTs this measured over 50 KB (the test failed).
+TEST_CASE("an incident import writes no statement journal (bytes written per entry stay small)") {
+  if (ProcessWriteChars() < 0) return;  // no /proc/self/io
+  TempDir tmp;
+  KnowledgeOptions o;
+  o.db_path = (tmp.path / "kb.sqlite").string();
+  o.load_pack = false;
+  o.index_spec = "Flat";
+  o.near_duplicate_cosine = 0;
+  auto kb = OpenOrDie(o);
+  std::vector<Incident> incidents = SyntheticIncidents("w", 3000, 5);
+  for (size_t i = 0; i < incidents.size(); ++i) {
+    for (int j = 0; j < 3; ++j) {
+      std::string sig = std::to_string(i);
+      sig.append(" signature ").append(std::to_string(j));
+      incidents[i].log_signatures.push_back(sig);
+    }
+  }
+  const int64_t before = ProcessWriteChars();
+  auto r = kb->ImportIncidents(incidents, "w");
+  REQUIRE(r.ok());
+  REQUIRE(r->added == 3000);
+  const double per_entry = double(ProcessWriteChars() - before) / r->added;
+  MESSAGE("bytes written per entry: ", per_entry);
+  CHECK(per_entry < 24000);
 }
 
 // The page size SQLite reports for the file at `path` (read through a connection of its own).
