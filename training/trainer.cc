@@ -52,15 +52,21 @@ Json ScoreJson(const RuleScore& s) {
 
 Result<std::string> TrainingDataSpec(const std::string& spec) {
   if (spec.rfind("smd:", 0) != 0) return spec;
+  // As ReadDataset parses it: a colon after the path starts the split.
   const size_t colon = spec.rfind(':');
-  const std::string split = colon > 3 ? spec.substr(colon + 1) : "";
+  const std::string path = spec.substr(4, colon > 3 ? colon - 4 : std::string::npos);
+  if (path.empty())
+    return InvalidArgumentError("--data " + spec + ": names no SMD folder (smd:PATH[:train])");
+  if (colon == 3) return spec + ":train";  // no split given (the reader's default is test)
+  const std::string split = spec.substr(colon + 1);
   if (split == "train") return spec;
   if (split == "test") {
     return InvalidArgumentError("--data " + spec +
                                 ": training never reads a test split; use smd:PATH:train (SMD's train/ "
                                 "files, unlabeled) or score the test split with `vigil eval detect`");
   }
-  return spec + ":train";  // no split given (the reader's default is test)
+  return InvalidArgumentError(
+      "--data " + spec + ": the SMD split must be `train` (a test split is refused), got `" + split + "`");
 }
 
 Result<TrainMode> ParseTrainMode(std::string_view text) {

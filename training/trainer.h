@@ -29,7 +29,8 @@ namespace vigil {
 
 // The dataset spec `vigil train-rules` reads for FORMAT:PATH[:SPLIT]: training reads history only,
 // so a benchmark's test split is refused (InvalidArgument naming the spec), and SMD without a split
-// (whose reader defaults to `test`) reads `train`: "smd:DIR" -> "smd:DIR:train". Other formats have
+// (whose reader defaults to `test`) reads `train`: "smd:DIR" -> "smd:DIR:train"; any other SMD split
+// (as the reader parses it: after the last colon) or no DIR is InvalidArgument. Other formats have
 // no test split on disk and are returned unchanged (KPI's 70/30 and NAB's probationary split are
 // made by `vigil eval detect`, which trains on each series' training part only). Pure.
 [[nodiscard]] Result<std::string> TrainingDataSpec(const std::string& spec);

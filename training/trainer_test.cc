@@ -357,6 +357,18 @@ TEST_CASE("TrainingDataSpec: SMD reads its train split; a test split is refused;
   CHECK(test.status().code() == StatusCode::kInvalidArgument);
   CHECK(test.status().message().find("smd:../shared/datasets/smd:test") != std::string::npos);
   CHECK(test.status().message().find("never reads a test split") != std::string::npos);
+  // A split the SMD reader does not know (a typo) is refused as the reader refuses it, not read as
+  // a folder `PATH:tset/train` (a NotFound, exit 1, that hid the typo); so is an SMD spec without a
+  // path, which would read a folder `train` in the working directory.
+  for (const char* bad : {"smd:../shared/datasets/smd:tset", "smd:../shared/datasets/smd:", "smd:"}) {
+    CAPTURE(bad);
+    Result<std::string> r = TrainingDataSpec(bad);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == StatusCode::kInvalidArgument);
+    CHECK(r.status().message().find(std::string("--data ") + bad + ": ") == 0);
+  }
+  CHECK(TrainingDataSpec("smd:../shared/datasets/smd:tset").status().message().find("got `tset`") !=
+        std::string::npos);
   CHECK(*TrainingDataSpec("kpi:../shared/datasets/kpi/train") == "kpi:../shared/datasets/kpi/train");
   CHECK(*TrainingDataSpec("nab:../shared/datasets/nab") == "nab:../shared/datasets/nab");
   CHECK(*TrainingDataSpec("csv:/tmp/x.csv") == "csv:/tmp/x.csv");
