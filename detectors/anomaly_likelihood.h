@@ -14,21 +14,21 @@
 //     two (exact), and z from x/σ − μ/σ when x − μ overflows, so μ, σ and Q stay finite (before
 //     2026-11-30 deviations above ~1.3e154 made σ infinite and scores near DBL_MAX gave NaN);
 //     results for scores whose sums do not overflow are bit-identical to the plain sums;
-//   - history: the last `historic_window` finite scores; moving average a_t = the mean of the last
-//     `averaging_window` finite scores including s_t;
-//   - for the first `probationary` steps (finite or not) the output is 0.5 (no opinion);
-//   - at the first finite step from `probationary` on, then at the first finite step at or after
+//   - history: the last `historic_window` ingested scores; moving average a_t = the mean of the last
+//     `averaging_window` ingested scores including s_t;
+//   - for the first `probationary` steps (ingested or not) the output is 0.5 (no opinion);
+//   - at the first ingested step from `probationary` on, then at the first ingested step at or after
 //     every multiple of `reestimation_period`, the distribution is re-estimated from the history
 //     *before* s_t: the moving averages over the history computed from its start (its first
 //     entries average fewer scores), the first `skip` of them left out, skip = min(m, max(0,
-//     learning_period − max(0, m − historic_window))) for m finite scores ingested so far; μ and
+//     learning_period − max(0, m − historic_window))) for m scores ingested so far; μ and
 //     σ² = their mean and population variance, floored at `min_mean` and `min_variance`; no
 //     average left: the null distribution μ = 0.5, σ = 1000;
 //   - tail probability Q_t = ½·erfc(z/√2), z = (a_t − μ)/σ (upper tail only: an average below μ
 //     gives Q > ½; NuPIC mirrors it to the upper tail, evals/README.md says why not here);
-//   - filter: when Q_t ≤ red and the previous finite step's unfiltered Q (re-evaluated under the
+//   - filter: when Q_t ≤ red and the previous ingested step's unfiltered Q (re-evaluated under the
 //     new distribution at a re-estimation step, so at the first step after probation the last
-//     probationary average's Q under the first estimate; none without any finite score before)
+//     probationary average's Q under the first estimate; none without any score ingested before)
 //     was also ≤ red, Q_t becomes `yellow`: only the first step of a run of red stays red;
 //   - output: the likelihood L_t = 1 − Q_t (filtered). Numenta's alarm: L_t ≥ 1 − red.
 //
@@ -99,13 +99,13 @@ class AnomalyLikelihood {
   double AverageEnding(size_t end) const;
 
   AnomalyLikelihoodOptions options_;
-  std::deque<double> history_;  // the last historic_window finite scores, oldest first
-  size_t step_ = 0;             // every Step, finite or not
-  size_t ingested_ = 0;         // finite scores appended to history_
-  bool estimate_due_ = true;    // the first finite step after probation estimates
+  std::deque<double> history_;  // the last historic_window ingested scores, oldest first
+  size_t step_ = 0;             // every Step, ingested or not
+  size_t ingested_ = 0;         // scores appended to history_
+  bool estimate_due_ = true;    // the first ingested step after probation estimates
   size_t estimates_ = 0;
   LikelihoodDistribution distribution_;
-  double previous_tail_ = 1;  // the previous finite step's unfiltered Q (1 = none yet)
+  double previous_tail_ = 1;  // the previous ingested step's unfiltered Q (1 = none yet)
   double last_tail_ = 0.5;
 };
 
