@@ -1378,8 +1378,9 @@ namespace {
 // "message", "msg" (or their plurals, "errmsg"): "error", "last_error", "nvml_error_gpu3",
 // "lastError". Not those letters inside another word: a NCCL test's captured "stderr" (with
 // NCCL_DEBUG=INFO it prints "NET/IB : Using [0]mlx5_0:1/IB" on every healthy run) or an
-// "interrupts" count is no error message. Words are runs of letters, split at a lower-to-upper case
-// change.
+// "interrupts" count is no error message. Words are runs of letters, split as camel case: before an
+// upper-case letter that follows a lower-case one ("lastError") or that starts a capitalised word
+// after an acronym ("NCCLError", "XIDErrors").
 bool IsErrorKey(const std::string& key) {
   static const std::set<std::string> kWords = {"err",  "error",   "errors",   "errmsg", "message",
                                                "messages", "msg", "msgs", "errormessage", "errormsg"};
@@ -1395,7 +1396,12 @@ bool IsErrorKey(const std::string& key) {
       if (flush()) return true;
       continue;
     }
-    if (std::isupper(ch) && i > 0 && std::islower(static_cast<unsigned char>(key[i - 1])) && flush()) return true;
+    if (std::isupper(ch) && i > 0) {
+      const unsigned char prev = static_cast<unsigned char>(key[i - 1]);
+      const bool acronym_end = std::isupper(prev) && i + 1 < key.size() &&
+                               std::islower(static_cast<unsigned char>(key[i + 1]));
+      if ((std::islower(prev) || acronym_end) && flush()) return true;
+    }
     word += static_cast<char>(std::tolower(ch));
   }
   return flush();

@@ -66,8 +66,12 @@ TEST_CASE("review 13: a NCCL test's captured stderr is no error message; an erro
   // Before: any key containing "err" was read ("stderr", "interrupted"): "NET/IB" named the IB link.
   CHECK(d.root_cause != "ib_link_failure");
   // Keys that name an error, however spelled, are still read.
-  for (const char* key : {"error", "lastError", "nvml_error_gpu3", "errmsg", "Message", "error_context_1"}) {
-    CAPTURE(key);
+  // An acronym before the word ("NCCLError", "lastNVMLError") is split from it as in camel case:
+  // before, only a lower-to-upper change split words, so these keys were not read.
+  for (const char* key : {"error", "lastError", "nvml_error_gpu3", "errmsg", "Message", "error_context_1", "NCCLError",
+                          "lastNVMLError", "XIDErrors", "CUDAErrorMsg"}) {
+    const std::string key_text = key;
+    CAPTURE(key_text);
     r.details = Json::object({{key, "NET/IB: IBV_WC_RETRY_EXC_ERR(12) on mlx5_1 to h-2"}});
     testing::RecordedExecutor named;
     named.results["nccl.sendrecv@h-1"] = r;
