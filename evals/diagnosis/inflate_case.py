@@ -20,9 +20,18 @@ def main(argv):
         sys.exit("inflate_case.py: N: `%s` is not a line count" % argv[3])
     if n < 0:
         sys.exit("inflate_case.py: N: %d is negative" % n)
-    with open(src) as f:
-        case = json.load(f)
-    if not case.get("logs") or not isinstance(case["logs"][0].get("lines"), list):
+    try:
+        with open(src) as f:
+            case = json.load(f)
+    except OSError as e:
+        sys.exit("inflate_case.py: %s: %s" % (src, e.strerror or e))
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        sys.exit("inflate_case.py: %s: not JSON: %s" % (src, e))
+    if not isinstance(case, dict):
+        sys.exit("inflate_case.py: %s: not a JSON object" % src)
+    logs = case.get("logs")
+    if (not isinstance(logs, list) or not logs or not isinstance(logs[0], dict) or
+            not isinstance(logs[0].get("lines"), list)):
         sys.exit("inflate_case.py: %s: logs[0].lines: missing or not a list" % src)
     noise = []
     for i in range(n):
