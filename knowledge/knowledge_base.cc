@@ -1764,6 +1764,7 @@ Result<Incident> KnowledgeBase::GetIncident(const std::string& id) const {
 
 Status KnowledgeBase::ForEachEntryText(
     const std::function<void(int64_t id, const std::string& title, const std::string& body)>& fn) const {
+  std::lock_guard lock(impl_->mu);
   return impl_->EntryTexts([&](int64_t id, const std::string&, const std::string&, const std::string&,
                                int64_t, std::string title, std::string body) { fn(id, title, body); });
 }

@@ -222,7 +222,8 @@ class KnowledgeBase {
 
   // Calls fn(entry id, title, body) for every searchable entry in id order with the text both
   // search indexes are built from (a guide chunk's stored text; an incident's derived from its
-  // stored fields). For tools and benchmarks (kb_bench's FTS5 baseline).
+  // stored fields). For tools and benchmarks (kb_bench's FTS5 baseline). Holds the knowledge
+  // base's lock while it runs: `fn` must not call this KnowledgeBase.
   Status ForEachEntryText(
       const std::function<void(int64_t id, const std::string& title, const std::string& body)>& fn) const;
 

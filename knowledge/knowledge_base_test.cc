@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <random>
 #include <set>
 
@@ -1324,6 +1325,41 @@ TEST_CASE("a failure while committed entries go into the BM25 index rebuilds it 
   auto kb = OpenOrDie(o);
   CHECK_FALSE(logs.Contains("rebuilding the lexical index"));  // the saved file was complete
   for (const auto& [text, id] : committed) CHECK(TopHit(*kb, text, SearchMode::kLexical) == id);
+}
+
+// ForEachEntryText reads the store under the knowledge base's lock like every other call: an
+// import in progress on another thread holds its transaction open on the shared connection, whose
+// uncommitted rows it would otherwise read (and the connection is opened without SQLite's mutex).
+TEST_CASE("ForEachEntryText waits for an import in progress and never reads its uncommitted entries") {
+  TempDir tmp;
+  KnowledgeOptions o = MemoryOptions();
+  o.db_path = (tmp.path / "kb.sqlite").string();
+  KnowledgeBase* shared = nullptr;
+  auto count = [&] {
+    size_t n = 0;
+    Status s = shared->ForEachEntryText([&](int64_t, const std::string&, const std::string&) { ++n; });
+    return s.ok() ? n : size_t{0};
+  };
+  bool armed = false;
+  std::future<size_t> seen;
+  o.after_write_hook = [&](size_t) {
+    if (!armed) return;
+    armed = false;
+    seen = std::async(std::launch::async, count);
+    seen.wait_for(std::chrono::milliseconds(500));  // without the lock it has read by now
+    throw std::runtime_error("injected failure after the first write");
+  };
+  auto kb = OpenOrDie(o);
+  shared = kb.get();
+  REQUIRE(kb->Import(kTestdata + "/incidents.jsonl").ok());
+  const size_t committed = count();
+  REQUIRE(committed > 0);
+  armed = true;
+  auto r = kb->ImportIncidents(SyntheticIncidents("u", 3, 1), "u");
+  REQUIRE_FALSE(r.ok());
+  REQUIRE(seen.valid());
+  CHECK(seen.get() == committed);  // the rolled-back entry was never seen
+  CHECK(count() == committed);
 }
 
 // Bytes this process has passed to write/pwrite so far (/proc/self/io `wchar`; -1 without it).
