@@ -965,6 +965,24 @@ class KnowledgeBase::Impl {
     }
   }
 
+  // Runs `write`, an import's writes and commits inside its open transaction, and turns an
+  // exception from it into the import's error, so the caller rolls back what is open and brings
+  // the indexes level with the store (FinishImport) as for any failure. Reported as what it is:
+  // nlohmann's dump of a list item that is not UTF-8 (ImportIncidents takes the caller's strings
+  // as they are) is the input's fault; std::bad_alloc is out of memory; anything else is internal.
+  template <typename Fn>
+  static Status GuardImportWrite(const std::string& file, Fn&& write) {
+    try {
+      return write();
+    } catch (const Json::exception& e) {
+      return InvalidArgumentError(file + ": import failed: " + e.what());
+    } catch (const std::bad_alloc& e) {
+      return ResourceExhaustedError(file + ": import failed: out of memory (" + e.what() + ")");
+    } catch (const std::exception& e) {
+      return InternalError(file + ": import failed: " + e.what());
+    }
+  }
+
   Status WriteIncidents(std::vector<kb::ParsedIncident>& parsed, const std::string& file,
                         ImportReport* report) {
     std::vector<std::pair<std::string, std::string>> new_categories;
@@ -985,20 +1003,12 @@ class KnowledgeBase::Impl {
     Status s = w.Begin();
     if (s.ok()) {
       // An exception from inside the write fails the import like an error: the open batch rolls
-      // back and foreign keys are back on (found in review). Reported as what it is: nlohmann's
-      // dump of a list item that is not UTF-8 (ImportIncidents takes the caller's strings as they
-      // are) is the input's fault; std::bad_alloc is out of memory; anything else is internal.
+      // back and foreign keys are back on (found in review).
       std::vector<std::string> added_categories;
-      try {
-        s = WriteIncidentsTx(valid, new_categories, file, report, prep, w, &added_categories);
-        if (s.ok()) s = w.Commit();
-      } catch (const Json::exception& e) {
-        s = InvalidArgumentError(file + ": import failed: " + e.what());
-      } catch (const std::bad_alloc& e) {
-        s = ResourceExhaustedError(file + ": import failed: out of memory (" + e.what() + ")");
-      } catch (const std::exception& e) {
-        s = InternalError(file + ": import failed: " + e.what());
-      }
+      s = GuardImportWrite(file, [&] {
+        Status t = WriteIncidentsTx(valid, new_categories, file, report, prep, w, &added_categories);
+        return t.ok() ? w.Commit() : t;
+      });
       if (!s.ok()) {
         w.Rollback();
         ForgetRolledBackCategories(added_categories);
@@ -1314,8 +1324,13 @@ class KnowledgeBase::Impl {
       }
       return Status::Ok();
     };
-    Status s = body();
-    if (s.ok()) s = w.Commit();
+    // An exception (out of memory) fails the import like an error: before, it escaped with the
+    // transaction open (its rows visible to searches, every later import refused at BEGIN) or,
+    // after COMMIT, skipped FinishImport's rebuild of the BM25 index.
+    Status s = GuardImportWrite(g.path, [&] {
+      Status t = body();
+      return t.ok() ? w.Commit() : t;
+    });
     if (!s.ok()) {
       w.Rollback();
       return s;

@@ -1327,6 +1327,59 @@ TEST_CASE("a failure while committed entries go into the BM25 index rebuilds it 
   for (const auto& [text, id] : committed) CHECK(TopHit(*kb, text, SearchMode::kLexical) == id);
 }
 
+// A guide import fails like an incident import when an exception leaves its write: before, an
+// exception escaped Import with the guide's transaction still open (its rows uncommitted but
+// visible, the next import refused: "cannot start a transaction within a transaction"), and one
+// after COMMIT skipped the BM25 rebuild, leaving committed chunks unsearchable.
+TEST_CASE("an exception inside a guide import fails it like an error: rolled back or rebuilt, store usable") {
+  TempDir tmp;
+  KnowledgeOptions o = MemoryOptions();
+  o.db_path = (tmp.path / "kb.sqlite").string();
+  bool fail_write = true, fail_lexical = false;
+  o.after_write_hook = [&](size_t written) {
+    if (fail_write && written == 1) throw std::bad_alloc();
+  };
+  int adds = 0;
+  o.before_lexical_add_hook = [&](int64_t) {
+    if (fail_lexical && ++adds == 2) throw std::runtime_error("injected failure in the BM25 add");
+  };
+  auto kb = OpenOrDie(o);
+  fs::path guide = tmp.path / "runbook.md";
+  std::ofstream(guide) << "# Runbook\n\n## Fans\n\nCheck the quokka fan tray.\n\n## Power\n\nReseat the "
+                          "narwhal PSU.\n";
+  auto guide_hit = [&](const std::string& text) {
+    SearchQuery q;
+    q.text = text;
+    q.mode = SearchMode::kLexical;
+    auto hits = kb->Search(q);
+    REQUIRE(hits.ok());
+    return hits->empty() ? std::string() : hits->front().heading;
+  };
+  Result<ImportReport> r = InternalError("not run");
+  CHECK_NOTHROW(r = kb->Import(guide.string()));
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == StatusCode::kResourceExhausted);
+  CHECK(r.status().message().find("runbook.md") != std::string::npos);
+  CHECK(r.status().message().find("out of memory") != std::string::npos);
+  CHECK(kb->Stats()->guides == 0);  // rolled back
+  CHECK(guide_hit("quokka") == "");
+  fail_write = false;
+  auto incidents = kb->Import(kTestdata + "/incidents.jsonl");  // the store takes the next import
+  REQUIRE_MESSAGE(incidents.ok(), incidents.status().ToString());
+  CHECK(kb->Stats()->guides == 0);  // ... and did not commit the failed guide's rows with it
+  // A failure after the guide's COMMIT, while its chunks go into the BM25 index: the import fails,
+  // the guide is stored, and the index is rebuilt from the store (both chunks found).
+  fail_lexical = true;
+  r = InternalError("not run");
+  CHECK_NOTHROW(r = kb->Import(guide.string()));
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == StatusCode::kInternal);
+  CHECK(r.status().message().find("injected failure") != std::string::npos);
+  CHECK(kb->Stats()->guides == 1);
+  CHECK(guide_hit("quokka fan tray") == "Runbook > Fans");
+  CHECK(guide_hit("narwhal PSU") == "Runbook > Power");
+}
+
 // ForEachEntryText reads the store under the knowledge base's lock like every other call: an
 // import in progress on another thread holds its transaction open on the shared connection, whose
 // uncommitted rows it would otherwise read (and the connection is opened without SQLite's mutex).
