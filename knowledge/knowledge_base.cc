@@ -83,7 +83,7 @@ DROP TABLE entries_vocab;
 DROP TABLE entries_fts;
 )sql",
     // v4: an incident's searchable text is no longer stored: it is derived from its `incidents`
-    // row (StoredIncidentText), which holds every field it is made of. `entries_text` keeps the
+    // row (StoredIncidentBody), which holds every field it is made of. `entries_text` keeps the
     // guide chunks' text and, after this migration, only those incident rows whose stored text
     // differs from the derived one (none from this code; kept rather than changed, so searches
     // stay exactly what they were). The migration's data step is DropDerivedIncidentText.
