@@ -1521,6 +1521,22 @@ struct StreamingEngine::Impl {
     }
   }
 
+  // A shared running-sum window of `value` (in.shared >= 0) at the point `seq` of its series:
+  // pushed by the first rule that reaches the point (only the values some rule reads: bits of
+  // `used`, shared_slots), then the values this instruction reads copied into v.
+  [[gnu::always_inline]] static void PushShared(const Instr& in, unsigned used, SharedSums& sh, int64_t seq,
+                                                int64_t t, double* v) {
+    if (sh.seq != seq) {
+      double* outs[detail::WindowState::kSumsSlots];
+      for (int k = 0; k < detail::WindowState::kSumsSlots; ++k)
+        outs[k] = used >> k & 1 ? &sh.out[k] : nullptr;
+      sh.state.PushSums(seq, t, v[in.a], outs);
+      sh.seq = seq;
+    }
+    for (int k = 0; k < detail::WindowState::kSumsSlots; ++k)
+      if (in.sums[k] >= 0) v[in.sums[k]] = sh.out[k];
+  }
+
   // Runs one instruction for one member at this tick. Returns false only when a time-bounded
   // window went over its limit, with the error in *err (a bool keeps the per-point path cheap).
   [[gnu::always_inline]] bool Exec(Rule& r, Member& m, const Instr& in, int64_t seq, int64_t t, double x,
@@ -1532,17 +1548,7 @@ struct StreamingEngine::Impl {
       case PlanOp::kValue: out = CleanValue(x); return true;
       case PlanOp::kWindow: {
         if (in.shared >= 0) {
-          SharedSums& sh = series[m.series].shared[in.shared];
-          if (sh.seq != seq) {
-            double* outs[detail::WindowState::kSumsSlots];
-            const unsigned used = shared_slots[in.shared];  // only the values some rule reads
-            for (int k = 0; k < detail::WindowState::kSumsSlots; ++k)
-              outs[k] = used >> k & 1 ? &sh.out[k] : nullptr;
-            sh.state.PushSums(seq, t, v[in.a], outs);
-            sh.seq = seq;
-          }
-          for (int k = 0; k < detail::WindowState::kSumsSlots; ++k)
-            if (in.sums[k] >= 0) v[in.sums[k]] = sh.out[k];
+          PushShared(in, shared_slots[in.shared], series[m.series].shared[in.shared], seq, t, v);
           return true;
         }
         detail::WindowState& w = m.states.windows[in.state];
@@ -1614,19 +1620,9 @@ struct StreamingEngine::Impl {
     switch (in.op) {
       case PlanOp::kWindow:
         if (in.shared >= 0) {
-          const unsigned used = shared_slots[in.shared];  // only the values some rule reads
-          for (size_t j = 0; j < n; ++j) {
-            double* v = act[j].v;
-            SharedSums& sh = act[j].shared[in.shared];
-            if (sh.seq != act[j].seq) {
-              double* outs[detail::WindowState::kSumsSlots];
-              for (int k = 0; k < detail::WindowState::kSumsSlots; ++k) outs[k] = used >> k & 1 ? &sh.out[k] : nullptr;
-              sh.state.PushSums(act[j].seq, t, v[in.a], outs);
-              sh.seq = act[j].seq;
-            }
-            for (int k = 0; k < detail::WindowState::kSumsSlots; ++k)
-              if (in.sums[k] >= 0) v[in.sums[k]] = sh.out[k];
-          }
+          const unsigned used = shared_slots[in.shared];
+          for (size_t j = 0; j < n; ++j)
+            PushShared(in, used, act[j].shared[in.shared], act[j].seq, t, act[j].v);
           return n;
         }
         if (in.other >= 0 && !in.time_bounded) {
