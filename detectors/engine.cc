@@ -1484,6 +1484,9 @@ struct StreamingEngine::Impl {
   std::map<std::string, size_t> series_by_id;
   std::vector<Rule> rt;
   bool have_tick = false;
+  // Set by a window-limit error: every later Append / Flush returns it (the failing tick is not
+  // evaluated again; ticks before it were evaluated and reported).
+  Status stopped;
   int64_t tick = 0;
   std::vector<std::pair<size_t, double>> pending;  // points at `tick`
   std::vector<int64_t> pending_seq;                 // per pending point: its series' seq
@@ -1661,6 +1664,8 @@ struct StreamingEngine::Impl {
   }
 
   Status CloseTick() {
+    if (!stopped.ok()) [[unlikely]]
+      return stopped;
     if (!have_tick || pending.empty()) return Status::Ok();
     const int64_t t = tick;
     flag_scratch.assign(pending.size(), 0);
@@ -1696,8 +1701,11 @@ struct StreamingEngine::Impl {
             err = std::move(e);
           }
         }
-        if (!err.ok()) [[unlikely]]
+        if (!err.ok()) [[unlikely]] {
+          // The tick's windows may hold part of it now: stop rather than run it again.
+          stopped = err;
           return err;
+        }
         // Peers read these members' values for this tick in later stages.
         for (const ActivePoint& a : active) {
           a.mem->last_t = t;
@@ -1832,6 +1840,8 @@ Result<size_t> StreamingEngine::AddSeries(const std::string& name, const Labels&
 
 Status StreamingEngine::Append(size_t si, int64_t t, double value) {
   Impl& im = *impl_;
+  if (!im.stopped.ok()) [[unlikely]]
+    return im.stopped;
   if (si >= im.series.size()) return InvalidArgumentError("unknown series index " + std::to_string(si));
   Impl::SeriesState& s = im.series[si];
   if (s.has_point && t <= s.last_t)

@@ -111,6 +111,10 @@ class StreamingEngine {
   // Appends one point. Timestamps must not decrease across all appends (points of one
   // timestamp are evaluated together when a later timestamp arrives or on Flush), and must
   // strictly increase within a series; violations are InvalidArgument and change nothing.
+  // A window over `max_window_points` (OutOfRange, found when its timestamp is evaluated) stops
+  // the engine: that call and every later Append / Flush return the same error; the timestamps
+  // before it were evaluated and reported, the failing one is not. Callbacks must not call
+  // AddSeries / Append / Flush.
   [[nodiscard]] Status Append(size_t series, int64_t t_ms, double value);
 
   // Evaluates the buffered timestamp now (end of input). Further appends must be later.

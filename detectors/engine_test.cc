@@ -763,6 +763,39 @@ Status FirstStreamingError(const CompiledRules& rules, const std::vector<TimeSer
   return (*eng)->Flush();
 }
 
+TEST_CASE("after a window-limit error a streaming engine stops: later calls return that error, state untouched") {
+  // The failing timestamp used to stay pending: every later Append at a later time or Flush ran
+  // it again, pushing its points into the windows once more ("holds 11", then 12, 13 ...).
+  P p("Big");
+  int32_t w = p.Window(WindowFn::kMean, p.Value(), false, 1'000'000);
+  RulePlan plan = p.Done(p.Cmp(PlanOp::kGt, w, p.Const(0)));
+  EngineOptions opt;
+  opt.limits.max_window_points = 10;
+  std::vector<int64_t> reported;
+  StreamingEngine::Callbacks cb;
+  cb.on_point = [&](size_t, int64_t t, uint8_t) { reported.push_back(t); };
+  auto eng = StreamingEngine::Create(CompiledRules{{plan}}, opt, cb);
+  REQUIRE(eng.ok());
+  auto id = (*eng)->AddSeries("m", {});
+  REQUIRE(id.ok());
+  Status first;
+  int64_t t = 1;
+  for (; t <= 20 && first.ok(); ++t) first = (*eng)->Append(*id, t, static_cast<double>(t));
+  // Point 11 (t = 11) overflows the window; it is evaluated when t = 12 arrives.
+  REQUIRE(!first.ok());
+  CHECK(first.code() == StatusCode::kOutOfRange);
+  CHECK(first.message().find("holds 11 points") != std::string::npos);
+  CHECK(reported.size() == 10);  // t = 1..10 were evaluated and reported, nothing after
+  for (int i = 0; i < 3; ++i) {
+    Status again = (*eng)->Append(*id, 100 + i, 1.0);
+    CHECK(again.code() == StatusCode::kOutOfRange);
+    CHECK(again.message() == first.message());
+    Status flushed = (*eng)->Flush();
+    CHECK(flushed.message() == first.message());
+  }
+  CHECK(reported.size() == 10);
+}
+
 TEST_CASE("a negative max_window_points gives the same error in batch and streaming") {
   // Batch clamped the limit at 0 and failed at the first point; streaming cast -1 to size_t
   // and never failed (found in review).
