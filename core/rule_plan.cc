@@ -120,6 +120,7 @@ Status ValidatePlan(const RulePlan& plan) {
   auto fail = [&](size_t i, const std::string& why) {
     return InvalidArgumentError("rule " + plan.name + ": plan node " + std::to_string(i) + ": " + why);
   };
+  int deepest = 0;
   for (size_t i = 0; i < plan.nodes.size(); ++i) {
     const PlanNode& n = plan.nodes[i];
     if (n.inputs.size() != Arity(n.op)) return fail(i, "wrong number of inputs");
@@ -131,7 +132,19 @@ Status ValidatePlan(const RulePlan& plan) {
     if (n.op == PlanOp::kWindow && !n.window.is_points && n.window.duration_ms <= 0)
       return fail(i, "time window must be positive");
     if (n.op == PlanOp::kLag && n.lag_points <= 0) return fail(i, "lag must be positive");
+    // Engines run a node in its stage, after every aggregation on its inputs' paths: a wrong
+    // stage reads peers' values before they exist (or indexes past the stages).
+    int expected = 0;
+    for (int32_t in : n.inputs) expected = std::max(expected, plan.nodes[in].stage);
+    if (n.op == PlanOp::kAggregate) ++expected;
+    if (n.stage != expected)
+      return fail(i, "stage " + std::to_string(n.stage) + ", expected " + std::to_string(expected) +
+                         " (the deepest input's stage, plus one for an aggregation)");
+    deepest = std::max(deepest, n.stage);
   }
+  if (plan.max_stage != deepest)
+    return InvalidArgumentError("rule " + plan.name + ": max_stage " + std::to_string(plan.max_stage) +
+                                ", but the deepest node is in stage " + std::to_string(deepest));
   if (plan.condition < 0 || static_cast<size_t>(plan.condition) >= plan.nodes.size())
     return InvalidArgumentError("rule " + plan.name + ": no condition node");
   if (plan.nodes[plan.condition].type != ValueType::kBool)

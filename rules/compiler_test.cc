@@ -41,6 +41,39 @@ TEST_CASE("lexer: numbers, durations, point windows, strings, errors") {
   CHECK(t[8].col == 34);
 }
 
+TEST_CASE("ValidatePlan rejects a plan whose stages do not follow its aggregations") {
+  // Plans built in code reach the engines too: an aggregation in its input's stage would be read
+  // before its peers' values exist, a max_stage too small indexes past the engine's stages.
+  auto r = CompileRules(kStraggler, "t.rules");
+  REQUIRE_MESSAGE(r.ok(), r.status().message());
+  const RulePlan good = r->rules[0];
+  REQUIRE(ValidatePlan(good).ok());
+  int32_t agg = -1;
+  for (size_t i = 0; i < good.nodes.size(); ++i)
+    if (good.nodes[i].op == PlanOp::kAggregate) agg = static_cast<int32_t>(i);
+  REQUIRE(agg >= 0);
+  SUBCASE("an aggregation in its input's stage") {
+    RulePlan bad = good;
+    bad.nodes[agg].stage = 0;
+    Status st = ValidatePlan(bad);
+    CHECK(st.code() == StatusCode::kInvalidArgument);
+    CHECK(st.message().find("plan node " + std::to_string(agg) + ": stage 0, expected 1") != std::string::npos);
+  }
+  SUBCASE("max_stage below the deepest node") {
+    RulePlan bad = good;
+    bad.max_stage = 0;
+    Status st = ValidatePlan(bad);
+    CHECK(st.code() == StatusCode::kInvalidArgument);
+    CHECK(st.message() == "rule StragglerRank: max_stage 0, but the deepest node is in stage 1");
+  }
+  SUBCASE("a stage above the deepest path") {
+    RulePlan bad = good;
+    bad.nodes[bad.condition].stage = 2;
+    bad.max_stage = 2;
+    CHECK(!ValidatePlan(bad).ok());
+  }
+}
+
 TEST_CASE("compiles the documented straggler rule into a plan") {
   auto r = CompileRules(kStraggler, "t.rules");
   REQUIRE_MESSAGE(r.ok(), r.status().message());
