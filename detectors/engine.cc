@@ -1489,7 +1489,6 @@ struct StreamingEngine::Impl {
   Status stopped;
   int64_t tick = 0;
   std::vector<std::pair<size_t, double>> pending;  // points at `tick`
-  std::vector<int64_t> pending_seq;                 // per pending point: its series' seq
   std::vector<TimeSeriesRef> infos;
   std::vector<uint8_t> flag_scratch;
   std::vector<PlanNode> shared_windows;  // the windows of SharedSums (a kMean node of each spec)
@@ -1680,8 +1679,10 @@ struct StreamingEngine::Impl {
         int32_t m = members_here[pending[k].first];
         if (m < 0) continue;
         Member& mem = r.members[m];
-        active.push_back({&mem, pending_seq[k], pending[k].second, k, series[pending[k].first].shared.data(),
-                          mem.vals.data(), mem.states.windows.data()});
+        // A series has at most one point per tick, and its seq moves on after the tick.
+        SeriesState& ss = series[pending[k].first];
+        active.push_back({&mem, ss.seq, pending[k].second, k, ss.shared.data(), mem.vals.data(),
+                          mem.states.windows.data()});
       }
       // Instruction by instruction over the tick's members (a member's instructions read only
       // its own values of this stage, peers' values of earlier stages: aggregations are in a
@@ -1754,7 +1755,6 @@ struct StreamingEngine::Impl {
       if (cb.on_point) cb.on_point(pending[k].first, t, flag_scratch[k]);
     }
     pending.clear();
-    pending_seq.clear();
     return Status::Ok();
   }
 
@@ -1857,7 +1857,6 @@ Status StreamingEngine::Append(size_t si, int64_t t, double value) {
   s.last_t = t;
   s.has_point = true;
   im.pending.emplace_back(si, value);
-  im.pending_seq.push_back(s.seq);
   return Status::Ok();
 }
 
