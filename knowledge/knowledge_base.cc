@@ -716,17 +716,15 @@ class KnowledgeBase::Impl {
   }
 
   class Writer;
-  // An incident's signature rows go in statements of up to kSignatureRows rows. One row per
-  // statement (since 2026-11-30 11:30; 8 from 33c455d): a multi-row INSERT can fail after its
+  // An incident's signature rows go in one statement per row (since 2026-11-30 11:30; 8 rows a
+  // statement from 33c455d): a multi-row INSERT can fail after its
   // first row, so inside the import's transaction SQLite opens a statement journal for it and
   // writes the original of every page the statement touches to a temporary file (a 4-byte page
   // number and the 16 KiB page, two pwrite calls): 399 476 pwrite calls and 3.27 GB for an import
   // of 50 000 entries under strace, 80 KB per entry, none with one row per statement. A
   // single-row INSERT checks its constraints before it writes, so it needs no statement journal.
-  static constexpr size_t kSignatureRows = 1;
   struct Prepared {
-    Stmt hash_exists, id_exists, insert_incident, insert_entry, insert_text, insert_category;
-    std::vector<Stmt> insert_signatures;  // [n - 1] inserts n rows
+    Stmt hash_exists, id_exists, insert_incident, insert_entry, insert_text, insert_category, insert_signature;
   };
   Result<Prepared> PrepareImport() {
     Prepared p;
@@ -738,12 +736,8 @@ class KnowledgeBase::Impl {
                     "log_signatures, metric_conditions, root_cause, component, verification_steps, "
                     "mitigation, source, links, extra, content_hash, imported_at_ms) "
                     "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING"));
-    std::string sql = "INSERT INTO signatures(incident_id, kind, pattern, category) VALUES(?,?,?,?)";
-    for (size_t n = 1; n <= kSignatureRows; ++n) {
-      if (n > 1) sql += ",(?,?,?,?)";
-      ASSIGN_OR_RETURN(Stmt st, db->Prepare(sql));
-      p.insert_signatures.push_back(std::move(st));
-    }
+    ASSIGN_OR_RETURN(p.insert_signature,
+                     db->Prepare("INSERT INTO signatures(incident_id, kind, pattern, category) VALUES(?,?,?,?)"));
     ASSIGN_OR_RETURN(p.insert_entry,
                      db->Prepare("INSERT INTO entries(kind, incident_id, chunk_id, category, component, "
                                  "time_ms) VALUES(?, ?, ?, ?, ?, ?)"));
@@ -1033,7 +1027,6 @@ class KnowledgeBase::Impl {
       }
     }
     std::unordered_map<std::string, std::string> seen_hashes;          // within this import
-    std::vector<std::pair<const char*, const std::string*>> sig_rows;  // (kind, pattern) of one incident
     std::unordered_set<std::string> seen_ids;
     const size_t d = embedder->dim();
     // Entries are embedded, assigned to IVF lists and checked for near-duplicates a chunk at a
@@ -1195,22 +1188,16 @@ class KnowledgeBase::Impl {
                                  "` could not be stored after its stored version was deleted");
           }
         }
-        sig_rows.clear();
-        for (const auto& sig : inc.log_signatures) sig_rows.emplace_back("log", &sig);
-        for (const auto& cond : inc.metric_conditions) sig_rows.emplace_back("metric", &cond);
-        for (size_t s0 = 0; s0 < sig_rows.size(); s0 += kSignatureRows) {
-          const size_t m = std::min(kSignatureRows, sig_rows.size() - s0);
-          Stmt& st = prep.insert_signatures[m - 1];
-          st.Reset();
-          for (size_t j = 0; j < m; ++j) {
-            const int at = static_cast<int>(4 * j);
-            st.Bind(at + 1, inc.id)
-                .Bind(at + 2, std::string_view(sig_rows[s0 + j].first))
-                .Bind(at + 3, *sig_rows[s0 + j].second)
-                .Bind(at + 4, inc.root_cause);
-          }
-          RETURN_IF_ERROR(st.Run());
-        }
+        auto add_sig = [&](const char* kind, const std::string& pattern) {
+          prep.insert_signature.Reset();
+          prep.insert_signature.Bind(1, inc.id)
+              .Bind(2, std::string_view(kind))
+              .Bind(3, pattern)
+              .Bind(4, inc.root_cause);
+          return prep.insert_signature.Run();
+        };
+        for (const auto& sig : inc.log_signatures) RETURN_IF_ERROR(add_sig("log", sig));
+        for (const auto& cond : inc.metric_conditions) RETURN_IF_ERROR(add_sig("metric", cond));
         ASSIGN_OR_RETURN(int64_t entry, InsertEntry(prep, true, inc.id, 0, inc.root_cause, inc.component,
                                                     inc.started_at_ms, inc.title, std::move(bodies[i]), w));
         const uint64_t* sketch = check_near ? sketches.data() + i * kSketchWords : nullptr;
