@@ -118,6 +118,22 @@ int Run(const TrainFlags& f, const Config& config) {
     return ReportError(InvalidArgumentError("--base is for --mode aggregate only"));
   Result<Objective> objective = ParseObjective(f.objective);
   if (!objective.ok()) return ReportError(objective.status());
+  if (f.llm_stream && f.proposer != "llm")
+    return ReportError(InvalidArgumentError("--llm-stream applies only with --proposer llm"));
+  if (f.proposer != "builtin" && f.proposer != "llm")
+    return ReportError(InvalidArgumentError("--proposer must be builtin or llm, got `" + f.proposer + "`"));
+  // A missing endpoint is a configuration error like a bad flag (exit 2, as `eval detect
+  // --detectors rules-llm` and `kb mine --miner llm`), found before any data is read.
+  std::unique_ptr<LlmClient> llm;
+  if (f.proposer == "llm") {
+    Result<std::unique_ptr<LlmClient>> client = MakeLlmClient(config);
+    if (!client.ok()) return ReportError(client.status());
+    llm = std::move(client).value();
+    if (!llm) {
+      return ReportError(InvalidArgumentError(
+          "--proposer llm needs an LLM endpoint: set VIGIL_LLM_URL (or llm_url in the --config file)"));
+    }
+  }
   ReadOptions ro;
   ro.name_filter = f.filter;
   ro.max_series = f.max_series;
@@ -127,18 +143,6 @@ int Run(const TrainFlags& f, const Config& config) {
   if (!spec.ok()) return ReportError(spec.status());
   Result<Dataset> ds = ReadDataset(*spec, ro);
   if (!ds.ok()) return ReportError(ds.status());
-  if (f.llm_stream && f.proposer != "llm")
-    return ReportError(InvalidArgumentError("--llm-stream applies only with --proposer llm"));
-  if (f.proposer != "builtin" && f.proposer != "llm")
-    return ReportError(InvalidArgumentError("--proposer must be builtin or llm, got `" + f.proposer + "`"));
-  std::unique_ptr<LlmClient> llm;
-  if (f.proposer == "llm") {
-    Result<std::unique_ptr<LlmClient>> client = MakeLlmClient(config);
-    if (!client.ok()) return ReportError(client.status());
-    llm = std::move(client).value();
-    if (!llm)
-      return ReportError(FailedPreconditionError("--proposer llm needs an LLM endpoint: set VIGIL_LLM_URL"));
-  }
   std::unique_ptr<RuleProposer> add_proposer, proposer;
   if (aggregate) {
     Result<std::unique_ptr<RuleProposer>> p = AggregationSetup(f, *ds, *objective, llm.get(), add_proposer);
