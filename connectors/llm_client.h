@@ -3,7 +3,7 @@
 // The interface is small so tests hand in fakes and agents never see HTTP. The real client
 // (OpenAI-compatible /v1/chat/completions over libcurl: vLLM, llama.cpp server, Ollama, OpenAI,
 // Azure OpenAI) is made by MakeLlmClient from the config (llm_url, llm_model, llm_api_key,
-// llm_timeout). Implementations are thread-safe unless documented otherwise.
+// llm_timeout, llm_stream, ...). Implementations are thread-safe unless documented otherwise.
 #pragma once
 
 #include <memory>

@@ -452,6 +452,11 @@ Result<ChatResponse> OpenAiLlmClient::SendOnce(const ChatRequest& request, bool 
 }
 
 Result<ChatResponse> OpenAiLlmClient::Chat(const ChatRequest& request) {
+  if (options_.stream && !request.stream) {  // llm_stream: every caller's request streams
+    ChatRequest streamed = request;
+    streamed.stream = true;
+    return Chat(streamed);
+  }
   RETURN_IF_ERROR(CheckBudget());
   int64_t start_ns = clock_->MonotonicNs();
   Attempt attempt;
@@ -567,6 +572,7 @@ Result<std::unique_ptr<LlmClient>> MakeLlmClient(const Config& config) {
   o.price_input_per_mtok = config.GetDouble("llm_price_input");
   o.price_output_per_mtok = config.GetDouble("llm_price_output");
   o.audit_dir = (std::filesystem::path(config.GetString("data_dir")) / "audit").string();
+  o.stream = config.GetBool("llm_stream");
   ASSIGN_OR_RETURN(auto client, OpenAiLlmClient::Create(std::move(o)));
   return std::unique_ptr<LlmClient>(std::move(client));
 }

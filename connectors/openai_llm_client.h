@@ -66,6 +66,7 @@ struct OpenAiLlmOptions {
   double price_input_per_mtok = 0;   // USD per million prompt tokens
   double price_output_per_mtok = 0;  // USD per million completion tokens
   std::string audit_dir;             // "" = no audit log
+  bool stream = false;               // every request streams, whatever ChatRequest::stream says (llm_stream)
   Clock* clock = nullptr;            // not owned; nullptr = SystemClock()
   uint64_t jitter_seed = 0;          // 0 = seeded from std::random_device
 };

@@ -8,8 +8,13 @@
 #include <chrono>
 #include <deque>
 #include <filesystem>
+#include <fstream>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
+
+#include <unistd.h>
 
 #include "core/json.h"
 
@@ -630,6 +635,79 @@ TEST_CASE("MakeLlmClient: none without a URL; built from config otherwise; bad U
   REQUIRE(some.ok());
   REQUIRE(*some != nullptr);
   CHECK((*some)->Describe() == "openai:http://127.0.0.1:8000/v1/chat/completions model=qwen");
+}
+
+// llm_stream (VIGIL_LLM_STREAM / config file / --llm-stream) reaches every caller through the
+// client MakeLlmClient builds: a request that did not ask for a stream is streamed all the same.
+TEST_CASE("MakeLlmClient: llm_stream streams every request; bad values name the setting and the value") {
+  ScriptedOpenAiServer srv;
+  Scripted s;
+  s.sse = StreamedToolCall(false);
+  srv.Push(s);
+  Scripted plain;
+  plain.body = kPlainAnswer;
+  srv.Push(plain);
+  auto env = [](std::map<std::string, std::string> vars) {
+    return [vars](std::string_view name) -> std::optional<std::string> {
+      auto it = vars.find(std::string(name));
+      if (it == vars.end()) return std::nullopt;
+      return it->second;
+    };
+  };
+  auto names = [] { return std::vector<std::string>{"VIGIL_LLM_URL", "VIGIL_LLM_STREAM", "VIGIL_DATA_DIR"}; };
+  const std::string dir = (std::filesystem::temp_directory_path() /
+                           ("vigil_llm_stream_" + std::to_string(::getpid()))).string();
+  std::filesystem::create_directories(dir);  // data_dir: the audit log goes there
+  Result<Config> config = Config::Load(
+      {}, env({{"VIGIL_LLM_URL", srv.Url()}, {"VIGIL_LLM_STREAM", "true"}, {"VIGIL_DATA_DIR", dir}}), names);
+  REQUIRE(config.ok());
+  CHECK(config->GetBool("llm_stream"));
+  CHECK(config->SourceOf("llm_stream") == "environment VIGIL_LLM_STREAM");
+  auto client = MakeLlmClient(*config);
+  REQUIRE(client.ok());
+  REQUIRE(*client != nullptr);
+  ChatRequest req = Ask("x");  // req.stream is false: the setting streams it
+  auto r = (*client)->Chat(req);
+  REQUIRE(r.ok());
+  CHECK(r->message.tool_calls.size() == 1);
+  CHECK(r->usage.total() == 29);
+  // Off (the default, or a flag's override): the same request is a plain one.
+  REQUIRE(config->Set("llm_stream", "false", "flag --llm-stream").ok());
+  auto unstreamed = MakeLlmClient(*config);
+  REQUIRE(unstreamed.ok());
+  auto r2 = (*unstreamed)->Chat(req);
+  REQUIRE(r2.ok());
+  CHECK(r2->message.content == "NCCL timeout on rank 3.");
+  auto got = srv.received();
+  REQUIRE(got.size() == 2);
+  CHECK(got[0].body["stream"] == true);
+  CHECK_FALSE(got[1].body.contains("stream"));
+  CHECK_FALSE(Config::Defaults().GetBool("llm_stream"));
+
+  Result<Config> maybe = Config::Load({}, env({{"VIGIL_LLM_STREAM", "maybe"}}), names);
+  REQUIRE_FALSE(maybe.ok());
+  CHECK(maybe.status().code() == StatusCode::kInvalidArgument);
+  CHECK(maybe.status().message() ==
+        "invalid value `maybe` for llm_stream (from environment VIGIL_LLM_STREAM): expected true or false, got "
+        "`maybe`");
+  // The config file: a JSON boolean works, a number is refused naming the key and the file.
+  {
+    std::ofstream(dir + "/on.json") << R"({"llm_stream": true})";
+    std::ofstream(dir + "/bad.json") << R"({"llm_stream": 2})";
+  }
+  Result<Config> on = Config::Load({{"config", dir + "/on.json"}}, env({}), names);
+  REQUIRE(on.ok());
+  CHECK(on->GetBool("llm_stream"));
+  Result<Config> bad = Config::Load({{"config", dir + "/bad.json"}}, env({}), names);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().message() == "invalid value `2` for llm_stream (from config file " + dir +
+                                      "/bad.json): expected true or false, got `2`");
+  // The environment overrides the file, a flag both.
+  Result<Config> both =
+      Config::Load({{"config", dir + "/on.json"}, {"llm_stream", "no"}}, env({{"VIGIL_LLM_STREAM", "on"}}), names);
+  REQUIRE(both.ok());
+  CHECK_FALSE(both->GetBool("llm_stream"));
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -32,6 +32,8 @@ constexpr ConfigOption kOptions[] = {
     {"llm_model", "--llm-model", "VIGIL_LLM_MODEL", "", ConfigType::kString, "model name sent to the LLM endpoint", ""},
     {"llm_api_key", "--llm-api-key", "VIGIL_LLM_API_KEY", "", ConfigType::kString,
      "API key (Bearer token; sent as api-key header for Azure)", ""},
+    {"llm_stream", "--llm-stream", "VIGIL_LLM_STREAM", "false", ConfigType::kBool,
+     "ask for every LLM answer as a server-sent event stream (same answers, assembled); the --llm-stream flag of train-rules and eval detect overrides it", ""},
     {"llm_timeout", "--llm-timeout", "VIGIL_LLM_TIMEOUT", "120s", ConfigType::kDuration,
      "time limit for one LLM request", ""},
     {"llm_api_version", "--llm-api-version", "VIGIL_LLM_API_VERSION", "2024-10-21", ConfigType::kString, "Azure OpenAI api-version query parameter (used only for Azure deployment URLs)", ""},

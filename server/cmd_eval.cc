@@ -106,15 +106,24 @@ CommandRunner SetupEval(CLI::App& sub) {
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
   detect->add_flag("--no-plots", *no_plots, "skip the SVG plots");
-  detect->add_flag("--llm-stream", opts->llm_stream,
-                   "rules-llm: ask for each answer as a server-sent event stream (same result, assembled)");
+  CLI::Option* stream = detect->add_flag(
+      "--llm-stream", opts->llm_stream,
+      "rules-llm: ask for each answer as a server-sent event stream (same result, assembled); overrides "
+      "the llm_stream setting (VIGIL_LLM_STREAM), --llm-stream=false turns it off");
   // eval diagnose: the diagnosis benchmark (evals/diagnosis_eval.h).
   CLI::App* diagnose = sub.add_subcommand("diagnose", "diagnosis benchmark over scenario cases");
   auto dopts = std::make_shared<DiagnosisEvalOptions>();
   diagnose->add_option("--cases", dopts->cases_dir, "folder of case files (evals/diagnosis/dev)")->required();
   diagnose->add_option("--out", dopts->out_dir, "report folder (default eval-out/diagnose-<folder>)");
   diagnose->add_option("--pack", dopts->pack_dir, "knowledge pack folder")->capture_default_str();
-  return [detect, diagnose, opts, detectors, no_plots, dopts, pot_level, pot_risk](const Config& config) -> int {
+  return [detect, diagnose, opts, detectors, no_plots, dopts, pot_level, pot_risk,
+          stream](const Config& base_config) -> int {
+    // --llm-stream (or --llm-stream=false) overrides the llm_stream setting for the LLM client.
+    Config config = base_config;
+    if (stream->count() > 0) {
+      Status st = config.Set("llm_stream", opts->llm_stream ? "true" : "false", "flag --llm-stream");
+      if (!st.ok()) return ReportError(st);
+    }
     if (diagnose->parsed()) return RunDiagnoseEvalCommand(*dopts, config);
     if (!detect->parsed()) return NotImplemented("eval");
     // A POT setting without POT thresholds would be ignored silently: refuse it.

@@ -26,6 +26,7 @@ struct TrainFlags {
   double validation = 0.25;
   size_t max_series = 0, max_points = 0;
   bool llm_stream = false;
+  bool llm_stream_given = false;  // the flag was on the command line: it overrides llm_stream
 };
 
 // A progress bar with ETA on a terminal, one plain line per target otherwise.
@@ -65,7 +66,7 @@ class Progress {
 // --proposer llm) the LLM rule agents write the suppress and add rules themselves, told the base's
 // false alarms and misses and reviewed on the combination (LlmProposer::SetBase).
 Result<std::unique_ptr<RuleProposer>> AggregationSetup(const TrainFlags& f, const Dataset& ds,
-                                                       Objective objective, LlmClient* llm,
+                                                       Objective objective, LlmClient* llm, bool llm_stream,
                                                        std::unique_ptr<RuleProposer>& add_holder) {
   if (f.base.empty())
     return InvalidArgumentError("--mode aggregate needs --base mad-band|iforest|flags:FILE");
@@ -93,7 +94,7 @@ Result<std::unique_ptr<RuleProposer>> AggregationSetup(const TrainFlags& f, cons
     // The LLM agents write both roles, told the base's false alarms and misses, and every proposal
     // is reviewed as the combination with the base.
     RuleAgentOptions ro;
-    ro.stream = f.llm_stream;
+    ro.stream = llm_stream;
     auto agents = std::make_unique<LlmProposer>(llm, ro);
     agents->SetBase(std::move(base_fn), ao.base_name);
     return std::unique_ptr<RuleProposer>(std::move(agents));
@@ -107,7 +108,14 @@ Result<std::unique_ptr<RuleProposer>> AggregationSetup(const TrainFlags& f, cons
   return std::unique_ptr<RuleProposer>(std::make_unique<AggregationProposer>(std::move(base_fn), ao));
 }
 
-int Run(const TrainFlags& f, const Config& config) {
+int Run(const TrainFlags& f, const Config& base_config) {
+  // --llm-stream (or --llm-stream=false) overrides the llm_stream setting (VIGIL_LLM_STREAM, the
+  // config file), for the client and the agents alike.
+  Config config = base_config;
+  if (f.llm_stream_given) {
+    Status st = config.Set("llm_stream", f.llm_stream ? "true" : "false", "flag --llm-stream");
+    if (!st.ok()) return ReportError(st);
+  }
   const bool aggregate = f.mode == "aggregate";
   Result<TrainMode> mode = aggregate ? Result<TrainMode>(TrainMode::kOneForOne) : ParseTrainMode(f.mode);
   if (!mode.ok()) {
@@ -118,7 +126,7 @@ int Run(const TrainFlags& f, const Config& config) {
     return ReportError(InvalidArgumentError("--base is for --mode aggregate only"));
   Result<Objective> objective = ParseObjective(f.objective);
   if (!objective.ok()) return ReportError(objective.status());
-  if (f.llm_stream && f.proposer != "llm")
+  if (f.llm_stream_given && f.llm_stream && f.proposer != "llm")
     return ReportError(InvalidArgumentError("--llm-stream applies only with --proposer llm"));
   if (f.proposer != "builtin" && f.proposer != "llm")
     return ReportError(InvalidArgumentError("--proposer must be builtin or llm, got `" + f.proposer + "`"));
@@ -145,12 +153,13 @@ int Run(const TrainFlags& f, const Config& config) {
   if (!ds.ok()) return ReportError(ds.status());
   std::unique_ptr<RuleProposer> add_proposer, proposer;
   if (aggregate) {
-    Result<std::unique_ptr<RuleProposer>> p = AggregationSetup(f, *ds, *objective, llm.get(), add_proposer);
+    Result<std::unique_ptr<RuleProposer>> p =
+        AggregationSetup(f, *ds, *objective, llm.get(), config.GetBool("llm_stream"), add_proposer);
     if (!p.ok()) return ReportError(p.status());
     proposer = std::move(p).value();
   } else if (llm) {
     RuleAgentOptions ro;
-    ro.stream = f.llm_stream;
+    ro.stream = config.GetBool("llm_stream");
     proposer = std::make_unique<LlmProposer>(llm.get(), ro);
   } else {
     proposer = std::make_unique<BuiltinProposer>();
@@ -237,9 +246,14 @@ CommandRunner SetupTrainRules(CLI::App& sub) {
   sub.add_option("--filter", f->filter, "only series whose name contains this");
   sub.add_option("--max-series", f->max_series, "at most this many series (0 = all)");
   sub.add_option("--max-points", f->max_points, "at most this many points per series (0 = all)");
-  sub.add_flag("--llm-stream", f->llm_stream,
-               "llm: ask for each answer as a server-sent event stream (same result, assembled)");
-  return [f](const Config& config) { return Run(*f, config); };
+  CLI::Option* stream = sub.add_flag(
+      "--llm-stream", f->llm_stream,
+      "llm: ask for each answer as a server-sent event stream (same result, assembled); overrides the "
+      "llm_stream setting (VIGIL_LLM_STREAM), --llm-stream=false turns it off");
+  return [f, stream](const Config& config) {
+    f->llm_stream_given = stream->count() > 0;
+    return Run(*f, config);
+  };
 }
 
 }  // namespace vigil
