@@ -150,6 +150,45 @@ std::vector<Feature> Features(const TrainingData& data, const std::vector<int>& 
   return f;
 }
 
+// Candidate thresholds of a labeled fit, in the order they are tried (the first of equal F1
+// wins): quantiles of the training values, then, for up to kAnomalyCuts labeled anomalous points
+// (evenly spaced by rank), the cut just short of each — the largest training value below it (the
+// smallest above it for a `low` feature) — so the rule fires from that point on. The quantile grid
+// alone cannot cut between normal values and anomalies when the anomalies' share of the points is
+// not near a grid step (a few spikes in 1 600 points: 0.99 keeps normal points, 0.995 drops
+// anomalies).
+std::vector<double> LabeledCuts(const std::vector<std::vector<double>>& values, std::vector<double> finite,
+                                const std::vector<TimeSeries>& train, bool low) {
+  constexpr size_t kAnomalyCuts = 32;
+  std::vector<double> cuts;
+  for (double q : {0.5, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 0.995, 0.998, 0.999, 0.9995, 0.9999}) {
+    cuts.push_back(LowerQuantile(finite, low ? 1 - q : q));
+  }
+  std::vector<double> anomalous;
+  for (size_t i = 0; i < train.size() && i < values.size(); ++i) {
+    if (!train[i].has_anomaly_labels()) continue;
+    for (size_t j = 0; j < values[i].size() && j < train[i].anomaly_labels.size(); ++j) {
+      if (train[i].anomaly_labels[j] && std::isfinite(values[i][j])) anomalous.push_back(values[i][j]);
+    }
+  }
+  if (anomalous.empty()) return cuts;
+  std::sort(anomalous.begin(), anomalous.end());
+  anomalous.erase(std::unique(anomalous.begin(), anomalous.end()), anomalous.end());
+  std::sort(finite.begin(), finite.end());
+  const size_t m = std::min(kAnomalyCuts, anomalous.size());
+  for (size_t r = 0; r < m; ++r) {
+    const double v = anomalous[m == 1 ? 0 : r * (anomalous.size() - 1) / (m - 1)];
+    if (!low) {
+      auto it = std::lower_bound(finite.begin(), finite.end(), v);
+      if (it != finite.begin()) cuts.push_back(*(it - 1));
+    } else {
+      auto it = std::upper_bound(finite.begin(), finite.end(), v);
+      if (it != finite.end()) cuts.push_back(*it);
+    }
+  }
+  return cuts;
+}
+
 std::string RuleText(const std::string& name, const std::string& selector, const std::string& condition,
                      const std::string& explain_expr) {
   return "rule " + name + " {\n  select " + selector + "\n  when " + condition + "\n  explain \"" + name +
@@ -213,8 +252,7 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
     if (lo == hi) continue;  // constant feature: nothing to threshold
     if (labeled) {
       double best = -1;
-      for (double q : {0.5, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 0.995, 0.998, 0.999, 0.9995, 0.9999}) {
-        const double t = LowerQuantile(finite, f.low ? 1 - q : q);
+      for (double t : LabeledCuts(*values, finite, data.train, f.low)) {
         ASSIGN_OR_RETURN(DetectionCounts c, Count(data.train, Threshold(*values, t, f.low), k));
         const double f1 = ObjectiveF1(c, objective);
         if (f1 > best) {

@@ -16,7 +16,8 @@
 // with W from a small grid. Feature values come from the engine (RuleEvaluator::Values).
 //
 // Fitting, on the training chunks only:
-//   labeled:   T = the training-score quantile (or maximum) with the best objective F1 there;
+//   labeled:   T = the cut with the best objective F1 there, among training-score quantiles and
+//              the cuts just short of (up to 32) labeled anomalous points' scores;
 //   unlabeled: T = the largest (value-low/flatline: smallest) training value, plus
 //              `unlabeled_margin` of the training range — the rule stays silent on history that
 //              is assumed mostly normal.
