@@ -922,29 +922,96 @@ class BatchRule {
     if (built_.insert({&group, in.node}).second) MergeGroup(in, group, values.data());
     return values.data() + agg_offset_[m];
   }
-  // Merges the group's timestamps, each distinct one once, without branches on the data (which
-  // peers have the next timestamp is as good as random when their clocks differ): head[q] is
-  // peer q's next timestamp, kEnd once it has none; at[q] its points at or before the current
-  // time. At each time the aggregation takes each peer's latest value (skipping NaN and values
-  // older than the lookback, peers in group order as streaming gathers them) and is written to
-  // the members whose point it is.
+  // The aggregation `in` of the group at each distinct timestamp of its members, written to
+  // each member's column (`values` at agg_offset_): MergeAny's steps.
   void MergeGroup(const Instr& in, const std::vector<size_t>& group, double* values) {
     const PlanNode& node = plan_.nodes[in.node];
-    const AggFn fn = node.agg_fn;
-    const double quantile = node.constant;
-    const int64_t lookback = plan_.lookback_ms;
-    constexpr int64_t kEnd = std::numeric_limits<int64_t>::max();
-    struct Member {
-      const int64_t* t;
-      ptrdiff_t n;
-      const double* v;
-      double* out;
-    };
-    std::vector<Member> merge;  // the peers with points (an empty series has no timestamps)
+    std::vector<MergePeer> merge;  // the peers with points (an empty series has no timestamps)
     for (size_t q : group) {
       const ptrdiff_t n = static_cast<ptrdiff_t>(S(q).size());
       if (n > 0) merge.push_back({S(q).timestamps_ms.data(), n, Column(q, in.a), values + agg_offset_[q]});
     }
+    const MergeArgs args{node.agg_fn, node.constant, plan_.lookback_ms};
+    // Groups of up to eight peers (ranks of a node, a job's few workers) take a copy with the
+    // peer count fixed: the per-peer cursors live in registers and the peer loops unroll. The
+    // same steps in the same order as the general loop, so the same values.
+    switch (merge.size()) {
+      case 0: return;
+      case 1: return MergeFixed<1>(args, merge.data());
+      case 2: return MergeFixed<2>(args, merge.data());
+      case 3: return MergeFixed<3>(args, merge.data());
+      case 4: return MergeFixed<4>(args, merge.data());
+      case 5: return MergeFixed<5>(args, merge.data());
+      case 6: return MergeFixed<6>(args, merge.data());
+      case 7: return MergeFixed<7>(args, merge.data());
+      case 8: return MergeFixed<8>(args, merge.data());
+      default: return MergeAny(args, merge);
+    }
+  }
+  struct MergePeer {
+    const int64_t* t;
+    ptrdiff_t n;
+    const double* v;
+    double* out;
+  };
+  struct MergeArgs {
+    AggFn fn;
+    double quantile;
+    int64_t lookback;
+  };
+  static constexpr int64_t kMergeEnd = std::numeric_limits<int64_t>::max();
+  // One timestamp of the merge for peer q (MergeGroup): moves its cursor past `next` when it
+  // has a point there, gathers its latest value into vals[*k] (counted when not NaN and not
+  // older than the lookback) and returns where the aggregate goes (its point at `next`, or
+  // *spare).
+  [[gnu::always_inline]] static double* MergeStep(const MergePeer& p, int64_t next, int64_t lookback,
+                                                  ptrdiff_t* at, int64_t* head, size_t* live, double* vals,
+                                                  size_t* k, double* spare) {
+    const bool here = *at < p.n && *head == next;
+    const ptrdiff_t j = *at + (here ? 1 : 0);  // points at or before next
+    *at = j;
+    *head = j < p.n ? p.t[std::min(j, p.n - 1)] : kMergeEnd;
+    *live += j < p.n ? 1 : 0;
+    const ptrdiff_t latest = j > 0 ? j - 1 : 0;
+    const double v = p.v[latest];
+    vals[*k] = v;
+    *k += j > 0 && !detail::ElapsedOver(p.t[latest], next, lookback) && !std::isnan(v) ? 1 : 0;
+    return here ? p.out + latest : spare;
+  }
+  template <size_t kNp>
+  static void MergeFixed(const MergeArgs& args, const MergePeer* peers) {
+    MergePeer merge[kNp];
+    ptrdiff_t at[kNp];
+    int64_t head[kNp];
+    double* dst[kNp];
+    double vals[kNp];
+    for (size_t q = 0; q < kNp; ++q) {
+      merge[q] = peers[q];
+      at[q] = 0;
+      head[q] = merge[q].t[0];
+    }
+    double spare;
+    for (size_t live = kNp; live > 0;) {
+      int64_t next = kMergeEnd;
+#pragma GCC unroll 8
+      for (size_t q = 0; q < kNp; ++q) next = std::min(next, head[q]);
+      live = 0;
+      size_t k = 0;
+#pragma GCC unroll 8
+      for (size_t q = 0; q < kNp; ++q)
+        dst[q] = MergeStep(merge[q], next, args.lookback, &at[q], &head[q], &live, vals, &k, &spare);
+      const double agg = detail::Aggregate(args.fn, args.quantile, vals, k);
+#pragma GCC unroll 8
+      for (size_t q = 0; q < kNp; ++q) *dst[q] = agg;
+    }
+  }
+  // Merges the group's timestamps, each distinct one once, without branches on the data (which
+  // peers have the next timestamp is as good as random when their clocks differ): head[q] is
+  // peer q's next timestamp, kMergeEnd once it has none; at[q] its points at or before the
+  // current time. At each time the aggregation takes each peer's latest value (skipping NaN and
+  // values older than the lookback, peers in group order as streaming gathers them) and is
+  // written to the members whose point it is.
+  void MergeAny(const MergeArgs& args, const std::vector<MergePeer>& merge) {
     const size_t np = merge.size();
     std::vector<ptrdiff_t> at(np, 0);
     std::vector<int64_t> head(np);
@@ -953,27 +1020,16 @@ class BatchRule {
     agg_vals_.resize(np);
     double* vals = agg_vals_.data();
     double spare;  // where peers without a point at the current time write
-    // (A peer may have a point at kEnd itself: `live` counts the peers not done, so that point
-    // is merged too.)
+    // (A peer may have a point at kMergeEnd itself: `live` counts the peers not done, so that
+    // point is merged too.)
     for (size_t live = np; live > 0;) {
-      int64_t next = kEnd;
+      int64_t next = kMergeEnd;
       for (size_t q = 0; q < np; ++q) next = std::min(next, head[q]);
       live = 0;
       size_t k = 0;
-      for (size_t q = 0; q < np; ++q) {
-        const Member& p = merge[q];
-        const bool here = at[q] < p.n && head[q] == next;
-        const ptrdiff_t j = at[q] + (here ? 1 : 0);  // points at or before next
-        at[q] = j;
-        head[q] = j < p.n ? p.t[std::min(j, p.n - 1)] : kEnd;
-        live += j < p.n ? 1 : 0;
-        const ptrdiff_t latest = j > 0 ? j - 1 : 0;
-        const double v = p.v[latest];
-        vals[k] = v;
-        k += j > 0 && !detail::ElapsedOver(p.t[latest], next, lookback) && !std::isnan(v) ? 1 : 0;
-        dst[q] = here ? p.out + latest : &spare;
-      }
-      const double agg = detail::Aggregate(fn, quantile, vals, k);
+      for (size_t q = 0; q < np; ++q)
+        dst[q] = MergeStep(merge[q], next, args.lookback, &at[q], &head[q], &live, vals, &k, &spare);
+      const double agg = detail::Aggregate(args.fn, args.quantile, vals, k);
       for (size_t q = 0; q < np; ++q) *dst[q] = agg;
     }
   }

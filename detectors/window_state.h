@@ -1876,7 +1876,7 @@ class OffsetState {
 
 // Cross-series aggregation of the n values gathered for one group at one time; `vals` is
 // scratch (reordered). Peers are gathered in series order by both engines.
-inline double Aggregate(AggFn fn, double q, double* vals, size_t n) {
+[[gnu::always_inline]] inline double Aggregate(AggFn fn, double q, double* vals, size_t n) {
   if (fn == AggFn::kCount) return static_cast<double>(n);
   if (n == 0) return kNaN;
   switch (fn) {
