@@ -24,65 +24,22 @@ class HashEmbedder final : public Embedder {
   Result<std::vector<float>> Embed(std::span<const std::string> texts) const override {
     std::vector<float> out(texts.size() * dim_, 0.0f);
     FeatureCounts feats;
-    std::string chars;           // the text's tokens, concatenated
-    std::vector<size_t> starts;  // token i is chars[starts[i], starts[i + 1])
-    std::string padded;          // "<" + word + ">"
+    kb::TokenStream tokens;
+    std::string padded;
     for (size_t t = 0; t < texts.size(); ++t) {
-      feats.Clear();
-      chars.clear();
-      starts.clear();
-      kb::ForEachToken(texts[t], [&](const std::string& tok) {
-        starts.push_back(chars.size());
-        chars += tok;
-      });
-      starts.push_back(chars.size());
-      const size_t n_words = starts.size() - 1;
-      auto word = [&](size_t i) {
-        return std::string_view(chars).substr(starts[i], starts[i + 1] - starts[i]);
-      };
-      for (size_t i = 0; i < n_words; ++i) {
-        std::string_view w = word(i);
-        feats.Count(kb::Fnv1a64(w, kWordSeed), 1.0f);
-        if (i + 1 < n_words) feats.Count(kb::Fnv1a64(word(i + 1), kb::Fnv1a64(w, kBigramSeed)), 1.0f);
-        // Character n-grams of "<" + w + ">", hashed from a padded copy of the word.
-        padded.assign(1, '<');
-        padded.append(w);
-        padded.push_back('>');
-        const auto* c = reinterpret_cast<const unsigned char*>(padded.data());
-        const size_t m = padded.size();
-        for (size_t s = 0; s + 3 <= m; ++s) {
-          uint64_t h = kCharSeed + 3;
-          h = (h ^ c[s]) * kFnvPrime;
-          h = (h ^ c[s + 1]) * kFnvPrime;
-          h = (h ^ c[s + 2]) * kFnvPrime;
-          feats.Count(h, kCharWeight);
-        }
-        for (size_t s = 0; s + 4 <= m; ++s) {
-          uint64_t h = kCharSeed + 4;
-          h = (h ^ c[s]) * kFnvPrime;
-          h = (h ^ c[s + 1]) * kFnvPrime;
-          h = (h ^ c[s + 2]) * kFnvPrime;
-          h = (h ^ c[s + 3]) * kFnvPrime;
-          feats.Count(h, kCharWeight);
-        }
-      }
-      float* row = out.data() + t * dim_;
-      // (Most features occur once: 1 + log 1 = 1 exactly, without the log; for a power-of-two
-      // dim the mask equals the modulo, without a 64-bit division per feature.)
-      const uint64_t mask = (dim_ & (dim_ - 1)) == 0 ? dim_ - 1 : 0;
-      feats.ForEach([&](uint64_t h, float count, float weight) {
-        float w = count == 1.0f ? weight : weight * (1.0f + std::log(count));  // sublinear tf, count >= 1
-        size_t bucket = mask ? h & mask : h % dim_;
-        float sign = ((h >> 63) & 1) ? -1.0f : 1.0f;
-        row[bucket] += sign * w;
-      });
-      double norm = 0;
-      for (size_t d = 0; d < dim_; ++d) norm += double(row[d]) * row[d];
-      if (norm > 0) {
-        float inv = static_cast<float>(1.0 / std::sqrt(norm));
-        for (size_t d = 0; d < dim_; ++d) row[d] *= inv;
-      }
+      tokens.Clear();
+      tokens.Append(texts[t]);
+      EmbedOne(tokens, &feats, &padded, out.data() + t * dim_);
     }
+    return out;
+  }
+
+  bool embeds_tokens() const override { return true; }
+  Result<std::vector<float>> EmbedTokens(std::span<const kb::TokenStream* const> texts) const override {
+    std::vector<float> out(texts.size() * dim_, 0.0f);
+    FeatureCounts feats;
+    std::string padded;
+    for (size_t t = 0; t < texts.size(); ++t) EmbedOne(*texts[t], &feats, &padded, out.data() + t * dim_);
     return out;
   }
 
@@ -147,7 +104,54 @@ class HashEmbedder final : public Embedder {
     uint32_t epoch_ = 1;
   };
 
-  static constexpr uint64_t kWordSeed = 0x9e3779b97f4a7c15ULL;
+  // One text's row (zeroed by the caller) from its tokens; `feats` and `padded` are scratch.
+  void EmbedOne(const kb::TokenStream& tokens, FeatureCounts* feats, std::string* padded, float* row) const {
+    feats->Clear();
+    const size_t n_words = tokens.size();
+    for (size_t i = 0; i < n_words; ++i) {
+      std::string_view w = tokens.token(i);
+      feats->Count(tokens.hashes[i], 1.0f);  // == kb::Fnv1a64(w, kWordSeed)
+      if (i + 1 < n_words) feats->Count(kb::Fnv1a64(tokens.token(i + 1), kb::Fnv1a64(w, kBigramSeed)), 1.0f);
+      // Character n-grams of "<" + w + ">", hashed from a padded copy of the word.
+      padded->assign(1, '<');
+      padded->append(w);
+      padded->push_back('>');
+      const auto* c = reinterpret_cast<const unsigned char*>(padded->data());
+      const size_t m = padded->size();
+      for (size_t s = 0; s + 3 <= m; ++s) {
+        uint64_t h = kCharSeed + 3;
+        h = (h ^ c[s]) * kFnvPrime;
+        h = (h ^ c[s + 1]) * kFnvPrime;
+        h = (h ^ c[s + 2]) * kFnvPrime;
+        feats->Count(h, kCharWeight);
+      }
+      for (size_t s = 0; s + 4 <= m; ++s) {
+        uint64_t h = kCharSeed + 4;
+        h = (h ^ c[s]) * kFnvPrime;
+        h = (h ^ c[s + 1]) * kFnvPrime;
+        h = (h ^ c[s + 2]) * kFnvPrime;
+        h = (h ^ c[s + 3]) * kFnvPrime;
+        feats->Count(h, kCharWeight);
+      }
+    }
+    // (Most features occur once: 1 + log 1 = 1 exactly, without the log; for a power-of-two
+    // dim the mask equals the modulo, without a 64-bit division per feature.)
+    const uint64_t mask = (dim_ & (dim_ - 1)) == 0 ? dim_ - 1 : 0;
+    feats->ForEach([&](uint64_t h, float count, float weight) {
+      float w = count == 1.0f ? weight : weight * (1.0f + std::log(count));  // sublinear tf, count >= 1
+      size_t bucket = mask ? h & mask : h % dim_;
+      float sign = ((h >> 63) & 1) ? -1.0f : 1.0f;
+      row[bucket] += sign * w;
+    });
+    double norm = 0;
+    for (size_t d = 0; d < dim_; ++d) norm += double(row[d]) * row[d];
+    if (norm > 0) {
+      float inv = static_cast<float>(1.0 / std::sqrt(norm));
+      for (size_t d = 0; d < dim_; ++d) row[d] *= inv;
+    }
+  }
+
+  static constexpr uint64_t kWordSeed = kb::kWordHashSeed;
   static constexpr uint64_t kBigramSeed = 0xc2b2ae3d27d4eb4fULL;
   static constexpr uint64_t kCharSeed = 0x165667b19e3779f9ULL;
   static constexpr float kCharWeight = 0.25f;
@@ -201,6 +205,10 @@ Result<std::map<std::string, std::string>> ParseKv(std::string_view rest, const 
 }
 
 }  // namespace
+
+Result<std::vector<float>> Embedder::EmbedTokens(std::span<const kb::TokenStream* const>) const {
+  return UnimplementedError("embedder `" + Spec() + "` embeds text, not token streams");
+}
 
 Result<std::unique_ptr<Embedder>> MakeEmbedder(const std::string& spec) {
   const std::string accepted = "accepted: builtin[:dim=N], openai:URL model=NAME [key_env=VAR] [dim=N]";

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "knowledge/text_util.h"
 
 namespace vigil {
 
@@ -29,6 +30,12 @@ class Embedder {
   virtual std::string Spec() const = 0;
   // One row of dim() floats per text, L2-normalised (all-zero rows for texts with no features).
   virtual Result<std::vector<float>> Embed(std::span<const std::string> texts) const = 0;
+  // True when the embedder sees a text only through its kb::Tokenize tokens (builtin): then
+  // EmbedTokens of each text's kb::TokenStream gives exactly Embed's rows, and the import
+  // tokenises each entry once for the embedder and the BM25 index. Others (remote embedders)
+  // return false and their EmbedTokens is Unimplemented.
+  virtual bool embeds_tokens() const { return false; }
+  virtual Result<std::vector<float>> EmbedTokens(std::span<const kb::TokenStream* const> texts) const;
 };
 
 Result<std::unique_ptr<Embedder>> MakeEmbedder(const std::string& spec);

@@ -138,4 +138,32 @@ TEST_CASE("builtin embedder equals the reference feature-hashing definition") {
   }
 }
 
+TEST_CASE("builtin EmbedTokens of each text's token stream gives Embed's rows bit for bit") {
+  std::vector<std::string> texts = {"", "a", "Xid 79: GPU has fallen off the bus", "ab ab ab ab x_y.z",
+                                    "d\xc3\xa9j\xc3\xa0 vu \xe2\x80\x94 caf\xc3\xa9"};
+  std::ifstream pack("data/knowledge/pack/network.jsonl");
+  REQUIRE(pack.good());
+  for (std::string line; std::getline(pack, line);) texts.push_back(line);
+  std::vector<kb::TokenStream> streams(texts.size());
+  std::vector<const kb::TokenStream*> ptrs;
+  for (size_t t = 0; t < texts.size(); ++t) {
+    // As the import builds them: the text's first line, then the rest (joined by '\n').
+    const size_t nl = std::min(texts[t].size(), texts[t].find('\n'));
+    streams[t].Append(std::string_view(texts[t]).substr(0, nl));
+    if (nl < texts[t].size()) streams[t].Append(std::string_view(texts[t]).substr(nl + 1));
+    ptrs.push_back(&streams[t]);
+  }
+  for (size_t dim : {16, 100, 512}) {
+    auto e = MakeEmbedder("builtin:dim=" + std::to_string(dim));
+    REQUIRE(e.ok());
+    CHECK((*e)->embeds_tokens());
+    auto want = (*e)->Embed(texts);
+    auto got = (*e)->EmbedTokens(ptrs);
+    REQUIRE(want.ok());
+    REQUIRE(got.ok());
+    REQUIRE(got->size() == want->size());
+    CHECK(std::memcmp(got->data(), want->data(), got->size() * sizeof(float)) == 0);
+  }
+}
+
 }  // namespace vigil

@@ -44,6 +44,9 @@ struct ParsedGuide {
 
 constexpr size_t kMaxChunkBytes = 4000;
 
+// Out of memory (std::bad_alloc) is not a bad record: it propagates (KnowledgeBase::Import reports
+// it as ResourceExhausted naming the file; before 2026-11-30 afternoon a JSON line whose parse
+// ran out of memory was reported as "malformed JSON").
 void ParseIncidentJsonl(std::string_view content, const std::string& file, size_t max_line_bytes,
                         std::vector<ParsedIncident>* out, std::vector<ImportIssue>* issues);
 void ParseIncidentCsv(std::string_view content, const std::string& file, size_t max_record_bytes,

@@ -2,11 +2,20 @@
 // line, or an InvalidArgument naming the spec, never an exception out of the importer.
 #include <doctest/doctest.h>
 
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <new>
 #include <string>
 #include <vector>
 
 #include "knowledge/embedder.h"
 #include "knowledge/importers.h"
+#include "knowledge/knowledge_base.h"
+#include "knowledge/temp_dir_testing.h"
 
 namespace vigil {
 namespace {
@@ -75,4 +84,92 @@ TEST_CASE("embedder spec: dim beyond range or with junk is InvalidArgument namin
 }
 
 }  // namespace
+// Runs `fn` in a child process whose address space may grow by at most `headroom` bytes past
+// its size at the fork (RLIMIT_AS), so a large allocation inside fn fails; returns fn's exit code
+// (-1 when the child did not exit normally).
+template <typename Fn>
+int RunUnderMemoryLimit(size_t headroom, Fn&& fn) {
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    size_t vm_kb = 0;
+    std::ifstream status("/proc/self/status");
+    for (std::string line; std::getline(status, line);)
+      if (line.starts_with("VmSize:")) vm_kb = std::stoul(line.substr(7));
+    status.close();
+    if (vm_kb == 0) _exit(90);
+    rlimit lim{vm_kb * 1024 + headroom, vm_kb * 1024 + headroom};
+    if (setrlimit(RLIMIT_AS, &lim) != 0) _exit(91);
+    _exit(fn());
+  }
+  int st = 0;
+  waitpid(pid, &st, 0);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+// A valid first line, then one incident whose raw_text is a ~0.9 MB string (under the 1 MiB
+// record limit): parsing it needs the lexer's buffer (grown by doubling to 1 MiB) and the value's
+// copy. (Not a huge list: under an allocation failure, nlohmann's destructor of a partly built
+// array allocates its own stack and throws from a noexcept destructor, which terminates.)
+std::string HugeJsonl() {
+  std::string s = "{\"id\": \"a\", \"title\": \"ok\", \"root_cause\": \"cuda_oom\"}\n";
+  s += "{\"id\": \"b\", \"title\": \"x\", \"root_cause\": \"cuda_oom\", \"raw_text\": \"";
+  s.append(900000, 'x');
+  s += "\"}\n";
+  return s;
+}
+
+TEST_CASE("JSONL import: running out of memory while parsing a line is reported as out of memory, not as "
+          "malformed JSON") {
+  const std::string jsonl = HugeJsonl();
+  REQUIRE(jsonl.size() < (1u << 20));
+  {  // without a limit the line parses
+    std::vector<kb::ParsedIncident> out;
+    std::vector<ImportIssue> issues;
+    kb::ParseIncidentJsonl(jsonl, "inc.jsonl", 1 << 20, &out, &issues);
+    REQUIRE(out.size() == 2);
+    CHECK(out[1].incident.raw_text.size() == 900000);
+    CHECK(issues.empty());
+  }
+  // Parser: std::bad_alloc propagates (exit 0); before, it was caught as "malformed JSON" (exit 1).
+  int code = RunUnderMemoryLimit(512 << 10, [&] {
+    std::vector<kb::ParsedIncident> out;
+    std::vector<ImportIssue> issues;
+    out.reserve(4);
+    issues.reserve(4);
+    try {
+      kb::ParseIncidentJsonl(jsonl, "inc.jsonl", 1 << 20, &out, &issues);
+    } catch (const std::bad_alloc&) {
+      return 0;
+    }
+    for (const auto& i : issues)
+      if (i.message.find("malformed JSON") != std::string::npos) return 1;
+    return 2;
+  });
+  CHECK(code == 0);
+  // Import of the file: ResourceExhausted naming the file, nothing written (exit 0).
+  TempDir tmp;
+  const std::string path = (tmp.path / "huge.jsonl").string();
+  std::ofstream(path) << jsonl;
+  KnowledgeOptions o;
+  o.db_path = ":memory:";
+  o.load_pack = false;
+  o.index_spec = "Flat";
+  auto store = KnowledgeBase::Open(o);
+  REQUIRE(store.ok());
+  code = RunUnderMemoryLimit(3 << 19, [&] {
+    try {
+      auto r = (*store)->Import(path);
+      if (r.ok()) return 3;
+      if (r.status().code() != StatusCode::kResourceExhausted) return 4;
+      if (r.status().message().find("huge.jsonl") == std::string::npos) return 5;
+      if (r.status().message().find("out of memory") == std::string::npos) return 6;
+      return 0;
+    } catch (...) {
+      return 7;  // an exception out of Import
+    }
+  });
+  CHECK(code == 0);
+}
+
 }  // namespace vigil

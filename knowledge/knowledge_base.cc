@@ -232,11 +232,15 @@ std::string JsonArrayText(const std::vector<std::string>& v) {
   if (kb::AppendAsciiJsonStringArray(v, &out)) return out;
   return ToJsonArray(v).dump();
 }
-std::vector<std::string> FromJsonArray(const std::string& text) {
+// A stored JSON list column; DataLoss naming the column and the incident when it is not a JSON
+// array of strings (before 2026-11-30 afternoon such a column read as an empty list, silently).
+Result<std::vector<std::string>> FromJsonArray(const std::string& text, const char* column,
+                                               const std::string& incident_id) {
   try {
     return Json::parse(text).get<std::vector<std::string>>();
-  } catch (const std::exception&) {
-    return {};
+  } catch (const Json::exception& e) {
+    return DataLossError("incident `" + incident_id + "`: stored column " + column +
+                         " is not a JSON array of strings (" + e.what() + ")");
   }
 }
 
@@ -371,8 +375,14 @@ class KnowledgeBase::Impl {
     }
     for (int64_t v = version; v < kLatest; ++v) {
       RETURN_IF_ERROR(db->Exec("BEGIN IMMEDIATE"));
-      Status s = db->Exec(kMigrations[v]);
-      if (s.ok() && v + 1 == kDerivedIncidentTextVersion) s = DropDerivedIncidentText();
+      // An exception inside a step (out of memory, a library's throw) is the step's failure:
+      // rolled back like an error, not thrown out of Open with the transaction open.
+      Status s = GuardMigrationStep(v + 1, [&] {
+        Status t = db->Exec(kMigrations[v]);
+        if (t.ok() && v + 1 == kDerivedIncidentTextVersion) t = DropDerivedIncidentText();
+        if (t.ok() && opts.migration_step_hook) opts.migration_step_hook(v + 1);
+        return t;
+      });
       if (s.ok()) s = db->Exec("PRAGMA user_version = " + std::to_string(v + 1));
       if (!s.ok()) {
         db->Exec("ROLLBACK").IgnoreError();
@@ -381,6 +391,20 @@ class KnowledgeBase::Impl {
       RETURN_IF_ERROR(db->Exec("COMMIT"));
     }
     return Status::Ok();
+  }
+
+  template <typename Fn>
+  static Status GuardMigrationStep(int64_t to_version, Fn&& fn) {
+    const std::string step = "schema v" + std::to_string(to_version) + "'s migration step threw ";
+    try {
+      return fn();
+    } catch (const std::bad_alloc&) {
+      return ResourceExhaustedError(step + "std::bad_alloc (out of memory)");
+    } catch (const std::exception& e) {
+      return InternalError(step + "an exception: " + e.what());
+    } catch (...) {
+      return InternalError(step + "an exception of unknown type");
+    }
   }
 
   // Schema v4's data step, inside its transaction: deletes each incident entry's text row that
@@ -749,11 +773,13 @@ class KnowledgeBase::Impl {
   }
 
   // Inserts the entry and, for a guide chunk, its text row (an incident's text is derived from
-  // its incident row since schema v4: EntryTexts); returns the entry id. `body` is kept (moved)
-  // for the lexical index, which gets the entry when its batch commits.
+  // its incident row since schema v4: EntryTexts); returns the entry id. The lexical index gets
+  // the entry when its batch commits, as `tokens` (title's tokens first, `title_tokens` of them:
+  // the stream the embedder read, moved) or, when null, as title and body tokenised here.
   Result<int64_t> InsertEntry(Prepared& p, bool incident, const std::string& incident_id, int64_t chunk_id,
                               const std::string& category, const std::string& component, int64_t time_ms,
-                              const std::string& title, std::string body, Writer& w) {
+                              const std::string& title, const std::string& body, Writer& w,
+                              kb::TokenStream* tokens = nullptr, size_t title_tokens = 0) {
     p.insert_entry.Reset();
     p.insert_entry.Bind(1, std::string_view(incident ? "incident" : "chunk"));
     if (incident)
@@ -768,7 +794,16 @@ class KnowledgeBase::Impl {
       p.insert_text.Bind(1, id).Bind(2, title).Bind(3, body);
       RETURN_IF_ERROR(p.insert_text.Run());
     }
-    w.pending_lexical.push_back({id, title, std::move(body), incident, category, component, time_ms});
+    Writer::PendingText& e = w.pending_lexical.emplace_back();
+    if (tokens) {
+      e.tokens = std::move(*tokens);
+      e.title_tokens = title_tokens;
+    } else {
+      e.tokens.Append(title);
+      e.title_tokens = e.tokens.size();
+      e.tokens.Append(body);
+    }
+    e.doc = {.id = id, .incident = incident, .category = category, .component = component, .time_ms = time_ms};
     return id;
   }
 
@@ -813,16 +848,26 @@ class KnowledgeBase::Impl {
       // rebuilds it from the store instead of saving the short index as current.
       const bool was_dirty = impl_->lexical_dirty;
       if (!pending_lexical.empty()) impl_->lexical_dirty = true;
+      // The batch's entries go in together (each term's postings appended once per batch);
+      // with the test hook, one at a time so it sees each entry before it is added.
+      std::vector<kb::LexicalTokenizedDoc> docs;
+      docs.reserve(pending_lexical.size());
       for (const auto& e : pending_lexical) {
-        if (impl_->opts.before_lexical_add_hook) impl_->opts.before_lexical_add_hook(e.id);
-        impl_->lexical.Add({.id = e.id,
-                            .title = e.title,
-                            .body = e.body,
-                            .incident = e.incident,
-                            .category = e.category,
-                            .component = e.component,
-                            .time_ms = e.time_ms});
+        kb::LexicalTokenizedDoc& doc = docs.emplace_back();
+        doc.doc.id = e.doc.id;
+        doc.doc.incident = e.doc.incident;
+        doc.doc.category = e.doc.category;
+        doc.doc.component = e.doc.component;
+        doc.doc.time_ms = e.doc.time_ms;
+        doc.tokens = &e.tokens;
+        doc.title_tokens = e.title_tokens;
+        if (impl_->opts.before_lexical_add_hook) {
+          impl_->opts.before_lexical_add_hook(e.doc.id);
+          impl_->lexical.AddBatch(docs);
+          docs.clear();
+        }
       }
+      impl_->lexical.AddBatch(docs);
       pending_lexical.clear();
       impl_->lexical_dirty = was_dirty;
       return Status::Ok();
@@ -850,11 +895,14 @@ class KnowledgeBase::Impl {
     std::vector<int64_t> pending_lists;
     std::vector<uint64_t> pending_sketches;  // with the check on: kSketchWords per pending entry
     struct PendingText {
-      int64_t id;
-      std::string title, body;
-      bool incident;
-      std::string category, component;
-      int64_t time_ms;
+      struct {
+        int64_t id = 0;
+        bool incident = true;
+        std::string category, component;
+        int64_t time_ms = 0;
+      } doc;
+      kb::TokenStream tokens;  // title's, then body's
+      size_t title_tokens = 0;
     };
     std::vector<PendingText> pending_lexical;
 
@@ -1037,13 +1085,24 @@ class KnowledgeBase::Impl {
     RecentVectors recent(d);
     for (size_t start = 0; start < valid.size(); start += kEmbedChunk) {
       size_t n = std::min(kEmbedChunk, valid.size() - start);
-      std::vector<std::string> texts, bodies;
+      // Each entry's title and body are tokenised once, for the embedder (when it reads tokens:
+      // the builtin one; its tokens of title + "\n" + body are the title's, then the body's)
+      // and for the BM25 index, which gets the stream when the entry's batch commits.
+      std::vector<kb::TokenStream> tokens(n);
+      std::vector<size_t> title_tokens(n);
+      std::vector<std::string> texts;  // for an embedder that reads text
+      std::vector<const kb::TokenStream*> token_ptrs;
       for (size_t i = 0; i < n; ++i) {
         auto* p = valid[start + i];
-        bodies.push_back(IncidentBody(p->incident, p->extra));
-        texts.push_back(p->incident.title + "\n" + bodies.back());
+        const std::string body = IncidentBody(p->incident, p->extra);
+        tokens[i].Append(p->incident.title);
+        title_tokens[i] = tokens[i].size();
+        tokens[i].Append(body);
+        token_ptrs.push_back(&tokens[i]);
+        if (!embedder->embeds_tokens()) texts.push_back(p->incident.title + "\n" + body);
       }
-      ASSIGN_OR_RETURN(auto vecs, embedder->Embed(texts));
+      ASSIGN_OR_RETURN(auto vecs, embedder->embeds_tokens() ? embedder->EmbedTokens(token_ptrs)
+                                                            : embedder->Embed(texts));
       // The `probes` nearest IVF lists of each entry, its own first (empty: no IVF lists).
       const size_t probes = check_near ? std::max<size_t>(1, opts.near_duplicate_nprobe) : 1;
       std::vector<int64_t> lists;
@@ -1199,7 +1258,8 @@ class KnowledgeBase::Impl {
         for (const auto& sig : inc.log_signatures) RETURN_IF_ERROR(add_sig("log", sig));
         for (const auto& cond : inc.metric_conditions) RETURN_IF_ERROR(add_sig("metric", cond));
         ASSIGN_OR_RETURN(int64_t entry, InsertEntry(prep, true, inc.id, 0, inc.root_cause, inc.component,
-                                                    inc.started_at_ms, inc.title, std::move(bodies[i]), w));
+                                                    inc.started_at_ms, inc.title, std::string(), w,
+                                                    &tokens[i], title_tokens[i]));
         const uint64_t* sketch = check_near ? sketches.data() + i * kSketchWords : nullptr;
         w.AddPending(entry, v, d, list, sketch);
         if (check_near) recent.Add(entry, v, sketch, list);
@@ -1325,30 +1385,53 @@ class KnowledgeBase::Impl {
     return Status::Ok();
   }
 
+  template <typename Fn>
+  static Status GuardParse(const std::string& file, Fn&& parse) {
+    try {
+      parse();
+      return Status::Ok();
+    } catch (const std::bad_alloc& e) {
+      return ResourceExhaustedError(file + ": import failed while parsing: out of memory (" + e.what() + ")");
+    } catch (const std::exception& e) {
+      return InternalError(file + ": import failed while parsing: " + e.what());
+    }
+  }
+
   Status ImportFile(const fs::path& path, const std::string& display, ImportReport* report) {
     std::string ext = path.extension().string();
     std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-    ASSIGN_OR_RETURN(std::string content, ReadFile(path.string()));
+    Result<std::string> read = Status();
+    RETURN_IF_ERROR(GuardParse(display, [&] { read = ReadFile(path.string()); }));
+    ASSIGN_OR_RETURN(std::string content, std::move(read));
     size_t before = report->issues.size();
     auto count_rejections = [&] {
       for (size_t i = before; i < report->issues.size(); ++i)
         if (report->issues[i].rejected) ++report->rejected;
     };
+    // The parsers report bad records as issues; an exception out of one (std::bad_alloc: out of
+    // memory) fails the import as what it is (GuardParse), before anything is written.
     if (ext == ".jsonl" || ext == ".ndjson") {
       std::vector<kb::ParsedIncident> parsed;
-      kb::ParseIncidentJsonl(content, display, opts.max_document_bytes, &parsed, &report->issues);
+      RETURN_IF_ERROR(GuardParse(display, [&] {
+        kb::ParseIncidentJsonl(content, display, opts.max_document_bytes, &parsed, &report->issues);
+      }));
       count_rejections();
       return WriteIncidents(parsed, display, report);
     }
     if (ext == ".csv") {
       std::vector<kb::ParsedIncident> parsed;
-      kb::ParseIncidentCsv(content, display, opts.max_document_bytes, &parsed, &report->issues);
+      RETURN_IF_ERROR(GuardParse(display, [&] {
+        kb::ParseIncidentCsv(content, display, opts.max_document_bytes, &parsed, &report->issues);
+      }));
       count_rejections();
       return WriteIncidents(parsed, display, report);
     }
     if (ext == ".md" || ext == ".markdown") {
       kb::ParsedGuide g;
-      bool ok = kb::ParseGuideMarkdown(content, display, opts.max_document_bytes, &g, &report->issues);
+      bool ok = false;
+      RETURN_IF_ERROR(GuardParse(display, [&] {
+        ok = kb::ParseGuideMarkdown(content, display, opts.max_document_bytes, &g, &report->issues);
+      }));
       count_rejections();
       if (!ok) return Status::Ok();
       return WriteGuide(g, report);
@@ -1552,15 +1635,15 @@ class KnowledgeBase::Impl {
     inc.resolved_at_ms = s.Int(3);
     inc.status = IncidentStatus::kResolved;
     inc.raw_text = s.Text(4);
-    inc.symptoms = FromJsonArray(s.Text(5));
-    inc.log_signatures = FromJsonArray(s.Text(6));
-    inc.metric_conditions = FromJsonArray(s.Text(7));
+    ASSIGN_OR_RETURN(inc.symptoms, FromJsonArray(s.Text(5), "symptoms", inc.id));
+    ASSIGN_OR_RETURN(inc.log_signatures, FromJsonArray(s.Text(6), "log_signatures", inc.id));
+    ASSIGN_OR_RETURN(inc.metric_conditions, FromJsonArray(s.Text(7), "metric_conditions", inc.id));
     inc.root_cause = s.Text(8);
     inc.component = s.Text(9);
-    inc.verification_steps = FromJsonArray(s.Text(10));
+    ASSIGN_OR_RETURN(inc.verification_steps, FromJsonArray(s.Text(10), "verification_steps", inc.id));
     inc.mitigation = s.Text(11);
     inc.source = s.Text(12);
-    inc.links = FromJsonArray(s.Text(13));
+    ASSIGN_OR_RETURN(inc.links, FromJsonArray(s.Text(13), "links", inc.id));
     return inc;
   }
 

@@ -94,6 +94,9 @@ struct KnowledgeOptions {
   // Test hook: called with each committed entry's id just before it goes into the in-memory
   // BM25 index (after its batch's COMMIT). Tests throw from it.
   std::function<void(int64_t entry)> before_lexical_add_hook;
+  // Test hook: called inside each schema migration's transaction after its statements, with the
+  // version it migrates to. Tests throw from it (Open reports the step; the step rolls back).
+  std::function<void(int64_t to_version)> migration_step_hook;
 };
 
 // Builds options from the config table: data_dir (db at <data_dir>/kb.sqlite), kb_pack_dir,

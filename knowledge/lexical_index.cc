@@ -107,8 +107,12 @@ float LexicalIndex::TfPart(uint32_t f, uint32_t doc_len, double avgdl) const {
 
 namespace {
 
-uint64_t TermHash(std::string_view term) {
-  uint64_t h = Fnv1a64(term);
+// The slot hash of a term from its word hash, Fnv1a64(term, kWordHashSeed), which the import's
+// TokenStream has already computed for the embedder (before 2026-11-30 afternoon the table
+// hashed each token again, with Fnv1a64's default seed; the table is not saved, so only lookup
+// speed depends on this function).
+uint64_t TermHash(uint64_t word_hash) {
+  uint64_t h = word_hash;
   h ^= h >> 31;
   return h * 0x9e3779b97f4a7c15ULL;  // spreads FNV's weak low bits over the slot index
 }
@@ -117,7 +121,7 @@ uint64_t TermHash(std::string_view term) {
 
 int64_t TermTable::Find(std::string_view term) const {
   if (slots_.empty()) return -1;
-  const uint64_t h = TermHash(term), tag = h >> 32 << 32, mask = slots_.size() - 1;
+  const uint64_t h = TermHash(Fnv1a64(term, kWordHashSeed)), tag = h >> 32 << 32, mask = slots_.size() - 1;
   for (uint64_t i = h & mask;; i = (i + 1) & mask) {
     const uint64_t slot = slots_[i];
     if (slot == 0) return -1;
@@ -128,9 +132,9 @@ int64_t TermTable::Find(std::string_view term) const {
   }
 }
 
-uint32_t TermTable::Insert(std::string_view term) {
+uint32_t TermTable::Insert(std::string_view term, uint64_t word_hash) {
   if ((size() + 1) * 2 > slots_.size()) Rehash(std::max<size_t>(1024, slots_.size() * 2));
-  const uint64_t h = TermHash(term), tag = h >> 32 << 32, mask = slots_.size() - 1;
+  const uint64_t h = TermHash(word_hash), tag = h >> 32 << 32, mask = slots_.size() - 1;
   uint64_t i = h & mask;
   for (;; i = (i + 1) & mask) {
     const uint64_t slot = slots_[i];
@@ -170,42 +174,81 @@ size_t TermTable::MemoryBytes() const {
 }
 
 void LexicalIndex::Add(const LexicalDoc& doc) {
-  const uint32_t d = static_cast<uint32_t>(doc_ids_.size());
-  uint32_t len = 0;
-  scratch_terms_.clear();
-  auto count = [&](std::string_view text, uint32_t weight) {
-    ForEachToken(text, [&](const std::string& tok) {
-      ++len;
-      const uint32_t t = terms_.Insert(tok);
-      if (t == postings_.size()) postings_.emplace_back();
-      if (t >= scratch_count_.size()) scratch_count_.resize(postings_.size() * 2, 0);
-      if (scratch_count_[t] == 0) scratch_terms_.push_back(t);
-      scratch_count_[t] += weight;
-    });
-  };
-  count(doc.title, static_cast<uint32_t>(kTitleWeight));
-  count(doc.body, static_cast<uint32_t>(kBodyWeight));
-  doc_ids_.push_back(doc.id);
-  doc_len_.push_back(len);
-  attrs_.push_back({Intern(category_ids_, doc.category), Intern(component_ids_, doc.component), doc.time_ms,
-                    doc.incident});
-  total_len_ += len;
-  const double avgdl = std::max(1.0, double(total_len_) / doc_ids_.size());
-  if (bound_avgdl_ == 0) bound_avgdl_ = avgdl;
-  for (uint32_t t : scratch_terms_) {
-    uint32_t f = std::min<uint32_t>(scratch_count_[t], 255);
-    scratch_count_[t] = 0;
-    Postings& p = postings_[t];
-    // The first posting since the last save: the next segment carries this term's new postings.
-    if (!saved_.path.empty() && (p.docs.empty() || p.docs.back() < saved_.docs)) dirty_terms_.push_back(t);
-    p.docs.push_back(d);
-    p.freqs.push_back(static_cast<uint8_t>(f));
-    p.max_tf_part = std::max(p.max_tf_part, TfPart(f, len, bound_avgdl_));
+  scratch_tokens_.Clear();
+  scratch_tokens_.Append(doc.title);
+  const size_t title_tokens = scratch_tokens_.size();
+  scratch_tokens_.Append(doc.body);
+  const LexicalTokenizedDoc one{doc, &scratch_tokens_, title_tokens};
+  AddBatch({&one, 1});
+}
+
+void LexicalIndex::AddBatch(std::span<const LexicalTokenizedDoc> docs) {
+  size_t next = 0;
+  while (next < docs.size()) {
+    // Documents are counted one by one (vocabulary ids in token order, lengths, attributes)
+    // up to one whose average length drifts past the bounds' (Add refreshed them right after
+    // that document's postings); then the postings of these documents go in term by term.
+    batch_postings_.clear();
+    batch_terms_.clear();
+    bool refresh = false;
+    for (; next < docs.size() && !refresh; ++next) {
+      const LexicalTokenizedDoc& in = docs[next];
+      const TokenStream& tokens = *in.tokens;
+      const auto d = static_cast<uint32_t>(doc_ids_.size());
+      const auto len = static_cast<uint32_t>(tokens.size());
+      scratch_terms_.clear();
+      for (size_t i = 0; i < tokens.size(); ++i) {
+        const uint32_t t = terms_.Insert(tokens.token(i), tokens.hashes[i]);
+        if (t == postings_.size()) postings_.emplace_back();
+        if (t >= scratch_count_.size()) scratch_count_.resize(postings_.size() * 2, 0);
+        if (scratch_count_[t] == 0) scratch_terms_.push_back(t);
+        scratch_count_[t] += static_cast<uint32_t>(i < in.title_tokens ? kTitleWeight : kBodyWeight);
+      }
+      if (batch_term_count_.size() < scratch_count_.size()) batch_term_count_.resize(scratch_count_.size(), 0);
+      for (uint32_t t : scratch_terms_) {
+        batch_postings_.push_back({d, t, std::min<uint32_t>(scratch_count_[t], 255)});
+        scratch_count_[t] = 0;
+        if (batch_term_count_[t]++ == 0) batch_terms_.push_back(t);
+      }
+      doc_ids_.push_back(in.doc.id);
+      doc_len_.push_back(len);
+      attrs_.push_back({Intern(category_ids_, in.doc.category), Intern(component_ids_, in.doc.component),
+                        in.doc.time_ms, in.doc.incident});
+      total_len_ += len;
+      const double avgdl = std::max(1.0, double(total_len_) / doc_ids_.size());
+      if (bound_avgdl_ == 0) bound_avgdl_ = avgdl;
+      // Bounds computed under an older avgdl stay valid after a scale (see Prepare) but loosen;
+      // recompute them when the average length has drifted by more than 10%.
+      refresh = avgdl > bound_avgdl_ * 1.1 || avgdl < bound_avgdl_ / 1.1;
+    }
+    // Group the triples by term (first occurrence order), documents ascending within a term.
+    uint32_t offset = 0;
+    for (uint32_t t : batch_terms_) {
+      const uint32_t c = batch_term_count_[t];
+      batch_term_count_[t] = offset;
+      offset += c;
+    }
+    batch_sorted_.resize(batch_postings_.size());
+    for (const BatchPosting& b : batch_postings_) batch_sorted_[batch_term_count_[b.term]++] = b;
+    size_t at = 0;
+    for (uint32_t t : batch_terms_) {
+      const size_t end = batch_term_count_[t];
+      batch_term_count_[t] = 0;
+      Postings& p = postings_[t];
+      // The first posting since the last save: the next segment carries this term's new postings.
+      if (!saved_.path.empty() && (p.docs.empty() || p.docs.back() < saved_.docs)) dirty_terms_.push_back(t);
+      float m = p.max_tf_part;
+      for (; at < end; ++at) {
+        const BatchPosting& b = batch_sorted_[at];
+        p.docs.push_back(b.doc);
+        p.freqs.push_back(static_cast<uint8_t>(b.f));
+        m = std::max(m, TfPart(b.f, doc_len_[b.doc], bound_avgdl_));
+      }
+      p.max_tf_part = m;
+    }
+    total_postings_ += batch_postings_.size();
+    if (refresh) RefreshBounds();
   }
-  total_postings_ += scratch_terms_.size();
-  // Bounds computed under an older avgdl stay valid after a scale (see Prepare) but loosen;
-  // recompute them when the average length has drifted by more than 10%.
-  if (avgdl > bound_avgdl_ * 1.1 || avgdl < bound_avgdl_ / 1.1) RefreshBounds();
 }
 
 void LexicalIndex::RefreshBounds() {

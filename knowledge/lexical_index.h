@@ -47,6 +47,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "knowledge/text_util.h"
 
 namespace vigil::kb {
 
@@ -60,6 +61,14 @@ struct LexicalDoc {
   bool incident = true;  // false: a guide chunk
   std::string_view category, component;
   int64_t time_ms = 0;
+};
+
+// A document whose title and body were tokenised into one kb::TokenStream, the title's tokens
+// first (TokenStream::Append of the title, then of the body).
+struct LexicalTokenizedDoc {
+  LexicalDoc doc;  // its title and body are not read
+  const TokenStream* tokens = nullptr;
+  size_t title_tokens = 0;
 };
 
 struct LexicalFilter {
@@ -80,7 +89,9 @@ class TermTable {
   // The id of `term`, or -1 when absent.
   int64_t Find(std::string_view term) const;
   // The id of `term`; a new term gets id size().
-  uint32_t Insert(std::string_view term);
+  uint32_t Insert(std::string_view term) { return Insert(term, Fnv1a64(term, kWordHashSeed)); }
+  // The same with the term's Fnv1a64(term, kWordHashSeed) already computed (TokenStream::hashes).
+  uint32_t Insert(std::string_view term, uint64_t word_hash);
   std::string_view Name(uint32_t id) const {
     const uint32_t begin = id ? ends_[id - 1] : 0;
     return std::string_view(chars_).substr(begin, ends_[id] - begin);
@@ -111,6 +122,10 @@ class LexicalIndex {
   LexicalIndex& operator=(LexicalIndex&&) noexcept;
 
   void Add(const LexicalDoc& doc);
+  // Adds the documents in order: the same index as Add of each in turn (documents, vocabulary
+  // ids, postings, bounds, and the segment the next Save appends), from their token streams
+  // (no tokenising), with each term's postings of the batch appended together.
+  void AddBatch(std::span<const LexicalTokenizedDoc> docs);
   size_t size() const { return doc_ids_.size(); }
   // The entry ids of the documents, in the order they were added.
   std::span<const int64_t> ids() const { return doc_ids_; }
@@ -181,9 +196,18 @@ class LexicalIndex {
   uint64_t total_len_ = 0;
   size_t total_postings_ = 0;
   double bound_avgdl_ = 0;  // avgdl the per-term bounds were computed with
-  // Scratch for Add (per-term counts of one document).
+  // Scratch for AddBatch: per-term counts of one document (zero between documents), the
+  // batch's (document, term, weighted tf) triples, its terms in order of first occurrence, and
+  // per term its triples in the batch (zero between batches), then its offset into batch_sorted_.
   std::vector<uint32_t> scratch_count_;
   std::vector<uint32_t> scratch_terms_;
+  struct BatchPosting {
+    uint32_t doc, term, f;
+  };
+  std::vector<BatchPosting> batch_postings_, batch_sorted_;
+  std::vector<uint32_t> batch_terms_;
+  std::vector<uint32_t> batch_term_count_;
+  TokenStream scratch_tokens_;
 
   // The file this index was last saved to or loaded from, as it was then; empty path: none.
   struct SavedFile {

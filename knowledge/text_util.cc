@@ -1,7 +1,9 @@
 #include "knowledge/text_util.h"
 
 #include <cctype>
+#include <cstdint>
 #include <cstdio>
+#include <stdexcept>
 
 namespace vigil::kb {
 
@@ -56,6 +58,36 @@ static bool IsWordByte(unsigned char c) {
   return (c >= '0' && c <= '9') || static_cast<unsigned char>((c | 0x20) - 'a') < 26 || c >= 0x80;
 }
 static unsigned char AsciiLower(unsigned char c) { return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c; }
+
+void TokenStream::Append(std::string_view text) {
+  if (chars.size() + text.size() > UINT32_MAX) throw std::length_error("TokenStream: text of 4 GiB or more");
+  chars.reserve(chars.size() + text.size());
+  constexpr uint64_t kPrime = 0x100000001b3ULL;  // Fnv1a64's
+  bool in_token = false;
+  uint64_t h = kWordHashSeed;
+  for (unsigned char c : text) {
+    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || c >= 0x80) {
+      // (the same classes as ForEachToken)
+    } else if (c >= 'A' && c <= 'Z') {
+      c = static_cast<unsigned char>(c - 'A' + 'a');
+    } else {
+      if (in_token) {
+        ends.push_back(static_cast<uint32_t>(chars.size()));
+        hashes.push_back(h);
+        in_token = false;
+        h = kWordHashSeed;
+      }
+      continue;
+    }
+    chars.push_back(static_cast<char>(c));
+    h = (h ^ c) * kPrime;
+    in_token = true;
+  }
+  if (in_token) {
+    ends.push_back(static_cast<uint32_t>(chars.size()));
+    hashes.push_back(h);
+  }
+}
 
 std::vector<std::string> Tokenize(std::string_view text) {
   std::vector<std::string> out;

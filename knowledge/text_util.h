@@ -35,6 +35,34 @@ void ForEachToken(std::string_view text, Fn&& fn) {
   if (!cur.empty()) fn(static_cast<const std::string&>(cur));
 }
 
+// The seed of WordHash: the builtin embedder's word-unigram feature and the BM25 vocabulary's
+// table hash are both Fnv1a64(token, kWordHashSeed), computed once per token (TokenStream).
+inline constexpr uint64_t kWordHashSeed = 0x9e3779b97f4a7c15ULL;
+
+// A text's tokens, those ForEachToken gives in the same order, kept once so the import can give
+// the same token stream to the builtin embedder and to the BM25 index (it tokenised each entry
+// twice before). Token i is chars[begin(i), ends[i]); hashes[i] is Fnv1a64(token i,
+// kWordHashSeed). Appending several texts gives the tokens of each in turn, which are the tokens
+// of the texts joined by a separator byte (e.g. title + "\n" + body). Texts of 4 GiB or more in
+// one stream are refused with std::length_error (entries are limited to max_document_bytes).
+struct TokenStream {
+  std::string chars;
+  std::vector<uint32_t> ends;
+  std::vector<uint64_t> hashes;
+
+  void Clear() {
+    chars.clear();
+    ends.clear();
+    hashes.clear();
+  }
+  size_t size() const { return ends.size(); }
+  size_t begin(size_t i) const { return i ? ends[i - 1] : 0; }
+  std::string_view token(size_t i) const {
+    return std::string_view(chars).substr(begin(i), ends[i] - begin(i));
+  }
+  void Append(std::string_view text);
+};
+
 // Lower-cased text with every run of non-alphanumeric bytes collapsed to one space, trimmed:
 // the form duplicate detection hashes. (ASCII letters and digits are alphanumeric, bytes >= 0x80
 // are kept as they are: the "C" locale's isalnum/tolower, which Vigil never changes.)

@@ -45,6 +45,35 @@ std::string RandomText(std::mt19937_64& rng, size_t max_len) {
   return s;
 }
 
+TEST_CASE("TokenStream holds ForEachToken's tokens and their Fnv1a64 word hashes, text after text") {
+  std::mt19937_64 rng(21);
+  for (int round = 0; round < 2000; ++round) {
+    TokenStream ts;
+    std::vector<std::string> want;
+    const int pieces = 1 + static_cast<int>(rng() % 3);
+    for (int k = 0; k < pieces; ++k) {
+      std::string text = RandomText(rng, 80);
+      ts.Append(text);
+      ForEachToken(text, [&](const std::string& t) { want.push_back(t); });
+    }
+    REQUIRE(ts.size() == want.size());
+    REQUIRE(ts.hashes.size() == want.size());
+    for (size_t i = 0; i < want.size(); ++i) {
+      CHECK(ts.token(i) == want[i]);
+      CHECK(ts.hashes[i] == Fnv1a64(want[i], kWordHashSeed));
+    }
+  }
+  // Title + "\n" + body tokenises as the title's tokens, then the body's.
+  TokenStream joined, parts;
+  joined.Append("Xid 79: GPU\nhas FALLEN off");
+  parts.Append("Xid 79: GPU");
+  parts.Append("has FALLEN off");
+  CHECK(joined.chars == parts.chars);
+  CHECK(joined.ends == parts.ends);
+  CHECK(joined.hashes == parts.hashes);
+  CHECK(joined.token(3) == "has");
+}
+
 TEST_CASE("NormalizeForHash equals the C library's isalnum/tolower definition on every byte") {
   std::string all;
   for (int c = 0; c < 256; ++c) all += static_cast<char>(c);
