@@ -1369,6 +1369,13 @@ class WindowState {
         b[l] = sg[s + l].begin;
         len = std::min(len, end_of(s + l) - b[l]);
       }
+#if defined(VIGIL_HAVE_AVX2_KERNELS)
+      if (UseAvx2()) {
+        SumsFourAvx2(z, w, b, sh, len, k.s1, k.s2, a1, a2);
+        for (size_t l = 0; l < 4; ++l) alone(s + l, b[l] + len, a1[l], a2[l]);
+        continue;
+      }
+#endif
       for (size_t j = 1; j < w; ++j) {  // the four recomputes, stepped together
         for (size_t l = 0; l < 4; ++l) {
           const double v = z[b[l] + j];
@@ -1394,6 +1401,62 @@ class WindowState {
       alone(s, sg[s].begin, a1, a2);
     }
   }
+
+#if defined(VIGIL_HAVE_AVX2_KERNELS)
+  // SumsSegments' four pieces stepped together (their recomputes, then `len` points each), one
+  // piece per lane of a 4-double vector: lane l is piece l's a1 / a2, with the same adds,
+  // subtracts and multiplies in the same order as the scalar steps (IEEE in every lane; target
+  // "avx2" has no FMA to contract them into), a NaN's difference zeroed as the scalar select
+  // does (+0). The values are gathered from the four pieces' positions and the sums stored back
+  // lane by lane. On return a1 / a2 hold each piece's sums after its first `len` points.
+  VIGIL_AVX2 [[gnu::always_inline]] static inline __m256d Gather4(const double* const* p, size_t j) {
+    const __m128d lo = _mm_loadh_pd(_mm_load_sd(p[0] + j), p[1] + j);
+    const __m128d hi = _mm_loadh_pd(_mm_load_sd(p[2] + j), p[3] + j);
+    return _mm256_insertf128_pd(_mm256_castpd128_pd256(lo), hi, 1);
+  }
+  VIGIL_AVX2 [[gnu::always_inline]] static inline void Scatter4(double* const* p, size_t j, __m256d v) {
+    const __m128d lo = _mm256_castpd256_pd128(v), hi = _mm256_extractf128_pd(v, 1);
+    _mm_storel_pd(p[0] + j, lo);
+    _mm_storeh_pd(p[1] + j, lo);
+    _mm_storel_pd(p[2] + j, hi);
+    _mm_storeh_pd(p[3] + j, hi);
+  }
+  VIGIL_AVX2 [[gnu::always_inline]] static inline __m256d Diff4(__m256d v, __m256d sh) {
+    return _mm256_andnot_pd(_mm256_cmp_pd(v, v, _CMP_UNORD_Q), _mm256_sub_pd(v, sh));  // NaN: +0
+  }
+  VIGIL_AVX2 static void SumsFourAvx2(const double* z, size_t w, const size_t* b, const double* sh, size_t len,
+                                      double* s1, double* s2, double* a1, double* a2) {
+    const double* p[4] = {z + b[0], z + b[1], z + b[2], z + b[3]};
+    double* o1[4] = {s1 + b[0], s1 + b[1], s1 + b[2], s1 + b[3]};
+    double* o2[4] = {s2 + b[0], s2 + b[1], s2 + b[2], s2 + b[3]};
+    const __m256d vsh = _mm256_loadu_pd(sh);
+    __m256d v1 = _mm256_setzero_pd(), v2 = _mm256_setzero_pd();
+    for (size_t j = 1; j < w; ++j) {  // the recomputes: z[b + 1 .. b + w - 1]
+      const __m256d d = Diff4(Gather4(p, j), vsh);
+      v1 = _mm256_add_pd(v1, d);
+      v2 = _mm256_add_pd(v2, _mm256_mul_pd(d, d));
+    }
+    if (len > 0) {  // the first point of each: z[b + w] arrives (z[b] was left out by the recompute)
+      const __m256d d = Diff4(Gather4(p, w), vsh);
+      v1 = _mm256_add_pd(v1, d);
+      v2 = _mm256_add_pd(v2, _mm256_mul_pd(d, d));
+      Scatter4(o1, 0, v1);
+      Scatter4(o2, 0, v2);
+    }
+    for (size_t j = 1; j < len; ++j) {
+      const __m256d o = Diff4(Gather4(p, j), vsh);
+      v1 = _mm256_sub_pd(v1, o);
+      v2 = _mm256_sub_pd(v2, _mm256_mul_pd(o, o));
+      const __m256d d = Diff4(Gather4(p, j + w), vsh);
+      v1 = _mm256_add_pd(v1, d);
+      v2 = _mm256_add_pd(v2, _mm256_mul_pd(d, d));
+      Scatter4(o1, j, v1);
+      Scatter4(o2, j, v2);
+    }
+    _mm256_storeu_pd(a1, v1);
+    _mm256_storeu_pd(a2, v2);
+  }
+#endif
 
   // One point of SumsPointsColumn, for the single-point step (streaming) of the running-sum
   // functions over a point window: the same steps with the same doubles, the value that leaves
