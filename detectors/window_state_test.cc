@@ -355,10 +355,17 @@ TEST_CASE("sliding median and mad equal a sort of the window, bit for bit (time 
   for (int64_t size : {1, 5, 60, 250, 260, 600}) CheckSlidingMedianMad(false, size, seed++);
 }
 
-TEST_CASE("column min/max (van Herk) equal point-by-point pushes and a scan of the window, bit for bit") {
+TEST_CASE("column min/max (van Herk, direct scan) equal point-by-point pushes and a scan of the window, bit for bit") {
+  // Windows up to kExtremeDirectMax (16) take the direct scan where AVX2 is on, larger ones van
+  // Herk (up to kExtremeScanMax, 64) or the deque (65); every instruction set (IsaScope), with
+  // and without NaN in the input (ExtremeColumn's two paths), signed zeros and ties.
   std::mt19937_64 rng(21);
+  for (int isa : {0, 1, 2})
+  for (bool nan_free : {false, true})
   for (WindowFn fn : {WindowFn::kMin, WindowFn::kMax}) {
-    for (int64_t size : {1, 2, 3, 10, 63, 64, 65}) {  // 65: above kExtremeScanMax, the deque
+    for (int64_t size : {1, 2, 3, 5, 10, 15, 16, 17, 63, 64, 65}) {
+      IsaScope scope(isa);
+      INFO("isa=", isa, " nan_free=", nan_free);
       PlanNode node;
       node.op = PlanOp::kWindow;
       node.window_fn = fn;
@@ -369,6 +376,7 @@ TEST_CASE("column min/max (van Herk) equal point-by-point pushes and a scan of t
         double v = RandomValue(rng);
         if (rng() % 50 == 0) v = (rng() % 2 ? 1 : -1) * std::numeric_limits<double>::infinity();
         if ((i / 300) % 4 == 2) v = kNaN;  // a stretch longer than every window: NaN results
+        if (nan_free && std::isnan(v)) v = i % 2 ? 0.0 : -0.0;
         xs.push_back(v);
       }
       std::vector<int64_t> ts(xs.size());
