@@ -84,7 +84,8 @@ void ParseIncidentJsonl(std::string_view content, const std::string& file, size_
     Json j;
     try {
       j = Json::parse(line);
-    } catch (const Json::exception& e) {  // std::bad_alloc is out of memory, not a malformed line: it propagates
+    } catch (const Json::exception& e) {
+      // (std::bad_alloc is out of memory, not a malformed line: it propagates to the caller.)
       std::string what = e.what();
       auto p = what.find("parse error");
       Issue(issues, file, line_no, "malformed JSON: " + (p == std::string::npos ? what : what.substr(p)));

@@ -119,8 +119,9 @@ std::string HugeJsonl() {
   return s;
 }
 
-TEST_CASE("JSONL import: running out of memory while parsing a line is reported as out of memory, not as "
-          "malformed JSON") {
+TEST_CASE(
+    "JSONL import: running out of memory while parsing a line is reported as out of memory, not as "
+    "malformed JSON") {
   const std::string jsonl = HugeJsonl();
   REQUIRE(jsonl.size() < (1u << 20));
   {  // without a limit the line parses

@@ -803,7 +803,8 @@ class KnowledgeBase::Impl {
       e.title_tokens = e.tokens.size();
       e.tokens.Append(body);
     }
-    e.doc = {.id = id, .incident = incident, .category = category, .component = component, .time_ms = time_ms};
+    e.doc = {
+        .id = id, .incident = incident, .category = category, .component = component, .time_ms = time_ms};
     return id;
   }
 
@@ -1101,8 +1102,8 @@ class KnowledgeBase::Impl {
         token_ptrs.push_back(&tokens[i]);
         if (!embedder->embeds_tokens()) texts.push_back(p->incident.title + "\n" + body);
       }
-      ASSIGN_OR_RETURN(auto vecs, embedder->embeds_tokens() ? embedder->EmbedTokens(token_ptrs)
-                                                            : embedder->Embed(texts));
+      ASSIGN_OR_RETURN(
+          auto vecs, embedder->embeds_tokens() ? embedder->EmbedTokens(token_ptrs) : embedder->Embed(texts));
       // The `probes` nearest IVF lists of each entry, its own first (empty: no IVF lists).
       const size_t probes = check_near ? std::max<size_t>(1, opts.near_duplicate_nprobe) : 1;
       std::vector<int64_t> lists;
@@ -1257,9 +1258,9 @@ class KnowledgeBase::Impl {
         };
         for (const auto& sig : inc.log_signatures) RETURN_IF_ERROR(add_sig("log", sig));
         for (const auto& cond : inc.metric_conditions) RETURN_IF_ERROR(add_sig("metric", cond));
-        ASSIGN_OR_RETURN(int64_t entry, InsertEntry(prep, true, inc.id, 0, inc.root_cause, inc.component,
-                                                    inc.started_at_ms, inc.title, std::string(), w,
-                                                    &tokens[i], title_tokens[i]));
+        ASSIGN_OR_RETURN(int64_t entry,
+                         InsertEntry(prep, true, inc.id, 0, inc.root_cause, inc.component, inc.started_at_ms,
+                                     inc.title, std::string(), w, &tokens[i], title_tokens[i]));
         const uint64_t* sketch = check_near ? sketches.data() + i * kSketchWords : nullptr;
         w.AddPending(entry, v, d, list, sketch);
         if (check_near) recent.Add(entry, v, sketch, list);

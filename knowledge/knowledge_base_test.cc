@@ -1719,8 +1719,9 @@ TEST_CASE(
   CHECK(nonempty == got.size());
 }
 
-TEST_CASE("a stored list column that is not a JSON array of strings is DataLoss naming the column and "
-          "incident, not an empty list") {
+TEST_CASE(
+    "a stored list column that is not a JSON array of strings is DataLoss naming the column and "
+    "incident, not an empty list") {
   TempDir tmp;
   KnowledgeOptions o;
   o.db_path = (tmp.path / "kb.sqlite").string();

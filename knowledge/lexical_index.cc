@@ -204,7 +204,8 @@ void LexicalIndex::AddBatch(std::span<const LexicalTokenizedDoc> docs) {
         if (scratch_count_[t] == 0) scratch_terms_.push_back(t);
         scratch_count_[t] += static_cast<uint32_t>(i < in.title_tokens ? kTitleWeight : kBodyWeight);
       }
-      if (batch_term_count_.size() < scratch_count_.size()) batch_term_count_.resize(scratch_count_.size(), 0);
+      if (batch_term_count_.size() < scratch_count_.size())
+        batch_term_count_.resize(scratch_count_.size(), 0);
       for (uint32_t t : scratch_terms_) {
         batch_postings_.push_back({d, t, std::min<uint32_t>(scratch_count_[t], 255)});
         scratch_count_[t] = 0;
