@@ -55,9 +55,23 @@ std::string RuleNumber(double v) {
   return buf;
 }
 
+namespace {
+
+// The rank LowerQuantile reads: floor(q * (n - 1)), at most n - 1.
+size_t QuantileRank(size_t n, double q) {
+  return std::min(n - 1, static_cast<size_t>(q * static_cast<double>(n - 1)));
+}
+
+// LowerQuantile of values already sorted ascending (no copy, no selection).
+double SortedLowerQuantile(const std::vector<double>& sorted, double q) {
+  return sorted.empty() ? NAN : sorted[QuantileRank(sorted.size(), q)];
+}
+
+}  // namespace
+
 double LowerQuantile(std::vector<double> v, double q) {
   if (v.empty()) return NAN;
-  const size_t k = std::min(v.size() - 1, static_cast<size_t>(q * static_cast<double>(v.size() - 1)));
+  const size_t k = QuantileRank(v.size(), q);
   std::nth_element(v.begin(), v.begin() + k, v.end());
   return v[k];
 }
@@ -156,13 +170,18 @@ std::vector<Feature> Features(const TrainingData& data, const std::vector<int>& 
 // smallest above it for a `low` feature) — so the rule fires from that point on. The quantile grid
 // alone cannot cut between normal values and anomalies when the anomalies' share of the points is
 // not near a grid step (a few spikes in 1 600 points: 0.99 keeps normal points, 0.995 drops
-// anomalies).
+// anomalies). A cut equal to an earlier one is left out: it flags the same points, so its F1 is
+// the same and the earlier one wins anyway (anomalies of one segment often share their cut).
 std::vector<double> LabeledCuts(const std::vector<std::vector<double>>& values, std::vector<double> finite,
                                 const std::vector<TimeSeries>& train, bool low) {
   constexpr size_t kAnomalyCuts = 32;
+  std::sort(finite.begin(), finite.end());  // one sort serves the quantiles and the cuts
   std::vector<double> cuts;
+  auto add = [&](double t) {
+    if (std::find(cuts.begin(), cuts.end(), t) == cuts.end()) cuts.push_back(t);
+  };
   for (double q : {0.5, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 0.995, 0.998, 0.999, 0.9995, 0.9999}) {
-    cuts.push_back(LowerQuantile(finite, low ? 1 - q : q));
+    add(SortedLowerQuantile(finite, low ? 1 - q : q));
   }
   std::vector<double> anomalous;
   for (size_t i = 0; i < train.size() && i < values.size(); ++i) {
@@ -174,16 +193,15 @@ std::vector<double> LabeledCuts(const std::vector<std::vector<double>>& values, 
   if (anomalous.empty()) return cuts;
   std::sort(anomalous.begin(), anomalous.end());
   anomalous.erase(std::unique(anomalous.begin(), anomalous.end()), anomalous.end());
-  std::sort(finite.begin(), finite.end());
   const size_t m = std::min(kAnomalyCuts, anomalous.size());
   for (size_t r = 0; r < m; ++r) {
     const double v = anomalous[m == 1 ? 0 : r * (anomalous.size() - 1) / (m - 1)];
     if (!low) {
       auto it = std::lower_bound(finite.begin(), finite.end(), v);
-      if (it != finite.begin()) cuts.push_back(*(it - 1));
+      if (it != finite.begin()) add(*(it - 1));
     } else {
       auto it = std::upper_bound(finite.begin(), finite.end(), v);
-      if (it != finite.end()) cuts.push_back(*it);
+      if (it != finite.end()) add(*it);
     }
   }
   return cuts;
