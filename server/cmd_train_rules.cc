@@ -2,7 +2,6 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <chrono>
 #include <cstdio>
 #include <memory>
 
@@ -10,6 +9,7 @@
 #include "detectors/readers.h"
 #include "evals/detection_aggregate.h"
 #include "server/cli.h"
+#include "server/train_progress.h"
 #include "training/aggregation.h"
 #include "training/builtin_proposer.h"
 #include "training/llm_proposer.h"
@@ -27,37 +27,6 @@ struct TrainFlags {
   size_t max_series = 0, max_points = 0;
   bool llm_stream = false;
   bool llm_stream_given = false;  // the flag was on the command line: it overrides llm_stream
-};
-
-// A progress bar with ETA on a terminal, one plain line per target otherwise.
-class Progress {
- public:
-  explicit Progress(bool tty) : tty_(tty), start_(std::chrono::steady_clock::now()) {}
-  void Update(size_t target, size_t targets, int step, int steps, const std::string& name) {
-    const double frac = (static_cast<double>(target) + (steps > 0 ? static_cast<double>(step) / steps : 0)) /
-                        static_cast<double>(std::max<size_t>(1, targets));
-    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    const double eta = frac > 0.01 ? elapsed * (1 - frac) / frac : 0;
-    if (tty_) {
-      const int width = 30, fill = static_cast<int>(frac * width);
-      std::fprintf(stderr, "\r[%.*s%*s] %3d%%  target %zu/%zu  ETA %4.0fs  %-30.30s", fill,
-                   "##############################", width - fill, "", static_cast<int>(frac * 100),
-                   target + 1, targets, eta, name.c_str());
-      std::fflush(stderr);
-    } else if (target != last_target_) {
-      std::fprintf(stderr, "train-rules: target %zu/%zu %s (elapsed %.0fs, ETA %.0fs)\n", target + 1, targets,
-                   name.c_str(), elapsed, eta);
-      last_target_ = target;
-    }
-  }
-  void Done() {
-    if (tty_) std::fprintf(stderr, "\n");
-  }
-
- private:
-  bool tty_;
-  std::chrono::steady_clock::time_point start_;
-  size_t last_target_ = static_cast<size_t>(-1);
 };
 
 // Aggregation mode: the base detector's flags over the history, and the proposer that learns
@@ -171,7 +140,7 @@ int Run(const TrainFlags& f, const Config& base_config) {
   opts.validation_fraction = f.validation;
   opts.propose.top_k = f.top_k;
   opts.propose.max_candidates = f.max_candidates;
-  Progress progress(::isatty(2) != 0);
+  TrainProgress progress(::isatty(2) != 0, stderr);
   opts.progress = [&](size_t t, size_t n, const std::string& name, int step, int steps) {
     progress.Update(t, n, step, steps, name);
   };

@@ -1,0 +1,38 @@
+// The progress display of `vigil train-rules` (issue 4): a bar with an ETA redrawn in place on a
+// terminal, one plain line per target otherwise (a log file or a pipe gets no carriage return and
+// no escape code). Time comes from a Clock so tests can check the ETA (train_progress_test.cc);
+// tests/train_rules_progress_test.sh checks the display under a real pseudo-terminal.
+#pragma once
+
+#include <cstddef>
+#include <cstdio>
+#include <string>
+
+#include "core/clock.h"
+
+namespace vigil {
+
+// Seconds left when `fraction` (0..1) of the work took `elapsed_s`: elapsed × (1 − f) / f, the
+// rate so far; 0 until 1% is done (no estimate yet).
+double EtaSeconds(double fraction, double elapsed_s);
+
+class TrainProgress {
+ public:
+  // `tty`: draw the bar on `out`; otherwise one plain line per target. `clock` nullptr =
+  // SystemClock(); not owned. The time starts at construction.
+  TrainProgress(bool tty, std::FILE* out, const Clock* clock = nullptr);
+
+  // At step `step` of `steps` of target `target` (0-based) of `targets`, named `name`.
+  void Update(size_t target, size_t targets, int step, int steps, const std::string& name);
+  // Ends the bar's line (terminal only).
+  void Done();
+
+ private:
+  bool tty_;
+  std::FILE* out_;
+  const Clock* clock_;
+  int64_t start_ns_;
+  size_t last_target_ = static_cast<size_t>(-1);
+};
+
+}  // namespace vigil
