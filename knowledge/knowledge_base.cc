@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <future>
 #include <mutex>
+#include <thread>
 #include <regex>
 #include <unordered_map>
 #include <unordered_set>
@@ -244,6 +246,8 @@ Result<std::vector<std::string>> FromJsonArray(const std::string& text, const ch
   }
 }
 
+constexpr size_t kMaxImportThreads = 256;
+
 }  // namespace
 
 Result<SearchMode> ParseSearchMode(std::string_view s) {
@@ -260,6 +264,8 @@ KnowledgeOptions KnowledgeOptionsFromConfig(const Config& config) {
   o.pack_dir = config.GetString("kb_pack_dir");
   o.index_spec = config.GetString("kb_index");
   o.embedder_spec = config.GetString("kb_embedder");
+  // A negative value wraps to a huge count, which Open rejects naming the setting.
+  o.import_threads = static_cast<size_t>(config.GetInt("kb_import_threads"));
   return o;
 }
 
@@ -1026,6 +1032,118 @@ class KnowledgeBase::Impl {
     }
   }
 
+  // What an import needs of a chunk of entries that depends on those entries alone, so it can
+  // be computed on another thread while earlier chunks are written: each entry tokenised once
+  // (for the embedder when it reads tokens, and for the BM25 index, which gets the stream when
+  // the entry's batch commits; the builtin embedder's tokens of title + "\n" + body are the
+  // title's, then the body's), its vector, its sign sketch (kSketchWords words, with the
+  // near-duplicate check on) and its content hash.
+  struct ChunkInput {
+    std::vector<kb::TokenStream> tokens;
+    std::vector<size_t> title_tokens;
+    std::vector<float> vecs;
+    std::vector<uint64_t> sketches;
+    std::vector<std::string> hashes;
+  };
+
+  // Fills `out` for `entries` (the first of them is accepted entry number `first`). Reads the
+  // entries and the embedder only, so it may run on any thread while the calling thread writes
+  // other entries; an exception propagates to the caller (or through ChunkAhead::Take).
+  Status PrepareChunk(std::span<kb::ParsedIncident* const> entries, size_t first, bool sketch,
+                      ChunkInput* out) const {
+    if (opts.import_prepare_hook) opts.import_prepare_hook(first);
+    const size_t n = entries.size();
+    out->tokens.resize(n);
+    out->title_tokens.resize(n);
+    out->hashes.resize(n);
+    std::vector<std::string> texts;  // for an embedder that reads text
+    std::vector<const kb::TokenStream*> token_ptrs;
+    token_ptrs.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+      const kb::ParsedIncident& p = *entries[i];
+      const std::string body = IncidentBody(p.incident, p.extra);
+      out->tokens[i].Append(p.incident.title);
+      out->title_tokens[i] = out->tokens[i].size();
+      out->tokens[i].Append(body);
+      token_ptrs.push_back(&out->tokens[i]);
+      if (!embedder->embeds_tokens()) texts.push_back(p.incident.title + "\n" + body);
+      out->hashes[i] = ContentHash(p.incident);
+    }
+    ASSIGN_OR_RETURN(out->vecs,
+                     embedder->embeds_tokens() ? embedder->EmbedTokens(token_ptrs) : embedder->Embed(texts));
+    if (out->vecs.size() != n * embedder->dim()) {
+      return InternalError("embedder " + embedder->Spec() + " returned " + std::to_string(out->vecs.size()) +
+                           " floats for " + std::to_string(n) + " entries of dimension " +
+                           std::to_string(embedder->dim()));
+    }
+    if (sketch) out->sketches = SignSketches(out->vecs, embedder->dim());
+    return Status::Ok();
+  }
+
+  // One chunk's PrepareChunk running on worker threads, split into consecutive parts (one per
+  // worker). Its destructor waits for every part (std::async's futures block), so no worker
+  // outlives the import, whatever path leaves it.
+  struct ChunkAhead {
+    std::vector<ChunkInput> parts;
+    std::vector<std::future<Status>> futures;  // destroyed (joined) before `parts`
+    // Waits for every part; the first failure in entry order is returned (an exception is
+    // rethrown here, on the calling thread), else the parts joined in order into `out`.
+    Status Take(ChunkInput* out) {
+      std::vector<std::future<Status>> fs = std::move(futures);
+      futures.clear();
+      Status first = Status::Ok();
+      std::exception_ptr thrown;
+      for (auto& f : fs) {
+        try {
+          Status s = f.get();
+          if (first.ok() && !thrown && !s.ok()) first = std::move(s);
+        } catch (...) {
+          if (first.ok() && !thrown) thrown = std::current_exception();
+        }
+      }
+      std::vector<ChunkInput> ps = std::move(parts);
+      parts.clear();
+      if (thrown) std::rethrow_exception(thrown);
+      if (!first.ok()) return first;
+      *out = std::move(ps[0]);
+      for (size_t k = 1; k < ps.size(); ++k) {
+        ChunkInput& p = ps[k];
+        std::move(p.tokens.begin(), p.tokens.end(), std::back_inserter(out->tokens));
+        out->title_tokens.insert(out->title_tokens.end(), p.title_tokens.begin(), p.title_tokens.end());
+        out->vecs.insert(out->vecs.end(), p.vecs.begin(), p.vecs.end());
+        out->sketches.insert(out->sketches.end(), p.sketches.begin(), p.sketches.end());
+        std::move(p.hashes.begin(), p.hashes.end(), std::back_inserter(out->hashes));
+      }
+      return Status::Ok();
+    }
+  };
+
+  // Starts PrepareChunk of entries [start, start + n) of `valid` on `workers` threads into
+  // `ahead` (which holds no chunk). A part whose thread cannot be started runs here.
+  void LaunchChunk(const std::vector<kb::ParsedIncident*>& valid, size_t start, size_t n, size_t workers,
+                   bool sketch, ChunkAhead* ahead) const {
+    const size_t parts = std::min(workers, n);
+    ahead->parts.assign(parts, ChunkInput());
+    ahead->futures.reserve(parts);
+    for (size_t k = 0; k < parts; ++k) {
+      const size_t lo = start + n * k / parts, hi = start + n * (k + 1) / parts;
+      auto entries = std::span<kb::ParsedIncident* const>(valid).subspan(lo, hi - lo);
+      ChunkInput* out = &ahead->parts[k];
+      auto work = [this, entries, lo, sketch, out] { return PrepareChunk(entries, lo, sketch, out); };
+      try {
+        ahead->futures.push_back(std::async(std::launch::async, work));
+      } catch (const std::system_error&) {  // no thread: run it now, as one thread would
+        std::promise<Status> done;
+        try {
+          done.set_value(work());
+        } catch (...) {
+          done.set_exception(std::current_exception());
+        }
+        ahead->futures.push_back(done.get_future());
+      }
+    }
+  }
+
   Status WriteIncidents(std::vector<kb::ParsedIncident>& parsed, const std::string& file,
                         ImportReport* report) {
     std::vector<std::pair<std::string, std::string>> new_categories;
@@ -1084,26 +1202,29 @@ class KnowledgeBase::Impl {
     const bool check_near = opts.near_duplicate_cosine > 0;
     const SketchBounds bounds = SketchHammingBounds(opts.near_duplicate_cosine);
     RecentVectors recent(d);
+    // The next chunk's entry-only work runs on worker threads while this thread writes the
+    // current one (with an embedder that reads tokens; one chunk ahead, so memory stays bounded).
+    const size_t workers = embedder->embeds_tokens() ? opts.import_threads - 1 : 0;
+    auto ahead = std::make_unique<ChunkAhead>();
+    if (workers > 0 && !valid.empty()) {
+      LaunchChunk(valid, 0, std::min(kEmbedChunk, valid.size()), workers, check_near, ahead.get());
+    }
     for (size_t start = 0; start < valid.size(); start += kEmbedChunk) {
       size_t n = std::min(kEmbedChunk, valid.size() - start);
-      // Each entry's title and body are tokenised once, for the embedder (when it reads tokens:
-      // the builtin one; its tokens of title + "\n" + body are the title's, then the body's)
-      // and for the BM25 index, which gets the stream when the entry's batch commits.
-      std::vector<kb::TokenStream> tokens(n);
-      std::vector<size_t> title_tokens(n);
-      std::vector<std::string> texts;  // for an embedder that reads text
-      std::vector<const kb::TokenStream*> token_ptrs;
-      for (size_t i = 0; i < n; ++i) {
-        auto* p = valid[start + i];
-        const std::string body = IncidentBody(p->incident, p->extra);
-        tokens[i].Append(p->incident.title);
-        title_tokens[i] = tokens[i].size();
-        tokens[i].Append(body);
-        token_ptrs.push_back(&tokens[i]);
-        if (!embedder->embeds_tokens()) texts.push_back(p->incident.title + "\n" + body);
+      ChunkInput in;
+      if (workers > 0) {
+        RETURN_IF_ERROR(ahead->Take(&in));
+        if (const size_t next = start + kEmbedChunk; next < valid.size()) {
+          LaunchChunk(valid, next, std::min(kEmbedChunk, valid.size() - next), workers, check_near,
+                      ahead.get());
+        }
+      } else {
+        RETURN_IF_ERROR(PrepareChunk(std::span(valid).subspan(start, n), start, check_near, &in));
       }
-      ASSIGN_OR_RETURN(
-          auto vecs, embedder->embeds_tokens() ? embedder->EmbedTokens(token_ptrs) : embedder->Embed(texts));
+      std::vector<kb::TokenStream>& tokens = in.tokens;
+      const std::vector<size_t>& title_tokens = in.title_tokens;
+      const std::vector<float>& vecs = in.vecs;
+      const std::vector<uint64_t>& sketches = in.sketches;
       // The `probes` nearest IVF lists of each entry, its own first (empty: no IVF lists).
       const size_t probes = check_near ? std::max<size_t>(1, opts.near_duplicate_nprobe) : 1;
       std::vector<int64_t> lists;
@@ -1111,9 +1232,7 @@ class KnowledgeBase::Impl {
         ASSIGN_OR_RETURN(lists, index->AssignLists(vecs, probes));
       }
       std::vector<VectorIndex::Hit> stored;  // nearest stored vector per entry
-      std::vector<uint64_t> sketches;        // sign sketch per entry (kSketchWords words)
       if (check_near) {
-        sketches = SignSketches(vecs, d);
         if (index) {
           ASSIGN_OR_RETURN(stored,
                            index->NearestStored(vecs, lists, probes, opts.near_duplicate_cosine, sketches));
@@ -1127,7 +1246,7 @@ class KnowledgeBase::Impl {
           report->issues.push_back({file, p.line, std::move(msg), false});
           ++report->duplicates;
         };
-        std::string hash = ContentHash(inc);
+        std::string& hash = in.hashes[i];
         if (inc.id.empty()) inc.id = "kb-" + hash.substr(0, 12);
         if (auto it = seen_hashes.find(hash); it != seen_hashes.end()) {
           dup("duplicate of `" + it->second + "` earlier in this import; skipped");
@@ -1733,6 +1852,15 @@ Result<std::unique_ptr<KnowledgeBase>> KnowledgeBase::Open(const KnowledgeOption
   auto impl = std::make_unique<Impl>();
   impl->opts = options;
   if (impl->opts.batch_size == 0) impl->opts.batch_size = 1;
+  if (options.import_threads > kMaxImportThreads) {
+    return InvalidArgumentError("knowledge base " + options.db_path + ": kb_import_threads " +
+                                std::to_string(static_cast<int64_t>(options.import_threads)) +
+                                " is outside 0.." + std::to_string(kMaxImportThreads) +
+                                " (0 = min(2, hardware threads))");
+  }
+  if (impl->opts.import_threads == 0) {
+    impl->opts.import_threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 2);
+  }
   if (options.db_path.empty()) return InvalidArgumentError("knowledge base path is empty");
   if (const int ps = options.sqlite_page_size; ps < 512 || ps > 65536 || (ps & (ps - 1)) != 0) {
     return InvalidArgumentError("knowledge base " + options.db_path + ": sqlite_page_size " +

@@ -71,6 +71,14 @@ struct KnowledgeOptions {
   size_t index_nprobe = 0;
   // Import commits every `batch_size` accepted entries; a crash loses at most the open batch.
   size_t batch_size = 1000;
+  // Threads one incident import uses. The work per chunk of 4 096 entries that depends only on
+  // the entries (tokenising, the builtin embedder's vectors, sign sketches, content hashes) runs
+  // on `import_threads - 1` worker threads for the next chunk while the calling thread checks
+  // duplicates and writes the current one (at most one chunk ahead). 1 = all on the calling
+  // thread. 0 = min(2, hardware threads). The stored rows, indexes, reports and search results
+  // are the same for every value. An embedder that does not read tokens (the remote `openai:`
+  // one) always runs on the calling thread, one thread. Guide imports use one thread.
+  size_t import_threads = 0;
   // Lines / documents larger than this are rejected (bytes).
   size_t max_document_bytes = 1 << 20;
   // Cosine similarity at or above which a new incident counts as a near-duplicate of a stored
@@ -94,13 +102,17 @@ struct KnowledgeOptions {
   // Test hook: called with each committed entry's id just before it goes into the in-memory
   // BM25 index (after its batch's COMMIT). Tests throw from it.
   std::function<void(int64_t entry)> before_lexical_add_hook;
+  // Test hook: called with the first entry index (0-based, in the import's accepted entries)
+  // of each chunk whose entry-only work is about to run, on the thread that runs it (a worker
+  // when import_threads > 1). Tests throw from it.
+  std::function<void(size_t first_entry)> import_prepare_hook;
   // Test hook: called inside each schema migration's transaction after its statements, with the
   // version it migrates to. Tests throw from it (Open reports the step; the step rolls back).
   std::function<void(int64_t to_version)> migration_step_hook;
 };
 
 // Builds options from the config table: data_dir (db at <data_dir>/kb.sqlite), kb_pack_dir,
-// kb_index, kb_embedder.
+// kb_index, kb_embedder, kb_import_threads.
 KnowledgeOptions KnowledgeOptionsFromConfig(const Config& config);
 
 // One problem found while importing, with where it was.

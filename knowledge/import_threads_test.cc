@@ -1,0 +1,394 @@
+// KnowledgeOptions::import_threads: an import that prepares the next chunk's entries (tokens,
+// vectors, sign sketches, content hashes) on worker threads stores, reports and finds exactly
+// what the one-thread import does, and fails the same way when that work fails.
+#include <doctest/doctest.h>
+#include <sqlite3.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <optional>
+#include <random>
+#include <sstream>
+
+#include "core/json.h"
+#include "knowledge/embedder.h"
+#include "knowledge/knowledge_base.h"
+#include "knowledge/synthetic_corpus.h"
+#include "knowledge/temp_dir_testing.h"
+
+namespace vigil {
+namespace {
+namespace fs = std::filesystem;
+
+const std::string kData = "knowledge/testdata";
+
+// testdata/near_dup_pack.jsonl: 12 entries of the shipped pack, frozen.
+std::vector<Incident> PackBase() {
+  std::vector<Incident> base;
+  std::ifstream in(kData + "/near_dup_pack.jsonl");
+  for (std::string line; std::getline(in, line);) {
+    auto j = ParseJson(line, "near_dup_pack.jsonl");
+    REQUIRE(j.ok());
+    auto inc = FromJson<Incident>(*j, "near_dup_pack.jsonl");
+    REQUIRE(inc.ok());
+    base.push_back(*inc);
+  }
+  REQUIRE(base.size() == 12);
+  return base;
+}
+
+// `n` variants of the pack entries (as kb_bench makes them), ids prefixed by `prefix`.
+std::vector<Incident> Variants(const std::string& prefix, size_t n, uint64_t seed) {
+  std::vector<Incident> base = PackBase();
+  std::mt19937_64 rng(seed);
+  std::vector<Incident> out;
+  for (size_t i = 0; i < n; ++i) {
+    out.push_back(PerturbIncident(base[i % base.size()], i, rng));
+    out.back().id = prefix + out.back().id;
+  }
+  return out;
+}
+
+std::string FileBytes(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) return "<missing>";
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Every row of the store's tables in rowid order, every column but wall-clock times.
+std::string DumpStore(const std::string& db_path) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  std::string out;
+  auto each_row = [&](const std::string& sql, auto&& fn) {
+    sqlite3_stmt* st = nullptr;
+    REQUIRE_MESSAGE(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK, sql);
+    while (sqlite3_step(st) == SQLITE_ROW) fn(st);
+    sqlite3_finalize(st);
+  };
+  for (const char* table : {"meta", "categories", "incidents", "signatures", "guides", "guide_chunks",
+                            "entries", "entries_text", "embedding_meta"}) {
+    std::string cols;
+    each_row(std::string("PRAGMA table_info(") + table + ")", [&](sqlite3_stmt* st) {
+      std::string name = reinterpret_cast<const char*>(sqlite3_column_text(st, 1));
+      if (name != "imported_at_ms" && name != "updated_at_ms") cols += (cols.empty() ? "" : ", ") + name;
+    });
+    REQUIRE(!cols.empty());
+    out += std::string("== ") + table + "\n";
+    each_row("SELECT " + cols + " FROM " + table + " ORDER BY rowid", [&](sqlite3_stmt* st) {
+      for (int c = 0; c < sqlite3_column_count(st); ++c) {
+        const unsigned char* t = sqlite3_column_text(st, c);
+        out += std::to_string(sqlite3_column_type(st, c)) + ":" +
+               (t ? reinterpret_cast<const char*>(t) : "") + "\x1f";
+      }
+      out += "\n";
+    });
+  }
+  sqlite3_close(db);
+  return out;
+}
+
+// "" when equal, else the first line that differs in each (cut to 300 bytes).
+std::string FirstDifference(const std::string& a, const std::string& b) {
+  if (a == b) return "";
+  std::istringstream sa(a), sb(b);
+  std::string la, lb;
+  for (size_t line = 1;; ++line) {
+    const bool ga = static_cast<bool>(std::getline(sa, la)), gb = static_cast<bool>(std::getline(sb, lb));
+    if (!ga && !gb) return "differ in the final newline";
+    if (ga != gb || la != lb) {
+      return "line " + std::to_string(line) + ":\n  " + (ga ? la.substr(0, 300) : "<end>") + "\n  " +
+             (gb ? lb.substr(0, 300) : "<end>");
+    }
+  }
+}
+
+std::string ReportText(const ImportReport& r) {
+  std::string s = "added " + std::to_string(r.added) + " duplicates " + std::to_string(r.duplicates) +
+                  " replaced " + std::to_string(r.replaced) + " rejected " + std::to_string(r.rejected) +
+                  "\n";
+  for (const auto& i : r.issues)
+    s += i.file + ":" + std::to_string(i.line) + (i.rejected ? " R " : " W ") + i.message + "\n";
+  return s;
+}
+
+std::vector<std::string> EvalQueries() {
+  std::vector<std::string> queries;
+  std::ifstream in("evals/knowledge/queries.jsonl");
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) queries.push_back(Json::parse(line)["query"].get<std::string>());
+  REQUIRE(queries.size() >= 50);
+  return queries;
+}
+
+// Ids, ranks and scores (17 digits) of every query in three modes, k 10.
+std::string AllResults(const KnowledgeBase& kb, const std::vector<std::string>& queries) {
+  std::string out;
+  for (const auto& text : queries) {
+    for (SearchMode mode : {SearchMode::kLexical, SearchMode::kDense, SearchMode::kHybrid}) {
+      SearchQuery q;
+      q.text = text;
+      q.k = 10;
+      q.mode = mode;
+      auto hits = kb.Search(q);
+      REQUIRE_MESSAGE(hits.ok(), hits.status().ToString());
+      for (const auto& h : *hits) {
+        char score[40];
+        std::snprintf(score, sizeof score, "%.17g", h.score);
+        out += (h.kind == SearchHit::Kind::kIncident ? h.incident.id : h.guide_path + "#" + h.heading) + "|" +
+               std::to_string(h.lexical_rank) + "|" + std::to_string(h.dense_rank) + "|" + score + "\t";
+      }
+      out += "\n";
+    }
+  }
+  return out;
+}
+
+// Threads of this process (/proc/self/task).
+size_t ProcessThreads() {
+  size_t n = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator("/proc/self/task")) ++n;
+  return n;
+}
+
+// The builtin embedder, failing (a Status, as a remote embedder's error) for any chunk that holds
+// an entry with the token `poisonword`. Stateless: safe on several threads.
+class PoisonEmbedder final : public Embedder {
+ public:
+  PoisonEmbedder() : inner_(std::move(MakeEmbedder("builtin:dim=512")).value()) {}
+  size_t dim() const override { return inner_->dim(); }
+  std::string Spec() const override { return inner_->Spec(); }
+  Result<std::vector<float>> Embed(std::span<const std::string> texts) const override {
+    return inner_->Embed(texts);
+  }
+  bool embeds_tokens() const override { return true; }
+  Result<std::vector<float>> EmbedTokens(std::span<const kb::TokenStream* const> texts) const override {
+    for (const kb::TokenStream* t : texts)
+      for (size_t i = 0; i < t->size(); ++i)
+        if (t->token(i) == "poisonword") return UnavailableError("embeddings endpoint: HTTP 503 (injected)");
+    return inner_->EmbedTokens(texts);
+  }
+
+ private:
+  std::unique_ptr<Embedder> inner_;
+};
+
+}  // namespace
+
+TEST_CASE(
+    "an import on 1, 2 and 3 threads stores the same rows, reports the same lines, saves the same "
+    "index files and finds the same results") {
+  // Several chunks of 4 096 per call (the pipeline runs one chunk ahead), IVF256,Flat trained at
+  // 8 192 stored entries inside the file import's second chunk, bad lines and near-duplicates
+  // across chunk boundaries, a call through ImportIncidents and the testdata duplicate files.
+  TempDir tmp;
+  const fs::path corpus_path = tmp.path / "corpus.jsonl";
+  {
+    std::vector<Incident> corpus = Variants("f-", 11000, 11);
+    std::ofstream out(corpus_path);
+    for (size_t i = 0; i < corpus.size(); ++i) {
+      if (i == 9 || i == 4100 || i == 8190) out << "{not json\n";
+      if (i == 4095) out << "{\"id\": \"empty-one\", \"title\": \"\", \"raw_text\": \"\"}\n";
+      if (i == 6000) out << "[1, 2]\n";
+      if (i == 8191) out << Json(corpus[100]).dump() << "\n";  // same text as line ~101
+      out << Json(corpus[i]).dump() << "\n";
+    }
+  }
+  const std::vector<Incident> in_memory = Variants("m-", 5000, 12);
+  const std::vector<std::string> queries = EvalQueries();
+  struct Outcome {
+    std::string reports, rows, results, reopened_results, faiss, faiss_log, bm25;
+  };
+  auto run = [&](size_t threads) {
+    INFO("import_threads ", threads);
+    const fs::path dir = tmp.path / ("t" + std::to_string(threads));
+    fs::create_directories(dir);
+    KnowledgeOptions o;
+    o.db_path = (dir / "kb.sqlite").string();
+    o.pack_dir = "";
+    o.load_pack = false;
+    o.index_spec = "IVF256,Flat";
+    o.batch_size = 997;
+    o.import_threads = threads;
+    Outcome got;
+    {
+      auto kb = KnowledgeBase::Open(o);
+      REQUIRE_MESSAGE(kb.ok(), kb.status().ToString());
+      for (const std::string& f :
+           {kData + "/incidents.jsonl", corpus_path.string(), kData + "/duplicates.jsonl"}) {
+        auto r = (*kb)->Import(f);
+        REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+        got.reports += ReportText(*r);
+      }
+      auto r = (*kb)->ImportIncidents(in_memory, "memory");
+      REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+      got.reports += ReportText(*r);
+      got.results = AllResults(**kb, queries);
+    }
+    got.rows = DumpStore(o.db_path);
+    got.faiss = FileBytes(o.db_path + ".faiss");
+    got.faiss_log = FileBytes(o.db_path + ".faiss.log");
+    got.bm25 = FileBytes(o.db_path + ".bm25");
+    {
+      auto kb = KnowledgeBase::Open(o);
+      REQUIRE(kb.ok());
+      got.reopened_results = AllResults(**kb, queries);
+      auto stats = (*kb)->Stats();
+      REQUIRE(stats.ok());
+      CHECK(stats->index_trained);
+    }
+    return got;
+  };
+  const Outcome one = run(1);
+  CHECK(one.reports.find("rejected") != std::string::npos);
+  CHECK(one.reports.find("near-duplicate of") != std::string::npos);
+  CHECK(one.reports.find("malformed JSON") != std::string::npos);
+  CHECK(FirstDifference(one.reopened_results, one.results) == "");
+  for (size_t threads : {2, 3}) {
+    INFO("import_threads ", threads);
+    const Outcome got = run(threads);
+    CHECK(FirstDifference(got.reports, one.reports) == "");
+    CHECK(FirstDifference(got.rows, one.rows) == "");
+    CHECK(FirstDifference(got.results, one.results) == "");
+    CHECK(FirstDifference(got.reopened_results, one.results) == "");
+    CHECK((got.faiss == one.faiss));
+    CHECK((got.faiss_log == one.faiss_log));
+    CHECK((got.bm25 == one.bm25));
+  }
+}
+
+TEST_CASE(
+    "a failure in the worker's part of an import (exception or embedder error) is the one-thread "
+    "import's Status; committed batches stay and no thread is left") {
+  const std::vector<Incident> corpus = Variants("w-", 10000, 21);
+  std::vector<Incident> poisoned = corpus;
+  poisoned[8500].raw_text += " poisonword";  // in the third chunk of 4 096
+  const std::vector<std::string> queries = EvalQueries();
+  struct Outcome {
+    std::string status, rows_after_failure, results_after_failure, results_after_retry;
+  };
+  enum class Fault { kThrowBadAlloc, kThrowRuntime, kEmbedderError };
+  for (Fault fault : {Fault::kThrowBadAlloc, Fault::kThrowRuntime, Fault::kEmbedderError}) {
+    INFO("fault ", static_cast<int>(fault));
+    std::optional<Outcome> reference;
+    for (size_t threads : {1, 2, 3}) {
+      INFO("import_threads ", threads);
+      TempDir tmp;
+      KnowledgeOptions o;
+      o.db_path = (tmp.path / "kb.sqlite").string();
+      o.pack_dir = "";
+      o.load_pack = false;
+      o.index_spec = "IVF64,Flat";
+      o.batch_size = 1000;
+      o.import_threads = threads;
+      o.embedder = std::make_shared<PoisonEmbedder>();
+      std::atomic<bool> armed = false;
+      o.import_prepare_hook = [&](size_t first) {
+        if (!armed || first < 8192) return;
+        if (fault == Fault::kThrowBadAlloc) throw std::bad_alloc();
+        if (fault == Fault::kThrowRuntime) throw std::runtime_error("injected worker failure");
+      };
+      auto kb = KnowledgeBase::Open(o);
+      REQUIRE_MESSAGE(kb.ok(), kb.status().ToString());
+      // A first import starts whatever thread pools the libraries keep.
+      REQUIRE((*kb)->ImportIncidents(std::span(corpus).first(50), "warm").ok());
+      const size_t threads_before = ProcessThreads();
+      armed = true;
+      Outcome got;
+      auto r = (*kb)->ImportIncidents(
+          fault == Fault::kEmbedderError ? std::span(poisoned).subspan(50) : std::span(corpus).subspan(50),
+          "bulk");
+      armed = false;
+      REQUIRE_FALSE(r.ok());
+      CHECK(ProcessThreads() == threads_before);
+      got.status = r.status().ToString();
+      if (fault == Fault::kThrowBadAlloc) CHECK(r.status().code() == StatusCode::kResourceExhausted);
+      if (fault == Fault::kThrowRuntime) CHECK(r.status().code() == StatusCode::kInternal);
+      if (fault == Fault::kEmbedderError) CHECK(r.status().code() == StatusCode::kUnavailable);
+      auto stats = (*kb)->Stats();
+      REQUIRE(stats.ok());
+      // The two chunks before the failing one were written; their committed batches stay.
+      CHECK(stats->incidents >= 7000);
+      CHECK(stats->incidents < 8242);
+      CHECK(stats->index_vectors == stats->incidents);
+      got.results_after_failure = AllResults(**kb, queries);
+      got.rows_after_failure = DumpStore(o.db_path);
+      // The store takes the rest afterwards.
+      auto retry = (*kb)->ImportIncidents(std::span(corpus).subspan(50), "bulk");
+      REQUIRE_MESSAGE(retry.ok(), retry.status().ToString());
+      got.results_after_retry = AllResults(**kb, queries);
+      if (!reference) {
+        reference = got;
+        continue;
+      }
+      CHECK(FirstDifference(got.status, reference->status) == "");
+      CHECK(FirstDifference(got.rows_after_failure, reference->rows_after_failure) == "");
+      CHECK(FirstDifference(got.results_after_failure, reference->results_after_failure) == "");
+      CHECK(FirstDifference(got.results_after_retry, reference->results_after_retry) == "");
+    }
+  }
+}
+
+TEST_CASE("a search during a two-thread import sees only committed entries") {
+  // The failure comes from the calling thread while a worker prepares the next chunk; a reader
+  // started then waits for the knowledge base's lock and sees the committed batches only.
+  TempDir tmp;
+  KnowledgeOptions o;
+  o.db_path = (tmp.path / "kb.sqlite").string();
+  o.pack_dir = "";
+  o.load_pack = false;
+  o.index_spec = "Flat";
+  o.batch_size = 1000;
+  o.import_threads = 2;
+  KnowledgeBase* shared = nullptr;
+  auto count = [&] {
+    size_t n = 0;
+    Status s = shared->ForEachEntryText([&](int64_t, const std::string&, const std::string&) { ++n; });
+    return s.ok() ? n : size_t{0};
+  };
+  auto search_ids = [&] {
+    SearchQuery q;
+    q.text = "NCCL watchdog timeout";
+    q.k = 10000;
+    q.mode = SearchMode::kLexical;
+    auto hits = shared->Search(q);
+    return hits.ok() ? hits->size() : size_t{0};
+  };
+  std::future<size_t> seen, searched;
+  o.after_write_hook = [&](size_t written) {
+    if (written != 5500) return;
+    seen = std::async(std::launch::async, count);
+    searched = std::async(std::launch::async, search_ids);
+    seen.wait_for(std::chrono::milliseconds(300));
+    throw std::runtime_error("injected failure in the second chunk");
+  };
+  auto kb = KnowledgeBase::Open(o);
+  REQUIRE(kb.ok());
+  shared = kb->get();
+  auto r = (*kb)->ImportIncidents(Variants("l-", 9000, 31), "bulk");
+  REQUIRE_FALSE(r.ok());
+  REQUIRE(seen.valid());
+  const size_t committed = seen.get();
+  CHECK(committed == count());
+  CHECK(committed % 1000 == 0);  // whole batches
+  CHECK(committed >= 5000);
+  CHECK(searched.get() == search_ids());
+}
+
+TEST_CASE("import_threads out of range is refused naming the setting; 0 means the default") {
+  KnowledgeOptions o;
+  o.load_pack = false;
+  o.import_threads = static_cast<size_t>(int64_t{-1});
+  auto kb = KnowledgeBase::Open(o);
+  REQUIRE_FALSE(kb.ok());
+  CHECK(kb.status().code() == StatusCode::kInvalidArgument);
+  CHECK(kb.status().message().find("kb_import_threads -1") != std::string::npos);
+  o.import_threads = 0;
+  CHECK(KnowledgeBase::Open(o).ok());
+}
+
+}  // namespace vigil
