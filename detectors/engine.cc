@@ -984,7 +984,8 @@ class BatchRule {
     ptrdiff_t at[kNp];
     int64_t head[kNp];
     double* dst[kNp];
-    double vals[kNp];
+    // One spare value: GCC (-Warray-bounds, -O2) cannot see that Aggregate reads only vals[0..k).
+    double vals[kNp + 1];
     for (size_t q = 0; q < kNp; ++q) {
       merge[q] = peers[q];
       at[q] = 0;

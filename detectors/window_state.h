@@ -1147,7 +1147,8 @@ class WindowState {
   // second). That fold leaves the latest of the window's extreme values: the same double as
   // van Herk's pick of a suffix and a prefix and as the deque (ties to the later value). z has
   // no NaN here (ExtremeColumn replaced them).
-  VIGIL_AVX2 [[gnu::always_inline]] static inline __m256d PickAvx2(bool is_max, __m256d earlier, __m256d later) {
+  VIGIL_AVX2 [[gnu::always_inline]] static inline __m256d PickAvx2(bool is_max, __m256d earlier,
+                                                                  __m256d later) {
     return is_max ? _mm256_max_pd(earlier, later) : _mm256_min_pd(earlier, later);
   }
   template <bool kMax>
@@ -1481,8 +1482,8 @@ class WindowState {
   VIGIL_AVX2 [[gnu::always_inline]] static inline __m256d Diff4(__m256d v, __m256d sh) {
     return _mm256_andnot_pd(_mm256_cmp_pd(v, v, _CMP_UNORD_Q), _mm256_sub_pd(v, sh));  // NaN: +0
   }
-  VIGIL_AVX2 static void SumsFourAvx2(const double* z, size_t w, const size_t* b, const double* sh, size_t len,
-                                      double* s1, double* s2, double* a1, double* a2) {
+  VIGIL_AVX2 static void SumsFourAvx2(const double* z, size_t w, const size_t* b, const double* sh,
+                                      size_t len, double* s1, double* s2, double* a1, double* a2) {
     const double* p[4] = {z + b[0], z + b[1], z + b[2], z + b[3]};
     double* o1[4] = {s1 + b[0], s1 + b[1], s1 + b[2], s1 + b[3]};
     double* o2[4] = {s2 + b[0], s2 + b[1], s2 + b[2], s2 + b[3]};

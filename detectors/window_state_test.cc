@@ -355,7 +355,8 @@ TEST_CASE("sliding median and mad equal a sort of the window, bit for bit (time 
   for (int64_t size : {1, 5, 60, 250, 260, 600}) CheckSlidingMedianMad(false, size, seed++);
 }
 
-TEST_CASE("column min/max (van Herk, direct scan) equal point-by-point pushes and a scan of the window, bit for bit") {
+TEST_CASE(
+    "column min/max (van Herk, direct scan) equal point-by-point pushes and a scan of the window, bit for bit") {
   // Windows up to kExtremeDirectMax (16) take the direct scan where AVX2 is on, larger ones van
   // Herk (up to kExtremeScanMax, 64) or the deque (65); every instruction set (IsaScope), with
   // and without NaN in the input (ExtremeColumn's two paths), signed zeros and ties.
