@@ -3,7 +3,9 @@
 // Each subcommand lives in its own file (server/cmd_<name>.cc) and is listed once in kCommands
 // (cli.cc). A command's Setup registers its flags on its CLI11 sub-app and returns the function
 // that runs it once the config is loaded. Exit codes: 0 success, 1 the work failed (the error is
-// printed), 2 bad usage or an unimplemented command.
+// printed), 2 bad usage, a bad or missing setting (an InvalidArgument status: ReportError; e.g. an
+// LLM-backed mode with no endpoint configured, an invalid `llm_stream` value) or an unimplemented
+// command.
 #pragma once
 
 #include <functional>

@@ -16,7 +16,6 @@ namespace {
 
 using Flags2 = std::vector<std::vector<uint8_t>>;
 
-bool Fires(double v, double t, bool low) { return std::isfinite(v) && (low ? v < t : v > t); }
 
 Flags2 Zeros(const std::vector<TimeSeries>& series) {
   Flags2 out(series.size());
@@ -347,7 +346,7 @@ Result<std::vector<RuleCandidate>> AggregationProposer::Propose(const TrainingDa
         Flags2 combined = base.train;
         for (size_t i = 0; i < combined.size(); ++i) {
           for (size_t j = 0; j < combined[i].size(); ++j) {
-            const bool fires = Fires((*values)[i][j], t, low);
+            const bool fires = ThresholdFires((*values)[i][j], t, low);
             combined[i][j] =
                 role == AggregateRole::kSuppress ? (combined[i][j] && !fires) : (combined[i][j] || fires);
           }
@@ -367,7 +366,7 @@ Result<std::vector<RuleCandidate>> AggregationProposer::Propose(const TrainingDa
                (role == AggregateRole::kSuppress
                     ? (level ? std::string("value") : f.name) + (low ? "_low" : "_high")
                     : f.name);
-      c.condition = f.expr + (low ? " < " : " > ") + RuleNumber(best_t);
+      c.condition = f.expr + (low ? " < " : " > ") + ThresholdNumber(best_t, *values, low);
       c.text = RuleText(c.name, selector, c.condition, role, f.expr);
       c.train_f1 = best;
       c.rationale = std::string(AggregateRoleName(role)) + ": " + f.family + " (" + f.expr + ") " +

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 namespace vigil {
 namespace {
@@ -12,6 +13,7 @@ using Feature = RuleFeature;
 struct Fitted {
   Feature feature;
   double threshold = 0;
+  std::string threshold_text;  // as written into `condition` (ThresholdNumber)
   double train_f1 = 0;
   double sensitivity = 0;  // unlabeled: threshold / p99 of training values (lower = tighter)
   int64_t fit_points = 0;  // finite training values the threshold was fitted on
@@ -53,6 +55,31 @@ std::string RuleNumber(double v) {
   char buf[40];
   std::snprintf(buf, sizeof buf, "%.6g", v);
   return buf;
+}
+
+bool ThresholdFires(double v, double t, bool low) { return std::isfinite(v) && (low ? v < t : v > t); }
+
+std::string ThresholdNumber(double t, const std::vector<std::vector<double>>& values, bool low) {
+  char buf[40];
+  for (int digits = 6;; ++digits) {
+    std::snprintf(buf, sizeof buf, "%.*g", digits, t);
+    if (digits >= 17) return buf;  // 17 significant digits give back every double exactly
+    const double printed = std::strtod(buf, nullptr);
+    if (printed == t) return buf;
+    const double a = std::min(t, printed), b = std::max(t, printed);
+    bool same = true;
+    for (const auto& series : values) {
+      for (double v : series) {
+        // Only a value between the two can fire under one and not the other.
+        if (v >= a && v <= b && ThresholdFires(v, t, low) != ThresholdFires(v, printed, low)) {
+          same = false;
+          break;
+        }
+      }
+      if (!same) break;
+    }
+    if (same) return buf;
+  }
 }
 
 namespace {
@@ -97,7 +124,6 @@ std::vector<double> Finite(const std::vector<std::vector<double>>& values) {
   return out;
 }
 
-bool Fires(double v, double t, bool low) { return std::isfinite(v) && (low ? v < t : v > t); }
 
 Result<DetectionCounts> Count(const std::vector<TimeSeries>& series,
                               const std::vector<std::vector<uint8_t>>& flags, int delay_k) {
@@ -128,7 +154,7 @@ std::vector<std::vector<uint8_t>> Threshold(const std::vector<std::vector<double
   std::vector<std::vector<uint8_t>> flags(values.size());
   for (size_t i = 0; i < values.size(); ++i) {
     flags[i].resize(values[i].size());
-    for (size_t j = 0; j < values[i].size(); ++j) flags[i][j] = Fires(values[i][j], t, low);
+    for (size_t j = 0; j < values[i].size(); ++j) flags[i][j] = ThresholdFires(values[i][j], t, low);
   }
   return flags;
 }
@@ -293,7 +319,8 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
     // window) the rule can never fire: a dead rule would only take a max_rules slot.
     if (!f.low && fit.threshold >= f.bound * (1 - 1e-6)) continue;
     fit.fit_points = static_cast<int64_t>(finite.size());
-    fit.condition = f.expr + (f.low ? " < " : " > ") + RuleNumber(fit.threshold);
+    fit.threshold_text = ThresholdNumber(fit.threshold, *values, f.low);
+    fit.condition = f.expr + (f.low ? " < " : " > ") + fit.threshold_text;
     fit.train_values = std::move(values).value();
     fitted.push_back(std::move(fit));
   }
@@ -316,7 +343,7 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
         if (A.feature.expr == B.feature.expr) continue;
         std::vector<double> fa = Finite(A.train_values), fb = Finite(B.train_values);
         double best = std::max(A.train_f1, B.train_f1);
-        std::string best_cond;
+        double best_ta = NAN, best_tb = NAN;
         for (double qa : {0.8, 0.9, 0.95, 0.98, 0.99}) {
           for (double qb : {0.8, 0.9, 0.95, 0.98, 0.99}) {
             const double ta = LowerQuantile(fa, A.feature.low ? 1 - qa : qa);
@@ -324,18 +351,23 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
             auto flags = Threshold(A.train_values, ta, A.feature.low);
             for (size_t i = 0; i < flags.size(); ++i) {
               for (size_t j = 0; j < flags[i].size(); ++j) {
-                flags[i][j] &= Fires(B.train_values[i][j], tb, B.feature.low);
+                flags[i][j] &= ThresholdFires(B.train_values[i][j], tb, B.feature.low);
               }
             }
             ASSIGN_OR_RETURN(DetectionCounts c, Count(data.train, flags, k));
             if (ObjectiveF1(c, objective) > best) {
               best = ObjectiveF1(c, objective);
-              best_cond = A.feature.expr + (A.feature.low ? " < " : " > ") + RuleNumber(ta) + " and " +
-                          B.feature.expr + (B.feature.low ? " < " : " > ") + RuleNumber(tb);
+              best_ta = ta;
+              best_tb = tb;
             }
           }
         }
-        if (!best_cond.empty()) conj.emplace_back(A.feature.name + "_and_" + B.feature.name, best_cond);
+        if (!std::isnan(best_ta)) {
+          conj.emplace_back(A.feature.name + "_and_" + B.feature.name,
+                            A.feature.expr + (A.feature.low ? " < " : " > ") +
+                                ThresholdNumber(best_ta, A.train_values, A.feature.low) + " and " + B.feature.expr +
+                                (B.feature.low ? " < " : " > ") + ThresholdNumber(best_tb, B.train_values, B.feature.low));
+        }
       }
     }
   }
@@ -374,7 +406,7 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
   for (const Fitted& f : fitted) {
     const std::string why =
         f.feature.family + " (" + f.feature.expr + ") " + (f.feature.low ? "below " : "above ") +
-        RuleNumber(f.threshold) +
+        f.threshold_text +
         (labeled ? ", threshold with the best training " + std::string(ObjectiveName(objective)) + " F1 (" +
                        RuleNumber(f.train_f1) + ")"
                  : ", the training extreme (training data assumed mostly normal)");
@@ -477,15 +509,18 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
       }
     }
     if (lo < hi) {
+      std::vector<std::vector<double>> train_values;
+      for (const TimeSeries& ts : data.train) train_values.push_back(ts.values);
       for (const bool low : {true, false}) {
         const std::string name = low ? "range_low" : "range_high";
         const double t = low ? lo : hi;
-        const std::string cond = std::string("value ") + (low ? "< " : "> ") + RuleNumber(t);
+        const std::string number = ThresholdNumber(t, train_values, low);
+        const std::string cond = std::string("value ") + (low ? "< " : "> ") + number;
         const size_t before = scored.size();
         RETURN_IF_ERROR(measure(name, cond, "value", 0, 0,
                                 std::string("range guard: value ") +
                                     (low ? "below the smallest" : "above the largest") +
-                                    " normal training value " + RuleNumber(t) + ", quiet on the validation tail"));
+                                    " normal training value " + number + ", quiet on the validation tail"));
         if (scored.size() == before) break;  // evaluation budget spent
         if (NormalFlagRate(data.validation, scored.back().val_flags) <= options_.max_unlabeled_flag_rate) {
           guards.push_back(before);

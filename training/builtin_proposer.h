@@ -88,8 +88,16 @@ class BuiltinProposer : public RuleProposer {
 // alpha ≤ 0 or either count is 0. Pure.
 int64_t AllowedExceedances(int64_t tail, int64_t fit, double alpha);
 
-// Helpers shared with training/aggregation.h. A threshold as written into rule text (%.6g).
+// Helpers shared with training/aggregation.h. A number as written into rule text and rationales
+// (%.6g).
 std::string RuleNumber(double v);
+// Whether a fitted threshold `t` flags `v` (`low`: below it); never for NaN or ±Inf.
+bool ThresholdFires(double v, double t, bool low);
+// A fitted threshold as written into rule text: the fewest significant digits, from 6, that flag
+// every value of `values` (the training values it was fitted on) as `t` itself does; at most 17,
+// which give back `t` exactly. Six digits alone could move a threshold past training values
+// (1000004 printed as 1e+06: a rule firing on almost every point of a gauge near 1e6).
+std::string ThresholdNumber(double t, const std::vector<std::vector<double>>& values, bool low);
 // The element at rank floor(q · (n − 1)) of `v` (no interpolation); NaN when empty.
 double LowerQuantile(std::vector<double> v, double q);
 // Whether any point of any series is labeled anomalous.
