@@ -22,6 +22,10 @@
 #       budget; pass e.g. `1000000 --baseline-queries 20` to include them. Any kb_bench flag
 #       after SIZES reaches every mode's run, e.g. the page-size A/B
 #       `1000000 --no-baselines --sqlite-page-size 4096` (the store's page size is printed).
+#       KB_DEVICE_IMPORT_THREADS=N passes --import-threads N (default 1: the one-core figure the
+#       earlier runs measured). With 2, give each mode two idle cores: a KB_DEVICE_CORES entry may
+#       be a taskset list, e.g. KB_DEVICE_MODES="default" KB_DEVICE_CORES="3,4" (entries are
+#       separated by spaces, one per mode). The queries run on the calling thread either way.
 #
 # One core: OMP_NUM_THREADS=1 (FAISS uses OpenMP). The database goes to $TMPDIR (needs ~12 GB
 # free at 1 M). The index is kb_bench's default, the knowledge base's default `IVF1024,Flat`
@@ -64,6 +68,9 @@ sizes=${1:-1000000}
 shift || true
 extra=("$@")
 [[ ${#extra[@]} -gt 0 ]] || extra=(--no-baselines)
+import_threads=${KB_DEVICE_IMPORT_THREADS:-1}
+[[ $import_threads =~ ^[1-9][0-9]*$ ]] || { echo "kb_scale_device.sh: KB_DEVICE_IMPORT_THREADS=$import_threads is not a count of 1 or more" >&2; exit 2; }
+extra+=(--import-threads "$import_threads")
 [[ -x $dest/kb_bench ]] || { echo "kb_scale_device.sh: $dest/kb_bench missing; run --collect on the build machine" >&2; exit 2; }
 missing=$(LD_LIBRARY_PATH=$dest/lib ldd "$dest/kb_bench" | grep "not found" || true)
 if [[ -n $missing ]]; then
@@ -87,7 +94,7 @@ if [[ -n ${KB_DEVICE_MODES:-} ]]; then
     esac
     log=${OUT:-/tmp}/kb_scale_$mode.log
     (
-      echo "# mode $mode, core ${cores[$i]}: $(date -u +%FT%TZ) $(uname -n) $(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
+      echo "# mode $mode, cores ${cores[$i]}, import threads $import_threads: $(date -u +%FT%TZ) $(uname -n) $(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
       echo "# load: $(cat /proc/loadavg)"
       start=$(date +%s)
       rc=0
@@ -110,7 +117,7 @@ fi
 
 log=${OUT:-/tmp}/kb_scale.log
 {
-  echo "# $(date -u +%FT%TZ) $(uname -n) $(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
+  echo "# import threads $import_threads; $(date -u +%FT%TZ) $(uname -n) $(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
   echo "# load: $(cat /proc/loadavg)"
   start=$(date +%s)
   rc=0

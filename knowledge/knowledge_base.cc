@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <future>
 #include <mutex>
-#include <thread>
 #include <regex>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
