@@ -1204,7 +1204,9 @@ class KnowledgeBase::Impl {
     RecentVectors recent(d);
     // The next chunk's entry-only work runs on worker threads while this thread writes the
     // current one (with an embedder that reads tokens; one chunk ahead, so memory stays bounded).
-    const size_t workers = embedder->embeds_tokens() ? opts.import_threads - 1 : 0;
+    // An import of one chunk has nothing to overlap: it runs here, starting no thread.
+    const size_t workers =
+        embedder->embeds_tokens() && valid.size() > kEmbedChunk ? opts.import_threads - 1 : 0;
     auto ahead = std::make_unique<ChunkAhead>();
     if (workers > 0 && !valid.empty()) {
       LaunchChunk(valid, 0, std::min(kEmbedChunk, valid.size()), workers, check_near, ahead.get());

@@ -77,7 +77,8 @@ struct KnowledgeOptions {
   // duplicates and writes the current one (at most one chunk ahead). 1 = all on the calling
   // thread. 0 = min(2, hardware threads). The stored rows, indexes, reports and search results
   // are the same for every value. An embedder that does not read tokens (the remote `openai:`
-  // one) always runs on the calling thread, one thread. Guide imports use one thread.
+  // one) always runs on the calling thread, one thread, and so do an import of at most one chunk
+  // (nothing to overlap) and guide imports.
   size_t import_threads = 0;
   // Lines / documents larger than this are rejected (bytes).
   size_t max_document_bytes = 1 << 20;

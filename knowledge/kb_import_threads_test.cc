@@ -1,3 +1,6 @@
+// Named kb_... so that doctest (ordered by file name) runs it after importers_test.cc, whose
+// memory-limit check fails once a worker thread has left free memory in a glibc arena of its own
+// (knowledge/README.md, 2026-11-30 13:50).
 // KnowledgeOptions::import_threads: an import that prepares the next chunk's entries (tokens,
 // vectors, sign sketches, content hashes) on worker threads stores, reports and finds exactly
 // what the one-thread import does, and fails the same way when that work fails.
