@@ -493,11 +493,12 @@ int Scale(const std::string& pack, const std::vector<Query>& queries, const std:
         std::error_code size_ec;
         const auto bm25_bytes = fs::file_size(o.db_path + ".bm25", size_ec);
         std::printf(
-            "    imported %zu: %.1f s wall, %.1f s CPU (%.1f s on the calling thread), %.0f entries/s, %.0f per "
+            "    imported %zu: %.1f s wall, %.1f s CPU (%.1f s on the calling thread), %.0f entries/s, %.0f "
+            "per "
             "CPU-s; %lld stored, %lld near-/duplicates skipped; BM25 file %.1f MB\n",
             done, import_s, import_cpu, import_thread_cpu, done / import_s, done / import_cpu,
-            static_cast<long long>(stored),
-            static_cast<long long>(skipped), size_ec ? -1.0 : bm25_bytes / 1e6);
+            static_cast<long long>(stored), static_cast<long long>(skipped),
+            size_ec ? -1.0 : bm25_bytes / 1e6);
         std::fflush(stdout);
       }
       if (so.trim_after_import) {
