@@ -18,7 +18,7 @@
 // FTS5 `ORDER BY bm25 LIMIT` over the same terms for lexical search, and a brute-force FAISS
 // Flat index (the store reopened with it) for dense search. Import time is wall and process CPU.
 // Peak memory is the process's max RSS so far (getrusage). --import-threads N: the import's
-// KnowledgeOptions::import_threads (default: the product's, min(2, hardware threads)); CPU is the
+// KnowledgeOptions::import_threads (default: the product's, min(2, usable CPUs)); CPU is the
 // whole process's, every thread's, so wall / CPU shows what the second thread overlaps.
 // Lexical (--lexical-file): loads a saved BM25 index (a store kept with KB_BENCH_KEEP=1) and times
 // LexicalIndex::Search at the knowledge base's depth (50) for every query against exhaustive

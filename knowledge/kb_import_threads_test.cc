@@ -5,6 +5,7 @@
 // vectors, sign sketches, content hashes) on worker threads stores, reports and finds exactly
 // what the one-thread import does, and fails the same way when that work fails.
 #include <doctest/doctest.h>
+#include <sched.h>
 #include <sqlite3.h>
 
 #include <atomic>
@@ -14,6 +15,7 @@
 #include <optional>
 #include <random>
 #include <sstream>
+#include <thread>
 
 #include "core/json.h"
 #include "knowledge/embedder.h"
@@ -392,6 +394,46 @@ TEST_CASE("import_threads out of range is refused naming the setting; 0 means th
   CHECK(kb.status().message().find("kb_import_threads -1") != std::string::npos);
   o.import_threads = 0;
   CHECK(KnowledgeBase::Open(o).ok());
+}
+
+TEST_CASE("import_threads 0 on a thread allowed one CPU (taskset, cpuset) prepares on the calling thread") {
+  // std::thread::hardware_concurrency counts the machine's CPUs, not the ones this process may
+  // run on: under `taskset -c 0` the default was 2 threads, a worker competing with the writer
+  // for the one CPU (found in review). The affinity of this thread is narrowed to one CPU for the
+  // Open and the import (threads inherit it), restored afterwards whatever happens.
+  cpu_set_t saved;
+  REQUIRE(sched_getaffinity(0, sizeof saved, &saved) == 0);
+  int cpu = 0;
+  while (!CPU_ISSET(cpu, &saved)) ++cpu;
+  struct Restore {
+    cpu_set_t set;
+    ~Restore() { sched_setaffinity(0, sizeof set, &set); }
+  } restore{saved};
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(cpu, &one);
+  REQUIRE(sched_setaffinity(0, sizeof one, &one) == 0);
+  const std::vector<Incident> corpus = Variants("a-", 5000, 41);  // two chunks: a worker could run
+  auto off_thread_chunks = [&](size_t threads) {
+    INFO("import_threads ", threads);
+    TempDir tmp;
+    KnowledgeOptions o;
+    o.db_path = (tmp.path / "kb.sqlite").string();
+    o.pack_dir = "";
+    o.load_pack = false;
+    o.index_spec = "Flat";
+    o.import_threads = threads;
+    const std::thread::id caller = std::this_thread::get_id();
+    std::atomic<size_t> off = 0;
+    o.import_prepare_hook = [&](size_t) { off += std::this_thread::get_id() != caller; };
+    auto kb = KnowledgeBase::Open(o);
+    REQUIRE_MESSAGE(kb.ok(), kb.status().ToString());
+    auto r = (*kb)->ImportIncidents(corpus, "bulk");
+    REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+    return off.load();
+  };
+  CHECK(off_thread_chunks(0) == 0);  // the default: one usable CPU, one thread
+  CHECK(off_thread_chunks(2) == 2);  // set explicitly, the worker runs (the hook can see it)
 }
 
 }  // namespace vigil

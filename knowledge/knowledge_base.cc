@@ -1,5 +1,7 @@
 #include "knowledge/knowledge_base.h"
 
+#include <sched.h>
+
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -247,6 +249,16 @@ Result<std::vector<std::string>> FromJsonArray(const std::string& text, const ch
 }
 
 constexpr size_t kMaxImportThreads = 256;
+
+// The CPUs the calling thread may run on (its affinity mask: taskset, cpusets; threads it starts
+// inherit it), else the machine's hardware threads. (std::thread::hardware_concurrency alone
+// counts the machine's: under `taskset -c 0` the default import used a worker that competed with
+// the writer for the one CPU.)
+size_t UsableCpus() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0) return static_cast<size_t>(CPU_COUNT(&set));
+  return std::thread::hardware_concurrency();
+}
 
 }  // namespace
 
@@ -1858,11 +1870,9 @@ Result<std::unique_ptr<KnowledgeBase>> KnowledgeBase::Open(const KnowledgeOption
     return InvalidArgumentError("knowledge base " + options.db_path + ": kb_import_threads " +
                                 std::to_string(static_cast<int64_t>(options.import_threads)) +
                                 " is outside 0.." + std::to_string(kMaxImportThreads) +
-                                " (0 = min(2, hardware threads))");
+                                " (0 = min(2, CPUs this process may run on))");
   }
-  if (impl->opts.import_threads == 0) {
-    impl->opts.import_threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 2);
-  }
+  if (impl->opts.import_threads == 0) impl->opts.import_threads = std::clamp<size_t>(UsableCpus(), 1, 2);
   if (options.db_path.empty()) return InvalidArgumentError("knowledge base path is empty");
   if (const int ps = options.sqlite_page_size; ps < 512 || ps > 65536 || (ps & (ps - 1)) != 0) {
     return InvalidArgumentError("knowledge base " + options.db_path + ": sqlite_page_size " +

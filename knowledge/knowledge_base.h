@@ -75,8 +75,9 @@ struct KnowledgeOptions {
   // the entries (tokenising, the builtin embedder's vectors, sign sketches, content hashes) runs
   // on `import_threads - 1` worker threads for the next chunk while the calling thread checks
   // duplicates and writes the current one (at most one chunk ahead). 1 = all on the calling
-  // thread. 0 = min(2, hardware threads). The stored rows, indexes, reports and search results
-  // are the same for every value. An embedder that does not read tokens (the remote `openai:`
+  // thread. 0 = min(2, CPUs the thread calling Open may run on: its affinity mask, so under
+  // `taskset -c 0` it is 1). The stored rows, indexes, reports and search results are the same
+  // for every value. An embedder that does not read tokens (the remote `openai:`
   // one) always runs on the calling thread, one thread, and so do an import of at most one chunk
   // (nothing to overlap) and guide imports.
   size_t import_threads = 0;
