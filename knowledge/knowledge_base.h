@@ -105,8 +105,9 @@ struct KnowledgeOptions {
   // BM25 index (after its batch's COMMIT). Tests throw from it.
   std::function<void(int64_t entry)> before_lexical_add_hook;
   // Test hook: called with the first entry index (0-based, in the import's accepted entries)
-  // of each chunk whose entry-only work is about to run, on the thread that runs it (a worker
-  // when import_threads > 1). Tests throw from it.
+  // of each chunk whose entry-only work is about to run (with import_threads > 2, of each part
+  // of it: a chunk is split among the workers), on the thread that runs it (a worker when
+  // import_threads > 1). Tests throw from it.
   std::function<void(size_t first_entry)> import_prepare_hook;
   // Test hook: called inside each schema migration's transaction after its statements, with the
   // version it migrates to. Tests throw from it (Open reports the step; the step rolls back).
