@@ -19,6 +19,7 @@
 
 #include "core/json.h"
 #include "knowledge/embedder.h"
+#include "knowledge/kb_testdata_testing.h"
 #include "knowledge/knowledge_base.h"
 #include "knowledge/synthetic_corpus.h"
 #include "knowledge/temp_dir_testing.h"
@@ -29,24 +30,9 @@ namespace fs = std::filesystem;
 
 const std::string kData = "knowledge/testdata";
 
-// testdata/near_dup_pack.jsonl: 12 entries of the shipped pack, frozen.
-std::vector<Incident> PackBase() {
-  std::vector<Incident> base;
-  std::ifstream in(kData + "/near_dup_pack.jsonl");
-  for (std::string line; std::getline(in, line);) {
-    auto j = ParseJson(line, "near_dup_pack.jsonl");
-    REQUIRE(j.ok());
-    auto inc = FromJson<Incident>(*j, "near_dup_pack.jsonl");
-    REQUIRE(inc.ok());
-    base.push_back(*inc);
-  }
-  REQUIRE(base.size() == 12);
-  return base;
-}
-
 // `n` variants of the pack entries (as kb_bench makes them), ids prefixed by `prefix`.
 std::vector<Incident> Variants(const std::string& prefix, size_t n, uint64_t seed) {
-  std::vector<Incident> base = PackBase();
+  std::vector<Incident> base = NearDupPack();
   std::mt19937_64 rng(seed);
   std::vector<Incident> out;
   for (size_t i = 0; i < n; ++i) {
@@ -119,15 +105,6 @@ std::string ReportText(const ImportReport& r) {
   for (const auto& i : r.issues)
     s += i.file + ":" + std::to_string(i.line) + (i.rejected ? " R " : " W ") + i.message + "\n";
   return s;
-}
-
-std::vector<std::string> EvalQueries() {
-  std::vector<std::string> queries;
-  std::ifstream in("evals/knowledge/queries.jsonl");
-  for (std::string line; std::getline(in, line);)
-    if (!line.empty()) queries.push_back(Json::parse(line)["query"].get<std::string>());
-  REQUIRE(queries.size() >= 50);
-  return queries;
 }
 
 // Ids, ranks and scores (17 digits) of every query in three modes, k 10.

@@ -15,6 +15,7 @@
 #include "core/json.h"
 #include "core/logging.h"
 #include "knowledge/embedder.h"
+#include "knowledge/kb_testdata_testing.h"
 #include "knowledge/sqlite_testing.h"
 #include "knowledge/synthetic_corpus.h"
 #include "knowledge/temp_dir_testing.h"
@@ -390,20 +391,6 @@ class RecordingEmbedder final : public Embedder {
  private:
   std::unique_ptr<Embedder> inner_;
 };
-
-// testdata/near_dup_pack.jsonl: 12 entries of the shipped pack, frozen.
-std::vector<Incident> NearDupPack() {
-  std::vector<Incident> base;
-  std::ifstream in(kTestdata + "/near_dup_pack.jsonl");
-  for (std::string line; std::getline(in, line);) {
-    auto j = ParseJson(line, "near_dup_pack.jsonl");
-    REQUIRE(j.ok());
-    auto inc = FromJson<Incident>(*j, "near_dup_pack.jsonl");
-    REQUIRE(inc.ok());
-    base.push_back(*inc);
-  }
-  return base;
-}
 
 TEST_CASE(
     "near-duplicate check (sign-sketch filter, IVF lists) flags exactly the exhaustive check's set on "
@@ -1657,13 +1644,7 @@ TEST_CASE(
   std::mt19937_64 rng(7);
   std::vector<Incident> corpus = base;
   for (size_t i = 0; i < 1500; ++i) corpus.push_back(PerturbIncident(base[i % base.size()], i, rng));
-  std::vector<std::string> queries;
-  {
-    std::ifstream in("evals/knowledge/queries.jsonl");
-    for (std::string line; std::getline(in, line);)
-      if (!line.empty()) queries.push_back(Json::parse(line)["query"].get<std::string>());
-  }
-  REQUIRE(queries.size() >= 50);
+  const std::vector<std::string> queries = EvalQueries();
   auto results = [&](const KnowledgeBase& kb) {
     std::vector<std::string> out;
     for (const auto& q : queries)
