@@ -107,25 +107,23 @@ std::string ReportText(const ImportReport& r) {
   return s;
 }
 
-// Ids, ranks and scores (17 digits) of every query in three modes, k 10.
+// A store at `dir`/kb.sqlite without the shipped pack, index `index`, `threads` import threads.
+KnowledgeOptions StoreOptions(const fs::path& dir, const std::string& index, size_t threads) {
+  KnowledgeOptions o;
+  o.db_path = (dir / "kb.sqlite").string();
+  o.pack_dir = "";
+  o.load_pack = false;
+  o.index_spec = index;
+  o.import_threads = threads;
+  return o;
+}
+
+// Ids, ranks and scores (17 digits) of every query in three modes, k 10 (HitsLine per line).
 std::string AllResults(const KnowledgeBase& kb, const std::vector<std::string>& queries) {
   std::string out;
   for (const auto& text : queries) {
-    for (SearchMode mode : {SearchMode::kLexical, SearchMode::kDense, SearchMode::kHybrid}) {
-      SearchQuery q;
-      q.text = text;
-      q.k = 10;
-      q.mode = mode;
-      auto hits = kb.Search(q);
-      REQUIRE_MESSAGE(hits.ok(), hits.status().ToString());
-      for (const auto& h : *hits) {
-        char score[40];
-        std::snprintf(score, sizeof score, "%.17g", h.score);
-        out += (h.kind == SearchHit::Kind::kIncident ? h.incident.id : h.guide_path + "#" + h.heading) + "|" +
-               std::to_string(h.lexical_rank) + "|" + std::to_string(h.dense_rank) + "|" + score + "\t";
-      }
-      out += "\n";
-    }
+    for (SearchMode mode : {SearchMode::kLexical, SearchMode::kDense, SearchMode::kHybrid})
+      out += HitsLine(kb, text, mode) + "\n";
   }
   return out;
 }
@@ -189,13 +187,8 @@ TEST_CASE(
     INFO("import_threads ", threads);
     const fs::path dir = tmp.path / ("t" + std::to_string(threads));
     fs::create_directories(dir);
-    KnowledgeOptions o;
-    o.db_path = (dir / "kb.sqlite").string();
-    o.pack_dir = "";
-    o.load_pack = false;
-    o.index_spec = "IVF256,Flat";
+    KnowledgeOptions o = StoreOptions(dir, "IVF256,Flat", threads);
     o.batch_size = 997;
-    o.import_threads = threads;
     Outcome got;
     {
       auto kb = KnowledgeBase::Open(o);
@@ -260,13 +253,8 @@ TEST_CASE(
     for (size_t threads : {1, 2, 3}) {
       INFO("import_threads ", threads);
       TempDir tmp;
-      KnowledgeOptions o;
-      o.db_path = (tmp.path / "kb.sqlite").string();
-      o.pack_dir = "";
-      o.load_pack = false;
-      o.index_spec = "IVF64,Flat";
+      KnowledgeOptions o = StoreOptions(tmp.path, "IVF64,Flat", threads);
       o.batch_size = 1000;
-      o.import_threads = threads;
       o.embedder = std::make_shared<PoisonEmbedder>();
       std::atomic<bool> armed = false;
       o.import_prepare_hook = [&](size_t first) {
@@ -319,13 +307,8 @@ TEST_CASE("a search during a two-thread import sees only committed entries") {
   // The failure comes from the calling thread while a worker prepares the next chunk; a reader
   // started then waits for the knowledge base's lock and sees the committed batches only.
   TempDir tmp;
-  KnowledgeOptions o;
-  o.db_path = (tmp.path / "kb.sqlite").string();
-  o.pack_dir = "";
-  o.load_pack = false;
-  o.index_spec = "Flat";
+  KnowledgeOptions o = StoreOptions(tmp.path, "Flat", 2);
   o.batch_size = 1000;
-  o.import_threads = 2;
   KnowledgeBase* shared = nullptr;
   auto count = [&] {
     size_t n = 0;
@@ -394,12 +377,7 @@ TEST_CASE("import_threads 0 on a thread allowed one CPU (taskset, cpuset) prepar
   auto off_thread_chunks = [&](size_t threads) {
     INFO("import_threads ", threads);
     TempDir tmp;
-    KnowledgeOptions o;
-    o.db_path = (tmp.path / "kb.sqlite").string();
-    o.pack_dir = "";
-    o.load_pack = false;
-    o.index_spec = "Flat";
-    o.import_threads = threads;
+    KnowledgeOptions o = StoreOptions(tmp.path, "Flat", threads);
     const std::thread::id caller = std::this_thread::get_id();
     std::atomic<size_t> off = 0;
     o.import_prepare_hook = [&](size_t) { off += std::this_thread::get_id() != caller; };

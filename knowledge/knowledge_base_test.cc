@@ -1108,27 +1108,6 @@ TEST_CASE("schema version is recorded and a newer database is refused") {
   CHECK(kb.status().message().find("schema version 99") != std::string::npos);
 }
 
-// Search results of `kb` in the format of testdata/v3_store_search.tsv (per hit
-// key|lexical_rank|dense_rank|score, key = incident id or guide:path#heading).
-std::string HitsLine(const KnowledgeBase& kb, const std::string& text, SearchMode mode) {
-  SearchQuery q;
-  q.text = text;
-  q.k = 10;
-  q.mode = mode;
-  auto hits = kb.Search(q);
-  REQUIRE_MESSAGE(hits.ok(), hits.status().ToString());
-  std::string out;
-  for (const auto& h : *hits) {
-    std::string key =
-        h.kind == SearchHit::Kind::kIncident ? h.incident.id : "guide:" + h.guide_path + "#" + h.heading;
-    char score[40];
-    std::snprintf(score, sizeof score, "%.17g", h.score);
-    out += (out.empty() ? "" : "\t") + key + "|" + std::to_string(h.lexical_rank) + "|" +
-           std::to_string(h.dense_rank) + "|" + score;
-  }
-  return out;
-}
-
 // testdata/v3_store.sqlite: a store written by 522a721's code (schema v3: every entry's text
 // in entries_text), with the shipped pack of that time and the unit-test incidents, CSV and
 // guides imported (no index files: both indexes are built on open from the text); the .tsv
