@@ -12,6 +12,7 @@ set -u
 BUILD="${1:-build}"
 VIGIL="$BUILD/bin/vigil"
 HERE="$(cd "$(dirname "$0")" && pwd)"
+source "$HERE/lib/fake_llm.sh"
 TMP="$(mktemp -d)"
 SERVER_PID=""
 cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$TMP"; }
@@ -46,11 +47,8 @@ import json, sys
 rule = 'rule spike {\n  select step_time_ms\n  when value > median(lag(value, 1), 60p) + 30\n}'
 json.dump([json.dumps({"rules": rule, "rationale": "spikes"})] * 200, open(sys.argv[1], "w"))
 PY
-/usr/bin/python3 "$HERE/fake_openai_server.py" "$TMP/script.json" "$TMP/port" "$TMP/requests.jsonl" &
-SERVER_PID=$!
-for _ in $(seq 1 100); do [ -s "$TMP/port" ] && break; sleep 0.05; done
-[ -s "$TMP/port" ] || { echo "FAIL: fake server did not start"; exit 1; }
-URL="http://127.0.0.1:$(cat "$TMP/port")/v1"
+start_fake_llm
+URL="http://127.0.0.1:$PORT/v1"
 touch "$TMP/requests.jsonl"
 # streamed FROM TO WANT: whether every request body in log lines FROM..TO has "stream": WANT.
 streamed() {

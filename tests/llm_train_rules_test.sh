@@ -7,6 +7,7 @@ set -u
 BUILD="${1:-build}"
 VIGIL="$(cd "$BUILD" && pwd)/bin/vigil"  # absolute: the command runs in a temp folder
 HERE="$(cd "$(dirname "$0")" && pwd)"
+source "$HERE/lib/fake_llm.sh"
 TMP="$(mktemp -d)"
 SERVER_PID=""
 cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$TMP"; }
@@ -29,11 +30,7 @@ cat >"$TMP/script.json" <<JSON
  $(answer "$good" "unchanged"), $(answer "$good" "unchanged"), $(answer "$good" "unchanged")]
 JSON
 
-/usr/bin/python3 "$HERE/fake_openai_server.py" "$TMP/script.json" "$TMP/port" "$TMP/requests.jsonl" &
-SERVER_PID=$!
-for _ in $(seq 1 100); do [ -s "$TMP/port" ] && break; sleep 0.05; done
-[ -s "$TMP/port" ] || { echo "FAIL: fake server did not start"; exit 1; }
-PORT="$(cat "$TMP/port")"
+start_fake_llm
 
 out="$(cd "$TMP" && env VIGIL_LLM_URL="http://127.0.0.1:$PORT/v1" VIGIL_LLM_MODEL=fake VIGIL_LLM_API_KEY=sk-e2e-secret \
   VIGIL_LLM_MAX_RETRIES=0 VIGIL_DATA_DIR="$TMP/var" "$VIGIL" train-rules --data "csv:$TMP/data.csv" --out "$TMP/rules" \

@@ -11,6 +11,7 @@ set -u
 BUILD="${1:-build}"
 VIGIL="$BUILD/bin/vigil"
 HERE="$(cd "$(dirname "$0")" && pwd)"
+source "$HERE/lib/fake_llm.sh"
 TMP="$(mktemp -d)"
 SERVER_PID=""
 cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$TMP"; }
@@ -41,11 +42,7 @@ rule = ('rule jump {\n  select *{kpi="05f10d3a-239c-3bef-9bdc-a2feeb0037aa"}\n'
 answer = json.dumps({"rules": rule, "rationale": "jumps off the median"})
 json.dump([answer] * 4, open(sys.argv[1], "w"))
 PY
-/usr/bin/python3 "$HERE/fake_openai_server.py" "$TMP/script.json" "$TMP/port" "$TMP/requests.jsonl" &
-SERVER_PID=$!
-for _ in $(seq 1 100); do [ -s "$TMP/port" ] && break; sleep 0.05; done
-[ -s "$TMP/port" ] || { echo "FAIL: fake server did not start"; exit 1; }
-PORT="$(cat "$TMP/port")"
+start_fake_llm
 # The endpoint from a config file (--config), not the environment.
 printf '{"llm_url": "http://127.0.0.1:%s/v1", "llm_model": "fake", "llm_max_retries": "0", "data_dir": "%s"}\n' \
   "$PORT" "$TMP/var" >"$TMP/vigil.json"
@@ -79,10 +76,7 @@ import json, sys
 rule = 'rule spike {\n  select step_time_ms\n  when value > median(lag(value, 1), 60p) + 30\n}'
 json.dump([json.dumps({"rules": rule, "rationale": "spikes"})] * 8, open(sys.argv[1], "w"))
 PY
-/usr/bin/python3 "$HERE/fake_openai_server.py" "$TMP/script.json" "$TMP/port" "$TMP/requests.jsonl" &
-SERVER_PID=$!
-for _ in $(seq 1 100); do [ -s "$TMP/port" ] && break; sleep 0.05; done
-PORT="$(cat "$TMP/port")"
+start_fake_llm
 out="$(env VIGIL_LLM_URL="http://127.0.0.1:$PORT/v1" VIGIL_LLM_MODEL=fake VIGIL_LLM_MAX_RETRIES=0 \
   VIGIL_DATA_DIR="$TMP/var2" "$VIGIL" train-rules --data "csv:$TMP/data.csv" --out "$TMP/streamed" \
   --proposer llm --llm-stream --objective point 2>&1 </dev/null)"
