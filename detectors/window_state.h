@@ -487,6 +487,10 @@ class WindowState {
   [[gnu::always_inline]] double PushFn(int64_t seq, int64_t t, double x) {
     if constexpr (Order(F)) {
       SlideSorted<kPoints>(seq, t, x);
+    } else if constexpr (kPoints && (F == WindowFn::kMin || F == WindowFn::kMax)) {
+      if (spec_.points <= static_cast<int64_t>(kExtremeDirectMax)) return ExtremeStep<F == WindowFn::kMax>(x);
+      EvictFn<F, kPoints>(seq, t);
+      if (!std::isnan(x)) InsertFn<F>(seq, t, x);
     } else if constexpr (kPoints && Sums(F)) {
       double v;
       double* outs[kSumsSlots] = {};
@@ -528,6 +532,14 @@ class WindowState {
   }
   void PushMedianMad(int64_t seq, int64_t t, double x, double* median, double* mad) {
 #if defined(VIGIL_HAVE_AVX2_KERNELS)
+    // Point windows of up to kBlendSortedMax points take the blend step (BlendPointStep); the
+    // path is fixed at a state's first push, so a state never mixes it with SlideSorted's.
+    if (step_path_ == StepPath::kUnset) [[unlikely]]
+      step_path_ = !(spec_.is_points && spec_.points <= kBlendSortedMax && UseAvx2()) ? StepPath::kSorted
+                   : UseAvx512()                                                     ? StepPath::kBlend8
+                                                                                     : StepPath::kBlend4;
+    if (step_path_ == StepPath::kBlend8) return BlendPointStepAvx512(x, median, mad);
+    if (step_path_ == StepPath::kBlend4) return BlendPointStepAvx2(x, median, mad);
     if (UseAvx2()) return PushMedianMadAvx2(seq, t, x, median, mad);
 #endif
     if (spec_.is_points) PushMedianMad<true>(seq, t, x, median, mad);
@@ -599,7 +611,7 @@ class WindowState {
   // depends only on w and the instruction set, as for the other column kernels).
   // The fast step of MedianMadBlend for 4-double vectors (AVX2): a is the sorted buffer (cap
   // slots, -inf x 4 before, +inf x 4 after), b receives it with old (finite, present) replaced
-  // by xi (finite).
+  // by xi (finite); b may be a (every slot is loaded before its vector is stored).
   VIGIL_AVX2 static void BlendStepAvx2(const double* a, double* b, size_t cap, double old, double xi) {
     // Let p = values < old (old's slot) and le = values <= xi. x's slot once old is gone is
     // k = le - 1 when old <= xi (then p <= k) and k = le otherwise (then k <= p). Slot j
@@ -636,9 +648,10 @@ class WindowState {
   }
 
   // MedianMadBlend's step when the value leaving or the one arriving is NaN or infinite: the
-  // same placement as SlideSorted, on the buffer copied from a to b (c values, updated).
+  // same placement as SlideSorted, on the buffer copied from a to b (c values, updated; a == b
+  // in place).
   static void BlendScalarStep(const double* a, double* b, size_t cap, double old, double xi, size_t* c) {
-    std::copy(a, a + cap, b);
+    if (a != b) std::copy(a, a + cap, b);
     if (!std::isnan(old)) {  // erase at the first equal position; the freed slot is +inf
       const size_t p = CountBelow</*kOrEqual=*/false>(b, *c, old);
       std::copy(b + p + 1, b + *c, b + p);
@@ -708,6 +721,96 @@ class WindowState {
     }
     *count = c;
   }
+  // One step of BlendRegsAvx512 on a buffer in memory, in place (cap = 8 * NV; old and xi
+  // finite, old in the buffer): the streaming form, BlendPointStep.
+  template <int NV>
+  VIGIL_AVX512 static void BlendStepAvx512(double* a, double old, double xi) {
+    constexpr double kInf = std::numeric_limits<double>::infinity();
+    const __m512i lo_pad = _mm512_castpd_si512(_mm512_set1_pd(-kInf)), hi_pad = _mm512_castpd_si512(_mm512_set1_pd(kInf));
+    __m512i r[NV];
+    for (int v = 0; v < NV; ++v) r[v] = _mm512_castpd_si512(_mm512_load_pd(a + 8 * v));
+    const __m512d vo = _mm512_set1_pd(old), vx = _mm512_set1_pd(xi);
+    uint64_t lt = 0, le = 0;
+    for (int v = 0; v < NV; ++v) {
+      lt |= static_cast<uint64_t>(_mm512_cmp_pd_mask(_mm512_castsi512_pd(r[v]), vo, _CMP_LT_OQ)) << (8 * v);
+      le |= static_cast<uint64_t>(_mm512_cmp_pd_mask(_mm512_castsi512_pd(r[v]), vx, _CMP_LE_OQ)) << (8 * v);
+    }
+    const uint64_t p = static_cast<uint64_t>(__builtin_popcountll(lt));
+    const uint64_t k = static_cast<uint64_t>(__builtin_popcountll(le)) - (old <= xi);  // xi's slot
+    const uint64_t ones = ~uint64_t{0};
+    const uint64_t up = _bzhi_u64(ones, static_cast<unsigned>(k)) & ~_bzhi_u64(ones, static_cast<unsigned>(p));
+    const uint64_t down =
+        _bzhi_u64(ones, static_cast<unsigned>(p + 1)) & ~_bzhi_u64(ones, static_cast<unsigned>(k + 1));
+    const uint64_t at = uint64_t{1} << k;
+    for (int v = 0; v < NV; ++v) {
+      const __m512i next = v + 1 < NV ? r[v + 1 < NV ? v + 1 : v] : hi_pad;
+      const __m512i prev = v > 0 ? r[v > 0 ? v - 1 : 0] : lo_pad;
+      const __m512d right = _mm512_castsi512_pd(_mm512_maskz_alignr_epi64(0xff, next, r[v], 1));  // a[j+1]
+      const __m512d left = _mm512_castsi512_pd(_mm512_maskz_alignr_epi64(0xff, r[v], prev, 7));   // a[j-1]
+      __m512d x = _mm512_mask_mov_pd(_mm512_castsi512_pd(r[v]), static_cast<__mmask8>(up >> (8 * v)), right);
+      x = _mm512_mask_mov_pd(x, static_cast<__mmask8>(down >> (8 * v)), left);
+      x = _mm512_mask_mov_pd(x, static_cast<__mmask8>(at >> (8 * v)), vx);
+      _mm512_store_pd(a + 8 * v, x);
+    }
+  }
+
+  // Median and mad over a point window of w <= kBlendSortedMax points, one push (streaming),
+  // without SlideSorted's branches on the data: MedianMadBlend's sorted buffer (cap = w rounded
+  // up to kV slots, -inf before, +inf past the count) kept in scan_ and stepped in place, the
+  // value that leaves read from a ring of the last w inputs (ring_, NaN before the first point).
+  // The same buffer as SlideSorted's sorted array (the blend steps are tested against it), so
+  // the same median and mad. PushMedianMad picks this path at a state's first push.
+  template <size_t kV>
+  [[gnu::always_inline]] double* BlendPointBegin(double x, double* old) {
+    const size_t w = static_cast<size_t>(spec_.points);
+    if (ring_.size() != w) [[unlikely]] {
+      const size_t cap = (w + kV - 1) / kV * kV;
+      ring_.assign(w, kNaN);
+      ring_pos_ = 0;
+      scan_.assign(3 * kV + cap, std::numeric_limits<double>::infinity());
+      double* a = BlendSlots(kV);
+      std::fill(a - kV, a, -std::numeric_limits<double>::infinity());
+      blend_count_ = 0;
+    }
+    double* z = ring_.data();
+    const size_t pos = ring_pos_;
+    *old = z[pos];
+    z[pos] = x;
+    ring_pos_ = pos + 1 == w ? 0 : pos + 1;
+    return BlendSlots(kV);
+  }
+  VIGIL_AVX2 void BlendPointStepAvx2(double x, double* median, double* mad) {
+    double old;
+    double* a = BlendPointBegin<4>(x, &old);
+    const size_t cap = (static_cast<size_t>(spec_.points) + 3) / 4 * 4;
+    if (std::isfinite(old) && std::isfinite(x)) [[likely]]
+      BlendStepAvx2(a, a, cap, old, x);
+    else
+      BlendScalarStep(a, a, cap, old, x, &blend_count_);
+    const double med = QuantileOf(a, blend_count_, 0.5);
+    *median = med;
+    *mad = BlendMad<4>(a, blend_count_, med);
+  }
+  VIGIL_AVX512 void BlendPointStepAvx512(double x, double* median, double* mad) {
+    double old;
+    double* a = BlendPointBegin<8>(x, &old);
+    const size_t cap = (static_cast<size_t>(spec_.points) + 7) / 8 * 8;
+    if (std::isfinite(old) && std::isfinite(x)) [[likely]] {
+      switch (cap / 8) {
+#define VIGIL_BLEND_STEP(NV) \
+  case NV: BlendStepAvx512<NV>(a, old, x); break;
+        VIGIL_BLEND_STEP(1) VIGIL_BLEND_STEP(2) VIGIL_BLEND_STEP(3) VIGIL_BLEND_STEP(4)
+        VIGIL_BLEND_STEP(5) VIGIL_BLEND_STEP(6) VIGIL_BLEND_STEP(7) VIGIL_BLEND_STEP(8)
+#undef VIGIL_BLEND_STEP
+      }
+    } else {
+      BlendScalarStep(a, a, cap, old, x, &blend_count_);
+    }
+    const double med = QuantileOf(a, blend_count_, 0.5);
+    *median = med;
+    *mad = BlendMad<8>(a, blend_count_, med);
+  }
+
   VIGIL_AVX512 void MedianMadBlendAvx512(const double* x, double* median, double* mad, size_t n) {
     MedianMadBlend<8>(x, median, mad, n);
   }
@@ -1557,6 +1660,39 @@ class WindowState {
     double flat = sums_count_ && same_run_ >= sums_count_ ? 1.0 : 0.0;
     SumsValues(SumsTrack{&cnt, &s1, &s2, &sh, &flat, &last}, &x, out, 1);
   }
+  // min / max over a point window of w <= kExtremeDirectMax points, one push (streaming): the
+  // last w inputs in a ring stored twice (slots p and p + w, NaN before the first point), so
+  // the window is one run of w values, folded oldest to newest with ExtremeColumn's pick (the
+  // later value on ties, -0 and +0 included) after NaN is replaced by the pick's neutral value;
+  // a window of NaN only is NaN. The same double as the deque (the path for larger windows)
+  // and the batch column. No branch on the data: the deque's pops mispredicted.
+  template <bool kMax>
+  [[gnu::always_inline]] double ExtremeStep(double x) {
+    const size_t w = static_cast<size_t>(spec_.points);
+    if (ring_.size() != 2 * w) [[unlikely]] {
+      ring_.assign(2 * w, kNaN);
+      ring_pos_ = 0;
+    }
+    double* z = ring_.data();
+    const size_t pos = ring_pos_;
+    z[pos] = x;
+    z[pos + w] = x;
+    ring_pos_ = pos + 1 == w ? 0 : pos + 1;
+    const double* p = z + pos + 1;  // oldest .. newest (x)
+    constexpr double kNone = kMax ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+    double a = kNone;
+    size_t cnt = 0;
+    for (size_t j = 0; j < w; ++j) {
+      const double v = p[j];
+      const bool ok = !std::isnan(v);
+      cnt += ok;
+      const double b = ok ? v : kNone;
+      if constexpr (kMax) a = a > b ? a : b;
+      else a = a < b ? a : b;
+    }
+    return cnt ? a : kNaN;
+  }
+
   // SumsPointsColumn's exact recompute over the window before the next value arrives: the ring
   // from the slot after `pos` (the value that just left) round to the slot before it.
   [[gnu::noinline]] void RecomputeRing(size_t pos) {
@@ -1868,6 +2004,10 @@ class WindowState {
   size_t aux_head_ = 0, aux_size_ = 0;
   size_t blend_count_ = 0;  // MedianMadBlend: values in the window
   size_t blend_width_ = 0;  // MedianMadBlend: the vector width scan_ is laid out for (4, 8)
+  // PushMedianMad's path, fixed at the first push: SlideSorted, or BlendPointStep for 4- or
+  // 8-double vectors.
+  enum class StepPath : uint8_t { kUnset, kSorted, kBlend4, kBlend8 };
+  StepPath step_path_ = StepPath::kUnset;
   // Batch columns (a state has one function, so they share these): the previous inputs
   // (ExtremeColumn: w-1; SumsPointsColumn: w) and scratch (SumsPointsColumn: its SumsTrack).
   std::vector<double> tail_, scan_;

@@ -181,7 +181,10 @@ void CheckSlidingMedianMad(bool points, int64_t size, uint64_t seed) {
   med_node.window.is_points = mad_node.window.is_points = points;
   (points ? med_node.window.points : med_node.window.duration_ms) = size;
   (points ? mad_node.window.points : mad_node.window.duration_ms) = size;
-  WindowState med_state(med_node), mad_state(mad_node), pair_state(mad_node);
+  WindowState med_state(med_node), mad_state(mad_node);
+  // The shared pair per instruction set (IsaScope): SlideSorted, or for point windows up to
+  // kBlendSortedMax the blend step (AVX2, AVX-512).
+  WindowState pair_state[3] = {WindowState(mad_node), WindowState(mad_node), WindowState(mad_node)};
   // Batch: columns of random lengths, per instruction set (IsaScope).
   WindowState column[3] = {WindowState(mad_node), WindowState(mad_node), WindowState(mad_node)};
   std::vector<double> col_med[3], col_mad[3], ref_med, ref_mad;
@@ -203,14 +206,18 @@ void CheckSlidingMedianMad(bool points, int64_t size, uint64_t seed) {
     const double want_med = Interpolated(window, 0.5), want_mad = NaiveMad(window);
     ref_med.push_back(want_med);
     ref_mad.push_back(want_mad);
-    double pair_med = 0, pair_mad = 0;
-    pair_state.PushMedianMad(i, t, x, &pair_med, &pair_mad);
     const double got_med = med_state.Push(i, t, x), got_mad = mad_state.Push(i, t, x);
     INFO("points=", points, " size=", size, " i=", i, " n=", window.size());
     REQUIRE(Same(got_med, want_med));
     REQUIRE(Same(got_mad, want_mad));
-    REQUIRE(Same(pair_med, want_med));
-    REQUIRE(Same(pair_mad, want_mad));
+    for (int isa = 0; isa < 3; ++isa) {
+      IsaScope scope(isa);
+      double pair_med = 0, pair_mad = 0;
+      pair_state[isa].PushMedianMad(i, t, x, &pair_med, &pair_mad);
+      INFO("pair, isa=", isa);
+      REQUIRE(Same(pair_med, want_med));
+      REQUIRE(Same(pair_mad, want_mad));
+    }
     // The column form (PushMedianMadColumn), with the baseline kernels and, where the CPU has
     // AVX2, the AVX2 ones: pushed when a random column length is reached, then compared.
     if (rng() % 64 == 0 || i == 1499) {
@@ -289,6 +296,46 @@ TEST_CASE("median/mad columns equal single pushes bit for bit, with infinities, 
         INFO("isa=", isa, " size=", size, " i=", i);
         REQUIRE(Same(med[i], want_med[i]));
         REQUIRE(Same(mad[i], want_mad[i]));
+      }
+    }
+  }
+}
+
+// Single pushes of a median/mad pair over point windows of up to kBlendSortedMax points take
+// the blend step (the batch kernel's sorted buffer stepped in place, AVX2 or AVX-512) where the
+// CPU has it, SlideSorted otherwise: every value equal to SlideSorted's (the baseline path), bit
+// for bit, with NaN runs, infinities of both signs, ties and signed zeros; and a state keeps the
+// path of its first push when the instruction set switches later.
+TEST_CASE("median/mad single pushes: the blend steps equal SlideSorted's, bit for bit, with infinities") {
+  uint64_t seed = 700;
+  for (int64_t size : {1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 24, 29, 30, 31, 32, 33, 41, 48, 49, 56, 63, 64, 65, 70}) {
+    std::mt19937_64 rng(seed++);
+    PlanNode node;
+    node.op = PlanOp::kWindow;
+    node.window_fn = WindowFn::kMedian;
+    node.window.points = size;
+    // [0..2]: pushed under baseline, AVX2, AVX-512 throughout; [3..5]: first push under that
+    // instruction set, then switching every 97 pushes.
+    WindowState st[6] = {WindowState(node), WindowState(node), WindowState(node),
+                         WindowState(node), WindowState(node), WindowState(node)};
+    const double inf = std::numeric_limits<double>::infinity();
+    for (int i = 0; i < 3000; ++i) {
+      const double u = std::uniform_real_distribution<double>(0, 1)(rng);
+      const bool many = (i / 300) % 5 == 4;
+      const double x = (i / 300) % 5 == 2 && u < 0.7 ? kNaN
+                       : u < (many ? 0.6 : 0.03)     ? inf
+                       : u < (many ? 0.65 : 0.06)    ? -inf
+                       : u < 0.12                    ? (u < 0.09 ? 0.0 : -0.0)
+                                                     : RandomValue(rng);
+      double med[6], mad[6];
+      for (int k = 0; k < 6; ++k) {
+        IsaScope scope(k < 3 ? k : (k + i / 97) % 3);
+        st[k].PushMedianMad(i, i, x, &med[k], &mad[k]);
+      }
+      for (int k = 1; k < 6; ++k) {
+        INFO("state ", k, " size=", size, " i=", i);
+        REQUIRE(Same(med[k], med[0]));
+        REQUIRE(Same(mad[k], mad[0]));
       }
     }
   }
