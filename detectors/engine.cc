@@ -1532,6 +1532,16 @@ struct StreamingEngine::Impl {
     std::unique_ptr<TickRule> tick;
     std::vector<size_t> tick_members;
     int32_t value_node = -1;  // the `value` node, written before stage 0 (it has no instruction)
+    // Per aggregation node: each member's group (an index into agg_cache[node]), and per group
+    // its value at the tick `agg_tick` names. An aggregation's value depends only on the group
+    // and the time (every member of a group has the same peers, in the same order), so a tick
+    // computes it once per group, not once per member.
+    std::vector<std::vector<int32_t>> group_of;
+    struct AggValue {
+      uint64_t tick = 0;  // CloseTick's tick_serial when computed
+      double value = 0;
+    };
+    std::vector<std::vector<AggValue>> agg_cache;
   };
 
   CompiledRules rules;
@@ -1564,20 +1574,43 @@ struct StreamingEngine::Impl {
     detail::WindowState* windows;
   };
   std::vector<ActivePoint> active_scratch;
+  uint64_t tick_serial = 0;  // ticks closed (Rule::agg_cache entries name the tick they are for)
 
   void Rebuild(Rule& r) {
     // Group membership for aggregation nodes: recomputed when a series is added.
+    r.group_of.resize(r.plan->nodes.size());
+    r.agg_cache.resize(r.plan->nodes.size());
     for (size_t id = 0; id < r.plan->nodes.size(); ++id) {
       const PlanNode& node = r.plan->nodes[id];
       if (node.op != PlanOp::kAggregate) continue;
       std::map<std::string, std::vector<int32_t>> groups;
       for (size_t m = 0; m < r.members.size(); ++m)
         groups[GroupKey(node.by, series[r.members[m].series].labels)].push_back(static_cast<int32_t>(m));
+      std::map<std::string, int32_t> index;
+      for (const auto& [key, list] : groups) index.emplace(key, static_cast<int32_t>(index.size()));
+      r.group_of[id].assign(r.members.size(), 0);
+      r.agg_cache[id].assign(groups.size(), Rule::AggValue{});
       for (size_t m = 0; m < r.members.size(); ++m) {
+        const std::string key = GroupKey(node.by, series[r.members[m].series].labels);
         r.members[m].peers.resize(r.plan->nodes.size());
-        r.members[m].peers[id] = groups[GroupKey(node.by, series[r.members[m].series].labels)];
+        r.members[m].peers[id] = groups[key];
+        r.group_of[id][m] = index[key];
       }
     }
+  }
+
+  // The aggregation `in` (a kAggregate instruction) over the peers of member m at time t: their
+  // values of in.a at their latest points within the lookback, NaN ones left out.
+  double AggregateAt(const Rule& r, const Member& m, const Instr& in, int64_t t, std::vector<double>& scratch) const {
+    const PlanNode& node = r.plan->nodes[in.node];
+    scratch.clear();
+    for (int32_t p : m.peers[in.node]) {
+      const Member& pm = r.members[p];
+      if (!pm.reported || detail::ElapsedOver(pm.last_t, t, r.plan->lookback_ms)) continue;
+      double pv = pm.vals[in.a];
+      if (!std::isnan(pv)) scratch.push_back(pv);
+    }
+    return detail::Aggregate(node.agg_fn, node.constant, scratch);
   }
 
   // A shared running-sum window of `value` (in.shared >= 0) at the point `seq` of its series:
@@ -1635,18 +1668,7 @@ struct StreamingEngine::Impl {
         held = o.held();
         break;
       }
-      case PlanOp::kAggregate: {
-        const PlanNode& node = r.plan->nodes[in.node];
-        scratch.clear();
-        for (int32_t p : m.peers[in.node]) {
-          const Member& pm = r.members[p];
-          if (!pm.reported || detail::ElapsedOver(pm.last_t, t, r.plan->lookback_ms)) continue;
-          double pv = pm.vals[in.a];
-          if (!std::isnan(pv)) scratch.push_back(pv);
-        }
-        out = detail::Aggregate(node.agg_fn, node.constant, scratch);
-        return true;
-      }
+      case PlanOp::kAggregate: out = AggregateAt(r, m, in, t, scratch); return true;
 #define VIGIL_OP(OP) \
   case PlanOp::OP: out = ApplyOp(PlanOp::OP, v[in.a], v[in.b], v[in.c]); return true;
         VIGIL_OP(kNeg) VIGIL_OP(kAbs) VIGIL_OP(kLog) VIGIL_OP(kNot) VIGIL_OP(kAdd) VIGIL_OP(kSub) VIGIL_OP(kMul)
@@ -1700,7 +1722,43 @@ struct StreamingEngine::Impl {
           }
           return n;
         }
+        if (in.push) {  // a time window: held points checked against the limit (as Exec does)
+          const size_t limit = static_cast<size_t>(std::max<int64_t>(options.limits.max_window_points, 0));
+          for (size_t j = 0; j < n; ++j) {
+            double* v = act[j].v;
+            detail::WindowState& w = act[j].windows[in.state];
+            v[in.node] = in.push(w, act[j].seq, t, v[in.a]);
+            if (w.held() > limit) [[unlikely]] {
+              *err = WindowOverflow(*r.plan, r.plan->nodes[in.node], series[act[j].mem->series].id, w.held(),
+                                    options.limits);
+              return j;
+            }
+          }
+          return n;
+        }
         break;
+      case PlanOp::kEwma:
+        for (size_t j = 0; j < n; ++j) {
+          double* v = act[j].v;
+          v[in.node] = act[j].mem->states.ewmas[in.state].Push(v[in.a]);
+        }
+        return n;
+      case PlanOp::kLag:
+        for (size_t j = 0; j < n; ++j) {
+          double* v = act[j].v;
+          v[in.node] = act[j].mem->states.lags[in.state].Push(v[in.a]);
+        }
+        return n;
+#define VIGIL_OP(OP)                                                 \
+  case PlanOp::OP:                                                   \
+    for (size_t j = 0; j < n; ++j) {                                 \
+      double* v = act[j].v;                                          \
+      v[in.node] = ApplyOp(PlanOp::OP, v[in.a], v[in.b], v[in.c]);   \
+    }                                                                \
+    return n;
+        VIGIL_OP(kNeg) VIGIL_OP(kAbs) VIGIL_OP(kLog) VIGIL_OP(kNot) VIGIL_OP(kAdd) VIGIL_OP(kSub) VIGIL_OP(kMul)
+        VIGIL_OP(kDiv) VIGIL_OP(kClamp) VIGIL_OP(kEq) VIGIL_OP(kNe) VIGIL_OP(kAnd) VIGIL_OP(kOr)
+#undef VIGIL_OP
       case PlanOp::kLt:
       case PlanOp::kLe:
       case PlanOp::kGt:
@@ -1711,6 +1769,22 @@ struct StreamingEngine::Impl {
           v[in.node] = in.fused.one(v, in.fused_sides);
         }
         return n;
+      case PlanOp::kAggregate: {
+        // Once per group and tick (the value depends only on them): peers' values of earlier
+        // stages, final for this tick before this stage began.
+        const std::vector<int32_t>& group_of = r.group_of[in.node];
+        std::vector<Rule::AggValue>& cache = r.agg_cache[in.node];
+        for (size_t j = 0; j < n; ++j) {
+          const Member& m = *act[j].mem;
+          Rule::AggValue& g = cache[static_cast<size_t>(group_of[static_cast<size_t>(&m - r.members.data())])];
+          if (g.tick != tick_serial) {
+            g.value = AggregateAt(r, m, in, t, scratch);
+            g.tick = tick_serial;
+          }
+          act[j].v[in.node] = g.value;
+        }
+        return n;
+      }
       default: break;
     }
     for (size_t j = 0; j < n; ++j)
@@ -1723,6 +1797,7 @@ struct StreamingEngine::Impl {
     if (!stopped.ok()) [[unlikely]]
       return stopped;
     if (!have_tick || pending.empty()) return Status::Ok();
+    ++tick_serial;
     const int64_t t = tick;
     flag_scratch.assign(pending.size(), 0);
     std::vector<double>& scratch = agg_scratch;
@@ -1829,7 +1904,7 @@ Result<std::unique_ptr<StreamingEngine>> StreamingEngine::Create(CompiledRules r
   impl->options = options;
   impl->cb = std::move(callbacks);
   for (const auto& plan : impl->rules.rules) {
-    Impl::Rule r{&plan, SelectorMatcher(plan.selector), {}, {}, nullptr, {}, -1};
+    Impl::Rule r{&plan, SelectorMatcher(plan.selector), {}, {}, nullptr, {}, -1, {}, {}};
     if (!plan.tick_driven) {
       r.prog = CompileProgram(plan);
       FuseCompares(plan, &r.prog);
