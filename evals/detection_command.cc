@@ -76,14 +76,18 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
                                           "rules-aggregate", "residual-sum",     "pca-spe",
                                           "residual-or-spe", "pca-spe-residual", "residual-or-spe-residual",
                                           "cad-ose",         "cad-ose-nabrange", "cad-ose-grow",
-                                          "cad-ose-wide",    "knn-cad"};
+                                          "cad-ose-wide",    "knn-cad",          "rules-refit"};
   // Builds one named detector (not "-likelihood"); null for an unknown name.
   auto build = [&](const std::string& name) -> std::unique_ptr<BenchDetector> {
-    if (name == "rules") {
+    if (name == "rules" || name == "rules-refit") {
       TrainerOptions t;
       t.mode = TrainMode::kOneForOne;  // SMD: one target per dimension, flags OR-ed per machine
       t.objective = Objective::kDelayPointAdjusted;
       t.delay_k = options.delay_k;
+      if (name == "rules-refit") {  // unlabeled targets; re-trained at doubling checkpoints (README)
+        return std::make_unique<RulesRefitDetector>(std::make_unique<BuiltinProposer>(options.builtin), t,
+                                                    options.rules_min_votes);
+      }
       return std::make_unique<RulesDetector>(std::make_unique<BuiltinProposer>(options.builtin), t,
                                              options.rules_min_votes);
     } else if (name == "rules-llm") {  // the Argos agents; needs options.llm (checked below)
@@ -143,6 +147,11 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
                                   "` needs an LLM endpoint: set VIGIL_LLM_URL (and VIGIL_LLM_MODEL)");
     }
     asks_llm = asks_llm || base == "rules-llm";
+    if (base == "rules-refit" && options.dataset == "kpi") {  // the detector refuses labeled units too
+      return InvalidArgumentError("detector `" + name +
+                                  "` is for unlabeled targets (nab, smd): KPI's training part is labeled and "
+                                  "re-training past it would need the scored part's labels; use `rules`");
+    }
     std::unique_ptr<BenchDetector> d = build(base);
     if (d != nullptr && likelihood && d->LastScores() == nullptr) {
       // Refused here rather than after the base's whole run; the bases are the detectors with a score.

@@ -27,67 +27,104 @@ TokenUsage RulesDetector::LlmUsage() const {
           .completion_tokens = now.completion_tokens - llm_before_.completion_tokens};
 }
 
+namespace {
+
+// One rule set trained on [0, train_end) of a unit and run over the whole series.
+struct UnitRun {
+  std::vector<uint8_t> flags;  // full length
+  Json details;                // rules, vote, text, errors
+  std::string text;            // the trained rules ("" when none were kept)
+  int64_t rules = 0;
+  int64_t evaluations = 0;
+};
+
+// The rules path of one unit with `train_end` as its training part: trains on the members'
+// points [0, train_end) (with the unit's training labels when it has them; then train_end ≤
+// split), compiles the kept rules and runs them with the engine over the whole series; the vote
+// as RulesDetector says, its held-out tail taken from [0, train_end).
+Result<UnitRun> TrainAndFlag(const EvalUnit& u, size_t train_end, RuleProposer& proposer,
+                             const TrainerOptions& options, int min_votes, const VoteSelection& vote) {
+  if (!u.train_labels.empty() && train_end > u.train_labels.size()) {
+    return InvalidArgumentError("unit `" + u.name + "`: training labels end at " +
+                                std::to_string(u.train_labels.size()) + ", training asked up to " +
+                                std::to_string(train_end));
+  }
+  // Multi-member units with a vote to choose keep the last part of the training part back.
+  const bool choose_vote = min_votes == 0 && u.members.size() > 1;
+  const size_t holdout =
+      choose_vote ? static_cast<size_t>(static_cast<double>(train_end) * vote.holdout_fraction) : 0;
+  const size_t fit_end = train_end - holdout;
+  // History = the (fitting) training part only; its labels when the split has them.
+  std::vector<TimeSeries> history;
+  for (const TimeSeries& m : u.members) {
+    TimeSeries h = m.SliceIndex(0, fit_end);
+    if (!u.train_labels.empty())
+      h.anomaly_labels.assign(u.train_labels.begin(), u.train_labels.begin() + fit_end);
+    history.push_back(std::move(h));
+  }
+  ASSIGN_OR_RETURN(TrainingRun run, TrainRules(history, {}, proposer, options));
+  UnitRun out;
+  out.text = run.CombinedRules();
+  out.flags.assign(u.members.empty() ? 0 : u.members[0].size(), 0);
+  int errors = 0;
+  for (const TrainedTarget& t : run.targets) {
+    out.evaluations += t.evaluations;
+    if (!t.status.ok() && errors++ < 3) out.details["errors"].push_back(t.target + ": " + t.status.message());
+  }
+  if (out.text.empty()) {
+    out.details["rules"] = 0;
+    return out;
+  }
+  ASSIGN_OR_RETURN(CompiledRules compiled, CompileRules(out.text, u.name + ".rules"));
+  out.rules = static_cast<int64_t>(compiled.rules.size());
+  ASSIGN_OR_RETURN(BatchResult r, EvaluateBatch(compiled, u.members));
+  std::vector<int> votes(out.flags.size(), 0);
+  for (const auto& f : r.flags) {
+    for (size_t i = 0; i < f.size() && i < out.flags.size(); ++i) votes[i] += f[i] ? 1 : 0;
+  }
+  const int members = static_cast<int>(u.members.size());
+  // A unit with fewer members than the vote (KPI, NAB: one) needs all of them.
+  const int need = choose_vote ? ChooseVote(votes, fit_end, train_end, members, vote.max_holdout_flag_rate)
+                               : std::min(std::max(1, min_votes), members);
+  for (size_t i = 0; i < out.flags.size(); ++i) out.flags[i] = votes[i] >= need;
+  out.details["rules"] = out.rules;
+  if (members > 1) out.details["vote"] = need;
+  if (u.members.size() == 1) out.details["text"] = out.text;
+  return out;
+}
+
+Json RulesDetails(const RuleProposer& proposer, const TrainerOptions& options, int min_votes,
+                  const VoteSelection& vote) {
+  Json d{{"proposer", std::string(proposer.name())},
+         {"mode", std::string(TrainModeName(options.mode))},
+         {"objective", std::string(ObjectiveName(options.objective))},
+         {"validation_fraction", options.validation_fraction},
+         {"min_votes", min_votes == 0 ? Json("chosen on a held-out training tail") : Json(min_votes)}};
+  if (min_votes == 0) {
+    d["vote_holdout_fraction"] = vote.holdout_fraction;
+    d["vote_max_holdout_flag_rate"] = vote.max_holdout_flag_rate;
+  }
+  return d;
+}
+
+}  // namespace
+
 Result<std::vector<std::vector<uint8_t>>> RulesDetector::Run(const std::vector<EvalUnit>& units) {
   std::vector<std::vector<uint8_t>> out;
-  details_ =
-      Json{{"proposer", std::string(proposer_->name())},
-           {"mode", std::string(TrainModeName(options_.mode))},
-           {"objective", std::string(ObjectiveName(options_.objective))},
-           {"validation_fraction", options_.validation_fraction},
-           {"min_votes", min_votes_ == 0 ? Json("chosen on a held-out training tail") : Json(min_votes_)}};
-  if (min_votes_ == 0) {
-    details_["vote_holdout_fraction"] = vote_.holdout_fraction;
-    details_["vote_max_holdout_flag_rate"] = vote_.max_holdout_flag_rate;
-  }
+  details_ = RulesDetails(*proposer_, options_, min_votes_, vote_);
   Json per_unit = Json::array();
   rules_.clear();
   if (llm_ != nullptr) llm_before_ = llm_->Usage();
   int64_t rule_count = 0, evaluations = 0;
   for (const EvalUnit& u : units) {
-    // Multi-member units with a vote to choose keep the last part of the training part back.
-    const bool choose_vote = min_votes_ == 0 && u.members.size() > 1;
-    const size_t holdout =
-        choose_vote ? static_cast<size_t>(static_cast<double>(u.split) * vote_.holdout_fraction) : 0;
-    const size_t fit_end = u.split - holdout;
-    // History = the (fitting) training part only; its labels when the split has them.
-    std::vector<TimeSeries> history;
-    for (const TimeSeries& m : u.members) {
-      TimeSeries h = m.SliceIndex(0, fit_end);
-      if (!u.train_labels.empty())
-        h.anomaly_labels.assign(u.train_labels.begin(), u.train_labels.begin() + fit_end);
-      history.push_back(std::move(h));
-    }
-    ASSIGN_OR_RETURN(TrainingRun run, TrainRules(history, {}, *proposer_, options_));
-    std::string text = run.CombinedRules();
-    std::vector<uint8_t> flags(u.members.empty() ? 0 : u.members[0].size(), 0);
+    ASSIGN_OR_RETURN(UnitRun run, TrainAndFlag(u, u.split, *proposer_, options_, min_votes_, vote_));
     Json uj{{"series", u.name}};
-    int errors = 0;
-    for (const TrainedTarget& t : run.targets) {
-      evaluations += t.evaluations;
-      if (!t.status.ok() && errors++ < 3) uj["errors"].push_back(t.target + ": " + t.status.message());
-    }
-    if (!text.empty()) {
-      ASSIGN_OR_RETURN(CompiledRules compiled, CompileRules(text, u.name + ".rules"));
-      rule_count += static_cast<int64_t>(compiled.rules.size());
-      ASSIGN_OR_RETURN(BatchResult r, EvaluateBatch(compiled, u.members));
-      std::vector<int> votes(flags.size(), 0);
-      for (const auto& f : r.flags) {
-        for (size_t i = 0; i < f.size() && i < flags.size(); ++i) votes[i] += f[i] ? 1 : 0;
-      }
-      const int members = static_cast<int>(u.members.size());
-      // A unit with fewer members than the vote (KPI, NAB: one) needs all of them.
-      const int need = choose_vote ? ChooseVote(votes, fit_end, u.split, members, vote_.max_holdout_flag_rate)
-                                   : std::min(std::max(1, min_votes_), members);
-      for (size_t i = 0; i < flags.size(); ++i) flags[i] = votes[i] >= need;
-      uj["rules"] = static_cast<int64_t>(compiled.rules.size());
-      if (members > 1) uj["vote"] = need;
-      if (u.members.size() == 1) uj["text"] = text;
-      rules_ += text;
-    } else {
-      uj["rules"] = 0;
-    }
+    uj.update(run.details);
+    rule_count += run.rules;
+    evaluations += run.evaluations;
+    rules_ += run.text;
     per_unit.push_back(uj);
-    out.push_back(std::move(flags));
+    out.push_back(std::move(run.flags));
   }
   details_["rules_total"] = rule_count;
   details_["engine_evaluations"] = evaluations;
@@ -97,6 +134,81 @@ Result<std::vector<std::vector<uint8_t>>> RulesDetector::Run(const std::vector<E
     details_["llm_prompt_tokens"] = used.prompt_tokens;
     details_["llm_completion_tokens"] = used.completion_tokens;
   }
+  details_["per_series"] = per_unit;
+  return out;
+}
+
+std::vector<size_t> RefitCheckpoints(size_t split, size_t n) {
+  std::vector<size_t> out;
+  if (split == 0) return out;
+  for (size_t c = split; c <= n / 2;) {
+    c *= 2;
+    if (c >= n) break;
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::vector<uint8_t> StitchSegments(const std::vector<std::vector<uint8_t>>& flags,
+                                    const std::vector<size_t>& starts, size_t n) {
+  std::vector<uint8_t> out(n, 0);
+  size_t set = 0;
+  for (size_t i = 0; i < n; ++i) {
+    while (set < starts.size() && starts[set] <= i) ++set;
+    if (set < flags.size() && i < flags[set].size()) out[i] = flags[set][i] ? 1 : 0;
+  }
+  return out;
+}
+
+std::string RulesRefitDetector::name() const {
+  const std::string p(proposer_->name());
+  return p == "builtin" ? "rules-refit" : "rules-" + p + "-refit";
+}
+
+Result<std::vector<std::vector<uint8_t>>> RulesRefitDetector::Run(const std::vector<EvalUnit>& units) {
+  details_ = RulesDetails(*proposer_, options_, min_votes_, vote_);
+  details_["schedule"] =
+      "re-trained on all points before each checkpoint 2^k x the training part (k >= 1) below the series "
+      "length; each rule set flags from its checkpoint to the next";
+  for (const EvalUnit& u : units) {
+    if (!u.train_labels.empty()) {
+      return InvalidArgumentError(
+          name() + ": unit `" + u.name +
+          "` has a labeled training part (KPI); re-training past it would need labels of the scored part, "
+          "which no detector may read: use `rules` for labeled targets");
+    }
+  }
+  std::vector<std::vector<uint8_t>> out;
+  Json per_unit = Json::array();
+  int64_t rule_count = 0, evaluations = 0, refits = 0;
+  for (const EvalUnit& u : units) {
+    const size_t n = u.members.empty() ? 0 : u.members[0].size();
+    const std::vector<size_t> checkpoints = RefitCheckpoints(u.split, n);
+    // Rule set 0 is trained on the training part as `rules` does; set k on [0, checkpoints[k-1]).
+    std::vector<size_t> train_ends(checkpoints.size() + 1, u.split);
+    std::copy(checkpoints.begin(), checkpoints.end(), train_ends.begin() + 1);
+    refits += static_cast<int64_t>(checkpoints.size());
+    std::vector<std::vector<uint8_t>> set_flags;
+    Json segments = Json::array();
+    for (size_t k = 0; k < train_ends.size(); ++k) {
+      ASSIGN_OR_RETURN(UnitRun run, TrainAndFlag(u, train_ends[k], *proposer_, options_, min_votes_, vote_));
+      Json sj{{"trained_on_end", static_cast<int64_t>(train_ends[k])},
+              {"flags_from", static_cast<int64_t>(k == 0 ? 0 : train_ends[k])},
+              {"flags_to", static_cast<int64_t>(k + 1 < train_ends.size() ? train_ends[k + 1] : n)}};
+      sj.update(run.details);
+      segments.push_back(sj);
+      rule_count += run.rules;
+      evaluations += run.evaluations;
+      set_flags.push_back(std::move(run.flags));
+    }
+    Json cj = Json::array();
+    for (size_t c : checkpoints) cj.push_back(static_cast<int64_t>(c));
+    per_unit.push_back(Json{{"series", u.name}, {"checkpoints", cj}, {"segments", segments}});
+    out.push_back(StitchSegments(set_flags, checkpoints, n));
+  }
+  details_["refits_total"] = refits;
+  details_["rules_total"] = rule_count;
+  details_["engine_evaluations"] = evaluations;
   details_["per_series"] = per_unit;
   return out;
 }

@@ -60,6 +60,51 @@ class RulesDetector : public BenchDetector {
   std::string rules_;
 };
 
+// RulesRefitDetector ("rules-refit"): rules that keep learning after the training part, for
+// UNLABELED targets (NAB, SMD). Rule set 0 is trained exactly as RulesDetector trains it (same
+// proposer, trainer options, vote) on the unit's training part [0, split); then, at each checkpoint
+// c of RefitCheckpoints(split, n), rule set k is trained the same way (same unlabeled mode, review
+// bound and options) on ALL points [0, c) of the series — the scored part's points, never its
+// labels (units carry none past the split) — with the vote's held-out tail taken from [0, c).
+// Every rule set is run by the engine over the whole series (its windows see the true history);
+// the unit's flags are set 0's before the first checkpoint and set k's on [c_k, c_{k+1}) (see
+// StitchSegments), so a flag at point t comes only from rules trained on points < t (set 0's on
+// the unscored training part itself, as `rules`). Units with a labeled training part (KPI) are
+// refused with InvalidArgument naming the unit: re-training past the split would need labels of
+// the scored part (use RulesDetector). O(log(n / split)) trainings per unit.
+// Checkpoints: split·2, split·4, split·8, … while < n; none when split == 0 or n ≤ 2·split. Pure.
+std::vector<size_t> RefitCheckpoints(size_t split, size_t n);
+
+// Flags of length n taken from flags[0] on [0, starts[0]), flags[k] on [starts[k-1], starts[k]),
+// the last set to n; `starts` ascending, flags.size() == starts.size() + 1; a point a set's
+// flags do not reach counts unflagged. Pure.
+std::vector<uint8_t> StitchSegments(const std::vector<std::vector<uint8_t>>& flags,
+                                    const std::vector<size_t>& starts, size_t n);
+
+class RulesRefitDetector : public BenchDetector {
+ public:
+  // As RulesDetector's.
+  RulesRefitDetector(std::unique_ptr<RuleProposer> proposer, TrainerOptions options, int min_votes = 1,
+                     VoteSelection vote = {})
+      : proposer_(std::move(proposer)),
+        options_(std::move(options)),
+        min_votes_(std::max(0, min_votes)),
+        vote_(vote) {}
+  // "rules-refit" for the builtin proposer, else "rules-<proposer>-refit".
+  std::string name() const override;
+  Result<std::vector<std::vector<uint8_t>>> Run(const std::vector<EvalUnit>& units) override;
+  // As RulesDetector's, with per unit the checkpoints and, per segment, the training end, the
+  // flagged range [flags_from, flags_to) and its rules (text for one-member units), vote.
+  Json Details() const override { return details_; }
+
+ private:
+  std::unique_ptr<RuleProposer> proposer_;
+  TrainerOptions options_;
+  int min_votes_ = 1;
+  VoteSelection vote_;
+  Json details_;
+};
+
 }  // namespace vigil
 
 namespace vigil {

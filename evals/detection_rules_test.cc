@@ -3,8 +3,10 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 
+#include "evals/detection_command.h"
 #include "training/builtin_proposer.h"
 
 namespace vigil {
@@ -227,6 +229,191 @@ TEST_CASE("ResidualSumDetector: a training part too short for the tail and windo
   Result<std::vector<std::vector<uint8_t>>> flags = det.Run({unit});
   REQUIRE_FALSE(flags.ok());
   CHECK(flags.status().message().find("unit `short` has 40 training points") != std::string::npos);
+}
+
+TEST_CASE("RefitCheckpoints: doubling the training part, below the series length") {
+  using V = std::vector<size_t>;
+  CHECK(RefitCheckpoints(600, 4000) == V{1200, 2400});                // NAB: 15% probation of 4000
+  CHECK(RefitCheckpoints(750, 22695) == V{1500, 3000, 6000, 12000});  // NAB: the 750-point cap
+  CHECK(RefitCheckpoints(1000, 2001) == V{2000});
+  // A series no longer than twice its training part: no re-training (a checkpoint at n flags nothing).
+  CHECK(RefitCheckpoints(1000, 2000).empty());
+  CHECK(RefitCheckpoints(1000, 1500).empty());
+  CHECK(RefitCheckpoints(1000, 500).empty());
+  CHECK(RefitCheckpoints(0, 100).empty());
+  CHECK(RefitCheckpoints(1, 9) == V{2, 4, 8});
+}
+
+TEST_CASE("StitchSegments: each set's flags on its own segment only") {
+  const std::vector<std::vector<uint8_t>> sets = {
+      {1, 1, 1, 1, 1, 1, 1}, {0, 0, 0, 0, 0, 0, 0}, {1, 1, 1, 1, 1, 1}};  // the last set one short
+  CHECK(StitchSegments(sets, {3, 5}, 7) == std::vector<uint8_t>{1, 1, 1, 0, 0, 1, 0});
+  CHECK(StitchSegments({sets[1], sets[0]}, {6}, 7) == std::vector<uint8_t>{0, 0, 0, 0, 0, 0, 1});
+  CHECK(StitchSegments({sets[0]}, {}, 7) == sets[0]);
+  CHECK(StitchSegments({sets[0]}, {}, 3) == std::vector<uint8_t>{1, 1, 1});
+}
+
+// Noise of amplitude 5 around 100 on [0, 1000), of amplitude 50 (a wider regime) from 1000 on.
+EvalUnit WideningUnit(int n) {
+  EvalUnit unit;
+  unit.name = "nab/widening.csv";
+  unit.split = 1000;
+  unit.members = {Member(0, n, {})};
+  for (size_t i = 1000; i < static_cast<size_t>(n); ++i) {
+    unit.members[0].values[i] = 100 + (unit.members[0].values[i] - 100) * 10;
+  }
+  return unit;
+}
+
+TrainerOptions RefitTestOptions() {
+  TrainerOptions t;
+  t.objective = Objective::kPointAdjusted;
+  return t;
+}
+
+TEST_CASE("RulesRefitDetector: rules re-trained on all earlier points flag from their checkpoint on") {
+  const EvalUnit unit = WideningUnit(4500);  // checkpoints 2000, 4000
+  RulesDetector plain(std::make_unique<BuiltinProposer>(), RefitTestOptions(), 1);
+  RulesRefitDetector refit(std::make_unique<BuiltinProposer>(), RefitTestOptions(), 1);
+  CHECK(refit.name() == "rules-refit");
+  Result<std::vector<std::vector<uint8_t>>> p = plain.Run({unit});
+  Result<std::vector<std::vector<uint8_t>>> r = refit.Run({unit});
+  REQUIRE(p.ok());
+  REQUIRE(r.ok());
+  REQUIRE((*r)[0].size() == 4500);
+  auto count = [](const std::vector<uint8_t>& f, size_t b, size_t e) {
+    size_t c = 0;
+    for (size_t i = b; i < e; ++i) c += f[i];
+    return c;
+  };
+  // Before the first checkpoint: the same rules as `rules` (trained on the training part).
+  CHECK(std::equal((*p)[0].begin(), (*p)[0].begin() + 2000, (*r)[0].begin()));
+  // Rules from the narrow regime fire all over the wide one; rules re-trained at 2000 have seen it.
+  CHECK(count((*p)[0], 2000, 4500) > 100);
+  CHECK(count((*r)[0], 2000, 4500) <= 5);
+  const Json d = refit.Details()["per_series"][0];
+  CHECK(d["checkpoints"] == Json::array({2000, 4000}));
+  REQUIRE(d["segments"].size() == 3);
+  CHECK(d["segments"][0]["trained_on_end"] == 1000);
+  CHECK(d["segments"][1]["trained_on_end"] == 2000);
+  CHECK(d["segments"][1]["flags_from"] == 2000);
+  CHECK(d["segments"][1]["flags_to"] == 4000);
+  CHECK(d["segments"][2]["flags_to"] == 4500);
+  CHECK(d["segments"][0]["text"] == plain.rules());
+  CHECK(refit.Details()["refits_total"] == 2);
+}
+
+// Each segment's rules and flags are exactly those of `rules` with the checkpoint as the split:
+// trained on the points before it and nothing else. One member, and two members with the vote
+// chosen on a held-out tail of [0, checkpoint).
+TEST_CASE("RulesRefitDetector: segment k is `rules` trained on [0, checkpoint k), one or several members") {
+  for (bool two : {false, true}) {
+    CAPTURE(two);
+    EvalUnit unit;
+    unit.name = "m1";
+    unit.split = 1000;
+    unit.members = {Member(0, 4300, {1500, 2600, 3100, 4200})};
+    if (two) unit.members.push_back(Member(1, 4300, {1500, 1900, 2600, 4200}));
+    for (size_t i = 2200; i < 4300; ++i) unit.members[0].values[i] += static_cast<double>(i % 5) * 4;
+    const int votes = two ? 0 : 1;
+    RulesRefitDetector refit(std::make_unique<BuiltinProposer>(), RefitTestOptions(), votes);
+    Result<std::vector<std::vector<uint8_t>>> r = refit.Run({unit});
+    REQUIRE(r.ok());
+    const Json segments = refit.Details()["per_series"][0]["segments"];
+    REQUIRE(segments.size() == 3);  // 1000 (the training part), 2000, 4000
+    size_t from = 0;
+    for (size_t k = 0; k < 3; ++k) {
+      CAPTURE(k);
+      EvalUnit at = unit;
+      at.split = segments[k]["trained_on_end"].get<size_t>();
+      const size_t to = segments[k]["flags_to"].get<size_t>();
+      RulesDetector plain(std::make_unique<BuiltinProposer>(), RefitTestOptions(), votes);
+      Result<std::vector<std::vector<uint8_t>>> p = plain.Run({at});
+      REQUIRE(p.ok());
+      const Json pd = plain.Details()["per_series"][0];
+      CHECK(segments[k]["rules"] == pd["rules"]);
+      if (two) {
+        CHECK(segments[k]["vote"] == pd["vote"]);
+      } else {
+        CHECK(segments[k]["text"] == pd["text"]);
+      }
+      CHECK(std::equal((*p)[0].begin() + static_cast<ptrdiff_t>(from),
+                       (*p)[0].begin() + static_cast<ptrdiff_t>(to),
+                       (*r)[0].begin() + static_cast<ptrdiff_t>(from)));
+      from = to;
+    }
+    CHECK(from == 4300);
+  }
+}
+
+TEST_CASE("RulesRefitDetector: a later change of the series does not change earlier flags") {
+  auto run = [](bool change) {
+    EvalUnit unit = WideningUnit(4500);
+    unit.members[0].values[2500] += 400;  // a spike the rules re-trained at 2000 flag
+    // From 2700 on: a lower, quieter level, with spikes.
+    if (change) {
+      for (size_t i = 2700; i < 4500; ++i)
+        unit.members[0].values[i] = 20 + (i % 97 == 0 ? 5000 : 0) + static_cast<double>(i % 13) * 0.5;
+    }
+    RulesRefitDetector refit(std::make_unique<BuiltinProposer>(), RefitTestOptions(), 1);
+    Result<std::vector<std::vector<uint8_t>>> r = refit.Run({unit});
+    REQUIRE(r.ok());
+    std::vector<std::string> texts;
+    const Json d = refit.Details();
+    for (const Json& s : d["per_series"][0]["segments"]) texts.push_back(s.value("text", ""));
+    return std::make_pair((*r)[0], texts);
+  };
+  const auto [flags, texts] = run(false);
+  const auto [changed_flags, changed_texts] = run(true);
+  REQUIRE(texts.size() == 3);
+  REQUIRE(changed_texts.size() == 3);
+  CHECK(flags[2500] == 1);
+  CHECK(std::equal(flags.begin(), flags.begin() + 2700, changed_flags.begin()));
+  CHECK(texts[0] == changed_texts[0]);
+  CHECK(texts[1] == changed_texts[1]);
+  // The rules trained on [0, 4000) saw the change in their training chunks [0, 3000) (so the checks
+  // above are not vacuous), and flags differ after it.
+  CHECK(texts[2] != changed_texts[2]);
+  CHECK_FALSE(std::equal(flags.begin() + 2700, flags.end(), changed_flags.begin() + 2700));
+}
+
+TEST_CASE("RulesRefitDetector: a short series is plain `rules`; labeled units are refused") {
+  EvalUnit unit = WideningUnit(2000);  // n = 2 x the training part: no checkpoint
+  RulesDetector plain(std::make_unique<BuiltinProposer>(), RefitTestOptions(), 1);
+  RulesRefitDetector refit(std::make_unique<BuiltinProposer>(), RefitTestOptions(), 1);
+  Result<std::vector<std::vector<uint8_t>>> p = plain.Run({unit});
+  Result<std::vector<std::vector<uint8_t>>> r = refit.Run({unit});
+  REQUIRE(p.ok());
+  REQUIRE(r.ok());
+  CHECK(*p == *r);
+  CHECK(refit.Details()["per_series"][0]["checkpoints"].empty());
+  CHECK(refit.Details()["refits_total"] == 0);
+  // KPI: a labeled training part; re-training past it would need the scored part's labels.
+  EvalUnit labeled = WideningUnit(4500);
+  labeled.name = "kpi-1";
+  labeled.train_labels.assign(1000, 0);
+  Result<std::vector<std::vector<uint8_t>>> refused = refit.Run({unit, labeled});
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().code() == StatusCode::kInvalidArgument);
+  CHECK(refused.status().message().find("rules-refit: unit `kpi-1` has a labeled training part") !=
+        std::string::npos);
+}
+
+TEST_CASE("eval detect: rules-refit is a known detector, refused for kpi when parsed") {
+  DetectCommandOptions o;
+  o.dataset = "nab";
+  o.detectors = {"rules-refi"};
+  const std::string m = RunDetectCommand(o).status().message();
+  INFO(m);
+  CHECK(m.find("unknown detector `rules-refi`") != std::string::npos);
+  CHECK(m.find("did you mean `rules-refit`?") != std::string::npos);
+  o.dataset = "kpi";
+  o.detectors = {"rules-refit"};
+  o.data_path = "/nonexistent";  // refused before any data is read
+  Result<DetectionReport> kpi = RunDetectCommand(o);
+  REQUIRE_FALSE(kpi.ok());
+  CHECK(kpi.status().code() == StatusCode::kInvalidArgument);
+  CHECK(kpi.status().message().find("`rules-refit` is for unlabeled targets") != std::string::npos);
 }
 
 }  // namespace
