@@ -42,7 +42,9 @@ CommandRunner SetupEval(CLI::App& sub) {
                      "dataset folder (default ../shared/datasets/<dataset>, kpi: .../kpi/train)");
   detect->add_option("--out", opts->out_dir, "report folder (default eval-out/detect-<dataset>)");
   detect->add_option("--detectors", *detectors,
-                     "comma-separated: rules, mad-band, iforest, rules-aggregate (labeled data; base = "
+                     "comma-separated: rules, mad-band, iforest, rules-llm (the llm proposer; needs an LLM "
+                     "endpoint), rules-refit (unlabeled data: re-trained on every point before each "
+                     "checkpoint 2^k x the training part), rules-aggregate (labeled data; base = "
                      "mad-band), residual-sum, pca-spe, pca-spe-residual, residual-or-spe, "
                      "residual-or-spe-residual (multi-dimension units such as SMD machines), cad-ose, "
                      "cad-ose-grow, cad-ose-wide, cad-ose-nabrange (reads each file's whole range: "
