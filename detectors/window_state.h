@@ -664,6 +664,48 @@ class WindowState {
       ++*c;
     }
   }
+  // One step of the register-held buffer r (NV vectors of 8 doubles): old leaves, xi arrives,
+  // the new buffer stored to b; prev_buf is the buffer before the step in memory (the scalar path
+  // reads it). c: values in the buffer.
+  template <int NV>
+  VIGIL_AVX512 [[gnu::always_inline]] static inline void BlendRegStep(__m512i* r, const double* prev_buf, double* b,
+                                                                     double old, double xi, size_t* c) {
+    constexpr double kInf = std::numeric_limits<double>::infinity();
+    const __m512i lo_pad = _mm512_castpd_si512(_mm512_set1_pd(-kInf)), hi_pad = _mm512_castpd_si512(_mm512_set1_pd(kInf));
+    if (std::isfinite(old) && std::isfinite(xi)) [[likely]] {
+      const __m512d vo = _mm512_set1_pd(old), vx = _mm512_set1_pd(xi);
+      uint64_t lt = 0, le = 0;
+      for (int v = 0; v < NV; ++v) {
+        lt |= static_cast<uint64_t>(_mm512_cmp_pd_mask(_mm512_castsi512_pd(r[v]), vo, _CMP_LT_OQ)) << (8 * v);
+        le |= static_cast<uint64_t>(_mm512_cmp_pd_mask(_mm512_castsi512_pd(r[v]), vx, _CMP_LE_OQ)) << (8 * v);
+      }
+      const uint64_t p = static_cast<uint64_t>(__builtin_popcountll(lt));
+      const uint64_t k = static_cast<uint64_t>(__builtin_popcountll(le)) - (old <= xi);  // xi's slot
+      const uint64_t ones = ~uint64_t{0};
+      const uint64_t up = _bzhi_u64(ones, static_cast<unsigned>(k)) & ~_bzhi_u64(ones, static_cast<unsigned>(p));
+      const uint64_t down =
+          _bzhi_u64(ones, static_cast<unsigned>(p + 1)) & ~_bzhi_u64(ones, static_cast<unsigned>(k + 1));
+      const uint64_t at = uint64_t{1} << k;
+      __m512i nr[NV];
+      for (int v = 0; v < NV; ++v) {
+        const __m512i next = v + 1 < NV ? r[v + 1 < NV ? v + 1 : v] : hi_pad;
+        const __m512i prev = v > 0 ? r[v > 0 ? v - 1 : 0] : lo_pad;
+        const __m512d right = _mm512_castsi512_pd(_mm512_maskz_alignr_epi64(0xff, next, r[v], 1));  // a[j+1]
+        const __m512d left = _mm512_castsi512_pd(_mm512_maskz_alignr_epi64(0xff, r[v], prev, 7));   // a[j-1]
+        __m512d x = _mm512_mask_mov_pd(_mm512_castsi512_pd(r[v]), static_cast<__mmask8>(up >> (8 * v)), right);
+        x = _mm512_mask_mov_pd(x, static_cast<__mmask8>(down >> (8 * v)), left);
+        x = _mm512_mask_mov_pd(x, static_cast<__mmask8>(at >> (8 * v)), vx);
+        nr[v] = _mm512_castpd_si512(x);
+      }
+      for (int v = 0; v < NV; ++v) {
+        r[v] = nr[v];
+        _mm512_store_pd(b + 8 * v, _mm512_castsi512_pd(r[v]));
+      }
+    } else {
+      BlendScalarStep(prev_buf, b, 8 * NV, old, xi, c);
+      for (int v = 0; v < NV; ++v) r[v] = _mm512_castpd_si512(_mm512_load_pd(b + 8 * v));
+    }
+  }
   // The first pass of a MedianMadBlend chunk for AVX-512 (cap a multiple of 8, <= 64), the
   // sorted buffer held in NV registers of 8 doubles from step to step: each step's buffer is
   // still stored to its slot (the second pass reads it) but not loaded back by the next step,
@@ -676,50 +718,36 @@ class WindowState {
   template <int NV>
   VIGIL_AVX512 static void BlendRegsAvx512(double* slots, size_t stride, const double* z, size_t w, size_t len,
                                            size_t* count, size_t* cnt) {
-    constexpr double kInf = std::numeric_limits<double>::infinity();
-    const __m512i lo_pad = _mm512_castpd_si512(_mm512_set1_pd(-kInf)), hi_pad = _mm512_castpd_si512(_mm512_set1_pd(kInf));
     __m512i r[NV];
     for (int v = 0; v < NV; ++v) r[v] = _mm512_castpd_si512(_mm512_load_pd(slots + 8 * v));
     size_t c = *count;
     for (size_t s = 0; s < len; ++s) {
-      double* b = slots + (s + 1) * stride;
-      const double old = z[s], xi = z[s + w];
-      if (std::isfinite(old) && std::isfinite(xi)) [[likely]] {
-        const __m512d vo = _mm512_set1_pd(old), vx = _mm512_set1_pd(xi);
-        uint64_t lt = 0, le = 0;
-        for (int v = 0; v < NV; ++v) {
-          lt |= static_cast<uint64_t>(_mm512_cmp_pd_mask(_mm512_castsi512_pd(r[v]), vo, _CMP_LT_OQ)) << (8 * v);
-          le |= static_cast<uint64_t>(_mm512_cmp_pd_mask(_mm512_castsi512_pd(r[v]), vx, _CMP_LE_OQ)) << (8 * v);
-        }
-        const uint64_t p = static_cast<uint64_t>(__builtin_popcountll(lt));
-        const uint64_t k = static_cast<uint64_t>(__builtin_popcountll(le)) - (old <= xi);  // xi's slot
-        const uint64_t ones = ~uint64_t{0};
-        const uint64_t up = _bzhi_u64(ones, static_cast<unsigned>(k)) & ~_bzhi_u64(ones, static_cast<unsigned>(p));
-        const uint64_t down =
-            _bzhi_u64(ones, static_cast<unsigned>(p + 1)) & ~_bzhi_u64(ones, static_cast<unsigned>(k + 1));
-        const uint64_t at = uint64_t{1} << k;
-        __m512i nr[NV];
-        for (int v = 0; v < NV; ++v) {
-          const __m512i next = v + 1 < NV ? r[v + 1 < NV ? v + 1 : v] : hi_pad;
-          const __m512i prev = v > 0 ? r[v > 0 ? v - 1 : 0] : lo_pad;
-          const __m512d right = _mm512_castsi512_pd(_mm512_maskz_alignr_epi64(0xff, next, r[v], 1));  // a[j+1]
-          const __m512d left = _mm512_castsi512_pd(_mm512_maskz_alignr_epi64(0xff, r[v], prev, 7));   // a[j-1]
-          __m512d x = _mm512_mask_mov_pd(_mm512_castsi512_pd(r[v]), static_cast<__mmask8>(up >> (8 * v)), right);
-          x = _mm512_mask_mov_pd(x, static_cast<__mmask8>(down >> (8 * v)), left);
-          x = _mm512_mask_mov_pd(x, static_cast<__mmask8>(at >> (8 * v)), vx);
-          nr[v] = _mm512_castpd_si512(x);
-        }
-        for (int v = 0; v < NV; ++v) {
-          r[v] = nr[v];
-          _mm512_store_pd(b + 8 * v, _mm512_castsi512_pd(r[v]));
-        }
-      } else {
-        BlendScalarStep(slots + s * stride, b, 8 * NV, old, xi, &c);
-        for (int v = 0; v < NV; ++v) r[v] = _mm512_castpd_si512(_mm512_load_pd(b + 8 * v));
-      }
+      BlendRegStep<NV>(r, slots + s * stride, slots + (s + 1) * stride, z[s], z[s + w], &c);
       cnt[s] = c;
     }
     *count = c;
+  }
+  // Two chunks' first passes side by side (two independent chains: the step's latency, not its
+  // throughput, bounds one chain): chain A over slots_a with z_a, chain B over slots_b with z_b,
+  // len steps each.
+  template <int NV>
+  VIGIL_AVX512 static void BlendRegs2Avx512(double* slots_a, double* slots_b, size_t stride, const double* z_a,
+                                            const double* z_b, size_t w, size_t len, size_t* count_a,
+                                            size_t* count_b, size_t* cnt_a, size_t* cnt_b) {
+    __m512i ra[NV], rb[NV];
+    for (int v = 0; v < NV; ++v) {
+      ra[v] = _mm512_castpd_si512(_mm512_load_pd(slots_a + 8 * v));
+      rb[v] = _mm512_castpd_si512(_mm512_load_pd(slots_b + 8 * v));
+    }
+    size_t ca = *count_a, cb = *count_b;
+    for (size_t s = 0; s < len; ++s) {
+      BlendRegStep<NV>(ra, slots_a + s * stride, slots_a + (s + 1) * stride, z_a[s], z_a[s + w], &ca);
+      BlendRegStep<NV>(rb, slots_b + s * stride, slots_b + (s + 1) * stride, z_b[s], z_b[s + w], &cb);
+      cnt_a[s] = ca;
+      cnt_b[s] = cb;
+    }
+    *count_a = ca;
+    *count_b = cb;
   }
   // One step of BlendRegsAvx512 on a buffer in memory, in place (cap = 8 * NV; old and xi
   // finite, old in the buffer): the streaming form, BlendPointStep.
@@ -830,6 +858,8 @@ class WindowState {
     // kV: a state continued with the other width (the instruction set switched between columns)
     // gets a new buffer with its window carried over, the same values in the same order (so the
     // same doubles after: equal values such as -0 and +0 keep their places).
+    // Two regions of kRegion slots: the second holds chain B of the two-chain pass below.
+    constexpr size_t kRegion = kChunk + 1;
     const bool first = tail_.size() < w;
     if (first || blend_width_ != kV) {
       std::vector<double> window;
@@ -837,18 +867,76 @@ class WindowState {
         const double* old = BlendSlots(blend_width_);
         window.assign(old, old + blend_count_);
       }
-      scan_.assign(kV + (kChunk + 1) * stride, kInf);
+      scan_.assign(kV + 2 * kRegion * stride, kInf);
       blend_count_ = window.size();
       blend_width_ = kV;
       double* s0 = BlendSlots(kV);
-      for (size_t s = 0; s <= kChunk; ++s) std::fill(s0 + s * stride - kV, s0 + s * stride, -kInf);
+      for (size_t s = 0; s < 2 * kRegion; ++s) std::fill(s0 + s * stride - kV, s0 + s * stride, -kInf);
       std::copy(window.begin(), window.end(), s0);
     }
     double* slots = BlendSlots(kV);
     const double* z = BeginTailColumn(x, n, w);  // z[i] leaves when z[i + w] = x[i] arrives
     size_t c = blend_count_;
     size_t cnt[kChunk];
-    for (size_t i0 = 0; i0 < n; i0 += kChunk) {
+    // The second pass of a chunk of len points from point i0: independent per point; kV points
+    // at a time, their spreads reduced together.
+    auto medians = [&](const double* sl, const size_t* cn, size_t len, size_t i0) {
+      size_t s = 0;
+      for (; s + kV <= len; s += kV) {
+        if constexpr (kV == 8)
+          BlendMedianMad8(sl + (s + 1) * stride, stride, cn + s, median + i0 + s, mad + i0 + s);
+        else
+          BlendMedianMad4(sl + (s + 1) * stride, stride, cn + s, median + i0 + s, mad + i0 + s);
+      }
+      for (; s < len; ++s) {
+        const double* a = sl + (s + 1) * stride;
+        const double med = QuantileOf(a, cn[s], 0.5);
+        median[i0 + s] = med;
+        mad[i0 + s] = BlendMad<kV>(a, cn[s], med);
+      }
+    };
+    size_t i0 = 0;
+    if constexpr (kV == 8) {
+      // AVX-512: the first 2 * half points as two chains side by side, A over [0, half) and B
+      // over [half, 2 * half) (one chain is bound by its step's latency). B starts from the
+      // window before point `half`, z[half .. half + w), sorted by an insertion sort in arrival
+      // order: the buffer is always that stable sort of the window (a value goes in after the
+      // last one <= it, and the value that leaves, the oldest, is the first of its equal ones),
+      // so B's buffers are A's continued, bit for bit, -0 and +0 in the same places.
+      const size_t half = n / 2 / kChunk * kChunk;
+      if (half > 0) {
+        double* slots_b = slots + kRegion * stride;
+        size_t cb = 0;
+        for (size_t j = half; j < half + w; ++j) {
+          const double v = z[j];
+          if (std::isnan(v)) continue;
+          size_t k = cb++;
+          for (; k > 0 && slots_b[k - 1] > v; --k) slots_b[k] = slots_b[k - 1];
+          slots_b[k] = v;
+        }
+        std::fill(slots_b + cb, slots_b + cap, kInf);
+        size_t cnt_b[kChunk];
+        for (; i0 < half; i0 += kChunk) {
+          switch (cap / 8) {
+#define VIGIL_BLEND_REGS2(NV)                                                                                 \
+  case NV:                                                                                                    \
+    BlendRegs2Avx512<NV>(slots, slots_b, stride, z + i0, z + half + i0, w, kChunk, &c, &cb, cnt, cnt_b); \
+    break;
+            VIGIL_BLEND_REGS2(1) VIGIL_BLEND_REGS2(2) VIGIL_BLEND_REGS2(3) VIGIL_BLEND_REGS2(4)
+            VIGIL_BLEND_REGS2(5) VIGIL_BLEND_REGS2(6) VIGIL_BLEND_REGS2(7) VIGIL_BLEND_REGS2(8)
+#undef VIGIL_BLEND_REGS2
+          }
+          medians(slots, cnt, kChunk, i0);
+          medians(slots_b, cnt_b, kChunk, half + i0);
+          std::copy(slots + kChunk * stride, slots + kChunk * stride + cap, slots);
+          std::copy(slots_b + kChunk * stride, slots_b + kChunk * stride + cap, slots_b);
+        }
+        std::copy(slots_b, slots_b + cap, slots);  // chain B goes on (A ended where B began)
+        c = cb;
+        i0 = 2 * half;
+      }
+    }
+    for (; i0 < n; i0 += kChunk) {
       const size_t len = std::min(kChunk, n - i0);
       if constexpr (kV == 8) {
         switch (cap / 8) {  // the buffer in registers: a copy per vector count
@@ -870,19 +958,7 @@ class WindowState {
           cnt[s] = c;
         }
       }
-      size_t s = 0;  // independent per point; kV points at a time, their spreads reduced together
-      for (; s + kV <= len; s += kV) {
-        if constexpr (kV == 8)
-          BlendMedianMad8(slots + (s + 1) * stride, stride, cnt + s, median + i0 + s, mad + i0 + s);
-        else
-          BlendMedianMad4(slots + (s + 1) * stride, stride, cnt + s, median + i0 + s, mad + i0 + s);
-      }
-      for (; s < len; ++s) {
-        const double* a = slots + (s + 1) * stride;
-        const double med = QuantileOf(a, cnt[s], 0.5);
-        median[i0 + s] = med;
-        mad[i0 + s] = BlendMad<kV>(a, cnt[s], med);
-      }
+      medians(slots, cnt, len, i0);
       std::copy(slots + len * stride, slots + len * stride + cap, slots);  // the window after the chunk
     }
     blend_count_ = c;
