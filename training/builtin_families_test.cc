@@ -280,10 +280,11 @@ TEST_CASE("builtin families: counter increase, for error bursts on a counter tha
 // day earlier only the anomaly stands out. Its echo a day later (today normal, yesterday's value
 // the spike) also differs from yesterday, so the kept rule may add a condition that today's value
 // is off its own baseline too; the seasonal offset must be in it. (The search keeps
-// seasonal_1d_and_zscore_10 and value_high. The validation tail is run without the history before
-// it, so the offset has no value in the tail's first day, where its one anomaly falls: every
-// seasonal candidate scores validation F1 0, and the training part decides, where the conjunction
-// catches all 5 segments with no false alarm and the offset alone 4 with 1.)
+// seasonal_1d_and_zscore_10 beside the range guards. Until 2026-11-30 the validation tail was run
+// without the history before it, so the offset had no value in the tail's first day, where its one
+// anomaly falls: every seasonal candidate scored validation F1 0, the training part decided (the
+// conjunction catches all 5 segments with no false alarm, the offset alone 4 with 1) and
+// value_high was kept beside it for that anomaly. The tail now runs after the training part.)
 TEST_CASE("builtin families: residual from the seasonal offset, for spikes at the wrong hour") {
   const int per_day = 288;  // 5-minute points
   const int n = 14 * per_day;

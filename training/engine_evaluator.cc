@@ -25,11 +25,66 @@ Result<RuleScore> ScoreSplit(const std::vector<TimeSeries>& series,
   return s;
 }
 
+Result<EngineEvaluator::Run> EngineEvaluator::RunFor(Split split) {
+  Run run;
+  if (split == Split::kTrain) {
+    run.series = &data_.train;
+    run.first.assign(data_.train.size(), 0);
+    return run;
+  }
+  const std::vector<TimeSeries>& tails = data_.validation;
+  if (!history_built_) {
+    if (tails.size() != data_.train.size()) {
+      return InvalidArgumentError("target `" + data_.target + "`: " + std::to_string(tails.size()) +
+                                  " validation tails for " + std::to_string(data_.train.size()) +
+                                  " training parts; each tail must continue its series' training part");
+    }
+    std::vector<TimeSeries> whole(tails.size());
+    for (size_t i = 0; i < tails.size(); ++i) {
+      const TimeSeries& tr = data_.train[i];
+      const TimeSeries& va = tails[i];
+      if (tr.id() != va.id()) {
+        return InvalidArgumentError("target `" + data_.target + "`, series " + std::to_string(i) +
+                                    ": the validation tail is of " + va.id() + " but the training part of " +
+                                    tr.id() + "; a tail must continue its own series' training part");
+      }
+      if (!tr.empty() && !va.empty() && va.timestamps_ms.front() <= tr.timestamps_ms.back()) {
+        return InvalidArgumentError("target `" + data_.target + "`, series " + std::to_string(i) + " (" +
+                                    va.id() + "): the validation tail starts at " +
+                                    std::to_string(va.timestamps_ms.front()) +
+                                    " ms, not after the training part's last point (" +
+                                    std::to_string(tr.timestamps_ms.back()) + " ms)");
+      }
+      TimeSeries& w = whole[i];
+      w.name = va.name;
+      w.labels = va.labels;
+      w.timestamps_ms = tr.timestamps_ms;
+      w.timestamps_ms.insert(w.timestamps_ms.end(), va.timestamps_ms.begin(), va.timestamps_ms.end());
+      w.values = tr.values;
+      w.values.insert(w.values.end(), va.values.begin(), va.values.end());
+    }
+    history_and_tail_ = std::move(whole);
+    history_built_ = true;
+  }
+  run.series = &history_and_tail_;
+  for (const TimeSeries& tr : data_.train) run.first.push_back(tr.size());
+  return run;
+}
+
 Result<std::vector<std::vector<uint8_t>>> EngineEvaluator::Flags(std::string_view rule_text, Split split) {
   ++evaluations_;
   ASSIGN_OR_RETURN(CompiledRules rules, CompileRules(rule_text, "candidate.rules"));
-  const std::vector<TimeSeries>& series = split == Split::kTrain ? data_.train : data_.validation;
-  ASSIGN_OR_RETURN(BatchResult r, EvaluateBatch(rules, series));
+  ASSIGN_OR_RETURN(Run run, RunFor(split));
+  ASSIGN_OR_RETURN(BatchResult r, EvaluateBatch(rules, *run.series));
+  if (r.flags.size() != run.series->size())
+    return InternalError("engine returned flags for " + std::to_string(r.flags.size()) + " series");
+  for (size_t i = 0; i < r.flags.size(); ++i) {
+    std::vector<uint8_t>& f = r.flags[i];
+    if (f.size() != (*run.series)[i].size() || run.first[i] > f.size())
+      return InternalError("engine returned " + std::to_string(f.size()) + " flags for " +
+                           std::to_string((*run.series)[i].size()) + " points");
+    f.erase(f.begin(), f.begin() + static_cast<std::ptrdiff_t>(run.first[i]));
+  }
   return std::move(r.flags);
 }
 
@@ -49,12 +104,13 @@ Result<std::vector<std::vector<double>>> EngineEvaluator::Values(std::string_vie
     return InvalidArgumentError("expression `" + std::string(expression) + "` is not numeric");
   }
   const int32_t node = cond.inputs[0];
-  const std::vector<TimeSeries>& series = split == Split::kTrain ? data_.train : data_.validation;
+  ASSIGN_OR_RETURN(Run run, RunFor(split));
+  const std::vector<TimeSeries>& series = *run.series;
   EngineOptions options;
   options.trace_nodes = true;
   ASSIGN_OR_RETURN(BatchResult r, EvaluateBatch(rules, series, options));
   std::vector<std::vector<double>> out(series.size());
-  for (size_t i = 0; i < series.size(); ++i) out[i].assign(series[i].size(), NAN);
+  for (size_t i = 0; i < series.size(); ++i) out[i].assign(series[i].size() - run.first[i], NAN);
   for (const RuleSeriesTrace& t : r.traces) {
     if (t.series >= series.size() || static_cast<size_t>(node) >= t.node_values.size()) continue;
     const std::vector<double>& v = t.node_values[node];
@@ -62,7 +118,7 @@ Result<std::vector<std::vector<double>>> EngineEvaluator::Values(std::string_vie
       return InternalError("engine trace has " + std::to_string(v.size()) + " values for " +
                            std::to_string(series[t.series].size()) + " points");
     }
-    out[t.series] = v;
+    out[t.series].assign(v.begin() + static_cast<std::ptrdiff_t>(run.first[t.series]), v.end());
   }
   return out;
 }

@@ -3,6 +3,15 @@
 //
 // Rule text selects series as it will in production; here it is evaluated over the target's
 // series only. The data is not owned and must outlive the evaluator. Not thread-safe.
+//
+// Split::kValidation runs the engine as the kept rules will run (`vigil detect`, `eval detect`):
+// over each series' training part followed by its validation tail, so rolling windows, `offset`,
+// `lag` / `delta` and `for` start the tail warm; flags, values and scores are of the tail's points
+// only. The concatenated series are built once, at the first validation call, after checking that
+// validation[i] continues train[i] (TrainingData's contract): a tail that does not (another series
+// id, or a first timestamp not after the training part's last) is InvalidArgument naming the
+// target, the index and both series, never run with another series' history. Split::kTrain runs the
+// training parts alone (they start the history).
 #pragma once
 
 #include <string>
@@ -24,10 +33,20 @@ class EngineEvaluator : public RuleEvaluator {
   int evaluations() const { return evaluations_; }
 
  private:
+  // What the engine runs for `split` and, per series, the index of the split's first point in it.
+  struct Run {
+    const std::vector<TimeSeries>* series = nullptr;
+    std::vector<size_t> first;
+  };
+  [[nodiscard]] Result<Run> RunFor(Split split);
+
   const TrainingData& data_;
   Objective objective_;
   int delay_k_;
   int evaluations_ = 0;
+  // Split::kValidation's series (train[i] then validation[i]), built at the first validation call.
+  bool history_built_ = false;
+  std::vector<TimeSeries> history_and_tail_;
 };
 
 // Scores flags against the labels of `series` (unlabeled series count points and flags only).

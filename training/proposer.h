@@ -40,7 +40,9 @@ enum class Split { kTrain, kValidation };
 
 // The data of one training target: one series (mode one-for-one) or every series of a group or
 // metric (mode one-for-all). `train[i]` and `validation[i]` are the chronological prefix and
-// tail of the same series; anomaly_labels are present when `labeled`.
+// tail of the same series: same id, and validation[i] starts after train[i] ends (the trainer cuts
+// one series at one index; an evaluator runs the tail after its training part, as the rules will
+// run, and refuses a tail that does not continue it). anomaly_labels are present when `labeled`.
 struct TrainingData {
   std::string target;  // series name (one-for-one) or group name (one-for-all)
   std::string metric;  // the metric name the rules select (`series[i].name` values)
@@ -72,7 +74,9 @@ class RuleEvaluator {
   // it on `split`. A compile error is InvalidArgument whose message is the compiler's
   // diagnostics (file:line:col, caret, hint) — what a repair agent reads.
   [[nodiscard]] virtual Result<RuleScore> Score(std::string_view rule_text, Split split) = 0;
-  // The per-point flags, parallel to TrainingData::train / ::validation.
+  // The per-point flags, parallel to TrainingData::train / ::validation. For Split::kValidation
+  // the rules run over each series' training part and then its tail (warm, as in production);
+  // Score, Flags and Values report the tail's points only.
   [[nodiscard]] virtual Result<std::vector<std::vector<uint8_t>>> Flags(std::string_view rule_text,
                                                                         Split split) = 0;
   virtual Objective objective() const = 0;
