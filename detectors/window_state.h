@@ -8,13 +8,16 @@
 //
 // Cost per push (W = points in the window): amortised O(1) for mean/sum/count/std/zscore
 // (running sums with an exact recompute once as many points have left the window as it holds,
-// which bounds floating-point drift), min/max (monotonic deque), delta/rate/changes/resets
+// which bounds floating-point drift), min/max (monotonic deque; single pushes over point
+// windows of up to 16 points a branch-free fold of the last W inputs), delta/rate/changes/resets
 // (running sums of per-point increments); for median/quantile/mad a sorted array: O(log W)
 // search (for W <= kSmallSorted = 128 a branch-free SIMD count instead) plus, when one value
 // leaves and one arrives, one shift of the values between their two positions (O(W) worst
 // case, a few ns for W in the tens); mad adds a selection of the middle deviation: for
 // W <= 128 a branch-free SIMD scan of the W/2 block spreads (MinBlockSpread), above that an
-// O(log W) binary search. The function and window kind
+// O(log W) binary search (a median/mad pair over a point window of up to 64 points, pushed
+// singly where the CPU has AVX2: the batch blend kernel's step on a buffer of W slots, no branch
+// on the data, BlendPointStep). The function and window kind
 // are template parameters (PushFn / PushColumn), so a column is one specialised loop; median and
 // mad of the same input and window can share one sorted array (PushMedianMad). Memory: O(W)
 // per node and series.
@@ -603,7 +606,9 @@ class WindowState {
   // buffer to its own slot (the serial chain: counts and rewrite only; AVX2: aligned loads of
   // the previous slot, neighbours by permutes, so every load is forwarded from one store;
   // AVX-512: the buffer stays in registers, BlendRegsAvx512); the second takes median and mad
-  // of each slot, independent per point, kV points at a time (BlendMedianMad8 / 4). The sorted array is
+  // of each slot, independent per point, kV points at a time (BlendMedianMad8 / 4); AVX-512
+  // runs two chunks' chains side by side, the second half of the column restarted from a
+  // sort of its window (BlendRegs2Avx512, in MedianMadBlend). The sorted array is
   // exactly the one SlideSorted builds (old erased at its first equal position, x inserted
   // after the last value <= x), so the median and mad are the same doubles; other steps (a NaN
   // or an infinity leaving or arriving, the first w points) take a scalar path with the same
@@ -2070,7 +2075,9 @@ class WindowState {
   double last_x_ = 0;
   size_t evicted_ = 0;
   size_t sums_count_ = 0;  // SumsPointsColumn / SumsPointStep: values in the window
-  std::vector<double> ring_;  // SumsPointStep: the last w inputs, the oldest at ring_pos_
+  // The last w inputs, the oldest at ring_pos_ (SumsPointStep, BlendPointStep); ExtremeStep keeps
+  // each twice (slots p and p + w), so the window is one run.
+  std::vector<double> ring_;
   size_t ring_pos_ = 0;
   struct TimeAux {  // AuxTimeColumn: a point's timestamp and increment
     int64_t t;
@@ -2085,7 +2092,8 @@ class WindowState {
   enum class StepPath : uint8_t { kUnset, kSorted, kBlend4, kBlend8 };
   StepPath step_path_ = StepPath::kUnset;
   // Batch columns (a state has one function, so they share these): the previous inputs
-  // (ExtremeColumn: w-1; SumsPointsColumn: w) and scratch (SumsPointsColumn: its SumsTrack).
+  // (ExtremeColumn: w-1; SumsPointsColumn: w) and scratch (SumsPointsColumn: its SumsTrack;
+  // MedianMadBlend: its slots, two regions; BlendPointStep: its one buffer).
   std::vector<double> tail_, scan_;
   std::vector<uint32_t> count_;
   std::vector<SumsSegment> segs_;  // SumsPointsColumn: the pieces between recomputes
