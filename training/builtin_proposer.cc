@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 
 namespace vigil {
 namespace {
@@ -190,14 +191,14 @@ std::vector<Feature> Features(const TrainingData& data, const std::vector<int>& 
   return f;
 }
 
-// Candidate thresholds of a labeled fit, in the order they are tried (the first of equal F1
-// wins): quantiles of the training values, then, for up to kAnomalyCuts labeled anomalous points
+// Candidate thresholds of a labeled fit (FitLabeledThreshold then takes the middle of the best
+// ones' interval): quantiles of the training values, then, for up to kAnomalyCuts labeled anomalous points
 // (evenly spaced by rank), the cut just short of each — the largest training value below it (the
 // smallest above it for a `low` feature) — so the rule fires from that point on. The quantile grid
 // alone cannot cut between normal values and anomalies when the anomalies' share of the points is
 // not near a grid step (a few spikes in 1 600 points: 0.99 keeps normal points, 0.995 drops
 // anomalies). A cut equal to an earlier one is left out: it flags the same points, so its F1 is
-// the same and the earlier one wins anyway (anomalies of one segment often share their cut).
+// the same and adds nothing (anomalies of one segment often share their cut).
 std::vector<double> LabeledCuts(const std::vector<std::vector<double>>& values, std::vector<double> finite,
                                 const std::vector<TimeSeries>& train, bool low) {
   constexpr size_t kAnomalyCuts = 32;
@@ -232,6 +233,69 @@ std::vector<double> LabeledCuts(const std::vector<std::vector<double>>& values, 
   }
   return cuts;
 }
+
+// The midpoint of [a, b] when it lies strictly between them (adjacent doubles have none).
+std::optional<double> StrictMidpoint(double a, double b) {
+  const double m = a + (b - a) / 2;
+  if (m > a && m < b) return m;
+  return std::nullopt;
+}
+
+}  // namespace
+
+Result<LabeledThreshold> FitLabeledThreshold(const std::vector<std::vector<double>>& values,
+                                             const std::vector<TimeSeries>& train, bool low,
+                                             Objective objective, int delay_k) {
+  LabeledThreshold out;
+  std::vector<double> finite = Finite(values);
+  if (finite.empty()) return out;
+  const std::vector<double> cuts = LabeledCuts(values, finite, train, low);
+  auto f1_of = [&](double t) -> Result<double> {
+    ASSIGN_OR_RETURN(DetectionCounts c, Count(train, Threshold(values, t, low), delay_k));
+    return ObjectiveF1(c, objective);
+  };
+  std::vector<double> f1(cuts.size());
+  for (size_t i = 0; i < cuts.size(); ++i) {
+    ASSIGN_OR_RETURN(f1[i], f1_of(cuts[i]));
+    if (f1[i] > out.train_f1) {
+      out.train_f1 = f1[i];
+      out.threshold = cuts[i];  // the first of equal F1: kept when no margin can be added
+    }
+  }
+  if (out.train_f1 < 0) return out;
+  // Work on the "high" side: for `low`, negate (v < t is -v > -t).
+  const double sign = low ? -1 : 1;
+  std::sort(finite.begin(), finite.end(), [&](double a, double b) { return sign * a < sign * b; });
+  double lowest = INFINITY, highest = -INFINITY;  // of the best cuts, in signed terms
+  for (size_t i = 0; i < cuts.size(); ++i) {
+    if (f1[i] != out.train_f1) continue;
+    lowest = std::min(lowest, sign * cuts[i]);
+    highest = std::max(highest, sign * cuts[i]);
+  }
+  // The first training value above a signed cut (what the cut flags first); none: flags nothing.
+  auto next_above = [&](double cut) -> std::optional<double> {
+    auto it = std::upper_bound(finite.begin(), finite.end(), cut,
+                               [&](double c, double v) { return c < sign * v; });
+    if (it == finite.end()) return std::nullopt;
+    return sign * *it;
+  };
+  if (std::optional<double> top = next_above(highest)) {
+    if (std::optional<double> m = StrictMidpoint(lowest, *top)) {
+      ASSIGN_OR_RETURN(double f1_m, f1_of(sign * *m));
+      if (f1_m == out.train_f1) {
+        out.threshold = sign * *m;
+        return out;
+      }
+    }
+  }
+  // The gap above the lowest best cut flags exactly what that cut flags.
+  if (std::optional<double> above = next_above(lowest)) {
+    if (std::optional<double> m = StrictMidpoint(lowest, *above)) out.threshold = sign * *m;
+  }
+  return out;
+}
+
+namespace {
 
 std::string RuleText(const std::string& name, const std::string& selector, const std::string& condition,
                      const std::string& explain_expr) {
@@ -295,17 +359,10 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
     const double hi = *std::max_element(finite.begin(), finite.end());
     if (lo == hi) continue;  // constant feature: nothing to threshold
     if (labeled) {
-      double best = -1;
-      for (double t : LabeledCuts(*values, finite, data.train, f.low)) {
-        ASSIGN_OR_RETURN(DetectionCounts c, Count(data.train, Threshold(*values, t, f.low), k));
-        const double f1 = ObjectiveF1(c, objective);
-        if (f1 > best) {
-          best = f1;
-          fit.threshold = t;
-        }
-      }
-      fit.train_f1 = best;
-      if (best <= 0) continue;
+      ASSIGN_OR_RETURN(LabeledThreshold lt, FitLabeledThreshold(*values, data.train, f.low, objective, k));
+      fit.threshold = lt.threshold;
+      fit.train_f1 = lt.train_f1;
+      if (lt.train_f1 <= 0) continue;
     } else {
       const double mid = LowerQuantile(finite, 0.5);
       fit.threshold =

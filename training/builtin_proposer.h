@@ -103,6 +103,26 @@ double LowerQuantile(std::vector<double> v, double q);
 // Whether any point of any series is labeled anomalous.
 bool HasAnomalyLabel(const std::vector<TimeSeries>& series);
 
+// A labeled fit of one feature's threshold on the training part.
+struct LabeledThreshold {
+  double threshold = 0;
+  double train_f1 = -1;  // the objective F1 of `threshold` on the training part; -1: no cut tried
+};
+// Fits the threshold of a feature whose training values are `values` (parallel to `train`, whose
+// labels are used; `low`: fires below it). Candidate cuts: 12 quantiles of the finite values and
+// the cut just short of up to 32 labeled anomalous values (the largest value below each; the
+// smallest above for `low`). Each cut's flags are scored with `objective` (dc-PA with `delay_k`).
+// Among the cuts with the best F1, the threshold is the middle of the score interval they span —
+// from the lowest such cut to the first training value the highest one still flags (mirrored for
+// `low`) — when that midpoint scores the same F1; otherwise the middle of the gap above the lowest
+// such cut (which flags what that cut flags). So a fit that only had to separate the normal values
+// from the anomalies does not sit on the largest normal training value, where unseen normal
+// values of the same spread fire. The threshold lies strictly between training values unless they
+// are adjacent doubles. Errors: those of ScoreFlags (labels and values of different lengths).
+[[nodiscard]] Result<LabeledThreshold> FitLabeledThreshold(const std::vector<std::vector<double>>& values,
+                                                           const std::vector<TimeSeries>& train, bool low,
+                                                           Objective objective, int delay_k);
+
 // One feature of the grammar search: a numeric expression compared with a fitted threshold.
 struct RuleFeature {
   std::string family;  // "residual"

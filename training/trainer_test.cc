@@ -382,5 +382,60 @@ TEST_CASE("TrainingDataSpec: SMD reads its train split; a test split is refused;
   CHECK_FALSE(ds->series[0].has_anomaly_labels());
 }
 
+
+// One labeled series of `normal` values followed by `tail` values with their labels (one point a
+// minute), and the feature values a fit sees: the values themselves.
+TimeSeries Feature1(const std::vector<double>& normal, const std::vector<std::pair<double, uint8_t>>& tail) {
+  TimeSeries ts;
+  ts.name = "f";
+  for (double v : normal) {
+    ts.values.push_back(v);
+    ts.anomaly_labels.push_back(0);
+  }
+  for (const auto& [v, label] : tail) {
+    ts.values.push_back(v);
+    ts.anomaly_labels.push_back(label);
+  }
+  for (size_t i = 0; i < ts.values.size(); ++i) ts.timestamps_ms.push_back(static_cast<int64_t>(i) * 60'000);
+  return ts;
+}
+
+TEST_CASE("labeled fit: among cuts of equal training F1 the threshold is the middle of their interval") {
+  std::vector<double> normal;  // 0 .. 3.97: the training part's normal values (a spread <= 4)
+  for (int k = 0; k <= 100; ++k) normal.push_back(3.97 * ((k * 37) % 101) / 100.0);
+  SUBCASE("two spikes: any cut in [3.97, 20) separates them; the middle, not the top normal value") {
+    const TimeSeries ts = Feature1(normal, {{20, 1}, {1, 0}, {21, 1}, {2, 0}});
+    Result<LabeledThreshold> fit = FitLabeledThreshold({ts.values}, {ts}, false, Objective::kPoint, 7);
+    REQUIRE(fit.ok());
+    CHECK(fit->train_f1 == 1.0);
+    CHECK(fit->threshold == doctest::Approx((3.97 + 20) / 2));
+    // Mirrored for a feature that fires below its threshold.
+    TimeSeries neg = ts;
+    for (double& v : neg.values) v = -v;
+    Result<LabeledThreshold> low = FitLabeledThreshold({neg.values}, {neg}, true, Objective::kPoint, 7);
+    REQUIRE(low.ok());
+    CHECK(low->train_f1 == 1.0);
+    CHECK(low->threshold == doctest::Approx(-(3.97 + 20) / 2));
+  }
+  SUBCASE("point-adjusted: one point of a segment is enough, so the interval reaches its top point") {
+    const TimeSeries ts = Feature1(normal, {{20, 1}, {5, 1}, {30, 1}, {1, 0}});
+    Result<LabeledThreshold> fit =
+        FitLabeledThreshold({ts.values}, {ts}, false, Objective::kPointAdjusted, 7);
+    REQUIRE(fit.ok());
+    CHECK(fit->train_f1 == 1.0);
+    CHECK(fit->threshold == doctest::Approx((3.97 + 30) / 2));
+  }
+  SUBCASE("equal F1 from different points, worse in between: the gap above the lowest best cut") {
+    // Above the normal values: 5 (anomaly), 6 (normal), 25 (normal), 30 (anomaly). Cut 3.97 flags
+    // all four (tp 2, fp 2: F1 2/3), cut 25 flags 30 alone (tp 1, fn 1: F1 2/3); the middle of
+    // [3.97, 30), 16.985, flags 25 and 30 (F1 1/2), so the margin goes to the gap (3.97, 5).
+    const TimeSeries ts = Feature1(normal, {{5, 1}, {6, 0}, {25, 0}, {30, 1}});
+    Result<LabeledThreshold> fit = FitLabeledThreshold({ts.values}, {ts}, false, Objective::kPoint, 7);
+    REQUIRE(fit.ok());
+    CHECK(fit->train_f1 == doctest::Approx(2.0 / 3));
+    CHECK(fit->threshold == doctest::Approx((3.97 + 5) / 2));
+  }
+}
+
 }  // namespace
 }  // namespace vigil
