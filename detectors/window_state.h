@@ -754,37 +754,13 @@ class WindowState {
     *count_a = ca;
     *count_b = cb;
   }
-  // One step of BlendRegsAvx512 on a buffer in memory, in place (cap = 8 * NV; old and xi
-  // finite, old in the buffer): the streaming form, BlendPointStep.
+  // One step of BlendRegStep on a buffer in memory, in place (cap = 8 * NV): the streaming
+  // form, BlendPointStep.
   template <int NV>
-  VIGIL_AVX512 static void BlendStepAvx512(double* a, double old, double xi) {
-    constexpr double kInf = std::numeric_limits<double>::infinity();
-    const __m512i lo_pad = _mm512_castpd_si512(_mm512_set1_pd(-kInf)), hi_pad = _mm512_castpd_si512(_mm512_set1_pd(kInf));
+  VIGIL_AVX512 static void BlendStepAvx512(double* a, double old, double xi, size_t* c) {
     __m512i r[NV];
     for (int v = 0; v < NV; ++v) r[v] = _mm512_castpd_si512(_mm512_load_pd(a + 8 * v));
-    const __m512d vo = _mm512_set1_pd(old), vx = _mm512_set1_pd(xi);
-    uint64_t lt = 0, le = 0;
-    for (int v = 0; v < NV; ++v) {
-      lt |= static_cast<uint64_t>(_mm512_cmp_pd_mask(_mm512_castsi512_pd(r[v]), vo, _CMP_LT_OQ)) << (8 * v);
-      le |= static_cast<uint64_t>(_mm512_cmp_pd_mask(_mm512_castsi512_pd(r[v]), vx, _CMP_LE_OQ)) << (8 * v);
-    }
-    const uint64_t p = static_cast<uint64_t>(__builtin_popcountll(lt));
-    const uint64_t k = static_cast<uint64_t>(__builtin_popcountll(le)) - (old <= xi);  // xi's slot
-    const uint64_t ones = ~uint64_t{0};
-    const uint64_t up = _bzhi_u64(ones, static_cast<unsigned>(k)) & ~_bzhi_u64(ones, static_cast<unsigned>(p));
-    const uint64_t down =
-        _bzhi_u64(ones, static_cast<unsigned>(p + 1)) & ~_bzhi_u64(ones, static_cast<unsigned>(k + 1));
-    const uint64_t at = uint64_t{1} << k;
-    for (int v = 0; v < NV; ++v) {
-      const __m512i next = v + 1 < NV ? r[v + 1 < NV ? v + 1 : v] : hi_pad;
-      const __m512i prev = v > 0 ? r[v > 0 ? v - 1 : 0] : lo_pad;
-      const __m512d right = _mm512_castsi512_pd(_mm512_maskz_alignr_epi64(0xff, next, r[v], 1));  // a[j+1]
-      const __m512d left = _mm512_castsi512_pd(_mm512_maskz_alignr_epi64(0xff, r[v], prev, 7));   // a[j-1]
-      __m512d x = _mm512_mask_mov_pd(_mm512_castsi512_pd(r[v]), static_cast<__mmask8>(up >> (8 * v)), right);
-      x = _mm512_mask_mov_pd(x, static_cast<__mmask8>(down >> (8 * v)), left);
-      x = _mm512_mask_mov_pd(x, static_cast<__mmask8>(at >> (8 * v)), vx);
-      _mm512_store_pd(a + 8 * v, x);
-    }
+    BlendRegStep<NV>(r, a, a, old, xi, c);
   }
 
   // Median and mad over a point window of w <= kBlendSortedMax points, one push (streaming),
@@ -828,16 +804,12 @@ class WindowState {
     double old;
     double* a = BlendPointBegin<8>(x, &old);
     const size_t cap = (static_cast<size_t>(spec_.points) + 7) / 8 * 8;
-    if (std::isfinite(old) && std::isfinite(x)) [[likely]] {
-      switch (cap / 8) {
+    switch (cap / 8) {
 #define VIGIL_BLEND_STEP(NV) \
-  case NV: BlendStepAvx512<NV>(a, old, x); break;
-        VIGIL_BLEND_STEP(1) VIGIL_BLEND_STEP(2) VIGIL_BLEND_STEP(3) VIGIL_BLEND_STEP(4)
-        VIGIL_BLEND_STEP(5) VIGIL_BLEND_STEP(6) VIGIL_BLEND_STEP(7) VIGIL_BLEND_STEP(8)
+  case NV: BlendStepAvx512<NV>(a, old, x, &blend_count_); break;
+      VIGIL_BLEND_STEP(1) VIGIL_BLEND_STEP(2) VIGIL_BLEND_STEP(3) VIGIL_BLEND_STEP(4)
+      VIGIL_BLEND_STEP(5) VIGIL_BLEND_STEP(6) VIGIL_BLEND_STEP(7) VIGIL_BLEND_STEP(8)
 #undef VIGIL_BLEND_STEP
-      }
-    } else {
-      BlendScalarStep(a, a, cap, old, x, &blend_count_);
     }
     const double med = QuantileOf(a, blend_count_, 0.5);
     *median = med;

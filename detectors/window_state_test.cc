@@ -248,6 +248,20 @@ TEST_CASE("sliding median and mad equal a sort of the window, bit for bit (point
     CheckSlidingMedianMad(true, size, seed++);
 }
 
+// Value i of the median/mad series below: runs of NaN (windows that empty), infinities of
+// both signs (in one stretch most values: infinite medians), ties, signed zeros (more of them
+// with more_zeros).
+double MedianTestValue(std::mt19937_64& rng, int i, bool more_zeros) {
+  const double u = std::uniform_real_distribution<double>(0, 1)(rng);
+  const double inf = std::numeric_limits<double>::infinity();
+  const bool many = (i / 300) % 5 == 4;
+  return (i / 300) % 5 == 2 && u < 0.7    ? kNaN
+         : u < (many ? 0.6 : 0.03)        ? inf
+         : u < (many ? 0.65 : 0.06)       ? -inf
+         : more_zeros && u < 0.12         ? (u < 0.09 ? 0.0 : -0.0)
+                                          : RandomValue(rng);
+}
+
 // The batch median/mad column over point windows (the AVX2 / AVX-512 blend kernel for windows
 // <= 64 points, the baseline loop otherwise) against single pushes of the same values, bit for bit,
 // with infinities too (computed infinities enter a window as values): columns of random
@@ -264,15 +278,7 @@ TEST_CASE("median/mad columns equal single pushes bit for bit, with infinities, 
     WindowState single(node), column[3] = {WindowState(node), WindowState(node), WindowState(node)};
     std::vector<double> xs, want_med, want_mad;
     for (int i = 0; i < 3000; ++i) {
-      const double u = std::uniform_real_distribution<double>(0, 1)(rng);
-      // Runs of NaN (windows that empty), infinities of both signs (in one stretch most values:
-      // infinite medians), ties, signed zeros.
-      const double inf = std::numeric_limits<double>::infinity();
-      const bool many = (i / 300) % 5 == 4;
-      double x = (i / 300) % 5 == 2 && u < 0.7 ? kNaN
-                 : u < (many ? 0.6 : 0.03)     ? inf
-                 : u < (many ? 0.65 : 0.06)    ? -inf
-                                               : RandomValue(rng);
+      const double x = MedianTestValue(rng, i, /*more_zeros=*/false);
       xs.push_back(x);
       double m = 0, d = 0;
       single.PushMedianMad(i, i, x, &m, &d);
@@ -318,15 +324,8 @@ TEST_CASE("median/mad single pushes: the blend steps equal SlideSorted's, bit fo
     // instruction set, then switching every 97 pushes.
     WindowState st[6] = {WindowState(node), WindowState(node), WindowState(node),
                          WindowState(node), WindowState(node), WindowState(node)};
-    const double inf = std::numeric_limits<double>::infinity();
     for (int i = 0; i < 3000; ++i) {
-      const double u = std::uniform_real_distribution<double>(0, 1)(rng);
-      const bool many = (i / 300) % 5 == 4;
-      const double x = (i / 300) % 5 == 2 && u < 0.7 ? kNaN
-                       : u < (many ? 0.6 : 0.03)     ? inf
-                       : u < (many ? 0.65 : 0.06)    ? -inf
-                       : u < 0.12                    ? (u < 0.09 ? 0.0 : -0.0)
-                                                     : RandomValue(rng);
+      const double x = MedianTestValue(rng, i, /*more_zeros=*/true);
       double med[6], mad[6];
       for (int k = 0; k < 6; ++k) {
         IsaScope scope(k < 3 ? k : (k + i / 97) % 3);
