@@ -303,18 +303,25 @@ TEST_CASE("RulesRefitDetector: rules re-trained on all earlier points flag from 
   CHECK(refit.Details()["refits_total"] == 2);
 }
 
+// Split 1000 of 4300 points (checkpoints 2000, 4000), spikes in every segment and a wider pattern
+// from 2200 on member 0; `two`: a second member with spikes of its own.
+EvalUnit SpikedUnit(bool two) {
+  EvalUnit unit;
+  unit.name = "m1";
+  unit.split = 1000;
+  unit.members = {Member(0, 4300, {1500, 2600, 3100, 4200})};
+  if (two) unit.members.push_back(Member(1, 4300, {1500, 1900, 2600, 4200}));
+  for (size_t i = 2200; i < 4300; ++i) unit.members[0].values[i] += static_cast<double>(i % 5) * 4;
+  return unit;
+}
+
 // Each segment's rules and flags are exactly those of `rules` with the checkpoint as the split:
 // trained on the points before it and nothing else. One member, and two members with the vote
 // chosen on a held-out tail of [0, checkpoint).
 TEST_CASE("RulesRefitDetector: segment k is `rules` trained on [0, checkpoint k), one or several members") {
   for (bool two : {false, true}) {
     CAPTURE(two);
-    EvalUnit unit;
-    unit.name = "m1";
-    unit.split = 1000;
-    unit.members = {Member(0, 4300, {1500, 2600, 3100, 4200})};
-    if (two) unit.members.push_back(Member(1, 4300, {1500, 1900, 2600, 4200}));
-    for (size_t i = 2200; i < 4300; ++i) unit.members[0].values[i] += static_cast<double>(i % 5) * 4;
+    const EvalUnit unit = SpikedUnit(two);
     const int votes = two ? 0 : 1;
     RulesRefitDetector refit(std::make_unique<BuiltinProposer>(), RefitTestOptions(), votes);
     Result<std::vector<std::vector<uint8_t>>> r = refit.Run({unit});
@@ -375,6 +382,63 @@ TEST_CASE("RulesRefitDetector: a later change of the series does not change earl
   // above are not vacuous), and flags differ after it.
   CHECK(texts[2] != changed_texts[2]);
   CHECK_FALSE(std::equal(flags.begin() + 2700, flags.end(), changed_flags.begin() + 2700));
+}
+
+// The boundary itself: rule set k is what the trainer makes of exactly [0, c_k) (c_0 = the split),
+// checked against TrainRules called directly, not through TrainAndFlag (shared with RulesDetector,
+// so comparing with `rules` cannot see a slice one point too long in both). On this series the
+// point at the checkpoint 2000 changes the rules trained with it (the check is not vacuous there;
+// at 1000 and 4000 one point more or less happens to give the same rules).
+TEST_CASE("RulesRefitDetector: rule set k is trained on exactly [0, c_k)") {
+  const EvalUnit unit = SpikedUnit(false);
+  RulesRefitDetector refit(std::make_unique<BuiltinProposer>(), RefitTestOptions(), 1);
+  REQUIRE(refit.Run({unit}).ok());
+  const Json segments = refit.Details()["per_series"][0]["segments"];
+  REQUIRE(segments.size() == 3);
+  auto trained = [&](size_t end) {
+    BuiltinProposer proposer;
+    Result<TrainingRun> run =
+        TrainRules({unit.members[0].SliceIndex(0, end)}, {}, proposer, RefitTestOptions());
+    REQUIRE(run.ok());
+    return run->CombinedRules();
+  };
+  for (size_t k = 0; k < 3; ++k) {
+    const size_t end = k == 0 ? 1000 : 1000u << k;
+    CAPTURE(end);
+    CHECK(segments[k]["trained_on_end"] == end);
+    CHECK(segments[k]["text"] == trained(end));
+  }
+  CHECK(trained(2000) != trained(2001));
+}
+
+// With a vote to choose (two members), the point at a checkpoint is outside the vote's held-out
+// tail too: a +5000 spike on both members there leaves every rule set trained up to it (rules and
+// vote) and all earlier flags as they were; the same spike one point earlier, inside that tail,
+// changes the set's vote.
+TEST_CASE("RulesRefitDetector: the point at the split or a checkpoint reaches no vote chosen before it") {
+  auto run = [](int spike) {
+    EvalUnit unit = WideningUnit(4500);  // split 1000; checkpoints 2000, 4000
+    unit.members.push_back(Member(1, 4500, {}));
+    if (spike >= 0) {
+      for (TimeSeries& m : unit.members) m.values[static_cast<size_t>(spike)] += 5000;
+    }
+    RulesRefitDetector refit(std::make_unique<BuiltinProposer>(), RefitTestOptions(), 0);
+    Result<std::vector<std::vector<uint8_t>>> r = refit.Run({unit});
+    REQUIRE(r.ok());
+    Json segments = refit.Details()["per_series"][0]["segments"];
+    REQUIRE(segments.size() == 3);
+    return std::make_pair((*r)[0], segments);
+  };
+  const auto [flags, segments] = run(-1);
+  for (size_t k = 0; k < 3; ++k) {
+    const size_t end = segments[k]["trained_on_end"].get<size_t>();  // 1000, 2000, 4000
+    CAPTURE(end);
+    const auto [at_flags, at] = run(static_cast<int>(end));
+    for (size_t j = 0; j <= k; ++j) CHECK(at[j] == segments[j]);
+    CHECK(std::equal(flags.begin(), flags.begin() + static_cast<ptrdiff_t>(end), at_flags.begin()));
+    const Json before = run(static_cast<int>(end) - 1).second;
+    CHECK(before[k]["vote"] != segments[k]["vote"]);
+  }
 }
 
 TEST_CASE("RulesRefitDetector: a short series is plain `rules`; labeled units are refused") {
