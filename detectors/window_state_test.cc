@@ -248,6 +248,15 @@ TEST_CASE("sliding median and mad equal a sort of the window, bit for bit (point
     CheckSlidingMedianMad(true, size, seed++);
 }
 
+// A median node over a point window of `points` points.
+PlanNode MedianPointsNode(int64_t points) {
+  PlanNode node;
+  node.op = PlanOp::kWindow;
+  node.window_fn = WindowFn::kMedian;
+  node.window.points = points;
+  return node;
+}
+
 // Value i of the median/mad series below: runs of NaN (windows that empty), infinities of
 // both signs (in one stretch most values: infinite medians), ties, signed zeros (more of them
 // with more_zeros).
@@ -271,10 +280,7 @@ TEST_CASE("median/mad columns equal single pushes bit for bit, with infinities, 
   // (AVX-512 keeps the buffer in cap / 8 registers: every count from 1 to 8 appears.)
   for (int64_t size : {1, 2, 3, 4, 5, 7, 8, 9, 17, 24, 29, 30, 31, 32, 33, 41, 48, 49, 56, 63, 64, 65, 70, 130}) {
     std::mt19937_64 rng(seed++);
-    PlanNode node;
-    node.op = PlanOp::kWindow;
-    node.window_fn = WindowFn::kMedian;
-    node.window.points = size;
+    const PlanNode node = MedianPointsNode(size);
     WindowState single(node), column[3] = {WindowState(node), WindowState(node), WindowState(node)};
     std::vector<double> xs, want_med, want_mad;
     for (int i = 0; i < 3000; ++i) {
@@ -316,10 +322,7 @@ TEST_CASE("median/mad single pushes: the blend steps equal SlideSorted's, bit fo
   uint64_t seed = 700;
   for (int64_t size : {1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 24, 29, 30, 31, 32, 33, 41, 48, 49, 56, 63, 64, 65, 70}) {
     std::mt19937_64 rng(seed++);
-    PlanNode node;
-    node.op = PlanOp::kWindow;
-    node.window_fn = WindowFn::kMedian;
-    node.window.points = size;
+    const PlanNode node = MedianPointsNode(size);
     // [0..2]: pushed under baseline, AVX2, AVX-512 throughout; [3..5]: first push under that
     // instruction set, then switching every 97 pushes.
     WindowState st[6] = {WindowState(node), WindowState(node), WindowState(node),
@@ -350,10 +353,7 @@ TEST_CASE("median/mad columns: the AVX2 and AVX-512 blend kernels take over each
   uint64_t seed = 900;
   for (int64_t size : {1, 3, 4, 5, 8, 9, 12, 31, 33, 57, 60, 64}) {
     std::mt19937_64 rng(seed++);
-    PlanNode node;
-    node.op = PlanOp::kWindow;
-    node.window_fn = WindowFn::kMedian;
-    node.window.points = size;
+    const PlanNode node = MedianPointsNode(size);
     std::vector<double> xs;
     const double inf = std::numeric_limits<double>::infinity();
     for (int i = 0; i < 1200; ++i) {
