@@ -79,6 +79,9 @@ struct Instr {
   int32_t node = 0;
   int32_t a = 0, b = 0, c = 0;  // input nodes (the first one repeated where the op has fewer)
   int32_t other = -1;           // kWindow median/mad pair: the partner node, written too
+  // Streaming only (PairMinMax): a min or max point window of up to kExtremeDirectMax points
+  // whose max / min partner over the same input and window is written by this instruction too.
+  int32_t minmax_other = -1;
   bool sums_group = false;      // kWindow: running-sum windows sharing one state, below
   int32_t sums[detail::WindowState::kSumsSlots] = {-1, -1, -1, -1, -1};  // node per SumsIndex slot
   int32_t state = -1;           // index into the StateSet vector of the op's kind
@@ -271,6 +274,34 @@ void FuseCompares(const RulePlan& plan, Program* p) {
 // rules it runs series by series). For such an instruction: its window's index in *windows (a
 // kMean node of the window, added when new), with the SumsIndex slots it writes added to
 // (*slots)[index]; in.shared and in.sums are set. -1, `in` unchanged, for any other instruction.
+// Streaming: pairs each min point window of up to kExtremeDirectMax points with a max over the
+// same input and window in the same stage (either order): the first instruction of the pair
+// pushes one state for both (WindowState::PushMinMax; Instr::minmax_other), the second is
+// removed. Its input is the first's, so computing it at the first's place changes no value.
+void PairMinMax(const RulePlan& plan, std::vector<Instr>* stage) {
+  auto pairable = [&](const Instr& in) {
+    if (in.op != PlanOp::kWindow || in.shared >= 0 || in.other >= 0 || in.sums_group || in.time_bounded ||
+        in.minmax_other >= 0)
+      return false;
+    const PlanNode& n = plan.nodes[in.node];
+    return (n.window_fn == WindowFn::kMin || n.window_fn == WindowFn::kMax) && n.window.is_points &&
+           n.window.points <= static_cast<int64_t>(detail::kExtremeDirectMax);
+  };
+  for (size_t i = 0; i < stage->size(); ++i) {
+    if (!pairable((*stage)[i])) continue;
+    for (size_t j = i + 1; j < stage->size(); ++j) {
+      const Instr& a = (*stage)[i];
+      const Instr& b = (*stage)[j];
+      if (!pairable(b) || b.a != a.a || plan.nodes[b.node].window_fn == plan.nodes[a.node].window_fn ||
+          plan.nodes[b.node].window.points != plan.nodes[a.node].window.points)
+        continue;
+      (*stage)[i].minmax_other = b.node;
+      stage->erase(stage->begin() + static_cast<ptrdiff_t>(j));
+      break;
+    }
+  }
+}
+
 int32_t ShareValueSumsWindow(const RulePlan& plan, Instr& in, std::vector<PlanNode>* windows,
                              std::vector<unsigned>* slots) {
   const PlanNode& n = plan.nodes[in.node];
@@ -1715,6 +1746,15 @@ struct StreamingEngine::Impl {
           }
           return n;
         }
+        if (in.minmax_other >= 0) {  // a min/max pair (PairMinMax): one state, both values
+          const bool is_min = r.plan->nodes[in.node].window_fn == WindowFn::kMin;
+          const int32_t lo = is_min ? in.node : in.minmax_other, hi = is_min ? in.minmax_other : in.node;
+          for (size_t j = 0; j < n; ++j) {
+            double* v = act[j].v;
+            act[j].windows[in.state].PushMinMax(v[in.a], &v[lo], &v[hi]);
+          }
+          return n;
+        }
         if (in.push && !in.time_bounded) {
           for (size_t j = 0; j < n; ++j) {
             double* v = act[j].v;
@@ -1919,6 +1959,7 @@ Result<std::unique_ptr<StreamingEngine>> StreamingEngine::Create(CompiledRules r
       // Running-sum point windows of `value` are shared across rules (Impl::SharedSums).
       for (auto& stage : r.prog.by_stage)
         for (Instr& in : stage) ShareValueSumsWindow(plan, in, &impl->shared_windows, &impl->shared_slots);
+      for (auto& stage : r.prog.by_stage) PairMinMax(plan, &stage);
     }
     if (plan.tick_driven) r.tick = std::make_unique<TickRule>(plan, std::vector<size_t>{});
     impl->rt.push_back(std::move(r));

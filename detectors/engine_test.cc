@@ -992,6 +992,15 @@ std::vector<RulePlan> PropertyPlans() {
     plan.keep_firing_for_ms = 1000;
     plans.push_back(plan);
   }
+  {  // min and max of one input and point window: one state for both in streaming (PairMinMax)
+    P p("MinMax", "");
+    int32_t v = p.Value();
+    int32_t range = p.Node(PlanOp::kSub, {p.Window(WindowFn::kMax, v, true, 6), p.Window(WindowFn::kMin, v, true, 6)});
+    int32_t c1 = p.Cmp(PlanOp::kGt, range, p.Const(20));
+    // different windows: not paired
+    int32_t c2 = p.Cmp(PlanOp::kLt, p.Window(WindowFn::kMin, v, true, 16), p.Window(WindowFn::kMax, v, true, 3));
+    plans.push_back(p.Done(p.Node(PlanOp::kOr, {c1, c2}, ValueType::kBool)));
+  }
   {  // median and mad of the same input and window: evaluated as one pair by both engines
     P p("MedMad", "");
     int32_t v = p.Value();

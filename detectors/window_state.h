@@ -491,7 +491,11 @@ class WindowState {
     if constexpr (Order(F)) {
       SlideSorted<kPoints>(seq, t, x);
     } else if constexpr (kPoints && (F == WindowFn::kMin || F == WindowFn::kMax)) {
-      if (spec_.points <= static_cast<int64_t>(kExtremeDirectMax)) return ExtremeStep<F == WindowFn::kMax>(x);
+      if (spec_.points <= static_cast<int64_t>(kExtremeDirectMax)) {
+        double v;
+        ExtremeStep<F == WindowFn::kMin, F == WindowFn::kMax>(x, &v, &v);
+        return v;
+      }
       EvictFn<F, kPoints>(seq, t);
       if (!std::isnan(x)) InsertFn<F>(seq, t, x);
     } else if constexpr (kPoints && Sums(F)) {
@@ -523,6 +527,11 @@ class WindowState {
     }
     return 0;
   }
+
+  // For a min and a max node over the same input and point window of w <= kExtremeDirectMax
+  // points (streaming, the engine's pair): one push for both, ExtremeStep's ring and one fold
+  // holding both picks; the same doubles as two states. A state pushed here is pushed only here.
+  void PushMinMax(double x, double* min, double* max) { ExtremeStep<true, true>(x, min, max); }
 
   // For a median or mad node: pushes the point once and returns both the median and the mad of
   // the window, so a rule using median(x, w) and mad(x, w) keeps one sorted window. The values
@@ -1719,8 +1728,10 @@ class WindowState {
   // later value on ties, -0 and +0 included) after NaN is replaced by the pick's neutral value;
   // a window of NaN only is NaN. The same double as the deque (the path for larger windows)
   // and the batch column. No branch on the data: the deque's pops mispredicted.
-  template <bool kMax>
-  [[gnu::always_inline]] double ExtremeStep(double x) {
+  // kMin / kMax: which of the two to fold and write (both: a min and a max node over one input
+  // and window, PushMinMax).
+  template <bool kMin, bool kMax>
+  [[gnu::always_inline]] void ExtremeStep(double x, double* min, double* max) {
     const size_t w = static_cast<size_t>(spec_.points);
     if (ring_.size() != 2 * w) [[unlikely]] {
       ring_.assign(2 * w, kNaN);
@@ -1732,20 +1743,25 @@ class WindowState {
     z[pos + w] = x;
     ring_pos_ = pos + 1 == w ? 0 : pos + 1;
     const double* p = z + pos + 1;  // oldest .. newest (x)
-    constexpr double kNone = kMax ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
-    double a = kNone;
+    constexpr double kInf = std::numeric_limits<double>::infinity();
+    double lo = kInf, hi = -kInf;
     size_t cnt = 0;
     for (size_t j = 0; j < w; ++j) {
       const double v = p[j];
       const bool ok = !std::isnan(v);
       cnt += ok;
-      const double b = ok ? v : kNone;
-      if constexpr (kMax) a = a > b ? a : b;
-      else a = a < b ? a : b;
+      if constexpr (kMin) {
+        const double b = ok ? v : kInf;
+        lo = lo < b ? lo : b;
+      }
+      if constexpr (kMax) {
+        const double b = ok ? v : -kInf;
+        hi = hi > b ? hi : b;
+      }
     }
-    return cnt ? a : kNaN;
+    if constexpr (kMin) *min = cnt ? lo : kNaN;
+    if constexpr (kMax) *max = cnt ? hi : kNaN;
   }
-
   // SumsPointsColumn's exact recompute over the window before the next value arrives: the ring
   // from the slot after `pos` (the value that just left) round to the slot before it.
   [[gnu::noinline]] void RecomputeRing(size_t pos) {

@@ -451,6 +451,31 @@ TEST_CASE(
   }
 }
 
+// The engine's streaming min/max pair (PushMinMax, one state for a min and a max node over one
+// input and window of up to kExtremeDirectMax points) against separate min and max states.
+TEST_CASE("PushMinMax equals separate min and max pushes, bit for bit") {
+  std::mt19937_64 rng(23);
+  for (int64_t size = 1; size <= static_cast<int64_t>(kExtremeDirectMax); ++size) {
+    PlanNode node;
+    node.op = PlanOp::kWindow;
+    node.window.points = size;
+    node.window_fn = WindowFn::kMin;
+    WindowState lo(node), pair(node);
+    node.window_fn = WindowFn::kMax;
+    WindowState hi(node);
+    for (int i = 0; i < 2000; ++i) {
+      double x = RandomValue(rng);
+      if (rng() % 50 == 0) x = (rng() % 2 ? 1 : -1) * std::numeric_limits<double>::infinity();
+      if ((i / 200) % 4 == 2) x = kNaN;  // windows of NaN only
+      double mn = 0, mx = 0;
+      pair.PushMinMax(x, &mn, &mx);
+      INFO("size=", size, " i=", i);
+      REQUIRE(Same(mn, lo.Push(i, i, x)));
+      REQUIRE(Same(mx, hi.Push(i, i, x)));
+    }
+  }
+}
+
 TEST_CASE("lag and ewma: column pushes equal single pushes bit for bit, across column boundaries") {
   std::mt19937_64 rng(41);
   std::vector<double> xs;
