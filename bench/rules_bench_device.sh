@@ -20,15 +20,19 @@
 #     have passed since the start, so a 200 s call ends with what it measured. Every line goes
 #     to stdout and to $OUT/rules_bench_device.log (when OUT is set), and a summary at the end
 #     lists per run: batch flags-only s and M point·rules/s/core, streaming s, flags, digest.
+# Any other argument, an RB_DEVICE_CORES entry that is not a core this machine lets it pin to, or
+# a non-numeric RB_DEVICE_LIMIT_S is refused (exit 2, the reason named) before anything runs.
 # The bench reads bench/rules_bench_rules.txt from the repository root and the data from its
 # first plain argument (KPI_DIR).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dest=.device/rb
 
+usage="usage: rules_bench_device.sh --collect BUILD BASEBUILD (here), rules_bench_device.sh (on the device, no arguments)"
 if [[ "${1:-}" == "--collect" ]]; then
-  new=${2:?usage: rules_bench_device.sh --collect BUILD BASEBUILD}/bin/rules_bench
-  base=${3:?usage: rules_bench_device.sh --collect BUILD BASEBUILD}/bin/rules_bench
+  (($# == 3)) || { echo "rules_bench_device.sh: --collect takes BUILD and BASEBUILD, got $(($# - 1)) argument(s); $usage" >&2; exit 2; }
+  new=$2/bin/rules_bench
+  base=$3/bin/rules_bench
   data=../shared/datasets/kpi/train
   for b in "$new" "$base"; do
     [[ -x $b ]] || { echo "rules_bench_device.sh: $b not built" >&2; exit 2; }
@@ -47,19 +51,27 @@ if [[ "${1:-}" == "--collect" ]]; then
   exit 0
 fi
 
+# Run mode takes no argument: a mistyped option must not start a 130 s benchmark.
+(($# == 0)) || { echo "rules_bench_device.sh: unknown argument '$1'; $usage" >&2; exit 2; }
 for f in rules_bench rules_bench_base kpi_train.tar.gz; do
   [[ -e $dest/$f ]] || { echo "rules_bench_device.sh: $dest/$f missing; run --collect on the build machine" >&2; exit 2; }
 done
 log=${OUT:-/tmp}/rules_bench_device.log
 limit=${RB_DEVICE_LIMIT_S:-130}
 read -r -a cores <<<"${RB_DEVICE_CORES:-5 11}"
+[[ $limit =~ ^-?[0-9]+$ ]] || { echo "rules_bench_device.sh: RB_DEVICE_LIMIT_S '$limit' is not a number of seconds" >&2; exit 2; }
+pin=(taskset -c)
+command -v taskset >/dev/null || pin=()
+for c in "${cores[@]}"; do  # each entry a core this process may be pinned to (checked before any run)
+  [[ $c =~ ^[0-9]+$ ]] && { ((${#pin[@]} == 0)) || taskset -c "$c" true 2>/dev/null; } ||
+    { echo "rules_bench_device.sh: RB_DEVICE_CORES entry '$c' is not a core this machine lets it run on (nproc $(nproc))" >&2; exit 2; }
+done
 tmp=${TMPDIR:-/tmp}/rb_device.$$
 mkdir -p "$tmp"
+trap 'rm -rf "$tmp"' EXIT  # also when a run fails
 tar -xzf "$dest/kpi_train.tar.gz" -C "$tmp"
 kpi=$tmp/train
 start=$(date +%s)
-pin=(taskset -c)
-command -v taskset >/dev/null || pin=()
 
 run() {  # run LABEL CORE BINARY ARGS...: one bench run, its lines prefixed with the label
   local label=$1 core=$2 bin=$3
