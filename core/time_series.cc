@@ -105,4 +105,30 @@ TimeSeries TimeSeries::Slice(int64_t begin_ms, int64_t end_ms) const {
   return SliceIndex(lo - timestamps_ms.begin(), hi - timestamps_ms.begin());
 }
 
+Result<TimeSeries> JoinSeries(const TimeSeries& head, const TimeSeries& tail) {
+  if (head.id() != tail.id()) {
+    return InvalidArgumentError("cannot join " + tail.id() + " after " + head.id() +
+                                ": the two parts are of different series");
+  }
+  if (!head.empty() && !tail.empty() && tail.timestamps_ms.front() <= head.timestamps_ms.back()) {
+    return InvalidArgumentError("cannot join two parts of " + tail.id() + ": the later part starts at " +
+                                std::to_string(tail.timestamps_ms.front()) +
+                                " ms, not after the earlier part's last point (" +
+                                std::to_string(head.timestamps_ms.back()) + " ms)");
+  }
+  TimeSeries out;
+  out.name = head.name;
+  out.labels = head.labels;
+  auto join = [](auto& into, const auto& a, const auto& b) {
+    into.reserve(a.size() + b.size());
+    into.insert(into.end(), a.begin(), a.end());
+    into.insert(into.end(), b.begin(), b.end());
+  };
+  join(out.timestamps_ms, head.timestamps_ms, tail.timestamps_ms);
+  join(out.values, head.values, tail.values);
+  if (head.has_anomaly_labels() && tail.has_anomaly_labels())
+    join(out.anomaly_labels, head.anomaly_labels, tail.anomaly_labels);
+  return out;
+}
+
 }  // namespace vigil

@@ -47,4 +47,11 @@ struct TimeSeries {
   TimeSeries SliceIndex(size_t begin, size_t end) const;
 };
 
+// One series from two consecutive parts of it (e.g. a training part and the tail after it):
+// `head`'s points, then `tail`'s. InvalidArgument, naming both, when their ids differ or when
+// `tail`'s first timestamp is not after `head`'s last (an empty part joins anything of its id).
+// Anomaly labels are joined when both parts carry them; when only one part does, the result has
+// none (the other part's points cannot be called normal). Each part is assumed valid on its own.
+[[nodiscard]] Result<TimeSeries> JoinSeries(const TimeSeries& head, const TimeSeries& tail);
+
 }  // namespace vigil

@@ -49,5 +49,48 @@ TEST_CASE("slices by time and index") {
   CHECK(s.SliceIndex(5, 3).empty());
 }
 
+TEST_CASE("JoinSeries: two consecutive parts of one series, labels only when both have them") {
+  TimeSeries s;
+  s.name = "x";
+  s.labels = {{"job", "a"}};
+  for (int i = 0; i < 10; ++i) REQUIRE(s.Append(i * 1000, i, i == 7 ? 1 : 0).ok());
+  Result<TimeSeries> whole = JoinSeries(s.SliceIndex(0, 6), s.SliceIndex(6, 10));
+  REQUIRE(whole.ok());
+  CHECK(whole->id() == s.id());
+  CHECK(whole->timestamps_ms == s.timestamps_ms);
+  CHECK(whole->values == s.values);
+  CHECK(whole->anomaly_labels == s.anomaly_labels);
+  CHECK(whole->Validate().ok());
+
+  // An unlabeled head (e.g. SMD's train/ before its labeled test/): no labels at all.
+  TimeSeries head = s.SliceIndex(0, 6);
+  head.anomaly_labels.clear();
+  Result<TimeSeries> unlabeled = JoinSeries(head, s.SliceIndex(6, 10));
+  REQUIRE(unlabeled.ok());
+  CHECK(unlabeled->size() == 10);
+  CHECK_FALSE(unlabeled->has_anomaly_labels());
+
+  // An empty part gives the other.
+  Result<TimeSeries> alone = JoinSeries(s.SliceIndex(0, 0), s);
+  REQUIRE(alone.ok());
+  CHECK(alone->values == s.values);
+
+  // A later part that overlaps or repeats the earlier part's last point.
+  for (size_t from : {5u, 3u}) {
+    Result<TimeSeries> overlap = JoinSeries(s.SliceIndex(0, 6), s.SliceIndex(from, 10));
+    CHECK(overlap.status().code() == StatusCode::kInvalidArgument);
+    CHECK(overlap.status().message().find("starts at " + std::to_string(from * 1000) + " ms, not after") !=
+          std::string::npos);
+    CHECK(overlap.status().message().find("(5000 ms)") != std::string::npos);
+  }
+  // Parts of two series.
+  TimeSeries other = s.SliceIndex(6, 10);
+  other.labels = {{"job", "b"}};
+  Result<TimeSeries> mixed = JoinSeries(s.SliceIndex(0, 6), other);
+  CHECK(mixed.status().code() == StatusCode::kInvalidArgument);
+  CHECK(mixed.status().message().find("x{job=\"a\"}") != std::string::npos);
+  CHECK(mixed.status().message().find("x{job=\"b\"}") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace vigil

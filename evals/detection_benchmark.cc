@@ -154,13 +154,10 @@ Result<EvalSet> LoadSmd(const std::string& path, const EvalSetOptions& options) 
     for (size_t d = 0; d < idx.size(); ++d) {
       const TimeSeries& a = train.series[tr->second[d]];
       const TimeSeries& b = test.series[idx[d]];
-      TimeSeries m;
-      m.name = b.name;
-      m.labels = b.labels;
-      m.timestamps_ms = a.timestamps_ms;
-      m.timestamps_ms.insert(m.timestamps_ms.end(), b.timestamps_ms.begin(), b.timestamps_ms.end());
-      m.values = a.values;
-      m.values.insert(m.values.end(), b.values.begin(), b.values.end());
+      // Unlabeled train/ before labeled test/: the joined series has no labels (`truth` has them).
+      Result<TimeSeries> joined = JoinSeries(a, b);
+      if (!joined.ok()) return joined.status().WithContext("smd machine " + machine);
+      TimeSeries m = std::move(joined).value();
       if (d == 0) {
         unit.split = a.size();
         truth.timestamps_ms = m.timestamps_ms;

@@ -39,29 +39,15 @@ Result<EngineEvaluator::Run> EngineEvaluator::RunFor(Split split) {
                                   " validation tails for " + std::to_string(data_.train.size()) +
                                   " training parts; each tail must continue its series' training part");
     }
-    std::vector<TimeSeries> whole(tails.size());
+    std::vector<TimeSeries> whole;
+    whole.reserve(tails.size());
     for (size_t i = 0; i < tails.size(); ++i) {
-      const TimeSeries& tr = data_.train[i];
-      const TimeSeries& va = tails[i];
-      if (tr.id() != va.id()) {
-        return InvalidArgumentError("target `" + data_.target + "`, series " + std::to_string(i) +
-                                    ": the validation tail is of " + va.id() + " but the training part of " +
-                                    tr.id() + "; a tail must continue its own series' training part");
+      Result<TimeSeries> w = JoinSeries(data_.train[i], tails[i]);
+      if (!w.ok()) {
+        return w.status().WithContext("target `" + data_.target + "`, series " + std::to_string(i) +
+                                      ": the validation tail must continue its own series' training part");
       }
-      if (!tr.empty() && !va.empty() && va.timestamps_ms.front() <= tr.timestamps_ms.back()) {
-        return InvalidArgumentError("target `" + data_.target + "`, series " + std::to_string(i) + " (" +
-                                    va.id() + "): the validation tail starts at " +
-                                    std::to_string(va.timestamps_ms.front()) +
-                                    " ms, not after the training part's last point (" +
-                                    std::to_string(tr.timestamps_ms.back()) + " ms)");
-      }
-      TimeSeries& w = whole[i];
-      w.name = va.name;
-      w.labels = va.labels;
-      w.timestamps_ms = tr.timestamps_ms;
-      w.timestamps_ms.insert(w.timestamps_ms.end(), va.timestamps_ms.begin(), va.timestamps_ms.end());
-      w.values = tr.values;
-      w.values.insert(w.values.end(), va.values.begin(), va.values.end());
+      whole.push_back(std::move(w).value());
     }
     history_and_tail_ = std::move(whole);
     history_built_ = true;

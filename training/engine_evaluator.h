@@ -10,8 +10,8 @@
 // only. The concatenated series are built once, at the first validation call, after checking that
 // validation[i] continues train[i] (TrainingData's contract): a tail that does not (another series
 // id, or a first timestamp not after the training part's last) is InvalidArgument naming the
-// target, the index and both series, never run with another series' history. Split::kTrain runs the
-// training parts alone (they start the history).
+// target, the index and both series, never run with another series' history (the joining is
+// core's JoinSeries). Split::kTrain runs the training parts alone (they start the history).
 #pragma once
 
 #include <string>
