@@ -242,16 +242,28 @@ std::string AggregateFileHeader(const std::string& base_name) {
          "# Suppress rules are not detectors on their own; see training/aggregation.h.\n";
 }
 
-Result<RuleScore> ScoreAggregateRules(std::string_view rule_text, const std::vector<TimeSeries>& series,
-                                      const std::vector<std::vector<uint8_t>>& base, Objective objective,
-                                      int delay_k) {
+Result<RuleScore> ScoreAggregateRules(std::string_view rule_text, EngineEvaluator& evaluator, Split split,
+                                      const std::vector<std::vector<uint8_t>>& base) {
+  const TrainingData& data = evaluator.data();
+  const std::vector<TimeSeries>& series = split == Split::kTrain ? data.train : data.validation;
+  RETURN_IF_ERROR(CheckShape(base, series,
+                             "target `" + data.target + "` " +
+                                 (split == Split::kTrain ? "training part" : "validation tail")));
   AggregateRules rules;
   if (rule_text.find_first_not_of(" \t\r\n") != std::string_view::npos) {
     ASSIGN_OR_RETURN(CompiledRules compiled, CompileRules(rule_text, "candidate.rules"));
     ASSIGN_OR_RETURN(rules, SplitByRole(std::move(compiled)));
   }
-  ASSIGN_OR_RETURN(Flags2 flags, ApplyAggregateRules(rules, series, base));
-  return ScoreSplit(series, flags, objective, delay_k);
+  // Each role's flags from the evaluator (the tail after its training part); none: all zeros.
+  auto run = [&](const CompiledRules& r) -> Result<Flags2> {
+    if (r.rules.empty()) return Zeros(series);
+    return evaluator.FlagsOf(r, split);
+  };
+  ASSIGN_OR_RETURN(Flags2 suppress, run(rules.suppress));
+  ASSIGN_OR_RETURN(Flags2 add, run(rules.add));
+  Flags2 combined(series.size());
+  for (size_t i = 0; i < series.size(); ++i) combined[i] = CombineFlags(base[i], suppress[i], add[i]);
+  return ScoreSplit(series, combined, evaluator.objective(), evaluator.delay_k());
 }
 
 Result<std::vector<RuleCandidate>> AggregationProposer::Propose(const TrainingData& data,

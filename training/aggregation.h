@@ -55,6 +55,7 @@
 #include "core/rule_plan.h"
 #include "core/status.h"
 #include "core/time_series.h"
+#include "training/engine_evaluator.h"
 #include "training/proposer.h"
 
 namespace vigil {
@@ -142,13 +143,16 @@ std::vector<uint8_t> CombineFlags(const std::vector<uint8_t>& base, const std::v
 // The comment that opens an aggregate-mode rule set: the base and the combination.
 std::string AggregateFileHeader(const std::string& base_name);
 
-// Compiles `rule_text` (roles as SplitByRole reads them; blank = no rule, the base alone), runs it
-// with ApplyAggregateRules over `series` and scores (base AND NOT suppress) OR add against their
-// labels. A compile error is InvalidArgument carrying the compiler's diagnostics (what the LLM
-// repair agent reads). Used by the llm proposer in aggregation mode (training/llm_proposer.h).
-[[nodiscard]] Result<RuleScore> ScoreAggregateRules(std::string_view rule_text,
-                                                    const std::vector<TimeSeries>& series,
-                                                    const std::vector<std::vector<uint8_t>>& base,
-                                                    Objective objective, int delay_k);
+// Compiles `rule_text` (roles as SplitByRole reads them; blank = no rule, the base alone) and
+// scores (base AND NOT suppress) OR add on `split` of the evaluator's data against its labels, with
+// the evaluator's objective and delay k. The suppress and add rules' flags come from
+// `evaluator.FlagsOf`, so on Split::kValidation they run over each series' training part followed
+// by its tail (warm windows, `offset`, `lag`, as the kept file runs over the whole series); `base`
+// (parallel to the split's series, same lengths; else InvalidArgument naming the series) is
+// combined on the split's points only. A compile error is InvalidArgument carrying the compiler's
+// diagnostics (what the LLM repair agent reads). Used by the llm proposer in aggregation mode
+// (training/llm_proposer.h).
+[[nodiscard]] Result<RuleScore> ScoreAggregateRules(std::string_view rule_text, EngineEvaluator& evaluator,
+                                                    Split split, const std::vector<std::vector<uint8_t>>& base);
 
 }  // namespace vigil

@@ -3,8 +3,11 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "connectors/scripted_llm_client.h"
 #include "core/json.h"
+#include "detectors/scoring.h"
 #include "rules/compiler.h"
 #include "training/builtin_proposer.h"
 #include "training/engine_evaluator.h"
@@ -266,6 +269,83 @@ TEST_CASE(
   REQUIRE(refused.ok());
   CHECK(refused->targets[0].status.code() == StatusCode::kFailedPrecondition);
   CHECK(idle.requests().empty());
+}
+
+// The llm path's validation score runs the suppress / add rules over the training part and then
+// the tail, as the kept file runs over the whole series: Scenario's tail starts at minute 10800
+// (7.5 days), so its first daily spike (minute 12120) lies in the tail's first day, where
+// `offset 1d` has a value only with the training part's last day before it.
+TEST_CASE("aggregation with the llm proposer: the validation score is the whole-series run's on the tail") {
+  std::vector<uint8_t> base;
+  const TimeSeries series = Scenario(&base);
+  Result<BaseFlagsFn> base_fn = BaseFlagsFromHistory({series}, {base});
+  REQUIRE(base_fn.ok());
+  const std::string seasonal =
+      "rule daily_again {\n  select k1\n  when abs(value - (value offset 1d)) < 20\n"
+      "  labels { role = \"suppress\" }\n}";
+  const std::string dips =
+      "rule dip {\n  select k1\n  when value < median(lag(value, 1), 60p) - 25\n"
+      "  labels { role = \"add\" }\n}";
+  ScriptedLlmClient llm;
+  llm.PushAnswer(LlmAnswer(seasonal, "the 10:00 spike comes back every day"));
+  llm.PushAnswer(LlmAnswer(seasonal + "\n" + dips, "and the base misses the dips"));
+  for (int i = 0; i < 6; ++i) llm.PushAnswer(LlmAnswer(seasonal + "\n" + dips, "unchanged"));
+  LlmProposer proposer(&llm);
+  proposer.SetBase(*base_fn, "spike-detector");
+  TrainerOptions to;  // dc-PA F1, k = 7, last 25% validation
+  Result<TrainingRun> run = TrainRules({series}, {}, proposer, to);
+  REQUIRE(run.ok());
+  const TrainedTarget& t = run->targets[0];
+  REQUIRE(t.status.ok());
+  REQUIRE(t.best.has_value());
+  INFO(t.rule_text);
+  REQUIRE(t.best->text.find("offset 1d") != std::string::npos);
+  REQUIRE(t.best->text.find("median(lag(value, 1), 60p)") != std::string::npos);
+
+  // The kept text run as a user runs it: over the whole series, combined with the base.
+  Result<CompiledRules> compiled = CompileRules(t.best->text, "k1.rules");
+  REQUIRE(compiled.ok());
+  Result<AggregateRules> roles = SplitByRole(std::move(compiled).value());
+  REQUIRE(roles.ok());
+  Result<std::vector<std::vector<uint8_t>>> whole = ApplyAggregateRules(*roles, std::span(&series, 1), {base});
+  REQUIRE(whole.ok());
+  const size_t n = series.size();
+  const size_t cut = n - static_cast<size_t>(t.best->validation.points);
+  REQUIRE(cut == n - n / 4);
+  const TimeSeries tail = series.SliceIndex(cut, n);
+  const std::vector<uint8_t> whole_tail(whole->at(0).begin() + static_cast<std::ptrdiff_t>(cut),
+                                        whole->at(0).end());
+  Result<DetectionCounts> expected = ScoreFlags(tail.anomaly_labels, whole_tail, to.delay_k);
+  REQUIRE(expected.ok());
+  // Not vacuous: the tail run alone differs (its first daily spike has no day before it).
+  const std::vector<uint8_t> base_tail(base.begin() + static_cast<std::ptrdiff_t>(cut), base.end());
+  Result<std::vector<std::vector<uint8_t>>> cold = ApplyAggregateRules(*roles, std::span(&tail, 1), {base_tail});
+  REQUIRE(cold.ok());
+  Result<DetectionCounts> cold_counts = ScoreFlags(tail.anomaly_labels, cold->at(0), to.delay_k);
+  REQUIRE(cold_counts.ok());
+  REQUIRE(expected->point.fp == 0);
+  REQUIRE(cold_counts->point.fp == 1);
+
+  const DetectionCounts& got = t.best->validation.counts;
+  CHECK(got.point.tp == expected->point.tp);
+  CHECK(got.point.fp == expected->point.fp);
+  CHECK(got.point.fn == expected->point.fn);
+  CHECK(got.dc_pa.tp == expected->dc_pa.tp);
+  CHECK(got.dc_pa.fp == expected->dc_pa.fp);
+  CHECK(got.dc_pa.fn == expected->dc_pa.fn);
+  CHECK(t.best->validation.flagged == std::count(whole_tail.begin(), whole_tail.end(), 1));
+  CHECK(t.best->validation.objective_f1 == doctest::Approx(expected->dc_pa.F1()));
+  // The training score is the training part's own run, as before.
+  const TimeSeries train = series.SliceIndex(0, cut);
+  const std::vector<uint8_t> base_train(base.begin(), base.begin() + static_cast<std::ptrdiff_t>(cut));
+  Result<std::vector<std::vector<uint8_t>>> train_flags =
+      ApplyAggregateRules(*roles, std::span(&train, 1), {base_train});
+  REQUIRE(train_flags.ok());
+  Result<DetectionCounts> train_expected = ScoreFlags(train.anomaly_labels, train_flags->at(0), to.delay_k);
+  REQUIRE(train_expected.ok());
+  CHECK(t.best->train.counts.point.fp == train_expected->point.fp);
+  CHECK(t.best->train.counts.point.tp == train_expected->point.tp);
+  CHECK(t.best->train.counts.point.fn == train_expected->point.fn);
 }
 
 TEST_CASE("aggregation needs labels and matching base flags") {

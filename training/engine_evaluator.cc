@@ -60,6 +60,10 @@ Result<EngineEvaluator::Run> EngineEvaluator::RunFor(Split split) {
 Result<std::vector<std::vector<uint8_t>>> EngineEvaluator::Flags(std::string_view rule_text, Split split) {
   ++evaluations_;
   ASSIGN_OR_RETURN(CompiledRules rules, CompileRules(rule_text, "candidate.rules"));
+  return FlagsOf(rules, split);
+}
+
+Result<std::vector<std::vector<uint8_t>>> EngineEvaluator::FlagsOf(const CompiledRules& rules, Split split) {
   ASSIGN_OR_RETURN(Run run, RunFor(split));
   ASSIGN_OR_RETURN(BatchResult r, EvaluateBatch(rules, *run.series));
   if (r.flags.size() != run.series->size())

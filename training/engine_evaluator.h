@@ -12,10 +12,13 @@
 // id, or a first timestamp not after the training part's last) is InvalidArgument naming the
 // target, the index and both series, never run with another series' history (the joining is
 // core's JoinSeries). Split::kTrain runs the training parts alone (they start the history).
+// FlagsOf runs already compiled rules the same way (the aggregation scoring runs a text's suppress
+// and add rules apart, training/aggregation.h); it does not count as an evaluation.
 #pragma once
 
 #include <string>
 
+#include "core/rule_plan.h"
 #include "training/proposer.h"
 
 namespace vigil {
@@ -30,6 +33,10 @@ class EngineEvaluator : public RuleEvaluator {
   [[nodiscard]] Result<std::vector<std::vector<double>>> Values(std::string_view expression,
                                                                 Split split) override;
   Objective objective() const override { return objective_; }
+  // Flags of compiled rules on `split`, run as Flags runs a text (the tail after its training part).
+  [[nodiscard]] Result<std::vector<std::vector<uint8_t>>> FlagsOf(const CompiledRules& rules, Split split);
+  const TrainingData& data() const { return data_; }
+  int delay_k() const { return delay_k_; }
   int evaluations() const { return evaluations_; }
 
  private:

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <utility>
+
+#include "training/engine_evaluator.h"
 
 namespace vigil {
 namespace {
@@ -42,6 +45,7 @@ Result<std::vector<RuleCandidate>> LlmProposer::Propose(const TrainingData& data
   const Objective objective = evaluator.objective();
   input.objective_name = std::string(ObjectiveName(objective));
   BaseFlags base;
+  std::optional<EngineEvaluator> aggregate;  // aggregation mode only
   if (base_) {
     if (!data.labeled) {
       return FailedPreconditionError("llm proposer: target `" + data.target +
@@ -51,6 +55,10 @@ Result<std::vector<RuleCandidate>> LlmProposer::Propose(const TrainingData& data
     ASSIGN_OR_RETURN(base, base_(data));
     input.base_name = base_name_;
     input.base_flags = base.train;
+    // The RuleEvaluator interface runs a whole text; the combination needs the suppress and add
+    // rules apart, so they run on an EngineEvaluator of their own over the same data (the
+    // validation tail after its training part, as the trainer's EngineEvaluator runs it).
+    aggregate.emplace(data, objective, options.delay_k);
   }
 
   std::map<std::pair<std::string, Split>, RuleScore> scores;
@@ -58,10 +66,9 @@ Result<std::vector<RuleCandidate>> LlmProposer::Propose(const TrainingData& data
     Split s = split == RuleSplit::kTrain ? Split::kTrain : Split::kValidation;
     // Aggregation: the combination with the base, by the one implementation of it.
     ASSIGN_OR_RETURN(RuleScore r,
-                     base_ ? ScoreAggregateRules(text, s == Split::kTrain ? data.train : data.validation,
-                                                 s == Split::kTrain ? base.train : base.validation, objective,
-                                                 options.delay_k)
-                           : evaluator.Score(text, s));
+                     aggregate ? ScoreAggregateRules(text, *aggregate, s,
+                                                     s == Split::kTrain ? base.train : base.validation)
+                               : evaluator.Score(text, s));
     scores[{std::string(text), s}] = r;
     RuleMetrics m;
     m.objective = ObjectiveCounts(r.counts, objective);

@@ -11,9 +11,12 @@
 // the base detector's training flags (RuleAgentsInput::base_flags), so the detection prompt lists
 // its false alarms and misses and asks for role="suppress" / role="add" rules, and the score
 // callback scores every proposal (and the empty set: the base alone) as
-// (base AND NOT suppress) OR add with ScoreAggregateRules (training/aggregation.h). Candidates'
-// scores are the combination's; their text opens with AggregateFileHeader. Labeled targets only
-// (FailedPrecondition otherwise).
+// (base AND NOT suppress) OR add with ScoreAggregateRules (training/aggregation.h), on an
+// EngineEvaluator of its own over the same TrainingData: on the validation tail the suppress and
+// add rules run after the training part, as the trainer's evaluator runs plain rules, and the base
+// flags are combined on the tail's points. Those scorings do not count in the trainer's
+// evaluation count. Candidates' scores are the combination's; their text opens with
+// AggregateFileHeader. Labeled targets only (FailedPrecondition otherwise).
 //
 // Errors: Propose returns the LLM's error (Unavailable, ResourceExhausted, ...) when the loop
 // stopped early before keeping anything; when something was kept, the candidates are returned

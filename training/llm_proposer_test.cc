@@ -22,10 +22,11 @@ std::unique_ptr<ScriptedLlmClient> Scripted(const std::vector<std::string>& answ
   return llm;
 }
 
-// Compile -> EvaluateBatch -> ScoreFlags, summed over the split's series.
-class EngineEvaluator : public RuleEvaluator {
+// Compile -> EvaluateBatch -> ScoreFlags, summed over the split's series (each split alone; named
+// apart from training/engine_evaluator.h's EngineEvaluator, which llm_proposer.h now includes).
+class LocalEvaluator : public RuleEvaluator {
  public:
-  EngineEvaluator(const TrainingData& data, Objective objective) : data_(data), objective_(objective) {}
+  LocalEvaluator(const TrainingData& data, Objective objective) : data_(data), objective_(objective) {}
   Result<RuleScore> Score(std::string_view text, Split split) override {
     ASSIGN_OR_RETURN(auto flags, Flags(text, split));
     const auto& series = split == Split::kTrain ? data_.train : data_.validation;
@@ -89,7 +90,7 @@ const char* kNoisy =
 
 TEST_CASE("llm proposer: invalid rule repaired, real F1 measured, noisy change reverted, top-k ordered") {
   TrainingData data = Data();
-  EngineEvaluator evaluator(data, Objective::kPoint);
+  LocalEvaluator evaluator(data, Objective::kPoint);
   auto llm = Scripted({Answer(kTypo, "spikes over the median"), Answer(kGood, "fixed the function name"),
                        Answer(kNoisy, "also flag high values")});
   LlmProposer proposer(llm.get());
@@ -129,7 +130,7 @@ TEST_CASE("llm proposer: the trainer's selector reaches the prompts") {
   TrainingData data = Data();
   data.selector = "step_time_ms{job=\"llama70b\"}";
   data.chunk_starts = {0};
-  EngineEvaluator evaluator(data, Objective::kPoint);
+  LocalEvaluator evaluator(data, Objective::kPoint);
   auto llm =
       Scripted({Answer("rule s {\n  select step_time_ms{job=\"llama70b\"}\n  when value > 150\n}", "r")});
   LlmProposer proposer(llm.get());
@@ -143,7 +144,7 @@ TEST_CASE("llm proposer: the trainer's selector reaches the prompts") {
 
 TEST_CASE("llm proposer: errors") {
   TrainingData data = Data();
-  EngineEvaluator evaluator(data, Objective::kPoint);
+  LocalEvaluator evaluator(data, Objective::kPoint);
   LlmProposer none(nullptr);
   CHECK(none.Propose(data, evaluator, {}).status().code() == StatusCode::kFailedPrecondition);
   auto down = Scripted({});  // every call: Unavailable
