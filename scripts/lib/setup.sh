@@ -50,9 +50,11 @@ vigil_build() {
       echo "vigil: no CUDA toolkit (nvcc) found; skipping vigil-probe, GPU probes will be unavailable"
       cuda_flag=(-DVIGIL_WITH_CUDA=OFF)
     fi
+    # The configure log lives in the build folder (git-ignored), not beside it in the checkout.
+    mkdir -p "$VIGIL_BUILD"
     cmake -S "$VIGIL_ROOT" -B "$VIGIL_BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
-      "${cuda_flag[@]}" ${VIGIL_CMAKE_ARGS:-} >"$VIGIL_BUILD.configure.log" 2>&1 ||
-      { cat "$VIGIL_BUILD.configure.log" >&2; echo "vigil: cmake configure failed" >&2; exit 1; }
+      "${cuda_flag[@]}" ${VIGIL_CMAKE_ARGS:-} >"$VIGIL_BUILD/configure.log" 2>&1 ||
+      { cat "$VIGIL_BUILD/configure.log" >&2; echo "vigil: cmake configure failed" >&2; exit 1; }
   fi
   # Quiet when up to date; the full log on failure.
   local log="$VIGIL_BUILD/build.log"
