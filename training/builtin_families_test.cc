@@ -182,7 +182,8 @@ TEST_CASE("builtin families: MAD band, for bursts relative to a noise scale that
   Outcome o = ProposeAndHoldOut(all, 2200, Objective::kPoint);
   INFO(o.kept);
   CHECK(o.first_rule.starts_with("mad_band_"));
-  CHECK(o.learned.size() == 1);  // alone: no conjunction, no second rule
+  CHECK(o.learned.size() == 1);                            // alone: no second rule,
+  CHECK(o.first_rule.find("_and_") == std::string::npos);  // and no conjunction
   CHECK(o.holdout.point.tp + o.holdout.point.fn > 0);
   CHECK(o.holdout.point.Recall() >= 0.9);
   CHECK(o.holdout.point.fp <= 3);
