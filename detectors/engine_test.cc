@@ -999,7 +999,10 @@ std::vector<RulePlan> PropertyPlans() {
     int32_t c1 = p.Cmp(PlanOp::kGt, range, p.Const(20));
     // different windows: not paired
     int32_t c2 = p.Cmp(PlanOp::kLt, p.Window(WindowFn::kMin, v, true, 16), p.Window(WindowFn::kMax, v, true, 3));
-    plans.push_back(p.Done(p.Node(PlanOp::kOr, {c1, c2}, ValueType::kBool)));
+    // same window and stage, different inputs (|v| and -v): not paired either
+    int32_t c3 = p.Cmp(PlanOp::kLt, p.Window(WindowFn::kMin, p.Node(PlanOp::kAbs, {v}), true, 5),
+                       p.Window(WindowFn::kMax, p.Node(PlanOp::kNeg, {v}), true, 5));
+    plans.push_back(p.Done(p.Node(PlanOp::kOr, {p.Node(PlanOp::kOr, {c1, c2}, ValueType::kBool), c3}, ValueType::kBool)));
   }
   {  // median and mad of the same input and window: evaluated as one pair by both engines
     P p("MedMad", "");
