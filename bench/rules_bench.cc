@@ -7,7 +7,8 @@
 // batch N times: for perf; --repeat N times the streaming pass N times and the flags-only batch
 // max(3, N) times, printing every streaming time, and reports the fastest of each: on a host
 // shared with other work, interference only adds time). The batch run with alerts also prints
-// an FNV-1a digest of the alerts' JSON in order, to compare engine versions.
+// an FNV-1a digest of the alerts' JSON in order, to compare engine versions. An unknown option, a
+// count that is not a whole number from 1, or a second KPI_DIR exits 2 with the usage line.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -41,18 +42,37 @@ int main(int argc, char** argv) {
   bool baseline = true, stream = true, batch = true;
   std::string only;
   int profile = 0, repeat = 1;
+  // A mistyped option, a missing or non-numeric count or a second KPI_DIR is refused (exit 2,
+  // naming it) rather than read as the data folder or as 0.
+  auto usage = [](const std::string& why) {
+    std::cerr << "rules_bench: " << why
+              << "\nusage: rules_bench [KPI_DIR] [--no-baseline] [--rule NAME] [--batch-only] [--stream-only]"
+                 " [--profile N] [--repeat N]\n";
+    return 2;
+  };
+  bool have_root = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
+    const bool takes_value = a == "--rule" || a == "--profile" || a == "--repeat";
+    if (takes_value && i + 1 >= argc) return usage(a + " needs a value");
+    int count = 0;
+    if (a == "--profile" || a == "--repeat") {
+      const std::string v = argv[i + 1];
+      char* end = nullptr;
+      const long n = std::strtol(v.c_str(), &end, 10);
+      if (v.empty() || *end != '\0' || n < 1 || n > 1000000) return usage(a + " " + v + ": not a count from 1");
+      count = static_cast<int>(n);
+    }
     if (a == "--no-baseline") baseline = false;
     else if (a == "--batch-only") baseline = stream = false;
     else if (a == "--stream-only")
       baseline = batch = false;
-    else if (a == "--rule" && i + 1 < argc) only = argv[++i];
-    else if (a == "--profile" && i + 1 < argc)
-      profile = std::atoi(argv[++i]);
-    else if (a == "--repeat" && i + 1 < argc)
-      repeat = std::max(1, std::atoi(argv[++i]));
-    else root = a;
+    else if (a == "--rule") only = argv[++i];
+    else if (a == "--profile") profile = count, ++i;
+    else if (a == "--repeat") repeat = count, ++i;
+    else if (a.starts_with("-")) return usage("unknown option " + a);
+    else if (have_root) return usage("a second KPI_DIR " + a + " (the first: " + root + ")");
+    else root = a, have_root = true;
   }
   auto rules = CompileRuleFile("bench/rules_bench_rules.txt");
   if (!rules.ok()) return Fail(rules.status());
