@@ -1564,9 +1564,9 @@ struct StreamingEngine::Impl {
     std::vector<size_t> tick_members;
     int32_t value_node = -1;  // the `value` node, written before stage 0 (it has no instruction)
     // Per aggregation node: each member's group (an index into agg_cache[node]), and per group
-    // its value at the tick `agg_tick` names. An aggregation's value depends only on the group
-    // and the time (every member of a group has the same peers, in the same order), so a tick
-    // computes it once per group, not once per member.
+    // its value at the tick its `tick` field names (CloseTick's tick_serial). An aggregation's
+    // value depends only on the group and the time (every member of a group has the same peers,
+    // in the same order), so a tick computes it once per group, not once per member.
     std::vector<std::vector<int32_t>> group_of;
     struct AggValue {
       uint64_t tick = 0;  // CloseTick's tick_serial when computed
