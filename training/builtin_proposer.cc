@@ -198,11 +198,11 @@ std::vector<Feature> Features(const TrainingData& data, const std::vector<int>& 
 // alone cannot cut between normal values and anomalies when the anomalies' share of the points is
 // not near a grid step (a few spikes in 1 600 points: 0.99 keeps normal points, 0.995 drops
 // anomalies). A cut equal to an earlier one is left out: it flags the same points, so its F1 is
-// the same and adds nothing (anomalies of one segment often share their cut).
-std::vector<double> LabeledCuts(const std::vector<std::vector<double>>& values, std::vector<double> finite,
+// the same and adds nothing (anomalies of one segment often share their cut). `finite`: the finite
+// training values, sorted ascending.
+std::vector<double> LabeledCuts(const std::vector<std::vector<double>>& values, const std::vector<double>& finite,
                                 const std::vector<TimeSeries>& train, bool low) {
   constexpr size_t kAnomalyCuts = 32;
-  std::sort(finite.begin(), finite.end());  // one sort serves the quantiles and the cuts
   std::vector<double> cuts;
   auto add = [&](double t) {
     if (std::find(cuts.begin(), cuts.end(), t) == cuts.end()) cuts.push_back(t);
@@ -249,6 +249,7 @@ Result<LabeledThreshold> FitLabeledThreshold(const std::vector<std::vector<doubl
   LabeledThreshold out;
   std::vector<double> finite = Finite(values);
   if (finite.empty()) return out;
+  std::sort(finite.begin(), finite.end());  // one sort serves the cuts and the margin below
   const std::vector<double> cuts = LabeledCuts(values, finite, train, low);
   auto f1_of = [&](double t) -> Result<double> {
     ASSIGN_OR_RETURN(DetectionCounts c, Count(train, Threshold(values, t, low), delay_k));
@@ -265,7 +266,6 @@ Result<LabeledThreshold> FitLabeledThreshold(const std::vector<std::vector<doubl
   if (out.train_f1 < 0) return out;
   // Work on the "high" side: for `low`, negate (v < t is -v > -t).
   const double sign = low ? -1 : 1;
-  std::sort(finite.begin(), finite.end(), [&](double a, double b) { return sign * a < sign * b; });
   double lowest = INFINITY, highest = -INFINITY;  // of the best cuts, in signed terms
   for (size_t i = 0; i < cuts.size(); ++i) {
     if (f1[i] != out.train_f1) continue;
@@ -273,11 +273,16 @@ Result<LabeledThreshold> FitLabeledThreshold(const std::vector<std::vector<doubl
     highest = std::max(highest, sign * cuts[i]);
   }
   // The first training value above a signed cut (what the cut flags first); none: flags nothing.
+  // `low`: sign * v > cut is v < -cut, so the largest such v of the ascending values.
   auto next_above = [&](double cut) -> std::optional<double> {
-    auto it = std::upper_bound(finite.begin(), finite.end(), cut,
-                               [&](double c, double v) { return c < sign * v; });
-    if (it == finite.end()) return std::nullopt;
-    return sign * *it;
+    if (!low) {
+      auto it = std::upper_bound(finite.begin(), finite.end(), cut);
+      if (it == finite.end()) return std::nullopt;
+      return *it;
+    }
+    auto it = std::lower_bound(finite.begin(), finite.end(), -cut);
+    if (it == finite.begin()) return std::nullopt;
+    return -*(it - 1);
   };
   if (std::optional<double> top = next_above(highest)) {
     if (std::optional<double> m = StrictMidpoint(lowest, *top)) {
