@@ -45,6 +45,11 @@ inline double ApplyOp(PlanOp op, double a, double b, double c) {
   }
 }
 
+// The stateless ops that are not comparisons (those may be fused, FuseCompares): X(OP) for each.
+// Every per-op loop over them (batch Exec, streaming Exec and ExecActive) expands this one list.
+#define VIGIL_STATELESS_OPS(X) \
+  X(kNeg) X(kAbs) X(kLog) X(kNot) X(kAdd) X(kSub) X(kMul) X(kDiv) X(kClamp) X(kEq) X(kNe) X(kAnd) X(kOr)
+
 inline double CleanValue(double v) { return std::isfinite(v) ? v : kNaN; }
 
 // Pairs each `median(x, w)` window node with a `mad(x, w)` node over the same input and window:
@@ -1169,9 +1174,7 @@ class BatchRule {
   case PlanOp::OP:                                                                   \
     for (size_t i = 0; i < nb; ++i) out[i] = ApplyOp(PlanOp::OP, a[i], b[i], c[i]); \
     return Status::Ok();
-        VIGIL_KERNEL(kNeg) VIGIL_KERNEL(kAbs) VIGIL_KERNEL(kLog) VIGIL_KERNEL(kNot) VIGIL_KERNEL(kAdd)
-        VIGIL_KERNEL(kSub) VIGIL_KERNEL(kMul) VIGIL_KERNEL(kDiv) VIGIL_KERNEL(kClamp) VIGIL_KERNEL(kEq)
-        VIGIL_KERNEL(kNe) VIGIL_KERNEL(kAnd) VIGIL_KERNEL(kOr)
+        VIGIL_STATELESS_OPS(VIGIL_KERNEL)
 #undef VIGIL_KERNEL
 #define VIGIL_CMP_KERNEL(OP)                                                         \
   case PlanOp::OP:                                                                   \
@@ -1702,8 +1705,7 @@ struct StreamingEngine::Impl {
       case PlanOp::kAggregate: out = AggregateAt(r, m, in, t, scratch); return true;
 #define VIGIL_OP(OP) \
   case PlanOp::OP: out = ApplyOp(PlanOp::OP, v[in.a], v[in.b], v[in.c]); return true;
-        VIGIL_OP(kNeg) VIGIL_OP(kAbs) VIGIL_OP(kLog) VIGIL_OP(kNot) VIGIL_OP(kAdd) VIGIL_OP(kSub) VIGIL_OP(kMul)
-        VIGIL_OP(kDiv) VIGIL_OP(kClamp) VIGIL_OP(kEq) VIGIL_OP(kNe) VIGIL_OP(kAnd) VIGIL_OP(kOr)
+        VIGIL_STATELESS_OPS(VIGIL_OP)
 #undef VIGIL_OP
 #define VIGIL_CMP(OP)                                                                            \
   case PlanOp::OP:                                                                               \
@@ -1796,8 +1798,7 @@ struct StreamingEngine::Impl {
       v[in.node] = ApplyOp(PlanOp::OP, v[in.a], v[in.b], v[in.c]);   \
     }                                                                \
     return n;
-        VIGIL_OP(kNeg) VIGIL_OP(kAbs) VIGIL_OP(kLog) VIGIL_OP(kNot) VIGIL_OP(kAdd) VIGIL_OP(kSub) VIGIL_OP(kMul)
-        VIGIL_OP(kDiv) VIGIL_OP(kClamp) VIGIL_OP(kEq) VIGIL_OP(kNe) VIGIL_OP(kAnd) VIGIL_OP(kOr)
+        VIGIL_STATELESS_OPS(VIGIL_OP)
 #undef VIGIL_OP
       case PlanOp::kLt:
       case PlanOp::kLe:
@@ -2047,3 +2048,5 @@ std::vector<Alert> StreamingEngine::ActiveAlerts() const {
 }
 
 }  // namespace vigil
+
+#undef VIGIL_STATELESS_OPS
