@@ -42,8 +42,9 @@ struct UnitRun {
 // points [0, train_end) (with the unit's training labels when it has them; then train_end ≤
 // split), compiles the kept rules and runs them with the engine over the whole series; the vote
 // as RulesDetector says, its held-out tail taken from [0, train_end).
-Result<UnitRun> TrainAndFlag(const EvalUnit& u, size_t train_end, RuleProposer& proposer,
-                             const TrainerOptions& options, int min_votes, const VoteSelection& vote) {
+Result<UnitRun> TrainAndFlag(const EvalUnit& u, size_t train_end, const RulesTraining& training) {
+  const int min_votes = training.min_votes;
+  const VoteSelection& vote = training.vote;
   if (!u.train_labels.empty() && train_end > u.train_labels.size()) {
     return InvalidArgumentError("unit `" + u.name + "`: training labels end at " +
                                 std::to_string(u.train_labels.size()) + ", training asked up to " +
@@ -62,7 +63,7 @@ Result<UnitRun> TrainAndFlag(const EvalUnit& u, size_t train_end, RuleProposer& 
       h.anomaly_labels.assign(u.train_labels.begin(), u.train_labels.begin() + fit_end);
     history.push_back(std::move(h));
   }
-  ASSIGN_OR_RETURN(TrainingRun run, TrainRules(history, {}, proposer, options));
+  ASSIGN_OR_RETURN(TrainingRun run, TrainRules(history, {}, *training.proposer, training.options));
   UnitRun out;
   out.text = run.CombinedRules();
   out.flags.assign(u.members.empty() ? 0 : u.members[0].size(), 0);
@@ -93,9 +94,11 @@ Result<UnitRun> TrainAndFlag(const EvalUnit& u, size_t train_end, RuleProposer& 
   return out;
 }
 
-Json RulesDetails(const RuleProposer& proposer, const TrainerOptions& options, int min_votes,
-                  const VoteSelection& vote) {
-  Json d{{"proposer", std::string(proposer.name())},
+Json RulesDetails(const RulesTraining& training) {
+  const TrainerOptions& options = training.options;
+  const int min_votes = training.min_votes;
+  const VoteSelection& vote = training.vote;
+  Json d{{"proposer", std::string(training.proposer->name())},
          {"mode", std::string(TrainModeName(options.mode))},
          {"objective", std::string(ObjectiveName(options.objective))},
          {"validation_fraction", options.validation_fraction},
@@ -111,13 +114,13 @@ Json RulesDetails(const RuleProposer& proposer, const TrainerOptions& options, i
 
 Result<std::vector<std::vector<uint8_t>>> RulesDetector::Run(const std::vector<EvalUnit>& units) {
   std::vector<std::vector<uint8_t>> out;
-  details_ = RulesDetails(*proposer_, options_, min_votes_, vote_);
+  details_ = RulesDetails(training_);
   Json per_unit = Json::array();
   rules_.clear();
   if (llm_ != nullptr) llm_before_ = llm_->Usage();
   int64_t rule_count = 0, evaluations = 0;
   for (const EvalUnit& u : units) {
-    ASSIGN_OR_RETURN(UnitRun run, TrainAndFlag(u, u.split, *proposer_, options_, min_votes_, vote_));
+    ASSIGN_OR_RETURN(UnitRun run, TrainAndFlag(u, u.split, training_));
     Json uj{{"series", u.name}};
     uj.update(run.details);
     rule_count += run.rules;
@@ -161,12 +164,12 @@ std::vector<uint8_t> StitchSegments(const std::vector<std::vector<uint8_t>>& fla
 }
 
 std::string RulesRefitDetector::name() const {
-  const std::string p(proposer_->name());
+  const std::string p(training_.proposer->name());
   return p == "builtin" ? "rules-refit" : "rules-" + p + "-refit";
 }
 
 Result<std::vector<std::vector<uint8_t>>> RulesRefitDetector::Run(const std::vector<EvalUnit>& units) {
-  details_ = RulesDetails(*proposer_, options_, min_votes_, vote_);
+  details_ = RulesDetails(training_);
   details_["schedule"] =
       "re-trained on all points before each checkpoint 2^k x the training part (k >= 1) below the series "
       "length; each rule set flags from its checkpoint to the next";
@@ -191,7 +194,7 @@ Result<std::vector<std::vector<uint8_t>>> RulesRefitDetector::Run(const std::vec
     std::vector<std::vector<uint8_t>> set_flags;
     Json segments = Json::array();
     for (size_t k = 0; k < train_ends.size(); ++k) {
-      ASSIGN_OR_RETURN(UnitRun run, TrainAndFlag(u, train_ends[k], *proposer_, options_, min_votes_, vote_));
+      ASSIGN_OR_RETURN(UnitRun run, TrainAndFlag(u, train_ends[k], training_));
       Json sj{{"trained_on_end", static_cast<int64_t>(train_ends[k])},
               {"flags_from", static_cast<int64_t>(k == 0 ? 0 : train_ends[k])},
               {"flags_to", static_cast<int64_t>(k + 1 < train_ends.size() ? train_ends[k + 1] : n)}};

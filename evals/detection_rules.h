@@ -30,16 +30,26 @@ struct VoteSelection {
 // ≥ k is at most `max_rate`; `members` when none is. Pure.
 int ChooseVote(const std::vector<int>& votes, size_t begin, size_t end, int members, double max_rate);
 
+// What a rules detector trains with (RulesDetector, RulesRefitDetector): the proposer, the
+// trainer's options and the vote. min_votes ≥ 1: a fixed vote; 0: chosen per unit on a held-out
+// training tail (see above).
+struct RulesTraining {
+  RulesTraining(std::unique_ptr<RuleProposer> proposer, TrainerOptions options, int min_votes,
+                VoteSelection vote)
+      : proposer(std::move(proposer)), options(std::move(options)), min_votes(std::max(0, min_votes)), vote(vote) {}
+  std::unique_ptr<RuleProposer> proposer;
+  TrainerOptions options;
+  int min_votes = 1;
+  VoteSelection vote;
+};
+
 class RulesDetector : public BenchDetector {
  public:
-  // min_votes ≥ 1: a fixed vote; 0: chosen per unit on a held-out training tail (see above).
+  // See RulesTraining.
   RulesDetector(std::unique_ptr<RuleProposer> proposer, TrainerOptions options, int min_votes = 1,
                 VoteSelection vote = {})
-      : proposer_(std::move(proposer)),
-        options_(std::move(options)),
-        min_votes_(std::max(0, min_votes)),
-        vote_(vote) {}
-  std::string name() const override { return "rules-" + std::string(proposer_->name()); }
+      : training_(std::move(proposer), std::move(options), min_votes, vote) {}
+  std::string name() const override { return "rules-" + std::string(training_.proposer->name()); }
   Result<std::vector<std::vector<uint8_t>>> Run(const std::vector<EvalUnit>& units) override;
   Json Details() const override { return details_; }
   // Since the start of the last Run (also when it failed part-way).
@@ -52,10 +62,7 @@ class RulesDetector : public BenchDetector {
  private:
   const LlmClient* llm_ = nullptr;
   TokenUsage llm_before_;  // the client's usage when the last Run started
-  std::unique_ptr<RuleProposer> proposer_;
-  TrainerOptions options_;
-  int min_votes_ = 1;
-  VoteSelection vote_;
+  RulesTraining training_;
   Json details_;
   std::string rules_;
 };
@@ -86,10 +93,7 @@ class RulesRefitDetector : public BenchDetector {
   // As RulesDetector's.
   RulesRefitDetector(std::unique_ptr<RuleProposer> proposer, TrainerOptions options, int min_votes = 1,
                      VoteSelection vote = {})
-      : proposer_(std::move(proposer)),
-        options_(std::move(options)),
-        min_votes_(std::max(0, min_votes)),
-        vote_(vote) {}
+      : training_(std::move(proposer), std::move(options), min_votes, vote) {}
   // "rules-refit" for the builtin proposer, else "rules-<proposer>-refit".
   std::string name() const override;
   Result<std::vector<std::vector<uint8_t>>> Run(const std::vector<EvalUnit>& units) override;
@@ -98,10 +102,7 @@ class RulesRefitDetector : public BenchDetector {
   Json Details() const override { return details_; }
 
  private:
-  std::unique_ptr<RuleProposer> proposer_;
-  TrainerOptions options_;
-  int min_votes_ = 1;
-  VoteSelection vote_;
+  RulesTraining training_;
   Json details_;
 };
 
