@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <cmath>
 #include <filesystem>
 #include <optional>
@@ -11,6 +12,7 @@
 #include "core/config.h"
 #include "core/json.h"
 #include "core/time_util.h"
+#include "core/utf8.h"
 
 namespace vigil {
 namespace {
@@ -24,6 +26,17 @@ std::string_view Trim(std::string_view s) {
 }
 
 // Strict: the whole field must be a finite number.
+// "not UTF-8 text: byte 0xFF at column 14" for a line that is not UTF-8, else "". Names and
+// labels reach every JSON output (training.json, detect --json), which cannot hold such bytes.
+std::string NotUtf8(std::string_view line) {
+  size_t bad = 0;
+  if (IsValidUtf8(line, &bad)) return "";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "not UTF-8 text: byte 0x%02X at column %zu",
+                static_cast<unsigned>(static_cast<unsigned char>(line[bad])), bad + 1);
+  return buf;
+}
+
 Result<double> ParseValue(std::string_view text) {
   std::string_view t = Trim(text);
   if (t.empty()) return InvalidArgumentError("missing value");
@@ -479,6 +492,8 @@ Status ReadLongCsv(const std::string& file, const ReadOptions& options, Dataset&
     if (!lines.Next(line)) return InvalidArgumentError(file + ":1: empty file, expected a header");
   } while (Trim(line).empty() || Trim(line).front() == '#');
   const size_t header_line = lines.line_no();
+  if (std::string why = NotUtf8(line); !why.empty())
+    return InvalidArgumentError(file + ":" + std::to_string(header_line) + ": " + why);
   Result<std::vector<std::string>> header_r = SplitCsv(line);
   if (!header_r.ok()) return header_r.status().WithContext(file + ":" + std::to_string(header_line));
   const std::vector<std::string> header = *header_r;
@@ -512,6 +527,10 @@ Status ReadLongCsv(const std::string& file, const ReadOptions& options, Dataset&
   while (lines.Next(line)) {
     if (Trim(line).empty() || Trim(line).front() == '#') continue;
     const size_t ln = lines.line_no();
+    if (std::string why = NotUtf8(line); !why.empty()) {
+      RETURN_IF_ERROR(errors.Bad(file, ln, why));
+      continue;
+    }
     Result<std::vector<std::string>> fr = SplitCsv(line);
     if (!fr.ok()) {
       RETURN_IF_ERROR(errors.Bad(file, ln, fr.status().message()));

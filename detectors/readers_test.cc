@@ -89,6 +89,10 @@ TEST_CASE("csv: bad rows are errors naming file:line") {
       {"1699999000,cpu,2\n", "is before the previous one"},
       {"soon,cpu,2\n", "timestamp: `soon` is not"},
       {"1700000060,,2\n", "missing series name"},
+      // A series name or label that is not UTF-8 would reach every JSON output (training.json,
+      // detect --json) and fail there as "internal error: invalid UTF-8 byte" after work was done.
+      {"1700000060,cp\xffu,2\n", "not UTF-8 text: byte 0xFF at column 14"},
+      {"1700000060,cpu\xc3,2\n", "not UTF-8 text: byte 0xC3 at column 15"},
   };
   for (const Case& c : cases) {
     const std::string f = dir.Write("bad.csv", "timestamp,series,value\n1700000000,cpu,1\n" + c.row);
@@ -99,6 +103,16 @@ TEST_CASE("csv: bad rows are errors naming file:line") {
     CHECK(Contains(ds.status().message(), f + ":3: "));
     CHECK(Contains(ds.status().message(), c.expect));
   }
+  const std::string badkey = dir.Write("badkey.csv", "timestamp,series,value,j\xe9" "b\n1700000000,cpu,1,a\n");
+  Result<Dataset> bk = ReadDataset("csv:" + badkey);
+  REQUIRE_FALSE(bk.ok());
+  CHECK(Contains(bk.status().message(), badkey + ":1: not UTF-8 text: byte 0xE9 at column 25"));
+  // Valid multi-byte UTF-8 is accepted as it is.
+  const std::string utf8 = dir.Write("utf8.csv", "timestamp,series,value,h\xc3\xb4te\n1700000000,d\xc3\xa9" "bit,1,n\xc5\x93ud\n");
+  Result<Dataset> ok = ReadDataset("csv:" + utf8);
+  REQUIRE(ok.ok());
+  CHECK(ok->series[0].name == "d\xc3\xa9" "bit");
+  CHECK(ok->series[0].labels.at("h\xc3\xb4te") == "n\xc5\x93ud");
   const std::string nohdr = dir.Write("nohdr.csv", "time,value\n1,2\n");
   Result<Dataset> ds = ReadDataset("csv:" + nohdr);
   REQUIRE_FALSE(ds.ok());

@@ -7,11 +7,12 @@
 #include <string_view>
 #include <vector>
 
+#include "core/utf8.h"
+
 namespace vigil::kb {
 
-// True when `text` is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF). On failure
-// `*bad_offset` (if given) is the byte offset of the first invalid sequence.
-bool IsValidUtf8(std::string_view text, size_t* bad_offset = nullptr);
+// IsValidUtf8 (core/utf8.h): valid UTF-8, else the offset of the first invalid sequence.
+using vigil::IsValidUtf8;
 
 // Lower-cased ASCII-alphanumeric tokens ('_' and '.' split words; bytes >= 0x80 are kept inside
 // tokens so non-ASCII words survive). "Xid 79: GPU has fallen off" -> {xid, 79, gpu, has, fallen, off}.
