@@ -1,7 +1,11 @@
 #include "connectors/openai_llm_client.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -294,6 +298,24 @@ Result<std::unique_ptr<OpenAiLlmClient>> OpenAiLlmClient::Create(OpenAiLlmOption
     query += (query.empty() ? "" : "&") + std::string("api-version=") + UrlEncode(options.api_version);
   }
   if (!query.empty()) url += "?" + query;
+  if (!options.audit_dir.empty()) {
+    // Found at start-up rather than at the first call: the folder must exist and take a file.
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::create_directories(options.audit_dir, ec);
+    const fs::path probe = fs::path(options.audit_dir) / (".probe-" + std::to_string(::getpid()));
+    std::string why = ec ? ec.message() : "";
+    if (why.empty()) {
+      errno = 0;
+      std::ofstream test(probe);
+      if (!test) why = errno != 0 ? std::strerror(errno) : "cannot create a file there";
+    }
+    fs::remove(probe, ec);
+    if (!why.empty()) {
+      return InvalidArgumentError("LLM audit log folder " + options.audit_dir + " (data_dir/audit): " + why +
+                                  "; every LLM call is audited, so none is made");
+    }
+  }
   auto client = std::unique_ptr<OpenAiLlmClient>(new OpenAiLlmClient(std::move(options)));
   client->endpoint_ = url;
   client->azure_ = azure;
@@ -349,21 +371,30 @@ int64_t OpenAiLlmClient::BackoffMs(int attempt) {
   return base - base / 2 + jitter(rng_);
 }
 
-void OpenAiLlmClient::WriteAudit(const std::string& line) {
-  if (options_.audit_dir.empty()) return;
+Status OpenAiLlmClient::OpenAudit(std::ofstream& out, std::string& path) const {
   std::string date = FormatRfc3339Ms(clock_->NowMs()).substr(0, 10);  // YYYY-MM-DD
   date.erase(std::remove(date.begin(), date.end(), '-'), date.end());
-  std::filesystem::path path = std::filesystem::path(options_.audit_dir) / ("llm-" + date + ".jsonl");
-  std::lock_guard lock(mu_);
+  path = (std::filesystem::path(options_.audit_dir) / ("llm-" + date + ".jsonl")).string();
   std::error_code ec;
   std::filesystem::create_directories(options_.audit_dir, ec);
-  std::ofstream out(path, std::ios::app);
+  errno = 0;
+  out.open(path, std::ios::app);
   if (!out) {
-    LogWarn(kComponent, "cannot append to audit log " + path.string());
-    return;
+    const std::string why = ec ? ec.message() : errno != 0 ? std::strerror(errno) : "cannot open";
+    return UnavailableError("cannot append to the LLM audit log " + path + ": " + why +
+                            "; request not sent (every call is audited)");
   }
+  return Status::Ok();
+}
+
+Status OpenAiLlmClient::WriteAudit(std::ofstream& out, const std::string& path, const std::string& line) {
+  std::lock_guard lock(mu_);
   out << line << '\n';
-  if (!out.flush()) LogWarn(kComponent, "write to audit log " + path.string() + " failed");
+  if (!out.flush()) {
+    return UnavailableError("write to the LLM audit log " + path +
+                            " failed; the answer is not used (every call is audited)");
+  }
+  return Status::Ok();
 }
 
 Result<ChatResponse> OpenAiLlmClient::SendOnce(const ChatRequest& request, bool with_schema,
@@ -458,6 +489,10 @@ Result<ChatResponse> OpenAiLlmClient::Chat(const ChatRequest& request) {
     return Chat(streamed);
   }
   RETURN_IF_ERROR(CheckBudget());
+  // Opened before sending: a prompt that could not be audited is never sent.
+  std::ofstream audit;
+  std::string audit_path;
+  if (!options_.audit_dir.empty()) RETURN_IF_ERROR(OpenAudit(audit, audit_path));
   int64_t start_ns = clock_->MonotonicNs();
   Attempt attempt;
   Result<ChatResponse> result = UnavailableError("LLM request not sent");
@@ -553,7 +588,7 @@ Result<ChatResponse> OpenAiLlmClient::Chat(const ChatRequest& request) {
     }
     std::string text = line.dump(-1, ' ', false, Json::error_handler_t::replace);
     RedactInPlace(text, options_.api_key);
-    WriteAudit(text);
+    RETURN_IF_ERROR(WriteAudit(audit, audit_path, text));
   }
   return result;
 }

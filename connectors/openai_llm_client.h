@@ -32,8 +32,10 @@
 //   - Audit: every Chat call appends one JSON line to `<audit_dir>/llm-YYYYMMDD.jsonl` (UTC date
 //     of the injected clock): time, purpose, endpoint, model, the request body as sent, the
 //     response message, usage, cost, attempts with their errors, latency. Headers are never
-//     written, and the API key is redacted from anything written. An audit write failure is
-//     logged (warn) and does not fail the call.
+//     written, and the API key is redacted from anything written. The log must be writable:
+//     Create is InvalidArgument when the folder cannot be created or take a file; a call whose
+//     audit file cannot be opened is Unavailable and sends nothing; a failed audit write after
+//     the answer is Unavailable too (the answer is not returned; its tokens are counted).
 // Errors: see LlmClient::Chat. A 401/403 names the key setting; other 4xx carry the server's
 // error message.
 // Thread safety: Chat may be called concurrently; usage, budget and the audit file are guarded.
@@ -41,6 +43,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <iosfwd>
 #include <memory>
 #include <mutex>
 #include <random>
@@ -94,7 +97,9 @@ class OpenAiLlmClient : public LlmClient {
   int64_t BackoffMs(int attempt);
   Status CheckBudget() const;
   void Account(const TokenUsage& usage);
-  void WriteAudit(const std::string& line);
+  // Today's audit file, opened for appending (Unavailable naming the file when it cannot be).
+  Status OpenAudit(std::ofstream& out, std::string& path) const;
+  Status WriteAudit(std::ofstream& out, const std::string& path, const std::string& line);
 
   OpenAiLlmOptions options_;
   Clock* clock_;

@@ -624,6 +624,42 @@ TEST_CASE("audit log: one JSON line per call, API key never written") {
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("audit log that cannot be written: refused at creation, and a call is not sent unaudited") {
+  ScriptedOpenAiServer srv;
+  FakeClock clock(1'717'243'200'000);
+  // A regular file where the data folder should be: its audit/ folder cannot be created (root
+  // included, unlike a read-only mode).
+  std::filesystem::path file =
+      std::filesystem::temp_directory_path() / ("vigil-audit-file-" + std::to_string(getpid()));
+  REQUIRE(WriteFileAtomic(file.string(), "not a folder").ok());
+  OpenAiLlmOptions o = Options(srv, &clock);
+  o.audit_dir = (file / "audit").string();
+  auto refused = OpenAiLlmClient::Create(o);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().code() == StatusCode::kInvalidArgument);
+  CHECK(refused.status().message().find((file / "audit").string()) != std::string::npos);
+  CHECK(refused.status().message().find("audit log") != std::string::npos);
+
+  // The folder was writable at creation and is not any more: the call fails naming the file, and
+  // nothing reaches the server (a prompt with no audit line would be lost to the audit).
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("vigil-audit-gone-" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  o.audit_dir = dir.string();
+  auto client = Make(o);
+  std::filesystem::remove_all(dir);
+  REQUIRE(WriteFileAtomic(dir.string(), "now a file").ok());
+  srv.Push({200, kPlainAnswer});
+  auto r = client->Chat(Ask("x"));
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == StatusCode::kUnavailable);
+  CHECK(r.status().message().find("llm-20240601.jsonl") != std::string::npos);
+  CHECK(r.status().message().find("not sent") != std::string::npos);
+  CHECK(srv.received().empty());
+  std::filesystem::remove(dir);
+  std::filesystem::remove(file);
+}
+
 TEST_CASE("MakeLlmClient: none without a URL; built from config otherwise; bad URL rejected") {
   Config config = Config::Defaults();
   auto none = MakeLlmClient(config);
