@@ -1,9 +1,15 @@
 // `vigil train-rules`: see server/cli.h for the command contract.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <map>
 #include <memory>
+#include <system_error>
 
 #include "connectors/llm_client.h"
 #include "detectors/readers.h"
@@ -27,7 +33,94 @@ struct TrainFlags {
   size_t max_series = 0, max_points = 0;
   bool llm_stream = false;
   bool llm_stream_given = false;  // the flag was on the command line: it overrides llm_stream
+  bool overwrite = false;
 };
+
+// The numeric flags' ranges, checked before anything is read (the unsigned ones are checked by
+// WholeNumber while parsing). NaN fails every comparison, so the fraction is
+// tested as "inside", not as "not outside".
+Status CheckNumbers(const TrainFlags& f) {
+  auto text = [](double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return std::string(buf);
+  };
+  if (!(f.validation > 0 && f.validation < 1))
+    return InvalidArgumentError("--validation must be a fraction in (0, 1), got " + text(f.validation));
+  if (f.top_k < 1) return InvalidArgumentError("--top-k must be at least 1, got " + std::to_string(f.top_k));
+  if (f.max_candidates < 1)
+    return InvalidArgumentError("--max-candidates must be at least 1, got " + std::to_string(f.max_candidates));
+  if (f.delay_k < 0) return InvalidArgumentError("--delay-k must be at least 0, got " + std::to_string(f.delay_k));
+  return Status::Ok();
+}
+
+// For the unsigned flags: digits only, at least `min` (CLI11 would read -1 as the largest value).
+CLI::Validator WholeNumber(unsigned min) {
+  return CLI::Validator(
+      [min](std::string& text) -> std::string {
+        const bool digits = !text.empty() && text.size() < 19 &&
+                            std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+        if (digits && std::stoull(text) >= min) return "";
+        return "must be a whole number of at least " + std::to_string(min) + ", got `" + text + "`";
+      },
+      "");
+}
+
+// The files of an earlier run in `dir`: its *.rules and training.json, by name.
+std::map<std::string, ino_t> EarlierRunFiles(const std::filesystem::path& dir) {
+  std::map<std::string, ino_t> files;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    const bool rules = e.path().extension() == ".rules";
+    struct stat st {};
+    if ((rules || name == "training.json") && e.is_regular_file(ec) && ::stat(e.path().c_str(), &st) == 0)
+      files[name] = st.st_ino;
+  }
+  return files;
+}
+
+// Makes --out a writable folder before any training, so a bad folder does not cost the run (or
+// LLM tokens): InvalidArgument when it is a file, cannot be created or written, or holds an
+// earlier run's rule files and `overwrite` is off (they would be mixed with the new ones).
+// Returns the earlier run's files with their inodes (`overwrite` on) for RemoveStaleRules.
+Result<std::map<std::string, ino_t>> PrepareOutDir(const std::string& out, bool overwrite) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(out, ec) && !fs::is_directory(out, ec))
+    return InvalidArgumentError("--out " + out + " is not a folder");
+  fs::create_directories(out, ec);
+  if (ec) return InvalidArgumentError("--out " + out + ": cannot create the folder: " + ec.message());
+  const fs::path probe = fs::path(out) / (".train-rules-probe-" + std::to_string(::getpid()));
+  if (std::FILE* fp = std::fopen(probe.c_str(), "w")) {
+    std::fclose(fp);
+    fs::remove(probe, ec);
+  } else {
+    return InvalidArgumentError("--out " + out + ": cannot write in the folder: " + std::strerror(errno));
+  }
+  std::map<std::string, ino_t> earlier = EarlierRunFiles(out);
+  if (!earlier.empty() && !overwrite) {
+    std::string list;
+    for (const auto& [name, ino] : earlier) list += (list.empty() ? "" : ", ") + name;
+    return InvalidArgumentError("--out " + out + " holds the rule files of an earlier run (" + list +
+                                "); choose an empty folder, or pass --overwrite to replace them");
+  }
+  return earlier;
+}
+
+// --overwrite: after the new files are written (each by rename, so a new inode), removes the
+// earlier run's rule files this run did not rewrite: the other targets of the earlier run.
+Status RemoveStaleRules(const std::string& out, const std::map<std::string, ino_t>& earlier) {
+  const std::map<std::string, ino_t> now = EarlierRunFiles(out);
+  for (const auto& [name, ino] : earlier) {
+    auto it = now.find(name);
+    if (it == now.end() || it->second != ino) continue;  // rewritten by this run, or gone
+    std::error_code ec;
+    std::filesystem::remove(std::filesystem::path(out) / name, ec);
+    if (ec) return UnavailableError("--overwrite: cannot remove the earlier " + out + "/" + name + ": " + ec.message());
+  }
+  return Status::Ok();
+}
 
 // Aggregation mode: the base detector's flags over the history, and the proposer that learns
 // suppress / add rules on top of them (training/aggregation.h).
@@ -78,6 +171,7 @@ Result<std::unique_ptr<RuleProposer>> AggregationSetup(const TrainFlags& f, cons
 }
 
 int Run(const TrainFlags& f, const Config& base_config) {
+  if (Status st = CheckNumbers(f); !st.ok()) return ReportError(st);
   // --llm-stream (or --llm-stream=false) overrides the llm_stream setting (VIGIL_LLM_STREAM, the
   // config file), for the client and the agents alike.
   Config config = base_config;
@@ -120,6 +214,8 @@ int Run(const TrainFlags& f, const Config& base_config) {
   if (!spec.ok()) return ReportError(spec.status());
   Result<Dataset> ds = ReadDataset(*spec, ro);
   if (!ds.ok()) return ReportError(ds.status());
+  Result<std::map<std::string, ino_t>> earlier = PrepareOutDir(f.out, f.overwrite);
+  if (!earlier.ok()) return ReportError(earlier.status());
   std::unique_ptr<RuleProposer> add_proposer, proposer;
   if (aggregate) {
     Result<std::unique_ptr<RuleProposer>> p =
@@ -158,6 +254,8 @@ int Run(const TrainFlags& f, const Config& base_config) {
   }
   Status st = WriteRuleFiles(*run, f.out, *spec, split_note);
   if (!st.ok()) return ReportError(st);
+  st = RemoveStaleRules(f.out, *earlier);
+  if (!st.ok()) return ReportError(st);
   size_t with_rules = 0, failed = 0;
   for (const TrainedTarget& t : run->targets) {
     with_rules += !t.rule_text.empty();
@@ -174,7 +272,13 @@ int Run(const TrainFlags& f, const Config& base_config) {
     std::printf("LLM %s: %lld prompt + %lld completion tokens\n", llm->Describe().c_str(),
                 static_cast<long long>(u.prompt_tokens), static_cast<long long>(u.completion_tokens));
   }
-  return failed == run->targets.size() ? 1 : 0;
+  if (failed > 0) {  // a partial run is not a success: automation must see it (exit 1)
+    std::fprintf(stderr,
+                 "train-rules: %zu of %zu targets failed (above; their errors are in training.json); the "
+                 "others' rule files are written\n",
+                 failed, run->targets.size());
+  }
+  return failed > 0 ? 1 : 0;
 }
 
 }  // namespace
@@ -183,7 +287,10 @@ CommandRunner SetupTrainRules(CLI::App& sub) {
   auto f = std::make_shared<TrainFlags>();
   sub.add_option("--data", f->data, "FORMAT:PATH of the history (nab, kpi, smd = its train split (smd:PATH:test is refused), csv, jsonl)")
       ->required();
-  sub.add_option("--out", f->out, "folder for the rule files and training.json")->required();
+  sub.add_option("--out", f->out,
+                 "folder for the rule files and training.json (created; one holding an earlier run's rule "
+                 "files is refused unless --overwrite)")
+      ->required();
   sub.add_option("--proposer", f->proposer, "builtin | llm")->capture_default_str();
   sub.add_option(
          "--mode", f->mode,
@@ -194,6 +301,7 @@ CommandRunner SetupTrainRules(CLI::App& sub) {
       "aggregate: the base detector, mad-band | iforest | flags:FILE (0/1 in the value column, csv "
       "unless FORMAT:PATH)");
   sub.add_option("--base-window", f->base_window, "aggregate: the mad-band base's window in points")
+      ->check(WholeNumber(1))
       ->capture_default_str();
   sub.add_option("--aggregate-review", f->aggregate_review,
                  "aggregate: keep a rule if it raises the F1 on training + validation (pooled) or on the "
@@ -213,8 +321,12 @@ CommandRunner SetupTrainRules(CLI::App& sub) {
   sub.add_option("--max-candidates", f->max_candidates, "evaluation budget per target")
       ->capture_default_str();
   sub.add_option("--filter", f->filter, "only series whose name contains this");
-  sub.add_option("--max-series", f->max_series, "at most this many series (0 = all)");
-  sub.add_option("--max-points", f->max_points, "at most this many points per series (0 = all)");
+  sub.add_option("--max-series", f->max_series, "at most this many series (0 = all)")->check(WholeNumber(0));
+  sub.add_option("--max-points", f->max_points, "at most this many points per series (0 = all)")
+      ->check(WholeNumber(0));
+  sub.add_flag("--overwrite", f->overwrite,
+               "replace the rule files of an earlier run in --out (refused otherwise); its rule files for "
+               "targets this run does not write are removed");
   CLI::Option* stream = sub.add_flag(
       "--llm-stream", f->llm_stream,
       "llm: ask for each answer as a server-sent event stream (same result, assembled); overrides the "

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# End to end: `vigil train-rules` given bad options, a bad --out folder, or an LLM budget that runs
+# out part-way (issue 4's rule: a clear error naming what and where; nothing already accepted lost).
+#  1. numeric options out of range are refused before any data is read (exit 2, nothing written):
+#     before, --validation nan trained, --top-k 0 / --max-candidates 0 were taken silently,
+#     --max-series -1 / --max-points -1 wrapped to "all", --base-window 0 crashed (SIGSEGV) and
+#     --base-window -3 was "internal error: vector::reserve";
+#  2. --out that is a file is refused before training (before: the whole run trained, then failed);
+#     an --out holding an earlier run's rule files is refused unless --overwrite (before: the new
+#     files were written beside the old ones, a stale other target's rules left in the folder);
+#     --overwrite replaces them and removes the earlier run's rule files this run did not write;
+#  3. --proposer llm with a token budget spent after the first target: the first target's rule
+#     file is written, the cut-off is named, and the exit status is 1 (before: 0).
+# Usage: bash tests/train_rules_bad_input_test.sh <build-dir>   (from the repo root)
+set -uo pipefail
+BUILD=${1:?build dir}
+VIGIL="$(cd "$BUILD" && pwd)/bin/vigil"
+HERE="$(cd "$(dirname "$0")" && pwd)"
+TMP=$(mktemp -d)
+SERVER_PID=""
+cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$TMP"; }
+trap cleanup EXIT
+source "$HERE/lib/check.sh"
+source "$HERE/lib/step_time_csv.sh"
+source "$HERE/lib/fake_llm.sh"
+bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+
+step_time_csv "$TMP/one.csv"
+# Two labeled series: step_time_ms and its copy `other`.
+awk 'BEGIN { FS = OFS = "," } NR == 1 { print; next } { print; $2 = "other"; print }' "$TMP/one.csv" >"$TMP/two.csv"
+T=(train-rules --data "csv:$TMP/one.csv")
+
+# 1. Numbers out of range: exit 2 naming the flag, nothing written.
+n=0
+while IFS='|' read -r args pattern; do
+  n=$((n + 1))
+  # shellcheck disable=SC2086
+  check "range: $args" 2 "$pattern" -- "$VIGIL" "${T[@]}" --out "$TMP/r$n" $args
+  [ -e "$TMP/r$n" ] && bad "range: $args wrote $TMP/r$n"
+done <<'CASES'
+--validation nan|--validation must be a fraction in \(0, 1\), got nan
+--validation 0|--validation must be a fraction in \(0, 1\), got 0
+--validation 1|--validation must be a fraction in \(0, 1\), got 1
+--validation -0.5|--validation must be a fraction in \(0, 1\), got -0.5
+--top-k 0|--top-k must be at least 1, got 0
+--top-k -1|--top-k must be at least 1, got -1
+--max-candidates 0|--max-candidates must be at least 1, got 0
+--delay-k -1|--delay-k must be at least 0, got -1
+--max-series -1|--max-series.*-1
+--max-points -1|--max-points.*-1
+--mode aggregate --base mad-band --base-window 0|--base-window.*0
+--mode aggregate --base mad-band --base-window -3|--base-window.*-3
+CASES
+
+# 2. --out: a file, refused before training (no progress line); earlier rule files kept.
+touch "$TMP/afile"
+check "out is a file" 2 "--out $TMP/afile is not a folder" -- "$VIGIL" "${T[@]}" --out "$TMP/afile"
+out="$("$VIGIL" "${T[@]}" --out "$TMP/afile" 2>&1)"
+grep -q "train-rules: target" <<<"$out" && bad "--out a file: trained before refusing: $out"
+check "out under a file" 2 "--out $TMP/afile/sub: cannot create" -- "$VIGIL" "${T[@]}" --out "$TMP/afile/sub"
+
+check "first run, two targets" 0 "trained 2 targets \(2 with rules" -- "$VIGIL" train-rules --data "csv:$TMP/two.csv" \
+  --out "$TMP/old"
+cp "$TMP/old/other.rules" "$TMP/other.before"
+check "earlier rules refused" 2 "--out $TMP/old holds the rule files of an earlier run \(other.rules, step_time_ms.rules, training.json\).*--overwrite" \
+  -- "$VIGIL" "${T[@]}" --out "$TMP/old"
+cmp -s "$TMP/old/other.rules" "$TMP/other.before" || bad "a refused run changed other.rules"
+check "--overwrite" 0 "trained 1 targets \(1 with rules" -- "$VIGIL" "${T[@]}" --out "$TMP/old" --overwrite
+[ -e "$TMP/old/other.rules" ] && bad "--overwrite left the earlier run's other.rules"
+[ -s "$TMP/old/step_time_ms.rules" ] || bad "--overwrite: no step_time_ms.rules"
+grep -q '"target": "other"' "$TMP/old/training.json" && bad "--overwrite: training.json still lists other"
+echo "keep me" >"$TMP/old/notes.txt"
+check "--overwrite again" 0 "trained 1 targets" -- "$VIGIL" "${T[@]}" --out "$TMP/old" --overwrite
+[ -e "$TMP/old/notes.txt" ] || bad "--overwrite removed a file that is not a rule file"
+check "empty folder is fine" 0 "trained 1 targets" -- bash -c "mkdir -p '$TMP/empty' && '$VIGIL' ${T[*]} --out '$TMP/empty'"
+
+# 3. LLM token budget spent after the first target (4 calls of 1100 tokens each, budget 4400).
+good='rule spike {\n  select step_time_ms\n  when value > median(lag(value, 1), 60p) + 30\n}'
+answer="$(printf '{"rules": "%s", "rationale": "spikes"}' "$good" | /usr/bin/python3 -c 'import json,sys; print(json.dumps(sys.stdin.read()))')"
+echo "[$answer, $answer, $answer, $answer, $answer, $answer, $answer, $answer]" >"$TMP/script.json"
+start_fake_llm
+out="$(cd "$TMP" && env VIGIL_LLM_URL="http://127.0.0.1:$PORT/v1" VIGIL_LLM_MAX_RETRIES=0 VIGIL_LLM_TOKEN_BUDGET=4400 \
+  VIGIL_DATA_DIR="$TMP/var" "$VIGIL" train-rules --data "csv:$TMP/two.csv" --out "$TMP/llm" --proposer llm \
+  --objective point 2>&1)"
+rc=$?
+[ $rc -eq 1 ] && passed=$((passed + 1)) || bad "budget cut: exit $rc, want 1: $out"
+grep -q "other: .*LLM token budget spent" <<<"$out" && passed=$((passed + 1)) || bad "budget cut not named: $out"
+grep -q "1 of 2 targets failed" <<<"$out" && passed=$((passed + 1)) || bad "no failed-targets summary: $out"
+[ -s "$TMP/llm/step_time_ms.rules" ] && passed=$((passed + 1)) || bad "the first target's rules were not written"
+grep -q 'token budget spent' "$TMP/llm/training.json" && passed=$((passed + 1)) || bad "training.json lacks the cut-off"
+
+echo "train_rules_bad_input_test: $passed passed, $fail failed"
+[ $fail -eq 0 ]
