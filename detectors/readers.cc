@@ -466,6 +466,7 @@ Status ReadSmd(const std::string& root, const std::string& split, const ReadOpti
       }
       ++ds.stats.rows_accepted;
     }
+    if (row == 0) return InvalidArgumentError(file.string() + ": no data rows (an empty SMD " + split + " file)");
     if (split == "test" && options.max_points == 0 && row != labels.size()) {
       return InvalidArgumentError(file.string() + ": " + std::to_string(row) + " rows but " + label_file +
                                   " has " + std::to_string(labels.size()) + " labels");

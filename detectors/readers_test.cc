@@ -201,6 +201,14 @@ TEST_CASE("smd: machines x dimensions, test labels, test after train in time") {
   REQUIRE_FALSE(bad.ok());
   CHECK(Contains(bad.status().message(), "machine-9-9.txt:2: column 2: value `x` is not a number"));
   CHECK_FALSE(ReadDataset("smd:" + dir.path() + "/smd:valid").ok());
+
+  // A machine file with no rows (a copy cut at 0 bytes) is an error naming it; before, that
+  // machine was silently left out and training went on with the others.
+  dir.Write("smd/train/machine-9-8.txt", "\n");
+  Result<Dataset> empty = ReadDataset("smd:" + dir.path() + "/smd:train");
+  REQUIRE_FALSE(empty.ok());
+  CHECK(empty.status().code() == StatusCode::kInvalidArgument);
+  CHECK(Contains(empty.status().message(), "machine-9-8.txt: no data rows"));
 }
 
 TEST_CASE("nab: windows from combined_windows.json become labels") {
