@@ -271,6 +271,28 @@ Result<std::unique_ptr<OpenAiLlmClient>> OpenAiLlmClient::Create(OpenAiLlmOption
     return InvalidArgumentError("llm_url: `" + url +
                                 "` is not an http(s) URL with a host, e.g. http://127.0.0.1:8000/v1");
   }
+  // What libcurl would refuse at every call: found here, once, naming it.
+  for (size_t i = 0; i < url.size(); ++i) {
+    const auto c = static_cast<unsigned char>(url[i]);
+    if (c <= 0x20 || c == 0x7f) {
+      return InvalidArgumentError("llm_url: `" + url + "` has a space or control character at position " +
+                                  std::to_string(i + 1) + " (percent-encode it, e.g. %20)");
+    }
+  }
+  {
+    const size_t host_start = scheme_end + 3;
+    const std::string authority = url.substr(host_start, url.find_first_of("/?#", host_start) - host_start);
+    const size_t bracket = authority.rfind(']');  // [IPv6]:port
+    const size_t colon = authority.find(':', bracket == std::string::npos ? 0 : bracket);
+    if (colon != std::string::npos) {
+      const std::string port = authority.substr(colon + 1);
+      const bool digits = !port.empty() && port.size() <= 5 &&
+                          std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
+      if (!digits || std::stoi(port) < 1 || std::stoi(port) > 65535) {
+        return InvalidArgumentError("llm_url: `" + url + "`: port `" + port + "` is not a number from 1 to 65535");
+      }
+    }
+  }
   std::string query;
   if (auto q = url.find('?'); q != std::string::npos) {
     query = url.substr(q + 1);

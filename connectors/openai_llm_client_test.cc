@@ -479,6 +479,29 @@ TEST_CASE("URL forms and bad URLs") {
     auto r = OpenAiLlmClient::Create(o);
     CHECK(r.status().code() == StatusCode::kInvalidArgument);
   }
+  // Refused at creation, naming what is wrong; before, each was accepted and every call failed
+  // later in libcurl ("URL using bad/illegal format", "Port number was not a decimal number").
+  struct Bad {
+    const char* url;
+    const char* why;
+  } later[] = {{"http://exa mple.com/v1", "a space or control character at position 11"},
+               {"http://h:8000/v1\n", "a space or control character at position 17"},
+               {"http://h:80x0/v1", "port `80x0` is not a number from 1 to 65535"},
+               {"http://h:99999/v1", "port `99999` is not a number from 1 to 65535"},
+               {"http://h:/v1", "port `` is not a number from 1 to 65535"}};
+  for (const Bad& b : later) {
+    o.url = b.url;
+    auto r = OpenAiLlmClient::Create(o);
+    INFO(b.url);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == StatusCode::kInvalidArgument);
+    CHECK(r.status().message().find(b.why) != std::string::npos);
+  }
+  for (const char* good : {"http://[::1]:8000/v1", "http://127.0.0.1:65535", "https://h/v1?api-version=x%20y"}) {
+    o.url = good;
+    INFO(good);
+    CHECK(OpenAiLlmClient::Create(o).ok());
+  }
 }
 
 TEST_CASE("structured output: json_schema sent; on rejection resent once with the schema in the prompt") {
