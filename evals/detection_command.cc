@@ -76,10 +76,11 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
                                           "rules-aggregate", "residual-sum",     "pca-spe",
                                           "residual-or-spe", "pca-spe-residual", "residual-or-spe-residual",
                                           "cad-ose",         "cad-ose-nabrange", "cad-ose-grow",
-                                          "cad-ose-wide",    "knn-cad",          "rules-refit"};
+                                          "cad-ose-wide",    "knn-cad",          "rules-refit",
+                                          "rules-group"};
   // Builds one named detector (not "-likelihood"); null for an unknown name.
   auto build = [&](const std::string& name) -> std::unique_ptr<BenchDetector> {
-    if (name == "rules" || name == "rules-refit") {
+    if (name == "rules" || name == "rules-refit" || name == "rules-group") {
       TrainerOptions t;
       t.mode = TrainMode::kOneForOne;  // SMD: one target per dimension, flags OR-ed per machine
       t.objective = Objective::kDelayPointAdjusted;
@@ -88,8 +89,11 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
         return std::make_unique<RulesRefitDetector>(std::make_unique<BuiltinProposer>(options.builtin), t,
                                                     options.rules_min_votes);
       }
+      // rules-group: the vote OR a per-machine group rule (training/group_family.h; evals/README.md).
+      std::optional<GroupFamilyOptions> group;
+      if (name == "rules-group") group = GroupFamilyOptions{};
       return std::make_unique<RulesDetector>(std::make_unique<BuiltinProposer>(options.builtin), t,
-                                             options.rules_min_votes);
+                                             options.rules_min_votes, VoteSelection{}, group);
     } else if (name == "rules-llm") {  // the Argos agents; needs options.llm (checked below)
       TrainerOptions t;
       t.mode = TrainMode::kOneForOne;

@@ -38,6 +38,42 @@ struct UnitRun {
   int64_t evaluations = 0;
 };
 
+// rules-group: the unit's group rule trained on `history` (its fitting part [0, fit_end)), run by
+// the engine over the whole series; the unit is flagged where the vote OR the group rule fires.
+Status AddGroupRule(const EvalUnit& u, const std::vector<TimeSeries>& history, size_t fit_end, size_t train_end,
+                    const RulesTraining& training, UnitRun& out) {
+  TrainerOptions options = training.options;
+  options.group_rule = true;
+  options.group = training.group;
+  ASSIGN_OR_RETURN(TrainedTarget g, TrainGroupRule(history, u.name, options));
+  out.evaluations += g.evaluations;
+  if (!g.group_error.empty()) return InvalidArgumentError("unit `" + u.name + "`: " + g.group_error);
+  Json gj{{"note", g.group_note}};
+  if (!g.rule_text.empty()) {
+    ASSIGN_OR_RETURN(CompiledRules compiled, CompileRules(g.rule_text, u.name + ".group.rules"));
+    ASSIGN_OR_RETURN(BatchResult r, EvaluateBatch(compiled, u.members));
+    std::vector<uint8_t> group(out.flags.size(), 0);
+    for (const auto& f : r.flags) {
+      for (size_t i = 0; i < f.size() && i < group.size(); ++i) group[i] |= f[i] ? 1 : 0;
+    }
+    int64_t holdout_flagged = 0, flagged = 0, only = 0;
+    for (size_t i = 0; i < group.size(); ++i) {
+      flagged += group[i];
+      only += group[i] && !out.flags[i];
+      if (i >= fit_end && i < train_end) holdout_flagged += group[i];
+      out.flags[i] |= group[i];
+    }
+    gj["text"] = g.rule_text;
+    gj["flagged"] = flagged;
+    gj["flagged_not_by_vote"] = only;
+    gj["vote_holdout_flagged"] = holdout_flagged;
+    out.text += g.rule_text;
+    ++out.rules;
+  }
+  out.details["group_rule"] = gj;
+  return Status::Ok();
+}
+
 // The rules path of one unit with `train_end` as its training part: trains on the members'
 // points [0, train_end) (with the unit's training labels when it has them; then train_end ≤
 // split), compiles the kept rules and runs them with the engine over the whole series; the vote
@@ -74,23 +110,24 @@ Result<UnitRun> TrainAndFlag(const EvalUnit& u, size_t train_end, const RulesTra
   }
   if (out.text.empty()) {
     out.details["rules"] = 0;
-    return out;
+  } else {
+    ASSIGN_OR_RETURN(CompiledRules compiled, CompileRules(out.text, u.name + ".rules"));
+    out.rules = static_cast<int64_t>(compiled.rules.size());
+    ASSIGN_OR_RETURN(BatchResult r, EvaluateBatch(compiled, u.members));
+    std::vector<int> votes(out.flags.size(), 0);
+    for (const auto& f : r.flags) {
+      for (size_t i = 0; i < f.size() && i < out.flags.size(); ++i) votes[i] += f[i] ? 1 : 0;
+    }
+    const int members = static_cast<int>(u.members.size());
+    // A unit with fewer members than the vote (KPI, NAB: one) needs all of them.
+    const int need = choose_vote ? ChooseVote(votes, fit_end, train_end, members, vote.max_holdout_flag_rate)
+                                 : std::min(std::max(1, min_votes), members);
+    for (size_t i = 0; i < out.flags.size(); ++i) out.flags[i] = votes[i] >= need;
+    out.details["rules"] = out.rules;
+    if (members > 1) out.details["vote"] = need;
+    if (u.members.size() == 1) out.details["text"] = out.text;
   }
-  ASSIGN_OR_RETURN(CompiledRules compiled, CompileRules(out.text, u.name + ".rules"));
-  out.rules = static_cast<int64_t>(compiled.rules.size());
-  ASSIGN_OR_RETURN(BatchResult r, EvaluateBatch(compiled, u.members));
-  std::vector<int> votes(out.flags.size(), 0);
-  for (const auto& f : r.flags) {
-    for (size_t i = 0; i < f.size() && i < out.flags.size(); ++i) votes[i] += f[i] ? 1 : 0;
-  }
-  const int members = static_cast<int>(u.members.size());
-  // A unit with fewer members than the vote (KPI, NAB: one) needs all of them.
-  const int need = choose_vote ? ChooseVote(votes, fit_end, train_end, members, vote.max_holdout_flag_rate)
-                               : std::min(std::max(1, min_votes), members);
-  for (size_t i = 0; i < out.flags.size(); ++i) out.flags[i] = votes[i] >= need;
-  out.details["rules"] = out.rules;
-  if (members > 1) out.details["vote"] = need;
-  if (u.members.size() == 1) out.details["text"] = out.text;
+  if (training.group && u.members.size() > 1) RETURN_IF_ERROR(AddGroupRule(u, history, fit_end, train_end, training, out));
   return out;
 }
 
@@ -106,6 +143,10 @@ Json RulesDetails(const RulesTraining& training) {
   if (min_votes == 0) {
     d["vote_holdout_fraction"] = vote.holdout_fraction;
     d["vote_max_holdout_flag_rate"] = vote.max_holdout_flag_rate;
+  }
+  if (training.group) {
+    d["group_rule"] = GroupScoreExpression(*training.group) + " > T (T: the training maximum; units with "
+                      "several members; flags = vote OR group rule)";
   }
   return d;
 }
@@ -161,6 +202,12 @@ std::vector<uint8_t> StitchSegments(const std::vector<std::vector<uint8_t>>& fla
     if (set < flags.size() && i < flags[set].size()) out[i] = flags[set][i] ? 1 : 0;
   }
   return out;
+}
+
+std::string RulesDetector::name() const {
+  const std::string p(training_.proposer->name());
+  if (!training_.group) return "rules-" + p;
+  return p == "builtin" ? "rules-group" : "rules-" + p + "-group";
 }
 
 std::string RulesRefitDetector::name() const {

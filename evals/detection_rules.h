@@ -35,21 +35,31 @@ int ChooseVote(const std::vector<int>& votes, size_t begin, size_t end, int memb
 // training tail (see above).
 struct RulesTraining {
   RulesTraining(std::unique_ptr<RuleProposer> proposer, TrainerOptions options, int min_votes,
-                VoteSelection vote)
-      : proposer(std::move(proposer)), options(std::move(options)), min_votes(std::max(0, min_votes)), vote(vote) {}
+                VoteSelection vote, std::optional<GroupFamilyOptions> group = std::nullopt)
+      : proposer(std::move(proposer)),
+        options(std::move(options)),
+        min_votes(std::max(0, min_votes)),
+        vote(vote),
+        group(std::move(group)) {}
   std::unique_ptr<RuleProposer> proposer;
   TrainerOptions options;
   int min_votes = 1;
   VoteSelection vote;
+  // rules-group: units with several members also get the trainer's group rule (TrainGroupRule),
+  // trained on the same fitting part as the members' rules ([0, train_end − vote holdout)); the
+  // unit is flagged where the vote OR the group rule fires. The vote is chosen as without it.
+  std::optional<GroupFamilyOptions> group;
 };
 
 class RulesDetector : public BenchDetector {
  public:
   // See RulesTraining.
+  // `group` set: the rules-group detector (RulesTraining::group).
   RulesDetector(std::unique_ptr<RuleProposer> proposer, TrainerOptions options, int min_votes = 1,
-                VoteSelection vote = {})
-      : training_(std::move(proposer), std::move(options), min_votes, vote) {}
-  std::string name() const override { return "rules-" + std::string(training_.proposer->name()); }
+                VoteSelection vote = {}, std::optional<GroupFamilyOptions> group = std::nullopt)
+      : training_(std::move(proposer), std::move(options), min_votes, vote, std::move(group)) {}
+  // "rules-<proposer>"; with a group rule "rules-group" (builtin) or "rules-<proposer>-group".
+  std::string name() const override;
   Result<std::vector<std::vector<uint8_t>>> Run(const std::vector<EvalUnit>& units) override;
   Json Details() const override { return details_; }
   // Since the start of the last Run (also when it failed part-way).

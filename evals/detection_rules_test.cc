@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
 
 #include "evals/detection_command.h"
 #include "training/builtin_proposer.h"
@@ -478,6 +479,74 @@ TEST_CASE("eval detect: rules-refit is a known detector, refused for kpi when pa
   REQUIRE_FALSE(kpi.ok());
   CHECK(kpi.status().code() == StatusCode::kInvalidArgument);
   CHECK(kpi.status().message().find("`rules-refit` is for unlabeled targets") != std::string::npos);
+}
+
+// rules-group: 12 members with independent uniform noise of different scales; at 2400..2402 every
+// member sits at 0.95 of its noise scale above its level (inside each member's own range).
+EvalUnit GroupUnit(int members) {
+  EvalUnit unit;
+  unit.name = "m1";
+  unit.split = 2000;
+  for (int m = 0; m < members; ++m) {
+    std::mt19937 rng(99 + static_cast<unsigned>(m));
+    std::uniform_real_distribution<double> u(-1.0, 1.0);
+    TimeSeries ts;
+    ts.name = "m1/dim" + std::to_string(m);
+    ts.labels = {{"machine", "m1"}, {"dim", std::to_string(m)}};
+    for (int i = 0; i < 3000; ++i) {
+      double v = 10.0 * m + (1 + m) * u(rng);
+      if (i >= 2400 && i < 2403) v = 10.0 * m + 0.95 * (1 + m);
+      ts.timestamps_ms.push_back(int64_t{i} * 60'000);
+      ts.values.push_back(v);
+    }
+    unit.members.push_back(std::move(ts));
+  }
+  return unit;
+}
+
+TEST_CASE("rules-group: the vote OR the group rule; a one-member unit is plain rules") {
+  GroupFamilyOptions g;
+  g.spread_window = 300;  // the fitting part is 1 600 points
+  auto run = [&](const EvalUnit& unit, bool group, Json* details) {
+    TrainerOptions t;
+    t.objective = Objective::kPointAdjusted;
+    RulesDetector det(std::make_unique<BuiltinProposer>(), t, 0, VoteSelection{},
+                      group ? std::optional<GroupFamilyOptions>(g) : std::nullopt);
+    CHECK(det.name() == (group ? "rules-group" : "rules-builtin"));
+    Result<std::vector<std::vector<uint8_t>>> flags = det.Run({unit});
+    REQUIRE(flags.ok());
+    *details = det.Details();
+    return (*flags)[0];
+  };
+  Json dv, dg;
+  const EvalUnit unit = GroupUnit(12);
+  const std::vector<uint8_t> vote = run(unit, false, &dv);
+  const std::vector<uint8_t> both = run(unit, true, &dg);
+  CHECK(vote[2400] == 0);
+  CHECK(both[2400] == 1);
+  for (size_t i = 0; i < vote.size(); ++i) {
+    if (vote[i]) CHECK(both[i]);  // OR: nothing the vote flags is lost
+  }
+  const Json& pu = dg["per_series"][0];
+  CHECK(pu["vote"] == dv["per_series"][0]["vote"]);  // the vote is chosen as without the group rule
+  REQUIRE(pu.contains("group_rule"));
+  CHECK(pu["group_rule"]["text"].get<std::string>().find("rule m1_group_residual_sum {") == 0);
+  CHECK(pu["group_rule"]["flagged_not_by_vote"].get<int64_t>() >= 1);
+  CHECK(dg["group_rule"].get<std::string>().find("sum by (machine) (") == 0);
+  // One member: no group rule, the same flags as rules.
+  const EvalUnit single = GroupUnit(1);
+  Json s1, s2;
+  CHECK(run(single, false, &s1) == run(single, true, &s2));
+  CHECK_FALSE(s2["per_series"][0].contains("group_rule"));
+}
+
+TEST_CASE("eval detect: rules-group is a known detector") {
+  DetectCommandOptions o;
+  o.dataset = "smd";
+  o.detectors = {"rules-grup"};
+  const std::string m = RunDetectCommand(o).status().message();
+  INFO(m);
+  CHECK(m.find("did you mean `rules-group`?") != std::string::npos);
 }
 
 }  // namespace

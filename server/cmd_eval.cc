@@ -44,7 +44,8 @@ CommandRunner SetupEval(CLI::App& sub) {
   detect->add_option("--detectors", *detectors,
                      "comma-separated: rules, mad-band, iforest, rules-llm (the llm proposer; needs an LLM "
                      "endpoint), rules-refit (unlabeled data: re-trained on every point before each "
-                     "checkpoint 2^k x the training part), rules-aggregate (labeled data; base = "
+                     "checkpoint 2^k x the training part), rules-group (multi-member units: the vote OR one group rule "
+                     "per machine summing clipped residuals over its dimensions), rules-aggregate (labeled data; base = "
                      "mad-band), residual-sum, pca-spe, pca-spe-residual, residual-or-spe, "
                      "residual-or-spe-residual (multi-dimension units such as SMD machines), cad-ose, "
                      "cad-ose-grow, cad-ose-wide, cad-ose-nabrange (reads each file's whole range: "

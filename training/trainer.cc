@@ -48,6 +48,36 @@ Json ScoreJson(const RuleScore& s) {
   return j;
 }
 
+// The training data of one target: the series `indices` of `history`, each cut at one index into
+// training chunks and a validation tail (the last options.validation_fraction).
+Result<TrainingData> CutTarget(const std::vector<TimeSeries>& history, const std::vector<size_t>& indices,
+                               const std::string& target, const TrainerOptions& options) {
+  TrainingData data;
+  data.target = target;
+  std::vector<const TimeSeries*> members;
+  bool labeled = true;
+  for (size_t i : indices) {
+    const TimeSeries& s = history.at(i);
+    members.push_back(&s);
+    labeled = labeled && s.has_anomaly_labels();
+    const size_t n = s.size();
+    const size_t val = static_cast<size_t>(static_cast<double>(n) * options.validation_fraction);
+    if (n < 20 || val == 0) {
+      return InvalidArgumentError("series " + s.id() + " has " + std::to_string(n) + " points; too few to train");
+    }
+    data.train.push_back(s.SliceIndex(0, n - val));
+    data.validation.push_back(s.SliceIndex(n - val, n));
+  }
+  if (members.empty()) return InvalidArgumentError("target `" + target + "` has no series");
+  data.metric = members[0]->name;
+  data.selector = SelectorFor(members);
+  data.labeled = labeled;
+  const size_t first_len = data.train[0].size();
+  for (int c = 0; c < std::max(1, options.chunks); ++c)
+    data.chunk_starts.push_back(first_len * c / std::max(1, options.chunks));
+  return data;
+}
+
 }  // namespace
 
 Result<std::string> TrainingDataSpec(const std::string& spec) {
@@ -142,31 +172,12 @@ Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
     TrainedTarget out;
     out.target = targets[t].first;
     out.series = targets[t].second;
-    TrainingData data;
-    data.target = out.target;
-    std::vector<const TimeSeries*> members;
-    bool labeled = true;
-    for (size_t i : out.series) {
-      const TimeSeries& s = history.at(i);
-      members.push_back(&s);
-      labeled = labeled && s.has_anomaly_labels();
-      const size_t n = s.size();
-      const size_t val = static_cast<size_t>(static_cast<double>(n) * options.validation_fraction);
-      if (n < 20 || val == 0) {
-        out.status = InvalidArgumentError("series " + s.id() + " has " + std::to_string(n) +
-                                          " points; too few to train");
-        break;
-      }
-      data.train.push_back(s.SliceIndex(0, n - val));
-      data.validation.push_back(s.SliceIndex(n - val, n));
-    }
+    Result<TrainingData> data_or = CutTarget(history, out.series, out.target, options);
+    if (!data_or.ok()) out.status = data_or.status();
     if (out.status.ok()) {
-      data.metric = members[0]->name;
-      data.selector = out.selector = SelectorFor(members);
-      data.labeled = out.labeled = labeled;
-      const size_t first_len = data.train[0].size();
-      for (int c = 0; c < std::max(1, options.chunks); ++c)
-        data.chunk_starts.push_back(first_len * c / std::max(1, options.chunks));
+      const TrainingData& data = *data_or;
+      out.selector = data.selector;
+      out.labeled = data.labeled;
       EngineEvaluator evaluator(data, options.objective, options.delay_k);
       ProposeOptions po = options.propose;
       po.delay_k = options.delay_k;
@@ -186,12 +197,55 @@ Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
         out.best = out.candidates.front();
         out.rule_text = RenameRules(out.best->text, Sanitize(out.target));
       }
+      // The group family beside the proposer's rules (one-for-all targets; group_family.h).
+      if (out.status.ok() && options.mode == TrainMode::kOneForAll && options.group_rule) {
+        Result<GroupRuleResult> g = ProposeGroupRule(data, evaluator, options.group.value_or(GroupFamilyOptions{}));
+        out.evaluations = evaluator.evaluations();
+        if (!g.ok()) {
+          out.group_error = g.status().message();
+        } else {
+          out.group_note = g->note;
+          if (g->rule) {
+            out.group_rule = g->rule;
+            out.rule_text += RenameRules(g->rule->text, Sanitize(out.target));
+          }
+        }
+      }
     }
     out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     run.targets.push_back(std::move(out));
   }
   run.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return run;
+}
+
+Result<TrainedTarget> TrainGroupRule(const std::vector<TimeSeries>& history, const std::string& target,
+                                     const TrainerOptions& options) {
+  if (!options.group_rule) return InvalidArgumentError("TrainGroupRule: options.group_rule is false");
+  if (options.validation_fraction <= 0 || options.validation_fraction >= 1) {
+    return InvalidArgumentError("validation fraction must be in (0, 1)");
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  TrainedTarget out;
+  out.target = target;
+  for (size_t i = 0; i < history.size(); ++i) out.series.push_back(i);
+  ASSIGN_OR_RETURN(TrainingData data, CutTarget(history, out.series, target, options));
+  out.selector = data.selector;
+  out.labeled = data.labeled;
+  EngineEvaluator evaluator(data, options.objective, options.delay_k);
+  Result<GroupRuleResult> g = ProposeGroupRule(data, evaluator, options.group.value_or(GroupFamilyOptions{}));
+  out.evaluations = evaluator.evaluations();
+  if (!g.ok()) {
+    out.group_error = g.status().message();
+  } else {
+    out.group_note = g->note;
+    if (g->rule) {
+      out.group_rule = g->rule;
+      out.rule_text = RenameRules(g->rule->text, Sanitize(target));
+    }
+  }
+  out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return out;
 }
 
 Json TrainingRunToJson(const TrainingRun& run, const std::string& data_source,
@@ -215,9 +269,16 @@ Json TrainingRunToJson(const TrainingRun& run, const std::string& data_source,
       tj["train"] = ScoreJson(t.best->train);
       tj["validation"] = ScoreJson(t.best->validation);
     } else if (t.status.ok()) {
-      tj["rules"] = nullptr;
-      tj["note"] = "no candidate improved the validation objective; no rules for this target";
+      tj["rules"] = t.rule_text.empty() ? Json(nullptr) : Json(t.rule_text);
+      tj["note"] = "no candidate improved the validation objective; no proposer rules for this target";
     }
+    if (t.group_rule) {
+      tj["group_rule"] = Json{{"rationale", t.group_rule->rationale},
+                              {"train", ScoreJson(t.group_rule->train)},
+                              {"validation", ScoreJson(t.group_rule->validation)}};
+    }
+    if (!t.group_note.empty()) tj["group_note"] = t.group_note;
+    if (!t.group_error.empty()) tj["group_error"] = t.group_error;
     j["targets"].push_back(tj);
   }
   return j;
@@ -242,15 +303,26 @@ Status WriteRuleFiles(const TrainingRun& run, const std::string& dir, const std:
     head += "# proposer: " + run.proposer + ", mode " + std::string(TrainModeName(run.mode)) +
             ", objective " + std::string(ObjectiveName(run.objective)) +
             " (k=" + std::to_string(run.delay_k) + ")\n";
-    char buf[256];
-    std::snprintf(buf, sizeof buf,
-                  "# train: objective F1 %.3f, point F1 %.3f; validation: objective F1 %.3f, point F1 %.3f, "
-                  "flag rate %.4f\n",
-                  t.best->train.objective_f1, t.best->train.counts.point.F1(),
-                  t.best->validation.objective_f1, t.best->validation.counts.point.F1(),
-                  t.best->validation.flag_rate());
-    head += buf;
-    head += "# why: " + t.best->rationale + "\n\n";
+    auto scores = [](const RuleCandidate& c) {
+      char buf[256];
+      std::snprintf(buf, sizeof buf,
+                    "train: objective F1 %.3f, point F1 %.3f; validation: objective F1 %.3f, point F1 %.3f, "
+                    "flag rate %.4f\n",
+                    c.train.objective_f1, c.train.counts.point.F1(), c.validation.objective_f1,
+                    c.validation.counts.point.F1(), c.validation.flag_rate());
+      return std::string(buf);
+    };
+    if (t.best) {
+      head += "# " + scores(*t.best);
+      head += "# why: " + t.best->rationale + "\n";
+    } else {
+      head += "# proposer: no rule kept for this target\n";
+    }
+    if (t.group_rule) {
+      head += "# group rule " + scores(*t.group_rule);
+      head += "# group rule why: " + t.group_rule->rationale + "\n";
+    }
+    head += "\n";
     RETURN_IF_ERROR(WriteFileAtomic(dir + "/" + Sanitize(t.target) + ".rules", head + t.rule_text));
   }
   return WriteFileAtomic(dir + "/training.json", TrainingRunToJson(run, data_source, split_note).dump(1));

@@ -23,6 +23,7 @@
 #include "core/json.h"
 #include "core/status.h"
 #include "core/time_series.h"
+#include "training/group_family.h"
 #include "training/proposer.h"
 
 namespace vigil {
@@ -46,6 +47,12 @@ struct TrainerOptions {
   double validation_fraction = 0.25;
   int chunks = 4;
   ProposeOptions propose;
+  // One-for-all targets also get the group family's rule (training/group_family.h) beside the
+  // proposer's when `group_rule`: where every member carries the group label, one rule summing
+  // clipped scale-free residuals over the members, with `group`'s constants (empty: the defaults,
+  // GroupFamilyOptions{}). One-for-one targets never get one.
+  bool group_rule = true;
+  std::optional<GroupFamilyOptions> group;
   // Called as targets progress: (target index, target count, target name, step within the
   // target, steps).
   std::function<void(size_t, size_t, const std::string&, int, int)> progress;
@@ -60,6 +67,12 @@ struct TrainedTarget {
   std::optional<RuleCandidate> best;  // empty when nothing passed review
   std::string rule_text;              // best->text with renamed rules; "" when none
   std::vector<RuleCandidate> candidates;
+  // One-for-all: the kept group rule (its text before renaming; rule_text holds it renamed after
+  // the proposer's rules), why there is none (group_note), or the error that kept it out (bad input
+  // such as the group label missing on some members; the proposer's rules are kept).
+  std::optional<RuleCandidate> group_rule;
+  std::string group_note;
+  std::string group_error;
   int evaluations = 0;
   double wall_s = 0;
 };
@@ -81,6 +94,15 @@ struct TrainingRun {
 [[nodiscard]] Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
                                              const std::map<std::string, std::vector<size_t>>& groups,
                                              RuleProposer& proposer, const TrainerOptions& options);
+
+// The group rule alone (no proposer) for one target made of every series of `history`, cut as
+// TrainRules cuts (options.validation_fraction; options.group_rule must be true): `group_rule`,
+// `group_note` / `group_error`, `selector`, `evaluations` are filled, and `rule_text` holds the
+// kept rule renamed `<target>_group_residual_sum` ("" when none). InvalidArgument: no series,
+// a series too short to train, options.group_rule false. Used by `vigil eval detect --detectors
+// rules-group` beside per-member rules trained one-for-one.
+[[nodiscard]] Result<TrainedTarget> TrainGroupRule(const std::vector<TimeSeries>& history,
+                                                   const std::string& target, const TrainerOptions& options);
 
 // The selector that picks exactly these series by their common labels (and metric name when it
 // is an identifier), e.g. `*{machine="machine-1-6"}`.
