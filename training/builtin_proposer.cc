@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <optional>
 
 namespace vigil {
@@ -160,6 +161,28 @@ std::vector<std::vector<uint8_t>> Threshold(const std::vector<std::vector<double
   return flags;
 }
 
+// Sets to NaN every value whose point windows are not full (`counts`: the feature's full_count at
+// the same points, fewer than `points`), so no fit, quantile or printed threshold sees it and a
+// threshold never fires there, as the guarded rule does not.
+Status KeepFullWindows(std::vector<std::vector<double>>& values, const std::vector<std::vector<double>>& counts,
+                       int points) {
+  if (counts.size() != values.size()) return InternalError("window counts for another number of series");
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (counts[i].size() != values[i].size()) return InternalError("window counts for another number of points");
+    for (size_t j = 0; j < values[i].size(); ++j) {
+      if (!(counts[i][j] >= points)) values[i][j] = NAN;
+    }
+  }
+  return Status::Ok();
+}
+
+// `expr op threshold`, then the feature's full-window guard when it has one.
+std::string GuardedCondition(const Feature& f, const std::string& threshold_text) {
+  std::string c = f.expr + (f.low ? " < " : " > ") + threshold_text;
+  if (!f.full_count.empty()) c += " and " + f.FullGuard();
+  return c;
+}
+
 std::vector<Feature> Features(const TrainingData& data, const std::vector<int>& windows, double eps) {
   std::vector<Feature> f;
   f.push_back({"value-high", "value_high", "value", false});
@@ -168,19 +191,22 @@ std::vector<Feature> Features(const TrainingData& data, const std::vector<int>& 
   for (int w : windows) {
     const std::string W = std::to_string(w);
     const std::string med = "median(lag(value, 1), " + W + "p)";
-    f.push_back({"residual", "residual_" + W, "abs(value - " + med + ")", false});
+    const std::string lagged_count = "count(lag(value, 1), " + W + "p)";
+    const std::string count = "count(value, " + W + "p)";
+    f.push_back({"residual", "residual_" + W, "abs(value - " + med + ")", false, INFINITY, lagged_count, w});
     f.push_back({"mad-band", "mad_band_" + W,
-                 "abs(value - " + med + ") / (mad(lag(value, 1), " + W + "p) + " + RuleNumber(eps) + ")", false});
+                 "abs(value - " + med + ") / (mad(lag(value, 1), " + W + "p) + " + RuleNumber(eps) + ")", false,
+                 INFINITY, lagged_count, w});
     f.push_back({"zscore", "zscore_" + W, "abs(zscore(value, " + W + "p))", false,
-                 (w - 1) / std::sqrt(static_cast<double>(w))});
-    f.push_back({"flatline", "flatline_" + W, "std(value, " + W + "p)", true});
+                 (w - 1) / std::sqrt(static_cast<double>(w)), count, w});
+    f.push_back({"flatline", "flatline_" + W, "std(value, " + W + "p)", true, INFINITY, count, w});
   }
   const int s = std::max(5, windows.empty() ? 5 : windows.front() / 2);
-  f.push_back({"level-shift", "level_shift_" + std::to_string(s),
-               "abs(mean(value, " + std::to_string(s) + "p) - mean(lag(value, " + std::to_string(s) + "), " +
-                   std::to_string(s) + "p))",
-               false});
-  f.push_back({"increase", "increase_5", "delta(value, 5p)", false});
+  const std::string S = std::to_string(s);
+  f.push_back({"level-shift", "level_shift_" + S,
+               "abs(mean(value, " + S + "p) - mean(lag(value, " + S + "), " + S + "p))", false, INFINITY,
+               "count(value, " + std::to_string(2 * s) + "p)", 2 * s});
+  f.push_back({"increase", "increase_5", "delta(value, 5p)", false, INFINITY, "count(value, 5p)", 5});
   // Seasonal offset only when a day of history precedes most of the training part.
   int64_t span = 0;
   for (const TimeSeries& ts : data.train) {
@@ -349,13 +375,25 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
     if (options.progress) options.progress(std::min(done, planned), planned);
   };
 
-  // 1. Fit each feature's threshold on the training chunks.
+  // 1. Fit each feature's threshold on the training chunks, over full windows only (the rule
+  // carries the same guard).
   std::vector<Fitted> fitted;
+  std::map<std::string, std::vector<std::vector<double>>> window_counts;  // by full_count
   for (const Feature& f : features) {
     if (done >= options.max_candidates) break;
     Result<std::vector<std::vector<double>>> values = evaluator.Values(f.expr, Split::kTrain);
     tick();
     if (!values.ok()) continue;  // e.g. an offset with no history: the family does not apply
+    if (!f.full_count.empty()) {
+      auto it = window_counts.find(f.full_count);
+      if (it == window_counts.end()) {
+        Result<std::vector<std::vector<double>>> counts = evaluator.Values(f.full_count, Split::kTrain);
+        if (!counts.ok()) return counts.status().WithContext("builtin proposer: window count `" + f.full_count + "`");
+        it = window_counts.emplace(f.full_count, std::move(counts).value()).first;
+      }
+      RETURN_IF_ERROR(KeepFullWindows(*values, it->second, f.full_points)
+                          .WithContext("builtin proposer: `" + f.full_count + "`"));
+    }
     std::vector<double> finite = Finite(*values);
     if (finite.size() < 10) continue;
     Fitted fit;
@@ -382,7 +420,7 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
     if (!f.low && fit.threshold >= f.bound * (1 - 1e-6)) continue;
     fit.fit_points = static_cast<int64_t>(finite.size());
     fit.threshold_text = ThresholdNumber(fit.threshold, *values, f.low);
-    fit.condition = f.expr + (f.low ? " < " : " > ") + fit.threshold_text;
+    fit.condition = GuardedCondition(f, fit.threshold_text);
     fit.train_values = std::move(values).value();
     fitted.push_back(std::move(fit));
   }
@@ -425,10 +463,13 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
           }
         }
         if (!std::isnan(best_ta)) {
-          conj.emplace_back(A.feature.name + "_and_" + B.feature.name,
-                            A.feature.expr + (A.feature.low ? " < " : " > ") +
-                                ThresholdNumber(best_ta, A.train_values, A.feature.low) + " and " + B.feature.expr +
-                                (B.feature.low ? " < " : " > ") + ThresholdNumber(best_tb, B.train_values, B.feature.low));
+          // Each side with its own guard (the values fitted above are its full-window ones); a guard
+          // both sides share (zscore_60 and flatline_60) is written once.
+          std::string cond = GuardedCondition(A.feature, ThresholdNumber(best_ta, A.train_values, A.feature.low));
+          Feature b_side = B.feature;
+          if (b_side.FullGuard() == A.feature.FullGuard()) b_side.full_count.clear();
+          cond += " and " + GuardedCondition(b_side, ThresholdNumber(best_tb, B.train_values, B.feature.low));
+          conj.emplace_back(A.feature.name + "_and_" + B.feature.name, std::move(cond));
         }
       }
     }
@@ -471,7 +512,8 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
         f.threshold_text +
         (labeled ? ", threshold with the best training " + std::string(ObjectiveName(objective)) + " F1 (" +
                        RuleNumber(f.train_f1) + ")"
-                 : ", the training extreme (training data assumed mostly normal)");
+                 : ", the training extreme (training data assumed mostly normal)") +
+        (f.feature.full_count.empty() ? "" : ", over full " + std::to_string(f.feature.full_points) + "-point windows");
     const size_t before = scored.size();
     RETURN_IF_ERROR(measure(f.feature.name, f.condition, f.feature.expr, f.train_f1, f.sensitivity, why));
     if (scored.size() > before) scored.back().fit_points = f.fit_points;

@@ -11,11 +11,20 @@
 //   seasonal                 abs(value - (value offset 1d))    (when the training part spans ≥ 2 days)
 //   flatline                 std(value, Wp) < T
 //   increase                 delta(value, Wp) > T              (counters: ECC, Xid, retransmits)
-//   conjunctions             E1 > T1 and E2 > T2 of the best 4 single features (two families, or
+//   conjunctions             E1 > T1 [and guard1] and E2 > T2 [and guard2] of the best 4 single features (two families, or
 //                            one family over two windows), thresholds re-fitted
 // with W from a small grid. Feature values come from the engine (RuleEvaluator::Values).
 //
-// Fitting, on the training chunks only:
+// Full windows (issue 4, review RV-A8): a feature over point windows (residual, mad-band, zscore,
+// flatline, level-shift, increase) is fitted only on the training points where all of its windows
+// are full — as the engine's `count` says: W values in a W-point window, so the first W − 1 points
+// of a series and every window holding a missing point are left out — and its rule carries the
+// same predicate (`std(value, 60p) < T and count(value, 60p) >= 60`, RuleFeature::FullGuard), so
+// the rule as run never fires on a partial window (a cold engine start, a new series, the points
+// after a gap) and what was fitted is what runs. Before, a warm-up value (the std of a series'
+// first 2 points, a MAD of 1 point) could set an unlabeled threshold at the training extreme.
+//
+// Fitting, on the training chunks only (full windows only, above):
 //   labeled:   T = the cut with the best objective F1 there, among training-score quantiles and
 //              the cuts just short of (up to 32) labeled anomalous points' scores;
 //   unlabeled: T = the largest (value-low/flatline: smallest) training value, plus
@@ -132,6 +141,19 @@ struct RuleFeature {
   // The largest value the expression can take whatever the data (zscore over W points, sample
   // std, x in the window: (W − 1)/√W); a threshold there can never be exceeded.
   double bound = INFINITY;
+  // The count whose value says all of the feature's point windows are full, and the count they
+  // need: the rule fires only where `full_count >= full_points`, and the fit sees only those
+  // points. Empty `full_count`: no point window (value levels, jump's lag, the seasonal offset),
+  // nothing to guard. Residual and MAD band: `count(lag(value, 1), Wp)` (their median and MAD run
+  // over the lagged values, full one point later than a window over `value`). Level shift over s
+  // points: its two windows, `value` and `lag(value, s)` over s points each, together cover exactly
+  // the last 2s points, so both are full iff `count(value, 2sp) >= 2s`.
+  std::string full_count = {};
+  int full_points = 0;
+  // `full_count >= full_points`; empty when the feature has no point window.
+  std::string FullGuard() const {
+    return full_count.empty() ? std::string() : full_count + " >= " + std::to_string(full_points);
+  }
 };
 
 // The features Propose searches for `data` (every family above; the MAD-band ε from the training

@@ -1,0 +1,286 @@
+// The builtin proposer fits windowed features on FULL windows only and its rules say so (issue 4,
+// review RV-A8): a W-point window is partial over a series' first W − 1 points and wherever it
+// holds a missing point; an unlabeled threshold at the training extreme was set there (the std
+// of a series' first 2 points, a MAD over 1 point), and the rule fired at every cold start.
+// Each case below failed on the proposer before (5c0127b): its thresholds came from the warm-up
+// and its rule text had no `count(...) >= W` guard.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "detectors/engine.h"
+#include "rules/compiler.h"
+#include "training/builtin_proposer.h"
+#include "training/engine_evaluator.h"
+
+namespace vigil {
+namespace {
+
+// 100 + a period-11 pattern in [-amp, amp] (integers for amp 5), one point a minute; unlabeled
+// unless `labeled`.
+TimeSeries Pattern(int n, double amp, bool labeled) {
+  TimeSeries ts;
+  ts.name = "fw";
+  ts.labels = {{"kpi", "fw"}};
+  for (int i = 0; i < n; ++i) {
+    ts.timestamps_ms.push_back(int64_t{i} * 60'000);
+    ts.values.push_back(100 + amp * (((i * 37) % 11) - 5) / 5.0);
+    if (labeled) ts.anomaly_labels.push_back(0);
+  }
+  return ts;
+}
+
+TrainingData Target(const TimeSeries& all, size_t cut, bool labeled) {
+  TrainingData data;
+  data.target = "fw";
+  data.selector = "*{kpi=\"fw\"}";
+  data.labeled = labeled;
+  data.train.push_back(all.SliceIndex(0, cut));
+  data.validation.push_back(all.SliceIndex(cut, all.size()));
+  return data;
+}
+
+// The block `rule NAME { ... }` of `text`, or "" when absent.
+std::string RuleBlock(const std::string& text, const std::string& name) {
+  const size_t at = text.find("rule " + name + " {\n");
+  if (at == std::string::npos) return "";
+  return text.substr(at, text.find("\n}\n", at) + 3 - at);
+}
+
+// The threshold written after `expr < ` / `expr > ` in `text` (NaN when absent).
+double ThresholdAfter(const std::string& text, const std::string& expr_and_op) {
+  const size_t at = text.find(expr_and_op);
+  if (at == std::string::npos) return NAN;
+  return std::strtod(text.c_str() + at + expr_and_op.size(), nullptr);
+}
+
+// Every windowed feature expression in a `when` line of `text` (windows 10 and 60, the defaults) is
+// followed there by the guard that its windows are full. Written out here rather than read from
+// RuleFeature, so the table is checked, not repeated.
+void CheckEveryWindowGuarded(const std::string& text) {
+  std::vector<std::pair<std::string, std::string>> guards = {
+      {"abs(mean(value, 5p) - mean(lag(value, 5), 5p)) > ", "count(value, 10p) >= 10"},
+      {"delta(value, 5p) > ", "count(value, 5p) >= 5"}};
+  for (const std::string w : {"10", "60"}) {
+    const std::string lagged = "count(lag(value, 1), " + w + "p) >= " + w, plain = "count(value, " + w + "p) >= " + w;
+    guards.push_back({"abs(value - median(lag(value, 1), " + w + "p))", lagged});  // residual, MAD band
+    guards.push_back({"abs(zscore(value, " + w + "p)) > ", plain});
+    guards.push_back({"std(value, " + w + "p) < ", plain});
+  }
+  for (size_t at = text.find("  when "); at != std::string::npos; at = text.find("\n  when ", at + 1)) {
+    const size_t from = text.find("when ", at);
+    const std::string line = text.substr(from, text.find('\n', from) - from);
+    INFO(line);
+    for (const auto& [expr, guard] : guards) {
+      const size_t e = line.find(expr);
+      if (e != std::string::npos) CHECK(line.find(" and " + guard) != std::string::npos);
+    }
+  }
+}
+
+// The engine's values of `expr` over the training part, with the first `skip` points and every
+// point whose last `span` points include a missing value set to NaN: the full windows by index.
+std::vector<std::vector<double>> FullByIndex(EngineEvaluator& evaluator, const std::string& expr, size_t skip,
+                                             size_t span) {
+  Result<std::vector<std::vector<double>>> v = evaluator.Values(expr, Split::kTrain);
+  REQUIRE(v.ok());
+  std::vector<std::vector<double>> out = *v;
+  const std::vector<double>& raw = evaluator.data().train[0].values;
+  for (size_t j = 0; j < out[0].size(); ++j) {
+    bool full = j >= skip;
+    for (size_t k = j + 1 - std::min(j + 1, span); k <= j && full; ++k) full = std::isfinite(raw[k]);
+    if (!full) out[0][j] = NAN;
+  }
+  return out;
+}
+
+double MinFinite(const std::vector<double>& v) {
+  double m = INFINITY;
+  for (double x : v) {
+    if (std::isfinite(x)) m = std::min(m, x);
+  }
+  return m;
+}
+
+double MaxFinite(const std::vector<double>& v) {
+  double m = -INFINITY;
+  for (double x : v) {
+    if (std::isfinite(x)) m = std::max(m, x);
+  }
+  return m;
+}
+
+// Proposes for unlabeled `data`, every quiet rule kept (max_rules 20); returns the kept set.
+std::string KeptUnlabeled(const TrainingData& data, EngineEvaluator& evaluator) {
+  BuiltinProposerOptions bo;
+  bo.max_rules = 20;
+  Result<std::vector<RuleCandidate>> c = BuiltinProposer(bo).Propose(data, evaluator, {});
+  REQUIRE(c.ok());
+  REQUIRE_FALSE(c->empty());
+  return c->front().text;
+}
+
+// Training part: the pattern (amplitude 5) whose first three points are nearly constant; its full
+// 10-point windows never are. Tail: amplitude 10, so no flatline rule fires there.
+TimeSeries FlatStart() {
+  TimeSeries all = Pattern(1200, 5, false);
+  all.values[0] = 100;
+  all.values[1] = 100.001;
+  all.values[2] = 100.002;
+  for (size_t i = 900; i < all.size(); ++i) all.values[i] = 100 + 2 * (all.values[i] - 100);
+  return all;
+}
+
+TEST_CASE("full windows, unlabeled flatline: the threshold is the smallest std over full windows") {
+  const TimeSeries all = FlatStart();
+  TrainingData data = Target(all, 900, false);
+  EngineEvaluator evaluator(data, Objective::kPointAdjusted, 7);
+  const std::string kept = KeptUnlabeled(data, evaluator);
+  INFO(kept);
+  const std::string rule = RuleBlock(kept, "flatline_10");
+  REQUIRE_FALSE(rule.empty());
+  CHECK(rule.find("when std(value, 10p) < ") != std::string::npos);
+  CHECK(rule.find(" and count(value, 10p) >= 10\n") != std::string::npos);
+  const double t = ThresholdAfter(rule, "std(value, 10p) < ");
+  const auto full = FullByIndex(evaluator, "std(value, 10p)", 9, 10);
+  const double expected = MinFinite(full[0]);
+  CHECK(expected > 1);  // the pattern's 10-point std is about 3
+  CHECK(t == doctest::Approx(expected));
+  // The warm-up is what set the old threshold: the std of the first two points, 0.0007.
+  Result<std::vector<std::vector<double>>> all_std = evaluator.Values("std(value, 10p)", Split::kTrain);
+  REQUIRE(all_std.ok());
+  CHECK(MinFinite((*all_std)[0]) < 0.001);
+  CheckEveryWindowGuarded(kept);
+}
+
+TEST_CASE("full windows: the guarded flatline rule stays silent over a cold start's first W - 1 points") {
+  const TimeSeries all = FlatStart();
+  TrainingData data = Target(all, 900, false);
+  EngineEvaluator evaluator(data, Objective::kPointAdjusted, 7);
+  const std::string rule = RuleBlock(KeptUnlabeled(data, evaluator), "flatline_10");
+  INFO(rule);
+  REQUIRE_FALSE(rule.empty());
+  // A new series (a cold engine start): two equal points, then the pattern; frozen at 300..339.
+  TimeSeries probe = Pattern(400, 5, false);
+  probe.values[0] = probe.values[1] = 100;
+  for (size_t i = 300; i < 340; ++i) probe.values[i] = 100;
+  auto flags_of = [&](const std::string& text) {
+    Result<CompiledRules> rules = CompileRules(text, "fw.rules");
+    REQUIRE(rules.ok());
+    Result<BatchResult> r = EvaluateBatch(*rules, std::vector<TimeSeries>{probe});
+    REQUIRE(r.ok());
+    return r->flags[0];
+  };
+  const std::vector<uint8_t> guarded = flags_of(rule);
+  for (size_t i = 0; i < 9; ++i) CHECK(guarded[i] == 0);
+  for (size_t i = 309; i < 340; ++i) CHECK(guarded[i] == 1);  // a full frozen window still fires
+  // The same threshold without the guard fires on the partial window at point 1 (std 0).
+  std::string unguarded = rule;
+  const std::string guard = " and count(value, 10p) >= 10";
+  REQUIRE(unguarded.find(guard) != std::string::npos);
+  unguarded.erase(unguarded.find(guard), guard.size());
+  CHECK(flags_of(unguarded)[1] == 1);
+}
+
+TEST_CASE("full windows, unlabeled MAD band: a warm-up MAD of one point does not set the threshold") {
+  // No spike at all; at point 1 the band divides |99 − 95| by a MAD of 0 + ε (0.01): 400.
+  const TimeSeries all = Pattern(1200, 5, false);
+  TrainingData data = Target(all, 900, false);
+  EngineEvaluator evaluator(data, Objective::kPointAdjusted, 7);
+  const std::string kept = KeptUnlabeled(data, evaluator);
+  INFO(kept);
+  const std::string rule = RuleBlock(kept, "mad_band_10");
+  REQUIRE_FALSE(rule.empty());
+  const std::string expr = "abs(value - median(lag(value, 1), 10p)) / (mad(lag(value, 1), 10p) + 0.01)";
+  CHECK(rule.find(expr + " > ") != std::string::npos);
+  CHECK(rule.find(" and count(lag(value, 1), 10p) >= 10\n") != std::string::npos);
+  // Full: the median and MAD run over lag(value, 1), so over the points before the current one.
+  const auto full = FullByIndex(evaluator, expr, 10, 11);
+  const double expected = MaxFinite(full[0]);
+  CHECK(expected < 10);
+  CHECK(ThresholdAfter(rule, expr + " > ") == doctest::Approx(expected));
+  Result<std::vector<std::vector<double>>> raw = evaluator.Values(expr, Split::kTrain);
+  REQUIRE(raw.ok());
+  CHECK(MaxFinite((*raw)[0]) > 100);  // what the old fit took
+  // The z-score likewise: its full-window maximum, not a warm-up one.
+  const std::string zrule = RuleBlock(kept, "zscore_60");
+  if (!zrule.empty()) {
+    INFO(zrule);
+    CHECK(zrule.find(" and count(value, 60p) >= 60\n") != std::string::npos);
+    const auto zfull = FullByIndex(evaluator, "abs(zscore(value, 60p))", 59, 60);
+    CHECK(ThresholdAfter(zrule, "abs(zscore(value, 60p)) > ") == doctest::Approx(MaxFinite(zfull[0])));
+  }
+  CheckEveryWindowGuarded(kept);
+}
+
+TEST_CASE("full windows: a window holding a missing point is not full") {
+  // A gap at 500, then nine nearly equal points: the windows over the gap have a tiny std.
+  TimeSeries all = Pattern(1200, 5, false);
+  all.values[500] = NAN;
+  for (size_t i = 501; i < 510; ++i) all.values[i] = 100 + 0.001 * static_cast<double>(i - 501);
+  all.values[510] = 105;  // (the pattern's value there is 100: the first full window would be flat)
+  for (size_t i = 900; i < all.size(); ++i) all.values[i] = 100 + 2 * (all.values[i] - 100);
+  TrainingData data = Target(all, 900, false);
+  EngineEvaluator evaluator(data, Objective::kPointAdjusted, 7);
+  const std::string kept = KeptUnlabeled(data, evaluator);
+  INFO(kept);
+  const std::string rule = RuleBlock(kept, "flatline_10");
+  REQUIRE_FALSE(rule.empty());
+  const auto full = FullByIndex(evaluator, "std(value, 10p)", 9, 10);
+  const double expected = MinFinite(full[0]);  // the window 501..510: nine nearly equal points and 105
+  Result<std::vector<std::vector<double>>> raw = evaluator.Values("std(value, 10p)", Split::kTrain);
+  REQUIRE(raw.ok());
+  CHECK((*raw)[0][509] < 0.01);  // nine points in a ten-point window: not full
+  CHECK(expected > 1);
+  CHECK(ThresholdAfter(rule, "std(value, 10p) < ") == doctest::Approx(expected));
+  CHECK(rule.find(" and count(value, 10p) >= 10\n") != std::string::npos);
+}
+
+TEST_CASE("full windows, labeled: the fit ignores warm-up points too") {
+  // Frozen segments (labeled) on the pattern; the first two points are nearly equal and normal.
+  TimeSeries all = Pattern(2400, 5, true);
+  all.values[0] = 100;
+  all.values[1] = 100.001;
+  for (int start : {300, 900, 1500, 1950, 2200}) {
+    for (int i = start; i < start + 40; ++i) {
+      all.values[static_cast<size_t>(i)] = 100;
+      all.anomaly_labels[static_cast<size_t>(i)] = 1;
+    }
+  }
+  TrainingData data = Target(all, 1800, true);
+  EngineEvaluator evaluator(data, Objective::kPointAdjusted, 7);
+  ProposeOptions po;
+  po.top_k = 100;  // every single rule as a candidate
+  Result<std::vector<RuleCandidate>> c = BuiltinProposer().Propose(data, evaluator, po);
+  REQUIRE(c.ok());
+  std::string rule;
+  for (const RuleCandidate& cand : *c) {
+    CheckEveryWindowGuarded(cand.text);
+    if (rule.empty()) rule = RuleBlock(cand.text, "flatline_10");
+  }
+  INFO(rule);
+  REQUIRE_FALSE(rule.empty());
+  Result<std::vector<std::vector<double>>> raw = evaluator.Values("std(value, 10p)", Split::kTrain);
+  REQUIRE(raw.ok());
+  const auto full = FullByIndex(evaluator, "std(value, 10p)", 9, 10);
+  Result<LabeledThreshold> on_full = FitLabeledThreshold(full, data.train, true, Objective::kPointAdjusted, 7);
+  Result<LabeledThreshold> on_all = FitLabeledThreshold(*raw, data.train, true, Objective::kPointAdjusted, 7);
+  REQUIRE(on_full.ok());
+  REQUIRE(on_all.ok());
+  CAPTURE(on_full->threshold);
+  CAPTURE(on_all->threshold);
+  // The warm-up's std 0.0007 is a normal point below most cuts: the fit on every point keeps
+  // under it; the fit on full windows does not see it.
+  CHECK(on_all->threshold < 0.001);
+  CHECK(on_full->threshold > 0.1);
+  CHECK(ThresholdAfter(rule, "std(value, 10p) < ") == doctest::Approx(on_full->threshold));
+  CHECK(rule.find("when std(value, 10p) < " + ThresholdNumber(on_full->threshold, full, true) +
+                  " and count(value, 10p) >= 10\n") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace vigil
