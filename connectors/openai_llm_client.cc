@@ -463,12 +463,24 @@ Result<ChatResponse> OpenAiLlmClient::SendOnce(const ChatRequest& request, bool 
   }
   const HttpResponse& res = *sent;
   attempt.http_status = res.status;
+  // A 2xx body that is no chat completion (a web page from a proxy or the wrong port, a JSON
+  // without choices): the error names the endpoint and, when it is not JSON, how the body starts.
+  auto parse = [&](const std::string& text) -> Result<ChatResponse> {
+    Result<ChatResponse> r = ParseChatCompletion(text);
+    if (r.ok()) return r;
+    const std::string at = "LLM endpoint " + endpoint_ + " answered HTTP " + std::to_string(res.status);
+    if (ParseJson(text).ok()) return r.status().WithContext(at);
+    std::string start = Truncate(text, 160);
+    RedactInPlace(start, options_.api_key);
+    return InvalidArgumentError(at + " with a body that is not JSON (is llm_url an OpenAI-compatible API?): " +
+                                r.status().message() + "; the body starts `" + start + "`");
+  };
   if (res.ok()) {
-    if (!request.stream) return ParseChatCompletion(res.body);
+    if (!request.stream) return parse(res.body);
     parser.Finish();
     RETURN_IF_ERROR(stream_error);
     if (!saw_event && res.Header("content-type").find("event-stream") == std::string::npos) {
-      return ParseChatCompletion(raw);
+      return parse(raw);
     }
     auto assembled = assembler.Finish();
     if (!assembled.ok()) attempt.retryable = true;  // truncated stream

@@ -263,6 +263,17 @@ TEST_CASE("malformed JSON body and bodies without choices are InvalidArgument, n
   auto r3 = client->Chat(Ask("x"));
   CHECK(r3.status().message().find("model overloaded") != std::string::npos);
   CHECK(srv.received().size() == 3);  // one request each
+  // A web page with status 200 (a proxy, the wrong port): the endpoint and the page's start are
+  // named; before, only "LLM response body: line 1, column 1: parse error ... last read: '<'".
+  srv.Push({200, "<html><body>Welcome to nginx!</body></html>"});
+  auto r4 = client->Chat(Ask("x"));
+  CHECK(r4.status().code() == StatusCode::kInvalidArgument);
+  INFO(r4.status().message());
+  CHECK(r4.status().message().find("LLM endpoint " + client->endpoint() +
+                                   " answered HTTP 200 with a body that is not JSON") != std::string::npos);
+  CHECK(r4.status().message().find("the body starts `<html><body>Welcome to nginx!") != std::string::npos);
+  CHECK(r2.status().message().find("LLM endpoint " + client->endpoint() + " answered HTTP 200") !=
+        std::string::npos);
 }
 
 std::vector<std::string> StreamedToolCall(bool truncated) {
