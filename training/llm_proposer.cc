@@ -95,6 +95,11 @@ Result<std::vector<RuleCandidate>> LlmProposer::Propose(const TrainingData& data
     RuleCandidate c;
     c.text = base_ ? AggregateFileHeader(base_name_) + k->text : k->text;
     c.rationale = k->rationale;
+    // A loop cut short (LLM budget spent, endpoint gone, the call cap) is said where the rules
+    // are read: the rule file's `# why:` and training.json.
+    if (!last_run_.stopped_early.ok()) {
+      c.rationale += " [the rule agents stopped early: " + last_run_.stopped_early.message() + "]";
+    }
     c.train = scores[{k->text, Split::kTrain}];
     c.validation = scores[{k->text, Split::kValidation}];
     out.push_back(std::move(c));

@@ -142,6 +142,23 @@ TEST_CASE("llm proposer: the trainer's selector reaches the prompts") {
             "Every rule must use `select step_time_ms{job=\"llama70b\"}`") != std::string::npos);
 }
 
+TEST_CASE("llm proposer: a budget spent part-way keeps what was kept and says so in the rationale") {
+  TrainingData data = Data();
+  LocalEvaluator evaluator(data, Objective::kPoint);
+  auto llm = Scripted({Answer(kGood, "spikes over the median")});
+  llm->PushError(ResourceExhaustedError("LLM token budget spent: used 5500 of 5000 tokens (llm_token_budget)"));
+  LlmProposer proposer(llm.get());
+  auto r = proposer.Propose(data, evaluator, {});
+  REQUIRE(r.ok());
+  REQUIRE(r->size() == 1);
+  CHECK((*r)[0].text == kGood);
+  // The rationale goes into the rule file's `# why:` and training.json: before, it read only
+  // "spikes over the median", as if the loop had run to its end.
+  INFO((*r)[0].rationale);
+  CHECK((*r)[0].rationale.rfind("spikes over the median", 0) == 0);
+  CHECK((*r)[0].rationale.find("[the rule agents stopped early: round 1 chunk 2/2: LLM token budget spent") != std::string::npos);
+}
+
 TEST_CASE("llm proposer: errors") {
   TrainingData data = Data();
   LocalEvaluator evaluator(data, Objective::kPoint);
