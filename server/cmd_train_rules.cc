@@ -273,10 +273,9 @@ int Run(const TrainFlags& f, const Config& base_config) {
                 static_cast<long long>(u.prompt_tokens), static_cast<long long>(u.completion_tokens));
   }
   if (failed > 0) {  // a partial run is not a success: automation must see it (exit 1)
-    std::fprintf(stderr,
-                 "train-rules: %zu of %zu targets failed (above; their errors are in training.json); the "
-                 "others' rule files are written\n",
-                 failed, run->targets.size());
+    std::fprintf(stderr, "train-rules: %zu of %zu targets failed (above; their errors are in training.json)%s\n",
+                 failed, run->targets.size(),
+                 failed < run->targets.size() ? "; the others' rule files are written" : "");
   }
   return failed > 0 ? 1 : 0;
 }
