@@ -83,6 +83,17 @@ Result<std::vector<RuleCandidate>> LlmProposer::Propose(const TrainingData& data
 
   ASSIGN_OR_RETURN(last_run_, RunRuleAgents(*llm_, input, score, agent_options));
   if (last_run_.kept.empty() && !last_run_.stopped_early.ok()) return last_run_.stopped_early;
+  const RuleAgentsStats& st = last_run_.stats;
+  if (last_run_.kept.empty() && st.proposals > 0 && st.dropped == st.proposals) {
+    // Not "nothing improved the objective": the model never wrote a rule the engine could run.
+    std::string last;
+    for (const std::string& line : st.log) {
+      if (line.find("dropped") != std::string::npos) last = line;
+    }
+    return FailedPreconditionError("llm proposer: none of the model's " + std::to_string(st.proposals) +
+                                   " proposals compiled and ran after up to " +
+                                   std::to_string(options_.max_repair_attempts) + " repair(s) each; last: " + last);
+  }
 
   std::vector<const KeptRuleSet*> order;
   for (auto it = last_run_.kept.rbegin(); it != last_run_.kept.rend(); ++it) order.push_back(&*it);

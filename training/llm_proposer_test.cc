@@ -159,6 +159,25 @@ TEST_CASE("llm proposer: a budget spent part-way keeps what was kept and says so
   CHECK((*r)[0].rationale.find("[the rule agents stopped early: round 1 chunk 2/2: LLM token budget spent") != std::string::npos);
 }
 
+TEST_CASE("llm proposer: a model whose rules never compile fails the target, quoting the compiler") {
+  TrainingData data = Data();
+  LocalEvaluator evaluator(data, Objective::kPoint);
+  auto llm = Scripted({Answer(kTypo, "a"), Answer(kTypo, "b"), Answer(kTypo, "c"), Answer(kTypo, "d")});
+  RuleAgentOptions options;
+  options.max_repair_attempts = 1;  // two chunks x (proposal + one repair) = the four answers
+  LlmProposer proposer(llm.get(), options);
+  auto r = proposer.Propose(data, evaluator, {});
+  // Before: an empty candidate list, so the trainer wrote "no candidate improved the validation
+  // objective" and train-rules exited 0, as if the data were to blame.
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == StatusCode::kFailedPrecondition);
+  INFO(r.status().message());
+  CHECK(r.status().message().find("none of the model's 2 proposals compiled and ran after up to 1 repair(s)") !=
+        std::string::npos);
+  CHECK(r.status().message().find("did you mean `mean`?") != std::string::npos);
+  CHECK(llm->requests().size() == 4);
+}
+
 TEST_CASE("llm proposer: errors") {
   TrainingData data = Data();
   LocalEvaluator evaluator(data, Objective::kPoint);
