@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -629,13 +630,27 @@ Result<ChatResponse> OpenAiLlmClient::Chat(const ChatRequest& request) {
 
 Result<std::unique_ptr<LlmClient>> MakeLlmClient(const Config& config) {
   if (config.GetString("llm_url").empty()) return std::unique_ptr<LlmClient>();
+  // Ranges the type check does not know: a budget that silently meant "unlimited" (negative, NaN)
+  // or a retry count silently clamped would not do what the user asked for.
+  auto refuse = [&](std::string_view name, const std::string& accepted) {
+    return InvalidArgumentError("invalid value `" + config.GetString(name) + "` for " + std::string(name) +
+                                " (from " + config.SourceOf(name) + "): expected " + accepted);
+  };
+  if (config.GetInt("llm_token_budget") < 0) return refuse("llm_token_budget", "a whole number >= 0 (0 = unlimited)");
+  if (!(config.GetDouble("llm_cost_budget") >= 0)) return refuse("llm_cost_budget", "a number >= 0 (0 = unlimited)");
+  for (std::string_view price : {"llm_price_input", "llm_price_output"}) {
+    const double v = config.GetDouble(price);
+    if (!(v >= 0) || !std::isfinite(v)) return refuse(price, "a finite number >= 0");
+  }
+  const int64_t retries = config.GetInt("llm_max_retries");
+  if (retries < 0 || retries > 20) return refuse("llm_max_retries", "a whole number from 0 to 20");
   OpenAiLlmOptions o;
   o.url = config.GetString("llm_url");
   o.model = config.GetString("llm_model");
   o.api_key = config.GetString("llm_api_key");
   o.api_version = config.GetString("llm_api_version");
   o.timeout_ms = config.GetDurationMs("llm_timeout");
-  o.max_retries = static_cast<int>(std::clamp<int64_t>(config.GetInt("llm_max_retries"), 0, 20));
+  o.max_retries = static_cast<int>(retries);
   o.token_budget = config.GetInt("llm_token_budget");
   o.cost_budget_usd = config.GetDouble("llm_cost_budget");
   o.price_input_per_mtok = config.GetDouble("llm_price_input");

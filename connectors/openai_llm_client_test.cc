@@ -709,6 +709,44 @@ TEST_CASE("MakeLlmClient: none without a URL; built from config otherwise; bad U
 
 // llm_stream (VIGIL_LLM_STREAM / config file / --llm-stream) reaches every caller through the
 // client MakeLlmClient builds: a request that did not ask for a stream is streamed all the same.
+TEST_CASE("MakeLlmClient: budgets, prices and retries out of range are refused naming setting and source") {
+  const std::string dir = (std::filesystem::temp_directory_path() /
+                           ("vigil_llm_ranges_" + std::to_string(::getpid()))).string();
+  // Before, each was taken: a negative or NaN budget meant "unlimited" (the checks are `> 0` and
+  // `cost >= budget`), an infinite price made every call exceed any cost budget, and retries were
+  // clamped to 0..20 without a word.
+  struct Case {
+    const char* name;
+    const char* value;
+    const char* accepted;
+  } cases[] = {{"llm_token_budget", "-1", "a whole number >= 0 (0 = unlimited)"},
+               {"llm_cost_budget", "nan", "a number >= 0 (0 = unlimited)"},
+               {"llm_cost_budget", "-2", "a number >= 0 (0 = unlimited)"},
+               {"llm_price_input", "inf", "a finite number >= 0"},
+               {"llm_price_output", "-0.5", "a finite number >= 0"},
+               {"llm_max_retries", "-1", "a whole number from 0 to 20"},
+               {"llm_max_retries", "1000", "a whole number from 0 to 20"}};
+  for (const Case& c : cases) {
+    Config config = Config::Defaults();
+    REQUIRE(config.Set("llm_url", "http://127.0.0.1:9/v1", "test").ok());
+    REQUIRE(config.Set("data_dir", dir, "test").ok());
+    REQUIRE(config.Set(c.name, c.value, "environment X").ok());
+    auto client = MakeLlmClient(config);
+    INFO(c.name << "=" << c.value);
+    REQUIRE_FALSE(client.ok());
+    CHECK(client.status().code() == StatusCode::kInvalidArgument);
+    CHECK(client.status().message() == std::string("invalid value `") + c.value + "` for " + c.name +
+                                           " (from environment X): expected " + c.accepted);
+  }
+  Config fine = Config::Defaults();
+  REQUIRE(fine.Set("llm_url", "http://127.0.0.1:9/v1", "test").ok());
+  REQUIRE(fine.Set("data_dir", dir, "test").ok());
+  REQUIRE(fine.Set("llm_max_retries", "20", "test").ok());
+  REQUIRE(fine.Set("llm_cost_budget", "0", "test").ok());
+  CHECK(MakeLlmClient(fine).ok());
+  std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("MakeLlmClient: llm_stream streams every request; bad values name the setting and the value") {
   ScriptedOpenAiServer srv;
   Scripted s;
