@@ -219,7 +219,13 @@ Result<Config> Config::Load(const std::map<std::string, std::string>& flags,
   }
   if (!config_path.empty()) {
     auto j = ReadJsonFile(config_path);
-    if (!j.ok()) return j.status().WithContext("config file");
+    if (!j.ok()) {
+      // The parser quotes what it last read, which can be a secret (llm_api_key); line and column
+      // say where without it.
+      std::string m = j.status().message();
+      if (size_t at = m.find("; last read: "); at != std::string::npos) m.erase(at);
+      return Status(j.status().code(), "config file: " + m);
+    }
     if (!j->is_object()) return InvalidArgumentError("config file " + config_path + ": expected a JSON object of setting -> value");
     std::vector<std::string> names;
     for (const auto& o : kOptions) names.emplace_back(o.name);

@@ -84,6 +84,20 @@ TEST_CASE("config file sits between defaults and environment") {
     out << "{not json";
   }
   CHECK(LoadWith({{"config", path}}, {}).status().message().find("line 1") != std::string::npos);
+  // A syntax error inside a secret: the message names line and column, never the text the parser
+  // last read (before: `last read: '"sk-live-123<U+000A>'`, the API key on stderr and in CI logs).
+  for (const char* broken : {"{\"llm_api_key\": \"sk-live-123\n\"}", "{\"llm_api_key\": sk-live-123}",
+                             "{\"llm_api_key\": \"sk-live-123\" \"llm_url\": \"http://h\"}"}) {
+    {
+      std::ofstream out(path);
+      out << broken;
+    }
+    Status st = LoadWith({{"config", path}}, {}).status();
+    INFO(st.message());
+    CHECK(st.code() == StatusCode::kInvalidArgument);
+    CHECK(st.message().find(path + ": line ") != std::string::npos);
+    CHECK(st.message().find("sk-live") == std::string::npos);
+  }
   std::remove(path.c_str());
   CHECK(LoadWith({{"config", "/nonexistent/v.json"}}, {}).status().code() == StatusCode::kNotFound);
 }
