@@ -77,10 +77,10 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
                                           "residual-or-spe", "pca-spe-residual", "residual-or-spe-residual",
                                           "cad-ose",         "cad-ose-nabrange", "cad-ose-grow",
                                           "cad-ose-wide",    "knn-cad",          "rules-refit",
-                                          "rules-group"};
+                                          "rules-group",     "rules-vote-only"};
   // Builds one named detector (not "-likelihood"); null for an unknown name.
   auto build = [&](const std::string& name) -> std::unique_ptr<BenchDetector> {
-    if (name == "rules" || name == "rules-refit" || name == "rules-group") {
+    if (name == "rules" || name == "rules-refit" || name == "rules-group" || name == "rules-vote-only") {
       TrainerOptions t;
       t.mode = TrainMode::kOneForOne;  // SMD: one target per dimension, flags OR-ed per machine
       t.objective = Objective::kDelayPointAdjusted;
@@ -89,11 +89,16 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
         return std::make_unique<RulesRefitDetector>(std::make_unique<BuiltinProposer>(options.builtin), t,
                                                     options.rules_min_votes);
       }
-      // rules-group: the vote OR a per-machine group rule (training/group_family.h; evals/README.md).
+      // rules (and rules-group): on units of several members the vote OR the unit's group rule
+      // (training/group_family.h), adopted for `rules` by evals/README.md's pre-registered rule after
+      // its one SMD run; one-member units are unchanged. rules-vote-only: the vote alone (`rules` before).
       std::optional<GroupFamilyOptions> group;
-      if (name == "rules-group") group = GroupFamilyOptions{};
-      return std::make_unique<RulesDetector>(std::make_unique<BuiltinProposer>(options.builtin), t,
-                                             options.rules_min_votes, VoteSelection{}, group);
+      if (name != "rules-vote-only") group = GroupFamilyOptions{};
+      auto d = std::make_unique<RulesDetector>(std::make_unique<BuiltinProposer>(options.builtin), t,
+                                               options.rules_min_votes, VoteSelection{}, group);
+      if (name == "rules") d->SetName("rules-builtin");
+      if (name == "rules-vote-only") d->SetName("rules-vote-only");
+      return d;
     } else if (name == "rules-llm") {  // the Argos agents; needs options.llm (checked below)
       TrainerOptions t;
       t.mode = TrainMode::kOneForOne;

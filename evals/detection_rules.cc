@@ -205,6 +205,7 @@ std::vector<uint8_t> StitchSegments(const std::vector<std::vector<uint8_t>>& fla
 }
 
 std::string RulesDetector::name() const {
+  if (!name_.empty()) return name_;
   const std::string p(training_.proposer->name());
   if (!training_.group) return "rules-" + p;
   return p == "builtin" ? "rules-group" : "rules-" + p + "-group";

@@ -58,8 +58,10 @@ class RulesDetector : public BenchDetector {
   RulesDetector(std::unique_ptr<RuleProposer> proposer, TrainerOptions options, int min_votes = 1,
                 VoteSelection vote = {}, std::optional<GroupFamilyOptions> group = std::nullopt)
       : training_(std::move(proposer), std::move(options), min_votes, vote, std::move(group)) {}
-  // "rules-<proposer>"; with a group rule "rules-group" (builtin) or "rules-<proposer>-group".
+  // "rules-<proposer>"; with a group rule "rules-group" (builtin) or "rules-<proposer>-group";
+  // SetName overrides it (`vigil eval detect --detectors rules` keeps "rules-builtin").
   std::string name() const override;
+  void SetName(std::string name) { name_ = std::move(name); }
   Result<std::vector<std::vector<uint8_t>>> Run(const std::vector<EvalUnit>& units) override;
   Json Details() const override { return details_; }
   // Since the start of the last Run (also when it failed part-way).
@@ -75,6 +77,7 @@ class RulesDetector : public BenchDetector {
   RulesTraining training_;
   Json details_;
   std::string rules_;
+  std::string name_;  // "" = the default above
 };
 
 // RulesRefitDetector ("rules-refit"): rules that keep learning after the training part, for

@@ -4,7 +4,11 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <unistd.h>
+
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <random>
 
 #include "evals/detection_command.h"
@@ -540,13 +544,43 @@ TEST_CASE("rules-group: the vote OR the group rule; a one-member unit is plain r
   CHECK_FALSE(s2["per_series"][0].contains("group_rule"));
 }
 
-TEST_CASE("eval detect: rules-group is a known detector") {
+TEST_CASE("eval detect: rules is the vote OR the group rule (adopted), rules-vote-only the vote alone") {
   DetectCommandOptions o;
   o.dataset = "smd";
   o.detectors = {"rules-grup"};
   const std::string m = RunDetectCommand(o).status().message();
   INFO(m);
   CHECK(m.find("did you mean `rules-group`?") != std::string::npos);
+  // An SMD-format folder: one machine of 12 dimensions; train/ 2 000 rows, test/ 1 000 rows with
+  // labels; the same data as "rules-group: the vote OR the group rule ..." (deviation at test row 400).
+  const std::string dir = "/tmp/vigil_rules_group_cmd_" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir + "/train");
+  std::filesystem::create_directories(dir + "/test");
+  std::filesystem::create_directories(dir + "/test_label");
+  const EvalUnit unit = GroupUnit(12);
+  std::ofstream train(dir + "/train/machine-9-1.txt"), test(dir + "/test/machine-9-1.txt"),
+      label(dir + "/test_label/machine-9-1.txt");
+  for (size_t i = 0; i < 3000; ++i) {
+    std::ostream& out = i < 2000 ? static_cast<std::ostream&>(train) : test;
+    for (size_t d = 0; d < unit.members.size(); ++d) out << (d ? "," : "") << unit.members[d].values[i];
+    out << "\n";
+    if (i >= 2000) label << (i == 2400 ? 1 : 0) << "\n";
+  }
+  train.close(), test.close(), label.close();
+  o.detectors = {"rules", "rules-group", "rules-vote-only"};
+  o.data_path = dir;
+  o.out_dir = dir + "/out";
+  o.plots = false;
+  Result<DetectionReport> r = RunDetectCommand(o);
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  REQUIRE(r->results.size() == 3);
+  CHECK(r->results[0].name == "rules-builtin");
+  CHECK(r->results[1].name == "rules-group");
+  CHECK(r->results[2].name == "rules-vote-only");
+  CHECK(r->results[0].details["per_series"][0].contains("group_rule"));
+  CHECK(r->results[0].details["per_series"] == r->results[1].details["per_series"]);
+  CHECK_FALSE(r->results[2].details["per_series"][0].contains("group_rule"));
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

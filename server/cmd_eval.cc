@@ -42,10 +42,12 @@ CommandRunner SetupEval(CLI::App& sub) {
                      "dataset folder (default ../shared/datasets/<dataset>, kpi: .../kpi/train)");
   detect->add_option("--out", opts->out_dir, "report folder (default eval-out/detect-<dataset>)");
   detect->add_option("--detectors", *detectors,
-                     "comma-separated: rules, mad-band, iforest, rules-llm (the llm proposer; needs an LLM "
+                     "comma-separated: rules (per-series rules; on multi-member units such as SMD machines "
+                     "a count vote OR one group rule summing clipped residuals over the members), mad-band, "
+                     "iforest, rules-llm (the llm proposer; needs an LLM "
                      "endpoint), rules-refit (unlabeled data: re-trained on every point before each "
-                     "checkpoint 2^k x the training part), rules-group (multi-member units: the vote OR one group rule "
-                     "per machine summing clipped residuals over its dimensions), rules-aggregate (labeled data; base = "
+                     "checkpoint 2^k x the training part), rules-group (= rules, under its own name), "
+                     "rules-vote-only (rules without the group rule: the vote alone), rules-aggregate (labeled data; base = "
                      "mad-band), residual-sum, pca-spe, pca-spe-residual, residual-or-spe, "
                      "residual-or-spe-residual (multi-dimension units such as SMD machines), cad-ose, "
                      "cad-ose-grow, cad-ose-wide, cad-ose-nabrange (reads each file's whole range: "
