@@ -114,15 +114,31 @@ double MaxFinite(const std::vector<double>& v) {
   return m;
 }
 
-// Proposes for unlabeled `data`, every quiet rule kept (max_rules 20); returns the kept set.
-std::string KeptUnlabeled(const TrainingData& data, EngineEvaluator& evaluator) {
-  BuiltinProposerOptions bo;
-  bo.max_rules = 20;
-  Result<std::vector<RuleCandidate>> c = BuiltinProposer(bo).Propose(data, evaluator, {});
-  REQUIRE(c.ok());
-  REQUIRE_FALSE(c->empty());
-  return c->front().text;
-}
+// An unlabeled target: `all` cut at 900 (its last 300 points the validation tail), proposed with
+// every quiet rule kept (max_rules 20). Not copyable: the evaluator refers to `data`.
+struct Unlabeled {
+  TrainingData data;
+  EngineEvaluator evaluator;
+  std::string kept;  // candidate 0: the kept set
+  explicit Unlabeled(const TimeSeries& all)
+      : data(Target(all, 900, false)), evaluator(data, Objective::kPointAdjusted, 7) {
+    BuiltinProposerOptions bo;
+    bo.max_rules = 20;
+    Result<std::vector<RuleCandidate>> c = BuiltinProposer(bo).Propose(data, evaluator, {});
+    REQUIRE(c.ok());
+    REQUIRE_FALSE(c->empty());
+    kept = c->front().text;
+  }
+  Unlabeled(const Unlabeled&) = delete;
+  Unlabeled& operator=(const Unlabeled&) = delete;
+  // The kept rule `name`; fails the test when it was not kept.
+  std::string Rule(const std::string& name) const {
+    INFO(kept);
+    const std::string rule = RuleBlock(kept, name);
+    REQUIRE_FALSE(rule.empty());
+    return rule;
+  }
+};
 
 // Training part: the pattern (amplitude 5) whose first three points are nearly constant; its full
 // 10-point windows never are. Tail: amplitude 10, so no flatline rule fires there.
@@ -136,34 +152,26 @@ TimeSeries FlatStart() {
 }
 
 TEST_CASE("full windows, unlabeled flatline: the threshold is the smallest std over full windows") {
-  const TimeSeries all = FlatStart();
-  TrainingData data = Target(all, 900, false);
-  EngineEvaluator evaluator(data, Objective::kPointAdjusted, 7);
-  const std::string kept = KeptUnlabeled(data, evaluator);
-  INFO(kept);
-  const std::string rule = RuleBlock(kept, "flatline_10");
-  REQUIRE_FALSE(rule.empty());
+  Unlabeled u(FlatStart());
+  const std::string rule = u.Rule("flatline_10");
+  INFO(rule);
   CHECK(rule.find("when std(value, 10p) < ") != std::string::npos);
   CHECK(rule.find(" and count(value, 10p) >= 10\n") != std::string::npos);
   const double t = ThresholdAfter(rule, "std(value, 10p) < ");
-  const auto full = FullByIndex(evaluator, "std(value, 10p)", 9, 10);
+  const auto full = FullByIndex(u.evaluator, "std(value, 10p)", 9, 10);
   const double expected = MinFinite(full[0]);
   CHECK(expected > 1);  // the pattern's 10-point std is about 3
   CHECK(t == doctest::Approx(expected));
   // The warm-up is what set the old threshold: the std of the first two points, 0.0007.
-  Result<std::vector<std::vector<double>>> all_std = evaluator.Values("std(value, 10p)", Split::kTrain);
+  Result<std::vector<std::vector<double>>> all_std = u.evaluator.Values("std(value, 10p)", Split::kTrain);
   REQUIRE(all_std.ok());
   CHECK(MinFinite((*all_std)[0]) < 0.001);
-  CheckEveryWindowGuarded(kept);
+  CheckEveryWindowGuarded(u.kept);
 }
 
 TEST_CASE("full windows: the guarded flatline rule stays silent over a cold start's first W - 1 points") {
-  const TimeSeries all = FlatStart();
-  TrainingData data = Target(all, 900, false);
-  EngineEvaluator evaluator(data, Objective::kPointAdjusted, 7);
-  const std::string rule = RuleBlock(KeptUnlabeled(data, evaluator), "flatline_10");
+  const std::string rule = Unlabeled(FlatStart()).Rule("flatline_10");
   INFO(rule);
-  REQUIRE_FALSE(rule.empty());
   // A new series (a cold engine start): two equal points, then the pattern; frozen at 300..339.
   TimeSeries probe = Pattern(400, 5, false);
   probe.values[0] = probe.values[1] = 100;
@@ -188,33 +196,29 @@ TEST_CASE("full windows: the guarded flatline rule stays silent over a cold star
 
 TEST_CASE("full windows, unlabeled MAD band: a warm-up MAD of one point does not set the threshold") {
   // No spike at all; at point 1 the band divides |99 − 95| by a MAD of 0 + ε (0.01): 400.
-  const TimeSeries all = Pattern(1200, 5, false);
-  TrainingData data = Target(all, 900, false);
-  EngineEvaluator evaluator(data, Objective::kPointAdjusted, 7);
-  const std::string kept = KeptUnlabeled(data, evaluator);
-  INFO(kept);
-  const std::string rule = RuleBlock(kept, "mad_band_10");
-  REQUIRE_FALSE(rule.empty());
+  Unlabeled u(Pattern(1200, 5, false));
+  INFO(u.kept);
+  const std::string rule = u.Rule("mad_band_10");
   const std::string expr = "abs(value - median(lag(value, 1), 10p)) / (mad(lag(value, 1), 10p) + 0.01)";
   CHECK(rule.find(expr + " > ") != std::string::npos);
   CHECK(rule.find(" and count(lag(value, 1), 10p) >= 10\n") != std::string::npos);
   // Full: the median and MAD run over lag(value, 1), so over the points before the current one.
-  const auto full = FullByIndex(evaluator, expr, 10, 11);
+  const auto full = FullByIndex(u.evaluator, expr, 10, 11);
   const double expected = MaxFinite(full[0]);
   CHECK(expected < 10);
   CHECK(ThresholdAfter(rule, expr + " > ") == doctest::Approx(expected));
-  Result<std::vector<std::vector<double>>> raw = evaluator.Values(expr, Split::kTrain);
+  Result<std::vector<std::vector<double>>> raw = u.evaluator.Values(expr, Split::kTrain);
   REQUIRE(raw.ok());
   CHECK(MaxFinite((*raw)[0]) > 100);  // what the old fit took
   // The z-score likewise: its full-window maximum, not a warm-up one.
-  const std::string zrule = RuleBlock(kept, "zscore_60");
+  const std::string zrule = RuleBlock(u.kept, "zscore_60");
   if (!zrule.empty()) {
     INFO(zrule);
     CHECK(zrule.find(" and count(value, 60p) >= 60\n") != std::string::npos);
-    const auto zfull = FullByIndex(evaluator, "abs(zscore(value, 60p))", 59, 60);
+    const auto zfull = FullByIndex(u.evaluator, "abs(zscore(value, 60p))", 59, 60);
     CHECK(ThresholdAfter(zrule, "abs(zscore(value, 60p)) > ") == doctest::Approx(MaxFinite(zfull[0])));
   }
-  CheckEveryWindowGuarded(kept);
+  CheckEveryWindowGuarded(u.kept);
 }
 
 TEST_CASE("full windows: a window holding a missing point is not full") {
@@ -224,15 +228,12 @@ TEST_CASE("full windows: a window holding a missing point is not full") {
   for (size_t i = 501; i < 510; ++i) all.values[i] = 100 + 0.001 * static_cast<double>(i - 501);
   all.values[510] = 105;  // (the pattern's value there is 100: the first full window would be flat)
   for (size_t i = 900; i < all.size(); ++i) all.values[i] = 100 + 2 * (all.values[i] - 100);
-  TrainingData data = Target(all, 900, false);
-  EngineEvaluator evaluator(data, Objective::kPointAdjusted, 7);
-  const std::string kept = KeptUnlabeled(data, evaluator);
-  INFO(kept);
-  const std::string rule = RuleBlock(kept, "flatline_10");
-  REQUIRE_FALSE(rule.empty());
-  const auto full = FullByIndex(evaluator, "std(value, 10p)", 9, 10);
+  Unlabeled u(all);
+  const std::string rule = u.Rule("flatline_10");
+  INFO(rule);
+  const auto full = FullByIndex(u.evaluator, "std(value, 10p)", 9, 10);
   const double expected = MinFinite(full[0]);  // the window 501..510: nine nearly equal points and 105
-  Result<std::vector<std::vector<double>>> raw = evaluator.Values("std(value, 10p)", Split::kTrain);
+  Result<std::vector<std::vector<double>>> raw = u.evaluator.Values("std(value, 10p)", Split::kTrain);
   REQUIRE(raw.ok());
   CHECK((*raw)[0][509] < 0.01);  // nine points in a ten-point window: not full
   CHECK(expected > 1);
