@@ -12,6 +12,7 @@
 
 #include "connectors/http_client.h"
 #include "core/logging.h"
+#include "core/parse.h"
 #include "core/time_util.h"
 
 namespace vigil {
@@ -265,32 +266,34 @@ OpenAiLlmClient::OpenAiLlmClient(OpenAiLlmOptions options)
 
 Result<std::unique_ptr<OpenAiLlmClient>> OpenAiLlmClient::Create(OpenAiLlmOptions options) {
   std::string url = options.url;
+  std::string shown = url;  // for errors: a key pasted into the URL is not printed
+  RedactInPlace(shown, options.api_key);
   auto scheme_end = url.find("://");
   if (url.empty() || scheme_end == std::string::npos ||
       (url.compare(0, scheme_end, "http") != 0 && url.compare(0, scheme_end, "https") != 0) ||
       url.size() == scheme_end + 3 || url[scheme_end + 3] == '/') {
-    return InvalidArgumentError("llm_url: `" + url +
+    return InvalidArgumentError("llm_url: `" + shown +
                                 "` is not an http(s) URL with a host, e.g. http://127.0.0.1:8000/v1");
   }
   // What libcurl would refuse at every call: found here, once, naming it.
   for (size_t i = 0; i < url.size(); ++i) {
     const auto c = static_cast<unsigned char>(url[i]);
     if (c <= 0x20 || c == 0x7f) {
-      return InvalidArgumentError("llm_url: `" + url + "` has a space or control character at position " +
+      return InvalidArgumentError("llm_url: `" + shown + "` has a space or control character at position " +
                                   std::to_string(i + 1) + " (percent-encode it, e.g. %20)");
     }
   }
   {
     const size_t host_start = scheme_end + 3;
-    const std::string authority = url.substr(host_start, url.find_first_of("/?#", host_start) - host_start);
+    std::string authority = url.substr(host_start, url.find_first_of("/?#", host_start) - host_start);
+    if (size_t at = authority.rfind('@'); at != std::string::npos) authority.erase(0, at + 1);  // user:pass@
     const size_t bracket = authority.rfind(']');  // [IPv6]:port
     const size_t colon = authority.find(':', bracket == std::string::npos ? 0 : bracket);
     if (colon != std::string::npos) {
       const std::string port = authority.substr(colon + 1);
-      const bool digits = !port.empty() && port.size() <= 5 &&
-                          std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
-      if (!digits || std::stoi(port) < 1 || std::stoi(port) > 65535) {
-        return InvalidArgumentError("llm_url: `" + url + "`: port `" + port + "` is not a number from 1 to 65535");
+      const std::optional<uint64_t> number = port.empty() || port[0] == '+' ? std::nullopt : ParseUint(port);
+      if (!number || *number < 1 || *number > 65535) {
+        return InvalidArgumentError("llm_url: `" + shown + "`: port `" + port + "` is not a number from 1 to 65535");
       }
     }
   }

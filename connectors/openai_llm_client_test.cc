@@ -508,7 +508,15 @@ TEST_CASE("URL forms and bad URLs") {
     CHECK(r.status().code() == StatusCode::kInvalidArgument);
     CHECK(r.status().message().find(b.why) != std::string::npos);
   }
-  for (const char* good : {"http://[::1]:8000/v1", "http://127.0.0.1:65535", "https://h/v1?api-version=x%20y"}) {
+  // The key pasted into the URL is not printed in the refusal.
+  o.api_key = "sk-pasted-123";
+  o.url = "http://user:sk-pasted-123@h:80x0/v1";
+  auto pasted = OpenAiLlmClient::Create(o);
+  REQUIRE_FALSE(pasted.ok());
+  CHECK(pasted.status().message().find("sk-pasted") == std::string::npos);
+  o.api_key.clear();
+  for (const char* good : {"http://[::1]:8000/v1", "http://127.0.0.1:65535", "https://h/v1?api-version=x%20y",
+                           "http://user:pw@h:8000/v1", "http://user:pw@h/v1"}) {
     o.url = good;
     INFO(good);
     CHECK(OpenAiLlmClient::Create(o).ok());
