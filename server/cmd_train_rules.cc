@@ -3,15 +3,16 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <system_error>
 
 #include "connectors/llm_client.h"
+#include "core/parse.h"
 #include "detectors/readers.h"
 #include "evals/detection_aggregate.h"
 #include "server/cli.h"
@@ -58,9 +59,8 @@ Status CheckNumbers(const TrainFlags& f) {
 CLI::Validator WholeNumber(unsigned min) {
   return CLI::Validator(
       [min](std::string& text) -> std::string {
-        const bool digits = !text.empty() && text.size() < 19 &&
-                            std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-        if (digits && std::stoull(text) >= min) return "";
+        const std::optional<uint64_t> v = text.empty() || text[0] == '+' ? std::nullopt : ParseUint(text);
+        if (v && *v >= min) return "";
         return "must be a whole number of at least " + std::to_string(min) + ", got `" + text + "`";
       },
       "");
