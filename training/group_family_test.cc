@@ -63,6 +63,18 @@ GroupFamilyOptions TestOptions() {
   return o;
 }
 
+// One unlabeled target of `history` cut as the trainer cuts 2 000 points (last 25% the tail).
+TrainingData CutAs(const std::vector<TimeSeries>& history, const std::string& target) {
+  TrainingData data;
+  data.target = target;
+  data.labeled = false;
+  for (const TimeSeries& s : history) {
+    data.train.push_back(s.SliceIndex(0, 1500));
+    data.validation.push_back(s.SliceIndex(1500, kHistory));
+  }
+  return data;
+}
+
 TrainerOptions OneForAll() {
   TrainerOptions t;
   t.mode = TrainMode::kOneForAll;
@@ -133,13 +145,7 @@ TEST_CASE("group family: one member's large spike alone does not fire it (clip)"
   std::vector<TimeSeries> full = Group();
   full[7].values[kSpike] += 1000 * (1 + 7);  // 1000 of its noise scales
   const std::vector<TimeSeries> history = HistoryOf(full);
-  TrainingData data;
-  data.target = "m1";
-  data.labeled = false;
-  for (const TimeSeries& s : history) {
-    data.train.push_back(s.SliceIndex(0, 1500));
-    data.validation.push_back(s.SliceIndex(1500, kHistory));
-  }
+  const TrainingData data = CutAs(history, "m1");
   EngineEvaluator evaluator(data, Objective::kPoint, 7);
   GroupFamilyOptions o = TestOptions();
   Result<GroupRuleResult> g = ProposeGroupRule(data, evaluator, o);
@@ -197,13 +203,7 @@ TEST_CASE("group family: the rule file compiles, and its rules run over the hist
   Result<BatchResult> file_flags = EvaluateBatch(only, history);
   REQUIRE(file_flags.ok());
   // The trainer's evaluation of the same rule on its own cut: training part and tail.
-  TrainingData data;
-  data.target = "machine-1";
-  data.labeled = false;
-  for (const TimeSeries& s : history) {
-    data.train.push_back(s.SliceIndex(0, 1500));
-    data.validation.push_back(s.SliceIndex(1500, kHistory));
-  }
+  const TrainingData data = CutAs(history, "machine-1");
   EngineEvaluator evaluator(data, Objective::kPoint, 7);
   Result<std::vector<std::vector<uint8_t>>> tr = evaluator.Flags(t.group_rule->text, Split::kTrain);
   Result<std::vector<std::vector<uint8_t>>> va = evaluator.Flags(t.group_rule->text, Split::kValidation);

@@ -78,6 +78,23 @@ Result<TrainingData> CutTarget(const std::vector<TimeSeries>& history, const std
   return data;
 }
 
+// The group family's rule for `data` into `out`: kept → group_rule, appended renamed to rule_text;
+// else group_note; an error → group_error (the proposer's rules stay).
+void AddGroupRule(const TrainingData& data, EngineEvaluator& evaluator, const TrainerOptions& options,
+                  TrainedTarget& out) {
+  Result<GroupRuleResult> g = ProposeGroupRule(data, evaluator, options.group.value_or(GroupFamilyOptions{}));
+  out.evaluations = evaluator.evaluations();
+  if (!g.ok()) {
+    out.group_error = g.status().message();
+    return;
+  }
+  out.group_note = g->note;
+  if (g->rule) {
+    out.group_rule = g->rule;
+    out.rule_text += RenameRules(g->rule->text, Sanitize(out.target));
+  }
+}
+
 }  // namespace
 
 Result<std::string> TrainingDataSpec(const std::string& spec) {
@@ -199,17 +216,7 @@ Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
       }
       // The group family beside the proposer's rules (one-for-all targets; group_family.h).
       if (out.status.ok() && options.mode == TrainMode::kOneForAll && options.group_rule) {
-        Result<GroupRuleResult> g = ProposeGroupRule(data, evaluator, options.group.value_or(GroupFamilyOptions{}));
-        out.evaluations = evaluator.evaluations();
-        if (!g.ok()) {
-          out.group_error = g.status().message();
-        } else {
-          out.group_note = g->note;
-          if (g->rule) {
-            out.group_rule = g->rule;
-            out.rule_text += RenameRules(g->rule->text, Sanitize(out.target));
-          }
-        }
+        AddGroupRule(data, evaluator, options, out);
       }
     }
     out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -233,17 +240,7 @@ Result<TrainedTarget> TrainGroupRule(const std::vector<TimeSeries>& history, con
   out.selector = data.selector;
   out.labeled = data.labeled;
   EngineEvaluator evaluator(data, options.objective, options.delay_k);
-  Result<GroupRuleResult> g = ProposeGroupRule(data, evaluator, options.group.value_or(GroupFamilyOptions{}));
-  out.evaluations = evaluator.evaluations();
-  if (!g.ok()) {
-    out.group_error = g.status().message();
-  } else {
-    out.group_note = g->note;
-    if (g->rule) {
-      out.group_rule = g->rule;
-      out.rule_text = RenameRules(g->rule->text, Sanitize(target));
-    }
-  }
+  AddGroupRule(data, evaluator, options, out);
   out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return out;
 }
