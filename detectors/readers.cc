@@ -600,6 +600,22 @@ Result<Labels> JsonLabels(const Json& j, std::string_view what) {
   return labels;
 }
 
+// Why `line` (known not to parse) is not JSON: "not valid JSON at column C: syntax error while
+// parsing ...", the column of the byte where the parser stopped.
+std::string JsonLineError(std::string_view line) {
+  try {
+    const Json parsed = Json::parse(line);
+    (void)parsed;
+  } catch (const Json::parse_error& e) {
+    std::string m = e.what();
+    const size_t at = m.find("syntax error");
+    return "not valid JSON at column " + std::to_string(e.byte) + ": " + (at == std::string::npos ? m : m.substr(at));
+  } catch (const std::exception& e) {
+    return std::string("not valid JSON: ") + e.what();
+  }
+  return "not valid JSON";
+}
+
 Status ReadJsonl(const std::string& file, const ReadOptions& options, Dataset& ds) {
   ASSIGN_OR_RETURN(std::string text, ReadFile(file));
   ++ds.stats.files;
@@ -611,7 +627,11 @@ Status ReadJsonl(const std::string& file, const ReadOptions& options, Dataset& d
     if (Trim(line).empty()) continue;
     const size_t ln = lines.line_no();
     Json j = Json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded() || !j.is_object()) {
+    if (j.is_discarded()) {
+      RETURN_IF_ERROR(errors.Bad(file, ln, JsonLineError(line)));
+      continue;
+    }
+    if (!j.is_object()) {
       RETURN_IF_ERROR(errors.Bad(file, ln, "not a JSON object"));
       continue;
     }

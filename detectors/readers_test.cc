@@ -269,7 +269,13 @@ TEST_CASE("jsonl: point objects and Prometheus matrix rows") {
   struct Case {
     std::string line, expect;
   } cases[] = {
-      {"{not json", "not a JSON object"},
+      // Syntax errors say where on the line (before: only "not a JSON object", for a bare NaN, a
+      // cut-off line or a byte that is not UTF-8 alike).
+      {"{not json", "not valid JSON at column 3: syntax error"},
+      {R"({"name":"x","timestamp":1,"value":NaN})", "not valid JSON at column 35: syntax error"},
+      {"{\"name\":\"x\xff\",\"timestamp\":1,\"value\":1}", "not valid JSON at column 11: syntax error"},
+      {R"({"name":"x","timestamp":1,"val)", "not valid JSON at column 31: syntax error"},
+      {"[1, 2]", "not a JSON object"},
       {R"({"timestamp":1,"value":1})", "missing string field `name`"},
       {R"({"name":"x","value":1})", "missing field `timestamp`"},
       {R"({"name":"x","timestamp":1,"value":null})", "missing value (null)"},
