@@ -164,11 +164,12 @@ std::vector<std::vector<uint8_t>> Threshold(const std::vector<std::vector<double
 // Sets to NaN every value whose point windows are not full (`counts`: the feature's full_count at
 // the same points, fewer than `points`), so no fit, quantile or printed threshold sees it and a
 // threshold never fires there, as the guarded rule does not.
-Status KeepFullWindows(std::vector<std::vector<double>>& values, const std::vector<std::vector<double>>& counts,
-                       int points) {
+Status KeepFullWindows(std::vector<std::vector<double>>& values,
+                       const std::vector<std::vector<double>>& counts, int points) {
   if (counts.size() != values.size()) return InternalError("window counts for another number of series");
   for (size_t i = 0; i < values.size(); ++i) {
-    if (counts[i].size() != values[i].size()) return InternalError("window counts for another number of points");
+    if (counts[i].size() != values[i].size())
+      return InternalError("window counts for another number of points");
     for (size_t j = 0; j < values[i].size(); ++j) {
       if (!(counts[i][j] >= points)) values[i][j] = NAN;
     }
@@ -195,8 +196,8 @@ std::vector<Feature> Features(const TrainingData& data, const std::vector<int>& 
     const std::string count = "count(value, " + W + "p)";
     f.push_back({"residual", "residual_" + W, "abs(value - " + med + ")", false, INFINITY, lagged_count, w});
     f.push_back({"mad-band", "mad_band_" + W,
-                 "abs(value - " + med + ") / (mad(lag(value, 1), " + W + "p) + " + RuleNumber(eps) + ")", false,
-                 INFINITY, lagged_count, w});
+                 "abs(value - " + med + ") / (mad(lag(value, 1), " + W + "p) + " + RuleNumber(eps) + ")",
+                 false, INFINITY, lagged_count, w});
     f.push_back({"zscore", "zscore_" + W, "abs(zscore(value, " + W + "p))", false,
                  (w - 1) / std::sqrt(static_cast<double>(w)), count, w});
     f.push_back({"flatline", "flatline_" + W, "std(value, " + W + "p)", true, INFINITY, count, w});
@@ -388,7 +389,8 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
       auto it = window_counts.find(f.full_count);
       if (it == window_counts.end()) {
         Result<std::vector<std::vector<double>>> counts = evaluator.Values(f.full_count, Split::kTrain);
-        if (!counts.ok()) return counts.status().WithContext("builtin proposer: window count `" + f.full_count + "`");
+        if (!counts.ok())
+          return counts.status().WithContext("builtin proposer: window count `" + f.full_count + "`");
         it = window_counts.emplace(f.full_count, std::move(counts).value()).first;
       }
       RETURN_IF_ERROR(KeepFullWindows(*values, it->second, f.full_points)
@@ -465,7 +467,8 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
         if (!std::isnan(best_ta)) {
           // Each side with its own guard (the values fitted above are its full-window ones); a guard
           // both sides share (zscore_60 and flatline_60) is written once.
-          std::string cond = GuardedCondition(A.feature, ThresholdNumber(best_ta, A.train_values, A.feature.low));
+          std::string cond =
+              GuardedCondition(A.feature, ThresholdNumber(best_ta, A.train_values, A.feature.low));
           Feature b_side = B.feature;
           if (b_side.FullGuard() == A.feature.FullGuard()) b_side.full_count.clear();
           cond += " and " + GuardedCondition(b_side, ThresholdNumber(best_tb, B.train_values, B.feature.low));
@@ -513,7 +516,9 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
         (labeled ? ", threshold with the best training " + std::string(ObjectiveName(objective)) + " F1 (" +
                        RuleNumber(f.train_f1) + ")"
                  : ", the training extreme (training data assumed mostly normal)") +
-        (f.feature.full_count.empty() ? "" : ", over full " + std::to_string(f.feature.full_points) + "-point windows");
+        (f.feature.full_count.empty()
+             ? ""
+             : ", over full " + std::to_string(f.feature.full_points) + "-point windows");
     const size_t before = scored.size();
     RETURN_IF_ERROR(measure(f.feature.name, f.condition, f.feature.expr, f.train_f1, f.sensitivity, why));
     if (scored.size() > before) scored.back().fit_points = f.fit_points;

@@ -11,8 +11,9 @@
 //   seasonal                 abs(value - (value offset 1d))    (when the training part spans ≥ 2 days)
 //   flatline                 std(value, Wp) < T
 //   increase                 delta(value, Wp) > T              (counters: ECC, Xid, retransmits)
-//   conjunctions             E1 > T1 [and guard1] and E2 > T2 [and guard2] of the best 4 single features (two families, or
-//                            one family over two windows), thresholds re-fitted
+//   conjunctions             E1 > T1 and E2 > T2 (each with its guard, below) of the best 4
+//                            single features (two families, or one family over two windows),
+//                            thresholds re-fitted
 // with W from a small grid. Feature values come from the engine (RuleEvaluator::Values).
 //
 // Full windows (issue 4, review RV-A8): a feature over point windows (residual, mad-band, zscore,

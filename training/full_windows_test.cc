@@ -66,7 +66,8 @@ void CheckEveryWindowGuarded(const std::string& text) {
       {"abs(mean(value, 5p) - mean(lag(value, 5), 5p)) > ", "count(value, 10p) >= 10"},
       {"delta(value, 5p) > ", "count(value, 5p) >= 5"}};
   for (const std::string w : {"10", "60"}) {
-    const std::string lagged = "count(lag(value, 1), " + w + "p) >= " + w, plain = "count(value, " + w + "p) >= " + w;
+    const std::string lagged = "count(lag(value, 1), " + w + "p) >= " + w;
+    const std::string plain = "count(value, " + w + "p) >= " + w;
     guards.push_back({"abs(value - median(lag(value, 1), " + w + "p))", lagged});  // residual, MAD band
     guards.push_back({"abs(zscore(value, " + w + "p)) > ", plain});
     guards.push_back({"std(value, " + w + "p) < ", plain});
@@ -268,7 +269,8 @@ TEST_CASE("full windows, labeled: the fit ignores warm-up points too") {
   Result<std::vector<std::vector<double>>> raw = evaluator.Values("std(value, 10p)", Split::kTrain);
   REQUIRE(raw.ok());
   const auto full = FullByIndex(evaluator, "std(value, 10p)", 9, 10);
-  Result<LabeledThreshold> on_full = FitLabeledThreshold(full, data.train, true, Objective::kPointAdjusted, 7);
+  Result<LabeledThreshold> on_full =
+      FitLabeledThreshold(full, data.train, true, Objective::kPointAdjusted, 7);
   Result<LabeledThreshold> on_all = FitLabeledThreshold(*raw, data.train, true, Objective::kPointAdjusted, 7);
   REQUIRE(on_full.ok());
   REQUIRE(on_all.ok());
