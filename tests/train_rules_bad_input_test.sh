@@ -89,5 +89,26 @@ grep -q "1 of 2 targets failed" <<<"$out" && passed=$((passed + 1)) || bad "no f
 [ -s "$TMP/llm/step_time_ms.rules" ] && passed=$((passed + 1)) || bad "the first target's rules were not written"
 grep -q 'token budget spent' "$TMP/llm/training.json" && passed=$((passed + 1)) || bad "training.json lacks the cut-off"
 
+# 4. Target names: cpu-1, cpu_1 and cpu.1 all sanitised to cpu_1.rules (one file left of three, rule
+#    names colliding, exit 0); a 300-character name was "File name too long" after training (exit 1,
+#    no training.json). Now one file per target, named in training.json, each compiling.
+awk 'BEGIN { FS = OFS = "," } NR == 1 { print; next } { $2 = "cpu-1"; print; $2 = "cpu_1"; print; $2 = "cpu.1"; print }' \
+  "$TMP/one.csv" >"$TMP/collide.csv"
+check "colliding names" 0 "trained 3 targets \(3 with rules" -- "$VIGIL" train-rules --data "csv:$TMP/collide.csv" --out "$TMP/collide"
+n=$(ls "$TMP/collide"/*.rules 2>/dev/null | wc -l)
+[ "$n" -eq 3 ] && passed=$((passed + 1)) || bad "colliding names: $n rule files, want 3"
+cat "$TMP/collide"/*.rules >"$TMP/collide.all"
+check "colliding names: rules compile together" 0 "" -- "$VIGIL" rules check "$TMP/collide.all"
+for t in cpu-1 cpu_1 cpu.1; do
+  f=$(/usr/bin/python3 -c 'import json,sys; print([x["rule_file"] for x in json.load(open(sys.argv[1]))["targets"] if x["target"] == sys.argv[2]][0])' \
+    "$TMP/collide/training.json" "$t" 2>/dev/null)
+  grep -q "^# target: $t " "$TMP/collide/$f" 2>/dev/null && passed=$((passed + 1)) || bad "training.json's rule_file for $t: '$f'"
+done
+long=$(printf 'x%.0s' $(seq 300))
+awk -v n="$long" 'BEGIN { FS = OFS = "," } NR == 1 { print; next } { $2 = n; print }' "$TMP/one.csv" >"$TMP/long.csv"
+check "300-character name" 0 "trained 1 targets \(1 with rules" -- "$VIGIL" train-rules --data "csv:$TMP/long.csv" --out "$TMP/long"
+[ -s "$TMP/long/training.json" ] && passed=$((passed + 1)) || bad "300-character name: no training.json"
+grep -q "\"target\": \"$long\"" "$TMP/long/training.json" 2>/dev/null && passed=$((passed + 1)) || bad "300-character name: target not in training.json"
+
 echo "train_rules_bad_input_test: $passed passed, $fail failed"
 [ $fail -eq 0 ]

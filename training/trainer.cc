@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 #include <regex>
+#include <set>
 
 #include "core/json.h"
 #include "core/time_util.h"
@@ -24,6 +25,36 @@ std::string Sanitize(const std::string& s) {
   for (char c : s) o += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
   if (o.empty() || std::isdigit(static_cast<unsigned char>(o[0]))) o = "t_" + o;
   return o;
+}
+
+// FNV-1a: a fixed hash, so rule-file names do not change between runs or builds.
+uint64_t NameHash(const std::string& s) {
+  uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
+  return h;
+}
+
+// TrainedTarget::file_stem for each of `names` (a run's targets, in order).
+std::vector<std::string> RuleStems(const std::vector<std::string>& names) {
+  std::vector<std::string> sanitized;
+  std::map<std::string, int> count;
+  for (const std::string& n : names) ++count[sanitized.emplace_back(Sanitize(n))];
+  std::vector<std::string> stems;
+  std::set<std::string> taken;
+  for (size_t i = 0; i < names.size(); ++i) {
+    std::string stem = sanitized[i];
+    if (stem.size() > kMaxRuleStem || (stem != names[i] && count[stem] > 1)) {
+      char hex[16];
+      std::snprintf(hex, sizeof hex, "_%08x", static_cast<unsigned>(NameHash(names[i]) & 0xffffffffu));
+      stem = stem.substr(0, kMaxRuleStem - 9) + hex;
+    }
+    // A name that is itself another's sanitised-and-hashed form (never by chance): number it.
+    const std::string base = stem;
+    for (int k = 2; !taken.insert(stem).second; ++k)
+      stem = base.substr(0, kMaxRuleStem - 8) + "_" + std::to_string(k);
+    stems.push_back(stem);
+  }
+  return stems;
 }
 
 std::string Quote(const std::string& v) {
@@ -91,7 +122,7 @@ void AddGroupRule(const TrainingData& data, EngineEvaluator& evaluator, const Tr
   out.group_note = g->note;
   if (g->rule) {
     out.group_rule = g->rule;
-    out.rule_text += RenameRules(g->rule->text, Sanitize(out.target));
+    out.rule_text += RenameRules(g->rule->text, out.file_stem);
   }
 }
 
@@ -184,10 +215,14 @@ Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
     for (size_t i = 0; i < history.size(); ++i) by_name[history[i].name].push_back(i);
     for (auto& [g, idx] : by_name) targets.push_back({g, idx});
   }
+  std::vector<std::string> names;
+  for (const auto& target : targets) names.push_back(target.first);
+  const std::vector<std::string> stems = RuleStems(names);
   for (size_t t = 0; t < targets.size(); ++t) {
     const auto t0 = std::chrono::steady_clock::now();
     TrainedTarget out;
     out.target = targets[t].first;
+    out.file_stem = stems[t];
     out.series = targets[t].second;
     Result<TrainingData> data_or = CutTarget(history, out.series, out.target, options);
     if (!data_or.ok()) out.status = data_or.status();
@@ -212,7 +247,7 @@ Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
       } else if (!cands->empty()) {
         out.candidates = std::move(cands).value();
         out.best = out.candidates.front();
-        out.rule_text = RenameRules(out.best->text, Sanitize(out.target));
+        out.rule_text = RenameRules(out.best->text, out.file_stem);
       }
       // The group family beside the proposer's rules (one-for-all targets; group_family.h).
       if (out.status.ok() && options.mode == TrainMode::kOneForAll && options.group_rule) {
@@ -235,6 +270,7 @@ Result<TrainedTarget> TrainGroupRule(const std::vector<TimeSeries>& history, con
   const auto t0 = std::chrono::steady_clock::now();
   TrainedTarget out;
   out.target = target;
+  out.file_stem = RuleStems({target})[0];
   for (size_t i = 0; i < history.size(); ++i) out.series.push_back(i);
   ASSIGN_OR_RETURN(TrainingData data, CutTarget(history, out.series, target, options));
   out.selector = data.selector;
@@ -259,6 +295,7 @@ Json TrainingRunToJson(const TrainingRun& run, const std::string& data_source,
   for (const TrainedTarget& t : run.targets) {
     Json tj{{"target", t.target},        {"selector", t.selector},       {"labeled", t.labeled},
             {"series", t.series.size()}, {"evaluations", t.evaluations}, {"wall_s", t.wall_s}};
+    tj["rule_file"] = t.rule_text.empty() ? Json(nullptr) : Json(t.file_stem + ".rules");
     if (!t.status.ok()) tj["error"] = t.status.ToString();
     if (t.best) {
       tj["rules"] = t.rule_text;
@@ -320,7 +357,7 @@ Status WriteRuleFiles(const TrainingRun& run, const std::string& dir, const std:
       head += "# group rule why: " + t.group_rule->rationale + "\n";
     }
     head += "\n";
-    RETURN_IF_ERROR(WriteFileAtomic(dir + "/" + Sanitize(t.target) + ".rules", head + t.rule_text));
+    RETURN_IF_ERROR(WriteFileAtomic(dir + "/" + t.file_stem + ".rules", head + t.rule_text));
   }
   return WriteFileAtomic(dir + "/training.json", TrainingRunToJson(run, data_source, split_note).dump(1));
 }

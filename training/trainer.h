@@ -58,8 +58,17 @@ struct TrainerOptions {
   std::function<void(size_t, size_t, const std::string&, int, int)> progress;
 };
 
+// The longest rule-file stem (TrainedTarget::file_stem); file systems refuse names over 255 bytes.
+inline constexpr size_t kMaxRuleStem = 120;
+
 struct TrainedTarget {
   std::string target;
+  // The rule file's name without `.rules`, and the prefix of its rule names: the target with
+  // every character outside [A-Za-z0-9] made `_` (`t_` before a leading digit). Unique in a run and
+  // at most kMaxRuleStem characters: where sanitising changed the name and another target of the
+  // run sanitises alike (cpu-1, cpu.1 beside cpu_1), or the name is longer, it ends in `_` and 8
+  // hex digits of a hash of the target name, so the same targets always get the same names.
+  std::string file_stem;
   std::vector<size_t> series;  // indices into the input
   std::string selector;
   bool labeled = false;
@@ -108,7 +117,8 @@ struct TrainingRun {
 // is an identifier), e.g. `*{machine="machine-1-6"}`.
 std::string SelectorFor(const std::vector<const TimeSeries*>& series);
 
-// Writes DIR/<target>.rules for each target with rules and DIR/training.json. `data_source` and
+// Writes DIR/<file_stem>.rules for each target with rules and DIR/training.json (which maps each
+// target to its `rule_file`). `data_source` and
 // `split_note` go into the provenance.
 [[nodiscard]] Status WriteRuleFiles(const TrainingRun& run, const std::string& dir,
                                     const std::string& data_source, const std::string& split_note);

@@ -276,6 +276,61 @@ TEST_CASE("trainer: one rule file per target with provenance; renamed rules comp
   std::filesystem::remove_all(dir, ec);
 }
 
+// Issue 4 (P2): `Sanitize` mapped cpu-1, cpu_1 and cpu.1 all to cpu_1, so their rule files
+// overwrote each other (one file left of three) and their rule names collided; a 300-character
+// series name made a file name the file system refused, losing the whole run after training.
+TEST_CASE("trainer: names that sanitise alike get distinct rule files and rules; long names are capped") {
+  const std::string long_name(300, 'x');
+  std::vector<TimeSeries> history = {Spiky("cpu-1", 1600, 89, 40, true), Spiky("cpu_1", 1600, 71, 30, true),
+                                     Spiky("cpu.1", 1600, 83, 35, true), Spiky(long_name, 1600, 67, 25, true)};
+  BuiltinProposer proposer;
+  TrainerOptions opts;
+  opts.objective = Objective::kPoint;
+  Result<TrainingRun> run = TrainRules(history, {}, proposer, opts);
+  REQUIRE(run.ok());
+  REQUIRE(run->targets.size() == 4);
+  std::set<std::string> stems;
+  for (const TrainedTarget& t : run->targets) {
+    REQUIRE(t.best.has_value());
+    stems.insert(t.file_stem);
+    CHECK(t.file_stem.size() <= 120);
+    CHECK(t.rule_text.find("rule " + t.file_stem + "_") != std::string::npos);
+  }
+  CHECK(stems.size() == 4);
+  // The name sanitising leaves unchanged keeps it; the others carry a hash of their own name.
+  CHECK(run->targets[1].file_stem == "cpu_1");
+  CHECK(run->targets[0].file_stem.rfind("cpu_1_", 0) == 0);
+  CHECK(run->targets[2].file_stem.rfind("cpu_1_", 0) == 0);
+  CHECK(run->targets[3].file_stem.rfind(std::string(100, 'x'), 0) == 0);
+  // Deterministic: the same data gives the same names, whatever the order of the series.
+  std::vector<TimeSeries> reversed(history.rbegin(), history.rend());
+  Result<TrainingRun> again = TrainRules(reversed, {}, proposer, opts);
+  REQUIRE(again.ok());
+  for (size_t i = 0; i < 4; ++i) CHECK(again->targets[3 - i].file_stem == run->targets[i].file_stem);
+  // All rules compile together (no duplicate rule name).
+  CHECK(CompileRules(run->CombinedRules(), "all.rules").ok());
+
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("vigil_trainer_names_" + std::to_string(::getpid()))).string();
+  REQUIRE(WriteRuleFiles(*run, dir, "csv:x", "last 25% validation").ok());
+  Result<Json> j = ReadJsonFile(dir + "/training.json");
+  REQUIRE(j.ok());
+  REQUIRE((*j)["targets"].size() == 4);
+  for (size_t i = 0; i < 4; ++i) {
+    const Json& tj = (*j)["targets"][i];
+    CHECK(tj["target"] == run->targets[i].target);
+    REQUIRE(tj.contains("rule_file"));
+    const std::string file = tj["rule_file"].get<std::string>();
+    CHECK(file == run->targets[i].file_stem + ".rules");
+    Result<std::string> text = ReadFile(dir + "/" + file);
+    REQUIRE(text.ok());
+    CHECK(text->find("select " + run->targets[i].selector + "\n") != std::string::npos);
+    CHECK(text->find("# target: " + run->targets[i].target + " ") != std::string::npos);
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
 TEST_CASE("trainer: one-for-all groups, selectors by common labels, short series, bad options") {
   TimeSeries x = Spiky("cpu", 800, 60, 20, false), y = Spiky("cpu", 800, 60, 20, false);
   x.labels = {{"machine", "m1"}, {"dim", "0"}};
