@@ -145,8 +145,9 @@ Json RulesDetails(const RulesTraining& training) {
     d["vote_max_holdout_flag_rate"] = vote.max_holdout_flag_rate;
   }
   if (training.group) {
-    d["group_rule"] = GroupScoreExpression(*training.group) + " > T (T: the training maximum; units with "
-                      "several members; flags = vote OR group rule)";
+    d["group_rule"] = GroupScoreExpression(*training.group) + " > T and " + GroupGuard(*training.group) +
+                      " (T: the training maximum where the guard holds; units with several members; flags = "
+                      "vote OR group rule)";
   }
   return d;
 }

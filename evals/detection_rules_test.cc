@@ -531,6 +531,11 @@ TEST_CASE("rules-group: the vote OR the group rule; a one-member unit is plain r
   for (size_t i = 0; i < vote.size(); ++i) {
     if (vote[i]) CHECK(both[i]);  // OR: nothing the vote flags is lost
   }
+  // The group rule adds nothing in its 300-point warm-up, where the engine starts cold (review
+  // RV-G: the rule carries count(lag(value, 1), 300p) >= 300, as its fit saw only those points).
+  int warmup_added = 0;
+  for (size_t i = 0; i < 300; ++i) warmup_added += both[i] && !vote[i];
+  CHECK(warmup_added == 0);
   const Json& pu = dg["per_series"][0];
   CHECK(pu["vote"] == dv["per_series"][0]["vote"]);  // the vote is chosen as without the group rule
   REQUIRE(pu.contains("group_rule"));

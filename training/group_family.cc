@@ -21,6 +21,26 @@ std::string GroupScoreExpression(const GroupFamilyOptions& options) {
   return "sum by (" + options.label + ") (" + terms + ")";
 }
 
+namespace {
+
+// The longest window of the rule: the guard's (see GroupGuard).
+int GuardWindow(const GroupFamilyOptions& options) {
+  int g = options.spread_window;
+  for (int w : options.residual_windows) g = std::max(g, w);
+  return g;
+}
+
+// The guard's count, `count(lag(value, 1), Gp)`.
+std::string GuardCount(const GroupFamilyOptions& options) {
+  return "count(lag(value, 1), " + std::to_string(GuardWindow(options)) + "p)";
+}
+
+}  // namespace
+
+std::string GroupGuard(const GroupFamilyOptions& options) {
+  return GuardCount(options) + " >= " + std::to_string(GuardWindow(options));
+}
+
 Result<GroupRuleResult> ProposeGroupRule(const TrainingData& data, RuleEvaluator& evaluator,
                                          const GroupFamilyOptions& options) {
   GroupRuleResult out;
@@ -70,16 +90,28 @@ Result<GroupRuleResult> ProposeGroupRule(const TrainingData& data, RuleEvaluator
     return out;
   }
   const std::string expr = GroupScoreExpression(options);
+  const std::string guard = GroupGuard(options);
+  const int guard_points = GuardWindow(options);
   Result<std::vector<std::vector<double>>> values_or = evaluator.Values(expr, Split::kTrain);
   if (!values_or.ok()) return values_or.status().WithContext(where);
-  const std::vector<std::vector<double>>& values = *values_or;
-  // The training extreme over points with a full spread window (time steps counted once).
-  const size_t full = static_cast<size_t>(options.spread_window);
+  std::vector<std::vector<double>>& values = *values_or;
+  const std::string guard_count = GuardCount(options);
+  Result<std::vector<std::vector<double>>> counts = evaluator.Values(guard_count, Split::kTrain);
+  if (!counts.ok()) return counts.status().WithContext(where + ": `" + guard_count + "`");
+  if (counts->size() != values.size()) {
+    return InternalError(where + ": window counts for another number of series");
+  }
+  // The training extreme over exactly the points the guard lets through (time steps counted
+  // once); the others are set to NaN so the printed threshold sees only those either.
   double t = -INFINITY;
   std::set<int64_t> fit_steps;
   for (size_t m = 0; m < values.size(); ++m) {
     const TimeSeries& s = data.train[m];
-    for (size_t i = full; i < values[m].size() && i < s.size(); ++i) {
+    if ((*counts)[m].size() != values[m].size() || values[m].size() != s.size()) {
+      return InternalError(where + ": values for another number of points than series " + s.id());
+    }
+    for (size_t i = 0; i < values[m].size(); ++i) {
+      if (!((*counts)[m][i] >= guard_points)) values[m][i] = NAN;
       if (!std::isfinite(values[m][i])) continue;
       t = std::max(t, values[m][i]);
       fit_steps.insert(s.timestamps_ms[i]);
@@ -87,8 +119,7 @@ Result<GroupRuleResult> ProposeGroupRule(const TrainingData& data, RuleEvaluator
   }
   out.fit_points = static_cast<int64_t>(fit_steps.size());
   if (fit_steps.empty()) {
-    out.note = "no training point with a full " + std::to_string(options.spread_window) +
-               "-point spread window: no group rule";
+    out.note = "no training point where `" + guard + "` holds (a full window): no group rule";
     return out;
   }
   const std::string t_text = ThresholdNumber(t, values, /*low=*/false);
@@ -97,8 +128,8 @@ Result<GroupRuleResult> ProposeGroupRule(const TrainingData& data, RuleEvaluator
   const std::string selector =
       !data.selector.empty() ? data.selector : (data.metric.empty() ? std::string("*") : data.metric);
   RuleCandidate c;
-  c.text = "rule " + name + " {\n  select " + selector + "\n  when " + expr + " > " + t_text +
-           "\n  explain \"" + name + ": {{" + expr + "}}\"\n}\n";
+  c.text = "rule " + name + " {\n  select " + selector + "\n  when " + expr + " > " + t_text + " and " +
+           guard + "\n  explain \"" + name + ": {{" + expr + "}}\"\n}\n";
   // Review on the tail: a time step where any member fires counts once.
   Result<std::vector<std::vector<uint8_t>>> tail_or = evaluator.Flags(c.text, Split::kValidation);
   if (!tail_or.ok()) return tail_or.status().WithContext(where);
@@ -115,11 +146,12 @@ Result<GroupRuleResult> ProposeGroupRule(const TrainingData& data, RuleEvaluator
   out.tail_allowed = std::max(
       static_cast<int64_t>(options.max_unlabeled_flag_rate * static_cast<double>(out.tail_points)),
       AllowedExceedances(out.tail_points, out.fit_points, options.unlabeled_tail_alpha));
-  char buf[512];
+  char buf[1024];
   std::snprintf(buf, sizeof buf,
                 "sum over %zu members of `%s` of clipped residuals (windows %s p) over a %d-point rolling std "
-                "+ %s, clip %s; threshold %s = the training maximum over %lld time steps with a full window; "
-                "validation tail: %lld of %lld time steps flagged (allowed %lld)",
+                "+ %s, clip %s; threshold %s = the training maximum over %lld time steps where `%s` (full "
+                "windows; the rule carries it); validation tail: %lld of %lld time steps flagged (allowed "
+                "%lld)",
                 data.train.size(), options.label.c_str(),
                 [&] {
                   std::string w;
@@ -128,7 +160,8 @@ Result<GroupRuleResult> ProposeGroupRule(const TrainingData& data, RuleEvaluator
                 }()
                     .c_str(),
                 options.spread_window, RuleNumber(options.floor).c_str(), RuleNumber(options.clip).c_str(),
-                t_text.c_str(), static_cast<long long>(out.fit_points), static_cast<long long>(out.tail_flagged),
+                t_text.c_str(), static_cast<long long>(out.fit_points), guard.c_str(),
+                static_cast<long long>(out.tail_flagged),
                 static_cast<long long>(out.tail_points), static_cast<long long>(out.tail_allowed));
   c.rationale = buf;
   if (out.tail_flagged > out.tail_allowed) {

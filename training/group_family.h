@@ -16,12 +16,24 @@
 // a NaN term) adds nothing (the aggregation's peer rules: latest value not older than 5m, NaN
 // skipped; docs/rules.md).
 //
+// Full windows (as 7795529 for every builtin family: what was fitted is what runs): the rule is
+//
+//   when <sum> > T and count(lag(value, 1), Gp) >= G        (GroupGuard; G = the longest window)
+//
+// so a member fires only where its own windows are full — never in the warm-up of a cold engine
+// start (`vigil detect` over a file, a restart, a new series), nor within G points after a missing
+// value of its own. The guard is the member's, not the group's: the sum still takes the terms of
+// peers whose windows are partial (each at most C per residual window), so one member's gap does
+// not silence the machine. G ≥ every residual window and the spread window, and all run over the
+// same lagged values, so the one count says all of the member's windows are full.
+//
 // Threshold T: as every unlabeled family, the training extreme — the largest value of the sum
-// over the training part's points with a full spread window (index ≥ S of the training part), any
-// member — and the rule is kept only if quiet on the validation tail by the builtin proposer's
-// unlabeled review bound: group-level flagged tail points (a time step counts once however many
-// members fire there) ≤ max(max_unlabeled_flag_rate · tail, AllowedExceedances(tail, fitted
-// points, alpha)). Labeled targets get no group rule (the family fits unlabeled thresholds only).
+// over exactly the training points the guard lets through (any member) — and the rule is kept
+// only if quiet on the validation tail by the builtin proposer's unlabeled review bound:
+// group-level flagged tail points (a time step counts once however many members fire there) ≤
+// max(max_unlabeled_flag_rate · tail, AllowedExceedances(tail, fitted points, alpha)). So the
+// guarded rule fires at no point of its own training part. Labeled targets get no group rule (the
+// family fits unlabeled thresholds only).
 #pragma once
 
 #include <optional>
@@ -46,12 +58,15 @@ struct GroupFamilyOptions {
 
 // The summed score expression (no threshold) for `options`; valid rule language. Pure.
 std::string GroupScoreExpression(const GroupFamilyOptions& options);
+// The full-window guard the rule carries and the fit applies, `count(lag(value, 1), Gp) >= G`
+// with G the longest of the spread and residual windows. Pure.
+std::string GroupGuard(const GroupFamilyOptions& options);
 
 // What ProposeGroupRule found for one target.
 struct GroupRuleResult {
   std::optional<RuleCandidate> rule;  // the kept rule (name `group_residual_sum`), else empty
   double threshold = 0;               // the fitted T (when a threshold was fitted)
-  int64_t fit_points = 0;             // time steps T was fitted on
+  int64_t fit_points = 0;             // time steps T was fitted on (some member's guard held)
   int64_t tail_points = 0;            // validation time steps
   int64_t tail_flagged = 0;           // validation time steps where any member fired
   int64_t tail_allowed = 0;           // the review bound on tail_flagged
@@ -61,8 +76,8 @@ struct GroupRuleResult {
 
 // Fits and reviews the group rule of `data` (one target, every series a member), measuring
 // through `evaluator` only. No rule, with `note` saying why (documented skips): fewer than 2
-// members, no member has `options.label`, a labeled target, a training part with no full spread
-// window, or a rule not quiet on the tail. InvalidArgument naming target and series: the label
+// members, no member has `options.label`, a labeled target, a training part with no point where
+// the guard holds, or a rule not quiet on the tail. InvalidArgument naming target and series: the label
 // present on some members only, or members with different values of it (one target must be one
 // group). Errors of the evaluator are returned with the target named.
 [[nodiscard]] Result<GroupRuleResult> ProposeGroupRule(const TrainingData& data, RuleEvaluator& evaluator,

@@ -250,9 +250,11 @@ TEST_CASE("group family: members with missing points or NaN values still get the
   // The 17 members with values still carry the deviation over the threshold.
   const std::vector<std::vector<uint8_t>> flags = RunRules(t.group_rule->text, full);
   CHECK(flags[0][kShared] == 1);
-  // The sum is the machine's: a member whose own value is NaN at t still has a point there and
-  // fires with the others (the rule is a machine-level alert).
-  CHECK(flags[2][kShared] == 1);
+  // A member whose own value is NaN at t (and in the 5 points before) does not fire there: its
+  // spread window holds missing values, so its full-window guard does not hold (review RV-G,
+  // 7795529's rule for every windowed family); the machine's alert comes from the others.
+  CHECK(flags[2][kShared] == 0);
+  CHECK(flags[3][kShared] == 1);
   // The score is finite where some members are NaN: their terms are skipped, not propagated.
   TrainingData data;
   data.target = "m1";
@@ -263,6 +265,70 @@ TEST_CASE("group family: members with missing points or NaN values still get the
   REQUIRE(v.ok());
   CHECK(std::isfinite((*v)[0][kShared]));
   CHECK(std::isfinite((*v)[0][410]));
+}
+
+// Review RV-G: the rule as run must not fire where the fit did not look (7795529's principle for
+// every builtin family): a cold engine start (the spread window partial) and the points after a
+// missing value in the window. T is the maximum over exactly the points the guard lets through.
+TEST_CASE("group family: the rule carries the full-window guard; a cold start does not fire in the warm-up "
+          "where the unguarded text did; T is the maximum over exactly the guarded points") {
+  std::vector<TimeSeries> full = Group();
+  // Every member misses point 700 (inside the training part [0, 1 500)), so no member's spread
+  // window is full over 701..1 000, and at 705 every member sits at 0.99 of its scale above its level.
+  for (size_t m = 0; m < full.size(); ++m) {
+    full[m].values[700] = NAN;
+    full[m].values[705] = 10.0 * static_cast<double>(m) + 0.99 * static_cast<double>(1 + m);
+  }
+  const std::vector<TimeSeries> history = HistoryOf(full);
+  const TrainingData data = CutAs(history, "m1");
+  EngineEvaluator evaluator(data, Objective::kPoint, 7);
+  const GroupFamilyOptions o = TestOptions();
+  Result<GroupRuleResult> g = ProposeGroupRule(data, evaluator, o);
+  REQUIRE(g.ok());
+  REQUIRE_MESSAGE(g->rule.has_value(), g->note);
+  CHECK(GroupGuard(o) == "count(lag(value, 1), 300p) >= 300");
+  CHECK(g->rule->text.find(" and count(lag(value, 1), 300p) >= 300\n") != std::string::npos);
+
+  // The maximum of the sum over the points whose own spread window is full, computed here.
+  Result<std::vector<std::vector<double>>> sum = evaluator.Values(GroupScoreExpression(o), Split::kTrain);
+  Result<std::vector<std::vector<double>>> count =
+      evaluator.Values("count(lag(value, 1), 300p)", Split::kTrain);
+  REQUIRE(sum.ok());
+  REQUIRE(count.ok());
+  double guarded_max = -INFINITY;
+  for (size_t m = 0; m < sum->size(); ++m)
+    for (size_t i = 0; i < (*sum)[m].size(); ++i)
+      if ((*count)[m][i] >= 300 && std::isfinite((*sum)[m][i])) {
+        guarded_max = std::max(guarded_max, (*sum)[m][i]);
+      }
+  CHECK(g->fit_points == 1500 - 300 - 301);  // [300, 1 500) less 700 (no value) and 701..1 000
+  CHECK((*sum)[0][705] > guarded_max);        // the shared bump after the gap: outside the fit
+  CHECK(g->threshold >= guarded_max);
+  CHECK(g->threshold < guarded_max * (1 + 1e-5));
+  // What was fitted is what runs: the rule fires nowhere in its own training part.
+  Result<std::vector<std::vector<uint8_t>>> train_flags = evaluator.Flags(g->rule->text, Split::kTrain);
+  REQUIRE(train_flags.ok());
+  int64_t train_fired = 0;
+  for (const auto& f : *train_flags)
+    for (uint8_t x : f) train_fired += x;
+  CHECK(train_fired == 0);
+
+  // A cold start: the same text run by the engine from the series' first point.
+  std::vector<TimeSeries> cold = Group();
+  const std::vector<std::vector<uint8_t>> guarded = RunRules(g->rule->text, cold);
+  const std::string unguarded_text =
+      "rule unguarded {\n  select *\n  when " + GroupScoreExpression(o) + " > " + RuleNumber(g->threshold) +
+      "\n}\n";
+  const std::vector<std::vector<uint8_t>> unguarded = RunRules(unguarded_text, cold);
+  int unguarded_warmup = 0, guarded_warmup = 0;
+  for (size_t m = 0; m < cold.size(); ++m)
+    for (size_t i = 0; i < 300; ++i) {
+      unguarded_warmup += unguarded[m][i];
+      guarded_warmup += guarded[m][i];
+    }
+  CHECK(unguarded_warmup > 0);  // the old text: the std of a few points makes every term clip
+  CHECK(guarded_warmup == 0);
+  CHECK(AnyAt(guarded, kShared));  // and warm, it still catches the shared deviation
 }
 
 TEST_CASE("group family: one member, no label, labeled data: no group rule; the label on some members only: "
