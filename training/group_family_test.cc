@@ -331,6 +331,25 @@ TEST_CASE("group family: the rule carries the full-window guard; a cold start do
   CHECK(AnyAt(guarded, kShared));  // and warm, it still catches the shared deviation
 }
 
+// Review RV-G: no test failed with the review disabled (a rule kept however often it fires on the
+// tail); here the tail holds 20 shared deviations at the edge of every member's range.
+TEST_CASE("group family: a rule not quiet on the validation tail is not kept") {
+  std::vector<TimeSeries> full = Group();
+  for (size_t m = 0; m < full.size(); ++m)
+    for (size_t k = 0; k < 20; ++k) {
+      full[m].values[1520 + 20 * k] = 10.0 * static_cast<double>(m) + 1.0 * static_cast<double>(1 + m);
+    }
+  const TrainingData data = CutAs(HistoryOf(full), "m1");
+  EngineEvaluator evaluator(data, Objective::kPoint, 7);
+  Result<GroupRuleResult> g = ProposeGroupRule(data, evaluator, TestOptions());
+  REQUIRE(g.ok());
+  CHECK(g->tail_points == 500);
+  CHECK(g->tail_flagged >= 10);
+  CHECK(g->tail_flagged > g->tail_allowed);
+  CHECK_FALSE(g->rule.has_value());
+  CHECK(g->note.find("not kept (not quiet on the validation tail): ") == 0);
+}
+
 TEST_CASE("group family: one member, no label, labeled data: no group rule; the label on some members only: "
           "an error naming them, the proposer's rules kept") {
   const std::vector<TimeSeries> history = HistoryOf(Group(3));
