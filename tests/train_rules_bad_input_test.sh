@@ -110,5 +110,15 @@ check "300-character name" 0 "trained 1 targets \(1 with rules" -- "$VIGIL" trai
 [ -s "$TMP/long/training.json" ] && passed=$((passed + 1)) || bad "300-character name: no training.json"
 grep -q "\"target\": \"$long\"" "$TMP/long/training.json" 2>/dev/null && passed=$((passed + 1)) || bad "300-character name: target not in training.json"
 
+# 5. one-for-all over a group with labels on one member only: was trained as unlabeled, the labels
+#    dropped silently (exit 0); now that target fails naming the member without labels (exit 1).
+awk -F, 'NR > 1 { printf "{\"name\": \"cpu\", \"labels\": {\"gpu\": \"0\"}, \"timestamp\": %s, \"value\": %s, \"anomaly\": %s}\n", $1, $3, $4
+  printf "{\"name\": \"cpu\", \"labels\": {\"gpu\": \"1\"}, \"timestamp\": %s, \"value\": %s}\n", $1, $3 }' \
+  "$TMP/one.csv" >"$TMP/mixed.jsonl"
+check "one-for-all, labels on one member" 1 'cpu: target `cpu`: 1 of 2 series have anomaly labels, the others none \(cpu\{gpu="1"\}\)' \
+  -- "$VIGIL" train-rules --data "jsonl:$TMP/mixed.jsonl" --mode one-for-all --out "$TMP/mixed"
+grep -q '1 of 2 series have anomaly labels' "$TMP/mixed/training.json" 2>/dev/null && passed=$((passed + 1)) ||
+  bad "one-for-all, labels on one member: training.json lacks the error"
+
 echo "train_rules_bad_input_test: $passed passed, $fail failed"
 [ $fail -eq 0 ]

@@ -86,11 +86,9 @@ Result<TrainingData> CutTarget(const std::vector<TimeSeries>& history, const std
   TrainingData data;
   data.target = target;
   std::vector<const TimeSeries*> members;
-  bool labeled = true;
   for (size_t i : indices) {
     const TimeSeries& s = history.at(i);
     members.push_back(&s);
-    labeled = labeled && s.has_anomaly_labels();
     const size_t n = s.size();
     const size_t val = static_cast<size_t>(static_cast<double>(n) * options.validation_fraction);
     if (n < 20 || val == 0) {
@@ -100,9 +98,24 @@ Result<TrainingData> CutTarget(const std::vector<TimeSeries>& history, const std
     data.validation.push_back(s.SliceIndex(n - val, n));
   }
   if (members.empty()) return InvalidArgumentError("target `" + target + "` has no series");
+  // Labels on some members only: training it unlabeled would drop the labels there are, labeled
+  // would count every point of the others as normal. Neither is the user's data; say so.
+  std::vector<std::string> unlabeled;
+  for (const TimeSeries* s : members)
+    if (!s->has_anomaly_labels()) unlabeled.push_back(s->id());
+  if (!unlabeled.empty() && unlabeled.size() < members.size()) {
+    std::string list;
+    for (size_t i = 0; i < std::min<size_t>(unlabeled.size(), 3); ++i) list += (i ? ", " : "") + unlabeled[i];
+    if (unlabeled.size() > 3) list += " and " + std::to_string(unlabeled.size() - 3) + " more";
+    return InvalidArgumentError(
+        "target `" + target + "`: " + std::to_string(members.size() - unlabeled.size()) + " of " +
+        std::to_string(members.size()) + " series have anomaly labels, the others none (" + list +
+        "); a target trains labeled or unlabeled as a whole: label every member, "
+        "or none, or train them one-for-one");
+  }
   data.metric = members[0]->name;
   data.selector = SelectorFor(members);
-  data.labeled = labeled;
+  data.labeled = unlabeled.empty();
   const size_t first_len = data.train[0].size();
   for (int c = 0; c < std::max(1, options.chunks); ++c)
     data.chunk_starts.push_back(first_len * c / std::max(1, options.chunks));

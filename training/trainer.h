@@ -99,7 +99,8 @@ struct TrainingRun {
 
 // Trains over `history` (each series' labels, when present, are training labels). `groups`
 // (name -> series indices, as Dataset::groups) defines one-for-all targets; when empty, series
-// are grouped by metric name.
+// are grouped by metric name. A target whose members are labeled in part (some series with anomaly
+// labels, some without) fails with InvalidArgument naming those without (TrainedTarget::status).
 [[nodiscard]] Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
                                              const std::map<std::string, std::vector<size_t>>& groups,
                                              RuleProposer& proposer, const TrainerOptions& options);

@@ -331,6 +331,33 @@ TEST_CASE("trainer: names that sanitise alike get distinct rule files and rules;
   std::filesystem::remove_all(dir, ec);
 }
 
+// Issue 4 (P2): one-for-all over a group where some members have anomaly labels and others none
+// was trained as unlabeled, the labels dropped without a word. Now the target fails naming the
+// members without labels (the others train; `vigil train-rules` exits 1 naming it).
+TEST_CASE("trainer: one-for-all with labels on some members only is an error naming the unlabeled ones") {
+  TimeSeries x = Spiky("cpu", 800, 60, 20, true), y = Spiky("cpu", 800, 60, 20, false),
+             z = Spiky("cpu", 800, 60, 20, false);
+  x.labels = {{"machine", "m1"}, {"dim", "0"}};
+  y.labels = {{"machine", "m1"}, {"dim", "1"}};
+  z.labels = {{"machine", "m2"}, {"dim", "0"}};
+  std::vector<TimeSeries> history = {x, y, z};
+  BuiltinProposer proposer;
+  TrainerOptions opts;
+  opts.mode = TrainMode::kOneForAll;
+  Result<TrainingRun> run = TrainRules(history, {{"m1", {0, 1}}, {"m2", {2}}}, proposer, opts);
+  REQUIRE(run.ok());
+  REQUIRE(run->targets.size() == 2);
+  const TrainedTarget& mixed = run->targets[0];
+  CHECK(mixed.status.code() == StatusCode::kInvalidArgument);
+  CHECK(mixed.status.message().find(y.id()) != std::string::npos);
+  CHECK(mixed.status.message().find("1 of 2 series") != std::string::npos);
+  CHECK(mixed.rule_text.empty());
+  CHECK(run->targets[1].status.ok());  // an all-unlabeled group trains as before
+  CHECK_FALSE(run->targets[1].labeled);
+  // TrainGroupRule cuts the same way.
+  CHECK(TrainGroupRule({x, y}, "m1", opts).status().code() == StatusCode::kInvalidArgument);
+}
+
 TEST_CASE("trainer: one-for-all groups, selectors by common labels, short series, bad options") {
   TimeSeries x = Spiky("cpu", 800, 60, 20, false), y = Spiky("cpu", 800, 60, 20, false);
   x.labels = {{"machine", "m1"}, {"dim", "0"}};
