@@ -120,5 +120,9 @@ check "one-for-all, labels on one member" 1 'cpu: target `cpu`: 1 of 2 series ha
 grep -q '1 of 2 series have anomaly labels' "$TMP/mixed/training.json" 2>/dev/null && passed=$((passed + 1)) ||
   bad "one-for-all, labels on one member: training.json lacks the error"
 
+# 6. A fraction too small for one tail point: was "series has 800 points; too few to train".
+check "--validation 1e-9" 1 "step_time_ms has 800 points: a validation fraction of 1e-09 leaves an empty validation tail \(at least 0.00125" \
+  -- "$VIGIL" "${T[@]}" --out "$TMP/tiny" --validation 1e-9
+
 echo "train_rules_bad_input_test: $passed passed, $fail failed"
 [ $fail -eq 0 ]

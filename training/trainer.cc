@@ -79,6 +79,20 @@ Json ScoreJson(const RuleScore& s) {
   return j;
 }
 
+constexpr size_t kMinTrainingPoints = 10;
+
+std::string FractionText(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+// NaN fails every comparison, so the fraction is tested as "inside", not as "not outside".
+Status CheckValidationFraction(double f) {
+  if (f > 0 && f < 1) return Status::Ok();
+  return InvalidArgumentError("validation fraction must be in (0, 1), got " + FractionText(f));
+}
+
 // The training data of one target: the series `indices` of `history`, each cut at one index into
 // training chunks and a validation tail (the last options.validation_fraction).
 Result<TrainingData> CutTarget(const std::vector<TimeSeries>& history, const std::vector<size_t>& indices,
@@ -91,8 +105,21 @@ Result<TrainingData> CutTarget(const std::vector<TimeSeries>& history, const std
     members.push_back(&s);
     const size_t n = s.size();
     const size_t val = static_cast<size_t>(static_cast<double>(n) * options.validation_fraction);
-    if (n < 20 || val == 0) {
-      return InvalidArgumentError("series " + s.id() + " has " + std::to_string(n) + " points; too few to train");
+    if (n < 20) {
+      return InvalidArgumentError("series " + s.id() + " has " + std::to_string(n) +
+                                  " points; too few to train");
+    }
+    if (val == 0) {
+      return InvalidArgumentError(
+          "series " + s.id() + " has " + std::to_string(n) + " points: a validation fraction of " +
+          FractionText(options.validation_fraction) + " leaves an empty validation tail (at least " +
+          FractionText(1.0 / n) + " = 1/" + std::to_string(n) + " gives it one point)");
+    }
+    if (n - val < kMinTrainingPoints) {
+      return InvalidArgumentError(
+          "series " + s.id() + " has " + std::to_string(n) + " points: a validation fraction of " +
+          FractionText(options.validation_fraction) + " leaves " + std::to_string(n - val) +
+          " point(s) for the training part (needs " + std::to_string(kMinTrainingPoints) + ")");
     }
     data.train.push_back(s.SliceIndex(0, n - val));
     data.validation.push_back(s.SliceIndex(n - val, n));
@@ -204,9 +231,7 @@ std::string TrainingRun::CombinedRules() const {
 Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
                                const std::map<std::string, std::vector<size_t>>& groups,
                                RuleProposer& proposer, const TrainerOptions& options) {
-  if (options.validation_fraction <= 0 || options.validation_fraction >= 1) {
-    return InvalidArgumentError("validation fraction must be in (0, 1)");
-  }
+  RETURN_IF_ERROR(CheckValidationFraction(options.validation_fraction));
   const auto start = std::chrono::steady_clock::now();
   TrainingRun run;
   run.proposer = std::string(proposer.name());
@@ -277,9 +302,7 @@ Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
 Result<TrainedTarget> TrainGroupRule(const std::vector<TimeSeries>& history, const std::string& target,
                                      const TrainerOptions& options) {
   if (!options.group_rule) return InvalidArgumentError("TrainGroupRule: options.group_rule is false");
-  if (options.validation_fraction <= 0 || options.validation_fraction >= 1) {
-    return InvalidArgumentError("validation fraction must be in (0, 1)");
-  }
+  RETURN_IF_ERROR(CheckValidationFraction(options.validation_fraction));
   const auto t0 = std::chrono::steady_clock::now();
   TrainedTarget out;
   out.target = target;

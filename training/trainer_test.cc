@@ -358,6 +358,32 @@ TEST_CASE("trainer: one-for-all with labels on some members only is an error nam
   CHECK(TrainGroupRule({x, y}, "m1", opts).status().code() == StatusCode::kInvalidArgument);
 }
 
+// Issue 4 (P2): a NaN validation fraction passed `<= 0 || >= 1` (only the CLI refused it), and a
+// fraction too small for one tail point was reported as "too few to train" for an 800-point series.
+TEST_CASE("trainer: a NaN validation fraction is refused; an empty validation tail is named as such") {
+  std::vector<TimeSeries> history = {Spiky("a", 800, 89, 40, true)};
+  BuiltinProposer proposer;
+  TrainerOptions opts;
+  opts.validation_fraction = std::nan("");
+  Result<TrainingRun> nan_run = TrainRules(history, {}, proposer, opts);
+  CHECK(nan_run.status().code() == StatusCode::kInvalidArgument);
+  CHECK(nan_run.status().message().find("nan") != std::string::npos);
+  opts.group_rule = true;
+  CHECK(TrainGroupRule(history, "a", opts).status().code() == StatusCode::kInvalidArgument);
+
+  opts.validation_fraction = 1e-9;
+  Result<TrainingRun> tiny = TrainRules(history, {}, proposer, opts);
+  REQUIRE(tiny.ok());
+  const std::string why = tiny->targets[0].status.message();
+  CHECK(why.find("too few") == std::string::npos);
+  CHECK(why.find("empty validation tail") != std::string::npos);
+  CHECK(why.find("at least 0.00125") != std::string::npos);  // 1 / 800
+  opts.validation_fraction = 0.999;  // a 1-point training part
+  Result<TrainingRun> huge = TrainRules(history, {}, proposer, opts);
+  REQUIRE(huge.ok());
+  CHECK(huge->targets[0].status.message().find("training part") != std::string::npos);
+}
+
 TEST_CASE("trainer: one-for-all groups, selectors by common labels, short series, bad options") {
   TimeSeries x = Spiky("cpu", 800, 60, 20, false), y = Spiky("cpu", 800, 60, 20, false);
   x.labels = {{"machine", "m1"}, {"dim", "0"}};
