@@ -3,13 +3,17 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <optional>
+#include <string_view>
 #include <system_error>
+#include <vector>
 
 #include "connectors/llm_client.h"
 #include "core/parse.h"
@@ -66,23 +70,42 @@ CLI::Validator WholeNumber(unsigned min) {
       "");
 }
 
-// The files of an earlier run in `dir`: its *.rules and training.json, by name.
-std::map<std::string, ino_t> EarlierRunFiles(const std::filesystem::path& dir) {
-  std::map<std::string, ino_t> files;
+// The rule files in `dir`: those an earlier `vigil train-rules` wrote (its *.rules, known by their
+// first line, and training.json) with their inodes, and the other *.rules (hand-written), by name.
+struct OutDirFiles {
+  std::map<std::string, ino_t> earlier_run;
+  std::vector<std::string> hand_written;
+};
+OutDirFiles ListOutDir(const std::filesystem::path& dir) {
+  static constexpr std::string_view kTrainedHead = "# Trained by `vigil train-rules`";
+  OutDirFiles files;
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
     const std::string name = e.path().filename().string();
     const bool rules = e.path().extension() == ".rules";
     struct stat st {};
-    if ((rules || name == "training.json") && e.is_regular_file(ec) && ::stat(e.path().c_str(), &st) == 0)
-      files[name] = st.st_ino;
+    if (!(rules || name == "training.json") || !e.is_regular_file(ec) || ::stat(e.path().c_str(), &st) != 0)
+      continue;
+    std::string head(kTrainedHead.size(), '\0');
+    if (rules) {
+      std::ifstream in(e.path(), std::ios::binary);
+      in.read(head.data(), static_cast<std::streamsize>(head.size()));
+      head.resize(static_cast<size_t>(std::max<std::streamsize>(in.gcount(), 0)));
+    }
+    if (rules && head != kTrainedHead) {
+      files.hand_written.push_back(name);
+    } else {
+      files.earlier_run[name] = st.st_ino;
+    }
   }
+  std::sort(files.hand_written.begin(), files.hand_written.end());
   return files;
 }
 
 // Makes --out a writable folder before any training, so a bad folder does not cost the run (or
-// LLM tokens): InvalidArgument when it is a file, cannot be created or written, or holds an
-// earlier run's rule files and `overwrite` is off (they would be mixed with the new ones).
+// LLM tokens): InvalidArgument when it is a file, cannot be created or written, holds rule files
+// train-rules did not write (never replaced or removed, --overwrite or not), or holds an earlier
+// run's rule files and `overwrite` is off (they would be mixed with the new ones).
 // Returns the earlier run's files with their inodes (`overwrite` on) for RemoveStaleRules.
 Result<std::map<std::string, ino_t>> PrepareOutDir(const std::string& out, bool overwrite) {
   namespace fs = std::filesystem;
@@ -98,20 +121,27 @@ Result<std::map<std::string, ino_t>> PrepareOutDir(const std::string& out, bool 
   } else {
     return InvalidArgumentError("--out " + out + ": cannot write in the folder: " + std::strerror(errno));
   }
-  std::map<std::string, ino_t> earlier = EarlierRunFiles(out);
-  if (!earlier.empty() && !overwrite) {
+  OutDirFiles files = ListOutDir(out);
+  if (!files.hand_written.empty()) {
     std::string list;
-    for (const auto& [name, ino] : earlier) list += (list.empty() ? "" : ", ") + name;
+    for (const std::string& name : files.hand_written) list += (list.empty() ? "" : ", ") + name;
+    return InvalidArgumentError("--out " + out + " holds rule files that train-rules did not write (" + list +
+                                "); train-rules never replaces or removes those, --overwrite or not: choose "
+                                "another folder");
+  }
+  if (!files.earlier_run.empty() && !overwrite) {
+    std::string list;
+    for (const auto& [name, ino] : files.earlier_run) list += (list.empty() ? "" : ", ") + name;
     return InvalidArgumentError("--out " + out + " holds the rule files of an earlier run (" + list +
                                 "); choose an empty folder, or pass --overwrite to replace them");
   }
-  return earlier;
+  return files.earlier_run;
 }
 
 // --overwrite: after the new files are written (each by rename, so a new inode), removes the
 // earlier run's rule files this run did not rewrite: the other targets of the earlier run.
 Status RemoveStaleRules(const std::string& out, const std::map<std::string, ino_t>& earlier) {
-  const std::map<std::string, ino_t> now = EarlierRunFiles(out);
+  const std::map<std::string, ino_t> now = ListOutDir(out).earlier_run;
   for (const auto& [name, ino] : earlier) {
     auto it = now.find(name);
     if (it == now.end() || it->second != ino) continue;  // rewritten by this run, or gone
@@ -325,7 +355,8 @@ CommandRunner SetupTrainRules(CLI::App& sub) {
       ->check(WholeNumber(0));
   sub.add_flag("--overwrite", f->overwrite,
                "replace the rule files of an earlier run in --out (refused otherwise); its rule files for "
-               "targets this run does not write are removed");
+               "targets this run does not write are removed. A folder holding rule files train-rules did not "
+               "write is refused, with or without it");
   CLI::Option* stream = sub.add_flag(
       "--llm-stream", f->llm_stream,
       "llm: ask for each answer as a server-sent event stream (same result, assembled); overrides the "
