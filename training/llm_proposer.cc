@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <utility>
 
 #include "training/engine_evaluator.h"
@@ -22,6 +24,25 @@ const Counts& ObjectiveCounts(const DetectionCounts& c, Objective o) {
       return c.event;
   }
   return c.point;
+}
+
+// `text` on one line: each run of spaces and ASCII control characters (line breaks, tabs)
+// becomes one space, none at the ends. A rationale is one line (proposer.h): it is the rule
+// file's `# why:` comment, where a line break would start rule-language text.
+std::string OneLine(std::string_view text) {
+  std::string out;
+  bool gap = false;
+  for (char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c <= 0x20 || c == 0x7f) {
+      gap = true;
+      continue;
+    }
+    if (gap && !out.empty()) out += ' ';
+    gap = false;
+    out += ch;
+  }
+  return out;
 }
 
 }  // namespace
@@ -111,6 +132,7 @@ Result<std::vector<RuleCandidate>> LlmProposer::Propose(const TrainingData& data
     if (!last_run_.stopped_early.ok()) {
       c.rationale += " [the rule agents stopped early: " + last_run_.stopped_early.message() + "]";
     }
+    c.rationale = OneLine(c.rationale);
     c.train = scores[{k->text, Split::kTrain}];
     c.validation = scores[{k->text, Split::kValidation}];
     out.push_back(std::move(c));

@@ -18,9 +18,13 @@
 // evaluation count. Candidates' scores are the combination's; their text opens with
 // AggregateFileHeader. Labeled targets only (FailedPrecondition otherwise).
 //
+// Candidates' rationales are one line (control characters and space runs become one space): the
+// model's rationale, then, when the loop stopped early, ` [the rule agents stopped early: <why>]`.
 // Errors: Propose returns the LLM's error (Unavailable, ResourceExhausted, ...) when the loop
 // stopped early before keeping anything; when something was kept, the candidates are returned
-// and last_run().stopped_early says why it stopped. InvalidArgument for unusable data.
+// and last_run().stopped_early says why it stopped. FailedPrecondition when every proposal of the
+// model was dropped (never compiled and ran after its repairs), naming the last compiler message.
+// InvalidArgument for unusable data.
 // Thread safety: one thread at a time (RuleProposer contract). The LlmClient is not owned and
 // must outlive the proposer.
 #pragma once

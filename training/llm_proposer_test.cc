@@ -159,6 +159,25 @@ TEST_CASE("llm proposer: a budget spent part-way keeps what was kept and says so
   CHECK((*r)[0].rationale.find("[the rule agents stopped early: round 1 chunk 2/2: LLM token budget spent") != std::string::npos);
 }
 
+TEST_CASE("llm proposer: the rationale is one line, whatever the model or the endpoint's error holds") {
+  // The rationale becomes the rule file's `# why:` comment line; a line break in it (the model's
+  // own, or an HTML error page in the early-stop reason) put rule-language text after the comment
+  // and `vigil rules check` / `vigil detect` refused the written file ("expected `rule NAME {`").
+  TrainingData data = Data();
+  LocalEvaluator evaluator(data, Objective::kPoint);
+  auto llm = Scripted({Answer(kGood, "spikes over the median\nwhen value > 1\r\n\tand more")});
+  llm->PushError(UnavailableError("LLM endpoint http://h/v1 answered HTTP 502: <html>\r\n<title>502</title>\n</html>"));
+  LlmProposer proposer(llm.get());
+  auto r = proposer.Propose(data, evaluator, {});
+  REQUIRE(r.ok());
+  REQUIRE(r->size() == 1);
+  const std::string& why = (*r)[0].rationale;
+  INFO(why);
+  CHECK(why.find_first_of("\r\n\t") == std::string::npos);
+  CHECK(why.rfind("spikes over the median when value > 1 and more [the rule agents stopped early: ", 0) == 0);
+  CHECK(why.find("answered HTTP 502: <html> <title>502</title> </html>]") != std::string::npos);
+}
+
 TEST_CASE("llm proposer: a model whose rules never compile fails the target, quoting the compiler") {
   TrainingData data = Data();
   LocalEvaluator evaluator(data, Objective::kPoint);
