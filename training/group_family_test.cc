@@ -350,6 +350,29 @@ TEST_CASE("group family: a rule not quiet on the validation tail is not kept") {
   CHECK(g->note.find("not kept (not quiet on the validation tail): ") == 0);
 }
 
+// Review RV-G: `sum by (machine)` over members that report at different times takes each peer's
+// latest value not older than 5m; the rule trained on such members still fires nowhere in its
+// own training part and catches the shared deviation (at the last member to report it, when
+// every peer's latest value is its deviating one).
+TEST_CASE("group family: members on staggered timestamps within the step (member m 2m s after member 0)") {
+  std::vector<TimeSeries> full = Group();
+  for (size_t m = 0; m < full.size(); ++m)
+    for (int64_t& t : full[m].timestamps_ms) t += static_cast<int64_t>(m) * 2'000;
+  const TrainingData data = CutAs(HistoryOf(full), "m1");
+  EngineEvaluator evaluator(data, Objective::kPoint, 7);
+  Result<GroupRuleResult> g = ProposeGroupRule(data, evaluator, TestOptions());
+  REQUIRE(g.ok());
+  REQUIRE_MESSAGE(g->rule.has_value(), g->note);
+  CHECK(g->fit_points == static_cast<int64_t>(kMembers) * (1500 - 300));  // distinct time steps
+  Result<std::vector<std::vector<uint8_t>>> train_flags = evaluator.Flags(g->rule->text, Split::kTrain);
+  REQUIRE(train_flags.ok());
+  int64_t train_fired = 0;
+  for (const auto& f : *train_flags)
+    for (uint8_t x : f) train_fired += x;
+  CHECK(train_fired == 0);
+  CHECK(RunRules(g->rule->text, full)[kMembers - 1][kShared] == 1);
+}
+
 TEST_CASE("group family: one member, no label, labeled data: no group rule; the label on some members only: "
           "an error naming them, the proposer's rules kept") {
   const std::vector<TimeSeries> history = HistoryOf(Group(3));
