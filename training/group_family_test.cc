@@ -91,6 +91,16 @@ std::vector<std::vector<uint8_t>> RunRules(const std::string& text, const std::v
   return r->flags;
 }
 
+// How many (member, point) flags `text` raises on the evaluator's training part.
+int64_t FlagsInTraining(EngineEvaluator& evaluator, const std::string& text) {
+  Result<std::vector<std::vector<uint8_t>>> flags = evaluator.Flags(text, Split::kTrain);
+  REQUIRE(flags.ok());
+  int64_t n = 0;
+  for (const auto& f : *flags)
+    for (uint8_t x : f) n += x;
+  return n;
+}
+
 bool AnyAt(const std::vector<std::vector<uint8_t>>& flags, int i) {
   for (const auto& f : flags)
     if (f[static_cast<size_t>(i)]) return true;
@@ -306,12 +316,7 @@ TEST_CASE("group family: the rule carries the full-window guard; a cold start do
   CHECK(g->threshold >= guarded_max);
   CHECK(g->threshold < guarded_max * (1 + 1e-5));
   // What was fitted is what runs: the rule fires nowhere in its own training part.
-  Result<std::vector<std::vector<uint8_t>>> train_flags = evaluator.Flags(g->rule->text, Split::kTrain);
-  REQUIRE(train_flags.ok());
-  int64_t train_fired = 0;
-  for (const auto& f : *train_flags)
-    for (uint8_t x : f) train_fired += x;
-  CHECK(train_fired == 0);
+  CHECK(FlagsInTraining(evaluator, g->rule->text) == 0);
 
   // A cold start: the same text run by the engine from the series' first point.
   std::vector<TimeSeries> cold = Group();
@@ -364,12 +369,7 @@ TEST_CASE("group family: members on staggered timestamps within the step (member
   REQUIRE(g.ok());
   REQUIRE_MESSAGE(g->rule.has_value(), g->note);
   CHECK(g->fit_points == static_cast<int64_t>(kMembers) * (1500 - 300));  // distinct time steps
-  Result<std::vector<std::vector<uint8_t>>> train_flags = evaluator.Flags(g->rule->text, Split::kTrain);
-  REQUIRE(train_flags.ok());
-  int64_t train_fired = 0;
-  for (const auto& f : *train_flags)
-    for (uint8_t x : f) train_fired += x;
-  CHECK(train_fired == 0);
+  CHECK(FlagsInTraining(evaluator, g->rule->text) == 0);
   CHECK(RunRules(g->rule->text, full)[kMembers - 1][kShared] == 1);
 }
 
