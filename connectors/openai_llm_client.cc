@@ -363,6 +363,7 @@ double OpenAiLlmClient::CostUsd() const {
 std::string OpenAiLlmClient::Describe() const {
   std::string d = (azure_ ? "azure:" : "openai:") + endpoint_;
   if (!options_.model.empty()) d += " model=" + options_.model;
+  RedactInPlace(d, options_.api_key);  // a key pasted into llm_url
   return d;
 }
 
@@ -463,21 +464,31 @@ Result<ChatResponse> OpenAiLlmClient::SendOnce(const ChatRequest& request, bool 
     if (request.stream && !stream_error.ok()) return stream_error;
     // Connection-level failures are worth another try; a timeout is not (it already took long).
     attempt.retryable = sent.status().code() == StatusCode::kUnavailable;
-    return sent.status();
+    std::string m = sent.status().message();
+    RedactInPlace(m, options_.api_key);  // libcurl's error names the URL, which may hold the key
+    return Status(sent.status().code(), m);
   }
   const HttpResponse& res = *sent;
   attempt.http_status = res.status;
   // A 2xx body that is no chat completion (a web page from a proxy or the wrong port, a JSON
   // without choices): the error names the endpoint and, when it is not JSON, how the body starts.
+  // The key is redacted from the whole message (the endpoint may hold it) and from the body
+  // before it is cut, so no part of it is printed.
   auto parse = [&](const std::string& text) -> Result<ChatResponse> {
     Result<ChatResponse> r = ParseChatCompletion(text);
     if (r.ok()) return r;
-    const std::string at = "LLM endpoint " + endpoint_ + " answered HTTP " + std::to_string(res.status);
-    if (ParseJson(text).ok()) return r.status().WithContext(at);
-    std::string start = Truncate(text, 160);
-    RedactInPlace(start, options_.api_key);
-    return InvalidArgumentError(at + " with a body that is not JSON (is llm_url an OpenAI-compatible API?): " +
-                                r.status().message() + "; the body starts `" + start + "`");
+    std::string m = "LLM endpoint " + endpoint_ + " answered HTTP " + std::to_string(res.status);
+    const bool json = ParseJson(text).ok();
+    if (json) {
+      m += ": " + r.status().message();
+    } else {
+      std::string body = text;
+      RedactInPlace(body, options_.api_key);
+      m += " with a body that is not JSON (is llm_url an OpenAI-compatible API?): " + r.status().message() +
+           "; the body starts `" + Truncate(body, 160) + "`";
+    }
+    RedactInPlace(m, options_.api_key);
+    return Status(json ? r.status().code() : StatusCode::kInvalidArgument, m);
   };
   if (res.ok()) {
     if (!request.stream) return parse(res.body);
@@ -492,10 +503,14 @@ Result<ChatResponse> OpenAiLlmClient::SendOnce(const ChatRequest& request, bool 
   }
   std::string server_message;
   if (auto parsed = ParseJson(res.body, "error body"); parsed.ok()) server_message = ErrorMessageOf(*parsed);
-  if (server_message.empty()) server_message = Truncate(res.body, 300);
-  RedactInPlace(server_message, options_.api_key);  // some proxies echo the request headers
+  if (server_message.empty()) {
+    std::string body = res.body;
+    RedactInPlace(body, options_.api_key);  // before the cut, so no part of the key is left
+    server_message = Truncate(body, 300);
+  }
   std::string what = "LLM endpoint " + endpoint_ + " answered HTTP " + std::to_string(res.status);
   if (!server_message.empty()) what += ": " + server_message;
+  RedactInPlace(what, options_.api_key);  // some proxies echo the request headers; the URL may hold it
   if (res.status == 429 || res.status >= 500) {
     attempt.retryable = true;
     attempt.retry_after_ms = ParseRetryAfterMs(res.Header("retry-after"), clock_->NowMs());

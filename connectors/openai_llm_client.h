@@ -37,7 +37,8 @@
 //     audit file cannot be opened is Unavailable and sends nothing; a failed audit write after
 //     the answer is Unavailable too (the answer is not returned; its tokens are counted).
 // Errors: see LlmClient::Chat. A 401/403 names the key setting; other 4xx carry the server's
-// error message.
+// error message. No error message and no Describe() holds the API key or a part of it: it is
+// redacted also from the endpoint (a key pasted into `url`) and from a body before it is cut.
 // Thread safety: Chat may be called concurrently; usage, budget and the audit file are guarded.
 #pragma once
 

@@ -276,6 +276,36 @@ TEST_CASE("malformed JSON body and bodies without choices are InvalidArgument, n
         std::string::npos);
 }
 
+TEST_CASE("errors naming the endpoint never print the API key, whole or cut") {
+  ScriptedOpenAiServer srv;
+  FakeClock clock;
+  OpenAiLlmOptions o = Options(srv, &clock);
+  o.max_retries = 0;
+  // A gateway that takes the key in the query (pasted into llm_url): the endpoint holds it.
+  o.url = srv.Url("/v1?key=sk-secret-123");
+  auto client = Make(o);
+  CHECK(client->Describe().find("sk-secret") == std::string::npos);
+  // A page echoing the key across the 160-character cut of the body's start: redacted after
+  // cutting, its first 10 characters were printed.
+  srv.Push({200, "<html>" + std::string(144, 'x') + "sk-secret-123 echoed</html>"});
+  srv.Push({502, "<html>bad gateway sk-secret-123</html>"});
+  srv.Push({404, R"({"error":{"message":"no such model"}})"});
+  for (int i = 0; i < 3; ++i) {
+    auto r = client->Chat(Ask("x"));
+    REQUIRE_FALSE(r.ok());
+    INFO(r.status().message());
+    CHECK(r.status().message().find("answered HTTP") != std::string::npos);
+    CHECK(r.status().message().find("sk-secr") == std::string::npos);
+  }
+  // A connection that fails (nobody on port 1): libcurl's error names the URL.
+  o.url = "http://127.0.0.1:1/v1?key=sk-secret-123";
+  auto refused = Make(o)->Chat(Ask("x"));
+  REQUIRE_FALSE(refused.ok());
+  INFO(refused.status().message());
+  CHECK(refused.status().message().find("127.0.0.1:1") != std::string::npos);
+  CHECK(refused.status().message().find("sk-secr") == std::string::npos);
+}
+
 std::vector<std::string> StreamedToolCall(bool truncated) {
   std::vector<std::string> s = {
       R"(data: {"id":"c","object":"chat.completion.chunk","model":"llama","choices":[{"index":0,"delta":{"role":"assistant","content":"Let me "},"finish_reason":null}]})"
