@@ -39,6 +39,9 @@ Result<std::vector<std::vector<uint8_t>>> BaseDetectorFlags(const std::string& s
 }
 
 Result<std::vector<std::vector<uint8_t>>> AggregateRulesDetector::Run(const std::vector<EvalUnit>& units) {
+  if (mad_window_ == 0)
+    return InvalidArgumentError(
+        "rules-aggregate: the mad-band base's window must be at least 1 point, got 0");
   AggregationOptions agg = aggregation_;
   agg.base_name = "mad-band (window " + std::to_string(mad_window_) + ")";
   agg.add_proposer = add_proposer_.get();

@@ -42,7 +42,8 @@ struct BaseDetectorOptions {
 
 class AggregateRulesDetector : public BenchDetector {
  public:
-  // `add_proposer` (may be null): its rule sets join as add candidates (AggregationOptions).
+  // `add_proposer` (may be null): its rule sets join as add candidates (AggregationOptions). Run is
+  // InvalidArgument for mad_window 0.
   AggregateRulesDetector(size_t mad_window, ThresholdOptions thresholds, TrainerOptions trainer,
                          AggregationOptions aggregation, std::unique_ptr<RuleProposer> add_proposer = nullptr)
       : mad_window_(mad_window),

@@ -5,7 +5,9 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
+#include "evals/detection_aggregate.h"
 #include "evals/detection_peers.h"
 
 namespace vigil {
@@ -64,6 +66,34 @@ TEST_CASE("MAD band scores: deviation from the trailing median in MAD units") {
   CHECK(std::isnan(s[4]));
   // Window {1,2,3,2,1}: median 2, |dev| {1,0,1,0,1} → MAD 1; (10 − 2)/1.4826.
   CHECK(s[5] == doctest::Approx(8 / 1.4826));
+}
+
+// Issue 4 (P2): `vigil eval detect --detectors mad-band --mad-window 0` crashed (SIGSEGV): the
+// median of an empty window read buf[0]; a window near SIZE_MAX threw from vector::reserve.
+TEST_CASE("MAD band: window 0 or past the series gives no score; the detectors refuse window 0") {
+  std::vector<double> v = {1, 2, 3, 2, 1, 10};
+  for (size_t w : {size_t{0}, size_t{6}, std::numeric_limits<size_t>::max()}) {
+    std::vector<double> s = MadBandScores(v, w);
+    REQUIRE(s.size() == v.size());
+    for (double x : s) CHECK(std::isnan(x));
+  }
+  EvalUnit u;
+  u.name = "u";
+  TimeSeries ts;
+  ts.name = "u";
+  for (int i = 0; i < 40; ++i) {
+    ts.timestamps_ms.push_back(i * 1000);
+    ts.values.push_back(i % 3);
+  }
+  u.members.push_back(ts);
+  u.split = 30;
+  Result<std::vector<std::vector<uint8_t>>> r = MadBandDetector(0, {}).Run({u});
+  CHECK(r.status().code() == StatusCode::kInvalidArgument);
+  CHECK(r.status().message().find("window") != std::string::npos);
+  Result<std::vector<std::vector<uint8_t>>> agg =
+      AggregateRulesDetector(0, {}, TrainerOptions{}, AggregationOptions{}).Run({u});
+  CHECK(agg.status().code() == StatusCode::kInvalidArgument);
+  CHECK(MadBandDetector(5, {}).Run({u}).ok());
 }
 
 TEST_CASE("thresholds come from the training part only") {

@@ -1,6 +1,10 @@
 #include "evals/detection_command.h"
 
+#include <cmath>
+#include <cstdio>
+
 #include "core/config.h"
+#include "core/rule_plan.h"
 #include "evals/detection_aggregate.h"
 #include "evals/detection_cad.h"
 #include "evals/detection_likelihood.h"
@@ -11,6 +15,46 @@
 #include "training/llm_proposer.h"
 
 namespace vigil {
+namespace {
+
+std::string NumberText(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+// The numeric options' ranges, before any data is read (NaN fails every comparison, so each range
+// is tested as "inside"). The CLI refuses negative whole numbers for the unsigned ones.
+Status CheckNumericOptions(const DetectCommandOptions& o) {
+  if (o.mad_window < 1) return InvalidArgumentError("--mad-window must be at least 1, got 0");
+  if (o.delay_k < 0)
+    return InvalidArgumentError("--delay-k must be at least 0, got " + std::to_string(o.delay_k));
+  if (!(o.nab_refractory_fraction >= 0 && o.nab_refractory_fraction <= 1)) {
+    return InvalidArgumentError("--nab-refractory must be a fraction in [0, 1], got " +
+                                NumberText(o.nab_refractory_fraction));
+  }
+  if (o.builtin.max_rules < 1)
+    return InvalidArgumentError("--rules-max must be at least 1, got " + std::to_string(o.builtin.max_rules));
+  if (!(o.builtin.unlabeled_margin >= 0 && std::isfinite(o.builtin.unlabeled_margin))) {
+    return InvalidArgumentError("--rules-margin must be a finite number >= 0, got " +
+                                NumberText(o.builtin.unlabeled_margin));
+  }
+  if (!(o.builtin.min_gain >= 0 && o.builtin.min_gain <= 1))
+    return InvalidArgumentError("--rules-min-gain must be in [0, 1], got " + NumberText(o.builtin.min_gain));
+  if (o.rules_min_votes < 0)
+    return InvalidArgumentError("--rules-vote must be at least 0, got " + std::to_string(o.rules_min_votes));
+  // A rule's point window may not exceed the rule language's limit (RuleLimits), so none would compile.
+  const int64_t max_window = RuleLimits{}.max_window_points;
+  for (int w : o.builtin.windows) {
+    if (w < 1 || w > max_window) {
+      return InvalidArgumentError("--rules-windows: every window must be 1 to " + std::to_string(max_window) +
+                                  " points, got " + std::to_string(w));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
 
 Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
   if (options.dataset != "kpi" && options.dataset != "smd" && options.dataset != "nab" &&
@@ -19,6 +63,7 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
         "--dataset must be kpi, smd or nab (or smd-train, a label-free check), got `" + options.dataset +
         "`");
   }
+  RETURN_IF_ERROR(CheckNumericOptions(options));
   if (options.data_path.empty()) {
     options.data_path = "../shared/datasets/" +
                         (options.dataset == "smd-train" ? std::string("smd") : options.dataset) +

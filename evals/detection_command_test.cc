@@ -3,7 +3,9 @@
 
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <filesystem>
+#include <functional>
 
 #include "connectors/scripted_llm_client.h"
 
@@ -29,6 +31,49 @@ TEST_CASE("RunDetectCommand: an unknown detector names every known one and the c
   CHECK(nab.find("unknown detector `cad-ose-wid`") != std::string::npos);
   CHECK(nab.find("knn-cad") != std::string::npos);
   CHECK(nab.find("did you mean `cad-ose-wide`?") != std::string::npos);
+}
+
+// Issue 4 (P2): numeric options out of range were taken (--nab-refractory -1 / nan, --rules-max 0,
+// --rules-margin nan, --rules-min-gain -1), failed only after the run started (--delay-k -1: "detector
+// mad-band failed") or crashed (--mad-window 0: SIGSEGV). Now refused before any data is read.
+TEST_CASE(
+    "RunDetectCommand: numeric options out of range are refused naming the option, before reading data") {
+  auto refused = [](const std::function<void(DetectCommandOptions&)>& set, const std::string& want) {
+    DetectCommandOptions o;
+    o.dataset = "kpi";
+    o.data_path = "/nonexistent/kpi";  // read first, it would be the error
+    o.detectors = {"rules", "mad-band"};
+    set(o);
+    Result<DetectionReport> r = RunDetectCommand(o);
+    INFO(want, " -> ", r.ok() ? std::string("ok") : r.status().message());
+    CHECK(r.status().code() == StatusCode::kInvalidArgument);
+    CHECK(r.status().message().find(want) != std::string::npos);
+  };
+  refused([](auto& o) { o.mad_window = 0; }, "--mad-window must be at least 1, got 0");
+  refused([](auto& o) { o.delay_k = -1; }, "--delay-k must be at least 0, got -1");
+  refused([](auto& o) { o.nab_refractory_fraction = -1; },
+          "--nab-refractory must be a fraction in [0, 1], got -1");
+  refused([](auto& o) { o.nab_refractory_fraction = std::nan(""); },
+          "--nab-refractory must be a fraction in [0, 1], got nan");
+  refused([](auto& o) { o.nab_refractory_fraction = 2; },
+          "--nab-refractory must be a fraction in [0, 1], got 2");
+  refused([](auto& o) { o.builtin.max_rules = 0; }, "--rules-max must be at least 1, got 0");
+  refused([](auto& o) { o.builtin.unlabeled_margin = -0.5; },
+          "--rules-margin must be a finite number >= 0, got -0.5");
+  refused([](auto& o) { o.builtin.unlabeled_margin = std::nan(""); },
+          "--rules-margin must be a finite number >= 0, got nan");
+  refused([](auto& o) { o.builtin.unlabeled_margin = INFINITY; },
+          "--rules-margin must be a finite number >= 0, got inf");
+  refused([](auto& o) { o.builtin.min_gain = -1; }, "--rules-min-gain must be in [0, 1], got -1");
+  refused([](auto& o) { o.builtin.min_gain = std::nan(""); }, "--rules-min-gain must be in [0, 1], got nan");
+  refused([](auto& o) { o.rules_min_votes = -2; }, "--rules-vote must be at least 0, got -2");
+  refused(
+      [](auto& o) {
+        o.builtin.windows = {10, 0};
+      },
+      "--rules-windows: every window must be 1 to 100000 points, got 0");
+  refused([](auto& o) { o.builtin.windows = {200000}; },
+          "--rules-windows: every window must be 1 to 100000 points, got 200000");
 }
 
 TEST_CASE("RunDetectCommand: --threshold names and where pot applies") {

@@ -97,6 +97,7 @@ void AddTailThresholdDetails(const TailThreshold& options, Json* details) {
 std::vector<double> MadBandScores(const std::vector<double>& values, size_t window) {
   const size_t n = values.size();
   std::vector<double> out(n, NAN);
+  if (window == 0 || window >= n) return out;  // no point has `window` values before it
   std::vector<double> buf, dev;
   buf.reserve(window);
   dev.reserve(window);
@@ -156,6 +157,7 @@ std::vector<uint8_t> FlagsFromScores(const EvalUnit& unit, const UnitScores& sco
 }
 
 Result<std::vector<std::vector<uint8_t>>> MadBandDetector::Run(const std::vector<EvalUnit>& units) {
+  if (window_ == 0) return InvalidArgumentError("mad-band: the window must be at least 1 point, got 0");
   std::vector<std::vector<uint8_t>> out;
   details_ =
       Json{{"window_points", window_},

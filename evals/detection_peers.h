@@ -63,8 +63,11 @@ struct TailThreshold {
 // "pot_level", "pot_risk", "pot_fit").
 void AddTailThresholdDetails(const TailThreshold& options, Json* details);
 
-// Rolling median/MAD band: score_i = |x_i − median(x_{i−W..i−1})| / max(1.4826·MAD, ε).
+// Rolling median/MAD band: score_i = |x_i − median(x_{i−W..i−1})| / max(1.4826·MAD, ε); NaN for
+// the first W points, and for every point when W is 0 or at least values.size() (no full window).
 std::vector<double> MadBandScores(const std::vector<double>& values, size_t window);
+
+// Run: InvalidArgument for window 0.
 
 class MadBandDetector : public BenchDetector {
  public:

@@ -4,9 +4,11 @@
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "core/logging.h"
+#include "core/parse.h"
 
 namespace vigil {
 namespace {
@@ -34,6 +36,16 @@ int NotImplemented(std::string_view name) {
 int ReportError(const Status& status) {
   std::fprintf(stderr, "vigil: %s\n", status.message().c_str());
   return status.code() == StatusCode::kInvalidArgument ? 2 : 1;
+}
+
+CLI::Validator WholeNumber(unsigned min) {
+  return CLI::Validator(
+      [min](std::string& text) -> std::string {
+        const std::optional<uint64_t> v = text.empty() || text[0] == '+' ? std::nullopt : ParseUint(text);
+        if (v && *v >= min) return "";
+        return "must be a whole number of at least " + std::to_string(min) + ", got `" + text + "`";
+      },
+      "");
 }
 
 int RunCli(int argc, char** argv) {

@@ -13,7 +13,10 @@
 
 #include "core/config.h"
 
-namespace CLI { class App; }
+namespace CLI {
+class App;
+class Validator;
+}  // namespace CLI
 
 namespace vigil {
 
@@ -37,6 +40,10 @@ int NotImplemented(std::string_view name);
 
 // Prints "vigil: <status message>" to stderr and returns 1 (2 for InvalidArgument).
 int ReportError(const Status& status);
+
+// A CLI11 check for unsigned flags: digits only (core/parse.h ParseUint), at least `min`; CLI11
+// alone would read -1 as the largest value and a number past 2^64 as something else.
+CLI::Validator WholeNumber(unsigned min);
 
 // Per-command setup functions (server/cmd_*.cc).
 CommandRunner SetupServe(CLI::App& sub);

@@ -57,15 +57,18 @@ CommandRunner SetupEval(CLI::App& sub) {
       ->capture_default_str();
   detect->add_option("--filter", opts->set.name_filter,
                      "only series (smd: machines) whose name contains this");
-  detect->add_option("--max-series", opts->set.max_series, "at most this many series (0 = all)");
-  detect->add_option("--max-points", opts->set.max_points, "at most this many points per series (0 = all)");
+  detect->add_option("--max-series", opts->set.max_series, "at most this many series (0 = all)")
+      ->check(WholeNumber(0));
+  detect->add_option("--max-points", opts->set.max_points, "at most this many points per series (0 = all)")
+      ->check(WholeNumber(0));
   detect->add_option("--delay-k", opts->delay_k, "k of the delay-constrained PA F1")->capture_default_str();
   detect
       ->add_option("--nab-refractory", opts->nab_refractory_fraction,
                    "nab: drop alert onsets within this fraction of the file after the last one (0 = off)")
       ->capture_default_str();
   detect->add_option("--mad-window", opts->mad_window, "points in the MAD peer's window")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(WholeNumber(1));
   detect->add_option("--python", opts->python, "interpreter with numpy/pandas/sklearn")
       ->capture_default_str();
   detect->add_option("--rules-max", opts->builtin.max_rules, "rules: at most this many rules per target")
@@ -86,14 +89,12 @@ CommandRunner SetupEval(CLI::App& sub) {
       ->add_option("--rules-vote", opts->rules_min_votes,
                    "rules: flag a unit where at least this many of its members' rules fire (smd: dimensions); "
                    "default 0 = chosen per unit on a held-out tail of the training split (no test labels)")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->capture_default_str();
   detect
       ->add_option("--rules-windows", opts->builtin.windows,
                    "rules: rolling windows (points) of the residual/MAD/z-score/flatline families")
       ->delimiter(',')
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->capture_default_str();
   detect
       ->add_option("--threshold", opts->threshold,
                    "threshold of residual-sum, pca-spe*, residual-or-spe*: tail-max (the held-out training "

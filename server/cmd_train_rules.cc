@@ -16,7 +16,6 @@
 #include <vector>
 
 #include "connectors/llm_client.h"
-#include "core/parse.h"
 #include "detectors/readers.h"
 #include "evals/detection_aggregate.h"
 #include "server/cli.h"
@@ -57,17 +56,6 @@ Status CheckNumbers(const TrainFlags& f) {
     return InvalidArgumentError("--max-candidates must be at least 1, got " + std::to_string(f.max_candidates));
   if (f.delay_k < 0) return InvalidArgumentError("--delay-k must be at least 0, got " + std::to_string(f.delay_k));
   return Status::Ok();
-}
-
-// For the unsigned flags: digits only, at least `min` (CLI11 would read -1 as the largest value).
-CLI::Validator WholeNumber(unsigned min) {
-  return CLI::Validator(
-      [min](std::string& text) -> std::string {
-        const std::optional<uint64_t> v = text.empty() || text[0] == '+' ? std::nullopt : ParseUint(text);
-        if (v && *v >= min) return "";
-        return "must be a whole number of at least " + std::to_string(min) + ", got `" + text + "`";
-      },
-      "");
 }
 
 // The rule files in `dir`: those an earlier `vigil train-rules` wrote (its *.rules, known by their

@@ -10,7 +10,9 @@
 #     files were written beside the old ones, a stale other target's rules left in the folder);
 #     --overwrite replaces them and removes the earlier run's rule files this run did not write;
 #  3. --proposer llm with a token budget spent after the first target: the first target's rule
-#     file is written, the cut-off is named, and the exit status is 1 (before: 0).
+#     file is written, the cut-off is named, and the exit status is 1 (before: 0);
+#  4.-6. target names, mixed labels, an empty validation tail; 7. `vigil eval detect`'s numeric
+#     options (P2, each part says what it was before).
 # Usage: bash tests/train_rules_bad_input_test.sh <build-dir>   (from the repo root)
 set -uo pipefail
 BUILD=${1:?build dir}
@@ -123,6 +125,28 @@ grep -q '1 of 2 series have anomaly labels' "$TMP/mixed/training.json" 2>/dev/nu
 # 6. A fraction too small for one tail point: was "series has 800 points; too few to train".
 check "--validation 1e-9" 1 "step_time_ms has 800 points: a validation fraction of 1e-09 leaves an empty validation tail \(at least 0.00125" \
   -- "$VIGIL" "${T[@]}" --out "$TMP/tiny" --validation 1e-9
+
+# 7. vigil eval detect's numeric options, refused before any data is read (exit 2 naming the option):
+#    --mad-window 0 crashed (SIGSEGV, exit 139), -1 was "internal error: vector::reserve",
+#    --max-series -1 was taken, --nab-refractory nan / --rules-max 0 / --rules-margin nan were taken,
+#    --delay-k -1 failed after the run started (exit 1). The data folder does not exist on purpose.
+E=(eval detect --dataset kpi --data "$TMP/no-such-kpi" --out "$TMP/eval" --no-plots)
+while IFS='|' read -r args pattern; do
+  # shellcheck disable=SC2086
+  check "eval detect $args" 2 "$pattern" -- "$VIGIL" "${E[@]}" $args
+done <<'CASES'
+--detectors mad-band --mad-window 0|--mad-window: must be a whole number of at least 1, got `0`
+--detectors mad-band --mad-window -1|--mad-window: must be a whole number of at least 1, got `-1`
+--detectors mad-band --max-series -1|--max-series: must be a whole number of at least 0, got `-1`
+--detectors mad-band --max-points 99999999999999999999|--max-points: must be a whole number of at least 0
+--detectors mad-band --delay-k -1|--delay-k must be at least 0, got -1
+--detectors mad-band --nab-refractory nan|--nab-refractory must be a fraction in \[0, 1\], got nan
+--detectors rules --rules-max 0|--rules-max must be at least 1, got 0
+--detectors rules --rules-margin nan|--rules-margin must be a finite number >= 0, got nan
+--detectors rules --rules-min-gain -1|--rules-min-gain must be in \[0, 1\], got -1
+--detectors rules --rules-windows 10,0|--rules-windows: every window must be 1 to 100000 points, got 0
+CASES
+[ -e "$TMP/eval" ] && bad "eval detect: a refused run wrote $TMP/eval"
 
 echo "train_rules_bad_input_test: $passed passed, $fail failed"
 [ $fail -eq 0 ]
