@@ -336,11 +336,15 @@ Result<std::vector<RuleCandidate>> AggregationProposer::Propose(const TrainingDa
   static constexpr double kAddQ[] = {0.5,  0.8,   0.9,   0.95,  0.97,   0.98,
                                      0.99, 0.995, 0.998, 0.999, 0.9995, 0.9999};
   std::set<std::string> suppress_seen;  // expressions already fitted as suppress rules
+  // Windowed features: fitted on full windows only, and each rule carries the guard (as the
+  // builtin proposer's; training/builtin_proposer.h, "Full windows").
+  FullWindowFilter full_windows(evaluator, Split::kTrain);
   for (const RuleFeature& f : features) {
     if (done >= options.max_candidates) break;
     Result<std::vector<std::vector<double>>> values = evaluator.Values(f.expr, Split::kTrain);
     tick();
     if (!values.ok()) continue;  // e.g. an offset with no history: the family does not apply
+    RETURN_IF_ERROR(full_windows.Keep(f, *values).WithContext("aggregate proposer"));
     std::vector<double> at_base, all;
     for (size_t i = 0; i < values->size(); ++i) {
       for (size_t j = 0; j < (*values)[i].size(); ++j) {
@@ -378,13 +382,15 @@ Result<std::vector<RuleCandidate>> AggregationProposer::Propose(const TrainingDa
                (role == AggregateRole::kSuppress
                     ? (level ? std::string("value") : f.name) + (low ? "_low" : "_high")
                     : f.name);
-      c.condition = f.expr + (low ? " < " : " > ") + ThresholdNumber(best_t, *values, low);
+      c.condition = f.Condition(ThresholdNumber(best_t, *values, low), low);
       c.text = RuleText(c.name, selector, c.condition, role, f.expr);
       c.train_f1 = best;
-      c.rationale = std::string(AggregateRoleName(role)) + ": " + f.family + " (" + f.expr + ") " +
-                    (low ? "below " : "above ") + RuleNumber(best_t) + " (training " +
-                    std::string(ObjectiveName(objective)) + " F1 with the base " + RuleNumber(base_train_f1) +
-                    " -> " + RuleNumber(best) + ")";
+      c.rationale =
+          std::string(AggregateRoleName(role)) + ": " + f.family + " (" + f.expr + ") " +
+          (low ? "below " : "above ") + RuleNumber(best_t) + " (training " +
+          std::string(ObjectiveName(objective)) + " F1 with the base " + RuleNumber(base_train_f1) + " -> " +
+          RuleNumber(best) + ")" +
+          (f.full_count.empty() ? "" : ", over full " + std::to_string(f.full_points) + "-point windows");
       cands.push_back(std::move(c));
       return Status::Ok();
     };

@@ -19,7 +19,10 @@
 // Learning (AggregationProposer, a RuleProposer so the trainer's split, renaming and rule-file
 // export apply unchanged), on labeled targets only:
 //   1. candidates: every feature expression of the builtin grammar search (BuiltinFeatures:
-//      value level, residual, MAD band, z-score, jump, level shift, seasonal, flatline, increase)
+//      value level, residual, MAD band, z-score, jump, level shift, seasonal, flatline, increase);
+//      a feature over point windows is fitted only on the training points where its windows are
+//      full (FullWindowFilter) and its rule carries the same guard (`... and count(value, Wp) >=
+//      W`, RuleFeature::Condition), as the builtin proposer's:
 //      - suppress: `feature < T` and `feature > T`, T midway between two distinct values of the
 //        feature at the base detector's flagged TRAINING points; the T with the best training F1 of
 //        (base AND NOT rule) is kept when it beats the base alone;

@@ -161,28 +161,37 @@ std::vector<std::vector<uint8_t>> Threshold(const std::vector<std::vector<double
   return flags;
 }
 
-// Sets to NaN every value whose point windows are not full (`counts`: the feature's full_count at
-// the same points, fewer than `points`), so no fit, quantile or printed threshold sees it and a
-// threshold never fires there, as the guarded rule does not.
-Status KeepFullWindows(std::vector<std::vector<double>>& values,
-                       const std::vector<std::vector<double>>& counts, int points) {
-  if (counts.size() != values.size()) return InternalError("window counts for another number of series");
+}  // namespace
+
+std::string RuleFeature::Condition(const std::string& threshold_text, bool low_side) const {
+  std::string c = expr + (low_side ? " < " : " > ") + threshold_text;
+  if (!full_count.empty()) c += " and " + FullGuard();
+  return c;
+}
+
+Status FullWindowFilter::Keep(const RuleFeature& f, std::vector<std::vector<double>>& values) {
+  if (f.full_count.empty()) return Status::Ok();
+  auto it = counts_.find(f.full_count);
+  if (it == counts_.end()) {
+    Result<std::vector<std::vector<double>>> counts = evaluator_.Values(f.full_count, split_);
+    if (!counts.ok()) return counts.status().WithContext("window count `" + f.full_count + "`");
+    it = counts_.emplace(f.full_count, std::move(counts).value()).first;
+  }
+  const std::vector<std::vector<double>>& counts = it->second;
+  if (counts.size() != values.size())
+    return InternalError("window count `" + f.full_count + "` for another number of series");
   for (size_t i = 0; i < values.size(); ++i) {
     if (counts[i].size() != values[i].size())
-      return InternalError("window counts for another number of points");
+      return InternalError("window count `" + f.full_count + "` for another number of points");
     for (size_t j = 0; j < values[i].size(); ++j) {
-      if (!(counts[i][j] >= points)) values[i][j] = NAN;
+      // Not `< full_points`: a NaN count is not full either.
+      if (!(counts[i][j] >= f.full_points)) values[i][j] = NAN;
     }
   }
   return Status::Ok();
 }
 
-// `expr op threshold`, then the feature's full-window guard when it has one.
-std::string GuardedCondition(const Feature& f, const std::string& threshold_text) {
-  std::string c = f.expr + (f.low ? " < " : " > ") + threshold_text;
-  if (!f.full_count.empty()) c += " and " + f.FullGuard();
-  return c;
-}
+namespace {
 
 std::vector<Feature> Features(const TrainingData& data, const std::vector<int>& windows, double eps) {
   std::vector<Feature> f;
@@ -379,23 +388,13 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
   // 1. Fit each feature's threshold on the training chunks, over full windows only (the rule
   // carries the same guard).
   std::vector<Fitted> fitted;
-  std::map<std::string, std::vector<std::vector<double>>> window_counts;  // by full_count
+  FullWindowFilter full_windows(evaluator, Split::kTrain);
   for (const Feature& f : features) {
     if (done >= options.max_candidates) break;
     Result<std::vector<std::vector<double>>> values = evaluator.Values(f.expr, Split::kTrain);
     tick();
     if (!values.ok()) continue;  // e.g. an offset with no history: the family does not apply
-    if (!f.full_count.empty()) {
-      auto it = window_counts.find(f.full_count);
-      if (it == window_counts.end()) {
-        Result<std::vector<std::vector<double>>> counts = evaluator.Values(f.full_count, Split::kTrain);
-        if (!counts.ok())
-          return counts.status().WithContext("builtin proposer: window count `" + f.full_count + "`");
-        it = window_counts.emplace(f.full_count, std::move(counts).value()).first;
-      }
-      RETURN_IF_ERROR(KeepFullWindows(*values, it->second, f.full_points)
-                          .WithContext("builtin proposer: `" + f.full_count + "`"));
-    }
+    RETURN_IF_ERROR(full_windows.Keep(f, *values).WithContext("builtin proposer"));
     std::vector<double> finite = Finite(*values);
     if (finite.size() < 10) continue;
     Fitted fit;
@@ -422,7 +421,7 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
     if (!f.low && fit.threshold >= f.bound * (1 - 1e-6)) continue;
     fit.fit_points = static_cast<int64_t>(finite.size());
     fit.threshold_text = ThresholdNumber(fit.threshold, *values, f.low);
-    fit.condition = GuardedCondition(f, fit.threshold_text);
+    fit.condition = f.Condition(fit.threshold_text, f.low);
     fit.train_values = std::move(values).value();
     fitted.push_back(std::move(fit));
   }
@@ -468,10 +467,11 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
           // Each side with its own guard (the values fitted above are its full-window ones); a guard
           // both sides share (zscore_60 and flatline_60) is written once.
           std::string cond =
-              GuardedCondition(A.feature, ThresholdNumber(best_ta, A.train_values, A.feature.low));
+              A.feature.Condition(ThresholdNumber(best_ta, A.train_values, A.feature.low), A.feature.low);
           Feature b_side = B.feature;
           if (b_side.FullGuard() == A.feature.FullGuard()) b_side.full_count.clear();
-          cond += " and " + GuardedCondition(b_side, ThresholdNumber(best_tb, B.train_values, B.feature.low));
+          cond += " and " +
+                  b_side.Condition(ThresholdNumber(best_tb, B.train_values, B.feature.low), B.feature.low);
           conj.emplace_back(A.feature.name + "_and_" + B.feature.name, std::move(cond));
         }
       }

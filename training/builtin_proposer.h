@@ -47,7 +47,9 @@
 #pragma once
 
 #include <cmath>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "training/proposer.h"
 
@@ -155,6 +157,32 @@ struct RuleFeature {
   std::string FullGuard() const {
     return full_count.empty() ? std::string() : full_count + " >= " + std::to_string(full_points);
   }
+  // The rule condition `expr < threshold_text` (`low_side`) or `expr > threshold_text`, followed
+  // by ` and FullGuard()` when the feature has a point window: it fires only where a fit on
+  // FullWindowFilter's values could see the feature. `low_side` is the comparison's, not
+  // necessarily `low` (aggregation's suppress rules fit both sides).
+  std::string Condition(const std::string& threshold_text, bool low_side) const;
+};
+
+// The values a threshold of a windowed feature is fitted on: only the points where all of the
+// feature's point windows are full, as its guard says in the engine (RuleFeature::full_count ≥
+// full_points). Used by BuiltinProposer and training/aggregation.h, so the fit sees exactly the
+// points where the rule written with RuleFeature::Condition can fire. Each distinct full_count is
+// evaluated once over `split` with `evaluator` (which must outlive the filter) and kept.
+// Thread safety: one thread at a time.
+class FullWindowFilter {
+ public:
+  FullWindowFilter(RuleEvaluator& evaluator, Split split) : evaluator_(evaluator), split_(split) {}
+  // Sets to NaN every value of `values` (f.expr's values over the split, as RuleEvaluator::Values
+  // returns them) at points where f's windows are not full; no change when f has no point window.
+  // Errors: the count's evaluation failed (its status, with the count named), or the count's shape
+  // differs from `values` (Internal).
+  [[nodiscard]] Status Keep(const RuleFeature& f, std::vector<std::vector<double>>& values);
+
+ private:
+  RuleEvaluator& evaluator_;
+  Split split_;
+  std::map<std::string, std::vector<std::vector<double>>> counts_;  // by full_count
 };
 
 // The features Propose searches for `data` (every family above; the MAD-band ε from the training

@@ -6,14 +6,17 @@
 // and its rule text had no `count(...) >= W` guard.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <random>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "detectors/engine.h"
 #include "rules/compiler.h"
+#include "training/aggregation.h"
 #include "training/builtin_proposer.h"
 #include "training/engine_evaluator.h"
 
@@ -242,8 +245,9 @@ TEST_CASE("full windows: a window holding a missing point is not full") {
   CHECK(rule.find(" and count(value, 10p) >= 10\n") != std::string::npos);
 }
 
-TEST_CASE("full windows, labeled: the fit ignores warm-up points too") {
-  // Frozen segments (labeled) on the pattern; the first two points are nearly equal and normal.
+// Labeled: the pattern with five frozen 40-point segments (labeled); the first two points are
+// nearly equal and normal.
+TimeSeries FrozenSegments() {
   TimeSeries all = Pattern(2400, 5, true);
   all.values[0] = 100;
   all.values[1] = 100.001;
@@ -253,6 +257,11 @@ TEST_CASE("full windows, labeled: the fit ignores warm-up points too") {
       all.anomaly_labels[static_cast<size_t>(i)] = 1;
     }
   }
+  return all;
+}
+
+TEST_CASE("full windows, labeled: the fit ignores warm-up points too") {
+  const TimeSeries all = FrozenSegments();
   TrainingData data = Target(all, 1800, true);
   EngineEvaluator evaluator(data, Objective::kPointAdjusted, 7);
   ProposeOptions po;
@@ -283,6 +292,185 @@ TEST_CASE("full windows, labeled: the fit ignores warm-up points too") {
   CHECK(ThresholdAfter(rule, "std(value, 10p) < ") == doctest::Approx(on_full->threshold));
   CHECK(rule.find("when std(value, 10p) < " + ThresholdNumber(on_full->threshold, full, true) +
                   " and count(value, 10p) >= 10\n") != std::string::npos);
+}
+
+// Aggregation mode (training/aggregation.h) thresholds the same features: its suppress and add
+// rules follow the same design (review RV-W: before, it fitted on every point, warm-up included,
+// and wrote no guard, so its flatline add rule fired at a cold start's second point).
+TEST_CASE("full windows, aggregation: add and suppress thresholds from full windows, rules guarded") {
+  // FrozenSegments; the base flags its own warm-up (points 0..19, normal) and the first frozen
+  // segment's points.
+  const TimeSeries all = FrozenSegments();
+  std::vector<uint8_t> base(all.size(), 0);
+  for (size_t i = 0; i < 20; ++i) base[i] = 1;
+  for (size_t i = 300; i < 340; ++i) base[i] = 1;
+  TrainingData data = Target(all, 1800, true);
+  EngineEvaluator evaluator(data, Objective::kPointAdjusted, 7);
+  Result<BaseFlagsFn> base_fn = BaseFlagsFromHistory({all}, {base});
+  REQUIRE(base_fn.ok());
+  ProposeOptions po;
+  po.top_k = 100;  // the kept set, then every single rule that beats the base alone
+  Result<std::vector<RuleCandidate>> c = AggregationProposer(*base_fn).Propose(data, evaluator, po);
+  REQUIRE(c.ok());
+  REQUIRE_FALSE(c->empty());
+  std::string add, suppress;
+  for (const RuleCandidate& cand : *c) {
+    INFO(cand.text);
+    CheckEveryWindowGuarded(cand.text);
+    if (add.empty()) add = RuleBlock(cand.text, "add_flatline_10");
+    if (suppress.empty()) suppress = RuleBlock(cand.text, "suppress_flatline_10_high");
+  }
+  const auto full = FullByIndex(evaluator, "std(value, 10p)", 9, 10);
+  std::vector<double> finite;
+  for (double v : full[0]) {
+    if (std::isfinite(v)) finite.push_back(v);
+  }
+  // Add: `std < T`, T one of the add quantiles (aggregation.cc's kAddQ) of the full-window values.
+  INFO(add);
+  REQUIRE_FALSE(add.empty());
+  CHECK(add.find(" and count(value, 10p) >= 10\n") != std::string::npos);
+  const double t_add = ThresholdAfter(add, "std(value, 10p) < ");
+  bool from_full = false;
+  for (double q : {0.5, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99, 0.995, 0.998, 0.999, 0.9995, 0.9999}) {
+    const double t = LowerQuantile(finite, 1 - q);
+    if (ThresholdNumber(t, full, true) == RuleNumber(t_add) || t == doctest::Approx(t_add)) from_full = true;
+  }
+  CAPTURE(t_add);
+  CHECK(from_full);
+  // Run from a cold start, the add rule is silent over the first 9 points (std 0.0007 at point 1).
+  Result<CompiledRules> add_rules = CompileRules(add, "add.rules");
+  REQUIRE(add_rules.ok());
+  Result<BatchResult> cold = EvaluateBatch(*add_rules, std::vector<TimeSeries>{data.train[0]});
+  REQUIRE(cold.ok());
+  for (size_t i = 0; i < 9; ++i) CHECK(cold->flags[0][i] == 0);
+  // Suppress: `std > T`, T midway between two neighbouring full-window values at base flags (the
+  // old fit took 0.000354, midway between a frozen 0 and the warm-up's 0.0007 at point 1).
+  INFO(suppress);
+  REQUIRE_FALSE(suppress.empty());
+  CHECK(suppress.find(" and count(value, 10p) >= 10\n") != std::string::npos);
+  std::vector<double> at_base;
+  for (size_t j = 0; j < full[0].size(); ++j) {
+    if (base[j] && std::isfinite(full[0][j])) at_base.push_back(full[0][j]);
+  }
+  std::sort(at_base.begin(), at_base.end());
+  at_base.erase(std::unique(at_base.begin(), at_base.end()), at_base.end());
+  const double t_sup = ThresholdAfter(suppress, "std(value, 10p) > ");
+  bool midway = false;
+  for (size_t j = 0; j + 1 < at_base.size(); ++j) {
+    if (t_sup == doctest::Approx((at_base[j] + at_base[j + 1]) / 2)) midway = true;
+  }
+  CAPTURE(t_sup);
+  CHECK(midway);
+}
+
+// Property (review RV-W), on random series with runs of missing points and random windows: for
+// each builtin feature over point windows, (1) its guard, as written into rule text, holds in the
+// engine exactly where every window its expression reads is full — the windows written out here
+// per family, by index; (2) the values a fit sees (FullWindowFilter) are finite exactly there, where
+// the feature itself is finite; (3) the guarded rule at a threshold fires exactly where that
+// threshold fires on the fit's values, on either side: what was fitted is what runs. A feature
+// without a guard reads no point window.
+TEST_CASE(
+    "full windows, property: guard = full windows by index = what the fit sees = where the rule fires") {
+  std::mt19937 rng(20261130);
+  int checked = 0;
+  for (int trial = 0; trial < 24; ++trial) {
+    const int n = std::uniform_int_distribution<int>(80, 400)(rng);
+    const double gap_rate = std::uniform_real_distribution<double>(0.0, 0.08)(rng);
+    TimeSeries all;
+    all.name = "p";
+    all.labels = {{"kpi", "p"}};
+    double level = 50;
+    for (int i = 0; i < n; ++i) {
+      level += std::normal_distribution<double>(0, 1)(rng);
+      all.timestamps_ms.push_back(int64_t{i} * 60'000);
+      all.values.push_back(level + std::normal_distribution<double>(0, 2)(rng));
+    }
+    for (int i = 0; i < n; ++i) {
+      if (std::uniform_real_distribution<double>(0, 1)(rng) >= gap_rate) continue;
+      const int len = std::uniform_int_distribution<int>(1, 6)(rng);
+      for (int k = i; k < std::min(n, i + len); ++k) all.values[static_cast<size_t>(k)] = NAN;
+    }
+    if (trial % 4 == 0) all.values[0] = NAN;  // a series that starts with a missing point
+    TrainingData data = Target(all, static_cast<size_t>(n - 20), false);
+    EngineEvaluator evaluator(data, Objective::kPointAdjusted, 7);
+    const std::vector<double>& raw = data.train[0].values;
+    const size_t m = raw.size();
+    BuiltinProposerOptions bo;
+    bo.windows = {std::uniform_int_distribution<int>(2, 11)(rng),
+                  std::uniform_int_distribution<int>(12, 70)(rng)};
+    CAPTURE(trial);
+    CAPTURE(bo.windows[0]);
+    CAPTURE(bo.windows[1]);
+    FullWindowFilter filter(evaluator, Split::kTrain);
+    for (const RuleFeature& f : BuiltinFeatures(data, bo)) {
+      INFO(f.name << ": " << f.expr << " / guard " << f.FullGuard());
+      if (f.full_count.empty()) {
+        CHECK(f.expr.find("p)") == std::string::npos);  // no point window, nothing to guard
+        continue;
+      }
+      // The windows the expression reads, as (points back from the current one, length).
+      const int w = std::atoi(f.name.substr(f.name.rfind('_') + 1).c_str());
+      std::vector<std::pair<int, int>> windows;
+      if (f.family == "residual" || f.family == "mad-band") {
+        windows = {{1, w}};  // median / MAD over lag(value, 1)
+      } else if (f.family == "zscore" || f.family == "flatline" || f.family == "increase") {
+        windows = {{0, w}};
+      } else if (f.family == "level-shift") {
+        windows = {{0, w}, {w, w}};  // mean(value, sp) and mean(lag(value, s), sp)
+      }
+      REQUIRE_FALSE(windows.empty());  // a new windowed family: write its windows here
+      std::vector<uint8_t> full(m, 0);
+      for (size_t j = 0; j < m; ++j) {
+        bool ok = true;
+        for (const auto& [back, len] : windows) {
+          const int64_t last = static_cast<int64_t>(j) - back, first = last - len + 1;
+          if (first < 0) ok = false;
+          for (int64_t k = std::max<int64_t>(first, 0); k <= last && ok; ++k) ok = std::isfinite(raw[k]);
+        }
+        full[j] = ok;
+      }
+      auto run = [&](const std::string& condition) {
+        Result<CompiledRules> rules =
+            CompileRules("rule g {\n  select *\n  when " + condition + "\n}\n", "g.rules");
+        REQUIRE(rules.ok());
+        Result<BatchResult> r = EvaluateBatch(*rules, std::vector<TimeSeries>{data.train[0]});
+        REQUIRE(r.ok());
+        return r->flags[0];
+      };
+      // (1) The guard as written.
+      CHECK(run(f.FullGuard()) == full);
+      // (2) What the fit sees.
+      Result<std::vector<std::vector<double>>> values = evaluator.Values(f.expr, Split::kTrain);
+      REQUIRE(values.ok());
+      std::vector<std::vector<double>> kept = *values;
+      REQUIRE(filter.Keep(f, kept).ok());
+      std::vector<double> finite;
+      size_t first_bad = m;  // the first point where (2) fails; m: none
+      for (size_t j = 0; j < m; ++j) {
+        const bool fit_sees = std::isfinite(kept[0][j]);
+        if (fit_sees != (full[j] && std::isfinite((*values)[0][j])) && first_bad == m) first_bad = j;
+        if (fit_sees) finite.push_back(kept[0][j]);
+      }
+      CHECK(first_bad == m);
+      if (finite.empty()) continue;
+      // (3) The guarded rule fires where the fitted threshold does, both sides.
+      for (const double q : {0.3, 0.7}) {
+        for (const bool low : {false, true}) {
+          const double t = LowerQuantile(finite, q);
+          const std::vector<uint8_t> fires = run(f.Condition(ThresholdNumber(t, kept, low), low));
+          size_t differ = m;  // the first point where the rule and the fitted threshold differ
+          for (size_t j = 0; j < m && differ == m; ++j) {
+            if ((fires[j] != 0) != ThresholdFires(kept[0][j], t, low)) differ = j;
+          }
+          CAPTURE(low);
+          CHECK(differ == m);
+        }
+      }
+      ++checked;
+    }
+  }
+  CHECK(checked > 24 * 8);
 }
 
 }  // namespace
