@@ -58,6 +58,9 @@ namespace {
 
 // ---------------------------------------------------------------------------------------------
 // Parser: tokens -> rules. One Parser per file; errors are collected per rule.
+const std::vector<std::string> kClauses = {"select",   "when",   "for",    "keep_firing_for",
+                                           "severity", "labels", "explain"};
+
 struct ParsedRule {
   const Token* name_tok = nullptr;
   std::string name;
@@ -149,8 +152,6 @@ class Parser {
     r.name = r.name_tok->text;
     Expect("{", "after the rule name");
     std::set<std::string> seen;
-    static const std::vector<std::string> kClauses = {"select", "when",   "for",    "keep_firing_for",
-                                                      "severity", "labels", "explain"};
     while (!IsPunct("}")) {
       CheckLexError(Peek());
       if (Peek().kind == TokenKind::kEnd) Fail(Peek(), "rule `" + r.name + "` is not closed: expected `}`");
@@ -393,6 +394,15 @@ class Parser {
       inner->begin = tok.offset;
       inner->end = t_[pos_ - 1].offset + 1;
       return inner;
+    }
+    // A clause word opening the next line after an operator: the expression was cut off there (a
+    // metric of that name would be read, and the clause's argument reported on the wrong line).
+    if (tok.kind == TokenKind::kIdent && pos_ > 0 && t_[pos_ - 1].line < tok.line &&
+        std::find(kClauses.begin(), kClauses.end(), tok.text) != kClauses.end() &&
+        (t_[pos_ - 1].kind == TokenKind::kPunct || t_[pos_ - 1].kind == TokenKind::kIdent)) {
+      const Token& op = t_[pos_ - 1];
+      Fail(op, "incomplete expression: `" + op.text + "` has no right-hand side (the next line starts the `" +
+                   tok.text + "` clause)");
     }
     if (tok.kind == TokenKind::kIdent) {
       static const std::set<std::string, std::less<>> kReserved = {"and", "or", "not", "by", "offset", "rule"};

@@ -259,6 +259,28 @@ TEST_CASE("more bad input: unterminated, duplicates, mixing stale with values, e
   CHECK(CompileError(deep).find("nested too deeply") != std::string::npos);
 }
 
+// Issue 4 (P2): `when value > 142.5 +` followed by an `explain` line read `explain` as a metric name
+// and reported "unknown clause string" on the next line; the error belongs to the dangling `+`.
+TEST_CASE("an expression cut off before the next clause is reported at its dangling operator") {
+  const std::string m =
+      CompileError("rule R {\n  select x\n  when value > 142.5 +\n  explain \"too high\"\n}\n");
+  INFO(m);
+  CHECK(m.find("t.rules:3:22: incomplete expression: `+` has no right-hand side (the next line starts the "
+               "`explain` clause)") == 0);
+  CHECK(m.find("unknown clause") == std::string::npos);
+  CHECK(CompileError("rule R {\n  select x\n  when value >\n  for 5m\n}\n")
+            .find("t.rules:3:14: incomplete expression: `>` has no right-hand side (the next line starts the "
+                  "`for` clause)") == 0);
+  CHECK(CompileError("rule R {\n  select x\n  when value > 1 and\n  severity critical\n}\n")
+            .find("t.rules:3:18: incomplete expression: `and` has no right-hand side") == 0);
+  CHECK(CompileError("rule R {\n  select x\n  when value > mean(x, 5p) *\n  labels { a = \"b\" }\n}\n")
+            .find("t.rules:3:28: incomplete expression: `*`") == 0);
+  // Other messages are as before: a clause word on the same line, and `}` after the operator.
+  CHECK(CompileError("rule R { select x when value > explain }").find("unknown name `explain`") !=
+        std::string::npos);
+  CHECK(CompileError("rule R {\n  select x\n  when x >\n}\n").find("t.rules:4:1: expected a value") == 0);
+}
+
 TEST_CASE("RuleDiagnostic formatting keeps tabs under the caret") {
   RuleDiagnostic d{"f", 2, 3, 2, "boom", "\tab cd"};
   CHECK(d.Format() == "f:2:3: boom\n  \tab cd\n  \t ^~");
