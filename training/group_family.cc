@@ -60,6 +60,7 @@ Result<GroupRuleResult> ProposeGroupRule(const TrainingData& data, RuleEvaluator
   // Every member must carry the label, with one value.
   std::vector<std::string> missing;
   std::string value;
+  std::string other;  // the first member with another value of the label, "`v` on series id"
   for (const TimeSeries& s : data.train) {
     auto it = s.labels.find(options.label);
     if (it == s.labels.end()) {
@@ -67,11 +68,7 @@ Result<GroupRuleResult> ProposeGroupRule(const TrainingData& data, RuleEvaluator
       continue;
     }
     if (value.empty()) value = it->second;
-    if (it->second != value) {
-      return InvalidArgumentError(where + ": members have different `" + options.label + "` labels (`" +
-                                  value + "` and `" + it->second + "` on series " + s.id() +
-                                  "); one target must be one group");
-    }
+    if (it->second != value && other.empty()) other = "`" + it->second + "` on series " + s.id();
   }
   if (missing.size() == data.train.size()) {
     out.note = "no member has the group label `" + options.label + "`: no group rule";
@@ -84,6 +81,13 @@ Result<GroupRuleResult> ProposeGroupRule(const TrainingData& data, RuleEvaluator
     return InvalidArgumentError(where + ": the group label `" + options.label + "` is missing on " +
                                 std::to_string(missing.size()) + " of " + std::to_string(data.train.size()) +
                                 " members (" + list + "); a group rule needs it on every member");
+  }
+  // A target that spans several groups (one-for-all by metric name across machines) is not one
+  // group: a documented skip, not an error (the usual case for one metric on many machines).
+  if (!other.empty()) {
+    out.note = "members span several `" + options.label + "` values (`" + value + "`, " + other +
+               "): the group rule is per `" + options.label + "`, none for this target";
+    return out;
   }
   if (data.labeled) {
     out.note = "labeled target: the group family fits unlabeled thresholds only";

@@ -76,10 +76,10 @@ struct GroupRuleResult {
 
 // Fits and reviews the group rule of `data` (one target, every series a member), measuring
 // through `evaluator` only. No rule, with `note` saying why (documented skips): fewer than 2
-// members, no member has `options.label`, a labeled target, a training part with no point where
-// the guard holds, or a rule not quiet on the tail. InvalidArgument naming target and series: the label
-// present on some members only, or members with different values of it (one target must be one
-// group). Errors of the evaluator are returned with the target named.
+// members, no member has `options.label`, members with different values of it (a target of one
+// metric across machines is not one group), a labeled target, a training part with no point where
+// the guard holds, or a rule not quiet on the tail. InvalidArgument naming target and series: the
+// label present on some members only. Errors of the evaluator are returned with the target named.
 [[nodiscard]] Result<GroupRuleResult> ProposeGroupRule(const TrainingData& data, RuleEvaluator& evaluator,
                                                        const GroupFamilyOptions& options);
 
