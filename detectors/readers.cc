@@ -25,7 +25,6 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-// Strict: the whole field must be a finite number.
 // "not UTF-8 text: byte 0xFF at column 14" for a line that is not UTF-8, else "". Names and
 // labels reach every JSON output (training.json, detect --json), which cannot hold such bytes.
 std::string NotUtf8(std::string_view line) {
@@ -37,6 +36,7 @@ std::string NotUtf8(std::string_view line) {
   return buf;
 }
 
+// Strict: the whole field must be a finite number.
 Result<double> ParseValue(std::string_view text) {
   std::string_view t = Trim(text);
   if (t.empty()) return InvalidArgumentError("missing value");
@@ -601,15 +601,27 @@ Result<Labels> JsonLabels(const Json& j, std::string_view what) {
 }
 
 // Why `line` (known not to parse) is not JSON: "not valid JSON at column C: syntax error while
-// parsing ...", the column of the byte where the parser stopped.
+// parsing ...; near `<at most 40 bytes before C>`", the column of the byte where the parser
+// stopped. The parser's own "last read" is left out: it quotes the whole token (a 1 MB string)
+// and bytes that are not UTF-8 raw; the excerpt writes those as \xHH.
 std::string JsonLineError(std::string_view line) {
   try {
     const Json parsed = Json::parse(line);
     (void)parsed;
   } catch (const Json::parse_error& e) {
     std::string m = e.what();
-    const size_t at = m.find("syntax error");
-    return "not valid JSON at column " + std::to_string(e.byte) + ": " + (at == std::string::npos ? m : m.substr(at));
+    if (const size_t at = m.find("syntax error"); at != std::string::npos) m.erase(0, at);
+    if (const size_t last = m.find("; last read: "); last != std::string::npos) m.erase(last);
+    const size_t end = std::min(e.byte, line.size());
+    std::string_view rest = line.substr(end > 40 ? end - 40 : 0, end > 40 ? 40 : end);
+    std::string near;
+    for (size_t bad = 0; !IsValidUtf8(rest, &bad); rest.remove_prefix(bad + 1)) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\x%02X", static_cast<unsigned>(static_cast<unsigned char>(rest[bad])));
+      near.append(rest.substr(0, bad)).append(hex);
+    }
+    near.append(rest);
+    return "not valid JSON at column " + std::to_string(e.byte) + ": " + m + "; near `" + near + "`";
   } catch (const std::exception& e) {
     return std::string("not valid JSON: ") + e.what();
   }

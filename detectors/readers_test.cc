@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "core/time_util.h"
+#include "core/utf8.h"
 
 namespace vigil {
 namespace {
@@ -291,6 +292,25 @@ TEST_CASE("jsonl: point objects and Prometheus matrix rows") {
     INFO(r.status().message());
     CHECK(Contains(r.status().message(), bad + ":2: "));
     CHECK(Contains(r.status().message(), c.expect));
+  }
+  // The message quotes at most the 40 bytes before the column, bytes that are not UTF-8 as \xHH:
+  // the parser's own "last read" quoted a whole 1 MB string token (a 1 MB error line) and passed
+  // a 0xFF byte through raw (a message no JSON output can hold).
+  struct Quoted {
+    std::string line, expect;
+  } quoted[] = {
+      {R"({"name":"x","timestamp":1,"value":NaN})", R"(near `{"name":"x","timestamp":1,"value":N`)"},
+      {"{\"name\":\"x\xff\",\"timestamp\":1,\"value\":1}", R"(near `{"name":"x\xFF`)"},
+      {"{\"name\":\"" + std::string(1'000'000, 'y'), "near `" + std::string(40, 'y') + "`"},  // cut string
+  };
+  for (const Quoted& q : quoted) {
+    const std::string bad = dir.Write("bad.jsonl", q.line + "\n");
+    Result<Dataset> r = ReadDataset("jsonl:" + bad);
+    REQUIRE_FALSE(r.ok());
+    INFO(r.status().message().substr(0, 300));
+    CHECK(Contains(r.status().message(), q.expect));
+    CHECK(r.status().message().size() < 300 + bad.size());
+    CHECK(IsValidUtf8(r.status().message()));
   }
 }
 
