@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -140,6 +141,34 @@ Status RemoveStaleRules(const std::string& out, const std::map<std::string, ino_
   return Status::Ok();
 }
 
+// The first SIGINT / SIGTERM during training: no further target starts (TrainerOptions::stop), the
+// one in progress is finished, the files of those done are kept. A second one ends the process.
+volatile std::sig_atomic_t g_stop_signal = 0;
+
+extern "C" void OnStopSignal(int sig) { g_stop_signal = sig; }
+
+// Installs OnStopSignal (one-shot: SA_RESETHAND) for SIGINT and SIGTERM while it lives.
+class StopOnSignals {
+ public:
+  StopOnSignals() {
+    struct sigaction sa {};
+    sa.sa_handler = OnStopSignal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESETHAND;
+    ::sigaction(SIGINT, &sa, &old_int_);
+    ::sigaction(SIGTERM, &sa, &old_term_);
+  }
+  ~StopOnSignals() {
+    ::sigaction(SIGINT, &old_int_, nullptr);
+    ::sigaction(SIGTERM, &old_term_, nullptr);
+  }
+  StopOnSignals(const StopOnSignals&) = delete;
+  StopOnSignals& operator=(const StopOnSignals&) = delete;
+
+ private:
+  struct sigaction old_int_ {}, old_term_ {};
+};
+
 // Aggregation mode: the base detector's flags over the history, and the proposer that learns
 // suppress / add rules on top of them (training/aggregation.h).
 // `add_holder` keeps the add proposer alive as long as the returned proposer. With `llm` (for
@@ -258,9 +287,6 @@ int Run(const TrainFlags& f, const Config& base_config) {
   opts.progress = [&](size_t t, size_t n, const std::string& name, int step, int steps) {
     progress.Update(t, n, step, steps, name);
   };
-  Result<TrainingRun> run = TrainRules(ds->series, ds->groups, *proposer, opts);
-  progress.Done();
-  if (!run.ok()) return ReportError(run.status());
   std::string split_note = "per series: last " + std::to_string(static_cast<int>(f.validation * 100)) +
                            "% validation tail, the rest training chunks; every point read is history (a "
                            "test split is refused)";
@@ -270,10 +296,28 @@ int Run(const TrainFlags& f, const Config& base_config) {
         " (its threshold chosen on the whole history); flags = (base and not any role=suppress rule) "
         "or any role=add rule";
   }
-  Status st = WriteRuleFiles(*run, f.out, *spec, split_note);
+  // Each target's rule file as soon as it is trained, so an interrupted run or one that fails late
+  // keeps them (for the llm proposer, tokens already paid); training.json at the end.
+  opts.target_done = [&](const TrainingRun& so_far, const TrainedTarget& t) {
+    return WriteTargetRuleFile(so_far, t, f.out, *spec, split_note);
+  };
+  opts.stop = [] { return g_stop_signal != 0; };
+  StopOnSignals stop_on_signals;
+  Result<TrainingRun> run = TrainRules(ds->series, ds->groups, *proposer, opts);
+  progress.Done();
+  if (!run.ok()) return ReportError(run.status());
+  Status st = WriteFileAtomic(f.out + "/training.json", TrainingRunToJson(*run, *spec, split_note).dump(1));
   if (!st.ok()) return ReportError(st);
   st = RemoveStaleRules(f.out, *earlier);
   if (!st.ok()) return ReportError(st);
+  if (run->interrupted) {
+    const int sig = g_stop_signal;
+    std::fprintf(stderr,
+                 "train-rules: stopped by %s after %zu of %zu targets; their rule files and training.json "
+                 "(\"complete\": false) are in %s\n",
+                 sig == SIGTERM ? "SIGTERM" : "SIGINT", run->targets.size(), run->targets_planned, f.out.c_str());
+    return 128 + sig;
+  }
   size_t with_rules = 0, failed = 0;
   for (const TrainedTarget& t : run->targets) {
     with_rules += !t.rule_text.empty();
