@@ -148,5 +148,33 @@ done <<'CASES'
 CASES
 [ -e "$TMP/eval" ] && bad "eval detect: a refused run wrote $TMP/eval"
 
+# 8. SIGTERM / SIGINT part-way: rule files were written only at the end, so an interrupted run lost
+#    every target trained. Now each is written when trained; the signal starts no further target,
+#    training.json lists those done ("complete": false), exit 128 + the signal.
+awk 'BEGIN { FS = OFS = "," } NR == 1 { print; next } { for (k = 0; k < 300; k++) { $2 = "s" k; print } }' \
+  "$TMP/one.csv" >"$TMP/many.csv"
+for sig in TERM INT; do
+  d="$TMP/sig$sig"
+  "$VIGIL" train-rules --data "csv:$TMP/many.csv" --out "$d" >"$TMP/sig$sig.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 600); do compgen -G "$d/*.rules" >/dev/null && break; sleep 0.05; done
+  kill -"$sig" "$pid" 2>/dev/null
+  wait "$pid"
+  rc=$?
+  want=$((128 + $(kill -l "$sig")))
+  [ $rc -eq $want ] && passed=$((passed + 1)) || bad "SIG$sig: exit $rc, want $want: $(tail -3 "$TMP/sig$sig.log")"
+  grep -q "stopped by SIG$sig after [0-9]* of 300 targets" "$TMP/sig$sig.log" && passed=$((passed + 1)) ||
+    bad "SIG$sig: no stop line: $(tail -3 "$TMP/sig$sig.log")"
+  /usr/bin/python3 - "$d" <<'PY' && passed=$((passed + 1)) || bad "SIG$sig: training.json and the rule files disagree"
+import json, os, sys
+d = sys.argv[1]
+j = json.load(open(os.path.join(d, "training.json")))
+files = sorted(f for f in os.listdir(d) if f.endswith(".rules"))
+listed = sorted(t["rule_file"] for t in j["targets"] if t.get("rule_file"))
+assert j["complete"] is False and j["targets_planned"] == 300, j.get("complete")
+assert 0 < len(j["targets"]) < 300 and files == listed, (len(j["targets"]), len(files), len(listed))
+PY
+done
+
 echo "train_rules_bad_input_test: $passed passed, $fail failed"
 [ $fail -eq 0 ]

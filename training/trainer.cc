@@ -256,7 +256,12 @@ Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
   std::vector<std::string> names;
   for (const auto& target : targets) names.push_back(target.first);
   const std::vector<std::string> stems = RuleStems(names);
+  run.targets_planned = targets.size();
   for (size_t t = 0; t < targets.size(); ++t) {
+    if (options.stop && options.stop()) {
+      run.interrupted = true;
+      break;
+    }
     const auto t0 = std::chrono::steady_clock::now();
     TrainedTarget out;
     out.target = targets[t].first;
@@ -294,6 +299,10 @@ Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
     }
     out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     run.targets.push_back(std::move(out));
+    if (options.target_done) {
+      TrainedTarget& done = run.targets.back();
+      if (Status st = options.target_done(run, done); !st.ok() && done.status.ok()) done.status = st;
+    }
   }
   run.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return run;
@@ -327,6 +336,8 @@ Json TrainingRunToJson(const TrainingRun& run, const std::string& data_source,
   j["objective"] = std::string(ObjectiveName(run.objective));
   j["delay_k"] = run.delay_k;
   j["wall_s"] = run.wall_s;
+  j["complete"] = !run.interrupted;
+  if (run.interrupted) j["targets_planned"] = run.targets_planned;
   j["targets"] = Json::array();
   for (const TrainedTarget& t : run.targets) {
     Json tj{{"target", t.target},        {"selector", t.selector},       {"labeled", t.labeled},
@@ -354,47 +365,50 @@ Json TrainingRunToJson(const TrainingRun& run, const std::string& data_source,
   return j;
 }
 
+Status WriteTargetRuleFile(const TrainingRun& run, const TrainedTarget& t, const std::string& dir,
+                           const std::string& data_source, const std::string& split_note) {
+  if (t.rule_text.empty()) return Status::Ok();
+  const std::string now = FormatRfc3339Ms(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                              std::chrono::system_clock::now().time_since_epoch())
+                                              .count());
+  std::string head;
+  head += "# Trained by `vigil train-rules` at " + now + "\n";
+  head += "# data: " + data_source + "\n";
+  head += "# target: " + t.target + " (" + std::to_string(t.series.size()) + " series, selector " +
+          t.selector + ")\n";
+  head += "# split: " + split_note + "\n";
+  head += "# proposer: " + run.proposer + ", mode " + std::string(TrainModeName(run.mode)) + ", objective " +
+          std::string(ObjectiveName(run.objective)) + " (k=" + std::to_string(run.delay_k) + ")\n";
+  auto scores = [](const RuleCandidate& c) {
+    char buf[256];
+    std::snprintf(buf, sizeof buf,
+                  "train: objective F1 %.3f, point F1 %.3f; validation: objective F1 %.3f, point F1 %.3f, "
+                  "flag rate %.4f\n",
+                  c.train.objective_f1, c.train.counts.point.F1(), c.validation.objective_f1,
+                  c.validation.counts.point.F1(), c.validation.flag_rate());
+    return std::string(buf);
+  };
+  if (t.best) {
+    head += "# " + scores(*t.best);
+    head += "# why: " + t.best->rationale + "\n";
+  } else {
+    head += "# proposer: no rule kept for this target\n";
+  }
+  if (t.group_rule) {
+    head += "# group rule " + scores(*t.group_rule);
+    head += "# group rule why: " + t.group_rule->rationale + "\n";
+  }
+  head += "\n";
+  return WriteFileAtomic(dir + "/" + t.file_stem + ".rules", head + t.rule_text);
+}
+
 Status WriteRuleFiles(const TrainingRun& run, const std::string& dir, const std::string& data_source,
                       const std::string& split_note) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return UnavailableError("cannot create " + dir + ": " + ec.message());
-  const std::string now = FormatRfc3339Ms(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                              std::chrono::system_clock::now().time_since_epoch())
-                                              .count());
-  for (const TrainedTarget& t : run.targets) {
-    if (t.rule_text.empty()) continue;
-    std::string head;
-    head += "# Trained by `vigil train-rules` at " + now + "\n";
-    head += "# data: " + data_source + "\n";
-    head += "# target: " + t.target + " (" + std::to_string(t.series.size()) + " series, selector " +
-            t.selector + ")\n";
-    head += "# split: " + split_note + "\n";
-    head += "# proposer: " + run.proposer + ", mode " + std::string(TrainModeName(run.mode)) +
-            ", objective " + std::string(ObjectiveName(run.objective)) +
-            " (k=" + std::to_string(run.delay_k) + ")\n";
-    auto scores = [](const RuleCandidate& c) {
-      char buf[256];
-      std::snprintf(buf, sizeof buf,
-                    "train: objective F1 %.3f, point F1 %.3f; validation: objective F1 %.3f, point F1 %.3f, "
-                    "flag rate %.4f\n",
-                    c.train.objective_f1, c.train.counts.point.F1(), c.validation.objective_f1,
-                    c.validation.counts.point.F1(), c.validation.flag_rate());
-      return std::string(buf);
-    };
-    if (t.best) {
-      head += "# " + scores(*t.best);
-      head += "# why: " + t.best->rationale + "\n";
-    } else {
-      head += "# proposer: no rule kept for this target\n";
-    }
-    if (t.group_rule) {
-      head += "# group rule " + scores(*t.group_rule);
-      head += "# group rule why: " + t.group_rule->rationale + "\n";
-    }
-    head += "\n";
-    RETURN_IF_ERROR(WriteFileAtomic(dir + "/" + t.file_stem + ".rules", head + t.rule_text));
-  }
+  for (const TrainedTarget& t : run.targets)
+    RETURN_IF_ERROR(WriteTargetRuleFile(run, t, dir, data_source, split_note));
   return WriteFileAtomic(dir + "/training.json", TrainingRunToJson(run, data_source, split_note).dump(1));
 }
 

@@ -40,6 +40,9 @@ enum class TrainMode { kOneForOne, kOneForAll };
 [[nodiscard]] Result<TrainMode> ParseTrainMode(std::string_view text);  // "one-for-one" | "one-for-all"
 std::string_view TrainModeName(TrainMode mode);
 
+struct TrainingRun;
+struct TrainedTarget;
+
 struct TrainerOptions {
   TrainMode mode = TrainMode::kOneForOne;
   Objective objective = Objective::kDelayPointAdjusted;
@@ -56,6 +59,13 @@ struct TrainerOptions {
   // Called as targets progress: (target index, target count, target name, step within the
   // target, steps).
   std::function<void(size_t, size_t, const std::string&, int, int)> progress;
+  // Checked before each target (may be null): true starts no further target, and the run returns
+  // what is done with TrainingRun::interrupted set. A target in progress is finished first.
+  std::function<bool()> stop;
+  // Called once per target as soon as it is done, in order, with the run so far (its last target
+  // is `target`): e.g. WriteTargetRuleFile, so what is trained is kept if the run ends early. An
+  // error becomes that target's status (its rules stay in the run); the run goes on.
+  std::function<Status(const TrainingRun&, const TrainedTarget&)> target_done;
 };
 
 // The longest rule-file stem (TrainedTarget::file_stem); file systems refuse names over 255 bytes.
@@ -92,6 +102,8 @@ struct TrainingRun {
   Objective objective = Objective::kDelayPointAdjusted;
   int delay_k = 7;
   std::vector<TrainedTarget> targets;
+  size_t targets_planned = 0;  // all targets of the data; targets.size() when not interrupted
+  bool interrupted = false;    // TrainerOptions::stop ended the run before targets_planned
   double wall_s = 0;
   // All kept rules of all targets, one compilable file.
   std::string CombinedRules() const;
@@ -124,6 +136,12 @@ std::string SelectorFor(const std::vector<const TimeSeries*>& series);
 [[nodiscard]] Status WriteRuleFiles(const TrainingRun& run, const std::string& dir,
                                     const std::string& data_source, const std::string& split_note);
 
+// Writes DIR/<file_stem>.rules for one target of `run` (nothing when it has no rules), by a temp
+// file and rename; WriteRuleFiles calls it for each target. DIR must exist.
+[[nodiscard]] Status WriteTargetRuleFile(const TrainingRun& run, const TrainedTarget& target, const std::string& dir,
+                                         const std::string& data_source, const std::string& split_note);
+
+// training.json's content; `complete` false (with `targets_planned`) for an interrupted run.
 Json TrainingRunToJson(const TrainingRun& run, const std::string& data_source, const std::string& split_note);
 
 }  // namespace vigil

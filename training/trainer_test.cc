@@ -384,6 +384,57 @@ TEST_CASE("trainer: a NaN validation fraction is refused; an empty validation ta
   CHECK(huge->targets[0].status.message().find("training part") != std::string::npos);
 }
 
+// Issue 4 (P2): rule files were written only after every target had trained, so an interrupted run
+// (or one that failed late) lost every target already trained. `target_done` sees each target as
+// soon as it is trained; `stop` ends the run before the next target starts.
+TEST_CASE("trainer: each target is handed out when trained; a stop request starts no further target") {
+  std::vector<TimeSeries> history = {Spiky("a", 1600, 89, 40, true), Spiky("b", 1600, 71, 30, true),
+                                     Spiky("c", 1600, 83, 35, true)};
+  BuiltinProposer proposer;
+  TrainerOptions opts;
+  opts.objective = Objective::kPoint;
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("vigil_trainer_stop_" + std::to_string(::getpid()))).string();
+  std::filesystem::create_directories(dir);
+  std::vector<std::string> done;
+  opts.target_done = [&](const TrainingRun& so_far, const TrainedTarget& t) {
+    done.push_back(t.target);
+    CHECK(so_far.targets.size() == done.size());
+    return WriteTargetRuleFile(so_far, t, dir, "csv:x", "last 25% validation");
+  };
+  opts.stop = [&] { return done.size() == 2; };  // as a signal arriving during the second target
+  Result<TrainingRun> run = TrainRules(history, {}, proposer, opts);
+  REQUIRE(run.ok());
+  CHECK(run->interrupted);
+  CHECK(run->targets_planned == 3);
+  REQUIRE(run->targets.size() == 2);
+  CHECK(done == std::vector<std::string>{"a", "b"});
+  CHECK(std::filesystem::exists(dir + "/a.rules"));
+  CHECK(std::filesystem::exists(dir + "/b.rules"));
+  CHECK_FALSE(std::filesystem::exists(dir + "/c.rules"));
+  CHECK(CompileRuleFile(dir + "/b.rules").ok());
+  const Json j = TrainingRunToJson(*run, "csv:x", "last 25% validation");
+  CHECK(j["complete"] == false);
+  CHECK(j["targets_planned"] == 3);
+  CHECK(j["targets"].size() == 2);
+  // A rule file that cannot be written is that target's error; the others go on.
+  opts.stop = nullptr;
+  done.clear();
+  opts.target_done = [&](const TrainingRun&, const TrainedTarget& t) {
+    done.push_back(t.target);
+    return t.target == "b" ? UnavailableError("disk full") : Status::Ok();
+  };
+  Result<TrainingRun> full = TrainRules(history, {}, proposer, opts);
+  REQUIRE(full.ok());
+  CHECK_FALSE(full->interrupted);
+  REQUIRE(full->targets.size() == 3);
+  CHECK(full->targets[1].status.message().find("disk full") != std::string::npos);
+  CHECK(full->targets[2].status.ok());
+  CHECK(TrainingRunToJson(*full, "csv:x", "s")["complete"] == true);
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
 TEST_CASE("trainer: one-for-all groups, selectors by common labels, short series, bad options") {
   TimeSeries x = Spiky("cpu", 800, 60, 20, false), y = Spiky("cpu", 800, 60, 20, false);
   x.labels = {{"machine", "m1"}, {"dim", "0"}};
