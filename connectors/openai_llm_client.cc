@@ -94,6 +94,19 @@ void RedactInPlace(std::string& text, const std::string& secret) {
   }
 }
 
+// `url` with the password of a `user:password@` before its host written `[redacted]`.
+std::string HideUrlPassword(std::string url) {
+  const size_t scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  const size_t host = scheme + 3;
+  const size_t end = std::min(url.find_first_of("/?#", host), url.size());
+  const size_t at = url.rfind('@', end == 0 ? 0 : end - 1);
+  if (at == std::string::npos || at < host) return url;
+  const size_t colon = url.find(':', host);
+  if (colon == std::string::npos || colon > at) return url;
+  return url.replace(colon + 1, at - colon - 1, "[redacted]");
+}
+
 }  // namespace
 
 Json ChatRequestToJson(const ChatRequest& request, const std::string& model, bool schema_in_prompt,
@@ -266,7 +279,7 @@ OpenAiLlmClient::OpenAiLlmClient(OpenAiLlmOptions options)
 
 Result<std::unique_ptr<OpenAiLlmClient>> OpenAiLlmClient::Create(OpenAiLlmOptions options) {
   std::string url = options.url;
-  std::string shown = url;  // for errors: a key pasted into the URL is not printed
+  std::string shown = HideUrlPassword(url);  // for errors: no password, no key pasted into the URL
   RedactInPlace(shown, options.api_key);
   auto scheme_end = url.find("://");
   if (url.empty() || scheme_end == std::string::npos ||
@@ -344,6 +357,8 @@ Result<std::unique_ptr<OpenAiLlmClient>> OpenAiLlmClient::Create(OpenAiLlmOption
   }
   auto client = std::unique_ptr<OpenAiLlmClient>(new OpenAiLlmClient(std::move(options)));
   client->endpoint_ = url;
+  client->shown_endpoint_ = HideUrlPassword(url);
+  RedactInPlace(client->shown_endpoint_, client->options_.api_key);
   client->azure_ = azure;
   return client;
 }
@@ -361,9 +376,8 @@ double OpenAiLlmClient::CostUsd() const {
 }
 
 std::string OpenAiLlmClient::Describe() const {
-  std::string d = (azure_ ? "azure:" : "openai:") + endpoint_;
+  std::string d = (azure_ ? "azure:" : "openai:") + shown_endpoint_;
   if (!options_.model.empty()) d += " model=" + options_.model;
-  RedactInPlace(d, options_.api_key);  // a key pasted into llm_url
   return d;
 }
 
@@ -465,7 +479,12 @@ Result<ChatResponse> OpenAiLlmClient::SendOnce(const ChatRequest& request, bool 
     // Connection-level failures are worth another try; a timeout is not (it already took long).
     attempt.retryable = sent.status().code() == StatusCode::kUnavailable;
     std::string m = sent.status().message();
-    RedactInPlace(m, options_.api_key);  // libcurl's error names the URL, which may hold the key
+    // libcurl's error names the URL, which may hold a password or the key.
+    for (size_t pos = m.find(endpoint_); pos != std::string::npos;
+         pos = m.find(endpoint_, pos + shown_endpoint_.size())) {
+      m.replace(pos, endpoint_.size(), shown_endpoint_);
+    }
+    RedactInPlace(m, options_.api_key);
     return Status(sent.status().code(), m);
   }
   const HttpResponse& res = *sent;
@@ -477,7 +496,7 @@ Result<ChatResponse> OpenAiLlmClient::SendOnce(const ChatRequest& request, bool 
   auto parse = [&](const std::string& text) -> Result<ChatResponse> {
     Result<ChatResponse> r = ParseChatCompletion(text);
     if (r.ok()) return r;
-    std::string m = "LLM endpoint " + endpoint_ + " answered HTTP " + std::to_string(res.status);
+    std::string m = "LLM endpoint " + shown_endpoint_ + " answered HTTP " + std::to_string(res.status);
     const bool json = ParseJson(text).ok();
     if (json) {
       m += ": " + r.status().message();
@@ -508,7 +527,7 @@ Result<ChatResponse> OpenAiLlmClient::SendOnce(const ChatRequest& request, bool 
     RedactInPlace(body, options_.api_key);  // before the cut, so no part of the key is left
     server_message = Truncate(body, 300);
   }
-  std::string what = "LLM endpoint " + endpoint_ + " answered HTTP " + std::to_string(res.status);
+  std::string what = "LLM endpoint " + shown_endpoint_ + " answered HTTP " + std::to_string(res.status);
   if (!server_message.empty()) what += ": " + server_message;
   RedactInPlace(what, options_.api_key);  // some proxies echo the request headers; the URL may hold it
   if (res.status == 429 || res.status >= 500) {
@@ -619,7 +638,7 @@ Result<ChatResponse> OpenAiLlmClient::Chat(const ChatRequest& request) {
   if (!options_.audit_dir.empty()) {
     Json line = {{"time", FormatRfc3339Ms(clock_->NowMs())},
                  {"purpose", request.purpose},
-                 {"endpoint", endpoint_},
+                 {"endpoint", shown_endpoint_},
                  {"model", options_.model},
                  {"request", ChatRequestToJson(request, options_.model,
                                                !with_schema && request.response_schema.has_value(),

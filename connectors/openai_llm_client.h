@@ -37,8 +37,9 @@
 //     audit file cannot be opened is Unavailable and sends nothing; a failed audit write after
 //     the answer is Unavailable too (the answer is not returned; its tokens are counted).
 // Errors: see LlmClient::Chat. A 401/403 names the key setting; other 4xx carry the server's
-// error message. No error message and no Describe() holds the API key or a part of it: it is
-// redacted also from the endpoint (a key pasted into `url`) and from a body before it is cut.
+// error message. No error message, audit line or Describe() holds the API key or a part of it:
+// it is redacted also from the endpoint (a key pasted into `url`) and from a body before it is
+// cut; the password of a `user:password@` in `url` is shown as `[redacted]`.
 // Thread safety: Chat may be called concurrently; usage, budget and the audit file are guarded.
 #pragma once
 
@@ -105,6 +106,7 @@ class OpenAiLlmClient : public LlmClient {
   OpenAiLlmOptions options_;
   Clock* clock_;
   std::string endpoint_;
+  std::string shown_endpoint_;  // for messages, Describe and the audit: no password, no key
   bool azure_ = false;
   std::atomic<bool> schema_supported_{true};
   std::atomic<bool> stream_options_supported_{true};

@@ -306,6 +306,49 @@ TEST_CASE("errors naming the endpoint never print the API key, whole or cut") {
   CHECK(refused.status().message().find("sk-secr") == std::string::npos);
 }
 
+TEST_CASE("a password in llm_url (user:password@) is never printed or audited") {
+  ScriptedOpenAiServer srv;
+  FakeClock clock(1'717'243'200'000);  // 2024-06-01
+  OpenAiLlmOptions o = Options(srv, &clock);
+  o.max_retries = 0;
+  const std::string port = srv.Url("").substr(std::string("http://127.0.0.1:").size());
+  auto refused = OpenAiLlmClient::Create([&] {
+    OpenAiLlmOptions b = o;
+    b.url = "http://ops:hunter2@h:99999/v1";
+    return b;
+  }());
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().message().find("http://ops:[redacted]@h:99999/v1") != std::string::npos);
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("vigil-audit-pw-" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  o.audit_dir = dir.string();
+  o.url = "http://ops:hunter2@127.0.0.1:" + port;
+  auto client = Make(o);
+  CHECK(client->Describe().find("http://ops:[redacted]@127.0.0.1:" + port + "/v1/chat/completions") !=
+        std::string::npos);
+  srv.Push({502, "<html>bad gateway</html>"});
+  srv.Push({200, "<html>welcome</html>"});
+  for (int i = 0; i < 2; ++i) {
+    auto r = client->Chat(Ask("x"));
+    REQUIRE_FALSE(r.ok());
+    INFO(r.status().message());
+    CHECK(r.status().message().find("ops:[redacted]@127.0.0.1") != std::string::npos);
+    CHECK(r.status().message().find("hunter2") == std::string::npos);
+  }
+  auto text = ReadFile((dir / "llm-20240601.jsonl").string());
+  REQUIRE(text.ok());
+  CHECK(text->find("ops:[redacted]@") != std::string::npos);
+  CHECK(text->find("hunter2") == std::string::npos);
+  std::filesystem::remove_all(dir);
+  o.audit_dir.clear();
+  o.url = "http://ops:hunter2@127.0.0.1:1/v1";  // nobody listens: libcurl's error names the URL
+  auto down = Make(o)->Chat(Ask("x"));
+  REQUIRE_FALSE(down.ok());
+  INFO(down.status().message());
+  CHECK(down.status().message().find("hunter2") == std::string::npos);
+}
+
 std::vector<std::string> StreamedToolCall(bool truncated) {
   std::vector<std::string> s = {
       R"(data: {"id":"c","object":"chat.completion.chunk","model":"llama","choices":[{"index":0,"delta":{"role":"assistant","content":"Let me "},"finish_reason":null}]})"
