@@ -321,6 +321,8 @@ int Run(const TrainFlags& f, const Config& base_config) {
   size_t with_rules = 0, failed = 0;
   for (const TrainedTarget& t : run->targets) {
     with_rules += !t.rule_text.empty();
+    if (!t.rule_text.empty() && !t.selector_warning.empty())
+      std::fprintf(stderr, "train-rules: warning: %s: %s\n", t.target.c_str(), t.selector_warning.c_str());
     if (!t.status.ok()) {
       ++failed;
       std::fprintf(stderr, "train-rules: %s: %s\n", t.target.c_str(), t.status.message().c_str());
@@ -346,6 +348,11 @@ int Run(const TrainFlags& f, const Config& base_config) {
 
 CommandRunner SetupTrainRules(CLI::App& sub) {
   auto f = std::make_shared<TrainFlags>();
+  sub.footer(
+      "Exit status: 0 every target trained (some may keep no rule); 1 the run failed, or some targets "
+      "failed (named on stderr and in training.json; the others' rule files are written); 2 bad input "
+      "(a flag, the data, --out, an LLM setting), nothing trained; 130 / 143 stopped by SIGINT / SIGTERM "
+      "(the targets done are written, training.json says \"complete\": false).");
   sub.add_option("--data", f->data, "FORMAT:PATH of the history (nab, kpi, smd = its train split (smd:PATH:test is refused), csv, jsonl)")
       ->required();
   sub.add_option("--out", f->out,

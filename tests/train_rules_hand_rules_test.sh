@@ -5,6 +5,7 @@
 # *.rules file counted as "an earlier run's", and --overwrite deleted a hand-written
 # data/rules/gpu_training.rules put in --out (exit 0). An earlier run's own files are still
 # replaced and its stale targets removed with --overwrite (tests/train_rules_bad_input_test.sh).
+# Also: `train-rules --help` states the exit statuses (1 when some targets failed, since 84d7b85).
 # Usage: bash tests/train_rules_hand_rules_test.sh <build-dir>   (from the repo root)
 set -uo pipefail
 BUILD=${1:?build dir}
@@ -38,6 +39,13 @@ check "earlier run + hand-written, --overwrite" 2 "did not write \(gpu_training.
   -- "$VIGIL" "${T[@]}" --out "$TMP/mixed" --overwrite
 [ -e "$TMP/mixed/gpu_training.rules" ] && [ -e "$TMP/mixed/step_time_ms.rules" ] && passed=$((passed + 1)) ||
   { echo "FAIL earlier run + hand-written: a file was removed"; fail=$((fail + 1)); }
+
+# Where users look: --help says --overwrite and the exit statuses (1 when some targets failed).
+help="$("$VIGIL" train-rules --help | tr -s ' \n' ' ')"
+for want in "--overwrite" "Exit status: 0 every target trained" "1 the run failed, or some targets failed"; do
+  if grep -qF -- "$want" <<<"$help"; then passed=$((passed + 1)); else
+    echo "FAIL train-rules --help lacks: $want"; fail=$((fail + 1)); fi
+done
 
 echo "train_rules_hand_rules_test: $passed passed, $fail failed"
 [ $fail -eq 0 ]
