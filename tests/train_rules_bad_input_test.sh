@@ -97,6 +97,7 @@ grep -q 'token budget spent' "$TMP/llm/training.json" && passed=$((passed + 1)) 
 awk 'BEGIN { FS = OFS = "," } NR == 1 { print; next } { $2 = "cpu-1"; print; $2 = "cpu_1"; print; $2 = "cpu.1"; print }' \
   "$TMP/one.csv" >"$TMP/collide.csv"
 check "colliding names" 0 "trained 3 targets \(3 with rules" -- "$VIGIL" train-rules --data "csv:$TMP/collide.csv" --out "$TMP/collide"
+"$VIGIL" train-rules --data "csv:$TMP/collide.csv" --out "$TMP/collide2" >/dev/null 2>"$TMP/collide.err"
 n=$(ls "$TMP/collide"/*.rules 2>/dev/null | wc -l)
 [ "$n" -eq 3 ] && passed=$((passed + 1)) || bad "colliding names: $n rule files, want 3"
 cat "$TMP/collide"/*.rules >"$TMP/collide.all"
@@ -106,6 +107,12 @@ for t in cpu-1 cpu_1 cpu.1; do
     "$TMP/collide/training.json" "$t" 2>/dev/null)
   grep -q "^# target: $t " "$TMP/collide/$f" 2>/dev/null && passed=$((passed + 1)) || bad "training.json's rule_file for $t: '$f'"
 done
+# The rule language cannot select `cpu-1` or `cpu.1` exactly (no labels, not identifiers): `select *`
+# would run on all three series; said on stderr and in the rule file (before: silently).
+grep -q 'train-rules: warning: cpu-1: selector `\*` also selects 2 other series of the data (cpu_1, cpu.1)' "$TMP/collide.err" &&
+  passed=$((passed + 1)) || bad "colliding names: no selector warning on stderr: $(cat "$TMP/collide.err")"
+grep -q '^# warning: selector `\*` also selects 2 other series' "$TMP/collide"/cpu_1_*.rules &&
+  passed=$((passed + 1)) || bad "colliding names: no selector warning in the rule files"
 long=$(printf 'x%.0s' $(seq 300))
 awk -v n="$long" 'BEGIN { FS = OFS = "," } NR == 1 { print; next } { $2 = n; print }' "$TMP/one.csv" >"$TMP/long.csv"
 check "300-character name" 0 "trained 1 targets \(1 with rules" -- "$VIGIL" train-rules --data "csv:$TMP/long.csv" --out "$TMP/long"

@@ -27,6 +27,59 @@ std::string Sanitize(const std::string& s) {
   return o;
 }
 
+// What SelectorFor writes: the metric name when every series has the same one and it is an
+// identifier ("" = `*`), and the labels every series has with the same value.
+struct SelectorParts {
+  std::string metric;
+  Labels common;
+};
+
+SelectorParts SelectorPartsFor(const std::vector<const TimeSeries*>& series) {
+  SelectorParts parts;
+  const std::string& name = series[0]->name;
+  const bool same_name =
+      std::all_of(series.begin(), series.end(), [&](const TimeSeries* s) { return s->name == name; });
+  if (same_name && IsIdentifier(name)) parts.metric = name;
+  parts.common = series[0]->labels;
+  for (const TimeSeries* s : series) {
+    for (auto it = parts.common.begin(); it != parts.common.end();) {
+      auto f = s->labels.find(it->first);
+      it = (f == s->labels.end() || f->second != it->second) ? parts.common.erase(it) : std::next(it);
+    }
+  }
+  return parts;
+}
+
+// "" when the selector of the series `indices` picks no other series of `history`; else a warning
+// naming them (the rule language cannot select a non-identifier name, so `vigil detect` would run
+// the target's rules on them too).
+std::string SelectorWarning(const std::vector<TimeSeries>& history, const std::vector<size_t>& indices,
+                            const std::string& selector) {
+  std::vector<const TimeSeries*> members;
+  for (size_t i : indices) members.push_back(&history.at(i));
+  if (members.empty()) return "";
+  const SelectorParts parts = SelectorPartsFor(members);
+  const std::set<size_t> in(indices.begin(), indices.end());
+  std::vector<std::string> others;
+  for (size_t i = 0; i < history.size(); ++i) {
+    const TimeSeries& s = history[i];
+    if (in.count(i) || (!parts.metric.empty() && s.name != parts.metric)) continue;
+    const bool match = std::all_of(parts.common.begin(), parts.common.end(), [&](const auto& kv) {
+      auto f = s.labels.find(kv.first);
+      return f != s.labels.end() && f->second == kv.second;
+    });
+    if (match) others.push_back(s.id());
+  }
+  if (others.empty()) return "";
+  std::string list;
+  for (size_t i = 0; i < std::min<size_t>(others.size(), 3); ++i) list += (i ? ", " : "") + others[i];
+  if (others.size() > 3) list += " and " + std::to_string(others.size() - 3) + " more";
+  return "selector `" + selector + "` also selects " + std::to_string(others.size()) +
+         " other series of the data (" + list +
+         "): the rule language selects by metric name (letters, digits, _ and : only) and labels, so "
+         "`vigil detect` runs these rules on them too; give the series a label that tells them apart";
+}
+
 // FNV-1a: a fixed hash, so rule-file names do not change between runs or builds.
 uint64_t NameHash(const std::string& s) {
   uint64_t h = 1469598103934665603ULL;
@@ -199,21 +252,12 @@ std::string_view TrainModeName(TrainMode mode) {
 
 std::string SelectorFor(const std::vector<const TimeSeries*>& series) {
   if (series.empty()) return "*";
-  const std::string& name = series[0]->name;
-  const bool same_name =
-      std::all_of(series.begin(), series.end(), [&](const TimeSeries* s) { return s->name == name; });
-  Labels common = series[0]->labels;
-  for (const TimeSeries* s : series) {
-    for (auto it = common.begin(); it != common.end();) {
-      auto f = s->labels.find(it->first);
-      it = (f == s->labels.end() || f->second != it->second) ? common.erase(it) : std::next(it);
-    }
-  }
-  std::string out = same_name && IsIdentifier(name) ? name : "*";
-  if (!common.empty()) {
+  const SelectorParts parts = SelectorPartsFor(series);
+  std::string out = parts.metric.empty() ? "*" : parts.metric;
+  if (!parts.common.empty()) {
     out += "{";
     bool first = true;
-    for (const auto& [k, v] : common) {
+    for (const auto& [k, v] : parts.common) {
       out += (first ? "" : ", ") + k + "=" + Quote(v);
       first = false;
     }
@@ -272,6 +316,7 @@ Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
     if (out.status.ok()) {
       const TrainingData& data = *data_or;
       out.selector = data.selector;
+      out.selector_warning = SelectorWarning(history, out.series, out.selector);
       out.labeled = data.labeled;
       EngineEvaluator evaluator(data, options.objective, options.delay_k);
       ProposeOptions po = options.propose;
@@ -343,6 +388,7 @@ Json TrainingRunToJson(const TrainingRun& run, const std::string& data_source,
     Json tj{{"target", t.target},        {"selector", t.selector},       {"labeled", t.labeled},
             {"series", t.series.size()}, {"evaluations", t.evaluations}, {"wall_s", t.wall_s}};
     tj["rule_file"] = t.rule_text.empty() ? Json(nullptr) : Json(t.file_stem + ".rules");
+    if (!t.selector_warning.empty()) tj["selector_warning"] = t.selector_warning;
     if (!t.status.ok()) tj["error"] = t.status.ToString();
     if (t.best) {
       tj["rules"] = t.rule_text;
@@ -376,6 +422,7 @@ Status WriteTargetRuleFile(const TrainingRun& run, const TrainedTarget& t, const
   head += "# data: " + data_source + "\n";
   head += "# target: " + t.target + " (" + std::to_string(t.series.size()) + " series, selector " +
           t.selector + ")\n";
+  if (!t.selector_warning.empty()) head += "# warning: " + t.selector_warning + "\n";
   head += "# split: " + split_note + "\n";
   head += "# proposer: " + run.proposer + ", mode " + std::string(TrainModeName(run.mode)) + ", objective " +
           std::string(ObjectiveName(run.objective)) + " (k=" + std::to_string(run.delay_k) + ")\n";

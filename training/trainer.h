@@ -81,6 +81,9 @@ struct TrainedTarget {
   std::string file_stem;
   std::vector<size_t> series;  // indices into the input
   std::string selector;
+  // Non-empty when `selector` also picks other series of the training data (a series name that is
+  // no identifier, without labels that tell it apart): names them; the rule file says it too.
+  std::string selector_warning;
   bool labeled = false;
   Status status;                      // a proposer error for this target (others continue)
   std::optional<RuleCandidate> best;  // empty when nothing passed review

@@ -435,6 +435,39 @@ TEST_CASE("trainer: each target is handed out when trained; a stop request start
   std::filesystem::remove_all(dir, ec);
 }
 
+// Issue 4 (P2): the rule language selects by an identifier metric name and labels, so the rule
+// file of a series named `cpu-1` with no labels says `select *`: in `vigil detect` it runs on every
+// series. The trainer cannot make that exact; it says so, naming the other series it selects.
+TEST_CASE("trainer: a selector that also picks other series of the data is named in a warning") {
+  std::vector<TimeSeries> history = {Spiky("cpu-1", 1600, 89, 40, true), Spiky("cpu_1", 1600, 71, 30, true),
+                                     Spiky("cpu.1", 1600, 83, 35, true)};
+  for (TimeSeries& s : history) s.labels.clear();
+  BuiltinProposer proposer;
+  TrainerOptions opts;
+  opts.objective = Objective::kPoint;
+  Result<TrainingRun> run = TrainRules(history, {}, proposer, opts);
+  REQUIRE(run.ok());
+  REQUIRE(run->targets.size() == 3);
+  const TrainedTarget& dash = run->targets[0];
+  CHECK(dash.selector == "*");
+  INFO(dash.selector_warning);
+  CHECK(dash.selector_warning.find("selector `*` also selects 2 other series of the data (cpu_1, cpu.1)") == 0);
+  CHECK(run->targets[1].selector == "cpu_1");
+  CHECK(run->targets[1].selector_warning.empty());
+  const Json j = TrainingRunToJson(*run, "csv:x", "s");
+  CHECK(j["targets"][0]["selector_warning"] == dash.selector_warning);
+  CHECK_FALSE(j["targets"][1].contains("selector_warning"));
+  const std::string dir =
+      (std::filesystem::temp_directory_path() / ("vigil_trainer_sel_" + std::to_string(::getpid()))).string();
+  std::filesystem::create_directories(dir);
+  REQUIRE(WriteTargetRuleFile(*run, dash, dir, "csv:x", "s").ok());
+  Result<std::string> text = ReadFile(dir + "/" + dash.file_stem + ".rules");
+  REQUIRE(text.ok());
+  CHECK(text->find("# warning: selector `*` also selects 2 other series") != std::string::npos);
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
 TEST_CASE("trainer: one-for-all groups, selectors by common labels, short series, bad options") {
   TimeSeries x = Spiky("cpu", 800, 60, 20, false), y = Spiky("cpu", 800, 60, 20, false);
   x.labels = {{"machine", "m1"}, {"dim", "0"}};
