@@ -10,10 +10,12 @@
 // The exact formats, series naming and the bad-input policy are specified in detectors/README.md.
 //
 // Bad input: with BadRowPolicy::kError (the default) the first malformed row (missing or
-// non-numeric field, NaN/Inf value, timestamp not after the previous one of the same series)
-// fails the whole read with InvalidArgument "<file>:<line>: <what>". With kSkip the row is dropped,
-// counted in Dataset::stats and the first few messages are kept; rows already accepted are never
-// removed by a later bad row. Missing files and folders are NotFound.
+// non-numeric field, NaN/Inf value, timestamp not after the previous one of the same series, a
+// csv line that is not UTF-8, a jsonl line that is not JSON) fails the whole read with
+// InvalidArgument "<file>:<line>: <what>". With kSkip the row is dropped, counted in
+// Dataset::stats and the first few messages are kept; rows already accepted are never removed by
+// a later bad row. Always InvalidArgument, whatever the policy: a csv header that is not UTF-8, an
+// SMD machine file with no data rows. Missing files and folders are NotFound.
 //
 // Thread safety: free functions with no shared state; safe to call concurrently.
 #pragma once
