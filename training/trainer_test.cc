@@ -228,6 +228,21 @@ TEST_CASE("builtin proposer, unlabeled: one tail exceedance of the training maxi
   for (const RuleCandidate& c : *strict) CHECK(c.text.find("rule value_high") == std::string::npos);
 }
 
+// TrainRules one-for-one with the builtin proposer and the point objective (`opts`' other fields kept).
+Result<TrainingRun> TrainPoint(const std::vector<TimeSeries>& history, TrainerOptions opts = {}) {
+  BuiltinProposer proposer;
+  opts.objective = Objective::kPoint;
+  return TrainRules(history, {}, proposer, opts);
+}
+
+// A new folder under the temp directory, named after `what` and this process.
+std::string TempDir(const std::string& what) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("vigil_" + what + "_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  return dir.string();
+}
+
 TEST_CASE("builtin proposer rejects unusable data") {
   TrainingData data;
   data.target = "empty";
@@ -283,10 +298,7 @@ TEST_CASE("trainer: names that sanitise alike get distinct rule files and rules;
   const std::string long_name(300, 'x');
   std::vector<TimeSeries> history = {Spiky("cpu-1", 1600, 89, 40, true), Spiky("cpu_1", 1600, 71, 30, true),
                                      Spiky("cpu.1", 1600, 83, 35, true), Spiky(long_name, 1600, 67, 25, true)};
-  BuiltinProposer proposer;
-  TrainerOptions opts;
-  opts.objective = Objective::kPoint;
-  Result<TrainingRun> run = TrainRules(history, {}, proposer, opts);
+  Result<TrainingRun> run = TrainPoint(history);
   REQUIRE(run.ok());
   REQUIRE(run->targets.size() == 4);
   std::set<std::string> stems;
@@ -304,14 +316,13 @@ TEST_CASE("trainer: names that sanitise alike get distinct rule files and rules;
   CHECK(run->targets[3].file_stem.rfind(std::string(100, 'x'), 0) == 0);
   // Deterministic: the same data gives the same names, whatever the order of the series.
   std::vector<TimeSeries> reversed(history.rbegin(), history.rend());
-  Result<TrainingRun> again = TrainRules(reversed, {}, proposer, opts);
+  Result<TrainingRun> again = TrainPoint(reversed);
   REQUIRE(again.ok());
   for (size_t i = 0; i < 4; ++i) CHECK(again->targets[3 - i].file_stem == run->targets[i].file_stem);
   // All rules compile together (no duplicate rule name).
   CHECK(CompileRules(run->CombinedRules(), "all.rules").ok());
 
-  const std::string dir =
-      (std::filesystem::temp_directory_path() / ("vigil_trainer_names_" + std::to_string(::getpid()))).string();
+  const std::string dir = TempDir("trainer_names");
   REQUIRE(WriteRuleFiles(*run, dir, "csv:x", "last 25% validation").ok());
   Result<Json> j = ReadJsonFile(dir + "/training.json");
   REQUIRE(j.ok());
@@ -390,12 +401,8 @@ TEST_CASE("trainer: a NaN validation fraction is refused; an empty validation ta
 TEST_CASE("trainer: each target is handed out when trained; a stop request starts no further target") {
   std::vector<TimeSeries> history = {Spiky("a", 1600, 89, 40, true), Spiky("b", 1600, 71, 30, true),
                                      Spiky("c", 1600, 83, 35, true)};
-  BuiltinProposer proposer;
   TrainerOptions opts;
-  opts.objective = Objective::kPoint;
-  const std::string dir =
-      (std::filesystem::temp_directory_path() / ("vigil_trainer_stop_" + std::to_string(::getpid()))).string();
-  std::filesystem::create_directories(dir);
+  const std::string dir = TempDir("trainer_stop");
   std::vector<std::string> done;
   opts.target_done = [&](const TrainingRun& so_far, const TrainedTarget& t) {
     done.push_back(t.target);
@@ -403,7 +410,7 @@ TEST_CASE("trainer: each target is handed out when trained; a stop request start
     return WriteTargetRuleFile(so_far, t, dir, "csv:x", "last 25% validation");
   };
   opts.stop = [&] { return done.size() == 2; };  // as a signal arriving during the second target
-  Result<TrainingRun> run = TrainRules(history, {}, proposer, opts);
+  Result<TrainingRun> run = TrainPoint(history, opts);
   REQUIRE(run.ok());
   CHECK(run->interrupted);
   CHECK(run->targets_planned == 3);
@@ -424,7 +431,7 @@ TEST_CASE("trainer: each target is handed out when trained; a stop request start
     done.push_back(t.target);
     return t.target == "b" ? UnavailableError("disk full") : Status::Ok();
   };
-  Result<TrainingRun> full = TrainRules(history, {}, proposer, opts);
+  Result<TrainingRun> full = TrainPoint(history, opts);
   REQUIRE(full.ok());
   CHECK_FALSE(full->interrupted);
   REQUIRE(full->targets.size() == 3);
@@ -442,10 +449,7 @@ TEST_CASE("trainer: a selector that also picks other series of the data is named
   std::vector<TimeSeries> history = {Spiky("cpu-1", 1600, 89, 40, true), Spiky("cpu_1", 1600, 71, 30, true),
                                      Spiky("cpu.1", 1600, 83, 35, true)};
   for (TimeSeries& s : history) s.labels.clear();
-  BuiltinProposer proposer;
-  TrainerOptions opts;
-  opts.objective = Objective::kPoint;
-  Result<TrainingRun> run = TrainRules(history, {}, proposer, opts);
+  Result<TrainingRun> run = TrainPoint(history);
   REQUIRE(run.ok());
   REQUIRE(run->targets.size() == 3);
   const TrainedTarget& dash = run->targets[0];
@@ -457,9 +461,7 @@ TEST_CASE("trainer: a selector that also picks other series of the data is named
   const Json j = TrainingRunToJson(*run, "csv:x", "s");
   CHECK(j["targets"][0]["selector_warning"] == dash.selector_warning);
   CHECK_FALSE(j["targets"][1].contains("selector_warning"));
-  const std::string dir =
-      (std::filesystem::temp_directory_path() / ("vigil_trainer_sel_" + std::to_string(::getpid()))).string();
-  std::filesystem::create_directories(dir);
+  const std::string dir = TempDir("trainer_sel");
   REQUIRE(WriteTargetRuleFile(*run, dash, dir, "csv:x", "s").ok());
   Result<std::string> text = ReadFile(dir + "/" + dash.file_stem + ".rules");
   REQUIRE(text.ok());
