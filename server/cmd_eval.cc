@@ -85,11 +85,10 @@ CommandRunner SetupEval(CLI::App& sub) {
       ->add_option("--rules-unlabeled-levels", opts->builtin.unlabeled_levels,
                    "rules: unlabeled targets may use absolute value thresholds (true|false)")
       ->capture_default_str();
-  detect
-      ->add_option("--rules-vote", opts->rules_min_votes,
-                   "rules: flag a unit where at least this many of its members' rules fire (smd: dimensions); "
-                   "default 0 = chosen per unit on a held-out tail of the training split (no test labels)")
-      ->capture_default_str();
+  CLI::Option* rules_vote = detect->add_option(
+      "--rules-vote", opts->rules_min_votes,
+      "rules: flag a unit where at least this many of its members' rules fire (smd: dimensions); "
+      "unset: chosen per unit on a held-out tail of the training split (no test labels)");
   detect
       ->add_option("--rules-windows", opts->builtin.windows,
                    "rules: rolling windows (points) of the residual/MAD/z-score/flatline families")
@@ -122,8 +121,8 @@ CommandRunner SetupEval(CLI::App& sub) {
   diagnose->add_option("--cases", dopts->cases_dir, "folder of case files (evals/diagnosis/dev)")->required();
   diagnose->add_option("--out", dopts->out_dir, "report folder (default eval-out/diagnose-<folder>)");
   diagnose->add_option("--pack", dopts->pack_dir, "knowledge pack folder")->capture_default_str();
-  return [detect, diagnose, opts, detectors, no_plots, dopts, pot_level, pot_risk,
-          stream](const Config& base_config) -> int {
+  return [detect, diagnose, opts, detectors, no_plots, dopts, pot_level, pot_risk, stream,
+          rules_vote](const Config& base_config) -> int {
     // --llm-stream (or --llm-stream=false) overrides the llm_stream setting for the LLM client.
     Config config = base_config;
     if (stream->count() > 0) {
@@ -132,6 +131,12 @@ CommandRunner SetupEval(CLI::App& sub) {
     }
     if (diagnose->parsed()) return RunDiagnoseEvalCommand(*dopts, config);
     if (!detect->parsed()) return NotImplemented("eval");
+    // 0 is the unset value (chosen per unit), so a given vote must be at least 1.
+    if (rules_vote->count() > 0 && opts->rules_min_votes < 1) {
+      const std::string got = std::to_string(opts->rules_min_votes);
+      return ReportError(InvalidArgumentError(
+          "--rules-vote must be at least 1 (leave it out to choose it per unit), got " + got));
+    }
     // A POT setting without POT thresholds would be ignored silently: refuse it.
     for (const CLI::Option* o : {pot_level, pot_risk}) {
       if (o->count() > 0 && opts->threshold != "pot") {

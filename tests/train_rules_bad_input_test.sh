@@ -152,6 +152,7 @@ done <<'CASES'
 --detectors rules --rules-margin nan|--rules-margin must be a finite number >= 0, got nan
 --detectors rules --rules-min-gain -1|--rules-min-gain must be in \[0, 1\], got -1
 --detectors rules --rules-windows 10,0|--rules-windows: every window must be 1 to 100000 points, got 0
+--detectors rules --rules-vote 0|--rules-vote must be at least 1 \(leave it out to choose it per unit\), got 0
 CASES
 [ -e "$TMP/eval" ] && bad "eval detect: a refused run wrote $TMP/eval"
 
