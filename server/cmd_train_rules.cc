@@ -308,16 +308,22 @@ int Run(const TrainFlags& f, const Config& base_config) {
   if (!run.ok()) return ReportError(run.status());
   Status st = WriteFileAtomic(f.out + "/training.json", TrainingRunToJson(*run, *spec, split_note).dump(1));
   if (!st.ok()) return ReportError(st);
-  st = RemoveStaleRules(f.out, *earlier);
-  if (!st.ok()) return ReportError(st);
+  // An interrupted --overwrite run keeps the earlier run's rule files of the targets it did not
+  // reach (no RemoveStaleRules): they are what `vigil detect` ran on until now, and a Ctrl-C must
+  // not delete them.
   if (run->interrupted) {
     const int sig = g_stop_signal;
     std::fprintf(stderr,
                  "train-rules: stopped by %s after %zu of %zu targets; their rule files and training.json "
-                 "(\"complete\": false) are in %s\n",
-                 sig == SIGTERM ? "SIGTERM" : "SIGINT", run->targets.size(), run->targets_planned, f.out.c_str());
+                 "(\"complete\": false) are in %s%s\n",
+                 sig == SIGTERM ? "SIGTERM" : "SIGINT", run->targets.size(), run->targets_planned, f.out.c_str(),
+                 earlier->empty() ? ""
+                                  : "; the earlier run's rule files of the targets not reached are kept "
+                                    "(training.json does not list them)");
     return 128 + sig;
   }
+  st = RemoveStaleRules(f.out, *earlier);
+  if (!st.ok()) return ReportError(st);
   size_t with_rules = 0, failed = 0;
   for (const TrainedTarget& t : run->targets) {
     with_rules += !t.rule_text.empty();

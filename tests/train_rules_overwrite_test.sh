@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# `vigil train-rules --out DIR --overwrite` never removes or replaces a rule file that train-rules
+# `vigil train-rules --out DIR --overwrite` loses no rule file it should not.
+#  1. It never removes or replaces a rule file that train-rules
 # did not write (a hand-written one has no "# Trained by `vigil train-rules`" first line): such a
 # folder is refused, with or without --overwrite, naming the files. Before (84d7b85), every
 # *.rules file counted as "an earlier run's", and --overwrite deleted a hand-written
 # data/rules/gpu_training.rules put in --out (exit 0). An earlier run's own files are still
 # replaced and its stale targets removed with --overwrite (tests/train_rules_bad_input_test.sh).
-# Also: `train-rules --help` states the exit statuses (1 when some targets failed, since 84d7b85).
-# Usage: bash tests/train_rules_hand_rules_test.sh <build-dir>   (from the repo root)
+#  2. An --overwrite run stopped by SIGINT keeps the earlier run's rule files of the targets it did
+#     not reach (before: RemoveStaleRules ran after the interrupt too, and a Ctrl-C 7 targets into
+#     a 100-target retraining left 7 rule files of 100).
+#  3. `train-rules --help` states the exit statuses (1 when some targets failed, since 84d7b85).
+# Usage: bash tests/train_rules_overwrite_test.sh <build-dir>   (from the repo root)
 set -uo pipefail
 BUILD=${1:?build dir}
 VIGIL="$(cd "$BUILD" && pwd)/bin/vigil"
@@ -19,7 +23,7 @@ step_time_csv "$TMP/one.csv"
 T=(train-rules --data "csv:$TMP/one.csv")
 HAND=data/rules/gpu_training.rules
 
-# A folder holding a hand-written rule file: refused, --overwrite or not; the file is kept as it was.
+# 1. A folder holding a hand-written rule file: refused, --overwrite or not; the file is kept as it was.
 mkdir -p "$TMP/hand"
 cp "$HAND" "$TMP/hand/"
 for flag in "" --overwrite; do
@@ -40,12 +44,33 @@ check "earlier run + hand-written, --overwrite" 2 "did not write \(gpu_training.
 [ -e "$TMP/mixed/gpu_training.rules" ] && [ -e "$TMP/mixed/step_time_ms.rules" ] && passed=$((passed + 1)) ||
   { echo "FAIL earlier run + hand-written: a file was removed"; fail=$((fail + 1)); }
 
-# Where users look: --help says --overwrite and the exit statuses (1 when some targets failed).
+# 2. Interrupted --overwrite: the earlier run's 100 rule files are all still there (7 or so new).
+awk 'BEGIN { FS = OFS = "," } NR == 1 { print; next } { for (k = 0; k < 100; k++) { $2 = "s" k; print } }' \
+  "$TMP/one.csv" >"$TMP/many.csv"
+check "earlier run, 100 targets" 0 "trained 100 targets" -- "$VIGIL" train-rules --data "csv:$TMP/many.csv" --out "$TMP/prod"
+"$VIGIL" train-rules --data "csv:$TMP/many.csv" --out "$TMP/prod" --overwrite >"$TMP/int.log" 2>&1 &
+pid=$!
+for _ in $(seq 1000); do  # until the new run has rewritten a rule file
+  [ -n "$(find "$TMP/prod" -name '*.rules' -newer "$TMP/prod/training.json" | head -1)" ] && break
+  sleep 0.01
+done
+kill -INT "$pid" 2>/dev/null
+wait "$pid"
+rc=$?
+n=$(find "$TMP/prod" -name '*.rules' | wc -l)
+if [ $rc -eq 130 ] && [ "$n" -eq 100 ] && grep -q "earlier run's rule files of the targets not reached are kept" "$TMP/int.log"; then
+  passed=$((passed + 1))
+else
+  echo "FAIL interrupted --overwrite: exit $rc (want 130), $n rule files (want 100): $(tail -2 "$TMP/int.log")"
+  fail=$((fail + 1))
+fi
+
+# 3. Where users look: --help says --overwrite and the exit statuses (1 when some targets failed).
 help="$("$VIGIL" train-rules --help | tr -s ' \n' ' ')"
 for want in "--overwrite" "Exit status: 0 every target trained" "1 the run failed, or some targets failed"; do
   if grep -qF -- "$want" <<<"$help"; then passed=$((passed + 1)); else
     echo "FAIL train-rules --help lacks: $want"; fail=$((fail + 1)); fi
 done
 
-echo "train_rules_hand_rules_test: $passed passed, $fail failed"
+echo "train_rules_overwrite_test: $passed passed, $fail failed"
 [ $fail -eq 0 ]
