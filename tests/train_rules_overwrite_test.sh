@@ -44,10 +44,10 @@ check "earlier run + hand-written, --overwrite" 2 "did not write \(gpu_training.
 [ -e "$TMP/mixed/gpu_training.rules" ] && [ -e "$TMP/mixed/step_time_ms.rules" ] && passed=$((passed + 1)) ||
   { echo "FAIL earlier run + hand-written: a file was removed"; fail=$((fail + 1)); }
 
-# 2. Interrupted --overwrite: the earlier run's 100 rule files are all still there (7 or so new).
-awk 'BEGIN { FS = OFS = "," } NR == 1 { print; next } { for (k = 0; k < 100; k++) { $2 = "s" k; print } }' \
+# 2. Interrupted --overwrite: the earlier run's 300 rule files are all still there (a few new).
+awk 'BEGIN { FS = OFS = "," } NR == 1 { print; next } { for (k = 0; k < 300; k++) { $2 = "s" k; print } }' \
   "$TMP/one.csv" >"$TMP/many.csv"
-check "earlier run, 100 targets" 0 "trained 100 targets" -- "$VIGIL" train-rules --data "csv:$TMP/many.csv" --out "$TMP/prod"
+check "earlier run, 300 targets" 0 "trained 300 targets" -- "$VIGIL" train-rules --data "csv:$TMP/many.csv" --out "$TMP/prod"
 "$VIGIL" train-rules --data "csv:$TMP/many.csv" --out "$TMP/prod" --overwrite >"$TMP/int.log" 2>&1 &
 pid=$!
 for _ in $(seq 1000); do  # until the new run has rewritten a rule file
@@ -58,10 +58,10 @@ kill -INT "$pid" 2>/dev/null
 wait "$pid"
 rc=$?
 n=$(find "$TMP/prod" -name '*.rules' | wc -l)
-if [ $rc -eq 130 ] && [ "$n" -eq 100 ] && grep -q "earlier run's rule files of the targets not reached are kept" "$TMP/int.log"; then
+if [ $rc -eq 130 ] && [ "$n" -eq 300 ] && grep -q "earlier run's rule files of the targets not reached are kept" "$TMP/int.log"; then
   passed=$((passed + 1))
 else
-  echo "FAIL interrupted --overwrite: exit $rc (want 130), $n rule files (want 100): $(tail -2 "$TMP/int.log")"
+  echo "FAIL interrupted --overwrite: exit $rc (want 130), $n rule files (want 300): $(tail -2 "$TMP/int.log")"
   fail=$((fail + 1))
 fi
 
