@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string_view>
 #include <system_error>
 #include <vector>
@@ -128,12 +129,14 @@ Result<std::map<std::string, ino_t>> PrepareOutDir(const std::string& out, bool 
 }
 
 // --overwrite: after the new files are written (each by rename, so a new inode), removes the
-// earlier run's rule files this run did not rewrite: the other targets of the earlier run.
-Status RemoveStaleRules(const std::string& out, const std::map<std::string, ino_t>& earlier) {
+// earlier run's rule files this run did not rewrite: the other targets of the earlier run, except
+// `keep` (the files of this run's failed targets: it has nothing to replace them with).
+Status RemoveStaleRules(const std::string& out, const std::map<std::string, ino_t>& earlier,
+                        const std::set<std::string>& keep) {
   const std::map<std::string, ino_t> now = ListOutDir(out).earlier_run;
   for (const auto& [name, ino] : earlier) {
     auto it = now.find(name);
-    if (it == now.end() || it->second != ino) continue;  // rewritten by this run, or gone
+    if (it == now.end() || it->second != ino || keep.count(name)) continue;  // rewritten, gone or kept
     std::error_code ec;
     std::filesystem::remove(std::filesystem::path(out) / name, ec);
     if (ec) return UnavailableError("--overwrite: cannot remove the earlier " + out + "/" + name + ": " + ec.message());
@@ -322,8 +325,14 @@ int Run(const TrainFlags& f, const Config& base_config) {
                                     "(training.json does not list them)");
     return 128 + sig;
   }
-  st = RemoveStaleRules(f.out, *earlier);
+  std::set<std::string> failed_files;  // an earlier run's rule file for these stays
+  for (const TrainedTarget& t : run->targets) {
+    if (!t.status.ok()) failed_files.insert(t.file_stem + ".rules");
+  }
+  st = RemoveStaleRules(f.out, *earlier, failed_files);
   if (!st.ok()) return ReportError(st);
+  bool kept_earlier = false;
+  for (const std::string& name : failed_files) kept_earlier = kept_earlier || earlier->count(name) > 0;
   size_t with_rules = 0, failed = 0;
   for (const TrainedTarget& t : run->targets) {
     with_rules += !t.rule_text.empty();
@@ -343,9 +352,9 @@ int Run(const TrainFlags& f, const Config& base_config) {
                 static_cast<long long>(u.prompt_tokens), static_cast<long long>(u.completion_tokens));
   }
   if (failed > 0) {  // a partial run is not a success: automation must see it (exit 1)
-    std::fprintf(stderr, "train-rules: %zu of %zu targets failed (above; their errors are in training.json)%s\n",
-                 failed, run->targets.size(),
-                 failed < run->targets.size() ? "; the others' rule files are written" : "");
+    std::fprintf(stderr, "train-rules: %zu of %zu targets failed (above; their errors are in training.json)%s%s\n",
+                 failed, run->targets.size(), failed < run->targets.size() ? "; the others' rule files are written" : "",
+                 kept_earlier ? "; the earlier run's rule files of the failed targets are kept" : "");
   }
   return failed > 0 ? 1 : 0;
 }

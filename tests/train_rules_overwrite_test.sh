@@ -9,16 +9,21 @@
 #  2. An --overwrite run stopped by SIGINT keeps the earlier run's rule files of the targets it did
 #     not reach (before: RemoveStaleRules ran after the interrupt too, and a Ctrl-C 7 targets into
 #     a 100-target retraining left 7 rule files of 100).
-#  3. `train-rules --help` states the exit statuses (1 when some targets failed, since 84d7b85).
+#  3. An --overwrite run where a target fails (an LLM budget spent after the first target) keeps
+#     that target's rule file of the earlier run (before: removed as stale, so the budget cut left
+#     the folder without rules for it).
+#  4. `train-rules --help` states the exit statuses (1 when some targets failed, since 84d7b85).
 # Usage: bash tests/train_rules_overwrite_test.sh <build-dir>   (from the repo root)
 set -uo pipefail
 BUILD=${1:?build dir}
 VIGIL="$(cd "$BUILD" && pwd)/bin/vigil"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+SERVER_PID=""
+trap '[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$TMP"' EXIT
 source "$HERE/lib/check.sh"
 source "$HERE/lib/step_time_csv.sh"
+source "$HERE/lib/fake_llm.sh"
 step_time_csv "$TMP/one.csv"
 T=(train-rules --data "csv:$TMP/one.csv")
 HAND=data/rules/gpu_training.rules
@@ -65,7 +70,25 @@ else
   fail=$((fail + 1))
 fi
 
-# 3. Where users look: --help says --overwrite and the exit statuses (1 when some targets failed).
+# 3. --overwrite with the LLM budget spent after the first of two targets: `other` fails, and its
+#    rule file of the earlier (builtin) run stays as it was.
+awk 'BEGIN { FS = OFS = "," } NR == 1 { print; next } { print; $2 = "other"; print }' "$TMP/one.csv" >"$TMP/two.csv"
+check "earlier run, two targets" 0 "trained 2 targets \(2 with rules" -- "$VIGIL" train-rules --data "csv:$TMP/two.csv" --out "$TMP/two"
+cp "$TMP/two/other.rules" "$TMP/other.before"
+rule='rule spike {\n  select step_time_ms\n  when value > median(lag(value, 1), 60p) + 30\n}'
+answer="$(printf '{"rules": "%s", "rationale": "spikes"}' "$rule" | /usr/bin/python3 -c 'import json,sys; print(json.dumps(sys.stdin.read()))')"
+echo "[$answer, $answer, $answer, $answer, $answer, $answer, $answer, $answer]" >"$TMP/script.json"
+start_fake_llm
+check "--overwrite, budget cut" 1 "1 of 2 targets failed.*the earlier run's rule files of the failed targets are kept" \
+  -- env VIGIL_LLM_URL="http://127.0.0.1:$PORT/v1" VIGIL_LLM_MAX_RETRIES=0 VIGIL_LLM_TOKEN_BUDGET=4400 \
+  VIGIL_DATA_DIR="$TMP/var" "$VIGIL" train-rules --data "csv:$TMP/two.csv" --out "$TMP/two" --proposer llm \
+  --objective point --overwrite
+if cmp -s "$TMP/two/other.rules" "$TMP/other.before"; then passed=$((passed + 1)); else
+  echo "FAIL --overwrite, budget cut: the earlier other.rules was removed or changed"; fail=$((fail + 1)); fi
+grep -q "^# proposer: llm" "$TMP/two/step_time_ms.rules" && passed=$((passed + 1)) ||
+  { echo "FAIL --overwrite, budget cut: step_time_ms.rules not rewritten by the llm run"; fail=$((fail + 1)); }
+
+# 4. Where users look: --help says --overwrite and the exit statuses (1 when some targets failed).
 help="$("$VIGIL" train-rules --help | tr -s ' \n' ' ')"
 for want in "--overwrite" "Exit status: 0 every target trained" "1 the run failed, or some targets failed"; do
   if grep -qF -- "$want" <<<"$help"; then passed=$((passed + 1)); else
