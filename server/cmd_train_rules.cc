@@ -408,9 +408,10 @@ CommandRunner SetupTrainRules(CLI::App& sub) {
   sub.add_option("--max-points", f->max_points, "at most this many points per series (0 = all)")
       ->check(WholeNumber(0));
   sub.add_flag("--overwrite", f->overwrite,
-               "replace the rule files of an earlier run in --out (refused otherwise); its rule files for "
-               "targets this run does not write are removed. A folder holding rule files train-rules did not "
-               "write is refused, with or without it");
+               "replace the rule files of an earlier run in --out (refused otherwise): a target trained now "
+               "gets its new file (or none), the earlier files of targets no longer in the data are removed, "
+               "those of targets that fail or are not reached (SIGINT) are kept. A folder holding rule files "
+               "train-rules did not write is refused, with or without it");
   CLI::Option* stream = sub.add_flag(
       "--llm-stream", f->llm_stream,
       "llm: ask for each answer as a server-sent event stream (same result, assembled); overrides the "
