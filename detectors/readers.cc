@@ -36,6 +36,25 @@ std::string NotUtf8(std::string_view line) {
   return buf;
 }
 
+// `text` with each byte that is not part of valid UTF-8 written \xHH, for messages.
+std::string EscapeNonUtf8(std::string_view text) {
+  std::string out;
+  for (size_t bad = 0; !IsValidUtf8(text, &bad); text.remove_prefix(bad + 1)) {
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "\\x%02X", static_cast<unsigned>(static_cast<unsigned char>(text[bad])));
+    out.append(text.substr(0, bad)).append(hex);
+  }
+  return out.append(text);
+}
+
+// A file whose name becomes a series name (kpi, smd): its name must be UTF-8 like any name.
+Status CheckFileNameUtf8(const fs::path& file) {
+  const std::string name = file.filename().string();
+  if (IsValidUtf8(name)) return Status::Ok();
+  return InvalidArgumentError(EscapeNonUtf8(file.string()) +
+                              ": the file name is not UTF-8 text; it would name a series (rename the file)");
+}
+
 // Strict: the whole field must be a finite number.
 Result<double> ParseValue(std::string_view text) {
   std::string_view t = Trim(text);
@@ -354,6 +373,7 @@ Status ReadKpi(const std::string& path, const ReadOptions& options, Dataset& ds)
   }
   SeriesBuilder builder(options);
   for (const fs::path& f : files) {
+    RETURN_IF_ERROR(CheckFileNameUtf8(f));
     // The `kpi` label lets rules select one KPI (its id is not a metric identifier).
     RETURN_IF_ERROR(ReadValueCsv(f.string(), f.stem().string(), {{"kpi", f.stem().string()}},
                                  /*timestamps_are_text=*/false, builder, options, ds.stats));
@@ -391,6 +411,7 @@ Status ReadSmd(const std::string& root, const std::string& split, const ReadOpti
         options.name_filter.rfind(machine + "/", 0) != 0) {
       continue;
     }
+    RETURN_IF_ERROR(CheckFileNameUtf8(file));
     ASSIGN_OR_RETURN(std::string text, ReadFile(file.string()));
     ++ds.stats.files;
     // Test timestamps continue after the train split so the two are one chronological series.
@@ -613,14 +634,7 @@ std::string JsonLineError(std::string_view line) {
     if (const size_t at = m.find("syntax error"); at != std::string::npos) m.erase(0, at);
     if (const size_t last = m.find("; last read: "); last != std::string::npos) m.erase(last);
     const size_t end = std::min(e.byte, line.size());
-    std::string_view rest = line.substr(end > 40 ? end - 40 : 0, end > 40 ? 40 : end);
-    std::string near;
-    for (size_t bad = 0; !IsValidUtf8(rest, &bad); rest.remove_prefix(bad + 1)) {
-      char hex[8];
-      std::snprintf(hex, sizeof hex, "\\x%02X", static_cast<unsigned>(static_cast<unsigned char>(rest[bad])));
-      near.append(rest.substr(0, bad)).append(hex);
-    }
-    near.append(rest);
+    const std::string near = EscapeNonUtf8(line.substr(end > 40 ? end - 40 : 0, end > 40 ? 40 : end));
     return "not valid JSON at column " + std::to_string(e.byte) + ": " + m + "; near `" + near + "`";
   } catch (const std::exception& e) {
     return std::string("not valid JSON: ") + e.what();

@@ -167,6 +167,25 @@ TEST_CASE("kpi: a folder of timestamp,value,label files; windows from labels") {
   CHECK(ReadDataset("kpi:" + dir.path() + "/missing").status().code() == StatusCode::kNotFound);
 }
 
+TEST_CASE("kpi, smd: a file name that is not UTF-8 is an error naming it, the byte escaped") {
+  // The series name comes from the file name and reaches every JSON output: before, train-rules
+  // wrote `cp_u.rules`, then died on training.json ("internal error: ... invalid UTF-8 byte").
+  TempDir dir;
+  dir.Write("kpi/cp\xffu.csv", "timestamp,value,label\n60,1.0,0\n");
+  Result<Dataset> kpi = ReadDataset("kpi:" + dir.path() + "/kpi");
+  REQUIRE_FALSE(kpi.ok());
+  INFO(kpi.status().message());
+  CHECK(kpi.status().code() == StatusCode::kInvalidArgument);
+  CHECK(Contains(kpi.status().message(), dir.path() + "/kpi/cp\\xFFu.csv: the file name is not UTF-8 text"));
+  CHECK(IsValidUtf8(kpi.status().message()));
+  dir.Write("smd/train/machine-\xe9.txt", "1,2\n");
+  Result<Dataset> smd = ReadDataset("smd:" + dir.path() + "/smd:train");
+  REQUIRE_FALSE(smd.ok());
+  INFO(smd.status().message());
+  CHECK(Contains(smd.status().message(), "machine-\\xE9.txt: the file name is not UTF-8 text"));
+  CHECK(IsValidUtf8(smd.status().message()));
+}
+
 TEST_CASE("smd: machines x dimensions, test labels, test after train in time") {
   TempDir dir;
   dir.Write("smd/train/machine-9-9.txt", "0.1,0.2,0.3\n0.1,0.2,0.3\n");
