@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "connectors/llm_client.h"
+#include "core/utf8.h"
 #include "detectors/readers.h"
 #include "evals/detection_aggregate.h"
 #include "server/cli.h"
@@ -42,9 +43,9 @@ struct TrainFlags {
   bool overwrite = false;
 };
 
-// The numeric flags' ranges, checked before anything is read (the unsigned ones are checked by
-// WholeNumber while parsing). NaN fails every comparison, so the fraction is
-// tested as "inside", not as "not outside".
+// The numeric flags' ranges and the recorded paths' text, checked before anything is read (the
+// unsigned ones are checked by WholeNumber while parsing). NaN fails every comparison, so the
+// fraction is tested as "inside", not as "not outside".
 Status CheckNumbers(const TrainFlags& f) {
   auto text = [](double v) {
     char buf[32];
@@ -57,6 +58,16 @@ Status CheckNumbers(const TrainFlags& f) {
   if (f.max_candidates < 1)
     return InvalidArgumentError("--max-candidates must be at least 1, got " + std::to_string(f.max_candidates));
   if (f.delay_k < 0) return InvalidArgumentError("--delay-k must be at least 0, got " + std::to_string(f.delay_k));
+  // Recorded in every rule file and in training.json (JSON holds UTF-8 only): found here rather
+  // than as an internal error after the run.
+  for (const auto& [flag, text] : {std::pair{"--data", &f.data}, std::pair{"--base", &f.base}}) {
+    if (size_t bad = 0; !IsValidUtf8(*text, &bad)) {
+      char what[96];
+      std::snprintf(what, sizeof what, "%s: the path is not UTF-8 text: byte 0x%02X at column %zu", flag,
+                    static_cast<unsigned>(static_cast<unsigned char>((*text)[bad])), bad + 1);
+      return InvalidArgumentError(std::string(what) + " (it is recorded in the rule files and training.json)");
+    }
+  }
   return Status::Ok();
 }
 

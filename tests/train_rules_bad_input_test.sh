@@ -184,5 +184,14 @@ assert 0 < len(j["targets"]) < 300 and files == listed, (len(j["targets"]), len(
 PY
 done
 
+# 9. A --data path that is not UTF-8 (it is recorded in every rule file and in training.json): was
+#    trained, the rule file written, then "internal error: ... invalid UTF-8 byte" on training.json
+#    (exit 1); now refused before reading (exit 2), the byte named (review RV-P).
+odd="$TMP/$(printf 'd\xffata').csv"
+cp "$TMP/one.csv" "$odd"
+check "--data path not UTF-8" 2 "--data: the path is not UTF-8 text: byte 0xFF at column" \
+  -- "$VIGIL" train-rules --data "csv:$odd" --out "$TMP/odd"
+[ -e "$TMP/odd" ] && bad "--data path not UTF-8: wrote $TMP/odd"
+
 echo "train_rules_bad_input_test: $passed passed, $fail failed"
 [ $fail -eq 0 ]
