@@ -7,6 +7,7 @@
 #include "evals/detection_command.h"
 #include "evals/diagnosis_eval.h"
 #include "server/cli.h"
+#include "training/builtin_proposer.h"
 
 namespace vigil {
 namespace {
@@ -33,6 +34,7 @@ CommandRunner SetupEval(CLI::App& sub) {
   auto opts = std::make_shared<DetectCommandOptions>();
   auto detectors = std::make_shared<std::string>("rules,mad-band,iforest");
   auto no_plots = std::make_shared<bool>(false);
+  auto rules_rank = std::make_shared<std::string>("sensitivity");
   detect
       ->add_option("--dataset", opts->dataset,
                    "kpi | smd | nab | smd-train (SMD train/ only, last 20% scored as normal: a label-free "
@@ -85,6 +87,12 @@ CommandRunner SetupEval(CLI::App& sub) {
       ->add_option("--rules-unlabeled-levels", opts->builtin.unlabeled_levels,
                    "rules: unlabeled targets may use absolute value thresholds (true|false)")
       ->capture_default_str();
+  detect
+      ->add_option("--rules-rank", *rules_rank,
+                   "rules: order of the unlabeled review's quiet rules, the first --rules-max kept: "
+                   "sensitivity (threshold vs the training 1%/99% quantile) | tail (fewest validation-tail "
+                   "flags first, ties by sensitivity; evals/README.md)")
+      ->capture_default_str();
   CLI::Option* rules_vote = detect->add_option(
       "--rules-vote", opts->rules_min_votes,
       "rules: flag a unit where at least this many of its members' rules fire (smd: dimensions); "
@@ -121,8 +129,8 @@ CommandRunner SetupEval(CLI::App& sub) {
   diagnose->add_option("--cases", dopts->cases_dir, "folder of case files (evals/diagnosis/dev)")->required();
   diagnose->add_option("--out", dopts->out_dir, "report folder (default eval-out/diagnose-<folder>)");
   diagnose->add_option("--pack", dopts->pack_dir, "knowledge pack folder")->capture_default_str();
-  return [detect, diagnose, opts, detectors, no_plots, dopts, pot_level, pot_risk, stream,
-          rules_vote](const Config& base_config) -> int {
+  return [detect, diagnose, opts, detectors, no_plots, dopts, pot_level, pot_risk, stream, rules_vote,
+          rules_rank](const Config& base_config) -> int {
     // --llm-stream (or --llm-stream=false) overrides the llm_stream setting for the LLM client.
     Config config = base_config;
     if (stream->count() > 0) {
@@ -137,6 +145,9 @@ CommandRunner SetupEval(CLI::App& sub) {
       return ReportError(InvalidArgumentError(
           "--rules-vote must be at least 1 (leave it out to choose it per unit), got " + got));
     }
+    Result<UnlabeledRank> rank = ParseUnlabeledRank(*rules_rank);
+    if (!rank.ok()) return ReportError(rank.status().WithContext("--rules-rank"));
+    opts->builtin.unlabeled_rank = *rank;
     // A POT setting without POT thresholds would be ignored silently: refuse it.
     for (const CLI::Option* o : {pot_level, pot_risk}) {
       if (o->count() > 0 && opts->threshold != "pot") {

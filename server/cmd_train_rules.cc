@@ -33,7 +33,7 @@ namespace {
 
 struct TrainFlags {
   std::string data, out, proposer = "builtin", mode = "one-for-one", objective = "dc_pa", filter, base,
-                         aggregate_add = "builtin", aggregate_review = "pooled";
+                         aggregate_add = "builtin", aggregate_review = "pooled", rank = "sensitivity";
   int delay_k = 7, top_k = 3, max_candidates = 400;
   size_t base_window = 60;
   double validation = 0.25;
@@ -254,6 +254,11 @@ int Run(const TrainFlags& f, const Config& base_config) {
     return ReportError(InvalidArgumentError("--llm-stream applies only with --proposer llm"));
   if (f.proposer != "builtin" && f.proposer != "llm")
     return ReportError(InvalidArgumentError("--proposer must be builtin or llm, got `" + f.proposer + "`"));
+  Result<UnlabeledRank> rank = ParseUnlabeledRank(f.rank);
+  if (!rank.ok()) return ReportError(rank.status().WithContext("--rank"));
+  if (*rank != UnlabeledRank::kSensitivity && (f.proposer != "builtin" || aggregate))
+    return ReportError(
+        InvalidArgumentError("--rank applies only to the builtin proposer outside --mode aggregate"));
   // A missing endpoint is a configuration error like a bad flag (exit 2, as `eval detect
   // --detectors rules-llm` and `kb mine --miner llm`), found before any data is read.
   std::unique_ptr<LlmClient> llm;
@@ -288,7 +293,7 @@ int Run(const TrainFlags& f, const Config& base_config) {
     ro.stream = config.GetBool("llm_stream");
     proposer = std::make_unique<LlmProposer>(llm.get(), ro);
   } else {
-    proposer = std::make_unique<BuiltinProposer>();
+    proposer = std::make_unique<BuiltinProposer>(BuiltinProposerOptions{.unlabeled_rank = *rank});
   }
   TrainerOptions opts;
   opts.mode = *mode;
@@ -396,6 +401,11 @@ CommandRunner SetupTrainRules(CLI::App& sub) {
       "unless FORMAT:PATH)");
   sub.add_option("--base-window", f->base_window, "aggregate: the mad-band base's window in points")
       ->check(WholeNumber(1))
+      ->capture_default_str();
+  sub.add_option("--rank", f->rank,
+                 "builtin, unlabeled targets: order of the review's quiet rules, the first 3 kept: "
+                 "sensitivity (threshold vs the training 1%/99% quantile) | tail (fewest validation-tail "
+                 "flags first)")
       ->capture_default_str();
   sub.add_option("--aggregate-review", f->aggregate_review,
                  "aggregate: keep a rule if it raises the F1 on training + validation (pooled) or on the "

@@ -40,6 +40,16 @@ struct Scored {
 
 }  // namespace
 
+std::string_view UnlabeledRankName(UnlabeledRank rank) {
+  return rank == UnlabeledRank::kTail ? "tail" : "sensitivity";
+}
+
+Result<UnlabeledRank> ParseUnlabeledRank(std::string_view text) {
+  if (text == "sensitivity") return UnlabeledRank::kSensitivity;
+  if (text == "tail") return UnlabeledRank::kTail;
+  return InvalidArgumentError("unlabeled rank must be sensitivity or tail, got `" + std::string(text) + "`");
+}
+
 int64_t AllowedExceedances(int64_t tail, int64_t fit, double alpha) {
   if (tail <= 0 || fit <= 0 || alpha <= 0) return 0;
   const double p = 1.0 / static_cast<double>(fit + 1);
@@ -595,8 +605,13 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
     for (size_t c = 0; c < scored.size(); ++c) {
       if (quiet_on_tail(scored[c])) quiet.push_back(c);
     }
-    std::sort(quiet.begin(), quiet.end(),
-              [&](size_t a, size_t b) { return scored[a].sensitivity < scored[b].sensitivity; });
+    const bool by_tail = options_.unlabeled_rank == UnlabeledRank::kTail;
+    std::sort(quiet.begin(), quiet.end(), [&](size_t a, size_t b) {  // as before for kSensitivity
+      if (by_tail && scored[a].val_flagged != scored[b].val_flagged) {
+        return scored[a].val_flagged < scored[b].val_flagged;
+      }
+      return scored[a].sensitivity < scored[b].sensitivity;
+    });
     for (size_t c : quiet) {
       if (static_cast<int>(chosen.size()) >= options_.max_rules) break;
       chosen.push_back(c);

@@ -37,7 +37,8 @@
 //              training + validation together); at most `max_rules` rules;
 //   unlabeled: a rule is kept only if it flags at most `max_unlabeled_flag_rate` of the tail, or
 //              no more tail points than a training maximum lets through on stationary data
-//              (`unlabeled_tail_alpha`);
+//              (`unlabeled_tail_alpha`); of those, the first `max_rules` in the order
+//              `unlabeled_rank` says (sensitivity, or tail flags then sensitivity);
 //              without `unlabeled_levels`, value-high / value-low are not proposed.
 //   range guard (labeled, `range_guard`): value below / above every normal training value, each
 //              side added to the set when quiet (≤ max_unlabeled_flag_rate) on the tail's normal
@@ -54,6 +55,19 @@
 #include "training/proposer.h"
 
 namespace vigil {
+
+// The order in which the unlabeled review keeps the rules quiet on the tail (issue 4, review RV-W):
+//   kSensitivity  threshold / training p99 (high side), training p1 / threshold (low side), lower
+//                 first — not on one scale across features;
+//   kTail         fewer validation-tail points flagged first (the tail run warm after its training
+//                 part), ties by sensitivity: on exchangeable data every rule at a training extreme
+//                 fires with the same chance per point, so the tail's flags are the label-free,
+//                 comparable estimate of each rule's false-alarm rate.
+enum class UnlabeledRank { kSensitivity, kTail };
+// "sensitivity" / "tail".
+std::string_view UnlabeledRankName(UnlabeledRank rank);
+// Parses "sensitivity" or "tail"; InvalidArgument naming `text` and the two choices otherwise.
+[[nodiscard]] Result<UnlabeledRank> ParseUnlabeledRank(std::string_view text);
 
 struct BuiltinProposerOptions {
   int max_rules = 3;
@@ -81,6 +95,8 @@ struct BuiltinProposerOptions {
   // Catches level drops/rises to values the labeled history never showed, which no training-F1
   // fit can reward. Outside the max_rules budget.
   bool range_guard = true;
+  // The order of the unlabeled review's kept rules (above). Labeled targets are unaffected.
+  UnlabeledRank unlabeled_rank = UnlabeledRank::kSensitivity;
 };
 
 class BuiltinProposer : public RuleProposer {
