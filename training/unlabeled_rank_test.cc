@@ -27,16 +27,6 @@ TimeSeries Noise(int n, uint64_t seed) {
   return ts;
 }
 
-TrainingData Target(const TimeSeries& all, size_t cut) {
-  TrainingData data;
-  data.target = "rk";
-  data.selector = "*{kpi=\"rk\"}";
-  data.labeled = false;
-  data.train.push_back(all.SliceIndex(0, cut));
-  data.validation.push_back(all.SliceIndex(cut, all.size()));
-  return data;
-}
-
 // Seed 2's training part (900 points): the sensitivity order keeps `value_high` first and
 // `value_low` second (both at a ratio near 1: threshold / p99, p1 / threshold). One tail point
 // just above the training maximum makes `value_high` flag 1 tail point (still quiet: a maximum of
@@ -48,7 +38,11 @@ struct TwoQuietRules {
     double hi = all.values[0];
     for (size_t i = 0; i < 900; ++i) hi = std::max(hi, all.values[i]);
     all.values[1000] = hi + 0.01;
-    data = Target(all, 900);
+    data.target = "rk";
+    data.selector = "*{kpi=\"rk\"}";
+    data.labeled = false;
+    data.train.push_back(all.SliceIndex(0, 900));
+    data.validation.push_back(all.SliceIndex(900, all.size()));
   }
   // The kept set (candidate 0) with `max_rules` and `rank`.
   std::string Kept(int max_rules, UnlabeledRank rank) const {
