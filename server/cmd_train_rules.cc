@@ -354,6 +354,11 @@ int Run(const TrainFlags& f, const Config& base_config) {
     with_rules += !t.rule_text.empty();
     if (!t.rule_text.empty() && !t.selector_warning.empty())
       std::fprintf(stderr, "train-rules: warning: %s: %s\n", t.target.c_str(), t.selector_warning.c_str());
+    // The group family's bad input (the label on some members only): the proposer's rules are
+    // written, the group rule is not; say so here, not only in training.json.
+    if (!t.group_error.empty())
+      std::fprintf(stderr, "train-rules: warning: %s: no group rule: %s\n", t.target.c_str(),
+                   t.group_error.c_str());
     if (!t.status.ok()) {
       ++failed;
       std::fprintf(stderr, "train-rules: %s: %s\n", t.target.c_str(), t.status.message().c_str());

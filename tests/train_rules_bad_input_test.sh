@@ -129,6 +129,17 @@ check "one-for-all, labels on one member" 1 'cpu: target `cpu`: 1 of 2 series ha
 grep -q '1 of 2 series have anomaly labels' "$TMP/mixed/training.json" 2>/dev/null && passed=$((passed + 1)) ||
   bad "one-for-all, labels on one member: training.json lacks the error"
 
+# 5b. one-for-all, unlabeled, the group label `machine` on two members of three: the proposer's
+#     rules are written, the group rule is not, and stderr says why (before: only training.json's
+#     group_error, nothing on stderr, exit 0).
+awk -F, 'NR > 1 { printf "{\"name\": \"cpu\", \"labels\": {\"machine\": \"m1\", \"gpu\": \"0\"}, \"timestamp\": %s, \"value\": %s}\n", $1, $3
+  printf "{\"name\": \"cpu\", \"labels\": {\"machine\": \"m1\", \"gpu\": \"1\"}, \"timestamp\": %s, \"value\": %s}\n", $1, $3 + 1
+  printf "{\"name\": \"cpu\", \"labels\": {\"gpu\": \"2\"}, \"timestamp\": %s, \"value\": %s}\n", $1, $3 + 2 }' \
+  "$TMP/one.csv" >"$TMP/partial.jsonl"
+check "one-for-all, group label on 2 of 3 members" 0 \
+  'train-rules: warning: cpu: no group rule: group family: target `cpu`: the group label `machine` is missing on 1 of 3 members \(cpu\{gpu="2"\}\)' \
+  -- "$VIGIL" train-rules --data "jsonl:$TMP/partial.jsonl" --mode one-for-all --out "$TMP/partial"
+
 # 6. A fraction too small for one tail point: was "series has 800 points; too few to train".
 check "--validation 1e-9" 1 "step_time_ms has 800 points: a validation fraction of 1e-09 leaves an empty validation tail \(at least 0.00125" \
   -- "$VIGIL" "${T[@]}" --out "$TMP/tiny" --validation 1e-9
