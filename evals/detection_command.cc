@@ -1,5 +1,6 @@
 #include "evals/detection_command.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -64,6 +65,20 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
         "`");
   }
   RETURN_IF_ERROR(CheckNumericOptions(options));
+  // --rules-rank orders the builtin proposer's unlabeled review, which only these detectors run
+  // (rules-aggregate's proposer sees labeled targets only); elsewhere it would be ignored silently.
+  if (options.builtin.unlabeled_rank != UnlabeledRank::kSensitivity) {
+    const std::vector<std::string> ranked = {"rules", "rules-refit", "rules-group", "rules-vote-only"};
+    const bool any = std::any_of(
+        options.detectors.begin(), options.detectors.end(),
+        [&](const std::string& d) { return std::find(ranked.begin(), ranked.end(), d) != ranked.end(); });
+    if (!any) {
+      return InvalidArgumentError(
+          "--rules-rank " + std::string(UnlabeledRankName(options.builtin.unlabeled_rank)) +
+          " applies only to the builtin rules detectors (rules, rules-refit, rules-group, "
+          "rules-vote-only); --detectors has none of them");
+    }
+  }
   if (options.data_path.empty()) {
     options.data_path = "../shared/datasets/" +
                         (options.dataset == "smd-train" ? std::string("smd") : options.dataset) +

@@ -15,6 +15,11 @@ check "eval detect --rules-rank tails" 2 "--rules-rank: unlabeled rank must be s
   "$VIGIL" eval detect "${NAB[@]}" --rules-rank tails --out "$TMP/x"
 check "refused: no report" 1 "" -- test -e "$TMP/x/report.json"
 check "eval detect help" 0 "--rules-rank" -- "$VIGIL" eval detect --help
+# tail orders the builtin proposer's unlabeled review: refused when no detector runs it.
+check "eval detect --rules-rank tail without a builtin rules detector" 2 \
+  "--rules-rank tail applies only to the builtin rules detectors .*--detectors has none" -- \
+  "$VIGIL" eval detect --dataset nab --detectors mad-band --no-plots --rules-rank tail --out "$TMP/y"
+check "refused: no report" 1 "" -- test -e "$TMP/y/report.json"
 for rank in sensitivity tail; do
   check "eval detect --rules-rank $rank" 0 "report in" -- \
     "$VIGIL" eval detect "${NAB[@]}" --filter realKnownCause/nyc_taxi --rules-rank "$rank" --out "$TMP/nab-$rank"
@@ -24,6 +29,8 @@ check "train-rules --rank tails" 2 "--rank: unlabeled rank must be sensitivity o
   "$VIGIL" train-rules "${DATA[@]}" --rank tails --out "$TMP/t"
 check "train-rules --rank tail --proposer llm" 2 "--rank applies only to the builtin proposer" -- \
   "$VIGIL" train-rules "${DATA[@]}" --rank tail --proposer llm --out "$TMP/t2"
+check "train-rules --rank tail --mode aggregate" 2 "--rank applies only to the builtin proposer outside --mode aggregate" -- \
+  "$VIGIL" train-rules "${DATA[@]}" --rank tail --mode aggregate --base mad-band --out "$TMP/t4"
 check "train-rules --rank tail" 0 "trained 1 targets" -- "$VIGIL" train-rules "${DATA[@]}" --rank tail --out "$TMP/t3"
 
 echo "eval_detect_rules_rank_test: $passed passed, $fail failed"
