@@ -87,15 +87,22 @@ uint64_t NameHash(const std::string& s) {
   return h;
 }
 
-// TrainedTarget::file_stem for each of `names` (a run's targets, in order).
+// TrainedTarget::file_stem for each of `names` (a run's targets, in order). The result for a name
+// does not depend on the order of `names`: names that sanitising leaves unchanged take their stems
+// first (distinct names, distinct stems), then the others in name order.
 std::vector<std::string> RuleStems(const std::vector<std::string>& names) {
-  std::vector<std::string> sanitized;
-  std::map<std::string, int> count;
-  for (const std::string& n : names) ++count[sanitized.emplace_back(Sanitize(n))];
   std::vector<std::string> stems;
+  std::map<std::string, int> count;
+  for (const std::string& n : names) ++count[stems.emplace_back(Sanitize(n))];
+  std::vector<size_t> order(names.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  auto kept = [&](size_t i) { return stems[i] == names[i] && stems[i].size() <= kMaxRuleStem; };
+  std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) {
+    return std::make_pair(!kept(x), names[x]) < std::make_pair(!kept(y), names[y]);
+  });
   std::set<std::string> taken;
-  for (size_t i = 0; i < names.size(); ++i) {
-    std::string stem = sanitized[i];
+  for (size_t i : order) {
+    std::string& stem = stems[i];
     if (stem.size() > kMaxRuleStem || (stem != names[i] && count[stem] > 1)) {
       char hex[16];
       std::snprintf(hex, sizeof hex, "_%08x", static_cast<unsigned>(NameHash(names[i]) & 0xffffffffu));
@@ -105,7 +112,6 @@ std::vector<std::string> RuleStems(const std::vector<std::string>& names) {
     const std::string base = stem;
     for (int k = 2; !taken.insert(stem).second; ++k)
       stem = base.substr(0, kMaxRuleStem - 8) + "_" + std::to_string(k);
-    stems.push_back(stem);
   }
   return stems;
 }

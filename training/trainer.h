@@ -77,7 +77,8 @@ struct TrainedTarget {
   // every character outside [A-Za-z0-9] made `_` (`t_` before a leading digit). Unique in a run and
   // at most kMaxRuleStem characters: where sanitising changed the name and another target of the
   // run sanitises alike (cpu-1, cpu.1 beside cpu_1), or the name is longer, it ends in `_` and 8
-  // hex digits of a hash of the target name, so the same targets always get the same names.
+  // hex digits of a hash of the target name, so the same set of targets, in any order, always gets
+  // the same names.
   std::string file_stem;
   std::vector<size_t> series;  // indices into the input
   std::string selector;

@@ -342,6 +342,37 @@ TEST_CASE("trainer: names that sanitise alike get distinct rule files and rules;
   std::filesystem::remove_all(dir, ec);
 }
 
+// Review RV-P2: a target named like another's hashed stem (`cpu_1_<hash of cpu-1>`) took or lost
+// that stem by the order of the series, so the same targets got each other's rule files when the
+// data came in another order. A name that sanitising leaves unchanged keeps it, whatever the order.
+TEST_CASE("trainer: rule-file stems do not depend on the order of the targets, adversarial names") {
+  Result<TrainingRun> first = TrainPoint({Spiky("cpu-1", 400, 89, 40, true), Spiky("cpu_1", 400, 71, 30, true)});
+  REQUIRE(first.ok());
+  const std::string hashed = first->targets[0].file_stem;  // cpu_1_ and 8 hex digits
+  REQUIRE(hashed.size() == 14);
+  std::vector<TimeSeries> history = {Spiky("cpu-1", 400, 89, 40, true), Spiky("cpu_1", 400, 71, 30, true),
+                                     Spiky(hashed, 400, 83, 35, true), Spiky("", 400, 67, 25, true),
+                                     Spiky("t_", 400, 61, 20, true), Spiky("-", 400, 59, 22, true),
+                                     Spiky(std::string(130, 'y') + "a", 400, 53, 21, true),
+                                     Spiky(std::string(130, 'y') + "b", 400, 47, 23, true)};
+  for (TimeSeries& s : history) s.labels.clear();
+  std::vector<TimeSeries> reversed(history.rbegin(), history.rend());
+  Result<TrainingRun> a = TrainPoint(history), b = TrainPoint(reversed);
+  REQUIRE(a.ok());
+  REQUIRE(b.ok());
+  REQUIRE(a->targets.size() == history.size());
+  std::set<std::string> stems;
+  for (size_t i = 0; i < history.size(); ++i) {
+    INFO(a->targets[i].target);
+    CHECK(b->targets[history.size() - 1 - i].file_stem == a->targets[i].file_stem);
+    stems.insert(a->targets[i].file_stem);
+  }
+  CHECK(stems.size() == history.size());
+  CHECK(a->targets[2].file_stem == hashed);  // an identifier keeps its own name
+  CHECK(a->targets[4].file_stem == "t_");
+  CHECK(CompileRules(a->CombinedRules(), "all.rules").ok());
+}
+
 // Issue 4 (P2): one-for-all over a group where some members have anomaly labels and others none
 // was trained as unlabeled, the labels dropped without a word. Now the target fails naming the
 // members without labels (the others train; `vigil train-rules` exits 1 naming it).
