@@ -236,6 +236,13 @@ Result<Config> Config::Load(const std::map<std::string, std::string>& flags,
         return InvalidArgumentError("config file " + config_path + ": unknown setting `" + key + "`" +
                                     (hint.empty() ? "" : "; did you mean `" + hint + "`?"));
       }
+      // Every setting is one string, number or boolean; an array or object was dumped to text and
+      // taken (an llm_api_key of `["sk-..."]` sent as is). The value is not quoted: it can be a secret.
+      if (val.is_array() || val.is_object() || val.is_null()) {
+        return InvalidArgumentError("config file " + config_path + ": setting `" + key + "` is " +
+                                    (val.is_array() ? "an array" : val.is_object() ? "an object" : "null") +
+                                    "; give it as one string, number or boolean (leave it out for the default)");
+      }
       std::string text = val.is_string() ? val.get<std::string>() : val.dump();
       RETURN_IF_ERROR(c.Set(key, text, "config file " + config_path));
     }

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <fstream>
 
+#include <unistd.h>
+
 namespace vigil {
 namespace {
 
@@ -100,6 +102,31 @@ TEST_CASE("config file sits between defaults and environment") {
   }
   std::remove(path.c_str());
   CHECK(LoadWith({{"config", "/nonexistent/v.json"}}, {}).status().code() == StatusCode::kNotFound);
+}
+
+// Review RV-P2: a setting given as a JSON array or object was dumped to text and taken
+// (`"llm_api_key": ["sk-1"]` became the key `["sk-1"]`, sent as is, no word). Now refused naming
+// the setting and the file, not the value (it can be a secret).
+TEST_CASE("config file: a setting that is an array, object or null is refused naming it") {
+  const std::string path = "/tmp/vigil_config_test_types_" + std::to_string(::getpid()) + ".json";
+  for (const char* body : {R"({"llm_api_key": ["sk-live-1"]})", R"({"llm_api_key": {"k": "sk-live-1"}})",
+                           R"({"llm_api_key": null})", R"({"log_level": ["warn"]})"}) {
+    {
+      std::ofstream out(path);
+      out << body;
+    }
+    Status st = LoadWith({{"config", path}}, {}).status();
+    INFO(std::string(body), " -> ", st.message());
+    CHECK(st.code() == StatusCode::kInvalidArgument);
+    CHECK(st.message().find("config file " + path + ": setting `") == 0);
+    CHECK(st.message().find("sk-live") == std::string::npos);
+  }
+  {
+    std::ofstream out(path);
+    out << R"({"llm_api_key": "sk-live-1", "log_level": "warn", "allow_intrusive_probes": false})";
+  }
+  CHECK(LoadWith({{"config", path}}, {}).ok());  // strings, numbers and booleans as before
+  std::remove(path.c_str());
 }
 
 TEST_CASE("closest match") {
