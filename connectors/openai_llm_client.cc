@@ -322,6 +322,8 @@ Result<std::unique_ptr<OpenAiLlmClient>> OpenAiLlmClient::Create(OpenAiLlmOption
   // *.cognitiveservices.azure.com host (the v1 API at /openai/v1 takes no api-version).
   std::string host = url.substr(
       scheme_end + 3, path_start == std::string::npos ? std::string::npos : path_start - scheme_end - 3);
+  // user:password@ first (a colon in it is not the port's), then the port.
+  if (auto at = host.rfind('@'); at != std::string::npos) host.erase(0, at + 1);
   if (auto colon = host.find(':'); colon != std::string::npos) host.resize(colon);
   bool deployment = path.find("/openai/deployments/") != std::string::npos;
   bool azure =

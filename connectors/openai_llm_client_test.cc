@@ -556,6 +556,19 @@ TEST_CASE("URL forms and bad URLs") {
   REQUIRE(v1.ok());
   CHECK((*v1)->azure());
   CHECK((*v1)->endpoint() == "https://r.openai.azure.com/openai/v1/chat/completions");
+  // With user:password@ the host was read as `user` (cut at the first colon), so an Azure v1 URL
+  // was not Azure and the key went out as Bearer instead of the api-key header (review RV-P2).
+  for (const char* with_user : {"https://u:p@r.openai.azure.com/openai/v1", "https://u@r.openai.azure.com/openai/v1",
+                                "https://u:p@r.cognitiveservices.azure.com:443/openai/v1"}) {
+    o.url = with_user;
+    INFO(with_user);
+    auto c = OpenAiLlmClient::Create(o);
+    REQUIRE(c.ok());
+    CHECK((*c)->azure());
+    CHECK((*c)->endpoint() == std::string(with_user) + "/chat/completions");
+  }
+  o.url = "https://r.openai.azure.com:p@h.example/v1";  // the host is h.example; the user looks Azure
+  CHECK_FALSE(OpenAiLlmClient::Create(o).value()->azure());
   o.url = "http://vllm.internal:8000/v1";
   CHECK_FALSE(OpenAiLlmClient::Create(o).value()->azure());
   for (const char* bad : {"", "localhost:8000", "ftp://h/v1", "http:///v1"}) {
