@@ -60,6 +60,7 @@ Result<GroupRuleResult> ProposeGroupRule(const TrainingData& data, RuleEvaluator
   // Every member must carry the label, with one value.
   std::vector<std::string> missing;
   std::string value;
+  bool seen = false;  // `value` holds the first member's value
   std::string other;  // the first member with another value of the label, "`v` on series id"
   for (const TimeSeries& s : data.train) {
     auto it = s.labels.find(options.label);
@@ -67,7 +68,10 @@ Result<GroupRuleResult> ProposeGroupRule(const TrainingData& data, RuleEvaluator
       missing.push_back(s.id());
       continue;
     }
-    if (value.empty()) value = it->second;
+    if (!seen) {  // not value.empty(): "" is a value too
+      value = it->second;
+      seen = true;
+    }
     if (it->second != value && other.empty()) other = "`" + it->second + "` on series " + s.id();
   }
   if (missing.size() == data.train.size()) {

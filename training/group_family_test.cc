@@ -417,6 +417,15 @@ TEST_CASE("group family: one member, no label, labeled data: no group rule; the 
   CHECK(run->targets[0].group_error.empty());
   CHECK_FALSE(run->targets[0].group_rule.has_value());
   CHECK(run->targets[0].group_note.find("members span several `machine` values (`m1`, `m2` on series") == 0);
+  // The same when the first member's value is empty (review RV-R: an empty first value was taken
+  // for "no value seen yet", so machine="" and machine="m1" made one group and a rule was fitted).
+  std::vector<TimeSeries> empty_first = history;
+  empty_first[0].labels["machine"] = "";
+  run = TrainRules(empty_first, {{"m1", {0, 1, 2}}}, proposer, OneForAll());
+  REQUIRE(run.ok());
+  CHECK(run->targets[0].group_error.empty());
+  CHECK_FALSE(run->targets[0].group_rule.has_value());
+  CHECK(run->targets[0].group_note.find("members span several `machine` values (``, `m1` on series") == 0);
 
   // TrainGroupRule (the benchmark's path) refuses a run without group options.
   TrainerOptions none = OneForAll();
