@@ -186,11 +186,7 @@ for sig in TERM INT; do
   (cd "$TMP" && exec env VIGIL_LLM_URL="http://127.0.0.1:$PORT/v1" VIGIL_LLM_MAX_RETRIES=0 VIGIL_DATA_DIR="$TMP/var" \
     "$VIGIL" train-rules --data "csv:$TMP/two.csv" --out "$d" --proposer llm --objective point) >"$TMP/sig$sig.log" 2>&1 &
   pid=$!
-  for _ in $(seq 1200); do  # up to 60 s for the run to read its data and connect
-    [ -n "$(ss -tnH state established "( dport = :$PORT )")" ] && break
-    sleep 0.05
-  done
-  [ -n "$(ss -tnH state established "( dport = :$PORT )")" ] || bad "SIG$sig: the run never connected to the fake server"
+  wait_llm_connection || bad "SIG$sig: the run never connected to the fake server"
   kill -"$sig" "$pid" 2>/dev/null
   kill -CONT "$SERVER_PID"
   wait "$pid"

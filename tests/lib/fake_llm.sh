@@ -9,3 +9,15 @@ start_fake_llm() {
   [ -s "$TMP/port" ] || { echo "FAIL: fake server did not start"; exit 1; }
   PORT="$(cat "$TMP/port")"
 }
+
+# wait_llm_connection: waits (up to 60 s) until some process has an open TCP connection to the fake
+# server's $PORT; returns 1 if none came. With the server stopped (kill -STOP "$SERVER_PID") the
+# kernel still accepts the connection, so a client is then known to be blocked on its first
+# answer: a deterministic point to signal it (the interrupt checks of the train-rules tests).
+wait_llm_connection() {
+  for _ in $(seq 1200); do
+    [ -n "$(ss -tnH state established "( dport = :$PORT )")" ] && return 0
+    sleep 0.05
+  done
+  return 1
+}
