@@ -41,6 +41,7 @@ struct TrainFlags {
   bool llm_stream = false;
   bool llm_stream_given = false;  // the flag was on the command line: it overrides llm_stream
   bool overwrite = false;
+  bool skip_bad_rows = false;
 };
 
 // The numeric flags' ranges and the recorded paths' text, checked before anything is read (the
@@ -275,11 +276,13 @@ int Run(const TrainFlags& f, const Config& base_config) {
   ro.name_filter = f.filter;
   ro.max_series = f.max_series;
   ro.max_points = f.max_points;
+  if (f.skip_bad_rows) ro.bad_rows = BadRowPolicy::kSkip;
   // History only: SMD's test split is refused, SMD without a split reads train/.
   Result<std::string> spec = TrainingDataSpec(f.data);
   if (!spec.ok()) return ReportError(spec.status());
   Result<Dataset> ds = ReadDataset(*spec, ro);
   if (!ds.ok()) return ReportError(ds.status());
+  for (const std::string& e : ds->stats.examples) std::fprintf(stderr, "train-rules: skipped %s\n", e.c_str());
   Result<std::map<std::string, ino_t>> earlier = PrepareOutDir(f.out, f.overwrite);
   if (!earlier.ok()) return ReportError(earlier.status());
   std::unique_ptr<RuleProposer> add_proposer, proposer;
@@ -309,6 +312,11 @@ int Run(const TrainFlags& f, const Config& base_config) {
   std::string split_note = "per series: last " + std::to_string(static_cast<int>(f.validation * 100)) +
                            "% validation tail, the rest training chunks; every point read is history (a "
                            "test split is refused)";
+  // What else chose the rules or the data they saw, so the rule files and training.json say it.
+  if (f.proposer == "builtin" && !aggregate) split_note += "; unlabeled review order " + f.rank;
+  if (ds->stats.rows_skipped > 0) {
+    split_note += "; " + std::to_string(ds->stats.rows_skipped) + " malformed data row(s) skipped (--skip-bad-rows)";
+  }
   if (aggregate) {
     split_note +=
         "; aggregation over base detector " + f.base +
@@ -407,6 +415,9 @@ CommandRunner SetupTrainRules(CLI::App& sub) {
   sub.add_option("--base-window", f->base_window, "aggregate: the mad-band base's window in points")
       ->check(WholeNumber(1))
       ->capture_default_str();
+  sub.add_flag("--skip-bad-rows", f->skip_bad_rows,
+               "skip and count malformed data rows (each named on stderr, the count in the rule files' "
+               "split line) instead of failing on the first one");
   sub.add_option("--rank", f->rank,
                  "builtin, unlabeled targets: order of the review's quiet rules, the first 3 kept: "
                  "sensitivity (threshold vs the training 1%/99% quantile) | tail (fewest validation-tail "

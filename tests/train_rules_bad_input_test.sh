@@ -216,5 +216,18 @@ check "--data path not UTF-8" 2 "--data: the path is not UTF-8 text: byte 0xFF a
   -- "$VIGIL" train-rules --data "csv:$odd" --out "$TMP/odd"
 [ -e "$TMP/odd" ] && bad "--data path not UTF-8: wrote $TMP/odd"
 
+# 10. A duplicate timestamp (as in NAB's exchange-2_cpc/cpm files): refused naming file:line (exit 2);
+#     --skip-bad-rows trains the rest, names the row on stderr and counts it in the rule file's split
+#     line, which also names the unlabeled review order (before: no way to train such data, and the
+#     order --rank chose was written nowhere).
+awk 'NR == 3 { print } { print }' "$TMP/one.csv" >"$TMP/dup.csv"
+check "duplicate timestamp" 2 "dup.csv:4: timestamp .* duplicates the previous one" \
+  -- "$VIGIL" train-rules --data "csv:$TMP/dup.csv" --out "$TMP/dup"
+check "duplicate timestamp, --skip-bad-rows" 0 "train-rules: skipped .*dup.csv:4: timestamp" \
+  -- "$VIGIL" train-rules --data "csv:$TMP/dup.csv" --skip-bad-rows --rank tail --out "$TMP/dup2"
+grep -q "^# split: .*; unlabeled review order tail; 1 malformed data row(s) skipped (--skip-bad-rows)" \
+  "$TMP"/dup2/*.rules 2>/dev/null && passed=$((passed + 1)) ||
+  bad "--skip-bad-rows: the rule file's split line lacks the order or the skipped count: $(grep -h '^# split' "$TMP"/dup2/*.rules 2>&1)"
+
 echo "train_rules_bad_input_test: $passed passed, $fail failed"
 [ $fail -eq 0 ]
