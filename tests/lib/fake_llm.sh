@@ -14,9 +14,16 @@ start_fake_llm() {
 # server's $PORT; returns 1 if none came. With the server stopped (kill -STOP "$SERVER_PID") the
 # kernel still accepts the connection, so a client is then known to be blocked on its first
 # answer: a deterministic point to signal it (the interrupt checks of the train-rules tests).
+# The connection is read from /proc/net/tcp (state 01, ESTABLISHED; remote port in hex), not with
+# `ss`: iproute2 is not among the packages scripts/lib/setup.sh installs, and without it every
+# wait ran out after 60 s and counted as a failure (review RV-final).
+llm_connected() {
+  awk -v port="$(printf ':%04X' "$PORT")" \
+    'FNR > 1 && $4 == "01" && substr($3, length($3) - 4) == port { found = 1 } END { exit !found }' /proc/net/tcp
+}
 wait_llm_connection() {
   for _ in $(seq 1200); do
-    [ -n "$(ss -tnH state established "( dport = :$PORT )")" ] && return 0
+    llm_connected && return 0
     sleep 0.05
   done
   return 1
