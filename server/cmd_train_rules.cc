@@ -282,7 +282,12 @@ int Run(const TrainFlags& f, const Config& base_config) {
   if (!spec.ok()) return ReportError(spec.status());
   Result<Dataset> ds = ReadDataset(*spec, ro);
   if (!ds.ok()) return ReportError(ds.status());
-  for (const std::string& e : ds->stats.examples) std::fprintf(stderr, "train-rules: skipped %s\n", e.c_str());
+  for (const std::string& e : ds->stats.examples)
+    std::fprintf(stderr, "train-rules: skipped %s\n", e.c_str());
+  if (ds->stats.rows_skipped > ds->stats.examples.size()) {  // the reader names the first ones only
+    std::fprintf(stderr, "train-rules: %zu malformed data row(s) skipped, the first %zu named above\n",
+                 ds->stats.rows_skipped, ds->stats.examples.size());
+  }
   Result<std::map<std::string, ino_t>> earlier = PrepareOutDir(f.out, f.overwrite);
   if (!earlier.ok()) return ReportError(earlier.status());
   std::unique_ptr<RuleProposer> add_proposer, proposer;
@@ -315,7 +320,8 @@ int Run(const TrainFlags& f, const Config& base_config) {
   // What else chose the rules or the data they saw, so the rule files and training.json say it.
   if (f.proposer == "builtin" && !aggregate) split_note += "; unlabeled review order " + f.rank;
   if (ds->stats.rows_skipped > 0) {
-    split_note += "; " + std::to_string(ds->stats.rows_skipped) + " malformed data row(s) skipped (--skip-bad-rows)";
+    split_note += "; " + std::to_string(ds->stats.rows_skipped) +
+                  " malformed data row(s) skipped in the data read, all series (--skip-bad-rows)";
   }
   if (aggregate) {
     split_note +=
@@ -415,9 +421,10 @@ CommandRunner SetupTrainRules(CLI::App& sub) {
   sub.add_option("--base-window", f->base_window, "aggregate: the mad-band base's window in points")
       ->check(WholeNumber(1))
       ->capture_default_str();
-  sub.add_flag("--skip-bad-rows", f->skip_bad_rows,
-               "skip and count malformed data rows (each named on stderr, the count in the rule files' "
-               "split line) instead of failing on the first one");
+  sub.add_flag(
+      "--skip-bad-rows", f->skip_bad_rows,
+      "skip and count malformed data rows (the first 10 named on stderr, the count in the rule files' "
+      "and training.json's split line) instead of failing on the first one");
   sub.add_option("--rank", f->rank,
                  "builtin, unlabeled targets: order of the review's quiet rules, the first 3 kept: "
                  "sensitivity (threshold vs the training 1%/99% quantile) | tail (fewest validation-tail "
