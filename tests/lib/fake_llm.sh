@@ -1,11 +1,12 @@
 # Shared helper for the end-to-end scripts that talk to an LLM (sourced; needs $HERE and $TMP).
 # start_fake_llm: starts tests/fake_openai_server.py on a free loopback port, replaying
 # $TMP/script.json and logging every request to $TMP/requests.jsonl; sets SERVER_PID (for the
-# script's cleanup trap) and PORT; exits 1 when the server has not written its port within 5 s.
+# script's cleanup trap) and PORT; exits 1 when the server has not written its port within 30 s
+# (5 s before review RV-final: a generous bound for a loaded 2-core CI machine running ctest -j2).
 start_fake_llm() {
   /usr/bin/python3 "$HERE/fake_openai_server.py" "$TMP/script.json" "$TMP/port" "$TMP/requests.jsonl" &
   SERVER_PID=$!
-  for _ in $(seq 1 100); do [ -s "$TMP/port" ] && break; sleep 0.05; done
+  for _ in $(seq 1 600); do [ -s "$TMP/port" ] && break; sleep 0.05; done
   [ -s "$TMP/port" ] || { echo "FAIL: fake server did not start"; exit 1; }
   PORT="$(cat "$TMP/port")"
 }
