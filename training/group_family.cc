@@ -30,16 +30,19 @@ int GuardWindow(const GroupFamilyOptions& options) {
   return g;
 }
 
-// The guard's count, `count(lag(value, 1), Gp)`.
-std::string GuardCount(const GroupFamilyOptions& options) {
-  return "count(lag(value, 1), " + std::to_string(GuardWindow(options)) + "p)";
+// The group score as a windowed feature whose guard is `count(lag(value, 1), Gp) >= G`: its
+// FullGuard is the rule's guard and FullWindowFilter masks the fit with it, as for every builtin
+// family (builtin_proposer.h).
+RuleFeature GuardFeature(const GroupFamilyOptions& options) {
+  RuleFeature f;
+  f.full_points = GuardWindow(options);
+  f.full_count = "count(lag(value, 1), " + std::to_string(f.full_points) + "p)";
+  return f;
 }
 
 }  // namespace
 
-std::string GroupGuard(const GroupFamilyOptions& options) {
-  return GuardCount(options) + " >= " + std::to_string(GuardWindow(options));
-}
+std::string GroupGuard(const GroupFamilyOptions& options) { return GuardFeature(options).FullGuard(); }
 
 Result<GroupRuleResult> ProposeGroupRule(const TrainingData& data, RuleEvaluator& evaluator,
                                          const GroupFamilyOptions& options) {
@@ -98,28 +101,23 @@ Result<GroupRuleResult> ProposeGroupRule(const TrainingData& data, RuleEvaluator
     return out;
   }
   const std::string expr = GroupScoreExpression(options);
-  const std::string guard = GroupGuard(options);
-  const int guard_points = GuardWindow(options);
+  const RuleFeature guard_feature = GuardFeature(options);
+  const std::string guard = guard_feature.FullGuard();
   Result<std::vector<std::vector<double>>> values_or = evaluator.Values(expr, Split::kTrain);
   if (!values_or.ok()) return values_or.status().WithContext(where);
   std::vector<std::vector<double>>& values = *values_or;
-  const std::string guard_count = GuardCount(options);
-  Result<std::vector<std::vector<double>>> counts = evaluator.Values(guard_count, Split::kTrain);
-  if (!counts.ok()) return counts.status().WithContext(where + ": `" + guard_count + "`");
-  if (counts->size() != values.size()) {
-    return InternalError(where + ": window counts for another number of series");
-  }
   // The training extreme over exactly the points the guard lets through (time steps counted
-  // once); the others are set to NaN so the printed threshold sees only those either.
+  // once); FullWindowFilter sets the others to NaN, so the printed threshold sees only those too.
+  FullWindowFilter full_windows(evaluator, Split::kTrain);
+  RETURN_IF_ERROR(full_windows.Keep(guard_feature, values).WithContext(where));
   double t = -INFINITY;
   std::set<int64_t> fit_steps;
   for (size_t m = 0; m < values.size(); ++m) {
     const TimeSeries& s = data.train[m];
-    if ((*counts)[m].size() != values[m].size() || values[m].size() != s.size()) {
+    if (values[m].size() != s.size()) {
       return InternalError(where + ": values for another number of points than series " + s.id());
     }
     for (size_t i = 0; i < values[m].size(); ++i) {
-      if (!((*counts)[m][i] >= guard_points)) values[m][i] = NAN;
       if (!std::isfinite(values[m][i])) continue;
       t = std::max(t, values[m][i]);
       fit_steps.insert(s.timestamps_ms[i]);
