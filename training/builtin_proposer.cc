@@ -50,6 +50,10 @@ Result<UnlabeledRank> ParseUnlabeledRank(std::string_view text) {
   return InvalidArgumentError("unlabeled rank must be sensitivity or tail, got `" + std::string(text) + "`");
 }
 
+int64_t UnlabeledTailAllowed(int64_t tail, int64_t fit, double rate, double alpha) {
+  return std::max(static_cast<int64_t>(rate * static_cast<double>(tail)), AllowedExceedances(tail, fit, alpha));
+}
+
 int64_t AllowedExceedances(int64_t tail, int64_t fit, double alpha) {
   if (tail <= 0 || fit <= 0 || alpha <= 0) return 0;
   const double p = 1.0 / static_cast<double>(fit + 1);
@@ -544,10 +548,8 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
   // alone allows no flag at all and rejects about a quarter of stationary features by chance —
   // keeping those whose training maximum was unusually high, the least sensitive ones.
   auto quiet_on_tail = [&](const Scored& sc) {
-    const auto by_rate =
-        static_cast<int64_t>(options_.max_unlabeled_flag_rate * static_cast<double>(sc.val_points));
-    return sc.val_flagged <=
-           std::max(by_rate, AllowedExceedances(sc.val_points, sc.fit_points, options_.unlabeled_tail_alpha));
+    return sc.val_flagged <= UnlabeledTailAllowed(sc.val_points, sc.fit_points, options_.max_unlabeled_flag_rate,
+                                                  options_.unlabeled_tail_alpha);
   };
 
   // 4. Review: choose the set.

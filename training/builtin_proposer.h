@@ -116,6 +116,11 @@ class BuiltinProposer : public RuleProposer {
 // alpha ≤ 0 or either count is 0. Pure.
 int64_t AllowedExceedances(int64_t tail, int64_t fit, double alpha);
 
+// The unlabeled review's bound (builtin families and the group rule): the most flags a rule
+// fitted on `fit` points may show on a validation tail of `tail` points and still count as quiet,
+// max(⌊rate · tail⌋, AllowedExceedances(tail, fit, alpha)). Pure.
+int64_t UnlabeledTailAllowed(int64_t tail, int64_t fit, double rate, double alpha);
+
 // Helpers shared with training/aggregation.h. A number as written into rule text and rationales
 // (%.6g).
 std::string RuleNumber(double v);

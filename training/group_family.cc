@@ -149,9 +149,8 @@ Result<GroupRuleResult> ProposeGroupRule(const TrainingData& data, RuleEvaluator
   }
   out.tail_points = static_cast<int64_t>(tail_steps.size());
   out.tail_flagged = static_cast<int64_t>(flagged_steps.size());
-  out.tail_allowed = std::max(
-      static_cast<int64_t>(options.max_unlabeled_flag_rate * static_cast<double>(out.tail_points)),
-      AllowedExceedances(out.tail_points, out.fit_points, options.unlabeled_tail_alpha));
+  out.tail_allowed = UnlabeledTailAllowed(out.tail_points, out.fit_points, options.max_unlabeled_flag_rate,
+                                          options.unlabeled_tail_alpha);
   char buf[1024];
   std::snprintf(buf, sizeof buf,
                 "sum over %zu members of `%s` of clipped residuals (windows %s p) over a %d-point rolling std "
