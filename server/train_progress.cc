@@ -1,15 +1,39 @@
 #include "server/train_progress.h"
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstring>
 
 namespace vigil {
+
+namespace {
+
+// Characters of UTF-8 text `s` (bytes that do not continue a character), one terminal column each.
+size_t Utf8Columns(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// The longest prefix of `s` of at most `columns` characters (never the first bytes of one).
+std::string Utf8Prefix(const std::string& s, size_t columns) {
+  size_t n = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && n++ == columns) return s.substr(0, i);
+  }
+  return s;
+}
+
+}  // namespace
 
 double EtaSeconds(double fraction, double elapsed_s) {
   return fraction > 0.01 ? elapsed_s * (1 - fraction) / fraction : 0;
 }
 
-TrainProgress::TrainProgress(bool tty, std::FILE* out, const Clock* clock)
-    : tty_(tty), out_(out), clock_(clock ? clock : SystemClock()), start_ns_(clock_->MonotonicNs()) {}
+TrainProgress::TrainProgress(bool tty, std::FILE* out, const Clock* clock, int columns)
+    : tty_(tty), out_(out), clock_(clock ? clock : SystemClock()), start_ns_(clock_->MonotonicNs()), columns_(columns) {}
 
 void TrainProgress::Update(size_t target, size_t targets, int step, int steps, const std::string& name) {
   const double frac = (static_cast<double>(target) + (steps > 0 ? static_cast<double>(step) / steps : 0)) /
@@ -17,16 +41,43 @@ void TrainProgress::Update(size_t target, size_t targets, int step, int steps, c
   const double elapsed = static_cast<double>(clock_->MonotonicNs() - start_ns_) * 1e-9;
   const double eta = EtaSeconds(frac, elapsed);
   if (tty_) {
-    const int width = 30, fill = static_cast<int>(frac * width);
-    std::fprintf(out_, "\r[%.*s%*s] %3d%%  target %zu/%zu  ETA %4.0fs  %-30.30s", fill,
-                 "##############################", width - fill, "", static_cast<int>(frac * 100), target + 1,
-                 targets, eta, name.c_str());
+    const size_t avail = static_cast<size_t>(std::max(1, Columns()) - 1);
+    char info[96];
+    std::snprintf(info, sizeof info, "%3d%%  target %zu/%zu  ETA %4.0fs", static_cast<int>(frac * 100),
+                  target + 1, targets, eta);
+    const size_t info_cols = std::strlen(info);
+    // "[" bar "] " info "  " name: the bar as wide as fits, 30 at most, none when under 10.
+    size_t bar = 30;
+    while (bar > 0 && 3 + bar + info_cols > avail) bar = bar > 10 ? bar - 1 : 0;
+    std::string line;
+    if (bar > 0) {
+      const size_t fill = std::min(bar, static_cast<size_t>(frac * static_cast<double>(bar)));
+      line.reserve(bar + 3);
+      line.push_back('[');
+      line.append(fill, '#').append(bar - fill, ' ').append("] ");
+    }
+    line += info;
+    const size_t used = Utf8Columns(line);
+    if (used + 2 < avail) {
+      const size_t room = avail - used - 2;
+      const std::string cut = Utf8Prefix(name, room);
+      line.append("  ").append(cut).append(room - Utf8Columns(cut), ' ');
+    }
+    line = Utf8Prefix(line, avail);
+    std::fprintf(out_, "\r%s", line.c_str());
     std::fflush(out_);
   } else if (target != last_target_) {
     std::fprintf(out_, "train-rules: target %zu/%zu %s (elapsed %.0fs, ETA %.0fs)\n", target + 1, targets,
                  name.c_str(), elapsed, eta);
     last_target_ = target;
   }
+}
+
+int TrainProgress::Columns() const {
+  if (columns_ > 0) return columns_;
+  winsize ws{};
+  if (::ioctl(::fileno(out_), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+  return 80;
 }
 
 void TrainProgress::Done() {

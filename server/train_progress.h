@@ -19,8 +19,13 @@ double EtaSeconds(double fraction, double elapsed_s);
 class TrainProgress {
  public:
   // `tty`: draw the bar on `out`; otherwise one plain line per target. `clock` nullptr =
-  // SystemClock(); not owned. The time starts at construction.
-  TrainProgress(bool tty, std::FILE* out, const Clock* clock = nullptr);
+  // SystemClock(); not owned. The time starts at construction. `columns`: the terminal's width;
+  // 0 = asked of `out`'s terminal at every update (TIOCGWINSZ, so a resize is followed), 80 when
+  // it does not say. Each redraw stays shorter than the width ("\r" returns to the start of the
+  // cursor's line only, so a wrapped bar would leave a line behind per update): the name is cut
+  // first (at a UTF-8 character boundary, one column per character), then the bar narrowed to 10
+  // and dropped, and last the line itself cut.
+  TrainProgress(bool tty, std::FILE* out, const Clock* clock = nullptr, int columns = 0);
 
   // At step `step` of `steps` of target `target` (0-based) of `targets`, named `name`.
   void Update(size_t target, size_t targets, int step, int steps, const std::string& name);
@@ -28,10 +33,14 @@ class TrainProgress {
   void Done();
 
  private:
+  // The width to draw in: `columns_`, else the terminal's, else 80.
+  int Columns() const;
+
   bool tty_;
   std::FILE* out_;
   const Clock* clock_;
   int64_t start_ns_;
+  int columns_;
   size_t last_target_ = static_cast<size_t>(-1);
 };
 

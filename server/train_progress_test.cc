@@ -55,15 +55,69 @@ TEST_CASE("TrainProgress on a terminal: the bar redrawn in place with percentage
   std::FILE* out = std::tmpfile();
   REQUIRE(out != nullptr);
   FakeClock clock;
-  TrainProgress p(true, out, &clock);
+  TrainProgress p(true, out, &clock, /*columns=*/100);
   clock.Advance(30'000);
   p.Update(1, 4, 0, 2, "gpu_b");  // 1/4 done in 30 s: 90 s left
   clock.Advance(60'000);
   p.Update(3, 4, 2, 2, "gpu_d");  // all done
   p.Done();
-  const std::string bar1 = "\r[#######                       ]  25%  target 2/4  ETA   90s  gpu_b" + std::string(25, ' ');
-  const std::string bar2 = "\r[##############################] 100%  target 4/4  ETA    0s  gpu_d" + std::string(25, ' ');
+  const std::string bar1 = "\r[#######                       ]  25%  target 2/4  ETA   90s  gpu_b" + std::string(32, ' ');
+  const std::string bar2 = "\r[##############################] 100%  target 4/4  ETA    0s  gpu_d" + std::string(32, ' ');
   CHECK(Written(out) == bar1 + bar2 + "\n");
+  std::fclose(out);
+}
+
+// The bar is redrawn with "\r", which returns to the start of the cursor's line only: a bar
+// wider than the terminal wraps, and every redraw then leaves a line behind (seen under tmux at
+// 80 columns: the 94-column bar of a KPI run printed one line per update, hundreds of them). The
+// name is cut to what the terminal leaves, at a character boundary, and the bar narrowed when the
+// terminal is narrower still.
+TEST_CASE("TrainProgress on a terminal: every redraw fits in the terminal's width") {
+  const std::string name = "realKnownCause/machine_temperature_system_failure";
+  for (int columns : {80, 64, 40, 20}) {
+    CAPTURE(columns);
+    std::FILE* out = std::tmpfile();
+    REQUIRE(out != nullptr);
+    FakeClock clock;
+    TrainProgress p(true, out, &clock, columns);
+    p.Update(0, 58, 1, 4, name);
+    clock.Advance(1'000'000);
+    p.Update(56, 58, 3, 4, name);
+    p.Done();
+    const std::string all = Written(out);
+    size_t pos = 0, draws = 0;
+    while ((pos = all.find('\r', pos)) != std::string::npos) {
+      const size_t end = all.find_first_of("\r\n", pos + 1);
+      const std::string draw = all.substr(pos + 1, end - pos - 1);
+      CHECK(draw.size() < static_cast<size_t>(columns));  // ASCII: bytes = columns
+      if (columns >= 40) {  // narrower: the bar and name are gone and the line itself is cut
+        CHECK(draw.find("target") != std::string::npos);
+        CHECK(draw.find("ETA") != std::string::npos);
+      }
+      ++draws;
+      pos = end;
+    }
+    CHECK(draws == 2);
+    std::fclose(out);
+  }
+  // 80 columns: the name keeps what fits after the full 30-character bar.
+  std::FILE* out = std::tmpfile();
+  FakeClock clock;
+  TrainProgress p(true, out, &clock, 80);
+  p.Update(0, 58, 2, 4, name);
+  CHECK(Written(out) == "\r[                              ]   0%  target 1/58  ETA    0s  realKnownCause/m");
+  std::fclose(out);
+}
+
+TEST_CASE("TrainProgress on a terminal: a cut name ends at a UTF-8 character boundary") {
+  std::FILE* out = std::tmpfile();
+  REQUIRE(out != nullptr);
+  FakeClock clock;
+  TrainProgress p(true, out, &clock, 80);
+  // 63 columns before the name, 16 left: 15 'x' and one 2-byte 'é' (17 bytes), not a byte of the next.
+  p.Update(0, 10, 0, 1, std::string(15, 'x') + "\xC3\xA9\xC3\xA9");
+  const std::string all = Written(out);
+  CHECK(all.substr(all.size() - 17) == std::string(15, 'x') + "\xC3\xA9");
   std::fclose(out);
 }
 
