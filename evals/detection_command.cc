@@ -67,17 +67,24 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
   RETURN_IF_ERROR(CheckNumericOptions(options));
   // --rules-rank orders the builtin proposer's unlabeled review, which only these detectors run
   // (rules-aggregate's proposer sees labeled targets only); elsewhere it would be ignored silently.
-  if (options.builtin.unlabeled_rank != UnlabeledRank::kSensitivity) {
-    const std::vector<std::string> ranked = {"rules", "rules-refit", "rules-group", "rules-vote-only"};
-    const bool any = std::any_of(
-        options.detectors.begin(), options.detectors.end(),
-        [&](const std::string& d) { return std::find(ranked.begin(), ranked.end(), d) != ranked.end(); });
-    if (!any) {
-      return InvalidArgumentError(
-          "--rules-rank " + std::string(UnlabeledRankName(options.builtin.unlabeled_rank)) +
-          " applies only to the builtin rules detectors (rules, rules-refit, rules-group, "
-          "rules-vote-only); --detectors has none of them");
-    }
+  // --rules-flatline likewise sets the unlabeled flatline fit of that proposer: a value other than
+  // the default is refused without one of them.
+  const std::vector<std::string> builtin_rules = {"rules", "rules-refit", "rules-group", "rules-vote-only"};
+  const bool any_builtin_rules = std::any_of(
+      options.detectors.begin(), options.detectors.end(), [&](const std::string& d) {
+        return std::find(builtin_rules.begin(), builtin_rules.end(), d) != builtin_rules.end();
+      });
+  const std::string none_of_them =
+      " applies only to the builtin rules detectors (rules, rules-refit, rules-group, rules-vote-only); "
+      "--detectors has none of them";
+  if (options.builtin.unlabeled_rank != UnlabeledRank::kSensitivity && !any_builtin_rules) {
+    return InvalidArgumentError("--rules-rank " + std::string(UnlabeledRankName(options.builtin.unlabeled_rank)) +
+                                none_of_them);
+  }
+  if (options.builtin.unlabeled_flatline != BuiltinProposerOptions{}.unlabeled_flatline && !any_builtin_rules) {
+    return InvalidArgumentError("--rules-flatline " +
+                                std::string(UnlabeledFlatlineName(options.builtin.unlabeled_flatline)) +
+                                none_of_them);
   }
   if (options.data_path.empty()) {
     options.data_path = "../shared/datasets/" +

@@ -40,7 +40,8 @@ struct DetectCommandOptions {
   // The rules detector's proposer settings. Unlabeled targets (NAB, SMD) get no absolute level
   // rules: their test parts drift past the short training range (see evals/README.md).
   // `builtin.unlabeled_rank` other than kSensitivity is InvalidArgument when `detectors` has none of
-  // rules, rules-refit, rules-group, rules-vote-only (the detectors whose proposer runs that review).
+  // rules, rules-refit, rules-group, rules-vote-only (the detectors whose proposer runs that review);
+  // so is `builtin.unlabeled_flatline` other than BuiltinProposerOptions' default.
   BuiltinProposerOptions builtin{.unlabeled_levels = false};
   // A unit is flagged where this many members' rules fire at once (only SMD units have several
   // members). 0 (the default): chosen per unit on a held-out tail of its TRAINING part, label-free

@@ -35,6 +35,8 @@ CommandRunner SetupEval(CLI::App& sub) {
   auto detectors = std::make_shared<std::string>("rules,mad-band,iforest");
   auto no_plots = std::make_shared<bool>(false);
   auto rules_rank = std::make_shared<std::string>("sensitivity");
+  auto rules_flatline = std::make_shared<std::string>(
+      std::string(UnlabeledFlatlineName(BuiltinProposerOptions{}.unlabeled_flatline)));
   detect
       ->add_option("--dataset", opts->dataset,
                    "kpi | smd | nab | smd-train (SMD train/ only, last 20% scored as normal: a label-free "
@@ -93,6 +95,12 @@ CommandRunner SetupEval(CLI::App& sub) {
                    "sensitivity (threshold vs the training 1%/99% quantile) | tail (fewest validation-tail "
                    "flags first, ties by sensitivity; evals/README.md)")
       ->capture_default_str();
+  detect
+      ->add_option("--rules-flatline", *rules_flatline,
+                   "rules: an unlabeled flatline rule's threshold: minimum (the smallest std of any full "
+                   "training window) | frozen (at most 1% of the median training std: the metric is frozen; "
+                   "evals/README.md)")
+      ->capture_default_str();
   CLI::Option* rules_vote = detect->add_option(
       "--rules-vote", opts->rules_min_votes,
       "rules: flag a unit where at least this many of its members' rules fire (smd: dimensions); "
@@ -130,7 +138,7 @@ CommandRunner SetupEval(CLI::App& sub) {
   diagnose->add_option("--out", dopts->out_dir, "report folder (default eval-out/diagnose-<folder>)");
   diagnose->add_option("--pack", dopts->pack_dir, "knowledge pack folder")->capture_default_str();
   return [detect, diagnose, opts, detectors, no_plots, dopts, pot_level, pot_risk, stream, rules_vote,
-          rules_rank](const Config& base_config) -> int {
+          rules_rank, rules_flatline](const Config& base_config) -> int {
     // --llm-stream (or --llm-stream=false) overrides the llm_stream setting for the LLM client.
     Config config = base_config;
     if (stream->count() > 0) {
@@ -148,6 +156,9 @@ CommandRunner SetupEval(CLI::App& sub) {
     Result<UnlabeledRank> rank = ParseUnlabeledRank(*rules_rank);
     if (!rank.ok()) return ReportError(rank.status().WithContext("--rules-rank"));
     opts->builtin.unlabeled_rank = *rank;
+    Result<UnlabeledFlatline> flatline = ParseUnlabeledFlatline(*rules_flatline);
+    if (!flatline.ok()) return ReportError(flatline.status().WithContext("--rules-flatline"));
+    opts->builtin.unlabeled_flatline = *flatline;
     // A POT setting without POT thresholds would be ignored silently: refuse it.
     for (const CLI::Option* o : {pot_level, pot_risk}) {
       if (o->count() > 0 && opts->threshold != "pot") {

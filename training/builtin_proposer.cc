@@ -19,6 +19,7 @@ struct Fitted {
   double train_f1 = 0;
   double sensitivity = 0;  // unlabeled: threshold / p99 of training values (lower = tighter)
   int64_t fit_points = 0;  // finite training values the threshold was fitted on
+  bool frozen = false;     // unlabeled flatline capped at 1% of its training median (kFrozen)
   std::string condition;
   std::vector<std::vector<double>> train_values;
 };
@@ -48,6 +49,16 @@ Result<UnlabeledRank> ParseUnlabeledRank(std::string_view text) {
   if (text == "sensitivity") return UnlabeledRank::kSensitivity;
   if (text == "tail") return UnlabeledRank::kTail;
   return InvalidArgumentError("unlabeled rank must be sensitivity or tail, got `" + std::string(text) + "`");
+}
+
+std::string_view UnlabeledFlatlineName(UnlabeledFlatline flatline) {
+  return flatline == UnlabeledFlatline::kFrozen ? "frozen" : "minimum";
+}
+
+Result<UnlabeledFlatline> ParseUnlabeledFlatline(std::string_view text) {
+  if (text == "minimum") return UnlabeledFlatline::kMinimum;
+  if (text == "frozen") return UnlabeledFlatline::kFrozen;
+  return InvalidArgumentError("unlabeled flatline must be minimum or frozen, got `" + std::string(text) + "`");
 }
 
 int64_t UnlabeledTailAllowed(int64_t tail, int64_t fit, double rate, double alpha) {
@@ -425,6 +436,12 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
       const double mid = LowerQuantile(finite, 0.5);
       fit.threshold =
           f.low ? lo - options_.unlabeled_margin * (mid - lo) : hi + options_.unlabeled_margin * (hi - mid);
+      // kFrozen: "frozen" = a spread below 1% of the typical (median) full-window spread.
+      if (f.family == "flatline" && options_.unlabeled_flatline == UnlabeledFlatline::kFrozen &&
+          0.01 * mid < fit.threshold) {
+        fit.threshold = 0.01 * mid;
+        fit.frozen = true;
+      }
       if (f.low && fit.threshold <= 0 && f.family == "flatline") continue;  // train already flat
       const double p99 = LowerQuantile(finite, f.low ? 0.01 : 0.99);
       fit.sensitivity =
@@ -529,7 +546,8 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
         f.threshold_text +
         (labeled ? ", threshold with the best training " + std::string(ObjectiveName(objective)) + " F1 (" +
                        RuleNumber(f.train_f1) + ")"
-                 : ", the training extreme (training data assumed mostly normal)") +
+         : f.frozen ? ", 1% of its training median: frozen, below the training minimum"
+                    : ", the training extreme (training data assumed mostly normal)") +
         (f.feature.full_count.empty()
              ? ""
              : ", over full " + std::to_string(f.feature.full_points) + "-point windows");

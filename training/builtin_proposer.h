@@ -30,7 +30,8 @@
 //              the cuts just short of (up to 32) labeled anomalous points' scores;
 //   unlabeled: T = the largest (value-low/flatline: smallest) training value, plus
 //              `unlabeled_margin` of the training range — the rule stays silent on history that
-//              is assumed mostly normal.
+//              is assumed mostly normal; with `unlabeled_flatline` kFrozen, the flatline family's
+//              T is at most 1% of the feature's training median ("frozen", below);
 // Review, on the validation tail (flags from the engine):
 //   labeled:   greedy forward selection — a rule joins the set (rules OR-ed) only if it raises
 //              the validation objective F1 (when the tail holds no anomaly: the objective on
@@ -69,6 +70,21 @@ std::string_view UnlabeledRankName(UnlabeledRank rank);
 // Parses "sensitivity" or "tail"; InvalidArgument naming `text` and the two choices otherwise.
 [[nodiscard]] Result<UnlabeledRank> ParseUnlabeledRank(std::string_view text);
 
+// What an unlabeled flatline rule (`std(value, Wp) < T`) means (issue 4; evals/README.md, "NAB / SMD:
+// frozen flatline"):
+//   kMinimum  T = the smallest W-point std of any full training window (less `unlabeled_margin`),
+//             "quieter than any training window" — fires on ordinary quiet stretches;
+//   kFrozen   T = min(that, 0.01 · m), m the median W-point std over the full training windows
+//             (the values the fit uses): "the metric is frozen", the window's spread below 1% of
+//             the series' typical spread (1% fixed a priori, not tuned). A tiny T also ranks last
+//             in the sensitivity order. T ≤ 0: no flatline rule for the target, as for kMinimum.
+// Labeled targets and the other families are unaffected.
+enum class UnlabeledFlatline { kMinimum, kFrozen };
+// "minimum" / "frozen".
+std::string_view UnlabeledFlatlineName(UnlabeledFlatline flatline);
+// Parses "minimum" or "frozen"; InvalidArgument naming `text` and the two choices otherwise.
+[[nodiscard]] Result<UnlabeledFlatline> ParseUnlabeledFlatline(std::string_view text);
+
 struct BuiltinProposerOptions {
   int max_rules = 3;
   double max_unlabeled_flag_rate = 0.001;
@@ -97,6 +113,8 @@ struct BuiltinProposerOptions {
   bool range_guard = true;
   // The order of the unlabeled review's kept rules (above). Labeled targets are unaffected.
   UnlabeledRank unlabeled_rank = UnlabeledRank::kSensitivity;
+  // The unlabeled flatline family's threshold (above). Labeled targets are unaffected.
+  UnlabeledFlatline unlabeled_flatline = UnlabeledFlatline::kMinimum;
 };
 
 class BuiltinProposer : public RuleProposer {

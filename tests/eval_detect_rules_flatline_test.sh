@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# End to end: `vigil eval detect --rules-flatline` (an unlabeled flatline rule's threshold,
+# training/builtin_proposer.h UnlabeledFlatline): a bad value is refused with exit 2 naming it and
+# the choices; a value other than the default is refused with exit 2 when no builtin rules detector
+# is in --detectors; both values run on one NAB file (unlabeled training part).
+# Usage: bash tests/eval_detect_rules_flatline_test.sh <build-dir>   (from the repo root)
+set -uo pipefail
+VIGIL="${1:?build dir}/bin/vigil"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+source tests/lib/check.sh
+NAB=(--dataset nab --detectors rules --no-plots)
+
+check "eval detect --rules-flatline frozn" 2 \
+  "--rules-flatline: unlabeled flatline must be minimum or frozen, got \`frozn\`" -- \
+  "$VIGIL" eval detect "${NAB[@]}" --rules-flatline frozn --out "$TMP/x"
+check "refused: no report" 1 "" -- test -e "$TMP/x/report.json"
+check "eval detect help" 0 "--rules-flatline" -- "$VIGIL" eval detect --help
+check "eval detect --rules-flatline frozen without a builtin rules detector" 2 \
+  "--rules-flatline frozen applies only to the builtin rules detectors .*--detectors has none" -- \
+  "$VIGIL" eval detect --dataset nab --detectors mad-band --no-plots --rules-flatline frozen --out "$TMP/y"
+check "refused: no report" 1 "" -- test -e "$TMP/y/report.json"
+for flatline in minimum frozen; do
+  check "eval detect --rules-flatline $flatline" 0 "report in" -- \
+    "$VIGIL" eval detect "${NAB[@]}" --filter realKnownCause/nyc_taxi --rules-flatline "$flatline" \
+    --out "$TMP/nab-$flatline"
+  check "--rules-flatline $flatline: NAB score" 0 "" -- grep -q "NAB standard" "$TMP/nab-$flatline/report.md"
+done
+# The option reaches the proposer: on nyc_taxi the minimum keeps `flatline_60` (a threshold at the
+# training minimum, in the sensitivity order's top 3), frozen's far smaller one ranks out of it.
+flatline_rules() { grep -o 'std(value, [0-9]*p) <' "$1" | wc -l; }
+check "--rules-flatline minimum keeps a flatline rule on nyc_taxi" 1 "" -- \
+  test "$(flatline_rules "$TMP/nab-minimum/report.json")" -eq 0
+check "--rules-flatline frozen keeps none there" 0 "" -- \
+  test "$(flatline_rules "$TMP/nab-frozen/report.json")" -eq 0
+
+echo "eval_detect_rules_flatline_test: $passed passed, $fail failed"
+[ "$fail" -eq 0 ]
