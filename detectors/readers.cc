@@ -304,6 +304,13 @@ void FillWindowsFromLabels(Dataset& ds) {
 }
 
 Status ReadNab(const std::string& root, const ReadOptions& options, Dataset& ds) {
+  std::error_code ec;
+  if (fs::is_regular_file(root, ec)) {
+    return InvalidArgumentError("nab:" + root +
+                                " is a file; nab: takes the NAB root folder (data/<group>/<name>.csv and "
+                                "labels/combined_windows.json); for one file of it, the root and --filter "
+                                "<group>/<name>");
+  }
   const std::string labels_path = root + "/labels/combined_windows.json";
   ASSIGN_OR_RETURN(Json windows_json, ReadJsonFile(labels_path));
   if (!windows_json.is_object()) {
@@ -342,6 +349,23 @@ Status ReadNab(const std::string& root, const ReadOptions& options, Dataset& ds)
     RETURN_IF_ERROR(ReadValueCsv(root + "/data/" + key, name, labels, /*timestamps_are_text=*/true, builder,
                                  options, ds.stats));
     windows_by_name[name] = std::move(ws);
+  }
+  // A data file the labels do not list would be left out without a word (NAB lists every file,
+  // `[]` for one without windows); checked for the files the filter selects.
+  const fs::path data_dir = fs::path(root) / "data";
+  if (fs::is_directory(data_dir, ec)) {
+    for (auto it = fs::recursive_directory_iterator(data_dir, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec)) {
+      if (!it->is_regular_file(ec) || it->path().extension() != ".csv") continue;
+      const std::string key = it->path().lexically_relative(data_dir).generic_string();
+      const std::string name = key.substr(0, key.size() - 4);
+      if (!options.name_filter.empty() && name.find(options.name_filter) == std::string::npos) continue;
+      if (!windows_json.contains(key)) {
+        return InvalidArgumentError(it->path().string() + " has no entry in " + labels_path +
+                                    " (NAB lists every data file, `[]` for one without windows; add `\"" + key +
+                                    "\": []` or move the file out of data/)");
+      }
+    }
   }
   ds.series = builder.Take();
   for (size_t i = 0; i < ds.series.size(); ++i) {
