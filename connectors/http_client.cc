@@ -41,7 +41,18 @@ struct Transfer {
   const HttpRequest* request = nullptr;
   HttpResponse* response = nullptr;
   bool aborted_by_callback = false;
+  bool cancelled = false;
 };
+
+// CURLOPT_XFERINFOFUNCTION: non-zero aborts the transfer (CURLE_ABORTED_BY_CALLBACK).
+int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* t = static_cast<Transfer*>(user);
+  if (t->request->cancel && t->request->cancel()) {
+    t->cancelled = true;
+    return 1;
+  }
+  return 0;
+}
 
 size_t OnHeader(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
@@ -123,12 +134,14 @@ Result<HttpResponse> HttpSend(const HttpRequest& request) {
                                   "` has a newline in its name or value, or a colon in its name");
     }
   }
+  const std::string where = request.method + " " + request.url;
+  if (request.cancel && request.cancel()) return CancelledError(where + ": not sent");
   if (!InitCurlOnce()) return InternalError("HTTP request: curl_global_init failed");
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
   if (!curl) return InternalError("HTTP request: curl_easy_init failed");
 
   HttpResponse response;
-  Transfer transfer{curl.get(), &request, &response, false};
+  Transfer transfer{curl.get(), &request, &response, false, false};
   char error_buffer[CURL_ERROR_SIZE] = {0};
 
   struct curl_slist* header_list = nullptr;
@@ -155,6 +168,11 @@ Result<HttpResponse> HttpSend(const HttpRequest& request) {
                    static_cast<long>(std::max<int64_t>(0, request.connect_timeout_ms)));
   curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  // any encoding libcurl can decode
   curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+  if (request.cancel) {
+    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &OnProgress);
+    curl_easy_setopt(h, CURLOPT_XFERINFODATA, &transfer);
+    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+  }
   if (request.method == "POST" || request.method == "PUT") {
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
@@ -166,9 +184,9 @@ Result<HttpResponse> HttpSend(const HttpRequest& request) {
   }
 
   CURLcode rc = curl_easy_perform(h);
-  std::string where = request.method + " " + request.url;
   if (rc != CURLE_OK) {
     std::string detail = error_buffer[0] ? error_buffer : curl_easy_strerror(rc);
+    if (transfer.cancelled) return CancelledError(where + ": aborted during the transfer");
     if (transfer.aborted_by_callback) return UnavailableError(where + ": aborted by callback");
     if (rc == CURLE_OPERATION_TIMEDOUT) {
       return DeadlineExceededError(where + ": no complete response within " +
@@ -183,6 +201,15 @@ Result<HttpResponse> HttpSend(const HttpRequest& request) {
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
   response.status = static_cast<int>(code);
   return response;
+}
+
+Status CancelledError(const std::string& what) {
+  return FailedPreconditionError("cancelled: " + what);
+}
+
+bool IsCancelled(const Status& status) {
+  return status.code() == StatusCode::kFailedPrecondition &&
+         (status.message().starts_with("cancelled: ") || status.message().find(": cancelled: ") != std::string::npos);
 }
 
 std::string UrlEncode(std::string_view text) {

@@ -6,6 +6,7 @@
 // llm_timeout, llm_stream, ...). Implementations are thread-safe unless documented otherwise.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -46,6 +47,10 @@ struct ChatRequest {
   int max_tokens = 0;                   // 0 = server default
   bool stream = false;                  // use SSE streaming (same result, assembled)
   std::string purpose;                  // for the audit log: "rule-detect", "diagnose", ...
+  // May be empty. Polled before the request is sent, while it is in flight and before each retry;
+  // true ends the call at once: Chat returns a cancelled error (FailedPrecondition, IsCancelled in
+  // connectors/http_client.h), never retried. E.g. `vigil train-rules`' SIGINT predicate.
+  std::function<bool()> cancel;
 };
 
 struct TokenUsage {
@@ -66,7 +71,8 @@ class LlmClient {
   virtual ~LlmClient() = default;
   // One chat completion. Errors: Unavailable (connection, 5xx after retries, 429 after retries),
   // DeadlineExceeded (timeout), InvalidArgument (4xx other than 429, malformed response),
-  // ResourceExhausted (token/cost budget spent).
+  // ResourceExhausted (token/cost budget spent), FailedPrecondition "cancelled: ..."
+  // (request.cancel turned true; IsCancelled).
   virtual Result<ChatResponse> Chat(const ChatRequest& request) = 0;
   // Tokens used so far by this client.
   virtual TokenUsage Usage() const = 0;

@@ -452,6 +452,7 @@ Result<ChatResponse> OpenAiLlmClient::SendOnce(const ChatRequest& request, bool 
   Json body = ChatRequestToJson(request, options_.model, schema_in_prompt, stream_usage);
   HttpRequest http = HttpRequest::PostJson(endpoint_, body.dump());
   http.timeout_ms = options_.timeout_ms;
+  http.cancel = request.cancel;  // aborts the transfer in flight (a cancelled attempt is not retried)
   if (!options_.api_key.empty()) {
     if (azure_) {
       http.headers.push_back({"api-key", options_.api_key});
@@ -576,6 +577,10 @@ Result<ChatResponse> OpenAiLlmClient::Chat(const ChatRequest& request) {
   int retries = 0;
   while (true) {
     if (retries > 0) {
+      if (request.cancel && request.cancel()) {
+        result = CancelledError("LLM request to " + shown_endpoint_ + ": not retried (stop requested)");
+        break;
+      }
       if (Status budget = CheckBudget(); !budget.ok()) {
         result = budget;
         break;
@@ -618,7 +623,12 @@ Result<ChatResponse> OpenAiLlmClient::Chat(const ChatRequest& request) {
     entry["retry_in_ms"] = delay;
     attempt.log.push_back(std::move(entry));
     LogWarn(kComponent, result.status().message() + "; retrying in " + std::to_string(delay) + " ms");
-    clock_->SleepMs(delay);
+    // In slices when the call can be cancelled, so a stop does not wait out a long backoff.
+    for (int64_t left = delay; left > 0 && !(request.cancel && request.cancel());) {
+      const int64_t slice = request.cancel ? std::min<int64_t>(left, 100) : left;
+      clock_->SleepMs(slice);
+      left -= slice;
+    }
     ++retries;
   }
 
@@ -659,6 +669,7 @@ Result<ChatResponse> OpenAiLlmClient::Chat(const ChatRequest& request) {
                          1e6;
     } else {
       line["error"] = result.status().ToString();
+      if (IsCancelled(result.status())) line["cancelled"] = true;  // ChatRequest::cancel ended it
     }
     std::string text = line.dump(-1, ' ', false, Json::error_handler_t::replace);
     RedactInPlace(text, options_.api_key);

@@ -16,6 +16,7 @@
 
 #include <unistd.h>
 
+#include "connectors/http_client.h"
 #include "core/json.h"
 
 namespace vigil {
@@ -515,6 +516,48 @@ TEST_CASE("timeout is DeadlineExceeded; refused connection is Unavailable after 
   auto refused = Make(o)->Chat(Ask("x"));
   CHECK(refused.status().code() == StatusCode::kUnavailable);
   CHECK(refused.status().message().find("gave up after 3 attempts") != std::string::npos);
+}
+
+TEST_CASE("cancel: a request in flight ends cancelled when the predicate turns true, not retried, audited") {
+  // The server answers only after 4 s; the predicate turns true 300 ms into the call. Before
+  // ChatRequest::cancel the client waited for the answer (a SIGINT to train-rules waited out the
+  // whole response, up to llm_timeout).
+  ScriptedOpenAiServer srv;
+  FakeClock clock(1'717'243'200'000);  // 2024-06-01T12:00:00Z
+  Scripted slow{200, kPlainAnswer};
+  slow.delay_ms = 4'000;
+  srv.Push(slow);
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("vigil-audit-cancel-" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  OpenAiLlmOptions o = Options(srv, &clock);
+  o.timeout_ms = 30'000;
+  o.max_retries = 3;
+  o.audit_dir = dir.string();
+  auto client = Make(o);
+  ChatRequest req = Ask("x");
+  const auto start = std::chrono::steady_clock::now();
+  req.cancel = [start] { return std::chrono::steady_clock::now() - start > std::chrono::milliseconds(300); };
+  auto r = client->Chat(req);
+  const double waited_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  REQUIRE_FALSE(r.ok());
+  CHECK(IsCancelled(r.status()));
+  CHECK(r.status().message().find("cancelled") != std::string::npos);
+  CHECK(waited_s < 3.0);  // not the server's 4 s
+  CHECK(srv.received().size() == 1);  // not retried
+  auto text = ReadFile((dir / "llm-20240601.jsonl").string());
+  REQUIRE(text.ok());
+  auto line = ParseJson(std::string_view(*text).substr(0, text->find('\n')));
+  REQUIRE(line.ok());
+  CHECK((*line)["cancelled"] == true);
+  CHECK((*line)["error"].get<std::string>().find("cancelled") != std::string::npos);
+
+  // Already true: nothing is sent.
+  req.cancel = [] { return true; };
+  auto early = client->Chat(req);
+  CHECK(IsCancelled(early.status()));
+  CHECK(srv.received().size() == 1);
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("Azure: deployment URL, api-version query, api-key header") {

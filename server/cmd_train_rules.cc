@@ -17,6 +17,7 @@
 #include <system_error>
 #include <vector>
 
+#include "connectors/http_client.h"
 #include "connectors/llm_client.h"
 #include "core/utf8.h"
 #include "detectors/readers.h"
@@ -157,7 +158,9 @@ Status RemoveStaleRules(const std::string& out, const std::map<std::string, ino_
 }
 
 // The first SIGINT / SIGTERM during training: no further target starts (TrainerOptions::stop), the
-// one in progress is finished, the files of those done are kept. A second one ends the process.
+// one in progress is cut short where its proposer polls the stop (the llm proposer: before each
+// agent call and repair attempt, and its request in flight is aborted) and gets no rule file; the
+// files of those done are kept. A second one ends the process.
 volatile std::sig_atomic_t g_stop_signal = 0;
 
 extern "C" void OnStopSignal(int sig) { g_stop_signal = sig; }
@@ -339,6 +342,14 @@ int Run(const TrainFlags& f, const Config& base_config) {
   Result<TrainingRun> run = TrainRules(ds->series, ds->groups, *proposer, opts);
   progress.Done();
   if (!run.ok()) return ReportError(run.status());
+  const char* sig_name = g_stop_signal == SIGTERM ? "SIGTERM" : "SIGINT";
+  const TrainedTarget* cut = nullptr;  // the target the signal cut short, if any (the run's last)
+  if (run->interrupted && !run->targets.empty() && run->targets.back().interrupted) {
+    TrainedTarget& t = run->targets.back();
+    t.status = CancelledError(std::string("stopped by ") + sig_name +
+                              " before this target finished; no rules kept, no rule file (" + t.status.message() + ")");
+    cut = &t;
+  }
   Status st = WriteFileAtomic(f.out + "/training.json", TrainingRunToJson(*run, *spec, split_note).dump(1));
   if (!st.ok()) return ReportError(st);
   // An interrupted --overwrite run keeps the earlier run's rule files of the targets it did not
@@ -346,10 +357,15 @@ int Run(const TrainFlags& f, const Config& base_config) {
   // not delete them.
   if (run->interrupted) {
     const int sig = g_stop_signal;
+    const std::string cut_note =
+        cut == nullptr ? ""
+                       : "; target " + cut->target + " was in progress: cut short, no rule file (training.json: "
+                                                     "\"completed\": false)";
     std::fprintf(stderr,
-                 "train-rules: stopped by %s after %zu of %zu targets; their rule files and training.json "
+                 "train-rules: stopped by %s after %zu of %zu targets%s; their rule files and training.json "
                  "(\"complete\": false) are in %s%s\n",
-                 sig == SIGTERM ? "SIGTERM" : "SIGINT", run->targets.size(), run->targets_planned, f.out.c_str(),
+                 sig_name, run->targets.size() - (cut ? 1 : 0), run->targets_planned, cut_note.c_str(),
+                 f.out.c_str(),
                  earlier->empty() ? ""
                                   : "; the earlier run's rule files of the targets not reached are kept "
                                     "(training.json does not list them)");

@@ -3,7 +3,10 @@
 
 Usage: fake_openai_server.py SCRIPT.json PORT_FILE REQUEST_LOG
   SCRIPT.json  a JSON list; each item is the assistant's content (a string) for the next request,
-               or {"status": 500, "body": {...}} for an error answer. After the list, HTTP 500.
+               or {"status": 500, "body": {...}} for an error answer, or {"stall": SECONDS} to hold
+               the request that long without a byte of answer (the client's cancel / timeout
+               checks; the server answers nothing else meanwhile), then HTTP 500. After the list,
+               HTTP 500.
                A request with "stream": true gets the content as server-sent events.
   PORT_FILE    written with the port once listening (the OS picks a free loopback port).
   REQUEST_LOG  every request body and its headers are appended as one JSON line.
@@ -11,6 +14,7 @@ Stops on SIGTERM.
 """
 import json
 import sys
+import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 script = json.load(open(sys.argv[1]))
@@ -33,6 +37,9 @@ class Handler(BaseHTTPRequestHandler):
         else:
             item = {"status": 500, "body": {"error": {"message": "script exhausted"}}}
         count += 1
+        if isinstance(item, dict) and "stall" in item:
+            time.sleep(float(item["stall"]))
+            item = {"status": 500, "body": {"error": {"message": "stalled"}}}
         if isinstance(item, str) and json.loads(body or "{}").get("stream"):
             # SSE as OpenAI streams it: the content in two deltas, the finish reason, a usage chunk
             # (the client asks for it with stream_options), then [DONE].

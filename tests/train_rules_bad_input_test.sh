@@ -167,45 +167,9 @@ done <<'CASES'
 CASES
 [ -e "$TMP/eval" ] && bad "eval detect: a refused run wrote $TMP/eval"
 
-# 8. SIGTERM / SIGINT part-way: rule files were written only at the end, so an interrupted run lost
-#    every target trained. Now each is written when trained; the signal starts no further target,
-#    training.json lists those done ("complete": false), exit 128 + the signal.
-#    Deterministic (review RV-P2; before, a builtin run of 300 targets, 1.4 s here, was signalled
-#    after its first rule file appeared, so a test delayed past the end of the run saw exit 0): the
-#    llm proposer's fake server is stopped (SIGSTOP) before the run, so the first target waits on
-#    its first answer; once that connection is open the run is inside training (the handler is
-#    installed), the signal is sent, the server resumed, and the first target finishes.
-kill "$SERVER_PID" 2>/dev/null
-wait "$SERVER_PID" 2>/dev/null
-rm -f "$TMP/port"
-echo "[$(for _ in $(seq 24); do printf '%s, ' "$answer"; done)$answer]" >"$TMP/script.json"
-start_fake_llm
-for sig in TERM INT; do
-  d="$TMP/sig$sig"
-  kill -STOP "$SERVER_PID"
-  (cd "$TMP" && exec env VIGIL_LLM_URL="http://127.0.0.1:$PORT/v1" VIGIL_LLM_MAX_RETRIES=0 VIGIL_DATA_DIR="$TMP/var" \
-    "$VIGIL" train-rules --data "csv:$TMP/two.csv" --out "$d" --proposer llm --objective point) >"$TMP/sig$sig.log" 2>&1 &
-  pid=$!
-  wait_llm_connection || bad "SIG$sig: the run never connected to the fake server"
-  kill -"$sig" "$pid" 2>/dev/null
-  kill -CONT "$SERVER_PID"
-  wait "$pid"
-  rc=$?
-  want=$((128 + $(kill -l "$sig")))
-  [ $rc -eq $want ] && passed=$((passed + 1)) || bad "SIG$sig: exit $rc, want $want: $(tail -3 "$TMP/sig$sig.log")"
-  grep -q "stopped by SIG$sig after 1 of 2 targets" "$TMP/sig$sig.log" && passed=$((passed + 1)) ||
-    bad "SIG$sig: no stop line: $(tail -3 "$TMP/sig$sig.log")"
-  /usr/bin/python3 - "$d" <<'PY' && passed=$((passed + 1)) || bad "SIG$sig: training.json and the rule files disagree"
-import json, os, sys
-d = sys.argv[1]
-j = json.load(open(os.path.join(d, "training.json")))
-files = sorted(f for f in os.listdir(d) if f.endswith(".rules"))
-listed = sorted(t["rule_file"] for t in j["targets"] if t.get("rule_file"))
-assert j["complete"] is False and j["targets_planned"] == 2, j.get("complete")
-assert [t["target"] for t in j["targets"]] == ["step_time_ms"] and files == listed == ["step_time_ms.rules"], (
-    [t["target"] for t in j["targets"]], files, listed)
-PY
-done
+# 8. SIGTERM / SIGINT part-way: see tests/train_rules_interrupt_test.sh (the signal now reaches the
+#    target in progress; this part, which let the first target finish after the signal, moved
+#    there).
 
 # 9. A --data path that is not UTF-8 (it is recorded in every rule file and in training.json): was
 #    trained, the rule file written, then "internal error: ... invalid UTF-8 byte" on training.json

@@ -7,8 +7,8 @@
 # data/rules/gpu_training.rules put in --out (exit 0). An earlier run's own files are still
 # replaced and its stale targets removed with --overwrite (tests/train_rules_bad_input_test.sh).
 #  2. An --overwrite run stopped by SIGINT keeps the earlier run's rule files of the targets it did
-#     not reach (before: RemoveStaleRules ran after the interrupt too, and a Ctrl-C 7 targets into
-#     a 100-target retraining left 7 rule files of 100). Part 3 reuses part 2's fake server.
+#     not reach or cut short (before: RemoveStaleRules ran after the interrupt too, and a Ctrl-C 7 targets into
+#     a 100-target retraining left 7 rule files of 100). Part 3 restarts the fake server with plain answers.
 #  3. An --overwrite run where a target fails (an LLM budget spent after the first target) keeps
 #     that target's rule file of the earlier run (before: removed as stale, so the budget cut left
 #     the folder without rules for it).
@@ -49,26 +49,31 @@ check "earlier run + hand-written, --overwrite" 2 "did not write \(gpu_training.
 [ -e "$TMP/mixed/gpu_training.rules" ] && [ -e "$TMP/mixed/step_time_ms.rules" ] && passed=$((passed + 1)) ||
   { echo "FAIL earlier run + hand-written: a file was removed"; fail=$((fail + 1)); }
 
-# 2. Interrupted --overwrite: the earlier run's rule file of the target not reached is still there.
+# 2. Interrupted --overwrite: the earlier run's rule file of the target cut short is still there.
 #    Deterministic (review RV-P2; before, a 300-target builtin run, 1.4 s here, signalled once a
-#    rewritten file appeared, so a test delayed past the run's end saw exit 0): the llm proposer's
-#    fake server is stopped before the run, the signal sent once the run has connected (it is then
-#    inside training, waiting on the first target's first answer), then the server resumed.
+#    rewritten file appeared, so a test delayed past the run's end saw exit 0): the fake server
+#    answers the first target's calls and holds the second target's first request (a stall); the
+#    signal is sent once that request has reached it. Since the signal reaches the target in
+#    progress (tests/train_rules_interrupt_test.sh), that target is cut short without a rule file,
+#    so its earlier one is kept like those of targets not reached; before, the signal came while
+#    the first target waited on its first answer, with the server stopped (SIGSTOP).
 awk 'BEGIN { FS = OFS = "," } NR == 1 { print; next } { print; $2 = "other"; print }' "$TMP/one.csv" >"$TMP/two.csv"
 check "earlier run, two targets (to interrupt)" 0 "trained 2 targets \(2 with rules" \
   -- "$VIGIL" train-rules --data "csv:$TMP/two.csv" --out "$TMP/prod"
 cp "$TMP/prod/other.rules" "$TMP/prod-other.before"
 rule='rule spike {\n  select step_time_ms\n  when value > median(lag(value, 1), 60p) + 30\n}'
 answer="$(printf '{"rules": "%s", "rationale": "spikes"}' "$rule" | /usr/bin/python3 -c 'import json,sys; print(json.dumps(sys.stdin.read()))')"
-echo "[$(for _ in $(seq 24); do printf '%s, ' "$answer"; done)$answer]" >"$TMP/script.json"
+# The first target's calls: 4 (one per training chunk, each answer compiles).
+calls=4
+echo "[$(for _ in $(seq "$calls"); do printf '%s, ' "$answer"; done){\"stall\": 120}]" >"$TMP/script.json"
 start_fake_llm
-kill -STOP "$SERVER_PID"
 env VIGIL_LLM_URL="http://127.0.0.1:$PORT/v1" VIGIL_LLM_MAX_RETRIES=0 VIGIL_DATA_DIR="$TMP/var" "$VIGIL" train-rules \
   --data "csv:$TMP/two.csv" --out "$TMP/prod" --proposer llm --objective point --overwrite >"$TMP/int.log" 2>&1 &
 pid=$!
-wait_llm_connection || { echo "FAIL interrupted --overwrite: the run never connected to the fake server"; fail=$((fail + 1)); }
+for _ in $(seq 1200); do [ "$(cat "$TMP/requests.jsonl" 2>/dev/null | wc -l)" -gt "$calls" ] && break; sleep 0.05; done
+[ "$(cat "$TMP/requests.jsonl" 2>/dev/null | wc -l)" -gt "$calls" ] ||
+  { echo "FAIL interrupted --overwrite: the second target's request never came"; fail=$((fail + 1)); }
 kill -INT "$pid" 2>/dev/null
-kill -CONT "$SERVER_PID"
 wait "$pid"
 rc=$?
 if [ $rc -eq 130 ] && cmp -s "$TMP/prod/other.rules" "$TMP/prod-other.before" &&
@@ -79,6 +84,11 @@ else
   echo "FAIL interrupted --overwrite: exit $rc (want 130), other.rules kept? step_time_ms.rules rewritten?: $(tail -2 "$TMP/int.log")"
   fail=$((fail + 1))
 fi
+kill "$SERVER_PID" 2>/dev/null
+wait "$SERVER_PID" 2>/dev/null
+rm -f "$TMP/port"
+echo "[$(for _ in $(seq 24); do printf '%s, ' "$answer"; done)$answer]" >"$TMP/script.json"
+start_fake_llm
 
 # 3. --overwrite with the LLM budget spent after the first of two targets: `other` fails, and its
 #    rule file of the earlier (builtin) run stays as it was.

@@ -1,12 +1,14 @@
 #include "training/llm_proposer.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 
+#include "connectors/http_client.h"
 #include "training/engine_evaluator.h"
 
 namespace vigil {
@@ -44,6 +46,34 @@ std::string OneLine(std::string_view text) {
   }
   return out;
 }
+
+// The proposer's LlmClient as the rule agents see it when a stop can come (ProposeOptions::stop):
+// every call (each agent call and each repair attempt) is refused before it is sent once stop()
+// is true, and carries stop() as ChatRequest::cancel, so the client aborts a request in flight.
+// `cut()` says whether a call was refused or cancelled, i.e. the agents' loop was cut short.
+class StoppableLlm : public LlmClient {
+ public:
+  StoppableLlm(LlmClient& inner, std::function<bool()> stop) : inner_(inner), stop_(std::move(stop)) {}
+  Result<ChatResponse> Chat(const ChatRequest& request) override {
+    if (stop_()) {
+      cut_ = true;
+      return CancelledError("stop requested: LLM call `" + request.purpose + "` not sent");
+    }
+    ChatRequest r = request;
+    r.cancel = stop_;
+    Result<ChatResponse> res = inner_.Chat(r);
+    if (!res.ok() && IsCancelled(res.status())) cut_ = true;
+    return res;
+  }
+  TokenUsage Usage() const override { return inner_.Usage(); }
+  std::string Describe() const override { return inner_.Describe(); }
+  bool cut() const { return cut_; }
+
+ private:
+  LlmClient& inner_;
+  std::function<bool()> stop_;
+  bool cut_ = false;
+};
 
 }  // namespace
 
@@ -102,7 +132,17 @@ Result<std::vector<RuleCandidate>> LlmProposer::Propose(const TrainingData& data
   agent_options.max_llm_calls = std::min(agent_options.max_llm_calls, std::max(1, options.max_candidates));
   if (options.progress) agent_options.progress = options.progress;
 
-  ASSIGN_OR_RETURN(last_run_, RunRuleAgents(*llm_, input, score, agent_options));
+  std::optional<StoppableLlm> stoppable;
+  if (options.stop) stoppable.emplace(*llm_, options.stop);
+  Result<RuleAgentsResult> agents = RunRuleAgents(stoppable ? static_cast<LlmClient&>(*stoppable) : *llm_, input,
+                                                  score, agent_options);
+  // A loop the stop cut short returns no candidates: its rule set was not reviewed to the end.
+  if (stoppable && stoppable->cut()) {
+    if (agents.ok()) last_run_ = std::move(agents).value();
+    return CancelledError("llm proposer: target `" + data.target + "`: the rule agents were stopped" +
+                          (agents.ok() ? std::string() : " (" + agents.status().message() + ")"));
+  }
+  ASSIGN_OR_RETURN(last_run_, std::move(agents));
   if (last_run_.kept.empty() && !last_run_.stopped_early.ok()) return last_run_.stopped_early;
   const RuleAgentsStats& st = last_run_.stats;
   if (last_run_.kept.empty() && st.proposals > 0 && st.dropped == st.proposals) {

@@ -105,6 +105,11 @@ struct ProposeOptions {
   int delay_k = 7;           // for the delay-constrained objective
   // Called after each evaluated candidate with (done, planned); may be empty.
   std::function<void(int, int)> progress;
+  // May be empty. A stop request (TrainerOptions::stop, e.g. SIGINT): a proposer polls it between
+  // its steps (and hands it to the LLM client as ChatRequest::cancel); once it is true the proposer
+  // returns an error at once (LlmProposer: FailedPrecondition "cancelled: ...") rather than a
+  // rule set it did not finish reviewing. A proposer that does not poll it finishes the target.
+  std::function<bool()> stop;
 };
 
 class RuleProposer {

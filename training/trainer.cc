@@ -334,8 +334,19 @@ Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
           options.progress(t, count, name, done, planned);
         };
       }
+      po.stop = options.stop;
       Result<std::vector<RuleCandidate>> cands = proposer.Propose(data, evaluator, po);
       out.evaluations = evaluator.evaluations();
+      if (!cands.ok() && options.stop && options.stop()) {
+        // Cut short by the stop: recorded as not completed, no rules, no rule file; the run ends.
+        out.interrupted = true;
+        out.status = FailedPreconditionError("cancelled: stopped before this target finished (" +
+                                             cands.status().message() + "); no rules kept");
+        out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        run.targets.push_back(std::move(out));
+        run.interrupted = true;
+        break;
+      }
       if (!cands.ok()) {
         out.status = cands.status();
       } else if (!cands->empty()) {
@@ -396,6 +407,7 @@ Json TrainingRunToJson(const TrainingRun& run, const std::string& data_source,
     tj["rule_file"] = t.rule_text.empty() ? Json(nullptr) : Json(t.file_stem + ".rules");
     if (!t.selector_warning.empty()) tj["selector_warning"] = t.selector_warning;
     if (!t.status.ok()) tj["error"] = t.status.ToString();
+    if (t.interrupted) tj["completed"] = false;  // cut short by the stop: no rules, no rule file
     if (t.best) {
       tj["rules"] = t.rule_text;
       tj["rationale"] = t.best->rationale;

@@ -59,8 +59,12 @@ struct TrainerOptions {
   // Called as targets progress: (target index, target count, target name, step within the
   // target, steps).
   std::function<void(size_t, size_t, const std::string&, int, int)> progress;
-  // Checked before each target (may be null): true starts no further target, and the run returns
-  // what is done with TrainingRun::interrupted set. A target in progress is finished first.
+  // Checked before each target and handed to the proposer (ProposeOptions::stop; may be null):
+  // true starts no further target, and the run returns what is done with TrainingRun::interrupted
+  // set. A target whose proposer returned an error while stop() is true was cut short: it is the
+  // run's last target, with TrainedTarget::interrupted set, a FailedPrecondition "cancelled"
+  // status, no rules (a half-reviewed rule set must not look finished) and no target_done call.
+  // A proposer that does not poll the stop finishes its target, which is kept.
   std::function<bool()> stop;
   // Called once per target as soon as it is done, in order, with the run so far (its last target
   // is `target`): e.g. WriteTargetRuleFile, so what is trained is kept if the run ends early. An
@@ -87,6 +91,7 @@ struct TrainedTarget {
   std::string selector_warning;
   bool labeled = false;
   Status status;                      // a proposer error for this target (others continue)
+  bool interrupted = false;           // cut short by TrainerOptions::stop: no rules, not completed
   std::optional<RuleCandidate> best;  // empty when nothing passed review
   std::string rule_text;              // best->text with renamed rules; "" when none
   std::vector<RuleCandidate> candidates;
