@@ -180,8 +180,27 @@ Result<std::vector<std::vector<uint8_t>>> MadBandDetector::Run(const std::vector
   return out;
 }
 
+namespace {
+
+// `script` as given when absolute or present from the working folder, else the same relative path
+// in the source tree this binary was built from; NotFound naming both places otherwise.
+Result<std::string> FindPeerScript(const std::string& script) {
+  std::error_code ec;
+  if (fs::exists(script, ec)) return script;
+  if (fs::path(script).is_absolute()) return NotFoundError("iforest: script " + script + " not found");
+  const fs::path built = fs::path(VIGIL_SOURCE_DIR) / script;
+  if (fs::exists(built, ec)) return built.string();
+  return NotFoundError("iforest: script " + script + " not found in the working folder " +
+                       fs::current_path(ec).string() + " nor in the source tree " + VIGIL_SOURCE_DIR);
+}
+
+}  // namespace
+
 Result<std::vector<std::vector<uint8_t>>> IForestDetector::Run(const std::vector<EvalUnit>& units) {
   details_ = Json{{"script", script_}, {"python", python_}};
+  Result<std::string> script = FindPeerScript(script_);
+  if (!script.ok()) return UnavailableError(script.status().message());
+  details_["script"] = *script;
   const fs::path in = fs::path(work_dir_) / "iforest_in", out = fs::path(work_dir_) / "iforest_out";
   std::error_code ec;
   fs::remove_all(in, ec);
@@ -211,7 +230,7 @@ Result<std::vector<std::vector<uint8_t>>> IForestDetector::Run(const std::vector
     manifest.push_back(Json{{"file", file}, {"name", unit.name}});
   }
   RETURN_IF_ERROR(WriteFileAtomic((in / "manifest.json").string(), manifest.dump()));
-  const std::string cmd = ShellQuote(python_) + " " + ShellQuote(script_) + " " + ShellQuote(in.string()) +
+  const std::string cmd = ShellQuote(python_) + " " + ShellQuote(*script) + " " + ShellQuote(in.string()) +
                           " " + ShellQuote(out.string()) + " > " + ShellQuote((out / "log.txt").string()) +
                           " 2>&1";
   const int rc = std::system(cmd.c_str());

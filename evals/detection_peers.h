@@ -85,8 +85,10 @@ class MadBandDetector : public BenchDetector {
 };
 
 // scikit-learn IsolationForest on windowed features, run as `<python> <script> IN_DIR OUT_DIR`
-// (evals/iforest_peer.py; Debian's /usr/bin/python3 has numpy, pandas and sklearn). Unavailable
-// when the interpreter or sklearn is missing; the report then says so.
+// (evals/iforest_peer.py; Debian's /usr/bin/python3 has numpy, pandas and sklearn). A relative
+// `script` is looked up in the working folder, then in the source tree the binary was built from
+// (VIGIL_SOURCE_DIR). Unavailable when the script (naming where it looked), the interpreter or
+// sklearn is missing; the report then says so.
 class IForestDetector : public BenchDetector {
  public:
   IForestDetector(std::string python, std::string script, std::string work_dir, ThresholdOptions options)

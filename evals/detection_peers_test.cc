@@ -3,8 +3,13 @@
 
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
 
 namespace vigil {
 namespace {
@@ -74,4 +79,47 @@ TEST_CASE("ChooseTailThreshold: a tail POT cannot fit falls back to the max, or 
 }
 
 }  // namespace
+// The default script path is relative (`evals/iforest_peer.py`, DetectCommandOptions): before
+// 2026-11-30 (U) it was handed to python as is, so `vigil eval detect` run anywhere but the source
+// tree failed its iforest peer ("can't open file '/tmp/u/evals/iforest_peer.py'", exit 1). It is
+// now looked up in the working folder, then in the source tree the binary was built from; a
+// script found in neither is an error naming both, before python runs.
+TEST_CASE("IForestDetector: a relative script path is found from any working folder, or named when missing") {
+  namespace fs = std::filesystem;
+  if (std::system("/usr/bin/python3 -c 'import sklearn, pandas' >/dev/null 2>&1") != 0) {
+    MESSAGE("skipped: /usr/bin/python3 has no sklearn/pandas (Debian python3-sklearn)");
+    return;
+  }
+  const fs::path work = fs::temp_directory_path() / ("vigil_iforest_test_" + std::to_string(::getpid()));
+  fs::create_directories(work);
+  const fs::path before = fs::current_path();
+  fs::current_path(work);  // no evals/ here
+  EvalUnit u;
+  u.name = "s";
+  u.split = 200;
+  TimeSeries ts;
+  ts.name = "s";
+  for (int i = 0; i < 300; ++i) {
+    ts.timestamps_ms.push_back(i * 60'000);
+    ts.values.push_back(i == 250 ? 40.0 : 1.0 + (i * 37 % 11) * 0.1);
+  }
+  u.members.push_back(ts);
+  IForestDetector found("/usr/bin/python3", "evals/iforest_peer.py", work.string(), ThresholdOptions{});
+  Result<std::vector<std::vector<uint8_t>>> flags = found.Run({u});
+  IForestDetector missing("/usr/bin/python3", "evals/no_such_peer.py", work.string(), ThresholdOptions{});
+  Result<std::vector<std::vector<uint8_t>>> none = missing.Run({u});
+  fs::current_path(before);
+  std::error_code ec;
+  fs::remove_all(work, ec);
+  CHECK_MESSAGE(flags.ok(), flags.status().message());
+  if (flags.ok()) {
+    REQUIRE(flags->size() == 1);
+    CHECK((*flags)[0].size() == 300);
+  }
+  REQUIRE_FALSE(none.ok());
+  CHECK(none.status().message().find("evals/no_such_peer.py") != std::string::npos);
+  CHECK(none.status().message().find("not found") != std::string::npos);
+  CHECK(none.status().message().find(work.string()) != std::string::npos);
+}
+
 }  // namespace vigil
