@@ -81,7 +81,17 @@ class LlmClient {
 };
 
 // Builds the client the config names. nullptr (with OK) when no llm_url is set: callers then use
-// the built-in reasoner / proposer. InvalidArgument for a malformed URL.
+// the built-in reasoner / proposer. InvalidArgument for a malformed URL, a bad setting, or an
+// audit folder (LlmAuditDir) that cannot be created or take a file (CheckLlmAuditDir).
 Result<std::unique_ptr<LlmClient>> MakeLlmClient(const Config& config);
+
+// The audit folder of the client MakeLlmClient builds: <data_dir>/audit.
+std::string LlmAuditDir(const Config& config);
+
+// OK when `dir` exists (it is created) and takes a file; else InvalidArgument "LLM audit log folder
+// DIR (data_dir/audit): <the OS error>; every LLM call is audited, so none is made". The check
+// MakeLlmClient makes, for callers that fall back to a built-in answer instead of refusing
+// (`vigil diagnose`). Touches the file system (a probe file, removed).
+[[nodiscard]] Status CheckLlmAuditDir(const std::string& dir);
 
 }  // namespace vigil

@@ -339,24 +339,8 @@ Result<std::unique_ptr<OpenAiLlmClient>> OpenAiLlmClient::Create(OpenAiLlmOption
     query += (query.empty() ? "" : "&") + std::string("api-version=") + UrlEncode(options.api_version);
   }
   if (!query.empty()) url += "?" + query;
-  if (!options.audit_dir.empty()) {
-    // Found at start-up rather than at the first call: the folder must exist and take a file.
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    fs::create_directories(options.audit_dir, ec);
-    const fs::path probe = fs::path(options.audit_dir) / (".probe-" + std::to_string(::getpid()));
-    std::string why = ec ? ec.message() : "";
-    if (why.empty()) {
-      errno = 0;
-      std::ofstream test(probe);
-      if (!test) why = errno != 0 ? std::strerror(errno) : "cannot create a file there";
-    }
-    fs::remove(probe, ec);
-    if (!why.empty()) {
-      return InvalidArgumentError("LLM audit log folder " + options.audit_dir + " (data_dir/audit): " + why +
-                                  "; every LLM call is audited, so none is made");
-    }
-  }
+  // Found at start-up rather than at the first call: the folder must exist and take a file.
+  if (!options.audit_dir.empty()) RETURN_IF_ERROR(CheckLlmAuditDir(options.audit_dir));
   auto client = std::unique_ptr<OpenAiLlmClient>(new OpenAiLlmClient(std::move(options)));
   client->endpoint_ = url;
   client->shown_endpoint_ = HideUrlPassword(url);
@@ -678,6 +662,29 @@ Result<ChatResponse> OpenAiLlmClient::Chat(const ChatRequest& request) {
   return result;
 }
 
+std::string LlmAuditDir(const Config& config) {
+  return (std::filesystem::path(config.GetString("data_dir")) / "audit").string();
+}
+
+Status CheckLlmAuditDir(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  const fs::path probe = fs::path(dir) / (".probe-" + std::to_string(::getpid()));
+  std::string why = ec ? ec.message() : "";
+  if (why.empty()) {
+    errno = 0;
+    std::ofstream test(probe);
+    if (!test) why = errno != 0 ? std::strerror(errno) : "cannot create a file there";
+  }
+  fs::remove(probe, ec);
+  if (!why.empty()) {
+    return InvalidArgumentError("LLM audit log folder " + dir + " (data_dir/audit): " + why +
+                                "; every LLM call is audited, so none is made");
+  }
+  return Status::Ok();
+}
+
 Result<std::unique_ptr<LlmClient>> MakeLlmClient(const Config& config) {
   if (config.GetString("llm_url").empty()) return std::unique_ptr<LlmClient>();
   // Ranges the type check does not know: a budget that silently meant "unlimited" (negative, NaN)
@@ -705,7 +712,7 @@ Result<std::unique_ptr<LlmClient>> MakeLlmClient(const Config& config) {
   o.cost_budget_usd = config.GetDouble("llm_cost_budget");
   o.price_input_per_mtok = config.GetDouble("llm_price_input");
   o.price_output_per_mtok = config.GetDouble("llm_price_output");
-  o.audit_dir = (std::filesystem::path(config.GetString("data_dir")) / "audit").string();
+  o.audit_dir = LlmAuditDir(config);
   o.stream = config.GetBool("llm_stream");
   ASSIGN_OR_RETURN(auto client, OpenAiLlmClient::Create(std::move(o)));
   return std::unique_ptr<LlmClient>(std::move(client));

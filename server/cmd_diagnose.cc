@@ -5,6 +5,7 @@
 // recorded results (replay; nothing runs on a GPU, so intrusive probes are allowed). The knowledge
 // base comes from the config (data_dir, kb_pack_dir); an LLM is used when llm_url is set.
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <iostream>
 #include <memory>
 
@@ -33,8 +34,21 @@ CommandRunner SetupDiagnose(CLI::App& sub) {
     c->expected.reset();  // the answer key is for the scorer only
     auto kb = KnowledgeBase::Open(KnowledgeOptionsFromConfig(config));
     if (!kb.ok()) return ReportError(kb.status().WithContext("knowledge base"));
-    auto llm = MakeLlmClient(config);
+    // An audit folder that cannot be written: no LLM call may be made (none goes unaudited), but
+    // the on-call engineer still gets the built-in reasoner's answer, as when the endpoint is
+    // down; one warning line here, and the output says so (mode "llm-error", a `not verified`
+    // line). Other LLM settings that are wrong still refuse the run (exit 2).
+    std::string audit_error;
+    if (!config.GetString("llm_url").empty()) {
+      if (Status st = CheckLlmAuditDir(LlmAuditDir(config)); !st.ok()) audit_error = st.message();
+    }
+    Result<std::unique_ptr<LlmClient>> llm = std::unique_ptr<LlmClient>();
+    if (audit_error.empty()) llm = MakeLlmClient(config);
     if (!llm.ok()) return ReportError(llm.status());
+    if (!audit_error.empty()) {
+      std::fprintf(stderr, "vigil diagnose: warning: LLM not used: %s; answering with the built-in reasoner\n",
+                   audit_error.c_str());
+    }
     std::unique_ptr<ProbeExecutor> probes;
     if (!f->no_probes) {
       auto exec = MakeCaseProbeExecutor(*c);
@@ -49,6 +63,10 @@ CommandRunner SetupDiagnose(CLI::App& sub) {
     DiagnosisAgent agent(options);
     auto report = agent.Diagnose(std::move(*c), probes.get());
     if (!report.ok()) return ReportError(report.status());
+    if (!audit_error.empty()) {  // the provenance the endpoint-down fallback gives
+      report->mode = "llm-error";
+      report->diagnosis.unverified.push_back("LLM not asked: " + audit_error + "; the built-in answer stands");
+    }
     if (f->json) {
       std::cout << report->ToJson().dump(2) << "\n";
     } else {
