@@ -188,6 +188,22 @@ std::string SafeFileName(std::string name) {
   return name;
 }
 
+// Text for one Markdown table cell: line breaks become spaces (trailing ones dropped) and `|` is
+// escaped, so a multi-line error (a peer's log tail) or a name with `|` stays in its row.
+std::string MdCell(const std::string& s) {
+  std::string o;
+  for (char c : s) {
+    if (c == '\n' || c == '\r')
+      o += ' ';
+    else if (c == '|')
+      o += "\\|";
+    else
+      o += c;
+  }
+  while (!o.empty() && o.back() == ' ') o.pop_back();
+  return o;
+}
+
 // Escapes text for SVG/XML.
 std::string Xml(const std::string& s) {
   std::string o;
@@ -445,10 +461,10 @@ std::string DetectionReport::ToMarkdown(int delay_k) const {
   o << "---|\n";
   for (const DetectorResult& r : results) {
     if (!r.status.ok()) {
-      o << "| " << r.name << " | failed: " << r.status.message() << " |\n";
+      o << "| " << MdCell(r.name) << " | failed: " << MdCell(r.status.message()) << " |\n";
       continue;
     }
-    o << "| " << r.name << " | " << Fmt(r.total.point.F1()) << " | " << Fmt(r.total.pa.F1()) << " | "
+    o << "| " << MdCell(r.name) << " | " << Fmt(r.total.point.F1()) << " | " << Fmt(r.total.pa.F1()) << " | "
       << Fmt(r.total.dc_pa.F1()) << " | " << Fmt(MacroDcPaF1(r)) << " | " << Fmt(r.total.event.F1()) << " | "
       << Fmt(r.total.point.Precision(), 2) << " / " << Fmt(r.total.point.Recall(), 2) << " |";
     if (set.dataset == "nab") {
@@ -469,7 +485,7 @@ std::string DetectionReport::ToMarkdown(int delay_k) const {
            "|---|---|---|---|---|\n";
       for (const DetectorResult& r : results) {
         if (!r.status.ok() || !r.nab_corpus.available) continue;
-        o << "| " << r.name << " |";
+        o << "| " << MdCell(r.name) << " |";
         for (int p = 0; p < 3; ++p) o << " " << Fmt(r.nab_corpus.total[p].Normalized(), 1) << " |";
         for (int p = 0; p < 3; ++p) {
           o << (p == 0 ? " " : " / ") << (r.nab_corpus.strict[p] ? ">" : "≥") << Fmt(r.nab_corpus.threshold[p], 3);
@@ -481,7 +497,7 @@ std::string DetectionReport::ToMarkdown(int delay_k) const {
   o << "\n## Per series\n\nEach cell: point F1 / PA F1 / dc-PA F1 / event F1";
   if (set.dataset == "nab") o << " / NAB standard";
   o << ".\n\n| series | anomalous test points |";
-  for (const DetectorResult& r : results) o << " " << r.name << " |";
+  for (const DetectorResult& r : results) o << " " << MdCell(r.name) << " |";
   o << "\n|---|---|";
   for (size_t i = 0; i < results.size(); ++i) o << "---|";
   o << "\n";
@@ -489,7 +505,7 @@ std::string DetectionReport::ToMarkdown(int delay_k) const {
     size_t anomalous = 0;
     for (size_t i = set.units[u].split; i < set.truth[u].labels.size(); ++i)
       anomalous += set.truth[u].labels[i];
-    o << "| [" << set.units[u].name << "](plots/" << SafeFileName(set.units[u].name) << ".svg) | "
+    o << "| [" << MdCell(set.units[u].name) << "](plots/" << SafeFileName(set.units[u].name) << ".svg) | "
       << anomalous << " |";
     for (const DetectorResult& r : results) {
       if (!r.status.ok() || u >= r.per_unit.size()) {

@@ -261,6 +261,41 @@ TEST_CASE("report: JSON, Markdown and SVG name every series and detector") {
   CHECK(svg.find("stroke=\"#d62728\"") != std::string::npos);  // a flag tick
 }
 
+// A peer's error carries its log's tail, several lines (e.g. "iforest peer failed (exit 3): CMD\n
+// iforest_peer: missing dependency ..."): before 2026-11-30 (U) it went into the Overall table
+// as is, so the row ended at the first newline and the log line after it fell out of the table.
+TEST_CASE("report: a failed detector's multi-line error stays in one Markdown table row") {
+  EvalSet set = TinySet();
+  Result<DetectorResult> r = ScoreDetector(set, "d", {{0, 0, 0, 0, 0, 0, 1, 0, 0, 0}}, 7);
+  REQUIRE(r.ok());
+  DetectionReport report;
+  report.set = set;
+  report.results.push_back(*r);
+  DetectorResult failed;
+  failed.name = "iforest";
+  failed.status = UnavailableError("iforest peer failed (exit 3): 'py' a > log 2>&1\nmissing dependency | numpy\n");
+  report.results.push_back(failed);
+  const std::string md = report.ToMarkdown(7);
+  const size_t begin = md.find("## Overall");
+  const size_t end = md.find("\n\n", md.find("|---|", begin));
+  REQUIRE(begin != std::string::npos);
+  std::string table = md.substr(begin, end - begin);
+  table = table.substr(table.find("\n\n") + 2);  // past the heading
+  size_t rows = 0, pos = 0;
+  while (pos < table.size()) {
+    const size_t nl = std::min(table.find('\n', pos), table.size());
+    const std::string line = table.substr(pos, nl - pos);
+    CAPTURE(line);
+    CHECK(line.front() == '|');
+    CHECK(line.back() == '|');
+    ++rows;
+    pos = nl + 1;
+  }
+  CHECK(rows == 4);  // header, rule, d, iforest
+  CHECK(md.find("| iforest | failed: iforest peer failed (exit 3): 'py' a > log 2>&1 missing dependency \\| numpy |") !=
+        std::string::npos);
+}
+
 TEST_CASE("AlertOnsets keeps run starts and drops onsets inside the refractory") {
   const std::vector<uint8_t> flags = {0, 1, 1, 0, 1, 0, 0, 0, 0, 1, 1, 0};
   CHECK(AlertOnsets(flags, 0) == std::vector<uint8_t>{0, 1, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0});
