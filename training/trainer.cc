@@ -116,6 +116,35 @@ std::vector<std::string> RuleStems(const std::vector<std::string>& names) {
   return stems;
 }
 
+// The prefix of each target's rule names (TrainedTarget::rule_prefix), from the run's file stems
+// and target names (parallel). A rule is named `<prefix>_<the proposer's name>`, so where a stem
+// followed by `_` starts another stem of the run (`T` beside `T_value_low_and`), the two targets'
+// rules could get the same name in different files (`T` + `value_low_and_x`, `T_value_low_and` +
+// `x`): that stem's prefix gets `_` and 8 hex digits of the target name's hash, as RuleStems does
+// for file names (so it does not depend on the order of the targets), numbered in the (never by
+// chance) case it still starts, or equals, another stem or prefix.
+std::vector<std::string> RulePrefixes(const std::vector<std::string>& stems, const std::vector<std::string>& names) {
+  auto starts_another = [&](const std::string& p, size_t self, const std::vector<std::string>& others) {
+    for (size_t j = 0; j < others.size(); ++j) {
+      if (j == self) continue;
+      if (others[j] == p || (others[j].size() > p.size() && others[j].compare(0, p.size() + 1, p + "_") == 0))
+        return true;
+    }
+    return false;
+  };
+  std::vector<std::string> prefixes = stems;
+  for (size_t i = 0; i < stems.size(); ++i) {
+    if (!starts_another(stems[i], i, stems)) continue;
+    char hex[16];
+    std::snprintf(hex, sizeof hex, "_%08x", static_cast<unsigned>(NameHash(names[i]) & 0xffffffffu));
+    prefixes[i] = stems[i] + hex;
+    const std::string base = prefixes[i];
+    for (int k = 2; starts_another(prefixes[i], i, stems) || starts_another(prefixes[i], i, prefixes); ++k)
+      prefixes[i] = base + "_" + std::to_string(k);
+  }
+  return prefixes;
+}
+
 std::string Quote(const std::string& v) {
   std::string o = "\"";
   for (char c : v) {
@@ -221,7 +250,7 @@ void AddGroupRule(const TrainingData& data, EngineEvaluator& evaluator, const Tr
   out.group_note = g->note;
   if (g->rule) {
     out.group_rule = g->rule;
-    out.rule_text += RenameRules(g->rule->text, out.file_stem);
+    out.rule_text += RenameRules(g->rule->text, out.rule_prefix);
   }
 }
 
@@ -306,6 +335,7 @@ Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
   std::vector<std::string> names;
   for (const auto& target : targets) names.push_back(target.first);
   const std::vector<std::string> stems = RuleStems(names);
+  const std::vector<std::string> prefixes = RulePrefixes(stems, names);
   run.targets_planned = targets.size();
   for (size_t t = 0; t < targets.size(); ++t) {
     if (options.stop && options.stop()) {
@@ -316,6 +346,7 @@ Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
     TrainedTarget out;
     out.target = targets[t].first;
     out.file_stem = stems[t];
+    out.rule_prefix = prefixes[t];
     out.series = targets[t].second;
     Result<TrainingData> data_or = CutTarget(history, out.series, out.target, options);
     if (!data_or.ok()) out.status = data_or.status();
@@ -352,7 +383,7 @@ Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
       } else if (!cands->empty()) {
         out.candidates = std::move(cands).value();
         out.best = out.candidates.front();
-        out.rule_text = RenameRules(out.best->text, out.file_stem);
+        out.rule_text = RenameRules(out.best->text, out.rule_prefix);
       }
       // The group family beside the proposer's rules (one-for-all targets; group_family.h).
       if (out.status.ok() && options.mode == TrainMode::kOneForAll && options.group_rule) {
@@ -378,6 +409,7 @@ Result<TrainedTarget> TrainGroupRule(const std::vector<TimeSeries>& history, con
   TrainedTarget out;
   out.target = target;
   out.file_stem = RuleStems({target})[0];
+  out.rule_prefix = out.file_stem;
   for (size_t i = 0; i < history.size(); ++i) out.series.push_back(i);
   ASSIGN_OR_RETURN(TrainingData data, CutTarget(history, out.series, target, options));
   out.selector = data.selector;

@@ -7,7 +7,8 @@
 //      callers pass only history);
 //   2. asks the proposer for rules (rule text) measured by the EngineEvaluator (rules/ compiler,
 //      detectors/ engine, detectors/ scoring);
-//   3. keeps the best candidate, renames its rules `<target>_<rule>` so files can be combined,
+//   3. keeps the best candidate, renames its rules `<target>_<rule>` (TrainedTarget::rule_prefix:
+//      unique across the run's files) so files can be combined,
 //      and selects the target's series by labels (so the rules run unchanged in `vigil detect`).
 // WriteRuleFiles writes one `<target>.rules` per target (provenance in comments: data, split,
 // proposer, mode, metrics, time) plus `training.json` with every figure.
@@ -77,13 +78,18 @@ inline constexpr size_t kMaxRuleStem = 120;
 
 struct TrainedTarget {
   std::string target;
-  // The rule file's name without `.rules`, and the prefix of its rule names: the target with
+  // The rule file's name without `.rules` (and mostly its rules' prefix: rule_prefix): the target with
   // every character outside [A-Za-z0-9] made `_` (`t_` before a leading digit). Unique in a run and
   // at most kMaxRuleStem characters: where sanitising changed the name and another target of the
   // run sanitises alike (cpu-1, cpu.1 beside cpu_1), or the name is longer, it ends in `_` and 8
   // hex digits of a hash of the target name, so the same set of targets, in any order, always gets
   // the same names.
   std::string file_stem;
+  // The prefix of its rule names (`<rule_prefix>_<rule>`): file_stem, except where file_stem + `_`
+  // starts another target's stem in the run (`T` beside `T_value_low_and`, whose rules could
+  // otherwise be named alike in two files): then file_stem, `_` and 8 hex digits of a hash of the
+  // target name. Rule names are unique across all the run's files, whatever the target order.
+  std::string rule_prefix;
   std::vector<size_t> series;  // indices into the input
   std::string selector;
   // Non-empty when `selector` also picks other series of the training data (a series name that is
