@@ -68,7 +68,7 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
   // --rules-rank orders the builtin proposer's unlabeled review, which only these detectors run
   // (rules-aggregate's proposer sees labeled targets only); elsewhere it would be ignored silently.
   // --rules-flatline likewise sets the unlabeled flatline fit of that proposer: a value other than
-  // the default is refused without one of them.
+  // this command's default is refused without one of them.
   const std::vector<std::string> builtin_rules = {"rules", "rules-refit", "rules-group", "rules-vote-only"};
   const bool any_builtin_rules = std::any_of(
       options.detectors.begin(), options.detectors.end(), [&](const std::string& d) {
@@ -81,7 +81,7 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
     return InvalidArgumentError("--rules-rank " + std::string(UnlabeledRankName(options.builtin.unlabeled_rank)) +
                                 none_of_them);
   }
-  if (options.builtin.unlabeled_flatline != BuiltinProposerOptions{}.unlabeled_flatline && !any_builtin_rules) {
+  if (options.builtin.unlabeled_flatline != DetectCommandOptions{}.builtin.unlabeled_flatline && !any_builtin_rules) {
     return InvalidArgumentError("--rules-flatline " +
                                 std::string(UnlabeledFlatlineName(options.builtin.unlabeled_flatline)) +
                                 none_of_them);

@@ -41,8 +41,10 @@ struct DetectCommandOptions {
   // rules: their test parts drift past the short training range (see evals/README.md).
   // `builtin.unlabeled_rank` other than kSensitivity is InvalidArgument when `detectors` has none of
   // rules, rules-refit, rules-group, rules-vote-only (the detectors whose proposer runs that review);
-  // so is `builtin.unlabeled_flatline` other than BuiltinProposerOptions' default.
-  BuiltinProposerOptions builtin{.unlabeled_levels = false};
+  // so is `builtin.unlabeled_flatline` other than this default. Unlabeled flatline rules mean
+  // "frozen" (kFrozen, adopted by its pre-registered rule, evals/README.md "NAB / SMD: frozen
+  // flatline"; BuiltinProposerOptions' own default is still kMinimum).
+  BuiltinProposerOptions builtin{.unlabeled_levels = false, .unlabeled_flatline = UnlabeledFlatline::kFrozen};
   // A unit is flagged where this many members' rules fire at once (only SMD units have several
   // members). 0 (the default): chosen per unit on a held-out tail of its TRAINING part, label-free
   // (evals/detection_rules.h); `--rules-vote N` fixes it.

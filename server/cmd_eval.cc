@@ -35,8 +35,7 @@ CommandRunner SetupEval(CLI::App& sub) {
   auto detectors = std::make_shared<std::string>("rules,mad-band,iforest");
   auto no_plots = std::make_shared<bool>(false);
   auto rules_rank = std::make_shared<std::string>("sensitivity");
-  auto rules_flatline = std::make_shared<std::string>(
-      std::string(UnlabeledFlatlineName(BuiltinProposerOptions{}.unlabeled_flatline)));
+  auto rules_flatline = std::make_shared<std::string>(UnlabeledFlatlineName(opts->builtin.unlabeled_flatline));
   detect
       ->add_option("--dataset", opts->dataset,
                    "kpi | smd | nab | smd-train (SMD train/ only, last 20% scored as normal: a label-free "
@@ -97,9 +96,9 @@ CommandRunner SetupEval(CLI::App& sub) {
       ->capture_default_str();
   detect
       ->add_option("--rules-flatline", *rules_flatline,
-                   "rules: an unlabeled flatline rule's threshold: minimum (the smallest std of any full "
-                   "training window) | frozen (at most 1% of the median training std: the metric is frozen; "
-                   "evals/README.md)")
+                   "rules: an unlabeled flatline rule's threshold: frozen (at most 1% of the median training "
+                   "std: the metric is frozen; adopted, evals/README.md) | minimum (the smallest std of any "
+                   "full training window, the default before)")
       ->capture_default_str();
   CLI::Option* rules_vote = detect->add_option(
       "--rules-vote", opts->rules_min_votes,

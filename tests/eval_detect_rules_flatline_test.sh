@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # End to end: `vigil eval detect --rules-flatline` (an unlabeled flatline rule's threshold,
-# training/builtin_proposer.h UnlabeledFlatline): a bad value is refused with exit 2 naming it and
-# the choices; a value other than the default is refused with exit 2 when no builtin rules detector
-# is in --detectors; both values run on one NAB file (unlabeled training part).
+# training/builtin_proposer.h UnlabeledFlatline; eval detect's default is frozen): a bad value is
+# refused with exit 2 naming it and the choices; a value other than the default is refused with
+# exit 2 when no builtin rules detector is in --detectors; both values and the default run on one
+# NAB file (unlabeled training part).
 # Usage: bash tests/eval_detect_rules_flatline_test.sh <build-dir>   (from the repo root)
 set -uo pipefail
 VIGIL="${1:?build dir}/bin/vigil"
@@ -16,14 +17,16 @@ check "eval detect --rules-flatline frozn" 2 \
   "$VIGIL" eval detect "${NAB[@]}" --rules-flatline frozn --out "$TMP/x"
 check "refused: no report" 1 "" -- test -e "$TMP/x/report.json"
 check "eval detect help" 0 "--rules-flatline" -- "$VIGIL" eval detect --help
-check "eval detect --rules-flatline frozen without a builtin rules detector" 2 \
-  "--rules-flatline frozen applies only to the builtin rules detectors .*--detectors has none" -- \
-  "$VIGIL" eval detect --dataset nab --detectors mad-band --no-plots --rules-flatline frozen --out "$TMP/y"
+check "eval detect help: the default" 0 "--rules-flatline TEXT=frozen" -- "$VIGIL" eval detect --help
+check "eval detect --rules-flatline minimum without a builtin rules detector" 2 \
+  "--rules-flatline minimum applies only to the builtin rules detectors .*--detectors has none" -- \
+  "$VIGIL" eval detect --dataset nab --detectors mad-band --no-plots --rules-flatline minimum --out "$TMP/y"
 check "refused: no report" 1 "" -- test -e "$TMP/y/report.json"
-for flatline in minimum frozen; do
+for flatline in minimum frozen default; do
+  given=(--rules-flatline "$flatline")
+  [ "$flatline" = default ] && given=()
   check "eval detect --rules-flatline $flatline" 0 "report in" -- \
-    "$VIGIL" eval detect "${NAB[@]}" --filter realKnownCause/nyc_taxi --rules-flatline "$flatline" \
-    --out "$TMP/nab-$flatline"
+    "$VIGIL" eval detect "${NAB[@]}" --filter realKnownCause/nyc_taxi "${given[@]}" --out "$TMP/nab-$flatline"
   check "--rules-flatline $flatline: NAB score" 0 "" -- grep -q "NAB standard" "$TMP/nab-$flatline/report.md"
 done
 # The option reaches the proposer: on nyc_taxi the minimum keeps `flatline_60` (a threshold at the
@@ -33,6 +36,8 @@ check "--rules-flatline minimum keeps a flatline rule on nyc_taxi" 1 "" -- \
   test "$(flatline_rules "$TMP/nab-minimum/report.json")" -eq 0
 check "--rules-flatline frozen keeps none there" 0 "" -- \
   test "$(flatline_rules "$TMP/nab-frozen/report.json")" -eq 0
+check "the default is frozen: the same report but for wall times" 0 "" -- \
+  cmp <(grep -v wall_s "$TMP/nab-frozen/report.json") <(grep -v wall_s "$TMP/nab-default/report.json")
 
 echo "eval_detect_rules_flatline_test: $passed passed, $fail failed"
 [ "$fail" -eq 0 ]
