@@ -9,6 +9,8 @@
 #include <map>
 #include <sstream>
 
+#include "core/time_util.h"
+
 namespace vigil {
 namespace {
 
@@ -186,6 +188,13 @@ std::string SafeFileName(std::string name) {
     if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) c = '_';
   }
   return name;
+}
+
+// A value for a plot label: up to 6 significant digits.
+std::string Num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
 }
 
 // Text for one Markdown table cell: line breaks become spaces (trailing ones dropped) and `|` is
@@ -529,7 +538,15 @@ std::string DetectionReport::ToMarkdown(int delay_k) const {
 
 std::string RenderUnitSvg(const EvalUnit& unit, const EvalTruth& truth,
                           const std::vector<const DetectorResult*>& results, size_t unit_index) {
-  const int width = 1200, plot_h = 240, row_h = 14, left = 10, top = 24;
+  // A label drawn over the values, on a white box (about 6 px per character at font size 10).
+  auto label = [](std::ostringstream& o, double x, int y, const std::string& text) {
+    o << "<rect x=\"" << Fmt(x - 1, 1) << "\" y=\"" << y - 9 << "\" width=\"" << Fmt(6.0 * static_cast<double>(text.size()) + 2, 1)
+      << "\" height=\"12\" fill=\"white\" opacity=\"0.85\"/>\n<text x=\"" << Fmt(x, 1) << "\" y=\"" << y
+      << "\" font-size=\"10\" fill=\"#333\">" << Xml(text) << "</text>\n";
+  };
+  const size_t members = std::min<size_t>(unit.members.size(), 8);
+  const int width = 1200, plot_h = 240, row_h = 14, left = 10, time_h = 14;
+  const int top = members > 1 ? 40 : 24;  // a legend row under the title for several members
   const size_t n = truth.labels.size();
   const size_t begin = unit.split > n / 10 ? unit.split - n / 10 : 0;  // a little training context
   const size_t span = std::max<size_t>(1, n - begin);
@@ -538,13 +555,28 @@ std::string RenderUnitSvg(const EvalUnit& unit, const EvalTruth& truth,
     return left + static_cast<double>(i - begin) * cols / static_cast<double>(span);
   };
   std::ostringstream o;
-  const int height = top + plot_h + 10 + static_cast<int>(results.size()) * (row_h + 4) + 10;
+  const int height = top + plot_h + time_h + 10 + static_cast<int>(results.size()) * (row_h + 4) + 10;
   o << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height
     << "\" font-family=\"sans-serif\" font-size=\"11\">\n";
   o << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
   o << "<text x=\"" << left << "\" y=\"14\">" << Xml(unit.name)
     << " — values (test part after the dashed line), "
-    << "labeled anomalies shaded red, detector flags below</text>\n";
+    << "labeled anomalies shaded red, detector flags below";
+  if (members > 1) {
+    o << "; " << members << " of " << unit.members.size() << " members drawn, each min-max normalised";
+  }
+  o << "</text>\n";
+  static const char* kColors[] = {"#1f77b4", "#2ca02c", "#9467bd", "#8c564b",
+                                  "#17becf", "#7f7f7f", "#bcbd22", "#ff7f0e"};
+  if (members > 1) {  // which colour is which member
+    double lx = left;
+    for (size_t m = 0; m < members && lx < width - 60; ++m) {
+      o << "<line x1=\"" << Fmt(lx, 1) << "\" x2=\"" << Fmt(lx + 14, 1) << "\" y1=\"26\" y2=\"26\" stroke=\""
+        << kColors[m % 8] << "\" stroke-width=\"2\"/>\n<text x=\"" << Fmt(lx + 17, 1) << "\" y=\"30\">"
+        << Xml(unit.members[m].name) << "</text>\n";
+      lx += 17 + 6.5 * static_cast<double>(unit.members[m].name.size()) + 14;
+    }
+  }
   // Label segments.
   for (size_t i = begin; i < n;) {
     if (!truth.labels[i]) {
@@ -562,9 +594,7 @@ std::string RenderUnitSvg(const EvalUnit& unit, const EvalTruth& truth,
   o << "<line x1=\"" << Fmt(split_x, 1) << "\" x2=\"" << Fmt(split_x, 1) << "\" y1=\"" << top << "\" y2=\""
     << top + plot_h << "\" stroke=\"#555\" stroke-dasharray=\"4,3\"/>\n";
   // Values: min/max per pixel column, members min-max normalised when several.
-  const size_t members = std::min<size_t>(unit.members.size(), 8);
-  static const char* kColors[] = {"#1f77b4", "#2ca02c", "#9467bd", "#8c564b",
-                                  "#17becf", "#7f7f7f", "#bcbd22", "#ff7f0e"};
+  std::pair<double, double> scale{NAN, NAN};  // the one member's range (drawn over its values below)
   for (size_t m = 0; m < members; ++m) {
     const std::vector<double>& v = unit.members[m].values;
     double lo = INFINITY, hi = -INFINITY;
@@ -575,6 +605,7 @@ std::string RenderUnitSvg(const EvalUnit& unit, const EvalTruth& truth,
       }
     }
     if (!std::isfinite(lo)) continue;
+    if (members == 1) scale = {lo, hi};
     if (hi == lo) hi = lo + 1;
     auto y_of = [&](double val) { return top + plot_h - (val - lo) / (hi - lo) * plot_h; };
     o << "<polyline fill=\"none\" stroke=\"" << kColors[m % 8] << "\" stroke-width=\"0.8\" points=\"";
@@ -590,8 +621,24 @@ std::string RenderUnitSvg(const EvalUnit& unit, const EvalTruth& truth,
     }
     o << "\"/>\n";
   }
+  if (std::isfinite(scale.first)) {  // the scale of the one series drawn
+    label(o, left + 2, top + 10, "max " + Num(scale.second));
+    label(o, left + 2, top + plot_h - 3, "min " + Num(scale.first));
+  }
+  // Times (UTC) of the first point drawn, of the first test point and of the last point.
+  if (n > 0 && truth.timestamps_ms.size() == n) {
+    const int ty = top + plot_h + 11;
+    o << "<text x=\"" << left << "\" y=\"" << ty << "\" font-size=\"10\" fill=\"#333\">"
+      << FormatRfc3339Ms(truth.timestamps_ms[begin]) << "</text>\n";
+    o << "<text x=\"" << width - left << "\" y=\"" << ty
+      << "\" font-size=\"10\" fill=\"#333\" text-anchor=\"end\">" << FormatRfc3339Ms(truth.timestamps_ms[n - 1])
+      << "</text>\n";
+    if (unit.split < n) {
+      label(o, split_x + 4, top + 10, "test from " + FormatRfc3339Ms(truth.timestamps_ms[unit.split]));
+    }
+  }
   // One row of flag ticks per detector (test part only).
-  int y = top + plot_h + 10;
+  int y = top + plot_h + time_h + 10;
   for (const DetectorResult* r : results) {
     o << "<text x=\"" << left << "\" y=\"" << y + row_h - 3 << "\" fill=\"#333\">" << Xml(r->name)
       << "</text>\n";

@@ -179,8 +179,11 @@ struct DetectionReport {
 [[nodiscard]] Result<DetectionReport> RunDetectionBenchmark(
     const DetectionBenchmarkOptions& options, std::vector<std::unique_ptr<BenchDetector>> detectors);
 
-// One SVG: the unit's values (up to 8 members, min-max normalised when there are several),
-// shaded label segments, and one row of flag ticks per detector. Test part only, plus a marker.
+// One SVG: the unit's values (up to 8 members, min-max normalised when there are several, then
+// named in a legend in their colours and the title says how many of how many are drawn; one
+// member: its min and max drawn as labels), shaded label segments, the UTC times of the first
+// point drawn, of the first test point (at the dashed marker) and of the last point, and one row
+// of flag ticks per detector. The test part plus the last tenth of the series' length before it.
 std::string RenderUnitSvg(const EvalUnit& unit, const EvalTruth& truth,
                           const std::vector<const DetectorResult*>& results, size_t unit_index);
 

@@ -296,6 +296,36 @@ TEST_CASE("report: a failed detector's multi-line error stays in one Markdown ta
         std::string::npos);
 }
 
+// Before 2026-11-30 (U) a plot had no numbers at all: no value scale, no time, and on SMD eight
+// coloured lines (the first 8 of 38 dimensions, each min-max normalised) with nothing saying
+// which colour was which dimension or that they were normalised.
+TEST_CASE("SVG plot: value range, times of start / split / end, and a legend of the members drawn") {
+  EvalSet set = TinySet();  // values 1 .. 50, split at point 4, points one minute apart
+  Result<DetectorResult> r = ScoreDetector(set, "d", {{0, 0, 0, 0, 0, 0, 1, 0, 0, 0}}, 7);
+  REQUIRE(r.ok());
+  std::string svg = RenderUnitSvg(set.units[0], set.truth[0], {&*r}, 0);
+  CHECK(svg.find(">max 50<") != std::string::npos);
+  CHECK(svg.find(">min 1<") != std::string::npos);
+  CHECK(svg.find(">1970-01-01T00:03:00Z<") != std::string::npos);            // first point drawn
+  CHECK(svg.find(">test from 1970-01-01T00:04:00Z<") != std::string::npos);  // the split
+  CHECK(svg.find(">1970-01-01T00:09:00Z<") != std::string::npos);            // last point
+  // Ten members (an SMD machine): the first eight are drawn, named in the legend in their colour.
+  EvalUnit many = set.units[0];
+  many.members.clear();
+  for (int m = 0; m < 10; ++m) {
+    TimeSeries ts = set.units[0].members[0];
+    ts.name = "machine-x/dim" + std::to_string(m);
+    for (double& v : ts.values) v = v * (m + 1);
+    many.members.push_back(ts);
+  }
+  svg = RenderUnitSvg(many, set.truth[0], {&*r}, 0);
+  CHECK(svg.find(">machine-x/dim0<") != std::string::npos);
+  CHECK(svg.find(">machine-x/dim7<") != std::string::npos);
+  CHECK(svg.find(">machine-x/dim8<") == std::string::npos);
+  CHECK(svg.find("8 of 10 members drawn, each min-max normalised") != std::string::npos);
+  CHECK(svg.find(">max 50<") == std::string::npos);  // no common scale to show
+}
+
 TEST_CASE("AlertOnsets keeps run starts and drops onsets inside the refractory") {
   const std::vector<uint8_t> flags = {0, 1, 1, 0, 1, 0, 0, 0, 0, 1, 1, 0};
   CHECK(AlertOnsets(flags, 0) == std::vector<uint8_t>{0, 1, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0});
