@@ -7,6 +7,8 @@
 #include <map>
 #include <optional>
 
+#include "connectors/http_client.h"  // CancelledError
+
 namespace vigil {
 namespace {
 
@@ -405,6 +407,14 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
   }
   const int planned = static_cast<int>(features.size()) * 2 + 10;
   int done = 0;
+  // ProposeOptions::stop (SIGINT to train-rules), polled before each feature fit and each
+  // candidate measured: a stopped target returns no rule set it did not finish reviewing.
+  auto stopped = [&]() -> Status {
+    if (options.stop && options.stop())
+      return CancelledError("builtin proposer: target `" + data.target + "` stopped after " + std::to_string(done) +
+                            " of " + std::to_string(planned) + " steps");
+    return Status::Ok();
+  };
   auto tick = [&] {
     ++done;
     if (options.progress) options.progress(std::min(done, planned), planned);
@@ -416,6 +426,7 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
   FullWindowFilter full_windows(evaluator, Split::kTrain);
   for (const Feature& f : features) {
     if (done >= options.max_candidates) break;
+    RETURN_IF_ERROR(stopped());
     Result<std::vector<std::vector<double>>> values = evaluator.Values(f.expr, Split::kTrain);
     tick();
     if (!values.ok()) continue;  // e.g. an offset with no history: the family does not apply
@@ -514,6 +525,7 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
   auto measure = [&](const std::string& name, const std::string& condition, const std::string& explain,
                      double train_f1, double sensitivity, const std::string& rationale) -> Status {
     if (done >= options.max_candidates) return Status::Ok();
+    RETURN_IF_ERROR(stopped());
     Scored s;
     s.name = name;
     s.rule_text = RuleText(name, selector, condition, explain);

@@ -11,6 +11,7 @@
 
 #include "connectors/http_client.h"
 #include "rules/compiler.h"
+#include "training/builtin_proposer.h"
 #include "training/trainer.h"
 
 namespace vigil {
@@ -141,6 +142,23 @@ TEST_CASE("trainer: a stop during a target cuts it short: not completed, no rule
   CHECK_FALSE(kept->targets[1].interrupted);
   CHECK_FALSE(kept->targets[1].rule_text.empty());
   CHECK(done == std::vector<std::string>{"a", "b"});
+}
+
+TEST_CASE("builtin proposer: a stop between its steps cuts the target short") {
+  // Before, the builtin proposer did not poll ProposeOptions::stop: its target ran to the end.
+  BuiltinProposer builtin;
+  int ticks = 0;
+  TrainerOptions opts;
+  opts.progress = [&](size_t, size_t, const std::string&, int, int) { ++ticks; };
+  opts.stop = [&] { return ticks >= 3; };  // as a signal after the third fitted feature
+  Result<TrainingRun> run = TrainRules({Flat("a", 400), Flat("b", 400)}, {}, builtin, opts);
+  REQUIRE(run.ok());
+  CHECK(run->interrupted);
+  REQUIRE(run->targets.size() == 1);
+  CHECK(run->targets[0].interrupted);
+  CHECK(run->targets[0].rule_text.empty());
+  CHECK(IsCancelled(run->targets[0].status));
+  CHECK(ticks == 3);
 }
 
 }  // namespace
