@@ -419,8 +419,13 @@ Status ReadSmd(const std::string& root, const std::string& split, const ReadOpti
   if (split != "train" && split != "test") {
     return InvalidArgumentError("smd split must be `train` or `test`, got `" + split + "`");
   }
-  const fs::path dir = fs::path(root) / split;
   std::error_code ec;
+  if (fs::is_regular_file(root, ec)) {
+    return InvalidArgumentError("smd:" + root +
+                                " is a file; smd: takes the SMD root folder (train/, test/, test_label/ with "
+                                "<machine>.txt); for one machine, the root and --filter <machine>");
+  }
+  const fs::path dir = fs::path(root) / split;
   if (!fs::is_directory(dir, ec))
     return NotFoundError(dir.string() + ": no such folder (expected an SMD root)");
   std::vector<fs::path> files = ListFiles(dir, ".txt");

@@ -286,6 +286,18 @@ TEST_CASE("nab: a data file without a combined_windows.json entry, or a file as 
   CHECK_FALSE(Contains(file_root.status().message(), "Not a directory"));
 }
 
+// Before 2026-11-30 (U): "smd/train/machine-1-6.txt/train: no such folder (expected an SMD root)".
+TEST_CASE("smd: a file as the root says it is a file and how to read one machine") {
+  TempDir dir;
+  const std::string f = dir.Write("smd/train/m-1.txt", "1,2\n");
+  Result<Dataset> ds = ReadDataset("smd:" + f);
+  REQUIRE_FALSE(ds.ok());
+  CHECK(ds.status().code() == StatusCode::kInvalidArgument);
+  CHECK(Contains(ds.status().message(), "is a file"));
+  CHECK(Contains(ds.status().message(), "--filter"));
+  CHECK_FALSE(Contains(ds.status().message(), "m-1.txt/"));
+}
+
 TEST_CASE("nab: the shared corpus, one file") {
   ReadOptions opts;
   opts.name_filter = "realKnownCause/nyc_taxi";
