@@ -474,7 +474,7 @@ std::string DetectionReport::ToMarkdown(int delay_k) const {
       continue;
     }
     o << "| " << MdCell(r.name) << " | " << Fmt(r.total.point.F1()) << " | " << Fmt(r.total.pa.F1()) << " | "
-      << Fmt(r.total.dc_pa.F1()) << " | " << Fmt(MacroDcPaF1(r)) << " | " << Fmt(r.total.event.F1()) << " | "
+      << Fmt(r.total.dc_pa.F1()) << " | " << (std::isfinite(MacroDcPaF1(r)) ? Fmt(MacroDcPaF1(r)) : "—") << " | " << Fmt(r.total.event.F1()) << " | "
       << Fmt(r.total.point.Precision(), 2) << " / " << Fmt(r.total.point.Recall(), 2) << " |";
     if (set.dataset == "nab") {
       for (int p = 0; p < 3; ++p) o << " " << Fmt(r.nab_total[p].Normalized(), 1) << " |";

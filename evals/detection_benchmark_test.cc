@@ -326,6 +326,22 @@ TEST_CASE("SVG plot: value range, times of start / split / end, and a legend of 
   CHECK(svg.find(">max 50<") == std::string::npos);  // no common scale to show
 }
 
+// Before 2026-11-30 (U) the Overall table printed `nan` there (a KPI slice whose test part has
+// no anomaly: eval detect --filter 05f10d3a --max-points 5000); report.json leaves the key out.
+TEST_CASE("report: dc-PA F1 macro with no series holding anomalous test points reads — in Markdown, not nan") {
+  EvalSet set = TinySet();
+  set.truth[0].labels = {0, 1, 0, 0, 0, 0, 0, 0, 0, 0};  // the one anomaly is in the training part
+  Result<DetectorResult> r = ScoreDetector(set, "d", {{0, 0, 0, 0, 0, 0, 1, 0, 0, 0}}, 7);
+  REQUIRE(r.ok());
+  DetectionReport report;
+  report.set = set;
+  report.results.push_back(*r);
+  const std::string md = report.ToMarkdown(7);
+  CHECK(md.find("nan") == std::string::npos);
+  CHECK(md.find("| d | 0.000 | 0.000 | 0.000 | — | 0.000 |") != std::string::npos);
+  CHECK_FALSE(report.ToJson(7)["detectors"][0].contains("dc_pa_macro_f1"));
+}
+
 TEST_CASE("AlertOnsets keeps run starts and drops onsets inside the refractory") {
   const std::vector<uint8_t> flags = {0, 1, 1, 0, 1, 0, 0, 0, 0, 1, 1, 0};
   CHECK(AlertOnsets(flags, 0) == std::vector<uint8_t>{0, 1, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0});
