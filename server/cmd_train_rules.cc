@@ -34,7 +34,8 @@ namespace {
 
 struct TrainFlags {
   std::string data, out, proposer = "builtin", mode = "one-for-one", objective = "dc_pa", filter, base,
-                         aggregate_add = "builtin", aggregate_review = "pooled", rank = "sensitivity";
+                         aggregate_add = "builtin", aggregate_review = "pooled", rank = "sensitivity",
+                         flatline = "frozen";
   int delay_k = 7, top_k = 3, max_candidates = 400;
   size_t base_window = 60;
   double validation = 0.25;
@@ -263,6 +264,13 @@ int Run(const TrainFlags& f, const Config& base_config) {
   if (*rank != UnlabeledRank::kSensitivity && (f.proposer != "builtin" || aggregate))
     return ReportError(
         InvalidArgumentError("--rank applies only to the builtin proposer outside --mode aggregate"));
+  // Unlabeled flatline rules mean "frozen" by default, as in `vigil eval detect` (adopted there by
+  // its pre-registered rule, evals/README.md "NAB / SMD: frozen flatline").
+  Result<UnlabeledFlatline> flatline = ParseUnlabeledFlatline(f.flatline);
+  if (!flatline.ok()) return ReportError(flatline.status().WithContext("--flatline"));
+  if (*flatline != UnlabeledFlatline::kFrozen && (f.proposer != "builtin" || aggregate))
+    return ReportError(
+        InvalidArgumentError("--flatline applies only to the builtin proposer outside --mode aggregate"));
   // A missing endpoint is a configuration error like a bad flag (exit 2, as `eval detect
   // --detectors rules-llm` and `kb mine --miner llm`), found before any data is read.
   std::unique_ptr<LlmClient> llm;
@@ -304,7 +312,8 @@ int Run(const TrainFlags& f, const Config& base_config) {
     ro.stream = config.GetBool("llm_stream");
     proposer = std::make_unique<LlmProposer>(llm.get(), ro);
   } else {
-    proposer = std::make_unique<BuiltinProposer>(BuiltinProposerOptions{.unlabeled_rank = *rank});
+    proposer = std::make_unique<BuiltinProposer>(
+        BuiltinProposerOptions{.unlabeled_rank = *rank, .unlabeled_flatline = *flatline});
   }
   TrainerOptions opts;
   opts.mode = *mode;
@@ -321,7 +330,8 @@ int Run(const TrainFlags& f, const Config& base_config) {
                            "% validation tail, the rest training chunks; every point read is history (a "
                            "test split is refused)";
   // What else chose the rules or the data they saw, so the rule files and training.json say it.
-  if (f.proposer == "builtin" && !aggregate) split_note += "; unlabeled review order " + f.rank;
+  if (f.proposer == "builtin" && !aggregate)
+    split_note += "; unlabeled flatline " + f.flatline + "; unlabeled review order " + f.rank;
   if (ds->stats.rows_skipped > 0) {
     split_note += "; " + std::to_string(ds->stats.rows_skipped) +
                   " malformed data row(s) skipped in the data read, all series (--skip-bad-rows)";
@@ -445,6 +455,11 @@ CommandRunner SetupTrainRules(CLI::App& sub) {
                  "builtin, unlabeled targets: order of the review's quiet rules, the first 3 kept: "
                  "sensitivity (threshold vs the training 1%/99% quantile) | tail (fewest validation-tail "
                  "flags first)")
+      ->capture_default_str();
+  sub.add_option("--flatline", f->flatline,
+                 "builtin, unlabeled targets: a flatline rule's threshold: frozen (at most 1% of the median "
+                 "training std: the metric is frozen) | minimum (the smallest std of any full training "
+                 "window)")
       ->capture_default_str();
   sub.add_option("--aggregate-review", f->aggregate_review,
                  "aggregate: keep a rule if it raises the F1 on training + validation (pooled) or on the "

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# End to end: `vigil eval detect --rules-flatline` (an unlabeled flatline rule's threshold,
-# training/builtin_proposer.h UnlabeledFlatline; eval detect's default is frozen): a bad value is
-# refused with exit 2 naming it and the choices; a value other than the default is refused with
-# exit 2 when no builtin rules detector is in --detectors; both values and the default run on one
-# NAB file (unlabeled training part).
+# End to end: `vigil eval detect --rules-flatline` and `vigil train-rules --flatline` (an unlabeled
+# flatline rule's threshold, training/builtin_proposer.h UnlabeledFlatline; the default of both
+# commands is frozen): a bad value is refused with exit 2 naming it and the choices; the
+# non-default value is refused with exit 2 when no builtin rules detector is in --detectors (train-
+# rules: with --proposer llm or --mode aggregate); both values and the default run on one NAB file
+# (unlabeled training part), and train-rules names the choice in each rule file's split line.
 # Usage: bash tests/eval_detect_rules_flatline_test.sh <build-dir>   (from the repo root)
 set -uo pipefail
 VIGIL="${1:?build dir}/bin/vigil"
@@ -38,6 +39,26 @@ check "--rules-flatline frozen keeps none there" 0 "" -- \
   test "$(flatline_rules "$TMP/nab-frozen/report.json")" -eq 0
 check "the default is frozen: the same report but for wall times" 0 "" -- \
   cmp <(grep -v wall_s "$TMP/nab-frozen/report.json") <(grep -v wall_s "$TMP/nab-default/report.json")
+
+# train-rules --flatline: the same choices and default; named in each rule file's split line.
+DATA=(--data nab:../shared/datasets/nab --filter nyc_taxi)
+check "train-rules --flatline frozn" 2 "--flatline: unlabeled flatline must be minimum or frozen, got \`frozn\`" -- \
+  "$VIGIL" train-rules "${DATA[@]}" --flatline frozn --out "$TMP/t"
+check "train-rules --flatline minimum --proposer llm" 2 "--flatline applies only to the builtin proposer" -- \
+  "$VIGIL" train-rules "${DATA[@]}" --flatline minimum --proposer llm --out "$TMP/t2"
+check "train-rules --flatline minimum --mode aggregate" 2 \
+  "--flatline applies only to the builtin proposer outside --mode aggregate" -- \
+  "$VIGIL" train-rules "${DATA[@]}" --flatline minimum --mode aggregate --base mad-band --out "$TMP/t3"
+for flatline in minimum default; do
+  given=(--flatline "$flatline")
+  [ "$flatline" = default ] && given=()
+  check "train-rules --flatline $flatline" 0 "trained 1 targets" -- \
+    "$VIGIL" train-rules "${DATA[@]}" "${given[@]}" --out "$TMP/t-$flatline"
+done
+check "train-rules --flatline minimum: split line" 0 "" -- \
+  grep -q "^# split: .*; unlabeled flatline minimum; unlabeled review order sensitivity" "$TMP"/t-minimum/*.rules
+check "train-rules default: frozen in the split line" 0 "" -- \
+  grep -q "^# split: .*; unlabeled flatline frozen; unlabeled review order sensitivity" "$TMP"/t-default/*.rules
 
 echo "eval_detect_rules_flatline_test: $passed passed, $fail failed"
 [ "$fail" -eq 0 ]
