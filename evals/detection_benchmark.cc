@@ -505,6 +505,10 @@ std::string DetectionReport::ToMarkdown(int delay_k) const {
   }
   o << "\n## Per series\n\nEach cell: point F1 / PA F1 / dc-PA F1 / event F1";
   if (set.dataset == "nab") o << " / NAB standard";
+  o << ". A series with no anomalous test point has no F1 of its own (its false positives still count in the totals)";
+  if (set.dataset == "nab") o << " and no normalised NAB score";
+  o << ": its cell gives the points flagged there, all false positives";
+  if (set.dataset == "nab") o << ", and its raw NAB standard score (0 = no false alarm)";
   o << ".\n\n| series | anomalous test points |";
   for (const DetectorResult& r : results) o << " " << MdCell(r.name) << " |";
   o << "\n|---|---|";
@@ -522,6 +526,12 @@ std::string DetectionReport::ToMarkdown(int delay_k) const {
         continue;
       }
       const DetectionCounts& c = r.per_unit[u];
+      if (anomalous == 0) {  // no F1 and no normalised NAB score to give: the false alarms instead
+        o << " no anomaly: " << c.point.fp << " flagged";
+        if (set.dataset == "nab") o << ", NAB raw " << Fmt(r.nab_per_unit[u][0].raw, 2);
+        o << " |";
+        continue;
+      }
       o << " " << Fmt(c.point.F1(), 2) << " / " << Fmt(c.pa.F1(), 2) << " / " << Fmt(c.dc_pa.F1(), 2) << " / "
         << Fmt(c.event.F1(), 2);
       if (set.dataset == "nab") o << " / " << Fmt(r.nab_per_unit[u][0].Normalized(), 1);

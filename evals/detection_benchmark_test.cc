@@ -342,6 +342,23 @@ TEST_CASE("report: dc-PA F1 macro with no series holding anomalous test points r
   CHECK_FALSE(report.ToJson(7)["detectors"][0].contains("dc_pa_macro_f1"));
 }
 
+// A series without anomalous test points has no F1 (0 by convention) and, in NAB, no normalised
+// score (0/0, shown 0.0): before 2026-11-30 (U) its cell read "0.00 / 0.00 / 0.00 / 0.00 / 0.0"
+// for a quiet detector and for one with 10 false-positive points alike (NAB art_noisy, mad-band).
+TEST_CASE("report: a series with no anomalous test point shows its flagged points, not zeros") {
+  EvalSet set = TinySet();
+  set.truth[0].labels = {0, 1, 0, 0, 0, 0, 0, 0, 0, 0};
+  Result<DetectorResult> noisy = ScoreDetector(set, "noisy", {{0, 0, 0, 0, 0, 1, 1, 0, 1, 0}}, 7);
+  Result<DetectorResult> quiet = ScoreDetector(set, "quiet", {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0}}, 7);
+  REQUIRE(noisy.ok());
+  REQUIRE(quiet.ok());
+  DetectionReport report;
+  report.set = set;
+  report.results = {*noisy, *quiet};
+  const std::string md = report.ToMarkdown(7);
+  CHECK(md.find("| 0 | no anomaly: 3 flagged | no anomaly: 0 flagged |") != std::string::npos);
+}
+
 TEST_CASE("AlertOnsets keeps run starts and drops onsets inside the refractory") {
   const std::vector<uint8_t> flags = {0, 1, 1, 0, 1, 0, 0, 0, 0, 1, 1, 0};
   CHECK(AlertOnsets(flags, 0) == std::vector<uint8_t>{0, 1, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0});
