@@ -236,6 +236,13 @@ std::vector<fs::path> ListFiles(const fs::path& dir, std::string_view ext) {
   return out;
 }
 
+// Drops a UTF-8 byte order mark at the start of a file's text (Excel's "CSV UTF-8" writes one);
+// kept, it became part of the first header name or value, and an error quoting it looked right.
+std::string WithoutBom(std::string text) {
+  if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);
+  return text;
+}
+
 // timestamp,value[,label] files (NAB and KPI). Column positions come from the header.
 Status ReadValueCsv(const std::string& file, const std::string& name, const Labels& labels,
                     bool timestamps_are_text, SeriesBuilder& builder, const ReadOptions& options,
@@ -243,7 +250,7 @@ Status ReadValueCsv(const std::string& file, const std::string& name, const Labe
   ASSIGN_OR_RETURN(std::string text, ReadFile(file));
   ++stats.files;
   RowErrors errors(options, stats);
-  LineReader lines(std::move(text));
+  LineReader lines(WithoutBom(std::move(text)));
   std::string_view line;
   if (!lines.Next(line)) return InvalidArgumentError(file + ":1: empty file, expected a header");
   ASSIGN_OR_RETURN(std::vector<std::string> header, SplitCsv(line));
@@ -454,7 +461,7 @@ Status ReadSmd(const std::string& root, const std::string& split, const ReadOpti
     if (split == "test") {
       label_file = (fs::path(root) / "test_label" / file.filename()).string();
       ASSIGN_OR_RETURN(std::string ltext, ReadFile(label_file));
-      LineReader lr(std::move(ltext));
+      LineReader lr(WithoutBom(std::move(ltext)));
       std::string_view line;
       while (lr.Next(line)) {
         if (Trim(line).empty()) continue;
@@ -467,7 +474,7 @@ Status ReadSmd(const std::string& root, const std::string& split, const ReadOpti
     }
     std::vector<TimeSeries> dims;
     std::vector<uint8_t> row_labels;
-    LineReader lines(std::move(text));
+    LineReader lines(WithoutBom(std::move(text)));
     std::string_view line;
     size_t row = 0;  // data row index = minute offset; also indexes test_label
     std::vector<double> vals;
@@ -536,7 +543,7 @@ Status ReadLongCsv(const std::string& file, const ReadOptions& options, Dataset&
   ASSIGN_OR_RETURN(std::string text, ReadFile(file));
   ++ds.stats.files;
   RowErrors errors(options, ds.stats);
-  LineReader lines(std::move(text));
+  LineReader lines(WithoutBom(std::move(text)));
   std::string_view line;
   // Skip leading comment lines (# ...).
   do {

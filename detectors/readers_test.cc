@@ -298,6 +298,37 @@ TEST_CASE("smd: a file as the root says it is a file and how to read one machine
   CHECK_FALSE(Contains(ds.status().message(), "m-1.txt/"));
 }
 
+// Excel's "CSV UTF-8" and many Windows tools start the file with a byte order mark. Before
+// 2026-11-30 (U) the header's first name was then "\xEF\xBB\xBFtimestamp", and the error read
+// "header must name `timestamp` and `value` columns, got `timestamp,value,label`": the BOM is
+// invisible, so the header quoted looked right.
+TEST_CASE("csv, kpi, nab, smd: a UTF-8 byte order mark at the start of a file is skipped") {
+  TempDir dir;
+  const std::string bom = "\xEF\xBB\xBF";
+  const std::string csv = dir.Write("bom/long.csv", bom + "timestamp,series,value,label\n1700000000,a,1,0\n1700000060,a,2,1\n");
+  Result<Dataset> c = ReadDataset("csv:" + csv);
+  REQUIRE_MESSAGE(c.ok(), c.status().message());
+  CHECK(c->series.size() == 1);
+  CHECK(c->series[0].anomaly_labels == std::vector<uint8_t>{0, 1});
+  dir.Write("bom/kpi/k.csv", bom + "timestamp,value,label\n1700000000,1,0\n1700000060,2,1\n");
+  Result<Dataset> k = ReadDataset("kpi:" + dir.path() + "/bom/kpi");
+  REQUIRE_MESSAGE(k.ok(), k.status().message());
+  CHECK(k->series[0].values == std::vector<double>{1, 2});
+  dir.Write("bom/nab/labels/combined_windows.json", R"({"g/s.csv": []})");
+  dir.Write("bom/nab/data/g/s.csv", bom + "timestamp,value\n2014-01-01 00:00:00,1\n");
+  Result<Dataset> n = ReadDataset("nab:" + dir.path() + "/bom/nab");
+  REQUIRE_MESSAGE(n.ok(), n.status().message());
+  CHECK(n->series[0].values == std::vector<double>{1});
+  dir.Write("bom/smd/train/m.txt", bom + "1,2\n3,4\n");
+  Result<Dataset> m = ReadDataset("smd:" + dir.path() + "/bom/smd:train");
+  REQUIRE_MESSAGE(m.ok(), m.status().message());
+  REQUIRE(m->series.size() == 2);
+  CHECK(m->series[0].values == std::vector<double>{1, 3});
+  // Only at the start: inside a line it is still a bad value.
+  dir.Write("bom/kpi2/k.csv", "timestamp,value\n1700000000," + bom + "1\n");
+  CHECK_FALSE(ReadDataset("kpi:" + dir.path() + "/bom/kpi2").ok());
+}
+
 TEST_CASE("nab: the shared corpus, one file") {
   ReadOptions opts;
   opts.name_filter = "realKnownCause/nyc_taxi";
