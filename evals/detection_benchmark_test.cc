@@ -33,6 +33,18 @@ EvalSet TinySet() {
   return set;
 }
 
+// A report over `set` with one scored detector per (name, flags of the one unit).
+DetectionReport ReportOf(const EvalSet& set, const std::vector<std::pair<std::string, std::vector<uint8_t>>>& runs) {
+  DetectionReport report;
+  report.set = set;
+  for (const auto& [name, flags] : runs) {
+    Result<DetectorResult> r = ScoreDetector(set, name, {flags}, 7);
+    REQUIRE(r.ok());
+    report.results.push_back(*r);
+  }
+  return report;
+}
+
 TEST_CASE("ScoreDetector scores only the test part") {
   EvalSet set = TinySet();
   // A flag in the training part (index 1, a labeled anomaly) must not count; index 7 hits the
@@ -265,16 +277,11 @@ TEST_CASE("report: JSON, Markdown and SVG name every series and detector") {
 // iforest_peer: missing dependency ..."): before 2026-11-30 (U) it went into the Overall table
 // as is, so the row ended at the first newline and the log line after it fell out of the table.
 TEST_CASE("report: a failed detector's multi-line error stays in one Markdown table row") {
-  EvalSet set = TinySet();
-  Result<DetectorResult> r = ScoreDetector(set, "d", {{0, 0, 0, 0, 0, 0, 1, 0, 0, 0}}, 7);
-  REQUIRE(r.ok());
-  DetectionReport report;
-  report.set = set;
-  report.results.push_back(*r);
-  DetectorResult failed;
-  failed.name = "iforest";
-  failed.status = UnavailableError("iforest peer failed (exit 3): 'py' a > log 2>&1\nmissing dependency | numpy\n");
-  report.results.push_back(failed);
+  DetectionReport report = ReportOf(TinySet(), {{"d", {0, 0, 0, 0, 0, 0, 1, 0, 0, 0}}});
+  report.results.emplace_back();
+  report.results.back().name = "iforest";
+  report.results.back().status =
+      UnavailableError("iforest peer failed (exit 3): 'py' a > log 2>&1\nmissing dependency | numpy\n");
   const std::string md = report.ToMarkdown(7);
   const size_t begin = md.find("## Overall");
   const size_t end = md.find("\n\n", md.find("|---|", begin));
@@ -331,11 +338,7 @@ TEST_CASE("SVG plot: value range, times of start / split / end, and a legend of 
 TEST_CASE("report: dc-PA F1 macro with no series holding anomalous test points reads — in Markdown, not nan") {
   EvalSet set = TinySet();
   set.truth[0].labels = {0, 1, 0, 0, 0, 0, 0, 0, 0, 0};  // the one anomaly is in the training part
-  Result<DetectorResult> r = ScoreDetector(set, "d", {{0, 0, 0, 0, 0, 0, 1, 0, 0, 0}}, 7);
-  REQUIRE(r.ok());
-  DetectionReport report;
-  report.set = set;
-  report.results.push_back(*r);
+  DetectionReport report = ReportOf(set, {{"d", {0, 0, 0, 0, 0, 0, 1, 0, 0, 0}}});
   const std::string md = report.ToMarkdown(7);
   CHECK(md.find("nan") == std::string::npos);
   CHECK(md.find("| d | 0.000 | 0.000 | 0.000 | — | 0.000 |") != std::string::npos);
@@ -348,13 +351,8 @@ TEST_CASE("report: dc-PA F1 macro with no series holding anomalous test points r
 TEST_CASE("report: a series with no anomalous test point shows its flagged points, not zeros") {
   EvalSet set = TinySet();
   set.truth[0].labels = {0, 1, 0, 0, 0, 0, 0, 0, 0, 0};
-  Result<DetectorResult> noisy = ScoreDetector(set, "noisy", {{0, 0, 0, 0, 0, 1, 1, 0, 1, 0}}, 7);
-  Result<DetectorResult> quiet = ScoreDetector(set, "quiet", {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0}}, 7);
-  REQUIRE(noisy.ok());
-  REQUIRE(quiet.ok());
-  DetectionReport report;
-  report.set = set;
-  report.results = {*noisy, *quiet};
+  DetectionReport report =
+      ReportOf(set, {{"noisy", {0, 0, 0, 0, 0, 1, 1, 0, 1, 0}}, {"quiet", {0, 0, 0, 0, 0, 0, 0, 0, 0, 0}}});
   const std::string md = report.ToMarkdown(7);
   CHECK(md.find("| 0 | no anomaly: 3 flagged | no anomaly: 0 flagged |") != std::string::npos);
 }
