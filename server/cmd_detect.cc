@@ -1,10 +1,13 @@
-// `vigil detect --rules FILE --data FORMAT:PATH [--flags-out FILE]`: see server/cli.h for the
+// `vigil detect --rules FILE|DIR... --data FORMAT:PATH [--flags-out FILE]`: see server/cli.h for the
 // contract. Prints every alert episode that fired as one JSON line (resolved ones with ends_at,
 // ones still firing at the end of the data with ends_at 0), then a one-line summary on stderr.
 // With --flags-out, writes `series,timestamp,flag` (timestamp in Unix ms) for every input point.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+#include <filesystem>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <set>
 
@@ -18,7 +21,7 @@ namespace vigil {
 namespace {
 
 struct DetectArgs {
-  std::string rules;
+  std::vector<std::string> rules;  // files and folders (a folder: its *.rules, in name order)
   std::string data;
   std::string flags_out;
   bool skip_bad_rows = false;
@@ -31,8 +34,56 @@ std::string CsvField(const std::string& s) {
   return out + "\"";
 }
 
+// The rules of every file `paths` names (a folder: its *.rules files, in name order), each
+// compiled on its own (messages name its file:line), as one set. InvalidArgument for a folder
+// without *.rules files, or a rule name defined in two files (naming both places: a rule name
+// identifies its alerts, so one would silently stand for two rules). `files` gets the count.
+Result<CompiledRules> LoadRuleFiles(const std::vector<std::string>& paths, size_t& files) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> list;
+  for (const std::string& p : paths) {
+    std::error_code ec;
+    if (!fs::is_directory(p, ec)) {
+      list.push_back(p);
+      continue;
+    }
+    std::vector<std::string> in_folder;
+    for (const auto& e : fs::directory_iterator(p, ec)) {
+      if (e.path().extension() == ".rules" && e.is_regular_file(ec)) in_folder.push_back(e.path().string());
+    }
+    if (ec) return InvalidArgumentError("--rules " + p + ": cannot list the folder: " + ec.message());
+    if (in_folder.empty()) return InvalidArgumentError("--rules " + p + ": the folder holds no *.rules file");
+    std::sort(in_folder.begin(), in_folder.end());
+    list.insert(list.end(), in_folder.begin(), in_folder.end());
+  }
+  CompiledRules all;
+  std::map<std::string, const RulePlan*> by_name;
+  std::vector<CompiledRules> compiled;
+  compiled.reserve(list.size());
+  for (const std::string& file : list) {
+    ASSIGN_OR_RETURN(CompiledRules one, CompileRuleFile(file));
+    compiled.push_back(std::move(one));
+  }
+  for (const CompiledRules& one : compiled) {
+    for (const RulePlan& r : one.rules) {
+      auto [it, fresh] = by_name.emplace(r.name, &r);
+      if (!fresh) {
+        return InvalidArgumentError("rule `" + r.name + "` is defined twice: " + it->second->file + ":" +
+                                    std::to_string(it->second->line) + " and " + r.file + ":" + std::to_string(r.line) +
+                                    " (rule names identify alerts; rename one)");
+      }
+    }
+  }
+  for (CompiledRules& one : compiled) {
+    for (RulePlan& r : one.rules) all.rules.push_back(std::move(r));
+  }
+  files = list.size();
+  return all;
+}
+
 int RunDetect(const DetectArgs& args) {
-  Result<CompiledRules> rules = CompileRuleFile(args.rules);
+  size_t files = 0;
+  Result<CompiledRules> rules = LoadRuleFiles(args.rules, files);
   if (!rules.ok()) return ReportError(rules.status());
   // Aggregate-mode rule files (training/aggregation.h) only mean something combined with their
   // base detector's flags; run alone, a `role = "suppress"` rule would fire where it should
@@ -41,7 +92,7 @@ int RunDetect(const DetectArgs& args) {
     auto role = r.labels.find("role");
     if (role != r.labels.end() && role->second == "suppress") {
       return ReportError(InvalidArgumentError(
-          args.rules + ":" + std::to_string(r.line) + ": rule `" + r.name +
+          r.file + ":" + std::to_string(r.line) + ": rule `" + r.name +
           "` has role \"suppress\" (an aggregate-mode rule for a base detector); vigil detect runs plain "
           "rule files only — combine it with its base through `vigil eval detect` (rules-aggregate) or "
           "training/aggregation.h's ApplyAggregateRules"));
@@ -80,7 +131,9 @@ int RunDetect(const DetectArgs& args) {
   }
   size_t points = 0;
   for (const auto& s : data->series) points += s.size();
-  std::cerr << "vigil detect: " << rules->rules.size() << " rule(s) over " << data->series.size() << " series, "
+  std::cerr << "vigil detect: " << rules->rules.size() << " rule(s)"
+            << (files > 1 ? " from " + std::to_string(files) + " files" : std::string()) << " over "
+            << data->series.size() << " series, "
             << points << " points" << (data->stats.rows_skipped ? ", " + std::to_string(data->stats.rows_skipped) +
                                                                       " bad rows skipped" : "")
             << ": " << result->alerts.size() << " alert(s), " << firing << " still firing at the end\n";
@@ -91,7 +144,10 @@ int RunDetect(const DetectArgs& args) {
 
 CommandRunner SetupDetect(CLI::App& sub) {
   auto args = std::make_shared<DetectArgs>();
-  sub.add_option("--rules", args->rules, "rule file (docs/rules.md)")->required();
+  sub.add_option("--rules", args->rules,
+                 "rule file (docs/rules.md) or folder of *.rules files (e.g. train-rules' --out); repeatable; "
+                 "a rule name defined in two files is refused")
+      ->required();
   sub.add_option("--data", args->data,
                  "FORMAT:PATH with FORMAT nab, kpi, smd (smd:PATH[:train|test]), csv or jsonl")
       ->required();
