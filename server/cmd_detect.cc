@@ -5,7 +5,6 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
-#include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -15,6 +14,7 @@
 #include "detectors/engine.h"
 #include "detectors/readers.h"
 #include "rules/compiler.h"
+#include "rules/rule_files.h"
 #include "server/cli.h"
 
 namespace vigil {
@@ -34,56 +34,12 @@ std::string CsvField(const std::string& s) {
   return out + "\"";
 }
 
-// The rules of every file `paths` names (a folder: its *.rules files, in name order), each
-// compiled on its own (messages name its file:line), as one set. InvalidArgument for a folder
-// without *.rules files, or a rule name defined in two files (naming both places: a rule name
-// identifies its alerts, so one would silently stand for two rules). `files` gets the count.
-Result<CompiledRules> LoadRuleFiles(const std::vector<std::string>& paths, size_t& files) {
-  namespace fs = std::filesystem;
-  std::vector<std::string> list;
-  for (const std::string& p : paths) {
-    std::error_code ec;
-    if (!fs::is_directory(p, ec)) {
-      list.push_back(p);
-      continue;
-    }
-    std::vector<std::string> in_folder;
-    for (const auto& e : fs::directory_iterator(p, ec)) {
-      if (e.path().extension() == ".rules" && e.is_regular_file(ec)) in_folder.push_back(e.path().string());
-    }
-    if (ec) return InvalidArgumentError("--rules " + p + ": cannot list the folder: " + ec.message());
-    if (in_folder.empty()) return InvalidArgumentError("--rules " + p + ": the folder holds no *.rules file");
-    std::sort(in_folder.begin(), in_folder.end());
-    list.insert(list.end(), in_folder.begin(), in_folder.end());
-  }
-  CompiledRules all;
-  std::map<std::string, const RulePlan*> by_name;
-  std::vector<CompiledRules> compiled;
-  compiled.reserve(list.size());
-  for (const std::string& file : list) {
-    ASSIGN_OR_RETURN(CompiledRules one, CompileRuleFile(file));
-    compiled.push_back(std::move(one));
-  }
-  for (const CompiledRules& one : compiled) {
-    for (const RulePlan& r : one.rules) {
-      auto [it, fresh] = by_name.emplace(r.name, &r);
-      if (!fresh) {
-        return InvalidArgumentError("rule `" + r.name + "` is defined twice: " + it->second->file + ":" +
-                                    std::to_string(it->second->line) + " and " + r.file + ":" + std::to_string(r.line) +
-                                    " (rule names identify alerts; rename one)");
-      }
-    }
-  }
-  for (CompiledRules& one : compiled) {
-    for (RulePlan& r : one.rules) all.rules.push_back(std::move(r));
-  }
-  files = list.size();
-  return all;
-}
-
 int RunDetect(const DetectArgs& args) {
+  // Files and folders (rules/rule_files.h); a rule name defined in two files is refused.
+  Result<std::vector<std::string>> listed = ListRuleFiles(args.rules);
+  if (!listed.ok()) return ReportError(InvalidArgumentError("--rules " + listed.status().message()));
   size_t files = 0;
-  Result<CompiledRules> rules = LoadRuleFiles(args.rules, files);
+  Result<CompiledRules> rules = LoadRuleFiles(*listed, &files);
   if (!rules.ok()) return ReportError(rules.status());
   // Aggregate-mode rule files (training/aggregation.h) only mean something combined with their
   // base detector's flags; run alone, a `role = "suppress"` rule would fire where it should

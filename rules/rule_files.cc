@@ -1,0 +1,65 @@
+#include "rules/rule_files.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+
+#include "rules/compiler.h"
+
+namespace vigil {
+
+Result<std::vector<std::string>> ListRuleFiles(const std::vector<std::string>& paths) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> list;
+  for (const std::string& p : paths) {
+    std::error_code ec;
+    if (!fs::is_directory(p, ec)) {
+      list.push_back(p);
+      continue;
+    }
+    std::vector<std::string> in_folder;
+    for (const auto& e : fs::directory_iterator(p, ec)) {
+      std::error_code type_ec;  // a file gone meanwhile is not a rule file; not an error
+      if (e.path().extension() == ".rules" && e.is_regular_file(type_ec)) in_folder.push_back(e.path().string());
+    }
+    if (ec) return InvalidArgumentError(p + ": cannot list the folder: " + ec.message());
+    if (in_folder.empty()) return InvalidArgumentError(p + ": the folder holds no *.rules file");
+    std::sort(in_folder.begin(), in_folder.end());
+    list.insert(list.end(), in_folder.begin(), in_folder.end());
+  }
+  return list;
+}
+
+Status CheckRuleNamesUnique(const std::vector<CompiledRules>& sets) {
+  std::map<std::string, const RulePlan*> by_name;
+  for (const CompiledRules& one : sets) {
+    for (const RulePlan& r : one.rules) {
+      auto [it, fresh] = by_name.emplace(r.name, &r);
+      if (!fresh) {
+        return InvalidArgumentError("rule `" + r.name + "` is defined twice: " + it->second->file + ":" +
+                                    std::to_string(it->second->line) + " and " + r.file + ":" +
+                                    std::to_string(r.line) + " (rule names identify alerts; rename one)");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Result<CompiledRules> LoadRuleFiles(const std::vector<std::string>& paths, size_t* file_count) {
+  ASSIGN_OR_RETURN(std::vector<std::string> list, ListRuleFiles(paths));
+  std::vector<CompiledRules> compiled;
+  compiled.reserve(list.size());
+  for (const std::string& file : list) {
+    ASSIGN_OR_RETURN(CompiledRules one, CompileRuleFile(file));
+    compiled.push_back(std::move(one));
+  }
+  RETURN_IF_ERROR(CheckRuleNamesUnique(compiled));
+  CompiledRules all;
+  for (CompiledRules& one : compiled) {
+    for (RulePlan& r : one.rules) all.rules.push_back(std::move(r));
+  }
+  if (file_count != nullptr) *file_count = list.size();
+  return all;
+}
+
+}  // namespace vigil

@@ -1,0 +1,52 @@
+#include "rules/rule_files.h"
+
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace vigil {
+namespace {
+
+namespace fs = std::filesystem;
+
+void Write(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
+
+TEST_CASE("rule files: a folder is its *.rules in name order; names unique across files") {
+  const fs::path dir = fs::temp_directory_path() / ("vigil_rule_files_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "set");
+  fs::create_directories(dir / "empty");
+  Write(dir / "set" / "b.rules", "rule low {\n  select T\n  when value < 50\n}\n");
+  Write(dir / "set" / "a.rules", "# high\nrule high {\n  select T\n  when value > 150\n}\n");
+  Write(dir / "set" / "notes.txt", "not rules\n");
+  Write(dir / "dup.rules", "rule high {\n  select T\n  when value > 1\n}\n");
+
+  Result<std::vector<std::string>> list = ListRuleFiles({(dir / "set").string(), (dir / "dup.rules").string()});
+  REQUIRE(list.ok());
+  CHECK(*list == std::vector<std::string>{(dir / "set" / "a.rules").string(), (dir / "set" / "b.rules").string(),
+                                          (dir / "dup.rules").string()});
+
+  Result<std::vector<std::string>> none = ListRuleFiles({(dir / "empty").string()});
+  REQUIRE_FALSE(none.ok());
+  CHECK(none.status().message() == (dir / "empty").string() + ": the folder holds no *.rules file");
+
+  size_t files = 0;
+  Result<CompiledRules> set = LoadRuleFiles({(dir / "set").string()}, &files);
+  REQUIRE(set.ok());
+  CHECK(files == 2);
+  REQUIRE(set->rules.size() == 2);
+  CHECK(set->rules[0].name == "high");
+  CHECK(set->rules[1].name == "low");
+
+  Result<CompiledRules> both = LoadRuleFiles({(dir / "set").string(), (dir / "dup.rules").string()});
+  REQUIRE_FALSE(both.ok());
+  CHECK(both.status().message() == "rule `high` is defined twice: " + (dir / "set" / "a.rules").string() +
+                                       ":2 and " + (dir / "dup.rules").string() +
+                                       ":1 (rule names identify alerts; rename one)");
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace vigil
