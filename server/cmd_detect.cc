@@ -34,6 +34,70 @@ std::string CsvField(const std::string& s) {
   return out + "\"";
 }
 
+// The selector as written in a rule file: `metric{name="value", ...}` (`*` for any metric).
+std::string SelectorText(const Selector& sel) {
+  std::string out = sel.metric.empty() ? "*" : sel.metric;
+  if (sel.matchers.empty()) return out;
+  out += '{';
+  for (size_t i = 0; i < sel.matchers.size(); ++i) {
+    const LabelMatcher& m = sel.matchers[i];
+    static constexpr const char* kOps[] = {"=", "!=", "=~", "!~"};
+    out += (i ? ", " : "") + m.name + kOps[static_cast<int>(m.op)] + '"';
+    for (char c : m.value) out += c == '"' || c == '\\' ? std::string{'\\', c} : std::string(1, c);
+    out += '"';
+  }
+  return out + '}';
+}
+
+// "a, b, c" of the first `max` of `names`, then " and N more".
+std::string NameList(const std::set<std::string>& names, size_t max = 12) {
+  std::string out;
+  size_t n = 0;
+  for (const std::string& name : names) {
+    if (n == max) return out + " and " + std::to_string(names.size() - max) + " more";
+    out += (n++ ? ", " : "") + name;
+  }
+  return out.empty() ? "none" : out;
+}
+
+// Why `sel` picks none of `series`, for a person fixing a typo: the metric name no series has, a
+// label key no series has, a label value none has (with the values seen), or else that the parts
+// match separately but not together; then the label keys the data has.
+std::string WhyNoSeries(const Selector& sel, const std::vector<TimeSeries>& series) {
+  std::set<std::string> names, keys;
+  for (const TimeSeries& s : series) {
+    names.insert(s.name);
+    for (const auto& [k, v] : s.labels) keys.insert(k);
+  }
+  std::vector<std::string> why;
+  if (!sel.metric.empty() && !names.count(sel.metric))
+    why.push_back("no series is named `" + sel.metric + "` (names seen: " + NameList(names) + ")");
+  for (const LabelMatcher& m : sel.matchers) {
+    Selector one{.metric = "", .matchers = {m}};
+    bool any = false;
+    for (const TimeSeries& s : series) {
+      if ((any = SelectorMatches(one, s.name, s.labels))) break;
+    }
+    if (any) continue;
+    if (!keys.count(m.name)) {
+      why.push_back("no series has label `" + m.name + "`");
+      continue;
+    }
+    std::set<std::string> values;
+    for (const TimeSeries& s : series) {
+      if (auto it = s.labels.find(m.name); it != s.labels.end()) values.insert(it->second);
+    }
+    Selector text_of{.metric = "", .matchers = {m}};
+    std::string part = SelectorText(text_of);  // "*{k="v"}"
+    why.push_back("no series has " + part.substr(2, part.size() - 3) + " (values of `" + m.name +
+                  "` seen: " + NameList(values) + ")");
+  }
+  if (why.empty()) why.push_back("no series matches all of it together");
+  std::string out;
+  for (const std::string& w : why) out += (out.empty() ? "" : "; ") + w;
+  return out + "; labels seen: " + NameList(keys, 30);
+}
+
 int RunDetect(const DetectArgs& args) {
   // Files and folders (rules/rule_files.h); a rule name defined in two files is refused.
   Result<std::vector<std::string>> listed = ListRuleFiles(args.rules);
@@ -59,6 +123,21 @@ int RunDetect(const DetectArgs& args) {
   Result<Dataset> data = ReadDataset(args.data, ro);
   if (!data.ok()) return ReportError(data.status());
   for (const auto& e : data->stats.examples) std::cerr << "vigil detect: skipped " << e << "\n";
+  // A rule whose select picks no series checks nothing: say so once per rule (a typo `jobb=` was
+  // silent: exit 0, "0 alert(s)"). An absent() rule is meant to fire on an empty selection.
+  size_t selecting_none = 0;
+  for (const RulePlan& r : rules->rules) {
+    if (r.absent_rule) continue;
+    bool any = false;
+    for (const TimeSeries& s : data->series) {
+      if ((any = SelectorMatches(r.selector, s.name, s.labels))) break;
+    }
+    if (any) continue;
+    ++selecting_none;
+    std::cerr << "vigil detect: warning: rule `" << r.name << "` (" << r.file << ":" << r.line
+              << ") selects no series: `" << SelectorText(r.selector) << "`: " << WhyNoSeries(r.selector, data->series)
+              << "\n";
+  }
   Result<BatchResult> result = EvaluateBatch(*rules, data->series);
   if (!result.ok()) return ReportError(result.status());
   size_t firing = 0;
@@ -93,6 +172,13 @@ int RunDetect(const DetectArgs& args) {
             << points << " points" << (data->stats.rows_skipped ? ", " + std::to_string(data->stats.rows_skipped) +
                                                                       " bad rows skipped" : "")
             << ": " << result->alerts.size() << " alert(s), " << firing << " still firing at the end\n";
+  // Every rule selecting nothing: the run watched nothing, which automation must not read as "no
+  // alerts" (exit 1, the work failed; the inputs themselves are valid, so not 2).
+  if (selecting_none > 0 && selecting_none == rules->rules.size()) {
+    std::cerr << "vigil detect: no rule selects any series of the data (" << selecting_none
+              << (selecting_none == 1 ? " rule" : " rules") << ", warnings above); nothing was checked\n";
+    return 1;
+  }
   return 0;
 }
 

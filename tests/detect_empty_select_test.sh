@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# End to end: `vigil detect` warns about a rule whose `select` picks no series of the data (a typo
+# in a label key, a metric name, a label value), once per rule on stderr: rule, file:line, the
+# selector, why, and the label keys the data has. Exit 0 while some rule selects series; exit 1
+# when none does (nothing was checked). An `absent(...)` rule is meant to fire on an empty
+# selection: no warning for it.
+# Before: a typo `jobb=` gave exit 0, "0 alert(s)", no word.
+# Usage: bash tests/detect_empty_select_test.sh <build-dir>   (from the repo root)
+set -uo pipefail
+BUILD=${1:?build dir}
+VIGIL="$(cd "$BUILD" && pwd)/bin/vigil"
+HERE="$(cd "$(dirname "$0")" && pwd)"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+source "$HERE/lib/check.sh"
+DATA=csv:data/samples/training_telemetry.csv  # labels job, node, rank, gpu
+printf 'rule KeyTypo {\n  select step_time_ms{jobb="llm-70b"}\n  when value > 1000\n}\n' >"$TMP/key.rules"
+printf '# a\n\nrule NameTypo {\n  select step_tme_ms\n  when value > 1000\n}\n' >"$TMP/name.rules"
+printf 'rule ValueTypo {\n  select step_time_ms{job="llm-7b", node=~"node-.*"}\n  when value > 1000\n}\n' \
+  >"$TMP/value.rules"
+printf 'rule Together {\n  select DCGM_FI_DEV_GPU_TEMP{rank="1"}\n  when value > 1000\n}\n' >"$TMP/together.rules"
+printf 'rule Fine {\n  select step_time_ms{job="llm-70b"}\n  when value > 100000\n}\n' >"$TMP/fine.rules"
+printf 'rule Gone {\n  select nothing_here\n  when absent(5m)\n}\n' >"$TMP/absent.rules"
+
+check "a label key typo: exit 0" 0 \
+  "vigil detect: warning: rule \`KeyTypo\` \($TMP/key.rules:1\) selects no series: \`step_time_ms\{jobb=\"llm-70b\"\}\`: no series has label \`jobb\`; labels seen: gpu, job, node, rank" \
+  -- "$VIGIL" detect --rules "$TMP/key.rules" --rules "$TMP/fine.rules" --data "$DATA"
+check "a metric name typo" 0 \
+  "rule \`NameTypo\` \($TMP/name.rules:3\) selects no series: \`step_tme_ms\`: no series is named \`step_tme_ms\` \(names seen: .*step_time_ms" \
+  -- "$VIGIL" detect --rules "$TMP/name.rules" --rules "$TMP/fine.rules" --data "$DATA"
+check "a label value typo" 0 \
+  "rule \`ValueTypo\` .* no series has job=\"llm-7b\" \(values of \`job\` seen: llm-70b\); labels seen" \
+  -- "$VIGIL" detect --rules "$TMP/value.rules" --rules "$TMP/fine.rules" --data "$DATA"
+check "each part matches, not together" 0 \
+  "rule \`Together\` .* selects no series: \`DCGM_FI_DEV_GPU_TEMP\{rank=\"1\"\}\`: no series matches all of it together" \
+  -- "$VIGIL" detect --rules "$TMP/together.rules" --rules "$TMP/fine.rules" --data "$DATA"
+check "the summary still comes" 0 "vigil detect: 2 rule\(s\) from 2 files over 28 series" \
+  -- "$VIGIL" detect --rules "$TMP/key.rules" --rules "$TMP/fine.rules" --data "$DATA"
+out=$("$VIGIL" detect --rules "$TMP/key.rules" --rules "$TMP/name.rules" --rules "$TMP/fine.rules" --data "$DATA" 2>&1)
+check "once per rule" 0 "^2$" -- bash -c "grep -c 'selects no series' <<<\"\$1\"" _ "$out"
+check "no rule selects anything: exit 1" 1 \
+  "vigil detect: no rule selects any series of the data \(2 rules, warnings above\); nothing was checked" \
+  -- "$VIGIL" detect --rules "$TMP/key.rules" --rules "$TMP/name.rules" --data "$DATA"
+check "every rule selects: no warning" 0 "^vigil detect: 6 rule\(s\) over 28 series" \
+  -- bash -c "\"\$1\" detect --rules data/rules/gpu_training.rules --data $DATA 2>&1 >/dev/null | grep -v warning" _ "$VIGIL"
+check "an absent rule on nothing: no warning" 0 "^vigil detect: 2 rule\(s\) from 2 files" \
+  -- bash -c "\"\$1\" detect --rules $TMP/absent.rules --rules $TMP/fine.rules --data $DATA 2>&1 >/dev/null | grep -v 'selects no series'" _ "$VIGIL"
+out=$("$VIGIL" detect --rules "$TMP/absent.rules" --rules "$TMP/fine.rules" --data "$DATA" 2>&1)
+check "an absent rule on nothing: not named" 1 "" -- grep -q "Gone.*selects no series" <<<"$out"
+
+echo "detect_empty_select_test: $passed passed, $fail failed"
+[ $fail -eq 0 ]
