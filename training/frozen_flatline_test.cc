@@ -218,6 +218,33 @@ TEST_CASE("frozen flatline: a labeled target's flatline threshold is the same un
   CHECK(frozen == minimum);  // every candidate, word for word
 }
 
+TEST_CASE("frozen flatline: the cap never raises T: a nearly frozen training stretch keeps the minimum") {
+  // The busy / quiet series with a nearly frozen stretch (amplitude 0.001) at [400, 500) of the
+  // training part: its full windows' std is far below 1% of the median, so T = min(T_min, 0.01 · m)
+  // is T_min, the same under both.
+  TimeSeries all = QuietAndBusy(1200, false);
+  for (size_t i = 400; i < 500; ++i) all.values[i] = PatternAt(i, 0.001);
+  const TrainingData data = Target(all, 900, false);
+  const std::string minimum = Propose(data, UnlabeledFlatline::kMinimum).front();
+  const std::string frozen = Propose(data, UnlabeledFlatline::kFrozen).front();
+  INFO(minimum);
+  INFO(frozen);
+  for (int w : {10, 60}) {
+    CAPTURE(w);
+    const std::vector<double> full = FullWindowStd(data, w);
+    REQUIRE(full.size() > 100);
+    const double lowest = full.front();
+    const double median = full[(full.size() - 1) / 2];
+    CAPTURE(lowest);
+    CAPTURE(median);
+    CHECK(lowest < 0.01 * median);  // the minimum binds here
+    const std::string frozen_rule = FlatlineCondition(frozen, w);
+    REQUIRE_FALSE(frozen_rule.empty());
+    CHECK(FlatlineThreshold(frozen_rule) == doctest::Approx(lowest));
+    CHECK(frozen_rule == FlatlineCondition(minimum, w));
+  }
+}
+
 TEST_CASE("frozen flatline: a series whose 1% of median is 0 keeps no flatline rule") {
   // Exactly constant but for busy stretches covering fewer than half of the full windows.
   TimeSeries all = QuietAndBusy(1200, false);
