@@ -862,10 +862,14 @@ Result<Dataset> ReadDataset(const std::string& spec, const ReadOptions& options)
       path = path.substr(0, c);
     }
     st = ReadSmd(path, split, options, ds);
-  } else if (ds.format == "csv") {
-    st = ReadLongCsv(path, options, ds);
-  } else if (ds.format == "jsonl") {
-    st = ReadJsonl(path, options, ds);
+  } else if (ds.format == "csv" || ds.format == "jsonl") {
+    // One file each; a folder opens like an empty file here and would read as one.
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+      return InvalidArgumentError(ds.format + ":" + path + " is a folder; " + ds.format +
+                                  ": takes one file (kpi: and nab: read folders)");
+    }
+    st = ds.format == "csv" ? ReadLongCsv(path, options, ds) : ReadJsonl(path, options, ds);
   } else {
     std::vector<std::string> known = {"nab", "kpi", "smd", "csv", "jsonl"};
     const std::string close = ClosestMatch(ds.format, known);

@@ -15,8 +15,10 @@
 // InvalidArgument "<file>:<line>: <what>". With kSkip the row is dropped, counted in
 // Dataset::stats and the first few messages are kept; rows already accepted are never removed by
 // a later bad row. Always InvalidArgument, whatever the policy: a csv header that is not UTF-8, an
-// SMD machine file with no data rows, a kpi / smd file name (a series name) that is not UTF-8.
-// Missing files and folders are NotFound.
+// SMD machine file with no data rows, a kpi / smd file name (a series name) that is not UTF-8, a
+// NAB data/ csv that combined_windows.json does not list, a file given as the nab: / smd: root
+// folder, a folder given to csv: / jsonl: (one file each). Missing files and folders are NotFound.
+// A UTF-8 byte order mark at the start of a file is skipped.
 //
 // Thread safety: free functions with no shared state; safe to call concurrently.
 #pragma once

@@ -298,6 +298,23 @@ TEST_CASE("smd: a file as the root says it is a file and how to read one machine
   CheckFileAsRoot("smd:" + dir.Write("smd/train/m-1.txt", "1,2\n"), "m-1.txt/");
 }
 
+// The converse: csv: and jsonl: take one file. Before 2026-11-30 (review RV-U) a folder was read
+// as an empty file: csv: "DIR:1: empty file, expected a header", jsonl: "dataset `jsonl:DIR` has
+// no series" (NotFound, exit 1), neither saying the path is a folder.
+TEST_CASE("csv, jsonl: a folder where the file goes says it is a folder") {
+  TempDir dir;
+  dir.Write("long/a.csv", "timestamp,series,value\n1700000000,a,1\n");
+  for (const std::string format : {"csv", "jsonl"}) {
+    Result<Dataset> ds = ReadDataset(format + ":" + dir.path() + "/long");
+    CAPTURE(format);
+    REQUIRE_FALSE(ds.ok());
+    CHECK(ds.status().code() == StatusCode::kInvalidArgument);
+    CHECK(Contains(ds.status().message(), dir.path() + "/long is a folder"));
+    CHECK_FALSE(Contains(ds.status().message(), "empty file"));
+    CHECK_FALSE(Contains(ds.status().message(), "no series"));
+  }
+}
+
 // Excel's "CSV UTF-8" and many Windows tools start the file with a byte order mark. Before
 // 2026-11-30 (U) the header's first name was then "\xEF\xBB\xBFtimestamp", and the error read
 // "header must name `timestamp` and `value` columns, got `timestamp,value,label`": the BOM is
@@ -324,6 +341,9 @@ TEST_CASE("csv, kpi, nab, smd: a UTF-8 byte order mark at the start of a file is
   REQUIRE_MESSAGE(m.ok(), m.status().message());
   REQUIRE(m->series.size() == 2);
   CHECK(m->series[0].values == std::vector<double>{1, 3});
+  // jsonl: the JSON parser skips it (detectors/README says so).
+  const std::string jl = dir.Write("bom/p.jsonl", bom + R"({"name":"a","timestamp":1700000000,"value":1})" + "\n");
+  CHECK(ReadDataset("jsonl:" + jl).ok());
   // Only at the start: inside a line it is still a bad value.
   dir.Write("bom/kpi2/k.csv", "timestamp,value\n1700000000," + bom + "1\n");
   CHECK_FALSE(ReadDataset("kpi:" + dir.path() + "/bom/kpi2").ok());
