@@ -518,8 +518,12 @@ std::string DetectionReport::ToMarkdown(int delay_k) const {
     size_t anomalous = 0;
     for (size_t i = set.units[u].split; i < set.truth[u].labels.size(); ++i)
       anomalous += set.truth[u].labels[i];
-    o << "| [" << MdCell(set.units[u].name) << "](plots/" << SafeFileName(set.units[u].name) << ".svg) | "
-      << anomalous << " |";
+    if (plots) {
+      o << "| [" << MdCell(set.units[u].name) << "](plots/" << SafeFileName(set.units[u].name) << ".svg) | ";
+    } else {
+      o << "| " << MdCell(set.units[u].name) << " | ";
+    }
+    o << anomalous << " |";
     for (const DetectorResult& r : results) {
       if (!r.status.ok() || u >= r.per_unit.size()) {
         o << " — |";
@@ -723,9 +727,10 @@ Result<DetectionReport> RunDetectionBenchmark(const DetectionBenchmarkOptions& o
     report.results.push_back(std::move(r));
   }
   report.wall_s = Seconds(start);
+  report.plots = options.plots;
   if (!options.out_dir.empty()) {
     std::error_code ec;
-    fs::create_directories(fs::path(options.out_dir) / "plots", ec);
+    fs::create_directories(options.plots ? fs::path(options.out_dir) / "plots" : fs::path(options.out_dir), ec);
     if (ec) return UnavailableError("cannot create " + options.out_dir + ": " + ec.message());
     RETURN_IF_ERROR(
         WriteFileAtomic(options.out_dir + "/report.json", report.ToJson(options.delay_k).dump(1)));

@@ -166,6 +166,9 @@ struct DetectionReport {
   EvalSet set;
   std::vector<DetectorResult> results;
   double wall_s = 0;
+  // plots/<series>.svg are written beside report.md (eval detect without --no-plots): the
+  // Markdown's per-series names link to them only then.
+  bool plots = true;
   Json ToJson(int delay_k) const;
   std::string ToMarkdown(int delay_k) const;
 };

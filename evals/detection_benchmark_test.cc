@@ -357,6 +357,18 @@ TEST_CASE("report: a series with no anomalous test point shows its flagged point
   CHECK(md.find("| 0 | no anomaly: 3 flagged | no anomaly: 0 flagged |") != std::string::npos);
 }
 
+// `eval detect --no-plots` writes no SVG: before 2026-11-30 (review RV-U) report.md still linked
+// every series to plots/<name>.svg (dangling links, or a stale plot of an earlier run into the
+// same --out), and an empty plots/ folder was made.
+TEST_CASE("report: series link to their plots only when plots are written") {
+  DetectionReport report = ReportOf(TinySet(), {{"d", {0, 0, 0, 0, 0, 0, 1, 0, 0, 0}}});
+  CHECK(report.ToMarkdown(7).find("| [s](plots/s.svg) | 2 |") != std::string::npos);
+  report.plots = false;
+  const std::string md = report.ToMarkdown(7);
+  CHECK(md.find("plots/") == std::string::npos);
+  CHECK(md.find("| s | 2 |") != std::string::npos);
+}
+
 TEST_CASE("AlertOnsets keeps run starts and drops onsets inside the refractory") {
   const std::vector<uint8_t> flags = {0, 1, 1, 0, 1, 0, 0, 0, 0, 1, 1, 0};
   CHECK(AlertOnsets(flags, 0) == std::vector<uint8_t>{0, 1, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0});
