@@ -326,18 +326,26 @@ int Run(const TrainFlags& f, const Config& base_config) {
   opts.progress = [&](size_t t, size_t n, const std::string& name, int step, int steps) {
     progress.Update(t, n, step, steps, name);
   };
-  std::string split_note = "per series: last " + std::to_string(static_cast<int>(f.validation * 100)) +
-                           "% validation tail, the rest training chunks; every point read is history (a "
-                           "test split is refused)";
-  // What else chose the rules or the data they saw, so the rule files and training.json say it.
+  // What chose the rules or the data they saw, so the rule files and training.json say it: the
+  // data read (the subset when --filter / --max-series / --max-points cut it), the split, and the
+  // builtin proposer's choices for unlabeled targets, on their split line only (a labeled target's
+  // rules are chosen by F1; neither choice touches them).
+  RunProvenance provenance;
+  provenance.data_source = *spec;
+  provenance.subset.name_filter = f.filter;
+  provenance.subset.max_series = f.max_series;
+  provenance.subset.max_points = f.max_points;
+  provenance.split_note = "per series: last " + std::to_string(static_cast<int>(f.validation * 100)) +
+                          "% validation tail, the rest training chunks; every point read is history (a "
+                          "test split is refused)";
   if (f.proposer == "builtin" && !aggregate)
-    split_note += "; unlabeled flatline " + f.flatline + "; unlabeled review order " + f.rank;
+    provenance.unlabeled_note = "unlabeled flatline " + f.flatline + "; unlabeled review order " + f.rank;
   if (ds->stats.rows_skipped > 0) {
-    split_note += "; " + std::to_string(ds->stats.rows_skipped) +
-                  " malformed data row(s) skipped in the data read, all series (--skip-bad-rows)";
+    provenance.split_more += "; " + std::to_string(ds->stats.rows_skipped) +
+                             " malformed data row(s) skipped in the data read, all series (--skip-bad-rows)";
   }
   if (aggregate) {
-    split_note +=
+    provenance.split_more +=
         "; aggregation over base detector " + f.base +
         " (its threshold chosen on the whole history); flags = (base and not any role=suppress rule) "
         "or any role=add rule";
@@ -345,7 +353,7 @@ int Run(const TrainFlags& f, const Config& base_config) {
   // Each target's rule file as soon as it is trained, so an interrupted run or one that fails late
   // keeps them (for the llm proposer, tokens already paid); training.json at the end.
   opts.target_done = [&](const TrainingRun& so_far, const TrainedTarget& t) {
-    return WriteTargetRuleFile(so_far, t, f.out, *spec, split_note);
+    return WriteTargetRuleFile(so_far, t, f.out, provenance);
   };
   opts.stop = [] { return g_stop_signal != 0; };
   StopOnSignals stop_on_signals;
@@ -360,7 +368,7 @@ int Run(const TrainFlags& f, const Config& base_config) {
                               " before this target finished; no rules kept, no rule file (" + t.status.message() + ")");
     cut = &t;
   }
-  Status st = WriteFileAtomic(f.out + "/training.json", TrainingRunToJson(*run, *spec, split_note).dump(1));
+  Status st = WriteFileAtomic(f.out + "/training.json", TrainingRunToJson(*run, provenance).dump(1));
   if (!st.ok()) return ReportError(st);
   // An interrupted --overwrite run keeps the earlier run's rule files of the targets it did not
   // reach (no RemoveStaleRules): they are what `vigil detect` ran on until now, and a Ctrl-C must

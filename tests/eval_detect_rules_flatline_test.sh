@@ -49,11 +49,17 @@ check "train-rules --flatline minimum --proposer llm" 2 "--flatline applies only
 check "train-rules --flatline minimum --mode aggregate" 2 \
   "--flatline applies only to the builtin proposer outside --mode aggregate" -- \
   "$VIGIL" train-rules "${DATA[@]}" --flatline minimum --mode aggregate --base mad-band --out "$TMP/t3"
+# train-rules reads NAB's labels (its targets are labeled), and the choice is named on the split line
+# of unlabeled targets only (since 2026-11-30, D2: a labeled target's rules are chosen by F1, the
+# flatline choice does not touch them): these two runs train an unlabeled series.
+source tests/lib/step_time_csv.sh
+step_time_csv "$TMP/labeled.csv"
+cut -d, -f1-3 "$TMP/labeled.csv" >"$TMP/unlabeled.csv"
 for flatline in minimum default; do
   given=(--flatline "$flatline")
   [ "$flatline" = default ] && given=()
   check "train-rules --flatline $flatline" 0 "trained 1 targets" -- \
-    "$VIGIL" train-rules "${DATA[@]}" "${given[@]}" --out "$TMP/t-$flatline"
+    "$VIGIL" train-rules --data "csv:$TMP/unlabeled.csv" "${given[@]}" --out "$TMP/t-$flatline"
 done
 check "train-rules --flatline minimum: split line" 0 "" -- \
   grep -q "^# split: .*; unlabeled flatline minimum; unlabeled review order sensitivity" "$TMP"/t-minimum/*.rules

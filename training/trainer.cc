@@ -420,11 +420,50 @@ Result<TrainedTarget> TrainGroupRule(const std::vector<TimeSeries>& history, con
   return out;
 }
 
-Json TrainingRunToJson(const TrainingRun& run, const std::string& data_source,
-                       const std::string& split_note) {
+namespace {
+
+// The provenance of the string-argument overloads: the whole data source, no unlabeled note.
+RunProvenance PlainProvenance(const std::string& data_source, const std::string& split_note) {
+  RunProvenance p;
+  p.data_source = data_source;
+  p.split_note = split_note;
+  return p;
+}
+
+}  // namespace
+
+std::string DataSubset::Describe() const {
+  if (whole()) return "";
+  std::string out;
+  auto add = [&](const std::string& part) { out += (out.empty() ? ", not all of it: " : "; ") + part; };
+  if (!name_filter.empty()) add("series whose name contains `" + name_filter + "` (--filter " + name_filter + ")");
+  if (max_series > 0) {
+    add("the first " + std::to_string(max_series) + " series in the reader's order (--max-series " +
+        std::to_string(max_series) + ")");
+  }
+  if (max_points > 0) {
+    add("the first " + std::to_string(max_points) + " points of each series (--max-points " +
+        std::to_string(max_points) + ")");
+  }
+  return out;
+}
+
+Json TrainingRunToJson(const TrainingRun& run, const RunProvenance& provenance) {
   Json j;
-  j["data"] = data_source;
-  j["split"] = split_note;
+  j["data"] = provenance.data_source;
+  if (provenance.subset.whole()) {
+    j["data_subset"] = nullptr;
+  } else {
+    Json sub = Json::object();
+    if (!provenance.subset.name_filter.empty()) sub["filter"] = provenance.subset.name_filter;
+    if (provenance.subset.max_series > 0) sub["max_series"] = provenance.subset.max_series;
+    if (provenance.subset.max_points > 0) sub["max_points"] = provenance.subset.max_points;
+    j["data_subset"] = sub;
+  }
+  j["split"] = provenance.split_note + provenance.split_more;
+  const bool any_unlabeled =
+      std::any_of(run.targets.begin(), run.targets.end(), [](const TrainedTarget& t) { return !t.labeled; });
+  if (any_unlabeled && !provenance.unlabeled_note.empty()) j["unlabeled"] = provenance.unlabeled_note;
   j["proposer"] = run.proposer;
   j["mode"] = std::string(TrainModeName(run.mode));
   j["objective"] = std::string(ObjectiveName(run.objective));
@@ -461,23 +500,36 @@ Json TrainingRunToJson(const TrainingRun& run, const std::string& data_source,
   return j;
 }
 
+Json TrainingRunToJson(const TrainingRun& run, const std::string& data_source, const std::string& split_note) {
+  return TrainingRunToJson(run, PlainProvenance(data_source, split_note));
+}
+
 Status WriteTargetRuleFile(const TrainingRun& run, const TrainedTarget& t, const std::string& dir,
-                           const std::string& data_source, const std::string& split_note) {
+                           const RunProvenance& provenance) {
   if (t.rule_text.empty()) return Status::Ok();
   const std::string now = FormatRfc3339Ms(std::chrono::duration_cast<std::chrono::milliseconds>(
                                               std::chrono::system_clock::now().time_since_epoch())
                                               .count());
   std::string head;
   head += "# Trained by `vigil train-rules` at " + now + "\n";
-  head += "# data: " + data_source + "\n";
+  head += "# data: " + provenance.data_source + provenance.subset.Describe() + "\n";
   head += "# target: " + t.target + " (" + std::to_string(t.series.size()) + " series, selector " +
           t.selector + ")\n";
   if (!t.selector_warning.empty()) head += "# warning: " + t.selector_warning + "\n";
-  head += "# split: " + split_note + "\n";
+  head += "# split: " + provenance.SplitLine(t.labeled) + "\n";
   head += "# proposer: " + run.proposer + ", mode " + std::string(TrainModeName(run.mode)) + ", objective " +
           std::string(ObjectiveName(run.objective)) + " (k=" + std::to_string(run.delay_k) + ")\n";
-  auto scores = [](const RuleCandidate& c) {
+  auto scores = [&t](const RuleCandidate& c) {
     char buf[256];
+    if (!t.labeled) {  // no labels, no F1: what the review measured is how much the rules flag
+      std::snprintf(buf, sizeof buf,
+                    "train: %lld of %lld points flagged; validation: %lld of %lld points flagged, flag rate %.4f "
+                    "(no labels, so no F1)\n",
+                    static_cast<long long>(c.train.flagged), static_cast<long long>(c.train.points),
+                    static_cast<long long>(c.validation.flagged), static_cast<long long>(c.validation.points),
+                    c.validation.flag_rate());
+      return std::string(buf);
+    }
     std::snprintf(buf, sizeof buf,
                   "train: objective F1 %.3f, point F1 %.3f; validation: objective F1 %.3f, point F1 %.3f, "
                   "flag rate %.4f\n",
@@ -499,14 +551,22 @@ Status WriteTargetRuleFile(const TrainingRun& run, const TrainedTarget& t, const
   return WriteFileAtomic(dir + "/" + t.file_stem + ".rules", head + t.rule_text);
 }
 
-Status WriteRuleFiles(const TrainingRun& run, const std::string& dir, const std::string& data_source,
-                      const std::string& split_note) {
+Status WriteTargetRuleFile(const TrainingRun& run, const TrainedTarget& t, const std::string& dir,
+                           const std::string& data_source, const std::string& split_note) {
+  return WriteTargetRuleFile(run, t, dir, PlainProvenance(data_source, split_note));
+}
+
+Status WriteRuleFiles(const TrainingRun& run, const std::string& dir, const RunProvenance& provenance) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return UnavailableError("cannot create " + dir + ": " + ec.message());
-  for (const TrainedTarget& t : run.targets)
-    RETURN_IF_ERROR(WriteTargetRuleFile(run, t, dir, data_source, split_note));
-  return WriteFileAtomic(dir + "/training.json", TrainingRunToJson(run, data_source, split_note).dump(1));
+  for (const TrainedTarget& t : run.targets) RETURN_IF_ERROR(WriteTargetRuleFile(run, t, dir, provenance));
+  return WriteFileAtomic(dir + "/training.json", TrainingRunToJson(run, provenance).dump(1));
+}
+
+Status WriteRuleFiles(const TrainingRun& run, const std::string& dir, const std::string& data_source,
+                      const std::string& split_note) {
+  return WriteRuleFiles(run, dir, PlainProvenance(data_source, split_note));
 }
 
 }  // namespace vigil

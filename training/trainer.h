@@ -145,18 +145,58 @@ struct TrainingRun {
 // is an identifier), e.g. `*{machine="machine-1-6"}`.
 std::string SelectorFor(const std::vector<const TimeSeries*>& series);
 
+// The part of the data source a run read when not all of it (the reader's ReadOptions name_filter,
+// max_series, max_points, as `vigil train-rules --filter / --max-series / --max-points` set them).
+struct DataSubset {
+  std::string name_filter;  // only series whose name contains it; "" = every series
+  size_t max_series = 0;    // the first ones in the reader's order; 0 = all
+  size_t max_points = 0;    // the first ones of each series; 0 = all
+  bool whole() const { return name_filter.empty() && max_series == 0 && max_points == 0; }
+  // "" when whole(), else e.g. ", not all of it: series whose name contains `U` (--filter U); the
+  // first 1 series in the reader's order (--max-series 1); the first 700 points of each series
+  // (--max-points 700)", to follow the data source in the provenance.
+  std::string Describe() const;
+};
+
+// What the rule files and training.json record about the data and the split of a run.
+struct RunProvenance {
+  std::string data_source;     // the spec read, e.g. "kpi:../shared/datasets/kpi/train"
+  DataSubset subset;           // what of it was read
+  std::string split_note;      // the split line of every target
+  // Choices that shaped unlabeled targets' rules only (the builtin proposer's flatline threshold and
+  // review order): on the split line of unlabeled targets ("; " + it) and in training.json as
+  // `unlabeled` when the run has an unlabeled target; "" for none.
+  std::string unlabeled_note;
+  // What else every target's split line says, after the unlabeled note (e.g. "; 3 malformed data
+  // row(s) skipped ..."); training.json's `split` is split_note + it.
+  std::string split_more;
+  // The split line of a target: split_note, the unlabeled note when `labeled` is false, split_more.
+  std::string SplitLine(bool labeled) const {
+    return split_note + (labeled || unlabeled_note.empty() ? "" : "; " + unlabeled_note) + split_more;
+  }
+};
+
 // Writes DIR/<file_stem>.rules for each target with rules and DIR/training.json (which maps each
-// target to its `rule_file`). `data_source` and
-// `split_note` go into the provenance.
+// target to its `rule_file`), with `provenance`.
+[[nodiscard]] Status WriteRuleFiles(const TrainingRun& run, const std::string& dir, const RunProvenance& provenance);
 [[nodiscard]] Status WriteRuleFiles(const TrainingRun& run, const std::string& dir,
                                     const std::string& data_source, const std::string& split_note);
 
 // Writes DIR/<file_stem>.rules for one target of `run` (nothing when it has no rules), by a temp
-// file and rename; WriteRuleFiles calls it for each target. DIR must exist.
+// file and rename; WriteRuleFiles calls it for each target. DIR must exist. The header says where
+// the rules come from: data (and the subset read), target, split, proposer, and the kept rules'
+// figures: a labeled target's objective and point F1 on training and validation; an unlabeled
+// target's (no F1 to measure) the points its kept rules flag in training and in the validation
+// tail, of how many.
+[[nodiscard]] Status WriteTargetRuleFile(const TrainingRun& run, const TrainedTarget& target, const std::string& dir,
+                                         const RunProvenance& provenance);
 [[nodiscard]] Status WriteTargetRuleFile(const TrainingRun& run, const TrainedTarget& target, const std::string& dir,
                                          const std::string& data_source, const std::string& split_note);
 
-// training.json's content; `complete` false (with `targets_planned`) for an interrupted run.
+// training.json's content; `complete` false (with `targets_planned`) for an interrupted run;
+// `data` the source spec and `data_subset` null when all of it was read, else {"filter",
+// "max_series", "max_points"} (those set).
+Json TrainingRunToJson(const TrainingRun& run, const RunProvenance& provenance);
 Json TrainingRunToJson(const TrainingRun& run, const std::string& data_source, const std::string& split_note);
 
 }  // namespace vigil
