@@ -28,8 +28,9 @@ std::string Utf8Prefix(const std::string& s, size_t columns) {
 
 }  // namespace
 
-double EtaSeconds(double fraction, double elapsed_s) {
-  return fraction > 0.01 ? elapsed_s * (1 - fraction) / fraction : 0;
+std::optional<double> EtaSeconds(double fraction, double elapsed_s, bool one_target_done) {
+  if (!one_target_done || !(fraction > 0.01)) return std::nullopt;
+  return elapsed_s * (1 - fraction) / fraction;
 }
 
 TrainProgress::TrainProgress(bool tty, std::FILE* out, const Clock* clock, int columns)
@@ -39,12 +40,15 @@ void TrainProgress::Update(size_t target, size_t targets, int step, int steps, c
   const double frac = (static_cast<double>(target) + (steps > 0 ? static_cast<double>(step) / steps : 0)) /
                       static_cast<double>(std::max<size_t>(1, targets));
   const double elapsed = static_cast<double>(clock_->MonotonicNs() - start_ns_) * 1e-9;
-  const double eta = EtaSeconds(frac, elapsed);
+  // A target is done once the index passed it, or its last step is reached.
+  const std::optional<double> eta = EtaSeconds(frac, elapsed, target > 0 || (steps > 0 && step >= steps));
+  char eta_text[32] = "--";
+  if (eta) std::snprintf(eta_text, sizeof eta_text, "%.0fs", *eta);
   if (tty_) {
     const size_t avail = static_cast<size_t>(std::max(1, Columns()) - 1);
     char info[96];
-    std::snprintf(info, sizeof info, "%3d%%  target %zu/%zu  ETA %4.0fs", static_cast<int>(frac * 100),
-                  target + 1, targets, eta);
+    std::snprintf(info, sizeof info, "%3d%%  target %zu/%zu  ETA %5s", static_cast<int>(frac * 100), target + 1,
+                  targets, eta_text);
     const size_t info_cols = std::strlen(info);
     // "[" bar "] " info "  " name: the bar as wide as fits, 30 at most, none when under 10.
     size_t bar = 30;
@@ -67,8 +71,8 @@ void TrainProgress::Update(size_t target, size_t targets, int step, int steps, c
     std::fprintf(out_, "\r%s", line.c_str());
     std::fflush(out_);
   } else if (target != last_target_) {
-    std::fprintf(out_, "train-rules: target %zu/%zu %s (elapsed %.0fs, ETA %.0fs)\n", target + 1, targets,
-                 name.c_str(), elapsed, eta);
+    std::fprintf(out_, "train-rules: target %zu/%zu %s (elapsed %.0fs, ETA %s)\n", target + 1, targets,
+                 name.c_str(), elapsed, eta_text);
     last_target_ = target;
   }
 }

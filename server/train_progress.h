@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include "core/clock.h"
@@ -13,8 +14,9 @@
 namespace vigil {
 
 // Seconds left when `fraction` (0..1) of the work took `elapsed_s`: elapsed × (1 − f) / f, the
-// rate so far; 0 until 1% is done (no estimate yet).
-double EtaSeconds(double fraction, double elapsed_s);
+// rate so far. None (no estimate yet, shown `ETA --`) until `one_target_done` and 1% is done: the
+// steps within the first target say little of the others, and "0 s" would read as "finishing".
+std::optional<double> EtaSeconds(double fraction, double elapsed_s, bool one_target_done);
 
 class TrainProgress {
  public:

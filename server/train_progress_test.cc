@@ -22,13 +22,15 @@ std::string Written(std::FILE* f) {
 
 }  // namespace
 
-TEST_CASE("EtaSeconds: the time left at the rate so far; none before 1% is done") {
-  CHECK(EtaSeconds(0.25, 30) == doctest::Approx(90));
-  CHECK(EtaSeconds(0.5, 30) == doctest::Approx(30));
-  CHECK(EtaSeconds(0.9, 90) == doctest::Approx(10));
-  CHECK(EtaSeconds(1.0, 123) == 0);
-  CHECK(EtaSeconds(0.0, 5) == 0);
-  CHECK(EtaSeconds(0.005, 5) == 0);
+TEST_CASE("EtaSeconds: the time left at the rate so far; none before a target and 1% are done") {
+  CHECK(EtaSeconds(0.25, 30, true).value_or(-1) == doctest::Approx(90));
+  CHECK(EtaSeconds(0.5, 30, true).value_or(-1) == doctest::Approx(30));
+  CHECK(EtaSeconds(0.9, 90, true).value_or(-1) == doctest::Approx(10));
+  CHECK(EtaSeconds(1.0, 123, true).value_or(-1) == 0);
+  // No estimate is not "0 s left" (the display showed `ETA 0s` through the first target).
+  CHECK_FALSE(EtaSeconds(0.0, 5, false).has_value());
+  CHECK_FALSE(EtaSeconds(0.3, 30, false).has_value());  // steps of the first target: no target done
+  CHECK_FALSE(EtaSeconds(0.005, 5, true).has_value());  // 1 of 200 targets
 }
 
 TEST_CASE("TrainProgress without a terminal: one plain line per target with elapsed time and ETA") {
@@ -45,7 +47,7 @@ TEST_CASE("TrainProgress without a terminal: one plain line per target with elap
   p.Update(2, 3, 2, 4, "gpu_c");  // 5/6 done in 50 s: 10 s left
   p.Done();
   CHECK(Written(out) ==
-        "train-rules: target 1/3 gpu_a (elapsed 0s, ETA 0s)\n"
+        "train-rules: target 1/3 gpu_a (elapsed 0s, ETA --)\n"
         "train-rules: target 2/3 gpu_b (elapsed 30s, ETA 60s)\n"
         "train-rules: target 3/3 gpu_c (elapsed 50s, ETA 10s)\n");
   std::fclose(out);
@@ -64,6 +66,26 @@ TEST_CASE("TrainProgress on a terminal: the bar redrawn in place with percentage
   const std::string bar1 = "\r[#######                       ]  25%  target 2/4  ETA   90s  gpu_b" + std::string(32, ' ');
   const std::string bar2 = "\r[##############################] 100%  target 4/4  ETA    0s  gpu_d" + std::string(32, ' ');
   CHECK(Written(out) == bar1 + bar2 + "\n");
+  std::fclose(out);
+}
+
+// Through the first target there is no estimate: `ETA    --` (the same width), not `ETA 0s`, which
+// read as "about to finish" on a run just started (issue 4 walk).
+TEST_CASE("TrainProgress on a terminal: ETA -- until a target is done") {
+  std::FILE* out = std::tmpfile();
+  REQUIRE(out != nullptr);
+  FakeClock clock;
+  TrainProgress p(true, out, &clock, /*columns=*/100);
+  p.Update(0, 2, 0, 4, "gpu_a");
+  clock.Advance(10'000);
+  p.Update(0, 2, 2, 4, "gpu_a");  // 25% in 10 s, but no target done
+  clock.Advance(10'000);
+  p.Update(1, 2, 0, 4, "gpu_b");  // 1/2 done in 20 s: 20 s left
+  p.Done();
+  const std::string pad(32, ' ');
+  CHECK(Written(out) == "\r[                              ]   0%  target 1/2  ETA    --  gpu_a" + pad +
+                            "\r[#######                       ]  25%  target 1/2  ETA    --  gpu_a" + pad +
+                            "\r[###############               ]  50%  target 2/2  ETA   20s  gpu_b" + pad + "\n");
   std::fclose(out);
 }
 
@@ -105,7 +127,7 @@ TEST_CASE("TrainProgress on a terminal: every redraw fits in the terminal's widt
   FakeClock clock;
   TrainProgress p(true, out, &clock, 80);
   p.Update(0, 58, 2, 4, name);
-  CHECK(Written(out) == "\r[                              ]   0%  target 1/58  ETA    0s  realKnownCause/m");
+  CHECK(Written(out) == "\r[                              ]   0%  target 1/58  ETA    --  realKnownCause/m");
   std::fclose(out);
 }
 
