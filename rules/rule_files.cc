@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include "rules/compiler.h"
 
@@ -11,10 +12,18 @@ namespace vigil {
 Result<std::vector<std::string>> ListRuleFiles(const std::vector<std::string>& paths) {
   namespace fs = std::filesystem;
   std::vector<std::string> list;
+  // A file named twice (itself and through its folder, or spelt two ways) is one file: read once,
+  // not refused as its own duplicate rule names.
+  std::set<std::string> seen;
+  auto add = [&](const std::string& file) {
+    std::error_code canon_ec;
+    const fs::path canon = fs::weakly_canonical(file, canon_ec);
+    if (seen.insert(canon_ec ? file : canon.string()).second) list.push_back(file);
+  };
   for (const std::string& p : paths) {
     std::error_code ec;
     if (!fs::is_directory(p, ec)) {
-      list.push_back(p);
+      add(p);
       continue;
     }
     std::vector<std::string> in_folder;
@@ -25,7 +34,7 @@ Result<std::vector<std::string>> ListRuleFiles(const std::vector<std::string>& p
     if (ec) return InvalidArgumentError(p + ": cannot list the folder: " + ec.message());
     if (in_folder.empty()) return InvalidArgumentError(p + ": the folder holds no *.rules file");
     std::sort(in_folder.begin(), in_folder.end());
-    list.insert(list.end(), in_folder.begin(), in_folder.end());
+    for (const std::string& file : in_folder) add(file);
   }
   return list;
 }

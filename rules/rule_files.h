@@ -14,6 +14,7 @@ namespace vigil {
 
 // The rule files `paths` name, in order: a path that is not a folder as given (whether it can be
 // read is the compiler's to say), a folder its regular *.rules files in name order (not recursive).
+// A file met again (named itself and through its folder, or spelt two ways) is listed once.
 // InvalidArgument naming the folder when it holds no *.rules file or cannot be listed.
 [[nodiscard]] Result<std::vector<std::string>> ListRuleFiles(const std::vector<std::string>& paths);
 

@@ -48,5 +48,26 @@ TEST_CASE("rule files: a folder is its *.rules in name order; names unique acros
   fs::remove_all(dir);
 }
 
+TEST_CASE("rule files: a file named twice (itself and through its folder, or two spellings) is read once") {
+  // Review RV-D: `--rules out --rules out/a.rules` refused with "rule `high` is defined twice:
+  // out/a.rules:1 and out/a.rules:1 (... rename one)": one file, and advice that could not help.
+  const fs::path dir = fs::temp_directory_path() / ("vigil_rule_files_twice_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "set");
+  Write(dir / "set" / "a.rules", "rule high {\n  select T\n  when value > 150\n}\n");
+  Write(dir / "set" / "b.rules", "rule low {\n  select T\n  when value < 50\n}\n");
+  const std::string a = (dir / "set" / "a.rules").string();
+  const std::string a_again = (dir / "set" / "." / "a.rules").string();
+  Result<std::vector<std::string>> list = ListRuleFiles({(dir / "set").string(), a, a_again});
+  REQUIRE(list.ok());
+  CHECK(*list == std::vector<std::string>{a, (dir / "set" / "b.rules").string()});
+  size_t files = 0;
+  Result<CompiledRules> set = LoadRuleFiles({a, (dir / "set").string()}, &files);
+  REQUIRE_MESSAGE(set.ok(), set.status().message());
+  CHECK(files == 2);
+  CHECK(set->rules.size() == 2);
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace vigil
