@@ -551,7 +551,8 @@ std::string DetectionReport::ToMarkdown(int delay_k) const {
 }
 
 std::string RenderUnitSvg(const EvalUnit& unit, const EvalTruth& truth,
-                          const std::vector<const DetectorResult*>& results, size_t unit_index) {
+                          const std::vector<const DetectorResult*>& results, size_t unit_index,
+                          bool minute_rows) {
   // A label drawn over the values, on a white box (about 6 px per character at font size 10).
   auto label = [](std::ostringstream& o, double x, int y, const std::string& text) {
     o << "<rect x=\"" << Fmt(x - 1, 1) << "\" y=\"" << y - 9 << "\" width=\"" << Fmt(6.0 * static_cast<double>(text.size()) + 2, 1)
@@ -639,16 +640,20 @@ std::string RenderUnitSvg(const EvalUnit& unit, const EvalTruth& truth,
     label(o, left + 2, top + 10, "max " + Num(scale.second));
     label(o, left + 2, top + plot_h - 3, "min " + Num(scale.first));
   }
-  // Times (UTC) of the first point drawn, of the first test point and of the last point.
+  // Times (UTC; SMD: minute rows) of the first point drawn, of the first test point and of the last.
+  auto time_text = [&](size_t i) {
+    return minute_rows ? "minute " + std::to_string(truth.timestamps_ms[i] / 60'000)
+                       : FormatRfc3339Ms(truth.timestamps_ms[i]);
+  };
   if (n > 0 && truth.timestamps_ms.size() == n) {
     const int ty = top + plot_h + 11;
     o << "<text x=\"" << left << "\" y=\"" << ty << "\" font-size=\"10\" fill=\"#333\">"
-      << FormatRfc3339Ms(truth.timestamps_ms[begin]) << "</text>\n";
+      << time_text(begin) << "</text>\n";
     o << "<text x=\"" << width - left << "\" y=\"" << ty
-      << "\" font-size=\"10\" fill=\"#333\" text-anchor=\"end\">" << FormatRfc3339Ms(truth.timestamps_ms[n - 1])
+      << "\" font-size=\"10\" fill=\"#333\" text-anchor=\"end\">" << time_text(n - 1)
       << "</text>\n";
     if (unit.split < n) {
-      label(o, split_x + 4, top + 10, "test from " + FormatRfc3339Ms(truth.timestamps_ms[unit.split]));
+      label(o, split_x + 4, top + 10, "test from " + time_text(unit.split));
     }
   }
   // One row of flag ticks per detector (test part only).
@@ -741,7 +746,8 @@ Result<DetectionReport> RunDetectionBenchmark(const DetectionBenchmarkOptions& o
       for (size_t u = 0; u < report.set.units.size(); ++u) {
         RETURN_IF_ERROR(
             WriteFileAtomic(options.out_dir + "/plots/" + SafeFileName(report.set.units[u].name) + ".svg",
-                            RenderUnitSvg(report.set.units[u], report.set.truth[u], rs, u)));
+                            RenderUnitSvg(report.set.units[u], report.set.truth[u], rs, u,
+                                          /*minute_rows=*/report.set.dataset.rfind("smd", 0) == 0)));
       }
     }
     log("report: " + options.out_dir + "/report.md");

@@ -187,7 +187,10 @@ struct DetectionReport {
 // member: its min and max drawn as labels), shaded label segments, the UTC times of the first
 // point drawn, of the first test point (at the dashed marker) and of the last point, and one row
 // of flag ticks per detector. The test part plus the last tenth of the series' length before it.
+// `minute_rows`: the times are row numbers, not a clock (SMD: its reader counts rows as minutes
+// from 1970-01-01, the train file's first row at 0), so they are written "minute N", not as dates.
 std::string RenderUnitSvg(const EvalUnit& unit, const EvalTruth& truth,
-                          const std::vector<const DetectorResult*>& results, size_t unit_index);
+                          const std::vector<const DetectorResult*>& results, size_t unit_index,
+                          bool minute_rows = false);
 
 }  // namespace vigil

@@ -316,6 +316,13 @@ TEST_CASE("SVG plot: value range, times of start / split / end, and a legend of 
   CHECK(svg.find(">1970-01-01T00:03:00Z<") != std::string::npos);            // first point drawn
   CHECK(svg.find(">test from 1970-01-01T00:04:00Z<") != std::string::npos);  // the split
   CHECK(svg.find(">1970-01-01T00:09:00Z<") != std::string::npos);            // last point
+  // SMD has no clock (rows counted as minutes from 1970): before 2026-11-30 (review RV-U) its
+  // plots read "test from 1970-01-17T10:48:00Z" (machine-1-6), dates the data never had.
+  const std::string rows = RenderUnitSvg(set.units[0], set.truth[0], {&*r}, 0, /*minute_rows=*/true);
+  CHECK(rows.find(">minute 3<") != std::string::npos);
+  CHECK(rows.find(">test from minute 4<") != std::string::npos);
+  CHECK(rows.find(">minute 9<") != std::string::npos);
+  CHECK(rows.find("1970") == std::string::npos);
   // Ten members (an SMD machine): the first eight are drawn, named in the legend in their colour.
   EvalUnit many = set.units[0];
   many.members.clear();
