@@ -43,7 +43,8 @@ struct DetectCommandOptions {
   // rules, rules-refit, rules-group, rules-vote-only (the detectors whose proposer runs that review);
   // so is `builtin.unlabeled_flatline` other than this default. Unlabeled flatline rules mean
   // "frozen" (kFrozen, adopted by its pre-registered rule, evals/README.md "NAB / SMD: frozen
-  // flatline"; BuiltinProposerOptions' own default is still kMinimum).
+  // flatline"; also BuiltinProposerOptions' own default, named here so the refusal above compares
+  // with this command's default).
   BuiltinProposerOptions builtin{.unlabeled_levels = false, .unlabeled_flatline = UnlabeledFlatline::kFrozen};
   // A unit is flagged where this many members' rules fire at once (only SMD units have several
   // members). 0 (the default): chosen per unit on a held-out tail of its TRAINING part, label-free

@@ -78,7 +78,10 @@ std::string_view UnlabeledRankName(UnlabeledRank rank);
 //             (the values the fit uses): "the metric is frozen", the window's spread below 1% of
 //             the series' typical spread (1% fixed a priori, not tuned). A tiny T also ranks last
 //             in the sensitivity order. T ≤ 0: no flatline rule for the target, as for kMinimum.
-// Labeled targets and the other families are unaffected.
+//             The default since its pre-registered adoption (9dd758c).
+// Labeled targets and the other families are unaffected. "Labeled" is the fit's: a target whose
+// training part holds an anomaly label; a labeled series with none there is fitted the unlabeled
+// way, this cap included.
 enum class UnlabeledFlatline { kMinimum, kFrozen };
 // "minimum" / "frozen".
 std::string_view UnlabeledFlatlineName(UnlabeledFlatline flatline);
@@ -114,7 +117,7 @@ struct BuiltinProposerOptions {
   // The order of the unlabeled review's kept rules (above). Labeled targets are unaffected.
   UnlabeledRank unlabeled_rank = UnlabeledRank::kSensitivity;
   // The unlabeled flatline family's threshold (above). Labeled targets are unaffected.
-  UnlabeledFlatline unlabeled_flatline = UnlabeledFlatline::kMinimum;
+  UnlabeledFlatline unlabeled_flatline = UnlabeledFlatline::kFrozen;
 };
 
 class BuiltinProposer : public RuleProposer {

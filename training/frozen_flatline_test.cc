@@ -20,7 +20,9 @@ namespace vigil {
 namespace {
 
 // 100 + a period-11 pattern in [-amp, amp] at point i (every window of 10 or more points spreads).
-double PatternAt(size_t i, double amp) { return 100 + amp * static_cast<double>(static_cast<int>((i * 37) % 11) - 5) / 5.0; }
+double PatternAt(size_t i, double amp) {
+  return 100 + amp * static_cast<double>(static_cast<int>((i * 37) % 11) - 5) / 5.0;
+}
 
 // Busy (amplitude 10) and quiet (amplitude 3) stretches, one point a minute, unlabeled unless
 // `labeled`: [0, 200) busy, [200, 350) quiet, [350, 500) busy, [500, 650) quiet, the rest busy.
@@ -103,6 +105,17 @@ std::vector<double> FullWindowStd(const TrainingData& data, int w) {
   return out;
 }
 
+// The smallest and the lower median of FullWindowStd(data, w) (over 100 full windows required).
+struct FullSpread {
+  double lowest = 0;
+  double median = 0;
+};
+FullSpread FullWindowSpread(const TrainingData& data, int w) {
+  const std::vector<double> full = FullWindowStd(data, w);
+  REQUIRE(full.size() > 100);
+  return {full.front(), full[(full.size() - 1) / 2]};
+}
+
 // Flags of `rule_text` on `probe`, run from a cold start.
 std::vector<uint8_t> FlagsOn(const std::string& rule_text, const TimeSeries& probe) {
   Result<CompiledRules> rules = CompileRules(rule_text, "ff.rules");
@@ -115,17 +128,14 @@ std::vector<uint8_t> FlagsOn(const std::string& rule_text, const TimeSeries& pro
 TEST_CASE("frozen flatline: kMinimum takes the full-window minimum, kFrozen 1% of the median") {
   // Training: the first 900 points (ending busy); the tail busy, so no flatline rule fires there.
   const TrainingData data = Target(QuietAndBusy(1200, false), 900, false);
-  CHECK(BuiltinProposerOptions{}.unlabeled_flatline == UnlabeledFlatline::kMinimum);  // the default
+  CHECK(BuiltinProposerOptions{}.unlabeled_flatline == UnlabeledFlatline::kFrozen);  // the default (adopted)
   const std::string minimum = Propose(data, UnlabeledFlatline::kMinimum).front();
   const std::string frozen = Propose(data, UnlabeledFlatline::kFrozen).front();
   INFO(minimum);
   INFO(frozen);
   for (int w : {10, 60}) {
     CAPTURE(w);
-    const std::vector<double> full = FullWindowStd(data, w);
-    REQUIRE(full.size() > 100);
-    const double lowest = full.front();
-    const double median = full[(full.size() - 1) / 2];  // the lower median
+    const auto [lowest, median] = FullWindowSpread(data, w);
     CAPTURE(lowest);
     CAPTURE(median);
     CHECK(0.01 * median < lowest);  // the cap binds here: a quiet stretch is far from frozen
@@ -218,6 +228,22 @@ TEST_CASE("frozen flatline: a labeled target's flatline threshold is the same un
   CHECK(frozen == minimum);  // every candidate, word for word
 }
 
+TEST_CASE("frozen flatline: labels but no anomaly in training: fitted unlabeled, cap included") {
+  // "Labeled" is the fit's (builtin_proposer.h): labels present but none anomalous in training.
+  const TrainingData labeled = Target(QuietAndBusy(1200, true), 900, true);
+  const TrainingData unlabeled = Target(QuietAndBusy(1200, false), 900, false);
+  REQUIRE(labeled.labeled);
+  const std::string frozen = Propose(labeled, UnlabeledFlatline::kFrozen).front();
+  INFO(frozen);
+  for (int w : {10, 60}) {
+    CAPTURE(w);
+    const std::string rule = FlatlineCondition(frozen, w);
+    REQUIRE_FALSE(rule.empty());
+    CHECK(FlatlineThreshold(rule) == doctest::Approx(0.01 * FullWindowSpread(labeled, w).median));
+    CHECK(rule == FlatlineCondition(Propose(unlabeled, UnlabeledFlatline::kFrozen).front(), w));
+  }
+}
+
 TEST_CASE("frozen flatline: the cap never raises T: a nearly frozen training stretch keeps the minimum") {
   // The busy / quiet series with a nearly frozen stretch (amplitude 0.001) at [400, 500) of the
   // training part: its full windows' std is far below 1% of the median, so T = min(T_min, 0.01 · m)
@@ -231,13 +257,9 @@ TEST_CASE("frozen flatline: the cap never raises T: a nearly frozen training str
   INFO(frozen);
   for (int w : {10, 60}) {
     CAPTURE(w);
-    const std::vector<double> full = FullWindowStd(data, w);
-    REQUIRE(full.size() > 100);
-    const double lowest = full.front();
-    const double median = full[(full.size() - 1) / 2];
-    CAPTURE(lowest);
-    CAPTURE(median);
-    CHECK(lowest < 0.01 * median);  // the minimum binds here
+    const FullSpread spread = FullWindowSpread(data, w);
+    CHECK(spread.lowest < 0.01 * spread.median);  // the minimum binds here (doctest prints both)
+    const double lowest = spread.lowest;
     const std::string frozen_rule = FlatlineCondition(frozen, w);
     REQUIRE_FALSE(frozen_rule.empty());
     CHECK(FlatlineThreshold(frozen_rule) == doctest::Approx(lowest));

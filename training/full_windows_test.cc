@@ -119,7 +119,9 @@ double MaxFinite(const std::vector<double>& v) {
 }
 
 // An unlabeled target: `all` cut at 900 (its last 300 points the validation tail), proposed with
-// every quiet rule kept (max_rules 20). Not copyable: the evaluator refers to `data`.
+// every quiet rule kept (max_rules 20) and the flatline threshold at the full-window minimum
+// (kMinimum: these cases test what the fit sees; kFrozen, the default, caps that minimum,
+// frozen_flatline_test.cc). Not copyable: the evaluator refers to `data`.
 struct Unlabeled {
   TrainingData data;
   EngineEvaluator evaluator;
@@ -128,6 +130,7 @@ struct Unlabeled {
       : data(Target(all, 900, false)), evaluator(data, Objective::kPointAdjusted, 7) {
     BuiltinProposerOptions bo;
     bo.max_rules = 20;
+    bo.unlabeled_flatline = UnlabeledFlatline::kMinimum;
     Result<std::vector<RuleCandidate>> c = BuiltinProposer(bo).Propose(data, evaluator, {});
     REQUIRE(c.ok());
     REQUIRE_FALSE(c->empty());
