@@ -368,25 +368,45 @@ int Run(const TrainFlags& f, const Config& base_config) {
                               " before this target finished; no rules kept, no rule file (" + t.status.message() + ")");
     cut = &t;
   }
-  Status st = WriteFileAtomic(f.out + "/training.json", TrainingRunToJson(*run, provenance).dump(1));
+  // A target this run wrote no rule file for keeps the earlier run's file of its name (--overwrite)
+  // where it failed, or anywhere in an interrupted run (nothing is removed then): training.json
+  // names it beside "rule_file": null, so the file agrees with the folder `vigil detect` runs.
+  Json training = TrainingRunToJson(*run, provenance);
+  std::set<std::string> reached;  // the rule file names of the targets this run reached
+  for (size_t i = 0; i < run->targets.size(); ++i) {
+    const TrainedTarget& t = run->targets[i];
+    const std::string name = t.file_stem + ".rules";
+    reached.insert(name);
+    if (t.rule_text.empty() && (run->interrupted || !t.status.ok()) && earlier->count(name))
+      training["targets"][i]["earlier_rule_file_kept"] = name;
+  }
+  Status st = WriteFileAtomic(f.out + "/training.json", training.dump(1));
   if (!st.ok()) return ReportError(st);
   // An interrupted --overwrite run keeps the earlier run's rule files of the targets it did not
-  // reach (no RemoveStaleRules): they are what `vigil detect` ran on until now, and a Ctrl-C must
+  // reach or cut short (no RemoveStaleRules): they are what `vigil detect` ran on until now, and a Ctrl-C must
   // not delete them.
   if (run->interrupted) {
     const int sig = g_stop_signal;
-    const std::string cut_note =
-        cut == nullptr ? ""
-                       : "; target " + cut->target + " was in progress: cut short, no rule file (training.json: "
-                                                     "\"completed\": false)";
+    std::string cut_note;
+    if (cut != nullptr) {
+      const std::string name = cut->file_stem + ".rules";
+      cut_note = "; target " + cut->target + " was in progress: cut short, " +
+                 (earlier->count(name) ? "no new rule file (the earlier run's " + name + " is kept)"
+                                       : std::string("no rule file")) +
+                 " (training.json: \"completed\": false)";
+    }
+    bool kept_not_reached = false;  // earlier rule files of targets this run did not reach (or no longer has)
+    for (const auto& entry : *earlier) {
+      if (entry.first.ends_with(".rules") && reached.count(entry.first) == 0) kept_not_reached = true;
+    }
     std::fprintf(stderr,
                  "train-rules: stopped by %s after %zu of %zu targets%s; their rule files and training.json "
                  "(\"complete\": false) are in %s%s\n",
                  sig_name, run->targets.size() - (cut ? 1 : 0), run->targets_planned, cut_note.c_str(),
                  f.out.c_str(),
-                 earlier->empty() ? ""
-                                  : "; the earlier run's rule files of the targets not reached are kept "
-                                    "(training.json does not list them)");
+                 kept_not_reached ? "; the earlier run's rule files of the targets not reached are kept "
+                                    "(training.json does not list them)"
+                                  : "");
     return 128 + sig;
   }
   std::set<std::string> failed_files;  // an earlier run's rule file for these stays

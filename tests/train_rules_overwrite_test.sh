@@ -8,10 +8,13 @@
 # replaced and its stale targets removed with --overwrite (tests/train_rules_bad_input_test.sh).
 #  2. An --overwrite run stopped by SIGINT keeps the earlier run's rule files of the targets it did
 #     not reach or cut short (before: RemoveStaleRules ran after the interrupt too, and a Ctrl-C 7 targets into
-#     a 100-target retraining left 7 rule files of 100). Part 3 restarts the fake server with plain answers.
+#     a 100-target retraining left 7 rule files of 100). The stop line names the cut target's kept
+#     earlier file, claims no "targets not reached" when every target was reached, and
+#     training.json names it (`"earlier_rule_file_kept"`; review RV-D: both were silent about it).
+#     Part 3 restarts the fake server with plain answers.
 #  3. An --overwrite run where a target fails (an LLM budget spent after the first target) keeps
 #     that target's rule file of the earlier run (before: removed as stale, so the budget cut left
-#     the folder without rules for it).
+#     the folder without rules for it); training.json names it (`"earlier_rule_file_kept"`).
 #  4. `train-rules --help` states the exit statuses (1 when some targets failed, since 84d7b85).
 # Usage: bash tests/train_rules_overwrite_test.sh <build-dir>   (from the repo root)
 set -uo pipefail
@@ -78,12 +81,24 @@ wait "$pid"
 rc=$?
 if [ $rc -eq 130 ] && cmp -s "$TMP/prod/other.rules" "$TMP/prod-other.before" &&
   grep -q "^# proposer: llm" "$TMP/prod/step_time_ms.rules" &&
-  grep -q "stopped by SIGINT after 1 of 2 targets.*earlier run's rule files of the targets not reached are kept" "$TMP/int.log"; then
+  grep -q "stopped by SIGINT after 1 of 2 targets; target other was in progress: cut short, no new rule file (the earlier run's other.rules is kept)" "$TMP/int.log"; then
   passed=$((passed + 1))
 else
   echo "FAIL interrupted --overwrite: exit $rc (want 130), other.rules kept? step_time_ms.rules rewritten?: $(tail -2 "$TMP/int.log")"
   fail=$((fail + 1))
 fi
+# Every target of the run was reached (one done, one cut short): the line must not claim kept files
+# of targets not reached; training.json says which earlier file stands for the cut target (review
+# RV-D: the line said "no rule file" and "targets not reached are kept", training.json only
+# "rule_file": null, while other.rules, the earlier run's, was still in --out).
+grep -q "targets not reached" "$TMP/int.log" && { echo "FAIL interrupted --overwrite: claims targets not reached: $(tail -1 "$TMP/int.log")"; fail=$((fail + 1)); } || passed=$((passed + 1))
+/usr/bin/python3 - "$TMP/prod/training.json" <<'PY' && passed=$((passed + 1)) || { echo "FAIL interrupted --overwrite: training.json"; fail=$((fail + 1)); }
+import json, sys
+t = {x["target"]: x for x in json.load(open(sys.argv[1]))["targets"]}
+assert t["other"]["completed"] is False and t["other"]["rule_file"] is None, t["other"]
+assert t["other"].get("earlier_rule_file_kept") == "other.rules", t["other"]
+assert "earlier_rule_file_kept" not in t["step_time_ms"], t["step_time_ms"]
+PY
 kill "$SERVER_PID" 2>/dev/null
 wait "$SERVER_PID" 2>/dev/null
 rm -f "$TMP/port"
@@ -102,6 +117,13 @@ if cmp -s "$TMP/two/other.rules" "$TMP/other.before"; then passed=$((passed + 1)
   echo "FAIL --overwrite, budget cut: the earlier other.rules was removed or changed"; fail=$((fail + 1)); fi
 grep -q "^# proposer: llm" "$TMP/two/step_time_ms.rules" && passed=$((passed + 1)) ||
   { echo "FAIL --overwrite, budget cut: step_time_ms.rules not rewritten by the llm run"; fail=$((fail + 1)); }
+/usr/bin/python3 - "$TMP/two/training.json" <<'PY' && passed=$((passed + 1)) || { echo "FAIL --overwrite, budget cut: training.json does not name the kept other.rules"; fail=$((fail + 1)); }
+import json, sys
+t = {x["target"]: x for x in json.load(open(sys.argv[1]))["targets"]}
+assert "error" in t["other"] and t["other"]["rule_file"] is None, t["other"]
+assert t["other"].get("earlier_rule_file_kept") == "other.rules", t["other"]
+assert "earlier_rule_file_kept" not in t["step_time_ms"], t["step_time_ms"]
+PY
 
 # 4. Where users look: --help says --overwrite and the exit statuses (1 when some targets failed).
 help="$("$VIGIL" train-rules --help | tr -s ' \n' ' ')"
