@@ -175,8 +175,14 @@ Result<EvalSet> LoadSmd(const std::string& path, const EvalSetOptions& options) 
   return set;
 }
 
+// NAB's normalised score, 100 (raw - null) / (perfect - null), is 0/0 without a window: none.
+bool HasNabScore(const NabFileScore& s) { return s.perfect_raw != s.null_raw; }
+
+// A normalised NAB score for report.md: "—" where there is none.
+std::string NabCell(const NabFileScore& s) { return HasNabScore(s) ? Fmt(s.Normalized(), 1) : "—"; }
+
 Json NabToJson(const NabFileScore& s) {
-  return Json{{"score", s.Normalized()},
+  return Json{{"score", HasNabScore(s) ? Json(s.Normalized()) : Json(nullptr)},
               {"raw", s.raw},
               {"windows", s.windows},
               {"detected_windows", s.detected_windows},
@@ -477,7 +483,7 @@ std::string DetectionReport::ToMarkdown(int delay_k) const {
       << Fmt(r.total.dc_pa.F1()) << " | " << (std::isfinite(MacroDcPaF1(r)) ? Fmt(MacroDcPaF1(r)) : "—") << " | " << Fmt(r.total.event.F1()) << " | "
       << Fmt(r.total.point.Precision(), 2) << " / " << Fmt(r.total.point.Recall(), 2) << " |";
     if (set.dataset == "nab") {
-      for (int p = 0; p < 3; ++p) o << " " << Fmt(r.nab_total[p].Normalized(), 1) << " |";
+      for (int p = 0; p < 3; ++p) o << " " << NabCell(r.nab_total[p]) << " |";
     }
     o << " " << Fmt(r.wall_s, 1) << " |\n";
   }
@@ -495,7 +501,7 @@ std::string DetectionReport::ToMarkdown(int delay_k) const {
       for (const DetectorResult& r : results) {
         if (!r.status.ok() || !r.nab_corpus.available) continue;
         o << "| " << MdCell(r.name) << " |";
-        for (int p = 0; p < 3; ++p) o << " " << Fmt(r.nab_corpus.total[p].Normalized(), 1) << " |";
+        for (int p = 0; p < 3; ++p) o << " " << NabCell(r.nab_corpus.total[p]) << " |";
         for (int p = 0; p < 3; ++p) {
           o << (p == 0 ? " " : " / ") << (r.nab_corpus.strict[p] ? ">" : "≥") << Fmt(r.nab_corpus.threshold[p], 3);
         }

@@ -364,6 +364,30 @@ TEST_CASE("report: a series with no anomalous test point shows its flagged point
   CHECK(md.find("| 0 | no anomaly: 3 flagged | no anomaly: 0 flagged |") != std::string::npos);
 }
 
+// NAB's normalised score is 100 (raw - null) / (perfect - null); with no window both are 0, and
+// before 2026-11-30 (review RV-U) 0/0 was written as a score of 0: the Overall row of a NAB
+// selection without windows read `0.0` (eval detect --dataset nab --filter artificialNoAnomaly,
+// mad-band, 20 false-positive points), and report.json gave every window-less file `"score": 0`,
+// as if a detector had scored 0 there, while report.md said it has no normalised score.
+TEST_CASE("report: NAB with no window has no normalised score (— in Markdown, null in JSON)") {
+  EvalSet set = TinySet();
+  set.dataset = "nab";
+  set.truth[0].labels.assign(10, 0);
+  DetectionReport report = ReportOf(set, {{"d", {0, 0, 0, 0, 0, 1, 0, 0, 0, 0}}});
+  REQUIRE(report.results[0].nab_total[0].windows == 0);
+  const std::string md = report.ToMarkdown(7);
+  CHECK(md.find("| 0.00 / 0.00 | — | — | — |") != std::string::npos);
+  const Json j = report.ToJson(7);
+  CHECK(j["detectors"][0]["nab"]["standard"]["score"].is_null());
+  CHECK(j["detectors"][0]["nab"]["standard"]["raw"].get<double>() < 0);  // the false positive
+  CHECK(j["detectors"][0]["per_series"][0]["nab"]["standard"]["score"].is_null());
+  // With a window the score is a number.
+  set.truth[0].labels[6] = 1;
+  set.truth[0].windows = {{6 * 60'000, 7 * 60'000}};
+  DetectionReport scored = ReportOf(set, {{"d", {0, 0, 0, 0, 0, 0, 1, 0, 0, 0}}});
+  CHECK(scored.ToJson(7)["detectors"][0]["nab"]["standard"]["score"].is_number());
+}
+
 // `eval detect --no-plots` writes no SVG: before 2026-11-30 (review RV-U) report.md still linked
 // every series to plots/<name>.svg (dangling links, or a stale plot of an earlier run into the
 // same --out), and an empty plots/ folder was made.
