@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 
 #include "core/config.h"
 #include "core/rule_plan.h"
@@ -55,6 +56,22 @@ Status CheckNumericOptions(const DetectCommandOptions& o) {
   return Status::Ok();
 }
 
+// The default dataset folder `relative` (../shared/datasets/<dataset>, relative to the repository
+// root) found from the working folder, else beside the source tree this binary was built from
+// (VIGIL_SOURCE_DIR), as the iforest script is (detection_peers.cc): eval detect run from another
+// folder still finds the data. InvalidArgument naming both places and --data when in neither.
+Result<std::string> DefaultDataPath(const std::string& relative) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(relative, ec)) return relative;
+  const fs::path built = (fs::path(VIGIL_SOURCE_DIR) / relative).lexically_normal();
+  if (fs::exists(built, ec)) return built.string();
+  return InvalidArgumentError("no --data given, and the default dataset folder " + relative +
+                              " is neither in the working folder " + fs::current_path(ec).string() +
+                              " nor beside the source tree (" + built.string() +
+                              "): pass --data with the dataset's folder");
+}
+
 }  // namespace
 
 Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
@@ -87,9 +104,11 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
                                 none_of_them);
   }
   if (options.data_path.empty()) {
-    options.data_path = "../shared/datasets/" +
-                        (options.dataset == "smd-train" ? std::string("smd") : options.dataset) +
-                        (options.dataset == "kpi" ? "/train" : "");
+    Result<std::string> path = DefaultDataPath(
+        "../shared/datasets/" + (options.dataset == "smd-train" ? std::string("smd") : options.dataset) +
+        (options.dataset == "kpi" ? "/train" : ""));
+    if (!path.ok()) return path.status();
+    options.data_path = *path;
   }
   if (options.out_dir.empty()) options.out_dir = "eval-out/detect-" + options.dataset;
   ThresholdOptions thresholds;
