@@ -6,13 +6,7 @@
 # selection: no warning for it.
 # Before: a typo `jobb=` gave exit 0, "0 alert(s)", no word.
 # Usage: bash tests/detect_empty_select_test.sh <build-dir>   (from the repo root)
-set -uo pipefail
-BUILD=${1:?build dir}
-VIGIL="$(cd "$BUILD" && pwd)/bin/vigil"
-HERE="$(cd "$(dirname "$0")" && pwd)"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-source "$HERE/lib/check.sh"
+source "$(dirname "$0")/lib/e2e.sh" "$@"
 DATA=csv:data/samples/training_telemetry.csv  # labels job, node, rank, gpu
 printf 'rule KeyTypo {\n  select step_time_ms{jobb="llm-70b"}\n  when value > 1000\n}\n' >"$TMP/key.rules"
 printf '# a\n\nrule NameTypo {\n  select step_tme_ms\n  when value > 1000\n}\n' >"$TMP/name.rules"

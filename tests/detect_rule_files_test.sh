@@ -5,13 +5,7 @@
 # order); a rule name defined in two files is refused, naming both file:lines (exit 2).
 # Before: one file only ("--rules: At Most 1 required but received 2"; a folder: "no rules found").
 # Usage: bash tests/detect_rule_files_test.sh <build-dir>   (from the repo root)
-set -uo pipefail
-BUILD=${1:?build dir}
-VIGIL="$(cd "$BUILD" && pwd)/bin/vigil"
-HERE="$(cd "$(dirname "$0")" && pwd)"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-source "$HERE/lib/check.sh"
+source "$(dirname "$0")/lib/e2e.sh" "$@"
 source "$HERE/lib/step_time_csv.sh"
 step_time_csv "$TMP/one.csv"
 awk 'BEGIN { FS = OFS = "," } NR == 1 { print; next } { $2 = "T"; print; $2 = "T_value_low_and"; print }' \

@@ -4,13 +4,7 @@
 # tree the binary was built from (as the iforest script since 3229e8f).
 # Before: outside the repo "cannot open ../shared/datasets/nab/labels/combined_windows.json", exit 1.
 # Usage: bash tests/eval_detect_default_data_test.sh <build-dir>   (from the repo root)
-set -uo pipefail
-BUILD=${1:?build dir}
-VIGIL="$(cd "$BUILD" && pwd)/bin/vigil"
-HERE="$(cd "$(dirname "$0")" && pwd)"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-source "$HERE/lib/check.sh"
+source "$(dirname "$0")/lib/e2e.sh" "$@"
 ARGS=(eval detect --dataset nab --detectors mad-band --no-plots --filter art_daily_jumpsup)
 
 check "from the repo root, as before" 0 "" -- "$VIGIL" "${ARGS[@]}" --out "$TMP/in"

@@ -6,13 +6,7 @@
 # `vigil detect --rules DIR` ran it; two files defining the same rule name both "OK", exit 0,
 # while detect refused them; `rules explain` took one file only.
 # Usage: bash tests/rules_cli_folders_test.sh <build-dir>   (from the repo root)
-set -uo pipefail
-BUILD=${1:?build dir}
-VIGIL="$(cd "$BUILD" && pwd)/bin/vigil"
-HERE="$(cd "$(dirname "$0")" && pwd)"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-source "$HERE/lib/check.sh"
+source "$(dirname "$0")/lib/e2e.sh" "$@"
 mkdir -p "$TMP/hand" "$TMP/empty"
 printf '# high\n\nrule high {\n  select T\n  when value > 150\n}\n' >"$TMP/hand/a.rules"
 printf 'rule low {\n  select T\n  when value < 50\n}\n' >"$TMP/hand/b.rules"

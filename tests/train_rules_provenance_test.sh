@@ -8,13 +8,7 @@
 #  3. An unlabeled target's header says what its review measured (points flagged by the kept rules
 #     in training and in the validation tail, of how many), not "objective F1 0.000, point F1 0.000".
 # Usage: bash tests/train_rules_provenance_test.sh <build-dir>   (from the repo root)
-set -uo pipefail
-BUILD=${1:?build dir}
-VIGIL="$(cd "$BUILD" && pwd)/bin/vigil"
-HERE="$(cd "$(dirname "$0")" && pwd)"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-source "$HERE/lib/check.sh"
+source "$(dirname "$0")/lib/e2e.sh" "$@"
 source "$HERE/lib/step_time_csv.sh"
 step_time_csv "$TMP/one.csv"
 awk 'BEGIN { FS = OFS = "," } NR == 1 { print; next } { $2 = "T"; print; $2 = "U"; print }' "$TMP/one.csv" >"$TMP/two.csv"
