@@ -1,6 +1,7 @@
 // `vigil detect --rules FILE|DIR... --data FORMAT:PATH [--flags-out FILE]`: see server/cli.h for the
 // contract. Prints every alert episode that fired as one JSON line (resolved ones with ends_at,
-// ones still firing at the end of the data with ends_at 0), then a one-line summary on stderr.
+// ones still firing at the end of the data with ends_at 0), then a one-line summary on stderr;
+// before them, a warning per rule whose select picks no series (exit 1 when that is every rule).
 // With --flags-out, writes `series,timestamp,flag` (timestamp in Unix ms) for every input point.
 #include <CLI/CLI.hpp>
 
@@ -186,6 +187,11 @@ int RunDetect(const DetectArgs& args) {
 
 CommandRunner SetupDetect(CLI::App& sub) {
   auto args = std::make_shared<DetectArgs>();
+  sub.footer(
+      "A rule whose select picks no series of the data gets a warning on stderr (file:line, the selector, "
+      "why). Exit status: 0 done (alerts or none); 1 the work failed (e.g. a file missing), or no rule selects "
+      "any series (nothing was checked); 2 bad input (rule errors, a rule name in two files, malformed data, a "
+      "flag).");
   sub.add_option("--rules", args->rules,
                  "rule file (docs/rules.md) or folder of *.rules files (e.g. train-rules' --out); repeatable; "
                  "a rule name defined in two files is refused")
