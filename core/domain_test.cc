@@ -85,5 +85,17 @@ TEST_CASE("ParseJson: a number beyond double's range is an error with its place,
   CHECK(ParseJson("1e308", "x").ok());
 }
 
+TEST_CASE("ReadFile: a folder is an error saying so, not an empty file") {
+  // Before, an ifstream on a folder opened and read nothing: `rules check DIR` said "no rules
+  // found", a json path naming a folder said "empty document".
+  auto r = ReadFile("/tmp");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().message().find("/tmp is a folder") != std::string::npos);
+  CHECK(r.status().code() == StatusCode::kInvalidArgument);
+  auto j = ReadJsonFile("/tmp");
+  REQUIRE_FALSE(j.ok());
+  CHECK(j.status().message().find("is a folder") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace vigil

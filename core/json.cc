@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -47,6 +48,11 @@ Result<Json> ParseJson(std::string_view text, std::string_view what) {
 }
 
 Result<std::string> ReadFile(const std::string& path) {
+  // An ifstream opens a folder and reads nothing: say what it is instead of "empty".
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    return InvalidArgumentError(path + " is a folder, expected a file");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return NotFoundError("cannot open " + path + ": " + std::strerror(errno));
   std::ostringstream ss;

@@ -29,7 +29,8 @@ Result<T> FromJson(const Json& j, std::string_view what = "json") {
   }
 }
 
-// Reads a whole file into a string. NotFound when it cannot be opened.
+// Reads a whole file into a string. NotFound when it cannot be opened; InvalidArgument when
+// `path` is a folder.
 Result<std::string> ReadFile(const std::string& path);
 // Writes atomically: to `path.tmp`, then rename.
 Status WriteFileAtomic(const std::string& path, std::string_view content);
