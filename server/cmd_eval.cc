@@ -42,7 +42,8 @@ CommandRunner SetupEval(CLI::App& sub) {
                    "flag-rate check of thresholds)")
       ->required();
   detect->add_option("--data", opts->data_path,
-                     "dataset folder (default ../shared/datasets/<dataset>, kpi: .../kpi/train)");
+                     "dataset folder (default ../shared/datasets/<dataset>, kpi: .../kpi/train, from the working folder, "
+                     "else beside the source tree vigil was built from)");
   detect->add_option("--out", opts->out_dir, "report folder (default eval-out/detect-<dataset>)");
   detect->add_option("--detectors", *detectors,
                      "comma-separated: rules (per-series rules; on multi-member units such as SMD machines "
