@@ -383,8 +383,8 @@ int Run(const TrainFlags& f, const Config& base_config) {
   Status st = WriteFileAtomic(f.out + "/training.json", training.dump(1));
   if (!st.ok()) return ReportError(st);
   // An interrupted --overwrite run keeps the earlier run's rule files of the targets it did not
-  // reach or cut short (no RemoveStaleRules): they are what `vigil detect` ran on until now, and a Ctrl-C must
-  // not delete them.
+  // reach or cut short (no RemoveStaleRules): they are what `vigil detect` ran on until now, and a
+  // Ctrl-C must not delete them.
   if (run->interrupted) {
     const int sig = g_stop_signal;
     std::string cut_note;
