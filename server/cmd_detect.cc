@@ -99,6 +99,10 @@ std::string WhyNoSeries(const Selector& sel, const std::vector<TimeSeries>& seri
   return out + "; labels seen: " + NameList(keys, 30);
 }
 
+// Rules selecting no series named one by one; past it, one line with the count (a train-rules
+// folder run on one series' data would otherwise print every other target's rules).
+constexpr size_t kMaxNamedSelectingNone = 10;
+
 int RunDetect(const DetectArgs& args) {
   // Files and folders (rules/rule_files.h); a rule name defined in two files is refused.
   Result<std::vector<std::string>> listed = ListRuleFiles(args.rules);
@@ -134,10 +138,14 @@ int RunDetect(const DetectArgs& args) {
       if ((any = SelectorMatches(r.selector, s.name, s.labels))) break;
     }
     if (any) continue;
-    ++selecting_none;
+    if (++selecting_none > kMaxNamedSelectingNone) continue;
     std::cerr << "vigil detect: warning: rule `" << r.name << "` (" << r.file << ":" << r.line
               << ") selects no series: `" << SelectorText(r.selector) << "`: " << WhyNoSeries(r.selector, data->series)
               << "\n";
+  }
+  if (selecting_none > kMaxNamedSelectingNone) {
+    std::cerr << "vigil detect: warning: " << selecting_none - kMaxNamedSelectingNone << " more rule(s) select no series (" << selecting_none
+              << " of " << rules->rules.size() << " in all)\n";
   }
   Result<BatchResult> result = EvaluateBatch(*rules, data->series);
   if (!result.ok()) return ReportError(result.status());

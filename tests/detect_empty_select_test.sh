@@ -41,6 +41,14 @@ check "an absent rule on nothing: no warning" 0 "^vigil detect: 2 rule\(s\) from
   -- bash -c "\"\$1\" detect --rules $TMP/absent.rules --rules $TMP/fine.rules --data $DATA 2>&1 >/dev/null | grep -v 'selects no series'" _ "$VIGIL"
 out=$("$VIGIL" detect --rules "$TMP/absent.rules" --rules "$TMP/fine.rules" --data "$DATA" 2>&1)
 check "an absent rule on nothing: not named" 1 "" -- grep -q "Gone.*selects no series" <<<"$out"
+# A train-rules folder run on one series' data: many rules select nothing; 10 are named, then one
+# line with the count (before: one line for each of them).
+for i in $(seq 1 12); do printf 'rule Other%02d {\n  select other_metric_%d\n  when value > 1\n}\n' "$i" "$i"; done \
+  >"$TMP/many.rules"
+out=$("$VIGIL" detect --rules "$TMP/many.rules" --rules "$TMP/fine.rules" --data "$DATA" 2>&1)
+check "many: 10 named" 0 "^10$" -- bash -c "grep -c 'rule .Other.* selects no series' <<<\"\$1\"" _ "$out"
+check "many: then the count" 0 "vigil detect: warning: 2 more rule\(s\) select no series \(12 of 13 in all\)" \
+  -- echo "$out"
 
 echo "detect_empty_select_test: $passed passed, $fail failed"
 [ $fail -eq 0 ]
