@@ -161,10 +161,15 @@ Status RemoveStaleRules(const std::string& out, const std::map<std::string, ino_
 // The first SIGINT / SIGTERM during training: no further target starts (TrainerOptions::stop), the
 // one in progress is cut short where its proposer polls the stop (the llm proposer: before each
 // agent call and repair attempt, and its request in flight is aborted) and gets no rule file; the
-// files of those done are kept. A second one ends the process.
+// files of those done are kept. A second one, of either kind, ends the process (the default
+// action): the handler keeps the first signal and puts both back to their defaults.
 volatile std::sig_atomic_t g_stop_signal = 0;
 
-extern "C" void OnStopSignal(int sig) { g_stop_signal = sig; }
+extern "C" void OnStopSignal(int sig) {
+  if (g_stop_signal == 0) g_stop_signal = sig;  // the message and the exit status name the first
+  std::signal(SIGINT, SIG_DFL);                 // async-signal-safe (POSIX)
+  std::signal(SIGTERM, SIG_DFL);
+}
 
 // Installs OnStopSignal (one-shot: SA_RESETHAND) for SIGINT and SIGTERM while it lives.
 class StopOnSignals {
@@ -173,6 +178,8 @@ class StopOnSignals {
     struct sigaction sa {};
     sa.sa_handler = OnStopSignal;
     sigemptyset(&sa.sa_mask);
+    sigaddset(&sa.sa_mask, SIGINT);  // the other one waits until the handler has reset both
+    sigaddset(&sa.sa_mask, SIGTERM);
     sa.sa_flags = SA_RESETHAND;
     ::sigaction(SIGINT, &sa, &old_int_);
     ::sigaction(SIGTERM, &sa, &old_term_);
