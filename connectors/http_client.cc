@@ -203,15 +203,6 @@ Result<HttpResponse> HttpSend(const HttpRequest& request) {
   return response;
 }
 
-Status CancelledError(const std::string& what) {
-  return FailedPreconditionError("cancelled: " + what);
-}
-
-bool IsCancelled(const Status& status) {
-  return status.code() == StatusCode::kFailedPrecondition &&
-         (status.message().starts_with("cancelled: ") || status.message().find(": cancelled: ") != std::string::npos);
-}
-
 std::string UrlEncode(std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;

@@ -9,8 +9,8 @@
 //   Unavailable       could not connect / resolve / send / receive (connection refused, reset)
 //   DeadlineExceeded  the request took longer than `timeout_ms`
 //   Internal          libcurl could not be initialised
-//   FailedPrecondition HttpRequest::cancel turned true: the transfer was aborted, message
-//                     "... cancelled: ..." (a stop the caller asked for, e.g. SIGINT; not retryable)
+//   Cancelled         HttpRequest::cancel turned true: the transfer was aborted (a stop the caller
+//                     asked for, e.g. SIGINT; not retryable; core/status.h IsCancelled)
 // An HTTP error status (404, 429, 500, ...) is NOT an error of Send(): it is returned in
 // HttpResponse::status so callers can read Retry-After and the error body.
 //
@@ -50,7 +50,7 @@ struct HttpRequest {
   std::function<bool(std::string_view chunk)> on_body;
   // When set, polled before the request and while it runs (libcurl's transfer-progress callback:
   // many times a second while data moves, about once a second while the server is silent); true
-  // aborts the transfer and Send returns FailedPrecondition "cancelled" (see IsCancelled). Called
+  // aborts the transfer and Send returns Cancelled (core/status.h IsCancelled). Called
   // on the sending thread; must be cheap and must not throw.
   std::function<bool()> cancel;
 
@@ -69,13 +69,6 @@ struct HttpResponse {
 
 // Performs one request (no retries: callers own their retry policy).
 [[nodiscard]] Result<HttpResponse> HttpSend(const HttpRequest& request);
-
-// core/status.h has no Cancelled code: a request cut short by a cancel predicate (HttpRequest::
-// cancel, ChatRequest::cancel) is FailedPrecondition whose message starts "cancelled: ".
-// CancelledError makes one; IsCancelled tells it from other errors (also after WithContext, which
-// puts context before the message: it looks for "cancelled: " anywhere in a FailedPrecondition).
-Status CancelledError(const std::string& what);
-bool IsCancelled(const Status& status);
 
 // Percent-encodes a query-string component (RFC 3986 unreserved characters pass through).
 std::string UrlEncode(std::string_view text);

@@ -48,8 +48,8 @@ struct ChatRequest {
   bool stream = false;                  // use SSE streaming (same result, assembled)
   std::string purpose;                  // for the audit log: "rule-detect", "diagnose", ...
   // May be empty. Polled before the request is sent, while it is in flight and before each retry;
-  // true ends the call at once: Chat returns a cancelled error (FailedPrecondition, IsCancelled in
-  // connectors/http_client.h), never retried. E.g. `vigil train-rules`' SIGINT predicate.
+  // true ends the call at once: Chat returns Cancelled (core/status.h IsCancelled),
+  // never retried. E.g. `vigil train-rules`' SIGINT predicate.
   std::function<bool()> cancel;
 };
 
@@ -71,8 +71,8 @@ class LlmClient {
   virtual ~LlmClient() = default;
   // One chat completion. Errors: Unavailable (connection, 5xx after retries, 429 after retries),
   // DeadlineExceeded (timeout), InvalidArgument (4xx other than 429, malformed response),
-  // ResourceExhausted (token/cost budget spent), FailedPrecondition "cancelled: ..."
-  // (request.cancel turned true; IsCancelled).
+  // ResourceExhausted (token/cost budget spent), Cancelled (request.cancel turned
+  // true; IsCancelled).
   virtual Result<ChatResponse> Chat(const ChatRequest& request) = 0;
   // Tokens used so far by this client.
   virtual TokenUsage Usage() const = 0;

@@ -27,8 +27,8 @@
 //     Sleeping goes through the injected Clock, so tests do not wait.
 //   - Cancel (ChatRequest::cancel): polled before the request, during the transfer (libcurl's
 //     progress callback aborts it, within about a second while the server is silent), between
-//     backoff slices of 100 ms and before each retry; true ends the call with FailedPrecondition
-//     "cancelled: ..." (IsCancelled), not retried, and its audit line has "cancelled": true.
+//     backoff slices of 100 ms and before each retry; true ends the call with Cancelled
+//     (core/status.h IsCancelled), not retried, and its audit line has "cancelled": true.
 //   - Budget: once the tokens (or dollars, from the per-million prices) used by this client reach
 //     `token_budget` (`cost_budget_usd`), Chat returns ResourceExhausted without sending. The call
 //     that crosses the line still returns its answer (it is already paid for). When a server

@@ -541,7 +541,7 @@ TEST_CASE("cancel: a request in flight ends cancelled when the predicate turns t
   auto r = client->Chat(req);
   REQUIRE_FALSE(r.ok());  // not cancelled: the server's answer after 4 s, ok
   CHECK(IsCancelled(r.status()));
-  CHECK(r.status().message().find("cancelled") != std::string::npos);
+  CHECK(r.status().code() == StatusCode::kCancelled);
   CHECK(srv.received().size() == 1);  // not retried
   auto text = ReadFile((dir / "llm-20240601.jsonl").string());
   REQUIRE(text.ok());

@@ -25,6 +25,7 @@ enum class StatusCode {
   kResourceExhausted,  // memory, disk or token budget exhausted
   kUnavailable,        // an outside system did not answer (LLM, Prometheus, ssh); retryable
   kDeadlineExceeded,   // a time limit passed (probe watchdog, HTTP timeout)
+  kCancelled,          // the caller asked to stop (SIGINT to train-rules); cut short, not retryable
   kDataLoss,           // stored data is corrupt or inconsistent
   kUnimplemented,      // the path is not built yet; says so instead of faking output
   kInternal,           // a bug: an invariant did not hold
@@ -72,6 +73,8 @@ inline Status OutOfRangeError(std::string m) { return {StatusCode::kOutOfRange, 
 inline Status ResourceExhaustedError(std::string m) { return {StatusCode::kResourceExhausted, std::move(m)}; }
 inline Status UnavailableError(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
 inline Status DeadlineExceededError(std::string m) { return {StatusCode::kDeadlineExceeded, std::move(m)}; }
+inline Status CancelledError(std::string m) { return {StatusCode::kCancelled, std::move(m)}; }
+inline bool IsCancelled(const Status& s) { return s.code() == StatusCode::kCancelled; }
 inline Status DataLossError(std::string m) { return {StatusCode::kDataLoss, std::move(m)}; }
 inline Status UnimplementedError(std::string m) { return {StatusCode::kUnimplemented, std::move(m)}; }
 inline Status InternalError(std::string m) { return {StatusCode::kInternal, std::move(m)}; }

@@ -7,8 +7,6 @@
 #include <map>
 #include <optional>
 
-#include "connectors/http_client.h"  // CancelledError
-
 namespace vigil {
 namespace {
 

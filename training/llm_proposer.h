@@ -26,7 +26,7 @@
 // model was dropped (never compiled and ran after its repairs), naming the last compiler message.
 // InvalidArgument for unusable data. Stop (ProposeOptions::stop): every agent call and repair
 // attempt is refused once it is true, and a request in flight is aborted (ChatRequest::cancel);
-// when that cut the loop short, Propose returns FailedPrecondition "cancelled: ..." (IsCancelled)
+// when that cut the loop short, Propose returns Cancelled (IsCancelled)
 // and no candidates, whatever was kept before.
 // Thread safety: one thread at a time (RuleProposer contract). The LlmClient is not owned and
 // must outlive the proposer.

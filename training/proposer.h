@@ -107,7 +107,7 @@ struct ProposeOptions {
   std::function<void(int, int)> progress;
   // May be empty. A stop request (TrainerOptions::stop, e.g. SIGINT): a proposer polls it between
   // its steps (and hands it to the LLM client as ChatRequest::cancel); once it is true the proposer
-  // returns an error at once (LlmProposer: FailedPrecondition "cancelled: ...") rather than a
+  // returns an error at once (Cancelled, core/status.h) rather than a
   // rule set it did not finish reviewing. A proposer that does not poll it finishes the target.
   std::function<bool()> stop;
 };

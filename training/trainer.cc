@@ -371,8 +371,8 @@ Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
       if (!cands.ok() && options.stop && options.stop()) {
         // Cut short by the stop: recorded as not completed, no rules, no rule file; the run ends.
         out.interrupted = true;
-        out.status = FailedPreconditionError("cancelled: stopped before this target finished (" +
-                                             cands.status().message() + "); no rules kept");
+        out.status = CancelledError("stopped before this target finished (" + cands.status().message() +
+                                     "); no rules kept");
         out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         run.targets.push_back(std::move(out));
         run.interrupted = true;
