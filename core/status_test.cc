@@ -64,6 +64,10 @@ TEST_CASE("Result works with move-only types") {
 TEST_CASE("every code has a distinct name") {
   CHECK(StatusCodeName(StatusCode::kDeadlineExceeded) == "deadline_exceeded");
   CHECK(StatusCodeName(StatusCode::kUnimplemented) == "unimplemented");
+  CHECK(StatusCodeName(StatusCode::kCancelled) == "cancelled");
+  CHECK(IsCancelled(CancelledError("stop")));
+  CHECK_FALSE(IsCancelled(FailedPreconditionError("cancelled: not by code")));
+  CHECK(IsCancelled(CancelledError("stop").WithContext("train-rules")));  // context keeps the code
 }
 
 }  // namespace
