@@ -5,6 +5,9 @@
 #     Before: `# data: csv:…` as if the whole set was read.
 #  2. The split line names the unlabeled flatline threshold and review order for unlabeled targets
 #     only. Before: also on labeled targets, whose rules neither choice touched.
+#     A labeled target with no anomaly in its training part is fit the unlabeled way (no label to
+#     fit a threshold on: the flatline cap applies, training/builtin_proposer.h), so its split line
+#     names them too. Before (review RV-final): it did not, as if its rules were label-fitted.
 #  3. An unlabeled target's header says what its review measured (points flagged by the kept rules
 #     in training and in the validation tail, of how many), not "objective F1 0.000, point F1 0.000".
 # Usage: bash tests/train_rules_provenance_test.sh <build-dir>   (from the repo root)
@@ -41,6 +44,14 @@ check "unlabeled header: the review's measure" 0 \
   -- cat "$TMP/unl/step_time_ms.rules"
 check "unlabeled training.json names the choices" 0 '"unlabeled": "unlabeled flatline frozen; unlabeled review order sensitivity' \
   -- cat "$TMP/unl/training.json"
+
+awk 'BEGIN { FS = OFS = "," } NR > 1 { $4 = 0 } { print }' "$TMP/one.csv" >"$TMP/quiet.csv"
+check "labeled, no training anomaly: run" 0 "trained 1 targets \(1 with rules" \
+  -- "$VIGIL" train-rules --data "csv:$TMP/quiet.csv" --out "$TMP/quiet"
+check "labeled, no training anomaly: split line names the unlabeled choices its fit used" 0 \
+  "^# split: .*; unlabeled flatline frozen; unlabeled review order sensitivity" -- cat "$TMP/quiet/step_time_ms.rules"
+check "labeled, no training anomaly: training.json names them" 0 '"unlabeled": "unlabeled flatline frozen' \
+  -- cat "$TMP/quiet/training.json"
 
 echo "train_rules_provenance_test: $passed passed, $fail failed"
 [ $fail -eq 0 ]

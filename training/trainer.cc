@@ -8,6 +8,7 @@
 
 #include "core/json.h"
 #include "core/time_util.h"
+#include "training/builtin_proposer.h"  // HasAnomalyLabel
 #include "training/engine_evaluator.h"
 
 namespace vigil {
@@ -355,6 +356,7 @@ Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
       out.selector = data.selector;
       out.selector_warning = SelectorWarning(history, out.series, out.selector);
       out.labeled = data.labeled;
+      out.fit_labeled = data.labeled && HasAnomalyLabel(data.train);
       EngineEvaluator evaluator(data, options.objective, options.delay_k);
       ProposeOptions po = options.propose;
       po.delay_k = options.delay_k;
@@ -414,6 +416,7 @@ Result<TrainedTarget> TrainGroupRule(const std::vector<TimeSeries>& history, con
   ASSIGN_OR_RETURN(TrainingData data, CutTarget(history, out.series, target, options));
   out.selector = data.selector;
   out.labeled = data.labeled;
+  out.fit_labeled = data.labeled && HasAnomalyLabel(data.train);
   EngineEvaluator evaluator(data, options.objective, options.delay_k);
   AddGroupRule(data, evaluator, options, out);
   out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -462,7 +465,7 @@ Json TrainingRunToJson(const TrainingRun& run, const RunProvenance& provenance) 
   }
   j["split"] = provenance.split_note + provenance.split_more;
   const bool any_unlabeled =
-      std::any_of(run.targets.begin(), run.targets.end(), [](const TrainedTarget& t) { return !t.labeled; });
+      std::any_of(run.targets.begin(), run.targets.end(), [](const TrainedTarget& t) { return !t.fit_labeled; });
   if (any_unlabeled && !provenance.unlabeled_note.empty()) j["unlabeled"] = provenance.unlabeled_note;
   j["proposer"] = run.proposer;
   j["mode"] = std::string(TrainModeName(run.mode));
@@ -516,7 +519,7 @@ Status WriteTargetRuleFile(const TrainingRun& run, const TrainedTarget& t, const
   head += "# target: " + t.target + " (" + std::to_string(t.series.size()) + " series, selector " +
           t.selector + ")\n";
   if (!t.selector_warning.empty()) head += "# warning: " + t.selector_warning + "\n";
-  head += "# split: " + provenance.SplitLine(t.labeled) + "\n";
+  head += "# split: " + provenance.SplitLine(t.fit_labeled) + "\n";
   head += "# proposer: " + run.proposer + ", mode " + std::string(TrainModeName(run.mode)) + ", objective " +
           std::string(ObjectiveName(run.objective)) + " (k=" + std::to_string(run.delay_k) + ")\n";
   auto scores = [&t](const RuleCandidate& c) {

@@ -96,6 +96,10 @@ struct TrainedTarget {
   // no identifier, without labels that tell it apart): names them; the rule file says it too.
   std::string selector_warning;
   bool labeled = false;
+  // Labeled and some anomaly in the training chunks: only then does the builtin proposer fit its
+  // thresholds on labels; otherwise it fits them the unlabeled way (flatline cap, review order), so
+  // RunProvenance's unlabeled note belongs on the target's split line (labeled or not).
+  bool fit_labeled = false;
   Status status;                      // a proposer error for this target (others continue)
   bool interrupted = false;           // cut short by TrainerOptions::stop: no rules, not completed
   std::optional<RuleCandidate> best;  // empty when nothing passed review
@@ -163,16 +167,18 @@ struct RunProvenance {
   std::string data_source;     // the spec read, e.g. "kpi:../shared/datasets/kpi/train"
   DataSubset subset;           // what of it was read
   std::string split_note;      // the split line of every target
-  // Choices that shaped unlabeled targets' rules only (the builtin proposer's flatline threshold and
-  // review order): on the split line of unlabeled targets ("; " + it) and in training.json as
-  // `unlabeled` when the run has an unlabeled target; "" for none.
+  // Choices that shaped the rules of targets fit without labels only (the builtin proposer's flatline
+  // threshold and review order): on the split line of a target whose fit_labeled is false ("; " +
+  // it: unlabeled, or labeled with no anomaly in its training chunks) and in training.json as
+  // `unlabeled` when the run has such a target; "" for none.
   std::string unlabeled_note;
   // What else every target's split line says, after the unlabeled note (e.g. "; 3 malformed data
   // row(s) skipped ..."); training.json's `split` is split_note + it.
   std::string split_more;
-  // The split line of a target: split_note, the unlabeled note when `labeled` is false, split_more.
-  std::string SplitLine(bool labeled) const {
-    return split_note + (labeled || unlabeled_note.empty() ? "" : "; " + unlabeled_note) + split_more;
+  // The split line of a target: split_note, the unlabeled note when `fit_labeled` (TrainedTarget) is
+  // false, split_more.
+  std::string SplitLine(bool fit_labeled) const {
+    return split_note + (fit_labeled || unlabeled_note.empty() ? "" : "; " + unlabeled_note) + split_more;
   }
 };
 
