@@ -66,8 +66,9 @@ for sig in INT TERM; do
   echo "SIG$sig: exit $rc, $took s after the signal"
   want=$((128 + $(kill -l "$sig")))
   [ $rc -eq $want ] && passed=$((passed + 1)) || bad "SIG$sig: exit $rc, want $want: $(tail -3 "$TMP/sig$sig.log")"
-  # "Within a few seconds": the progress callback fires about once a second on a silent socket.
-  [ "$took_us" -lt 10000000 ] && passed=$((passed + 1)) || bad "SIG$sig: exit took $took s, want < 10"
+  # The time is reported, not asserted (no timing assertions in tests: a loaded CI machine must not
+  # fail it; review RV-final). What is asserted is above: the exit came before the stalled answer
+  # (120 s) could have, and below: the audit line of the aborted call.
   grep -q "stopped by SIG$sig after 1 of 2 targets; target other was in progress: cut short, no rule file" \
     "$TMP/sig$sig.log" && passed=$((passed + 1)) || bad "SIG$sig: no stop line: $(tail -3 "$TMP/sig$sig.log")"
   /usr/bin/python3 - "$d" "$sig" "$TMP/var/audit" <<'PY' && passed=$((passed + 1)) || bad "SIG$sig: training.json, rule files or audit wrong"
