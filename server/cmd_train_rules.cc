@@ -371,8 +371,17 @@ int Run(const TrainFlags& f, const Config& base_config) {
   const TrainedTarget* cut = nullptr;  // the target the signal cut short, if any (the run's last)
   if (run->interrupted && !run->targets.empty() && run->targets.back().interrupted) {
     TrainedTarget& t = run->targets.back();
-    t.status = CancelledError(std::string("stopped by ") + sig_name +
-                              " before this target finished; no rules kept, no rule file (" + t.status.message() + ")");
+    // The trainer's "stopped before this target finished (<proposer's words>); no rules kept" gets
+    // the signal's name, said once (it was wrapped whole: "stopped ... (stopped ... (...))").
+    constexpr std::string_view kTrainerSays = "stopped before this target finished";
+    std::string rest = t.status.message();
+    if (rest.starts_with(kTrainerSays)) {
+      rest.erase(0, kTrainerSays.size());
+    } else {
+      rest = " (" + rest + "); no rules kept";
+    }
+    t.status = CancelledError(std::string("stopped by ") + sig_name + " before this target finished" + rest +
+                              ", no rule file");
     cut = &t;
   }
   // A target this run wrote no rule file for keeps the earlier run's file of its name (--overwrite)

@@ -82,6 +82,7 @@ assert [x["target"] for x in t] == ["step_time_ms", "other"], t
 assert t[0]["rule_file"] == "step_time_ms.rules" and "completed" not in t[0], t[0]
 assert t[1]["completed"] is False and t[1]["rule_file"] is None and "rules" not in t[1], t[1]
 assert "stopped by SIG" + sig + " before this target finished" in t[1]["error"], t[1]["error"]
+assert t[1]["error"].count("before this target finished") == 1, t[1]["error"]  # said once
 assert files == ["step_time_ms.rules"], files
 lines = [json.loads(l) for f in glob.glob(os.path.join(audit, "llm-*.jsonl")) for l in open(f)]
 cancelled = [l for l in lines if l.get("cancelled")]
