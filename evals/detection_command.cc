@@ -7,6 +7,7 @@
 
 #include "core/config.h"
 #include "core/rule_plan.h"
+#include "core/source_tree.h"
 #include "evals/detection_aggregate.h"
 #include "evals/detection_cad.h"
 #include "evals/detection_likelihood.h"
@@ -61,14 +62,11 @@ Status CheckNumericOptions(const DetectCommandOptions& o) {
 // (VIGIL_SOURCE_DIR), as the iforest script is (detection_peers.cc): eval detect run from another
 // folder still finds the data. InvalidArgument naming both places and --data when in neither.
 Result<std::string> DefaultDataPath(const std::string& relative) {
-  namespace fs = std::filesystem;
+  if (std::optional<std::string> found = FindInWorkingOrSourceTree(relative)) return *found;
   std::error_code ec;
-  if (fs::exists(relative, ec)) return relative;
-  const fs::path built = (fs::path(VIGIL_SOURCE_DIR) / relative).lexically_normal();
-  if (fs::exists(built, ec)) return built.string();
   return InvalidArgumentError("no --data given, and the default dataset folder " + relative +
-                              " is neither in the working folder " + fs::current_path(ec).string() +
-                              " nor beside the source tree (" + built.string() +
+                              " is neither in the working folder " + std::filesystem::current_path(ec).string() +
+                              " nor beside the source tree (" + SourceTreePath(relative) +
                               "): pass --data with the dataset's folder");
 }
 

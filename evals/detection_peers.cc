@@ -10,6 +10,8 @@
 #include <fstream>
 #include <limits>
 
+#include "core/source_tree.h"
+
 namespace vigil {
 namespace {
 
@@ -185,11 +187,9 @@ namespace {
 // `script` as given when absolute or present from the working folder, else the same relative path
 // in the source tree this binary was built from; NotFound naming both places otherwise.
 Result<std::string> FindPeerScript(const std::string& script) {
-  std::error_code ec;
-  if (fs::exists(script, ec)) return script;
+  if (std::optional<std::string> found = FindInWorkingOrSourceTree(script)) return *found;
   if (fs::path(script).is_absolute()) return NotFoundError("iforest: script " + script + " not found");
-  const fs::path built = fs::path(VIGIL_SOURCE_DIR) / script;
-  if (fs::exists(built, ec)) return built.string();
+  std::error_code ec;
   return NotFoundError("iforest: script " + script + " not found in the working folder " +
                        fs::current_path(ec).string() + " nor in the source tree " + VIGIL_SOURCE_DIR);
 }

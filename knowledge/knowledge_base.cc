@@ -14,6 +14,7 @@
 
 #include "core/logging.h"
 #include "core/parse.h"
+#include "core/source_tree.h"
 #include "knowledge/embedder.h"
 #include "knowledge/importers.h"
 #include "knowledge/lexical_index.h"
@@ -220,13 +221,7 @@ bool ValidCategoryId(const std::string& c) {
   });
 }
 
-std::string ResolveDataPath(const std::string& rel) {
-  std::error_code ec;
-  if (rel.empty() || fs::exists(rel, ec) || fs::path(rel).is_absolute()) return rel;
-  fs::path src = fs::path(VIGIL_SOURCE_DIR) / rel;
-  if (fs::exists(src, ec)) return src.string();
-  return rel;
-}
+std::string ResolveDataPath(const std::string& rel) { return FindInWorkingOrSourceTree(rel).value_or(rel); }
 
 Json ToJsonArray(const std::vector<std::string>& v) { return Json(v); }
 // ToJsonArray(v).dump(), without building the Json value when every item is ASCII (the text
