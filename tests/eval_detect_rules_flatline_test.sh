@@ -6,11 +6,7 @@
 # rules: with --proposer llm or --mode aggregate); both values and the default run on one NAB file
 # (unlabeled training part), and train-rules names the choice in each rule file's split line.
 # Usage: bash tests/eval_detect_rules_flatline_test.sh <build-dir>   (from the repo root)
-set -uo pipefail
-VIGIL="${1:?build dir}/bin/vigil"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-source tests/lib/check.sh
+source "$(dirname "$0")/lib/e2e.sh" "$@"
 NAB=(--dataset nab --detectors rules --no-plots)
 
 check "eval detect --rules-flatline frozn" 2 \

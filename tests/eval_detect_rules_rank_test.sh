@@ -3,11 +3,7 @@
 # review's order, training/builtin_proposer.h UnlabeledRank): a bad value is refused with exit 2
 # naming it and the choices; both values run on one NAB file (unlabeled training part).
 # Usage: bash tests/eval_detect_rules_rank_test.sh <build-dir>   (from the repo root)
-set -uo pipefail
-VIGIL="${1:?build dir}/bin/vigil"
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-source tests/lib/check.sh
+source "$(dirname "$0")/lib/e2e.sh" "$@"
 NAB=(--dataset nab --detectors rules --no-plots)
 DATA=(--data nab:../shared/datasets/nab --filter nyc_taxi)
 

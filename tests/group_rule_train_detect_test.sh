@@ -19,7 +19,6 @@ TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 fail=0; passed=0
 ok() { passed=$((passed + 1)); }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
 
 mkdir -p "$TMP/smd/train"
 /usr/bin/python3 - "$TMP/smd/train/machine-9-1.txt" <<'PY'

@@ -19,7 +19,6 @@ cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$TMP
 trap cleanup EXIT
 fail=0; passed=0
 ok() { passed=$((passed + 1)); }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
 # No VIGIL_* setting from the caller's environment.
 for v in $(env | grep -o '^VIGIL_[A-Z_]*'); do unset "$v"; done
 source "$HERE/lib/step_time_csv.sh"

@@ -15,7 +15,6 @@ trap cleanup EXIT
 fail=0; passed=0
 source "$HERE/lib/step_time_csv.sh"
 ok() { passed=$((passed + 1)); }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
 
 # 800 points every 10 s around 100 with labeled spikes of 180 (some in the validation tail).
 step_time_csv "$TMP/data.csv"

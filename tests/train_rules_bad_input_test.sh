@@ -14,18 +14,10 @@
 #  4.-6. target names, mixed labels, an empty validation tail; 7. `vigil eval detect`'s numeric
 #     options (P2, each part says what it was before).
 # Usage: bash tests/train_rules_bad_input_test.sh <build-dir>   (from the repo root)
-set -uo pipefail
-BUILD=${1:?build dir}
-VIGIL="$(cd "$BUILD" && pwd)/bin/vigil"
-HERE="$(cd "$(dirname "$0")" && pwd)"
-TMP=$(mktemp -d)
-SERVER_PID=""
-cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$TMP"; }
-trap cleanup EXIT
-source "$HERE/lib/check.sh"
+source "$(dirname "$0")/lib/e2e.sh" "$@"
 source "$HERE/lib/step_time_csv.sh"
 source "$HERE/lib/fake_llm.sh"
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+stop_fake_llm_at_exit
 
 step_time_csv "$TMP/one.csv"
 # Two labeled series: step_time_ms and its copy `other`.

@@ -10,18 +10,10 @@
 # waited for the target in progress, here the stalled answer (120 s): with the trainer not passing
 # the stop to the proposer, the run was still going 60 s after the signal (killed; build-p, 21:02).
 # Usage: bash tests/train_rules_interrupt_test.sh <build-dir>   (from the repo root)
-set -uo pipefail
-BUILD=${1:?build dir}
-VIGIL="$(cd "$BUILD" && pwd)/bin/vigil"
-HERE="$(cd "$(dirname "$0")" && pwd)"
-TMP=$(mktemp -d)
-SERVER_PID=""
-cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$TMP"; }
-trap cleanup EXIT
-source "$HERE/lib/check.sh"
+source "$(dirname "$0")/lib/e2e.sh" "$@"
 source "$HERE/lib/step_time_csv.sh"
 source "$HERE/lib/fake_llm.sh"
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+stop_fake_llm_at_exit
 
 step_time_csv "$TMP/one.csv"
 awk 'BEGIN { FS = OFS = "," } NR == 1 { print; next } { print; $2 = "other"; print }' "$TMP/one.csv" >"$TMP/two.csv"

@@ -18,7 +18,6 @@ cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$TMP
 trap cleanup EXIT
 fail=0; passed=0
 ok() { passed=$((passed + 1)); }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
 
 # 1. SMD: the train split by default, the test split refused.
 out="$("$VIGIL" train-rules --data smd:../shared/datasets/smd --max-series 1 --max-points 2000 \

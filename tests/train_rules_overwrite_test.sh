@@ -17,16 +17,10 @@
 #     the folder without rules for it); training.json names it (`"earlier_rule_file_kept"`).
 #  4. `train-rules --help` states the exit statuses (1 when some targets failed, since 84d7b85).
 # Usage: bash tests/train_rules_overwrite_test.sh <build-dir>   (from the repo root)
-set -uo pipefail
-BUILD=${1:?build dir}
-VIGIL="$(cd "$BUILD" && pwd)/bin/vigil"
-HERE="$(cd "$(dirname "$0")" && pwd)"
-TMP=$(mktemp -d)
-SERVER_PID=""
-trap '[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$TMP"' EXIT
-source "$HERE/lib/check.sh"
+source "$(dirname "$0")/lib/e2e.sh" "$@"
 source "$HERE/lib/step_time_csv.sh"
 source "$HERE/lib/fake_llm.sh"
+stop_fake_llm_at_exit
 step_time_csv "$TMP/one.csv"
 T=(train-rules --data "csv:$TMP/one.csv")
 HAND=data/rules/gpu_training.rules

@@ -18,7 +18,6 @@ TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 fail=0; passed=0
 ok() { passed=$((passed + 1)); }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
 command -v script >/dev/null || { echo "FAIL: util-linux script is not installed"; exit 1; }
 
 # Three series (three targets, one-for-one) of 600 points with labeled spikes.

@@ -22,7 +22,6 @@ TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 fail=0; passed=0
 ok() { passed=$((passed + 1)); }
-bad() { echo "FAIL $1"; fail=$((fail + 1)); }
 
 # 1. Labeled csv: two GPUs' step time, a labeled +40 spike of 6 points every 500 points.
 /usr/bin/python3 - "$TMP" <<'PY'

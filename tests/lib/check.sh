@@ -1,6 +1,7 @@
 # Shared helper for the end-to-end scripts (sourced). Counts in $passed / $fail.
 # check NAME EXPECTED_RC PATTERN -- CMD...: runs CMD, expects its exit code and an ERE match in
 # its combined output; prints the output on a mismatch.
+# bad MESSAGE: counts one failure of a script's own test, printing FAIL MESSAGE.
 fail=0; passed=0
 check() {
   local name="$1" want_rc="$2" pattern="$3"; shift 4
@@ -12,3 +13,4 @@ check() {
     passed=$((passed + 1))
   fi
 }
+bad() { echo "FAIL $1"; fail=$((fail + 1)); }

@@ -29,3 +29,10 @@ wait_llm_connection() {
   done
   return 1
 }
+
+# stop_fake_llm_at_exit: the script's EXIT trap also stops the fake server (after lib/e2e.sh, whose
+# trap removes $TMP only).
+stop_fake_llm_at_exit() {
+  SERVER_PID=""
+  trap '[ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$TMP"' EXIT
+}
