@@ -35,18 +35,20 @@ std::string CsvField(const std::string& s) {
   return out + "\"";
 }
 
+// One label matcher as written in a rule file: `name="value"` (or !=, =~, !~).
+std::string MatcherText(const LabelMatcher& m) {
+  static constexpr const char* kOps[] = {"=", "!=", "=~", "!~"};
+  std::string out = m.name + kOps[static_cast<int>(m.op)] + '"';
+  for (char c : m.value) out += c == '"' || c == '\\' ? std::string{'\\', c} : std::string(1, c);
+  return out + '"';
+}
+
 // The selector as written in a rule file: `metric{name="value", ...}` (`*` for any metric).
 std::string SelectorText(const Selector& sel) {
   std::string out = sel.metric.empty() ? "*" : sel.metric;
   if (sel.matchers.empty()) return out;
   out += '{';
-  for (size_t i = 0; i < sel.matchers.size(); ++i) {
-    const LabelMatcher& m = sel.matchers[i];
-    static constexpr const char* kOps[] = {"=", "!=", "=~", "!~"};
-    out += (i ? ", " : "") + m.name + kOps[static_cast<int>(m.op)] + '"';
-    for (char c : m.value) out += c == '"' || c == '\\' ? std::string{'\\', c} : std::string(1, c);
-    out += '"';
-  }
+  for (size_t i = 0; i < sel.matchers.size(); ++i) out += (i ? ", " : "") + MatcherText(sel.matchers[i]);
   return out + '}';
 }
 
@@ -88,9 +90,7 @@ std::string WhyNoSeries(const Selector& sel, const std::vector<TimeSeries>& seri
     for (const TimeSeries& s : series) {
       if (auto it = s.labels.find(m.name); it != s.labels.end()) values.insert(it->second);
     }
-    Selector text_of{.metric = "", .matchers = {m}};
-    std::string part = SelectorText(text_of);  // "*{k="v"}"
-    why.push_back("no series has " + part.substr(2, part.size() - 3) + " (values of `" + m.name +
+    why.push_back("no series has " + MatcherText(m) + " (values of `" + m.name +
                   "` seen: " + NameList(values) + ")");
   }
   if (why.empty()) why.push_back("no series matches all of it together");
