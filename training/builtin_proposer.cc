@@ -130,6 +130,8 @@ double LowerQuantile(std::vector<double> v, double q) {
   return v[k];
 }
 
+bool FitsLabeled(const TrainingData& data) { return data.labeled && HasAnomalyLabel(data.train); }
+
 bool HasAnomalyLabel(const std::vector<TimeSeries>& series) {
   for (const TimeSeries& s : series) {
     for (uint8_t l : s.anomaly_labels) {
@@ -382,7 +384,7 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
       !data.selector.empty() ? data.selector : (data.metric.empty() ? std::string("*") : data.metric);
   const int k = options.delay_k;
   const Objective objective = evaluator.objective();
-  const bool labeled = data.labeled && HasAnomalyLabel(data.train);
+  const bool labeled = FitsLabeled(data);
   const bool val_has_anomaly = data.labeled && HasAnomalyLabel(data.validation);
 
   // ε for the MAD band: a thousandth of the training values' spread, so flat windows do not

@@ -156,6 +156,10 @@ std::string ThresholdNumber(double t, const std::vector<std::vector<double>>& va
 double LowerQuantile(std::vector<double> v, double q);
 // Whether any point of any series is labeled anomalous.
 bool HasAnomalyLabel(const std::vector<TimeSeries>& series);
+// Whether the builtin proposer fits `data` the labeled way: labeled and an anomaly in its training
+// part. Otherwise (no labels, or none anomalous in training) it is fitted as unlabeled data, the
+// frozen flatline cap included; the trainer names the unlabeled choices on such a target.
+bool FitsLabeled(const TrainingData& data);
 
 // A labeled fit of one feature's threshold on the training part.
 struct LabeledThreshold {

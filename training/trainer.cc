@@ -8,7 +8,7 @@
 
 #include "core/json.h"
 #include "core/time_util.h"
-#include "training/builtin_proposer.h"  // HasAnomalyLabel
+#include "training/builtin_proposer.h"  // FitsLabeled, HasAnomalyLabel
 #include "training/engine_evaluator.h"
 
 namespace vigil {
@@ -356,7 +356,7 @@ Result<TrainingRun> TrainRules(const std::vector<TimeSeries>& history,
       out.selector = data.selector;
       out.selector_warning = SelectorWarning(history, out.series, out.selector);
       out.labeled = data.labeled;
-      out.fit_labeled = data.labeled && HasAnomalyLabel(data.train);
+      out.fit_labeled = FitsLabeled(data);
       EngineEvaluator evaluator(data, options.objective, options.delay_k);
       ProposeOptions po = options.propose;
       po.delay_k = options.delay_k;
@@ -416,7 +416,7 @@ Result<TrainedTarget> TrainGroupRule(const std::vector<TimeSeries>& history, con
   ASSIGN_OR_RETURN(TrainingData data, CutTarget(history, out.series, target, options));
   out.selector = data.selector;
   out.labeled = data.labeled;
-  out.fit_labeled = data.labeled && HasAnomalyLabel(data.train);
+  out.fit_labeled = FitsLabeled(data);
   EngineEvaluator evaluator(data, options.objective, options.delay_k);
   AddGroupRule(data, evaluator, options, out);
   out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
