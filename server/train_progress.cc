@@ -43,7 +43,11 @@ void TrainProgress::Update(size_t target, size_t targets, int step, int steps, c
   // A target is done once the index passed it, or its last step is reached.
   const std::optional<double> eta = EtaSeconds(frac, elapsed, target > 0 || (steps > 0 && step >= steps));
   char eta_text[32] = "--";
-  if (eta) std::snprintf(eta_text, sizeof eta_text, "%.0fs", *eta);
+  if (eta && *eta < 0.5 && frac < 1) {
+    std::snprintf(eta_text, sizeof eta_text, "<1s");  // "%.0f" would print 0 while work remains
+  } else if (eta) {
+    std::snprintf(eta_text, sizeof eta_text, "%.0fs", *eta);
+  }
   if (tty_) {
     const size_t avail = static_cast<size_t>(std::max(1, Columns()) - 1);
     char info[96];
@@ -62,12 +66,13 @@ void TrainProgress::Update(size_t target, size_t targets, int step, int steps, c
     }
     line += info;
     const size_t used = Utf8Columns(line);
-    if (used + 2 < avail) {
-      const size_t room = avail - used - 2;
-      const std::string cut = Utf8Prefix(name, room);
-      line.append("  ").append(cut).append(room - Utf8Columns(cut), ' ');
-    }
+    if (used + 2 < avail) line.append("  ").append(Utf8Prefix(name, avail - used - 2));
+    // Padded to the full width: "\r" only moves the cursor, so a shorter line (a name that no
+    // longer fits, e.g. once `target 9/10` became `target 10/10`) left the end of the one before
+    // on screen. Spaces, not the erase-line escape, so a terminal without it (TERM=dumb) that
+    // reports a width is drawn right too.
     line = Utf8Prefix(line, avail);
+    line.append(avail - Utf8Columns(line), ' ');
     std::fprintf(out_, "\r%s", line.c_str());
     std::fflush(out_);
   } else if (target != last_target_) {

@@ -26,7 +26,9 @@ class TrainProgress {
   // it does not say. Each redraw stays shorter than the width ("\r" returns to the start of the
   // cursor's line only, so a wrapped bar would leave a line behind per update): the name is cut
   // first (at a UTF-8 character boundary, one column per character), then the bar narrowed to 10
-  // and dropped, and last the line itself cut.
+  // and dropped, and last the line itself cut. Every redraw is padded with spaces to that width
+  // (one column short of the terminal's), so it covers a longer line drawn before it. The ETA
+  // reads `--` while there is no estimate, `<1s` under half a second while work remains.
   TrainProgress(bool tty, std::FILE* out, const Clock* clock = nullptr, int columns = 0);
 
   // At step `step` of `steps` of target `target` (0-based) of `targets`, named `name`.

@@ -143,4 +143,55 @@ TEST_CASE("TrainProgress on a terminal: a cut name ends at a UTF-8 character bou
   std::fclose(out);
 }
 
+// A redraw shorter than the one before must still cover it: "\r" only moves the cursor, so the
+// tail of a longer line stays on screen. Seen at 65 columns: with the name shown the line filled
+// the 64 columns, then `target 10/10` (one digit more) left no room for the name and the 62-column
+// line left the last 2 characters of the name's padding... or of the name. Every redraw now pads
+// to the width (spaces, no escape code: a dumb terminal that reports a width still gets it right).
+TEST_CASE("TrainProgress on a terminal: a shorter redraw overwrites the whole previous line") {
+  std::FILE* out = std::tmpfile();
+  REQUIRE(out != nullptr);
+  FakeClock clock;
+  TrainProgress p(true, out, &clock, /*columns=*/65);
+  clock.Advance(80'000);
+  p.Update(8, 10, 0, 1, "zz");  // ` 80%  target 9/10  ETA   20s`: 61 columns with the bar, 1 of name
+  p.Update(9, 10, 0, 1, "zz");  // `target 10/10`: 62 columns, no room for the name
+  p.Done();
+  const std::string all = Written(out);
+  const size_t second = all.find('\r', 1);
+  REQUIRE(second != std::string::npos);
+  const std::string draw1 = all.substr(1, second - 1);
+  const std::string draw2 = all.substr(second + 1, all.size() - second - 2);  // without the final "\n"
+  CHECK(draw1 == "[########################      ]  80%  target 9/10  ETA   20s  z");
+  CHECK(draw2.find("target 10/10") != std::string::npos);
+  CHECK(draw2.find('z') == std::string::npos);
+  CHECK(draw2.size() >= draw1.size());  // covers every column the first draw wrote
+  CHECK(draw2.size() < 65u);            // and still fits
+  std::fclose(out);
+}
+
+// Under half a second left, "%.0f" printed `ETA 0s` while the last target was still running, which
+// reads as "finished"; it is `<1s` until the work is done, and `0s` at 100%.
+TEST_CASE("TrainProgress: under a second left reads <1s, not 0s, until the work is done") {
+  for (bool tty : {true, false}) {
+    CAPTURE(tty);
+    std::FILE* out = std::tmpfile();
+    REQUIRE(out != nullptr);
+    FakeClock clock;
+    TrainProgress p(tty, out, &clock, /*columns=*/100);
+    clock.Advance(40'600);
+    p.Update(99, 100, 0, 1, "tail");  // 99/100 in 40.6 s: 0.41 s left
+    p.Update(99, 100, 1, 1, "tail");  // all done
+    p.Done();
+    const std::string all = Written(out);
+    if (tty) {
+      CHECK(all.find(" 99%  target 100/100  ETA   <1s  tail") != std::string::npos);
+      CHECK(all.find("100%  target 100/100  ETA    0s  tail") != std::string::npos);
+    } else {
+      CHECK(all == "train-rules: target 100/100 tail (elapsed 41s, ETA <1s)\n");
+    }
+    std::fclose(out);
+  }
+}
+
 }  // namespace vigil

@@ -7,16 +7,17 @@
 #     3/3, then a newline; none of the plain per-target lines.
 #  2. stderr to a file, stdout to a pipe: one plain line per target, `train-rules: target i/3 NAME
 #     (elapsed Ns, ETA Ns)`, `ETA --` for target 1, no carriage return and no escape sequence.
-# The run takes well under a second, so every ETA here reads 0s once there is one: the ETA's value
-# is checked with a FakeClock in server/train_progress_test.cc. Before (2026-11-30, D2) target 1
-# showed `ETA 0s`, as if about to finish.
+# The run takes well under a second, so every ETA here reads <1s once there is one, and 0s at
+# 100% (since 2026-12-01, L; before, 0s throughout): the ETA's value is checked with a FakeClock
+# in server/train_progress_test.cc. Before (2026-11-30, D2) target 1 showed `ETA 0s`, as if about
+# to finish.
 # Usage: bash tests/train_rules_progress_test.sh <build-dir>   (from the repo root)
 set -u
 BUILD="${1:-build}"
 VIGIL="$(cd "$(dirname "$BUILD/bin/vigil")" && pwd)/vigil"
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
-fail=0; passed=0
+source "$(dirname "$0")/lib/check.sh"  # fail, passed, bad
 ok() { passed=$((passed + 1)); }
 command -v script >/dev/null || { echo "FAIL: util-linux script is not installed"; exit 1; }
 
@@ -41,7 +42,7 @@ if [ $rc -eq 0 ]; then ok; else bad "train-rules on a pty exited $rc: $(tail -c 
 import re, sys
 raw = open(sys.argv[1], "rb").read().decode("utf-8", "replace")
 # The pty turns each "\n" into "\r\n"; a bar update is a "\r" NOT followed by "\n".
-updates = re.findall(r"\r(?!\n)(\[[# ]{30}\] +\d+%  target \d+/\d+  ETA +(?:\d+s|--)[^\r\n]*)", raw)
+updates = re.findall(r"\r(?!\n)(\[[# ]{30}\] +\d+%  target \d+/\d+  ETA +(?:\d+s|<1s|--)[^\r\n]*)", raw)
 problems = []
 if len(updates) < 3:
     problems.append(f"{len(updates)} carriage-return bar updates, want >= 3")
@@ -60,7 +61,7 @@ if pcts != sorted(pcts):
     problems.append(f"percentages go backwards: {pcts}")
 if "train-rules: target" in raw:
     problems.append("plain per-target lines on a terminal")
-if not re.search(r"ETA +(?:\d+s|--)[^\r\n]*\r\n", raw):
+if not re.search(r"ETA +(?:\d+s|<1s|--)[^\r\n]*\r\n", raw):
     problems.append("the bar is not ended by a newline")
 if "trained 3 targets" not in raw:
     problems.append("no summary line")
@@ -77,7 +78,7 @@ if [ $rc -eq 0 ]; then ok; else bad "train-rules piped exited $rc: $(tail -3 "$T
 if LC_ALL=C grep -q $'[\r\x1b]' "$TMP/plain.err" "$TMP/plain.out"; then
   bad "carriage return or escape code without a terminal: $(od -c "$TMP/plain.err" | head -5)"; else ok; fi
 for t in 1 2 3; do
-  eta='[0-9]+s'; [ $t = 1 ] && eta=--
+  eta='([0-9]+s|<1s)'; [ $t = 1 ] && eta=--
   if grep -qE "^train-rules: target $t/3 gpu_util_[abc] \(elapsed [0-9]+s, ETA $eta\)$" "$TMP/plain.err"; then ok; else
     bad "no plain line for target $t/3 in: $(cat "$TMP/plain.err")"; fi
 done
