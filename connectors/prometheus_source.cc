@@ -1,0 +1,358 @@
+#include "connectors/prometheus_source.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+#include <map>
+#include <utility>
+
+#include "connectors/http_client.h"
+#include "core/json.h"
+
+namespace vigil {
+namespace {
+
+// Unix ms as the decimal seconds Prometheus reads ("1717000000.5"), exactly.
+std::string SecondsText(int64_t ms) {
+  const bool negative = ms < 0;
+  const uint64_t a = negative ? 0 - static_cast<uint64_t>(ms) : static_cast<uint64_t>(ms);
+  std::string out = negative ? "-" : "";
+  out += std::to_string(a / 1000);
+  if (const uint64_t frac = a % 1000; frac != 0) {
+    std::string f = std::to_string(frac);
+    f.insert(0, 3 - f.size(), '0');
+    while (f.back() == '0') f.pop_back();
+    out += "." + f;
+  }
+  return out;
+}
+
+// The first `n` bytes of `s` for a message, control bytes as spaces.
+std::string Preview(std::string_view s, size_t n = 120) {
+  std::string out(s.substr(0, n));
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+  }
+  return s.size() > n ? out + "..." : out;
+}
+
+// Prometheus sends sample values as strings: numbers, "NaN", "+Inf", "-Inf".
+Result<double> SampleValue(const Json& j) {
+  if (!j.is_string()) return InvalidArgumentError("value " + Preview(j.dump(), 40) + " is not a string");
+  const std::string s = j.get<std::string>();
+  if (s == "NaN") return std::nan("");
+  if (s == "+Inf" || s == "Inf") return HUGE_VAL;
+  if (s == "-Inf") return -HUGE_VAL;
+  char* end = nullptr;
+  const double v = std::strtod(s.c_str(), &end);
+  if (s.empty() || end != s.c_str() + s.size() || !std::isfinite(v))
+    return InvalidArgumentError("value `" + Preview(s, 40) + "` is not a number");
+  return v;
+}
+
+class Client {
+ public:
+  Client(const PrometheusUrl& url, const PrometheusHttpOptions& options) : url_(url), options_(options) {}
+
+  // GET base + path_and_query; the `data` member of a Prometheus success answer.
+  Result<Json> Get(const std::string& path, const std::string& query_string) const {
+    const std::string where = "Prometheus " + url_.shown + path;
+    HttpRequest req = HttpRequest::Get(url_.base + path + (query_string.empty() ? "" : "?" + query_string));
+    req.timeout_ms = options_.timeout_ms;
+    req.connect_timeout_ms = options_.connect_timeout_ms;
+    req.cancel = options_.cancel;
+    Result<HttpResponse> res = HttpSend(req);
+    if (!res.ok()) {
+      // HttpSend names the whole URL (credentials and the encoded query): name the endpoint instead.
+      std::string m = res.status().message();
+      if (const std::string said = req.method + " " + req.url + ": "; m.rfind(said, 0) == 0) m.erase(0, said.size());
+      for (size_t at = m.find(req.url); at != std::string::npos; at = m.find(req.url, at))
+        m.replace(at, req.url.size(), url_.shown + path);
+      return Status(res.status().code(), where + ": " + m);
+    }
+    Result<Json> body = ParseJson(res->body, "answer");
+    const std::string http = "HTTP " + std::to_string(res->status);
+    if (!body.ok() || !body->is_object() || !body->contains("status") || !(*body)["status"].is_string()) {
+      std::string what = where + " answered " + http + " with " +
+                         (body.ok() ? "JSON that is not a Prometheus API answer (no \"status\")"
+                                    : std::string("a body that is not JSON")) +
+                         "; the body starts `" + Preview(res->body) + "`";
+      if (res->status >= 500) return UnavailableError(what);
+      return InvalidArgumentError(what + " (is the URL a Prometheus server, http://host:9090?)");
+    }
+    const Json& j = *body;
+    if (j["status"] == "success" && res->ok()) {
+      if (!j.contains("data")) return InvalidArgumentError(where + " answered " + http + " with no `data`");
+      return j["data"];
+    }
+    const std::string type = j.value("errorType", std::string());
+    const std::string error = j.value("error", std::string());
+    const std::string what = where + " answered " + http + ": " + (type.empty() ? "error" : type) + ": " +
+                             (error.empty() ? Preview(res->body) : error);
+    if (type == "timeout") return DeadlineExceededError(what);
+    if (type == "bad_data" || type == "execution" || (res->status >= 400 && res->status < 500))
+      return InvalidArgumentError(what);
+    return UnavailableError(what);
+  }
+
+ private:
+  const PrometheusUrl& url_;
+  const PrometheusHttpOptions& options_;
+};
+
+// Appends one matrix answer to `by_id` / `out`. `where` names the request for messages.
+Status AddMatrix(const Json& data, const std::string& where, std::map<std::string, size_t>& by_id,
+                 PromRangeResult& out) {
+  if (!data.is_object() || !data.contains("resultType") || !data.contains("result"))
+    return InvalidArgumentError(where + ": the answer's data has no resultType / result");
+  if (data["resultType"] != "matrix") {
+    return InvalidArgumentError(where + ": the answer's result type is " + Preview(data["resultType"].dump(), 40) +
+                                ", not matrix (a range query of a PromQL expression answers a matrix)");
+  }
+  const Json& result = data["result"];
+  if (!result.is_array()) return InvalidArgumentError(where + ": `result` is not an array");
+  for (const Json& row : result) {
+    if (!row.is_object() || !row.contains("metric") || !row["metric"].is_object())
+      return InvalidArgumentError(where + ": a result has no `metric` object");
+    TimeSeries s;
+    for (const auto& [k, v] : row["metric"].items()) {
+      if (!v.is_string()) return InvalidArgumentError(where + ": label " + k + " is not a string");
+      if (k == "__name__")
+        s.name = v.get<std::string>();
+      else
+        s.labels[k] = v.get<std::string>();
+    }
+    const std::string id = s.id();
+    auto [it, fresh] = by_id.emplace(id, out.series.size());
+    if (fresh) out.series.push_back(std::move(s));
+    TimeSeries& ts = out.series[it->second];
+    if (!row.contains("values")) continue;  // e.g. native histograms only ("histograms")
+    const Json& values = row["values"];
+    if (!values.is_array()) return InvalidArgumentError(where + ": series " + id + ": `values` is not an array");
+    for (size_t p = 0; p < values.size(); ++p) {
+      const Json& pt = values[p];
+      if (!pt.is_array() || pt.size() != 2 || !pt[0].is_number()) {
+        return InvalidArgumentError(where + ": series " + id + ": values[" + std::to_string(p) +
+                                    "] is not [unix_seconds, \"value\"]: " + Preview(pt.dump(), 60));
+      }
+      const int64_t t = std::llround(pt[0].get<double>() * 1000.0);
+      Result<double> v = SampleValue(pt[1]);
+      if (!v.ok())
+        return InvalidArgumentError(where + ": series " + id + ": values[" + std::to_string(p) + "]: " +
+                                    v.status().message());
+      if (!ts.timestamps_ms.empty() && t <= ts.timestamps_ms.back()) {
+        if (t == ts.timestamps_ms.back()) {  // asked once, sent twice (a seam): keep the first
+          ++out.seam_duplicates;
+          continue;
+        }
+        return InvalidArgumentError(where + ": series " + id + ": timestamp " + SecondsText(t) +
+                                    " is before the previous one " + SecondsText(ts.timestamps_ms.back()));
+      }
+      ts.timestamps_ms.push_back(t);
+      ts.values.push_back(*v);
+    }
+  }
+  return Status::Ok();
+}
+
+bool IsMetricName(const std::string& name) {
+  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
+  return std::all_of(name.begin(), name.end(),
+                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == ':'; });
+}
+
+std::string PromString(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '\\' || c == '"')
+      out += {'\\', c};
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
+  }
+  return out + '"';
+}
+
+}  // namespace
+
+Result<PrometheusUrl> ParsePrometheusUrl(std::string_view text) {
+  PrometheusUrl url;
+  std::string s(text);
+  const size_t scheme_end = s.find("://");
+  // Messages show the URL with any password hidden (computed below once the parts are known).
+  auto hidden = [&s]() {
+    const size_t b = s.find("://") == std::string::npos ? 0 : s.find("://") + 3;
+    const size_t e = std::min(s.find_first_of("/?#", b), s.size());
+    const size_t at = s.rfind('@', e == 0 ? 0 : e - 1);
+    if (at == std::string::npos || at < b) return s;
+    const size_t colon = s.find(':', b);
+    return colon < at ? s.substr(0, colon + 1) + "[redacted]" + s.substr(at) : s;
+  };
+  auto bad = [&](const std::string& why) {
+    return InvalidArgumentError("Prometheus URL `" + hidden() + "`: " + why);
+  };
+  if (s.empty()) return InvalidArgumentError("Prometheus URL is empty (http://host:9090)");
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (static_cast<unsigned char>(s[i]) <= 0x20 || s[i] == 0x7f)
+      return bad("a space or control character at position " + std::to_string(i + 1));
+  }
+  if (scheme_end == std::string::npos) return bad("must start with http:// or https://");
+  std::string scheme = s.substr(0, scheme_end);
+  std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (scheme != "http" && scheme != "https") return bad("scheme `" + scheme + "` is not http or https");
+  if (s.find_first_of("?#") != std::string::npos)
+    return bad("holds a query string or fragment; give the server's base URL (http://host:9090[/prefix])");
+  const size_t auth_begin = scheme_end + 3;
+  const size_t path_begin = std::min(s.find('/', auth_begin), s.size());
+  std::string authority = s.substr(auth_begin, path_begin - auth_begin);
+  if (const size_t at = authority.rfind('@'); at != std::string::npos) authority.erase(0, at + 1);
+  std::string host = authority, port;
+  if (!authority.empty() && authority[0] == '[') {  // IPv6 literal
+    const size_t close = authority.find(']');
+    if (close == std::string::npos) return bad("unclosed [ in the host");
+    host = authority.substr(0, close + 1);
+    if (close + 1 < authority.size()) {
+      if (authority[close + 1] != ':') return bad("unexpected text after the IPv6 host");
+      port = authority.substr(close + 2);
+      if (port.empty()) return bad("empty port after `:`");
+    }
+  } else if (const size_t colon = authority.rfind(':'); colon != std::string::npos) {
+    host = authority.substr(0, colon);
+    port = authority.substr(colon + 1);
+    if (port.empty()) return bad("empty port after `:`");
+  }
+  if (host.empty()) return bad("has no host");
+  if (!port.empty()) {
+    const bool digits = port.size() <= 5 && std::all_of(port.begin(), port.end(), [](unsigned char c) {
+                          return std::isdigit(c);
+                        });
+    if (!digits || std::stoi(port) < 1 || std::stoi(port) > 65535) return bad("port `" + port + "` is not 1-65535");
+  }
+  while (s.size() > path_begin && s.back() == '/') s.pop_back();
+  url.base = s;
+  url.shown = hidden();
+  return url;
+}
+
+Result<PromRangePlan> PlanPromRange(const PromRangeQuery& q, size_t max_points_per_request) {
+  if (q.step_ms <= 0) return InvalidArgumentError("step must be positive, got " + std::to_string(q.step_ms) + " ms");
+  if (q.start_ms > q.end_ms) {
+    return InvalidArgumentError("start " + SecondsText(q.start_ms) + " is after end " + SecondsText(q.end_ms));
+  }
+  if (max_points_per_request == 0) return InvalidArgumentError("max_points_per_request must be at least 1");
+  PromRangePlan plan;
+  plan.points = (q.end_ms - q.start_ms) / q.step_ms + 1;
+  const auto per = static_cast<int64_t>(max_points_per_request);
+  plan.requests = (plan.points + per - 1) / per;
+  return plan;
+}
+
+Result<PromRangeResult> PromQueryRange(const PrometheusUrl& url, const PromRangeQuery& q,
+                                       const PrometheusHttpOptions& options) {
+  if (q.query.empty()) return InvalidArgumentError("Prometheus " + url.shown + ": empty PromQL query");
+  ASSIGN_OR_RETURN(PromRangePlan plan, PlanPromRange(q, options.max_points_per_request));
+  if (plan.requests > static_cast<int64_t>(options.max_requests)) {
+    return InvalidArgumentError("Prometheus " + url.shown + ": the range needs " + std::to_string(plan.points) +
+                                " points per series, " + std::to_string(plan.requests) + " requests of at most " +
+                                std::to_string(options.max_points_per_request) + " points; the limit is " +
+                                std::to_string(options.max_requests) +
+                                " requests: use a larger step or a shorter range");
+  }
+  const Client client(url, options);
+  PromRangeResult out;
+  std::map<std::string, size_t> by_id;
+  const int64_t chunk_ms = static_cast<int64_t>(options.max_points_per_request) * q.step_ms;
+  const std::string encoded = "query=" + UrlEncode(q.query);
+  for (int64_t begin = q.start_ms; begin <= q.end_ms; begin += chunk_ms) {
+    // The chunk's last evaluation time: max_points_per_request steps on the grid from `begin`.
+    const int64_t last = std::min(q.end_ms, begin + chunk_ms - q.step_ms);
+    const std::string params = encoded + "&start=" + SecondsText(begin) + "&end=" + SecondsText(last) +
+                               "&step=" + SecondsText(q.step_ms);
+    ASSIGN_OR_RETURN(Json data, client.Get("/api/v1/query_range", params));
+    ++out.requests;
+    const std::string where = "Prometheus " + url.shown + "/api/v1/query_range (request " +
+                              std::to_string(out.requests) + " of " + std::to_string(plan.requests) + ")";
+    RETURN_IF_ERROR(AddMatrix(data, where, by_id, out));
+  }
+  std::erase_if(out.series, [](const TimeSeries& s) { return s.empty(); });
+  if (out.series.empty()) {
+    return NotFoundError("Prometheus " + url.shown + ": the query `" + q.query + "` matched no series from " +
+                         SecondsText(q.start_ms) + " to " + SecondsText(q.end_ms) + " (Unix s)");
+  }
+  std::sort(out.series.begin(), out.series.end(),
+            [](const TimeSeries& a, const TimeSeries& b) { return a.id() < b.id(); });
+  return out;
+}
+
+std::string PromSelector(const std::string& name, const Labels& matchers) {
+  std::string out;
+  std::string inner;
+  if (!IsMetricName(name)) inner = "__name__=" + PromString(name);
+  for (const auto& [k, v] : matchers) inner += (inner.empty() ? "" : ",") + k + "=" + PromString(v);
+  if (IsMetricName(name)) out = name;
+  return out + "{" + inner + "}";
+}
+
+PrometheusMetricSource::PrometheusMetricSource(PrometheusSourceOptions options) : options_(std::move(options)) {}
+
+Result<std::vector<TimeSeries>> PrometheusMetricSource::Query(const MetricQuery& query) const {
+  if (query.name.empty()) return InvalidArgumentError("query_metrics: metric name is empty");
+  const Clock* clock = options_.clock != nullptr ? options_.clock : SystemClock();
+  PromRangeQuery q;
+  q.query = PromSelector(query.name, query.matchers);
+  q.end_ms = query.end_ms != 0 ? query.end_ms - 1 : clock->NowMs();  // end_ms is exclusive here
+  q.start_ms = query.start_ms != 0 ? query.start_ms : q.end_ms - options_.default_range_ms;
+  if (q.start_ms > q.end_ms) {
+    return InvalidArgumentError("query_metrics: start " + std::to_string(query.start_ms) + " ms is not before end " +
+                                std::to_string(query.end_ms) + " ms");
+  }
+  // One request: widen the step until the range fits.
+  const int64_t steps = static_cast<int64_t>(std::max<size_t>(options_.http.max_points_per_request, 2)) - 1;
+  q.step_ms = std::max<int64_t>({options_.step_ms, 1, (q.end_ms - q.start_ms + steps - 1) / steps});
+  Result<PromRangeResult> r = PromQueryRange(options_.url, q, options_.http);
+  if (!r.ok()) {
+    if (r.status().code() == StatusCode::kNotFound) return std::vector<TimeSeries>{};
+    return r.status();
+  }
+  std::vector<TimeSeries> out;
+  for (TimeSeries& s : r->series) {
+    TimeSeries kept;
+    kept.name = s.name.empty() ? query.name : s.name;
+    kept.labels = std::move(s.labels);
+    for (size_t i = 0; i < s.size(); ++i) {
+      if (std::isfinite(s.values[i]) && (query.end_ms == 0 || s.timestamps_ms[i] < query.end_ms)) {
+        kept.timestamps_ms.push_back(s.timestamps_ms[i]);
+        kept.values.push_back(s.values[i]);
+      }
+    }
+    out.push_back(std::move(kept));
+  }
+  if (out.size() > query.max_series) {
+    return OutOfRangeError("query_metrics: " + std::to_string(out.size()) + " series match " + q.query +
+                           " (at most " + std::to_string(query.max_series) + "); add label matchers");
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> PrometheusMetricSource::ListMetricNames() const {
+  ASSIGN_OR_RETURN(Json data, Client(options_.url, options_.http).Get("/api/v1/label/__name__/values", ""));
+  if (!data.is_array())
+    return InvalidArgumentError("Prometheus " + options_.url.shown + ": label values answer is not an array");
+  std::vector<std::string> names;
+  for (const Json& n : data) {
+    if (n.is_string()) names.push_back(n.get<std::string>());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::vector<std::string> PrometheusMetricSource::MetricNames() const {
+  Result<std::vector<std::string>> names = ListMetricNames();
+  return names.ok() ? *names : std::vector<std::string>{};
+}
+
+std::string PrometheusMetricSource::Describe() const { return "prometheus " + options_.url.shown; }
+
+}  // namespace vigil

@@ -1,0 +1,127 @@
+// Prometheus HTTP API client: range queries (`/api/v1/query_range`) and a MetricSource over them.
+//
+// PromQueryRange(url, {query, start, end, step}) asks a Prometheus server (or anything speaking its
+// HTTP API: Thanos, VictoriaMetrics, Mimir) for a PromQL expression over a time range and returns
+// the series it answers with, as TimeSeries named the way detectors/readers.h names a jsonl
+// "Prometheus matrix row": `name` = the `__name__` label, `labels` = the other labels. A series the
+// query's functions left without `__name__` (e.g. `rate(x[5m])`) is returned with an empty name;
+// what to do with it is the caller's choice (server/data_source.h refuses it like the jsonl reader).
+// Values are returned as Prometheus sent them: "NaN", "+Inf", "-Inf" become NaN / ±infinity (the
+// caller applies its bad-row policy).
+//
+// Long ranges: Prometheus refuses a range query of more than 11,000 points per series, so the range
+// is cut into requests of at most `max_points_per_request` evaluation steps on the same grid
+// (start, start + step, ...), each starting one step after the previous one ended: no point is
+// asked twice and none is skipped; a point a server returns twice at a seam is dropped once.
+//
+// Errors (Status; messages name the server as `Prometheus http://host:9090` with any
+// `user:password@` password written `[redacted]`, and what was wrong):
+//   InvalidArgument   bad URL (not http(s)://host[:port][/prefix]); bad request values (empty
+//                     query, step <= 0, start > end, more than `max_requests` requests needed);
+//                     Prometheus's own error "bad_data" / "execution" (a bad PromQL: its error
+//                     quoted); an answer that is not Prometheus's (not JSON, JSON without
+//                     "status", a result type other than matrix, a malformed point) from a 2xx or
+//                     4xx response (another server at that URL)
+//   NotFound          the query matched no series in the range
+//   Unavailable       connection refused / reset, DNS; a 5xx answer (Prometheus "unavailable",
+//                     "internal", a proxy's 502/503 page)
+//   DeadlineExceeded  no answer within `timeout_ms`; Prometheus's "timeout" error
+//   Cancelled         `cancel` turned true
+// Thread safety: free functions and an immutable source; safe to call concurrently.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "connectors/metric_source.h"
+#include "core/clock.h"
+#include "core/status.h"
+#include "core/time_series.h"
+
+namespace vigil {
+
+// Prometheus refuses a range query answering more points than this per series.
+inline constexpr size_t kPrometheusMaxPointsPerRequest = 11'000;
+
+struct PrometheusHttpOptions {
+  int64_t timeout_ms = 60'000;          // one request (connect included)
+  int64_t connect_timeout_ms = 10'000;  // connection set-up only
+  // Evaluation steps per request (each series gets at most this many points from one request).
+  size_t max_points_per_request = kPrometheusMaxPointsPerRequest;
+  // A range needing more requests than this is refused before any is sent (InvalidArgument).
+  size_t max_requests = 200;
+  std::function<bool()> cancel;  // polled by the HTTP client; true aborts (Cancelled)
+};
+
+// A parsed Prometheus base URL: `http(s)://[user[:password]@]host[:port][/prefix]`; the API paths
+// are appended to it (`/api/v1/...`). A trailing `/` is dropped.
+struct PrometheusUrl {
+  std::string base;   // as sent (credentials kept: libcurl sends them as basic auth)
+  std::string shown;  // for messages and records: the password written `[redacted]`
+};
+// InvalidArgument (naming the URL, password hidden) unless http:// or https://, a host, a port
+// 1-65535 when one is given, no query string or fragment, no space or control character.
+[[nodiscard]] Result<PrometheusUrl> ParsePrometheusUrl(std::string_view url);
+
+struct PromRangeQuery {
+  std::string query;     // PromQL, as typed (encoded here)
+  int64_t start_ms = 0;  // first evaluation time, Unix ms
+  int64_t end_ms = 0;    // last evaluation time at most this (inclusive, as Prometheus)
+  int64_t step_ms = 0;   // > 0
+};
+
+// Evaluation steps of `q` per series ((end - start) / step + 1) and the requests needed for them.
+// InvalidArgument for step <= 0 or start > end.
+struct PromRangePlan {
+  int64_t points = 0;
+  int64_t requests = 0;
+};
+[[nodiscard]] Result<PromRangePlan> PlanPromRange(const PromRangeQuery& q, size_t max_points_per_request);
+
+struct PromRangeResult {
+  std::vector<TimeSeries> series;  // sorted by id; values as sent (NaN, ±inf kept)
+  size_t requests = 0;             // HTTP requests made
+  size_t seam_duplicates = 0;      // points a server sent twice at a seam, dropped
+};
+
+// Runs `q` against the server at `url`, in as many requests as PlanPromRange says.
+[[nodiscard]] Result<PromRangeResult> PromQueryRange(const PrometheusUrl& url, const PromRangeQuery& q,
+                                                     const PrometheusHttpOptions& options = {});
+
+// The PromQL selector for a metric name and exact label matchers: `name{k="v",...}`, label values
+// escaped as PromQL string literals (\\, \", \n). A name that is not a valid metric name
+// ([a-zA-Z_:][a-zA-Z0-9_:]*) is matched through `{__name__="..."}`.
+std::string PromSelector(const std::string& name, const Labels& matchers);
+
+struct PrometheusSourceOptions {
+  PrometheusUrl url;
+  PrometheusHttpOptions http;
+  int64_t step_ms = 60'000;             // evaluation step; widened so one query fits one request
+  int64_t default_range_ms = 3'600'000;  // a query without start_ms reads this much before end
+  Clock* clock = nullptr;               // "now" for a query without end_ms; nullptr = SystemClock()
+};
+
+// A MetricSource reading a real Prometheus: Query() runs the selector of PromSelector() as a range
+// query over [start_ms, end_ms) at `step_ms` (widened to fit one request of
+// max_points_per_request steps); points at or after end_ms and non-finite values (NaN, ±Inf) are
+// left out (agents read numbers). No matching series is an empty result, not an error; other
+// errors as PromQueryRange. MetricNames() reads `/api/v1/label/__name__/values` (empty when the
+// server does not answer). Immutable: thread-safe.
+class PrometheusMetricSource : public MetricSource {
+ public:
+  explicit PrometheusMetricSource(PrometheusSourceOptions options);
+  Result<std::vector<TimeSeries>> Query(const MetricQuery& query) const override;
+  std::vector<std::string> MetricNames() const override;
+  // The names, or the error that kept them from being read.
+  Result<std::vector<std::string>> ListMetricNames() const;
+  std::string Describe() const override;  // "prometheus http://host:9090" (password hidden)
+
+ private:
+  PrometheusSourceOptions options_;
+};
+
+}  // namespace vigil
