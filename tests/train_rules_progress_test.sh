@@ -8,7 +8,7 @@
 #  2. stderr to a file, stdout to a pipe: one plain line per target, `train-rules: target i/3 NAME
 #     (elapsed Ns, ETA Ns)`, `ETA --` for target 1, no carriage return and no escape sequence.
 # The run takes well under a second, so every ETA here reads <1s once there is one, and 0s at
-# 100% (since 2026-12-01, L; before, 0s throughout): the ETA's value is checked with a FakeClock
+# 100% (since 2026-11-30, L; before, 0s throughout): the ETA's value is checked with a FakeClock
 # in server/train_progress_test.cc. Before (2026-11-30, D2) target 1 showed `ETA 0s`, as if about
 # to finish.
 # Usage: bash tests/train_rules_progress_test.sh <build-dir>   (from the repo root)
