@@ -17,6 +17,7 @@
 #include "rules/compiler.h"
 #include "rules/rule_files.h"
 #include "server/cli.h"
+#include "server/data_source.h"
 
 namespace vigil {
 namespace {
@@ -125,7 +126,7 @@ int RunDetect(const DetectArgs& args) {
   }
   ReadOptions ro;
   if (args.skip_bad_rows) ro.bad_rows = BadRowPolicy::kSkip;
-  Result<Dataset> data = ReadDataset(args.data, ro);
+  Result<Dataset> data = ReadDataSource(args.data, ro);  // a file, or prom: (server/data_source.h)
   if (!data.ok()) return ReportError(data.status());
   for (const auto& e : data->stats.examples) std::cerr << "vigil detect: skipped " << e << "\n";
   // A rule whose select picks no series checks nothing: say so once per rule (a typo `jobb=` was
@@ -205,7 +206,8 @@ CommandRunner SetupDetect(CLI::App& sub) {
                  "a rule name defined in two files is refused")
       ->required();
   sub.add_option("--data", args->data,
-                 "FORMAT:PATH with FORMAT nab, kpi, smd (smd:PATH[:train|test]), csv or jsonl")
+                 "FORMAT:PATH with FORMAT nab, kpi, smd (smd:PATH[:train|test]), csv or jsonl; or a Prometheus range query "
+                 "prom:http://host:9090?query=PROMQL&start=T&end=T&step=60s (detectors/README.md)")
       ->required();
   sub.add_option("--flags-out", args->flags_out, "write series,timestamp,flag (Unix ms) for every input point");
   sub.add_flag("--skip-bad-rows", args->skip_bad_rows,

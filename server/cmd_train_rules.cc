@@ -23,6 +23,7 @@
 #include "detectors/readers.h"
 #include "evals/detection_aggregate.h"
 #include "server/cli.h"
+#include "server/data_source.h"
 #include "server/train_progress.h"
 #include "training/aggregation.h"
 #include "training/builtin_proposer.h"
@@ -207,7 +208,7 @@ Result<std::unique_ptr<RuleProposer>> AggregationSetup(const TrainFlags& f, cons
     return InvalidArgumentError("--mode aggregate needs --base mad-band|iforest|flags:FILE");
   for (const TimeSeries& s : ds.series) {
     if (!s.has_anomaly_labels()) {
-      return InvalidArgumentError("--mode aggregate needs labeled data: series " + s.id() + " of " + f.data +
+      return InvalidArgumentError("--mode aggregate needs labeled data: series " + s.id() + " of " + ds.source +
                                   " has no labels");
     }
   }
@@ -298,7 +299,7 @@ int Run(const TrainFlags& f, const Config& base_config) {
   // History only: SMD's test split is refused, SMD without a split reads train/.
   Result<std::string> spec = TrainingDataSpec(f.data);
   if (!spec.ok()) return ReportError(spec.status());
-  Result<Dataset> ds = ReadDataset(*spec, ro);
+  Result<Dataset> ds = ReadDataSource(*spec, ro);  // a file, or prom: (server/data_source.h)
   if (!ds.ok()) return ReportError(ds.status());
   for (const std::string& e : ds->stats.examples)
     std::fprintf(stderr, "train-rules: skipped %s\n", e.c_str());
@@ -338,7 +339,7 @@ int Run(const TrainFlags& f, const Config& base_config) {
   // builtin proposer's choices for unlabeled targets, on their split line only (a labeled target's
   // rules are chosen by F1; neither choice touches them).
   RunProvenance provenance;
-  provenance.data_source = *spec;
+  provenance.data_source = ds->source;  // the spec read; for prom: times resolved, password hidden
   provenance.subset.name_filter = f.filter;
   provenance.subset.max_series = f.max_series;
   provenance.subset.max_points = f.max_points;
@@ -473,7 +474,9 @@ CommandRunner SetupTrainRules(CLI::App& sub) {
       "failed (named on stderr and in training.json; the others' rule files are written); 2 bad input "
       "(a flag, the data, --out, an LLM setting), nothing trained; 130 / 143 stopped by SIGINT / SIGTERM "
       "(the targets done are written, training.json says \"complete\": false).");
-  sub.add_option("--data", f->data, "FORMAT:PATH of the history (nab, kpi, smd = its train split (smd:PATH:test is refused), csv, jsonl)")
+  sub.add_option("--data", f->data, "FORMAT:PATH of the history (nab, kpi, smd = its train split (smd:PATH:test is refused), csv, jsonl), "
+                 "or a Prometheus range query prom:http://host:9090?query=PROMQL&start=T&end=T&step=60s "
+                 "(unlabeled history; detectors/README.md)")
       ->required();
   sub.add_option("--out", f->out,
                  "folder for the rule files and training.json (created; one holding an earlier run's rule "

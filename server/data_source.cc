@@ -1,0 +1,239 @@
+#include "server/data_source.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <map>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/time_util.h"
+#include "core/utf8.h"
+
+namespace vigil {
+namespace {
+
+constexpr std::string_view kPrefix = "prom:";
+constexpr int64_t kDayMs = 86'400'000;
+
+// `text` in backquotes, for messages.
+std::string Quoted(std::string_view text) {
+  std::string q = "`";
+  q.append(text);
+  q += '`';
+  return q;
+}
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// %XX decoded where XX is hex; everything else (PromQL's `%` modulo, `+`) as typed.
+std::string PercentDecode(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && HexDigit(s[i + 1]) >= 0 && HexDigit(s[i + 2]) >= 0) {
+      out += static_cast<char>(HexDigit(s[i + 1]) * 16 + HexDigit(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// `now`, `now-DURATION`, Unix seconds (ms from 1e11 up) or RFC 3339.
+Result<int64_t> ParseTime(std::string_view text, int64_t now_ms) {
+  if (text == "now") return now_ms;
+  if (text.rfind("now-", 0) == 0) {
+    Result<int64_t> d = ParseDurationMs(text.substr(4));
+    if (!d.ok()) return InvalidArgumentError(Quoted(text) + ": " + d.status().message());
+    return now_ms - *d;
+  }
+  Result<int64_t> t = ParseTimestampField(text);
+  if (!t.ok()) return InvalidArgumentError(t.status().message() + " (nor `now` / `now-2d`)");
+  return t;
+}
+
+// A duration ("15s", "1m") or a number of seconds ("60", "0.5"), as Prometheus reads `step`.
+Result<int64_t> ParseStep(std::string_view text) {
+  double seconds = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+  int64_t ms = 0;
+  if (!text.empty() && ec == std::errc() && ptr == text.data() + text.size()) {
+    if (!std::isfinite(seconds) || seconds * 1000.0 >= 9e15)
+      return InvalidArgumentError(Quoted(text) + " is out of range");
+    ms = std::llround(seconds * 1000.0);
+  } else if (text.size() > 1 && text[0] == '-') {
+    return InvalidArgumentError(Quoted(text) + " is negative; the step must be positive");
+  } else {
+    Result<int64_t> d = ParseDurationMs(text);
+    if (!d.ok())
+      return InvalidArgumentError(Quoted(text) + " is neither a duration (15s, 1m) nor seconds (60)");
+    ms = *d;
+  }
+  if (ms <= 0) return InvalidArgumentError(Quoted(text) + ": the step must be positive (at least 1ms)");
+  return ms;
+}
+
+std::string OneLine(std::string s) {
+  for (char& c : s) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  }
+  return s;
+}
+
+}  // namespace
+
+bool IsPromDataSpec(std::string_view spec) { return spec.rfind(kPrefix, 0) == 0; }
+
+Result<PromDataSpec> ParsePromDataSpec(std::string_view spec, int64_t now_ms) {
+  if (!IsPromDataSpec(spec)) return InvalidArgumentError("--data `" + std::string(spec) + "` is not a prom: spec");
+  std::string_view rest = spec.substr(kPrefix.size());
+  const size_t qmark = rest.find('?');
+  std::string url_text(rest.substr(0, qmark));
+  const std::string_view params = qmark == std::string_view::npos ? std::string_view() : rest.substr(qmark + 1);
+  // A pasted query_range URL names its server.
+  for (std::string_view tail : {"/", "/api/v1/query_range", "/api/v1/query_range/"}) {
+    if (url_text.size() > tail.size() && url_text.ends_with(tail)) url_text.resize(url_text.size() - tail.size());
+  }
+  PromDataSpec out;
+  Result<PrometheusUrl> url = ParsePrometheusUrl(url_text);
+  if (!url.ok()) return InvalidArgumentError("--data prom:...: " + url.status().message() + " (prom:http://host:9090?query=...)");
+  out.url = *url;
+  const std::string where = "--data prom:" + out.url.shown;
+  static const std::vector<std::string> kKnown = {"query", "start", "end", "step"};
+  std::map<std::string, std::string> given;
+  size_t pos = 0;
+  while (pos < params.size()) {
+    size_t amp = params.find('&', pos);
+    if (amp == std::string_view::npos) amp = params.size();
+    const std::string_view item = params.substr(pos, amp - pos);
+    pos = amp + 1;
+    if (item.empty()) continue;
+    const size_t eq = item.find('=');
+    const std::string key = PercentDecode(item.substr(0, eq));
+    if (std::find(kKnown.begin(), kKnown.end(), key) == kKnown.end()) {
+      const std::string close = ClosestMatch(key, kKnown);
+      return InvalidArgumentError(where + ": unknown parameter `" + OneLine(key) +
+                                  "` (known: query, start, end, step" +
+                                  (close.empty() ? ")" : "; did you mean `" + close + "`?)") +
+                                  (std::all_of(key.begin(), key.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; })
+                                       ? ""
+                                       : "; a `&` inside the PromQL must be written %26"));
+    }
+    if (eq == std::string_view::npos) return InvalidArgumentError(where + ": parameter `" + key + "` has no `=value`");
+    if (given.count(key)) return InvalidArgumentError(where + ": parameter `" + key + "` is given twice");
+    given[key] = PercentDecode(item.substr(eq + 1));
+  }
+  const std::string& query = given["query"];
+  if (query.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return InvalidArgumentError(where + ": missing query: give the PromQL as ?query=... (e.g. prom:" + out.url.shown +
+                                "?query=DCGM_FI_DEV_GPU_TEMP&start=now-2d&step=1m)");
+  }
+  if (size_t bad = 0; !IsValidUtf8(query, &bad))
+    return InvalidArgumentError(where + ": query: not UTF-8 text at byte " + std::to_string(bad + 1));
+  out.range.query = query;
+  // Defaults: end = now, start = end - 1 day, step = 60 s.
+  out.range.end_ms = now_ms;
+  if (given.count("end")) {
+    Result<int64_t> t = ParseTime(given["end"], now_ms);
+    if (!t.ok()) return InvalidArgumentError(where + ": end: " + t.status().message());
+    out.range.end_ms = *t;
+  }
+  out.range.start_ms = out.range.end_ms - kDayMs;
+  if (given.count("start")) {
+    Result<int64_t> t = ParseTime(given["start"], now_ms);
+    if (!t.ok()) return InvalidArgumentError(where + ": start: " + t.status().message());
+    out.range.start_ms = *t;
+  }
+  out.range.step_ms = 60'000;
+  if (given.count("step")) {
+    Result<int64_t> s = ParseStep(given["step"]);
+    if (!s.ok()) return InvalidArgumentError(where + ": step: " + s.status().message());
+    out.range.step_ms = *s;
+  }
+  if (out.range.start_ms >= out.range.end_ms) {
+    return InvalidArgumentError(where + ": start " + FormatRfc3339Ms(out.range.start_ms) + " is not before end " +
+                                FormatRfc3339Ms(out.range.end_ms) +
+                                (given.count("end") ? "" : " (end defaults to now)"));
+  }
+  ASSIGN_OR_RETURN(PromRangePlan plan, PlanPromRange(out.range, kPrometheusMaxPointsPerRequest));
+  if (plan.requests > static_cast<int64_t>(kMaxPromRequests)) {
+    return InvalidArgumentError(where + ": " + FormatRfc3339Ms(out.range.start_ms) + " to " +
+                                FormatRfc3339Ms(out.range.end_ms) + " at step " + FormatDurationMs(out.range.step_ms) +
+                                " is " + std::to_string(plan.points) + " points per series, " +
+                                std::to_string(plan.requests) + " requests of 11000; the limit is " +
+                                std::to_string(kMaxPromRequests) + " requests (server/data_source.h "
+                                "kMaxPromRequests): use a larger step or a shorter range");
+  }
+  out.recorded = "prom:" + out.url.shown + "?query=" + OneLine(query) + "&start=" +
+                 FormatRfc3339Ms(out.range.start_ms) + "&end=" + FormatRfc3339Ms(out.range.end_ms) +
+                 "&step=" + FormatDurationMs(out.range.step_ms);
+  return out;
+}
+
+Result<Dataset> ReadDataSource(const std::string& spec, const ReadOptions& options, int64_t now_ms) {
+  if (!IsPromDataSpec(spec)) return ReadDataset(spec, options);
+  ASSIGN_OR_RETURN(PromDataSpec prom, ParsePromDataSpec(spec, now_ms != 0 ? now_ms : SystemClock()->NowMs()));
+  PrometheusHttpOptions http;
+  http.max_requests = kMaxPromRequests;
+  Result<PromRangeResult> fetched = PromQueryRange(prom.url, prom.range, http);
+  if (!fetched.ok()) return fetched.status();
+  Dataset ds;
+  ds.format = "prom";
+  ds.source = prom.recorded;
+  ReadStats& stats = ds.stats;
+  // Applies the bad-row policy; the message names the series and time.
+  auto bad = [&](const std::string& why) -> Status {
+    const std::string msg = "prom:" + prom.url.shown + ": " + why;
+    if (options.bad_rows == BadRowPolicy::kError)
+      return InvalidArgumentError(msg + " (--skip-bad-rows drops and counts such points)");
+    if (stats.examples.size() < options.max_examples) stats.examples.push_back(msg);
+    return Status::Ok();
+  };
+  for (TimeSeries& s : fetched->series) {
+    if (s.name.empty()) {
+      RETURN_IF_ERROR(bad("series " + s.id() + " has no __name__ (the query's functions dropped it; name it, e.g. "
+                          "label_replace(EXPR, \"__name__\", \"my_metric\", \"\", \"\")); " +
+                          std::to_string(s.size()) + " point(s)"));
+      stats.rows_skipped += s.size();
+      continue;
+    }
+    if (!options.name_filter.empty() && s.name.find(options.name_filter) == std::string::npos) continue;
+    if (options.max_series != 0 && ds.series.size() >= options.max_series) continue;
+    TimeSeries kept;
+    kept.name = s.name;
+    kept.labels = s.labels;
+    for (size_t i = 0; i < s.size(); ++i) {
+      if (!std::isfinite(s.values[i])) {
+        const double v = s.values[i];
+        RETURN_IF_ERROR(bad("series " + s.id() + " at " + FormatRfc3339Ms(s.timestamps_ms[i]) + ": value `" +
+                            (std::isnan(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf") + "` is not finite"));
+        ++stats.rows_skipped;
+        continue;
+      }
+      if (options.max_points != 0 && kept.size() >= options.max_points) break;
+      kept.timestamps_ms.push_back(s.timestamps_ms[i]);
+      kept.values.push_back(s.values[i]);
+      ++stats.rows_accepted;
+    }
+    if (kept.empty()) continue;
+    ds.series.push_back(std::move(kept));
+    ds.windows.emplace_back();
+  }
+  if (ds.series.empty()) {
+    return NotFoundError("prom:" + prom.url.shown + ": the query `" + OneLine(prom.range.query) +
+                         "` left no series" +
+                         (options.name_filter.empty() ? "" : " whose name contains `" + options.name_filter + "`") +
+                         (stats.rows_skipped ? " (" + std::to_string(stats.rows_skipped) + " bad points skipped)" : ""));
+  }
+  return ds;
+}
+
+}  // namespace vigil

@@ -1,0 +1,170 @@
+// `--data prom:...`: the spec's parts and defaults, and ReadDataSource's bad-row policy, filters
+// and naming against a scripted Prometheus on loopback (tests/prometheus_train_detect_test.sh runs
+// a real one).
+#include "server/data_source.h"
+
+#include <doctest/doctest.h>
+#include <httplib.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include "core/time_util.h"
+
+namespace vigil {
+namespace {
+
+constexpr int64_t kNow = 1'800'000'000'000;
+
+bool Contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+std::string ErrorOf(const std::string& spec) {
+  Result<PromDataSpec> r = ParsePromDataSpec(spec, kNow);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == StatusCode::kInvalidArgument);
+  return r.status().message();
+}
+
+// Answers every query_range with `body`.
+class OneAnswer {
+ public:
+  explicit OneAnswer(std::string body) : body_(std::move(body)) {
+    server_.Get("/api/v1/query_range", [this](const httplib::Request&, httplib::Response& res) {
+      res.set_content(body_, "application/json");
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ~OneAnswer() {
+    server_.stop();
+    thread_.join();
+  }
+  std::string Spec() const { return "prom:http://127.0.0.1:" + std::to_string(port_) + "?query=x&start=1000&end=1240"; }
+
+ private:
+  std::string body_;
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+const char* kMatrix = R"({"status":"success","data":{"resultType":"matrix","result":[
+  {"metric":{"__name__":"gpu_temp","gpu":"0"},"values":[[1000,"60"],[1060,"NaN"],[1120,"61"],[1180,"+Inf"],[1240,"62"]]},
+  {"metric":{"__name__":"gpu_temp","gpu":"1"},"values":[[1000,"70"],[1060,"71"]]},
+  {"metric":{"__name__":"power","gpu":"0"},"values":[[1000,"300"]]},
+  {"metric":{"gpu":"9"},"values":[[1000,"1"],[1060,"2"]]}]}})";
+
+}  // namespace
+
+TEST_CASE("ParsePromDataSpec: parameters as Prometheus's query_range, defaults, the recorded form") {
+  Result<PromDataSpec> d = ParsePromDataSpec("prom:http://prom:9090?query=up", kNow);
+  REQUIRE(d.ok());
+  CHECK(d->range.query == "up");
+  CHECK(d->range.end_ms == kNow);                     // end = now
+  CHECK(d->range.start_ms == kNow - 86'400'000);      // start = end - 1d
+  CHECK(d->range.step_ms == 60'000);                  // step = 60s
+  CHECK(d->url.base == "http://prom:9090");
+  // Encoded or not; RFC 3339, Unix seconds, now-DURATION; step as seconds or a duration.
+  d = ParsePromDataSpec(
+      "prom:https://u:pw@prom:9090/api/v1/query_range?query=sum%20by%20(gpu)%20(rate(x%7Bjob%3D%22a%22%7D[5m]))%20%25%202"
+      "&start=2027-01-15T00:00:00Z&end=now-1h&step=0.5",
+      kNow);
+  REQUIRE(d.ok());
+  CHECK(d->range.query == R"(sum by (gpu) (rate(x{job="a"}[5m])) % 2)");
+  CHECK(d->url.base == "https://u:pw@prom:9090");  // a pasted query_range path names the server
+  CHECK(d->range.start_ms == *ParseRfc3339Ms("2027-01-15T00:00:00Z"));
+  CHECK(d->range.end_ms == kNow - 3'600'000);
+  CHECK(d->range.step_ms == 500);
+  CHECK(d->recorded ==
+        R"(prom:https://u:[redacted]@prom:9090?query=sum by (gpu) (rate(x{job="a"}[5m])) % 2&start=2027-01-15T00:00:00Z&end=2027-01-15T07:00:00Z&step=500ms)");
+  d = ParsePromDataSpec(R"(prom:http://h:9090?query=a + b{x=~"c|d"} % 3&start=1700000000&end=1700003600.5&step=1m30s)", kNow);
+  REQUIRE(d.ok());
+  CHECK(d->range.query == R"(a + b{x=~"c|d"} % 3)");  // `+` and a lone `%` as typed
+  CHECK(d->range.start_ms == 1'700'000'000'000);
+  CHECK(d->range.end_ms == 1'700'003'600'500);
+  CHECK(d->range.step_ms == 90'000);
+  // A newline in the PromQL never breaks the rule file's comment line.
+  d = ParsePromDataSpec("prom:http://h:9090?query=a%0A%2B b", kNow);
+  REQUIRE(d.ok());
+  CHECK(d->range.query == "a\n+ b");
+  CHECK_FALSE(Contains(d->recorded, "\n"));
+}
+
+TEST_CASE("ParsePromDataSpec: bad specs name the part") {
+  CHECK(Contains(ErrorOf("prom:http://h:9090"), "missing query"));
+  CHECK(Contains(ErrorOf("prom:http://h:9090?query=%20"), "missing query"));
+  CHECK(Contains(ErrorOf("prom:http://h:9090?query=up&step=0"), "step: `0`: the step must be positive"));
+  CHECK(Contains(ErrorOf("prom:http://h:9090?query=up&step=-15s"), "step: `-15s` is negative"));
+  CHECK(Contains(ErrorOf("prom:http://h:9090?query=up&step=-2"), "step: `-2`: the step must be positive"));
+  CHECK(Contains(ErrorOf("prom:http://h:9090?query=up&step=soon"), "step: `soon` is neither a duration"));
+  CHECK(Contains(ErrorOf("prom:http://h:9090?query=up&step=nan"), "step: `nan` is out of range"));
+  CHECK(Contains(ErrorOf("prom:http://h:9090?query=up&start=yesterday"), "start: `yesterday` is not Unix"));
+  CHECK(Contains(ErrorOf("prom:http://h:9090?query=up&end=now-2x"), "end: `now-2x`"));
+  CHECK(Contains(ErrorOf("prom:http://h:9090?query=up&start=now"), "is not before end"));
+  CHECK(Contains(ErrorOf("prom:http://h:9090?query=up&start=now-1h&end=now-1h"), "is not before end"));
+  CHECK(Contains(ErrorOf("prom:http://h:9090?query=up&stpe=1m"), "unknown parameter `stpe` (known: query, start, end, step; did you mean `step`?)"));
+  CHECK(Contains(ErrorOf(R"(prom:http://h:9090?query=x{p="a&b"})"), "a `&` inside the PromQL must be written %26"));
+  CHECK(Contains(ErrorOf("prom:http://h:9090?query=up&query=down"), "`query` is given twice"));
+  CHECK(Contains(ErrorOf("prom:http://h:9090?query=up&step"), "`step` has no `=value`"));
+  CHECK(Contains(ErrorOf("prom:http://h:9090?query=%FF"), "not UTF-8"));
+  CHECK(Contains(ErrorOf("prom:h:9090?query=up"), "must start with http:// or https://"));
+  CHECK(Contains(ErrorOf("prom:http://h:0?query=up"), "port `0` is not 1-65535"));
+  // 30 days at 1 s: 2,592,001 points, 236 requests of 11,000 > 200.
+  const std::string many = ErrorOf("prom:http://h:9090?query=up&start=now-30d&step=1s");
+  CHECK(Contains(many, "is 2592001 points per series, 236 requests of 11000; the limit is 200 requests"));
+  // 200 requests exactly is taken.
+  CHECK(ParsePromDataSpec("prom:http://h:9090?query=up&start=0&end=" + std::to_string(200 * 11'000 - 1) + "&step=1",
+                          kNow)
+            .ok());
+  CHECK_FALSE(Contains(ErrorOf("prom:http://ops:s3cret@h:9090?query=up&step=0"), "s3cret"));
+}
+
+TEST_CASE("ReadDataSource prom: NaN / Inf and nameless series are bad rows, as in the file readers") {
+  OneAnswer prom(kMatrix);
+  ReadOptions ro;
+  Result<Dataset> ds = ReadDataSource(prom.Spec(), ro, kNow);
+  REQUIRE_FALSE(ds.ok());
+  CHECK(ds.status().code() == StatusCode::kInvalidArgument);
+  CHECK(Contains(ds.status().message(), R"(series gpu_temp{gpu="0"} at 1970-01-01T00:17:40Z: value `NaN` is not finite)"));
+  ro.bad_rows = BadRowPolicy::kSkip;
+  ds = ReadDataSource(prom.Spec(), ro, kNow);
+  REQUIRE(ds.ok());
+  CHECK(ds->format == "prom");
+  REQUIRE(ds->series.size() == 3);  // sorted by id; the nameless one dropped
+  CHECK(ds->series[0].id() == R"(gpu_temp{gpu="0"})");
+  CHECK(ds->series[0].values == std::vector<double>{60, 61, 62});
+  CHECK(ds->series[2].name == "power");
+  CHECK(ds->stats.rows_skipped == 2 + 2);  // NaN, +Inf, and the nameless series' 2 points
+  CHECK(ds->stats.rows_accepted == 3 + 2 + 1);
+  REQUIRE(ds->stats.examples.size() == 3);
+  CHECK(Contains(ds->stats.examples[0], "`NaN` is not finite"));
+  CHECK(Contains(ds->stats.examples[1], "`+Inf` is not finite"));
+  CHECK(Contains(ds->stats.examples[2], R"(series {gpu="9"} has no __name__)"));
+  CHECK(ds->windows.size() == 3);
+  CHECK_FALSE(ds->series[0].has_anomaly_labels());
+}
+
+TEST_CASE("ReadDataSource prom: --filter, --max-series and --max-points apply as for files") {
+  OneAnswer prom(kMatrix);
+  ReadOptions ro;
+  ro.bad_rows = BadRowPolicy::kSkip;
+  ro.name_filter = "gpu_";
+  ro.max_series = 1;
+  ro.max_points = 2;
+  Result<Dataset> ds = ReadDataSource(prom.Spec(), ro, kNow);
+  REQUIRE(ds.ok());
+  REQUIRE(ds->series.size() == 1);
+  CHECK(ds->series[0].values == std::vector<double>{60, 61});
+  ro = {};
+  ro.bad_rows = BadRowPolicy::kSkip;  // the nameless series is a bad row, filter or not (as jsonl)
+  ro.name_filter = "nothing";
+  ds = ReadDataSource(prom.Spec(), ro, kNow);
+  CHECK(ds.status().code() == StatusCode::kNotFound);
+  CHECK(Contains(ds.status().message(), "left no series whose name contains `nothing`"));
+  // A file spec still reads through detectors' ReadDataset.
+  CHECK(ReadDataSource("csv:/no/such/file.csv", {}).status().code() == StatusCode::kNotFound);
+}
+
+}  // namespace vigil
