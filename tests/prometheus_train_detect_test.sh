@@ -1,0 +1,172 @@
+#!/usr/bin/env bash
+# `vigil train-rules` and `vigil detect` read a REAL Prometheus through `--data prom:...`
+# (server/data_source.h, connectors/prometheus_source.h):
+#  1. backfills 48 h of GPU-cluster-like history ending 2 h ago with `promtool tsdb
+#     create-blocks-from openmetrics`: DCGM_FI_DEV_GPU_TEMP and DCGM_FI_DEV_POWER_USAGE for 2 nodes
+#     x 2 GPUs (labels Hostname, gpu) and a job's training_samples_per_second, each a daily pattern
+#     plus noise that repeats every 24 h (so the later part is normal exactly where the history
+#     was); from hour 42 to 44, node-b GPU 1 throttles (temperature climbing to +28 C, power
+#     falling by up to 140 W) and the job's throughput falls to 55 %;
+#  2. starts its own `prometheus` on a free loopback port with its own --storage.tsdb.path in the
+#     temp folder (stopped at exit; the package's service plays no part);
+#  3. train-rules over hours 0-36 (through `user:password@`, which Prometheus ignores): the rule
+#     files' data line names the URL with the password redacted and the query;
+#  4. detect over hours 36-48: alerts on node-b GPU 1 inside the incident and on the job's
+#     throughput, none on any healthy GPU (checked on the JSON alerts);
+#  5. 48 h at step=15s is 11,517 points per series: two query_range requests (Prometheus refuses
+#     more than 11,000 points; counted by its prometheus_http_requests_total), joined with every
+#     point once (--flags-out, checked);
+#  6. bad input through the CLI: Prometheus not running (exit 1), a bad PromQL (exit 2 quoting
+#     Prometheus's parse error), a query with no series (exit 1), a bad step, a missing query, an
+#     unknown parameter, start after end, a range needing too many requests, a series without
+#     __name__, NaN values (exit 2; --skip-bad-rows skips and counts them).
+# Skipped (exit 77) only when prometheus / promtool are missing (scripts/test installs them).
+# Usage: bash tests/prometheus_train_detect_test.sh <build-dir>   (from the repo root)
+source "$(dirname "$0")/lib/e2e.sh" "$@"
+for b in prometheus promtool; do
+  command -v "$b" >/dev/null || { echo "SKIP: $b not installed (scripts/test installs the prometheus package)"; exit 77; }
+done
+PY=/usr/bin/python3
+free_port() { "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+NOW=$(date +%s)
+S=$(( (NOW - 50 * 3600) / 60 * 60 ))  # history start, on a minute
+H=3600
+INC0=$((S + 42 * H)); INC1=$((S + 44 * H))
+"$PY" - "$S" "$TMP/history.om" <<'PY'
+import math, random, sys
+S, out = int(sys.argv[1]), sys.argv[2]
+N, inc0, inc1 = 48 * 60, S + 42 * 3600, S + 44 * 3600
+# Noise keyed by the minute of the day: every day repeats the first one exactly.
+def noise(key, minute, amp):
+    return random.Random(f"{key}/{minute % 1440}").uniform(-amp, amp)
+def day(t, phase):
+    return math.sin(2 * math.pi * (t - S) / 86400 + phase)
+with open(out, "w") as f:
+    for metric, base, swing, amp in (("DCGM_FI_DEV_GPU_TEMP", 64, 5, 1.5), ("DCGM_FI_DEV_POWER_USAGE", 280, 15, 8)):
+        f.write(f"# TYPE {metric} gauge\n")
+        for host in ("node-a", "node-b"):
+            for gpu in ("0", "1"):
+                for i in range(N):
+                    t = S + 60 * i
+                    v = base + swing * day(t, 0.3 * int(gpu)) + noise(f"{metric}{host}{gpu}", i, amp)
+                    if host == "node-b" and gpu == "1" and inc0 <= t < inc1:
+                        m = (t - inc0) / 60
+                        v += min(28, 0.8 * m) if metric.endswith("TEMP") else -min(140, 5 * m)
+                    f.write(f'{metric}{{Hostname="{host}",gpu="{gpu}"}} {v:.2f} {t}\n')
+    f.write("# TYPE training_samples_per_second gauge\n")
+    for i in range(N):
+        t = S + 60 * i
+        v = 1800 + 40 * day(t, 1) + noise("tput", i, 25)
+        if inc0 <= t < inc1:
+            v *= 0.55
+        f.write(f'training_samples_per_second{{job="llm-pretrain"}} {v:.1f} {t}\n')
+    f.write("# EOF\n")
+PY
+promtool tsdb create-blocks-from openmetrics -q "$TMP/history.om" "$TMP/tsdb" >"$TMP/promtool.log" 2>&1 ||
+  { cat "$TMP/promtool.log"; echo "FAIL promtool backfill"; exit 1; }
+printf 'global:\n  scrape_interval: 1h\n' >"$TMP/prometheus.yml"
+PORT=$(free_port)
+prometheus --config.file="$TMP/prometheus.yml" --storage.tsdb.path="$TMP/tsdb" \
+  --storage.tsdb.retention.time=30d --web.listen-address="127.0.0.1:$PORT" >"$TMP/prometheus.log" 2>&1 &
+PROM_PID=$!
+trap 'kill "$PROM_PID" 2>/dev/null; wait "$PROM_PID" 2>/dev/null; rm -rf "$TMP"' EXIT
+URL="http://127.0.0.1:$PORT"
+for _ in $(seq 100); do
+  curl -sf "$URL/-/ready" >/dev/null 2>&1 && break
+  kill -0 "$PROM_PID" 2>/dev/null || break
+  sleep 0.1
+done
+curl -sf "$URL/-/ready" >/dev/null 2>&1 || { tail -20 "$TMP/prometheus.log"; echo "FAIL prometheus did not start"; exit 1; }
+
+Q='{__name__=~"DCGM_FI_DEV_GPU_TEMP|DCGM_FI_DEV_POWER_USAGE|training_samples_per_second"}'
+# 3. train over the first 36 h.
+check "train-rules on prom:" 0 "trained 9 targets \(9 with rules, 0 failed\)" -- "$VIGIL" train-rules \
+  --data "prom:http://ops:s3cret@127.0.0.1:$PORT?query=$Q&start=$S&end=$((S + 36 * H - 60))&step=1m" --out "$TMP/rules"
+if grep -q s3cret "$TMP"/rules/*.rules "$TMP/rules/training.json" 2>/dev/null; then bad "the password is in the rule files"; else passed=$((passed + 1)); fi
+grep -qF "# data: prom:http://ops:[redacted]@127.0.0.1:$PORT?query=$Q&start=" \
+  "$TMP/rules/DCGM_FI_DEV_GPU_TEMP_Hostname__node_b__gpu__1__.rules" && passed=$((passed + 1)) ||
+  bad "the provenance line does not name the URL and query: $(grep '^# data' "$TMP"/rules/*.rules | head -1)"
+
+# 4. detect over the last 12 h.
+"$VIGIL" detect --rules "$TMP/rules" --data "prom:$URL?query=$Q&start=$((S + 36 * H))&end=$((S + 48 * H - 60))&step=1m" \
+  >"$TMP/alerts.jsonl" 2>"$TMP/detect.err"
+rc=$?
+[ "$rc" = 0 ] && passed=$((passed + 1)) || { bad "detect exit $rc"; cat "$TMP/detect.err"; }
+"$PY" - "$TMP/alerts.jsonl" "$INC0" "$INC1" <<'PY' && passed=$((passed + 1)) || bad "detect found the wrong alerts (above)"
+import json, sys
+alerts = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+inc0, inc1 = int(sys.argv[2]) * 1000, int(sys.argv[3]) * 1000
+ok = True
+def where(a):
+    return (a["labels"].get("__name__") or a["rule"], a["labels"].get("Hostname"), a["labels"].get("gpu"))
+gpu = [a for a in alerts if a["labels"].get("gpu") is not None]
+planted = [a for a in gpu if a["labels"].get("Hostname") == "node-b" and a["labels"]["gpu"] == "1"]
+inside = [a for a in planted if inc0 <= a["active_at_ms"] < inc1]
+if not inside:
+    print("no alert on node-b GPU 1 inside the incident; alerts:", [where(a) for a in alerts]); ok = False
+if {a["rule"].split("_Hostname")[0] for a in inside} != {"DCGM_FI_DEV_GPU_TEMP", "DCGM_FI_DEV_POWER_USAGE"}:
+    print("not both temperature and power alert on node-b GPU 1:", [a["rule"] for a in inside]); ok = False
+healthy = [a for a in gpu if a not in planted]
+if healthy:
+    print("alerts on healthy GPUs:", [(a["rule"], a["active_at_ms"]) for a in healthy]); ok = False
+# The planted GPU and the job: nothing before the incident, and nothing long after its end
+# (returning to normal may jump once at its end).
+late = [a for a in alerts if not (inc0 <= a["active_at_ms"] <= inc1 + 5 * 60000)]
+if late:
+    print("alerts outside the incident:", [(a["rule"], a["active_at_ms"]) for a in late]); ok = False
+if not any(a["labels"].get("job") == "llm-pretrain" and inc0 <= a["active_at_ms"] < inc1 for a in alerts):
+    print("no throughput alert inside the incident"); ok = False
+sys.exit(0 if ok else 1)
+PY
+
+# 5. 48 h at 15 s: 11,517 points per series in two requests (Prometheus's own request counter),
+# every point once.
+ranges() { curl -sf "$URL/metrics" | sed -n 's/^prometheus_http_requests_total{code="200",handler="\/api\/v1\/query_range"} //p'; }
+before=$(ranges)
+"$VIGIL" detect --rules "$TMP/rules" --data "prom:$URL?query=$Q&start=$S&end=$((S + 48 * H - 60))&step=15s" \
+  --flags-out "$TMP/flags.csv" >/dev/null 2>"$TMP/detect15.err"
+"$PY" - "$TMP/flags.csv" "$S" <<'PY' && passed=$((passed + 1)) || bad "the 15 s read lost or repeated points (above)"
+import collections, csv, sys
+rows = collections.defaultdict(list)
+for r in csv.DictReader(open(sys.argv[1])):
+    rows[r["series"]].append(int(r["timestamp"]))
+start = int(sys.argv[2]) * 1000
+ok = len(rows) == 9
+for name, ts in rows.items():
+    if ts != [start + 15000 * i for i in range(11517)]:
+        print(name, len(ts), "points, not the 11517 of the grid"); ok = False
+sys.exit(0 if ok and rows else 1)
+PY
+after=$(ranges)
+[ "$((after - before))" = 2 ] && passed=$((passed + 1)) || bad "the 15 s read made $((after - before)) query_range requests, not 2"
+
+# 6. bad input.
+DOWN=$(free_port)
+R="start=$S&end=$((S + H))"
+check "prometheus not running" 1 "Prometheus http://127.0.0.1:$DOWN/api/v1/query_range: .*(onnect|refused)" -- \
+  "$VIGIL" detect --rules "$TMP/rules" --data "prom:http://127.0.0.1:$DOWN?query=up&$R"
+check "bad PromQL" 2 "answered HTTP 400: bad_data: .*parse error" -- \
+  "$VIGIL" detect --rules "$TMP/rules" --data "prom:$URL?query=sum(x))&$R"
+check "no series" 1 "the query \`no_such_metric\` matched no series" -- \
+  "$VIGIL" train-rules --data "prom:$URL?query=no_such_metric&$R" --out "$TMP/none"
+check "step 0" 2 "step: .*must be positive" -- "$VIGIL" detect --rules "$TMP/rules" --data "prom:$URL?query=up&$R&step=0"
+check "step negative" 2 "step: .*negative" -- "$VIGIL" detect --rules "$TMP/rules" --data "prom:$URL?query=up&$R&step=-1m"
+check "step unparseable" 2 "step: \`fast\` is neither a duration" -- \
+  "$VIGIL" train-rules --data "prom:$URL?query=up&$R&step=fast" --out "$TMP/x"
+check "missing query" 2 "missing query" -- "$VIGIL" detect --rules "$TMP/rules" --data "prom:$URL?$R"
+check "unknown parameter" 2 "unknown parameter \`setp\` .*did you mean \`step\`" -- \
+  "$VIGIL" detect --rules "$TMP/rules" --data "prom:$URL?query=up&$R&setp=1m"
+check "start after end" 2 "start .* is not before end" -- \
+  "$VIGIL" detect --rules "$TMP/rules" --data "prom:$URL?query=up&start=$((S + H))&end=$S"
+check "too many requests" 2 "requests of 11000; the limit is 200 requests" -- \
+  "$VIGIL" detect --rules "$TMP/rules" --data "prom:$URL?query=up&start=now-30d&step=1s"
+check "series without __name__" 2 "has no __name__ .*label_replace" -- \
+  "$VIGIL" detect --rules "$TMP/rules" --data "prom:$URL?query=rate(DCGM_FI_DEV_GPU_TEMP[5m])&$R"
+NANQ='label_replace(DCGM_FI_DEV_GPU_TEMP{Hostname="node-a",gpu="0"} / 0 * 0, "__name__", "nan_temp", "", "")'
+check "NaN values" 2 "series nan_temp\{Hostname=\"node-a\",gpu=\"0\"\} at .*value \`NaN\` is not finite" -- \
+  "$VIGIL" detect --rules "$TMP/rules" --data "prom:$URL?query=$NANQ&$R"
+check "NaN values skipped" 1 "left no series \(61 bad points skipped\)" -- \
+  "$VIGIL" detect --rules "$TMP/rules" --data "prom:$URL?query=$NANQ&$R" --skip-bad-rows
+echo "prometheus_train_detect: $passed passed, $fail failed"
+[ "$fail" = 0 ]
