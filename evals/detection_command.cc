@@ -223,8 +223,8 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
     } else if (name == "mad-band") {
       return std::make_unique<MadBandDetector>(options.mad_window, thresholds);
     } else if (name == "iforest") {
-      return std::make_unique<IForestDetector>(options.python, options.iforest_script, options.out_dir,
-                                               thresholds);
+      // Its exchange files go in a temporary folder of their own, not the report folder.
+      return std::make_unique<IForestDetector>(options.python, options.iforest_script, /*work_dir=*/"", thresholds);
     }
     return nullptr;
   };

@@ -1,11 +1,15 @@
 #include "evals/detection_peers.h"
 
+#include <stdlib.h>
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -194,6 +198,44 @@ Result<std::string> FindPeerScript(const std::string& script) {
                        fs::current_path(ec).string() + " nor in the source tree " + VIGIL_SOURCE_DIR);
 }
 
+// The peer's exchange folder: made unique (mkdtemp) so that runs at once never share one, and
+// removed when it goes out of scope unless `keep` was set (a failed peer's files are kept for the
+// user, and its error says where).
+class ScratchDir {
+ public:
+  ScratchDir() = default;
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  ~ScratchDir() { Remove(); }
+
+  // Makes `parent`/vigil-iforest-XXXXXX; `parent` "" = the system's temporary folder (TMPDIR,
+  // else /tmp), created when missing.
+  Status Make(const std::string& parent) {
+    std::error_code ec;
+    const fs::path base = parent.empty() ? fs::temp_directory_path(ec) : fs::path(parent);
+    if (ec) return UnavailableError("iforest: no temporary folder: " + ec.message());
+    fs::create_directories(base, ec);
+    std::string name = (base / "vigil-iforest-XXXXXX").string();
+    if (::mkdtemp(name.data()) == nullptr) {
+      return UnavailableError("iforest: cannot create a working folder in " + base.string() + ": " +
+                              std::strerror(errno));
+    }
+    path_ = name;
+    return Status::Ok();
+  }
+  void Remove() {
+    if (path_.empty() || keep) return;
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+    path_.clear();
+  }
+  const fs::path& path() const { return path_; }
+  bool keep = false;
+
+ private:
+  fs::path path_;
+};
+
 }  // namespace
 
 Result<std::vector<std::vector<uint8_t>>> IForestDetector::Run(const std::vector<EvalUnit>& units) {
@@ -201,12 +243,12 @@ Result<std::vector<std::vector<uint8_t>>> IForestDetector::Run(const std::vector
   Result<std::string> script = FindPeerScript(script_);
   if (!script.ok()) return UnavailableError(script.status().message());
   details_["script"] = *script;
-  const fs::path in = fs::path(work_dir_) / "iforest_in", out = fs::path(work_dir_) / "iforest_out";
+  ScratchDir scratch;
+  RETURN_IF_ERROR(scratch.Make(work_dir_));
+  const fs::path in = scratch.path() / "in", out = scratch.path() / "out";
   std::error_code ec;
-  fs::remove_all(in, ec);
-  fs::remove_all(out, ec);
   fs::create_directories(in, ec);
-  fs::create_directories(out, ec);
+  if (!ec) fs::create_directories(out, ec);
   if (ec) return UnavailableError("iforest: cannot create " + in.string() + ": " + ec.message());
   // One CSV per unit: a column per member, then `train` (1 for the training part).
   Json manifest = Json::array();
@@ -234,11 +276,28 @@ Result<std::vector<std::vector<uint8_t>>> IForestDetector::Run(const std::vector
                           " " + ShellQuote(out.string()) + " > " + ShellQuote((out / "log.txt").string()) +
                           " 2>&1";
   const int rc = std::system(cmd.c_str());
+  const int system_errno = errno;
+  if (rc != -1 && WIFSIGNALED(rc) && (WTERMSIG(rc) == SIGINT || WTERMSIG(rc) == SIGQUIT)) {
+    // Ctrl-C (or Ctrl-\) at the terminal reached the peer's shell, the foreground group, while
+    // system() held it off this process: the user stopped the run. The files go, then the signal
+    // is raised here as if it had come to this process: by default that ends it, as anywhere else
+    // in the run (before, the run went on with this peer "failed"); a handler (train-rules' stop)
+    // decides for itself, and this peer reports Cancelled.
+    const int sig = WTERMSIG(rc);
+    scratch.Remove();
+    std::raise(sig);
+    return CancelledError(std::string("iforest peer stopped by ") + (sig == SIGINT ? "SIGINT" : "SIGQUIT"));
+  }
   if (rc != 0) {
+    scratch.keep = true;
     Result<std::string> log = ReadFile((out / "log.txt").string());
     std::string tail = log.ok() ? log->substr(log->size() > 400 ? log->size() - 400 : 0) : "";
-    return UnavailableError("iforest peer failed (exit " +
-                            std::to_string(WIFEXITED(rc) ? WEXITSTATUS(rc) : rc) + "): " + cmd + "\n" + tail);
+    std::string how = rc == -1          ? "could not start: " + std::string(std::strerror(system_errno))
+                      : WIFEXITED(rc)   ? "exit " + std::to_string(WEXITSTATUS(rc))
+                      : WIFSIGNALED(rc) ? "killed by signal " + std::to_string(WTERMSIG(rc))
+                                        : "status " + std::to_string(rc);
+    return UnavailableError("iforest peer failed (" + how + "; its input, output and log are kept in " +
+                            scratch.path().string() + "): " + cmd + "\n" + tail);
   }
   std::vector<std::vector<uint8_t>> flags;
   scores_.clear();
@@ -246,7 +305,13 @@ Result<std::vector<std::vector<uint8_t>>> IForestDetector::Run(const std::vector
   opts.warmup = std::max<size_t>(opts.warmup, 10);
   for (size_t u = 0; u < units.size(); ++u) {
     const std::string file = (out / ("unit" + std::to_string(u) + ".scores")).string();
-    ASSIGN_OR_RETURN(std::string text, ReadFile(file));
+    Result<std::string> read = ReadFile(file);
+    if (!read.ok()) {
+      scratch.keep = true;
+      return read.status().WithContext("iforest peer output (its files are kept in " +
+                                       scratch.path().string() + ")");
+    }
+    const std::string& text = *read;
     std::vector<double> s;
     s.reserve(units[u].members[0].size());
     const char* p = text.data();
@@ -261,15 +326,19 @@ Result<std::vector<std::vector<uint8_t>>> IForestDetector::Run(const std::vector
           v = NAN;
           q = p + 3;
         } else {
-          return DataLossError(file + ": unreadable score near byte " + std::to_string(p - text.data()));
+          scratch.keep = true;  // the peer's output is what is wrong: kept, and named in the error
+          return DataLossError(file + ": unreadable score near byte " + std::to_string(p - text.data()) +
+                               " (the peer's files are kept in " + scratch.path().string() + ")");
         }
       }
       s.push_back(v);
       p = q;
     }
     if (s.size() != units[u].members[0].size()) {
+      scratch.keep = true;
       return DataLossError(file + ": " + std::to_string(s.size()) + " scores for " +
-                           std::to_string(units[u].members[0].size()) + " points");
+                           std::to_string(units[u].members[0].size()) +
+                           " points (the peer's files are kept in " + scratch.path().string() + ")");
     }
     std::vector<double> chosen;
     flags.push_back(FlagsFromScores(units[u], {s}, opts, &chosen));

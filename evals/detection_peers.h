@@ -89,6 +89,14 @@ class MadBandDetector : public BenchDetector {
 // `script` is looked up in the working folder, then in the source tree the binary was built from
 // (VIGIL_SOURCE_DIR). Unavailable when the script (naming where it looked), the interpreter or
 // sklearn is missing; the report then says so.
+// The exchange files (one CSV per unit in, one score file per unit out, the peer's log) go in a
+// folder of their own, `work_dir`/vigil-iforest-XXXXXX (mkdtemp: runs at once never share one;
+// `work_dir` "" = the system's temporary folder, TMPDIR else /tmp), removed when Run returns,
+// except when the peer failed or its output is unreadable: then it is kept and the error names it.
+// Ctrl-C at the terminal while the peer runs (SIGINT / SIGQUIT to the foreground group, which
+// system() holds off this process) removes the folder, then raises that signal in this process
+// (by default it ends; with a handler installed, Run returns Cancelled). Not thread-safe per object;
+// separate objects may run at once.
 class IForestDetector : public BenchDetector {
  public:
   IForestDetector(std::string python, std::string script, std::string work_dir, ThresholdOptions options)

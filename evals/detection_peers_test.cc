@@ -9,7 +9,9 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <string>
+#include <thread>
 
 namespace vigil {
 namespace {
@@ -120,6 +122,105 @@ TEST_CASE("IForestDetector: a relative script path is found from any working fol
   CHECK(none.status().message().find("evals/no_such_peer.py") != std::string::npos);
   CHECK(none.status().message().find("not found") != std::string::npos);
   CHECK(none.status().message().find(work.string()) != std::string::npos);
+}
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// A one-member unit of 300 points, training part 200, one spike of 40 at `spike`.
+EvalUnit SpikeUnit(const std::string& name, int spike) {
+  EvalUnit u;
+  u.name = name;
+  u.split = 200;
+  TimeSeries ts;
+  ts.name = name;
+  for (int i = 0; i < 300; ++i) {
+    ts.timestamps_ms.push_back(i * 60'000);
+    ts.values.push_back(i == spike ? 40.0 : 1.0 + (i * 37 % 11) * 0.1);
+  }
+  u.members.push_back(ts);
+  return u;
+}
+
+// A stand-in for iforest_peer.py run by /bin/sh (no sklearn needed): after `sleep_s`, each unit's
+// score is its first column; `exit_code` other than 0 fails after writing a log line instead.
+fs::path FakePeer(const fs::path& dir, const std::string& sleep_s, int exit_code) {
+  const fs::path p = dir / ("fake_peer_" + std::to_string(exit_code) + ".sh");
+  std::ofstream f(p);
+  f << "sleep " << sleep_s << "\n";
+  if (exit_code != 0) {
+    f << "echo 'fake peer: boom' >&2\nexit " << exit_code << "\n";
+  } else {
+    f << "for c in \"$1\"/unit*.csv; do awk -F, 'NR > 1 { print $1 }' \"$c\" > \"$2/$(basename \"$c\" "
+         ".csv).scores\"; "
+         "done\n";
+  }
+  return p;
+}
+
+std::vector<std::string> Entries(const fs::path& dir) {
+  std::vector<std::string> names;
+  for (const fs::directory_entry& e : fs::directory_iterator(dir))
+    names.push_back(e.path().filename().string());
+  return names;
+}
+
+}  // namespace
+
+// Before 2026-11-30 (L) the peer wrote `iforest_in/` and `iforest_out/` into its work folder, the
+// report folder of `vigil eval detect`, and left them there after every run. Its files now go in a
+// folder of their own inside the work folder, removed after a run, kept (and named in the error)
+// when the peer fails; two runs at once never share one.
+TEST_CASE("IForestDetector: its exchange folder is removed after a run, kept and named when the peer fails") {
+  const fs::path work = fs::temp_directory_path() / ("vigil_iforest_scratch_" + std::to_string(::getpid()));
+  fs::remove_all(work);
+  fs::create_directories(work / "report");
+  const fs::path ok_peer = FakePeer(work, "0", 0);
+  {
+    IForestDetector d("/bin/sh", ok_peer.string(), (work / "report").string(), ThresholdOptions{});
+    Result<std::vector<std::vector<uint8_t>>> flags = d.Run({SpikeUnit("s", 250)});
+    REQUIRE_MESSAGE(flags.ok(), flags.status().message());
+    CHECK((*flags)[0][250] == 1);
+    CHECK(Entries(work / "report").empty());  // before: iforest_in, iforest_out
+  }
+  {
+    IForestDetector d("/bin/sh", FakePeer(work, "0", 3).string(), (work / "report").string(),
+                      ThresholdOptions{});
+    Result<std::vector<std::vector<uint8_t>>> flags = d.Run({SpikeUnit("s", 250)});
+    REQUIRE_FALSE(flags.ok());
+    const std::string m = flags.status().message();
+    CHECK_MESSAGE(m.find("iforest peer failed (exit 3; its input, output and log are kept in ") == 0, m);
+    CHECK(m.find("fake peer: boom") != std::string::npos);
+    const std::vector<std::string> kept = Entries(work / "report");
+    REQUIRE(kept.size() == 1);
+    CHECK(kept[0].rfind("vigil-iforest-", 0) == 0);
+    const fs::path dir = work / "report" / kept[0];
+    CHECK(m.find(dir.string()) != std::string::npos);
+    CHECK(fs::exists(dir / "in" / "manifest.json"));
+    CHECK(fs::exists(dir / "in" / "unit0.csv"));
+    CHECK(fs::exists(dir / "out" / "log.txt"));
+    fs::remove_all(dir);
+  }
+  {
+    // Two at once in the same work folder, each with its own data: each sees its own scores.
+    const fs::path slow = FakePeer(work, "0.3", 0);
+    IForestDetector a("/bin/sh", slow.string(), (work / "report").string(), ThresholdOptions{});
+    IForestDetector b("/bin/sh", slow.string(), (work / "report").string(), ThresholdOptions{});
+    Result<std::vector<std::vector<uint8_t>>> fa = UnavailableError("not run"), fb = fa;
+    std::thread ta([&] { fa = a.Run({SpikeUnit("a", 250)}); });
+    std::thread tb([&] { fb = b.Run({SpikeUnit("b", 270)}); });
+    ta.join();
+    tb.join();
+    REQUIRE_MESSAGE(fa.ok(), fa.status().message());
+    REQUIRE_MESSAGE(fb.ok(), fb.status().message());
+    CHECK((*fa)[0][250] == 1);
+    CHECK((*fa)[0][270] == 0);
+    CHECK((*fb)[0][270] == 1);
+    CHECK((*fb)[0][250] == 0);
+    CHECK(Entries(work / "report").empty());
+  }
+  fs::remove_all(work);
 }
 
 }  // namespace vigil
