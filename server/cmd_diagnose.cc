@@ -37,13 +37,20 @@ CommandRunner SetupDiagnose(CLI::App& sub) {
     // An audit folder that cannot be written: no LLM call may be made (none goes unaudited), but
     // the on-call engineer still gets the built-in reasoner's answer, as when the endpoint is
     // down; one warning line here, and the output says so (mode "llm-error", a `not verified`
-    // line). Other LLM settings that are wrong still refuse the run (exit 2).
+    // line). Every other LLM setting is checked first and still refuses the run (exit 2): before
+    // (2026-11-30, L) a bad folder skipped MakeLlmClient, so a malformed llm_url was only reported
+    // once the folder was mended. MakeLlmClient checks the audit folder after every other setting
+    // (connectors/openai_llm_client.cc), so when it fails with exactly the folder's own error, the
+    // folder is all that is wrong. No client is made then, so nothing can be sent.
     std::string audit_error;
-    if (!config.GetString("llm_url").empty()) {
-      if (Status st = CheckLlmAuditDir(LlmAuditDir(config)); !st.ok()) audit_error = st.message();
+    Result<std::unique_ptr<LlmClient>> llm = MakeLlmClient(config);
+    if (!llm.ok() && !config.GetString("llm_url").empty()) {
+      const Status audit = CheckLlmAuditDir(LlmAuditDir(config));
+      if (!audit.ok() && audit.code() == llm.status().code() && audit.message() == llm.status().message()) {
+        audit_error = audit.message();
+        llm = std::unique_ptr<LlmClient>();
+      }
     }
-    Result<std::unique_ptr<LlmClient>> llm = std::unique_ptr<LlmClient>();
-    if (audit_error.empty()) llm = MakeLlmClient(config);
     if (!llm.ok()) return ReportError(llm.status());
     if (!audit_error.empty()) {
       std::fprintf(stderr, "vigil diagnose: warning: LLM not used: %s; answering with the built-in reasoner\n",
