@@ -19,7 +19,8 @@
 #  6. bad input through the CLI: Prometheus not running (exit 1), a bad PromQL (exit 2 quoting
 #     Prometheus's parse error), a query with no series (exit 1), a bad step, a missing query, an
 #     unknown parameter, start after end, a range needing too many requests, a series without
-#     __name__, NaN values (exit 2; --skip-bad-rows skips and counts them).
+#     __name__, NaN values (exit 2; --skip-bad-rows skips and counts them), an https URL (TLS
+#     spoken to a second instance with a self-signed certificate: refused as unverified, exit 1).
 # Skipped (exit 77) only when prometheus / promtool are missing (scripts/test installs them).
 # Usage: bash tests/prometheus_train_detect_test.sh <build-dir>   (from the repo root)
 source "$(dirname "$0")/lib/e2e.sh" "$@"
@@ -72,7 +73,7 @@ prometheus --config.file="$TMP/prometheus.yml" --storage.tsdb.path="$TMP/tsdb" \
 PROM_PID=$!
 trap 'kill "$PROM_PID" 2>/dev/null; wait "$PROM_PID" 2>/dev/null; rm -rf "$TMP"' EXIT
 URL="http://127.0.0.1:$PORT"
-for _ in $(seq 100); do
+for _ in $(seq 300); do  # up to 30 s on a busy machine (about 0.5 s idle)
   curl -sf "$URL/-/ready" >/dev/null 2>&1 && break
   kill -0 "$PROM_PID" 2>/dev/null || break
   sleep 0.1
@@ -168,5 +169,24 @@ check "NaN values" 2 "series nan_temp\{Hostname=\"node-a\",gpu=\"0\"\} at .*valu
   "$VIGIL" detect --rules "$TMP/rules" --data "prom:$URL?query=$NANQ&$R"
 check "NaN values skipped" 1 "left no series \(61 bad points skipped\)" -- \
   "$VIGIL" detect --rules "$TMP/rules" --data "prom:$URL?query=$NANQ&$R" --skip-bad-rows
+# https: the same Prometheus serving TLS (its --web.config.file) with a self-signed certificate.
+# The client speaks TLS and verifies the certificate against the system's CAs, so the answer is a
+# refusal naming the certificate (exit 1); there is no setting for a private CA yet.
+if command -v openssl >/dev/null; then
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMP/key.pem" -out "$TMP/cert.pem" -days 1 \
+    -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" >/dev/null 2>&1
+  printf 'tls_server_config:\n  cert_file: %s\n  key_file: %s\n' "$TMP/cert.pem" "$TMP/key.pem" >"$TMP/web.yml"
+  TLS_PORT=$(free_port)
+  prometheus --config.file="$TMP/prometheus.yml" --storage.tsdb.path="$TMP/tsdb-tls" --web.config.file="$TMP/web.yml" \
+    --web.listen-address="127.0.0.1:$TLS_PORT" >"$TMP/prometheus-tls.log" 2>&1 &
+  TLS_PID=$!
+  trap 'kill "$PROM_PID" "$TLS_PID" 2>/dev/null; wait "$PROM_PID" "$TLS_PID" 2>/dev/null; rm -rf "$TMP"' EXIT
+  for _ in $(seq 300); do
+    curl -sf --cacert "$TMP/cert.pem" "https://127.0.0.1:$TLS_PORT/-/ready" >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  check "https URL: TLS, the certificate verified" 1 "Prometheus https://127.0.0.1:$TLS_PORT/api/v1/query_range: .*(SSL|certificate)" -- \
+    "$VIGIL" detect --rules "$TMP/rules" --data "prom:https://127.0.0.1:$TLS_PORT?query=up&$R"
+fi
 echo "prometheus_train_detect: $passed passed, $fail failed"
 [ "$fail" = 0 ]
