@@ -236,6 +236,20 @@ class ScratchDir {
   fs::path path_;
 };
 
+// The end of a peer's log for its error: at most `max_bytes`, from the start of a line when cut,
+// without trailing line breaks or spaces (the caller's log line goes on after it: `... (0.0 s)`
+// stood alone on the line after the tail's final newline).
+std::string LogTail(const std::string& log, size_t max_bytes) {
+  size_t begin = log.size() > max_bytes ? log.size() - max_bytes : 0;
+  if (begin > 0 && log[begin - 1] != '\n') {
+    const size_t nl = log.find('\n', begin);
+    if (nl != std::string::npos && nl + 1 < log.size()) begin = nl + 1;
+  }
+  size_t end = log.size();
+  while (end > begin && (log[end - 1] == '\n' || log[end - 1] == '\r' || log[end - 1] == ' ')) --end;
+  return log.substr(begin, end - begin);
+}
+
 }  // namespace
 
 Result<std::vector<std::vector<uint8_t>>> IForestDetector::Run(const std::vector<EvalUnit>& units) {
@@ -291,7 +305,7 @@ Result<std::vector<std::vector<uint8_t>>> IForestDetector::Run(const std::vector
   if (rc != 0) {
     scratch.keep = true;
     Result<std::string> log = ReadFile((out / "log.txt").string());
-    std::string tail = log.ok() ? log->substr(log->size() > 400 ? log->size() - 400 : 0) : "";
+    std::string tail = log.ok() ? LogTail(*log, 400) : "";
     std::string how = rc == -1          ? "could not start: " + std::string(std::strerror(system_errno))
                       : WIFEXITED(rc)   ? "exit " + std::to_string(WEXITSTATUS(rc))
                       : WIFSIGNALED(rc) ? "killed by signal " + std::to_string(WTERMSIG(rc))

@@ -150,7 +150,8 @@ fs::path FakePeer(const fs::path& dir, const std::string& sleep_s, int exit_code
   std::ofstream f(p);
   f << "sleep " << sleep_s << "\n";
   if (exit_code != 0) {
-    f << "echo 'fake peer: boom' >&2\nexit " << exit_code << "\n";
+    f << "for i in $(seq 1 50); do echo \"log line $i of the fake peer\"; done >&2\n"
+      << "echo 'fake peer: boom' >&2\nexit " << exit_code << "\n";
   } else {
     f << "for c in \"$1\"/unit*.csv; do awk -F, 'NR > 1 { print $1 }' \"$c\" > \"$2/$(basename \"$c\" "
          ".csv).scores\"; "
@@ -191,7 +192,14 @@ TEST_CASE("IForestDetector: its exchange folder is removed after a run, kept and
     REQUIRE_FALSE(flags.ok());
     const std::string m = flags.status().message();
     CHECK_MESSAGE(m.find("iforest peer failed (exit 3; its input, output and log are kept in ") == 0, m);
-    CHECK(m.find("fake peer: boom") != std::string::npos);
+    // The log's tail ends the message without its final line break: the log line `eval detect:
+    // iforest: failed: <message> (0.0 s)` put `(0.0 s)` alone on the next line.
+    CHECK(m.size() >= 15);
+    CHECK(m.substr(m.size() - 15) == "fake peer: boom");
+    const std::string tail = m.substr(m.find('\n') + 1);  // after "... CMD\n": at most 400 bytes, whole lines
+    CHECK(tail.size() <= 400);
+    CHECK(tail.rfind("log line ", 0) == 0);
+    CHECK(tail.find("log line 50 of the fake peer\nfake peer: boom") != std::string::npos);
     const std::vector<std::string> kept = Entries(work / "report");
     REQUIRE(kept.size() == 1);
     CHECK(kept[0].rfind("vigil-iforest-", 0) == 0);
