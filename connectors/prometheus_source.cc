@@ -13,6 +13,9 @@
 namespace vigil {
 namespace {
 
+constexpr int64_t kMaxStepMs = 1000LL * 366 * 86'400'000;  // 1000 years
+constexpr int64_t kMaxTimeMs = 253'402'300'799'999;          // 9999-12-31T23:59:59.999Z
+
 // Unix ms as the decimal seconds Prometheus reads ("1717000000.5"), exactly.
 std::string SecondsText(int64_t ms) {
   const bool negative = ms < 0;
@@ -136,7 +139,12 @@ Status AddMatrix(const Json& data, const std::string& where, std::map<std::strin
         return InvalidArgumentError(where + ": series " + id + ": values[" + std::to_string(p) +
                                     "] is not [unix_seconds, \"value\"]: " + Preview(pt.dump(), 60));
       }
-      const int64_t t = std::llround(pt[0].get<double>() * 1000.0);
+      const double seconds = pt[0].get<double>();
+      if (!(std::fabs(seconds) < 1e14)) {
+        return InvalidArgumentError(where + ": series " + id + ": values[" + std::to_string(p) + "]: timestamp " +
+                                    Preview(pt[0].dump(), 40) + " is out of range");
+      }
+      const int64_t t = std::llround(seconds * 1000.0);
       Result<double> v = SampleValue(pt[1]);
       if (!v.ok())
         return InvalidArgumentError(where + ": series " + id + ": values[" + std::to_string(p) + "]: " +
@@ -238,6 +246,14 @@ Result<PrometheusUrl> ParsePrometheusUrl(std::string_view text) {
 
 Result<PromRangePlan> PlanPromRange(const PromRangeQuery& q, size_t max_points_per_request) {
   if (q.step_ms <= 0) return InvalidArgumentError("step must be positive, got " + std::to_string(q.step_ms) + " ms");
+  // Bounds that keep the grid arithmetic below in int64 (a step of up to 1000 years; times from
+  // 1970 to 9999, what RFC 3339 writes).
+  if (q.step_ms > kMaxStepMs)
+    return InvalidArgumentError("step " + std::to_string(q.step_ms) + " ms is over 1000 years");
+  for (const auto& [what, t] : {std::pair{"start", q.start_ms}, std::pair{"end", q.end_ms}}) {
+    if (t < 0 || t > kMaxTimeMs)
+      return InvalidArgumentError(std::string(what) + " " + std::to_string(t) + " ms is not between 1970 and 9999");
+  }
   if (q.start_ms > q.end_ms) {
     return InvalidArgumentError("start " + SecondsText(q.start_ms) + " is after end " + SecondsText(q.end_ms));
   }

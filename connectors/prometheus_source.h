@@ -75,7 +75,8 @@ struct PromRangeQuery {
 };
 
 // Evaluation steps of `q` per series ((end - start) / step + 1) and the requests needed for them.
-// InvalidArgument for step <= 0 or start > end.
+// InvalidArgument for step <= 0 or over 1000 years, start > end, or a time before 1970 or after
+// 9999.
 struct PromRangePlan {
   int64_t points = 0;
   int64_t requests = 0;

@@ -330,6 +330,15 @@ TEST_CASE("PromQueryRange: errors name the server and what was wrong") {
     b = q;
     b.start_ms = b.end_ms + 1;
     CHECK(Contains(PromQueryRange(prom.Url(), b).status().message(), "is after end"));
+    b = q;  // bounds that keep the grid in int64
+    b.step_ms = INT64_MAX / 2;
+    CHECK(Contains(PromQueryRange(prom.Url(), b).status().message(), "is over 1000 years"));
+    b = q;
+    b.start_ms = -1;
+    CHECK(Contains(PromQueryRange(prom.Url(), b).status().message(), "start -1 ms is not between 1970 and 9999"));
+    b = q;
+    b.end_ms = INT64_MAX;
+    CHECK(Contains(PromQueryRange(prom.Url(), b).status().message(), "is not between 1970 and 9999"));
     CHECK(prom.asked().empty());
   }
 }

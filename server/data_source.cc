@@ -66,7 +66,7 @@ Result<int64_t> ParseStep(std::string_view text) {
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
   int64_t ms = 0;
   if (!text.empty() && ec == std::errc() && ptr == text.data() + text.size()) {
-    if (!std::isfinite(seconds) || seconds * 1000.0 >= 9e15)
+    if (!std::isfinite(seconds) || seconds * 1000.0 >= 1e13)  // 300 years: PlanPromRange's bound is 1000
       return InvalidArgumentError(Quoted(text) + " is out of range");
     ms = std::llround(seconds * 1000.0);
   } else if (text.size() > 1 && text[0] == '-') {
@@ -163,7 +163,9 @@ Result<PromDataSpec> ParsePromDataSpec(std::string_view spec, int64_t now_ms) {
                                 FormatRfc3339Ms(out.range.end_ms) +
                                 (given.count("end") ? "" : " (end defaults to now)"));
   }
-  ASSIGN_OR_RETURN(PromRangePlan plan, PlanPromRange(out.range, kPrometheusMaxPointsPerRequest));
+  Result<PromRangePlan> planned = PlanPromRange(out.range, kPrometheusMaxPointsPerRequest);
+  if (!planned.ok()) return InvalidArgumentError(where + ": " + planned.status().message());
+  const PromRangePlan& plan = *planned;
   if (plan.requests > static_cast<int64_t>(kMaxPromRequests)) {
     return InvalidArgumentError(where + ": " + FormatRfc3339Ms(out.range.start_ms) + " to " +
                                 FormatRfc3339Ms(out.range.end_ms) + " at step " + FormatDurationMs(out.range.step_ms) +
