@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -213,7 +214,12 @@ class ScratchDir {
   Status Make(const std::string& parent) {
     std::error_code ec;
     const fs::path base = parent.empty() ? fs::temp_directory_path(ec) : fs::path(parent);
-    if (ec) return UnavailableError("iforest: no temporary folder: " + ec.message());
+    if (ec) {
+      const char* tmpdir = std::getenv("TMPDIR");
+      return UnavailableError("iforest: no temporary folder for its files" +
+                              (tmpdir != nullptr ? " (TMPDIR=" + std::string(tmpdir) + ")" : std::string()) + ": " +
+                              ec.message());
+    }
     fs::create_directories(base, ec);
     std::string name = (base / "vigil-iforest-XXXXXX").string();
     if (::mkdtemp(name.data()) == nullptr) {
@@ -257,6 +263,11 @@ Result<std::vector<std::vector<uint8_t>>> IForestDetector::Run(const std::vector
   Result<std::string> script = FindPeerScript(script_);
   if (!script.ok()) return UnavailableError(script.status().message());
   details_["script"] = *script;
+  // An interpreter given as a path is checked here, before any file is written (a bare name is
+  // looked up in PATH by the shell; if missing, the peer fails with the shell's exit 127).
+  if (python_.find('/') != std::string::npos && ::access(python_.c_str(), X_OK) != 0) {
+    return UnavailableError("iforest: the interpreter " + python_ + " cannot be run: " + std::strerror(errno));
+  }
   ScratchDir scratch;
   RETURN_IF_ERROR(scratch.Make(work_dir_));
   const fs::path in = scratch.path() / "in", out = scratch.path() / "out";

@@ -211,6 +211,16 @@ TEST_CASE("IForestDetector: its exchange folder is removed after a run, kept and
     fs::remove_all(dir);
   }
   {
+    // A missing interpreter is named before any file is written (before: exit 127 from the shell
+    // after the input was written, now nothing to keep).
+    IForestDetector d((work / "no_python").string(), ok_peer.string(), (work / "report").string(), ThresholdOptions{});
+    Result<std::vector<std::vector<uint8_t>>> flags = d.Run({SpikeUnit("s", 250)});
+    REQUIRE_FALSE(flags.ok());
+    CHECK(flags.status().message() ==
+          "iforest: the interpreter " + (work / "no_python").string() + " cannot be run: No such file or directory");
+    CHECK(Entries(work / "report").empty());
+  }
+  {
     // Two at once in the same work folder, each with its own data: each sees its own scores.
     const fs::path slow = FakePeer(work, "0.3", 0);
     IForestDetector a("/bin/sh", slow.string(), (work / "report").string(), ThresholdOptions{});
