@@ -10,7 +10,8 @@
 #  2. starts its own `prometheus` on a free loopback port with its own --storage.tsdb.path in the
 #     temp folder (stopped at exit; the package's service plays no part);
 #  3. train-rules over hours 0-36 (through `user:password@`, which Prometheus ignores): the rule
-#     files' data line names the URL with the password redacted and the query;
+#     files' data line names the URL with the password redacted and the query, and their split
+#     and figures lines say the history was unlabeled;
 #  4. detect over hours 36-48: alerts on node-b GPU 1 inside the incident and on the job's
 #     throughput, none on any healthy GPU (checked on the JSON alerts);
 #  5. 48 h at step=15s is 11,517 points per series: two query_range requests (Prometheus refuses
@@ -88,6 +89,11 @@ if grep -q s3cret "$TMP"/rules/*.rules "$TMP/rules/training.json" 2>/dev/null; t
 grep -qF "# data: prom:http://ops:[redacted]@127.0.0.1:$PORT?query=$Q&start=" \
   "$TMP/rules/DCGM_FI_DEV_GPU_TEMP_Hostname__node_b__gpu__1__.rules" && passed=$((passed + 1)) ||
   bad "the provenance line does not name the URL and query: $(grep '^# data' "$TMP"/rules/*.rules | head -1)"
+
+# prom: history is unlabeled: the unlabeled path's notes are on the split and figures lines.
+grep -q '^# split: .*; unlabeled flatline .*; unlabeled review order' "$TMP/rules/DCGM_FI_DEV_GPU_TEMP_Hostname__node_b__gpu__1__.rules" &&
+  grep -q '^# train: .*(no labels, so no F1)' "$TMP/rules/DCGM_FI_DEV_GPU_TEMP_Hostname__node_b__gpu__1__.rules" &&
+  passed=$((passed + 1)) || bad "the rule file does not say it was fit without labels"
 
 # 4. detect over the last 12 h.
 "$VIGIL" detect --rules "$TMP/rules" --data "prom:$URL?query=$Q&start=$((S + 36 * H))&end=$((S + 48 * H - 60))&step=1m" \
