@@ -1,5 +1,5 @@
 // The ETA and the two displays of `vigil train-rules`' progress, with a FakeClock (the e2e test
-// under a pseudo-terminal runs in well under a second, where every ETA reads 0s).
+// under a pseudo-terminal runs in well under a second, where every ETA reads <1s, 0s at 100%).
 #include "server/train_progress.h"
 
 #include <doctest/doctest.h>
