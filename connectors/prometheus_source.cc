@@ -9,6 +9,7 @@
 
 #include "connectors/http_client.h"
 #include "core/json.h"
+#include "core/time_util.h"
 
 namespace vigil {
 namespace {
@@ -255,7 +256,7 @@ Result<PromRangePlan> PlanPromRange(const PromRangeQuery& q, size_t max_points_p
       return InvalidArgumentError(std::string(what) + " " + std::to_string(t) + " ms is not between 1970 and 9999");
   }
   if (q.start_ms > q.end_ms) {
-    return InvalidArgumentError("start " + SecondsText(q.start_ms) + " is after end " + SecondsText(q.end_ms));
+    return InvalidArgumentError("start " + FormatRfc3339Ms(q.start_ms) + " is after end " + FormatRfc3339Ms(q.end_ms));
   }
   if (max_points_per_request == 0) return InvalidArgumentError("max_points_per_request must be at least 1");
   PromRangePlan plan;
@@ -295,7 +296,7 @@ Result<PromRangeResult> PromQueryRange(const PrometheusUrl& url, const PromRange
   std::erase_if(out.series, [](const TimeSeries& s) { return s.empty(); });
   if (out.series.empty()) {
     return NotFoundError("Prometheus " + url.shown + ": the query `" + q.query + "` matched no series from " +
-                         SecondsText(q.start_ms) + " to " + SecondsText(q.end_ms) + " (Unix s)");
+                         FormatRfc3339Ms(q.start_ms) + " to " + FormatRfc3339Ms(q.end_ms));
   }
   std::sort(out.series.begin(), out.series.end(),
             [](const TimeSeries& a, const TimeSeries& b) { return a.id() < b.id(); });

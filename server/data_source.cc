@@ -201,7 +201,7 @@ Result<Dataset> ReadDataSource(const std::string& spec, const ReadOptions& optio
   };
   for (TimeSeries& s : fetched->series) {
     if (s.name.empty()) {
-      RETURN_IF_ERROR(bad("series " + s.id() + " has no __name__ (the query's functions dropped it; name it, e.g. "
+      RETURN_IF_ERROR(bad("series " + (s.labels.empty() ? std::string("{}") : s.id()) + " has no __name__ (the query's functions dropped it; name it, e.g. "
                           "label_replace(EXPR, \"__name__\", \"my_metric\", \"\", \"\")); " +
                           std::to_string(s.size()) + " point(s)"));
       stats.rows_skipped += s.size();

@@ -150,6 +150,13 @@ TEST_CASE("ReadDataSource prom: NaN / Inf and nameless series are bad rows, as i
   CHECK_FALSE(ds->series[0].has_anomaly_labels());
 }
 
+TEST_CASE("ReadDataSource prom: a scalar query's series (no labels at all) is named `{}` in the error") {
+  OneAnswer prom(R"({"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[[1000,"1"]]}]}})");
+  Result<Dataset> ds = ReadDataSource(prom.Spec(), {}, kNow);
+  REQUIRE_FALSE(ds.ok());
+  CHECK(Contains(ds.status().message(), "series {} has no __name__"));
+}
+
 TEST_CASE("ReadDataSource prom: --filter, --max-series and --max-points apply as for files") {
   OneAnswer prom(kMatrix);
   ReadOptions ro;
