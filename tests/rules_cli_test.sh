@@ -6,8 +6,8 @@ VIGIL="$BUILD/bin/vigil"
 TMP="$(mktemp -d)"; trap 'rm -rf "$TMP"' EXIT
 source "$(dirname "$0")/lib/check.sh"
 
-check "bundled rules valid" 0 'gpu_training.rules: 6 rule\(s\) OK' -- "$VIGIL" rules check data/rules/gpu_training.rules
-check "explain in words" 0 'median of step_time_ms across the selected series with the same job' \
+check "bundled rules valid" 0 'gpu_training.rules: 10 rule\(s\) OK' -- "$VIGIL" rules check data/rules/gpu_training.rules
+check "explain in words" 0 'quantile of compute_ms across the selected series with the same job' \
   -- "$VIGIL" rules explain data/rules/gpu_training.rules
 check "explain for" 0 'must hold for 2m before firing' -- "$VIGIL" rules explain data/rules/gpu_training.rules
 
@@ -29,7 +29,7 @@ check "binary garbage" 2 'bin.rules:1:1: unexpected character' -- "$VIGIL" rules
 : > "$TMP/empty.rules"
 check "empty file" 2 'no rules found' -- "$VIGIL" rules check "$TMP/empty.rules"
 check "missing file" 2 'nope.rules' -- "$VIGIL" rules check "$TMP/nope.rules"
-check "one bad of two files" 2 'gpu_training.rules: 6 rule\(s\) OK' \
+check "one bad of two files" 2 'gpu_training.rules: 10 rule\(s\) OK' \
   -- "$VIGIL" rules check data/rules/gpu_training.rules "$TMP/typo.rules"
 check "explain broken file" 2 'unknown function `meen`' -- "$VIGIL" rules explain "$TMP/typo.rules"
 check "no subcommand" 2 'A subcommand is required|subcommand' -- "$VIGIL" rules

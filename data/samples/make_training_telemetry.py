@@ -1,15 +1,37 @@
 #!/usr/bin/env python3
 """Generates data/samples/training_telemetry.csv: two hours of synthetic telemetry from one
-8-GPU LLM training job on two nodes, with five incidents planted at known times.
+8-GPU data-parallel LLM training job on two nodes (4 GPUs of each), with incidents planted at
+known times:
 
-  rank 5 (node-1, gpu 1) becomes a straggler     08:50-09:15  step_time_ms x1.6
+  input stall (data loader starved)              08:20-08:26  every rank waits ~800 ms a step
+  rank 5 (node-1, gpu 1) becomes a straggler     08:50-09:15  its compute_ms x1.6
   node-1 gpu 3 thermal excursion                 09:10-09:25  DCGM_FI_DEV_GPU_TEMP up to ~93 C
+  rank 2 (node-0, gpu 2) GPU memory leak         09:27-09:33  DCGM_FI_DEV_FB_USED +20 MiB/s
   node-1 Xid 79 (GPU fell off the bus)           09:35        DCGM_FI_DEV_XID_ERRORS 0 -> 79
   loss spike                                     09:40        train_loss x3 for two steps
-  tokens/s drop while rank 5 straggles           08:50-09:15  tokens_total grows slower
   DCGM exporter on node-1 gpu 6 stops reporting  09:45 onward
 
-Deterministic (seeded); plain Python, no packages. Format: Vigil's long CSV (detectors/README.md).
+Physics, as the real H200 run in data/gpu_telemetry/ showed it (README there):
+- a step is compute (forward + backward), then the gradient all-reduce, then the rest (optimizer,
+  data); the all-reduce ends on every rank together, so step_time_ms is the SAME on every rank
+  of a step;
+- a straggler's own compute_ms rises; every OTHER rank waits for it inside the all-reduce
+  (their allreduce_ms rises by the difference; the straggler's own stays short: it arrives
+  last); everyone's step time and the job's tokens/s follow the slowest rank; the waiting GPUs
+  still read ~100% utilisation (NCCL kernels spin while they wait);
+- an input stall adds a wait outside the GPU to every rank's step: GPU utilisation, tokens/s and
+  temperature fall, compute and all-reduce times do not rise;
+- GPU memory used (the caching allocator's reserve) is flat in steady state; a leak grows it.
+Real-run medians for scale: step 38 ms = compute 27.5 + all-reduce 3.7 + ~7 ms rest; straggler
+compute 27 -> 45 ms, the other rank's all-reduce 3.7 -> 40 ms, step 38 -> 71 ms on both ranks.
+
+Step metrics (per rank: step_time_ms, compute_ms, allreduce_ms) and the job's train_loss,
+tokens_total (a counter, as a Prometheus exporter gives it) and tokens_per_s (the gauge a
+trainer logs) every 15 s; DCGM per GPU every 30 s: temperature for all 8 GPUs of each node,
+utilisation and memory used for the job's 4 GPUs of each node (the exporter's job mapping).
+
+Deterministic (one seeded generator per section); plain Python, no packages. Format: Vigil's long
+CSV (detectors/README.md).
 Usage: python3 data/samples/make_training_telemetry.py > data/samples/training_telemetry.csv
 """
 import math
@@ -17,8 +39,17 @@ import random
 
 START = 1795161600  # 2026-11-20T08:00:00Z
 END = START + 2 * 3600
-random.seed(20261120)
 rows = []
+
+RANKS = 8
+TOKENS_PER_STEP = 8 * 4 * 4096  # 8 ranks x 4 sequences x 4096 tokens
+COMPUTE_MS = 296.0    # forward + backward of one rank
+ALLREDUCE_MS = 41.0   # the gradient all-reduce when nobody is late
+REST_MS = 75.0        # optimizer step, data hand-off, logging
+STALL_WAIT_MS = 800.0  # starved data loader: each rank waits this long for its batch
+STRAGGLER_RANK = 5
+LEAK_RANK = 2
+LEAK_MIB_PER_S = 20.0
 
 
 def add(t, series, value, job="llm-70b", node="", rank="", gpu=""):
@@ -29,30 +60,83 @@ def minute(t):
     return (t - START) / 60.0
 
 
-# Step time per rank, every 15 s. A straggling rank slows the whole job a little (sync).
+def stalled(m):
+    return 20 <= m < 26
+
+
+def straggling(m):
+    return 50 <= m < 75
+
+
+def node_of(rank):
+    return "node-0" if rank < 4 else "node-1"
+
+
+# Step metrics every 15 s (each the mean over the steps of those 15 s).
+rng = random.Random(20261120)
+step_ms_at = {}
 for t in range(START, END, 15):
     m = minute(t)
-    straggling = 50 <= m < 75
-    for rank in range(8):
-        node = "node-0" if rank < 4 else "node-1"
-        base = 412 + 6 * math.sin(m / 7.0) + random.gauss(0, 4)
-        if straggling:
-            base += 25
-        if straggling and rank == 5:
-            base *= 1.6
-        add(t, "step_time_ms", round(base, 1), node=node, rank=str(rank), gpu=str(rank % 4))
+    drift = 1 + 0.015 * math.sin(m / 7.0)  # slow job-wide drift (sequence mix)
+    compute = []
+    for rank in range(RANKS):
+        c = COMPUTE_MS * drift * (1 + rng.gauss(0, 0.008))
+        if straggling(m) and rank == STRAGGLER_RANK:
+            c *= 1.6  # its GPU shares its SMs with a stray process
+        compute.append(c)
+    slowest = max(compute)
+    ring = ALLREDUCE_MS * drift * (1 + rng.gauss(0, 0.03))  # the collective itself, once all arrived
+    allreduce = [slowest - c + ring + rng.gauss(0, 0.4) for c in compute]  # waiting for the slowest + ring
+    step = slowest + ring + REST_MS
+    if stalled(m):
+        step += STALL_WAIT_MS * (1 + rng.gauss(0, 0.05))
+    step_ms_at[t] = step
+    for rank in range(RANKS):
+        labels = dict(node=node_of(rank), rank=str(rank), gpu=str(rank % 4))
+        add(t, "step_time_ms", round(step, 1), **labels)
+        add(t, "compute_ms", round(compute[rank], 1), **labels)
+        add(t, "allreduce_ms", round(allreduce[rank], 1), **labels)
 
-# GPU temperature per GPU, every 30 s; gpu 6 of node-1 stops reporting at 09:45.
+# GPU temperature per GPU, every 30 s; gpu 6 of node-1 stops reporting at 09:45. The job's GPUs
+# (0-3 of each node) cool by ~12 C while the input stall leaves them idle most of the time.
+rng = random.Random(20261121)
 for t in range(START, END, 30):
     m = minute(t)
     for node in ("node-0", "node-1"):
         for gpu in range(8):
             if node == "node-1" and gpu == 6 and m >= 105:
                 continue
-            temp = 66 + gpu * 0.7 + 2 * math.sin(m / 11.0 + gpu) + random.gauss(0, 0.6)
+            temp = 66 + gpu * 0.7 + 2 * math.sin(m / 11.0 + gpu) + rng.gauss(0, 0.6)
+            if gpu < 4 and stalled(m):
+                temp -= min(12, (m - 20) * 12)
             if node == "node-1" and gpu == 3 and 70 <= m < 85:
                 temp += min(25, (m - 70) * 4)  # cooling fault: ramps up, then plateaus
             add(t, "DCGM_FI_DEV_GPU_TEMP", round(temp, 1), node=node, gpu=str(gpu))
+
+# GPU utilisation (NVML's busy share of its last sample period, read every 30 s) of the job's
+# GPUs: ~98% while training (also while waiting for a straggler: NCCL kernels spin); during the
+# input stall the GPU is busy ~1/3 of a step, and a reading lands in a busy or an idle stretch.
+rng = random.Random(20261122)
+for t in range(START, END, 30):
+    m = minute(t)
+    for rank in range(RANKS):
+        util = min(100, round(98 + rng.gauss(0, 1)))
+        if stalled(m):
+            util = round(rng.uniform(0, 45))
+        add(t, "DCGM_FI_DEV_GPU_UTIL", util, node=node_of(rank), gpu=str(rank % 4))
+
+# GPU memory used (MiB) of the job's GPUs, every 30 s: flat (the caching allocator's reserve),
+# one legitimate 1 GiB segment growth on node-1 gpu 0 at 08:40, and rank 2's leak from 09:27
+# (a metrics list keeping every step's logits on the GPU) freed when it is flushed at 09:33.
+for t in range(START, END, 30):
+    m = minute(t)
+    for rank in range(RANKS):
+        used = 61440.0 + 256 * (rank % 3)
+        if rank == 4 and m >= 40:
+            used += 1024
+        if rank == LEAK_RANK and 87 <= m < 93:
+            used += LEAK_MIB_PER_S * (t - (START + 87 * 60))
+        add(t, "DCGM_FI_DEV_FB_USED", round(used, 1), node=node_of(rank), gpu=str(rank % 4))
 
 # Last Xid per node (DCGM reports the most recent Xid code, 0 = none), every 30 s.
 for t in range(START, END, 30):
@@ -61,20 +145,22 @@ for t in range(START, END, 30):
         add(t, "DCGM_FI_DEV_XID_ERRORS", xid, node=node)
 
 # Training loss every 15 s: a slow decay with noise and one spike.
-for i, t in enumerate(range(START, END, 15)):
+rng = random.Random(20261123)
+for t in range(START, END, 15):
     m = minute(t)
-    loss = 2.1 * math.exp(-m / 300.0) + 0.6 + random.gauss(0, 0.015)
+    loss = 2.1 * math.exp(-m / 300.0) + 0.6 + rng.gauss(0, 0.015)
     if 100 <= m < 100.5:
         loss *= 3
     add(t, "train_loss", round(loss, 4))
 
-# Tokens processed (a counter) every 15 s; throughput drops while the job waits on rank 5.
+# Throughput every 15 s, from the step time: the counter and the gauge.
+rng = random.Random(20261124)
 tokens = 0.0
 for t in range(START, END, 15):
-    m = minute(t)
-    per_s = 152000 * (0.62 if 50 <= m < 75 else 1.0) * (1 + random.gauss(0, 0.01))
+    per_s = TOKENS_PER_STEP / (step_ms_at[t] / 1000.0) * (1 + rng.gauss(0, 0.005))
     tokens += per_s * 15
     add(t, "tokens_total", round(tokens))
+    add(t, "tokens_per_s", round(per_s))
 
 rows.sort(key=lambda r: (r[0], r[1], r[4], r[5], r[6]))
 print("timestamp,series,value,job,node,rank,gpu")
