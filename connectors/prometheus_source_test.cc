@@ -7,7 +7,9 @@
 #include <doctest/doctest.h>
 #include <httplib.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cmath>
 #include <mutex>
 #include <string>
@@ -414,6 +416,50 @@ TEST_CASE("PrometheusMetricSource: the query_metrics contract over a Prometheus"
   Result<std::vector<TimeSeries>> none = PrometheusMetricSource(o).Query(q);
   REQUIRE(none.ok());
   CHECK(none->empty());
+}
+
+}  // namespace vigil
+
+namespace vigil {
+
+// Run by tests/prometheus_train_detect_test.sh against the real Prometheus it starts
+// (`connectors_test --no-skip -tc="PrometheusMetricSource against a real Prometheus*"`), with
+// VIGIL_TEST_PROMETHEUS_URL and VIGIL_TEST_PROMETHEUS_START (the backfilled history's first second);
+// skipped in a plain run, which has no server.
+TEST_CASE("PrometheusMetricSource against a real Prometheus" * doctest::skip()) {
+  const char* url_env = std::getenv("VIGIL_TEST_PROMETHEUS_URL");
+  const char* start_env = std::getenv("VIGIL_TEST_PROMETHEUS_START");
+  REQUIRE(url_env != nullptr);
+  REQUIRE(start_env != nullptr);
+  Result<PrometheusUrl> url = ParsePrometheusUrl(url_env);
+  REQUIRE(url.ok());
+  const int64_t s_ms = std::stoll(start_env) * 1000;
+  PrometheusSourceOptions o;
+  o.url = *url;
+  PrometheusMetricSource source(o);
+  // The incident's two hours on the throttling GPU: one series, a point a minute, hot.
+  MetricQuery q{.name = "DCGM_FI_DEV_GPU_TEMP", .matchers = {{"Hostname", "node-b"}, {"gpu", "1"}},
+                .start_ms = s_ms + 42 * 3'600'000LL, .end_ms = s_ms + 44 * 3'600'000LL, .max_series = 4};
+  Result<std::vector<TimeSeries>> r = source.Query(q);
+  REQUIRE(r.ok());
+  REQUIRE(r->size() == 1);
+  const TimeSeries& s = (*r)[0];
+  CHECK(s.id() == R"(DCGM_FI_DEV_GPU_TEMP{Hostname="node-b",gpu="1"})");
+  CHECK(s.size() == 120);
+  CHECK(s.timestamps_ms.front() == q.start_ms);
+  CHECK(s.timestamps_ms.back() == q.end_ms - 60'000);
+  CHECK(*std::max_element(s.values.begin(), s.values.end()) > 85);
+  // All four GPUs match the bare name: more than max_series is OutOfRange.
+  q.matchers.clear();
+  q.max_series = 2;
+  CHECK(source.Query(q).status().code() == StatusCode::kOutOfRange);
+  // A value with a quote and a backslash goes through the real PromQL parser: no match, no error.
+  q.matchers = {{"Hostname", "node-\"b\\"}};
+  Result<std::vector<TimeSeries>> none = source.Query(q);
+  REQUIRE(none.ok());
+  CHECK(none->empty());
+  CHECK(source.MetricNames() ==
+        std::vector<std::string>{"DCGM_FI_DEV_GPU_TEMP", "DCGM_FI_DEV_POWER_USAGE", "training_samples_per_second"});
 }
 
 }  // namespace vigil

@@ -17,7 +17,10 @@
 #  5. 48 h at step=15s is 11,517 points per series: two query_range requests (Prometheus refuses
 #     more than 11,000 points; counted by its prometheus_http_requests_total), joined with every
 #     point once (--flags-out, checked);
-#  6. bad input through the CLI: Prometheus not running (exit 1), a bad PromQL (exit 2 quoting
+#  6. the agents' PrometheusMetricSource on the same server (a connectors_test case: the
+#     incident's hours on node-b GPU 1, OutOfRange past max_series, a quote and a backslash in a
+#     matcher through the real PromQL parser, MetricNames);
+#  7. bad input through the CLI: Prometheus not running (exit 1), a bad PromQL (exit 2 quoting
 #     Prometheus's parse error), a query with no series (exit 1), a bad step, a missing query, an
 #     unknown parameter, start after end, a range needing too many requests, a series without
 #     __name__, NaN values (exit 2; --skip-bad-rows skips and counts them), an https URL (TLS
@@ -148,7 +151,17 @@ PY
 after=$(ranges)
 [ "$((after - before))" = 2 ] && passed=$((passed + 1)) || bad "the 15 s read made $((after - before)) query_range requests, not 2"
 
-# 6. bad input.
+# The agents' MetricSource (connectors/prometheus_source.h) on the same server: a connectors_test
+# case skipped in plain runs, run here with the server's URL.
+if [ -x "$BUILD/tests/connectors_test" ]; then
+  check "PrometheusMetricSource on a real Prometheus" 0 "test cases: +1 \| +1 passed \| +0 failed" -- \
+    env VIGIL_TEST_PROMETHEUS_URL="$URL" VIGIL_TEST_PROMETHEUS_START="$S" "$BUILD/tests/connectors_test" --no-skip \
+    -tc="PrometheusMetricSource against a real Prometheus*"
+else
+  bad "$BUILD/tests/connectors_test is not built (ninja connectors_test)"
+fi
+
+# 7. bad input.
 DOWN=$(free_port)
 R="start=$S&end=$((S + H))"
 check "prometheus not running" 1 "Prometheus http://127.0.0.1:$DOWN/api/v1/query_range: .*(onnect|refused)" -- \
