@@ -40,6 +40,17 @@ FAULTS = [
     ("memory_leak", 390, 430, [("DCGM_FI_DEV_FB_USED", "gpu:0")]),
     ("loss_spike", 455, 458, [("train_loss", "job"), ("grad_norm", "job")]),
 ]
+# How hard each incident hits (run 1's values; --plan 2 changes them and the times).
+STRENGTH = {"stall_s": 0.15, "compete_duty": 1.0, "leak_mib_per_s": 256, "spike_scale": 30.0}
+# Plan 2: a second run with other times, order and strengths, recorded to check rules written
+# after seeing run 1 on a run they have not seen.
+PLAN2_FAULTS = [
+    ("straggler", 255, 285, FAULTS[1][3]),
+    ("memory_leak", 300, 340, FAULTS[2][3]),
+    ("input_stall", 370, 400, FAULTS[0][3]),
+    ("loss_spike", 430, 433, FAULTS[3][3]),
+]
+PLAN2_STRENGTH = {"stall_s": 0.06, "compete_duty": 0.5, "leak_mib_per_s": 128, "spike_scale": 10.0}
 JOB = "h200-ddp"
 NODE = "node-0"
 HIDDEN = 8192
@@ -107,7 +118,16 @@ def sample_gpus(out, stop, n_gpus):
     pynvml.nvmlShutdown()
 
 
+def apply_plan(plan):
+    """Sets FAULTS and STRENGTH for the plan; called in every process (spawned workers re-import
+    this module, so a change made in main() alone would not reach them)."""
+    if plan == 2:
+        FAULTS[:] = PLAN2_FAULTS
+        STRENGTH.update(PLAN2_STRENGTH)
+
+
 def worker(rank, world, args, t0):
+    apply_plan(args.plan)
     # NVLink multicast stays off (the GPU host is shared; see the device notes)
     os.environ.update(NCCL_NVLS_ENABLE="0", NVSHMEM_DISABLE_NVLS="1",
                       TORCH_SYMM_MEM_DISABLE_MULTICAST="1")
@@ -142,9 +162,13 @@ def worker(rank, world, args, t0):
         with torch.cuda.stream(s):
             while not gpu_stop.is_set() and time.time() - t0 < args.seconds:
                 if compete.is_set():
+                    t_burst = time.time()
                     for _ in range(4):
                         a = (a @ a).clamp_(-1, 1)
                     s.synchronize()
+                    duty = STRENGTH["compete_duty"]
+                    if duty < 1.0:  # idle for the rest of the duty cycle
+                        time.sleep((time.time() - t_burst) * (1.0 - duty) / duty)
                 else:
                     time.sleep(0.05)
 
@@ -180,19 +204,19 @@ def worker(rank, world, args, t0):
             break
         active = {f[0] for f in fault_at(rel)}
         if "input_stall" in active:
-            time.sleep(0.15)
+            time.sleep(STRENGTH["stall_s"])
         if rank == 1:
             (compete.set if "straggler" in active else compete.clear)()
         if rank == 0:
             if "memory_leak" in active and now - last_leak >= 1.0:
-                leak.append(torch.ones(256 << 20, dtype=torch.uint8, device=dev))
+                leak.append(torch.ones(STRENGTH["leak_mib_per_s"] << 20, dtype=torch.uint8, device=dev))
                 last_leak = now
             elif "memory_leak" not in active and leak:
                 leak.clear()
                 torch.cuda.empty_cache()
         scale = 1.0
         if "loss_spike" in active and spike_steps < 3:
-            scale = 30.0
+            scale = STRENGTH["spike_scale"]
             spike_steps += 1
         x = torch.randn(TOKENS, HIDDEN, device=dev, dtype=torch.bfloat16, generator=data_gen) * scale
         y = x @ teacher
@@ -251,7 +275,10 @@ def main():
     p.add_argument("--seconds", type=float, default=480.0)
     p.add_argument("--gpus", type=int, default=2)
     p.add_argument("--port", type=int, default=29531)
+    p.add_argument("--plan", type=int, choices=(1, 2), default=1,
+                   help="1: the times and strengths of run 1; 2: those of the check run")
     args = p.parse_args()
+    apply_plan(args.plan)
     import torch
     import torch.multiprocessing as mp
     world = max(1, min(args.gpus, torch.cuda.device_count()))
@@ -261,7 +288,8 @@ def main():
     meta = {
         "job": JOB, "node": NODE, "world_size": world, "hidden": HIDDEN, "layers": LAYERS,
         "tokens_per_rank_step": TOKENS, "t0": t0, "seconds": args.seconds,
-        "normal_end": t0 + NORMAL_END, "host": socket.gethostname(),
+        "normal_end": t0 + NORMAL_END, "host": socket.gethostname(), "plan": args.plan,
+        "strength": STRENGTH,
         "gpu": torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
         "torch": torch.__version__, "nccl": str(torch.cuda.nccl.version()),
         "incidents": [{"name": f[0], "start": t0 + f[1], "end": t0 + f[2],
