@@ -20,6 +20,7 @@ struct Fitted {
   double sensitivity = 0;  // unlabeled: threshold / p99 of training values (lower = tighter)
   int64_t fit_points = 0;  // finite training values the threshold was fitted on
   bool frozen = false;     // unlabeled flatline capped at 1% of its training median (kFrozen)
+  bool constant = false;   // unlabeled value level whose training values are all one value
   std::string condition;
   std::vector<std::vector<double>> train_values;
 };
@@ -437,7 +438,19 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
     fit.feature = f;
     const double lo = *std::min_element(finite.begin(), finite.end());
     const double hi = *std::max_element(finite.begin(), finite.end());
-    if (lo == hi) continue;  // constant feature: nothing to threshold
+    if (lo == hi) {
+      // A constant feature. Unlabeled, a constant VALUE (GPU memory in steady training, an error
+      // counter at 0) is where any departure is news: `value > C` / `value < C`, C the training
+      // extreme as for every unlabeled level (the margin is a fraction of the range, 0 here).
+      // Every other family stays skipped: on a constant value each is 0 or undefined (jump,
+      // residual, level shift, increase: 0; MAD band: 0 / ε with ε = 1e-9 for a zero spread, so a
+      // 1-unit departure would score 1e9; z-score: NaN; flatline: std 0), and a rule on it would
+      // say no more than `> C` / `< C` while taking a max_rules slot. A derived feature constant
+      // on a moving value (the jump of an exact ramp) is skipped as before. Labeled: skipped as
+      // before (no cut of a constant separates anything).
+      if (labeled || (f.family != "value-high" && f.family != "value-low")) continue;
+      fit.constant = true;
+    }
     if (labeled) {
       ASSIGN_OR_RETURN(LabeledThreshold lt, FitLabeledThreshold(*values, data.train, f.low, objective, k));
       fit.threshold = lt.threshold;
@@ -558,8 +571,9 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
         f.threshold_text +
         (labeled ? ", threshold with the best training " + std::string(ObjectiveName(objective)) + " F1 (" +
                        RuleNumber(f.train_f1) + ")"
-         : f.frozen ? ", 1% of its training median: frozen, below the training minimum"
-                    : ", the training extreme (training data assumed mostly normal)") +
+         : f.frozen   ? ", 1% of its training median: frozen, below the training minimum"
+         : f.constant ? ", the value every training point held (constant: any departure is news)"
+                      : ", the training extreme (training data assumed mostly normal)") +
         (f.feature.full_count.empty()
              ? ""
              : ", over full " + std::to_string(f.feature.full_points) + "-point windows");

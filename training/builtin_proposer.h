@@ -31,7 +31,10 @@
 //   unlabeled: T = the largest (value-low/flatline: smallest) training value, plus
 //              `unlabeled_margin` of the training range — the rule stays silent on history that
 //              is assumed mostly normal; with `unlabeled_flatline` kFrozen, the flatline family's
-//              T is at most 1% of the feature's training median ("frozen", below);
+//              T is at most 1% of the feature's training median ("frozen", below); a feature
+//              constant over the training part is skipped, except the value levels: a constant
+//              value C gets `value > C` / `value < C` (any departure is news; GPU memory in
+//              steady training, an error counter at 0), when `unlabeled_levels` allows them;
 // Review, on the validation tail (flags from the engine):
 //   labeled:   greedy forward selection — a rule joins the set (rules OR-ed) only if it raises
 //              the validation objective F1 (when the tail holds no anomaly: the objective on
