@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Trained rules on REAL telemetry (data/gpu_telemetry/h200_ddp_incidents.csv: a 2-GPU H200 DDP job
-# with four incidents planted at times fixed before the run; its README, "Trained rules on this
-# data"):
+# Trained rules on REAL telemetry (data/gpu_telemetry/h200_ddp_incidents.csv and _run2.csv: a 2-GPU
+# H200 DDP job with four incidents planted at times fixed before each run; the folder's README,
+# "Trained rules on this data"), for each run on its own:
 #  1. `vigil train-rules` (defaults) on the incident-free history (the rows before normal_end)
 #     exits 0 and writes rules for all 21 series, GPU memory used included (constant over the
 #     history: builtin proposer, a constant value gets `value > C` / `value < C`);
@@ -14,11 +14,15 @@
 #     the range they were fitted on (checked: thresholds moved 0.1% into it give far more).
 # Usage: bash tests/gpu_telemetry_train_test.sh <build-dir>   (from the repo root)
 source "$(dirname "$0")/lib/e2e.sh" "$@"
-DATA="$HERE/../data/gpu_telemetry/h200_ddp_incidents"
 SCORE="$HERE/lib/gpu_telemetry_train_score.py"
 
-# The history: the header and every row before normal_end.
-/usr/bin/python3 - "$DATA.json" "$DATA.csv" "$TMP/history.csv" <<'PY'
+# Run 1 and run 2 (record_incidents.py --plan 1 / 2: other times and strengths), each on its own.
+for run in h200_ddp_incidents h200_ddp_incidents_run2; do
+  DATA="$HERE/../data/gpu_telemetry/$run"
+  W="$TMP/$run"
+  mkdir -p "$W"
+  # The history: the header and every row before normal_end.
+  /usr/bin/python3 - "$DATA.json" "$DATA.csv" "$W/history.csv" <<'PY'
 import json, sys
 ne = json.load(open(sys.argv[1]))["normal_end"]
 with open(sys.argv[2]) as src, open(sys.argv[3], "w") as out:
@@ -28,22 +32,23 @@ with open(sys.argv[2]) as src, open(sys.argv[3], "w") as out:
             out.write(line)
 PY
 
-check "train-rules on the history" 0 "trained 21 targets \(21 with rules, 0 failed\)" \
-  -- "$VIGIL" train-rules --data "csv:$TMP/history.csv" --out "$TMP/rules"
-check "GPU 0 memory used gets the constant's level rules" 0 "when value > 9789.94" \
-  -- cat "$TMP/rules/DCGM_FI_DEV_FB_USED_gpu__0__job__h200_ddp__node__node_0__.rules"
-check "detect over the whole file" 0 "rule\(s\) from 21 files over 21 series" \
-  -- sh -c "'$VIGIL' detect --rules '$TMP/rules' --data 'csv:$DATA.csv' 2>&1 >'$TMP/alerts.jsonl'"
+  check "$run: train-rules on the history" 0 "trained 21 targets \(21 with rules, 0 failed\)" \
+    -- "$VIGIL" train-rules --data "csv:$W/history.csv" --out "$W/rules"
+  check "$run: GPU 0 memory used gets the constant's level rules" 0 "when value > 9789.94" \
+    -- cat "$W/rules/DCGM_FI_DEV_FB_USED_gpu__0__job__h200_ddp__node__node_0__.rules"
+  check "$run: detect over the whole file" 0 "rule\(s\) from 21 files over 21 series" \
+    -- sh -c "'$VIGIL' detect --rules '$W/rules' --data 'csv:$DATA.csv' 2>&1 >'$W/alerts.jsonl'"
 
-out="$(/usr/bin/python3 "$SCORE" "$DATA.json" "$DATA.csv" "$TMP/rules" "$TMP/alerts.jsonl" 2>&1)"
-echo "$out"
-for incident in input_stall straggler memory_leak loss_spike; do
-  if grep -q "^incident $incident caught" <<<"$out"; then passed=$((passed + 1)); else
-    bad "$incident: no alert inside its window on an expected series"; fi
+  out="$(/usr/bin/python3 "$SCORE" "$DATA.json" "$DATA.csv" "$W/rules" "$W/alerts.jsonl" 2>&1)"
+  echo "$run:"; echo "$out"
+  for incident in input_stall straggler memory_leak loss_spike; do
+    if grep -q "^incident $incident caught" <<<"$out"; then passed=$((passed + 1)); else
+      bad "$run: $incident: no alert inside its window on an expected series"; fi
+  done
+  read -r fa bound < <(sed -n 's/^false_alarms \([0-9]*\) .* bound \([0-9]*\) .*/\1 \2/p' <<<"$out")
+  if [ -n "${fa:-}" ] && [ "$fa" -le "$bound" ]; then passed=$((passed + 1)); else
+    bad "$run: false alarms ${fa:-?} above the bound ${bound:-?} of thresholds at the training extreme"; fi
 done
-read -r fa bound < <(sed -n 's/^false_alarms \([0-9]*\) .* bound \([0-9]*\) .*/\1 \2/p' <<<"$out")
-if [ -n "${fa:-}" ] && [ "$fa" -le "$bound" ]; then passed=$((passed + 1)); else
-  bad "false alarms ${fa:-?} above the bound ${bound:-?} of thresholds at the training extreme"; fi
 
 echo "gpu_telemetry_train: $passed passed, $fail failed"
 [ "$fail" -eq 0 ]
