@@ -64,5 +64,25 @@ if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
     -- "$PY" "$HERE/lib/score_incidents.py" "$RUN2.json" "$TMP/alerts2.jsonl" "${WANT[@]}"
 fi
 
+# LossSpike measures a step against the 40 steps BEFORE it. With the step inside its own window
+# (zscore(train_loss, 40p)) a single point can reach at most (40 - 1) / sqrt(40) = 6.17 "sigma", so
+# `> 6` needed a jump of ~27 standard deviations and its explanation read 6.17 for any spike (both
+# runs' alerts said "6.16644 sigma"). A loss of 2.0 +- 0.01 (alternating) that jumps to 2.15 for
+# two steps (15 sigma) must alert, once; the same series without the jump must not.
+"$PY" - "$TMP/loss.csv" "$TMP/loss_quiet.csv" <<'PY'
+import sys
+for path, spike in ((sys.argv[1], True), (sys.argv[2], False)):
+    with open(path, "w") as f:
+        f.write("timestamp,series,value,job,node\n")
+        for i in range(100):
+            v = 2.0 + (0.01 if i % 2 else -0.01)
+            if spike and i in (80, 81):
+                v = 2.15
+            f.write("%d,train_loss,%.4f,j,n\n" % (1796000000 + i, v))
+PY
+check "LossSpike: a 15-sigma jump against the steps before it alerts" 0 '"summary":"loss 2\.15 is 1[45][.0-9]* sigma above the previous 40 steps' \
+  -- "$VIGIL" detect --rules "$RULES" --data "csv:$TMP/loss.csv"
+check "LossSpike: quiet without the jump" 0 '100 points: 0 alert\(s\)' -- "$VIGIL" detect --rules "$RULES" --data "csv:$TMP/loss_quiet.csv"
+
 echo "gpu_telemetry_rules_test: $passed passed, $fail failed"
 [ "$fail" = 0 ]
