@@ -64,6 +64,10 @@ if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
     -- "$PY" "$HERE/lib/score_incidents.py" "$RUN2.json" "$TMP/alerts2.jsonl" "${WANT[@]}"
 fi
 
+# Every alert's text names only labels the series has (a trainer's per-rank series carry job,
+# node and rank, no gpu: StragglerRank read "rank 1 on node-0 (gpu <gpu unset>)" on this run).
+check "alert texts name no missing label" 0 '^0$' -- bash -c 'grep -c "unset>" "$1"; true' _ "$TMP/alerts.jsonl"
+
 # LossSpike measures a step against the 40 steps BEFORE it. With the step inside its own window
 # (zscore(train_loss, 40p)) a single point can reach at most (40 - 1) / sqrt(40) = 6.17 "sigma", so
 # `> 6` needed a jump of ~27 standard deviations and its explanation read 6.17 for any spike (both
