@@ -258,8 +258,9 @@ def worker(rank, world, args, t0):
         acc["gnorm"] = max(acc.get("gnorm", 0.0), gnorm.item())
         prev_end = end
         step += 1
-    if bucket is not None:
-        flush(bucket)
+    # The last bucket is not flushed: it holds only the steps before --seconds ran out, so its
+    # tokens/s read low (runs 1 and 2 have that partial last second in their csv; the readme
+    # of data/gpu_telemetry says so).
     gpu_stop.set()
     if sampler:
         sampler.join()
