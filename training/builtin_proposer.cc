@@ -678,7 +678,9 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
         hi = std::max(hi, ts.values[j]);
       }
     }
-    if (lo < hi) {
+    // lo == hi: the normal training points are constant; a value either side of it is as new as
+    // for a spread (before, such a series got no guard).
+    if (lo <= hi) {
       std::vector<std::vector<double>> train_values;
       for (const TimeSeries& ts : data.train) train_values.push_back(ts.values);
       for (const bool low : {true, false}) {

@@ -44,9 +44,10 @@
 //              (`unlabeled_tail_alpha`); of those, the first `max_rules` in the order
 //              `unlabeled_rank` says (sensitivity, or tail flags then sensitivity);
 //              without `unlabeled_levels`, value-high / value-low are not proposed.
-//   range guard (labeled, `range_guard`): value below / above every normal training value, each
-//              side added to the set when quiet (≤ max_unlabeled_flag_rate) on the tail's normal
-//              points — label-free in what it fires on, so no training F1 can select it.
+//   range guard (labeled, `range_guard`): value below / above every normal training value (all
+//              one value included), each side added to the set when quiet
+//              (≤ max_unlabeled_flag_rate) on the tail's normal points — label-free in what it
+//              fires on, so no training F1 can select it.
 // The best set is candidate 0; the next candidates are the best single rules.
 // Thread safety: one thread at a time.
 #pragma once

@@ -1,7 +1,8 @@
 // A series constant over its training part (BuiltinProposer, builtin_proposer.h "Fitting"):
 // unlabeled with level rules on, `value > C` / `value < C` at the one training value C; every other
 // family on a constant feature stays out (no rule that divides by a zero spread or fires on every
-// point). Found on real H200 telemetry (data/gpu_telemetry/README.md): GPU memory used is constant
+// point); labeled, the range guard also takes normal training points that are all one value.
+// Found on real H200 telemetry (data/gpu_telemetry/README.md): GPU memory used is constant
 // in steady training, and a 256 MiB/s leak went unwatched because the constant feature was skipped.
 #include <doctest/doctest.h>
 
@@ -135,16 +136,49 @@ TEST_CASE("constant series: without level rules (eval detect), no rule; a side t
   }
 }
 
-TEST_CASE("constant series: a labeled target with an anomaly keeps today's behaviour") {
-  // Labeled with an anomaly in training that the value does not show: nothing separates it, no rule.
+TEST_CASE("constant series: labeled, an anomaly the value does not show: only the range guard") {
+  // Labeled with an anomaly in training at the constant itself: no fitted threshold separates it
+  // (as before), and the range guard's two sides sit at C (before: no guard, no rule at all).
   TimeSeries all = Constant(240, kMemory, true);
   all.anomaly_labels[100] = 1;
   const TrainingData data = Target(all, 180, true);
   REQUIRE(FitsLabeled(data));
-  for (const RuleCandidate& cand : Propose(data, true)) {
-    INFO(cand.text);
-    CHECK(cand.text.find("value > 9789.94") == std::string::npos);
-    CHECK(cand.text.find("value < 9789.94") == std::string::npos);
+  const std::vector<RuleCandidate> c = Propose(data, true);
+  REQUIRE(c.size() == 1);
+  INFO(c.front().text);
+  CHECK(Conditions(c.front().text) == std::vector<std::string>{"value < 9789.94", "value > 9789.94"});
+  CHECK(c.front().text.find("rule range_low {") != std::string::npos);
+  CHECK(c.front().text.find("rule range_high {") != std::string::npos);
+}
+
+TEST_CASE("constant series: labeled, normal points constant: the range guard's two sides at C") {
+  // Normal training points all at C; the labeled anomalies are drops to C - 100 (the labeled fit
+  // learns `value < ...` for them). A rise never seen in training is caught only by range_high,
+  // which the guard skipped when the normal points spanned no range (lo == hi).
+  TimeSeries all = Constant(2400, kMemory, true);
+  for (size_t start : {300, 900, 1500, 2100}) {
+    for (size_t i = start; i < start + 5; ++i) {
+      all.values[i] = kMemory - 100;
+      all.anomaly_labels[i] = 1;
+    }
+  }
+  const TrainingData data = Target(all, 1800, true);
+  REQUIRE(FitsLabeled(data));
+  const std::vector<RuleCandidate> c = Propose(data, true);
+  REQUIRE_FALSE(c.empty());
+  const std::string& best = c.front().text;
+  INFO(best);
+  const std::vector<std::string> when = Conditions(best);
+  CHECK(std::count(when.begin(), when.end(), "value > 9789.94") == 1);  // range_high
+  CHECK(best.find("rule range_high {") != std::string::npos);
+  // Held out: a rise of 1 MiB for 10 points and a drop like the labeled ones are both flagged.
+  TimeSeries probe = Constant(100, kMemory, false);
+  for (size_t i = 40; i < 50; ++i) probe.values[i] = kMemory + 1;
+  for (size_t i = 70; i < 75; ++i) probe.values[i] = kMemory - 100;
+  const std::vector<uint8_t> flags = FlagsOn(best, probe);
+  for (size_t i = 0; i < probe.size(); ++i) {
+    CAPTURE(i);
+    CHECK(flags[i] == ((i >= 40 && i < 50) || (i >= 70 && i < 75) ? 1 : 0));
   }
 }
 
