@@ -1,6 +1,8 @@
 #include "evals/detection_peers.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <mutex>
 
 #include "core/source_tree.h"
 
@@ -256,6 +259,95 @@ std::string LogTail(const std::string& log, size_t max_bytes) {
   return log.substr(begin, end - begin);
 }
 
+// Runs `args` (args[0] looked up in PATH when it has no '/') with stdout and stderr to `log_path`
+// and waits for it, as std::system does for a shell: SIGINT and SIGQUIT are ignored in this
+// process meanwhile (Ctrl-C at the terminal reaches the peer, in the same foreground group) and
+// SIGCHLD is blocked; the peer gets this process's own signal dispositions back. Unlike
+// std::system, no shell sits between, and the peer is killed (SIGKILL, PR_SET_PDEATHSIG) when the
+// thread that started it ends first: `vigil` killed by SIGTERM or SIGKILL no longer leaves the
+// peer running. Returns the wait status, or -1 with `*start_errno` set when the peer could not be
+// started (its exec failed: reported through a close-on-exec pipe). Safe to call from several
+// threads at once (the dispositions are set by the first caller and put back by the last).
+int RunPeerProcess(const std::vector<std::string>& args, const std::string& log_path, int* start_errno) {
+  static std::mutex mu;
+  static int active = 0;
+  static struct sigaction old_int {}, old_quit {};
+  std::vector<char*> argv;
+  for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  const int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (log < 0) {
+    *start_errno = errno;
+    return -1;
+  }
+  int exec_error[2];
+  if (::pipe2(exec_error, O_CLOEXEC) != 0) {
+    *start_errno = errno;
+    ::close(log);
+    return -1;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    if (active++ == 0) {
+      struct sigaction ignore {};
+      ignore.sa_handler = SIG_IGN;
+      sigemptyset(&ignore.sa_mask);
+      ::sigaction(SIGINT, &ignore, &old_int);
+      ::sigaction(SIGQUIT, &ignore, &old_quit);
+    }
+  }
+  sigset_t chld, old_mask;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  ::pthread_sigmask(SIG_BLOCK, &chld, &old_mask);
+  const pid_t parent = ::getpid();
+  const pid_t pid = ::fork();
+  if (pid == 0) {  // the child: async-signal-safe calls only
+    ::sigaction(SIGINT, &old_int, nullptr);
+    ::sigaction(SIGQUIT, &old_quit, nullptr);
+    ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);  // the parent is already gone
+    ::dup2(log, STDOUT_FILENO);
+    ::dup2(log, STDERR_FILENO);
+    ::execvp(argv[0], argv.data());
+    const int e = errno;
+    (void)!::write(exec_error[1], &e, sizeof e);
+    ::_exit(127);
+  }
+  int err = pid < 0 ? errno : 0, status = -1;
+  ::close(exec_error[1]);
+  ::close(log);
+  if (pid > 0) {
+    int e = 0;
+    ssize_t n;
+    while ((n = ::read(exec_error[0], &e, sizeof e)) < 0 && errno == EINTR) {
+    }
+    if (n == static_cast<ssize_t>(sizeof e)) err = e;
+    while (::waitpid(pid, &status, 0) < 0) {
+      if (errno != EINTR) {
+        if (err == 0) err = errno;
+        status = -1;
+        break;
+      }
+    }
+  }
+  ::close(exec_error[0]);
+  ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    if (--active == 0) {
+      ::sigaction(SIGINT, &old_int, nullptr);
+      ::sigaction(SIGQUIT, &old_quit, nullptr);
+    }
+  }
+  if (err != 0) {
+    *start_errno = err;
+    return -1;
+  }
+  return status;
+}
+
 }  // namespace
 
 Result<std::vector<std::vector<uint8_t>>> IForestDetector::Run(const std::vector<EvalUnit>& units) {
@@ -264,7 +356,7 @@ Result<std::vector<std::vector<uint8_t>>> IForestDetector::Run(const std::vector
   if (!script.ok()) return UnavailableError(script.status().message());
   details_["script"] = *script;
   // An interpreter given as a path is checked here, before any file is written (a bare name is
-  // looked up in PATH by the shell; if missing, the peer fails with the shell's exit 127).
+  // looked up in PATH when the peer starts; if missing, the peer could not be started, below).
   if (python_.find('/') != std::string::npos && ::access(python_.c_str(), X_OK) != 0) {
     return UnavailableError("iforest: the interpreter " + python_ + " cannot be run: " + std::strerror(errno));
   }
@@ -300,11 +392,13 @@ Result<std::vector<std::vector<uint8_t>>> IForestDetector::Run(const std::vector
   const std::string cmd = ShellQuote(python_) + " " + ShellQuote(*script) + " " + ShellQuote(in.string()) +
                           " " + ShellQuote(out.string()) + " > " + ShellQuote((out / "log.txt").string()) +
                           " 2>&1";
-  const int rc = std::system(cmd.c_str());
-  const int system_errno = errno;
+  // `cmd` is what the error shows (a line to paste into a shell); the peer runs without one.
+  int start_errno = 0;
+  const int rc = RunPeerProcess({python_, *script, in.string(), out.string()}, (out / "log.txt").string(),
+                                &start_errno);
   if (rc != -1 && WIFSIGNALED(rc) && (WTERMSIG(rc) == SIGINT || WTERMSIG(rc) == SIGQUIT)) {
-    // Ctrl-C (or Ctrl-\) at the terminal reached the peer's shell, the foreground group, while
-    // system() held it off this process: the user stopped the run. The files go, then the signal
+    // Ctrl-C (or Ctrl-\) at the terminal reached the peer, the foreground group, while
+    // RunPeerProcess held it off this process: the user stopped the run. The files go, then the signal
     // is raised here as if it had come to this process: by default that ends it, as anywhere else
     // in the run (before, the run went on with this peer "failed"); a handler (train-rules' stop)
     // decides for itself, and this peer reports Cancelled.
@@ -313,16 +407,19 @@ Result<std::vector<std::vector<uint8_t>>> IForestDetector::Run(const std::vector
     std::raise(sig);
     return CancelledError(std::string("iforest peer stopped by ") + (sig == SIGINT ? "SIGINT" : "SIGQUIT"));
   }
+  if (rc == -1) {  // nothing ran, so nothing of the peer's to keep
+    return UnavailableError("iforest: the peer could not be started (" + std::string(std::strerror(start_errno)) +
+                            "): " + cmd);
+  }
   if (rc != 0) {
     scratch.keep = true;
     Result<std::string> log = ReadFile((out / "log.txt").string());
     std::string tail = log.ok() ? LogTail(*log, 400) : "";
-    std::string how = rc == -1          ? "could not start: " + std::string(std::strerror(system_errno))
-                      : WIFEXITED(rc)   ? "exit " + std::to_string(WEXITSTATUS(rc))
+    std::string how = WIFEXITED(rc)     ? "exit " + std::to_string(WEXITSTATUS(rc))
                       : WIFSIGNALED(rc) ? "killed by signal " + std::to_string(WTERMSIG(rc))
                                         : "status " + std::to_string(rc);
     return UnavailableError("iforest peer failed (" + how + "; its input, output and log are kept in " +
-                            scratch.path().string() + "): " + cmd + "\n" + tail);
+                            scratch.path().string() + "): " + cmd + (tail.empty() ? "" : "\n" + tail));
   }
   std::vector<std::vector<uint8_t>> flags;
   scores_.clear();

@@ -93,10 +93,16 @@ class MadBandDetector : public BenchDetector {
 // folder of their own, `work_dir`/vigil-iforest-XXXXXX (mkdtemp: runs at once never share one;
 // `work_dir` "" = the system's temporary folder, TMPDIR else /tmp), removed when Run returns,
 // except when the peer failed or its output is unreadable: then it is kept and the error names it.
-// Ctrl-C at the terminal while the peer runs (SIGINT / SIGQUIT to the foreground group, which
-// system() holds off this process) removes the folder, then raises that signal in this process
-// (by default it ends; with a handler installed, Run returns Cancelled). Not thread-safe per object;
-// separate objects may run at once.
+// The peer is started without a shell (fork + exec of `python`, looked up in PATH when it has no
+// '/'; its stdout and stderr go to the log) and waited for as std::system waits: SIGINT and
+// SIGQUIT are ignored in this process meanwhile. Ctrl-C at the terminal while the peer runs
+// (SIGINT / SIGQUIT to the foreground group) stops the peer; Run then removes the folder and
+// raises that signal in this process (by default it ends; with a handler installed, Run returns
+// Cancelled). A SIGINT sent to this process alone meanwhile is lost, as with std::system. The peer
+// is killed (SIGKILL) when the thread that runs it ends first (this process killed by SIGTERM or
+// SIGKILL: the folder is then left in the temporary folder). A peer that cannot be started
+// (interpreter not found) is named, nothing kept. Not thread-safe per object; separate objects
+// may run at once.
 class IForestDetector : public BenchDetector {
  public:
   IForestDetector(std::string python, std::string script, std::string work_dir, ThresholdOptions options)

@@ -3,8 +3,11 @@
 
 #include <doctest/doctest.h>
 
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -237,6 +240,91 @@ TEST_CASE("IForestDetector: its exchange folder is removed after a run, kept and
     CHECK((*fb)[0][270] == 1);
     CHECK((*fb)[0][250] == 0);
     CHECK(Entries(work / "report").empty());
+  }
+  fs::remove_all(work);
+}
+
+
+// Whether process `pid` is gone (or a zombie nobody has reaped yet: it runs no more).
+bool ProcessGone(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return true;
+  const size_t paren = line.rfind(')');
+  return paren == std::string::npos || line.substr(paren + 2, 1) == "Z";
+}
+
+// The peer does not outlive the process that runs it. Before (std::system, 2026-11-30, RV-LS)
+// `vigil eval detect` killed by SIGTERM or SIGKILL while the iforest peer ran left the peer (its
+// shell and python) running to the end, writing into the folder left behind.
+TEST_CASE("IForestDetector: the peer is killed when the process running it dies") {
+  const fs::path work = fs::temp_directory_path() / ("vigil_iforest_orphan_" + std::to_string(::getpid()));
+  fs::remove_all(work);
+  fs::create_directories(work);
+  const fs::path pid_file = work / "peer.pid";
+  const fs::path peer = work / "sleepy_peer.sh";
+  {
+    std::ofstream f(peer);
+    f << "echo $$ > " << pid_file.string() << ".tmp && mv " << pid_file.string() << ".tmp " << pid_file.string()
+      << "\nexec sleep 60\n";
+  }
+  const pid_t runner = ::fork();
+  REQUIRE(runner >= 0);
+  if (runner == 0) {
+    IForestDetector d("/bin/sh", peer.string(), work.string(), ThresholdOptions{});
+    (void)d.Run({SpikeUnit("s", 250)});
+    ::_exit(0);
+  }
+  pid_t peer_pid = 0;
+  for (int i = 0; i < 400 && peer_pid == 0; ++i) {  // up to 20 s on a loaded machine
+    std::ifstream in(pid_file);
+    if (!(in >> peer_pid)) peer_pid = 0;
+    if (peer_pid == 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ::kill(runner, SIGKILL);
+  int status = 0;
+  ::waitpid(runner, &status, 0);
+  REQUIRE_MESSAGE(peer_pid > 0, "the stand-in peer never started");
+  bool gone = false;
+  for (int i = 0; i < 400 && !gone; ++i) {
+    gone = ProcessGone(peer_pid);
+    if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  CHECK_MESSAGE(gone, "the peer (pid " << peer_pid << ") still runs after its runner was killed");
+  if (!gone) ::kill(peer_pid, SIGKILL);
+  fs::remove_all(work);
+}
+
+
+// A peer that fails without a word: its error ends with the command, not a line break (the
+// progress line's `(5.0 s)` stood alone on the next line: seen on a stand-in that exits 3 after a
+// sleep). An interpreter that is not in PATH: the peer could not be started, nothing kept (before:
+// the shell's exit 127, its folder kept with an empty input of use to nobody).
+TEST_CASE("IForestDetector: a silent failing peer, and an interpreter not in PATH") {
+  const fs::path work = fs::temp_directory_path() / ("vigil_iforest_silent_" + std::to_string(::getpid()));
+  fs::remove_all(work);
+  fs::create_directories(work);
+  const fs::path silent = work / "silent_peer.sh";
+  std::ofstream(silent) << "exit 3\n";
+  {
+    IForestDetector d("/bin/sh", silent.string(), work.string(), ThresholdOptions{});
+    Result<std::vector<std::vector<uint8_t>>> flags = d.Run({SpikeUnit("s", 250)});
+    REQUIRE_FALSE(flags.ok());
+    const std::string m = flags.status().message();
+    CHECK_MESSAGE(m.find("iforest peer failed (exit 3; ") == 0, m);
+    CHECK_MESSAGE(m.find('\n') == std::string::npos, m);
+  }
+  for (const std::string& e : Entries(work))
+    if (e.rfind("vigil-iforest-", 0) == 0) fs::remove_all(work / e);
+  {
+    IForestDetector d("vigil-no-such-python", silent.string(), work.string(), ThresholdOptions{});
+    Result<std::vector<std::vector<uint8_t>>> flags = d.Run({SpikeUnit("s", 250)});
+    REQUIRE_FALSE(flags.ok());
+    const std::string m = flags.status().message();
+    CHECK_MESSAGE(m.find("iforest: the peer could not be started (No such file or directory): "
+                         "'vigil-no-such-python' ") == 0,
+                  m);
+    CHECK(Entries(work).size() == 1);  // silent_peer.sh: no vigil-iforest-* kept
   }
   fs::remove_all(work);
 }

@@ -9,7 +9,8 @@
 #  3. the peer fails (a stand-in interpreter): exit 1, its files kept in TMPDIR/vigil-iforest-*,
 #     and the report and the error name that folder;
 #  4. Ctrl-C (SIGINT to the foreground process group) while the peer runs: the run ends by SIGINT
-#     (130), no report, and the peer's folder is removed.
+#     (130), no report, and the peer's folder is removed;
+#  5. SIGTERM to vigil alone while the peer runs: exit 143 and the peer dies with it.
 # Usage: bash tests/le_eval_detect_scratch_test.sh <build-dir>   (from the repo root)
 source "$(dirname "$0")/lib/e2e.sh" "$@"
 export TMPDIR="$TMP/tmp"
@@ -67,6 +68,31 @@ if [ -e "$TMP/started" ]; then
     bad "Ctrl-C: the run went on: $(listing "$TMP/int")"
 else
   bad "Ctrl-C: the stand-in peer never started: $(tail -3 "$TMP/int.log")"; kill -- "-$pid" 2>/dev/null
+fi
+
+# 5. SIGTERM to vigil alone while the peer runs (a scheduler or `kill` stopping the run): vigil
+#    ends by SIGTERM (143) and the peer dies with it (before, RV-LS 2026-11-30: std::system's
+#    shell and the peer ran on to their end, writing into the folder left behind). The folder
+#    itself is still left (vigil dies by the signal's default action).
+rm -rf "${TMPDIR:?}"/* "$TMP/started"
+printf '#!/bin/sh\necho $$ > "%s.tmp" && mv "%s.tmp" "%s"\nexec sleep 60\n' "$TMP/peer" "$TMP/peer" "$TMP/peer" >"$TMP/termpy"
+chmod +x "$TMP/termpy"
+"$VIGIL" "${ARGS[@]}" --python "$TMP/termpy" --out "$TMP/term" >"$TMP/term.log" 2>&1 & pid=$!
+for _ in $(seq 1200); do [ -s "$TMP/peer" ] && break; sleep 0.05; done
+if [ -s "$TMP/peer" ]; then
+  peer=$(cat "$TMP/peer")
+  kill -TERM "$pid"
+  wait $pid; rc=$?
+  [ $rc -eq 143 ] && passed=$((passed + 1)) || bad "SIGTERM: exit $rc, want 143: $(tail -3 "$TMP/term.log")"
+  gone=0
+  for _ in $(seq 400); do
+    st=$(awk '{print $3}' "/proc/$peer/stat" 2>/dev/null)
+    if [ -z "$st" ] || [ "$st" = Z ]; then gone=1; break; fi
+    sleep 0.05
+  done
+  [ $gone = 1 ] && passed=$((passed + 1)) || { bad "SIGTERM: the peer (pid $peer) still runs"; kill -KILL "$peer"; }
+else
+  bad "SIGTERM: the stand-in peer never started: $(tail -3 "$TMP/term.log")"; kill -- "$pid" 2>/dev/null
 fi
 
 echo "le_eval_detect_scratch_test: $passed passed, $fail failed"
