@@ -191,10 +191,13 @@ Result<PrometheusUrl> ParsePrometheusUrl(std::string_view text) {
   std::string s(text);
   const size_t scheme_end = s.find("://");
   // Messages show the URL with any password hidden (computed below once the parts are known).
-  auto hidden = [&s]() {
+  // In error messages the last `@` ends the user:password, even when the password holds a `/`, `?`
+  // or `#` that should have been percent-encoded (a base64 one): over-hiding a path's `@` is the
+  // safe side. A URL taken (`parsed`) has its user:password before the first `/`.
+  auto hidden = [&s](bool parsed = false) {
     const size_t b = s.find("://") == std::string::npos ? 0 : s.find("://") + 3;
-    const size_t e = std::min(s.find_first_of("/?#", b), s.size());
-    const size_t at = s.rfind('@', e == 0 ? 0 : e - 1);
+    const size_t e = parsed ? std::min(s.find('/', b), s.size()) : s.size();
+    const size_t at = e == 0 ? std::string::npos : s.rfind('@', e - 1);
     if (at == std::string::npos || at < b) return s;
     const size_t colon = s.find(':', b);
     return colon < at ? s.substr(0, colon + 1) + "[redacted]" + s.substr(at) : s;
@@ -237,11 +240,15 @@ Result<PrometheusUrl> ParsePrometheusUrl(std::string_view text) {
     const bool digits = port.size() <= 5 && std::all_of(port.begin(), port.end(), [](unsigned char c) {
                           return std::isdigit(c);
                         });
-    if (!digits || std::stoi(port) < 1 || std::stoi(port) > 65535) return bad("port `" + port + "` is not 1-65535");
+    if (!digits || std::stoi(port) < 1 || std::stoi(port) > 65535) {
+      if (s.find('@', path_begin) != std::string::npos)  // user:pa/ss@host: the port would show the password
+        return bad("a `/` in the user:password must be written %2F (a `?` %3F, a `#` %23)");
+      return bad("port `" + port + "` is not 1-65535");
+    }
   }
   while (s.size() > path_begin && s.back() == '/') s.pop_back();
   url.base = s;
-  url.shown = hidden();
+  url.shown = hidden(/*parsed=*/true);
   return url;
 }
 

@@ -362,6 +362,24 @@ TEST_CASE("ParsePrometheusUrl: base URLs taken and refused; a password never sho
   CHECK(Contains(r.status().message(), "[redacted]"));
 }
 
+TEST_CASE("ParsePrometheusUrl: a password holding a `/` (base64) is never shown") {
+  // Before: `Prometheus URL `http://ops:Zq9/Xk+w=@prom:9090`: port `Zq9` is not 1-65535`.
+  Result<PrometheusUrl> r = ParsePrometheusUrl("http://ops:Zq9/Xk+w=@prom:9090");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == StatusCode::kInvalidArgument);
+  CHECK_FALSE(Contains(r.status().message(), "Zq9"));
+  CHECK_FALSE(Contains(r.status().message(), "Xk+w"));
+  CHECK(Contains(r.status().message(), "`http://ops:[redacted]@prom:9090`: a `/` in the user:password must be written %2F"));
+  // Percent-encoded it is taken (libcurl decodes it for basic auth) and hidden.
+  r = ParsePrometheusUrl("http://ops:Zq9%2FXk+w=@prom:9090");
+  REQUIRE(r.ok());
+  CHECK(r->shown == "http://ops:[redacted]@prom:9090");
+  // A path holding an `@` after a real port: not a password, the URL taken and shown as is.
+  r = ParsePrometheusUrl("http://prom:9090/team@eu");
+  REQUIRE(r.ok());
+  CHECK(r->shown == "http://prom:9090/team@eu");
+}
+
 TEST_CASE("PromQueryRange: user:password@ goes out as basic auth and never into a message") {
   FakePrometheus prom(Answer::kBadData);
   Result<PromRangeResult> r =
