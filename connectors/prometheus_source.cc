@@ -59,8 +59,10 @@ class Client {
  public:
   Client(const PrometheusUrl& url, const PrometheusHttpOptions& options) : url_(url), options_(options) {}
 
-  // GET base + path_and_query; the `data` member of a Prometheus success answer.
-  Result<Json> Get(const std::string& path, const std::string& query_string) const {
+  // GET base + path_and_query; the `data` member of a Prometheus success answer. Its "warnings"
+  // (strings) are appended to `warnings` when given, each text once.
+  Result<Json> Get(const std::string& path, const std::string& query_string,
+                   std::vector<std::string>* warnings = nullptr) const {
     const std::string where = "Prometheus " + url_.shown + path;
     HttpRequest req = HttpRequest::Get(url_.base + path + (query_string.empty() ? "" : "?" + query_string));
     req.timeout_ms = options_.timeout_ms;
@@ -88,6 +90,12 @@ class Client {
     const Json& j = *body;
     if (j["status"] == "success" && res->ok()) {
       if (!j.contains("data")) return InvalidArgumentError(where + " answered " + http + " with no `data`");
+      if (warnings != nullptr && j.contains("warnings") && j["warnings"].is_array()) {
+        for (const Json& w : j["warnings"]) {
+          const std::string text = w.is_string() ? w.get<std::string>() : w.dump();
+          if (std::find(warnings->begin(), warnings->end(), text) == warnings->end()) warnings->push_back(text);
+        }
+      }
       return j["data"];
     }
     const std::string type = j.value("errorType", std::string());
@@ -294,7 +302,7 @@ Result<PromRangeResult> PromQueryRange(const PrometheusUrl& url, const PromRange
     const int64_t last = std::min(q.end_ms, begin + chunk_ms - q.step_ms);
     const std::string params = encoded + "&start=" + SecondsText(begin) + "&end=" + SecondsText(last) +
                                "&step=" + SecondsText(q.step_ms);
-    ASSIGN_OR_RETURN(Json data, client.Get("/api/v1/query_range", params));
+    ASSIGN_OR_RETURN(Json data, client.Get("/api/v1/query_range", params, &out.warnings));
     ++out.requests;
     const std::string where = "Prometheus " + url.shown + "/api/v1/query_range (request " +
                               std::to_string(out.requests) + " of " + std::to_string(plan.requests) + ")";

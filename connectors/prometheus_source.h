@@ -27,6 +27,9 @@
 //                     "internal", a proxy's 502/503 page)
 //   DeadlineExceeded  no answer within `timeout_ms`; Prometheus's "timeout" error
 //   Cancelled         `cancel` turned true
+// Prometheus's `"warnings"` (a success answer that may be partial: a failed remote-read or store,
+// Thanos's partial response) are not errors: they come back in PromRangeResult::warnings for the
+// caller to show.
 // Thread safety: free functions and an immutable source; safe to call concurrently.
 #pragma once
 
@@ -87,6 +90,7 @@ struct PromRangeResult {
   std::vector<TimeSeries> series;  // sorted by id; values as sent (NaN, ±inf kept)
   size_t requests = 0;             // HTTP requests made
   size_t seam_duplicates = 0;      // points a server sent twice at a seam, dropped
+  std::vector<std::string> warnings;  // the answers' "warnings", each text once, in order
 };
 
 // Runs `q` against the server at `url`, in as many requests as PlanPromRange says.

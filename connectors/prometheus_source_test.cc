@@ -44,6 +44,7 @@ enum class Answer {
   kNonFinite,     // values "NaN", "+Inf", "-Inf", "2"
   kSlow,          // answers after 1 s
   kUnavailable,   // HTTP 503 {"status":"error","errorType":"unavailable",...}
+  kWarnings,      // like kGrid, with "warnings" (a partial answer, as Thanos / remote read send)
 };
 
 class FakePrometheus {
@@ -136,6 +137,13 @@ class FakePrometheus {
         std::this_thread::sleep_for(std::chrono::seconds(1));
         res.set_content(grid(a.start).dump(), "application/json");
         return;
+      case Answer::kWarnings: {
+        Json j = grid(a.start);
+        j["warnings"] = Json::array({"remote_read: store eu-1 unavailable, the answer may be partial",
+                                     "query hit the series limit"});
+        res.set_content(j.dump(), "application/json");
+        return;
+      }
       case Answer::kUnavailable:
         res.status = 503;
         res.set_content(R"({"status":"error","errorType":"unavailable","error":"TSDB not ready"})",
@@ -232,6 +240,23 @@ TEST_CASE("PromQueryRange: a point a server repeats at a seam is kept once") {
     REQUIRE(s.size() == 31);  // the first answer's extra point one step before start, then 30
     CHECK(s.Validate().ok());
   }
+}
+
+TEST_CASE("PromQueryRange: Prometheus's warnings (a partial answer) come back, each once") {
+  FakePrometheus prom(Answer::kWarnings);
+  PrometheusHttpOptions o;
+  o.max_points_per_request = 10;
+  Result<PromRangeResult> r = PromQueryRange(
+      prom.Url(), {.query = "x", .start_ms = kT0, .end_ms = kT0 + 19 * 60'000, .step_ms = 60'000}, o);
+  REQUIRE(r.ok());
+  CHECK(r->requests == 2);
+  CHECK(r->series.size() == 2);
+  CHECK(r->warnings == std::vector<std::string>{"remote_read: store eu-1 unavailable, the answer may be partial",
+                                                "query hit the series limit"});
+  FakePrometheus plain(Answer::kGrid);
+  r = PromQueryRange(plain.Url(), {.query = "x", .start_ms = kT0, .end_ms = kT0 + 60'000, .step_ms = 60'000});
+  REQUIRE(r.ok());
+  CHECK(r->warnings.empty());
 }
 
 TEST_CASE("PromQueryRange: NaN, +Inf and -Inf arrive as non-finite values for the caller's bad-row policy") {

@@ -10,6 +10,8 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "core/json.h"
 #include "detectors/engine.h"
@@ -126,8 +128,10 @@ int RunDetect(const DetectArgs& args) {
   }
   ReadOptions ro;
   if (args.skip_bad_rows) ro.bad_rows = BadRowPolicy::kSkip;
-  Result<Dataset> data = ReadDataSource(args.data, ro);  // a file, or prom: (server/data_source.h)
+  std::vector<std::string> warnings;  // prom: Prometheus's own (a partial answer)
+  Result<Dataset> data = ReadDataSource(args.data, ro, 0, &warnings);  // a file, or prom: (server/data_source.h)
   if (!data.ok()) return ReportError(data.status());
+  for (const std::string& w : warnings) std::cerr << "vigil detect: warning: " << w << "\n";
   for (const auto& e : data->stats.examples) std::cerr << "vigil detect: skipped " << e << "\n";
   // A rule whose select picks no series checks nothing: say so once per rule (a typo `jobb=` was
   // silent: exit 0, "0 alert(s)"). An absent() rule is meant to fire on an empty selection.

@@ -299,8 +299,10 @@ int Run(const TrainFlags& f, const Config& base_config) {
   // History only: SMD's test split is refused, SMD without a split reads train/.
   Result<std::string> spec = TrainingDataSpec(f.data);
   if (!spec.ok()) return ReportError(spec.status());
-  Result<Dataset> ds = ReadDataSource(*spec, ro);  // a file, or prom: (server/data_source.h)
+  std::vector<std::string> warnings;  // prom: Prometheus's own (a partial answer)
+  Result<Dataset> ds = ReadDataSource(*spec, ro, 0, &warnings);  // a file, or prom: (server/data_source.h)
   if (!ds.ok()) return ReportError(ds.status());
+  for (const std::string& w : warnings) std::fprintf(stderr, "train-rules: warning: %s\n", w.c_str());
   for (const std::string& e : ds->stats.examples)
     std::fprintf(stderr, "train-rules: skipped %s\n", e.c_str());
   if (ds->stats.rows_skipped > ds->stats.examples.size()) {  // the reader names the first ones only
@@ -348,6 +350,10 @@ int Run(const TrainFlags& f, const Config& base_config) {
                           "test split is refused)";
   if (f.proposer == "builtin" && !aggregate)
     provenance.unlabeled_note = "unlabeled flatline " + f.flatline + "; unlabeled review order " + f.rank;
+  if (!warnings.empty()) {  // the history may be partial: the rule files say so
+    provenance.split_more += "; Prometheus warned that its answer may be incomplete (" +
+                             std::to_string(warnings.size()) + " warning(s), on stderr)";
+  }
   if (ds->stats.rows_skipped > 0) {
     provenance.split_more += "; " + std::to_string(ds->stats.rows_skipped) +
                              " malformed data row(s) skipped in the data read, all series (--skip-bad-rows)";

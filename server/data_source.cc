@@ -180,13 +180,18 @@ Result<PromDataSpec> ParsePromDataSpec(std::string_view spec, int64_t now_ms) {
   return out;
 }
 
-Result<Dataset> ReadDataSource(const std::string& spec, const ReadOptions& options, int64_t now_ms) {
+Result<Dataset> ReadDataSource(const std::string& spec, const ReadOptions& options, int64_t now_ms,
+                               std::vector<std::string>* warnings) {
   if (!IsPromDataSpec(spec)) return ReadDataset(spec, options);
   ASSIGN_OR_RETURN(PromDataSpec prom, ParsePromDataSpec(spec, now_ms != 0 ? now_ms : SystemClock()->NowMs()));
   PrometheusHttpOptions http;
   http.max_requests = kMaxPromRequests;
   Result<PromRangeResult> fetched = PromQueryRange(prom.url, prom.range, http);
   if (!fetched.ok()) return fetched.status();
+  if (warnings != nullptr) {
+    for (const std::string& w : fetched->warnings)
+      warnings->push_back("prom:" + prom.url.shown + ": Prometheus warns that its answer may be incomplete: " + OneLine(w));
+  }
   Dataset ds;
   ds.format = "prom";
   ds.source = prom.recorded;

@@ -39,6 +39,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "connectors/prometheus_source.h"
 #include "core/status.h"
@@ -61,7 +62,10 @@ bool IsPromDataSpec(std::string_view spec);
 [[nodiscard]] Result<PromDataSpec> ParsePromDataSpec(std::string_view spec, int64_t now_ms);
 
 // Reads `spec`: prom: from Prometheus, anything else through ReadDataset. `now_ms` 0 = the clock's now.
+// `warnings`, when given, receives Prometheus's own warnings about its answer (it may be partial: a
+// failed remote read or store), one line each naming the server, for the caller to print; the data
+// is read all the same.
 [[nodiscard]] Result<Dataset> ReadDataSource(const std::string& spec, const ReadOptions& options,
-                                             int64_t now_ms = 0);
+                                             int64_t now_ms = 0, std::vector<std::string>* warnings = nullptr);
 
 }  // namespace vigil

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "core/time_util.h"
 
@@ -148,6 +149,19 @@ TEST_CASE("ReadDataSource prom: NaN / Inf and nameless series are bad rows, as i
   CHECK(Contains(ds->stats.examples[2], R"(series {gpu="9"} has no __name__)"));
   CHECK(ds->windows.size() == 3);
   CHECK_FALSE(ds->series[0].has_anomaly_labels());
+}
+
+TEST_CASE("ReadDataSource prom: Prometheus's warnings (a partial answer) reach the caller, naming the server") {
+  OneAnswer prom(R"({"status":"success","warnings":["remote_read: store eu-1\nunavailable"],
+    "data":{"resultType":"matrix","result":[{"metric":{"__name__":"up"},"values":[[1000,"1"]]}]}})");
+  std::vector<std::string> warnings;
+  Result<Dataset> ds = ReadDataSource(prom.Spec(), {}, kNow, &warnings);
+  REQUIRE(ds.ok());
+  CHECK(ds->series.size() == 1);  // the data is read all the same
+  REQUIRE(warnings.size() == 1);
+  CHECK(Contains(warnings[0], "prom:http://127.0.0.1:"));
+  CHECK(Contains(warnings[0], "may be incomplete: remote_read: store eu-1 unavailable"));  // one line
+  CHECK(ReadDataSource(prom.Spec(), {}, kNow).ok());
 }
 
 TEST_CASE("ReadDataSource prom: a scalar query's series (no labels at all) is named `{}` in the error") {
