@@ -98,9 +98,14 @@ Result<PromDataSpec> ParsePromDataSpec(std::string_view spec, int64_t now_ms) {
   const size_t qmark = rest.find('?');
   std::string url_text(rest.substr(0, qmark));
   const std::string_view params = qmark == std::string_view::npos ? std::string_view() : rest.substr(qmark + 1);
-  // A pasted query_range URL names its server.
-  for (std::string_view tail : {"/", "/api/v1/query_range", "/api/v1/query_range/"}) {
-    if (url_text.size() > tail.size() && url_text.ends_with(tail)) url_text.resize(url_text.size() - tail.size());
+  // A pasted query_range URL names its server; so does an instant query's (/api/v1/query: read as
+  // a range, its `time` refused below).
+  bool instant = false;
+  for (std::string_view tail : {"/", "/api/v1/query_range", "/api/v1/query"}) {
+    if (url_text.size() > tail.size() && url_text.ends_with(tail)) {
+      url_text.resize(url_text.size() - tail.size());
+      instant = instant || tail == "/api/v1/query";
+    }
   }
   PromDataSpec out;
   Result<PrometheusUrl> url = ParsePrometheusUrl(url_text);
@@ -118,6 +123,13 @@ Result<PromDataSpec> ParsePromDataSpec(std::string_view spec, int64_t now_ms) {
     if (item.empty()) continue;
     const size_t eq = item.find('=');
     const std::string key = PercentDecode(item.substr(0, eq));
+    if (key == "time") {  // an instant query's parameter (/api/v1/query): prom: reads a range
+      return InvalidArgumentError(where + ": `time` is an instant query's parameter" +
+                                  (instant ? " (the URL is /api/v1/query's)" : "") +
+                                  "; prom: reads a range: give start, end and step (end=" +
+                                  OneLine(PercentDecode(item.substr(std::min(eq, item.size() - 1) + 1))) +
+                                  " for the same last point)");
+    }
     if (std::find(kKnown.begin(), kKnown.end(), key) == kKnown.end()) {
       const std::string close = ClosestMatch(key, kKnown);
       return InvalidArgumentError(where + ": unknown parameter `" + OneLine(key) +

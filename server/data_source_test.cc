@@ -112,6 +112,13 @@ TEST_CASE("ParsePromDataSpec: bad specs name the part") {
   CHECK(Contains(ErrorOf("prom:http://h:9090?query=up&stpe=1m"), "unknown parameter `stpe` (known: query, start, end, step; did you mean `step`?)"));
   CHECK(Contains(ErrorOf(R"(prom:http://h:9090?query=x{p="a&b"})"), "a `&` inside the PromQL must be written %26"));
   CHECK(Contains(ErrorOf("prom:http://h:9090?query=up&query=down"), "`query` is given twice"));
+  // An instant query's URL pasted: its server taken, its `time` named (was "unknown parameter").
+  CHECK(Contains(ErrorOf("prom:http://h:9090/api/v1/query?query=up&time=1700000000"),
+                 "`time` is an instant query's parameter (the URL is /api/v1/query's); prom: reads a range: give "
+                 "start, end and step (end=1700000000 for the same last point)"));
+  Result<PromDataSpec> instant = ParsePromDataSpec("prom:http://h:9090/api/v1/query?query=up&start=now-1h", kNow);
+  REQUIRE(instant.ok());
+  CHECK(instant->url.base == "http://h:9090");
   CHECK(Contains(ErrorOf("prom:http://h:9090?query=up&step"), "`step` has no `=value`"));
   CHECK(Contains(ErrorOf("prom:http://h:9090?query=%FF"), "not UTF-8"));
   CHECK(Contains(ErrorOf("prom:h:9090?query=up"), "must start with http:// or https://"));
