@@ -25,11 +25,12 @@
 #     unknown parameter, start after end, a range needing too many requests, a series without
 #     __name__, NaN values (exit 2; --skip-bad-rows skips and counts them), an https URL (TLS
 #     spoken to a second instance with a self-signed certificate: refused as unverified, exit 1).
-# Skipped (exit 77) only when prometheus / promtool are missing (scripts/test installs them).
+# Skipped (exit 77) only when prometheus / promtool / curl are missing (scripts/test installs them;
+# curl and openssl are not in Debian 12's dependencies of the other packages).
 # Usage: bash tests/prometheus_train_detect_test.sh <build-dir>   (from the repo root)
 source "$(dirname "$0")/lib/e2e.sh" "$@"
-for b in prometheus promtool; do
-  command -v "$b" >/dev/null || { echo "SKIP: $b not installed (scripts/test installs the prometheus package)"; exit 77; }
+for b in prometheus promtool curl; do  # curl: the readiness wait and /metrics
+  command -v "$b" >/dev/null || { echo "SKIP: $b not installed (scripts/test installs the prometheus and curl packages)"; exit 77; }
 done
 PY=/usr/bin/python3
 free_port() { "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -71,16 +72,27 @@ PY
 promtool tsdb create-blocks-from openmetrics -q "$TMP/history.om" "$TMP/tsdb" >"$TMP/promtool.log" 2>&1 ||
   { cat "$TMP/promtool.log"; echo "FAIL promtool backfill"; exit 1; }
 printf 'global:\n  scrape_interval: 1h\n' >"$TMP/prometheus.yml"
-PORT=$(free_port)
-prometheus --config.file="$TMP/prometheus.yml" --storage.tsdb.path="$TMP/tsdb" \
-  --storage.tsdb.retention.time=30d --web.listen-address="127.0.0.1:$PORT" >"$TMP/prometheus.log" 2>&1 &
-PROM_PID=$!
-trap 'kill "$PROM_PID" 2>/dev/null; wait "$PROM_PID" 2>/dev/null; rm -rf "$TMP"' EXIT
-URL="http://127.0.0.1:$PORT"
-for _ in $(seq 300); do  # up to 30 s on a busy machine (about 0.5 s idle)
+# The servers this script starts are stopped at exit (also on SIGINT / SIGTERM and on a failed start).
+PIDS=()
+trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$TMP"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+# Up to 3 free ports: another process may take the one free_port saw before prometheus binds it.
+for attempt in 1 2 3; do
+  PORT=$(free_port)
+  prometheus --config.file="$TMP/prometheus.yml" --storage.tsdb.path="$TMP/tsdb" \
+    --storage.tsdb.retention.time=30d --web.listen-address="127.0.0.1:$PORT" >"$TMP/prometheus.log" 2>&1 &
+  PROM_PID=$!
+  PIDS+=("$PROM_PID")
+  URL="http://127.0.0.1:$PORT"
+  for _ in $(seq 300); do  # up to 30 s on a busy machine (about 0.5 s idle)
+    curl -sf "$URL/-/ready" >/dev/null 2>&1 && break
+    kill -0 "$PROM_PID" 2>/dev/null || break
+    sleep 0.1
+  done
   curl -sf "$URL/-/ready" >/dev/null 2>&1 && break
-  kill -0 "$PROM_PID" 2>/dev/null || break
-  sleep 0.1
+  kill "$PROM_PID" 2>/dev/null; wait "$PROM_PID" 2>/dev/null
+  grep -q "address already in use" "$TMP/prometheus.log" || break
 done
 curl -sf "$URL/-/ready" >/dev/null 2>&1 || { tail -20 "$TMP/prometheus.log"; echo "FAIL prometheus did not start"; exit 1; }
 
@@ -191,15 +203,16 @@ check "NaN values skipped" 1 "left no series \(61 bad points skipped\)" -- \
 # https: the same Prometheus serving TLS (its --web.config.file) with a self-signed certificate.
 # The client speaks TLS and verifies the certificate against the system's CAs, so the answer is a
 # refusal naming the certificate (exit 1); there is no setting for a private CA yet.
-if command -v openssl >/dev/null; then
+if ! command -v openssl >/dev/null; then
+  echo "SKIP the https check: openssl not installed (scripts/test installs it)"
+else
   openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMP/key.pem" -out "$TMP/cert.pem" -days 1 \
     -subj "/CN=127.0.0.1" -addext "subjectAltName=IP:127.0.0.1" >/dev/null 2>&1
   printf 'tls_server_config:\n  cert_file: %s\n  key_file: %s\n' "$TMP/cert.pem" "$TMP/key.pem" >"$TMP/web.yml"
   TLS_PORT=$(free_port)
   prometheus --config.file="$TMP/prometheus.yml" --storage.tsdb.path="$TMP/tsdb-tls" --web.config.file="$TMP/web.yml" \
     --web.listen-address="127.0.0.1:$TLS_PORT" >"$TMP/prometheus-tls.log" 2>&1 &
-  TLS_PID=$!
-  trap 'kill "$PROM_PID" "$TLS_PID" 2>/dev/null; wait "$PROM_PID" "$TLS_PID" 2>/dev/null; rm -rf "$TMP"' EXIT
+  PIDS+=("$!")
   for _ in $(seq 300); do
     curl -sf --cacert "$TMP/cert.pem" "https://127.0.0.1:$TLS_PORT/-/ready" >/dev/null 2>&1 && break
     sleep 0.1
