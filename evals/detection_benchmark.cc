@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "core/time_util.h"
+#include "evals/detection_gpu.h"
 
 namespace vigil {
 namespace {
@@ -243,8 +244,9 @@ Result<EvalSet> LoadEvalSet(const std::string& dataset, const std::string& path,
   if (dataset == "nab") return LoadNab(path, options);
   if (dataset == "smd") return LoadSmd(path, options);
   if (dataset == "smd-train") return LoadSmdTrainForward(path, options);
+  if (dataset == "gpu") return LoadGpuTelemetry(path, options);  // evals/detection_gpu.h
   return InvalidArgumentError("unknown benchmark dataset `" + dataset +
-                              "` (known: kpi, smd, nab, smd-train)");
+                              "` (known: kpi, smd, nab, smd-train, gpu)");
 }
 
 std::vector<uint8_t> AlertOnsets(const std::vector<uint8_t>& flags, size_t refractory) {
@@ -401,6 +403,7 @@ Json DetectionReport::ToJson(int delay_k) const {
   j["llm_completion_tokens"] = tokens.completion_tokens;
   j["series"] = Json::array();
   for (const EvalUnit& u : set.units) j["series"].push_back(u.name);
+  if (!set.runs.empty()) j["runs"] = RunsToJson(set);  // gpu: the incidents of each run
   j["detectors"] = Json::array();
   for (const DetectorResult& r : results) {
     Json d;
@@ -443,6 +446,10 @@ Json DetectionReport::ToJson(int delay_k) const {
         }
       }
       d["per_series"].push_back(s);
+    }
+    if (!set.runs.empty()) {  // gpu: each incident caught or missed, and the false alarms
+      Result<std::vector<RunOutcome>> incidents = ScoreIncidents(set, r.flags);
+      d["incidents"] = incidents.ok() ? RunOutcomesToJson(*incidents) : Json{{"error", incidents.status().ToString()}};
     }
     j["detectors"].push_back(d);
   }
@@ -509,6 +516,7 @@ std::string DetectionReport::ToMarkdown(int delay_k) const {
       }
     }
   }
+  if (!set.runs.empty()) o << IncidentViewMarkdown(set, results);  // gpu (evals/detection_gpu.h)
   o << "\n## Per series\n\nEach cell: point F1 / PA F1 / dc-PA F1 / event F1";
   if (set.dataset == "nab") o << " / NAB standard";
   o << ". A series with no anomalous test point has no F1 of its own (its false positives still count in the totals)";

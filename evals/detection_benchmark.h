@@ -17,6 +17,9 @@
 //        is the unlabeled training part and is not scored; thresholds come from it, not labels.
 //        The NAB score counts alert onsets (the first point of each run of flags) as detections;
 //        the F1 metrics use every flagged point.
+//   gpu: recorded GPU training runs with planted incidents (data/gpu_telemetry/): each series of a
+//        run split at the run's `normal_end`, the incident-free history before it the unlabeled
+//        training part; the report adds each run's incidents caught or missed (evals/detection_gpu.h).
 //
 // Detectors:
 //   "mad":     rolling median/MAD band (C++): |x − median(last W)| / (1.4826·MAD); threshold chosen
@@ -30,6 +33,7 @@
 #pragma once
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -60,12 +64,37 @@ struct EvalTruth {
   std::vector<AnomalyWindow> windows;  // NAB windows (nab only)
 };
 
+// A planted incident of a recorded run (dataset "gpu", evals/detection_gpu.h): its window in Unix
+// seconds, [start_s, end_s), and the series it was expected to move.
+struct EvalIncident {
+  struct Expected {
+    std::string series;  // series name without labels, e.g. "compute_ms"
+    std::string scope;   // "job" (any labels), "rank:1" (label rank = 1), "gpu:*" (any gpu)
+  };
+  std::string name;
+  double start_s = 0;
+  double end_s = 0;
+  std::vector<Expected> expected;
+};
+
+// One recorded run of the "gpu" dataset: its incidents and the units made from its series. Ground
+// truth, like EvalTruth: kept away from detectors.
+struct EvalRun {
+  std::string name;             // NAME of NAME.csv / NAME.json
+  double t0_s = 0;              // the run's start (Unix s)
+  double normal_end_s = 0;      // points before it are the training part
+  double recorded_end_s = NAN;  // t0 + the json's `seconds` when given, else NaN
+  std::vector<EvalIncident> incidents;
+  std::vector<size_t> units;    // indices into EvalSet::units
+};
+
 struct EvalSet {
-  std::string dataset;  // "kpi", "smd", "nab", "smd-train"
+  std::string dataset;  // "kpi", "smd", "nab", "smd-train", "gpu"
   std::string split_description;
   std::string input_notes;  // rows the reader skipped (bad-row policy), with examples
   std::vector<EvalUnit> units;
   std::vector<EvalTruth> truth;  // parallel to units
+  std::vector<EvalRun> runs;     // "gpu" only: the report's on-call view (evals/detection_gpu.h)
 };
 
 struct EvalSetOptions {
@@ -78,8 +107,9 @@ struct EvalSetOptions {
   BadRowPolicy bad_rows = BadRowPolicy::kSkip;
 };
 
-// Reads and splits `dataset` ("kpi", "smd", "nab", "smd-train") at `path` (the folder the reader
-// takes; smd-train: the SMD folder).
+// Reads and splits `dataset` ("kpi", "smd", "nab", "smd-train", "gpu") at `path` (the folder the
+// reader takes; smd-train: the SMD folder; gpu: a folder of NAME.csv + NAME.json runs, see
+// evals/detection_gpu.h).
 [[nodiscard]] Result<EvalSet> LoadEvalSet(const std::string& dataset, const std::string& path,
                                           const EvalSetOptions& options = {});
 

@@ -74,9 +74,9 @@ Result<std::string> DefaultDataPath(const std::string& relative) {
 
 Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
   if (options.dataset != "kpi" && options.dataset != "smd" && options.dataset != "nab" &&
-      options.dataset != "smd-train") {
+      options.dataset != "smd-train" && options.dataset != "gpu") {
     return InvalidArgumentError(
-        "--dataset must be kpi, smd or nab (or smd-train, a label-free check), got `" + options.dataset +
+        "--dataset must be kpi, smd, nab or gpu (or smd-train, a label-free check), got `" + options.dataset +
         "`");
   }
   RETURN_IF_ERROR(CheckNumericOptions(options));
@@ -103,8 +103,10 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
   }
   if (options.data_path.empty()) {
     Result<std::string> path = DefaultDataPath(
-        "../shared/datasets/" + (options.dataset == "smd-train" ? std::string("smd") : options.dataset) +
-        (options.dataset == "kpi" ? "/train" : ""));
+        options.dataset == "gpu"  // the recorded H200 runs ship in the repository
+            ? std::string("data/gpu_telemetry")
+            : "../shared/datasets/" + (options.dataset == "smd-train" ? std::string("smd") : options.dataset) +
+                  (options.dataset == "kpi" ? "/train" : ""));
     if (!path.ok()) return path.status();
     options.data_path = *path;
   }

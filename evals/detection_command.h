@@ -12,9 +12,9 @@
 namespace vigil {
 
 struct DetectCommandOptions {
-  std::string dataset;    // kpi | smd | nab | smd-train (label-free check, evals/detection_benchmark.h)
-  std::string data_path;  // "" = ../shared/datasets/<dataset> (kpi: .../kpi/train; smd-train: .../smd),
-                          // from the working folder, else beside VIGIL_SOURCE_DIR
+  std::string dataset;    // kpi | smd | nab | gpu | smd-train (label-free check, evals/detection_benchmark.h)
+  std::string data_path;  // "" = ../shared/datasets/<dataset> (kpi: .../kpi/train; smd-train: .../smd;
+                          // gpu: data/gpu_telemetry), from the working folder, else beside VIGIL_SOURCE_DIR
   std::string out_dir;    // "" = eval-out/detect-<dataset>
   // Detector names, run in this order: "rules" (trained rules, builtin proposer), "mad-band",
   // "iforest"; also "rules-aggregate" (aggregation rules over the mad-band peer, not in the default)

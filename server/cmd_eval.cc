@@ -30,7 +30,7 @@ CommandRunner SetupEval(CLI::App& sub) {
   sub.require_subcommand(1);
   // eval detect
   CLI::App* detect = sub.add_subcommand(
-      "detect", "anomaly-detection benchmark (kpi, smd, nab): train, detect, score, report");
+      "detect", "anomaly-detection benchmark (kpi, smd, nab, gpu): train, detect, score, report");
   auto opts = std::make_shared<DetectCommandOptions>();
   auto detectors = std::make_shared<std::string>("rules,mad-band,iforest");
   auto no_plots = std::make_shared<bool>(false);
@@ -38,11 +38,12 @@ CommandRunner SetupEval(CLI::App& sub) {
   auto rules_flatline = std::make_shared<std::string>(UnlabeledFlatlineName(opts->builtin.unlabeled_flatline));
   detect
       ->add_option("--dataset", opts->dataset,
-                   "kpi | smd | nab | smd-train (SMD train/ only, last 20% scored as normal: a label-free "
+                   "kpi | smd | nab | gpu (the recorded H200 runs of data/gpu_telemetry, incidents caught "
+                   "or missed) | smd-train (SMD train/ only, last 20% scored as normal: a label-free "
                    "flag-rate check of thresholds)")
       ->required();
   detect->add_option("--data", opts->data_path,
-                     "dataset folder (default ../shared/datasets/<dataset>, kpi: .../kpi/train, from the working folder, "
+                     "dataset folder (default ../shared/datasets/<dataset>, kpi: .../kpi/train, gpu: data/gpu_telemetry, from the working folder, "
                      "else beside the source tree vigil was built from)");
   detect->add_option("--out", opts->out_dir, "report folder (default eval-out/detect-<dataset>)");
   detect->add_option("--detectors", *detectors,
