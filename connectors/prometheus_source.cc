@@ -85,6 +85,11 @@ class Client {
                                     : std::string("a body that is not JSON")) +
                          "; the body starts `" + Preview(res->body) + "`";
       if (res->status >= 500) return UnavailableError(what);
+      if (res->status >= 300 && res->status < 400) {  // libcurl follows no redirect: name where it points
+        const std::string to = res->Header("location");
+        return InvalidArgumentError(what + " (a redirect" + (to.empty() ? "" : " to `" + Preview(to) + "`") +
+                                    ": give the URL Prometheus answers at, http://host:9090[/prefix])");
+      }
       return InvalidArgumentError(what + " (is the URL a Prometheus server, http://host:9090?)");
     }
     const Json& j = *body;
@@ -171,6 +176,12 @@ Status AddMatrix(const Json& data, const std::string& where, std::map<std::strin
     }
   }
   return Status::Ok();
+}
+
+bool IsLabelName(const std::string& name) {
+  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
+  return std::all_of(name.begin(), name.end(),
+                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
 }
 
 bool IsMetricName(const std::string& name) {
@@ -331,6 +342,11 @@ PrometheusMetricSource::PrometheusMetricSource(PrometheusSourceOptions options) 
 
 Result<std::vector<TimeSeries>> PrometheusMetricSource::Query(const MetricQuery& query) const {
   if (query.name.empty()) return InvalidArgumentError("query_metrics: metric name is empty");
+  // A label name goes into the PromQL as typed: anything but a label name would change the query.
+  for (const auto& [k, v] : query.matchers) {
+    if (!IsLabelName(k))
+      return InvalidArgumentError("query_metrics: `" + Preview(k, 60) + "` is not a label name ([a-zA-Z_][a-zA-Z0-9_]*)");
+  }
   const Clock* clock = options_.clock != nullptr ? options_.clock : SystemClock();
   PromRangeQuery q;
   q.query = PromSelector(query.name, query.matchers);

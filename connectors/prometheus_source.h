@@ -21,7 +21,8 @@
 //                     Prometheus's own error "bad_data" / "execution" (a bad PromQL: its error
 //                     quoted); an answer that is not Prometheus's (not JSON, JSON without
 //                     "status", a result type other than matrix, a malformed point) from a 2xx or
-//                     4xx response (another server at that URL)
+//                     4xx response (another server at that URL), a 3xx redirect (not followed;
+//                     its Location named)
 //   NotFound          the query matched no series in the range
 //   Unavailable       connection refused / reset, DNS; a 5xx answer (Prometheus "unavailable",
 //                     "internal", a proxy's 502/503 page)
@@ -113,7 +114,8 @@ struct PrometheusSourceOptions {
 // A MetricSource reading a real Prometheus: Query() runs the selector of PromSelector() as a range
 // query over [start_ms, end_ms) at `step_ms` (widened to fit one request of
 // max_points_per_request steps); points at or after end_ms and non-finite values (NaN, ±Inf) are
-// left out (agents read numbers). No matching series is an empty result, not an error; other
+// left out (agents read numbers). No matching series is an empty result, not an error; a matcher
+// whose name is not a label name ([a-zA-Z_][a-zA-Z0-9_]*) is InvalidArgument, nothing sent; other
 // errors as PromQueryRange. MetricNames() reads `/api/v1/label/__name__/values` (empty when the
 // server does not answer). Immutable: thread-safe.
 class PrometheusMetricSource : public MetricSource {

@@ -45,6 +45,7 @@ enum class Answer {
   kSlow,          // answers after 1 s
   kUnavailable,   // HTTP 503 {"status":"error","errorType":"unavailable",...}
   kWarnings,      // like kGrid, with "warnings" (a partial answer, as Thanos / remote read send)
+  kRedirect,      // HTTP 302 to /prometheus/api/v1/query_range (a reverse proxy's prefix)
 };
 
 class FakePrometheus {
@@ -144,6 +145,9 @@ class FakePrometheus {
         res.set_content(j.dump(), "application/json");
         return;
       }
+      case Answer::kRedirect:
+        res.set_redirect("/prometheus/api/v1/query_range");
+        return;
       case Answer::kUnavailable:
         res.status = 503;
         res.set_content(R"({"status":"error","errorType":"unavailable","error":"TSDB not ready"})",
@@ -324,6 +328,14 @@ TEST_CASE("PromQueryRange: errors name the server and what was wrong") {
     CHECK(Contains(r.status().message(), "answered HTTP 404 with a body that is not JSON"));
     CHECK(Contains(r.status().message(), "404 page not found"));
   }
+  SUBCASE("a redirect is not followed: its Location is named") {
+    FakePrometheus prom(Answer::kRedirect);
+    Result<PromRangeResult> r = PromQueryRange(prom.Url(), q);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == StatusCode::kInvalidArgument);
+    CHECK(Contains(r.status().message(), "answered HTTP 302"));
+    CHECK(Contains(r.status().message(), "(a redirect to `/prometheus/api/v1/query_range`: give the URL Prometheus answers at"));
+  }
   SUBCASE("a result type other than matrix") {
     FakePrometheus prom(Answer::kVector);
     Result<PromRangeResult> r = PromQueryRange(prom.Url(), q);
@@ -422,6 +434,26 @@ TEST_CASE("PromSelector: exact matchers with PromQL string escaping") {
         R"(DCGM_FI_DEV_GPU_TEMP{Hostname="n1",gpu="0"})");
   CHECK(PromSelector("x", {{"path", "C:\\a\"b\nc"}}) == R"(x{path="C:\\a\"b\nc"})");
   CHECK(PromSelector("not a name", {{"k", "v"}}) == R"({__name__="not a name",k="v"})");
+}
+
+TEST_CASE("PrometheusMetricSource: a matcher name that is not a label name is refused, nothing sent") {
+  // PromSelector writes label names as typed: `gpu="0"} or vector(1) or x{a` would have made the
+  // selector another PromQL expression.
+  FakePrometheus prom(Answer::kGrid);
+  PrometheusSourceOptions o;
+  o.url = prom.Url();
+  PrometheusMetricSource source(o);
+  for (const char* bad : {"gpu=\"0\"} or vector(1) or x{a", "", "0gpu", "gpu-id", "gpu id"}) {
+    CAPTURE(bad);
+    const MetricQuery q{.name = "DCGM_FI_DEV_GPU_TEMP", .matchers = {{bad, "0"}}, .start_ms = kT0 - 600'000, .end_ms = kT0};
+    Result<std::vector<TimeSeries>> r = source.Query(q);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == StatusCode::kInvalidArgument);
+    CHECK(Contains(r.status().message(), "is not a label name"));
+  }
+  CHECK(prom.asked().empty());
+  const MetricQuery ok{.name = "DCGM_FI_DEV_GPU_TEMP", .matchers = {{"_gpu_2", "0"}}, .start_ms = kT0 - 600'000, .end_ms = kT0};
+  CHECK(source.Query(ok).ok());
 }
 
 TEST_CASE("PrometheusMetricSource: the query_metrics contract over a Prometheus") {
