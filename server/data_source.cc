@@ -88,6 +88,21 @@ std::string OneLine(std::string s) {
   return s;
 }
 
+// The PromQL as the recorded spec writes it: one line, with `&` and a `%` that would read as %XX
+// written %26 / %25, so that the recorded spec, pasted back, reads the same query.
+std::string RecordedQuery(const std::string& q) {
+  std::string out;
+  for (size_t i = 0; i < q.size(); ++i) {
+    if (q[i] == '&')
+      out += "%26";
+    else if (q[i] == '%' && i + 2 < q.size() && HexDigit(q[i + 1]) >= 0 && HexDigit(q[i + 2]) >= 0)
+      out += "%25";
+    else
+      out += q[i];
+  }
+  return OneLine(out);
+}
+
 }  // namespace
 
 bool IsPromDataSpec(std::string_view spec) { return spec.rfind(kPrefix, 0) == 0; }
@@ -186,7 +201,7 @@ Result<PromDataSpec> ParsePromDataSpec(std::string_view spec, int64_t now_ms) {
                                 std::to_string(kMaxPromRequests) + " requests (server/data_source.h "
                                 "kMaxPromRequests): use a larger step or a shorter range");
   }
-  out.recorded = "prom:" + out.url.shown + "?query=" + OneLine(query) + "&start=" +
+  out.recorded = "prom:" + out.url.shown + "?query=" + RecordedQuery(query) + "&start=" +
                  FormatRfc3339Ms(out.range.start_ms) + "&end=" + FormatRfc3339Ms(out.range.end_ms) +
                  "&step=" + FormatDurationMs(out.range.step_ms);
   return out;

@@ -91,6 +91,16 @@ TEST_CASE("ParsePromDataSpec: parameters as Prometheus's query_range, defaults, 
   REQUIRE(d.ok());
   CHECK(d->range.query == "a\n+ b");
   CHECK_FALSE(Contains(d->recorded, "\n"));
+  // The recorded spec pasted back reads the same query: a `&` and a `%` before two hex digits are
+  // written %26 / %25 (before, `query=x{p="a&b"}...` came back as an unknown parameter `b"}`).
+  d = ParsePromDataSpec(R"(prom:http://h:9090?query=x{p="a%26b"} %252F + y%2 &start=1700000000&end=1700003600)", kNow);
+  REQUIRE(d.ok());
+  CHECK(d->range.query == R"(x{p="a&b"} %2F + y%2 )");
+  CHECK(Contains(d->recorded, R"(?query=x{p="a%26b"} %252F + y%2 &start=)"));
+  Result<PromDataSpec> again = ParsePromDataSpec(d->recorded, kNow);
+  REQUIRE(again.ok());
+  CHECK(again->range.query == d->range.query);
+  CHECK(again->recorded == d->recorded);
 }
 
 TEST_CASE("ParsePromDataSpec: bad specs name the part") {
