@@ -367,7 +367,10 @@ std::string IncidentViewMarkdown(const EvalSet& set, const std::vector<DetectorR
           if (x.onsets_in_window > 1) o << " (" << x.onsets_in_window << " alerts in the window)";
         } else {
           o << " **missed**";
-          if (x.onsets_in_window > 0) o << " (" << x.onsets_in_window << " alerts in the window, none expected)";
+          if (x.onsets_in_window > 0) {
+            o << " (" << x.onsets_in_window << (x.onsets_in_window == 1 ? " alert" : " alerts")
+              << " in the window, none expected)";
+          }
         }
         o << " |";
       }

@@ -295,6 +295,12 @@ TEST_CASE("gpu report: the incident view in report.md and report.json") {
   CHECK(inc["false_alarms"] == 2);
   CHECK(inc["false_alarms_after_recorded_end"] == 1);
   CHECK_FALSE(j["detectors"][1].contains("incidents"));
+  // One alert in a window on a series not in scope: singular.
+  Result<DetectorResult> c = ScoreDetector(*set, "c", FlagsAt(*set, {{kGpu1, {1031}}}), 7);
+  REQUIRE(c.ok());
+  report.results = {*c};
+  CHECK(report.ToMarkdown(7).find("| c | **missed** | **missed** (1 alert in the window, none expected) | 0 of 2 | 0 |") !=
+        std::string::npos);
 }
 
 // The shipped recordings (data/gpu_telemetry/, both runs) through `vigil eval detect`'s library
