@@ -68,7 +68,28 @@ class Client {
     req.timeout_ms = options_.timeout_ms;
     req.connect_timeout_ms = options_.connect_timeout_ms;
     req.cancel = options_.cancel;
+    // A 2xx body is collected here, up to max_response_bytes: a query matching a whole fleet must
+    // not take all the memory (the JSON is parsed whole afterwards, several times its size).
+    std::string ok_body;
+    bool over = false;
+    req.on_body = [&](std::string_view chunk) {
+      if (options_.max_response_bytes != 0 && ok_body.size() + chunk.size() > options_.max_response_bytes) {
+        over = true;
+        return false;
+      }
+      ok_body.append(chunk);
+      return true;
+    };
     Result<HttpResponse> res = HttpSend(req);
+    if (over) {
+      const size_t cap = options_.max_response_bytes;
+      return InvalidArgumentError(where + ": the answer is over " +
+                                  (cap >= (size_t{1} << 20) ? std::to_string(cap >> 20) + " MiB"
+                                                            : std::to_string(cap) + " bytes") +
+                                  " (the limit of one answer): match fewer series (label matchers in the "
+                                  "PromQL) or ask fewer points (a larger step, a shorter range)");
+    }
+    if (res.ok() && res->ok()) res->body = std::move(ok_body);
     if (!res.ok()) {
       // HttpSend names the whole URL (credentials and the encoded query): name the endpoint instead.
       std::string m = res.status().message();

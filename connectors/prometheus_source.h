@@ -22,7 +22,7 @@
 //                     quoted); an answer that is not Prometheus's (not JSON, JSON without
 //                     "status", a result type other than matrix, a malformed point) from a 2xx or
 //                     4xx response (another server at that URL), a 3xx redirect (not followed;
-//                     its Location named)
+//                     its Location named); an answer over `max_response_bytes` (512 MiB)
 //   NotFound          the query matched no series in the range
 //   Unavailable       connection refused / reset, DNS; a 5xx answer (Prometheus "unavailable",
 //                     "internal", a proxy's 502/503 page)
@@ -59,6 +59,9 @@ struct PrometheusHttpOptions {
   // A range needing more requests than this is refused before any is sent (InvalidArgument).
   size_t max_requests = 200;
   std::function<bool()> cancel;  // polled by the HTTP client; true aborts (Cancelled)
+  // One answer's body larger than this is refused (InvalidArgument: match fewer series or ask
+  // fewer points) instead of being held and parsed whole; 0 = no limit.
+  size_t max_response_bytes = size_t{512} << 20;
 };
 
 // A parsed Prometheus base URL: `http(s)://[user[:password]@]host[:port][/prefix]`; the API paths

@@ -328,6 +328,20 @@ TEST_CASE("PromQueryRange: errors name the server and what was wrong") {
     CHECK(Contains(r.status().message(), "answered HTTP 404 with a body that is not JSON"));
     CHECK(Contains(r.status().message(), "404 page not found"));
   }
+  SUBCASE("an answer over max_response_bytes is refused, not held") {
+    FakePrometheus prom(Answer::kGrid);  // 61 points x 2 series: about 3.4 kB
+    PrometheusHttpOptions o;
+    o.max_response_bytes = 2 << 10;
+    Result<PromRangeResult> r = PromQueryRange(prom.Url(), q, o);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == StatusCode::kInvalidArgument);
+    CHECK(Contains(r.status().message(), "/api/v1/query_range: the answer is over 2048 bytes (the limit of one answer): "
+                                         "match fewer series"));
+    o.max_response_bytes = 64 << 10;
+    r = PromQueryRange(prom.Url(), q, o);
+    REQUIRE(r.ok());
+    CHECK(r->series.size() == 2);
+  }
   SUBCASE("a redirect is not followed: its Location is named") {
     FakePrometheus prom(Answer::kRedirect);
     Result<PromRangeResult> r = PromQueryRange(prom.Url(), q);
