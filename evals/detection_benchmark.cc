@@ -693,6 +693,13 @@ std::string RenderUnitSvg(const EvalUnit& unit, const EvalTruth& truth,
   return o.str();
 }
 
+std::string FormatWallSeconds(double seconds) {
+  if (!(seconds >= 0.05)) return "<0.1 s";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f s", seconds);
+  return text;
+}
+
 Result<DetectionReport> RunDetectionBenchmark(const DetectionBenchmarkOptions& options,
                                               std::vector<std::unique_ptr<BenchDetector>> detectors) {
   const auto start = std::chrono::steady_clock::now();
@@ -708,7 +715,7 @@ Result<DetectionReport> RunDetectionBenchmark(const DetectionBenchmarkOptions& o
         "% of each file's length after each kept onset (label-free, every detector alike)";
   }
   log("loaded " + std::to_string(report.set.units.size()) + " series from " + options.dataset + ":" +
-      options.data_path + " in " + Fmt(Seconds(start), 1) + " s");
+      options.data_path + " in " + FormatWallSeconds(Seconds(start)));
   for (auto& det : detectors) {
     const auto t0 = std::chrono::steady_clock::now();
     log("running " + det->name() + " ...");
@@ -738,7 +745,7 @@ Result<DetectionReport> RunDetectionBenchmark(const DetectionBenchmarkOptions& o
         (r.status.ok() ? "point F1 " + Fmt(r.total.point.F1()) + ", PA F1 " + Fmt(r.total.pa.F1()) +
                              ", dc-PA F1 " + Fmt(r.total.dc_pa.F1()) + ", event F1 " + Fmt(r.total.event.F1())
                        : "failed: " + r.status.message()) +
-        " (" + Fmt(r.wall_s, 1) + " s" +
+        " (" + FormatWallSeconds(r.wall_s) +
         (r.llm_usage.total() > 0 ? ", LLM " + std::to_string(r.llm_usage.prompt_tokens) + " prompt + " +
                                        std::to_string(r.llm_usage.completion_tokens) + " completion tokens"
                                  : "") +

@@ -208,6 +208,10 @@ struct DetectionReport {
                                                    std::vector<std::vector<uint8_t>> flags, int delay_k,
                                                    double nab_refractory_fraction = 0);
 
+// A wall time for progress lines and the CLI's summary: one decimal ("1.0 s", "12.3 s"), and
+// "<0.1 s" under 0.05 s (a step that ran reads neither "0.0 s" nor "0 s", as if it had not).
+std::string FormatWallSeconds(double seconds);
+
 // Runs `detectors` on the set and writes the report into options.out_dir.
 [[nodiscard]] Result<DetectionReport> RunDetectionBenchmark(
     const DetectionBenchmarkOptions& options, std::vector<std::unique_ptr<BenchDetector>> detectors);

@@ -45,6 +45,18 @@ DetectionReport ReportOf(const EvalSet& set, const std::vector<std::pair<std::st
   return report;
 }
 
+// Wall times in eval detect's output had three forms: the summary "wall time 0 s", "1 s",
+// "1.1 s" (a rounded double streamed as is), the progress lines "(0.0 s)" and "in 0.0 s".
+TEST_CASE("FormatWallSeconds: one decimal, and <0.1 s for a step under 0.05 s") {
+  CHECK(FormatWallSeconds(0) == "<0.1 s");
+  CHECK(FormatWallSeconds(0.049) == "<0.1 s");
+  CHECK(FormatWallSeconds(0.051) == "0.1 s");
+  CHECK(FormatWallSeconds(1) == "1.0 s");
+  CHECK(FormatWallSeconds(1.14) == "1.1 s");
+  CHECK(FormatWallSeconds(125.26) == "125.3 s");
+  CHECK(FormatWallSeconds(std::nan("")) == "<0.1 s");
+}
+
 TEST_CASE("ScoreDetector scores only the test part") {
   EvalSet set = TinySet();
   // A flag in the training part (index 1, a labeled anomaly) must not count; index 7 hits the

@@ -183,7 +183,7 @@ CommandRunner SetupEval(CLI::App& sub) {
     Result<DetectionReport> report = RunDetectCommand(*opts);
     if (!report.ok()) return ReportError(report.status());
     std::cout << "eval detect: " << report->set.units.size() << " series, wall time "
-              << static_cast<int64_t>(report->wall_s * 10 + 0.5) / 10.0 << " s; report in "
+              << FormatWallSeconds(report->wall_s) << "; report in "
               << (opts->out_dir.empty() ? "eval-out/detect-" + opts->dataset : opts->out_dir) << "\n";
     if (llm) {  // what the LLM cost; every call is in <data_dir>/audit/llm-*.jsonl
       const TokenUsage u = llm->Usage();
@@ -192,7 +192,11 @@ CommandRunner SetupEval(CLI::App& sub) {
     }
     for (const DetectorResult& r : report->results) {
       if (!r.status.ok()) {
-        std::cerr << "eval detect: detector " << r.name << " failed: " << r.status.message() << "\n";
+        // Its whole error (a peer's log tail: many lines) was printed by the progress line above
+        // and is in report.md; its first line here, so the last line still says what failed.
+        const std::string& m = r.status.message();
+        std::cerr << "eval detect: detector " << r.name << " failed: " << m.substr(0, m.find('\n'))
+                  << (m.find('\n') != std::string::npos ? " (whole error above and in report.md)" : "") << "\n";
         return 1;
       }
     }

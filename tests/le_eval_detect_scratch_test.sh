@@ -49,6 +49,14 @@ if [ -n "$kept" ] && grep -qF "kept in $kept" "$TMP/fail/report.md" && grep -qF 
   passed=$((passed + 1)); else bad "failing peer: report.md or the error does not name $kept: $(grep iforest "$TMP/fail/report.md" | head -3)"; fi
 [ "$(listing "$TMP/fail")" = "./report.json ./report.md " ] && passed=$((passed + 1)) ||
   bad "failing peer: report folder holds $(listing "$TMP/fail")"
+# Its log tail is printed once (the progress line), not again by the last line (RV-LS: it was
+# twice), and the wall times read "N.N s" or "<0.1 s" ("wall time 0 s", "(0.0 s)" before).
+[ "$(grep -c "no model today" "$TMP/fail.log")" = 1 ] && passed=$((passed + 1)) ||
+  bad "failing peer: its log tail printed $(grep -c "no model today" "$TMP/fail.log") times: $(cat "$TMP/fail.log")"
+if grep -qE 'wall time ([0-9]+\.[0-9]|<0\.1) s; report in' "$TMP/fail.log" &&
+  grep -qE '^eval detect: loaded .* in ([0-9]+\.[0-9]|<0\.1) s$' "$TMP/fail.log" &&
+  ! grep -qE '(in |\()0\.0 s|wall time [0-9]+ s' "$TMP/fail.log"; then passed=$((passed + 1)); else
+  bad "failing peer: wall times not as N.N s / <0.1 s: $(grep -E 'wall time|loaded| s\)' "$TMP/fail.log")"; fi
 rm -rf "${TMPDIR:?}"/*
 
 # 4. Ctrl-C while the peer runs. Job control gives the background run its own process group with
