@@ -254,8 +254,11 @@ Result<PrometheusUrl> ParsePrometheusUrl(std::string_view text) {
   std::string scheme = s.substr(0, scheme_end);
   std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](unsigned char c) { return std::tolower(c); });
   if (scheme != "http" && scheme != "https") return bad("scheme `" + scheme + "` is not http or https");
-  if (s.find_first_of("?#") != std::string::npos)
+  if (const size_t qf = s.find_first_of("?#"); qf != std::string::npos) {
+    if (s.find('@', qf) != std::string::npos)  // user:pa?ss@host
+      return bad("a `?` or `#` in the user:password must be written %3F / %23");
     return bad("holds a query string or fragment; give the server's base URL (http://host:9090[/prefix])");
+  }
   const size_t auth_begin = scheme_end + 3;
   const size_t path_begin = std::min(s.find('/', auth_begin), s.size());
   std::string authority = s.substr(auth_begin, path_begin - auth_begin);

@@ -421,6 +421,10 @@ TEST_CASE("ParsePrometheusUrl: a password holding a `/` (base64) is never shown"
   CHECK_FALSE(Contains(r.status().message(), "Zq9"));
   CHECK_FALSE(Contains(r.status().message(), "Xk+w"));
   CHECK(Contains(r.status().message(), "`http://ops:[redacted]@prom:9090`: a `/` in the user:password must be written %2F"));
+  r = ParsePrometheusUrl("http://ops:p#Zq9@prom:9090");
+  REQUIRE_FALSE(r.ok());
+  CHECK_FALSE(Contains(r.status().message(), "Zq9"));
+  CHECK(Contains(r.status().message(), "`http://ops:[redacted]@prom:9090`: a `?` or `#` in the user:password"));
   // Percent-encoded it is taken (libcurl decodes it for basic auth) and hidden.
   r = ParsePrometheusUrl("http://ops:Zq9%2FXk+w=@prom:9090");
   REQUIRE(r.ok());

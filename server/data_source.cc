@@ -110,7 +110,14 @@ bool IsPromDataSpec(std::string_view spec) { return spec.rfind(kPrefix, 0) == 0;
 Result<PromDataSpec> ParsePromDataSpec(std::string_view spec, int64_t now_ms) {
   if (!IsPromDataSpec(spec)) return InvalidArgumentError("--data `" + std::string(spec) + "` is not a prom: spec");
   std::string_view rest = spec.substr(kPrefix.size());
-  const size_t qmark = rest.find('?');
+  // The parameters start at the first `?`, unless an `@` follows it with no `=` or `&` between:
+  // then that `?` is in a user:password (refused by ParsePrometheusUrl, the password hidden).
+  size_t qmark = rest.find('?');
+  if (const size_t at = rest.find('@', qmark == std::string_view::npos ? rest.size() : qmark);
+      qmark != std::string_view::npos && at != std::string_view::npos &&
+      rest.substr(qmark, at - qmark).find_first_of("=&") == std::string_view::npos) {
+    qmark = rest.find('?', at);
+  }
   std::string url_text(rest.substr(0, qmark));
   const std::string_view params = qmark == std::string_view::npos ? std::string_view() : rest.substr(qmark + 1);
   // A pasted query_range URL names its server; so does an instant query's (/api/v1/query: read as

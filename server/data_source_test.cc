@@ -141,6 +141,16 @@ TEST_CASE("ParsePromDataSpec: bad specs name the part") {
                           kNow)
             .ok());
   CHECK_FALSE(Contains(ErrorOf("prom:http://ops:s3cret@h:9090?query=up&step=0"), "s3cret"));
+  // A `?` in the password: before, the spec was cut there and the error showed `http://ops:pa`.
+  const std::string qpass = ErrorOf("prom:http://ops:pa?ss@h:9090?query=up");
+  CHECK_FALSE(Contains(qpass, "pa?ss"));
+  CHECK_FALSE(Contains(qpass, "ops:pa"));
+  CHECK(Contains(qpass, "`http://ops:[redacted]@h:9090`: a `?` or `#` in the user:password must be written %3F / %23"));
+  // PromQL's @ modifier after the `?` is the query's.
+  Result<PromDataSpec> at = ParsePromDataSpec("prom:http://h:9090?query=x @ 1700000000&start=1699990000&end=1700000000", kNow);
+  REQUIRE(at.ok());
+  CHECK(at->range.query == "x @ 1700000000");
+  CHECK(at->url.base == "http://h:9090");
 }
 
 TEST_CASE("ReadDataSource prom: NaN / Inf and nameless series are bad rows, as in the file readers") {
