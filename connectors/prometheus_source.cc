@@ -378,7 +378,8 @@ Result<std::vector<TimeSeries>> PrometheusMetricSource::Query(const MetricQuery&
   q.start_ms = query.start_ms != 0 ? query.start_ms : q.end_ms - options_.default_range_ms;
   if (q.start_ms > q.end_ms) {
     return InvalidArgumentError("query_metrics: start " + std::to_string(query.start_ms) + " ms is not before end " +
-                                std::to_string(query.end_ms) + " ms");
+                                (query.end_ms != 0 ? std::to_string(query.end_ms) + " ms"
+                                                   : "now (" + FormatRfc3339Ms(q.end_ms) + ")"));
   }
   // One request: widen the step until the range fits.
   const int64_t steps = static_cast<int64_t>(std::max<size_t>(options_.http.max_points_per_request, 2)) - 1;

@@ -504,6 +504,11 @@ TEST_CASE("PrometheusMetricSource: the query_metrics contract over a Prometheus"
   CHECK(prom.asked().back().end == kT0 / 1000.0);
   CHECK(prom.asked().back().start == (kT0 - 3'600'000) / 1000.0);
   CHECK(source.MetricNames() == std::vector<std::string>{"DCGM_FI_DEV_GPU_TEMP", "up"});
+  // A start after now without an end: the message names now, not `end 0 ms`.
+  q.start_ms = kT0 + 1000;
+  CHECK(source.Query(q).status().message() ==
+        "query_metrics: start 1700000001000 ms is not before end now (2023-11-14T22:13:20Z)");
+  q.start_ms = 0;
   FakePrometheus empty(Answer::kEmpty);
   o.url = empty.Url();
   Result<std::vector<TimeSeries>> none = PrometheusMetricSource(o).Query(q);
