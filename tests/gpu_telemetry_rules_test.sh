@@ -88,5 +88,26 @@ check "LossSpike: a 15-sigma jump against the steps before it alerts" 0 '"summar
   -- "$VIGIL" detect --rules "$RULES" --data "csv:$TMP/loss.csv"
 check "LossSpike: quiet without the jump" 0 '100 points: 0 alert\(s\)' -- "$VIGIL" detect --rules "$RULES" --data "csv:$TMP/loss_quiet.csv"
 
+# GpuThermalExcursion compares a GPU with the GPUs of its node at the same time, not with its own
+# past: 4 GPUs idle at 35-38 C for an hour, then a job starts and all run at 62-66 C for 30 min
+# (30 s points) must not page; the same with gpu 2 at 80 C from minute 70 (18 C above its peers,
+# a cooling fault) must. The rule before (12 C above its own last-hour median) paged the job start.
+"$PY" - "$TMP/jobstart.csv" "$TMP/hotgpu.csv" <<'PY'
+import sys
+for path, hot in ((sys.argv[1], False), (sys.argv[2], True)):
+    with open(path, "w") as f:
+        f.write("timestamp,series,value,node,gpu\n")
+        for i in range(180):  # 90 min at 30 s
+            for g in range(4):
+                v = (35 + g if i < 120 else 62 + g) + (0.5 if (i + g) % 2 else 0.0)
+                if hot and g == 2 and i >= 140:
+                    v = 80.0
+                f.write("%d,DCGM_FI_DEV_GPU_TEMP,%.1f,n0,%d\n" % (1796000000 + 30 * i, v, g))
+PY
+check "GpuThermalExcursion: a job start after an idle hour does not page" 0 '720 points: 0 alert\(s\)' \
+  -- "$VIGIL" detect --rules "$RULES" --data "csv:$TMP/jobstart.csv"
+check "GpuThermalExcursion: one GPU 18 C above its node's others pages" 0 '"summary":"n0 gpu 2 at 80 C \(median of n0'"'"'s GPUs now 64\.5 C\)"' \
+  -- "$VIGIL" detect --rules "$RULES" --data "csv:$TMP/hotgpu.csv"
+
 echo "gpu_telemetry_rules_test: $passed passed, $fail failed"
 [ "$fail" = 0 ]
