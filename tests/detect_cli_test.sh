@@ -53,6 +53,11 @@ EOF
 if cmp -s "$TMP/want.txt" "$TMP/got.txt"; then passed=$((passed + 1)); else
   echo "FAIL sample alerts (want < > got):"; diff "$TMP/want.txt" "$TMP/got.txt"; fail=$((fail + 1)); fi
 expect "explanations recorded" "$(grep -c '"terms":\[{"expr"' "$TMP/alerts.jsonl" | grep -qx 25; echo $?)"
+# U2: a summary is read by a person: no number in scientific notation (ThroughputDrop's began with the
+# token counter, "3.7859e+08 tokens so far; 176508 tokens/s vs usual 314597"), and the rate's window named.
+expect "summaries without scientific notation" "$(! grep -qE '"summary":"[^"]*[0-9]e[+-][0-9]' "$TMP/alerts.jsonl"; echo $?)"
+expect "ThroughputDrop's summary: tokens/s over the last minute" \
+  "$(grep '"rule":"ThroughputDrop"' "$TMP/alerts.jsonl" | grep -cE '"summary":"[0-9.]+ tokens/s over the last minute vs usual [0-9.]+"' | grep -qx 2; echo $?)"
 expect "summary on stderr" "$(grep -q '10 rule(s) over 61 series, 21090 points: 25 alert(s)' "$TMP/stderr"; echo $?)"
 expect "flags header" "$(head -1 "$TMP/flags.csv" | grep -qx 'series,timestamp,flag'; echo $?)"
 expect "one flag row per point" "$([ "$(($(wc -l < "$TMP/flags.csv") - 1))" = 21090 ]; echo $?)"
