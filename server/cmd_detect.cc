@@ -131,6 +131,7 @@ int RunDetect(const DetectArgs& args) {
   std::vector<std::string> warnings;  // prom: Prometheus's own (a partial answer)
   Result<Dataset> data = ReadDataSource(args.data, ro, 0, &warnings);  // a file, or prom: (server/data_source.h)
   if (!data.ok()) return ReportError(data.status());
+  if (const std::string note = PromReadNote(args.data, *data); !note.empty()) std::cerr << "vigil detect: " << note << "\n";
   for (const std::string& w : warnings) std::cerr << "vigil detect: warning: " << w << "\n";
   for (const auto& e : data->stats.examples) std::cerr << "vigil detect: skipped " << e << "\n";
   // A rule whose select picks no series checks nothing: say so once per rule (a typo `jobb=` was
@@ -211,7 +212,8 @@ CommandRunner SetupDetect(CLI::App& sub) {
       ->required();
   sub.add_option("--data", args->data,
                  "FORMAT:PATH with FORMAT nab, kpi, smd (smd:PATH[:train|test]), csv or jsonl; or a Prometheus range query "
-                 "prom:http://host:9090?query=PROMQL&start=T&end=T&step=60s (detectors/README.md)")
+                 "'prom:http://host:9090?query=PROMQL&start=T&end=T&step=60s', quoted in a shell (an & ends the command); "
+                 "T: Unix seconds, RFC 3339, now or now-2d; defaults: the last day at 60s (detectors/README.md)")
       ->required();
   sub.add_option("--flags-out", args->flags_out, "write series,timestamp,flag (Unix ms) for every input point");
   sub.add_flag("--skip-bad-rows", args->skip_bad_rows,

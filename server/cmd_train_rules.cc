@@ -302,6 +302,7 @@ int Run(const TrainFlags& f, const Config& base_config) {
   std::vector<std::string> warnings;  // prom: Prometheus's own (a partial answer)
   Result<Dataset> ds = ReadDataSource(*spec, ro, 0, &warnings);  // a file, or prom: (server/data_source.h)
   if (!ds.ok()) return ReportError(ds.status());
+  if (const std::string note = PromReadNote(*spec, *ds); !note.empty()) std::fprintf(stderr, "train-rules: %s\n", note.c_str());
   for (const std::string& w : warnings) std::fprintf(stderr, "train-rules: warning: %s\n", w.c_str());
   for (const std::string& e : ds->stats.examples)
     std::fprintf(stderr, "train-rules: skipped %s\n", e.c_str());
@@ -481,7 +482,8 @@ CommandRunner SetupTrainRules(CLI::App& sub) {
       "(a flag, the data, --out, an LLM setting), nothing trained; 130 / 143 stopped by SIGINT / SIGTERM "
       "(the targets done are written, training.json says \"complete\": false).");
   sub.add_option("--data", f->data, "FORMAT:PATH of the history (nab, kpi, smd = its train split (smd:PATH:test is refused), csv, jsonl), "
-                 "or a Prometheus range query prom:http://host:9090?query=PROMQL&start=T&end=T&step=60s "
+                 "or a Prometheus range query 'prom:http://host:9090?query=PROMQL&start=T&end=T&step=60s', quoted in a shell "
+                 "(an & ends the command); T: Unix seconds, RFC 3339, now or now-2d; defaults: the last day at 60s "
                  "(unlabeled history; detectors/README.md)")
       ->required();
   sub.add_option("--out", f->out,

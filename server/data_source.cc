@@ -103,6 +103,79 @@ std::string RecordedQuery(const std::string& q) {
   return OneLine(out);
 }
 
+// A --data that is not prom: but meant a Prometheus (a bare URL, `PROM:`, `prometheus:`) or a format
+// the readers do not know: ReadDataset's message lists the file formats only, so a user who typed
+// `--data http://prom:9090?...` was not told that prom: exists. Ok for a known file format.
+Status CheckFileFormat(std::string_view spec) {
+  static const std::vector<std::string> kFormats = {"nab", "kpi", "smd", "csv", "jsonl", "prom"};
+  const size_t colon = spec.find(':');
+  const std::string format(spec.substr(0, colon == std::string_view::npos ? 0 : colon));
+  std::string lower = format;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower == "http" || lower == "https") {  // the spec is not echoed: it may hold a password
+    return InvalidArgumentError("--data `" + format +
+                                "://...`: a Prometheus server is read as a range query: put prom: before the URL "
+                                "(--data 'prom:http://host:9090?query=PROMQL&start=now-1d&step=1m', quoted; "
+                                "detectors/README.md)");
+  }
+  if (colon != std::string_view::npos && colon + 1 < spec.size() &&
+      std::find(kFormats.begin(), kFormats.end(), format) != kFormats.end())
+    return Status::Ok();
+  std::string close = lower.rfind("prom", 0) == 0 ? "prom" : ClosestMatch(lower, kFormats);
+  if (colon == std::string_view::npos || colon + 1 >= spec.size()) {
+    return InvalidArgumentError("dataset spec `" + OneLine(std::string(spec)) +
+                                "` must be FORMAT:PATH with FORMAT one of nab, kpi, smd, csv, jsonl, or "
+                                "prom:URL?query=PROMQL (a Prometheus range query)");
+  }
+  return InvalidArgumentError("unknown dataset format `" + OneLine(format) + "` in `" + OneLine(std::string(spec)) +
+                              "` (known: nab, kpi, smd, csv, jsonl, prom)" +
+                              (close.empty() ? "" : "; did you mean `" + close + ":`?"));
+}
+
+// Where the fetch failed, what to check: the PromQL as sent (Prometheus's parse error gives a
+// line:column in it), a server that is not there, an https URL to a plain-http server.
+std::string FetchHint(const Status& st, const PromDataSpec& prom) {
+  const std::string& m = st.message();
+  if (st.code() == StatusCode::kInvalidArgument && m.find(": bad_data: ") != std::string::npos)
+    return " (the PromQL as sent: `" + OneLine(prom.range.query) + "`)";
+  if (st.code() != StatusCode::kUnavailable) return "";
+  if (m.find("Couldn't connect to server") != std::string::npos || m.find("Could not resolve host") != std::string::npos)
+    return " (is Prometheus running there? check the host and port: its web UI's address, 9090 by default)";
+  if (prom.url.base.rfind("https://", 0) == 0 && m.find("wrong version number") != std::string::npos)
+    return " (the server does not speak TLS there: a plain-http Prometheus is http://)";
+  return "";
+}
+
+// A URL copied from Prometheus's web UI (/graph?g0.expr=...&g0.range_input=1h&g0.tab=0): its
+// parameters are the page's, not the API's. "" unless `key` is one (gN.something); otherwise what to
+// write instead, the expression and range carried over.
+std::string WebUiHint(const std::string& key, std::string_view params, std::string base) {
+  const size_t dot = key.find('.');
+  if (key.size() < 3 || key[0] != 'g' || dot == std::string::npos || dot == 1 ||
+      !std::all_of(key.begin() + 1, key.begin() + dot, [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+    return "";
+  const std::string panel = key.substr(0, dot + 1);
+  std::string expr, range;
+  for (size_t pos = 0; pos <= params.size();) {
+    size_t amp = params.find('&', pos);
+    if (amp == std::string_view::npos) amp = params.size();
+    const std::string_view item = params.substr(pos, amp - pos);
+    pos = amp + 1;
+    const size_t eq = item.find('=');
+    if (eq == std::string_view::npos) continue;
+    const std::string k = PercentDecode(item.substr(0, eq));
+    if (k == panel + "expr") expr = PercentDecode(item.substr(eq + 1));
+    if (k == panel + "range_input") range = PercentDecode(item.substr(eq + 1));
+  }
+  for (std::string_view page : {"/graph", "/query"}) {
+    if (base.ends_with(page)) base.resize(base.size() - page.size());
+  }
+  return "`" + OneLine(key) + "` is a parameter of the web UI's page, not of the API: this is a URL copied from "
+         "Prometheus's graph page; give its expression as query=, e.g. 'prom:" + base + "?query=" +
+         (expr.empty() ? std::string("PROMQL") : RecordedQuery(expr)) + "&start=now-" +
+         (range.empty() || !ParseDurationMs(range).ok() ? std::string("1h") : OneLine(range)) + "&step=60s'";
+}
+
 }  // namespace
 
 bool IsPromDataSpec(std::string_view spec) { return spec.rfind(kPrefix, 0) == 0; }
@@ -153,6 +226,7 @@ Result<PromDataSpec> ParsePromDataSpec(std::string_view spec, int64_t now_ms) {
                                   " for the same last point)");
     }
     if (std::find(kKnown.begin(), kKnown.end(), key) == kKnown.end()) {
+      if (const std::string ui = WebUiHint(key, params, out.url.shown); !ui.empty()) return InvalidArgumentError(where + ": " + ui);
       const std::string close = ClosestMatch(key, kKnown);
       return InvalidArgumentError(where + ": unknown parameter `" + OneLine(key) +
                                   "` (known: query, start, end, step" +
@@ -216,12 +290,16 @@ Result<PromDataSpec> ParsePromDataSpec(std::string_view spec, int64_t now_ms) {
 
 Result<Dataset> ReadDataSource(const std::string& spec, const ReadOptions& options, int64_t now_ms,
                                std::vector<std::string>* warnings) {
-  if (!IsPromDataSpec(spec)) return ReadDataset(spec, options);
+  if (!IsPromDataSpec(spec)) {
+    RETURN_IF_ERROR(CheckFileFormat(spec));
+    return ReadDataset(spec, options);
+  }
   ASSIGN_OR_RETURN(PromDataSpec prom, ParsePromDataSpec(spec, now_ms != 0 ? now_ms : SystemClock()->NowMs()));
   PrometheusHttpOptions http;
   http.max_requests = kMaxPromRequests;
   Result<PromRangeResult> fetched = PromQueryRange(prom.url, prom.range, http);
-  if (!fetched.ok()) return fetched.status();
+  if (!fetched.ok())
+    return Status(fetched.status().code(), fetched.status().message() + FetchHint(fetched.status(), prom));
   if (warnings != nullptr) {
     for (const std::string& w : fetched->warnings)
       warnings->push_back("prom:" + prom.url.shown + ": Prometheus warns that its answer may be incomplete: " + OneLine(w));
@@ -275,6 +353,16 @@ Result<Dataset> ReadDataSource(const std::string& spec, const ReadOptions& optio
                          (stats.rows_skipped ? " (" + std::to_string(stats.rows_skipped) + " bad points skipped)" : ""));
   }
   return ds;
+}
+
+std::string PromReadNote(std::string_view spec, const Dataset& read) {
+  if (!IsPromDataSpec(spec) || read.format != "prom") return "";
+  std::string note = "read " + read.source;
+  // Only the query given: in a shell, an unquoted `&` ends the command there, so
+  // --data prom:URL?query=Q&start=...&step=... read the defaults without a word.
+  if (spec.find('&') == std::string_view::npos)
+    note += " (no start, end or step given: the last day at 1m; in a shell, quote the whole --data value, an unquoted & ends the command)";
+  return note;
 }
 
 }  // namespace vigil

@@ -61,11 +61,19 @@ bool IsPromDataSpec(std::string_view spec);
 // Parses a prom: spec; `now_ms` is what `now` and the default end mean.
 [[nodiscard]] Result<PromDataSpec> ParsePromDataSpec(std::string_view spec, int64_t now_ms);
 
-// Reads `spec`: prom: from Prometheus, anything else through ReadDataset. `now_ms` 0 = the clock's now.
+// Reads `spec`: prom: from Prometheus, anything else through ReadDataset (a bare http(s):// URL or an
+// unknown format is refused here first, naming prom: among the formats). `now_ms` 0 = the clock's now.
 // `warnings`, when given, receives Prometheus's own warnings about its answer (it may be partial: a
 // failed remote read or store), one line each naming the server, for the caller to print; the data
 // is read all the same.
 [[nodiscard]] Result<Dataset> ReadDataSource(const std::string& spec, const ReadOptions& options,
                                              int64_t now_ms = 0, std::vector<std::string>* warnings = nullptr);
+
+// For the commands' stderr after a successful read of a prom: spec: "read <the recorded spec>"
+// (the range and step resolved), so a range other than the one meant shows; when the spec gives its
+// query alone, also that start, end and step took their defaults and that the --data value must be
+// quoted in a shell (an unquoted `&` ends the command: `--data prom:URL?query=Q&start=T` read the
+// last day without a word). "" for a file dataset.
+std::string PromReadNote(std::string_view spec, const Dataset& read);
 
 }  // namespace vigil

@@ -30,8 +30,9 @@ std::string ErrorOf(const std::string& spec) {
 // Answers every query_range with `body`.
 class OneAnswer {
  public:
-  explicit OneAnswer(std::string body) : body_(std::move(body)) {
+  explicit OneAnswer(std::string body, int status = 200) : body_(std::move(body)), status_(status) {
     server_.Get("/api/v1/query_range", [this](const httplib::Request&, httplib::Response& res) {
+      res.status = status_;
       res.set_content(body_, "application/json");
     });
     port_ = server_.bind_to_any_port("127.0.0.1");
@@ -43,9 +44,11 @@ class OneAnswer {
     thread_.join();
   }
   std::string Spec() const { return "prom:http://127.0.0.1:" + std::to_string(port_) + "?query=x&start=1000&end=1240"; }
+  int port() const { return port_; }
 
  private:
   std::string body_;
+  int status_ = 200;
   httplib::Server server_;
   int port_ = 0;
   std::thread thread_;
@@ -219,4 +222,83 @@ TEST_CASE("ReadDataSource prom: --filter, --max-series and --max-points apply as
   CHECK(ReadDataSource("csv:/no/such/file.csv", {}).status().code() == StatusCode::kNotFound);
 }
 
+}  // namespace vigil
+
+namespace vigil {
+namespace {
+
+// U2 (2026-12-01): what an on-call engineer typing --data by hand saw.
+TEST_CASE("ReadDataSource: a bare URL, PROM:, prometheus: or an unknown format names prom: among the formats") {
+  auto error = [](const std::string& spec) {
+    Result<Dataset> r = ReadDataSource(spec, {}, kNow);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == StatusCode::kInvalidArgument);
+    return r.status().message();
+  };
+  // Was "unknown dataset format `http` in `http://ops:s3cret@...` (known: nab, kpi, smd, csv, jsonl)".
+  const std::string url = error("http://ops:s3cret@h:9090?query=up&start=now-2h");
+  CHECK(Contains(url, "--data `http://...`: a Prometheus server is read as a range query: put prom: before the URL"));
+  CHECK_FALSE(Contains(url, "s3cret"));
+  CHECK(Contains(error("https://h:9090/api/v1/query_range?query=up"), "put prom: before the URL"));
+  const std::string upper = error("PROM:http://h:9090?query=up");
+  CHECK(Contains(upper, "unknown dataset format `PROM`"));
+  CHECK(Contains(upper, "(known: nab, kpi, smd, csv, jsonl, prom); did you mean `prom:`?"));
+  CHECK(Contains(error("prometheus:http://h:9090?query=up"), "did you mean `prom:`?"));
+  CHECK(Contains(error("cvs:x.csv"), "(known: nab, kpi, smd, csv, jsonl, prom); did you mean `csv:`?"));
+  CHECK(Contains(error("telemetry.csv"), "must be FORMAT:PATH with FORMAT one of nab, kpi, smd, csv, jsonl, or prom:URL?query=PROMQL"));
+  // A known file format goes on to its reader, whose errors are its own.
+  Result<Dataset> missing = ReadDataSource("csv:/nonexistent/u2.csv", {}, kNow);
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.status().code() == StatusCode::kNotFound);
+}
+
+TEST_CASE("ParsePromDataSpec: a URL copied from the web UI's graph page says what to write instead") {
+  // Was "unknown parameter `g0.expr` (known: query, start, end, step); a `&` inside the PromQL must be written %26".
+  const std::string graph = ErrorOf("prom:http://h:9090/graph?g0.expr=rate(x%5B5m%5D)&g0.tab=0&g0.range_input=6h");
+  CHECK(Contains(graph, "--data prom:http://h:9090/graph: `g0.expr` is a parameter of the web UI's page, not of the API"));
+  CHECK(Contains(graph, "give its expression as query=, e.g. 'prom:http://h:9090?query=rate(x[5m])&start=now-6h&step=60s'"));
+  CHECK_FALSE(Contains(graph, "%26"));
+  const std::string ui3 = ErrorOf("prom:http://h:9090/query?g0.tab=graph&g0.expr=up&g0.range_input=bad");
+  CHECK(Contains(ui3, "`g0.tab` is a parameter of the web UI's page"));
+  CHECK(Contains(ui3, "e.g. 'prom:http://h:9090?query=up&start=now-1h&step=60s'"));
+  // Another unknown parameter is as before.
+  CHECK(Contains(ErrorOf("prom:http://h:9090?query=up&g.x=1"), "unknown parameter `g.x`"));
+}
+
+TEST_CASE("ReadDataSource prom: a refused PromQL is quoted; a server not there or an https URL to http says what to check") {
+  OneAnswer refused(R"({"status":"error","errorType":"bad_data","error":"1:2: parse error: unexpected end of input inside braces"})", 400);
+  Result<Dataset> ds = ReadDataSource(refused.Spec(), {}, kNow);
+  REQUIRE_FALSE(ds.ok());
+  CHECK(ds.status().code() == StatusCode::kInvalidArgument);
+  CHECK(Contains(ds.status().message(), "bad_data: 1:2: parse error: unexpected end of input inside braces (the PromQL as sent: `x`)"));
+  // Nothing listens on port 1 of loopback.
+  ds = ReadDataSource("prom:http://127.0.0.1:1?query=x&start=1000&end=1240", {}, kNow);
+  REQUIRE_FALSE(ds.ok());
+  CHECK(ds.status().code() == StatusCode::kUnavailable);
+  CHECK(Contains(ds.status().message(), "(is Prometheus running there? check the host and port"));
+  // TLS spoken to a plain-http server: OpenSSL says "wrong version number".
+  OneAnswer plain(R"({"status":"success","data":{"resultType":"matrix","result":[]}})");
+  ds = ReadDataSource("prom:https://127.0.0.1:" + std::to_string(plain.port()) + "?query=x&start=1000&end=1240", {}, kNow);
+  REQUIRE_FALSE(ds.ok());
+  CHECK(Contains(ds.status().message(), "wrong version number (the server does not speak TLS there: a plain-http Prometheus is http://)"));
+}
+
+TEST_CASE("PromReadNote: the range read, and the defaults named when the spec gives its query alone") {
+  OneAnswer prom(R"({"status":"success","data":{"resultType":"matrix","result":[{"metric":{"__name__":"up"},"values":[[1000,"1"]]}]}})");
+  Result<Dataset> ds = ReadDataSource(prom.Spec(), {}, kNow);
+  REQUIRE(ds.ok());
+  const std::string base = "prom:http://127.0.0.1:" + std::to_string(prom.port());
+  CHECK(PromReadNote(prom.Spec(), *ds) == "read " + base + "?query=x&start=1970-01-01T00:16:40Z&end=1970-01-01T00:20:40Z&step=1m");
+  // `vigil detect --data prom:URL?query=x&start=...` unquoted in a shell: the command ends at the &.
+  ds = ReadDataSource(base + "?query=x", {}, kNow);
+  REQUIRE(ds.ok());
+  const std::string note = PromReadNote(base + "?query=x", *ds);
+  CHECK(Contains(note, "read " + base + "?query=x&start=2027-01-14T08:00:00Z&end=2027-01-15T08:00:00Z&step=1m"));
+  CHECK(Contains(note, "(no start, end or step given: the last day at 1m; in a shell, quote the whole --data value, an unquoted & ends the command)"));
+  Dataset file;
+  file.format = "csv";
+  CHECK(PromReadNote("csv:x.csv", file).empty());
+}
+
+}  // namespace
 }  // namespace vigil

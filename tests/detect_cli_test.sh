@@ -84,7 +84,9 @@ printf 'timestamp,series,value\n1700000000,x,1\n1700000060,x,abc\n' > "$TMP/bad.
 check "bad data row" 2 'bad.csv:3' -- "$VIGIL" detect --rules "$TMP/spike.rules" --data "csv:$TMP/bad.csv"
 check "skip bad rows" 0 '1 bad rows skipped' -- "$VIGIL" detect --rules "$TMP/spike.rules" --data "csv:$TMP/bad.csv" \
   --skip-bad-rows
-check "unknown format" 2 'format' -- "$VIGIL" detect --rules "$TMP/spike.rules" --data "parquet:$TMP/bad.csv"
+check "unknown format" 2 'unknown dataset format `parquet`.*known: nab, kpi, smd, csv, jsonl, prom' -- "$VIGIL" detect --rules "$TMP/spike.rules" --data "parquet:$TMP/bad.csv"
+# A Prometheus URL without prom: (was "unknown dataset format `http`", prom: not named); refused unread.
+check "a URL without prom:" 2 'put prom: before the URL' -- "$VIGIL" detect --rules "$TMP/spike.rules" --data "http://127.0.0.1:1?query=up"
 check "missing data" 1 'nope.csv' -- "$VIGIL" detect --rules "$TMP/spike.rules" --data "csv:$TMP/nope.csv"
 check "missing flag" 2 'rules is required|--rules' -- "$VIGIL" detect --data "csv:$TMP/bad.csv"
 # An aggregate-mode file (training/aggregation.h) is refused: its suppress rules need their base.

@@ -176,9 +176,9 @@ fi
 # 7. bad input.
 DOWN=$(free_port)
 R="start=$S&end=$((S + H))"
-check "prometheus not running" 1 "Prometheus http://127.0.0.1:$DOWN/api/v1/query_range: .*(onnect|refused)" -- \
+check "prometheus not running" 1 "Prometheus http://127.0.0.1:$DOWN/api/v1/query_range: .*(onnect|refused).* \(is Prometheus running there\? check the host and port" -- \
   "$VIGIL" detect --rules "$TMP/rules" --data "prom:http://127.0.0.1:$DOWN?query=up&$R"
-check "bad PromQL" 2 "answered HTTP 400: bad_data: .*parse error" -- \
+check "bad PromQL" 2 "answered HTTP 400: bad_data: .*parse error.* \(the PromQL as sent: \`sum\(x\)\)\`\)" -- \
   "$VIGIL" detect --rules "$TMP/rules" --data "prom:$URL?query=sum(x))&$R"
 check "no series" 1 "the query \`no_such_metric\` matched no series" -- \
   "$VIGIL" train-rules --data "prom:$URL?query=no_such_metric&$R" --out "$TMP/none"
@@ -195,6 +195,15 @@ check "too many requests" 2 "requests of 11000; the limit is 200 requests" -- \
   "$VIGIL" detect --rules "$TMP/rules" --data "prom:$URL?query=up&start=now-30d&step=1s"
 check "series without __name__" 2 "has no __name__ .*label_replace" -- \
   "$VIGIL" detect --rules "$TMP/rules" --data "prom:$URL?query=rate(DCGM_FI_DEV_GPU_TEMP[5m])&$R"
+# U2: as a user types it. A bare URL (was "unknown dataset format `http` ... (known: nab, kpi, smd,
+# csv, jsonl)", prom: not among them); the --data value unquoted in a shell: the command ends at the
+# first & and reads the last day at 1m, so the note names the range read and the quoting (was silent).
+check "a URL without prom:" 2 "put prom: before the URL" -- \
+  "$VIGIL" detect --rules "$TMP/rules" --data "$URL?query=up&$R"
+check "the --data value unquoted in a shell" 0 "vigil detect: read prom:$URL\?query=DCGM_FI_DEV_GPU_TEMP&start=.*&step=1m \(no start, end or step given: the last day at 1m; in a shell, quote the whole --data value" -- \
+  sh -c "$VIGIL detect --rules $TMP/rules --data prom:$URL?query=DCGM_FI_DEV_GPU_TEMP&start=$S&step=15s; wait"
+check "the range read, quoted" 0 "vigil detect: read prom:$URL\?query=DCGM_FI_DEV_GPU_TEMP&start=$(date -u -d @$S +%Y-%m-%dT%H:%M:%SZ)&end=.*&step=15s$" -- \
+  "$VIGIL" detect --rules "$TMP/rules" --data "prom:$URL?query=DCGM_FI_DEV_GPU_TEMP&start=$S&end=$((S + H))&step=15s"
 NANQ='label_replace(DCGM_FI_DEV_GPU_TEMP{Hostname="node-a",gpu="0"} / 0 * 0, "__name__", "nan_temp", "", "")'
 check "NaN values" 2 "series nan_temp\{Hostname=\"node-a\",gpu=\"0\"\} at .*value \`NaN\` is not finite" -- \
   "$VIGIL" detect --rules "$TMP/rules" --data "prom:$URL?query=$NANQ&$R"
