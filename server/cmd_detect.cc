@@ -132,6 +132,11 @@ int RunDetect(const DetectArgs& args) {
   Result<Dataset> data = ReadDataSource(args.data, ro, 0, &warnings);  // a file, or prom: (server/data_source.h)
   if (!data.ok()) return ReportError(data.status());
   if (const std::string note = PromReadNote(args.data, *data); !note.empty()) std::cerr << "vigil detect: " << note << "\n";
+  {
+    std::vector<std::string> files;
+    for (const RulePlan& r : rules->rules) files.push_back(r.file);
+    for (const std::string& w : PromStepMismatch(*data, files)) std::cerr << "vigil detect: warning: " << w << "\n";
+  }
   for (const std::string& w : warnings) std::cerr << "vigil detect: warning: " << w << "\n";
   for (const auto& e : data->stats.examples) std::cerr << "vigil detect: skipped " << e << "\n";
   // A rule whose select picks no series checks nothing: say so once per rule (a typo `jobb=` was

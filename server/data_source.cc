@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <fstream>
 #include <map>
 #include <vector>
 
@@ -353,6 +354,42 @@ Result<Dataset> ReadDataSource(const std::string& spec, const ReadOptions& optio
                          (stats.rows_skipped ? " (" + std::to_string(stats.rows_skipped) + " bad points skipped)" : ""));
   }
   return ds;
+}
+
+std::vector<std::string> PromStepMismatch(const Dataset& read, const std::vector<std::string>& rule_files) {
+  if (read.format != "prom") return {};
+  Result<PromDataSpec> now = ParsePromDataSpec(read.source, 0);
+  if (!now.ok()) return {};
+  struct Seen {
+    std::string file;
+    size_t more = 0;
+  };
+  std::map<int64_t, Seen> by_step;  // recorded step -> the first file recording it
+  std::vector<std::string> done;
+  for (const std::string& path : rule_files) {
+    if (std::find(done.begin(), done.end(), path) != done.end()) continue;
+    done.push_back(path);
+    std::ifstream in(path);
+    std::string line;
+    for (int n = 0; n < 40 && std::getline(in, line) && line.rfind("#", 0) == 0; ++n) {
+      constexpr std::string_view kData = "# data: ";
+      if (line.rfind(kData, 0) != 0) continue;
+      Result<PromDataSpec> then = ParsePromDataSpec(std::string_view(line).substr(kData.size()), 0);
+      if (!then.ok() || then->range.step_ms == now->range.step_ms) break;
+      auto [it, fresh] = by_step.try_emplace(then->range.step_ms, Seen{path});
+      if (!fresh) ++it->second.more;
+      break;
+    }
+  }
+  std::vector<std::string> out;
+  for (const auto& [step, seen] : by_step) {
+    const std::string trained = FormatDurationMs(step), here = FormatDurationMs(now->range.step_ms);
+    out.push_back(seen.file + (seen.more ? " (and " + std::to_string(seen.more) + " more rule files)" : std::string()) +
+                  " was trained on prom: data at step " + trained + " (its `# data:` line); this read is at step " +
+                  here + ": its windows counted in points (10p, 60p) span another time and its thresholds were "
+                  "fit at " + trained + "; read with step=" + trained);
+  }
+  return out;
 }
 
 std::string PromReadNote(std::string_view spec, const Dataset& read) {

@@ -76,4 +76,12 @@ bool IsPromDataSpec(std::string_view spec);
 // last day without a word). "" for a file dataset.
 std::string PromReadNote(std::string_view spec, const Dataset& read);
 
+// Rule files trained by `vigil train-rules` on prom: data record the step they were fit at (their
+// `# data: prom:...&step=S` line). Run over a prom: read at another step, windows counted in points
+// (`10p`, `60p`) span another time and the fitted thresholds no longer mean what they did (U2 saw a
+// folder trained at 1m give 23 alerts over a day read at step=1m, 107 over the same day at step=15).
+// One warning line per recorded step that differs from `read`'s, naming a file, both steps and the
+// step to use. Empty when `read` is not prom:, or no file records a prom: step other than its own.
+std::vector<std::string> PromStepMismatch(const Dataset& read, const std::vector<std::string>& rule_files);
+
 }  // namespace vigil

@@ -7,9 +7,13 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include <unistd.h>
 
 #include "core/time_util.h"
 
@@ -298,6 +302,42 @@ TEST_CASE("PromReadNote: the range read, and the defaults named when the spec gi
   Dataset file;
   file.format = "csv";
   CHECK(PromReadNote("csv:x.csv", file).empty());
+}
+
+}  // namespace
+}  // namespace vigil
+
+namespace vigil {
+namespace {
+
+TEST_CASE("PromStepMismatch: rule files trained at another prom: step are named, with the step to use") {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("u2_step_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto write = [&](const std::string& name, const std::string& data_line) {
+    std::ofstream((dir / name).string()) << "# Trained by `vigil train-rules` at 2026-12-01T00:17:09Z\n" << data_line
+                                         << "# target: x\n\nrule R_" << name.substr(0, 1) << " {\n  select x\n  when value > 1\n}\n";
+    return (dir / name).string();
+  };
+  const std::string at1m = "# data: prom:http://ops:[redacted]@h:9090?query=x{a=\"b%26c\"}&start=2026-11-29T22:17:00Z&end=2026-11-30T16:17:00Z&step=1m\n";
+  const std::string a = write("a.rules", at1m), b = write("b.rules", at1m);
+  const std::string c = write("c.rules", "# data: csv:telemetry.csv\n");
+  const std::string d = write("d.rules", "# data: prom:http://h:9090?query=x&start=2026-11-29T22:17:00Z&end=2026-11-30T16:17:00Z&step=15s\n");
+  Dataset read;
+  read.format = "prom";
+  read.source = "prom:http://h:9090?query=x&start=2026-11-30T16:17:00Z&end=2026-11-30T22:17:00Z&step=15s";
+  // a and b recorded 1m (twice: named once), c a file, d the read's own step.
+  const std::vector<std::string> w = PromStepMismatch(read, {a, a, b, c, d});
+  REQUIRE(w.size() == 1);
+  CHECK(w[0] == a + " (and 1 more rule files) was trained on prom: data at step 1m (its `# data:` line); this read is at "
+                    "step 15s: its windows counted in points (10p, 60p) span another time and its thresholds were fit at "
+                    "1m; read with step=1m");
+  read.source = "prom:http://h:9090?query=x&start=2026-11-30T16:17:00Z&end=2026-11-30T22:17:00Z&step=1m";
+  const std::vector<std::string> back = PromStepMismatch(read, {a, b, c, d});
+  REQUIRE(back.size() == 1);
+  CHECK(Contains(back[0], d + " was trained on prom: data at step 15s"));
+  read.format = "csv";
+  CHECK(PromStepMismatch(read, {a, d}).empty());
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

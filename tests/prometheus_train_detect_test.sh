@@ -160,6 +160,10 @@ for name, ts in rows.items():
         print(name, len(ts), "points, not the 11517 of the grid"); ok = False
 sys.exit(0 if ok and rows else 1)
 PY
+# U2: the rules were trained at step=1m; read at 15s their point windows span a quarter of the time.
+grep -q "vigil detect: warning: $TMP/rules/.*rules (and 8 more rule files) was trained on prom: data at step 1m (its \`# data:\` line); this read is at step 15s: .*read with step=1m" "$TMP/detect15.err" &&
+  ! grep -q "was trained on prom: data at step" "$TMP/detect.err" && passed=$((passed + 1)) ||
+  bad "no warning that the rules were trained at another step (or one at the same step): $(cat "$TMP/detect15.err")"
 after=$(ranges)
 [ "$((after - before))" = 2 ] && passed=$((passed + 1)) || bad "the 15 s read made $((after - before)) query_range requests, not 2"
 
