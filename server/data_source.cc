@@ -57,7 +57,13 @@ Result<int64_t> ParseTime(std::string_view text, int64_t now_ms) {
     return now_ms - *d;
   }
   Result<int64_t> t = ParseTimestampField(text);
-  if (!t.ok()) return InvalidArgumentError(t.status().message() + " (nor `now` / `now-2d`)");
+  if (!t.ok()) {
+    // `1h` or `-1h` (Grafana's and promtool's relative forms) meant the last hour.
+    const std::string_view d = text.substr(text.starts_with('-') ? 1 : 0);
+    if (!d.empty() && ParseDurationMs(d).ok())
+      return InvalidArgumentError(Quoted(text) + " is a duration, not a time: did you mean `now-" + std::string(d) + "`?");
+    return InvalidArgumentError(t.status().message() + " (nor `now` / `now-2d`)");
+  }
   return t;
 }
 

@@ -256,6 +256,13 @@ TEST_CASE("ReadDataSource: a bare URL, PROM:, prometheus: or an unknown format n
   CHECK(missing.status().code() == StatusCode::kNotFound);
 }
 
+TEST_CASE("ParsePromDataSpec: a duration given as start or end asks for now-DURATION") {
+  // Was "start: `1h` is not Unix seconds/ms or RFC 3339 (nor `now` / `now-2d`)".
+  CHECK(Contains(ErrorOf("prom:http://h:9090?query=up&start=1h"), "start: `1h` is a duration, not a time: did you mean `now-1h`?"));
+  CHECK(Contains(ErrorOf("prom:http://h:9090?query=up&start=-2d&end=-1h30m"), "end: `-1h30m` is a duration, not a time: did you mean `now-1h30m`?"));
+  CHECK(Contains(ErrorOf("prom:http://h:9090?query=up&start=yesterday"), "`yesterday` is not Unix seconds/ms or RFC 3339 (nor `now` / `now-2d`)"));
+}
+
 TEST_CASE("ParsePromDataSpec: a URL copied from the web UI's graph page says what to write instead") {
   // Was "unknown parameter `g0.expr` (known: query, start, end, step); a `&` inside the PromQL must be written %26".
   const std::string graph = ErrorOf("prom:http://h:9090/graph?g0.expr=rate(x%5B5m%5D)&g0.tab=0&g0.range_input=6h");
