@@ -134,7 +134,11 @@ Status CheckFileFormat(std::string_view spec) {
                                 "` must be FORMAT:PATH with FORMAT one of nab, kpi, smd, csv, jsonl, or "
                                 "prom:URL?query=PROMQL (a Prometheus range query)");
   }
-  return InvalidArgumentError("unknown dataset format `" + OneLine(format) + "` in `" + OneLine(std::string(spec)) +
+  // A URL's user:password is not echoed (`PROM:http://ops:pw@h:9090?...`).
+  const std::string shown = spec.find("://") != std::string_view::npos && spec.find('@') != std::string_view::npos
+                                ? format + ":..."
+                                : std::string(spec);
+  return InvalidArgumentError("unknown dataset format `" + OneLine(format) + "` in `" + OneLine(shown) +
                               "` (known: nab, kpi, smd, csv, jsonl, prom)" +
                               (close.empty() ? "" : "; did you mean `" + close + ":`?"));
 }
