@@ -244,7 +244,11 @@ Result<std::vector<RunOutcome>> ScoreIncidents(const EvalSet& set, const std::ve
           ++k;
         if (k == run.incidents.size()) {
           ++r.false_alarms;
-          if (t > run.recorded_end_s) ++r.false_alarms_after_end;  // false for a NaN end
+          // At the csv's precision (ms): the last full second's bucket is stamped t0 + seconds,
+          // rounded, up to 0.5 ms past the exact sum (run 1's read 0.26 ms past it).
+          if (std::isfinite(run.recorded_end_s) && ts[i] > std::llround(run.recorded_end_s * 1000)) {
+            ++r.false_alarms_after_end;
+          }
           ++r.false_alarm_series[SeriesOf(set, u)];
           continue;
         }

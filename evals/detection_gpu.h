@@ -57,8 +57,8 @@ struct RunOutcome {
   std::vector<IncidentOutcome> incidents;  // in the json's order
   // Onsets after the training part outside every incident window + grace: false alarms.
   size_t false_alarms = 0;
-  // Of them, those after the run's recorded end (t0 + `seconds`; 0 without `seconds`): the
-  // recorder's last, partial bucket (data/gpu_telemetry/README.md).
+  // Of them, those after the run's recorded end (t0 + `seconds` rounded to the csv's ms; 0 without
+  // `seconds`): the recorder's last, partial bucket (data/gpu_telemetry/README.md).
   size_t false_alarms_after_end = 0;
   std::map<std::string, size_t> false_alarm_series;  // series id -> its false alarms
 };

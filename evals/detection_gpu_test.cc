@@ -263,6 +263,23 @@ TEST_CASE("ScoreIncidents: caught by an onset in the window on an expected serie
   CHECK_FALSE(ScoreIncidents(*set, short_row).ok());
 }
 
+TEST_CASE("ScoreIncidents: the recorded end at the csv's millisecond precision") {
+  // The recorder stamps a step bucket at t0 + its second's end, written in ms: with a t0 such as
+  // 1796081137.1377385 (run 1) the last full second, t0 + 470, reads 1796081607.138, 0.26 ms past
+  // t0 + seconds. Here t0 + seconds = 1044.9996 and the point of the last full second reads 1045.
+  TempFolder dir("end_ms");
+  Write(dir.path / "run.csv", TinyCsv());
+  std::string json = TinyJson();
+  json.replace(json.find("\"seconds\": 45"), 13, "\"seconds\": 44.9996");
+  Write(dir.path / "run.json", json);
+  Result<EvalSet> set = LoadGpuTelemetry(dir.path.string());
+  REQUIRE(set.ok());
+  Result<std::vector<RunOutcome>> view = ScoreIncidents(*set, FlagsAt(*set, {{kRank0, {1045}}, {kRank1, {1046}}}));
+  REQUIRE(view.ok());
+  CHECK((*view)[0].false_alarms == 2);
+  CHECK((*view)[0].false_alarms_after_end == 1);  // 1046 only: 1045 is the recorded end at ms precision
+}
+
 TEST_CASE("gpu report: the incident view in report.md and report.json") {
   TempFolder dir("report");
   Result<EvalSet> set = LoadTinyRun(dir);
