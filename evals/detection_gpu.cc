@@ -203,6 +203,18 @@ Result<EvalSet> LoadGpuTelemetry(const std::string& folder, const EvalSetOptions
       set.units.push_back(std::move(unit));
       set.truth.push_back(std::move(truth));
     }
+    // An incident window with no time of the data (seconds after t0 written where Unix seconds
+    // belong) could never be caught: every detector would read "missed" without a word.
+    for (size_t i = 0; i < run.incidents.size(); ++i) {
+      const EvalIncident& inc = run.incidents[i];
+      if (inc.end_s <= static_cast<double>(first_ms) / 1000.0 || inc.start_s > static_cast<double>(last_ms) / 1000.0) {
+        return InvalidArgumentError(json + ": incidents[" + std::to_string(i) + "] (" + inc.name + "): [" +
+                                    Fixed(inc.start_s, 3) + ", " + Fixed(inc.end_s, 3) + ") is outside the data of " +
+                                    csv + " (" + Fixed(static_cast<double>(first_ms) / 1000.0, 3) + " to " +
+                                    Fixed(static_cast<double>(last_ms) / 1000.0, 3) +
+                                    "): `start` and `end` are Unix seconds, as `t0`");
+      }
+    }
     if (!run.units.empty()) set.runs.push_back(std::move(run));  // --filter / --max-series may leave none
   }
   if (labeled_history > 0) {

@@ -35,7 +35,8 @@ namespace vigil {
 // path that is not a folder, a folder without runs, a NAME.csv without NAME.json or the reverse,
 // a json without `t0` / `normal_end` / `incidents` or with a field of the wrong type, an
 // incident without name, start < end or expected series, a csv without a `label` column, a
-// `normal_end` outside the csv's data, and a series with no point before or none at/after it.
+// `normal_end` outside the csv's data, an incident whose [start, end) holds no time of the csv's
+// data, and a series with no point before or none at/after it.
 [[nodiscard]] Result<EvalSet> LoadGpuTelemetry(const std::string& folder, const EvalSetOptions& options = {});
 
 // An alert is pending from the first point of a run of flags (its onset); it belongs to an

@@ -181,6 +181,18 @@ TEST_CASE("LoadGpuTelemetry: bad input is an error naming the file and the key")
   CHECK(LoadError(dir.path).find("incidents[0].expected[0]: no `series`") != std::string::npos);
   Write(json, "[1, 2]");
   CHECK(LoadError(dir.path).find("not a JSON object") != std::string::npos);
+  // An incident whose window holds no time of the csv (seconds after t0 written for Unix seconds)
+  // could never be caught: every detector would read "missed".
+  Write(json, "{\"t0\": 1000, \"normal_end\": 1010, \"incidents\": [{\"name\": \"stall\", \"start\": 12, "
+              "\"end\": 14, \"expected\": [{\"series\": \"step_time_ms\"}]}]}");
+  e = LoadError(dir.path);
+  CHECK(e.find(json.string() + ": incidents[0] (stall): [12.000, 14.000) is outside the data") != std::string::npos);
+  Write(json, "{\"t0\": 1000, \"normal_end\": 1010, \"incidents\": [{\"name\": \"late\", \"start\": 1050, "
+              "\"end\": 1060, \"expected\": [{\"series\": \"step_time_ms\"}]}]}");
+  CHECK(LoadError(dir.path).find("incidents[0] (late): [1050.000, 1060.000) is outside the data") != std::string::npos);
+  Write(json, "{\"t0\": 1000, \"normal_end\": 1010, \"incidents\": [{\"name\": \"end\", \"start\": 1049, "
+              "\"end\": 1060, \"expected\": [{\"series\": \"step_time_ms\"}]}]}");
+  CHECK(LoadGpuTelemetry(dir.path.string()).ok());  // the last point is in its window
   // A csv without a label column.
   Write(json, TinyJson());
   Write(csv, "timestamp,series,value\n1000,x,1\n1020,x,2\n");
