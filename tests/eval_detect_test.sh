@@ -37,7 +37,7 @@ set +e
 "$VIGIL" eval detect --dataset yahoo --out "$TMP/x" 2> "$TMP/bad.err"; rc=$?
 set -e
 [ "$rc" -eq 2 ] || fail "unknown dataset exited $rc"
-grep -q "kpi, smd or nab" "$TMP/bad.err" || fail "bad dataset message: $(cat "$TMP/bad.err")"
+grep -q "kpi, smd, nab or gpu" "$TMP/bad.err" || fail "bad dataset message: $(cat "$TMP/bad.err")"
 set +e
 "$VIGIL" eval detect --dataset kpi --detectors rulez --out "$TMP/x" 2> "$TMP/bad2.err"; rc=$?
 "$VIGIL" eval diagnose > /dev/null 2>&1; rc3=$?
