@@ -52,5 +52,5 @@ set -e
 [ "$rc5" -eq 2 ] && grep -q "rules-vote" "$TMP/bad5.err" || fail "--rules-vote 0: $rc5 $(cat "$TMP/bad5.err")"
 [ "$rc" -eq 2 ] && grep -q "did you mean \`rules\`" "$TMP/bad2.err" || fail "unknown detector: $rc $(cat "$TMP/bad2.err")"
 [ "$rc3" -eq 2 ] || fail "eval diagnose should say not implemented (exit 2), got $rc3"
-[ "$rc4" -eq 2 ] && grep -q "did you mean \`kpi\`" "$TMP/bad3.err" || fail "bad data spec: $rc4 $(cat "$TMP/bad3.err")"
+[ "$rc4" -eq 2 ] && grep -q "did you mean \`kpi:\?\`" "$TMP/bad3.err" || fail "bad data spec: $rc4 $(cat "$TMP/bad3.err")"
 echo "eval_detect_test: ok"
