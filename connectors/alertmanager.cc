@@ -1,0 +1,220 @@
+#include "connectors/alertmanager.h"
+
+#include <cstdio>
+#include <map>
+
+#include "core/time_util.h"
+#include "core/utf8.h"
+
+namespace vigil {
+namespace {
+
+// Alertmanager writes Go's zero time for an unset endsAt (and older versions for startsAt too).
+bool IsGoZeroTime(const std::string& s) { return s.rfind("0001-01-01T00:00:00", 0) == 0; }
+
+std::string TypeName(const Json& j) {
+  if (j.is_null()) return "null";
+  if (j.is_boolean()) return "a boolean";
+  if (j.is_number()) return "a number";
+  if (j.is_string()) return "a string";
+  if (j.is_array()) return "an array";
+  return "an object";
+}
+
+Status Bad(const std::string& field, const std::string& why) { return InvalidArgumentError(field + ": " + why); }
+
+// An optional string field: absent or null is "".
+Result<std::string> OptString(const Json& obj, const char* key, const std::string& where) {
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return std::string();
+  if (!it->is_string()) return Bad(where + key, "expected a string, got " + TypeName(*it));
+  return it->get<std::string>();
+}
+
+// A label/annotation map: an object of strings (absent or null is empty).
+Result<Labels> OptLabels(const Json& obj, const char* key, const std::string& where) {
+  Labels out;
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return out;
+  if (!it->is_object()) return Bad(where + key, "expected an object of strings, got " + TypeName(*it));
+  for (const auto& [k, v] : it->items()) {
+    if (!v.is_string()) return Bad(where + key + "." + k, "expected a string, got " + TypeName(v));
+    out[k] = v.get<std::string>();
+  }
+  return out;
+}
+
+Result<int64_t> OptTime(const Json& obj, const char* key, const std::string& where) {
+  ASSIGN_OR_RETURN(std::string text, OptString(obj, key, where));
+  if (text.empty() || IsGoZeroTime(text)) return int64_t{0};
+  auto ms = ParseRfc3339Ms(text);
+  if (!ms.ok()) return Bad(where + key, "not an RFC 3339 time: " + ms.status().message());
+  return *ms;
+}
+
+std::string Fnv1aHex(const std::string& rule, const Labels& labels) {
+  uint64_t h = 1469598103934665603ull;
+  auto mix = [&](std::string_view s) {
+    for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+    h = (h ^ 0xff) * 1099511628211ull;  // separator
+  };
+  mix(rule);
+  for (const auto& [k, v] : labels) mix(k), mix(v);
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+Status CheckBody(std::string_view body, const AlertmanagerLimits& limits) {
+  if (body.size() > limits.max_body_bytes) {
+    return ResourceExhaustedError("body: " + std::to_string(body.size()) + " bytes, more than the limit of " +
+                                  std::to_string(limits.max_body_bytes));
+  }
+  size_t bad = 0;
+  if (!IsValidUtf8(body, &bad)) return Bad("body", "not valid UTF-8 at byte " + std::to_string(bad));
+  return Status::Ok();
+}
+
+Status CheckDuplicates(const std::vector<Alert>& alerts) {
+  std::map<std::string, size_t> seen;
+  for (size_t i = 0; i < alerts.size(); ++i) {
+    auto [it, inserted] = seen.emplace(alerts[i].fingerprint, i);
+    if (!inserted) {
+      return Bad("alerts[" + std::to_string(i) + "].fingerprint",
+                 "`" + alerts[i].fingerprint + "` also at alerts[" + std::to_string(it->second) +
+                     "] (duplicate fingerprint)");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string AlertGeneratorUrl(const Alert& alert) {
+  if (alert.explanation.is_object()) {
+    auto it = alert.explanation.find("generator_url");
+    if (it != alert.explanation.end() && it->is_string()) return it->get<std::string>();
+  }
+  return "";
+}
+
+Result<Alert> ParseAlertmanagerAlert(const Json& j, const std::string& where, int64_t now_ms) {
+  if (!j.is_object()) return Bad(where, "expected an alert object, got " + TypeName(j));
+  const std::string p = where.empty() ? "" : where + ".";
+  Alert a;
+  ASSIGN_OR_RETURN(a.labels, OptLabels(j, "labels", p));
+  if (j.find("labels") == j.end()) return Bad(p + "labels", "missing (an alert needs at least `alertname`)");
+  auto name = a.labels.find("alertname");
+  if (name == a.labels.end()) return Bad(p + "labels", "no `alertname` label");
+  if (name->second.empty()) return Bad(p + "labels.alertname", "empty");
+  a.rule = name->second;
+  if (auto s = a.labels.find("severity"); s != a.labels.end()) a.severity = s->second;
+  ASSIGN_OR_RETURN(a.annotations, OptLabels(j, "annotations", p));
+  ASSIGN_OR_RETURN(a.starts_at_ms, OptTime(j, "startsAt", p));
+  ASSIGN_OR_RETURN(a.ends_at_ms, OptTime(j, "endsAt", p));
+  a.active_at_ms = a.starts_at_ms;
+  if (a.starts_at_ms > 0 && a.ends_at_ms > 0 && a.ends_at_ms < a.starts_at_ms) {
+    return Bad(p + "endsAt", FormatRfc3339Ms(a.ends_at_ms) + " is before startsAt " + FormatRfc3339Ms(a.starts_at_ms));
+  }
+  ASSIGN_OR_RETURN(std::string generator, OptString(j, "generatorURL", p));
+  ASSIGN_OR_RETURN(a.fingerprint, OptString(j, "fingerprint", p));
+  if (a.fingerprint.empty()) a.fingerprint = Fnv1aHex(a.rule, a.labels);
+
+  auto st = j.find("status");
+  if (st == j.end() || st->is_null()) {
+    // No status (an alert as POSTed to /api/v2/alerts): firing unless it has ended.
+    a.state = (a.ends_at_ms > 0 && now_ms > 0 && a.ends_at_ms <= now_ms) ? AlertState::kResolved : AlertState::kFiring;
+  } else if (st->is_string()) {
+    const std::string s = st->get<std::string>();
+    if (s == "firing") {
+      a.state = AlertState::kFiring;
+    } else if (s == "resolved") {
+      a.state = AlertState::kResolved;
+    } else {
+      return Bad(p + "status", "`" + s + "` is neither firing nor resolved");
+    }
+  } else if (st->is_object()) {  // API v2: {"state": "active"|"suppressed"|"unprocessed", ...}
+    ASSIGN_OR_RETURN(std::string s, OptString(*st, "state", p + "status."));
+    if (s != "active" && s != "suppressed" && s != "unprocessed") {
+      return Bad(p + "status.state", "`" + s + "` is not active, suppressed or unprocessed");
+    }
+    a.state = (a.ends_at_ms > 0 && now_ms > 0 && a.ends_at_ms <= now_ms) ? AlertState::kResolved : AlertState::kFiring;
+  } else {
+    return Bad(p + "status", "expected a string, got " + TypeName(*st));
+  }
+  a.explanation = Json{{"source", "alertmanager"}, {"generator_url", generator}};
+  return a;
+}
+
+Result<AlertmanagerWebhook> ParseAlertmanagerWebhookJson(const Json& j) {
+  if (!j.is_object()) return Bad("body", "expected a JSON object (an Alertmanager webhook), got " + TypeName(j));
+  AlertmanagerWebhook w;
+  ASSIGN_OR_RETURN(w.version, OptString(j, "version", ""));
+  if (!w.version.empty() && w.version != "4") {
+    return Bad("version", "`" + w.version + "` (this reader knows webhook version 4)");
+  }
+  ASSIGN_OR_RETURN(w.group_key, OptString(j, "groupKey", ""));
+  ASSIGN_OR_RETURN(w.status, OptString(j, "status", ""));
+  if (!w.status.empty() && w.status != "firing" && w.status != "resolved") {
+    return Bad("status", "`" + w.status + "` is neither firing nor resolved");
+  }
+  ASSIGN_OR_RETURN(w.receiver, OptString(j, "receiver", ""));
+  ASSIGN_OR_RETURN(w.external_url, OptString(j, "externalURL", ""));
+  if (auto t = j.find("truncatedAlerts"); t != j.end() && !t->is_null()) {
+    if (!t->is_number_integer() || t->get<int64_t>() < 0) {
+      return Bad("truncatedAlerts", "expected a count >= 0, got " + t->dump());
+    }
+    w.truncated_alerts = t->get<int64_t>();
+  }
+  ASSIGN_OR_RETURN(w.group_labels, OptLabels(j, "groupLabels", ""));
+  ASSIGN_OR_RETURN(w.common_labels, OptLabels(j, "commonLabels", ""));
+  ASSIGN_OR_RETURN(w.common_annotations, OptLabels(j, "commonAnnotations", ""));
+  auto alerts = j.find("alerts");
+  if (alerts == j.end() || alerts->is_null()) return Bad("alerts", "missing (a webhook carries an array of alerts)");
+  if (!alerts->is_array()) return Bad("alerts", "expected an array, got " + TypeName(*alerts));
+  for (size_t i = 0; i < alerts->size(); ++i) {
+    ASSIGN_OR_RETURN(Alert a, ParseAlertmanagerAlert((*alerts)[i], "alerts[" + std::to_string(i) + "]"));
+    w.alerts.push_back(std::move(a));
+  }
+  RETURN_IF_ERROR(CheckDuplicates(w.alerts));
+  return w;
+}
+
+Result<AlertmanagerWebhook> ParseAlertmanagerWebhook(std::string_view body, const AlertmanagerLimits& limits) {
+  RETURN_IF_ERROR(CheckBody(body, limits));
+  ASSIGN_OR_RETURN(Json j, ParseJson(body, "body"));
+  if (j.is_object()) {
+    if (auto a = j.find("alerts"); a != j.end() && a->is_array() && a->size() > limits.max_alerts) {
+      return ResourceExhaustedError("alerts: " + std::to_string(a->size()) + " alerts, more than the limit of " +
+                                    std::to_string(limits.max_alerts));
+    }
+  }
+  return ParseAlertmanagerWebhookJson(j);
+}
+
+Result<AlertmanagerWebhook> ParseAlertmanagerInput(std::string_view body, const AlertmanagerLimits& limits) {
+  RETURN_IF_ERROR(CheckBody(body, limits));
+  ASSIGN_OR_RETURN(Json j, ParseJson(body, "body"));
+  if (j.is_object() && j.contains("alerts")) return ParseAlertmanagerWebhook(body, limits);
+  AlertmanagerWebhook w;
+  if (j.is_object()) {
+    ASSIGN_OR_RETURN(Alert a, ParseAlertmanagerAlert(j, ""));
+    w.alerts.push_back(std::move(a));
+    return w;
+  }
+  if (!j.is_array()) {
+    return Bad("body", "expected an Alertmanager webhook, an alert object or an array of alerts, got " + TypeName(j));
+  }
+  if (j.size() > limits.max_alerts) {
+    return ResourceExhaustedError("body: " + std::to_string(j.size()) + " alerts, more than the limit of " +
+                                  std::to_string(limits.max_alerts));
+  }
+  for (size_t i = 0; i < j.size(); ++i) {
+    ASSIGN_OR_RETURN(Alert a, ParseAlertmanagerAlert(j[i], "[" + std::to_string(i) + "]"));
+    w.alerts.push_back(std::move(a));
+  }
+  RETURN_IF_ERROR(CheckDuplicates(w.alerts));
+  return w;
+}
+
+}  // namespace vigil

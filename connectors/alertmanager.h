@@ -1,0 +1,71 @@
+// Alertmanager webhook payloads (the `webhook_config` receiver, payload version "4").
+//
+// The body Alertmanager POSTs to a webhook receiver:
+//   {"version": "4", "groupKey": "...", "truncatedAlerts": 0, "status": "firing"|"resolved",
+//    "receiver": "...", "groupLabels": {..}, "commonLabels": {..}, "commonAnnotations": {..},
+//    "externalURL": "http://am:9093",
+//    "alerts": [{"status": "firing"|"resolved", "labels": {..}, "annotations": {..},
+//                "startsAt": RFC 3339, "endsAt": RFC 3339 ("0001-01-01T00:00:00Z" = unset),
+//                "generatorURL": "http://prom:9090/graph?g0.expr=...", "fingerprint": "hex"}]}
+// Each alert becomes a core/domain.h Alert: rule = labels["alertname"] (required), severity =
+// labels["severity"] (may be empty), state kFiring / kResolved from its own `status`,
+// starts_at_ms / ends_at_ms (0 when unset or Alertmanager's zero time), active_at_ms =
+// starts_at_ms, fingerprint, labels, annotations; `explanation` is an object holding
+// "generator_url" (as sent, "" when absent) and "source": "alertmanager".
+//
+// Errors are InvalidArgument naming the field and why, e.g.
+//   "alerts[2].startsAt: not an RFC 3339 time: invalid timestamp `yesterday`: ..."
+//   "alerts[0].labels: no `alertname` label"
+//   "alerts[3].fingerprint: `ab12` also at alerts[1] (duplicate fingerprint)"
+//   "body: not valid UTF-8 at byte 1042"
+// A body larger than `max_body_bytes` is ResourceExhausted (nothing parsed). Unknown fields are
+// ignored (Alertmanager adds fields over versions). A missing `fingerprint` is computed from the
+// alertname and labels (FNV-1a, hex) so that every parsed alert has one.
+// Thread safety: pure functions.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/domain.h"
+#include "core/json.h"
+#include "core/status.h"
+#include "core/time_series.h"
+
+namespace vigil {
+
+struct AlertmanagerWebhook {  // Alertmanager webhook payload, version "4"
+  std::string version, group_key, status, receiver, external_url;
+  int64_t truncated_alerts = 0;  // alerts Alertmanager left out (max_alerts of the receiver)
+  Labels group_labels, common_labels, common_annotations;
+  std::vector<Alert> alerts;  // in payload order; generatorURL in explanation["generator_url"]
+};
+
+struct AlertmanagerLimits {
+  size_t max_body_bytes = 16u << 20;  // a larger body is ResourceExhausted
+  size_t max_alerts = 10'000;         // more alerts in one payload is ResourceExhausted
+};
+
+// The alert's generatorURL ("" when none was sent).
+std::string AlertGeneratorUrl(const Alert& alert);
+
+// Parses a webhook body (see the header comment for the format and the errors).
+Result<AlertmanagerWebhook> ParseAlertmanagerWebhook(std::string_view body, const AlertmanagerLimits& limits = {});
+
+// Parses the same webhook from a JSON value already parsed (`body` checks size/UTF-8/JSON first).
+Result<AlertmanagerWebhook> ParseAlertmanagerWebhookJson(const Json& j);
+
+// One alert object in the webhook's alert format (as above; also the API v2 GET /api/v2/alerts
+// element, whose `status` is an object {"state": "active"|"suppressed"|"unprocessed"}: active is
+// firing unless endsAt is in the past relative to `now_ms` when given). `where` prefixes errors
+// ("alerts[2]").
+Result<Alert> ParseAlertmanagerAlert(const Json& j, const std::string& where, int64_t now_ms = 0);
+
+// A webhook payload, or a single alert object, or a JSON array of alert objects: whichever `body`
+// holds (an object with an "alerts" array is a webhook). For `vigil diagnose --alert`.
+Result<AlertmanagerWebhook> ParseAlertmanagerInput(std::string_view body, const AlertmanagerLimits& limits = {});
+
+}  // namespace vigil

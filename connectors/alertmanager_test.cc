@@ -1,0 +1,154 @@
+// Alertmanager webhook payloads: a recorded-format payload (written by hand from the v4 format of
+// Alertmanager's notify/webhook package), a resolved alert, and every kind of bad input naming its
+// field. tests/diagnose_alert_prometheus_test.sh parses a webhook a real Alertmanager sent.
+#include "connectors/alertmanager.h"
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "core/time_util.h"
+
+namespace vigil {
+namespace {
+
+// As Alertmanager 0.25 posts it (fields in its order; times with nanoseconds).
+const char* kWebhook = R"({
+  "receiver": "vigil",
+  "status": "firing",
+  "alerts": [
+    {
+      "status": "firing",
+      "labels": {"alertname": "GpuThermalThrottle", "Hostname": "node-3", "gpu": "5",
+                 "job": "dcgm-exporter", "severity": "critical"},
+      "annotations": {"summary": "GPU 5 on node-3 is thermally throttled", "runbook_url": "http://wiki/thermal"},
+      "startsAt": "2026-12-01T01:02:03.123456789Z",
+      "endsAt": "0001-01-01T00:00:00Z",
+      "generatorURL": "http://prom:9090/graph?g0.expr=DCGM_FI_DEV_GPU_TEMP+%3E+85&g0.tab=1",
+      "fingerprint": "a1b2c3d4e5f60718"
+    },
+    {
+      "status": "resolved",
+      "labels": {"alertname": "GpuThermalThrottle", "Hostname": "node-4", "gpu": "0", "severity": "critical"},
+      "annotations": {},
+      "startsAt": "2026-12-01T00:40:00Z",
+      "endsAt": "2026-12-01T01:55:00.5+01:00",
+      "generatorURL": "",
+      "fingerprint": "0011223344556677"
+    }
+  ],
+  "groupLabels": {"alertname": "GpuThermalThrottle"},
+  "commonLabels": {"alertname": "GpuThermalThrottle", "severity": "critical"},
+  "commonAnnotations": {},
+  "externalURL": "http://alertmanager:9093",
+  "version": "4",
+  "groupKey": "{}:{alertname=\"GpuThermalThrottle\"}",
+  "truncatedAlerts": 0
+})";
+
+std::string Replace(std::string s, const std::string& from, const std::string& to) {
+  size_t at = s.find(from);
+  REQUIRE(at != std::string::npos);
+  return s.replace(at, from.size(), to);
+}
+
+std::string ErrorOf(std::string_view body) {
+  auto w = ParseAlertmanagerWebhook(body);
+  REQUIRE_FALSE(w.ok());
+  return w.status().message();
+}
+
+TEST_CASE("alertmanager webhook v4: every field read, firing and resolved alerts") {
+  auto w = ParseAlertmanagerWebhook(kWebhook);
+  REQUIRE(w.ok());
+  CHECK(w->version == "4");
+  CHECK(w->receiver == "vigil");
+  CHECK(w->status == "firing");
+  CHECK(w->external_url == "http://alertmanager:9093");
+  CHECK(w->group_key == "{}:{alertname=\"GpuThermalThrottle\"}");
+  CHECK(w->group_labels.at("alertname") == "GpuThermalThrottle");
+  CHECK(w->common_labels.at("severity") == "critical");
+  REQUIRE(w->alerts.size() == 2);
+  const Alert& a = w->alerts[0];
+  CHECK(a.rule == "GpuThermalThrottle");
+  CHECK(a.severity == "critical");
+  CHECK(a.state == AlertState::kFiring);
+  CHECK(a.labels.at("Hostname") == "node-3");
+  CHECK(a.annotations.at("summary") == "GPU 5 on node-3 is thermally throttled");
+  CHECK(a.starts_at_ms == *ParseRfc3339Ms("2026-12-01T01:02:03.123Z"));
+  CHECK(a.active_at_ms == a.starts_at_ms);
+  CHECK(a.ends_at_ms == 0);  // Go's zero time: unset
+  CHECK(a.fingerprint == "a1b2c3d4e5f60718");
+  CHECK(AlertGeneratorUrl(a) == "http://prom:9090/graph?g0.expr=DCGM_FI_DEV_GPU_TEMP+%3E+85&g0.tab=1");
+  const Alert& r = w->alerts[1];
+  CHECK(r.state == AlertState::kResolved);
+  CHECK(r.ends_at_ms == *ParseRfc3339Ms("2026-12-01T00:55:00.5Z"));
+  CHECK(AlertGeneratorUrl(r).empty());
+}
+
+TEST_CASE("alertmanager webhook: bad input is an error naming the field") {
+  CHECK(ErrorOf("{\"alerts\": [").find("body") != std::string::npos);
+  CHECK(ErrorOf("[1, 2]").find("body: expected a JSON object") == 0);
+  CHECK(ErrorOf("{\"version\": \"4\"}") == "alerts: missing (a webhook carries an array of alerts)");
+  CHECK(ErrorOf("{\"alerts\": {}}") == "alerts: expected an array, got an object");
+  CHECK(ErrorOf(Replace(kWebhook, "\"version\": \"4\"", "\"version\": 4")) == "version: expected a string, got a number");
+  CHECK(ErrorOf(Replace(kWebhook, "\"version\": \"4\"", "\"version\": \"3\"")).find("version: `3`") == 0);
+  CHECK(ErrorOf(Replace(kWebhook, "\"alertname\": \"GpuThermalThrottle\", \"Hostname\": \"node-4\"",
+                        "\"Hostname\": \"node-4\"")) == "alerts[1].labels: no `alertname` label");
+  CHECK(ErrorOf(Replace(kWebhook, "\"startsAt\": \"2026-12-01T00:40:00Z\"", "\"startsAt\": \"yesterday\""))
+            .find("alerts[1].startsAt: not an RFC 3339 time: invalid timestamp `yesterday`") == 0);
+  CHECK(ErrorOf(Replace(kWebhook, "\"startsAt\": \"2026-12-01T00:40:00Z\"", "\"startsAt\": 1764549600"))
+        == "alerts[1].startsAt: expected a string, got a number");
+  CHECK(ErrorOf(Replace(kWebhook, "\"gpu\": \"5\"", "\"gpu\": 5")) == "alerts[0].labels.gpu: expected a string, got a number");
+  CHECK(ErrorOf(Replace(kWebhook, "\"status\": \"resolved\"", "\"status\": \"done\""))
+        == "alerts[1].status: `done` is neither firing nor resolved");
+  CHECK(ErrorOf(Replace(kWebhook, "0011223344556677", "a1b2c3d4e5f60718"))
+        == "alerts[1].fingerprint: `a1b2c3d4e5f60718` also at alerts[0] (duplicate fingerprint)");
+  CHECK(ErrorOf(Replace(kWebhook, "\"endsAt\": \"2026-12-01T01:55:00.5+01:00\"", "\"endsAt\": \"2026-11-30T00:00:00Z\""))
+            .find("alerts[1].endsAt: 2026-11-30T00:00:00Z is before startsAt") == 0);
+  CHECK(ErrorOf(Replace(kWebhook, "\"truncatedAlerts\": 0", "\"truncatedAlerts\": -1")).find("truncatedAlerts") == 0);
+  // Non-UTF-8: the byte offset of the bad sequence.
+  std::string latin1 = Replace(kWebhook, "thermally", "th\xe9rmally");
+  CHECK(ErrorOf(latin1) == "body: not valid UTF-8 at byte " + std::to_string(latin1.find('\xe9')));
+  // Huge bodies: refused before parsing.
+  AlertmanagerLimits small;
+  small.max_body_bytes = 100;
+  auto big = ParseAlertmanagerWebhook(kWebhook, small);
+  REQUIRE_FALSE(big.ok());
+  CHECK(big.status().code() == StatusCode::kResourceExhausted);
+  CHECK(big.status().message().find("more than the limit of 100") != std::string::npos);
+  AlertmanagerLimits one;
+  one.max_alerts = 1;
+  auto many = ParseAlertmanagerWebhook(kWebhook, one);
+  REQUIRE_FALSE(many.ok());
+  CHECK(many.status().message() == "alerts: 2 alerts, more than the limit of 1");
+}
+
+TEST_CASE("alertmanager input: a webhook, one alert object or an array of alerts") {
+  auto w = ParseAlertmanagerInput(kWebhook);
+  REQUIRE(w.ok());
+  CHECK(w->alerts.size() == 2);
+  // One alert as POSTed to /api/v2/alerts: no status, no fingerprint (computed, stable).
+  const char* one = R"({"labels": {"alertname": "XidError", "Hostname": "node-1"}, "startsAt": "2026-12-01T01:00:00Z"})";
+  auto a = ParseAlertmanagerInput(one);
+  REQUIRE(a.ok());
+  REQUIRE(a->alerts.size() == 1);
+  CHECK(a->alerts[0].rule == "XidError");
+  CHECK(a->alerts[0].state == AlertState::kFiring);
+  CHECK(a->alerts[0].fingerprint.size() == 16);
+  CHECK(ParseAlertmanagerInput(one)->alerts[0].fingerprint == a->alerts[0].fingerprint);
+  // GET /api/v2/alerts elements: status is an object.
+  auto arr = ParseAlertmanagerInput(R"([{"labels": {"alertname": "A"}, "status": {"state": "active"}, "fingerprint": "1"},
+                                       {"labels": {"alertname": "B"}, "status": {"state": "gone"}, "fingerprint": "2"}])");
+  REQUIRE_FALSE(arr.ok());
+  CHECK(arr.status().message() == "[1].status.state: `gone` is not active, suppressed or unprocessed");
+  auto bad = ParseAlertmanagerInput(R"({"labels": {"alertname": ""}})");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().message() == "labels.alertname: empty");
+  auto scalar = ParseAlertmanagerInput("42");
+  REQUIRE_FALSE(scalar.ok());
+  CHECK(scalar.status().message().find("body: expected an Alertmanager webhook, an alert object or an array") == 0);
+}
+
+}  // namespace
+}  // namespace vigil
