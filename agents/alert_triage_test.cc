@@ -1,0 +1,309 @@
+// Alert triage: the case builder's choice of metrics (names from the KB and the alert's expression,
+// scope from the alert's labels, caps, a failing source) with a fake MetricSource, and TriageAlert
+// end to end with a thermal pattern on one GPU. tests/diagnose_alert_prometheus_test.sh runs the
+// same path against a real Prometheus and Alertmanager.
+#include "agents/alert_triage.h"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "agents/diagnosis_testing.h"
+
+namespace vigil {
+namespace {
+
+constexpr int64_t kT0 = 1'764'550'000'000;  // 2025-12-01T00:46:40Z
+constexpr int64_t kMin = 60'000;
+
+// Serves series held in memory like InMemoryMetricSource, records every query, and can fail:
+// `fail_code` for every query (from the `fail_after`-th on), or `fail_name` for one metric.
+// Not thread-safe (BuildTriageCase queries one metric at a time).
+class FakeSource : public MetricSource {
+ public:
+  std::vector<TimeSeries> series;
+  mutable std::vector<MetricQuery> asked;
+  StatusCode fail_code = StatusCode::kOk;
+  size_t fail_after = 0;
+  std::string fail_name;
+  bool list_names = true;
+
+  Result<std::vector<TimeSeries>> Query(const MetricQuery& q) const override {
+    asked.push_back(q);
+    if (fail_code != StatusCode::kOk && asked.size() > fail_after) return Status(fail_code, "fake failure on " + q.name);
+    if (q.name == fail_name) return InvalidArgumentError("fake bad query " + q.name);
+    std::vector<TimeSeries> out;
+    for (const TimeSeries& s : series) {
+      if (s.name != q.name) continue;
+      bool match = std::all_of(q.matchers.begin(), q.matchers.end(), [&](const auto& m) {
+        auto it = s.labels.find(m.first);
+        return it != s.labels.end() && it->second == m.second;
+      });
+      if (match) out.push_back(s.Slice(q.start_ms == 0 ? INT64_MIN : q.start_ms, q.end_ms == 0 ? INT64_MAX : q.end_ms));
+    }
+    if (out.size() > q.max_series) {
+      return OutOfRangeError(std::to_string(out.size()) + " series match " + q.name + " (at most " +
+                             std::to_string(q.max_series) + ")");
+    }
+    return out;
+  }
+  std::vector<std::string> MetricNames() const override {
+    if (!list_names) return {};
+    std::vector<std::string> names;
+    for (const TimeSeries& s : series) {
+      if (std::find(names.begin(), names.end(), s.name) == names.end()) names.push_back(s.name);
+    }
+    return names;
+  }
+  std::string Describe() const override { return "fake"; }
+};
+
+// Two nodes x 8 GPUs, one point a minute over [kT0 - 60 min, kT0 + 20 min): temperature ~60 C and
+// throttle reasons 0, except node-3 GPU 5, which heats to 92 C with the SW thermal bit (32) set
+// from kT0 - 10 min. No `job` label (as a DCGM exporter's series often lack the alert's job).
+FakeSource Cluster() {
+  FakeSource src;
+  for (const char* node : {"node-3", "node-4"}) {
+    for (int gpu = 0; gpu < 8; ++gpu) {
+      TimeSeries temp{"DCGM_FI_DEV_GPU_TEMP", {{"Hostname", node}, {"gpu", std::to_string(gpu)}}, {}, {}, {}};
+      TimeSeries reasons{"DCGM_FI_DEV_CLOCK_THROTTLE_REASONS", temp.labels, {}, {}, {}};
+      for (int64_t t = kT0 - 60 * kMin; t < kT0 + 20 * kMin; t += kMin) {
+        bool hot = std::string(node) == "node-3" && gpu == 5 && t >= kT0 - 10 * kMin;
+        REQUIRE(temp.Append(t, hot ? 92 : 60 + gpu * 0.5).ok());
+        REQUIRE(reasons.Append(t, hot ? 32 : 0).ok());
+      }
+      src.series.push_back(temp);
+      src.series.push_back(reasons);
+    }
+  }
+  TimeSeries other{"unrelated_metric", {{"Hostname", "node-3"}}, {kT0}, {1}, {}};
+  src.series.push_back(other);
+  return src;
+}
+
+Incident ThermalIncident() {
+  Incident i;
+  i.id = "pack-thermal";
+  i.title = "SW thermal slowdown: GPU clocks reduced by temperature";
+  i.metric_conditions = {"floor(DCGM_FI_DEV_CLOCK_THROTTLE_REASONS / 32) % 2 == 1", "DCGM_FI_DEV_GPU_TEMP > 85",
+                         "increase(DCGM_FI_DEV_THERMAL_VIOLATION[5m]) > 0"};
+  i.root_cause = "gpu_thermal_throttle";
+  i.component = "gpu";
+  i.mitigation = "check the node's cooling";
+  return i;
+}
+
+Alert NodeAlert() {
+  Alert a;
+  a.rule = "GpuHot";
+  a.fingerprint = "f00d";
+  a.labels = {{"alertname", "GpuHot"}, {"Hostname", "node-3"}, {"gpu", "5"}, {"job", "dcgm-exporter"}};
+  a.annotations = {{"summary", "GPU 5 on node-3 runs hot"}};
+  a.state = AlertState::kFiring;
+  a.starts_at_ms = kT0;
+  a.explanation = Json{{"generator_url", "http://prom:9090/graph?g0.expr=max_over_time%28DCGM_FI_DEV_GPU_TEMP%7Bgpu%3D%225%22%7D%5B5m%5D%29+%3E+85&g0.tab=1"}};
+  return a;
+}
+
+bool HasNote(const DiagnosisCase& c, const std::string& needle) {
+  return std::any_of(c.notes.begin(), c.notes.end(), [&](const std::string& n) { return n.find(needle) != std::string::npos; });
+}
+
+TEST_CASE("alert triage: metric names in expressions and generator URLs") {
+  using V = std::vector<std::string>;
+  CHECK(MetricNamesInExpression("floor(DCGM_FI_DEV_CLOCK_THROTTLE_REASONS / 32) % 2 == 1") ==
+        V{"DCGM_FI_DEV_CLOCK_THROTTLE_REASONS"});
+  CHECK(MetricNamesInExpression("count by (Hostname) (DCGM_FI_DEV_GPU_TEMP) < 8") == V{"DCGM_FI_DEV_GPU_TEMP"});
+  CHECK(MetricNamesInExpression("DCGM_FI_DEV_POWER_USAGE >= 0.97 * DCGM_FI_DEV_POWER_MGMT_LIMIT") ==
+        V{"DCGM_FI_DEV_POWER_USAGE", "DCGM_FI_DEV_POWER_MGMT_LIMIT"});
+  CHECK(MetricNamesInExpression("increase(node_vmstat_oom_kill[10m]) > 0 and up{job=\"dcgm-exporter\"} == 0") ==
+        V{"node_vmstat_oom_kill", "up"});
+  CHECK(MetricNamesInExpression("sum without (gpu) (rate(x_total{a=\"b{c}\"}[5m] offset 1h)) / on (Hostname) group_left (job) y > 1e3") ==
+        V{"x_total", "y"});
+  CHECK(MetricNamesInExpression("quantile by (job) (0.9, step_time_ms) > 2 * 1.5e+2").size() == 1);
+  CHECK(MetricNamesInExpression("").empty());
+  CHECK(ExpressionFromGeneratorUrl("http://prom:9090/graph?g0.expr=DCGM_FI_DEV_GPU_TEMP+%3E+85&g0.tab=1") ==
+        "DCGM_FI_DEV_GPU_TEMP > 85");
+  CHECK(ExpressionFromGeneratorUrl("http://prom:9090/graph?g0.tab=1&g0.expr=up%7Bjob%3D%22x%22%7D").find("up{job=\"x\"}") == 0);
+  CHECK(ExpressionFromGeneratorUrl("http://grafana/d/abc").empty());
+  CHECK(ExpressionFromGeneratorUrl("").empty());
+}
+
+TEST_CASE("alert triage case: a node alert reads that node's GPUs only, falling back from the alert's job") {
+  auto kb = testing::KbWith({ThermalIncident()});
+  FakeSource src = Cluster();
+  TriageOptions o;
+  o.kb = kb.get();
+  o.metrics = &src;
+  auto c = BuildTriageCase(NodeAlert(), o);
+  REQUIRE(c.ok());
+  CHECK(c->id == "alert/GpuHot/f00d");
+  REQUIRE(c->alert.has_value());
+  CHECK(c->alert->labels.at("gpu") == "5");
+  // Both KB metrics (THERMAL_VIOLATION is not in the source, so not asked), 8 GPUs each, node-3 only.
+  CHECK(c->metrics.size() == 16);
+  for (const TimeSeries& s : c->metrics) {
+    CHECK(s.labels.at("Hostname") == "node-3");
+    CHECK(s.timestamps_ms.front() >= kT0 - 30 * kMin);
+    CHECK(s.timestamps_ms.back() < kT0 + 5 * kMin);
+  }
+  for (const MetricQuery& q : src.asked) {
+    CHECK(q.name != "DCGM_FI_DEV_THERMAL_VIOLATION");
+    CHECK(q.name != "unrelated_metric");
+    CHECK(q.matchers.at("Hostname") == "node-3");  // never unscoped
+    CHECK(q.matchers.count("gpu") == 0);
+  }
+  // The alert's job first, then without it: 2 queries per metric.
+  CHECK(src.asked.size() == 4);
+  CHECK(src.asked[0].name == "DCGM_FI_DEV_GPU_TEMP");  // the alert's own expression first
+  CHECK(src.asked[0].matchers.at("job") == "dcgm-exporter");
+  CHECK(src.asked[1].matchers.count("job") == 0);
+  CHECK(c->notes.empty());
+}
+
+TEST_CASE("alert triage case: instance or job scope, and an alert with no scope reads cluster-wide within the cap") {
+  auto kb = testing::KbWith({ThermalIncident()});
+  FakeSource src = Cluster();
+  for (TimeSeries& s : src.series) s.labels["instance"] = s.labels["Hostname"] + ":9400";
+  TriageOptions o;
+  o.kb = kb.get();
+  o.metrics = &src;
+  Alert a = NodeAlert();
+  a.labels = {{"alertname", "GpuHot"}, {"instance", "node-4:9400"}};
+  auto c = BuildTriageCase(a, o);
+  REQUIRE(c.ok());
+  CHECK(c->metrics.size() == 16);
+  for (const TimeSeries& s : c->metrics) CHECK(s.labels.at("Hostname") == "node-4");
+
+  a.labels = {{"alertname", "GpuHot"}};
+  src.asked.clear();
+  o.max_series_per_metric = 8;
+  c = BuildTriageCase(a, o);
+  REQUIRE(c.ok());
+  CHECK(c->metrics.empty());  // 16 series per metric > 8: not read
+  CHECK(HasNote(*c, "names no node, instance or job"));
+  CHECK(HasNote(*c, "DCGM_FI_DEV_GPU_TEMP{} (no scope: cluster-wide) not read: 16 series match"));
+  for (const MetricQuery& q : src.asked) CHECK(q.max_series == 8);
+}
+
+TEST_CASE("alert triage case: caps on series, points and names are stated") {
+  auto kb = testing::KbWith({ThermalIncident()});
+  FakeSource src = Cluster();
+  TriageOptions o;
+  o.kb = kb.get();
+  o.metrics = &src;
+  o.max_series = 10;
+  o.max_points_per_series = 5;
+  auto c = BuildTriageCase(NodeAlert(), o);
+  REQUIRE(c.ok());
+  CHECK(c->metrics.size() == 10);
+  for (const TimeSeries& s : c->metrics) {
+    CHECK(s.size() == 5);
+    CHECK(s.timestamps_ms.back() == kT0 + 4 * kMin);  // the last points are kept
+  }
+  CHECK(HasNote(*c, "8 series, only 2 kept (cap of 10 series in all)"));
+  CHECK(HasNote(*c, "cut to their last 5 points"));
+
+  o.max_series = 8;
+  c = BuildTriageCase(NodeAlert(), o);
+  REQUIRE(c.ok());
+  CHECK(HasNote(*c, "1 metrics not read, the cap of 8 series was reached: DCGM_FI_DEV_CLOCK_THROTTLE_REASONS"));
+
+  o.max_series = 512;
+  o.max_metric_names = 1;
+  c = BuildTriageCase(NodeAlert(), o);
+  REQUIRE(c.ok());
+  CHECK(c->metrics.size() == 8);
+  CHECK(HasNote(*c, "1 metric names over the cap of 1 not read: DCGM_FI_DEV_CLOCK_THROTTLE_REASONS"));
+}
+
+TEST_CASE("alert triage case: a failing source is said, never a silent empty") {
+  auto kb = testing::KbWith({ThermalIncident()});
+  TriageOptions o;
+  o.kb = kb.get();
+  {  // Down from the start (and no name list: every wanted name is asked until the first failure).
+    FakeSource src = Cluster();
+    src.fail_code = StatusCode::kUnavailable;
+    src.list_names = false;
+    o.metrics = &src;
+    auto c = BuildTriageCase(NodeAlert(), o);
+    REQUIRE(c.ok());
+    CHECK(c->metrics.empty());
+    CHECK(src.asked.size() == 1);  // not asked again
+    CHECK(HasNote(*c, "metrics: fake could not be read (fake failure on DCGM_FI_DEV_GPU_TEMP); 4 of 4 metrics not read"));
+    CHECK(HasNote(*c, "this diagnosis uses no metrics"));
+  }
+  {  // Times out after the first metric: what was read is kept.
+    FakeSource src = Cluster();
+    src.fail_code = StatusCode::kDeadlineExceeded;
+    src.fail_after = 1;
+    o.metrics = &src;
+    auto c = BuildTriageCase(NodeAlert(), o);
+    REQUIRE(c.ok());
+    CHECK(c->metrics.size() == 0);  // the first query (with job) read nothing; the second timed out
+    CHECK(HasNote(*c, "2 of 2 metrics not read"));
+  }
+  {  // One bad query: that metric is named, the others are read.
+    FakeSource src = Cluster();
+    src.fail_name = "DCGM_FI_DEV_GPU_TEMP";
+    o.metrics = &src;
+    auto c = BuildTriageCase(NodeAlert(), o);
+    REQUIRE(c.ok());
+    CHECK(c->metrics.size() == 8);
+    CHECK(HasNote(*c, "DCGM_FI_DEV_GPU_TEMP{Hostname=\"node-3\",job=\"dcgm-exporter\"} not read: fake bad query"));
+  }
+  {  // Nothing in scope.
+    FakeSource src = Cluster();
+    o.metrics = &src;
+    Alert a = NodeAlert();
+    a.labels["Hostname"] = "node-9";
+    auto c = BuildTriageCase(a, o);
+    REQUIRE(c.ok());
+    CHECK(c->metrics.empty());
+    CHECK(HasNote(*c, "none of the 2 metrics queried has a series in {Hostname=\"node-9\",job=\"dcgm-exporter\"}"));
+  }
+  {  // No source at all.
+    o.metrics = nullptr;
+    auto c = BuildTriageCase(NodeAlert(), o);
+    REQUIRE(c.ok());
+    CHECK(HasNote(*c, "no metric source"));
+  }
+  o.kb = nullptr;
+  CHECK_FALSE(BuildTriageCase(NodeAlert(), o).ok());
+}
+
+TEST_CASE("alert triage: the hot GPU's metrics name thermal throttling on node-3 GPU 5; without metrics it is said") {
+  auto kb = testing::KbWith({ThermalIncident()});
+  FakeSource src = Cluster();
+  TriageOptions o;
+  o.kb = kb.get();
+  o.metrics = &src;
+  auto r = TriageAlert(NodeAlert(), o);
+  REQUIRE(r.ok());
+  CHECK(r->case_id == "alert/GpuHot/f00d");
+  CHECK(r->diagnosis.root_cause == "gpu_thermal_throttle");
+  CHECK(r->diagnosis.component.find("node-3") != std::string::npos);
+  bool metric_evidence = false;
+  for (const Evidence& e : r->diagnosis.evidence) {
+    if (e.kind == EvidenceKind::kMetric && e.detail.find("DCGM_FI_DEV") != std::string::npos &&
+        e.source.find("node-3") != std::string::npos) {
+      metric_evidence = true;
+    }
+  }
+  CHECK(metric_evidence);
+  REQUIRE(!r->trace.empty());
+  CHECK(r->trace[0]["agent"] == "alert_triage");
+  CHECK(r->trace[0]["series_read"] == 16);
+
+  src.fail_code = StatusCode::kUnavailable;
+  auto down = TriageAlert(NodeAlert(), o);
+  REQUIRE(down.ok());
+  CHECK(down->diagnosis.root_cause != "gpu_thermal_throttle");
+  CHECK(std::any_of(down->diagnosis.unverified.begin(), down->diagnosis.unverified.end(),
+                    [](const std::string& u) { return u.find("could not be read") != std::string::npos; }));
+}
+
+}  // namespace
+}  // namespace vigil
