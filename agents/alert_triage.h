@@ -61,7 +61,7 @@ struct TriageOptions {
   int64_t lookback_ms = 30 * 60 * 1000;   // metrics window before startsAt
   int64_t after_ms = 5 * 60 * 1000;       // ... and after it (the alert may fire before the peak)
   int64_t now_ms = 0;                     // window end clip and startsAt stand-in; 0 = no clip
-  size_t max_metric_names = 64;           // metric names queried at most
+  size_t max_metric_names = 128;          // metric names queried at most (the pack names ~65)
   size_t max_series_per_metric = 64;      // a name matching more series (in scope) is not read
   size_t max_series = 512;                // series kept in all
   size_t max_points_per_series = 2'000;   // the last points of a longer series are kept

@@ -4,58 +4,201 @@
 // Diagnoses one incident case (evals/diagnosis format). Probes are answered from the case's
 // recorded results (replay; nothing runs on a GPU, so intrusive probes are allowed). The knowledge
 // base comes from the config (data_dir, kb_pack_dir); an LLM is used when llm_url is set.
+//
+//   vigil diagnose --alert FILE|- [--json] [--no-probes] [--log-budget N] [--lookback D] [--metrics-step D]
+// Triages each firing alert of an Alertmanager webhook payload (or of a single alert object, or
+// an array of them; `-` reads stdin) with agents/alert_triage.h: metrics from Prometheus at
+// `prometheus_url` when set (none otherwise, said so), probes through `probe_executor` (intrusive
+// ones only with `allow_intrusive_probes`) unless --no-probes. Resolved alerts are skipped (one
+// stderr line each). Text: one diagnosis per firing alert under an `== alert NAME (fingerprint)`
+// line; --json: an array with one --case-shaped object per firing alert, plus `alert`
+// {alertname, fingerprint, labels}. --case and --alert are exclusive; one is required (exit 2).
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
+#include <iterator>
 #include <memory>
 
+#include "agents/alert_triage.h"
 #include "agents/diagnosis_agent.h"
+#include "connectors/alertmanager.h"
+#include "connectors/prometheus_source.h"
+#include "core/clock.h"
+#include "core/time_util.h"
+#include "probes/probe.h"
 #include "server/cli.h"
 
 namespace vigil {
+namespace {
+
+struct DiagnoseFlags {
+  std::string case_path;
+  std::string alert_path;
+  std::string lookback = "30m";
+  std::string metrics_step = "15s";
+  bool json = false;
+  bool no_probes = false;
+  size_t log_budget = 20'000;
+};
+
+// The LLM client from the config (nullptr when llm_url is empty).
+// An audit folder that cannot be written: no LLM call may be made (none goes unaudited), but
+// the on-call engineer still gets the built-in reasoner's answer, as when the endpoint is
+// down; one warning line here, and the output says so (mode "llm-error", a `not verified`
+// line; `audit_error` is set). Every other LLM setting is checked first and still refuses the run
+// (exit 2): before (2026-11-30, L) a bad folder skipped MakeLlmClient, so a malformed llm_url was
+// only reported once the folder was mended. MakeLlmClient checks the audit folder after every
+// other setting (connectors/openai_llm_client.cc), so when it fails with exactly the folder's own
+// error, the folder is all that is wrong. No client is made then, so nothing can be sent.
+Result<std::unique_ptr<LlmClient>> OpenLlm(const Config& config, std::string& audit_error) {
+  Result<std::unique_ptr<LlmClient>> llm = MakeLlmClient(config);
+  if (!llm.ok() && !config.GetString("llm_url").empty()) {
+    const Status audit = CheckLlmAuditDir(LlmAuditDir(config));
+    if (!audit.ok() && audit.code() == llm.status().code() && audit.message() == llm.status().message()) {
+      audit_error = audit.message();
+      llm = std::unique_ptr<LlmClient>();
+    }
+  }
+  if (llm.ok() && !audit_error.empty()) {
+    std::fprintf(stderr, "vigil diagnose: warning: LLM not used: %s; answering with the built-in reasoner\n",
+                 audit_error.c_str());
+  }
+  return llm;
+}
+
+void MarkAuditFallback(DiagnosisReport& report, const std::string& audit_error) {
+  if (audit_error.empty()) return;
+  // The provenance the endpoint-down fallback gives.
+  report.mode = "llm-error";
+  report.diagnosis.unverified.push_back("LLM not asked: " + audit_error + "; the built-in answer stands");
+}
+
+Result<std::string> ReadAlertInput(const std::string& path) {
+  if (path != "-") {
+    auto text = ReadFile(path);
+    if (!text.ok()) return InvalidArgumentError("alert file " + text.status().message());
+    return text;
+  }
+  std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+  return text;
+}
+
+int RunAlertTriage(const DiagnoseFlags& f, const Config& config) {
+  auto lookback = ParseDurationMs(f.lookback);
+  if (!lookback.ok()) return ReportError(InvalidArgumentError("--lookback: " + lookback.status().message()));
+  auto step = ParseDurationMs(f.metrics_step);
+  if (!step.ok()) return ReportError(InvalidArgumentError("--metrics-step: " + step.status().message()));
+  if (*step <= 0) return ReportError(InvalidArgumentError("--metrics-step: must be more than 0s"));
+  const std::string what = f.alert_path == "-" ? "stdin" : f.alert_path;
+  auto text = ReadAlertInput(f.alert_path);
+  if (!text.ok()) return ReportError(text.status());
+  auto input = ParseAlertmanagerInput(*text);
+  if (!input.ok()) {
+    // A body too large is bad input here too: the user handed it in.
+    return ReportError(InvalidArgumentError(what + ": " + input.status().message()));
+  }
+  if (input->truncated_alerts > 0) {
+    std::fprintf(stderr, "vigil diagnose: warning: %s: Alertmanager left out %lld alerts of this group (truncatedAlerts)\n",
+                 what.c_str(), static_cast<long long>(input->truncated_alerts));
+  }
+
+  std::unique_ptr<PrometheusMetricSource> prometheus;
+  if (const std::string& url = config.GetString("prometheus_url"); !url.empty()) {
+    auto parsed = ParsePrometheusUrl(url);
+    if (!parsed.ok()) return ReportError(InvalidArgumentError("prometheus_url: " + parsed.status().message()));
+    PrometheusSourceOptions po;
+    po.url = *parsed;
+    po.step_ms = *step;
+    po.http.timeout_ms = 20'000;  // one query; a Prometheus that does not answer is not asked again
+    po.http.connect_timeout_ms = 5'000;
+    prometheus = std::make_unique<PrometheusMetricSource>(po);
+  }
+  auto kb = KnowledgeBase::Open(KnowledgeOptionsFromConfig(config));
+  if (!kb.ok()) return ReportError(kb.status().WithContext("knowledge base"));
+  std::string audit_error;
+  auto llm = OpenLlm(config, audit_error);
+  if (!llm.ok()) return ReportError(llm.status());
+  std::unique_ptr<ProbeExecutor> probes;
+  if (!f.no_probes) {
+    auto exec = MakeProbeExecutor(config.GetString("probe_executor"));
+    if (!exec.ok()) return ReportError(InvalidArgumentError("probe_executor: " + exec.status().message()));
+    probes = std::move(*exec);
+  }
+
+  TriageOptions o;
+  o.kb = kb->get();
+  o.llm = llm->get();
+  o.metrics = prometheus.get();
+  o.probes = probes.get();
+  o.allow_intrusive = config.GetBool("allow_intrusive_probes");
+  o.lookback_ms = *lookback;
+  o.now_ms = SystemClock()->NowMs();
+  o.log_line_budget = f.log_budget;
+  Json out = Json::array();
+  size_t firing = 0;
+  for (const Alert& alert : input->alerts) {
+    if (alert.state != AlertState::kFiring) {
+      std::fprintf(stderr, "vigil diagnose: skipped %s alert %s (fingerprint %s)\n",
+                   std::string(AlertStateName(alert.state)).c_str(), alert.rule.c_str(), alert.fingerprint.c_str());
+      continue;
+    }
+    ++firing;
+    auto report = TriageAlert(alert, o);
+    if (!report.ok()) return ReportError(report.status().WithContext("alert " + alert.rule + " (" + alert.fingerprint + ")"));
+    MarkAuditFallback(*report, audit_error);
+    if (f.json) {
+      Json j = report->ToJson();
+      j["alert"] = Json{{"alertname", alert.rule}, {"fingerprint", alert.fingerprint}, {"labels", alert.labels},
+                        {"starts_at", alert.starts_at_ms > 0 ? FormatRfc3339Ms(alert.starts_at_ms) : ""}};
+      out.push_back(std::move(j));
+    } else {
+      std::cout << "== alert " << alert.rule << " (" << alert.fingerprint << ")"
+                << (alert.starts_at_ms > 0 ? " since " + FormatRfc3339Ms(alert.starts_at_ms) : "") << "\n"
+                << FormatDiagnosisText(*report);
+    }
+  }
+  if (f.json) std::cout << out.dump(2) << "\n";
+  if (firing == 0) {
+    std::fprintf(stderr, "vigil diagnose: %s holds no firing alert (%zu resolved): nothing to diagnose\n", what.c_str(),
+                 input->alerts.size());
+  }
+  return 0;
+}
+
+}  // namespace
 
 CommandRunner SetupDiagnose(CLI::App& sub) {
-  struct Flags {
-    std::string case_path;
-    bool json = false;
-    bool no_probes = false;
-    size_t log_budget = 20'000;
-  };
-  auto f = std::make_shared<Flags>();
-  sub.add_option("--case", f->case_path, "incident case file (JSON, evals/diagnosis format)")->required();
+  auto f = std::make_shared<DiagnoseFlags>();
+  sub.add_option("--case", f->case_path, "incident case file (JSON, evals/diagnosis format)");
+  sub.add_option("--alert", f->alert_path,
+                 "Alertmanager webhook payload, alert object or array of alerts (JSON file, - = stdin): "
+                 "each firing alert is triaged with metrics from prometheus_url");
+  sub.add_option("--lookback", f->lookback, "--alert: metrics read this long before the alert's startsAt (and 5m after)")
+      ->capture_default_str();
+  sub.add_option("--metrics-step", f->metrics_step, "--alert: Prometheus evaluation step of the metrics read")
+      ->capture_default_str();
   sub.add_flag("--json", f->json, "print the diagnosis and its trace as JSON");
-  sub.add_flag("--no-probes", f->no_probes, "do not run (replay) probes; diagnose from logs and metrics only");
+  sub.add_flag("--no-probes", f->no_probes,
+               "do not run probes (--case: replayed; --alert: probe_executor); diagnose from logs and metrics only");
   sub.add_option("--log-budget", f->log_budget, "log lines kept for reasoning (signature matches always kept)")
       ->capture_default_str();
   return [f](const Config& config) -> int {
+    if (f->case_path.empty() == f->alert_path.empty()) {
+      return ReportError(InvalidArgumentError(
+          f->case_path.empty() ? "diagnose: --alert or --case is required (--alert FILE: an Alertmanager webhook or "
+                                 "alert; --case FILE: an incident case)"
+                               : "diagnose: --case and --alert are exclusive: give one"));
+    }
+    if (!f->alert_path.empty()) return RunAlertTriage(*f, config);
     auto c = LoadCase(f->case_path);
     if (!c.ok()) return ReportError(c.status().code() == StatusCode::kNotFound
                                         ? InvalidArgumentError(c.status().message()) : c.status());
     c->expected.reset();  // the answer key is for the scorer only
     auto kb = KnowledgeBase::Open(KnowledgeOptionsFromConfig(config));
     if (!kb.ok()) return ReportError(kb.status().WithContext("knowledge base"));
-    // An audit folder that cannot be written: no LLM call may be made (none goes unaudited), but
-    // the on-call engineer still gets the built-in reasoner's answer, as when the endpoint is
-    // down; one warning line here, and the output says so (mode "llm-error", a `not verified`
-    // line). Every other LLM setting is checked first and still refuses the run (exit 2): before
-    // (2026-11-30, L) a bad folder skipped MakeLlmClient, so a malformed llm_url was only reported
-    // once the folder was mended. MakeLlmClient checks the audit folder after every other setting
-    // (connectors/openai_llm_client.cc), so when it fails with exactly the folder's own error, the
-    // folder is all that is wrong. No client is made then, so nothing can be sent.
     std::string audit_error;
-    Result<std::unique_ptr<LlmClient>> llm = MakeLlmClient(config);
-    if (!llm.ok() && !config.GetString("llm_url").empty()) {
-      const Status audit = CheckLlmAuditDir(LlmAuditDir(config));
-      if (!audit.ok() && audit.code() == llm.status().code() && audit.message() == llm.status().message()) {
-        audit_error = audit.message();
-        llm = std::unique_ptr<LlmClient>();
-      }
-    }
+    auto llm = OpenLlm(config, audit_error);
     if (!llm.ok()) return ReportError(llm.status());
-    if (!audit_error.empty()) {
-      std::fprintf(stderr, "vigil diagnose: warning: LLM not used: %s; answering with the built-in reasoner\n",
-                   audit_error.c_str());
-    }
     std::unique_ptr<ProbeExecutor> probes;
     if (!f->no_probes) {
       auto exec = MakeCaseProbeExecutor(*c);
@@ -70,10 +213,7 @@ CommandRunner SetupDiagnose(CLI::App& sub) {
     DiagnosisAgent agent(options);
     auto report = agent.Diagnose(std::move(*c), probes.get());
     if (!report.ok()) return ReportError(report.status());
-    if (!audit_error.empty()) {  // the provenance the endpoint-down fallback gives
-      report->mode = "llm-error";
-      report->diagnosis.unverified.push_back("LLM not asked: " + audit_error + "; the built-in answer stands");
-    }
+    MarkAuditFallback(*report, audit_error);
     if (f->json) {
       std::cout << report->ToJson().dump(2) << "\n";
     } else {

@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# `vigil diagnose --alert` with a REAL Alertmanager and a REAL Prometheus (agents/alert_triage.h,
+# connectors/alertmanager.h):
+#  1. backfills 6 h of DCGM-like history ending 2 h ago with `promtool tsdb create-blocks-from
+#     openmetrics`: DCGM_FI_DEV_GPU_TEMP, DCGM_FI_DEV_CLOCK_THROTTLE_REASONS and
+#     DCGM_FI_DEV_POWER_USAGE every 15 s for 2 nodes x 8 GPUs (labels Hostname, gpu, instance, job);
+#     from 3 h ago node-b GPU 5 heats to ~92 C with the SW-thermal-slowdown bit (32) of the throttle
+#     reasons set: the knowledge pack's pack-thermal-sw-slowdown conditions;
+#  2. starts its own `prometheus` and `prometheus-alertmanager` on free loopback ports (clustering
+#     off, a webhook receiver pointing at tests/lib/webhook_capture.py), all stopped at exit;
+#  3. POSTs a firing alert for node-b GPU 5 (startsAt 5 min after the onset, a generatorURL with
+#     g0.expr as Prometheus writes it) to Alertmanager's /api/v2/alerts and captures the webhook
+#     Alertmanager sends;
+#  4. `vigil diagnose --alert <captured>`: gpu_thermal_throttle on node-b/gpu5 with metric evidence
+#     read from Prometheus (JSON and text), only node-b's series read, stdin (`-`) too;
+#  5. the alert resolved through Alertmanager: its resolved webhook is captured and skipped;
+#  6. Prometheus stopped: the diagnosis is still printed (exit 0) and says the metrics could not be
+#     read; bad payloads and flag misuse: exit 2 naming the field.
+# Skipped (exit 77) only when prometheus / promtool / prometheus-alertmanager / curl are missing.
+# Usage: bash tests/diagnose_alert_prometheus_test.sh <build-dir>   (from the repo root)
+source "$(dirname "$0")/lib/e2e.sh" "$@"
+AM_BIN=/usr/bin/prometheus-alertmanager
+command -v prometheus-alertmanager >/dev/null && AM_BIN=$(command -v prometheus-alertmanager)
+for b in prometheus promtool curl "$AM_BIN"; do
+  command -v "$b" >/dev/null || { echo "SKIP: $b not installed (scripts/test installs prometheus, prometheus-alertmanager and curl)"; exit 77; }
+done
+PY=/usr/bin/python3
+free_port() { "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+V=("$VIGIL" --log-level error --data-dir "$TMP/var")
+
+NOW=$(date +%s)
+S=$(( (NOW - 8 * 3600) / 60 * 60 ))  # history start, on a minute; it ends 2 h ago
+ONSET=$((S + 3 * 3600))
+"$PY" - "$S" "$ONSET" "$TMP/history.om" <<'PY'
+import random, sys
+S, onset, out = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+rng = random.Random(7)
+times = range(S, S + 6 * 3600, 15)
+with open(out, "w") as f:
+    for metric in ("DCGM_FI_DEV_GPU_TEMP", "DCGM_FI_DEV_CLOCK_THROTTLE_REASONS", "DCGM_FI_DEV_POWER_USAGE"):
+        f.write(f"# TYPE {metric} gauge\n")
+        for host in ("node-a", "node-b"):
+            for gpu in range(8):
+                labels = f'Hostname="{host}",gpu="{gpu}",instance="{host}:9400",job="dcgm-exporter"'
+                for t in times:
+                    hot = host == "node-b" and gpu == 5 and t >= onset
+                    ramp = min(1.0, (t - onset) / 300) if hot else 0.0
+                    if metric == "DCGM_FI_DEV_GPU_TEMP":
+                        v = 62 + gpu * 0.4 + rng.uniform(-1.5, 1.5) + 30 * ramp
+                    elif metric == "DCGM_FI_DEV_CLOCK_THROTTLE_REASONS":
+                        v = 32 if hot and ramp >= 0.5 else 0  # bit 5: SW thermal slowdown
+                    else:
+                        v = 650 + rng.uniform(-20, 20) - 250 * ramp
+                    f.write(f"{metric}{{{labels}}} {v:.2f} {t}\n")
+    f.write("# EOF\n")
+PY
+promtool tsdb create-blocks-from openmetrics -q "$TMP/history.om" "$TMP/tsdb" >"$TMP/promtool.log" 2>&1 ||
+  { cat "$TMP/promtool.log"; echo "FAIL promtool backfill"; exit 1; }
+printf 'global:\n  scrape_interval: 1h\n' >"$TMP/prometheus.yml"
+
+PIDS=()
+trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$TMP"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+# wait_ready URL PID: up to 30 s on a busy machine.
+wait_ready() {
+  for _ in $(seq 300); do
+    curl -sf "$1/-/ready" >/dev/null 2>&1 && return 0
+    kill -0 "$2" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
+for attempt in 1 2 3; do  # another process may take the port free_port saw
+  PORT=$(free_port)
+  prometheus --config.file="$TMP/prometheus.yml" --storage.tsdb.path="$TMP/tsdb" \
+    --storage.tsdb.retention.time=30d --web.listen-address="127.0.0.1:$PORT" >"$TMP/prometheus.log" 2>&1 &
+  PROM_PID=$!
+  PIDS+=("$PROM_PID")
+  PROM="http://127.0.0.1:$PORT"
+  wait_ready "$PROM" "$PROM_PID" && break
+  kill "$PROM_PID" 2>/dev/null; wait "$PROM_PID" 2>/dev/null
+  grep -q "address already in use" "$TMP/prometheus.log" || break
+done
+wait_ready "$PROM" "$PROM_PID" || { tail -20 "$TMP/prometheus.log"; echo "FAIL prometheus did not start"; exit 1; }
+
+mkdir -p "$TMP/hooks"
+"$PY" "$HERE/lib/webhook_capture.py" "$TMP/capture.port" "$TMP/hooks" &
+PIDS+=($!)
+for _ in $(seq 100); do [ -s "$TMP/capture.port" ] && break; sleep 0.1; done
+[ -s "$TMP/capture.port" ] || { echo "FAIL webhook capture server did not start"; exit 1; }
+cat >"$TMP/alertmanager.yml" <<EOF
+route:
+  receiver: vigil
+  group_by: [alertname, Hostname]
+  group_wait: 1s
+  group_interval: 1s
+  repeat_interval: 1h
+receivers:
+  - name: vigil
+    webhook_configs:
+      - url: http://127.0.0.1:$(cat "$TMP/capture.port")/alert
+        send_resolved: true
+EOF
+for attempt in 1 2 3; do
+  AM_PORT=$(free_port)
+  "$AM_BIN" --config.file="$TMP/alertmanager.yml" --storage.path="$TMP/am" --cluster.listen-address= \
+    --web.listen-address="127.0.0.1:$AM_PORT" >"$TMP/alertmanager.log" 2>&1 &
+  AM_PID=$!
+  PIDS+=("$AM_PID")
+  AM="http://127.0.0.1:$AM_PORT"
+  wait_ready "$AM" "$AM_PID" && break
+  kill "$AM_PID" 2>/dev/null; wait "$AM_PID" 2>/dev/null
+  grep -q "address already in use" "$TMP/alertmanager.log" || break
+done
+wait_ready "$AM" "$AM_PID" || { tail -20 "$TMP/alertmanager.log"; echo "FAIL alertmanager did not start"; exit 1; }
+
+# 3. The alert as a Prometheus rule would send it (the generatorURL's g0.expr URL-encoded).
+STARTS=$(date -u -d "@$((ONSET + 300))" +%Y-%m-%dT%H:%M:%SZ)
+alert_json() {  # $1: endsAt ("" = none)
+  "$PY" - "$STARTS" "$PROM" "$1" <<'PY'
+import json, sys, urllib.parse
+starts, prom, ends = sys.argv[1:4]
+a = {"labels": {"alertname": "GpuTemperatureHigh", "Hostname": "node-b", "gpu": "5", "instance": "node-b:9400",
+                "job": "dcgm-exporter", "severity": "critical"},
+     "annotations": {"summary": "GPU 5 on node-b above 85 C", "runbook_url": "https://wiki.example/gpu-temp"},
+     "startsAt": starts,
+     "generatorURL": prom + "/graph?g0.expr=" + urllib.parse.quote_plus('DCGM_FI_DEV_GPU_TEMP{job="dcgm-exporter"} > 85') + "&g0.tab=1"}
+if ends:
+    a["endsAt"] = ends
+print(json.dumps([a]))
+PY
+}
+# wait_hook N: the N-th webhook body, up to 30 s.
+wait_hook() {
+  for _ in $(seq 300); do [ -s "$TMP/hooks/$1.json" ] && return 0; sleep 0.1; done
+  return 1
+}
+curl -sf -XPOST -H 'Content-Type: application/json' --data "$(alert_json "")" "$AM/api/v2/alerts" >/dev/null ||
+  { echo "FAIL POST /api/v2/alerts"; exit 1; }
+wait_hook 1 || { tail -20 "$TMP/alertmanager.log"; echo "FAIL no webhook from alertmanager"; exit 1; }
+HOOK="$TMP/hooks/1.json"
+"$PY" - "$HOOK" <<'PY' && passed=$((passed + 1)) || bad "the captured webhook is not Alertmanager's v4 firing payload (above)"
+import json, sys
+w = json.load(open(sys.argv[1]))
+assert w["version"] == "4" and w["status"] == "firing" and w["receiver"] == "vigil", w
+a = w["alerts"][0]
+assert a["status"] == "firing" and a["labels"]["Hostname"] == "node-b" and a["fingerprint"], a
+assert a["endsAt"].startswith("0001-01-01"), a["endsAt"]
+assert "g0.expr=" in a["generatorURL"], a
+PY
+
+# 4. The diagnosis: thermal throttling on node-b GPU 5, from Prometheus's series.
+"${V[@]}" diagnose --alert "$HOOK" --prometheus-url "$PROM" --no-probes --json >"$TMP/diag.json" 2>"$TMP/diag.err"
+rc=$?
+[ "$rc" = 0 ] && passed=$((passed + 1)) || { bad "diagnose --alert exit $rc"; cat "$TMP/diag.err"; }
+"$PY" - "$TMP/diag.json" <<'PY' && passed=$((passed + 1)) || bad "the diagnosis of the captured alert (above)"
+import json, sys
+reports = json.load(open(sys.argv[1]))
+assert len(reports) == 1, len(reports)
+d = reports[0]
+assert d["alert"]["alertname"] == "GpuTemperatureHigh", d["alert"]
+assert d["root_cause"] == "gpu_thermal_throttle", (d["root_cause"], d.get("summary"))
+assert d["component"] == "node-b/gpu5", d["component"]
+metric = [e for e in d["evidence"] if e["kind"] == "metric"]
+assert metric, [(e["kind"], e["source"]) for e in d["evidence"]]
+assert any("DCGM_FI_DEV" in e["source"] + e["detail"] and "node-b" in e["source"] + e["detail"] for e in metric), metric
+t = d["trace"][0]
+assert t["agent"] == "alert_triage" and t["metric_source"].startswith("prometheus http://127.0.0.1:"), t
+assert t["series_read"] == 24, t  # 3 metrics x node-b's 8 GPUs; nothing of node-a
+assert all('Hostname="node-b"' in s for s in t["series"]), t["series"]
+assert not any("metrics" in u for u in d["unverified"]), d["unverified"]
+PY
+check "text output" 0 '^root_cause: +gpu_thermal_throttle' -- "${V[@]}" diagnose --alert "$HOOK" --prometheus-url "$PROM" --no-probes
+check "alert header line" 0 '^== alert GpuTemperatureHigh \([0-9a-f]+\) since ' -- "${V[@]}" diagnose --alert "$HOOK" --prometheus-url "$PROM" --no-probes
+out=$("${V[@]}" diagnose --alert - --prometheus-url "$PROM" --no-probes <"$HOOK" 2>&1)
+grep -qE '^root_cause: +gpu_thermal_throttle' <<<"$out" && passed=$((passed + 1)) || bad "--alert - (stdin): $out"
+# Without a Prometheus the alert text alone is not enough, and the output says why.
+check "no prometheus_url" 0 'metrics: none read \(no metric source' -- "${V[@]}" diagnose --alert "$HOOK" --no-probes
+
+# 5. Resolved through Alertmanager: the resolved webhook is skipped.
+curl -sf -XPOST -H 'Content-Type: application/json' \
+  --data "$(alert_json "$(date -u -d "@$(($(date +%s) - 5))" +%Y-%m-%dT%H:%M:%SZ)")" "$AM/api/v2/alerts" >/dev/null ||
+  bad "POST the resolved alert"
+if wait_hook 2; then
+  grep -q '"status":"resolved"' "$TMP/hooks/2.json" && passed=$((passed + 1)) || bad "2nd webhook is not resolved: $(head -c 300 "$TMP/hooks/2.json")"
+  check "resolved skipped" 0 'skipped resolved alert GpuTemperatureHigh \(fingerprint [0-9a-f]+\)' -- \
+    "${V[@]}" diagnose --alert "$TMP/hooks/2.json" --prometheus-url "$PROM" --no-probes
+  check "resolved: nothing to diagnose" 0 'holds no firing alert \(1 resolved\): nothing to diagnose' -- \
+    "${V[@]}" diagnose --alert "$TMP/hooks/2.json" --prometheus-url "$PROM" --no-probes
+else
+  bad "no resolved webhook from alertmanager"
+fi
+
+# 6. Prometheus stopped: still a diagnosis, exit 0, and the metrics named as unread.
+kill "$PROM_PID"; wait "$PROM_PID" 2>/dev/null
+check "prometheus down: exit 0, said" 0 'metrics: prometheus http://127\.0\.0\.1:[0-9]+ could not be read' -- \
+  "${V[@]}" diagnose --alert "$HOOK" --prometheus-url "$PROM" --no-probes
+check "prometheus down: still a diagnosis" 0 '^root_cause: ' -- "${V[@]}" diagnose --alert "$HOOK" --prometheus-url "$PROM" --no-probes
+
+# Bad input: exit 2 naming the field.
+sed 's/"startsAt":"[^"]*"/"startsAt":"yesterday"/' "$HOOK" >"$TMP/bad_time.json"
+check "bad startsAt" 2 'bad_time.json: alerts\[0\]\.startsAt: not an RFC 3339 time' -- "${V[@]}" diagnose --alert "$TMP/bad_time.json"
+sed 's/"alertname":"GpuTemperatureHigh",//' "$HOOK" >"$TMP/no_name.json"
+check "no alertname" 2 'alerts\[0\]\.labels: no `alertname` label' -- "${V[@]}" diagnose --alert "$TMP/no_name.json"
+printf '{"alerts": [' >"$TMP/truncated.json"
+check "not JSON" 2 'truncated.json: body: .*line 1' -- "${V[@]}" diagnose --alert "$TMP/truncated.json"
+printf '{"labels": {"alertname": "X"}, "annotations": {"summary": "caf\xe9"}}' >"$TMP/latin1.json"
+check "not UTF-8" 2 'latin1.json: body: not valid UTF-8 at byte 62' -- "${V[@]}" diagnose --alert "$TMP/latin1.json"
+check "missing file" 2 'alert file .*nope.json' -- "${V[@]}" diagnose --alert "$TMP/nope.json"
+check "both flags" 2 '--case and --alert are exclusive' -- "${V[@]}" diagnose --alert "$HOOK" --case evals/diagnosis/dev/case-040.json
+check "neither flag" 2 '--alert or --case is required' -- "${V[@]}" diagnose
+check "bad lookback" 2 '--lookback: ' -- "${V[@]}" diagnose --alert "$HOOK" --lookback 30
+check "bad prometheus_url" 2 'prometheus_url' -- "${V[@]}" diagnose --alert "$HOOK" --prometheus-url "ftp://x"
+
+echo "diagnose_alert_prometheus_test: $passed passed, $fail failed"
+[ "$fail" = 0 ]
