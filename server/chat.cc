@@ -1,0 +1,665 @@
+// The chat responder and its routes; see chat.h for the contract.
+#include "server/chat.h"
+
+#include <httplib.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <exception>
+#include <map>
+#include <random>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "core/time_util.h"
+
+namespace vigil {
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string Fixed(double v, int digits) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
+// A character that continues a name ("node-3" must not match inside "node-30" or "xnode-3").
+bool IsNameChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+}
+
+// True when `needle` (lower case) occurs in `haystack` (lower case) as a whole name.
+bool ContainsName(const std::string& haystack, const std::string& needle) {
+  if (needle.empty()) return false;
+  for (size_t pos = haystack.find(needle); pos != std::string::npos;
+       pos = haystack.find(needle, pos + 1)) {
+    bool left_ok = pos == 0 || !IsNameChar(haystack[pos - 1]);
+    size_t end = pos + needle.size();
+    bool right_ok = end >= haystack.size() || !IsNameChar(haystack[end]);
+    if (left_ok && right_ok) return true;
+  }
+  return false;
+}
+
+bool AllDigits(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+}
+
+// The names an incident can be asked about by (lower case): see chat.h.
+std::set<std::string> IncidentNames(const LiveIncident& inc) {
+  std::set<std::string> names;
+  auto add = [&](std::string v) {
+    v = Lower(v);
+    if (v.size() >= 3 && !AllDigits(v)) names.insert(v);
+  };
+  if (inc.alert) {
+    const Labels& l = inc.alert->labels;
+    for (const char* key : {"node", "instance", "hostname", "Hostname", "host", "device", "job",
+                            "alertname", "pod", "exported_instance"}) {
+      auto it = l.find(key);
+      if (it == l.end()) continue;
+      add(it->second);
+      if (std::string(key).find("instance") != std::string::npos) {
+        size_t colon = it->second.rfind(':');
+        if (colon != std::string::npos) add(it->second.substr(0, colon));
+      }
+    }
+    auto gpu = l.find("gpu");
+    if (gpu != l.end()) add(AllDigits(gpu->second) ? "gpu" + gpu->second : gpu->second);
+    add(inc.alert->rule);
+  }
+  if (inc.diagnosis && !inc.diagnosis->component.empty()) {
+    const std::string& c = inc.diagnosis->component;
+    add(c);
+    std::stringstream parts(c);
+    for (std::string part; std::getline(parts, part, '/');) add(part);
+  }
+  return names;
+}
+
+// Names in the question that look like a node, host or GPU ("node-9", "gpu5", "dgx-12").
+std::vector<std::string> NodeLikeNames(const std::string& lower_message) {
+  static const std::regex kNodeLike(
+      R"((^|[^a-z0-9_-])((node|host|gpu|worker|dgx|compute|gn|cn)[-_]?[0-9]+(/gpu[0-9]+)?)(?![a-z0-9_-]))");
+  std::vector<std::string> out;
+  for (auto it = std::sregex_iterator(lower_message.begin(), lower_message.end(), kNodeLike);
+       it != std::sregex_iterator(); ++it) {
+    std::string name = (*it)[2].str();
+    if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+  }
+  return out;
+}
+
+// `#12`, `incident 12`, `incident #12`, `incident no. 12` in the question.
+std::optional<int64_t> IncidentIdInText(const std::string& lower_message) {
+  static const std::regex kId(R"((^|[^a-z0-9&])#([0-9]{1,15})(?![0-9])|incident\s*(no\.?\s*|number\s*)?#?\s*([0-9]{1,15})(?![0-9]))");
+  std::smatch m;
+  if (!std::regex_search(lower_message, m, kId)) return std::nullopt;
+  std::string digits = m[2].matched ? m[2].str() : m[4].str();
+  return std::stoll(digits);
+}
+
+bool MentionsWord(const std::string& lower_message, std::initializer_list<const char*> words) {
+  for (const char* w : words)
+    if (ContainsName(lower_message, w)) return true;
+  return false;
+}
+
+std::string StatusText(const LiveIncident& inc) { return inc.resolved ? inc.status + ", resolved" : inc.status; }
+
+std::string DisplayTitle(const LiveIncident& inc) {
+  if (!inc.title.empty()) return inc.title;
+  if (inc.alert && !inc.alert->rule.empty()) return inc.alert->rule;
+  return "(no title)";
+}
+
+ChatCitation IncidentCitation(const LiveIncident& inc) {
+  ChatCitation c;
+  c.kind = "incident";
+  c.id = std::to_string(inc.id);
+  c.title = DisplayTitle(inc);
+  c.url = "/api/v1/incidents/" + c.id;
+  return c;
+}
+
+void AddCitation(std::vector<ChatCitation>& citations, ChatCitation c) {
+  for (const ChatCitation& have : citations)
+    if (have.kind == c.kind && have.id == c.id) return;
+  citations.push_back(std::move(c));
+}
+
+// "#12 GpuXidError (diagnosed: gpu_fallen_off_bus on node-3/gpu5, confidence 0.87)".
+std::string OneLine(const LiveIncident& inc) {
+  std::string s = "#" + std::to_string(inc.id) + " " + DisplayTitle(inc) + " (" + StatusText(inc);
+  if (inc.diagnosis) {
+    s += ": " + inc.diagnosis->root_cause;
+    if (!inc.diagnosis->component.empty()) s += " on " + inc.diagnosis->component;
+    s += ", confidence " + Fixed(inc.diagnosis->confidence, 2);
+  }
+  return s + ")";
+}
+
+std::string Received(const LiveIncident& inc) {
+  return inc.received_at_ms > 0 ? ", received " + FormatRfc3339Ms(inc.received_at_ms) : "";
+}
+
+void DescribeIncident(const LiveIncident& inc, const ChatContext& ctx, std::string& out) {
+  out += "Incident #" + std::to_string(inc.id) + ": " + DisplayTitle(inc) + " (" + StatusText(inc) +
+         Received(inc) + ").\n";
+  if (inc.alert) {
+    auto summary = inc.alert->annotations.find("summary");
+    if (summary != inc.alert->annotations.end() && summary->second != inc.title)
+      out += "Alert: " + summary->second + "\n";
+  }
+  if (!inc.diagnosis) {
+    if (inc.status == "failed")
+      out += "The diagnosis failed" + (inc.error.empty() ? std::string(".") : ": " + inc.error) + "\n";
+    else
+      out += "Not diagnosed yet (status " + inc.status +
+             "): the diagnosis runs in the background; ask again in a moment.\n";
+    return;
+  }
+  const Diagnosis& d = *inc.diagnosis;
+  out += "Root cause: " + d.root_cause;
+  if (!d.component.empty()) out += " on " + d.component;
+  out += ", confidence " + Fixed(d.confidence, 2) + ".\n";
+  if (!d.summary.empty()) out += "Summary: " + d.summary + "\n";
+  if (d.evidence.empty()) {
+    out += "Evidence: none recorded.\n";
+  } else {
+    out += "Evidence (" + std::to_string(d.evidence.size()) + "):\n";
+    size_t shown = std::min(d.evidence.size(), ctx.evidence_lines);
+    for (size_t i = 0; i < shown; ++i) {
+      const Evidence& e = d.evidence[i];
+      out += "  - [" + std::string(EvidenceKindName(e.kind)) + "] " +
+             (e.source.empty() ? std::string("(no source)") : e.source) + ": " + e.detail + "\n";
+    }
+    if (shown < d.evidence.size())
+      out += "  (" + std::to_string(d.evidence.size() - shown) + " more in /api/v1/incidents/" +
+             std::to_string(inc.id) + ")\n";
+  }
+  out += "Mitigation: " + (d.mitigation.empty() ? std::string("none recorded.") : d.mitigation) + "\n";
+  if (!d.unverified.empty()) {
+    out += "Not verified:\n";
+    for (const std::string& u : d.unverified) out += "  - " + u + "\n";
+  }
+}
+
+// Similar past incidents from the knowledge base; hits that share no word with the query are
+// dropped (see chat.h).
+Status AddKnowledge(const std::string& query_text, const std::string& category, const ChatContext& ctx,
+                    std::string& out, std::vector<ChatCitation>& citations) {
+  if (ctx.kb == nullptr) {
+    out += "Similar past incidents: no knowledge base is loaded.\n";
+    return Status::Ok();
+  }
+  auto search = [&](const std::string& cat) -> Result<std::vector<SearchHit>> {
+    SearchQuery q;
+    q.text = query_text;
+    q.k = ctx.kb_hits;
+    q.category = cat;
+    q.include_guides = false;
+    ASSIGN_OR_RETURN(std::vector<SearchHit> hits, ctx.kb->Search(q));
+    std::erase_if(hits, [](const SearchHit& h) { return h.lexical_rank == 0; });
+    return hits;
+  };
+  ASSIGN_OR_RETURN(std::vector<SearchHit> hits, search(category));
+  if (hits.empty() && !category.empty()) {
+    ASSIGN_OR_RETURN(hits, search(""));
+  }
+  if (hits.empty()) {
+    out += "Similar past incidents: the knowledge base has none that shares a word with this.\n";
+    return Status::Ok();
+  }
+  out += "Similar past incidents (knowledge base):\n";
+  for (const SearchHit& h : hits) {
+    out += "  - kb:" + h.incident.id + " \"" + h.incident.title + "\" (" + h.category + "), score " +
+           Fixed(h.score, 4) + "\n";
+    if (!h.incident.mitigation.empty()) out += "    mitigation then: " + h.incident.mitigation + "\n";
+    ChatCitation c;
+    c.kind = "kb";
+    c.id = h.incident.id;
+    c.title = h.incident.title;
+    c.score = h.score;
+    AddCitation(citations, std::move(c));
+  }
+  return Status::Ok();
+}
+
+std::string IncidentSearchText(const LiveIncident& inc) {
+  std::string text = DisplayTitle(inc);
+  if (inc.alert) {
+    for (const char* key : {"summary", "description"}) {
+      auto it = inc.alert->annotations.find(key);
+      if (it != inc.alert->annotations.end()) text += " " + it->second;
+    }
+  }
+  if (inc.diagnosis && inc.diagnosis->root_cause != "unknown") {
+    std::string cause = inc.diagnosis->root_cause;
+    std::replace(cause.begin(), cause.end(), '_', ' ');
+    text += " " + cause;
+  }
+  return text;
+}
+
+Status AnswerOne(const LiveIncident& inc, const ChatContext& ctx, std::string& out,
+                 std::vector<ChatCitation>& citations) {
+  DescribeIncident(inc, ctx, out);
+  AddCitation(citations, IncidentCitation(inc));
+  std::string category;
+  if (inc.diagnosis && inc.diagnosis->root_cause != "unknown") category = inc.diagnosis->root_cause;
+  return AddKnowledge(IncidentSearchText(inc), category, ctx, out, citations);
+}
+
+void ListIncidents(const std::vector<LiveIncident>& list, std::string& out, std::vector<ChatCitation>& citations) {
+  for (const LiveIncident& inc : list) {
+    out += "  - " + OneLine(inc) + "\n";
+    AddCitation(citations, IncidentCitation(inc));
+  }
+}
+
+Result<ChatAnswer> AnswerBuiltin(const ChatQuestion& question, const ChatContext& ctx) {
+  ChatAnswer answer;
+  answer.mode = "builtin";
+  std::string& out = answer.answer;
+  const std::string lower = Lower(question.message);
+
+  std::optional<int64_t> id = question.incident;
+  if (!id) id = IncidentIdInText(lower);
+  if (id) {
+    if (ctx.incidents == nullptr) {
+      out = "Incident #" + std::to_string(*id) + ": this server keeps no live incidents.\n";
+      return answer;
+    }
+    Result<LiveIncident> inc = ctx.incidents->Get(*id);
+    if (!inc.ok() && inc.status().code() == StatusCode::kNotFound) {
+      out = "There is no incident #" + std::to_string(*id) + " in the store.\n";
+      return answer;
+    }
+    if (!inc.ok()) return inc.status();
+    RETURN_IF_ERROR(AnswerOne(*inc, ctx, out, answer.citations));
+    return answer;
+  }
+
+  std::vector<LiveIncident> recent;
+  if (ctx.incidents != nullptr) {
+    ASSIGN_OR_RETURN(recent, ctx.incidents->Recent(ctx.scan_limit));
+  }
+
+  // Names carried by stored incidents that the question mentions.
+  std::vector<LiveIncident> named;
+  std::set<std::string> matched_names;
+  for (const LiveIncident& inc : recent) {
+    bool hit = false;
+    for (const std::string& name : IncidentNames(inc)) {
+      if (ContainsName(lower, name)) {
+        matched_names.insert(name);
+        hit = true;
+      }
+    }
+    if (hit) named.push_back(inc);
+  }
+  std::vector<std::string> unknown_names;
+  for (const std::string& n : NodeLikeNames(lower)) {
+    bool known = std::any_of(matched_names.begin(), matched_names.end(),
+                             [&](const std::string& m) { return m == n || ContainsName(m, n); });
+    if (!known) unknown_names.push_back(n);
+  }
+  if (!unknown_names.empty()) {
+    std::string list;
+    for (const std::string& n : unknown_names) list += (list.empty() ? "" : ", ") + n;
+    out += "No incident in the store mentions " + list + " (searched the " +
+           std::to_string(recent.size()) + " newest).\n";
+  }
+  if (!named.empty()) {
+    std::string names;
+    for (const std::string& n : matched_names) names += (names.empty() ? "" : ", ") + n;
+    if (named.size() > 1) {
+      out += std::to_string(named.size()) + " incidents mention " + names + " (newest first):\n";
+      ListIncidents(named, out, answer.citations);
+      out += "The newest:\n";
+    }
+    RETURN_IF_ERROR(AnswerOne(named.front(), ctx, out, answer.citations));
+    return answer;
+  }
+  if (!unknown_names.empty()) {
+    // The question was about a name nobody carries: nothing more to say from the store.
+    RETURN_IF_ERROR(AddKnowledge(question.message, "", ctx, out, answer.citations));
+    return answer;
+  }
+
+  if (MentionsWord(lower, {"latest", "newest", "most recent", "last incident", "last alert",
+                              "recent incidents", "recent alerts"})) {
+    if (recent.empty()) {
+      out += ctx.incidents == nullptr ? "This server keeps no live incidents.\n"
+                                      : "There are no incidents in the store yet.\n";
+      return answer;
+    }
+    RETURN_IF_ERROR(AnswerOne(recent.front(), ctx, out, answer.citations));
+    return answer;
+  }
+  if (MentionsWord(lower, {"open", "unresolved", "ongoing", "firing", "active incidents", "active alerts",
+                              "current incidents"})) {
+    std::vector<LiveIncident> open;
+    for (const LiveIncident& inc : recent)
+      if (!inc.resolved) open.push_back(inc);
+    if (open.empty()) {
+      out += ctx.incidents == nullptr ? "This server keeps no live incidents.\n"
+                                      : "No open incidents (searched the " +
+                                            std::to_string(recent.size()) + " newest).\n";
+      return answer;
+    }
+    out += std::to_string(open.size()) + " open incident" + (open.size() == 1 ? "" : "s") +
+           " (newest first):\n";
+    ListIncidents(open, out, answer.citations);
+    return answer;
+  }
+
+  // A symptom: what the knowledge base knows, and live incidents with the same root cause.
+  out += "No incident id, node or alert name from the store in the question; searched the "
+         "knowledge base for it.\n";
+  RETURN_IF_ERROR(AddKnowledge(question.message, "", ctx, out, answer.citations));
+  std::set<std::string> causes;
+  for (const ChatCitation& c : answer.citations) {
+    if (c.kind != "kb" || ctx.kb == nullptr) continue;
+    auto inc = ctx.kb->GetIncident(c.id);
+    if (inc.ok() && !inc->root_cause.empty()) causes.insert(inc->root_cause);
+  }
+  std::vector<LiveIncident> same;
+  for (const LiveIncident& inc : recent)
+    if (inc.diagnosis && causes.count(inc.diagnosis->root_cause)) same.push_back(inc);
+  if (!same.empty()) {
+    out += "Live incidents with one of these root causes:\n";
+    ListIncidents(same, out, answer.citations);
+  }
+  return answer;
+}
+
+// The `#N` and `kb:ID` an LLM answer cites.
+std::vector<std::string> CitedIds(const std::string& text) {
+  static const std::regex kCite(R"(#([0-9]+)|kb:([A-Za-z0-9_.:-]*[A-Za-z0-9_]))");
+  std::vector<std::string> out;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), kCite); it != std::sregex_iterator(); ++it)
+    out.push_back((*it)[1].matched ? "incident:" + (*it)[1].str() : "kb:" + (*it)[2].str());
+  return out;
+}
+
+Result<ChatAnswer> AnswerWithLlm(const ChatQuestion& question, const ChatAnswer& facts, const ChatContext& ctx) {
+  std::string citable;
+  std::set<std::string> allowed;
+  for (const ChatCitation& c : facts.citations) {
+    std::string key = c.kind == "incident" ? "incident:" + c.id : "kb:" + c.id;
+    allowed.insert(key);
+    citable += (citable.empty() ? "" : ", ") + (c.kind == "incident" ? "#" + c.id : "kb:" + c.id);
+  }
+  ChatRequest request;
+  request.purpose = "chat";
+  request.messages.push_back(
+      {"system",
+       "You are Vigil, an assistant for on-call engineers of GPU training clusters. Answer the "
+       "engineer's question in plain words using ONLY the facts given. Cite live incidents as #N "
+       "and knowledge-base items as kb:ID, and only those listed as citable. If the facts do not "
+       "answer the question, say so; never guess a root cause.",
+       {}, "", ""});
+  request.messages.push_back({"user",
+                              "Question: " + question.message + "\n\nFacts (from Vigil's incident "
+                              "store and knowledge base):\n" + facts.answer + "\nCitable: " +
+                                  (citable.empty() ? std::string("nothing") : citable),
+                              {}, "", ""});
+  ASSIGN_OR_RETURN(ChatResponse response, ctx.llm->Chat(request));
+  const std::string& text = response.message.content;
+  if (text.empty()) return InvalidArgumentError("the LLM answered with no text");
+  for (const std::string& id : CitedIds(text)) {
+    if (!allowed.count(id)) {
+      std::string shown = id.rfind("incident:", 0) == 0 ? "#" + id.substr(9) : id;
+      return FailedPreconditionError("the LLM answer cites " + shown + ", which is not among the facts");
+    }
+  }
+  ChatAnswer answer = facts;
+  answer.answer = text;
+  answer.mode = "llm";
+  return answer;
+}
+
+std::string_view TrimView(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+void SendError(httplib::Response& res, int http_status, const std::string& message, const std::string& where) {
+  res.status = http_status;
+  res.set_content(Dump(Json{{"error", message}, {"where", where}}), "application/json");
+}
+
+std::string RandomNonce() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  char buf[33];
+  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(rng()),
+                static_cast<unsigned long long>(rng()));
+  return buf;
+}
+
+}  // namespace
+
+Json ChatCitation::ToJson() const {
+  Json j{{"kind", kind}, {"id", id}, {"title", title}, {"url", url}};
+  if (score) j["score"] = *score;
+  return j;
+}
+
+Json ChatAnswer::ToJson() const {
+  Json cites = Json::array();
+  for (const ChatCitation& c : citations) cites.push_back(c.ToJson());
+  Json j{{"answer", answer}, {"citations", cites}, {"mode", mode}};
+  if (!note.empty()) j["note"] = note;
+  return j;
+}
+
+Result<ChatQuestion> ParseChatQuestion(std::string_view body, size_t max_message_bytes) {
+  auto parsed = ParseJson(body, "request body");
+  if (!parsed.ok()) return InvalidArgumentError("body: not JSON: " + parsed.status().message());
+  const Json& j = *parsed;
+  if (!j.is_object()) return InvalidArgumentError("body: must be a JSON object");
+  for (const auto& [key, value] : j.items()) {
+    (void)value;
+    if (key != "message" && key != "incident")
+      return InvalidArgumentError(key + ": unknown field (known: message, incident)");
+  }
+  ChatQuestion q;
+  if (!j.contains("message")) return InvalidArgumentError("message: missing");
+  if (!j["message"].is_string()) return InvalidArgumentError("message: must be a string");
+  q.message = j["message"].get<std::string>();
+  if (q.message.size() > max_message_bytes)
+    return InvalidArgumentError("message: " + std::to_string(q.message.size()) + " bytes, at most " +
+                                std::to_string(max_message_bytes));
+  if (TrimView(q.message).empty()) return InvalidArgumentError("message: empty");
+  if (j.contains("incident") && !j["incident"].is_null()) {
+    const Json& v = j["incident"];
+    if (!v.is_number_integer()) return InvalidArgumentError("incident: must be a whole number (an incident id)");
+    int64_t id = v.is_number_unsigned() && v.get<uint64_t>() > INT64_MAX ? -1 : v.get<int64_t>();
+    if (id < 1) return InvalidArgumentError("incident: must be an incident id >= 1");
+    q.incident = id;
+  }
+  return q;
+}
+
+Result<ChatAnswer> AnswerQuestion(const ChatQuestion& question, const ChatContext& context) {
+  ASSIGN_OR_RETURN(ChatAnswer builtin, AnswerBuiltin(question, context));
+  if (context.llm == nullptr) return builtin;
+  Result<ChatAnswer> llm = AnswerWithLlm(question, builtin, context);
+  if (llm.ok()) return *llm;
+  builtin.note = "LLM answer not used: " + llm.status().ToString();
+  return builtin;
+}
+
+std::string ChatPageHtml(std::string_view nonce) {
+  std::string n(nonce);
+  return R"HTML(<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Vigil chat</title>
+<style nonce=")HTML" + n + R"HTML(">
+body{font-family:system-ui,sans-serif;margin:0;background:#f6f7f9;color:#1d2329}
+header{background:#1d2329;color:#fff;padding:.6em 1em;font-weight:600}
+main{max-width:60em;margin:0 auto;padding:1em}
+#log{display:flex;flex-direction:column;gap:.6em;margin-bottom:1em}
+.msg{padding:.6em .8em;border-radius:6px;background:#fff;border:1px solid #d8dde3}
+.msg.user{background:#e8f0fe;align-self:flex-end;max-width:80%}
+.msg.error{background:#fdecea;border-color:#f5c2c0}
+.text{white-space:pre-wrap;font-family:ui-monospace,monospace;font-size:.9em}
+.cites{margin:.5em 0 0;padding-left:1.2em;font-size:.85em}
+.mode{font-size:.75em;color:#5f6b76}
+form{display:flex;gap:.5em}
+textarea{flex:1;min-height:3em;font:inherit;padding:.4em}
+button{padding:.4em 1.2em;font:inherit}
+</style></head>
+<body><header>Vigil &mdash; ask about incidents</header>
+<main>
+<div id="log" aria-live="polite"></div>
+<form id="ask"><textarea id="message" maxlength="4096"
+ placeholder="e.g. what happened in incident #12? / anything on node-3? / open incidents / NCCL timeouts after a driver update"></textarea>
+<button type="submit">Ask</button></form>
+</main>
+<script nonce=")HTML" + n + R"HTML(">
+"use strict";
+const log = document.getElementById("log");
+function add(role, text, citations, mode) {
+  const box = document.createElement("div");
+  box.className = "msg " + role;
+  const body = document.createElement("div");
+  body.className = "text";
+  body.textContent = text;
+  box.appendChild(body);
+  if (citations && citations.length) {
+    const list = document.createElement("ul");
+    list.className = "cites";
+    for (const c of citations) {
+      const item = document.createElement("li");
+      item.className = "cite";
+      const label = (c.kind === "incident" ? "#" + c.id : "kb:" + c.id) + " " + (c.title || "") +
+          (typeof c.score === "number" ? " (score " + c.score.toFixed(4) + ")" : "");
+      if (typeof c.url === "string" && /^\/api\/v1\/incidents\/[0-9]+$/.test(c.url)) {
+        const a = document.createElement("a");
+        a.href = c.url;
+        a.textContent = label;
+        item.appendChild(a);
+      } else {
+        item.textContent = label;
+      }
+      list.appendChild(item);
+    }
+    box.appendChild(list);
+  }
+  if (mode) {
+    const m = document.createElement("div");
+    m.className = "mode";
+    m.textContent = "answered by: " + mode;
+    box.appendChild(m);
+  }
+  log.appendChild(box);
+  box.scrollIntoView({block: "end"});
+}
+async function ask(message, incident) {
+  add("user", message);
+  const request = {message: message};
+  if (incident) request.incident = incident;
+  document.body.dataset.state = "asking";
+  try {
+    const r = await fetch("/api/v1/chat", {method: "POST",
+        headers: {"Content-Type": "application/json"}, body: JSON.stringify(request)});
+    const j = await r.json();
+    if (r.ok) add("vigil", j.answer, j.citations, j.mode + (j.note ? " (" + j.note + ")" : ""));
+    else add("error", "Error " + r.status + (j.where ? " (" + j.where + ")" : "") + ": " + j.error);
+  } catch (e) {
+    add("error", "The request failed: " + e);
+  }
+  document.body.dataset.state = "answered";
+}
+document.getElementById("ask").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const box = document.getElementById("message");
+  const text = box.value.trim();
+  if (!text) return;
+  box.value = "";
+  ask(text, null);
+});
+document.getElementById("message").addEventListener("keydown", (ev) => {
+  if (ev.key === "Enter" && !ev.shiftKey) {
+    ev.preventDefault();
+    document.getElementById("ask").requestSubmit();
+  }
+});
+const params = new URLSearchParams(location.search);
+const q = params.get("q");
+const inc = /^[0-9]+$/.test(params.get("incident") || "") ? Number(params.get("incident")) : null;
+if (q && q.trim()) ask(q.trim(), inc);
+</script>
+</body></html>
+)HTML";
+}
+
+void RegisterChatRoutes(httplib::Server& server, ChatContext context) {
+  auto page = [](const httplib::Request&, httplib::Response& res) {
+    std::string nonce = RandomNonce();
+    res.set_header("Content-Security-Policy",
+                   "default-src 'none'; script-src 'nonce-" + nonce + "'; style-src 'nonce-" + nonce +
+                       "'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_header("Cache-Control", "no-store");
+    res.set_content(ChatPageHtml(nonce), "text/html; charset=utf-8");
+  };
+  auto not_allowed = [](std::string allow) {
+    return [allow](const httplib::Request& req, httplib::Response& res) {
+      res.set_header("Allow", allow);
+      SendError(res, 405, req.method + " is not allowed on " + req.path + "; use " + allow, "method");
+    };
+  };
+  server.Get("/", page);
+  server.Get("/chat", page);
+  for (const char* path : {"/", "/chat"}) {
+    server.Post(path, not_allowed("GET"));
+    server.Put(path, not_allowed("GET"));
+    server.Delete(path, not_allowed("GET"));
+  }
+  server.Get("/api/v1/chat", not_allowed("POST"));
+  server.Put("/api/v1/chat", not_allowed("POST"));
+  server.Delete("/api/v1/chat", not_allowed("POST"));
+  server.Post("/api/v1/chat", [context](const httplib::Request& req, httplib::Response& res) {
+    try {
+      std::string type = Lower(req.get_header_value("Content-Type"));
+      if (TrimView(std::string_view(type).substr(0, type.find(';'))) != "application/json") {
+        SendError(res, 415, "the body must be JSON (Content-Type: application/json), got `" +
+                                req.get_header_value("Content-Type") + "`",
+                  "Content-Type");
+        return;
+      }
+      Result<ChatQuestion> question = ParseChatQuestion(req.body, context.max_message_bytes);
+      if (!question.ok()) {
+        std::string m = question.status().message();
+        SendError(res, 400, m, m.substr(0, m.find(':')));
+        return;
+      }
+      Result<ChatAnswer> answer = AnswerQuestion(*question, context);
+      if (!answer.ok()) {
+        SendError(res, 503, answer.status().ToString(), "incident store / knowledge base");
+        return;
+      }
+      res.status = 200;
+      res.set_content(Dump(answer->ToJson()), "application/json");
+    } catch (const std::exception& e) {
+      SendError(res, 500, std::string("internal error: ") + e.what(), "server");
+    }
+  });
+}
+
+}  // namespace vigil

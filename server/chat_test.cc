@@ -1,0 +1,452 @@
+// Tests of the chat responder (an in-memory incident store fake, a small knowledge base) and of
+// its routes (httplib client on loopback).
+#include "server/chat.h"
+
+#include <doctest/doctest.h>
+#include <httplib.h>
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <thread>
+
+namespace vigil {
+namespace {
+
+bool Contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+class FakeIncidents : public IncidentLookup {
+ public:
+  void Add(LiveIncident inc) {
+    std::lock_guard<std::mutex> lock(mu_);
+    incidents_[inc.id] = std::move(inc);
+  }
+  Result<LiveIncident> Get(int64_t id) const override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (fail_) return UnavailableError("store is down");
+    auto it = incidents_.find(id);
+    if (it == incidents_.end()) return NotFoundError("incident " + std::to_string(id));
+    return it->second;
+  }
+  Result<std::vector<LiveIncident>> Recent(size_t limit) const override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (fail_) return UnavailableError("store is down");
+    std::vector<LiveIncident> out;
+    for (auto it = incidents_.rbegin(); it != incidents_.rend() && out.size() < limit; ++it) out.push_back(it->second);
+    return out;
+  }
+  bool fail_ = false;
+
+ private:
+  mutable std::mutex mu_;
+  std::map<int64_t, LiveIncident> incidents_;
+};
+
+Incident KbIncident(std::string id, std::string title, std::string raw, std::string cause, std::string mitigation) {
+  Incident i;
+  i.id = std::move(id);
+  i.title = std::move(title);
+  i.raw_text = std::move(raw);
+  i.root_cause = std::move(cause);
+  i.mitigation = std::move(mitigation);
+  i.source = "test";
+  return i;
+}
+
+std::unique_ptr<KnowledgeBase> SmallKb() {
+  KnowledgeOptions o;
+  o.load_pack = false;
+  o.near_duplicate_cosine = 0;
+  auto kb = KnowledgeBase::Open(o);
+  REQUIRE(kb.ok());
+  std::vector<Incident> list = {
+      KbIncident("t-xid79", "GPU fell off the bus: Xid 79 on a worker",
+                 "kernel log: NVRM: Xid (PCI:0000:3b:00): 79, GPU has fallen off the bus. Training ranks on "
+                 "the node hung in NCCL.",
+                 "gpu_fallen_off_bus", "drain the node, reseat or replace the GPU"),
+      KbIncident("t-ib", "InfiniBand port down, NCCL timeouts across the job",
+                 "mlx5_4 port state DOWN; NCCL WARN NET/IB completion error; watchdog timeout on every rank",
+                 "ib_link_failure", "replace the cable, move the job off the node"),
+      KbIncident("t-oom", "CUDA out of memory after raising the batch size",
+                 "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB", "cuda_oom",
+                 "lower the micro-batch size or enable activation checkpointing"),
+  };
+  auto rep = (*kb)->ImportIncidents(list, "chat_test");
+  REQUIRE(rep.ok());
+  REQUIRE(rep->added == 3);
+  return std::move(*kb);
+}
+
+LiveIncident Diagnosed(int64_t id, const std::string& node, const std::string& gpu) {
+  LiveIncident inc;
+  inc.id = id;
+  inc.status = "diagnosed";
+  inc.title = "GpuXidError: Xid 79 on " + node + " gpu " + gpu;
+  inc.received_at_ms = 1764556200000;
+  Alert a;
+  a.rule = "GpuXidError";
+  a.labels = {{"alertname", "GpuXidError"}, {"node", node}, {"gpu", gpu}, {"instance", node + ":9400"}};
+  a.annotations = {{"summary", "Xid 79 reported by the driver"}};
+  inc.alert = a;
+  Diagnosis d;
+  d.root_cause = "gpu_fallen_off_bus";
+  d.component = node + "/gpu" + gpu;
+  d.confidence = 0.87;
+  d.summary = "GPU " + gpu + " of " + node + " fell off the bus";
+  Evidence e;
+  e.id = "e1";
+  e.kind = EvidenceKind::kLog;
+  e.source = node + "/kern.log:1042";
+  e.detail = "NVRM: Xid (PCI:0000:3b:00): 79, GPU has fallen off the bus";
+  d.evidence.push_back(e);
+  Evidence p;
+  p.id = "e2";
+  p.kind = EvidenceKind::kProbe;
+  p.source = "probe gpu.health@" + node + "/gpu" + gpu;
+  p.detail = "fail: device not visible";
+  d.evidence.push_back(p);
+  d.mitigation = "drain " + node + " and replace GPU " + gpu;
+  d.unverified = {"no metrics source configured"};
+  inc.diagnosis = d;
+  return inc;
+}
+
+LiveIncident Queued(int64_t id, const std::string& node) {
+  LiveIncident inc;
+  inc.id = id;
+  inc.status = "queued";
+  inc.title = "NcclTimeout on " + node;
+  Alert a;
+  a.rule = "NcclTimeout";
+  a.labels = {{"alertname", "NcclTimeout"}, {"node", node}};
+  inc.alert = a;
+  return inc;
+}
+
+struct Fixture {
+  Fixture() : kb(SmallKb()) {
+    store.Add(Diagnosed(3, "node-3", "5"));
+    store.Add(Queued(4, "node-7"));
+    LiveIncident resolved = Diagnosed(2, "node-11", "1");
+    resolved.resolved = true;
+    store.Add(resolved);
+    ctx.incidents = &store;
+    ctx.kb = kb.get();
+  }
+  ChatAnswer Ask(const std::string& message, std::optional<int64_t> incident = std::nullopt) {
+    auto a = AnswerQuestion({message, incident}, ctx);
+    REQUIRE(a.ok());
+    return *a;
+  }
+  FakeIncidents store;
+  std::unique_ptr<KnowledgeBase> kb;
+  ChatContext ctx;
+};
+
+bool Cites(const ChatAnswer& a, const std::string& kind, const std::string& id) {
+  for (const ChatCitation& c : a.citations)
+    if (c.kind == kind && c.id == id) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("Chat: an incident by #id answers its diagnosis with evidence, mitigation, similar past incidents") {
+  Fixture f;
+  for (std::string q : {"what happened in #3?", "tell me about incident 3", "Incident #3 please"}) {
+    CAPTURE(q);
+    ChatAnswer a = f.Ask(q);
+    CHECK(a.mode == "builtin");
+    CHECK(Contains(a.answer, "Incident #3"));
+    CHECK(Contains(a.answer, "Root cause: gpu_fallen_off_bus on node-3/gpu5, confidence 0.87"));
+    CHECK(Contains(a.answer, "[log] node-3/kern.log:1042: NVRM: Xid"));
+    CHECK(Contains(a.answer, "[probe] probe gpu.health@node-3/gpu5: fail"));
+    CHECK(Contains(a.answer, "Mitigation: drain node-3 and replace GPU 5"));
+    CHECK(Contains(a.answer, "Not verified:\n  - no metrics source configured"));
+    CHECK(Contains(a.answer, "kb:t-xid79"));
+    CHECK(Cites(a, "incident", "3"));
+    CHECK(Cites(a, "kb", "t-xid79"));
+    CHECK_FALSE(Cites(a, "incident", "4"));
+  }
+  // The request's `incident` field wins over the text.
+  ChatAnswer a = f.Ask("and what should I do?", 4);
+  CHECK(Contains(a.answer, "Incident #4"));
+  CHECK(Contains(a.answer, "Not diagnosed yet (status queued)"));
+  CHECK_FALSE(Contains(a.answer, "Root cause"));
+  for (const ChatCitation& c : a.citations)
+    if (c.kind == "incident") CHECK(c.url == "/api/v1/incidents/4");
+}
+
+TEST_CASE("Chat: an incident id not in the store is said plainly, nothing cited") {
+  Fixture f;
+  ChatAnswer a = f.Ask("what about #99");
+  CHECK(Contains(a.answer, "There is no incident #99 in the store."));
+  CHECK(a.citations.empty());
+}
+
+TEST_CASE("Chat: a node or GPU name finds the incidents carrying it, as a whole name") {
+  Fixture f;
+  ChatAnswer a = f.Ask("anything wrong on node-3?");
+  CHECK(Contains(a.answer, "Incident #3"));
+  CHECK(Cites(a, "incident", "3"));
+  CHECK_FALSE(Cites(a, "incident", "4"));
+  // node-3 must not match node-30 nor the other way round.
+  f.store.Add(Diagnosed(5, "node-30", "0"));
+  a = f.Ask("what about node-30");
+  CHECK(Contains(a.answer, "Incident #5"));
+  CHECK_FALSE(Cites(a, "incident", "3"));
+  // The component's GPU part, case-insensitively.
+  a = f.Ask("is GPU5 ok?");
+  CHECK(Contains(a.answer, "Incident #3"));
+  // The host part of instance, and the alert name.
+  a = f.Ask("NcclTimeout again?");
+  CHECK(Contains(a.answer, "Incident #4"));
+  // Two incidents on one node: both listed, newest first, the newest described.
+  f.store.Add(Queued(6, "node-3"));
+  a = f.Ask("node-3 status");
+  CHECK(Contains(a.answer, "2 incidents mention node-3 (newest first):\n  - #6 NcclTimeout on node-3 (queued)\n  - #3 "));
+  CHECK(Contains(a.answer, "The newest:\nIncident #6"));
+}
+
+TEST_CASE("Chat: a node no incident carries is said plainly, not matched to another") {
+  Fixture f;
+  ChatAnswer a = f.Ask("is node-9 broken?");
+  CHECK(Contains(a.answer, "No incident in the store mentions node-9 (searched the 3 newest)."));
+  CHECK_FALSE(Cites(a, "incident", "3"));
+  CHECK_FALSE(Contains(a.answer, "Root cause"));
+}
+
+TEST_CASE("Chat: latest and open incidents") {
+  Fixture f;
+  ChatAnswer a = f.Ask("what is the latest incident?");
+  CHECK(Contains(a.answer, "Incident #4"));
+  a = f.Ask("show open incidents");
+  CHECK(Contains(a.answer, "2 open incidents (newest first):\n  - #4 NcclTimeout on node-7 (queued)\n  - #3 "));
+  CHECK_FALSE(Cites(a, "incident", "2"));  // resolved
+  CHECK(Contains(f.Ask("#2").answer, "Incident #2: GpuXidError: Xid 79 on node-11 gpu 1 (diagnosed, resolved, received "));
+  FakeIncidents empty;
+  f.ctx.incidents = &empty;
+  CHECK(Contains(f.Ask("latest?").answer, "There are no incidents in the store yet."));
+  CHECK(Contains(f.Ask("open incidents").answer, "No open incidents"));
+}
+
+TEST_CASE("Chat: a symptom searches the knowledge base; a question matching nothing says so") {
+  Fixture f;
+  ChatAnswer a = f.Ask("CUDA out of memory after a batch size change");
+  CHECK(Contains(a.answer, "searched the knowledge base"));
+  CHECK(Contains(a.answer, "kb:t-oom \"CUDA out of memory after raising the batch size\" (cuda_oom), score "));
+  CHECK(Contains(a.answer, "mitigation then: lower the micro-batch size"));
+  CHECK(Cites(a, "kb", "t-oom"));
+  for (const ChatCitation& c : a.citations) {
+    if (c.kind != "kb") continue;
+    CHECK(c.score.has_value());
+    CHECK(c.url.empty());
+  }
+  // A symptom whose past incidents share a root cause with a live one lists it.
+  a = f.Ask("GPU has fallen off the bus");
+  CHECK(Contains(a.answer, "Live incidents with one of these root causes:"));
+  CHECK(Cites(a, "incident", "3"));
+  // Words no entry holds: the dense ranker still returns neighbours; none is offered.
+  a = f.Ask("zzqx blorf");
+  CHECK(Contains(a.answer, "the knowledge base has none that shares a word with this"));
+  CHECK(a.citations.empty());
+}
+
+TEST_CASE("Chat: failed diagnosis, no store, no knowledge base, store errors") {
+  Fixture f;
+  LiveIncident failed = Queued(7, "node-8");
+  failed.status = "failed";
+  failed.error = "knowledge base: database is locked";
+  f.store.Add(failed);
+  CHECK(Contains(f.Ask("#7").answer, "The diagnosis failed: knowledge base: database is locked"));
+  ChatContext bare;
+  auto a = AnswerQuestion({"what about #3", std::nullopt}, bare);
+  REQUIRE(a.ok());
+  CHECK(Contains(a->answer, "keeps no live incidents"));
+  a = AnswerQuestion({"CUDA out of memory", std::nullopt}, bare);
+  REQUIRE(a.ok());
+  CHECK(Contains(a->answer, "no knowledge base is loaded"));
+  f.store.fail_ = true;
+  auto err = AnswerQuestion({"#3", std::nullopt}, f.ctx);
+  CHECK(err.status().code() == StatusCode::kUnavailable);
+}
+
+TEST_CASE("ParseChatQuestion: bad input names the field") {
+  auto err = [](std::string_view body, size_t max = 100) {
+    auto r = ParseChatQuestion(body, max);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == StatusCode::kInvalidArgument);
+    return r.status().message();
+  };
+  CHECK(Contains(err("not json"), "body: not JSON"));
+  CHECK(Contains(err("[1]"), "body: must be a JSON object"));
+  CHECK(Contains(err("{}"), "message: missing"));
+  CHECK(Contains(err(R"({"message": 5})"), "message: must be a string"));
+  CHECK(Contains(err(R"({"message": "  \n "})"), "message: empty"));
+  CHECK(Contains(err(R"({"message": ")" + std::string(101, 'a') + "\"}"), "message: 101 bytes, at most 100"));
+  CHECK(Contains(err(R"({"message": "x", "incident": "12"})"), "incident: must be a whole number"));
+  CHECK(Contains(err(R"({"message": "x", "incident": 1.5})"), "incident: must be a whole number"));
+  CHECK(Contains(err(R"({"message": "x", "incident": 0})"), "incident: must be an incident id >= 1"));
+  CHECK(Contains(err(R"({"message": "x", "incident": 18446744073709551615})"), "incident: must be an incident id"));
+  CHECK(Contains(err(R"({"message": "x", "incidnet": 3})"), "incidnet: unknown field"));
+  auto ok = ParseChatQuestion(R"({"message": "hi", "incident": 12})", 100);
+  REQUIRE(ok.ok());
+  CHECK(ok->message == "hi");
+  CHECK(ok->incident == 12);
+  ok = ParseChatQuestion(R"({"message": "hi", "incident": null})", 100);
+  REQUIRE(ok.ok());
+  CHECK_FALSE(ok->incident.has_value());
+}
+
+namespace {
+
+// Answers with a scripted text; records the prompt.
+class ScriptedLlm : public LlmClient {
+ public:
+  explicit ScriptedLlm(std::string text) : text_(std::move(text)) {}
+  explicit ScriptedLlm(Status error) : text_(std::move(error)) {}
+  Result<vigil::ChatResponse> Chat(const vigil::ChatRequest& request) override {
+    prompt = request.messages.back().content;
+    if (!text_.ok()) return text_.status();
+    vigil::ChatResponse r;
+    r.message.role = "assistant";
+    r.message.content = *text_;
+    return r;
+  }
+  TokenUsage Usage() const override { return {}; }
+  std::string Describe() const override { return "scripted"; }
+  std::string prompt;
+
+ private:
+  Result<std::string> text_;
+};
+
+}  // namespace
+
+TEST_CASE("Chat with an LLM: the facts go in; an answer citing anything else is not used") {
+  Fixture f;
+  ScriptedLlm good("Incident #3 is GPU 5 of node-3 fallen off the bus (like kb:t-xid79): drain node-3.");
+  f.ctx.llm = &good;
+  ChatAnswer a = f.Ask("what happened in #3?");
+  CHECK(a.mode == "llm");
+  CHECK(a.answer == "Incident #3 is GPU 5 of node-3 fallen off the bus (like kb:t-xid79): drain node-3.");
+  CHECK(Contains(good.prompt, "Root cause: gpu_fallen_off_bus on node-3/gpu5"));
+  CHECK(Contains(good.prompt, "Citable: #3, kb:t-xid79"));
+  CHECK(Cites(a, "incident", "3"));
+
+  ScriptedLlm invents("This is like incident #12 and kb:t-made-up.");
+  f.ctx.llm = &invents;
+  a = f.Ask("what happened in #3?");
+  CHECK(a.mode == "builtin");
+  CHECK(Contains(a.answer, "Root cause: gpu_fallen_off_bus"));
+  CHECK(Contains(a.note, "cites #12, which is not among the facts"));
+
+  ScriptedLlm invents_kb("See kb:t-made-up.");
+  f.ctx.llm = &invents_kb;
+  CHECK(Contains(f.Ask("#3").note, "cites kb:t-made-up, which is not among the facts"));
+
+  ScriptedLlm down(UnavailableError("connection refused"));
+  f.ctx.llm = &down;
+  a = f.Ask("#3");
+  CHECK(a.mode == "builtin");
+  CHECK(Contains(a.note, "connection refused"));
+}
+
+namespace {
+
+class ChatServer {
+ public:
+  explicit ChatServer(ChatContext ctx) {
+    RegisterChatRoutes(server_, ctx);
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ~ChatServer() {
+    server_.stop();
+    thread_.join();
+  }
+  int port() const { return port_; }
+
+ private:
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace
+
+TEST_CASE("Chat routes: POST /api/v1/chat answers JSON; bad input is 400/415 naming the field; the page") {
+  Fixture f;
+  ChatServer server(f.ctx);
+  httplib::Client client("127.0.0.1", server.port());
+  auto r = client.Post("/api/v1/chat", R"({"message": "what happened in #3?"})", "application/json");
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  auto j = Json::parse(r->body);
+  CHECK(j["mode"] == "builtin");
+  CHECK(Contains(j["answer"].get<std::string>(), "Root cause: gpu_fallen_off_bus"));
+  CHECK(j["citations"][0]["url"] == "/api/v1/incidents/3");
+
+  r = client.Post("/api/v1/chat", R"({"message": 3})", "application/json");
+  REQUIRE(r);
+  CHECK(r->status == 400);
+  j = Json::parse(r->body);
+  CHECK(j["where"] == "message");
+  CHECK(Contains(j["error"].get<std::string>(), "must be a string"));
+
+  r = client.Post("/api/v1/chat", "{oops", "application/json; charset=utf-8");
+  REQUIRE(r);
+  CHECK(r->status == 400);
+  CHECK(Json::parse(r->body)["where"] == "body");
+
+  r = client.Post("/api/v1/chat", R"({"message": "x", "incident": -2})", "application/json");
+  REQUIRE(r);
+  CHECK(r->status == 400);
+  CHECK(Json::parse(r->body)["where"] == "incident");
+
+  r = client.Post("/api/v1/chat", "message=hi", "application/x-www-form-urlencoded");
+  REQUIRE(r);
+  CHECK(r->status == 415);
+  CHECK(Json::parse(r->body)["where"] == "Content-Type");
+
+  f.store.fail_ = true;
+  r = client.Post("/api/v1/chat", R"({"message": "#3"})", "application/json");
+  REQUIRE(r);
+  CHECK(r->status == 503);
+  CHECK(Contains(Json::parse(r->body)["error"].get<std::string>(), "store is down"));
+
+  r = client.Get("/api/v1/chat");
+  REQUIRE(r);
+  CHECK(r->status == 405);
+  CHECK(r->get_header_value("Allow") == "POST");
+  CHECK(Json::parse(r->body)["where"] == "method");
+  r = client.Post("/chat", "{}", "application/json");
+  REQUIRE(r);
+  CHECK(r->status == 405);
+  CHECK(r->get_header_value("Allow") == "GET");
+
+  for (const char* path : {"/", "/chat"}) {
+    auto page = client.Get(path);
+    REQUIRE(page);
+    CHECK(page->status == 200);
+    CHECK(Contains(page->get_header_value("Content-Type"), "text/html"));
+    std::string csp = page->get_header_value("Content-Security-Policy");
+    CHECK(Contains(csp, "default-src 'none'"));
+    // The nonce of the header is the one on the page's script tag.
+    size_t at = csp.find("'nonce-");
+    REQUIRE(at != std::string::npos);
+    std::string nonce = csp.substr(at + 7, csp.find('\'', at + 7) - at - 7);
+    CHECK(Contains(page->body, "<script nonce=\"" + nonce + "\">"));
+    // Self-contained: nothing loaded from elsewhere.
+    CHECK_FALSE(Contains(page->body, "src="));
+    CHECK_FALSE(Contains(page->body, "http://"));
+    CHECK_FALSE(Contains(page->body, "https://"));
+    // Stored text is never parsed as HTML.
+    CHECK_FALSE(Contains(page->body, "innerHTML"));
+    CHECK_FALSE(Contains(page->body, "insertAdjacentHTML"));
+    CHECK_FALSE(Contains(page->body, "document.write"));
+  }
+}
+
+}  // namespace vigil
