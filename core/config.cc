@@ -45,6 +45,8 @@ constexpr ConfigOption kOptions[] = {
     // Telemetry
     {"prometheus_url", "--prometheus-url", "VIGIL_PROMETHEUS_URL", "", ConfigType::kUrl,
      "Prometheus HTTP API base URL, e.g. http://prometheus:9090", ""},
+    {"prometheus_timeout", "--prometheus-timeout", "VIGIL_PROMETHEUS_TIMEOUT", "20s", ConfigType::kDuration,
+     "time limit of one Prometheus request of alert triage (vigil diagnose --alert): a Prometheus that does not answer within it is not asked again for that alert, and the diagnosis says so", ""},
     {"alertmanager_url", "--alertmanager-url", "VIGIL_ALERTMANAGER_URL", "", ConfigType::kUrl,
      "Alertmanager base URL for API v2", ""},
     {"kb_pack_dir", "--kb-pack-dir", "VIGIL_KB_PACK_DIR", "data/knowledge", ConfigType::kPath, "shipped knowledge pack (pack/*.jsonl, guides/*.md) loaded into the knowledge base; empty = none", ""},

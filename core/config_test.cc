@@ -32,6 +32,7 @@ TEST_CASE("defaults come from the table") {
   CHECK(c.GetString("data_dir") == "./var");
   CHECK(c.SourceOf("data_dir") == "default");
   CHECK(c.GetDurationMs("llm_timeout") == 120'000);
+  CHECK(c.GetDurationMs("prometheus_timeout") == 20'000);
   CHECK_FALSE(c.GetBool("allow_intrusive_probes"));
 }
 
@@ -48,6 +49,9 @@ TEST_CASE("bad values name the setting, the source and what is accepted") {
   REQUIRE_FALSE(r.ok());
   CHECK(r.status().message() ==
         "invalid value `loud` for log_level (from environment VIGIL_LOG_LEVEL): accepted: debug,info,warn,error,off");
+  auto p = LoadWith({}, {{"VIGIL_PROMETHEUS_TIMEOUT", "20"}});
+  REQUIRE_FALSE(p.ok());
+  CHECK(p.status().message().find("for prometheus_timeout (from environment VIGIL_PROMETHEUS_TIMEOUT)") != std::string::npos);
   auto d = LoadWith({{"llm_timeout", "soon"}}, {});
   CHECK(d.status().message().find("for llm_timeout (from flag --llm-timeout)") != std::string::npos);
   auto l = LoadWith({{"listen", "8080"}}, {});

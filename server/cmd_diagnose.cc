@@ -8,12 +8,14 @@
 //   vigil diagnose --alert FILE|- [--json] [--no-probes] [--log-budget N] [--lookback D] [--metrics-step D]
 // Triages each firing alert of an Alertmanager webhook payload (or of a single alert object, or
 // an array of them; `-` reads stdin) with agents/alert_triage.h: metrics from Prometheus at
-// `prometheus_url` when set (none otherwise, said so), probes through `probe_executor` (intrusive
-// ones only with `allow_intrusive_probes`) unless --no-probes. Resolved alerts are skipped (one
-// stderr line each). Text: one diagnosis per firing alert under an `== alert NAME (fingerprint)`
-// line; --json: an array with one --case-shaped object per firing alert, plus `alert`
-// {alertname, fingerprint, labels}. --case and --alert are exclusive; one is required (exit 2).
+// `prometheus_url` when set (none otherwise, said so; each request limited by
+// `prometheus_timeout`), probes through `probe_executor` (intrusive ones only with
+// `allow_intrusive_probes`) unless --no-probes. Resolved alerts are skipped (one stderr line
+// each). Text: one diagnosis per firing alert under an `== alert NAME (fingerprint)` line; --json:
+// an array with one --case-shaped object per firing alert, plus `alert` {alertname, fingerprint,
+// labels, starts_at}. --case and --alert are exclusive; one is required (exit 2).
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <iterator>
@@ -109,8 +111,9 @@ int RunAlertTriage(const DiagnoseFlags& f, const Config& config) {
     PrometheusSourceOptions po;
     po.url = *parsed;
     po.step_ms = *step;
-    po.http.timeout_ms = 20'000;  // one query; a Prometheus that does not answer is not asked again
-    po.http.connect_timeout_ms = 5'000;
+    po.http.timeout_ms = config.GetDurationMs("prometheus_timeout");
+    if (po.http.timeout_ms <= 0) return ReportError(InvalidArgumentError("prometheus_timeout: must be more than 0s"));
+    po.http.connect_timeout_ms = std::min<int64_t>(po.http.timeout_ms, 10'000);
     prometheus = std::make_unique<PrometheusMetricSource>(po);
   }
   auto kb = KnowledgeBase::Open(KnowledgeOptionsFromConfig(config));

@@ -14,8 +14,10 @@
 #  4. `vigil diagnose --alert <captured>`: gpu_thermal_throttle on node-b/gpu5 with metric evidence
 #     read from Prometheus (JSON and text), only node-b's series read, stdin (`-`) too;
 #  5. the alert resolved through Alertmanager: its resolved webhook is captured and skipped;
-#  6. Prometheus stopped: the diagnosis is still printed (exit 0) and says the metrics could not be
-#     read; bad payloads and flag misuse: exit 2 naming the field.
+#  6. Prometheus hung (SIGSTOP, --prometheus-timeout 1s) or stopped: the diagnosis is still printed
+#     (exit 0) and says the metrics could not be read; bad payloads and flag misuse: exit 2 naming
+#     the field. Probes go through probe_executor (replayed results: no GPU here), intrusive ones only
+#     with allow_intrusive_probes.
 # Skipped (exit 77) only when prometheus / promtool / prometheus-alertmanager / curl are missing.
 # Usage: bash tests/diagnose_alert_prometheus_test.sh <build-dir>   (from the repo root)
 source "$(dirname "$0")/lib/e2e.sh" "$@"
@@ -175,6 +177,39 @@ check "text output" 0 '^root_cause: +gpu_thermal_throttle' -- "${V[@]}" diagnose
 check "alert header line" 0 '^== alert GpuTemperatureHigh \([0-9a-f]+\) since ' -- "${V[@]}" diagnose --alert "$HOOK" --prometheus-url "$PROM" --no-probes
 out=$("${V[@]}" diagnose --alert - --prometheus-url "$PROM" --no-probes <"$HOOK" 2>&1)
 grep -qE '^root_cause: +gpu_thermal_throttle' <<<"$out" && passed=$((passed + 1)) || bad "--alert - (stdin): $out"
+# Probes through probe_executor, on targets from the alert's labels (replayed results here: no GPU).
+cat >"$TMP/probes.json" <<'EOF'
+{"gpu.health@node-b/gpu5": {"probe": "gpu.health", "target": "node-b/gpu5", "status": "fail",
+                            "reason": "temperature 92 C, clock event reasons: sw_thermal_slowdown", "duration_s": 1.2},
+ "gpu.inventory@node-b/gpu5": {"probe": "gpu.inventory", "target": "node-b/gpu5", "status": "pass", "reason": "H100 80GB HBM3", "duration_s": 0.1}}
+EOF
+echo '{}' >"$TMP/no_probes.json"
+INTRUSIVE='import json, sys
+steps = [s["target"].split("@")[0] for s in json.load(open(sys.argv[1]))[0]["verification"]["steps"]]
+intrusive = [p for p in steps if p in ("gpu.gemm", "gpu.hbm_bandwidth", "gpu.pcie_bandwidth", "gpu.sdc") or p.startswith("nccl.")]'
+"${V[@]}" diagnose --alert "$HOOK" --prometheus-url "$PROM" --probe-executor "replay:$TMP/probes.json" --json >"$TMP/probed.json" 2>&1
+"$PY" - "$TMP/probed.json" "$TMP/diag.json" <<PY && passed=$((passed + 1)) || bad "the diagnosis with probes (above)"
+$INTRUSIVE
+d, before = json.load(open(sys.argv[1]))[0], json.load(open(sys.argv[2]))[0]
+outcomes = {s["target"]: s["outcome"] for s in d["verification"]["steps"]}
+assert outcomes.get("gpu.health@node-b/gpu5") == "fail", outcomes
+assert d["root_cause"] == "gpu_thermal_throttle" and d["component"] == "node-b/gpu5", (d["root_cause"], d["component"])
+assert d["confidence"] > before["confidence"], (d["confidence"], before["confidence"])
+assert not intrusive, intrusive
+PY
+# Intrusive probes only with allow_intrusive_probes (no results recorded: the first wave decides nothing).
+for allow in false true; do
+  "${V[@]}" diagnose --alert "$HOOK" --probe-executor "replay:$TMP/no_probes.json" --allow-intrusive-probes $allow --json \
+    >"$TMP/intrusive_$allow.json" 2>&1
+done
+"$PY" - "$TMP/intrusive_false.json" <<PY && passed=$((passed + 1)) || bad "intrusive probes asked without allow_intrusive_probes"
+$INTRUSIVE
+assert steps and not intrusive, (steps, intrusive)
+PY
+"$PY" - "$TMP/intrusive_true.json" <<PY && passed=$((passed + 1)) || bad "no intrusive probe asked with allow_intrusive_probes"
+$INTRUSIVE
+assert intrusive, steps
+PY
 # Without a Prometheus the alert text alone is not enough, and the output says why.
 check "no prometheus_url" 0 'metrics: none read \(no metric source' -- "${V[@]}" diagnose --alert "$HOOK" --no-probes
 
@@ -192,7 +227,14 @@ else
   bad "no resolved webhook from alertmanager"
 fi
 
-# 6. Prometheus stopped: still a diagnosis, exit 0, and the metrics named as unread.
+# 6. Prometheus hung (SIGSTOP): each request ends at prometheus_timeout, the rest are not sent.
+kill -STOP "$PROM_PID"
+check "prometheus hung: exit 0, said" 0 'could not be read \(.*within 1000 ms.*; this diagnosis uses no metrics' -- \
+  "${V[@]}" diagnose --alert "$HOOK" --prometheus-url "$PROM" --prometheus-timeout 1s --no-probes
+kill -CONT "$PROM_PID"
+check "prometheus_timeout 0s" 2 'prometheus_timeout: must be more than 0s' -- \
+  "${V[@]}" diagnose --alert "$HOOK" --prometheus-url "$PROM" --prometheus-timeout 0s
+# Prometheus stopped: still a diagnosis, exit 0, and the metrics named as unread.
 kill "$PROM_PID"; wait "$PROM_PID" 2>/dev/null
 check "prometheus down: exit 0, said" 0 'metrics: prometheus http://127\.0\.0\.1:[0-9]+ could not be read' -- \
   "${V[@]}" diagnose --alert "$HOOK" --prometheus-url "$PROM" --no-probes
