@@ -33,7 +33,9 @@ for b in prometheus promtool curl; do  # curl: the readiness wait and /metrics
   command -v "$b" >/dev/null || { echo "SKIP: $b not installed (scripts/test installs the prometheus and curl packages)"; exit 77; }
 done
 PY=/usr/bin/python3
-free_port() { "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# free_port, PIDS (the servers this script starts, stopped at exit, also on SIGINT / SIGTERM and on
+# a failed start), backfill and start_prometheus.
+source "$HERE/lib/prometheus.sh"
 
 NOW=$(date +%s)
 S=$(( (NOW - 50 * 3600) / 60 * 60 ))  # history start, on a minute
@@ -69,32 +71,8 @@ with open(out, "w") as f:
         f.write(f'training_samples_per_second{{job="llm-pretrain"}} {v:.1f} {t}\n')
     f.write("# EOF\n")
 PY
-promtool tsdb create-blocks-from openmetrics -q "$TMP/history.om" "$TMP/tsdb" >"$TMP/promtool.log" 2>&1 ||
-  { cat "$TMP/promtool.log"; echo "FAIL promtool backfill"; exit 1; }
-printf 'global:\n  scrape_interval: 1h\n' >"$TMP/prometheus.yml"
-# The servers this script starts are stopped at exit (also on SIGINT / SIGTERM and on a failed start).
-PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$TMP"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-# Up to 3 free ports: another process may take the one free_port saw before prometheus binds it.
-for attempt in 1 2 3; do
-  PORT=$(free_port)
-  prometheus --config.file="$TMP/prometheus.yml" --storage.tsdb.path="$TMP/tsdb" \
-    --storage.tsdb.retention.time=30d --web.listen-address="127.0.0.1:$PORT" >"$TMP/prometheus.log" 2>&1 &
-  PROM_PID=$!
-  PIDS+=("$PROM_PID")
-  URL="http://127.0.0.1:$PORT"
-  for _ in $(seq 300); do  # up to 30 s on a busy machine (about 0.5 s idle)
-    curl -sf "$URL/-/ready" >/dev/null 2>&1 && break
-    kill -0 "$PROM_PID" 2>/dev/null || break
-    sleep 0.1
-  done
-  curl -sf "$URL/-/ready" >/dev/null 2>&1 && break
-  kill "$PROM_PID" 2>/dev/null; wait "$PROM_PID" 2>/dev/null
-  grep -q "address already in use" "$TMP/prometheus.log" || break
-done
-curl -sf "$URL/-/ready" >/dev/null 2>&1 || { tail -20 "$TMP/prometheus.log"; echo "FAIL prometheus did not start"; exit 1; }
+backfill "$TMP/history.om" "$TMP/tsdb"
+start_prometheus "$TMP/tsdb"
 
 Q='{__name__=~"DCGM_FI_DEV_GPU_TEMP|DCGM_FI_DEV_POWER_USAGE|training_samples_per_second"}'
 # 3. train over the first 36 h.
