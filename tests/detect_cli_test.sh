@@ -13,6 +13,8 @@ expect() {  # expect NAME CONDITION-RESULT
 # series; data/samples/README.md lists them), nothing else fires: the input stall on the job's 8
 # GPUs and its throughput (counter and gauge), the straggler on rank 5's compute time, the 7 ranks
 # waiting for it in the all-reduce and the throughput, then thermal, leak, Xid, loss, exporter.
+# The DCGM series carry dcgm-exporter's labels (Hostname, gpu, the scrape job "dcgm-exporter"; since
+# 2026-12-01, data/rules/README.md "Labels"; before: node, gpu).
 "$VIGIL" detect --rules data/rules/gpu_training.rules --data csv:data/samples/training_telemetry.csv \
   --flags-out "$TMP/flags.csv" > "$TMP/alerts.jsonl" 2> "$TMP/stderr"
 expect "sample exit 0" $?
@@ -24,14 +26,14 @@ for line in open(sys.argv[1]):
     print(time.strftime("%H:%M:%S", time.gmtime(a["active_at_ms"] / 1000)), a["rule"], series.replace("{}", ""))
 ' "$TMP/alerts.jsonl" | sort > "$TMP/got.txt"
 cat > "$TMP/want.txt" <<'EOF'
-08:20:00 GpuUtilDrop DCGM_FI_DEV_GPU_UTIL{gpu="0",node="node-0"}
-08:20:00 GpuUtilDrop DCGM_FI_DEV_GPU_UTIL{gpu="0",node="node-1"}
-08:20:00 GpuUtilDrop DCGM_FI_DEV_GPU_UTIL{gpu="1",node="node-0"}
-08:20:00 GpuUtilDrop DCGM_FI_DEV_GPU_UTIL{gpu="1",node="node-1"}
-08:20:00 GpuUtilDrop DCGM_FI_DEV_GPU_UTIL{gpu="2",node="node-0"}
-08:20:00 GpuUtilDrop DCGM_FI_DEV_GPU_UTIL{gpu="2",node="node-1"}
-08:20:00 GpuUtilDrop DCGM_FI_DEV_GPU_UTIL{gpu="3",node="node-0"}
-08:20:00 GpuUtilDrop DCGM_FI_DEV_GPU_UTIL{gpu="3",node="node-1"}
+08:20:00 GpuUtilDrop DCGM_FI_DEV_GPU_UTIL{Hostname="node-0",gpu="0",job="dcgm-exporter"}
+08:20:00 GpuUtilDrop DCGM_FI_DEV_GPU_UTIL{Hostname="node-0",gpu="1",job="dcgm-exporter"}
+08:20:00 GpuUtilDrop DCGM_FI_DEV_GPU_UTIL{Hostname="node-0",gpu="2",job="dcgm-exporter"}
+08:20:00 GpuUtilDrop DCGM_FI_DEV_GPU_UTIL{Hostname="node-0",gpu="3",job="dcgm-exporter"}
+08:20:00 GpuUtilDrop DCGM_FI_DEV_GPU_UTIL{Hostname="node-1",gpu="0",job="dcgm-exporter"}
+08:20:00 GpuUtilDrop DCGM_FI_DEV_GPU_UTIL{Hostname="node-1",gpu="1",job="dcgm-exporter"}
+08:20:00 GpuUtilDrop DCGM_FI_DEV_GPU_UTIL{Hostname="node-1",gpu="2",job="dcgm-exporter"}
+08:20:00 GpuUtilDrop DCGM_FI_DEV_GPU_UTIL{Hostname="node-1",gpu="3",job="dcgm-exporter"}
 08:20:00 ThroughputDrop tokens_total
 08:20:00 ThroughputDropGauge tokens_per_s
 08:50:00 CollectiveWait allreduce_ms{gpu="0",node="node-0",rank="0"}
@@ -44,11 +46,11 @@ cat > "$TMP/want.txt" <<'EOF'
 08:50:00 StragglerRank compute_ms{gpu="1",node="node-1",rank="5"}
 08:50:00 ThroughputDropGauge tokens_per_s
 08:50:15 ThroughputDrop tokens_total
-09:13:30 GpuThermalExcursion DCGM_FI_DEV_GPU_TEMP{gpu="3",node="node-1"}
-09:29:00 GpuMemoryGrowth DCGM_FI_DEV_FB_USED{gpu="2",node="node-0"}
-09:35:00 GpuXidError DCGM_FI_DEV_XID_ERRORS{node="node-1"}
+09:13:30 GpuThermalExcursion DCGM_FI_DEV_GPU_TEMP{Hostname="node-1",gpu="3",job="dcgm-exporter"}
+09:29:00 GpuMemoryGrowth DCGM_FI_DEV_FB_USED{Hostname="node-0",gpu="2",job="dcgm-exporter"}
+09:35:00 GpuXidError DCGM_FI_DEV_XID_ERRORS{Hostname="node-1",gpu="5",job="dcgm-exporter"}
 09:40:00 LossSpike train_loss
-09:46:30 DcgmExporterStale DCGM_FI_DEV_GPU_TEMP{gpu="6",node="node-1"}
+09:46:30 DcgmExporterStale DCGM_FI_DEV_GPU_TEMP{Hostname="node-1",gpu="6",job="dcgm-exporter"}
 EOF
 if cmp -s "$TMP/want.txt" "$TMP/got.txt"; then passed=$((passed + 1)); else
   echo "FAIL sample alerts (want < > got):"; diff "$TMP/want.txt" "$TMP/got.txt"; fail=$((fail + 1)); fi
@@ -58,9 +60,9 @@ expect "explanations recorded" "$(grep -c '"terms":\[{"expr"' "$TMP/alerts.jsonl
 expect "summaries without scientific notation" "$(! grep -qE '"summary":"[^"]*[0-9]e[+-][0-9]' "$TMP/alerts.jsonl"; echo $?)"
 expect "ThroughputDrop's summary: tokens/s over the last minute" \
   "$(grep '"rule":"ThroughputDrop"' "$TMP/alerts.jsonl" | grep -cE '"summary":"[0-9.]+ tokens/s over the last minute vs usual [0-9.]+"' | grep -qx 2; echo $?)"
-expect "summary on stderr" "$(grep -q '10 rule(s) over 61 series, 21090 points: 25 alert(s)' "$TMP/stderr"; echo $?)"
+expect "summary on stderr" "$(grep -q '10 rule(s) over 75 series, 24420 points: 25 alert(s)' "$TMP/stderr"; echo $?)"
 expect "flags header" "$(head -1 "$TMP/flags.csv" | grep -qx 'series,timestamp,flag'; echo $?)"
-expect "one flag row per point" "$([ "$(($(wc -l < "$TMP/flags.csv") - 1))" = 21090 ]; echo $?)"
+expect "one flag row per point" "$([ "$(($(wc -l < "$TMP/flags.csv") - 1))" = 24420 ]; echo $?)"
 expect "some points flagged" "$(grep -q ',1$' "$TMP/flags.csv"; echo $?)"
 
 # Deterministic output.

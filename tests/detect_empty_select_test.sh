@@ -7,7 +7,7 @@
 # Before: a typo `jobb=` gave exit 0, "0 alert(s)", no word.
 # Usage: bash tests/detect_empty_select_test.sh <build-dir>   (from the repo root)
 source "$(dirname "$0")/lib/e2e.sh" "$@"
-DATA=csv:data/samples/training_telemetry.csv  # labels job, node, rank, gpu
+DATA=csv:data/samples/training_telemetry.csv  # labels job, node, rank, gpu; Hostname on the DCGM series
 printf 'rule KeyTypo {\n  select step_time_ms{jobb="llm-70b"}\n  when value > 1000\n}\n' >"$TMP/key.rules"
 printf '# a\n\nrule NameTypo {\n  select step_tme_ms\n  when value > 1000\n}\n' >"$TMP/name.rules"
 printf 'rule ValueTypo {\n  select step_time_ms{job="llm-7b", node=~"node-.*"}\n  when value > 1000\n}\n' \
@@ -17,25 +17,25 @@ printf 'rule Fine {\n  select step_time_ms{job="llm-70b"}\n  when value > 100000
 printf 'rule Gone {\n  select nothing_here\n  when absent(5m)\n}\n' >"$TMP/absent.rules"
 
 check "a label key typo: exit 0" 0 \
-  "vigil detect: warning: rule \`KeyTypo\` \($TMP/key.rules:1\) selects no series: \`step_time_ms\{jobb=\"llm-70b\"\}\`: no series has label \`jobb\`; labels seen: gpu, job, node, rank" \
+  "vigil detect: warning: rule \`KeyTypo\` \($TMP/key.rules:1\) selects no series: \`step_time_ms\{jobb=\"llm-70b\"\}\`: no series has label \`jobb\`; labels seen: Hostname, gpu, job, node, rank" \
   -- "$VIGIL" detect --rules "$TMP/key.rules" --rules "$TMP/fine.rules" --data "$DATA"
 check "a metric name typo" 0 \
   "rule \`NameTypo\` \($TMP/name.rules:3\) selects no series: \`step_tme_ms\`: no series is named \`step_tme_ms\` \(names seen: .*step_time_ms" \
   -- "$VIGIL" detect --rules "$TMP/name.rules" --rules "$TMP/fine.rules" --data "$DATA"
 check "a label value typo" 0 \
-  "rule \`ValueTypo\` .* no series has job=\"llm-7b\" \(values of \`job\` seen: llm-70b\); labels seen" \
+  "rule \`ValueTypo\` .* no series has job=\"llm-7b\" \(values of \`job\` seen: dcgm-exporter, llm-70b\); labels seen" \
   -- "$VIGIL" detect --rules "$TMP/value.rules" --rules "$TMP/fine.rules" --data "$DATA"
 check "each part matches, not together" 0 \
   "rule \`Together\` .* selects no series: \`DCGM_FI_DEV_GPU_TEMP\{rank=\"1\"\}\`: no series matches all of it together" \
   -- "$VIGIL" detect --rules "$TMP/together.rules" --rules "$TMP/fine.rules" --data "$DATA"
-check "the summary still comes" 0 "vigil detect: 2 rule\(s\) from 2 files over 61 series" \
+check "the summary still comes" 0 "vigil detect: 2 rule\(s\) from 2 files over 75 series" \
   -- "$VIGIL" detect --rules "$TMP/key.rules" --rules "$TMP/fine.rules" --data "$DATA"
 out=$("$VIGIL" detect --rules "$TMP/key.rules" --rules "$TMP/name.rules" --rules "$TMP/fine.rules" --data "$DATA" 2>&1)
 check "once per rule" 0 "^2$" -- bash -c "grep -c 'selects no series' <<<\"\$1\"" _ "$out"
 check "no rule selects anything: exit 1" 1 \
   "vigil detect: no rule selects any series of the data \(2 rules, warnings above\); nothing was checked" \
   -- "$VIGIL" detect --rules "$TMP/key.rules" --rules "$TMP/name.rules" --data "$DATA"
-check "every rule selects: no warning" 0 "^vigil detect: 10 rule\(s\) over 61 series" \
+check "every rule selects: no warning" 0 "^vigil detect: 10 rule\(s\) over 75 series" \
   -- bash -c "\"\$1\" detect --rules data/rules/gpu_training.rules --data $DATA 2>&1 >/dev/null | grep -v warning" _ "$VIGIL"
 check "an absent rule on nothing: no warning" 0 "^vigil detect: 2 rule\(s\) from 2 files" \
   -- bash -c "\"\$1\" detect --rules $TMP/absent.rules --rules $TMP/fine.rules --data $DATA 2>&1 >/dev/null | grep -v 'selects no series'" _ "$VIGIL"

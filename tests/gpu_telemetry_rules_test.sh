@@ -65,8 +65,19 @@ if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
 fi
 
 # Every alert's text names only labels the series has (a trainer's per-rank series carry job,
-# node and rank, no gpu: StragglerRank read "rank 1 on node-0 (gpu <gpu unset>)" on this run).
+# node and rank, no gpu: StragglerRank read "rank 1 on node-0 (gpu <gpu unset>)" on this run; the
+# DCGM series carry dcgm-exporter's Hostname and gpu, no node: the DCGM texts read "<node unset>"
+# over real exporter data until 2026-12-01, tests/dcgm_exporter_rules_test.sh). Both runs and the
+# synthetic sample (which also has the Xid, thermal and stale-exporter alerts).
 check "alert texts name no missing label" 0 '^0$' -- bash -c 'grep -c "unset>" "$1"; true' _ "$TMP/alerts.jsonl"
+if [ "$DATA" = data/gpu_telemetry/h200_ddp_incidents ]; then
+  check "run 2: alert texts name no missing label" 0 '^0$' -- bash -c 'grep -c "unset>" "$1"; true' _ "$TMP/alerts2.jsonl"
+  "$VIGIL" detect --rules "$RULES" --data csv:data/samples/training_telemetry.csv >"$TMP/sample.jsonl" 2>/dev/null
+  check "the sample: 25 alerts, every rule's text, no missing label" 0 '^25 10 0$' -- "$PY" -c '
+import json, sys
+alerts = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+print(len(alerts), len({a["rule"] for a in alerts}), sum("unset>" in a["annotations"]["summary"] for a in alerts))' "$TMP/sample.jsonl"
+fi
 
 # LossSpike measures a step against the 40 steps BEFORE it. With the step inside its own window
 # (zscore(train_loss, 40p)) a single point can reach at most (40 - 1) / sqrt(40) = 6.17 "sigma", so
@@ -96,7 +107,7 @@ check "LossSpike: quiet without the jump" 0 '100 points: 0 alert\(s\)' -- "$VIGI
 import sys
 for path, hot in ((sys.argv[1], False), (sys.argv[2], True)):
     with open(path, "w") as f:
-        f.write("timestamp,series,value,node,gpu\n")
+        f.write("timestamp,series,value,Hostname,gpu\n")  # dcgm-exporter's labels
         for i in range(180):  # 90 min at 30 s
             for g in range(4):
                 v = (35 + g if i < 120 else 62 + g) + (0.5 if (i + g) % 2 else 0.0)

@@ -7,7 +7,7 @@ TMP="$(mktemp -d)"; trap 'rm -rf "$TMP"' EXIT
 source "$(dirname "$0")/lib/check.sh"
 
 check "bundled rules valid" 0 'gpu_training.rules: 10 rule\(s\) OK' -- "$VIGIL" rules check data/rules/gpu_training.rules
-check "explain in words" 0 'quantile of compute_ms across the selected series with the same job' \
+check "explain in words" 0 'quantile of compute_ms across the selected series with the same exported_job, job' \
   -- "$VIGIL" rules explain data/rules/gpu_training.rules
 check "explain for" 0 'must hold for 2m before firing' -- "$VIGIL" rules explain data/rules/gpu_training.rules
 

@@ -7,7 +7,7 @@ known times:
   rank 5 (node-1, gpu 1) becomes a straggler     08:50-09:15  its compute_ms x1.6
   node-1 gpu 3 thermal excursion                 09:10-09:25  DCGM_FI_DEV_GPU_TEMP up to ~93 C
   rank 2 (node-0, gpu 2) GPU memory leak         09:27-09:33  DCGM_FI_DEV_FB_USED +20 MiB/s
-  node-1 Xid 79 (GPU fell off the bus)           09:35        DCGM_FI_DEV_XID_ERRORS 0 -> 79
+  node-1 gpu 5 Xid 79 (GPU fell off the bus)     09:35        DCGM_FI_DEV_XID_ERRORS 0 -> 79
   loss spike                                     09:40        train_loss x3 for two steps
   DCGM exporter on node-1 gpu 6 stops reporting  09:45 onward
 
@@ -27,8 +27,13 @@ compute 27 -> 45 ms, the other rank's all-reduce 3.7 -> 40 ms, step 38 -> 71 ms 
 
 Step metrics (per rank: step_time_ms, compute_ms, allreduce_ms) and the job's train_loss,
 tokens_total (a counter, as a Prometheus exporter gives it) and tokens_per_s (the gauge a
-trainer logs) every 15 s; DCGM per GPU every 30 s: temperature for all 8 GPUs of each node,
-utilisation and memory used for the job's 4 GPUs of each node (the exporter's job mapping).
+trainer logs) every 15 s; DCGM per GPU every 30 s: temperature and the last Xid for all 8 GPUs
+of each node, utilisation and memory used for the job's 4 GPUs of each node.
+
+Labels as each source names them once Prometheus has scraped it (data/rules/README.md,
+"Labels"): the trainer's series carry job (the training job), node and rank, and gpu (its
+index on the node); the DCGM series carry dcgm-exporter's Hostname (the node) and gpu, and
+job="dcgm-exporter" (Prometheus's scrape job, not the training job), no node.
 
 Deterministic (one seeded generator per section); plain Python, no packages. Format: Vigil's long
 CSV (detectors/README.md).
@@ -52,8 +57,13 @@ LEAK_RANK = 2
 LEAK_MIB_PER_S = 20.0
 
 
-def add(t, series, value, job="llm-70b", node="", rank="", gpu=""):
-    rows.append((t, series, value, job, node, rank, gpu))
+def add(t, series, value, job="llm-70b", node="", rank="", gpu="", hostname=""):
+    rows.append((t, series, value, job, node, rank, gpu, hostname))
+
+
+def add_dcgm(t, series, value, hostname, gpu):
+    """A dcgm-exporter series as Prometheus returns it: Hostname, gpu, the scrape job."""
+    add(t, series, value, job="dcgm-exporter", gpu=str(gpu), hostname=hostname)
 
 
 def minute(t):
@@ -111,7 +121,7 @@ for t in range(START, END, 30):
                 temp -= min(12, (m - 20) * 12)
             if node == "node-1" and gpu == 3 and 70 <= m < 85:
                 temp += min(25, (m - 70) * 4)  # cooling fault: ramps up, then plateaus
-            add(t, "DCGM_FI_DEV_GPU_TEMP", round(temp, 1), node=node, gpu=str(gpu))
+            add_dcgm(t, "DCGM_FI_DEV_GPU_TEMP", round(temp, 1), node, gpu)
 
 # GPU utilisation (NVML's busy share of its last sample period, read every 30 s) of the job's
 # GPUs: ~98% while training (also while waiting for a straggler: NCCL kernels spin); during the
@@ -123,7 +133,7 @@ for t in range(START, END, 30):
         util = min(100, round(98 + rng.gauss(0, 1)))
         if stalled(m):
             util = round(rng.uniform(0, 45))
-        add(t, "DCGM_FI_DEV_GPU_UTIL", util, node=node_of(rank), gpu=str(rank % 4))
+        add_dcgm(t, "DCGM_FI_DEV_GPU_UTIL", util, node_of(rank), rank % 4)
 
 # GPU memory used (MiB) of the job's GPUs, every 30 s: flat (the caching allocator's reserve),
 # one legitimate 1 GiB segment growth on node-1 gpu 0 at 08:40, and rank 2's leak from 09:27
@@ -136,13 +146,17 @@ for t in range(START, END, 30):
             used += 1024
         if rank == LEAK_RANK and 87 <= m < 93:
             used += LEAK_MIB_PER_S * (t - (START + 87 * 60))
-        add(t, "DCGM_FI_DEV_FB_USED", round(used, 1), node=node_of(rank), gpu=str(rank % 4))
+        add_dcgm(t, "DCGM_FI_DEV_FB_USED", round(used, 1), node_of(rank), rank % 4)
 
-# Last Xid per node (DCGM reports the most recent Xid code, 0 = none), every 30 s.
+# Last Xid per GPU (DCGM reports each GPU's most recent Xid code, 0 = none), every 30 s, for all 8
+# GPUs of each node; node-1 gpu 5 reports Xid 79 from 09:35; node-1 gpu 6 stops with its exporter.
 for t in range(START, END, 30):
     for node in ("node-0", "node-1"):
-        xid = 79 if node == "node-1" and minute(t) >= 95 else 0
-        add(t, "DCGM_FI_DEV_XID_ERRORS", xid, node=node)
+        for gpu in range(8):
+            if node == "node-1" and gpu == 6 and minute(t) >= 105:
+                continue
+            xid = 79 if node == "node-1" and gpu == 5 and minute(t) >= 95 else 0
+            add_dcgm(t, "DCGM_FI_DEV_XID_ERRORS", xid, node, gpu)
 
 # Training loss every 15 s: a slow decay with noise and one spike.
 rng = random.Random(20261123)
@@ -162,7 +176,7 @@ for t in range(START, END, 15):
     add(t, "tokens_total", round(tokens))
     add(t, "tokens_per_s", round(per_s))
 
-rows.sort(key=lambda r: (r[0], r[1], r[4], r[5], r[6]))
-print("timestamp,series,value,job,node,rank,gpu")
-for t, series, value, job, node, rank, gpu in rows:
-    print(f"{t},{series},{value},{job},{node},{rank},{gpu}")
+rows.sort(key=lambda r: (r[0], r[1], r[4] or r[7], r[5], r[6]))
+print("timestamp,series,value,job,node,rank,gpu,Hostname")
+for t, series, value, job, node, rank, gpu, hostname in rows:
+    print(f"{t},{series},{value},{job},{node},{rank},{gpu},{hostname}")

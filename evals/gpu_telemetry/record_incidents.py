@@ -14,9 +14,12 @@ change the real hardware's behaviour, each in a window fixed before the run:
   loss_spike    three steps get inputs scaled by 30 (a bad batch): loss and gradient norm spike
 
 Output (in --out): telemetry.csv in Vigil's long CSV format (timestamp,series,value,label,job,node,
-rank,gpu; detectors/README.md), label = 1 on the series an incident is expected to move, inside
-its window; incidents.json with the windows (Unix seconds) and the expected series. Rows are
-written as they are measured, so a run cut short still leaves what it measured.
+rank,Hostname,gpu; detectors/README.md), label = 1 on the series an incident is expected to move,
+inside its window; incidents.json with the windows (Unix seconds) and the expected series. Rows are
+written as they are measured, so a run cut short still leaves what it measured. Labels as each
+source names them: the trainer's step metrics carry job, node and rank (labels we define); the
+NVML readings carry dcgm-exporter's `Hostname` (the node) and `gpu` (index), not job or node
+(data/rules/README.md, "Labels").
 
 Usage (on the GPU machine):
   NCCL_NVLS_ENABLE=0 python3 evals/gpu_telemetry/record_incidents.py --out DIR [--seconds 480]
@@ -87,9 +90,11 @@ class CsvOut:
         rel = t - self.t0
         label = 1 if any(expected(f, series, rank, gpu) for f in fault_at(rel)) else 0
         with self.lock:
-            self.f.write("%.3f,%s,%.6g,%d,%s,%s,%s,%s\n" % (
-                t, series, value, label, JOB, NODE, "" if rank is None else rank,
-                "" if gpu is None else gpu))
+            if series.startswith("DCGM_FI_"):  # dcgm-exporter's labels: Hostname, gpu
+                labels = ("", "", "", NODE, gpu)
+            else:  # the trainer's: job, node, rank
+                labels = (JOB, NODE, "" if rank is None else rank, "", "")
+            self.f.write("%.3f,%s,%.6g,%d,%s,%s,%s,%s,%s\n" % ((t, series, value, label) + labels))
 
 
 def sample_gpus(out, stop, n_gpus):
@@ -315,7 +320,7 @@ def merge(out_dir, t0):
                         rows.append(line)
     rows.sort(key=lambda r: float(r.split(",", 1)[0]))
     with open(os.path.join(out_dir, "telemetry.csv"), "w") as f:
-        f.write("timestamp,series,value,label,job,node,rank,gpu\n")
+        f.write("timestamp,series,value,label,job,node,rank,Hostname,gpu\n")
         f.writelines(rows)
     print("merged %d rows" % len(rows), flush=True)
 
