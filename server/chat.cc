@@ -155,7 +155,7 @@ void DescribeIncident(const LiveIncident& inc, const ChatContext& ctx, std::stri
          Received(inc) + ").\n";
   if (inc.alert) {
     auto summary = inc.alert->annotations.find("summary");
-    if (summary != inc.alert->annotations.end() && summary->second != inc.title)
+    if (summary != inc.alert->annotations.end() && inc.title.find(summary->second) == std::string::npos)
       out += "Alert: " + summary->second + "\n";
   }
   if (!inc.diagnosis) {
@@ -188,7 +188,11 @@ void DescribeIncident(const LiveIncident& inc, const ChatContext& ctx, std::stri
   out += "Mitigation: " + (d.mitigation.empty() ? std::string("none recorded.") : d.mitigation) + "\n";
   if (!d.unverified.empty()) {
     out += "Not verified:\n";
-    for (const std::string& u : d.unverified) out += "  - " + u + "\n";
+    size_t shown = std::min(d.unverified.size(), ctx.evidence_lines);
+    for (size_t i = 0; i < shown; ++i) out += "  - " + d.unverified[i] + "\n";
+    if (shown < d.unverified.size())
+      out += "  (" + std::to_string(d.unverified.size() - shown) + " more in /api/v1/incidents/" +
+             std::to_string(inc.id) + ")\n";
   }
 }
 
@@ -399,6 +403,9 @@ Result<ChatAnswer> AnswerWithLlm(const ChatQuestion& question, const ChatAnswer&
     allowed.insert(key);
     citable += (citable.empty() ? "" : ", ") + (c.kind == "incident" ? "#" + c.id : "kb:" + c.id);
   }
+  // Knowledge items the facts quote (a diagnosis' evidence "kb:<id>") may be cited too.
+  for (const std::string& id : CitedIds(facts.answer))
+    if (id.rfind("kb:", 0) == 0 && allowed.insert(id).second) citable += (citable.empty() ? "" : ", ") + id;
   ChatRequest request;
   request.purpose = "chat";
   request.messages.push_back(
@@ -450,6 +457,13 @@ std::string RandomNonce() {
 }
 
 }  // namespace
+
+std::string IncidentTitle(const Alert& alert) {
+  auto summary = alert.annotations.find("summary");
+  std::string s = summary == alert.annotations.end() ? "" : summary->second;
+  if (alert.rule.empty()) return s;
+  return s.empty() ? alert.rule : alert.rule + ": " + s;
+}
 
 Json ChatCitation::ToJson() const {
   Json j{{"kind", kind}, {"id", id}, {"title", title}, {"url", url}};

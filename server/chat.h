@@ -23,7 +23,7 @@
 //
 // LLM path (ChatContext::llm set): the built-in answer and its citations are handed to the model as
 // the only facts it may use; its answer is accepted only when every `#N` and `kb:ID` it cites is
-// among those citations; otherwise (and on an LLM error) the built-in answer is returned with mode
+// among those citations (or, for kb:ID, quoted in the facts: a diagnosis' knowledge evidence); otherwise (and on an LLM error) the built-in answer is returned with mode
 // "builtin" and the reason in ChatAnswer::note.
 //
 // HTTP (RegisterChatRoutes):
@@ -71,6 +71,9 @@ struct LiveIncident {
   std::string error;                   // why the diagnosis failed ("failed")
 };
 
+// "<alertname>: <summary annotation>" (or the part that is there); the title a stored alert gets.
+std::string IncidentTitle(const Alert& alert);
+
 // Read access to live incidents. Implementations must be thread-safe.
 class IncidentLookup {
  public:
@@ -88,7 +91,7 @@ struct ChatContext {
   size_t max_message_bytes = 4096;            // longer messages are refused (400)
   size_t scan_limit = 200;                    // newest incidents searched for names
   size_t kb_hits = 3;                         // similar past incidents listed
-  size_t evidence_lines = 8;                  // evidence items quoted per incident
+  size_t evidence_lines = 8;                  // evidence items (and unverified notes) quoted per incident
 };
 
 struct ChatQuestion {

@@ -1,46 +1,18 @@
 // Tests of the chat responder (an in-memory incident store fake, a small knowledge base) and of
 // its routes (httplib client on loopback).
 #include "server/chat.h"
+#include "server/chat_testing.h"
 
 #include <doctest/doctest.h>
 #include <httplib.h>
 
 #include <chrono>
-#include <map>
-#include <mutex>
 #include <thread>
 
 namespace vigil {
 namespace {
 
 bool Contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
-
-class FakeIncidents : public IncidentLookup {
- public:
-  void Add(LiveIncident inc) {
-    std::lock_guard<std::mutex> lock(mu_);
-    incidents_[inc.id] = std::move(inc);
-  }
-  Result<LiveIncident> Get(int64_t id) const override {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (fail_) return UnavailableError("store is down");
-    auto it = incidents_.find(id);
-    if (it == incidents_.end()) return NotFoundError("incident " + std::to_string(id));
-    return it->second;
-  }
-  Result<std::vector<LiveIncident>> Recent(size_t limit) const override {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (fail_) return UnavailableError("store is down");
-    std::vector<LiveIncident> out;
-    for (auto it = incidents_.rbegin(); it != incidents_.rend() && out.size() < limit; ++it) out.push_back(it->second);
-    return out;
-  }
-  bool fail_ = false;
-
- private:
-  mutable std::mutex mu_;
-  std::map<int64_t, LiveIncident> incidents_;
-};
 
 Incident KbIncident(std::string id, std::string title, std::string raw, std::string cause, std::string mitigation) {
   Incident i;
@@ -177,6 +149,15 @@ TEST_CASE("Chat: an incident by #id answers its diagnosis with evidence, mitigat
     if (c.kind == "incident") CHECK(c.url == "/api/v1/incidents/4");
 }
 
+TEST_CASE("Chat: long evidence and unverified lists are cut, the rest pointed to") {
+  Fixture f;
+  f.ctx.evidence_lines = 1;
+  ChatAnswer a = f.Ask("#3");
+  CHECK(Contains(a.answer, "Evidence (2):\n  - [log] node-3/kern.log:1042"));
+  CHECK(Contains(a.answer, "  (1 more in /api/v1/incidents/3)\nMitigation"));
+  CHECK_FALSE(Contains(a.answer, "[probe]"));
+}
+
 TEST_CASE("Chat: an incident id not in the store is said plainly, nothing cited") {
   Fixture f;
   ChatAnswer a = f.Ask("what about #99");
@@ -266,7 +247,7 @@ TEST_CASE("Chat: failed diagnosis, no store, no knowledge base, store errors") {
   a = AnswerQuestion({"CUDA out of memory", std::nullopt}, bare);
   REQUIRE(a.ok());
   CHECK(Contains(a->answer, "no knowledge base is loaded"));
-  f.store.fail_ = true;
+  f.store.SetFailing(true);
   auto err = AnswerQuestion({"#3", std::nullopt}, f.ctx);
   CHECK(err.status().code() == StatusCode::kUnavailable);
 }
@@ -345,6 +326,20 @@ TEST_CASE("Chat with an LLM: the facts go in; an answer citing anything else is 
   f.ctx.llm = &invents_kb;
   CHECK(Contains(f.Ask("#3").note, "cites kb:t-made-up, which is not among the facts"));
 
+  // A knowledge item the diagnosis' evidence quotes may be cited, though no search returned it.
+  LiveIncident with_kb = Diagnosed(8, "node-5", "0");
+  Evidence k;
+  k.kind = EvidenceKind::kKnowledge;
+  k.source = "kb:t-ib";
+  k.detail = "similar past incident";
+  with_kb.diagnosis->evidence.push_back(k);
+  f.store.Add(with_kb);
+  ScriptedLlm quotes_evidence("Read kb:t-ib too.");
+  f.ctx.llm = &quotes_evidence;
+  a = f.Ask("#8");
+  CHECK(a.mode == "llm");
+  CHECK(Contains(quotes_evidence.prompt, "kb:t-ib"));
+
   ScriptedLlm down(UnavailableError("connection refused"));
   f.ctx.llm = &down;
   a = f.Ask("#3");
@@ -410,7 +405,7 @@ TEST_CASE("Chat routes: POST /api/v1/chat answers JSON; bad input is 400/415 nam
   CHECK(r->status == 415);
   CHECK(Json::parse(r->body)["where"] == "Content-Type");
 
-  f.store.fail_ = true;
+  f.store.SetFailing(true);
   r = client.Post("/api/v1/chat", R"({"message": "#3"})", "application/json");
   REQUIRE(r);
   CHECK(r->status == 503);
