@@ -5,6 +5,7 @@
 #include <set>
 
 #include "connectors/alertmanager.h"
+#include "connectors/prometheus_source.h"
 #include "core/time_util.h"
 
 namespace vigil {
@@ -191,6 +192,21 @@ std::string ExpressionFromGeneratorUrl(const std::string& url) {
     rest = rest.substr(amp + 1);
   }
   return "";
+}
+
+Result<std::unique_ptr<MetricSource>> MakeTriageMetricSource(const Config& config, int64_t step_ms) {
+  const std::string& url = config.GetString("prometheus_url");
+  if (url.empty()) return std::unique_ptr<MetricSource>();
+  auto parsed = ParsePrometheusUrl(url);
+  if (!parsed.ok()) return InvalidArgumentError("prometheus_url: " + parsed.status().message());
+  if (step_ms <= 0) return InvalidArgumentError("metrics step: must be more than 0s");
+  PrometheusSourceOptions po;
+  po.url = *parsed;
+  po.step_ms = step_ms;
+  po.http.timeout_ms = config.GetDurationMs("prometheus_timeout");
+  if (po.http.timeout_ms <= 0) return InvalidArgumentError("prometheus_timeout: must be more than 0s");
+  po.http.connect_timeout_ms = std::min<int64_t>(po.http.timeout_ms, 10'000);
+  return std::unique_ptr<MetricSource>(std::make_unique<PrometheusMetricSource>(po));
 }
 
 Result<DiagnosisCase> BuildTriageCase(const Alert& alert, const TriageOptions& options) {

@@ -38,6 +38,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,7 @@
 #include "agents/diagnosis_agent.h"
 #include "connectors/llm_client.h"
 #include "connectors/metric_source.h"
+#include "core/config.h"
 #include "core/domain.h"
 #include "core/status.h"
 #include "knowledge/knowledge_base.h"
@@ -69,6 +71,12 @@ struct TriageOptions {
   size_t log_line_budget = 20'000;        // DiagnosisAgentOptions::log_line_budget
   Clock* clock = nullptr;                 // DiagnosisAgentOptions::clock
 };
+
+// The metric source alert triage reads from the config (for `vigil diagnose --alert` and `vigil
+// serve`): a PrometheusMetricSource on `prometheus_url` at `step_ms`, each request limited by
+// `prometheus_timeout` (connect: at most 10 s of it); nullptr when prometheus_url is empty.
+// InvalidArgument naming the setting for a bad URL, a timeout or step <= 0.
+Result<std::unique_ptr<MetricSource>> MakeTriageMetricSource(const Config& config, int64_t step_ms = 15'000);
 
 // Metric names a PromQL-like expression mentions (identifiers that are not functions, keywords,
 // label names inside {} or `by`/`without` lists, durations or numbers), in order, each once.

@@ -15,7 +15,6 @@
 // an array with one --case-shaped object per firing alert, plus `alert` {alertname, fingerprint,
 // labels, starts_at}. --case and --alert are exclusive; one is required (exit 2).
 #include <CLI/CLI.hpp>
-#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <iterator>
@@ -24,7 +23,6 @@
 #include "agents/alert_triage.h"
 #include "agents/diagnosis_agent.h"
 #include "connectors/alertmanager.h"
-#include "connectors/prometheus_source.h"
 #include "core/clock.h"
 #include "core/time_util.h"
 #include "probes/probe.h"
@@ -68,6 +66,22 @@ Result<std::unique_ptr<LlmClient>> OpenLlm(const Config& config, std::string& au
   return llm;
 }
 
+// What both paths reason with: the knowledge base and the LLM client (nullptr: built-in).
+struct Reasoning {
+  std::unique_ptr<KnowledgeBase> kb;
+  std::unique_ptr<LlmClient> llm;
+  std::string audit_error;  // set when an unwritable audit folder left the LLM out (OpenLlm)
+};
+
+Result<Reasoning> OpenReasoning(const Config& config) {
+  Reasoning r;
+  auto kb = KnowledgeBase::Open(KnowledgeOptionsFromConfig(config));
+  if (!kb.ok()) return kb.status().WithContext("knowledge base");
+  r.kb = std::move(*kb);
+  ASSIGN_OR_RETURN(r.llm, OpenLlm(config, r.audit_error));
+  return r;
+}
+
 void MarkAuditFallback(DiagnosisReport& report, const std::string& audit_error) {
   if (audit_error.empty()) return;
   // The provenance the endpoint-down fallback gives.
@@ -104,23 +118,10 @@ int RunAlertTriage(const DiagnoseFlags& f, const Config& config) {
                  what.c_str(), static_cast<long long>(input->truncated_alerts));
   }
 
-  std::unique_ptr<PrometheusMetricSource> prometheus;
-  if (const std::string& url = config.GetString("prometheus_url"); !url.empty()) {
-    auto parsed = ParsePrometheusUrl(url);
-    if (!parsed.ok()) return ReportError(InvalidArgumentError("prometheus_url: " + parsed.status().message()));
-    PrometheusSourceOptions po;
-    po.url = *parsed;
-    po.step_ms = *step;
-    po.http.timeout_ms = config.GetDurationMs("prometheus_timeout");
-    if (po.http.timeout_ms <= 0) return ReportError(InvalidArgumentError("prometheus_timeout: must be more than 0s"));
-    po.http.connect_timeout_ms = std::min<int64_t>(po.http.timeout_ms, 10'000);
-    prometheus = std::make_unique<PrometheusMetricSource>(po);
-  }
-  auto kb = KnowledgeBase::Open(KnowledgeOptionsFromConfig(config));
-  if (!kb.ok()) return ReportError(kb.status().WithContext("knowledge base"));
-  std::string audit_error;
-  auto llm = OpenLlm(config, audit_error);
-  if (!llm.ok()) return ReportError(llm.status());
+  auto prometheus = MakeTriageMetricSource(config, *step);
+  if (!prometheus.ok()) return ReportError(prometheus.status());
+  auto reasoning = OpenReasoning(config);
+  if (!reasoning.ok()) return ReportError(reasoning.status());
   std::unique_ptr<ProbeExecutor> probes;
   if (!f.no_probes) {
     auto exec = MakeProbeExecutor(config.GetString("probe_executor"));
@@ -129,9 +130,9 @@ int RunAlertTriage(const DiagnoseFlags& f, const Config& config) {
   }
 
   TriageOptions o;
-  o.kb = kb->get();
-  o.llm = llm->get();
-  o.metrics = prometheus.get();
+  o.kb = reasoning->kb.get();
+  o.llm = reasoning->llm.get();
+  o.metrics = prometheus->get();
   o.probes = probes.get();
   o.allow_intrusive = config.GetBool("allow_intrusive_probes");
   o.lookback_ms = *lookback;
@@ -148,7 +149,7 @@ int RunAlertTriage(const DiagnoseFlags& f, const Config& config) {
     ++firing;
     auto report = TriageAlert(alert, o);
     if (!report.ok()) return ReportError(report.status().WithContext("alert " + alert.rule + " (" + alert.fingerprint + ")"));
-    MarkAuditFallback(*report, audit_error);
+    MarkAuditFallback(*report, reasoning->audit_error);
     if (f.json) {
       Json j = report->ToJson();
       j["alert"] = Json{{"alertname", alert.rule}, {"fingerprint", alert.fingerprint}, {"labels", alert.labels},
@@ -197,11 +198,8 @@ CommandRunner SetupDiagnose(CLI::App& sub) {
     if (!c.ok()) return ReportError(c.status().code() == StatusCode::kNotFound
                                         ? InvalidArgumentError(c.status().message()) : c.status());
     c->expected.reset();  // the answer key is for the scorer only
-    auto kb = KnowledgeBase::Open(KnowledgeOptionsFromConfig(config));
-    if (!kb.ok()) return ReportError(kb.status().WithContext("knowledge base"));
-    std::string audit_error;
-    auto llm = OpenLlm(config, audit_error);
-    if (!llm.ok()) return ReportError(llm.status());
+    auto reasoning = OpenReasoning(config);
+    if (!reasoning.ok()) return ReportError(reasoning.status());
     std::unique_ptr<ProbeExecutor> probes;
     if (!f->no_probes) {
       auto exec = MakeCaseProbeExecutor(*c);
@@ -209,14 +207,14 @@ CommandRunner SetupDiagnose(CLI::App& sub) {
       probes = std::move(*exec);
     }
     DiagnosisAgentOptions options;
-    options.kb = kb->get();
-    options.llm = llm->get();
+    options.kb = reasoning->kb.get();
+    options.llm = reasoning->llm.get();
     options.reasoner.allow_intrusive = true;  // replayed results only
     options.log_line_budget = f->log_budget;
     DiagnosisAgent agent(options);
     auto report = agent.Diagnose(std::move(*c), probes.get());
     if (!report.ok()) return ReportError(report.status());
-    MarkAuditFallback(*report, audit_error);
+    MarkAuditFallback(*report, reasoning->audit_error);
     if (f->json) {
       std::cout << report->ToJson().dump(2) << "\n";
     } else {

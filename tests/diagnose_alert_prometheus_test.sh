@@ -73,18 +73,26 @@ wait_ready() {
   done
   return 1
 }
-for attempt in 1 2 3; do  # another process may take the port free_port saw
-  PORT=$(free_port)
-  prometheus --config.file="$TMP/prometheus.yml" --storage.tsdb.path="$TMP/tsdb" \
-    --storage.tsdb.retention.time=30d --web.listen-address="127.0.0.1:$PORT" >"$TMP/prometheus.log" 2>&1 &
-  PROM_PID=$!
-  PIDS+=("$PROM_PID")
-  PROM="http://127.0.0.1:$PORT"
-  wait_ready "$PROM" "$PROM_PID" && break
-  kill "$PROM_PID" 2>/dev/null; wait "$PROM_PID" 2>/dev/null
-  grep -q "address already in use" "$TMP/prometheus.log" || break
-done
-wait_ready "$PROM" "$PROM_PID" || { tail -20 "$TMP/prometheus.log"; echo "FAIL prometheus did not start"; exit 1; }
+# start_server NAME CMD...: runs CMD with @PORT@ replaced by a free port (up to 3 ports: another
+# process may take the one free_port saw); sets SERVER_URL and SERVER_PID, or fails with its log.
+start_server() {
+  local name=$1 attempt port
+  shift
+  for attempt in 1 2 3; do
+    port=$(free_port)
+    "${@//@PORT@/$port}" >"$TMP/$name.log" 2>&1 &
+    SERVER_PID=$!
+    PIDS+=("$SERVER_PID")
+    SERVER_URL="http://127.0.0.1:$port"
+    wait_ready "$SERVER_URL" "$SERVER_PID" && return 0
+    kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null
+    grep -q "address already in use" "$TMP/$name.log" || break
+  done
+  tail -20 "$TMP/$name.log"; echo "FAIL $name did not start"; exit 1
+}
+start_server prometheus prometheus --config.file="$TMP/prometheus.yml" --storage.tsdb.path="$TMP/tsdb" \
+  --storage.tsdb.retention.time=30d --web.listen-address=127.0.0.1:@PORT@
+PROM=$SERVER_URL PROM_PID=$SERVER_PID
 
 mkdir -p "$TMP/hooks"
 "$PY" "$HERE/lib/webhook_capture.py" "$TMP/capture.port" "$TMP/hooks" &
@@ -104,18 +112,9 @@ receivers:
       - url: http://127.0.0.1:$(cat "$TMP/capture.port")/alert
         send_resolved: true
 EOF
-for attempt in 1 2 3; do
-  AM_PORT=$(free_port)
-  "$AM_BIN" --config.file="$TMP/alertmanager.yml" --storage.path="$TMP/am" --cluster.listen-address= \
-    --web.listen-address="127.0.0.1:$AM_PORT" >"$TMP/alertmanager.log" 2>&1 &
-  AM_PID=$!
-  PIDS+=("$AM_PID")
-  AM="http://127.0.0.1:$AM_PORT"
-  wait_ready "$AM" "$AM_PID" && break
-  kill "$AM_PID" 2>/dev/null; wait "$AM_PID" 2>/dev/null
-  grep -q "address already in use" "$TMP/alertmanager.log" || break
-done
-wait_ready "$AM" "$AM_PID" || { tail -20 "$TMP/alertmanager.log"; echo "FAIL alertmanager did not start"; exit 1; }
+start_server alertmanager "$AM_BIN" --config.file="$TMP/alertmanager.yml" --storage.path="$TMP/am" \
+  --cluster.listen-address= --web.listen-address=127.0.0.1:@PORT@
+AM=$SERVER_URL
 
 # 3. The alert as a Prometheus rule would send it (the generatorURL's g0.expr URL-encoded).
 STARTS=$(date -u -d "@$((ONSET + 300))" +%Y-%m-%dT%H:%M:%SZ)
