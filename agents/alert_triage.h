@@ -16,7 +16,7 @@
 //     when it has one; a metric for which that reads nothing is read again without `job` (the alert's
 //     job may be the training job while the exporter's is `dcgm-exporter`), then under `instance`
 //     when the alert has one. The alert's `gpu` is NOT a matcher: the pack's conditions compare a
-//     GPU with the other GPUs of its node (`count by (Hostname)`, peer medians), so the node's GPUs
+//     GPU with the other GPUs of its node (`count by (Hostname)`, group aggregations), so the node's GPUs
 //     are read; the reasoner takes the GPU from the alert and the evidence. An alert with no node
 //     and no instance is scoped by `job` alone, and one with none of these reads cluster-wide, each
 //     metric capped at `max_series_per_metric` (said so in `notes`);

@@ -192,13 +192,14 @@ Result<AlertmanagerWebhook> ParseAlertmanagerWebhook(std::string_view body, cons
   return ParseAlertmanagerWebhookJson(j);
 }
 
-Result<AlertmanagerWebhook> ParseAlertmanagerInput(std::string_view body, const AlertmanagerLimits& limits) {
+Result<AlertmanagerWebhook> ParseAlertmanagerInput(std::string_view body, const AlertmanagerLimits& limits,
+                                                   int64_t now_ms) {
   RETURN_IF_ERROR(CheckBody(body, limits));
   ASSIGN_OR_RETURN(Json j, ParseJson(body, "body"));
   if (j.is_object() && j.contains("alerts")) return ParseAlertmanagerWebhook(body, limits);
   AlertmanagerWebhook w;
   if (j.is_object()) {
-    ASSIGN_OR_RETURN(Alert a, ParseAlertmanagerAlert(j, ""));
+    ASSIGN_OR_RETURN(Alert a, ParseAlertmanagerAlert(j, "", now_ms));
     w.alerts.push_back(std::move(a));
     return w;
   }
@@ -210,7 +211,7 @@ Result<AlertmanagerWebhook> ParseAlertmanagerInput(std::string_view body, const 
                                   std::to_string(limits.max_alerts));
   }
   for (size_t i = 0; i < j.size(); ++i) {
-    ASSIGN_OR_RETURN(Alert a, ParseAlertmanagerAlert(j[i], "[" + std::to_string(i) + "]"));
+    ASSIGN_OR_RETURN(Alert a, ParseAlertmanagerAlert(j[i], "[" + std::to_string(i) + "]", now_ms));
     w.alerts.push_back(std::move(a));
   }
   RETURN_IF_ERROR(CheckDuplicates(w.alerts));

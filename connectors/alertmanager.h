@@ -65,7 +65,10 @@ Result<AlertmanagerWebhook> ParseAlertmanagerWebhookJson(const Json& j);
 Result<Alert> ParseAlertmanagerAlert(const Json& j, const std::string& where, int64_t now_ms = 0);
 
 // A webhook payload, or a single alert object, or a JSON array of alert objects: whichever `body`
-// holds (an object with an "alerts" array is a webhook). For `vigil diagnose --alert`.
-Result<AlertmanagerWebhook> ParseAlertmanagerInput(std::string_view body, const AlertmanagerLimits& limits = {});
+// holds (an object with an "alerts" array is a webhook). For `vigil diagnose --alert`. `now_ms`
+// (0 = not known) decides the state of an alert object without a `status` string (see
+// ParseAlertmanagerAlert): resolved when its endsAt is at or before now.
+Result<AlertmanagerWebhook> ParseAlertmanagerInput(std::string_view body, const AlertmanagerLimits& limits = {},
+                                                   int64_t now_ms = 0);
 
 }  // namespace vigil

@@ -137,7 +137,13 @@ TEST_CASE("alertmanager input: a webhook, one alert object or an array of alerts
   CHECK(a->alerts[0].state == AlertState::kFiring);
   CHECK(a->alerts[0].fingerprint.size() == 16);
   CHECK(ParseAlertmanagerInput(one)->alerts[0].fingerprint == a->alerts[0].fingerprint);
-  // GET /api/v2/alerts elements: status is an object.
+  // Without a status string, an endsAt at or before now is resolved (when now is known).
+  const char* ended = R"({"labels": {"alertname": "XidError"}, "startsAt": "2026-12-01T01:00:00Z", "endsAt": "2026-12-01T01:10:00Z"})";
+  const int64_t ends = *ParseRfc3339Ms("2026-12-01T01:10:00Z");
+  CHECK(ParseAlertmanagerInput(ended, {}, ends)->alerts[0].state == AlertState::kResolved);
+  CHECK(ParseAlertmanagerInput(ended, {}, ends - 1)->alerts[0].state == AlertState::kFiring);
+  CHECK(ParseAlertmanagerInput(ended)->alerts[0].state == AlertState::kFiring);  // now unknown
+    // GET /api/v2/alerts elements: status is an object.
   auto arr = ParseAlertmanagerInput(R"([{"labels": {"alertname": "A"}, "status": {"state": "active"}, "fingerprint": "1"},
                                        {"labels": {"alertname": "B"}, "status": {"state": "gone"}, "fingerprint": "2"}])");
   REQUIRE_FALSE(arr.ok());

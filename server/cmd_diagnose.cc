@@ -108,7 +108,8 @@ int RunAlertTriage(const DiagnoseFlags& f, const Config& config) {
   const std::string what = f.alert_path == "-" ? "stdin" : f.alert_path;
   auto text = ReadAlertInput(f.alert_path);
   if (!text.ok()) return ReportError(text.status());
-  auto input = ParseAlertmanagerInput(*text);
+  const int64_t now_ms = SystemClock()->NowMs();
+  auto input = ParseAlertmanagerInput(*text, {}, now_ms);
   if (!input.ok()) {
     // A body too large is bad input here too: the user handed it in.
     return ReportError(InvalidArgumentError(what + ": " + input.status().message()));
@@ -136,7 +137,7 @@ int RunAlertTriage(const DiagnoseFlags& f, const Config& config) {
   o.probes = probes.get();
   o.allow_intrusive = config.GetBool("allow_intrusive_probes");
   o.lookback_ms = *lookback;
-  o.now_ms = SystemClock()->NowMs();
+  o.now_ms = now_ms;
   o.log_line_budget = f.log_budget;
   Json out = Json::array();
   size_t firing = 0;
