@@ -161,6 +161,8 @@ void DescribeIncident(const LiveIncident& inc, const ChatContext& ctx, std::stri
   if (!inc.diagnosis) {
     if (inc.status == "failed")
       out += "The diagnosis failed" + (inc.error.empty() ? std::string(".") : ": " + inc.error) + "\n";
+    else if (!inc.error.empty())
+      out += "No diagnosis to show (status " + inc.status + "): " + inc.error + "\n";
     else
       out += "Not diagnosed yet (status " + inc.status +
              "): the diagnosis runs in the background; ask again in a moment.\n";

@@ -68,7 +68,7 @@ struct LiveIncident {
   int64_t received_at_ms = 0;
   std::optional<Alert> alert;
   std::optional<Diagnosis> diagnosis;  // set once diagnosed
-  std::string error;                   // why the diagnosis failed ("failed")
+  std::string error;                   // why the diagnosis failed ("failed") or cannot be shown
 };
 
 // "<alertname>: <summary annotation>" (or the part that is there); the title a stored alert gets.

@@ -240,6 +240,11 @@ TEST_CASE("Chat: failed diagnosis, no store, no knowledge base, store errors") {
   failed.error = "knowledge base: database is locked";
   f.store.Add(failed);
   CHECK(Contains(f.Ask("#7").answer, "The diagnosis failed: knowledge base: database is locked"));
+  LiveIncident unreadable = Queued(9, "node-9");
+  unreadable.status = "diagnosed";
+  unreadable.error = "the stored diagnosis cannot be read";
+  f.store.Add(unreadable);
+  CHECK(Contains(f.Ask("#9").answer, "No diagnosis to show (status diagnosed): the stored diagnosis cannot be read"));
   ChatContext bare;
   auto a = AnswerQuestion({"what about #3", std::nullopt}, bare);
   REQUIRE(a.ok());
