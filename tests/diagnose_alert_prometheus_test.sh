@@ -209,6 +209,15 @@ PY
 $INTRUSIVE
 assert intrusive, steps
 PY
+# An LLM endpoint that does not answer: the built-in answer from Prometheus's series stands.
+"${V[@]}" diagnose --alert "$HOOK" --prometheus-url "$PROM" --no-probes --llm-url http://127.0.0.1:1 --llm-max-retries 0 \
+  --json >"$TMP/llm_down.json" 2>&1
+"$PY" - "$TMP/llm_down.json" <<'PY' && passed=$((passed + 1)) || bad "LLM down: the built-in answer (above)"
+import json, sys
+d = json.load(open(sys.argv[1]))[0]
+assert d["mode"] == "llm-error" and d["root_cause"] == "gpu_thermal_throttle", (d["mode"], d["root_cause"])
+assert any("the built-in answer stands" in u for u in d["unverified"]), d["unverified"]
+PY
 # Without a Prometheus the alert text alone is not enough, and the output says why.
 check "no prometheus_url" 0 'metrics: none read \(no metric source' -- "${V[@]}" diagnose --alert "$HOOK" --no-probes
 
