@@ -133,6 +133,57 @@ double LowerQuantile(std::vector<double> v, double q) {
 
 bool FitsLabeled(const TrainingData& data) { return data.labeled && HasAnomalyLabel(data.train); }
 
+bool IsCounterName(std::string_view name) {
+  if (name.starts_with("DCGM_FI_")) {
+    // dcgm-exporter's type column; every other DCGM field is a gauge (XID_ERRORS: the last Xid code;
+    // FB_TOTAL, BAR1_TOTAL: sizes).
+    static constexpr std::string_view kCounters[] = {
+        "DCGM_FI_DEV_ECC_SBE_VOL_TOTAL",        "DCGM_FI_DEV_ECC_DBE_VOL_TOTAL",
+        "DCGM_FI_DEV_ECC_SBE_AGG_TOTAL",        "DCGM_FI_DEV_ECC_DBE_AGG_TOTAL",
+        "DCGM_FI_DEV_PCIE_REPLAY_COUNTER",      "DCGM_FI_DEV_RETIRED_SBE",
+        "DCGM_FI_DEV_RETIRED_DBE",              "DCGM_FI_DEV_RETIRED_PENDING",
+        "DCGM_FI_DEV_NVLINK_BANDWIDTH_TOTAL",   "DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION",
+        "DCGM_FI_DEV_POWER_VIOLATION",          "DCGM_FI_DEV_THERMAL_VIOLATION",
+        "DCGM_FI_DEV_SYNC_BOOST_VIOLATION",     "DCGM_FI_DEV_BOARD_LIMIT_VIOLATION",
+        "DCGM_FI_DEV_LOW_UTIL_VIOLATION",       "DCGM_FI_DEV_RELIABILITY_VIOLATION",
+        "DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS", "DCGM_FI_DEV_CORRECTABLE_REMAPPED_ROWS"};
+    for (std::string_view c : kCounters) {
+      if (name == c) return true;
+    }
+    return name.ends_with("_ERROR_COUNT_TOTAL");  // the NVLink CRC / replay / recovery error counts
+  }
+  for (std::string_view suffix : {"_total", "_count", "_sum", "_bucket"}) {
+    if (name.size() > suffix.size() && name.ends_with(suffix)) return true;
+  }
+  return false;
+}
+
+bool CounterShape(const std::vector<double>& values) {
+  int64_t steps = 0, resets = 0;
+  double prev = NAN;
+  for (double v : values) {
+    if (!std::isfinite(v)) continue;
+    if (v < 0) return false;
+    if (!std::isnan(prev)) {
+      ++steps;
+      if (v < prev) {
+        if (v > prev / 2) return false;  // a dip, not a restart from 0
+        ++resets;
+      }
+    }
+    prev = v;
+  }
+  return resets <= std::max<int64_t>(1, steps / 100);
+}
+
+bool IsCounterTarget(const TrainingData& data) {
+  if (data.train.empty()) return false;
+  for (const TimeSeries& ts : data.train) {
+    if (!IsCounterName(ts.name) || !CounterShape(ts.values)) return false;
+  }
+  return true;
+}
+
 bool HasAnomalyLabel(const std::vector<TimeSeries>& series) {
   for (const TimeSeries& s : series) {
     for (uint8_t l : s.anomaly_labels) {
@@ -221,7 +272,25 @@ Status FullWindowFilter::Keep(const RuleFeature& f, std::vector<std::vector<doub
 
 namespace {
 
+// A counter's features: its reset-aware per-second increase over 5 points and over each window,
+// shortest first (a counter flat in training keeps the first only: Propose).
+std::vector<Feature> CounterFeatures(const std::vector<int>& windows) {
+  std::vector<int> ws = {5};
+  for (int w : windows) {
+    if (w >= 2 && std::find(ws.begin(), ws.end(), w) == ws.end()) ws.push_back(w);
+  }
+  std::sort(ws.begin(), ws.end());
+  std::vector<Feature> f;
+  for (int w : ws) {
+    const std::string W = std::to_string(w);
+    f.push_back({"counter", "counter_rate_" + W, "rate(value, " + W + "p)", false, INFINITY,
+                 "count(value, " + W + "p)", w});
+  }
+  return f;
+}
+
 std::vector<Feature> Features(const TrainingData& data, const std::vector<int>& windows, double eps) {
+  if (IsCounterTarget(data)) return CounterFeatures(windows);
   std::vector<Feature> f;
   f.push_back({"value-high", "value_high", "value", false});
   f.push_back({"value-low", "value_low", "value", true});
@@ -386,6 +455,7 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
   const int k = options.delay_k;
   const Objective objective = evaluator.objective();
   const bool labeled = FitsLabeled(data);
+  const bool counter = IsCounterTarget(data);  // then Features holds the counter family only
   const bool val_has_anomaly = data.labeled && HasAnomalyLabel(data.validation);
 
   // ε for the MAD band: a thousandth of the training values' spread, so flat windows do not
@@ -448,7 +518,14 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
       // say no more than `> C` / `< C` while taking a max_rules slot. A derived feature constant
       // on a moving value (the jump of an exact ramp) is skipped as before. Labeled: skipped as
       // before (no cut of a constant separates anything).
-      if (labeled || (f.family != "value-high" && f.family != "value-low")) continue;
+      // A counter's rate constant over the training part (0: the counter never moved) is the same
+      // case: `rate(value, 5p) > C`, any faster increase is news. One window says it all (every
+      // window's rate is the same constant), so the shortest, which clears soonest, is kept.
+      const bool level = f.family == "value-high" || f.family == "value-low";
+      if (labeled || !(level || f.family == "counter")) continue;
+      if (f.family == "counter" &&
+          std::any_of(fitted.begin(), fitted.end(), [](const Fitted& g) { return g.constant; }))
+        continue;
       fit.constant = true;
     }
     if (labeled) {
@@ -572,7 +649,13 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
         (labeled ? ", threshold with the best training " + std::string(ObjectiveName(objective)) + " F1 (" +
                        RuleNumber(f.train_f1) + ")"
          : f.frozen   ? ", 1% of its training median: frozen, below the training minimum"
+         : f.constant && counter
+             ? (f.threshold == 0 ? ", a counter that did not increase over the training part: any increase is news "
+                                "(a reset to 0 is not)"
+                              : ", a counter whose rate was constant over the training part: a faster increase "
+                                "is news")
          : f.constant ? ", the value every training point held (constant: any departure is news)"
+         : counter    ? ", the counter's largest training rate (reset-aware; training data assumed mostly normal)"
                       : ", the training extreme (training data assumed mostly normal)") +
         (f.feature.full_count.empty()
              ? ""
@@ -669,7 +752,35 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
   // so the greedy review above never picks it. Each side joins the set, beyond max_rules, when it
   // flags at most `max_unlabeled_flag_rate` of the validation tail's normal points.
   std::vector<size_t> guards;
-  if (labeled && options_.range_guard) {
+  if (labeled && options_.range_guard && counter && !features.empty()) {
+    // A counter's level is no range: the guard is its rate over the shortest window above the
+    // largest rate at any normal training point (full windows only, as fitted). High side only: a
+    // reset lowers the rate, so a low side would fire on every restart.
+    const Feature& f = features.front();
+    Result<std::vector<std::vector<double>>> values = evaluator.Values(f.expr, Split::kTrain);
+    if (values.ok()) {
+      RETURN_IF_ERROR(full_windows.Keep(f, *values).WithContext("builtin proposer"));
+      double hi = -INFINITY;
+      for (size_t i = 0; i < data.train.size() && i < values->size(); ++i) {
+        const TimeSeries& ts = data.train[i];
+        for (size_t j = 0; j < (*values)[i].size(); ++j) {
+          if (ts.has_anomaly_labels() && ts.anomaly_labels[j]) continue;
+          if (std::isfinite((*values)[i][j])) hi = std::max(hi, (*values)[i][j]);
+        }
+      }
+      if (std::isfinite(hi)) {
+        const std::string number = ThresholdNumber(hi, *values, false);
+        const size_t before = scored.size();
+        RETURN_IF_ERROR(measure("counter_guard", f.Condition(number, false), f.expr, 0, 0,
+                                "counter guard: " + f.expr + " above the largest normal training rate " +
+                                    number + ", quiet on the validation tail"));
+        if (scored.size() > before &&
+            NormalFlagRate(data.validation, scored.back().val_flags) <= options_.max_unlabeled_flag_rate) {
+          guards.push_back(before);
+        }
+      }
+    }
+  } else if (labeled && options_.range_guard) {
     double lo = INFINITY, hi = -INFINITY;
     for (const TimeSeries& ts : data.train) {
       for (size_t j = 0; j < ts.size(); ++j) {

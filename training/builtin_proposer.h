@@ -10,7 +10,9 @@
 //   level-shift              abs(mean(value, Wp) - mean(lag(value, W), Wp))
 //   seasonal                 abs(value - (value offset 1d))    (when the training part spans ≥ 2 days)
 //   flatline                 std(value, Wp) < T
-//   increase                 delta(value, Wp) > T              (counters: ECC, Xid, retransmits)
+//   increase                 delta(value, Wp) > T              (a series not known as a counter)
+//   counter                  rate(value, Wp) > T               (the only family of a counter target,
+//                                                              below; W = 5 and the windows)
 //   conjunctions             E1 > T1 and E2 > T2 (each with its guard, below) of the best 4
 //                            single features (two families, or one family over two windows),
 //                            thresholds re-fitted
@@ -34,7 +36,8 @@
 //              T is at most 1% of the feature's training median ("frozen", below); a feature
 //              constant over the training part is skipped, except the value levels: a constant
 //              value C gets `value > C` / `value < C` (any departure is news; GPU memory in
-//              steady training, an error counter at 0), when `unlabeled_levels` allows them;
+//              steady training, an error count at 0 not known as a counter: Counters, below), when
+//              `unlabeled_levels` allows them; a counter's constant rate C: `rate(value, 5p) > C`;
 // Review, on the validation tail (flags from the engine):
 //   labeled:   greedy forward selection — a rule joins the set (rules OR-ed) only if it raises
 //              the validation objective F1 (when the tail holds no anomaly: the objective on
@@ -48,6 +51,15 @@
 //              one value included), each side added to the set when quiet
 //              (≤ max_unlabeled_flag_rate) on the tail's normal points — label-free in what it
 //              fires on, so no training F1 can select it.
+// Counters (review RV-GC; IsCounterTarget): a target whose every series is named as a counter and
+// whose training values are shaped like one gets rules on its per-second increase over W points,
+// `rate(value, Wp)` (reset-aware: a decrease counts its new value as the increase, as in PromQL), and
+// never on its raw level, which a counter that only grows crosses for good. Flat over the training
+// part (every full-window rate 0): one rule, `rate(value, 5p) > 0 and count(value, 5p) >= 5`, which
+// fires at an increment and clears 4 points later; a reset to 0 adds nothing. Rising: the rate over
+// each window fitted like every other feature (unlabeled: the training maximum). The labeled range
+// guard becomes `rate(value, 5p) >` its largest value at normal training points (high side only: a
+// reset lowers the rate, so a low side would fire on restarts).
 // The best set is candidate 0; the next candidates are the best single rules.
 // Thread safety: one thread at a time.
 #pragma once
@@ -164,6 +176,28 @@ bool HasAnomalyLabel(const std::vector<TimeSeries>& series);
 // part. Otherwise (no labels, or none anomalous in training) it is fitted as unlabeled data, the
 // frozen flatline cap included; the trainer names the unlabeled choices on such a target.
 bool FitsLabeled(const TrainingData& data);
+
+// Counters (cumulative series that only grow but for resets to 0 when their process restarts).
+// Whether `name` is a counter's metric name:
+//   - Prometheus naming conventions: ends with `_total`, `_count`, `_sum` or `_bucket` (a counter,
+//     a histogram's or summary's cumulative parts);
+//   - DCGM fields (dcgm-exporter names): the ones dcgm-exporter's default counters file types as
+//     `counter` — ECC_{SBE,DBE}_{VOL,AGG}_TOTAL, PCIE_REPLAY_COUNTER, RETIRED_{SBE,DBE,PENDING},
+//     the NVLink `*_ERROR_COUNT_TOTAL` fields, NVLINK_BANDWIDTH_TOTAL, TOTAL_ENERGY_CONSUMPTION, the
+//     `*_VIOLATION` times, {UN,}CORRECTABLE_REMAPPED_ROWS — and no other DCGM_FI_ name: XID_ERRORS is
+//     the last Xid code, FB_TOTAL / BAR1_TOTAL are memory sizes (gauges).
+// A name alone decides nothing: see IsCounterTarget. Pure.
+bool IsCounterName(std::string_view name);
+// Whether `values` (one series in time order; NaN = missing, skipped) are shaped like a counter:
+// every finite value ≥ 0 and every decrease between consecutive finite values a reset — to at most
+// half the value before it — with at most max(1, steps / 100) resets. A constant series qualifies
+// (a counter that did not move); a gauge that goes down now and then does not. Pure.
+bool CounterShape(const std::vector<double>& values);
+// Whether the builtin proposer treats `data` as a counter: every training series has a counter name
+// (IsCounterName) and a counter shape over its training part (CounterShape). The shape alone never
+// makes a counter: a gauge that only rose in training (a GPU warming up) would then be read with
+// `rate`, which counts each later dip as a reset and fires on it. Pure.
+bool IsCounterTarget(const TrainingData& data);
 
 // A labeled fit of one feature's threshold on the training part.
 struct LabeledThreshold {

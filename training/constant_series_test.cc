@@ -14,6 +14,7 @@
 #include "rules/compiler.h"
 #include "training/builtin_proposer.h"
 #include "training/engine_evaluator.h"
+#include "training/rule_text_testing.h"
 
 namespace vigil {
 namespace {
@@ -56,11 +57,7 @@ std::vector<RuleCandidate> Propose(const TrainingData& data, bool levels) {
 
 // The `when` conditions of `text`, sorted (rules of equal sensitivity come in either order).
 std::vector<std::string> Conditions(const std::string& text) {
-  std::vector<std::string> out;
-  for (size_t at = text.find("\n  when "); at != std::string::npos; at = text.find("\n  when ", at + 1)) {
-    const size_t from = at + 8;
-    out.push_back(text.substr(from, text.find('\n', from) - from));
-  }
+  std::vector<std::string> out = WhenConditions(text);
   std::sort(out.begin(), out.end());
   return out;
 }

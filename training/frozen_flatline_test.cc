@@ -15,6 +15,7 @@
 #include "rules/compiler.h"
 #include "training/builtin_proposer.h"
 #include "training/engine_evaluator.h"
+#include "training/rule_text_testing.h"
 
 namespace vigil {
 namespace {
@@ -65,19 +66,9 @@ std::vector<std::string> Propose(const TrainingData& data, UnlabeledFlatline fla
   return out;
 }
 
-// The `when` conditions of `text`, in order.
-std::vector<std::string> Conditions(const std::string& text) {
-  std::vector<std::string> out;
-  for (size_t at = text.find("\n  when "); at != std::string::npos; at = text.find("\n  when ", at + 1)) {
-    const size_t from = at + 8;
-    out.push_back(text.substr(from, text.find('\n', from) - from));
-  }
-  return out;
-}
-
 // The condition of the `flatline_W` rule of `text` (`std(value, Wp) < T and ...`), "" when absent.
 std::string FlatlineCondition(const std::string& text, int w) {
-  for (const std::string& c : Conditions(text)) {
+  for (const std::string& c : WhenConditions(text)) {
     if (c.rfind("std(value, " + std::to_string(w) + "p) < ", 0) == 0) return c;
   }
   return "";
@@ -152,7 +143,7 @@ TEST_CASE("frozen flatline: kMinimum takes the full-window minimum, kFrozen 1% o
   }
   // Only the flatline family moves: the other kept rules' conditions are the same, in the same order.
   auto without_flatline = [](const std::string& text) {
-    std::vector<std::string> c = Conditions(text);
+    std::vector<std::string> c = WhenConditions(text);
     std::erase_if(c, [](const std::string& s) { return s.starts_with("std(value, "); });
     return c;
   };
