@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "core/time_util.h"
+#include "knowledge/text_util.h"
 
 namespace vigil {
 namespace {
@@ -437,12 +438,6 @@ Result<ChatAnswer> AnswerWithLlm(const ChatQuestion& question, const ChatAnswer&
   return answer;
 }
 
-std::string_view TrimView(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
 std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
 void SendError(httplib::Response& res, int http_status, const std::string& message, const std::string& where) {
@@ -498,7 +493,7 @@ Result<ChatQuestion> ParseChatQuestion(std::string_view body, size_t max_message
   if (q.message.size() > max_message_bytes)
     return InvalidArgumentError("message: " + std::to_string(q.message.size()) + " bytes, at most " +
                                 std::to_string(max_message_bytes));
-  if (TrimView(q.message).empty()) return InvalidArgumentError("message: empty");
+  if (kb::Trim(q.message).empty()) return InvalidArgumentError("message: empty");
   if (j.contains("incident") && !j["incident"].is_null()) {
     const Json& v = j["incident"];
     if (!v.is_number_integer()) return InvalidArgumentError("incident: must be a whole number (an incident id)");
@@ -653,7 +648,7 @@ void RegisterChatRoutes(httplib::Server& server, ChatContext context) {
   server.Post("/api/v1/chat", [context](const httplib::Request& req, httplib::Response& res) {
     try {
       std::string type = Lower(req.get_header_value("Content-Type"));
-      if (TrimView(std::string_view(type).substr(0, type.find(';'))) != "application/json") {
+      if (kb::Trim(std::string_view(type).substr(0, type.find(';'))) != "application/json") {
         SendError(res, 415, "the body must be JSON (Content-Type: application/json), got `" +
                                 req.get_header_value("Content-Type") + "`",
                   "Content-Type");
