@@ -16,8 +16,8 @@
 // labels, starts_at}. --case and --alert are exclusive; one is required (exit 2).
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
-#include <iterator>
 #include <memory>
 
 #include "agents/alert_triage.h"
@@ -89,13 +89,26 @@ void MarkAuditFallback(DiagnosisReport& report, const std::string& audit_error) 
   report.diagnosis.unverified.push_back("LLM not asked: " + audit_error + "; the built-in answer stands");
 }
 
-Result<std::string> ReadAlertInput(const std::string& path) {
+// The --alert input, at most `max_bytes` (a larger file or stdin is refused before it is held).
+Result<std::string> ReadAlertInput(const std::string& path, size_t max_bytes) {
+  auto too_large = [&](const std::string& what) {
+    return InvalidArgumentError(what + ": more than " + std::to_string(max_bytes) +
+                                " bytes, the limit of one Alertmanager payload");
+  };
   if (path != "-") {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    if (!ec && size > max_bytes) return too_large(path);
     auto text = ReadFile(path);
     if (!text.ok()) return InvalidArgumentError("alert file " + text.status().message());
     return text;
   }
-  std::string text((std::istreambuf_iterator<char>(std::cin)), std::istreambuf_iterator<char>());
+  std::string text;
+  char buf[1 << 16];
+  while (std::cin.read(buf, sizeof buf) || std::cin.gcount() > 0) {
+    text.append(buf, static_cast<size_t>(std::cin.gcount()));
+    if (text.size() > max_bytes) return too_large("stdin");
+  }
   return text;
 }
 
@@ -106,10 +119,11 @@ int RunAlertTriage(const DiagnoseFlags& f, const Config& config) {
   if (!step.ok()) return ReportError(InvalidArgumentError("--metrics-step: " + step.status().message()));
   if (*step <= 0) return ReportError(InvalidArgumentError("--metrics-step: must be more than 0s"));
   const std::string what = f.alert_path == "-" ? "stdin" : f.alert_path;
-  auto text = ReadAlertInput(f.alert_path);
+  const AlertmanagerLimits limits;
+  auto text = ReadAlertInput(f.alert_path, limits.max_body_bytes);
   if (!text.ok()) return ReportError(text.status());
   const int64_t now_ms = SystemClock()->NowMs();
-  auto input = ParseAlertmanagerInput(*text, {}, now_ms);
+  auto input = ParseAlertmanagerInput(*text, limits, now_ms);
   if (!input.ok()) {
     // A body too large is bad input here too: the user handed it in.
     return ReportError(InvalidArgumentError(what + ": " + input.status().message()));

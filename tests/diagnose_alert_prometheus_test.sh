@@ -258,6 +258,11 @@ check "not JSON" 2 'truncated.json: body: .*line 1' -- "${V[@]}" diagnose --aler
 printf '{"labels": {"alertname": "X"}, "annotations": {"summary": "caf\xe9"}}' >"$TMP/latin1.json"
 check "not UTF-8" 2 'latin1.json: body: not valid UTF-8 at byte 62' -- "${V[@]}" diagnose --alert "$TMP/latin1.json"
 check "missing file" 2 'alert file .*nope.json' -- "${V[@]}" diagnose --alert "$TMP/nope.json"
+head -c $((16 * 1024 * 1024 + 1)) /dev/zero | tr '\0' ' ' >"$TMP/huge.json"
+check "huge body" 2 'huge.json: more than 16777216 bytes, the limit of one Alertmanager payload' -- \
+  "${V[@]}" diagnose --alert "$TMP/huge.json"
+out=$("${V[@]}" diagnose --alert - <"$TMP/huge.json" 2>&1)
+[ $? = 2 ] && grep -q 'stdin: more than 16777216 bytes' <<<"$out" && passed=$((passed + 1)) || bad "huge body on stdin: $out"
 check "both flags" 2 '--case and --alert are exclusive' -- "${V[@]}" diagnose --alert "$HOOK" --case evals/diagnosis/dev/case-040.json
 check "neither flag" 2 '--alert or --case is required' -- "${V[@]}" diagnose
 check "bad lookback" 2 '--lookback: ' -- "${V[@]}" diagnose --alert "$HOOK" --lookback 30
