@@ -153,17 +153,13 @@ class LineReader {
   size_t line_no_ = 0;
 };
 
-// Applies the bad-row policy: either the error (with file:line) or a counted skip.
+// ReadOptions::BadRow for a file's line.
 class RowErrors {
  public:
   RowErrors(const ReadOptions& options, ReadStats& stats) : options_(options), stats_(stats) {}
   // Returns OK when the row is skipped under kSkip, the located error under kError.
   Status Bad(const std::string& file, size_t line, const std::string& why) {
-    std::string msg = file + ":" + std::to_string(line) + ": " + why;
-    if (options_.bad_rows == BadRowPolicy::kError) return InvalidArgumentError(msg);
-    ++stats_.rows_skipped;
-    if (stats_.examples.size() < options_.max_examples) stats_.examples.push_back(std::move(msg));
-    return Status::Ok();
+    return options_.BadRow(file + ":" + std::to_string(line), why, stats_);
   }
 
  private:
@@ -174,30 +170,40 @@ class RowErrors {
 // Accumulates points per series identity, checking order; keeps first-seen order.
 class SeriesBuilder {
  public:
+  static constexpr int kLeftOut = -1;  // the filter or max_series leaves the series out
+  static constexpr int kNew = -2;      // not seen yet and would be kept: Create it
+
   explicit SeriesBuilder(const ReadOptions& options) : options_(options) {}
 
-  // Returns the series index, or -1 when max_series is reached or the name is filtered out.
-  int Get(const std::string& name, const Labels& labels) {
-    std::string key = FormatSeriesId(name, labels);
+  // The series' index, kNew or kLeftOut; `key` receives its identity for Create.
+  int Lookup(const std::string& name, const Labels& labels, std::string& key) const {
+    key = FormatSeriesId(name, labels);
     auto it = index_.find(key);
     if (it != index_.end()) return it->second;
-    if (!options_.name_filter.empty() && name.find(options_.name_filter) == std::string::npos) {
-      return -1;
-    }
-    if (options_.max_series != 0 && series_.size() >= options_.max_series) return -1;
+    return options_.KeepsName(name) && options_.RoomForSeries(series_.size()) ? kNew : kLeftOut;
+  }
+
+  // Adds the series Lookup answered kNew for; its index.
+  int Create(std::string key, const std::string& name, const Labels& labels) {
     TimeSeries ts;
     ts.name = name;
     ts.labels = labels;
     series_.push_back(std::move(ts));
     labeled_.push_back(false);
-    index_.emplace(key, static_cast<int>(series_.size() - 1));
+    index_.emplace(std::move(key), static_cast<int>(series_.size() - 1));
     return static_cast<int>(series_.size() - 1);
   }
 
-  // Empty string when appended (or dropped by max_points), else why the point was rejected.
+  // Returns the series index (created when new), or kLeftOut.
+  int Get(const std::string& name, const Labels& labels) {
+    std::string key;
+    const int idx = Lookup(name, labels, key);
+    return idx == kNew ? Create(std::move(key), name, labels) : idx;
+  }
+
+  // Empty string when appended, else why the point was rejected. The caller checks Full first.
   std::string Add(int idx, int64_t t, double v, std::optional<uint8_t> label) {
     TimeSeries& ts = series_[idx];
-    if (options_.max_points != 0 && ts.size() >= options_.max_points) return {};
     if (!ts.timestamps_ms.empty() && t <= ts.timestamps_ms.back()) {
       return "timestamp " + FormatRfc3339Ms(t) +
              (t == ts.timestamps_ms.back() ? " duplicates" : " is before") + " the previous one (" +
@@ -210,7 +216,7 @@ class SeriesBuilder {
     return {};
   }
 
-  bool Full(int idx) const { return options_.max_points != 0 && series_[idx].size() >= options_.max_points; }
+  bool Full(int idx) const { return !options_.RoomForPoint(series_[idx].size()); }
 
   std::vector<TimeSeries> Take() {
     for (size_t i = 0; i < series_.size(); ++i) {
@@ -247,6 +253,9 @@ std::string WithoutBom(std::string text) {
 Status ReadValueCsv(const std::string& file, const std::string& name, const Labels& labels,
                     bool timestamps_are_text, SeriesBuilder& builder, const ReadOptions& options,
                     ReadStats& stats) {
+  // A series the filter or max_series leaves out is not read: its file is not opened.
+  const int idx = builder.Get(name, labels);
+  if (idx < 0) return Status::Ok();
   ASSIGN_OR_RETURN(std::string text, ReadFile(file));
   ++stats.files;
   RowErrors errors(options, stats);
@@ -264,8 +273,6 @@ Status ReadValueCsv(const std::string& file, const std::string& name, const Labe
     return InvalidArgumentError(file + ":1: header must name `timestamp` and `value` columns, got `" +
                                 std::string(line) + "`");
   }
-  int idx = builder.Get(name, labels);
-  if (idx < 0) return Status::Ok();
   const size_t need = static_cast<size_t>(std::max({t_col, v_col, l_col})) + 1;
   while (lines.Next(line)) {
     if (Trim(line).empty()) continue;
@@ -331,7 +338,7 @@ Status ReadNab(const std::string& root, const ReadOptions& options, Dataset& ds)
     }
     const std::string name = key.substr(0, key.size() - 4);
     const size_t slash = name.find('/');
-    if (!options.name_filter.empty() && name.find(options.name_filter) == std::string::npos) continue;
+    if (!options.KeepsName(name)) continue;
     std::vector<AnomalyWindow> ws;
     if (!wins.is_array())
       return InvalidArgumentError(labels_path + ": `" + key + "` is not a list of windows");
@@ -366,7 +373,7 @@ Status ReadNab(const std::string& root, const ReadOptions& options, Dataset& ds)
       if (!it->is_regular_file(ec) || it->path().extension() != ".csv") continue;
       const std::string key = it->path().lexically_relative(data_dir).generic_string();
       const std::string name = key.substr(0, key.size() - 4);
-      if (!options.name_filter.empty() && name.find(options.name_filter) == std::string::npos) continue;
+      if (!options.KeepsName(name)) continue;
       if (!windows_json.contains(key)) {
         return InvalidArgumentError(it->path().string() + " has no entry in " + labels_path +
                                     " (NAB lists every data file, `[]` for one without windows; add `\"" + key +
@@ -422,6 +429,19 @@ size_t CountLines(const std::string& text) {
 
 constexpr int64_t kSmdStepMs = 60'000;
 
+// Whether some dimension name `<machine>/dim<N>` can contain `filter`, before the file says how
+// many dimensions there are: `filter` is a part of `<machine>/dim`, or such a part's end followed
+// by digits, or digits alone. The per-series check then applies the filter to each name.
+bool SmdMachineMayMatch(const std::string& machine, std::string_view filter) {
+  const std::string base = machine + "/dim";
+  for (size_t k = 0; k <= filter.size(); ++k) {
+    const std::string_view head = filter.substr(0, k), digits = filter.substr(k);
+    if (!std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) continue;
+    if (digits.empty() ? base.find(head) != std::string::npos : base.ends_with(head)) return true;
+  }
+  return false;
+}
+
 Status ReadSmd(const std::string& root, const std::string& split, const ReadOptions& options, Dataset& ds) {
   if (split != "train" && split != "test") {
     return InvalidArgumentError("smd split must be `train` or `test`, got `" + split + "`");
@@ -440,13 +460,10 @@ Status ReadSmd(const std::string& root, const std::string& split, const ReadOpti
   RowErrors errors(options, ds.stats);
   for (const fs::path& file : files) {
     const std::string machine = file.stem().string();
-    if (options.max_series != 0 && ds.series.size() >= options.max_series) break;
-    // A filter matches the machine ("machine-1") or names dimensions ("machine-1-6/dim3"); the
-    // per-series check below applies it to each dimension's name.
-    if (!options.name_filter.empty() && machine.find(options.name_filter) == std::string::npos &&
-        options.name_filter.rfind(machine + "/", 0) != 0) {
-      continue;
-    }
+    if (!options.RoomForSeries(ds.series.size())) break;
+    // A filter matches the machine ("machine-1") or names dimensions ("machine-1-6/dim3", "dim3");
+    // the per-series check below applies it to each dimension's name.
+    if (!SmdMachineMayMatch(machine, options.name_filter)) continue;
     RETURN_IF_ERROR(CheckFileNameUtf8(file));
     ASSIGN_OR_RETURN(std::string text, ReadFile(file.string()));
     ++ds.stats.files;
@@ -476,12 +493,13 @@ Status ReadSmd(const std::string& root, const std::string& split, const ReadOpti
     std::vector<uint8_t> row_labels;
     LineReader lines(WithoutBom(std::move(text)));
     std::string_view line;
-    size_t row = 0;  // data row index = minute offset; also indexes test_label
+    size_t row = 0;   // data row index = minute offset; also indexes test_label
+    size_t kept = 0;  // rows accepted: each dimension's points
     std::vector<double> vals;
     while (lines.Next(line)) {
       if (Trim(line).empty()) continue;
+      if (!options.RoomForPoint(kept)) break;
       const size_t this_row = row++;
-      if (options.max_points != 0 && this_row >= options.max_points) break;
       vals.clear();
       std::string why;
       size_t start = 0;
@@ -522,6 +540,7 @@ Status ReadSmd(const std::string& root, const std::string& split, const ReadOpti
         if (split == "test") dims[d].anomaly_labels.push_back(labels[this_row]);
       }
       ++ds.stats.rows_accepted;
+      ++kept;
     }
     if (row == 0) return InvalidArgumentError(file.string() + ": no data rows (an empty SMD " + split + " file)");
     if (split == "test" && options.max_points == 0 && row != labels.size()) {
@@ -529,8 +548,8 @@ Status ReadSmd(const std::string& root, const std::string& split, const ReadOpti
                                   " has " + std::to_string(labels.size()) + " labels");
     }
     for (TimeSeries& ts : dims) {
-      if (!options.name_filter.empty() && ts.name.find(options.name_filter) == std::string::npos) continue;
-      if (options.max_series != 0 && ds.series.size() >= options.max_series) break;
+      if (!options.KeepsName(ts.name)) continue;
+      if (!options.RoomForSeries(ds.series.size())) break;
       ds.groups[machine].push_back(ds.series.size());
       ds.series.push_back(std::move(ts));
     }
@@ -605,18 +624,20 @@ Status ReadLongCsv(const std::string& file, const ReadOptions& options, Dataset&
       RETURN_IF_ERROR(errors.Bad(file, ln, "missing series name"));
       continue;
     }
+    Labels labels;
+    for (const auto& [col, key] : label_cols) {
+      if (!f[col].empty()) labels[key] = f[col];
+    }
+    std::string key;
+    int idx = builder.Lookup(f[s_col], labels, key);
+    if (idx == SeriesBuilder::kLeftOut || (idx >= 0 && builder.Full(idx))) continue;  // not read
     const std::string_view label_text = l_col >= 0 ? std::string_view(f[l_col]) : std::string_view();
     Result<ParsedPoint> p = ParsePoint(f[t_col], f[v_col], l_col >= 0 ? &label_text : nullptr, false);
     if (!p.ok()) {
       RETURN_IF_ERROR(errors.Bad(file, ln, p.status().message()));
       continue;
     }
-    Labels labels;
-    for (const auto& [col, key] : label_cols) {
-      if (!f[col].empty()) labels[key] = f[col];
-    }
-    int idx = builder.Get(f[s_col], labels);
-    if (idx < 0) continue;
+    if (idx == SeriesBuilder::kNew) idx = builder.Create(std::move(key), f[s_col], labels);
     std::string why = builder.Add(idx, p->t, p->v, p->label);
     if (!why.empty()) {
       RETURN_IF_ERROR(errors.Bad(file, ln, why));
@@ -718,7 +739,7 @@ Status ReadJsonl(const std::string& file, const ReadOptions& options, Dataset& d
       }
       int idx = builder.Get(name, *labels);
       if (idx < 0) continue;
-      for (size_t p = 0; p < points.size(); ++p) {
+      for (size_t p = 0; p < points.size() && !builder.Full(idx); ++p) {
         const Json& pt = points[p];
         std::string why;
         if (!pt.is_array() || pt.size() != 2) {
@@ -742,10 +763,21 @@ Status ReadJsonl(const std::string& file, const ReadOptions& options, Dataset& d
       }
       continue;
     }
-    std::string why;
     if (!j.contains("name") || !j["name"].is_string() || j["name"].get<std::string>().empty()) {
-      why = "missing string field `name`";
-    } else if (!j.contains("timestamp")) {
+      RETURN_IF_ERROR(errors.Bad(file, ln, "missing string field `name`"));
+      continue;
+    }
+    const std::string name = j["name"].get<std::string>();
+    Result<Labels> labels = JsonLabels(j.contains("labels") ? j["labels"] : Json(), "labels");
+    if (!labels.ok()) {
+      RETURN_IF_ERROR(errors.Bad(file, ln, labels.status().message()));
+      continue;
+    }
+    std::string key;
+    int idx = builder.Lookup(name, *labels, key);
+    if (idx == SeriesBuilder::kLeftOut || (idx >= 0 && builder.Full(idx))) continue;  // not read
+    std::string why;
+    if (!j.contains("timestamp")) {
       why = "missing field `timestamp`";
     } else if (!j.contains("value")) {
       why = "missing field `value`";
@@ -754,7 +786,6 @@ Status ReadJsonl(const std::string& file, const ReadOptions& options, Dataset& d
       RETURN_IF_ERROR(errors.Bad(file, ln, why));
       continue;
     }
-    Result<Labels> labels = JsonLabels(j.contains("labels") ? j["labels"] : Json(), "labels");
     Result<int64_t> t = JsonTimestamp(j["timestamp"]);
     Result<double> v = JsonValue(j["value"]);
     std::optional<uint8_t> anomaly;
@@ -767,15 +798,12 @@ Status ReadJsonl(const std::string& file, const ReadOptions& options, Dataset& d
       else
         why = "`anomaly` must be 0 or 1";
     }
-    if (!labels.ok())
-      why = labels.status().message();
-    else if (!t.ok())
+    if (!t.ok())
       why = "timestamp: " + t.status().message();
     else if (!v.ok())
       why = v.status().message();
     if (why.empty()) {
-      int idx = builder.Get(j["name"].get<std::string>(), *labels);
-      if (idx < 0) continue;
+      if (idx == SeriesBuilder::kNew) idx = builder.Create(std::move(key), name, *labels);
       why = builder.Add(idx, *t, *v, anomaly);
     }
     if (!why.empty()) {
@@ -878,11 +906,32 @@ Result<Dataset> ReadDataset(const std::string& spec, const ReadOptions& options)
                                 (close.empty() ? "" : "; did you mean `" + close + "`?"));
   }
   RETURN_IF_ERROR(st);
-  if (ds.series.empty()) {
-    return NotFoundError("dataset `" + spec + "` has no series" +
-                         (options.name_filter.empty() ? "" : " matching `" + options.name_filter + "`"));
-  }
+  if (ds.series.empty()) return options.NoSeriesLeft("dataset `" + spec + "`", ds.stats);
   return ds;
+}
+
+bool ReadOptions::KeepsName(std::string_view name) const {
+  return name_filter.empty() || name.find(name_filter) != std::string_view::npos;
+}
+
+bool ReadOptions::RoomForSeries(size_t series_kept) const { return max_series == 0 || series_kept < max_series; }
+
+bool ReadOptions::RoomForPoint(size_t points) const { return max_points == 0 || points < max_points; }
+
+Status ReadOptions::BadRow(const std::string& where, const std::string& why, ReadStats& stats, size_t count) const {
+  std::string msg = where + ": " + why;
+  if (bad_rows == BadRowPolicy::kError) return InvalidArgumentError(std::move(msg));
+  stats.rows_skipped += count;
+  if (stats.examples.size() < max_examples) stats.examples.push_back(std::move(msg));
+  return Status::Ok();
+}
+
+Status ReadOptions::NoSeriesLeft(const std::string& what, const ReadStats& stats, std::string_view unit) const {
+  return NotFoundError(what + " left no series" +
+                       (name_filter.empty() ? "" : " whose name contains `" + name_filter + "`") +
+                       (stats.rows_skipped == 0 ? ""
+                                                : " (" + std::to_string(stats.rows_skipped) + " bad " +
+                                                      std::string(unit) + " skipped)"));
 }
 
 }  // namespace vigil

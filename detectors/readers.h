@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/status.h"
@@ -42,24 +43,49 @@ struct AnomalyWindow {
 
 enum class BadRowPolicy { kError, kSkip };
 
-struct ReadOptions {
-  BadRowPolicy bad_rows = BadRowPolicy::kError;
-  // Keep only series whose name contains this substring ("" = all). Applied before points are
-  // parsed where the format allows (NAB, KPI, SMD files), so a filter also saves time.
-  std::string name_filter;
-  // At most this many series (0 = no limit), in the reader's deterministic (sorted) order.
-  size_t max_series = 0;
-  // At most this many points per series (0 = no limit): the first ones. For small test slices.
-  size_t max_points = 0;
-  // How many skip messages to keep in ReadStats::examples.
-  size_t max_examples = 10;
-};
-
 struct ReadStats {
   size_t files = 0;
   size_t rows_accepted = 0;
   size_t rows_skipped = 0;
   std::vector<std::string> examples;  // "<file>:<line>: <why>" for the first skipped rows
+};
+
+// What to read (`--filter`, `--max-series`, `--max-points`) and what to do with a bad row
+// (`--skip-bad-rows`). Every reader applies them through the methods below, the five file formats
+// here and `prom:` (server/data_source.cc), so that they agree: a series the filter or the series
+// cap leaves out and a point past the point cap are not read at all (their rows are neither
+// checked nor counted, accepted or skipped); a row is bad, and goes through BadRow, only when it
+// would have been read.
+struct ReadOptions {
+  BadRowPolicy bad_rows = BadRowPolicy::kError;
+  // Keep only series whose name (without labels) contains this substring ("" = all). Applied
+  // before points are parsed where the format allows (NAB, KPI, SMD files), so a filter also
+  // saves time.
+  std::string name_filter;
+  // At most this many series (0 = no limit), in the reader's deterministic (sorted) order.
+  size_t max_series = 0;
+  // At most this many points per series (0 = no limit): the first ones kept (a skipped bad row is
+  // not a point). For small test slices.
+  size_t max_points = 0;
+  // How many skip messages to keep in ReadStats::examples.
+  size_t max_examples = 10;
+
+  // Keep this series? Its name contains name_filter.
+  bool KeepsName(std::string_view name) const;
+  // Room for another series after `series_kept` of them?
+  bool RoomForSeries(size_t series_kept) const;
+  // Room for another point in a series holding `points`?
+  bool RoomForPoint(size_t points) const;
+  // The bad-row policy for `count` points (a row; a nameless prom: series counts its points) at
+  // `where` ("<file>:<line>", "prom:<url>"): kError returns InvalidArgument "<where>: <why>"; kSkip
+  // adds `count` to stats.rows_skipped, keeps the message among stats.examples (max_examples) and
+  // returns OK.
+  [[nodiscard]] Status BadRow(const std::string& where, const std::string& why, ReadStats& stats,
+                              size_t count = 1) const;
+  // NotFound "<what> left no series[ whose name contains `F`][ (N bad <unit> skipped)]": the read
+  // of `what` kept no series.
+  [[nodiscard]] Status NoSeriesLeft(const std::string& what, const ReadStats& stats,
+                                    std::string_view unit = "rows") const;
 };
 
 struct Dataset {

@@ -429,6 +429,107 @@ TEST_CASE("jsonl: point objects and Prometheus matrix rows") {
   }
 }
 
+// The six readers (csv, jsonl, nab, kpi, smd here; prom: in server/data_source.cc) apply
+// --filter, --max-series and --max-points through ReadOptions' one set of checks. Before, they
+// disagreed: smd matched a filter against machine names only (`dim1` found nothing), counted a
+// skipped bad row against --max-points; csv / jsonl read (and failed on) rows that the filter or
+// the point cap leaves out and counted capped rows as accepted; kpi read the header of a file the
+// filter leaves out; the "no series" messages of files and prom: differed.
+TEST_CASE("readers: --filter, --max-series, --max-points and 'no series left' alike in every format") {
+  TempDir dir;
+  // smd: a filter naming dimensions (any part of `<machine>/dim<N>`), as for every other name.
+  dir.Write("smd/train/machine-9-9.txt", "0.1,0.2,0.3\nx,1,1\n0.4,0.5,0.6\n0.7,0.8,0.9\n");
+  ReadOptions dim1;
+  dim1.bad_rows = BadRowPolicy::kSkip;
+  dim1.name_filter = "dim1";
+  Result<Dataset> smd = ReadDataset("smd:" + dir.path() + "/smd:train", dim1);
+  REQUIRE_MESSAGE(smd.ok(), smd.status().message());
+  REQUIRE(smd->series.size() == 1);
+  CHECK(smd->series[0].name == "machine-9-9/dim1");
+  dim1.name_filter = "9/dim2";
+  smd = ReadDataset("smd:" + dir.path() + "/smd:train", dim1);
+  REQUIRE_MESSAGE(smd.ok(), smd.status().message());
+  REQUIRE(smd->series.size() == 1);
+  CHECK(smd->series[0].name == "machine-9-9/dim2");
+  // smd: --max-points counts the points kept, not the rows read (a skipped bad row is not a point).
+  ReadOptions two;
+  two.max_points = 2;
+  two.bad_rows = BadRowPolicy::kSkip;
+  smd = ReadDataset("smd:" + dir.path() + "/smd:train", two);
+  REQUIRE_MESSAGE(smd.ok(), smd.status().message());
+  CHECK(smd->series[0].values == std::vector<double>{0.1, 0.4});
+  CHECK(smd->stats.rows_accepted == 2);
+  CHECK(smd->stats.rows_skipped == 1);
+
+  // csv: rows past --max-points and rows of series the filter leaves out are not read: no error,
+  // not counted (as nab / kpi / smd stop reading a file at the cap).
+  const std::string csv = dir.Write("cap.csv",
+                                    "timestamp,series,value\n"
+                                    "1,a,1\n2,a,2\n3,a,oops\n1,b,bad\n4,a,4\n");
+  ReadOptions cap;
+  cap.max_points = 2;
+  cap.name_filter = "a";
+  Result<Dataset> c = ReadDataset("csv:" + csv, cap);
+  REQUIRE_MESSAGE(c.ok(), c.status().message());
+  REQUIRE(c->series.size() == 1);
+  CHECK(c->series[0].values == std::vector<double>{1, 2});
+  CHECK(c->stats.rows_accepted == 2);
+  CHECK(c->stats.rows_skipped == 0);
+  // jsonl: the same for points and for a matrix row's values.
+  const std::string jl = dir.Write(
+      "cap.jsonl",
+      R"({"name":"a","timestamp":1,"value":1})"
+      "\n"
+      R"({"name":"b","timestamp":"never","value":1})"
+      "\n"
+      R"({"metric":{"__name__":"m"},"values":[[1,"1"],[2,"2"],[3,"NaN"],[4,"4"]]})"
+      "\n");
+  ReadOptions jcap;
+  jcap.max_points = 2;
+  jcap.name_filter = "m";  // matches `m`, not `a` or `b`
+  Result<Dataset> j = ReadDataset("jsonl:" + jl, jcap);
+  REQUIRE_MESSAGE(j.ok(), j.status().message());
+  REQUIRE(j->series.size() == 1);
+  CHECK(j->series[0].values == std::vector<double>{1, 2});
+  CHECK(j->stats.rows_accepted == 2);
+  // kpi: a file the filter leaves out is not opened (its bad header is not this read's error).
+  dir.Write("kpi/keep.csv", "timestamp,value,label\n60,1,0\n120,2,0\n180,3,0\n");
+  dir.Write("kpi/other.csv", "time,val\n60,1\n");
+  ReadOptions keep;
+  keep.name_filter = "keep";
+  keep.max_points = 2;
+  Result<Dataset> k = ReadDataset("kpi:" + dir.path() + "/kpi", keep);
+  REQUIRE_MESSAGE(k.ok(), k.status().message());
+  CHECK(k->series[0].values == std::vector<double>{1, 2});
+  CHECK(k->stats.files == 1);
+  // --max-series: the first N series in the reader's order, in every format.
+  ReadOptions one;
+  one.max_series = 1;
+  Result<Dataset> k1 = ReadDataset("kpi:" + dir.path() + "/kpi/keep.csv", one);
+  REQUIRE(k1.ok());
+  CHECK(k1->series.size() == 1);
+  Result<Dataset> s1 = ReadDataset("smd:" + dir.path() + "/smd:train", [] {
+    ReadOptions o;
+    o.max_series = 2;
+    o.bad_rows = BadRowPolicy::kSkip;
+    return o;
+  }());
+  REQUIRE(s1.ok());
+  CHECK(s1->series.size() == 2);
+  // Nothing left: one message, naming the filter and the rows skipped.
+  ReadOptions none;
+  none.name_filter = "zzz";
+  Result<Dataset> nothing = ReadDataset("csv:" + csv, none);
+  CHECK(nothing.status().code() == StatusCode::kNotFound);
+  CHECK(Contains(nothing.status().message(), "csv:" + csv + "` left no series whose name contains `zzz`"));
+  const std::string all_bad = dir.Write("bad.csv", "timestamp,series,value\n1,a,x\n2,a,y\n");
+  ReadOptions skip;
+  skip.bad_rows = BadRowPolicy::kSkip;
+  nothing = ReadDataset("csv:" + all_bad, skip);
+  CHECK(nothing.status().code() == StatusCode::kNotFound);
+  CHECK(Contains(nothing.status().message(), "left no series (2 bad rows skipped)"));
+}
+
 TEST_CASE("specs: unknown formats get a hint, missing paths are NotFound") {
   Result<Dataset> r = ReadDataset("knp:/tmp/x");
   REQUIRE_FALSE(r.ok());

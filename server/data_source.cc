@@ -319,36 +319,31 @@ Result<Dataset> ReadDataSource(const std::string& spec, const ReadOptions& optio
   ds.format = "prom";
   ds.source = prom.recorded;
   ReadStats& stats = ds.stats;
-  // Applies the bad-row policy; the message names the series and time.
-  auto bad = [&](const std::string& why) -> Status {
-    const std::string msg = "prom:" + prom.url.shown + ": " + why;
-    if (options.bad_rows == BadRowPolicy::kError)
-      return InvalidArgumentError(msg + " (--skip-bad-rows drops and counts such points)");
-    if (stats.examples.size() < options.max_examples) stats.examples.push_back(msg);
-    return Status::Ok();
+  // ReadOptions::BadRow; the message names the series and time, an error adds the flag that skips.
+  auto bad = [&](const std::string& why, size_t points) -> Status {
+    const Status st = options.BadRow("prom:" + prom.url.shown, why, stats, points);
+    if (st.ok()) return st;
+    return InvalidArgumentError(st.message() + " (--skip-bad-rows drops and counts such points)");
   };
   for (TimeSeries& s : fetched->series) {
     if (s.name.empty()) {
       RETURN_IF_ERROR(bad("series " + (s.labels.empty() ? std::string("{}") : s.id()) + " has no __name__ (the query's functions dropped it; name it, e.g. "
                           "label_replace(EXPR, \"__name__\", \"my_metric\", \"\", \"\")); " +
-                          std::to_string(s.size()) + " point(s)"));
-      stats.rows_skipped += s.size();
+                          std::to_string(s.size()) + " point(s)", s.size()));
       continue;
     }
-    if (!options.name_filter.empty() && s.name.find(options.name_filter) == std::string::npos) continue;
-    if (options.max_series != 0 && ds.series.size() >= options.max_series) continue;
+    if (!options.KeepsName(s.name)) continue;
+    if (!options.RoomForSeries(ds.series.size())) continue;
     TimeSeries kept;
     kept.name = s.name;
     kept.labels = s.labels;
-    for (size_t i = 0; i < s.size(); ++i) {
+    for (size_t i = 0; i < s.size() && options.RoomForPoint(kept.size()); ++i) {
       if (!std::isfinite(s.values[i])) {
         const double v = s.values[i];
         RETURN_IF_ERROR(bad("series " + s.id() + " at " + FormatRfc3339Ms(s.timestamps_ms[i]) + ": value `" +
-                            (std::isnan(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf") + "` is not finite"));
-        ++stats.rows_skipped;
+                            (std::isnan(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf") + "` is not finite", 1));
         continue;
       }
-      if (options.max_points != 0 && kept.size() >= options.max_points) break;
       kept.timestamps_ms.push_back(s.timestamps_ms[i]);
       kept.values.push_back(s.values[i]);
       ++stats.rows_accepted;
@@ -358,10 +353,8 @@ Result<Dataset> ReadDataSource(const std::string& spec, const ReadOptions& optio
     ds.windows.emplace_back();
   }
   if (ds.series.empty()) {
-    return NotFoundError("prom:" + prom.url.shown + ": the query `" + OneLine(prom.range.query) +
-                         "` left no series" +
-                         (options.name_filter.empty() ? "" : " whose name contains `" + options.name_filter + "`") +
-                         (stats.rows_skipped ? " (" + std::to_string(stats.rows_skipped) + " bad points skipped)" : ""));
+    return options.NoSeriesLeft("prom:" + prom.url.shown + ": the query `" + OneLine(prom.range.query) + "`", stats,
+                                "points");
   }
   return ds;
 }

@@ -351,4 +351,19 @@ TEST_CASE("PromStepMismatch: rule files trained at another prom: step are named,
 }
 
 }  // namespace
+
+TEST_CASE("ReadDataSource prom: a point past --max-points is not read, as in the file readers") {
+  // Before, a NaN past the cap failed the read (and counted under kSkip) while nab / kpi / smd
+  // stop reading a series at the cap.
+  OneAnswer prom(R"({"status":"success","data":{"resultType":"matrix","result":[
+    {"metric":{"__name__":"up"},"values":[[1000,"1"],[1060,"2"],[1120,"NaN"],[1180,"4"]]}]}})");
+  ReadOptions ro;
+  ro.max_points = 2;
+  Result<Dataset> ds = ReadDataSource(prom.Spec(), ro, kNow);
+  REQUIRE_MESSAGE(ds.ok(), ds.status().message());
+  CHECK(ds->series[0].values == std::vector<double>{1, 2});
+  CHECK(ds->stats.rows_accepted == 2);
+  CHECK(ds->stats.rows_skipped == 0);
+}
+
 }  // namespace vigil
