@@ -259,6 +259,11 @@ Result<DiagnosisCase> BuildTriageCase(const Alert& alert, const TriageOptions& o
     start_ms = std::max<int64_t>(1, anchor - options.lookback_ms);
     end_ms = anchor + options.after_ms;
     if (options.now_ms > 0 && end_ms > options.now_ms + 1) end_ms = options.now_ms + 1;
+    if (end_ms <= start_ms) {  // startsAt more than the lookback after now: a clock off, or a made-up time
+      end_ms = anchor + options.after_ms;
+      c.notes.push_back("metrics: the alert's startsAt " + FormatRfc3339Ms(anchor) + " is after now (" +
+                        FormatRfc3339Ms(options.now_ms) + "); its window is read as given");
+    }
   } else {
     c.notes.push_back("metrics: the alert has no startsAt; read over the source's default range before now");
   }

@@ -188,6 +188,25 @@ TEST_CASE("alert triage case: instance or job scope, and an alert with no scope 
   for (const MetricQuery& q : src.asked) CHECK(q.max_series == 8);
 }
 
+TEST_CASE("alert triage case: the window is clipped to now, and a startsAt after now is said") {
+  auto kb = testing::KbWith({ThermalIncident()});
+  FakeSource src = Cluster();
+  TriageOptions o;
+  o.kb = kb.get();
+  o.metrics = &src;
+  o.now_ms = kT0 + 2 * kMin;
+  auto c = BuildTriageCase(NodeAlert(), o);
+  REQUIRE(c.ok());
+  REQUIRE(!c->metrics.empty());
+  CHECK(c->metrics[0].timestamps_ms.back() == kT0 + 2 * kMin);
+  CHECK(c->notes.empty());
+  o.now_ms = kT0 - 60 * kMin;  // the alert claims to start an hour from now
+  c = BuildTriageCase(NodeAlert(), o);
+  REQUIRE(c.ok());
+  CHECK(c->metrics.size() == 16);
+  CHECK(HasNote(*c, "is after now"));
+}
+
 TEST_CASE("alert triage case: caps on series, points and names are stated") {
   auto kb = testing::KbWith({ThermalIncident()});
   FakeSource src = Cluster();
