@@ -8,11 +8,12 @@
 #     reasons set: the knowledge pack's pack-thermal-sw-slowdown conditions;
 #  2. starts its own `prometheus` and `prometheus-alertmanager` on free loopback ports (clustering
 #     off, a webhook receiver pointing at tests/lib/webhook_capture.py), all stopped at exit;
-#  3. POSTs a firing alert for node-b GPU 5 (startsAt 5 min after the onset, a generatorURL with
-#     g0.expr as Prometheus writes it) to Alertmanager's /api/v2/alerts and captures the webhook
-#     Alertmanager sends;
+#  3. POSTs firing alerts for node-b GPU 5 and node-a GPU 2 (startsAt 5 min after the onset, a
+#     generatorURL with g0.expr as Prometheus writes it) to Alertmanager's /api/v2/alerts and
+#     captures the webhook Alertmanager sends (one group: both alerts);
 #  4. `vigil diagnose --alert <captured>`: gpu_thermal_throttle on node-b/gpu5 with metric evidence
-#     read from Prometheus (JSON and text), only node-b's series read, stdin (`-`) too;
+#     read from Prometheus (JSON and text), only node-b's series read for it, node-a's alert not
+#     blamed on it (node-a's series only), stdin (`-`) too;
 #  5. the alert resolved through Alertmanager: its resolved webhook is captured and skipped;
 #  6. Prometheus hung (SIGSTOP, --prometheus-timeout 1s) or stopped: the diagnosis is still printed
 #     (exit 0) and says the metrics could not be read; bad payloads and flag misuse: exit 2 naming
@@ -102,7 +103,7 @@ for _ in $(seq 100); do [ -s "$TMP/capture.port" ] && break; sleep 0.1; done
 cat >"$TMP/alertmanager.yml" <<EOF
 route:
   receiver: vigil
-  group_by: [alertname, Hostname]
+  group_by: [alertname]
   group_wait: 1s
   group_interval: 1s
   repeat_interval: 1h
@@ -116,20 +117,24 @@ start_server alertmanager "$AM_BIN" --config.file="$TMP/alertmanager.yml" --stor
   --cluster.listen-address= --web.listen-address=127.0.0.1:@PORT@
 AM=$SERVER_URL
 
-# 3. The alert as a Prometheus rule would send it (the generatorURL's g0.expr URL-encoded).
+# 3. The alerts as a Prometheus rule would send them (the generatorURL's g0.expr URL-encoded): node-b
+# GPU 5 (hot) and node-a GPU 2 (healthy: an alert on it must not be blamed on node-b's GPU).
 STARTS=$(date -u -d "@$((ONSET + 300))" +%Y-%m-%dT%H:%M:%SZ)
 alert_json() {  # $1: endsAt ("" = none)
   "$PY" - "$STARTS" "$PROM" "$1" <<'PY'
 import json, sys, urllib.parse
 starts, prom, ends = sys.argv[1:4]
-a = {"labels": {"alertname": "GpuTemperatureHigh", "Hostname": "node-b", "gpu": "5", "instance": "node-b:9400",
-                "job": "dcgm-exporter", "severity": "critical"},
-     "annotations": {"summary": "GPU 5 on node-b above 85 C", "runbook_url": "https://wiki.example/gpu-temp"},
-     "startsAt": starts,
-     "generatorURL": prom + "/graph?g0.expr=" + urllib.parse.quote_plus('DCGM_FI_DEV_GPU_TEMP{job="dcgm-exporter"} > 85') + "&g0.tab=1"}
-if ends:
-    a["endsAt"] = ends
-print(json.dumps([a]))
+out = []
+for node, gpu in (("node-b", "5"), ("node-a", "2")):
+    a = {"labels": {"alertname": "GpuTemperatureHigh", "Hostname": node, "gpu": gpu, "instance": node + ":9400",
+                    "job": "dcgm-exporter", "severity": "critical"},
+         "annotations": {"summary": f"GPU {gpu} on {node} above 85 C", "runbook_url": "https://wiki.example/gpu-temp"},
+         "startsAt": starts,
+         "generatorURL": prom + "/graph?g0.expr=" + urllib.parse.quote_plus('DCGM_FI_DEV_GPU_TEMP{job="dcgm-exporter"} > 85') + "&g0.tab=1"}
+    if ends:
+        a["endsAt"] = ends
+    out.append(a)
+print(json.dumps(out))
 PY
 }
 # wait_hook N: the N-th webhook body, up to 30 s.
@@ -145,21 +150,26 @@ HOOK="$TMP/hooks/1.json"
 import json, sys
 w = json.load(open(sys.argv[1]))
 assert w["version"] == "4" and w["status"] == "firing" and w["receiver"] == "vigil", w
-a = w["alerts"][0]
-assert a["status"] == "firing" and a["labels"]["Hostname"] == "node-b" and a["fingerprint"], a
-assert a["endsAt"].startswith("0001-01-01"), a["endsAt"]
-assert "g0.expr=" in a["generatorURL"], a
+assert sorted(a["labels"]["Hostname"] for a in w["alerts"]) == ["node-a", "node-b"], w["alerts"]
+for a in w["alerts"]:
+    assert a["status"] == "firing" and a["fingerprint"], a
+    assert a["endsAt"].startswith("0001-01-01"), a["endsAt"]
+    assert "g0.expr=" in a["generatorURL"], a
 PY
 
-# 4. The diagnosis: thermal throttling on node-b GPU 5, from Prometheus's series.
+# 4. The diagnosis: thermal throttling on node-b GPU 5, from Prometheus's series; node-a's alert is not.
+# node REPORTS.json: the report of the alert on that node.
+PICK='import json, sys
+def node(path, host):
+    return [d for d in json.load(open(path)) if d["alert"]["labels"]["Hostname"] == host][0]'
+
 "${V[@]}" diagnose --alert "$HOOK" --prometheus-url "$PROM" --no-probes --json >"$TMP/diag.json" 2>"$TMP/diag.err"
 rc=$?
 [ "$rc" = 0 ] && passed=$((passed + 1)) || { bad "diagnose --alert exit $rc"; cat "$TMP/diag.err"; }
-"$PY" - "$TMP/diag.json" <<'PY' && passed=$((passed + 1)) || bad "the diagnosis of the captured alert (above)"
-import json, sys
-reports = json.load(open(sys.argv[1]))
-assert len(reports) == 1, len(reports)
-d = reports[0]
+"$PY" - "$TMP/diag.json" <<PY && passed=$((passed + 1)) || bad "the diagnosis of the captured alerts (above)"
+$PICK
+assert len(json.load(open(sys.argv[1]))) == 2
+d, a = node(sys.argv[1], "node-b"), node(sys.argv[1], "node-a")
 assert d["alert"]["alertname"] == "GpuTemperatureHigh", d["alert"]
 assert d["root_cause"] == "gpu_thermal_throttle", (d["root_cause"], d.get("summary"))
 assert d["component"] == "node-b/gpu5", d["component"]
@@ -171,6 +181,8 @@ assert t["agent"] == "alert_triage" and t["metric_source"].startswith("prometheu
 assert t["series_read"] == 24, t  # 3 metrics x node-b's 8 GPUs; nothing of node-a
 assert all('Hostname="node-b"' in s for s in t["series"]), t["series"]
 assert not any("metrics" in u for u in d["unverified"]), d["unverified"]
+assert a["root_cause"] != "gpu_thermal_throttle" and "node-b" not in a["component"], (a["root_cause"], a["component"])
+assert a["trace"][0]["series_read"] == 24 and all('Hostname="node-a"' in s for s in a["trace"][0]["series"]), a["trace"][0]
 PY
 check "text output" 0 '^root_cause: +gpu_thermal_throttle' -- "${V[@]}" diagnose --alert "$HOOK" --prometheus-url "$PROM" --no-probes
 check "alert header line" 0 '^== alert GpuTemperatureHigh \([0-9a-f]+\) since ' -- "${V[@]}" diagnose --alert "$HOOK" --prometheus-url "$PROM" --no-probes
@@ -183,13 +195,13 @@ cat >"$TMP/probes.json" <<'EOF'
  "gpu.inventory@node-b/gpu5": {"probe": "gpu.inventory", "target": "node-b/gpu5", "status": "pass", "reason": "H100 80GB HBM3", "duration_s": 0.1}}
 EOF
 echo '{}' >"$TMP/no_probes.json"
-INTRUSIVE='import json, sys
-steps = [s["target"].split("@")[0] for s in json.load(open(sys.argv[1]))[0]["verification"]["steps"]]
+INTRUSIVE=$PICK'
+steps = [s["target"].split("@")[0] for s in node(sys.argv[1], "node-b")["verification"]["steps"]]
 intrusive = [p for p in steps if p in ("gpu.gemm", "gpu.hbm_bandwidth", "gpu.pcie_bandwidth", "gpu.sdc") or p.startswith("nccl.")]'
 "${V[@]}" diagnose --alert "$HOOK" --prometheus-url "$PROM" --probe-executor "replay:$TMP/probes.json" --json >"$TMP/probed.json" 2>&1
 "$PY" - "$TMP/probed.json" "$TMP/diag.json" <<PY && passed=$((passed + 1)) || bad "the diagnosis with probes (above)"
 $INTRUSIVE
-d, before = json.load(open(sys.argv[1]))[0], json.load(open(sys.argv[2]))[0]
+d, before = node(sys.argv[1], "node-b"), node(sys.argv[2], "node-b")
 outcomes = {s["target"]: s["outcome"] for s in d["verification"]["steps"]}
 assert outcomes.get("gpu.health@node-b/gpu5") == "fail", outcomes
 assert d["root_cause"] == "gpu_thermal_throttle" and d["component"] == "node-b/gpu5", (d["root_cause"], d["component"])
@@ -212,9 +224,9 @@ PY
 # An LLM endpoint that does not answer: the built-in answer from Prometheus's series stands.
 "${V[@]}" diagnose --alert "$HOOK" --prometheus-url "$PROM" --no-probes --llm-url http://127.0.0.1:1 --llm-max-retries 0 \
   --json >"$TMP/llm_down.json" 2>&1
-"$PY" - "$TMP/llm_down.json" <<'PY' && passed=$((passed + 1)) || bad "LLM down: the built-in answer (above)"
-import json, sys
-d = json.load(open(sys.argv[1]))[0]
+"$PY" - "$TMP/llm_down.json" <<PY && passed=$((passed + 1)) || bad "LLM down: the built-in answer (above)"
+$PICK
+d = node(sys.argv[1], "node-b")
 assert d["mode"] == "llm-error" and d["root_cause"] == "gpu_thermal_throttle", (d["mode"], d["root_cause"])
 assert any("the built-in answer stands" in u for u in d["unverified"]), d["unverified"]
 PY
@@ -229,7 +241,7 @@ if wait_hook 2; then
   grep -q '"status":"resolved"' "$TMP/hooks/2.json" && passed=$((passed + 1)) || bad "2nd webhook is not resolved: $(head -c 300 "$TMP/hooks/2.json")"
   check "resolved skipped" 0 'skipped resolved alert GpuTemperatureHigh \(fingerprint [0-9a-f]+\)' -- \
     "${V[@]}" diagnose --alert "$TMP/hooks/2.json" --prometheus-url "$PROM" --no-probes
-  check "resolved: nothing to diagnose" 0 'holds no firing alert \(1 resolved\): nothing to diagnose' -- \
+  check "resolved: nothing to diagnose" 0 'holds no firing alert \(2 resolved\): nothing to diagnose' -- \
     "${V[@]}" diagnose --alert "$TMP/hooks/2.json" --prometheus-url "$PROM" --no-probes
 else
   bad "no resolved webhook from alertmanager"
