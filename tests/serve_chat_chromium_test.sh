@@ -1,58 +1,148 @@
 #!/usr/bin/env bash
-# End to end: the chat page (server/chat.h) in a real headless Chromium. The page is served by the
-# chat routes (RegisterChatRoutes) on a loopback server of server_test's "chat page server" case
-# (server/chat_e2e_server_test.cc; `vigil serve` does not mount the chat routes yet), with two live
-# incidents diagnosed for real: evals/diagnosis/dev/case-001.json (DiagnosisAgent, the shipped
-# knowledge pack, recorded probes replayed; expected gpu_fallen_off_bus on node-3/gpu5) and an
-# Alertmanager webhook alert whose summary holds a <script> and an <img onerror> (TriageAlert).
-# Chromium opens `/?q=...` (the page asks on load) and --dump-dom gives the rendered DOM, which
-# must hold the answer with the root cause and a citation link, and the markup as text only.
-#   bash tests/serve_chat_chromium_test.sh BUILD_DIR     (exit 77 = skipped: chromium not installed)
-set -u
-build=$(cd "${1:?usage: serve_chat_chromium_test.sh BUILD_DIR}" && pwd)
+# End to end: the chat page (server/chat.h) in a real headless Chromium. Chromium opens `/?q=...`
+# (the page asks on load) and --dump-dom gives the rendered DOM, which must hold the answer with the
+# incident's root cause and a citation link, and markup from an alert as text only.
+#
+# Served by `vigil serve` when it mounts the chat routes (GET /chat answers the page): a real
+# Prometheus (promtool backfill: node-b GPU 5 heats past 85 C with the SW-thermal-slowdown bit set,
+# the knowledge pack's pack-thermal-sw-slowdown) as its prometheus_url; the incidents come in
+# through its Alertmanager webhook route (POST /api/v1/alerts: that GPU's alert and one whose
+# summary holds a <script> and an <img onerror>) and are diagnosed by its triage workers.
+# Otherwise by server_test's skipped "chat page server" case (server/chat_e2e_server_test.cc: the
+# chat routes on its own loopback server), whose incidents are evals/diagnosis/dev/case-001.json
+# diagnosed by DiagnosisAgent (gpu_fallen_off_bus on node-3/gpu5) and the same markup alert
+# triaged by TriageAlert. The script says which.
+#   bash tests/serve_chat_chromium_test.sh BUILD_DIR
+# Exit 77 (skipped) only when chromium is missing (curl too: scripts/test installs both); without
+# prometheus/promtool the vigil serve path runs without metrics and checks the root cause the API
+# reports.
+source "$(dirname "$0")/lib/e2e.sh" "$@"
+build=$(cd "$BUILD" && pwd)
 chromium=$(command -v chromium || command -v chromium-browser || true)
-[ -n "$chromium" ] || { echo "SKIP: chromium not installed (scripts/test installs it)"; exit 77; }
-tmp=$(mktemp -d)
-server_pid=
-cleanup() {
-  touch "$tmp/stop"
-  if [ -n "$server_pid" ]; then
-    for _ in $(seq 1 40); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill "$server_pid" 2>/dev/null
-  fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-source tests/lib/check.sh
+for b in "$chromium" curl; do
+  [ -n "$b" ] && command -v "$b" >/dev/null || { echo "SKIP: chromium or curl not installed (scripts/test installs them)"; exit 77; }
+done
+PY=/usr/bin/python3
+free_port() { "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+PIDS=()
+trap 'touch "$TMP/stop"; sleep 0.3; for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$TMP"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
-cat >"$tmp/hook.json" <<'JSON'
-{"version": "4", "groupKey": "{}:{alertname=\"GpuXidError\"}", "truncatedAlerts": 0, "status": "firing",
- "receiver": "vigil", "groupLabels": {"alertname": "GpuXidError"}, "commonLabels": {}, "commonAnnotations": {},
+NOW=$(date +%s)
+S=$(( (NOW - 8 * 3600) / 60 * 60 ))  # history start, on a minute; it ends 2 h ago
+ONSET=$((S + 3 * 3600))
+STARTS=$(date -u -d "@$((ONSET + 300))" +%Y-%m-%dT%H:%M:%SZ)
+cat >"$TMP/hook.json" <<JSON
+{"version": "4", "groupKey": "{}:{alertname=\"GpuAlerts\"}", "truncatedAlerts": 0, "status": "firing",
+ "receiver": "vigil", "groupLabels": {}, "commonLabels": {}, "commonAnnotations": {},
  "externalURL": "http://alertmanager:9093",
- "alerts": [{"status": "firing",
+ "alerts": [
+  {"status": "firing",
+   "labels": {"alertname": "GpuTemperatureHigh", "Hostname": "node-b", "gpu": "5", "instance": "node-b:9400",
+              "job": "dcgm-exporter", "severity": "critical"},
+   "annotations": {"summary": "GPU 5 on node-b above 85 C"},
+   "startsAt": "$STARTS", "endsAt": "0001-01-01T00:00:00Z", "generatorURL": "", "fingerprint": "b0b5"},
+  {"status": "firing",
    "labels": {"alertname": "GpuXidError", "node": "node-66", "gpu": "2", "severity": "critical"},
    "annotations": {"summary": "<script>document.title='PWNED'</script><img src=x onerror=\"document.title='PWNED2'\"> Xid 79 on node-66"},
    "startsAt": "2026-12-01T02:00:00Z", "endsAt": "0001-01-01T00:00:00Z", "generatorURL": "", "fingerprint": "c0ffee"}]}
 JSON
-printf 'case %s\nwebhook %s\n' "$(pwd)/evals/diagnosis/dev/case-001.json" "$tmp/hook.json" >"$tmp/seed.txt"
 
-VIGIL_CHAT_E2E_DIR="$tmp" "$build/tests/server_test" --no-skip -tc="chat page server*" >"$tmp/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 600); do
-  [ -f "$tmp/port" ] && break
-  kill -0 "$server_pid" 2>/dev/null || break
-  sleep 0.2
-done
-if [ ! -f "$tmp/port" ]; then
-  echo "FAIL: the chat page server did not start; its output:"; cat "$tmp/server.log"; exit 1
+# Prometheus with the thermal history (only for the vigil serve path; skipped without it).
+PROM=""
+if command -v prometheus >/dev/null && command -v promtool >/dev/null; then
+  "$PY" - "$S" "$ONSET" "$TMP/history.om" <<'PY'
+import sys
+S, onset, out = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+with open(out, "w") as f:
+    for metric in ("DCGM_FI_DEV_GPU_TEMP", "DCGM_FI_DEV_CLOCK_THROTTLE_REASONS"):
+        f.write(f"# TYPE {metric} gauge\n")
+        for gpu in range(8):
+            labels = f'Hostname="node-b",gpu="{gpu}",instance="node-b:9400",job="dcgm-exporter"'
+            for t in range(S, S + 6 * 3600, 15):
+                hot = gpu == 5 and t >= onset
+                if metric == "DCGM_FI_DEV_GPU_TEMP":
+                    v = 62 + gpu * 0.4 + (30 * min(1.0, (t - onset) / 300) if hot else 0)
+                else:
+                    v = 32 if hot and t >= onset + 150 else 0  # bit 5: SW thermal slowdown
+                f.write(f"{metric}{{{labels}}} {v:.2f} {t}\n")
+    f.write("# EOF\n")
+PY
+  promtool tsdb create-blocks-from openmetrics -q "$TMP/history.om" "$TMP/tsdb" >"$TMP/promtool.log" 2>&1 ||
+    { cat "$TMP/promtool.log"; echo "FAIL promtool backfill"; exit 1; }
+  printf 'global:\n  scrape_interval: 1h\n' >"$TMP/prometheus.yml"
+  for attempt in 1 2 3; do
+    port=$(free_port)
+    prometheus --config.file="$TMP/prometheus.yml" --storage.tsdb.path="$TMP/tsdb" --storage.tsdb.retention.time=30d \
+      --web.listen-address="127.0.0.1:$port" >"$TMP/prometheus.log" 2>&1 &
+    PIDS+=($!)
+    for _ in $(seq 300); do curl -sf "http://127.0.0.1:$port/-/ready" >/dev/null 2>&1 && break; sleep 0.1; done
+    curl -sf "http://127.0.0.1:$port/-/ready" >/dev/null 2>&1 && { PROM="http://127.0.0.1:$port"; break; }
+    grep -q "address already in use" "$TMP/prometheus.log" || break
+  done
+  [ -n "$PROM" ] || { tail -20 "$TMP/prometheus.log"; echo "FAIL prometheus did not start"; exit 1; }
 fi
-base="http://127.0.0.1:$(cat "$tmp/port")"
+
+# vigil serve on a free port; it is used when it mounts the chat routes.
+MODE=helper
+for attempt in 1 2 3; do
+  port=$(free_port)
+  extra=()
+  [ -n "$PROM" ] && extra=(--prometheus-url "$PROM")
+  "$VIGIL" --log-level error --data-dir "$TMP/var" --listen "127.0.0.1:$port" "${extra[@]}" serve --no-probes \
+    >"$TMP/serve.log" 2>&1 &
+  serve_pid=$!
+  PIDS+=("$serve_pid")
+  for _ in $(seq 600); do  # up to 60 s: the first start loads the knowledge pack
+    curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+    kill -0 "$serve_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+  grep -qi "address already in use" "$TMP/serve.log" || { cat "$TMP/serve.log"; echo "FAIL vigil serve did not start"; exit 1; }
+done
+base="http://127.0.0.1:$port"
+if curl -sf "$base/chat" 2>/dev/null | grep -q "<title>Vigil chat</title>"; then
+  MODE=serve
+  created=$(curl -s -H 'Content-Type: application/json' --data-binary @"$TMP/hook.json" "$base/api/v1/alerts")
+  grep -q '"created"' <<<"$created" || { echo "FAIL webhook: $created"; exit 1; }
+  for _ in $(seq 600); do  # up to 60 s for both diagnoses
+    n=$(curl -s "$base/api/v1/incidents?status=diagnosed" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["count"])')
+    [ "$n" = 2 ] && break
+    sleep 0.1
+  done
+  [ "$n" = 2 ] || { curl -s "$base/api/v1/incidents"; cat "$TMP/serve.log"; echo "FAIL: not diagnosed"; exit 1; }
+  root=$(curl -s "$base/api/v1/incidents/1" | "$PY" -c 'import json,sys; d=json.load(sys.stdin)["diagnosis"]; print(d["root_cause"] + (" on " + d["component"] if d["component"] else ""))')
+  if [ -n "$PROM" ]; then
+    [ "${root%% *}" = gpu_thermal_throttle ] && passed=$((passed + 1)) || bad "vigil serve diagnosed incident 1 as $root, not gpu_thermal_throttle"
+  fi
+  NODE=node-b TITLE1="#1 GpuTemperatureHigh: GPU 5 on node-b above 85 C"
+  echo "served by vigil serve (prometheus: ${PROM:-none}); incident 1: $root"
+else
+  kill "$serve_pid" 2>/dev/null
+  echo "vigil serve does not mount the chat routes (GET /chat: not the page); served by server_test's chat page server"
+  printf 'case %s\nwebhook %s\n' "$(pwd)/evals/diagnosis/dev/case-001.json" "$TMP/hook_markup.json" >"$TMP/seed.txt"
+  "$PY" -c 'import json,sys; h=json.load(open(sys.argv[1])); h["alerts"]=h["alerts"][1:]; json.dump(h, open(sys.argv[2], "w"))' \
+    "$TMP/hook.json" "$TMP/hook_markup.json"
+  VIGIL_CHAT_E2E_DIR="$TMP" "$build/tests/server_test" --no-skip -tc="chat page server*" >"$TMP/server.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 600); do
+    [ -f "$TMP/port" ] && break
+    kill -0 "${PIDS[-1]}" 2>/dev/null || break
+    sleep 0.2
+  done
+  [ -f "$TMP/port" ] || { cat "$TMP/server.log"; echo "FAIL: the chat page server did not start"; exit 1; }
+  base="http://127.0.0.1:$(cat "$TMP/port")"
+  root="gpu_fallen_off_bus on node-3/gpu5"
+  NODE=node-3 TITLE1="#1 TrainingJobStalled: llama3-70b-pretrain"
+fi
 
 # The rendered DOM of a page URL (a fresh profile per run: several engineers run Chromium here).
 dom() {
-  rm -rf "$tmp/profile"
-  timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --user-data-dir="$tmp/profile" \
-    --virtual-time-budget=15000 --dump-dom "$1" 2>"$tmp/chromium.err"
+  rm -rf "$TMP/profile"
+  timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --user-data-dir="$TMP/profile" \
+    --virtual-time-budget=15000 --dump-dom "$1" 2>"$TMP/chromium.err"
 }
 # expect NAME FILE [!]PATTERN...: every pattern (fixed string) is in the file; `!` = must not be.
 expect() {
@@ -67,28 +157,25 @@ expect() {
   if [ $ok = 1 ]; then passed=$((passed + 1)); else fail=$((fail + 1)); head -c 3000 "$file"; echo; fi
 }
 
-# 1. A node name: the incident diagnosed on node-3, its root cause, evidence, a citation link.
-dom "$base/?q=what%20happened%20on%20node-3%3F" >"$tmp/node3.html"
-expect "node-3 question" "$tmp/node3.html" \
+# 1. A node name: the incident diagnosed there, its root cause, a citation link, similar past ones.
+dom "$base/?q=what%20happened%20on%20$NODE%3F" >"$TMP/node.html"
+expect "node question" "$TMP/node.html" \
   'data-state="answered"' \
-  '<div class="msg user"><div class="text">what happened on node-3?</div>' \
+  "<div class=\"msg user\"><div class=\"text\">what happened on $NODE?</div>" \
   '<div class="msg vigil">' \
-  'Root cause: gpu_fallen_off_bus on node-3/gpu5, confidence' \
-  'NVRM: Xid (PCI:0000:ab:00): 79' \
-  'Mitigation: Drain the node' \
-  '<a href="/api/v1/incidents/1">#1 TrainingJobStalled' \
-  'kb:pack-xid-79' \
+  "Root cause: $root, confidence" \
+  "<a href=\"/api/v1/incidents/1\">$TITLE1" \
+  'Similar past incidents (knowledge base):' \
   'answered by: builtin' \
   '!class="msg error"'
 
 # 2. The incident by id (`&incident=1` in the URL becomes the request's incident field).
-dom "$base/?q=what%20should%20I%20do%3F&incident=1" >"$tmp/id.html"
-expect "incident=1" "$tmp/id.html" 'Incident #1: TrainingJobStalled' 'Root cause: gpu_fallen_off_bus' \
-  '<a href="/api/v1/incidents/1">'
+dom "$base/?q=what%20should%20I%20do%3F&incident=1" >"$TMP/id.html"
+expect "incident=1" "$TMP/id.html" "Incident #1: ${TITLE1#\#1 }" "Root cause: $root" '<a href="/api/v1/incidents/1">'
 
 # 3. Markup in an alert's text is shown as text: no element made of it, nothing of it ran.
-dom "$base/?q=anything%20on%20node-66%3F" >"$tmp/markup.html"
-expect "markup escaped" "$tmp/markup.html" \
+dom "$base/?q=anything%20on%20node-66%3F" >"$TMP/markup.html"
+expect "markup escaped" "$TMP/markup.html" \
   'Incident #2: GpuXidError: &lt;script&gt;document.title=' \
   '&lt;img src=x onerror=' \
   '<title>Vigil chat</title>' \
@@ -96,13 +183,13 @@ expect "markup escaped" "$tmp/markup.html" \
   '!<script>document.title' '!<img' '!PWNED</title>' '!PWNED2</title>'
 
 # 4. A node no incident carries: said plainly, no incident cited.
-dom "$base/?q=is%20node-9%20ok%3F" >"$tmp/node9.html"
-expect "unknown node" "$tmp/node9.html" 'No incident in the store mentions node-9' '!/api/v1/incidents/'
+dom "$base/?q=is%20node-9%20ok%3F" >"$TMP/node9.html"
+expect "unknown node" "$TMP/node9.html" 'No incident in the store mentions node-9' '!/api/v1/incidents/'
 
 # 5. An oversized message: the page shows the 400 naming the field.
 long=$(head -c 5000 /dev/zero | tr '\0' 'a')
-dom "$base/?q=$long" >"$tmp/long.html"
-expect "oversized message" "$tmp/long.html" 'class="msg error"' 'Error 400 (message): message: 5000 bytes, at most 4096'
+dom "$base/?q=$long" >"$TMP/long.html"
+expect "oversized message" "$TMP/long.html" 'class="msg error"' 'Error 400 (message): message: 5000 bytes, at most 4096'
 
 # 6. The API itself, as a script would call it.
 check "api answer" 0 '"mode":"builtin"' -- curl -sf -H 'Content-Type: application/json' \
@@ -110,5 +197,5 @@ check "api answer" 0 '"mode":"builtin"' -- curl -sf -H 'Content-Type: applicatio
 check "api bad field" 0 '"where":"incident".* 400$' -- curl -s -w ' %{http_code}' \
   -H 'Content-Type: application/json' -d '{"message": "x", "incident": "one"}' "$base/api/v1/chat"
 
-echo "serve_chat_chromium: $passed passed, $fail failed"
+echo "serve_chat_chromium ($MODE): $passed passed, $fail failed"
 [ "$fail" = 0 ]
