@@ -27,8 +27,8 @@ command -v prometheus-alertmanager >/dev/null && AM_BIN=$(command -v prometheus-
 for b in prometheus promtool curl "$AM_BIN"; do
   command -v "$b" >/dev/null || { echo "SKIP: $b not installed (scripts/test installs prometheus, prometheus-alertmanager and curl)"; exit 77; }
 done
+source "$HERE/lib/prometheus.sh"  # free_port, PIDS stopped at exit, backfill, start_prometheus
 PY=/usr/bin/python3
-free_port() { "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 V=("$VIGIL" --log-level error --data-dir "$TMP/var")
 
 NOW=$(date +%s)
@@ -57,14 +57,10 @@ with open(out, "w") as f:
                     f.write(f"{metric}{{{labels}}} {v:.2f} {t}\n")
     f.write("# EOF\n")
 PY
-promtool tsdb create-blocks-from openmetrics -q "$TMP/history.om" "$TMP/tsdb" >"$TMP/promtool.log" 2>&1 ||
-  { cat "$TMP/promtool.log"; echo "FAIL promtool backfill"; exit 1; }
-printf 'global:\n  scrape_interval: 1h\n' >"$TMP/prometheus.yml"
+backfill "$TMP/history.om" "$TMP/tsdb"
+start_prometheus "$TMP/tsdb"
+PROM=$URL
 
-PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$TMP"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 # wait_ready URL PID: up to 30 s on a busy machine.
 wait_ready() {
   for _ in $(seq 300); do
@@ -74,26 +70,6 @@ wait_ready() {
   done
   return 1
 }
-# start_server NAME CMD...: runs CMD with @PORT@ replaced by a free port (up to 3 ports: another
-# process may take the one free_port saw); sets SERVER_URL and SERVER_PID, or fails with its log.
-start_server() {
-  local name=$1 attempt port
-  shift
-  for attempt in 1 2 3; do
-    port=$(free_port)
-    "${@//@PORT@/$port}" >"$TMP/$name.log" 2>&1 &
-    SERVER_PID=$!
-    PIDS+=("$SERVER_PID")
-    SERVER_URL="http://127.0.0.1:$port"
-    wait_ready "$SERVER_URL" "$SERVER_PID" && return 0
-    kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null
-    grep -q "address already in use" "$TMP/$name.log" || break
-  done
-  tail -20 "$TMP/$name.log"; echo "FAIL $name did not start"; exit 1
-}
-start_server prometheus prometheus --config.file="$TMP/prometheus.yml" --storage.tsdb.path="$TMP/tsdb" \
-  --storage.tsdb.retention.time=30d --web.listen-address=127.0.0.1:@PORT@
-PROM=$SERVER_URL PROM_PID=$SERVER_PID
 
 mkdir -p "$TMP/hooks"
 "$PY" "$HERE/lib/webhook_capture.py" "$TMP/capture.port" "$TMP/hooks" &
@@ -113,9 +89,17 @@ receivers:
       - url: http://127.0.0.1:$(cat "$TMP/capture.port")/alert
         send_resolved: true
 EOF
-start_server alertmanager "$AM_BIN" --config.file="$TMP/alertmanager.yml" --storage.path="$TMP/am" \
-  --cluster.listen-address= --web.listen-address=127.0.0.1:@PORT@
-AM=$SERVER_URL
+for attempt in 1 2 3; do  # up to 3 ports, as start_prometheus
+  AM="http://127.0.0.1:$(free_port)"
+  "$AM_BIN" --config.file="$TMP/alertmanager.yml" --storage.path="$TMP/am" --cluster.listen-address= \
+    --web.listen-address="${AM#http://}" >"$TMP/alertmanager.log" 2>&1 &
+  AM_PID=$!
+  PIDS+=("$AM_PID")
+  wait_ready "$AM" "$AM_PID" && break
+  kill "$AM_PID" 2>/dev/null; wait "$AM_PID" 2>/dev/null
+  grep -q "address already in use" "$TMP/alertmanager.log" || break
+done
+wait_ready "$AM" "$AM_PID" || { tail -20 "$TMP/alertmanager.log"; echo "FAIL alertmanager did not start"; exit 1; }
 
 # 3. The alerts as a Prometheus rule would send them (the generatorURL's g0.expr URL-encoded): node-b
 # GPU 5 (hot) and node-a GPU 2 (healthy: an alert on it must not be blamed on node-b's GPU).
