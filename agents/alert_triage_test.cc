@@ -107,6 +107,13 @@ Alert NodeAlert() {
   return a;
 }
 
+TriageOptions Options(const KnowledgeBase& kb, const MetricSource* metrics) {
+  TriageOptions o;
+  o.kb = &kb;
+  o.metrics = metrics;
+  return o;
+}
+
 bool HasNote(const DiagnosisCase& c, const std::string& needle) {
   return std::any_of(c.notes.begin(), c.notes.end(), [&](const std::string& n) { return n.find(needle) != std::string::npos; });
 }
@@ -134,9 +141,7 @@ TEST_CASE("alert triage: metric names in expressions and generator URLs") {
 TEST_CASE("alert triage case: a node alert reads that node's GPUs only, falling back from the alert's job") {
   auto kb = testing::KbWith({ThermalIncident()});
   FakeSource src = Cluster();
-  TriageOptions o;
-  o.kb = kb.get();
-  o.metrics = &src;
+  TriageOptions o = Options(*kb, &src);
   auto c = BuildTriageCase(NodeAlert(), o);
   REQUIRE(c.ok());
   CHECK(c->id == "alert/GpuHot/f00d");
@@ -167,9 +172,7 @@ TEST_CASE("alert triage case: instance or job scope, and an alert with no scope 
   auto kb = testing::KbWith({ThermalIncident()});
   FakeSource src = Cluster();
   for (TimeSeries& s : src.series) s.labels["instance"] = s.labels["Hostname"] + ":9400";
-  TriageOptions o;
-  o.kb = kb.get();
-  o.metrics = &src;
+  TriageOptions o = Options(*kb, &src);
   Alert a = NodeAlert();
   a.labels = {{"alertname", "GpuHot"}, {"instance", "node-4:9400"}};
   auto c = BuildTriageCase(a, o);
@@ -191,9 +194,7 @@ TEST_CASE("alert triage case: instance or job scope, and an alert with no scope 
 TEST_CASE("alert triage case: the window is clipped to now, and a startsAt after now is said") {
   auto kb = testing::KbWith({ThermalIncident()});
   FakeSource src = Cluster();
-  TriageOptions o;
-  o.kb = kb.get();
-  o.metrics = &src;
+  TriageOptions o = Options(*kb, &src);
   o.now_ms = kT0 + 2 * kMin;
   auto c = BuildTriageCase(NodeAlert(), o);
   REQUIRE(c.ok());
@@ -210,9 +211,7 @@ TEST_CASE("alert triage case: the window is clipped to now, and a startsAt after
 TEST_CASE("alert triage case: caps on series, points and names are stated") {
   auto kb = testing::KbWith({ThermalIncident()});
   FakeSource src = Cluster();
-  TriageOptions o;
-  o.kb = kb.get();
-  o.metrics = &src;
+  TriageOptions o = Options(*kb, &src);
   o.max_series = 10;
   o.max_points_per_series = 5;
   auto c = BuildTriageCase(NodeAlert(), o);
@@ -296,9 +295,7 @@ TEST_CASE("alert triage case: a failing source is said, never a silent empty") {
 TEST_CASE("alert triage: the hot GPU's metrics name thermal throttling on node-3 GPU 5; without metrics it is said") {
   auto kb = testing::KbWith({ThermalIncident()});
   FakeSource src = Cluster();
-  TriageOptions o;
-  o.kb = kb.get();
-  o.metrics = &src;
+  TriageOptions o = Options(*kb, &src);
   auto r = TriageAlert(NodeAlert(), o);
   REQUIRE(r.ok());
   CHECK(r->case_id == "alert/GpuHot/f00d");
