@@ -17,7 +17,10 @@
 #     Beside them, two training jobs' `compute_ms` (per rank, 4 ranks each) as a plain Prometheus
 #     scrape of the trainers stores it: the trainer's own `job` label renamed `exported_job`
 #     (llm-70b at ~296 ms a step, llm-8b at ~120 ms), `job` the scrape job "trainers" for both,
-#     plus rank and node; llm-8b's rank 2 computes 1.6x in minutes 60-80 (a straggler).
+#     plus rank and node; llm-8b's rank 2 computes 1.6x in minutes 60-80 (a straggler). And two
+#     more jobs as Prometheus stores them with `honor_labels: true` (a Pushgateway, or a scrape
+#     that keeps the target's labels): `job` is the training job itself (llm-13b at ~250 ms,
+#     llm-1b at ~90 ms), no exported_job; llm-1b's rank 1 computes 1.6x in minutes 100-120.
 #  2. starts its own `prometheus` on a free loopback port (its own --storage.tsdb.path in the temp
 #     folder; stopped at exit);
 #  3. `vigil detect --rules data/rules/gpu_training.rules --data 'prom:...'` and checks on the JSON
@@ -26,13 +29,15 @@
 #     names the host and its GPUs' median; each other planted fault gets its rule's alert on its
 #     GPU (GpuUtilDrop, GpuMemoryGrowth, GpuXidError, DcgmExporterStale) and nothing else alerts;
 #     every DCGM alert's text names its series' Hostname and gpu and no label is `<... unset>`;
-#     StragglerRank alerts on llm-8b's rank 2 only (its peers are the ranks of its own training
-#     job, not every rank under the scrape job).
+#     StragglerRank alerts on llm-8b's rank 2 and llm-1b's rank 1 only (its peers are the ranks
+#     of its own training job: not every rank under the scrape job, and, where `job` is the
+#     training job, not every job without an exported_job).
 # The rules file of 9506856 fails it (checked: `RULES=<that file> bash tests/dcgm_exporter_rules_test.sh
 # build-s`): its thermal rule grouped `by (node)`, which dcgm-exporter's series do not have, so all
 # 8 GPUs of both hosts made one group (median ~51 C) and the 3 healthy GPUs of gpu-node-a, 65 C, paged
 # too; every DCGM text read `<node unset>`; StragglerRank (`by (job)`) compared llm-70b's ranks with
-# llm-8b's and flagged all four of them.
+# llm-8b's and flagged all four of them. `by (exported_job)` alone fails it too (checked: llm-13b's
+# 4 ranks alert, compared with llm-1b's under the empty exported_job).
 # Skipped (exit 77) only when prometheus / promtool / curl are missing (scripts/test installs them).
 # Usage: bash tests/dcgm_exporter_rules_test.sh <build-dir>   (from the repo root)
 source "$(dirname "$0")/lib/e2e.sh" "$@"
@@ -113,6 +118,16 @@ with open(out, "w") as f:
                 if tjob == "llm-8b" and rank == 2 and 60 <= m < 80:
                     v *= 1.6
                 f.write(f"compute_ms{{{ls}}} {v:.1f} {S + 30 * i}\n")
+    # Two more, kept as the trainer labels them (honor_labels: true): job is the training job.
+    for tjob, base, node, ip in (("llm-13b", 250.0, "gpu-node-d", "10.1.0.41"), ("llm-1b", 90.0, "gpu-node-e", "10.1.0.51")):
+        for rank in range(4):
+            ls = f'instance="{ip}:{8000 + rank}",job="{tjob}",node="{node}",rank="{rank}"'
+            for i in range(N):
+                m = i / 2
+                v = base * (1 + rng.uniform(-0.01, 0.01))
+                if tjob == "llm-1b" and rank == 1 and 100 <= m < 120:
+                    v *= 1.6
+                f.write(f"compute_ms{{{ls}}} {v:.1f} {S + 30 * i}\n")
     f.write("# EOF\n")
 PY
 backfill "$TMP/dcgm.om" "$TMP/tsdb"
@@ -130,10 +145,11 @@ check "no series has a node label" 0 '^\{"status":"success","data":\[\]\}$' \
 "$VIGIL" detect --rules "$RULES" --data "prom:$URL?query=$Q&start=$S&end=$E&step=30s" >"$TMP/alerts.jsonl" 2>"$TMP/detect.err"
 rc=$?
 [ "$rc" = 0 ] && passed=$((passed + 1)) || { bad "detect exit $rc"; cat "$TMP/detect.err"; }
-check "detect read all 40 series" 0 'over 40 series' -- cat "$TMP/detect.err"
+check "detect read all 48 series" 0 'over 48 series' -- cat "$TMP/detect.err"
 sed 's/^/  /' "$TMP/detect.err"
 
-# One line per alert: rule, Hostname and gpu (a DCGM series) or exported_job and rank (a trainer's),
+# One line per alert: rule, Hostname and gpu (a DCGM series) or the training job (exported_job, else
+# job) and rank (a trainer's),
 # minute after S when it became pending, summary.
 "$PY" - "$TMP/alerts.jsonl" "$S" >"$TMP/alerts.txt" <<'PY'
 import json, sys
@@ -142,7 +158,7 @@ for line in open(sys.argv[1]):
     if line.strip():
         a = json.loads(line)
         l = a["labels"]
-        who = (l.get("Hostname", "-"), l.get("gpu", "-")) if "rank" not in l else (l.get("exported_job", "-"), l["rank"])
+        who = (l.get("Hostname", "-"), l.get("gpu", "-")) if "rank" not in l else (l.get("exported_job", l.get("job", "-")), l["rank"])
         print("%s|%s|%s|%.1f|%s" % ((a["rule"],) + who + ((a["active_at_ms"] / 1000 - S) / 60, a["annotations"]["summary"])))
 PY
 sed 's/^/  /' "$TMP/alerts.txt"
@@ -166,8 +182,10 @@ check "DcgmExporterStale: gpu-node-b gpu 1 gone" 0 '^DcgmExporterStale\|gpu-node
 # The straggler among the ranks of its own training job (exported_job), not of the scrape job.
 check "StragglerRank: llm-8b rank 2 only" 0 '^StragglerRank\|llm-8b\|2\|6[0-9]\.[0-9]\|rank 2 on gpu-node-c computes 19[0-9](\.[0-9]+)? ms a step vs 1[12][0-9](\.[0-9]+)? ms' \
   -- cat "$TMP/alerts.txt"
-check "StragglerRank: once" 0 '^1$' -- bash -c 'grep -c "^StragglerRank|" "$1"; true' _ "$TMP/alerts.txt"
-check "nothing else alerts" 0 '^6$' -- bash -c 'grep -c . "$1"; true' _ "$TMP/alerts.txt"
+check "StragglerRank: llm-1b rank 1 (job is the training job, no exported_job)" 0 '^StragglerRank\|llm-1b\|1\|10[0-9]\.[0-9]\|rank 1 on gpu-node-e computes 14[0-9](\.[0-9]+)? ms a step vs (89|9[01])(\.[0-9]+)? ms' \
+  -- cat "$TMP/alerts.txt"
+check "StragglerRank: twice, nowhere else" 0 '^2$' -- bash -c 'grep -c "^StragglerRank|" "$1"; true' _ "$TMP/alerts.txt"
+check "nothing else alerts" 0 '^7$' -- bash -c 'grep -c . "$1"; true' _ "$TMP/alerts.txt"
 # Every text names its series' host and GPU; no label of a template is missing.
 check "no text reads <... unset>" 0 '^0$' -- bash -c 'grep -c "unset>" "$1"; true' _ "$TMP/alerts.txt"
 check "every DCGM text names its Hostname and gpu" 0 '^0$' -- bash -c \
