@@ -7,8 +7,10 @@
 //                    knowledge pack, its recorded probes replayed), as POST /api/v1/diagnose does
 //   webhook <path>   an Alertmanager webhook body, parsed by ParseAlertmanagerWebhook, each alert
 //                    triaged by TriageAlert (no metrics, no probes), as the serve workers do
-// and the incidents are numbered 1, 2, ... in that order. The port goes to <dir>/port; it serves
-// until <dir>/stop exists (or 10 minutes pass).
+// and the incidents are numbered 1, 2, ... in that order. With a file <dir>/llm_url, the chat gets
+// the LLM client MakeLlmClient builds for that llm_url (no retries; audit log under <dir>/audit);
+// the diagnoses above stay built-in. The port goes to <dir>/port; it serves until <dir>/stop
+// exists (or 10 minutes pass).
 #include <doctest/doctest.h>
 #include <httplib.h>
 
@@ -22,6 +24,8 @@
 #include "agents/alert_triage.h"
 #include "agents/diagnosis_agent.h"
 #include "connectors/alertmanager.h"
+#include "core/config.h"
+#include "knowledge/text_util.h"
 #include "server/chat.h"
 #include "server/chat_testing.h"
 
@@ -94,6 +98,19 @@ TEST_CASE("chat page server for tests/serve_chat_chromium_test.sh" * doctest::sk
   ChatContext ctx;
   ctx.incidents = &store;
   ctx.kb = kb->get();
+  std::unique_ptr<LlmClient> llm;
+  if (std::filesystem::exists(dir / "llm_url")) {
+    auto url = ReadFile((dir / "llm_url").string());
+    REQUIRE(url.ok());
+    Config config = Config::Defaults();
+    REQUIRE(config.Set("llm_url", std::string(kb::Trim(*url))).ok());
+    REQUIRE(config.Set("llm_max_retries", "0").ok());
+    REQUIRE(config.Set("data_dir", dir.string()).ok());
+    auto made = MakeLlmClient(config);
+    REQUIRE_MESSAGE(made.ok(), made.status().ToString());
+    llm = std::move(*made);
+    ctx.llm = llm.get();
+  }
   httplib::Server server;
   RegisterChatRoutes(server, ctx);
   const int port = server.bind_to_any_port("127.0.0.1");

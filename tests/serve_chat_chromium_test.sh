@@ -197,5 +197,41 @@ check "api answer" 0 '"mode":"builtin"' -- curl -sf -H 'Content-Type: applicatio
 check "api bad field" 0 '"where":"incident".* 400$' -- curl -s -w ' %{http_code}' \
   -H 'Content-Type: application/json' -d '{"message": "x", "incident": "one"}' "$base/api/v1/chat"
 
+# 7. With an LLM (tests/fake_openai_server.py, scripted) on a second chat page server holding
+# case-001: its answer is shown when every #N / kb:ID it cites is among the facts; one citing an
+# incident that does not exist is not, the built-in answer is, with the reason.
+mkdir -p "$TMP/llm"
+cat >"$TMP/llm/script.json" <<'JSON'
+["Incident #1: GPU 5 of node-3 fell off the bus (like kb:pack-xid-79); drain node-3 and restart from the last checkpoint.",
+ "This is the same as incident #42."]
+JSON
+"$PY" "$HERE/fake_openai_server.py" "$TMP/llm/script.json" "$TMP/llm/llm.port" "$TMP/llm/requests.jsonl" &
+PIDS+=($!)
+for _ in $(seq 600); do [ -s "$TMP/llm/llm.port" ] && break; sleep 0.05; done
+echo "http://127.0.0.1:$(cat "$TMP/llm/llm.port")/v1" >"$TMP/llm/llm_url"
+printf 'case %s\n' "$(pwd)/evals/diagnosis/dev/case-001.json" >"$TMP/llm/seed.txt"
+VIGIL_CHAT_E2E_DIR="$TMP/llm" "$build/tests/server_test" --no-skip -tc="chat page server*" >"$TMP/llm/server.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 600); do
+  [ -f "$TMP/llm/port" ] && break
+  kill -0 "${PIDS[-1]}" 2>/dev/null || break
+  sleep 0.2
+done
+if [ -f "$TMP/llm/port" ]; then
+  lbase="http://127.0.0.1:$(cat "$TMP/llm/port")"
+  dom "$lbase/?q=what%20happened%20on%20node-3%3F" >"$TMP/llm1.html"
+  expect "llm answer" "$TMP/llm1.html" \
+    'Incident #1: GPU 5 of node-3 fell off the bus (like kb:pack-xid-79); drain node-3' \
+    'answered by: llm' '<a href="/api/v1/incidents/1">#1 TrainingJobStalled'
+  dom "$lbase/?q=what%20happened%20on%20node-3%3F" >"$TMP/llm2.html"
+  expect "llm answer not used" "$TMP/llm2.html" \
+    'Root cause: gpu_fallen_off_bus on node-3/gpu5' 'answered by: builtin (LLM answer not used:' \
+    'cites #42, which is not among the facts' '!same as incident #42'
+  expect "llm prompt" "$TMP/llm/requests.jsonl" 'Root cause: gpu_fallen_off_bus on node-3/gpu5' \
+    'Citable: #1, kb:pack-xid-79'
+else
+  cat "$TMP/llm/server.log"; bad "the chat page server with an LLM did not start"
+fi
+
 echo "serve_chat_chromium ($MODE): $passed passed, $fail failed"
 [ "$fail" = 0 ]
