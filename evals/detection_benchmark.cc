@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <limits>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "core/time_util.h"
@@ -16,6 +17,23 @@ namespace vigil {
 namespace {
 
 namespace fs = std::filesystem;
+
+// The recorded options as one line of flags: `--dataset kpi --max-series 3 ...` (null values left
+// out; a value with a space or a quote single-quoted, as a shell would take it).
+std::string OptionsLine(const std::vector<ReportOption>& options) {
+  std::string line;
+  for (const ReportOption& o : options) {
+    if (o.value.is_null()) continue;
+    std::string v = o.value.is_string() ? o.value.get<std::string>() : o.value.dump();
+    if (v.empty() || v.find_first_of(" '\"`$&;|<>()*?") != std::string::npos) {
+      std::string q = "'";
+      for (char c : v) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+      v = q + "'";
+    }
+    line += (line.empty() ? "" : " ") + o.flag + " " + v;
+  }
+  return line;
+}
 
 double Seconds(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
@@ -390,6 +408,9 @@ double MacroDcPaF1(const DetectorResult& result) {
 Json DetectionReport::ToJson(int delay_k) const {
   Json j;
   j["dataset"] = set.dataset;
+  j["options"] = Json::object();
+  for (const ReportOption& o : options) j["options"][o.key] = o.value;
+  j["partial"] = partial.empty() ? Json() : Json(partial);
   j["split"] = set.split_description;
   j["input_notes"] = set.input_notes;
   j["delay_k"] = delay_k;
@@ -460,12 +481,14 @@ std::string DetectionReport::ToMarkdown(int delay_k) const {
   std::ostringstream o;
   const std::string k = std::to_string(delay_k);
   o << "# Detection benchmark: " << set.dataset << "\n\n";
+  if (!partial.empty()) o << "**" << partial << "**: not the whole dataset's figures.\n\n";
+  if (!options.empty()) o << "Options: `" << OptionsLine(options) << "`\n\n";
   o << "Split: " << set.split_description << ".\n\n";
   if (!set.input_notes.empty()) o << "Input: " << set.input_notes << "\n\n";
   size_t points = 0;
   for (const EvalTruth& t : set.truth) points += t.labels.size();
   o << set.units.size() << " scored series, " << points << " points in all. Total wall time "
-    << Fmt(wall_s, 1) << " s.";
+    << FormatWallSeconds(wall_s) << ".";
   for (const DetectorResult& r : results) {
     if (r.llm_usage.total() == 0) continue;
     o << " LLM tokens, " << r.name << ": " << r.llm_usage.prompt_tokens << " prompt + "
@@ -478,7 +501,7 @@ std::string DetectionReport::ToMarkdown(int delay_k) const {
   o << "## Overall\n\n| detector | point F1 | PA F1 | dc-PA F1 (k=" << k
     << ") | dc-PA F1 macro | event F1 (PA) | point P / R |";
   if (set.dataset == "nab") o << " NAB standard | NAB low-FP | NAB low-FN |";
-  o << " wall s |\n|---|---|---|---|---|---|---|";
+  o << " wall |\n|---|---|---|---|---|---|---|";
   if (set.dataset == "nab") o << "---|---|---|";
   o << "---|\n";
   for (const DetectorResult& r : results) {
@@ -492,7 +515,7 @@ std::string DetectionReport::ToMarkdown(int delay_k) const {
     if (set.dataset == "nab") {
       for (int p = 0; p < 3; ++p) o << " " << NabCell(r.nab_total[p]) << " |";
     }
-    o << " " << Fmt(r.wall_s, 1) << " |\n";
+    o << " " << FormatWallSeconds(r.wall_s) << " |\n";
   }
   if (set.dataset == "nab") {
     bool any = false;
@@ -700,14 +723,63 @@ std::string FormatWallSeconds(double seconds) {
   return text;
 }
 
+Status CheckReportDir(const std::string& out_dir, bool overwrite) {
+  std::error_code ec;
+  if (fs::exists(out_dir, ec) && !fs::is_directory(out_dir, ec))
+    return InvalidArgumentError("--out " + out_dir + " is not a folder");
+  std::string held;
+  for (const char* name : {"report.md", "report.json"}) {
+    if (fs::exists(fs::path(out_dir) / name, ec)) held += (held.empty() ? "" : ", ") + std::string(name);
+  }
+  if (held.empty() || overwrite) return Status::Ok();
+  return InvalidArgumentError("--out " + out_dir + " holds the report of an earlier run (" + held +
+                              "); choose another folder, or pass --overwrite to replace it");
+}
+
+std::string PartialRunText(const EvalSet& set, const std::string& data_path, const EvalSetOptions& options) {
+  if (options.name_filter.empty() && options.max_series == 0 && options.max_points == 0) return "";
+  // The dataset's own count, from its listing (cheap: no data file is read).
+  size_t total = 0;
+  std::error_code ec;
+  auto count = [&](const fs::path& dir, std::string_view ext) {
+    size_t n = 0;
+    for (const auto& e : fs::directory_iterator(dir, ec))
+      n += e.is_regular_file() && e.path().extension() == ext;
+    return n;
+  };
+  if (set.dataset == "kpi") {
+    total = fs::is_directory(data_path, ec) ? count(data_path, ".csv") : 1;
+  } else if (set.dataset == "nab") {
+    Result<Json> labels = ReadJsonFile(data_path + "/labels/combined_windows.json");
+    if (labels.ok() && labels->is_object()) total = labels->size();
+  } else if (set.dataset == "smd" || set.dataset == "smd-train") {
+    total = count(fs::path(data_path) / (set.dataset == "smd" ? "test" : "train"), ".txt");
+  }
+  std::string text = "partial: " + std::to_string(set.units.size()) +
+                     (total > 0 ? " of " + std::to_string(total) : "") + " series";
+  std::string flags;
+  if (!options.name_filter.empty()) flags += "--filter " + options.name_filter;
+  if (options.max_series != 0)
+    flags += (flags.empty() ? "" : ", ") + std::string("--max-series ") + std::to_string(options.max_series);
+  if (!flags.empty()) text += " (" + flags + ")";
+  if (options.max_points != 0) {
+    text += ", the first " + std::to_string(options.max_points) + " points of each (--max-points " +
+            std::to_string(options.max_points) + ")";
+  }
+  return text;
+}
+
 Result<DetectionReport> RunDetectionBenchmark(const DetectionBenchmarkOptions& options,
                                               std::vector<std::unique_ptr<BenchDetector>> detectors) {
   const auto start = std::chrono::steady_clock::now();
   auto log = [&](const std::string& s) {
     if (options.log) options.log(s);
   };
+  if (!options.out_dir.empty()) RETURN_IF_ERROR(CheckReportDir(options.out_dir, options.overwrite));
   DetectionReport report;
+  report.options = options.recorded_options;
   ASSIGN_OR_RETURN(report.set, LoadEvalSet(options.dataset, options.data_path, options.set));
+  report.partial = PartialRunText(report.set, options.data_path, options.set);
   if (options.dataset == "nab" && options.nab_refractory_fraction > 0) {
     report.set.split_description +=
         "; NAB scores see alert onsets with a refractory of " +
@@ -764,11 +836,21 @@ Result<DetectionReport> RunDetectionBenchmark(const DetectionBenchmarkOptions& o
     if (options.plots) {
       std::vector<const DetectorResult*> rs;
       for (const DetectorResult& r : report.results) rs.push_back(&r);
+      std::set<std::string> written;
       for (size_t u = 0; u < report.set.units.size(); ++u) {
+        const std::string name = SafeFileName(report.set.units[u].name) + ".svg";
+        written.insert(name);
         RETURN_IF_ERROR(
-            WriteFileAtomic(options.out_dir + "/plots/" + SafeFileName(report.set.units[u].name) + ".svg",
+            WriteFileAtomic(options.out_dir + "/plots/" + name,
                             RenderUnitSvg(report.set.units[u], report.set.truth[u], rs, u,
                                           /*minute_rows=*/report.set.dataset.rfind("smd", 0) == 0)));
+      }
+      // --overwrite: an earlier run's plots of series this run did not score would read as its.
+      for (const auto& e : fs::directory_iterator(fs::path(options.out_dir) / "plots", ec)) {
+        if (e.path().extension() == ".svg" && !written.count(e.path().filename().string())) {
+          std::error_code rm;
+          fs::remove(e.path(), rm);
+        }
       }
     }
     log("report: " + options.out_dir + "/report.md");

@@ -98,7 +98,7 @@ struct EvalSet {
 };
 
 struct EvalSetOptions {
-  std::string name_filter;      // substring of series (kpi, nab) or machine (smd) names
+  std::string name_filter;      // substring of series names (smd: `<machine>/dim<N>`, a machine or a dimension)
   size_t max_series = 0;        // 0 = all
   size_t max_points = 0;        // 0 = all; per series, before splitting (small slices for tests)
   double train_fraction = 0.7;  // kpi only
@@ -132,10 +132,24 @@ class BenchDetector {
   virtual TokenUsage LlmUsage() const { return {}; }
 };
 
+// One setting of the run a report records (`vigil eval detect`'s option, as resolved): report.json
+// `options` {key: value}, report.md's header as `flag value`. A null value is recorded as null and
+// left out of the header (an option not given whose absence means something: --filter, --rules-vote).
+struct ReportOption {
+  std::string flag;  // "--max-series"
+  std::string key;   // "max_series"
+  Json value;
+};
+
 struct DetectionBenchmarkOptions {
   std::string dataset;
   std::string data_path;
   std::string out_dir;  // report.md, report.json, plots/*.svg
+  // An out_dir already holding report.md or report.json is refused unless this is set (then the
+  // report is replaced, and plots/*.svg of series this run does not plot are removed).
+  bool overwrite = false;
+  // What the report records as the run's options (RunDetectCommand fills it; may be empty).
+  std::vector<ReportOption> recorded_options;
   EvalSetOptions set;
   int delay_k = 7;
   // NAB only: after an alert onset, further onsets within this fraction of the file's length are
@@ -196,6 +210,11 @@ struct DetectionReport {
   EvalSet set;
   std::vector<DetectorResult> results;
   double wall_s = 0;
+  std::vector<ReportOption> options;  // the run's options (DetectionBenchmarkOptions::recorded_options)
+  // "" for a run over the whole dataset; else what --filter / --max-series / --max-points kept,
+  // e.g. "partial: 3 of 58 series (--max-series 3), the first 3000 points of each (--max-points
+  // 3000)". report.json `partial`, report.md's header.
+  std::string partial;
   // plots/<series>.svg are written beside report.md (eval detect without --no-plots): the
   // Markdown's per-series names link to them only then.
   bool plots = true;
@@ -212,7 +231,17 @@ struct DetectionReport {
 // "<0.1 s" under 0.05 s (a step that ran reads neither "0.0 s" nor "0 s", as if it had not).
 std::string FormatWallSeconds(double seconds);
 
-// Runs `detectors` on the set and writes the report into options.out_dir.
+// Checked before anything is read or run (nothing is created): InvalidArgument naming `out_dir`
+// when it is a file, or holds report.md / report.json of an earlier run and `overwrite` is off.
+[[nodiscard]] Status CheckReportDir(const std::string& out_dir, bool overwrite);
+
+// The partial-run line of DetectionReport::partial for `set` read with `options` from `data_path`
+// ("" when none of --filter, --max-series, --max-points is set). The dataset's own series count
+// comes from its listing (kpi: *.csv files, nab: combined_windows.json, smd: test/ or train/
+// machine files); gpu is not counted ("partial: 3 series").
+std::string PartialRunText(const EvalSet& set, const std::string& data_path, const EvalSetOptions& options);
+
+// Runs `detectors` on the set and writes the report into options.out_dir (CheckReportDir first).
 [[nodiscard]] Result<DetectionReport> RunDetectionBenchmark(
     const DetectionBenchmarkOptions& options, std::vector<std::unique_ptr<BenchDetector>> detectors);
 

@@ -70,7 +70,50 @@ Result<std::string> DefaultDataPath(const std::string& relative) {
                               "): pass --data with the dataset's folder");
 }
 
+std::string JoinComma(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const std::string& p : parts) out += (out.empty() ? "" : ",") + p;
+  return out;
+}
+
 }  // namespace
+
+std::vector<ReportOption> RecordedOptions(const DetectCommandOptions& o) {
+  std::vector<std::string> windows;
+  for (int w : o.builtin.windows) windows.push_back(std::to_string(w));
+  std::vector<ReportOption> r = {
+      {"--dataset", "dataset", o.dataset},
+      // Absolute: the same data reads the same from any working folder (the default is found
+      // from the working folder or beside the source tree).
+      {"--data", "data", [&] {
+         std::error_code ec;
+         const std::filesystem::path p = std::filesystem::weakly_canonical(o.data_path, ec);
+         return ec ? o.data_path : p.string();
+       }()},
+      {"--filter", "filter", o.set.name_filter.empty() ? Json() : Json(o.set.name_filter)},
+      {"--max-series", "max_series", o.set.max_series},
+      {"--max-points", "max_points", o.set.max_points},
+      {"--detectors", "detectors", JoinComma(o.detectors)},
+      {"--delay-k", "delay_k", o.delay_k},
+      {"--nab-refractory", "nab_refractory", o.nab_refractory_fraction},
+      {"--mad-window", "mad_window", o.mad_window},
+      {"--rules-max", "rules_max", o.builtin.max_rules},
+      {"--rules-margin", "rules_margin", o.builtin.unlabeled_margin},
+      {"--rules-min-gain", "rules_min_gain", o.builtin.min_gain},
+      {"--rules-unlabeled-levels", "rules_unlabeled_levels", o.builtin.unlabeled_levels},
+      {"--rules-rank", "rules_rank", std::string(UnlabeledRankName(o.builtin.unlabeled_rank))},
+      {"--rules-flatline", "rules_flatline", std::string(UnlabeledFlatlineName(o.builtin.unlabeled_flatline))},
+      // 0: chosen per unit on the training part's tail (the flag's absence).
+      {"--rules-vote", "rules_vote", o.rules_min_votes == 0 ? Json() : Json(o.rules_min_votes)},
+      {"--rules-windows", "rules_windows", JoinComma(windows)},
+      {"--threshold", "threshold", o.threshold},
+  };
+  if (o.threshold == "pot") {
+    r.push_back({"--pot-level", "pot_level", o.pot.level});
+    r.push_back({"--pot-risk", "pot_risk", o.pot.risk});
+  }
+  return r;
+}
 
 Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
   if (options.dataset != "kpi" && options.dataset != "smd" && options.dataset != "nab" &&
@@ -283,6 +326,8 @@ Result<DetectionReport> RunDetectCommand(DetectCommandOptions options) {
   bench.dataset = options.dataset;
   bench.data_path = options.data_path;
   bench.out_dir = options.out_dir;
+  bench.overwrite = options.overwrite;
+  bench.recorded_options = RecordedOptions(options);
   bench.set = options.set;
   bench.delay_k = options.delay_k;
   bench.nab_refractory_fraction = options.nab_refractory_fraction;

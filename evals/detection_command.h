@@ -16,6 +16,9 @@ struct DetectCommandOptions {
   std::string data_path;  // "" = ../shared/datasets/<dataset> (kpi: .../kpi/train; smd-train: .../smd;
                           // gpu: data/gpu_telemetry), from the working folder, else beside VIGIL_SOURCE_DIR
   std::string out_dir;    // "" = eval-out/detect-<dataset>
+  // A folder holding an earlier report (report.md / report.json) is refused (InvalidArgument naming
+  // it) unless this is set; see CheckReportDir in evals/detection_benchmark.h.
+  bool overwrite = false;
   // Detector names, run in this order: "rules" (trained rules, builtin proposer), "mad-band",
   // "iforest"; also "rules-aggregate" (aggregation rules over the mad-band peer, not in the default)
   // "residual-sum" (sum of normalised residuals over a unit's members, evals/detection_rules.h),
@@ -65,6 +68,12 @@ struct DetectCommandOptions {
   bool plots = true;
   std::function<void(const std::string&)> log;
 };
+
+// The settings that change what is scored, as the report records them (report.json `options`,
+// report.md's header): --dataset, --data (resolved, absolute), --filter, --max-series, --max-points,
+// --detectors, --delay-k, --nab-refractory, --mad-window, the --rules-* options, --threshold and,
+// with pot, --pot-level / --pot-risk.
+std::vector<ReportOption> RecordedOptions(const DetectCommandOptions& options);
 
 // InvalidArgument for an unknown dataset or detector name (with the accepted names).
 [[nodiscard]] Result<DetectionReport> RunDetectCommand(DetectCommandOptions options);

@@ -45,7 +45,10 @@ CommandRunner SetupEval(CLI::App& sub) {
   detect->add_option("--data", opts->data_path,
                      "dataset folder (default ../shared/datasets/<dataset>, kpi: .../kpi/train, gpu: data/gpu_telemetry, from the working folder, "
                      "else beside the source tree vigil was built from)");
-  detect->add_option("--out", opts->out_dir, "report folder (default eval-out/detect-<dataset>)");
+  detect->add_option("--out", opts->out_dir,
+                     "report folder (default eval-out/detect-<dataset>); one holding a report is refused "
+                     "unless --overwrite");
+  detect->add_flag("--overwrite", opts->overwrite, "replace the report (and plots) already in --out");
   detect->add_option("--detectors", *detectors,
                      "comma-separated: rules (per-series rules; on multi-member units such as SMD machines "
                      "a count vote OR one group rule summing clipped residuals over the members), mad-band, "
@@ -61,7 +64,7 @@ CommandRunner SetupEval(CLI::App& sub) {
                      "evals/README.md for how each was chosen")
       ->capture_default_str();
   detect->add_option("--filter", opts->set.name_filter,
-                     "only series (smd: machines) whose name contains this");
+                     "only series whose name contains this (smd: machines, or dimensions `<machine>/dim<N>`)");
   detect->add_option("--max-series", opts->set.max_series, "at most this many series (0 = all)")
       ->check(WholeNumber(0));
   detect->add_option("--max-points", opts->set.max_points, "at most this many points per series (0 = all)")

@@ -26,11 +26,39 @@ done
 grep -q "| rules-builtin | [0-9]" "$TMP/eval/report.md" || fail "no rules row"
 [ "$(ls "$TMP/eval/plots" | wc -l)" -eq 2 ] || fail "expected 2 plots"
 grep -q '"dc_pa"' "$TMP/eval/report.json" || fail "json lacks dc_pa"
+# The report records how it was made: the options, a partial run marked, the wall time as on the
+# console (before: no options, no mark, "Total wall time 0.0 s." for a run under 0.05 s).
+/usr/bin/python3 - "$TMP/eval/report.json" <<'EOF' || fail "report.json options / partial"
+import json, sys
+d = json.load(open(sys.argv[1]))
+o = d["options"]
+assert o["max_series"] == 2 and o["max_points"] == 4000 and o["filter"] is None, o
+assert o["detectors"] == "rules,mad-band" and o["delay_k"] == 7 and o["data"].endswith("kpi/train"), o
+assert d["partial"].startswith("partial: 2 of ") and d["partial"].endswith(
+    " series (--max-series 2), the first 4000 points of each (--max-points 4000)"), d["partial"]
+EOF
+grep -q '^\*\*partial: 2 of [0-9]* series (--max-series 2), the first 4000 points of each' "$TMP/eval/report.md" ||
+  fail "report.md: no partial mark: $(head -5 "$TMP/eval/report.md")"
+grep -q '^Options: `--dataset kpi --data .*kpi/train --max-series 2 --max-points 4000 --detectors rules,mad-band --delay-k 7 ' \
+  "$TMP/eval/report.md" || fail "report.md: no options line: $(head -5 "$TMP/eval/report.md")"
+grep -qE 'Total wall time ([0-9]+\.[0-9]|<0\.1) s\.' "$TMP/eval/report.md" || fail "report.md wall time: $(grep 'wall time' "$TMP/eval/report.md")"
 
 # NAB slice: the NAB columns appear.
 "$VIGIL" eval detect --dataset nab --filter realKnownCause/nyc_taxi --detectors mad-band --no-plots \
   --out "$TMP/nab" 2> /dev/null || fail "nab eval"
 grep -q "NAB standard" "$TMP/nab/report.md" || fail "no NAB score"
+# --out holding a report: refused (exit 2, naming it, nothing changed) unless --overwrite.
+cp "$TMP/nab/report.json" "$TMP/nab.before"
+set +e
+"$VIGIL" eval detect --dataset nab --filter realKnownCause/nyc_taxi --detectors mad-band --no-plots \
+  --delay-k 3 --out "$TMP/nab" 2> "$TMP/again.err"; rc=$?
+set -e
+[ "$rc" -eq 2 ] && grep -qF -- "--out $TMP/nab holds the report of an earlier run (report.md, report.json); choose another folder, or pass --overwrite" "$TMP/again.err" ||
+  fail "a second run into --out: exit $rc: $(cat "$TMP/again.err")"
+cmp -s "$TMP/nab/report.json" "$TMP/nab.before" || fail "a refused run changed report.json"
+"$VIGIL" eval detect --dataset nab --filter realKnownCause/nyc_taxi --detectors mad-band --no-plots \
+  --delay-k 3 --out "$TMP/nab" --overwrite 2> /dev/null || fail "--overwrite exited $?"
+grep -q '"delay_k": 3' "$TMP/nab/report.json" || fail "--overwrite did not replace the report"
 
 # Bad usage: exit 2 with one line.
 set +e
