@@ -106,26 +106,23 @@ with open(out, "w") as f:
                         break
                     v = value(metric, host, gpu, m)
                     f.write(f"{metric}{{{labels(host, gpu)}}} {v:g} {S + 30 * i}\n")
-    # Two training jobs' per-rank compute time, scraped by one Prometheus job ("trainers") without
-    # honor_labels: the trainer's `job` is stored as `exported_job`.
+    # Four training jobs' per-rank compute time. llm-70b and llm-8b scraped by one Prometheus job
+    # ("trainers") without honor_labels: the trainer's `job` is stored as `exported_job`. llm-13b
+    # and llm-1b kept as the trainer labels them (honor_labels: true): `job` is the training job.
+    # A straggler (1.6x) in llm-8b (rank 2, minutes 60-80) and in llm-1b (rank 1, minutes 100-120).
     f.write("# HELP compute_ms Forward + backward time of a step (ms).\n# TYPE compute_ms gauge\n")
-    for tjob, base, node, ip in (("llm-70b", 296.0, "gpu-node-a", "10.1.0.21"), ("llm-8b", 120.0, "gpu-node-c", "10.1.0.31")):
+    slow = {"llm-8b": (2, 60, 80), "llm-1b": (1, 100, 120)}
+    for tjob, base, node, ip, honor in (("llm-70b", 296.0, "gpu-node-a", "10.1.0.21", False),
+                                        ("llm-8b", 120.0, "gpu-node-c", "10.1.0.31", False),
+                                        ("llm-13b", 250.0, "gpu-node-d", "10.1.0.41", True),
+                                        ("llm-1b", 90.0, "gpu-node-e", "10.1.0.51", True)):
         for rank in range(4):
-            ls = f'exported_job="{tjob}",instance="{ip}:{8000 + rank}",job="trainers",node="{node}",rank="{rank}"'
+            ls = (f'job="{tjob}"' if honor else f'exported_job="{tjob}",job="trainers"') + \
+                f',instance="{ip}:{8000 + rank}",node="{node}",rank="{rank}"'
             for i in range(N):
                 m = i / 2
                 v = base * (1 + rng.uniform(-0.01, 0.01))
-                if tjob == "llm-8b" and rank == 2 and 60 <= m < 80:
-                    v *= 1.6
-                f.write(f"compute_ms{{{ls}}} {v:.1f} {S + 30 * i}\n")
-    # Two more, kept as the trainer labels them (honor_labels: true): job is the training job.
-    for tjob, base, node, ip in (("llm-13b", 250.0, "gpu-node-d", "10.1.0.41"), ("llm-1b", 90.0, "gpu-node-e", "10.1.0.51")):
-        for rank in range(4):
-            ls = f'instance="{ip}:{8000 + rank}",job="{tjob}",node="{node}",rank="{rank}"'
-            for i in range(N):
-                m = i / 2
-                v = base * (1 + rng.uniform(-0.01, 0.01))
-                if tjob == "llm-1b" and rank == 1 and 100 <= m < 120:
+                if tjob in slow and rank == slow[tjob][0] and slow[tjob][1] <= m < slow[tjob][2]:
                     v *= 1.6
                 f.write(f"compute_ms{{{ls}}} {v:.1f} {S + 30 * i}\n")
     f.write("# EOF\n")
