@@ -10,7 +10,11 @@
 #     `value < 5` fired from the restart to the end);
 #  3. `tokens_total`, rising all along at the history's rates and restarted to 0 (+500 s): no
 #     alert (before: the jump and rolling-median rules fired at the restart);
-#  4. a gauge (`DCGM_FI_DEV_GPU_TEMP`) keeps the usual families: no `rate(` in its rules.
+#  4. a gauge (`DCGM_FI_DEV_GPU_TEMP`) keeps the usual families: no `rate(` in its rules;
+#  5. `nvidia_gpu_count`, 8 over the history (a `_count` name, flat: a gauge at a level, not a
+#     counter; review RV-CT), keeps `value < 8`: a GPU off the bus (7 from +550 s) raises one alert
+#     that stays firing to the end (as a counter: `rate(value, 5p) > 0`, resolved at +554 s with the
+#     GPU still missing).
 # Usage: bash tests/train_rules_counter_test.sh <build-dir>   (from the repo root)
 source "$(dirname "$0")/lib/e2e.sh" "$@"
 
@@ -29,10 +33,12 @@ for s in range(history + after):
     if late == 500:
         tokens = 0  # the trainer restarts
     temp = 60 + (s * 5) % 7
+    gpus = 8 if late < 550 else 7
     rows.append((t, f"{t},DCGM_FI_DEV_ECC_DBE_VOL_TOTAL,{ecc},,0"))
     rows.append((t, f"{t},DCGM_FI_DEV_PCIE_REPLAY_COUNTER,{replay},,0"))
     rows.append((t, f"{t},tokens_total,{tokens},a,"))
     rows.append((t, f"{t},DCGM_FI_DEV_GPU_TEMP,{temp},,0"))
+    rows.append((t, f"{t},nvidia_gpu_count,{gpus},,"))
 header = "timestamp,series,value,job,gpu\n"
 with open(sys.argv[1], "w") as h, open(sys.argv[2], "w") as a:
     h.write(header)
@@ -43,7 +49,7 @@ with open(sys.argv[1], "w") as h, open(sys.argv[2], "w") as a:
             h.write(line + "\n")
 PY
 
-check "train-rules on the history" 0 "trained 4 targets \(4 with rules, 0 failed\)" \
+check "train-rules on the history" 0 "trained 5 targets \(5 with rules, 0 failed\)" \
   -- "$VIGIL" train-rules --data "csv:$TMP/history.csv" --out "$TMP/rules"
 ecc="$(ls "$TMP"/rules/DCGM_FI_DEV_ECC_DBE_VOL_TOTAL*.rules)"
 check "the flat ECC counter: a rule on its increase" 0 "when rate\(value, 5p\) > 0 and count\(value, 5p\) >= 5" \
@@ -54,7 +60,7 @@ if grep -q "when value" "$TMP"/rules/DCGM_FI_DEV_PCIE_REPLAY_COUNTER*.rules "$TM
   bad "a counter got a level rule"; else passed=$((passed + 1)); fi
 if grep -q "rate(" "$TMP"/rules/DCGM_FI_DEV_GPU_TEMP*.rules; then bad "the temperature (a gauge) got a rate rule"; else
   passed=$((passed + 1)); fi
-check "detect over history and after" 0 "rule\(s\) from 4 files over 4 series" \
+check "detect over history and after" 0 "rule\(s\) from 5 files over 5 series" \
   -- sh -c "'$VIGIL' detect --rules '$TMP/rules' --data 'csv:$TMP/all.csv' 2>&1 >'$TMP/alerts.jsonl'"
 
 # Alerts per series: start and end (s after the history; end -1 = never resolved).
@@ -75,6 +81,9 @@ check "ECC: an alert at the second error, resolved within its window" 0 \
 check "ECC: exactly two alerts" 0 "^2$" -- sh -c "grep -c ECC '$TMP/episodes.txt' || true"
 check "no alert on the PCIe replay counter's restart" 0 "^0$" -- sh -c "grep -c PCIE '$TMP/episodes.txt' || true"
 check "no alert on the token counter's normal growth and restart" 0 "^0$" -- sh -c "grep -c tokens_total '$TMP/episodes.txt' || true"
+check "the flat nvidia_gpu_count keeps its level rule" 0 "when value < 8$" -- cat "$TMP"/rules/nvidia_gpu_count*.rules
+check "the GPU off the bus: one alert from +550 s, firing to the end" 0 "^nvidia_gpu_count 550 -1$" \
+  -- sh -c "grep nvidia_gpu_count '$TMP/episodes.txt' || true"
 
 echo "train_rules_counter: $passed passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -176,10 +176,38 @@ bool CounterShape(const std::vector<double>& values) {
   return resets <= std::max<int64_t>(1, steps / 100);
 }
 
+namespace {
+
+// `_count`, `_sum`, `_bucket`: a histogram's or summary's cumulative parts by Prometheus's
+// conventions, but also the name of many gauges (`gpu_count`); IsCounterTarget.
+bool IsHistogramPartName(std::string_view name) {
+  if (name.starts_with("DCGM_FI_")) return false;
+  for (std::string_view suffix : {"_count", "_sum", "_bucket"}) {
+    if (name.size() > suffix.size() && name.ends_with(suffix)) return true;
+  }
+  return false;
+}
+
+// Whether some finite value of `values` is above the finite value before it.
+bool Increases(const std::vector<double>& values) {
+  double prev = NAN;
+  for (double v : values) {
+    if (!std::isfinite(v)) continue;
+    if (v > prev) return true;  // false while prev is NaN
+    prev = v;
+  }
+  return false;
+}
+
+}  // namespace
+
 bool IsCounterTarget(const TrainingData& data) {
   if (data.train.empty()) return false;
   for (const TimeSeries& ts : data.train) {
     if (!IsCounterName(ts.name) || !CounterShape(ts.values)) return false;
+    // A histogram part's name is a counter's only when the training part shows it counting: flat,
+    // it is as likely a gauge at a level (a GPU count at 8), whose drop only `value < C` reports.
+    if (IsHistogramPartName(ts.name) && !Increases(ts.values)) return false;
   }
   return true;
 }

@@ -194,9 +194,11 @@ bool IsCounterName(std::string_view name);
 // (a counter that did not move); a gauge that goes down now and then does not. Pure.
 bool CounterShape(const std::vector<double>& values);
 // Whether the builtin proposer treats `data` as a counter: every training series has a counter name
-// (IsCounterName) and a counter shape over its training part (CounterShape). The shape alone never
-// makes a counter: a gauge that only rose in training (a GPU warming up) would then be read with
-// `rate`, which counts each later dip as a reset and fires on it. Pure.
+// (IsCounterName) and a counter shape over its training part (CounterShape), and a series named as
+// a histogram's part (`_count`, `_sum`, `_bucket`) also rose at least once there: flat, such a name
+// is as often a gauge at a level (`gpu_count` at 8), whose drop only `value < C` reports. The shape
+// alone never makes a counter: a gauge that only rose in training (a GPU warming up) would then be
+// read with `rate`, which counts each later dip as a reset and fires on it. Pure.
 bool IsCounterTarget(const TrainingData& data);
 
 // A labeled fit of one feature's threshold on the training part.

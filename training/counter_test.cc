@@ -91,7 +91,11 @@ TEST_CASE("counters: names and shapes") {
   // Gauges: the last Xid code, memory sizes, readings; a bare suffix is no name.
   for (const char* name :
        {"DCGM_FI_DEV_XID_ERRORS", "DCGM_FI_DEV_FB_TOTAL", "DCGM_FI_DEV_BAR1_TOTAL", "DCGM_FI_DEV_FB_USED",
-        "DCGM_FI_DEV_GPU_TEMP", "tokens_per_s", "step_time_ms", "_total", "total", "counter"}) {
+        "DCGM_FI_DEV_GPU_TEMP", "tokens_per_s", "step_time_ms", "_total", "total", "counter",
+        // dcgm-exporter types these counter, but they are per-second rates (DCP fields)
+        "DCGM_FI_PROF_PCIE_TX_BYTES", "DCGM_FI_PROF_NVLINK_RX_BYTES",
+        // the exporter's Xid count over its window (a gauge that goes back down)
+        "DCGM_EXP_XID_ERRORS_COUNT"}) {
     CAPTURE(name);
     CHECK_FALSE(IsCounterName(name));
   }
@@ -180,6 +184,31 @@ TEST_CASE("counters: a reset to 0 does not fire and does not hide the next incre
       CHECK(r.flags[0][i] == (i >= 60 && i < 64 ? 1 : 0));  // before: `value < 7` from 30 on
     }
   }
+  SUBCASE("flat at 7, restarted, an increment inside the restart's window") {
+    // The restart to 0 at 30 and a replay at 31 share the windows ending at 31-34: the increase
+    // there is 0 + 1, not 1 - 7 (`delta`'s reading, which hides the replay until 34).
+    const TimeSeries history = Series("DCGM_FI_DEV_PCIE_REPLAY_COUNTER", 240, 7);
+    const std::vector<RuleCandidate> c = Propose(Target(history, 180));
+    REQUIRE_FALSE(c.empty());
+    const std::string& best = c.front().text;
+    INFO(best);
+    TimeSeries probe = Series("DCGM_FI_DEV_PCIE_REPLAY_COUNTER", 60, 7);
+    for (size_t i = 30; i < probe.size(); ++i) probe.values[i] = i == 30 ? 0 : 1;
+    BatchResult r = RunAfter(best, history, probe);
+    for (size_t i = 0; i < probe.size(); ++i) {
+      CAPTURE(i);
+      CHECK(r.flags[0][i] == (i >= 31 && i < 35 ? 1 : 0));
+    }
+    // A restart to 3 (3 counts since the restart, as PromQL's increase reads it): the windows
+    // holding the step fire (30-33); from 34 the restart is the window's first point, whose step
+    // from the point before the window is not the window's.
+    for (size_t i = 30; i < probe.size(); ++i) probe.values[i] = 3;
+    r = RunAfter(best, history, probe);
+    for (size_t i = 0; i < probe.size(); ++i) {
+      CAPTURE(i);
+      CHECK(r.flags[0][i] == (i >= 30 && i < 34 ? 1 : 0));
+    }
+  }
   SUBCASE("rising, with a restart in the training part and another held out") {
     TimeSeries history = Rising("tokens_total", 800);
     const double restart = history.values[299];
@@ -231,6 +260,46 @@ TEST_CASE("counters: labeled, rules and the guard on the increase, none on the l
     CAPTURE(i);
     CHECK(r.flags[0][i] == (i >= 30 && i < 34 ? 1 : 0));
   }
+}
+
+TEST_CASE("counters: a flat `_count` is a gauge at a level; a flat `_total` or DCGM counter is a counter") {
+  // `_count` / `_sum` / `_bucket` are a histogram's or summary's parts (Prometheus reserves them;
+  // promtool check metrics: 'non-histogram and non-summary metrics should not have "_count"
+  // suffix'), but exporters name gauges so too: a GPU count stuck at 8 over the training part. Read
+  // as a counter, it lost `value < 8`: 8 -> 7 (a GPU off the bus) fired `rate(value, 5p) > 0` for 4
+  // points and resolved with the GPU still missing, and 8 -> 0 (a restart-shaped drop) fired nothing.
+  for (const std::string name :
+       {"gpu_count", "nvidia_gpu_count", "queue_wait_seconds_sum", "req_seconds_bucket"}) {
+    CAPTURE(name);
+    const TimeSeries history = Series(name, 240, 8);
+    const TrainingData data = Target(history, 180);
+    CHECK_FALSE(IsCounterTarget(data));
+    const std::vector<RuleCandidate> c = Propose(data);
+    REQUIRE_FALSE(c.empty());
+    const std::string& best = c.front().text;
+    INFO(best);
+    const std::vector<std::string> when = WhenConditions(best);
+    CHECK(std::find(when.begin(), when.end(), "value < 8") != when.end());
+    for (const double after : {7.0, 0.0}) {
+      CAPTURE(after);
+      TimeSeries probe = Series(name, 60, 8);
+      for (size_t i = 20; i < probe.size(); ++i) probe.values[i] = after;
+      const BatchResult r = RunAfter(best, history, probe);
+      for (size_t i = 0; i < probe.size(); ++i) {
+        CAPTURE(i);
+        CHECK(r.flags[0][i] == (i >= 20 ? 1 : 0));  // firing for as long as the GPU is missing
+      }
+      REQUIRE(r.alerts.size() == 1);
+      CHECK(r.alerts[0].ends_at_ms == 0);
+    }
+  }
+  // The same names counting in training (a histogram in use) are counters.
+  CHECK(IsCounterTarget(Target(Rising("req_seconds_count", 240), 180)));
+  CHECK(IsCounterTarget(Target(Rising("req_seconds_bucket", 240), 180)));
+  // `_total` (OpenMetrics requires it of a counter) and the DCGM counters are counters while flat.
+  CHECK(IsCounterTarget(Target(Series("xid_errors_total", 240, 0), 180)));
+  CHECK(IsCounterTarget(Target(Series("nccl_retransmits_total", 240, 12), 180)));
+  CHECK(IsCounterTarget(Target(Series("DCGM_FI_DEV_PCIE_REPLAY_COUNTER", 240, 5), 180)));
 }
 
 TEST_CASE("counters: a gauge is not one, whatever its name or its rise") {
