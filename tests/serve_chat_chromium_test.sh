@@ -84,6 +84,19 @@ PY
   [ -n "$PROM" ] || { tail -20 "$TMP/prometheus.log"; echo "FAIL prometheus did not start"; exit 1; }
 fi
 
+# start_chat_server DIR: server_test's chat page server over DIR (seed.txt, llm_url); waits up to
+# 2 min for DIR/port; prints its output and returns 1 when it does not come up.
+start_chat_server() {
+  VIGIL_CHAT_E2E_DIR="$1" "$build/tests/server_test" --no-skip -tc="chat page server*" >"$1/server.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 600); do
+    [ -f "$1/port" ] && return 0
+    kill -0 "${PIDS[-1]}" 2>/dev/null || break
+    sleep 0.2
+  done
+  cat "$1/server.log"; echo "FAIL: the chat page server over $1 did not start"; return 1
+}
+
 # vigil serve on a free port; it is used when it mounts the chat routes.
 MODE=helper
 for attempt in 1 2 3; do
@@ -125,14 +138,7 @@ else
   printf 'case %s\nwebhook %s\n' "$(pwd)/evals/diagnosis/dev/case-001.json" "$TMP/hook_markup.json" >"$TMP/seed.txt"
   "$PY" -c 'import json,sys; h=json.load(open(sys.argv[1])); h["alerts"]=h["alerts"][1:]; json.dump(h, open(sys.argv[2], "w"))' \
     "$TMP/hook.json" "$TMP/hook_markup.json"
-  VIGIL_CHAT_E2E_DIR="$TMP" "$build/tests/server_test" --no-skip -tc="chat page server*" >"$TMP/server.log" 2>&1 &
-  PIDS+=($!)
-  for _ in $(seq 600); do
-    [ -f "$TMP/port" ] && break
-    kill -0 "${PIDS[-1]}" 2>/dev/null || break
-    sleep 0.2
-  done
-  [ -f "$TMP/port" ] || { cat "$TMP/server.log"; echo "FAIL: the chat page server did not start"; exit 1; }
+  start_chat_server "$TMP" || exit 1
   base="http://127.0.0.1:$(cat "$TMP/port")"
   root="gpu_fallen_off_bus on node-3/gpu5"
   NODE=node-3 TITLE1="#1 TrainingJobStalled: llama3-70b-pretrain"
@@ -210,14 +216,7 @@ PIDS+=($!)
 for _ in $(seq 600); do [ -s "$TMP/llm/llm.port" ] && break; sleep 0.05; done
 echo "http://127.0.0.1:$(cat "$TMP/llm/llm.port")/v1" >"$TMP/llm/llm_url"
 printf 'case %s\n' "$(pwd)/evals/diagnosis/dev/case-001.json" >"$TMP/llm/seed.txt"
-VIGIL_CHAT_E2E_DIR="$TMP/llm" "$build/tests/server_test" --no-skip -tc="chat page server*" >"$TMP/llm/server.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 600); do
-  [ -f "$TMP/llm/port" ] && break
-  kill -0 "${PIDS[-1]}" 2>/dev/null || break
-  sleep 0.2
-done
-if [ -f "$TMP/llm/port" ]; then
+if start_chat_server "$TMP/llm"; then
   lbase="http://127.0.0.1:$(cat "$TMP/llm/port")"
   dom "$lbase/?q=what%20happened%20on%20node-3%3F" >"$TMP/llm1.html"
   expect "llm answer" "$TMP/llm1.html" \
@@ -230,7 +229,7 @@ if [ -f "$TMP/llm/port" ]; then
   expect "llm prompt" "$TMP/llm/requests.jsonl" 'Root cause: gpu_fallen_off_bus on node-3/gpu5' \
     'Citable: #1, kb:pack-xid-79'
 else
-  cat "$TMP/llm/server.log"; bad "the chat page server with an LLM did not start"
+  bad "the chat page server with an LLM did not start"
 fi
 
 echo "serve_chat_chromium ($MODE): $passed passed, $fail failed"
