@@ -214,6 +214,13 @@ Result<DiagnosisCase> BuildTriageCase(const Alert& alert, const TriageOptions& o
   DiagnosisCase c;
   c.id = "alert/" + alert.rule + "/" + alert.fingerprint;
   c.alert = alert;
+  if (alert.state == AlertState::kFiring && alert.ends_at_ms > 0 && options.now_ms > 0 &&
+      alert.ends_at_ms <= options.now_ms) {
+    c.notes.push_back("alert: its endsAt " + FormatRfc3339Ms(alert.ends_at_ms) +
+                      " has passed and no status says it resolved (Prometheus sets endsAt a few evaluation intervals "
+                      "ahead on every firing alert; Alertmanager's API lists unresolved alerts only): triaged as "
+                      "firing, it may have resolved since");
+  }
   if (options.metrics == nullptr) {
     c.notes.push_back("metrics: none read (no metric source: set prometheus_url to read Prometheus)");
     return c;

@@ -22,6 +22,9 @@
 //     metric capped at `max_series_per_metric` (said so in `notes`);
 //   - window: [startsAt - lookback_ms, startsAt + after_ms) (startsAt 0: `now_ms` stands in),
 //     clipped to `now_ms` when given;
+//   - a firing alert whose endsAt is at or before `now_ms` (an alert without a resolved status:
+//     Prometheus's "valid until", see connectors/alertmanager.h) is triaged, and a note says its
+//     endsAt has passed;
 //   - caps: `max_series_per_metric` per name (more matching is OutOfRange from the source: that name
 //     is not read, said so), `max_series` in all (names past it are not read, said so), the last
 //     `max_points_per_series` points of each series kept (the cut said so).

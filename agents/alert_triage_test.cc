@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "agents/diagnosis_testing.h"
+#include "core/time_util.h"
 
 namespace vigil {
 namespace {
@@ -200,6 +201,18 @@ TEST_CASE("alert triage case: the window is clipped to now, and a startsAt after
   REQUIRE(c.ok());
   REQUIRE(!c->metrics.empty());
   CHECK(c->metrics[0].timestamps_ms.back() == kT0 + 2 * kMin);
+  CHECK(c->notes.empty());
+  // An endsAt that has passed on an alert still firing (no resolved status: Prometheus's "valid
+  // until", or GET /api/v2/alerts read later) is said, and the alert is triaged all the same.
+  Alert listed = NodeAlert();
+  listed.ends_at_ms = kT0 + 1 * kMin;
+  c = BuildTriageCase(listed, o);
+  REQUIRE(c.ok());
+  CHECK(c->metrics.size() == 16);
+  CHECK(HasNote(*c, "alert: its endsAt " + FormatRfc3339Ms(kT0 + kMin) + " has passed"));
+  listed.ends_at_ms = kT0 + 3 * kMin;  // still ahead of now: nothing to say
+  c = BuildTriageCase(listed, o);
+  REQUIRE(c.ok());
   CHECK(c->notes.empty());
   o.now_ms = kT0 - 60 * kMin;  // the alert claims to start an hour from now
   c = BuildTriageCase(NodeAlert(), o);

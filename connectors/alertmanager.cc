@@ -98,7 +98,7 @@ std::string AlertGeneratorUrl(const Alert& alert) {
   return "";
 }
 
-Result<Alert> ParseAlertmanagerAlert(const Json& j, const std::string& where, int64_t now_ms) {
+Result<Alert> ParseAlertmanagerAlert(const Json& j, const std::string& where) {
   if (!j.is_object()) return Bad(where, "expected an alert object, got " + TypeName(j));
   const std::string p = where.empty() ? "" : where + ".";
   Alert a;
@@ -122,8 +122,10 @@ Result<Alert> ParseAlertmanagerAlert(const Json& j, const std::string& where, in
 
   auto st = j.find("status");
   if (st == j.end() || st->is_null()) {
-    // No status (an alert as POSTed to /api/v2/alerts): firing unless it has ended.
-    a.state = (a.ends_at_ms > 0 && now_ms > 0 && a.ends_at_ms <= now_ms) ? AlertState::kResolved : AlertState::kFiring;
+    // No status (an alert as Prometheus POSTs it to /api/v2/alerts): firing. Its endsAt is no
+    // resolution: Prometheus sets it a few evaluation intervals ahead on every firing alert, so
+    // once that has passed a file cannot tell a firing alert from a resolved one (triage says so).
+    a.state = AlertState::kFiring;
   } else if (st->is_string()) {
     const std::string s = st->get<std::string>();
     if (s == "firing") {
@@ -138,7 +140,7 @@ Result<Alert> ParseAlertmanagerAlert(const Json& j, const std::string& where, in
     if (s != "active" && s != "suppressed" && s != "unprocessed") {
       return Bad(p + "status.state", "`" + s + "` is not active, suppressed or unprocessed");
     }
-    a.state = (a.ends_at_ms > 0 && now_ms > 0 && a.ends_at_ms <= now_ms) ? AlertState::kResolved : AlertState::kFiring;
+    a.state = AlertState::kFiring;  // the API lists unresolved alerts only; endsAt: as above
   } else {
     return Bad(p + "status", "expected a string, got " + TypeName(*st));
   }
@@ -192,14 +194,13 @@ Result<AlertmanagerWebhook> ParseAlertmanagerWebhook(std::string_view body, cons
   return ParseAlertmanagerWebhookJson(j);
 }
 
-Result<AlertmanagerWebhook> ParseAlertmanagerInput(std::string_view body, const AlertmanagerLimits& limits,
-                                                   int64_t now_ms) {
+Result<AlertmanagerWebhook> ParseAlertmanagerInput(std::string_view body, const AlertmanagerLimits& limits) {
   RETURN_IF_ERROR(CheckBody(body, limits));
   ASSIGN_OR_RETURN(Json j, ParseJson(body, "body"));
   if (j.is_object() && j.contains("alerts")) return ParseAlertmanagerWebhook(body, limits);
   AlertmanagerWebhook w;
   if (j.is_object()) {
-    ASSIGN_OR_RETURN(Alert a, ParseAlertmanagerAlert(j, "", now_ms));
+    ASSIGN_OR_RETURN(Alert a, ParseAlertmanagerAlert(j, ""));
     w.alerts.push_back(std::move(a));
     return w;
   }
@@ -211,7 +212,7 @@ Result<AlertmanagerWebhook> ParseAlertmanagerInput(std::string_view body, const 
                                   std::to_string(limits.max_alerts));
   }
   for (size_t i = 0; i < j.size(); ++i) {
-    ASSIGN_OR_RETURN(Alert a, ParseAlertmanagerAlert(j[i], "[" + std::to_string(i) + "]", now_ms));
+    ASSIGN_OR_RETURN(Alert a, ParseAlertmanagerAlert(j[i], "[" + std::to_string(i) + "]"));
     w.alerts.push_back(std::move(a));
   }
   RETURN_IF_ERROR(CheckDuplicates(w.alerts));

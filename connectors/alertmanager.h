@@ -58,17 +58,18 @@ Result<AlertmanagerWebhook> ParseAlertmanagerWebhook(std::string_view body, cons
 // Parses the same webhook from a JSON value already parsed (`body` checks size/UTF-8/JSON first).
 Result<AlertmanagerWebhook> ParseAlertmanagerWebhookJson(const Json& j);
 
-// One alert object in the webhook's alert format (as above; also the API v2 GET /api/v2/alerts
-// element, whose `status` is an object {"state": "active"|"suppressed"|"unprocessed"}: active is
-// firing unless endsAt is in the past relative to `now_ms` when given). `where` prefixes errors
-// ("alerts[2]").
-Result<Alert> ParseAlertmanagerAlert(const Json& j, const std::string& where, int64_t now_ms = 0);
+// One alert object in the webhook's alert format (as above), or as Prometheus POSTs it to
+// /api/v2/alerts (no `status`), or as GET /api/v2/alerts lists it (`status` an object {"state":
+// "active"|"suppressed"|"unprocessed"}). Only a `status` string "resolved" makes it resolved: an
+// alert without a status string is firing whatever its endsAt says, because Prometheus sends every
+// firing alert with endsAt = now + 4 x max(evaluation interval, resend delay) and the API lists
+// unresolved alerts only (each with that endsAt), so a firing alert read from a file minutes later
+// has an endsAt in the past; ends_at_ms keeps it (alert triage says when it has passed). `where`
+// prefixes errors ("alerts[2]").
+Result<Alert> ParseAlertmanagerAlert(const Json& j, const std::string& where);
 
 // A webhook payload, or a single alert object, or a JSON array of alert objects: whichever `body`
-// holds (an object with an "alerts" array is a webhook). For `vigil diagnose --alert`. `now_ms`
-// (0 = not known) decides the state of an alert object without a `status` string (see
-// ParseAlertmanagerAlert): resolved when its endsAt is at or before now.
-Result<AlertmanagerWebhook> ParseAlertmanagerInput(std::string_view body, const AlertmanagerLimits& limits = {},
-                                                   int64_t now_ms = 0);
+// holds (an object with an "alerts" array is a webhook). For `vigil diagnose --alert`.
+Result<AlertmanagerWebhook> ParseAlertmanagerInput(std::string_view body, const AlertmanagerLimits& limits = {});
 
 }  // namespace vigil

@@ -137,13 +137,24 @@ TEST_CASE("alertmanager input: a webhook, one alert object or an array of alerts
   CHECK(a->alerts[0].state == AlertState::kFiring);
   CHECK(a->alerts[0].fingerprint.size() == 16);
   CHECK(ParseAlertmanagerInput(one)->alerts[0].fingerprint == a->alerts[0].fingerprint);
-  // Without a status string, an endsAt at or before now is resolved (when now is known).
-  const char* ended = R"({"labels": {"alertname": "XidError"}, "startsAt": "2026-12-01T01:00:00Z", "endsAt": "2026-12-01T01:10:00Z"})";
-  const int64_t ends = *ParseRfc3339Ms("2026-12-01T01:10:00Z");
-  CHECK(ParseAlertmanagerInput(ended, {}, ends)->alerts[0].state == AlertState::kResolved);
-  CHECK(ParseAlertmanagerInput(ended, {}, ends - 1)->alerts[0].state == AlertState::kFiring);
-  CHECK(ParseAlertmanagerInput(ended)->alerts[0].state == AlertState::kFiring);  // now unknown
-    // GET /api/v2/alerts elements: status is an object.
+  // Without a status string an endsAt that has passed does not make the alert resolved: Prometheus
+  // sends every firing alert with endsAt = now + 4 x max(eval interval, resend delay) ("valid
+  // until"), so the same firing alert read from a file minutes later has an endsAt in the past.
+  const char* sent = R"({"labels": {"alertname": "XidError"}, "startsAt": "2026-12-01T01:00:00Z", "endsAt": "2026-12-01T01:10:00Z"})";
+  auto firing = ParseAlertmanagerInput(sent);
+  REQUIRE(firing.ok());
+  CHECK(firing->alerts[0].state == AlertState::kFiring);
+  CHECK(firing->alerts[0].ends_at_ms == *ParseRfc3339Ms("2026-12-01T01:10:00Z"));  // kept: triage says it passed
+  // GET /api/v2/alerts (amtool alert query -o json) lists unresolved alerts only, each with the
+  // endsAt Prometheus last sent: active when fetched, whenever it is read.
+  const char* listed = R"([{"labels": {"alertname": "XidError", "Hostname": "node-1"}, "status": {"state": "active",
+      "silencedBy": [], "inhibitedBy": []}, "startsAt": "2026-12-01T01:00:00Z", "endsAt": "2026-12-01T01:04:00Z",
+      "updatedAt": "2026-12-01T01:00:00Z", "receivers": [{"name": "vigil"}], "fingerprint": "9f2c"}])";
+  auto active = ParseAlertmanagerInput(listed);
+  REQUIRE(active.ok());
+  CHECK(active->alerts[0].state == AlertState::kFiring);
+  CHECK(active->alerts[0].fingerprint == "9f2c");
+  // GET /api/v2/alerts elements: status is an object.
   auto arr = ParseAlertmanagerInput(R"([{"labels": {"alertname": "A"}, "status": {"state": "active"}, "fingerprint": "1"},
                                        {"labels": {"alertname": "B"}, "status": {"state": "gone"}, "fingerprint": "2"}])");
   REQUIRE_FALSE(arr.ok());

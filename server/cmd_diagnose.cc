@@ -10,10 +10,11 @@
 // an array of them; `-` reads stdin) with agents/alert_triage.h: metrics from Prometheus at
 // `prometheus_url` when set (none otherwise, said so; each request limited by
 // `prometheus_timeout`), probes through `probe_executor` (intrusive ones only with
-// `allow_intrusive_probes`) unless --no-probes. Resolved alerts are skipped (one stderr line
-// each). Text: one diagnosis per firing alert under an `== alert NAME (fingerprint)` line; --json:
-// an array with one --case-shaped object per firing alert, plus `alert` {alertname, fingerprint,
-// labels, starts_at}. --case and --alert are exclusive; one is required (exit 2).
+// `allow_intrusive_probes`) unless --no-probes. Alerts whose `status` says resolved are skipped
+// (one stderr line each); an alert without a status string is triaged even when its endsAt has
+// passed (Prometheus's "valid until"; the diagnosis says so). Text: one diagnosis per firing
+// alert under an `== alert NAME (fingerprint)` line; --json: an array with one --case-shaped
+// object per firing alert, plus `alert` {alertname, fingerprint, labels, starts_at}. --case and --alert are exclusive; one is required (exit 2).
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -123,7 +124,7 @@ int RunAlertTriage(const DiagnoseFlags& f, const Config& config) {
   auto text = ReadAlertInput(f.alert_path, limits.max_body_bytes);
   if (!text.ok()) return ReportError(text.status());
   const int64_t now_ms = SystemClock()->NowMs();
-  auto input = ParseAlertmanagerInput(*text, limits, now_ms);
+  auto input = ParseAlertmanagerInput(*text, limits);
   if (!input.ok()) {
     // A body too large is bad input here too: the user handed it in.
     return ReportError(InvalidArgumentError(what + ": " + input.status().message()));

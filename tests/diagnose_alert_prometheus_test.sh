@@ -230,6 +230,19 @@ if wait_hook 2; then
 else
   bad "no resolved webhook from alertmanager"
 fi
+# An alert as Prometheus sends it (endsAt = its "valid until", a few evaluation intervals ahead;
+# 3 s here) listed by GET /api/v2/alerts (status {"state": "active"}, amtool's -o json) and
+# diagnosed once that endsAt has passed, as a saved file is: still firing, triaged, the note says so.
+VALID_UNTIL=$(date -u -d "@$(($(date +%s) + 3))" +%Y-%m-%dT%H:%M:%SZ)
+curl -sf -XPOST -H 'Content-Type: application/json' --data '[{"labels": {"alertname": "GpuTemperatureListed",
+  "Hostname": "node-b", "gpu": "5", "job": "dcgm-exporter"}, "startsAt": "'"$STARTS"'", "endsAt": "'"$VALID_UNTIL"'"}]' \
+  "$AM/api/v2/alerts" >/dev/null || bad "POST the alert with a valid-until endsAt"
+curl -sfG --data-urlencode 'filter=alertname="GpuTemperatureListed"' "$AM/api/v2/alerts" >"$TMP/listed.json" ||
+  bad "GET /api/v2/alerts"
+grep -q '"state":"active"' "$TMP/listed.json" && passed=$((passed + 1)) || bad "listed alert not active: $(head -c 300 "$TMP/listed.json")"
+while [ "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \< "$VALID_UNTIL" ] || [ "$(date -u +%Y-%m-%dT%H:%M:%SZ)" = "$VALID_UNTIL" ]; do sleep 0.2; done
+check "listed alert past its endsAt: triaged" 0 "its endsAt $VALID_UNTIL has passed.*triaged as firing" -- \
+  "${V[@]}" diagnose --alert "$TMP/listed.json" --prometheus-url "$PROM" --no-probes
 
 # 6. Prometheus hung (SIGSTOP): each request ends at prometheus_timeout, the rest are not sent.
 kill -STOP "$PROM_PID"
