@@ -2,6 +2,7 @@
 #include "evals/detection_command.h"
 
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
@@ -11,6 +12,14 @@
 
 namespace vigil {
 namespace {
+
+// A report folder of this process (removed first): eval detect refuses one holding a report, so a
+// fixed name failed when another build's evals_test ran at the same time or a failed run left one.
+std::string ScratchOut(const std::string& name) {
+  const std::filesystem::path p = std::filesystem::temp_directory_path() / (name + "_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(p);
+  return p.string();
+}
 
 TEST_CASE("RunDetectCommand: an unknown detector names every known one and the closest") {
   DetectCommandOptions o;
@@ -103,7 +112,7 @@ TEST_CASE("RunDetectCommand: --threshold names and where pot applies") {
 }
 
 TEST_CASE("RunDetectCommand: the PCA detectors run on an SMD slice; the any-of flags cover its part") {
-  const std::string out = (std::filesystem::temp_directory_path() / "vigil_detect_command_test").string();
+  const std::string out = ScratchOut("vigil_detect_command_test");
   DetectCommandOptions o;
   o.dataset = "smd";
   o.out_dir = out;
@@ -135,7 +144,7 @@ TEST_CASE("RunDetectCommand: the PCA detectors run on an SMD slice; the any-of f
 }
 
 TEST_CASE("RunDetectCommand: --threshold pot names the detectors -pot and splits q over any-of parts") {
-  const std::string out = (std::filesystem::temp_directory_path() / "vigil_detect_command_pot_test").string();
+  const std::string out = ScratchOut("vigil_detect_command_pot_test");
   DetectCommandOptions o;
   o.dataset = "smd";
   o.out_dir = out;
@@ -180,7 +189,7 @@ TEST_CASE("RunDetectCommand: rules-llm trains with the LLM agents and reports th
   CHECK(refused.status().message().find("`rules-llm` needs an LLM endpoint: set VIGIL_LLM_URL") !=
         std::string::npos);
 
-  const std::string out = (std::filesystem::temp_directory_path() / "vigil_detect_command_llm_test").string();
+  const std::string out = ScratchOut("vigil_detect_command_llm_test");
   ScriptedLlmClient llm;
   const std::string rule =
       "rule jump {\n  select *{kpi=\"05f10d3a-239c-3bef-9bdc-a2feeb0037aa\"}\n"
