@@ -102,11 +102,15 @@ std::vector<Labels> ScopeAttempts(const Alert& alert) {
   std::vector<Labels> out;
   const std::string job = LabelOf(alert.labels, "job");
   const std::string instance = LabelOf(alert.labels, "instance");
-  for (const char* key : {"Hostname", "hostname", "node", "host", "nodename"}) {
-    const std::string v = LabelOf(alert.labels, key);
+  for (const std::string key : {"Hostname", "hostname", "node", "host", "nodename"}) {
+    const std::string v = LabelOf(alert.labels, key.c_str());
     if (v.empty()) continue;
     if (!job.empty()) out.push_back({{key, v}, {"job", job}});
     out.push_back({{key, v}});
+    // The same node under the other name: dcgm-exporter's `Hostname` (DCGM series, the DCGM rules)
+    // and the trainer's `node` (training series, the training rules) name one machine.
+    if (key != "Hostname") out.push_back({{"Hostname", v}});
+    if (key != "node") out.push_back({{"node", v}});
     break;
   }
   if (!instance.empty()) {

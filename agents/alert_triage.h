@@ -14,8 +14,10 @@
 //   - scope: the alert's node label (the first of Hostname, hostname, node, host, nodename present
 //     and non-empty) as an exact matcher under that label name, together with the alert's `job`
 //     when it has one; a metric for which that reads nothing is read again without `job` (the alert's
-//     job may be the training job while the exporter's is `dcgm-exporter`), then under `instance`
-//     when the alert has one. The alert's `gpu` is NOT a matcher: the pack's conditions compare a
+//     job may be the training job while the exporter's is `dcgm-exporter`), then with the same value
+//     under `Hostname` and `node` (those of the two the alert did not use: dcgm-exporter names a node
+//     `Hostname`, the trainer and our training rules `node`), then under `instance` when the alert
+//     has one. The alert's `gpu` is NOT a matcher: the pack's conditions compare a
 //     GPU with the other GPUs of its node (`count by (Hostname)`, group aggregations), so the node's GPUs
 //     are read; the reasoner takes the GPU from the alert and the evidence. An alert with no node
 //     and no instance is scoped by `job` alone, and one with none of these reads cluster-wide, each

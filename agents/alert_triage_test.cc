@@ -192,6 +192,52 @@ TEST_CASE("alert triage case: instance or job scope, and an alert with no scope 
   for (const MetricQuery& q : src.asked) CHECK(q.max_series == 8);
 }
 
+TEST_CASE("alert triage case: a training alert (node, rank, job) reads its node's DCGM series under Hostname") {
+  // data/rules/gpu_training.rules: the training rules name a rank by the trainer's `node`, `rank`
+  // and `job`; dcgm-exporter names the same node `Hostname` and has no `node` label.
+  Incident straggler;
+  straggler.id = "pack-straggler";
+  straggler.title = "straggler rank";
+  straggler.metric_conditions = {"step_time_ms > 1.5 * quantile by (job) (0.5, step_time_ms)"};
+  straggler.root_cause = "straggler";
+  straggler.component = "node";
+  auto kb = testing::KbWith({ThermalIncident(), straggler});
+  FakeSource src = Cluster();
+  for (const char* node : {"node-3", "node-4"}) {
+    for (int r = 0; r < 8; ++r) {
+      TimeSeries s{"step_time_ms", {{"node", node}, {"rank", std::to_string(r)}, {"job", "llm-13b"}}, {}, {}, {}};
+      REQUIRE(s.Append(kT0, 40).ok());
+      src.series.push_back(s);
+    }
+  }
+  TriageOptions o = Options(*kb, &src);
+  Alert a = NodeAlert();
+  a.rule = "StragglerRank";
+  a.labels = {{"alertname", "StragglerRank"}, {"node", "node-3"}, {"rank", "5"}, {"job", "llm-13b"}};
+  a.explanation = Json::object();
+  auto c = BuildTriageCase(a, o);
+  REQUIRE(c.ok());
+  size_t training = 0, dcgm = 0;
+  for (const TimeSeries& s : c->metrics) {
+    if (s.name == "step_time_ms") {
+      ++training;
+      CHECK(s.labels.at("node") == "node-3");
+    } else {
+      ++dcgm;
+      CHECK(s.labels.at("Hostname") == "node-3");
+    }
+  }
+  CHECK(training == 8);
+  CHECK(dcgm == 16);  // GPU temperature and throttle reasons of node-3's 8 GPUs
+  // And the other way: a DCGM alert (Hostname) reads the trainer's series of that node under `node`.
+  c = BuildTriageCase(NodeAlert(), o);
+  REQUIRE(c.ok());
+  training = 0;
+  for (const TimeSeries& s : c->metrics) training += s.name == "step_time_ms" && s.labels.at("node") == "node-3";
+  CHECK(training == 8);
+  CHECK(c->metrics.size() == 24);
+}
+
 TEST_CASE("alert triage case: the window is clipped to now, and a startsAt after now is said") {
   auto kb = testing::KbWith({ThermalIncident()});
   FakeSource src = Cluster();
