@@ -14,11 +14,11 @@ namespace {
 bool IsIdentStart(char ch) { return std::isalpha(static_cast<unsigned char>(ch)) || ch == '_' || ch == ':'; }
 bool IsIdentChar(char ch) { return IsIdentStart(ch) || std::isdigit(static_cast<unsigned char>(ch)); }
 
-// PromQL words that are not metric names when they stand alone.
+// PromQL words that are not metric names when they stand alone (lower case: PromQL ignores case).
 const std::set<std::string>& Keywords() {
   static const std::set<std::string> k = {"by", "without", "and", "or", "unless", "on", "ignoring",
                                           "group_left", "group_right", "bool", "offset", "inf", "nan",
-                                          "Inf", "NaN", "atan2"};
+                                          "atan2"};
   return k;
 }
 // Aggregation operators: followed by `by (...)`/`without (...)` before their parenthesis.
@@ -31,6 +31,11 @@ const std::set<std::string>& Aggregations() {
 // Keywords followed by a parenthesised label list.
 bool TakesLabelList(const std::string& w) {
   return w == "by" || w == "without" || w == "on" || w == "ignoring" || w == "group_left" || w == "group_right";
+}
+
+std::string Lower(std::string s) {
+  for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return s;
 }
 
 size_t SkipSpace(const std::string& s, size_t i) {
@@ -138,6 +143,10 @@ std::vector<std::string> MetricNamesInExpression(const std::string& s) {
       ++i;
       continue;
     }
+    if (ch == '#') {  // a comment, to the end of the line
+      while (i < s.size() && s[i] != '\n') ++i;
+      continue;
+    }
     if (ch == '{') {  // label matchers
       i = SkipBracket(s, i, '{', '}');
       continue;
@@ -161,17 +170,18 @@ std::vector<std::string> MetricNamesInExpression(const std::string& s) {
     size_t start = i;
     while (i < s.size() && IsIdentChar(s[i])) ++i;
     std::string word = s.substr(start, i - start);
+    const std::string lower = Lower(word);  // keywords and aggregations are case-insensitive in PromQL
     size_t next = SkipSpace(s, i);
-    if (TakesLabelList(word)) {
+    if (TakesLabelList(lower)) {
       if (next < s.size() && s[next] == '(') i = SkipBracket(s, next, '(', ')');
       continue;
     }
-    if (Keywords().count(word)) continue;
+    if (Keywords().count(lower)) continue;
     if (next < s.size() && s[next] == '(') continue;  // a function call
-    if (Aggregations().count(word)) {                // `sum by (x) (...)`, `sum without (x) (...)`
+    if (Aggregations().count(lower)) {               // `sum by (x) (...)`, `sum without (x) (...)`
       size_t w = next;
       while (w < s.size() && std::isalpha(static_cast<unsigned char>(s[w]))) ++w;
-      std::string after = s.substr(next, w - next);
+      std::string after = Lower(s.substr(next, w - next));
       if (after == "by" || after == "without") continue;
     }
     if (seen.insert(word).second) out.push_back(word);

@@ -83,8 +83,9 @@ struct TriageOptions {
 // InvalidArgument naming the setting for a bad URL, a timeout or step <= 0.
 Result<std::unique_ptr<MetricSource>> MakeTriageMetricSource(const Config& config, int64_t step_ms = 15'000);
 
-// Metric names a PromQL-like expression mentions (identifiers that are not functions, keywords,
-// label names inside {} or `by`/`without` lists, durations or numbers), in order, each once.
+// Metric names a PromQL-like expression mentions (identifiers that are not functions, keywords or
+// aggregations in any case, label names inside {} or `by`/`without`/`on`/`ignoring`/`group_*`
+// lists, durations, numbers, strings or `#` comments), in order, each once.
 std::vector<std::string> MetricNamesInExpression(const std::string& expr);
 
 // The PromQL expression in a Prometheus generatorURL (`.../graph?g0.expr=<url-encoded>&...`),

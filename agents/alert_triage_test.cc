@@ -132,6 +132,13 @@ TEST_CASE("alert triage: metric names in expressions and generator URLs") {
         V{"x_total", "y"});
   CHECK(MetricNamesInExpression("quantile by (job) (0.9, step_time_ms) > 2 * 1.5e+2").size() == 1);
   CHECK(MetricNamesInExpression("").empty());
+  // PromQL keywords and aggregations are case-insensitive; `#` starts a comment to the line's end.
+  CHECK(MetricNamesInExpression("SUM BY (job) (x) AND ON (Hostname) GROUP_LEFT (gpu) y") == V{"x", "y"});
+  CHECK(MetricNamesInExpression("sum(x) BY (job) > bool 1") == V{"x"});
+  CHECK(MetricNamesInExpression("x > 5 # hot GPUs: see runbook_url\n  unless y") == V{"x", "y"});
+  CHECK(MetricNamesInExpression("rate(a[5m]) offset 5m @ start() > on(instance) group_left job:gpu_util:avg") ==
+        V{"a", "job:gpu_util:avg"});
+  CHECK(MetricNamesInExpression("label_replace(x, \"dst\", \"foo_bar\", \"src\", \"(.*)\")") == V{"x"});
   CHECK(ExpressionFromGeneratorUrl("http://prom:9090/graph?g0.expr=DCGM_FI_DEV_GPU_TEMP+%3E+85&g0.tab=1") ==
         "DCGM_FI_DEV_GPU_TEMP > 85");
   CHECK(ExpressionFromGeneratorUrl("http://prom:9090/graph?g0.tab=1&g0.expr=up%7Bjob%3D%22x%22%7D").find("up{job=\"x\"}") == 0);
