@@ -530,6 +530,31 @@ TEST_CASE("readers: --filter, --max-series, --max-points and 'no series left' al
   CHECK(Contains(nothing.status().message(), "left no series (2 bad rows skipped)"));
 }
 
+// smd's --filter is a substring of `<machine>/dim<N>`: a machine's name also selects the machines
+// it begins (machine-9-1 and machine-9-10); `machine-9-1/` names one machine, `1/dim1` one dimension
+// of each machine whose name ends in 1 (evals/README.md, detectors/README.md).
+TEST_CASE("smd --filter: a substring of <machine>/dim<N>, `<machine>/` names one machine") {
+  TempDir dir;
+  dir.Write("smd/train/machine-9-1.txt", "1,2\n3,4\n");
+  dir.Write("smd/train/machine-9-10.txt", "5,6\n7,8\n");
+  auto names = [&](const std::string& filter) {
+    ReadOptions o;
+    o.name_filter = filter;
+    Result<Dataset> ds = ReadDataset("smd:" + dir.path() + "/smd:train", o);
+    std::vector<std::string> out;
+    if (!ds.ok()) out.push_back(ds.status().message());
+    for (const TimeSeries& ts : ds.ok() ? ds->series : std::vector<TimeSeries>{}) out.push_back(ts.name);
+    return out;
+  };
+  using V = std::vector<std::string>;
+  CHECK(names("machine-9-1") == V{"machine-9-1/dim0", "machine-9-1/dim1", "machine-9-10/dim0", "machine-9-10/dim1"});
+  CHECK(names("machine-9-1/") == V{"machine-9-1/dim0", "machine-9-1/dim1"});
+  CHECK(names("10/dim1") == V{"machine-9-10/dim1"});
+  CHECK(names("1/dim1") == V{"machine-9-1/dim1"});
+  CHECK(names("dim0") == V{"machine-9-1/dim0", "machine-9-10/dim0"});
+  CHECK(names("-10/d") == V{"machine-9-10/dim0", "machine-9-10/dim1"});
+}
+
 TEST_CASE("specs: unknown formats get a hint, missing paths are NotFound") {
   Result<Dataset> r = ReadDataset("knp:/tmp/x");
   REQUIRE_FALSE(r.ok());
