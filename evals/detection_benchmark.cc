@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/json.h"
 #include "core/time_util.h"
 #include "evals/detection_gpu.h"
 
@@ -33,6 +34,22 @@ std::string OptionsLine(const std::vector<ReportOption>& options) {
     line += (line.empty() ? "" : " ") + o.flag + " " + v;
   }
   return line;
+}
+
+// The plots the report.md in `out_dir` links (`](plots/<name>.svg)`): what an earlier run of eval
+// detect wrote there, so what --overwrite may remove; any other file in plots/ is not its own.
+std::set<std::string> LinkedPlots(const std::string& out_dir) {
+  std::set<std::string> names;
+  Result<std::string> md = ReadFile(out_dir + "/report.md");
+  if (!md.ok()) return names;
+  constexpr std::string_view kOpen = "](plots/";
+  for (size_t at = md->find(kOpen); at != std::string::npos; at = md->find(kOpen, at + 1)) {
+    const size_t from = at + kOpen.size(), close = md->find(')', from);
+    if (close == std::string::npos) break;
+    std::string name = md->substr(from, close - from);
+    if (name.ends_with(".svg") && name.find('/') == std::string::npos) names.insert(std::move(name));
+  }
+  return names;
 }
 
 double Seconds(std::chrono::steady_clock::time_point since) {
@@ -776,6 +793,9 @@ Result<DetectionReport> RunDetectionBenchmark(const DetectionBenchmarkOptions& o
     if (options.log) options.log(s);
   };
   if (!options.out_dir.empty()) RETURN_IF_ERROR(CheckReportDir(options.out_dir, options.overwrite));
+  // With --overwrite, the earlier report's plots (read before it is replaced).
+  const std::set<std::string> earlier_plots =
+      options.out_dir.empty() ? std::set<std::string>() : LinkedPlots(options.out_dir);
   DetectionReport report;
   report.options = options.recorded_options;
   ASSIGN_OR_RETURN(report.set, LoadEvalSet(options.dataset, options.data_path, options.set));
@@ -833,10 +853,10 @@ Result<DetectionReport> RunDetectionBenchmark(const DetectionBenchmarkOptions& o
     RETURN_IF_ERROR(
         WriteFileAtomic(options.out_dir + "/report.json", report.ToJson(options.delay_k).dump(1)));
     RETURN_IF_ERROR(WriteFileAtomic(options.out_dir + "/report.md", report.ToMarkdown(options.delay_k)));
+    std::set<std::string> written;
     if (options.plots) {
       std::vector<const DetectorResult*> rs;
       for (const DetectorResult& r : report.results) rs.push_back(&r);
-      std::set<std::string> written;
       for (size_t u = 0; u < report.set.units.size(); ++u) {
         const std::string name = SafeFileName(report.set.units[u].name) + ".svg";
         written.insert(name);
@@ -845,13 +865,13 @@ Result<DetectionReport> RunDetectionBenchmark(const DetectionBenchmarkOptions& o
                             RenderUnitSvg(report.set.units[u], report.set.truth[u], rs, u,
                                           /*minute_rows=*/report.set.dataset.rfind("smd", 0) == 0)));
       }
-      // --overwrite: an earlier run's plots of series this run did not score would read as its.
-      for (const auto& e : fs::directory_iterator(fs::path(options.out_dir) / "plots", ec)) {
-        if (e.path().extension() == ".svg" && !written.count(e.path().filename().string())) {
-          std::error_code rm;
-          fs::remove(e.path(), rm);
-        }
-      }
+    }
+    // --overwrite: the earlier run's plots this run did not write would read as its; only those
+    // (the earlier report.md links them) are removed.
+    for (const std::string& name : earlier_plots) {
+      if (written.count(name)) continue;
+      std::error_code rm;
+      fs::remove(fs::path(options.out_dir) / "plots" / name, rm);
     }
     log("report: " + options.out_dir + "/report.md");
   }

@@ -108,9 +108,7 @@ TEST_CASE("eval detect report: the options, a partial run marked, --out with a r
                                         " holds the report of an earlier run (report.md, report.json); choose "
                                         "another folder, or pass --overwrite to replace it");
   CHECK(ReadAll(out / "report.json") == before);
-  // --overwrite replaces it; an earlier plot of a series this run does not plot is removed.
-  fs::create_directories(out / "plots");
-  std::ofstream(out / "plots" / "aaa.svg") << "<svg/>";
+  // --overwrite replaces it (which plots it removes: the next case).
   o.overwrite = true;
   o.plots = true;
   r = RunDetectCommand(o);
@@ -120,7 +118,6 @@ TEST_CASE("eval detect report: the options, a partial run marked, --out with a r
   CHECK(j2["partial"] == "partial: 1 of 3 series (--filter bbb)");
   CHECK(Contains(ReadAll(out / "report.md"), "--filter bbb"));
   CHECK(fs::exists(out / "plots" / "bbb.svg"));
-  CHECK_FALSE(fs::exists(out / "plots" / "aaa.svg"));
 
   // The whole dataset: no partial mark.
   o.set.name_filter.clear();
@@ -131,6 +128,44 @@ TEST_CASE("eval detect report: the options, a partial run marked, --out with a r
   const Json j3 = Json::parse(ReadAll(scratch.path / "whole" / "report.json"));
   CHECK(j3["partial"].is_null());
   CHECK_FALSE(Contains(ReadAll(scratch.path / "whole" / "report.md"), "partial"));
+}
+
+// --overwrite removes the plots the earlier report links (an earlier run of eval detect wrote
+// them; left, they would read as this run's), and no other file: before, every plots/*.svg this run
+// did not write went, with or without --overwrite, even in a folder that held no report (an svg of
+// the user's), and --no-plots left the earlier run's plots (README: "removed").
+TEST_CASE("eval detect --overwrite: removes the earlier report's plots, nothing else") {
+  Scratch scratch;
+  const std::string data = WriteKpi(scratch.path);
+  const fs::path out = scratch.path / "out";
+  const fs::path plots = out / "plots";
+  fs::create_directories(plots);
+  std::ofstream(plots / "mine.svg") << "<svg/>";  // no report here: not eval detect's
+  DetectCommandOptions o;
+  o.dataset = "kpi";
+  o.data_path = data;
+  o.out_dir = out.string();
+  o.detectors = {"mad-band"};
+  o.mad_window = 10;
+  o.set.name_filter = "aaa";
+  Result<DetectionReport> r = RunDetectCommand(o);
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  CHECK(fs::exists(plots / "aaa.svg"));
+  CHECK(fs::exists(plots / "mine.svg"));
+  // Another series: the earlier run's aaa.svg goes, mine.svg stays.
+  o.overwrite = true;
+  o.set.name_filter = "bbb";
+  r = RunDetectCommand(o);
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  CHECK_FALSE(fs::exists(plots / "aaa.svg"));
+  CHECK(fs::exists(plots / "bbb.svg"));
+  CHECK(fs::exists(plots / "mine.svg"));
+  // --no-plots: the new report links none, so the earlier run's bbb.svg goes too.
+  o.plots = false;
+  r = RunDetectCommand(o);
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  CHECK_FALSE(fs::exists(plots / "bbb.svg"));
+  CHECK(fs::exists(plots / "mine.svg"));
 }
 
 TEST_CASE("CheckReportDir: a file is refused, an empty or new folder is not created") {
