@@ -146,7 +146,8 @@ struct DetectionBenchmarkOptions {
   std::string data_path;
   std::string out_dir;  // report.md, report.json, plots/*.svg
   // An out_dir already holding report.md or report.json is refused unless this is set (then the
-  // report is replaced, and plots/*.svg of series this run does not plot are removed).
+  // report is replaced, and the plots the earlier report.md links that this run does not write
+  // are removed; no other file).
   bool overwrite = false;
   // What the report records as the run's options (RunDetectCommand fills it; may be empty).
   std::vector<ReportOption> recorded_options;
