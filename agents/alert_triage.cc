@@ -367,9 +367,14 @@ Result<DiagnosisCase> BuildTriageCase(const Alert& alert, const TriageOptions& o
     c.notes.push_back("metrics: " + std::to_string(points_cut.size()) + " series cut to their last " +
                       std::to_string(options.max_points_per_series) + " points: " + Joined(points_cut, 4));
   }
-  if (!source_down && c.metrics.empty() && !names.empty()) {
-    c.notes.push_back("metrics: none of the " + std::to_string(names.size()) + " metrics queried has a series in " +
-                      FormatMatchers(attempts.front()) + window + " at " + source.Describe());
+  if (!source_down && c.metrics.empty() && !empty_names.empty()) {
+    // Only the names that answered with no series: a failed query is named above, not called empty.
+    const std::string which = empty_names.size() == names.size()
+                                  ? "none of the " + std::to_string(names.size()) + " metrics queried"
+                                  : "none of the other " + std::to_string(empty_names.size()) +
+                                        " metrics queried (" + Joined(empty_names, 8) + ")";
+    c.notes.push_back("metrics: " + which + " has a series in " + FormatMatchers(attempts.front()) + window + " at " +
+                      source.Describe());
   }
   if (names.empty()) {
     c.notes.push_back("metrics: none of the " + std::to_string(wanted.size()) +

@@ -338,6 +338,20 @@ TEST_CASE("alert triage case: a failing source is said, never a silent empty") {
     CHECK(c->metrics.size() == 8);
     CHECK(HasNote(*c, "DCGM_FI_DEV_GPU_TEMP{Hostname=\"node-3\",job=\"dcgm-exporter\"} not read: fake bad query"));
   }
+  {  // One bad query and nothing in scope for the other: the failed one is not called empty.
+    FakeSource src = Cluster();
+    src.fail_name = "DCGM_FI_DEV_GPU_TEMP";
+    o.metrics = &src;
+    Alert a = NodeAlert();
+    a.labels["Hostname"] = "node-9";
+    auto c = BuildTriageCase(a, o);
+    REQUIRE(c.ok());
+    CHECK(c->metrics.empty());
+    CHECK(HasNote(*c, "DCGM_FI_DEV_GPU_TEMP{Hostname=\"node-9\",job=\"dcgm-exporter\"} not read: fake bad query"));
+    CHECK_FALSE(HasNote(*c, "none of the 2 metrics queried"));
+    CHECK(HasNote(*c, "none of the other 1 metrics queried (DCGM_FI_DEV_CLOCK_THROTTLE_REASONS) has a series in "
+                      "{Hostname=\"node-9\",job=\"dcgm-exporter\"}"));
+  }
   {  // Nothing in scope.
     FakeSource src = Cluster();
     o.metrics = &src;
