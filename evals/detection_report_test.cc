@@ -53,16 +53,22 @@ std::string WriteKpi(const fs::path& root) {
   return dir.string();
 }
 
-TEST_CASE("eval detect report: the options, a partial run marked, --out with a report refused without --overwrite") {
-  Scratch scratch;
-  const std::string data = fs::weakly_canonical(WriteKpi(scratch.path)).string();
-  const fs::path out = scratch.path / "out";
+// eval detect's mad-band (window 10) over the KPI folder `data`, the report into `out`.
+DetectCommandOptions MadBandRun(const std::string& data, const fs::path& out) {
   DetectCommandOptions o;
   o.dataset = "kpi";
   o.data_path = data;
   o.out_dir = out.string();
   o.detectors = {"mad-band"};
   o.mad_window = 10;
+  return o;
+}
+
+TEST_CASE("eval detect report: the options, a partial run marked, --out with a report refused without --overwrite") {
+  Scratch scratch;
+  const std::string data = fs::weakly_canonical(WriteKpi(scratch.path)).string();
+  const fs::path out = scratch.path / "out";
+  DetectCommandOptions o = MadBandRun(data, out);
   o.plots = false;
   o.set.max_series = 1;
   o.set.max_points = 300;
@@ -141,12 +147,7 @@ TEST_CASE("eval detect --overwrite: removes the earlier report's plots, nothing 
   const fs::path plots = out / "plots";
   fs::create_directories(plots);
   std::ofstream(plots / "mine.svg") << "<svg/>";  // no report here: not eval detect's
-  DetectCommandOptions o;
-  o.dataset = "kpi";
-  o.data_path = data;
-  o.out_dir = out.string();
-  o.detectors = {"mad-band"};
-  o.mad_window = 10;
+  DetectCommandOptions o = MadBandRun(data, out);
   o.set.name_filter = "aaa";
   Result<DetectionReport> r = RunDetectCommand(o);
   REQUIRE_MESSAGE(r.ok(), r.status().ToString());
