@@ -1,13 +1,231 @@
-// `vigil serve`: see server/cli.h for the command contract.
+// `vigil serve`: see server/cli.h for the command contract and server/http_api.h for the routes.
+//
+//   vigil serve [--listen HOST:PORT] [--workers N] [--queue-max N] [--max-body BYTES]
+//               [--read-timeout S]
+// Opens `<data_dir>/incidents.db` (incidents left running by a crash are queued again), the
+// knowledge base and the LLM from the config, starts the triage workers, binds and serves until
+// SIGINT / SIGTERM. The first signal stops taking requests and lets the triages in flight finish
+// (exit 0); a second one ends the process at once (its default action; the rows it leaves
+// `running` are queued again at the next start). Exit 1 when the address cannot be bound or the
+// store cannot be opened, 2 for a bad setting.
 #include <CLI/CLI.hpp>
+#include <pthread.h>
 
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <thread>
+
+#include "agents/alert_triage.h"
+#include "agents/diagnosis_agent.h"
+#include "connectors/alertmanager.h"
+#include "core/clock.h"
+#include "core/logging.h"
+#include "probes/probe.h"
 #include "server/cli.h"
+#include "server/http_api.h"
+#include "server/incident_store.h"
+#include "server/triage_workers.h"
 
 namespace vigil {
+namespace {
+
+struct ServeFlags {
+  int workers = 2;
+  size_t queue_max = 1000;
+  size_t max_body = 1 << 20;
+  int read_timeout_s = 10;
+  bool no_probes = false;
+};
+
+// "127.0.0.1:8080" / "[::1]:8080" -> host, port (the config has checked the form).
+std::pair<std::string, int> SplitListen(const std::string& listen) {
+  const size_t colon = listen.rfind(':');
+  std::string host = listen.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  return {host, std::stoi(listen.substr(colon + 1))};
+}
+
+// The signal of `set` that arrived within `ms`, or 0.
+int WaitSignal(const sigset_t& set, int ms) {
+  timespec ts{ms / 1000, (ms % 1000) * 1'000'000L};
+  const int sig = sigtimedwait(&set, nullptr, &ts);
+  return sig > 0 ? sig : 0;
+}
+
+// POST /api/v1/diagnose: what `vigil diagnose --case FILE --json` prints for the same case
+// (recorded probe results replayed, so intrusive probes are allowed).
+CaseDiagnoser MakeCaseDiagnoser(const KnowledgeBase* kb, LlmClient* llm) {
+  return [kb, llm](const Json& body) -> Result<Json> {
+    ASSIGN_OR_RETURN(DiagnosisCase c, ParseCase(body, "request body"));
+    c.expected.reset();  // the answer key is for the scorer only
+    ASSIGN_OR_RETURN(std::unique_ptr<ProbeExecutor> probes, MakeCaseProbeExecutor(c));
+    DiagnosisAgentOptions options;
+    options.kb = kb;
+    options.llm = llm;
+    options.reasoner.allow_intrusive = true;
+    DiagnosisAgent agent(options);
+    ASSIGN_OR_RETURN(DiagnosisReport report, agent.Diagnose(std::move(c), probes.get()));
+    return report.ToJson();
+  };
+}
+
+// The workers' triage: agents/alert_triage.h with Prometheus at `prometheus_url` (when set) and
+// the configured probe executor, one per triage (an executor need not be thread-safe).
+TriageFunction MakeAlertTriage(const Config& config, const KnowledgeBase* kb, LlmClient* llm,
+                               const MetricSource* metrics, bool no_probes) {
+  const std::string probe_spec = config.GetString("probe_executor");
+  const bool allow_intrusive = config.GetBool("allow_intrusive_probes");
+  return [=](const Alert& alert) -> Result<Json> {
+    std::unique_ptr<ProbeExecutor> probes;
+    if (!no_probes) {
+      ASSIGN_OR_RETURN(probes, MakeProbeExecutor(probe_spec));
+    }
+    TriageOptions o;
+    o.kb = kb;
+    o.llm = llm;
+    o.metrics = metrics;
+    o.probes = probes.get();
+    o.allow_intrusive = allow_intrusive;
+    o.now_ms = SystemClock()->NowMs();
+    ASSIGN_OR_RETURN(DiagnosisReport report, TriageAlert(alert, o));
+    if (no_probes) report.diagnosis.unverified.push_back("probes: not run (vigil serve --no-probes)");
+    return report.ToJson();
+  };
+}
+
+}  // namespace
 
 CommandRunner SetupServe(CLI::App& sub) {
-  sub.allow_extras();  // flags are declared when the command is built
-  return [](const Config&) { return NotImplemented("serve"); };
+  auto f = std::make_shared<ServeFlags>();
+  sub.add_option("--workers", f->workers, "triage worker threads")->capture_default_str()->check(WholeNumber(1));
+  sub.add_option("--queue-max", f->queue_max,
+                 "incidents queued for triage at most; a webhook that would pass it gets 503 (Alertmanager retries)")
+      ->capture_default_str()
+      ->check(WholeNumber(1));
+  sub.add_option("--max-body", f->max_body, "largest request body in bytes (larger: 413)")
+      ->capture_default_str()
+      ->check(WholeNumber(1024));
+  sub.add_option("--read-timeout", f->read_timeout_s,
+                 "seconds a client may stall while sending a request before it is dropped")
+      ->capture_default_str()
+      ->check(WholeNumber(1));
+  sub.add_flag("--no-probes", f->no_probes, "triage without probes (metrics, logs and the knowledge base only)");
+  return [f](const Config& config) -> int {
+    // SIGINT / SIGTERM are blocked in every thread (the knowledge base and httplib start some)
+    // and taken by this one with sigtimedwait below.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    const auto [host, port] = SplitListen(config.GetString("listen"));
+    const std::string data_dir = config.GetString("data_dir");
+    std::error_code ec;
+    std::filesystem::create_directories(data_dir, ec);
+    if (ec) {
+      return ReportError(FailedPreconditionError("cannot create data_dir " + data_dir + " (" +
+                                                 config.SourceOf("data_dir") + "): " + ec.message()));
+    }
+    IncidentStoreOptions store_options;
+    store_options.path = (std::filesystem::path(data_dir) / "incidents.db").string();
+    store_options.queue_max = f->queue_max;
+    auto store = IncidentStore::Open(store_options);
+    if (!store.ok()) return ReportError(store.status());
+    if ((*store)->recovered_on_open() > 0) {
+      LogWarn("serve", std::to_string((*store)->recovered_on_open()) +
+                           " incident(s) left running by an earlier process were queued again");
+    }
+    auto kb = KnowledgeBase::Open(KnowledgeOptionsFromConfig(config));
+    if (!kb.ok()) return ReportError(kb.status().WithContext("knowledge base"));
+    auto llm = MakeLlmClient(config);
+    if (!llm.ok()) return ReportError(llm.status());
+    auto prometheus = MakeTriageMetricSource(config);  // nullptr without prometheus_url
+    if (!prometheus.ok()) return ReportError(prometheus.status());
+    if (!f->no_probes) {  // a bad spec is a bad setting: refused now, not at the first alert
+      auto exec = MakeProbeExecutor(config.GetString("probe_executor"));
+      if (!exec.ok()) return ReportError(InvalidArgumentError("probe_executor: " + exec.status().message()));
+    }
+    TriageWorkersOptions worker_options;
+    worker_options.store = store->get();
+    worker_options.triage = MakeAlertTriage(config, kb->get(), llm->get(), prometheus->get(), f->no_probes);
+    worker_options.workers = f->workers;
+    std::unique_ptr<TriageWorkers> workers;  // started once the address is bound
+
+    HttpApiOptions api_options;
+    api_options.store = store->get();
+    api_options.diagnose = MakeCaseDiagnoser(kb->get(), llm->get());
+    api_options.max_body = f->max_body;
+    api_options.read_timeout_s = f->read_timeout_s;
+    api_options.parse_webhook = [max_body = f->max_body](std::string_view body) -> Result<std::vector<Alert>> {
+      AlertmanagerLimits limits;
+      limits.max_body_bytes = max_body;
+      ASSIGN_OR_RETURN(AlertmanagerWebhook hook, ParseAlertmanagerWebhook(body, limits));
+      if (hook.truncated_alerts > 0) {
+        LogWarn("serve", "webhook from receiver " + hook.receiver + ": Alertmanager left out " +
+                             std::to_string(hook.truncated_alerts) + " alerts of group " + hook.group_key +
+                             " (truncatedAlerts; raise the receiver's max_alerts)");
+      }
+      return std::move(hook.alerts);
+    };
+    api_options.on_queued = [&workers] {
+      if (workers) workers->Notify();
+    };
+    api_options.triage_busy = [&workers] { return workers ? workers->busy() : 0; };
+    HttpApi api(api_options);
+    worker_options.on_done = [&api](std::string_view outcome, double seconds) {
+      api.metrics().triages.Inc({std::string(outcome)});
+      api.metrics().triage_seconds.Observe({std::string(outcome)}, seconds);
+    };
+    const Status bound = api.Bind(host, port);
+    if (!bound.ok()) return ReportError(bound);
+
+    workers = std::make_unique<TriageWorkers>(worker_options);
+    workers->Start();
+    std::fprintf(stderr, "vigil serve: listening on http://%s:%d (incidents %s, queue max %zu, %s)\n",
+                 host.find(':') != std::string::npos ? ("[" + host + "]").c_str() : host.c_str(), api.port(),
+                 store_options.path.c_str(), f->queue_max,
+                 f->workers == 1 ? "1 triage worker" : (std::to_string(f->workers) + " triage workers").c_str());
+
+    // The server runs on its own thread; this one waits for a signal.
+    std::atomic<bool> served_done = false;
+    Status served;
+    std::thread server([&] {
+      served = api.Run();
+      served_done = true;
+    });
+    int sig = 0;
+    while (!served_done && sig <= 0) sig = WaitSignal(signals, 200);
+    if (sig > 0) {
+      std::fprintf(stderr, "vigil serve: %s: taking no new requests; waiting for the triages in flight (%d), "
+                   "send it again to quit now\n", sig == SIGINT ? "SIGINT" : "SIGTERM", workers->busy());
+      api.Stop();  // returns once Run has
+    }
+    server.join();
+    std::atomic<bool> drained = false;
+    std::thread drain([&] {
+      workers->Stop();
+      drained = true;
+    });
+    while (!drained) {
+      const int again = WaitSignal(signals, 200);
+      if (again > 0) {  // the default action: the rows left running are queued again at the next start
+        std::signal(again, SIG_DFL);
+        sigset_t one;
+        sigemptyset(&one);
+        sigaddset(&one, again);
+        pthread_sigmask(SIG_UNBLOCK, &one, nullptr);
+        std::raise(again);
+      }
+    }
+    drain.join();
+    if (!served.ok()) return ReportError(served);
+    std::fprintf(stderr, "vigil serve: stopped\n");
+    return 0;
+  };
 }
 
 }  // namespace vigil

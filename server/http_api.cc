@@ -1,0 +1,363 @@
+#include "server/http_api.h"
+
+#include <httplib.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <regex>
+#include <thread>
+
+#include "core/logging.h"
+#include "core/parse.h"
+
+namespace vigil {
+namespace {
+
+struct RouteSpec {
+  const char* pattern;     // httplib's (std::regex, whole path)
+  std::string_view label;  // the route template, for metrics
+  std::string_view method;
+};
+
+constexpr RouteSpec kRoutes[] = {
+    {"/api/v1/alerts", "/api/v1/alerts", "POST"},
+    {"/api/v1/incidents", "/api/v1/incidents", "GET"},
+    {"/api/v1/incidents/([^/]*)", "/api/v1/incidents/{id}", "GET"},
+    {"/api/v1/diagnose", "/api/v1/diagnose", "POST"},
+    {"/healthz", "/healthz", "GET"},
+    {"/metrics", "/metrics", "GET"},
+};
+
+std::string_view RouteLabel(const std::string& path) {
+  static const std::vector<std::regex> compiled = [] {
+    std::vector<std::regex> out;
+    for (const auto& r : kRoutes) out.emplace_back(r.pattern);
+    return out;
+  }();
+  for (size_t i = 0; i < compiled.size(); ++i) {
+    if (std::regex_match(path, compiled[i])) return kRoutes[i].label;
+  }
+  return "other";
+}
+
+std::string_view MethodLabel(const std::string& method) {
+  for (std::string_view m : {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}) {
+    if (method == m) return m;
+  }
+  return "other";
+}
+
+struct Reply {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+std::string Dump(const Json& j) { return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n"; }
+
+Reply JsonReply(int status, const Json& body) { return Reply{status, Dump(body), "application/json", {}}; }
+
+Reply ErrorReply(int status, std::string_view message, std::string_view where) {
+  return JsonReply(status, ErrorBody(message, where));
+}
+
+Reply StatusReply(const Status& status, std::string_view where) {
+  return ErrorReply(HttpStatusFor(status.code()), status.message(), where);
+}
+
+// 415 unless the request says its body is JSON (media type application/json, any parameters).
+std::optional<Reply> RequireJson(const httplib::Request& req) {
+  std::string type = req.get_header_value("Content-Type");
+  const std::string given = type;
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && type.back() == ' ') type.pop_back();
+  for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (type == "application/json") return std::nullopt;
+  return ErrorReply(415,
+                    given.empty() ? "the request has no Content-Type; send the body as application/json"
+                                  : "Content-Type `" + given + "` is not application/json",
+                    "Content-Type header");
+}
+
+// Request timing for the duration histogram: httplib calls the pre-routing handler and the
+// logger on the thread that serves the request, one request at a time per thread.
+thread_local std::chrono::steady_clock::time_point t_request_start;
+thread_local bool t_request_started = false;
+
+std::string DefaultErrorMessage(const httplib::Request& req, int status, size_t max_body) {
+  switch (status) {
+    case 400: return "malformed HTTP request";
+    case 404: return "no route " + req.method + " " + req.path;
+    case 413:
+      return "request body over the limit of " + std::to_string(max_body) + " bytes (vigil serve --max-body)";
+    case 414: return "request URI too long";
+    default: return "HTTP " + std::to_string(status);
+  }
+}
+
+}  // namespace
+
+int HttpStatusFor(StatusCode code) {
+  switch (code) {
+    case StatusCode::kInvalidArgument: return 400;
+    case StatusCode::kNotFound: return 404;
+    case StatusCode::kResourceExhausted:
+    case StatusCode::kUnavailable:
+    case StatusCode::kUnimplemented:
+    case StatusCode::kFailedPrecondition: return 503;
+    case StatusCode::kDeadlineExceeded: return 504;
+    default: return 500;
+  }
+}
+
+Json ErrorBody(std::string_view message, std::string_view where) {
+  return Json{{"error", std::string(message)}, {"where", std::string(where)}};
+}
+
+HttpApi::HttpApi(HttpApiOptions options)
+    : options_(std::move(options)),
+      server_(std::make_unique<httplib::Server>()),
+      metrics_(std::make_unique<ServerMetrics>()) {
+  Routes();
+}
+
+HttpApi::~HttpApi() { Stop(); }
+
+Status HttpApi::Bind(const std::string& host, int port) {
+  errno = 0;
+  if (port == 0) {
+    const int bound = server_->bind_to_any_port(host);
+    if (bound > 0) {
+      port_ = bound;
+      return Status::Ok();
+    }
+  } else if (server_->bind_to_port(host, port)) {
+    port_ = port;
+    return Status::Ok();
+  }
+  const int err = errno;
+  return FailedPreconditionError("cannot listen on " + host + ":" + std::to_string(port) + ": " +
+                                 (err != 0 ? std::strerror(err) : "the address cannot be bound") +
+                                 (err == EADDRINUSE ? " (another process listens there: pick another with --listen)"
+                                                    : ""));
+}
+
+Status HttpApi::Run() {
+  if (port_ == 0) return FailedPreconditionError("HttpApi::Run before a successful Bind");
+  running_ = true;
+  if (!stop_requested_) server_->listen_after_bind();
+  running_ = false;
+  return Status::Ok();
+}
+
+void HttpApi::Stop() {
+  stop_requested_ = true;
+  // httplib's stop() does nothing before its accept loop has started, so a Stop() right after
+  // Run() began would be lost: repeat it until Run has returned.
+  while (running_) {
+    server_->stop();
+    if (!running_) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+std::string HttpApi::RenderMetrics() const {
+  std::string out;
+  metrics_->requests.Write(out);
+  metrics_->request_seconds.Write(out);
+  metrics_->alerts.Write(out);
+  metrics_->triages.Write(out);
+  metrics_->triage_seconds.Write(out);
+  auto states = options_.store->CountByState();
+  if (states.ok()) {
+    std::vector<std::pair<MetricLabelValues, double>> samples;
+    for (const auto& [state, n] : *states) samples.push_back({{state}, static_cast<double>(n)});
+    WriteGauge(out, "vigil_incidents", "incidents in the store, by triage state", {"state"}, samples);
+    WriteGauge(out, "vigil_triage_queue_depth", "incidents queued for triage (bounded by --queue-max)", {},
+               {{{}, static_cast<double>(states->at("queued"))}});
+  } else {
+    LogWarn("serve", "/metrics: " + states.status().message());
+  }
+  auto resolved = options_.store->CountResolved();
+  if (resolved.ok()) {
+    WriteGauge(out, "vigil_incidents_resolved", "incidents whose alert was resolved", {},
+               {{{}, static_cast<double>(*resolved)}});
+  }
+  WriteGauge(out, "vigil_triage_running", "triages running now", {},
+             {{{}, static_cast<double>(options_.triage_busy ? options_.triage_busy() : 0)}});
+  WriteGauge(out, "vigil_build_info", "the running vigil's version", {"version"},
+             {{{std::string(kVigilVersion)}, 1.0}});
+  return out;
+}
+
+void HttpApi::Routes() {
+  httplib::Server& s = *server_;
+  s.set_payload_max_length(options_.max_body);
+  s.set_read_timeout(options_.read_timeout_s, 0);
+  s.set_write_timeout(options_.write_timeout_s, 0);
+  s.set_keep_alive_timeout(options_.keep_alive_timeout_s);
+  // httplib's default sets SO_REUSEPORT, with which a second `vigil serve` on the same port binds
+  // too and the kernel splits the requests between them. SO_REUSEADDR alone still allows a
+  // restart while old connections linger in TIME_WAIT, and fails while another process listens.
+  s.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
+
+  s.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+    t_request_start = std::chrono::steady_clock::now();
+    t_request_started = true;
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  s.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+    const std::string route(RouteLabel(req.path));
+    metrics_->requests.Inc({route, std::string(MethodLabel(req.method)), std::to_string(res.status)});
+    if (t_request_started) {
+      metrics_->request_seconds.Observe(
+          {route}, std::chrono::duration<double>(std::chrono::steady_clock::now() - t_request_start).count());
+      t_request_started = false;
+    }
+  });
+  // Answers httplib made itself (no route, body too large, a malformed request) get the JSON
+  // error body too; ours already have one.
+  s.set_error_handler(httplib::Server::HandlerWithResponse([this](const httplib::Request& req,
+                                                                   httplib::Response& res) {
+    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    const std::string_view where = res.status == 413 ? "body" : res.status == 404 ? "path" : "request";
+    res.set_content(Dump(ErrorBody(DefaultErrorMessage(req, res.status, options_.max_body), where)),
+                    "application/json");
+    return httplib::Server::HandlerResponse::Handled;
+  }));
+  s.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+    std::string what = "unknown exception";
+    try {
+      if (ep) std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    res.status = 500;
+    res.set_content(Dump(ErrorBody("internal error: " + what, "server")), "application/json");
+  });
+
+  // One wrapper for every route: the handler's Reply becomes the response.
+  auto wrap = [](std::function<Reply(const httplib::Request&)> handler) {
+    return [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+      Reply reply = handler(req);
+      res.status = reply.status;
+      for (const auto& [k, v] : reply.headers) res.set_header(k, v);
+      res.set_content(reply.body, reply.content_type);
+    };
+  };
+
+  auto alerts = [this](const httplib::Request& req) -> Reply {
+    if (auto bad = RequireJson(req)) return *bad;
+    if (!options_.parse_webhook) {
+      return ErrorReply(503, "cannot take alerts: " + options_.unavailable_why, "server");
+    }
+    auto parsed = options_.parse_webhook(req.body);
+    if (!parsed.ok()) {  // too large (bytes or alerts) is the client's size problem, not our capacity
+      return parsed.status().code() == StatusCode::kResourceExhausted ? ErrorReply(413, parsed.status().message(), "body")
+                                                                       : StatusReply(parsed.status(), "body");
+    }
+    auto intake = options_.store->Intake(*parsed);
+    if (!intake.ok()) {
+      Reply r = StatusReply(intake.status(), intake.status().code() == StatusCode::kResourceExhausted ? "queue" : "store");
+      if (r.status == 503) r.headers.emplace_back("Retry-After", "30");
+      return r;
+    }
+    metrics_->alerts.Inc({"created"}, static_cast<double>(intake->created.size()));
+    metrics_->alerts.Inc({"duplicate"}, static_cast<double>(intake->duplicates.size()));
+    metrics_->alerts.Inc({"resolved"}, static_cast<double>(intake->resolved.size()));
+    if (!intake->created.empty() && options_.on_queued) options_.on_queued();
+    return JsonReply(200, Json{{"created", intake->created},
+                               {"duplicates", intake->duplicates},
+                               {"resolved", intake->resolved}});
+  };
+
+  auto list = [this](const httplib::Request& req) -> Reply {
+    std::string status;
+    size_t limit = 50;
+    for (const auto& [key, value] : req.params) {
+      if (key == "status") {
+        status = value;
+      } else if (key == "limit") {
+        const auto n = ParseUint(value);
+        if (!n || *n < 1 || *n > options_.list_limit_max) {
+          return ErrorReply(400, "limit must be a whole number from 1 to " + std::to_string(options_.list_limit_max) +
+                                     ", got `" + value + "`",
+                            "query.limit");
+        }
+        limit = *n;
+      } else {
+        return ErrorReply(400, "unknown query parameter `" + key + "`; accepted: status, limit", "query." + key);
+      }
+    }
+    auto rows = options_.store->List(status, limit);
+    if (!rows.ok()) {
+      return StatusReply(rows.status(), rows.status().code() == StatusCode::kInvalidArgument ? "query.status" : "store");
+    }
+    Json items = Json::array();
+    for (const auto& r : *rows) items.push_back(r.ToJson(false));
+    return JsonReply(200, Json{{"incidents", items}, {"count", items.size()}});
+  };
+
+  auto get = [this](const httplib::Request& req) -> Reply {
+    const std::string text = req.matches.size() > 1 ? std::string(req.matches[1]) : std::string();
+    const auto id = ParseUint(text);
+    if (!id || *id > static_cast<uint64_t>(INT64_MAX)) {
+      return ErrorReply(400, "incident id `" + text + "` is not a number", "path.id");
+    }
+    auto row = options_.store->Get(static_cast<int64_t>(*id));
+    if (!row.ok()) return StatusReply(row.status(), row.status().code() == StatusCode::kNotFound ? "path.id" : "store");
+    return JsonReply(200, row->ToJson(true));
+  };
+
+  auto diagnose = [this](const httplib::Request& req) -> Reply {
+    if (auto bad = RequireJson(req)) return *bad;
+    if (!options_.diagnose) return ErrorReply(503, "diagnosis is not available in this server", "server");
+    auto body = ParseJson(req.body, "request body");
+    if (!body.ok()) return ErrorReply(400, body.status().message(), "body");
+    auto report = options_.diagnose(*body);
+    if (!report.ok()) return StatusReply(report.status(), "body");
+    return JsonReply(200, *report);
+  };
+
+  auto health = [this](const httplib::Request&) -> Reply {
+    auto states = options_.store->CountByState();
+    if (!states.ok()) return StatusReply(UnavailableError("incident store: " + states.status().message()), "store");
+    return JsonReply(200, Json{{"status", "ok"},
+                               {"version", std::string(kVigilVersion)},
+                               {"queued", states->at("queued")},
+                               {"triage", options_.parse_webhook ? "available" : options_.unavailable_why}});
+  };
+
+  auto metrics = [this](const httplib::Request&) -> Reply {
+    return Reply{200, RenderMetrics(), "text/plain; version=0.0.4; charset=utf-8", {}};
+  };
+
+  const std::function<Reply(const httplib::Request&)> handlers[] = {alerts, list, get, diagnose, health, metrics};
+  for (size_t i = 0; i < std::size(kRoutes); ++i) {
+    const RouteSpec& route = kRoutes[i];
+    auto handler = wrap(handlers[i]);
+    auto not_allowed = wrap([route](const httplib::Request& req) {
+      Reply r = ErrorReply(405, req.method + " is not allowed on " + std::string(route.label) + "; use " +
+                                    std::string(route.method),
+                           "method");
+      r.headers.emplace_back("Allow", std::string(route.method));
+      return r;
+    });
+    for (std::string_view method : {"GET", "POST", "PUT", "PATCH", "DELETE"}) {
+      const auto& h = method == route.method ? handler : not_allowed;
+      if (method == "GET") s.Get(route.pattern, h);
+      if (method == "POST") s.Post(route.pattern, h);
+      if (method == "PUT") s.Put(route.pattern, h);
+      if (method == "PATCH") s.Patch(route.pattern, h);
+      if (method == "DELETE") s.Delete(route.pattern, h);
+    }
+  }
+}
+
+}  // namespace vigil

@@ -1,0 +1,123 @@
+// HttpApi: `vigil serve`'s HTTP server (cpp-httplib): Alertmanager webhook intake, incidents,
+// synchronous case diagnosis, health and Prometheus metrics.
+//
+//   POST /api/v1/alerts          Alertmanager webhook (v4 JSON): alerts recorded in the incident
+//                                store before the answer; 200 {created, duplicates, resolved}
+//   GET  /api/v1/incidents       ?status=queued|running|diagnosed|failed|resolved|firing&limit=N
+//   GET  /api/v1/incidents/{id}  one incident with its alert and diagnosis JSON
+//   POST /api/v1/diagnose        a case (agents/case.h format) -> the DiagnosisReport JSON
+//   GET  /healthz                {"status": "ok", "version": ...}
+//   GET  /metrics                Prometheus text exposition
+//
+// Errors are JSON, `{"error": "...", "where": "..."}`: 400 bad JSON / a wrong field (named) / a bad
+// query or id, 404 unknown route or incident, 405 wrong method (with Allow), 413 body over
+// `max_body` (or a webhook with too many alerts), 415 a body that is not application/json, 503
+// triage queue full (Retry-After) or a part not built (no webhook parser, no diagnosis), 500 a
+// bug. Every route goes through one wrapper that turns a Status into that body and an exception
+// into a 500. A client that stalls mid-request is dropped after `read_timeout_s`.
+//
+// The webhook parser, the diagnosis and the store are handed in (HttpApiOptions), so tests run the
+// real server on loopback with fakes. Ownership: the store is borrowed and must outlive the
+// HttpApi. Thread safety: handlers run on httplib's thread pool; Stop() may be called from any
+// thread (a signal handler must not call it: see cmd_serve.cc).
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/domain.h"
+#include "core/json.h"
+#include "core/status.h"
+#include "server/incident_store.h"
+#include "server/metrics_text.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace vigil {
+
+// The version /healthz and vigil_build_info report; equal to project(vigil VERSION ...) in the
+// top CMakeLists.txt (server_test checks it).
+inline constexpr std::string_view kVigilVersion = "0.1.0";
+
+// Alertmanager webhook body -> its alerts (connectors/alertmanager.h ParseAlertmanagerWebhook).
+using WebhookParser = std::function<Result<std::vector<Alert>>(std::string_view body)>;
+// A case JSON -> the DiagnosisReport JSON (what `vigil diagnose --case --json` prints).
+// InvalidArgument for a bad case (the message names the field).
+using CaseDiagnoser = std::function<Result<Json>(const Json& case_json)>;
+
+struct HttpApiOptions {
+  IncidentStore* store = nullptr;     // required, borrowed
+  WebhookParser parse_webhook;        // empty: POST /api/v1/alerts answers 503 naming `unavailable_why`
+  CaseDiagnoser diagnose;             // empty: POST /api/v1/diagnose answers 503
+  std::string unavailable_why = "triage not built";
+  std::function<void()> on_queued;   // called after new incidents were recorded (wakes workers)
+  std::function<int()> triage_busy;   // triages running now (for /metrics); nullptr: 0
+  size_t max_body = 1 << 20;          // bytes; larger bodies get 413
+  int read_timeout_s = 10;            // a client that stalls mid-request is dropped after this
+  int write_timeout_s = 10;
+  int keep_alive_timeout_s = 5;
+  size_t list_limit_max = 1000;       // ?limit= at most this (default 50)
+};
+
+// Maps a status to the HTTP status of its JSON error (InvalidArgument 400, NotFound 404,
+// ResourceExhausted / Unavailable / Unimplemented / FailedPrecondition 503, DeadlineExceeded 504,
+// else 500).
+int HttpStatusFor(StatusCode code);
+// `{"error": message, "where": where}`.
+Json ErrorBody(std::string_view message, std::string_view where);
+
+// The metrics HttpApi keeps: requests by route, method and code, request duration, triage
+// outcomes and durations. Thread-safe.
+struct ServerMetrics {
+  MetricCounter requests{"vigil_http_requests_total", "HTTP requests answered, by route template, method and code",
+                         {"route", "method", "code"}};
+  MetricHistogram request_seconds{"vigil_http_request_duration_seconds",
+                                  "HTTP request time from routing to the answer written, by route template",
+                                  {"route"},
+                                  {0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30}};
+  MetricCounter alerts{"vigil_alerts_received_total",
+                       "alerts in accepted webhooks, by outcome (created, duplicate, resolved)", {"outcome"}};
+  MetricCounter triages{"vigil_triage_total", "triages finished, by outcome (diagnosed, failed)", {"outcome"}};
+  MetricHistogram triage_seconds{"vigil_triage_duration_seconds", "wall time of one alert's triage", {"outcome"},
+                                 {0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300}};
+};
+
+class HttpApi {
+ public:
+  explicit HttpApi(HttpApiOptions options);
+  ~HttpApi();
+  HttpApi(const HttpApi&) = delete;
+  HttpApi& operator=(const HttpApi&) = delete;
+
+  // Binds `host:port` (port 0: any free port). FailedPrecondition naming the address and the
+  // reason ("Address already in use") when it cannot.
+  Status Bind(const std::string& host, int port);
+  int port() const { return port_; }
+  // Serves until Stop(). Precondition: Bind succeeded.
+  Status Run();
+  // Stops Run (also one that has not started yet: it then returns at once) and returns when Run
+  // has returned; requests in progress are answered first. From any thread but Run's.
+  void Stop();
+
+  ServerMetrics& metrics() { return *metrics_; }
+  // The /metrics text (the counters above plus incidents by state, queue depth, build info).
+  std::string RenderMetrics() const;
+
+ private:
+  void Routes();
+
+  HttpApiOptions options_;
+  std::unique_ptr<httplib::Server> server_;
+  std::unique_ptr<ServerMetrics> metrics_;
+  int port_ = 0;
+  std::atomic<bool> running_{false};
+  std::atomic<bool> stop_requested_{false};
+};
+
+}  // namespace vigil

@@ -1,0 +1,335 @@
+// HttpApi: the real server on loopback (port 0) with the real webhook parser and incident store,
+// a fake case diagnosis; an httplib client and raw sockets as Alertmanager, curl users and slow
+// clients. tests/serve_alertmanager_test.sh runs `vigil serve` with a real Alertmanager.
+#include "server/http_api.h"
+
+#include <arpa/inet.h>
+#include <doctest/doctest.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "connectors/alertmanager.h"
+#include "knowledge/temp_dir_testing.h"
+
+namespace vigil {
+namespace {
+
+std::string WebhookBody(const std::string& status, const std::string& fingerprint, const std::string& alertname = "GpuXid",
+                        const std::string& ends_at = "0001-01-01T00:00:00Z") {
+  Json alert{{"status", status},
+             {"labels", {{"alertname", alertname}, {"Hostname", "node-3"}, {"gpu", "5"}, {"severity", "critical"}}},
+             {"annotations", {{"summary", "XID 79 on node-3 gpu 5"}}},
+             {"startsAt", "2026-12-01T02:00:00Z"},
+             {"endsAt", ends_at},
+             {"generatorURL", "http://prometheus:9090/graph?g0.expr=DCGM_FI_DEV_XID_ERRORS+%3E+0"},
+             {"fingerprint", fingerprint}};
+  return Json{{"version", "4"},
+              {"groupKey", "{}:{alertname=\"" + alertname + "\"}"},
+              {"truncatedAlerts", 0},
+              {"status", status},
+              {"receiver", "vigil"},
+              {"groupLabels", {{"alertname", alertname}}},
+              {"commonLabels", {{"alertname", alertname}}},
+              {"commonAnnotations", Json::object()},
+              {"externalURL", "http://am:9093"},
+              {"alerts", Json::array({alert})}}
+      .dump();
+}
+
+// The server of one test: store in a temp dir, HttpApi on 127.0.0.1:<any>, served on a thread.
+struct TestServer {
+  TempDir dir{"vigil_http_api_test"};
+  std::unique_ptr<IncidentStore> store;
+  std::unique_ptr<HttpApi> api;
+  std::thread thread;
+  int queued_calls = 0;
+
+  explicit TestServer(size_t queue_max = 100, bool with_parser = true, size_t max_body = 64 * 1024,
+                      int read_timeout_s = 10, int keep_alive_timeout_s = 5) {
+    IncidentStoreOptions so;
+    so.path = (dir.path / "incidents.db").string();
+    so.queue_max = queue_max;
+    auto opened = IncidentStore::Open(so);
+    REQUIRE(opened.ok());
+    store = std::move(*opened);
+    HttpApiOptions o;
+    o.store = store.get();
+    if (with_parser) {
+      o.parse_webhook = [](std::string_view body) -> Result<std::vector<Alert>> {
+        ASSIGN_OR_RETURN(AlertmanagerWebhook hook, ParseAlertmanagerWebhook(body));
+        return hook.alerts;
+      };
+    }
+    o.diagnose = [](const Json& c) -> Result<Json> {
+      if (!c.contains("alert")) return InvalidArgumentError("request body: no alert, logs or metrics");
+      return Json{{"case_id", c.value("id", "")}, {"mode", "builtin"}, {"root_cause", "xid_79"}};
+    };
+    o.on_queued = [this] { ++queued_calls; };
+    o.max_body = max_body;
+    o.read_timeout_s = read_timeout_s;
+    o.keep_alive_timeout_s = keep_alive_timeout_s;
+    api = std::make_unique<HttpApi>(o);
+    REQUIRE(api->Bind("127.0.0.1", 0).ok());
+    thread = std::thread([this] { CHECK(api->Run().ok()); });
+  }
+  ~TestServer() {
+    api->Stop();
+    thread.join();
+  }
+  httplib::Client Client() const {
+    httplib::Client c("127.0.0.1", api->port());
+    c.set_read_timeout(10, 0);
+    return c;
+  }
+};
+
+Json BodyOf(const httplib::Result& r) {
+  REQUIRE(r);
+  auto j = ParseJson(r->body, "response");
+  REQUIRE_MESSAGE(j.ok(), r->body);
+  return *j;
+}
+
+// Sends `raw` on a fresh connection; returns what the server wrote until it closed the
+// connection, and the seconds that took (or `give_up_s` when it did not close).
+std::pair<std::string, double> RawExchange(int port, const std::string& raw, double give_up_s) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
+  REQUIRE(send(fd, raw.data(), raw.size(), 0) == static_cast<ssize_t>(raw.size()));
+  timeval tv{0, 200'000};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  const auto start = std::chrono::steady_clock::now();
+  std::string got;
+  double seconds = give_up_s;
+  while (true) {
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (elapsed > give_up_s) break;
+    char buf[4096];
+    const ssize_t n = recv(fd, buf, sizeof(buf), 0);
+    if (n == 0) {
+      seconds = elapsed;
+      break;
+    }
+    if (n > 0) got.append(buf, static_cast<size_t>(n));
+  }
+  close(fd);
+  return {got, seconds};
+}
+
+}  // namespace
+
+TEST_CASE("HttpApi: an Alertmanager webhook is stored before the 200; repeats and resolved notifications") {
+  TestServer s;
+  auto c = s.Client();
+  auto r = c.Post("/api/v1/alerts", WebhookBody("firing", "f00d"), "application/json");
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  Json j = BodyOf(r);
+  REQUIRE(j["created"].size() == 1);
+  const int64_t id = j["created"][0];
+  CHECK(s.queued_calls == 1);
+  auto stored = s.store->Get(id);  // in the store when the answer came
+  REQUIRE(stored.ok());
+  CHECK(stored->state == "queued");
+  CHECK(stored->alert.labels.at("Hostname") == "node-3");
+
+  auto again = c.Post("/api/v1/alerts", WebhookBody("firing", "f00d"), "application/json; charset=utf-8");
+  REQUIRE(again);
+  CHECK(again->status == 200);
+  CHECK(BodyOf(again)["duplicates"] == Json::array({id}));
+  CHECK(s.queued_calls == 1);  // nothing new: the workers are not woken
+
+  auto list = c.Get("/api/v1/incidents?status=queued&limit=5");
+  REQUIRE(list);
+  CHECK(list->status == 200);
+  Json l = BodyOf(list);
+  CHECK(l["count"] == 1);
+  CHECK(l["incidents"][0]["id"] == id);
+  CHECK(l["incidents"][0]["rule"] == "GpuXid");
+  CHECK(l["incidents"][0]["resolved_at"].is_null());
+
+  REQUIRE(s.store->ClaimNext().ok());
+  REQUIRE(s.store->Finish(id, Json{{"case_id", "alert/GpuXid/f00d"}, {"root_cause", "xid_79"}}, 2.0).ok());
+  auto one = c.Get("/api/v1/incidents/" + std::to_string(id));
+  REQUIRE(one);
+  CHECK(one->status == 200);
+  Json o = BodyOf(one);
+  CHECK(o["state"] == "diagnosed");
+  CHECK(o["diagnosis"]["root_cause"] == "xid_79");
+  CHECK(o["alert"]["fingerprint"] == "f00d");
+
+  auto resolved = c.Post("/api/v1/alerts", WebhookBody("resolved", "f00d", "GpuXid", "2026-12-01T02:30:00Z"),
+                         "application/json");
+  REQUIRE(resolved);
+  CHECK(resolved->status == 200);
+  CHECK(BodyOf(resolved)["resolved"] == Json::array({id}));
+  CHECK(BodyOf(c.Get("/api/v1/incidents/" + std::to_string(id)))["resolved_at"] == "2026-12-01T02:30:00Z");
+  CHECK(BodyOf(c.Get("/api/v1/incidents?status=resolved"))["count"] == 1);
+}
+
+TEST_CASE("HttpApi: bad requests get a JSON error naming what and where") {
+  TestServer s(100, true, 4096);
+  auto c = s.Client();
+  auto expect = [](const httplib::Result& r, int status, const std::string& where, const std::string& part) {
+    REQUIRE(r);
+    CHECK(r->status == status);
+    CHECK(r->get_header_value("Content-Type") == "application/json");
+    Json j = BodyOf(r);
+    CHECK_MESSAGE(j["where"] == where, r->body);
+    CHECK_MESSAGE(j["error"].get<std::string>().find(part) != std::string::npos, r->body);
+  };
+  expect(c.Post("/api/v1/alerts", WebhookBody("firing", "a1"), "text/plain"), 415, "Content-Type header",
+         "`text/plain` is not application/json");
+  expect(c.Post("/api/v1/alerts", "{\"version\": \"4\", \"alerts\": [", "application/json"), 400, "body", "");
+  Json no_name = Json::parse(WebhookBody("firing", "a2"));
+  no_name["alerts"][0]["labels"].erase("alertname");
+  expect(c.Post("/api/v1/alerts", no_name.dump(), "application/json"), 400, "body", "alerts[0].labels");
+  Json bad_time = Json::parse(WebhookBody("firing", "a3"));
+  bad_time["alerts"][0]["startsAt"] = "yesterday";
+  expect(c.Post("/api/v1/alerts", bad_time.dump(), "application/json"), 400, "body", "alerts[0].startsAt");
+  expect(c.Post("/api/v1/alerts", std::string(5000, ' '), "application/json"), 413, "body",
+         "over the limit of 4096 bytes");
+  expect(c.Get("/api/v1/nothing"), 404, "path", "no route GET /api/v1/nothing");
+  auto wrong_method = c.Get("/api/v1/alerts");
+  expect(wrong_method, 405, "method", "GET is not allowed on /api/v1/alerts; use POST");
+  CHECK(wrong_method->get_header_value("Allow") == "POST");
+  expect(c.Delete("/api/v1/incidents/1"), 405, "method", "use GET");
+  expect(c.Get("/api/v1/incidents/abc"), 400, "path.id", "incident id `abc` is not a number");
+  expect(c.Get("/api/v1/incidents/-1"), 400, "path.id", "not a number");
+  expect(c.Get("/api/v1/incidents/99999999999999999999"), 400, "path.id", "not a number");
+  expect(c.Get("/api/v1/incidents/77"), 404, "path.id", "no incident 77");
+  expect(c.Get("/api/v1/incidents?limit=0"), 400, "query.limit", "from 1 to 1000, got `0`");
+  expect(c.Get("/api/v1/incidents?limit=ten"), 400, "query.limit", "got `ten`");
+  expect(c.Get("/api/v1/incidents?status=done"), 400, "query.status", "unknown status `done`");
+  expect(c.Get("/api/v1/incidents?stauts=queued"), 400, "query.stauts", "unknown query parameter `stauts`");
+  expect(c.Post("/api/v1/diagnose", "{\"id\": \"c1\",", "application/json"), 400, "body", "request body");
+  expect(c.Post("/api/v1/diagnose", "{\"id\": \"c1\"}", "application/json"), 400, "body", "no alert, logs or metrics");
+  expect(c.Post("/api/v1/diagnose", "{}", "application/x-www-form-urlencoded"), 415, "Content-Type header", "");
+  CHECK(s.store->List("", 10)->empty());  // nothing bad was recorded
+}
+
+TEST_CASE("HttpApi: a full queue answers 503 with Retry-After and records nothing of the request") {
+  TestServer s(1);
+  auto c = s.Client();
+  REQUIRE(c.Post("/api/v1/alerts", WebhookBody("firing", "b1"), "application/json")->status == 200);
+  auto full = c.Post("/api/v1/alerts", WebhookBody("firing", "b2"), "application/json");
+  REQUIRE(full);
+  CHECK(full->status == 503);
+  CHECK(full->get_header_value("Retry-After") == "30");
+  Json j = BodyOf(full);
+  CHECK(j["where"] == "queue");
+  CHECK(j["error"].get<std::string>().find("queue is full") != std::string::npos);
+  CHECK(s.store->List("", 10)->size() == 1);
+  // Alertmanager's retry of the first one is still answered: a duplicate takes no room.
+  CHECK(c.Post("/api/v1/alerts", WebhookBody("firing", "b1"), "application/json")->status == 200);
+}
+
+TEST_CASE("HttpApi: without a webhook parser the alert route says so (503), nothing faked") {
+  TestServer s(100, false);
+  auto c = s.Client();
+  auto r = c.Post("/api/v1/alerts", WebhookBody("firing", "c1"), "application/json");
+  REQUIRE(r);
+  CHECK(r->status == 503);
+  CHECK(BodyOf(r)["error"] == "cannot take alerts: triage not built");
+  CHECK(BodyOf(c.Get("/healthz"))["triage"] == "triage not built");
+}
+
+TEST_CASE("HttpApi: diagnose, healthz and /metrics") {
+  TestServer s;
+  auto c = s.Client();
+  auto d = c.Post("/api/v1/diagnose", "{\"id\": \"case-7\", \"alert\": {}}", "application/json");
+  REQUIRE(d);
+  CHECK(d->status == 200);
+  CHECK(BodyOf(d)["case_id"] == "case-7");
+  auto h = c.Get("/healthz");
+  REQUIRE(h);
+  CHECK(h->status == 200);
+  CHECK(BodyOf(h)["version"] == std::string(kVigilVersion));
+  CHECK(BodyOf(h)["status"] == "ok");
+  REQUIRE(c.Post("/api/v1/alerts", WebhookBody("firing", "d1"), "application/json")->status == 200);
+  REQUIRE(c.Get("/api/v1/incidents/xyz")->status == 400);
+  REQUIRE(c.Get("/nope")->status == 404);
+  s.api->metrics().triages.Inc({"diagnosed"});
+  s.api->metrics().triage_seconds.Observe({"diagnosed"}, 3.5);
+  auto m = c.Get("/metrics");
+  REQUIRE(m);
+  CHECK(m->status == 200);
+  CHECK(m->get_header_value("Content-Type") == "text/plain; version=0.0.4; charset=utf-8");
+  const std::string& t = m->body;
+  auto has = [&t](const std::string& line) {
+    CHECK_MESSAGE(t.find(line) != std::string::npos, line, "\n", t);
+  };
+  has("vigil_http_requests_total{route=\"/api/v1/alerts\",method=\"POST\",code=\"200\"} 1\n");
+  has("vigil_http_requests_total{route=\"/api/v1/incidents/{id}\",method=\"GET\",code=\"400\"} 1\n");
+  has("vigil_http_requests_total{route=\"other\",method=\"GET\",code=\"404\"} 1\n");
+  has("vigil_http_requests_total{route=\"/healthz\",method=\"GET\",code=\"200\"} 1\n");
+  has("vigil_http_request_duration_seconds_count{route=\"/api/v1/diagnose\"} 1\n");
+  has("vigil_http_request_duration_seconds_bucket{route=\"/healthz\",le=\"+Inf\"} 1\n");
+  has("vigil_alerts_received_total{outcome=\"created\"} 1\n");
+  has("vigil_incidents{state=\"queued\"} 1\n");
+  has("vigil_incidents{state=\"diagnosed\"} 0\n");
+  has("vigil_triage_queue_depth 1\n");
+  has("vigil_triage_total{outcome=\"diagnosed\"} 1\n");
+  has("vigil_triage_duration_seconds_sum{outcome=\"diagnosed\"} 3.5\n");
+  has("vigil_build_info{version=\"" + std::string(kVigilVersion) + "\"} 1\n");
+  // Every family has HELP and TYPE before its samples.
+  std::istringstream lines(t);
+  std::string line, typed;
+  while (std::getline(lines, line)) {
+    if (line.rfind("# TYPE ", 0) == 0) typed = line.substr(7, line.find(' ', 7) - 7);
+    if (line.empty() || line[0] == '#') continue;
+    CHECK_MESSAGE(line.rfind(typed, 0) == 0, line);
+  }
+}
+
+TEST_CASE("HttpApi: a client that stalls mid-request is dropped after the read timeout") {
+  TestServer s(100, true, 64 * 1024, 1, 1);
+  // Headers never finished.
+  auto [got, seconds] = RawExchange(s.api->port(), "POST /api/v1/alerts HTTP/1.1\r\nHost: x\r\n", 8);
+  CHECK(seconds < 5);
+  // A body shorter than its Content-Length.
+  auto [got2, seconds2] = RawExchange(
+      s.api->port(), "POST /api/v1/alerts HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     "Content-Length: 1000\r\n\r\n{\"version\":",
+      8);
+  CHECK(seconds2 < 5);
+  CHECK(got2.find("200 OK") == std::string::npos);
+  CHECK(s.store->List("", 10)->empty());
+  // The server still answers others.
+  CHECK(s.Client().Get("/healthz")->status == 200);
+}
+
+TEST_CASE("HttpApi: an address in use is a clear error") {
+  TestServer s;
+  HttpApiOptions o;
+  o.store = s.store.get();
+  HttpApi second(o);
+  const Status st = second.Bind("127.0.0.1", s.api->port());
+  REQUIRE_FALSE(st.ok());
+  CHECK(st.message() == "cannot listen on 127.0.0.1:" + std::to_string(s.api->port()) +
+                            ": Address already in use (another process listens there: pick another with --listen)");
+}
+
+TEST_CASE("kVigilVersion is the project version of CMakeLists.txt") {
+  std::ifstream in(std::string(VIGIL_SOURCE_DIR) + "/CMakeLists.txt");
+  std::stringstream text;
+  text << in.rdbuf();
+  std::smatch m;
+  const std::string s = text.str();
+  REQUIRE(std::regex_search(s, m, std::regex(R"(project\(vigil VERSION ([0-9.]+))")));
+  CHECK(m[1].str() == std::string(kVigilVersion));
+}
+
+}  // namespace vigil

@@ -1,0 +1,373 @@
+#include "server/incident_store.h"
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+
+#include "core/logging.h"
+#include "core/rule_plan.h"
+#include "core/time_util.h"
+#include "knowledge/sqlite_db.h"
+
+namespace vigil {
+namespace {
+
+constexpr std::array<std::string_view, 4> kStates = {"queued", "running", "diagnosed", "failed"};
+constexpr int kSchemaVersion = 1;
+
+constexpr std::string_view kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS incidents(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  fingerprint TEXT NOT NULL,
+  starts_at_ms INTEGER NOT NULL,
+  rule TEXT NOT NULL,
+  severity TEXT NOT NULL DEFAULT '',
+  state TEXT NOT NULL CHECK(state IN ('queued', 'running', 'diagnosed', 'failed')),
+  alert_json TEXT NOT NULL,
+  received_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL,
+  resolved_at_ms INTEGER NOT NULL DEFAULT 0,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  error TEXT NOT NULL DEFAULT '',
+  triage_seconds REAL NOT NULL DEFAULT 0,
+  diagnosis_json TEXT,
+  UNIQUE(fingerprint, starts_at_ms));
+CREATE INDEX IF NOT EXISTS incidents_by_state ON incidents(state, id);
+)sql";
+
+constexpr std::string_view kColumns =
+    "id, fingerprint, starts_at_ms, rule, severity, state, alert_json, received_ms, updated_ms, "
+    "resolved_at_ms, attempts, error, triage_seconds, diagnosis_json";
+
+Status SqlError(sqlite3* db, std::string_view what) {
+  return InternalError("incident store: " + std::string(what) + ": " + sqlite3_errmsg(db));
+}
+
+Result<kb::Stmt> Prepare(sqlite3* db, std::string_view sql) {
+  sqlite3_stmt* s = nullptr;
+  if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &s, nullptr) != SQLITE_OK) {
+    return SqlError(db, "preparing `" + std::string(sql.substr(0, 60)) + "`");
+  }
+  return kb::Stmt(db, s);
+}
+
+Result<StoredIncident> ReadRow(const kb::Stmt& s) {
+  StoredIncident r;
+  r.id = s.Int(0);
+  r.fingerprint = s.Text(1);
+  r.starts_at_ms = s.Int(2);
+  r.rule = s.Text(3);
+  r.severity = s.Text(4);
+  r.state = s.Text(5);
+  r.received_ms = s.Int(7);
+  r.updated_ms = s.Int(8);
+  r.resolved_at_ms = s.Int(9);
+  r.attempts = s.Int(10);
+  r.error = s.Text(11);
+  r.triage_seconds = s.Double(12);
+  const std::string where = "incident " + std::to_string(r.id);
+  ASSIGN_OR_RETURN(Json alert, ParseJson(s.Text(6), where + " alert_json"));
+  auto parsed = FromJson<Alert>(alert, where + " alert_json");
+  if (!parsed.ok()) return DataLossError(parsed.status().message());
+  r.alert = std::move(*parsed);
+  if (!s.IsNull(13)) {
+    auto diagnosis = ParseJson(s.Text(13), where + " diagnosis_json");
+    if (!diagnosis.ok()) return DataLossError(diagnosis.status().message());
+    r.diagnosis = std::move(*diagnosis);
+  }
+  return r;
+}
+
+Result<std::vector<StoredIncident>> ReadRows(kb::Stmt& s) {
+  std::vector<StoredIncident> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    ASSIGN_OR_RETURN(StoredIncident r, ReadRow(s));
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::span<const std::string_view> IncidentTriageStates() { return kStates; }
+
+Json StoredIncident::ToJson(bool full) const {
+  Json j{{"id", id},
+         {"state", state},
+         {"rule", rule},
+         {"severity", severity},
+         {"fingerprint", fingerprint},
+         {"starts_at", FormatRfc3339Ms(starts_at_ms)},
+         {"received_at", FormatRfc3339Ms(received_ms)},
+         {"updated_at", FormatRfc3339Ms(updated_ms)},
+         {"resolved_at", resolved_at_ms > 0 ? Json(FormatRfc3339Ms(resolved_at_ms)) : Json(nullptr)},
+         {"attempts", attempts}};
+  if (!error.empty()) j["error"] = error;
+  if (state == "diagnosed" || state == "failed") j["triage_seconds"] = triage_seconds;
+  if (full) {
+    j["alert"] = alert;
+    j["diagnosis"] = diagnosis;
+  } else if (diagnosis.is_object()) {  // the headline, so a list answers "what broke?"
+    if (diagnosis.contains("root_cause")) j["root_cause"] = diagnosis["root_cause"];
+    if (diagnosis.contains("component")) j["component"] = diagnosis["component"];
+    if (diagnosis.contains("confidence")) j["confidence"] = diagnosis["confidence"];
+  }
+  return j;
+}
+
+IncidentStore::IncidentStore(sqlite3* db, int lock_fd, IncidentStoreOptions options)
+    : db_(db), lock_fd_(lock_fd), options_(std::move(options)) {}
+
+IncidentStore::~IncidentStore() {
+  sqlite3_close_v2(db_);
+  close(lock_fd_);  // releases the flock
+}
+
+int64_t IncidentStore::Now() const {
+  if (options_.now_ms) return options_.now_ms();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Status IncidentStore::Exec(std::string_view sql) const {
+  char* err = nullptr;
+  const std::string text(sql);
+  if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err) == SQLITE_OK) return Status::Ok();
+  std::string msg = err ? err : sqlite3_errmsg(db_);
+  sqlite3_free(err);
+  return InternalError("incident store: " + msg);
+}
+
+Result<std::unique_ptr<IncidentStore>> IncidentStore::Open(IncidentStoreOptions options) {
+  if (options.queue_max < 1) return InvalidArgumentError("incident store: queue_max must be at least 1");
+  const std::string lock_path = options.path + ".lock";
+  const int lock_fd = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock_fd < 0) {
+    return FailedPreconditionError("cannot open incident store " + options.path + ": " + lock_path + ": " +
+                                   std::strerror(errno));
+  }
+  if (flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    close(lock_fd);
+    return FailedPreconditionError("incident store " + options.path + " is in use by another process (" + lock_path +
+                                   " is locked: " + std::strerror(err) +
+                                   "); one vigil serve per data_dir");
+  }
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(options.path.c_str(), &raw,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string why = raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
+    sqlite3_close_v2(raw);
+    close(lock_fd);
+    return FailedPreconditionError("cannot open incident store " + options.path + ": " + why);
+  }
+  sqlite3_busy_timeout(raw, 5000);
+  std::unique_ptr<IncidentStore> store(new IncidentStore(raw, lock_fd, std::move(options)));
+  if (Status st = store->Init(); !st.ok()) {
+    return Status(st.code() == StatusCode::kInternal ? StatusCode::kFailedPrecondition : st.code(), st.message())
+        .WithContext("cannot open incident store " + store->options_.path);
+  }
+  return store;
+}
+
+Status IncidentStore::Init() {
+  sqlite3* raw = db_;
+  {
+    ASSIGN_OR_RETURN(kb::Stmt s, Prepare(raw, "PRAGMA journal_mode=WAL"));
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row || s.Text(0) != "wal") LogWarn("serve", "incident store " + options_.path + ": not in WAL mode");
+  }
+  RETURN_IF_ERROR(Exec("PRAGMA synchronous=FULL"));
+  {
+    ASSIGN_OR_RETURN(kb::Stmt s, Prepare(raw, "PRAGMA user_version"));
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    const int64_t version = row ? s.Int(0) : 0;
+    if (version > kSchemaVersion) {
+      return FailedPreconditionError("schema version " + std::to_string(version) +
+                                     ", written by a newer vigil (this one reads " +
+                                     std::to_string(kSchemaVersion) + ")");
+    }
+  }
+  RETURN_IF_ERROR(Exec(kSchema));
+  RETURN_IF_ERROR(Exec("PRAGMA user_version=" + std::to_string(kSchemaVersion)));
+  ASSIGN_OR_RETURN(kb::Stmt requeue, Prepare(raw, "UPDATE incidents SET state='queued', updated_ms=?1 "
+                                                  "WHERE state='running'"));
+  requeue.Bind(1, Now());
+  RETURN_IF_ERROR(requeue.Run());
+  recovered_ = sqlite3_changes(raw);
+  return Status::Ok();
+}
+
+Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& alerts) {
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  auto result = [&]() -> Result<IntakeResult> {
+    IntakeResult out;
+    const int64_t now = Now();
+    ASSIGN_OR_RETURN(kb::Stmt find, Prepare(db_, "SELECT id, resolved_at_ms FROM incidents "
+                                                 "WHERE fingerprint=?1 AND starts_at_ms=?2"));
+    ASSIGN_OR_RETURN(kb::Stmt insert,
+                     Prepare(db_, "INSERT INTO incidents(fingerprint, starts_at_ms, rule, severity, state, "
+                                  "alert_json, received_ms, updated_ms, resolved_at_ms) "
+                                  "VALUES(?1, ?2, ?3, ?4, 'queued', ?5, ?6, ?6, ?7)"));
+    ASSIGN_OR_RETURN(kb::Stmt resolve, Prepare(db_, "UPDATE incidents SET resolved_at_ms=?2, updated_ms=?3 "
+                                                    "WHERE id=?1"));
+    for (const Alert& given : alerts) {
+      Alert alert = given;
+      if (alert.fingerprint.empty()) alert.fingerprint = AlertFingerprint(alert.rule, "", alert.labels);
+      const bool resolved = alert.state == AlertState::kResolved;
+      const int64_t resolved_at = resolved ? (alert.ends_at_ms > 0 ? alert.ends_at_ms : now) : 0;
+      find.Reset();
+      find.Bind(1, alert.fingerprint).Bind(2, alert.starts_at_ms);
+      ASSIGN_OR_RETURN(bool found, find.Step());
+      if (found) {
+        const int64_t id = find.Int(0);
+        if (resolved && find.Int(1) == 0) {
+          resolve.Reset();
+          resolve.Bind(1, id).Bind(2, resolved_at).Bind(3, now);
+          RETURN_IF_ERROR(resolve.Run());
+          out.resolved.push_back(id);
+        } else {
+          out.duplicates.push_back(id);
+        }
+        continue;
+      }
+      insert.Reset();
+      insert.Bind(1, alert.fingerprint)
+          .Bind(2, alert.starts_at_ms)
+          .Bind(3, alert.rule)
+          .Bind(4, alert.severity)
+          .Bind(5, Json(alert).dump(-1, ' ', false, Json::error_handler_t::replace))
+          .Bind(6, now)
+          .Bind(7, resolved_at);
+      RETURN_IF_ERROR(insert.Run());
+      out.created.push_back(sqlite3_last_insert_rowid(db_));
+      if (resolved) out.resolved.push_back(out.created.back());
+    }
+    if (!out.created.empty()) {
+      ASSIGN_OR_RETURN(kb::Stmt count, Prepare(db_, "SELECT count(*) FROM incidents WHERE state='queued'"));
+      ASSIGN_OR_RETURN(bool row, count.Step());
+      const int64_t queued = row ? count.Int(0) : 0;
+      if (queued > static_cast<int64_t>(options_.queue_max)) {
+        return ResourceExhaustedError("the triage queue is full: " + std::to_string(queued - static_cast<int64_t>(out.created.size())) +
+                                      " incidents queued, " + std::to_string(out.created.size()) +
+                                      " new, at most " + std::to_string(options_.queue_max) +
+                                      " (--queue-max); nothing of this request was recorded, retry later");
+      }
+    }
+    return out;
+  }();
+  if (!result.ok()) {
+    Exec("ROLLBACK").IgnoreError();
+    return result.status();
+  }
+  RETURN_IF_ERROR(Exec("COMMIT"));
+  return result;
+}
+
+Result<std::optional<StoredIncident>> IncidentStore::ClaimNext() {
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, "UPDATE incidents SET state='running', attempts=attempts+1, updated_ms=?1 "
+                                            "WHERE id=(SELECT id FROM incidents WHERE state='queued' ORDER BY id LIMIT 1) "
+                                            "RETURNING " + std::string(kColumns)));
+  s.Bind(1, Now());
+  ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row) return std::optional<StoredIncident>();
+  auto r = ReadRow(s);
+  while (true) {  // RETURNING: the UPDATE commits when the statement is stepped to its end
+    auto more = s.Step();
+    if (!more.ok()) return more.status();
+    if (!*more) break;
+  }
+  if (!r.ok()) {
+    return r.status();
+  }
+  return std::optional<StoredIncident>(std::move(*r));
+}
+
+Status IncidentStore::SetState(int64_t id, std::string_view from, std::string_view to, const Json* diagnosis,
+                               std::string_view error, double seconds) {
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, "UPDATE incidents SET state=?2, updated_ms=?3, diagnosis_json=?4, "
+                                            "error=?5, triage_seconds=?6 WHERE id=?1 AND state=?7"));
+  s.Bind(1, id).Bind(2, to).Bind(3, Now()).Bind(5, error).Bind(6, seconds).Bind(7, from);
+  if (diagnosis) s.Bind(4, diagnosis->dump(-1, ' ', false, Json::error_handler_t::replace));  // else NULL
+  RETURN_IF_ERROR(s.Run());
+  if (sqlite3_changes(db_) != 1) {
+    return FailedPreconditionError("incident " + std::to_string(id) + " is not " + std::string(from));
+  }
+  return Status::Ok();
+}
+
+Status IncidentStore::Finish(int64_t id, const Json& diagnosis, double seconds) {
+  return SetState(id, "running", "diagnosed", &diagnosis, "", seconds);
+}
+
+Status IncidentStore::Fail(int64_t id, std::string_view error, double seconds) {
+  return SetState(id, "running", "failed", nullptr, error, seconds);
+}
+
+Status IncidentStore::Requeue(int64_t id) { return SetState(id, "running", "queued", nullptr, "", 0); }
+
+Result<std::vector<StoredIncident>> IncidentStore::List(std::string_view filter, size_t limit) const {
+  std::string where;
+  if (filter == "resolved") {
+    where = " WHERE resolved_at_ms > 0";
+  } else if (filter == "firing") {
+    where = " WHERE resolved_at_ms = 0";
+  } else if (!filter.empty()) {
+    bool known = false;
+    for (auto s : kStates) known = known || s == filter;
+    if (!known) {
+      return InvalidArgumentError("unknown status `" + std::string(filter) +
+                                  "`; accepted: queued, running, diagnosed, failed, resolved, firing");
+    }
+    where = " WHERE state=?2";
+  }
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, "SELECT " + std::string(kColumns) + " FROM incidents" + where +
+                                                " ORDER BY id DESC LIMIT ?1"));
+  s.Bind(1, static_cast<int64_t>(limit));
+  if (where.find("?2") != std::string::npos) s.Bind(2, filter);
+  return ReadRows(s);
+}
+
+Result<StoredIncident> IncidentStore::Get(int64_t id) const {
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, "SELECT " + std::string(kColumns) + " FROM incidents WHERE id=?1"));
+  s.Bind(1, id);
+  ASSIGN_OR_RETURN(auto rows, ReadRows(s));
+  if (rows.empty()) return NotFoundError("no incident " + std::to_string(id));
+  return std::move(rows.front());
+}
+
+Result<std::map<std::string, int64_t>> IncidentStore::CountByState() const {
+  std::map<std::string, int64_t> out;
+  for (auto s : kStates) out[std::string(s)] = 0;
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, "SELECT state, count(*) FROM incidents GROUP BY state"));
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    out[s.Text(0)] = s.Int(1);
+  }
+  return out;
+}
+
+Result<int64_t> IncidentStore::CountResolved() const {
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, "SELECT count(*) FROM incidents WHERE resolved_at_ms > 0"));
+  ASSIGN_OR_RETURN(bool row, s.Step());
+  return row ? s.Int(0) : 0;
+}
+
+}  // namespace vigil

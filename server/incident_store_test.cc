@@ -1,0 +1,290 @@
+// IncidentStore: intake (dedupe by fingerprint + startsAt, resolved notifications, the bounded
+// queue), the triage state machine, restart recovery, listing.
+#include "server/incident_store.h"
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include "knowledge/temp_dir_testing.h"
+#include "server/triage_workers.h"
+
+namespace vigil {
+namespace {
+
+Alert Firing(std::string fingerprint, int64_t starts_at_ms, std::string rule = "GpuXid") {
+  Alert a;
+  a.fingerprint = std::move(fingerprint);
+  a.rule = std::move(rule);
+  a.severity = "critical";
+  a.labels = {{"alertname", a.rule}, {"Hostname", "node-3"}, {"gpu", "5"}};
+  a.annotations = {{"summary", "XID 79 on node-3 gpu 5"}};
+  a.state = AlertState::kFiring;
+  a.starts_at_ms = starts_at_ms;
+  a.active_at_ms = starts_at_ms;
+  return a;
+}
+
+Alert Resolved(Alert a, int64_t ends_at_ms) {
+  a.state = AlertState::kResolved;
+  a.ends_at_ms = ends_at_ms;
+  return a;
+}
+
+std::unique_ptr<IncidentStore> OpenStore(const TempDir& dir, size_t queue_max = 100, int64_t* now = nullptr) {
+  IncidentStoreOptions o;
+  o.path = (dir.path / "incidents.db").string();
+  o.queue_max = queue_max;
+  if (now) o.now_ms = [now] { return *now; };
+  auto store = IncidentStore::Open(o);
+  REQUIRE_MESSAGE(store.ok(), store.status().ToString());
+  return std::move(*store);
+}
+
+}  // namespace
+
+TEST_CASE("IncidentStore: a firing alert is queued once; Alertmanager's repeat is a duplicate") {
+  TempDir dir("vigil_serve_test");
+  int64_t now = 1'800'000'000'000;
+  auto store = OpenStore(dir, 100, &now);
+  auto first = store->Intake({Firing("aa01", 1'799'999'000'000)});
+  REQUIRE(first.ok());
+  REQUIRE(first->created.size() == 1);
+  CHECK(first->duplicates.empty());
+  now += 4 * 3600 * 1000;  // repeat_interval later, the same alert again
+  auto again = store->Intake({Firing("aa01", 1'799'999'000'000)});
+  REQUIRE(again.ok());
+  CHECK(again->created.empty());
+  CHECK(again->duplicates == first->created);
+  // The same fingerprint firing again later (a new startsAt) is a new incident.
+  auto refire = store->Intake({Firing("aa01", 1'800'000'500'000)});
+  REQUIRE(refire.ok());
+  CHECK(refire->created.size() == 1);
+  auto all = store->List("", 50);
+  REQUIRE(all.ok());
+  REQUIRE(all->size() == 2);
+  CHECK(all->at(0).id == refire->created[0]);  // newest first
+  CHECK(all->at(1).state == "queued");
+  CHECK(all->at(1).received_ms == 1'800'000'000'000);  // the first notification's time, kept
+  CHECK(all->at(1).alert.annotations.at("summary") == "XID 79 on node-3 gpu 5");
+  CHECK(all->at(1).rule == "GpuXid");
+}
+
+TEST_CASE("IncidentStore: a resolved notification marks its incident; an unseen one is recorded resolved") {
+  TempDir dir("vigil_serve_test");
+  auto store = OpenStore(dir);
+  auto first = store->Intake({Firing("bb02", 1000)});
+  REQUIRE(first.ok());
+  auto resolved = store->Intake({Resolved(Firing("bb02", 1000), 9000)});
+  REQUIRE(resolved.ok());
+  CHECK(resolved->created.empty());
+  CHECK(resolved->resolved == first->created);
+  auto row = store->Get(first->created[0]);
+  REQUIRE(row.ok());
+  CHECK(row->resolved_at_ms == 9000);
+  CHECK(row->state == "queued");  // still diagnosed: on call wants to know why it fired
+  // Resolved again (Alertmanager repeats resolved notifications too): a duplicate, time kept.
+  auto twice = store->Intake({Resolved(Firing("bb02", 1000), 9500)});
+  REQUIRE(twice.ok());
+  CHECK(twice->duplicates == first->created);
+  CHECK(store->Get(first->created[0])->resolved_at_ms == 9000);
+  // Never seen firing (vigil was down): recorded, queued and resolved.
+  auto unseen = store->Intake({Resolved(Firing("cc03", 2000), 7000)});
+  REQUIRE(unseen.ok());
+  REQUIRE(unseen->created.size() == 1);
+  CHECK(unseen->resolved == unseen->created);
+  auto listed = store->List("resolved", 10);
+  REQUIRE(listed.ok());
+  CHECK(listed->size() == 2);
+  CHECK(store->List("firing", 10)->empty());
+  CHECK(*store->CountResolved() == 2);
+}
+
+TEST_CASE("IncidentStore: the queue is bounded and a request that would overflow it records nothing") {
+  TempDir dir("vigil_serve_test");
+  auto store = OpenStore(dir, 3);
+  REQUIRE(store->Intake({Firing("q1", 1), Firing("q2", 1)}).ok());
+  auto over = store->Intake({Firing("q3", 1), Firing("q4", 1)});
+  REQUIRE_FALSE(over.ok());
+  CHECK(over.status().code() == StatusCode::kResourceExhausted);
+  CHECK(over.status().message().find("queue is full") != std::string::npos);
+  CHECK(over.status().message().find("--queue-max") != std::string::npos);
+  CHECK(store->List("", 10)->size() == 2);  // q3 was not kept either: all or nothing
+  // Duplicates do not count against the queue; the request fits once one is taken.
+  auto dup = store->Intake({Firing("q1", 1), Firing("q3", 1)});
+  REQUIRE(dup.ok());
+  CHECK(dup->created.size() == 1);
+  auto claimed = store->ClaimNext();
+  REQUIRE(claimed.ok());
+  REQUIRE(claimed->has_value());
+  CHECK(store->Intake({Firing("q4", 1)}).ok());
+}
+
+TEST_CASE("IncidentStore: claim, finish, fail; a restart queues what was running") {
+  TempDir dir("vigil_serve_test");
+  int64_t first_id = 0, second_id = 0, third_id = 0;
+  {
+    auto store = OpenStore(dir);
+    auto in = store->Intake({Firing("r1", 10), Firing("r2", 20), Firing("r3", 30)});
+    REQUIRE(in.ok());
+    first_id = in->created[0];
+    second_id = in->created[1];
+    third_id = in->created[2];
+    auto a = store->ClaimNext();
+    REQUIRE((a.ok() && a->has_value()));
+    CHECK((*a)->id == first_id);  // oldest first
+    CHECK((*a)->state == "running");
+    CHECK((*a)->attempts == 1);
+    REQUIRE(store->Finish(first_id, Json{{"case_id", "alert/GpuXid/f00d"}, {"root_cause", "xid_79"}}, 1.5).ok());
+    auto b = store->ClaimNext();
+    REQUIRE((b.ok() && b->has_value()));
+    REQUIRE(store->Fail(second_id, "knowledge base: disk I/O error", 0.25).ok());
+    auto c = store->ClaimNext();  // r3 is running when the process "dies"
+    REQUIRE((c.ok() && c->has_value()));
+    CHECK(store->Finish(first_id, Json::object(), 1).code() == StatusCode::kFailedPrecondition);  // not running
+    auto none = store->ClaimNext();
+    REQUIRE(none.ok());
+    CHECK_FALSE(none->has_value());
+  }
+  auto store = OpenStore(dir);
+  CHECK(store->recovered_on_open() == 1);
+  // A second process (here: a second Open) on the same file is refused while this one runs, so it
+  // cannot queue again what this one is triaging.
+  IncidentStoreOptions second;
+  second.path = (dir.path / "incidents.db").string();
+  auto refused = IncidentStore::Open(second);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().message().find("is in use by another process") != std::string::npos);
+  auto r3 = store->Get(third_id);
+  REQUIRE(r3.ok());
+  CHECK(r3->state == "queued");
+  auto done = store->Get(first_id);
+  REQUIRE(done.ok());
+  CHECK(done->state == "diagnosed");
+  CHECK(done->diagnosis["root_cause"] == "xid_79");
+  CHECK(done->triage_seconds == 1.5);
+  CHECK(done->ToJson(false)["root_cause"] == "xid_79");
+  auto failed = store->Get(second_id);
+  REQUIRE(failed.ok());
+  CHECK(failed->state == "failed");
+  CHECK(failed->error == "knowledge base: disk I/O error");
+  auto again = store->ClaimNext();
+  REQUIRE((again.ok() && again->has_value()));
+  CHECK((*again)->id == third_id);
+  CHECK((*again)->attempts == 2);
+  auto counts = store->CountByState();
+  REQUIRE(counts.ok());
+  CHECK(counts->at("diagnosed") == 1);
+  CHECK(counts->at("failed") == 1);
+  CHECK(counts->at("running") == 1);
+  CHECK(counts->at("queued") == 0);
+}
+
+TEST_CASE("IncidentStore: bad filters, unknown ids, alerts without a fingerprint, a file that is not SQLite") {
+  TempDir dir("vigil_serve_test");
+  auto store = OpenStore(dir);
+  auto bad = store->List("done", 10);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().code() == StatusCode::kInvalidArgument);
+  CHECK(bad.status().message() == "unknown status `done`; accepted: queued, running, diagnosed, failed, resolved, firing");
+  auto missing = store->Get(4242);
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.status().code() == StatusCode::kNotFound);
+  CHECK(missing.status().message() == "no incident 4242");
+  // No fingerprint: one from the labels, the same for the same labels.
+  auto a = store->Intake({Firing("", 5)});
+  auto b = store->Intake({Firing("", 5)});
+  REQUIRE((a.ok() && b.ok()));
+  CHECK(a->created.size() == 1);
+  CHECK(b->duplicates == a->created);
+  CHECK(store->Get(a->created[0])->fingerprint.size() == 16);
+
+  const auto junk = dir.path / "junk.db";
+  REQUIRE(WriteFileAtomic(junk.string(), std::string(4096, 'x')).ok());
+  IncidentStoreOptions o;
+  o.path = junk.string();
+  auto opened = IncidentStore::Open(o);
+  REQUIRE_FALSE(opened.ok());
+  CHECK_MESSAGE(opened.status().message().find(junk.string()) != std::string::npos, opened.status().message());
+  o.path = (dir.path / "no-such-dir" / "incidents.db").string();
+  auto nodir = IncidentStore::Open(o);
+  REQUIRE_FALSE(nodir.ok());
+  CHECK(nodir.status().message().find("cannot open incident store") != std::string::npos);
+}
+
+TEST_CASE("TriageWorkers: every queued incident is triaged once; failures and exceptions are stored") {
+  TempDir dir("vigil_serve_test");
+  auto store = OpenStore(dir);
+  std::vector<Alert> alerts;
+  for (int i = 0; i < 12; ++i) {
+    std::string n = std::to_string(i);  // not "w" + ...: GCC 12's -Wrestrict false positive
+    alerts.push_back(Firing(std::string("w").append(n), 100 + i, std::string("Rule").append(n)));
+  }
+  REQUIRE(store->Intake(alerts).ok());
+  std::mutex mu;
+  std::multiset<std::string> seen;
+  std::atomic<int> done{0};
+  TriageWorkersOptions o;
+  o.store = store.get();
+  o.workers = 3;
+  o.poll_ms = 20;
+  o.triage = [&](const Alert& a) -> Result<Json> {
+    {
+      std::lock_guard lock(mu);
+      seen.insert(a.fingerprint);
+    }
+    if (a.rule == "Rule3") return UnavailableError("Prometheus at http://p:9090 did not answer");
+    if (a.rule == "Rule4") throw std::runtime_error("boom");
+    return Json{{"case_id", "alert/" + a.rule}, {"root_cause", "gpu_xid"}};
+  };
+  o.on_done = [&](std::string_view, double) { ++done; };
+  TriageWorkers workers(o);
+  workers.Start();
+  for (int i = 0; i < 500 && done < 12; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  workers.Stop();
+  CHECK(done == 12);
+  CHECK(seen.size() == 12);
+  CHECK(std::set<std::string>(seen.begin(), seen.end()).size() == 12);  // none twice
+  auto counts = store->CountByState();
+  REQUIRE(counts.ok());
+  CHECK(counts->at("diagnosed") == 10);
+  CHECK(counts->at("failed") == 2);
+  auto failed = store->List("failed", 10);
+  REQUIRE(failed.ok());
+  std::set<std::string> errors;
+  for (const auto& r : *failed) errors.insert(r.error);
+  CHECK(errors == std::set<std::string>{"Prometheus at http://p:9090 did not answer", "internal error: boom"});
+}
+
+TEST_CASE("TriageWorkers: Notify wakes an idle worker at once; Stop lets the triage in flight finish") {
+  TempDir dir("vigil_serve_test");
+  auto store = OpenStore(dir);
+  std::atomic<bool> started{false}, release{false};
+  TriageWorkersOptions o;
+  o.store = store.get();
+  o.workers = 1;
+  o.poll_ms = 60'000;  // only Notify can wake it within the test
+  o.triage = [&](const Alert&) -> Result<Json> {
+    started = true;
+    while (!release) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    return Json{{"ok", true}};
+  };
+  TriageWorkers workers(o);
+  workers.Start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the worker is asleep now
+  auto in = store->Intake({Firing("n1", 1)});
+  REQUIRE(in.ok());
+  workers.Notify();
+  for (int i = 0; i < 300 && !started; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  REQUIRE(started);
+  CHECK(workers.busy() == 1);
+  std::thread stopper([&] { workers.Stop(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  release = true;
+  stopper.join();
+  CHECK(store->Get(in->created[0])->state == "diagnosed");
+}
+
+}  // namespace vigil

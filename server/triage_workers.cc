@@ -1,0 +1,80 @@
+#include "server/triage_workers.h"
+
+#include <chrono>
+#include <exception>
+
+#include "core/logging.h"
+
+namespace vigil {
+
+TriageWorkers::TriageWorkers(TriageWorkersOptions options) : options_(std::move(options)) {}
+
+TriageWorkers::~TriageWorkers() { Stop(); }
+
+void TriageWorkers::Start() {
+  const int n = options_.workers < 1 ? 1 : options_.workers;
+  for (int i = 0; i < n; ++i) threads_.emplace_back([this] { Loop(); });
+}
+
+void TriageWorkers::Notify() {
+  {
+    std::lock_guard lock(mu_);
+    ++wakeups_;
+  }
+  cv_.notify_one();
+}
+
+void TriageWorkers::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  threads_.clear();
+}
+
+void TriageWorkers::Loop() {
+  uint64_t seen = 0;
+  while (true) {
+    {
+      std::lock_guard lock(mu_);
+      if (stopping_) return;
+      seen = wakeups_;
+    }
+    auto claimed = options_.store->ClaimNext();
+    if (!claimed.ok() || !claimed->has_value()) {
+      if (!claimed.ok()) LogError("serve", "triage worker: " + claimed.status().message());
+      std::unique_lock lock(mu_);
+      cv_.wait_for(lock, std::chrono::milliseconds(options_.poll_ms),
+                   [&] { return stopping_ || wakeups_ != seen; });
+      continue;
+    }
+    const StoredIncident& incident = **claimed;
+    ++busy_;
+    const auto start = std::chrono::steady_clock::now();
+    Result<Json> report = InternalError("triage did not run");
+    try {
+      report = options_.triage(incident.alert);
+    } catch (const std::exception& e) {
+      report = InternalError(std::string("internal error: ") + e.what());
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const std::string what = "incident " + std::to_string(incident.id) + " (" + incident.rule + ")";
+    Status stored;
+    if (report.ok()) {
+      stored = options_.store->Finish(incident.id, *report, seconds);
+      LogInfo("serve", what + " diagnosed in " + std::to_string(seconds) + " s");
+    } else {
+      stored = options_.store->Fail(incident.id, report.status().message(), seconds);
+      LogWarn("serve", what + " triage failed: " + report.status().message());
+    }
+    if (!stored.ok()) LogError("serve", what + ": storing the outcome: " + stored.message());
+    if (options_.on_done) options_.on_done(report.ok() ? "diagnosed" : "failed", seconds);
+    --busy_;
+  }
+}
+
+}  // namespace vigil

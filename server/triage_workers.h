@@ -1,0 +1,66 @@
+// TriageWorkers: the threads that take queued incidents from an IncidentStore, run triage on
+// each, and store the outcome (diagnosed with the report JSON, or failed with the error).
+//
+// Triage is a function (alert -> DiagnosisReport JSON) handed in, so the pool and its tests do not
+// depend on how an alert is diagnosed; `vigil serve` wires agents/alert_triage.h's TriageAlert.
+// A triage that throws is recorded as failed ("internal error: ..."), never lost.
+//
+// Stop() claims nothing more and waits for the triages in flight to finish and be stored; a
+// process killed meanwhile leaves them `running`, and the next IncidentStore::Open queues them
+// again. Thread safety: Notify and Stop may be called from any thread; Start once.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "core/domain.h"
+#include "core/json.h"
+#include "server/incident_store.h"
+
+namespace vigil {
+
+using TriageFunction = std::function<Result<Json>(const Alert& alert)>;
+
+struct TriageWorkersOptions {
+  IncidentStore* store = nullptr;  // borrowed; outlives the pool
+  TriageFunction triage;           // required
+  int workers = 2;                 // >= 1
+  // Called after each triage with "diagnosed" or "failed" and its wall time (metrics).
+  std::function<void(std::string_view outcome, double seconds)> on_done;
+  // How long an idle worker sleeps before looking at the store again without a Notify.
+  int poll_ms = 1000;
+};
+
+class TriageWorkers {
+ public:
+  explicit TriageWorkers(TriageWorkersOptions options);
+  ~TriageWorkers();  // Stop()
+  TriageWorkers(const TriageWorkers&) = delete;
+  TriageWorkers& operator=(const TriageWorkers&) = delete;
+
+  void Start();
+  // New incidents were queued: wakes an idle worker.
+  void Notify();
+  // See the file comment. Idempotent.
+  void Stop();
+  // Triages running now.
+  int busy() const { return busy_.load(); }
+
+ private:
+  void Loop();
+
+  TriageWorkersOptions options_;
+  std::vector<std::thread> threads_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  uint64_t wakeups_ = 0;
+  std::atomic<int> busy_{0};
+};
+
+}  // namespace vigil
