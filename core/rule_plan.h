@@ -90,6 +90,10 @@ struct LabelMatcher {
 struct Selector {
   std::string metric;  // "" = any metric name (written `*`)
   std::vector<LabelMatcher> matchers;
+  // `ignoring (pod, namespace)`: the selected series are identified by their labels minus these
+  // (sorted, unique), so series differing only in them are one series with one history
+  // (docs/rules.md, "Series identity"). Empty: every label identifies.
+  std::vector<std::string> ignoring = {};  // (an initializer: designated-initializer users may omit it)
 };
 
 // One piece of an explanation template: literal text, a label's value, or a node's value.

@@ -152,17 +152,26 @@ class Parser {
     r.name = r.name_tok->text;
     Expect("{", "after the rule name");
     std::set<std::string> seen;
+    std::string last_clause;
     while (!IsPunct("}")) {
       CheckLexError(Peek());
       if (Peek().kind == TokenKind::kEnd) Fail(Peek(), "rule `" + r.name + "` is not closed: expected `}`");
       const Token& kw = Peek();
       if (kw.kind != TokenKind::kIdent ||
           std::find(kClauses.begin(), kClauses.end(), kw.text) == kClauses.end()) {
+        if (kw.kind == TokenKind::kIdent && kw.text == "ignoring")
+          Fail(kw, "`ignoring` belongs to the `select` clause, right after the selector: "
+                   "`select METRIC{...} ignoring (pod)`");
+        if (kw.kind == TokenKind::kIdent && last_clause == "select" &&
+            !ClosestMatch(kw.text, std::vector<std::string>{"ignoring"}).empty())
+          Fail(kw, "unknown clause " + Describe(kw) + ", did you mean `ignoring`? (after the selector: "
+                   "`select METRIC ignoring (pod, namespace)`)");
         std::string hint = kw.kind == TokenKind::kIdent ? ClosestMatch(kw.text, kClauses) : "";
         Fail(kw, "unknown clause " + Describe(kw) + (hint.empty() ? "" : ", did you mean `" + hint + "`?") +
                      " (clauses: select, when, for, keep_firing_for, severity, labels, explain)");
       }
       if (!seen.insert(kw.text).second) Fail(kw, "duplicate `" + kw.text + "` clause in rule `" + r.name + "`");
+      last_clause = kw.text;
       Next();
       if (kw.text == "select") {
         r.select_tok = &kw;
@@ -238,7 +247,27 @@ class Parser {
       }
       Next();
     }
+    if (IsWord("ignoring")) ParseIgnoring(&s);
     return s;
+  }
+
+  // `ignoring (l1, l2, ...)` after a selector: at least one label, each once.
+  void ParseIgnoring(Selector* s) {
+    Next();
+    Expect("(", "after `ignoring` (the labels that do not identify a series, e.g. `ignoring (pod, namespace)`)");
+    if (IsPunct(")"))
+      Fail(Peek(), "`ignoring ()` lists no label: name the labels that come and go on one series, e.g. "
+                   "`ignoring (pod, namespace, container)`, or leave `ignoring` out");
+    while (!IsPunct(")")) {
+      const Token& l = ExpectIdent("a label name");
+      if (std::find(s->ignoring.begin(), s->ignoring.end(), l.text) != s->ignoring.end())
+        Fail(l, "label `" + l.text + "` is listed twice in `ignoring`");
+      s->ignoring.push_back(l.text);
+      if (IsPunct(",")) Next();
+      else if (!IsPunct(")")) Fail(Peek(), "expected `,` or `)` in the `ignoring` labels, found " + Describe(Peek()));
+    }
+    Next();
+    std::sort(s->ignoring.begin(), s->ignoring.end());
   }
 
   // Expressions, lowest precedence first: or, and, not, comparison, + -, * /, unary -, offset.
@@ -639,6 +668,10 @@ class RuleCompiler {
       for (auto& [name, fn] : kAggList)
         if (name == f) n.agg_fn = fn;
       n.by = a.by;
+      for (const std::string& l : n.by)
+        if (std::binary_search(rule_.selector.ignoring.begin(), rule_.selector.ignoring.end(), l))
+          Fail(a, "`" + f + " by` groups by `" + l + "`, which the selector's `ignoring` drops from the series' "
+                  "identity (every series would have it empty); group by a label that identifies the series");
       std::sort(n.by.begin(), n.by.end());
       n.by.erase(std::unique(n.by.begin(), n.by.end()), n.by.end());
       if (f == "quantile") {
@@ -991,6 +1024,12 @@ std::string ExplainRulePlan(const RulePlan& p) {
     std::string how = m.op == MatchOp::kEq ? "is" : m.op == MatchOp::kNe ? "is not"
                     : m.op == MatchOp::kRegex ? "matches" : "does not match";
     out += ", where label " + m.name + " " + how + " \"" + m.value + "\"";
+  }
+  if (!p.selector.ignoring.empty()) {
+    std::string list;
+    for (const auto& l : p.selector.ignoring) list += (list.empty() ? "" : ", ") + l;
+    out += "\n  one series per label set without " + list +
+           " (series differing only in them are one history; at one timestamp the first series given wins)";
   }
   out += "\n  fires when: " + p.nodes[p.condition].text + "\n";
   if (p.tick_driven)

@@ -281,6 +281,50 @@ TEST_CASE("an expression cut off before the next clause is reported at its dangl
   CHECK(CompileError("rule R {\n  select x\n  when x >\n}\n").find("t.rules:4:1: expected a value") == 0);
 }
 
+TEST_CASE("select ... ignoring (labels): parsed sorted, explained, errors at line and column") {
+  auto r = CompileRules(R"R(rule Stale {
+  select DCGM_FI_DEV_GPU_TEMP{Hostname=~".+"} ignoring (pod, namespace, container)
+  when stale_for(2m)
+  explain "{{Hostname}} gpu {{gpu}} (pod {{pod}})"
+}
+rule Plain {
+  select x
+  when x > 1
+}
+)R", "t.rules");
+  REQUIRE_MESSAGE(r.ok(), r.status().message());
+  CHECK(r->rules[0].selector.ignoring == std::vector<std::string>{"container", "namespace", "pod"});
+  CHECK(r->rules[0].selector.matchers.size() == 1);
+  CHECK(r->rules[1].selector.ignoring.empty());
+  CHECK(ExplainRulePlan(r->rules[0]).find("one series per label set without container, namespace, pod") !=
+        std::string::npos);
+  CHECK(ExplainRulePlan(r->rules[1]).find("one series per label set") == std::string::npos);
+  // On its own line after the selector, and with `*`.
+  CHECK(CompileRules("rule A {\n  select *\n    ignoring (pod)\n  when value > 1\n}\n", "t.rules").ok());
+
+  auto err = [](const std::string& select_line) {
+    return CompileError("rule A {\n" + select_line + "\n  when x > 1\n}\n");
+  };
+  CHECK(err("  select x ignoring ()") ==
+        "t.rules:2:22: `ignoring ()` lists no label: name the labels that come and go on one series, e.g. "
+        "`ignoring (pod, namespace, container)`, or leave `ignoring` out\n    select x ignoring ()\n  " +
+            std::string(21, ' ') + "^");
+  CHECK(err("  select x ignoring (pod, namespace, pod)").find(
+            "t.rules:2:38: label `pod` is listed twice in `ignoring`") == 0);
+  CHECK(err("  select x ignoring pod").find("t.rules:2:21: expected `(` after `ignoring`") == 0);
+  CHECK(err("  select x ignoring (pod namespace)").find(
+            "t.rules:2:26: expected `,` or `)` in the `ignoring` labels, found `namespace`") == 0);
+  CHECK(err("  select x ignoring (\"pod\")").find("t.rules:2:22: expected a label name, found string \"pod\"") == 0);
+  CHECK(err("  select x ignorin (pod)").find(
+            "t.rules:2:12: unknown clause `ignorin`, did you mean `ignoring`?") == 0);
+  // Anywhere but right after the selector.
+  CHECK(CompileError("rule A {\n  select x\n  when x > 1\n  ignoring (pod)\n}\n")
+            .find("t.rules:4:3: `ignoring` belongs to the `select` clause") == 0);
+  // Grouping by a label the identity leaves out would put every series in one group.
+  CHECK(CompileError("rule A {\n  select x ignoring (pod)\n  when x > median by (Hostname, pod) (x)\n}\n")
+            .find("t.rules:3:12: `median by` groups by `pod`, which the selector's `ignoring` drops") == 0);
+}
+
 TEST_CASE("RuleDiagnostic formatting keeps tabs under the caret") {
   RuleDiagnostic d{"f", 2, 3, 2, "boom", "\tab cd"};
   CHECK(d.Format() == "f:2:3: boom\n  \tab cd\n  \t ^~");
