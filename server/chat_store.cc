@@ -1,0 +1,40 @@
+// IncidentStoreLookup; see chat_store.h.
+#include "server/chat_store.h"
+
+namespace vigil {
+
+LiveIncident LiveIncidentFromStored(const StoredIncident& row) {
+  LiveIncident inc;
+  inc.id = row.id;
+  inc.status = row.state;
+  inc.resolved = row.resolved_at_ms > 0;
+  inc.alert = row.alert;
+  inc.title = IncidentTitle(row.alert);
+  inc.received_at_ms = row.received_ms;
+  inc.error = row.error;
+  if (!row.diagnosis.is_null()) {
+    Result<Diagnosis> d = FromJson<Diagnosis>(row.diagnosis, "stored diagnosis");
+    if (d.ok()) {
+      inc.diagnosis = *d;
+    } else {
+      inc.error = "the stored diagnosis of incident #" + std::to_string(row.id) +
+                  " cannot be read: " + d.status().message();
+    }
+  }
+  return inc;
+}
+
+Result<LiveIncident> IncidentStoreLookup::Get(int64_t id) const {
+  ASSIGN_OR_RETURN(StoredIncident row, store_->Get(id));
+  return LiveIncidentFromStored(row);
+}
+
+Result<std::vector<LiveIncident>> IncidentStoreLookup::Recent(size_t limit) const {
+  ASSIGN_OR_RETURN(std::vector<StoredIncident> rows, store_->List("", limit));
+  std::vector<LiveIncident> out;
+  out.reserve(rows.size());
+  for (const StoredIncident& row : rows) out.push_back(LiveIncidentFromStored(row));
+  return out;
+}
+
+}  // namespace vigil

@@ -1,0 +1,28 @@
+// The chat's view (IncidentLookup, server/chat.h) of `vigil serve`'s incident store
+// (server/incident_store.h): a StoredIncident becomes a LiveIncident.
+//   status    the triage state (queued, running, diagnosed, failed); resolved = resolved_at_ms > 0
+//   title     IncidentTitle(alert): "<alertname>: <summary>"
+//   diagnosis the stored DiagnosisReport JSON read as a Diagnosis; a stored JSON that cannot be read
+//             leaves it empty and says why in `error` (the chat shows it; nothing is made up)
+// Ownership: the store is borrowed and must outlive the lookup. Thread safety: as the store (any
+// thread).
+#pragma once
+
+#include "server/chat.h"
+#include "server/incident_store.h"
+
+namespace vigil {
+
+LiveIncident LiveIncidentFromStored(const StoredIncident& row);
+
+class IncidentStoreLookup : public IncidentLookup {
+ public:
+  explicit IncidentStoreLookup(const IncidentStore* store) : store_(store) {}
+  Result<LiveIncident> Get(int64_t id) const override;
+  Result<std::vector<LiveIncident>> Recent(size_t limit) const override;
+
+ private:
+  const IncidentStore* store_;
+};
+
+}  // namespace vigil

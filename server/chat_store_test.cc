@@ -1,0 +1,114 @@
+// The chat over the real incident store (IncidentStoreLookup on a SQLite file): what the webhook
+// recorded and the workers diagnosed is what the chat answers from.
+#include "server/chat_store.h"
+
+#include <doctest/doctest.h>
+
+#include <vector>
+
+#include "knowledge/temp_dir_testing.h"
+
+namespace vigil {
+namespace {
+
+bool Contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+Alert Firing(std::string fingerprint, std::string node, std::string summary) {
+  Alert a;
+  a.fingerprint = std::move(fingerprint);
+  a.rule = "GpuXidError";
+  a.severity = "critical";
+  a.labels = {{"alertname", a.rule}, {"Hostname", node}, {"gpu", "5"}};
+  a.annotations = {{"summary", std::move(summary)}};
+  a.state = AlertState::kFiring;
+  a.starts_at_ms = 1'764'550'000'000;
+  return a;
+}
+
+Json ReportJson(const std::string& component) {
+  Diagnosis d;
+  d.root_cause = "gpu_fallen_off_bus";
+  d.component = component;
+  d.confidence = 0.93;
+  Evidence e;
+  e.id = "e1";
+  e.kind = EvidenceKind::kLog;
+  e.source = "node-3/journal:17";
+  e.detail = "NVRM: Xid (PCI:0000:ab:00): 79, GPU has fallen off the bus";
+  d.evidence.push_back(e);
+  d.mitigation = "drain the node";
+  Json j = d;
+  j["case_id"] = "alert";
+  j["mode"] = "builtin";
+  j["trace"] = Json::array();
+  return j;
+}
+
+}  // namespace
+
+TEST_CASE("IncidentStoreLookup: the chat answers from incidents the store recorded and diagnosed") {
+  TempDir dir("vigil_chat_store_test");
+  IncidentStoreOptions o;
+  o.path = (dir.path / "incidents.db").string();
+  auto store = IncidentStore::Open(o);
+  REQUIRE_MESSAGE(store.ok(), store.status().ToString());
+  auto intake = (*store)->Intake({Firing("f1", "node-3", "Xid 79 on node-3 gpu 5"),
+                                  Firing("f2", "node-7", "Xid 79 on node-7 gpu 5"),
+                                  Firing("f3", "node-8", "Xid 79 on node-8 gpu 5")});
+  REQUIRE(intake.ok());
+  REQUIRE(intake->created.size() == 3);
+  const int64_t first = intake->created[0], third = intake->created[2];
+  // Diagnose the first; the third gets a stored JSON that is not a diagnosis; the second waits.
+  std::vector<int64_t> claimed;
+  for (int i = 0; i < 3; ++i) {
+    auto next = (*store)->ClaimNext();
+    REQUIRE(next.ok());
+    REQUIRE(next->has_value());
+    claimed.push_back((*next)->id);
+  }
+  for (int64_t id : claimed) {
+    if (id == first) REQUIRE((*store)->Finish(id, ReportJson("node-3/gpu5"), 0.5).ok());
+    else if (id == third) REQUIRE((*store)->Finish(id, Json{{"what", "not a diagnosis"}}, 0.5).ok());
+    else REQUIRE((*store)->Requeue(id).ok());
+  }
+  IncidentStoreLookup lookup(store->get());
+  ChatContext ctx;
+  ctx.incidents = &lookup;
+
+  auto a = AnswerQuestion({"#" + std::to_string(first), std::nullopt}, ctx);
+  REQUIRE(a.ok());
+  CHECK(Contains(a->answer, "Incident #" + std::to_string(first) + ": GpuXidError: Xid 79 on node-3 gpu 5 (diagnosed"));
+  CHECK(Contains(a->answer, "Root cause: gpu_fallen_off_bus on node-3/gpu5, confidence 0.93"));
+  CHECK(Contains(a->answer, "[log] node-3/journal:17: NVRM: Xid"));
+  // The alert's Hostname label and the component's GPU part name it.
+  a = AnswerQuestion({"anything on node-3?", std::nullopt}, ctx);
+  REQUIRE(a.ok());
+  CHECK(Contains(a->answer, "Incident #" + std::to_string(first)));
+  a = AnswerQuestion({"node-7?", std::nullopt}, ctx);
+  REQUIRE(a.ok());
+  CHECK(Contains(a->answer, "Not diagnosed yet (status queued)"));
+  a = AnswerQuestion({"#" + std::to_string(third), std::nullopt}, ctx);
+  REQUIRE(a.ok());
+  CAPTURE(a->answer);
+  CHECK(Contains(a->answer, "No diagnosis to show (status diagnosed): the stored diagnosis of incident #" +
+                                std::to_string(third) + " cannot be read"));
+  CHECK_FALSE(Contains(a->answer, "Root cause"));
+  a = AnswerQuestion({"#999", std::nullopt}, ctx);
+  REQUIRE(a.ok());
+  CHECK(Contains(a->answer, "There is no incident #999 in the store."));
+
+  // A resolved notification: no longer open.
+  Alert resolved = Firing("f1", "node-3", "Xid 79 on node-3 gpu 5");
+  resolved.state = AlertState::kResolved;
+  resolved.ends_at_ms = resolved.starts_at_ms + 60'000;
+  REQUIRE((*store)->Intake({resolved}).ok());
+  a = AnswerQuestion({"open incidents", std::nullopt}, ctx);
+  REQUIRE(a.ok());
+  CHECK(Contains(a->answer, "2 open incidents"));
+  CHECK_FALSE(Contains(a->answer, "#" + std::to_string(first) + " "));
+  a = AnswerQuestion({"#" + std::to_string(first), std::nullopt}, ctx);
+  REQUIRE(a.ok());
+  CHECK(Contains(a->answer, "(diagnosed, resolved, received "));
+}
+
+}  // namespace vigil
