@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <regex>
 #include <set>
 #include <string_view>
 
@@ -275,11 +276,24 @@ std::vector<ProbeResult> ResultsFromProbeRun(const ProbeRequest& request, const 
   std::string who = "vigil-probe (" + std::string(describe) + ")";
   if (!run.ok()) return all_error(who + " did not start: " + run.status().message(), 0);
   const SubprocessResult& r = *run;
-  std::string err_tail = Tail(r.err);
+  // vigil-probe's usage text after a usage error says nothing about the probe run: cut it.
+  std::string err = r.err;
+  if (size_t usage = err.find("\nusage: vigil-probe"); usage != std::string::npos) err.resize(usage);
+  std::string err_tail = Tail(err);
   std::string stderr_note = err_tail.empty() ? "" : "; stderr: " + err_tail;
   if (r.timed_out) return all_error(who + " " + r.DescribeEnd() + stderr_note, r.wall_s);
   if (r.signaled) return all_error(who + " " + r.DescribeEnd() + stderr_note, r.wall_s);
   auto parsed = ParseProbeDocument(r.out, "vigil-probe output");
+  // A vigil-probe from before the `unavailable` answer stops with a usage error (exit 2) on a
+  // --gpus index past the node's GPUs: the same answer, `unavailable` with its words, not an error.
+  static const std::regex kMissingGpu(R"(vigil-probe: (GPU \d+ does not exist \(\d+ visible\)))");
+  std::smatch missing;
+  if (!parsed.ok() && r.exit_code == 2 && std::regex_search(err, missing, kMissingGpu)) {
+    for (const std::string& p : request.probes) {
+      out.push_back(MakeProbeResult(p, request.target, ProbeStatus::kUnavailable, missing.str(1), r.wall_s));
+    }
+    return out;
+  }
   if (!parsed.ok()) {
     return all_error(who + " ended with " + r.DescribeEnd() + " and printed no valid result document (" +
                          parsed.status().message() + ")" + stderr_note,

@@ -12,7 +12,8 @@
 // Exit codes: 0 every probe passed; 1 a probe failed or errored; 2 bad usage; 3 the watchdog
 // fired (a probe did not finish within its limit: the GPU may be hung; results so far are
 // printed and the process exits without waiting for the GPU); 4 no usable GPU (every result is
-// `unavailable` with the reason).
+// `unavailable` with the reason), also when --gpus names a GPU past the visible ones (the reason
+// "GPU 7 does not exist (1 visible)").
 //
 // Multi-process NCCL: with RANK/WORLD_SIZE/LOCAL_RANK (or SLURM_PROCID/SLURM_NTASKS/SLURM_LOCALID)
 // and WORLD_SIZE > 1, each process drives GPU LOCAL_RANK, the NCCL unique id is exchanged through
@@ -1496,9 +1497,15 @@ int Main(int argc, char** argv) {
       ctx.gpus = o.gpus;
     }
     for (int g : ctx.gpus) {
-      if (g < 0 || g >= count) {
-        return Usage("GPU " + std::to_string(g) + " does not exist (" + std::to_string(count) + " visible)");
+      if (g < 0) return Usage("GPU " + std::to_string(g) + " does not exist (" + std::to_string(count) + " visible)");
+      // A GPU index past the node's GPUs is a wrong target, not bad usage: every result says so
+      // (`unavailable`, exit 4), so a caller that guessed the node's GPU count learns it.
+      if (g >= count && no_gpu.empty()) {
+        no_gpu = "GPU " + std::to_string(g) + " does not exist (" + std::to_string(count) + " visible)";
       }
+    }
+    if (!no_gpu.empty()) ctx.gpus.clear();
+    for (int g : ctx.gpus) {
       cudaDeviceProp p{};
       cudaGetDeviceProperties(&p, g);
       char bus[32] = "";

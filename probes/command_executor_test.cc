@@ -1,0 +1,65 @@
+// How the command executors read a vigil-probe run that printed no result document: a GPU index
+// past the node's GPUs (an older vigil-probe's usage error) and the usage text after other usage
+// errors. The runs themselves are in probes_test.cc (fake probes in testdata/).
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "probes/command_executor.h"
+
+namespace vigil {
+namespace {
+
+// The stderr of the vigil-probe of the lead's live triage run on one H200 (2026-12-01 03:00) for
+// `--gpus 7` (exit 2, no document).
+constexpr const char* kUsage =
+    "usage: vigil-probe --probes NAME[,NAME...]|all [--gpus I,J] [--target T] [--time-limit S] "
+    "[--allow-intrusive] [--thresholds FILE]... [--gemm-size N] [--gemm-layout nn|tn] [--gemm-no-autotune] "
+    "[--rendezvous host:port] [--expect-gpus N] [--health-sample-s S] | --list\n";
+
+SubprocessResult UsageError(const std::string& message) {
+  SubprocessResult r;
+  r.exit_code = 2;
+  r.err = "vigil-probe: " + message + "\n" + kUsage;
+  r.wall_s = 0.3;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("command executor: an older vigil-probe's 'GPU 7 does not exist' is unavailable with its words, no usage text") {
+  ProbeRequest req;
+  req.probes = {"gpu.health", "gpu.kernel_launch"};
+  req.target = "vm/gpu7";
+  req.time_limit_s = 15;
+  auto out = ResultsFromProbeRun(req, UsageError("GPU 7 does not exist (1 visible)"), "local:binary=vigil-probe");
+  REQUIRE(out.size() == 2);
+  for (const ProbeResult& r : out) {
+    CHECK(r.status == ProbeStatus::kUnavailable);
+    CHECK(r.reason == "GPU 7 does not exist (1 visible)");
+    CHECK(r.target == "vm/gpu7");
+  }
+  CHECK(out[0].probe == "gpu.health");
+  CHECK(out[1].probe == "gpu.kernel_launch");
+}
+
+TEST_CASE("command executor: other usage errors stay errors, with the message and without the usage text") {
+  ProbeRequest req;
+  req.probes = {"gpu.health"};
+  req.target = "vm/gpu0";
+  req.time_limit_s = 15;
+  auto out = ResultsFromProbeRun(req, UsageError("unknown argument `--bogus`"), "local");
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].status == ProbeStatus::kError);
+  CHECK(out[0].reason.find("unknown argument `--bogus`") != std::string::npos);
+  CHECK(out[0].reason.find("exit code 2") != std::string::npos);
+  CHECK(out[0].reason.find("usage:") == std::string::npos);
+  // The same words with another exit code (not vigil-probe's usage error) are not read as a missing GPU.
+  SubprocessResult odd = UsageError("GPU 7 does not exist (1 visible)");
+  odd.exit_code = 1;
+  auto other = ResultsFromProbeRun(req, odd, "local");
+  REQUIRE(other.size() == 1);
+  CHECK(other[0].status == ProbeStatus::kError);
+}
+
+}  // namespace vigil
