@@ -1,6 +1,7 @@
 #include "detectors/engine.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -345,10 +346,13 @@ std::string FormatNumber(double v) {
   return buf;
 }
 
-// The explanation record and the alert itself, at the moment it starts firing.
+// The explanation record and the alert itself, at the moment it starts firing. `source`: for a
+// rule whose selector has `ignoring`, the labels of the input series whose point was evaluated
+// last (series_labels are the merged series' identity): its ignored labels are recorded in the
+// explanation (`ignored_labels`) and `{{label}}` in the template reads them; nullptr otherwise.
 template <typename Get>
 Alert MakeAlert(const RulePlan& plan, const std::string& metric, const Labels& series_labels, int64_t active_at,
-                int64_t t, double value, Get node_value) {
+                int64_t t, double value, const Labels* source, Get node_value) {
   Alert a;
   a.rule = plan.name;
   a.severity = plan.severity;
@@ -384,6 +388,14 @@ Alert MakeAlert(const RulePlan& plan, const std::string& metric, const Labels& s
                        {"for", FormatDurationMs(plan.for_ms)},
                        {"terms", std::move(terms)},
                        {"rule_file", plan.file + ":" + std::to_string(plan.line)}};
+  if (!plan.selector.ignoring.empty()) {
+    Json ignored = Json::object();
+    for (const std::string& l : plan.selector.ignoring) {
+      auto it = source ? source->find(l) : series_labels.end();
+      ignored[l] = source && it != source->end() ? it->second : std::string();
+    }
+    a.explanation["ignored_labels"] = std::move(ignored);
+  }
   std::string summary;
   if (plan.explain_template.empty()) {
     summary = plan.name + ": `" + plan.nodes[plan.condition].text + "` held for " + series_id;
@@ -393,7 +405,13 @@ Alert MakeAlert(const RulePlan& plan, const std::string& metric, const Labels& s
         case TemplatePart::Kind::kText: summary += part.text; break;
         case TemplatePart::Kind::kLabel: {
           auto it = a.labels.find(part.text);
-          summary += it != a.labels.end() ? it->second : "<" + part.text + " unset>";
+          if (it != a.labels.end()) {
+            summary += it->second;
+          } else if (auto src = source ? source->find(part.text) : a.labels.end(); source && src != source->end()) {
+            summary += src->second;  // an ignored label, as the latest point's series had it
+          } else {
+            summary += "<" + part.text + " unset>";
+          }
           break;
         }
         case TemplatePart::Kind::kNode: summary += FormatNumber(node_value(part.node)); break;
@@ -526,14 +544,17 @@ class TickRule {
   struct MemberState {
     bool started = false;
     int64_t last_value_t = 0;  // last non-NaN point (or the first point)
+    const Labels* source = nullptr;  // merged series (`ignoring`): its latest point's input labels
     AlertTracker tracker;
   };
 
-  // `value_at(series)` gives a pointer to the series' value at this tick, or nullptr.
+  // `value_at(series)` gives a pointer to the series' value at this tick, or nullptr;
+  // `source_of(series)`, called right after a non-null value_at, the labels of the input series
+  // that point came from when `series` is a merged one (`ignoring`), else nullptr.
   // `on_eval(member, condition, firing)` is told each evaluation; `on_event` each transition.
-  template <typename ValueAt, typename OnEval, typename OnEvent>
-  void OnTick(int64_t t, const std::vector<TimeSeriesRef>& infos, ValueAt value_at, OnEval on_eval,
-              OnEvent on_event) {
+  template <typename ValueAt, typename SourceOf, typename OnEval, typename OnEvent>
+  void OnTick(int64_t t, const std::vector<TimeSeriesRef>& infos, ValueAt value_at, SourceOf source_of,
+              OnEval on_eval, OnEvent on_event) {
     if (!started_) {
       started_ = true;
       first_tick_ = t;
@@ -550,6 +571,7 @@ class TickRule {
         m.started = true;
         m.last_value_t = t;
       }
+      if (v) m.source = source_of(members_[k]);
       if (v && !std::isnan(*v)) m.last_value_t = t;
     }
     if (plan_.absent_rule) {
@@ -590,7 +612,7 @@ class TickRule {
     std::string metric = series == SIZE_MAX ? plan_.selector.metric : infos[series].name;
     Labels labels = series == SIZE_MAX ? AbsentLabels(plan_.selector) : *infos[series].labels;
     auto ev = m.tracker.Update(plan_, t, cond, [&](int64_t active_at, int64_t now, Alert& a) {
-      a = MakeAlert(plan_, metric, labels, active_at, now, kNaN, [&](int32_t id) { return vals_[id]; });
+      a = MakeAlert(plan_, metric, labels, active_at, now, kNaN, m.source, [&](int32_t id) { return vals_[id]; });
       a.explanation["last_value_at"] = FormatRfc3339Ms(last);
     });
     on_eval(series, t, cond, m.tracker.firing(), std::span<const double>(vals_));
@@ -725,9 +747,78 @@ void OrTruthy(const double* cond, uint8_t* flags, size_t n) {
   for (; i < n; ++i) flags[i] |= Truthy(cond[i]) ? 1 : 0;
 }
 
+// A series merged from input series that differ only in a rule's `ignoring` labels
+// (MergeByIdentity): where each of its points came from, for the template labels and for the
+// flags, which go back to the input points.
+struct MergedSeries {
+  std::vector<uint32_t> src;        // per point: the input series it was taken from
+  std::vector<uint32_t> src_point;  // per point: its index in that series
+  // Points of other input series at a timestamp already taken (the first input series wins):
+  // {merged point, input series, input point}. Not evaluated; flagged with the merged point.
+  std::vector<std::array<uint32_t, 3>> dropped;
+  size_t first = 0;  // the lowest input series index merged (traces name the merged series by it)
+};
+
+// Merges the input series `members` (increasing indices) by identity, their labels minus
+// `ignoring`: one series per identity, in the order of its first member, with every timestamp
+// of its members once. At a timestamp two members share, the member given first (the lower
+// input index) is taken and the others' points are dropped (MergedSeries::dropped): never two
+// points at one time, so no window counts a reading twice. Each member is strictly increasing,
+// so the merge is too (interleaved timestamps from two members are put in order). Appends to
+// *out / *info and returns the merged series' indices, counting the inputs first (n_in + k).
+std::vector<size_t> MergeByIdentity(std::span<const TimeSeries> series, const std::vector<size_t>& members,
+                                    const std::vector<std::string>& ignoring, std::vector<TimeSeries>* out,
+                                    std::vector<MergedSeries>* info) {
+  std::map<std::string, size_t> by_id;  // identity -> index into *out
+  std::vector<std::pair<size_t, std::vector<size_t>>> groups;  // (index into *out, members)
+  for (size_t si : members) {
+    Labels l = series[si].labels;
+    for (const std::string& x : ignoring) l.erase(x);
+    std::string id = FormatSeriesId(series[si].name, l);
+    auto [it, fresh] = by_id.emplace(std::move(id), out->size());
+    if (fresh) {
+      TimeSeries ts;
+      ts.name = series[si].name;
+      ts.labels = std::move(l);
+      out->push_back(std::move(ts));
+      info->emplace_back();
+      info->back().first = si;
+      groups.push_back({it->second, {}});
+    }
+    for (auto& g : groups)
+      if (g.first == it->second) g.second.push_back(si);
+  }
+  std::vector<size_t> result;
+  std::vector<std::array<int64_t, 3>> points;  // {t, input series, point}
+  for (const auto& [k, group] : groups) {
+    TimeSeries& ts = (*out)[k];
+    MergedSeries& mi = (*info)[k];
+    points.clear();
+    for (size_t si : group)
+      for (size_t p = 0; p < series[si].size(); ++p)
+        points.push_back({series[si].timestamps_ms[p], static_cast<int64_t>(si), static_cast<int64_t>(p)});
+    if (group.size() > 1) std::sort(points.begin(), points.end());  // by time, then input order
+    ts.timestamps_ms.reserve(points.size());
+    ts.values.reserve(points.size());
+    for (const auto& [t, si, p] : points) {
+      if (!ts.timestamps_ms.empty() && ts.timestamps_ms.back() == t) {
+        mi.dropped.push_back({static_cast<uint32_t>(ts.size() - 1), static_cast<uint32_t>(si), static_cast<uint32_t>(p)});
+        continue;
+      }
+      ts.timestamps_ms.push_back(t);
+      ts.values.push_back(series[static_cast<size_t>(si)].values[static_cast<size_t>(p)]);
+      mi.src.push_back(static_cast<uint32_t>(si));
+      mi.src_point.push_back(static_cast<uint32_t>(p));
+    }
+    result.push_back(series.size() + k);
+  }
+  std::sort(result.begin(), result.end());
+  return result;
+}
+
 class BatchRule {
  public:
-  BatchRule(const RulePlan& plan, std::span<const TimeSeries> series, std::vector<size_t> members,
+  BatchRule(const RulePlan& plan, const std::vector<const TimeSeries*>& series, std::vector<size_t> members,
             const EngineOptions& options, std::vector<double>* scratch, const std::vector<uint8_t>* finite)
       : scratch_(scratch),
         finite_(finite),
@@ -919,7 +1010,25 @@ class BatchRule {
   const std::optional<Failure>& failure() const { return failure_; }
 
  private:
-  const TimeSeries& S(size_t m) const { return series_[members_[m]]; }
+  const TimeSeries& S(size_t m) const { return *series_[members_[m]]; }
+
+ public:
+  // The merged series (`ignoring`), numbered after the n_in inputs. Call before Run/BeginSeries.
+  void SetMerged(const std::vector<MergedSeries>* merged, size_t n_in) {
+    merged_ = merged;
+    n_in_ = n_in;
+  }
+  // For a merged series si: the labels of the input series its point i came from; else nullptr.
+  const Labels* SourceLabels(size_t si, size_t i) const {
+    if (si < n_in_ || !merged_) return nullptr;
+    return &series_[(*merged_)[si - n_in_].src[i]]->labels;
+  }
+  // The series index traces report: the input itself, or a merged series' first input.
+  size_t TraceIndex(size_t si) const { return si < n_in_ || !merged_ ? si : (*merged_)[si - n_in_].first; }
+
+ private:
+  const std::vector<MergedSeries>* merged_ = nullptr;
+  size_t n_in_ = SIZE_MAX;
 
   // True when member m's `value` nodes read the series' values in place (all finite, so
   // CleanValue would copy them unchanged).
@@ -1214,7 +1323,7 @@ class BatchRule {
           keep_(r.options_.keep_traces || r.options_.trace_nodes),
           flags_only_(!keep_ && !r.options_.build_alerts && r.plan_.for_ms <= 0 && r.plan_.keep_firing_for_ms <= 0) {
       trace_.rule = r.rule_index_;
-      trace_.series = si_;
+      trace_.series = r.TraceIndex(si_);
       if (keep_) {
         trace_.timestamps_ms = ts_.timestamps_ms;
         trace_.condition.resize(ts_.size());
@@ -1249,6 +1358,7 @@ class BatchRule {
         auto ev = tracker.Update(plan, t[i], hold, [&](int64_t active_at, int64_t now, Alert& a) {
           if (!r_.options_.build_alerts) return;
           a = MakeAlert(plan, ts_.name, ts_.labels, active_at, now, CleanValue(ts_.values[base + i]),
+                        r_.SourceLabels(si_, base + i),
                         [&](int32_t id) { return col[id][i]; });
         });
         if (ev == AlertTracker::Event::kResolved && r_.options_.build_alerts)
@@ -1308,7 +1418,7 @@ class BatchRule {
   std::vector<size_t> agg_offset_;  // per member: its first point in agg_values_ columns
   std::set<std::pair<const std::vector<size_t>*, int32_t>> built_;    // (group, node) merged
   const RulePlan& plan_;
-  std::span<const TimeSeries> series_;
+  const std::vector<const TimeSeries*>& series_;  // the inputs, then the merged series
   std::vector<size_t> members_;
   const EngineOptions& options_;
   std::map<std::string, std::map<std::string, std::vector<size_t>>> groups_;
@@ -1359,7 +1469,7 @@ Result<BatchResult> EvaluateBatch(const CompiledRules& rules, std::span<const Ti
   // Series whose values are all finite. Set just before the series-by-series pass reads each
   // series (its values are then in cache for the rules), or before the other rules run when
   // no rule runs series by series.
-  std::vector<uint8_t> finite(series.size());
+  std::vector<uint8_t> finite(series.size());  // (sized for the merged series too, below)
   // Each rule's alerts, traces and evaluation count, joined in rule order at the end (rules
   // without aggregations run series by series, the others rule by rule).
   std::vector<BatchResult> parts(rules.rules.size());
@@ -1376,6 +1486,31 @@ Result<BatchResult> EvaluateBatch(const CompiledRules& rules, std::span<const Ti
       over_rule = r, over_at = selected[r][max_series];
   }
   if (over_rule != SIZE_MAX) return TooManySeries(rules.rules[over_rule], series[over_at].id(), options.limits);
+  // Rules whose selector has `ignoring`: their series merged by identity (MergeByIdentity), the
+  // merged series numbered after the inputs in `all`; rules with the same selection and
+  // `ignoring` share them. Other rules read the inputs in place.
+  const size_t n_in = series.size();
+  std::vector<TimeSeries> merged;
+  std::vector<MergedSeries> merged_info;
+  {
+    std::map<std::pair<std::vector<size_t>, std::vector<std::string>>, std::vector<size_t>> done;
+    for (size_t r = 0; r < rules.rules.size(); ++r) {
+      const std::vector<std::string>& ignoring = rules.rules[r].selector.ignoring;
+      if (ignoring.empty()) continue;
+      auto key = std::make_pair(selected[r], ignoring);
+      auto it = done.find(key);
+      if (it == done.end())
+        it = done.emplace(std::move(key), MergeByIdentity(series, selected[r], ignoring, &merged, &merged_info)).first;
+      selected[r] = it->second;
+    }
+  }
+  std::vector<const TimeSeries*> all(n_in + merged.size());
+  for (size_t i = 0; i < n_in; ++i) all[i] = &series[i];
+  for (size_t k = 0; k < merged.size(); ++k) all[n_in + k] = &merged[k];
+  if (!merged.empty()) {
+    out.flags.resize(all.size());
+    for (size_t k = 0; k < merged.size(); ++k) out.flags[n_in + k].assign(merged[k].size(), 0);
+  }
   // Rules without aggregations: series by series, every rule over a block before the next
   // block, with the running-sum point windows of `value` shared (computed once per series and
   // window for all of them: SharedValueSums).
@@ -1385,21 +1520,23 @@ Result<BatchResult> EvaluateBatch(const CompiledRules& rules, std::span<const Ti
   for (size_t r = 0; r < rules.rules.size(); ++r) {
     const RulePlan& plan = rules.rules[r];
     if (plan.tick_driven || plan.max_stage > 0) continue;
-    by_series.push_back(std::make_unique<BatchRule>(plan, series, selected[r], options, &scratch, &finite));
+    by_series.push_back(std::make_unique<BatchRule>(plan, all, selected[r], options, &scratch, &finite));
     by_series.back()->rule_index_ = r;
+    by_series.back()->SetMerged(&merged_info, n_in);
     by_series.back()->SetSink(&parts[r], &out.alerts, &alert_rules);
     by_series.back()->ShareValueSums(&shared_windows, &shared_slots);
   }
+  finite.resize(all.size());
   if (by_series.empty())
-    for (size_t i = 0; i < series.size(); ++i) finite[i] = AllFinite(series[i].values);
+    for (size_t i = 0; i < all.size(); ++i) finite[i] = AllFinite(all[i]->values);
   if (!by_series.empty()) {
     SharedValueSums sums;
     std::vector<BatchRule*> active;
     std::vector<int32_t> lane(shared_windows.size());
     std::vector<std::pair<const PlanNode*, unsigned>> lanes;
     std::vector<double> clean(kBlock);
-    for (size_t si = 0; si < series.size(); ++si) {
-      finite[si] = AllFinite(series[si].values);
+    for (size_t si = 0; si < all.size(); ++si) {
+      finite[si] = AllFinite(all[si]->values);
       active.clear();
       std::fill(lane.begin(), lane.end(), -1);
       lanes.clear();
@@ -1414,7 +1551,7 @@ Result<BatchResult> EvaluateBatch(const CompiledRules& rules, std::span<const Ti
       }
       if (active.empty()) continue;
       sums.Reset(lanes);
-      const TimeSeries& ts = series[si];
+      const TimeSeries& ts = *all[si];
       const size_t n = ts.size();
       for (size_t base = 0; base < n; base += kBlock) {
         const size_t nb = std::min(kBlock, n - base);
@@ -1441,8 +1578,9 @@ Result<BatchResult> EvaluateBatch(const CompiledRules& rules, std::span<const Ti
     BatchResult& part = parts[r];
     if (!plan.tick_driven && plan.max_stage == 0) continue;  // done above
     if (!plan.tick_driven) {
-      BatchRule br(plan, series, std::move(members), options, &scratch, &finite);
+      BatchRule br(plan, all, std::move(members), options, &scratch, &finite);
       br.rule_index_ = r;
+      br.SetMerged(&merged_info, n_in);
       br.SetSink(&part, &out.alerts, &alert_rules);
       RETURN_IF_ERROR(br.Run(&out));
       failures[r] = br.failure();
@@ -1454,28 +1592,31 @@ Result<BatchResult> EvaluateBatch(const CompiledRules& rules, std::span<const Ti
       ticks.erase(std::unique(ticks.begin(), ticks.end()), ticks.end());
     }
     std::vector<TimeSeriesRef> infos;
-    for (const auto& s : series) infos.push_back({s.name, &s.labels});
+    for (const TimeSeries* s : all) infos.push_back({s->name, &s->labels});
     TickRule tr(plan, members);
-    std::vector<size_t> pos(series.size(), 0);
+    std::vector<size_t> pos(all.size(), 0);
     std::map<size_t, RuleSeriesTrace> traces;
     for (int64_t t : ticks) {
       auto value_at = [&](size_t si) -> const double* {
-        const TimeSeries& s = series[si];
+        const TimeSeries& s = *all[si];
         size_t& p = pos[si];
         while (p < s.size() && s.timestamps_ms[p] < t) ++p;
         return p < s.size() && s.timestamps_ms[p] == t ? &s.values[p] : nullptr;
       };
+      auto source_of = [&](size_t si) -> const Labels* {  // after value_at(si) found a point
+        return si < n_in ? nullptr : &series[merged_info[si - n_in].src[pos[si]]].labels;
+      };
       auto on_eval = [&](size_t si, int64_t tt, bool cond, bool firing, std::span<const double> vals) {
         ++part.evaluations;
         if (si != SIZE_MAX && firing) {
-          const TimeSeries& s = series[si];
+          const TimeSeries& s = *all[si];
           size_t p = pos[si];
           if (p < s.size() && s.timestamps_ms[p] == tt) out.flags[si][p] = 1;
         }
         if (!options.keep_traces && !options.trace_nodes) return;
         RuleSeriesTrace& tr2 = traces[si];
         tr2.rule = r;
-        tr2.series = si;
+        tr2.series = si == SIZE_MAX || si < n_in ? si : merged_info[si - n_in].first;
         tr2.timestamps_ms.push_back(tt);
         tr2.condition.push_back(cond);
         tr2.firing.push_back(firing);
@@ -1490,7 +1631,7 @@ Result<BatchResult> EvaluateBatch(const CompiledRules& rules, std::span<const Ti
           alert_rules.push_back(static_cast<uint32_t>(r));
         }
       };
-      tr.OnTick(t, infos, value_at, on_eval, on_event);
+      tr.OnTick(t, infos, value_at, source_of, on_eval, on_event);
     }
     for (auto& a : tr.Active()) {
       out.alerts.push_back(std::move(a));
@@ -1502,6 +1643,17 @@ Result<BatchResult> EvaluateBatch(const CompiledRules& rules, std::span<const Ti
   for (const auto& f : failures)
     if (f && (!first || f->t < (*first)->t)) first = &f;
   if (first) return (*first)->status;
+  // A merged series' flags go back to the input points it was made of (a dropped point of a
+  // shared timestamp gets the flag of the point taken there).
+  for (size_t k = 0; k < merged.size(); ++k) {
+    const std::vector<uint8_t>& f = out.flags[n_in + k];
+    const MergedSeries& mi = merged_info[k];
+    for (size_t p = 0; p < f.size(); ++p)
+      if (f[p]) out.flags[mi.src[p]][mi.src_point[p]] = 1;
+    for (const auto& [p, si, q] : mi.dropped)
+      if (f[p]) out.flags[si][q] = 1;
+  }
+  out.flags.resize(n_in);
   for (BatchResult& part : parts) {
     out.traces.insert(out.traces.end(), std::make_move_iterator(part.traces.begin()),
                       std::make_move_iterator(part.traces.end()));
@@ -1893,7 +2045,7 @@ struct StreamingEngine::Impl {
         bool cond = Truthy(mem.vals[r.plan->condition]);
         auto ev = mem.tracker.Update(*r.plan, t, cond, [&](int64_t active_at, int64_t now, Alert& a) {
           if (!options.build_alerts) return;
-          a = MakeAlert(*r.plan, ss.name, ss.labels, active_at, now, CleanValue(pending[k].second),
+          a = MakeAlert(*r.plan, ss.name, ss.labels, active_at, now, CleanValue(pending[k].second), nullptr,
                         [&](int32_t id) { return mem.vals[id]; });
         });
         if (ev != AlertTracker::Event::kNone && cb.on_alert && options.build_alerts) cb.on_alert(mem.tracker.alert);
@@ -1921,7 +2073,7 @@ struct StreamingEngine::Impl {
       auto on_event = [&](const Alert& a) {
         if (cb.on_alert) cb.on_alert(a);
       };
-      r.tick->OnTick(t, infos, value_at, on_eval, on_event);
+      r.tick->OnTick(t, infos, value_at, [](size_t) -> const Labels* { return nullptr; }, on_eval, on_event);
     }
     for (size_t k = 0; k < pending.size(); ++k) {
       ++series[pending[k].first].seq;
@@ -1940,6 +2092,11 @@ StreamingEngine::~StreamingEngine() = default;
 Result<std::unique_ptr<StreamingEngine>> StreamingEngine::Create(CompiledRules rules, EngineOptions options,
                                                                  Callbacks callbacks) {
   RETURN_IF_ERROR(CheckRules(rules));
+  for (const auto& plan : rules.rules)
+    if (!plan.selector.ignoring.empty())
+      return UnimplementedError("rule " + plan.name + " (" + plan.file + ":" + std::to_string(plan.line) +
+                                "): `ignoring (...)` merges series, which only batch evaluation (EvaluateBatch, "
+                                "vigil detect) does; the streaming engine cannot run it yet");
   auto impl = std::make_unique<Impl>();
   impl->rules = std::move(rules);
   impl->options = options;
