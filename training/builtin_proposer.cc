@@ -21,6 +21,7 @@ struct Fitted {
   int64_t fit_points = 0;  // finite training values the threshold was fitted on
   bool frozen = false;     // unlabeled flatline capped at 1% of its training median (kFrozen)
   bool constant = false;   // unlabeled value level whose training values are all one value
+  bool event = false;      // unlabeled event counter's `rate(value, 5p) > 0` (IsEventCounter)
   std::string condition;
   std::vector<std::vector<double>> train_values;
 };
@@ -38,6 +39,7 @@ struct Scored {
   int64_t fit_points = 0;  // see Fitted
   int64_t val_points = 0;
   int64_t val_flagged = 0;
+  bool event = false;  // see Fitted: kept by the unlabeled review whatever the tail shows
 };
 
 }  // namespace
@@ -210,6 +212,37 @@ bool IsCounterTarget(const TrainingData& data) {
     if (IsHistogramPartName(ts.name) && !Increases(ts.values)) return false;
   }
   return true;
+}
+
+int64_t CounterIncrements(const std::vector<double>& values) {
+  int64_t n = 0;
+  double prev = NAN;
+  for (double v : values) {
+    if (!std::isfinite(v)) continue;
+    if (v > prev || (v < prev && v > 0)) ++n;  // false while prev is NaN
+    prev = v;
+  }
+  return n;
+}
+
+namespace {
+
+// The most increments any series of `data` holds over its training part and validation tail.
+int64_t EventIncrements(const TrainingData& data) {
+  int64_t most = 0;
+  for (size_t i = 0; i < data.train.size(); ++i) {
+    std::vector<double> values = data.train[i].values;
+    if (i < data.validation.size())
+      values.insert(values.end(), data.validation[i].values.begin(), data.validation[i].values.end());
+    most = std::max(most, CounterIncrements(values));
+  }
+  return most;
+}
+
+}  // namespace
+
+bool IsEventCounter(const TrainingData& data) {
+  return IsCounterTarget(data) && EventIncrements(data) <= kEventCounterMaxIncrements;
 }
 
 bool HasAnomalyLabel(const std::vector<TimeSeries>& series) {
@@ -484,6 +517,8 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
   const Objective objective = evaluator.objective();
   const bool labeled = FitsLabeled(data);
   const bool counter = IsCounterTarget(data);  // then Features holds the counter family only
+  // Unlabeled, an event counter gets `rate(value, 5p) > 0` only (IsEventCounter).
+  const bool event = counter && !labeled && IsEventCounter(data);
   const bool val_has_anomaly = data.labeled && HasAnomalyLabel(data.validation);
 
   // ε for the MAD band: a thousandth of the training values' spread, so flat windows do not
@@ -536,6 +571,21 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
     fit.feature = f;
     const double lo = *std::min_element(finite.begin(), finite.end());
     const double hi = *std::max_element(finite.begin(), finite.end());
+    if (event) {
+      // An event counter (IsEventCounter): every increment is news, as for a counter that never
+      // moved; one window says it (the shortest, first in Features, clears soonest).
+      if (f.family != "counter" || !fitted.empty()) continue;
+      fit.event = true;
+      fit.constant = lo == hi;
+      fit.threshold = 0;
+      fit.sensitivity = 1e9;
+      fit.fit_points = static_cast<int64_t>(finite.size());
+      fit.threshold_text = "0";
+      fit.condition = f.Condition(fit.threshold_text, false);
+      fit.train_values = std::move(values).value();
+      fitted.push_back(std::move(fit));
+      continue;
+    }
     if (lo == hi) {
       // A constant feature. Unlabeled, a constant VALUE (GPU memory in steady training, an error
       // counter at 0) is where any departure is news: `value > C` / `value < C`, C the training
@@ -677,6 +727,10 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
         (labeled ? ", threshold with the best training " + std::string(ObjectiveName(objective)) + " F1 (" +
                        RuleNumber(f.train_f1) + ")"
          : f.frozen   ? ", 1% of its training median: frozen, below the training minimum"
+         : f.event && !f.constant
+             ? ", an event counter (at most " + std::to_string(kEventCounterMaxIncrements) +
+                   " increments in its history, " + std::to_string(EventIncrements(data)) +
+                   " here): every increase is news (a reset to 0 is not)"
          : f.constant && counter
              ? (f.threshold == 0 ? ", a counter that did not increase over the training part: any increase is news "
                                 "(a reset to 0 is not)"
@@ -690,7 +744,10 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
              : ", over full " + std::to_string(f.feature.full_points) + "-point windows");
     const size_t before = scored.size();
     RETURN_IF_ERROR(measure(f.feature.name, f.condition, f.feature.expr, f.train_f1, f.sensitivity, why));
-    if (scored.size() > before) scored.back().fit_points = f.fit_points;
+    if (scored.size() > before) {
+      scored.back().fit_points = f.fit_points;
+      scored.back().event = f.event;
+    }
   }
   for (const auto& [name, cond] : conj) {
     RETURN_IF_ERROR(
@@ -760,7 +817,8 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
   } else {
     std::vector<size_t> quiet;
     for (size_t c = 0; c < scored.size(); ++c) {
-      if (quiet_on_tail(scored[c])) quiet.push_back(c);
+      // An event counter's increment on the tail is one more event, not a rule too loose.
+      if (scored[c].event || quiet_on_tail(scored[c])) quiet.push_back(c);
     }
     const bool by_tail = options_.unlabeled_rank == UnlabeledRank::kTail;
     std::sort(quiet.begin(), quiet.end(), [&](size_t a, size_t b) {  // as before for kSensitivity

@@ -57,7 +57,9 @@
 // never on its raw level, which a counter that only grows crosses for good. Flat over the training
 // part (every full-window rate 0): one rule, `rate(value, 5p) > 0 and count(value, 5p) >= 5`, which
 // fires at an increment and clears 4 points later; a reset to 0 adds nothing. Rising: the rate over
-// each window fitted like every other feature (unlabeled: the training maximum). The labeled range
+// each window fitted like every other feature (unlabeled: the training maximum), unless the target
+// is an event counter (IsEventCounter: at most 3 increments in its history), which gets the flat
+// counter's one rule `rate(value, 5p) > 0 ...`, every increment news. The labeled range
 // guard becomes `rate(value, 5p) >` its largest value at normal training points (high side only: a
 // reset lowers the rate, so a low side would fire on restarts).
 // The best set is candidate 0; the next candidates are the best single rules.
@@ -200,6 +202,27 @@ bool CounterShape(const std::vector<double>& values);
 // alone never makes a counter: a gauge that only rose in training (a GPU warming up) would then be
 // read with `rate`, which counts each later dip as a reset and fires on it. Pure.
 bool IsCounterTarget(const TrainingData& data);
+// Event counters (CT2). The most increments a counter's history (training part and validation tail,
+// per series) may hold for the builtin proposer to read it as counting events (ECC / Xid / PCIe
+// replay errors): 3. Why 3 (training/README.md "Event counters"): a threshold at the largest of a
+// counter's training rates is, for a counter that rarely moves, the largest of its m increments,
+// which a later increment of a seen size crosses about 1 time in m + 1 at best (and never when
+// every increment is one unit), so the fitted rules miss the events they exist for; alerting on
+// each increment instead costs m alerts per training-part span, at most 3 here, the number of rate
+// rules (`rate(value, Wp)` for W = 5, 10, 60) whose thresholds at a training maximum each cross
+// about once per training-part span on data that keeps moving (1/(n+1) of n points).
+inline constexpr int64_t kEventCounterMaxIncrements = 3;
+// The increments of counter `values` (time order; NaN = missing, skipped): steps between
+// consecutive finite values that rise, plus resets to a value above 0 (PromQL's `increase`
+// counts the new value); a reset to 0 is none. Pure.
+int64_t CounterIncrements(const std::vector<double>& values);
+// Whether the builtin proposer reads `data` as an event counter: a counter target (IsCounterTarget)
+// each of whose series holds at most kEventCounterMaxIncrements increments over its training part
+// and validation tail together (a counter that never moved holds 0). Unlabeled, such a target
+// gets the one rule `rate(value, 5p) > 0 and count(value, 5p) >= 5` (every increment alerts, for
+// 4 points, and resolves), kept whatever the tail shows (an increment there is one more event);
+// labeled targets are fitted on their labels as before. Pure.
+bool IsEventCounter(const TrainingData& data);
 
 // A labeled fit of one feature's threshold on the training part.
 struct LabeledThreshold {

@@ -334,5 +334,125 @@ TEST_CASE("counters: a gauge is not one, whatever its name or its rise") {
   CHECK_FALSE(IsCounterTarget(data));
 }
 
+// Event counters (CT2): a counter whose history holds at most kEventCounterMaxIncrements
+// increments is read as counting events (ECC, Xid, PCIe replays): every increment is news, as for
+// a counter that never moved. Before, one increment in the training part set the fitted
+// `rate(value, 5p) > 0.25` (its own size over 4 s), so every later single error was missed.
+const char kEventRule[] = "rate(value, 5p) > 0 and count(value, 5p) >= 5";
+
+// `n` points at 0 with one unit increment at each of `at` (the counter holds the count so far).
+TimeSeries Events(const std::string& name, size_t n, const std::vector<size_t>& at) {
+  TimeSeries ts = Series(name, n, 0);
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t a : at) ts.values[i] += i >= a ? 1 : 0;
+  }
+  return ts;
+}
+
+// `probe` continues `history` at its last value, with one unit increment at each of `at`.
+TimeSeries EventsAfter(const TimeSeries& history, size_t n, const std::vector<size_t>& at) {
+  TimeSeries probe = Events(history.name, n, at);
+  for (double& v : probe.values) v += history.values.back();
+  return probe;
+}
+
+// Flags of the probe run after `history` (RunAfter) are exactly the 4 points from each of `at`
+// (the 5-point window holding the increment, the increment's own point first); the probe's
+// alerts: one per increment, every one resolved.
+void ExpectAlertPerIncrement(const BatchResult& r, const TimeSeries& history, const std::vector<size_t>& at) {
+  for (size_t i = 0; i < r.flags[0].size(); ++i) {
+    bool in = false;
+    for (size_t a : at) in = in || (i >= a && i < a + 4);
+    CAPTURE(i);
+    CHECK(r.flags[0][i] == (in ? 1 : 0));
+  }
+  size_t alerts = 0;
+  for (const Alert& a : r.alerts) {
+    if (a.active_at_ms <= history.timestamps_ms.back()) continue;  // the history's own
+    ++alerts;
+    CHECK(a.ends_at_ms > 0);
+  }
+  CHECK(alerts == at.size());
+}
+
+TEST_CASE("counters: one error in the training part, the next error of the same size still alerts and resolves") {
+  // DCGM_FI_DEV_ECC_SBE_VOL_TOTAL 0 -> 1 at 100 s of a 240 s history (RV-CT's known limit).
+  const TimeSeries history = Events("DCGM_FI_DEV_ECC_SBE_VOL_TOTAL", 240, {100});
+  const TrainingData data = Target(history, 180);
+  CHECK(CounterIncrements(history.values) == 1);
+  CHECK(IsEventCounter(data));
+  const std::vector<RuleCandidate> c = Propose(data);
+  REQUIRE_FALSE(c.empty());
+  const std::string& best = c.front().text;
+  INFO(best);
+  // Before: `rate(value, 5p) > 0.25`, `rate(value, 10p) > 0.111...`, `rate(value, 60p) > 0.0169...`.
+  CHECK(WhenConditions(best) == std::vector<std::string>{kEventRule});
+  CHECK(c.front().rationale.find("event counter") != std::string::npos);
+  // Held out: a single error at 40 (1 -> 2), another at 80 (2 -> 3).
+  const TimeSeries probe = EventsAfter(history, 120, {40, 80});
+  ExpectAlertPerIncrement(RunAfter(best, history, probe), history, {40, 80});
+}
+
+TEST_CASE("counters: three rare increments are events; every later one alerts") {
+  SUBCASE("all three in the training part") {
+    const TimeSeries history = Events("gpu_xid_errors_total", 240, {30, 90, 150});
+    const std::vector<RuleCandidate> c = Propose(Target(history, 180));
+    REQUIRE_FALSE(c.empty());
+    INFO(c.front().text);
+    CHECK(WhenConditions(c.front().text) == std::vector<std::string>{kEventRule});
+    ExpectAlertPerIncrement(RunAfter(c.front().text, history, EventsAfter(history, 120, {20, 70})), history,
+                            {20, 70});
+  }
+  SUBCASE("two in the training part, one in the validation tail: the tail's event does not drop the rule") {
+    const TimeSeries history = Events("pcie_replay_errors_total", 240, {50, 120, 200});
+    const std::vector<RuleCandidate> c = Propose(Target(history, 180));
+    REQUIRE_FALSE(c.empty());
+    INFO(c.front().text);
+    CHECK(WhenConditions(c.front().text) == std::vector<std::string>{kEventRule});
+    ExpectAlertPerIncrement(RunAfter(c.front().text, history, EventsAfter(history, 120, {60})), history, {60});
+  }
+  SUBCASE("a restart to 0 is not an increment and does not fire") {
+    TimeSeries history = Events("DCGM_FI_DEV_PCIE_REPLAY_COUNTER", 240, {30, 90});
+    for (size_t i = 160; i < 240; ++i) history.values[i] = 0;  // restarted at 160
+    CHECK(CounterIncrements(history.values) == 2);
+    const std::vector<RuleCandidate> c = Propose(Target(history, 180));
+    REQUIRE_FALSE(c.empty());
+    CHECK(WhenConditions(c.front().text) == std::vector<std::string>{kEventRule});
+  }
+}
+
+TEST_CASE("counters: a counter that increments often keeps its fitted thresholds; its normal growth does not alert") {
+  SUBCASE("steps every third point, sizes repeating") {
+    // A `train_steps_total`-like counter: +1..+3 at every third point (a third of the points move);
+    // 900 points of history, then 600 held out of the same growth.
+    TimeSeries steps = Series("optimizer_steps_total", 1500, 0);
+    for (size_t i = 1; i < steps.size(); ++i)
+      steps.values[i] = steps.values[i - 1] + (i % 3 == 0 ? 1 + static_cast<double>((i / 3) % 3) : 0);
+    const TimeSeries history = steps.SliceIndex(0, 900);
+    const TrainingData data = Target(history, 600);
+    CHECK_FALSE(IsEventCounter(data));
+    const std::vector<RuleCandidate> c = Propose(data);
+    REQUIRE_FALSE(c.empty());
+    const std::string& best = c.front().text;
+    INFO(best);
+    CHECK(WhenConditions(best).size() >= 1);
+    CHECK(best.find("when rate(value, ") != std::string::npos);
+    CHECK(best.find(kEventRule) == std::string::npos);
+    CHECK(c.front().rationale.find("largest training rate") != std::string::npos);
+    const BatchResult r = RunAfter(best, history, steps.SliceIndex(900, 1500));
+    int64_t flags = 0;
+    for (uint8_t f : r.flags[0]) flags += f;
+    CHECK(flags == 0);
+  }
+  SUBCASE("one increment more than an event counter may hold") {
+    const TimeSeries history = Events("gpu_xid_errors_total", 240, {20, 60, 100, 140});
+    CHECK(CounterIncrements(history.values) == kEventCounterMaxIncrements + 1);
+    CHECK_FALSE(IsEventCounter(Target(history, 180)));
+    const std::vector<RuleCandidate> c = Propose(Target(history, 180));
+    REQUIRE_FALSE(c.empty());
+    CHECK(WhenConditions(c.front().text) != std::vector<std::string>{kEventRule});
+  }
+}
+
 }  // namespace
 }  // namespace vigil
