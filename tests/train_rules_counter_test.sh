@@ -14,7 +14,11 @@
 #  5. `nvidia_gpu_count`, 8 over the history (a `_count` name, flat: a gauge at a level, not a
 #     counter; review RV-CT), keeps `value < 8`: a GPU off the bus (7 from +550 s) raises one alert
 #     that stays firing to the end (as a counter: `rate(value, 5p) > 0`, resolved at +554 s with the
-#     GPU still missing).
+#     GPU still missing);
+#  6. the ECC single-bit counter, 0 -> 1 at 100 s of the history (one error in training; CT2), is
+#     an event counter (at most 3 increments in its history): `rate(value, 5p) > 0 ...` alone, and
+#     single errors at +320 s and +470 s raise two alerts, each resolved within its window (before:
+#     the fitted `rate(value, 5p) > 0.25`, the training error's own size over 4 s: no alert).
 # Usage: bash tests/train_rules_counter_test.sh <build-dir>   (from the repo root)
 source "$(dirname "$0")/lib/e2e.sh" "$@"
 
@@ -34,11 +38,13 @@ for s in range(history + after):
         tokens = 0  # the trainer restarts
     temp = 60 + (s * 5) % 7
     gpus = 8 if late < 550 else 7
+    sbe = (1 if s >= 100 else 0) + (1 if late >= 320 else 0) + (1 if late >= 470 else 0)
     rows.append((t, f"{t},DCGM_FI_DEV_ECC_DBE_VOL_TOTAL,{ecc},,0"))
     rows.append((t, f"{t},DCGM_FI_DEV_PCIE_REPLAY_COUNTER,{replay},,0"))
     rows.append((t, f"{t},tokens_total,{tokens},a,"))
     rows.append((t, f"{t},DCGM_FI_DEV_GPU_TEMP,{temp},,0"))
     rows.append((t, f"{t},nvidia_gpu_count,{gpus},,"))
+    rows.append((t, f"{t},DCGM_FI_DEV_ECC_SBE_VOL_TOTAL,{sbe},,1"))
 header = "timestamp,series,value,job,gpu\n"
 with open(sys.argv[1], "w") as h, open(sys.argv[2], "w") as a:
     h.write(header)
@@ -49,7 +55,7 @@ with open(sys.argv[1], "w") as h, open(sys.argv[2], "w") as a:
             h.write(line + "\n")
 PY
 
-check "train-rules on the history" 0 "trained 5 targets \(5 with rules, 0 failed\)" \
+check "train-rules on the history" 0 "trained 6 targets \(6 with rules, 0 failed\)" \
   -- "$VIGIL" train-rules --data "csv:$TMP/history.csv" --out "$TMP/rules"
 ecc="$(ls "$TMP"/rules/DCGM_FI_DEV_ECC_DBE_VOL_TOTAL*.rules)"
 check "the flat ECC counter: a rule on its increase" 0 "when rate\(value, 5p\) > 0 and count\(value, 5p\) >= 5" \
@@ -60,7 +66,7 @@ if grep -q "when value" "$TMP"/rules/DCGM_FI_DEV_PCIE_REPLAY_COUNTER*.rules "$TM
   bad "a counter got a level rule"; else passed=$((passed + 1)); fi
 if grep -q "rate(" "$TMP"/rules/DCGM_FI_DEV_GPU_TEMP*.rules; then bad "the temperature (a gauge) got a rate rule"; else
   passed=$((passed + 1)); fi
-check "detect over history and after" 0 "rule\(s\) from 5 files over 5 series" \
+check "detect over history and after" 0 "rule\(s\) from 6 files over 6 series" \
   -- sh -c "'$VIGIL' detect --rules '$TMP/rules' --data 'csv:$TMP/all.csv' 2>&1 >'$TMP/alerts.jsonl'"
 
 # Alerts per series: start and end (s after the history; end -1 = never resolved).
@@ -78,12 +84,22 @@ check "ECC: an alert at the first error, resolved within its window" 0 \
   "^DCGM_FI_DEV_ECC_DBE_VOL_TOTAL 300 30[1-5]$" -- cat "$TMP/episodes.txt"
 check "ECC: an alert at the second error, resolved within its window" 0 \
   "^DCGM_FI_DEV_ECC_DBE_VOL_TOTAL 450 45[1-5]$" -- cat "$TMP/episodes.txt"
-check "ECC: exactly two alerts" 0 "^2$" -- sh -c "grep -c ECC '$TMP/episodes.txt' || true"
+check "ECC: exactly two alerts" 0 "^2$" -- sh -c "grep -c ECC_DBE '$TMP/episodes.txt' || true"
 check "no alert on the PCIe replay counter's restart" 0 "^0$" -- sh -c "grep -c PCIE '$TMP/episodes.txt' || true"
 check "no alert on the token counter's normal growth and restart" 0 "^0$" -- sh -c "grep -c tokens_total '$TMP/episodes.txt' || true"
 check "the flat nvidia_gpu_count keeps its level rule" 0 "when value < 8$" -- cat "$TMP"/rules/nvidia_gpu_count*.rules
 check "the GPU off the bus: one alert from +550 s, firing to the end" 0 "^nvidia_gpu_count 550 -1$" \
   -- sh -c "grep nvidia_gpu_count '$TMP/episodes.txt' || true"
+sbe="$(ls "$TMP"/rules/DCGM_FI_DEV_ECC_SBE_VOL_TOTAL*.rules)"
+check "ECC SBE, one error in training: the event rule alone" 0 \
+  "^1 when rate\(value, 5p\) > 0 and count\(value, 5p\) >= 5$" \
+  -- sh -c "grep -c '^  when ' '$sbe' | tr '\n' ' '; grep '^  when ' '$sbe' | sed 's/^ *//'"
+check "ECC SBE: an alert at the error at +320 s, resolved within its window" 0 \
+  "^DCGM_FI_DEV_ECC_SBE_VOL_TOTAL 320 32[1-5]$" -- cat "$TMP/episodes.txt"
+check "ECC SBE: an alert at the error at +470 s, resolved within its window" 0 \
+  "^DCGM_FI_DEV_ECC_SBE_VOL_TOTAL 470 47[1-5]$" -- cat "$TMP/episodes.txt"
+check "ECC SBE: exactly two alerts after the history" 0 "^2$" \
+  -- sh -c "grep -c '^DCGM_FI_DEV_ECC_SBE_VOL_TOTAL [0-9]' '$TMP/episodes.txt' || true"
 
 echo "train_rules_counter: $passed passed, $fail failed"
 [ "$fail" -eq 0 ]
