@@ -99,6 +99,11 @@ constexpr double kUnresponsiveBusWeight = 1.5;
 constexpr double kUnresponsiveFirmwareWeight = 1.0;
 // The reason recorded for the steps of a node's GPU sweep.
 constexpr const char* kSweepWhy = "sweep of the node's GPUs";
+// GPUs a node is assumed to have when neither the case's topology nor a probe says (the common
+// 8-GPU server); a node's count is asked of gpu.inventory before its per-GPU probes run.
+constexpr int kAssumedGpusPerNode = 8;
+constexpr const char* kGpuCountWhy =
+    "the node's GPU count (the case's topology gives none): per-GPU probes go only to GPUs that exist";
 
 double UpperMedian(std::vector<double> v);
 
@@ -1502,6 +1507,28 @@ std::map<std::string, double> ProbeDeltas(const ProbeResult& r) {
   return d;
 }
 
+// What a failed probe singles out (the categories it can confirm): the categories its reason
+// names, else the one category of its catalog entry it supports most. A failure that supports
+// several categories equally (a GEMM slow from throttling, a straggling GPU or a lost GPU alike)
+// confirms none of them on its own. Empty for a pass.
+std::set<std::string> ProbeConfirms(const ProbeResult& r) {
+  if (r.status != ProbeStatus::kFail) return {};
+  std::vector<std::string> named = CategoriesNamedByProbe(r);
+  if (!named.empty()) return {named.begin(), named.end()};
+  std::set<std::string> top;
+  double best = 0;
+  for (const auto& [cat, delta] : ProbeDeltas(r)) {
+    if (delta > best + 1e-9) {
+      best = delta;
+      top = {cat};
+    } else if (std::fabs(delta - best) <= 1e-9) {
+      top.insert(cat);
+    }
+  }
+  if (top.size() != 1) return {};
+  return top;
+}
+
 std::optional<Evidence> EvidenceFromProbe(const ProbeResult& r, const std::string& id) {
   if (r.status != ProbeStatus::kPass && r.status != ProbeStatus::kFail) return std::nullopt;
   Evidence e;
@@ -1523,12 +1550,41 @@ std::optional<Evidence> EvidenceFromProbe(const ProbeResult& r, const std::strin
 
 namespace {
 
+// A probe's answer that the GPU it was asked about does not exist: vigil-probe's "GPU 7 does not
+// exist (1 visible)" (a result `unavailable` with that reason; an older vigil-probe's usage error,
+// exit 2, read by the command executor). (7, 1, the phrase); nullopt for any other answer.
+struct MissingGpu {
+  int gpu = -1;
+  int visible = -1;
+  std::string text;
+};
+std::optional<MissingGpu> FindMissingGpu(const std::string& reason) {
+  static const std::regex kMissing(R"(GPU (\d+) does not exist \((\d+) visible\))");
+  std::smatch m;
+  if (!std::regex_search(reason, m, kMissing)) return std::nullopt;
+  std::optional<int32_t> gpu = ParseInt32(m.str(1)), visible = ParseInt32(m.str(2));
+  if (!gpu || !visible) return std::nullopt;
+  return MissingGpu{*gpu, *visible, m.str(0)};
+}
+
+// The GPU count a node-level gpu.inventory reports (`gpu_count`: the GPUs CUDA sees on the node,
+// all of them when no --gpus narrows it); -1 when the result carries none.
+int NodeGpuCount(const ProbeResult& r) {
+  if (r.status != ProbeStatus::kPass && r.status != ProbeStatus::kFail) return -1;
+  auto it = r.metrics.find("gpu_count");
+  if (it == r.metrics.end() || !(it->second >= 1) || it->second > 4096) return -1;
+  return static_cast<int>(it->second);
+}
+
 struct Observation {
   Evidence evidence;
   ComponentHint hint;
   int64_t time_ms = kNoTime;
   std::map<std::string, double> deltas;  // category -> log-odds change
   bool culprit = false;  // names the participant the others wait for (not a waiter's own line)
+  // A failed probe's own reading (ProbeConfirms): the categories its reason names, else the one
+  // category it supports most. Only these can be confirmed by it; the others it merely supports.
+  std::set<std::string> confirms;
 };
 
 // A log line in which a process reports that it gave up waiting for its peers (a collective
@@ -2317,11 +2373,25 @@ class Beliefs {
 
   // Whether `c` was explained away as a downstream symptom of another category.
   bool Discounted(const std::string& c) const { return discounted_.count(c) > 0; }
+  // A probe confirmed `c`: a failed probe whose own reading is `c` (ProbeConfirms: named by its
+  // reason, or the one category it supports most, not each category a slow GEMM could mean) with
+  // at least half a fail's weight, and no probe that passed on the same GPU (or on its whole node)
+  // refutes `c` (gpu.health passing clears throttling however much a slow GEMM suggested it).
   bool ConfirmedByProbe(const std::string& c) const {
     for (const Observation& o : obs_) {
-      if (o.evidence.kind != EvidenceKind::kProbe) continue;
+      if (o.evidence.kind != EvidenceKind::kProbe || !o.confirms.count(c)) continue;
       auto it = o.deltas.find(c);
-      if (it != o.deltas.end() && it->second >= kProbeFailWeight * 0.5) return true;
+      if (it == o.deltas.end() || it->second < kProbeFailWeight * 0.5) continue;
+      bool cleared = false;
+      for (const Observation& p : obs_) {
+        if (p.evidence.kind != EvidenceKind::kProbe || p.hint.node != o.hint.node ||
+            (p.hint.gpu >= 0 && p.hint.gpu != o.hint.gpu)) {
+          continue;
+        }
+        auto pt = p.deltas.find(c);
+        cleared = cleared || (pt != p.deltas.end() && pt->second <= -kProbePassWeight * 0.5);
+      }
+      if (!cleared) return true;
     }
     return false;
   }
@@ -2869,6 +2939,22 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // later round depends only on the results that had settled its choice (see RoundDependencies
   // below), so it starts as soon as those are in rather than when the whole round is.
   std::set<std::string> ran;
+  // GPUs per node as the probes reported them (NodeGpuCount: a node-level gpu.inventory's
+  // gpu_count, a per-GPU probe's "GPU 7 does not exist (1 visible)"). Without them and without the
+  // topology's gpus_per_node a node is assumed to have kAssumedGpusPerNode GPUs.
+  std::map<std::string, int> node_gpus;
+  std::set<std::string> count_asked;  // nodes whose GPU count a probe was asked for
+  auto gpus_on = [&](const std::string& node) {
+    int n = topo.gpus_per_node > 0 ? topo.gpus_per_node : kAssumedGpusPerNode;
+    auto it = node_gpus.find(node);
+    return it == node_gpus.end() ? n : std::min(n, it->second);
+  };
+  // Whether GPU `g` of `node` may exist: below the topology's count and the probes' (no bound when
+  // neither says).
+  auto gpu_may_exist = [&](const std::string& node, int g) {
+    auto it = node_gpus.find(node);
+    return (topo.gpus_per_node <= 0 || g < topo.gpus_per_node) && (it == node_gpus.end() || g < it->second);
+  };
   std::set<std::string> unfed;  // ids of peer steps that ran but fed no decision
   size_t probes_run = 0;
   const double cap_s = options_.probe_time_limit_s;
@@ -2991,7 +3077,9 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       std::set<std::string> tset;
       for (const ComponentHint& h : targets) {
         if (spec.target_kind == ProbeTargetKind::kGpu) {
-          if (h.gpu >= 0) tset.insert(h.node + "/gpu" + std::to_string(h.gpu));
+          // A GPU the node does not have (an alert's label, a log's "GPU 7" on a 1-GPU node) is
+          // no target: its probe could only answer that the GPU does not exist.
+          if (h.gpu >= 0 && gpu_may_exist(h.node, h.gpu)) tset.insert(h.node + "/gpu" + std::to_string(h.gpu));
         } else if (spec.target_kind == ProbeTargetKind::kNode) {
           tset.insert(h.node);
         } else if (!h.job.empty()) {
@@ -3003,8 +3091,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         cands.push_back({&spec, t, gain});
       }
     }
-    // GPUs per node for the sweep and the peer comparison (8 when the topology does not say).
-    const int gpus = topo.gpus_per_node > 0 ? topo.gpus_per_node : 8;
+    // GPUs per node for the sweep and the peer comparison: gpus_on (the topology's, the probes'
+    // count, else kAssumedGpusPerNode).
     // A node named without a GPU (a slow node, a node-wide fault): sweep every GPU of the node
     // with the most informative non-intrusive GPU probe (the sweep runs in parallel).
     std::vector<Candidate> sweep;
@@ -3036,7 +3124,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         if (best == nullptr || h.gpu >= 0 || !swept.insert(h.node).second || swept.size() > 2) continue;
         const bool slow_node = launch != nullptr && b.Component("straggler_rank", topo.job).node == h.node &&
                                b.Component("straggler_rank", topo.job).gpu < 0;
-        for (int g = 0; g < gpus; ++g) {
+        for (int g = 0, gpus = gpus_on(h.node); g < gpus; ++g) {
           std::string t = h.node + "/gpu" + std::to_string(g);
           if (!ran.count(std::string(best->name) + "@" + t)) sweep.push_back({best, t, best_gain});
           if (slow_node && !ran.count(std::string(launch->name) + "@" + t)) {
@@ -3176,6 +3264,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         const std::string& node = suspect->second->node;
         const int gpu = suspect->second->gpu;
         std::vector<int> peer_gpus;
+        const int gpus = gpus_on(node);
         if (spec->intrusive) {
           int g = gpu > 0 ? gpu - 1 : gpu + 1;
           if (g < gpus) peer_gpus.push_back(g);
@@ -3316,34 +3405,6 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // A first wave of non-intrusive probes only is one round more than the budget's probe rounds:
   // the intrusive probes it holds back keep their max_rounds rounds after it (cause_round - 1
   // extra rounds).
-  for (int round = 1; probes != nullptr && round < options_.max_rounds + cause_round; ++round) {
-    std::vector<Choice> choice = choose(beliefs, round, &trace);
-    if (choice.empty()) break;
-    if (round == 1 && options_.first_wave && options_.allow_intrusive &&
-        std::none_of(choice.begin(), choice.end(), [](const Choice& ch) { return ch.cand.spec->intrusive; })) {
-      cause_round = 2;
-    }
-    std::vector<std::vector<std::string>> deps(choice.size());
-    if (round > 1) deps = round_dependencies(round, choice);
-    std::vector<VerificationStep> steps;
-    for (size_t c = 0; c < choice.size(); ++c) {
-      const Candidate& cand = choice[c].cand;
-      VerificationStep s;
-      s.id = "s" + std::to_string(d.steps.size() + steps.size() + 1);
-      s.action = "run_probe";
-      s.target = std::string(cand.spec->name) + "@" + cand.target;
-      s.expected_s = cand.spec->expected_duration_s;
-      s.depends_on = deps[c];
-      ran.insert(s.target);
-      steps.push_back(s);
-      trace.push_back({{"type", "tool_call"}, {"tool", "run_probe"},
-                       {"arguments", {{"probe", cand.spec->name}, {"target", cand.target}}},
-                       {"why", choice[c].why}});
-    }
-    // Dependencies on earlier rounds are already satisfied; the planner sees only this round
-    // (and keeps its conflicting probes apart).
-    std::vector<VerificationStep> to_run = steps;
-    for (VerificationStep& s : to_run) s.depends_on.clear();
     bool allow = options_.allow_intrusive;
     auto run = [probes, allow](const VerificationStep& s, double limit) -> StepResult {
       auto at = s.target.find('@');
@@ -3372,8 +3433,122 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       r.outcome = std::string(ProbeStatusName(pr.status));
       r.duration_s = pr.duration_s > 0 ? pr.duration_s : -1;
       r.result = pr;
+      // "GPU 7 does not exist (1 visible)": the target is wrong, not the GPU; never an error of it
+      // (an error on a suspect whose peer answers reads as a GPU that stopped responding).
+      if (pr.status == ProbeStatus::kError) {
+        if (std::optional<MissingGpu> m = FindMissingGpu(pr.reason)) {
+          r.outcome = "unavailable";
+          r.result["status"] = "unavailable";
+          r.result["reason"] = m->text;
+        }
+      }
       return r;
     };
+  // Asks the GPU count of the nodes `choice` would run per-GPU probes on, when neither the topology
+  // nor an earlier answer gave it: a node-level gpu.inventory each (non-intrusive, ~0.1 s), all at
+  // once. The answer feeds only the count (a node-level pass cannot see a GPU that fell off the bus
+  // unless told how many to expect). Returns the ids of the steps it ran.
+  auto count_gpus = [&](const std::vector<Choice>& choice) {
+    std::vector<std::string> ids;
+    const ProbeSpec* inventory = FindProbe("gpu.inventory");
+    if (topo.gpus_per_node > 0 || inventory == nullptr) return ids;
+    std::vector<VerificationStep> steps;
+    for (const Choice& ch : choice) {
+      if (ch.cand.spec->target_kind != ProbeTargetKind::kGpu) continue;
+      std::string node = HintFromTarget(ch.cand.target).node;
+      if (node.empty() || node_gpus.count(node) || !count_asked.insert(node).second) continue;
+      VerificationStep s;
+      s.id = "s" + std::to_string(d.steps.size() + steps.size() + 1);
+      s.action = "run_probe";
+      s.target = std::string(inventory->name) + "@" + node;
+      s.expected_s = inventory->expected_duration_s;
+      ran.insert(s.target);
+      steps.push_back(s);
+      trace.push_back({{"type", "tool_call"}, {"tool", "run_probe"},
+                       {"arguments", {{"probe", inventory->name}, {"target", node}}}, {"why", kGpuCountWhy}});
+    }
+    if (steps.empty()) return ids;
+    std::vector<VerificationStep> to_run = steps;
+    auto results = planner.Execute(to_run, run);
+    if (!results.ok()) {
+      d.unverified.push_back("GPU count query rejected: " + results.status().message());
+      return ids;
+    }
+    // They ran after every earlier step (a count asked in a later round waited for the rounds before).
+    std::vector<std::string> before;
+    for (const VerificationStep& s : d.steps) {
+      if (s.outcome != "skipped") before.push_back(s.id);
+    }
+    for (size_t i = 0; i < steps.size(); ++i) {
+      const StepResult& r = (*results)[i];
+      steps[i].outcome = to_run[i].outcome;
+      steps[i].duration_s = to_run[i].duration_s;
+      steps[i].depends_on = before;
+      const std::string node = steps[i].target.substr(steps[i].target.find('@') + 1);
+      int n = -1;
+      std::string reason;
+      if (r.result.is_object() && r.result.contains("reason") && r.result["reason"].is_string()) {
+        reason = r.result["reason"].get<std::string>();
+      }
+      if (auto pr = FromJson<ProbeResult>(r.result, "probe result"); pr.ok()) n = NodeGpuCount(*pr);
+      if (n < 0) {
+        if (std::optional<MissingGpu> m = FindMissingGpu(reason)) n = m->visible;
+      }
+      std::string fed;
+      if (n > 0) {
+        node_gpus[node] = n;
+        fed = "the node's GPU count: " + std::to_string(n);
+      } else {
+        fed = "nothing (no GPU count in the answer; up to " + std::to_string(kAssumedGpusPerNode) +
+              " GPUs assumed)";
+        d.unverified.push_back("GPU count of " + node + " unknown (gpu.inventory@" + node + ": " + r.outcome +
+                               (reason.empty() ? "" : ", " + reason.substr(0, 200)) + "): up to " +
+                               std::to_string(kAssumedGpusPerNode) + " GPUs probed");
+      }
+      trace.push_back({{"type", "tool_result"}, {"tool", "run_probe"}, {"step", steps[i].id},
+                       {"target", steps[i].target}, {"outcome", r.outcome}, {"result", r.result}, {"fed", fed}});
+      ids.push_back(steps[i].id);
+      ++probes_run;
+      d.steps.push_back(std::move(steps[i]));
+    }
+    return ids;
+  };
+  for (int round = 1; probes != nullptr && round < options_.max_rounds + cause_round; ++round) {
+    std::vector<Choice> choice = choose(beliefs, round, &trace);
+    if (choice.empty()) break;
+    // Per-GPU probes wait for the count of their node's GPUs (none past it), then the round is
+    // chosen again with it.
+    std::vector<std::string> count_ids = count_gpus(choice);
+    if (!count_ids.empty()) {
+      choice = choose(beliefs, round, nullptr);
+      if (choice.empty()) break;
+    }
+    if (round == 1 && options_.first_wave && options_.allow_intrusive &&
+        std::none_of(choice.begin(), choice.end(), [](const Choice& ch) { return ch.cand.spec->intrusive; })) {
+      cause_round = 2;
+    }
+    std::vector<std::vector<std::string>> deps(choice.size());
+    if (round > 1) deps = round_dependencies(round, choice);
+    for (std::vector<std::string>& dep : deps) dep.insert(dep.end(), count_ids.begin(), count_ids.end());
+    std::vector<VerificationStep> steps;
+    for (size_t c = 0; c < choice.size(); ++c) {
+      const Candidate& cand = choice[c].cand;
+      VerificationStep s;
+      s.id = "s" + std::to_string(d.steps.size() + steps.size() + 1);
+      s.action = "run_probe";
+      s.target = std::string(cand.spec->name) + "@" + cand.target;
+      s.expected_s = cand.spec->expected_duration_s;
+      s.depends_on = deps[c];
+      ran.insert(s.target);
+      steps.push_back(s);
+      trace.push_back({{"type", "tool_call"}, {"tool", "run_probe"},
+                       {"arguments", {{"probe", cand.spec->name}, {"target", cand.target}}},
+                       {"why", choice[c].why}});
+    }
+    // Dependencies on earlier rounds are already satisfied; the planner sees only this round
+    // (and keeps its conflicting probes apart).
+    std::vector<VerificationStep> to_run = steps;
+    for (VerificationStep& s : to_run) s.depends_on.clear();
     auto results = planner.Execute(to_run, run);
     if (!results.ok()) {
       d.unverified.push_back("verification plan rejected: " + results.status().message());
@@ -3388,6 +3563,12 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       if (r.outcome != "pass" && r.outcome != "fail") {
         std::string reason = r.result.is_object() && r.result.contains("reason") && r.result["reason"].is_string()
                                  ? r.result["reason"].get<std::string>() : "";
+        // The probe says how many GPUs the node has: none past it in the rounds after.
+        if (std::optional<MissingGpu> m = FindMissingGpu(reason); m && m->visible > 0) {
+          const std::string node = HintFromTarget(steps[i].target.substr(steps[i].target.find('@') + 1)).node;
+          auto known = node_gpus.find(node);
+          node_gpus[node] = known == node_gpus.end() ? m->visible : std::min(known->second, m->visible);
+        }
         d.unverified.push_back("probe " + steps[i].target + ": " + r.outcome + (reason.empty() ? "" : " (" + reason + ")"));
         continue;
       }
@@ -3403,6 +3584,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       o.hint.job = topo.job;
       if (o.hint.hca.empty() && pr->status == ProbeStatus::kFail) o.hint.hca = OddHcaInDetails(pr->details);
       o.deltas = ProbeDeltas(*pr);
+      o.confirms = ProbeConfirms(*pr);
       {
         // "gpu5 disagrees ...", "gpu2 not enumerated": a node probe naming one GPU.
         static const std::regex kGpuInReason(R"(\bgpu(\d+)\b)", std::regex::icase);
