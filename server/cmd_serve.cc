@@ -25,6 +25,8 @@
 #include "core/clock.h"
 #include "core/logging.h"
 #include "probes/probe.h"
+#include "server/chat.h"
+#include "server/chat_store.h"
 #include "server/cli.h"
 #include "server/http_api.h"
 #include "server/incident_store.h"
@@ -175,6 +177,14 @@ CommandRunner SetupServe(CLI::App& sub) {
       if (workers) workers->Notify();
     };
     api_options.triage_busy = [&workers] { return workers ? workers->busy() : 0; };
+    // The chat page (server/chat.h): GET / and /chat, POST /api/v1/chat, over the same store,
+    // knowledge base and LLM; all of them outlive `api`.
+    IncidentStoreLookup chat_incidents(store->get());
+    ChatContext chat;
+    chat.incidents = &chat_incidents;
+    chat.kb = kb->get();
+    chat.llm = llm->get();
+    api_options.extra_routes = [chat](httplib::Server& s) { RegisterChatRoutes(s, chat); };
     HttpApi api(api_options);
     worker_options.on_done = [&api](std::string_view outcome, double seconds) {
       api.metrics().triages.Inc({std::string(outcome)});

@@ -29,6 +29,10 @@ constexpr RouteSpec kRoutes[] = {
     {"/metrics", "/metrics", "GET"},
 };
 
+// Paths of HttpApiOptions::extra_routes (the chat page) that /metrics labels by name; their
+// handlers and methods are the extra routes' own.
+constexpr std::string_view kExtraRouteLabels[] = {"/", "/chat", "/api/v1/chat"};
+
 std::string_view RouteLabel(const std::string& path) {
   static const std::vector<std::regex> compiled = [] {
     std::vector<std::regex> out;
@@ -37,6 +41,9 @@ std::string_view RouteLabel(const std::string& path) {
   }();
   for (size_t i = 0; i < compiled.size(); ++i) {
     if (std::regex_match(path, compiled[i])) return kRoutes[i].label;
+  }
+  for (std::string_view label : kExtraRouteLabels) {
+    if (path == label) return label;
   }
   return "other";
 }
@@ -358,6 +365,7 @@ void HttpApi::Routes() {
       if (method == "DELETE") s.Delete(route.pattern, h);
     }
   }
+  if (options_.extra_routes) options_.extra_routes(s);
 }
 
 }  // namespace vigil

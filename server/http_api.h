@@ -63,6 +63,10 @@ struct HttpApiOptions {
   int write_timeout_s = 10;
   int keep_alive_timeout_s = 5;
   size_t list_limit_max = 1000;       // ?limit= at most this (default 50)
+  // More routes mounted after the API's own (the chat page, server/chat.h); nullptr: none. Their
+  // requests are counted in /metrics under the templates listed in kRoutes ("/", "/chat",
+  // "/api/v1/chat"), other paths as "other".
+  std::function<void(httplib::Server&)> extra_routes;
 };
 
 // Maps a status to the HTTP status of its JSON error (InvalidArgument 400, NotFound 404,

@@ -3,6 +3,7 @@
 // clients. tests/serve_alertmanager_test.sh runs `vigil serve` with a real Alertmanager.
 #include "server/http_api.h"
 
+#include <functional>
 #include <arpa/inet.h>
 #include <doctest/doctest.h>
 #include <httplib.h>
@@ -53,7 +54,8 @@ struct TestServer {
   int queued_calls = 0;
 
   explicit TestServer(size_t queue_max = 100, bool with_parser = true, size_t max_body = 64 * 1024,
-                      int read_timeout_s = 10, int keep_alive_timeout_s = 5) {
+                      int read_timeout_s = 10, int keep_alive_timeout_s = 5,
+                      std::function<void(httplib::Server&)> extra_routes = nullptr) {
     IncidentStoreOptions so;
     so.path = (dir.path / "incidents.db").string();
     so.queue_max = queue_max;
@@ -76,6 +78,7 @@ struct TestServer {
     o.max_body = max_body;
     o.read_timeout_s = read_timeout_s;
     o.keep_alive_timeout_s = keep_alive_timeout_s;
+    o.extra_routes = std::move(extra_routes);
     api = std::make_unique<HttpApi>(o);
     REQUIRE(api->Bind("127.0.0.1", 0).ok());
     thread = std::thread([this] { CHECK(api->Run().ok()); });
@@ -291,6 +294,34 @@ TEST_CASE("HttpApi: diagnose, healthz and /metrics") {
     if (line.rfind("# TYPE ", 0) == 0) typed = line.substr(7, line.find(' ', 7) - 7);
     if (line.empty() || line[0] == '#') continue;
     CHECK_MESSAGE(line.rfind(typed, 0) == 0, line);
+  }
+}
+
+TEST_CASE("HttpApi: extra routes (the chat page) are mounted after the API's and counted by name") {
+  TestServer s(100, true, 64 * 1024, 10, 5, [](httplib::Server& srv) {
+    srv.Get("/chat", [](const httplib::Request&, httplib::Response& res) { res.set_content("page", "text/html"); });
+    srv.Post("/api/v1/chat", [](const httplib::Request&, httplib::Response& res) {
+      res.set_content("{\"answer\": \"a\"}", "application/json");
+    });
+    srv.Get("/extra", [](const httplib::Request&, httplib::Response& res) { res.set_content("x", "text/plain"); });
+    // An extra route cannot take over one of the API's own paths: the API's handler matches first.
+    srv.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { res.set_content("hijack", "text/plain"); });
+  });
+  auto c = s.Client();
+  auto page = c.Get("/chat");
+  REQUIRE(page);
+  CHECK(page->status == 200);
+  CHECK(page->body == "page");
+  auto chat = c.Post("/api/v1/chat", "{}", "application/json");
+  REQUIRE(chat);
+  CHECK(chat->status == 200);
+  REQUIRE(c.Get("/extra")->status == 200);
+  CHECK(BodyOf(c.Get("/healthz"))["status"] == "ok");
+  const std::string t = c.Get("/metrics")->body;
+  for (const std::string line : {"vigil_http_requests_total{route=\"/chat\",method=\"GET\",code=\"200\"} 1\n",
+                                 "vigil_http_requests_total{route=\"/api/v1/chat\",method=\"POST\",code=\"200\"} 1\n",
+                                 "vigil_http_requests_total{route=\"other\",method=\"GET\",code=\"200\"} 1\n"}) {
+    CHECK_MESSAGE(t.find(line) != std::string::npos, line, "\n", t);
   }
 }
 
