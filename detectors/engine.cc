@@ -1709,6 +1709,22 @@ struct StreamingEngine::Impl {
     bool reported = false;  // (a flag, not a sentinel time: INT64_MIN is a valid timestamp)
     AlertTracker tracker;
     std::vector<std::vector<int32_t>> peers;  // per node: member indices of its group (aggregations)
+    // A rule with `ignoring`: the member is an identity (Rule::ids), `series` its first input;
+    // seq counts the identity's points evaluated (its series' seq counts only that series').
+    int32_t identity = -1;
+    int64_t seq = 0;
+    uint64_t at_tick = 0;   // CloseTick's tick_serial when it last had a point
+    size_t active_pos = 0;  // its index in active_scratch at that tick
+  };
+  // A rule with `ignoring`: one identity per label set minus the ignored labels, the inputs with
+  // that identity merged into it (EvaluateBatch's MergeByIdentity, point by point).
+  struct Identity {
+    std::string name;
+    Labels labels;  // the input's labels minus the ignored ones (the alerts' labels)
+    std::string id;
+    size_t first;  // the first input series with this identity (traces name it)
+    size_t source = SIZE_MAX;  // tick-driven rules: the input of the latest point taken...
+    Labels source_labels = {};  // ...and its labels (a copy: SeriesState moves when series are added)
   };
   struct Rule {
     const RulePlan* plan;
@@ -1728,6 +1744,13 @@ struct StreamingEngine::Impl {
       double value = 0;
     };
     std::vector<std::vector<AggValue>> agg_cache;
+    // `ignoring`: the identities (members of a rule that is not tick-driven, tick members
+    // otherwise), by id; infos for TickRule; how many input series the rule selects.
+    bool merge = false;
+    std::vector<Identity> ids = {};
+    std::map<std::string, int32_t> id_index = {};
+    std::vector<TimeSeriesRef> id_infos = {};
+    size_t n_series = 0;
   };
 
   CompiledRules rules;
@@ -1762,6 +1785,15 @@ struct StreamingEngine::Impl {
   std::vector<ActivePoint> active_scratch;
   uint64_t tick_serial = 0;  // ticks closed (Rule::agg_cache entries name the tick they are for)
 
+  // The name, labels and id a member's alerts, groups and errors use: its identity's for a rule
+  // with `ignoring`, its series' otherwise.
+  const Labels& MemberLabels(const Rule& r, const Member& m) const {
+    return m.identity >= 0 ? r.ids[static_cast<size_t>(m.identity)].labels : series[m.series].labels;
+  }
+  const std::string& MemberId(const Rule& r, const Member& m) const {
+    return m.identity >= 0 ? r.ids[static_cast<size_t>(m.identity)].id : series[m.series].id;
+  }
+
   void Rebuild(Rule& r) {
     // Group membership for aggregation nodes: recomputed when a series is added.
     r.group_of.resize(r.plan->nodes.size());
@@ -1771,13 +1803,13 @@ struct StreamingEngine::Impl {
       if (node.op != PlanOp::kAggregate) continue;
       std::map<std::string, std::vector<int32_t>> groups;
       for (size_t m = 0; m < r.members.size(); ++m)
-        groups[GroupKey(node.by, series[r.members[m].series].labels)].push_back(static_cast<int32_t>(m));
+        groups[GroupKey(node.by, MemberLabels(r, r.members[m]))].push_back(static_cast<int32_t>(m));
       std::map<std::string, int32_t> index;
       for (const auto& [key, list] : groups) index.emplace(key, static_cast<int32_t>(index.size()));
       r.group_of[id].assign(r.members.size(), 0);
       r.agg_cache[id].assign(groups.size(), Rule::AggValue{});
       for (size_t m = 0; m < r.members.size(); ++m) {
-        const std::string key = GroupKey(node.by, series[r.members[m].series].labels);
+        const std::string key = GroupKey(node.by, MemberLabels(r, r.members[m]));
         r.members[m].peers.resize(r.plan->nodes.size());
         r.members[m].peers[id] = groups[key];
         r.group_of[id][m] = index[key];
@@ -1872,7 +1904,7 @@ struct StreamingEngine::Impl {
     // The same conversion as batch (BatchRule::Exec): a negative limit holds no points, rather
     // than wrapping to a huge size_t here while batch fails at the first point.
     if (held > static_cast<size_t>(std::max<int64_t>(options.limits.max_window_points, 0))) {
-      *err = WindowOverflow(*r.plan, r.plan->nodes[in.node], series[m.series].id, held, options.limits);
+      *err = WindowOverflow(*r.plan, r.plan->nodes[in.node], MemberId(r, m), held, options.limits);
       return false;
     }
     return true;
@@ -1923,7 +1955,7 @@ struct StreamingEngine::Impl {
             detail::WindowState& w = act[j].windows[in.state];
             v[in.node] = in.push(w, act[j].seq, t, v[in.a]);
             if (w.held() > limit) [[unlikely]] {
-              *err = WindowOverflow(*r.plan, r.plan->nodes[in.node], series[act[j].mem->series].id, w.held(),
+              *err = WindowOverflow(*r.plan, r.plan->nodes[in.node], MemberId(r, *act[j].mem), w.held(),
                                     options.limits);
               return j;
             }
@@ -2006,6 +2038,23 @@ struct StreamingEngine::Impl {
         Member& mem = r.members[m];
         // A series has at most one point per tick, and its seq moves on after the tick.
         SeriesState& ss = series[pending[k].first];
+        if (r.merge) {
+          // An identity's point at this tick: the one of the lowest input series index (as batch
+          // takes), the others not evaluated; they get its flag below.
+          if (mem.at_tick == tick_serial) {
+            ActivePoint& kept = active[mem.active_pos];
+            if (pending[k].first < pending[kept.k].first) {
+              kept.x = pending[k].second;
+              kept.k = k;
+            }
+            continue;
+          }
+          mem.at_tick = tick_serial;
+          mem.active_pos = active.size();
+          active.push_back({&mem, mem.seq, pending[k].second, k, ss.shared.data(), mem.vals.data(),
+                            mem.states.windows.data()});
+          continue;
+        }
         active.push_back({&mem, ss.seq, pending[k].second, k, ss.shared.data(), mem.vals.data(),
                           mem.states.windows.data()});
       }
@@ -2045,7 +2094,8 @@ struct StreamingEngine::Impl {
         bool cond = Truthy(mem.vals[r.plan->condition]);
         auto ev = mem.tracker.Update(*r.plan, t, cond, [&](int64_t active_at, int64_t now, Alert& a) {
           if (!options.build_alerts) return;
-          a = MakeAlert(*r.plan, ss.name, ss.labels, active_at, now, CleanValue(pending[k].second), nullptr,
+          a = MakeAlert(*r.plan, ss.name, MemberLabels(r, mem), active_at, now, CleanValue(pending[k].second),
+                        r.merge ? &series[pending[k].first].labels : nullptr,
                         [&](int32_t id) { return mem.vals[id]; });
         });
         if (ev != AlertTracker::Event::kNone && cb.on_alert && options.build_alerts) cb.on_alert(mem.tracker.alert);
@@ -2053,11 +2103,23 @@ struct StreamingEngine::Impl {
         if (options.trace_nodes && cb.on_trace)
           cb.on_trace(ri, mem.series, t, cond, mem.tracker.firing(), std::span<const double>(mem.vals));
       }
+      if (r.merge) {
+        for (const ActivePoint& a : active) ++a.mem->seq;
+        // Every input point of an identity gets the flag of the point taken at this tick.
+        for (size_t k = 0; k < pending.size(); ++k) {
+          const int32_t m = members_here[pending[k].first];
+          if (m >= 0 && r.members[m].tracker.firing()) flag_scratch[k] = 1;
+        }
+      }
     }
     // Tick-driven rules.
     for (size_t ri = 0; ri < rt.size(); ++ri) {
       Rule& r = rt[ri];
       if (!r.tick) continue;
+      if (r.merge) {
+        CloseMergedTick(ri, t);
+        continue;
+      }
       auto value_at = [&](size_t si) -> const double* {
         for (const auto& p : pending)
           if (p.first == si) return &p.second;
@@ -2083,7 +2145,37 @@ struct StreamingEngine::Impl {
     return Status::Ok();
   }
 
-  std::vector<std::vector<int32_t>> member_of;  // [rule][series] -> member index or -1
+  // A tick-driven rule with `ignoring` at tick t: its members are identities (member_of maps an
+  // input series to its identity); an identity's point is that of its lowest input index here.
+  void CloseMergedTick(size_t ri, int64_t t) {
+    Rule& r = rt[ri];
+    const std::vector<int32_t>& id_of = member_of[ri];
+    auto value_at = [&](size_t k) -> const double* {
+      const std::pair<size_t, double>* best = nullptr;
+      for (const auto& p : pending)
+        if (id_of[p.first] == static_cast<int32_t>(k) && (!best || p.first < best->first)) best = &p;
+      if (!best) return nullptr;
+      Identity& id = r.ids[k];
+      if (id.source != best->first) {
+        id.source = best->first;
+        id.source_labels = series[best->first].labels;
+      }
+      return &best->second;
+    };
+    auto source_of = [&](size_t k) -> const Labels* { return &r.ids[k].source_labels; };
+    auto on_eval = [&](size_t k, int64_t tt, bool cond, bool firing, std::span<const double> vals) {
+      if (k != SIZE_MAX && firing)
+        for (size_t j = 0; j < pending.size(); ++j)
+          if (id_of[pending[j].first] == static_cast<int32_t>(k)) flag_scratch[j] = 1;
+      if (options.trace_nodes && cb.on_trace) cb.on_trace(ri, k == SIZE_MAX ? k : r.ids[k].first, tt, cond, firing, vals);
+    };
+    auto on_event = [&](const Alert& a) {
+      if (cb.on_alert) cb.on_alert(a);
+    };
+    r.tick->OnTick(t, r.id_infos, value_at, source_of, on_eval, on_event);
+  }
+
+  std::vector<std::vector<int32_t>> member_of;  // [rule][series] -> member (identity) index or -1
 };
 
 StreamingEngine::StreamingEngine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -2092,17 +2184,13 @@ StreamingEngine::~StreamingEngine() = default;
 Result<std::unique_ptr<StreamingEngine>> StreamingEngine::Create(CompiledRules rules, EngineOptions options,
                                                                  Callbacks callbacks) {
   RETURN_IF_ERROR(CheckRules(rules));
-  for (const auto& plan : rules.rules)
-    if (!plan.selector.ignoring.empty())
-      return UnimplementedError("rule " + plan.name + " (" + plan.file + ":" + std::to_string(plan.line) +
-                                "): `ignoring (...)` merges series, which only batch evaluation (EvaluateBatch, "
-                                "vigil detect) does; the streaming engine cannot run it yet");
   auto impl = std::make_unique<Impl>();
   impl->rules = std::move(rules);
   impl->options = options;
   impl->cb = std::move(callbacks);
   for (const auto& plan : impl->rules.rules) {
     Impl::Rule r{&plan, SelectorMatcher(plan.selector), {}, {}, nullptr, {}, -1, {}, {}};
+    r.merge = !plan.selector.ignoring.empty();
     if (!plan.tick_driven) {
       r.prog = CompileProgram(plan);
       FuseCompares(plan, &r.prog);
@@ -2114,9 +2202,11 @@ Result<std::unique_ptr<StreamingEngine>> StreamingEngine::Create(CompiledRules r
           return true;
         });
       }
-      // Running-sum point windows of `value` are shared across rules (Impl::SharedSums).
-      for (auto& stage : r.prog.by_stage)
-        for (Instr& in : stage) ShareValueSumsWindow(plan, in, &impl->shared_windows, &impl->shared_slots);
+      // Running-sum point windows of `value` are shared across rules (Impl::SharedSums), per
+      // input series: not for a rule with `ignoring`, whose windows are per identity.
+      if (!r.merge)
+        for (auto& stage : r.prog.by_stage)
+          for (Instr& in : stage) ShareValueSumsWindow(plan, in, &impl->shared_windows, &impl->shared_slots);
       for (auto& stage : r.prog.by_stage) PairMinMax(plan, &stage);
     }
     if (plan.tick_driven) r.tick = std::make_unique<TickRule>(plan, std::vector<size_t>{});
@@ -2133,13 +2223,23 @@ Result<size_t> StreamingEngine::AddSeries(const std::string& name, const Labels&
   const size_t si = im.series.size();
   // Every check first (in rule order), so that a rejected series changes nothing: before, the
   // series stayed half added (in the series list, missing from later rules' member maps).
+  // A rule with `ignoring`: the series' identity (its labels minus those), per rule.
+  std::vector<std::pair<std::string, Labels>> identity(im.rt.size());
   for (size_t ri = 0; ri < im.rt.size(); ++ri) {
     const Impl::Rule& r = im.rt[ri];
     if (!r.matcher.Matches(name, labels)) continue;
-    const size_t count = r.tick ? r.tick_members.size() : r.members.size();
+    // As batch: the input series a rule selects count, not the identities they merge into.
+    const size_t count = r.merge ? r.n_series : r.tick ? r.tick_members.size() : r.members.size();
     if (static_cast<int64_t>(count + 1) > im.options.limits.max_series_per_rule)
       return TooManySeries(*r.plan, id, im.options.limits);
-    if (r.tick && im.have_tick)
+    if (r.merge) {
+      Labels l = labels;
+      for (const std::string& x : r.plan->selector.ignoring) l.erase(x);
+      identity[ri] = {FormatSeriesId(name, l), std::move(l)};
+    }
+    // A new series of an identity already watched (a pod label that came or went) is no new
+    // member: a tick-driven rule takes it after data arrived too.
+    if (r.tick && im.have_tick && !(r.merge && r.id_index.count(identity[ri].first)))
       return FailedPreconditionError("series " + id + " added after data arrived: rule " + r.plan->name +
                                      " watches for missing data and needs its series declared before the first point");
   }
@@ -2152,6 +2252,29 @@ Result<size_t> StreamingEngine::AddSeries(const std::string& name, const Labels&
     Impl::Rule& r = im.rt[ri];
     im.member_of[ri].push_back(-1);
     if (!r.matcher.Matches(name, labels)) continue;
+    if (r.merge) {
+      ++r.n_series;
+      auto [it, fresh] = r.id_index.emplace(identity[ri].first, static_cast<int32_t>(r.ids.size()));
+      im.member_of[ri][si] = it->second;
+      if (!fresh) continue;
+      r.ids.push_back({name, std::move(identity[ri].second), identity[ri].first, si});
+      if (r.tick) {
+        r.id_infos.clear();
+        for (const auto& x : r.ids) r.id_infos.push_back({x.name, &x.labels});
+        r.tick_members.push_back(r.ids.size() - 1);
+        r.tick = std::make_unique<TickRule>(*r.plan, r.tick_members);
+        continue;
+      }
+      Impl::Member m;
+      m.series = si;
+      m.identity = it->second;
+      m.states = r.prog.fresh;
+      m.vals.assign(r.plan->nodes.size(), kNaN);
+      r.prog.SetConsts(*r.plan, m.vals.data(), 1);
+      r.members.push_back(std::move(m));
+      im.Rebuild(r);
+      continue;
+    }
     if (r.tick) {
       r.tick_members.push_back(si);
       r.tick = std::make_unique<TickRule>(*r.plan, r.tick_members);

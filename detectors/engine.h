@@ -22,15 +22,19 @@
 //    `keep_firing_for` has passed since it last held; a pending alert that stops holding is
 //    dropped. One alert per fingerprint at a time (deduplication).
 //  * A point's flag is 1 when some rule's alert for its series is firing after that point.
-//  * A rule whose selector has `ignoring (l, ...)` (batch only; StreamingEngine::Create refuses
-//    it, Unimplemented) sees its selected series merged by identity, their labels minus those:
+//  * A rule whose selector has `ignoring (l, ...)` (batch and streaming alike) sees its selected
+//    series merged by identity, their labels minus those:
 //    one series per identity with every timestamp of its inputs once, in time order; at a
 //    timestamp two inputs share, the input given first (lower index) is taken and the others'
 //    points are not evaluated (no window counts a reading twice). Its alerts carry the identity
 //    labels (one fingerprint across pod changes), `explanation.ignored_labels` and `{{label}}`
 //    read the ignored labels of the input whose point was evaluated last. Flags go back to the
 //    input points (a point not taken gets the flag of the one taken at its time); traces name a
-//    merged series by its first input's index, with the merged series' timestamps.
+//    merged series by its first input's index, with the merged series' timestamps. Streaming:
+//    points come in time order, so an identity's only conflict is a timestamp two of its inputs
+//    share; the lowest series index (AddSeries order) is taken there, as batch does. Such a rule
+//    counts input series against max_series_per_rule (as batch), and a series added after data
+//    arrived is accepted by a rule watching for missing data when its identity is already watched.
 //
 // Errors: a plan that fails ValidatePlan, a rule selecting more than max_series_per_rule
 // series, or a time window / offset holding more than max_window_points points gives

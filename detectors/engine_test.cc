@@ -1119,6 +1119,55 @@ bool SameBits(double a, double b) {
 
 // ---- `ignoring (labels)`: series that differ only in them are one series (batch).
 
+// Runs `series` through batch and streaming (series declared in order, points appended in time
+// order) and checks that both give the same flags per input point, traces (node values bit for
+// bit) and alerts. Returns the number of node values compared.
+size_t StreamMatchesBatch(const CompiledRules& rules, const std::vector<TimeSeries>& series) {
+  EngineOptions opt;
+  opt.trace_nodes = true;
+  auto batch = EvaluateBatch(rules, series, opt);
+  REQUIRE(batch.ok());
+  TraceMap traces;
+  std::vector<std::vector<uint8_t>> flags(series.size());
+  std::vector<Alert> alerts;
+  StreamingEngine::Callbacks cb;
+  cb.on_point = [&](size_t s, int64_t, uint8_t f) { flags[s].push_back(f); };
+  cb.on_alert = [&](const Alert& a) {
+    if (a.state == AlertState::kResolved) alerts.push_back(a);
+  };
+  cb.on_trace = CollectTraces(&traces);
+  auto eng = StreamingEngine::Create(rules, opt, cb);
+  REQUIRE_MESSAGE(eng.ok(), eng.status().message());
+  for (const auto& s : series) REQUIRE((*eng)->AddSeries(s.name, s.labels).ok());
+  for (auto& [t, s, x] : TimeOrderedPoints(series)) REQUIRE((*eng)->Append(s, t, x).ok());
+  REQUIRE((*eng)->Flush().ok());
+  for (auto& a : (*eng)->ActiveAlerts()) alerts.push_back(a);
+  CHECK(flags == batch->flags);
+  size_t compared = 0;
+  CHECK(traces.size() == batch->traces.size());
+  for (const auto& bt : batch->traces) {
+    auto it = traces.find({bt.rule, bt.series});
+    REQUIRE(it != traces.end());
+    INFO("rule ", rules.rules[bt.rule].name, " series ", bt.series);
+    REQUIRE(it->second.timestamps_ms == bt.timestamps_ms);
+    CHECK(it->second.firing == bt.firing);
+    for (size_t n = 0; n < bt.node_values.size(); ++n)
+      for (size_t i = 0; i < bt.node_values[n].size(); ++i, ++compared)
+        if (!SameBits(bt.node_values[n][i], it->second.node_values[n][i])) {
+          FAIL_CHECK("node ", rules.rules[bt.rule].nodes[n].text, " point ", i);
+          break;
+        }
+  }
+  auto sorted = [](std::vector<Alert> v) {
+    std::vector<std::string> out;
+    for (const auto& a : v) out.push_back(Json(a).dump());
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  CHECK(sorted(alerts) == sorted(batch->alerts));
+  return compared;
+}
+
 // One GPU's readings: pod "a" on it until 9 s, then no pod label (dcgm-exporter's Kubernetes
 // mapping), gpu 1 without a pod throughout.
 std::vector<TimeSeries> PodThenNoPod(std::vector<double> busy, std::vector<double> idle) {
@@ -1259,11 +1308,81 @@ TEST_CASE("ignoring: interleaved timestamps of two series are merged in time ord
   CHECK(r->traces[0].node_values[d][7] == 1);
   CHECK(r->traces[1].series == 2);  // gpu 1 is a series of its own
   CHECK(r->traces[1].timestamps_ms.size() == 2);
-  // The same rule in streaming is refused, not run per input series.
-  auto eng = StreamingEngine::Create(CompiledRules{{plan}}, {}, {});
-  REQUIRE(!eng.ok());
-  CHECK(eng.status().code() == StatusCode::kUnimplemented);
-  CHECK(eng.status().message().find("rule Diff (test:0): `ignoring (...)` merges series") == 0);
+  // Streaming merges the same way (it refused such a rule before, Unimplemented).
+  CHECK(StreamMatchesBatch(CompiledRules{{plan}}, in) > 0);
+}
+
+TEST_CASE("ignoring: streaming gives batch's flags, traces and alerts (pod on then off, shared timestamps)") {
+  std::vector<TimeSeries> pods = PodThenNoPod(std::vector<double>(10, 98), std::vector<double>(10, 0));
+  TimeSeries a = Series("util", {{"gpu", "0"}, {"pod", "a"}}, {1000, 2000, 3000, 4000, 5000}, {1, 1, 1, 1, 1});
+  TimeSeries b = Series("util", {{"gpu", "0"}, {"pod", "b"}}, {3000, 4000, 5000, 6000, 7000}, {100, 100, 100, 100, 100});
+  P p("Drop", "util");
+  const int32_t v = p.Value();
+  const int32_t mx = p.Window(WindowFn::kMax, v, true, 5);
+  RulePlan drop = p.Done(p.Cmp(PlanOp::kLt, v, p.Node(PlanOp::kMul, {p.Const(0.5), mx})));
+  drop.explain_template = {{TemplatePart::Kind::kText, "pod ", -1}, {TemplatePart::Kind::kLabel, "pod", -1}};
+  P q("Count", "util");
+  const int32_t sum = q.Window(WindowFn::kSum, q.Value(), false, 100000);
+  RulePlan count = q.Done(q.Cmp(PlanOp::kGe, sum, q.Const(4)));
+  P g("Hot", "util");  // a GPU shared by two pods counts once in the median
+  const int32_t gv = g.Value();
+  RulePlan hot = g.Done(g.Cmp(PlanOp::kGt, gv, g.Agg(AggFn::kMedian, gv, {})));
+  RulePlan stale = P("Stale", "util").StaleFor(1500, "stale_for(1.5s)");
+  for (RulePlan* plan : {&drop, &count, &hot, &stale}) plan->selector.ignoring = {"pod"};
+  for (const auto& in : {pods, std::vector<TimeSeries>{a, b}, std::vector<TimeSeries>{b, a}}) {
+    CompiledRules rules{{drop, count, hot, stale}};
+    CHECK(StreamMatchesBatch(rules, in) > 0);
+  }
+  // Two pods at once (4 s: a and b both report): the stale rule does not see the GPU twice, and
+  // a pod's series that ends while the other goes on is no staleness.
+  auto r = EvaluateBatch(CompiledRules{{stale}}, std::vector<TimeSeries>{a, b});
+  REQUIRE(r.ok());
+  CHECK(r->alerts.empty());
+}
+
+TEST_CASE("ignoring, streaming: a GPU's series without the pod label declared after data arrived joins its GPU") {
+  // Live input: the no-pod series appears only when the pod ends. A stale_for rule needs its
+  // series declared before data, but a series of an identity it already watches is no new one.
+  RulePlan stale = P("Stale", "util").StaleFor(3000, "stale_for(3s)");
+  stale.selector.ignoring = {"pod"};
+  std::vector<Alert> alerts;
+  StreamingEngine::Callbacks cb;
+  std::vector<std::vector<uint8_t>> flags(3);
+  cb.on_point = [&](size_t s, int64_t, uint8_t f) { flags[s].push_back(f); };
+  cb.on_alert = [&](const Alert& a) { alerts.push_back(a); };
+  auto eng = StreamingEngine::Create(CompiledRules{{stale}}, {}, cb);
+  REQUIRE(eng.ok());
+  REQUIRE((*eng)->AddSeries("util", {{"gpu", "0"}, {"pod", "a"}}).ok());
+  for (int64_t t = 0; t < 10000; t += 1000) REQUIRE((*eng)->Append(0, t, 98).ok());
+  auto nopod = (*eng)->AddSeries("util", {{"gpu", "0"}});
+  REQUIRE_MESSAGE(nopod.ok(), nopod.status().message());
+  for (int64_t t = 10000; t < 20000; t += 1000) REQUIRE((*eng)->Append(*nopod, t, 0).ok());
+  // A GPU not seen before is still refused (its staleness would have no start).
+  auto other = (*eng)->AddSeries("util", {{"gpu", "1"}});
+  CHECK(other.status().code() == StatusCode::kFailedPrecondition);
+  // The pod comes back on the GPU: its series again, still one history, never stale.
+  for (int64_t t = 20000; t < 25000; t += 1000) REQUIRE((*eng)->Append(0, t, 98).ok());
+  REQUIRE((*eng)->Flush().ok());
+  CHECK(alerts.empty());
+  CHECK(flags[0].size() == 15);
+  CHECK(flags[1].size() == 10);
+}
+
+TEST_CASE("property: ignoring (rank): batch and streaming give identical flags, traces and alerts") {
+  // PropertyPlans with every series of a job merged into one (ignoring the rank): points of many
+  // inputs at one timestamp, interleaved timestamps, aggregations over merged series, stale_for.
+  std::vector<RulePlan> plans = PropertyPlans();
+  for (RulePlan& plan : plans) plan.selector.ignoring = {"rank"};
+  for (uint64_t seed = 1; seed <= 6; ++seed) {
+    std::mt19937_64 rng(seed);
+    std::vector<TimeSeries> series;
+    for (size_t i = 0; i < 4 + seed % 4; ++i)
+      series.push_back(RandomSeries(rng, i == 0 ? "counter" : "m",
+                                    {{"job", i % 2 ? "a" : "b"}, {"rank", std::to_string(i)}}, 60 + rng() % 120,
+                                    1'000'000 + static_cast<int64_t>(rng() % 3) * 500));
+    INFO("seed ", seed);
+    CHECK(StreamMatchesBatch(CompiledRules{plans}, series) > 1000);
+  }
 }
 
 TEST_CASE("property: batch and streaming give identical values, flags and alerts") {
