@@ -389,12 +389,36 @@ Result<ChatAnswer> AnswerBuiltin(const ChatQuestion& question, const ChatContext
   return answer;
 }
 
-// The `#N` and `kb:ID` an LLM answer cites.
+// The `#N` and `kb:ID` an LLM answer cites: `#` and digits, or `kb:` and [A-Za-z0-9_.:-]* ending
+// in [A-Za-z0-9_]. Scanned by hand, not with std::regex: libstdc++'s matcher recurses once per
+// character and overflowed the stack on a token of about 32 KiB (the LLM's text, or an alert
+// summary quoted in the facts).
 std::vector<std::string> CitedIds(const std::string& text) {
-  static const std::regex kCite(R"(#([0-9]+)|kb:([A-Za-z0-9_.:-]*[A-Za-z0-9_]))");
+  auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  auto ends_id = [&](char c) { return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+  auto in_id = [&](char c) { return ends_id(c) || c == '.' || c == ':' || c == '-'; };
   std::vector<std::string> out;
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), kCite); it != std::sregex_iterator(); ++it)
-    out.push_back((*it)[1].matched ? "incident:" + (*it)[1].str() : "kb:" + (*it)[2].str());
+  size_t i = 0;
+  while (i < text.size()) {
+    if (text[i] == '#' && i + 1 < text.size() && is_digit(text[i + 1])) {
+      size_t end = i + 1;
+      while (end < text.size() && is_digit(text[end])) ++end;
+      out.push_back("incident:" + text.substr(i + 1, end - i - 1));
+      i = end;
+      continue;
+    }
+    if (text.compare(i, 3, "kb:") == 0) {
+      size_t end = i + 3;
+      while (end < text.size() && in_id(text[end])) ++end;
+      while (end > i + 3 && !ends_id(text[end - 1])) --end;
+      if (end > i + 3) {
+        out.push_back(text.substr(i, end - i));
+        i = end;
+        continue;
+      }
+    }
+    ++i;
+  }
   return out;
 }
 
@@ -429,6 +453,7 @@ Result<ChatAnswer> AnswerWithLlm(const ChatQuestion& question, const ChatAnswer&
   for (const std::string& id : CitedIds(text)) {
     if (!allowed.count(id)) {
       std::string shown = id.rfind("incident:", 0) == 0 ? "#" + id.substr(9) : id;
+      if (shown.size() > 80) shown = shown.substr(0, 80) + "... (" + std::to_string(shown.size()) + " bytes)";
       return FailedPreconditionError("the LLM answer cites " + shown + ", which is not among the facts");
     }
   }

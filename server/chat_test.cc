@@ -345,6 +345,20 @@ TEST_CASE("Chat with an LLM: the facts go in; an answer citing anything else is 
   CHECK(a.mode == "llm");
   CHECK(Contains(quotes_evidence.prompt, "kb:t-ib"));
 
+  // A long citation-like token (an LLM that rambles, an alert summary quoted in the facts) is
+  // read without recursion: std::regex's matcher recursed per character and overflowed the
+  // stack (vigil serve died with SIGSEGV) from about 32 KiB on a thread with an 8 MiB stack.
+  ScriptedLlm long_kb("See kb:" + std::string(1 << 20, 'a') + " and #" + std::string(1 << 20, '7') + ".");
+  f.ctx.llm = &long_kb;
+  a = f.Ask("#3");
+  CHECK(a.mode == "builtin");
+  CHECK(Contains(a.note, "cites kb:aaaa"));
+  CHECK(a.note.size() < 400);  // the unknown id is shown cut
+  ScriptedLlm cites_trailing("Read kb:t-xid79. Then #3 and kb:.");
+  f.ctx.llm = &cites_trailing;
+  a = f.Ask("what happened in #3?");
+  CHECK(a.mode == "llm");  // kb:t-xid79 without the full stop; kb:. is no citation
+
   ScriptedLlm down(UnavailableError("connection refused"));
   f.ctx.llm = &down;
   a = f.Ask("#3");
