@@ -204,6 +204,15 @@ TEST_CASE("HttpApi: bad requests get a JSON error naming what and where") {
   expect(c.Post("/api/v1/alerts", bad_time.dump(), "application/json"), 400, "body", "alerts[0].startsAt");
   expect(c.Post("/api/v1/alerts", std::string(5000, ' '), "application/json"), 413, "body",
          "over the limit of 4096 bytes");
+  // A good alert beside a malformed one: the whole request is refused, naming the bad one, and
+  // the good one is not recorded either (checked below), so a sender that fixes and resends gets
+  // no half-recorded notification. Alertmanager does not retry a 4xx; it builds its alerts
+  // itself, and they pass the parser.
+  Json second_bad = Json::parse(WebhookBody("firing", "a4"));
+  Json bad_alert = second_bad["alerts"][0];
+  bad_alert["labels"] = "oops";
+  second_bad["alerts"].push_back(bad_alert);
+  expect(c.Post("/api/v1/alerts", second_bad.dump(), "application/json"), 400, "body", "alerts[1].labels");
   expect(c.Get("/api/v1/nothing"), 404, "path", "no route GET /api/v1/nothing");
   auto wrong_method = c.Get("/api/v1/alerts");
   expect(wrong_method, 405, "method", "GET is not allowed on /api/v1/alerts; use POST");
