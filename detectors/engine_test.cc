@@ -1117,7 +1117,7 @@ bool SameBits(double a, double b) {
   return std::memcmp(&a, &b, sizeof(double)) == 0;
 }
 
-// ---- `ignoring (labels)`: series that differ only in them are one series (batch).
+// ---- `ignoring (labels)`: series that differ only in them are one series (batch and streaming).
 
 // Runs `series` through batch and streaming (series declared in order, points appended in time
 // order) and checks that both give the same flags per input point, traces (node values bit for
@@ -1150,6 +1150,7 @@ size_t StreamMatchesBatch(const CompiledRules& rules, const std::vector<TimeSeri
     REQUIRE(it != traces.end());
     INFO("rule ", rules.rules[bt.rule].name, " series ", bt.series);
     REQUIRE(it->second.timestamps_ms == bt.timestamps_ms);
+    CHECK(it->second.condition == bt.condition);
     CHECK(it->second.firing == bt.firing);
     for (size_t n = 0; n < bt.node_values.size(); ++n)
       for (size_t i = 0; i < bt.node_values[n].size(); ++i, ++compared)
@@ -1338,6 +1339,31 @@ TEST_CASE("ignoring: streaming gives batch's flags, traces and alerts (pod on th
   auto r = EvaluateBatch(CompiledRules{{stale}}, std::vector<TimeSeries>{a, b});
   REQUIRE(r.ok());
   CHECK(r->alerts.empty());
+}
+
+TEST_CASE("ignoring: a GPU shared by two pods counts once in its node's median (batch and streaming)") {
+  // gpu 0 time-sliced between pods a and b (two series, one reading), gpus 1 and 2 at 10.
+  std::vector<int64_t> t{1000, 2000, 3000};
+  std::vector<TimeSeries> in{Series("temp", {{"Hostname", "n"}, {"gpu", "0"}, {"pod", "a"}}, t, {30, 30, 30}),
+                             Series("temp", {{"Hostname", "n"}, {"gpu", "0"}, {"pod", "b"}}, t, {30, 30, 30}),
+                             Series("temp", {{"Hostname", "n"}, {"gpu", "1"}}, t, {10, 10, 10}),
+                             Series("temp", {{"Hostname", "n"}, {"gpu", "2"}}, t, {10, 10, 10})};
+  P p("Excursion", "temp");  // temp - median by (Hostname) (temp) > 12
+  const int32_t v = p.Value();
+  RulePlan plan = p.Done(p.Cmp(PlanOp::kGt, p.Node(PlanOp::kSub, {v, p.Agg(AggFn::kMedian, v, {"Hostname"})}),
+                               p.Const(12)));
+  // Per series the median of 30, 30, 10, 10 is 20: gpu 0 is 10 above it, no alert.
+  auto per_series = EvaluateBatch(CompiledRules{{plan}}, in);
+  REQUIRE(per_series.ok());
+  CHECK(per_series->alerts.empty());
+  // Per GPU the median of 30, 10, 10 is 10: gpu 0 is 20 above it.
+  plan.selector.ignoring = {"pod"};
+  auto per_gpu = EvaluateBatch(CompiledRules{{plan}}, in);
+  REQUIRE(per_gpu.ok());
+  REQUIRE(per_gpu->alerts.size() == 1);
+  CHECK(per_gpu->alerts[0].labels == Labels{{"Hostname", "n"}, {"gpu", "0"}});
+  CHECK(per_gpu->flags[1] == std::vector<uint8_t>{1, 1, 1});  // pod b's points: the kept point's flag
+  CHECK(StreamMatchesBatch(CompiledRules{{plan}}, in) > 0);
 }
 
 TEST_CASE("ignoring, streaming: a GPU's series without the pod label declared after data arrived joins its GPU") {
