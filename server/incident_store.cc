@@ -72,8 +72,10 @@ Result<StoredIncident> ReadRow(const kb::Stmt& s) {
   r.error = s.Text(11);
   r.triage_seconds = s.Double(12);
   const std::string where = "incident " + std::to_string(r.id);
-  ASSIGN_OR_RETURN(Json alert, ParseJson(s.Text(6), where + " alert_json"));
-  auto parsed = FromJson<Alert>(alert, where + " alert_json");
+  // A stored text that cannot be read is data loss (500), not the caller's bad argument.
+  auto alert = ParseJson(s.Text(6), where + " alert_json");
+  if (!alert.ok()) return DataLossError(alert.status().message());
+  auto parsed = FromJson<Alert>(*alert, where + " alert_json");
   if (!parsed.ok()) return DataLossError(parsed.status().message());
   r.alert = std::move(*parsed);
   if (!s.IsNull(13)) {
@@ -282,13 +284,18 @@ Result<std::optional<StoredIncident>> IncidentStore::ClaimNext() {
   s.Bind(1, Now());
   ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return std::optional<StoredIncident>();
+  const int64_t claimed_id = s.Int(0);
   auto r = ReadRow(s);
   while (true) {  // RETURNING: the UPDATE commits when the statement is stepped to its end
     auto more = s.Step();
     if (!more.ok()) return more.status();
     if (!*more) break;
   }
-  if (!r.ok()) {
+  if (!r.ok()) {  // failed with the reason: left running, it was claimed again after every restart
+    ASSIGN_OR_RETURN(kb::Stmt fail, Prepare(db_, "UPDATE incidents SET state='failed', updated_ms=?2, error=?3 "
+                                                 "WHERE id=?1 AND state='running'"));
+    fail.Bind(1, claimed_id).Bind(2, Now()).Bind(3, "the stored incident cannot be read: " + r.status().message());
+    RETURN_IF_ERROR(fail.Run());
     return r.status();
   }
   return std::optional<StoredIncident>(std::move(*r));

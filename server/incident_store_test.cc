@@ -3,6 +3,7 @@
 #include "server/incident_store.h"
 
 #include <doctest/doctest.h>
+#include <sqlite3.h>
 
 #include <atomic>
 #include <set>
@@ -212,6 +213,42 @@ TEST_CASE("IncidentStore: bad filters, unknown ids, alerts without a fingerprint
   auto nodir = IncidentStore::Open(o);
   REQUIRE_FALSE(nodir.ok());
   CHECK(nodir.status().message().find("cannot open incident store") != std::string::npos);
+}
+
+TEST_CASE("IncidentStore: a row whose alert cannot be read is data loss, and is not left running") {
+  TempDir dir("vigil_serve_test");
+  {
+    auto store = OpenStore(dir);
+    REQUIRE(store->Intake({Firing("good", 5)}).ok());
+  }
+  {  // a damaged or hand-edited database
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open((dir.path / "incidents.db").string().c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "INSERT INTO incidents(fingerprint, starts_at_ms, rule, state, alert_json, "
+                             "received_ms, updated_ms) VALUES('bad', 1, 'R', 'queued', '{not json', 1, 1)",
+                         nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+  }
+  auto store = OpenStore(dir);
+  auto listed = store->List("", 10);
+  REQUIRE_FALSE(listed.ok());
+  // Was InvalidArgument, which GET /api/v1/incidents answered as 400 "query.status".
+  CHECK(listed.status().code() == StatusCode::kDataLoss);
+  CHECK(listed.status().message().find("incident 2 alert_json") != std::string::npos);
+  auto first = store->ClaimNext();  // the good one (id 1)
+  REQUIRE((first.ok() && first->has_value()));
+  CHECK((*first)->id == 1);
+  auto second = store->ClaimNext();
+  REQUIRE_FALSE(second.ok());
+  CHECK(second.status().code() == StatusCode::kDataLoss);
+  // Marked failed with the reason, not left running (it was claimed again after every restart).
+  auto counts = store->CountByState();
+  REQUIRE(counts.ok());
+  CHECK(counts->at("running") == 1);  // the good one only
+  CHECK(counts->at("failed") == 1);
+  auto none = store->ClaimNext();
+  REQUIRE(none.ok());
+  CHECK_FALSE(none->has_value());
 }
 
 TEST_CASE("TriageWorkers: every queued incident is triaged once; failures and exceptions are stored") {
