@@ -770,6 +770,7 @@ std::vector<size_t> MergeByIdentity(std::span<const TimeSeries> series, const st
                                     const std::vector<std::string>& ignoring, std::vector<TimeSeries>* out,
                                     std::vector<MergedSeries>* info) {
   std::map<std::string, size_t> by_id;  // identity -> index into *out
+  const size_t base = out->size();      // groups[k] is (*out)[base + k]
   std::vector<std::pair<size_t, std::vector<size_t>>> groups;  // (index into *out, members)
   for (size_t si : members) {
     Labels l = series[si].labels;
@@ -785,8 +786,7 @@ std::vector<size_t> MergeByIdentity(std::span<const TimeSeries> series, const st
       info->back().first = si;
       groups.push_back({it->second, {}});
     }
-    for (auto& g : groups)
-      if (g.first == it->second) g.second.push_back(si);
+    groups[it->second - base].second.push_back(si);  // (a scan of every group was quadratic)
   }
   std::vector<size_t> result;
   std::vector<std::array<int64_t, 3>> points;  // {t, input series, point}
