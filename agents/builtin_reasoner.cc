@@ -1453,8 +1453,9 @@ std::vector<std::string> CategoriesNamedByProbe(const ProbeResult& r) {
       {R"(compute processes on the gpu|exclusive use)", "straggler_rank"},
       // The empty kernel launched and came back, only late: the host's launch path is slow (CPU
       // contention, a CPU clocked down, cgroup throttling). A lost GPU does not answer at all (an
-      // error / timeout, not a latency over the threshold).
-      {R"(launch_latency|launch.sync|launch latency)", "straggler_rank"},
+      // error / timeout, not a latency over the threshold). vigil-probe's metrics are launch_us and
+      // roundtrip_us ("gpu0.roundtrip_us 2608 > max 100"); the replayed cases' launch_latency_us.
+      {R"(launch_latency|launch.sync|launch latency|\blaunch_us\b|\broundtrip_us\b)", "straggler_rank"},
       {R"(\bxid (13|31|43)\b)", "illegal_memory_access"},
       // An IB verbs completion error or a port the probe found down: the fabric link, whatever
       // the probe measured (a NCCL bandwidth test that failed on "IBV_WC_RETRY_EXC_ERR on mlx5_1").
@@ -1507,26 +1508,14 @@ std::map<std::string, double> ProbeDeltas(const ProbeResult& r) {
   return d;
 }
 
-// What a failed probe singles out (the categories it can confirm): the categories its reason
-// names, else the one category of its catalog entry it supports most. A failure that supports
-// several categories equally (a GEMM slow from throttling, a straggling GPU or a lost GPU alike)
-// confirms none of them on its own. Empty for a pass.
+// What a failed probe's own words single out (the categories it can confirm): the categories its
+// reason names (CategoriesNamedByProbe). Empty for a pass and for a failure that names none (a GEMM
+// slow from throttling, a straggling GPU or a lost GPU alike): such a failure confirms, of the
+// categories it supports, only the one the beliefs lead with (Beliefs::ConfirmedByProbe).
 std::set<std::string> ProbeConfirms(const ProbeResult& r) {
   if (r.status != ProbeStatus::kFail) return {};
   std::vector<std::string> named = CategoriesNamedByProbe(r);
-  if (!named.empty()) return {named.begin(), named.end()};
-  std::set<std::string> top;
-  double best = 0;
-  for (const auto& [cat, delta] : ProbeDeltas(r)) {
-    if (delta > best + 1e-9) {
-      best = delta;
-      top = {cat};
-    } else if (std::fabs(delta - best) <= 1e-9) {
-      top.insert(cat);
-    }
-  }
-  if (top.size() != 1) return {};
-  return top;
+  return {named.begin(), named.end()};
 }
 
 std::optional<Evidence> EvidenceFromProbe(const ProbeResult& r, const std::string& id) {
@@ -1582,8 +1571,8 @@ struct Observation {
   int64_t time_ms = kNoTime;
   std::map<std::string, double> deltas;  // category -> log-odds change
   bool culprit = false;  // names the participant the others wait for (not a waiter's own line)
-  // A failed probe's own reading (ProbeConfirms): the categories its reason names, else the one
-  // category it supports most. Only these can be confirmed by it; the others it merely supports.
+  // A failed probe's own reading (ProbeConfirms): the categories its reason names. When it names
+  // some, only these can be confirmed by it; the others it merely supports.
   std::set<std::string> confirms;
 };
 
@@ -2373,15 +2362,26 @@ class Beliefs {
 
   // Whether `c` was explained away as a downstream symptom of another category.
   bool Discounted(const std::string& c) const { return discounted_.count(c) > 0; }
-  // A probe confirmed `c`: a failed probe whose own reading is `c` (ProbeConfirms: named by its
-  // reason, or the one category it supports most, not each category a slow GEMM could mean) with
-  // at least half a fail's weight, and no probe that passed on the same GPU (or on its whole node)
-  // refutes `c` (gpu.health passing clears throttling however much a slow GEMM suggested it).
+  // A probe confirmed `c`: a failed probe supports `c` with at least half a fail's weight and
+  // singles it out: its reason names `c` (ProbeConfirms), or, naming none, `c` is the one category
+  // it supports that the beliefs lead with (not each category a slow GEMM or a slow send/recv
+  // could mean: a GEMM hog's slow GEMM confirms the straggler, not throttling at p = 0.004; a
+  // send/recv's low bus bandwidth the IB link the logs name, not the NVLink the catalog weighs
+  // most); and no probe that passed on the same GPU (or on its whole node) refutes `c` (gpu.health
+  // passing clears throttling however much a slow GEMM suggested it).
   bool ConfirmedByProbe(const std::string& c) const {
     for (const Observation& o : obs_) {
-      if (o.evidence.kind != EvidenceKind::kProbe || !o.confirms.count(c)) continue;
+      if (o.evidence.kind != EvidenceKind::kProbe) continue;
       auto it = o.deltas.find(c);
       if (it == o.deltas.end() || it->second < kProbeFailWeight * 0.5) continue;
+      if (!o.confirms.empty() && !o.confirms.count(c)) continue;
+      if (o.confirms.empty()) {
+        bool leads = true;
+        for (const auto& [other, delta] : o.deltas) {
+          if (other != c && delta > 0 && Score(other) >= Score(c)) leads = false;
+        }
+        if (!leads) continue;
+      }
       bool cleared = false;
       for (const Observation& p : obs_) {
         if (p.evidence.kind != EvidenceKind::kProbe || p.hint.node != o.hint.node ||
@@ -3444,10 +3444,37 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       }
       return r;
     };
+  // A pass or fail result of step `target` ("probe@target") as an observation; nullopt when it
+  // is no evidence (another outcome, a result that does not parse).
+  auto observe = [&](const StepResult& r, const std::string& target) -> std::optional<Observation> {
+    if (r.outcome != "pass" && r.outcome != "fail") return std::nullopt;
+    auto pr = FromJson<ProbeResult>(r.result, "probe result");
+    if (!pr.ok()) return std::nullopt;
+    if (pr->target.empty()) pr->target = target.substr(target.find('@') + 1);
+    if (pr->probe.empty()) pr->probe = target.substr(0, target.find('@'));
+    auto ev = EvidenceFromProbe(*pr, "");
+    if (!ev) return std::nullopt;
+    Observation o;
+    o.evidence = *ev;
+    o.hint = HintFromTarget(pr->target);
+    o.hint.job = topo.job;
+    if (o.hint.hca.empty() && pr->status == ProbeStatus::kFail) o.hint.hca = OddHcaInDetails(pr->details);
+    o.deltas = ProbeDeltas(*pr);
+    o.confirms = ProbeConfirms(*pr);
+    {
+      // "gpu5 disagrees ...", "gpu2 not enumerated": a node probe naming one GPU.
+      static const std::regex kGpuInReason(R"(\bgpu(\d+)\b)", std::regex::icase);
+      std::smatch m;
+      if (o.hint.gpu < 0 && std::regex_search(pr->reason, m, kGpuInReason)) o.hint.gpu = ParseInt32(m.str(1)).value_or(-1);
+    }
+    return o;
+  };
   // Asks the GPU count of the nodes `choice` would run per-GPU probes on, when neither the topology
   // nor an earlier answer gave it: a node-level gpu.inventory each (non-intrusive, ~0.1 s), all at
-  // once. The answer feeds only the count (a node-level pass cannot see a GPU that fell off the bus
-  // unless told how many to expect). Returns the ids of the steps it ran.
+  // once. A pass feeds only the count (a node-level pass cannot see a GPU that fell off the bus
+  // unless told how many to expect); a fail ("NVML sees 8 GPUs but CUDA sees 7") is evidence too:
+  // the count then keeps the lost GPU out of the per-GPU probes, so this is the only word on it.
+  // Returns the ids of the steps it ran.
   auto count_gpus = [&](const std::vector<Choice>& choice) {
     std::vector<std::string> ids;
     const ProbeSpec* inventory = FindProbe("gpu.inventory");
@@ -3474,6 +3501,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       d.unverified.push_back("GPU count query rejected: " + results.status().message());
       return ids;
     }
+    std::vector<Observation> failed;  // inventories that failed: evidence
     // They ran after every earlier step (a count asked in a later round waited for the rounds before).
     std::vector<std::string> before;
     for (const VerificationStep& s : d.steps) {
@@ -3495,9 +3523,13 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         if (std::optional<MissingGpu> m = FindMissingGpu(reason)) n = m->visible;
       }
       std::string fed;
+      std::optional<Observation> o = r.outcome == "fail" ? observe(r, steps[i].target) : std::nullopt;
       if (n > 0) {
         node_gpus[node] = n;
-        fed = "the node's GPU count: " + std::to_string(n);
+        fed = "the node's GPU count: " + std::to_string(n) + (o ? "; belief update (the inventory failed)" : "");
+      } else if (o) {
+        fed = "belief update (the inventory failed; no GPU count in it, up to " + std::to_string(kAssumedGpusPerNode) +
+              " GPUs assumed)";
       } else {
         fed = "nothing (no GPU count in the answer; up to " + std::to_string(kAssumedGpusPerNode) +
               " GPUs assumed)";
@@ -3510,6 +3542,11 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       ids.push_back(steps[i].id);
       ++probes_run;
       d.steps.push_back(std::move(steps[i]));
+      if (o) failed.push_back(std::move(*o));
+    }
+    if (!failed.empty()) {
+      apply_round(beliefs, std::move(failed));
+      explain_away();
     }
     return ids;
   };
@@ -3572,33 +3609,15 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         d.unverified.push_back("probe " + steps[i].target + ": " + r.outcome + (reason.empty() ? "" : " (" + reason + ")"));
         continue;
       }
-      auto pr = FromJson<ProbeResult>(r.result, "probe result");
-      if (!pr.ok()) continue;
-      if (pr->target.empty()) pr->target = steps[i].target.substr(steps[i].target.find('@') + 1);
-      if (pr->probe.empty()) pr->probe = steps[i].target.substr(0, steps[i].target.find('@'));
-      auto ev = EvidenceFromProbe(*pr, "");
-      if (!ev) continue;
-      Observation o;
-      o.evidence = *ev;
-      o.hint = HintFromTarget(pr->target);
-      o.hint.job = topo.job;
-      if (o.hint.hca.empty() && pr->status == ProbeStatus::kFail) o.hint.hca = OddHcaInDetails(pr->details);
-      o.deltas = ProbeDeltas(*pr);
-      o.confirms = ProbeConfirms(*pr);
-      {
-        // "gpu5 disagrees ...", "gpu2 not enumerated": a node probe naming one GPU.
-        static const std::regex kGpuInReason(R"(\bgpu(\d+)\b)", std::regex::icase);
-        std::smatch m;
-        if (o.hint.gpu < 0 && std::regex_search(pr->reason, m, kGpuInReason)) o.hint.gpu = ParseInt32(m.str(1)).value_or(-1);
-      }
-      step_obs[i] = std::move(o);
+      step_obs[i] = observe(r, steps[i].target);
     }
     // A late empty-kernel launch found by the sweep of a slow node is the node's host (its launch
     // path), not the GPU it ran on, unless another GPU of the same node launched in time in this
-    // round (then it is that GPU).
+    // round (then it is that GPU). A node with one GPU has no other to tell them apart: the GPU.
     for (size_t i = 0; i < steps.size(); ++i) {
       if (!step_obs[i] || steps[i].outcome != "fail" || choice[i].why != kSweepWhy ||
-          !step_obs[i]->evidence.supports.size() || step_obs[i]->evidence.supports[0] != "straggler_rank") {
+          !step_obs[i]->evidence.supports.size() || step_obs[i]->evidence.supports[0] != "straggler_rank" ||
+          gpus_on(step_obs[i]->hint.node) <= 1) {
         continue;
       }
       const std::string probe = steps[i].target.substr(0, steps[i].target.find('@'));

@@ -27,11 +27,12 @@
 //      and probes compare a suspect GPU with its peers (ReasonerOptions::first_wave,
 //      peer_comparison).
 //   Per-GPU probes go only to GPUs the node has: the topology's gpus_per_node, else the count a
-//   node-level gpu.inventory reports (asked once per node before its first per-GPU probe), else 8;
-//   an answer "GPU N does not exist (K visible)" is `unavailable` (no evidence, no error of a GPU)
-//   and bounds the count. A hypothesis is `confirmed` when a failed probe singles it out (its
-//   reason names it, or it is the one category the probe supports most) and no probe that passed
-//   on the same GPU or its node refutes it; the stop rule reads the same.
+//   node-level gpu.inventory reports (asked once per node before its first per-GPU probe; a failed
+//   inventory is evidence too), else 8; an answer "GPU N does not exist (K visible)" is
+//   `unavailable` (no evidence, no error of a GPU) and bounds the count. A hypothesis is
+//   `confirmed` when a failed probe singles it out (its reason names it, or, naming none, it is the
+//   one of the probe's supported categories the beliefs lead with) and no probe that passed on the
+//   same GPU or its node refutes it; the stop rule reads the same.
 // Beliefs are a softmax over category scores plus an "other cause" bucket of fixed score, so a
 // case with no evidence stays "unknown". Probes that error, time out or are unavailable are listed
 // in Diagnosis::unverified; nothing is claimed without an Evidence entry.
