@@ -330,7 +330,18 @@ void ProbeInventory(Context& ctx, Result& r) {
     unsigned n = 0;
     if (ctx.nvml.nvmlDeviceGetCount_v2(&n) == kNvmlSuccess) {
       r.metrics["nvml_gpu_count"] = n;
-      if (n != ctx.gpus.size()) {
+      // With MIG on, CUDA enumerates MIG instances, not GPUs, so the two counts differ on a healthy
+      // node: compare them only when no GPU NVML lists has MIG enabled (or pending).
+      unsigned mig_gpus = 0;
+      for (unsigned i = 0; i < n && ctx.nvml.nvmlDeviceGetMigMode && ctx.nvml.nvmlDeviceGetHandleByIndex_v2; ++i) {
+        nvmlDevice_t h = nullptr;
+        unsigned cur = 0, pend = 0;
+        if (ctx.nvml.nvmlDeviceGetHandleByIndex_v2(i, &h) == kNvmlSuccess &&
+            ctx.nvml.nvmlDeviceGetMigMode(h, &cur, &pend) == kNvmlSuccess && (cur != 0 || pend != 0))
+          ++mig_gpus;
+      }
+      r.metrics["nvml_mig_gpus"] = mig_gpus;
+      if (n != ctx.gpus.size() && mig_gpus == 0) {
         r.failures.push_back("NVML sees " + std::to_string(n) + " GPUs but CUDA sees " +
                              std::to_string(ctx.gpus.size()) + ": a GPU may have fallen off the bus");
       }
