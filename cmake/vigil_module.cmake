@@ -23,6 +23,9 @@ function(vigil_module name)
     set_target_properties(${name}_test PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
     add_test(NAME ${name}_test COMMAND ${name}_test
              WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+    # A hung test fails after 15 minutes instead of holding CI to its limit (ctest's default is
+    # 25 minutes a test; on 2026-12-01 a server_test case that started `vigil serve` waited forever).
+    set_tests_properties(${name}_test PROPERTIES TIMEOUT 900)
     if(ARG_TEST_LABELS)
       set_tests_properties(${name}_test PROPERTIES LABELS "${ARG_TEST_LABELS}")
     endif()
