@@ -48,21 +48,7 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 curl -s "http://127.0.0.1:$vport/healthz"; echo
-HOG_GPU=$g python3 - > "$out/serve_hog.log" 2>&1 <<'PY' &
-import os, time, torch
-torch.cuda.set_device(int(os.environ["HOG_GPU"]))
-a = torch.randn(8192, 8192, device="cuda", dtype=torch.bfloat16)
-for _ in range(5):
-    a @ a
-torch.cuda.synchronize()
-open("/tmp/vigil_hog_ready", "w").close()
-t = time.time(); n = 0
-while time.time() - t < 240 and not os.path.exists("/tmp/vigil_hog_stop"):
-    for _ in range(10):
-        a @ a
-    torch.cuda.synchronize(); n += 10
-print("hog: %d GEMMs in %.1f s" % (n, time.time() - t))
-PY
+python3 "$(dirname "$0")/gemm_hog.py" "$g" > "$out/serve_hog.log" 2>&1 &
 hog=$!
 rm -f /tmp/vigil_hog_stop
 for _ in $(seq 1 300); do [ -e /tmp/vigil_hog_ready ] && break; sleep 0.1; done
