@@ -61,16 +61,6 @@ backfill "$TMP/history.om" "$TMP/tsdb"
 start_prometheus "$TMP/tsdb"
 PROM=$URL
 
-# wait_ready URL PID: up to 30 s on a busy machine.
-wait_ready() {
-  for _ in $(seq 300); do
-    curl -sf "$1/-/ready" >/dev/null 2>&1 && return 0
-    kill -0 "$2" 2>/dev/null || return 1
-    sleep 0.1
-  done
-  return 1
-}
-
 mkdir -p "$TMP/hooks"
 "$PY" "$HERE/lib/webhook_capture.py" "$TMP/capture.port" "$TMP/hooks" &
 PIDS+=($!)
@@ -89,17 +79,7 @@ receivers:
       - url: http://127.0.0.1:$(cat "$TMP/capture.port")/alert
         send_resolved: true
 EOF
-for attempt in 1 2 3; do  # up to 3 ports, as start_prometheus
-  AM="http://127.0.0.1:$(free_port)"
-  "$AM_BIN" --config.file="$TMP/alertmanager.yml" --storage.path="$TMP/am" --cluster.listen-address= \
-    --web.listen-address="${AM#http://}" >"$TMP/alertmanager.log" 2>&1 &
-  AM_PID=$!
-  PIDS+=("$AM_PID")
-  wait_ready "$AM" "$AM_PID" && break
-  kill "$AM_PID" 2>/dev/null; wait "$AM_PID" 2>/dev/null
-  grep -q "address already in use" "$TMP/alertmanager.log" || break
-done
-wait_ready "$AM" "$AM_PID" || { tail -20 "$TMP/alertmanager.log"; echo "FAIL alertmanager did not start"; exit 1; }
+start_alertmanager "$AM_BIN" "$TMP/alertmanager.yml"
 
 # 3. The alerts as a Prometheus rule would send them (the generatorURL's g0.expr URL-encoded): node-b
 # GPU 5 (hot) and node-a GPU 2 (healthy: an alert on it must not be blamed on node-b's GPU).

@@ -57,23 +57,7 @@ receivers:
       - url: $V/api/v1/alerts
         send_resolved: true
 EOF
-for attempt in 1 2 3; do
-  AMPORT=$(free_port)
-  "$AM_BIN" --config.file="$TMP/alertmanager.yml" --storage.path="$TMP/am" --cluster.listen-address= \
-    --web.listen-address="127.0.0.1:$AMPORT" >"$TMP/alertmanager.log" 2>&1 &
-  AM_PID=$!
-  PIDS+=("$AM_PID")
-  AM="http://127.0.0.1:$AMPORT"
-  for _ in $(seq 300); do
-    curl -sf "$AM/-/ready" >/dev/null 2>&1 && break
-    kill -0 "$AM_PID" 2>/dev/null || break
-    sleep 0.1
-  done
-  curl -sf "$AM/-/ready" >/dev/null 2>&1 && break
-  kill "$AM_PID" 2>/dev/null; wait "$AM_PID" 2>/dev/null
-  grep -q "address already in use" "$TMP/alertmanager.log" || break
-done
-curl -sf "$AM/-/ready" >/dev/null 2>&1 || { tail -20 "$TMP/alertmanager.log"; echo "FAIL alertmanager did not start"; exit 1; }
+start_alertmanager "$AM_BIN" "$TMP/alertmanager.yml"
 
 STARTS=$(date -u -d "@$(($(date +%s) - 120))" +%Y-%m-%dT%H:%M:%SZ)
 alert_json() {  # $1: endsAt ("" = none)

@@ -10,7 +10,8 @@
 # `prometheus` over TSDB_DIR on a free loopback port (up to 3 ports: another process may take the
 # one free_port saw before prometheus binds it), waits up to 30 s for /-/ready, and sets PORT, URL
 # and PROM_PID (its log: TMP/prometheus.log). Not ready: prints the log's tail and
-# "FAIL prometheus did not start", and exits 1. Needs prometheus, promtool and curl (check them first).
+# "FAIL prometheus did not start", and exits 1; and start_alertmanager / start_ready below. Needs
+# prometheus, promtool and curl (check them first).
 free_port() { /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 PIDS=()
 trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$TMP"' EXIT
@@ -20,24 +21,43 @@ backfill() {
   promtool tsdb create-blocks-from openmetrics -q "$1" "$2" >"$TMP/promtool.log" 2>&1 ||
     { cat "$TMP/promtool.log"; echo "FAIL promtool backfill"; exit 1; }
 }
-start_prometheus() {
-  printf 'global:\n  scrape_interval: 1h\n' >"$TMP/prometheus.yml"
-  local attempt
+# start_ready NAME LOG COMMAND...: starts COMMAND (every `{PORT}` in its words replaced by a free
+# loopback port) with its output in LOG, up to 3 ports (another process may take the one free_port saw
+# before the server binds it: tried again only when LOG says "address already in use"), and waits up
+# to 30 s for URL/-/ready. Sets READY_PORT, READY_URL (http://127.0.0.1:PORT) and READY_PID (added
+# to PIDS). Not ready: prints LOG's tail and "FAIL NAME did not start", and exits 1.
+start_ready() {
+  local name=$1 log=$2 attempt word
+  shift 2
   for attempt in 1 2 3; do
-    PORT=$(free_port)
-    prometheus --config.file="$TMP/prometheus.yml" --storage.tsdb.path="$1" \
-      --storage.tsdb.retention.time=30d --web.listen-address="127.0.0.1:$PORT" >"$TMP/prometheus.log" 2>&1 &
-    PROM_PID=$!
-    PIDS+=("$PROM_PID")
-    URL="http://127.0.0.1:$PORT"
+    READY_PORT=$(free_port)
+    local argv=()
+    for word in "$@"; do argv+=("${word//\{PORT\}/$READY_PORT}"); done
+    "${argv[@]}" >"$log" 2>&1 &
+    READY_PID=$!
+    PIDS+=("$READY_PID")
+    READY_URL="http://127.0.0.1:$READY_PORT"
     for _ in $(seq 300); do  # up to 30 s on a busy machine (about 0.5 s idle)
-      curl -sf "$URL/-/ready" >/dev/null 2>&1 && break
-      kill -0 "$PROM_PID" 2>/dev/null || break
+      curl -sf "$READY_URL/-/ready" >/dev/null 2>&1 && break
+      kill -0 "$READY_PID" 2>/dev/null || break
       sleep 0.1
     done
-    curl -sf "$URL/-/ready" >/dev/null 2>&1 && break
-    kill "$PROM_PID" 2>/dev/null; wait "$PROM_PID" 2>/dev/null
-    grep -q "address already in use" "$TMP/prometheus.log" || break
+    curl -sf "$READY_URL/-/ready" >/dev/null 2>&1 && break
+    kill "$READY_PID" 2>/dev/null; wait "$READY_PID" 2>/dev/null
+    grep -q "address already in use" "$log" || break
   done
-  curl -sf "$URL/-/ready" >/dev/null 2>&1 || { tail -20 "$TMP/prometheus.log"; echo "FAIL prometheus did not start"; exit 1; }
+  curl -sf "$READY_URL/-/ready" >/dev/null 2>&1 || { tail -20 "$log"; echo "FAIL $name did not start"; exit 1; }
+}
+start_prometheus() {
+  printf 'global:\n  scrape_interval: 1h\n' >"$TMP/prometheus.yml"
+  start_ready prometheus "$TMP/prometheus.log" prometheus --config.file="$TMP/prometheus.yml" \
+    --storage.tsdb.path="$1" --storage.tsdb.retention.time=30d --web.listen-address="127.0.0.1:{PORT}"
+  PORT=$READY_PORT URL=$READY_URL PROM_PID=$READY_PID
+}
+# start_alertmanager BINARY CONFIG: BINARY (Debian's prometheus-alertmanager) with CONFIG, clustering
+# off, storage in TMP/am, through start_ready; sets AM (its URL) and AM_PID; its log TMP/alertmanager.log.
+start_alertmanager() {
+  start_ready alertmanager "$TMP/alertmanager.log" "$1" --config.file="$2" --storage.path="$TMP/am" \
+    --cluster.listen-address= --web.listen-address="127.0.0.1:{PORT}"
+  AM=$READY_URL AM_PID=$READY_PID
 }
