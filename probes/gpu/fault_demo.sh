@@ -13,23 +13,7 @@ export NCCL_NVLS_ENABLE=0
 set_probes=gpu.health,gpu.gemm,gpu.hbm_bandwidth,nccl.allreduce,nccl.p2p_matrix
 "$probe" --probes $set_probes --allow-intrusive --thresholds data/probes/thresholds.json > "$out/fault_baseline.json"
 echo "baseline rc=$?"
-python3 - <<'PY' > "$out/hog.log" 2>&1 &
-import time, torch
-torch.cuda.set_device(1)
-a = torch.randn(8192, 8192, device="cuda", dtype=torch.bfloat16)
-for _ in range(5):
-    a @ a
-torch.cuda.synchronize()
-open("/tmp/vigil_hog_ready", "w").close()
-t = time.time()
-n = 0
-while time.time() - t < 60 and not __import__("os").path.exists("/tmp/vigil_hog_stop"):
-    for _ in range(10):
-        a @ a
-    torch.cuda.synchronize()
-    n += 10
-print("hog: %d GEMMs in %.1f s" % (n, time.time() - t))
-PY
+python3 "$(dirname "$0")/gemm_hog.py" 1 60 > "$out/hog.log" 2>&1 &
 hog=$!
 rm -f /tmp/vigil_hog_stop
 for _ in $(seq 1 300); do [ -e /tmp/vigil_hog_ready ] && break; sleep 0.1; done
