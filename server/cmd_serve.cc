@@ -1,7 +1,10 @@
 // `vigil serve`: see server/cli.h for the command contract and server/http_api.h for the routes.
 //
 //   vigil serve [--listen HOST:PORT] [--workers N] [--queue-max N] [--max-body BYTES]
-//               [--read-timeout S]
+//               [--read-timeout S] [--rules PATH]... [--eval-interval S]
+// With --rules, the rules also run online against `prometheus_url` (server/online_detection.h):
+// what they fire becomes incidents like the webhook's alerts. A rule file that does not compile,
+// or --rules without prometheus_url, is a bad setting (exit 2).
 // Opens `<data_dir>/incidents.db` (incidents left running by a crash are queued again), the
 // knowledge base and the LLM from the config, starts the triage workers, binds and serves until
 // SIGINT / SIGTERM. The first signal stops taking requests and lets the triages in flight finish
@@ -9,6 +12,7 @@
 // `running` are queued again at the next start). Exit 1 when the address cannot be bound or the
 // store cannot be opened, 2 for a bad setting.
 #include <CLI/CLI.hpp>
+#include <httplib.h>
 #include <pthread.h>
 
 #include <atomic>
@@ -24,12 +28,15 @@
 #include "connectors/alertmanager.h"
 #include "core/clock.h"
 #include "core/logging.h"
+#include "connectors/prometheus_source.h"
+#include "rules/rule_files.h"
 #include "probes/probe.h"
 #include "server/chat.h"
 #include "server/chat_store.h"
 #include "server/cli.h"
 #include "server/http_api.h"
 #include "server/incident_store.h"
+#include "server/online_detection.h"
 #include "server/triage_workers.h"
 
 namespace vigil {
@@ -41,7 +48,67 @@ struct ServeFlags {
   size_t max_body = 1 << 20;
   int read_timeout_s = 10;
   bool no_probes = false;
+  std::vector<std::string> rules;  // files and folders, as vigil detect --rules
+  int eval_interval_s = 15;
 };
+
+// --rules: the rules, the Prometheus source at step = the interval, and the detection loop
+// (not started). A bad setting is InvalidArgument (exit 2).
+struct OnlineParts {
+  std::unique_ptr<PrometheusMetricSource> source;
+  std::unique_ptr<OnlineDetection> detection;
+};
+Result<OnlineParts> MakeOnlineDetection(const ServeFlags& f, const Config& config, IncidentStore* store,
+                                        const std::atomic<bool>* stopping) {
+  Result<std::vector<std::string>> listed = ListRuleFiles(f.rules);
+  if (!listed.ok()) return InvalidArgumentError("--rules " + listed.status().message());
+  size_t files = 0;
+  Result<CompiledRules> rules = LoadRuleFiles(*listed, &files);
+  if (!rules.ok()) return InvalidArgumentError(rules.status().message());
+  for (const RulePlan& r : rules->rules) {  // as vigil detect: aggregate-mode rules mean the opposite alone
+    auto role = r.labels.find("role");
+    if (role != r.labels.end() && role->second == "suppress") {
+      return InvalidArgumentError(r.file + ":" + std::to_string(r.line) + ": rule `" + r.name +
+                                  "` has role \"suppress\" (an aggregate-mode rule for a base detector); "
+                                  "vigil serve --rules runs plain rule files only");
+    }
+  }
+  const std::string& url = config.GetString("prometheus_url");
+  if (url.empty()) {
+    return InvalidArgumentError("--rules needs prometheus_url (the Prometheus the rules read): set it with "
+                                "--prometheus-url, VIGIL_PROMETHEUS_URL or the config file");
+  }
+  auto parsed = ParsePrometheusUrl(url);
+  if (!parsed.ok()) return InvalidArgumentError("prometheus_url: " + parsed.status().message());
+  const int64_t interval_ms = int64_t{f.eval_interval_s} * 1000;
+  PrometheusSourceOptions po;
+  po.url = *parsed;
+  po.step_ms = interval_ms;
+  // A slow Prometheus holds one interval's read at most this long; the next read catches up.
+  po.http.timeout_ms = std::min<int64_t>(config.GetDurationMs("prometheus_timeout"),
+                                         std::max<int64_t>(2 * interval_ms, 5'000));
+  if (po.http.timeout_ms <= 0) return InvalidArgumentError("prometheus_timeout: must be more than 0s");
+  po.http.connect_timeout_ms = std::min<int64_t>(po.http.timeout_ms, 5'000);
+  po.http.cancel = [stopping] { return stopping->load(); };
+  OnlineParts parts;
+  parts.source = std::make_unique<PrometheusMetricSource>(po);
+  OnlineDetectionOptions o;
+  o.rules = std::move(*rules);
+  o.source = parts.source.get();
+  o.store = store;
+  o.interval_ms = interval_ms;
+  const size_t n_rules = o.rules.rules.size();
+  ASSIGN_OR_RETURN(parts.detection, OnlineDetection::Create(std::move(o)));
+  const OnlineDetection& d = *parts.detection;
+  std::string warm = "warm-up " + std::to_string(d.warmup_ms() / 1000) + " s";
+  if (d.warmup_ms() < d.needed_history_ms()) {
+    warm += " (the rules ask for " + std::to_string(d.needed_history_ms() / 1000) +
+            " s: cut to 24 h or 10000 intervals; their longest windows are not full until then)";
+  }
+  std::fprintf(stderr, "vigil serve: online detection: %zu rule(s) from %zu file(s) every %d s against %s, %s\n",
+               n_rules, files, f.eval_interval_s, parts.source->Describe().c_str(), warm.c_str());
+  return parts;
+}
 
 // "127.0.0.1:8080" / "[::1]:8080" -> host, port (the config has checked the form).
 std::pair<std::string, int> SplitListen(const std::string& listen) {
@@ -116,6 +183,12 @@ CommandRunner SetupServe(CLI::App& sub) {
       ->capture_default_str()
       ->check(WholeNumber(1));
   sub.add_flag("--no-probes", f->no_probes, "triage without probes (metrics, logs and the knowledge base only)");
+  sub.add_option("--rules", f->rules,
+                 "rule file or folder (repeatable) to run online against prometheus_url; what fires becomes incidents");
+  sub.add_option("--eval-interval", f->eval_interval_s,
+                 "seconds between online evaluations of --rules (also the step of the Prometheus reads)")
+      ->capture_default_str()
+      ->check(WholeNumber(1));
   return [f](const Config& config) -> int {
     // SIGINT / SIGTERM are blocked in every thread (the knowledge base and httplib start some)
     // and taken by this one with sigtimedwait below.
@@ -151,6 +224,13 @@ CommandRunner SetupServe(CLI::App& sub) {
       auto exec = MakeProbeExecutor(config.GetString("probe_executor"));
       if (!exec.ok()) return ReportError(InvalidArgumentError("probe_executor: " + exec.status().message()));
     }
+    std::atomic<bool> stopping = false;  // aborts the detection's Prometheus read in flight
+    OnlineParts online;
+    if (!f->rules.empty()) {
+      auto made = MakeOnlineDetection(*f, config, store->get(), &stopping);
+      if (!made.ok()) return ReportError(made.status());
+      online = std::move(*made);
+    }
     TriageWorkersOptions worker_options;
     worker_options.store = store->get();
     worker_options.triage = MakeAlertTriage(config, kb->get(), llm->get(), prometheus->get(), f->no_probes);
@@ -184,7 +264,19 @@ CommandRunner SetupServe(CLI::App& sub) {
     chat.incidents = &chat_incidents;
     chat.kb = kb->get();
     chat.llm = llm->get();
-    api_options.extra_routes = [chat](httplib::Server& s) { RegisterChatRoutes(s, chat); };
+    // GET /metrics/detection: the online detection's families (HttpApi's /metrics has no hook for
+    // more families; server/README.md says so).
+    OnlineDetection* detection = online.detection.get();
+    api_options.extra_routes = [chat, detection](httplib::Server& s) {
+      RegisterChatRoutes(s, chat);
+      if (detection != nullptr) {
+        s.Get("/metrics/detection", [detection](const httplib::Request&, httplib::Response& res) {
+          std::string out;
+          detection->WriteMetrics(out);
+          res.set_content(out, "text/plain; version=0.0.4; charset=utf-8");
+        });
+      }
+    };
     HttpApi api(api_options);
     worker_options.on_done = [&api](std::string_view outcome, double seconds) {
       api.metrics().triages.Inc({std::string(outcome)});
@@ -195,6 +287,10 @@ CommandRunner SetupServe(CLI::App& sub) {
 
     workers = std::make_unique<TriageWorkers>(worker_options);
     workers->Start();
+    if (detection != nullptr) {
+      detection->SetOnQueued([&workers] { workers->Notify(); });
+      detection->Start();
+    }
     std::fprintf(stderr, "vigil serve: listening on http://%s:%d (incidents %s, queue max %zu, %s)\n",
                  host.find(':') != std::string::npos ? ("[" + host + "]").c_str() : host.c_str(), api.port(),
                  store_options.path.c_str(), f->queue_max,
@@ -212,8 +308,10 @@ CommandRunner SetupServe(CLI::App& sub) {
     if (sig > 0) {
       std::fprintf(stderr, "vigil serve: %s: taking no new requests; waiting for the triages in flight (%d), "
                    "send it again to quit now\n", sig == SIGINT ? "SIGINT" : "SIGTERM", workers->busy());
-      api.Stop();  // returns once Run has
     }
+    stopping = true;
+    if (detection != nullptr) detection->Stop();  // before the workers it wakes
+    if (sig > 0) api.Stop();  // returns once Run has
     server.join();
     std::atomic<bool> drained = false;
     std::thread drain([&] {

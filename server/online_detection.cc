@@ -1,0 +1,383 @@
+#include "server/online_detection.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <set>
+#include <tuple>
+#include <utility>
+
+#include "core/clock.h"
+#include "core/logging.h"
+#include "core/time_series.h"
+#include "core/time_util.h"
+#include "detectors/engine.h"
+
+namespace vigil {
+namespace {
+
+int64_t FloorTo(int64_t t, int64_t step) {
+  int64_t q = t / step;
+  if (t % step != 0 && t < 0) --q;
+  return q * step;
+}
+
+std::string Seconds(int64_t ms) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g s", static_cast<double>(ms) / 1000.0);
+  return buf;
+}
+
+// The /metrics reason of a failed read.
+std::string ReadErrorReason(const Status& s) {
+  switch (s.code()) {
+    case StatusCode::kUnavailable: return "prometheus_unavailable";
+    case StatusCode::kDeadlineExceeded: return "prometheus_timeout";
+    case StatusCode::kOutOfRange: return "too_many_series";
+    default: return "prometheus_answer";
+  }
+}
+
+}  // namespace
+
+int64_t RuleHistoryMs(const RulePlan& rule, int64_t step_ms) {
+  std::vector<int64_t> need(rule.nodes.size(), 0);
+  int64_t most = 0;
+  for (size_t i = 0; i < rule.nodes.size(); ++i) {
+    const PlanNode& n = rule.nodes[i];
+    int64_t in = 0;
+    for (int32_t j : n.inputs) {
+      if (j >= 0 && static_cast<size_t>(j) < i) in = std::max(in, need[j]);
+    }
+    int64_t own = 0;
+    switch (n.op) {
+      case PlanOp::kWindow:
+        own = n.window.is_points ? n.window.points * step_ms : n.window.duration_ms;
+        break;
+      case PlanOp::kLag: own = n.lag_points * step_ms; break;
+      case PlanOp::kOffset:
+      case PlanOp::kStaleFor:
+      case PlanOp::kAbsent: own = n.duration_ms; break;
+      default: break;
+    }
+    need[i] = in + own;
+    most = std::max(most, need[i]);
+  }
+  return most + rule.for_ms;
+}
+
+struct OnlineDetection::Part {
+  CompiledRules rules;
+  std::unique_ptr<StreamingEngine> engine;
+  std::map<std::string, size_t> index;  // series id -> engine index; SIZE_MAX: refused
+  std::vector<int64_t> last_ms;         // per engine index: the last point appended
+  // Tick-driven rules are evaluated at the timestamps of their engine's input: a series of no
+  // rule's, given a point at every grid time read, makes every grid time a tick, so stale_for /
+  // absent are evaluated when no selected series has a point (the case they are written for).
+  size_t clock = SIZE_MAX;
+};
+
+// The clock series' name: `__` names are Prometheus's own, no exporter's.
+constexpr char kClockSeries[] = "__vigil_online_clock__";
+
+OnlineDetection::OnlineDetection(OnlineDetectionOptions options) : options_(std::move(options)) {}
+
+OnlineDetection::~OnlineDetection() { Stop(); }
+
+Result<std::unique_ptr<OnlineDetection>> OnlineDetection::Create(OnlineDetectionOptions options) {
+  if (options.source == nullptr || options.store == nullptr)
+    return InvalidArgumentError("online detection: no metric source or incident store given");
+  if (options.interval_ms <= 0) return InvalidArgumentError("online detection: interval must be more than 0 s");
+  if (options.rules.rules.empty()) return InvalidArgumentError("online detection: no rules");
+  if (options.lag_ms < 0) options.lag_ms = options.interval_ms;
+  // A read asks at most this many steps (PrometheusMetricSource widens the step beyond one request).
+  const int64_t max_steps = 10'000;
+  options.max_history_ms = std::max<int64_t>(
+      options.interval_ms, std::min<int64_t>(options.max_history_ms, max_steps * options.interval_ms));
+  std::unique_ptr<OnlineDetection> d(new OnlineDetection(std::move(options)));
+  OnlineDetectionOptions& o = d->options_;
+  std::set<std::pair<std::string, Labels>> seen;
+  for (const RulePlan& r : o.rules.rules) {
+    if (r.selector.metric.empty()) {
+      return InvalidArgumentError(r.file + ":" + std::to_string(r.line) + ": rule `" + r.name +
+                                  "` selects any metric (`*`): vigil serve --rules reads Prometheus by metric "
+                                  "name; name the metric in its select");
+    }
+    Labels eq;
+    for (const LabelMatcher& m : r.selector.matchers) {
+      if (m.op == MatchOp::kEq && !m.value.empty()) eq[m.name] = m.value;
+    }
+    if (seen.insert({r.selector.metric, eq}).second) d->queries_.push_back({r.selector.metric, eq});
+    d->needed_ms_ = std::max(d->needed_ms_, RuleHistoryMs(r, o.interval_ms));
+  }
+  d->warmup_ms_ = std::min(std::max(d->needed_ms_, o.min_warmup_ms), o.max_history_ms);
+  CompiledRules split[2];
+  for (const RulePlan& r : o.rules.rules) split[r.tick_driven ? 1 : 0].rules.push_back(r);
+  OnlineDetection* self = d.get();
+  for (CompiledRules& rules : split) {
+    if (rules.rules.empty()) continue;
+    auto part = std::make_unique<Part>();
+    StreamingEngine::Callbacks callbacks;
+    callbacks.on_alert = [self](const Alert& a) { self->transitions_.push_back(a); };
+    auto engine = StreamingEngine::Create(rules, EngineOptions{}, std::move(callbacks));
+    if (!engine.ok()) return engine.status();
+    part->rules = std::move(rules);
+    part->engine = std::move(*engine);
+    if (part->rules.rules.front().tick_driven) {
+      auto clock = part->engine->AddSeries(kClockSeries, {});
+      if (!clock.ok()) return clock.status();
+      part->clock = *clock;
+      part->last_ms.push_back(INT64_MIN);
+    }
+    d->parts_.push_back(std::move(part));
+  }
+  return d;
+}
+
+int64_t OnlineDetection::Now() const { return options_.now_ms ? options_.now_ms() : SystemClock()->NowMs(); }
+
+void OnlineDetection::NoteError(const std::string& reason, const Status& status) {
+  errors_.Inc({reason});
+  if (reason.rfind("prometheus", 0) == 0 || reason == "too_many_series") {
+    if (!outage_) {
+      outage_ = true;
+      outage_since_ms_ = Now();
+      LogWarn("detect", "reading " + options_.source->Describe() + " failed: " + status.message() +
+                            "; detection waits and reads again every " + Seconds(options_.interval_ms) +
+                            " from " + (last_evaluated_ > 0 ? FormatRfc3339Ms(last_evaluated_) : "the warm-up") +
+                            " (said once until it is back; vigil_detection_errors_total counts each)");
+    }
+  }
+}
+
+void OnlineDetection::NoteSuccess(int64_t now_ms) {
+  if (outage_) {
+    outage_ = false;
+    LogInfo("detect", options_.source->Describe() + " answers again after " + Seconds(now_ms - outage_since_ms_) +
+                          "; caught up to " + FormatRfc3339Ms(last_evaluated_));
+  }
+  last_success_ms_ = now_ms;
+}
+
+Status OnlineDetection::EngineStopped(const Status& status) {
+  engine_failed_ = true;
+  LogError("detect", "online detection stopped: " + status.message() +
+                         " (the engine cannot go on; vigil serve goes on without it: fix the rule and restart)");
+  return status;
+}
+
+Status OnlineDetection::Read(int64_t start_ms, int64_t end_ms) {
+  // Every query first: a failure appends nothing, so the next read starts from the same time.
+  std::vector<TimeSeries> got;
+  for (const Query& q : queries_) {
+    MetricQuery mq;
+    mq.name = q.name;
+    mq.matchers = q.matchers;
+    mq.start_ms = start_ms;
+    mq.end_ms = end_ms + 1;  // exclusive
+    mq.max_series = options_.max_series_per_query;
+    ASSIGN_OR_RETURN(std::vector<TimeSeries> series, options_.source->Query(mq));
+    for (TimeSeries& s : series) got.push_back(std::move(s));
+  }
+  // New series are declared before any point of this read (a rule watching for missing data takes
+  // new series only before data arrived; the warm-up's are all declared first).
+  struct Point {
+    int64_t t;
+    size_t series;
+    double value;
+  };
+  std::vector<std::vector<Point>> points(parts_.size());
+  size_t appended = 0;  // points of evaluated series in the range
+  std::set<std::string> in_this_read;
+  for (const TimeSeries& s : got) {
+    const std::string id = s.id();
+    if (!in_this_read.insert(id).second) continue;  // two queries selected it: read once
+    bool evaluated = false;
+    for (size_t pi = 0; pi < parts_.size(); ++pi) {
+      Part& part = *parts_[pi];
+      bool selected = false;
+      for (const RulePlan& r : part.rules.rules) selected = selected || SelectorMatches(r.selector, s.name, s.labels);
+      if (!selected) continue;
+      auto it = part.index.find(id);
+      if (it == part.index.end()) {
+        Result<size_t> added = part.engine->AddSeries(s.name, s.labels);
+        if (!added.ok()) {
+          errors_.Inc({"series_refused"});
+          if (!series_refused_logged_) {
+            series_refused_logged_ = true;
+            LogWarn("detect", "series left out of online detection: " + added.status().message() +
+                                  " (said once; vigil_detection_errors_total{reason=\"series_refused\"} counts each)");
+          }
+          part.index.emplace(id, SIZE_MAX);  // not asked again
+          continue;
+        }
+        it = part.index.emplace(id, *added).first;
+        part.last_ms.resize(*added + 1, INT64_MIN);
+        if (evaluated_ids_.insert(id).second) series_count_ = evaluated_ids_.size();
+      }
+      if (it->second == SIZE_MAX) continue;
+      evaluated = true;
+      for (size_t i = 0; i < s.size(); ++i) {
+        const int64_t t = s.timestamps_ms[i];
+        if (t < start_ms || t > end_ms || !std::isfinite(s.values[i])) continue;
+        points[pi].push_back({t, it->second, s.values[i]});
+      }
+    }
+    if (evaluated) {
+      for (size_t i = 0; i < s.size(); ++i) {
+        const int64_t t = s.timestamps_ms[i];
+        appended += t >= start_ms && t <= end_ms && std::isfinite(s.values[i]);
+      }
+    }
+  }
+  for (size_t pi = 0; pi < parts_.size(); ++pi) {
+    Part& part = *parts_[pi];
+    std::vector<Point>& ps = points[pi];
+    if (part.clock != SIZE_MAX) {
+      for (int64_t t = start_ms; t <= end_ms; t += options_.interval_ms) ps.push_back({t, part.clock, 0});
+    }
+    std::sort(ps.begin(), ps.end(),
+              [](const Point& a, const Point& b) { return std::tie(a.t, a.series) < std::tie(b.t, b.series); });
+    for (const Point& p : ps) {
+      if (p.t <= part.last_ms[p.series]) continue;  // a point sent twice
+      const Status st = part.engine->Append(p.series, p.t, p.value);
+      if (st.code() == StatusCode::kInvalidArgument) continue;  // cannot happen after the checks above
+      if (!st.ok()) return EngineStopped(st);                    // a window over its limit
+      part.last_ms[p.series] = p.t;
+    }
+    const Status flushed = part.engine->Flush();
+    if (!flushed.ok()) return EngineStopped(flushed);
+  }
+  points_.Inc({}, static_cast<double>(appended));
+  last_evaluated_ = end_ms;
+  return Status::Ok();
+}
+
+Status OnlineDetection::Deliver() {
+  if (undelivered_.empty()) return Status::Ok();
+  Result<IntakeResult> r = options_.store->Intake(undelivered_);
+  if (!r.ok()) {
+    errors_.Inc({"store"});
+    if (!store_failing_) {
+      store_failing_ = true;
+      LogWarn("detect", "recording " + std::to_string(undelivered_.size()) + " alert(s) failed: " +
+                            r.status().message() + "; kept and tried again every interval (said once)");
+    }
+    return r.status();
+  }
+  if (store_failing_) LogInfo("detect", "alerts recorded again");
+  store_failing_ = false;
+  undelivered_.clear();
+  if (!r->created.empty() && options_.on_queued) options_.on_queued();
+  return Status::Ok();
+}
+
+Status OnlineDetection::EvaluateOnce() {
+  evaluations_.Inc({});
+  if (engine_failed_) {
+    errors_.Inc({"engine"});
+    return FailedPreconditionError("online detection stopped by an engine error (see the log)");
+  }
+  const int64_t now = Now();
+  const int64_t step = options_.interval_ms;
+  const int64_t end = FloorTo(now - options_.lag_ms, step);
+  int64_t start = 0, cut_from = 0;
+  if (!warmed_) {
+    start = FloorTo(end - warmup_ms_, step);
+  } else {
+    start = last_evaluated_ + step;
+    if (end - start > options_.max_history_ms) {  // a long outage: the oldest part is not read
+      cut_from = start;  // counted and said once the read succeeds
+      start = FloorTo(end - options_.max_history_ms, step);
+    }
+  }
+  if (end < start) return Deliver();  // no grid time passed since the last read
+  transitions_.clear();
+  const Status read = Read(start, end);
+  if (!read.ok()) {
+    if (engine_failed_) {
+      errors_.Inc({"engine"});
+    } else {
+      NoteError(ReadErrorReason(read), read);
+    }
+    return read;
+  }
+  if (cut_from > 0) {
+    backlog_cut_.Inc({}, static_cast<double>(start - cut_from) / 1000.0);
+    LogWarn("detect", "caught up after an outage, but " + Seconds(start - cut_from) + " of data from " +
+                          FormatRfc3339Ms(cut_from) + " to " + FormatRfc3339Ms(start - step) +
+                          " was not evaluated (a catch-up reads at most " + Seconds(options_.max_history_ms) + ")");
+  }
+  for (const Alert& a : transitions_) alerts_.Inc({a.state == AlertState::kFiring ? "firing" : "resolved"});
+  if (!warmed_) {
+    // Alerts still firing are incidents; an episode wholly inside the warm-up is not, and a
+    // resolution only for an incident the store has firing.
+    std::set<std::pair<std::string, int64_t>> store_firing;
+    auto firing = options_.store->List("firing", 1000);
+    if (firing.ok()) {
+      for (const StoredIncident& i : *firing) store_firing.insert({i.fingerprint, i.starts_at_ms});
+    }
+    for (const Alert& a : transitions_) {
+      if (a.state == AlertState::kResolved && store_firing.count({a.fingerprint, a.starts_at_ms}))
+        undelivered_.push_back(a);
+    }
+    for (const auto& part : parts_) {
+      for (const Alert& a : part->engine->ActiveAlerts()) {
+        if (a.state == AlertState::kFiring) undelivered_.push_back(a);
+      }
+    }
+    warmed_ = true;
+    LogInfo("detect", "warmed up on " + Seconds(end - start) + " of history (" + std::to_string(series_count_) +
+                          " series); " + std::to_string(undelivered_.size()) + " alert(s) firing or resolved to record");
+  } else {
+    undelivered_.insert(undelivered_.end(), transitions_.begin(), transitions_.end());
+  }
+  transitions_.clear();
+  NoteSuccess(now);
+  return Deliver();
+}
+
+void OnlineDetection::Start() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = false;
+  }
+  thread_ = std::thread([this] {
+    auto next = std::chrono::steady_clock::now();
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!stop_) {
+      lock.unlock();
+      (void)EvaluateOnce();  // errors are counted and logged inside
+      lock.lock();
+      next += std::chrono::milliseconds(options_.interval_ms);
+      const auto now = std::chrono::steady_clock::now();
+      if (next < now) next = now;  // a slow read: the next one at once, then on the interval again
+      cv_.wait_until(lock, next, [this] { return stop_; });
+    }
+  });
+}
+
+void OnlineDetection::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void OnlineDetection::WriteMetrics(std::string& out) const {
+  evaluations_.Write(out);
+  errors_.Write(out);
+  points_.Write(out);
+  alerts_.Write(out);
+  backlog_cut_.Write(out);
+  const int64_t last = last_success_ms_;
+  WriteGauge(out, "vigil_detection_last_success_timestamp_seconds",
+             "when the last online detection interval read and evaluated its data (Unix seconds; 0: never)", {},
+             {{{}, static_cast<double>(last) / 1000.0}});
+  WriteGauge(out, "vigil_detection_series", "series the online rules evaluate", {},
+             {{{}, static_cast<double>(series_count_.load())}});
+}
+
+}  // namespace vigil

@@ -1,0 +1,159 @@
+// OnlineDetection: `vigil serve --rules`: the rules run online against Prometheus, every alert
+// they fire recorded as an incident (the webhook's path: IncidentStore::Intake), so the triage
+// workers diagnose it.
+//
+// Every `interval_ms` the loop asks the MetricSource (a PrometheusMetricSource at step =
+// interval) for the series each rule selects (one query per distinct metric name and `=`
+// matchers; other matchers are applied here with SelectorMatches), over the evaluation grid
+// t = k * interval from the last evaluated timestamp + interval up to now - lag. The points of all
+// series are merged per timestamp and appended to one detectors/engine.h StreamingEngine (a new
+// series is added when it first appears), then flushed, so every timestamp up to the read's end is
+// evaluated once. Each alert that starts firing is recorded with Intake (firing); each that
+// resolves, as a resolved notification. Intake dedupes by (fingerprint, startsAt), so the replay
+// of a restart records nothing twice.
+//
+// Warm-up: the first successful read starts RuleHistoryMs before now (the longest window, offset,
+// lag and `for` of any rule, in time; point windows count interval-spaced points), at least
+// `min_warmup_ms` (an hour), cut to `max_history_ms` (24 h or 10,000 intervals; said at start). Of what the warm-up fires, only the alerts still
+// firing at its end are recorded (an episode that began and ended before vigil watched is not an
+// incident), and a resolution only for an incident the store has firing (one that resolved while
+// vigil was down).
+//
+// Failures: a read that fails (Prometheus down, slow: the source's timeout, an answer refused)
+// changes nothing: the engine is kept and the next interval reads again from the last evaluated
+// timestamp, so nothing is skipped unless the backlog passes `max_history_ms` (then the oldest
+// part is cut, said in the log and counted). One log line when an outage starts and one when it
+// ends, not one per interval. An Intake that fails (queue full: ResourceExhausted) keeps the
+// alerts and tries again next interval. A series an engine refuses (over a rule's
+// max_series_per_rule; a series first seen after the warm-up by a stale_for / absent rule, which
+// run in an engine of their own so the other rules still take it) is left out of those rules
+// and counted. An engine error (a window over
+// max_window_points) stops detection for good (logged, counted; serve goes on).
+// /metrics families (WriteMetrics): vigil_detection_evaluations_total,
+// vigil_detection_errors_total{reason}, vigil_detection_last_success_timestamp_seconds,
+// vigil_detection_series, vigil_detection_points_total, vigil_detection_alerts_total{transition},
+// vigil_detection_backlog_cut_seconds_total.
+//
+// Thread safety: EvaluateOnce and Start/Stop from one thread (the loop runs on its own thread
+// between Start and Stop); WriteMetrics and the accessors from any thread.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "connectors/metric_source.h"
+#include "core/rule_plan.h"
+#include "core/status.h"
+#include "server/incident_store.h"
+#include "server/metrics_text.h"
+
+namespace vigil {
+
+struct OnlineDetectionOptions {
+  CompiledRules rules;
+  const MetricSource* source = nullptr;  // borrowed; its step should be interval_ms
+  IncidentStore* store = nullptr;        // borrowed
+  int64_t interval_ms = 15'000;          // evaluation interval and read step (> 0)
+  int64_t lag_ms = -1;                   // read up to now - lag; < 0: one interval
+  int64_t max_history_ms = 24LL * 3600 * 1000;  // warm-up and catch-up at most this
+  // The warm-up reads at least this much, so that an alert firing when vigil (re)starts gets the
+  // startsAt it had (found only when the warm-up reaches back to where its episode began).
+  int64_t min_warmup_ms = 3600LL * 1000;
+  size_t max_series_per_query = 10'000;  // a query matching more fails (OutOfRange, counted)
+  std::function<int64_t()> now_ms;       // nullptr: the system clock
+  std::function<void()> on_queued;       // after incidents were created (wakes the workers)
+};
+
+// The history a rule needs before its windows are full, at evaluation step `step_ms`: along each
+// path of its plan, window spans (points * step for point windows), offsets, lags and stale_for /
+// absent durations add up; plus its `for`. EWMA has no bound and counts nothing.
+int64_t RuleHistoryMs(const RulePlan& rule, int64_t step_ms);
+
+class OnlineDetection {
+ public:
+  // InvalidArgument (naming file:line and rule) for a rule that selects any metric (`*`: the
+  // Prometheus source reads by metric name) or a bad option; the engine's plan errors as Create's.
+  static Result<std::unique_ptr<OnlineDetection>> Create(OnlineDetectionOptions options);
+  ~OnlineDetection();
+  OnlineDetection(const OnlineDetection&) = delete;
+  OnlineDetection& operator=(const OnlineDetection&) = delete;
+
+  // One interval: read, append, evaluate, record. Ok with nothing to do when no grid time passed.
+  // The read's or the store's error otherwise (counted; logged once per outage).
+  Status EvaluateOnce();
+  // Replaces options.on_queued (before Start: serve makes its workers after the detection).
+  void SetOnQueued(std::function<void()> on_queued) { options_.on_queued = std::move(on_queued); }
+  // Runs EvaluateOnce every interval on a thread until Stop (which wakes it and joins).
+  void Start();
+  void Stop();
+
+  int64_t warmup_ms() const { return warmup_ms_; }            // history read at start (cut)
+  int64_t needed_history_ms() const { return needed_ms_; }    // what the rules asked for
+  int64_t last_evaluated_ms() const { return last_evaluated_; }  // 0 before the first read
+  size_t series() const { return series_count_; }
+  bool stopped_by_engine_error() const { return engine_failed_; }
+
+  void WriteMetrics(std::string& out) const;
+
+ private:
+  struct Query {
+    std::string name;
+    Labels matchers;
+  };
+  explicit OnlineDetection(OnlineDetectionOptions options);
+  int64_t Now() const;
+  Status Read(int64_t start_ms, int64_t end_ms);
+  Status Deliver();
+  Status EngineStopped(const Status& status);
+  void NoteError(const std::string& reason, const Status& status);
+  void NoteSuccess(int64_t now_ms);
+
+  OnlineDetectionOptions options_;
+  std::vector<Query> queries_;
+  int64_t needed_ms_ = 0, warmup_ms_ = 0;
+  // The rules run in up to two engines: tick-driven ones (stale_for, absent: the engine takes a
+  // new series for them only before the first point) apart, so a series that appears later is
+  // still evaluated by every other rule.
+  struct Part;
+  std::vector<std::unique_ptr<Part>> parts_;
+  std::set<std::string> evaluated_ids_;  // series some part evaluates
+  std::vector<Alert> transitions_;              // from the engine's callback, this read
+  std::vector<Alert> undelivered_;              // waiting for Intake
+  bool warmed_ = false;
+  std::atomic<int64_t> last_evaluated_{0};
+  std::atomic<size_t> series_count_{0};
+  std::atomic<int64_t> last_success_ms_{0};
+  std::atomic<bool> engine_failed_{false};
+  bool outage_ = false;          // the read failing since outage_since_ms_
+  int64_t outage_since_ms_ = 0;
+  bool store_failing_ = false;
+  bool series_refused_logged_ = false;
+
+  MetricCounter evaluations_{"vigil_detection_evaluations_total",
+                             "online detection intervals run (vigil serve --rules), failed ones included", {}};
+  MetricCounter errors_{"vigil_detection_errors_total",
+                        "online detection failures by reason (prometheus_unavailable, prometheus_timeout, "
+                        "prometheus_answer, too_many_series, store, series_refused, engine)",
+                        {"reason"}};
+  MetricCounter points_{"vigil_detection_points_total", "points read from Prometheus and evaluated", {}};
+  MetricCounter alerts_{"vigil_detection_alerts_total", "alert transitions of the online rules (firing, resolved)",
+                        {"transition"}};
+  MetricCounter backlog_cut_{"vigil_detection_backlog_cut_seconds_total",
+                             "seconds of data never evaluated because a catch-up passed the history limit", {}};
+
+  std::thread thread_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+};
+
+}  // namespace vigil

@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# `vigil serve --rules` against a REAL Prometheus (server/online_detection.h):
+#  1. bad settings: a rule file that does not compile (exit 2, file:line), --rules without
+#     prometheus_url (exit 2 naming it), a rule selecting `*` (exit 2);
+#  2. a tiny python3 http.server exporter (`vigil_e2e_gpu_temp{gpu="0"}`, its value read from a
+#     file the script writes) scraped every 1 s by Prometheus; `vigil serve --rules R
+#     --eval-interval 1 --no-probes` with one rule (temp > 80 for 2 s);
+#  3. 50 -> no incident; 95 -> an incident named after the rule, diagnosed; 50 again -> resolved;
+#  4. Prometheus stopped for ~6 intervals: vigil keeps serving, counts the errors, logs the outage
+#     once; Prometheus restarted on the same port and data: "answers again", detection goes on
+#     (a second spike -> a second incident);
+#  5. SIGTERM: exit 0; a restart on the same data_dir while the second spike still fires: its
+#     warm-up finds the same startsAt, no third incident;
+#  6. `promtool check metrics` on /metrics and /metrics/detection.
+# Skipped (exit 77) only when prometheus / promtool / curl are missing.
+# Usage: bash tests/serve_online_detection_test.sh <build-dir>   (from the repo root)
+source "$(dirname "$0")/lib/e2e.sh" "$@"
+for b in prometheus promtool curl; do
+  command -v "$b" >/dev/null || { echo "SKIP: $b not installed (scripts/test installs prometheus and curl)"; exit 77; }
+done
+PY=/usr/bin/python3
+source "$HERE/lib/prometheus.sh"  # free_port, start_ready, PIDS (stopped at exit)
+DATA="$TMP/var"
+RULE="$TMP/rules/hot.rules"
+mkdir -p "$TMP/rules"
+cat >"$RULE" <<'EOF'
+rule E2eGpuHot {
+  select vigil_e2e_gpu_temp{gpu=~".+"}
+  when vigil_e2e_gpu_temp > 80
+  for 2s
+  severity critical
+  explain "gpu {{gpu}} at {{value}} C"
+}
+EOF
+
+# 1. Bad settings, before anything is started.
+printf 'rule Broken {\n  select x\n  when meen(x, 5s) > 1\n}\n' >"$TMP/broken.rules"
+check "rule file does not compile" 2 'broken.rules:3:' -- \
+  "$VIGIL" --data-dir "$TMP/bad1" --prometheus-url http://127.0.0.1:9 serve --listen 127.0.0.1:0 --rules "$TMP/broken.rules"
+check "--rules without prometheus_url" 2 'needs prometheus_url' -- \
+  env -u VIGIL_PROMETHEUS_URL "$VIGIL" --data-dir "$TMP/bad2" serve --listen 127.0.0.1:0 --rules "$RULE"
+printf 'rule Any {\n  select *{gpu="0"}\n  when value > 1\n}\n' >"$TMP/any.rules"
+check "a rule selecting any metric" 2 'any.rules:1: rule `Any` selects any metric' -- \
+  "$VIGIL" --data-dir "$TMP/bad3" --prometheus-url http://127.0.0.1:9 serve --listen 127.0.0.1:0 --rules "$TMP/any.rules"
+
+# 2. The exporter: /metrics answers the value in TMP/value.
+echo 50 >"$TMP/value"
+cat >"$TMP/exporter.py" <<'PY'
+import http.server, sys
+value_file = sys.argv[2]
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        if self.path == "/-/ready":
+            body = b"ok\n"
+        else:
+            v = open(value_file).read().strip()
+            body = ('# TYPE vigil_e2e_gpu_temp gauge\nvigil_e2e_gpu_temp{gpu="0"} %s\n' % v).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain; version=0.0.4")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a):
+        pass
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+PY
+start_ready exporter "$TMP/exporter.log" "$PY" "$TMP/exporter.py" "{PORT}" "$TMP/value"
+EXPORTER_PORT=$READY_PORT
+cat >"$TMP/prometheus.yml" <<EOF
+global:
+  scrape_interval: 1s
+  evaluation_interval: 1s
+scrape_configs:
+  - job_name: gpu
+    static_configs:
+      - targets: ['127.0.0.1:$EXPORTER_PORT']
+EOF
+start_ready prometheus "$TMP/prometheus.log" prometheus --config.file="$TMP/prometheus.yml" \
+  --storage.tsdb.path="$TMP/tsdb" --web.listen-address="127.0.0.1:{PORT}"
+PROM_URL=$READY_URL PROM_PORT=$READY_PORT PROM_PID=$READY_PID
+for _ in $(seq 150); do  # the first scrapes
+  curl -sf "$PROM_URL/api/v1/query?query=vigil_e2e_gpu_temp" | grep -q '"value"' && break
+  sleep 0.2
+done
+
+# start_vigil LOG: vigil serve --rules on a free port; sets VPID and V, or fails.
+start_vigil() {
+  local log=$1
+  "$VIGIL" --data-dir "$DATA" --prometheus-url "$PROM_URL" serve --listen 127.0.0.1:0 --no-probes \
+    --rules "$TMP/rules" --eval-interval 1 >"$log" 2>&1 &
+  VPID=$!
+  PIDS+=("$VPID")
+  for _ in $(seq 600); do
+    grep -q 'listening on' "$log" && break
+    kill -0 "$VPID" 2>/dev/null || break
+    sleep 0.1
+  done
+  V=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$log" | sed 's/listening on //')
+  [ -n "$V" ] || { cat "$log"; echo "FAIL vigil serve did not start"; exit 1; }
+}
+start_vigil "$TMP/vigil.log"
+grep -q 'online detection: 1 rule(s) from 1 file(s) every 1 s against prometheus http://127.0.0.1' "$TMP/vigil.log" &&
+  passed=$((passed + 1)) || bad "start line: $(cat "$TMP/vigil.log")"
+# wait_for SECONDS PYTHON_CONDITION: polls /api/v1/incidents until the condition holds on its JSON (j).
+wait_for() {
+  local i
+  for i in $(seq $(($1 * 10))); do
+    curl -sf "$V/api/v1/incidents" 2>/dev/null | "$PY" -c "import json,sys; j=json.load(sys.stdin); sys.exit(0 if ($2) else 1)" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+# detection_metric NAME: its value on /metrics/detection (0 when absent).
+detection_metric() {
+  curl -sf "$V/metrics/detection" | awk -v n="$1" '$1 == n { v = $2 } END { print (v == "" ? 0 : v) }'
+}
+for _ in $(seq 100); do  # warmed up and evaluating
+  [ "$(detection_metric vigil_detection_series)" = 1 ] && break
+  sleep 0.1
+done
+[ "$(detection_metric vigil_detection_series)" = 1 ] && passed=$((passed + 1)) ||
+  bad "no series after 10 s: $(curl -s "$V/metrics/detection"; cat "$TMP/vigil.log")"
+
+# 3. 50 for 4 s: nothing; the spike: an incident, diagnosed; its end: resolved.
+sleep 4
+wait_for 1 'j["count"] == 0' && passed=$((passed + 1)) || bad "an incident at 50: $(curl -s "$V/api/v1/incidents")"
+echo 95 >"$TMP/value"
+T0=$(date +%s.%N)
+if wait_for 60 'j["count"] == 1 and j["incidents"][0]["rule"] == "E2eGpuHot" and j["incidents"][0]["state"] == "diagnosed"'; then
+  passed=$((passed + 1))
+  echo "diagnosed $("$PY" -c "import sys; print(round($(date +%s.%N) - $T0, 1))") s after the exporter's value went to 95"
+else
+  bad "no diagnosed E2eGpuHot incident within 60 s: $(curl -s "$V/api/v1/incidents"; cat "$TMP/vigil.log")"
+fi
+ID=$(curl -sf "$V/api/v1/incidents" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["incidents"][0]["id"])')
+curl -sf "$V/api/v1/incidents/$ID" >"$TMP/incident.json"
+"$PY" - "$TMP/incident.json" <<'PY' && passed=$((passed + 1)) || bad "incident $ID: $(head -c 3000 "$TMP/incident.json")"
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["rule"] == "E2eGpuHot" and j["severity"] == "critical" and j["state"] == "diagnosed", j
+a = j["alert"]
+assert a["labels"]["gpu"] == "0" and a["labels"]["job"] == "gpu" and a["fingerprint"], a
+assert j["diagnosis"]["case_id"].startswith("alert/E2eGpuHot/"), j["diagnosis"]["case_id"]
+PY
+echo 50 >"$TMP/value"
+wait_for 30 'j["count"] == 1 and j["incidents"][0]["resolved_at"] is not None' && passed=$((passed + 1)) ||
+  bad "not resolved within 30 s of the value's drop: $(curl -s "$V/api/v1/incidents")"
+
+# 4. Prometheus down for ~6 intervals, then back on the same port and data.
+kill "$PROM_PID"; wait "$PROM_PID" 2>/dev/null
+sleep 6
+kill -0 "$VPID" 2>/dev/null && curl -sf "$V/healthz" >/dev/null && passed=$((passed + 1)) || bad "vigil died or stopped answering while Prometheus was down"
+ERRS=$(detection_metric 'vigil_detection_errors_total{reason="prometheus_unavailable"}')
+[ "${ERRS%.*}" -ge 3 ] && passed=$((passed + 1)) || bad "errors counted while down: $ERRS ($(curl -s "$V/metrics/detection" | grep errors))"
+[ "$(grep -c 'detection waits and reads again' "$TMP/vigil.log")" = 1 ] && passed=$((passed + 1)) ||
+  bad "the outage should be logged once: $(grep -c 'detection waits' "$TMP/vigil.log") lines"
+LAST_BEFORE=$(detection_metric vigil_detection_last_success_timestamp_seconds)
+prometheus --config.file="$TMP/prometheus.yml" --storage.tsdb.path="$TMP/tsdb" \
+  --web.listen-address="127.0.0.1:$PROM_PORT" >"$TMP/prometheus2.log" 2>&1 &
+PROM_PID=$!
+PIDS+=("$PROM_PID")
+for _ in $(seq 300); do
+  grep -q 'answers again after' "$TMP/vigil.log" && break
+  sleep 0.1
+done
+grep -q 'answers again after' "$TMP/vigil.log" && passed=$((passed + 1)) ||
+  bad "no 'answers again' within 30 s: $(tail -5 "$TMP/vigil.log"; tail -5 "$TMP/prometheus2.log")"
+"$PY" -c "import sys; sys.exit(0 if float('$(detection_metric vigil_detection_last_success_timestamp_seconds)') > float('$LAST_BEFORE') else 1)" &&
+  passed=$((passed + 1)) || bad "last success did not advance after the restart"
+echo 95 >"$TMP/value"
+wait_for 60 'j["count"] == 2 and j["incidents"][0]["rule"] == "E2eGpuHot" and j["incidents"][0]["resolved_at"] is None' &&
+  passed=$((passed + 1)) || bad "no second incident after Prometheus came back: $(curl -s "$V/api/v1/incidents"; tail -5 "$TMP/vigil.log")"
+
+# 6. /metrics and /metrics/detection as Prometheus reads them.
+curl -sf "$V/metrics" >"$TMP/metrics.txt"
+curl -sf "$V/metrics/detection" >"$TMP/detection.txt"
+check "promtool check metrics /metrics" 0 '' -- sh -c "promtool check metrics <'$TMP/metrics.txt'"
+check "promtool check metrics /metrics/detection" 0 '' -- sh -c "promtool check metrics <'$TMP/detection.txt'"
+grep -qE '^vigil_detection_alerts_total\{transition="firing"\} 2$' "$TMP/detection.txt" &&
+  grep -qE '^vigil_detection_alerts_total\{transition="resolved"\} 1$' "$TMP/detection.txt" &&
+  grep -qE '^vigil_detection_evaluations_total [1-9][0-9]+$' "$TMP/detection.txt" &&
+  passed=$((passed + 1)) || bad "detection metrics: $(cat "$TMP/detection.txt")"
+
+# 5. SIGTERM, then a restart while the second spike still fires: no third incident.
+kill -TERM "$VPID"
+wait "$VPID"
+rc=$?
+[ "$rc" = 0 ] && grep -q 'vigil serve: stopped' "$TMP/vigil.log" && passed=$((passed + 1)) || bad "SIGTERM: exit $rc, log: $(tail -3 "$TMP/vigil.log")"
+start_vigil "$TMP/vigil2.log"
+for _ in $(seq 100); do
+  grep -q 'warmed up on' "$TMP/vigil2.log" && break
+  sleep 0.1
+done
+sleep 2
+grep -q 'warmed up on' "$TMP/vigil2.log" && wait_for 1 'j["count"] == 2' && passed=$((passed + 1)) ||
+  bad "the restart's warm-up: $(curl -s "$V/api/v1/incidents"; cat "$TMP/vigil2.log")"
+kill -TERM "$VPID"; wait "$VPID"
+
+echo "serve_online_detection_test: $passed passed, $fail failed"
+[ "$fail" = 0 ]
