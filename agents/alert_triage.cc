@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <set>
 
 #include "connectors/alertmanager.h"
 #include "connectors/prometheus_source.h"
+#include "core/ascii.h"
 #include "core/time_util.h"
 
 namespace vigil {
@@ -31,11 +33,6 @@ const std::set<std::string>& Aggregations() {
 // Keywords followed by a parenthesised label list.
 bool TakesLabelList(const std::string& w) {
   return w == "by" || w == "without" || w == "on" || w == "ignoring" || w == "group_left" || w == "group_right";
-}
-
-std::string Lower(std::string s) {
-  for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return s;
 }
 
 size_t SkipSpace(const std::string& s, size_t i) {
@@ -102,12 +99,100 @@ std::string LabelOf(const Labels& labels, const char* key) {
   return it == labels.end() ? "" : it->second;
 }
 
+constexpr const char* kNodeLabels[] = {"Hostname", "hostname", "node", "host", "nodename"};
+
+// "node-b:9400" -> "node-b", "[::1]:9400" -> "[::1]", "node-b" -> "node-b".
+std::string InstanceHost(const std::string& instance) {
+  if (!instance.empty() && instance[0] == '[') {
+    const size_t close = instance.find(']');
+    return close == std::string::npos ? instance : instance.substr(0, close + 1);
+  }
+  const size_t colon = instance.find(':');
+  return colon != std::string::npos && instance.find(':', colon + 1) == std::string::npos ? instance.substr(0, colon)
+                                                                                          : instance;
+}
+
+bool HasNodeLabel(const Labels& labels) {
+  if (labels.count("instance")) return true;
+  for (const char* k : kNodeLabels) {
+    if (labels.count(k)) return true;
+  }
+  return false;
+}
+
+// A node label equal to `node`, or an instance whose host part is `node`.
+bool OnNode(const Labels& labels, const std::string& node) {
+  for (const char* k : kNodeLabels) {
+    if (LabelOf(labels, k) == node) return true;
+  }
+  const std::string instance = LabelOf(labels, "instance");
+  return !instance.empty() && InstanceHost(instance) == node;
+}
+
+// `text` as an RE2 literal (Alertmanager's =~ matchers).
+std::string RegexQuote(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (std::string_view("\\.+*?()|[]{}^$").find(c) != std::string_view::npos) out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+std::string FormatValue(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+// The options with the LiveTriageSource's expression evaluator and alert lister filled in where
+// the caller left them empty (vigil diagnose --alert and vigil serve hand over only `metrics`).
+TriageOptions WithLiveSources(const TriageOptions& in) {
+  TriageOptions o = in;
+  if (const auto* live = dynamic_cast<const LiveTriageSource*>(in.metrics)) {
+    if (!o.evaluate_expression && live->evaluate()) {
+      o.evaluate_expression = live->evaluate();
+      o.expression_source = live->expression_source();
+    }
+    if (!o.list_alerts && live->list_alerts()) {
+      o.list_alerts = live->list_alerts();
+      o.alert_source = live->alert_source();
+    }
+    if (!live->has_metrics()) o.metrics = nullptr;
+  }
+  return o;
+}
+
+struct Window {
+  int64_t anchor = 0, start_ms = 0, end_ms = 0;
+  std::vector<std::string> notes;
+};
+
+// [startsAt - lookback, startsAt + after) clipped to now (see the header's "window").
+Window TriageWindow(const Alert& alert, const TriageOptions& options) {
+  Window w;
+  w.anchor = alert.starts_at_ms > 0 ? alert.starts_at_ms : options.now_ms;
+  if (w.anchor > 0) {
+    w.start_ms = std::max<int64_t>(1, w.anchor - options.lookback_ms);
+    w.end_ms = w.anchor + options.after_ms;
+    if (options.now_ms > 0 && w.end_ms > options.now_ms + 1) w.end_ms = options.now_ms + 1;
+    if (w.end_ms <= w.start_ms) {  // startsAt more than the lookback after now: a clock off, or a made-up time
+      w.end_ms = w.anchor + options.after_ms;
+      w.notes.push_back("metrics: the alert's startsAt " + FormatRfc3339Ms(w.anchor) + " is after now (" +
+                        FormatRfc3339Ms(options.now_ms) + "); its window is read as given");
+    }
+  } else {
+    w.notes.push_back("metrics: the alert has no startsAt; read over the source's default range before now");
+  }
+  return w;
+}
+
 // The matcher sets tried in order for each metric (see the header's "scope").
 std::vector<Labels> ScopeAttempts(const Alert& alert) {
   std::vector<Labels> out;
   const std::string job = LabelOf(alert.labels, "job");
   const std::string instance = LabelOf(alert.labels, "instance");
-  for (const std::string key : {"Hostname", "hostname", "node", "host", "nodename"}) {
+  for (const std::string key : kNodeLabels) {
     const std::string v = LabelOf(alert.labels, key.c_str());
     if (v.empty()) continue;
     if (!job.empty()) out.push_back({{key, v}, {"job", job}});
@@ -170,7 +255,7 @@ std::vector<std::string> MetricNamesInExpression(const std::string& s) {
     size_t start = i;
     while (i < s.size() && IsIdentChar(s[i])) ++i;
     std::string word = s.substr(start, i - start);
-    const std::string lower = Lower(word);  // keywords and aggregations are case-insensitive in PromQL
+    const std::string lower = AsciiLower(word);  // keywords and aggregations are case-insensitive in PromQL
     size_t next = SkipSpace(s, i);
     if (TakesLabelList(lower)) {
       if (next < s.size() && s[next] == '(') i = SkipBracket(s, next, '(', ')');
@@ -181,7 +266,7 @@ std::vector<std::string> MetricNamesInExpression(const std::string& s) {
     if (Aggregations().count(lower)) {               // `sum by (x) (...)`, `sum without (x) (...)`
       size_t w = next;
       while (w < s.size() && std::isalpha(static_cast<unsigned char>(s[w]))) ++w;
-      std::string after = Lower(s.substr(next, w - next));
+      std::string after = AsciiLower(std::string_view(s).substr(next, w - next));
       if (after == "by" || after == "without") continue;
     }
     if (seen.insert(word).second) out.push_back(word);
@@ -210,21 +295,48 @@ std::string ExpressionFromGeneratorUrl(const std::string& url) {
 
 Result<std::unique_ptr<MetricSource>> MakeTriageMetricSource(const Config& config, int64_t step_ms) {
   const std::string& url = config.GetString("prometheus_url");
-  if (url.empty()) return std::unique_ptr<MetricSource>();
-  auto parsed = ParsePrometheusUrl(url);
-  if (!parsed.ok()) return InvalidArgumentError("prometheus_url: " + parsed.status().message());
+  const std::string& am_url = config.GetString("alertmanager_url");
+  if (url.empty() && am_url.empty()) return std::unique_ptr<MetricSource>();
   if (step_ms <= 0) return InvalidArgumentError("metrics step: must be more than 0s");
-  PrometheusSourceOptions po;
-  po.url = *parsed;
-  po.step_ms = step_ms;
-  po.http.timeout_ms = config.GetDurationMs("prometheus_timeout");
-  if (po.http.timeout_ms <= 0) return InvalidArgumentError("prometheus_timeout: must be more than 0s");
-  po.http.connect_timeout_ms = std::min<int64_t>(po.http.timeout_ms, 10'000);
-  return std::unique_ptr<MetricSource>(std::make_unique<PrometheusMetricSource>(po));
+  const int64_t timeout_ms = config.GetDurationMs("prometheus_timeout");
+  if (timeout_ms <= 0) return InvalidArgumentError("prometheus_timeout: must be more than 0s");
+  std::unique_ptr<MetricSource> metrics;
+  ExpressionEvaluator evaluate;
+  std::string expression_source;
+  if (!url.empty()) {
+    auto parsed = ParsePrometheusUrl(url);
+    if (!parsed.ok()) return InvalidArgumentError("prometheus_url: " + parsed.status().message());
+    PrometheusSourceOptions po;
+    po.url = *parsed;
+    po.step_ms = step_ms;
+    po.http.timeout_ms = timeout_ms;
+    po.http.connect_timeout_ms = std::min<int64_t>(po.http.timeout_ms, 10'000);
+    metrics = std::make_unique<PrometheusMetricSource>(po);
+    expression_source = metrics->Describe();
+    evaluate = [prom = *parsed, http = po.http](const PromRangeQuery& q) { return PromQueryRange(prom, q, http); };
+  }
+  AlertLister list_alerts;
+  std::string alert_source;
+  if (!am_url.empty()) {
+    auto parsed = ParseAlertmanagerUrl(am_url);
+    if (!parsed.ok()) return InvalidArgumentError("alertmanager_url: " + parsed.status().message());
+    AlertmanagerApiOptions ao;
+    ao.timeout_ms = std::min<int64_t>(timeout_ms, 10'000);
+    ao.connect_timeout_ms = ao.timeout_ms;
+    alert_source = "alertmanager " + parsed->shown;
+    list_alerts = [am = *parsed, ao](const AlertFilter& f) { return ListAlerts(am, f, ao); };
+  }
+  return std::unique_ptr<MetricSource>(std::make_unique<LiveTriageSource>(
+      std::move(metrics), std::move(evaluate), std::move(expression_source), std::move(list_alerts),
+      std::move(alert_source)));
 }
 
-Result<DiagnosisCase> BuildTriageCase(const Alert& alert, const TriageOptions& options) {
-  if (options.kb == nullptr) return InvalidArgumentError("alert triage: no knowledge base given");
+namespace {
+
+// BuildTriageCase; the co-firing alerts read are left in `cofiring` when given.
+Result<DiagnosisCase> BuildCase(const Alert& alert, const TriageOptions& given, CoFiringReading* cofiring) {
+  if (given.kb == nullptr) return InvalidArgumentError("alert triage: no knowledge base given");
+  const TriageOptions options = WithLiveSources(given);
   DiagnosisCase c;
   c.id = "alert/" + alert.rule + "/" + alert.fingerprint;
   c.alert = alert;
@@ -234,6 +346,30 @@ Result<DiagnosisCase> BuildTriageCase(const Alert& alert, const TriageOptions& o
                       " has passed and no status says it resolved (Prometheus sets endsAt a few evaluation intervals "
                       "ahead on every firing alert; Alertmanager's API lists unresolved alerts only): triaged as "
                       "firing, it may have resolved since");
+  }
+  const Window window_range = TriageWindow(alert, options);
+  {
+    CoFiringReading co = ListCoFiringAlerts(alert, options, window_range.end_ms);
+    for (std::string& n : co.notes) c.notes.push_back(std::move(n));
+    if (!co.alerts.empty()) {
+      CaseLog log;
+      log.source = "alertmanager co-firing alerts";
+      for (const ListedAlert& l : co.alerts) {
+        const Alert& a = l.alert;
+        std::string line = a.rule + (a.severity.empty() ? "" : " [" + a.severity + "]") + " firing on " +
+                           AlertNode(a).second +
+                           (a.starts_at_ms > 0 ? " since " + FormatRfc3339Ms(a.starts_at_ms) : "") +
+                           (l.state.empty() || l.state == "active" ? "" : " (" + l.state + ")") + ":";
+        for (const char* k : {"summary", "description", "message"}) {
+          if (const std::string t = LabelOf(a.annotations, k); !t.empty()) line += " " + t;
+        }
+        line += " " + FormatMatchers(a.labels);
+        log.lines.push_back({log.lines.size() + 1, line});
+      }
+      log.original_lines = log.lines.size();
+      c.logs.push_back(std::move(log));
+    }
+    if (cofiring != nullptr) *cofiring = std::move(co);
   }
   if (options.metrics == nullptr) {
     c.notes.push_back("metrics: none read (no metric source: set prometheus_url to read Prometheus)");
@@ -274,20 +410,8 @@ Result<DiagnosisCase> BuildTriageCase(const Alert& alert, const TriageOptions& o
   }
 
   // Window around startsAt.
-  const int64_t anchor = alert.starts_at_ms > 0 ? alert.starts_at_ms : options.now_ms;
-  int64_t start_ms = 0, end_ms = 0;
-  if (anchor > 0) {
-    start_ms = std::max<int64_t>(1, anchor - options.lookback_ms);
-    end_ms = anchor + options.after_ms;
-    if (options.now_ms > 0 && end_ms > options.now_ms + 1) end_ms = options.now_ms + 1;
-    if (end_ms <= start_ms) {  // startsAt more than the lookback after now: a clock off, or a made-up time
-      end_ms = anchor + options.after_ms;
-      c.notes.push_back("metrics: the alert's startsAt " + FormatRfc3339Ms(anchor) + " is after now (" +
-                        FormatRfc3339Ms(options.now_ms) + "); its window is read as given");
-    }
-  } else {
-    c.notes.push_back("metrics: the alert has no startsAt; read over the source's default range before now");
-  }
+  const int64_t anchor = window_range.anchor, start_ms = window_range.start_ms, end_ms = window_range.end_ms;
+  for (const std::string& n : window_range.notes) c.notes.push_back(n);
 
   const std::vector<Labels> attempts = ScopeAttempts(alert);
   if (attempts.front().empty()) {
@@ -383,8 +507,181 @@ Result<DiagnosisCase> BuildTriageCase(const Alert& alert, const TriageOptions& o
   return c;
 }
 
-Result<DiagnosisReport> TriageAlert(const Alert& alert, const TriageOptions& options) {
-  ASSIGN_OR_RETURN(DiagnosisCase c, BuildTriageCase(alert, options));
+}  // namespace
+
+Result<DiagnosisCase> BuildTriageCase(const Alert& alert, const TriageOptions& options) {
+  return BuildCase(alert, options, nullptr);
+}
+
+std::pair<std::string, std::string> AlertNode(const Alert& alert) {
+  for (const char* k : kNodeLabels) {
+    if (const std::string v = LabelOf(alert.labels, k); !v.empty()) return {k, v};
+  }
+  if (const std::string i = LabelOf(alert.labels, "instance"); !i.empty()) return {"instance", InstanceHost(i)};
+  return {"", ""};
+}
+
+ExpressionReading EvaluateAlertExpression(const Alert& alert, const TriageOptions& given, int64_t start_ms,
+                                          int64_t end_ms) {
+  ExpressionReading r;
+  r.expr = ExpressionFromGeneratorUrl(AlertGeneratorUrl(alert));
+  if (r.expr.empty()) return r;
+  const TriageOptions options = WithLiveSources(given);
+  const std::string what = "alert expression `" + r.expr + "`";
+  if (!options.evaluate_expression) {
+    r.notes.push_back(what + ": not evaluated (no Prometheus to run it on: set prometheus_url)");
+    return r;
+  }
+  if (start_ms <= 0 || end_ms <= start_ms) {
+    r.notes.push_back(what + ": not evaluated (the alert has no startsAt to read around)");
+    return r;
+  }
+  const std::string at = options.expression_source.empty() ? "" : " at " + options.expression_source;
+  const std::string range = " over [" + FormatRfc3339Ms(start_ms) + ", " + FormatRfc3339Ms(end_ms) + ")";
+  PromRangeQuery q;
+  q.query = r.expr;
+  q.start_ms = start_ms;
+  q.end_ms = end_ms - 1;
+  q.step_ms = std::max<int64_t>(1, options.expression_step_ms);
+  const int64_t span = q.end_ms - q.start_ms;
+  const int64_t max_steps = static_cast<int64_t>(kPrometheusMaxPointsPerRequest) - 1;
+  if (span / q.step_ms > max_steps) q.step_ms = (span + max_steps - 1) / max_steps;
+  Result<PromRangeResult> res = options.evaluate_expression(q);
+  if (!res.ok() && res.status().code() != StatusCode::kNotFound) {
+    r.notes.push_back(what + " could not be evaluated" + at + ": " + res.status().message());
+    return r;
+  }
+  if (!res.ok() || res->series.empty()) {
+    r.notes.push_back(what + " returned no series" + range + at +
+                      " (its condition no longer holds there, or its series are gone)");
+    return r;
+  }
+  for (const std::string& w : res->warnings) r.notes.push_back(what + ": Prometheus warned (the answer may be partial): " + w);
+  r.returned = res->series.size();
+  const auto [node_key, node] = AlertNode(alert);
+  std::vector<Labels> all;
+  bool any_node_label = false;
+  for (const TimeSeries& s : res->series) {
+    Labels l = s.labels;
+    if (!s.name.empty()) l["__name__"] = s.name;
+    any_node_label = any_node_label || HasNodeLabel(l);
+    all.push_back(std::move(l));
+  }
+  std::vector<ExpressionSeries> kept;
+  for (size_t i = 0; i < res->series.size(); ++i) {
+    if (!node.empty() && any_node_label && !OnNode(all[i], node)) continue;
+    const TimeSeries& s = res->series[i];
+    ExpressionSeries e;
+    e.labels = all[i];
+    e.alerts_own = std::all_of(s.labels.begin(), s.labels.end(),
+                               [&](const auto& kv) { return LabelOf(alert.labels, kv.first.c_str()) == kv.second; });
+    bool have_peak = false;
+    for (size_t k = 0; k < s.size(); ++k) {
+      const double v = s.values[k];
+      if (!std::isfinite(v)) continue;
+      ++e.points;
+      if (!have_peak || v > e.peak) {
+        e.peak = v;
+        e.peak_ms = s.timestamps_ms[k];
+        have_peak = true;
+      }
+      if (alert.starts_at_ms > 0 && s.timestamps_ms[k] <= alert.starts_at_ms) {
+        e.has_at_start = true;
+        e.at_start = v;
+        e.at_start_ms = s.timestamps_ms[k];
+      }
+    }
+    if (e.points > 0) kept.push_back(std::move(e));
+  }
+  if (kept.empty()) {
+    r.notes.push_back(what + ": none of the " + std::to_string(r.returned) + " series it returned" + range +
+                      (node.empty() || !any_node_label ? " has a finite value" : " is on " + node) + at);
+    return r;
+  }
+  std::stable_sort(kept.begin(), kept.end(),
+                   [](const ExpressionSeries& a, const ExpressionSeries& b) { return a.alerts_own && !b.alerts_own; });
+  if (kept.size() > options.max_expression_series) {
+    r.notes.push_back(what + ": " + std::to_string(kept.size()) + " series" + (node.empty() ? "" : " on " + node) +
+                      ", only the first " + std::to_string(options.max_expression_series) + " kept as evidence");
+    kept.resize(options.max_expression_series);
+  }
+  r.series = std::move(kept);
+  return r;
+}
+
+CoFiringReading ListCoFiringAlerts(const Alert& alert, const TriageOptions& given, int64_t end_ms) {
+  CoFiringReading r;
+  const TriageOptions options = WithLiveSources(given);
+  if (!options.list_alerts) return r;  // no Alertmanager configured: nothing to say
+  const auto [node_key, node] = AlertNode(alert);
+  if (node.empty()) {
+    r.notes.push_back("co-firing alerts: not read (the alert names no node or instance to look for)");
+    return r;
+  }
+  std::vector<AlertMatcher> asks;
+  for (const std::string& key : {std::string("Hostname"), std::string("node"), node_key}) {
+    if (key == "instance") continue;
+    if (std::none_of(asks.begin(), asks.end(), [&](const AlertMatcher& m) { return m.name == key; }))
+      asks.push_back({key, "=", node});
+  }
+  asks.push_back({"instance", "=~", RegexQuote(node) + "(:[0-9]+)?"});
+  const std::string from = options.alert_source.empty() ? "Alertmanager" : options.alert_source;
+  std::set<std::string> seen = {alert.fingerprint};
+  size_t over = 0;
+  for (const AlertMatcher& m : asks) {
+    AlertFilter f;
+    f.matchers = {m};
+    Result<std::vector<ListedAlert>> listed = options.list_alerts(f);
+    if (!listed.ok()) {
+      r.notes.push_back("co-firing alerts on " + node + ": " + from + " could not be read (" +
+                        listed.status().message() + "); other alerts on the node were not looked at");
+      r.alerts.clear();
+      return r;
+    }
+    for (ListedAlert& l : *listed) {
+      if (!seen.insert(l.alert.fingerprint).second) continue;
+      if (end_ms > 0 && l.alert.starts_at_ms >= end_ms) continue;  // started after the window
+      if (r.alerts.size() >= options.max_cofiring_alerts) {
+        ++over;
+        continue;
+      }
+      r.alerts.push_back(std::move(l));
+    }
+  }
+  std::stable_sort(r.alerts.begin(), r.alerts.end(), [](const ListedAlert& a, const ListedAlert& b) {
+    return a.alert.starts_at_ms < b.alert.starts_at_ms;
+  });
+  if (over > 0) {
+    r.notes.push_back("co-firing alerts on " + node + ": " + std::to_string(over) + " more than the " +
+                      std::to_string(options.max_cofiring_alerts) + " kept were not read");
+  }
+  return r;
+}
+
+LiveTriageSource::LiveTriageSource(std::unique_ptr<MetricSource> metrics, ExpressionEvaluator evaluate,
+                                   std::string expression_source, AlertLister list_alerts, std::string alert_source)
+    : metrics_(std::move(metrics)),
+      evaluate_(std::move(evaluate)),
+      expression_source_(std::move(expression_source)),
+      list_alerts_(std::move(list_alerts)),
+      alert_source_(std::move(alert_source)) {}
+
+Result<std::vector<TimeSeries>> LiveTriageSource::Query(const MetricQuery& query) const {
+  if (metrics_ == nullptr) return FailedPreconditionError("no metric source (prometheus_url is not set)");
+  return metrics_->Query(query);
+}
+std::vector<std::string> LiveTriageSource::MetricNames() const {
+  return metrics_ == nullptr ? std::vector<std::string>{} : metrics_->MetricNames();
+}
+std::string LiveTriageSource::Describe() const { return metrics_ == nullptr ? "none" : metrics_->Describe(); }
+
+Result<DiagnosisReport> TriageAlert(const Alert& alert, const TriageOptions& given) {
+  const TriageOptions options = WithLiveSources(given);
+  CoFiringReading cofiring;
+  ASSIGN_OR_RETURN(DiagnosisCase c, BuildCase(alert, options, &cofiring));
+  const Window window = TriageWindow(alert, options);
+  ExpressionReading expr = EvaluateAlertExpression(alert, options, window.start_ms, window.end_ms);
+  for (const std::string& n : expr.notes) c.notes.push_back(n);
   Json read = Json::object();
   read["agent"] = "alert_triage";
   read["metric_source"] = options.metrics ? options.metrics->Describe() : "";
@@ -395,6 +692,62 @@ Result<DiagnosisReport> TriageAlert(const Alert& alert, const TriageOptions& opt
   }
   read["series"] = std::move(ids);
   read["notes"] = c.notes;
+  // Context evidence (weight 0: the reasoner does not count it; it reads the co-firing alerts
+  // through the case's log): the expression's series, then the co-firing alerts.
+  std::vector<Evidence> context;
+  if (!expr.expr.empty()) {
+    Json e = Json::object();
+    e["expr"] = expr.expr;
+    e["source"] = options.expression_source;
+    e["series_returned"] = expr.returned;
+    Json rows = Json::array();
+    for (const ExpressionSeries& s : expr.series) {
+      const std::string where = FormatSeriesId("", s.labels);
+      rows.push_back({{"series", where},
+                      {"alerts_own", s.alerts_own},
+                      {"at_starts_at", s.has_at_start ? Json(s.at_start) : Json()},
+                      {"peak", s.peak},
+                      {"peak_at", FormatRfc3339Ms(s.peak_ms)},
+                      {"points", s.points}});
+      Evidence ev;
+      ev.kind = EvidenceKind::kMetric;
+      ev.source = (options.expression_source.empty() ? "prometheus" : options.expression_source) + " query_range";
+      ev.detail = "alert expression `" + expr.expr + "` on " + where + (s.alerts_own ? " (the alert's series)" : "") +
+                  ": " + (s.has_at_start ? FormatValue(s.at_start) + " at startsAt" : "no value at or before startsAt") +
+                  ", peak " + FormatValue(s.peak) + " at " + FormatRfc3339Ms(s.peak_ms) + " (" +
+                  std::to_string(s.points) + " points)";
+      ev.time_ms = s.has_at_start ? s.at_start_ms : s.peak_ms;
+      ev.value = s.has_at_start ? s.at_start : s.peak;
+      ev.weight = 0;
+      context.push_back(std::move(ev));
+    }
+    e["series"] = std::move(rows);
+    read["expression"] = std::move(e);
+  }
+  if (options.list_alerts) {
+    Json rows = Json::array();
+    for (const ListedAlert& l : cofiring.alerts) {
+      const Alert& a = l.alert;
+      rows.push_back({{"alertname", a.rule},
+                      {"fingerprint", a.fingerprint},
+                      {"state", l.state},
+                      {"starts_at", a.starts_at_ms > 0 ? FormatRfc3339Ms(a.starts_at_ms) : ""},
+                      {"labels", a.labels}});
+      Evidence ev;
+      ev.kind = EvidenceKind::kAlert;
+      ev.source = (options.alert_source.empty() ? "alertmanager" : options.alert_source) + " alert " + a.fingerprint;
+      ev.detail = "co-firing on the same node: " + a.rule + (a.severity.empty() ? "" : " [" + a.severity + "]") +
+                  " " + FormatMatchers(a.labels) +
+                  (a.starts_at_ms > 0 ? " since " + FormatRfc3339Ms(a.starts_at_ms) : "") +
+                  (l.state.empty() || l.state == "active" ? "" : " (" + l.state + ")");
+      if (const std::string t = LabelOf(a.annotations, "summary"); !t.empty()) ev.detail += ": " + t;
+      ev.time_ms = a.starts_at_ms;
+      ev.weight = 0;
+      context.push_back(std::move(ev));
+    }
+    read["cofiring_alerts"] = std::move(rows);
+    read["alert_source"] = options.alert_source;
+  }
   DiagnosisAgentOptions o;
   o.kb = options.kb;
   o.llm = options.llm;
@@ -403,6 +756,14 @@ Result<DiagnosisReport> TriageAlert(const Alert& alert, const TriageOptions& opt
   o.clock = options.clock;
   DiagnosisAgent agent(o);
   ASSIGN_OR_RETURN(DiagnosisReport report, agent.Diagnose(std::move(c), options.probes));
+  std::set<std::string> ids_used;
+  for (const Evidence& e : report.diagnosis.evidence) ids_used.insert(e.id);
+  size_t next_id = 1;
+  for (Evidence& e : context) {
+    while (ids_used.count("t" + std::to_string(next_id))) ++next_id;
+    e.id = "t" + std::to_string(next_id++);
+    report.diagnosis.evidence.push_back(std::move(e));
+  }
   Json trace = Json::array();
   trace.push_back(std::move(read));
   for (Json& t : report.trace) trace.push_back(std::move(t));

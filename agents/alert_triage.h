@@ -30,6 +30,27 @@
 //   - caps: `max_series_per_metric` per name (more matching is OutOfRange from the source: that name
 //     is not read, said so), `max_series` in all (names past it are not read, said so), the last
 //     `max_points_per_series` points of each series kept (the cut said so).
+// The alert's expression (TriageAlert; EvaluateAlertExpression): the PromQL of its generatorURL's
+// `g0.expr=` is run as a range query (`evaluate_expression`, Prometheus query_range) over the same
+// window at `expression_step_ms` (widened to at most 11,000 points); of the series it returns, those
+// on the alert's node are kept (a node label - Hostname, hostname, node, host, nodename - equal to
+// the alert's node, or an `instance` whose host part is it) when the result carries such labels at
+// all, else every series; the alert's own series (every label of it equal in the alert) first; at
+// most `max_expression_series` (the cut said). Each kept series is a metric evidence item of weight
+// 0 (context, not a vote): its labels, its value at startsAt (the last point at or before it) and
+// its peak with the time. A refused expression, an empty answer, a source down, no series on the
+// node: said in `notes` (Diagnosis::unverified), never an error.
+//
+// Co-firing alerts (BuildTriageCase; ListCoFiringAlerts): with `list_alerts` (Alertmanager's GET
+// /api/v2/alerts), the alerts on the alert's node - `Hostname`, `node` and the alert's own node
+// label equal to the node, or `instance` =~ `<node>(:port)?`; the node is the alert's node label,
+// else its instance's host part - started before the window's end, the alert itself (same
+// fingerprint) left out, at most `max_cofiring_alerts` (the cut said). Each becomes a line of the
+// case's log `alertmanager co-firing alerts` ("XidError [critical] firing on node-b since ...:
+// <summary> <description> {labels}", so the reasoner's log signatures and KB recall read them) and
+// an alert evidence item of weight 0 in the report. An alert with no node or instance: not asked
+// (said); Alertmanager down or refusing: said in notes, the diagnosis still made.
+//
 // Every name that could not be read (source error, over a cap) is named in the case's `notes`,
 // which DiagnosisAgent reports in Diagnosis::unverified; a source that fails with Unavailable or
 // DeadlineExceeded is not asked again for the remaining names (one note says so and names them).
@@ -43,14 +64,18 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "agents/case.h"
 #include "agents/diagnosis_agent.h"
+#include "connectors/alertmanager_api.h"
 #include "connectors/llm_client.h"
 #include "connectors/metric_source.h"
+#include "connectors/prometheus_source.h"
 #include "core/config.h"
 #include "core/domain.h"
 #include "core/status.h"
@@ -58,6 +83,11 @@
 #include "probes/probe.h"
 
 namespace vigil {
+
+// Runs a PromQL expression over a range (a Prometheus query_range, PromQueryRange).
+using ExpressionEvaluator = std::function<Result<PromRangeResult>(const PromRangeQuery&)>;
+// Lists the alerts Alertmanager holds that match a filter (ListAlerts).
+using AlertLister = std::function<Result<std::vector<ListedAlert>>(const AlertFilter&)>;
 
 struct TriageOptions {
   const KnowledgeBase* kb = nullptr;      // required
@@ -75,12 +105,50 @@ struct TriageOptions {
   std::vector<std::string> extra_metrics; // names read beside the KB's and the alert's
   size_t log_line_budget = 20'000;        // DiagnosisAgentOptions::log_line_budget
   Clock* clock = nullptr;                 // DiagnosisAgentOptions::clock
+  // The alert's expression. Empty: taken from `metrics` when it is a LiveTriageSource, else the
+  // expression is not evaluated (said so when the alert has one).
+  ExpressionEvaluator evaluate_expression;
+  std::string expression_source;          // names it in notes and evidence ("prometheus http://...")
+  int64_t expression_step_ms = 15'000;    // evaluation step (widened to fit 11,000 points)
+  size_t max_expression_series = 16;      // series of its answer kept as evidence
+  // Co-firing alerts. Empty: taken from `metrics` when it is a LiveTriageSource, else not read.
+  AlertLister list_alerts;
+  std::string alert_source;               // names it ("alertmanager http://...")
+  size_t max_cofiring_alerts = 20;        // co-firing alerts kept
 };
 
-// The metric source alert triage reads from the config (for `vigil diagnose --alert` and `vigil
-// serve`): a PrometheusMetricSource on `prometheus_url` at `step_ms`, each request limited by
-// `prometheus_timeout` (connect: at most 10 s of it); nullptr when prometheus_url is empty.
-// InvalidArgument naming the setting for a bad URL, a timeout or step <= 0.
+// The live sources `vigil diagnose --alert` and `vigil serve` triage with, from the config: a
+// MetricSource over `prometheus_url` (Query/MetricNames/Describe; none without it: has_metrics()
+// false, and alert triage treats it as no metric source), the alert's expression run on the same
+// Prometheus, and Alertmanager's alerts from `alertmanager_url` (none without it). Immutable:
+// thread-safe.
+class LiveTriageSource : public MetricSource {
+ public:
+  LiveTriageSource(std::unique_ptr<MetricSource> metrics, ExpressionEvaluator evaluate, std::string expression_source,
+                   AlertLister list_alerts, std::string alert_source);
+  Result<std::vector<TimeSeries>> Query(const MetricQuery& query) const override;
+  std::vector<std::string> MetricNames() const override;
+  std::string Describe() const override;
+  bool has_metrics() const { return metrics_ != nullptr; }
+  const ExpressionEvaluator& evaluate() const { return evaluate_; }
+  const std::string& expression_source() const { return expression_source_; }
+  const AlertLister& list_alerts() const { return list_alerts_; }
+  const std::string& alert_source() const { return alert_source_; }
+
+ private:
+  std::unique_ptr<MetricSource> metrics_;
+  ExpressionEvaluator evaluate_;
+  std::string expression_source_;
+  AlertLister list_alerts_;
+  std::string alert_source_;
+};
+
+// The sources alert triage reads from the config (for `vigil diagnose --alert` and `vigil serve`):
+// a LiveTriageSource over a PrometheusMetricSource on `prometheus_url` at `step_ms` (the alert's
+// expression evaluated there at the same step), each request limited by `prometheus_timeout`
+// (connect: at most 10 s of it), and Alertmanager's API on `alertmanager_url` (each request limited
+// by the same timeout); nullptr when both URLs are empty. InvalidArgument naming the setting for a
+// bad URL, a timeout or step <= 0.
 Result<std::unique_ptr<MetricSource>> MakeTriageMetricSource(const Config& config, int64_t step_ms = 15'000);
 
 // Metric names a PromQL-like expression mentions (identifiers that are not functions, keywords or
@@ -97,8 +165,45 @@ std::string ExpressionFromGeneratorUrl(const std::string& url);
 // without a knowledge base; errors of the knowledge base itself pass through.
 Result<DiagnosisCase> BuildTriageCase(const Alert& alert, const TriageOptions& options);
 
+// A series of the alert's expression, read over the triage window.
+struct ExpressionSeries {
+  Labels labels;                 // as Prometheus returned them (`__name__` when it kept one)
+  bool alerts_own = false;       // every label equal in the alert's labels
+  bool has_at_start = false;     // a finite point at or before startsAt
+  double at_start = 0;           // ... its value
+  int64_t at_start_ms = 0;       // ... and time
+  double peak = 0;               // the largest finite value
+  int64_t peak_ms = 0;
+  size_t points = 0;
+};
+struct ExpressionReading {
+  std::string expr;                     // "" when the alert carries none
+  std::vector<ExpressionSeries> series; // kept (scoped, capped)
+  size_t returned = 0;                  // series the answer held
+  std::vector<std::string> notes;       // what could not be read or was cut
+};
+// Evaluates the alert's expression over [start_ms, end_ms) (see the header comment). Never an error.
+ExpressionReading EvaluateAlertExpression(const Alert& alert, const TriageOptions& options, int64_t start_ms,
+                                          int64_t end_ms);
+
+struct CoFiringReading {
+  std::vector<ListedAlert> alerts;  // on the alert's node, the alert left out, capped
+  std::vector<std::string> notes;
+};
+// The alerts firing on the alert's node that started before `end_ms` (see the header comment).
+// Never an error.
+CoFiringReading ListCoFiringAlerts(const Alert& alert, const TriageOptions& options, int64_t end_ms);
+
+// The node an alert is on: its first non-empty node label (Hostname, hostname, node, host,
+// nodename) with that label's name, else its instance's host part ("node-b:9400" -> "node-b") under
+// "instance"; {"", ""} when none.
+std::pair<std::string, std::string> AlertNode(const Alert& alert);
+
 // BuildTriageCase, then DiagnosisAgent::Diagnose with `options.probes` (nullptr: said so in
-// unverified). The report's case_id is the case's id: "alert/<alertname>/<fingerprint>".
+// unverified); the alert's expression evaluated (its notes in unverified, its series as evidence)
+// and the co-firing alerts as evidence. The first trace item (`agent: alert_triage`) lists the
+// series read, the expression's reading and the co-firing alerts. The report's case_id is the case's
+// id: "alert/<alertname>/<fingerprint>".
 Result<DiagnosisReport> TriageAlert(const Alert& alert, const TriageOptions& options);
 
 }  // namespace vigil

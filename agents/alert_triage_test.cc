@@ -401,5 +401,289 @@ TEST_CASE("alert triage: the hot GPU's metrics name thermal throttling on node-3
                     [](const std::string& u) { return u.find("could not be read") != std::string::npos; }));
 }
 
+// The alert's expression as Prometheus would answer it: `max_over_time(...) > 85` returns the hot
+// series only; here node-3 GPU 5 and GPU 6 and node-4 GPU 1 (another node), each one point a
+// minute over the query's range, 92 from kT0 - 10 min (93 at kT0 + 2 min), 60 before. Records the
+// queries.
+struct FakeEvaluator {
+  std::vector<PromRangeQuery> asked;
+  Status fail;
+  bool empty = false;
+  ExpressionEvaluator Fn() {
+    return [this](const PromRangeQuery& q) -> Result<PromRangeResult> {
+      asked.push_back(q);
+      if (!fail.ok()) return fail;
+      PromRangeResult r;
+      if (empty) return r;
+      for (auto [node, gpu] : {std::pair{"node-3", "5"}, std::pair{"node-3", "6"}, std::pair{"node-4", "1"}}) {
+        TimeSeries s{"", {{"Hostname", node}, {"gpu", gpu}}, {}, {}, {}};
+        for (int64_t t = q.start_ms; t <= q.end_ms; t += q.step_ms) {
+          const double v = t == kT0 + 2 * kMin ? 93 : t >= kT0 - 10 * kMin ? 92 : 60;
+          REQUIRE(s.Append(t, v).ok());
+        }
+        r.series.push_back(s);
+      }
+      return r;
+    };
+  }
+};
+
+bool HasUnverified(const DiagnosisReport& r, const std::string& needle) {
+  return std::any_of(r.diagnosis.unverified.begin(), r.diagnosis.unverified.end(),
+                     [&](const std::string& u) { return u.find(needle) != std::string::npos; });
+}
+
+std::vector<const Evidence*> EvidenceOf(const DiagnosisReport& r, EvidenceKind kind, const std::string& needle) {
+  std::vector<const Evidence*> out;
+  for (const Evidence& e : r.diagnosis.evidence) {
+    if (e.kind == kind && e.detail.find(needle) != std::string::npos) out.push_back(&e);
+  }
+  return out;
+}
+
+TEST_CASE("alert triage: the alert's expression is evaluated over the window, scoped to its node") {
+  auto kb = testing::KbWith({ThermalIncident()});
+  FakeSource src = Cluster();
+  FakeEvaluator ev;
+  TriageOptions o = Options(*kb, &src);
+  o.evaluate_expression = ev.Fn();
+  o.expression_source = "prometheus http://prom:9090";
+  o.expression_step_ms = kMin;
+  auto r = TriageAlert(NodeAlert(), o);
+  REQUIRE(r.ok());
+  REQUIRE(ev.asked.size() == 1);
+  CHECK(ev.asked[0].query == "max_over_time(DCGM_FI_DEV_GPU_TEMP{gpu=\"5\"}[5m]) > 85");
+  CHECK(ev.asked[0].start_ms == kT0 - 30 * kMin);
+  CHECK(ev.asked[0].end_ms == kT0 + 5 * kMin - 1);
+  CHECK(ev.asked[0].step_ms == kMin);
+  const auto found = EvidenceOf(*r, EvidenceKind::kMetric, "alert expression `max_over_time");
+  REQUIRE(found.size() == 2);  // node-3's two series; node-4's left out
+  CHECK(found[0]->detail.find("{Hostname=\"node-3\",gpu=\"5\"} (the alert's series): 92 at startsAt") != std::string::npos);
+  CHECK(found[0]->detail.find("peak 93 at " + FormatRfc3339Ms(kT0 + 2 * kMin)) != std::string::npos);
+  CHECK(found[0]->value == 92);
+  CHECK(found[0]->time_ms == kT0);
+  CHECK(found[0]->weight == 0);
+  CHECK(found[0]->source == "prometheus http://prom:9090 query_range");
+  CHECK(found[1]->detail.find("gpu=\"6\"") != std::string::npos);
+  CHECK(found[1]->detail.find("alert's series") == std::string::npos);
+  CHECK(EvidenceOf(*r, EvidenceKind::kMetric, "node-4").empty());
+  const Json& trace = r->trace[0]["expression"];
+  CHECK(trace["series_returned"] == 3);
+  CHECK(trace["series"].size() == 2);
+  // The diagnosis itself is unchanged by the context evidence.
+  CHECK(r->diagnosis.root_cause == "gpu_thermal_throttle");
+
+  SUBCASE("a cap on the series kept is said") {
+    o.max_expression_series = 1;
+    auto capped = TriageAlert(NodeAlert(), o);
+    REQUIRE(capped.ok());
+    CHECK(EvidenceOf(*capped, EvidenceKind::kMetric, "alert expression").size() == 1);
+    CHECK(HasUnverified(*capped, "2 series on node-3, only the first 1 kept"));
+  }
+  SUBCASE("an alert without a node keeps every series") {
+    Alert a = NodeAlert();
+    a.labels.erase("Hostname");
+    auto all = TriageAlert(a, o);
+    REQUIRE(all.ok());
+    CHECK(EvidenceOf(*all, EvidenceKind::kMetric, "alert expression").size() == 3);
+  }
+  SUBCASE("an answer with no series on the alert's node is said") {
+    Alert a = NodeAlert();
+    a.labels["Hostname"] = "node-9";
+    auto none = TriageAlert(a, o);
+    REQUIRE(none.ok());
+    CHECK(EvidenceOf(*none, EvidenceKind::kMetric, "alert expression").empty());
+    CHECK(HasUnverified(*none, "none of the 3 series it returned over ["));
+    CHECK(HasUnverified(*none, "is on node-9 at prometheus http://prom:9090"));
+  }
+}
+
+TEST_CASE("alert triage: an expression refused, empty or with nowhere to run is said, the diagnosis still made") {
+  auto kb = testing::KbWith({ThermalIncident()});
+  FakeSource src = Cluster();
+  FakeEvaluator ev;
+  TriageOptions o = Options(*kb, &src);
+  o.evaluate_expression = ev.Fn();
+  SUBCASE("refused") {
+    ev.fail = InvalidArgumentError("Prometheus http://prom:9090/api/v1/query_range: bad_data: parse error");
+    auto r = TriageAlert(NodeAlert(), o);
+    REQUIRE(r.ok());
+    CHECK(HasUnverified(*r, "could not be evaluated: Prometheus http://prom:9090/api/v1/query_range: bad_data"));
+    CHECK(r->diagnosis.root_cause == "gpu_thermal_throttle");
+  }
+  SUBCASE("Prometheus down") {
+    ev.fail = UnavailableError("connection refused");
+    auto r = TriageAlert(NodeAlert(), o);
+    REQUIRE(r.ok());
+    CHECK(HasUnverified(*r, "could not be evaluated: connection refused"));
+  }
+  SUBCASE("no series (NotFound, as PromQueryRange answers, or empty)") {
+    ev.fail = NotFoundError("matched no series");
+    auto r = TriageAlert(NodeAlert(), o);
+    REQUIRE(r.ok());
+    CHECK(HasUnverified(*r, "returned no series over ["));
+    ev.fail = Status();
+    ev.empty = true;
+    r = TriageAlert(NodeAlert(), o);
+    REQUIRE(r.ok());
+    CHECK(HasUnverified(*r, "returned no series over ["));
+  }
+  SUBCASE("no Prometheus") {
+    o.evaluate_expression = nullptr;
+    auto r = TriageAlert(NodeAlert(), o);
+    REQUIRE(r.ok());
+    CHECK(HasUnverified(*r, "not evaluated (no Prometheus to run it on: set prometheus_url)"));
+  }
+  SUBCASE("an alert without an expression asks nothing") {
+    Alert a = NodeAlert();
+    a.explanation = Json::object();
+    auto r = TriageAlert(a, o);
+    REQUIRE(r.ok());
+    CHECK(ev.asked.empty());
+    CHECK_FALSE(HasUnverified(*r, "alert expression"));
+  }
+}
+
+// Alertmanager's answers by matcher: under Hostname="node-3" the alert itself, an XidError on
+// GPU 3 and one that started after the window; under node="node-3" an NCCL timeout; under
+// instance=~ nothing. Records the filters.
+struct FakeLister {
+  std::vector<AlertFilter> asked;
+  Status fail;
+  AlertLister Fn() {
+    return [this](const AlertFilter& f) -> Result<std::vector<ListedAlert>> {
+      asked.push_back(f);
+      if (!fail.ok()) return fail;
+      std::vector<ListedAlert> out;
+      auto add = [&](const char* name, const char* fp, Labels labels, int64_t starts, const char* summary) {
+        ListedAlert l;
+        l.alert.rule = name;
+        l.alert.fingerprint = fp;
+        l.alert.labels = std::move(labels);
+        l.alert.labels["alertname"] = name;
+        l.alert.annotations = {{"summary", summary}};
+        l.alert.state = AlertState::kFiring;
+        l.alert.starts_at_ms = starts;
+        l.state = "active";
+        out.push_back(std::move(l));
+      };
+      const AlertMatcher& m = f.matchers.at(0);
+      if (m.name == "Hostname" && m.value == "node-3") {
+        add("GpuHot", "f00d", {{"Hostname", "node-3"}, {"gpu", "5"}}, kT0, "GPU 5 on node-3 runs hot");
+        add("XidError", "x079", {{"Hostname", "node-3"}, {"gpu", "3"}, {"xid", "79"}}, kT0 - 3 * kMin,
+            "Xid 79: GPU has fallen off the bus");
+        add("Later", "l8r", {{"Hostname", "node-3"}}, kT0 + 30 * kMin, "after the window");
+      }
+      if (m.name == "node" && m.value == "node-3") add("NcclTimeout", "nc01", {{"node", "node-3"}}, kT0 - kMin, "NCCL watchdog timeout");
+      return out;
+    };
+  }
+};
+
+Incident XidIncident() {
+  Incident i;
+  i.id = "pack-xid79";
+  i.title = "Xid 79: GPU has fallen off the bus";
+  i.log_signatures = {"Xid 79"};
+  i.root_cause = "gpu_fallen_off_bus";
+  i.component = "gpu";
+  i.mitigation = "drain the node";
+  return i;
+}
+
+TEST_CASE("alert triage: alerts firing on the same node are read from Alertmanager into the case and the report") {
+  auto kb = testing::KbWith({ThermalIncident(), XidIncident()});
+  FakeSource src = Cluster();
+  FakeLister am;
+  TriageOptions o = Options(*kb, &src);
+  o.list_alerts = am.Fn();
+  o.alert_source = "alertmanager http://am:9093";
+  auto c = BuildTriageCase(NodeAlert(), o);
+  REQUIRE(c.ok());
+  REQUIRE(am.asked.size() == 3);
+  CHECK(am.asked[0].matchers.at(0).name == "Hostname");
+  CHECK(am.asked[1].matchers.at(0).name == "node");
+  CHECK(am.asked[2].matchers.at(0).name == "instance");
+  CHECK(am.asked[2].matchers.at(0).op == "=~");
+  CHECK(am.asked[2].matchers.at(0).value == "node-3(:[0-9]+)?");
+  REQUIRE(c->logs.size() == 1);
+  CHECK(c->logs[0].source == "alertmanager co-firing alerts");
+  REQUIRE(c->logs[0].lines.size() == 2);  // the alert itself and the later one left out, oldest first
+  CHECK(c->logs[0].lines[0].text.find("XidError firing on node-3 since " + FormatRfc3339Ms(kT0 - 3 * kMin) +
+                                      ": Xid 79: GPU has fallen off the bus") == 0);
+  CHECK(c->logs[0].lines[1].text.find("NcclTimeout firing on node-3") == 0);
+
+  auto r = TriageAlert(NodeAlert(), o);
+  REQUIRE(r.ok());
+  const auto listed = EvidenceOf(*r, EvidenceKind::kAlert, "co-firing on the same node");
+  REQUIRE(listed.size() == 2);
+  CHECK(listed[0]->detail.find("XidError") != std::string::npos);
+  CHECK(listed[0]->source == "alertmanager http://am:9093 alert x079");
+  CHECK(r->trace[0]["cofiring_alerts"].size() == 2);
+  // The reasoner read the Xid alert through the case's log: the knowledge base's Xid 79 signature.
+  bool xid_evidence = false;
+  for (const Evidence& e : r->diagnosis.evidence) {
+    if (e.weight > 0 && e.source.find("alertmanager co-firing alerts") == 0 &&
+        std::find(e.supports.begin(), e.supports.end(), "gpu_fallen_off_bus") != e.supports.end())
+      xid_evidence = true;
+  }
+  CHECK(xid_evidence);
+
+  SUBCASE("Alertmanager down: said, the diagnosis still made") {
+    am.fail = UnavailableError("Alertmanager http://am:9093/api/v2/alerts: connection refused");
+    auto down = TriageAlert(NodeAlert(), o);
+    REQUIRE(down.ok());
+    CHECK(HasUnverified(*down, "co-firing alerts on node-3: alertmanager http://am:9093 could not be read"));
+    CHECK(EvidenceOf(*down, EvidenceKind::kAlert, "co-firing").empty());
+    CHECK(down->diagnosis.root_cause == "gpu_thermal_throttle");
+  }
+  SUBCASE("a cap on the alerts kept is said") {
+    o.max_cofiring_alerts = 1;
+    auto capped = BuildTriageCase(NodeAlert(), o);
+    REQUIRE(capped.ok());
+    CHECK(capped->logs.at(0).lines.size() == 1);
+    CHECK(HasNote(*capped, "1 more than the 1 kept were not read"));
+  }
+  SUBCASE("an alert on no node asks nothing and says so") {
+    Alert a = NodeAlert();
+    a.labels = {{"alertname", "GpuHot"}, {"job", "x"}};
+    auto none = BuildTriageCase(a, o);
+    REQUIRE(none.ok());
+    CHECK(HasNote(*none, "co-firing alerts: not read (the alert names no node or instance"));
+  }
+  SUBCASE("an instance-only alert asks for its host part") {
+    am.asked.clear();
+    Alert a = NodeAlert();
+    a.labels = {{"alertname", "GpuHot"}, {"instance", "node-3.dc1:9400"}};
+    auto inst = BuildTriageCase(a, o);
+    REQUIRE(inst.ok());
+    REQUIRE(am.asked.size() == 3);
+    CHECK(am.asked[0].matchers.at(0).value == "node-3.dc1");
+    CHECK(am.asked[2].matchers.at(0).value == "node-3\\.dc1(:[0-9]+)?");
+  }
+}
+
+TEST_CASE("alert triage: MakeTriageMetricSource hands the expression and Alertmanager to triage") {
+  Config none = Config::Defaults();
+  auto empty = MakeTriageMetricSource(none);
+  REQUIRE(empty.ok());
+  CHECK(*empty == nullptr);
+  Config am_only = Config::Defaults();
+  REQUIRE(am_only.Set("alertmanager_url", "http://127.0.0.1:1", "test").ok());
+  auto live = MakeTriageMetricSource(am_only);
+  REQUIRE(live.ok());
+  const auto* l = dynamic_cast<const LiveTriageSource*>(live->get());
+  REQUIRE(l != nullptr);
+  CHECK_FALSE(l->has_metrics());
+  CHECK(l->list_alerts());
+  CHECK_FALSE(l->evaluate());
+  CHECK(l->alert_source() == "alertmanager http://127.0.0.1:1");
+  Config bad = Config::Defaults();
+  REQUIRE(bad.Set("alertmanager_url", "http://am:99999", "test").ok());
+  auto refused = MakeTriageMetricSource(bad);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().message() == "alertmanager_url: Alertmanager URL `http://am:99999`: port `99999` is not 1-65535");
+}
+
 }  // namespace
 }  // namespace vigil

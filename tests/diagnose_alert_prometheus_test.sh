@@ -13,7 +13,10 @@
 #     captures the webhook Alertmanager sends (one group: both alerts);
 #  4. `vigil diagnose --alert <captured>`: gpu_thermal_throttle on node-b/gpu5 with metric evidence
 #     read from Prometheus (JSON and text), only node-b's series read for it, node-a's alert not
-#     blamed on it (node-a's series only), stdin (`-`) too;
+#     blamed on it (node-a's series only), stdin (`-`) too; the alert's own expression evaluated
+#     (node-b GPU 5 above 85 C at startsAt; none of its series on node-a; a refused expression said);
+#     with alertmanager_url, the alerts firing on the same node listed from GET /api/v2/alerts (an
+#     Xid on node-b, not an NCCL timeout on node-c nor node-a's alert; Alertmanager down said);
 #  5. the alert resolved through Alertmanager: its resolved webhook is captured and skipped;
 #  6. Prometheus hung (SIGSTOP, --prometheus-timeout 1s) or stopped: the diagnosis is still printed
 #     (exit 0) and says the metrics could not be read; bad payloads and flag misuse: exit 2 naming
@@ -73,11 +76,15 @@ route:
   group_wait: 1s
   group_interval: 1s
   repeat_interval: 1h
+  routes:  # the neighbours of step 4b are only listed (GET /api/v2/alerts), never sent to the capture
+    - matchers: ['alertname=~"XidError|NcclWatchdogTimeout"']
+      receiver: quiet
 receivers:
   - name: vigil
     webhook_configs:
       - url: http://127.0.0.1:$(cat "$TMP/capture.port")/alert
         send_resolved: true
+  - name: quiet
 EOF
 start_alertmanager "$AM_BIN" "$TMP/alertmanager.yml"
 
@@ -148,6 +155,65 @@ assert not any("metrics" in u for u in d["unverified"]), d["unverified"]
 assert a["root_cause"] != "gpu_thermal_throttle" and "node-b" not in a["component"], (a["root_cause"], a["component"])
 assert a["trace"][0]["series_read"] == 24 and all('Hostname="node-a"' in s for s in a["trace"][0]["series"]), a["trace"][0]
 PY
+# 4a. The alert's own expression, evaluated by Prometheus over the window: node-b GPU 5 above 85 C at
+# startsAt (its only series on node-b); for node-a's alert the answer has no series on node-a: said.
+"$PY" - "$TMP/diag.json" <<PY && passed=$((passed + 1)) || bad "the alert's expression evaluated (above)"
+$PICK
+d, a = node(sys.argv[1], "node-b"), node(sys.argv[1], "node-a")
+x = d["trace"][0]["expression"]
+assert x["expr"] == 'DCGM_FI_DEV_GPU_TEMP{job="dcgm-exporter"} > 85', x
+assert x["source"].startswith("prometheus http://127.0.0.1:") and x["series_returned"] == 1, x
+s = x["series"]
+assert len(s) == 1 and 'Hostname="node-b"' in s[0]["series"] and 'gpu="5"' in s[0]["series"] and s[0]["alerts_own"], s
+assert 85 < s[0]["at_starts_at"] <= s[0]["peak"] < 100 and 20 <= s[0]["points"] <= 30, s  # above 85 from ~onset + 230 s
+ev = [e for e in d["evidence"] if e["kind"] == "metric" and e["detail"].startswith("alert expression")]
+assert len(ev) == 1 and "(the alert's series)" in ev[0]["detail"] and "at startsAt, peak " in ev[0]["detail"], ev
+assert a["trace"][0]["expression"]["series"] == [], a["trace"][0]["expression"]
+assert any("none of the 1 series it returned" in u and "is on node-a" in u for u in a["unverified"]), a["unverified"]
+PY
+# An expression Prometheus refuses: said, the diagnosis still made (exit 0).
+"$PY" - "$HOOK" "$TMP/bad_expr.json" <<'PY'
+import json, sys
+a = [x for x in json.load(open(sys.argv[1]))["alerts"] if x["labels"]["Hostname"] == "node-b"][0]
+a["generatorURL"] = a["generatorURL"].split("?")[0] + "?g0.expr=sum%28DCGM_FI_DEV_GPU_TEMP"
+json.dump(a, open(sys.argv[2], "w"))
+PY
+"${V[@]}" diagnose --alert "$TMP/bad_expr.json" --prometheus-url "$PROM" --no-probes --json >"$TMP/bad_expr.out" 2>&1
+rc=$?
+"$PY" - "$TMP/bad_expr.out" <<PY && [ "$rc" = 0 ] && passed=$((passed + 1)) || bad "a refused expression (exit $rc, above)"
+import json, sys
+d = json.load(open(sys.argv[1]))[0]
+assert d["root_cause"] == "gpu_thermal_throttle", d["root_cause"]
+assert any(u.startswith("alert expression \`sum(DCGM_FI_DEV_GPU_TEMP\` could not be evaluated at prometheus http://127.0.0.1:")
+           and "bad_data" in u for u in d["unverified"]), d["unverified"]
+PY
+
+# 4b. Alerts firing beside it (Alertmanager's GET /api/v2/alerts, alertmanager_url): an Xid on node-b
+# is listed for node-b's alert (a case log line and alert evidence), an NCCL timeout on node-c and
+# node-a's own alert are not; node-a's alert has none. Alertmanager down: said, still a diagnosis.
+curl -sf -XPOST -H 'Content-Type: application/json' --data '[
+  {"labels": {"alertname": "XidError", "Hostname": "node-b", "gpu": "3", "instance": "node-b:9400", "severity": "critical"},
+   "annotations": {"summary": "Xid 79: GPU has fallen off the bus"}, "startsAt": "'"$STARTS"'"},
+  {"labels": {"alertname": "NcclWatchdogTimeout", "node": "node-c", "job": "train"},
+   "annotations": {"summary": "NCCL watchdog timeout on rank 7"}, "startsAt": "'"$STARTS"'"}]' \
+  "$AM/api/v2/alerts" >/dev/null || bad "POST the neighbour alerts"
+"${V[@]}" diagnose --alert "$HOOK" --prometheus-url "$PROM" --alertmanager-url "$AM" --no-probes --json \
+  >"$TMP/cofiring.json" 2>"$TMP/cofiring.err"
+rc=$?
+"$PY" - "$TMP/cofiring.json" <<PY && [ "$rc" = 0 ] && passed=$((passed + 1)) || { bad "co-firing alerts (exit $rc, above)"; cat "$TMP/cofiring.err"; }
+$PICK
+d, a = node(sys.argv[1], "node-b"), node(sys.argv[1], "node-a")
+t = d["trace"][0]
+assert t["alert_source"].startswith("alertmanager http://127.0.0.1:"), t
+assert [c["alertname"] for c in t["cofiring_alerts"]] == ["XidError"], t["cofiring_alerts"]
+ev = [e for e in d["evidence"] if e["kind"] == "alert" and "co-firing on the same node" in e["detail"]]
+assert len(ev) == 1 and "XidError [critical]" in ev[0]["detail"] and "Xid 79" in ev[0]["detail"], ev
+assert a["trace"][0]["cofiring_alerts"] == [], a["trace"][0]["cofiring_alerts"]
+assert not any("co-firing" in u for u in d["unverified"] + a["unverified"]), (d["unverified"], a["unverified"])
+PY
+AM_DOWN=http://127.0.0.1:$(free_port)
+check "alertmanager down: exit 0, said" 0 "co-firing alerts on node-b: alertmanager $AM_DOWN could not be read" -- \
+  "${V[@]}" diagnose --alert "$HOOK" --prometheus-url "$PROM" --alertmanager-url "$AM_DOWN" --no-probes
 check "text output" 0 '^root_cause: +gpu_thermal_throttle' -- "${V[@]}" diagnose --alert "$HOOK" --prometheus-url "$PROM" --no-probes
 check "alert header line" 0 '^== alert GpuTemperatureHigh \([0-9a-f]+\) since ' -- "${V[@]}" diagnose --alert "$HOOK" --prometheus-url "$PROM" --no-probes
 out=$("${V[@]}" diagnose --alert - --prometheus-url "$PROM" --no-probes <"$HOOK" 2>&1)
