@@ -4,6 +4,7 @@
 #include <cctype>
 #include <set>
 
+#include "core/ascii.h"
 #include "core/config.h"
 #include "core/parse.h"
 #include "core/time_util.h"
@@ -195,8 +196,7 @@ void ParseIncidentCsv(std::string_view content, const std::string& file, size_t 
                                                     "links"};
   std::vector<std::string> header;
   for (const auto& h : records[0].cells) {
-    std::string name(Trim(h));
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::string name = AsciiLower(Trim(h));
     if (std::find(kColumns.begin(), kColumns.end(), name) == kColumns.end()) {
       std::string hint = ClosestMatch(name, kColumns);
       std::string list;

@@ -5,12 +5,12 @@
 #include <cstdint>
 #include <deque>
 
+#include "core/ascii.h"
+
 namespace vigil {
 namespace {
 
 using Literals = std::optional<std::vector<std::string>>;  // nullopt: no constraint known
-
-char Fold(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 // Recursive-descent reader of the ECMAScript grammar, computing required literals. Any construct
 // it is unsure of sets `bad`, and the caller then returns "no literal".
@@ -117,7 +117,7 @@ class Reader {
       // An optional plain character or choice ("errors?", "(or Inf )?") is a choice with "".
       std::vector<std::string> choice;
       if (atom.kind == Kind::kLiteral && (!quantified || (min == 0 && max == 1))) {
-        choice = {std::string(1, icase_ ? Fold(atom.ch) : atom.ch)};
+        choice = {std::string(1, icase_ ? AsciiToLower(atom.ch) : atom.ch)};
       } else if (atom.kind == Kind::kGroup && atom.group.exact && (!quantified || (min == 0 && max == 1))) {
         choice = *atom.group.exact;
       }
@@ -142,7 +142,7 @@ class Reader {
         continue;
       }
       if (atom.kind == Kind::kLiteral) {  // repeated ("a+", "a{2,}"): "xa+b" holds "xa" and "ab"
-        char c = icase_ ? Fold(atom.ch) : atom.ch;
+        char c = icase_ ? AsciiToLower(atom.ch) : atom.ch;
         for (std::string& r : runs) r += c;
         flush();
         runs = {std::string(1, c)};
@@ -322,7 +322,7 @@ class Reader {
 
 bool ContainsFolded(std::string_view text, std::string_view lit) {
   auto it = std::search(text.begin(), text.end(), lit.begin(), lit.end(),
-                        [](char a, char b) { return Fold(a) == b; });
+                        [](char a, char b) { return AsciiToLower(a) == b; });
   return it != text.end() || lit.empty();
 }
 
@@ -350,7 +350,7 @@ LiteralPrefilter::LiteralPrefilter(const std::vector<Pattern>& patterns)
   for (uint32_t li = 0; li < literals_.size(); ++li) {
     uint32_t s = 0;
     for (char ch : literals_[li].text) {
-      size_t b = static_cast<unsigned char>(Fold(ch));
+      size_t b = static_cast<unsigned char>(AsciiToLower(ch));
       if (goto_[s * 256 + b] == kNone) {
         goto_[s * 256 + b] = static_cast<uint32_t>(out_.size());
         out_.emplace_back();
@@ -403,7 +403,7 @@ void LiteralPrefilter::Candidates(std::string_view text, std::vector<size_t>* ou
   if (!literals_.empty()) {
     uint32_t s = 0;
     for (size_t i = 0; i < text.size(); ++i) {
-      s = goto_[static_cast<size_t>(s) * 256 + static_cast<unsigned char>(Fold(text[i]))];
+      s = goto_[static_cast<size_t>(s) * 256 + static_cast<unsigned char>(AsciiToLower(text[i]))];
       for (uint32_t li : out_[s]) {
         const Literal& l = literals_[li];
         if (!hit[l.pattern] && LiteralAt(l, text, i)) hit[l.pattern] = 1;
@@ -422,7 +422,7 @@ bool LiteralPrefilter::Any(std::string_view text) const {
   if (literals_.empty()) return false;
   uint32_t s = 0;
   for (size_t i = 0; i < text.size(); ++i) {
-    s = goto_[static_cast<size_t>(s) * 256 + static_cast<unsigned char>(Fold(text[i]))];
+    s = goto_[static_cast<size_t>(s) * 256 + static_cast<unsigned char>(AsciiToLower(text[i]))];
     for (uint32_t li : out_[s]) {
       if (LiteralAt(literals_[li], text, i)) return true;
     }

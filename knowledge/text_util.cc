@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "core/ascii.h"
+
 namespace vigil::kb {
 
 // std::isalnum of the "C" locale, plus every byte >= 0x80; inline (the library call per byte was
@@ -12,7 +14,6 @@ namespace vigil::kb {
 static bool IsWordByte(unsigned char c) {
   return (c >= '0' && c <= '9') || static_cast<unsigned char>((c | 0x20) - 'a') < 26 || c >= 0x80;
 }
-static unsigned char AsciiLower(unsigned char c) { return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c; }
 
 void TokenStream::Append(std::string_view text) {
   if (chars.size() + text.size() > UINT32_MAX) throw std::length_error("TokenStream: text of 4 GiB or more");
@@ -58,7 +59,7 @@ std::string NormalizeForHash(std::string_view text) {
     if (IsWordByte(c)) {
       if (space && !out.empty()) out.push_back(' ');
       space = false;
-      out.push_back(static_cast<char>(AsciiLower(c)));
+      out.push_back(AsciiToLower(static_cast<char>(c)));
     } else {
       space = true;
     }
@@ -77,7 +78,7 @@ void NormalizedHash::Feed(std::string_view piece) {
       }
       space_ = false;
       any_ = true;
-      h ^= AsciiLower(c);
+      h ^= static_cast<unsigned char>(AsciiToLower(static_cast<char>(c)));
       h *= kPrime;
     } else {
       space_ = true;
