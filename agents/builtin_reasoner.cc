@@ -14,6 +14,7 @@
 #include <string_view>
 #include <tuple>
 
+#include "core/ascii.h"
 #include "core/parse.h"
 #include "core/time_util.h"
 #include "knowledge/literal_prefilter.h"
@@ -202,22 +203,17 @@ int64_t OnsetTimeMs(const std::string& line, int64_t line_ms) {
 
 namespace {
 
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return std::tolower(ch); });
-  return s;
-}
-
 // Whether `text` contains `lower_needle` (lower case) in any letter case: the cheap test run before
 // a case-insensitive regex whose every match contains that word, so the regex reads few lines.
 bool ContainsNoCase(const std::string& text, std::string_view lower_needle) {
   return std::search(text.begin(), text.end(), lower_needle.begin(), lower_needle.end(), [](char a, char b) {
-           return std::tolower(static_cast<unsigned char>(a)) == b;
+           return AsciiToLower(a) == b;
          }) != text.end();
 }
 
 // "0000:3b:00", "00000000:3B:00.0", "3b:00.0" -> "3b:00" (bus:device).
 std::string PciKey(const std::string& id) {
-  std::string s = Lower(id);
+  std::string s = AsciiLower(id);
   if (auto dot = s.find('.'); dot != std::string::npos) s = s.substr(0, dot);
   std::vector<std::string> parts;
   std::stringstream ss(s);
@@ -644,7 +640,7 @@ std::vector<TimeSeries> SeriesFromSmiCsv(const DiagnosisCase& c, const Topology&
         int idx = -1;
         bool any = false;
         for (size_t i = 0; i < f.size(); ++i) {
-          std::string name = Lower(f[i].substr(0, f[i].find(' ')));
+          std::string name = AsciiLower(f[i].substr(0, f[i].find(' ')));
           if (name == "index") idx = static_cast<int>(i);
           const Column* hit = nullptr;
           for (const Column& col : kColumns) {
@@ -673,7 +669,7 @@ std::vector<TimeSeries> SeriesFromSmiCsv(const DiagnosisCase& c, const Topology&
         if (cols[i] == nullptr) continue;
         if (cols[i]->metric == nullptr) {
           has_reasons = true;
-          std::string v = Lower(f[i]);
+          std::string v = AsciiLower(f[i]);
           if (v == "active" || v == "0x1" || v == "1") throttle[gpu] |= cols[i]->bit;
           else throttle.emplace(gpu, 0);
           continue;
@@ -902,7 +898,7 @@ std::vector<TimeSeries> SeriesFromLogs(const DiagnosisCase& c, const Topology& t
           t = LineTimeMs(line.text, topo.year);
           if (*t == kNoTime || *t <= last_t) t = last_t + 1000;
         }
-        std::string v = Lower(m.str(1));
+        std::string v = AsciiLower(m.str(1));
         double value = v.find("nan") != std::string::npos ? NAN
                        : v.find("inf") != std::string::npos ? INFINITY : std::strtod(v.c_str(), nullptr) * f->scale;
         TimeSeries& s = by_name[f->name];
@@ -972,7 +968,7 @@ std::optional<int> TeeLocalRank(const std::string& line, const Topology& t) {
       "stage", "round", "chunk", "shard", "bucket", "expert", "block", "phase", "attempt", "retry", "try",
       "restart", "run", "trial", "sample", "seq", "gen", "generation", "eval", "val", "test", "save", "ckpt",
       "checkpoint"};
-  if (kCounters.count(Lower(m.str(1)))) return std::nullopt;
+  if (kCounters.count(AsciiLower(m.str(1)))) return std::nullopt;
   std::optional<int32_t> local = ParseInt32(m.str(2));
   int limit = t.gpus_per_node > 0 ? t.gpus_per_node : kMaxGpusPerNode;
   if (!local || *local >= limit) return std::nullopt;
@@ -1407,7 +1403,7 @@ bool IsErrorKey(const std::string& key) {
                                std::islower(static_cast<unsigned char>(key[i + 1]));
       if ((std::islower(prev) || acronym_end) && flush()) return true;
     }
-    word += static_cast<char>(std::tolower(ch));
+    word += AsciiToLower(static_cast<char>(ch));
   }
   return flush();
 }
@@ -1641,7 +1637,7 @@ std::vector<std::pair<int, size_t>> FindNamedAbsentRanks(const std::vector<std::
   for (size_t i = 0; i < lines.size(); ++i) {
     const std::string& line = lines[i];
     if (line.size() > 2000) continue;
-    std::string lower = Lower(line);
+    std::string lower = AsciiLower(line);
     if (lower.find("rank") == std::string::npos) continue;
     std::smatch m;
     // The flight recorder's comparison of one rank with the rest ("rank 34 last enqueued SeqNum
@@ -2029,7 +2025,7 @@ std::optional<SlowMention> FindSlowMention(const std::string& line, const std::s
     return std::nullopt;
   }
   if (ContainsNoCase(line, "wait") && kWaitSplit.Search(line, v)) {
-    std::string group_unit = Lower(v.str(2)), own_unit = v[7].matched ? Lower(v.str(7)) : group_unit;
+    std::string group_unit = AsciiLower(v.str(2)), own_unit = v[7].matched ? AsciiLower(v.str(7)) : group_unit;
     std::optional<double> group = in_seconds(ParseDouble(v.str(1)), group_unit);
     std::optional<double> own = in_seconds(ParseDouble(v.str(6)), own_unit);
     std::optional<int32_t> first = ParseInt32(v.str(3)), last = ParseInt32(v.str(4)), rank = ParseInt32(v.str(5));
@@ -2141,7 +2137,7 @@ DataWaitShare FindDataWaitShare(const FlatLogs& flat) {
   auto seconds = [](const std::smatch& m) -> std::optional<double> {
     std::optional<double> v = ParseDouble(m.str(2));
     if (!v) return std::nullopt;  // a figure beyond double's range: the line gives no share
-    bool ms = Lower(m.str(1)) == "(ms)" || Lower(m.str(3)) == "ms";
+    bool ms = AsciiLower(m.str(1)) == "(ms)" || AsciiLower(m.str(3)) == "ms";
     return ms ? *v / 1000 : *v;
   };
   std::vector<double> shares;

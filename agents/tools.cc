@@ -4,6 +4,7 @@
 #include <cmath>
 #include <regex>
 
+#include "core/ascii.h"
 #include "probes/catalog.h"
 
 namespace vigil {
@@ -137,11 +138,6 @@ Json ReadLogsSchema() {
             {"max_lines", {{"type", "integer"}, {"minimum", 1}, {"maximum", 200}}}}}};
 }
 
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
-
 Result<Json> ReadLogs(const Json& args, ToolContext& ctx) {
   if (ctx.diagnosis_case == nullptr) return UnavailableError("no logs in this context");
   ASSIGN_OR_RETURN(std::string source, StringArg(args, "source", false));
@@ -156,7 +152,7 @@ Result<Json> ReadLogs(const Json& args, ToolContext& ctx) {
       return InvalidArgumentError("argument `regex` is not a valid ECMAScript regex: " + std::string(e.what()));
     }
   }
-  std::string needle = Lower(contains);
+  std::string needle = AsciiLower(contains);
   Json lines = Json::array();
   std::vector<std::string> sources;
   size_t matched = 0;
@@ -166,7 +162,7 @@ Result<Json> ReadLogs(const Json& args, ToolContext& ctx) {
     if (!source.empty() && log.source != source) continue;
     source_found = true;
     for (const LogLine& l : log.lines) {
-      if (!needle.empty() && Lower(l.text).find(needle) == std::string::npos) continue;
+      if (!needle.empty() && AsciiLower(l.text).find(needle) == std::string::npos) continue;
       if (re && !std::regex_search(l.text, *re)) continue;
       ++matched;
       if (lines.size() < static_cast<size_t>(max_lines)) {

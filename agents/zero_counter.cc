@@ -3,6 +3,8 @@
 #include <array>
 #include <regex>
 
+#include "core/ascii.h"
+
 namespace vigil {
 namespace {
 
@@ -10,15 +12,13 @@ bool IsWordChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-char LowerAscii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
 bool IsCounterWord(std::string_view w) {
   static constexpr std::array<std::string_view, 12> kWords = {
       "skipped", "nan", "inf", "failed", "dropped", "error", "errors", "timeout", "timeouts", "retries", "overflow",
       "overflows"};
   if (w.size() < 3 || w.size() > 9) return false;
   char buf[9];
-  for (size_t i = 0; i < w.size(); ++i) buf[i] = LowerAscii(w[i]);
+  for (size_t i = 0; i < w.size(); ++i) buf[i] = AsciiToLower(w[i]);
   std::string_view lower(buf, w.size());
   for (std::string_view k : kWords) {
     if (k == lower) return true;
@@ -42,7 +42,7 @@ bool MayHoldZeroCounter(std::string_view line) {
       // [a-z _-]* under icase (letters of either case), then [:=].
       size_t k = end;
       while (k < line.size()) {
-        char c = LowerAscii(line[k]);
+        char c = AsciiToLower(line[k]);
         if (!((c >= 'a' && c <= 'z') || c == ' ' || c == '_' || c == '-')) break;
         ++k;
       }

@@ -10,16 +10,11 @@
 #include <mutex>
 #include <optional>
 
+#include "core/ascii.h"
 #include "core/parse.h"
 
 namespace vigil {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -64,7 +59,7 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
   }
   auto colon = line.find(':');
   if (colon != std::string_view::npos) {
-    t->response->headers[Lower(Trim(line.substr(0, colon)))] = std::string(Trim(line.substr(colon + 1)));
+    t->response->headers[AsciiLower(Trim(line.substr(0, colon)))] = std::string(Trim(line.substr(colon + 1)));
   }
   return size * n;
 }
@@ -92,7 +87,7 @@ Status ValidateUrl(const std::string& url) {
     return InvalidArgumentError("HTTP request: URL `" + url +
                                 "` has no scheme (expected http:// or https://)");
   }
-  std::string scheme = Lower(url.substr(0, scheme_end));
+  std::string scheme = AsciiLower(url.substr(0, scheme_end));
   if (scheme != "http" && scheme != "https") {
     return InvalidArgumentError("HTTP request: URL `" + url + "` has scheme `" + scheme +
                                 "`; only http and https are supported");
@@ -121,7 +116,7 @@ HttpRequest HttpRequest::PostJson(std::string url, std::string json_body) {
 }
 
 std::string HttpResponse::Header(std::string_view name) const {
-  auto it = headers.find(Lower(name));
+  auto it = headers.find(AsciiLower(name));
   return it == headers.end() ? std::string() : it->second;
 }
 

@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "connectors/http_client.h"
+#include "core/ascii.h"
 #include "core/logging.h"
 #include "core/parse.h"
 #include "core/time_util.h"
@@ -524,8 +525,7 @@ Result<ChatResponse> OpenAiLlmClient::SendOnce(const ChatRequest& request, bool 
   }
   if (res.status == 400 || res.status == 422) {
     // Only an error about the optional extras triggers a fallback; a too-long prompt does not.
-    std::string lower = res.body;
-    for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    const std::string lower = AsciiLower(res.body);
     bool about_stream_options = lower.find("stream_options") != std::string::npos;
     attempt.stream_options_rejected = stream_usage && about_stream_options;
     attempt.schema_rejected =

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "connectors/http_client.h"
+#include "core/ascii.h"
 #include "core/json.h"
 #include "core/time_util.h"
 
@@ -251,8 +252,7 @@ Result<PrometheusUrl> ParsePrometheusUrl(std::string_view text) {
       return bad("a space or control character at position " + std::to_string(i + 1));
   }
   if (scheme_end == std::string::npos) return bad("must start with http:// or https://");
-  std::string scheme = s.substr(0, scheme_end);
-  std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](unsigned char c) { return std::tolower(c); });
+  const std::string scheme = AsciiLower(std::string_view(s).substr(0, scheme_end));
   if (scheme != "http" && scheme != "https") return bad("scheme `" + scheme + "` is not http or https");
   if (const size_t qf = s.find_first_of("?#"); qf != std::string::npos) {
     if (s.find('@', qf) != std::string::npos)  // user:pa?ss@host

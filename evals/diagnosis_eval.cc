@@ -7,11 +7,13 @@
 #include <set>
 #include <sstream>
 
+#include "core/ascii.h"
+
 namespace vigil {
 namespace {
 
-std::string Norm(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+std::string Norm(std::string_view text) {
+  std::string s = AsciiLower(text);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
   size_t b = 0;
   while (b < s.size() && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
