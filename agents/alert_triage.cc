@@ -333,8 +333,10 @@ Result<std::unique_ptr<MetricSource>> MakeTriageMetricSource(const Config& confi
 
 namespace {
 
-// BuildTriageCase; the co-firing alerts read are left in `cofiring` when given.
-Result<DiagnosisCase> BuildCase(const Alert& alert, const TriageOptions& given, CoFiringReading* cofiring) {
+// BuildTriageCase; the co-firing alerts read are left in `cofiring` and whether the metric source
+// was found down (Unavailable / DeadlineExceeded) in `metrics_down`, when given.
+Result<DiagnosisCase> BuildCase(const Alert& alert, const TriageOptions& given, CoFiringReading* cofiring,
+                                bool* metrics_down) {
   if (given.kb == nullptr) return InvalidArgumentError("alert triage: no knowledge base given");
   const TriageOptions options = WithLiveSources(given);
   DiagnosisCase c;
@@ -446,6 +448,7 @@ Result<DiagnosisCase> BuildCase(const Alert& alert, const TriageOptions& given, 
         const StatusCode code = r.status().code();
         if (code == StatusCode::kUnavailable || code == StatusCode::kDeadlineExceeded) {
           source_down = true;
+          if (metrics_down != nullptr) *metrics_down = true;
           down_error = r.status().message();
           not_read_down.push_back(name);
         } else {
@@ -510,7 +513,7 @@ Result<DiagnosisCase> BuildCase(const Alert& alert, const TriageOptions& given, 
 }  // namespace
 
 Result<DiagnosisCase> BuildTriageCase(const Alert& alert, const TriageOptions& options) {
-  return BuildCase(alert, options, nullptr);
+  return BuildCase(alert, options, nullptr, nullptr);
 }
 
 std::pair<std::string, std::string> AlertNode(const Alert& alert) {
@@ -640,6 +643,8 @@ CoFiringReading ListCoFiringAlerts(const Alert& alert, const TriageOptions& give
     }
     for (ListedAlert& l : *listed) {
       if (!seen.insert(l.alert.fingerprint).second) continue;
+      // The alert itself under another fingerprint (a file's alert without one gets a computed one).
+      if (l.alert.rule == alert.rule && l.alert.labels == alert.labels) continue;
       if (end_ms > 0 && l.alert.starts_at_ms >= end_ms) continue;  // started after the window
       if (r.alerts.size() >= options.max_cofiring_alerts) {
         ++over;
@@ -678,9 +683,19 @@ std::string LiveTriageSource::Describe() const { return metrics_ == nullptr ? "n
 Result<DiagnosisReport> TriageAlert(const Alert& alert, const TriageOptions& given) {
   const TriageOptions options = WithLiveSources(given);
   CoFiringReading cofiring;
-  ASSIGN_OR_RETURN(DiagnosisCase c, BuildCase(alert, options, &cofiring));
+  bool metrics_down = false;
+  ASSIGN_OR_RETURN(DiagnosisCase c, BuildCase(alert, options, &cofiring, &metrics_down));
   const Window window = TriageWindow(alert, options);
-  ExpressionReading expr = EvaluateAlertExpression(alert, options, window.start_ms, window.end_ms);
+  ExpressionReading expr;
+  if (metrics_down) {  // the same Prometheus (LiveTriageSource): not asked again, as the metrics were not
+    expr.expr = ExpressionFromGeneratorUrl(AlertGeneratorUrl(alert));
+    if (!expr.expr.empty()) {
+      expr.notes.push_back("alert expression `" + expr.expr +
+                           "`: not evaluated (the metric source could not be read, see above)");
+    }
+  } else {
+    expr = EvaluateAlertExpression(alert, options, window.start_ms, window.end_ms);
+  }
   for (const std::string& n : expr.notes) c.notes.push_back(n);
   Json read = Json::object();
   read["agent"] = "alert_triage";

@@ -39,7 +39,9 @@
 // most `max_expression_series` (the cut said). Each kept series is a metric evidence item of weight
 // 0 (context, not a vote): its labels, its value at startsAt (the last point at or before it) and
 // its peak with the time. A refused expression, an empty answer, a source down, no series on the
-// node: said in `notes` (Diagnosis::unverified), never an error.
+// node: said in `notes` (Diagnosis::unverified), never an error. When the metric reads found the
+// source down (Unavailable / DeadlineExceeded) the expression is not sent (said): a hung Prometheus
+// costs no further time limit for it.
 //
 // Co-firing alerts (BuildTriageCase; ListCoFiringAlerts): with `list_alerts` (Alertmanager's GET
 // /api/v2/alerts), the alerts on the alert's node - `Hostname`, `node` and the alert's own node

@@ -528,6 +528,13 @@ TEST_CASE("alert triage: an expression refused, empty or with nowhere to run is 
     REQUIRE(r.ok());
     CHECK(HasUnverified(*r, "returned no series over ["));
   }
+  SUBCASE("a metric source found down is not asked again for the expression") {
+    src.fail_code = StatusCode::kDeadlineExceeded;
+    auto r = TriageAlert(NodeAlert(), o);
+    REQUIRE(r.ok());
+    CHECK(ev.asked.empty());
+    CHECK(HasUnverified(*r, "not evaluated (the metric source could not be read, see above)"));
+  }
   SUBCASE("no Prometheus") {
     o.evaluate_expression = nullptr;
     auto r = TriageAlert(NodeAlert(), o);
@@ -643,6 +650,15 @@ TEST_CASE("alert triage: alerts firing on the same node are read from Alertmanag
     REQUIRE(capped.ok());
     CHECK(capped->logs.at(0).lines.size() == 1);
     CHECK(HasNote(*capped, "1 more than the 1 kept were not read"));
+  }
+  SUBCASE("the alert itself under another fingerprint is left out too (a file's alert without one)") {
+    Alert a = NodeAlert();
+    a.fingerprint = "computed";
+    a.labels = {{"alertname", "GpuHot"}, {"Hostname", "node-3"}, {"gpu", "5"}};
+    auto self = BuildTriageCase(a, o);
+    REQUIRE(self.ok());
+    REQUIRE(self->logs.size() == 1);
+    CHECK(self->logs[0].lines.size() == 2);
   }
   SUBCASE("an alert on no node asks nothing and says so") {
     Alert a = NodeAlert();
