@@ -5,6 +5,7 @@
 
 #include "connectors/alertmanager.h"
 #include "connectors/http_client.h"
+#include "connectors/http_endpoint.h"
 #include "connectors/prometheus_source.h"
 #include "core/json.h"
 #include "core/time_util.h"
@@ -13,13 +14,7 @@
 namespace vigil {
 namespace {
 
-std::string Preview(std::string_view s, size_t n = 160) {
-  std::string out(s.substr(0, n));
-  for (char& c : out) {
-    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
-  }
-  return s.size() > n ? out + "..." : out;
-}
+std::string Preview(std::string_view s, size_t n = 160) { return BodyPreview(s, n); }
 
 bool IsLabelName(const std::string& name) {
   if (name.empty()) return false;
@@ -53,44 +48,23 @@ Result<std::string> Send(const AlertmanagerUrl& url, HttpRequest req, const std:
   req.timeout_ms = options.timeout_ms;
   req.connect_timeout_ms = options.connect_timeout_ms;
   req.cancel = options.cancel;
-  std::string ok_body;
-  bool over = false;
-  req.on_body = [&](std::string_view chunk) {
-    if (options.max_response_bytes != 0 && ok_body.size() + chunk.size() > options.max_response_bytes) {
-      over = true;
-      return false;
-    }
-    ok_body.append(chunk);
-    return true;
-  };
-  Result<HttpResponse> res = HttpSend(req);
-  if (over) {
-    return InvalidArgumentError(where + ": the answer is over " + std::to_string(options.max_response_bytes) +
-                                " bytes (the limit of one answer): filter on more labels");
-  }
-  if (!res.ok()) {
-    // HttpSend names the whole URL (credentials, the query): name the endpoint instead.
-    std::string m = res.status().message();
-    if (const std::string said = req.method + " " + req.url + ": "; m.rfind(said, 0) == 0) m.erase(0, said.size());
-    for (size_t at = m.find(req.url); at != std::string::npos; at = m.find(req.url, at))
-      m.replace(at, req.url.size(), url.shown + path);
-    return Status(res.status().code(), where + ": " + m);
-  }
-  if (res->ok()) return ok_body;
-  const std::string http = where + " answered HTTP " + std::to_string(res->status);
-  if (res->status >= 300 && res->status < 400) {
-    const std::string to = res->Header("location");
+  ASSIGN_OR_RETURN(HttpResponse res, SendToEndpoint(std::move(req), options.max_response_bytes, where,
+                                                    url.shown + path, "filter on more labels"));
+  if (res.ok()) return std::move(res.body);
+  const std::string http = where + " answered HTTP " + std::to_string(res.status);
+  if (res.status >= 300 && res.status < 400) {
+    const std::string to = res.Header("location");
     return InvalidArgumentError(http + " (a redirect, not followed" + (to.empty() ? "" : ", to `" + to + "`") +
                                 "): give alertmanager_url as the server's base URL");
   }
   // Alertmanager's errors are a JSON string ("bad matcher ...") or {"code":..,"message":..}.
-  std::string said = Preview(res->body);
-  if (Result<Json> j = ParseJson(res->body, "answer"); j.ok()) {
+  std::string said = Preview(res.body);
+  if (Result<Json> j = ParseJson(res.body, "answer"); j.ok()) {
     if (j->is_string()) said = Preview(j->get<std::string>());
     if (j->is_object() && j->contains("message") && (*j)["message"].is_string())
       said = Preview((*j)["message"].get<std::string>());
   }
-  if (res->status >= 500) return UnavailableError(http + ": " + said);
+  if (res.status >= 500) return UnavailableError(http + ": " + said);
   return InvalidArgumentError(http + ": " + said);
 }
 

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "connectors/http_client.h"
+#include "connectors/http_endpoint.h"
 #include "core/ascii.h"
 #include "core/json.h"
 #include "core/time_util.h"
@@ -34,13 +35,7 @@ std::string SecondsText(int64_t ms) {
 }
 
 // The first `n` bytes of `s` for a message, control bytes as spaces.
-std::string Preview(std::string_view s, size_t n = 120) {
-  std::string out(s.substr(0, n));
-  for (char& c : out) {
-    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
-  }
-  return s.size() > n ? out + "..." : out;
-}
+std::string Preview(std::string_view s, size_t n = 120) { return BodyPreview(s, n); }
 
 // Prometheus sends sample values as strings: numbers, "NaN", "+Inf", "-Inf".
 Result<double> SampleValue(const Json& j) {
@@ -69,36 +64,13 @@ class Client {
     req.timeout_ms = options_.timeout_ms;
     req.connect_timeout_ms = options_.connect_timeout_ms;
     req.cancel = options_.cancel;
-    // A 2xx body is collected here, up to max_response_bytes: a query matching a whole fleet must
-    // not take all the memory (the JSON is parsed whole afterwards, several times its size).
-    std::string ok_body;
-    bool over = false;
-    req.on_body = [&](std::string_view chunk) {
-      if (options_.max_response_bytes != 0 && ok_body.size() + chunk.size() > options_.max_response_bytes) {
-        over = true;
-        return false;
-      }
-      ok_body.append(chunk);
-      return true;
-    };
-    Result<HttpResponse> res = HttpSend(req);
-    if (over) {
-      const size_t cap = options_.max_response_bytes;
-      return InvalidArgumentError(where + ": the answer is over " +
-                                  (cap >= (size_t{1} << 20) ? std::to_string(cap >> 20) + " MiB"
-                                                            : std::to_string(cap) + " bytes") +
-                                  " (the limit of one answer): match fewer series (label matchers in the "
-                                  "PromQL) or ask fewer points (a larger step, a shorter range)");
-    }
-    if (res.ok() && res->ok()) res->body = std::move(ok_body);
-    if (!res.ok()) {
-      // HttpSend names the whole URL (credentials and the encoded query): name the endpoint instead.
-      std::string m = res.status().message();
-      if (const std::string said = req.method + " " + req.url + ": "; m.rfind(said, 0) == 0) m.erase(0, said.size());
-      for (size_t at = m.find(req.url); at != std::string::npos; at = m.find(req.url, at))
-        m.replace(at, req.url.size(), url_.shown + path);
-      return Status(res.status().code(), where + ": " + m);
-    }
+    // A 2xx body is collected up to max_response_bytes: a query matching a whole fleet must not
+    // take all the memory.
+    Result<HttpResponse> res =
+        SendToEndpoint(std::move(req), options_.max_response_bytes, where, url_.shown + path,
+                       "match fewer series (label matchers in the PromQL) or ask fewer points (a larger step, a shorter "
+                       "range)");
+    if (!res.ok()) return res.status();
     Result<Json> body = ParseJson(res->body, "answer");
     const std::string http = "HTTP " + std::to_string(res->status);
     if (!body.ok() || !body->is_object() || !body->contains("status") || !(*body)["status"].is_string()) {

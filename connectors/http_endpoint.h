@@ -1,0 +1,30 @@
+// One request to an HTTP JSON API endpoint named for messages, shared by the API clients
+// (prometheus_source.h, alertmanager_api.h): the 2xx body collected up to a size limit, and
+// transport errors that name the endpoint instead of the request's URL (which may hold a password
+// and a long encoded query).
+// Thread safety: pure functions over HttpSend; safe to call concurrently.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "connectors/http_client.h"
+#include "core/status.h"
+
+namespace vigil {
+
+// Sends `req` (its on_body is replaced) and returns the response, the whole body collected.
+//   - A 2xx body over `max_ok_body_bytes` (0 = no limit) stops the transfer: InvalidArgument
+//     "<where>: the answer is over N MiB|bytes (the limit of one answer): <over_hint>".
+//   - A transport error keeps its code (Unavailable, DeadlineExceeded, Cancelled, ...); its message
+//     is "<where>: <what libcurl said>", with the request's URL, wherever it was quoted, written
+//     `shown_url` (the endpoint as it may be shown: password `[redacted]`, no query).
+// An HTTP error status is a response, as with HttpSend.
+[[nodiscard]] Result<HttpResponse> SendToEndpoint(HttpRequest req, size_t max_ok_body_bytes, const std::string& where,
+                                                  const std::string& shown_url, std::string_view over_hint);
+
+// The first `n` bytes of `body` for a message, control characters as spaces, "..." when cut.
+std::string BodyPreview(std::string_view body, size_t n);
+
+}  // namespace vigil
