@@ -26,6 +26,7 @@
 #include "agents/alert_triage.h"
 #include "agents/diagnosis_agent.h"
 #include "connectors/alertmanager.h"
+#include "connectors/alertmanager_api.h"
 #include "core/clock.h"
 #include "core/logging.h"
 #include "connectors/prometheus_source.h"
@@ -41,6 +42,11 @@
 
 namespace vigil {
 namespace {
+
+// Alerts vigil serve --rules forwards to Alertmanager carry their vigil fingerprint in this label, so
+// when Alertmanager's webhook brings them back to vigil they are the same incident (Alertmanager's
+// own fingerprint hashes the labels differently).
+constexpr char kFingerprintLabel[] = "vigil_fingerprint";
 
 struct ServeFlags {
   int workers = 2;
@@ -97,6 +103,21 @@ Result<OnlineParts> MakeOnlineDetection(const ServeFlags& f, const Config& confi
   o.source = parts.source.get();
   o.store = store;
   o.interval_ms = interval_ms;
+  std::string forwarding;
+  if (const std::string& am = config.GetString("alertmanager_url"); !am.empty()) {
+    auto am_url = ParseAlertmanagerUrl(am);
+    if (!am_url.ok()) return InvalidArgumentError("alertmanager_url: " + am_url.status().message());
+    AlertmanagerApiOptions ao;
+    ao.timeout_ms = std::max<int64_t>(interval_ms, 5'000);
+    ao.connect_timeout_ms = std::min<int64_t>(ao.timeout_ms, 5'000);
+    ao.cancel = [stopping] { return stopping->load(); };
+    o.forward = [url = *am_url, ao](const std::vector<Alert>& alerts) {
+      std::vector<Alert> labelled = alerts;
+      for (Alert& a : labelled) a.labels[kFingerprintLabel] = a.fingerprint;
+      return PostAlerts(url, labelled, ao);
+    };
+    forwarding = "; firing alerts forwarded to Alertmanager " + am_url->shown;
+  }
   const size_t n_rules = o.rules.rules.size();
   ASSIGN_OR_RETURN(parts.detection, OnlineDetection::Create(std::move(o)));
   const OnlineDetection& d = *parts.detection;
@@ -105,8 +126,8 @@ Result<OnlineParts> MakeOnlineDetection(const ServeFlags& f, const Config& confi
     warm += " (the rules ask for " + std::to_string(d.needed_history_ms() / 1000) +
             " s: cut to 24 h or 10000 intervals; their longest windows are not full until then)";
   }
-  std::fprintf(stderr, "vigil serve: online detection: %zu rule(s) from %zu file(s) every %d s against %s, %s\n",
-               n_rules, files, f.eval_interval_s, parts.source->Describe().c_str(), warm.c_str());
+  std::fprintf(stderr, "vigil serve: online detection: %zu rule(s) from %zu file(s) every %d s against %s, %s%s\n",
+               n_rules, files, f.eval_interval_s, parts.source->Describe().c_str(), warm.c_str(), forwarding.c_str());
   return parts;
 }
 
@@ -246,6 +267,12 @@ CommandRunner SetupServe(CLI::App& sub) {
       AlertmanagerLimits limits;
       limits.max_body_bytes = max_body;
       ASSIGN_OR_RETURN(AlertmanagerWebhook hook, ParseAlertmanagerWebhook(body, limits));
+      for (Alert& a : hook.alerts) {  // one of ours, forwarded by --rules: the incident it already is
+        auto ours = a.labels.find(kFingerprintLabel);
+        if (ours == a.labels.end()) continue;
+        a.fingerprint = ours->second;
+        a.labels.erase(ours);
+      }
       if (hook.truncated_alerts > 0) {
         LogWarn("serve", "webhook from receiver " + hook.receiver + ": Alertmanager left out " +
                              std::to_string(hook.truncated_alerts) + " alerts of group " + hook.group_key +

@@ -291,7 +291,10 @@ Status OnlineDetection::EvaluateOnce() {
       start = FloorTo(end - options_.max_history_ms, step);
     }
   }
-  if (end < start) return Deliver();  // no grid time passed since the last read
+  if (end < start) {  // no grid time passed since the last read
+    Forward();
+    return Deliver();
+  }
   transitions_.clear();
   const Status read = Read(start, end);
   if (!read.ok()) {
@@ -300,6 +303,7 @@ Status OnlineDetection::EvaluateOnce() {
     } else {
       NoteError(ReadErrorReason(read), read);
     }
+    Forward();  // what fires still fires: resent, or Alertmanager resolves it after endsAt
     return read;
   }
   if (cut_from > 0) {
@@ -309,6 +313,7 @@ Status OnlineDetection::EvaluateOnce() {
                           " was not evaluated (a catch-up reads at most " + Seconds(options_.max_history_ms) + ")");
   }
   for (const Alert& a : transitions_) alerts_.Inc({a.state == AlertState::kFiring ? "firing" : "resolved"});
+  std::vector<Alert> record;
   if (!warmed_) {
     // Alerts still firing are incidents; an episode wholly inside the warm-up is not, and a
     // resolution only for an incident the store has firing.
@@ -318,23 +323,56 @@ Status OnlineDetection::EvaluateOnce() {
       for (const StoredIncident& i : *firing) store_firing.insert({i.fingerprint, i.starts_at_ms});
     }
     for (const Alert& a : transitions_) {
-      if (a.state == AlertState::kResolved && store_firing.count({a.fingerprint, a.starts_at_ms}))
-        undelivered_.push_back(a);
+      if (a.state == AlertState::kResolved && store_firing.count({a.fingerprint, a.starts_at_ms})) record.push_back(a);
     }
     for (const auto& part : parts_) {
       for (const Alert& a : part->engine->ActiveAlerts()) {
-        if (a.state == AlertState::kFiring) undelivered_.push_back(a);
+        if (a.state == AlertState::kFiring) record.push_back(a);
       }
     }
     warmed_ = true;
     LogInfo("detect", "warmed up on " + Seconds(end - start) + " of history (" + std::to_string(series_count_) +
-                          " series); " + std::to_string(undelivered_.size()) + " alert(s) firing or resolved to record");
+                          " series); " + std::to_string(record.size()) + " alert(s) firing or resolved to record");
   } else {
-    undelivered_.insert(undelivered_.end(), transitions_.begin(), transitions_.end());
+    record = transitions_;
   }
   transitions_.clear();
+  for (const Alert& a : record) {
+    if (options_.forward && a.state == AlertState::kResolved && unforwarded_resolved_.size() < 10'000)
+      unforwarded_resolved_.push_back(a);
+  }
+  undelivered_.insert(undelivered_.end(), record.begin(), record.end());
   NoteSuccess(now);
+  Forward();
   return Deliver();
+}
+
+void OnlineDetection::Forward() {
+  if (!options_.forward || !warmed_) return;
+  std::vector<Alert> send = unforwarded_resolved_;
+  const int64_t ends_at = Now() + 4 * options_.interval_ms;
+  for (const auto& part : parts_) {
+    for (Alert a : part->engine->ActiveAlerts()) {
+      if (a.state != AlertState::kFiring) continue;
+      a.ends_at_ms = ends_at;
+      send.push_back(std::move(a));
+    }
+  }
+  if (send.empty()) return;
+  const Status sent = options_.forward(send);
+  if (!sent.ok()) {
+    errors_.Inc({"forward"});
+    if (!forward_failing_) {
+      forward_failing_ = true;
+      LogWarn("detect", "forwarding " + std::to_string(send.size()) + " alert(s) failed: " + sent.message() +
+                            "; resent every interval (said once until a send succeeds)");
+    }
+    return;
+  }
+  if (forward_failing_) LogInfo("detect", "alerts forwarded again");
+  forward_failing_ = false;
+  forwarded_.Inc({}, static_cast<double>(send.size()));
+  unforwarded_resolved_.clear();
 }
 
 void OnlineDetection::Start() {
@@ -372,6 +410,7 @@ void OnlineDetection::WriteMetrics(std::string& out) const {
   points_.Write(out);
   alerts_.Write(out);
   backlog_cut_.Write(out);
+  if (options_.forward) forwarded_.Write(out);
   const int64_t last = last_success_ms_;
   WriteGauge(out, "vigil_detection_last_success_timestamp_seconds",
              "when the last online detection interval read and evaluated its data (Unix seconds; 0: never)", {},

@@ -32,8 +32,10 @@
 // /metrics families (WriteMetrics): vigil_detection_evaluations_total,
 // vigil_detection_errors_total{reason}, vigil_detection_last_success_timestamp_seconds,
 // vigil_detection_series, vigil_detection_points_total, vigil_detection_alerts_total{transition},
-// vigil_detection_backlog_cut_seconds_total.
+// vigil_detection_backlog_cut_seconds_total, and with `forward` vigil_detection_alerts_forwarded_total.
 //
+// With `forward`, each interval also sends the firing alerts (and resolutions) on, e.g. to
+// Alertmanager; a failure is counted (reason "forward") and logged once until a send succeeds.
 // Thread safety: EvaluateOnce and Start/Stop from one thread (the loop runs on its own thread
 // between Start and Stop); WriteMetrics and the accessors from any thread.
 #pragma once
@@ -71,6 +73,11 @@ struct OnlineDetectionOptions {
   size_t max_series_per_query = 10'000;  // a query matching more fails (OutOfRange, counted)
   std::function<int64_t()> now_ms;       // nullptr: the system clock
   std::function<void()> on_queued;       // after incidents were created (wakes the workers)
+  // Forwarding (vigil serve: connectors/alertmanager_api.h PostAlerts to alertmanager_url); empty:
+  // none. Called each interval once warmed up, failed read or not, with every alert firing (endsAt
+  // = now + 4 intervals, as Prometheus resends them) and the resolutions not yet sent (with their
+  // endsAt; kept and resent until a call succeeds, at most 10,000).
+  std::function<Status(const std::vector<Alert>&)> forward;
 };
 
 // The history a rule needs before its windows are full, at evaluation step `step_ms`: along each
@@ -114,6 +121,7 @@ class OnlineDetection {
   Status Read(int64_t start_ms, int64_t end_ms);
   Status Deliver();
   Status EngineStopped(const Status& status);
+  void Forward();
   void NoteError(const std::string& reason, const Status& status);
   void NoteSuccess(int64_t now_ms);
 
@@ -137,18 +145,23 @@ class OnlineDetection {
   int64_t outage_since_ms_ = 0;
   bool store_failing_ = false;
   bool series_refused_logged_ = false;
+  std::vector<Alert> unforwarded_resolved_;
+  bool forward_failing_ = false;
 
   MetricCounter evaluations_{"vigil_detection_evaluations_total",
                              "online detection intervals run (vigil serve --rules), failed ones included", {}};
   MetricCounter errors_{"vigil_detection_errors_total",
                         "online detection failures by reason (prometheus_unavailable, prometheus_timeout, "
-                        "prometheus_answer, too_many_series, store, series_refused, engine)",
+                        "prometheus_answer, too_many_series, store, series_refused, engine, forward)",
                         {"reason"}};
   MetricCounter points_{"vigil_detection_points_total", "points read from Prometheus and evaluated", {}};
   MetricCounter alerts_{"vigil_detection_alerts_total", "alert transitions of the online rules (firing, resolved)",
                         {"transition"}};
   MetricCounter backlog_cut_{"vigil_detection_backlog_cut_seconds_total",
                              "seconds of data never evaluated because a catch-up passed the history limit", {}};
+
+  MetricCounter forwarded_{"vigil_detection_alerts_forwarded_total",
+                           "alerts sent on (firing ones each interval, resolutions once): Alertmanager", {}};
 
   std::thread thread_;
   std::mutex mu_;

@@ -393,6 +393,67 @@ TEST_CASE("OnlineDetection: a full queue keeps the alerts and records them on a 
   CHECK(m.find("vigil_detection_errors_total{reason=\"store\"} 1\n") != std::string::npos);
 }
 
+TEST_CASE("OnlineDetection: forward resends firing alerts each interval with endsAt ahead, a resolution until sent") {
+  Fixture f;
+  f.Feed("0", 90'000, 99'000, 50);
+  std::vector<std::vector<Alert>> sent;
+  Status answer;
+  OnlineDetectionOptions o;
+  o.rules = Rules(kHot);
+  o.source = &f.source;
+  o.store = f.store.get();
+  o.interval_ms = kStep;
+  o.min_warmup_ms = 0;
+  o.now_ms = [&f] { return f.now; };
+  o.forward = [&](const std::vector<Alert>& alerts) {
+    sent.push_back(alerts);
+    return answer;
+  };
+  auto made = OnlineDetection::Create(std::move(o));
+  REQUIRE(made.ok());
+  OnlineDetection& d = **made;
+  REQUIRE(d.EvaluateOnce().ok());
+  CHECK(sent.empty());  // nothing firing: nothing sent
+  f.Feed("0", 100'000, 104'000, 95);
+  f.now = 105'000;
+  REQUIRE(d.EvaluateOnce().ok());
+  REQUIRE(sent.size() == 1);
+  REQUIRE(sent[0].size() == 1);
+  CHECK(sent[0][0].state == AlertState::kFiring);
+  CHECK(sent[0][0].starts_at_ms == 102'000);
+  CHECK(sent[0][0].ends_at_ms == 109'000);  // now + 4 intervals
+  // Prometheus down: the firing alert is still resent (else Alertmanager resolves it at endsAt).
+  f.source.Fail(UnavailableError("down"));
+  f.now = 106'000;
+  CHECK(!d.EvaluateOnce().ok());
+  REQUIRE(sent.size() == 2);
+  CHECK(sent[1][0].ends_at_ms == 110'000);
+  f.source.Fail(Status::Ok());
+  // The spike ends while Alertmanager is down: the resolution is kept and sent when it is back.
+  f.Feed("0", 105'000, 108'000, 50);
+  answer = UnavailableError("Alertmanager http://am: connection refused");
+  f.now = 109'000;
+  CHECK(d.EvaluateOnce().ok());  // forwarding does not fail the interval
+  REQUIRE(sent.size() == 3);
+  REQUIRE(sent[2].size() == 1);
+  CHECK(sent[2][0].state == AlertState::kResolved);
+  CHECK(sent[2][0].ends_at_ms == 105'000);
+  answer = Status::Ok();
+  f.now = 110'000;
+  f.Feed("0", 109'000, 109'000, 50);
+  REQUIRE(d.EvaluateOnce().ok());
+  REQUIRE(sent.size() == 4);
+  CHECK(sent[3].size() == 1);  // the resolution again
+  f.now = 111'000;
+  f.Feed("0", 110'000, 110'000, 50);
+  REQUIRE(d.EvaluateOnce().ok());
+  CHECK(sent.size() == 4);  // sent: not again; nothing firing
+  std::string m;
+  d.WriteMetrics(m);
+  CHECK(m.find("vigil_detection_errors_total{reason=\"forward\"} 1\n") != std::string::npos);
+  CHECK(m.find("vigil_detection_alerts_forwarded_total 3\n") != std::string::npos);
+}
+
 TEST_CASE("OnlineDetection: a rule selecting any metric is refused, naming it") {
   Fixture f;
   OnlineDetectionOptions o;

@@ -11,12 +11,18 @@
 #     (a second spike -> a second incident);
 #  5. SIGTERM: exit 0; a restart on the same data_dir while the second spike still fires: its
 #     warm-up finds the same startsAt, no third incident;
-#  6. `promtool check metrics` on /metrics and /metrics/detection.
-# Skipped (exit 77) only when prometheus / promtool / curl are missing.
+#  6. `promtool check metrics` on /metrics and /metrics/detection;
+#  7. forwarding: `alertmanager_url` set to a real Alertmanager whose webhook receiver is this vigil:
+#     the firing alert is listed by Alertmanager with its vigil_fingerprint label, the webhook that
+#     brings it back is a duplicate of the online incident (still one incident), and it leaves
+#     Alertmanager's list once resolved.
+# Skipped (exit 77) only when prometheus / promtool / prometheus-alertmanager / curl are missing.
 # Usage: bash tests/serve_online_detection_test.sh <build-dir>   (from the repo root)
 source "$(dirname "$0")/lib/e2e.sh" "$@"
-for b in prometheus promtool curl; do
-  command -v "$b" >/dev/null || { echo "SKIP: $b not installed (scripts/test installs prometheus and curl)"; exit 77; }
+AM_BIN=/usr/bin/prometheus-alertmanager
+command -v prometheus-alertmanager >/dev/null && AM_BIN=$(command -v prometheus-alertmanager)
+for b in prometheus promtool "$AM_BIN" curl; do
+  command -v "$b" >/dev/null || { echo "SKIP: $b not installed (scripts/test installs prometheus, prometheus-alertmanager and curl)"; exit 77; }
 done
 PY=/usr/bin/python3
 source "$HERE/lib/prometheus.sh"  # free_port, start_ready, PIDS (stopped at exit)
@@ -83,10 +89,28 @@ for _ in $(seq 150); do  # the first scrapes
   sleep 0.2
 done
 
-# start_vigil LOG: vigil serve --rules on a free port; sets VPID and V, or fails.
+# Alertmanager, its webhook receiver the vigil started below (on a port chosen now, kept across
+# the restart); vigil forwards its firing alerts to it.
+VPORT=$(free_port)
+cat >"$TMP/alertmanager.yml" <<EOF
+route:
+  receiver: vigil
+  group_by: [alertname]
+  group_wait: 1s
+  group_interval: 1s
+  repeat_interval: 2s
+receivers:
+  - name: vigil
+    webhook_configs:
+      - url: http://127.0.0.1:$VPORT/api/v1/alerts
+        send_resolved: true
+EOF
+start_alertmanager "$AM_BIN" "$TMP/alertmanager.yml"
+
+# start_vigil LOG: vigil serve --rules on VPORT; sets VPID and V, or fails.
 start_vigil() {
   local log=$1
-  "$VIGIL" --data-dir "$DATA" --prometheus-url "$PROM_URL" serve --listen 127.0.0.1:0 --no-probes \
+  "$VIGIL" --data-dir "$DATA" --prometheus-url "$PROM_URL" --alertmanager-url "$AM" serve --listen "127.0.0.1:$VPORT" --no-probes \
     --rules "$TMP/rules" --eval-interval 1 >"$log" 2>&1 &
   VPID=$!
   PIDS+=("$VPID")
@@ -99,7 +123,7 @@ start_vigil() {
   [ -n "$V" ] || { cat "$log"; echo "FAIL vigil serve did not start"; exit 1; }
 }
 start_vigil "$TMP/vigil.log"
-grep -q 'online detection: 1 rule(s) from 1 file(s) every 1 s against prometheus http://127.0.0.1' "$TMP/vigil.log" &&
+grep -q "online detection: 1 rule(s) from 1 file(s) every 1 s against prometheus http://127.0.0.1:$PROM_PORT, warm-up 3600 s; firing alerts forwarded to Alertmanager $AM" "$TMP/vigil.log" &&
   passed=$((passed + 1)) || bad "start line: $(cat "$TMP/vigil.log")"
 # wait_for SECONDS PYTHON_CONDITION: polls /api/v1/incidents until the condition holds on its JSON (j).
 wait_for() {
@@ -142,9 +166,33 @@ a = j["alert"]
 assert a["labels"]["gpu"] == "0" and a["labels"]["job"] == "gpu" and a["fingerprint"], a
 assert j["diagnosis"]["case_id"].startswith("alert/E2eGpuHot/"), j["diagnosis"]["case_id"]
 PY
+# 7. Forwarded: Alertmanager lists it with vigil's fingerprint; its webhook brought it back as a
+# duplicate of the online incident.
+FP=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["alert"]["fingerprint"])' "$TMP/incident.json")
+am_lists() {  # am_lists yes|no: Alertmanager lists E2eGpuHot with FP (yes) or not (no), within 30 s
+  for _ in $(seq 300); do
+    curl -sf "$AM/api/v2/alerts?filter=alertname%3D%22E2eGpuHot%22" >"$TMP/am.json" 2>/dev/null &&
+      "$PY" - "$TMP/am.json" "$FP" "$1" <<'PY' && return 0
+import json, sys
+alerts, fp, want = json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3]
+listed = any(a["labels"].get("vigil_fingerprint") == fp and a["labels"].get("gpu") == "0" for a in alerts)
+sys.exit(0 if listed == (want == "yes") else 1)
+PY
+    sleep 0.1
+  done
+  return 1
+}
+am_lists yes && passed=$((passed + 1)) || bad "Alertmanager does not list the forwarded alert: $(cat "$TMP/am.json"; grep forward "$TMP/vigil.log")"
+for _ in $(seq 100); do
+  curl -sf "$V/metrics" | grep -qE '^vigil_alerts_received_total\{outcome="duplicate"\} [1-9]' && break
+  sleep 0.1
+done
+curl -sf "$V/metrics" | grep -qE '^vigil_alerts_received_total\{outcome="duplicate"\} [1-9]' && wait_for 1 'j["count"] == 1' &&
+  passed=$((passed + 1)) || bad "Alertmanager's webhook made another incident: $(curl -s "$V/metrics" | grep alerts_received; curl -s "$V/api/v1/incidents")"
 echo 50 >"$TMP/value"
 wait_for 30 'j["count"] == 1 and j["incidents"][0]["resolved_at"] is not None' && passed=$((passed + 1)) ||
   bad "not resolved within 30 s of the value's drop: $(curl -s "$V/api/v1/incidents")"
+am_lists no && passed=$((passed + 1)) || bad "Alertmanager still lists the resolved alert: $(cat "$TMP/am.json")"
 
 # 4. Prometheus down for ~6 intervals, then back on the same port and data.
 kill "$PROM_PID"; wait "$PROM_PID" 2>/dev/null
