@@ -7,8 +7,8 @@
 //   - names: every metric the knowledge base's metric conditions mention (KnowledgeBase::
 //     Signatures(kMetric), names read from the condition text: identifiers that are not PromQL
 //     functions, keywords or label names), plus the metric names in the alert's own expression when
-//     its generatorURL carries `g0.expr=` (Prometheus alerts do: the names, not the expression,
-//     are read), plus `extra_metrics`; when the source lists its names (MetricSource::MetricNames
+//     its generatorURL carries `g0.expr=` (Prometheus alerts do: here its names are read as
+//     metrics; TriageAlert also evaluates the expression itself, below), plus `extra_metrics`; when the source lists its names (MetricSource::MetricNames
 //     non-empty) only names it has are queried (the DCGM >= 3.3 name DCGM_FI_DEV_CLOCKS_EVENT_REASONS
 //     is queried beside DCGM_FI_DEV_CLOCK_THROTTLE_REASONS), at most `max_metric_names` of them;
 //   - scope: the alert's node label (the first of Hostname, hostname, node, host, nodename present
