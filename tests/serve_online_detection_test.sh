@@ -25,7 +25,8 @@ for b in prometheus promtool "$AM_BIN" curl; do
   command -v "$b" >/dev/null || { echo "SKIP: $b not installed (scripts/test installs prometheus, prometheus-alertmanager and curl)"; exit 77; }
 done
 PY=/usr/bin/python3
-source "$HERE/lib/prometheus.sh"  # free_port, start_ready, PIDS (stopped at exit)
+source "$HERE/lib/prometheus.sh"  # free_port, start_ready, start_alertmanager, PIDS (stopped at exit)
+source "$HERE/lib/serve.sh"       # start_serve, wait_for
 DATA="$TMP/var"
 RULE="$TMP/rules/hot.rules"
 mkdir -p "$TMP/rules"
@@ -109,31 +110,12 @@ start_alertmanager "$AM_BIN" "$TMP/alertmanager.yml"
 
 # start_vigil LOG: vigil serve --rules on VPORT; sets VPID and V, or fails.
 start_vigil() {
-  local log=$1
-  "$VIGIL" --data-dir "$DATA" --prometheus-url "$PROM_URL" --alertmanager-url "$AM" serve --listen "127.0.0.1:$VPORT" --no-probes \
-    --rules "$TMP/rules" --eval-interval 1 >"$log" 2>&1 &
-  VPID=$!
-  PIDS+=("$VPID")
-  for _ in $(seq 600); do
-    grep -q 'listening on' "$log" && break
-    kill -0 "$VPID" 2>/dev/null || break
-    sleep 0.1
-  done
-  V=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$log" | sed 's/listening on //')
-  [ -n "$V" ] || { cat "$log"; echo "FAIL vigil serve did not start"; exit 1; }
+  start_serve "$1" --data-dir "$DATA" --prometheus-url "$PROM_URL" --alertmanager-url "$AM" \
+    serve --listen "127.0.0.1:$VPORT" --no-probes --rules "$TMP/rules" --eval-interval 1
 }
 start_vigil "$TMP/vigil.log"
 grep -q "online detection: 1 rule(s) from 1 file(s) every 1 s against prometheus http://127.0.0.1:$PROM_PORT, warm-up 3600 s; firing alerts forwarded to Alertmanager $AM" "$TMP/vigil.log" &&
   passed=$((passed + 1)) || bad "start line: $(cat "$TMP/vigil.log")"
-# wait_for SECONDS PYTHON_CONDITION: polls /api/v1/incidents until the condition holds on its JSON (j).
-wait_for() {
-  local i
-  for i in $(seq $(($1 * 10))); do
-    curl -sf "$V/api/v1/incidents" 2>/dev/null | "$PY" -c "import json,sys; j=json.load(sys.stdin); sys.exit(0 if ($2) else 1)" && return 0
-    sleep 0.1
-  done
-  return 1
-}
 # detection_metric NAME: its value on /metrics/detection (0 when absent).
 detection_metric() {
   curl -sf "$V/metrics/detection" | awk -v n="$1" '$1 == n { v = $2 } END { print (v == "" ? 0 : v) }'

@@ -1,0 +1,33 @@
+# Shared by the end-to-end scripts that run `vigil serve`, sourced after lib/e2e.sh and
+# lib/prometheus.sh (PIDS: the processes stopped at exit):
+#   start_serve LOG ARG...
+# runs `$VIGIL ARG...` (global flags, `serve`, its flags) in the background with its output in LOG,
+# waits up to 60 s for its `listening on` line (the knowledge pack is loaded first), and sets VPID
+# (added to PIDS) and V (its URL, http://127.0.0.1:PORT); no such line: prints LOG and
+# "FAIL vigil serve did not start", and exits 1.
+#   wait_for SECONDS PYTHON_CONDITION
+# polls $V/api/v1/incidents every 0.1 s until PYTHON_CONDITION holds on its JSON (`j`); returns 1
+# when it has not within SECONDS. Uses $PY (default /usr/bin/python3).
+start_serve() {
+  local log=$1
+  shift
+  "$VIGIL" "$@" >"$log" 2>&1 &
+  VPID=$!
+  PIDS+=("$VPID")
+  for _ in $(seq 600); do
+    grep -q 'listening on' "$log" && break
+    kill -0 "$VPID" 2>/dev/null || break
+    sleep 0.1
+  done
+  V=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$log" | sed 's/listening on //')
+  [ -n "$V" ] || { cat "$log"; echo "FAIL vigil serve did not start"; exit 1; }
+}
+wait_for() {
+  local i
+  for i in $(seq $(($1 * 10))); do
+    curl -sf "$V/api/v1/incidents" 2>/dev/null |
+      "${PY:-/usr/bin/python3}" -c "import json,sys; j=json.load(sys.stdin); sys.exit(0 if ($2) else 1)" && return 0
+    sleep 0.1
+  done
+  return 1
+}
