@@ -338,6 +338,9 @@ class KnowledgeBase::Impl {
   // Set while MaybeLoadPack imports a changed shipped pack: its incidents replace their stored
   // versions (WriteIncidentsTx), so pack updates reach an existing data directory.
   bool pack_reload = false;
+  // Set while UpsertIncident runs: a stored incident of the same id whose source is this one is
+  // replaced (WriteIncidentsTx).
+  std::string upsert_source;
   std::string lexical_path;  // `<db>.bm25`; empty for ":memory:"
   // Write generation of the store: meta `write_generation`, bumped inside every transaction that
   // adds or deletes entries. The lexical index file records the generation it reflects.
@@ -1282,14 +1285,19 @@ class KnowledgeBase::Impl {
           ASSIGN_OR_RETURN(bool id_row, prep.id_exists.Step());
           // A changed shipped pack updates its own entries (new signatures reach existing
           // stores); an incident a user imported under the same id is never overwritten.
-          const bool replace = id_row && !seen_ids.contains(inc.id) && pack_reload &&
-                               inc.source.starts_with("pack:") && prep.id_exists.Text(0).starts_with("pack:");
-          if (replace) {
+          const bool replace_pack = id_row && !seen_ids.contains(inc.id) && pack_reload &&
+                                    inc.source.starts_with("pack:") && prep.id_exists.Text(0).starts_with("pack:");
+          // UpsertIncident: the same source sending its record again.
+          const bool replace_same = id_row && !seen_ids.contains(inc.id) && !upsert_source.empty() &&
+                                    inc.source == upsert_source && prep.id_exists.Text(0) == upsert_source;
+          if (replace_pack || replace_same) {
             RETURN_IF_ERROR(DeleteStoredIncident(inc.id));
             ++report->replaced;
             report->issues.push_back(
                 {file, p.line,
-                 "replaced the stored version of pack incident `" + inc.id + "` (the shipped pack changed)",
+                 replace_pack ? "replaced the stored version of pack incident `" + inc.id + "` (the shipped pack changed)"
+                              : "replaced the stored version of incident `" + inc.id + "` (same source " +
+                                    upsert_source + ")",
                  false});
             return Stored::kReplaced;
           }
@@ -1918,6 +1926,22 @@ Result<ImportReport> KnowledgeBase::ImportIncidents(std::span<const Incident> in
   for (size_t i = 0; i < incidents.size(); ++i)
     parsed.push_back({incidents[i], Json::object(), static_cast<int64_t>(i + 1)});
   Status s = impl_->FinishImport(impl_->WriteIncidents(parsed, source_name, &report));
+  if (!s.ok()) return s;
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return report;
+}
+
+Result<ImportReport> KnowledgeBase::UpsertIncident(const Incident& incident) {
+  if (incident.source.empty()) return InvalidArgumentError("UpsertIncident: the incident has no source");
+  if (incident.id.empty()) return InvalidArgumentError("UpsertIncident: the incident has no id");
+  std::lock_guard lock(impl_->mu);
+  auto t0 = std::chrono::steady_clock::now();
+  ImportReport report;
+  std::vector<kb::ParsedIncident> parsed;
+  parsed.push_back({incident, Json::object(), 1});
+  impl_->upsert_source = incident.source;
+  Status s = impl_->FinishImport(impl_->WriteIncidents(parsed, incident.source, &report));
+  impl_->upsert_source.clear();
   if (!s.ok()) return s;
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return report;

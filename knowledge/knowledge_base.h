@@ -222,6 +222,14 @@ class KnowledgeBase {
   Result<ImportReport> Import(const std::string& path);
   // Imports incidents given in memory (`source_name` names them in issues).
   Result<ImportReport> ImportIncidents(std::span<const Incident> incidents, const std::string& source_name);
+  // Imports one incident like ImportIncidents, except that a stored incident of the same id whose
+  // `source` equals `incident.source` (non-empty) is replaced: deleted with its signatures and
+  // search entries, then the new version written, in one transaction (report.replaced = 1; the
+  // vector and BM25 indexes are rebuilt after it, as for a changed shipped pack). A stored incident
+  // of that id from another source is kept and the new one skipped as a duplicate (reported). Used
+  // by `vigil serve` for an engineer's resolution posted again. InvalidArgument for an empty
+  // source or id. Searches on this KnowledgeBase see the new version once this returns.
+  Result<ImportReport> UpsertIncident(const Incident& incident);
 
   Result<std::vector<SearchHit>> Search(const SearchQuery& query) const;
 

@@ -1783,3 +1783,66 @@ TEST_CASE("an exception inside a schema migration step is a Status naming the st
 }
 
 }  // namespace vigil
+
+namespace vigil {
+
+TEST_CASE("UpsertIncident replaces its own source's version of an id, never another source's") {
+  TempDir tmp;
+  KnowledgeOptions o = MemoryOptions();
+  o.db_path = (tmp.path / "kb.sqlite").string();
+  Incident mine;
+  mine.id = "vigil-serve-incident-7";
+  mine.source = "vigil-serve:incident-7";
+  mine.title = "GpuXid: GPU 5 of node-3 fell off the bus";
+  mine.raw_text = "Alert GpuXid\nXid 79 on node-3 gpu 5\nFixed by: reseated the riser";
+  mine.root_cause = "gpu_fallen_off_bus";
+  mine.mitigation = "reseated the riser";
+  {
+    auto kb = OpenOrDie(o);
+    auto first = kb->UpsertIncident(mine);
+    REQUIRE(first.ok());
+    CHECK(first->added == 1);
+    mine.raw_text = "Alert GpuXid\nXid 79 on node-3 gpu 5\nFixed by: replaced the GPU under warranty";
+    mine.mitigation = "replaced the GPU under warranty";
+    auto second = kb->UpsertIncident(mine);
+    REQUIRE(second.ok());
+    CHECK(second->added == 1);
+    CHECK(second->replaced == 1);
+    CHECK(kb->Stats()->incidents == 1);
+    CHECK(kb->GetIncident(mine.id)->mitigation == "replaced the GPU under warranty");
+    CHECK(TopHit(*kb, "warranty", SearchMode::kLexical) == mine.id);
+    CHECK(TopHit(*kb, "riser", SearchMode::kLexical).empty());
+    // The same again: a duplicate of itself, nothing changes.
+    auto same = kb->UpsertIncident(mine);
+    REQUIRE(same.ok());
+    CHECK(same->added == 0);
+    CHECK(same->duplicates == 1);
+    // Another source under the same id is not allowed to overwrite it.
+    Incident other = mine;
+    other.source = "import:tickets.jsonl:3";
+    other.raw_text = "a ticket that reuses the id";
+    auto refused = kb->UpsertIncident(other);
+    REQUIRE(refused.ok());
+    CHECK(refused->added == 0);
+    CHECK(refused->duplicates == 1);
+    CHECK(kb->GetIncident(mine.id)->source == "vigil-serve:incident-7");
+    // Nor does a plain import replace it.
+    auto plain = kb->ImportIncidents(std::span<const Incident>(&mine, 1), "x");
+    REQUIRE(plain.ok());
+    mine.mitigation = "something else";
+    mine.raw_text += " and more";
+    auto again = kb->ImportIncidents(std::span<const Incident>(&mine, 1), "x");
+    REQUIRE(again.ok());
+    CHECK(again->replaced == 0);
+    CHECK(kb->GetIncident(mine.id)->mitigation == "replaced the GPU under warranty");
+    Incident no_source = mine;
+    no_source.source.clear();
+    CHECK(kb->UpsertIncident(no_source).status().code() == StatusCode::kInvalidArgument);
+  }
+  auto kb = OpenOrDie(o);  // reopened: the replaced version, indexes consistent
+  CHECK(kb->Stats()->incidents == 1);
+  CHECK(TopHit(*kb, "warranty", SearchMode::kLexical) == "vigil-serve-incident-7");
+  CHECK(TopHit(*kb, "warranty", SearchMode::kDense) == "vigil-serve-incident-7");
+}
+
+}  // namespace vigil
