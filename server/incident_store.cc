@@ -19,7 +19,8 @@ namespace vigil {
 namespace {
 
 constexpr std::array<std::string_view, 4> kStates = {"queued", "running", "diagnosed", "failed"};
-constexpr int kSchemaVersion = 1;
+// 1: incidents (c262f87). 2: resolutions (2026-12-01, FB), added by CREATE TABLE IF NOT EXISTS.
+constexpr int kSchemaVersion = 2;
 
 constexpr std::string_view kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS incidents(
@@ -39,11 +40,25 @@ CREATE TABLE IF NOT EXISTS incidents(
   diagnosis_json TEXT,
   UNIQUE(fingerprint, starts_at_ms));
 CREATE INDEX IF NOT EXISTS incidents_by_state ON incidents(state, id);
+CREATE TABLE IF NOT EXISTS resolutions(
+  incident_id INTEGER PRIMARY KEY REFERENCES incidents(id),
+  root_cause TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  resolution TEXT NOT NULL,
+  by_name TEXT NOT NULL DEFAULT '',
+  posted_ms INTEGER NOT NULL,
+  kb_id TEXT NOT NULL DEFAULT '',
+  kb_error TEXT NOT NULL DEFAULT '');
 )sql";
 
 constexpr std::string_view kColumns =
     "id, fingerprint, starts_at_ms, rule, severity, state, alert_json, received_ms, updated_ms, "
     "resolved_at_ms, attempts, error, triage_seconds, diagnosis_json";
+// kColumns followed by the resolution's (NULL without one): SELECT ... FROM kFromJoined.
+constexpr std::string_view kResolutionColumns =
+    ", r.root_cause, r.summary, r.resolution, r.by_name, r.posted_ms, r.kb_id, r.kb_error";
+constexpr std::string_view kFromJoined = " FROM incidents LEFT JOIN resolutions r ON r.incident_id = incidents.id";
+constexpr int kResolutionColumn = 14;  // the first of kResolutionColumns
 
 Status SqlError(sqlite3* db, std::string_view what) {
   return InternalError("incident store: " + std::string(what) + ": " + sqlite3_errmsg(db));
@@ -57,7 +72,8 @@ Result<kb::Stmt> Prepare(sqlite3* db, std::string_view sql) {
   return kb::Stmt(db, s);
 }
 
-Result<StoredIncident> ReadRow(const kb::Stmt& s) {
+// `with_resolution`: the row has kResolutionColumns after kColumns.
+Result<StoredIncident> ReadRow(const kb::Stmt& s, bool with_resolution) {
   StoredIncident r;
   r.id = s.Int(0);
   r.fingerprint = s.Text(1);
@@ -83,6 +99,17 @@ Result<StoredIncident> ReadRow(const kb::Stmt& s) {
     if (!diagnosis.ok()) return DataLossError(diagnosis.status().message());
     r.diagnosis = std::move(*diagnosis);
   }
+  if (with_resolution && !s.IsNull(kResolutionColumn)) {
+    IncidentResolution res;
+    res.root_cause = s.Text(kResolutionColumn);
+    res.summary = s.Text(kResolutionColumn + 1);
+    res.resolution = s.Text(kResolutionColumn + 2);
+    res.by = s.Text(kResolutionColumn + 3);
+    res.posted_ms = s.Int(kResolutionColumn + 4);
+    res.kb_id = s.Text(kResolutionColumn + 5);
+    res.kb_error = s.Text(kResolutionColumn + 6);
+    r.resolution = std::move(res);
+  }
   return r;
 }
 
@@ -91,7 +118,7 @@ Result<std::vector<StoredIncident>> ReadRows(kb::Stmt& s) {
   while (true) {
     ASSIGN_OR_RETURN(bool row, s.Step());
     if (!row) break;
-    ASSIGN_OR_RETURN(StoredIncident r, ReadRow(s));
+    ASSIGN_OR_RETURN(StoredIncident r, ReadRow(s, true));
     out.push_back(std::move(r));
   }
   return out;
@@ -100,6 +127,37 @@ Result<std::vector<StoredIncident>> ReadRows(kb::Stmt& s) {
 }  // namespace
 
 std::span<const std::string_view> IncidentTriageStates() { return kStates; }
+
+Json IncidentResolution::ToJson() const {
+  Json kb = kb_error.empty() ? Json{{"id", kb_id.empty() ? Json(nullptr) : Json(kb_id)}}
+                             : Json{{"id", kb_id.empty() ? Json(nullptr) : Json(kb_id)}, {"error", kb_error}};
+  return Json{{"root_cause", root_cause},
+              {"summary", summary},
+              {"resolution", resolution},
+              {"by", by},
+              {"posted_at", FormatRfc3339Ms(posted_ms)},
+              {"knowledge_base", kb}};
+}
+
+Json ResolutionAgreement(const Json& diagnosis, std::string_view root_cause) {
+  Json out{{"diagnosed_root_cause", nullptr}, {"agreed", false}, {"hypothesis_rank", nullptr}};
+  if (!diagnosis.is_object()) return out;
+  if (auto it = diagnosis.find("root_cause"); it != diagnosis.end() && it->is_string()) {
+    out["diagnosed_root_cause"] = *it;
+    out["agreed"] = it->get<std::string>() == root_cause;
+  }
+  if (auto it = diagnosis.find("hypotheses"); it != diagnosis.end() && it->is_array()) {
+    for (size_t i = 0; i < it->size(); ++i) {
+      const Json& h = (*it)[i];
+      if (h.is_object() && h.contains("category") && h["category"].is_string() &&
+          h["category"].get<std::string>() == root_cause) {
+        out["hypothesis_rank"] = i + 1;
+        break;
+      }
+    }
+  }
+  return out;
+}
 
 Json StoredIncident::ToJson(bool full) const {
   Json j{{"id", id},
@@ -117,11 +175,20 @@ Json StoredIncident::ToJson(bool full) const {
   if (full) {
     j["alert"] = alert;
     j["diagnosis"] = diagnosis;
-  } else if (diagnosis.is_object()) {  // the headline, so a list answers "what broke?"
+    if (resolution) {
+      j["resolution"] = resolution->ToJson();
+      j["resolution"]["diagnosis_agreed"] = ResolutionAgreement(diagnosis, resolution->root_cause);
+    } else {
+      j["resolution"] = nullptr;
+    }
+    return j;
+  }
+  if (diagnosis.is_object()) {  // the headline, so a list answers "what broke?"
     if (diagnosis.contains("root_cause")) j["root_cause"] = diagnosis["root_cause"];
     if (diagnosis.contains("component")) j["component"] = diagnosis["component"];
     if (diagnosis.contains("confidence")) j["confidence"] = diagnosis["confidence"];
   }
+  if (resolution) j["resolution_root_cause"] = resolution->root_cause;
   return j;
 }
 
@@ -285,7 +352,7 @@ Result<std::optional<StoredIncident>> IncidentStore::ClaimNext() {
   ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return std::optional<StoredIncident>();
   const int64_t claimed_id = s.Int(0);
-  auto r = ReadRow(s);
+  auto r = ReadRow(s, false);
   while (true) {  // RETURNING: the UPDATE commits when the statement is stepped to its end
     auto more = s.Step();
     if (!more.ok()) return more.status();
@@ -325,6 +392,56 @@ Status IncidentStore::Fail(int64_t id, std::string_view error, double seconds) {
 
 Status IncidentStore::Requeue(int64_t id) { return SetState(id, "running", "queued", nullptr, "", 0); }
 
+Status IncidentStore::SetResolution(int64_t id, const IncidentResolution& resolution) {
+  std::lock_guard lock(mu_);
+  RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  auto done = [&]() -> Status {
+    ASSIGN_OR_RETURN(kb::Stmt find, Prepare(db_, "SELECT state FROM incidents WHERE id=?1"));
+    find.Bind(1, id);
+    ASSIGN_OR_RETURN(bool row, find.Step());
+    if (!row) return NotFoundError("no incident " + std::to_string(id));
+    const std::string state = find.Text(0);
+    if (state != "diagnosed" && state != "failed") {
+      return FailedPreconditionError("incident " + std::to_string(id) + " is " + state +
+                                     ": a resolution is taken once its triage has finished (diagnosed or failed)");
+    }
+    ASSIGN_OR_RETURN(kb::Stmt put,
+                     Prepare(db_, "INSERT INTO resolutions(incident_id, root_cause, summary, resolution, by_name, "
+                                  "posted_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(incident_id) DO UPDATE SET "
+                                  "root_cause=excluded.root_cause, summary=excluded.summary, "
+                                  "resolution=excluded.resolution, by_name=excluded.by_name, "
+                                  "posted_ms=excluded.posted_ms, kb_error=''"));
+    put.Bind(1, id)
+        .Bind(2, resolution.root_cause)
+        .Bind(3, resolution.summary)
+        .Bind(4, resolution.resolution)
+        .Bind(5, resolution.by)
+        .Bind(6, Now());
+    return put.Run();
+  }();
+  if (!done.ok()) {
+    Exec("ROLLBACK").IgnoreError();
+    return done;
+  }
+  return Exec("COMMIT");
+}
+
+Status IncidentStore::SetResolutionKb(int64_t id, std::string_view kb_id, std::string_view kb_error) {
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, kb_error.empty()
+                                                ? "UPDATE resolutions SET kb_id=?2, kb_error='' WHERE incident_id=?1"
+                                                : "UPDATE resolutions SET kb_error=?3 WHERE incident_id=?1"));
+  s.Bind(1, id);
+  if (kb_error.empty()) {
+    s.Bind(2, kb_id);
+  } else {
+    s.Bind(3, kb_error);
+  }
+  RETURN_IF_ERROR(s.Run());
+  if (sqlite3_changes(db_) != 1) return NotFoundError("incident " + std::to_string(id) + " has no resolution");
+  return Status::Ok();
+}
+
 Result<std::vector<StoredIncident>> IncidentStore::List(std::string_view filter, size_t limit) const {
   std::string where;
   if (filter == "resolved") {
@@ -341,8 +458,8 @@ Result<std::vector<StoredIncident>> IncidentStore::List(std::string_view filter,
     where = " WHERE state=?2";
   }
   std::lock_guard lock(mu_);
-  ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, "SELECT " + std::string(kColumns) + " FROM incidents" + where +
-                                                " ORDER BY id DESC LIMIT ?1"));
+  ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, "SELECT " + std::string(kColumns) + std::string(kResolutionColumns) +
+                                                std::string(kFromJoined) + where + " ORDER BY id DESC LIMIT ?1"));
   s.Bind(1, static_cast<int64_t>(limit));
   if (where.find("?2") != std::string::npos) s.Bind(2, filter);
   return ReadRows(s);
@@ -350,7 +467,8 @@ Result<std::vector<StoredIncident>> IncidentStore::List(std::string_view filter,
 
 Result<StoredIncident> IncidentStore::Get(int64_t id) const {
   std::lock_guard lock(mu_);
-  ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, "SELECT " + std::string(kColumns) + " FROM incidents WHERE id=?1"));
+  ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, "SELECT " + std::string(kColumns) + std::string(kResolutionColumns) +
+                                                std::string(kFromJoined) + " WHERE id=?1"));
   s.Bind(1, id);
   ASSIGN_OR_RETURN(auto rows, ReadRows(s));
   if (rows.empty()) return NotFoundError("no incident " + std::to_string(id));

@@ -16,6 +16,11 @@
 // second `vigil serve` on the same data_dir is refused instead of re-queueing the first one's
 // running triages.
 //
+// What the on-call engineer finally found (SetResolution: root cause, summary, what fixed it, who)
+// is kept beside the incident in table `resolutions` (schema version 2; a version-1 database,
+// written before 2026-12-01 FB, is migrated on Open by adding the table: its rows are kept and
+// read as before). A vigil older than this refuses a version-2 file ("newer vigil").
+//
 // Thread safety: every method may be called from any thread (one connection behind a mutex).
 // Errors: Status values (FailedPrecondition for a file that cannot be opened or a schema from a
 // newer vigil, NotFound for an unknown id, Internal for SQL errors); no exceptions.
@@ -43,6 +48,20 @@ namespace vigil {
 // The triage states, in their order ("queued", "running", "diagnosed", "failed").
 std::span<const std::string_view> IncidentTriageStates();
 
+// The on-call engineer's account of an incident (POST /api/v1/incidents/{id}/resolution).
+struct IncidentResolution {
+  std::string root_cause;  // a taxonomy category (checked by the caller)
+  std::string summary;     // what was found
+  std::string resolution;  // what fixed it
+  std::string by;          // who says so
+  int64_t posted_ms = 0;   // when it was stored (the latest post)
+  std::string kb_id;       // the knowledge-base incident made from it; "" until imported
+  std::string kb_error;    // why the latest import into the knowledge base failed; "" otherwise
+
+  // {root_cause, summary, resolution, by, posted_at, knowledge_base: {id} | {error}}.
+  Json ToJson() const;
+};
+
 struct StoredIncident {
   int64_t id = 0;
   std::string fingerprint;
@@ -58,12 +77,21 @@ struct StoredIncident {
   double triage_seconds = 0;    // the last triage's wall time
   Alert alert;                  // as received (core/domain.h JSON)
   Json diagnosis;               // the DiagnosisReport JSON (ToJson) once diagnosed, else null
+  std::optional<IncidentResolution> resolution;  // the engineer's, once posted
 
   // {id, state, rule, severity, fingerprint, starts_at, received_at, updated_at, resolved_at?,
-  // attempts, error?, triage_seconds?}; times RFC 3339. With `full`, also `alert` and `diagnosis`;
-  // without, the diagnosis' root_cause, component and confidence when it has them.
+  // attempts, error?, triage_seconds?}; times RFC 3339. With `full`, also `alert`, `diagnosis`
+  // and `resolution` (IncidentResolution::ToJson plus `diagnosis_agreed`: see
+  // ResolutionAgreement); without, the diagnosis' root_cause, component and confidence when it has
+  // them and the resolution's root cause as `resolution_root_cause`.
   Json ToJson(bool full) const;
 };
+
+// Whether a diagnosis (DiagnosisReport JSON) agreed with the engineer's root cause:
+// {"diagnosed_root_cause": X | null, "agreed": X == root_cause, "hypothesis_rank": 1-based rank of
+// root_cause among the diagnosis' hypotheses | null}. A diagnosis that is null (triage failed)
+// gives {"diagnosed_root_cause": null, "agreed": false, "hypothesis_rank": null}.
+Json ResolutionAgreement(const Json& diagnosis, std::string_view root_cause);
 
 struct IntakeResult {
   std::vector<int64_t> created;     // new incidents (queued)
@@ -100,6 +128,16 @@ class IncidentStore {
   Status Finish(int64_t id, const Json& diagnosis, double seconds);
   Status Fail(int64_t id, std::string_view error, double seconds);
   Status Requeue(int64_t id);
+
+  // Stores (or replaces: the latest post wins) the engineer's resolution of incident `id`;
+  // `kb_id` / `kb_error` of `resolution` are ignored (the earlier kb_id is kept, kb_error
+  // cleared; SetResolutionKb records the import). NotFound for an unknown id; FailedPrecondition
+  // ("... is queued: ...") while the incident's triage has not finished (queued or running):
+  // resolutions are taken for diagnosed and failed incidents only. `posted_ms` is set to now.
+  Status SetResolution(int64_t id, const IncidentResolution& resolution);
+  // Records the knowledge-base import of incident `id`'s resolution: the KB incident id, or the
+  // error of a failed import (kb_id then kept as it was). NotFound when it has no resolution.
+  Status SetResolutionKb(int64_t id, std::string_view kb_id, std::string_view kb_error);
 
   // Newest first. `filter`: a triage state, "resolved" or "firing"; empty = all. InvalidArgument
   // for another filter (naming the accepted ones).

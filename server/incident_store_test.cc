@@ -325,3 +325,191 @@ TEST_CASE("TriageWorkers: Notify wakes an idle worker at once; Stop lets the tri
 }
 
 }  // namespace vigil
+
+namespace vigil {
+namespace {
+
+IncidentResolution Resolution(std::string root_cause, std::string resolution, std::string by = "ana") {
+  IncidentResolution r;
+  r.root_cause = std::move(root_cause);
+  r.summary = "GPU 5 of node-3 fell off the bus";
+  r.resolution = std::move(resolution);
+  r.by = std::move(by);
+  return r;
+}
+
+// The incidents schema exactly as vigil wrote it before resolutions (schema version 1, c262f87 to
+// db1ee07), so a database of that version is made here without the current code.
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE incidents(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  fingerprint TEXT NOT NULL,
+  starts_at_ms INTEGER NOT NULL,
+  rule TEXT NOT NULL,
+  severity TEXT NOT NULL DEFAULT '',
+  state TEXT NOT NULL CHECK(state IN ('queued', 'running', 'diagnosed', 'failed')),
+  alert_json TEXT NOT NULL,
+  received_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL,
+  resolved_at_ms INTEGER NOT NULL DEFAULT 0,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  error TEXT NOT NULL DEFAULT '',
+  triage_seconds REAL NOT NULL DEFAULT 0,
+  diagnosis_json TEXT,
+  UNIQUE(fingerprint, starts_at_ms));
+CREATE INDEX incidents_by_state ON incidents(state, id);
+PRAGMA user_version=1;
+)sql";
+
+int64_t UserVersion(const std::string& path) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(s) == SQLITE_ROW);
+  const int64_t v = sqlite3_column_int64(s, 0);
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("IncidentStore: a resolution is taken once triage finished, replaced by a later post, kept on reopen") {
+  TempDir dir("vigil_serve_test");
+  int64_t now = 1'800'000'000'000;
+  int64_t diagnosed_id = 0, failed_id = 0, queued_id = 0;
+  {
+    auto store = OpenStore(dir, 100, &now);
+    auto in = store->Intake({Firing("s1", 10), Firing("s2", 20), Firing("s3", 30)});
+    REQUIRE(in.ok());
+    diagnosed_id = in->created[0];
+    failed_id = in->created[1];
+    queued_id = in->created[2];
+    // Queued, then running: refused (the triage has not finished), nothing stored.
+    auto refused = store->SetResolution(diagnosed_id, Resolution("gpu_fallen_off_bus", "reseated"));
+    CHECK(refused.code() == StatusCode::kFailedPrecondition);
+    CHECK(refused.message().find("is queued") != std::string::npos);
+    REQUIRE(store->ClaimNext().ok());
+    CHECK(store->SetResolution(diagnosed_id, Resolution("gpu_fallen_off_bus", "x")).code() ==
+          StatusCode::kFailedPrecondition);
+    CHECK_FALSE(store->Get(diagnosed_id)->resolution.has_value());
+    Json diagnosis{{"root_cause", "nvlink_error"},
+                   {"hypotheses", Json::array({Json{{"category", "nvlink_error"}},
+                                               Json{{"category", "gpu_fallen_off_bus"}}})}};
+    REQUIRE(store->Finish(diagnosed_id, diagnosis, 1).ok());
+    REQUIRE(store->ClaimNext().ok());
+    REQUIRE(store->Fail(failed_id, "no knowledge base", 1).ok());
+    CHECK(store->SetResolution(999, Resolution("gpu_fallen_off_bus", "x")).code() == StatusCode::kNotFound);
+    CHECK(store->SetResolutionKb(diagnosed_id, "kb-1", "").code() == StatusCode::kNotFound);  // none yet
+
+    REQUIRE(store->SetResolution(diagnosed_id, Resolution("gpu_fallen_off_bus", "reseated the GPU")).ok());
+    REQUIRE(store->SetResolutionKb(diagnosed_id, "vigil-serve-incident-1", "").ok());
+    REQUIRE(store->SetResolution(failed_id, Resolution("host_oom", "raised the memory limit", "bo")).ok());
+    now += 60'000;
+    // Posting again replaces the first; the KB id is kept until the import says otherwise.
+    REQUIRE(store->SetResolution(diagnosed_id, Resolution("gpu_fallen_off_bus", "replaced the GPU", "cy")).ok());
+    REQUIRE(store->SetResolutionKb(failed_id, "", "knowledge base: disk full").ok());
+  }
+  auto store = OpenStore(dir, 100, &now);
+  auto d = store->Get(diagnosed_id);
+  REQUIRE(d.ok());
+  REQUIRE(d->resolution.has_value());
+  CHECK(d->resolution->resolution == "replaced the GPU");
+  CHECK(d->resolution->by == "cy");
+  CHECK(d->resolution->posted_ms == 1'800'000'060'000);
+  CHECK(d->resolution->kb_id == "vigil-serve-incident-1");
+  const Json full = d->ToJson(true);
+  CHECK(full["resolution"]["root_cause"] == "gpu_fallen_off_bus");
+  CHECK(full["resolution"]["knowledge_base"]["id"] == "vigil-serve-incident-1");
+  CHECK(full["resolution"]["diagnosis_agreed"]["agreed"] == false);
+  CHECK(full["resolution"]["diagnosis_agreed"]["diagnosed_root_cause"] == "nvlink_error");
+  CHECK(full["resolution"]["diagnosis_agreed"]["hypothesis_rank"] == 2);
+  CHECK(d->ToJson(false)["resolution_root_cause"] == "gpu_fallen_off_bus");
+  auto f = store->Get(failed_id);
+  REQUIRE((f.ok() && f->resolution.has_value()));
+  CHECK(f->resolution->kb_error == "knowledge base: disk full");
+  CHECK(f->ToJson(true)["resolution"]["knowledge_base"]["error"] == "knowledge base: disk full");
+  CHECK(f->ToJson(true)["resolution"]["diagnosis_agreed"]["diagnosed_root_cause"].is_null());
+  // List and ClaimNext still read rows with and without a resolution.
+  auto all = store->List("", 10);
+  REQUIRE(all.ok());
+  REQUIRE(all->size() == 3);
+  CHECK_FALSE(all->at(0).resolution.has_value());  // queued_id, newest
+  CHECK(all->at(2).resolution->by == "cy");
+  auto diagnosed = store->List("diagnosed", 10);
+  REQUIRE((diagnosed.ok() && diagnosed->size() == 1));
+  auto next = store->ClaimNext();
+  REQUIRE((next.ok() && next->has_value()));
+  CHECK((*next)->id == queued_id);
+}
+
+TEST_CASE("IncidentStore: a version-1 database (before resolutions) opens, keeps its rows and takes resolutions") {
+  TempDir dir("vigil_serve_test");
+  const std::string path = (dir.path / "incidents.db").string();
+  {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    char* err = nullptr;
+    REQUIRE_MESSAGE(sqlite3_exec(db, kSchemaV1, nullptr, nullptr, &err) == SQLITE_OK, (err ? err : ""));
+    Alert a = Firing("old1", 1000);
+    const std::string alert_json = Json(a).dump();
+    const std::string insert =
+        "INSERT INTO incidents(fingerprint, starts_at_ms, rule, severity, state, alert_json, received_ms, "
+        "updated_ms, attempts, triage_seconds, diagnosis_json) VALUES('old1', 1000, 'GpuXid', 'critical', "
+        "'diagnosed', '" + alert_json + "', 5, 6, 1, 2.5, '{\"root_cause\": \"gpu_fallen_off_bus\"}')";
+    REQUIRE_MESSAGE(sqlite3_exec(db, insert.c_str(), nullptr, nullptr, &err) == SQLITE_OK, (err ? err : ""));
+    sqlite3_close(db);
+  }
+  REQUIRE(UserVersion(path) == 1);
+  {
+    auto store = OpenStore(dir);
+    auto row = store->Get(1);
+    REQUIRE(row.ok());
+    CHECK(row->state == "diagnosed");
+    CHECK(row->alert.annotations.at("summary") == "XID 79 on node-3 gpu 5");
+    CHECK(row->diagnosis["root_cause"] == "gpu_fallen_off_bus");
+    CHECK_FALSE(row->resolution.has_value());
+    CHECK(row->ToJson(true)["resolution"].is_null());
+    REQUIRE(store->SetResolution(1, Resolution("gpu_fallen_off_bus", "reseated")).ok());
+    CHECK(store->Get(1)->ToJson(true)["resolution"]["diagnosis_agreed"]["agreed"] == true);
+    auto more = store->Intake({Firing("new1", 2000)});
+    REQUIRE(more.ok());
+    CHECK(more->created == std::vector<int64_t>{2});
+  }
+  CHECK(UserVersion(path) == 2);
+  auto store = OpenStore(dir);
+  CHECK(store->Get(1)->resolution->resolution == "reseated");
+}
+
+TEST_CASE("IncidentStore: a database of a newer schema than this vigil reads is refused, not changed") {
+  TempDir dir("vigil_serve_test");
+  const std::string path = (dir.path / "incidents.db").string();
+  {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "PRAGMA user_version=3", nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+  }
+  IncidentStoreOptions o;
+  o.path = path;
+  auto store = IncidentStore::Open(o);
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.status().message().find("schema version 3, written by a newer vigil (this one reads 2)") !=
+        std::string::npos);
+  CHECK(UserVersion(path) == 3);
+}
+
+TEST_CASE("ResolutionAgreement: agreed, rank among hypotheses, no diagnosis") {
+  Json d{{"root_cause", "ib_link_failure"},
+         {"hypotheses", Json::array({Json{{"category", "ib_link_failure"}}, Json{{"category", "nvlink_error"}}})}};
+  CHECK(ResolutionAgreement(d, "ib_link_failure") ==
+        Json{{"diagnosed_root_cause", "ib_link_failure"}, {"agreed", true}, {"hypothesis_rank", 1}});
+  CHECK(ResolutionAgreement(d, "nvlink_error")["hypothesis_rank"] == 2);
+  CHECK(ResolutionAgreement(d, "host_oom")["hypothesis_rank"].is_null());
+  CHECK(ResolutionAgreement(d, "host_oom")["agreed"] == false);
+  CHECK(ResolutionAgreement(Json(nullptr), "host_oom")["diagnosed_root_cause"].is_null());
+  CHECK(ResolutionAgreement(Json{{"root_cause", 7}}, "host_oom")["agreed"] == false);  // not a string: read as none
+}
+
+}  // namespace vigil
