@@ -13,17 +13,13 @@
 #include <set>
 #include <sstream>
 
+#include "core/ascii.h"
 #include "core/time_util.h"
 #include "knowledge/text_util.h"
 
 namespace vigil {
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string Fixed(double v, int digits) {
   char buf[64];
@@ -57,7 +53,7 @@ bool AllDigits(std::string_view s) {
 std::set<std::string> IncidentNames(const LiveIncident& inc) {
   std::set<std::string> names;
   auto add = [&](std::string v) {
-    v = Lower(v);
+    v = AsciiLower(v);
     if (v.size() >= 3 && !AllDigits(v)) names.insert(v);
   };
   if (inc.alert) {
@@ -144,7 +140,29 @@ std::string OneLine(const LiveIncident& inc) {
     if (!inc.diagnosis->component.empty()) s += " on " + inc.diagnosis->component;
     s += ", confidence " + Fixed(inc.diagnosis->confidence, 2);
   }
+  if (inc.resolution) s += "; resolved by " + inc.resolution->by + " as " + inc.resolution->root_cause;
   return s + ")";
+}
+
+// The engineer's resolution, as stored: root cause, who, when, what was found and what fixed it,
+// and whether the diagnosis had the same root cause.
+void DescribeResolution(const LiveIncident& inc, std::string& out) {
+  const LiveResolution& r = *inc.resolution;
+  out += "Resolution (by " + r.by + (r.posted_ms > 0 ? ", " + FormatRfc3339Ms(r.posted_ms) : std::string()) +
+         "): root cause " + r.root_cause + ".\n";
+  out += "Found: " + r.summary + "\n";
+  out += "Fixed by: " + r.resolution + "\n";
+  if (inc.diagnosis) {
+    out += inc.diagnosis->root_cause == r.root_cause
+               ? "The diagnosis agreed (" + inc.diagnosis->root_cause + ").\n"
+               : "The diagnosis said " + inc.diagnosis->root_cause + ", not " + r.root_cause + ".\n";
+  }
+}
+
+// True when the question asks how an incident was fixed.
+bool AsksAboutFix(const std::string& lower_message) {
+  return MentionsWord(lower_message, {"fix", "fixed", "fixes", "resolve", "resolved", "resolution", "solve",
+                                      "solved", "remedy", "remedied"});
 }
 
 std::string Received(const LiveIncident& inc) {
@@ -154,6 +172,7 @@ std::string Received(const LiveIncident& inc) {
 void DescribeIncident(const LiveIncident& inc, const ChatContext& ctx, std::string& out) {
   out += "Incident #" + std::to_string(inc.id) + ": " + DisplayTitle(inc) + " (" + StatusText(inc) +
          Received(inc) + ").\n";
+  if (inc.resolution) DescribeResolution(inc, out);
   if (inc.alert) {
     auto summary = inc.alert->annotations.find("summary");
     if (summary != inc.alert->annotations.end() && inc.title.find(summary->second) == std::string::npos)
@@ -256,8 +275,17 @@ std::string IncidentSearchText(const LiveIncident& inc) {
   return text;
 }
 
+// `asks_fix`: the question asks how it was fixed (AsksAboutFix): the answer leads with that.
 Status AnswerOne(const LiveIncident& inc, const ChatContext& ctx, std::string& out,
-                 std::vector<ChatCitation>& citations) {
+                 std::vector<ChatCitation>& citations, bool asks_fix = false) {
+  if (asks_fix) {
+    out += inc.resolution ? "Incident #" + std::to_string(inc.id) + " was fixed by: " + inc.resolution->resolution +
+                                " (root cause " + inc.resolution->root_cause + ", recorded by " +
+                                inc.resolution->by + ").\n"
+                          : "No resolution has been recorded for incident #" + std::to_string(inc.id) +
+                                " (the on-call engineer posts it to /api/v1/incidents/" + std::to_string(inc.id) +
+                                "/resolution); what is stored:\n";
+  }
   DescribeIncident(inc, ctx, out);
   AddCitation(citations, IncidentCitation(inc));
   std::string category;
@@ -276,7 +304,7 @@ Result<ChatAnswer> AnswerBuiltin(const ChatQuestion& question, const ChatContext
   ChatAnswer answer;
   answer.mode = "builtin";
   std::string& out = answer.answer;
-  const std::string lower = Lower(question.message);
+  const std::string lower = AsciiLower(question.message);
 
   std::optional<int64_t> id = question.incident;
   if (!id) id = IncidentIdInText(lower);
@@ -291,7 +319,7 @@ Result<ChatAnswer> AnswerBuiltin(const ChatQuestion& question, const ChatContext
       return answer;
     }
     if (!inc.ok()) return inc.status();
-    RETURN_IF_ERROR(AnswerOne(*inc, ctx, out, answer.citations));
+    RETURN_IF_ERROR(AnswerOne(*inc, ctx, out, answer.citations, AsksAboutFix(lower)));
     return answer;
   }
 
@@ -333,7 +361,7 @@ Result<ChatAnswer> AnswerBuiltin(const ChatQuestion& question, const ChatContext
       ListIncidents(named, out, answer.citations);
       out += "The newest:\n";
     }
-    RETURN_IF_ERROR(AnswerOne(named.front(), ctx, out, answer.citations));
+    RETURN_IF_ERROR(AnswerOne(named.front(), ctx, out, answer.citations, AsksAboutFix(lower)));
     return answer;
   }
   if (!unknown_names.empty()) {
@@ -644,6 +672,8 @@ if (q && q.trim()) ask(q.trim(), inc);
 )HTML";
 }
 
+std::vector<std::string> ChatRoutePaths() { return {"/", "/chat", "/api/v1/chat"}; }
+
 void RegisterChatRoutes(httplib::Server& server, ChatContext context) {
   auto page = [](const httplib::Request&, httplib::Response& res) {
     std::string nonce = RandomNonce();
@@ -672,7 +702,7 @@ void RegisterChatRoutes(httplib::Server& server, ChatContext context) {
   server.Delete("/api/v1/chat", not_allowed("POST"));
   server.Post("/api/v1/chat", [context](const httplib::Request& req, httplib::Response& res) {
     try {
-      std::string type = Lower(req.get_header_value("Content-Type"));
+      std::string type = AsciiLower(req.get_header_value("Content-Type"));
       if (kb::Trim(std::string_view(type).substr(0, type.find(';'))) != "application/json") {
         SendError(res, 415, "the body must be JSON (Content-Type: application/json), got `" +
                                 req.get_header_value("Content-Type") + "`",

@@ -12,8 +12,12 @@
 //      - "open", "unresolved", "ongoing", "firing", "active incidents/alerts", "current incidents":
 //        the incidents not resolved;
 //   2. for one incident: its status and, when diagnosed, root cause, component, confidence, the
-//      evidence lines with their sources, the mitigation and what was not verified; for several, a
-//      list (id, status, title, root cause);
+//      evidence lines with their sources, the mitigation and what was not verified, and the on-call
+//      engineer's resolution when one was posted (POST /api/v1/incidents/{id}/resolution: root
+//      cause, what was found, what fixed it, by whom, whether the diagnosis agreed); a question
+//      about the fix ("how was #12 fixed", words fix/fixed/resolve(d)/resolution/solve(d)/
+//      remedy) is answered with the resolution first, or says that none was recorded; for
+//      several, a list (id, status, title, root cause, the resolution's root cause);
 //   3. a knowledge-base search (similar past incidents, with ids and scores): with the incident's
 //      title, alert summary and root cause, or with the question's text when no incident applies.
 //      A hit counts only when it shares a word with the query (BM25 rank > 0): the dense ranker
@@ -59,6 +63,15 @@ class Server;
 
 namespace vigil {
 
+// What the on-call engineer recorded as the incident's resolution.
+struct LiveResolution {
+  std::string root_cause;
+  std::string summary;     // what was found
+  std::string resolution;  // what fixed it
+  std::string by;
+  int64_t posted_ms = 0;
+};
+
 // A live incident as the chat reads it (one row of the serve incident store).
 struct LiveIncident {
   int64_t id = 0;
@@ -69,6 +82,7 @@ struct LiveIncident {
   std::optional<Alert> alert;
   std::optional<Diagnosis> diagnosis;  // set once diagnosed
   std::string error;                   // why the diagnosis failed ("failed") or cannot be shown
+  std::optional<LiveResolution> resolution;  // the engineer's, once posted
 };
 
 // "<alertname>: <summary annotation>" (or the part that is there); the title a stored alert gets.
@@ -128,6 +142,10 @@ Result<ChatAnswer> AnswerQuestion(const ChatQuestion& question, const ChatContex
 // stored text set through textContent; `?q=...` (and `&incident=N`) asks on load. `nonce` goes on
 // its <script> and <style> tags (the route sends a Content-Security-Policy allowing only it).
 std::string ChatPageHtml(std::string_view nonce);
+
+// The paths RegisterChatRoutes mounts ("/", "/chat", "/api/v1/chat"), for
+// HttpApiOptions::extra_route_paths (labels in /metrics).
+std::vector<std::string> ChatRoutePaths();
 
 // Registers GET /, GET /chat and POST /api/v1/chat on `server`. `context` is copied; what it
 // points to must outlive the server.

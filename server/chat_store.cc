@@ -12,6 +12,10 @@ LiveIncident LiveIncidentFromStored(const StoredIncident& row) {
   inc.title = IncidentTitle(row.alert);
   inc.received_at_ms = row.received_ms;
   inc.error = row.error;
+  if (row.resolution) {
+    inc.resolution = LiveResolution{row.resolution->root_cause, row.resolution->summary,
+                                    row.resolution->resolution, row.resolution->by, row.resolution->posted_ms};
+  }
   if (!row.diagnosis.is_null()) {
     Result<Diagnosis> d = FromJson<Diagnosis>(row.diagnosis, "stored diagnosis");
     if (d.ok()) {

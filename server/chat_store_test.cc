@@ -112,3 +112,62 @@ TEST_CASE("IncidentStoreLookup: the chat answers from incidents the store record
 }
 
 }  // namespace vigil
+
+namespace vigil {
+
+TEST_CASE("IncidentStoreLookup: the chat answers how an incident was fixed from its stored resolution") {
+  TempDir dir("vigil_chat_store_test");
+  IncidentStoreOptions o;
+  o.path = (dir.path / "incidents.db").string();
+  auto store = IncidentStore::Open(o);
+  REQUIRE_MESSAGE(store.ok(), store.status().ToString());
+  auto intake = (*store)->Intake({Firing("g1", "node-3", "Xid 79 on node-3 gpu 5"),
+                                  Firing("g2", "node-4", "Xid 79 on node-4 gpu 5")});
+  REQUIRE(intake.ok());
+  const int64_t fixed = intake->created[0], open = intake->created[1];
+  for (int i = 0; i < 2; ++i) {
+    auto claimed = (*store)->ClaimNext();
+    REQUIRE((claimed.ok() && claimed->has_value()));
+    const std::string component = (*claimed)->id == fixed ? "node-3/gpu5" : "node-4/gpu5";
+    REQUIRE((*store)->Finish((*claimed)->id, ReportJson(component), 1).ok());
+  }
+  IncidentResolution r;
+  r.root_cause = "pcie_link_degraded";
+  r.summary = "the riser of GPU 5 was loose; the link trained at x4";
+  r.resolution = "reseated the riser, link back at x16";
+  r.by = "ana";
+  REQUIRE((*store)->SetResolution(fixed, r).ok());
+  IncidentStoreLookup lookup(store->get());
+  ChatContext ctx;
+  ctx.incidents = &lookup;
+  auto a = AnswerQuestion({"how was #" + std::to_string(fixed) + " fixed?", std::nullopt}, ctx);
+  REQUIRE(a.ok());
+  CHECK_MESSAGE(a->answer.rfind("Incident #" + std::to_string(fixed) +
+                                    " was fixed by: reseated the riser, link back at x16 (root cause "
+                                    "pcie_link_degraded, recorded by ana).\n",
+                                0) == 0,
+                a->answer);
+  CHECK(Contains(a->answer, "Resolution (by ana, "));
+  CHECK(Contains(a->answer, "Found: the riser of GPU 5 was loose; the link trained at x4\n"));
+  CHECK(Contains(a->answer, "The diagnosis said gpu_fallen_off_bus, not pcie_link_degraded.\n"));
+  // Asked about by node name, the same.
+  auto by_node = AnswerQuestion({"how did we resolve node-3?", std::nullopt}, ctx);
+  REQUIRE(by_node.ok());
+  CHECK(Contains(by_node->answer, "was fixed by: reseated the riser"));
+  // Not asked about the fix: the resolution is still shown, after the title.
+  auto plain = AnswerQuestion({"#" + std::to_string(fixed), std::nullopt}, ctx);
+  REQUIRE(plain.ok());
+  CHECK(plain->answer.rfind("Incident #" + std::to_string(fixed) + ": ", 0) == 0);
+  CHECK(Contains(plain->answer, "Fixed by: reseated the riser, link back at x16\n"));
+  // No resolution recorded: said plainly, nothing made up.
+  auto none = AnswerQuestion({"how was #" + std::to_string(open) + " fixed", std::nullopt}, ctx);
+  REQUIRE(none.ok());
+  CHECK(none->answer.rfind("No resolution has been recorded for incident #" + std::to_string(open), 0) == 0);
+  CHECK_FALSE(Contains(none->answer, "Fixed by"));
+  // The list line carries it too.
+  auto latest = AnswerQuestion({"open incidents", std::nullopt}, ctx);
+  REQUIRE(latest.ok());
+  CHECK(Contains(latest->answer, "resolved by ana as pcie_link_degraded"));
+}
+
+}  // namespace vigil

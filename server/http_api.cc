@@ -8,8 +8,12 @@
 #include <regex>
 #include <thread>
 
+#include "core/ascii.h"
+#include "core/config.h"
 #include "core/logging.h"
 #include "core/parse.h"
+#include "core/utf8.h"
+#include "knowledge/text_util.h"
 
 namespace vigil {
 namespace {
@@ -24,16 +28,14 @@ constexpr RouteSpec kRoutes[] = {
     {"/api/v1/alerts", "/api/v1/alerts", "POST"},
     {"/api/v1/incidents", "/api/v1/incidents", "GET"},
     {"/api/v1/incidents/([^/]*)", "/api/v1/incidents/{id}", "GET"},
+    {"/api/v1/incidents/([^/]*)/resolution", "/api/v1/incidents/{id}/resolution", "POST"},
     {"/api/v1/diagnose", "/api/v1/diagnose", "POST"},
     {"/healthz", "/healthz", "GET"},
     {"/metrics", "/metrics", "GET"},
 };
 
-// Paths of HttpApiOptions::extra_routes (the chat page) that /metrics labels by name; their
-// handlers and methods are the extra routes' own.
-constexpr std::string_view kExtraRouteLabels[] = {"/", "/chat", "/api/v1/chat"};
-
-std::string_view RouteLabel(const std::string& path) {
+// `extra_paths`: HttpApiOptions::extra_route_paths, labelled by name.
+std::string_view RouteLabel(const std::string& path, const std::vector<std::string>& extra_paths) {
   static const std::vector<std::regex> compiled = [] {
     std::vector<std::regex> out;
     for (const auto& r : kRoutes) out.emplace_back(r.pattern);
@@ -42,7 +44,7 @@ std::string_view RouteLabel(const std::string& path) {
   for (size_t i = 0; i < compiled.size(); ++i) {
     if (std::regex_match(path, compiled[i])) return kRoutes[i].label;
   }
-  for (std::string_view label : kExtraRouteLabels) {
+  for (const std::string& label : extra_paths) {
     if (path == label) return label;
   }
   return "other";
@@ -80,12 +82,22 @@ std::optional<Reply> RequireJson(const httplib::Request& req) {
   const std::string given = type;
   type = type.substr(0, type.find(';'));
   while (!type.empty() && type.back() == ' ') type.pop_back();
-  for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (type == "application/json") return std::nullopt;
+  if (AsciiEqualsIgnoreCase(type, "application/json")) return std::nullopt;
   return ErrorReply(415,
                     given.empty() ? "the request has no Content-Type; send the body as application/json"
                                   : "Content-Type `" + given + "` is not application/json",
                     "Content-Type header");
+}
+
+// The incident id of a path matched by a `/api/v1/incidents/([^/]*)...` route; InvalidArgument
+// naming it when it is not a number.
+Result<int64_t> PathId(const httplib::Request& req) {
+  const std::string text = req.matches.size() > 1 ? std::string(req.matches[1]) : std::string();
+  const auto id = ParseUint(text);
+  if (!id || *id > static_cast<uint64_t>(INT64_MAX)) {
+    return InvalidArgumentError("incident id `" + text + "` is not a number");
+  }
+  return static_cast<int64_t>(*id);
 }
 
 // Request timing for the duration histogram: httplib calls the pre-routing handler and the
@@ -105,6 +117,100 @@ std::string DefaultErrorMessage(const httplib::Request& req, int status, size_t 
 }
 
 }  // namespace
+
+Result<IncidentResolution> ParseResolution(std::string_view body, std::span<const std::string> categories) {
+  auto json = ParseJson(body, "request body");
+  if (!json.ok()) return InvalidArgumentError("body: " + json.status().message());
+  if (!json->is_object()) return InvalidArgumentError("body: expected a JSON object {root_cause, summary, resolution, by}");
+  struct Field {
+    const char* name;
+    size_t max_bytes;
+    std::string* out;
+  };
+  IncidentResolution r;
+  const Field fields[] = {{"root_cause", 64, &r.root_cause},
+                          {"summary", kMaxResolutionSummaryBytes, &r.summary},
+                          {"resolution", kMaxResolutionTextBytes, &r.resolution},
+                          {"by", kMaxResolutionByBytes, &r.by}};
+  for (const auto& [key, value] : json->items()) {
+    bool known = false;
+    for (const Field& f : fields) known = known || key == f.name;
+    if (!known) {
+      return InvalidArgumentError("body." + key + ": unknown field; accepted: root_cause, summary, resolution, by");
+    }
+  }
+  for (const Field& f : fields) {
+    const std::string name = f.name;
+    auto it = json->find(name);
+    if (it == json->end()) return InvalidArgumentError(name + ": missing");
+    if (!it->is_string()) return InvalidArgumentError(name + ": expected a string, got " + it->type_name());
+    const std::string& text = it->get_ref<const std::string&>();
+    size_t bad = 0;
+    if (!IsValidUtf8(text, &bad)) {
+      return InvalidArgumentError(name + ": not UTF-8 (invalid byte at offset " + std::to_string(bad) + ")");
+    }
+    const std::string_view trimmed = kb::Trim(text);
+    if (trimmed.empty()) return InvalidArgumentError(name + ": empty");
+    if (trimmed.size() > f.max_bytes) {
+      return InvalidArgumentError(name + ": " + std::to_string(trimmed.size()) + " bytes, at most " +
+                                  std::to_string(f.max_bytes));
+    }
+    *f.out = std::string(trimmed);
+  }
+  if (std::find(categories.begin(), categories.end(), r.root_cause) == categories.end()) {
+    const std::string hint = ClosestMatch(r.root_cause, categories);
+    return InvalidArgumentError("root_cause: unknown category `" + r.root_cause + "`" +
+                                (hint.empty() ? std::string("; the categories are those of taxonomy.json")
+                                              : "; did you mean `" + hint + "`?"));
+  }
+  return r;
+}
+
+Incident KnowledgeIncidentFromResolution(const StoredIncident& incident) {
+  const IncidentResolution& res = *incident.resolution;
+  const Alert& alert = incident.alert;
+  Incident inc;
+  inc.id = "vigil-serve-incident-" + std::to_string(incident.id);
+  inc.source = "vigil-serve:incident-" + std::to_string(incident.id);
+  inc.title = (alert.rule.empty() ? std::string("incident ") + std::to_string(incident.id) : alert.rule) + ": " +
+              res.summary;
+  inc.started_at_ms = alert.starts_at_ms > 0 ? alert.starts_at_ms : incident.received_ms;
+  inc.resolved_at_ms = incident.resolved_at_ms > 0 ? incident.resolved_at_ms : res.posted_ms;
+  inc.status = IncidentStatus::kResolved;
+  std::string text = "Alert " + alert.rule;
+  for (const char* key : {"summary", "description"}) {
+    if (auto it = alert.annotations.find(key); it != alert.annotations.end()) text += "\n" + it->second;
+  }
+  if (!alert.labels.empty()) {
+    text += "\nLabels:";
+    for (const auto& [k, v] : alert.labels) text += " " + k + "=" + v;
+  }
+  const Json& d = incident.diagnosis;
+  if (d.is_object()) {
+    text += "\nDiagnosis by vigil: " + d.value("root_cause", std::string("?"));
+    if (const std::string c = d.value("component", std::string()); !c.empty()) text += " on " + c;
+    if (auto ev = d.find("evidence"); ev != d.end() && ev->is_array()) {
+      size_t n = 0;
+      for (const Json& e : *ev) {
+        if (!e.is_object() || n >= 8) break;
+        text += "\n- " + e.value("source", std::string()) + ": " + e.value("detail", std::string());
+        ++n;
+      }
+    }
+    inc.component = d.value("component", std::string());
+  } else if (!incident.error.empty()) {
+    text += "\nDiagnosis failed: " + incident.error;
+  }
+  text += "\nFound by " + res.by + ": " + res.summary + "\nFixed by: " + res.resolution;
+  inc.raw_text = std::move(text);
+  if (auto it = alert.annotations.find("summary"); it != alert.annotations.end() && !it->second.empty()) {
+    inc.symptoms.push_back(it->second);
+  }
+  inc.root_cause = res.root_cause;
+  inc.mitigation = res.resolution;
+  inc.alerts.push_back(alert);
+  return inc;
+}
 
 int HttpStatusFor(StatusCode code) {
   switch (code) {
@@ -199,6 +305,34 @@ std::string HttpApi::RenderMetrics() const {
   return out;
 }
 
+Json HttpApi::PastResolutions(const StoredIncident& incident) const {
+  Json out = Json::array();
+  auto evidence = incident.diagnosis.is_object() ? incident.diagnosis.find("evidence") : incident.diagnosis.end();
+  if (!incident.diagnosis.is_object() || evidence == incident.diagnosis.end() || !evidence->is_array()) return out;
+  constexpr std::string_view kPrefix = "kb:vigil-serve-incident-";
+  std::vector<int64_t> seen;
+  for (const Json& e : *evidence) {
+    if (!e.is_object() || !e.contains("source") || !e["source"].is_string()) continue;
+    const std::string& source = e["source"].get_ref<const std::string&>();
+    if (!source.starts_with(kPrefix)) continue;
+    const auto past = ParseUint(std::string_view(source).substr(kPrefix.size()));
+    if (!past || *past > static_cast<uint64_t>(INT64_MAX)) continue;
+    const auto past_id = static_cast<int64_t>(*past);
+    if (past_id == incident.id || std::find(seen.begin(), seen.end(), past_id) != seen.end()) continue;
+    seen.push_back(past_id);
+    auto row = options_.store->Get(past_id);
+    if (!row.ok() || !row->resolution) continue;  // gone, or its resolution withdrawn
+    out.push_back(Json{{"incident", past_id},
+                       {"url", "/api/v1/incidents/" + std::to_string(past_id)},
+                       {"evidence", e.value("detail", std::string())},
+                       {"root_cause", row->resolution->root_cause},
+                       {"summary", row->resolution->summary},
+                       {"resolution", row->resolution->resolution},
+                       {"by", row->resolution->by}});
+  }
+  return out;
+}
+
 void HttpApi::Routes() {
   httplib::Server& s = *server_;
   s.set_payload_max_length(options_.max_body);
@@ -219,7 +353,7 @@ void HttpApi::Routes() {
     return httplib::Server::HandlerResponse::Unhandled;
   });
   s.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
-    const std::string route(RouteLabel(req.path));
+    const std::string route(RouteLabel(req.path, options_.extra_route_paths));
     metrics_->requests.Inc({route, std::string(MethodLabel(req.method)), std::to_string(res.status)});
     if (t_request_started) {
       metrics_->request_seconds.Observe(
@@ -312,14 +446,75 @@ void HttpApi::Routes() {
   };
 
   auto get = [this](const httplib::Request& req) -> Reply {
-    const std::string text = req.matches.size() > 1 ? std::string(req.matches[1]) : std::string();
-    const auto id = ParseUint(text);
-    if (!id || *id > static_cast<uint64_t>(INT64_MAX)) {
-      return ErrorReply(400, "incident id `" + text + "` is not a number", "path.id");
-    }
-    auto row = options_.store->Get(static_cast<int64_t>(*id));
+    const auto id = PathId(req);
+    if (!id.ok()) return StatusReply(id.status(), "path.id");
+    auto row = options_.store->Get(*id);
     if (!row.ok()) return StatusReply(row.status(), row.status().code() == StatusCode::kNotFound ? "path.id" : "store");
-    return JsonReply(200, row->ToJson(true));
+    Json out = row->ToJson(true);
+    out["past_resolutions"] = PastResolutions(*row);
+    return JsonReply(200, out);
+  };
+
+  auto resolution = [this](const httplib::Request& req) -> Reply {
+    if (auto bad = RequireJson(req)) return *bad;
+    const auto id = PathId(req);
+    if (!id.ok()) return StatusReply(id.status(), "path.id");
+    if (options_.kb == nullptr) {
+      return ErrorReply(503, "this server has no knowledge base to check and keep resolutions", "server");
+    }
+    // Taxonomy categories only (CategoryLayer non-empty): a user-defined category some import
+    // added is not a root cause an engineer can pick.
+    std::vector<std::string> categories;
+    for (std::string& c : options_.kb->Categories()) {
+      if (!options_.kb->CategoryLayer(c).empty()) categories.push_back(std::move(c));
+    }
+    auto parsed = ParseResolution(req.body, categories);
+    if (!parsed.ok()) {
+      const std::string m = parsed.status().message();
+      return ErrorReply(400, m, m.substr(0, m.find(':')));
+    }
+    const bool had = [&] {
+      auto before = options_.store->Get(*id);
+      return before.ok() && before->resolution.has_value();
+    }();
+    if (Status st = options_.store->SetResolution(*id, *parsed); !st.ok()) {
+      if (st.code() == StatusCode::kNotFound) return StatusReply(st, "path.id");
+      if (st.code() == StatusCode::kFailedPrecondition) return ErrorReply(409, st.message(), "path.id");
+      return StatusReply(st, "store");
+    }
+    auto row = options_.store->Get(*id);
+    if (!row.ok()) return StatusReply(row.status(), "store");
+    // Into the knowledge base the triage searches: the next similar alert recalls it. The
+    // resolution is stored first, so a failed import loses nothing (posting again retries it).
+    const Incident kb_incident = KnowledgeIncidentFromResolution(*row);
+    std::string kb_error;
+    auto report = options_.kb->UpsertIncident(kb_incident);
+    if (!report.ok()) {
+      kb_error = "importing into the knowledge base failed: " + report.status().message();
+    } else if (report->added + report->replaced != 1) {
+      kb_error = "not added to the knowledge base";
+      for (const ImportIssue& issue : report->issues) {
+        // A post repeating the stored text exactly is the entry itself: nothing to change.
+        if (issue.message.find("duplicate of stored incident `" + kb_incident.id + "`") != std::string::npos) {
+          kb_error.clear();
+          break;
+        }
+        kb_error += ": " + issue.message;
+      }
+    }
+    if (Status st = options_.store->SetResolutionKb(*id, kb_error.empty() ? kb_incident.id : "", kb_error);
+        !st.ok()) {
+      return StatusReply(st, "store");
+    }
+    if (!report.ok()) {
+      return ErrorReply(500, "the resolution of incident " + std::to_string(*id) + " is stored, but " + kb_error +
+                                 "; post it again to retry",
+                        "knowledge_base");
+    }
+    auto stored = options_.store->Get(*id);
+    if (!stored.ok()) return StatusReply(stored.status(), "store");
+    Json full = stored->ToJson(true);
+    return JsonReply(200, Json{{"id", *id}, {"replaced_earlier", had}, {"resolution", full["resolution"]}});
   };
 
   auto diagnose = [this](const httplib::Request& req) -> Reply {
@@ -345,7 +540,9 @@ void HttpApi::Routes() {
     return Reply{200, RenderMetrics(), "text/plain; version=0.0.4; charset=utf-8", {}};
   };
 
-  const std::function<Reply(const httplib::Request&)> handlers[] = {alerts, list, get, diagnose, health, metrics};
+  const std::function<Reply(const httplib::Request&)> handlers[] = {alerts,   list,   get,    resolution,
+                                                                    diagnose, health, metrics};
+  static_assert(std::size(handlers) == std::size(kRoutes));
   for (size_t i = 0; i < std::size(kRoutes); ++i) {
     const RouteSpec& route = kRoutes[i];
     auto handler = wrap(handlers[i]);

@@ -4,13 +4,20 @@
 //   POST /api/v1/alerts          Alertmanager webhook (v4 JSON): alerts recorded in the incident
 //                                store before the answer; 200 {created, duplicates, resolved}
 //   GET  /api/v1/incidents       ?status=queued|running|diagnosed|failed|resolved|firing&limit=N
-//   GET  /api/v1/incidents/{id}  one incident with its alert and diagnosis JSON
+//   GET  /api/v1/incidents/{id}  one incident with its alert, diagnosis and resolution JSON, and
+//                                `past_resolutions`: earlier incidents' resolutions its diagnosis
+//                                recalled from the knowledge base
+//   POST /api/v1/incidents/{id}/resolution
+//                                the on-call engineer's finding {root_cause, summary, resolution,
+//                                by}: stored with the incident and imported into the knowledge base
+//                                (see ParseResolution, KnowledgeIncidentFromResolution)
 //   POST /api/v1/diagnose        a case (agents/case.h format) -> the DiagnosisReport JSON
 //   GET  /healthz                {"status": "ok", "version": ...}
 //   GET  /metrics                Prometheus text exposition
 //
 // Errors are JSON, `{"error": "...", "where": "..."}`: 400 bad JSON / a wrong field (named) / a bad
-// query or id, 404 unknown route or incident, 405 wrong method (with Allow), 413 body over
+// query or id, 404 unknown route or incident, 405 wrong method (with Allow), 409 a resolution for
+// an incident whose triage has not finished (queued or running), 413 body over
 // `max_body` (or a webhook with too many alerts), 415 a body that is not application/json, 503
 // triage queue full (Retry-After) or a part not built (no webhook parser, no diagnosis), 500 a
 // bug. Every route goes through one wrapper that turns a Status into that body and an exception
@@ -26,12 +33,14 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <span>
 #include <string_view>
 #include <vector>
 
 #include "core/domain.h"
 #include "core/json.h"
 #include "core/status.h"
+#include "knowledge/knowledge_base.h"
 #include "server/incident_store.h"
 #include "server/metrics_text.h"
 
@@ -63,11 +72,36 @@ struct HttpApiOptions {
   int write_timeout_s = 10;
   int keep_alive_timeout_s = 5;
   size_t list_limit_max = 1000;       // ?limit= at most this (default 50)
-  // More routes mounted after the API's own (the chat page, server/chat.h); nullptr: none. Their
-  // requests are counted in /metrics under the templates listed in kRoutes ("/", "/chat",
-  // "/api/v1/chat"), other paths as "other".
+  // The knowledge base resolutions are imported into (borrowed; the one the triage searches, so the
+  // next triage recalls them) and whose taxonomy checks their root_cause. nullptr: POST
+  // .../resolution answers 503.
+  KnowledgeBase* kb = nullptr;
+  // More routes mounted after the API's own (the chat page, server/chat.h); nullptr: none.
   std::function<void(httplib::Server&)> extra_routes;
+  // The exact paths extra_routes mounts, which /metrics labels by name (the chat's: ChatRoutePaths()
+  // in server/chat.h); requests to other paths are counted as "other".
+  std::vector<std::string> extra_route_paths;
 };
+
+// Limits of a posted resolution's texts (bytes of UTF-8).
+inline constexpr size_t kMaxResolutionSummaryBytes = 4000;
+inline constexpr size_t kMaxResolutionTextBytes = 4000;
+inline constexpr size_t kMaxResolutionByBytes = 200;
+
+// Parses a POST .../resolution body: a JSON object with exactly root_cause (one of `categories`),
+// summary, resolution and by, each a non-empty (after trimming) UTF-8 string within the limits
+// above. InvalidArgument whose message starts with the field ("root_cause: unknown category
+// `gpu_falen_off_bus`; did you mean `gpu_fallen_off_bus`?", "summary: missing", "body: not
+// JSON ...", "body.extra: unknown field ...") so the route names it in `where`.
+Result<IncidentResolution> ParseResolution(std::string_view body, std::span<const std::string> categories);
+
+// The knowledge-base incident an engineer's resolution of `incident` becomes: id
+// "vigil-serve-incident-N", source "vigil-serve:incident-N", title "<alertname>: <summary>",
+// raw_text the alert text (name, summary and description annotations, labels), the diagnosis'
+// headline and evidence summary (up to 8 items) and the engineer's summary and resolution;
+// root_cause from the resolution, component from the diagnosis, mitigation the resolution, the
+// alert in `alerts`. Precondition: incident.resolution is set.
+Incident KnowledgeIncidentFromResolution(const StoredIncident& incident);
 
 // Maps a status to the HTTP status of its JSON error (InvalidArgument 400, NotFound 404,
 // ResourceExhausted / Unavailable / Unimplemented / FailedPrecondition 503, DeadlineExceeded 504,
@@ -115,6 +149,10 @@ class HttpApi {
 
  private:
   void Routes();
+  // Resolutions of earlier served incidents that the diagnosis of `incident` cites as knowledge
+  // evidence (`kb:vigil-serve-incident-N`): [{incident, url, evidence, root_cause, summary,
+  // resolution, by}], read from the store now.
+  Json PastResolutions(const StoredIncident& incident) const;
 
   HttpApiOptions options_;
   std::unique_ptr<httplib::Server> server_;

@@ -17,6 +17,9 @@
 #include <sstream>
 #include <thread>
 
+#include <atomic>
+
+#include "agents/alert_triage.h"
 #include "connectors/alertmanager.h"
 #include "knowledge/temp_dir_testing.h"
 
@@ -55,7 +58,8 @@ struct TestServer {
 
   explicit TestServer(size_t queue_max = 100, bool with_parser = true, size_t max_body = 64 * 1024,
                       int read_timeout_s = 10, int keep_alive_timeout_s = 5,
-                      std::function<void(httplib::Server&)> extra_routes = nullptr) {
+                      std::function<void(httplib::Server&)> extra_routes = nullptr,
+                      std::function<void(HttpApiOptions&)> configure = nullptr) {
     IncidentStoreOptions so;
     so.path = (dir.path / "incidents.db").string();
     so.queue_max = queue_max;
@@ -79,6 +83,7 @@ struct TestServer {
     o.read_timeout_s = read_timeout_s;
     o.keep_alive_timeout_s = keep_alive_timeout_s;
     o.extra_routes = std::move(extra_routes);
+    if (configure) configure(o);
     api = std::make_unique<HttpApi>(o);
     REQUIRE(api->Bind("127.0.0.1", 0).ok());
     thread = std::thread([this] { CHECK(api->Run().ok()); });
@@ -261,6 +266,9 @@ TEST_CASE("HttpApi: without a webhook parser the alert route says so (503), noth
 TEST_CASE("HttpApi: diagnose, healthz and /metrics") {
   TestServer s;
   auto c = s.Client();
+  // One keep-alive connection, as in the extra-routes case: httplib counts a request after writing
+  // its answer, so /metrics on a new connection could be rendered before the last request counted.
+  c.set_keep_alive(true);
   auto d = c.Post("/api/v1/diagnose", "{\"id\": \"case-7\", \"alert\": {}}", "application/json");
   REQUIRE(d);
   CHECK(d->status == 200);
@@ -307,15 +315,20 @@ TEST_CASE("HttpApi: diagnose, healthz and /metrics") {
 }
 
 TEST_CASE("HttpApi: extra routes (the chat page) are mounted after the API's and counted by name") {
-  TestServer s(100, true, 64 * 1024, 10, 5, [](httplib::Server& srv) {
-    srv.Get("/chat", [](const httplib::Request&, httplib::Response& res) { res.set_content("page", "text/html"); });
-    srv.Post("/api/v1/chat", [](const httplib::Request&, httplib::Response& res) {
-      res.set_content("{\"answer\": \"a\"}", "application/json");
-    });
-    srv.Get("/extra", [](const httplib::Request&, httplib::Response& res) { res.set_content("x", "text/plain"); });
-    // An extra route cannot take over one of the API's own paths: the API's handler matches first.
-    srv.Get("/healthz", [](const httplib::Request&, httplib::Response& res) { res.set_content("hijack", "text/plain"); });
-  });
+  TestServer s(
+      100, true, 64 * 1024, 10, 5,
+      [](httplib::Server& srv) {
+        srv.Get("/chat", [](const httplib::Request&, httplib::Response& res) { res.set_content("page", "text/html"); });
+        srv.Post("/api/v1/chat", [](const httplib::Request&, httplib::Response& res) {
+          res.set_content("{\"answer\": \"a\"}", "application/json");
+        });
+        srv.Get("/extra", [](const httplib::Request&, httplib::Response& res) { res.set_content("x", "text/plain"); });
+        // An extra route cannot take over one of the API's own paths: the API's handler matches first.
+        srv.Get("/healthz",
+                [](const httplib::Request&, httplib::Response& res) { res.set_content("hijack", "text/plain"); });
+      },
+      // The labels come with the routes: /extra is mounted but not listed, so it counts as other.
+      [](HttpApiOptions& o) { o.extra_route_paths = {"/chat", "/api/v1/chat"}; });
   auto c = s.Client();
   // One connection for all requests: httplib counts a request (its logger) after the answer is
   // written, so on separate connections /metrics could be rendered before the previous request was
@@ -375,6 +388,253 @@ TEST_CASE("kVigilVersion is the project version of CMakeLists.txt") {
   const std::string s = text.str();
   REQUIRE(std::regex_search(s, m, std::regex(R"(project\(vigil VERSION ([0-9.]+))")));
   CHECK(m[1].str() == std::string(kVigilVersion));
+}
+
+}  // namespace vigil
+
+namespace vigil {
+namespace {
+
+// An empty knowledge base with the repository's taxonomy (data/taxonomy.json; ctest runs from
+// the repository root), in memory.
+std::unique_ptr<KnowledgeBase> EmptyKb() {
+  KnowledgeOptions o;
+  o.load_pack = false;
+  auto kb = KnowledgeBase::Open(o);
+  REQUIRE_MESSAGE(kb.ok(), kb.status().ToString());
+  return std::move(*kb);
+}
+
+// Webhook `fingerprint` recorded, claimed and finished with a diagnosis naming `root_cause` (or
+// left queued); returns its id.
+int64_t DiagnosedIncident(TestServer& s, const std::string& fingerprint, const std::string& root_cause,
+                          bool finish = true) {
+  auto c = s.Client();
+  auto r = c.Post("/api/v1/alerts", WebhookBody("firing", fingerprint), "application/json");
+  REQUIRE(r);
+  REQUIRE(r->status == 200);
+  const int64_t id = BodyOf(r)["created"][0].get<int64_t>();
+  if (!finish) return id;
+  auto claimed = s.store->ClaimNext();
+  REQUIRE((claimed.ok() && claimed->has_value() && (*claimed)->id == id));
+  Json diagnosis{{"root_cause", root_cause},
+                 {"component", "node-3/gpu5"},
+                 {"confidence", 0.6},
+                 {"hypotheses", Json::array({Json{{"category", root_cause}}})},
+                 {"evidence", Json::array({Json{{"source", "node-3/kern.log:12"},
+                                                {"detail", "NVRM: Xid 79, GPU has fallen off the bus"}}})}};
+  REQUIRE(s.store->Finish(id, diagnosis, 0.5).ok());
+  return id;
+}
+
+std::string ResolutionBody(const std::string& root_cause, const std::string& resolution,
+                           const std::string& summary = "GPU 5 of node-3 dropped off the PCIe bus") {
+  return Json{{"root_cause", root_cause}, {"summary", summary}, {"resolution", resolution}, {"by", "ana"}}.dump();
+}
+
+}  // namespace
+
+TEST_CASE("HttpApi: POST .../resolution: bad input is a 4xx naming the field; nothing is stored") {
+  auto kb = EmptyKb();
+  TestServer s(100, true, 64 * 1024, 10, 5, nullptr, [&](HttpApiOptions& o) { o.kb = kb.get(); });
+  const int64_t id = DiagnosedIncident(s, "res-bad", "gpu_fallen_off_bus");
+  const int64_t queued = DiagnosedIncident(s, "res-queued", "", false);
+  auto c = s.Client();
+  const std::string path = "/api/v1/incidents/" + std::to_string(id) + "/resolution";
+  auto expect = [&](const std::string& p, const std::string& body, int status, const std::string& where,
+                    const std::string& says, const std::string& type = "application/json") {
+    auto r = c.Post(p, body, type);
+    REQUIRE(r);
+    CHECK_MESSAGE(r->status == status, body, " -> ", r->body);
+    const Json j = BodyOf(r);
+    CHECK_MESSAGE(j["where"] == where, body, " -> ", r->body);
+    CHECK_MESSAGE(j["error"].get<std::string>().find(says) != std::string::npos, body, " -> ", r->body);
+  };
+  expect(path, "{\"root_cause\": ", 400, "body", "request body");
+  expect(path, "[1, 2]", 400, "body", "expected a JSON object");
+  expect(path, ResolutionBody("gpu_fallen_off_bus", "reseated"), 415, "Content-Type header", "not application/json",
+         "text/plain");
+  expect(path, ResolutionBody("gpu_falen_off_bus", "reseated"), 400, "root_cause",
+         "unknown category `gpu_falen_off_bus`; did you mean `gpu_fallen_off_bus`?");
+  expect(path, ResolutionBody("cosmic_rays", "reseated"), 400, "root_cause", "unknown category `cosmic_rays`");
+  expect(path, Json{{"root_cause", "gpu_fallen_off_bus"}, {"resolution", "x"}, {"by", "ana"}}.dump(), 400, "summary",
+         "summary: missing");
+  expect(path, ResolutionBody("gpu_fallen_off_bus", "  \n "), 400, "resolution", "resolution: empty");
+  expect(path, ResolutionBody("gpu_fallen_off_bus", "x", std::string(4001, 'a')), 400, "summary",
+         "summary: 4001 bytes, at most 4000");
+  expect(path, ResolutionBody("gpu_fallen_off_bus", std::string(4001, 'b')), 400, "resolution", "at most 4000");
+  Json by_number = Json::parse(ResolutionBody("gpu_fallen_off_bus", "x"));
+  by_number["by"] = 7;
+  expect(path, by_number.dump(), 400, "by", "by: expected a string, got number");
+  Json extra = Json::parse(ResolutionBody("gpu_fallen_off_bus", "x"));
+  extra["severity"] = "high";
+  expect(path, extra.dump(), 400, "body.severity", "unknown field");
+  // Not UTF-8: nlohmann refuses it while parsing, so it is the body's error.
+  expect(path, "{\"root_cause\": \"gpu_fallen_off_bus\", \"summary\": \"\xff\", \"resolution\": \"x\", \"by\": \"a\"}",
+         400, "body", "UTF-8");
+  expect("/api/v1/incidents/abc/resolution", ResolutionBody("gpu_fallen_off_bus", "x"), 400, "path.id",
+         "`abc` is not a number");
+  expect("/api/v1/incidents/999/resolution", ResolutionBody("gpu_fallen_off_bus", "x"), 404, "path.id",
+         "no incident 999");
+  expect("/api/v1/incidents/" + std::to_string(queued) + "/resolution", ResolutionBody("gpu_fallen_off_bus", "x"),
+         409, "path.id", "is queued");
+  expect(path, std::string(70 * 1024, ' '), 413, "body", "over the limit");
+  auto get = c.Get(path);  // the route takes POST only
+  REQUIRE(get);
+  CHECK(get->status == 405);
+  CHECK(get->get_header_value("Allow") == "POST");
+  CHECK(BodyOf(c.Get("/api/v1/incidents/" + std::to_string(id)))["resolution"].is_null());
+  CHECK(kb->Stats()->incidents == 0);
+
+  TestServer no_kb;  // no knowledge base: said so, nothing stored
+  const int64_t other = DiagnosedIncident(no_kb, "res-nokb", "gpu_fallen_off_bus");
+  auto r = no_kb.Client().Post("/api/v1/incidents/" + std::to_string(other) + "/resolution",
+                               ResolutionBody("gpu_fallen_off_bus", "x"), "application/json");
+  REQUIRE(r);
+  CHECK(r->status == 503);
+  CHECK_FALSE(no_kb.store->Get(other)->resolution.has_value());
+}
+
+TEST_CASE("HttpApi: a resolution is stored and imported into the knowledge base once; a later post replaces both") {
+  auto kb = EmptyKb();
+  TestServer s(100, true, 64 * 1024, 10, 5, nullptr, [&](HttpApiOptions& o) { o.kb = kb.get(); });
+  const int64_t id = DiagnosedIncident(s, "res-1", "nvlink_error");
+  auto c = s.Client();
+  const std::string path = "/api/v1/incidents/" + std::to_string(id) + "/resolution";
+  auto first = c.Post(path, ResolutionBody("gpu_fallen_off_bus", "reseated the GPU in its riser"), "application/json");
+  REQUIRE(first);
+  REQUIRE_MESSAGE(first->status == 200, first->body);
+  const Json a = BodyOf(first);
+  CHECK(a["replaced_earlier"] == false);
+  const std::string kb_id = "vigil-serve-incident-" + std::to_string(id);
+  CHECK(a["resolution"]["knowledge_base"]["id"] == kb_id);
+  CHECK(a["resolution"]["diagnosis_agreed"]["agreed"] == false);
+  CHECK(a["resolution"]["diagnosis_agreed"]["diagnosed_root_cause"] == "nvlink_error");
+  auto stored = kb->GetIncident(kb_id);
+  REQUIRE(stored.ok());
+  CHECK(stored->source == "vigil-serve:incident-" + std::to_string(id));
+  CHECK(stored->root_cause == "gpu_fallen_off_bus");
+  CHECK(stored->mitigation == "reseated the GPU in its riser");
+  CHECK(stored->component == "node-3/gpu5");
+  CHECK(stored->title == "GpuXid: GPU 5 of node-3 dropped off the PCIe bus");
+  for (const char* part : {"XID 79 on node-3 gpu 5", "Hostname=node-3", "Diagnosis by vigil: nvlink_error on node-3/gpu5",
+                           "node-3/kern.log:12: NVRM: Xid 79", "Fixed by: reseated the GPU in its riser"}) {
+    CHECK_MESSAGE(stored->raw_text.find(part) != std::string::npos, part, "\n", stored->raw_text);
+  }
+  auto get = BodyOf(c.Get("/api/v1/incidents/" + std::to_string(id)));
+  CHECK(get["resolution"]["resolution"] == "reseated the GPU in its riser");
+  CHECK(get["resolution"]["by"] == "ana");
+
+  // Again, with another fix: replaced in the store and in the knowledge base, no second entry.
+  auto second = c.Post(path, ResolutionBody("gpu_fallen_off_bus", "replaced the GPU (RMA 4471)"), "application/json");
+  REQUIRE(second);
+  REQUIRE_MESSAGE(second->status == 200, second->body);
+  CHECK(BodyOf(second)["replaced_earlier"] == true);
+  CHECK(BodyOf(second)["resolution"]["knowledge_base"]["id"] == kb_id);
+  CHECK(kb->Stats()->incidents == 1);
+  CHECK(kb->GetIncident(kb_id)->mitigation == "replaced the GPU (RMA 4471)");
+  SearchQuery q;
+  q.text = "riser";
+  q.mode = SearchMode::kLexical;
+  CHECK(kb->Search(q)->empty());  // the first version's words are gone from the index
+  q.text = "RMA 4471";
+  auto hits = kb->Search(q);
+  REQUIRE(hits.ok());
+  REQUIRE(hits->size() == 1);
+  CHECK(hits->at(0).incident.id == kb_id);
+  // The same post a third time: nothing changes, no error.
+  auto third = c.Post(path, ResolutionBody("gpu_fallen_off_bus", "replaced the GPU (RMA 4471)"), "application/json");
+  REQUIRE(third);
+  CHECK(third->status == 200);
+  CHECK(BodyOf(third)["resolution"]["knowledge_base"]["id"] == kb_id);
+  CHECK_FALSE(BodyOf(third)["resolution"]["knowledge_base"].contains("error"));
+  CHECK(kb->Stats()->incidents == 1);
+  CHECK(BodyOf(c.Get("/api/v1/incidents/" + std::to_string(id)))["resolution"]["diagnosis_agreed"]["agreed"] == false);
+}
+
+TEST_CASE("HttpApi: the next similar alert's triage recalls the resolved incident; GET names it with its fix") {
+  auto kb = EmptyKb();
+  TestServer s(100, true, 64 * 1024, 10, 5, nullptr, [&](HttpApiOptions& o) { o.kb = kb.get(); });
+  const int64_t first = DiagnosedIncident(s, "recall-1", "unknown");
+  auto c = s.Client();
+  auto posted = c.Post("/api/v1/incidents/" + std::to_string(first) + "/resolution",
+                       ResolutionBody("gpu_fallen_off_bus", "drained node-3 and replaced GPU 5"), "application/json");
+  REQUIRE(posted);
+  REQUIRE_MESSAGE(posted->status == 200, posted->body);
+  // A second alert like the first (another fingerprint), triaged as serve's workers do.
+  auto r = c.Post("/api/v1/alerts", WebhookBody("firing", "recall-2"), "application/json");
+  REQUIRE((r && r->status == 200));
+  const int64_t second = BodyOf(r)["created"][0].get<int64_t>();
+  auto claimed = s.store->ClaimNext();
+  REQUIRE((claimed.ok() && claimed->has_value() && (*claimed)->id == second));
+  TriageOptions o;
+  o.kb = kb.get();
+  auto report = TriageAlert((*claimed)->alert, o);
+  REQUIRE_MESSAGE(report.ok(), report.status().ToString());
+  const std::string kb_source = "kb:vigil-serve-incident-" + std::to_string(first);
+  bool recalled = false;
+  for (const Evidence& e : report->diagnosis.evidence) recalled = recalled || e.source == kb_source;
+  CHECK_MESSAGE(recalled, report->ToJson().dump(2));
+  // One recall is weak evidence: the built-in reasoner said `unknown` here (no mitigation), so
+  // the fix reaches the engineer through the incident's past_resolutions below. When it does name
+  // the recalled category, the mitigation is the recalled fix.
+  if (report->diagnosis.root_cause == "gpu_fallen_off_bus") {
+    CHECK(report->diagnosis.mitigation == "drained node-3 and replaced GPU 5");
+  }
+  REQUIRE(s.store->Finish(second, report->ToJson(), 0.1).ok());
+  const Json got = BodyOf(c.Get("/api/v1/incidents/" + std::to_string(second)));
+  REQUIRE(got["past_resolutions"].size() == 1);
+  CHECK(got["past_resolutions"][0]["incident"] == first);
+  CHECK(got["past_resolutions"][0]["resolution"] == "drained node-3 and replaced GPU 5");
+  CHECK(got["past_resolutions"][0]["root_cause"] == "gpu_fallen_off_bus");
+  CHECK(BodyOf(c.Get("/api/v1/incidents/" + std::to_string(first)))["past_resolutions"].empty());
+}
+
+TEST_CASE("HttpApi: resolutions posted while triage threads search the same knowledge base") {
+  // serve's workers read the KnowledgeBase the API writes: every call holds its mutex, and an
+  // import updates the in-memory BM25 and FAISS indexes before it returns, so a search after the
+  // POST's answer sees the new version and a search during it sees the old or the new.
+  auto kb = EmptyKb();
+  TestServer s(100, true, 64 * 1024, 10, 5, nullptr, [&](HttpApiOptions& o) { o.kb = kb.get(); });
+  const int64_t id = DiagnosedIncident(s, "conc-1", "gpu_fallen_off_bus");
+  std::atomic<bool> stop = false;
+  std::atomic<int> searches = 0, errors = 0, seen_both = 0;
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 2; ++t) {
+    readers.emplace_back([&] {
+      while (!stop) {
+        SearchQuery q;
+        q.text = "GPU node-3 bus";
+        auto hits = kb->Search(q);
+        if (!hits.ok()) ++errors;
+        int mine = 0;
+        for (const SearchHit& h : hits.ok() ? *hits : std::vector<SearchHit>{})
+          if (h.incident.id == "vigil-serve-incident-" + std::to_string(id)) ++mine;
+        if (mine > 1) ++seen_both;  // two versions at once would be a duplicate entry
+        ++searches;
+      }
+    });
+  }
+  auto c = s.Client();
+  c.set_keep_alive(true);
+  for (int i = 0; i < 12; ++i) {
+    const std::string word = "ticket" + std::to_string(1000 + i);
+    auto r = c.Post("/api/v1/incidents/" + std::to_string(id) + "/resolution",
+                    ResolutionBody("gpu_fallen_off_bus", "replaced the GPU, " + word), "application/json");
+    // CHECK, not REQUIRE, while the readers run (a throw would leave their threads joinable).
+    CHECK((r && r->status == 200));
+    SearchQuery q;
+    q.text = word;
+    q.mode = SearchMode::kLexical;
+    auto hits = kb->Search(q);
+    CHECK((hits.ok() && hits->size() == 1 && hits->at(0).incident.mitigation == "replaced the GPU, " + word));
+  }
+  stop = true;
+  for (auto& t : readers) t.join();
+  CHECK(errors == 0);
+  CHECK(seen_both == 0);
+  CHECK(searches > 0);
+  CHECK(kb->Stats()->incidents == 1);
 }
 
 }  // namespace vigil
