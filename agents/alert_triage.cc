@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <map>
 #include <set>
 
 #include "connectors/alertmanager.h"
@@ -353,23 +354,36 @@ Result<DiagnosisCase> BuildCase(const Alert& alert, const TriageOptions& given, 
   {
     CoFiringReading co = ListCoFiringAlerts(alert, options, window_range.end_ms);
     for (std::string& n : co.notes) c.notes.push_back(std::move(n));
-    if (!co.alerts.empty()) {
-      CaseLog log;
-      log.source = "alertmanager co-firing alerts";
-      for (const ListedAlert& l : co.alerts) {
-        const Alert& a = l.alert;
-        std::string line = a.rule + (a.severity.empty() ? "" : " [" + a.severity + "]") + " firing on " +
-                           AlertNode(a).second +
-                           (a.starts_at_ms > 0 ? " since " + FormatRfc3339Ms(a.starts_at_ms) : "") +
-                           (l.state.empty() || l.state == "active" ? "" : " (" + l.state + ")") + ":";
-        for (const char* k : {"summary", "description", "message"}) {
-          if (const std::string t = LabelOf(a.annotations, k); !t.empty()) line += " " + t;
-        }
-        line += " " + FormatMatchers(a.labels);
-        log.lines.push_back({log.lines.size() + 1, line});
+    // One log per place: `<node>/gpu<N>/alertmanager co-firing alerts` for an alert with a `gpu`
+    // label, else `<node>/alertmanager co-firing alerts`, so that the reasoner places what a line
+    // says on that node and GPU (it reads node and GPU from a log's source).
+    std::map<std::string, size_t> log_of;  // source -> index in c.logs
+    for (const ListedAlert& l : co.alerts) {
+      const Alert& a = l.alert;
+      std::string node = AlertNode(a).second;
+      if (node.empty()) node = AlertNode(alert).second;
+      const std::string gpu = LabelOf(a.labels, "gpu");
+      const bool gpu_index = !gpu.empty() && gpu.size() <= 3 &&
+                             std::all_of(gpu.begin(), gpu.end(), [](unsigned char ch) { return std::isdigit(ch); });
+      std::string source = node;
+      if (gpu_index) source += "/gpu" + gpu;
+      source += "/alertmanager co-firing alerts";
+      auto [it, added] = log_of.emplace(source, c.logs.size());
+      if (added) c.logs.push_back(CaseLog{source, {}, 0});
+      CaseLog& log = c.logs[it->second];
+      std::string line = a.rule;
+      if (!a.severity.empty()) line += " [" + a.severity + "]";
+      line += " firing on " + node;
+      if (!gpu.empty()) line += " GPU " + gpu;
+      if (a.starts_at_ms > 0) line += " since " + FormatRfc3339Ms(a.starts_at_ms);
+      if (!l.state.empty() && l.state != "active") line += " (" + l.state + ")";
+      line += ":";
+      for (const char* k : {"summary", "description", "message"}) {
+        if (const std::string t = LabelOf(a.annotations, k); !t.empty()) line += " " + t;
       }
+      line += " " + FormatMatchers(a.labels);
+      log.lines.push_back({log.lines.size() + 1, line});
       log.original_lines = log.lines.size();
-      c.logs.push_back(std::move(log));
     }
     if (cofiring != nullptr) *cofiring = std::move(co);
   }
@@ -774,9 +788,14 @@ Result<DiagnosisReport> TriageAlert(const Alert& alert, const TriageOptions& giv
   std::set<std::string> ids_used;
   for (const Evidence& e : report.diagnosis.evidence) ids_used.insert(e.id);
   size_t next_id = 1;
+  auto context_id = [](size_t n) {  // appended, not "t" + ...: GCC 12's -Wrestrict misfires on that here
+    std::string id = "t";
+    id += std::to_string(n);
+    return id;
+  };
   for (Evidence& e : context) {
-    while (ids_used.count("t" + std::to_string(next_id))) ++next_id;
-    e.id = "t" + std::to_string(next_id++);
+    while (ids_used.count(context_id(next_id))) ++next_id;
+    e.id = context_id(next_id++);
     report.diagnosis.evidence.push_back(std::move(e));
   }
   Json trace = Json::array();

@@ -47,10 +47,12 @@
 // /api/v2/alerts), the alerts on the alert's node - `Hostname`, `node` and the alert's own node
 // label equal to the node, or `instance` =~ `<node>(:port)?`; the node is the alert's node label,
 // else its instance's host part - started before the window's end, the alert itself (same
-// fingerprint) left out, at most `max_cofiring_alerts` (the cut said). Each becomes a line of the
-// case's log `alertmanager co-firing alerts` ("XidError [critical] firing on node-b since ...:
-// <summary> <description> {labels}", so the reasoner's log signatures and KB recall read them) and
-// an alert evidence item of weight 0 in the report. An alert with no node or instance: not asked
+// fingerprint, or the same alertname and labels) left out, at most `max_cofiring_alerts` (the cut
+// said). Each becomes a line of a case log `<node>[/gpu<N>]/alertmanager co-firing alerts` (the GPU
+// from its `gpu` label; the reasoner places a log's lines on the node and GPU its source names):
+// "XidError [critical] firing on node-b GPU 3 since ...: <summary> <description> {labels}", so the
+// reasoner's log signatures and KB recall read them; and an alert evidence item of weight 0 in the
+// report. An alert with no node or instance: not asked
 // (said); Alertmanager down or refusing: said in notes, the diagnosis still made.
 //
 // Every name that could not be read (source error, over a cap) is named in the case's `notes`,

@@ -613,12 +613,15 @@ TEST_CASE("alert triage: alerts firing on the same node are read from Alertmanag
   CHECK(am.asked[2].matchers.at(0).name == "instance");
   CHECK(am.asked[2].matchers.at(0).op == "=~");
   CHECK(am.asked[2].matchers.at(0).value == "node-3(:[0-9]+)?");
-  REQUIRE(c->logs.size() == 1);
-  CHECK(c->logs[0].source == "alertmanager co-firing alerts");
-  REQUIRE(c->logs[0].lines.size() == 2);  // the alert itself and the later one left out, oldest first
-  CHECK(c->logs[0].lines[0].text.find("XidError firing on node-3 since " + FormatRfc3339Ms(kT0 - 3 * kMin) +
+  // The alert itself and the later one left out, oldest first; one log per node / GPU.
+  REQUIRE(c->logs.size() == 2);
+  CHECK(c->logs[0].source == "node-3/gpu3/alertmanager co-firing alerts");
+  REQUIRE(c->logs[0].lines.size() == 1);
+  CHECK(c->logs[0].lines[0].text.find("XidError firing on node-3 GPU 3 since " + FormatRfc3339Ms(kT0 - 3 * kMin) +
                                       ": Xid 79: GPU has fallen off the bus") == 0);
-  CHECK(c->logs[0].lines[1].text.find("NcclTimeout firing on node-3") == 0);
+  CHECK(c->logs[1].source == "node-3/alertmanager co-firing alerts");
+  REQUIRE(c->logs[1].lines.size() == 1);
+  CHECK(c->logs[1].lines[0].text.find("NcclTimeout firing on node-3") == 0);
 
   auto r = TriageAlert(NodeAlert(), o);
   REQUIRE(r.ok());
@@ -627,14 +630,20 @@ TEST_CASE("alert triage: alerts firing on the same node are read from Alertmanag
   CHECK(listed[0]->detail.find("XidError") != std::string::npos);
   CHECK(listed[0]->source == "alertmanager http://am:9093 alert x079");
   CHECK(r->trace[0]["cofiring_alerts"].size() == 2);
-  // The reasoner read the Xid alert through the case's log: the knowledge base's Xid 79 signature.
+  // The reasoner read the Xid alert through the case's log (the knowledge base's Xid 79 signature),
+  // on the GPU the Xid alert names.
   bool xid_evidence = false;
   for (const Evidence& e : r->diagnosis.evidence) {
-    if (e.weight > 0 && e.source.find("alertmanager co-firing alerts") == 0 &&
+    if (e.weight > 0 && e.source.find("node-3/gpu3/alertmanager co-firing alerts") == 0 &&
         std::find(e.supports.begin(), e.supports.end(), "gpu_fallen_off_bus") != e.supports.end())
       xid_evidence = true;
   }
   CHECK(xid_evidence);
+  bool on_gpu3 = false;
+  for (const Hypothesis& h : r->diagnosis.hypotheses) {
+    if (h.category == "gpu_fallen_off_bus") on_gpu3 = h.component == "node-3/gpu3";
+  }
+  CHECK(on_gpu3);
 
   SUBCASE("Alertmanager down: said, the diagnosis still made") {
     am.fail = UnavailableError("Alertmanager http://am:9093/api/v2/alerts: connection refused");
@@ -648,7 +657,8 @@ TEST_CASE("alert triage: alerts firing on the same node are read from Alertmanag
     o.max_cofiring_alerts = 1;
     auto capped = BuildTriageCase(NodeAlert(), o);
     REQUIRE(capped.ok());
-    CHECK(capped->logs.at(0).lines.size() == 1);
+    REQUIRE(capped->logs.size() == 1);
+    CHECK(capped->logs[0].lines.size() == 1);
     CHECK(HasNote(*capped, "1 more than the 1 kept were not read"));
   }
   SUBCASE("the alert itself under another fingerprint is left out too (a file's alert without one)") {
@@ -657,8 +667,7 @@ TEST_CASE("alert triage: alerts firing on the same node are read from Alertmanag
     a.labels = {{"alertname", "GpuHot"}, {"Hostname", "node-3"}, {"gpu", "5"}};
     auto self = BuildTriageCase(a, o);
     REQUIRE(self.ok());
-    REQUIRE(self->logs.size() == 1);
-    CHECK(self->logs[0].lines.size() == 2);
+    CHECK(self->logs.size() == 2);  // the Xid and the NCCL alert, not the alert itself
   }
   SUBCASE("an alert on no node asks nothing and says so") {
     Alert a = NodeAlert();
