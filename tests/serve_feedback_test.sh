@@ -20,7 +20,7 @@ PY=/usr/bin/python3
 source "$HERE/lib/prometheus.sh"  # PIDS (stopped at exit); no Prometheus is started
 DATA="$TMP/var"
 
-source "$HERE/lib/serve.sh"       # start_serve
+source "$HERE/lib/serve.sh"       # start_serve, wait_for
 # start_vigil LOG: vigil serve on a free port, no probes, on $DATA; sets VPID and V, or fails.
 start_vigil() { start_serve "$1" --data-dir "$DATA" serve --listen 127.0.0.1:0 --no-probes; }
 
@@ -45,14 +45,8 @@ post_alert() {  # FINGERPRINT SUMMARY -> prints the created incident id
   curl -sf -XPOST "${J[@]}" --data "$(webhook "$1" "$2")" "$V/api/v1/alerts" |
     "$PY" -c 'import json,sys; print(json.load(sys.stdin)["created"][0])'
 }
-wait_state() {  # ID STATE SECONDS
-  local i
-  for i in $(seq $(($3 * 10))); do
-    curl -sf "$V/api/v1/incidents/$1" 2>/dev/null | "$PY" -c "import json,sys; sys.exit(0 if json.load(sys.stdin)['state'] == '$2' else 1)" && return 0
-    sleep 0.1
-  done
-  return 1
-}
+# wait_state ID STATE SECONDS: lib/serve.sh's wait_for on the incident list.
+wait_state() { wait_for "$3" "any(i['id'] == $1 and i['state'] == '$2' for i in j['incidents'])"; }
 code_of() { curl -s -o "$TMP/body" -w '%{http_code}' "$@"; echo " $(tr -d '\n' <"$TMP/body")"; }
 resolution() {  # RESOLUTION TEXT
   "$PY" -c 'import json,sys; print(json.dumps({"root_cause": "pcie_link_degraded",
