@@ -77,6 +77,9 @@ struct OnlineDetection::Part {
   size_t clock = SIZE_MAX;
 };
 
+// Prometheus's default --rules.alert.resend-delay.
+constexpr int64_t kResendDelayMs = 60'000;
+
 // The clock series' name: `__` names are Prometheus's own, no exporter's.
 constexpr char kClockSeries[] = "__vigil_online_clock__";
 
@@ -350,7 +353,10 @@ Status OnlineDetection::EvaluateOnce() {
 void OnlineDetection::Forward() {
   if (!options_.forward || !warmed_) return;
   std::vector<Alert> send = unforwarded_resolved_;
-  const int64_t ends_at = Now() + 4 * options_.interval_ms;
+  // Prometheus's ValidUntil: 4 x max(resend delay, evaluation interval), its resend delay 1 m by
+  // default. Four intervals alone lapse at short intervals before the next resend can come (a
+  // read waiting out its timeout of max(2 intervals, 5 s), a restart's warm-up).
+  const int64_t ends_at = Now() + 4 * std::max<int64_t>(kResendDelayMs, options_.interval_ms);
   for (const auto& part : parts_) {
     for (Alert a : part->engine->ActiveAlerts()) {
       if (a.state != AlertState::kFiring) continue;

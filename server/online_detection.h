@@ -75,8 +75,9 @@ struct OnlineDetectionOptions {
   std::function<void()> on_queued;       // after incidents were created (wakes the workers)
   // Forwarding (vigil serve: connectors/alertmanager_api.h PostAlerts to alertmanager_url); empty:
   // none. Called each interval once warmed up, failed read or not, with every alert firing (endsAt
-  // = now + 4 intervals, as Prometheus resends them) and the resolutions not yet sent (with their
-  // endsAt; kept and resent until a call succeeds, at most 10,000).
+  // = now + 4 x max(1 m, interval), Prometheus's ValidUntil with its default resend delay) and the
+  // resolutions not yet sent (with their endsAt; kept and resent until a call succeeds, at most
+  // 10,000).
   std::function<Status(const std::vector<Alert>&)> forward;
 };
 

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -33,6 +34,8 @@ class FakeSource : public MetricSource {
     std::lock_guard<std::mutex> lock(mu_);
     fail_ = std::move(s);
   }
+  // Called (outside the lock) at each query: a test's slow Prometheus moves its clock on.
+  std::function<void()> on_query;
   int queries() const {
     std::lock_guard<std::mutex> lock(mu_);
     return queries_;
@@ -42,6 +45,7 @@ class FakeSource : public MetricSource {
     return ranges_;
   }
   Result<std::vector<TimeSeries>> Query(const MetricQuery& q) const override {
+    if (on_query) on_query();
     std::lock_guard<std::mutex> lock(mu_);
     ++queries_;
     ranges_.push_back({q.start_ms, q.end_ms});
@@ -421,13 +425,19 @@ TEST_CASE("OnlineDetection: forward resends firing alerts each interval with end
   REQUIRE(sent[0].size() == 1);
   CHECK(sent[0][0].state == AlertState::kFiring);
   CHECK(sent[0][0].starts_at_ms == 102'000);
-  CHECK(sent[0][0].ends_at_ms == 109'000);  // now + 4 intervals
-  // Prometheus down: the firing alert is still resent (else Alertmanager resolves it at endsAt).
-  f.source.Fail(UnavailableError("down"));
+  // Prometheus's: now + 4 x max(resend delay 1 m, interval), not 4 intervals (4 s here).
+  CHECK(sent[0][0].ends_at_ms == 105'000 + 240'000);
+  // Prometheus down and slow: the read waits out serve's timeout (max(2 intervals, 5 s)) before it
+  // fails. The firing alert is still resent, and the endsAt sent before still covers that wait
+  // (else Alertmanager resolves it, and its resolved webhook marks the online incident resolved).
+  f.source.Fail(DeadlineExceededError("down"));
+  f.source.on_query = [&f] { f.now += 5'000; };
   f.now = 106'000;
   CHECK(!d.EvaluateOnce().ok());
+  f.source.on_query = nullptr;
   REQUIRE(sent.size() == 2);
-  CHECK(sent[1][0].ends_at_ms == 110'000);
+  CHECK(sent[1][0].ends_at_ms == 111'000 + 240'000);
+  CHECK(sent[0][0].ends_at_ms >= 111'000);  // not lapsed before this resend
   f.source.Fail(Status::Ok());
   // The spike ends while Alertmanager is down: the resolution is kept and sent when it is back.
   f.Feed("0", 105'000, 108'000, 50);
