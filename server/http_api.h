@@ -24,8 +24,8 @@
 // into a 500. A client that stalls mid-request is dropped after `read_timeout_s`.
 //
 // The webhook parser, the diagnosis and the store are handed in (HttpApiOptions), so tests run the
-// real server on loopback with fakes. Ownership: the store is borrowed and must outlive the
-// HttpApi. Thread safety: handlers run on httplib's thread pool; Stop() may be called from any
+// real server on loopback with fakes. Ownership: the store and the knowledge base are borrowed and
+// must outlive the HttpApi. Thread safety: handlers run on httplib's thread pool; Stop() may be called from any
 // thread (a signal handler must not call it: see cmd_serve.cc).
 #pragma once
 

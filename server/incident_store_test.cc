@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <filesystem>
 #include <set>
 #include <thread>
 
@@ -510,6 +511,36 @@ TEST_CASE("ResolutionAgreement: agreed, rank among hypotheses, no diagnosis") {
   CHECK(ResolutionAgreement(d, "host_oom")["agreed"] == false);
   CHECK(ResolutionAgreement(Json(nullptr), "host_oom")["diagnosed_root_cause"].is_null());
   CHECK(ResolutionAgreement(Json{{"root_cause", 7}}, "host_oom")["agreed"] == false);  // not a string: read as none
+}
+
+}  // namespace vigil
+
+namespace vigil {
+
+TEST_CASE("IncidentStore: incidents.db written by vigil serve before resolutions (testdata) opens and migrates") {
+  // server/testdata/incidents_v1.db: `build/bin/vigil serve --no-probes` (the lead's build of
+  // 2026-12-01 04:18, schema version 1) after one Alertmanager webhook, diagnosed, then SIGTERM.
+  TempDir dir("vigil_serve_test");
+  std::filesystem::copy_file("server/testdata/incidents_v1.db", dir.path / "incidents.db");
+  REQUIRE(UserVersion((dir.path / "incidents.db").string()) == 1);
+  {
+    auto store = OpenStore(dir);
+    CHECK(store->recovered_on_open() == 0);
+    auto row = store->Get(1);
+    REQUIRE_MESSAGE(row.ok(), row.status().ToString());
+    CHECK(row->state == "diagnosed");
+    CHECK(row->fingerprint == "v1fp0001");
+    CHECK(row->alert.labels.at("Hostname") == "node-3");
+    CHECK(row->diagnosis["case_id"] == "alert/GpuXidError/v1fp0001");
+    CHECK_FALSE(row->resolution.has_value());
+    REQUIRE(store->SetResolution(1, Resolution("gpu_fallen_off_bus", "replaced GPU 5")).ok());
+    auto rows = store->List("diagnosed", 10);
+    REQUIRE((rows.ok() && rows->size() == 1));
+    CHECK(rows->at(0).ToJson(false)["resolution_root_cause"] == "gpu_fallen_off_bus");
+  }
+  CHECK(UserVersion((dir.path / "incidents.db").string()) == 2);
+  auto store = OpenStore(dir);
+  CHECK(store->Get(1)->resolution->resolution == "replaced GPU 5");
 }
 
 }  // namespace vigil
