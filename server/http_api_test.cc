@@ -552,6 +552,29 @@ TEST_CASE("HttpApi: a resolution is stored and imported into the knowledge base 
   CHECK(BodyOf(c.Get("/api/v1/incidents/" + std::to_string(id)))["resolution"]["diagnosis_agreed"]["agreed"] == false);
 }
 
+TEST_CASE("HttpApi: a resolution the knowledge base skips (same text as another incident's) is stored and says why") {
+  auto kb = EmptyKb();
+  TestServer s(100, true, 64 * 1024, 10, 5, nullptr, [&](HttpApiOptions& o) { o.kb = kb.get(); });
+  // Two incidents of the same alert (other fingerprints, the same labels and text) and diagnosis.
+  const int64_t a = DiagnosedIncident(s, "same-1", "gpu_fallen_off_bus");
+  const int64_t b = DiagnosedIncident(s, "same-2", "gpu_fallen_off_bus");
+  auto c = s.Client();
+  const std::string body = ResolutionBody("gpu_fallen_off_bus", "replaced GPU 5");
+  auto first = c.Post("/api/v1/incidents/" + std::to_string(a) + "/resolution", body, "application/json");
+  REQUIRE((first && first->status == 200));
+  auto second = c.Post("/api/v1/incidents/" + std::to_string(b) + "/resolution", body, "application/json");
+  REQUIRE(second);
+  CHECK(second->status == 200);  // stored: the engineer's account is kept whatever the KB does
+  const Json kb_part = BodyOf(second)["resolution"]["knowledge_base"];
+  CHECK(kb_part["id"].is_null());
+  CHECK_MESSAGE(kb_part["error"].get<std::string>().find("not added to the knowledge base: duplicate of stored incident "
+                                                         "`vigil-serve-incident-" + std::to_string(a) + "`") !=
+                    std::string::npos,
+                kb_part.dump());
+  CHECK(s.store->Get(b)->resolution->resolution == "replaced GPU 5");
+  CHECK(kb->Stats()->incidents == 1);
+}
+
 TEST_CASE("HttpApi: the next similar alert's triage recalls the resolved incident; GET names it with its fix") {
   auto kb = EmptyKb();
   TestServer s(100, true, 64 * 1024, 10, 5, nullptr, [&](HttpApiOptions& o) { o.kb = kb.get(); });
