@@ -661,3 +661,39 @@ TEST_CASE("HttpApi: resolutions posted while triage threads search the same know
 }
 
 }  // namespace vigil
+
+namespace vigil {
+
+TEST_CASE("KnowledgeIncidentFromResolution: a failed triage's incident says so; ids, source, texts") {
+  StoredIncident inc;
+  inc.id = 42;
+  inc.state = "failed";
+  inc.error = "knowledge base: disk I/O error";
+  inc.received_ms = 1'800'000'000'000;
+  inc.alert.rule = "NcclTimeout";
+  inc.alert.labels = {{"alertname", "NcclTimeout"}, {"node", "node-9"}};
+  inc.alert.annotations = {{"summary", "allreduce timed out on node-9"}};
+  IncidentResolution r;
+  r.root_cause = "ib_link_failure";
+  r.summary = "mlx5_2 port flapping";
+  r.resolution = "replaced the cable";
+  r.by = "bo";
+  r.posted_ms = 1'800'000'100'000;
+  inc.resolution = r;
+  const Incident k = KnowledgeIncidentFromResolution(inc);
+  CHECK(k.id == "vigil-serve-incident-42");
+  CHECK(k.source == "vigil-serve:incident-42");
+  CHECK(k.title == "NcclTimeout: mlx5_2 port flapping");
+  CHECK(k.root_cause == "ib_link_failure");
+  CHECK(k.mitigation == "replaced the cable");
+  CHECK(k.component.empty());
+  CHECK(k.started_at_ms == 1'800'000'000'000);  // no startsAt: when it was received
+  CHECK(k.resolved_at_ms == 1'800'000'100'000);  // never resolved by Alertmanager: when it was posted
+  CHECK(k.symptoms == std::vector<std::string>{"allreduce timed out on node-9"});
+  CHECK(k.raw_text ==
+        "Alert NcclTimeout\nallreduce timed out on node-9\nLabels: alertname=NcclTimeout node=node-9\n"
+        "Diagnosis failed: knowledge base: disk I/O error\nFound by bo: mlx5_2 port flapping\n"
+        "Fixed by: replaced the cable");
+}
+
+}  // namespace vigil
