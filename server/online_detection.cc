@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "core/clock.h"
+#include "core/rule_plan.h"
 #include "core/logging.h"
 #include "core/time_series.h"
 #include "core/time_util.h"
@@ -318,27 +319,14 @@ Status OnlineDetection::EvaluateOnce() {
   for (const Alert& a : transitions_) alerts_.Inc({a.state == AlertState::kFiring ? "firing" : "resolved"});
   std::vector<Alert> record;
   if (!warmed_) {
-    // Alerts still firing are incidents; an episode wholly inside the warm-up is not, and a
-    // resolution only for an incident the store has firing.
-    std::set<std::pair<std::string, int64_t>> store_firing;
-    auto firing = options_.store->List("firing", 1000);
-    if (firing.ok()) {
-      for (const StoredIncident& i : *firing) store_firing.insert({i.fingerprint, i.starts_at_ms});
-    }
-    for (const Alert& a : transitions_) {
-      if (a.state == AlertState::kResolved && store_firing.count({a.fingerprint, a.starts_at_ms})) record.push_back(a);
-    }
-    for (const auto& part : parts_) {
-      for (const Alert& a : part->engine->ActiveAlerts()) {
-        if (a.state == AlertState::kFiring) record.push_back(a);
-      }
-    }
+    record = WarmUpRecord(start);
     warmed_ = true;
     LogInfo("detect", "warmed up on " + Seconds(end - start) + " of history (" + std::to_string(series_count_) +
                           " series); " + std::to_string(record.size()) + " alert(s) firing or resolved to record");
   } else {
     record = transitions_;
   }
+  for (Alert& a : record) Adopt(a, /*forget=*/true);
   transitions_.clear();
   for (const Alert& a : record) {
     if (options_.forward && a.state == AlertState::kResolved && unforwarded_resolved_.size() < 10'000)
@@ -348,6 +336,86 @@ Status OnlineDetection::EvaluateOnce() {
   NoteSuccess(now);
   Forward();
   return Deliver();
+}
+
+void OnlineDetection::Adopt(Alert& a, bool forget) {
+  auto it = adopted_.find(a.fingerprint);
+  if (it == adopted_.end() || a.starts_at_ms != it->second.first) return;
+  a.starts_at_ms = it->second.second;
+  if (forget && a.state == AlertState::kResolved) adopted_.erase(it);
+}
+
+std::vector<Alert> OnlineDetection::WarmUpRecord(int64_t start) {
+  std::vector<Alert> record;
+  std::map<std::string, Alert> engine_firing;  // by fingerprint
+  for (const auto& part : parts_) {
+    for (Alert& a : part->engine->ActiveAlerts()) {
+      if (a.state == AlertState::kFiring) engine_firing.emplace(a.fingerprint, std::move(a));
+    }
+  }
+  std::map<std::string, int64_t> first_end;  // fingerprint -> the warm-up's first resolution of it
+  for (const Alert& a : transitions_) {
+    if (a.state == AlertState::kResolved) first_end.emplace(a.fingerprint, a.ends_at_ms);
+  }
+  std::map<std::string, const RulePlan*> rules;
+  for (const RulePlan& r : options_.rules.rules) rules.emplace(r.name, &r);
+  auto listed = options_.store->List("firing", 1000);
+  if (!listed.ok()) LogWarn("detect", "reading the firing incidents failed: " + listed.status().message() +
+                                          "; online incidents that ended while vigil was down stay firing");
+  std::vector<StoredIncident> stored = listed.ok() ? *listed : std::vector<StoredIncident>{};
+  std::sort(stored.begin(), stored.end(),
+            [](const StoredIncident& a, const StoredIncident& b) { return a.starts_at_ms < b.starts_at_ms; });
+  std::set<std::pair<std::string, int64_t>> store_firing;
+  size_t continued = 0, ended = 0;
+  for (const StoredIncident& i : stored) {
+    store_firing.insert({i.fingerprint, i.starts_at_ms});
+    // Only this vigil's online alerts of these rules (a webhook's alert has Alertmanager's fingerprint).
+    auto r = rules.find(i.rule);
+    if (r == rules.end() || AlertFingerprint(i.rule, r->second->selector.metric, i.alert.labels) != i.fingerprint)
+      continue;
+    auto e = engine_firing.find(i.fingerprint);
+    if (e != engine_firing.end() && e->second.starts_at_ms == i.starts_at_ms) continue;  // a duplicate below
+    bool resolved_below = false;
+    for (const Alert& a : transitions_) {
+      resolved_below = resolved_below || (a.state == AlertState::kResolved && a.fingerprint == i.fingerprint &&
+                                          a.starts_at_ms == i.starts_at_ms);
+    }
+    if (resolved_below) continue;
+    if (e != engine_firing.end() && !adopted_.count(i.fingerprint)) {
+      // Firing since before the stored startsAt, or since the warm-up's windows first filled (its
+      // start cannot be told): the stored episode goes on; the engine's alert takes its startsAt.
+      const RulePlan& rule = *r->second;
+      const int64_t filled = start + RuleHistoryMs(rule, options_.interval_ms) - rule.for_ms;
+      if (e->second.active_at_ms <= i.starts_at_ms || e->second.active_at_ms <= filled) {
+        adopted_[i.fingerprint] = {e->second.starts_at_ms, i.starts_at_ms};
+        ++continued;
+        continue;
+      }
+    }
+    // It ended while vigil was down: when the warm-up saw it end, or before the condition held
+    // again, or at the latest at the warm-up's start.
+    Alert a = i.alert;
+    a.fingerprint = i.fingerprint;
+    a.state = AlertState::kResolved;
+    a.starts_at_ms = i.starts_at_ms;
+    auto fe = first_end.find(i.fingerprint);
+    a.ends_at_ms = fe != first_end.end() ? fe->second : e != engine_firing.end() ? e->second.active_at_ms : start;
+    a.ends_at_ms = std::max(a.ends_at_ms, i.starts_at_ms);
+    record.push_back(std::move(a));
+    ++ended;
+  }
+  if (continued + ended > 0) {
+    LogInfo("detect", "of the store's firing online incidents, " + std::to_string(continued) +
+                          " still fire (found with a later startsAt by the warm-up: kept as they are) and " +
+                          std::to_string(ended) + " ended while vigil was down (resolved)");
+  }
+  // Alerts still firing are incidents; an episode wholly inside the warm-up is not, and a
+  // resolution only for an incident the store has firing.
+  for (const Alert& a : transitions_) {
+    if (a.state == AlertState::kResolved && store_firing.count({a.fingerprint, a.starts_at_ms})) record.push_back(a);
+  }
+  for (auto& [fp, a] : engine_firing) record.push_back(std::move(a));
+  return record;
 }
 
 void OnlineDetection::Forward() {
@@ -360,6 +428,7 @@ void OnlineDetection::Forward() {
   for (const auto& part : parts_) {
     for (Alert a : part->engine->ActiveAlerts()) {
       if (a.state != AlertState::kFiring) continue;
+      Adopt(a, /*forget=*/false);
       a.ends_at_ms = ends_at;
       send.push_back(std::move(a));
     }

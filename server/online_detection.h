@@ -17,7 +17,12 @@
 // `min_warmup_ms` (an hour), cut to `max_history_ms` (24 h or 10,000 intervals; said at start). Of what the warm-up fires, only the alerts still
 // firing at its end are recorded (an episode that began and ended before vigil watched is not an
 // incident), and a resolution only for an incident the store has firing (one that resolved while
-// vigil was down).
+// vigil was down). The store's firing incidents of these rules' online alerts (fingerprint as the
+// engine makes it; a webhook's alert is left alone) that the warm-up does not find firing are
+// resolved (at the end it saw, else when the condition held again, else at the warm-up's start);
+// one it finds firing with a later startsAt, held since before the stored startsAt or since its
+// windows first filled (an episode older than the warm-up), keeps the stored startsAt: no second
+// incident, and its end resolves the stored one.
 //
 // Failures: a read that fails (Prometheus down, slow: the source's timeout, an answer refused)
 // changes nothing: the engine is kept and the next interval reads again from the last evaluated
@@ -123,6 +128,12 @@ class OnlineDetection {
   Status Deliver();
   Status EngineStopped(const Status& status);
   void Forward();
+  // The warm-up's alerts to record: the firing ones, resolutions of stored firing incidents, and
+  // the stored firing online incidents it does not find firing (resolved) or finds with a later
+  // startsAt (adopted).
+  std::vector<Alert> WarmUpRecord(int64_t start);
+  // An alert of an adopted episode gets the stored startsAt (`forget`: its resolution ends that).
+  void Adopt(Alert& a, bool forget);
   void NoteError(const std::string& reason, const Status& status);
   void NoteSuccess(int64_t now_ms);
 
@@ -147,6 +158,9 @@ class OnlineDetection {
   bool store_failing_ = false;
   bool series_refused_logged_ = false;
   std::vector<Alert> unforwarded_resolved_;
+  // fingerprint -> {the engine's startsAt, the stored incident's}: an episode that began before
+  // the warm-up could see its start, continued under the startsAt recorded before the restart.
+  std::map<std::string, std::pair<int64_t, int64_t>> adopted_;
   bool forward_failing_ = false;
 
   MetricCounter evaluations_{"vigil_detection_evaluations_total",

@@ -346,17 +346,29 @@ TEST_CASE("OnlineDetection: a restart replays the warm-up and records nothing tw
   REQUIRE(inc.size() == 1);
   CHECK(inc[0].resolved_at_ms == 111'000);
   // kHot's own history is 7 s (mean 5 s, for 2 s): a warm-up that short starts inside the spike and
-  // finds a later startsAt; the minimum warm-up (an hour by default, 30 s here) reaches back.
+  // finds a later startsAt (105 s). The store's firing incident of that fingerprint is the same
+  // episode (the condition held from the warm-up's first full window): no second incident, and
+  // its end resolves the stored one.
   Fixture k;
   k.Feed("0", 60'000, 99'000, 50);
   k.Feed("0", 100'000, 110'000, 95);
   k.now = 105'000;
   REQUIRE(k.Make(kHot, 30'000)->EvaluateOnce().ok());
   k.now = 111'000;
-  REQUIRE(k.Make(kHot, 0)->EvaluateOnce().ok());
-  CHECK(k.Incidents().size() == 2);  // 102 s, then 105 s: the short warm-up's own startsAt
+  {
+    auto d = k.Make(kHot, 0);
+    REQUIRE(d->EvaluateOnce().ok());
+    CHECK(k.Incidents().size() == 1);  // not a second one at 105 s
+    k.Feed("0", 111'000, 114'000, 50);
+    k.now = 115'000;
+    REQUIRE(d->EvaluateOnce().ok());
+    auto inc = k.Incidents();
+    REQUIRE(inc.size() == 1);
+    CHECK(inc[0].starts_at_ms == 102'000);
+    CHECK(inc[0].resolved_at_ms == 111'000);
+  }
   REQUIRE(k.Make(kHot, 30'000)->EvaluateOnce().ok());
-  CHECK(k.Incidents().size() == 2);  // 102 s again: a duplicate
+  CHECK(k.Incidents().size() == 1);  // 102 s again: a duplicate
   // An episode that began and ended wholly before vigil watched is not recorded.
   Fixture h;
   h.Feed("0", 60'000, 99'000, 50);
@@ -366,6 +378,52 @@ TEST_CASE("OnlineDetection: a restart replays the warm-up and records nothing tw
   auto d = h.Make(rules);
   REQUIRE(d->EvaluateOnce().ok());
   CHECK(h.Incidents().empty());
+}
+
+TEST_CASE("OnlineDetection: a restart resolves an online incident that ended before its warm-up, not a webhook's") {
+  Fixture f;
+  f.Feed("0", 60'000, 99'000, 50);
+  f.Feed("0", 100'000, 110'000, 95);
+  f.Feed("0", 111'000, 200'000, 50);
+  f.now = 105'000;
+  REQUIRE(f.Make(kHot, 0)->EvaluateOnce().ok());
+  // Alertmanager's alert of the same name (its own fingerprint), firing too.
+  std::vector<Alert> hook(1);
+  hook[0].rule = "Hot";
+  hook[0].fingerprint = "00000000000000f0";
+  hook[0].labels = {{"alertname", "Hot"}, {"gpu", "0"}};
+  hook[0].state = AlertState::kFiring;
+  hook[0].starts_at_ms = 100'000;
+  REQUIRE(f.store->Intake(hook).ok());
+  REQUIRE(f.Incidents("firing").size() == 2);
+  // vigil down from 105 s to 200 s; the episode ended at 111 s, before the restart's 7 s warm-up
+  // (192..199 s) could see it.
+  f.now = 200'000;
+  REQUIRE(f.Make(kHot, 0)->EvaluateOnce().ok());
+  auto firing = f.Incidents("firing");
+  REQUIRE(firing.size() == 1);
+  CHECK(firing[0].fingerprint == "00000000000000f0");
+  auto resolved = f.Incidents("resolved");
+  REQUIRE(resolved.size() == 1);
+  CHECK(resolved[0].starts_at_ms == 102'000);
+  CHECK(resolved[0].resolved_at_ms == 192'000);  // at the latest when the warm-up saw it not firing
+  // A new episode of the same alert within a longer warm-up, after its windows filled: the stored
+  // one ended before the condition held again (a new incident for the new one).
+  Fixture g;
+  g.Feed("0", 60'000, 99'000, 50);
+  g.Feed("0", 100'000, 110'000, 95);
+  g.Feed("0", 111'000, 150'000, 50);
+  g.Feed("0", 151'000, 200'000, 95);
+  g.now = 105'000;
+  REQUIRE(g.Make(kHot, 0)->EvaluateOnce().ok());
+  g.now = 200'000;
+  REQUIRE(g.Make(kHot, 60'000)->EvaluateOnce().ok());
+  auto inc = g.Incidents();
+  REQUIRE(inc.size() == 2);
+  CHECK(inc[0].starts_at_ms == 153'000);
+  CHECK(inc[0].resolved_at_ms == 0);
+  CHECK(inc[1].starts_at_ms == 102'000);
+  CHECK(inc[1].resolved_at_ms == 151'000);
 }
 
 TEST_CASE("OnlineDetection: a full queue keeps the alerts and records them on a later interval") {
