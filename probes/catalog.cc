@@ -64,6 +64,18 @@ constexpr CategoryEvidence kP2pMatrix[] = {
     {"pcie_link_degraded", 0.4, 0.2},
 };
 
+// The node's kernel log over the last hour (vigil-probe node.kernel_log): an NVRM Xid, NVLink, AER,
+// mlx5/IB or OOM-killer line is the strongest evidence on-call engineers look for, and the
+// failure's reason names which (the reasoner reads "Xid 79" as gpu_fallen_off_bus). A clean log
+// refutes only weakly: the fault may be older than the window, or logged nowhere.
+constexpr CategoryEvidence kKernelLog[] = {
+    {"gpu_fallen_off_bus", 0.9, 0.3},    {"gpu_memory_uncorrectable_ecc", 0.8, 0.3},
+    {"gpu_row_remap_failure", 0.7, 0.2}, {"gpu_firmware_error", 0.7, 0.3},
+    {"nvlink_error", 0.6, 0.2},          {"ib_link_failure", 0.6, 0.2},
+    {"pcie_link_degraded", 0.5, 0.2},    {"host_oom", 0.8, 0.3},
+    {"illegal_memory_access", 0.5, 0.1},
+};
+
 constexpr ProbeSpec kCatalog[] = {
     {"gpu.inventory",
      "GPU name, UUID, bus id, driver/CUDA versions, memory, clocks, power limit, "
@@ -108,6 +120,11 @@ constexpr ProbeSpec kCatalog[] = {
      "peer-to-peer copy bandwidth between every ordered pair of local GPUs; a "
      "pair far below the node's median marks a bad link",
      6.0, true, ProbeTargetKind::kNode, kP2pMatrix},
+    {"node.kernel_log",
+     "the node's kernel log over a window (journalctl -k, else dmesg, else /dev/kmsg; default the "
+     "last hour): NVRM Xid lines (GPU by PCI bus id), NVLink errors, PCIe AER, mlx5/IB port events "
+     "and OOM kills",
+     0.3, false, ProbeTargetKind::kNode, kKernelLog},
 };
 
 constexpr double kFalseAlarm = 0.05;
