@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -457,8 +458,8 @@ struct CommandOutput {
   std::string out, err;
 };
 
-// Runs argv with stdout/stderr captured (each up to kMaxReadBytes) under `timeout_s` (coreutils
-// `timeout` when present). No shell.
+// Runs argv with stdout (up to kMaxReadBytes) and stderr (64 KiB) captured, under `timeout_s`
+// (coreutils `timeout` when present). No shell.
 CommandOutput RunCommand(std::vector<std::string> argv, double timeout_s) {
   CommandOutput r;
   if (access("/usr/bin/timeout", X_OK) == 0) {
@@ -491,18 +492,32 @@ CommandOutput RunCommand(std::vector<std::string> argv, double timeout_s) {
   close(out_pipe[1]);
   close(err_pipe[1]);
   r.started = true;
-  // Read both pipes; stderr is small, so read stdout to the end first, then stderr.
+  // Both pipes at once (poll), so a child filling one while we wait on the other cannot stall.
   char buf[65536];
-  for (int fd : {out_pipe[0], err_pipe[0]}) {
-    std::string& dst = fd == out_pipe[0] ? r.out : r.err;
-    size_t cap = fd == out_pipe[0] ? kMaxReadBytes : 65536;
-    for (;;) {
-      ssize_t n = read(fd, buf, sizeof buf);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      if (dst.size() < cap) dst.append(buf, std::min<size_t>(static_cast<size_t>(n), cap - dst.size()));
+  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+  std::string* dst[2] = {&r.out, &r.err};
+  const size_t cap[2] = {kMaxReadBytes, 65536};
+  int open_fds = 2;
+  while (open_fds > 0) {
+    if (poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      break;
     }
-    close(fd);
+    for (int k = 0; k < 2; ++k) {
+      if (fds[k].fd < 0 || fds[k].revents == 0) continue;
+      ssize_t n = read(fds[k].fd, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        close(fds[k].fd);
+        fds[k].fd = -1;
+        --open_fds;
+        continue;
+      }
+      if (dst[k]->size() < cap[k]) dst[k]->append(buf, std::min<size_t>(static_cast<size_t>(n), cap[k] - dst[k]->size()));
+    }
+  }
+  for (const pollfd& f : fds) {
+    if (f.fd >= 0) close(f.fd);
   }
   int st = 0;
   while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {

@@ -2,7 +2,13 @@
 //
 //   vigil-probe --probes gpu.health,gpu.gemm [--gpus 0,3] [--target node-3/gpu5]
 //               [--time-limit 60] [--allow-intrusive] [--thresholds FILE]... [--gemm-size 8192]
-//               [--rendezvous host:port] [--expect-gpus N] [--health-sample-s 1] [--list]
+//               [--rendezvous host:port] [--expect-gpus N] [--health-sample-s 1] [--since S] [--list]
+//
+// node.kernel_log reads the node's kernel log (journalctl -k, else dmesg, else /dev/kmsg) over the
+// last --since seconds (default 3600) and needs no GPU: it runs on a node without a usable GPU too.
+// `--probes all` is the GPU set and leaves it out. Test hooks: --kernel-log-file FILE reads a
+// recorded log instead; --kernel-log-bus-ids B0,B1,... says GPU i has PCI bus id Bi (else
+// /proc/driver/nvidia/gpus in PCI order, else CUDA's ids).
 //
 // Output (stdout): {"vigil_probe": 1, "host": ..., "gpus": [...], "results": [ {probe, target,
 // status, metrics, thresholds, reason, duration_s, details}, ... ]}, one result per requested
@@ -11,9 +17,10 @@
 //
 // Exit codes: 0 every probe passed; 1 a probe failed or errored; 2 bad usage; 3 the watchdog
 // fired (a probe did not finish within its limit: the GPU may be hung; results so far are
-// printed and the process exits without waiting for the GPU); 4 no usable GPU (every result is
-// `unavailable` with the reason), also when --gpus names a GPU past the visible ones (the reason
-// "GPU 7 does not exist (1 visible)").
+// printed and the process exits without waiting for the GPU); 4 no usable GPU (every result of a
+// probe that needs one is `unavailable` with the reason), also when --gpus names a GPU past the
+// visible ones (the reason "GPU 7 does not exist (1 visible)"). node.kernel_log runs without a GPU;
+// its fail, or its `unavailable` for want of a readable log, makes the exit 1.
 //
 // Multi-process NCCL: with RANK/WORLD_SIZE/LOCAL_RANK (or SLURM_PROCID/SLURM_NTASKS/SLURM_LOCALID)
 // and WORLD_SIZE > 1, each process drives GPU LOCAL_RANK, the NCCL unique id is exchanged through
@@ -51,6 +58,7 @@
 #include <thread>
 #include <vector>
 
+#include "probes/gpu/kernel_log.h"
 #include "probes/gpu/kernels.h"
 #include "probes/gpu/nvml_loader.h"
 #include "probes/gpu/probe_math.h"
@@ -128,6 +136,9 @@ struct Options {
   // Test hook: run NCCL collectives on a one-rank communicator (busbw factor 0), so that the
   // buffers, group calls and result checks can be exercised on a one-GPU machine.
   bool nccl_one_rank = false;
+  double since_s = 3600;                     // --since: node.kernel_log's window, seconds
+  std::string kernel_log_file;               // --kernel-log-file: test hook, a recorded log
+  std::vector<std::string> kernel_log_bus_ids;  // --kernel-log-bus-ids: test hook, GPU i's bus id
 };
 
 struct Context {
@@ -1281,6 +1292,53 @@ void ProbeP2pMatrix(Context& ctx, Result& r) {
       {"matrix_gbps", matrix}, {"bytes", bytes}, {"rows", "source GPU"}, {"columns", "destination GPU"}};
 }
 
+// ---- node.kernel_log: Xid / NVLink / AER / IB / OOM lines of the node's kernel log ----------------
+
+void ProbeKernelLog(Context& ctx, Result& r) {
+  namespace kl = vigil::kernel_log;
+  const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  kl::ReadOptions ro;
+  ro.since_s = ctx.opt.since_s;
+  ro.now = now;
+  ro.log_file = ctx.opt.kernel_log_file;
+  kl::ReadResult read = kl::ReadKernelLog(ro);
+  if (!read.log) {
+    r.status = "unavailable";
+    r.reason = "no readable kernel log: " + read.error;
+    r.details = {{"tried", read.error}};
+    return;
+  }
+  kl::ParseOptions po;
+  po.now = now;
+  timespec mono{};
+  if (clock_gettime(CLOCK_MONOTONIC, &mono) == 0) po.boot_time = now - (mono.tv_sec + mono.tv_nsec / 1e9);
+  // GPU numbers: the test hook's list; else every GPU the driver has (PCI order, the lost one too);
+  // else the bus ids CUDA reports for the GPUs it still sees.
+  std::string map_source;
+  if (!ctx.opt.kernel_log_bus_ids.empty()) {
+    for (size_t i = 0; i < ctx.opt.kernel_log_bus_ids.size(); ++i) {
+      std::string k = kl::PciKey(ctx.opt.kernel_log_bus_ids[i]);
+      if (!k.empty()) po.gpu_by_pci[k] = static_cast<int>(i);
+    }
+    map_source = "--kernel-log-bus-ids";
+  } else if (po.gpu_by_pci = kl::DriverGpuMap(); !po.gpu_by_pci.empty()) {
+    map_source = "/proc/driver/nvidia/gpus (PCI order)";
+  } else {
+    for (size_t i = 0; i < ctx.gpus.size() && i < ctx.bus_ids.size(); ++i) {
+      std::string k = kl::PciKey(ctx.bus_ids[i]);
+      if (!k.empty()) po.gpu_by_pci[k] = ctx.gpus[i];
+    }
+    map_source = po.gpu_by_pci.empty() ? "none" : "CUDA bus ids";
+  }
+  kl::Scan scan = kl::ParseKernelLog(read.log->text, po);
+  kl::Verdict v = kl::JudgeKernelLog(scan, *read.log, ctx.opt.since_s, now);
+  r.status = v.status;
+  r.reason = v.reason;
+  r.metrics = v.metrics;
+  r.details = v.details;
+  r.details["gpu_map"] = map_source;
+}
+
 // ---- The probe table and the runner -------------------------------------------------------------
 
 struct ProbeDef {
@@ -1289,6 +1347,7 @@ struct ProbeDef {
   bool nccl;       // runs in multi-process mode
   double limit_s;  // watchdog limit for this probe
   std::function<void(Context&, Result&, double deadline)> run;
+  bool needs_gpu = true;  // false: runs on a node without a usable GPU too
 };
 
 const std::vector<ProbeDef>& Probes() {
@@ -1327,6 +1386,7 @@ const std::vector<ProbeDef>& Probes() {
                        d);
        }},
       {"nccl.p2p_matrix", true, false, 40, [](Context& c, Result& r, double) { ProbeP2pMatrix(c, r); }},
+      {"node.kernel_log", false, false, 30, [](Context& c, Result& r, double) { ProbeKernelLog(c, r); }, false},
   };
   return kProbes;
 }
@@ -1372,7 +1432,8 @@ int Usage(const std::string& msg) {
                "vigil-probe: %s\nusage: vigil-probe --probes NAME[,NAME...]|all [--gpus I,J] [--target T] "
                "[--time-limit S] [--allow-intrusive] [--thresholds FILE]... [--gemm-size N] [--gemm-layout "
                "nn|tn] [--gemm-no-autotune] "
-               "[--rendezvous host:port] [--expect-gpus N] [--health-sample-s S] | --list\n",
+               "[--rendezvous host:port] [--expect-gpus N] [--health-sample-s S] [--since S] "
+               "[--kernel-log-file FILE] | --list\n",
                msg.c_str());
   return kExitUsage;
 }
@@ -1429,6 +1490,14 @@ int Main(int argc, char** argv) {
         o.spin_ms = std::stod(next());
       else if (a == "--test-nccl-one-rank")
         o.nccl_one_rank = true;
+      else if (a == "--since")
+        o.since_s = std::stod(next());
+      else if (a == "--kernel-log-file")
+        o.kernel_log_file = next();
+      else if (a == "--kernel-log-bus-ids") {
+        std::stringstream ss(next());
+        for (std::string p; std::getline(ss, p, ',');) o.kernel_log_bus_ids.push_back(p);
+      }
       else if (a == "--list") {
         for (const auto& p : Probes()) std::printf("%s%s\n", p.name, p.intrusive ? " (intrusive)" : "");
         return kExitOk;
@@ -1447,7 +1516,10 @@ int Main(int argc, char** argv) {
   if (o.probes.empty()) return Usage("no probe named (--probes)");
   if (o.probes.size() == 1 && o.probes[0] == "all") {
     o.probes.clear();
-    for (const auto& p : Probes()) o.probes.push_back(p.name);
+    // "all" is the GPU set (what gpu_test.sh, device_run.sh and record_h200.sh time and check);
+    // node.kernel_log is asked for by name.
+    for (const auto& p : Probes())
+      if (p.needs_gpu) o.probes.push_back(p.name);
   }
   for (const auto& p : o.probes) {
     if (FindDef(p) == nullptr) return Usage("unknown probe `" + p + "` (--list shows them)");
@@ -1456,6 +1528,8 @@ int Main(int argc, char** argv) {
     return Usage("--time-limit must be > 0 and --gemm-size in [256, 32768]");
   if (!(o.health_sample_s >= 0 && o.health_sample_s <= 10))
     return Usage("--health-sample-s must be in [0, 10] (seconds over which gpu.health measures link error rates)");
+  if (!(o.since_s > 0 && o.since_s <= 366.0 * 86400))
+    return Usage("--since must be in (0, 31622400] seconds (node.kernel_log's window)");
   for (const auto& f : o.threshold_files) {
     std::ifstream in(f);
     if (!in) return Usage("cannot read thresholds file " + f);
@@ -1527,23 +1601,18 @@ int Main(int argc, char** argv) {
     ctx.nvml.Load();
     if (!ctx.gpu_names.empty()) pm::FindModel(ctx.thresholds, ctx.gpu_names[0], &ctx.model);
   }
-  if (!no_gpu.empty()) {
-    for (const auto& p : o.probes) {
-      Result r = make(p);
-      r.status = "unavailable";
-      r.reason = no_gpu;
-      results.push_back(r);
-    }
-    PrintDocument(ctx, results);
-    return kExitNoGpu;
-  }
-
-  bool any_bad = false;
+  // Without a usable GPU, every probe that needs one is `unavailable` with the reason (exit 4 when
+  // nothing else failed); node.kernel_log still runs.
+  bool any_bad = false, gpu_missing = false;
   for (size_t idx = 0; idx < o.probes.size(); ++idx) {
     const ProbeDef& def = *FindDef(o.probes[idx]);
     Result r = make(def.name);
     double left = deadline - Now();
-    if (def.intrusive && !o.allow_intrusive) {
+    if (!no_gpu.empty() && def.needs_gpu) {
+      r.status = "unavailable";
+      r.reason = no_gpu;
+      gpu_missing = true;
+    } else if (def.intrusive && !o.allow_intrusive) {
       r.status = "unavailable";
       r.reason = "intrusive probe (disturbs running jobs): pass --allow-intrusive";
     } else if (ctx.world > 1 && !def.nccl) {
@@ -1598,15 +1667,17 @@ int Main(int argc, char** argv) {
       r = *shared;
       r.duration_s = Now() - t0;
       if (r.status == "pass") Judge(ctx, r);
-      if (ctx.world == 1) cudaDeviceSynchronize();
+      if (ctx.world == 1 && no_gpu.empty()) cudaDeviceSynchronize();
     }
     Finish(r);
     if (r.status == "fail" || r.status == "error") any_bad = true;
+    // An unreadable kernel log is no pass: exit 1 (its reason names what was tried).
+    if (r.status == "unavailable" && !def.needs_gpu && r.reason.rfind("no readable kernel log", 0) == 0) any_bad = true;
     results.push_back(r);
   }
   g_comms.reset();
   PrintDocument(ctx, results);
-  return any_bad ? kExitFailed : kExitOk;
+  return any_bad ? kExitFailed : gpu_missing ? kExitNoGpu : kExitOk;
 }
 
 }  // namespace vigil_probe
