@@ -1427,7 +1427,45 @@ std::string ProbeErrorText(const Json& details) {
   return out;
 }
 
+namespace {
+
+// vigil-probe's node.kernel_log lists the taxonomy categories of its findings itself, gravest
+// first (details.categories; probes/gpu/kernel_log.h): read those, not keywords of the quoted
+// kernel lines. nullopt for any other probe or a result without the list.
+std::optional<std::vector<std::string>> KernelLogCategories(const ProbeResult& r) {
+  if (r.probe != "node.kernel_log" || !r.details.is_object() || !r.details.contains("categories") ||
+      !r.details["categories"].is_array()) {
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  for (const Json& c : r.details["categories"]) {
+    if (out.size() >= 16) break;
+    if (!c.is_string()) continue;
+    std::string id = c.get<std::string>();
+    bool word = !id.empty() && id.size() <= 64;
+    for (char ch : id) word = word && ((ch >= 'a' && ch <= 'z') || ch == '_');
+    if (word && std::find(out.begin(), out.end(), id) == out.end()) out.push_back(id);
+  }
+  return out;
+}
+
+// The GPU of node.kernel_log's gravest finding (details.gpus_by_category of its first category,
+// when that names exactly one GPU); -1 otherwise.
+int KernelLogGpu(const ProbeResult& r) {
+  std::optional<std::vector<std::string>> cats = KernelLogCategories(r);
+  if (!cats || cats->empty() || !r.details.contains("gpus_by_category")) return -1;
+  const Json& by = r.details["gpus_by_category"];
+  if (!by.is_object() || !by.contains(cats->front())) return -1;
+  const Json& gpus = by[cats->front()];
+  if (!gpus.is_array() || gpus.size() != 1 || !gpus[0].is_number_integer()) return -1;
+  int64_t g = gpus[0].get<int64_t>();
+  return g >= 0 && g < 4096 ? static_cast<int>(g) : -1;
+}
+
+}  // namespace
+
 std::vector<std::string> CategoriesNamedByProbe(const ProbeResult& r) {
+  if (std::optional<std::vector<std::string>> cats = KernelLogCategories(r)) return *cats;
   // What a failed probe's own words single out (vigil-probe reasons and the last Xid).
   struct Keyword {
     const char* pattern;
@@ -1489,6 +1527,9 @@ std::map<std::string, double> ProbeDeltas(const ProbeResult& r) {
     return d;
   }
   std::vector<std::string> named = CategoriesNamedByProbe(r);
+  // Kernel-log lines of no category (a driver's Xid 45 cleaning up after a killed process) are
+  // listed by the probe but support nothing.
+  if (named.empty() && KernelLogCategories(r)) return d;
   if (spec != nullptr) {
     for (const CategoryEvidence& ce : spec->evidence) {
       // When the probe says which fault it saw, the other categories it could have seen get a
@@ -1511,6 +1552,9 @@ std::map<std::string, double> ProbeDeltas(const ProbeResult& r) {
 std::set<std::string> ProbeConfirms(const ProbeResult& r) {
   if (r.status != ProbeStatus::kFail) return {};
   std::vector<std::string> named = CategoriesNamedByProbe(r);
+  // The kernel log singles out its gravest finding only: the AER lines before an Xid 79 or the
+  // driver's complaints after it support their categories, they do not confirm them.
+  if (!named.empty() && KernelLogCategories(r)) named.resize(1);
   return {named.begin(), named.end()};
 }
 
@@ -3457,7 +3501,10 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     if (o.hint.hca.empty() && pr->status == ProbeStatus::kFail) o.hint.hca = OddHcaInDetails(pr->details);
     o.deltas = ProbeDeltas(*pr);
     o.confirms = ProbeConfirms(*pr);
-    {
+    if (KernelLogCategories(*pr)) {
+      // The kernel log's gravest finding names its GPU in the details (a bus id the probe mapped).
+      if (o.hint.gpu < 0) o.hint.gpu = KernelLogGpu(*pr);
+    } else {
       // "gpu5 disagrees ...", "gpu2 not enumerated": a node probe naming one GPU.
       static const std::regex kGpuInReason(R"(\bgpu(\d+)\b)", std::regex::icase);
       std::smatch m;

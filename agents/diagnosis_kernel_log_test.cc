@@ -1,0 +1,155 @@
+// The reasoner reading vigil-probe's node.kernel_log: the probe's result is built by the probe's own
+// parser and verdict (probes/gpu/kernel_log.h) from a recorded journal
+// (probes/testdata/kernel_log/journal_xid79.log: Xid 79 on PCI 0000:b1:00, GPU 5 of node-3, AER
+// lines before it, a driver Xid 45 after it), as the binary would answer on that node.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "agents/builtin_reasoner.h"
+#include "agents/diagnosis_testing.h"
+#include "probes/gpu/kernel_log.h"
+
+namespace vigil {
+namespace {
+
+namespace kl = kernel_log;
+
+constexpr double kNow = 1796103900;  // 2026-12-01T05:45:00Z, five minutes after the recorded Xid 79
+
+// node.kernel_log@node-3 as vigil-probe answers it over `text` (GPU i has bus id `bus_ids[i]`).
+ProbeResult KernelLogResult(const std::string& text, const std::map<std::string, int>& gpus) {
+  kl::LogText log;
+  log.source = "journalctl -k";
+  log.text = text;
+  kl::ParseOptions po;
+  po.now = kNow;
+  po.gpu_by_pci = gpus;
+  kl::Verdict v = kl::JudgeKernelLog(kl::ParseKernelLog(text, po), log, 3600, kNow);
+  ProbeResult r;
+  r.probe = "node.kernel_log";
+  r.target = "node-3";
+  r.status = v.status == "fail" ? ProbeStatus::kFail : ProbeStatus::kPass;
+  r.reason = v.reason;
+  r.metrics = v.metrics;
+  r.details = v.details;
+  r.duration_s = 0.05;
+  return r;
+}
+
+std::string RecordedJournal() {
+  kl::ReadOptions ro;
+  ro.log_file = std::string(VIGIL_SOURCE_DIR) + "/probes/testdata/kernel_log/journal_xid79.log";
+  kl::ReadResult rr = kl::ReadKernelLog(ro);
+  REQUIRE_MESSAGE(rr.log.has_value(), rr.error);
+  return rr.log->text;
+}
+
+// rank 40 of a job on node-3 (8 GPUs a node) dies with a CUDA error that reads like a lost GPU or an
+// application fault alike.
+DiagnosisCase LaunchFailureCase() {
+  DiagnosisCase c;
+  c.id = "kernel-log";
+  CaseLog log;
+  log.source = "node-3/rank40/stderr";
+  log.lines.push_back({1, "[rank40]: RuntimeError: CUDA error: unspecified launch failure (node-3)"});
+  log.original_lines = 1;
+  c.logs.push_back(log);
+  c.topology = Json{{"nodes", Json::array({"node-3"})}, {"gpus_per_node", 8}};
+  return c;
+}
+
+KnowledgeFacts LaunchFailureFacts(const DiagnosisCase& c) {
+  return testing::FactsMatching(c, {{"unspecified launch failure", "illegal_memory_access"},
+                                    {"CUDA error", "gpu_fallen_off_bus"}},
+                                {{"illegal_memory_access", "application"},
+                                 {"gpu_fallen_off_bus", "gpu"},
+                                 {"gpu_firmware_error", "gpu"},
+                                 {"gpu_memory_uncorrectable_ecc", "gpu"}});
+}
+
+const Hypothesis* Find(const Diagnosis& d, const std::string& cat) {
+  for (const Hypothesis& h : d.hypotheses) {
+    if (h.category == cat) return &h;
+  }
+  return nullptr;
+}
+
+Diagnosis Run(testing::RecordedExecutor& probes) {
+  DiagnosisCase c = LaunchFailureCase();
+  ReasonerOptions ro;
+  ro.allow_intrusive = false;
+  return BuiltinReasoner(ro).Diagnose(c, LaunchFailureFacts(c), &probes).diagnosis;
+}
+
+bool Ran(const Diagnosis& d, const std::string& target) {
+  for (const VerificationStep& s : d.steps) {
+    if (s.target == target && (s.outcome == "pass" || s.outcome == "fail")) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("kernel log: an Xid 79 in the node's log confirms gpu_fallen_off_bus on that GPU") {
+  testing::RecordedExecutor probes;
+  probes.results["node.kernel_log@node-3"] = KernelLogResult(RecordedJournal(), {{"0000:b1:00", 5}});
+  Diagnosis d = Run(probes);
+  REQUIRE(Ran(d, "node.kernel_log@node-3"));
+  CHECK(d.root_cause == "gpu_fallen_off_bus");
+  CHECK(d.component == "node-3/gpu5");
+  const Hypothesis* lost = Find(d, "gpu_fallen_off_bus");
+  REQUIRE(lost != nullptr);
+  CHECK(lost->status == HypothesisStatus::kConfirmed);
+  // The application fault the log line also reads like is not what the kernel log names.
+  const Hypothesis* app = Find(d, "illegal_memory_access");
+  if (app != nullptr) CHECK(app->status != HypothesisStatus::kConfirmed);
+  // The AER lines of the same GPU (the second category the probe names) are not "confirmed" as the cause.
+  const Hypothesis* pcie = Find(d, "pcie_link_degraded");
+  if (pcie != nullptr) CHECK(pcie->status != HypothesisStatus::kConfirmed);
+}
+
+TEST_CASE("kernel log: the GPU of the gravest finding, though the log names another GPU first") {
+  // AER on gpu6 (PCI 0000:d1:00) first in the log, then an Xid 79 on gpu2 (PCI 0000:3a:00).
+  const std::string text =
+      "2026-12-01T05:30:00+00:00 node-3 kernel: pcieport 0000:d0:01.0: AER: Corrected error received: 0000:d1:00.0\n"
+      "2026-12-01T05:41:00+00:00 node-3 kernel: NVRM: Xid (PCI:0000:3a:00): 79, pid=7, GPU has fallen off the bus.\n";
+  testing::RecordedExecutor probes;
+  probes.results["node.kernel_log@node-3"] = KernelLogResult(text, {{"0000:3a:00", 2}, {"0000:d1:00", 6}});
+  Diagnosis d = Run(probes);
+  REQUIRE(Ran(d, "node.kernel_log@node-3"));
+  CHECK(d.root_cause == "gpu_fallen_off_bus");
+  CHECK(d.component == "node-3/gpu2");
+}
+
+TEST_CASE("kernel log: only uncategorised lines (Xid 45) support nothing; a clean log weakly refutes") {
+  testing::RecordedExecutor none;
+  Diagnosis base = Run(none);  // the probe unavailable: the log line alone
+  const Hypothesis* base_lost = Find(base, "gpu_fallen_off_bus");
+  REQUIRE(base_lost != nullptr);
+
+  // gpu_fallen_off_bus after node.kernel_log answered over `text`, with the probe's status.
+  auto lost_after = [&](const std::string& text, ProbeStatus expected) {
+    testing::RecordedExecutor probes;
+    ProbeResult r = KernelLogResult(text, {{"0000:b1:00", 5}});
+    REQUIRE(r.status == expected);
+    probes.results["node.kernel_log@node-3"] = r;
+    Diagnosis d = Run(probes);
+    REQUIRE(Ran(d, "node.kernel_log@node-3"));
+    const Hypothesis* lost = Find(d, "gpu_fallen_off_bus");
+    REQUIRE(lost != nullptr);
+    return *lost;
+  };
+  Hypothesis lost45 = lost_after(
+      "2026-12-01T05:40:02+00:00 node-3 kernel: NVRM: Xid (PCI:0000:b1:00): 45, pid=48213, name=python3, Ch 00000010\n",
+      ProbeStatus::kFail);
+  CHECK(lost45.status != HypothesisStatus::kConfirmed);
+  CHECK(lost45.probability <= base_lost->probability + 1e-9);
+
+  Hypothesis lost_clean = lost_after(
+      "2026-12-01T05:41:00+00:00 node-3 kernel: docker0: port 1(veth1) entered forwarding state\n", ProbeStatus::kPass);
+  CHECK(lost_clean.status != HypothesisStatus::kConfirmed);
+  CHECK(lost_clean.probability < base_lost->probability);
+}
+
+}  // namespace vigil
