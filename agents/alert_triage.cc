@@ -100,6 +100,8 @@ std::string LabelOf(const Labels& labels, const char* key) {
   return it == labels.end() ? "" : it->second;
 }
 
+constexpr int64_t kDefaultExpressionStepMs = 15'000;
+
 constexpr const char* kNodeLabels[] = {"Hostname", "hostname", "node", "host", "nodename"};
 
 // "node-b:9400" -> "node-b", "[::1]:9400" -> "[::1]", "node-b" -> "node-b".
@@ -159,6 +161,7 @@ TriageOptions WithLiveSources(const TriageOptions& in) {
       o.list_alerts = live->list_alerts();
       o.alert_source = live->alert_source();
     }
+    if (o.expression_step_ms <= 0) o.expression_step_ms = live->expression_step_ms();
     if (!live->has_metrics()) o.metrics = nullptr;
   }
   return o;
@@ -329,7 +332,7 @@ Result<std::unique_ptr<MetricSource>> MakeTriageMetricSource(const Config& confi
   }
   return std::unique_ptr<MetricSource>(std::make_unique<LiveTriageSource>(
       std::move(metrics), std::move(evaluate), std::move(expression_source), std::move(list_alerts),
-      std::move(alert_source)));
+      std::move(alert_source), step_ms));
 }
 
 namespace {
@@ -360,8 +363,9 @@ Result<DiagnosisCase> BuildCase(const Alert& alert, const TriageOptions& given, 
     std::map<std::string, size_t> log_of;  // source -> index in c.logs
     for (const ListedAlert& l : co.alerts) {
       const Alert& a = l.alert;
-      std::string node = AlertNode(a).second;
-      if (node.empty()) node = AlertNode(alert).second;
+      // The triaged alert's name for the node (the one its diagnosis uses): Alertmanager was asked
+      // for alerts on it, and a neighbour may name it otherwise (an address, a longer host name).
+      const std::string node = AlertNode(alert).second;
       const std::string gpu = LabelOf(a.labels, "gpu");
       const bool gpu_index = !gpu.empty() && gpu.size() <= 3 &&
                              std::all_of(gpu.begin(), gpu.end(), [](unsigned char ch) { return std::isdigit(ch); });
@@ -559,7 +563,7 @@ ExpressionReading EvaluateAlertExpression(const Alert& alert, const TriageOption
   q.query = r.expr;
   q.start_ms = start_ms;
   q.end_ms = end_ms - 1;
-  q.step_ms = std::max<int64_t>(1, options.expression_step_ms);
+  q.step_ms = options.expression_step_ms > 0 ? options.expression_step_ms : kDefaultExpressionStepMs;
   const int64_t span = q.end_ms - q.start_ms;
   const int64_t max_steps = static_cast<int64_t>(kPrometheusMaxPointsPerRequest) - 1;
   if (span / q.step_ms > max_steps) q.step_ms = (span + max_steps - 1) / max_steps;
@@ -576,6 +580,17 @@ ExpressionReading EvaluateAlertExpression(const Alert& alert, const TriageOption
   for (const std::string& w : res->warnings) r.notes.push_back(what + ": Prometheus warned (the answer may be partial): " + w);
   r.returned = res->series.size();
   const auto [node_key, node] = AlertNode(alert);
+  const std::string alert_instance = LabelOf(alert.labels, "instance");
+  // A series naming its place by `instance` alone (an aggregation `by (instance)`) is on the node
+  // when its host part is the node or the host of the alert's own instance (the alert may name its
+  // node by Hostname and its exporter by an address).
+  auto instance_only_on_node = [&](const Labels& l) {
+    for (const char* k : kNodeLabels) {
+      if (l.count(k)) return false;
+    }
+    const std::string host = InstanceHost(LabelOf(l, "instance"));
+    return !host.empty() && (host == node || (!alert_instance.empty() && host == InstanceHost(alert_instance)));
+  };
   std::vector<Labels> all;
   bool any_node_label = false;
   for (const TimeSeries& s : res->series) {
@@ -586,12 +601,14 @@ ExpressionReading EvaluateAlertExpression(const Alert& alert, const TriageOption
   }
   std::vector<ExpressionSeries> kept;
   for (size_t i = 0; i < res->series.size(); ++i) {
-    if (!node.empty() && any_node_label && !OnNode(all[i], node)) continue;
     const TimeSeries& s = res->series[i];
     ExpressionSeries e;
     e.labels = all[i];
     e.alerts_own = std::all_of(s.labels.begin(), s.labels.end(),
                                [&](const auto& kv) { return LabelOf(alert.labels, kv.first.c_str()) == kv.second; });
+    // The alert's own series is on its node whatever labels name the place.
+    if (!node.empty() && any_node_label && !e.alerts_own && !OnNode(all[i], node) && !instance_only_on_node(all[i]))
+      continue;
     bool have_peak = false;
     for (size_t k = 0; k < s.size(); ++k) {
       const double v = s.values[k];
@@ -602,7 +619,10 @@ ExpressionReading EvaluateAlertExpression(const Alert& alert, const TriageOption
         e.peak_ms = s.timestamps_ms[k];
         have_peak = true;
       }
-      if (alert.starts_at_ms > 0 && s.timestamps_ms[k] <= alert.starts_at_ms) {
+      // The evaluation at startsAt (the grid's point at or within one step before it), not an
+      // older point of a series that had none there.
+      if (alert.starts_at_ms > 0 && s.timestamps_ms[k] <= alert.starts_at_ms &&
+          alert.starts_at_ms - s.timestamps_ms[k] < q.step_ms) {
         e.has_at_start = true;
         e.at_start = v;
         e.at_start_ms = s.timestamps_ms[k];
@@ -642,6 +662,10 @@ CoFiringReading ListCoFiringAlerts(const Alert& alert, const TriageOptions& give
       asks.push_back({key, "=", node});
   }
   asks.push_back({"instance", "=~", RegexQuote(node) + "(:[0-9]+)?"});
+  // The alert's exporter address too when its node is named otherwise (node_exporter's alerts on
+  // the same machine carry only `instance`, e.g. 10.0.0.3:9100 beside dcgm-exporter's 10.0.0.3:9400).
+  if (const std::string host = InstanceHost(LabelOf(alert.labels, "instance")); !host.empty() && host != node)
+    asks.push_back({"instance", "=~", RegexQuote(host) + "(:[0-9]+)?"});
   const std::string from = options.alert_source.empty() ? "Alertmanager" : options.alert_source;
   std::set<std::string> seen = {alert.fingerprint};
   size_t over = 0;
@@ -649,17 +673,25 @@ CoFiringReading ListCoFiringAlerts(const Alert& alert, const TriageOptions& give
     AlertFilter f;
     f.matchers = {m};
     Result<std::vector<ListedAlert>> listed = options.list_alerts(f);
-    if (!listed.ok()) {
+    if (!listed.ok()) {  // not asked again (a hung Alertmanager costs one time limit); what was listed is kept
+      const size_t n = r.alerts.size();
       r.notes.push_back("co-firing alerts on " + node + ": " + from + " could not be read (" +
-                        listed.status().message() + "); other alerts on the node were not looked at");
-      r.alerts.clear();
-      return r;
+                        listed.status().message() + "); " +
+                        (n == 0 ? std::string("other alerts on the node were not looked at")
+                                : std::to_string(n) + (n == 1 ? " alert" : " alerts") +
+                                      " listed before it kept, the node's other alerts not looked at"));
+      break;
     }
     for (ListedAlert& l : *listed) {
       if (!seen.insert(l.alert.fingerprint).second) continue;
       // The alert itself under another fingerprint (a file's alert without one gets a computed one).
       if (l.alert.rule == alert.rule && l.alert.labels == alert.labels) continue;
       if (end_ms > 0 && l.alert.starts_at_ms >= end_ms) continue;  // started after the window
+      // Found by address, naming another node: an exporter on this machine reporting on that one.
+      if (m.name == "instance") {
+        const auto [key, its_node] = AlertNode(l.alert);
+        if (key != "instance" && its_node != node) continue;
+      }
       if (r.alerts.size() >= options.max_cofiring_alerts) {
         ++over;
         continue;
@@ -678,12 +710,14 @@ CoFiringReading ListCoFiringAlerts(const Alert& alert, const TriageOptions& give
 }
 
 LiveTriageSource::LiveTriageSource(std::unique_ptr<MetricSource> metrics, ExpressionEvaluator evaluate,
-                                   std::string expression_source, AlertLister list_alerts, std::string alert_source)
+                                   std::string expression_source, AlertLister list_alerts, std::string alert_source,
+                                   int64_t expression_step_ms)
     : metrics_(std::move(metrics)),
       evaluate_(std::move(evaluate)),
       expression_source_(std::move(expression_source)),
       list_alerts_(std::move(list_alerts)),
-      alert_source_(std::move(alert_source)) {}
+      alert_source_(std::move(alert_source)),
+      expression_step_ms_(expression_step_ms) {}
 
 Result<std::vector<TimeSeries>> LiveTriageSource::Query(const MetricQuery& query) const {
   if (metrics_ == nullptr) return FailedPreconditionError("no metric source (prometheus_url is not set)");
@@ -742,7 +776,7 @@ Result<DiagnosisReport> TriageAlert(const Alert& alert, const TriageOptions& giv
       ev.kind = EvidenceKind::kMetric;
       ev.source = (options.expression_source.empty() ? "prometheus" : options.expression_source) + " query_range";
       ev.detail = "alert expression `" + expr.expr + "` on " + where + (s.alerts_own ? " (the alert's series)" : "") +
-                  ": " + (s.has_at_start ? FormatValue(s.at_start) + " at startsAt" : "no value at or before startsAt") +
+                  ": " + (s.has_at_start ? FormatValue(s.at_start) + " at startsAt" : "no value at startsAt") +
                   ", peak " + FormatValue(s.peak) + " at " + FormatRfc3339Ms(s.peak_ms) + " (" +
                   std::to_string(s.points) + " points)";
       ev.time_ms = s.has_at_start ? s.at_start_ms : s.peak_ms;

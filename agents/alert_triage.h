@@ -32,24 +32,32 @@
 //     `max_points_per_series` points of each series kept (the cut said so).
 // The alert's expression (TriageAlert; EvaluateAlertExpression): the PromQL of its generatorURL's
 // `g0.expr=` is run as a range query (`evaluate_expression`, Prometheus query_range) over the same
-// window at `expression_step_ms` (widened to at most 11,000 points); of the series it returns, those
-// on the alert's node are kept (a node label - Hostname, hostname, node, host, nodename - equal to
-// the alert's node, or an `instance` whose host part is it) when the result carries such labels at
-// all, else every series; the alert's own series (every label of it equal in the alert) first; at
-// most `max_expression_series` (the cut said). Each kept series is a metric evidence item of weight
-// 0 (context, not a vote): its labels, its value at startsAt (the last point at or before it) and
-// its peak with the time. A refused expression, an empty answer, a source down, no series on the
+// window at `expression_step_ms` (0: the LiveTriageSource's step, the metrics step; else 15 s;
+// widened to at most 11,000 points); of the series it returns, those on the alert's node are kept (a
+// node label - Hostname, hostname, node, host, nodename - equal to the alert's node, or an `instance`
+// whose host part is it; a series with `instance` and no node label also when its host part is the
+// host of the alert's own instance) when the result carries such labels at all, else every series;
+// the alert's own series (every label of it equal in the alert) always, and first; at most
+// `max_expression_series` (the cut said). Each kept series is a metric evidence item of weight 0
+// (context, not a vote; FormatDiagnosisText lists it under `context:`): its labels, its value at
+// startsAt (the point at startsAt or less than one step before it; none when the series has no such
+// point) and its peak with the time. A refused expression, an empty answer, a source down, no series on the
 // node: said in `notes` (Diagnosis::unverified), never an error. When the metric reads found the
 // source down (Unavailable / DeadlineExceeded) the expression is not sent (said): a hung Prometheus
 // costs no further time limit for it.
 //
 // Co-firing alerts (BuildTriageCase; ListCoFiringAlerts): with `list_alerts` (Alertmanager's GET
 // /api/v2/alerts), the alerts on the alert's node - `Hostname`, `node` and the alert's own node
-// label equal to the node, or `instance` =~ `<node>(:port)?`; the node is the alert's node label,
-// else its instance's host part - started before the window's end, the alert itself (same
-// fingerprint, or the same alertname and labels) left out, at most `max_cofiring_alerts` (the cut
-// said). Each becomes a line of a case log `<node>[/gpu<N>]/alertmanager co-firing alerts` (the GPU
-// from its `gpu` label; the reasoner places a log's lines on the node and GPU its source names):
+// label equal to the node, or `instance` =~ `<node>(:port)?`, or `instance` =~ `<host>(:port)?` with
+// the host of the alert's own instance when that is not the node (node_exporter's alerts on the
+// same machine); the node is the alert's node label, else its instance's host part - started before
+// the window's end, the alert itself (same fingerprint, or the same alertname and labels) left out,
+// one found by `instance` whose node label names another node left out (an exporter on this
+// machine reporting on that one), at most `max_cofiring_alerts` (the cut said). A request that
+// fails ends the listing (one time limit for a hung Alertmanager); what was listed before it is
+// kept. Each becomes a line of a case log `<node>[/gpu<N>]/alertmanager co-firing alerts` (the node
+// as the triaged alert names it; the GPU from its `gpu` label; the reasoner places a log's lines on
+// the node and GPU its source names):
 // "XidError [critical] firing on node-b GPU 3 since ...: <summary> <description> {labels}", so the
 // reasoner's log signatures and KB recall read them; and an alert evidence item of weight 0 in the
 // report. An alert with no node or instance: not asked
@@ -113,7 +121,8 @@ struct TriageOptions {
   // expression is not evaluated (said so when the alert has one).
   ExpressionEvaluator evaluate_expression;
   std::string expression_source;          // names it in notes and evidence ("prometheus http://...")
-  int64_t expression_step_ms = 15'000;    // evaluation step (widened to fit 11,000 points)
+  int64_t expression_step_ms = 0;         // evaluation step (widened to fit 11,000 points); 0: the
+                                          // LiveTriageSource's (the metrics step), else 15 s
   size_t max_expression_series = 16;      // series of its answer kept as evidence
   // Co-firing alerts. Empty: taken from `metrics` when it is a LiveTriageSource, else not read.
   AlertLister list_alerts;
@@ -129,7 +138,7 @@ struct TriageOptions {
 class LiveTriageSource : public MetricSource {
  public:
   LiveTriageSource(std::unique_ptr<MetricSource> metrics, ExpressionEvaluator evaluate, std::string expression_source,
-                   AlertLister list_alerts, std::string alert_source);
+                   AlertLister list_alerts, std::string alert_source, int64_t expression_step_ms = 15'000);
   Result<std::vector<TimeSeries>> Query(const MetricQuery& query) const override;
   std::vector<std::string> MetricNames() const override;
   std::string Describe() const override;
@@ -138,6 +147,7 @@ class LiveTriageSource : public MetricSource {
   const std::string& expression_source() const { return expression_source_; }
   const AlertLister& list_alerts() const { return list_alerts_; }
   const std::string& alert_source() const { return alert_source_; }
+  int64_t expression_step_ms() const { return expression_step_ms_; }
 
  private:
   std::unique_ptr<MetricSource> metrics_;
@@ -145,6 +155,7 @@ class LiveTriageSource : public MetricSource {
   std::string expression_source_;
   AlertLister list_alerts_;
   std::string alert_source_;
+  int64_t expression_step_ms_;
 };
 
 // The sources alert triage reads from the config (for `vigil diagnose --alert` and `vigil serve`):

@@ -688,6 +688,194 @@ TEST_CASE("alert triage: alerts firing on the same node are read from Alertmanag
   }
 }
 
+// Review RV-LT: what an on-call engineer would have been shown wrong.
+// An evaluator answering `series` (each a list of (time, value) points), recording the queries.
+ExpressionEvaluator Answering(std::vector<PromRangeQuery>* asked,
+                              std::vector<std::pair<Labels, std::vector<std::pair<int64_t, double>>>> series) {
+  return [asked, series](const PromRangeQuery& q) -> Result<PromRangeResult> {
+    asked->push_back(q);
+    PromRangeResult r;
+    for (const auto& [labels, points] : series) {
+      TimeSeries s{"", labels, {}, {}, {}};
+      for (const auto& [t, v] : points) {
+        if (!s.Append(t, v).ok()) return InternalError("bad test series");
+      }
+      r.series.push_back(s);
+    }
+    return r;
+  };
+}
+
+TEST_CASE("alert triage: review RV-LT: the alert's own series, its value at startsAt, the step, co-firing kept") {
+  auto kb = testing::KbWith({ThermalIncident(), XidIncident()});
+  FakeSource src = Cluster();
+  TriageOptions o = Options(*kb, &src);
+  std::vector<PromRangeQuery> asked;
+  SUBCASE("series carrying only `instance` (an aggregation by instance): the alert's own is kept, other hosts not") {
+    // The alert has Hostname (its node) and the exporter's instance; `sum by (instance)` answers
+    // instance only. The alert's own series must not be dropped for not naming node-3.
+    Alert a = NodeAlert();
+    a.labels = {{"alertname", "GpuHot"}, {"Hostname", "node-3"}, {"instance", "10.0.0.3:9400"}};
+    a.explanation = Json{{"generator_url", "http://prom:9090/graph?g0.expr=sum+by+%28instance%29+%28x%29+%3E+1"}};
+    const std::vector<std::pair<int64_t, double>> pts = {{kT0 - kMin, 2}, {kT0, 3}};
+    o.evaluate_expression = Answering(&asked, {{{{"instance", "10.0.0.3:9400"}}, pts},
+                                               {{{"instance", "10.0.0.3:9500"}}, pts},
+                                               {{{"instance", "10.0.0.4:9400"}}, pts}});
+    auto r = TriageAlert(a, o);
+    REQUIRE(r.ok());
+    const auto found = EvidenceOf(*r, EvidenceKind::kMetric, "alert expression `sum by (instance) (x) > 1`");
+    REQUIRE(found.size() == 2);  // 10.0.0.3:9400 (the alert's) and :9500 (the same host); not 10.0.0.4
+    CHECK(found[0]->detail.find("{instance=\"10.0.0.3:9400\"} (the alert's series): 3 at startsAt") != std::string::npos);
+    CHECK(found[1]->detail.find("10.0.0.3:9500") != std::string::npos);
+    CHECK(EvidenceOf(*r, EvidenceKind::kMetric, "10.0.0.4").empty());
+  }
+  SUBCASE("the alert's own series is kept when its node label differs from the one the alert is scoped by") {
+    Alert a = NodeAlert();  // scoped by Hostname (first); its series names the node by `node` only
+    a.labels = {{"alertname", "GpuHot"}, {"Hostname", "node-3.dc1"}, {"node", "node-3"}, {"gpu", "5"}};
+    const std::vector<std::pair<int64_t, double>> pts = {{kT0, 3}};
+    o.evaluate_expression = Answering(&asked, {{{{"node", "node-3"}, {"gpu", "5"}}, pts},
+                                               {{{"node", "node-4"}, {"gpu", "5"}}, pts}});
+    auto r = TriageAlert(a, o);
+    REQUIRE(r.ok());
+    const auto found = EvidenceOf(*r, EvidenceKind::kMetric, "alert expression");
+    REQUIRE(found.size() == 1);
+    CHECK(found[0]->detail.find("{gpu=\"5\",node=\"node-3\"} (the alert's series)") != std::string::npos);
+  }
+  SUBCASE("a series with no point near startsAt has no value at startsAt (not one from 20 minutes before)") {
+    o.evaluate_expression =
+        Answering(&asked, {{{{"Hostname", "node-3"}, {"gpu", "5"}}, {{kT0 - 20 * kMin, 60}, {kT0 + kMin, 92}}}});
+    o.expression_step_ms = kMin;
+    auto r = TriageAlert(NodeAlert(), o);
+    REQUIRE(r.ok());
+    const auto found = EvidenceOf(*r, EvidenceKind::kMetric, "alert expression");
+    REQUIRE(found.size() == 1);
+    CHECK(found[0]->detail.find("no value at startsAt") != std::string::npos);
+    CHECK(found[0]->detail.find("60 at startsAt") == std::string::npos);
+    CHECK(found[0]->value == 92);  // the peak
+    CHECK(r->trace[0]["expression"]["series"][0]["at_starts_at"].is_null());
+  }
+  SUBCASE("the expression runs at the step the live source reads metrics at (--metrics-step)") {
+    LiveTriageSource live(nullptr, Answering(&asked, {}), "prometheus http://prom:9090", {}, "", 4 * kMin);
+    o.metrics = &live;
+    auto r = TriageAlert(NodeAlert(), o);
+    REQUIRE(r.ok());
+    REQUIRE(asked.size() == 1);
+    CHECK(asked[0].step_ms == 4 * kMin);
+    o.expression_step_ms = kMin;  // given: it wins
+    asked.clear();
+    REQUIRE(TriageAlert(NodeAlert(), o).ok());
+    REQUIRE(asked.size() == 1);
+    CHECK(asked[0].step_ms == kMin);
+  }
+  SUBCASE("an Alertmanager failing on a later request keeps the alerts listed before it") {
+    FakeLister am;
+    AlertLister inner = am.Fn();
+    size_t calls = 0;
+    o.list_alerts = [&](const AlertFilter& f) -> Result<std::vector<ListedAlert>> {
+      ++calls;
+      if (f.matchers.at(0).name == "node") return DeadlineExceededError("Alertmanager http://am:9093/api/v2/alerts: timed out");
+      return inner(f);
+    };
+    auto c = BuildTriageCase(NodeAlert(), o);
+    REQUIRE(c.ok());
+    CHECK(calls == 2);  // a hung Alertmanager is not asked again (instance=~ not sent)
+    REQUIRE(c->logs.size() == 1);  // the Xid alert read under Hostname before the timeout
+    CHECK(c->logs[0].source == "node-3/gpu3/alertmanager co-firing alerts");
+    CHECK(HasNote(*c, "co-firing alerts on node-3: Alertmanager could not be read"));
+    CHECK(HasNote(*c, "1 alert listed before it kept"));
+  }
+}
+
+TEST_CASE("alert triage: review RV-LT: co-firing alerts on the alert's exporter address, placed on the alert's node") {
+  auto kb = testing::KbWith({ThermalIncident(), XidIncident()});
+  FakeSource src = Cluster();
+  TriageOptions o = Options(*kb, &src);
+  // dcgm-exporter names the node `Hostname` and scrapes at the node's address; node_exporter's
+  // alerts carry only the address; an exporter on that address reporting on another node does not
+  // put that node's alerts here.
+  Alert a = NodeAlert();
+  a.labels = {{"alertname", "GpuHot"}, {"Hostname", "node-3"}, {"instance", "10.0.0.3:9400"}, {"gpu", "5"}};
+  std::vector<AlertFilter> asked;
+  o.list_alerts = [&](const AlertFilter& f) -> Result<std::vector<ListedAlert>> {
+    asked.push_back(f);
+    std::vector<ListedAlert> out;
+    auto add = [&](const char* name, Labels labels) {
+      ListedAlert l;
+      l.alert.rule = name;
+      l.alert.fingerprint = name;
+      l.alert.labels = std::move(labels);
+      l.alert.labels["alertname"] = name;
+      l.alert.state = AlertState::kFiring;
+      l.alert.starts_at_ms = kT0 - kMin;
+      l.state = "active";
+      out.push_back(std::move(l));
+    };
+    const AlertMatcher& m = f.matchers.at(0);
+    if (m.name == "instance" && m.value == "10\\.0\\.0\\.3(:[0-9]+)?") {
+      add("NodeMemoryPressure", {{"instance", "10.0.0.3:9100"}});
+      add("SlurmNodeDown", {{"instance", "10.0.0.3:8080"}, {"node", "node-7"}});
+    }
+    if (m.name == "node" && m.value == "node-3") add("NcclTimeout", {{"node", "node-3"}, {"hostname", "node-3.dc1"}});
+    return out;
+  };
+  auto c = BuildTriageCase(a, o);
+  REQUIRE(c.ok());
+  REQUIRE(asked.size() == 4);
+  CHECK(asked[2].matchers.at(0).value == "node-3(:[0-9]+)?");
+  CHECK(asked[3].matchers.at(0).value == "10\\.0\\.0\\.3(:[0-9]+)?");
+  // Both on node-3 (the name the alert and its diagnosis use), not on `10.0.0.3` or `node-3.dc1`;
+  // node-7's alert not listed.
+  REQUIRE(c->logs.size() == 1);
+  CHECK(c->logs[0].source == "node-3/alertmanager co-firing alerts");
+  REQUIRE(c->logs[0].lines.size() == 2);
+  CHECK(c->logs[0].lines[0].text.find("NcclTimeout firing on node-3 ") == 0);  // asked first (node=), same startsAt
+  CHECK(c->logs[0].lines[1].text.find("NodeMemoryPressure firing on node-3 ") == 0);
+}
+
+TEST_CASE("alert triage: the text output shows the expression's readings and the co-firing alerts as context") {
+  auto kb = testing::KbWith({ThermalIncident(), XidIncident()});
+  FakeSource src = Cluster();
+  FakeEvaluator ev;
+  FakeLister am;
+  TriageOptions o = Options(*kb, &src);
+  o.evaluate_expression = ev.Fn();
+  o.expression_source = "prometheus http://prom:9090";
+  o.list_alerts = am.Fn();
+  o.alert_source = "alertmanager http://am:9093";
+  auto r = TriageAlert(NodeAlert(), o);
+  REQUIRE(r.ok());
+  const std::string text = FormatDiagnosisText(*r);
+  const size_t context = text.find("\ncontext:");
+  REQUIRE(context != std::string::npos);
+  CHECK(context > text.find("\nevidence:"));
+  const std::string block = text.substr(context, text.find("\nmitigation:") - context);
+  CHECK(block.find("alert expression `max_over_time(DCGM_FI_DEV_GPU_TEMP{gpu=\"5\"}[5m]) > 85` on "
+                   "{Hostname=\"node-3\",gpu=\"5\"} (the alert's series): 92 at startsAt") != std::string::npos);
+  CHECK(block.find("co-firing on the same node: XidError") != std::string::npos);
+  CHECK(block.find("co-firing on the same node: NcclTimeout") != std::string::npos);
+  // Weighted evidence stays in `evidence:` only.
+  CHECK(block.find("[metric +") == std::string::npos);
+
+  SUBCASE("many context items are cut, the count said") {
+    o.max_cofiring_alerts = 20;
+    DiagnosisReport many = *r;
+    for (int i = 0; i < 30; ++i) {
+      Evidence e;
+      e.id = "x";  // appended: GCC 12's -Wrestrict misfires on "x" + std::to_string(i)
+      e.id += std::to_string(i);
+      e.kind = EvidenceKind::kAlert;
+      e.source = "alertmanager";
+      e.detail = "co-firing on the same node: Extra";
+      e.detail += std::to_string(i);
+      e.weight = 0;
+      many.diagnosis.evidence.push_back(e);
+    }
+    const std::string t = FormatDiagnosisText(many);
+    CHECK(t.find("Extra29") == std::string::npos);
+    CHECK(t.find("more context items; --json shows all)") != std::string::npos);
+  }
+}
+
 TEST_CASE("alert triage: MakeTriageMetricSource hands the expression and Alertmanager to triage") {
   Config none = Config::Defaults();
   auto empty = MakeTriageMetricSource(none);

@@ -542,6 +542,26 @@ std::string FormatDiagnosisText(const DiagnosisReport& r) {
     o << "  " << e.id << " [" << EvidenceKindName(e.kind) << " " << (e.weight > 0 ? "+" : "") << Fixed(e.weight, 1)
       << "] " << e.source << "\n      " << e.detail.substr(0, 240) << "\n";
   }
+  // Weight-0 items: read, not counted by the reasoner (alert triage's readings of the alert's
+  // expression and the alerts co-firing on its node; peers that read healthy). Those first.
+  std::vector<const Evidence*> context;
+  for (bool first : {true, false}) {
+    for (const Evidence& e : d.evidence) {
+      const bool triage = e.kind == EvidenceKind::kMetric || e.kind == EvidenceKind::kAlert;
+      if (e.weight == 0 && triage == first) context.push_back(&e);
+    }
+  }
+  if (!context.empty()) {
+    constexpr size_t kMaxContext = 12;
+    o << "context:     (read, not counted)\n";
+    for (size_t i = 0; i < context.size() && i < kMaxContext; ++i) {
+      const Evidence& e = *context[i];
+      o << "  " << e.id << " [" << EvidenceKindName(e.kind) << "] " << e.source << "\n      " << e.detail.substr(0, 240)
+        << "\n";
+    }
+    if (context.size() > kMaxContext)
+      o << "  ... (" << context.size() - kMaxContext << " more context items; --json shows all)\n";
+  }
   o << "mitigation:  " << (d.mitigation.empty() ? "(none)" : d.mitigation) << "\n";
   o << "verification: " << d.steps.size() << " steps, planned " << Fixed(d.planned_s, 1) << " s (parallel) vs "
     << Fixed(d.sequential_s, 1) << " s sequential\n";

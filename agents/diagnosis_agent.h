@@ -85,7 +85,9 @@ class DiagnosisAgent {
 };
 
 // Human-readable rendering for `vigil diagnose` (root cause, component, confidence, evidence,
-// mitigation, verification).
+// mitigation, verification). Evidence of weight 0 (read, not counted: alert triage's readings of
+// the alert's expression and its co-firing alerts first) is listed apart under `context:`, at most
+// 12 items (the rest counted).
 std::string FormatDiagnosisText(const DiagnosisReport& report);
 
 }  // namespace vigil

@@ -215,6 +215,20 @@ AM_DOWN=http://127.0.0.1:$(free_port)
 check "alertmanager down: exit 0, said" 0 "co-firing alerts on node-b: alertmanager $AM_DOWN could not be read" -- \
   "${V[@]}" diagnose --alert "$HOOK" --prometheus-url "$PROM" --alertmanager-url "$AM_DOWN" --no-probes
 check "text output" 0 '^root_cause: +gpu_thermal_throttle' -- "${V[@]}" diagnose --alert "$HOOK" --prometheus-url "$PROM" --no-probes
+# The text output lists those weight-0 readings under `context:` (before review RV-LT it showed
+# neither the expression's reading nor the co-firing alert).
+"${V[@]}" diagnose --alert "$HOOK" --prometheus-url "$PROM" --alertmanager-url "$AM" --no-probes >"$TMP/context.txt" 2>&1
+rc=$?
+"$PY" - "$TMP/context.txt" <<'PY' && [ "$rc" = 0 ] && passed=$((passed + 1)) || bad "text output: context block (exit $rc, above)"
+import re, sys
+text = open(sys.argv[1]).read()
+b = [s for s in text.split("== alert ") if "Hostname=\"node-b\"" in s.split("\nmitigation:")[0]]
+assert len(b) >= 1, text
+block = b[0].split("\ncontext:", 1)[1].split("\nmitigation:", 1)[0]
+assert re.search(r'alert expression `DCGM_FI_DEV_GPU_TEMP\{job="dcgm-exporter"\} > 85` on \{.*Hostname="node-b".*gpu="5".*\} '
+                 r"\(the alert's series\): [0-9.]+ at startsAt, peak", block), block
+assert "co-firing on the same node: XidError [critical]" in block and "node-c" not in block, block
+PY
 check "alert header line" 0 '^== alert GpuTemperatureHigh \([0-9a-f]+\) since ' -- "${V[@]}" diagnose --alert "$HOOK" --prometheus-url "$PROM" --no-probes
 out=$("${V[@]}" diagnose --alert - --prometheus-url "$PROM" --no-probes <"$HOOK" 2>&1)
 grep -qE '^root_cause: +gpu_thermal_throttle' <<<"$out" && passed=$((passed + 1)) || bad "--alert - (stdin): $out"
