@@ -72,6 +72,7 @@ struct OnlineDetection::Part {
   std::unique_ptr<StreamingEngine> engine;
   std::map<std::string, size_t> index;  // series id -> engine index; SIZE_MAX: refused
   std::vector<int64_t> last_ms;         // per engine index: the last point appended
+  std::vector<int64_t> since_ms;        // per engine index: the first point after its last gap
   // Tick-driven rules are evaluated at the timestamps of their engine's input: a series of no
   // rule's, given a point at every grid time read, makes every grid time a tick, so stale_for /
   // absent are evaluated when no selected series has a point (the case they are written for).
@@ -80,6 +81,9 @@ struct OnlineDetection::Part {
 
 // Prometheus's default --rules.alert.resend-delay.
 constexpr int64_t kResendDelayMs = 60'000;
+// A firing series with no point for this long is gone (Prometheus's lookback delta: a series
+// without a staleness marker is answered this long after its last sample).
+constexpr int64_t kGoneAfterMs = 5 * 60'000;
 
 // The clock series' name: `__` names are Prometheus's own, no exporter's.
 constexpr char kClockSeries[] = "__vigil_online_clock__";
@@ -132,6 +136,7 @@ Result<std::unique_ptr<OnlineDetection>> OnlineDetection::Create(OnlineDetection
       if (!clock.ok()) return clock.status();
       part->clock = *clock;
       part->last_ms.push_back(INT64_MIN);
+      part->since_ms.push_back(INT64_MIN);
     }
     d->parts_.push_back(std::move(part));
   }
@@ -217,6 +222,7 @@ Status OnlineDetection::Read(int64_t start_ms, int64_t end_ms) {
         }
         it = part.index.emplace(id, *added).first;
         part.last_ms.resize(*added + 1, INT64_MIN);
+        part.since_ms.resize(*added + 1, INT64_MIN);
         if (evaluated_ids_.insert(id).second) series_count_ = evaluated_ids_.size();
       }
       if (it->second == SIZE_MAX) continue;
@@ -247,6 +253,8 @@ Status OnlineDetection::Read(int64_t start_ms, int64_t end_ms) {
       const Status st = part.engine->Append(p.series, p.t, p.value);
       if (st.code() == StatusCode::kInvalidArgument) continue;  // cannot happen after the checks above
       if (!st.ok()) return EngineStopped(st);                    // a window over its limit
+      if (part.last_ms[p.series] == INT64_MIN || p.t - part.last_ms[p.series] > options_.interval_ms)
+        part.since_ms[p.series] = p.t;
       part.last_ms[p.series] = p.t;
     }
     const Status flushed = part.engine->Flush();
@@ -319,14 +327,15 @@ Status OnlineDetection::EvaluateOnce() {
   for (const Alert& a : transitions_) alerts_.Inc({a.state == AlertState::kFiring ? "firing" : "resolved"});
   std::vector<Alert> record;
   if (!warmed_) {
-    record = WarmUpRecord(start);
+    record = WarmUpRecord(start, end);
     warmed_ = true;
     LogInfo("detect", "warmed up on " + Seconds(end - start) + " of history (" + std::to_string(series_count_) +
                           " series); " + std::to_string(record.size()) + " alert(s) firing or resolved to record");
   } else {
     record = transitions_;
   }
-  for (Alert& a : record) Adopt(a, /*forget=*/true);
+  std::erase_if(record, [this](Alert& a) { return !Adopt(a, /*forget=*/true); });
+  ResolveGone(end, record);
   transitions_.clear();
   for (const Alert& a : record) {
     if (options_.forward && a.state == AlertState::kResolved && unforwarded_resolved_.size() < 10'000)
@@ -338,14 +347,70 @@ Status OnlineDetection::EvaluateOnce() {
   return Deliver();
 }
 
-void OnlineDetection::Adopt(Alert& a, bool forget) {
-  auto it = adopted_.find(a.fingerprint);
-  if (it == adopted_.end() || a.starts_at_ms != it->second.first) return;
-  a.starts_at_ms = it->second.second;
-  if (forget && a.state == AlertState::kResolved) adopted_.erase(it);
+bool OnlineDetection::Adopt(Alert& a, bool forget) {
+  auto it = episodes_.find(a.fingerprint);
+  if (it == episodes_.end() || a.starts_at_ms != it->second.engine_starts) return true;
+  const int64_t recorded = it->second.recorded_starts;
+  if (forget && a.state == AlertState::kResolved) episodes_.erase(it);
+  if (recorded == 0) return false;
+  a.starts_at_ms = recorded;
+  return true;
 }
 
-std::vector<Alert> OnlineDetection::WarmUpRecord(int64_t start) {
+int64_t OnlineDetection::SeriesLast(const Alert& a, int64_t* since) const {
+  auto id = a.annotations.find("series");
+  if (id == a.annotations.end()) return INT64_MIN;
+  for (const auto& part : parts_) {
+    if (part->clock != SIZE_MAX) continue;  // stale_for / absent: missing data is what they watch
+    auto it = part->index.find(id->second);
+    if (it == part->index.end() || it->second == SIZE_MAX) continue;
+    if (since != nullptr) *since = part->since_ms[it->second];
+    return part->last_ms[it->second];
+  }
+  return INT64_MIN;
+}
+
+bool OnlineDetection::Gone(const Alert& a, int64_t end) const {
+  const int64_t last = SeriesLast(a, nullptr);
+  if (last == INT64_MIN) return false;
+  int64_t after = kGoneAfterMs;
+  for (const RulePlan& r : options_.rules.rules) {
+    if (r.name == a.rule) after = std::max(after, r.keep_firing_for_ms);
+  }
+  return end - last >= after;
+}
+
+void OnlineDetection::ResolveGone(int64_t end, std::vector<Alert>& record) {
+  for (const auto& part : parts_) {
+    if (part->clock != SIZE_MAX) continue;
+    for (Alert& a : part->engine->ActiveAlerts()) {
+      if (a.state != AlertState::kFiring) continue;
+      auto ep = episodes_.find(a.fingerprint);
+      const bool known = ep != episodes_.end() && ep->second.engine_starts == a.starts_at_ms;
+      int64_t since = INT64_MIN;
+      const int64_t last = SeriesLast(a, &since);
+      if (known && ep->second.gone) {
+        if (last <= ep->second.gone_last) continue;  // still gone
+        // Back and still firing: a new episode from its return (Prometheus starts one too).
+        ep->second.gone = false;
+        ep->second.recorded_starts = since;
+        a.starts_at_ms = since;
+        record.push_back(a);
+        continue;
+      }
+      if (!Gone(a, end)) continue;
+      const int64_t recorded = known ? ep->second.recorded_starts : a.starts_at_ms;
+      episodes_[a.fingerprint] = Episode{a.starts_at_ms, recorded, true, last};
+      if (recorded == 0) continue;
+      a.state = AlertState::kResolved;
+      a.starts_at_ms = recorded;
+      a.ends_at_ms = last + options_.interval_ms;
+      record.push_back(a);
+    }
+  }
+}
+
+std::vector<Alert> OnlineDetection::WarmUpRecord(int64_t start, int64_t end) {
   std::vector<Alert> record;
   std::map<std::string, Alert> engine_firing;  // by fingerprint
   for (const auto& part : parts_) {
@@ -381,13 +446,13 @@ std::vector<Alert> OnlineDetection::WarmUpRecord(int64_t start) {
                                           a.starts_at_ms == i.starts_at_ms);
     }
     if (resolved_below) continue;
-    if (e != engine_firing.end() && !adopted_.count(i.fingerprint)) {
+    if (e != engine_firing.end() && !episodes_.count(i.fingerprint)) {
       // Firing since before the stored startsAt, or since the warm-up's windows first filled (its
       // start cannot be told): the stored episode goes on; the engine's alert takes its startsAt.
       const RulePlan& rule = *r->second;
       const int64_t filled = start + RuleHistoryMs(rule, options_.interval_ms) - rule.for_ms;
       if (e->second.active_at_ms <= i.starts_at_ms || e->second.active_at_ms <= filled) {
-        adopted_[i.fingerprint] = {e->second.starts_at_ms, i.starts_at_ms};
+        episodes_[i.fingerprint] = Episode{e->second.starts_at_ms, i.starts_at_ms, false};
         ++continued;
         continue;
       }
@@ -414,7 +479,15 @@ std::vector<Alert> OnlineDetection::WarmUpRecord(int64_t start) {
   for (const Alert& a : transitions_) {
     if (a.state == AlertState::kResolved && store_firing.count({a.fingerprint, a.starts_at_ms})) record.push_back(a);
   }
-  for (auto& [fp, a] : engine_firing) record.push_back(std::move(a));
+  for (auto& [fp, a] : engine_firing) {
+    // Its series gone before the warm-up's end: an episode that ended before vigil watched,
+    // unless the store has it firing (then ResolveGone resolves it).
+    if (!store_firing.count({fp, a.starts_at_ms}) && !episodes_.count(fp) && Gone(a, end)) {
+      episodes_[fp] = Episode{a.starts_at_ms, 0, true, SeriesLast(a, nullptr)};
+      continue;
+    }
+    record.push_back(std::move(a));
+  }
   return record;
 }
 
@@ -428,7 +501,9 @@ void OnlineDetection::Forward() {
   for (const auto& part : parts_) {
     for (Alert a : part->engine->ActiveAlerts()) {
       if (a.state != AlertState::kFiring) continue;
-      Adopt(a, /*forget=*/false);
+      auto ep = episodes_.find(a.fingerprint);
+      if (ep != episodes_.end() && ep->second.engine_starts == a.starts_at_ms && ep->second.gone) continue;
+      if (!Adopt(a, /*forget=*/false)) continue;
       a.ends_at_ms = ends_at;
       send.push_back(std::move(a));
     }

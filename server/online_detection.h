@@ -24,6 +24,15 @@
 // windows first filled (an episode older than the warm-up), keeps the stored startsAt: no second
 // incident, and its end resolves the stored one.
 //
+// Series that disappear (a node drained, a label that changed): the engine keeps an alert firing
+// until its series has a point where the condition no longer holds, which a gone series never
+// has. Here a firing alert of a rule without stale_for / absent whose series has had no point
+// for 5 min (Prometheus's lookback delta; and the rule's keep_firing_for) is resolved with endsAt
+// = its last point + one interval (when Prometheus would have resolved it) and no longer
+// forwarded; should the series come back still firing, that is a new incident from its first
+// point back (the engine's `for` is not waited again). One that disappeared before the warm-up's
+// end is not recorded. Not for `ignoring` rules (their alert names the merged identity).
+//
 // Failures: a read that fails (Prometheus down, slow: the source's timeout, an answer refused)
 // changes nothing: the engine is kept and the next interval reads again from the last evaluated
 // timestamp, so nothing is skipped unless the backlog passes `max_history_ms` (then the oldest
@@ -131,9 +140,17 @@ class OnlineDetection {
   // The warm-up's alerts to record: the firing ones, resolutions of stored firing incidents, and
   // the stored firing online incidents it does not find firing (resolved) or finds with a later
   // startsAt (adopted).
-  std::vector<Alert> WarmUpRecord(int64_t start);
-  // An alert of an adopted episode gets the stored startsAt (`forget`: its resolution ends that).
-  void Adopt(Alert& a, bool forget);
+  std::vector<Alert> WarmUpRecord(int64_t start, int64_t end);
+  // An alert of a known episode gets its recorded startsAt (`forget`: its resolution ends the
+  // entry). False: an episode never recorded (its series gone before vigil watched): drop it.
+  bool Adopt(Alert& a, bool forget);
+  // A non-tick rule's firing alert whose series has had no point for kGoneAfterMs (and its
+  // keep_firing_for) is resolved (endsAt its last point + one interval, Prometheus's resolution)
+  // and no longer forwarded; if its series comes back still firing, a new episode is recorded
+  // from its return. INT64_MIN from SeriesLast: the alert's series is not known (an `ignoring` rule).
+  void ResolveGone(int64_t end, std::vector<Alert>& record);
+  int64_t SeriesLast(const Alert& a, int64_t* since) const;
+  bool Gone(const Alert& a, int64_t end) const;
   void NoteError(const std::string& reason, const Status& status);
   void NoteSuccess(int64_t now_ms);
 
@@ -158,9 +175,16 @@ class OnlineDetection {
   bool store_failing_ = false;
   bool series_refused_logged_ = false;
   std::vector<Alert> unforwarded_resolved_;
-  // fingerprint -> {the engine's startsAt, the stored incident's}: an episode that began before
-  // the warm-up could see its start, continued under the startsAt recorded before the restart.
-  std::map<std::string, std::pair<int64_t, int64_t>> adopted_;
+  // Episodes recorded under another startsAt than the engine's, by fingerprint: one that began
+  // before the warm-up could see its start (continued under the stored startsAt), one whose series
+  // disappeared (gone: resolved; recorded 0 when it was never recorded) and came back.
+  struct Episode {
+    int64_t engine_starts = 0;
+    int64_t recorded_starts = 0;
+    bool gone = false;
+    int64_t gone_last = 0;  // the series' last point when it was found gone
+  };
+  std::map<std::string, Episode> episodes_;
   bool forward_failing_ = false;
 
   MetricCounter evaluations_{"vigil_detection_evaluations_total",

@@ -426,6 +426,88 @@ TEST_CASE("OnlineDetection: a restart resolves an online incident that ended bef
   CHECK(inc[1].resolved_at_ms == 151'000);
 }
 
+TEST_CASE("OnlineDetection: a firing series that disappears is resolved after 5 min, and a new incident if it comes back firing") {
+  Fixture f;
+  f.Feed("0", 90'000, 99'000, 50);
+  f.Feed("1", 90'000, 99'000, 50);
+  std::vector<std::vector<Alert>> sent;
+  OnlineDetectionOptions o;
+  o.rules = Rules(kHot);
+  o.source = &f.source;
+  o.store = f.store.get();
+  o.interval_ms = kStep;
+  o.min_warmup_ms = 0;
+  o.max_history_ms = 60'000;
+  o.now_ms = [&f] { return f.now; };
+  o.forward = [&](const std::vector<Alert>& alerts) {
+    sent.push_back(alerts);
+    return Status::Ok();
+  };
+  auto made = OnlineDetection::Create(std::move(o));
+  REQUIRE(made.ok());
+  OnlineDetection& d = **made;
+  REQUIRE(d.EvaluateOnce().ok());
+  // gpu 1 goes hot (firing at 102 s), its last point at 104 s; then its node is gone. gpu 0 reports on.
+  f.Feed("1", 100'000, 104'000, 95);
+  for (f.now = 101'000; f.now <= 420'000; f.now += 10'000) {
+    f.Feed("0", std::max<int64_t>(100'000, f.now - 10'000), f.now - 1'000, 50);
+    REQUIRE(d.EvaluateOnce().ok());
+  }
+  auto inc = f.Incidents();
+  REQUIRE(inc.size() == 1);
+  CHECK(inc[0].alert.labels.at("gpu") == "1");
+  CHECK(inc[0].resolved_at_ms == 105'000);  // its last point + one interval: when Prometheus resolves it
+  REQUIRE(!sent.empty());
+  CHECK(sent.back().size() == 1);  // the resolution, once
+  CHECK(sent.back()[0].state == AlertState::kResolved);
+  const size_t sends = sent.size();
+  f.now += 10'000;
+  f.Feed("0", f.now - 20'000, f.now - 1'000, 50);
+  REQUIRE(d.EvaluateOnce().ok());
+  CHECK(sent.size() == sends);  // no longer resent as firing
+  // gpu 1 comes back, still hot: a new incident from its return; its end resolves that one.
+  const int64_t back = f.now;
+  f.Feed("1", back, back + 2'000, 95);
+  f.Feed("0", back, back + 2'000, 50);
+  f.now = back + 3'000;
+  REQUIRE(d.EvaluateOnce().ok());
+  inc = f.Incidents();
+  REQUIRE(inc.size() == 2);
+  CHECK(inc[0].starts_at_ms == back);
+  CHECK(inc[0].resolved_at_ms == 0);
+  f.Feed("1", back + 3'000, back + 4'000, 50);
+  f.Feed("0", back + 3'000, back + 4'000, 50);
+  f.now = back + 5'000;
+  REQUIRE(d.EvaluateOnce().ok());
+  inc = f.Incidents();
+  REQUIRE(inc.size() == 2);
+  CHECK(inc[0].resolved_at_ms == back + 3'000);
+  // A series that fired and disappeared before vigil started is no incident at all (the engine
+  // still has its alert firing at the warm-up's end), and is not forwarded.
+  Fixture h;
+  h.Feed("0", 60'000, 500'000, 50);
+  h.Feed("1", 60'000, 99'000, 50);
+  h.Feed("1", 100'000, 104'000, 95);
+  OnlineDetectionOptions ho;
+  ho.rules = Rules(kHot);
+  ho.source = &h.source;
+  ho.store = h.store.get();
+  ho.interval_ms = kStep;
+  ho.min_warmup_ms = 450'000;
+  ho.now_ms = [&h] { return h.now; };
+  size_t forwarded = 0;
+  ho.forward = [&](const std::vector<Alert>& alerts) {
+    forwarded += alerts.size();
+    return Status::Ok();
+  };
+  h.now = 501'000;
+  auto hd = OnlineDetection::Create(std::move(ho));
+  REQUIRE(hd.ok());
+  REQUIRE((*hd)->EvaluateOnce().ok());
+  CHECK(h.Incidents().empty());
+  CHECK(forwarded == 0);
+}
+
 TEST_CASE("OnlineDetection: a full queue keeps the alerts and records them on a later interval") {
   Fixture f;
   f.OpenStore(1);
