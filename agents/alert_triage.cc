@@ -684,8 +684,10 @@ CoFiringReading ListCoFiringAlerts(const Alert& alert, const TriageOptions& give
     }
     for (ListedAlert& l : *listed) {
       if (!seen.insert(l.alert.fingerprint).second) continue;
-      // The alert itself under another fingerprint (a file's alert without one gets a computed one).
+      // The alert itself under another fingerprint (a file's alert without one gets a computed one;
+      // vigil serve's forwarded copy of its own alert carries the vigil fingerprint in a label).
       if (l.alert.rule == alert.rule && l.alert.labels == alert.labels) continue;
+      if (!alert.fingerprint.empty() && LabelOf(l.alert.labels, kVigilFingerprintLabel) == alert.fingerprint) continue;
       if (end_ms > 0 && l.alert.starts_at_ms >= end_ms) continue;  // started after the window
       // Found by address, naming another node: an exporter on this machine reporting on that one.
       if (m.name == "instance") {

@@ -51,7 +51,8 @@
 // label equal to the node, or `instance` =~ `<node>(:port)?`, or `instance` =~ `<host>(:port)?` with
 // the host of the alert's own instance when that is not the node (node_exporter's alerts on the
 // same machine); the node is the alert's node label, else its instance's host part - started before
-// the window's end, the alert itself (same fingerprint, or the same alertname and labels) left out,
+// the window's end, the alert itself (same fingerprint, the same alertname and labels, or vigil
+// serve's forwarded copy: label `vigil_fingerprint` equal to its fingerprint) left out,
 // one found by `instance` whose node label names another node left out (an exporter on this
 // machine reporting on that one), at most `max_cofiring_alerts` (the cut said). A request that
 // fails ends the listing (one time limit for a hung Alertmanager); what was listed before it is

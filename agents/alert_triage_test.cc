@@ -832,6 +832,38 @@ TEST_CASE("alert triage: review RV-LT: co-firing alerts on the alert's exporter 
   CHECK(c->logs[0].lines[1].text.find("NodeMemoryPressure firing on node-3 ") == 0);
 }
 
+TEST_CASE("alert triage: review RV-LT: vigil serve's own alert forwarded to Alertmanager is not co-firing with itself") {
+  // vigil serve --rules forwards its online alerts with label vigil_fingerprint = its fingerprint;
+  // Alertmanager lists that copy under its own fingerprint and with the extra label.
+  auto kb = testing::KbWith({ThermalIncident()});
+  FakeSource src = Cluster();
+  TriageOptions o = Options(*kb, &src);
+  o.list_alerts = [](const AlertFilter& f) -> Result<std::vector<ListedAlert>> {
+    std::vector<ListedAlert> out;
+    if (f.matchers.at(0).name != "Hostname") return out;
+    ListedAlert l;
+    l.alert.rule = "GpuHot";
+    l.alert.fingerprint = "a1b2c3d4e5f60718";
+    l.alert.labels = NodeAlert().labels;
+    l.alert.labels[kVigilFingerprintLabel] = "f00d";
+    l.alert.state = AlertState::kFiring;
+    l.alert.starts_at_ms = kT0;
+    l.state = "active";
+    out.push_back(l);
+    l.alert.fingerprint = "0718a1b2c3d4e5f6";  // another of vigil's alerts on the node: listed
+    l.alert.rule = "GpuSlow";
+    l.alert.labels["alertname"] = "GpuSlow";
+    l.alert.labels[kVigilFingerprintLabel] = "beef";
+    out.push_back(l);
+    return out;
+  };
+  auto c = BuildTriageCase(NodeAlert(), o);
+  REQUIRE(c.ok());
+  REQUIRE(c->logs.size() == 1);
+  REQUIRE(c->logs[0].lines.size() == 1);
+  CHECK(c->logs[0].lines[0].text.find("GpuSlow firing on node-3") == 0);
+}
+
 TEST_CASE("alert triage: the text output shows the expression's readings and the co-firing alerts as context") {
   auto kb = testing::KbWith({ThermalIncident(), XidIncident()});
   FakeSource src = Cluster();

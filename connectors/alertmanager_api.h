@@ -42,6 +42,11 @@
 
 namespace vigil {
 
+// The label vigil serve --rules puts on the alerts it forwards to Alertmanager: the alert's vigil
+// fingerprint (Alertmanager hashes the labels into its own), so that the copy Alertmanager holds
+// or sends back is known as the same alert (serve's webhook, alert triage's co-firing list).
+inline constexpr char kVigilFingerprintLabel[] = "vigil_fingerprint";
+
 // A parsed Alertmanager base URL: `http(s)://[user[:password]@]host[:port][/prefix]` (the API paths
 // `/api/v2/...` are appended; a trailing `/` is dropped).
 struct AlertmanagerUrl {
