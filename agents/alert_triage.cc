@@ -148,6 +148,16 @@ std::string FormatValue(double v) {
   return buf;
 }
 
+// A listed alert's state for a line about it: "" when active; "silenced by <ids>", "inhibited by
+// <fingerprints>" (both, "; "-joined) when Alertmanager named what suppresses it; else its state.
+std::string ListedState(const ListedAlert& l) {
+  std::string out;
+  if (!l.silenced_by.empty()) out = "silenced by " + Joined(l.silenced_by, 3);
+  if (!l.inhibited_by.empty()) out += (out.empty() ? "" : "; ") + std::string("inhibited by ") + Joined(l.inhibited_by, 3);
+  if (out.empty() && l.state != "active") out = l.state;
+  return out;
+}
+
 // The options with the LiveTriageSource's expression evaluator and alert lister filled in where
 // the caller left them empty (vigil diagnose --alert and vigil serve hand over only `metrics`).
 TriageOptions WithLiveSources(const TriageOptions& in) {
@@ -380,7 +390,7 @@ Result<DiagnosisCase> BuildCase(const Alert& alert, const TriageOptions& given, 
       line += " firing on " + node;
       if (!gpu.empty()) line += " GPU " + gpu;
       if (a.starts_at_ms > 0) line += " since " + FormatRfc3339Ms(a.starts_at_ms);
-      if (!l.state.empty() && l.state != "active") line += " (" + l.state + ")";
+      if (const std::string state = ListedState(l); !state.empty()) line += " (" + state + ")";
       line += ":";
       for (const char* k : {"summary", "description", "message"}) {
         if (const std::string t = LabelOf(a.annotations, k); !t.empty()) line += " " + t;
@@ -796,6 +806,8 @@ Result<DiagnosisReport> TriageAlert(const Alert& alert, const TriageOptions& giv
       rows.push_back({{"alertname", a.rule},
                       {"fingerprint", a.fingerprint},
                       {"state", l.state},
+                      {"silenced_by", l.silenced_by},
+                      {"inhibited_by", l.inhibited_by},
                       {"starts_at", a.starts_at_ms > 0 ? FormatRfc3339Ms(a.starts_at_ms) : ""},
                       {"labels", a.labels}});
       Evidence ev;
@@ -804,7 +816,7 @@ Result<DiagnosisReport> TriageAlert(const Alert& alert, const TriageOptions& giv
       ev.detail = "co-firing on the same node: " + a.rule + (a.severity.empty() ? "" : " [" + a.severity + "]") +
                   " " + FormatMatchers(a.labels) +
                   (a.starts_at_ms > 0 ? " since " + FormatRfc3339Ms(a.starts_at_ms) : "") +
-                  (l.state.empty() || l.state == "active" ? "" : " (" + l.state + ")");
+                  (ListedState(l).empty() ? "" : " (" + ListedState(l) + ")");
       if (const std::string t = LabelOf(a.annotations, "summary"); !t.empty()) ev.detail += ": " + t;
       ev.time_ms = a.starts_at_ms;
       ev.weight = 0;

@@ -864,6 +864,49 @@ TEST_CASE("alert triage: review RV-LT: vigil serve's own alert forwarded to Aler
   CHECK(c->logs[0].lines[0].text.find("GpuSlow firing on node-3") == 0);
 }
 
+TEST_CASE("alert triage: review RV-LT: a suppressed neighbour says whether it is silenced or inhibited") {
+  auto kb = testing::KbWith({ThermalIncident()});
+  FakeSource src = Cluster();
+  TriageOptions o = Options(*kb, &src);
+  o.list_alerts = [](const AlertFilter& f) -> Result<std::vector<ListedAlert>> {
+    std::vector<ListedAlert> out;
+    if (f.matchers.at(0).name != "Hostname") return out;
+    auto add = [&](const char* name, std::vector<std::string> silenced, std::vector<std::string> inhibited) {
+      ListedAlert l;
+      l.alert.rule = name;
+      l.alert.fingerprint = name;
+      l.alert.labels = {{"alertname", name}, {"Hostname", "node-3"}};
+      l.alert.state = AlertState::kFiring;
+      l.alert.starts_at_ms = kT0;
+      l.state = silenced.empty() && inhibited.empty() ? "active" : "suppressed";
+      l.silenced_by = std::move(silenced);
+      l.inhibited_by = std::move(inhibited);
+      out.push_back(std::move(l));
+    };
+    add("Silenced", {"5f1c"}, {});
+    add("Inhibited", {}, {"9e2a"});
+    add("Active", {}, {});
+    return out;
+  };
+  auto r = TriageAlert(NodeAlert(), o);
+  REQUIRE(r.ok());
+  const auto silenced = EvidenceOf(*r, EvidenceKind::kAlert, "co-firing on the same node: Silenced");
+  const auto inhibited = EvidenceOf(*r, EvidenceKind::kAlert, "co-firing on the same node: Inhibited");
+  const auto active = EvidenceOf(*r, EvidenceKind::kAlert, "co-firing on the same node: Active");
+  REQUIRE(silenced.size() == 1);
+  REQUIRE(inhibited.size() == 1);
+  REQUIRE(active.size() == 1);
+  CHECK(silenced[0]->detail.find("(silenced by 5f1c)") != std::string::npos);
+  CHECK(inhibited[0]->detail.find("(inhibited by 9e2a)") != std::string::npos);
+  CHECK(active[0]->detail.find(" (") == std::string::npos);  // an active one: no state written
+  auto c = BuildTriageCase(NodeAlert(), o);
+  REQUIRE(c.ok());
+  REQUIRE(c->logs.size() == 1);
+  REQUIRE(c->logs[0].lines.size() == 3);
+  CHECK(c->logs[0].lines[0].text.find("Silenced firing on node-3 since " + FormatRfc3339Ms(kT0) + " (silenced by 5f1c):") == 0);
+  CHECK(c->logs[0].lines[1].text.find("Inhibited firing on node-3 since " + FormatRfc3339Ms(kT0) + " (inhibited by 9e2a):") == 0);
+}
+
 TEST_CASE("alert triage: the text output shows the expression's readings and the co-firing alerts as context") {
   auto kb = testing::KbWith({ThermalIncident(), XidIncident()});
   FakeSource src = Cluster();
