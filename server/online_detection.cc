@@ -267,20 +267,41 @@ Status OnlineDetection::Read(int64_t start_ms, int64_t end_ms) {
 
 Status OnlineDetection::Deliver() {
   if (undelivered_.empty()) return Status::Ok();
-  Result<IntakeResult> r = options_.store->Intake(undelivered_);
-  if (!r.ok()) {
+  // In order, in as large parts as the store takes: Intake is all-or-nothing, so more alerts at
+  // once than the queue has room for would be refused whole every interval, even when it is empty.
+  size_t done = 0, chunk = undelivered_.size();
+  bool created = false;
+  Status failed;
+  while (done < undelivered_.size()) {
+    const size_t n = std::min(chunk, undelivered_.size() - done);
+    const std::vector<Alert> part(undelivered_.begin() + static_cast<std::ptrdiff_t>(done),
+                                  undelivered_.begin() + static_cast<std::ptrdiff_t>(done + n));
+    Result<IntakeResult> r = options_.store->Intake(part);
+    if (r.ok()) {
+      done += n;
+      created = created || !r->created.empty();
+      continue;
+    }
+    if (r.status().code() == StatusCode::kResourceExhausted && n > 1) {
+      chunk = n / 2;  // room for fewer: try half
+      continue;
+    }
+    failed = r.status();
+    break;
+  }
+  undelivered_.erase(undelivered_.begin(), undelivered_.begin() + static_cast<std::ptrdiff_t>(done));
+  if (created && options_.on_queued) options_.on_queued();
+  if (!failed.ok()) {
     errors_.Inc({"store"});
     if (!store_failing_) {
       store_failing_ = true;
       LogWarn("detect", "recording " + std::to_string(undelivered_.size()) + " alert(s) failed: " +
-                            r.status().message() + "; kept and tried again every interval (said once)");
+                            failed.message() + "; kept and tried again every interval (said once)");
     }
-    return r.status();
+    return failed;
   }
   if (store_failing_) LogInfo("detect", "alerts recorded again");
   store_failing_ = false;
-  undelivered_.clear();
-  if (!r->created.empty() && options_.on_queued) options_.on_queued();
   return Status::Ok();
 }
 

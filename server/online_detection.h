@@ -38,7 +38,8 @@
 // timestamp, so nothing is skipped unless the backlog passes `max_history_ms` (then the oldest
 // part is cut, said in the log and counted). One log line when an outage starts and one when it
 // ends, not one per interval. An Intake that fails (queue full: ResourceExhausted) keeps the
-// alerts and tries again next interval. A series an engine refuses (over a rule's
+// alerts and tries again next interval; alerts are recorded in order in as large parts as the
+// queue takes (halved on ResourceExhausted), so a burst over queue_max is recorded as it drains. A series an engine refuses (over a rule's
 // max_series_per_rule; a series first seen after the warm-up by a stale_for / absent rule, which
 // run in an engine of their own so the other rules still take it) is left out of those rules
 // and counted. An engine error (a window over

@@ -537,6 +537,26 @@ TEST_CASE("OnlineDetection: a full queue keeps the alerts and records them on a 
   CHECK(m.find("vigil_detection_errors_total{reason=\"store\"} 1\n") != std::string::npos);
 }
 
+TEST_CASE("OnlineDetection: more alerts at once than the queue takes: as many as fit, the rest as it drains") {
+  Fixture f;
+  f.OpenStore(2);
+  for (const char* gpu : {"0", "1", "2"}) {
+    f.Feed(gpu, 90'000, 99'000, 50);
+    f.Feed(gpu, 100'000, 110'000, 95);
+  }
+  auto d = f.Make();
+  REQUIRE(d->EvaluateOnce().ok());
+  f.now = 106'000;  // all three fire at 102 s; the queue takes 2
+  CHECK(d->EvaluateOnce().code() == StatusCode::kResourceExhausted);
+  CHECK(f.Incidents().size() == 2);
+  CHECK(f.queued == 1);
+  for (int i = 0; i < 2; ++i) REQUIRE(f.store->ClaimNext().ok());  // the workers drain it
+  f.now = 107'000;
+  REQUIRE(d->EvaluateOnce().ok());
+  CHECK(f.Incidents().size() == 3);
+  CHECK(f.queued == 2);
+}
+
 TEST_CASE("OnlineDetection: forward resends firing alerts each interval with endsAt ahead, a resolution until sent") {
   Fixture f;
   f.Feed("0", 90'000, 99'000, 50);
