@@ -689,6 +689,19 @@ TEST_CASE("alert triage: alerts firing on the same node are read from Alertmanag
 }
 
 // Review RV-LT: what an on-call engineer would have been shown wrong.
+// A firing alert as Alertmanager lists it: fingerprint = alertname = `name`, active.
+ListedAlert Neighbour(const std::string& name, Labels labels, int64_t starts_ms) {
+  ListedAlert l;
+  l.alert.rule = name;
+  l.alert.fingerprint = name;
+  l.alert.labels = std::move(labels);
+  l.alert.labels["alertname"] = name;
+  l.alert.state = AlertState::kFiring;
+  l.alert.starts_at_ms = starts_ms;
+  l.state = "active";
+  return l;
+}
+
 // An evaluator answering `series` (each a list of (time, value) points), recording the queries.
 ExpressionEvaluator Answering(std::vector<PromRangeQuery>* asked,
                               std::vector<std::pair<Labels, std::vector<std::pair<int64_t, double>>>> series) {
@@ -799,17 +812,7 @@ TEST_CASE("alert triage: review RV-LT: co-firing alerts on the alert's exporter 
   o.list_alerts = [&](const AlertFilter& f) -> Result<std::vector<ListedAlert>> {
     asked.push_back(f);
     std::vector<ListedAlert> out;
-    auto add = [&](const char* name, Labels labels) {
-      ListedAlert l;
-      l.alert.rule = name;
-      l.alert.fingerprint = name;
-      l.alert.labels = std::move(labels);
-      l.alert.labels["alertname"] = name;
-      l.alert.state = AlertState::kFiring;
-      l.alert.starts_at_ms = kT0 - kMin;
-      l.state = "active";
-      out.push_back(std::move(l));
-    };
+    auto add = [&](const char* name, Labels labels) { out.push_back(Neighbour(name, std::move(labels), kT0 - kMin)); };
     const AlertMatcher& m = f.matchers.at(0);
     if (m.name == "instance" && m.value == "10\\.0\\.0\\.3(:[0-9]+)?") {
       add("NodeMemoryPressure", {{"instance", "10.0.0.3:9100"}});
@@ -832,79 +835,58 @@ TEST_CASE("alert triage: review RV-LT: co-firing alerts on the alert's exporter 
   CHECK(c->logs[0].lines[1].text.find("NodeMemoryPressure firing on node-3 ") == 0);
 }
 
-TEST_CASE("alert triage: review RV-LT: vigil serve's own alert forwarded to Alertmanager is not co-firing with itself") {
-  // vigil serve --rules forwards its online alerts with label vigil_fingerprint = its fingerprint;
-  // Alertmanager lists that copy under its own fingerprint and with the extra label.
+TEST_CASE("alert triage: review RV-LT: co-firing alerts listed under the alert's Hostname") {
   auto kb = testing::KbWith({ThermalIncident()});
   FakeSource src = Cluster();
   TriageOptions o = Options(*kb, &src);
-  o.list_alerts = [](const AlertFilter& f) -> Result<std::vector<ListedAlert>> {
-    std::vector<ListedAlert> out;
-    if (f.matchers.at(0).name != "Hostname") return out;
-    ListedAlert l;
-    l.alert.rule = "GpuHot";
-    l.alert.fingerprint = "a1b2c3d4e5f60718";
-    l.alert.labels = NodeAlert().labels;
-    l.alert.labels[kVigilFingerprintLabel] = "f00d";
-    l.alert.state = AlertState::kFiring;
-    l.alert.starts_at_ms = kT0;
-    l.state = "active";
-    out.push_back(l);
-    l.alert.fingerprint = "0718a1b2c3d4e5f6";  // another of vigil's alerts on the node: listed
-    l.alert.rule = "GpuSlow";
-    l.alert.labels["alertname"] = "GpuSlow";
-    l.alert.labels[kVigilFingerprintLabel] = "beef";
-    out.push_back(l);
-    return out;
+  std::vector<ListedAlert> listed;  // Alertmanager's answer for Hostname="node-3" (nothing for the rest)
+  o.list_alerts = [&](const AlertFilter& f) -> Result<std::vector<ListedAlert>> {
+    return f.matchers.at(0).name == "Hostname" ? listed : std::vector<ListedAlert>{};
   };
-  auto c = BuildTriageCase(NodeAlert(), o);
-  REQUIRE(c.ok());
-  REQUIRE(c->logs.size() == 1);
-  REQUIRE(c->logs[0].lines.size() == 1);
-  CHECK(c->logs[0].lines[0].text.find("GpuSlow firing on node-3") == 0);
-}
-
-TEST_CASE("alert triage: review RV-LT: a suppressed neighbour says whether it is silenced or inhibited") {
-  auto kb = testing::KbWith({ThermalIncident()});
-  FakeSource src = Cluster();
-  TriageOptions o = Options(*kb, &src);
-  o.list_alerts = [](const AlertFilter& f) -> Result<std::vector<ListedAlert>> {
-    std::vector<ListedAlert> out;
-    if (f.matchers.at(0).name != "Hostname") return out;
+  SUBCASE("vigil serve's own alert forwarded to Alertmanager is not co-firing with itself") {
+    // vigil serve --rules forwards its online alerts with label vigil_fingerprint = its fingerprint;
+    // Alertmanager lists that copy under its own fingerprint and with the extra label.
+    Labels labels = NodeAlert().labels;
+    labels[kVigilFingerprintLabel] = "f00d";
+    listed.push_back(Neighbour("GpuHot", labels, kT0));
+    listed.back().alert.fingerprint = "a1b2c3d4e5f60718";
+    labels[kVigilFingerprintLabel] = "beef";  // another of vigil's alerts on the node: listed
+    listed.push_back(Neighbour("GpuSlow", labels, kT0));
+    auto c = BuildTriageCase(NodeAlert(), o);
+    REQUIRE(c.ok());
+    REQUIRE(c->logs.size() == 1);
+    REQUIRE(c->logs[0].lines.size() == 1);
+    CHECK(c->logs[0].lines[0].text.find("GpuSlow firing on node-3") == 0);
+  }
+  SUBCASE("a suppressed neighbour says whether it is silenced or inhibited") {
     auto add = [&](const char* name, std::vector<std::string> silenced, std::vector<std::string> inhibited) {
-      ListedAlert l;
-      l.alert.rule = name;
-      l.alert.fingerprint = name;
-      l.alert.labels = {{"alertname", name}, {"Hostname", "node-3"}};
-      l.alert.state = AlertState::kFiring;
-      l.alert.starts_at_ms = kT0;
+      ListedAlert l = Neighbour(name, {{"Hostname", "node-3"}}, kT0);
       l.state = silenced.empty() && inhibited.empty() ? "active" : "suppressed";
       l.silenced_by = std::move(silenced);
       l.inhibited_by = std::move(inhibited);
-      out.push_back(std::move(l));
+      listed.push_back(std::move(l));
     };
     add("Silenced", {"5f1c"}, {});
     add("Inhibited", {}, {"9e2a"});
     add("Active", {}, {});
-    return out;
-  };
-  auto r = TriageAlert(NodeAlert(), o);
-  REQUIRE(r.ok());
-  const auto silenced = EvidenceOf(*r, EvidenceKind::kAlert, "co-firing on the same node: Silenced");
-  const auto inhibited = EvidenceOf(*r, EvidenceKind::kAlert, "co-firing on the same node: Inhibited");
-  const auto active = EvidenceOf(*r, EvidenceKind::kAlert, "co-firing on the same node: Active");
-  REQUIRE(silenced.size() == 1);
-  REQUIRE(inhibited.size() == 1);
-  REQUIRE(active.size() == 1);
-  CHECK(silenced[0]->detail.find("(silenced by 5f1c)") != std::string::npos);
-  CHECK(inhibited[0]->detail.find("(inhibited by 9e2a)") != std::string::npos);
-  CHECK(active[0]->detail.find(" (") == std::string::npos);  // an active one: no state written
-  auto c = BuildTriageCase(NodeAlert(), o);
-  REQUIRE(c.ok());
-  REQUIRE(c->logs.size() == 1);
-  REQUIRE(c->logs[0].lines.size() == 3);
-  CHECK(c->logs[0].lines[0].text.find("Silenced firing on node-3 since " + FormatRfc3339Ms(kT0) + " (silenced by 5f1c):") == 0);
-  CHECK(c->logs[0].lines[1].text.find("Inhibited firing on node-3 since " + FormatRfc3339Ms(kT0) + " (inhibited by 9e2a):") == 0);
+    auto r = TriageAlert(NodeAlert(), o);
+    REQUIRE(r.ok());
+    const auto silenced = EvidenceOf(*r, EvidenceKind::kAlert, "co-firing on the same node: Silenced");
+    const auto inhibited = EvidenceOf(*r, EvidenceKind::kAlert, "co-firing on the same node: Inhibited");
+    const auto active = EvidenceOf(*r, EvidenceKind::kAlert, "co-firing on the same node: Active");
+    REQUIRE(silenced.size() == 1);
+    REQUIRE(inhibited.size() == 1);
+    REQUIRE(active.size() == 1);
+    CHECK(silenced[0]->detail.find("(silenced by 5f1c)") != std::string::npos);
+    CHECK(inhibited[0]->detail.find("(inhibited by 9e2a)") != std::string::npos);
+    CHECK(active[0]->detail.find(" (") == std::string::npos);  // an active one: no state written
+    auto c = BuildTriageCase(NodeAlert(), o);
+    REQUIRE(c.ok());
+    REQUIRE(c->logs.size() == 1);
+    REQUIRE(c->logs[0].lines.size() == 3);
+    CHECK(c->logs[0].lines[0].text.find("Silenced firing on node-3 since " + FormatRfc3339Ms(kT0) + " (silenced by 5f1c):") == 0);
+    CHECK(c->logs[0].lines[1].text.find("Inhibited firing on node-3 since " + FormatRfc3339Ms(kT0) + " (inhibited by 9e2a):") == 0);
+  }
 }
 
 TEST_CASE("alert triage: the text output shows the expression's readings and the co-firing alerts as context") {
