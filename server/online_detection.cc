@@ -117,6 +117,20 @@ Result<std::unique_ptr<OnlineDetection>> OnlineDetection::Create(OnlineDetection
     }
     if (seen.insert({r.selector.metric, eq}).second) d->queries_.push_back({r.selector.metric, eq});
     d->needed_ms_ = std::max(d->needed_ms_, RuleHistoryMs(r, o.interval_ms));
+    // Reads give one point per interval, so a time window's (an offset's) size in points is known
+    // now: one over the engine's limit would stop detection for good once it filled.
+    const int64_t limit = EngineOptions{}.limits.max_window_points;
+    for (const PlanNode& n : r.nodes) {
+      int64_t span = -1;
+      if (n.op == PlanOp::kWindow && !n.window.is_points) span = n.window.duration_ms;
+      if (n.op == PlanOp::kOffset) span = n.duration_ms + r.lookback_ms;
+      if (span < 0 || span / o.interval_ms + 1 <= limit) continue;
+      return InvalidArgumentError(r.file + ":" + std::to_string(r.line) + ": rule `" + r.name + "`: `" + n.text +
+                                  "` holds up to " + std::to_string(span / o.interval_ms + 1) + " points at one per " +
+                                  Seconds(o.interval_ms) + ", over the engine's max_window_points (" +
+                                  std::to_string(limit) + "): online detection would stop when it filled; use a "
+                                  "longer --eval-interval or a shorter window");
+    }
   }
   d->warmup_ms_ = std::min(std::max(d->needed_ms_, o.min_warmup_ms), o.max_history_ms);
   CompiledRules split[2];

@@ -636,6 +636,26 @@ TEST_CASE("OnlineDetection: a rule selecting any metric is refused, naming it") 
   CHECK(d.status().message().find("t.rules:1: rule `Any` selects any metric") != std::string::npos);
 }
 
+TEST_CASE("OnlineDetection: a time window that would outgrow max_window_points at the interval is refused at start") {
+  // One point per interval: 7d at 1 s is 604,800 points, over the engine's 100,000; the engine
+  // would stop detection for good when the window filled, after 100,000 s of running.
+  Fixture f;
+  for (const char* body : {"when x > 2 * mean(x, 7d)", "when x > 2 * (x offset 7d)"}) {
+    OnlineDetectionOptions o;
+    o.rules = Rules(std::string("rule Week {\n  select x\n  ") + body + "\n}");
+    o.source = &f.source;
+    o.store = f.store.get();
+    o.interval_ms = 1000;
+    auto d = OnlineDetection::Create(o);
+    REQUIRE(!d.ok());
+    CHECK(d.status().code() == StatusCode::kInvalidArgument);
+    CHECK(d.status().message().find("t.rules:1: rule `Week`") != std::string::npos);
+    CHECK(d.status().message().find("max_window_points (100000)") != std::string::npos);
+    o.interval_ms = 15'000;  // 40,321 points: fine
+    CHECK(OnlineDetection::Create(std::move(o)).ok());
+  }
+}
+
 TEST_CASE("OnlineDetection: Start runs the loop and Stop ends it") {
   Fixture f;
   std::atomic<int64_t> clock{100'000};
