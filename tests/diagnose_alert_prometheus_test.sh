@@ -16,7 +16,8 @@
 #     blamed on it (node-a's series only), stdin (`-`) too; the alert's own expression evaluated
 #     (node-b GPU 5 above 85 C at startsAt; none of its series on node-a; a refused expression said);
 #     with alertmanager_url, the alerts firing on the same node listed from GET /api/v2/alerts (an
-#     Xid on node-b, not an NCCL timeout on node-c nor node-a's alert; Alertmanager down said);
+#     Xid on node-b, not an NCCL timeout on node-c nor node-a's alert; Alertmanager down said); the
+#     text output lists both under `context:`;
 #  5. the alert resolved through Alertmanager: its resolved webhook is captured and skipped;
 #  6. Prometheus hung (SIGSTOP, --prometheus-timeout 1s) or stopped: the diagnosis is still printed
 #     (exit 0) and says the metrics could not be read; bad payloads and flag misuse: exit 2 naming
