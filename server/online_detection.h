@@ -104,7 +104,9 @@ int64_t RuleHistoryMs(const RulePlan& rule, int64_t step_ms);
 class OnlineDetection {
  public:
   // InvalidArgument (naming file:line and rule) for a rule that selects any metric (`*`: the
-  // Prometheus source reads by metric name) or a bad option; the engine's plan errors as Create's.
+  // Prometheus source reads by metric name), a time window or offset that would hold more than
+  // the engine's max_window_points at one point per interval, or a bad option; the engine's plan
+  // errors as Create's.
   static Result<std::unique_ptr<OnlineDetection>> Create(OnlineDetectionOptions options);
   ~OnlineDetection();
   OnlineDetection(const OnlineDetection&) = delete;

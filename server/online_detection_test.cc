@@ -114,7 +114,8 @@ struct Fixture {
     REQUIRE_MESSAGE(s.ok(), s.status().ToString());
     store = std::move(*s);
   }
-  std::unique_ptr<OnlineDetection> Make(const std::string& rules = kHot, int64_t min_warmup_ms = 0) {
+  // Make's options: `rules`, kStep, 60 s of history at most, the fixture's clock, queue count.
+  OnlineDetectionOptions Options(const std::string& rules = kHot, int64_t min_warmup_ms = 0) {
     OnlineDetectionOptions o;
     o.rules = Rules(rules);
     o.source = &source;
@@ -124,7 +125,10 @@ struct Fixture {
     o.min_warmup_ms = min_warmup_ms;
     o.now_ms = [this] { return now; };
     o.on_queued = [this] { ++queued; };
-    auto d = OnlineDetection::Create(std::move(o));
+    return o;
+  }
+  std::unique_ptr<OnlineDetection> Make(const std::string& rules = kHot, int64_t min_warmup_ms = 0) {
+    auto d = OnlineDetection::Create(Options(rules, min_warmup_ms));
     REQUIRE_MESSAGE(d.ok(), d.status().ToString());
     return std::move(*d);
   }
@@ -431,14 +435,7 @@ TEST_CASE("OnlineDetection: a firing series that disappears is resolved after 5 
   f.Feed("0", 90'000, 99'000, 50);
   f.Feed("1", 90'000, 99'000, 50);
   std::vector<std::vector<Alert>> sent;
-  OnlineDetectionOptions o;
-  o.rules = Rules(kHot);
-  o.source = &f.source;
-  o.store = f.store.get();
-  o.interval_ms = kStep;
-  o.min_warmup_ms = 0;
-  o.max_history_ms = 60'000;
-  o.now_ms = [&f] { return f.now; };
+  OnlineDetectionOptions o = f.Options();
   o.forward = [&](const std::vector<Alert>& alerts) {
     sent.push_back(alerts);
     return Status::Ok();
@@ -488,13 +485,8 @@ TEST_CASE("OnlineDetection: a firing series that disappears is resolved after 5 
   h.Feed("0", 60'000, 500'000, 50);
   h.Feed("1", 60'000, 99'000, 50);
   h.Feed("1", 100'000, 104'000, 95);
-  OnlineDetectionOptions ho;
-  ho.rules = Rules(kHot);
-  ho.source = &h.source;
-  ho.store = h.store.get();
-  ho.interval_ms = kStep;
-  ho.min_warmup_ms = 450'000;
-  ho.now_ms = [&h] { return h.now; };
+  OnlineDetectionOptions ho = h.Options(kHot, 450'000);
+  ho.max_history_ms = 600'000;
   size_t forwarded = 0;
   ho.forward = [&](const std::vector<Alert>& alerts) {
     forwarded += alerts.size();
@@ -641,10 +633,7 @@ TEST_CASE("OnlineDetection: a time window that would outgrow max_window_points a
   // would stop detection for good when the window filled, after 100,000 s of running.
   Fixture f;
   for (const char* body : {"when x > 2 * mean(x, 7d)", "when x > 2 * (x offset 7d)"}) {
-    OnlineDetectionOptions o;
-    o.rules = Rules(std::string("rule Week {\n  select x\n  ") + body + "\n}");
-    o.source = &f.source;
-    o.store = f.store.get();
+    OnlineDetectionOptions o = f.Options(std::string("rule Week {\n  select x\n  ") + body + "\n}");
     o.interval_ms = 1000;
     auto d = OnlineDetection::Create(o);
     REQUIRE(!d.ok());
