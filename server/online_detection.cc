@@ -73,6 +73,7 @@ struct OnlineDetection::Part {
   std::map<std::string, size_t> index;  // series id -> engine index; SIZE_MAX: refused
   std::vector<int64_t> last_ms;         // per engine index: the last point appended
   std::vector<int64_t> since_ms;        // per engine index: the first point after its last gap
+  int64_t newest_ms = INT64_MIN;        // the latest point of any series (the clock's not counted)
   // Tick-driven rules are evaluated at the timestamps of their engine's input: a series of no
   // rule's, given a point at every grid time read, makes every grid time a tick, so stale_for /
   // absent are evaluated when no selected series has a point (the case they are written for).
@@ -270,6 +271,7 @@ Status OnlineDetection::Read(int64_t start_ms, int64_t end_ms) {
       if (part.last_ms[p.series] == INT64_MIN || p.t - part.last_ms[p.series] > options_.interval_ms)
         part.since_ms[p.series] = p.t;
       part.last_ms[p.series] = p.t;
+      if (p.series != part.clock) part.newest_ms = std::max(part.newest_ms, p.t);
     }
     const Status flushed = part.engine->Flush();
     if (!flushed.ok()) return EngineStopped(flushed);
@@ -362,7 +364,7 @@ Status OnlineDetection::EvaluateOnce() {
   for (const Alert& a : transitions_) alerts_.Inc({a.state == AlertState::kFiring ? "firing" : "resolved"});
   std::vector<Alert> record;
   if (!warmed_) {
-    record = WarmUpRecord(start, end);
+    record = WarmUpRecord(start);
     warmed_ = true;
     LogInfo("detect", "warmed up on " + Seconds(end - start) + " of history (" + std::to_string(series_count_) +
                           " series); " + std::to_string(record.size()) + " alert(s) firing or resolved to record");
@@ -370,7 +372,7 @@ Status OnlineDetection::EvaluateOnce() {
     record = transitions_;
   }
   std::erase_if(record, [this](Alert& a) { return !Adopt(a, /*forget=*/true); });
-  ResolveGone(end, record);
+  ResolveGone(record);
   transitions_.clear();
   for (const Alert& a : record) {
     if (options_.forward && a.state == AlertState::kResolved && unforwarded_resolved_.size() < 10'000)
@@ -392,7 +394,7 @@ bool OnlineDetection::Adopt(Alert& a, bool forget) {
   return true;
 }
 
-int64_t OnlineDetection::SeriesLast(const Alert& a, int64_t* since) const {
+int64_t OnlineDetection::SeriesLast(const Alert& a, int64_t* since, int64_t* newest) const {
   auto id = a.annotations.find("series");
   if (id == a.annotations.end()) return INT64_MIN;
   for (const auto& part : parts_) {
@@ -400,22 +402,26 @@ int64_t OnlineDetection::SeriesLast(const Alert& a, int64_t* since) const {
     auto it = part->index.find(id->second);
     if (it == part->index.end() || it->second == SIZE_MAX) continue;
     if (since != nullptr) *since = part->since_ms[it->second];
+    if (newest != nullptr) *newest = part->newest_ms;
     return part->last_ms[it->second];
   }
   return INT64_MIN;
 }
 
-bool OnlineDetection::Gone(const Alert& a, int64_t end) const {
-  const int64_t last = SeriesLast(a, nullptr);
+bool OnlineDetection::Gone(const Alert& a) const {
+  int64_t newest = INT64_MIN;
+  const int64_t last = SeriesLast(a, nullptr, &newest);
   if (last == INT64_MIN) return false;
   int64_t after = kGoneAfterMs;
   for (const RulePlan& r : options_.rules.rules) {
     if (r.name == a.rule) after = std::max(after, r.keep_firing_for_ms);
   }
-  return end - last >= after;
+  // Measured against the newest point of any series, not the clock: when no series has points (a
+  // hole in Prometheus's data), none is gone.
+  return newest - last >= after;
 }
 
-void OnlineDetection::ResolveGone(int64_t end, std::vector<Alert>& record) {
+void OnlineDetection::ResolveGone(std::vector<Alert>& record) {
   for (const auto& part : parts_) {
     if (part->clock != SIZE_MAX) continue;
     for (Alert& a : part->engine->ActiveAlerts()) {
@@ -423,7 +429,7 @@ void OnlineDetection::ResolveGone(int64_t end, std::vector<Alert>& record) {
       auto ep = episodes_.find(a.fingerprint);
       const bool known = ep != episodes_.end() && ep->second.engine_starts == a.starts_at_ms;
       int64_t since = INT64_MIN;
-      const int64_t last = SeriesLast(a, &since);
+      const int64_t last = SeriesLast(a, &since, nullptr);
       if (known && ep->second.gone) {
         if (last <= ep->second.gone_last) continue;  // still gone
         // Back and still firing: a new episode from its return (Prometheus starts one too).
@@ -433,7 +439,7 @@ void OnlineDetection::ResolveGone(int64_t end, std::vector<Alert>& record) {
         record.push_back(a);
         continue;
       }
-      if (!Gone(a, end)) continue;
+      if (!Gone(a)) continue;
       const int64_t recorded = known ? ep->second.recorded_starts : a.starts_at_ms;
       episodes_[a.fingerprint] = Episode{a.starts_at_ms, recorded, true, last};
       if (recorded == 0) continue;
@@ -445,7 +451,7 @@ void OnlineDetection::ResolveGone(int64_t end, std::vector<Alert>& record) {
   }
 }
 
-std::vector<Alert> OnlineDetection::WarmUpRecord(int64_t start, int64_t end) {
+std::vector<Alert> OnlineDetection::WarmUpRecord(int64_t start) {
   std::vector<Alert> record;
   std::map<std::string, Alert> engine_firing;  // by fingerprint
   for (const auto& part : parts_) {
@@ -517,8 +523,8 @@ std::vector<Alert> OnlineDetection::WarmUpRecord(int64_t start, int64_t end) {
   for (auto& [fp, a] : engine_firing) {
     // Its series gone before the warm-up's end: an episode that ended before vigil watched,
     // unless the store has it firing (then ResolveGone resolves it).
-    if (!store_firing.count({fp, a.starts_at_ms}) && !episodes_.count(fp) && Gone(a, end)) {
-      episodes_[fp] = Episode{a.starts_at_ms, 0, true, SeriesLast(a, nullptr)};
+    if (!store_firing.count({fp, a.starts_at_ms}) && !episodes_.count(fp) && Gone(a)) {
+      episodes_[fp] = Episode{a.starts_at_ms, 0, true, SeriesLast(a, nullptr, nullptr)};
       continue;
     }
     record.push_back(std::move(a));

@@ -26,8 +26,9 @@
 //
 // Series that disappear (a node drained, a label that changed): the engine keeps an alert firing
 // until its series has a point where the condition no longer holds, which a gone series never
-// has. Here a firing alert of a rule without stale_for / absent whose series has had no point
-// for 5 min (Prometheus's lookback delta; and the rule's keep_firing_for) is resolved with endsAt
+// has. Here a firing alert of a rule without stale_for / absent whose series' last point is 5 min
+// (Prometheus's lookback delta; and the rule's keep_firing_for) older than the newest point of any
+// series (so a hole in all of Prometheus's data is no disappearance) is resolved with endsAt
 // = its last point + one interval (when Prometheus would have resolved it) and no longer
 // forwarded; should the series come back still firing, that is a new incident from its first
 // point back (the engine's `for` is not waited again). One that disappeared before the warm-up's
@@ -143,17 +144,19 @@ class OnlineDetection {
   // The warm-up's alerts to record: the firing ones, resolutions of stored firing incidents, and
   // the stored firing online incidents it does not find firing (resolved) or finds with a later
   // startsAt (adopted).
-  std::vector<Alert> WarmUpRecord(int64_t start, int64_t end);
+  std::vector<Alert> WarmUpRecord(int64_t start);
   // An alert of a known episode gets its recorded startsAt (`forget`: its resolution ends the
   // entry). False: an episode never recorded (its series gone before vigil watched): drop it.
   bool Adopt(Alert& a, bool forget);
-  // A non-tick rule's firing alert whose series has had no point for kGoneAfterMs (and its
-  // keep_firing_for) is resolved (endsAt its last point + one interval, Prometheus's resolution)
-  // and no longer forwarded; if its series comes back still firing, a new episode is recorded
-  // from its return. INT64_MIN from SeriesLast: the alert's series is not known (an `ignoring` rule).
-  void ResolveGone(int64_t end, std::vector<Alert>& record);
-  int64_t SeriesLast(const Alert& a, int64_t* since) const;
-  bool Gone(const Alert& a, int64_t end) const;
+  // A non-tick rule's firing alert whose series' last point is kGoneAfterMs (and its
+  // keep_firing_for) older than the newest point of any series is resolved (endsAt its last point
+  // + one interval, Prometheus's resolution) and no longer forwarded; if its series comes back
+  // still firing, a new episode is recorded from its return. SeriesLast: the alert's series' last
+  // point (since: the first after its last gap; newest: the part's newest point), INT64_MIN when
+  // its series is not known (an `ignoring` rule).
+  void ResolveGone(std::vector<Alert>& record);
+  int64_t SeriesLast(const Alert& a, int64_t* since, int64_t* newest) const;
+  bool Gone(const Alert& a) const;
   void NoteError(const std::string& reason, const Status& status);
   void NoteSuccess(int64_t now_ms);
 

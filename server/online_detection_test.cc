@@ -498,6 +498,22 @@ TEST_CASE("OnlineDetection: a firing series that disappears is resolved after 5 
   REQUIRE((*hd)->EvaluateOnce().ok());
   CHECK(h.Incidents().empty());
   CHECK(forwarded == 0);
+  // No series has a point for 6 min (Prometheus answered but scraped nothing: its restart, a
+  // network split) and then they report again: not a disappearance, nothing resolved or doubled.
+  Fixture q;
+  q.Feed("0", 90'000, 99'000, 50);
+  auto qd = q.Make();
+  REQUIRE(qd->EvaluateOnce().ok());
+  q.Feed("0", 100'000, 104'000, 95);
+  q.now = 105'000;
+  REQUIRE(qd->EvaluateOnce().ok());
+  REQUIRE(q.Incidents("firing").size() == 1);
+  for (q.now = 115'000; q.now <= 475'000; q.now += 10'000) REQUIRE(qd->EvaluateOnce().ok());
+  q.Feed("0", 475'000, 480'000, 95);
+  q.now = 481'000;
+  REQUIRE(qd->EvaluateOnce().ok());
+  CHECK(q.Incidents().size() == 1);
+  CHECK(q.Incidents("firing").size() == 1);
 }
 
 TEST_CASE("OnlineDetection: a full queue keeps the alerts and records them on a later interval") {
