@@ -90,9 +90,15 @@ TEST_CASE("kernel log: message kinds and categories") {
   CHECK(kl::ClassifyKernelMessage("nvidia-nvlink: Nvlink Core is being initialized").kind == kl::Kind::kOther);
 
   // The taxonomy knows every category the parser can name.
-  for (int xid : {13, 31, 43, 48, 62, 63, 64, 74, 79, 92, 94, 95, 119, 120}) {
+  for (int xid : {13, 31, 43, 48, 62, 63, 64, 74, 79, 94, 95, 119, 120}) {
     CHECK_FALSE(kl::KernelLogCategory(kl::Kind::kXid, xid).empty());
   }
+  // Xid 92 is a high rate of single-bit errors the ECC corrected (NVIDIA's Xid catalog): no
+  // uncorrectable ECC error (taxonomy: Xid 48, 94, 95).
+  f = kl::ClassifyKernelMessage("NVRM: Xid (PCI:0000:3b:00): 92, pid=9, High single-bit ECC error rate");
+  CHECK(f.kind == kl::Kind::kXid);
+  CHECK(f.xid == 92);
+  CHECK(f.category.empty());
 }
 
 TEST_CASE("kernel log: the five line formats") {

@@ -333,10 +333,9 @@ std::string KernelLogCategory(Kind kind, int xid) {
         case 79:
           return "gpu_fallen_off_bus";
         case 48:
-        case 92:
         case 94:
         case 95:
-          return "gpu_memory_uncorrectable_ecc";
+          return "gpu_memory_uncorrectable_ecc";  // 92 (high single-bit rate) is correctable: none
         case 63:
         case 64:
           return "gpu_row_remap_failure";

@@ -59,9 +59,10 @@ std::string PciKey(std::string_view s);
 Finding ClassifyKernelMessage(std::string_view message);
 
 // Taxonomy category (../shared/taxonomy.json) a finding supports:
-//   Xid 79 gpu_fallen_off_bus; 48, 92, 94, 95 gpu_memory_uncorrectable_ecc; 63, 64
+//   Xid 79 gpu_fallen_off_bus; 48, 94, 95 gpu_memory_uncorrectable_ecc; 63, 64
 //   gpu_row_remap_failure; 62, 119, 120 gpu_firmware_error; 74 nvlink_error; 13, 31, 43
-//   illegal_memory_access; other Xids "" (e.g. 45, the driver cleaning up after a killed process);
+//   illegal_memory_access; other Xids "" (e.g. 45, the driver cleaning up after a killed process;
+//   92, a high rate of corrected single-bit ECC errors, which is no uncorrectable error);
 //   aer pcie_link_degraded; nvlink nvlink_error; ib_link ib_link_failure; oom host_oom.
 std::string KernelLogCategory(Kind kind, int xid);
 
