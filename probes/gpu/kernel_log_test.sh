@@ -51,6 +51,14 @@ field "$T/missing.json" "r['reason']" | grep -q "cannot read log file $T/missing
 check "--since 0: usage error (exit $?)" $(( $? == 2 ? 0 : 1 ))
 grep -q -- '--since must be' "$T/err"; check "--since error names the flag" $?
 
+# A kernel line holding bytes that are no UTF-8 (a process name, a line cut mid-character): the
+# result is written (U+FFFD), not an abort with no output (review RV-KL: exit 134 before).
+printf '%s node-3 kernel: NVRM: Xid (PCI:0000:b1:00): 79, pid=7, name=pyth\xffon3, GPU has fallen off the bus.\n' \
+  "$(iso 60)" > "$T/bytes.log"
+"$P" --probes node.kernel_log --target node-3 --kernel-log-file "$T/bytes.log" --kernel-log-bus-ids $BUS > "$T/bytes.json" 2> "$T/bytes.err"
+check "non-UTF-8 bytes in an Xid line: exit 1 (got $?)" $(( $? == 1 ? 0 : 1 ))
+field "$T/bytes.json" "r['reason']" | grep -q '^gpu5 (PCI 0000:b1:00): Xid 79 .*pyth.on3'; check "non-UTF-8 bytes: the verdict printed" $?
+
 # The machine's own log: a verdict with its source named, or `unavailable` naming all it tried.
 "$P" --probes node.kernel_log --target here > "$T/own.json"
 st=$(field "$T/own.json" "r['status']")

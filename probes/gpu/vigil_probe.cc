@@ -1422,7 +1422,9 @@ void PrintDocument(const Context& ctx, const std::vector<Result>& results) {
   json doc = {{"vigil_probe", 1}, {"host", Hostname()}, {"gpus", gpus}, {"results", json::array()}};
   if (!ctx.model.empty()) doc["thresholds_model"] = ctx.model;
   for (const auto& r : results) doc["results"].push_back(r.ToJson());
-  std::string text = doc.dump(1) + "\n";
+  // Kernel-log lines (node.kernel_log's reason and findings) may hold bytes that are no UTF-8: they
+  // are written as U+FFFD instead of throwing (which aborted the process with no output at all).
+  std::string text = doc.dump(1, ' ', false, json::error_handler_t::replace) + "\n";
   fwrite(text.data(), 1, text.size(), stdout);
   fflush(stdout);
 }
