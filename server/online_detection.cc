@@ -80,6 +80,8 @@ struct OnlineDetection::Part {
   size_t clock = SIZE_MAX;
 };
 
+// Grid times one read asks at most (one query per part; 1 h at the default 15 s).
+constexpr int64_t kReadPoints = 240;
 // Prometheus's default --rules.alert.resend-delay.
 constexpr int64_t kResendDelayMs = 60'000;
 // A firing series with no point for this long is gone (Prometheus's lookback delta: a series
@@ -331,9 +333,9 @@ Status OnlineDetection::EvaluateOnce() {
   const int64_t step = options_.interval_ms;
   const int64_t end = FloorTo(now - options_.lag_ms, step);
   int64_t start = 0, cut_from = 0;
-  if (!warmed_) {
-    start = FloorTo(end - warmup_ms_, step);
-  } else {
+  if (last_evaluated_ == 0) {
+    start = warm_start_ = FloorTo(end - warmup_ms_, step);
+  } else {  // the next grid time (also a warm-up that a failed read cut short goes on from there)
     start = last_evaluated_ + step;
     if (end - start > options_.max_history_ms) {  // a long outage: the oldest part is not read
       cut_from = start;  // counted and said once the read succeeds
@@ -344,8 +346,14 @@ Status OnlineDetection::EvaluateOnce() {
     Forward();
     return Deliver();
   }
-  transitions_.clear();
-  const Status read = Read(start, end);
+  // In parts of at most kReadPoints grid times: one answer for a long range over many series would
+  // pass the source's size limit (10,000 series x 3,601 points, a 1 h warm-up at 1 s: ~650 MB of
+  // JSON against 512 MiB) and be refused every interval. Each part is appended when read, so a
+  // failure keeps what came before (its alerts wait in transitions_) and the next read goes on.
+  Status read;
+  for (int64_t from = start; from <= end && read.ok(); from += kReadPoints * step) {
+    read = Read(from, std::min(end, from + (kReadPoints - 1) * step));
+  }
   if (!read.ok()) {
     if (engine_failed_) {
       errors_.Inc({"engine"});
@@ -364,9 +372,9 @@ Status OnlineDetection::EvaluateOnce() {
   for (const Alert& a : transitions_) alerts_.Inc({a.state == AlertState::kFiring ? "firing" : "resolved"});
   std::vector<Alert> record;
   if (!warmed_) {
-    record = WarmUpRecord(start);
+    record = WarmUpRecord(warm_start_);
     warmed_ = true;
-    LogInfo("detect", "warmed up on " + Seconds(end - start) + " of history (" + std::to_string(series_count_) +
+    LogInfo("detect", "warmed up on " + Seconds(end - warm_start_) + " of history (" + std::to_string(series_count_) +
                           " series); " + std::to_string(record.size()) + " alert(s) firing or resolved to record");
   } else {
     record = transitions_;

@@ -5,7 +5,8 @@
 // Every `interval_ms` the loop asks the MetricSource (a PrometheusMetricSource at step =
 // interval) for the series each rule selects (one query per distinct metric name and `=`
 // matchers; other matchers are applied here with SelectorMatches), over the evaluation grid
-// t = k * interval from the last evaluated timestamp + interval up to now - lag. The points of all
+// t = k * interval from the last evaluated timestamp + interval up to now - lag, in parts of at
+// most 240 grid times (each read and appended in turn; a failed part keeps the ones before). The points of all
 // series are merged per timestamp and appended to one detectors/engine.h StreamingEngine (a new
 // series is added when it first appears), then flushed, so every timestamp up to the read's end is
 // evaluated once. Each alert that starts firing is recorded with Intake (firing); each that
@@ -172,6 +173,7 @@ class OnlineDetection {
   std::vector<Alert> transitions_;              // from the engine's callback, this read
   std::vector<Alert> undelivered_;              // waiting for Intake
   bool warmed_ = false;
+  int64_t warm_start_ = 0;  // the warm-up's first grid time
   std::atomic<int64_t> last_evaluated_{0};
   std::atomic<size_t> series_count_{0};
   std::atomic<int64_t> last_success_ms_{0};

@@ -294,6 +294,42 @@ TEST_CASE("OnlineDetection: Prometheus down: counted, the engine kept, the backl
   CHECK(m.find("vigil_detection_last_success_timestamp_seconds 106\n") != std::string::npos);
 }
 
+TEST_CASE("OnlineDetection: a long range is read in parts of 240 grid times; a failed part does not lose the ones before") {
+  Fixture f;
+  f.Feed("0", 60'000, 99'000, 50);
+  f.Feed("0", 100'000, 110'000, 95);
+  f.Feed("0", 111'000, 700'000, 50);
+  f.now = 105'000;
+  REQUIRE(f.Make(kHot, 30'000)->EvaluateOnce().ok());  // the incident at 102 s, firing
+  REQUIRE(f.Incidents("firing").size() == 1);
+  // A restart at 701 s with a 600 s warm-up: 100..700 s, 601 grid times; the second part fails.
+  OnlineDetectionOptions o = f.Options(kHot, 600'000);
+  o.max_history_ms = 1'000'000;
+  auto d = OnlineDetection::Create(std::move(o));
+  REQUIRE(d.ok());
+  int queries = 0;
+  f.source.on_query = [&] {
+    if (++queries == 2) f.source.Fail(UnavailableError("down"));
+  };
+  const size_t before = f.source.ranges().size();
+  f.now = 701'000;
+  CHECK((*d)->EvaluateOnce().code() == StatusCode::kUnavailable);
+  f.source.on_query = nullptr;
+  f.source.Fail(Status::Ok());
+  CHECK((*d)->last_evaluated_ms() == 339'000);
+  REQUIRE((*d)->EvaluateOnce().ok());
+  const auto ranges = f.source.ranges();
+  REQUIRE(ranges.size() == before + 4);
+  CHECK(ranges[before] == std::pair<int64_t, int64_t>{100'000, 339'001});
+  CHECK(ranges[before + 1] == std::pair<int64_t, int64_t>{340'000, 579'001});
+  CHECK(ranges[before + 2] == std::pair<int64_t, int64_t>{340'000, 579'001});  // again, after the failure
+  CHECK(ranges[before + 3] == std::pair<int64_t, int64_t>{580'000, 700'001});
+  // The end at 111 s, seen in the first part, before the failure: recorded when the warm-up ends.
+  auto inc = f.Incidents();
+  REQUIRE(inc.size() == 1);
+  CHECK(inc[0].resolved_at_ms == 111'000);
+}
+
 TEST_CASE("OnlineDetection: a backlog longer than max_history is cut and counted") {
   Fixture f;
   f.Feed("0", 90'000, 300'000, 50);
