@@ -3583,7 +3583,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       trace.push_back({{"type", "tool_result"}, {"tool", "run_probe"}, {"step", steps[i].id},
                        {"target", steps[i].target}, {"outcome", r.outcome}, {"result", r.result}, {"fed", fed}});
       ids.push_back(steps[i].id);
-      ++probes_run;
+      if (r.outcome != "unavailable") ++probes_run;  // an unavailable answer ran no test: no budget spent
       d.steps.push_back(std::move(steps[i]));
       if (o) failed.push_back(std::move(*o));
     }
@@ -3639,7 +3639,10 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       steps[i].outcome = to_run[i].outcome;
       steps[i].duration_s = to_run[i].duration_s;
       const StepResult& r = (*results)[i];
-      ++probes_run;
+      // The probe budget (max_probes) counts the probes that ran a test: an `unavailable` answer (no
+      // GPU, no readable kernel log, nothing recorded) ran none, and is no evidence either (below);
+      // counted, it took the place of a later probe that could have confirmed the answer.
+      if (r.outcome != "unavailable") ++probes_run;
       if (r.outcome != "pass" && r.outcome != "fail") {
         std::string reason = r.result.is_object() && r.result.contains("reason") && r.result["reason"].is_string()
                                  ? r.result["reason"].get<std::string>() : "";

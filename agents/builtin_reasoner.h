@@ -96,7 +96,7 @@ struct ReasonerOptions {
   double stop_confidence = 0.9;   // stop probing when the leader's posterior reaches this
   int max_rounds = 3;             // probe rounds
   size_t max_probes_per_round = 16;
-  size_t max_probes = 40;
+  size_t max_probes = 40;         // probes that ran a test; an `unavailable` answer is not counted
   bool allow_intrusive = false;   // intrusive probes need this (replay of recorded results is safe)
   double min_gain_bits = 0.05;    // a probe must be expected to teach at least this much
   double probe_time_limit_s = 120;

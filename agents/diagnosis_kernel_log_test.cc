@@ -152,4 +152,30 @@ TEST_CASE("kernel log: only uncategorised lines (Xid 45) support nothing; a clea
   CHECK(lost_clean.probability < base_lost->probability);
 }
 
+TEST_CASE("kernel log: an unavailable answer costs no probe of the budget") {
+  // node.kernel_log and gpu.inventory answer `unavailable` (no readable log, not recorded): they ran
+  // no test. With a budget of 2 probes they must not use it up before the health check that finds the
+  // lost GPU (review RV-KL: holdout10 case-r041 lost its GEMM round, 0.750 -> 0.196, to unavailable
+  // steps counted as probes).
+  DiagnosisCase c = LaunchFailureCase();
+  testing::RecordedExecutor probes;
+  probes.Record("gpu.health", "node-3/gpu0", ProbeStatus::kFail,
+                "gpu0: Xid 79 (GPU has fallen off the bus) reported during the probe", 1.0);
+  ReasonerOptions ro;
+  ro.allow_intrusive = false;
+  ro.max_probes = 2;
+  Diagnosis d = BuiltinReasoner(ro).Diagnose(c, LaunchFailureFacts(c), &probes).diagnosis;
+  CHECK(probes.asked.count("node.kernel_log@node-3") == 1);
+  REQUIRE(Ran(d, "gpu.health@node-3/gpu0"));
+  CHECK(d.root_cause == "gpu_fallen_off_bus");
+  const Hypothesis* lost = Find(d, "gpu_fallen_off_bus");
+  REQUIRE(lost != nullptr);
+  CHECK(lost->status == HypothesisStatus::kConfirmed);
+  // The unavailable steps are listed as unverified, never as evidence.
+  bool listed = false;
+  for (const std::string& u : d.unverified) listed = listed || u.find("node.kernel_log@node-3: unavailable") != std::string::npos;
+  CHECK(listed);
+  for (const Evidence& e : d.evidence) CHECK(e.source.find("node.kernel_log") == std::string::npos);
+}
+
 }  // namespace vigil
