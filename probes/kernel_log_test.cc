@@ -7,7 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <map>
 #include <string>
 
@@ -310,6 +312,50 @@ TEST_CASE("kernel log: catalog entry") {
     for (const CategoryEvidence& e : p->evidence) found = found || e.category == cat;
     CHECK_MESSAGE(found, cat);
   }
+}
+
+TEST_CASE("kernel log: a log longer than the read cap keeps its newest lines") {
+  // Review RV-KL: the cap kept the oldest 64 MiB, so an Xid 79 after a flood of AER lines was never
+  // read, the verdict led with the AER lines and said the log covered the whole window.
+  char tmpl[] = "/tmp/kernel_log_cap.XXXXXX";
+  int fd = mkstemp(tmpl);
+  REQUIRE(fd >= 0);
+  close(fd);
+  std::string text;
+  for (int i = 0; i < 200; ++i) {
+    char line[160];
+    std::snprintf(line, sizeof line,
+                  "2026-12-01T05:%02d:%02d+00:00 node-3 kernel: pcieport 0000:b0:01.0: AER: Corrected error received: "
+                  "0000:b1:00.0\n",
+                  i / 60, i % 60);
+    text += line;
+  }
+  text += "2026-12-01T05:40:01+00:00 node-3 kernel: NVRM: Xid (PCI:0000:b1:00): 79, pid=7, GPU has fallen off the bus.\n";
+  {
+    std::ofstream out(tmpl, std::ios::binary);
+    out << text;
+  }
+  kl::ReadOptions ro;
+  ro.log_file = tmpl;
+  ro.now = kNow;
+  ro.max_bytes = 1000;
+  kl::ReadResult rr = kl::ReadKernelLog(ro);
+  std::remove(tmpl);
+  REQUIRE(rr.log.has_value());
+  CHECK(rr.log->text.size() <= 1000);
+  CHECK(rr.log->text.size() + rr.log->dropped_bytes == text.size());
+  CHECK(rr.log->text.rfind("2026-12-01T05:", 0) == 0);  // from a line start
+  kl::ParseOptions opt;
+  opt.now = kNow;
+  opt.gpu_by_pci = {{"0000:b1:00", 5}};
+  kl::Scan s = kl::ParseKernelLog(rr.log->text, opt);
+  CHECK(s.unknown == 0);
+  kl::Verdict v = kl::JudgeKernelLog(s, *rr.log, 3600, kNow);
+  CHECK(v.reason.rfind("gpu5 (PCI 0000:b1:00): Xid 79 [gpu_fallen_off_bus]", 0) == 0);
+  CHECK(v.metrics.at("bytes_dropped") == rr.log->dropped_bytes);
+  // Its oldest kept line is from 05:03: the cut log does not cover the hour, and says so.
+  CHECK(v.metrics.at("log_covers_s") < 3600);
+  CHECK(v.reason.find("older ones not read: it reaches back only") != std::string::npos);
 }
 
 }  // namespace

@@ -455,11 +455,23 @@ struct CommandOutput {
   bool started = false;
   int exit_code = -1;
   std::string out, err;
+  size_t out_dropped = 0;  // oldest stdout bytes not kept (KeepNewest)
 };
 
-// Runs argv with stdout (up to kMaxReadBytes) and stderr (64 KiB) captured, under `timeout_s`
-// (coreutils `timeout` when present). No shell.
-CommandOutput RunCommand(std::vector<std::string> argv, double timeout_s) {
+// Cuts `text` to its newest `max_bytes`, from the start of a line, adding what it removed to
+// `dropped`.
+void KeepNewest(std::string& text, size_t max_bytes, size_t& dropped) {
+  if (text.size() <= max_bytes) return;
+  size_t cut = text.size() - max_bytes;
+  size_t nl = text.find('\n', cut > 0 ? cut - 1 : 0);
+  cut = nl == std::string::npos ? text.size() : nl + 1;
+  text.erase(0, cut);
+  dropped += cut;
+}
+
+// Runs argv with stdout (its newest `max_out` bytes) and stderr (the first 64 KiB) captured, under
+// `timeout_s` (coreutils `timeout` when present). No shell.
+CommandOutput RunCommand(std::vector<std::string> argv, double timeout_s, size_t max_out = kMaxReadBytes) {
   CommandOutput r;
   if (access("/usr/bin/timeout", X_OK) == 0) {
     char buf[32];
@@ -495,7 +507,7 @@ CommandOutput RunCommand(std::vector<std::string> argv, double timeout_s) {
   char buf[65536];
   pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
   std::string* dst[2] = {&r.out, &r.err};
-  const size_t cap[2] = {kMaxReadBytes, 65536};
+  const size_t cap[2] = {max_out, 65536};
   int open_fds = 2;
   while (open_fds > 0) {
     if (poll(fds, 2, -1) < 0) {
@@ -512,9 +524,17 @@ CommandOutput RunCommand(std::vector<std::string> argv, double timeout_s) {
         --open_fds;
         continue;
       }
-      if (dst[k]->size() < cap[k]) dst[k]->append(buf, std::min<size_t>(static_cast<size_t>(n), cap[k] - dst[k]->size()));
+      if (k == 0) {
+        // stdout: the newest bytes are kept (a log's last lines are the ones nearest now); trimmed
+        // at twice the cap so that the copying stays linear.
+        r.out.append(buf, static_cast<size_t>(n));
+        if (r.out.size() > 2 * cap[0]) KeepNewest(r.out, cap[0], r.out_dropped);
+      } else if (dst[k]->size() < cap[k]) {
+        dst[k]->append(buf, std::min<size_t>(static_cast<size_t>(n), cap[k] - dst[k]->size()));
+      }
     }
   }
+  KeepNewest(r.out, cap[0], r.out_dropped);
   for (const pollfd& f : fds) {
     if (f.fd >= 0) close(f.fd);
   }
@@ -544,7 +564,7 @@ size_t RecordLines(const std::string& s) {
   return n;
 }
 
-std::string ReadKmsg(std::string& error) {
+std::string ReadKmsg(std::string& error, size_t max_bytes, size_t& dropped) {
   int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) {
     error = std::strerror(errno);
@@ -562,9 +582,10 @@ std::string ReadKmsg(std::string& error) {
     }
     text.append(buf.data(), static_cast<size_t>(n));
     if (text.empty() || text.back() != '\n') text += '\n';
-    if (text.size() >= kMaxReadBytes) break;
+    if (text.size() > 2 * max_bytes) KeepNewest(text, max_bytes, dropped);  // records come oldest first
   }
   close(fd);
+  KeepNewest(text, max_bytes, dropped);
   if (text.empty() && error.empty()) error = "no records";
   return text;
 }
@@ -574,8 +595,9 @@ std::string ReadKmsg(std::string& error) {
 ReadResult ReadKernelLog(const ReadOptions& o) {
   ReadResult res;
   std::vector<std::string> tried;
-  auto found = [&](std::string source, std::string text, bool ring_buffer) {
-    res.log = LogText{std::move(source), std::move(text), ring_buffer, tried};
+  const size_t max_bytes = std::max<size_t>(o.max_bytes, 1);
+  auto found = [&](std::string source, std::string text, bool ring_buffer, size_t dropped) {
+    res.log = LogText{std::move(source), std::move(text), ring_buffer, dropped, tried};
     return res;
   };
   if (!o.log_file.empty()) {
@@ -584,16 +606,31 @@ ReadResult ReadKernelLog(const ReadOptions& o) {
       res.error = "cannot read log file " + o.log_file + ": " + std::strerror(errno);
       return res;
     }
-    std::string text(kMaxReadBytes, '\0');
-    in.read(text.data(), static_cast<std::streamsize>(kMaxReadBytes));
+    // The newest max_bytes of a longer file (from a line start), as for the commands below.
+    in.seekg(0, std::ios::end);
+    const std::streamoff size = in.tellg();
+    const bool over = size > 0 && static_cast<size_t>(size) > max_bytes;
+    const size_t skip = over ? static_cast<size_t>(size) - max_bytes - 1 : 0;
+    in.clear();
+    in.seekg(static_cast<std::streamoff>(skip), std::ios::beg);
+    std::string text(max_bytes + 1, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
     text.resize(static_cast<size_t>(in.gcount()));
-    return found("file " + o.log_file, std::move(text), false);
+    size_t dropped = skip;
+    if (over) {
+      // text[0] is the byte before the newest max_bytes: a newline, or inside a line that goes too.
+      size_t nl = text.find('\n');
+      size_t cut = nl == std::string::npos ? text.size() : nl + 1;
+      text.erase(0, cut);
+      dropped += cut;
+    }
+    return found("file " + o.log_file, std::move(text), false, dropped);
   }
   // journalctl: only when its journal holds kernel lines of this boot (else a container's empty
   // journal would read as a clean log).
   {
     CommandOutput probe = RunCommand({"journalctl", "-k", "-q", "--no-pager", "-n", "1", "-o", "short-iso"},
-                                     o.command_timeout_s);
+                                     o.command_timeout_s, max_bytes);
     if (!probe.started || probe.exit_code == 127) {
       tried.push_back("journalctl -k: not installed");
     } else if (probe.exit_code != 0) {
@@ -605,21 +642,22 @@ ReadResult ReadKernelLog(const ReadOptions& o) {
       char since[64];
       std::snprintf(since, sizeof since, "@%.0f", std::floor(o.now - o.since_s));
       CommandOutput all = RunCommand(
-          {"journalctl", "-k", "-q", "--no-pager", "-o", "short-iso-precise", "--since", since}, o.command_timeout_s);
+          {"journalctl", "-k", "-q", "--no-pager", "-o", "short-iso-precise", "--since", since}, o.command_timeout_s,
+          max_bytes);
       if (all.exit_code != 0) {
         // An older journalctl without short-iso-precise.
         all = RunCommand({"journalctl", "-k", "-q", "--no-pager", "-o", "short-iso", "--since", since},
-                         o.command_timeout_s);
+                         o.command_timeout_s, max_bytes);
       }
-      if (all.exit_code == 0) return found("journalctl -k", std::move(all.out), false);
+      if (all.exit_code == 0) return found("journalctl -k", std::move(all.out), false, all.out_dropped);
       tried.push_back("journalctl -k --since: exit " + std::to_string(all.exit_code) + ": " + FirstLine(all.err));
     }
   }
   {
-    CommandOutput d = RunCommand({"dmesg", "--time-format", "iso"}, o.command_timeout_s);
+    CommandOutput d = RunCommand({"dmesg", "--time-format", "iso"}, o.command_timeout_s, max_bytes);
     if (d.started && d.exit_code != 0 && d.exit_code != 127 && RecordLines(d.out) == 0 &&
         !(d.err.find("ermi") != std::string::npos)) {
-      d = RunCommand({"dmesg"}, o.command_timeout_s);  // an old dmesg without --time-format
+      d = RunCommand({"dmesg"}, o.command_timeout_s, max_bytes);  // an old dmesg without --time-format
     }
     if (!d.started || d.exit_code == 127) {
       tried.push_back("dmesg: not installed");
@@ -628,13 +666,14 @@ ReadResult ReadKernelLog(const ReadOptions& o) {
     } else if (RecordLines(d.out) == 0) {
       tried.push_back("dmesg: empty kernel ring buffer");
     } else {
-      return found("dmesg", std::move(d.out), true);
+      return found("dmesg", std::move(d.out), true, d.out_dropped);
     }
   }
   {
     std::string err;
-    std::string text = ReadKmsg(err);
-    if (!text.empty()) return found("/dev/kmsg", std::move(text), true);
+    size_t dropped = 0;
+    std::string text = ReadKmsg(err, max_bytes, dropped);
+    if (!text.empty()) return found("/dev/kmsg", std::move(text), true, dropped);
     tried.push_back("/dev/kmsg: " + err);
   }
   for (const std::string& t : tried) res.error += (res.error.empty() ? "" : "; ") + t;
@@ -712,10 +751,15 @@ Verdict JudgeKernelLog(const Scan& scan, const LogText& log, double since_s, dou
   // How far back the log reaches inside the window (a ring buffer may have lost older lines).
   // A ring buffer still holding the node's first lines has lost nothing (a node up for less than
   // the window).
+  // A log cut to its newest bytes (ReadOptions::max_bytes) reaches back to its oldest line kept.
   double covers = since_s;
-  const bool from_boot = scan.boot_time > 0 && scan.oldest > 0 && scan.oldest - scan.boot_time < 10;
-  if (log.ring_buffer && scan.oldest > 0 && scan.oldest > from && !from_boot) covers = std::max(0.0, now - scan.oldest);
+  const bool cut = log.dropped_bytes > 0;
+  const bool from_boot = !cut && scan.boot_time > 0 && scan.oldest > 0 && scan.oldest - scan.boot_time < 10;
+  if ((log.ring_buffer || cut) && scan.oldest > 0 && scan.oldest > from && !from_boot) {
+    covers = std::max(0.0, now - scan.oldest);
+  }
   v.metrics["log_covers_s"] = covers;
+  v.metrics["bytes_dropped"] = static_cast<double>(log.dropped_bytes);
 
   nlohmann::json findings = nlohmann::json::array();
   nlohmann::json categories = nlohmann::json::array();
@@ -752,6 +796,11 @@ Verdict JudgeKernelLog(const Scan& scan, const LogText& log, double since_s, dou
   if (from_boot && now - scan.boot_time < since_s) {
     char buf[128];
     std::snprintf(buf, sizeof buf, " (the node booted %.0f s ago; the log reaches back to its boot)", now - scan.boot_time);
+    coverage = buf;
+  } else if (cut) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, " (a log cut to its newest %zu bytes, %zu older ones not read: it reaches back %s%.0f s)",
+                  log.text.size(), log.dropped_bytes, covers < since_s ? "only " : "", covers);
     coverage = buf;
   } else if (covers < since_s) {
     char buf[128];

@@ -34,7 +34,7 @@ namespace vigil::kernel_log {
 
 inline constexpr size_t kMaxLineBytes = 16384;        // longer lines are cut here
 inline constexpr size_t kMaxTextBytes = 400;          // a finding keeps this much of its message
-inline constexpr size_t kMaxReadBytes = 64u << 20;    // ReadKernelLog stops after this much
+inline constexpr size_t kMaxReadBytes = 64u << 20;    // ReadKernelLog keeps the newest this much
 inline constexpr size_t kMaxFindingsKept = 200;       // JudgeKernelLog lists at most this many
 
 enum class Kind { kXid, kAer, kNvlink, kIbLink, kOom, kOther };
@@ -90,6 +90,7 @@ struct LogText {
   std::string source;               // "journalctl -k", "dmesg", "/dev/kmsg", "file PATH"
   std::string text;
   bool ring_buffer = false;         // dmesg / kmsg: old lines may have been overwritten
+  size_t dropped_bytes = 0;         // oldest bytes not kept (a log longer than ReadOptions::max_bytes)
   std::vector<std::string> tried;   // what was tried before `source`, each with why it failed
 };
 
@@ -98,10 +99,13 @@ struct ReadOptions {
   double now = 0;          // epoch seconds
   std::string log_file;    // test hook: read this file instead of the system's log
   double command_timeout_s = 10;
+  size_t max_bytes = kMaxReadBytes;  // a longer log keeps its newest max_bytes (whole lines)
 };
 
 // Reads the kernel log: `log_file` when set; else `journalctl -k` over the window (when it has
-// kernel lines for this boot), else `dmesg` (ISO times, then raw), else /dev/kmsg. On failure the
+// kernel lines for this boot), else `dmesg` (ISO times, then raw), else /dev/kmsg. Of a log longer
+// than `max_bytes` the newest `max_bytes` are kept (from a line start), the rest counted in
+// LogText::dropped_bytes: the lines nearest now are the ones the window asks about. On failure the
 // error names everything tried and why each failed ("journalctl -k: no journal files; dmesg: read
 // kernel buffer failed: Operation not permitted; /dev/kmsg: Permission denied").
 struct ReadResult {
@@ -120,8 +124,9 @@ std::map<std::string, int> DriverGpuMap(const std::string& dir = "/proc/driver/n
 // "pass". `reason` leads with the gravest finding ("gpu5 (PCI 0000:3b:00): Xid 79 ... "), so the
 // reasoner's GPU and keyword reading picks it. metrics: findings_in_window, xid_lines, aer_lines,
 // nvlink_lines, ib_link_lines, oom_lines, lines_read, unknown_lines, window_s, log_covers_s (how
-// much of the window a ring buffer still holds: its oldest line, or the whole window when that line
-// is from the node's boot, within 10 s of it).
+// much of the window a ring buffer or a log cut to its newest bytes still holds: its oldest line, or
+// the whole window when a ring buffer's oldest line is from the node's boot, within 10 s of it),
+// bytes_dropped (LogText::dropped_bytes; the reason says how far back the cut log reaches).
 // details: source, tried, findings [{time, kind, pci, gpu, xid, category, text}], categories
 // (ordered, gravest first), gpus_by_category.
 struct Verdict {
