@@ -314,6 +314,32 @@ TEST_CASE("kernel log: catalog entry") {
   }
 }
 
+TEST_CASE("kernel log: a log none of whose lines it could read is no pass") {
+  // Review RV-KL: `dmesg -x` lines (facility and level before the time) are in no format the parser
+  // knows; every line was ignored and the probe passed "no Xid ... lines in the last 3600 s of a
+  // readable log", over an Xid 79.
+  const std::string text =
+      "kern  :warn  : [99500.000000] NVRM: Xid (PCI:0000:3b:00): 79, pid=1, GPU has fallen off the bus.\n"
+      "kern  :info  : [99600.000000] usb 1-1: new device\n";
+  kl::ParseOptions opt;
+  opt.boot_time = kNow - 100000;
+  opt.now = kNow;
+  kl::Scan s = kl::ParseKernelLog(text, opt);
+  CHECK(s.lines == 2);
+  CHECK(s.parsed == 0);
+  kl::Verdict v = kl::JudgeKernelLog(s, Log(text), 3600, kNow);
+  CHECK(v.status == "unavailable");
+  CHECK(v.reason.rfind("no readable kernel log: none of the 2 lines read (test) is in a known kernel-log format", 0) == 0);
+  // One line it knows is enough to judge: the lines it does not know are counted, as before.
+  s = kl::ParseKernelLog(text + "[99700.0] usb 1-1: USB disconnect\n", opt);
+  v = kl::JudgeKernelLog(s, Log(text), 3600, kNow);
+  CHECK(v.status == "pass");
+  CHECK(v.reason.find("2 in no known format") != std::string::npos);
+  // An empty window of a readable journal is a pass (journalctl answered, nothing in the hour).
+  v = kl::JudgeKernelLog(kl::ParseKernelLog("", opt), Log(""), 3600, kNow);
+  CHECK(v.status == "pass");
+}
+
 TEST_CASE("kernel log: a log longer than the read cap keeps its newest lines") {
   // Review RV-KL: the cap kept the oldest 64 MiB, so an Xid 79 after a flood of AER lines was never
   // read, the verdict led with the AER lines and said the log covered the whole window.

@@ -807,6 +807,14 @@ Verdict JudgeKernelLog(const Scan& scan, const LogText& log, double since_s, dou
     std::snprintf(buf, sizeof buf, " (the ring buffer reaches back only %.0f s)", covers);
     coverage = buf;
   }
+  if (in.empty() && scan.lines > 0 && scan.parsed == 0) {
+    // Lines, none of them in a format the parser knows (dmesg -x, some other tool's output): what
+    // they say was never read, so they are no evidence of a clean log.
+    v.status = "unavailable";
+    v.reason = "no readable kernel log: none of the " + std::to_string(scan.lines) + " lines read (" + log.source +
+               ") is in a known kernel-log format";
+    return v;
+  }
   if (in.empty()) {
     v.status = "pass";
     v.reason = "no Xid/NVLink/AER/mlx5-IB/OOM lines in the last " + std::string(window) + " of a readable log (" +

@@ -120,8 +120,9 @@ ReadResult ReadKernelLog(const ReadOptions& options);
 std::map<std::string, int> DriverGpuMap(const std::string& dir = "/proc/driver/nvidia/gpus");
 
 // The probe's verdict over findings in [now - since_s, now] (findings with an unknown time count
-// as in the window): status "fail" when any xid/aer/nvlink/ib_link/oom finding is in it, else
-// "pass". `reason` leads with the gravest finding ("gpu5 (PCI 0000:3b:00): Xid 79 ... "), so the
+// as in the window): status "fail" when any xid/aer/nvlink/ib_link/oom finding is in it; else
+// "unavailable" when lines were read but none in a known format (reason "no readable kernel log:
+// none of the N lines read (SOURCE) is in a known kernel-log format"), else "pass". `reason` leads with the gravest finding ("gpu5 (PCI 0000:3b:00): Xid 79 ... "), so the
 // reasoner's GPU and keyword reading picks it. metrics: findings_in_window, xid_lines, aer_lines,
 // nvlink_lines, ib_link_lines, oom_lines, lines_read, unknown_lines, window_s, log_covers_s (how
 // much of the window a ring buffer or a log cut to its newest bytes still holds: its oldest line, or
@@ -130,7 +131,7 @@ std::map<std::string, int> DriverGpuMap(const std::string& dir = "/proc/driver/n
 // details: source, tried, findings [{time, kind, pci, gpu, xid, category, text}], categories
 // (ordered, gravest first), gpus_by_category.
 struct Verdict {
-  std::string status;  // "pass" | "fail"
+  std::string status;  // "pass" | "fail" | "unavailable"
   std::string reason;
   std::map<std::string, double> metrics;
   nlohmann::json details;

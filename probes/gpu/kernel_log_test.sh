@@ -59,6 +59,12 @@ printf '%s node-3 kernel: NVRM: Xid (PCI:0000:b1:00): 79, pid=7, name=pyth\xffon
 check "non-UTF-8 bytes in an Xid line: exit 1 (got $?)" $(( $? == 1 ? 0 : 1 ))
 field "$T/bytes.json" "r['reason']" | grep -q '^gpu5 (PCI 0000:b1:00): Xid 79 .*pyth.on3'; check "non-UTF-8 bytes: the verdict printed" $?
 
+# Lines in no format the parser knows (dmesg -x): unavailable and exit 1, never a pass (review RV-KL).
+printf 'kern  :warn  : [ 1234.5] NVRM: Xid (PCI:0000:b1:00): 79, pid=7, GPU has fallen off the bus.\n' > "$T/x.log"
+"$P" --probes node.kernel_log --target node-3 --kernel-log-file "$T/x.log" > "$T/x.json"
+check "unknown format: exit 1 (got $?)" $(( $? == 1 ? 0 : 1 ))
+[ "$(field "$T/x.json" "r['status']")" = unavailable ]; check "unknown format: unavailable, never a pass" $?
+
 # The machine's own log: a verdict with its source named, or `unavailable` naming all it tried.
 "$P" --probes node.kernel_log --target here > "$T/own.json"
 st=$(field "$T/own.json" "r['status']")
