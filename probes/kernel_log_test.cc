@@ -68,6 +68,18 @@ TEST_CASE("kernel log: message kinds and categories") {
   CHECK(f.kind == kl::Kind::kAer);
   CHECK(f.pci == "0000:3b:00");
 
+  // Lines every healthy bare-metal boot prints are no findings (review RV-KL: a node rebooted within
+  // the hour failed with pcie_link_degraded on each root port, and ib_link_failure on each HCA).
+  for (const char* boot : {"pcieport 0000:00:01.0: AER: enabled with IRQ 27",
+                           "mlx5_core 0000:0c:00.0: Port module event: module 0, Cable plugged",
+                           "mlx5_core 0000:0c:00.0: mlx5_cmd_out_err:838:(pid 1): QUERY_HCA_CAP(0x100) op_mod(0x0) "
+                           "failed, status bad parameter(0x3), syndrome (0x0), err(-22)"}) {
+    CHECK_MESSAGE(kl::ClassifyKernelMessage(boot).kind == kl::Kind::kOther, boot);
+  }
+  CHECK(kl::ClassifyKernelMessage("pcieport 0000:00:01.0: AER: Uncorrected (Non-Fatal) error received: 0000:3b:00.0").kind ==
+        kl::Kind::kAer);
+  CHECK(kl::ClassifyKernelMessage("nvidia 0000:3b:00.0: AER: PCIe Bus Error: severity=Uncorrected (Fatal), type=Transaction Layer")
+            .kind == kl::Kind::kAer);
   f = kl::ClassifyKernelMessage(
       "mlx5_core 0000:0c:00.0: mlx5_port_module_event:1163:(pid 0): Port module event: module 0, Cable unplugged");
   CHECK(f.kind == kl::Kind::kIbLink);

@@ -389,7 +389,9 @@ Finding ClassifyKernelMessage(std::string_view m) {
               Contains(low, " down"))) {
     f.kind = Kind::kNvlink;
     f.pci = FirstPci(low);
-  } else if (Contains(low, "aer:") || Contains(low, "pcie bus error")) {
+  } else if (Contains(low, "pcie bus error") ||
+             (Contains(low, "aer:") && low.find("error", low.find("aer:")) != std::string::npos)) {
+    // An AER error report; not "AER: enabled with IRQ 27", which every root port prints at boot.
     // "pcieport 0000:00:01.0: AER: Corrected error received: 0000:3b:00.0": the source device, else
     // the reporting one ("nvidia 0000:3b:00.0: PCIe Bus Error: severity=Corrected, ...").
     f.kind = Kind::kAer;
@@ -397,6 +399,9 @@ Finding ClassifyKernelMessage(std::string_view m) {
     f.pci = recv != std::string::npos ? FirstPci(low, recv) : "";
     if (f.pci.empty()) f.pci = FirstPci(low);
   } else if ((low.rfind("mlx5_", 0) == 0 || low.rfind("mlx4_", 0) == 0 || Contains(low, " mlx5_core ")) &&
+             // Not what a healthy HCA prints at boot: a cable plugged in, a firmware command the
+             // driver tries and the firmware declines ("mlx5_cmd_out_err ... syndrome (0x0)").
+             !Contains(low, "cable plugged") && !Contains(low, "mlx5_cmd_out_err") && !Contains(low, "mlx5_cmd_check") &&
              (Contains(low, "port_module_event") || Contains(low, "port module event") ||
               Contains(low, "link down") || Contains(low, "link_down") || Contains(low, "state change") ||
               Contains(low, "cable") || Contains(low, "syndrome") || Contains(low, "health") ||
