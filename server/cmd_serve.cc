@@ -263,6 +263,7 @@ CommandRunner SetupServe(CLI::App& sub) {
     api_options.diagnose = MakeCaseDiagnoser(kb->get(), llm->get());
     api_options.max_body = f->max_body;
     api_options.read_timeout_s = f->read_timeout_s;
+    api_options.kb = kb->get();  // resolutions go into the knowledge base the triage searches
     api_options.parse_webhook = [max_body = f->max_body](std::string_view body) -> Result<std::vector<Alert>> {
       AlertmanagerLimits limits;
       limits.max_body_bytes = max_body;
@@ -304,6 +305,8 @@ CommandRunner SetupServe(CLI::App& sub) {
         });
       }
     };
+    api_options.extra_route_paths = ChatRoutePaths();  // /metrics labels them by name
+    if (detection != nullptr) api_options.extra_route_paths.push_back("/metrics/detection");
     HttpApi api(api_options);
     worker_options.on_done = [&api](std::string_view outcome, double seconds) {
       api.metrics().triages.Inc({std::string(outcome)});
