@@ -647,11 +647,11 @@ ReadResult ReadKernelLog(const ReadOptions& o) {
       char since[64];
       std::snprintf(since, sizeof since, "@%.0f", std::floor(o.now - o.since_s));
       CommandOutput all = RunCommand(
-          {"journalctl", "-k", "-q", "--no-pager", "-o", "short-iso-precise", "--since", since}, o.command_timeout_s,
-          max_bytes);
+          {"journalctl", "_TRANSPORT=kernel", "-q", "--no-pager", "-o", "short-iso-precise", "--since", since},
+          o.command_timeout_s, max_bytes);
       if (all.exit_code != 0) {
         // An older journalctl without short-iso-precise.
-        all = RunCommand({"journalctl", "-k", "-q", "--no-pager", "-o", "short-iso", "--since", since},
+        all = RunCommand({"journalctl", "_TRANSPORT=kernel", "-q", "--no-pager", "-o", "short-iso", "--since", since},
                          o.command_timeout_s, max_bytes);
       }
       if (all.exit_code == 0) return found("journalctl -k", std::move(all.out), false, all.out_dropped);
@@ -754,15 +754,20 @@ Verdict JudgeKernelLog(const Scan& scan, const LogText& log, double since_s, dou
   v.metrics["unknown_lines"] = static_cast<double>(scan.unknown);
   v.metrics["window_s"] = since_s;
   // How far back the log reaches inside the window (a ring buffer may have lost older lines).
-  // A ring buffer still holding the node's first lines has lost nothing (a node up for less than
-  // the window).
-  // A log cut to its newest bytes (ReadOptions::max_bytes) reaches back to its oldest line kept.
+  // A ring buffer still holding the node's first lines has lost nothing of this boot; a log cut to
+  // its newest bytes (ReadOptions::max_bytes) reaches back to its oldest line kept. A node that
+  // booted inside the window, with nothing read from before its boot (a ring buffer always; a
+  // journal without the previous boot), covers only the time since the boot: what made it reboot
+  // (an Xid 79 before it) is not in what was read.
   double covers = since_s;
   const bool cut = log.dropped_bytes > 0;
   const bool from_boot = !cut && scan.boot_time > 0 && scan.oldest > 0 && scan.oldest - scan.boot_time < 10;
   if ((log.ring_buffer || cut) && scan.oldest > 0 && scan.oldest > from && !from_boot) {
     covers = std::max(0.0, now - scan.oldest);
   }
+  const bool booted_in_window = scan.boot_time > 0 && now - scan.boot_time < since_s &&
+                                (scan.oldest == 0 || scan.oldest > scan.boot_time - 10);
+  if (booted_in_window) covers = std::min(covers, std::max(0.0, now - scan.boot_time));
   v.metrics["log_covers_s"] = covers;
   v.metrics["bytes_dropped"] = static_cast<double>(log.dropped_bytes);
 
@@ -798,9 +803,10 @@ Verdict JudgeKernelLog(const Scan& scan, const LogText& log, double since_s, dou
   char window[64];
   std::snprintf(window, sizeof window, "%.0f s", since_s);
   std::string coverage;
-  if (from_boot && now - scan.boot_time < since_s) {
-    char buf[128];
-    std::snprintf(buf, sizeof buf, " (the node booted %.0f s ago; the log reaches back to its boot)", now - scan.boot_time);
+  if (booted_in_window) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, " (the node booted %.0f s ago: nothing from before its boot was read)",
+                  now - scan.boot_time);
     coverage = buf;
   } else if (cut) {
     char buf[160];

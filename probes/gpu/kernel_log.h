@@ -102,7 +102,8 @@ struct ReadOptions {
   size_t max_bytes = kMaxReadBytes;  // a longer log keeps its newest max_bytes (whole lines)
 };
 
-// Reads the kernel log: `log_file` when set; else `journalctl -k` over the window (when it has
+// Reads the kernel log: `log_file` when set; else the journal's kernel lines over the window, across
+// boots (`journalctl _TRANSPORT=kernel --since`, source "journalctl -k"; when `journalctl -k` has
 // kernel lines for this boot), else `dmesg` (ISO times, then raw), else /dev/kmsg. Of a log longer
 // than `max_bytes` the newest `max_bytes` are kept (from a line start), the rest counted in
 // LogText::dropped_bytes: the lines nearest now are the ones the window asks about. On failure the
@@ -126,7 +127,8 @@ std::map<std::string, int> DriverGpuMap(const std::string& dir = "/proc/driver/n
 // reasoner's GPU and keyword reading picks it. metrics: findings_in_window, xid_lines, aer_lines,
 // nvlink_lines, ib_link_lines, oom_lines, lines_read, unknown_lines, window_s, log_covers_s (how
 // much of the window a ring buffer or a log cut to its newest bytes still holds: its oldest line, or
-// the whole window when a ring buffer's oldest line is from the node's boot, within 10 s of it),
+// the whole window when a ring buffer's oldest line is from the node's boot, within 10 s of it; at
+// most the time since boot when the node booted inside the window and no line read is older),
 // bytes_dropped (LogText::dropped_bytes; the reason says how far back the cut log reaches).
 // details: source, tried, findings [{time, kind, pci, gpu, xid, category, text}], categories
 // (ordered, gravest first), gpus_by_category.

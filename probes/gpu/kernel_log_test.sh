@@ -65,6 +65,19 @@ printf 'kern  :warn  : [ 1234.5] NVRM: Xid (PCI:0000:b1:00): 79, pid=7, GPU has 
 check "unknown format: exit 1 (got $?)" $(( $? == 1 ? 0 : 1 ))
 [ "$(field "$T/x.json" "r['status']")" = unavailable ]; check "unknown format: unavailable, never a pass" $?
 
+# journalctl reads the window across boots (`-k` alone is this boot only: the Xid 79 that made the
+# node reboot would be missed): a stand-in journalctl on PATH records how it is asked (review RV-KL).
+mkdir "$T/bin"
+cat > "$T/bin/journalctl" <<'SH'
+#!/bin/sh
+echo "$*" >> "$(dirname "$0")/args"
+echo "$(date -u +%Y-%m-%dT%H:%M:%S.000000+00:00) node-3 kernel: NVRM: Xid (PCI:0000:b1:00): 79, pid=7, GPU has fallen off the bus."
+SH
+chmod +x "$T/bin/journalctl"
+PATH="$T/bin:$PATH" "$P" --probes node.kernel_log --target node-3 > "$T/j.json"
+[ "$(field "$T/j.json" "r['details']['source'] + ' ' + r['status']")" = "journalctl -k fail" ]; check "journalctl: its Xid 79 read" $?
+grep -q '^_TRANSPORT=kernel -q --no-pager -o short-iso-precise --since @[0-9]*$' "$T/bin/args"; check "journalctl: the window across boots" $?
+
 # The machine's own log: a verdict with its source named, or `unavailable` naming all it tried.
 "$P" --probes node.kernel_log --target here > "$T/own.json"
 st=$(field "$T/own.json" "r['status']")
