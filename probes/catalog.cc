@@ -66,8 +66,9 @@ constexpr CategoryEvidence kP2pMatrix[] = {
 
 // The node's kernel log over the last hour (vigil-probe node.kernel_log): an NVRM Xid, NVLink, AER,
 // mlx5/IB or OOM-killer line is the strongest evidence on-call engineers look for, and the
-// failure's reason names which (the reasoner reads "Xid 79" as gpu_fallen_off_bus). A clean log
-// refutes only weakly: the fault may be older than the window, or logged nowhere.
+// failure's details name which (details.categories, gravest first: the reasoner confirms the first,
+// on the GPU of details.gpus_by_category). A clean log refutes only weakly: the fault may be older
+// than the window, or logged nowhere.
 constexpr CategoryEvidence kKernelLog[] = {
     {"gpu_fallen_off_bus", 0.9, 0.3},    {"gpu_memory_uncorrectable_ecc", 0.8, 0.3},
     {"gpu_row_remap_failure", 0.7, 0.2}, {"gpu_firmware_error", 0.7, 0.3},
