@@ -2995,6 +2995,11 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     auto it = node_gpus.find(node);
     return (topo.gpus_per_node <= 0 || g < topo.gpus_per_node) && (it == node_gpus.end() || g < it->second);
   };
+  // Whether the topology or a probe says `node` has exactly one GPU.
+  auto known_one_gpu = [&](const std::string& node) {
+    auto it = node_gpus.find(node);
+    return it != node_gpus.end() ? it->second == 1 : topo.gpus_per_node == 1;
+  };
   std::set<std::string> unfed;  // ids of peer steps that ran but fed no decision
   size_t probes_run = 0;
   const double cap_s = options_.probe_time_limit_s;
@@ -3120,6 +3125,10 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           // A GPU the node does not have (an alert's label, a log's "GPU 7" on a 1-GPU node) is
           // no target: its probe could only answer that the GPU does not exist.
           if (h.gpu >= 0 && gpu_may_exist(h.node, h.gpu)) tset.insert(h.node + "/gpu" + std::to_string(h.gpu));
+          // A hypothesis placed on a node known to have one GPU (the topology's or the probes'
+          // count) is placed on that GPU: per-GPU probes go to it. Before, a node-level straggler
+          // on a 1-GPU node got no GEMM or HBM test at all once the sweep's launch test passed.
+          if (h.gpu < 0 && known_one_gpu(h.node)) tset.insert(h.node + "/gpu0");
         } else if (spec.target_kind == ProbeTargetKind::kNode) {
           tset.insert(h.node);
         } else if (!h.job.empty()) {
