@@ -43,11 +43,6 @@
 namespace vigil {
 namespace {
 
-// Alerts vigil serve --rules forwards to Alertmanager carry their vigil fingerprint in this label, so
-// when Alertmanager's webhook brings them back to vigil they are the same incident (Alertmanager's
-// own fingerprint hashes the labels differently).
-constexpr char kFingerprintLabel[] = "vigil_fingerprint";
-
 struct ServeFlags {
   int workers = 2;
   size_t queue_max = 1000;
@@ -113,7 +108,9 @@ Result<OnlineParts> MakeOnlineDetection(const ServeFlags& f, const Config& confi
     ao.cancel = [stopping] { return stopping->load(); };
     o.forward = [url = *am_url, ao](const std::vector<Alert>& alerts) {
       std::vector<Alert> labelled = alerts;
-      for (Alert& a : labelled) a.labels[kFingerprintLabel] = a.fingerprint;
+      // Alertmanager's webhook brings them back with it: the same incident (its own fingerprint
+      // hashes the labels differently).
+      for (Alert& a : labelled) a.labels[kVigilFingerprintLabel] = a.fingerprint;
       return PostAlerts(url, labelled, ao);
     };
     forwarding = "; firing alerts forwarded to Alertmanager " + am_url->shown;
@@ -269,7 +266,7 @@ CommandRunner SetupServe(CLI::App& sub) {
       limits.max_body_bytes = max_body;
       ASSIGN_OR_RETURN(AlertmanagerWebhook hook, ParseAlertmanagerWebhook(body, limits));
       for (Alert& a : hook.alerts) {  // one of ours, forwarded by --rules: the incident it already is
-        auto ours = a.labels.find(kFingerprintLabel);
+        auto ours = a.labels.find(kVigilFingerprintLabel);
         if (ours == a.labels.end()) continue;
         a.fingerprint = ours->second;
         a.labels.erase(ours);
