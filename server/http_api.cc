@@ -473,6 +473,7 @@ void HttpApi::Routes() {
       const std::string m = parsed.status().message();
       return ErrorReply(400, m, m.substr(0, m.find(':')));
     }
+    std::lock_guard resolution_lock(resolution_mu_);
     const bool had = [&] {
       auto before = options_.store->Get(*id);
       return before.ok() && before->resolution.has_value();
@@ -491,7 +492,7 @@ void HttpApi::Routes() {
     auto report = options_.kb->UpsertIncident(kb_incident);
     if (!report.ok()) {
       kb_error = "importing into the knowledge base failed: " + report.status().message();
-    } else if (report->added + report->replaced != 1) {
+    } else if (report->added != 1) {  // added counts a replaced version too (replaced: 1 of them)
       kb_error = "not added to the knowledge base";
       for (const ImportIssue& issue : report->issues) {
         // A post repeating the stored text exactly is the entry itself: nothing to change.

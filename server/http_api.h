@@ -32,6 +32,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <span>
 #include <string_view>
@@ -157,6 +158,10 @@ class HttpApi {
   HttpApiOptions options_;
   std::unique_ptr<httplib::Server> server_;
   std::unique_ptr<ServerMetrics> metrics_;
+  // Held by POST .../resolution from storing the text to recording its import: one post at a
+  // time, so the knowledge base ends with the version the store ends with (two posts for one
+  // incident could otherwise import in the other order).
+  std::mutex resolution_mu_;
   int port_ = 0;
   std::atomic<bool> running_{false};
   std::atomic<bool> stop_requested_{false};
