@@ -289,21 +289,11 @@ CommandRunner SetupServe(CLI::App& sub) {
     chat.incidents = &chat_incidents;
     chat.kb = kb->get();
     chat.llm = llm->get();
-    // GET /metrics/detection: the online detection's families (HttpApi's /metrics has no hook for
-    // more families; server/README.md says so).
-    OnlineDetection* detection = online.detection.get();
-    api_options.extra_routes = [chat, detection](httplib::Server& s) {
-      RegisterChatRoutes(s, chat);
-      if (detection != nullptr) {
-        s.Get("/metrics/detection", [detection](const httplib::Request&, httplib::Response& res) {
-          std::string out;
-          detection->WriteMetrics(out);
-          res.set_content(out, "text/plain; version=0.0.4; charset=utf-8");
-        });
-      }
-    };
+    api_options.extra_routes = [chat](httplib::Server& s) { RegisterChatRoutes(s, chat); };
     api_options.extra_route_paths = ChatRoutePaths();  // /metrics labels them by name
-    if (detection != nullptr) api_options.extra_route_paths.push_back("/metrics/detection");
+    // The online detection's vigil_detection_* families go into /metrics (one path to scrape).
+    OnlineDetection* detection = online.detection.get();
+    if (detection != nullptr) api_options.extra_metrics = [detection](std::string& out) { detection->WriteMetrics(out); };
     HttpApi api(api_options);
     worker_options.on_done = [&api](std::string_view outcome, double seconds) {
       api.metrics().triages.Inc({std::string(outcome)});

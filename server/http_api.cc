@@ -302,6 +302,7 @@ std::string HttpApi::RenderMetrics() const {
              {{{}, static_cast<double>(options_.triage_busy ? options_.triage_busy() : 0)}});
   WriteGauge(out, "vigil_build_info", "the running vigil's version", {"version"},
              {{{std::string(kVigilVersion)}, 1.0}});
+  if (options_.extra_metrics) options_.extra_metrics(out);
   return out;
 }
 

@@ -13,7 +13,8 @@
 //                                (see ParseResolution, KnowledgeIncidentFromResolution)
 //   POST /api/v1/diagnose        a case (agents/case.h format) -> the DiagnosisReport JSON
 //   GET  /healthz                {"status": "ok", "version": ...}
-//   GET  /metrics                Prometheus text exposition
+//   GET  /metrics                Prometheus text exposition (the API's families, then
+//                                HttpApiOptions::extra_metrics')
 //
 // Errors are JSON, `{"error": "...", "where": "..."}`: 400 bad JSON / a wrong field (named) / a bad
 // query or id, 404 unknown route or incident, 405 wrong method (with Allow), 409 a resolution for
@@ -82,6 +83,12 @@ struct HttpApiOptions {
   // The exact paths extra_routes mounts, which /metrics labels by name (the chat's: ChatRoutePaths()
   // in server/chat.h); requests to other paths are counted as "other".
   std::vector<std::string> extra_route_paths;
+  // More families for GET /metrics, appended after the API's own (vigil serve --rules: the
+  // online detection's vigil_detection_*). Called on httplib's threads at every scrape, so it
+  // must be thread-safe. Its family names must not be the API's own (vigil_http_*,
+  // vigil_alerts_received_total, vigil_triage_*, vigil_incidents*, vigil_build_info): a family
+  // written twice is not valid exposition text. Empty: none.
+  std::function<void(std::string& out)> extra_metrics;
 };
 
 // Limits of a posted resolution's texts (bytes of UTF-8).

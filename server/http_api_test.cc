@@ -352,6 +352,25 @@ TEST_CASE("HttpApi: extra routes (the chat page) are mounted after the API's and
   }
 }
 
+TEST_CASE("HttpApi: extra_metrics' families are written into /metrics after the API's own") {
+  std::atomic<int> calls{0};
+  TestServer s(100, true, 64 * 1024, 10, 5, nullptr, [&calls](HttpApiOptions& o) {
+    o.extra_metrics = [&calls](std::string& out) {
+      ++calls;
+      WriteGauge(out, "vigil_test_extra", "a family the caller owns", {}, {{{}, 7.0}});
+    };
+  });
+  auto m = s.Client().Get("/metrics");
+  REQUIRE(m);
+  CHECK(m->status == 200);
+  const size_t own = m->body.find("# TYPE vigil_build_info gauge\n");
+  const size_t extra = m->body.find("# TYPE vigil_test_extra gauge\nvigil_test_extra 7\n");
+  REQUIRE(own != std::string::npos);
+  REQUIRE(extra != std::string::npos);
+  CHECK(own < extra);
+  CHECK(calls == 1);
+}
+
 TEST_CASE("HttpApi: a client that stalls mid-request is dropped after the read timeout") {
   TestServer s(100, true, 64 * 1024, 1, 1);
   // Headers never finished.

@@ -11,7 +11,8 @@
 #     (a second spike -> a second incident);
 #  5. SIGTERM: exit 0; a restart on the same data_dir while the second spike still fires: its
 #     warm-up finds the same startsAt, no third incident;
-#  6. `promtool check metrics` on /metrics and /metrics/detection;
+#  6. `promtool check metrics` on /metrics, which carries the vigil_detection_* families (and no
+#     /metrics/detection any more);
 #  7. forwarding: `alertmanager_url` set to a real Alertmanager whose webhook receiver is this vigil:
 #     the firing alert is listed by Alertmanager with its vigil_fingerprint label, the webhook that
 #     brings it back is a duplicate of the online incident (still one incident), and it leaves
@@ -116,16 +117,16 @@ start_vigil() {
 start_vigil "$TMP/vigil.log"
 grep -q "online detection: 1 rule(s) from 1 file(s) every 1 s against prometheus http://127.0.0.1:$PROM_PORT, warm-up 3600 s; firing alerts forwarded to Alertmanager $AM" "$TMP/vigil.log" &&
   passed=$((passed + 1)) || bad "start line: $(cat "$TMP/vigil.log")"
-# detection_metric NAME: its value on /metrics/detection (0 when absent).
+# detection_metric NAME: its value on /metrics (0 when absent).
 detection_metric() {
-  curl -sf "$V/metrics/detection" | awk -v n="$1" '$1 == n { v = $2 } END { print (v == "" ? 0 : v) }'
+  curl -sf "$V/metrics" | awk -v n="$1" '$1 == n { v = $2 } END { print (v == "" ? 0 : v) }'
 }
 for _ in $(seq 100); do  # warmed up and evaluating
   [ "$(detection_metric vigil_detection_series)" = 1 ] && break
   sleep 0.1
 done
 [ "$(detection_metric vigil_detection_series)" = 1 ] && passed=$((passed + 1)) ||
-  bad "no series after 10 s: $(curl -s "$V/metrics/detection"; cat "$TMP/vigil.log")"
+  bad "no series after 10 s: $(curl -s "$V/metrics"; cat "$TMP/vigil.log")"
 
 # 3. 50 for 4 s: nothing; the spike: an incident, diagnosed; its end: resolved.
 sleep 4
@@ -181,7 +182,7 @@ kill "$PROM_PID"; wait "$PROM_PID" 2>/dev/null
 sleep 6
 kill -0 "$VPID" 2>/dev/null && curl -sf "$V/healthz" >/dev/null && passed=$((passed + 1)) || bad "vigil died or stopped answering while Prometheus was down"
 ERRS=$(detection_metric 'vigil_detection_errors_total{reason="prometheus_unavailable"}')
-[ "${ERRS%.*}" -ge 3 ] && passed=$((passed + 1)) || bad "errors counted while down: $ERRS ($(curl -s "$V/metrics/detection" | grep errors))"
+[ "${ERRS%.*}" -ge 3 ] && passed=$((passed + 1)) || bad "errors counted while down: $ERRS ($(curl -s "$V/metrics" | grep errors))"
 [ "$(grep -c 'detection waits and reads again' "$TMP/vigil.log")" = 1 ] && passed=$((passed + 1)) ||
   bad "the outage should be logged once: $(grep -c 'detection waits' "$TMP/vigil.log") lines"
 LAST_BEFORE=$(detection_metric vigil_detection_last_success_timestamp_seconds)
@@ -201,15 +202,17 @@ echo 95 >"$TMP/value"
 wait_for 60 'j["count"] == 2 and j["incidents"][0]["rule"] == "E2eGpuHot" and j["incidents"][0]["resolved_at"] is None' &&
   passed=$((passed + 1)) || bad "no second incident after Prometheus came back: $(curl -s "$V/api/v1/incidents"; tail -5 "$TMP/vigil.log")"
 
-# 6. /metrics and /metrics/detection as Prometheus reads them.
+# 6. /metrics as Prometheus reads it: the API's families and the detection's in one text (a
+# family written twice fails promtool); /metrics/detection is gone (404).
 curl -sf "$V/metrics" >"$TMP/metrics.txt"
-curl -sf "$V/metrics/detection" >"$TMP/detection.txt"
 check "promtool check metrics /metrics" 0 '' -- sh -c "promtool check metrics <'$TMP/metrics.txt'"
-check "promtool check metrics /metrics/detection" 0 '' -- sh -c "promtool check metrics <'$TMP/detection.txt'"
-grep -qE '^vigil_detection_alerts_total\{transition="firing"\} 2$' "$TMP/detection.txt" &&
-  grep -qE '^vigil_detection_alerts_total\{transition="resolved"\} 1$' "$TMP/detection.txt" &&
-  grep -qE '^vigil_detection_evaluations_total [1-9][0-9]+$' "$TMP/detection.txt" &&
-  passed=$((passed + 1)) || bad "detection metrics: $(cat "$TMP/detection.txt")"
+grep -qE '^vigil_detection_alerts_total\{transition="firing"\} 2$' "$TMP/metrics.txt" &&
+  grep -qE '^vigil_detection_alerts_total\{transition="resolved"\} 1$' "$TMP/metrics.txt" &&
+  grep -qE '^vigil_detection_evaluations_total [1-9][0-9]+$' "$TMP/metrics.txt" &&
+  grep -qE '^vigil_http_requests_total\{' "$TMP/metrics.txt" &&
+  passed=$((passed + 1)) || bad "detection metrics in /metrics: $(cat "$TMP/metrics.txt")"
+[ "$(curl -s -o /dev/null -w '%{http_code}' "$V/metrics/detection")" = 404 ] && passed=$((passed + 1)) ||
+  bad "/metrics/detection still answers"
 
 # 5. SIGTERM, then a restart while the second spike still fires: no third incident.
 kill -TERM "$VPID"
