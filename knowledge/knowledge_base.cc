@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/ascii.h"
 #include "core/logging.h"
 #include "core/parse.h"
 #include "core/source_tree.h"
@@ -1535,8 +1536,7 @@ class KnowledgeBase::Impl {
   }
 
   Status ImportFile(const fs::path& path, const std::string& display, ImportReport* report) {
-    std::string ext = path.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+    const std::string ext = AsciiLower(path.extension().string());
     Result<std::string> read = Status();
     RETURN_IF_ERROR(GuardParse(display, [&] { read = ReadFile(path.string()); }));
     ASSIGN_OR_RETURN(std::string content, std::move(read));

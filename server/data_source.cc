@@ -8,6 +8,7 @@
 #include <map>
 #include <vector>
 
+#include "core/ascii.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/time_util.h"
@@ -117,8 +118,7 @@ Status CheckFileFormat(std::string_view spec) {
   static const std::vector<std::string> kFormats = {"nab", "kpi", "smd", "csv", "jsonl", "prom"};
   const size_t colon = spec.find(':');
   const std::string format(spec.substr(0, colon == std::string_view::npos ? 0 : colon));
-  std::string lower = format;
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string lower = AsciiLower(format);
   if (lower == "http" || lower == "https") {  // the spec is not echoed: it may hold a password
     return InvalidArgumentError("--data `" + format +
                                 "://...`: a Prometheus server is read as a range query: put prom: before the URL "
