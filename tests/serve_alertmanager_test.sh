@@ -25,20 +25,12 @@ PY=/usr/bin/python3
 source "$HERE/lib/prometheus.sh"  # free_port and PIDS (stopped at exit); no Prometheus is started
 DATA="$TMP/var"
 
-# start_vigil LOG ARGS...: vigil serve on a free port; sets VPID and V (its URL), or fails.
+source "$HERE/lib/serve.sh"  # start_serve, wait_for
+# start_vigil LOG ARGS...: vigil serve on a free port with this test's data_dir; sets VPID and V.
 start_vigil() {
   local log=$1
   shift
-  "$VIGIL" --data-dir "$DATA" serve --listen 127.0.0.1:0 --no-probes "$@" >"$log" 2>&1 &
-  VPID=$!
-  PIDS+=("$VPID")
-  for _ in $(seq 600); do  # the knowledge pack is loaded first: up to 60 s on a busy machine
-    grep -q 'listening on' "$log" && break
-    kill -0 "$VPID" 2>/dev/null || break
-    sleep 0.1
-  done
-  V=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$log" | sed 's/listening on //')
-  [ -n "$V" ] || { cat "$log"; echo "FAIL vigil serve did not start"; exit 1; }
+  start_serve "$log" --data-dir "$DATA" serve --listen 127.0.0.1:0 --no-probes "$@"
 }
 start_vigil "$TMP/vigil.log" --max-body 65536 --read-timeout 1
 grep -q 'queue max 1000, 2 triage workers' "$TMP/vigil.log" && passed=$((passed + 1)) || bad "start line: $(cat "$TMP/vigil.log")"
@@ -75,15 +67,6 @@ PY
 }
 curl -sf -XPOST -H 'Content-Type: application/json' --data "$(alert_json "")" "$AM/api/v2/alerts" >/dev/null ||
   { echo "FAIL POST /api/v2/alerts"; exit 1; }
-# wait_for SECONDS PYTHON_CONDITION: polls /api/v1/incidents until the condition holds on its JSON (j).
-wait_for() {
-  local i
-  for i in $(seq $(($1 * 10))); do
-    curl -sf "$V/api/v1/incidents" 2>/dev/null | "$PY" -c "import json,sys; j=json.load(sys.stdin); sys.exit(0 if ($2) else 1)" && return 0
-    sleep 0.1
-  done
-  return 1
-}
 T0=$(date +%s.%N)
 if wait_for 60 'j["count"] == 1 and j["incidents"][0]["state"] == "diagnosed"'; then
   passed=$((passed + 1))
