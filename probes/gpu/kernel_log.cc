@@ -274,6 +274,8 @@ std::string_view KindName(Kind k) {
       return "ib_link";
     case Kind::kOom:
       return "oom";
+    case Kind::kNvrm:
+      return "nvrm";
     case Kind::kOther:
       return "other";
   }
@@ -342,6 +344,11 @@ std::string KernelLogCategory(Kind kind, int xid) {
         case 62:
         case 119:
         case 120:
+        // SPI PMU RPC read / write / erase failure (NVIDIA's Xid catalog): the power-management
+        // micro-controller could not reach the board's SPI flash (firmware, InfoROM).
+        case 122:
+        case 123:
+        case 124:
           return "gpu_firmware_error";
         case 74:
           return "nvlink_error";
@@ -360,6 +367,10 @@ std::string KernelLogCategory(Kind kind, int xid) {
       return "ib_link_failure";
     case Kind::kOom:
       return "host_oom";
+    case Kind::kNvrm:
+      // The driver lost the GPU ("GPU has fallen off the bus" without an Xid) or could not bring it
+      // up (RmInitAdapter failed): the taxonomy's "GPU inaccessible to the driver".
+      return "gpu_fallen_off_bus";
     case Kind::kOther:
       return "";
   }
@@ -382,11 +393,36 @@ Finding ClassifyKernelMessage(std::string_view m) {
         f.kind = Kind::kXid;
         f.xid = static_cast<int>(x);
         f.pci = PciKey(std::string_view(low).substr(open + 1, close - open - 1));
+        // ", pid=1234, name=python3, ..." (r470+); "pid='<unknown>', name=<unknown>" when the
+        // driver has no process for it; older drivers print neither.
+        size_t pid_at = low.find("pid=", i);
+        if (pid_at != std::string::npos && pid_at < i + 8) {
+          size_t j = pid_at + 4;
+          long long pid;
+          if (ReadInt(low, j, pid)) f.pid = pid;
+          size_t name_at = low.find("name=", j);
+          if (name_at != std::string::npos && name_at < j + 24) {
+            size_t from = name_at + 5;
+            size_t to = m.find(',', from);
+            std::string name(m.substr(from, to == std::string_view::npos ? std::string_view::npos : to - from));
+            if (name.size() > 64) name.resize(64);
+            if (name != "<unknown>" && name != "'<unknown>'") f.process = name;
+          }
+        }
       }
     }
-  } else if (Contains(low, "nvrm") && Contains(low, "nvlink") &&
+  } else if (Contains(low, "nvrm") && (Contains(low, "fallen off the bus") || Contains(low, "rminitadapter failed") ||
+                                        Contains(low, "rm_init_adapter failed"))) {
+    // "NVRM: GPU 0000:3b:00.0: GPU has fallen off the bus." (printed beside, or instead of, Xid 79),
+    // "NVRM: GPU 0000:3b:00.0: RmInitAdapter failed! (0x22:0x56:667)" (older drivers: no bus id).
+    f.kind = Kind::kNvrm;
+    f.pci = FirstPci(low);
+  } else if (((Contains(low, "nvrm") && Contains(low, "nvlink")) ||
+              Contains(low, "nvidia-nvlink")) &&
              (Contains(low, "error") || Contains(low, "fatal") || Contains(low, "fail") ||
               Contains(low, " down"))) {
+    // NVRM's NVLink reports, and the nvidia-nvlink core module's ("nvidia-nvlink: ... link 3 ...
+    // is down"); not its "Nvlink Core is being initialized" at load.
     f.kind = Kind::kNvlink;
     f.pci = FirstPci(low);
   } else if (Contains(low, "pcie bus error") ||
@@ -416,6 +452,25 @@ Finding ClassifyKernelMessage(std::string_view m) {
   return f;
 }
 
+bool ParseGpuUuidLine(std::string_view m, std::string& pci, std::string& uuid) {
+  // "NVRM: GPU at PCI:0000:3b:00: GPU-5b1e1f9a-1c2d-4e5f-8a9b-0c1d2e3f4a5b"
+  const std::string low = LowerCopy(m.substr(0, 512));
+  size_t at = low.find("nvrm: gpu at ");
+  if (at == std::string::npos) return false;
+  size_t from = at + 13;
+  size_t colon = low.find(": gpu-", from);
+  if (colon == std::string::npos || colon - from > 24) return false;
+  std::string key = PciKey(std::string_view(low).substr(from, colon - from));
+  if (key.empty()) return false;
+  size_t u = colon + 2;
+  size_t end = u + 4;
+  while (end < low.size() && (IsHex(low[end]) || low[end] == '-')) ++end;
+  if (end - u < 4 + 32) return false;  // "GPU-" and at least the 32 hex digits of a UUID
+  pci = key;
+  uuid = std::string(m.substr(u, end - u));
+  return true;
+}
+
 Scan ParseKernelLog(std::string_view text, const ParseOptions& opt) {
   Scan scan;
   scan.boot_time = opt.boot_time;
@@ -443,7 +498,11 @@ Scan ParseKernelLog(std::string_view text, const ParseOptions& opt) {
       if (r.time > scan.newest) scan.newest = r.time;
     }
     Finding f = ClassifyKernelMessage(r.message);
-    if (f.kind == Kind::kOther) continue;
+    if (f.kind == Kind::kOther) {
+      std::string pci, uuid;
+      if (ParseGpuUuidLine(r.message, pci, uuid)) scan.uuid_by_pci[pci] = uuid;
+      continue;
+    }
     f.time = r.time;
     if (!f.pci.empty()) {
       auto it = opt.gpu_by_pci.find(f.pci);
@@ -730,8 +789,8 @@ std::string Describe(const Finding& f) {
   if (f.kind == Kind::kXid) what = "Xid " + std::to_string(f.xid);
   else what = std::string(KindName(f.kind));
   std::string text = f.text.substr(0, 160);
-  return who + ": " + what + (f.category.empty() ? "" : " [" + f.category + "]") + " at " + IsoTime(f.time) +
-         ": " + text;
+  std::string tag = !f.category.empty() ? " [" + f.category + "]" : f.kind == Kind::kXid ? " [uncategorised]" : "";
+  return who + ": " + what + tag + " at " + IsoTime(f.time) + ": " + text;
 }
 
 }  // namespace
@@ -746,7 +805,7 @@ Verdict JudgeKernelLog(const Scan& scan, const LogText& log, double since_s, dou
   }
   std::stable_sort(in.begin(), in.end(), [](const Finding* a, const Finding* b) { return Gravity(*a) < Gravity(*b); });
   std::map<std::string, double> counts = {{"xid_lines", 0},     {"aer_lines", 0}, {"nvlink_lines", 0},
-                                          {"ib_link_lines", 0}, {"oom_lines", 0}};
+                                          {"ib_link_lines", 0}, {"oom_lines", 0},   {"nvrm_lines", 0}};
   for (const Finding* f : in) counts[std::string(KindName(f->kind)) + "_lines"] += 1;
   v.metrics = counts;
   v.metrics["findings_in_window"] = static_cast<double>(in.size());
@@ -774,6 +833,7 @@ Verdict JudgeKernelLog(const Scan& scan, const LogText& log, double since_s, dou
   nlohmann::json findings = nlohmann::json::array();
   nlohmann::json categories = nlohmann::json::array();
   nlohmann::json by_cat = nlohmann::json::object();
+  nlohmann::json uncategorised = nlohmann::json::array();
   for (const Finding* f : in) {
     if (findings.size() < kMaxFindingsKept) {
       nlohmann::json j = {{"time", f->time > 0 ? nlohmann::json(IsoTime(f->time)) : nlohmann::json(nullptr)},
@@ -781,11 +841,36 @@ Verdict JudgeKernelLog(const Scan& scan, const LogText& log, double since_s, dou
                           {"text", f->text}};
       if (!f->pci.empty()) j["pci"] = f->pci;
       if (f->gpu >= 0) j["gpu"] = f->gpu;
+      if (auto u = scan.uuid_by_pci.find(f->pci); !f->pci.empty() && u != scan.uuid_by_pci.end()) j["uuid"] = u->second;
       if (f->xid >= 0) j["xid"] = f->xid;
+      if (f->pid >= 0) j["pid"] = f->pid;
+      if (!f->process.empty()) j["process"] = f->process;
       if (!f->category.empty()) j["category"] = f->category;
       findings.push_back(std::move(j));
     }
-    if (f->category.empty()) continue;
+    if (f->category.empty()) {
+      // An Xid no category fits (45, 92, one newer than this table): listed, never dropped, so the
+      // reasoner and the engineer see it; it confirms nothing.
+      if (f->kind != Kind::kXid) continue;
+      const std::string label = "uncategorised Xid " + std::to_string(f->xid);
+      auto it = std::find_if(uncategorised.begin(), uncategorised.end(),
+                             [&](const nlohmann::json& u) { return u["xid"] == f->xid; });
+      if (it == uncategorised.end()) {
+        uncategorised.push_back({{"label", label},
+                                 {"xid", f->xid},
+                                 {"gpus", nlohmann::json::array()},
+                                 {"pcis", nlohmann::json::array()},
+                                 {"lines", 0}});
+        it = uncategorised.end() - 1;
+      }
+      (*it)["lines"] = (*it)["lines"].get<int>() + 1;
+      auto add_once = [](nlohmann::json& arr, const nlohmann::json& v) {
+        if (std::find(arr.begin(), arr.end(), v) == arr.end()) arr.push_back(v);
+      };
+      if (f->gpu >= 0) add_once((*it)["gpus"], f->gpu);
+      if (!f->pci.empty()) add_once((*it)["pcis"], f->pci);
+      continue;
+    }
     if (!by_cat.contains(f->category)) {
       categories.push_back(f->category);
       by_cat[f->category] = nlohmann::json::array();
@@ -797,8 +882,11 @@ Verdict JudgeKernelLog(const Scan& scan, const LogText& log, double since_s, dou
   }
   nlohmann::json tried = nlohmann::json::array();
   for (const std::string& t : log.tried) tried.push_back(t);
-  v.details = {{"source", log.source},     {"tried", tried},          {"findings", findings},
-               {"categories", categories}, {"gpus_by_category", by_cat}};
+  nlohmann::json uuids = nlohmann::json::object();
+  for (const auto& [pci, uuid] : scan.uuid_by_pci) uuids[pci] = uuid;
+  v.details = {{"source", log.source},         {"tried", tried},          {"findings", findings},
+               {"categories", categories},     {"gpus_by_category", by_cat}, {"gpu_uuids", uuids},
+               {"uncategorised", uncategorised}};
 
   char window[64];
   std::snprintf(window, sizeof window, "%.0f s", since_s);
@@ -842,6 +930,19 @@ Verdict JudgeKernelLog(const Scan& scan, const LogText& log, double since_s, dou
     ++shown;
   }
   if (in.size() > shown) reason += "; and " + std::to_string(in.size() - shown) + " more";
+  // Xids of no category sort last and may be past the three shown: name them all.
+  if (!uncategorised.empty()) {
+    std::string names;
+    for (const nlohmann::json& u : uncategorised) {
+      names += (names.empty() ? "" : ", ") + u["label"].get<std::string>();
+      if (!u["gpus"].empty()) {
+        std::string gpus;
+        for (const auto& g : u["gpus"]) gpus += (gpus.empty() ? "gpu" : ",gpu") + std::to_string(g.get<int>());
+        names += " on " + gpus;
+      }
+    }
+    reason += "; " + names;
+  }
   v.reason = reason + " (" + std::to_string(in.size()) + " finding(s) in the last " + window + ", " + log.source +
              ")" + coverage;
   return v;

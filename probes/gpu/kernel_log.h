@@ -37,8 +37,11 @@ inline constexpr size_t kMaxTextBytes = 400;          // a finding keeps this mu
 inline constexpr size_t kMaxReadBytes = 64u << 20;    // ReadKernelLog keeps the newest this much
 inline constexpr size_t kMaxFindingsKept = 200;       // JudgeKernelLog lists at most this many
 
-enum class Kind { kXid, kAer, kNvlink, kIbLink, kOom, kOther };
-std::string_view KindName(Kind k);  // "xid", "aer", "nvlink", "ib_link", "oom", "other"
+// kNvrm: an NVRM line that is no Xid and reports a GPU the driver lost or could not bring up
+// ("NVRM: GPU 0000:3b:00.0: GPU has fallen off the bus.", "NVRM: RmInitAdapter failed! (...)",
+// "NVRM: rm_init_adapter failed, device minor number 0").
+enum class Kind { kXid, kAer, kNvlink, kIbLink, kOom, kNvrm, kOther };
+std::string_view KindName(Kind k);  // "xid", "aer", "nvlink", "ib_link", "oom", "nvrm", "other"
 
 struct Finding {
   double time = 0;          // seconds since the epoch; 0 when the line's time is unknown
@@ -48,6 +51,8 @@ struct Finding {
   int xid = -1;             // the Xid number (kind xid), else -1
   std::string category;     // taxonomy id (KernelLogCategory), "" when none fits
   std::string text;         // the message (after the time/host prefix), cut to kMaxTextBytes
+  long long pid = -1;       // an Xid line's "pid=1234" (-1: none, or "pid='<unknown>'")
+  std::string process;      // an Xid line's "name=python3" ("" when none or "<unknown>")
 };
 
 // Normalized PCI bus id "dddd:bb:dd" (lower-case hex, function dropped) from "0000:3B:00.0",
@@ -60,11 +65,18 @@ Finding ClassifyKernelMessage(std::string_view message);
 
 // Taxonomy category (../shared/taxonomy.json) a finding supports:
 //   Xid 79 gpu_fallen_off_bus; 48, 94, 95 gpu_memory_uncorrectable_ecc; 63, 64
-//   gpu_row_remap_failure; 62, 119, 120 gpu_firmware_error; 74 nvlink_error; 13, 31, 43
+//   gpu_row_remap_failure; 62, 119, 120, 122, 123, 124 gpu_firmware_error (122-124: the PMU's RPC
+//   to the SPI flash failed to read / write / erase); 74 nvlink_error; 13, 31, 43
 //   illegal_memory_access; other Xids "" (e.g. 45, the driver cleaning up after a killed process;
-//   92, a high rate of corrected single-bit ECC errors, which is no uncorrectable error);
-//   aer pcie_link_degraded; nvlink nvlink_error; ib_link ib_link_failure; oom host_oom.
+//   92, a high rate of corrected single-bit ECC errors, which is no uncorrectable error): the
+//   verdict lists those as "uncategorised Xid N" (details.uncategorised), never drops them;
+//   aer pcie_link_degraded; nvlink nvlink_error; ib_link ib_link_failure; oom host_oom;
+//   nvrm gpu_fallen_off_bus (the driver lost the GPU or could not initialise it).
 std::string KernelLogCategory(Kind kind, int xid);
+
+// The GPU UUID an "NVRM: GPU at PCI:0000:3b:00: GPU-<uuid>" line names (the driver prints it before
+// a GPU's first Xid): sets `pci` (PciKey) and `uuid` ("GPU-..."); false for any other message.
+bool ParseGpuUuidLine(std::string_view message, std::string& pci, std::string& uuid);
 
 struct ParseOptions {
   double boot_time = 0;  // epoch seconds of boot, for dmesg raw / kmsg times; 0: those times unknown
@@ -80,6 +92,7 @@ struct Scan {
   size_t cut = 0;                 // records longer than kMaxLineBytes (cut, still parsed)
   double oldest = 0, newest = 0;  // times of the first / last record with a known time (0: none)
   double boot_time = 0;           // ParseOptions::boot_time
+  std::map<std::string, std::string> uuid_by_pci;  // from "NVRM: GPU at PCI:...: GPU-<uuid>" lines
 };
 
 // Parses a whole log text. Never throws; any bytes are accepted.
@@ -130,8 +143,11 @@ std::map<std::string, int> DriverGpuMap(const std::string& dir = "/proc/driver/n
 // the whole window when a ring buffer's oldest line is from the node's boot, within 10 s of it; at
 // most the time since boot when the node booted inside the window and no line read is older),
 // bytes_dropped (LogText::dropped_bytes; the reason says how far back the cut log reaches).
-// details: source, tried, findings [{time, kind, pci, gpu, xid, category, text}], categories
-// (ordered, gravest first), gpus_by_category.
+// details: source, tried, findings [{time, kind, pci, gpu, uuid, xid, pid, process, category,
+// text}], categories (ordered, gravest first), gpus_by_category, gpu_uuids {pci: uuid} (from the
+// driver's "GPU at PCI:" lines), uncategorised [{label: "uncategorised Xid N", xid, gpus, pcis,
+// lines}] (Xids of no category, in the window: seen by the reasoner and the engineer, and named at
+// the end of the reason; they confirm nothing). metric nvrm_lines counts kind-nvrm findings.
 struct Verdict {
   std::string status;  // "pass" | "fail" | "unavailable"
   std::string reason;
