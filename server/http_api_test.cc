@@ -12,7 +12,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstring>
 #include <fstream>
+#include <new>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -681,6 +683,89 @@ TEST_CASE("HttpApi: resolutions posted while triage threads search the same know
   CHECK(seen_both == 0);
   CHECK(searches > 0);
   CHECK(kb->Stats()->incidents == 1);
+}
+
+}  // namespace vigil
+
+namespace vigil {
+
+namespace {
+
+// Searches `kb` until `*stop`, as serve's triage workers read it.
+void SearchUntilStopped(KnowledgeBase* kb, const std::atomic<bool>* stop) {
+  SearchQuery q;
+  q.text = "GPU node-3 bus fix";
+  while (!*stop) (void)kb->Search(q);
+}
+
+// Posts 4 resolutions "<prefix> i0" .. "<prefix> i3" to `path`; counts answers other than 200.
+void PostFixes(int port, std::string path, std::string prefix, std::atomic<int>* failed) {
+  httplib::Client c("127.0.0.1", port);
+  c.set_read_timeout(10, 0);
+  for (int i = 0; i < 4; ++i) {
+    auto r = c.Post(path, ResolutionBody("gpu_fallen_off_bus", prefix + " i" + std::to_string(i)), "application/json");
+    if (!r || r->status != 200) ++*failed;
+  }
+}
+
+}  // namespace
+
+TEST_CASE("HttpApi: concurrent resolution posts for one incident leave the store and the knowledge base agreeing") {
+  // Review RV-FB: each post stores its resolution, reads the row back and imports it; two posts
+  // racing could import the older text last (the store says one fix, the KB and the next triage's
+  // recall another) unless one post runs at a time.
+  auto kb = EmptyKb();
+  TestServer s(100, true, 64 * 1024, 10, 5, nullptr, [&](HttpApiOptions& o) { o.kb = kb.get(); });
+  const int64_t id = DiagnosedIncident(s, "race-1", "gpu_fallen_off_bus");
+  const std::string path = "/api/v1/incidents/" + std::to_string(id) + "/resolution";
+  const std::string kb_id = "vigil-serve-incident-" + std::to_string(id);
+  std::atomic<int> failed = 0;
+  // Searches keep the knowledge base's mutex busy, as serve's triage workers do: posts that have
+  // stored their text queue for the import, and the order they get it in is the mutex's.
+  std::atomic<bool> stop = false;
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 2; ++t) readers.emplace_back(SearchUntilStopped, kb.get(), &stop);
+  for (int round = 0; round < 10; ++round) {
+    std::vector<std::thread> posters;
+    for (int t = 0; t < 6; ++t) {
+      posters.emplace_back(PostFixes, s.api->port(), path, "fix r" + std::to_string(round) + " t" + std::to_string(t),
+                           &failed);
+    }
+    for (auto& t : posters) t.join();
+    auto stored = s.store->Get(id);
+    auto in_kb = kb->GetIncident(kb_id);
+    if (!stored.ok() || !stored->resolution || !in_kb.ok()) {
+      CHECK_MESSAGE(false, "round ", round, ": no resolution stored or none in the knowledge base");
+      break;
+    }
+    CHECK_MESSAGE(in_kb->mitigation == stored->resolution->resolution, "round ", round);
+    CHECK(stored->resolution->kb_id == kb_id);
+    CHECK_MESSAGE(stored->resolution->kb_error.empty(), stored->resolution->kb_error);
+  }
+  stop = true;
+  for (auto& t : readers) t.join();
+  CHECK(failed == 0);
+  CHECK(kb->Stats()->incidents == 1);
+}
+
+TEST_CASE("httplib::Client here is the object libcpp-httplib constructs: its constructor writes nothing past it") {
+  // Review CR: Debian's split cpp-httplib defines Client's constructor in the .so, built with
+  // CPPHTTPLIB_OPENSSL_SUPPORT (Client = unique_ptr + bool is_ssl_, 16 bytes). Compiled without
+  // the macro, this file's Client was 8 bytes and the .so's constructor zeroed the byte after it
+  // on the caller's stack: in the case above ('resolutions posted while triage threads search')
+  // that byte was the low byte of `readers`' data pointer, and the join read thread id 48.
+  constexpr size_t kSlack = 32;
+  constexpr unsigned char kCanary = 0xA5;
+  alignas(httplib::Client) unsigned char buf[sizeof(httplib::Client) + kSlack];
+  std::memset(buf, kCanary, sizeof buf);
+  auto* c = new (buf) httplib::Client("127.0.0.1", 1);
+  c->~Client();
+  std::string written;
+  for (size_t i = sizeof(httplib::Client); i < sizeof buf; ++i) {
+    if (buf[i] != kCanary) written += " +" + std::to_string(i) + "=" + std::to_string(buf[i]);
+  }
+  CHECK_MESSAGE(written.empty(), "sizeof(httplib::Client) = ", sizeof(httplib::Client),
+                "; the library wrote past it at offset(s)", written);
 }
 
 }  // namespace vigil
