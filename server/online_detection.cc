@@ -100,7 +100,11 @@ Result<std::unique_ptr<OnlineDetection>> OnlineDetection::Create(OnlineDetection
     return InvalidArgumentError("online detection: no metric source or incident store given");
   if (options.interval_ms <= 0) return InvalidArgumentError("online detection: interval must be more than 0 s");
   if (options.rules.rules.empty()) return InvalidArgumentError("online detection: no rules");
-  if (options.lag_ms < 0) options.lag_ms = options.interval_ms;
+  if (options.lag_ms < 0) options.lag_ms = 2 * options.interval_ms;
+  if (options.max_series_per_query == 0) return InvalidArgumentError("online detection: max_series_per_query is 0");
+  if (options.max_series_per_selector == 0)
+    options.max_series_per_selector = static_cast<size_t>(EngineOptions{}.limits.max_series_per_rule);
+  options.max_series_per_selector = std::max(options.max_series_per_selector, options.max_series_per_query);
   // A read asks at most this many steps (PrometheusMetricSource widens the step beyond one request).
   const int64_t max_steps = 10'000;
   options.max_history_ms = std::max<int64_t>(
@@ -118,7 +122,10 @@ Result<std::unique_ptr<OnlineDetection>> OnlineDetection::Create(OnlineDetection
     for (const LabelMatcher& m : r.selector.matchers) {
       if (m.op == MatchOp::kEq && !m.value.empty()) eq[m.name] = m.value;
     }
-    if (seen.insert({r.selector.metric, eq}).second) d->queries_.push_back({r.selector.metric, eq});
+    if (seen.insert({r.selector.metric, eq}).second) d->queries_.push_back({r.selector.metric, eq, {}});
+    for (Query& q : d->queries_) {
+      if (q.name == r.selector.metric && q.matchers == eq) q.rules.push_back(r.name);
+    }
     d->needed_ms_ = std::max(d->needed_ms_, RuleHistoryMs(r, o.interval_ms));
     // Reads give one point per interval, so a time window's (an offset's) size in points is known
     // now: one over the engine's limit would stop detection for good once it filled.
@@ -192,18 +199,113 @@ Status OnlineDetection::EngineStopped(const Status& status) {
   return status;
 }
 
+Result<std::vector<TimeSeries>> OnlineDetection::ReadSharded(const Query& q, const MetricQuery& whole) {
+  const size_t limit = options_.max_series_per_query;
+  MetricQuery at_end = whole;
+  at_end.start_ms = whole.end_ms - 1;  // the range's last grid time: one point a series
+  at_end.max_series = options_.max_series_per_selector;
+  ASSIGN_OR_RETURN(std::vector<TimeSeries> present, options_.source->Query(at_end));
+  if (whole.start_ms == at_end.start_ms) return present;  // one grid time: that was the read
+  // The label whose values split the series into the fewest reads of at most `limit` (a series
+  // without it: `label=""`, which Prometheus matches to the series lacking the label).
+  std::map<std::string, std::map<std::string, size_t>> by_label;
+  for (const TimeSeries& s : present) {
+    for (const auto& [k, v] : s.labels) {
+      if (!q.matchers.count(k)) ++by_label[k][v];
+    }
+  }
+  std::string best;
+  size_t best_reads = SIZE_MAX;
+  for (auto& [label, values] : by_label) {
+    size_t with = 0, most = 0;
+    for (const auto& [v, n] : values) {
+      with += n;
+      most = std::max(most, n);
+    }
+    if (with < present.size()) values[""] = present.size() - with;
+    most = std::max(most, present.size() - with);
+    if (most <= limit && values.size() < best_reads) {
+      best = label;
+      best_reads = values.size();
+    }
+  }
+  constexpr size_t kMaxShards = 256;
+  if (present.size() > limit && (best.empty() || best_reads > kMaxShards)) {
+    std::string labels;
+    for (const auto& [label, values] : by_label) labels += (labels.empty() ? "" : ", ") + label + " (" +
+                                                          std::to_string(values.size()) + " values)";
+    return OutOfRangeError(std::to_string(present.size()) + " series match " + FormatSeriesId(q.name, q.matchers) +
+                           ", over max_series_per_query (" + std::to_string(limit) +
+                           ") for a read of several grid times, and no one label splits them into at most " +
+                           std::to_string(kMaxShards) + " reads of at most that many (labels: " + labels +
+                           "); add label matchers to the rule's select");
+  }
+  if (present.size() <= limit) return options_.source->Query(whole);
+  std::vector<TimeSeries> out;
+  for (const auto& [value, n] : by_label[best]) {
+    MetricQuery shard = whole;
+    shard.matchers[best] = value;
+    ASSIGN_OR_RETURN(std::vector<TimeSeries> part, options_.source->Query(shard));
+    for (TimeSeries& s : part) out.push_back(std::move(s));
+  }
+  return out;
+}
+
+Result<std::vector<TimeSeries>> OnlineDetection::ReadQuery(Query& q, int64_t start_ms, int64_t end_ms) {
+  MetricQuery mq;
+  mq.name = q.name;
+  mq.matchers = q.matchers;
+  mq.start_ms = start_ms;
+  mq.end_ms = end_ms + 1;  // exclusive
+  mq.max_series = options_.max_series_per_query;
+  if (!q.sharded) {
+    Result<std::vector<TimeSeries>> r = options_.source->Query(mq);
+    if (r.ok() || r.status().code() != StatusCode::kOutOfRange) return r;
+    q.sharded = true;  // from now on: its series first, then shards (or one read of one grid time)
+    LogInfo("detect", "the select of " + std::to_string(q.rules.size()) + " rule(s) (`" + q.rules.front() + "`" +
+                          (q.rules.size() > 1 ? ", ..." : "") + ") matches more series than one read takes (" +
+                          r.status().message() + "): read in shards by label from now on");
+  }
+  return ReadSharded(q, mq);
+}
+
 Status OnlineDetection::Read(int64_t start_ms, int64_t end_ms) {
-  // Every query first: a failure appends nothing, so the next read starts from the same time.
+  // Every query first. A read that fails because Prometheus is down or slow appends nothing, so
+  // the next read starts from the same time. One that fails for its own query only (too many
+  // series, an answer refused) leaves that query's rules without data for this range, and the
+  // others go on: the engine takes time forward only, so the range is not read again for them.
   std::vector<TimeSeries> got;
-  for (const Query& q : queries_) {
-    MetricQuery mq;
-    mq.name = q.name;
-    mq.matchers = q.matchers;
-    mq.start_ms = start_ms;
-    mq.end_ms = end_ms + 1;  // exclusive
-    mq.max_series = options_.max_series_per_query;
-    ASSIGN_OR_RETURN(std::vector<TimeSeries> series, options_.source->Query(mq));
-    for (TimeSeries& s : series) got.push_back(std::move(s));
+  std::vector<std::pair<size_t, Status>> failed;
+  for (size_t qi = 0; qi < queries_.size(); ++qi) {
+    Result<std::vector<TimeSeries>> series = ReadQuery(queries_[qi], start_ms, end_ms);
+    if (!series.ok()) {
+      const StatusCode c = series.status().code();
+      if (c == StatusCode::kUnavailable || c == StatusCode::kDeadlineExceeded || c == StatusCode::kCancelled)
+        return series.status();
+      failed.emplace_back(qi, series.status());
+      continue;
+    }
+    for (TimeSeries& s : *series) got.push_back(std::move(s));
+  }
+  if (!failed.empty() && failed.size() == queries_.size()) return failed.front().second;  // nothing read
+  for (size_t qi = 0; qi < queries_.size(); ++qi) {
+    Query& q = queries_[qi];
+    auto f = std::find_if(failed.begin(), failed.end(), [qi](const auto& x) { return x.first == qi; });
+    std::string rules;
+    for (const std::string& r : q.rules) rules += (rules.empty() ? "`" : ", `") + r + "`";
+    if (f == failed.end()) {
+      if (q.failing) LogInfo("detect", "rule(s) " + rules + " read again from " + FormatRfc3339Ms(start_ms));
+      q.failing = false;
+      continue;
+    }
+    errors_.Inc({ReadErrorReason(f->second)});
+    for (const std::string& r : q.rules) rule_read_errors_.Inc({r});
+    if (!q.failing) {
+      q.failing = true;
+      LogWarn("detect", "rule(s) " + rules + " get no data from " + FormatRfc3339Ms(start_ms) + ": " +
+                            f->second.message() + "; the other rules go on (said once until it reads again; "
+                            "vigil_detection_rule_read_errors_total counts each read)");
+    }
   }
   // New series are declared before any point of this read (a rule watching for missing data takes
   // new series only before data arrived; the warm-up's are all declared first).
@@ -606,6 +708,7 @@ void OnlineDetection::Stop() {
 void OnlineDetection::WriteMetrics(std::string& out) const {
   evaluations_.Write(out);
   errors_.Write(out);
+  rule_read_errors_.Write(out);
   points_.Write(out);
   alerts_.Write(out);
   backlog_cut_.Write(out);

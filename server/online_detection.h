@@ -82,12 +82,25 @@ struct OnlineDetectionOptions {
   const MetricSource* source = nullptr;  // borrowed; its step should be interval_ms
   IncidentStore* store = nullptr;        // borrowed
   int64_t interval_ms = 15'000;          // evaluation interval and read step (> 0)
-  int64_t lag_ms = -1;                   // read up to now - lag; < 0: one interval
+  // Read up to now - lag. < 0: two intervals, so a sample that reaches Prometheus up to one
+  // interval after the next grid time (a slow scrape, a remote-write delay, clocks apart) is in
+  // when its grid time is read: the engine takes time forward only, so a grid time is read once
+  // and a sample later than the lag is not seen at it (a re-read could not append it).
+  int64_t lag_ms = -1;
   int64_t max_history_ms = 24LL * 3600 * 1000;  // warm-up and catch-up at most this
   // The warm-up reads at least this much, so that an alert firing when vigil (re)starts gets the
   // startsAt it had (found only when the warm-up reaches back to where its episode began).
   int64_t min_warmup_ms = 3600LL * 1000;
-  size_t max_series_per_query = 10'000;  // a query matching more fails (OutOfRange, counted)
+  // A read of several grid times asks for at most this many series at once. A selector matching
+  // more is read in shards, one per value of the label that splits it into the fewest reads of at
+  // most this many (found by reading its series at the range's last grid time); a read of one grid
+  // time (the steady state) asks for all of them at once, up to max_series_per_selector.
+  size_t max_series_per_query = 10'000;
+  // A selector matching more than this (at one grid time), or one no single label splits into at
+  // most 256 reads of max_series_per_query, fails: for its own rules only (counted under
+  // reason too_many_series and per rule, logged once naming the rules and the count); the other
+  // rules' reads and appends go on. 0: the engine's max_series_per_rule.
+  size_t max_series_per_selector = 0;
   std::function<int64_t()> now_ms;       // nullptr: the system clock
   std::function<void()> on_queued;       // after incidents were created (wakes the workers)
   // Forwarding (vigil serve: connectors/alertmanager_api.h PostAlerts to alertmanager_url); empty:
@@ -135,7 +148,13 @@ class OnlineDetection {
   struct Query {
     std::string name;
     Labels matchers;
+    std::vector<std::string> rules;  // the rules reading it, in file order
+    bool sharded = false;             // matched more than max_series_per_query once: read in shards
+    bool failing = false;             // its last read failed while others' went on (said once)
   };
+  // One query over [start_ms, end_ms] (grid times, inclusive), in shards when it is big.
+  Result<std::vector<TimeSeries>> ReadQuery(Query& q, int64_t start_ms, int64_t end_ms);
+  Result<std::vector<TimeSeries>> ReadSharded(const Query& q, const MetricQuery& whole);
   explicit OnlineDetection(OnlineDetectionOptions options);
   int64_t Now() const;
   Status Read(int64_t start_ms, int64_t end_ms);
@@ -201,6 +220,10 @@ class OnlineDetection {
                         "online detection failures by reason (prometheus_unavailable, prometheus_timeout, "
                         "prometheus_answer, too_many_series, store, series_refused, engine, forward)",
                         {"reason"}};
+  MetricCounter rule_read_errors_{"vigil_detection_rule_read_errors_total",
+                                  "reads of a rule's selector that failed while other rules' reads went on "
+                                  "(its rule saw no data for that range)",
+                                  {"rule"}};
   MetricCounter points_{"vigil_detection_points_total", "points read from Prometheus and evaluated", {}};
   MetricCounter alerts_{"vigil_detection_alerts_total", "alert transitions of the online rules (firing, resolved)",
                         {"transition"}};

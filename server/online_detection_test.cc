@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -54,9 +55,9 @@ class FakeSource : public MetricSource {
     for (const auto& [id, s] : series_) {
       if (s.name != q.name) continue;
       bool match = true;
-      for (const auto& [k, v] : q.matchers) {
+      for (const auto& [k, v] : q.matchers) {  // as Prometheus: `l=""` matches a series without l
         auto it = s.labels.find(k);
-        match = match && it != s.labels.end() && it->second == v;
+        match = match && (it != s.labels.end() ? it->second == v : v.empty());
       }
       if (!match) continue;
       TimeSeries t;
@@ -68,9 +69,23 @@ class FakeSource : public MetricSource {
           t.values.push_back(s.values[i]);
         }
       }
-      out.push_back(std::move(t));
+      if (!t.timestamps_ms.empty()) out.push_back(std::move(t));  // a range query answers series with points
     }
+    if (out.size() > q.max_series) {
+      ++over_limit_;
+      return OutOfRangeError("query_metrics: " + std::to_string(out.size()) + " series match " +
+                             FormatSeriesId(q.name, q.matchers) + " (at most " + std::to_string(q.max_series) + ")");
+    }
+    max_answer_ = std::max(max_answer_, out.size());
     return out;
+  }
+  int over_limit() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return over_limit_;
+  }
+  size_t max_answer() const {  // the most series one answer held
+    std::lock_guard<std::mutex> lock(mu_);
+    return max_answer_;
   }
   std::vector<std::string> MetricNames() const override { return {}; }
   std::string Describe() const override { return "fake prometheus"; }
@@ -80,6 +95,8 @@ class FakeSource : public MetricSource {
   std::map<std::string, TimeSeries> series_;
   Status fail_;
   mutable int queries_ = 0;
+  mutable int over_limit_ = 0;
+  mutable size_t max_answer_ = 0;
   mutable std::vector<std::pair<int64_t, int64_t>> ranges_;
 };
 
@@ -121,6 +138,7 @@ struct Fixture {
     o.source = &source;
     o.store = store.get();
     o.interval_ms = kStep;
+    o.lag_ms = kStep;  // one interval (the default is two: the late-sample case tests it)
     o.max_history_ms = 60'000;
     o.min_warmup_ms = min_warmup_ms;
     o.now_ms = [this] { return now; };
@@ -695,6 +713,140 @@ TEST_CASE("OnlineDetection: a time window that would outgrow max_window_points a
     o.interval_ms = 15'000;  // 40,321 points: fine
     CHECK(OnlineDetection::Create(std::move(o)).ok());
   }
+}
+
+// 12 series `load{node, gpu}`: nodes n0..n3 (3 series each), gpus 0..2 (4 each), at `value`
+// from `from` to `to` (inclusive), and the rule Busy over them beside kHot.
+const char* kBusy = R"(
+rule Busy {
+  select load
+  when load > 90
+  severity warning
+})";
+void FeedLoad(Fixture& f, int64_t from, int64_t to, double value, const std::string& hot_node = "") {
+  for (int n = 0; n < 4; ++n) {
+    for (int g = 0; g < 3; ++g) {
+      const std::string node = "n" + std::to_string(n);
+      for (int64_t t = from; t <= to; t += kStep)
+        f.source.Set("load", {{"node", node}, {"gpu", std::to_string(g)}}, t,
+                     node == hot_node && g == 2 ? 95 : value);
+    }
+  }
+}
+
+TEST_CASE("OnlineDetection: a selector over max_series_per_query is read in shards by label; every rule goes on") {
+  Fixture f;
+  f.Feed("0", 90'000, 99'000, 50);
+  FeedLoad(f, 90'000, 99'000, 10);
+  OnlineDetectionOptions o = f.Options(std::string(kHot) + kBusy);
+  o.max_series_per_query = 5;
+  auto made = OnlineDetection::Create(std::move(o));
+  REQUIRE(made.ok());
+  auto d = std::move(*made);
+  // The warm-up (92..99 s, several grid times): load's 12 series are over 5 at once; the series at
+  // 99 s split by gpu into 3 reads of 4 (by node 4 reads of 3: more reads).
+  REQUIRE(d->EvaluateOnce().ok());
+  CHECK(d->series() == 13);
+  CHECK(f.source.max_answer() == 12);  // the series at the range's end, one point each
+  // One grid time a read (the steady state): one read of all 12; then three at once (shards).
+  for (int i = 0; i < 3; ++i) {
+    f.Feed("0", f.now, f.now, 95);
+    FeedLoad(f, f.now, f.now, 10, "n1");
+    f.now += kStep;
+    REQUIRE(d->EvaluateOnce().ok());
+  }
+  f.Feed("0", f.now, f.now + 2 * kStep, 95);
+  FeedLoad(f, f.now, f.now + 2 * kStep, 10, "n1");
+  f.now += 3 * kStep;
+  REQUIRE(d->EvaluateOnce().ok());
+  CHECK(d->last_evaluated_ms() == 105'000);
+  std::map<std::string, std::string> fired;  // rule -> the series' labels
+  for (const StoredIncident& i : f.Incidents()) fired[i.rule] = FormatSeriesId("", i.alert.labels);
+  CHECK(fired == std::map<std::string, std::string>{{"Busy", FormatSeriesId("", {{"gpu", "2"}, {"node", "n1"}})},
+                                                    {"Hot", FormatSeriesId("", {{"gpu", "0"}})}});
+  std::string m;
+  d->WriteMetrics(m);
+  CHECK(m.find("{reason=\"too_many_series\"}") == std::string::npos);
+  CHECK(m.find("vigil_detection_rule_read_errors_total{") == std::string::npos);
+  // 8 warm-up + 3 + 3 grid times of 13 series.
+  CHECK(m.find("vigil_detection_points_total 182\n") != std::string::npos);
+}
+
+TEST_CASE("OnlineDetection: a selector no read can take fails for its own rules only, counted per rule") {
+  Fixture f;
+  f.Feed("0", 90'000, 99'000, 50);
+  FeedLoad(f, 90'000, 99'000, 95);
+  OnlineDetectionOptions o = f.Options(std::string(kHot) + kBusy);
+  o.max_series_per_query = 2;
+  o.max_series_per_selector = 8;  // 12 load series at one grid time: over
+  auto made = OnlineDetection::Create(std::move(o));
+  REQUIRE(made.ok());
+  auto d = std::move(*made);
+  REQUIRE(d->EvaluateOnce().ok());  // Hot's read went on
+  for (int i = 0; i < 4; ++i) {
+    f.Feed("0", f.now, f.now, 95);
+    FeedLoad(f, f.now, f.now, 95);
+    f.now += kStep;
+    REQUIRE(d->EvaluateOnce().ok());
+  }
+  CHECK(d->last_evaluated_ms() == 103'000);
+  CHECK(d->series() == 1);
+  auto inc = f.Incidents();
+  REQUIRE(inc.size() == 1);
+  CHECK(inc[0].rule == "Hot");
+  CHECK(inc[0].starts_at_ms == 102'000);
+  std::string m;
+  d->WriteMetrics(m);
+  CHECK(m.find("vigil_detection_errors_total{reason=\"too_many_series\"} 5\n") != std::string::npos);
+  CHECK(m.find("vigil_detection_rule_read_errors_total{rule=\"Busy\"} 5\n") != std::string::npos);
+  CHECK(m.find("rule=\"Hot\"") == std::string::npos);
+  // Only Busy's selector: every read fails and nothing is evaluated (the time does not move on).
+  Fixture g;
+  FeedLoad(g, 90'000, 99'000, 95);
+  OnlineDetectionOptions only = g.Options(kBusy);
+  only.max_series_per_query = 2;
+  only.max_series_per_selector = 8;
+  auto alone = OnlineDetection::Create(std::move(only));
+  REQUIRE(alone.ok());
+  CHECK((*alone)->EvaluateOnce().code() == StatusCode::kOutOfRange);
+  CHECK((*alone)->last_evaluated_ms() == 0);
+}
+
+// A source whose points reach it `late_ms` after their timestamps (a slow scrape, remote write).
+class LateSource : public FakeSource {
+ public:
+  LateSource(const int64_t* now, int64_t late_ms) : now_(now), late_ms_(late_ms) {}
+  Result<std::vector<TimeSeries>> Query(const MetricQuery& q) const override {
+    MetricQuery in = q;
+    in.end_ms = std::min(q.end_ms, *now_ - late_ms_ + 1);  // what has arrived
+    if (in.end_ms <= in.start_ms) return std::vector<TimeSeries>{};
+    return FakeSource::Query(in);
+  }
+
+ private:
+  const int64_t* now_;
+  int64_t late_ms_;
+};
+
+TEST_CASE("OnlineDetection: a sample reaching Prometheus 1.5 intervals late is evaluated (the default lag)") {
+  Fixture f;
+  LateSource late(&f.now, 1500);
+  for (int64_t t = 80'000; t <= 120'000; t += kStep) late.Set("temp", {{"gpu", "0"}}, t, t == 105'000 ? 99 : 50);
+  OnlineDetectionOptions o = f.Options(R"(rule Spike {
+  select temp
+  when temp > 90
+})");
+  o.source = &late;
+  o.lag_ms = -1;  // the default: two intervals
+  auto made = OnlineDetection::Create(std::move(o));
+  REQUIRE(made.ok());
+  auto d = std::move(*made);
+  for (; f.now <= 112'000; f.now += kStep) REQUIRE(d->EvaluateOnce().ok());
+  CHECK(d->last_evaluated_ms() == 110'000);
+  auto inc = f.Incidents();
+  REQUIRE(inc.size() == 1);  // with a lag of one interval the 105 s point is never read
+  CHECK(inc[0].starts_at_ms == 105'000);
+  CHECK(inc[0].resolved_at_ms == 106'000);
 }
 
 TEST_CASE("OnlineDetection: Start runs the loop and Stop ends it") {
