@@ -586,10 +586,16 @@ main{max-width:60em;margin:0 auto;padding:1em}
 form{display:flex;gap:.5em}
 textarea{flex:1;min-height:3em;font:inherit;padding:.4em}
 button{padding:.4em 1.2em;font:inherit}
+#auth{margin-bottom:1em}
+#auth[hidden]{display:none}
+input{flex:1;font:inherit;padding:.4em}
 </style></head>
 <body><header>Vigil &mdash; ask about incidents</header>
 <main>
 <div id="log" aria-live="polite"></div>
+<form id="auth" hidden><input id="token" type="password" autocomplete="off"
+ placeholder="this server needs a bearer token (vigil serve --auth-token-file): paste it here">
+<button type="submit">Use token</button></form>
 <form id="ask"><textarea id="message" maxlength="4096"
  placeholder="e.g. what happened in incident #12? / anything on node-3? / open incidents / NCCL timeouts after a driver update"></textarea>
 <button type="submit">Ask</button></form>
@@ -597,6 +603,16 @@ button{padding:.4em 1.2em;font:inherit}
 <script nonce=")HTML" + n + R"HTML(">
 "use strict";
 const log = document.getElementById("log");
+// The bearer token (vigil serve --auth-token-file) lives in this tab's sessionStorage: from a
+// `#token=...` link (the fragment never reaches the server; removed from the address bar at once)
+// or typed into the form a 401 reveals. Sent with every API call as Authorization: Bearer.
+const tokenKey = "vigil-token";
+const fromHash = new URLSearchParams(location.hash.slice(1)).get("token");
+if (fromHash) {
+  sessionStorage.setItem(tokenKey, fromHash);
+  history.replaceState(null, "", location.pathname + location.search);
+}
+let pending = null;  // the question a 401 refused, asked again once a token is given
 function add(role, text, citations, mode) {
   const box = document.createElement("div");
   box.className = "msg " + role;
@@ -639,9 +655,16 @@ async function ask(message, incident) {
   if (incident) request.incident = incident;
   document.body.dataset.state = "asking";
   try {
-    const r = await fetch("/api/v1/chat", {method: "POST",
-        headers: {"Content-Type": "application/json"}, body: JSON.stringify(request)});
+    const headers = {"Content-Type": "application/json"};
+    const token = sessionStorage.getItem(tokenKey);
+    if (token) headers["Authorization"] = "Bearer " + token;
+    const r = await fetch("/api/v1/chat", {method: "POST", headers: headers, body: JSON.stringify(request)});
     const j = await r.json();
+    if (r.status === 401) {
+      pending = {message: message, incident: incident};
+      document.getElementById("auth").hidden = false;
+      document.getElementById("token").focus();
+    }
     if (r.ok) add("vigil", j.answer, j.citations, j.mode + (j.note ? " (" + j.note + ")" : ""));
     else add("error", "Error " + r.status + (j.where ? " (" + j.where + ")" : "") + ": " + j.error);
   } catch (e) {
@@ -656,6 +679,19 @@ document.getElementById("ask").addEventListener("submit", (ev) => {
   if (!text) return;
   box.value = "";
   ask(text, null);
+});
+document.getElementById("auth").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const t = document.getElementById("token").value.trim();
+  if (!t) return;
+  sessionStorage.setItem(tokenKey, t);
+  document.getElementById("token").value = "";
+  document.getElementById("auth").hidden = true;
+  if (pending) {
+    const p = pending;
+    pending = null;
+    ask(p.message, p.incident);
+  }
 });
 document.getElementById("message").addEventListener("keydown", (ev) => {
   if (ev.key === "Enter" && !ev.shiftKey) {

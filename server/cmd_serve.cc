@@ -1,7 +1,10 @@
 // `vigil serve`: see server/cli.h for the command contract and server/http_api.h for the routes.
 //
 //   vigil serve [--listen HOST:PORT] [--workers N] [--queue-max N] [--max-body BYTES]
-//               [--read-timeout S] [--rules PATH]... [--eval-interval S]
+//               [--read-timeout S] [--header-timeout S] [--rules PATH]... [--eval-interval S]
+//               [--auth-token-file PATH [--metrics-public]]
+// With --auth-token-file, requests need `Authorization: Bearer <token>` (server/auth_tokens.h,
+// HttpApiOptions::auth); SIGHUP reads the file again (a bad file then keeps the tokens in use).
 // With --rules, the rules also run online against `prometheus_url` (server/online_detection.h):
 // what they fire becomes incidents like the webhook's alerts. A rule file that does not compile,
 // or --rules without prometheus_url, is a bad setting (exit 2).
@@ -32,6 +35,7 @@
 #include "connectors/prometheus_source.h"
 #include "rules/rule_files.h"
 #include "probes/probe.h"
+#include "server/auth_tokens.h"
 #include "server/chat.h"
 #include "server/chat_store.h"
 #include "server/cli.h"
@@ -48,9 +52,12 @@ struct ServeFlags {
   size_t queue_max = 1000;
   size_t max_body = 1 << 20;
   int read_timeout_s = 10;
+  int header_timeout_s = 20;
   bool no_probes = false;
   std::vector<std::string> rules;  // files and folders, as vigil detect --rules
   int eval_interval_s = 15;
+  std::string auth_token_file;  // empty: no authentication
+  bool metrics_public = false;
 };
 
 // --rules: the rules, the Prometheus source at step = the interval, and the detection loop
@@ -200,6 +207,11 @@ CommandRunner SetupServe(CLI::App& sub) {
                  "seconds a client may stall while sending a request before it is dropped")
       ->capture_default_str()
       ->check(WholeNumber(1));
+  sub.add_option("--header-timeout", f->header_timeout_s,
+                 "seconds a connection may take to send its request header (from connecting, or from its "
+                 "last answer) before it is cut: a client trickling bytes holds a server thread until then")
+      ->capture_default_str()
+      ->check(WholeNumber(1));
   sub.add_flag("--no-probes", f->no_probes, "triage without probes (metrics, logs and the knowledge base only)");
   sub.add_option("--rules", f->rules,
                  "rule file or folder (repeatable) to run online against prometheus_url; what fires becomes incidents");
@@ -207,6 +219,11 @@ CommandRunner SetupServe(CLI::App& sub) {
                  "seconds between online evaluations of --rules (also the step of the Prometheus reads)")
       ->capture_default_str()
       ->check(WholeNumber(1));
+  sub.add_option("--auth-token-file", f->auth_token_file,
+                 "file of bearer tokens (one per line, # comments, mode 600): every request but GET /healthz and "
+                 "the chat page needs `Authorization: Bearer <token>`; SIGHUP reloads it");
+  sub.add_flag("--metrics-public", f->metrics_public,
+               "with --auth-token-file, GET /metrics needs no token (a Prometheus without credentials)");
   return [f](const Config& config) -> int {
     // SIGINT / SIGTERM are blocked in every thread (the knowledge base and httplib start some)
     // and taken by this one with sigtimedwait below.
@@ -214,7 +231,17 @@ CommandRunner SetupServe(CLI::App& sub) {
     sigemptyset(&signals);
     sigaddset(&signals, SIGINT);
     sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGHUP);  // reloads --auth-token-file (its default action would end the server)
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    if (f->metrics_public && f->auth_token_file.empty()) {
+      return ReportError(InvalidArgumentError("--metrics-public needs --auth-token-file (without it every route is public)"));
+    }
+    std::unique_ptr<AuthTokens> auth;
+    if (!f->auth_token_file.empty()) {
+      auto loaded = AuthTokens::Load(f->auth_token_file);
+      if (!loaded.ok()) return ReportError(loaded.status());
+      auth = std::move(*loaded);
+    }
     const auto [host, port] = SplitListen(config.GetString("listen"));
     const std::string data_dir = config.GetString("data_dir");
     std::error_code ec;
@@ -260,6 +287,9 @@ CommandRunner SetupServe(CLI::App& sub) {
     api_options.diagnose = MakeCaseDiagnoser(kb->get(), llm->get());
     api_options.max_body = f->max_body;
     api_options.read_timeout_s = f->read_timeout_s;
+    api_options.header_timeout_s = f->header_timeout_s;
+    api_options.auth = auth.get();
+    api_options.metrics_public = f->metrics_public;
     api_options.kb = kb->get();  // resolutions go into the knowledge base the triage searches
     api_options.parse_webhook = [max_body = f->max_body](std::string_view body) -> Result<std::vector<Alert>> {
       AlertmanagerLimits limits;
@@ -312,6 +342,10 @@ CommandRunner SetupServe(CLI::App& sub) {
                  host.find(':') != std::string::npos ? ("[" + host + "]").c_str() : host.c_str(), api.port(),
                  store_options.path.c_str(), f->queue_max,
                  f->workers == 1 ? "1 triage worker" : (std::to_string(f->workers) + " triage workers").c_str());
+    if (auth) {  // the count and the path, never a token
+      std::fprintf(stderr, "vigil serve: bearer tokens required (%zu from %s; public: GET /healthz, / and /chat%s)\n",
+                   auth->count(), auth->path().c_str(), f->metrics_public ? ", /metrics" : "");
+    }
 
     // The server runs on its own thread; this one waits for a signal.
     std::atomic<bool> served_done = false;
@@ -321,7 +355,20 @@ CommandRunner SetupServe(CLI::App& sub) {
       served_done = true;
     });
     int sig = 0;
-    while (!served_done && sig <= 0) sig = WaitSignal(signals, 200);
+    while (!served_done && sig <= 0) {
+      sig = WaitSignal(signals, 200);
+      if (sig != SIGHUP) continue;
+      sig = 0;
+      if (!auth) {
+        std::fprintf(stderr, "vigil serve: SIGHUP: nothing to reload (no --auth-token-file)\n");
+      } else if (Status st = auth->Reload(); st.ok()) {
+        std::fprintf(stderr, "vigil serve: SIGHUP: %zu bearer token(s) read again from %s\n", auth->count(),
+                     auth->path().c_str());
+      } else {
+        std::fprintf(stderr, "vigil serve: SIGHUP: kept the %zu token(s) in use: %s\n", auth->count(),
+                     st.message().c_str());
+      }
+    }
     if (sig > 0) {
       std::fprintf(stderr, "vigil serve: %s: taking no new requests; waiting for the triages in flight (%d), "
                    "send it again to quit now\n", sig == SIGINT ? "SIGINT" : "SIGTERM", workers->busy());
@@ -337,7 +384,7 @@ CommandRunner SetupServe(CLI::App& sub) {
     });
     while (!drained) {
       const int again = WaitSignal(signals, 200);
-      if (again > 0) {  // the default action: the rows left running are queued again at the next start
+      if (again > 0 && again != SIGHUP) {  // the default action: the rows left running are queued again at the next start
         std::signal(again, SIG_DFL);
         sigset_t one;
         sigemptyset(&one);

@@ -14,6 +14,7 @@
 #include "core/parse.h"
 #include "core/utf8.h"
 #include "knowledge/text_util.h"
+#include "server/connection_watchdog.h"
 
 namespace vigil {
 namespace {
@@ -114,6 +115,12 @@ std::string DefaultErrorMessage(const httplib::Request& req, int status, size_t 
     case 414: return "request URI too long";
     default: return "HTTP " + std::to_string(status);
   }
+}
+
+// Requests answered without a token under HttpApiOptions::auth (see there).
+bool IsPublic(const httplib::Request& req, bool metrics_public) {
+  if (req.method != "GET" && req.method != "HEAD") return false;
+  return req.path == "/healthz" || req.path == "/" || req.path == "/chat" || (metrics_public && req.path == "/metrics");
 }
 
 }  // namespace
@@ -233,10 +240,21 @@ HttpApi::HttpApi(HttpApiOptions options)
     : options_(std::move(options)),
       server_(std::make_unique<httplib::Server>()),
       metrics_(std::make_unique<ServerMetrics>()) {
+  metrics_->connections_cut.Inc({}, 0);  // a counter without labels is written from 0
   Routes();
 }
 
 HttpApi::~HttpApi() { Stop(); }
+
+void HttpApi::MakeWatchdog() {
+  if (options_.header_timeout_s <= 0) return;
+  ConnectionWatchdogOptions o;
+  o.port = port_;
+  o.header_timeout_ms = options_.header_timeout_s * 1000;
+  o.scan_ms = std::min(500, o.header_timeout_ms / 4);
+  o.on_cut = [this] { metrics_->connections_cut.Inc({}); };
+  watchdog_ = std::make_unique<ConnectionWatchdog>(o);
+}
 
 Status HttpApi::Bind(const std::string& host, int port) {
   errno = 0;
@@ -244,10 +262,12 @@ Status HttpApi::Bind(const std::string& host, int port) {
     const int bound = server_->bind_to_any_port(host);
     if (bound > 0) {
       port_ = bound;
+      MakeWatchdog();
       return Status::Ok();
     }
   } else if (server_->bind_to_port(host, port)) {
     port_ = port;
+    MakeWatchdog();
     return Status::Ok();
   }
   const int err = errno;
@@ -260,7 +280,9 @@ Status HttpApi::Bind(const std::string& host, int port) {
 Status HttpApi::Run() {
   if (port_ == 0) return FailedPreconditionError("HttpApi::Run before a successful Bind");
   running_ = true;
+  if (watchdog_) watchdog_->Start();
   if (!stop_requested_) server_->listen_after_bind();
+  if (watchdog_) watchdog_->Stop();
   running_ = false;
   return Status::Ok();
 }
@@ -283,6 +305,7 @@ std::string HttpApi::RenderMetrics() const {
   metrics_->alerts.Write(out);
   metrics_->triages.Write(out);
   metrics_->triage_seconds.Write(out);
+  metrics_->connections_cut.Write(out);
   auto states = options_.store->CountByState();
   if (states.ok()) {
     std::vector<std::pair<MetricLabelValues, double>> samples;
@@ -340,6 +363,7 @@ void HttpApi::Routes() {
   s.set_read_timeout(options_.read_timeout_s, 0);
   s.set_write_timeout(options_.write_timeout_s, 0);
   s.set_keep_alive_timeout(options_.keep_alive_timeout_s);
+  s.set_keep_alive_max_count(options_.keep_alive_max_requests);
   // httplib's default sets SO_REUSEPORT, with which a second `vigil serve` on the same port binds
   // too and the kernel splits the requests between them. SO_REUSEADDR alone still allows a
   // restart while old connections linger in TIME_WAIT, and fails while another process listens.
@@ -348,12 +372,31 @@ void HttpApi::Routes() {
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
 
-  s.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+  s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     t_request_start = std::chrono::steady_clock::now();
     t_request_started = true;
-    return httplib::Server::HandlerResponse::Unhandled;
+    if (watchdog_) watchdog_->RequestStarted(req.remote_addr, req.remote_port);
+    if (options_.auth == nullptr || IsPublic(req, options_.metrics_public)) {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    const std::string given = req.get_header_value("Authorization");
+    if (options_.auth->Accepts(given)) return httplib::Server::HandlerResponse::Unhandled;
+    res.status = 401;
+    res.set_header("WWW-Authenticate",
+                   given.empty() ? "Bearer realm=\"vigil\"" : "Bearer realm=\"vigil\", error=\"invalid_token\"");
+    res.set_header("Cache-Control", "no-store");
+    // The body (if any) is not read: the client must not send its next request after it.
+    res.set_header("Connection", "close");
+    res.set_content(Dump(ErrorBody(given.empty() ? "this server needs a bearer token: send `Authorization: Bearer "
+                                                   "<token>` (vigil serve --auth-token-file)"
+                                                 : "the Authorization header is not `Bearer <token>` with a token "
+                                                   "this server accepts",
+                                   "Authorization header")),
+                    "application/json");
+    return httplib::Server::HandlerResponse::Handled;
   });
   s.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+    if (watchdog_) watchdog_->RequestDone(req.remote_addr, req.remote_port);
     const std::string route(RouteLabel(req.path, options_.extra_route_paths));
     metrics_->requests.Inc({route, std::string(MethodLabel(req.method)), std::to_string(res.status)});
     if (t_request_started) {

@@ -16,13 +16,15 @@
 //   GET  /metrics                Prometheus text exposition (the API's families, then
 //                                HttpApiOptions::extra_metrics')
 //
+// With HttpApiOptions::auth, a request without an accepted bearer token gets 401 (see there).
 // Errors are JSON, `{"error": "...", "where": "..."}`: 400 bad JSON / a wrong field (named) / a bad
 // query or id, 404 unknown route or incident, 405 wrong method (with Allow), 409 a resolution for
 // an incident whose triage has not finished (queued or running), 413 body over
 // `max_body` (or a webhook with too many alerts), 415 a body that is not application/json, 503
 // triage queue full (Retry-After) or a part not built (no webhook parser, no diagnosis), 500 a
 // bug. Every route goes through one wrapper that turns a Status into that body and an exception
-// into a 500. A client that stalls mid-request is dropped after `read_timeout_s`.
+// into a 500. A client that stalls mid-request is dropped after `read_timeout_s`; one whose request
+// header has not come `header_timeout_s` after connecting (or after its last answer) is cut.
 //
 // The webhook parser, the diagnosis and the store are handed in (HttpApiOptions), so tests run the
 // real server on loopback with fakes. Ownership: the store and the knowledge base are borrowed and
@@ -43,6 +45,7 @@
 #include "core/json.h"
 #include "core/status.h"
 #include "knowledge/knowledge_base.h"
+#include "server/auth_tokens.h"
 #include "server/incident_store.h"
 #include "server/metrics_text.h"
 
@@ -51,6 +54,8 @@ class Server;
 }
 
 namespace vigil {
+
+class ConnectionWatchdog;
 
 // The version /healthz and vigil_build_info report; equal to project(vigil VERSION ...) in the
 // top CMakeLists.txt (server_test checks it).
@@ -73,6 +78,11 @@ struct HttpApiOptions {
   int read_timeout_s = 10;            // a client that stalls mid-request is dropped after this
   int write_timeout_s = 10;
   int keep_alive_timeout_s = 5;
+  // A connection whose next request header has not fully come this long after it was opened (or
+  // after its last response) is cut (server/connection_watchdog.h: slowloris; read_timeout_s
+  // bounds each read only). 0: no such deadline.
+  int header_timeout_s = 20;
+  size_t keep_alive_max_requests = 100;  // requests on one connection, then httplib closes it
   size_t list_limit_max = 1000;       // ?limit= at most this (default 50)
   // The knowledge base resolutions are imported into (borrowed; the one the triage searches, so the
   // next triage recalls them) and whose taxonomy checks their root_cause. nullptr: POST
@@ -89,6 +99,15 @@ struct HttpApiOptions {
   // vigil_alerts_received_total, vigil_triage_*, vigil_incidents*, vigil_build_info): a family
   // written twice is not valid exposition text. Empty: none.
   std::function<void(std::string& out)> extra_metrics;
+  // Bearer-token authentication (vigil serve --auth-token-file; borrowed, may be reloaded while
+  // serving). When set, every request needs `Authorization: Bearer <one of its tokens>` except
+  // GET/HEAD /healthz, GET/HEAD / and /chat (the chat page: static HTML holding no data; it asks
+  // for the token: ChatPageHtml in server/chat.cc) and, with metrics_public, GET/HEAD /metrics.
+  // Otherwise 401 with `WWW-Authenticate: Bearer realm="vigil"` (plus error="invalid_token" when
+  // a token was sent) and the JSON error, before the body is read or the route looked up (an
+  // unknown path is 401 too). nullptr: no authentication.
+  const AuthTokens* auth = nullptr;
+  bool metrics_public = false;
 };
 
 // Limits of a posted resolution's texts (bytes of UTF-8).
@@ -130,6 +149,9 @@ struct ServerMetrics {
   MetricCounter alerts{"vigil_alerts_received_total",
                        "alerts in accepted webhooks, by outcome (created, duplicate, resolved)", {"outcome"}};
   MetricCounter triages{"vigil_triage_total", "triages finished, by outcome (diagnosed, failed)", {"outcome"}};
+  MetricCounter connections_cut{"vigil_http_connections_cut_total",
+                                 "connections cut because their request header did not come within --header-timeout",
+                                 {}};
   MetricHistogram triage_seconds{"vigil_triage_duration_seconds", "wall time of one alert's triage", {"outcome"},
                                  {0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300}};
 };
@@ -157,6 +179,7 @@ class HttpApi {
 
  private:
   void Routes();
+  void MakeWatchdog();  // after a successful bind
   // Resolutions of earlier served incidents that the diagnosis of `incident` cites as knowledge
   // evidence (`kb:vigil-serve-incident-N`): [{incident, url, evidence, root_cause, summary,
   // resolution, by}], read from the store now.
@@ -165,6 +188,7 @@ class HttpApi {
   HttpApiOptions options_;
   std::unique_ptr<httplib::Server> server_;
   std::unique_ptr<ServerMetrics> metrics_;
+  std::unique_ptr<ConnectionWatchdog> watchdog_;  // made by Bind (it needs the port) when header_timeout_s > 0
   // Held by POST .../resolution from storing the text to recording its import: one post at a
   // time, so the knowledge base ends with the version the store ends with (two posts for one
   // incident could otherwise import in the other order).

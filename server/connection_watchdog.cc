@@ -1,0 +1,153 @@
+#include "server/connection_watchdog.h"
+
+#include <dirent.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <vector>
+
+namespace vigil {
+namespace {
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string Key(const std::string& addr, int port) { return addr + "|" + std::to_string(port); }
+
+// The port of a socket address (AF_INET / AF_INET6), or -1.
+int PortOf(const sockaddr_storage& a) {
+  if (a.ss_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in&>(a).sin_port);
+  if (a.ss_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6&>(a).sin6_port);
+  return -1;
+}
+
+// For a TCP connection on `port`: its key (the peer as httplib writes Request::remote_addr and
+// remote_port: getnameinfo NI_NUMERICHOST) and inode; nullopt for any other descriptor.
+bool Inspect(int fd, int port, std::string* key, uint64_t* inode) {
+  struct stat st {};
+  if (fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode)) return false;
+  sockaddr_storage local{};
+  socklen_t len = sizeof(local);
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &len) != 0 || PortOf(local) != port) return false;
+  sockaddr_storage peer{};
+  len = sizeof(peer);
+  if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &len) != 0) return false;  // the listener
+  char host[NI_MAXHOST];
+  if (getnameinfo(reinterpret_cast<sockaddr*>(&peer), len, host, sizeof(host), nullptr, 0, NI_NUMERICHOST) != 0) {
+    return false;
+  }
+  *key = Key(host, PortOf(peer));
+  *inode = static_cast<uint64_t>(st.st_ino);
+  return true;
+}
+
+}  // namespace
+
+ConnectionWatchdog::ConnectionWatchdog(ConnectionWatchdogOptions options) : options_(std::move(options)) {}
+
+ConnectionWatchdog::~ConnectionWatchdog() { Stop(); }
+
+void ConnectionWatchdog::Start() {
+  thread_ = std::thread([this] {
+    std::unique_lock lock(mu_);
+    while (!stopping_) {
+      lock.unlock();
+      ScanOnce();
+      lock.lock();
+      cv_.wait_for(lock, std::chrono::milliseconds(options_.scan_ms), [this] { return stopping_; });
+    }
+  });
+}
+
+void ConnectionWatchdog::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void ConnectionWatchdog::RequestStarted(const std::string& peer_addr, int peer_port) {
+  std::lock_guard lock(mu_);
+  Conn& c = conns_[Key(peer_addr, peer_port)];
+  c.in_request = true;
+}
+
+void ConnectionWatchdog::RequestDone(const std::string& peer_addr, int peer_port) {
+  std::lock_guard lock(mu_);
+  Conn& c = conns_[Key(peer_addr, peer_port)];
+  c.in_request = false;
+  c.clock_ms = NowMs();
+}
+
+int ConnectionWatchdog::ScanOnce() {
+  struct Found {
+    int fd;
+    std::string key;
+    uint64_t inode;
+  };
+  std::vector<Found> found;
+  if (DIR* dir = opendir("/proc/self/fd")) {
+    const int own = dirfd(dir);
+    while (dirent* e = readdir(dir)) {
+      char* end = nullptr;
+      const long fd = std::strtol(e->d_name, &end, 10);
+      if (end == e->d_name || *end != '\0' || fd == own) continue;
+      Found f{static_cast<int>(fd), "", 0};
+      if (Inspect(f.fd, options_.port, &f.key, &f.inode)) found.push_back(std::move(f));
+    }
+    closedir(dir);
+  }
+  const int64_t now = NowMs();
+  std::vector<Found> late;
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [key, c] : conns_) c.seen = false;
+    for (const Found& f : found) {
+      Conn& c = conns_[f.key];
+      if (c.inode != 0 && c.inode != f.inode) c = Conn{};  // the peer port was reused: another connection
+      if (c.inode == 0) {
+        c.inode = f.inode;
+        if (c.clock_ms == 0) c.clock_ms = now;
+      }
+      c.seen = true;
+      c.misses = 0;
+      if (!c.in_request && now - c.clock_ms > options_.header_timeout_ms) late.push_back(f);
+    }
+    // Closed ones go after two scans without them (an entry a request made before any scan saw
+    // its connection gets that long to be seen).
+    for (auto it = conns_.begin(); it != conns_.end();) {
+      if (!it->second.seen && ++it->second.misses >= 2) {
+        it = conns_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  int cut = 0;
+  for (const Found& f : late) {
+    std::string key;
+    uint64_t inode = 0;
+    if (!Inspect(f.fd, options_.port, &key, &inode) || key != f.key || inode != f.inode) continue;  // closed meanwhile
+    // Bytes waiting unread: the client has sent and no thread has read it yet (all busy); the
+    // server is the slow one. A slowloris connection being served has its bytes read at once.
+    int unread = 0;
+    if (ioctl(f.fd, FIONREAD, &unread) == 0 && unread > 0) continue;
+    if (shutdown(f.fd, SHUT_RDWR) == 0) {
+      ++cut;
+      if (options_.on_cut) options_.on_cut();
+    }
+  }
+  return cut;
+}
+
+}  // namespace vigil

@@ -1,0 +1,202 @@
+// ConnectionWatchdog through HttpApi: slowloris clients (a header byte every 0.5 s on raw
+// sockets, more of them than httplib has threads) are cut after header_timeout_s and the server
+// keeps answering others; with header_timeout_s = 0 (no watchdog) they are not.
+#include "server/connection_watchdog.h"
+
+#include <arpa/inet.h>
+#include <doctest/doctest.h>
+#include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <functional>
+#include <chrono>
+#include <thread>
+
+#include "knowledge/temp_dir_testing.h"
+#include "server/http_api.h"
+
+namespace vigil {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double Since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+struct SlowServer {
+  TempDir dir{"vigil_watchdog_test"};
+  std::unique_ptr<IncidentStore> store;
+  std::unique_ptr<HttpApi> api;
+  std::thread thread;
+  explicit SlowServer(int header_timeout_s, std::function<void(httplib::Server&)> extra_routes = nullptr) {
+    IncidentStoreOptions so;
+    so.path = (dir.path / "incidents.db").string();
+    auto opened = IncidentStore::Open(so);
+    REQUIRE(opened.ok());
+    store = std::move(*opened);
+    HttpApiOptions o;
+    o.store = store.get();
+    o.read_timeout_s = 10;
+    o.header_timeout_s = header_timeout_s;
+    o.extra_routes = std::move(extra_routes);
+    api = std::make_unique<HttpApi>(o);
+    REQUIRE(api->Bind("127.0.0.1", 0).ok());
+    thread = std::thread([this] { CHECK(api->Run().ok()); });
+  }
+  ~SlowServer() {
+    api->Stop();
+    thread.join();
+  }
+};
+
+int Connect(int port) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
+  return fd;
+}
+
+struct Outcome {
+  int cut = 0;               // slow connections the server closed
+  double slowest_cut_s = 0;  // the latest of those closes, from the start
+  bool healthz_ok = false;
+  double healthz_s = 0;
+};
+
+// `n` slowloris connections, each sending "GET /healthz HTTP/1.1\r\nX-Slow: aaaa..." a byte per
+// 0.5 s for `run_s`; after 0.5 s one normal client asks GET /healthz (read timeout run_s).
+Outcome Slowloris(int port, int n, double run_s) {
+  std::vector<int> fds;
+  for (int i = 0; i < n; ++i) fds.push_back(Connect(port));
+  const std::string head = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ";
+  std::vector<double> closed_at(fds.size(), -1);
+  const auto start = Clock::now();
+  Outcome out;
+  std::thread client([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    httplib::Client c("127.0.0.1", port);
+    c.set_read_timeout(static_cast<time_t>(run_s), 0);
+    c.set_connection_timeout(static_cast<time_t>(run_s), 0);
+    const auto t = Clock::now();
+    auto r = c.Get("/healthz");
+    out.healthz_ok = r && r->status == 200;
+    out.healthz_s = Since(t);
+  });
+  size_t sent = 0;
+  while (Since(start) < run_s) {
+    for (size_t i = 0; i < fds.size(); ++i) {
+      if (closed_at[i] >= 0) continue;
+      const char byte = sent < head.size() ? head[sent] : 'a';
+      char buf[256];
+      const ssize_t got = recv(fds[i], buf, sizeof(buf), MSG_DONTWAIT);
+      if (got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK) ||
+          send(fds[i], &byte, 1, MSG_NOSIGNAL) != 1) {
+        closed_at[i] = Since(start);
+      }
+    }
+    ++sent;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  client.join();
+  for (size_t i = 0; i < fds.size(); ++i) {
+    if (closed_at[i] >= 0) {
+      ++out.cut;
+      out.slowest_cut_s = std::max(out.slowest_cut_s, closed_at[i]);
+    }
+    close(fds[i]);
+  }
+  return out;
+}
+
+// More slow connections than httplib's pool has threads (CPPHTTPLIB_THREAD_POOL_COUNT).
+int PoolPlusSome() { return static_cast<int>(std::max(8u, std::thread::hardware_concurrency())) + 4; }
+
+}  // namespace
+
+TEST_CASE("HttpApi: slowloris clients (a header byte every 0.5 s) are cut after --header-timeout; others answered") {
+  SlowServer server(/*header_timeout_s=*/2);
+  const int n = PoolPlusSome();
+  const Outcome o = Slowloris(server.api->port(), n, 8.0);
+  CHECK(o.cut == n);
+  CHECK(o.slowest_cut_s < 5.0);  // 2 s + a scan (0.5 s) + the 0.5 s send step, with slack
+  CHECK(o.healthz_ok);
+  CHECK(o.healthz_s < 5.0);
+  httplib::Client c("127.0.0.1", server.api->port());
+  auto m = c.Get("/metrics");
+  REQUIRE(m);
+  CHECK(m->body.find("vigil_http_connections_cut_total " + std::to_string(n)) != std::string::npos);
+}
+
+TEST_CASE("HttpApi: without --header-timeout (0) the same clients hold every thread (what the watchdog fixes)") {
+  SlowServer server(/*header_timeout_s=*/0);
+  const Outcome o = Slowloris(server.api->port(), PoolPlusSome(), 5.0);
+  CHECK(o.cut == 0);
+  CHECK_FALSE(o.healthz_ok);  // not answered within 5 s: every thread reads a slow header
+}
+
+TEST_CASE("HttpApi: a request whose handler runs past --header-timeout is answered, not cut") {
+  // The watchdog knows a request is in progress from httplib's Request::remote_addr/remote_port;
+  // this fails if its own peer keys do not match them.
+  SlowServer server(/*header_timeout_s=*/1, [](httplib::Server& s) {
+    s.Get("/slow", [](const httplib::Request&, httplib::Response& res) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(3000));
+      res.set_content("done", "text/plain");
+    });
+  });
+  httplib::Client c("127.0.0.1", server.api->port());
+  c.set_read_timeout(10, 0);
+  auto r = c.Get("/slow");
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(r->body == "done");
+  auto m = c.Get("/metrics");  // the same keep-alive connection, 0 s after its last answer
+  REQUIRE(m);
+  CHECK(m->body.find("vigil_http_connections_cut_total 0") != std::string::npos);
+}
+
+TEST_CASE("ConnectionWatchdog: a connection in a request is not cut; its clock restarts after the answer") {
+  // A server socket pair of our own: the watchdog looks at connections whose local port is `port`.
+  const int listener = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
+  REQUIRE(listen(listener, 4) == 0);
+  socklen_t len = sizeof(addr);
+  REQUIRE(getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+  const int port = ntohs(addr.sin_port);
+  const int client = Connect(port);
+  const int accepted = accept(listener, nullptr, nullptr);
+  REQUIRE(accepted >= 0);
+  sockaddr_in peer{};
+  len = sizeof(peer);
+  REQUIRE(getsockname(client, reinterpret_cast<sockaddr*>(&peer), &len) == 0);
+  const int peer_port = ntohs(peer.sin_port);
+
+  ConnectionWatchdogOptions o;
+  o.port = port;
+  o.header_timeout_ms = 300;
+  int cuts = 0;
+  o.on_cut = [&] { ++cuts; };
+  ConnectionWatchdog w(o);
+  CHECK(w.ScanOnce() == 0);  // first seen: its clock starts
+  w.RequestStarted("127.0.0.1", peer_port);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  CHECK(w.ScanOnce() == 0);  // in a request: never cut
+  w.RequestDone("127.0.0.1", peer_port);
+  CHECK(w.ScanOnce() == 0);  // answered just now
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  CHECK(w.ScanOnce() == 1);  // idle past the deadline: cut
+  CHECK(cuts == 1);
+  char b;
+  CHECK(recv(client, &b, 1, 0) == 0);  // the client sees the close
+  close(client);
+  close(accepted);
+  close(listener);
+}
+
+}  // namespace vigil

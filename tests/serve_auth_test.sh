@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# `vigil serve --auth-token-file` (server/auth_tokens.h, HttpApiOptions::auth) as it is deployed:
+#  1. refused start-ups (exit 2, a clear line): a world-readable token file, one with no token, a
+#     missing one, --metrics-public without a token file;
+#  2. a REAL Alertmanager (prometheus-alertmanager) whose webhook receiver sends
+#     `http_config: authorization: credentials_file:` gets its alert in and diagnosed; curl without
+#     a token / with a wrong one gets 401 with WWW-Authenticate and the JSON error; /healthz is
+#     public, /metrics is not (without --metrics-public);
+#  3. the chat page in headless Chromium: opened with `#token=...` it answers the question (the
+#     token goes from the fragment to sessionStorage to the Authorization header); opened without
+#     one it shows the 401 and the token form;
+#  4. SIGHUP reads the file again: a rotated token works, the old one no longer; a bad file then
+#     keeps the tokens in use; no token ever appears in vigil's log.
+# Skipped (exit 77) only when prometheus-alertmanager, chromium or curl is missing.
+# Usage: bash tests/serve_auth_test.sh <build-dir>   (from the repo root)
+source "$(dirname "$0")/lib/e2e.sh" "$@"
+AM_BIN=/usr/bin/prometheus-alertmanager
+command -v prometheus-alertmanager >/dev/null && AM_BIN=$(command -v prometheus-alertmanager)
+chromium=$(command -v chromium || command -v chromium-browser || true)
+for b in "$AM_BIN" "$chromium" curl; do
+  [ -n "$b" ] && command -v "$b" >/dev/null ||
+    { echo "SKIP: alertmanager, chromium or curl not installed (scripts/test installs them)"; exit 77; }
+done
+PY=/usr/bin/python3
+source "$HERE/lib/prometheus.sh"  # free_port, PIDS, start_alertmanager
+source "$HERE/lib/serve.sh"       # start_serve
+DATA="$TMP/var"
+TOKEN_A=oncall-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+TOKEN_B=am-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+TOKEN_C=rotated-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+umask 077
+printf '# vigil serve tokens\n%s\n\n%s  # alertmanager\n' "$TOKEN_A" "$TOKEN_B" >"$TMP/tokens"
+printf '%s\n' "$TOKEN_B" >"$TMP/am-credentials"
+
+# 1. Refused start-ups.
+cp "$TMP/tokens" "$TMP/open-tokens" && chmod 644 "$TMP/open-tokens"
+check "world-readable file" 2 "open-tokens: readable or writable by every user \(mode 0644\); it holds secrets: chmod 600 it" -- \
+  "$VIGIL" --data-dir "$DATA" serve --listen 127.0.0.1:0 --auth-token-file "$TMP/open-tokens"
+printf '# none yet\n' >"$TMP/empty-tokens"
+check "file with no token" 2 "empty-tokens: holds no token" -- \
+  "$VIGIL" --data-dir "$DATA" serve --listen 127.0.0.1:0 --auth-token-file "$TMP/empty-tokens"
+check "missing file" 2 "no-such-file: No such file or directory" -- \
+  "$VIGIL" --data-dir "$DATA" serve --listen 127.0.0.1:0 --auth-token-file "$TMP/no-such-file"
+check "--metrics-public alone" 2 "--metrics-public needs --auth-token-file" -- \
+  "$VIGIL" --data-dir "$DATA" serve --listen 127.0.0.1:0 --metrics-public
+
+# 2. Served with tokens, behind a real Alertmanager holding one of them.
+start_serve "$TMP/vigil.log" --data-dir "$DATA" serve --listen 127.0.0.1:0 --no-probes --auth-token-file "$TMP/tokens"
+grep -q "bearer tokens required (2 from $TMP/tokens; public: GET /healthz, / and /chat)" "$TMP/vigil.log" &&
+  passed=$((passed + 1)) || bad "start line: $(cat "$TMP/vigil.log")"
+code_of() { curl -s -D "$TMP/headers" -o "$TMP/body" -w '%{http_code}' "$@"; echo " $(tr -d '\n' <"$TMP/body")"; }
+check "healthz is public" 0 '^200 .*"version"' -- code_of "$V/healthz"
+check "no token: 401" 0 '^401 .*needs a bearer token.*"where": "Authorization header"' -- code_of "$V/api/v1/incidents"
+grep -qi '^WWW-Authenticate: Bearer realm="vigil"' "$TMP/headers" && passed=$((passed + 1)) || bad "no WWW-Authenticate: $(cat "$TMP/headers")"
+check "wrong token: 401" 0 '^401 ' -- code_of -H "Authorization: Bearer ${TOKEN_A}x" "$V/api/v1/incidents"
+grep -qi 'error="invalid_token"' "$TMP/headers" && passed=$((passed + 1)) || bad "no invalid_token: $(cat "$TMP/headers")"
+check "metrics need a token" 0 '^401 ' -- code_of "$V/metrics"
+check "webhook without a token: 401" 0 '^401 ' -- code_of -XPOST -H 'Content-Type: application/json' --data '{}' "$V/api/v1/alerts"
+AUTH=(-H "Authorization: Bearer $TOKEN_A")
+check "token: 200" 0 '^200 .*"count": 0' -- code_of "${AUTH[@]}" "$V/api/v1/incidents"
+# wait_auth SECONDS PYTHON_CONDITION: serve.sh's wait_for with the token.
+wait_auth() {
+  local i
+  for i in $(seq $(($1 * 10))); do
+    curl -sf "${AUTH[@]}" "$V/api/v1/incidents" 2>/dev/null |
+      "$PY" -c "import json,sys; j=json.load(sys.stdin); sys.exit(0 if ($2) else 1)" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+cat >"$TMP/alertmanager.yml" <<EOF
+route:
+  receiver: vigil
+  group_by: [alertname, Hostname]
+  group_wait: 1s
+  group_interval: 1s
+  repeat_interval: 1h
+receivers:
+  - name: vigil
+    webhook_configs:
+      - url: $V/api/v1/alerts
+        send_resolved: true
+        http_config:
+          authorization:
+            credentials_file: $TMP/am-credentials
+EOF
+start_alertmanager "$AM_BIN" "$TMP/alertmanager.yml"
+STARTS=$(date -u -d "@$(($(date +%s) - 120))" +%Y-%m-%dT%H:%M:%SZ)
+curl -sf -XPOST -H 'Content-Type: application/json' --data "[{\"labels\": {\"alertname\": \"GpuXidError\", \
+\"Hostname\": \"node-3\", \"gpu\": \"5\", \"xid\": \"79\", \"severity\": \"critical\"}, \"annotations\": {\"summary\": \
+\"Xid 79 on node-3 GPU 5: GPU has fallen off the bus\"}, \"startsAt\": \"$STARTS\"}]" "$AM/api/v2/alerts" >/dev/null ||
+  { echo "FAIL POST /api/v2/alerts"; exit 1; }
+if wait_auth 60 'j["count"] == 1 and j["incidents"][0]["state"] == "diagnosed"'; then
+  passed=$((passed + 1))
+else
+  bad "Alertmanager's alert (credentials_file) not diagnosed within 60 s: $(curl -s "${AUTH[@]}" "$V/api/v1/incidents")"
+  tail -5 "$TMP/alertmanager.log"
+fi
+ID=$(curl -sf "${AUTH[@]}" "$V/api/v1/incidents" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["incidents"][0]["id"])')
+curl -sf "${AUTH[@]}" "$V/metrics" | grep -qE '^vigil_http_requests_total\{route="/api/v1/alerts",method="POST",code="200"\} [1-9]' &&
+  passed=$((passed + 1)) || bad "no authenticated webhook counted: $(curl -s "${AUTH[@]}" "$V/metrics" | grep alerts)"
+
+# 3. The chat page in Chromium.
+dom() {
+  rm -rf "$TMP/profile"
+  timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --user-data-dir="$TMP/profile" \
+    --virtual-time-budget=15000 --dump-dom "$1" 2>"$TMP/chromium.err"
+}
+dom "$V/?q=what%20happened%20in%20incident%20%23$ID#token=$TOKEN_A" >"$TMP/page-token.html"
+grep -qF "#$ID GpuXidError" "$TMP/page-token.html" && grep -qF 'href="/api/v1/incidents/'"$ID"'"' "$TMP/page-token.html" &&
+  ! grep -qF "Error 401" "$TMP/page-token.html" && passed=$((passed + 1)) ||
+  bad "chat with #token=: $(sed -n '/id="log"/,/<\/main>/p' "$TMP/page-token.html" | head -c 2000)"
+dom "$V/?q=what%20happened%20in%20incident%20%23$ID" >"$TMP/page-none.html"
+grep -qF "Error 401 (Authorization header)" "$TMP/page-none.html" && grep -qE '<form id="auth">' "$TMP/page-none.html" &&
+  ! grep -qF "GpuXidError" "$TMP/page-none.html" && passed=$((passed + 1)) ||
+  bad "chat without a token: $(sed -n '/<main>/,/<\/main>/p' "$TMP/page-none.html" | head -c 2000)"
+
+# 4. SIGHUP: rotate to TOKEN_C.
+printf '%s\n' "$TOKEN_C" >"$TMP/tokens.new" && mv "$TMP/tokens.new" "$TMP/tokens"
+kill -HUP "$VPID"
+for _ in $(seq 50); do grep -q 'SIGHUP: 1 bearer token(s) read again' "$TMP/vigil.log" && break; sleep 0.1; done
+grep -q "SIGHUP: 1 bearer token(s) read again from $TMP/tokens" "$TMP/vigil.log" && passed=$((passed + 1)) ||
+  bad "SIGHUP reload line: $(tail -3 "$TMP/vigil.log")"
+check "old token after the rotation: 401" 0 '^401 ' -- code_of "${AUTH[@]}" "$V/api/v1/incidents"
+check "rotated token: 200" 0 '^200 .*"count": 1' -- code_of -H "Authorization: Bearer $TOKEN_C" "$V/api/v1/incidents"
+printf '\n' >"$TMP/tokens"
+kill -HUP "$VPID"
+for _ in $(seq 50); do grep -q 'SIGHUP: kept' "$TMP/vigil.log" && break; sleep 0.1; done
+grep -q "SIGHUP: kept the 1 token(s) in use: --auth-token-file $TMP/tokens: holds no token" "$TMP/vigil.log" &&
+  passed=$((passed + 1)) || bad "SIGHUP with a bad file: $(tail -3 "$TMP/vigil.log")"
+check "kept token: 200" 0 '^200 ' -- code_of -H "Authorization: Bearer $TOKEN_C" "$V/api/v1/incidents"
+kill -0 "$VPID" && passed=$((passed + 1)) || bad "vigil serve ended on SIGHUP"
+grep -qF -e "$TOKEN_A" -e "$TOKEN_B" -e "$TOKEN_C" "$TMP/vigil.log" && bad "a token is in vigil's log" || passed=$((passed + 1))
+kill -TERM "$VPID"
+wait "$VPID"
+rc=$?
+[ "$rc" = 0 ] && passed=$((passed + 1)) || bad "SIGTERM: exit $rc"
+
+echo "serve_auth_test: $passed passed, $fail failed"
+[ "$fail" = 0 ]
