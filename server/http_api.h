@@ -148,7 +148,9 @@ struct ServerMetrics {
                                   {0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30}};
   MetricCounter alerts{"vigil_alerts_received_total",
                        "alerts in accepted webhooks, by outcome (created, duplicate, resolved)", {"outcome"}};
-  MetricCounter triages{"vigil_triage_total", "triages finished, by outcome (diagnosed, failed)", {"outcome"}};
+  MetricCounter triages{"vigil_triage_total",
+                        "triage attempts finished, by outcome (diagnosed, failed, retried: failed and queued again)",
+                        {"outcome"}};
   MetricCounter connections_cut{"vigil_http_connections_cut_total",
                                  "connections cut because their request header did not come within --header-timeout",
                                  {}};

@@ -20,7 +20,8 @@ namespace {
 
 constexpr std::array<std::string_view, 4> kStates = {"queued", "running", "diagnosed", "failed"};
 // 1: incidents (c262f87). 2: resolutions (2026-12-01, FB), added by CREATE TABLE IF NOT EXISTS.
-constexpr int kSchemaVersion = 2;
+// 3: incidents.retry_at_ms (2026-12-01, SV: a failed triage queued again), added by ALTER TABLE.
+constexpr int kSchemaVersion = 3;
 
 constexpr std::string_view kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS incidents(
@@ -38,6 +39,7 @@ CREATE TABLE IF NOT EXISTS incidents(
   error TEXT NOT NULL DEFAULT '',
   triage_seconds REAL NOT NULL DEFAULT 0,
   diagnosis_json TEXT,
+  retry_at_ms INTEGER NOT NULL DEFAULT 0,
   UNIQUE(fingerprint, starts_at_ms));
 CREATE INDEX IF NOT EXISTS incidents_by_state ON incidents(state, id);
 CREATE TABLE IF NOT EXISTS resolutions(
@@ -53,12 +55,12 @@ CREATE TABLE IF NOT EXISTS resolutions(
 
 constexpr std::string_view kColumns =
     "id, fingerprint, starts_at_ms, rule, severity, state, alert_json, received_ms, updated_ms, "
-    "resolved_at_ms, attempts, error, triage_seconds, diagnosis_json";
+    "resolved_at_ms, attempts, error, triage_seconds, diagnosis_json, retry_at_ms";
 // kColumns followed by the resolution's (NULL without one): SELECT ... FROM kFromJoined.
 constexpr std::string_view kResolutionColumns =
     ", r.root_cause, r.summary, r.resolution, r.by_name, r.posted_ms, r.kb_id, r.kb_error";
 constexpr std::string_view kFromJoined = " FROM incidents LEFT JOIN resolutions r ON r.incident_id = incidents.id";
-constexpr int kResolutionColumn = 14;  // the first of kResolutionColumns
+constexpr int kResolutionColumn = 15;  // the first of kResolutionColumns
 
 Status SqlError(sqlite3* db, std::string_view what) {
   return InternalError("incident store: " + std::string(what) + ": " + sqlite3_errmsg(db));
@@ -87,6 +89,7 @@ Result<StoredIncident> ReadRow(const kb::Stmt& s, bool with_resolution) {
   r.attempts = s.Int(10);
   r.error = s.Text(11);
   r.triage_seconds = s.Double(12);
+  r.retry_at_ms = s.Int(14);
   const std::string where = "incident " + std::to_string(r.id);
   // A stored text that cannot be read is data loss (500), not the caller's bad argument.
   auto alert = ParseJson(s.Text(6), where + " alert_json");
@@ -170,7 +173,8 @@ Json StoredIncident::ToJson(bool full) const {
          {"updated_at", FormatRfc3339Ms(updated_ms)},
          {"resolved_at", resolved_at_ms > 0 ? Json(FormatRfc3339Ms(resolved_at_ms)) : Json(nullptr)},
          {"attempts", attempts}};
-  if (!error.empty()) j["error"] = error;
+  if (!error.empty()) j["error"] = error;  // failed: why; queued again: the last attempt's error
+  if (state == "queued" && retry_at_ms > 0) j["retry_at"] = FormatRfc3339Ms(retry_at_ms);
   if (state == "diagnosed" || state == "failed") j["triage_seconds"] = triage_seconds;
   if (full) {
     j["alert"] = alert;
@@ -267,6 +271,14 @@ Status IncidentStore::Init() {
     }
   }
   RETURN_IF_ERROR(Exec(kSchema));
+  {  // versions 1 and 2: CREATE TABLE IF NOT EXISTS left their incidents table without the column
+    ASSIGN_OR_RETURN(kb::Stmt s, Prepare(raw, "SELECT count(*) FROM pragma_table_info('incidents') "
+                                              "WHERE name='retry_at_ms'"));
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (row && s.Int(0) == 0) {
+      RETURN_IF_ERROR(Exec("ALTER TABLE incidents ADD COLUMN retry_at_ms INTEGER NOT NULL DEFAULT 0"));
+    }
+  }
   RETURN_IF_ERROR(Exec("PRAGMA user_version=" + std::to_string(kSchemaVersion)));
   ASSIGN_OR_RETURN(kb::Stmt requeue, Prepare(raw, "UPDATE incidents SET state='queued', updated_ms=?1 "
                                                   "WHERE state='running'"));
@@ -346,7 +358,8 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& alerts) {
 Result<std::optional<StoredIncident>> IncidentStore::ClaimNext() {
   std::lock_guard lock(mu_);
   ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, "UPDATE incidents SET state='running', attempts=attempts+1, updated_ms=?1 "
-                                            "WHERE id=(SELECT id FROM incidents WHERE state='queued' ORDER BY id LIMIT 1) "
+                                            "WHERE id=(SELECT id FROM incidents WHERE state='queued' AND retry_at_ms <= ?1 "
+                                            "ORDER BY id LIMIT 1) "
                                             "RETURNING " + std::string(kColumns)));
   s.Bind(1, Now());
   ASSIGN_OR_RETURN(bool row, s.Step());
@@ -388,6 +401,17 @@ Status IncidentStore::Finish(int64_t id, const Json& diagnosis, double seconds) 
 
 Status IncidentStore::Fail(int64_t id, std::string_view error, double seconds) {
   return SetState(id, "running", "failed", nullptr, error, seconds);
+}
+
+Status IncidentStore::Retry(int64_t id, std::string_view error, double seconds, int64_t delay_ms) {
+  std::lock_guard lock(mu_);
+  ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, "UPDATE incidents SET state='queued', updated_ms=?2, error=?3, "
+                                            "triage_seconds=?4, retry_at_ms=?5 WHERE id=?1 AND state='running'"));
+  const int64_t now = Now();
+  s.Bind(1, id).Bind(2, now).Bind(3, error).Bind(4, seconds).Bind(5, now + delay_ms);
+  RETURN_IF_ERROR(s.Run());
+  if (sqlite3_changes(db_) != 1) return FailedPreconditionError("incident " + std::to_string(id) + " is not running");
+  return Status::Ok();
 }
 
 Status IncidentStore::Requeue(int64_t id) { return SetState(id, "running", "queued", nullptr, "", 0); }

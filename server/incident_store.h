@@ -19,7 +19,8 @@
 // What the on-call engineer finally found (SetResolution: root cause, summary, what fixed it, who)
 // is kept beside the incident in table `resolutions` (schema version 2; a version-1 database,
 // written before 2026-12-01 FB, is migrated on Open by adding the table: its rows are kept and
-// read as before). A vigil older than this refuses a version-2 file ("newer vigil").
+// read as before). Schema version 3 (2026-12-01, SV) adds incidents.retry_at_ms (ALTER TABLE on
+// Open; older rows read 0: due). A vigil older than this refuses a newer file ("newer vigil").
 //
 // Thread safety: every method may be called from any thread (one connection behind a mutex).
 // Errors: Status values (FailedPrecondition for a file that cannot be opened or a schema from a
@@ -73,14 +74,16 @@ struct StoredIncident {
   int64_t updated_ms = 0;       // last state change
   int64_t resolved_at_ms = 0;   // 0 while firing (the alert's endsAt, or the time it was told)
   int64_t attempts = 0;         // triage runs started (a crash mid-run makes it 2 on the retry)
-  std::string error;            // why triage failed (state failed)
+  std::string error;            // why triage failed (state failed), or the last attempt's error
+                                // (queued again by Retry)
+  int64_t retry_at_ms = 0;      // queued by Retry: not claimed before this (0: at once)
   double triage_seconds = 0;    // the last triage's wall time
   Alert alert;                  // as received (core/domain.h JSON)
   Json diagnosis;               // the DiagnosisReport JSON (ToJson) once diagnosed, else null
   std::optional<IncidentResolution> resolution;  // the engineer's, once posted
 
   // {id, state, rule, severity, fingerprint, starts_at, received_at, updated_at, resolved_at?,
-  // attempts, error?, triage_seconds?}; times RFC 3339. With `full`, also `alert`, `diagnosis`
+  // attempts, error?, retry_at? (queued by Retry), triage_seconds?}; times RFC 3339. With `full`, also `alert`, `diagnosis`
   // and `resolution` (IncidentResolution::ToJson plus `diagnosis_agreed`: see
   // ResolutionAgreement); without, the diagnosis' root_cause, component and confidence when it has
   // them and the resolution's root cause as `resolution_root_cause`.
@@ -122,12 +125,16 @@ class IncidentStore {
   // labels). ResourceExhausted when the queue would overflow; nothing is recorded then.
   Result<IntakeResult> Intake(const std::vector<Alert>& alerts);
 
-  // The oldest queued incident, now `running` with attempts + 1; nullopt when none is queued.
+  // The oldest queued incident that is due (retry_at_ms <= now), now `running` with attempts + 1;
+  // nullopt when none is.
   Result<std::optional<StoredIncident>> ClaimNext();
   // running -> diagnosed with the report JSON / -> failed with the error / -> queued again.
   Status Finish(int64_t id, const Json& diagnosis, double seconds);
   Status Fail(int64_t id, std::string_view error, double seconds);
   Status Requeue(int64_t id);
+  // running -> queued again after a failed attempt: `error` kept (shown until a later attempt
+  // ends), not claimed for `delay_ms` (TriageWorkersOptions::retry_backoff_ms).
+  Status Retry(int64_t id, std::string_view error, double seconds, int64_t delay_ms);
 
   // Stores (or replaces: the latest post wins) the engineer's resolution of incident `id`;
   // `kb_id` / `kb_error` of `resolution` are ignored (the earlier kb_id is kept, kb_error

@@ -7,9 +7,12 @@
 
 #include <atomic>
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <set>
 #include <thread>
 
+#include "core/time_util.h"
 #include "knowledge/temp_dir_testing.h"
 #include "server/triage_workers.h"
 
@@ -268,6 +271,7 @@ TEST_CASE("TriageWorkers: every queued incident is triaged once; failures and ex
   o.store = store.get();
   o.workers = 3;
   o.poll_ms = 20;
+  o.retry_backoff_ms = {};  // no retries here: the retry cases are below
   o.triage = [&](const Alert& a) -> Result<Json> {
     {
       std::lock_guard lock(mu);
@@ -294,6 +298,128 @@ TEST_CASE("TriageWorkers: every queued incident is triaged once; failures and ex
   std::set<std::string> errors;
   for (const auto& r : *failed) errors.insert(r.error);
   CHECK(errors == std::set<std::string>{"Prometheus at http://p:9090 did not answer", "internal error: boom"});
+}
+
+TEST_CASE("IncidentStore: Retry queues a failed attempt again with its error, not claimed before its time") {
+  TempDir dir("vigil_serve_test");
+  int64_t now = 1'000'000;
+  auto store = OpenStore(dir, 100, &now);
+  REQUIRE(store->Intake({Firing("r1", 1)}).ok());
+  auto c = store->ClaimNext();
+  REQUIRE((c.ok() && c->has_value()));
+  REQUIRE(store->Retry(1, "Prometheus at http://p:9090 did not answer", 1.5, 30'000).ok());
+  auto row = store->Get(1);
+  REQUIRE(row.ok());
+  CHECK(row->state == "queued");
+  CHECK(row->attempts == 1);
+  CHECK(row->error == "Prometheus at http://p:9090 did not answer");
+  CHECK(row->retry_at_ms == 1'030'000);
+  const Json j = row->ToJson(false);
+  CHECK(j["error"] == "Prometheus at http://p:9090 did not answer");
+  CHECK(j["retry_at"] == FormatRfc3339Ms(1'030'000));
+  CHECK(j["attempts"] == 1);
+  now += 29'999;
+  c = store->ClaimNext();
+  REQUIRE(c.ok());
+  CHECK_FALSE(c->has_value());  // not due yet
+  now += 1;
+  c = store->ClaimNext();
+  REQUIRE((c.ok() && c->has_value()));
+  CHECK((*c)->attempts == 2);
+  CHECK(store->Retry(1, "x", 0, 1).ok());
+  CHECK(store->Retry(1, "x", 0, 1).code() == StatusCode::kFailedPrecondition);  // queued, not running
+  now += 1;
+  c = store->ClaimNext();
+  REQUIRE((c.ok() && c->has_value()));
+  REQUIRE(store->Finish(1, Json{{"root_cause", "gpu_xid"}}, 0.5).ok());
+  row = store->Get(1);
+  CHECK(row->state == "diagnosed");
+  CHECK(row->error.empty());  // the last attempt succeeded
+  CHECK(row->attempts == 3);
+  CHECK_FALSE(row->ToJson(false).contains("retry_at"));
+}
+
+TEST_CASE("TriageWorkers: a failed triage is retried after 30 s and 2 min (3 attempts); bad input is not") {
+  TempDir dir("vigil_serve_test");
+  std::atomic<int64_t> now{5'000'000};
+  IncidentStoreOptions so;
+  so.path = (dir.path / "incidents.db").string();
+  so.now_ms = [&now] { return now.load(); };
+  auto opened = IncidentStore::Open(so);
+  REQUIRE(opened.ok());
+  auto& store = *opened;
+  REQUIRE(store->Intake({Firing("flaky", 1, "Flaky"), Firing("bad", 2, "Bad"), Firing("down", 3, "Down")}).ok());
+  std::mutex mu;
+  std::map<std::string, int> calls;
+  std::vector<std::string> outcomes;
+  std::atomic<int> done{0};
+  TriageWorkersOptions o;
+  o.store = store.get();
+  o.workers = 2;
+  o.poll_ms = 20;  // the default backoff, {30 s, 2 min}, on the store's fake clock
+  o.triage = [&](const Alert& a) -> Result<Json> {
+    int n;
+    {
+      std::lock_guard lock(mu);
+      n = ++calls[a.rule];
+    }
+    if (a.rule == "Bad") return InvalidArgumentError("alert: no Hostname label");
+    if (a.rule == "Down" || n < 3) return UnavailableError("Prometheus did not answer (call " + std::to_string(n) + ")");
+    return Json{{"root_cause", "gpu_xid"}};
+  };
+  o.on_done = [&](std::string_view outcome, double) {
+    std::lock_guard lock(mu);
+    outcomes.emplace_back(outcome);
+    ++done;
+  };
+  auto wait_done = [&](int n) {
+    for (int i = 0; i < 500 && done < n; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return done.load();
+  };
+  TriageWorkers workers(o);
+  workers.Start();
+  REQUIRE(wait_done(3) == 3);
+  auto get = [&](int64_t id) {
+    auto r = store->Get(id);
+    REQUIRE(r.ok());
+    return *r;
+  };
+  CHECK(get(1).state == "queued");
+  CHECK(get(1).attempts == 1);
+  CHECK(get(1).error == "Prometheus did not answer (call 1)");
+  CHECK(get(1).retry_at_ms == 5'030'000);
+  CHECK(get(2).state == "failed");  // bad input: not retried
+  CHECK(get(2).attempts == 1);
+  CHECK(get(2).error == "alert: no Hostname label");
+  CHECK(get(3).state == "queued");
+
+  now += 29'000;  // not due: nothing runs
+  workers.Notify();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  CHECK(done == 3);
+  now += 1'000;
+  workers.Notify();
+  REQUIRE(wait_done(5) == 5);
+  CHECK(get(1).state == "queued");
+  CHECK(get(1).attempts == 2);
+  CHECK(get(1).error == "Prometheus did not answer (call 2)");
+  CHECK(get(1).retry_at_ms == 5'030'000 + 120'000);
+
+  now += 120'000;
+  workers.Notify();
+  REQUIRE(wait_done(7) == 7);
+  workers.Stop();
+  CHECK(get(1).state == "diagnosed");
+  CHECK(get(1).attempts == 3);
+  CHECK(get(1).error.empty());
+  CHECK(get(3).state == "failed");  // 3 attempts: the last error stays
+  CHECK(get(3).attempts == 3);
+  CHECK(get(3).error == "Prometheus did not answer (call 3)");
+  CHECK(calls["Bad"] == 1);
+  std::multiset<std::string> counted(outcomes.begin(), outcomes.end());
+  CHECK(counted.count("retried") == 4);
+  CHECK(counted.count("failed") == 2);
+  CHECK(counted.count("diagnosed") == 1);
 }
 
 TEST_CASE("TriageWorkers: Notify wakes an idle worker at once; Stop lets the triage in flight finish") {
@@ -477,8 +603,12 @@ TEST_CASE("IncidentStore: a version-1 database (before resolutions) opens, keeps
     auto more = store->Intake({Firing("new1", 2000)});
     REQUIRE(more.ok());
     CHECK(more->created == std::vector<int64_t>{2});
+    auto claimed = store->ClaimNext();  // retry_at_ms (version 3) was added: 0, due at once
+    REQUIRE((claimed.ok() && claimed->has_value()));
+    CHECK((*claimed)->id == 2);
+    CHECK((*claimed)->retry_at_ms == 0);
   }
-  CHECK(UserVersion(path) == 2);
+  CHECK(UserVersion(path) == 3);
   auto store = OpenStore(dir);
   CHECK(store->Get(1)->resolution->resolution == "reseated");
 }
@@ -489,16 +619,16 @@ TEST_CASE("IncidentStore: a database of a newer schema than this vigil reads is 
   {
     sqlite3* db = nullptr;
     REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-    REQUIRE(sqlite3_exec(db, "PRAGMA user_version=3", nullptr, nullptr, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "PRAGMA user_version=4", nullptr, nullptr, nullptr) == SQLITE_OK);
     sqlite3_close(db);
   }
   IncidentStoreOptions o;
   o.path = path;
   auto store = IncidentStore::Open(o);
   REQUIRE_FALSE(store.ok());
-  CHECK(store.status().message().find("schema version 3, written by a newer vigil (this one reads 2)") !=
+  CHECK(store.status().message().find("schema version 4, written by a newer vigil (this one reads 3)") !=
         std::string::npos);
-  CHECK(UserVersion(path) == 3);
+  CHECK(UserVersion(path) == 4);
 }
 
 TEST_CASE("ResolutionAgreement: agreed, rank among hypotheses, no diagnosis") {
@@ -538,7 +668,7 @@ TEST_CASE("IncidentStore: incidents.db written by vigil serve before resolutions
     REQUIRE((rows.ok() && rows->size() == 1));
     CHECK(rows->at(0).ToJson(false)["resolution_root_cause"] == "gpu_fallen_off_bus");
   }
-  CHECK(UserVersion((dir.path / "incidents.db").string()) == 2);
+  CHECK(UserVersion((dir.path / "incidents.db").string()) == 3);
   auto store = OpenStore(dir);
   CHECK(store->Get(1)->resolution->resolution == "replaced GPU 5");
 }

@@ -1,5 +1,6 @@
 #include "server/triage_workers.h"
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 
@@ -64,15 +65,30 @@ void TriageWorkers::Loop() {
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const std::string what = "incident " + std::to_string(incident.id) + " (" + incident.rule + ")";
     Status stored;
+    std::string_view outcome = "diagnosed";
     if (report.ok()) {
       stored = options_.store->Finish(incident.id, *report, seconds);
       LogInfo("serve", what + " diagnosed in " + std::to_string(seconds) + " s");
     } else {
-      stored = options_.store->Fail(incident.id, report.status().message(), seconds);
-      LogWarn("serve", what + " triage failed: " + report.status().message());
+      const std::string attempt = "attempt " + std::to_string(incident.attempts) + " of " +
+                                  std::to_string(options_.retry_backoff_ms.size() + 1);
+      const bool permanent = report.status().code() == StatusCode::kInvalidArgument;  // bad input
+      const size_t next = static_cast<size_t>(std::max<int64_t>(incident.attempts, 1)) - 1;
+      if (!permanent && next < options_.retry_backoff_ms.size()) {
+        const int64_t delay = options_.retry_backoff_ms[next];
+        stored = options_.store->Retry(incident.id, report.status().message(), seconds, delay);
+        outcome = "retried";
+        LogWarn("serve", what + " triage failed (" + attempt + "), retrying in " + std::to_string(delay / 1000) +
+                             " s: " + report.status().message());
+      } else {
+        stored = options_.store->Fail(incident.id, report.status().message(), seconds);
+        outcome = "failed";
+        LogWarn("serve", what + " triage failed (" + (permanent ? "bad input, not retried" : attempt) +
+                             "): " + report.status().message());
+      }
     }
     if (!stored.ok()) LogError("serve", what + ": storing the outcome: " + stored.message());
-    if (options_.on_done) options_.on_done(report.ok() ? "diagnosed" : "failed", seconds);
+    if (options_.on_done) options_.on_done(outcome, seconds);
     --busy_;
   }
 }

@@ -5,6 +5,12 @@
 // depend on how an alert is diagnosed; `vigil serve` wires agents/alert_triage.h's TriageAlert.
 // A triage that throws is recorded as failed ("internal error: ..."), never lost.
 //
+// Retries: a failed attempt (any error but InvalidArgument, which is bad input and fails at once)
+// is queued again after retry_backoff_ms[attempt - 1] (IncidentStore::Retry: the incident shows
+// its attempts and the last error) until the attempts reach retry_backoff_ms.size() + 1; then it
+// is failed with the last error. Default: 3 attempts, 30 s then 2 min. Attempts count every run,
+// also one a crash cut short (queued again by IncidentStore::Open).
+//
 // Stop() claims nothing more and waits for the triages in flight to finish and be stored; a
 // process killed meanwhile leaves them `running`, and the next IncidentStore::Open queues them
 // again. Thread safety: Notify and Stop may be called from any thread; Start once.
@@ -30,10 +36,15 @@ struct TriageWorkersOptions {
   IncidentStore* store = nullptr;  // borrowed; outlives the pool
   TriageFunction triage;           // required
   int workers = 2;                 // >= 1
-  // Called after each triage with "diagnosed" or "failed" and its wall time (metrics).
+  // Called after each triage with "diagnosed", "failed" or "retried" (failed, queued again) and
+  // its wall time (metrics).
   std::function<void(std::string_view outcome, double seconds)> on_done;
-  // How long an idle worker sleeps before looking at the store again without a Notify.
+  // How long an idle worker sleeps before looking at the store again without a Notify (also how
+  // late a retry that came due may start).
   int poll_ms = 1000;
+  // The waits before the 2nd, 3rd, ... attempt of a failed triage (see the file comment); empty:
+  // a failed triage is not retried.
+  std::vector<int64_t> retry_backoff_ms = {30'000, 120'000};
 };
 
 class TriageWorkers {
