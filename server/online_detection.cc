@@ -287,7 +287,12 @@ Status OnlineDetection::Read(int64_t start_ms, int64_t end_ms) {
     }
     for (TimeSeries& s : *series) got.push_back(std::move(s));
   }
-  if (!failed.empty() && failed.size() == queries_.size()) return failed.front().second;  // nothing read
+  if (!failed.empty() && failed.size() == queries_.size()) {  // nothing read: the rules named
+    std::string rules;
+    for (const std::string& r : queries_[failed.front().first].rules) rules += (rules.empty() ? "`" : ", `") + r + "`";
+    const Status& st = failed.front().second;
+    return Status(st.code(), "rule(s) " + rules + ": " + st.message());
+  }
   for (size_t qi = 0; qi < queries_.size(); ++qi) {
     Query& q = queries_[qi];
     auto f = std::find_if(failed.begin(), failed.end(), [qi](const auto& x) { return x.first == qi; });

@@ -808,7 +808,9 @@ TEST_CASE("OnlineDetection: a selector no read can take fails for its own rules 
   only.max_series_per_selector = 8;
   auto alone = OnlineDetection::Create(std::move(only));
   REQUIRE(alone.ok());
-  CHECK((*alone)->EvaluateOnce().code() == StatusCode::kOutOfRange);
+  const Status st = (*alone)->EvaluateOnce();
+  CHECK(st.code() == StatusCode::kOutOfRange);
+  CHECK_MESSAGE(st.message().find("rule(s) `Busy`: query_metrics: 12 series match load") == 0, st.message());
   CHECK((*alone)->last_evaluated_ms() == 0);
 }
 
