@@ -49,23 +49,35 @@ bool AllDigits(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
 }
 
-// The names an incident can be asked about by (lower case): see chat.h.
+// The names an incident can be asked about by (lower case): see chat.h. Names of 3 characters or
+// more from any of the labels below; a host, node or GPU name (node, host, hostname, device,
+// instance's host part, the diagnosis' component and its parts) from 2 (a GPU host called `vm`).
+// Shorter ones are words ("a"), not names. Matched as whole names (ContainsName), so `vm` is not
+// found in "vmstat".
 std::set<std::string> IncidentNames(const LiveIncident& inc) {
   std::set<std::string> names;
-  auto add = [&](std::string v) {
+  auto add_min = [&](std::string v, size_t min_size) {
     v = AsciiLower(v);
-    if (v.size() >= 3 && !AllDigits(v)) names.insert(v);
+    if (v.size() >= min_size && !AllDigits(v)) names.insert(v);
   };
+  auto add = [&](std::string v) { add_min(std::move(v), 3); };
+  auto add_host = [&](std::string v) { add_min(std::move(v), 2); };
   if (inc.alert) {
     const Labels& l = inc.alert->labels;
     for (const char* key : {"node", "instance", "hostname", "Hostname", "host", "device", "job",
                             "alertname", "pod", "exported_instance"}) {
       auto it = l.find(key);
       if (it == l.end()) continue;
-      add(it->second);
-      if (std::string(key).find("instance") != std::string::npos) {
+      const std::string k = key;
+      const bool host_like = k == "node" || k == "hostname" || k == "Hostname" || k == "host" || k == "device";
+      if (host_like) {
+        add_host(it->second);
+      } else {
+        add(it->second);
+      }
+      if (k.find("instance") != std::string::npos) {
         size_t colon = it->second.rfind(':');
-        if (colon != std::string::npos) add(it->second.substr(0, colon));
+        if (colon != std::string::npos) add_host(it->second.substr(0, colon));
       }
     }
     auto gpu = l.find("gpu");
@@ -74,9 +86,9 @@ std::set<std::string> IncidentNames(const LiveIncident& inc) {
   }
   if (inc.diagnosis && !inc.diagnosis->component.empty()) {
     const std::string& c = inc.diagnosis->component;
-    add(c);
+    add_host(c);
     std::stringstream parts(c);
-    for (std::string part; std::getline(parts, part, '/');) add(part);
+    for (std::string part; std::getline(parts, part, '/');) add_host(part);
   }
   return names;
 }

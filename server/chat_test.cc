@@ -189,6 +189,34 @@ TEST_CASE("Chat: a node or GPU name finds the incidents carrying it, as a whole 
   CHECK(Contains(a.answer, "The newest:\nIncident #6"));
 }
 
+TEST_CASE("Chat: a host name of 2 characters (vm) is matched as a whole word, not inside vmstat") {
+  FakeIncidents store;
+  store.Add(Diagnosed(7, "vm", "0"));    // node vm, instance vm:9400, component vm/gpu0
+  store.Add(Diagnosed(8, "a", "1"));     // a 1-character name is a word, not a name
+  store.Add(Queued(9, "node-7"));
+  ChatContext ctx;
+  ctx.incidents = &store;
+  auto ask = [&](const std::string& m) {
+    auto a = AnswerQuestion({m, std::nullopt}, ctx);
+    REQUIRE(a.ok());
+    return *a;
+  };
+  ChatAnswer a = ask("what is wrong with vm");
+  CHECK(Contains(a.answer, "Incident #7"));
+  CHECK(Cites(a, "incident", "7"));
+  CHECK_FALSE(Cites(a, "incident", "8"));
+  a = ask("VM down?");
+  CHECK(Cites(a, "incident", "7"));
+  a = ask("vm/gpu0 errors");
+  CHECK(Cites(a, "incident", "7"));
+  for (const char* q : {"show me vmstat for the box", "is vm-2 ok", "anything on xvm"}) {
+    a = ask(q);
+    CHECK_MESSAGE(!Cites(a, "incident", "7"), q);
+  }
+  a = ask("is a node down");
+  CHECK_FALSE(Cites(a, "incident", "8"));
+}
+
 TEST_CASE("Chat: a node no incident carries is said plainly, not matched to another") {
   Fixture f;
   ChatAnswer a = f.Ask("is node-9 broken?");
