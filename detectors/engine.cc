@@ -541,6 +541,13 @@ class TickRule {
     vals_.resize(plan_.nodes.size());
   }
 
+  // One more member (streaming's AddSeries, before the first tick), in O(1) amortised: rebuilding
+  // the rule for each new series copied every member and state before it, O(series^2) to add them.
+  void AddMember(size_t member) {
+    members_.push_back(member);
+    if (!plan_.absent_rule) state_.emplace_back();
+  }
+
   struct MemberState {
     bool started = false;
     int64_t last_value_t = 0;  // last non-NaN point (or the first point)
@@ -609,10 +616,14 @@ class TickRule {
     }
     bool cond = Truthy(vals_[plan_.condition]);
     MemberState& m = state_[k];
-    std::string metric = series == SIZE_MAX ? plan_.selector.metric : infos[series].name;
-    Labels labels = series == SIZE_MAX ? AbsentLabels(plan_.selector) : *infos[series].labels;
+    // The name and labels are read only when the alert starts firing (copying them at every
+    // evaluation cost a label map per series and tick).
     auto ev = m.tracker.Update(plan_, t, cond, [&](int64_t active_at, int64_t now, Alert& a) {
-      a = MakeAlert(plan_, metric, labels, active_at, now, kNaN, m.source, [&](int32_t id) { return vals_[id]; });
+      const auto value = [&](int32_t id) { return vals_[id]; };
+      if (series == SIZE_MAX)
+        a = MakeAlert(plan_, plan_.selector.metric, AbsentLabels(plan_.selector), active_at, now, kNaN, m.source, value);
+      else
+        a = MakeAlert(plan_, infos[series].name, *infos[series].labels, active_at, now, kNaN, m.source, value);
       a.explanation["last_value_at"] = FormatRfc3339Ms(last);
     });
     on_eval(series, t, cond, m.tracker.firing(), std::span<const double>(vals_));
@@ -1751,6 +1762,10 @@ struct StreamingEngine::Impl {
     std::map<std::string, int32_t> id_index = {};
     std::vector<TimeSeriesRef> id_infos = {};
     size_t n_series = 0;
+    // A tick-driven rule with `ignoring`, during CloseMergedTick: per identity, the index in
+    // `pending` of its point at this tick (-1: none) and whether it was firing after it.
+    std::vector<int32_t> id_point = {};
+    std::vector<uint8_t> id_firing = {};
   };
 
   CompiledRules rules;
@@ -1760,11 +1775,16 @@ struct StreamingEngine::Impl {
   std::map<std::string, size_t> series_by_id;
   std::vector<Rule> rt;
   bool have_tick = false;
+  bool any_tick = false;  // some rule is tick-driven (stale_for / absent)
   // Set by a window-limit error: every later Append / Flush returns it (the failing tick is not
   // evaluated again; ticks before it were evaluated and reported).
   Status stopped;
   int64_t tick = 0;
   std::vector<std::pair<size_t, double>> pending;  // points at `tick`
+  // Per series: its point's index in `pending` during CloseTick's tick-driven rules, -1 when it
+  // has none at this tick (a series has at most one point per tick). Without it each member
+  // searched `pending`: O(series x points at the tick) per tick, the warm-up's cost quadratic.
+  std::vector<int32_t> pending_pos;
   std::vector<TimeSeriesRef> infos;
   std::vector<uint8_t> flag_scratch;
   std::vector<PlanNode> shared_windows;  // the windows of SharedSums (a kMean node of each spec)
@@ -2113,6 +2133,8 @@ struct StreamingEngine::Impl {
       }
     }
     // Tick-driven rules.
+    if (any_tick)
+      for (size_t k = 0; k < pending.size(); ++k) pending_pos[pending[k].first] = static_cast<int32_t>(k);
     for (size_t ri = 0; ri < rt.size(); ++ri) {
       Rule& r = rt[ri];
       if (!r.tick) continue;
@@ -2121,15 +2143,11 @@ struct StreamingEngine::Impl {
         continue;
       }
       auto value_at = [&](size_t si) -> const double* {
-        for (const auto& p : pending)
-          if (p.first == si) return &p.second;
-        return nullptr;
+        const int32_t k = pending_pos[si];
+        return k >= 0 ? &pending[static_cast<size_t>(k)].second : nullptr;
       };
       auto on_eval = [&](size_t si, int64_t tt, bool cond, bool firing, std::span<const double> vals) {
-        if (si != SIZE_MAX && firing) {
-          for (size_t k = 0; k < pending.size(); ++k)
-            if (pending[k].first == si) flag_scratch[k] = 1;
-        }
+        if (si != SIZE_MAX && firing && pending_pos[si] >= 0) flag_scratch[static_cast<size_t>(pending_pos[si])] = 1;
         if (options.trace_nodes && cb.on_trace) cb.on_trace(ri, si, tt, cond, firing, vals);
       };
       auto on_event = [&](const Alert& a) {
@@ -2137,6 +2155,8 @@ struct StreamingEngine::Impl {
       };
       r.tick->OnTick(t, infos, value_at, [](size_t) -> const Labels* { return nullptr; }, on_eval, on_event);
     }
+    if (any_tick)
+      for (const auto& p : pending) pending_pos[p.first] = -1;
     for (size_t k = 0; k < pending.size(); ++k) {
       ++series[pending[k].first].seq;
       if (cb.on_point) cb.on_point(pending[k].first, t, flag_scratch[k]);
@@ -2150,11 +2170,19 @@ struct StreamingEngine::Impl {
   void CloseMergedTick(size_t ri, int64_t t) {
     Rule& r = rt[ri];
     const std::vector<int32_t>& id_of = member_of[ri];
+    // Each identity's point here, found in one pass over `pending` (searching it per identity was
+    // O(identities x points) per tick): the one of the lowest input series index.
+    r.id_point.resize(r.ids.size(), -1);
+    r.id_firing.resize(r.ids.size(), 0);
+    for (size_t j = 0; j < pending.size(); ++j) {
+      const int32_t id = id_of[pending[j].first];
+      if (id < 0) continue;
+      int32_t& best = r.id_point[static_cast<size_t>(id)];
+      if (best < 0 || pending[j].first < pending[static_cast<size_t>(best)].first) best = static_cast<int32_t>(j);
+    }
     auto value_at = [&](size_t k) -> const double* {
-      const std::pair<size_t, double>* best = nullptr;
-      for (const auto& p : pending)
-        if (id_of[p.first] == static_cast<int32_t>(k) && (!best || p.first < best->first)) best = &p;
-      if (!best) return nullptr;
+      if (r.id_point[k] < 0) return nullptr;
+      const std::pair<size_t, double>* best = &pending[static_cast<size_t>(r.id_point[k])];
       Identity& id = r.ids[k];
       if (id.source != best->first) {
         id.source = best->first;
@@ -2164,15 +2192,25 @@ struct StreamingEngine::Impl {
     };
     auto source_of = [&](size_t k) -> const Labels* { return &r.ids[k].source_labels; };
     auto on_eval = [&](size_t k, int64_t tt, bool cond, bool firing, std::span<const double> vals) {
-      if (k != SIZE_MAX && firing)
-        for (size_t j = 0; j < pending.size(); ++j)
-          if (id_of[pending[j].first] == static_cast<int32_t>(k)) flag_scratch[j] = 1;
+      if (k != SIZE_MAX && firing && r.id_point[k] >= 0) r.id_firing[k] = 1;
       if (options.trace_nodes && cb.on_trace) cb.on_trace(ri, k == SIZE_MAX ? k : r.ids[k].first, tt, cond, firing, vals);
     };
     auto on_event = [&](const Alert& a) {
       if (cb.on_alert) cb.on_alert(a);
     };
     r.tick->OnTick(t, r.id_infos, value_at, source_of, on_eval, on_event);
+    // Every input point of an identity gets the flag of the point evaluated for it; then the
+    // scratch is cleared for the next tick (only the identities with a point here were set).
+    for (size_t j = 0; j < pending.size(); ++j) {
+      const int32_t id = id_of[pending[j].first];
+      if (id >= 0 && r.id_firing[static_cast<size_t>(id)]) flag_scratch[j] = 1;
+    }
+    for (const auto& p : pending) {
+      const int32_t id = id_of[p.first];
+      if (id < 0) continue;
+      r.id_point[static_cast<size_t>(id)] = -1;
+      r.id_firing[static_cast<size_t>(id)] = 0;
+    }
   }
 
   std::vector<std::vector<int32_t>> member_of;  // [rule][series] -> member (identity) index or -1
@@ -2209,7 +2247,10 @@ Result<std::unique_ptr<StreamingEngine>> StreamingEngine::Create(CompiledRules r
           for (Instr& in : stage) ShareValueSumsWindow(plan, in, &impl->shared_windows, &impl->shared_slots);
       for (auto& stage : r.prog.by_stage) PairMinMax(plan, &stage);
     }
-    if (plan.tick_driven) r.tick = std::make_unique<TickRule>(plan, std::vector<size_t>{});
+    if (plan.tick_driven) {
+      r.tick = std::make_unique<TickRule>(plan, std::vector<size_t>{});
+      impl->any_tick = true;
+    }
     impl->rt.push_back(std::move(r));
   }
   impl->member_of.resize(impl->rt.size());
@@ -2246,8 +2287,15 @@ Result<size_t> StreamingEngine::AddSeries(const std::string& name, const Labels&
   im.series.push_back({name, labels, id, 0, false, 0, {}});
   for (const PlanNode& w : im.shared_windows) im.series.back().shared.push_back({detail::WindowState(w)});
   im.series_by_id[id] = si;
-  im.infos.clear();
-  for (const auto& s : im.series) im.infos.push_back({s.name, &s.labels});
+  im.pending_pos.push_back(-1);
+  // infos point at the series' labels: rebuilt only when the series moved (amortised O(1) per
+  // series; rebuilding it at every AddSeries made declaring N series O(N^2)).
+  if (im.infos.empty() || im.infos.front().labels != &im.series.front().labels) {
+    im.infos.clear();
+    for (const auto& s : im.series) im.infos.push_back({s.name, &s.labels});
+  } else {
+    im.infos.push_back({im.series.back().name, &im.series.back().labels});
+  }
   for (size_t ri = 0; ri < im.rt.size(); ++ri) {
     Impl::Rule& r = im.rt[ri];
     im.member_of[ri].push_back(-1);
@@ -2259,10 +2307,15 @@ Result<size_t> StreamingEngine::AddSeries(const std::string& name, const Labels&
       if (!fresh) continue;
       r.ids.push_back({name, std::move(identity[ri].second), identity[ri].first, si});
       if (r.tick) {
-        r.id_infos.clear();
-        for (const auto& x : r.ids) r.id_infos.push_back({x.name, &x.labels});
+        // As infos above: rebuilt only when the identities moved.
+        if (r.id_infos.empty() || r.id_infos.front().labels != &r.ids.front().labels) {
+          r.id_infos.clear();
+          for (const auto& x : r.ids) r.id_infos.push_back({x.name, &x.labels});
+        } else {
+          r.id_infos.push_back({r.ids.back().name, &r.ids.back().labels});
+        }
         r.tick_members.push_back(r.ids.size() - 1);
-        r.tick = std::make_unique<TickRule>(*r.plan, r.tick_members);
+        r.tick->AddMember(r.ids.size() - 1);  // a new identity only before data (checked above)
         continue;
       }
       Impl::Member m;
@@ -2277,7 +2330,7 @@ Result<size_t> StreamingEngine::AddSeries(const std::string& name, const Labels&
     }
     if (r.tick) {
       r.tick_members.push_back(si);
-      r.tick = std::make_unique<TickRule>(*r.plan, r.tick_members);
+      r.tick->AddMember(si);  // before the first point only (checked above): no state to keep
       continue;
     }
     Impl::Member m;

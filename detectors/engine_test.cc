@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <random>
@@ -1682,6 +1683,108 @@ TEST_CASE("batch alert life cycle without traces (idle false stretches skipped) 
     }
   }
   CHECK(fired > 50);
+}
+
+// The tick-driven path of streaming (stale_for, plain and with `ignoring`) at a scale where each
+// tick's points are many, appended within a tick in reverse and in shuffled series order, with
+// series missing at some ticks, NaN points, series that stop (fire for good) and gaps (fire, then
+// resolve): flags point by point and every alert as batch gives them, and the alerts are the
+// ones the data was built to have. Streaming finds a series' point at a tick through an index
+// kept per tick and takes its members one at a time (2026-12-01, BE: both were O(series) per
+// lookup or per AddSeries, the warm-up quadratic); this case checks that the index gives each
+// member its own point, none from another series or an earlier tick.
+TEST_CASE("stale_for over 400 series, a tick's points in any order: streaming as batch, alert by alert") {
+  constexpr size_t kSeries = 400;
+  constexpr int kTicks = 60;
+  std::vector<TimeSeries> series;
+  // Series 0: a clock with a point at every tick (online detection's clock series).
+  series.push_back(Series("clock", {}, {}, {}));
+  size_t want_stopped = 0, want_gaps = 0;
+  for (size_t i = 0; i < kSeries; ++i) {
+    // Pairs of series with one identity under `ignoring (pod)`: pod "a" for the first half, then
+    // no pod label.
+    const size_t gpu = i / 2;
+    const bool first_half = i % 2 == 0;
+    char node[32], gpu_name[32];  // (snprintf: GCC 12's -Wrestrict misfires on "n" + to_string at -O3)
+    std::snprintf(node, sizeof node, "n%zu", gpu / 8);
+    std::snprintf(gpu_name, sizeof gpu_name, "%zu", gpu % 8);
+    Labels labels = first_half ? Labels{{"node", node}, {"gpu", gpu_name}, {"pod", "a"}}
+                               : Labels{{"node", node}, {"gpu", gpu_name}};
+    TimeSeries s = Series("up", labels, {}, {});
+    const bool stops = gpu % 7 == 3;  // the identity's second series stops at tick 40 + gpu % 9
+    const bool gap = gpu % 11 == 5;   // a gap of 5 ticks (stale_for is 3 s) at ticks 45..49
+    for (int k = 0; k < kTicks; ++k) {
+      if (first_half != (k < 30)) continue;
+      if (stops && k >= 40 + static_cast<int>(gpu % 9)) continue;
+      if (gap && k >= 45 && k < 50) continue;
+      s.timestamps_ms.push_back(1000 * k);
+      s.values.push_back((i + static_cast<size_t>(k)) % 13 == 0 ? kNaN : 1.0);  // NaN: no reading
+    }
+    series.push_back(std::move(s));
+    if (!first_half) {
+      want_stopped += stops;
+      want_gaps += gap && !stops;
+    }
+  }
+  for (int k = 0; k < kTicks; ++k) {
+    series[0].timestamps_ms.push_back(1000 * k);
+    series[0].values.push_back(0);
+  }
+  P plain("Stale", "up");
+  RulePlan stale = plain.StaleFor(3000, "stale_for(3s)");
+  P merged("StaleGpu", "up");
+  RulePlan stale_gpu = merged.StaleFor(3000, "stale_for(3s)");
+  stale_gpu.selector.ignoring = {"pod"};
+  const CompiledRules rules{{stale, stale_gpu}};
+  auto batch = EvaluateBatch(rules, series);
+  REQUIRE(batch.ok());
+
+  // The alerts the data has (one episode each). Plain: every first-half series (its last point
+  // at tick 29), for good; a second-half series that stops, for good; one with a gap, resolved
+  // at its return (tick 50). Merged: only the stops and the gaps (the pod change is one history).
+  // A NaN point is no reading; single ones, 13 ticks apart, make no series 3 s stale.
+  std::map<std::string, size_t> want_rule_alerts;
+  for (const Alert& a : batch->alerts) ++want_rule_alerts[a.rule];
+  CHECK(want_stopped > 0);
+  CHECK(want_gaps > 0);
+  CHECK(want_rule_alerts["StaleGpu"] == want_stopped + want_gaps);
+  CHECK(want_rule_alerts["Stale"] == kSeries / 2 + want_stopped + want_gaps);
+
+  for (int order = 0; order < 2; ++order) {
+    const std::string what = order == 0 ? "reverse order within a tick" : "shuffled order within a tick";
+    INFO(what);
+    std::vector<std::vector<uint8_t>> flags(series.size());
+    std::vector<std::string> alerts;
+    StreamingEngine::Callbacks cb;
+    cb.on_point = [&](size_t s, int64_t, uint8_t f) { flags[s].push_back(f); };
+    cb.on_alert = [&](const Alert& a) {
+      if (a.state == AlertState::kResolved) alerts.push_back(Json(a).dump());
+    };
+    auto eng = StreamingEngine::Create(rules, EngineOptions{}, cb);
+    REQUIRE(eng.ok());
+    for (const auto& s : series) REQUIRE((*eng)->AddSeries(s.name, s.labels).ok());
+    std::mt19937_64 rng(7);
+    std::vector<size_t> pos(series.size(), 0);
+    for (int k = 0; k < kTicks; ++k) {
+      std::vector<size_t> here;
+      for (size_t i = 0; i < series.size(); ++i)
+        if (pos[i] < series[i].size() && series[i].timestamps_ms[pos[i]] == 1000 * k) here.push_back(i);
+      if (order == 0)
+        std::reverse(here.begin(), here.end());
+      else
+        std::shuffle(here.begin(), here.end(), rng);
+      for (size_t i : here) REQUIRE((*eng)->Append(i, 1000 * k, series[i].values[pos[i]++]).ok());
+    }
+    REQUIRE((*eng)->Flush().ok());
+    for (const Alert& a : (*eng)->ActiveAlerts()) alerts.push_back(Json(a).dump());
+    CHECK(flags == batch->flags);
+    std::vector<std::string> want;
+    for (const Alert& a : batch->alerts) want.push_back(Json(a).dump());
+    std::sort(want.begin(), want.end());
+    std::sort(alerts.begin(), alerts.end());
+    CHECK(alerts.size() == want.size());
+    CHECK(alerts == want);
+  }
 }
 
 }  // namespace
