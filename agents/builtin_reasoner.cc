@@ -34,6 +34,9 @@ constexpr double kCauseMinScore = 2.5;
 constexpr int64_t kCauseSlackMs = 120'000;  // a cause may be logged up to 2 min after its symptom
 constexpr size_t kExamplesPerSignature = 2;
 constexpr double kRecallWeights[] = {0.6, 0.3, 0.15};
+// A node.kernel_log pass scaled down by its coverage (KernelLogCoverage) moves a category only by at
+// least this much log-odds; less is no information.
+constexpr double kMinScaledPassDelta = 0.05;
 // An unmatched error line that reads like a known incident (lexical KB search): the first such
 // line of a category beats the "other cause" bucket on its own (so a fault worded differently from
 // the pack is still named, at a low confidence), agreeing lines add less.
@@ -1515,14 +1518,35 @@ std::vector<std::string> CategoriesNamedByProbe(const ProbeResult& r) {
   return out;
 }
 
+double KernelLogCoverage(const ProbeResult& r) {
+  if (r.probe != "node.kernel_log") return 1.0;
+  auto covers = r.metrics.find("log_covers_s");
+  auto window = r.metrics.find("window_s");
+  if (covers == r.metrics.end() || window == r.metrics.end() || !std::isfinite(covers->second) ||
+      !std::isfinite(window->second) || !(window->second > 0)) {
+    return 1.0;  // a result that does not say how far back it read: the catalog weight, as before
+  }
+  return std::clamp(covers->second / window->second, 0.0, 1.0);
+}
+
 std::map<std::string, double> ProbeDeltas(const ProbeResult& r) {
   std::map<std::string, double> d;
   if (r.status != ProbeStatus::kPass && r.status != ProbeStatus::kFail) return d;
   const ProbeSpec* spec = FindProbe(r.probe);
   if (r.status == ProbeStatus::kPass) {
     if (spec == nullptr) return d;
+    // A clean log refutes only for the time it covers (a node booted 27 s before the probe read
+    // 27 s of a one-hour window: what made it reboot is in no line read).
+    // A scaled delta under kMinScaledPassDelta is dropped: it would say nothing of the category,
+    // yet bring it into the softmax at a score near 0 and dilute the leader (in agents_test's
+    // launch-failure case a 27 s log took gpu_fallen_off_bus from 0.737 to 0.622 that way; a clean
+    // hour takes it to 0.528).
+    const double coverage = KernelLogCoverage(r);
     for (const CategoryEvidence& ce : spec->evidence) {
-      if (ce.pass_refutes > 0) d[std::string(ce.category)] = -kProbePassWeight * ce.pass_refutes;
+      const double delta = -kProbePassWeight * ce.pass_refutes * coverage;
+      if (ce.pass_refutes > 0 && (coverage >= 1.0 || -delta >= kMinScaledPassDelta)) {
+        d[std::string(ce.category)] = delta;
+      }
     }
     return d;
   }
@@ -1565,6 +1589,12 @@ std::optional<Evidence> EvidenceFromProbe(const ProbeResult& r, const std::strin
   e.kind = EvidenceKind::kProbe;
   e.source = "probe " + r.probe + "@" + r.target;
   e.detail = std::string(ProbeStatusName(r.status)) + (r.reason.empty() ? "" : ": " + r.reason);
+  if (r.status == ProbeStatus::kPass && KernelLogCoverage(r) < 1.0) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, " [the log covers %.0f of the %.0f s asked: this pass counts %.0f%%]",
+                  r.metrics.at("log_covers_s"), r.metrics.at("window_s"), 100 * KernelLogCoverage(r));
+    e.detail += buf;
+  }
   e.weight = 0;
   std::vector<std::pair<double, std::string>> ranked;
   for (const auto& [cat, delta] : ProbeDeltas(r)) ranked.emplace_back(std::fabs(delta), cat);
@@ -2460,6 +2490,52 @@ class Beliefs {
   };
   std::shared_ptr<CaseStorage> case_storage_;
 };
+
+// The source vigil serve gives an incident on-call resolved (POST .../resolution, server/http_api.cc),
+// followed by its id: "vigil-serve:incident-7".
+constexpr std::string_view kServedIncidentSource = "vigil-serve:incident-";
+// An answer from a recalled incident alone is no more sure than this (a probe-confirmed one reaches
+// ReasonerOptions::stop_confidence, 0.9).
+constexpr double kServedRecallMaxConfidence = 0.5;
+
+// The alert name a served incident was raised for: the first line of its text, "Alert NAME".
+std::string ServedAlertName(const Incident& inc) {
+  std::string_view t = inc.raw_text;
+  if (!t.starts_with("Alert ")) return "";
+  t.remove_prefix(6);
+  return std::string(t.substr(0, t.find('\n')));
+}
+
+// A strong recall that may answer when nothing else decides (else nullptr): the best hit is an
+// incident vigil serve diagnosed and on-call then resolved (its source kServedIncidentSource, its
+// root cause theirs), raised by an alert of the same name as this case's; it is first in every
+// ranker that ran (lexical, and dense when the search had dense ranks); its category leads the
+// hypotheses; and no probe spoke against it: none lowered it (a pass that refutes it) and none
+// confirmed another category.
+const SearchHit* StrongServedRecall(const DiagnosisCase& c, const KnowledgeFacts& facts, const Beliefs& beliefs,
+                                    const std::vector<Hypothesis>& hypotheses) {
+  if (facts.recalled.empty() || !c.alert || hypotheses.empty()) return nullptr;
+  const SearchHit& hit = facts.recalled.front();
+  if (hit.kind != SearchHit::Kind::kIncident || hit.category.empty() ||
+      !hit.incident.source.starts_with(kServedIncidentSource) ||
+      hit.incident.source.size() == kServedIncidentSource.size() || hypotheses[0].category != hit.category) {
+    return nullptr;
+  }
+  bool dense_ran = false;
+  for (const SearchHit& h : facts.recalled) dense_ran = dense_ran || h.dense_rank > 0;
+  if (hit.lexical_rank != 1 || (dense_ran && hit.dense_rank != 1)) return nullptr;
+  std::string name = c.alert->rule;
+  if (auto it = c.alert->labels.find("alertname"); name.empty() && it != c.alert->labels.end()) name = it->second;
+  if (name.empty() || ServedAlertName(hit.incident) != name) return nullptr;
+  for (const Observation& o : beliefs.observations()) {
+    if (o.evidence.kind != EvidenceKind::kProbe) continue;
+    for (const auto& [cat, delta] : o.deltas) {
+      if (cat == hit.category && delta < 0) return nullptr;
+      if (cat != hit.category && delta > 0 && beliefs.ConfirmedByProbe(cat)) return nullptr;
+    }
+  }
+  return &hit;
+}
 
 Json BeliefJson(const Beliefs& b, size_t k = 5) {
   Json j = Json::object();
@@ -3843,6 +3919,24 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
     d.summary = top.category + (top.component.empty() ? "" : " on " + top.component) +
                 (first_detail.empty() ? "" : ": " + first_detail.substr(0, 200));
+  } else if (const SearchHit* recall = StrongServedRecall(c, facts, beliefs, d.hypotheses)) {
+    // The only answer on file is what on-call found last time this alert fired: say it, modestly,
+    // and say that nothing here verified it (the probes that ran spoke neither for nor against it).
+    Hypothesis& top = d.hypotheses[0];
+    const std::string past = recall->incident.source.substr(std::string_view(kServedIncidentSource).size());
+    const std::string label = "from past incident #" + past + ", not verified";
+    top.rationale = label + " (" + recall->incident.title.substr(0, 160) + "); " + top.rationale;
+    d.root_cause = top.category;
+    d.component = top.component;
+    d.confidence = std::min(top.probability, kServedRecallMaxConfidence);
+    // The fix as on-call wrote it (serve's past_resolutions and its tests quote it verbatim); the
+    // summary and the hypothesis carry the label.
+    d.mitigation = recall->incident.mitigation.empty() ? "no mitigation on file for " + top.category
+                                                       : recall->incident.mitigation;
+    d.summary = top.category + (top.component.empty() ? "" : " on " + top.component) + " (" + label +
+                "): " + recall->incident.title.substr(0, 200);
+    trace.push_back({{"type", "served_recall"}, {"incident", recall->incident.id}, {"category", top.category},
+                     {"confidence", d.confidence}});
   } else {
     d.root_cause = "unknown";
     d.confidence = other;

@@ -118,6 +118,13 @@ struct ReasonerOptions {
 inline constexpr double kProbeFailWeight = 4.0;
 inline constexpr double kProbePassWeight = 2.5;
 
+// How much of its window a node.kernel_log result read: log_covers_s / window_s, in [0, 1] (1 for
+// any other probe, and for a result without those metrics). A pass weighs this share of the
+// catalog's pass_refutes, and a category it would move by less than 0.05 log-odds is left alone:
+// the log of a node booted 27 s before the probe, of a one-hour window, says nothing about the
+// fault that made it reboot.
+double KernelLogCoverage(const ProbeResult& r);
+
 // The belief update the reasoner applies for one probe result; exposed so that the LLM path
 // scores the probes it runs the same way. Returns the Evidence (supports/refutes filled; empty
 // for error/unavailable results, which verify nothing).

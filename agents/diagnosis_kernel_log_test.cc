@@ -4,6 +4,7 @@
 // lines before it, a driver Xid 45 after it), as the binary would answer on that node.
 #include <doctest/doctest.h>
 
+#include <optional>
 #include <string>
 
 #include "agents/builtin_reasoner.h"
@@ -150,6 +151,75 @@ TEST_CASE("kernel log: only uncategorised lines (Xid 45) support nothing; a clea
       "2026-12-01T05:41:00+00:00 node-3 kernel: docker0: port 1(veth1) entered forwarding state\n", ProbeStatus::kPass);
   CHECK(lost_clean.status != HypothesisStatus::kConfirmed);
   CHECK(lost_clean.probability < base_lost->probability);
+}
+
+TEST_CASE("kernel log: a pass counts for the share of the window its log covers") {
+  // A clean dmesg of a node booted 27 s before the probe (the H200 of 2026-12-01 06:13: 359 lines,
+  // log_covers_s 27 of 3600) against a clean journal of the whole hour: before this change both
+  // lowered the hardware hypotheses by the catalog's full pass weight.
+  auto clean = [](double boot_ago, bool ring) {
+    kl::LogText log;
+    log.source = ring ? "dmesg" : "journalctl -k";
+    log.ring_buffer = ring;
+    log.text = ring ? "[    0.000000] Linux version 6.8.0-49-generic (buildd@lcy02-amd64-103)\n"
+                      "[   20.512000] nvidia-nvlink: Nvlink Core is being initialized, major device number 234\n"
+                    : "2026-12-01T05:41:00+00:00 node-3 kernel: docker0: port 1(veth1) entered forwarding state\n";
+    kl::ParseOptions po;
+    po.now = kNow;
+    po.boot_time = kNow - boot_ago;
+    kl::Verdict v = kl::JudgeKernelLog(kl::ParseKernelLog(log.text, po), log, 3600, kNow);
+    ProbeResult r;
+    r.probe = "node.kernel_log";
+    r.target = "node-3";
+    r.status = v.status == "pass" ? ProbeStatus::kPass : ProbeStatus::kFail;
+    r.reason = v.reason;
+    r.metrics = v.metrics;
+    r.details = v.details;
+    r.duration_s = 0.02;
+    return r;
+  };
+  ProbeResult full = clean(100000, false), fresh = clean(27, true);
+  REQUIRE(full.status == ProbeStatus::kPass);
+  REQUIRE(fresh.status == ProbeStatus::kPass);
+  REQUIRE(fresh.metrics.at("log_covers_s") == doctest::Approx(27));
+  std::optional<Evidence> ef = EvidenceFromProbe(full, "p1"), es = EvidenceFromProbe(fresh, "p2");
+  REQUIRE(ef.has_value());
+  REQUIRE(es.has_value());
+  CHECK(ef->weight < 0);
+  CHECK_FALSE(ef->refutes.empty());
+  // 27/3600 of the catalog's weight is under 0.05 log-odds for every category: it refutes nothing.
+  CHECK(es->weight == 0);
+  CHECK(es->refutes.empty());
+  CHECK(es->detail.find("[the log covers 27 of the 3600 s asked: this pass counts 1%]") != std::string::npos);
+  CHECK(ef->detail.find("the log covers") == std::string::npos);
+  // Half the window read: half the weight. A result without the metrics (an older vigil-probe, a
+  // recorded case) keeps the catalog weight.
+  ProbeResult half = full;
+  half.metrics["log_covers_s"] = 1800;
+  CHECK(EvidenceFromProbe(half, "p3")->weight == doctest::Approx(ef->weight * 0.5));
+  CHECK(EvidenceFromProbe(half, "p3")->refutes.size() == ef->refutes.size());
+  ProbeResult bare = full;
+  bare.metrics.clear();
+  CHECK(EvidenceFromProbe(bare, "p4")->weight == doctest::Approx(ef->weight));
+
+  // In the diagnosis: the fresh node's pass leaves gpu_fallen_off_bus where the log line put it.
+  testing::RecordedExecutor none;
+  const Hypothesis* b = Find(Run(none), "gpu_fallen_off_bus");
+  REQUIRE(b != nullptr);
+  const double base = b->probability;
+  auto lost_after = [&](const ProbeResult& r) {
+    testing::RecordedExecutor probes;
+    probes.results["node.kernel_log@node-3"] = r;
+    Diagnosis d = Run(probes);
+    REQUIRE(Ran(d, "node.kernel_log@node-3"));
+    const Hypothesis* lost = Find(d, "gpu_fallen_off_bus");
+    REQUIRE(lost != nullptr);
+    return lost->probability;
+  };
+  const double after_full = lost_after(full), after_fresh = lost_after(fresh);
+  CHECK(after_full < base - 0.01);
+  CHECK(after_fresh > after_full);
+  CHECK(after_fresh == doctest::Approx(base));
 }
 
 TEST_CASE("kernel log: an unavailable answer costs no probe of the budget") {

@@ -1,0 +1,116 @@
+// The built-in reasoner when a recalled past incident is the only evidence: an incident vigil serve
+// diagnosed and on-call resolved (POST /api/v1/incidents/ID/resolution imports it into the knowledge
+// base with source "vigil-serve:incident-ID", server/http_api.cc), recalled first for an alert of the
+// same name, answers with a modest confidence, labelled "from past incident #ID, not verified", when
+// no probe contradicts it. Before this, the answer was `unknown` (the fix only in past_resolutions).
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "agents/builtin_reasoner.h"
+#include "agents/case.h"
+#include "agents/diagnosis_testing.h"
+
+namespace vigil {
+namespace {
+
+// The second time GpuFellOffBus fires on node-3 GPU 5: an alert, no logs, no metrics.
+DiagnosisCase SecondAlert(const std::string& alertname = "GpuFellOffBus") {
+  Json j = ParseJson(R"JSON({
+    "id": "served-recall",
+    "alert": {"labels": {"alertname": "GpuFellOffBus", "node": "node-3", "gpu": "5", "job": "llm"},
+              "annotations": {"summary": "DCGM reports GPU 5 of node-3 lost"}, "startsAt": "2026-12-01T05:40:00Z"},
+    "topology": {"nodes": ["node-3"], "gpus_per_node": 8}
+  })JSON").value();
+  j["alert"]["labels"]["alertname"] = alertname;
+  auto c = ParseCase(j, "served-recall.json");
+  REQUIRE_MESSAGE(c.ok(), c.status().ToString());
+  return *c;
+}
+
+// The knowledge base's answer to the alert text: incident 7, which serve triaged as `unknown` and
+// on-call resolved as a GPU fallen off the bus (the text KnowledgeIncidentFromResolution writes).
+KnowledgeFacts ServedRecall(const std::string& source = "vigil-serve:incident-7", int lexical_rank = 1,
+                            int dense_rank = 1) {
+  KnowledgeFacts f;
+  for (const char* cat : {"gpu_fallen_off_bus", "gpu_firmware_error", "pcie_link_degraded"}) {
+    f.categories.push_back(cat);
+    f.layers[cat] = std::string(cat) == "pcie_link_degraded" ? "host" : "gpu";
+  }
+  SearchHit hit;
+  hit.kind = SearchHit::Kind::kIncident;
+  hit.category = "gpu_fallen_off_bus";
+  hit.incident.id = "vigil-serve-incident-7";
+  hit.incident.source = source;
+  hit.incident.title = "GpuFellOffBus: GPU 5 lost, Xid 79 in the kernel log";
+  hit.incident.raw_text =
+      "Alert GpuFellOffBus\nDCGM reports GPU 5 of node-3 lost\nLabels: alertname=GpuFellOffBus gpu=5 node=node-3\n"
+      "Diagnosis by vigil: unknown\nFound by ana: GPU 5 lost, Xid 79 in the kernel log\nFixed by: drained node-3 and "
+      "reseated GPU 5";
+  hit.incident.root_cause = "gpu_fallen_off_bus";
+  hit.incident.mitigation = "drained node-3 and reseated GPU 5";
+  hit.incident.status = IncidentStatus::kResolved;
+  hit.lexical_rank = lexical_rank;
+  hit.dense_rank = dense_rank;
+  hit.score = 2.0 / 61;
+  f.recalled.push_back(hit);
+  f.incidents[hit.incident.id] = hit.incident;
+  return f;
+}
+
+Diagnosis Diagnose(const DiagnosisCase& c, const KnowledgeFacts& f, testing::RecordedExecutor& probes) {
+  ReasonerOptions ro;
+  ro.allow_intrusive = false;
+  return BuiltinReasoner(ro).Diagnose(c, f, &probes).diagnosis;
+}
+
+}  // namespace
+
+TEST_CASE("served recall: an incident on-call resolved answers, modestly and labelled, when nothing contradicts it") {
+  testing::RecordedExecutor probes;  // every probe unavailable ("not recorded"): nothing verified
+  Diagnosis d = Diagnose(SecondAlert(), ServedRecall(), probes);
+  CHECK(d.root_cause == "gpu_fallen_off_bus");
+  CHECK(d.component == "node-3/gpu5");
+  CHECK(d.confidence > 0);
+  CHECK(d.confidence <= 0.5);  // a probe-confirmed answer reaches stop_confidence (0.9)
+  REQUIRE_FALSE(d.hypotheses.empty());
+  CHECK(d.hypotheses[0].category == "gpu_fallen_off_bus");
+  CHECK(d.hypotheses[0].status == HypothesisStatus::kOpen);  // not confirmed: nothing verified it
+  CHECK(d.hypotheses[0].rationale.find("from past incident #7, not verified") == 0);
+  CHECK(d.summary.find("(from past incident #7, not verified)") != std::string::npos);
+  CHECK(d.mitigation == "drained node-3 and reseated GPU 5");  // verbatim, as past_resolutions quotes it
+  bool cited = false;
+  for (const Evidence& e : d.evidence) cited = cited || e.source == "kb:vigil-serve-incident-7";
+  CHECK(cited);
+
+  // A probe that found the GPU lost confirms it, far above the recall's answer.
+  testing::RecordedExecutor lost;
+  lost.Record("gpu.health", "node-3/gpu5", ProbeStatus::kFail, "gpu5: Xid 79 (GPU has fallen off the bus) reported during the probe", 1.0);
+  Diagnosis confirmed = Diagnose(SecondAlert(), ServedRecall(), lost);
+  CHECK(confirmed.root_cause == "gpu_fallen_off_bus");
+  CHECK(confirmed.confidence > d.confidence + 0.3);
+  CHECK(confirmed.summary.find("not verified") == std::string::npos);
+}
+
+TEST_CASE("served recall: stays unknown when a probe contradicts it or the recall is not strong") {
+  // A health check of that GPU passing speaks against a lost GPU.
+  testing::RecordedExecutor healthy;
+  healthy.Record("gpu.health", "node-3/gpu5", ProbeStatus::kPass, "all health counters within thresholds", 1.0);
+  healthy.Record("gpu.inventory", "node-3", ProbeStatus::kPass, "8 GPUs visible", 0.1);
+  Diagnosis d = Diagnose(SecondAlert(), ServedRecall(), healthy);
+  CHECK(d.root_cause == "unknown");
+  CHECK(d.summary.find("past incident") == std::string::npos);
+
+  testing::RecordedExecutor none;
+  // A pack incident (not resolved by on-call here).
+  CHECK(Diagnose(SecondAlert(), ServedRecall("pack:gpu"), none).root_cause == "unknown");
+  // Another alert (not the same signature).
+  CHECK(Diagnose(SecondAlert("NodeDiskFull"), ServedRecall(), none).root_cause == "unknown");
+  // Not first in both rankers (the embedding put another incident first).
+  CHECK(Diagnose(SecondAlert(), ServedRecall("vigil-serve:incident-7", 1, 2), none).root_cause == "unknown");
+  CHECK(Diagnose(SecondAlert(), ServedRecall("vigil-serve:incident-7", 2, 1), none).root_cause == "unknown");
+  // A lexical-only search (no dense ranks at all) with the incident first still counts.
+  CHECK(Diagnose(SecondAlert(), ServedRecall("vigil-serve:incident-7", 1, 0), none).root_cause == "gpu_fallen_off_bus");
+}
+
+}  // namespace vigil
