@@ -2352,6 +2352,115 @@ def case_124():
     return c
 
 
+# Ninth batch (KR, 2026-12-01): the first cases that record node.kernel_log, in the form vigil-probe
+# prints it (probes/gpu/kernel_log.{h,cc} JudgeKernelLog: reason, metrics, details).
+def kernel_log_result(c, node, findings, lines_read, covers_s=3600, source="journalctl -k",
+                      ring=False, booted_ago=None, duration=None):
+    """node.kernel_log@node over a one-hour window. `findings`: (offset_s, kind, gpu, xid, category,
+    text), gravest first. A pass when there are none."""
+    metrics = {"xid_lines": 0, "aer_lines": 0, "nvlink_lines": 0, "ib_link_lines": 0, "oom_lines": 0,
+               "nvrm_lines": 0, "findings_in_window": len(findings), "lines_read": lines_read,
+               "unknown_lines": 0, "window_s": 3600, "log_covers_s": covers_s, "bytes_dropped": 0}
+    found, cats, by_cat = [], [], {}
+    for off, kind, gpu, xid, cat, text in findings:
+        metrics[kind + "_lines"] += 1
+        f = {"time": c.iso(off), "kind": kind, "text": text}
+        if gpu is not None:
+            f["pci"] = c.bus(gpu)
+            f["gpu"] = gpu
+            f["uuid"] = c.uuid(node, gpu)
+        if xid is not None:
+            f["xid"] = xid
+        f["category"] = cat
+        found.append(f)
+        if cat not in by_cat:
+            cats.append(cat)
+            by_cat[cat] = []
+        if gpu is not None and gpu not in by_cat[cat]:
+            by_cat[cat].append(gpu)
+    details = {"source": source, "tried": [] if source == "journalctl -k" else ["journalctl -k: not installed"],
+               "findings": found, "categories": cats, "gpus_by_category": by_cat,
+               "gpu_uuids": {c.bus(f["gpu"]): f["uuid"] for f in found if "gpu" in f},
+               "uncategorised": [], "gpu_map": "/proc/driver/nvidia/gpus"}
+    if booted_ago is not None:
+        coverage = " (the node booted %d s ago: nothing from before its boot was read)" % booted_ago
+    elif ring and covers_s < 3600:
+        coverage = " (the ring buffer reaches back only %d s)" % covers_s
+    else:
+        coverage = ""
+    if not findings:
+        status = "pass"
+        reason = "no Xid/NVLink/AER/mlx5-IB/OOM lines in the last 3600 s of a readable log (%s, %d lines)%s" % (
+            source, lines_read, coverage)
+    else:
+        status = "fail"
+        shown = []
+        for off, kind, gpu, xid, cat, text in findings[:3]:
+            who = "gpu%d (PCI %s)" % (gpu, c.bus(gpu)) if gpu is not None else "node"
+            what = "Xid %d" % xid if kind == "xid" else kind
+            shown.append("%s: %s [%s] at %s: %s" % (who, what, cat, c.iso(off), text[:160]))
+        reason = "; ".join(shown)
+        if len(findings) > 3:
+            reason += "; and %d more" % (len(findings) - 3)
+        reason += " (%d finding(s) in the last 3600 s, %s)%s" % (len(findings), source, coverage)
+    return {"status": status, "metrics": metrics, "reason": reason, "details": details,
+            "duration_s": duration or round(c.rng.uniform(0.01, 0.05), 3)}
+
+
+@case
+def case_125():
+    # Two readings of one crash: rank 29 died with "unspecified launch failure" (an application
+    # fault or a lost GPU read alike) and no host log was collected; the health check of its GPU
+    # timed out. The node's kernel log holds the Xid 79 that decides (the first case recording
+    # node.kernel_log).
+    c = Case("case-125", "gpu_fallen_off_bus", "node-4/gpu5", nodes(3, 4))
+    c.with_topology()
+    c.alert("TrainingJobFailed", "llama3-70b: rank 29 exited with code 1", job="llama3-70b", node="node-4")
+    c.log("node-3/rank0/stdout", rank0_megatron(c, n=20, end_s=-120))
+    c.log("node-4/rank29/stderr", app_noise(c, 5) + [
+        "[rank29]: Traceback (most recent call last):",
+        '[rank29]:   File "/workspace/Megatron-LM/megatron/core/pipeline_parallel/schedules.py", line 391, in forward_step',
+        "[rank29]: RuntimeError: CUDA error: unspecified launch failure",
+        "[rank29]: CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below might be incorrect.",
+        "[rank29]: Compile with `TORCH_USE_CUDA_DSA` to enable device-side assertions."])
+    c.probe("gpu.health@node-4/gpu5", {"status": "error", "reason": "vigil-probe did not answer within 60 s (killed)",
+                                       "duration_s": 60.0})
+    xid = "NVRM: Xid (PCI:%s): 79, pid='<unknown>', name=<unknown>, GPU has fallen off the bus." % c.bus(5)
+    c.probe("node.kernel_log@node-4", kernel_log_result(c, "node-4", [
+        (-95, "xid", 5, 79, "gpu_fallen_off_bus", xid),
+        (-95, "nvrm", 5, None, "gpu_fallen_off_bus", "NVRM: GPU %s.0: GPU has fallen off the bus." % c.bus(5))],
+        lines_read=412))
+    pad_noise(c, "node-4")  # the validator wants >= 20 log lines; harmless host syslog
+    return c
+
+
+@case
+def case_126():
+    # The node rebooted itself after its GPU 3 was lost (dcgm-exporter's last scrape before the
+    # reboot counted its Xid); the kernel log read 41 s after the boot is clean: the Xid 79 is in the
+    # boot before, which a ring buffer never holds, so its pass must count for little. The GPU is
+    # back after the reboot (the inventory passes).
+    c = Case("case-126", "gpu_fallen_off_bus", "node-6/gpu3", nodes(5, 6))
+    c.with_topology()
+    c.alert("NodeRebooted", "node-6 rebooted unexpectedly; job gpt-neox-20b restarted", node="node-6",
+            job="gpt-neox-20b")
+    c.log("node-6/dcgm-exporter", [
+        "%s level=warn msg=\"XID error on GPU\" gpu=3 xid=79 uuid=%s" % (c.iso(-130), c.uuid("node-6", 3)),
+        "%s level=error msg=\"failed to collect metrics for GPU 3: GPU is lost\"" % c.iso(-125)])
+    c.gpu_metric("DCGM_FI_DEV_XID_ERRORS", "node-6", 0, 0, decimals=0,
+                 over={3: lambda s, v: None if -120 < s < -40 else (79 if -160 <= s <= -120 else v)})
+    c.probe("node.kernel_log@node-6", kernel_log_result(c, "node-6", [], lines_read=366, covers_s=41,
+                                                         source="dmesg", ring=True, booted_ago=41))
+    for g in range(8):
+        c.probe("gpu.inventory@node-6/gpu%d" % g, {
+            "status": "pass", "metrics": {"gpu_count": 8, "gpu_count_expected": 8, "target_visible": 1},
+            "thresholds": {"target_visible_min": 1},
+            "reason": "gpu%d enumerated by NVML and CUDA (8 of 8 GPUs visible)" % g,
+            "duration_s": round(c.rng.uniform(0.4, 0.9), 2)})
+    pad_noise(c, "node-6")  # the validator wants >= 20 log lines; harmless host syslog
+    return c
+
+
 def main():
     ap = argparse.ArgumentParser(description="write evals/diagnosis/{dev,holdout}/*.json")
     ap.add_argument("--out", default=os.path.dirname(os.path.abspath(__file__)))

@@ -22,7 +22,8 @@ import sys
 
 PROBES = {"gpu.inventory", "gpu.health", "gpu.gemm", "gpu.hbm_bandwidth", "gpu.pcie_bandwidth",
           "gpu.sdc", "gpu.kernel_launch", "nccl.allreduce", "nccl.allgather",
-          "nccl.reducescatter", "nccl.alltoall", "nccl.sendrecv", "nccl.p2p_matrix"}
+          "nccl.reducescatter", "nccl.alltoall", "nccl.sendrecv", "nccl.p2p_matrix",
+          "node.kernel_log"}
 # Target kinds follow probes/catalog.cc: per-GPU probes (gpu.inventory included) take
 # "node/gpuN"; gpu.sdc (a vote among the GPUs of a node) and the NCCL probes take a node or "job".
 GPU_PROBES = {p for p in PROBES if p.startswith("gpu.")} - {"gpu.sdc"}
