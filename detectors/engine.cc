@@ -1711,6 +1711,7 @@ struct StreamingEngine::Impl {
     bool has_point = false;  // (INT64_MIN is a valid first timestamp)
     int64_t seq = 0;  // points evaluated so far
     std::vector<SharedSums> shared;  // per shared_windows entry
+    bool removed = false;             // RemoveSeries: a slot that takes no more points
   };
   struct Member {  // one (rule, series)
     size_t series;
@@ -2349,7 +2350,8 @@ Status StreamingEngine::Append(size_t si, int64_t t, double value) {
   Impl& im = *impl_;
   if (!im.stopped.ok()) [[unlikely]]
     return im.stopped;
-  if (si >= im.series.size()) return InvalidArgumentError("unknown series index " + std::to_string(si));
+  if (si >= im.series.size() || im.series[si].removed)
+    return InvalidArgumentError("unknown or removed series index " + std::to_string(si));
   Impl::SeriesState& s = im.series[si];
   if (s.has_point && t <= s.last_t)
     return InvalidArgumentError("series " + s.id + ": timestamp " + std::to_string(t) +
@@ -2368,6 +2370,55 @@ Status StreamingEngine::Append(size_t si, int64_t t, double value) {
 }
 
 Status StreamingEngine::Flush() { return impl_->CloseTick(); }
+
+Status StreamingEngine::RemoveSeries(std::span<const size_t> given) {
+  Impl& im = *impl_;
+  // Every check first: a refused call removes nothing.
+  std::vector<uint8_t> gone(im.series.size(), 0);
+  for (size_t si : given) {
+    if (si >= im.series.size() || im.series[si].removed || gone[si])
+      return InvalidArgumentError("unknown, removed or repeated series index " + std::to_string(si));
+    gone[si] = 1;
+    const Impl::SeriesState& s = im.series[si];
+    for (const auto& p : im.pending) {
+      if (p.first == si)
+        return FailedPreconditionError("series " + s.id + " has a point at the open timestamp: Flush before removing it");
+    }
+    for (const Impl::Rule& r : im.rt) {
+      if ((r.tick || r.merge) && r.matcher.Matches(s.name, s.labels))
+        return FailedPreconditionError("series " + s.id + " is selected by rule " + r.plan->name +
+                                       (r.tick ? " (stale_for / absent)" : " (ignoring)") +
+                                       ", whose state is not kept per series: it cannot be removed");
+    }
+  }
+  for (size_t ri = 0; ri < im.rt.size(); ++ri) {
+    Impl::Rule& r = im.rt[ri];
+    std::vector<int32_t>& member_of = im.member_of[ri];
+    bool changed = false;
+    for (size_t si : given) {
+      const int32_t m = member_of[si];
+      if (m < 0) continue;
+      // The last member takes the removed one's place.
+      const size_t last = r.members.size() - 1;
+      if (static_cast<size_t>(m) != last) {
+        r.members[static_cast<size_t>(m)] = std::move(r.members[last]);
+        member_of[r.members[static_cast<size_t>(m)].series] = m;
+      }
+      r.members.pop_back();
+      member_of[si] = -1;
+      changed = true;
+    }
+    if (changed) im.Rebuild(r);  // aggregation groups (their member indices moved)
+  }
+  for (size_t si : given) {
+    Impl::SeriesState& s = im.series[si];
+    im.series_by_id.erase(s.id);
+    s.removed = true;
+    s.labels.clear();
+    std::vector<Impl::SharedSums>().swap(s.shared);
+  }
+  return Status::Ok();
+}
 
 std::vector<Alert> StreamingEngine::ActiveAlerts() const {
   std::vector<Alert> out;

@@ -133,6 +133,17 @@ class StreamingEngine {
   // Evaluates the buffered timestamp now (end of input). Further appends must be later.
   [[nodiscard]] Status Flush();
 
+  // Removes series (a label churn: a pod's series whose samples stopped) so they no longer count
+  // against max_series_per_rule: their windows, pending / firing alerts (dropped, no transition
+  // reported) and aggregation group memberships go; the index is not reused (Append to it is
+  // InvalidArgument) and the same name+labels may be added again later as a new series (fresh
+  // windows: its alert waits `for` again). A small slot per removed index stays. FailedPrecondition,
+  // nothing removed, when one of them is selected by a tick-driven (stale_for / absent) rule or a
+  // rule with `ignoring` (their state is kept per rule, not per series), or has a point at the open
+  // timestamp (Flush first); InvalidArgument for an unknown or already removed index. O(series
+  // ever added + members of each rule selecting one, for rules with an aggregation).
+  [[nodiscard]] Status RemoveSeries(std::span<const size_t> series);
+
   // Alerts currently firing (deduplicated by fingerprint).
   std::vector<Alert> ActiveAlerts() const;
 

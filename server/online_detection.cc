@@ -71,6 +71,8 @@ struct OnlineDetection::Part {
   CompiledRules rules;
   std::unique_ptr<StreamingEngine> engine;
   std::map<std::string, size_t> index;  // series id -> engine index; SIZE_MAX: refused
+  std::map<std::string, int64_t> refused_last;  // refused series id -> its last point seen
+  std::set<size_t> kept;                        // engine indices RemoveSeries refused (`ignoring`)
   std::vector<int64_t> last_ms;         // per engine index: the last point appended
   std::vector<int64_t> since_ms;        // per engine index: the first point after its last gap
   int64_t newest_ms = INT64_MIN;        // the latest point of any series (the clock's not counted)
@@ -143,6 +145,16 @@ Result<std::unique_ptr<OnlineDetection>> OnlineDetection::Create(OnlineDetection
     }
   }
   d->warmup_ms_ = std::min(std::max(d->needed_ms_, o.min_warmup_ms), o.max_history_ms);
+  // A series is dropped once absent longer than Prometheus's staleness (5 min) or the longest
+  // history a rule reads plus its keep_firing_for, whichever is longer, plus one interval: its
+  // windows no longer hold any of its points, and ResolveGone (5 min, keep_firing_for) resolved
+  // its firing alert before.
+  d->drop_after_ms_ = kGoneAfterMs;
+  for (const RulePlan& r : o.rules.rules) {
+    if (!r.tick_driven)
+      d->drop_after_ms_ = std::max(d->drop_after_ms_, RuleHistoryMs(r, o.interval_ms) + r.keep_firing_for_ms);
+  }
+  d->drop_after_ms_ += o.interval_ms;
   CompiledRules split[2];
   for (const RulePlan& r : o.rules.rules) split[r.tick_driven ? 1 : 0].rules.push_back(r);
   OnlineDetection* self = d.get();
@@ -151,7 +163,9 @@ Result<std::unique_ptr<OnlineDetection>> OnlineDetection::Create(OnlineDetection
     auto part = std::make_unique<Part>();
     StreamingEngine::Callbacks callbacks;
     callbacks.on_alert = [self](const Alert& a) { self->transitions_.push_back(a); };
-    auto engine = StreamingEngine::Create(rules, EngineOptions{}, std::move(callbacks));
+    EngineOptions engine_options;
+    if (o.max_series_per_rule > 0) engine_options.limits.max_series_per_rule = o.max_series_per_rule;
+    auto engine = StreamingEngine::Create(rules, engine_options, std::move(callbacks));
     if (!engine.ok()) return engine.status();
     part->rules = std::move(rules);
     part->engine = std::move(*engine);
@@ -341,7 +355,8 @@ Status OnlineDetection::Read(int64_t start_ms, int64_t end_ms) {
             LogWarn("detect", "series left out of online detection: " + added.status().message() +
                                   " (said once; vigil_detection_errors_total{reason=\"series_refused\"} counts each)");
           }
-          part.index.emplace(id, SIZE_MAX);  // not asked again
+          part.index.emplace(id, SIZE_MAX);  // not asked again (until DropGone makes room)
+          if (!s.timestamps_ms.empty()) part.refused_last[id] = s.timestamps_ms.back();
           continue;
         }
         it = part.index.emplace(id, *added).first;
@@ -349,7 +364,13 @@ Status OnlineDetection::Read(int64_t start_ms, int64_t end_ms) {
         part.since_ms.resize(*added + 1, INT64_MIN);
         if (evaluated_ids_.insert(id).second) series_count_ = evaluated_ids_.size();
       }
-      if (it->second == SIZE_MAX) continue;
+      if (it->second == SIZE_MAX) {
+        if (!s.timestamps_ms.empty()) {
+          int64_t& last = part.refused_last[id];
+          last = std::max(last, s.timestamps_ms.back());
+        }
+        continue;
+      }
       evaluated = true;
       for (size_t i = 0; i < s.size(); ++i) {
         const int64_t t = s.timestamps_ms[i];
@@ -488,6 +509,7 @@ Status OnlineDetection::EvaluateOnce() {
   }
   std::erase_if(record, [this](Alert& a) { return !Adopt(a, /*forget=*/true); });
   ResolveGone(record);
+  DropGone();
   transitions_.clear();
   for (const Alert& a : record) {
     if (options_.forward && a.state == AlertState::kResolved && unforwarded_resolved_.size() < 10'000)
@@ -563,6 +585,74 @@ void OnlineDetection::ResolveGone(std::vector<Alert>& record) {
       a.ends_at_ms = last + options_.interval_ms;
       record.push_back(a);
     }
+  }
+}
+
+void OnlineDetection::DropGone() {
+  for (const auto& part : parts_) {
+    if (part->newest_ms == INT64_MIN) continue;
+    // Refused series not seen for that long are forgotten (their ids would pile up with churn).
+    for (auto it = part->refused_last.begin(); it != part->refused_last.end();) {
+      if (part->newest_ms - it->second <= drop_after_ms_) {
+        ++it;
+        continue;
+      }
+      part->index.erase(it->first);
+      it = part->refused_last.erase(it);
+    }
+    if (part->clock != SIZE_MAX) continue;  // stale_for / absent keep their series (engine.h)
+    std::map<size_t, std::string> drop;     // engine index -> id
+    for (const auto& [id, si] : part->index) {
+      if (si == SIZE_MAX || part->kept.count(si) || part->last_ms[si] == INT64_MIN ||
+          part->newest_ms - part->last_ms[si] <= drop_after_ms_)
+        continue;
+      drop.emplace(si, id);
+    }
+    if (drop.empty()) continue;
+    // Their alerts' episodes (gone: ResolveGone resolved them) end with them.
+    for (const Alert& a : part->engine->ActiveAlerts()) {
+      auto series = a.annotations.find("series");
+      if (series == a.annotations.end()) continue;
+      auto it = part->index.find(series->second);
+      if (it != part->index.end() && drop.count(it->second)) episodes_.erase(a.fingerprint);
+    }
+    std::vector<size_t> removed;
+    for (const auto& [si, id] : drop) removed.push_back(si);
+    Status st = part->engine->RemoveSeries(removed);
+    if (st.code() == StatusCode::kFailedPrecondition) {
+      // A series a rule with `ignoring` selects (the engine keeps that rule's state per identity):
+      // removed one by one, the refused ones kept for good.
+      removed.clear();
+      for (const auto& [si, id] : drop) {
+        if (part->engine->RemoveSeries(std::vector<size_t>{si}).ok()) {
+          removed.push_back(si);
+        } else {
+          part->kept.insert(si);
+        }
+      }
+      st = Status::Ok();
+    }
+    if (!st.ok()) {
+      if (!drop_failed_logged_) {
+        drop_failed_logged_ = true;
+        LogWarn("detect", "series whose samples stopped could not be dropped: " + st.message() + " (said once)");
+      }
+      continue;
+    }
+    for (size_t si : removed) {
+      const std::string& id = drop[si];
+      part->index.erase(id);
+      part->last_ms[si] = part->since_ms[si] = INT64_MIN;
+      bool elsewhere = false;
+      for (const auto& other : parts_) elsewhere = elsewhere || (other != part && other->index.count(id));
+      if (!elsewhere) evaluated_ids_.erase(id);
+    }
+    series_count_ = evaluated_ids_.size();
+    dropped_.Inc({}, static_cast<double>(removed.size()));
+    if (removed.empty()) continue;
+    // Room was made: series refused for the limit are asked again at their next point.
+    for (const auto& [id, last] : part->refused_last) part->index.erase(id);
+    part->refused_last.clear();
   }
 }
 
@@ -714,6 +804,7 @@ void OnlineDetection::WriteMetrics(std::string& out) const {
   evaluations_.Write(out);
   errors_.Write(out);
   rule_read_errors_.Write(out);
+  dropped_.Write(out);
   points_.Write(out);
   alerts_.Write(out);
   backlog_cut_.Write(out);

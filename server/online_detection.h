@@ -101,6 +101,8 @@ struct OnlineDetectionOptions {
   // reason too_many_series and per rule, logged once naming the rules and the count); the other
   // rules' reads and appends go on. 0: the engine's max_series_per_rule.
   size_t max_series_per_selector = 0;
+  // Series one rule takes at most (the engine's max_series_per_rule); 0: the engine's default.
+  int64_t max_series_per_rule = 0;
   std::function<int64_t()> now_ms;       // nullptr: the system clock
   std::function<void()> on_queued;       // after incidents were created (wakes the workers)
   // Forwarding (vigil serve: connectors/alertmanager_api.h PostAlerts to alertmanager_url); empty:
@@ -177,12 +179,18 @@ class OnlineDetection {
   void ResolveGone(std::vector<Alert>& record);
   int64_t SeriesLast(const Alert& a, int64_t* since, int64_t* newest) const;
   bool Gone(const Alert& a) const;
+  // Series of the non-tick engine whose last point is drop_after_ms_ older than the newest point of
+  // any series are removed from the engine (after ResolveGone resolved their firing alerts), so a
+  // label churn does not fill max_series_per_rule; one that comes back is a new series.
+  void DropGone();
   void NoteError(const std::string& reason, const Status& status);
   void NoteSuccess(int64_t now_ms);
 
   OnlineDetectionOptions options_;
   std::vector<Query> queries_;
   int64_t needed_ms_ = 0, warmup_ms_ = 0;
+  int64_t drop_after_ms_ = 0;  // see DropGone
+  bool drop_failed_logged_ = false;
   // The rules run in up to two engines: tick-driven ones (stale_for, absent: the engine takes a
   // new series for them only before the first point) apart, so a series that appears later is
   // still evaluated by every other rule.
@@ -224,6 +232,8 @@ class OnlineDetection {
                                   "reads of a rule's selector that failed while other rules' reads went on "
                                   "(its rule saw no data for that range)",
                                   {"rule"}};
+  MetricCounter dropped_{"vigil_detection_series_dropped_total",
+                        "series removed from online detection after their samples stopped (label churn)", {}};
   MetricCounter points_{"vigil_detection_points_total", "points read from Prometheus and evaluated", {}};
   MetricCounter alerts_{"vigil_detection_alerts_total", "alert transitions of the online rules (firing, resolved)",
                         {"transition"}};

@@ -516,7 +516,9 @@ TEST_CASE("OnlineDetection: a firing series that disappears is resolved after 5 
   f.Feed("0", f.now - 20'000, f.now - 1'000, 50);
   REQUIRE(d.EvaluateOnce().ok());
   CHECK(sent.size() == sends);  // no longer resent as firing
-  // gpu 1 comes back, still hot: a new incident from its return; its end resolves that one.
+  // gpu 1 comes back, still hot: a new incident; its end resolves that one. Absent 327 s, past
+  // the drop (5 min + 7 s history + 1 s), it was dropped: a new series, whose `for` (2 s) is
+  // waited again, as Prometheus does for a series back after its staleness.
   const int64_t back = f.now;
   f.Feed("1", back, back + 2'000, 95);
   f.Feed("0", back, back + 2'000, 50);
@@ -524,7 +526,7 @@ TEST_CASE("OnlineDetection: a firing series that disappears is resolved after 5 
   REQUIRE(d.EvaluateOnce().ok());
   inc = f.Incidents();
   REQUIRE(inc.size() == 2);
-  CHECK(inc[0].starts_at_ms == back);
+  CHECK(inc[0].starts_at_ms == back + 2'000);
   CHECK(inc[0].resolved_at_ms == 0);
   f.Feed("1", back + 3'000, back + 4'000, 50);
   f.Feed("0", back + 3'000, back + 4'000, 50);
@@ -812,6 +814,52 @@ TEST_CASE("OnlineDetection: a selector no read can take fails for its own rules 
   CHECK(st.code() == StatusCode::kOutOfRange);
   CHECK_MESSAGE(st.message().find("rule(s) `Busy`: query_metrics: 12 series match load") == 0, st.message());
   CHECK((*alone)->last_evaluated_ms() == 0);
+}
+
+TEST_CASE("OnlineDetection: series whose samples stopped are dropped, so a churn of 3x the series limit goes on") {
+  Fixture f;
+  // A steady series, and 4 waves of 2 pods (3x max_series_per_rule = 3, the steady one counted),
+  // each pod hot for 10 s; a wave every 330 s (past the 5 min staleness + 7 s history + 1 s).
+  constexpr int64_t kWave = 330'000;
+  const int64_t end = 100'000 + 5 * kWave;
+  f.Feed("base", 60'000, end, 50);
+  auto pod = [](int w, int i) { return "w" + std::to_string(w) + "-" + std::to_string(i); };
+  for (int w = 0; w < 4; ++w)
+    for (int i = 0; i < 2; ++i) f.Feed(pod(w, i), 100'000 + w * kWave, 109'000 + w * kWave, 95);
+  // Wave 0's first pod comes back hot in a fifth wave: a new series.
+  f.Feed(pod(0, 0), 100'000 + 4 * kWave, 109'000 + 4 * kWave, 95);
+  OnlineDetectionOptions o = f.Options();
+  o.max_series_per_rule = 3;
+  f.now = 80'000;  // warmed up before the first wave
+  auto made = OnlineDetection::Create(std::move(o));
+  REQUIRE(made.ok());
+  auto d = std::move(*made);
+  REQUIRE(d->EvaluateOnce().ok());
+  size_t most = 0;
+  while (f.now < end) {
+    f.now += 10 * kStep;
+    REQUIRE(d->EvaluateOnce().ok());
+    most = std::max(most, d->series());
+  }
+  CHECK(most == 3);
+  CHECK(d->series() == 1);  // the steady one; the last wave dropped too
+  std::map<std::string, std::vector<StoredIncident>> by_gpu;
+  for (const StoredIncident& i : f.Incidents()) by_gpu[i.alert.labels.at("gpu")].push_back(i);
+  CHECK(by_gpu.size() == 8);  // every pod of every wave was taken and fired
+  for (auto& [gpu, list] : by_gpu) {
+    CHECK_MESSAGE(list.size() == (gpu == pod(0, 0) ? 2u : 1u), gpu);
+    for (const StoredIncident& i : list) CHECK_MESSAGE(i.resolved_at_ms > 0, gpu);  // resolved when gone
+  }
+  // The pod that came back: a second incident, from its return (fresh windows, `for` again).
+  auto& back = by_gpu[pod(0, 0)];
+  REQUIRE(back.size() == 2);
+  std::sort(back.begin(), back.end(), [](const auto& a, const auto& b) { return a.starts_at_ms < b.starts_at_ms; });
+  CHECK(back[0].starts_at_ms == 102'000);
+  CHECK(back[1].starts_at_ms == 102'000 + 4 * kWave);
+  std::string m;
+  d->WriteMetrics(m);
+  CHECK(m.find("vigil_detection_series_dropped_total 9\n") != std::string::npos);
+  CHECK(m.find("{reason=\"series_refused\"}") == std::string::npos);
 }
 
 // A source whose points reach it `late_ms` after their timestamps (a slow scrape, remote write).

@@ -1,0 +1,143 @@
+// StreamingEngine::RemoveSeries (detectors/engine.h): a label churn (pods) must not fill a rule's
+// max_series_per_rule for good. Plans are built by hand (detectors/ does not depend on rules/).
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "detectors/engine.h"
+
+namespace vigil {
+namespace {
+
+// `m > 5` (`for` 0), or with `by` a rule `m > 0 and sum by (by) (m) > 100`.
+RulePlan Above5(const std::string& name, const std::string& by = "") {
+  RulePlan plan;
+  plan.name = name;
+  plan.file = "test";
+  plan.selector.metric = "m";
+  PlanBuilder b{&plan.nodes};
+  auto add = [&](PlanOp op, std::vector<int32_t> in, ValueType type, double c = 0) {
+    PlanNode n;
+    n.op = op;
+    n.inputs = std::move(in);
+    n.type = type;
+    n.constant = c;
+    n.text = "n" + std::to_string(plan.nodes.size());
+    return b.Add(std::move(n));
+  };
+  const int32_t v = add(PlanOp::kValue, {}, ValueType::kNumber);
+  int32_t cond = add(PlanOp::kGt, {v, add(PlanOp::kConst, {}, ValueType::kNumber, by.empty() ? 5 : 0)}, ValueType::kBool);
+  if (!by.empty()) {
+    PlanNode agg;
+    agg.op = PlanOp::kAggregate;
+    agg.agg_fn = AggFn::kSum;
+    agg.inputs = {v};
+    agg.by = {by};
+    agg.text = "sum by";
+    const int32_t sum = b.Add(std::move(agg));
+    const int32_t big = add(PlanOp::kGt, {sum, add(PlanOp::kConst, {}, ValueType::kNumber, 100)}, ValueType::kBool);
+    cond = add(PlanOp::kAnd, {cond, big}, ValueType::kBool);
+  }
+  plan.condition = cond;
+  plan.explain_nodes = {cond};
+  for (const auto& n : plan.nodes) plan.max_stage = std::max(plan.max_stage, n.stage);
+  return plan;
+}
+
+TEST_CASE("RemoveSeries: churn past max_series_per_rule keeps taking new series; a removed one comes back new") {
+  EngineOptions opt;
+  opt.limits.max_series_per_rule = 3;
+  std::vector<Alert> transitions;
+  StreamingEngine::Callbacks cb;
+  cb.on_alert = [&](const Alert& a) { transitions.push_back(a); };
+  auto made = StreamingEngine::Create(CompiledRules{{Above5("Hot")}}, opt, cb);
+  REQUIRE(made.ok());
+  StreamingEngine& e = **made;
+  // Pods p0, p1, ... three at a time, each gets 2 points then is removed: 9 pods, 3x the limit.
+  int64_t t = 1000;
+  std::vector<size_t> live;
+  for (int pod = 0; pod < 9; ++pod) {
+    Result<size_t> si = e.AddSeries("m", {{"pod", "p" + std::to_string(pod)}});
+    REQUIRE_MESSAGE(si.ok(), si.status().ToString());
+    live.push_back(*si);
+    if (live.size() < 3) continue;
+    // The limit is reached: a fourth is refused until one is removed.
+    CHECK(e.AddSeries("m", {{"pod", "extra"}}).status().code() == StatusCode::kOutOfRange);
+    for (int k = 0; k < 2; ++k, t += 1000)
+      for (size_t s : live) REQUIRE(e.Append(s, t, s == live.back() ? 9 : 1).ok());
+    REQUIRE(e.Flush().ok());
+    CHECK(e.ActiveAlerts().size() == 1);  // the newest pod fires
+    REQUIRE(e.RemoveSeries(live).ok());
+    CHECK(e.ActiveAlerts().empty());  // dropped with its series, no transition reported
+    CHECK(e.Append(live.front(), t, 1).code() == StatusCode::kInvalidArgument);
+    CHECK(e.RemoveSeries(std::vector<size_t>{live.front()}).code() == StatusCode::kInvalidArgument);
+    live.clear();
+  }
+  CHECK(transitions.size() == 3);  // three firings, no resolution for the removed ones
+  // p8 comes back: a new series (new index), fresh state: it fires again at its first hot point.
+  Result<size_t> back = e.AddSeries("m", {{"pod", "p8"}});
+  REQUIRE(back.ok());
+  CHECK(*back == 9);
+  REQUIRE(e.Append(*back, t, 9).ok());
+  REQUIRE(e.Flush().ok());
+  REQUIRE(transitions.size() == 4);
+  CHECK(transitions.back().state == AlertState::kFiring);
+  CHECK(transitions.back().starts_at_ms == t);
+}
+
+TEST_CASE("RemoveSeries: aggregation groups lose the removed member; refused cases remove nothing") {
+  EngineOptions opt;
+  StreamingEngine::Callbacks cb;
+  std::vector<Alert> transitions;
+  cb.on_alert = [&](const Alert& a) { transitions.push_back(a); };
+  RulePlan stale;  // stale_for(10s) over `other`
+  stale.name = "Stale";
+  stale.file = "test";
+  stale.selector.metric = "other";
+  {
+    PlanBuilder b{&stale.nodes};
+    PlanNode n;
+    n.op = PlanOp::kStaleFor;
+    n.type = ValueType::kBool;
+    n.duration_ms = 10'000;
+    n.text = "stale_for(10s)";
+    stale.condition = b.Add(std::move(n));
+    stale.explain_nodes = {stale.condition};
+    stale.tick_driven = true;
+  }
+  RulePlan sum = Above5("Sum", "job");
+  sum.lookback_ms = 5000;  // a member's value counts in the group for 5 s
+  auto made = StreamingEngine::Create(CompiledRules{{sum}}, opt, cb);
+  REQUIRE(made.ok());
+  StreamingEngine& e = **made;
+  std::vector<size_t> s;
+  for (int i = 0; i < 3; ++i) s.push_back(*e.AddSeries("m", {{"job", "j"}, {"pod", std::to_string(i)}}));
+  for (size_t x : s) REQUIRE(e.Append(x, 1000, 60).ok());
+  // A point at the open timestamp: Flush first.
+  CHECK(e.RemoveSeries(std::vector<size_t>{s[0]}).code() == StatusCode::kFailedPrecondition);
+  REQUIRE(e.Flush().ok());
+  CHECK(transitions.size() == 3);  // sum 180 > 100: all three fire
+  // Remove pod 0 (the others move in the member list): the group's sum is now 2 x 60 = 120, then
+  // with pod 1 at 30 it is 90: both remaining resolve. With pod 0 still counted it would be 150.
+  REQUIRE(e.RemoveSeries(std::vector<size_t>{s[0]}).ok());
+  CHECK(e.ActiveAlerts().size() == 2);
+  REQUIRE(e.Append(s[1], 2000, 30).ok());
+  REQUIRE(e.Append(s[2], 2000, 60).ok());
+  REQUIRE(e.Flush().ok());
+  CHECK(e.ActiveAlerts().empty());
+  CHECK(transitions.size() == 5);
+  // A series a tick-driven rule selects cannot be removed.
+  auto tick = StreamingEngine::Create(CompiledRules{{Above5("Hot"), stale}}, opt, {});
+  REQUIRE(tick.ok());
+  const size_t a = *(*tick)->AddSeries("m", {});
+  const size_t o = *(*tick)->AddSeries("other", {});
+  CHECK((*tick)->RemoveSeries(std::vector<size_t>{a, o}).code() == StatusCode::kFailedPrecondition);
+  CHECK((*tick)->Append(a, 1000, 1).ok());  // a kept: nothing was removed
+  REQUIRE((*tick)->Flush().ok());
+  CHECK((*tick)->RemoveSeries(std::vector<size_t>{a}).ok());
+}
+
+}  // namespace
+}  // namespace vigil
