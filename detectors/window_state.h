@@ -499,7 +499,9 @@ class WindowState {
       EvictFn<F, kPoints>(seq, t);
       if (!std::isnan(x)) InsertFn<F>(seq, t, x);
     } else if constexpr (kPoints && Sums(F)) {
-      double v;
+      // SumsPointStep always writes v; initialised because GCC 12 at -O2 (RelWithDebInfo) cannot
+      // see that through SumsValues and fails the build with -Werror=maybe-uninitialized.
+      double v = 0;
       double* outs[kSumsSlots] = {};
       outs[SumsIndex(F)] = &v;
       SumsPointStep(x, outs);
