@@ -1720,7 +1720,6 @@ struct StreamingEngine::Impl {
     int64_t last_t = 0;     // the member's latest evaluated time, when `reported`
     bool reported = false;  // (a flag, not a sentinel time: INT64_MIN is a valid timestamp)
     AlertTracker tracker;
-    std::vector<std::vector<int32_t>> peers;  // per node: member indices of its group (aggregations)
     // A rule with `ignoring`: the member is an identity (Rule::ids), `series` its first input;
     // seq counts the identity's points evaluated (its series' seq counts only that series').
     int32_t identity = -1;
@@ -1756,6 +1755,12 @@ struct StreamingEngine::Impl {
       double value = 0;
     };
     std::vector<std::vector<AggValue>> agg_cache;
+    // Per aggregation node, per group: its members' indices (in member order), shared by the
+    // group (a copy per member held O(group^2) indices: 10^8 for one job of 10,000 ranks).
+    std::vector<std::vector<std::vector<int32_t>>> group_members = {};
+    // Set by AddSeries: group_of / group_members miss the new members until the next tick of
+    // the rule rebuilds them (Rebuild at every AddSeries made declaring N series O(N^2)).
+    bool groups_stale = false;
     // `ignoring`: the identities (members of a rule that is not tick-driven, tick members
     // otherwise), by id; infos for TickRule; how many input series the rule selects.
     bool merge = false;
@@ -1816,24 +1821,30 @@ struct StreamingEngine::Impl {
   }
 
   void Rebuild(Rule& r) {
-    // Group membership for aggregation nodes: recomputed when a series is added.
+    // Group membership for aggregation nodes: recomputed before the first tick after series
+    // were added (CloseTick, groups_stale) and when series are removed. O(members log groups).
+    r.groups_stale = false;
     r.group_of.resize(r.plan->nodes.size());
+    r.group_members.resize(r.plan->nodes.size());
     r.agg_cache.resize(r.plan->nodes.size());
     for (size_t id = 0; id < r.plan->nodes.size(); ++id) {
       const PlanNode& node = r.plan->nodes[id];
       if (node.op != PlanOp::kAggregate) continue;
-      std::map<std::string, std::vector<int32_t>> groups;
-      for (size_t m = 0; m < r.members.size(); ++m)
-        groups[GroupKey(node.by, MemberLabels(r, r.members[m]))].push_back(static_cast<int32_t>(m));
-      std::map<std::string, int32_t> index;
-      for (const auto& [key, list] : groups) index.emplace(key, static_cast<int32_t>(index.size()));
-      r.group_of[id].assign(r.members.size(), 0);
-      r.agg_cache[id].assign(groups.size(), Rule::AggValue{});
+      std::map<std::string, int32_t> index;  // group key -> group, numbered in key order
+      std::vector<std::string> keys(r.members.size());
       for (size_t m = 0; m < r.members.size(); ++m) {
-        const std::string key = GroupKey(node.by, MemberLabels(r, r.members[m]));
-        r.members[m].peers.resize(r.plan->nodes.size());
-        r.members[m].peers[id] = groups[key];
-        r.group_of[id][m] = index[key];
+        keys[m] = GroupKey(node.by, MemberLabels(r, r.members[m]));
+        index.emplace(keys[m], 0);
+      }
+      int32_t g = 0;
+      for (auto& [key, n] : index) n = g++;
+      r.group_of[id].assign(r.members.size(), 0);
+      r.group_members[id].assign(index.size(), {});
+      r.agg_cache[id].assign(index.size(), Rule::AggValue{});
+      for (size_t m = 0; m < r.members.size(); ++m) {
+        const int32_t gm = index.find(keys[m])->second;
+        r.group_of[id][m] = gm;
+        r.group_members[id][static_cast<size_t>(gm)].push_back(static_cast<int32_t>(m));
       }
     }
   }
@@ -1843,7 +1854,9 @@ struct StreamingEngine::Impl {
   double AggregateAt(const Rule& r, const Member& m, const Instr& in, int64_t t, std::vector<double>& scratch) const {
     const PlanNode& node = r.plan->nodes[in.node];
     scratch.clear();
-    for (int32_t p : m.peers[in.node]) {
+    const size_t mi = static_cast<size_t>(&m - r.members.data());
+    const size_t group = static_cast<size_t>(r.group_of[in.node][mi]);
+    for (int32_t p : r.group_members[in.node][group]) {
       const Member& pm = r.members[p];
       if (!pm.reported || detail::ElapsedOver(pm.last_t, t, r.plan->lookback_ms)) continue;
       double pv = pm.vals[in.a];
@@ -2051,6 +2064,7 @@ struct StreamingEngine::Impl {
     for (size_t ri = 0; ri < rt.size(); ++ri) {
       Rule& r = rt[ri];
       if (r.tick) continue;
+      if (r.groups_stale) Rebuild(r);  // series were added since the rule's last tick
       active.clear();
       const std::vector<int32_t>& members_here = member_of[ri];
       for (size_t k = 0; k < pending.size(); ++k) {
@@ -2326,7 +2340,7 @@ Result<size_t> StreamingEngine::AddSeries(const std::string& name, const Labels&
       m.vals.assign(r.plan->nodes.size(), kNaN);
       r.prog.SetConsts(*r.plan, m.vals.data(), 1);
       r.members.push_back(std::move(m));
-      im.Rebuild(r);
+      r.groups_stale = true;  // rebuilt once, at the rule's next tick
       continue;
     }
     if (r.tick) {
@@ -2341,7 +2355,7 @@ Result<size_t> StreamingEngine::AddSeries(const std::string& name, const Labels&
     r.prog.SetConsts(*r.plan, m.vals.data(), 1);
     im.member_of[ri][si] = static_cast<int32_t>(r.members.size());
     r.members.push_back(std::move(m));
-    im.Rebuild(r);
+    r.groups_stale = true;  // rebuilt once, at the rule's next tick
   }
   return si;
 }
