@@ -113,4 +113,44 @@ TEST_CASE("served recall: stays unknown when a probe contradicts it or the recal
   CHECK(Diagnose(SecondAlert(), ServedRecall("vigil-serve:incident-7", 1, 0), none).root_cause == "gpu_fallen_off_bus");
 }
 
+TEST_CASE("served recall: a probe pass that lowers the recalled category keeps unknown, however little") {
+  // Review RV-KR: the 'no probe lowered it' check had no test (removing it left the cases above
+  // passing: a passing gpu.health also takes the category out of the lead). A clean kernel log of
+  // half the hour lowers gpu_fallen_off_bus by half the catalog's pass weight: the category still
+  // leads the hypotheses, the answer would be `unknown` without the recall, and a probe spoke
+  // against it, so the recall must not answer. A log of 27 s moves nothing (KernelLogCoverage):
+  // nothing spoke against it, the recall answers.
+  auto kernel_log_pass = [](double covers_s) {
+    ProbeResult r;
+    r.probe = "node.kernel_log";
+    r.target = "node-3";
+    r.status = ProbeStatus::kPass;
+    r.reason = "no Xid/NVLink/AER/mlx5-IB/OOM lines in the last 3600 s of a readable log (dmesg, 366 lines)";
+    r.metrics = {{"window_s", 3600}, {"log_covers_s", covers_s}, {"findings_in_window", 0}, {"xid_lines", 0}};
+    r.duration_s = 0.03;
+    return r;
+  };
+  auto ran_kernel_log = [](const Diagnosis& d) {
+    for (const VerificationStep& s : d.steps) {
+      if (s.target == "node.kernel_log@node-3" && s.outcome == "pass") return true;
+    }
+    return false;
+  };
+  testing::RecordedExecutor half;
+  half.results["node.kernel_log@node-3"] = kernel_log_pass(1800);
+  Diagnosis d = Diagnose(SecondAlert(), ServedRecall(), half);
+  REQUIRE(ran_kernel_log(d));
+  REQUIRE_FALSE(d.hypotheses.empty());
+  REQUIRE(d.hypotheses[0].category == "gpu_fallen_off_bus");  // still leads: only the check decides
+  CHECK(d.root_cause == "unknown");
+  CHECK(d.summary.find("past incident") == std::string::npos);
+
+  testing::RecordedExecutor fresh;
+  fresh.results["node.kernel_log@node-3"] = kernel_log_pass(27);
+  Diagnosis f = Diagnose(SecondAlert(), ServedRecall(), fresh);
+  REQUIRE(ran_kernel_log(f));
+  CHECK(f.root_cause == "gpu_fallen_off_bus");
+  CHECK(f.summary.find("(from past incident #7, not verified)") != std::string::npos);
+}
+
 }  // namespace vigil
