@@ -71,6 +71,21 @@ TEST_CASE("kernel log NVRM: Xid lines with pid= and name= fields") {
   CHECK(v.details["gpus_by_category"]["illegal_memory_access"] == nlohmann::json({5, 2}));
 }
 
+TEST_CASE("kernel log NVRM: a pid= no process can have is no pid (review RV-KR)") {
+  // A corrupted line's 26-digit pid was read as its first 18 digits (999999999999999999) and shown
+  // as the process's id. Linux pids stop at PID_MAX_LIMIT (4194304): past it, no pid; the Xid, the
+  // bus id and the name are still read.
+  kl::Finding f = kl::ClassifyKernelMessage(
+      "NVRM: Xid (PCI:0000:5d:00): 31, pid=99999999999999999999999999, name=python3, MMU Fault");
+  CHECK(f.xid == 31);
+  CHECK(f.pci == "0000:5d:00");
+  CHECK(f.pid == -1);
+  CHECK(f.process == "python3");
+  CHECK(kl::ClassifyKernelMessage("NVRM: Xid (PCI:0000:5d:00): 31, pid=4194305, name=python3, MMU Fault").pid == -1);
+  CHECK(kl::ClassifyKernelMessage("NVRM: Xid (PCI:0000:5d:00): 31, pid=4194304, name=python3, MMU Fault").pid ==
+        4194304);
+}
+
 TEST_CASE("kernel log NVRM: lines without an Xid") {
   // What the driver prints around an Xid 79, and when it cannot bring a GPU up after a reboot.
   CHECK(KindOf("NVRM: GPU 0000:3b:00.0: GPU has fallen off the bus.") == "nvrm");

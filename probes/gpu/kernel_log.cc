@@ -399,7 +399,8 @@ Finding ClassifyKernelMessage(std::string_view m) {
         if (pid_at != std::string::npos && pid_at < i + 8) {
           size_t j = pid_at + 4;
           long long pid;
-          if (ReadInt(low, j, pid)) f.pid = pid;
+          // A number past PID_MAX_LIMIT (2^22) is no pid: a corrupted line, not a process.
+          if (ReadInt(low, j, pid) && pid <= 4194304) f.pid = pid;
           size_t name_at = low.find("name=", j);
           if (name_at != std::string::npos && name_at < j + 24) {
             size_t from = name_at + 5;
