@@ -8,6 +8,7 @@
 #     not JSON, unknown id, oversize; the 409 for an incident not yet diagnosed is server_test's);
 #  3. a second, similar alert (another fingerprint) is triaged: its diagnosis cites
 #     kb:vigil-serve-incident-<first> and GET lists the first incident's resolution in past_resolutions;
+#     the recall alone answers its root cause ("from past incident #<first>, not verified", <= 0.5);
 #     the chat answers "how was #<first> fixed" from the stored resolution; /metrics counts the
 #     chat and resolution routes by name;
 #  4. posting the resolution again replaces it (the KB entry too: `vigil kb search` finds one entry);
@@ -105,6 +106,16 @@ p = j["past_resolutions"]
 assert len(p) == 1 and p[0]["incident"] == first, p
 assert p[0]["resolution"] == "reseated the riser of GPU 3; the link is back at x16", p
 print("second diagnosis:", j["diagnosis"]["root_cause"], "| mitigation:", j["diagnosis"]["mitigation"], "| evidence:", ev[0]["detail"])
+PY
+# The recall alone answers (agents/README.md, "a served recall may answer"): the resolved category,
+# labelled as not verified, modestly, with the fix quoted verbatim (before a850e2a: `unknown`).
+"$PY" - "$TMP/second.json" "$ID1" <<'PY' && passed=$((passed + 1)) || bad "second incident not answered from the first: $(head -c 3000 "$TMP/second.json")"
+import json, sys
+d = json.load(open(sys.argv[1]))["diagnosis"]
+assert d["root_cause"] == "pcie_link_degraded", d["root_cause"]
+assert f"(from past incident #{sys.argv[2]}, not verified)" in d["summary"], d["summary"]
+assert 0 < d["confidence"] <= 0.5, d["confidence"]
+assert d["mitigation"] == "reseated the riser of GPU 3; the link is back at x16", d["mitigation"]
 PY
 curl -sf -XPOST "${J[@]}" --data "{\"message\": \"how was #$ID1 fixed?\"}" "$V/api/v1/chat" >"$TMP/chat.json"
 "$PY" - "$TMP/chat.json" "$ID1" <<'PY' && passed=$((passed + 1)) || bad "chat: $(head -c 1500 "$TMP/chat.json")"
