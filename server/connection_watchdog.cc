@@ -1,6 +1,7 @@
 #include "server/connection_watchdog.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <sys/ioctl.h>
@@ -135,17 +136,27 @@ int ConnectionWatchdog::ScanOnce() {
   }
   int cut = 0;
   for (const Found& f : late) {
+    // httplib's threads close their descriptors whenever they like, and a number closed is the
+    // next socket's (an outgoing Prometheus / Alertmanager connection, a new client): checking
+    // f.fd and then shutting f.fd down could cut that other socket. So the check and the
+    // shutdown both go through a duplicate taken first: it holds the socket the check saw, and
+    // shutdown(2) acts on that socket whatever f.fd has become meanwhile.
+    const int dup = fcntl(f.fd, F_DUPFD_CLOEXEC, 0);
+    if (dup < 0) continue;  // closed meanwhile
     std::string key;
     uint64_t inode = 0;
-    if (!Inspect(f.fd, options_.port, &key, &inode) || key != f.key || inode != f.inode) continue;  // closed meanwhile
-    // Bytes waiting unread: the client has sent and no thread has read it yet (all busy); the
-    // server is the slow one. A slowloris connection being served has its bytes read at once.
-    int unread = 0;
-    if (ioctl(f.fd, FIONREAD, &unread) == 0 && unread > 0) continue;
-    if (shutdown(f.fd, SHUT_RDWR) == 0) {
-      ++cut;
-      if (options_.on_cut) options_.on_cut();
+    if (Inspect(dup, options_.port, &key, &inode) && key == f.key && inode == f.inode) {
+      // Bytes waiting unread: the client has sent and no thread has read it yet (all busy); the
+      // server is the slow one. A slowloris connection being served has its bytes read at once.
+      int unread = 0;
+      const bool waiting = ioctl(dup, FIONREAD, &unread) == 0 && unread > 0;
+      if (!waiting && options_.before_cut_for_test) options_.before_cut_for_test(f.fd);
+      if (!waiting && shutdown(dup, SHUT_RDWR) == 0) {
+        ++cut;
+        if (options_.on_cut) options_.on_cut();
+      }
     }
+    close(dup);
   }
   return cut;
 }

@@ -14,7 +14,10 @@
 // connection from a reused peer port starts afresh).
 // Limits: a slow request body is not cut by it (the route's read timeout bounds each read, and
 // --max-body the size); a request's handler is never cut. Between the scan that finds a
-// connection late and its shutdown the descriptor is checked again (same inode).
+// connection late and its shutdown the descriptor is duplicated and the duplicate checked again
+// (same peer, same inode) and shut down: a descriptor number httplib closed and the process gave
+// to another socket meanwhile (an outgoing connection, a new client) is never the one cut.
+// The listening socket is never cut (it has no peer).
 //
 // Thread safety: RequestStarted / RequestDone from any thread (httplib's); Start / Stop from one.
 #pragma once
@@ -35,6 +38,9 @@ struct ConnectionWatchdogOptions {
   int header_timeout_ms = 20'000;
   int scan_ms = 500;
   std::function<void()> on_cut;  // after each connection cut (metrics); may be empty
+  // Tests only: called with the late connection's descriptor number after it was checked, just
+  // before its shutdown (a test closes it and puts another socket at that number there).
+  std::function<void(int fd)> before_cut_for_test;
 };
 
 class ConnectionWatchdog {

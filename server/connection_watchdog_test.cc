@@ -200,3 +200,67 @@ TEST_CASE("ConnectionWatchdog: a connection in a request is not cut; its clock r
 }
 
 }  // namespace vigil
+
+namespace vigil {
+namespace {
+
+// A listening socket on loopback (any port) and its port.
+int Listen(int* port) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
+  REQUIRE(listen(fd, 4) == 0);
+  socklen_t len = sizeof(addr);
+  REQUIRE(getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+  *port = ntohs(addr.sin_port);
+  return fd;
+}
+
+}  // namespace
+
+TEST_CASE("ConnectionWatchdog: a late connection's descriptor closed and reused before the cut: the other socket is "
+          "not cut") {
+  // review RV-S: httplib's threads close descriptors while the watchdog scans, and the next socket
+  // the process opens (an outgoing Prometheus / Alertmanager connection) gets the number. Here the
+  // late server-side connection's number is made the outgoing connection's (dup2) between the
+  // watchdog's check and its shutdown: the outgoing connection must keep working.
+  int port = 0, other_port = 0;
+  const int listener = Listen(&port);
+  const int other_listener = Listen(&other_port);  // "Prometheus"
+  const int client = Connect(port);
+  const int accepted = accept(listener, nullptr, nullptr);
+  REQUIRE(accepted >= 0);
+  const int outgoing = Connect(other_port);
+  const int outgoing_peer = accept(other_listener, nullptr, nullptr);
+  REQUIRE(outgoing_peer >= 0);
+
+  ConnectionWatchdogOptions o;
+  o.port = port;
+  o.header_timeout_ms = 100;
+  int hooked = 0;
+  o.before_cut_for_test = [&](int fd) {
+    ++hooked;
+    CHECK(fd == accepted);
+    REQUIRE(dup2(outgoing, fd) == fd);  // closes the late one's number; it now holds the outgoing socket
+  };
+  ConnectionWatchdog w(o);
+  CHECK(w.ScanOnce() == 0);  // first seen: its clock starts
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CHECK(w.ScanOnce() == 1);  // late: cut (the socket it checked, not what its number holds now)
+  CHECK(hooked == 1);
+  char b = 0;
+  CHECK(recv(client, &b, 1, 0) == 0);  // the slow client's connection was closed
+  // The outgoing connection works both ways.
+  CHECK(send(outgoing, "q", 1, MSG_NOSIGNAL) == 1);
+  CHECK(recv(outgoing_peer, &b, 1, 0) == 1);
+  CHECK(b == 'q');
+  CHECK(send(outgoing_peer, "a", 1, MSG_NOSIGNAL) == 1);
+  b = 0;
+  CHECK(recv(outgoing, &b, 1, 0) == 1);
+  CHECK(b == 'a');
+  for (int fd : {client, accepted, outgoing, outgoing_peer, listener, other_listener}) close(fd);
+}
+
+}  // namespace vigil
