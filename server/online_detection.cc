@@ -155,8 +155,17 @@ Result<std::unique_ptr<OnlineDetection>> OnlineDetection::Create(OnlineDetection
       d->drop_after_ms_ = std::max(d->drop_after_ms_, RuleHistoryMs(r, o.interval_ms) + r.keep_firing_for_ms);
   }
   d->drop_after_ms_ += o.interval_ms;
-  CompiledRules split[2];
-  for (const RulePlan& r : o.rules.rules) split[r.tick_driven ? 1 : 0].rules.push_back(r);
+  // One engine for the rules evaluated at their series' points, and one for each stale_for /
+  // absent rule (tick-driven): a read that failed for one rule's selector leaves that rule's
+  // engine out of the range (Read), which must not hold up the other tick-driven rules.
+  std::vector<CompiledRules> split(1);
+  for (const RulePlan& r : o.rules.rules) {
+    if (!r.tick_driven) {
+      split[0].rules.push_back(r);
+    } else {
+      split.emplace_back().rules.push_back(r);
+    }
+  }
   OnlineDetection* self = d.get();
   for (CompiledRules& rules : split) {
     if (rules.rules.empty()) continue;
@@ -333,6 +342,16 @@ Status OnlineDetection::Read(int64_t start_ms, int64_t end_ms) {
     size_t series;
     double value;
   };
+  // A tick-driven rule (stale_for / absent) whose selector's read failed is not evaluated over
+  // this range: given the clock and no points, it would take the failed read for missing data
+  // and fire. Its engine (one per such rule) is left out; the next read that succeeds goes on.
+  std::set<std::string> failed_rules;
+  for (const auto& [qi, st] : failed) failed_rules.insert(queries_[qi].rules.begin(), queries_[qi].rules.end());
+  std::vector<bool> held(parts_.size(), false);
+  for (size_t pi = 0; pi < parts_.size(); ++pi) {
+    if (parts_[pi]->clock == SIZE_MAX) continue;
+    for (const RulePlan& r : parts_[pi]->rules.rules) held[pi] = held[pi] || failed_rules.count(r.name) > 0;
+  }
   std::vector<std::vector<Point>> points(parts_.size());
   size_t appended = 0;  // points of evaluated series in the range
   std::set<std::string> in_this_read;
@@ -341,6 +360,7 @@ Status OnlineDetection::Read(int64_t start_ms, int64_t end_ms) {
     if (!in_this_read.insert(id).second) continue;  // two queries selected it: read once
     bool evaluated = false;
     for (size_t pi = 0; pi < parts_.size(); ++pi) {
+      if (held[pi]) continue;
       Part& part = *parts_[pi];
       bool selected = false;
       for (const RulePlan& r : part.rules.rules) selected = selected || SelectorMatches(r.selector, s.name, s.labels);
@@ -386,6 +406,7 @@ Status OnlineDetection::Read(int64_t start_ms, int64_t end_ms) {
     }
   }
   for (size_t pi = 0; pi < parts_.size(); ++pi) {
+    if (held[pi]) continue;
     Part& part = *parts_[pi];
     std::vector<Point>& ps = points[pi];
     if (part.clock != SIZE_MAX) {
