@@ -674,3 +674,43 @@ TEST_CASE("IncidentStore: incidents.db written by vigil serve before resolutions
 }
 
 }  // namespace vigil
+
+namespace vigil {
+
+TEST_CASE("IncidentStore: incidents.db written by vigil serve at schema version 2 (testdata) migrates to 3") {
+  // review RV-S: server/testdata/incidents_v2.db: `vigil serve --no-probes` built at 8d3d910 (schema
+  // version 2, before retries), one Alertmanager webhook (fingerprint v2fp0001) diagnosed, a
+  // resolution posted (imported as vigil-serve-incident-1), then SIGTERM (2026-12-01 10:03).
+  TempDir dir("vigil_serve_test");
+  std::filesystem::copy_file("server/testdata/incidents_v2.db", dir.path / "incidents.db");
+  REQUIRE(UserVersion((dir.path / "incidents.db").string()) == 2);
+  int64_t now = 1'900'000'000'000;
+  {
+    auto store = OpenStore(dir, 100, &now);
+    auto row = store->Get(1);
+    REQUIRE_MESSAGE(row.ok(), row.status().ToString());
+    CHECK(row->state == "diagnosed");
+    CHECK(row->fingerprint == "v2fp0001");
+    CHECK(row->retry_at_ms == 0);
+    REQUIRE(row->resolution.has_value());
+    CHECK(row->resolution->root_cause == "gpu_fallen_off_bus");
+    CHECK(row->resolution->kb_id == "vigil-serve-incident-1");
+    // A new incident is claimed, retried and claimed again when due on the migrated file.
+    REQUIRE(store->Intake({Firing("after-migration", 1'000)}).ok());
+    auto claimed = store->ClaimNext();
+    REQUIRE((claimed.ok() && claimed->has_value()));
+    CHECK((*claimed)->id == 2);
+    REQUIRE(store->Retry(2, "Prometheus did not answer", 1, 30'000).ok());
+    CHECK(store->ClaimNext()->has_value() == false);
+    now += 30'000;
+    auto again = store->ClaimNext();
+    REQUIRE((again.ok() && again->has_value()));
+    CHECK((*again)->attempts == 2);
+  }
+  CHECK(UserVersion((dir.path / "incidents.db").string()) == 3);
+  auto store = OpenStore(dir);
+  CHECK(store->Get(1)->resolution->resolution == "reseated the GPU");
+  CHECK(store->Get(2)->state == "queued");  // running when the store closed: queued again on open
+}
+
+}  // namespace vigil
