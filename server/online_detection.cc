@@ -580,10 +580,16 @@ bool OnlineDetection::Gone(const Alert& a) const {
 }
 
 void OnlineDetection::ResolveGone(std::vector<Alert>& record) {
+  // A rule whose select's read fails has no new points because of the failure, not because its
+  // series went away: its alerts are not resolved (nor its series dropped: DropGone) meanwhile.
+  std::set<std::string> failing;
+  for (const Query& q : queries_) {
+    if (q.failing) failing.insert(q.rules.begin(), q.rules.end());
+  }
   for (const auto& part : parts_) {
     if (part->clock != SIZE_MAX) continue;
     for (Alert& a : part->engine->ActiveAlerts()) {
-      if (a.state != AlertState::kFiring) continue;
+      if (a.state != AlertState::kFiring || failing.count(a.rule)) continue;
       auto ep = episodes_.find(a.fingerprint);
       const bool known = ep != episodes_.end() && ep->second.engine_starts == a.starts_at_ms;
       int64_t since = INT64_MIN;
@@ -622,6 +628,8 @@ void OnlineDetection::DropGone() {
       it = part->refused_last.erase(it);
     }
     if (part->clock != SIZE_MAX) continue;  // stale_for / absent keep their series (engine.h)
+    // While a select's read fails its series get no points: none is dropped until reads work.
+    if (std::any_of(queries_.begin(), queries_.end(), [](const Query& q) { return q.failing; })) continue;
     std::map<size_t, std::string> drop;     // engine index -> id
     for (const auto& [id, si] : part->index) {
       if (si == SIZE_MAX || part->kept.count(si) || part->last_ms[si] == INT64_MIN ||

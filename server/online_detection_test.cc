@@ -873,6 +873,48 @@ rule TempStale {
   CHECK(m.find("rule=\"TempStale\"") == std::string::npos);
 }
 
+TEST_CASE("OnlineDetection: a firing alert whose select's reads fail for 7 min is neither resolved nor dropped") {
+  // review RV-S: ResolveGone measured a series' last point against the newest of any series, so
+  // 5 min of failed reads of Hot's select (while load's worked) resolved Hot's incident, DropGone
+  // then dropped its series, and when reads worked again it fired a second incident.
+  Fixture f;
+  f.Feed("0", 90'000, 99'000, 95);
+  FeedLoad(f, 90'000, 99'000, 50);
+  OnlineDetectionOptions o = f.Options(std::string(kHot) + kBusy);
+  o.max_series_per_query = 12;
+  o.max_series_per_selector = 12;
+  auto made = OnlineDetection::Create(std::move(o));
+  REQUIRE(made.ok());
+  auto d = std::move(*made);
+  REQUIRE(d->EvaluateOnce().ok());
+  REQUIRE(f.Incidents().size() == 1);
+  // 7 min: temp matches 13 series (Hot's reads fail), gpu 0 still hot; load reads fine.
+  for (int i = 0; i < 420; ++i) {
+    for (int g = 0; g < 13; ++g) f.Feed(std::to_string(g), f.now, f.now, g == 0 ? 95 : 50);
+    FeedLoad(f, f.now, f.now, 50);
+    f.now += kStep;
+    REQUIRE(d->EvaluateOnce().ok());
+  }
+  // Reads work again (gpu 0 alone), still hot.
+  for (int i = 0; i < 5; ++i) {
+    f.Feed("0", f.now, f.now, 95);
+    FeedLoad(f, f.now, f.now, 50);
+    f.now += kStep;
+    REQUIRE(d->EvaluateOnce().ok());
+  }
+  auto inc = f.Incidents();
+  REQUIRE(inc.size() == 1);  // no second incident
+  CHECK(inc[0].rule == "Hot");
+  CHECK(inc[0].resolved_at_ms == 0);  // never resolved
+  std::string m;
+  d->WriteMetrics(m);
+  const size_t dropped = m.find("\nvigil_detection_series_dropped_total ");  // absent or 0: none dropped
+  const bool none_dropped = dropped == std::string::npos || m.compare(dropped + 38, 2, "0\n") == 0;
+  const std::string dropped_line = dropped == std::string::npos ? std::string() : m.substr(dropped, 60);
+  CHECK_MESSAGE(none_dropped, dropped_line);
+  CHECK(m.find("vigil_detection_rule_read_errors_total{rule=\"Hot\"} 420\n") != std::string::npos);
+}
+
 TEST_CASE("OnlineDetection: series whose samples stopped are dropped, so a churn of 3x the series limit goes on") {
   Fixture f;
   // A steady series, and 4 waves of 2 pods (3x max_series_per_rule = 3, the steady one counted),
