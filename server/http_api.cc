@@ -173,11 +173,13 @@ Result<IncidentResolution> ParseResolution(std::string_view body, std::span<cons
   return r;
 }
 
-Incident KnowledgeIncidentFromResolution(const StoredIncident& incident) {
+Incident KnowledgeIncidentFromResolution(const StoredIncident& incident, std::string_view store_id) {
   const IncidentResolution& res = *incident.resolution;
   const Alert& alert = incident.alert;
   Incident inc;
-  inc.id = "vigil-serve-incident-" + std::to_string(incident.id);
+  inc.id = KnowledgeIncidentId(store_id, incident.id);
+  // The source stays "vigil-serve:incident-N" (agents/builtin_reasoner.cc reads N from it for
+  // "from past incident #N"); the id is what the knowledge base keys entries by.
   inc.source = "vigil-serve:incident-" + std::to_string(incident.id);
   inc.title = (alert.rule.empty() ? std::string("incident ") + std::to_string(incident.id) : alert.rule) + ": " +
               res.summary;
@@ -333,13 +335,15 @@ Json HttpApi::PastResolutions(const StoredIncident& incident) const {
   Json out = Json::array();
   auto evidence = incident.diagnosis.is_object() ? incident.diagnosis.find("evidence") : incident.diagnosis.end();
   if (!incident.diagnosis.is_object() || evidence == incident.diagnosis.end() || !evidence->is_array()) return out;
-  constexpr std::string_view kPrefix = "kb:vigil-serve-incident-";
+  // "kb:vigil-serve-<store id>-incident-" (or the old form for a store without an id).
+  const std::string id0 = KnowledgeIncidentId(options_.store->store_id(), 0);
+  const std::string prefix = "kb:" + id0.substr(0, id0.size() - 1);
   std::vector<int64_t> seen;
   for (const Json& e : *evidence) {
     if (!e.is_object() || !e.contains("source") || !e["source"].is_string()) continue;
     const std::string& source = e["source"].get_ref<const std::string&>();
-    if (!source.starts_with(kPrefix)) continue;
-    const auto past = ParseUint(std::string_view(source).substr(kPrefix.size()));
+    if (!source.starts_with(prefix)) continue;
+    const auto past = ParseUint(std::string_view(source).substr(prefix.size()));
     if (!past || *past > static_cast<uint64_t>(INT64_MAX)) continue;
     const auto past_id = static_cast<int64_t>(*past);
     if (past_id == incident.id || std::find(seen.begin(), seen.end(), past_id) != seen.end()) continue;
@@ -531,7 +535,7 @@ void HttpApi::Routes() {
     if (!row.ok()) return StatusReply(row.status(), "store");
     // Into the knowledge base the triage searches: the next similar alert recalls it. The
     // resolution is stored first, so a failed import loses nothing (posting again retries it).
-    const Incident kb_incident = KnowledgeIncidentFromResolution(*row);
+    const Incident kb_incident = KnowledgeIncidentFromResolution(*row, options_.store->store_id());
     std::string kb_error;
     auto report = options_.kb->UpsertIncident(kb_incident);
     if (!report.ok()) {

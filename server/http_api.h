@@ -122,13 +122,14 @@ inline constexpr size_t kMaxResolutionByBytes = 200;
 // JSON ...", "body.extra: unknown field ...") so the route names it in `where`.
 Result<IncidentResolution> ParseResolution(std::string_view body, std::span<const std::string> categories);
 
-// The knowledge-base incident an engineer's resolution of `incident` becomes: id
-// "vigil-serve-incident-N", source "vigil-serve:incident-N", title "<alertname>: <summary>",
+// The knowledge-base incident an engineer's resolution of `incident` (a row of the store
+// `store_id`) becomes: id KnowledgeIncidentId(store_id, N) ("vigil-serve-<store_id>-incident-N"),
+// source "vigil-serve:incident-N", title "<alertname>: <summary>",
 // raw_text the alert text (name, summary and description annotations, labels), the diagnosis'
 // headline and evidence summary (up to 8 items) and the engineer's summary and resolution;
 // root_cause from the resolution, component from the diagnosis, mitigation the resolution, the
 // alert in `alerts`. Precondition: incident.resolution is set.
-Incident KnowledgeIncidentFromResolution(const StoredIncident& incident);
+Incident KnowledgeIncidentFromResolution(const StoredIncident& incident, std::string_view store_id);
 
 // Maps a status to the HTTP status of its JSON error (InvalidArgument 400, NotFound 404,
 // ResourceExhausted / Unavailable / Unimplemented / FailedPrecondition 503, DeadlineExceeded 504,
@@ -183,7 +184,8 @@ class HttpApi {
   void Routes();
   void MakeWatchdog();  // after a successful bind
   // Resolutions of earlier served incidents that the diagnosis of `incident` cites as knowledge
-  // evidence (`kb:vigil-serve-incident-N`): [{incident, url, evidence, root_cause, summary,
+  // evidence (`kb:` + KnowledgeIncidentId(this store's id, N); other stores' entries are not
+  // this store's rows and are left out): [{incident, url, evidence, root_cause, summary,
   // resolution, by}], read from the store now.
   Json PastResolutions(const StoredIncident& incident) const;
 

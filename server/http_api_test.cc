@@ -527,7 +527,8 @@ TEST_CASE("HttpApi: a resolution is stored and imported into the knowledge base 
   REQUIRE_MESSAGE(first->status == 200, first->body);
   const Json a = BodyOf(first);
   CHECK(a["replaced_earlier"] == false);
-  const std::string kb_id = "vigil-serve-incident-" + std::to_string(id);
+  const std::string kb_id = "vigil-serve-" + s.store->store_id() + "-incident-" + std::to_string(id);
+  REQUIRE(s.store->store_id().size() == 16);
   CHECK(a["resolution"]["knowledge_base"]["id"] == kb_id);
   CHECK(a["resolution"]["diagnosis_agreed"]["agreed"] == false);
   CHECK(a["resolution"]["diagnosis_agreed"]["diagnosed_root_cause"] == "nvlink_error");
@@ -577,6 +578,52 @@ TEST_CASE("HttpApi: a resolution is stored and imported into the knowledge base 
   CHECK(BodyOf(c.Get("/api/v1/incidents/" + std::to_string(id)))["resolution"]["diagnosis_agreed"]["agreed"] == false);
 }
 
+TEST_CASE("HttpApi: a new incidents.db beside a kept knowledge base does not replace an earlier store's resolution") {
+  // K5: KB ids were the store's row ids (vigil-serve-incident-N); with incidents.db deleted and
+  // kb.sqlite kept, the new store's incident 1 replaced the old incident 1's entry (its fix lost)
+  // and the old entry, cited by a diagnosis, showed the new store's incident 1 as its resolution.
+  auto kb = EmptyKb();
+  std::string old_kb_id;
+  {
+    TestServer before(100, true, 64 * 1024, 10, 5, nullptr, [&](HttpApiOptions& o) { o.kb = kb.get(); });
+    const int64_t id = DiagnosedIncident(before, "old-store-1", "gpu_fallen_off_bus");
+    REQUIRE(id == 1);
+    auto r = before.Client().Post("/api/v1/incidents/1/resolution",
+                                  ResolutionBody("gpu_fallen_off_bus", "reseated GPU 5 in its riser"), "application/json");
+    REQUIRE((r && r->status == 200));
+    old_kb_id = BodyOf(r)["resolution"]["knowledge_base"]["id"].get<std::string>();
+  }
+  TestServer after(100, true, 64 * 1024, 10, 5, nullptr, [&](HttpApiOptions& o) { o.kb = kb.get(); });  // new dir
+  const int64_t id = DiagnosedIncident(after, "new-store-1", "host_oom");
+  REQUIRE(id == 1);
+  auto r = after.Client().Post("/api/v1/incidents/1/resolution",
+                               ResolutionBody("host_oom", "raised the job's memory limit", "the trainer ran out of memory"),
+                               "application/json");
+  REQUIRE(r);
+  REQUIRE_MESSAGE(r->status == 200, r->body);
+  const std::string new_kb_id = BodyOf(r)["resolution"]["knowledge_base"]["id"].get<std::string>();
+  CHECK(new_kb_id != old_kb_id);
+  CHECK(new_kb_id == "vigil-serve-" + after.store->store_id() + "-incident-1");
+  CHECK(kb->Stats()->incidents == 2);
+  auto old_entry = kb->GetIncident(old_kb_id);
+  REQUIRE_MESSAGE(old_entry.ok(), old_entry.status().ToString());
+  CHECK(old_entry->mitigation == "reseated GPU 5 in its riser");
+  CHECK(kb->GetIncident(new_kb_id)->mitigation == "raised the job's memory limit");
+  // A diagnosis citing the old store's entry: not this store's incident 1, so no past resolution;
+  // citing this store's own entry: listed.
+  const int64_t cites = DiagnosedIncident(after, "new-store-2", "host_oom", false);
+  auto claimed = after.store->ClaimNext();
+  REQUIRE((claimed.ok() && claimed->has_value() && (*claimed)->id == cites));
+  Json diagnosis{{"root_cause", "host_oom"},
+                 {"evidence", Json::array({Json{{"source", "kb:" + old_kb_id}, {"detail", "old"}},
+                                           Json{{"source", "kb:" + new_kb_id}, {"detail", "new"}}})}};
+  REQUIRE(after.store->Finish(cites, diagnosis, 0.1).ok());
+  const Json got = BodyOf(after.Client().Get("/api/v1/incidents/" + std::to_string(cites)));
+  REQUIRE_MESSAGE(got["past_resolutions"].size() == 1, got.dump());
+  CHECK(got["past_resolutions"][0]["evidence"] == "new");
+  CHECK(got["past_resolutions"][0]["resolution"] == "raised the job's memory limit");
+}
+
 TEST_CASE("HttpApi: a resolution the knowledge base skips (same text as another incident's) is stored and says why") {
   auto kb = EmptyKb();
   TestServer s(100, true, 64 * 1024, 10, 5, nullptr, [&](HttpApiOptions& o) { o.kb = kb.get(); });
@@ -593,7 +640,7 @@ TEST_CASE("HttpApi: a resolution the knowledge base skips (same text as another 
   const Json kb_part = BodyOf(second)["resolution"]["knowledge_base"];
   CHECK(kb_part["id"].is_null());
   CHECK_MESSAGE(kb_part["error"].get<std::string>().find("not added to the knowledge base: duplicate of stored incident "
-                                                         "`vigil-serve-incident-" + std::to_string(a) + "`") !=
+                                                         "`" + KnowledgeIncidentId(s.store->store_id(), a) + "`") !=
                     std::string::npos,
                 kb_part.dump());
   CHECK(s.store->Get(b)->resolution->resolution == "replaced GPU 5");
@@ -619,7 +666,7 @@ TEST_CASE("HttpApi: the next similar alert's triage recalls the resolved inciden
   o.kb = kb.get();
   auto report = TriageAlert((*claimed)->alert, o);
   REQUIRE_MESSAGE(report.ok(), report.status().ToString());
-  const std::string kb_source = "kb:vigil-serve-incident-" + std::to_string(first);
+  const std::string kb_source = "kb:" + KnowledgeIncidentId(s.store->store_id(), first);
   bool recalled = false;
   for (const Evidence& e : report->diagnosis.evidence) recalled = recalled || e.source == kb_source;
   CHECK_MESSAGE(recalled, report->ToJson().dump(2));
@@ -657,7 +704,7 @@ TEST_CASE("HttpApi: resolutions posted while triage threads search the same know
         if (!hits.ok()) ++errors;
         int mine = 0;
         for (const SearchHit& h : hits.ok() ? *hits : std::vector<SearchHit>{})
-          if (h.incident.id == "vigil-serve-incident-" + std::to_string(id)) ++mine;
+          if (h.incident.id == KnowledgeIncidentId(s.store->store_id(), id)) ++mine;
         if (mine > 1) ++seen_both;  // two versions at once would be a duplicate entry
         ++searches;
       }
@@ -718,7 +765,7 @@ TEST_CASE("HttpApi: concurrent resolution posts for one incident leave the store
   TestServer s(100, true, 64 * 1024, 10, 5, nullptr, [&](HttpApiOptions& o) { o.kb = kb.get(); });
   const int64_t id = DiagnosedIncident(s, "race-1", "gpu_fallen_off_bus");
   const std::string path = "/api/v1/incidents/" + std::to_string(id) + "/resolution";
-  const std::string kb_id = "vigil-serve-incident-" + std::to_string(id);
+  const std::string kb_id = KnowledgeIncidentId(s.store->store_id(), id);
   std::atomic<int> failed = 0;
   // Searches keep the knowledge base's mutex busy, as serve's triage workers do: posts that have
   // stored their text queue for the import, and the order they get it in is the mutex's.
@@ -788,9 +835,11 @@ TEST_CASE("KnowledgeIncidentFromResolution: a failed triage's incident says so; 
   r.by = "bo";
   r.posted_ms = 1'800'000'100'000;
   inc.resolution = r;
-  const Incident k = KnowledgeIncidentFromResolution(inc);
-  CHECK(k.id == "vigil-serve-incident-42");
+  const Incident k = KnowledgeIncidentFromResolution(inc, "0123456789abcdef");
+  CHECK(k.id == "vigil-serve-0123456789abcdef-incident-42");
   CHECK(k.source == "vigil-serve:incident-42");
+  // A store migrated with imported resolutions and no id keeps the old form.
+  CHECK(KnowledgeIncidentFromResolution(inc, "").id == "vigil-serve-incident-42");
   CHECK(k.title == "NcclTimeout: mlx5_2 port flapping");
   CHECK(k.root_cause == "ib_link_failure");
   CHECK(k.mitigation == "replaced the cable");

@@ -8,7 +8,9 @@
 #include <array>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
+#include <random>
 
 #include "core/logging.h"
 #include "core/rule_plan.h"
@@ -21,7 +23,8 @@ namespace {
 constexpr std::array<std::string_view, 4> kStates = {"queued", "running", "diagnosed", "failed"};
 // 1: incidents (c262f87). 2: resolutions (2026-12-01, FB), added by CREATE TABLE IF NOT EXISTS.
 // 3: incidents.retry_at_ms (2026-12-01, SV: a failed triage queued again), added by ALTER TABLE.
-constexpr int kSchemaVersion = 3;
+// 4: table meta with the store's id (2026-12-01, K5), added by CREATE TABLE IF NOT EXISTS.
+constexpr int kSchemaVersion = 4;
 
 constexpr std::string_view kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS incidents(
@@ -51,7 +54,19 @@ CREATE TABLE IF NOT EXISTS resolutions(
   posted_ms INTEGER NOT NULL,
   kb_id TEXT NOT NULL DEFAULT '',
   kb_error TEXT NOT NULL DEFAULT '');
+CREATE TABLE IF NOT EXISTS meta(
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL);
 )sql";
+
+// 16 hex digits from the OS's random source.
+std::string RandomStoreId() {
+  std::random_device rd;
+  const uint64_t v = (static_cast<uint64_t>(rd()) << 32) ^ static_cast<uint64_t>(rd());
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
 
 constexpr std::string_view kColumns =
     "id, fingerprint, starts_at_ms, rule, severity, state, alert_json, received_ms, updated_ms, "
@@ -279,6 +294,22 @@ Status IncidentStore::Init() {
       RETURN_IF_ERROR(Exec("ALTER TABLE incidents ADD COLUMN retry_at_ms INTEGER NOT NULL DEFAULT 0"));
     }
   }
+  {  // the store id: kept, or made now (see store_id())
+    ASSIGN_OR_RETURN(kb::Stmt get, Prepare(raw, "SELECT value FROM meta WHERE key='store_id'"));
+    ASSIGN_OR_RETURN(bool row, get.Step());
+    if (row) {
+      store_id_ = get.Text(0);
+    } else {
+      // Versions <= 3 named KB entries vigil-serve-incident-N: a store that imported some keeps
+      // that form (renaming would need the KB, and its own row ids cannot collide with themselves).
+      ASSIGN_OR_RETURN(kb::Stmt imported, Prepare(raw, "SELECT count(*) FROM resolutions WHERE kb_id != ''"));
+      ASSIGN_OR_RETURN(bool counted, imported.Step());
+      store_id_ = counted && imported.Int(0) > 0 ? std::string() : RandomStoreId();
+      ASSIGN_OR_RETURN(kb::Stmt put, Prepare(raw, "INSERT INTO meta(key, value) VALUES('store_id', ?1)"));
+      put.Bind(1, store_id_);
+      RETURN_IF_ERROR(put.Run());
+    }
+  }
   RETURN_IF_ERROR(Exec("PRAGMA user_version=" + std::to_string(kSchemaVersion)));
   ASSIGN_OR_RETURN(kb::Stmt requeue, Prepare(raw, "UPDATE incidents SET state='queued', updated_ms=?1 "
                                                   "WHERE state='running'"));
@@ -286,6 +317,11 @@ Status IncidentStore::Init() {
   RETURN_IF_ERROR(requeue.Run());
   recovered_ = sqlite3_changes(raw);
   return Status::Ok();
+}
+
+std::string KnowledgeIncidentId(std::string_view store_id, int64_t id) {
+  return store_id.empty() ? "vigil-serve-incident-" + std::to_string(id)
+                          : "vigil-serve-" + std::string(store_id) + "-incident-" + std::to_string(id);
 }
 
 Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& alerts) {

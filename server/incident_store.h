@@ -20,7 +20,8 @@
 // is kept beside the incident in table `resolutions` (schema version 2; a version-1 database,
 // written before 2026-12-01 FB, is migrated on Open by adding the table: its rows are kept and
 // read as before). Schema version 3 (2026-12-01, SV) adds incidents.retry_at_ms (ALTER TABLE on
-// Open; older rows read 0: due). A vigil older than this refuses a newer file ("newer vigil").
+// Open; older rows read 0: due). Schema version 4 (2026-12-01, K5) adds table `meta` with the
+// store's id (see store_id()). A vigil older than this refuses a newer file ("newer vigil").
 //
 // Thread safety: every method may be called from any thread (one connection behind a mutex).
 // Errors: Status values (FailedPrecondition for a file that cannot be opened or a schema from a
@@ -96,6 +97,11 @@ struct StoredIncident {
 // gives {"diagnosed_root_cause": null, "agreed": false, "hypothesis_rank": null}.
 Json ResolutionAgreement(const Json& diagnosis, std::string_view root_cause);
 
+// The knowledge-base id of incident `id`'s resolution in the store `store_id`
+// (IncidentStore::store_id()): "vigil-serve-<store_id>-incident-N", or, for store_id "" (a store
+// that had imported resolutions before store ids), the old "vigil-serve-incident-N".
+std::string KnowledgeIncidentId(std::string_view store_id, int64_t id);
+
 struct IntakeResult {
   std::vector<int64_t> created;     // new incidents (queued)
   std::vector<int64_t> duplicates;  // a firing alert already recorded (fingerprint + startsAt)
@@ -114,6 +120,13 @@ class IncidentStore {
   ~IncidentStore();
   IncidentStore(const IncidentStore&) = delete;
   IncidentStore& operator=(const IncidentStore&) = delete;
+
+  // This database's id: 16 random hex digits made when the file was created (or migrated to
+  // version 4 without imported resolutions), kept in table `meta`, so that knowledge-base entries
+  // of a deleted and re-created incidents.db (whose row ids start again at 1) do not collide with
+  // the old ones. "" for a store migrated from version <= 3 that had already imported a
+  // resolution (its entries keep the old form "vigil-serve-incident-N"; see KnowledgeIncidentId).
+  const std::string& store_id() const { return store_id_; }
 
   // How many rows Open found `running` and put back to `queued`.
   int64_t recovered_on_open() const { return recovered_; }
@@ -166,6 +179,7 @@ class IncidentStore {
   int lock_fd_;
   IncidentStoreOptions options_;
   int64_t recovered_ = 0;
+  std::string store_id_;
   mutable std::mutex mu_;
 };
 

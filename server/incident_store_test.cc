@@ -608,7 +608,7 @@ TEST_CASE("IncidentStore: a version-1 database (before resolutions) opens, keeps
     CHECK((*claimed)->id == 2);
     CHECK((*claimed)->retry_at_ms == 0);
   }
-  CHECK(UserVersion(path) == 3);
+  CHECK(UserVersion(path) == 4);
   auto store = OpenStore(dir);
   CHECK(store->Get(1)->resolution->resolution == "reseated");
 }
@@ -619,16 +619,16 @@ TEST_CASE("IncidentStore: a database of a newer schema than this vigil reads is 
   {
     sqlite3* db = nullptr;
     REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-    REQUIRE(sqlite3_exec(db, "PRAGMA user_version=4", nullptr, nullptr, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "PRAGMA user_version=5", nullptr, nullptr, nullptr) == SQLITE_OK);
     sqlite3_close(db);
   }
   IncidentStoreOptions o;
   o.path = path;
   auto store = IncidentStore::Open(o);
   REQUIRE_FALSE(store.ok());
-  CHECK(store.status().message().find("schema version 4, written by a newer vigil (this one reads 3)") !=
+  CHECK(store.status().message().find("schema version 5, written by a newer vigil (this one reads 4)") !=
         std::string::npos);
-  CHECK(UserVersion(path) == 4);
+  CHECK(UserVersion(path) == 5);
 }
 
 TEST_CASE("ResolutionAgreement: agreed, rank among hypotheses, no diagnosis") {
@@ -668,9 +668,11 @@ TEST_CASE("IncidentStore: incidents.db written by vigil serve before resolutions
     REQUIRE((rows.ok() && rows->size() == 1));
     CHECK(rows->at(0).ToJson(false)["resolution_root_cause"] == "gpu_fallen_off_bus");
   }
-  CHECK(UserVersion((dir.path / "incidents.db").string()) == 3);
+  CHECK(UserVersion((dir.path / "incidents.db").string()) == 4);
   auto store = OpenStore(dir);
   CHECK(store->Get(1)->resolution->resolution == "replaced GPU 5");
+  // No resolution had been imported before the migration: it got a store id (kept on reopen).
+  CHECK(store->store_id().size() == 16);
 }
 
 }  // namespace vigil
@@ -695,6 +697,10 @@ TEST_CASE("IncidentStore: incidents.db written by vigil serve at schema version 
     REQUIRE(row->resolution.has_value());
     CHECK(row->resolution->root_cause == "gpu_fallen_off_bus");
     CHECK(row->resolution->kb_id == "vigil-serve-incident-1");
+    // It had imported a resolution under the old name: no store id, new entries keep that form
+    // (vigil-serve-incident-2 next), so its own entry is not duplicated under a new name.
+    CHECK(store->store_id().empty());
+    CHECK(KnowledgeIncidentId(store->store_id(), 2) == "vigil-serve-incident-2");
     // A new incident is claimed, retried and claimed again when due on the migrated file.
     REQUIRE(store->Intake({Firing("after-migration", 1'000)}).ok());
     auto claimed = store->ClaimNext();
@@ -707,10 +713,29 @@ TEST_CASE("IncidentStore: incidents.db written by vigil serve at schema version 
     REQUIRE((again.ok() && again->has_value()));
     CHECK((*again)->attempts == 2);
   }
-  CHECK(UserVersion((dir.path / "incidents.db").string()) == 3);
+  CHECK(UserVersion((dir.path / "incidents.db").string()) == 4);
   auto store = OpenStore(dir);
+  CHECK(store->store_id().empty());  // kept as decided on the first open
   CHECK(store->Get(1)->resolution->resolution == "reseated the GPU");
   CHECK(store->Get(2)->state == "queued");  // running when the store closed: queued again on open
+}
+
+}  // namespace vigil
+
+namespace vigil {
+
+TEST_CASE("IncidentStore: a new database gets a random store id, kept on reopen; another database gets another") {
+  TempDir a("vigil_serve_test"), b("vigil_serve_test");
+  std::string id_a;
+  {
+    auto store = OpenStore(a);
+    id_a = store->store_id();
+    REQUIRE(id_a.size() == 16);
+    CHECK(id_a.find_first_not_of("0123456789abcdef") == std::string::npos);
+  }
+  CHECK(OpenStore(a)->store_id() == id_a);
+  CHECK(OpenStore(b)->store_id() != id_a);
+  CHECK(KnowledgeIncidentId(id_a, 7) == "vigil-serve-" + id_a + "-incident-7");
 }
 
 }  // namespace vigil

@@ -7,7 +7,7 @@
 #     bad resolutions are 4xx naming the field (unknown category with the closest name, missing field,
 #     not JSON, unknown id, oversize; the 409 for an incident not yet diagnosed is server_test's);
 #  3. a second, similar alert (another fingerprint) is triaged: its diagnosis cites
-#     kb:vigil-serve-incident-<first> and GET lists the first incident's resolution in past_resolutions;
+#     kb:vigil-serve-<store id>-incident-<first> (the store id: 16 hex digits of incidents.db) and GET lists the first incident's resolution in past_resolutions;
 #     the recall alone answers its root cause ("from past incident #<first>, not verified", <= 0.5);
 #     the chat answers "how was #<first> fixed" from the stored resolution; /metrics counts the
 #     chat and resolution routes by name;
@@ -75,9 +75,10 @@ check "unknown incident" 0 '^404 .*no incident 999.*"where": "path.id"' -- \
 check "oversize" 0 '^400 .*summary: 5000 bytes, at most 4000' -- code_of -XPOST "${J[@]}" --data-binary @"$TMP/long.json" "$R"
 curl -sf "$V/api/v1/incidents/$ID1" | "$PY" -c 'import json,sys; assert json.load(sys.stdin)["resolution"] is None' &&
   passed=$((passed + 1)) || bad "a refused resolution was stored"
-check "resolution stored" 0 "\"id\": \"vigil-serve-incident-$ID1\"" -- \
+check "resolution stored" 0 "\"id\": \"vigil-serve-[0-9a-f]{16}-incident-$ID1\"" -- \
   code_of -XPOST "${J[@]}" --data "$(resolution "reseated the riser of GPU 3; the link is back at x16")" "$R"
 curl -sf "$V/api/v1/incidents/$ID1" >"$TMP/first.json"
+KBID=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["resolution"]["knowledge_base"]["id"])' "$TMP/first.json")
 "$PY" - "$TMP/first.json" <<'PY' && passed=$((passed + 1)) || bad "GET after the resolution: $(head -c 1500 "$TMP/first.json")"
 import json, sys
 j = json.load(open(sys.argv[1]))
@@ -96,11 +97,11 @@ PY
 ID2=$(post_alert fb-0002 "step time on node-12 rose from 1.1 s to 3.1 s")
 wait_state "$ID2" diagnosed 120 && passed=$((passed + 1)) || bad "incident $ID2 not diagnosed"
 curl -sf "$V/api/v1/incidents/$ID2" >"$TMP/second.json"
-"$PY" - "$TMP/second.json" "$ID1" <<'PY' && passed=$((passed + 1)) || bad "second incident does not recall the first: $(head -c 3000 "$TMP/second.json")"
+"$PY" - "$TMP/second.json" "$ID1" "$KBID" <<'PY' && passed=$((passed + 1)) || bad "second incident does not recall the first: $(head -c 3000 "$TMP/second.json")"
 import json, sys
 j = json.load(open(sys.argv[1]))
 first = int(sys.argv[2])
-ev = [e for e in j["diagnosis"]["evidence"] if e["source"] == f"kb:vigil-serve-incident-{first}"]
+ev = [e for e in j["diagnosis"]["evidence"] if e["source"] == f"kb:{sys.argv[3]}"]
 assert ev, [e["source"] for e in j["diagnosis"]["evidence"]]
 p = j["past_resolutions"]
 assert len(p) == 1 and p[0]["incident"] == first, p
@@ -141,12 +142,12 @@ wait "$VPID"
 rc=$?
 [ "$rc" = 0 ] && passed=$((passed + 1)) || bad "SIGTERM: exit $rc"
 "$VIGIL" --data-dir "$DATA" kb search --json --k 10 "riser RMA 5521 node-12" >"$TMP/search.json" 2>"$TMP/search.err"
-"$PY" - "$TMP/search.json" "$ID1" <<'PY' && passed=$((passed + 1)) || bad "kb search after the restart: $(head -c 1500 "$TMP/search.json") $(cat "$TMP/search.err")"
+"$PY" - "$TMP/search.json" "$KBID" <<'PY' && passed=$((passed + 1)) || bad "kb search after the restart: $(head -c 1500 "$TMP/search.json") $(cat "$TMP/search.err")"
 import json, sys
 text = open(sys.argv[1]).read()
 hits = json.loads(text)
 hits = hits["hits"] if isinstance(hits, dict) else hits
-mine = [h for h in hits if h.get("incident", {}).get("id") == f"vigil-serve-incident-{sys.argv[2]}"]
+mine = [h for h in hits if h.get("incident", {}).get("id") == sys.argv[2]]
 assert len(mine) == 1, hits
 assert "RMA 5521" in json.dumps(mine[0]), mine
 PY
