@@ -594,6 +594,8 @@ main{max-width:60em;margin:0 auto;padding:1em}
 .msg.error{background:#fdecea;border-color:#f5c2c0}
 .text{white-space:pre-wrap;font-family:ui-monospace,monospace;font-size:.9em}
 .cites{margin:.5em 0 0;padding-left:1.2em;font-size:.85em}
+.cited{max-height:30em;overflow:auto;background:#f6f7f9;border:1px solid #d8dde3;padding:.4em;margin:.3em 0}
+.cited.error{background:#fdecea}
 .mode{font-size:.75em;color:#5f6b76}
 form{display:flex;gap:.5em}
 textarea{flex:1;min-height:3em;font:inherit;padding:.4em}
@@ -644,6 +646,13 @@ function add(role, text, citations, mode) {
         const a = document.createElement("a");
         a.href = c.url;
         a.textContent = label;
+        // A click opens the incident here, fetched with the Authorization header: a plain link
+        // cannot send it (401 with --auth-token-file), and a token in the URL would be logged.
+        a.addEventListener("click", (ev) => {
+          if (ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.button !== 0) return;  // new tab: as before
+          ev.preventDefault();
+          openCitation(item, c.url);
+        });
         item.appendChild(a);
       } else {
         item.textContent = label;
@@ -660,6 +669,42 @@ function add(role, text, citations, mode) {
   }
   log.appendChild(box);
   box.scrollIntoView({block: "end"});
+}
+// Shows the incident `url` answers (JSON, as text) under the citation `item`; a second click hides it.
+async function openCitation(item, url) {
+  const shown = item.querySelector("pre.cited");
+  if (shown) {
+    shown.remove();
+    return;
+  }
+  const pre = document.createElement("pre");
+  pre.className = "cited text";
+  pre.textContent = "loading " + url + " ...";
+  item.appendChild(pre);
+  try {
+    const headers = {"Accept": "application/json"};
+    const token = sessionStorage.getItem(tokenKey);
+    if (token) headers["Authorization"] = "Bearer " + token;
+    const r = await fetch(url, {headers: headers});
+    const text = await r.text();
+    let j = null;
+    try { j = JSON.parse(text); } catch (e) { j = null; }
+    if (r.ok && j !== null) {
+      pre.textContent = JSON.stringify(j, null, 2);
+    } else {
+      if (r.status === 401) {
+        document.getElementById("auth").hidden = false;
+        document.getElementById("token").focus();
+      }
+      pre.className = "cited text error";
+      pre.textContent = "Error " + r.status + " opening " + url +
+          (j && j.error ? (j.where ? " (" + j.where + ")" : "") + ": " + j.error : "");
+    }
+  } catch (e) {
+    pre.className = "cited text error";
+    pre.textContent = "Opening " + url + " failed: " + e;
+  }
+  document.body.dataset.cited = url;
 }
 async function ask(message, incident) {
   add("user", message);

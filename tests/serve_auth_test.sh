@@ -8,7 +8,8 @@
 #     public, /metrics is not (without --metrics-public);
 #  3. the chat page in headless Chromium: opened with `#token=...` it answers the question (the
 #     token goes from the fragment to sessionStorage to the Authorization header); opened without
-#     one it shows the 401 and the token form;
+#     one it shows the 401 and the token form; a click on the answer's citation (driven over the
+#     DevTools protocol, tests/lib/chromium_click.js) shows the incident's JSON in the page;
 #  4. SIGHUP reads the file again: a rotated token works, the old one no longer; a bad file then
 #     keeps the tokens in use; no token ever appears in vigil's log.
 # Skipped (exit 77) only when prometheus-alertmanager, chromium or curl is missing.
@@ -111,6 +112,19 @@ dom "$V/?q=what%20happened%20in%20incident%20%23$ID#token=$TOKEN_A" >"$TMP/page-
 grep -qF "#$ID GpuXidError" "$TMP/page-token.html" && grep -qF 'href="/api/v1/incidents/'"$ID"'"' "$TMP/page-token.html" &&
   ! grep -qF "Error 401" "$TMP/page-token.html" && passed=$((passed + 1)) ||
   bad "chat with #token=: $(sed -n '/id="log"/,/<\/main>/p' "$TMP/page-token.html" | head -c 2000)"
+# A click on the citation opens the incident in the page with the token (K5: the plain link got 401,
+# an anchor cannot send the Authorization header); the JSON shown must be the incident's.
+node --experimental-websocket -e 'typeof WebSocket === "function" || process.exit(1)' 2>/dev/null ||
+  bad "node >= 20 (with --experimental-websocket) is needed to click in Chromium (scripts/lib/setup.sh installs nodejs)"
+node --experimental-websocket "$HERE/lib/chromium_click.js" "$chromium" "$TMP/profile-click" \
+  "$V/?q=what%20happened%20in%20incident%20%23$ID#token=$TOKEN_A" 'document.body.dataset.state === "answered"' \
+  'li.cite a[href="/api/v1/incidents/'"$ID"'"]' \
+  'document.querySelector("pre.cited") && !document.querySelector("pre.cited").textContent.startsWith("loading")' \
+  >"$TMP/page-click.html" 2>"$TMP/click.err"
+grep -qF '<pre class="cited text">' "$TMP/page-click.html" && grep -qE "^  \"id\": $ID,$" "$TMP/page-click.html" &&
+  grep -qE '^  "fingerprint": "[0-9a-f]+",$' "$TMP/page-click.html" && ! grep -qF "Error 401" "$TMP/page-click.html" &&
+  passed=$((passed + 1)) ||
+  bad "citation opened with the token: $(cat "$TMP/click.err") $(grep -o '<pre class="cited.\{0,600\}' "$TMP/page-click.html" || sed -n '/id="log"/,/<\/main>/p' "$TMP/page-click.html" | head -c 2000)"
 dom "$V/?q=what%20happened%20in%20incident%20%23$ID" >"$TMP/page-none.html"
 grep -qF "Error 401 (Authorization header)" "$TMP/page-none.html" && grep -qE '<form id="auth">' "$TMP/page-none.html" &&
   ! grep -qF "GpuXidError" "$TMP/page-none.html" && passed=$((passed + 1)) ||

@@ -11,7 +11,7 @@ VIGIL_BUILD_PACKAGES=(cmake ninja-build g++ pkg-config python3
   doctest-dev libcli11-dev)
 # Packages the test suite and its integration tests use (set by scripts/test).
 VIGIL_TEST_PACKAGES=(python3-pandas python3-sklearn slurmctld slurmd slurm-client munge
-  openssh-server openssh-client prometheus prometheus-alertmanager chromium curl openssl)
+  openssh-server openssh-client prometheus prometheus-alertmanager chromium curl openssl nodejs)
 
 vigil_missing_packages() {
   local missing=() p
