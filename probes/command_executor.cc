@@ -50,13 +50,13 @@ std::string DefaultLocalBinary() {
   return "vigil-probe";
 }
 
-// The shipped per-model thresholds: $VIGIL_PROBE_THRESHOLDS, else data/probes/thresholds.json of
-// the source tree this was built from, when it exists.
+// The shipped per-model thresholds: $VIGIL_PROBE_THRESHOLDS, else LocalThresholdsPath's search.
 std::string DefaultLocalThresholds() {
   if (const char* env = std::getenv("VIGIL_PROBE_THRESHOLDS"); env != nullptr && *env) return env;
-  std::string built = std::string(VIGIL_SOURCE_DIR) + "/data/probes/thresholds.json";
   std::error_code ec;
-  return std::filesystem::exists(built, ec) ? built : "";
+  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  auto cwd = std::filesystem::current_path(ec);
+  return LocalThresholdsPath(ec ? "" : cwd.string(), self.string(), VIGIL_SOURCE_DIR);
 }
 
 std::string Join(const std::vector<std::string>& v, char sep) {
@@ -184,6 +184,19 @@ class CommandExecutor : public ProbeExecutor {
 };
 
 }  // namespace
+
+std::string LocalThresholdsPath(const std::string& cwd, const std::string& exe,
+                                const std::string& source_dir) {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> candidates;
+  if (!cwd.empty()) candidates.push_back(fs::path(cwd) / "data/probes/thresholds.json");
+  if (!exe.empty()) candidates.push_back(fs::path(exe).parent_path().parent_path() / "data/probes/thresholds.json");
+  if (!source_dir.empty()) candidates.push_back(fs::path(source_dir) / "data/probes/thresholds.json");
+  std::error_code ec;
+  for (const auto& c : candidates)
+    if (fs::is_regular_file(c, ec)) return c.string();
+  return "";
+}
 
 Result<ProbeTarget> ParseProbeTarget(std::string_view target) {
   ProbeTarget t;

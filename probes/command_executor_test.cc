@@ -3,7 +3,11 @@
 // errors. The runs themselves are in probes_test.cc (fake probes in testdata/).
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
+
+#include <unistd.h>
 
 #include "probes/command_executor.h"
 
@@ -62,4 +66,40 @@ TEST_CASE("command executor: other usage errors stay errors, with the message an
   CHECK(other[0].status == ProbeStatus::kError);
 }
 
+}  // namespace vigil
+
+namespace vigil {
+namespace {
+
+// The lead's H200 serve run of 2026-12-01 10:44: a vigil built in another checkout
+// (/work/fresh-final) and run from this repository's root found no thresholds (it looked only in
+// the tree it was built from, absent there), so every throughput probe was "measured only" and
+// the straggler went undiagnosed (unknown 0.147; the same run with thresholds: confirmed 0.979).
+TEST_CASE("command executor: the thresholds file is found from the working folder, beside the executable, or in the source tree") {
+  namespace fs = std::filesystem;
+  fs::path root = fs::temp_directory_path() / ("vigil-thr-" + std::to_string(::getpid()));
+  fs::remove_all(root);
+  auto make = [&](const fs::path& dir) {
+    fs::create_directories(dir / "data/probes");
+    std::ofstream(dir / "data/probes/thresholds.json") << "{}";
+    return (dir / "data/probes/thresholds.json").string();
+  };
+  std::string in_cwd = make(root / "checkout");
+  std::string beside = make(root / "release");
+  std::string in_src = make(root / "src");
+  const std::string exe = (root / "release/bin/vigil").string();
+  CHECK(LocalThresholdsPath((root / "checkout").string(), exe, (root / "src").string()) == in_cwd);
+  CHECK(LocalThresholdsPath((root / "elsewhere").string(), exe, (root / "src").string()) == beside);
+  CHECK(LocalThresholdsPath((root / "elsewhere").string(), (root / "x/bin/vigil").string(),
+                            (root / "src").string()) == in_src);
+  CHECK(LocalThresholdsPath((root / "elsewhere").string(), (root / "x/bin/vigil").string(),
+                            (root / "gone").string()) == "");
+  CHECK(LocalThresholdsPath("", "", "") == "");
+  // A folder where the file should be is not a thresholds file.
+  fs::create_directories(root / "dirs/data/probes/thresholds.json");
+  CHECK(LocalThresholdsPath((root / "dirs").string(), "", (root / "src").string()) == in_src);
+  fs::remove_all(root);
+}
+
+}  // namespace
 }  // namespace vigil
