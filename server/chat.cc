@@ -16,6 +16,7 @@
 #include "core/ascii.h"
 #include "core/time_util.h"
 #include "knowledge/text_util.h"
+#include "server/connection_watchdog.h"
 
 namespace vigil {
 namespace {
@@ -794,6 +795,9 @@ void RegisterChatRoutes(httplib::Server& server, ChatContext context) {
   server.Put("/api/v1/chat", not_allowed("POST"));
   server.Delete("/api/v1/chat", not_allowed("POST"));
   server.Post("/api/v1/chat", [context](const httplib::Request& req, httplib::Response& res) {
+    // The question has come: answering it (the KB, the store) is the server's time, which
+    // `vigil serve --request-timeout` must not cut.
+    ConnectionWatchdog::HandlerStarted();
     try {
       std::string type = AsciiLower(req.get_header_value("Content-Type"));
       if (kb::Trim(std::string_view(type).substr(0, type.find(';'))) != "application/json") {

@@ -53,6 +53,7 @@ struct ServeFlags {
   size_t max_body = 1 << 20;
   int read_timeout_s = 10;
   int header_timeout_s = 20;
+  int request_timeout_s = 60;
   bool no_probes = false;
   std::vector<std::string> rules;  // files and folders, as vigil detect --rules
   int eval_interval_s = 15;
@@ -212,6 +213,12 @@ CommandRunner SetupServe(CLI::App& sub) {
                  "last answer) before it is cut: a client trickling bytes holds a server thread until then")
       ->capture_default_str()
       ->check(WholeNumber(1));
+  sub.add_option("--request-timeout", f->request_timeout_s,
+                 "seconds a request's body may take to come in full after its header before the connection is "
+                 "cut: a client trickling a body holds a server thread until then; a request whose handler "
+                 "runs is never cut")
+      ->capture_default_str()
+      ->check(WholeNumber(1));
   sub.add_flag("--no-probes", f->no_probes, "triage without probes (metrics, logs and the knowledge base only)");
   sub.add_option("--rules", f->rules,
                  "rule file or folder (repeatable) to run online against prometheus_url; what fires becomes incidents");
@@ -288,6 +295,7 @@ CommandRunner SetupServe(CLI::App& sub) {
     api_options.max_body = f->max_body;
     api_options.read_timeout_s = f->read_timeout_s;
     api_options.header_timeout_s = f->header_timeout_s;
+    api_options.request_timeout_s = f->request_timeout_s;
     api_options.auth = auth.get();
     api_options.metrics_public = f->metrics_public;
     api_options.kb = kb->get();  // resolutions go into the knowledge base the triage searches

@@ -23,6 +23,14 @@ int64_t NowMs() {
 
 std::string Key(const std::string& addr, int port) { return addr + "|" + std::to_string(port); }
 
+// The request being served on this thread (set by RequestStarted, cleared by RequestDone), for
+// HandlerStarted, which a route's handler calls without knowing the watchdog or its peer.
+struct ThreadRequest {
+  ConnectionWatchdog* watchdog = nullptr;
+  std::string key;
+};
+thread_local ThreadRequest t_request;
+
 // The port of a socket address (AF_INET / AF_INET6), or -1.
 int PortOf(const sockaddr_storage& a) {
   if (a.ss_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in&>(a).sin_port);
@@ -77,17 +85,38 @@ void ConnectionWatchdog::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-void ConnectionWatchdog::RequestStarted(const std::string& peer_addr, int peer_port) {
-  std::lock_guard lock(mu_);
-  Conn& c = conns_[Key(peer_addr, peer_port)];
-  c.in_request = true;
+void ConnectionWatchdog::RequestStarted(const std::string& peer_addr, int peer_port, bool has_body) {
+  const std::string key = Key(peer_addr, peer_port);
+  {
+    std::lock_guard lock(mu_);
+    Conn& c = conns_[key];
+    c.in_request = true;
+    c.reading_body = has_body;
+    c.clock_ms = NowMs();  // the body's deadline counts from its header, not the wait for a thread
+  }
+  t_request = ThreadRequest{this, key};
 }
 
 void ConnectionWatchdog::RequestDone(const std::string& peer_addr, int peer_port) {
+  const std::string key = Key(peer_addr, peer_port);
+  {
+    std::lock_guard lock(mu_);
+    Conn& c = conns_[key];
+    c.in_request = false;
+    c.reading_body = false;
+    c.clock_ms = NowMs();
+  }
+  if (t_request.watchdog == this && t_request.key == key) t_request = ThreadRequest{};
+}
+
+void ConnectionWatchdog::HandlerStarted() {
+  if (t_request.watchdog != nullptr) t_request.watchdog->MarkHandlerStarted(t_request.key);
+}
+
+void ConnectionWatchdog::MarkHandlerStarted(const std::string& key) {
   std::lock_guard lock(mu_);
-  Conn& c = conns_[Key(peer_addr, peer_port)];
-  c.in_request = false;
-  c.clock_ms = NowMs();
+  auto it = conns_.find(key);
+  if (it != conns_.end()) it->second.reading_body = false;
 }
 
 int ConnectionWatchdog::ScanOnce() {
@@ -122,7 +151,11 @@ int ConnectionWatchdog::ScanOnce() {
       }
       c.seen = true;
       c.misses = 0;
-      if (!c.in_request && now - c.clock_ms > options_.header_timeout_ms) late.push_back(f);
+      const int64_t waited = now - c.clock_ms;
+      const bool header_late = !c.in_request && options_.header_timeout_ms > 0 && waited > options_.header_timeout_ms;
+      const bool body_late = c.in_request && c.reading_body && options_.request_timeout_ms > 0 &&
+                             waited > options_.request_timeout_ms;
+      if (!c.cut && (header_late || body_late)) late.push_back(f);
     }
     // Closed ones go after two scans without them (an entry a request made before any scan saw
     // its connection gets that long to be seen).
@@ -153,6 +186,11 @@ int ConnectionWatchdog::ScanOnce() {
       if (!waiting && options_.before_cut_for_test) options_.before_cut_for_test(f.fd);
       if (!waiting && shutdown(dup, SHUT_RDWR) == 0) {
         ++cut;
+        {
+          std::lock_guard lock(mu_);
+          auto it = conns_.find(f.key);
+          if (it != conns_.end() && it->second.inode == f.inode) it->second.cut = true;
+        }
         if (options_.on_cut) options_.on_cut();
       }
     }

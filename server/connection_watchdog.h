@@ -1,5 +1,5 @@
-// ConnectionWatchdog: cuts the connections of `vigil serve` whose next request's header has not
-// come in time (slowloris: a header byte a second holds one of httplib's threads for as long as
+// ConnectionWatchdog: cuts the connections of `vigil serve` whose next request's header, or whose
+// request's body, has not come in time (slowloris: a header byte a second holds one of httplib's threads for as long as
 // the client likes, since httplib's read timeout bounds each read, not the request).
 //
 // httplib (0.11) gives no hook on an accepted socket, so the watchdog finds them itself: every
@@ -12,8 +12,16 @@
 // with unread bytes waiting is not cut: it sent its request and waits for a free thread.
 // Connections are told apart by peer address and port, and by the socket's inode (a new
 // connection from a reused peer port starts afresh).
-// Limits: a slow request body is not cut by it (the route's read timeout bounds each read, and
-// --max-body the size); a request's handler is never cut. Between the scan that finds a
+// A request with a body (Content-Length > 0 or chunked) is in its body phase from RequestStarted
+// (header read) until its handler starts (HandlerStarted, called by the handler on its thread):
+// a connection still in it `request_timeout_ms` after its header was read is cut the same way
+// (so a connection is held at most header_timeout_ms + request_timeout_ms before its handler; the
+// time a request waited for a free thread is not counted against it) (a body trickled a byte at a time, each read within the read
+// timeout, would otherwise hold the thread for as long as the client likes). A request without a
+// body, and one whose handler has started, is never cut: the handler's time is the server's.
+// A route that takes a body and whose handler does not call HandlerStarted would be cut after
+// request_timeout_ms in its handler: HttpApi's routes (through its wrapper) and the chat's
+// POST /api/v1/chat call it. Between the scan that finds a
 // connection late and its shutdown the descriptor is duplicated and the duplicate checked again
 // (same peer, same inode) and shut down: a descriptor number httplib closed and the process gave
 // to another socket meanwhile (an outgoing connection, a new client) is never the one cut.
@@ -35,7 +43,9 @@ namespace vigil {
 
 struct ConnectionWatchdogOptions {
   int port = 0;                  // the server's (bound) port
-  int header_timeout_ms = 20'000;
+  int header_timeout_ms = 20'000;  // 0: no header deadline
+  // A request's body must have come this long after its header was read; 0: no such deadline.
+  int request_timeout_ms = 60'000;
   int scan_ms = 500;
   std::function<void()> on_cut;  // after each connection cut (metrics); may be empty
   // Tests only: called with the late connection's descriptor number after it was checked, just
@@ -52,18 +62,28 @@ class ConnectionWatchdog {
 
   void Start();
   void Stop();
-  void RequestStarted(const std::string& peer_addr, int peer_port);
+  // Called on the thread serving the request once its header has been read; `has_body`: it has a
+  // body still to be read (Content-Length > 0 or chunked). Remembers the request for
+  // HandlerStarted on this thread.
+  void RequestStarted(const std::string& peer_addr, int peer_port, bool has_body = false);
   void RequestDone(const std::string& peer_addr, int peer_port);
+  // The request being served on the calling thread has its body: its handler runs, and the
+  // connection is no longer cut until RequestDone. Does nothing on a thread with no request of a
+  // watchdog's (a server without one, a test's own httplib::Server).
+  static void HandlerStarted();
   // Walks the descriptors once (what the thread does every scan_ms); the number cut.
   int ScanOnce();
 
  private:
+  void MarkHandlerStarted(const std::string& key);
   struct Conn {
     uint64_t inode = 0;  // 0: known from a request only, not yet seen by a scan
     int64_t clock_ms = 0;
     bool in_request = false;
+    bool reading_body = false;  // in_request, its body not yet all read (no handler started)
     bool seen = false;
     int misses = 0;  // scans in a row that did not find it
+    bool cut = false;  // shut down already (its thread has not closed it yet): not cut nor counted again
   };
   ConnectionWatchdogOptions options_;
   std::mutex mu_;

@@ -29,7 +29,8 @@ struct SlowServer {
   std::unique_ptr<IncidentStore> store;
   std::unique_ptr<HttpApi> api;
   std::thread thread;
-  explicit SlowServer(int header_timeout_s, std::function<void(httplib::Server&)> extra_routes = nullptr) {
+  explicit SlowServer(int header_timeout_s, std::function<void(httplib::Server&)> extra_routes = nullptr,
+                      int request_timeout_s = 60, CaseDiagnoser diagnose = nullptr) {
     IncidentStoreOptions so;
     so.path = (dir.path / "incidents.db").string();
     auto opened = IncidentStore::Open(so);
@@ -39,6 +40,8 @@ struct SlowServer {
     o.store = store.get();
     o.read_timeout_s = 10;
     o.header_timeout_s = header_timeout_s;
+    o.request_timeout_s = request_timeout_s;
+    o.diagnose = std::move(diagnose);
     o.extra_routes = std::move(extra_routes);
     api = std::make_unique<HttpApi>(o);
     REQUIRE(api->Bind("127.0.0.1", 0).ok());
@@ -69,10 +72,19 @@ struct Outcome {
 
 // `n` slowloris connections, each sending "GET /healthz HTTP/1.1\r\nX-Slow: aaaa..." a byte per
 // 0.5 s for `run_s`; after 0.5 s one normal client asks GET /healthz (read timeout run_s).
-Outcome Slowloris(int port, int n, double run_s) {
+// With `body_path`, each sends a whole POST header to it at once (Content-Length 100000) and then
+// trickles the body a byte per 0.5 s instead.
+Outcome Slowloris(int port, int n, double run_s, const std::string& body_path = "") {
   std::vector<int> fds;
   for (int i = 0; i < n; ++i) fds.push_back(Connect(port));
-  const std::string head = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ";
+  std::string head = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ";
+  if (!body_path.empty()) {
+    const std::string header = "POST " + body_path +
+                               " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                               "Content-Length: 100000\r\n\r\n";
+    for (int fd : fds) REQUIRE(send(fd, header.data(), header.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(header.size()));
+    head = "{\"case\": \"";
+  }
   std::vector<double> closed_at(fds.size(), -1);
   const auto start = Clock::now();
   Outcome out;
@@ -156,6 +168,119 @@ TEST_CASE("HttpApi: a request whose handler runs past --header-timeout is answer
   auto m = c.Get("/metrics");  // the same keep-alive connection, 0 s after its last answer
   REQUIRE(m);
   CHECK(m->body.find("vigil_http_connections_cut_total 0") != std::string::npos);
+}
+
+TEST_CASE("HttpApi: clients trickling a request BODY (a byte every 0.5 s) are cut after --request-timeout; "
+          "others answered") {
+  // The header comes at once (so --header-timeout, 2 s here, never applies), then the body a byte
+  // every 0.5 s: each read is within --read-timeout (10 s) and the size within --max-body.
+  SlowServer server(/*header_timeout_s=*/2, nullptr, /*request_timeout_s=*/3);
+  const int n = PoolPlusSome();
+  const Outcome o = Slowloris(server.api->port(), n, 10.0, "/api/v1/diagnose");
+  CHECK(o.cut == n);
+  // 3 s after its header was read + a scan (0.5 s) + the send step; the queued ones (more
+  // clients than threads) get a thread when the first are cut, and 3 s from then.
+  CHECK(o.slowest_cut_s < 9.0);
+  CHECK(o.healthz_ok);
+  CHECK(o.healthz_s < 6.0);
+  httplib::Client c("127.0.0.1", server.api->port());
+  auto m = c.Get("/metrics");
+  REQUIRE(m);
+  CHECK(m->body.find("vigil_http_connections_cut_total " + std::to_string(n)) != std::string::npos);
+}
+
+TEST_CASE("HttpApi: without --request-timeout (0) body tricklers hold every thread (what the deadline fixes)") {
+  SlowServer server(/*header_timeout_s=*/2, nullptr, /*request_timeout_s=*/0);
+  const Outcome o = Slowloris(server.api->port(), PoolPlusSome(), 6.0, "/api/v1/diagnose");
+  CHECK(o.cut == 0);
+  CHECK_FALSE(o.healthz_ok);  // not answered within 6 s: every thread reads a slow body
+}
+
+TEST_CASE("HttpApi: a POST whose handler runs past --request-timeout is answered, not cut") {
+  // HttpApi's own route (its wrapper calls HandlerStarted) and an extra route that calls it.
+  SlowServer server(
+      /*header_timeout_s=*/1,
+      [](httplib::Server& s) {
+        s.Post("/slow", [](const httplib::Request& req, httplib::Response& res) {
+          ConnectionWatchdog::HandlerStarted();
+          std::this_thread::sleep_for(std::chrono::milliseconds(3000));
+          res.set_content("done " + req.body, "text/plain");
+        });
+      },
+      /*request_timeout_s=*/1,
+      [](const Json& case_json) -> Result<Json> {
+        std::this_thread::sleep_for(std::chrono::milliseconds(3000));
+        return Json{{"echo", case_json}};
+      });
+  httplib::Client c("127.0.0.1", server.api->port());
+  c.set_read_timeout(10, 0);
+  auto d = c.Post("/api/v1/diagnose", R"({"x": 1})", "application/json");
+  REQUIRE(d);
+  CHECK(d->status == 200);
+  CHECK(d->body.find("echo") != std::string::npos);
+  auto r = c.Post("/slow", "abc", "text/plain");
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(r->body == "done abc");
+  auto m = c.Get("/metrics");
+  REQUIRE(m);
+  CHECK(m->body.find("vigil_http_connections_cut_total 0") != std::string::npos);
+}
+
+TEST_CASE("ConnectionWatchdog: a request's body phase is cut after request_timeout_ms; its handler's time is not") {
+  int port = 0;
+  const int listener = [&] {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
+    REQUIRE(listen(fd, 4) == 0);
+    socklen_t len = sizeof(addr);
+    REQUIRE(getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+    port = ntohs(addr.sin_port);
+    return fd;
+  }();
+  ConnectionWatchdogOptions o;
+  o.port = port;
+  o.header_timeout_ms = 0;  // only the body deadline
+  o.request_timeout_ms = 300;
+  ConnectionWatchdog w(o);
+  auto peer_port_of = [](int fd) {
+    sockaddr_in peer{};
+    socklen_t len = sizeof(peer);
+    REQUIRE(getsockname(fd, reinterpret_cast<sockaddr*>(&peer), &len) == 0);
+    return static_cast<int>(ntohs(peer.sin_port));
+  };
+  // 1: a body still coming past the deadline: cut.
+  const int slow = Connect(port);
+  const int slow_accepted = accept(listener, nullptr, nullptr);
+  REQUIRE(slow_accepted >= 0);
+  CHECK(w.ScanOnce() == 0);
+  w.RequestStarted("127.0.0.1", peer_port_of(slow), /*has_body=*/true);
+  CHECK(w.ScanOnce() == 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  CHECK(w.ScanOnce() == 1);
+  char b;
+  CHECK(recv(slow, &b, 1, 0) == 0);
+  // 2: its handler started (on this thread, as httplib's would) before the deadline: never cut.
+  const int served = Connect(port);
+  const int served_accepted = accept(listener, nullptr, nullptr);
+  REQUIRE(served_accepted >= 0);
+  w.RequestStarted("127.0.0.1", peer_port_of(served), /*has_body=*/true);
+  ConnectionWatchdog::HandlerStarted();
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  CHECK(w.ScanOnce() == 0);
+  // 3: no body (a GET): its handler's time is never cut either.
+  const int get = Connect(port);
+  const int get_accepted = accept(listener, nullptr, nullptr);
+  REQUIRE(get_accepted >= 0);
+  w.RequestStarted("127.0.0.1", peer_port_of(get), /*has_body=*/false);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  CHECK(w.ScanOnce() == 0);
+  w.RequestDone("127.0.0.1", peer_port_of(get));
+  ConnectionWatchdog::HandlerStarted();  // after RequestDone: nothing on this thread, no effect
+  for (int fd : {slow, slow_accepted, served, served_accepted, get, get_accepted, listener}) close(fd);
 }
 
 TEST_CASE("ConnectionWatchdog: a connection in a request is not cut; its clock restarts after the answer") {

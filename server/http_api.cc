@@ -118,6 +118,16 @@ std::string DefaultErrorMessage(const httplib::Request& req, int status, size_t 
 }
 
 // Requests answered without a token under HttpApiOptions::auth (see there).
+// Whether httplib reads a body after the header for this request (its detail::expect_content:
+// POST, PUT, PATCH, DELETE, PRI), unless it says it has none (Content-Length: 0). Such a request
+// is in its body phase (ConnectionWatchdog's request deadline) until its handler starts.
+bool AwaitsBody(const httplib::Request& req) {
+  const std::string& m = req.method;
+  if (m != "POST" && m != "PUT" && m != "PATCH" && m != "DELETE" && m != "PRI") return false;
+  return !(req.has_header("Content-Length") && req.get_header_value("Content-Length") == "0" &&
+           !req.has_header("Transfer-Encoding"));
+}
+
 bool IsPublic(const httplib::Request& req, bool metrics_public) {
   if (req.method != "GET" && req.method != "HEAD") return false;
   return req.path == "/healthz" || req.path == "/" || req.path == "/chat" || (metrics_public && req.path == "/metrics");
@@ -249,11 +259,15 @@ HttpApi::HttpApi(HttpApiOptions options)
 HttpApi::~HttpApi() { Stop(); }
 
 void HttpApi::MakeWatchdog() {
-  if (options_.header_timeout_s <= 0) return;
+  if (options_.header_timeout_s <= 0 && options_.request_timeout_s <= 0) return;
   ConnectionWatchdogOptions o;
   o.port = port_;
-  o.header_timeout_ms = options_.header_timeout_s * 1000;
-  o.scan_ms = std::min(500, o.header_timeout_ms / 4);
+  o.header_timeout_ms = std::max(0, options_.header_timeout_s) * 1000;
+  o.request_timeout_ms = std::max(0, options_.request_timeout_s) * 1000;
+  o.scan_ms = 500;
+  for (int t : {o.header_timeout_ms, o.request_timeout_ms}) {
+    if (t > 0) o.scan_ms = std::min(o.scan_ms, t / 4);
+  }
   o.on_cut = [this] { metrics_->connections_cut.Inc({}); };
   watchdog_ = std::make_unique<ConnectionWatchdog>(o);
 }
@@ -379,7 +393,7 @@ void HttpApi::Routes() {
   s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     t_request_start = std::chrono::steady_clock::now();
     t_request_started = true;
-    if (watchdog_) watchdog_->RequestStarted(req.remote_addr, req.remote_port);
+    if (watchdog_) watchdog_->RequestStarted(req.remote_addr, req.remote_port, AwaitsBody(req));
     if (options_.auth == nullptr || IsPublic(req, options_.metrics_public)) {
       return httplib::Server::HandlerResponse::Unhandled;
     }
@@ -434,6 +448,7 @@ void HttpApi::Routes() {
   // One wrapper for every route: the handler's Reply becomes the response.
   auto wrap = [](std::function<Reply(const httplib::Request&)> handler) {
     return [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+      ConnectionWatchdog::HandlerStarted();  // the body has been read: from here the time is ours
       Reply reply = handler(req);
       res.status = reply.status;
       for (const auto& [k, v] : reply.headers) res.set_header(k, v);

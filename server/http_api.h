@@ -24,7 +24,8 @@
 // triage queue full (Retry-After) or a part not built (no webhook parser, no diagnosis), 500 a
 // bug. Every route goes through one wrapper that turns a Status into that body and an exception
 // into a 500. A client that stalls mid-request is dropped after `read_timeout_s`; one whose request
-// header has not come `header_timeout_s` after connecting (or after its last answer) is cut.
+// header has not come `header_timeout_s` after connecting (or after its last answer) is cut, and
+// one whose request body has not come `request_timeout_s` after its header.
 //
 // The webhook parser, the diagnosis and the store are handed in (HttpApiOptions), so tests run the
 // real server on loopback with fakes. Ownership: the store and the knowledge base are borrowed and
@@ -82,6 +83,11 @@ struct HttpApiOptions {
   // after its last response) is cut (server/connection_watchdog.h: slowloris; read_timeout_s
   // bounds each read only). 0: no such deadline.
   int header_timeout_s = 20;
+  // A request's body must have fully come this long after its header was read: a client trickling a body a byte at a time (each read within
+  // read_timeout_s, the size within max_body) is cut then. A handler running is never cut: every
+  // route's handler calls ConnectionWatchdog::HandlerStarted (HttpApi's through its wrapper; a
+  // route of extra_routes that takes a body must call it first). 0: no such deadline.
+  int request_timeout_s = 60;
   size_t keep_alive_max_requests = 100;  // requests on one connection, then httplib closes it
   size_t list_limit_max = 1000;       // ?limit= at most this (default 50)
   // The knowledge base resolutions are imported into (borrowed; the one the triage searches, so the
