@@ -649,10 +649,16 @@ function add(role, text, citations, mode) {
         a.textContent = label;
         // A click opens the incident here, fetched with the Authorization header: a plain link
         // cannot send it (401 with --auth-token-file), and a token in the URL would be logged.
+        // A Ctrl/Cmd/Shift-click or a middle click (auxclick) opens it in a new tab the same way.
         a.addEventListener("click", (ev) => {
-          if (ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.button !== 0) return;  // new tab: as before
           ev.preventDefault();
-          openCitation(item, c.url);
+          if (ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.button === 1) openCitationInTab(item, c.url);
+          else if (ev.button === 0) openCitation(item, c.url);
+        });
+        a.addEventListener("auxclick", (ev) => {
+          if (ev.button !== 1) return;  // the right button: the browser's menu
+          ev.preventDefault();
+          openCitationInTab(item, c.url);
         });
         item.appendChild(a);
       } else {
@@ -706,6 +712,44 @@ async function openCitation(item, url) {
     pre.textContent = "Opening " + url + " failed: " + e;
   }
   document.body.dataset.cited = url;
+}
+// Fetches the incident `url` answers with the Authorization header and shows it in a new tab: the
+// tab is opened at once (in the click, so no pop-up blocker stops it), then given a Blob URL of
+// the JSON (a `blob:` URL of this page's origin: nothing of it is sent anywhere, and no token is in
+// any URL). An error is written into that tab; a 401 also reveals the token form here. With
+// pop-ups refused it is shown under the citation `item` instead, as a plain click does.
+async function openCitationInTab(item, url) {
+  const tab = window.open("about:blank", "_blank");
+  if (!tab) return openCitation(item, url);
+  tab.document.title = url;
+  tab.document.body.textContent = "loading " + url + " ...";
+  let text, ok = false;
+  try {
+    const headers = {"Accept": "application/json"};
+    const token = sessionStorage.getItem(tokenKey);
+    if (token) headers["Authorization"] = "Bearer " + token;
+    const r = await fetch(url, {headers: headers});
+    text = await r.text();
+    let j = null;
+    try { j = JSON.parse(text); } catch (e) { j = null; }
+    if (r.ok && j !== null) {
+      text = JSON.stringify(j, null, 2);
+      ok = true;
+    } else {
+      if (r.status === 401) {
+        document.getElementById("auth").hidden = false;
+        document.getElementById("token").focus();
+      }
+      text = "Error " + r.status + " opening " + url +
+          (j && j.error ? (j.where ? " (" + j.where + ")" : "") + ": " + j.error : "");
+    }
+  } catch (e) {
+    text = "Opening " + url + " failed: " + e;
+  }
+  const blob = URL.createObjectURL(new Blob([text], {type: ok ? "application/json" : "text/plain"}));
+  tab.location.replace(blob);
+  setTimeout(() => URL.revokeObjectURL(blob), 60000);
+  document.body.dataset.citedTab = url;
 }
 async function ask(message, incident) {
   add("user", message);

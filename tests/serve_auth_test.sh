@@ -9,7 +9,9 @@
 #  3. the chat page in headless Chromium: opened with `#token=...` it answers the question (the
 #     token goes from the fragment to sessionStorage to the Authorization header); opened without
 #     one it shows the 401 and the token form; a click on the answer's citation (driven over the
-#     DevTools protocol, tests/lib/chromium_click.js) shows the incident's JSON in the page;
+#     DevTools protocol, tests/lib/chromium_click.js) shows the incident's JSON in the page; a
+#     Ctrl-click and a middle click open it in a new tab (a blob: URL of the JSON, fetched with
+#     the token);
 #  4. SIGHUP reads the file again: a rotated token works, the old one no longer; a bad file then
 #     keeps the tokens in use; no token ever appears in vigil's log.
 # Skipped (exit 77) only when prometheus-alertmanager, chromium or curl is missing.
@@ -125,6 +127,18 @@ grep -qF '<pre class="cited text">' "$TMP/page-click.html" && grep -qE "^  \"id\
   grep -qE '^  "fingerprint": "[0-9a-f]+",$' "$TMP/page-click.html" && ! grep -qF "Error 401" "$TMP/page-click.html" &&
   passed=$((passed + 1)) ||
   bad "citation opened with the token: $(cat "$TMP/click.err") $(grep -o '<pre class="cited.\{0,600\}' "$TMP/page-click.html" || sed -n '/id="log"/,/<\/main>/p' "$TMP/page-click.html" | head -c 2000)"
+# A Ctrl-click and a middle click open the incident in a NEW tab, fetched with the token too (SV2:
+# before, the browser followed the link there and got the 401): the new tab shows the incident's
+# JSON from a blob: URL of the page's origin, never a URL with the token in it.
+for how in ctrl-click middle-click; do
+  node --experimental-websocket "$HERE/lib/chromium_click.js" "$chromium" "$TMP/profile-$how" \
+    "$V/?q=what%20happened%20in%20incident%20%23$ID#token=$TOKEN_A" 'document.body.dataset.state === "answered"' \
+    'li.cite a[href="/api/v1/incidents/'"$ID"'"]' 'true' "$how" >"$TMP/tab-$how.txt" 2>"$TMP/tab-$how.err"
+  grep -qE "^TAB-URL: blob:$V/" "$TMP/tab-$how.txt" && grep -qE "^ +\"id\": $ID,$" "$TMP/tab-$how.txt" &&
+    grep -qE '^ +"fingerprint": "[0-9a-f]+",$' "$TMP/tab-$how.txt" && ! grep -qF "Error 401" "$TMP/tab-$how.txt" &&
+    ! grep -qF "$TOKEN_A" "$TMP/tab-$how.txt" && passed=$((passed + 1)) ||
+    bad "$how on the citation: a new tab with the incident: $(cat "$TMP/tab-$how.err") $(head -c 600 "$TMP/tab-$how.txt")"
+done
 dom "$V/?q=what%20happened%20in%20incident%20%23$ID" >"$TMP/page-none.html"
 grep -qF "Error 401 (Authorization header)" "$TMP/page-none.html" && grep -qE '<form id="auth">' "$TMP/page-none.html" &&
   ! grep -qF "GpuXidError" "$TMP/page-none.html" && passed=$((passed + 1)) ||

@@ -2,16 +2,54 @@
 // the DOM after the click: what --dump-dom cannot do (it never clicks). Talks to Chromium over
 // its DevTools protocol (node >= 20 with --experimental-websocket; no other package).
 // Usage: node --experimental-websocket tests/lib/chromium_click.js CHROMIUM PROFILE_DIR URL
-//          READY_JS CLICK_SELECTOR DONE_JS
+//          READY_JS CLICK_SELECTOR DONE_JS [HOW]
 // READY_JS / DONE_JS: expressions polled (every 100 ms, 30 s at most) before the click / before
 // the DOM is printed. Exit 1 (with a line on stderr) when one never holds or the element is missing.
+// HOW (default `click`: element.click()): `ctrl-click`, `shift-click` or `middle-click` press the
+// mouse over the element as a user would (Input.dispatchMouseEvent, trusted events: the browser
+// opens a new tab for them unless the page handles them). Then, once DONE_JS holds on the page,
+// the new tab is awaited (30 s) and printed instead of the page: a line `TAB-URL: <its url>` once
+// it has left about:blank and finished loading, then its body's text.
 "use strict";
 const {spawn} = require("child_process");
 const fs = require("fs");
 const path = require("path");
 
-const [chromium, profile, url, readyJs, selector, doneJs] = process.argv.slice(2);
+const [chromium, profile, url, readyJs, selector, doneJs, how = "click"] = process.argv.slice(2);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// A DevTools session on one target: call(method, params), evaluate(expr), until(expr, what).
+async function connect(wsUrl) {
+  const ws = new WebSocket(wsUrl);
+  await new Promise((res, rej) => { ws.onopen = res; ws.onerror = () => rej(new Error("DevTools socket")); });
+  let next = 0;
+  const waiting = new Map();
+  ws.onmessage = (m) => {
+    const msg = JSON.parse(m.data);
+    if (msg.id !== undefined && waiting.has(msg.id)) {
+      waiting.get(msg.id)(msg);
+      waiting.delete(msg.id);
+    }
+  };
+  const call = (method, params) => new Promise((res) => {
+    const id = ++next;
+    waiting.set(id, res);
+    ws.send(JSON.stringify({id, method, params: params || {}}));
+  });
+  const evaluate = async (expr) => {
+    const r = await call("Runtime.evaluate", {expression: expr, returnByValue: true, awaitPromise: true});
+    if (r.error) throw new Error(expr + ": " + JSON.stringify(r.error));
+    return r.result && r.result.result ? r.result.result.value : undefined;
+  };
+  const until = async (expr, what) => {
+    for (let i = 0; i < 300; ++i) {
+      try { if (await evaluate("!!(" + expr + ")")) return; } catch (e) { /* page loading */ }
+      await sleep(100);
+    }
+    throw new Error(what + " did not hold within 30 s: " + expr);
+  };
+  return {ws, call, evaluate, until};
+}
 
 async function main() {
   fs.rmSync(profile, {recursive: true, force: true});
@@ -32,42 +70,44 @@ async function main() {
       if (!target) await sleep(100);
     }
     if (!target) throw new Error("no page target");
-    const ws = new WebSocket(target.webSocketDebuggerUrl);
-    await new Promise((res, rej) => { ws.onopen = res; ws.onerror = () => rej(new Error("DevTools socket")); });
-    let next = 0;
-    const waiting = new Map();
-    ws.onmessage = (m) => {
-      const msg = JSON.parse(m.data);
-      if (msg.id !== undefined && waiting.has(msg.id)) {
-        waiting.get(msg.id)(msg);
-        waiting.delete(msg.id);
-      }
-    };
-    const call = (method, params) => new Promise((res) => {
-      const id = ++next;
-      waiting.set(id, res);
-      ws.send(JSON.stringify({id, method, params: params || {}}));
-    });
-    const evaluate = async (expr) => {
-      const r = await call("Runtime.evaluate", {expression: expr, returnByValue: true, awaitPromise: true});
-      if (r.error) throw new Error(expr + ": " + JSON.stringify(r.error));
-      return r.result && r.result.result ? r.result.result.value : undefined;
-    };
-    const until = async (expr, what) => {
-      for (let i = 0; i < 300; ++i) {
-        try { if (await evaluate("!!(" + expr + ")")) return; } catch (e) { /* page loading */ }
-        await sleep(100);
-      }
-      throw new Error(what + " did not hold within 30 s: " + expr);
-    };
+    const {ws, call, evaluate, until} = await connect(target.webSocketDebuggerUrl);
     await call("Page.enable");
     await call("Page.navigate", {url});
     await until(readyJs, "ready");
-    const clicked = await evaluate("(() => { const e = document.querySelector(" + JSON.stringify(selector) +
-                                   "); if (!e) return false; e.click(); return true; })()");
-    if (!clicked) throw new Error("no element " + selector);
+    if (how === "click") {
+      const clicked = await evaluate("(() => { const e = document.querySelector(" + JSON.stringify(selector) +
+                                     "); if (!e) return false; e.click(); return true; })()");
+      if (!clicked) throw new Error("no element " + selector);
+    } else {
+      const hows = {"ctrl-click": ["left", 2], "shift-click": ["left", 8], "middle-click": ["middle", 0]};
+      if (!hows[how]) throw new Error("HOW must be click, ctrl-click, shift-click or middle-click, not " + how);
+      const [button, modifiers] = hows[how];
+      const box = await evaluate("(() => { const e = document.querySelector(" + JSON.stringify(selector) +
+                                 "); if (!e) return null; e.scrollIntoView(); const r = e.getBoundingClientRect();" +
+                                 " return [r.left + r.width / 2, r.top + r.height / 2]; })()");
+      if (!box) throw new Error("no element " + selector);
+      const [x, y] = box;
+      await call("Input.dispatchMouseEvent", {type: "mouseMoved", x, y});
+      await call("Input.dispatchMouseEvent", {type: "mousePressed", x, y, button, modifiers, clickCount: 1});
+      await call("Input.dispatchMouseEvent", {type: "mouseReleased", x, y, button, modifiers, clickCount: 1});
+    }
     await until(doneJs, "done");
-    process.stdout.write(await evaluate("document.documentElement.outerHTML"));
+    if (how === "click") {
+      process.stdout.write(await evaluate("document.documentElement.outerHTML"));
+    } else {
+      let tab = null;
+      for (let i = 0; i < 300 && !tab; ++i) {
+        const list = await (await fetch("http://127.0.0.1:" + port + "/json/list")).json();
+        tab = list.find((t) => t.type === "page" && t.id !== target.id && t.url !== "about:blank" && t.url !== "");
+        if (!tab) await sleep(100);
+      }
+      if (!tab) throw new Error("no new tab within 30 s after the " + how);
+      const t = await connect(tab.webSocketDebuggerUrl);
+      await t.until("document.readyState === 'complete' && location.href !== 'about:blank'", "new tab loaded");
+      process.stdout.write("TAB-URL: " + (await t.evaluate("location.href")) + "\n" +
+                           (await t.evaluate("document.body ? document.body.innerText : ''")) + "\n");
+      t.ws.close();
+    }
     ws.close();
   } finally {
     proc.kill("SIGTERM");
