@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "core/parse.h"
+#include "core/source_tree.h"
 #include "probes/subprocess.h"
 
 namespace vigil {
@@ -53,10 +54,11 @@ std::string DefaultLocalBinary() {
 // The shipped per-model thresholds: $VIGIL_PROBE_THRESHOLDS, else LocalThresholdsPath's search.
 std::string DefaultLocalThresholds() {
   if (const char* env = std::getenv("VIGIL_PROBE_THRESHOLDS"); env != nullptr && *env) return env;
+  // Absolute: the path goes on vigil-probe's command line.
   std::error_code ec;
-  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  auto cwd = std::filesystem::current_path(ec);
-  return LocalThresholdsPath(ec ? "" : cwd.string(), self.string(), VIGIL_SOURCE_DIR);
+  const auto cwd = std::filesystem::current_path(ec);
+  const SearchFolders process = ProcessSearchFolders();
+  return LocalThresholdsPath(ec ? "" : cwd.string(), process.executable, process.source_tree);
 }
 
 std::string Join(const std::vector<std::string>& v, char sep) {
@@ -187,15 +189,11 @@ class CommandExecutor : public ProbeExecutor {
 
 std::string LocalThresholdsPath(const std::string& cwd, const std::string& exe,
                                 const std::string& source_dir) {
-  namespace fs = std::filesystem;
-  std::vector<fs::path> candidates;
-  if (!cwd.empty()) candidates.push_back(fs::path(cwd) / "data/probes/thresholds.json");
-  if (!exe.empty()) candidates.push_back(fs::path(exe).parent_path().parent_path() / "data/probes/thresholds.json");
-  if (!source_dir.empty()) candidates.push_back(fs::path(source_dir) / "data/probes/thresholds.json");
-  std::error_code ec;
-  for (const auto& c : candidates)
-    if (fs::is_regular_file(c, ec)) return c.string();
-  return "";
+  SearchFolders where;
+  where.working = cwd.empty() ? std::nullopt : std::optional<std::string>(cwd);
+  where.executable = exe;
+  where.source_tree = source_dir;
+  return FindInSearchFolders("data/probes/thresholds.json", where, FindWhat::kRegularFile).value_or("");
 }
 
 Result<ProbeTarget> ParseProbeTarget(std::string_view target) {

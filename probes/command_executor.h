@@ -9,7 +9,7 @@
 //   local:  binary=PATH (default: $VIGIL_PROBE_BINARY, else vigil-probe beside the running
 //           executable, else `vigil-probe` on PATH), thresholds=FILE (default:
 //           $VIGIL_PROBE_THRESHOLDS, else LocalThresholdsPath: data/probes/thresholds.json of the
-//           working folder, of the executable's parent folder, of the source tree built from),
+//           working folder, of the folder above the executable's, of the source tree built from),
 //           fleet=FILE (the user's fleet baseline, laid over thresholds), grace_s=N (default 5)
 //   ssh:    user=U, port=N, binary=PATH (default `vigil-probe` on the remote PATH),
 //           connect_timeout_s=N (default 10), identity=KEYFILE (ssh -i), ssh_config=FILE (ssh -F),
@@ -38,10 +38,11 @@ struct ProbeTarget {
 // InvalidArgument for shapes like "node/gpuX" or "a/b/c".
 Result<ProbeTarget> ParseProbeTarget(std::string_view target);
 
-// The local executor's default thresholds file: the first data/probes/thresholds.json that exists
-// in `cwd` (a vigil checkout run from its root), in the executable `exe`'s parent's parent
-// (build/bin/vigil -> build/.., an unpacked release), in `source_dir` (the tree it was built
-// from); "" when none (throughput probes are then measured, not judged). Empty arguments skip.
+// The local executor's default thresholds file: the first data/probes/thresholds.json that is a
+// regular file in `cwd` (a vigil checkout run from its root), in the folder above the executable
+// `exe`'s folder (`<prefix>/bin/vigil` -> `<prefix>`, an unpacked release), in `source_dir` (the
+// tree it was built from); "" when none (throughput probes are then measured, not judged). Empty
+// arguments skip. core/source_tree.h's FindInSearchFolders does the search.
 std::string LocalThresholdsPath(const std::string& cwd, const std::string& exe, const std::string& source_dir);
 
 // kind: "local" | "ssh" | "slurm"; options: the text after "kind:" (may be empty).
