@@ -15,8 +15,8 @@
 #include <chrono>
 #include <thread>
 
-#include "knowledge/temp_dir_testing.h"
 #include "server/http_api.h"
+#include "server/http_api_testing.h"
 
 namespace vigil {
 namespace {
@@ -24,33 +24,18 @@ namespace {
 using Clock = std::chrono::steady_clock;
 double Since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-struct SlowServer {
-  TempDir dir{"vigil_watchdog_test"};
-  std::unique_ptr<IncidentStore> store;
-  std::unique_ptr<HttpApi> api;
-  std::thread thread;
+// The HttpApi server of http_api_testing.h with the watchdog's deadlines (no webhook parser, the
+// default --max-body), and `diagnose` for POST /api/v1/diagnose when given.
+struct SlowServer : TestServer {
   explicit SlowServer(int header_timeout_s, std::function<void(httplib::Server&)> extra_routes = nullptr,
-                      int request_timeout_s = 60, CaseDiagnoser diagnose = nullptr) {
-    IncidentStoreOptions so;
-    so.path = (dir.path / "incidents.db").string();
-    auto opened = IncidentStore::Open(so);
-    REQUIRE(opened.ok());
-    store = std::move(*opened);
-    HttpApiOptions o;
-    o.store = store.get();
-    o.read_timeout_s = 10;
-    o.header_timeout_s = header_timeout_s;
-    o.request_timeout_s = request_timeout_s;
-    o.diagnose = std::move(diagnose);
-    o.extra_routes = std::move(extra_routes);
-    api = std::make_unique<HttpApi>(o);
-    REQUIRE(api->Bind("127.0.0.1", 0).ok());
-    thread = std::thread([this] { CHECK(api->Run().ok()); });
-  }
-  ~SlowServer() {
-    api->Stop();
-    thread.join();
-  }
+                      int request_timeout_s = 60, CaseDiagnoser diagnose = nullptr)
+      : TestServer(/*queue_max=*/100, /*with_parser=*/false, /*max_body=*/HttpApiOptions().max_body,
+                   /*read_timeout_s=*/10, /*keep_alive_timeout_s=*/5, std::move(extra_routes),
+                   [&](HttpApiOptions& o) {
+                     o.header_timeout_s = header_timeout_s;
+                     o.request_timeout_s = request_timeout_s;
+                     if (diagnose) o.diagnose = std::move(diagnose);
+                   }) {}
 };
 
 int Connect(int port) {

@@ -1,0 +1,72 @@
+// Test-only: the server of one HttpApi test, shared by http_api_test.cc and
+// connection_watchdog_test.cc. A store in a temp dir, HttpApi on 127.0.0.1:<any>, served on a
+// thread until the object goes; the real webhook parser (unless with_parser is false) and a fake
+// case diagnosis (POST /api/v1/diagnose: InvalidArgument without `alert`, else root_cause xid_79).
+// `configure` sees the options last (a test's own timeouts, diagnosis, knowledge base).
+#pragma once
+
+#include <doctest/doctest.h>
+#include <httplib.h>
+
+#include <functional>
+#include <memory>
+#include <thread>
+
+#include "connectors/alertmanager.h"
+#include "knowledge/temp_dir_testing.h"
+#include "server/http_api.h"
+#include "server/incident_store.h"
+
+namespace vigil {
+
+struct TestServer {
+  TempDir dir{"vigil_http_api_test"};
+  std::unique_ptr<IncidentStore> store;
+  std::unique_ptr<HttpApi> api;
+  std::thread thread;
+  int queued_calls = 0;
+
+  explicit TestServer(size_t queue_max = 100, bool with_parser = true, size_t max_body = 64 * 1024,
+                      int read_timeout_s = 10, int keep_alive_timeout_s = 5,
+                      std::function<void(httplib::Server&)> extra_routes = nullptr,
+                      std::function<void(HttpApiOptions&)> configure = nullptr) {
+    IncidentStoreOptions so;
+    so.path = (dir.path / "incidents.db").string();
+    so.queue_max = queue_max;
+    auto opened = IncidentStore::Open(so);
+    REQUIRE(opened.ok());
+    store = std::move(*opened);
+    HttpApiOptions o;
+    o.store = store.get();
+    if (with_parser) {
+      o.parse_webhook = [](std::string_view body) -> Result<std::vector<Alert>> {
+        ASSIGN_OR_RETURN(AlertmanagerWebhook hook, ParseAlertmanagerWebhook(body));
+        return hook.alerts;
+      };
+    }
+    o.diagnose = [](const Json& c) -> Result<Json> {
+      if (!c.contains("alert")) return InvalidArgumentError("request body: no alert, logs or metrics");
+      return Json{{"case_id", c.value("id", "")}, {"mode", "builtin"}, {"root_cause", "xid_79"}};
+    };
+    o.on_queued = [this] { ++queued_calls; };
+    o.max_body = max_body;
+    o.read_timeout_s = read_timeout_s;
+    o.keep_alive_timeout_s = keep_alive_timeout_s;
+    o.extra_routes = std::move(extra_routes);
+    if (configure) configure(o);
+    api = std::make_unique<HttpApi>(o);
+    REQUIRE(api->Bind("127.0.0.1", 0).ok());
+    thread = std::thread([this] { CHECK(api->Run().ok()); });
+  }
+  ~TestServer() {
+    api->Stop();
+    thread.join();
+  }
+  httplib::Client Client() const {
+    httplib::Client c("127.0.0.1", api->port());
+    c.set_read_timeout(10, 0);
+    return c;
+  }
+};
+
+}  // namespace vigil
