@@ -25,7 +25,7 @@ PY=/usr/bin/python3
 source "$HERE/lib/prometheus.sh"  # free_port and PIDS (stopped at exit); no Prometheus is started
 DATA="$TMP/var"
 
-source "$HERE/lib/serve.sh"  # start_serve, wait_for
+source "$HERE/lib/serve.sh"  # start_serve, wait_for, alertmanager_config
 # start_vigil LOG ARGS...: vigil serve on a free port with this test's data_dir; sets VPID and V.
 start_vigil() {
   local log=$1
@@ -36,19 +36,7 @@ start_vigil "$TMP/vigil.log" --max-body 65536 --read-timeout 1
 grep -q 'queue max 1000, 2 triage workers' "$TMP/vigil.log" && passed=$((passed + 1)) || bad "start line: $(cat "$TMP/vigil.log")"
 check "healthz" 0 '"version": "0.1.0"' -- curl -sf "$V/healthz"
 
-cat >"$TMP/alertmanager.yml" <<EOF
-route:
-  receiver: vigil
-  group_by: [alertname, Hostname]
-  group_wait: 1s
-  group_interval: 1s
-  repeat_interval: 2s
-receivers:
-  - name: vigil
-    webhook_configs:
-      - url: $V/api/v1/alerts
-        send_resolved: true
-EOF
+alertmanager_config "$TMP/alertmanager.yml" "$V/api/v1/alerts" "alertname, Hostname" 2s
 start_alertmanager "$AM_BIN" "$TMP/alertmanager.yml"
 
 STARTS=$(date -u -d "@$(($(date +%s) - 120))" +%Y-%m-%dT%H:%M:%SZ)

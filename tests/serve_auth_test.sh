@@ -26,7 +26,7 @@ for b in "$AM_BIN" "$chromium" curl; do
 done
 PY=/usr/bin/python3
 source "$HERE/lib/prometheus.sh"  # free_port, PIDS, start_alertmanager
-source "$HERE/lib/serve.sh"       # start_serve
+source "$HERE/lib/serve.sh"       # start_serve, alertmanager_config
 DATA="$TMP/var"
 TOKEN_A=oncall-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 TOKEN_B=am-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
@@ -72,22 +72,7 @@ wait_auth() {
   return 1
 }
 
-cat >"$TMP/alertmanager.yml" <<EOF
-route:
-  receiver: vigil
-  group_by: [alertname, Hostname]
-  group_wait: 1s
-  group_interval: 1s
-  repeat_interval: 1h
-receivers:
-  - name: vigil
-    webhook_configs:
-      - url: $V/api/v1/alerts
-        send_resolved: true
-        http_config:
-          authorization:
-            credentials_file: $TMP/am-credentials
-EOF
+alertmanager_config "$TMP/alertmanager.yml" "$V/api/v1/alerts" "alertname, Hostname" 1h "$TMP/am-credentials"
 start_alertmanager "$AM_BIN" "$TMP/alertmanager.yml"
 STARTS=$(date -u -d "@$(($(date +%s) - 120))" +%Y-%m-%dT%H:%M:%SZ)
 curl -sf -XPOST -H 'Content-Type: application/json' --data "[{\"labels\": {\"alertname\": \"GpuXidError\", \

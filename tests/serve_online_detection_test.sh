@@ -27,7 +27,7 @@ for b in prometheus promtool "$AM_BIN" curl; do
 done
 PY=/usr/bin/python3
 source "$HERE/lib/prometheus.sh"  # free_port, start_ready, start_alertmanager, PIDS (stopped at exit)
-source "$HERE/lib/serve.sh"       # start_serve, wait_for
+source "$HERE/lib/serve.sh"       # start_serve, wait_for, alertmanager_config
 DATA="$TMP/var"
 RULE="$TMP/rules/hot.rules"
 mkdir -p "$TMP/rules"
@@ -94,19 +94,7 @@ done
 # Alertmanager, its webhook receiver the vigil started below (on a port chosen now, kept across
 # the restart); vigil forwards its firing alerts to it.
 VPORT=$(free_port)
-cat >"$TMP/alertmanager.yml" <<EOF
-route:
-  receiver: vigil
-  group_by: [alertname]
-  group_wait: 1s
-  group_interval: 1s
-  repeat_interval: 2s
-receivers:
-  - name: vigil
-    webhook_configs:
-      - url: http://127.0.0.1:$VPORT/api/v1/alerts
-        send_resolved: true
-EOF
+alertmanager_config "$TMP/alertmanager.yml" "http://127.0.0.1:$VPORT/api/v1/alerts" "alertname" 2s
 start_alertmanager "$AM_BIN" "$TMP/alertmanager.yml"
 
 # start_vigil LOG: vigil serve --rules on VPORT; sets VPID and V, or fails.

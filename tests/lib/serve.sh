@@ -8,6 +8,36 @@
 #   wait_for SECONDS PYTHON_CONDITION
 # polls $V/api/v1/incidents every 0.1 s until PYTHON_CONDITION holds on its JSON (`j`); returns 1
 # when it has not within SECONDS. Uses $PY (default /usr/bin/python3).
+#   alertmanager_config FILE WEBHOOK_URL GROUP_BY REPEAT_INTERVAL [CREDENTIALS_FILE]
+# writes an Alertmanager config to FILE whose one route sends every alert to the receiver `vigil`:
+# a webhook to WEBHOOK_URL (vigil's /api/v1/alerts) with send_resolved, group_wait and
+# group_interval 1s, group_by [GROUP_BY] (e.g. "alertname, Hostname") and REPEAT_INTERVAL (e.g.
+# 2s to have Alertmanager re-send while a test runs); with CREDENTIALS_FILE, its http_config sends
+# `Authorization: Bearer <the file's token>` (authorization.credentials_file; vigil serve
+# --auth-token-file). Start it with lib/prometheus.sh's start_alertmanager.
+alertmanager_config() {
+  local file=$1 url=$2 group_by=$3 repeat=$4 credentials=${5:-}
+  cat >"$file" <<EOF
+route:
+  receiver: vigil
+  group_by: [$group_by]
+  group_wait: 1s
+  group_interval: 1s
+  repeat_interval: $repeat
+receivers:
+  - name: vigil
+    webhook_configs:
+      - url: $url
+        send_resolved: true
+EOF
+  if [ -n "$credentials" ]; then
+    cat >>"$file" <<EOF
+        http_config:
+          authorization:
+            credentials_file: $credentials
+EOF
+  fi
+}
 start_serve() {
   local log=$1
   shift
