@@ -5,6 +5,33 @@
 
 namespace vigil {
 
+Result<std::vector<TimeSeries>> MetricSource::ListSeries(const MetricQuery& query) const {
+  ASSIGN_OR_RETURN(std::vector<TimeSeries> series, Query(query));
+  std::vector<TimeSeries> out;
+  out.reserve(series.size());
+  for (TimeSeries& s : series) {
+    if (s.empty()) continue;  // no point in the range
+    TimeSeries t;
+    t.name = std::move(s.name);
+    t.labels = std::move(s.labels);
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+bool MatchesQueryLabels(const MetricQuery& query, const Labels& labels) {
+  for (const auto& [k, v] : query.matchers) {
+    auto it = labels.find(k);
+    if (it == labels.end() || it->second != v) return false;
+  }
+  for (const auto& [k, values] : query.any_of) {
+    auto it = labels.find(k);
+    const std::string& have = it == labels.end() ? std::string() : it->second;
+    if (std::find(values.begin(), values.end(), have) == values.end()) return false;
+  }
+  return true;
+}
+
 InMemoryMetricSource::InMemoryMetricSource(std::vector<TimeSeries> series) : series_(std::move(series)) {
   std::stable_sort(series_.begin(), series_.end(),
                    [](const TimeSeries& a, const TimeSeries& b) { return a.id() < b.id(); });
@@ -15,15 +42,7 @@ Result<std::vector<TimeSeries>> InMemoryMetricSource::Query(const MetricQuery& q
   std::vector<TimeSeries> out;
   for (const TimeSeries& s : series_) {
     if (s.name != query.name) continue;
-    bool match = true;
-    for (const auto& [k, v] : query.matchers) {
-      auto it = s.labels.find(k);
-      if (it == s.labels.end() || it->second != v) {
-        match = false;
-        break;
-      }
-    }
-    if (!match) continue;
+    if (!MatchesQueryLabels(query, s.labels)) continue;
     if (out.size() >= query.max_series) {
       return OutOfRangeError("metric query " + FormatSeriesId(query.name, query.matchers) +
                              ": more than " + std::to_string(query.max_series) +

@@ -55,12 +55,21 @@ class Client {
  public:
   Client(const PrometheusUrl& url, const PrometheusHttpOptions& options) : url_(url), options_(options) {}
 
-  // GET base + path_and_query; the `data` member of a Prometheus success answer. Its "warnings"
-  // (strings) are appended to `warnings` when given, each text once.
+  // GET base + path_and_query (a POST form when the parameters are longer than post_over_bytes);
+  // the `data` member of a Prometheus success answer. Its "warnings" (strings) are appended to
+  // `warnings` when given, each text once.
   Result<Json> Get(const std::string& path, const std::string& query_string,
                    std::vector<std::string>* warnings = nullptr) const {
     const std::string where = "Prometheus " + url_.shown + path;
-    HttpRequest req = HttpRequest::Get(url_.base + path + (query_string.empty() ? "" : "?" + query_string));
+    HttpRequest req;
+    if (query_string.size() > options_.post_over_bytes) {
+      req.method = "POST";
+      req.url = url_.base + path;
+      req.body = query_string;
+      req.headers.push_back({"Content-Type", "application/x-www-form-urlencoded"});
+    } else {
+      req = HttpRequest::Get(url_.base + path + (query_string.empty() ? "" : "?" + query_string));
+    }
     req.timeout_ms = options_.timeout_ms;
     req.connect_timeout_ms = options_.connect_timeout_ms;
     req.cancel = options_.cancel;
@@ -325,27 +334,59 @@ Result<PromRangeResult> PromQueryRange(const PrometheusUrl& url, const PromRange
   return out;
 }
 
-std::string PromSelector(const std::string& name, const Labels& matchers) {
+std::string PromRegexQuote(std::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  for (char c : value) {
+    if (std::string_view("\\.+*?()|[]{}^$").find(c) != std::string_view::npos) out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+std::string PromSelector(const std::string& name, const Labels& matchers,
+                         const std::map<std::string, std::vector<std::string>>& any_of) {
   std::string out;
   std::string inner;
   if (!IsMetricName(name)) inner = "__name__=" + PromString(name);
   for (const auto& [k, v] : matchers) inner += (inner.empty() ? "" : ",") + k + "=" + PromString(v);
+  for (const auto& [k, values] : any_of) {
+    std::string re;
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (i > 0) re += '|';
+      re += PromRegexQuote(values[i]);
+    }
+    if (values.empty()) re = "x^";  // no value: a regex nothing matches (a character before the start)
+    if (!inner.empty()) inner += ',';
+    inner += k;
+    inner += "=~";
+    inner += PromString(re);
+  }
   if (IsMetricName(name)) out = name;
   return out + "{" + inner + "}";
 }
+
+namespace {
+// A label name goes into the PromQL as typed: anything but a label name would change the query.
+Status CheckLabelNames(const MetricQuery& query) {
+  auto check = [](const std::string& k) {
+    if (IsLabelName(k)) return Status::Ok();
+    return InvalidArgumentError("query_metrics: `" + Preview(k, 60) + "` is not a label name ([a-zA-Z_][a-zA-Z0-9_]*)");
+  };
+  for (const auto& [k, v] : query.matchers) RETURN_IF_ERROR(check(k));
+  for (const auto& [k, v] : query.any_of) RETURN_IF_ERROR(check(k));
+  return Status::Ok();
+}
+}  // namespace
 
 PrometheusMetricSource::PrometheusMetricSource(PrometheusSourceOptions options) : options_(std::move(options)) {}
 
 Result<std::vector<TimeSeries>> PrometheusMetricSource::Query(const MetricQuery& query) const {
   if (query.name.empty()) return InvalidArgumentError("query_metrics: metric name is empty");
-  // A label name goes into the PromQL as typed: anything but a label name would change the query.
-  for (const auto& [k, v] : query.matchers) {
-    if (!IsLabelName(k))
-      return InvalidArgumentError("query_metrics: `" + Preview(k, 60) + "` is not a label name ([a-zA-Z_][a-zA-Z0-9_]*)");
-  }
+  RETURN_IF_ERROR(CheckLabelNames(query));
   const Clock* clock = options_.clock != nullptr ? options_.clock : SystemClock();
   PromRangeQuery q;
-  q.query = PromSelector(query.name, query.matchers);
+  q.query = PromSelector(query.name, query.matchers, query.any_of);
   q.end_ms = query.end_ms != 0 ? query.end_ms - 1 : clock->NowMs();  // end_ms is exclusive here
   q.start_ms = query.start_ms != 0 ? query.start_ms : q.end_ms - options_.default_range_ms;
   if (q.start_ms > q.end_ms) {
@@ -378,6 +419,40 @@ Result<std::vector<TimeSeries>> PrometheusMetricSource::Query(const MetricQuery&
     return OutOfRangeError("query_metrics: " + std::to_string(out.size()) + " series match " + q.query +
                            " (at most " + std::to_string(query.max_series) + "); add label matchers");
   }
+  return out;
+}
+
+Result<std::vector<TimeSeries>> PrometheusMetricSource::ListSeries(const MetricQuery& query) const {
+  if (query.name.empty()) return InvalidArgumentError("query_metrics: metric name is empty");
+  RETURN_IF_ERROR(CheckLabelNames(query));
+  const Clock* clock = options_.clock != nullptr ? options_.clock : SystemClock();
+  const int64_t end = query.end_ms != 0 ? query.end_ms - 1 : clock->NowMs();
+  const int64_t start = query.start_ms != 0 ? query.start_ms : end - options_.default_range_ms;
+  const std::string selector = PromSelector(query.name, query.matchers, query.any_of);
+  const std::string params =
+      "match%5B%5D=" + UrlEncode(selector) + "&start=" + SecondsText(start) + "&end=" + SecondsText(end);
+  ASSIGN_OR_RETURN(Json data, Client(options_.url, options_.http).Get("/api/v1/series", params));
+  const std::string where = "Prometheus " + options_.url.shown + "/api/v1/series";
+  if (!data.is_array()) return InvalidArgumentError(where + ": the answer's data is not an array");
+  std::vector<TimeSeries> out;
+  for (const Json& row : data) {
+    if (!row.is_object()) return InvalidArgumentError(where + ": a series is not an object of labels");
+    TimeSeries s;
+    for (const auto& [k, v] : row.items()) {
+      if (!v.is_string()) return InvalidArgumentError(where + ": label " + k + " is not a string");
+      if (k == "__name__")
+        s.name = v.get<std::string>();
+      else
+        s.labels[k] = v.get<std::string>();
+    }
+    if (s.name.empty()) s.name = query.name;
+    out.push_back(std::move(s));
+  }
+  if (out.size() > query.max_series) {
+    return OutOfRangeError("query_metrics: " + std::to_string(out.size()) + " series match " + selector +
+                           " (at most " + std::to_string(query.max_series) + "); add label matchers");
+  }
+  std::sort(out.begin(), out.end(), [](const TimeSeries& a, const TimeSeries& b) { return a.id() < b.id(); });
   return out;
 }
 

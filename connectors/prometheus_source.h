@@ -36,6 +36,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -62,6 +63,11 @@ struct PrometheusHttpOptions {
   // One answer's body larger than this is refused (InvalidArgument: match fewer series or ask
   // fewer points) instead of being held and parsed whole; 0 = no limit.
   size_t max_response_bytes = size_t{512} << 20;
+  // A request whose encoded parameters are longer than this goes as a POST form
+  // (application/x-www-form-urlencoded; Prometheus's query_range and series take both) instead of a
+  // GET whose URL a proxy or the server could refuse (a shard's `label=~"v1|...|v2000"`). Shorter
+  // ones stay GETs.
+  size_t post_over_bytes = 4096;
 };
 
 // A parsed Prometheus base URL: `http(s)://[user[:password]@]host[:port][/prefix]`; the API paths
@@ -104,7 +110,14 @@ struct PromRangeResult {
 // The PromQL selector for a metric name and exact label matchers: `name{k="v",...}`, label values
 // escaped as PromQL string literals (\\, \", \n). A name that is not a valid metric name
 // ([a-zA-Z_:][a-zA-Z0-9_:]*) is matched through `{__name__="..."}`.
-std::string PromSelector(const std::string& name, const Labels& matchers);
+// `any_of` (MetricQuery::any_of) adds `label=~"v1|v2|..."` per label, each value quoted with
+// PromRegexQuote, so the regex (fully anchored by Prometheus) matches exactly those values; `""`
+// among them matches a series without the label, as in Prometheus.
+std::string PromSelector(const std::string& name, const Labels& matchers,
+                         const std::map<std::string, std::vector<std::string>>& any_of = {});
+// `value` as an RE2 literal: the characters RE2 / Go's regexp give a meaning (\.+*?()|[]{}^$)
+// preceded by a backslash (Go's regexp.QuoteMeta); the PromQL string escaping comes on top.
+std::string PromRegexQuote(std::string_view value);
 
 struct PrometheusSourceOptions {
   PrometheusUrl url;
@@ -119,12 +132,14 @@ struct PrometheusSourceOptions {
 // max_points_per_request steps); points at or after end_ms and non-finite values (NaN, ±Inf) are
 // left out (agents read numbers). No matching series is an empty result, not an error; a matcher
 // whose name is not a label name ([a-zA-Z_][a-zA-Z0-9_]*) is InvalidArgument, nothing sent; other
-// errors as PromQueryRange. MetricNames() reads `/api/v1/label/__name__/values` (empty when the
+// errors as PromQueryRange. ListSeries reads `/api/v1/series` (match[] = the selector, start..end;
+// no points), OutOfRange over max_series. MetricNames() reads `/api/v1/label/__name__/values` (empty when the
 // server does not answer). Immutable: thread-safe.
 class PrometheusMetricSource : public MetricSource {
  public:
   explicit PrometheusMetricSource(PrometheusSourceOptions options);
   Result<std::vector<TimeSeries>> Query(const MetricQuery& query) const override;
+  Result<std::vector<TimeSeries>> ListSeries(const MetricQuery& query) const override;
   std::vector<std::string> MetricNames() const override;
   // The names, or the error that kept them from being read.
   Result<std::vector<std::string>> ListMetricNames() const;

@@ -27,7 +27,7 @@ namespace vigil {
 namespace {
 
 struct Asked {
-  std::string path, query;
+  std::string method, path, query;
   double start = 0, end = 0, step = 0;
   std::string authorization;
 };
@@ -51,8 +51,9 @@ enum class Answer {
 class FakePrometheus {
  public:
   explicit FakePrometheus(Answer answer) : answer_(answer) {
-    server_.Get("/api/v1/query_range", [this](const httplib::Request& req, httplib::Response& res) {
+    auto range = [this](const httplib::Request& req, httplib::Response& res) {
       Asked a;
+      a.method = req.method;
       a.path = req.path;
       a.query = req.get_param_value("query");
       a.start = std::stod(req.get_param_value("start"));
@@ -64,7 +65,28 @@ class FakePrometheus {
         asked_.push_back(a);
       }
       Reply(a, res);
-    });
+    };
+    server_.Get("/api/v1/query_range", range);
+    server_.Post("/api/v1/query_range", range);  // a form: httplib parses it into the params
+    // /api/v1/series: the two series' labels (as Prometheus: no points).
+    auto series = [this](const httplib::Request& req, httplib::Response& res) {
+      Asked a;
+      a.method = req.method;
+      a.path = req.path;
+      a.query = req.get_param_value("match[]");
+      a.start = std::stod(req.get_param_value("start"));
+      a.end = std::stod(req.get_param_value("end"));
+      {
+        std::lock_guard lock(mu_);
+        asked_.push_back(a);
+      }
+      res.set_content(
+          R"({"status":"success","data":[{"__name__":"DCGM_FI_DEV_GPU_TEMP","gpu":"1","Hostname":"n1"},)"
+          R"({"__name__":"DCGM_FI_DEV_GPU_TEMP","gpu":"0","Hostname":"n1"}]})",
+          "application/json");
+    };
+    server_.Get("/api/v1/series", series);
+    server_.Post("/api/v1/series", series);
     server_.Get("/api/v1/label/__name__/values", [](const httplib::Request&, httplib::Response& res) {
       res.set_content(R"({"status":"success","data":["DCGM_FI_DEV_GPU_TEMP","up"]})", "application/json");
     });
@@ -454,6 +476,59 @@ TEST_CASE("PromSelector: exact matchers with PromQL string escaping") {
   CHECK(PromSelector("not a name", {{"k", "v"}}) == R"({__name__="not a name",k="v"})");
 }
 
+TEST_CASE("PromSelector: any_of is one regex matcher per label, each value quoted as an RE2 literal") {
+  CHECK(PromRegexQuote("n1.dc-1") == R"(n1\.dc-1)");
+  CHECK(PromRegexQuote(R"(a\b+*?()|[]{}^$c)") == R"(a\\b\+\*\?\(\)\|\[\]\{\}\^\$c)");
+  // The regex `n1\.dc|n2|` in a PromQL string (its backslash doubled); "" takes a series without it.
+  CHECK(PromSelector("up", {{"job", "dcgm"}}, {{"node", {"n1.dc", "n2", ""}}}) ==
+        R"(up{job="dcgm",node=~"n1\\.dc|n2|"})");
+  CHECK(PromSelector("up", {}, {{"a", {"x\"y"}}, {"b", {}}}) == R"(up{a=~"x\"y",b=~"x^"})");
+}
+
+TEST_CASE("PrometheusMetricSource: a query longer than post_over_bytes goes as a POST form; ListSeries reads "
+          "/api/v1/series") {
+  // OD2: a shard of 2,000 host names is a ~30 KB selector; in a GET's URL a proxy (8 KB) refuses it.
+  FakePrometheus prom(Answer::kGrid);
+  FakeClock clock(kT0);
+  PrometheusSourceOptions o;
+  o.url = prom.Url();
+  o.clock = &clock;
+  // 1,000 bytes here (the default is 4 KiB): httplib's server takes a form of at most 8 KiB; the
+  // real Prometheus case below sends 2,001 values (~30 KB).
+  o.http.post_over_bytes = 1000;
+  PrometheusMetricSource source(o);
+  MetricQuery q{.name = "DCGM_FI_DEV_GPU_TEMP", .matchers = {}, .start_ms = kT0 - 600'000, .end_ms = kT0,
+                .max_series = 4};
+  for (int i = 0; i < 200; ++i) q.any_of["Hostname"].push_back("node-" + std::to_string(i) + ".dc");
+  Result<std::vector<TimeSeries>> long_one = source.Query(q);
+  REQUIRE_MESSAGE(long_one.ok(), long_one.status().ToString());
+  q.any_of.clear();
+  q.any_of["Hostname"] = {"n1"};
+  REQUIRE(source.Query(q).ok());
+  std::vector<Asked> asked = prom.asked();
+  REQUIRE(asked.size() == 2);
+  CHECK(asked[0].method == "POST");
+  CHECK(asked[0].query.size() > 2000);
+  CHECK(asked[0].query.rfind(R"(DCGM_FI_DEV_GPU_TEMP{Hostname=~"node-0\\.dc|node-1\\.dc|)", 0) == 0);
+  CHECK(asked[0].start == (kT0 - 600'000) / 1000.0);
+  CHECK(asked[1].method == "GET");  // a short one stays a GET
+  CHECK(asked[1].query == R"(DCGM_FI_DEV_GPU_TEMP{Hostname=~"n1"})");
+  // The series list: labels only, sorted by id, over [start, end).
+  Result<std::vector<TimeSeries>> listed = source.ListSeries(q);
+  REQUIRE(listed.ok());
+  REQUIRE(listed->size() == 2);
+  CHECK((*listed)[0].id() == R"(DCGM_FI_DEV_GPU_TEMP{Hostname="n1",gpu="0"})");
+  CHECK((*listed)[0].empty());
+  asked = prom.asked();
+  CHECK(asked.back().path == "/api/v1/series");
+  CHECK(asked.back().query == R"(DCGM_FI_DEV_GPU_TEMP{Hostname=~"n1"})");
+  CHECK(asked.back().end == (kT0 - 1) / 1000.0);
+  q.max_series = 1;
+  CHECK(source.ListSeries(q).status().code() == StatusCode::kOutOfRange);
+  q.any_of = {{"bad name", {"x"}}};
+  CHECK(source.ListSeries(q).status().code() == StatusCode::kInvalidArgument);
+}
+
 TEST_CASE("PrometheusMetricSource: a matcher name that is not a label name is refused, nothing sent") {
   // PromSelector writes label names as typed: `gpu="0"} or vector(1) or x{a` would have made the
   // selector another PromQL expression.
@@ -556,6 +631,32 @@ TEST_CASE("PrometheusMetricSource against a real Prometheus" * doctest::skip()) 
   Result<std::vector<TimeSeries>> none = source.Query(q);
   REQUIRE(none.ok());
   CHECK(none->empty());
+  // OD2: any_of through the real PromQL parser and RE2: `node.a` quoted matches only itself (an
+  // unquoted `.` takes node-a), `""` takes no series here (every one has a Hostname).
+  q.matchers = {{"gpu", "1"}};
+  q.max_series = 4;
+  q.any_of = {{"Hostname", {"node.a", "node-b", ""}}};
+  r = source.Query(q);
+  REQUIRE(r.ok());
+  REQUIRE(r->size() == 1);
+  CHECK((*r)[0].id() == R"(DCGM_FI_DEV_GPU_TEMP{Hostname="node-b",gpu="1"})");
+  CHECK((*r)[0].size() == 120);
+  // A long one (2,000 values, ~30 KB) goes as a POST form, and Prometheus answers it.
+  for (int i = 0; i < 2000; ++i) q.any_of["Hostname"].push_back("host-" + std::to_string(i) + ".dc-1");
+  q.any_of["Hostname"].push_back("node-a");
+  r = source.Query(q);
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  CHECK(r->size() == 2);
+  // The series list over the range: the 4 GPUs' series, no points.
+  q.matchers.clear();
+  q.any_of.clear();
+  Result<std::vector<TimeSeries>> listed = source.ListSeries(q);
+  REQUIRE_MESSAGE(listed.ok(), listed.status().ToString());
+  REQUIRE(listed->size() == 4);
+  CHECK((*listed)[0].id() == R"(DCGM_FI_DEV_GPU_TEMP{Hostname="node-a",gpu="0"})");
+  CHECK((*listed)[0].empty());
+  q.max_series = 3;
+  CHECK(source.ListSeries(q).status().code() == StatusCode::kOutOfRange);
   CHECK(source.MetricNames() ==
         std::vector<std::string>{"DCGM_FI_DEV_GPU_TEMP", "DCGM_FI_DEV_POWER_USAGE", "training_samples_per_second"});
 }

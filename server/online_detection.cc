@@ -12,6 +12,7 @@
 #include "core/logging.h"
 #include "core/time_series.h"
 #include "core/time_util.h"
+#include "connectors/prometheus_source.h"
 #include "detectors/engine.h"
 
 namespace vigil {
@@ -227,47 +228,75 @@ Result<std::vector<TimeSeries>> OnlineDetection::ReadSharded(const Query& q, con
   MetricQuery at_end = whole;
   at_end.start_ms = whole.end_ms - 1;  // the range's last grid time: one point a series
   at_end.max_series = options_.max_series_per_selector;
-  ASSIGN_OR_RETURN(std::vector<TimeSeries> present, options_.source->Query(at_end));
-  if (whole.start_ms == at_end.start_ms) return present;  // one grid time: that was the read
-  // The label whose values split the series into the fewest reads of at most `limit` (a series
-  // without it: `label=""`, which Prometheus matches to the series lacking the label).
+  if (whole.start_ms == at_end.start_ms) return options_.source->Query(at_end);  // one grid time: the read
+  // The series over the whole range (labels only), so one that stopped before its end is read too.
+  MetricQuery list = whole;
+  list.max_series = options_.max_series_per_selector;
+  ASSIGN_OR_RETURN(std::vector<TimeSeries> present, options_.source->ListSeries(list));
+  if (present.size() <= limit) return options_.source->Query(whole);
+  // Per label: its values' series counts (a series without it: "", which `label=~"|..."` matches).
   std::map<std::string, std::map<std::string, size_t>> by_label;
   for (const TimeSeries& s : present) {
     for (const auto& [k, v] : s.labels) {
       if (!q.matchers.count(k)) ++by_label[k][v];
     }
   }
+  // The label whose values pack into the fewest shards, each at most `limit` series and its regex
+  // at most max_matcher_bytes (first fit, values by decreasing count).
   std::string best;
-  size_t best_reads = SIZE_MAX;
+  std::vector<std::vector<std::string>> best_shards;
   for (auto& [label, values] : by_label) {
-    size_t with = 0, most = 0;
+    size_t with = 0;
+    for (const auto& [v, n] : values) with += n;
+    if (with < present.size()) values[""] += present.size() - with;
+    std::vector<std::pair<size_t, std::string>> order;
+    bool fits = true;
     for (const auto& [v, n] : values) {
-      with += n;
-      most = std::max(most, n);
+      fits = fits && n <= limit;
+      order.emplace_back(n, v);
     }
-    if (with < present.size()) values[""] = present.size() - with;
-    most = std::max(most, present.size() - with);
-    if (most <= limit && values.size() < best_reads) {
+    if (!fits) continue;
+    std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::vector<std::vector<std::string>> shards;
+    std::vector<size_t> count, bytes;
+    for (const auto& [n, v] : order) {
+      const size_t b = PromRegexQuote(v).size() + 1;
+      size_t i = 0;
+      while (i < shards.size() &&
+             (count[i] + n > limit || (bytes[i] + b > options_.max_matcher_bytes && !shards[i].empty())))
+        ++i;
+      if (i == shards.size()) {
+        shards.emplace_back();
+        count.push_back(0);
+        bytes.push_back(0);
+      }
+      shards[i].push_back(v);
+      count[i] += n;
+      bytes[i] += b;
+    }
+    if (best.empty() || shards.size() < best_shards.size()) {
       best = label;
-      best_reads = values.size();
+      best_shards = std::move(shards);
     }
   }
-  constexpr size_t kMaxShards = 256;
-  if (present.size() > limit && (best.empty() || best_reads > kMaxShards)) {
+  if (best.empty()) {
     std::string labels;
-    for (const auto& [label, values] : by_label) labels += (labels.empty() ? "" : ", ") + label + " (" +
-                                                          std::to_string(values.size()) + " values)";
+    for (const auto& [label, values] : by_label) {
+      size_t most = 0;
+      for (const auto& [v, n] : values) most = std::max(most, n);
+      labels += (labels.empty() ? "" : ", ") + label + " (" + std::to_string(values.size()) + " values, up to " +
+                std::to_string(most) + " series one)";
+    }
     return OutOfRangeError(std::to_string(present.size()) + " series match " + FormatSeriesId(q.name, q.matchers) +
                            ", over max_series_per_query (" + std::to_string(limit) +
-                           ") for a read of several grid times, and no one label splits them into at most " +
-                           std::to_string(kMaxShards) + " reads of at most that many (labels: " + labels +
+                           ") for a read of several grid times, and no one label has at most that many series "
+                           "for each of its values (labels: " + (labels.empty() ? "none" : labels) +
                            "); add label matchers to the rule's select");
   }
-  if (present.size() <= limit) return options_.source->Query(whole);
   std::vector<TimeSeries> out;
-  for (const auto& [value, n] : by_label[best]) {
+  for (std::vector<std::string>& values : best_shards) {
     MetricQuery shard = whole;
-    shard.matchers[best] = value;
+    shard.any_of[best] = std::move(values);
     ASSIGN_OR_RETURN(std::vector<TimeSeries> part, options_.source->Query(shard));
     for (TimeSeries& s : part) out.push_back(std::move(s));
   }

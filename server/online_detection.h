@@ -92,14 +92,21 @@ struct OnlineDetectionOptions {
   // startsAt it had (found only when the warm-up reaches back to where its episode began).
   int64_t min_warmup_ms = 3600LL * 1000;
   // A read of several grid times asks for at most this many series at once. A selector matching
-  // more is read in shards, one per value of the label that splits it into the fewest reads of at
-  // most this many (found by reading its series at the range's last grid time); a read of one grid
-  // time (the steady state) asks for all of them at once, up to max_series_per_selector.
+  // more is read in shards: its series over the range are listed (MetricSource::ListSeries, labels
+  // only: Prometheus's /api/v1/series), and the values of the label that packs them into the
+  // fewest shards go into `label=~"v1|v2|..."` reads (MetricQuery::any_of) of at most this many
+  // series and max_matcher_bytes of regex each; a read of one grid time (the steady state) asks
+  // for all of them at once, up to max_series_per_selector.
   size_t max_series_per_query = 10'000;
-  // A selector matching more than this (at one grid time), or one no single label splits into at
-  // most 256 reads of max_series_per_query, fails: for its own rules only (counted under
-  // reason too_many_series and per rule, logged once naming the rules and the count); the other
-  // rules' reads and appends go on. 0: the engine's max_series_per_rule.
+  // A shard's regex (its values quoted, `|` between) at most this long, so that the request stays
+  // small (PrometheusMetricSource sends a long one as a POST form); a single longer value is a
+  // shard of its own.
+  size_t max_matcher_bytes = 32 * 1024;
+  // A selector matching more than this (over the range; at one grid time for a read of one), or
+  // one where no label has at most max_series_per_query series for each of its values, fails: for
+  // its own rules only (counted under reason too_many_series and per rule, logged once naming the
+  // rules and the count); the other rules' reads and appends go on. 0: the engine's
+  // max_series_per_rule.
   size_t max_series_per_selector = 0;
   // Series one rule takes at most (the engine's max_series_per_rule); 0: the engine's default.
   int64_t max_series_per_rule = 0;

@@ -54,6 +54,7 @@ class FakeSource : public MetricSource {
     std::lock_guard<std::mutex> lock(mu_);
     ++queries_;
     ranges_.push_back({q.start_ms, q.end_ms});
+    asked_.push_back(q);
     if (!fail_.ok()) return fail_;
     std::vector<TimeSeries> out;
     for (const auto& [id, s] : series_) {
@@ -62,6 +63,11 @@ class FakeSource : public MetricSource {
       for (const auto& [k, v] : q.matchers) {  // as Prometheus: `l=""` matches a series without l
         auto it = s.labels.find(k);
         match = match && (it != s.labels.end() ? it->second == v : v.empty());
+      }
+      for (const auto& [k, values] : q.any_of) {  // `l=~"v1|v2"`: absent is ""
+        auto it = s.labels.find(k);
+        const std::string have = it != s.labels.end() ? it->second : "";
+        match = match && std::find(values.begin(), values.end(), have) != values.end();
       }
       if (!match) continue;
       TimeSeries t;
@@ -87,6 +93,10 @@ class FakeSource : public MetricSource {
     std::lock_guard<std::mutex> lock(mu_);
     return over_limit_;
   }
+  std::vector<MetricQuery> asked() const {  // every query, in order
+    std::lock_guard<std::mutex> lock(mu_);
+    return asked_;
+  }
   size_t max_answer() const {  // the most series one answer held
     std::lock_guard<std::mutex> lock(mu_);
     return max_answer_;
@@ -102,6 +112,7 @@ class FakeSource : public MetricSource {
   mutable int over_limit_ = 0;
   mutable size_t max_answer_ = 0;
   mutable std::vector<std::pair<int64_t, int64_t>> ranges_;
+  mutable std::vector<MetricQuery> asked_;
 };
 
 CompiledRules Rules(const std::string& text) {
@@ -776,6 +787,79 @@ TEST_CASE("OnlineDetection: a selector over max_series_per_query is read in shar
   CHECK(m.find("vigil_detection_rule_read_errors_total{") == std::string::npos);
   // 8 warm-up + 3 + 3 grid times of 13 series.
   CHECK(m.find("vigil_detection_points_total 182\n") != std::string::npos);
+}
+
+TEST_CASE("OnlineDetection: a splitting label of 300 values is read in 3 regex shards of at most 100 series") {
+  // OD2: the shards were one `label="value"` read each, at most 256: 300 nodes (2,000 on a real
+  // cluster) failed every read of the selector (too_many_series), and its rules got no data.
+  Fixture f;
+  for (int n = 0; n < 300; ++n) {
+    const std::string node = "n" + std::to_string(n) + (n % 7 == 0 ? ".dc-1" : "");  // a `.` to quote
+    for (int64_t t = 90'000; t <= 99'000; t += kStep) f.source.Set("load", {{"node", node}}, t, n == 299 ? 95 : 10);
+  }
+  OnlineDetectionOptions o = f.Options(kBusy, 7'000);  // the warm-up: 92..99 s, 8 grid times
+  o.max_series_per_query = 100;
+  auto made = OnlineDetection::Create(std::move(o));
+  REQUIRE(made.ok());
+  auto d = std::move(*made);
+  const Status st = d->EvaluateOnce();
+  REQUIRE_MESSAGE(st.ok(), st.message());
+  CHECK(d->series() == 300);
+  CHECK(f.source.max_answer() <= 300);  // the list of series (labels only), then shards
+  std::vector<size_t> shard_sizes;
+  for (const MetricQuery& q : f.source.asked()) {
+    if (!q.any_of.empty()) shard_sizes.push_back(q.any_of.at("node").size());
+  }
+  CHECK(shard_sizes == std::vector<size_t>{100, 100, 100});
+  auto inc = f.Incidents();
+  REQUIRE(inc.size() == 1);
+  CHECK(inc[0].alert.labels.at("node") == "n299");
+  std::string m;
+  d->WriteMetrics(m);
+  CHECK(m.find("{reason=\"too_many_series\"}") == std::string::npos);
+  CHECK(m.find("vigil_detection_points_total 2400\n") != std::string::npos);  // 300 x 8 grid times (92..99 s)
+  // A byte bound on each shard's regex: the values are ~4-9 bytes, so 40 bytes hold at most ~8.
+  Fixture g;
+  for (int n = 0; n < 300; ++n)
+    for (int64_t t = 90'000; t <= 99'000; t += kStep) g.source.Set("load", {{"node", "n" + std::to_string(n)}}, t, 10);
+  OnlineDetectionOptions small = g.Options(kBusy, 7'000);
+  small.max_series_per_query = 100;
+  small.max_matcher_bytes = 40;
+  auto d2 = OnlineDetection::Create(std::move(small));
+  REQUIRE(d2.ok());
+  REQUIRE((*d2)->EvaluateOnce().ok());
+  CHECK((*d2)->series() == 300);
+  size_t shards = 0, most_bytes = 0;
+  for (const MetricQuery& q : g.source.asked()) {
+    if (q.any_of.empty()) continue;
+    ++shards;
+    size_t bytes = 0;
+    for (const std::string& v : q.any_of.at("node")) bytes += v.size() + 1;
+    most_bytes = std::max(most_bytes, bytes);
+  }
+  CHECK(most_bytes <= 40);
+  CHECK(shards >= 300 * 4 / 40);
+}
+
+TEST_CASE("OnlineDetection: a series that stopped early in the warm-up, with a label value no present series has, is read") {
+  // OD2: the shards were the label values at the range's last grid time, so load{node="n4",gpu="7"}
+  // (gone at 94 s) was never read: its 5 points and its series were missing.
+  Fixture f;
+  FeedLoad(f, 90'000, 99'000, 10);
+  for (int64_t t = 90'000; t <= 94'000; t += kStep) f.source.Set("load", {{"node", "n4"}, {"gpu", "7"}}, t, 10);
+  OnlineDetectionOptions o = f.Options(kBusy, 7'000);  // the warm-up: 92..99 s
+  o.max_series_per_query = 5;
+  auto made = OnlineDetection::Create(std::move(o));
+  REQUIRE(made.ok());
+  auto d = std::move(*made);
+  REQUIRE(d->EvaluateOnce().ok());
+  CHECK(d->series() == 13);
+  std::string m;
+  d->WriteMetrics(m);
+  CHECK(m.find("vigil_detection_points_total 99\n") != std::string::npos);  // 12 x 8 (92..99 s) + 3 (92..94 s)
+  size_t shards = 0;
+  for (const MetricQuery& q : f.source.asked()) shards += !q.any_of.empty();
+  CHECK(shards == 3);  // by gpu: {0, 7} {1} {2} (4 + 1, 4, 4); by node it would take 4
 }
 
 TEST_CASE("OnlineDetection: a selector no read can take fails for its own rules only, counted per rule") {
