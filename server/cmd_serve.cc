@@ -2,6 +2,7 @@
 //
 //   vigil serve [--listen HOST:PORT] [--workers N] [--queue-max N] [--max-body BYTES]
 //               [--read-timeout S] [--header-timeout S] [--rules PATH]... [--eval-interval S]
+//               [--eval-lag INTERVALS]
 //               [--auth-token-file PATH [--metrics-public]]
 // With --auth-token-file, requests need `Authorization: Bearer <token>` (server/auth_tokens.h,
 // HttpApiOptions::auth); SIGHUP reads the file again (a bad file then keeps the tokens in use).
@@ -57,6 +58,7 @@ struct ServeFlags {
   bool no_probes = false;
   std::vector<std::string> rules;  // files and folders, as vigil detect --rules
   int eval_interval_s = 15;
+  int eval_lag = 2;  // --eval-lag: intervals between now and the last grid time read
   std::string auth_token_file;  // empty: no authentication
   bool metrics_public = false;
 };
@@ -106,6 +108,15 @@ Result<OnlineParts> MakeOnlineDetection(const ServeFlags& f, const Config& confi
   o.source = parts.source.get();
   o.store = store;
   o.interval_ms = interval_ms;
+  // 0..3600 s of lag (CLI11 took a whole number): more is no lag a scrape or remote write needs, and
+  // every alert would come that late.
+  if (int64_t{f.eval_lag} * f.eval_interval_s > 3600) {
+    return InvalidArgumentError("--eval-lag " + std::to_string(f.eval_lag) + ": " + std::to_string(f.eval_lag) +
+                                " intervals of " + std::to_string(f.eval_interval_s) + " s is " +
+                                std::to_string(int64_t{f.eval_lag} * f.eval_interval_s) +
+                                " s, over 3600 s (every alert would come that late)");
+  }
+  o.lag_ms = int64_t{f.eval_lag} * interval_ms;
   std::string forwarding;
   if (const std::string& am = config.GetString("alertmanager_url"); !am.empty()) {
     auto am_url = ParseAlertmanagerUrl(am);
@@ -131,8 +142,11 @@ Result<OnlineParts> MakeOnlineDetection(const ServeFlags& f, const Config& confi
     warm += " (the rules ask for " + std::to_string(d.needed_history_ms() / 1000) +
             " s: cut to 24 h or 10000 intervals; their longest windows are not full until then)";
   }
-  std::fprintf(stderr, "vigil serve: online detection: %zu rule(s) from %zu file(s) every %d s against %s, %s%s\n",
-               n_rules, files, f.eval_interval_s, parts.source->Describe().c_str(), warm.c_str(), forwarding.c_str());
+  std::fprintf(stderr,
+               "vigil serve: online detection: %zu rule(s) from %zu file(s) every %d s, %lld s behind now (--eval-lag "
+               "%d) against %s, %s%s\n",
+               n_rules, files, f.eval_interval_s, static_cast<long long>(d.lag_ms() / 1000), f.eval_lag,
+               parts.source->Describe().c_str(), warm.c_str(), forwarding.c_str());
   return parts;
 }
 
@@ -226,6 +240,12 @@ CommandRunner SetupServe(CLI::App& sub) {
                  "seconds between online evaluations of --rules (also the step of the Prometheus reads)")
       ->capture_default_str()
       ->check(WholeNumber(1));
+  sub.add_option("--eval-lag", f->eval_lag,
+                 "intervals --rules reads behind now: a grid time is read once, so a sample reaching Prometheus "
+                 "more than this many intervals after its grid time is not seen at it (0: up to now, as "
+                 "Prometheus's own rule evaluation; at most 3600 s of lag)")
+      ->capture_default_str()
+      ->check(WholeNumber(0));
   sub.add_option("--auth-token-file", f->auth_token_file,
                  "file of bearer tokens (one per line, # comments, mode 600): every request but GET /healthz and "
                  "the chat page needs `Authorization: Bearer <token>`; SIGHUP reloads it");

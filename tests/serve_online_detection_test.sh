@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `vigil serve --rules` against a REAL Prometheus (server/online_detection.h):
 #  1. bad settings: a rule file that does not compile (exit 2, file:line), --rules without
-#     prometheus_url (exit 2 naming it), a rule selecting `*` (exit 2);
+#     prometheus_url (exit 2 naming it), a rule selecting `*` (exit 2), --eval-lag -1 / 1.5 / over
+#     3600 s (exit 2 naming the flag and the value);
 #  2. a tiny python3 http.server exporter (`vigil_e2e_gpu_temp{gpu="0"}`, its value read from a
 #     file the script writes) scraped every 1 s by Prometheus; `vigil serve --rules R
 #     --eval-interval 1 --no-probes` with one rule (temp > 80 for 2 s);
@@ -50,6 +51,14 @@ check "--rules without prometheus_url" 2 'needs prometheus_url' -- \
 printf 'rule Any {\n  select *{gpu="0"}\n  when value > 1\n}\n' >"$TMP/any.rules"
 check "a rule selecting any metric" 2 'any.rules:1: rule `Any` selects any metric' -- \
   "$VIGIL" --data-dir "$TMP/bad3" --prometheus-url http://127.0.0.1:9 serve --listen 127.0.0.1:0 --rules "$TMP/any.rules"
+# --eval-lag (OD2): a whole number of intervals, 0 allowed, at most 3600 s of lag.
+check "--eval-lag -1" 2 '^vigil: --eval-lag: must be a whole number of at least 0, got `-1`' -- \
+  "$VIGIL" --data-dir "$TMP/bad4" --prometheus-url http://127.0.0.1:9 serve --listen 127.0.0.1:0 --rules "$RULE" --eval-lag -1
+check "--eval-lag 1.5" 2 '^vigil: --eval-lag: must be a whole number of at least 0, got `1\.5`' -- \
+  "$VIGIL" --data-dir "$TMP/bad5" --prometheus-url http://127.0.0.1:9 serve --listen 127.0.0.1:0 --rules "$RULE" --eval-lag 1.5
+check "--eval-lag over 3600 s" 2 '^vigil: --eval-lag 241: 241 intervals of 15 s is 3615 s, over 3600 s' -- \
+  "$VIGIL" --data-dir "$TMP/bad6" --prometheus-url http://127.0.0.1:9 serve --listen 127.0.0.1:0 --rules "$RULE" \
+  --eval-interval 15 --eval-lag 241
 
 # 2. The exporter: /metrics answers the value in TMP/value.
 echo 50 >"$TMP/value"
@@ -103,7 +112,7 @@ start_vigil() {
     serve --listen "127.0.0.1:$VPORT" --no-probes --rules "$TMP/rules" --eval-interval 1
 }
 start_vigil "$TMP/vigil.log"
-grep -q "online detection: 1 rule(s) from 1 file(s) every 1 s against prometheus http://127.0.0.1:$PROM_PORT, warm-up 3600 s; firing alerts forwarded to Alertmanager $AM" "$TMP/vigil.log" &&
+grep -q "online detection: 1 rule(s) from 1 file(s) every 1 s, 2 s behind now (--eval-lag 2) against prometheus http://127.0.0.1:$PROM_PORT, warm-up 3600 s; firing alerts forwarded to Alertmanager $AM" "$TMP/vigil.log" &&
   passed=$((passed + 1)) || bad "start line: $(cat "$TMP/vigil.log")"
 # detection_metric NAME: its value on /metrics (0 when absent).
 detection_metric() {
