@@ -548,6 +548,21 @@ class TickRule {
     if (!plan_.absent_rule) state_.emplace_back();
   }
 
+  // Drops the members whose series `gone` marks (RemoveSeries; `ignoring` rules are refused
+  // there), keeping the others' order and state. An absent rule's one state stays: a removed
+  // series' points already counted in it.
+  void RemoveMembers(const std::vector<uint8_t>& gone) {
+    size_t w = 0;
+    for (size_t k = 0; k < members_.size(); ++k) {
+      if (members_[k] < gone.size() && gone[members_[k]]) continue;
+      members_[w] = members_[k];
+      if (!plan_.absent_rule) state_[w] = std::move(state_[k]);
+      ++w;
+    }
+    members_.resize(w);
+    if (!plan_.absent_rule) state_.resize(w);
+  }
+
   struct MemberState {
     bool started = false;
     int64_t last_value_t = 0;  // last non-NaN point (or the first point)
@@ -2295,7 +2310,9 @@ Result<size_t> StreamingEngine::AddSeries(const std::string& name, const Labels&
     }
     // A new series of an identity already watched (a pod label that came or went) is no new
     // member: a tick-driven rule takes it after data arrived too.
-    if (r.tick && im.have_tick && !(r.merge && r.id_index.count(identity[ri].first)))
+    // A plain tick-driven rule takes a series after data too (its member starts at its first
+    // point, as in batch); an `ignoring` one only of an identity it already watches.
+    if (r.tick && r.merge && im.have_tick && !r.id_index.count(identity[ri].first))
       return FailedPreconditionError("series " + id + " added after data arrived: rule " + r.plan->name +
                                      " watches for missing data and needs its series declared before the first point");
   }
@@ -2345,7 +2362,7 @@ Result<size_t> StreamingEngine::AddSeries(const std::string& name, const Labels&
     }
     if (r.tick) {
       r.tick_members.push_back(si);
-      r.tick->AddMember(si);  // before the first point only (checked above): no state to keep
+      r.tick->AddMember(si);  // not started until its first point
       continue;
     }
     Impl::Member m;
@@ -2399,14 +2416,19 @@ Status StreamingEngine::RemoveSeries(std::span<const size_t> given) {
         return FailedPreconditionError("series " + s.id + " has a point at the open timestamp: Flush before removing it");
     }
     for (const Impl::Rule& r : im.rt) {
-      if ((r.tick || r.merge) && r.matcher.Matches(s.name, s.labels))
+      if (r.merge && r.matcher.Matches(s.name, s.labels))
         return FailedPreconditionError("series " + s.id + " is selected by rule " + r.plan->name +
-                                       (r.tick ? " (stale_for / absent)" : " (ignoring)") +
-                                       ", whose state is not kept per series: it cannot be removed");
+                                       " (ignoring), whose state is kept per identity, not per series: it "
+                                       "cannot be removed");
     }
   }
   for (size_t ri = 0; ri < im.rt.size(); ++ri) {
     Impl::Rule& r = im.rt[ri];
+    if (r.tick) {  // stale_for / absent (not `ignoring`: refused above): its members are series
+      std::erase_if(r.tick_members, [&gone](size_t si) { return gone[si] != 0; });
+      r.tick->RemoveMembers(gone);
+      continue;
+    }
     std::vector<int32_t>& member_of = im.member_of[ri];
     bool changed = false;
     for (size_t si : given) {

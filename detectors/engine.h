@@ -35,6 +35,8 @@
 //    share; the lowest series index (AddSeries order) is taken there, as batch does. Such a rule
 //    counts input series against max_series_per_rule (as batch), and a series added after data
 //    arrived is accepted by a rule watching for missing data when its identity is already watched.
+//  * A stale_for / absent rule without `ignoring` takes a series added after data arrived too
+//    (OD2): its member starts at its first point, as in batch.
 //
 // Errors: a plan that fails ValidatePlan, a rule selecting more than max_series_per_rule
 // series, or a time window / offset holding more than max_window_points points gives
@@ -137,11 +139,13 @@ class StreamingEngine {
   // against max_series_per_rule: their windows, pending / firing alerts (dropped, no transition
   // reported) and aggregation group memberships go; the index is not reused (Append to it is
   // InvalidArgument) and the same name+labels may be added again later as a new series (fresh
-  // windows: its alert waits `for` again). A small slot per removed index stays. FailedPrecondition,
-  // nothing removed, when one of them is selected by a tick-driven (stale_for / absent) rule or a
-  // rule with `ignoring` (their state is kept per rule, not per series), or has a point at the open
-  // timestamp (Flush first); InvalidArgument for an unknown or already removed index. O(series
-  // ever added + members of each rule selecting one, for rules with an aggregation).
+  // windows: its alert waits `for` again). A small slot per removed index stays. A stale_for rule's
+  // member goes with its firing alert (OD2: online detection forgets a series gone long after its
+  // stale alert fired); from an absent rule the series goes, what its points told stays.
+  // FailedPrecondition, nothing removed, when one of them is selected by a rule with `ignoring`
+  // (its state is kept per identity, not per series), or has a point at the open timestamp (Flush
+  // first); InvalidArgument for an unknown or already removed index. O(series ever added + members
+  // of each rule selecting one, for rules with an aggregation or stale_for / absent).
   [[nodiscard]] Status RemoveSeries(std::span<const size_t> series);
 
   // Alerts currently firing (deduplicated by fingerprint).

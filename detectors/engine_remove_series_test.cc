@@ -132,15 +132,77 @@ TEST_CASE("RemoveSeries: aggregation groups lose the removed member; refused cas
   REQUIRE(e.Flush().ok());
   CHECK(e.ActiveAlerts().empty());
   CHECK(transitions.size() == 5);
-  // A series a tick-driven rule selects cannot be removed.
-  auto tick = StreamingEngine::Create(CompiledRules{{Above5("Hot"), stale}}, opt, {});
+  // A series a rule with `ignoring` selects cannot be removed (its state is per identity).
+  RulePlan merged = Above5("Merged");
+  merged.selector.metric = "other";
+  merged.selector.ignoring = {"pod"};
+  auto tick = StreamingEngine::Create(CompiledRules{{Above5("Hot"), merged}}, opt, {});
   REQUIRE(tick.ok());
   const size_t a = *(*tick)->AddSeries("m", {});
-  const size_t o = *(*tick)->AddSeries("other", {});
+  const size_t o = *(*tick)->AddSeries("other", {{"pod", "x"}});
   CHECK((*tick)->RemoveSeries(std::vector<size_t>{a, o}).code() == StatusCode::kFailedPrecondition);
   CHECK((*tick)->Append(a, 1000, 1).ok());  // a kept: nothing was removed
   REQUIRE((*tick)->Flush().ok());
   CHECK((*tick)->RemoveSeries(std::vector<size_t>{a}).ok());
+}
+
+TEST_CASE("RemoveSeries: a stale_for rule's series goes with its firing alert; one added after data is watched") {
+  // OD2: stale_for / absent rules took no series after the first point and refused RemoveSeries,
+  // so online detection could neither watch a new pod for staleness nor forget a gone one (its
+  // stale alert fired for good).
+  RulePlan stale;  // stale_for(10s) over `other`
+  stale.name = "Stale";
+  stale.file = "test";
+  stale.selector.metric = "other";
+  {
+    PlanBuilder b{&stale.nodes};
+    PlanNode n;
+    n.op = PlanOp::kStaleFor;
+    n.type = ValueType::kBool;
+    n.duration_ms = 10'000;
+    n.text = "stale_for(10s)";
+    stale.condition = b.Add(std::move(n));
+    stale.explain_nodes = {stale.condition};
+    stale.tick_driven = true;
+  }
+  EngineOptions opt;
+  opt.limits.max_series_per_rule = 2;
+  std::vector<Alert> transitions;
+  StreamingEngine::Callbacks cb;
+  cb.on_alert = [&](const Alert& a) { transitions.push_back(a); };
+  auto made = StreamingEngine::Create(CompiledRules{{stale}}, opt, cb);
+  REQUIRE(made.ok());
+  StreamingEngine& e = **made;
+  const size_t a = *e.AddSeries("other", {{"pod", "a"}});
+  REQUIRE(e.Append(a, 1000, 1).ok());
+  REQUIRE(e.Flush().ok());
+  // After data: taken (it was FailedPrecondition), watched from its first point (2 s).
+  Result<size_t> b = e.AddSeries("other", {{"pod", "b"}});
+  REQUIRE_MESSAGE(b.ok(), b.status().ToString());
+  for (int64_t t = 2000; t <= 30'000; t += 1000) {
+    REQUIRE(e.Append(a, t, 1).ok());
+    if (t <= 4000) REQUIRE(e.Append(*b, t, 1).ok());  // b stops at 4 s
+  }
+  REQUIRE(e.Flush().ok());
+  REQUIRE(transitions.size() == 1);  // b stale from 14 s
+  CHECK(transitions[0].labels.at("pod") == "b");
+  CHECK(transitions[0].starts_at_ms == 14'000);
+  CHECK(e.ActiveAlerts().size() == 1);
+  // At the limit (2): a third is refused until b goes; b goes with its firing alert.
+  CHECK(e.AddSeries("other", {{"pod", "c"}}).status().code() == StatusCode::kOutOfRange);
+  REQUIRE(e.RemoveSeries(std::vector<size_t>{*b}).ok());
+  CHECK(e.ActiveAlerts().empty());
+  CHECK(e.Append(*b, 31'000, 1).code() == StatusCode::kInvalidArgument);
+  Result<size_t> c = e.AddSeries("other", {{"pod", "c"}});
+  REQUIRE(c.ok());
+  for (int64_t t = 31'000; t <= 60'000; t += 1000) {
+    REQUIRE(e.Append(a, t, 1).ok());
+    if (t == 31'000) REQUIRE(e.Append(*c, t, 1).ok());  // c: one point, then gone
+  }
+  REQUIRE(e.Flush().ok());
+  REQUIRE(transitions.size() == 2);  // no resolution for b (removed), c stale from 41 s
+  CHECK(transitions[1].labels.at("pod") == "c");
+  CHECK(transitions[1].starts_at_ms == 41'000);
 }
 
 }  // namespace

@@ -81,6 +81,9 @@ struct OnlineDetection::Part {
   // rule's, given a point at every grid time read, makes every grid time a tick, so stale_for /
   // absent are evaluated when no selected series has a point (the case they are written for).
   size_t clock = SIZE_MAX;
+  // Tick-driven parts: a series with no point for this long before the last grid time read is
+  // forgotten (DropGone; its stale alert fired long before).
+  int64_t forget_after_ms = 0;
 };
 
 // Grid times one read asks at most (one query per part; 1 h at the default 15 s).
@@ -90,6 +93,10 @@ constexpr int64_t kResendDelayMs = 60'000;
 // A firing series with no point for this long is gone (Prometheus's lookback delta: a series
 // without a staleness marker is answered this long after its last sample).
 constexpr int64_t kGoneAfterMs = 5 * 60'000;
+
+// A series of a stale_for / absent rule is forgotten at the earliest this long after its last
+// point (after its stale alert fired: OnlineDetection::DropGone).
+constexpr int64_t kForgetAfterMs = 3600LL * 1000;
 
 // The clock series' name: `__` names are Prometheus's own, no exporter's.
 constexpr char kClockSeries[] = "__vigil_online_clock__";
@@ -180,6 +187,9 @@ Result<std::unique_ptr<OnlineDetection>> OnlineDetection::Create(OnlineDetection
     part->rules = std::move(rules);
     part->engine = std::move(*engine);
     if (part->rules.rules.front().tick_driven) {
+      const RulePlan& r = part->rules.rules.front();
+      part->forget_after_ms =
+          std::max(kForgetAfterMs, RuleHistoryMs(r, o.interval_ms) + r.keep_firing_for_ms) + o.interval_ms;
       auto clock = part->engine->AddSeries(kClockSeries, {});
       if (!clock.ok()) return clock.status();
       part->clock = *clock;
@@ -364,8 +374,8 @@ Status OnlineDetection::Read(int64_t start_ms, int64_t end_ms) {
                             "vigil_detection_rule_read_errors_total counts each read)");
     }
   }
-  // New series are declared before any point of this read (a rule watching for missing data takes
-  // new series only before data arrived; the warm-up's are all declared first).
+  // New series are declared before any point of this read (the warm-up's are all declared first;
+  // a stale_for / absent rule with `ignoring` takes a new identity only before data arrived).
   struct Point {
     int64_t t;
     size_t series;
@@ -559,7 +569,7 @@ Status OnlineDetection::EvaluateOnce() {
   }
   std::erase_if(record, [this](Alert& a) { return !Adopt(a, /*forget=*/true); });
   ResolveGone(record);
-  DropGone();
+  DropGone(record);
   transitions_.clear();
   for (const Alert& a : record) {
     if (options_.forward && a.state == AlertState::kResolved && unforwarded_resolved_.size() < 10'000)
@@ -644,7 +654,20 @@ void OnlineDetection::ResolveGone(std::vector<Alert>& record) {
   }
 }
 
-void OnlineDetection::DropGone() {
+bool OnlineDetection::Forgotten(const Alert& a, int64_t* last) const {
+  auto id = a.annotations.find("series");
+  if (id == a.annotations.end()) return false;
+  for (const auto& part : parts_) {
+    if (part->clock == SIZE_MAX) continue;
+    auto it = part->index.find(id->second);
+    if (it == part->index.end() || it->second == SIZE_MAX || part->last_ms[it->second] == INT64_MIN) continue;
+    if (last != nullptr) *last = part->last_ms[it->second];
+    return last_evaluated_ - part->last_ms[it->second] > part->forget_after_ms;
+  }
+  return false;
+}
+
+void OnlineDetection::DropGone(std::vector<Alert>& record) {
   for (const auto& part : parts_) {
     if (part->newest_ms == INT64_MIN) continue;
     // Refused series not seen for that long are forgotten (their ids would pile up with churn).
@@ -656,23 +679,40 @@ void OnlineDetection::DropGone() {
       part->index.erase(it->first);
       it = part->refused_last.erase(it);
     }
-    if (part->clock != SIZE_MAX) continue;  // stale_for / absent keep their series (engine.h)
     // While a select's read fails its series get no points: none is dropped until reads work.
     if (std::any_of(queries_.begin(), queries_.end(), [](const Query& q) { return q.failing; })) continue;
+    // stale_for / absent (tick-driven) parts watch for missing data: a series is forgotten once it
+    // had no point for forget_after_ms before the last grid time read (its stale alert fired long
+    // before); the others' series are dropped drop_after_ms_ older than the newest point of any.
+    const bool tick = part->clock != SIZE_MAX;
     std::map<size_t, std::string> drop;     // engine index -> id
     for (const auto& [id, si] : part->index) {
-      if (si == SIZE_MAX || part->kept.count(si) || part->last_ms[si] == INT64_MIN ||
-          part->newest_ms - part->last_ms[si] <= drop_after_ms_)
+      if (si == SIZE_MAX || si == part->clock || part->kept.count(si) || part->last_ms[si] == INT64_MIN) continue;
+      if (tick ? last_evaluated_ - part->last_ms[si] <= part->forget_after_ms
+               : part->newest_ms - part->last_ms[si] <= drop_after_ms_)
         continue;
       drop.emplace(si, id);
     }
     if (drop.empty()) continue;
-    // Their alerts' episodes (gone: ResolveGone resolved them) end with them.
+    // Their alerts' episodes (gone: ResolveGone resolved them) end with them. A stale_for rule's
+    // alert still fires: resolved once its series is removed (the engine drops it without a
+    // transition).
+    std::map<size_t, Alert> forgotten;  // engine index -> its stale alert, resolved
     for (const Alert& a : part->engine->ActiveAlerts()) {
       auto series = a.annotations.find("series");
       if (series == a.annotations.end()) continue;
       auto it = part->index.find(series->second);
-      if (it != part->index.end() && drop.count(it->second)) episodes_.erase(a.fingerprint);
+      if (it == part->index.end() || !drop.count(it->second)) continue;
+      if (!tick) {
+        episodes_.erase(a.fingerprint);
+        continue;
+      }
+      Alert r = a;
+      r.state = AlertState::kResolved;
+      r.ends_at_ms = last_evaluated_;
+      r.annotations["forgotten"] = "no point since " + FormatRfc3339Ms(part->last_ms[it->second]) + ", over " +
+                                   Seconds(part->forget_after_ms) + ": no longer watched";
+      forgotten.emplace(it->second, std::move(r));
     }
     std::vector<size_t> removed;
     for (const auto& [si, id] : drop) removed.push_back(si);
@@ -698,6 +738,10 @@ void OnlineDetection::DropGone() {
       continue;
     }
     for (size_t si : removed) {
+      if (auto f = forgotten.find(si); f != forgotten.end() && Adopt(f->second, /*forget=*/true)) {
+        alerts_.Inc({"resolved"});  // (Adopt false: never recorded, its series gone before vigil watched)
+        record.push_back(std::move(f->second));
+      }
       const std::string& id = drop[si];
       part->index.erase(id);
       part->last_ms[si] = part->since_ms[si] = INT64_MIN;
@@ -786,8 +830,10 @@ std::vector<Alert> OnlineDetection::WarmUpRecord(int64_t start) {
   for (auto& [fp, a] : engine_firing) {
     // Its series gone before the warm-up's end: an episode that ended before vigil watched,
     // unless the store has it firing (then ResolveGone resolves it).
-    if (!store_firing.count({fp, a.starts_at_ms}) && !episodes_.count(fp) && Gone(a)) {
-      episodes_[fp] = Episode{a.starts_at_ms, 0, true, SeriesLast(a, nullptr, nullptr)};
+    int64_t forgotten_last = 0;
+    if (!store_firing.count({fp, a.starts_at_ms}) && !episodes_.count(fp) && (Gone(a) || Forgotten(a, &forgotten_last))) {
+      const int64_t last = SeriesLast(a, nullptr, nullptr);
+      episodes_[fp] = Episode{a.starts_at_ms, 0, true, last != INT64_MIN ? last : forgotten_last};
       continue;
     }
     record.push_back(std::move(a));

@@ -42,9 +42,10 @@
 // ends, not one per interval. An Intake that fails (queue full: ResourceExhausted) keeps the
 // alerts and tries again next interval; alerts are recorded in order in as large parts as the
 // queue takes (halved on ResourceExhausted), so a burst over queue_max is recorded as it drains. A series an engine refuses (over a rule's
-// max_series_per_rule; a series first seen after the warm-up by a stale_for / absent rule, which
-// run in an engine of their own so the other rules still take it) is left out of those rules
-// and counted. An engine error (a window over
+// max_series_per_rule; before OD2 also a series first seen after the warm-up by a stale_for /
+// absent rule) is left out of those rules and counted. A stale_for / absent rule's series with
+// no point for max(1 h, its history + keep_firing_for) + one interval is forgotten (DropGone: its
+// stale alert resolved, annotation `forgotten`). An engine error (a window over
 // max_window_points) stops detection for good (logged, counted; serve goes on).
 // /metrics families (WriteMetrics): vigil_detection_evaluations_total,
 // vigil_detection_errors_total{reason}, vigil_detection_last_success_timestamp_seconds,
@@ -190,7 +191,13 @@ class OnlineDetection {
   // Series of the non-tick engine whose last point is drop_after_ms_ older than the newest point of
   // any series are removed from the engine (after ResolveGone resolved their firing alerts), so a
   // label churn does not fill max_series_per_rule; one that comes back is a new series.
-  void DropGone();
+  // Tick-driven (stale_for / absent) parts: a series with no point for the part's forget_after_ms
+  // (max(1 h, the rule's history + keep_firing_for) + one interval) before the last grid time read
+  // is forgotten: its firing stale alert resolved into `record` (annotation `forgotten`), the series
+  // removed and counted.
+  void DropGone(std::vector<Alert>& record);
+  // A tick-driven part's alert whose series would be forgotten now (its last point in *last).
+  bool Forgotten(const Alert& a, int64_t* last) const;
   void NoteError(const std::string& reason, const Status& status);
   void NoteSuccess(int64_t now_ms);
 
@@ -199,9 +206,9 @@ class OnlineDetection {
   int64_t needed_ms_ = 0, warmup_ms_ = 0;
   int64_t drop_after_ms_ = 0;  // see DropGone
   bool drop_failed_logged_ = false;
-  // The rules run in up to two engines: tick-driven ones (stale_for, absent: the engine takes a
-  // new series for them only before the first point) apart, so a series that appears later is
-  // still evaluated by every other rule.
+  // The rules run in several engines: one for the rules evaluated at their series' points, one
+  // per tick-driven (stale_for, absent) rule, so a read failing for one rule's select leaves that
+  // engine alone out of the range.
   struct Part;
   std::vector<std::unique_ptr<Part>> parts_;
   std::set<std::string> evaluated_ids_;  // series some part evaluates

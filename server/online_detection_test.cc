@@ -271,7 +271,7 @@ TEST_CASE("OnlineDetection: series out of order across a read, gaps and a new se
   CHECK(d->series() == 2);
 }
 
-TEST_CASE("OnlineDetection: a series new after the warm-up is evaluated by every rule but stale_for / absent ones") {
+TEST_CASE("OnlineDetection: a series new after the warm-up is evaluated by every rule, stale_for ones too") {
   Fixture f;
   f.Feed("0", 90'000, 99'000, 50);
   const std::string rules = std::string(kHot) + R"(
@@ -289,10 +289,16 @@ rule Stale {
   std::map<std::string, std::string> fired;  // rule -> gpu
   for (const StoredIncident& i : f.Incidents()) fired[i.rule] = i.alert.labels.at("gpu");
   CHECK(fired == std::map<std::string, std::string>{{"Hot", "1"}, {"Stale", "0"}});
+  // OD2: Stale takes gpu 1 after data arrived (it was refused, counted under series_refused), and
+  // finds it stale when it stops.
+  f.now = 111'000;
+  REQUIRE(d->EvaluateOnce().ok());
+  std::map<std::string, int> stale;
+  for (const StoredIncident& i : f.Incidents()) stale[i.rule + " " + i.alert.labels.at("gpu")]++;
+  CHECK(stale == std::map<std::string, int>{{"Hot 1", 1}, {"Stale 0", 1}, {"Stale 1", 1}});
   std::string m;
   d->WriteMetrics(m);
-  // Stale cannot take gpu 1 after data arrived (engine.h): left out of it, counted.
-  CHECK(m.find("vigil_detection_errors_total{reason=\"series_refused\"} 1\n") != std::string::npos);
+  CHECK(m.find("series_refused\"}") == std::string::npos);
 }
 
 TEST_CASE("OnlineDetection: Prometheus down: counted, the engine kept, the backlog read when it is back") {
@@ -1043,6 +1049,83 @@ TEST_CASE("OnlineDetection: series whose samples stopped are dropped, so a churn
   d->WriteMetrics(m);
   CHECK(m.find("vigil_detection_series_dropped_total 9\n") != std::string::npos);
   CHECK(m.find("{reason=\"series_refused\"}") == std::string::npos);
+}
+
+TEST_CASE("OnlineDetection: a stale_for series that goes away fires, then an hour later is forgotten: resolved, counted") {
+  // OD2: a stale_for / absent rule's series were never dropped: a gone pod's stale alert fired
+  // (and was resent) until a restart, and a pod new after the warm-up was never watched.
+  Fixture f;
+  f.Feed("0", 90'000, 4'000'000, 50);
+  f.Feed("1", 90'000, 100'000, 50);   // goes away at 100 s
+  f.Feed("2", 200'000, 210'000, 50);  // new after the warm-up, gone at 210 s
+  auto d = f.Make(R"(rule Stale {
+  select temp
+  when stale_for(3s)
+})");
+  REQUIRE(d->EvaluateOnce().ok());
+  size_t most = 0;
+  while (f.now < 4'000'000) {
+    f.now += 10 * kStep;
+    REQUIRE(d->EvaluateOnce().ok());
+    most = std::max(most, d->series());
+    if (f.now == 300'000) {
+      CHECK(d->series() == 3);  // gpu 2 taken after the warm-up (it was refused)
+      CHECK(f.Incidents("firing").size() == 2);
+    }
+  }
+  std::map<std::string, StoredIncident> by_gpu;
+  for (const StoredIncident& i : f.Incidents()) by_gpu[i.alert.labels.at("gpu")] = i;
+  REQUIRE(by_gpu.size() == 2);
+  CHECK(by_gpu["1"].starts_at_ms == 103'000);
+  CHECK(by_gpu["2"].starts_at_ms == 213'000);
+  // Forgotten more than 1 h + 3 s (the rule's history) + 1 s after the last point: at the end of the
+  // first read past it (reads end every 10 s, at 99 s, 109 s, ...).
+  CHECK(by_gpu["1"].resolved_at_ms == 3'709'000);
+  CHECK(by_gpu["2"].resolved_at_ms == 3'819'000);
+  CHECK(d->series() == 1);
+  CHECK(most == 3);
+  std::string m;
+  d->WriteMetrics(m);
+  CHECK(m.find("vigil_detection_series_dropped_total 2\n") != std::string::npos);
+  CHECK(m.find("series_refused\"}") == std::string::npos);
+}
+
+TEST_CASE("OnlineDetection: a churn of short-lived series keeps a stale_for rule's live series bounded") {
+  // 30 pods over 5 h, one every 10 min, each reporting 20 s: without forgetting, the rule's engine
+  // reached max_series_per_rule (10) and refused every later pod (series_refused).
+  Fixture f;
+  f.Feed("base", 60'000, 18'600'000, 50);  // past the last read: never stale
+  for (int p = 0; p < 30; ++p) {
+    const int64_t from = 100'000 + p * 600'000LL;
+    f.Feed("pod" + std::to_string(p), from, from + 20'000, 50);
+  }
+  OnlineDetectionOptions o = f.Options(R"(rule Stale {
+  select temp
+  when stale_for(5s)
+})");
+  o.max_series_per_rule = 10;
+  f.now = 80'000;
+  auto made = OnlineDetection::Create(std::move(o));
+  REQUIRE(made.ok());
+  auto d = std::move(*made);
+  REQUIRE(d->EvaluateOnce().ok());
+  size_t most = 0;
+  while (f.now < 18'400'000) {
+    f.now += 60 * kStep;
+    REQUIRE(d->EvaluateOnce().ok());
+    most = std::max(most, d->series());
+  }
+  // Live: the base series + the pods of the last hour and a bit (6 or 7).
+  CHECK(most <= 8);
+  auto inc = f.Incidents();
+  CHECK(inc.size() == 30);  // every pod watched and found stale
+  size_t resolved = 0;
+  for (const StoredIncident& i : inc) resolved += i.resolved_at_ms > 0;
+  CHECK(resolved >= 24);  // those gone over an hour before the end: forgotten
+  std::string m;
+  d->WriteMetrics(m);
+  CHECK(m.find("series_refused\"}") == std::string::npos);
+  CHECK(m.find("vigil_detection_series_dropped_total " + std::to_string(resolved) + "\n") != std::string::npos);
 }
 
 // A source whose points reach it `late_ms` after their timestamps (a slow scrape, remote write).
