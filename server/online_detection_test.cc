@@ -1090,6 +1090,29 @@ TEST_CASE("OnlineDetection: a stale_for series that goes away fires, then an hou
   CHECK(m.find("series_refused\"}") == std::string::npos);
 }
 
+TEST_CASE("OnlineDetection: a stale_for series gone for over an hour when a long warm-up ends is not recorded") {
+  // Its stale episode began before vigil watched and would be forgotten at once: no incident.
+  Fixture f;
+  f.Feed("0", 90'000, 7'400'000, 50);
+  f.Feed("1", 90'000, 200'000, 50);  // gone ~2 h before the warm-up's end
+  OnlineDetectionOptions o = f.Options(R"(rule Stale {
+  select temp
+  when stale_for(3s)
+})", 7'300'000);
+  o.max_history_ms = 8'000'000;
+  f.now = 7'400'000;
+  auto made = OnlineDetection::Create(std::move(o));
+  REQUIRE(made.ok());
+  auto d = std::move(*made);
+  REQUIRE(d->EvaluateOnce().ok());
+  CHECK(d->last_evaluated_ms() == 7'399'000);
+  CHECK(f.Incidents().empty());  // before the fix: one incident, fired and resolved at once
+  CHECK(d->series() == 1);
+  std::string m;
+  d->WriteMetrics(m);
+  CHECK(m.find("vigil_detection_series_dropped_total 1\n") != std::string::npos);
+}
+
 TEST_CASE("OnlineDetection: a churn of short-lived series keeps a stale_for rule's live series bounded") {
   // 30 pods over 5 h, one every 10 min, each reporting 20 s: without forgetting, the rule's engine
   // reached max_series_per_rule (10) and refused every later pod (series_refused).
