@@ -159,7 +159,8 @@ struct ServerMetrics {
                         "triage attempts finished, by outcome (diagnosed, failed, retried: failed and queued again)",
                         {"outcome"}};
   MetricCounter connections_cut{"vigil_http_connections_cut_total",
-                                 "connections cut because their request header did not come within --header-timeout",
+                                 "connections cut because their request header did not come within "
+                                 "--header-timeout or its body within --request-timeout",
                                  {}};
   MetricHistogram triage_seconds{"vigil_triage_duration_seconds", "wall time of one alert's triage", {"outcome"},
                                  {0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300}};
