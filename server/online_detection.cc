@@ -658,7 +658,8 @@ bool OnlineDetection::Forgotten(const Alert& a, int64_t* last) const {
   auto id = a.annotations.find("series");
   if (id == a.annotations.end()) return false;
   for (const auto& part : parts_) {
-    if (part->clock == SIZE_MAX) continue;
+    // An absent rule's alert is the rule's, not a series' (its `series` is the selector's labels).
+    if (part->clock == SIZE_MAX || part->rules.rules.front().absent_rule) continue;
     auto it = part->index.find(id->second);
     if (it == part->index.end() || it->second == SIZE_MAX || part->last_ms[it->second] == INT64_MIN) continue;
     if (last != nullptr) *last = part->last_ms[it->second];
@@ -697,8 +698,11 @@ void OnlineDetection::DropGone(std::vector<Alert>& record) {
     // Their alerts' episodes (gone: ResolveGone resolved them) end with them. A stale_for rule's
     // alert still fires: resolved once its series is removed (the engine drops it without a
     // transition).
+    // An absent rule's one alert is the rule's: it fires on while no series is there (its `series`
+    // annotation, the selector's labels, can be a forgotten series' id: not its alert).
     std::map<size_t, Alert> forgotten;  // engine index -> its stale alert, resolved
-    for (const Alert& a : part->engine->ActiveAlerts()) {
+    const bool absent = tick && part->rules.rules.front().absent_rule;
+    for (const Alert& a : absent ? std::vector<Alert>{} : part->engine->ActiveAlerts()) {
       auto series = a.annotations.find("series");
       if (series == a.annotations.end()) continue;
       auto it = part->index.find(series->second);

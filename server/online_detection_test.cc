@@ -1113,6 +1113,38 @@ TEST_CASE("OnlineDetection: a stale_for series gone for over an hour when a long
   CHECK(m.find("vigil_detection_series_dropped_total 1\n") != std::string::npos);
 }
 
+TEST_CASE("OnlineDetection: an absent rule's alert stays firing when its only series is forgotten") {
+  // Review RV-OD2: the absent alert's `series` annotation is the selector's equality labels; when
+  // the select names every label of its series, DropGone took it for that series' stale alert.
+  Fixture f;
+  f.Feed("0", 90'000, 100'000, 50);  // goes away at 100 s
+  auto d = f.Make(R"(rule Gone {
+  select temp{gpu="0"}
+  when absent(3s)
+})");
+  REQUIRE(d->EvaluateOnce().ok());
+  while (f.now < 4'000'000) {
+    f.now += 10 * kStep;
+    REQUIRE(d->EvaluateOnce().ok());
+  }
+  auto inc = f.Incidents();
+  REQUIRE(inc.size() == 1);
+  CHECK(inc[0].rule == "Gone");
+  CHECK(inc[0].starts_at_ms == 103'000);
+  CHECK(inc[0].resolved_at_ms == 0);  // still absent: still firing
+  std::string m;
+  d->WriteMetrics(m);
+  CHECK(m.find("vigil_detection_series_dropped_total 1\n") != std::string::npos);  // the series is forgotten
+  CHECK(m.find("vigil_detection_alerts_total{transition=\"resolved\"}") == std::string::npos);
+  // It comes back: the absent alert resolves.
+  f.Feed("0", f.now - 5'000, f.now + 20'000, 50);
+  f.now += 10 * kStep;
+  REQUIRE(d->EvaluateOnce().ok());
+  inc = f.Incidents();
+  REQUIRE(inc.size() == 1);
+  CHECK(inc[0].resolved_at_ms > 0);
+}
+
 TEST_CASE("OnlineDetection: a churn of short-lived series keeps a stale_for rule's live series bounded") {
   // 30 pods over 5 h, one every 10 min, each reporting 20 s: without forgetting, the rule's engine
   // reached max_series_per_rule (10) and refused every later pod (series_refused).
