@@ -101,6 +101,15 @@ class FakeSource : public MetricSource {
     std::lock_guard<std::mutex> lock(mu_);
     return max_answer_;
   }
+  // Series ids ListSeries leaves out though Query answers them: Prometheus's /api/v1/series lists
+  // a series with samples in [start, end], query_range also one whose last sample is within the
+  // 5 min lookback before start (no staleness marker after it: remote write, federation).
+  std::set<std::string> unlisted;
+  Result<std::vector<TimeSeries>> ListSeries(const MetricQuery& q) const override {
+    ASSIGN_OR_RETURN(std::vector<TimeSeries> all, MetricSource::ListSeries(q));
+    std::erase_if(all, [this](const TimeSeries& s) { return unlisted.count(s.id()) > 0; });
+    return all;
+  }
   std::vector<std::string> MetricNames() const override { return {}; }
   std::string Describe() const override { return "fake prometheus"; }
 
@@ -866,6 +875,57 @@ TEST_CASE("OnlineDetection: a series that stopped early in the warm-up, with a l
   size_t shards = 0;
   for (const MetricQuery& q : f.source.asked()) shards += !q.any_of.empty();
   CHECK(shards == 3);  // by gpu: {0, 7} {1} {2} (4 + 1, 4, 4); by node it would take 4
+}
+
+TEST_CASE("OnlineDetection: a shard that reads more series than were listed is split, not failed") {
+  // Review RV-OD2: shards are packed up to max_series_per_query series by the list of series
+  // (/api/v1/series over [start, end]), but query_range also answers a series whose last sample
+  // is within the 5 min lookback before start (no staleness marker: remote write, federation) or
+  // that first came after the list: a full shard read one more than allowed and failed
+  // (OutOfRange: the select's rules got no data for that range, too_many_series counted).
+  Fixture f;
+  for (int h = 0; h < 10; ++h)
+    for (int slot = 0; slot < 2; ++slot)
+      for (int64_t t = 90'000; t <= 99'000; t += kStep)
+        f.source.Set("load", {{"host", "h" + std::to_string(h)}, {"slot", std::to_string(slot)}}, t, 10);
+  for (int64_t t = 90'000; t <= 99'000; t += kStep) f.source.Set("load", {{"host", "h0"}, {"slot", "2"}}, t, 95);
+  f.source.unlisted = {R"(load{host="h0",slot="2"})"};
+  OnlineDetectionOptions o = f.Options(kBusy, 7'000);  // the warm-up: 92..99 s, 8 grid times
+  o.max_series_per_query = 10;
+  auto made = OnlineDetection::Create(std::move(o));
+  REQUIRE(made.ok());
+  auto d = std::move(*made);
+  const Status st = d->EvaluateOnce();
+  REQUIRE_MESSAGE(st.ok(), st.message());
+  CHECK(d->series() == 21);
+  std::string m;
+  d->WriteMetrics(m);
+  CHECK(m.find("{reason=\"too_many_series\"}") == std::string::npos);
+  CHECK(m.find("vigil_detection_points_total 168\n") != std::string::npos);  // 21 x 8
+  auto inc = f.Incidents();
+  REQUIRE(inc.size() == 1);
+  CHECK(inc[0].alert.labels.at("slot") == "2");
+  // By host: {h0..h4} {h5..h9}, 10 listed each; the first answered 11 and was read as two halves.
+  std::vector<size_t> shard_sizes;
+  for (const MetricQuery& q : f.source.asked()) {
+    if (!q.any_of.empty()) shard_sizes.push_back(q.any_of.at("host").size());
+  }
+  CHECK(shard_sizes == std::vector<size_t>{5, 2, 3, 5});
+  // Listed 10, at the limit, answered 11: the one read of all of them is sharded too.
+  Fixture g;
+  for (int h = 0; h < 5; ++h)
+    for (int slot = 0; slot < 2; ++slot)
+      for (int64_t t = 90'000; t <= 99'000; t += kStep)
+        g.source.Set("load", {{"host", "h" + std::to_string(h)}, {"slot", std::to_string(slot)}}, t, 10);
+  for (int64_t t = 90'000; t <= 99'000; t += kStep) g.source.Set("load", {{"host", "h0"}, {"slot", "2"}}, t, 10);
+  g.source.unlisted = {R"(load{host="h0",slot="2"})"};
+  OnlineDetectionOptions o2 = g.Options(kBusy, 7'000);
+  o2.max_series_per_query = 10;
+  auto d2 = OnlineDetection::Create(std::move(o2));
+  REQUIRE(d2.ok());
+  const Status st2 = (*d2)->EvaluateOnce();
+  REQUIRE_MESSAGE(st2.ok(), st2.message());
+  CHECK((*d2)->series() == 11);
 }
 
 TEST_CASE("OnlineDetection: a selector no read can take fails for its own rules only, counted per rule") {
