@@ -109,12 +109,18 @@ Result<OnlineParts> MakeOnlineDetection(const ServeFlags& f, const Config& confi
   o.store = store;
   o.interval_ms = interval_ms;
   // 0..3600 s of lag (CLI11 took a whole number): more is no lag a scrape or remote write needs, and
-  // every alert would come that late.
-  if (int64_t{f.eval_lag} * f.eval_interval_s > 3600) {
+  // every alert would come that late. The default (two intervals) is always taken: with
+  // --eval-interval over 1800 s it is more than 3600 s (review RV-OD2: such a serve, which started
+  // before --eval-lag existed, was refused for a flag not given).
+  const int64_t lag_s = int64_t{f.eval_lag} * f.eval_interval_s;
+  const int64_t most_lag_s = std::max<int64_t>(3600, 2 * int64_t{f.eval_interval_s});
+  if (lag_s > most_lag_s) {
     return InvalidArgumentError("--eval-lag " + std::to_string(f.eval_lag) + ": " + std::to_string(f.eval_lag) +
                                 " intervals of " + std::to_string(f.eval_interval_s) + " s is " +
-                                std::to_string(int64_t{f.eval_lag} * f.eval_interval_s) +
-                                " s, over 3600 s (every alert would come that late)");
+                                std::to_string(lag_s) + " s, over " +
+                                (most_lag_s == 3600 ? std::string("3600 s")
+                                                    : std::to_string(most_lag_s) + " s (two intervals, the default)") +
+                                " (every alert would come that late)");
   }
   o.lag_ms = int64_t{f.eval_lag} * interval_ms;
   std::string forwarding;
@@ -243,7 +249,7 @@ CommandRunner SetupServe(CLI::App& sub) {
   sub.add_option("--eval-lag", f->eval_lag,
                  "intervals --rules reads behind now: a grid time is read once, so a sample reaching Prometheus "
                  "more than this many intervals after its grid time is not seen at it (0: up to now, as "
-                 "Prometheus's own rule evaluation; at most 3600 s of lag)")
+                 "Prometheus's own rule evaluation; at most 3600 s of lag, or two intervals when longer)")
       ->capture_default_str()
       ->check(WholeNumber(0));
   sub.add_option("--auth-token-file", f->auth_token_file,

@@ -2,7 +2,8 @@
 # `vigil serve --rules` against a REAL Prometheus (server/online_detection.h):
 #  1. bad settings: a rule file that does not compile (exit 2, file:line), --rules without
 #     prometheus_url (exit 2 naming it), a rule selecting `*` (exit 2), --eval-lag -1 / 1.5 / over
-#     3600 s (exit 2 naming the flag and the value);
+#     3600 s / over two intervals of 1801 s (exit 2 naming the flag and the value); the default lag
+#     with --eval-interval 1801 starts (3602 s of lag);
 #  2. a tiny python3 http.server exporter (`vigil_e2e_gpu_temp{gpu="0"}`, its value read from a
 #     file the script writes) scraped every 1 s by Prometheus; `vigil serve --rules R
 #     --eval-interval 1 --no-probes` with one rule (temp > 80 for 2 s);
@@ -59,6 +60,19 @@ check "--eval-lag 1.5" 2 '^vigil: --eval-lag: must be a whole number of at least
 check "--eval-lag over 3600 s" 2 '^vigil: --eval-lag 241: 241 intervals of 15 s is 3615 s, over 3600 s' -- \
   "$VIGIL" --data-dir "$TMP/bad6" --prometheus-url http://127.0.0.1:9 serve --listen 127.0.0.1:0 --rules "$RULE" \
   --eval-interval 15 --eval-lag 241
+# Review RV-OD2: the default (two intervals) is taken whatever the interval: past 1800 s it is more
+# than 3600 s of lag, and such a serve (which started before --eval-lag) was refused for a flag
+# not given. The bound is then two intervals.
+check "--eval-lag 3 at 1801 s" 2 '^vigil: --eval-lag 3: 3 intervals of 1801 s is 5403 s, over 3602 s \(two intervals' -- \
+  "$VIGIL" --data-dir "$TMP/bad7" --prometheus-url http://127.0.0.1:9 serve --listen 127.0.0.1:0 --rules "$RULE" \
+  --eval-interval 1801 --eval-lag 3
+"$VIGIL" --data-dir "$TMP/long" --prometheus-url http://127.0.0.1:9 serve --listen 127.0.0.1:0 --rules "$RULE" \
+  --no-probes --eval-interval 1801 >"$TMP/long.log" 2>&1 &
+LONG_PID=$!
+for _ in $(seq 100); do grep -q 'listening on' "$TMP/long.log" && break; kill -0 "$LONG_PID" 2>/dev/null || break; sleep 0.1; done
+grep -q 'every 1801 s, 3602 s behind now (--eval-lag 2)' "$TMP/long.log" && kill -0 "$LONG_PID" 2>/dev/null &&
+  passed=$((passed + 1)) || bad "--eval-interval 1801 with the default lag did not start: $(cat "$TMP/long.log")"
+kill "$LONG_PID" 2>/dev/null; wait "$LONG_PID" 2>/dev/null
 
 # 2. The exporter: /metrics answers the value in TMP/value.
 echo 50 >"$TMP/value"
