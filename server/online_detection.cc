@@ -94,8 +94,10 @@ constexpr int64_t kResendDelayMs = 60'000;
 // without a staleness marker is answered this long after its last sample).
 constexpr int64_t kGoneAfterMs = 5 * 60'000;
 
-// A series of a stale_for / absent rule is forgotten at the earliest this long after its last
-// point (after its stale alert fired: OnlineDetection::DropGone).
+// A series of a stale_for / absent rule is forgotten this long after its stale alert fired (the
+// rule's history + keep_firing_for after its last point: OnlineDetection::DropGone). Review
+// RV-OD2: it was max(1 h, history + keep_firing_for), so a stale_for(1h) alert was resolved
+// `forgotten` one interval after it fired.
 constexpr int64_t kForgetAfterMs = 3600LL * 1000;
 
 // The clock series' name: `__` names are Prometheus's own, no exporter's.
@@ -189,7 +191,7 @@ Result<std::unique_ptr<OnlineDetection>> OnlineDetection::Create(OnlineDetection
     if (part->rules.rules.front().tick_driven) {
       const RulePlan& r = part->rules.rules.front();
       part->forget_after_ms =
-          std::max(kForgetAfterMs, RuleHistoryMs(r, o.interval_ms) + r.keep_firing_for_ms) + o.interval_ms;
+          RuleHistoryMs(r, o.interval_ms) + r.keep_firing_for_ms + kForgetAfterMs + o.interval_ms;
       auto clock = part->engine->AddSeries(kClockSeries, {});
       if (!clock.ok()) return clock.status();
       part->clock = *clock;

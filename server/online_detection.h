@@ -44,7 +44,7 @@
 // queue takes (halved on ResourceExhausted), so a burst over queue_max is recorded as it drains. A series an engine refuses (over a rule's
 // max_series_per_rule; before OD2 also a series first seen after the warm-up by a stale_for /
 // absent rule) is left out of those rules and counted. A stale_for / absent rule's series with
-// no point for max(1 h, its history + keep_firing_for) + one interval is forgotten (DropGone: its
+// no point for its history + keep_firing_for + 1 h + one interval is forgotten (DropGone: its
 // stale alert resolved, annotation `forgotten`). An engine error (a window over
 // max_window_points) stops detection for good (logged, counted; serve goes on).
 // /metrics families (WriteMetrics): vigil_detection_evaluations_total,
@@ -192,7 +192,7 @@ class OnlineDetection {
   // any series are removed from the engine (after ResolveGone resolved their firing alerts), so a
   // label churn does not fill max_series_per_rule; one that comes back is a new series.
   // Tick-driven (stale_for / absent) parts: a series with no point for the part's forget_after_ms
-  // (max(1 h, the rule's history + keep_firing_for) + one interval) before the last grid time read
+  // (the rule's history + keep_firing_for + 1 h + one interval) before the last grid time read
   // is forgotten: its firing stale alert resolved into `record` (annotation `forgotten`), the series
   // removed and counted.
   void DropGone(std::vector<Alert>& record);

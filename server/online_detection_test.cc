@@ -1205,6 +1205,33 @@ TEST_CASE("OnlineDetection: an absent rule's alert stays firing when its only se
   CHECK(inc[0].resolved_at_ms > 0);
 }
 
+TEST_CASE("OnlineDetection: a stale_for(1h) alert fires for an hour before its series is forgotten") {
+  // Review RV-OD2: the forget bound was max(1 h, the rule's history) + one interval after the last
+  // point, so stale_for(1h) fired at 1 h and was resolved `forgotten` one interval later (before
+  // Alertmanager's group_wait sent it). Now: the rule's history + keep_firing_for + 1 h.
+  Fixture f;
+  f.Feed("0", 90'000, 100'000, 50);  // goes away at 100 s
+  auto d = f.Make(R"(rule Stale {
+  select temp
+  when stale_for(1h)
+})");
+  REQUIRE(d->EvaluateOnce().ok());
+  while (f.now < 7'400'000) {
+    f.now += 10 * kStep;
+    REQUIRE(d->EvaluateOnce().ok());
+    if (f.now == 4'000'000) {
+      auto inc = f.Incidents();
+      REQUIRE(inc.size() == 1);
+      CHECK(inc[0].starts_at_ms == 3'700'000);
+      CHECK(inc[0].resolved_at_ms == 0);  // still firing 300 s after it fired
+    }
+  }
+  auto inc = f.Incidents();
+  REQUIRE(inc.size() == 1);
+  // Forgotten after 1 h + 1 h + 1 s without a point: at the end of the first read past 7,301 s.
+  CHECK(inc[0].resolved_at_ms == 7'309'000);
+}
+
 TEST_CASE("OnlineDetection: a churn of short-lived series keeps a stale_for rule's live series bounded") {
   // 30 pods over 5 h, one every 10 min, each reporting 20 s: without forgetting, the rule's engine
   // reached max_series_per_rule (10) and refused every later pod (series_refused).
