@@ -684,6 +684,9 @@ bool OnlineDetection::Forgotten(const Alert& a, int64_t* last) const {
   for (const auto& part : parts_) {
     // An absent rule's alert is the rule's, not a series' (its `series` is the selector's labels).
     if (part->clock == SIZE_MAX || part->rules.rules.front().absent_rule) continue;
+    // The alert's own rule's part (its bound): review RV-OD2, the first part holding the series
+    // was taken, so a longer stale_for's alert was judged by a shorter one's bound.
+    if (part->rules.rules.front().name != a.rule) continue;
     auto it = part->index.find(id->second);
     if (it == part->index.end() || it->second == SIZE_MAX || part->last_ms[it->second] == INT64_MIN) continue;
     if (last != nullptr) *last = part->last_ms[it->second];

@@ -1232,6 +1232,35 @@ TEST_CASE("OnlineDetection: a stale_for(1h) alert fires for an hour before its s
   CHECK(inc[0].resolved_at_ms == 7'309'000);
 }
 
+TEST_CASE("OnlineDetection: at a long warm-up's end, a stale alert is judged forgotten by its own rule's bound") {
+  // Review RV-OD2: WarmUpRecord's Forgotten() took the first stale_for part holding the series,
+  // not the alert's rule's: Long's alert (forgotten 20 min + 1 h after the last point) was judged
+  // by Short's bound (3 s + 1 h) and not recorded though it fires.
+  Fixture f;
+  f.Feed("0", 90'000, 7'400'000, 50);
+  f.Feed("1", 90'000, 3'199'000, 50);  // gone 70 min before the warm-up's end (7,399 s)
+  OnlineDetectionOptions o = f.Options(R"(rule Short {
+  select temp
+  when stale_for(3s)
+}
+rule Long {
+  select temp
+  when stale_for(20m)
+})", 7'300'000);
+  o.max_history_ms = 8'000'000;
+  f.now = 7'400'000;
+  auto made = OnlineDetection::Create(std::move(o));
+  REQUIRE(made.ok());
+  auto d = std::move(*made);
+  REQUIRE(d->EvaluateOnce().ok());
+  CHECK(d->last_evaluated_ms() == 7'399'000);
+  auto inc = f.Incidents();
+  REQUIRE(inc.size() == 1);  // Short's: an episode wholly before vigil watched (forgotten)
+  CHECK(inc[0].rule == "Long");
+  CHECK(inc[0].starts_at_ms == 4'399'000);
+  CHECK(inc[0].resolved_at_ms == 0);
+}
+
 TEST_CASE("OnlineDetection: a churn of short-lived series keeps a stale_for rule's live series bounded") {
   // 30 pods over 5 h, one every 10 min, each reporting 20 s: without forgetting, the rule's engine
   // reached max_series_per_rule (10) and refused every later pod (series_refused).
