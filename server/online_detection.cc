@@ -261,6 +261,7 @@ Result<std::vector<TimeSeries>> OnlineDetection::ReadSharded(const Query& q, con
   // at most max_matcher_bytes (first fit, values by decreasing count).
   std::string best;
   std::vector<std::vector<std::string>> best_shards;
+  size_t best_values = 0;
   for (auto& [label, values] : by_label) {
     size_t with = 0;
     for (const auto& [v, n] : values) with += n;
@@ -290,9 +291,13 @@ Result<std::vector<TimeSeries>> OnlineDetection::ReadSharded(const Query& q, con
       count[i] += n;
       bytes[i] += b;
     }
-    if (best.empty() || shards.size() < best_shards.size()) {
+    // Of labels giving as many shards, the one of more values: its shards can be halved when a
+    // read answers more than was listed (below; review RV-OD2: a one-value label took the tie).
+    if (best.empty() || shards.size() < best_shards.size() ||
+        (shards.size() == best_shards.size() && values.size() > best_values)) {
       best = label;
       best_shards = std::move(shards);
+      best_values = values.size();
     }
   }
   if (best.empty()) {

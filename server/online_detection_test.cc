@@ -911,14 +911,18 @@ TEST_CASE("OnlineDetection: a shard that reads more series than were listed is s
     if (!q.any_of.empty()) shard_sizes.push_back(q.any_of.at("host").size());
   }
   CHECK(shard_sizes == std::vector<size_t>{5, 2, 3, 5});
-  // Listed 10, at the limit, answered 11: the one read of all of them is sharded too.
+  // Listed 10, at the limit, answered 11: the one read of all of them is sharded too, by a label
+  // that can be split (every label packs into one shard here: `cluster`, first by name, has one
+  // value, so a shard of it cannot be halved; host has 5).
   Fixture g;
   for (int h = 0; h < 5; ++h)
     for (int slot = 0; slot < 2; ++slot)
       for (int64_t t = 90'000; t <= 99'000; t += kStep)
-        g.source.Set("load", {{"host", "h" + std::to_string(h)}, {"slot", std::to_string(slot)}}, t, 10);
-  for (int64_t t = 90'000; t <= 99'000; t += kStep) g.source.Set("load", {{"host", "h0"}, {"slot", "2"}}, t, 10);
-  g.source.unlisted = {R"(load{host="h0",slot="2"})"};
+        g.source.Set("load", {{"cluster", "c1"}, {"host", "h" + std::to_string(h)}, {"slot", std::to_string(slot)}},
+                     t, 10);
+  for (int64_t t = 90'000; t <= 99'000; t += kStep)
+    g.source.Set("load", {{"cluster", "c1"}, {"host", "h0"}, {"slot", "2"}}, t, 10);
+  g.source.unlisted = {R"(load{cluster="c1",host="h0",slot="2"})"};
   OnlineDetectionOptions o2 = g.Options(kBusy, 7'000);
   o2.max_series_per_query = 10;
   auto d2 = OnlineDetection::Create(std::move(o2));
