@@ -701,6 +701,10 @@ bool OnlineDetection::Forgotten(const Alert& a, int64_t* last) const {
 }
 
 void OnlineDetection::DropGone(std::vector<Alert>& record) {
+  std::set<std::string> failing_rules;  // the rules of selects whose last read failed
+  for (const Query& q : queries_) {
+    if (q.failing) failing_rules.insert(q.rules.begin(), q.rules.end());
+  }
   for (const auto& part : parts_) {
     if (part->newest_ms == INT64_MIN) continue;
     // Refused series not seen for that long are forgotten (their ids would pile up with churn).
@@ -712,8 +716,12 @@ void OnlineDetection::DropGone(std::vector<Alert>& record) {
       part->index.erase(it->first);
       it = part->refused_last.erase(it);
     }
-    // While a select's read fails its series get no points: none is dropped until reads work.
-    if (std::any_of(queries_.begin(), queries_.end(), [](const Query& q) { return q.failing; })) continue;
+    // While a select's read fails its series get no points: none of the part is dropped until its
+    // rules' reads work (review RV-OD2: any failing select stopped every part's drops, so one rule
+    // whose select fails for good kept the other rules' gone series for good).
+    bool held = false;
+    for (const RulePlan& r : part->rules.rules) held = held || failing_rules.count(r.name) > 0;
+    if (held) continue;
     // stale_for / absent (tick-driven) parts watch for missing data: a series is forgotten once it
     // had no point for forget_after_ms before the last grid time read (its stale alert fired long
     // before); the others' series are dropped drop_after_ms_ older than the newest point of any.

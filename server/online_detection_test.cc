@@ -1265,6 +1265,38 @@ rule Long {
   CHECK(inc[0].resolved_at_ms == 0);
 }
 
+TEST_CASE("OnlineDetection: a select that always fails does not keep other rules' series from being forgotten") {
+  // Review RV-OD2: DropGone dropped nothing while any select's reads failed, so one rule whose
+  // select is over max_series_per_selector for good kept every other rule's gone series (and
+  // stale alerts) for good: the growth to max_series_per_rule that forgetting is for.
+  Fixture f;
+  f.Feed("0", 90'000, 4'000'000, 50);
+  f.Feed("1", 90'000, 100'000, 50);  // goes away at 100 s
+  FeedLoad(f, 90'000, 4'000'000, 10);
+  OnlineDetectionOptions o = f.Options(std::string(R"(rule Stale {
+  select temp
+  when stale_for(3s)
+})") + kBusy);
+  o.max_series_per_query = 2;
+  o.max_series_per_selector = 8;  // 12 load series: Busy's reads fail every time
+  auto made = OnlineDetection::Create(std::move(o));
+  REQUIRE(made.ok());
+  auto d = std::move(*made);
+  REQUIRE(d->EvaluateOnce().ok());
+  while (f.now < 3'800'000) {
+    f.now += 10 * kStep;
+    REQUIRE(d->EvaluateOnce().ok());
+  }
+  auto inc = f.Incidents();
+  REQUIRE(inc.size() == 1);
+  CHECK(inc[0].alert.labels.at("gpu") == "1");
+  CHECK(inc[0].resolved_at_ms == 3'709'000);  // forgotten (3 s + 1 h + 1 s after 100 s)
+  std::string m;
+  d->WriteMetrics(m);
+  CHECK(m.find("vigil_detection_series_dropped_total 1\n") != std::string::npos);
+  CHECK(m.find("vigil_detection_rule_read_errors_total{rule=\"Busy\"}") != std::string::npos);
+}
+
 TEST_CASE("OnlineDetection: a churn of short-lived series keeps a stale_for rule's live series bounded") {
   // 30 pods over 5 h, one every 10 min, each reporting 20 s: without forgetting, the rule's engine
   // reached max_series_per_rule (10) and refused every later pod (series_refused).
