@@ -136,7 +136,7 @@ struct AuthServer {
     };
     o.auth = auth.get();
     o.metrics_public = metrics_public;
-    o.extra_routes = [](httplib::Server& s) {
+    o.extra_routes = [](WatchedRoutes s) {
       s.Get("/", [](const httplib::Request&, httplib::Response& res) { res.set_content("<html>page</html>", "text/html"); });
       s.Post("/api/v1/chat", [](const httplib::Request&, httplib::Response& res) {
         res.set_content("{\"answer\": \"ok\"}", "application/json");

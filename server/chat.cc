@@ -16,7 +16,6 @@
 #include "core/ascii.h"
 #include "core/time_util.h"
 #include "knowledge/text_util.h"
-#include "server/connection_watchdog.h"
 
 namespace vigil {
 namespace {
@@ -812,7 +811,7 @@ if (q && q.trim()) ask(q.trim(), inc);
 
 std::vector<std::string> ChatRoutePaths() { return {"/", "/chat", "/api/v1/chat"}; }
 
-void RegisterChatRoutes(httplib::Server& server, ChatContext context) {
+void RegisterChatRoutes(WatchedRoutes server, ChatContext context) {
   auto page = [](const httplib::Request&, httplib::Response& res) {
     std::string nonce = RandomNonce();
     res.set_header("Content-Security-Policy",
@@ -839,9 +838,6 @@ void RegisterChatRoutes(httplib::Server& server, ChatContext context) {
   server.Put("/api/v1/chat", not_allowed("POST"));
   server.Delete("/api/v1/chat", not_allowed("POST"));
   server.Post("/api/v1/chat", [context](const httplib::Request& req, httplib::Response& res) {
-    // The question has come: answering it (the KB, the store) is the server's time, which
-    // `vigil serve --request-timeout` must not cut.
-    ConnectionWatchdog::HandlerStarted();
     try {
       std::string type = AsciiLower(req.get_header_value("Content-Type"));
       if (kb::Trim(std::string_view(type).substr(0, type.find(';'))) != "application/json") {

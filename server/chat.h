@@ -56,6 +56,7 @@
 #include "core/json.h"
 #include "core/status.h"
 #include "knowledge/knowledge_base.h"
+#include "server/watched_routes.h"
 
 namespace httplib {
 class Server;
@@ -149,6 +150,6 @@ std::vector<std::string> ChatRoutePaths();
 
 // Registers GET /, GET /chat and POST /api/v1/chat on `server`. `context` is copied; what it
 // points to must outlive the server.
-void RegisterChatRoutes(httplib::Server& server, ChatContext context);
+void RegisterChatRoutes(WatchedRoutes server, ChatContext context);
 
 }  // namespace vigil

@@ -353,7 +353,7 @@ CommandRunner SetupServe(CLI::App& sub) {
     chat.incidents = &chat_incidents;
     chat.kb = kb->get();
     chat.llm = llm->get();
-    api_options.extra_routes = [chat](httplib::Server& s) { RegisterChatRoutes(s, chat); };
+    api_options.extra_routes = [chat](WatchedRoutes routes) { RegisterChatRoutes(routes, chat); };
     api_options.extra_route_paths = ChatRoutePaths();  // /metrics labels them by name
     // The online detection's vigil_detection_* families go into /metrics (one path to scrape).
     OnlineDetection* detection = online.detection.get();

@@ -20,8 +20,9 @@
 // timeout, would otherwise hold the thread for as long as the client likes). A request without a
 // body, and one whose handler has started, is never cut: the handler's time is the server's.
 // A route that takes a body and whose handler does not call HandlerStarted would be cut after
-// request_timeout_ms in its handler: HttpApi's routes (through its wrapper) and the chat's
-// POST /api/v1/chat call it. Between the scan that finds a
+// request_timeout_ms in its handler: HttpApi's routes call it through its wrapper, and every route
+// of HttpApiOptions::extra_routes (the chat's) through WatchedRoutes (server/watched_routes.h),
+// which is the only way to add one. Between the scan that finds a
 // connection late and its shutdown the descriptor is duplicated and the duplicate checked again
 // (same peer, same inode) and shut down: a descriptor number httplib closed and the process gave
 // to another socket meanwhile (an outgoing connection, a new client) is never the one cut.

@@ -27,7 +27,7 @@ double Since(Clock::time_point t) { return std::chrono::duration<double>(Clock::
 // The HttpApi server of http_api_testing.h with the watchdog's deadlines (no webhook parser, the
 // default --max-body), and `diagnose` for POST /api/v1/diagnose when given.
 struct SlowServer : TestServer {
-  explicit SlowServer(int header_timeout_s, std::function<void(httplib::Server&)> extra_routes = nullptr,
+  explicit SlowServer(int header_timeout_s, std::function<void(WatchedRoutes)> extra_routes = nullptr,
                       int request_timeout_s = 60, CaseDiagnoser diagnose = nullptr)
       : TestServer(/*queue_max=*/100, /*with_parser=*/false, /*max_body=*/HttpApiOptions().max_body,
                    /*read_timeout_s=*/10, /*keep_alive_timeout_s=*/5, std::move(extra_routes),
@@ -138,7 +138,7 @@ TEST_CASE("HttpApi: without --header-timeout (0) the same clients hold every thr
 TEST_CASE("HttpApi: a request whose handler runs past --header-timeout is answered, not cut") {
   // The watchdog knows a request is in progress from httplib's Request::remote_addr/remote_port;
   // this fails if its own peer keys do not match them.
-  SlowServer server(/*header_timeout_s=*/1, [](httplib::Server& s) {
+  SlowServer server(/*header_timeout_s=*/1, [](WatchedRoutes s) {
     s.Get("/slow", [](const httplib::Request&, httplib::Response& res) {
       std::this_thread::sleep_for(std::chrono::milliseconds(3000));
       res.set_content("done", "text/plain");
@@ -185,9 +185,9 @@ TEST_CASE("HttpApi: a POST whose handler runs past --request-timeout is answered
   // HttpApi's own route (its wrapper calls HandlerStarted) and an extra route that calls it.
   SlowServer server(
       /*header_timeout_s=*/1,
-      [](httplib::Server& s) {
+      [](WatchedRoutes s) {
+        // No HandlerStarted here: WatchedRoutes (extra_routes' type) calls it before every handler.
         s.Post("/slow", [](const httplib::Request& req, httplib::Response& res) {
-          ConnectionWatchdog::HandlerStarted();
           std::this_thread::sleep_for(std::chrono::milliseconds(3000));
           res.set_content("done " + req.body, "text/plain");
         });

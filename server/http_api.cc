@@ -626,7 +626,7 @@ void HttpApi::Routes() {
       if (method == "DELETE") s.Delete(route.pattern, h);
     }
   }
-  if (options_.extra_routes) options_.extra_routes(s);
+  if (options_.extra_routes) options_.extra_routes(WatchedRoutes(s));
 }
 
 }  // namespace vigil

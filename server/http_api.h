@@ -49,6 +49,7 @@
 #include "server/auth_tokens.h"
 #include "server/incident_store.h"
 #include "server/metrics_text.h"
+#include "server/watched_routes.h"
 
 namespace httplib {
 class Server;
@@ -85,8 +86,8 @@ struct HttpApiOptions {
   int header_timeout_s = 20;
   // A request's body must have fully come this long after its header was read: a client trickling a body a byte at a time (each read within
   // read_timeout_s, the size within max_body) is cut then. A handler running is never cut: every
-  // route's handler calls ConnectionWatchdog::HandlerStarted (HttpApi's through its wrapper; a
-  // route of extra_routes that takes a body must call it first). 0: no such deadline.
+  // route's handler calls ConnectionWatchdog::HandlerStarted first (HttpApi's through its wrapper,
+  // extra_routes' through WatchedRoutes). 0: no such deadline.
   int request_timeout_s = 60;
   size_t keep_alive_max_requests = 100;  // requests on one connection, then httplib closes it
   size_t list_limit_max = 1000;       // ?limit= at most this (default 50)
@@ -94,8 +95,9 @@ struct HttpApiOptions {
   // next triage recalls them) and whose taxonomy checks their root_cause. nullptr: POST
   // .../resolution answers 503.
   KnowledgeBase* kb = nullptr;
-  // More routes mounted after the API's own (the chat page, server/chat.h); nullptr: none.
-  std::function<void(httplib::Server&)> extra_routes;
+  // More routes mounted after the API's own (the chat page, server/chat.h); nullptr: none. They go
+  // through WatchedRoutes (server/watched_routes.h), so --request-timeout never cuts their handlers.
+  std::function<void(WatchedRoutes)> extra_routes;
   // The exact paths extra_routes mounts, which /metrics labels by name (the chat's: ChatRoutePaths()
   // in server/chat.h); requests to other paths are counted as "other".
   std::vector<std::string> extra_route_paths;

@@ -269,7 +269,7 @@ TEST_CASE("HttpApi: diagnose, healthz and /metrics") {
 TEST_CASE("HttpApi: extra routes (the chat page) are mounted after the API's and counted by name") {
   TestServer s(
       100, true, 64 * 1024, 10, 5,
-      [](httplib::Server& srv) {
+      [](WatchedRoutes srv) {
         srv.Get("/chat", [](const httplib::Request&, httplib::Response& res) { res.set_content("page", "text/html"); });
         srv.Post("/api/v1/chat", [](const httplib::Request&, httplib::Response& res) {
           res.set_content("{\"answer\": \"a\"}", "application/json");

@@ -28,7 +28,7 @@ struct TestServer {
 
   explicit TestServer(size_t queue_max = 100, bool with_parser = true, size_t max_body = 64 * 1024,
                       int read_timeout_s = 10, int keep_alive_timeout_s = 5,
-                      std::function<void(httplib::Server&)> extra_routes = nullptr,
+                      std::function<void(WatchedRoutes)> extra_routes = nullptr,
                       std::function<void(HttpApiOptions&)> configure = nullptr) {
     IncidentStoreOptions so;
     so.path = (dir.path / "incidents.db").string();
