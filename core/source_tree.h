@@ -33,6 +33,11 @@ enum class FindWhat { kAnything, kRegularFile };
 std::optional<std::string> FindInSearchFolders(const std::string& path, const SearchFolders& where,
                                                FindWhat what = FindWhat::kAnything);
 
+// The places FindInSearchFolders(path, where) looks, in its order, for an error message: e.g.
+// "the working folder (/w/x), beside the executable (/usr/x), the source tree (/src/x)" (the
+// working folder's shown absolute); an absolute path: "<path> only (...)".
+std::string DescribeSearch(const std::string& path, const SearchFolders& where = ProcessSearchFolders());
+
 // FindInSearchFolders(path, ProcessSearchFolders()): the working folder, the executable's prefix,
 // the source tree.
 std::optional<std::string> FindInWorkingOrSourceTree(const std::string& path,

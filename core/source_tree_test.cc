@@ -72,6 +72,23 @@ TEST_CASE("FindInSearchFolders: working folder, then the folder above the execut
   fs::remove_all(root);
 }
 
+TEST_CASE("DescribeSearch: every place FindInSearchFolders looks, in its order (for error messages)") {
+  const SearchFolders all{"/w", "/opt/vigil/bin/vigil", "/src/vigil"};
+  CHECK(DescribeSearch("data/x.json", all) ==
+        "the working folder (/w/data/x.json), beside the executable (/opt/vigil/data/x.json), "
+        "the source tree (/src/vigil/data/x.json)");
+  CHECK(DescribeSearch("../shared/d", SearchFolders{std::nullopt, "/opt/vigil/bin/vigil", ""}) ==
+        "beside the executable (/opt/shared/d)");
+  CHECK(DescribeSearch("/abs/x", all) == "/abs/x only (an absolute path is not searched for)");
+  CHECK(DescribeSearch("x", SearchFolders{std::nullopt, "", ""}) == "nowhere (no folder to search)");
+  // "" as `working`: the path as given, shown from the process' working folder.
+  const std::filesystem::path tmp = std::filesystem::canonical(std::filesystem::temp_directory_path());
+  InFolder(tmp, [&] {
+    CHECK(DescribeSearch("data/x.json", SearchFolders{"", "", ""}) ==
+          "the working folder (" + (tmp / "data/x.json").string() + ")");
+  });
+}
+
 TEST_CASE("ProcessSearchFolders: the working folder as given, this executable, the source tree built from") {
   const SearchFolders f = ProcessSearchFolders();
   CHECK(f.working == std::optional<std::string>(""));

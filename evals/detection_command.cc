@@ -58,16 +58,14 @@ Status CheckNumericOptions(const DetectCommandOptions& o) {
 }
 
 // The default dataset folder `relative` (../shared/datasets/<dataset>, relative to the repository
-// root) found from the working folder, else beside the source tree this binary was built from
-// (VIGIL_SOURCE_DIR), as the iforest script is (detection_peers.cc): eval detect run from another
-// folder still finds the data. InvalidArgument naming both places and --data when in neither.
+// root) found from the working folder, else beside the executable (<prefix> of <prefix>/bin/vigil),
+// else beside the source tree this binary was built from (VIGIL_SOURCE_DIR), as the iforest script
+// is (detection_peers.cc): eval detect run from another folder still finds the data.
+// InvalidArgument naming every place looked in and --data when in none.
 Result<std::string> DefaultDataPath(const std::string& relative) {
   if (std::optional<std::string> found = FindInWorkingOrSourceTree(relative)) return *found;
-  std::error_code ec;
   return InvalidArgumentError("no --data given, and the default dataset folder " + relative +
-                              " is neither in the working folder " + std::filesystem::current_path(ec).string() +
-                              " nor beside the source tree (" + SourceTreePath(relative) +
-                              "): pass --data with the dataset's folder");
+                              " is not in " + DescribeSearch(relative) + ": pass --data with the dataset's folder");
 }
 
 std::string JoinComma(const std::vector<std::string>& parts) {

@@ -193,13 +193,12 @@ Result<std::vector<std::vector<uint8_t>>> MadBandDetector::Run(const std::vector
 namespace {
 
 // `script` as given when absolute or present from the working folder, else the same relative path
-// in the source tree this binary was built from; NotFound naming both places otherwise.
+// beside the executable, else in the source tree this binary was built from; NotFound naming every
+// place looked in otherwise.
 Result<std::string> FindPeerScript(const std::string& script) {
   if (std::optional<std::string> found = FindInWorkingOrSourceTree(script)) return *found;
   if (fs::path(script).is_absolute()) return NotFoundError("iforest: script " + script + " not found");
-  std::error_code ec;
-  return NotFoundError("iforest: script " + script + " not found in the working folder " +
-                       fs::current_path(ec).string() + " nor in the source tree " + VIGIL_SOURCE_DIR);
+  return NotFoundError("iforest: script " + script + " not found in " + DescribeSearch(script));
 }
 
 // The peer's exchange folder: made unique (mkdtemp) so that runs at once never share one, and

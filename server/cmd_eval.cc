@@ -44,7 +44,8 @@ CommandRunner SetupEval(CLI::App& sub) {
       ->required();
   detect->add_option("--data", opts->data_path,
                      "dataset folder (default ../shared/datasets/<dataset>, kpi: .../kpi/train, gpu: data/gpu_telemetry, from the working folder, "
-                     "else beside the source tree vigil was built from)");
+                     "else from the folder above vigil's own (<prefix> of <prefix>/bin/vigil), else beside the source tree "
+                     "vigil was built from)");
   detect->add_option("--out", opts->out_dir,
                      "report folder (default eval-out/detect-<dataset>); one holding a report is refused "
                      "unless --overwrite");
