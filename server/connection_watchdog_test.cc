@@ -181,6 +181,18 @@ TEST_CASE("HttpApi: without --request-timeout (0) body tricklers hold every thre
   CHECK_FALSE(o.healthz_ok);  // not answered within 6 s: every thread reads a slow body
 }
 
+TEST_CASE("HttpApi: a --header-timeout / --request-timeout of 4294968 s (past INT_MAX ms) is not a 1 s deadline") {
+  // Review RV-SV2: seconds * 1000 in `int` wrapped, 4294968 s to 968 ms: vigil serve
+  // --header-timeout 4294968 cut an idle connection after a second. Now at most INT_MAX ms.
+  SlowServer server(/*header_timeout_s=*/4294968, nullptr, /*request_timeout_s=*/4294968);
+  CHECK(Slowloris(server.api->port(), 2, 3.0).cut == 0);
+  CHECK(Slowloris(server.api->port(), 2, 3.0, "/api/v1/diagnose").cut == 0);
+  httplib::Client c("127.0.0.1", server.api->port());
+  auto m = c.Get("/metrics");
+  REQUIRE(m);
+  CHECK(m->body.find("vigil_http_connections_cut_total 0") != std::string::npos);
+}
+
 TEST_CASE("HttpApi: a POST whose handler runs past --request-timeout is answered, not cut") {
   // HttpApi's own route (its wrapper calls HandlerStarted) and an extra route that calls it.
   SlowServer server(

@@ -4,6 +4,8 @@
 
 #include <cerrno>
 #include <chrono>
+#include <climits>
+#include <cstdint>
 #include <cstring>
 #include <regex>
 #include <thread>
@@ -262,8 +264,11 @@ void HttpApi::MakeWatchdog() {
   if (options_.header_timeout_s <= 0 && options_.request_timeout_s <= 0) return;
   ConnectionWatchdogOptions o;
   o.port = port_;
-  o.header_timeout_ms = std::max(0, options_.header_timeout_s) * 1000;
-  o.request_timeout_ms = std::max(0, options_.request_timeout_s) * 1000;
+  // Seconds to milliseconds in 64 bits, at most INT_MAX (24.8 days): `int` seconds * 1000 overflowed
+  // from 2147484 s, and --header-timeout 4294968 became a 968 ms deadline (review RV-SV2).
+  auto ms = [](int s) { return static_cast<int>(std::min<int64_t>(int64_t{std::max(0, s)} * 1000, INT_MAX)); };
+  o.header_timeout_ms = ms(options_.header_timeout_s);
+  o.request_timeout_ms = ms(options_.request_timeout_s);
   o.scan_ms = 500;
   for (int t : {o.header_timeout_ms, o.request_timeout_ms}) {
     if (t > 0) o.scan_ms = std::min(o.scan_ms, t / 4);

@@ -87,7 +87,8 @@ struct HttpApiOptions {
   // A request's body must have fully come this long after its header was read: a client trickling a body a byte at a time (each read within
   // read_timeout_s, the size within max_body) is cut then. A handler running is never cut: every
   // route's handler calls ConnectionWatchdog::HandlerStarted first (HttpApi's through its wrapper,
-  // extra_routes' through WatchedRoutes). 0: no such deadline.
+  // extra_routes' through WatchedRoutes). 0: no such deadline. Both deadlines are at most INT_MAX
+  // ms (24.8 days): a longer one is that.
   int request_timeout_s = 60;
   size_t keep_alive_max_requests = 100;  // requests on one connection, then httplib closes it
   size_t list_limit_max = 1000;       // ?limit= at most this (default 50)
