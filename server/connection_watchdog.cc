@@ -97,16 +97,19 @@ void ConnectionWatchdog::RequestStarted(const std::string& peer_addr, int peer_p
   t_request = ThreadRequest{this, key};
 }
 
-void ConnectionWatchdog::RequestDone(const std::string& peer_addr, int peer_port) {
+bool ConnectionWatchdog::RequestDone(const std::string& peer_addr, int peer_port) {
   const std::string key = Key(peer_addr, peer_port);
+  bool was_cut = false;
   {
     std::lock_guard lock(mu_);
     Conn& c = conns_[key];
     c.in_request = false;
     c.reading_body = false;
     c.clock_ms = NowMs();
+    was_cut = c.cut;
   }
   if (t_request.watchdog == this && t_request.key == key) t_request = ThreadRequest{};
+  return was_cut;
 }
 
 void ConnectionWatchdog::HandlerStarted() {
@@ -184,14 +187,21 @@ int ConnectionWatchdog::ScanOnce() {
       int unread = 0;
       const bool waiting = ioctl(dup, FIONREAD, &unread) == 0 && unread > 0;
       if (!waiting && options_.before_cut_for_test) options_.before_cut_for_test(f.fd);
-      if (!waiting && shutdown(dup, SHUT_RDWR) == 0) {
-        ++cut;
-        {
-          std::lock_guard lock(mu_);
-          auto it = conns_.find(f.key);
-          if (it != conns_.end() && it->second.inode == f.inode) it->second.cut = true;
+      // Marked cut before the shutdown: the serving thread's read fails at once and its
+      // RequestDone must already see the mark (it tells HttpApi not to count that request).
+      auto mark = [&](bool cut_now) {
+        std::lock_guard lock(mu_);
+        auto it = conns_.find(f.key);
+        if (it != conns_.end() && it->second.inode == f.inode) it->second.cut = cut_now;
+      };
+      if (!waiting) {
+        mark(true);
+        if (shutdown(dup, SHUT_RDWR) == 0) {
+          ++cut;
+          if (options_.on_cut) options_.on_cut();
+        } else {
+          mark(false);
         }
-        if (options_.on_cut) options_.on_cut();
       }
     }
     close(dup);

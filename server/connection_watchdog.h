@@ -67,7 +67,9 @@ class ConnectionWatchdog {
   // body still to be read (Content-Length > 0 or chunked). Remembers the request for
   // HandlerStarted on this thread.
   void RequestStarted(const std::string& peer_addr, int peer_port, bool has_body = false);
-  void RequestDone(const std::string& peer_addr, int peer_port);
+  // The request's answer was written (or failed); true when the watchdog cut this connection (its
+  // "answer" is httplib's failed read, never sent: HttpApi does not count it as a request).
+  bool RequestDone(const std::string& peer_addr, int peer_port);
   // The request being served on the calling thread has its body: its handler runs, and the
   // connection is no longer cut until RequestDone. Does nothing on a thread with no request of a
   // watchdog's (a server without one, a test's own httplib::Server).

@@ -172,6 +172,10 @@ TEST_CASE("HttpApi: clients trickling a request BODY (a byte every 0.5 s) are cu
   auto m = c.Get("/metrics");
   REQUIRE(m);
   CHECK(m->body.find("vigil_http_connections_cut_total " + std::to_string(n)) != std::string::npos);
+  // Review RV-SV2: httplib logs a cut body's failed read as a 400 that is never sent; it was
+  // counted as n requests to the route (code 400, ~3 s each).
+  CHECK_MESSAGE(m->body.find("route=\"/api/v1/diagnose\",method=\"POST\"") == std::string::npos, m->body);
+  CHECK(m->body.find("vigil_http_request_duration_seconds_count{route=\"/api/v1/diagnose\"}") == std::string::npos);
 }
 
 TEST_CASE("HttpApi: without --request-timeout (0) body tricklers hold every thread (what the deadline fixes)") {

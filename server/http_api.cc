@@ -419,7 +419,12 @@ void HttpApi::Routes() {
     return httplib::Server::HandlerResponse::Handled;
   });
   s.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
-    if (watchdog_) watchdog_->RequestDone(req.remote_addr, req.remote_port);
+    // A connection the watchdog cut: httplib logs its failed read as a 400 that was never sent;
+    // it is counted in vigil_http_connections_cut_total, not as a request (review RV-SV2).
+    if (watchdog_ && watchdog_->RequestDone(req.remote_addr, req.remote_port)) {
+      t_request_started = false;
+      return;
+    }
     const std::string route(RouteLabel(req.path, options_.extra_route_paths));
     metrics_->requests.Inc({route, std::string(MethodLabel(req.method)), std::to_string(res.status)});
     if (t_request_started) {
