@@ -68,7 +68,10 @@ Result<int64_t> ParseDurationMs(std::string_view text) {
                                   "`: missing or unknown unit after " + std::to_string(n) +
                                   " (units: ms s m h d w)");
     }
-    if (n > std::numeric_limits<int64_t>::max() / unit) {
+    // Each part fits, but their sum may not ("106751991167d106751991167d" wrapped negative, which
+    // signed overflow makes undefined; a rule's `for` of it read as "fires as soon as it holds").
+    if (n > std::numeric_limits<int64_t>::max() / unit ||
+        total > std::numeric_limits<int64_t>::max() - n * unit) {
       return OutOfRangeError("duration `" + std::string(text) + "` is too large");
     }
     total += n * unit;

@@ -24,6 +24,17 @@ TEST_CASE("bad durations say what is wrong") {
   CHECK(ParseDurationMs("99999999999999999999d").status().code() == StatusCode::kOutOfRange);
 }
 
+TEST_CASE("a compound duration whose sum passes int64 is out of range, not wrapped negative") {
+  // Each part is below INT64_MAX ms; their sum is not (it wrapped to a negative `for`).
+  auto r = ParseDurationMs("106751991167d106751991167d");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == StatusCode::kOutOfRange);
+  CHECK(r.status().message().find("106751991167d106751991167d` is too large") != std::string::npos);
+  CHECK(ParseDurationMs("15250284452w15250284452w").status().code() == StatusCode::kOutOfRange);
+  // The largest sum that fits is still accepted.
+  CHECK(ParseDurationMs("106751991167d1ms").value() == 106751991167LL * 86'400'000 + 1);
+}
+
 TEST_CASE("durations format to their shortest exact form") {
   CHECK(FormatDurationMs(0) == "0s");
   CHECK(FormatDurationMs(90'000) == "1m30s");
