@@ -739,6 +739,11 @@ class RuleCompiler {
         else {
           double d = ConstantArg(w, "the lag (points)");
           if (d < 1 || d != std::floor(d)) Fail(w, "the lag must be a positive whole number of points");
+          // Checked before the cast: casting 1e30 to int64_t is undefined (x86 gave INT64_MIN,
+          // which passed the limit below and failed later as "internal: ... lag must be positive").
+          if (d > static_cast<double>(limits_.max_lag_points))
+            Fail(w, "lag " + TextOf(w) + " is larger than the limit of " + std::to_string(limits_.max_lag_points) +
+                        " points (max_lag_points)");
           k = static_cast<int64_t>(d);
         }
         if (k > limits_.max_lag_points)

@@ -169,6 +169,27 @@ TEST_CASE("limits: windows, lags, offsets, nodes, rules") {
   CHECK(m.find("more than 4 plan nodes (limit max_nodes)") != std::string::npos);
 }
 
+TEST_CASE("limits: a lag or point window beyond int64 is a located error, not a cast to a negative count") {
+  // 1e30 and 99999999999999999999 were cast to int64_t (undefined; INT64_MIN on x86), passed the
+  // limit check as negative, and failed later as "internal: rule R: plan node 1: lag must be positive".
+  std::string m = CompileError("rule R {\n  select x\n  when lag(x, 1e30) > 0\n}\n");
+  CHECK(m.find("t.rules:3:15: lag 1e30 is larger than the limit of 100000 points (max_lag_points)") == 0);
+  CHECK(m.find("internal") == std::string::npos);
+  m = CompileError("rule R {\n  select x\n  when lag(x, 100001) > 0\n}\n");
+  CHECK(m.find("t.rules:3:15: lag 100001 is larger than the limit of 100000 points (max_lag_points)") == 0);
+  m = CompileError("rule R {\n  select x\n  when lag(x, 99999999999999999999p) > 0\n}\n");
+  CHECK(m.find("t.rules:3:15: point window `99999999999999999999p` is too large") == 0);
+  CHECK(m.find("internal") == std::string::npos);
+  m = CompileError("rule R {\n  select x\n  when mean(x, 99999999999999999999p) > 0\n}\n");
+  CHECK(m.find("t.rules:3:16: point window `99999999999999999999p` is too large") == 0);
+  // The largest count that fits int64 reaches the compiler's own limit message.
+  m = CompileError("rule R {\n  select x\n  when mean(x, 9223372036854774784p) > 0\n}\n");
+  CHECK(m.find("window 9223372036854774784p is larger than the limit of 100000 points") != std::string::npos);
+  // A `for` whose compound duration passes int64 (it wrapped negative: "fires as soon as it holds").
+  m = CompileError("rule R {\n  select x\n  when x > 0\n  for 106751991167d106751991167d\n}\n");
+  CHECK(m.find("t.rules:4:7: duration `106751991167d106751991167d` is too large") == 0);
+}
+
 TEST_CASE("malformed files: each error reported, recovery continues with the next rule") {
   std::string m = CompileError(R"(rule A {
   select x

@@ -84,12 +84,20 @@ std::vector<Token> Tokenize(std::string_view text) {
         if (num.find_first_of(".eE") != std::string_view::npos || value < 1) {
           t.kind = TokenKind::kError;
           t.text = "point window `" + std::string(whole) + "` must be a positive whole number of points";
+        } else if (!(value < 0x1p63)) {
+          // Casting 1e20 to int64_t is undefined (x86 gave INT64_MIN: a negative window that
+          // passed the compiler's limit and came back as "internal: ... must be positive").
+          t.kind = TokenKind::kError;
+          t.text = "point window `" + std::string(whole) + "` is too large for a count of points";
         } else {
           t.value_points = static_cast<int64_t>(value);
         }
       } else {
         auto d = ParseDurationMs(whole);
-        if (!d.ok()) {
+        if (!d.ok() && d.status().code() == StatusCode::kOutOfRange) {
+          t.kind = TokenKind::kError;
+          t.text = d.status().message();  // "duration `...` is too large"
+        } else if (!d.ok()) {
           t.kind = TokenKind::kError;
           t.text = "bad number suffix in `" + std::string(whole) +
                    "`: a window or duration is written like 10p (points), 250ms, 30s, 5m, 1h, 1d, 1w, 1h30m";
