@@ -855,6 +855,12 @@ Result<int64_t> ParseTimestampField(std::string_view text) {
     if (ec != std::errc() || ptr != t.data() + t.size() || !std::isfinite(v)) {
       return InvalidArgumentError("`" + std::string(t) + "` is not a timestamp");
     }
+    // Below 1e11 the number is seconds, else milliseconds; from 1e18 ms (year ~31.7 million) it
+    // is refused: llround(1e300) has no int64 value (it gave INT64_MIN, year -292275055, and the
+    // row was read), and an integer near INT64_MAX left no room for a window's arithmetic.
+    if (!(std::fabs(v) < 1e18)) {
+      return InvalidArgumentError("`" + std::string(t) + "` is out of range (Unix seconds, or milliseconds from 1e11 up to 1e18)");
+    }
     // Integers parse exactly through int64 to keep millisecond precision.
     int64_t iv = 0;
     auto [iptr, iec] = std::from_chars(t.data(), t.data() + t.size(), iv);
