@@ -230,8 +230,12 @@ int64_t ParseRetryAfterMs(std::string_view value, int64_t now_ms) {
   char month[4] = {0};
   int day = 0, year = 0, hh = 0, mm = 0, ss = 0;
   std::string s(value);
-  if (std::sscanf(s.c_str(), "%*3s, %d %3s %d %d:%d:%d GMT", &day, month, &year, &hh, &mm, &ss) != 6)
+  // Widths keep sscanf's %d from overflowing, and the ranges keep `year - 1900` and the
+  // `timegm(...) * 1000` below from overflowing int (a year of -2147483648) or int64 (2147483647):
+  // an IMF-fixdate has a 4-digit year, a 2-digit day and time.
+  if (std::sscanf(s.c_str(), "%*3s, %2d %3s %4d %2d:%2d:%2d GMT", &day, month, &year, &hh, &mm, &ss) != 6)
     return -1;
+  if (day < 1 || day > 31 || year < 0 || hh > 23 || mm > 59 || ss > 60 || hh < 0 || mm < 0 || ss < 0) return -1;
   static constexpr std::string_view kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   int mon = -1;

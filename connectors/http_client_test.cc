@@ -165,6 +165,20 @@ TEST_CASE("ParseRetryAfterMs: seconds, HTTP-date, garbage") {
   CHECK(ParseRetryAfterMs("-5", 0) == -1);
 }
 
+TEST_CASE("ParseRetryAfterMs: an HTTP-date with an out-of-range year or time is garbage, not overflow") {
+  // A server's header: the year fed `year - 1900` (int) and `timegm(...) * 1000` (int64), both of
+  // which overflowed (UBSan: signed integer overflow) and the wait came out as whatever wrapped.
+  CHECK(ParseRetryAfterMs("Wed, 21 Oct 2147483647 07:28:00 GMT", 0) == -1);
+  CHECK(ParseRetryAfterMs("Wed, 21 Oct -2147483648 07:28:00 GMT", 0) == -1);
+  CHECK(ParseRetryAfterMs("Wed, 21 Oct 300000000 07:28:00 GMT", 0) == -1);
+  CHECK(ParseRetryAfterMs("Wed, 2147483647 Oct 2015 07:28:00 GMT", 0) == -1);
+  CHECK(ParseRetryAfterMs("Wed, 21 Oct 2015 99:28:00 GMT", 0) == -1);
+  CHECK(ParseRetryAfterMs("Wed, 0 Oct 2015 07:28:00 GMT", 0) == -1);
+  // The widest valid dates still parse: 9999-12-31T23:59:59Z = 253402300799 s.
+  CHECK(ParseRetryAfterMs("Fri, 31 Dec 9999 23:59:59 GMT", 0) == 253402300799000);
+  CHECK(ParseRetryAfterMs("Wed, 01 Oct 2015 07:28:00 GMT", 1443684480000 - 1000) == 1000);
+}
+
 TEST_CASE("UrlEncode") {
   CHECK(UrlEncode("2024-06-01") == "2024-06-01");
   CHECK(UrlEncode("a b&c=d/é") == "a%20b%26c%3Dd%2F%C3%A9");
