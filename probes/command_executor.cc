@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <map>
@@ -89,7 +90,20 @@ class CommandExecutor : public ProbeExecutor {
   CommandExecutor(Kind kind, std::map<std::string, std::string> options)
       : kind_(kind), options_(std::move(options)) {}
 
+  // The limit plus the grace becomes an int of seconds (ssh's `timeout`, srun's --time) and an
+  // int of milliseconds (RunSubprocess's poll): `--time-limit 1e300` was a double-to-int cast out
+  // of range (undefined). One day is far above any probe (the catalog's take seconds to minutes)
+  // and below both ints.
+  Status CheckTimeLimit(const ProbeRequest& request) const {
+    constexpr double kMaxLimitS = 86400;
+    if (request.time_limit_s + Grace() <= kMaxLimitS) return Status::Ok();
+    char text[96];
+    std::snprintf(text, sizeof text, "%g s (plus the executor's grace of %g s)", request.time_limit_s, Grace());
+    return InvalidArgumentError("probe request time limit " + std::string(text) + " is more than one day (86400 s)");
+  }
+
   Result<std::vector<std::string>> Argv(const ProbeRequest& request) const {
+    RETURN_IF_ERROR(CheckTimeLimit(request));
     ASSIGN_OR_RETURN(ProbeTarget t, ParseProbeTarget(request.target));
     std::vector<std::string> probe_args = {
         Option("binary", kind_ == Kind::kLocal ? DefaultLocalBinary() : "vigil-probe"), "--probes",
@@ -150,6 +164,7 @@ class CommandExecutor : public ProbeExecutor {
   Result<std::vector<ProbeResult>> Run(const ProbeRequest& request) override {
     if (request.probes.empty()) return InvalidArgumentError("probe request names no probe");
     if (!(request.time_limit_s > 0)) return InvalidArgumentError("probe request time limit must be > 0");
+    RETURN_IF_ERROR(CheckTimeLimit(request));
     auto argv = Argv(request);
     if (!argv.ok()) {
       std::vector<ProbeResult> out;

@@ -265,6 +265,39 @@ std::unique_ptr<ProbeExecutor> LocalWith(const std::string& script) {
   return std::move(*ex);
 }
 
+TEST_CASE("command executors refuse a time limit beyond one day instead of casting it to int") {
+  // `vigil probe run --time-limit 1e300`: the ssh command line's `timeout` seconds and srun's
+  // --time minutes were static_cast<int>(1e300) (undefined; INT_MIN on x86: `timeout -k 5
+  // -2147483648`), and RunSubprocess's poll milliseconds the same.
+  ProbeRequest req = Req({"gpu.health"}, 1e300);
+  req.target = "node-3";
+  for (const char* spec : {"ssh:user=ops", "slurm:partition=gpu", "local"}) {
+    INFO(std::string(spec));
+    auto ex = MakeProbeExecutor(spec);
+    REQUIRE(ex.ok());
+    if (std::string(spec) != "local") {
+      auto argv = CommandExecutorArgv(**ex, req);
+      REQUIRE_FALSE(argv.ok());
+      CHECK(argv.status().message().find("time limit 1e+300 s") != std::string::npos);
+    }
+    auto run = (*ex)->Run(req);
+    REQUIRE_FALSE(run.ok());
+    CHECK(run.status().code() == StatusCode::kInvalidArgument);
+    CHECK(run.status().message().find("is more than one day (86400 s)") != std::string::npos);
+  }
+  // The grace counts: ssh's default is 5 + 10 s.
+  ProbeRequest edge = Req({"gpu.health"}, 86400 - 15);
+  edge.target = "node-3";
+  auto ssh = MakeProbeExecutor("ssh:user=ops");
+  REQUIRE(ssh.ok());
+  auto argv = CommandExecutorArgv(**ssh, edge);
+  REQUIRE(argv.ok());
+  CHECK(argv->back().rfind("timeout -k 5 86400 ", 0) == 0);
+  edge.time_limit_s += 1;
+  CHECK(CommandExecutorArgv(**ssh, edge).status().message().find("86386 s (plus the executor's grace of 15 s)") !=
+        std::string::npos);
+}
+
 TEST_CASE("local executor: valid output, even with a non-zero exit, is used") {
   auto ex = LocalWith("fake_probe_ok.sh");
   auto out = ex->Run(Req({"gpu.gemm", "gpu.health", "gpu.sdc"}));
