@@ -119,9 +119,19 @@ std::string HugeJsonl() {
   return s;
 }
 
+// ASan's operator new never throws std::bad_alloc: out of memory it reports and exits 1 (the first
+// child below "returned" 1), and the second child, forked from a process with threads, hung in
+// that report until ctest's 900 s time-out. So this test of bad_alloc handling is skipped in an
+// -fsanitize=address build (scripts/sanitize); the plain build runs it.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kAddressSanitizer = true;
+#else
+constexpr bool kAddressSanitizer = false;
+#endif
+
 TEST_CASE(
     "JSONL import: running out of memory while parsing a line is reported as out of memory, not as "
-    "malformed JSON") {
+    "malformed JSON" * doctest::skip(kAddressSanitizer)) {
   const std::string jsonl = HugeJsonl();
   REQUIRE(jsonl.size() < (1u << 20));
   {  // without a limit the line parses
