@@ -87,7 +87,7 @@ TEST_CASE("ChooseTailThreshold: a tail POT cannot fit falls back to the max, or 
 // The default script path is relative (`evals/iforest_peer.py`, DetectCommandOptions): before
 // 2026-11-30 (U) it was handed to python as is, so `vigil eval detect` run anywhere but the source
 // tree failed its iforest peer ("can't open file '/tmp/u/evals/iforest_peer.py'", exit 1). It is
-// now looked up in the working folder, then beside the executable (since 4157636), then in the
+// now looked up in the working folder, then beside the executable (since 831efa2), then in the
 // source tree the binary was built from; a script found in none is an error naming each, before
 // python runs.
 TEST_CASE("IForestDetector: a relative script path is found from any working folder, or named when missing") {
@@ -127,7 +127,7 @@ TEST_CASE("IForestDetector: a relative script path is found from any working fol
   CHECK(none.status().message().find("not found") != std::string::npos);
   CHECK(none.status().message().find(work.string()) != std::string::npos);
   // Every place looked in (review RV-SV2: it named the working folder and source tree only, not
-  // the executable's prefix FindInWorkingOrSourceTree also searches since 4157636).
+  // the executable's prefix FindInWorkingOrSourceTree also searches since 831efa2).
   const fs::path exe = fs::read_symlink("/proc/self/exe");
   const std::string beside = (exe.parent_path().parent_path() / "evals/no_such_peer.py").lexically_normal().string();
   CHECK_MESSAGE(none.status().message().find("beside the executable (" + beside + ")") != std::string::npos,

@@ -3,7 +3,7 @@
 // RegisterChatRoutes) are added to `vigil serve`'s httplib::Server. Every handler registered
 // through it first calls ConnectionWatchdog::HandlerStarted(): httplib calls a handler once the
 // request's body has been read, so from there the time is the server's and --request-timeout must
-// not cut the connection. Before (656033f..5821a37) each such route had to call HandlerStarted
+// not cut the connection. Before (f6c535e..8d75923) each such route had to call HandlerStarted
 // itself, and one that took a body and forgot was cut --request-timeout into its handler.
 //
 // Only plain handlers (whole body in Request::body) are offered: a content-reader handler reads
