@@ -48,6 +48,28 @@ int Connect(int port) {
   return fd;
 }
 
+// A listening socket on loopback (any port) and its port.
+int Listen(int* port) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
+  REQUIRE(listen(fd, 4) == 0);
+  socklen_t len = sizeof(addr);
+  REQUIRE(getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+  *port = ntohs(addr.sin_port);
+  return fd;
+}
+
+// The local port of a connected socket (the peer port the server side sees).
+int LocalPort(int fd) {
+  sockaddr_in addr{};
+  socklen_t len = sizeof(addr);
+  REQUIRE(getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+  return ntohs(addr.sin_port);
+}
+
 struct Outcome {
   int cut = 0;               // slow connections the server closed
   double slowest_cut_s = 0;  // the latest of those closes, from the start
@@ -230,35 +252,18 @@ TEST_CASE("HttpApi: a POST whose handler runs past --request-timeout is answered
 
 TEST_CASE("ConnectionWatchdog: a request's body phase is cut after request_timeout_ms; its handler's time is not") {
   int port = 0;
-  const int listener = [&] {
-    const int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
-    REQUIRE(listen(fd, 4) == 0);
-    socklen_t len = sizeof(addr);
-    REQUIRE(getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-    port = ntohs(addr.sin_port);
-    return fd;
-  }();
+  const int listener = Listen(&port);
   ConnectionWatchdogOptions o;
   o.port = port;
   o.header_timeout_ms = 0;  // only the body deadline
   o.request_timeout_ms = 300;
   ConnectionWatchdog w(o);
-  auto peer_port_of = [](int fd) {
-    sockaddr_in peer{};
-    socklen_t len = sizeof(peer);
-    REQUIRE(getsockname(fd, reinterpret_cast<sockaddr*>(&peer), &len) == 0);
-    return static_cast<int>(ntohs(peer.sin_port));
-  };
   // 1: a body still coming past the deadline: cut.
   const int slow = Connect(port);
   const int slow_accepted = accept(listener, nullptr, nullptr);
   REQUIRE(slow_accepted >= 0);
   CHECK(w.ScanOnce() == 0);
-  w.RequestStarted("127.0.0.1", peer_port_of(slow), /*has_body=*/true);
+  w.RequestStarted("127.0.0.1", LocalPort(slow), /*has_body=*/true);
   CHECK(w.ScanOnce() == 0);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   CHECK(w.ScanOnce() == 1);
@@ -268,7 +273,7 @@ TEST_CASE("ConnectionWatchdog: a request's body phase is cut after request_timeo
   const int served = Connect(port);
   const int served_accepted = accept(listener, nullptr, nullptr);
   REQUIRE(served_accepted >= 0);
-  w.RequestStarted("127.0.0.1", peer_port_of(served), /*has_body=*/true);
+  w.RequestStarted("127.0.0.1", LocalPort(served), /*has_body=*/true);
   ConnectionWatchdog::HandlerStarted();
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   CHECK(w.ScanOnce() == 0);
@@ -276,32 +281,22 @@ TEST_CASE("ConnectionWatchdog: a request's body phase is cut after request_timeo
   const int get = Connect(port);
   const int get_accepted = accept(listener, nullptr, nullptr);
   REQUIRE(get_accepted >= 0);
-  w.RequestStarted("127.0.0.1", peer_port_of(get), /*has_body=*/false);
+  w.RequestStarted("127.0.0.1", LocalPort(get), /*has_body=*/false);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   CHECK(w.ScanOnce() == 0);
-  w.RequestDone("127.0.0.1", peer_port_of(get));
+  w.RequestDone("127.0.0.1", LocalPort(get));
   ConnectionWatchdog::HandlerStarted();  // after RequestDone: nothing on this thread, no effect
   for (int fd : {slow, slow_accepted, served, served_accepted, get, get_accepted, listener}) close(fd);
 }
 
 TEST_CASE("ConnectionWatchdog: a connection in a request is not cut; its clock restarts after the answer") {
   // A server socket pair of our own: the watchdog looks at connections whose local port is `port`.
-  const int listener = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
-  REQUIRE(listen(listener, 4) == 0);
-  socklen_t len = sizeof(addr);
-  REQUIRE(getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-  const int port = ntohs(addr.sin_port);
+  int port = 0;
+  const int listener = Listen(&port);
   const int client = Connect(port);
   const int accepted = accept(listener, nullptr, nullptr);
   REQUIRE(accepted >= 0);
-  sockaddr_in peer{};
-  len = sizeof(peer);
-  REQUIRE(getsockname(client, reinterpret_cast<sockaddr*>(&peer), &len) == 0);
-  const int peer_port = ntohs(peer.sin_port);
+  const int peer_port = LocalPort(client);
 
   ConnectionWatchdogOptions o;
   o.port = port;
@@ -324,27 +319,6 @@ TEST_CASE("ConnectionWatchdog: a connection in a request is not cut; its clock r
   close(accepted);
   close(listener);
 }
-
-}  // namespace vigil
-
-namespace vigil {
-namespace {
-
-// A listening socket on loopback (any port) and its port.
-int Listen(int* port) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
-  REQUIRE(listen(fd, 4) == 0);
-  socklen_t len = sizeof(addr);
-  REQUIRE(getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-  *port = ntohs(addr.sin_port);
-  return fd;
-}
-
-}  // namespace
 
 TEST_CASE("ConnectionWatchdog: a late connection's descriptor closed and reused before the cut: the other socket is "
           "not cut") {
