@@ -100,6 +100,16 @@ constexpr int64_t kGoneAfterMs = 5 * 60'000;
 // `forgotten` one interval after it fired.
 constexpr int64_t kForgetAfterMs = 3600LL * 1000;
 
+namespace {
+// Whether any of `rules` is named in `names` (a part whose rules' reads failed is held).
+bool AnyRuleIn(const std::vector<RulePlan>& rules, const std::set<std::string>& names) {
+  for (const RulePlan& r : rules) {
+    if (names.count(r.name)) return true;
+  }
+  return false;
+}
+}  // namespace
+
 // The clock series' name: `__` names are Prometheus's own, no exporter's.
 constexpr char kClockSeries[] = "__vigil_online_clock__";
 
@@ -418,7 +428,7 @@ Status OnlineDetection::Read(int64_t start_ms, int64_t end_ms) {
   std::vector<bool> held(parts_.size(), false);
   for (size_t pi = 0; pi < parts_.size(); ++pi) {
     if (parts_[pi]->clock == SIZE_MAX) continue;
-    for (const RulePlan& r : parts_[pi]->rules.rules) held[pi] = held[pi] || failed_rules.count(r.name) > 0;
+    held[pi] = AnyRuleIn(parts_[pi]->rules.rules, failed_rules);
   }
   std::vector<std::vector<Point>> points(parts_.size());
   size_t appended = 0;  // points of evaluated series in the range
@@ -647,13 +657,18 @@ bool OnlineDetection::Gone(const Alert& a) const {
   return newest - last >= after;
 }
 
+std::set<std::string> OnlineDetection::FailingRules() const {
+  std::set<std::string> out;
+  for (const Query& q : queries_) {
+    if (q.failing) out.insert(q.rules.begin(), q.rules.end());
+  }
+  return out;
+}
+
 void OnlineDetection::ResolveGone(std::vector<Alert>& record) {
   // A rule whose select's read fails has no new points because of the failure, not because its
   // series went away: its alerts are not resolved (nor its series dropped: DropGone) meanwhile.
-  std::set<std::string> failing;
-  for (const Query& q : queries_) {
-    if (q.failing) failing.insert(q.rules.begin(), q.rules.end());
-  }
+  const std::set<std::string> failing = FailingRules();
   for (const auto& part : parts_) {
     if (part->clock != SIZE_MAX) continue;
     for (Alert& a : part->engine->ActiveAlerts()) {
@@ -701,10 +716,7 @@ bool OnlineDetection::Forgotten(const Alert& a, int64_t* last) const {
 }
 
 void OnlineDetection::DropGone(std::vector<Alert>& record) {
-  std::set<std::string> failing_rules;  // the rules of selects whose last read failed
-  for (const Query& q : queries_) {
-    if (q.failing) failing_rules.insert(q.rules.begin(), q.rules.end());
-  }
+  const std::set<std::string> failing_rules = FailingRules();
   for (const auto& part : parts_) {
     if (part->newest_ms == INT64_MIN) continue;
     // Refused series not seen for that long are forgotten (their ids would pile up with churn).
@@ -719,9 +731,7 @@ void OnlineDetection::DropGone(std::vector<Alert>& record) {
     // While a select's read fails its series get no points: none of the part is dropped until its
     // rules' reads work (review RV-OD2: any failing select stopped every part's drops, so one rule
     // whose select fails for good kept the other rules' gone series for good).
-    bool held = false;
-    for (const RulePlan& r : part->rules.rules) held = held || failing_rules.count(r.name) > 0;
-    if (held) continue;
+    if (AnyRuleIn(part->rules.rules, failing_rules)) continue;
     // stale_for / absent (tick-driven) parts watch for missing data: a series is forgotten once it
     // had no point for forget_after_ms before the last grid time read (its stale alert fired long
     // before); the others' series are dropped drop_after_ms_ older than the newest point of any.

@@ -185,6 +185,8 @@ class OnlineDetection {
   // still firing, a new episode is recorded from its return. SeriesLast: the alert's series' last
   // point (since: the first after its last gap; newest: the part's newest point), INT64_MIN when
   // its series is not known (an `ignoring` rule).
+  // The rules of the selects whose last read failed (Query::failing).
+  std::set<std::string> FailingRules() const;
   void ResolveGone(std::vector<Alert>& record);
   int64_t SeriesLast(const Alert& a, int64_t* since, int64_t* newest) const;
   bool Gone(const Alert& a) const;
