@@ -1,6 +1,8 @@
 #include "agents/builtin_reasoner.h"
 
+#include "agents/alert_triage.h"
 #include "agents/metric_condition.h"
+#include "connectors/alertmanager.h"
 
 #include <algorithm>
 #include <cmath>
@@ -2506,35 +2508,257 @@ std::string ServedAlertName(const Incident& inc) {
   return std::string(t.substr(0, t.find('\n')));
 }
 
-// A strong recall that may answer when nothing else decides (else nullptr): the best hit is an
+// Labels that say WHERE an alert fired (a node, a GPU, a pod, a rank), not what it is about: two
+// firings of one alert that differ only in these are the same alert at another place.
+bool IsPlaceLabel(std::string_view k) {
+  static constexpr std::string_view kPlace[] = {"Hostname", "hostname", "node",       "host",   "nodename",
+                                                "instance", "exported_instance", "gpu", "GPU", "UUID",
+                                                "uuid",     "device",  "pci_bus_id", "pod",    "exported_pod",
+                                                "rank",     "local_rank"};
+  return std::find(std::begin(kPlace), std::end(kPlace), k) != std::end(kPlace);
+}
+
+// The alert part of a served incident's text (KnowledgeIncidentFromResolution, server/http_api.cc):
+// "Alert NAME", the summary and description annotations, "Labels: k=v k=v ...", "Expression: E"
+// (since DX), then "Diagnosis by vigil: ..." / "Diagnosis failed: ...", "Found by ...".
+struct ServedAlertText {
+  std::string annotations;  // the annotation lines, joined
+  Labels labels;
+  bool has_labels = false;
+  std::string expression;  // "" when the entry has none (written before DX, or no generatorURL)
+};
+
+bool IsAsciiLetter(char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'); }
+bool IsAsciiNumeral(char ch) { return ch >= '0' && ch <= '9'; }
+
+bool IsLabelName(std::string_view t) {
+  if (t.empty() || !(IsAsciiLetter(t[0]) || t[0] == '_')) return false;
+  return std::all_of(t.begin(), t.end(), [](char ch) { return (IsAsciiLetter(ch) || IsAsciiNumeral(ch)) || ch == '_'; });
+}
+
+ServedAlertText ParseServedAlertText(std::string_view t) {
+  ServedAlertText out;
+  size_t pos = t.find('\n');
+  while (pos != std::string_view::npos) {
+    const size_t next = t.find('\n', pos + 1);
+    std::string_view line = t.substr(pos + 1, next == std::string_view::npos ? std::string_view::npos : next - pos - 1);
+    pos = next;
+    if (line.starts_with("Diagnosis by vigil:") || line.starts_with("Diagnosis failed:") || line.starts_with("Found by ")) break;
+    if (line.starts_with("Labels:")) {
+      out.has_labels = true;
+      // " k=v k=v": a word that does not start "name=" continues the previous value (a value with spaces).
+      std::string* value = nullptr;
+      std::string_view rest = line.substr(7);
+      while (!rest.empty()) {
+        const size_t sp = rest.find(' ');
+        std::string_view word = rest.substr(0, sp);
+        rest = sp == std::string_view::npos ? std::string_view() : rest.substr(sp + 1);
+        const size_t eq = word.find('=');
+        if (eq != std::string_view::npos && IsLabelName(word.substr(0, eq))) {
+          value = &out.labels[std::string(word.substr(0, eq))];
+          *value = std::string(word.substr(eq + 1));
+        } else if (value != nullptr) {
+          *value += ' ';
+          *value += word;
+        }
+      }
+    } else if (line.starts_with("Expression: ")) {
+      out.expression = std::string(line.substr(12));
+    } else if (!out.has_labels && out.expression.empty()) {
+      out.annotations += std::string(line) + "\n";
+    }
+  }
+  return out;
+}
+
+// `s` with each run of white space one ' ' and none at either end (serve writes a multi-line
+// expression on one line).
+std::string SpacesCollapsed(std::string_view s) {
+  std::string out;
+  for (char ch : s) {
+    const bool space = ch == ' ' || ch == '\n' || ch == '\r' || ch == '\t';
+    if (!space) out += ch;
+    else if (!out.empty() && out.back() != ' ') out += ' ';
+  }
+  if (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+// Where an alert fired, in words: "node-3/gpu5" (its node label and gpu), else its place labels
+// "pod=p rank=3"; "" when it has none.
+std::string PlaceOf(const Labels& labels) {
+  std::string node;
+  for (const char* k : {"Hostname", "hostname", "node", "host", "nodename", "instance"}) {
+    if (auto it = labels.find(k); it != labels.end() && !it->second.empty()) {
+      node = it->second;
+      break;
+    }
+  }
+  if (!node.empty()) {
+    auto gpu = labels.find("gpu");
+    if (gpu == labels.end()) gpu = labels.find("GPU");
+    if (gpu != labels.end() && !gpu->second.empty()) node += "/gpu" + gpu->second;
+    return node;
+  }
+  std::string out;
+  for (const auto& [k, v] : labels) {
+    if (!IsPlaceLabel(k) || v.empty()) continue;
+    if (!out.empty()) out += ' ';
+    out += k + "=" + v;
+  }
+  return out;
+}
+
+// The words of an alert's annotation text an on-call would compare: lower-cased runs of letters,
+// digits, '-', '_', '.', less numbers (the measured value of this firing: "3.4 s" vs "3.1 s") and
+// the values of place labels (node-3 vs node-12: that is the place, decided by the labels).
+std::set<std::string> AboutWords(std::string_view text, const std::set<std::string>& place_values) {
+  std::set<std::string> out;
+  std::string w;
+  auto flush = [&] {
+    while (!w.empty() && (w.back() == '.' || w.back() == '-')) w.pop_back();
+    const bool number = !w.empty() && std::all_of(w.begin(), w.end(), [](char ch) {
+      return IsAsciiNumeral(ch) || ch == '.' || ch == '-';
+    });
+    if (!w.empty() && !number && !place_values.count(w)) out.insert(w);
+    w.clear();
+  };
+  for (char ch : text) {
+    if ((IsAsciiLetter(ch) || IsAsciiNumeral(ch)) || ch == '-' || ch == '_' || ch == '.') w += AsciiToLower(ch);
+    else flush();
+  }
+  flush();
+  return out;
+}
+
+// A served incident's alert text must be at least this similar (Jaccard of AboutWords) to this
+// alert's: its summary/description say the same thing once values and places are set aside.
+constexpr double kServedRecallMinSimilarity = 0.5;
+
+// A strong recall (StrongServedRecall) and how it relates to this alert.
+struct ServedRecallMatch {
+  const SearchHit* hit = nullptr;
+  bool same_place = false;  // every place label equal: a recurrence here
+  std::string past_place;   // PlaceOf the past incident's labels
+  double similarity = 0;
+  int recurrences = 0;      // served incidents of this alert, this place and category among those recalled
+  int64_t last_ms = 0;      // the latest one's start
+};
+
+// A strong recall that may answer when nothing else decides (else no hit): the best hit is an
 // incident vigil serve diagnosed and on-call then resolved (its source kServedIncidentSource, its
-// root cause theirs), raised by an alert of the same name as this case's; it is first in every
-// ranker that ran (lexical, and dense when the search had dense ranks); its category leads the
-// hypotheses; and no probe spoke against it: none lowered it (a pass that refutes it) and none
-// confirmed another category.
-const SearchHit* StrongServedRecall(const DiagnosisCase& c, const KnowledgeFacts& facts, const Beliefs& beliefs,
-                                    const std::vector<Hypothesis>& hypotheses) {
-  if (facts.recalled.empty() || !c.alert || hypotheses.empty()) return nullptr;
+// root cause theirs), raised by an alert of the same name as this case's, about the same thing
+// (every label but the place labels equal, the alert expression equal when both have one, the
+// annotation text at least kServedRecallMinSimilarity alike); it is first in every ranker that ran
+// (lexical, and dense when the search had dense ranks); its category leads the hypotheses; and no
+// probe spoke against it: none lowered it (a pass that refutes it) and none confirmed another
+// category. `why_not` says which test failed, for the trace.
+ServedRecallMatch StrongServedRecall(const DiagnosisCase& c, const KnowledgeFacts& facts, const Beliefs& beliefs,
+                                     const std::vector<Hypothesis>& hypotheses, std::string* why_not) {
+  ServedRecallMatch m;
+  if (facts.recalled.empty() || !c.alert || hypotheses.empty()) return m;
   const SearchHit& hit = facts.recalled.front();
   if (hit.kind != SearchHit::Kind::kIncident || hit.category.empty() ||
       !hit.incident.source.starts_with(kServedIncidentSource) ||
       hit.incident.source.size() == kServedIncidentSource.size() || hypotheses[0].category != hit.category) {
-    return nullptr;
+    return m;
   }
   bool dense_ran = false;
   for (const SearchHit& h : facts.recalled) dense_ran = dense_ran || h.dense_rank > 0;
-  if (hit.lexical_rank != 1 || (dense_ran && hit.dense_rank != 1)) return nullptr;
+  if (hit.lexical_rank != 1 || (dense_ran && hit.dense_rank != 1)) return m;
   std::string name = c.alert->rule;
   if (auto it = c.alert->labels.find("alertname"); name.empty() && it != c.alert->labels.end()) name = it->second;
-  if (name.empty() || ServedAlertName(hit.incident) != name) return nullptr;
+  if (name.empty() || ServedAlertName(hit.incident) != name) return m;
   for (const Observation& o : beliefs.observations()) {
     if (o.evidence.kind != EvidenceKind::kProbe) continue;
     for (const auto& [cat, delta] : o.deltas) {
-      if (cat == hit.category && delta < 0) return nullptr;
-      if (cat != hit.category && delta > 0 && beliefs.ConfirmedByProbe(cat)) return nullptr;
+      if (cat == hit.category && delta < 0) return m;
+      if (cat != hit.category && delta > 0 && beliefs.ConfirmedByProbe(cat)) return m;
     }
   }
-  return &hit;
+  // What the alert is about: the labels but the place, and its expression.
+  const Labels& now = c.alert->labels;
+  auto agree = [&](const SearchHit& h, std::string* why) {
+    const ServedAlertText past = ParseServedAlertText(h.incident.raw_text);
+    if (!past.has_labels && !now.empty()) {
+      *why = "the past incident's text lists no labels to compare";
+      return false;
+    }
+    std::set<std::string> keys;
+    for (const auto& [k, v] : now) keys.insert(k);
+    for (const auto& [k, v] : past.labels) keys.insert(k);
+    for (const std::string& k : keys) {
+      if (IsPlaceLabel(k)) continue;
+      auto a = now.find(k);
+      auto b = past.labels.find(k);
+      const std::string va = a == now.end() ? "" : a->second, vb = b == past.labels.end() ? "" : b->second;
+      if (va != vb) {
+        *why = "label " + k + " differs (this alert `" + va + "`, the past one `" + vb + "`)";
+        return false;
+      }
+    }
+    const std::string expr = SpacesCollapsed(ExpressionFromGeneratorUrl(AlertGeneratorUrl(*c.alert)));
+    if (!expr.empty() && !past.expression.empty() && expr != SpacesCollapsed(past.expression)) {
+      *why = "the alert expression differs (this alert `" + expr + "`, the past one `" + past.expression + "`)";
+      return false;
+    }
+    return true;
+  };
+  std::string why;
+  if (!agree(hit, &why)) {
+    *why_not = why;
+    return m;
+  }
+  const ServedAlertText past = ParseServedAlertText(hit.incident.raw_text);
+  std::set<std::string> place_values;
+  for (const Labels* ls : {&now, &past.labels}) {
+    for (const auto& [k, v] : *ls) {
+      if (IsPlaceLabel(k) && !v.empty()) place_values.insert(AsciiLower(v));
+    }
+  }
+  std::string now_text;
+  for (const char* key : {"summary", "description"}) {
+    if (auto it = c.alert->annotations.find(key); it != c.alert->annotations.end()) now_text += it->second + "\n";
+  }
+  const std::set<std::string> a = AboutWords(now_text, place_values), b = AboutWords(past.annotations, place_values);
+  size_t common = 0;
+  for (const std::string& w : a) common += b.count(w);
+  const size_t all = a.size() + b.size() - common;
+  m.similarity = all == 0 ? 1.0 : static_cast<double>(common) / static_cast<double>(all);
+  if (m.similarity < kServedRecallMinSimilarity) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "the alert texts are too unlike (%.2f of their words shared, at least %.2f needed)",
+                  m.similarity, kServedRecallMinSimilarity);
+    *why_not = buf;
+    return m;
+  }
+  auto same_place = [&](const Labels& other) {
+    std::set<std::string> keys;
+    for (const auto& [k, v] : now) if (IsPlaceLabel(k)) keys.insert(k);
+    for (const auto& [k, v] : other) if (IsPlaceLabel(k)) keys.insert(k);
+    for (const std::string& k : keys) {
+      auto x = now.find(k);
+      auto y = other.find(k);
+      if ((x == now.end() ? "" : x->second) != (y == other.end() ? "" : y->second)) return false;
+    }
+    return true;
+  };
+  m.hit = &hit;
+  m.same_place = same_place(past.labels);
+  m.past_place = PlaceOf(past.labels);
+  if (m.same_place) {
+    for (const SearchHit& h : facts.recalled) {
+      if (h.kind != SearchHit::Kind::kIncident || !h.incident.source.starts_with(kServedIncidentSource) ||
+          h.category != hit.category || ServedAlertName(h.incident) != name) {
+        continue;
+      }
+      std::string ignored;
+      if (!agree(h, &ignored) || !same_place(ParseServedAlertText(h.incident.raw_text).labels)) continue;
+      ++m.recurrences;
+      m.last_ms = std::max(m.last_ms, h.incident.started_at_ms);
+    }
+  }
+  return m;
 }
 
 Json BeliefJson(const Beliefs& b, size_t k = 5) {
@@ -3883,6 +4107,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     h.rationale = why.str();
     d.hypotheses.push_back(std::move(h));
   }
+  std::string served_why_not;  // why a served recall did not answer (StrongServedRecall), for the trace
   if (!d.hypotheses.empty() && d.hypotheses[0].probability > other && beliefs.Score(d.hypotheses[0].category) > 0) {
     const Hypothesis& top = d.hypotheses[0];
     d.root_cause = top.category;
@@ -3919,30 +4144,63 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
     d.summary = top.category + (top.component.empty() ? "" : " on " + top.component) +
                 (first_detail.empty() ? "" : ": " + first_detail.substr(0, 200));
-  } else if (const SearchHit* recall = StrongServedRecall(c, facts, beliefs, d.hypotheses)) {
+  } else if (ServedRecallMatch match = StrongServedRecall(c, facts, beliefs, d.hypotheses, &served_why_not);
+             match.hit != nullptr) {
     // The only answer on file is what on-call found last time this alert fired: say it, modestly,
     // and say that nothing here verified it (the probes that ran spoke neither for nor against it).
+    // At another place the past fix is quoted as that place's, never as this alert's.
+    const SearchHit* recall = match.hit;
     Hypothesis& top = d.hypotheses[0];
     const std::string past = recall->incident.source.substr(std::string_view(kServedIncidentSource).size());
     const std::string label = "from past incident #" + past + ", not verified";
-    top.rationale = label + " (" + recall->incident.title.substr(0, 160) + "); " + top.rationale;
+    std::string where;
+    if (match.same_place) {
+      where = "recurrence on this node";
+      if (!match.past_place.empty()) where += " (" + match.past_place + ")";
+      where += ": this alert was resolved here ";
+      where += std::to_string(match.recurrences) + (match.recurrences == 1 ? " time" : " times");
+      where += " among the incidents recalled";
+      if (match.last_ms > 0) where += ", last one started " + FormatRfc3339Ms(match.last_ms);
+    } else {
+      where = "same alert at another place: past incident #" + past + " was on " +
+              (match.past_place.empty() ? std::string("a place its labels do not name") : match.past_place);
+    }
+    top.rationale = label + "; " + where + " (" + recall->incident.title.substr(0, 160) + "); " + top.rationale;
     d.root_cause = top.category;
     d.component = top.component;
     d.confidence = std::min(top.probability, kServedRecallMaxConfidence);
-    // The fix as on-call wrote it (serve's past_resolutions and its tests quote it verbatim); the
-    // summary and the hypothesis carry the label.
-    d.mitigation = recall->incident.mitigation.empty() ? "no mitigation on file for " + top.category
-                                                       : recall->incident.mitigation;
-    d.summary = top.category + (top.component.empty() ? "" : " on " + top.component) + " (" + label +
-                "): " + recall->incident.title.substr(0, 200);
-    trace.push_back({{"type", "served_recall"}, {"incident", recall->incident.id}, {"category", top.category},
-                     {"confidence", d.confidence}});
+    // The fix as on-call wrote it: verbatim when it was written for this place (serve's
+    // past_resolutions and its tests quote it so); for another place, said to be that place's.
+    const std::string& fix = recall->incident.mitigation;
+    if (match.same_place) {
+      d.mitigation = fix.empty() ? "no mitigation on file for " + top.category : fix;
+    } else {
+      d.mitigation = "Past incident #" + past;
+      if (!match.past_place.empty()) d.mitigation += " on " + match.past_place;
+      d.mitigation += " (same alert, same cause category";
+      d.mitigation += top.component.empty() ? std::string(")") : "; this alert is on " + top.component + ")";
+      d.mitigation += fix.empty() ? std::string(" has no fix on file") : " was resolved by: " + fix;
+    }
+    d.summary = top.category + (top.component.empty() ? "" : " on " + top.component) + " (" + label + "): " + where +
+                ". Past incident #" + past + ": " + recall->incident.title.substr(0, 200);
+    trace.push_back({{"type", "served_recall"},
+                     {"incident", recall->incident.id},
+                     {"category", top.category},
+                     {"confidence", d.confidence},
+                     {"same_place", match.same_place},
+                     {"past_place", match.past_place},
+                     {"similarity", std::round(match.similarity * 100) / 100},
+                     {"recurrences", match.recurrences}});
   } else {
     d.root_cause = "unknown";
     d.confidence = other;
     d.summary = "no category is supported by the evidence available";
     d.mitigation = "";
     if (!d.hypotheses.empty()) d.component = d.hypotheses[0].component;
+    if (!served_why_not.empty()) {
+      trace.push_back({{"type", "served_recall_declined"}, {"incident", facts.recalled.front().incident.id},
+                       {"why", served_why_not}});
+    }
   }
   d.planned_s = PlannedS(d.steps, ProbeStepsConflict, options_.max_parallel);
   // The sequential sum counts the steps whose result entered the decision (and probes that ran

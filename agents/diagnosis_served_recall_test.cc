@@ -10,6 +10,7 @@
 #include "agents/builtin_reasoner.h"
 #include "agents/case.h"
 #include "agents/diagnosis_testing.h"
+#include "core/time_util.h"
 
 namespace vigil {
 namespace {
@@ -29,7 +30,8 @@ DiagnosisCase SecondAlert(const std::string& alertname = "GpuFellOffBus") {
 }
 
 // The knowledge base's answer to the alert text: incident 7, which serve triaged as `unknown` and
-// on-call resolved as a GPU fallen off the bus (the text KnowledgeIncidentFromResolution writes).
+// on-call resolved as a GPU fallen off the bus (the text KnowledgeIncidentFromResolution writes: all
+// of the alert's labels; `job=llm` was missing here before DX, which compares them).
 KnowledgeFacts ServedRecall(const std::string& source = "vigil-serve:incident-7", int lexical_rank = 1,
                             int dense_rank = 1) {
   KnowledgeFacts f;
@@ -44,7 +46,7 @@ KnowledgeFacts ServedRecall(const std::string& source = "vigil-serve:incident-7"
   hit.incident.source = source;
   hit.incident.title = "GpuFellOffBus: GPU 5 lost, Xid 79 in the kernel log";
   hit.incident.raw_text =
-      "Alert GpuFellOffBus\nDCGM reports GPU 5 of node-3 lost\nLabels: alertname=GpuFellOffBus gpu=5 node=node-3\n"
+      "Alert GpuFellOffBus\nDCGM reports GPU 5 of node-3 lost\nLabels: alertname=GpuFellOffBus gpu=5 job=llm node=node-3\n"
       "Diagnosis by vigil: unknown\nFound by ana: GPU 5 lost, Xid 79 in the kernel log\nFixed by: drained node-3 and "
       "reseated GPU 5";
   hit.incident.root_cause = "gpu_fallen_off_bus";
@@ -151,6 +153,120 @@ TEST_CASE("served recall: a probe pass that lowers the recalled category keeps u
   REQUIRE(ran_kernel_log(f));
   CHECK(f.root_cause == "gpu_fallen_off_bus");
   CHECK(f.summary.find("(from past incident #7, not verified)") != std::string::npos);
+}
+
+// DX: a strong recall compares what the alert is about (its labels but the place labels, its
+// expression, its text) and says whether the past incident was at this place or another.
+namespace {
+
+// A served incident of GpuFellOffBus like ServedRecall's, with the labels and text given: what
+// KnowledgeIncidentFromResolution writes for an alert with those labels and summary.
+KnowledgeFacts ServedAt(const std::string& labels, const std::string& summary, const std::string& fix,
+                        const std::string& expression = "") {
+  KnowledgeFacts f = ServedRecall();
+  SearchHit& hit = f.recalled.front();
+  hit.incident.raw_text = "Alert GpuFellOffBus\n" + summary;
+  hit.incident.raw_text += "\nLabels: " + labels;
+  if (!expression.empty()) hit.incident.raw_text += "\nExpression: " + expression;
+  hit.incident.raw_text += "\nDiagnosis by vigil: unknown\nFound by ana: GPU 5 lost, Xid 79 in the kernel log\nFixed by: ";
+  hit.incident.raw_text += fix;
+  hit.incident.mitigation = fix;
+  hit.incident.started_at_ms = 1'796'000'000'000;
+  f.incidents.clear();
+  f.incidents[hit.incident.id] = hit.incident;
+  return f;
+}
+
+DiagnosisCase AlertWith(const std::string& key, const std::string& value) {
+  DiagnosisCase c = SecondAlert();
+  c.alert->labels[key] = value;
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("served recall: the same alert on another node answers for this node, the past fix said to be that node's") {
+  testing::RecordedExecutor none;
+  const KnowledgeFacts f = ServedAt("alertname=GpuFellOffBus gpu=2 job=llm node=node-12",
+                                    "DCGM reports GPU 2 of node-12 lost", "drained node-12 and reseated GPU 2");
+  Diagnosis d = Diagnose(SecondAlert(), f, none);
+  CHECK(d.root_cause == "gpu_fallen_off_bus");
+  CHECK(d.component == "node-3/gpu5");  // this alert's place, not the past incident's
+  CHECK(d.confidence <= 0.5);
+  CHECK(d.mitigation ==
+        "Past incident #7 on node-12/gpu2 (same alert, same cause category; this alert is on node-3/gpu5) was "
+        "resolved by: drained node-12 and reseated GPU 2");
+  CHECK(d.mitigation != "drained node-12 and reseated GPU 2");
+  CHECK(d.summary.find("gpu_fallen_off_bus on node-3/gpu5 (from past incident #7, not verified)") == 0);
+  CHECK(d.summary.find("same alert at another place: past incident #7 was on node-12/gpu2") != std::string::npos);
+  CHECK(d.summary.find("recurrence") == std::string::npos);
+  REQUIRE_FALSE(d.hypotheses.empty());
+  CHECK(d.hypotheses[0].component == "node-3/gpu5");
+  CHECK(d.hypotheses[0].rationale.find("another place") != std::string::npos);
+  // The same node, another GPU: another place too.
+  Diagnosis g = Diagnose(SecondAlert(), ServedAt("alertname=GpuFellOffBus gpu=2 job=llm node=node-3",
+                                                 "DCGM reports GPU 2 of node-3 lost", "reseated GPU 2"), none);
+  CHECK(g.root_cause == "gpu_fallen_off_bus");
+  CHECK(g.mitigation.find("Past incident #7 on node-3/gpu2") == 0);
+}
+
+TEST_CASE("served recall: the same alert at the same place is a recurrence, the fix quoted as it was written") {
+  testing::RecordedExecutor none;
+  Diagnosis d = Diagnose(SecondAlert(), ServedRecall(), none);
+  CHECK(d.root_cause == "gpu_fallen_off_bus");
+  CHECK(d.mitigation == "drained node-3 and reseated GPU 5");
+  CHECK(d.summary.find("recurrence on this node (node-3/gpu5): this alert was resolved here 1 time") !=
+        std::string::npos);
+  CHECK(d.summary.find("another place") == std::string::npos);
+  // Two served incidents of it here recalled: counted, the latest start named.
+  KnowledgeFacts two = ServedAt("alertname=GpuFellOffBus gpu=5 job=llm node=node-3",
+                                "DCGM reports GPU 5 of node-3 lost", "reseated GPU 5");
+  SearchHit older = two.recalled.front();
+  older.incident.id = "vigil-serve-incident-3";
+  older.incident.source = "vigil-serve:incident-3";
+  older.incident.started_at_ms = 1'795'000'000'000;
+  older.lexical_rank = 2;
+  older.dense_rank = 2;
+  two.recalled.push_back(older);
+  Diagnosis r = Diagnose(SecondAlert(), two, none);
+  CHECK(r.root_cause == "gpu_fallen_off_bus");
+  CHECK(r.summary.find("resolved here 2 times among the incidents recalled, last one started " +
+                       FormatRfc3339Ms(1'796'000'000'000)) != std::string::npos);
+}
+
+TEST_CASE("served recall: the same alert name about another job, severity or expression is no strong recall") {
+  testing::RecordedExecutor none;
+  // Another job (the labels but the place must agree).
+  CHECK(Diagnose(AlertWith("job", "llm-70b"), ServedRecall(), none).root_cause == "unknown");
+  // A label the past alert did not have.
+  CHECK(Diagnose(AlertWith("severity", "critical"), ServedRecall(), none).root_cause == "unknown");
+  // Another expression behind the same alert name (the generatorURL's g0.expr).
+  const KnowledgeFacts f = ServedAt("alertname=GpuFellOffBus gpu=5 job=llm node=node-3",
+                                    "DCGM reports GPU 5 of node-3 lost", "reseated GPU 5",
+                                    "DCGM_FI_DEV_XID_ERRORS == 79");
+  DiagnosisCase c = SecondAlert();
+  c.alert->explanation = Json{{"source", "alertmanager"},
+                              {"generator_url", "http://prom:9090/graph?g0.expr=DCGM_FI_DEV_XID_ERRORS+%3D%3D+43"}};
+  CHECK(Diagnose(c, f, none).root_cause == "unknown");
+  // The same expression: answers.
+  c.alert->explanation["generator_url"] = "http://prom:9090/graph?g0.expr=DCGM_FI_DEV_XID_ERRORS+%3D%3D+79";
+  CHECK(Diagnose(c, f, none).root_cause == "gpu_fallen_off_bus");
+}
+
+TEST_CASE("served recall: a weak match of the alert texts keeps unknown") {
+  testing::RecordedExecutor none;
+  // Same name and labels, first in both rankers, but the text says something else (a template
+  // changed, or another fault behind a catch-all alert): under half of the words shared.
+  const KnowledgeFacts f = ServedAt("alertname=GpuFellOffBus gpu=5 job=llm node=node-3",
+                                    "NVML lost contact with the device after a driver reload during maintenance",
+                                    "reloaded the driver");
+  Diagnosis d = Diagnose(SecondAlert(), f, none);
+  CHECK(d.root_cause == "unknown");
+  CHECK(d.summary.find("past incident") == std::string::npos);
+  // Only the measured values and the place differ: shared.
+  const KnowledgeFacts g = ServedAt("alertname=GpuFellOffBus gpu=5 job=llm node=node-3",
+                                    "DCGM reports GPU 5 of node-3 lost", "reseated GPU 5");
+  CHECK(Diagnose(SecondAlert(), g, none).root_cause == "gpu_fallen_off_bus");
 }
 
 }  // namespace vigil

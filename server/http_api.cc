@@ -10,6 +10,8 @@
 #include <regex>
 #include <thread>
 
+#include "agents/alert_triage.h"
+#include "connectors/alertmanager.h"
 #include "core/ascii.h"
 #include "core/config.h"
 #include "core/logging.h"
@@ -205,6 +207,12 @@ Incident KnowledgeIncidentFromResolution(const StoredIncident& incident, std::st
   if (!alert.labels.empty()) {
     text += "\nLabels:";
     for (const auto& [k, v] : alert.labels) text += " " + k + "=" + v;
+  }
+  // The alert's expression (its generatorURL's g0.expr): the built-in reasoner's strong recall
+  // answers only for an alert of the same expression (agents/builtin_reasoner.cc, DX).
+  if (const std::string expr = ExpressionFromGeneratorUrl(AlertGeneratorUrl(alert)); !expr.empty()) {
+    text += "\nExpression: ";
+    for (char ch : expr) text += ch == '\n' || ch == '\r' ? ' ' : ch;  // one line: a multi-line PromQL too
   }
   const Json& d = incident.diagnosis;
   if (d.is_object()) {

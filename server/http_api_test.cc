@@ -803,4 +803,29 @@ TEST_CASE("KnowledgeIncidentFromResolution: a failed triage's incident says so; 
         "Fixed by: replaced the cable");
 }
 
+TEST_CASE("KnowledgeIncidentFromResolution: the alert's expression (generatorURL g0.expr) on one line of its text") {
+  // DX: the built-in reasoner's strong recall compares this line with the next alert's expression.
+  StoredIncident inc;
+  inc.id = 43;
+  inc.state = "diagnosed";
+  inc.received_ms = 1'800'000'000'000;
+  inc.alert.rule = "GpuHot";
+  inc.alert.labels = {{"alertname", "GpuHot"}, {"Hostname", "node-b"}};
+  inc.alert.explanation = Json{{"source", "alertmanager"},
+                               {"generator_url", "http://prom:9090/graph?g0.expr=DCGM_FI_DEV_GPU_TEMP%0A++%3E+85&g0.tab=1"}};
+  IncidentResolution r;
+  r.root_cause = "gpu_thermal_throttle";
+  r.summary = "fan failed";
+  r.resolution = "replaced the fan";
+  r.by = "bo";
+  r.posted_ms = 1'800'000'100'000;
+  inc.resolution = r;
+  const Incident k = KnowledgeIncidentFromResolution(inc, "0123456789abcdef");
+  CHECK_MESSAGE(k.raw_text.find("\nLabels: Hostname=node-b alertname=GpuHot\nExpression: DCGM_FI_DEV_GPU_TEMP   > 85\n") !=
+                    std::string::npos,
+                k.raw_text);
+  inc.alert.explanation = Json{{"source", "alertmanager"}, {"generator_url", ""}};
+  CHECK(KnowledgeIncidentFromResolution(inc, "").raw_text.find("Expression:") == std::string::npos);
+}
+
 }  // namespace vigil

@@ -117,6 +117,8 @@ assert d["root_cause"] == "pcie_link_degraded", d["root_cause"]
 assert f"(from past incident #{sys.argv[2]}, not verified)" in d["summary"], d["summary"]
 assert 0 < d["confidence"] <= 0.5, d["confidence"]
 assert d["mitigation"] == "reseated the riser of GPU 3; the link is back at x16", d["mitigation"]
+# The same alert (name, job, severity, text but the figures) on the same node: a recurrence (DX).
+assert "recurrence on this node (node-12): this alert was resolved here 1 time" in d["summary"], d["summary"]
 PY
 curl -sf -XPOST "${J[@]}" --data "{\"message\": \"how was #$ID1 fixed?\"}" "$V/api/v1/chat" >"$TMP/chat.json"
 "$PY" - "$TMP/chat.json" "$ID1" <<'PY' && passed=$((passed + 1)) || bad "chat: $(head -c 1500 "$TMP/chat.json")"
