@@ -1531,7 +1531,89 @@ double KernelLogCoverage(const ProbeResult& r) {
   return std::clamp(covers->second / window->second, 0.0, 1.0);
 }
 
-std::map<std::string, double> ProbeDeltas(const ProbeResult& r) {
+namespace {
+
+// How much a node.kernel_log pass counts for this alert (KernelLogCoverageForAlert), and what the
+// evidence says of it.
+struct KernelLogSpan {
+  double coverage = 1.0;
+  std::string note;  // appended to the evidence detail; "" for none
+};
+
+// The time before the alert's startsAt that a log must also cover: the fault precedes the alert by
+// the rule's `for` and the scrape and evaluation intervals (5 minutes, the usual `for` of the pack's
+// rules and of dcgm-exporter's alerts at a 30-60 s scrape).
+constexpr double kAlertLeadS = 300;
+
+std::string UnixSecondsText(double s) { return FormatRfc3339Ms(static_cast<int64_t>(std::llround(s * 1000))); }
+
+// A node.kernel_log pass counts by the part of the alert's own time, [startsAt - kAlertLeadS, the
+// read], that the log covers (it ends at the read and reaches back log_covers_s). Without the alert's
+// start (none, or after the read) or the read's time (`read_at_unix_s`, written by vigil-probe since
+// DX), the window-based figure of KernelLogCoverage, said so. Other probes and failures: 1.
+KernelLogSpan KernelLogCoverageForAlert(const ProbeResult& r, int64_t alert_start_ms) {
+  KernelLogSpan span;
+  span.coverage = KernelLogCoverage(r);
+  if (r.probe != "node.kernel_log" || r.status != ProbeStatus::kPass) return span;
+  auto covers = r.metrics.find("log_covers_s");
+  auto window = r.metrics.find("window_s");
+  if (covers == r.metrics.end() || window == r.metrics.end() || !std::isfinite(covers->second) ||
+      !std::isfinite(window->second) || !(window->second > 0)) {
+    return span;  // the catalog weight, as before
+  }
+  const double c = std::clamp(covers->second, 0.0, window->second);
+  char buf[400];
+  auto window_figure = [&](const std::string& why) {
+    std::snprintf(buf, sizeof buf, " [%s: counted against the probe's window, the log covers %.0f of the %.0f s asked: this pass counts %.0f%%]",
+                  why.c_str(), c, window->second, 100 * span.coverage);
+    span.note = buf;
+    return span;
+  };
+  auto read = r.metrics.find("read_at_unix_s");
+  if (alert_start_ms <= 0) return window_figure("the alert has no start time");
+  if (read == r.metrics.end() || !std::isfinite(read->second) || !(read->second > 0)) {
+    return window_figure("the probe did not say when it read the log");
+  }
+  const double at = read->second;
+  const double start = static_cast<double>(alert_start_ms) / 1000;
+  if (start > at) {
+    std::string why = "the alert's startsAt ";
+    why += UnixSecondsText(start);
+    why += " is after the log was read (";
+    why += UnixSecondsText(at);
+    why += ")";
+    return window_figure(why);
+  }
+  const double from = start - kAlertLeadS;
+  const double span_s = at - from;
+  const double covered = std::min(c, span_s);
+  span.coverage = covered / span_s;
+  std::string note = " [the alert's time, from ";
+  note += UnixSecondsText(from);
+  std::snprintf(buf, sizeof buf, " (startsAt - %.0f s) to the read at ", kAlertLeadS);
+  note += buf;
+  note += UnixSecondsText(at);
+  std::snprintf(buf, sizeof buf, ", is %.0f s; the log covers the last %.0f s of it: this pass counts %.0f%%", span_s,
+                covered, 100 * span.coverage);
+  note += buf;
+  if (covered < span_s) {
+    note += "; from ";
+    note += UnixSecondsText(from);
+    note += " to ";
+    note += UnixSecondsText(at - covered);
+    note += " (the alert's onset) is not in the log";
+    if (span_s > window->second && c >= window->second) {
+      std::snprintf(buf, sizeof buf, ": it is older than the probe's window of %.0f s", window->second);
+      note += buf;
+    }
+  }
+  note += "]";
+  span.note = std::move(note);
+  return span;
+}
+
+// ProbeDeltas with the kernel log's coverage given.
+std::map<std::string, double> ProbeDeltasCovered(const ProbeResult& r, double coverage) {
   std::map<std::string, double> d;
   if (r.status != ProbeStatus::kPass && r.status != ProbeStatus::kFail) return d;
   const ProbeSpec* spec = FindProbe(r.probe);
@@ -1543,7 +1625,6 @@ std::map<std::string, double> ProbeDeltas(const ProbeResult& r) {
     // yet bring it into the softmax at a score near 0 and dilute the leader (in agents_test's
     // launch-failure case a 27 s log took gpu_fallen_off_bus from 0.737 to 0.622 that way; a clean
     // hour takes it to 0.528).
-    const double coverage = KernelLogCoverage(r);
     for (const CategoryEvidence& ce : spec->evidence) {
       const double delta = -kProbePassWeight * ce.pass_refutes * coverage;
       if (ce.pass_refutes > 0 && (coverage >= 1.0 || -delta >= kMinScaledPassDelta)) {
@@ -1571,6 +1652,10 @@ std::map<std::string, double> ProbeDeltas(const ProbeResult& r) {
   return d;
 }
 
+}  // namespace
+
+std::map<std::string, double> ProbeDeltas(const ProbeResult& r) { return ProbeDeltasCovered(r, KernelLogCoverage(r)); }
+
 // What a failed probe's own words single out (the categories it can confirm): the categories its
 // reason names (CategoriesNamedByProbe). Empty for a pass and for a failure that names none (a GEMM
 // slow from throttling, a straggling GPU or a lost GPU alike): such a failure confirms, of the
@@ -1584,22 +1669,20 @@ std::set<std::string> ProbeConfirms(const ProbeResult& r) {
   return {named.begin(), named.end()};
 }
 
-std::optional<Evidence> EvidenceFromProbe(const ProbeResult& r, const std::string& id) {
+namespace {
+
+// EvidenceFromProbe with the kernel log's coverage given (`note` appended to the detail).
+std::optional<Evidence> EvidenceCovered(const ProbeResult& r, const std::string& id, const KernelLogSpan& span) {
   if (r.status != ProbeStatus::kPass && r.status != ProbeStatus::kFail) return std::nullopt;
   Evidence e;
   e.id = id;
   e.kind = EvidenceKind::kProbe;
   e.source = "probe " + r.probe + "@" + r.target;
   e.detail = std::string(ProbeStatusName(r.status)) + (r.reason.empty() ? "" : ": " + r.reason);
-  if (r.status == ProbeStatus::kPass && KernelLogCoverage(r) < 1.0) {
-    char buf[160];
-    std::snprintf(buf, sizeof buf, " [the log covers %.0f of the %.0f s asked: this pass counts %.0f%%]",
-                  r.metrics.at("log_covers_s"), r.metrics.at("window_s"), 100 * KernelLogCoverage(r));
-    e.detail += buf;
-  }
+  e.detail += span.note;
   e.weight = 0;
   std::vector<std::pair<double, std::string>> ranked;
-  for (const auto& [cat, delta] : ProbeDeltas(r)) ranked.emplace_back(std::fabs(delta), cat);
+  for (const auto& [cat, delta] : ProbeDeltasCovered(r, span.coverage)) ranked.emplace_back(std::fabs(delta), cat);
   std::sort(ranked.rbegin(), ranked.rend());
   for (const auto& [w, cat] : ranked) {
     if (r.status == ProbeStatus::kFail) e.supports.push_back(cat);
@@ -1607,6 +1690,20 @@ std::optional<Evidence> EvidenceFromProbe(const ProbeResult& r, const std::strin
   }
   if (!ranked.empty()) e.weight = r.status == ProbeStatus::kFail ? ranked[0].first : -ranked[0].first;
   return e;
+}
+
+}  // namespace
+
+std::optional<Evidence> EvidenceFromProbe(const ProbeResult& r, const std::string& id) {
+  KernelLogSpan span;
+  span.coverage = KernelLogCoverage(r);
+  if (r.status == ProbeStatus::kPass && span.coverage < 1.0) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, " [the log covers %.0f of the %.0f s asked: this pass counts %.0f%%]",
+                  r.metrics.at("log_covers_s"), r.metrics.at("window_s"), 100 * span.coverage);
+    span.note = buf;
+  }
+  return EvidenceCovered(r, id, span);
 }
 
 namespace {
@@ -3801,14 +3898,16 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     if (!pr.ok()) return std::nullopt;
     if (pr->target.empty()) pr->target = target.substr(target.find('@') + 1);
     if (pr->probe.empty()) pr->probe = target.substr(0, target.find('@'));
-    auto ev = EvidenceFromProbe(*pr, "");
+    // A kernel-log pass counts by the part of the alert's own time it covers.
+    const KernelLogSpan span = KernelLogCoverageForAlert(*pr, c.alert ? c.alert->starts_at_ms : 0);
+    auto ev = EvidenceCovered(*pr, "", span);
     if (!ev) return std::nullopt;
     Observation o;
     o.evidence = *ev;
     o.hint = HintFromTarget(pr->target);
     o.hint.job = topo.job;
     if (o.hint.hca.empty() && pr->status == ProbeStatus::kFail) o.hint.hca = OddHcaInDetails(pr->details);
-    o.deltas = ProbeDeltas(*pr);
+    o.deltas = ProbeDeltasCovered(*pr, span.coverage);
     o.confirms = ProbeConfirms(*pr);
     if (KernelLogCategories(*pr)) {
       // The kernel log's gravest finding names its GPU in the details (a bus id the probe mapped).

@@ -248,4 +248,102 @@ TEST_CASE("kernel log: an unavailable answer costs no probe of the budget") {
   for (const Evidence& e : d.evidence) CHECK(e.source.find("node.kernel_log") == std::string::npos);
 }
 
+// DX: a pass counts by the part of the ALERT's time, [startsAt - 300 s, the read], its log covers;
+// before, by the share of the probe's 3600 s window, whatever the alert's age.
+namespace {
+
+// A clean journal read at kNow covering `covers_s` of the 3600 s window (read_at_unix_s = kNow, as
+// vigil-probe writes it since DX).
+ProbeResult CleanLog(double covers_s) {
+  kl::LogText log;
+  log.source = "journalctl -k";
+  log.text = "2026-12-01T05:41:00+00:00 node-3 kernel: docker0: port 1(veth1) entered forwarding state\n";
+  kl::ParseOptions po;
+  po.now = kNow;
+  po.boot_time = kNow - 100000;
+  kl::Verdict v = kl::JudgeKernelLog(kl::ParseKernelLog(log.text, po), log, 3600, kNow);
+  ProbeResult r;
+  r.probe = "node.kernel_log";
+  r.target = "node-3";
+  r.status = v.status == "pass" ? ProbeStatus::kPass : ProbeStatus::kFail;
+  r.reason = v.reason;
+  r.metrics = v.metrics;
+  r.metrics["log_covers_s"] = covers_s;
+  r.details = v.details;
+  r.duration_s = 0.02;
+  return r;
+}
+
+// The kernel log's evidence in the diagnosis of the launch failure raised by an alert that started
+// `started_ago_s` before the read (no start time when nullopt).
+Evidence LogEvidenceForAlert(const ProbeResult& r, std::optional<double> started_ago_s) {
+  DiagnosisCase c = LaunchFailureCase();
+  Alert a;
+  a.rule = "CudaLaunchFailure";
+  a.labels = {{"alertname", "CudaLaunchFailure"}, {"node", "node-3"}};
+  if (started_ago_s) a.starts_at_ms = static_cast<int64_t>((kNow - *started_ago_s) * 1000);
+  c.alert = a;
+  testing::RecordedExecutor probes;
+  probes.results["node.kernel_log@node-3"] = r;
+  ReasonerOptions ro;
+  ro.allow_intrusive = false;
+  Diagnosis d = BuiltinReasoner(ro).Diagnose(c, LaunchFailureFacts(c), &probes).diagnosis;
+  REQUIRE(Ran(d, "node.kernel_log@node-3"));
+  for (const Evidence& e : d.evidence) {
+    if (e.source == "probe node.kernel_log@node-3") return e;
+  }
+  FAIL("no kernel-log evidence");
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("kernel log: a pass counts for the part of the alert's own time its log covers") {
+  const double hour = EvidenceFromProbe(CleanLog(3600), "p")->weight;  // a clean hour, window-based
+  REQUIRE(hour < 0);
+  // A clean last hour for an alert that started 3 h ago: the onset is in no line read. It counts
+  // 3600 of the 11100 s from startsAt - 300 s to the read.
+  Evidence old = LogEvidenceForAlert(CleanLog(3600), 3 * 3600.0);
+  CHECK(old.weight == doctest::Approx(hour * 3600 / 11100));
+  CHECK_MESSAGE(old.detail.find("the log covers the last 3600 s of it: this pass counts 32%") != std::string::npos,
+                old.detail);
+  CHECK(old.detail.find("to 2026-12-01T04:45:00Z (the alert's onset) is not in the log: it is older than the "
+                        "probe's window of 3600 s") != std::string::npos);
+  // Started 2 h ago: the same log, 3600 of 7500 s; the part before the window named.
+  Evidence two = LogEvidenceForAlert(CleanLog(3600), 2 * 3600.0);
+  CHECK(two.weight == doctest::Approx(hour * 3600 / 7500));
+  CHECK_MESSAGE(two.detail.find("from 2026-12-01T03:40:00Z to 2026-12-01T04:45:00Z (the alert's onset) is "
+                                "not in the log") != std::string::npos,
+                two.detail);
+  // A 20-minute log holds all of a 5-minute-old alert (and its 5-minute lead): it counts fully,
+  // where the window-based figure said 1/3.
+  Evidence young = LogEvidenceForAlert(CleanLog(1200), 300.0);
+  CHECK(young.weight == doctest::Approx(hour));
+  CHECK(EvidenceFromProbe(CleanLog(1200), "p")->weight == doctest::Approx(hour / 3));
+  CHECK(young.detail.find("this pass counts 100%") != std::string::npos);
+  CHECK(young.detail.find("not in the log") == std::string::npos);
+}
+
+TEST_CASE("kernel log: without the alert's start, or with one after the read, the window's figure, said so") {
+  const double hour = EvidenceFromProbe(CleanLog(3600), "p")->weight;
+  // No startsAt: today's share of the window (1200 of 3600 s), and the evidence says why.
+  Evidence none = LogEvidenceForAlert(CleanLog(1200), std::nullopt);
+  CHECK(none.weight == doctest::Approx(hour / 3));
+  CHECK_MESSAGE(none.detail.find("[the alert has no start time: counted against the probe's window, the log covers "
+                                 "1200 of the 3600 s asked: this pass counts 33%]") != std::string::npos,
+                none.detail);
+  // A startsAt 10 minutes after the log was read (a clock off, or a bad payload).
+  Evidence future = LogEvidenceForAlert(CleanLog(1200), -600.0);
+  CHECK(future.weight == doctest::Approx(hour / 3));
+  CHECK_MESSAGE(future.detail.find("the alert's startsAt 2026-12-01T05:55:00Z is after the log was read "
+                                   "(2026-12-01T05:45:00Z): counted against the probe's window") != std::string::npos,
+                future.detail);
+  // A result that does not say when it was read (vigil-probe before DX, a recorded case).
+  ProbeResult undated = CleanLog(1200);
+  undated.metrics.erase("read_at_unix_s");
+  Evidence u = LogEvidenceForAlert(undated, 300.0);
+  CHECK(u.weight == doctest::Approx(hour / 3));
+  CHECK(u.detail.find("the probe did not say when it read the log") != std::string::npos);
+}
+
 }  // namespace vigil

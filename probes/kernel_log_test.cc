@@ -225,6 +225,7 @@ TEST_CASE("kernel log: verdict over the window") {
   CHECK(v.status == "pass");
   CHECK(v.reason.find("no Xid/NVLink/AER/mlx5-IB/OOM lines in the last 60 s of a readable log (test, 4 lines)") == 0);
   CHECK(v.metrics.at("log_covers_s") == 60);
+  CHECK(v.metrics.at("read_at_unix_s") == kNow);  // when it was read: the reasoner lays it over the alert's time
   // A ring buffer whose oldest line is newer than the window start says how far it reaches.
   kl::Scan recent = kl::ParseKernelLog("[ 99900.0] usb 1-1: new device\n", opt);
   v = kl::JudgeKernelLog(recent, Log("", true), 3600, kNow);

@@ -829,6 +829,9 @@ Verdict JudgeKernelLog(const Scan& scan, const LogText& log, double since_s, dou
                                 (scan.oldest == 0 || scan.oldest > scan.boot_time - 10);
   if (booted_in_window) covers = std::min(covers, std::max(0.0, now - scan.boot_time));
   v.metrics["log_covers_s"] = covers;
+  // When it was read (unix seconds): the log covers [read_at_unix_s - log_covers_s, read_at_unix_s],
+  // which the reasoner lays over the alert's own time (agents/builtin_reasoner.cc, DX).
+  v.metrics["read_at_unix_s"] = now;
   v.metrics["bytes_dropped"] = static_cast<double>(log.dropped_bytes);
 
   nlohmann::json findings = nlohmann::json::array();
