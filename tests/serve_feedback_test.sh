@@ -8,7 +8,8 @@
 #     not JSON, unknown id, oversize; the 409 for an incident not yet diagnosed is server_test's);
 #  3. a second, similar alert (another fingerprint) is triaged: its diagnosis cites
 #     kb:vigil-serve-<store id>-incident-<first> (the store id: 16 hex digits of incidents.db) and GET lists the first incident's resolution in past_resolutions;
-#     the recall alone answers its root cause ("from past incident #<first>, not verified", <= 0.5);
+#     the recall alone answers its root cause ("from past incident #<first>, not verified", <= 0.5),
+#     as a recurrence on this node (same labels, node-12: the fix quoted verbatim; DX);
 #     the chat answers "how was #<first> fixed" from the stored resolution; /metrics counts the
 #     chat and resolution routes by name;
 #  4. posting the resolution again replaces it (the KB entry too: `vigil kb search` finds one entry);
