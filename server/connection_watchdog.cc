@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <string_view>
 #include <vector>
 
 namespace vigil {
@@ -122,11 +123,39 @@ void ConnectionWatchdog::MarkHandlerStarted(const std::string& key) {
   if (it != conns_.end()) it->second.reading_body = false;
 }
 
+namespace {
+// Bytes the client sent that no thread has read yet; 0 when none or unknown.
+int Unread(int fd) {
+  int unread = 0;
+  return ioctl(fd, FIONREAD, &unread) == 0 ? unread : 0;
+}
+
+// The unread bytes (peeked, not taken) hold a whole request header: a blank line within the
+// first 16 KiB.
+bool HeaderWaiting(int fd) {
+  char buf[16384];
+  const ssize_t n = recv(fd, buf, sizeof(buf), MSG_PEEK | MSG_DONTWAIT);
+  if (n <= 0) return false;
+  const std::string_view b(buf, static_cast<size_t>(n));
+  return b.find("\r\n\r\n") != std::string_view::npos || b.find("\n\n") != std::string_view::npos;
+}
+
+}  // namespace
+
+bool ConnectionWatchdog::Late(const Conn& c, int64_t now) const {
+  const int64_t waited = now - c.clock_ms;
+  const bool header_late = !c.in_request && options_.header_timeout_ms > 0 && waited > options_.header_timeout_ms;
+  const bool body_late =
+      c.in_request && c.reading_body && options_.request_timeout_ms > 0 && waited > options_.request_timeout_ms;
+  return !c.cut && (header_late || body_late);
+}
+
 int ConnectionWatchdog::ScanOnce() {
   struct Found {
     int fd;
     std::string key;
     uint64_t inode;
+    bool header_waiting = false;  // a whole request header sent, unread
   };
   std::vector<Found> found;
   if (DIR* dir = opendir("/proc/self/fd")) {
@@ -136,7 +165,10 @@ int ConnectionWatchdog::ScanOnce() {
       const long fd = std::strtol(e->d_name, &end, 10);
       if (end == e->d_name || *end != '\0' || fd == own) continue;
       Found f{static_cast<int>(fd), "", 0};
-      if (Inspect(f.fd, options_.port, &f.key, &f.inode)) found.push_back(std::move(f));
+      if (Inspect(f.fd, options_.port, &f.key, &f.inode)) {
+        f.header_waiting = Unread(f.fd) > 0 && HeaderWaiting(f.fd);
+        found.push_back(std::move(f));
+      }
     }
     closedir(dir);
   }
@@ -154,11 +186,14 @@ int ConnectionWatchdog::ScanOnce() {
       }
       c.seen = true;
       c.misses = 0;
-      const int64_t waited = now - c.clock_ms;
-      const bool header_late = !c.in_request && options_.header_timeout_ms > 0 && waited > options_.header_timeout_ms;
-      const bool body_late = c.in_request && c.reading_body && options_.request_timeout_ms > 0 &&
-                             waited > options_.request_timeout_ms;
-      if (!c.cut && (header_late || body_late)) late.push_back(f);
+      // Between requests, a whole header waiting unread means the client has sent its request and
+      // every thread is busy: that wait is the server's, so its header clock starts again. Before,
+      // the clock ran from the first scan, and a client queued longer than header_timeout_ms was
+      // cut in the moment a thread read its bytes and had not yet called RequestStarted (seen:
+      // server_test's BODY-trickling case cut its /healthz, 1 run in 4 at load 5). A queued slow
+      // client (part of a header) keeps its clock: it is cut as soon as a thread has read it.
+      if (!c.in_request && f.header_waiting) c.clock_ms = now;
+      if (Late(c, now)) late.push_back(f);
     }
     // Closed ones go after two scans without them (an entry a request made before any scan saw
     // its connection gets that long to be seen).
@@ -184,18 +219,22 @@ int ConnectionWatchdog::ScanOnce() {
     if (Inspect(dup, options_.port, &key, &inode) && key == f.key && inode == f.inode) {
       // Bytes waiting unread: the client has sent and no thread has read it yet (all busy); the
       // server is the slow one. A slowloris connection being served has its bytes read at once.
-      int unread = 0;
-      const bool waiting = ioctl(dup, FIONREAD, &unread) == 0 && unread > 0;
+      const bool waiting = Unread(dup) > 0;
       if (!waiting && options_.before_cut_for_test) options_.before_cut_for_test(f.fd);
       // Marked cut before the shutdown: the serving thread's read fails at once and its
       // RequestDone must already see the mark (it tells HttpApi not to count that request).
+      // Still late, judged again under the lock: the cuts earlier in this loop free httplib's
+      // threads, which take the queued connections at once; one whose request has started since
+      // the scan (RequestStarted) is no longer late and is left alone.
       auto mark = [&](bool cut_now) {
         std::lock_guard lock(mu_);
         auto it = conns_.find(f.key);
-        if (it != conns_.end() && it->second.inode == f.inode) it->second.cut = cut_now;
+        if (it == conns_.end() || it->second.inode != f.inode) return false;
+        if (cut_now && !Late(it->second, NowMs())) return false;
+        it->second.cut = cut_now;
+        return true;
       };
-      if (!waiting) {
-        mark(true);
+      if (!waiting && mark(true)) {
         if (shutdown(dup, SHUT_RDWR) == 0) {
           ++cut;
           if (options_.on_cut) options_.on_cut();

@@ -9,7 +9,12 @@
 // served (RequestStarted, called once its header has been read, until RequestDone) it is never
 // cut. A connection whose clock passes `header_timeout_ms` is shut down (shutdown(2) both ways:
 // httplib's read returns, it closes the socket and the thread is free); on_cut is called. One
-// with unread bytes waiting is not cut: it sent its request and waits for a free thread.
+// with unread bytes waiting is not cut: it sent its request and waits for a free thread; between
+// requests, when those bytes hold a whole header (peeked), the wait also starts its clock again
+// (it is the server's), so a thread that takes it has header_timeout_ms from the last scan that
+// saw it waiting; a queued slow client (part of a header) keeps its clock and is cut once read. A
+// connection is judged late again under the lock just before its shutdown (a thread freed by
+// an earlier cut of the same scan may have started its request meanwhile).
 // Connections are told apart by peer address and port, and by the socket's inode (a new
 // connection from a reused peer port starts afresh).
 // A request with a body (Content-Length > 0 or chunked) is in its body phase from RequestStarted
@@ -88,6 +93,9 @@ class ConnectionWatchdog {
     int misses = 0;  // scans in a row that did not find it
     bool cut = false;  // shut down already (its thread has not closed it yet): not cut nor counted again
   };
+  // Past its header deadline (between requests) or its body deadline (a body still being read),
+  // and not cut yet. Under mu_.
+  bool Late(const Conn& c, int64_t now) const;
   ConnectionWatchdogOptions options_;
   std::mutex mu_;
   std::map<std::string, Conn> conns_;  // "addr|port"

@@ -320,6 +320,82 @@ TEST_CASE("ConnectionWatchdog: a connection in a request is not cut; its clock r
   close(listener);
 }
 
+TEST_CASE("ConnectionWatchdog: a client that waited for a thread past header_timeout_ms is not cut when a thread "
+          "takes it") {
+  // Every httplib thread busy: a client's whole request waits unread in its socket for longer than
+  // the header deadline. A thread then reads it and, before RequestStarted, a scan comes: the
+  // client sent everything at once and must not be cut. Before, its clock ran from the first scan
+  // that saw it, so this scan found it late with nothing unread and cut it (server_test's
+  // BODY-trickling case lost its /healthz so, 1 run in 4 at load 5).
+  int port = 0;
+  const int listener = Listen(&port);
+  const int client = Connect(port);
+  const int accepted = accept(listener, nullptr, nullptr);
+  REQUIRE(accepted >= 0);
+  ConnectionWatchdogOptions o;
+  o.port = port;
+  o.header_timeout_ms = 300;
+  ConnectionWatchdog w(o);
+  const std::string request = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+  REQUIRE(send(client, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size()));
+  CHECK(w.ScanOnce() == 0);  // first seen, waiting
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  CHECK(w.ScanOnce() == 0);  // past the deadline but waiting unread: not cut, its clock starts again
+  // "A thread takes it": its bytes are read; RequestStarted has not come yet.
+  char buf[256];
+  CHECK(recv(accepted, buf, sizeof(buf), 0) == static_cast<ssize_t>(request.size()));
+  CHECK(w.ScanOnce() == 0);  // (before: 1, cut with its request in the thread's hands)
+  // A thread that reads and never starts a request (a header that never ends) is cut as before.
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  CHECK(w.ScanOnce() == 1);
+  char b;
+  CHECK(recv(client, &b, 1, 0) == 0);
+  // A slow client queued the same way (part of a header) keeps its clock: cut once it is read.
+  const int slow = Connect(port);
+  const int slow_accepted = accept(listener, nullptr, nullptr);
+  REQUIRE(slow_accepted >= 0);
+  const std::string part = "GET /healthz HTTP/1.1\r\nX-Slow: a";
+  REQUIRE(send(slow, part.data(), part.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(part.size()));
+  CHECK(w.ScanOnce() == 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  CHECK(w.ScanOnce() == 0);  // waiting unread: not cut
+  CHECK(recv(slow_accepted, buf, sizeof(buf), 0) == static_cast<ssize_t>(part.size()));
+  CHECK(w.ScanOnce() == 1);  // read, still no header, past its deadline from the first scan
+  CHECK(recv(slow, &b, 1, 0) == 0);
+  for (int fd : {client, accepted, slow, slow_accepted, listener}) close(fd);
+}
+
+TEST_CASE("ConnectionWatchdog: a late connection whose request starts just before its cut is not cut") {
+  // A scan's cuts free httplib's threads, which take the queued connections at once: one found late
+  // by the same scan may have its request started (RequestStarted) before the scan reaches it.
+  int port = 0;
+  const int listener = Listen(&port);
+  const int client = Connect(port);
+  const int accepted = accept(listener, nullptr, nullptr);
+  REQUIRE(accepted >= 0);
+  const int peer_port = LocalPort(client);
+  ConnectionWatchdogOptions o;
+  o.port = port;
+  o.header_timeout_ms = 100;
+  int hooked = 0;
+  ConnectionWatchdog* watchdog = nullptr;
+  o.before_cut_for_test = [&](int) {
+    ++hooked;
+    watchdog->RequestStarted("127.0.0.1", peer_port);  // a thread took it meanwhile
+  };
+  ConnectionWatchdog w(o);
+  watchdog = &w;
+  CHECK(w.ScanOnce() == 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CHECK(w.ScanOnce() == 0);  // found late, then in a request at the cut: left alone (before: 1)
+  CHECK(hooked == 1);
+  CHECK(send(client, "x", 1, MSG_NOSIGNAL) == 1);
+  char b = 0;
+  CHECK(recv(accepted, &b, 1, 0) == 1);  // still open both ways
+  CHECK(b == 'x');
+  for (int fd : {client, accepted, listener}) close(fd);
+}
+
 TEST_CASE("ConnectionWatchdog: a late connection's descriptor closed and reused before the cut: the other socket is "
           "not cut") {
   // review RV-S: httplib's threads close descriptors while the watchdog scans, and the next socket
