@@ -1748,9 +1748,12 @@ struct StreamingEngine::Impl {
     std::string name;
     Labels labels;  // the input's labels minus the ignored ones (the alerts' labels)
     std::string id;
-    size_t first;  // the first input series with this identity (traces name it)
+    size_t first;  // the lowest live input series with this identity (traces name it)
     size_t source = SIZE_MAX;  // tick-driven rules: the input of the latest point taken...
     Labels source_labels = {};  // ...and its labels (a copy: SeriesState moves when series are added)
+    // Its live input series, ascending (RemoveSeries re-points `first` to the lowest that remains;
+    // an identity whose last input goes is removed).
+    std::vector<size_t> inputs = {};
   };
   struct Rule {
     const RulePlan* plan;
@@ -2244,6 +2247,64 @@ struct StreamingEngine::Impl {
   }
 
   std::vector<std::vector<int32_t>> member_of;  // [rule][series] -> member (identity) index or -1
+
+  // RemoveSeries for a rule with `ignoring` (OD3): each removed input leaves its identity; an
+  // identity that keeps an input goes on (its `first`, and a member's `series`, re-pointed to the
+  // lowest remaining input: traces and the alert's metric name come from it); one whose last input
+  // goes is removed with its state and pending / firing alert (no transition reported, as a
+  // series'). A tick-driven rule's identity slot stays (TickRule's members are identity indices;
+  // its labels are cleared); an evaluated-at-points rule's members are compacted (the last takes
+  // the removed one's place: members[k] is identity k).
+  void RemoveInputs(size_t ri, std::span<const size_t> given) {
+    Rule& r = rt[ri];
+    std::vector<int32_t>& id_of = member_of[ri];
+    std::vector<uint8_t> id_gone(r.ids.size(), 0);
+    bool any_gone = false;
+    for (size_t si : given) {
+      const int32_t k = id_of[si];
+      if (k < 0) continue;
+      id_of[si] = -1;
+      --r.n_series;
+      Identity& id = r.ids[static_cast<size_t>(k)];
+      std::erase(id.inputs, si);
+      if (!id.inputs.empty()) {
+        id.first = id.inputs.front();
+        if (!r.tick) r.members[static_cast<size_t>(k)].series = id.first;
+        continue;
+      }
+      id_gone[static_cast<size_t>(k)] = 1;
+      any_gone = true;
+    }
+    if (!any_gone) return;
+    if (r.tick) {
+      for (size_t k = 0; k < r.ids.size(); ++k) {
+        if (!id_gone[k]) continue;
+        r.id_index.erase(r.ids[k].id);
+        r.ids[k].labels.clear();
+        r.ids[k].source_labels.clear();
+      }
+      std::erase_if(r.tick_members, [&id_gone](size_t k) { return id_gone[k] != 0; });
+      r.tick->RemoveMembers(id_gone);
+      return;
+    }
+    // Highest first, so that the last identity moved into a removed one's place is never one
+    // still to be removed.
+    for (size_t k = r.ids.size(); k-- > 0;) {
+      if (!id_gone[k]) continue;
+      r.id_index.erase(r.ids[k].id);
+      const size_t last = r.ids.size() - 1;
+      if (k != last) {
+        r.ids[k] = std::move(r.ids[last]);
+        r.members[k] = std::move(r.members[last]);
+        r.members[k].identity = static_cast<int32_t>(k);
+        r.id_index[r.ids[k].id] = static_cast<int32_t>(k);
+        for (size_t si : r.ids[k].inputs) id_of[si] = static_cast<int32_t>(k);
+      }
+      r.ids.pop_back();
+      r.members.pop_back();
+    }
+    Rebuild(r);  // aggregation groups (their member indices moved)
+  }
 };
 
 StreamingEngine::StreamingEngine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -2308,13 +2369,9 @@ Result<size_t> StreamingEngine::AddSeries(const std::string& name, const Labels&
       for (const std::string& x : r.plan->selector.ignoring) l.erase(x);
       identity[ri] = {FormatSeriesId(name, l), std::move(l)};
     }
-    // A new series of an identity already watched (a pod label that came or went) is no new
-    // member: a tick-driven rule takes it after data arrived too.
-    // A plain tick-driven rule takes a series after data too (its member starts at its first
-    // point, as in batch); an `ignoring` one only of an identity it already watches.
-    if (r.tick && r.merge && im.have_tick && !r.id_index.count(identity[ri].first))
-      return FailedPreconditionError("series " + id + " added after data arrived: rule " + r.plan->name +
-                                     " watches for missing data and needs its series declared before the first point");
+    // A tick-driven rule takes a series after data too: a new series of an identity already
+    // watched (a pod label that came or went) is no new member; a new identity (OD3: also one
+    // whose inputs were all removed) is a member that starts at its first point, as in batch.
   }
   im.series.push_back({name, labels, id, 0, false, 0, {}});
   for (const PlanNode& w : im.shared_windows) im.series.back().shared.push_back({detail::WindowState(w)});
@@ -2336,8 +2393,12 @@ Result<size_t> StreamingEngine::AddSeries(const std::string& name, const Labels&
       ++r.n_series;
       auto [it, fresh] = r.id_index.emplace(identity[ri].first, static_cast<int32_t>(r.ids.size()));
       im.member_of[ri][si] = it->second;
-      if (!fresh) continue;
+      if (!fresh) {
+        r.ids[static_cast<size_t>(it->second)].inputs.push_back(si);  // si is the highest index yet
+        continue;
+      }
       r.ids.push_back({name, std::move(identity[ri].second), identity[ri].first, si});
+      r.ids.back().inputs.push_back(si);
       if (r.tick) {
         // As infos above: rebuilt only when the identities moved.
         if (r.id_infos.empty() || r.id_infos.front().labels != &r.ids.front().labels) {
@@ -2347,7 +2408,7 @@ Result<size_t> StreamingEngine::AddSeries(const std::string& name, const Labels&
           r.id_infos.push_back({r.ids.back().name, &r.ids.back().labels});
         }
         r.tick_members.push_back(r.ids.size() - 1);
-        r.tick->AddMember(r.ids.size() - 1);  // a new identity only before data (checked above)
+        r.tick->AddMember(r.ids.size() - 1);  // not started until its first point
         continue;
       }
       Impl::Member m;
@@ -2415,16 +2476,14 @@ Status StreamingEngine::RemoveSeries(std::span<const size_t> given) {
       if (p.first == si)
         return FailedPreconditionError("series " + s.id + " has a point at the open timestamp: Flush before removing it");
     }
-    for (const Impl::Rule& r : im.rt) {
-      if (r.merge && r.matcher.Matches(s.name, s.labels))
-        return FailedPreconditionError("series " + s.id + " is selected by rule " + r.plan->name +
-                                       " (ignoring), whose state is kept per identity, not per series: it "
-                                       "cannot be removed");
-    }
   }
   for (size_t ri = 0; ri < im.rt.size(); ++ri) {
     Impl::Rule& r = im.rt[ri];
-    if (r.tick) {  // stale_for / absent (not `ignoring`: refused above): its members are series
+    if (r.merge) {
+      im.RemoveInputs(ri, given);
+      continue;
+    }
+    if (r.tick) {  // stale_for / absent: its members are series
       std::erase_if(r.tick_members, [&gone](size_t si) { return gone[si] != 0; });
       r.tick->RemoveMembers(gone);
       continue;

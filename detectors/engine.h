@@ -34,7 +34,9 @@
 //    points come in time order, so an identity's only conflict is a timestamp two of its inputs
 //    share; the lowest series index (AddSeries order) is taken there, as batch does. Such a rule
 //    counts input series against max_series_per_rule (as batch), and a series added after data
-//    arrived is accepted by a rule watching for missing data when its identity is already watched.
+//    arrived is accepted by a rule watching for missing data: of an identity already watched it
+//    joins that history; of a new one (OD3: it was refused, FailedPrecondition) the identity starts
+//    at its first point, as a plain stale_for rule's new series.
 //  * A stale_for / absent rule without `ignoring` takes a series added after data arrived too
 //    (OD2): its member starts at its first point, as in batch.
 //
@@ -142,10 +144,14 @@ class StreamingEngine {
   // windows: its alert waits `for` again). A small slot per removed index stays. A stale_for rule's
   // member goes with its firing alert (OD2: online detection forgets a series gone long after its
   // stale alert fired); from an absent rule the series goes, what its points told stays.
-  // FailedPrecondition, nothing removed, when one of them is selected by a rule with `ignoring`
-  // (its state is kept per identity, not per series), or has a point at the open timestamp (Flush
+  // A rule with `ignoring` (OD3; refused before): the series leaves its identity, which goes on
+  // from its other inputs (its traces then name the lowest remaining input; its windows, `for`
+  // and alert are the identity's, so the results are batch's over the points appended); with its
+  // last input the identity goes, with its pending / firing alert (no transition reported).
+  // FailedPrecondition, nothing removed, when one of them has a point at the open timestamp (Flush
   // first); InvalidArgument for an unknown or already removed index. O(series ever added + members
-  // of each rule selecting one, for rules with an aggregation or stale_for / absent).
+  // of each rule selecting one, for rules with an aggregation or stale_for / absent; + the inputs
+  // of each identity losing one, for rules with `ignoring`).
   [[nodiscard]] Status RemoveSeries(std::span<const size_t> series);
 
   // Alerts currently firing (deduplicated by fingerprint).

@@ -132,18 +132,171 @@ TEST_CASE("RemoveSeries: aggregation groups lose the removed member; refused cas
   REQUIRE(e.Flush().ok());
   CHECK(e.ActiveAlerts().empty());
   CHECK(transitions.size() == 5);
-  // A series a rule with `ignoring` selects cannot be removed (its state is per identity).
-  RulePlan merged = Above5("Merged");
-  merged.selector.metric = "other";
-  merged.selector.ignoring = {"pod"};
-  auto tick = StreamingEngine::Create(CompiledRules{{Above5("Hot"), merged}}, opt, {});
+  // A refused call (one of them has a point at the open timestamp) removes none of them.
+  auto tick = StreamingEngine::Create(CompiledRules{{Above5("Hot")}}, opt, {});
   REQUIRE(tick.ok());
   const size_t a = *(*tick)->AddSeries("m", {});
-  const size_t o = *(*tick)->AddSeries("other", {{"pod", "x"}});
+  const size_t o = *(*tick)->AddSeries("m", {{"pod", "x"}});
+  REQUIRE((*tick)->Append(o, 1000, 1).ok());
   CHECK((*tick)->RemoveSeries(std::vector<size_t>{a, o}).code() == StatusCode::kFailedPrecondition);
-  CHECK((*tick)->Append(a, 1000, 1).ok());  // a kept: nothing was removed
+  REQUIRE((*tick)->Flush().ok());
+  CHECK((*tick)->Append(a, 2000, 1).ok());  // a kept: nothing was removed
   REQUIRE((*tick)->Flush().ok());
   CHECK((*tick)->RemoveSeries(std::vector<size_t>{a}).ok());
+}
+
+// stale_for(d) over `other`, by hand (detectors/ does not depend on rules/).
+RulePlan StaleFor(const std::string& name, int64_t d_ms) {
+  RulePlan stale;
+  stale.name = name;
+  stale.file = "test";
+  stale.selector.metric = "other";
+  PlanBuilder b{&stale.nodes};
+  PlanNode n;
+  n.op = PlanOp::kStaleFor;
+  n.type = ValueType::kBool;
+  n.duration_ms = d_ms;
+  n.text = "stale_for";
+  stale.condition = b.Add(std::move(n));
+  stale.explain_nodes = {stale.condition};
+  stale.tick_driven = true;
+  return stale;
+}
+
+// Appends `series` to the engine in time order (all points of a timestamp, then the next).
+void Feed(StreamingEngine& e, const std::vector<std::pair<size_t, const TimeSeries*>>& series, int64_t from,
+          int64_t to) {
+  for (int64_t t = from; t <= to; t += 1000)
+    for (const auto& [si, s] : series)
+      for (size_t i = 0; i < s->size(); ++i)
+        if (s->timestamps_ms[i] == t) REQUIRE(e.Append(si, t, s->values[i]).ok());
+}
+
+TEST_CASE("RemoveSeries: an ignoring rule's identity keeps evaluating from its other input; its last input takes it") {
+  // OD3: the members of an `ignoring` rule were refused (FailedPrecondition), so with pod churn
+  // such a rule reached max_series_per_rule and refused new pods for good.
+  // `m > 5 for 8s` ignoring (pod): pod a hot 1..5 s, pod b hot 4..14 s: one identity {job=j},
+  // pending from 1 s (a's point), firing at 9 s only if a's points still count after a is removed.
+  RulePlan hot = Above5("Merged");
+  hot.selector.ignoring = {"pod"};
+  hot.for_ms = 8000;
+  TimeSeries a{"m", {{"job", "j"}, {"pod", "a"}}, {}, {}, {}};
+  TimeSeries b{"m", {{"job", "j"}, {"pod", "b"}}, {}, {}, {}};
+  for (int64_t t = 1000; t <= 5000; t += 1000) REQUIRE(a.Append(t, 9).ok());
+  for (int64_t t = 4000; t <= 14'000; t += 1000) REQUIRE(b.Append(t, 9).ok());
+  EngineOptions opt;
+  opt.limits.max_series_per_rule = 2;
+  std::vector<Alert> transitions;
+  std::vector<std::pair<int64_t, uint8_t>> b_flags;
+  StreamingEngine::Callbacks cb;
+  cb.on_alert = [&](const Alert& x) { transitions.push_back(x); };
+  cb.on_point = [&](size_t si, int64_t t, uint8_t flag) {
+    if (si == 1) b_flags.emplace_back(t, flag);
+  };
+  auto made = StreamingEngine::Create(CompiledRules{{hot}}, opt, cb);
+  REQUIRE(made.ok());
+  StreamingEngine& e = **made;
+  const size_t sa = *e.AddSeries(a.name, a.labels);
+  const size_t sb = *e.AddSeries(b.name, b.labels);
+  Feed(e, {{sa, &a}, {sb, &b}}, 1000, 6000);
+  REQUIRE(e.Flush().ok());
+  // At the limit (2 input series): a third pod is refused until an input goes.
+  CHECK(e.AddSeries("m", {{"job", "j"}, {"pod", "c"}}).status().code() == StatusCode::kOutOfRange);
+  Status removed = e.RemoveSeries(std::vector<size_t>{sa});
+  REQUIRE_MESSAGE(removed.ok(), removed.ToString());
+  Feed(e, {{sb, &b}}, 7000, 14'000);
+  REQUIRE(e.Flush().ok());
+  // Batch over the same data: one episode firing at 9 s, still firing at the end.
+  EngineOptions bopt;
+  auto batch = EvaluateBatch(CompiledRules{{hot}}, std::vector<TimeSeries>{a, b}, bopt);
+  REQUIRE(batch.ok());
+  REQUIRE(batch->alerts.size() == 1);
+  CHECK(batch->alerts[0].starts_at_ms == 9000);
+  REQUIRE(transitions.size() == 1);
+  CHECK(transitions[0].state == AlertState::kFiring);
+  CHECK(transitions[0].starts_at_ms == batch->alerts[0].starts_at_ms);
+  CHECK(transitions[0].active_at_ms == batch->alerts[0].active_at_ms);
+  CHECK(transitions[0].fingerprint == batch->alerts[0].fingerprint);
+  CHECK(transitions[0].labels == batch->alerts[0].labels);
+  REQUIRE(b_flags.size() == b.size());
+  for (size_t i = 0; i < b.size(); ++i) {
+    CHECK(b_flags[i].first == b.timestamps_ms[i]);
+    CHECK(b_flags[i].second == batch->flags[1][i]);
+  }
+  CHECK(e.ActiveAlerts().size() == 1);
+  // Room again: a new pod of the identity is taken (it counts as an input), then removed.
+  Result<size_t> c = e.AddSeries("m", {{"job", "j"}, {"pod", "c"}});
+  REQUIRE(c.ok());
+  REQUIRE(e.RemoveSeries(std::vector<size_t>{*c}).ok());
+  // b, the identity's last input, goes: the identity with its firing alert (no transition).
+  REQUIRE(e.RemoveSeries(std::vector<size_t>{sb}).ok());
+  CHECK(e.ActiveAlerts().empty());
+  CHECK(e.Append(sb, 15'000, 9).code() == StatusCode::kInvalidArgument);
+  // b back: a new identity, fresh state (pending from 15 s, not firing at its first point).
+  Result<size_t> back = e.AddSeries(b.name, b.labels);
+  REQUIRE(back.ok());
+  REQUIRE(e.Append(*back, 15'000, 9).ok());
+  REQUIRE(e.Flush().ok());
+  CHECK(e.ActiveAlerts().empty());
+  for (int64_t t = 16'000; t <= 23'000; t += 1000) REQUIRE(e.Append(*back, t, 9).ok());
+  REQUIRE(e.Flush().ok());
+  REQUIRE(transitions.size() == 2);
+  CHECK(transitions[1].starts_at_ms == 23'000);
+}
+
+TEST_CASE("RemoveSeries: a stale_for ignoring rule forgets an input, then the identity; a new identity after data is watched") {
+  // OD3: RemoveSeries refused these series, and a new identity after the first point was refused
+  // (FailedPrecondition), so a whole job that ended and came back was never watched again.
+  RulePlan stale = StaleFor("Stale", 10'000);
+  stale.selector.ignoring = {"pod"};
+  TimeSeries a{"other", {{"job", "j"}, {"pod", "a"}}, {}, {}, {}};
+  TimeSeries b{"other", {{"job", "j"}, {"pod", "b"}}, {}, {}, {}};
+  TimeSeries clock{"clock", {}, {}, {}, {}};  // selected by no rule: a tick every second
+  for (int64_t t = 1000; t <= 5000; t += 1000) REQUIRE(a.Append(t, 1).ok());
+  for (int64_t t = 3000; t <= 20'000; t += 1000) REQUIRE(b.Append(t, 1).ok());
+  for (int64_t t = 1000; t <= 40'000; t += 1000) REQUIRE(clock.Append(t, 0).ok());
+  EngineOptions opt;
+  opt.limits.max_series_per_rule = 2;
+  std::vector<Alert> transitions;
+  StreamingEngine::Callbacks cb;
+  cb.on_alert = [&](const Alert& x) { transitions.push_back(x); };
+  auto made = StreamingEngine::Create(CompiledRules{{stale}}, opt, cb);
+  REQUIRE(made.ok());
+  StreamingEngine& e = **made;
+  const size_t sc = *e.AddSeries(clock.name, clock.labels);
+  const size_t sa = *e.AddSeries(a.name, a.labels);
+  const size_t sb = *e.AddSeries(b.name, b.labels);
+  Feed(e, {{sc, &clock}, {sa, &a}, {sb, &b}}, 1000, 7000);
+  REQUIRE(e.Flush().ok());
+  CHECK(e.AddSeries("other", {{"job", "j"}, {"pod", "c"}}).status().code() == StatusCode::kOutOfRange);
+  Status removed = e.RemoveSeries(std::vector<size_t>{sa});
+  REQUIRE_MESSAGE(removed.ok(), removed.ToString());
+  Feed(e, {{sc, &clock}, {sb, &b}}, 8000, 40'000);
+  REQUIRE(e.Flush().ok());
+  // As batch: the identity stale from 30 s (b's last point 20 s + 10 s).
+  auto batch = EvaluateBatch(CompiledRules{{stale}}, std::vector<TimeSeries>{clock, a, b}, EngineOptions{});
+  REQUIRE(batch.ok());
+  REQUIRE(batch->alerts.size() == 1);
+  CHECK(batch->alerts[0].starts_at_ms == 30'000);
+  REQUIRE(transitions.size() == 1);
+  CHECK(transitions[0].starts_at_ms == batch->alerts[0].starts_at_ms);
+  CHECK(transitions[0].fingerprint == batch->alerts[0].fingerprint);
+  CHECK(transitions[0].labels.count("pod") == 0);
+  CHECK(e.ActiveAlerts().size() == 1);
+  // b goes: the identity with its firing alert.
+  REQUIRE(e.RemoveSeries(std::vector<size_t>{sb}).ok());
+  CHECK(e.ActiveAlerts().empty());
+  // The job back with pod c after data: a new identity, watched from its first point (41 s).
+  Result<size_t> c = e.AddSeries("other", {{"job", "j"}, {"pod", "c"}});
+  REQUIRE_MESSAGE(c.ok(), c.status().ToString());
+  REQUIRE(e.Append(sc, 41'000, 0).ok());
+  REQUIRE(e.Append(*c, 41'000, 1).ok());
+  for (int64_t t = 42'000; t <= 60'000; t += 1000) REQUIRE(e.Append(sc, t, 0).ok());
+  REQUIRE(e.Flush().ok());
+  REQUIRE(transitions.size() == 2);
+  CHECK(transitions[1].state == AlertState::kFiring);
+  CHECK(transitions[1].starts_at_ms == 51'000);
+  CHECK(transitions[1].fingerprint == transitions[0].fingerprint);
 }
 
 TEST_CASE("RemoveSeries: a stale_for rule's series goes with its firing alert; one added after data is watched") {
