@@ -73,7 +73,11 @@ struct OnlineDetection::Part {
   std::unique_ptr<StreamingEngine> engine;
   std::map<std::string, size_t> index;  // series id -> engine index; SIZE_MAX: refused
   std::map<std::string, int64_t> refused_last;  // refused series id -> its last point seen
-  std::set<size_t> kept;                        // engine indices RemoveSeries refused (`ignoring`)
+  // Rules with `ignoring` (OD3): (rule, identity id: the alert's `series`) -> its input series'
+  // engine indices, and per engine index the identities it is an input of. An identity's alert is
+  // about all of its inputs: gone when the newest of them is, forgotten with the last of them.
+  std::map<std::pair<std::string, std::string>, std::set<size_t>> merged;
+  std::map<size_t, std::vector<std::pair<std::string, std::string>>> merged_of;
   std::vector<int64_t> last_ms;         // per engine index: the last point appended
   std::vector<int64_t> since_ms;        // per engine index: the first point after its last gap
   int64_t newest_ms = INT64_MIN;        // the latest point of any series (the clock's not counted)
@@ -413,8 +417,7 @@ Status OnlineDetection::Read(int64_t start_ms, int64_t end_ms) {
                             "vigil_detection_rule_read_errors_total counts each read)");
     }
   }
-  // New series are declared before any point of this read (the warm-up's are all declared first;
-  // a stale_for / absent rule with `ignoring` takes a new identity only before data arrived).
+  // New series are declared before any point of this read (the warm-up's are all declared first).
   struct Point {
     int64_t t;
     size_t series;
@@ -458,6 +461,14 @@ Status OnlineDetection::Read(int64_t start_ms, int64_t end_ms) {
           continue;
         }
         it = part.index.emplace(id, *added).first;
+        for (const RulePlan& r : part.rules.rules) {
+          if (r.selector.ignoring.empty() || !SelectorMatches(r.selector, s.name, s.labels)) continue;
+          Labels identity = s.labels;
+          for (const std::string& l : r.selector.ignoring) identity.erase(l);
+          std::pair<std::string, std::string> key{r.name, FormatSeriesId(s.name, identity)};
+          part.merged[key].insert(*added);
+          part.merged_of[*added].push_back(std::move(key));
+        }
         part.last_ms.resize(*added + 1, INT64_MIN);
         part.since_ms.resize(*added + 1, INT64_MIN);
         if (evaluated_ids_.insert(id).second) series_count_ = evaluated_ids_.size();
@@ -630,16 +641,41 @@ bool OnlineDetection::Adopt(Alert& a, bool forget) {
   return true;
 }
 
-int64_t OnlineDetection::SeriesLast(const Alert& a, int64_t* since, int64_t* newest) const {
+// The engine indices of the series an alert of `part` is about: its series, or for a rule with
+// `ignoring` the live inputs of its identity. Empty when none is known (refused, dropped).
+std::vector<size_t> OnlineDetection::AlertInputs(const Part& part, const Alert& a) {
   auto id = a.annotations.find("series");
-  if (id == a.annotations.end()) return INT64_MIN;
+  if (id == a.annotations.end()) return {};
+  for (const RulePlan& r : part.rules.rules) {
+    if (r.name != a.rule || r.selector.ignoring.empty()) continue;
+    auto m = part.merged.find({a.rule, id->second});
+    if (m == part.merged.end()) return {};
+    return {m->second.begin(), m->second.end()};
+  }
+  auto it = part.index.find(id->second);
+  if (it == part.index.end() || it->second == SIZE_MAX) return {};
+  return {it->second};
+}
+
+// The latest point of `inputs` (INT64_MIN: none), and in *since that input's first point after
+// its last gap.
+int64_t OnlineDetection::LastOf(const Part& part, const std::vector<size_t>& inputs, int64_t* since) {
+  int64_t last = INT64_MIN;
+  for (size_t si : inputs) {
+    if (part.last_ms[si] == INT64_MIN || part.last_ms[si] < last) continue;
+    last = part.last_ms[si];
+    if (since != nullptr) *since = part.since_ms[si];
+  }
+  return last;
+}
+
+int64_t OnlineDetection::SeriesLast(const Alert& a, int64_t* since, int64_t* newest) const {
   for (const auto& part : parts_) {
     if (part->clock != SIZE_MAX) continue;  // stale_for / absent: missing data is what they watch
-    auto it = part->index.find(id->second);
-    if (it == part->index.end() || it->second == SIZE_MAX) continue;
-    if (since != nullptr) *since = part->since_ms[it->second];
+    const std::vector<size_t> inputs = AlertInputs(*part, a);
+    if (inputs.empty()) continue;
     if (newest != nullptr) *newest = part->newest_ms;
-    return part->last_ms[it->second];
+    return LastOf(*part, inputs, since);
   }
   return INT64_MIN;
 }
@@ -699,18 +735,17 @@ void OnlineDetection::ResolveGone(std::vector<Alert>& record) {
 }
 
 bool OnlineDetection::Forgotten(const Alert& a, int64_t* last) const {
-  auto id = a.annotations.find("series");
-  if (id == a.annotations.end()) return false;
   for (const auto& part : parts_) {
     // An absent rule's alert is the rule's, not a series' (its `series` is the selector's labels).
     if (part->clock == SIZE_MAX || part->rules.rules.front().absent_rule) continue;
     // The alert's own rule's part (its bound): review RV-OD2, the first part holding the series
     // was taken, so a longer stale_for's alert was judged by a shorter one's bound.
     if (part->rules.rules.front().name != a.rule) continue;
-    auto it = part->index.find(id->second);
-    if (it == part->index.end() || it->second == SIZE_MAX || part->last_ms[it->second] == INT64_MIN) continue;
-    if (last != nullptr) *last = part->last_ms[it->second];
-    return last_evaluated_ - part->last_ms[it->second] > part->forget_after_ms;
+    // An `ignoring` rule's identity: forgotten with the last of its inputs (its newest point).
+    const int64_t series_last = LastOf(*part, AlertInputs(*part, a), nullptr);
+    if (series_last == INT64_MIN) continue;
+    if (last != nullptr) *last = series_last;
+    return last_evaluated_ - series_last > part->forget_after_ms;
   }
   return false;
 }
@@ -738,7 +773,7 @@ void OnlineDetection::DropGone(std::vector<Alert>& record) {
     const bool tick = part->clock != SIZE_MAX;
     std::map<size_t, std::string> drop;     // engine index -> id
     for (const auto& [id, si] : part->index) {
-      if (si == SIZE_MAX || si == part->clock || part->kept.count(si) || part->last_ms[si] == INT64_MIN) continue;
+      if (si == SIZE_MAX || si == part->clock || part->last_ms[si] == INT64_MIN) continue;
       if (tick ? last_evaluated_ - part->last_ms[si] <= part->forget_after_ms
                : part->newest_ms - part->last_ms[si] <= drop_after_ms_)
         continue;
@@ -752,11 +787,12 @@ void OnlineDetection::DropGone(std::vector<Alert>& record) {
     // annotation, the selector's labels, can be a forgotten series' id: not its alert).
     std::map<size_t, Alert> forgotten;  // engine index -> its stale alert, resolved
     const bool absent = tick && part->rules.rules.front().absent_rule;
+    // An `ignoring` rule's alert is its identity's: it goes when all of the identity's inputs do
+    // (OD3; the engine removes the identity with its last input), else it stays with the others.
     for (const Alert& a : absent ? std::vector<Alert>{} : part->engine->ActiveAlerts()) {
-      auto series = a.annotations.find("series");
-      if (series == a.annotations.end()) continue;
-      auto it = part->index.find(series->second);
-      if (it == part->index.end() || !drop.count(it->second)) continue;
+      const std::vector<size_t> inputs = AlertInputs(*part, a);
+      if (inputs.empty() || !std::all_of(inputs.begin(), inputs.end(), [&](size_t si) { return drop.count(si) > 0; }))
+        continue;
       if (!tick) {
         episodes_.erase(a.fingerprint);
         continue;
@@ -764,26 +800,13 @@ void OnlineDetection::DropGone(std::vector<Alert>& record) {
       Alert r = a;
       r.state = AlertState::kResolved;
       r.ends_at_ms = last_evaluated_;
-      r.annotations["forgotten"] = "no point since " + FormatRfc3339Ms(part->last_ms[it->second]) + ", over " +
+      r.annotations["forgotten"] = "no point since " + FormatRfc3339Ms(LastOf(*part, inputs, nullptr)) + ", over " +
                                    Seconds(part->forget_after_ms) + ": no longer watched";
-      forgotten.emplace(it->second, std::move(r));
+      forgotten.emplace(inputs.front(), std::move(r));
     }
     std::vector<size_t> removed;
     for (const auto& [si, id] : drop) removed.push_back(si);
-    Status st = part->engine->RemoveSeries(removed);
-    if (st.code() == StatusCode::kFailedPrecondition) {
-      // A series a rule with `ignoring` selects (the engine keeps that rule's state per identity):
-      // removed one by one, the refused ones kept for good.
-      removed.clear();
-      for (const auto& [si, id] : drop) {
-        if (part->engine->RemoveSeries(std::vector<size_t>{si}).ok()) {
-          removed.push_back(si);
-        } else {
-          part->kept.insert(si);
-        }
-      }
-      st = Status::Ok();
-    }
+    const Status st = part->engine->RemoveSeries(removed);
     if (!st.ok()) {
       if (!drop_failed_logged_) {
         drop_failed_logged_ = true;
@@ -798,6 +821,15 @@ void OnlineDetection::DropGone(std::vector<Alert>& record) {
       }
       const std::string& id = drop[si];
       part->index.erase(id);
+      if (auto of = part->merged_of.find(si); of != part->merged_of.end()) {
+        for (const auto& key : of->second) {
+          auto m = part->merged.find(key);
+          if (m == part->merged.end()) continue;
+          m->second.erase(si);
+          if (m->second.empty()) part->merged.erase(m);
+        }
+        part->merged_of.erase(of);
+      }
       part->last_ms[si] = part->since_ms[si] = INT64_MIN;
       bool elsewhere = false;
       for (const auto& other : parts_) elsewhere = elsewhere || (other != part && other->index.count(id));

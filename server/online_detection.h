@@ -33,7 +33,9 @@
 // = its last point + one interval (when Prometheus would have resolved it) and no longer
 // forwarded; should the series come back still firing, that is a new incident from its first
 // point back (the engine's `for` is not waited again). One that disappeared before the warm-up's
-// end is not recorded. Not for `ignoring` rules (their alert names the merged identity).
+// end is not recorded. An `ignoring` rule's alert names the merged identity: it is gone when the
+// newest point of the identity's input series is (OD3; before, such alerts were never resolved
+// as gone and their series never dropped).
 //
 // Failures: a read that fails (Prometheus down, slow: the source's timeout, an answer refused)
 // changes nothing: the engine is kept and the next interval reads again from the last evaluated
@@ -184,7 +186,8 @@ class OnlineDetection {
   // + one interval, Prometheus's resolution) and no longer forwarded; if its series comes back
   // still firing, a new episode is recorded from its return. SeriesLast: the alert's series' last
   // point (since: the first after its last gap; newest: the part's newest point), INT64_MIN when
-  // its series is not known (an `ignoring` rule).
+  // its series is not known. An `ignoring` rule's alert (OD3): the newest point of its identity's
+  // input series (since: that input's), so it is gone when all of them are.
   // The rules of the selects whose last read failed (Query::failing).
   std::set<std::string> FailingRules() const;
   void ResolveGone(std::vector<Alert>& record);
@@ -197,7 +200,16 @@ class OnlineDetection {
   // (the rule's history + keep_firing_for + 1 h + one interval) before the last grid time read
   // is forgotten: its firing stale alert resolved into `record` (annotation `forgotten`), the series
   // removed and counted.
+  // A series of an `ignoring` rule is dropped / forgotten like the others (OD3); its identity's
+  // alert goes with the last of its inputs.
   void DropGone(std::vector<Alert>& record);
+  struct Part;
+  // The engine indices of the series an alert of `part` is about: its series, or for a rule with
+  // `ignoring` the live inputs of its identity (Part::merged). Empty when none is known.
+  static std::vector<size_t> AlertInputs(const Part& part, const Alert& a);
+  // The latest point of `inputs` (INT64_MIN: none); *since: that input's first point after its
+  // last gap.
+  static int64_t LastOf(const Part& part, const std::vector<size_t>& inputs, int64_t* since);
   // A tick-driven part's alert whose series would be forgotten now (its last point in *last).
   bool Forgotten(const Alert& a, int64_t* last) const;
   void NoteError(const std::string& reason, const Status& status);
@@ -211,7 +223,6 @@ class OnlineDetection {
   // The rules run in several engines: one for the rules evaluated at their series' points, one
   // per tick-driven (stale_for, absent) rule, so a read failing for one rule's select leaves that
   // engine alone out of the range.
-  struct Part;
   std::vector<std::unique_ptr<Part>> parts_;
   std::set<std::string> evaluated_ids_;  // series some part evaluates
   std::vector<Alert> transitions_;              // from the engine's callback, this read

@@ -1115,6 +1115,120 @@ TEST_CASE("OnlineDetection: series whose samples stopped are dropped, so a churn
   CHECK(m.find("{reason=\"series_refused\"}") == std::string::npos);
 }
 
+TEST_CASE("OnlineDetection: a churn of pods under an ignoring (pod) rule stays bounded: inputs dropped, alerts resolved") {
+  // OD3: the engine refused to remove the series of an `ignoring` rule (its state is per identity),
+  // so such a rule kept every pod it had seen, reached max_series_per_rule and refused the next
+  // pods (series_refused); its alerts (named by the identity) were never resolved as gone.
+  Fixture f;
+  constexpr int64_t kWave = 330'000;  // past the 5 min staleness + 2 s history + 1 s
+  const int64_t end = 100'000 + 5 * kWave;
+  auto set = [&](const std::string& gpu, const std::string& pod, int64_t from, int64_t to, double v) {
+    for (int64_t t = from; t <= to; t += kStep) {
+      Labels l{{"gpu", gpu}};
+      if (!pod.empty()) l["pod"] = pod;
+      f.source.Set("temp", l, t, v);
+    }
+  };
+  set("base", "", 60'000, end, 50);
+  for (int w = 0; w < 4; ++w) {
+    const int64_t start = 100'000 + w * kWave;
+    // GPUs 0 and 1: a pod hot for 10 s each wave (wave 3's pod on GPU 0 is wave 0's back: a new
+    // series of a new identity after the old one was dropped).
+    set("0", w == 3 ? "w0" : "w" + std::to_string(w), start, start + 9'000, 95);
+    set("1", "v" + std::to_string(w), start, start + 9'000, 95);
+    // GPU 2: hot throughout, its pod replaced each wave (5 s of overlap): one identity, one episode,
+    // its old pods dropped while it goes on.
+    set("2", "l" + std::to_string(w), start, start + kWave + 5'000, 95);
+  }
+  OnlineDetectionOptions o = f.Options(R"(rule JobHot {
+  select temp{gpu=~".+"} ignoring (pod)
+  when temp > 80
+  for 2s
+})");
+  o.max_series_per_rule = 5;  // base + GPU 2's two pods at a switch + one pod each on GPUs 0, 1
+  f.now = 80'000;
+  auto made = OnlineDetection::Create(std::move(o));
+  REQUIRE(made.ok());
+  auto d = std::move(*made);
+  REQUIRE(d->EvaluateOnce().ok());
+  size_t most = 0;
+  while (f.now < end) {
+    f.now += 10 * kStep;
+    REQUIRE(d->EvaluateOnce().ok());
+    most = std::max(most, d->series());
+    if (f.now == 100'000 + 2 * kWave - 10'000) {  // just before wave 2: waves 0, 1 gone 5 min
+      CHECK(f.Incidents("firing").size() == 1);  // GPU 2's (GPUs 0, 1: resolved as gone)
+      CHECK(d->series() == 2);                   // base and l1: l0 and the others dropped
+    }
+  }
+  CHECK(most <= 5);
+  CHECK(d->series() == 1);  // base; every pod dropped, GPU 2's last one too
+  std::map<std::string, std::vector<StoredIncident>> by_gpu;
+  for (const StoredIncident& i : f.Incidents()) by_gpu[i.alert.labels.at("gpu")].push_back(i);
+  CHECK(by_gpu["0"].size() == 4);  // one per wave: each pod was taken (none refused) and fired
+  CHECK(by_gpu["1"].size() == 4);
+  REQUIRE(by_gpu["2"].size() == 1);  // one identity: its pods' switches are no new episode
+  CHECK(by_gpu["2"][0].starts_at_ms == 102'000);
+  CHECK(by_gpu["2"][0].resolved_at_ms == 100'000 + 4 * kWave + 5'000 + kStep);  // its last pod's end
+  for (auto& [gpu, list] : by_gpu) {
+    for (const StoredIncident& i : list) {
+      CHECK_MESSAGE(i.resolved_at_ms > 0, gpu);  // resolved when gone
+      CHECK_MESSAGE(i.alert.labels.count("pod") == 0, gpu);
+    }
+  }
+  std::sort(by_gpu["0"].begin(), by_gpu["0"].end(),
+            [](const auto& a, const auto& b) { return a.starts_at_ms < b.starts_at_ms; });
+  for (int w = 0; w < 4 && by_gpu["0"].size() == 4; ++w) {
+    CHECK(by_gpu["0"][static_cast<size_t>(w)].starts_at_ms == 102'000 + w * kWave);
+    CHECK(by_gpu["0"][static_cast<size_t>(w)].resolved_at_ms == 110'000 + w * kWave);
+  }
+  std::string m;
+  d->WriteMetrics(m);
+  CHECK(m.find("vigil_detection_series_dropped_total 12\n") != std::string::npos);
+  CHECK(m.find("{reason=\"series_refused\"}") == std::string::npos);
+}
+
+TEST_CASE("OnlineDetection: a stale_for ignoring (pod) rule forgets a replaced pod, then a gone identity; a new one is watched") {
+  // OD3: RemoveSeries refused these series (nothing forgotten: a gone identity's stale alert fired
+  // for good) and the engine refused a new identity after the warm-up (series_refused).
+  Fixture f;
+  auto set = [&](const std::string& gpu, const std::string& pod, int64_t from, int64_t to) {
+    for (int64_t t = from; t <= to; t += kStep) f.source.Set("temp", {{"gpu", gpu}, {"pod", pod}}, t, 50);
+  };
+  set("a", "p1", 60'000, 200'000);     // GPU a: pod p1 replaced by p2 at 200 s, never stale
+  set("a", "p2", 200'000, 4'500'000);
+  set("b", "q1", 60'000, 300'000);     // GPU b: gone at 300 s, stale from 305 s
+  set("c", "r1", 500'000, 600'000);    // GPU c: new after the warm-up, gone at 600 s
+  OnlineDetectionOptions o = f.Options(R"(rule Stale {
+  select temp ignoring (pod)
+  when stale_for(5s)
+})");
+  f.now = 80'000;
+  auto made = OnlineDetection::Create(std::move(o));
+  REQUIRE(made.ok());
+  auto d = std::move(*made);
+  REQUIRE(d->EvaluateOnce().ok());
+  while (f.now < 4'400'000) {
+    f.now += 60 * kStep;
+    REQUIRE(d->EvaluateOnce().ok());
+    if (f.now == 1'040'000) CHECK(d->series() == 4);  // p1, p2, q1, r1: none forgotten yet
+  }
+  std::map<std::string, StoredIncident> by_gpu;
+  for (const StoredIncident& i : f.Incidents()) by_gpu[i.alert.labels.at("gpu")] = i;
+  CHECK(by_gpu.size() == 2);
+  CHECK(by_gpu.count("a") == 0);  // p1's end was no staleness: p2 fed the identity
+  CHECK(by_gpu["b"].starts_at_ms == 305'000);
+  CHECK(by_gpu["c"].starts_at_ms == 605'000);  // taken after the warm-up (it was refused)
+  // Forgotten (stale_for 5 s + 1 h + 1 s after the last point), resolved in the store.
+  CHECK(by_gpu["b"].resolved_at_ms > 300'000 + 3'606'000);
+  CHECK(by_gpu["c"].resolved_at_ms > 600'000 + 3'606'000);
+  CHECK(d->series() == 1);  // p2
+  std::string m;
+  d->WriteMetrics(m);
+  CHECK(m.find("vigil_detection_series_dropped_total 3\n") != std::string::npos);
+  CHECK(m.find("series_refused\"}") == std::string::npos);
+}
+
 TEST_CASE("OnlineDetection: a stale_for series that goes away fires, then an hour later is forgotten: resolved, counted") {
   // OD2: a stale_for / absent rule's series were never dropped: a gone pod's stale alert fired
   // (and was resent) until a restart, and a pod new after the warm-up was never watched.
