@@ -2,7 +2,7 @@
 //
 //   vigil serve [--listen HOST:PORT] [--workers N] [--queue-max N] [--max-body BYTES]
 //               [--read-timeout S] [--header-timeout S] [--rules PATH]... [--eval-interval S]
-//               [--eval-lag INTERVALS]
+//               [--eval-lag INTERVALS] [--max-series-per-query N]
 //               [--auth-token-file PATH [--metrics-public]]
 // With --auth-token-file, requests need `Authorization: Bearer <token>` (server/auth_tokens.h,
 // HttpApiOptions::auth); SIGHUP reads the file again (a bad file then keeps the tokens in use).
@@ -25,6 +25,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "agents/alert_triage.h"
@@ -33,7 +34,9 @@
 #include "connectors/alertmanager_api.h"
 #include "core/clock.h"
 #include "core/logging.h"
+#include "core/parse.h"
 #include "connectors/prometheus_source.h"
+#include "detectors/engine.h"
 #include "rules/rule_files.h"
 #include "probes/probe.h"
 #include "server/auth_tokens.h"
@@ -59,6 +62,7 @@ struct ServeFlags {
   std::vector<std::string> rules;  // files and folders, as vigil detect --rules
   int eval_interval_s = 15;
   int eval_lag = 2;  // --eval-lag: intervals between now and the last grid time read
+  size_t max_series_per_query = 10'000;  // --max-series-per-query: series one read asks at most
   std::string auth_token_file;  // empty: no authentication
   bool metrics_public = false;
 };
@@ -123,6 +127,7 @@ Result<OnlineParts> MakeOnlineDetection(const ServeFlags& f, const Config& confi
                                 " (every alert would come that late)");
   }
   o.lag_ms = int64_t{f.eval_lag} * interval_ms;
+  o.max_series_per_query = f.max_series_per_query;  // 1..max_series_per_rule: checked by the flag
   std::string forwarding;
   if (const std::string& am = config.GetString("alertmanager_url"); !am.empty()) {
     auto am_url = ParseAlertmanagerUrl(am);
@@ -148,11 +153,18 @@ Result<OnlineParts> MakeOnlineDetection(const ServeFlags& f, const Config& confi
     warm += " (the rules ask for " + std::to_string(d.needed_history_ms() / 1000) +
             " s: cut to 24 h or 10000 intervals; their longest windows are not full until then)";
   }
+  // Said when not the default, from the detection's own option (the flag's value reached it).
+  std::string per_query;
+  if (d.max_series_per_query() != ServeFlags{}.max_series_per_query) {
+    per_query = "; reads of at most ";
+    per_query += std::to_string(d.max_series_per_query());
+    per_query += " series a query, more read in shards by label (--max-series-per-query)";
+  }
   std::fprintf(stderr,
                "vigil serve: online detection: %zu rule(s) from %zu file(s) every %d s, %lld s behind now (--eval-lag "
-               "%d) against %s, %s%s\n",
+               "%d) against %s, %s%s%s\n",
                n_rules, files, f.eval_interval_s, static_cast<long long>(d.lag_ms() / 1000), f.eval_lag,
-               parts.source->Describe().c_str(), warm.c_str(), forwarding.c_str());
+               parts.source->Describe().c_str(), warm.c_str(), per_query.c_str(), forwarding.c_str());
   return parts;
 }
 
@@ -252,6 +264,33 @@ CommandRunner SetupServe(CLI::App& sub) {
                  "Prometheus's own rule evaluation; at most 3600 s of lag, or two intervals when longer)")
       ->capture_default_str()
       ->check(WholeNumber(0));
+  // At most the engine's max_series_per_rule: a rule takes no more series, so no read needs more
+  // (and a larger value also raised the one-grid-time read's limit past it, OnlineDetection::Create).
+  const uint64_t most_per_query = static_cast<uint64_t>(EngineOptions{}.limits.max_series_per_rule);
+  sub.add_option("--max-series-per-query", f->max_series_per_query,
+                 "series one Prometheus read of --rules asks at most: a select matching more is listed, then read "
+                 "in shards `label=~\"v1|v2|...\"` of at most this many (1 to the engine's max_series_per_rule)")
+      ->capture_default_str()
+      ->check(CLI::Validator(
+          [most_per_query](std::string& text) -> std::string {
+            const std::optional<uint64_t> v = text.empty() || text[0] == '+' ? std::nullopt : ParseUint(text);
+            std::string why;
+            if (!v || *v < 1) {
+              why = "must be a whole number from 1 to ";
+              why += std::to_string(most_per_query);
+              why += ", got `";
+              why += text;
+              why += "`";
+            } else if (*v > most_per_query) {
+              why = "`";
+              why += text;
+              why += "` is over ";
+              why += std::to_string(most_per_query);
+              why += ", the engine's max_series_per_rule (a rule takes no more series, so no read needs more)";
+            }
+            return why;
+          },
+          ""));
   sub.add_option("--auth-token-file", f->auth_token_file,
                  "file of bearer tokens (one per line, # comments, mode 600): every request but GET /healthz and "
                  "the chat page needs `Authorization: Bearer <token>`; SIGHUP reloads it");

@@ -150,6 +150,7 @@ class OnlineDetection {
 
   int64_t warmup_ms() const { return warmup_ms_; }            // history read at start (cut)
   int64_t lag_ms() const { return options_.lag_ms; }          // reads go up to now - this
+  size_t max_series_per_query() const { return options_.max_series_per_query; }
   int64_t needed_history_ms() const { return needed_ms_; }    // what the rules asked for
   int64_t last_evaluated_ms() const { return last_evaluated_; }  // 0 before the first read
   size_t series() const { return series_count_; }

@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# `vigil serve --rules --max-series-per-query N` against a REAL Prometheus (server/online_detection.h,
+# "A selector matching many series" in server/README.md; OD3):
+#  1. bad values of --max-series-per-query: 0, -1, abc, 1.5, 100001 (over the engine's
+#     max_series_per_rule), a number past 2^64: exit 2 naming the flag and the value;
+#  2. a python3 http.server exporter scraped every 1 s: `od3_load{node="n1".."n6",gpu="0","1"}`
+#     (12 series; only `node` splits them into values of at most 2 series) and
+#     `od3_grid{a="x","y","z",b="p","q","r"}` (9 series; every value of each label has 3 series, so
+#     no one label splits them); `vigil serve --rules R --eval-interval 1 --max-series-per-query 2`;
+#  3. the warm-up read of od3_load (several grid times, 12 series over 2) is listed and read in shards
+#     by node (`read in shards by label from now on`, then no read error for its rule: over 2 series
+#     a read of several grid times succeeds only in shards); the
+#     one of od3_grid fails for its own rule only: counted in
+#     vigil_detection_rule_read_errors_total{rule="Od3GridHot"} and too_many_series;
+#  4. od3_load{node="n3",gpu="1"} goes to 95: the incident of Od3LoadHot is recorded, named after
+#     the rule, with node n3 / gpu 1 (the other rule's failure did not stop it).
+# Reads of one grid time (the steady state at --eval-interval 1) ask for a select's series at once,
+# up to max_series_per_selector (server/README.md): od3_grid is read then; its failure is the
+# warm-up's (and any catch-up's).
+# Skipped (exit 77) only when prometheus / curl are missing.
+# Usage: bash tests/serve_online_sharding_test.sh <build-dir>   (from the repo root)
+source "$(dirname "$0")/lib/e2e.sh" "$@"
+for b in prometheus curl; do
+  command -v "$b" >/dev/null || { echo "SKIP: $b not installed (scripts/test installs prometheus and curl)"; exit 77; }
+done
+PY=/usr/bin/python3
+source "$HERE/lib/prometheus.sh"  # free_port, start_ready, PIDS (stopped at exit)
+source "$HERE/lib/serve.sh"       # start_serve, wait_for
+mkdir -p "$TMP/rules"
+cat >"$TMP/rules/od3.rules" <<'EOF'
+rule Od3LoadHot {
+  select od3_load{gpu=~".+"}
+  when od3_load > 80
+  for 2s
+  severity critical
+}
+rule Od3GridHot {
+  select od3_grid
+  when od3_grid > 80
+}
+EOF
+
+# 1. Bad values, before anything is started.
+bad_flag() {  # bad_flag VALUE PATTERN
+  check "--max-series-per-query $1" 2 "$2" -- \
+    "$VIGIL" --data-dir "$TMP/bad" --prometheus-url http://127.0.0.1:9 serve --listen 127.0.0.1:0 \
+    --rules "$TMP/rules" --max-series-per-query "$1"
+}
+bad_flag 0 '^vigil: --max-series-per-query: must be a whole number from 1 to 100000, got `0`'
+bad_flag -1 '^vigil: --max-series-per-query: must be a whole number from 1 to 100000, got `-1`'
+bad_flag abc '^vigil: --max-series-per-query: must be a whole number from 1 to 100000, got `abc`'
+bad_flag 1.5 '^vigil: --max-series-per-query: must be a whole number from 1 to 100000, got `1\.5`'
+bad_flag 100001 "^vigil: --max-series-per-query: \`100001\` is over 100000, the engine's max_series_per_rule"
+bad_flag 99999999999999999999999 '^vigil: --max-series-per-query: must be a whole number from 1 to 100000, got `99999999999999999999999`'
+
+# 2. The exporter: 12 od3_load series (n3/gpu 1 at the value in TMP/value, the others 50) and 9
+# od3_grid series at 50.
+echo 50 >"$TMP/value"
+cat >"$TMP/exporter.py" <<'PY'
+import http.server, sys
+value_file = sys.argv[2]
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        if self.path == "/-/ready":
+            body = b"ok\n"
+        else:
+            hot = open(value_file).read().strip()
+            lines = ["# TYPE od3_load gauge"]
+            for n in range(1, 7):
+                for g in (0, 1):
+                    v = hot if (n, g) == (3, 1) else "50"
+                    lines.append('od3_load{node="n%d",gpu="%d"} %s' % (n, g, v))
+            lines.append("# TYPE od3_grid gauge")
+            for a in "xyz":
+                for b in "pqr":
+                    lines.append('od3_grid{a="%s",b="%s"} 50' % (a, b))
+            body = ("\n".join(lines) + "\n").encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain; version=0.0.4")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *a):
+        pass
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+PY
+start_ready exporter "$TMP/exporter.log" "$PY" "$TMP/exporter.py" "{PORT}" "$TMP/value"
+cat >"$TMP/prometheus.yml" <<EOF
+global:
+  scrape_interval: 1s
+scrape_configs:
+  - job_name: od3
+    static_configs:
+      - targets: ['127.0.0.1:$READY_PORT']
+EOF
+start_ready prometheus "$TMP/prometheus.log" prometheus --config.file="$TMP/prometheus.yml" \
+  --storage.tsdb.path="$TMP/tsdb" --web.listen-address="127.0.0.1:{PORT}"
+PROM_URL=$READY_URL
+for _ in $(seq 150); do  # a few scrapes, so that the warm-up reads several grid times of data
+  curl -sf "$PROM_URL/api/v1/query?query=count(count_over_time(od3_load%5B1m%5D)%20%3E%203)" | grep -q '"12"\]' && break
+  sleep 0.2
+done
+
+start_serve "$TMP/vigil.log" --data-dir "$TMP/var" --prometheus-url "$PROM_URL" \
+  serve --listen 127.0.0.1:0 --no-probes --rules "$TMP/rules" --eval-interval 1 --max-series-per-query 2
+grep -q 'online detection: 2 rule(s) from 1 file(s) every 1 s, .*; reads of at most 2 series a query, more read in shards by label (--max-series-per-query)' "$TMP/vigil.log" &&
+  passed=$((passed + 1)) || bad "start line: $(cat "$TMP/vigil.log")"
+for _ in $(seq 300); do
+  grep -q 'warmed up on' "$TMP/vigil.log" && break
+  sleep 0.1
+done
+# 3. The warm-up: od3_load's 12 series read in shards; od3_grid's read failed for its rule only.
+# The warm-up is read in parts of 240 grid times: its part of several grid times with data (od3_load
+# read in shards, od3_grid failed) and, at a last part of one grid time, both at once.
+grep -q 'warmed up on [0-9]* s of history' "$TMP/vigil.log" && passed=$((passed + 1)) ||
+  bad "no warm-up: $(cat "$TMP/vigil.log")"
+grep -q 'the select of 1 rule(s) (`Od3LoadHot`) matches more series than one read takes' "$TMP/vigil.log" &&
+  passed=$((passed + 1)) || bad "od3_load not read in shards: $(cat "$TMP/vigil.log")"
+grep -q 'rule(s) `Od3GridHot` get no data from .*no one label' "$TMP/vigil.log" && passed=$((passed + 1)) ||
+  bad "od3_grid's failure not logged: $(cat "$TMP/vigil.log")"
+grep -q 'rule(s) `Od3LoadHot` get no data' "$TMP/vigil.log" && bad "od3_load's read failed: $(cat "$TMP/vigil.log")" ||
+  passed=$((passed + 1))
+metric() {  # metric NAME: its value on /metrics (0 when absent)
+  curl -sf "$V/metrics" | awk -v n="$1" '$1 == n { v = $2 } END { print (v == "" ? 0 : v) }'
+}
+GRID_ERRS=$(metric 'vigil_detection_rule_read_errors_total{rule="Od3GridHot"}')
+LOAD_ERRS=$(metric 'vigil_detection_rule_read_errors_total{rule="Od3LoadHot"}')
+TOO_MANY=$(metric 'vigil_detection_errors_total{reason="too_many_series"}')
+[ "${GRID_ERRS%.*}" -ge 1 ] && [ "${LOAD_ERRS%.*}" = 0 ] && [ "${TOO_MANY%.*}" -ge 1 ] && passed=$((passed + 1)) ||
+  bad "read errors: Od3GridHot $GRID_ERRS, Od3LoadHot $LOAD_ERRS, too_many_series $TOO_MANY"
+for _ in $(seq 100); do  # every series evaluated: od3_grid's too, at reads of one grid time
+  [ "$(metric vigil_detection_series)" = 21 ] && break
+  sleep 0.1
+done
+[ "$(metric vigil_detection_series)" = 21 ] && passed=$((passed + 1)) || bad "series: $(metric vigil_detection_series), not 21"
+wait_for 2 'j["count"] == 0' && passed=$((passed + 1)) || bad "an incident at 50: $(curl -s "$V/api/v1/incidents")"
+
+# 4. n3/gpu 1 hot: Od3LoadHot's incident.
+echo 95 >"$TMP/value"
+wait_for 60 'j["count"] == 1 and j["incidents"][0]["rule"] == "Od3LoadHot"' && passed=$((passed + 1)) ||
+  bad "no Od3LoadHot incident within 60 s: $(curl -s "$V/api/v1/incidents"; cat "$TMP/vigil.log")"
+ID=$(curl -sf "$V/api/v1/incidents" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["incidents"][0]["id"])')
+curl -sf "$V/api/v1/incidents/$ID" >"$TMP/incident.json"
+"$PY" - "$TMP/incident.json" <<'PY' && passed=$((passed + 1)) || bad "incident $ID: $(head -c 3000 "$TMP/incident.json")"
+import json, sys
+j = json.load(open(sys.argv[1]))
+a = j["alert"]
+assert j["rule"] == "Od3LoadHot" and a["labels"]["node"] == "n3" and a["labels"]["gpu"] == "1", a
+PY
+kill -TERM "$VPID"; wait "$VPID"
+
+echo "serve_online_sharding_test: $passed passed, $fail failed"
+[ "$fail" = 0 ]
