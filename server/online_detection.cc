@@ -79,6 +79,9 @@ struct OnlineDetection::Part {
   std::map<std::pair<std::string, std::string>, std::set<size_t>> merged;
   std::map<size_t, std::vector<std::pair<std::string, std::string>>> merged_of;
   std::vector<int64_t> last_ms;         // per engine index: the last point appended
+  // Per engine index: the rules of this part selecting it (indices into rules.rules), so that a
+  // failing select holds only its own rules' series from being dropped (DropGone; OD3).
+  std::vector<std::vector<uint32_t>> selected_by;
   std::vector<int64_t> since_ms;        // per engine index: the first point after its last gap
   int64_t newest_ms = INT64_MIN;        // the latest point of any series (the clock's not counted)
   // Tick-driven rules are evaluated at the timestamps of their engine's input: a series of no
@@ -210,6 +213,7 @@ Result<std::unique_ptr<OnlineDetection>> OnlineDetection::Create(OnlineDetection
       if (!clock.ok()) return clock.status();
       part->clock = *clock;
       part->last_ms.push_back(INT64_MIN);
+      part->selected_by.emplace_back();
       part->since_ms.push_back(INT64_MIN);
     }
     d->parts_.push_back(std::move(part));
@@ -443,9 +447,11 @@ Status OnlineDetection::Read(int64_t start_ms, int64_t end_ms) {
     for (size_t pi = 0; pi < parts_.size(); ++pi) {
       if (held[pi]) continue;
       Part& part = *parts_[pi];
-      bool selected = false;
-      for (const RulePlan& r : part.rules.rules) selected = selected || SelectorMatches(r.selector, s.name, s.labels);
-      if (!selected) continue;
+      std::vector<uint32_t> selected;
+      for (size_t ri = 0; ri < part.rules.rules.size(); ++ri) {
+        if (SelectorMatches(part.rules.rules[ri].selector, s.name, s.labels)) selected.push_back(static_cast<uint32_t>(ri));
+      }
+      if (selected.empty()) continue;
       auto it = part.index.find(id);
       if (it == part.index.end()) {
         Result<size_t> added = part.engine->AddSeries(s.name, s.labels);
@@ -470,6 +476,8 @@ Status OnlineDetection::Read(int64_t start_ms, int64_t end_ms) {
           part.merged_of[*added].push_back(std::move(key));
         }
         part.last_ms.resize(*added + 1, INT64_MIN);
+        part.selected_by.resize(*added + 1);
+        part.selected_by[*added] = std::move(selected);
         part.since_ms.resize(*added + 1, INT64_MIN);
         if (evaluated_ids_.insert(id).second) series_count_ = evaluated_ids_.size();
       }
@@ -763,17 +771,32 @@ void OnlineDetection::DropGone(std::vector<Alert>& record) {
       part->index.erase(it->first);
       it = part->refused_last.erase(it);
     }
-    // While a select's read fails its series get no points: none of the part is dropped until its
-    // rules' reads work (review RV-OD2: any failing select stopped every part's drops, so one rule
-    // whose select fails for good kept the other rules' gone series for good).
-    if (AnyRuleIn(part->rules.rules, failing_rules)) continue;
+    // While a select's read fails its series get no points: a series that one of the failing
+    // selects' rules selects is not dropped until their reads work. Per series (OD3): before, one
+    // failing select held every series of its part, and the part of the rules evaluated at their
+    // points holds all of them (review RV-OD2 had made it per part: any failing select stopped
+    // every part's drops, so one rule whose select fails for good kept the other rules' gone
+    // series for good).
+    std::vector<uint8_t> rule_failing(part->rules.rules.size(), 0);
+    bool any_failing = false;
+    for (size_t ri = 0; ri < part->rules.rules.size(); ++ri) {
+      rule_failing[ri] = failing_rules.count(part->rules.rules[ri].name) > 0;
+      any_failing = any_failing || rule_failing[ri];
+    }
+    auto held = [&](size_t si) {
+      if (!any_failing) return false;
+      for (uint32_t ri : part->selected_by[si]) {
+        if (rule_failing[ri]) return true;
+      }
+      return false;
+    };
     // stale_for / absent (tick-driven) parts watch for missing data: a series is forgotten once it
     // had no point for forget_after_ms before the last grid time read (its stale alert fired long
     // before); the others' series are dropped drop_after_ms_ older than the newest point of any.
     const bool tick = part->clock != SIZE_MAX;
     std::map<size_t, std::string> drop;     // engine index -> id
     for (const auto& [id, si] : part->index) {
-      if (si == SIZE_MAX || si == part->clock || part->last_ms[si] == INT64_MIN) continue;
+      if (si == SIZE_MAX || si == part->clock || part->last_ms[si] == INT64_MIN || held(si)) continue;
       if (tick ? last_evaluated_ - part->last_ms[si] <= part->forget_after_ms
                : part->newest_ms - part->last_ms[si] <= drop_after_ms_)
         continue;

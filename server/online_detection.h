@@ -202,7 +202,9 @@ class OnlineDetection {
   // is forgotten: its firing stale alert resolved into `record` (annotation `forgotten`), the series
   // removed and counted.
   // A series of an `ignoring` rule is dropped / forgotten like the others (OD3); its identity's
-  // alert goes with the last of its inputs.
+  // alert goes with the last of its inputs. While a select's reads fail, the series its rules
+  // select are not dropped (no points is then no sign of a gone series); the others are (OD3: per
+  // series; before, a failing select held every series of an engine holding one of its rules).
   void DropGone(std::vector<Alert>& record);
   struct Part;
   // The engine indices of the series an alert of `part` is about: its series, or for a rule with

@@ -1411,6 +1411,99 @@ TEST_CASE("OnlineDetection: a select that always fails does not keep other rules
   CHECK(m.find("vigil_detection_rule_read_errors_total{rule=\"Busy\"}") != std::string::npos);
 }
 
+TEST_CASE("OnlineDetection: a select that always fails holds only its own rules' series in the shared engine") {
+  // OD3: Hot and Busy are both evaluated at their points, so they share one engine, and DropGone
+  // dropped no series of that engine while any of its rules' selects failed: with Busy's select
+  // over max_series_per_selector for good, Hot's gone series stayed for good (its pods would fill
+  // max_series_per_rule).
+  Fixture f;
+  f.Feed("0", 90'000, 600'000, 50);
+  f.Feed("1", 90'000, 100'000, 95);  // hot, then gone at 100 s
+  FeedLoad(f, 90'000, 600'000, 10);
+  OnlineDetectionOptions o = f.Options(std::string(kHot) + kBusy);
+  o.max_series_per_query = 2;
+  o.max_series_per_selector = 8;  // 12 load series: Busy's reads fail every time
+  auto made = OnlineDetection::Create(std::move(o));
+  REQUIRE(made.ok());
+  auto d = std::move(*made);
+  REQUIRE(d->EvaluateOnce().ok());
+  CHECK(d->series() == 2);
+  while (f.now < 600'000) {
+    f.now += 10 * kStep;
+    REQUIRE(d->EvaluateOnce().ok());
+  }
+  auto inc = f.Incidents();
+  REQUIRE(inc.size() == 1);
+  CHECK(inc[0].alert.labels.at("gpu") == "1");
+  CHECK(inc[0].resolved_at_ms == 101'000);  // gone: its last point + one interval
+  CHECK(d->series() == 1);  // gpu 1 dropped (5 min + 7 s + 1 s after 100 s) though Busy fails
+  std::string m;
+  d->WriteMetrics(m);
+  CHECK(m.find("vigil_detection_series_dropped_total 1\n") != std::string::npos);
+  CHECK(m.find("vigil_detection_rule_read_errors_total{rule=\"Busy\"}") != std::string::npos);
+}
+
+// A source whose queries with a `job` matcher fail (an answer refused: that query alone) while
+// `failing` is set.
+class JobFailingSource : public FakeSource {
+ public:
+  bool failing = true;
+  Result<std::vector<TimeSeries>> Query(const MetricQuery& q) const override {
+    if (failing && q.matchers.count("job")) return InvalidArgumentError("bad_data: refused for the test");
+    return FakeSource::Query(q);
+  }
+};
+
+TEST_CASE("OnlineDetection: a series a failing select's rule selects is not dropped while it fails") {
+  // The hold that stays (OD3 made it per series): gpu 1's series, gone at 100 s, is selected by
+  // Hot (its query works) and by JobA (its query, `temp{job="a"}`, fails): no points is then no
+  // sign of a gone series, so it is kept until JobA's reads work, then dropped. Hot's alert of it is
+  // resolved meanwhile (resolving is per rule), JobA's once its reads work. gpu 0 (no job label:
+  // Hot's only) is not held.
+  Fixture f;
+  JobFailingSource source;
+  for (int64_t t = 90'000; t <= 900'000; t += kStep) {
+    source.Set("temp", {{"gpu", "0"}}, t, 50);
+    if (t <= 100'000) source.Set("temp", {{"gpu", "1"}, {"job", "a"}}, t, 95);
+  }
+  OnlineDetectionOptions o = f.Options(std::string(kHot) + R"(
+rule JobA {
+  select temp{job="a"}
+  when temp > 90
+})");
+  o.source = &source;
+  auto made = OnlineDetection::Create(std::move(o));
+  REQUIRE(made.ok());
+  auto d = std::move(*made);
+  REQUIRE(d->EvaluateOnce().ok());
+  while (f.now < 600'000) {  // 500 s after gpu 1's end: past the drop bound (5 min + 7 s + 1 s)
+    f.now += 10 * kStep;
+    REQUIRE(d->EvaluateOnce().ok());
+  }
+  CHECK(d->series() == 2);  // gpu 1 held: JobA selects it and its reads fail
+  // Both rules evaluate gpu 1 (its points came with Hot's query): JobA's alert is not resolved
+  // as gone while its own reads fail, Hot's is.
+  std::map<std::string, StoredIncident> by_rule;
+  for (const StoredIncident& i : f.Incidents()) by_rule[i.alert.rule] = i;
+  REQUIRE(by_rule.size() == 2);
+  CHECK(by_rule["Hot"].resolved_at_ms == 101'000);
+  CHECK(by_rule["JobA"].resolved_at_ms == 0);
+  std::string m;
+  d->WriteMetrics(m);
+  CHECK(m.find("vigil_detection_rule_read_errors_total{rule=\"JobA\"}") != std::string::npos);
+  CHECK(m.find("vigil_detection_series_dropped_total 1\n") == std::string::npos);
+  source.failing = false;  // JobA reads again: gpu 1, still without points, is dropped
+  f.now += 10 * kStep;
+  REQUIRE(d->EvaluateOnce().ok());
+  CHECK(d->series() == 1);
+  m.clear();
+  d->WriteMetrics(m);
+  CHECK(m.find("vigil_detection_series_dropped_total 1\n") != std::string::npos);
+  for (const StoredIncident& i : f.Incidents()) {
+    CHECK_MESSAGE(i.resolved_at_ms == 101'000, i.alert.rule);  // JobA's resolved as gone now
+  }
+}
+
 TEST_CASE("OnlineDetection: a churn of short-lived series keeps a stale_for rule's live series bounded") {
   // 30 pods over 5 h, one every 10 min, each reporting 20 s: without forgetting, the rule's engine
   // reached max_series_per_rule (10) and refused every later pod (series_refused).
