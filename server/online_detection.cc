@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <optional>
 #include <set>
 #include <tuple>
 #include <utility>
@@ -275,23 +276,15 @@ Result<std::vector<TimeSeries>> OnlineDetection::ReadSharded(const Query& q, con
       if (!q.matchers.count(k)) ++by_label[k][v];
     }
   }
-  // The label whose values pack into the fewest shards, each at most `limit` series and its regex
-  // at most max_matcher_bytes (first fit, values by decreasing count).
-  std::string best;
-  std::vector<std::vector<std::string>> best_shards;
-  size_t best_values = 0;
-  for (auto& [label, values] : by_label) {
-    size_t with = 0;
-    for (const auto& [v, n] : values) with += n;
-    if (with < present.size()) values[""] += present.size() - with;
+  // Values (and their series counts) packed first fit, by decreasing count, into shards of at
+  // most `limit` series and max_matcher_bytes of regex; nullopt when one value is over `limit`.
+  auto pack = [&](const std::map<std::string, size_t>& values) -> std::optional<std::vector<std::vector<std::string>>> {
     std::vector<std::pair<size_t, std::string>> order;
-    bool fits = true;
     for (const auto& [v, n] : values) {
-      fits = fits && n <= limit;
+      if (n > limit) return std::nullopt;
       order.emplace_back(n, v);
     }
-    if (!fits) continue;
-    std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::stable_sort(order.begin(), order.end(), [](const auto& x, const auto& y) { return x.first > y.first; });
     std::vector<std::vector<std::string>> shards;
     std::vector<size_t> count, bytes;
     for (const auto& [n, v] : order) {
@@ -309,16 +302,71 @@ Result<std::vector<TimeSeries>> OnlineDetection::ReadSharded(const Query& q, con
       count[i] += n;
       bytes[i] += b;
     }
+    return shards;
+  };
+  // A shard: its any_of matchers, and the label whose values are halved when its read answers
+  // more series than were listed (below).
+  struct Shard {
+    std::map<std::string, std::vector<std::string>> any_of;
+    std::string split;
+  };
+  std::vector<Shard> shards;
+  // The label whose values pack into the fewest shards.
+  std::string best;
+  size_t best_values = 0;
+  for (auto& [label, values] : by_label) {
+    size_t with = 0;
+    for (const auto& [v, n] : values) with += n;
+    if (with < present.size()) values[""] += present.size() - with;
+    std::optional<std::vector<std::vector<std::string>>> packed = pack(values);
+    if (!packed) continue;
     // Of labels giving as many shards, the one of more values: its shards can be halved when a
     // read answers more than was listed (below; review RV-OD2: a one-value label took the tie).
-    if (best.empty() || shards.size() < best_shards.size() ||
-        (shards.size() == best_shards.size() && values.size() > best_values)) {
+    if (best.empty() || packed->size() < shards.size() ||
+        (packed->size() == shards.size() && values.size() > best_values)) {
       best = label;
-      best_shards = std::move(shards);
       best_values = values.size();
+      shards.clear();
+      for (auto& vs : *packed) shards.push_back({{{label, std::move(vs)}}, label});
     }
   }
+  // No one label splits them (OD3): a conjunction of two, `outer="a"` and `inner=~"v1|v2|..."`
+  // (e.g. Hostname=~"..." within gpu="0"): per value of the outer label, the inner label's values
+  // among its series packed as above; the pair of fewest shards is read (ties: the first in label
+  // order). O(labels^2 x series).
   if (best.empty()) {
+    std::vector<const TimeSeries*> all;
+    for (const TimeSeries& s : present) all.push_back(&s);
+    auto value_of = [](const TimeSeries& s, const std::string& l) {
+      auto it = s.labels.find(l);
+      return it != s.labels.end() ? it->second : std::string();
+    };
+    std::vector<Shard> pair_best;
+    for (const auto& [outer, ov] : by_label) {
+      for (const auto& [inner, iv] : by_label) {
+        if (outer == inner) continue;
+        std::map<std::string, std::map<std::string, size_t>> groups;  // outer value -> inner value -> n
+        for (const TimeSeries* s : all) ++groups[value_of(*s, outer)][value_of(*s, inner)];
+        std::vector<Shard> got;
+        bool fits = true;
+        for (const auto& [o, inner_values] : groups) {
+          std::optional<std::vector<std::vector<std::string>>> packed = pack(inner_values);
+          if (!packed) {
+            fits = false;
+            break;
+          }
+          for (auto& vs : *packed) got.push_back({{{outer, {o}}, {inner, std::move(vs)}}, inner});
+          if (!pair_best.empty() && got.size() >= pair_best.size()) {
+            fits = false;  // no better than the pair found
+            break;
+          }
+        }
+        if (fits) pair_best = std::move(got);
+      }
+    }
+    shards = std::move(pair_best);
+  }
+  if (shards.empty()) {
     std::string labels;
     for (const auto& [label, values] : by_label) {
       size_t most = 0;
@@ -329,8 +377,8 @@ Result<std::vector<TimeSeries>> OnlineDetection::ReadSharded(const Query& q, con
     return OutOfRangeError(std::to_string(present.size()) + " series match " + FormatSeriesId(q.name, q.matchers) +
                            ", over max_series_per_query (" + std::to_string(limit) +
                            ") for a read of several grid times, and no one label has at most that many series "
-                           "for each of its values (labels: " + (labels.empty() ? "none" : labels) +
-                           "); add label matchers to the rule's select");
+                           "for each of its values, nor any two labels for each pair of values (labels: " +
+                           (labels.empty() ? "none" : labels) + "); add label matchers to the rule's select");
   }
   // A shard's read can answer more series than were listed for its values (Prometheus's range
   // query also answers a series whose last sample is within the 5 min lookback before start with
@@ -340,22 +388,25 @@ Result<std::vector<TimeSeries>> OnlineDetection::ReadSharded(const Query& q, con
   // max_series_per_query is read again as two halves (review RV-OD2: a shard packed full failed,
   // and its rules lost the range). One value over it still fails.
   std::vector<TimeSeries> out;
-  std::vector<std::vector<std::string>> todo(std::make_move_iterator(best_shards.rbegin()),
-                                             std::make_move_iterator(best_shards.rend()));
+  std::vector<Shard> todo(std::make_move_iterator(shards.rbegin()), std::make_move_iterator(shards.rend()));
   while (!todo.empty()) {
-    MetricQuery shard = whole;
-    shard.any_of[best] = std::move(todo.back());
+    Shard sh = std::move(todo.back());
     todo.pop_back();
+    MetricQuery shard = whole;
+    for (const auto& [l, vs] : sh.any_of) shard.any_of[l] = vs;
     Result<std::vector<TimeSeries>> part = options_.source->Query(shard);
-    std::vector<std::string>& values = shard.any_of[best];
+    std::vector<std::string>& values = sh.any_of[sh.split];
     if (!part.ok() && part.status().code() == StatusCode::kOutOfRange && values.size() > 1) {
       const auto half = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);
-      todo.emplace_back(half, values.end());
-      todo.emplace_back(values.begin(), half);
+      Shard second = sh;
+      second.any_of[sh.split].assign(half, values.end());
+      values.erase(half, values.end());
+      todo.push_back(std::move(second));
+      todo.push_back(std::move(sh));
       continue;
     }
     if (!part.ok()) return part.status();
-    for (TimeSeries& s : *part) out.push_back(std::move(s));
+    for (TimeSeries& t : *part) out.push_back(std::move(t));
   }
   return out;
 }

@@ -106,7 +106,8 @@ struct OnlineDetectionOptions {
   // shard of its own.
   size_t max_matcher_bytes = 32 * 1024;
   // A selector matching more than this (over the range; at one grid time for a read of one), or
-  // one where no label has at most max_series_per_query series for each of its values, fails: for
+  // one where no label has at most max_series_per_query series for each of its values (nor two
+  // labels for each pair of values: `outer="a"` with `inner=~"v1|..."` shards, OD3), fails: for
   // its own rules only (counted under reason too_many_series and per rule, logged once naming the
   // rules and the count); the other rules' reads and appends go on. 0: the engine's
   // max_series_per_rule.

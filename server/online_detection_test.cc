@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "knowledge/temp_dir_testing.h"
@@ -802,6 +803,71 @@ TEST_CASE("OnlineDetection: a selector over max_series_per_query is read in shar
   CHECK(m.find("vigil_detection_rule_read_errors_total{") == std::string::npos);
   // 8 warm-up + 3 + 3 grid times of 13 series.
   CHECK(m.find("vigil_detection_points_total 182\n") != std::string::npos);
+}
+
+TEST_CASE("OnlineDetection: a selector no one label splits is read in shards of two labels") {
+  // OD3: 4 nodes x 3 GPUs at max_series_per_query 2: every node has 3 series and every GPU 4, so
+  // no one label splits them and the read failed (`no one label ...`); a node within a GPU is one
+  // series. Read as gpu="g" and node=~"a|b": per GPU its 4 nodes in 2 shards (6 shards; node
+  // within gpu: per node its 3 GPUs in 2, 8 shards).
+  Fixture f;
+  f.Feed("0", 90'000, 99'000, 50);
+  FeedLoad(f, 90'000, 99'000, 10);
+  FeedLoad(f, 96'000, 99'000, 10, "n1");  // n1/gpu 2 at 95 from 96 s: Busy fires in the warm-up
+  OnlineDetectionOptions o = f.Options(std::string(kHot) + kBusy);
+  o.max_series_per_query = 2;
+  auto made = OnlineDetection::Create(std::move(o));
+  REQUIRE(made.ok());
+  auto d = std::move(*made);
+  REQUIRE(d->EvaluateOnce().ok());
+  CHECK(d->series() == 13);
+  std::string m;
+  d->WriteMetrics(m);
+  CHECK(m.find("{reason=\"too_many_series\"}") == std::string::npos);
+  CHECK(m.find("vigil_detection_rule_read_errors_total{") == std::string::npos);
+  // The reads of load with any_of: 6, each `gpu` one value and `node` two, each answering 2.
+  size_t shards = 0;
+  std::set<std::string> read;
+  for (const MetricQuery& q : f.source.asked()) {
+    if (q.name != "load" || q.any_of.empty()) continue;
+    ++shards;
+    REQUIRE(q.any_of.size() == 2);
+    CHECK(q.any_of.at("gpu").size() == 1);
+    CHECK(q.any_of.at("node").size() == 2);
+    for (const std::string& n : q.any_of.at("node")) read.insert(q.any_of.at("gpu")[0] + "/" + n);
+  }
+  CHECK(shards == 6);
+  CHECK(read.size() == 12);  // every (gpu, node) once
+  auto inc = f.Incidents();
+  REQUIRE(inc.size() == 1);
+  CHECK(inc[0].rule == "Busy");
+  CHECK(inc[0].alert.labels == Labels{{"gpu", "2"}, {"node", "n1"}});
+}
+
+TEST_CASE("OnlineDetection: a selector no two labels split fails for its rules only") {
+  // 3 labels of 3 values (27 series) at max_series_per_query 2: every pair of values of two labels
+  // has 3 series.
+  Fixture f;
+  f.Feed("0", 90'000, 99'000, 50);
+  for (int a = 0; a < 3; ++a)
+    for (int b = 0; b < 3; ++b)
+      for (int c = 0; c < 3; ++c)
+        for (int64_t t = 90'000; t <= 99'000; t += kStep)
+          f.source.Set("load",
+                       {{"a", std::to_string(a)}, {"b", std::to_string(b)}, {"c", std::to_string(c)},
+                        {"instance", "h:9100"}, {"job", "node"}},  // one value each, as Prometheus adds
+                       t, 10);
+  OnlineDetectionOptions o = f.Options(std::string(kHot) + kBusy);
+  o.max_series_per_query = 2;
+  auto made = OnlineDetection::Create(std::move(o));
+  REQUIRE(made.ok());
+  auto d = std::move(*made);
+  REQUIRE(d->EvaluateOnce().ok());  // Hot's read went on
+  CHECK(d->series() == 1);
+  std::string m;
+  d->WriteMetrics(m);
+  CHECK(m.find("vigil_detection_rule_read_errors_total{rule=\"Busy\"} 1\n") != std::string::npos);
+  CHECK(m.find("vigil_detection_errors_total{reason=\"too_many_series\"} 1\n") != std::string::npos);
 }
 
 TEST_CASE("OnlineDetection: a splitting label of 300 values is read in 3 regex shards of at most 100 series") {

@@ -6,8 +6,9 @@
 #  2. a python3 http.server exporter scraped every 1 s: `od3_load{node=...,gpu="0","1"}`, node names
 #     with regex metacharacters (`n1 n.2 n|3 n(4) n+5 n[6]`, quoted in the shards' regex)
 #     (12 series; only `node` splits them into values of at most 2 series) and
-#     `od3_grid{a="x","y","z",b="p","q","r"}` (9 series; every value of each label has 3 series, so
-#     no one label splits them); `vigil serve --rules R --eval-interval 1 --max-series-per-query 2`;
+#     `od3_grid{a="x","y","z",b="p","q","r",c="k","l","m"}` (27 series; every value of each label
+#     has 9 series and every pair of values of two labels 3, so neither one label nor two together
+#     split them); `vigil serve --rules R --eval-interval 1 --max-series-per-query 2`;
 #  3. the warm-up read of od3_load (several grid times, 12 series over 2) is listed and read in shards
 #     by node (`read in shards by label from now on`, then no read error for its rule: over 2 series
 #     a read of several grid times succeeds only in shards); the
@@ -56,7 +57,7 @@ bad_flag 100001 "^vigil: --max-series-per-query: \`100001\` is over 100000, the 
 bad_flag 99999999999999999999999 '^vigil: --max-series-per-query: must be a whole number from 1 to 100000, got `99999999999999999999999`'
 
 # 2. The exporter: 12 od3_load series (n|3/gpu 1 at the value in TMP/value, the others 50) and 9
-# od3_grid series at 50. n|3/gpu 1 is hot from the start, so its incident is found by the warm-up,
+# od3_grid series at 27. n|3/gpu 1 is hot from the start, so its incident is found by the warm-up,
 # whose read of several grid times is the sharded one.
 echo 95 >"$TMP/value"
 cat >"$TMP/exporter.py" <<'PY'
@@ -77,7 +78,8 @@ class H(http.server.BaseHTTPRequestHandler):
             lines.append("# TYPE od3_grid gauge")
             for a in "xyz":
                 for b in "pqr":
-                    lines.append('od3_grid{a="%s",b="%s"} 50' % (a, b))
+                    for c in "klm":
+                        lines.append('od3_grid{a="%s",b="%s",c="%s"} 50' % (a, b, c))
             body = ("\n".join(lines) + "\n").encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/plain; version=0.0.4")
@@ -100,8 +102,8 @@ EOF
 start_ready prometheus "$TMP/prometheus.log" prometheus --config.file="$TMP/prometheus.yml" \
   --storage.tsdb.path="$TMP/tsdb" --web.listen-address="127.0.0.1:{PORT}"
 PROM_URL=$READY_URL
-for _ in $(seq 150); do  # a few scrapes, so that the warm-up reads several grid times of data
-  curl -sf "$PROM_URL/api/v1/query?query=count(count_over_time(od3_load%5B1m%5D)%20%3E%203)" | grep -q '"12"\]' && break
+for _ in $(seq 150); do  # 9 scrapes, so that the warm-up part before its last grid time has data
+  curl -sf "$PROM_URL/api/v1/query?query=count(count_over_time(od3_grid%5B1m%5D)%20%3E%208)" | grep -q '"27"\]' && break
   sleep 0.2
 done
 
@@ -134,10 +136,10 @@ TOO_MANY=$(metric 'vigil_detection_errors_total{reason="too_many_series"}')
 [ "${GRID_ERRS%.*}" -ge 1 ] && [ "${LOAD_ERRS%.*}" = 0 ] && [ "${TOO_MANY%.*}" -ge 1 ] && passed=$((passed + 1)) ||
   bad "read errors: Od3GridHot $GRID_ERRS, Od3LoadHot $LOAD_ERRS, too_many_series $TOO_MANY"
 for _ in $(seq 100); do  # every series evaluated: od3_grid's too, at reads of one grid time
-  [ "$(metric vigil_detection_series)" = 21 ] && break
+  [ "$(metric vigil_detection_series)" = 39 ] && break
   sleep 0.1
 done
-[ "$(metric vigil_detection_series)" = 21 ] && passed=$((passed + 1)) || bad "series: $(metric vigil_detection_series), not 21"
+[ "$(metric vigil_detection_series)" = 39 ] && passed=$((passed + 1)) || bad "series: $(metric vigil_detection_series), not 39"
 
 # 4. n|3/gpu 1 hot since before vigil started: Od3LoadHot's incident, found by the warm-up's shards
 # (startsAt before vigil started; a shard regex that did not quote `|` would not match the series,
