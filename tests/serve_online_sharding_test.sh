@@ -14,7 +14,8 @@
 #     a read of several grid times succeeds only in shards); the
 #     one of od3_grid fails for its own rule only: counted in
 #     vigil_detection_rule_read_errors_total{rule="Od3GridHot"} and too_many_series;
-#  4. od3_load{node="n|3",gpu="1"} at 95 from the start: the incident of Od3LoadHot is recorded,
+#  4. (and od3_pair{x="x|2",y="y(2)"}: 3 x 3 series, read in shards of two labels, OD3)
+#     od3_load{node="n|3",gpu="1"} at 95 from the start: the incident of Od3LoadHot is recorded,
 #     named after the rule, with node n|3 / gpu 1 and a startsAt before vigil started (found by the
 #     warm-up's sharded read; the other rule's failure did not stop it).
 # Reads of one grid time (the steady state at --eval-interval 1) ask for a select's series at once,
@@ -36,6 +37,10 @@ rule Od3LoadHot {
   when od3_load > 80
   for 2s
   severity critical
+}
+rule Od3PairHot {
+  select od3_pair
+  when od3_pair > 80
 }
 rule Od3GridHot {
   select od3_grid
@@ -75,6 +80,12 @@ class H(http.server.BaseHTTPRequestHandler):
                 for g in (0, 1):
                     v = hot if (n, g) == ("n|3", 1) else "50"
                     lines.append('od3_load{node="%s",gpu="%d"} %s' % (n, g, v))
+            # 3 x 3: every value of x or y has 3 series, a (x, y) pair 1: read by two labels (OD3).
+            lines.append("# TYPE od3_pair gauge")
+            for x in ("x1", "x|2", "x.3"):
+                for y in ("y1", "y(2)", "y3"):
+                    v = "95" if (x, y) == ("x|2", "y(2)") else "50"
+                    lines.append('od3_pair{x="%s",y="%s"} %s' % (x, y, v))
             lines.append("# TYPE od3_grid gauge")
             for a in "xyz":
                 for b in "pqr":
@@ -110,7 +121,7 @@ done
 T_START=$(date +%s.%N)
 start_serve "$TMP/vigil.log" --data-dir "$TMP/var" --prometheus-url "$PROM_URL" \
   serve --listen 127.0.0.1:0 --no-probes --rules "$TMP/rules" --eval-interval 1 --max-series-per-query 2
-grep -q 'online detection: 2 rule(s) from 1 file(s) every 1 s, .*; reads of at most 2 series a query, more read in shards by label (--max-series-per-query)' "$TMP/vigil.log" &&
+grep -q 'online detection: 3 rule(s) from 1 file(s) every 1 s, .*; reads of at most 2 series a query, more read in shards by label (--max-series-per-query)' "$TMP/vigil.log" &&
   passed=$((passed + 1)) || bad "start line: $(cat "$TMP/vigil.log")"
 for _ in $(seq 300); do
   grep -q 'warmed up on' "$TMP/vigil.log" && break
@@ -132,30 +143,35 @@ metric() {  # metric NAME: its value on /metrics (0 when absent)
 }
 GRID_ERRS=$(metric 'vigil_detection_rule_read_errors_total{rule="Od3GridHot"}')
 LOAD_ERRS=$(metric 'vigil_detection_rule_read_errors_total{rule="Od3LoadHot"}')
+PAIR_ERRS=$(metric 'vigil_detection_rule_read_errors_total{rule="Od3PairHot"}')
 TOO_MANY=$(metric 'vigil_detection_errors_total{reason="too_many_series"}')
-[ "${GRID_ERRS%.*}" -ge 1 ] && [ "${LOAD_ERRS%.*}" = 0 ] && [ "${TOO_MANY%.*}" -ge 1 ] && passed=$((passed + 1)) ||
-  bad "read errors: Od3GridHot $GRID_ERRS, Od3LoadHot $LOAD_ERRS, too_many_series $TOO_MANY"
+[ "${GRID_ERRS%.*}" -ge 1 ] && [ "${LOAD_ERRS%.*}" = 0 ] && [ "${PAIR_ERRS%.*}" = 0 ] && [ "${TOO_MANY%.*}" -ge 1 ] &&
+  passed=$((passed + 1)) || bad "read errors: Od3GridHot $GRID_ERRS, Od3LoadHot $LOAD_ERRS, Od3PairHot $PAIR_ERRS, too_many_series $TOO_MANY"
 for _ in $(seq 100); do  # every series evaluated: od3_grid's too, at reads of one grid time
-  [ "$(metric vigil_detection_series)" = 39 ] && break
+  [ "$(metric vigil_detection_series)" = 48 ] && break
   sleep 0.1
 done
-[ "$(metric vigil_detection_series)" = 39 ] && passed=$((passed + 1)) || bad "series: $(metric vigil_detection_series), not 39"
+[ "$(metric vigil_detection_series)" = 48 ] && passed=$((passed + 1)) || bad "series: $(metric vigil_detection_series), not 48"
 
 # 4. n|3/gpu 1 hot since before vigil started: Od3LoadHot's incident, found by the warm-up's shards
 # (startsAt before vigil started; a shard regex that did not quote `|` would not match the series,
 # and the steady reads would find it firing only 2 s after they first saw it, after the start).
-wait_for 60 'j["count"] == 1 and j["incidents"][0]["rule"] == "Od3LoadHot"' && passed=$((passed + 1)) ||
-  bad "no Od3LoadHot incident within 60 s: $(curl -s "$V/api/v1/incidents"; cat "$TMP/vigil.log")"
-ID=$(curl -sf "$V/api/v1/incidents" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["incidents"][0]["id"])')
-curl -sf "$V/api/v1/incidents/$ID" >"$TMP/incident.json"
-"$PY" - "$TMP/incident.json" "$T_START" <<'PY' && passed=$((passed + 1)) || bad "incident $ID: $(head -c 3000 "$TMP/incident.json")"
+wait_for 60 'j["count"] == 2 and sorted(i["rule"] for i in j["incidents"]) == ["Od3LoadHot", "Od3PairHot"]' &&
+  passed=$((passed + 1)) || bad "no Od3LoadHot and Od3PairHot incidents within 60 s: $(curl -s "$V/api/v1/incidents"; cat "$TMP/vigil.log")"
+for ID in $(curl -sf "$V/api/v1/incidents" | "$PY" -c 'import json,sys; print(" ".join(str(i["id"]) for i in json.load(sys.stdin)["incidents"]))'); do
+  curl -sf "$V/api/v1/incidents/$ID" >"$TMP/incident.json"
+  "$PY" - "$TMP/incident.json" "$T_START" <<'PY' && passed=$((passed + 1)) || bad "incident $ID: $(head -c 3000 "$TMP/incident.json")"
 import datetime, json, sys
 j = json.load(open(sys.argv[1]))
 a = j["alert"]
-assert j["rule"] == "Od3LoadHot" and a["labels"]["node"] == "n|3" and a["labels"]["gpu"] == "1", a
+if j["rule"] == "Od3LoadHot":
+    assert a["labels"]["node"] == "n|3" and a["labels"]["gpu"] == "1", a
+else:
+    assert j["rule"] == "Od3PairHot" and a["labels"]["x"] == "x|2" and a["labels"]["y"] == "y(2)", a
 starts = datetime.datetime.fromisoformat(j["starts_at"].replace("Z", "+00:00")).timestamp()
 assert starts < float(sys.argv[2]), (j["starts_at"], sys.argv[2])
 PY
+done
 kill -TERM "$VPID"; wait "$VPID"
 
 echo "serve_online_sharding_test: $passed passed, $fail failed"
