@@ -2706,6 +2706,52 @@ std::string PlaceOf(const Labels& labels) {
   return out;
 }
 
+// Whether two alerts' labels name the same place: every place label equal (absent = "").
+bool SamePlace(const Labels& a, const Labels& b) {
+  std::set<std::string> keys;
+  for (const auto& [k, v] : a) if (IsPlaceLabel(k)) keys.insert(k);
+  for (const auto& [k, v] : b) if (IsPlaceLabel(k)) keys.insert(k);
+  for (const std::string& k : keys) {
+    auto x = a.find(k);
+    auto y = b.find(k);
+    if ((x == a.end() ? "" : x->second) != (y == b.end() ? "" : y->second)) return false;
+  }
+  return true;
+}
+
+// The fix of a past incident as this diagnosis may quote it (`component` this answer's place): a
+// served incident's fix verbatim only when its alert fired at this alert's place; else said to be
+// that place's (review RV-DX: the probe-decided answer quoted "drained node-12 ..." bare for an
+// alert on node-3). Other incidents' fixes (the pack's, written for no node): verbatim.
+std::string PastFixQuoted(const DiagnosisCase& c, const Incident& inc, const std::string& component) {
+  const std::string& fix = inc.mitigation;
+  if (!inc.source.starts_with(kServedIncidentSource) || inc.source.size() == kServedIncidentSource.size()) return fix;
+  const ServedAlertText past = ParseServedAlertText(inc.raw_text);
+  if (c.alert && SamePlace(c.alert->labels, past.labels)) return fix;
+  std::string name;
+  if (c.alert) {
+    name = c.alert->rule;
+    if (auto it = c.alert->labels.find("alertname"); name.empty() && it != c.alert->labels.end()) name = it->second;
+  }
+  const std::string past_name = ServedAlertName(inc);
+  std::string out = "Past incident #";
+  out += inc.source.substr(kServedIncidentSource.size());
+  if (const std::string where = PlaceOf(past.labels); !where.empty()) out += " on " + where;
+  out += " (";
+  if (!name.empty() && past_name == name) {
+    out += "same alert, ";
+  } else if (!past_name.empty()) {
+    out += "alert ";
+    out += past_name;
+    out += ", ";
+  }
+  out += "same cause category";
+  if (!component.empty()) out += "; this alert is on " + component;
+  out += ")";
+  out += fix.empty() ? std::string(" has no fix on file") : " was resolved by: " + fix;
+  return out;
+}
+
 // The words of an alert's annotation text an on-call would compare: lower-cased runs of letters,
 // digits, '-', '_', '.', less numbers (the measured value of this firing: "3.4 s" vs "3.1 s") and
 // the values of place labels (node-3 vs node-12: that is the place, decided by the labels).
@@ -2829,17 +2875,7 @@ ServedRecallMatch StrongServedRecall(const DiagnosisCase& c, const KnowledgeFact
     *why_not = buf;
     return m;
   }
-  auto same_place = [&](const Labels& other) {
-    std::set<std::string> keys;
-    for (const auto& [k, v] : now) if (IsPlaceLabel(k)) keys.insert(k);
-    for (const auto& [k, v] : other) if (IsPlaceLabel(k)) keys.insert(k);
-    for (const std::string& k : keys) {
-      auto x = now.find(k);
-      auto y = other.find(k);
-      if ((x == now.end() ? "" : x->second) != (y == other.end() ? "" : y->second)) return false;
-    }
-    return true;
-  };
+  auto same_place = [&](const Labels& other) { return SamePlace(now, other); };
   m.hit = &hit;
   m.same_place = same_place(past.labels);
   m.past_place = PlaceOf(past.labels);
@@ -4216,24 +4252,25 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     std::map<std::string, int> votes;
     for (const SignatureMatch& m : facts.log_matches) if (m.category == top.category) ++votes[m.incident_id];
     for (const Signature& s : facts.metric_conditions) if (s.category == top.category) votes[s.incident_id] += 0;
-    std::string best;
+    const Incident* best = nullptr;
     int best_votes = -1;
     for (const auto& [id, v] : votes) {
       auto it = facts.incidents.find(id);
       if (it != facts.incidents.end() && !it->second.mitigation.empty() && v > best_votes) {
-        best = it->second.mitigation;
+        best = &it->second;
         best_votes = v;
       }
     }
-    if (best.empty()) {
+    if (best == nullptr) {
       for (const auto& [id, inc] : facts.incidents) {
         if (inc.root_cause == top.category && !inc.mitigation.empty()) {
-          best = inc.mitigation;
+          best = &inc;
           break;
         }
       }
     }
-    d.mitigation = best.empty() ? "no mitigation on file for " + top.category : best;
+    // A served incident's fix from another place is said to be that place's (PastFixQuoted).
+    d.mitigation = best == nullptr ? "no mitigation on file for " + top.category : PastFixQuoted(c, *best, top.component);
     std::string first_detail;
     for (const Evidence& e : d.evidence) {
       if (std::find(e.supports.begin(), e.supports.end(), top.category) != e.supports.end() && e.weight > 0) {

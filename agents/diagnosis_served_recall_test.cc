@@ -270,3 +270,36 @@ TEST_CASE("served recall: a weak match of the alert texts keeps unknown") {
 }
 
 }  // namespace vigil
+
+namespace vigil {
+
+TEST_CASE("served recall: a probe-confirmed answer quotes another place's past fix as that place's") {
+  // Review RV-DX: DX labelled the past fix only when the recall itself answers. When a probe
+  // confirms the category, the mitigation came from the first served incident of that category
+  // (facts.incidents) and was quoted bare: 'drained node-12 and reseated GPU 2' for an alert on
+  // node-3/gpu5.
+  testing::RecordedExecutor lost;
+  lost.Record("gpu.health", "node-3/gpu5", ProbeStatus::kFail,
+              "gpu5: Xid 79 (GPU has fallen off the bus) reported during the probe", 1.0);
+  const KnowledgeFacts f = ServedAt("alertname=GpuFellOffBus gpu=2 job=llm node=node-12",
+                                    "DCGM reports GPU 2 of node-12 lost", "drained node-12 and reseated GPU 2");
+  Diagnosis d = Diagnose(SecondAlert(), f, lost);
+  CHECK(d.root_cause == "gpu_fallen_off_bus");
+  CHECK(d.component == "node-3/gpu5");
+  CHECK(d.summary.find("not verified") == std::string::npos);  // the probe decided, not the recall
+  CHECK(d.mitigation ==
+        "Past incident #7 on node-12/gpu2 (same alert, same cause category; this alert is on node-3/gpu5) was "
+        "resolved by: drained node-12 and reseated GPU 2");
+  // Another alert's incident on another node: its name said.
+  KnowledgeFacts other = f;
+  other.incidents.begin()->second.raw_text.replace(0, std::string("Alert GpuFellOffBus").size(), "Alert NodeDown");
+  CHECK(Diagnose(SecondAlert(), other, lost).mitigation.find("Past incident #7 on node-12/gpu2 (alert NodeDown, same "
+                                                             "cause category; this alert is on node-3/gpu5) was "
+                                                             "resolved by: drained node-12") == 0);
+  // The same place: the fix as it was written.
+  Diagnosis here = Diagnose(SecondAlert(), ServedRecall(), lost);
+  CHECK(here.root_cause == "gpu_fallen_off_bus");
+  CHECK(here.mitigation == "drained node-3 and reseated GPU 5");
+}
+
+}  // namespace vigil
