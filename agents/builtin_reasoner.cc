@@ -2754,16 +2754,29 @@ std::string PastFixQuoted(const DiagnosisCase& c, const Incident& inc, const std
 
 // The words of an alert's annotation text an on-call would compare: lower-cased runs of letters,
 // digits, '-', '_', '.', less numbers (the measured value of this firing: "3.4 s" vs "3.1 s") and
-// the values of place labels (node-3 vs node-12: that is the place, decided by the labels).
+// the values of place labels (node-3 vs node-12: that is the place, decided by the labels). A
+// number after "Xid", "SXid" or "code" names the fault, not a value (Xid 79: the GPU is lost; Xid
+// 13: an application's fault): kept as "xid 79" (review RV-DX: Xid 13 on node-3 answered as a
+// recurrence of a resolved Xid 79 there, its fix "reseat GPU 5" quoted).
 std::set<std::string> AboutWords(std::string_view text, const std::set<std::string>& place_values) {
   std::set<std::string> out;
   std::string w;
+  std::string prev;  // the word before w
   auto flush = [&] {
     while (!w.empty() && (w.back() == '.' || w.back() == '-')) w.pop_back();
-    const bool number = !w.empty() && std::all_of(w.begin(), w.end(), [](char ch) {
+    if (w.empty()) return;
+    const bool number = std::all_of(w.begin(), w.end(), [](char ch) {
       return IsAsciiNumeral(ch) || ch == '.' || ch == '-';
     });
-    if (!w.empty() && !number && !place_values.count(w)) out.insert(w);
+    if (number && (prev == "xid" || prev == "sxid" || prev == "code")) {
+      std::string code = prev;
+      code += ' ';
+      code += w;
+      out.insert(std::move(code));
+    } else if (!number && !place_values.count(w)) {
+      out.insert(w);
+    }
+    prev = std::move(w);
     w.clear();
   };
   for (char ch : text) {
@@ -2873,6 +2886,27 @@ ServedRecallMatch StrongServedRecall(const DiagnosisCase& c, const KnowledgeFact
     std::snprintf(buf, sizeof buf, "the alert texts are too unlike (%.2f of their words shared, at least %.2f needed)",
                   m.similarity, kServedRecallMinSimilarity);
     *why_not = buf;
+    return m;
+  }
+  // The fault codes the texts name ("xid 79", AboutWords: the only entries with a space) must be
+  // the same: another Xid is another fault however alike the rest of the words.
+  auto codes = [](const std::set<std::string>& words) {
+    std::string out;
+    for (const std::string& w : words) {
+      if (w.find(' ') == std::string::npos) continue;
+      if (!out.empty()) out += ", ";
+      out += w;
+    }
+    return out;
+  };
+  if (const std::string ca = codes(a), cb = codes(b); ca != cb) {
+    std::string why = "the alert texts name other fault codes (this alert `";
+    why += ca;
+    why += "`, the past one `";
+    why += cb;
+    why += "`)";
+    *why_not = std::move(why);
+    m.similarity = 0;
     return m;
   }
   auto same_place = [&](const Labels& other) { return SamePlace(now, other); };

@@ -303,3 +303,29 @@ TEST_CASE("served recall: a probe-confirmed answer quotes another place's past f
 }
 
 }  // namespace vigil
+
+namespace vigil {
+
+TEST_CASE("served recall: the alert text naming another Xid is no recurrence") {
+  // Review RV-DX: the text comparison left every number out as the firing's measured value, so an
+  // alert reporting Xid 13 (an application's fault) on node-3 answered as a recurrence of the Xid
+  // 79 (GPU lost) resolved there, 'drained node-3 and reseated GPU 5' quoted as the fix.
+  testing::RecordedExecutor none;
+  const KnowledgeFacts f = ServedAt("alertname=GpuFellOffBus gpu=5 job=llm node=node-3",
+                                    "DCGM reports Xid 79 on GPU 5 of node-3", "drained node-3 and reseated GPU 5");
+  DiagnosisCase c = SecondAlert();
+  for (const char* other : {"DCGM reports Xid 13 on GPU 5 of node-3", "DCGM reports Xid: 43 on GPU 5 of node-3"}) {
+    c.alert->annotations["summary"] = other;
+    Diagnosis d = Diagnose(c, f, none);
+    CHECK_MESSAGE(d.root_cause == "unknown", other);
+    CHECK(d.summary.find("past incident") == std::string::npos);
+    CHECK(d.mitigation.empty());
+  }
+  // The same Xid: a recurrence, whatever the other figures.
+  c.alert->annotations["summary"] = "DCGM reports Xid 79 on GPU 5 of node-3";
+  Diagnosis same = Diagnose(c, f, none);
+  CHECK(same.root_cause == "gpu_fallen_off_bus");
+  CHECK(same.summary.find("recurrence on this node") != std::string::npos);
+}
+
+}  // namespace vigil
