@@ -1,4 +1,5 @@
 #include "agents/builtin_reasoner.h"
+#include "agents/probe_evidence_for_alert.h"
 
 #include "agents/alert_triage.h"
 #include "agents/metric_condition.h"
@@ -1704,6 +1705,10 @@ std::optional<Evidence> EvidenceFromProbe(const ProbeResult& r, const std::strin
     span.note = buf;
   }
   return EvidenceCovered(r, id, span);
+}
+
+std::optional<Evidence> EvidenceFromProbeForAlert(const ProbeResult& r, const std::string& id, int64_t alert_start_ms) {
+  return EvidenceCovered(r, id, KernelLogCoverageForAlert(r, alert_start_ms));
 }
 
 namespace {

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string_view>
 
+#include "agents/probe_evidence_for_alert.h"
 #include "agents/zero_counter.h"
 #include "core/parse.h"
 #include "core/time_util.h"
@@ -467,7 +468,9 @@ Result<DiagnosisReport> DiagnosisAgent::Diagnose(DiagnosisCase c, ProbeExecutor*
   Diagnosis& d = report.diagnosis;
   std::vector<Evidence> llm_evidence;
   for (const ProbeResult& r : ctx.probe_results) {
-    auto e = EvidenceFromProbe(r, "p" + std::to_string(llm_evidence.size() + 1));
+    // A kernel-log pass counts by the part of the alert's time its log covers, as in the plan.
+    auto e = EvidenceFromProbeForAlert(r, "p" + std::to_string(llm_evidence.size() + 1),
+                                       c.alert ? c.alert->starts_at_ms : 0);
     if (e) llm_evidence.push_back(*e);
     else d.unverified.push_back("probe " + r.probe + "@" + r.target + " (run by the LLM): " +
                                 std::string(ProbeStatusName(r.status)) + (r.reason.empty() ? "" : " (" + r.reason + ")"));

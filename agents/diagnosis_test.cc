@@ -1457,5 +1457,45 @@ TEST_CASE("reasoner: node vs GPU — a GPU the line names beats a counter over t
   CHECK(BuiltinReasoner().Diagnose(*c2, crash, nullptr).diagnosis.component == "node-1/gpu3");
 }
 
+TEST_CASE("llm path: a kernel-log pass the LLM ran counts by the part of the alert's time its log covers") {
+  // Review RV-DX: DX measured a kernel-log pass against the alert's time in the built-in plan only;
+  // the probes the LLM ran were scored with EvidenceFromProbe, the probe's window: a clean last hour
+  // counted fully for an alert 3 h old.
+  auto c = ParseCase(BaseCase(), "t.json");
+  REQUIRE(c.ok());
+  REQUIRE(c->alert);
+  REQUIRE(c->alert->starts_at_ms > 0);
+  ProbeResult clean = MakeProbeResult("node.kernel_log", "node-1", ProbeStatus::kPass,
+                                      "no Xid/NVLink/AER/mlx5-IB/OOM lines in the last 3600 s of a readable log");
+  clean.metrics = {{"window_s", 3600},
+                   {"log_covers_s", 3600},
+                   {"findings_in_window", 0},
+                   {"xid_lines", 0},
+                   {"read_at_unix_s", static_cast<double>(c->alert->starts_at_ms) / 1000 + 3 * 3600}};
+  FakeExecutor exec;
+  exec.results["node.kernel_log@node-1"] = clean;
+  ScriptedLlm llm;
+  llm.script.push_back(Calls({{"1", "run_probe", R"({"probe": "node.kernel_log", "target": "node-1"})",
+                               Json{{"probe", "node.kernel_log"}, {"target", "node-1"}}}}));
+  llm.script.push_back(Says(R"({"root_cause": "cuda_oom", "component": "node-2/gpu5", "confidence": 0.8})"));
+  DiagnosisAgentOptions o;
+  auto kb = KbWith({});
+  o.kb = kb.get();
+  o.llm = &llm;
+  auto r = DiagnosisAgent(o).Diagnose(*c, &exec);
+  REQUIRE_MESSAGE(r.ok(), r.status().message());
+  const Evidence* ran = nullptr;
+  for (const Evidence& e : r->diagnosis.evidence) {
+    if (e.id == "p1") ran = &e;
+  }
+  REQUIRE(ran != nullptr);
+  CHECK(ran->source == "probe node.kernel_log@node-1");
+  const double hour = EvidenceFromProbe(clean, "p")->weight;  // the window-based figure
+  REQUIRE(hour < 0);
+  CHECK(ran->weight == doctest::Approx(hour * 3600 / 11100));
+  CHECK_MESSAGE(ran->detail.find("this pass counts 32%") != std::string::npos, ran->detail);
+  CHECK(ran->detail.find("it is older than the probe's window of 3600 s") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace vigil

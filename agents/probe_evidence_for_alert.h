@@ -1,0 +1,20 @@
+#pragma once
+// EvidenceFromProbe for the probe results of one alert's diagnosis: a node.kernel_log pass counts
+// by the part of the alert's own time, [startsAt - 300 s, the read], its log covers, as in the
+// built-in reasoner's own plan (agents/README.md "A kernel-log pass counts by the alert's time").
+// Kept out of builtin_reasoner.h, which most of agents/ and server/ include (review RV-DX: the LLM
+// path used the window-based figure).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "agents/builtin_reasoner.h"
+
+namespace vigil {
+
+// `alert_start_ms` the alert's startsAt (0 or less: none; the window-based figure, said so in the
+// evidence, as for a startsAt after the read or a result without read_at_unix_s).
+std::optional<Evidence> EvidenceFromProbeForAlert(const ProbeResult& r, const std::string& id, int64_t alert_start_ms);
+
+}  // namespace vigil
