@@ -2732,7 +2732,16 @@ std::string PastFixQuoted(const DiagnosisCase& c, const Incident& inc, const std
   const std::string& fix = inc.mitigation;
   if (!inc.source.starts_with(kServedIncidentSource) || inc.source.size() == kServedIncidentSource.size()) return fix;
   const ServedAlertText past = ParseServedAlertText(inc.raw_text);
-  if (c.alert && SamePlace(c.alert->labels, past.labels)) return fix;
+  // Verbatim only when this answer's place is also the past one's, or lies within it ("node-3"
+  // and "node-3/gpu5"): the evidence may put the fault elsewhere than the alert's labels (an NCCL
+  // timeout alerted on node-1, the OOM that caused it on node-2/gpu5).
+  const std::string past_place = PlaceOf(past.labels);
+  auto within = [](const std::string& a, const std::string& b) {
+    return a == b || (a.size() > b.size() && a.starts_with(b) && a[b.size()] == '/');
+  };
+  const bool here = component.empty() || past_place.empty() || within(component, past_place) ||
+                    within(past_place, component);
+  if (c.alert && SamePlace(c.alert->labels, past.labels) && here) return fix;
   std::string name;
   if (c.alert) {
     name = c.alert->rule;
@@ -2741,7 +2750,7 @@ std::string PastFixQuoted(const DiagnosisCase& c, const Incident& inc, const std
   const std::string past_name = ServedAlertName(inc);
   std::string out = "Past incident #";
   out += inc.source.substr(kServedIncidentSource.size());
-  if (const std::string where = PlaceOf(past.labels); !where.empty()) out += " on " + where;
+  if (!past_place.empty()) out += " on " + past_place;
   out += " (";
   if (!name.empty() && past_name == name) {
     out += "same alert, ";
@@ -2751,7 +2760,7 @@ std::string PastFixQuoted(const DiagnosisCase& c, const Incident& inc, const std
     out += ", ";
   }
   out += "same cause category";
-  if (!component.empty()) out += "; this alert is on " + component;
+  if (!component.empty()) out += "; this answer is on " + component;
   out += ")";
   out += fix.empty() ? std::string(" has no fix on file") : " was resolved by: " + fix;
   return out;

@@ -288,13 +288,13 @@ TEST_CASE("served recall: a probe-confirmed answer quotes another place's past f
   CHECK(d.component == "node-3/gpu5");
   CHECK(d.summary.find("not verified") == std::string::npos);  // the probe decided, not the recall
   CHECK(d.mitigation ==
-        "Past incident #7 on node-12/gpu2 (same alert, same cause category; this alert is on node-3/gpu5) was "
+        "Past incident #7 on node-12/gpu2 (same alert, same cause category; this answer is on node-3/gpu5) was "
         "resolved by: drained node-12 and reseated GPU 2");
   // Another alert's incident on another node: its name said.
   KnowledgeFacts other = f;
   other.incidents.begin()->second.raw_text.replace(0, std::string("Alert GpuFellOffBus").size(), "Alert NodeDown");
   CHECK(Diagnose(SecondAlert(), other, lost).mitigation.find("Past incident #7 on node-12/gpu2 (alert NodeDown, same "
-                                                             "cause category; this alert is on node-3/gpu5) was "
+                                                             "cause category; this answer is on node-3/gpu5) was "
                                                              "resolved by: drained node-12") == 0);
   // The same place: the fix as it was written.
   Diagnosis here = Diagnose(SecondAlert(), ServedRecall(), lost);

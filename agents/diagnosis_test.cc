@@ -1497,5 +1497,47 @@ TEST_CASE("llm path: a kernel-log pass the LLM ran counts by the part of the ale
   CHECK(ran->detail.find("it is older than the probe's window of 3600 s") != std::string::npos);
 }
 
+TEST_CASE("agent: a served fix from the alert's place is not quoted bare for an answer elsewhere") {
+  // Review RV-DX: PastFixQuoted compared the alert's place labels only. The NCCL timeout is
+  // alerted on node-1, the OOM that caused it is on node-2/gpu5 (the answer's component); the fix
+  // on-call wrote for the same alert on node-1 was quoted bare as this answer's mitigation.
+  Incident served = testing::OomIncident();
+  served.id = "vigil-serve-incident-9";
+  served.source = "vigil-serve:incident-9";
+  served.raw_text =
+      "Alert NCCLWatchdogTimeout\ncollective timeout on all ranks\nLabels: alertname=NCCLWatchdogTimeout job=llm "
+      "node=node-1\nDiagnosis by vigil: cuda_oom on node-1/gpu0\nFound by ana: rank 0 ran out of memory\nFixed by: "
+      "restarted rank 0 on node-1 with half the micro-batch";
+  served.mitigation = "restarted rank 0 on node-1 with half the micro-batch";
+  auto kb = KbWith({served});
+  auto c = ParseCase(BaseCase(), "t.json");
+  REQUIRE(c.ok());
+  FakeExecutor exec;
+  DiagnosisAgentOptions o;
+  o.kb = kb.get();
+  auto r = DiagnosisAgent(o).Diagnose(*c, &exec);
+  REQUIRE_MESSAGE(r.ok(), r.status().message());
+  CHECK(r->diagnosis.root_cause == "cuda_oom");
+  CHECK(r->diagnosis.component == "node-2/gpu5");
+  CHECK(r->diagnosis.mitigation ==
+        "Past incident #9 on node-1 (same alert, same cause category; this answer is on node-2/gpu5) was resolved "
+        "by: restarted rank 0 on node-1 with half the micro-batch");
+  // The answer within the past place (the same node): the fix as written.
+  Json on_node2 = BaseCase();
+  on_node2["alert"]["labels"]["node"] = "node-2";
+  auto c2 = ParseCase(on_node2, "t2.json");
+  REQUIRE(c2.ok());
+  Incident here = served;
+  here.raw_text.replace(here.raw_text.find("node=node-1"), 11, "node=node-2");
+  here.mitigation = "restarted rank 13 on node-2 with half the micro-batch";
+  auto kb2 = KbWith({here});
+  o.kb = kb2.get();
+  auto r2 = DiagnosisAgent(o).Diagnose(*c2, &exec);
+  REQUIRE(r2.ok());
+  CHECK(r2->diagnosis.component == "node-2/gpu5");
+  CHECK(r2->diagnosis.mitigation == "restarted rank 13 on node-2 with half the micro-batch");
+}
+
+
 }  // namespace
 }  // namespace vigil
