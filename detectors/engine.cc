@@ -1750,7 +1750,11 @@ struct StreamingEngine::Impl {
     std::string id;
     size_t first;  // the lowest live input series with this identity (traces name it)
     size_t source = SIZE_MAX;  // tick-driven rules: the input of the latest point taken...
-    Labels source_labels = {};  // ...and its labels (a copy: SeriesState moves when series are added)
+    // ...and its labels (a copy: SeriesState moves when series are added), on the heap: TickRule
+    // keeps a pointer to them from the identity's last point, and `ids` grows (moving every
+    // identity) when a new identity comes after data (review RV-OD3: the pointer into the old
+    // storage was read when the alert fired, a use after free).
+    std::unique_ptr<Labels> source_labels = std::make_unique<Labels>();
     // Its live input series, ascending (RemoveSeries re-points `first` to the lowest that remains;
     // an identity whose last input goes is removed).
     std::vector<size_t> inputs = {};
@@ -2219,11 +2223,11 @@ struct StreamingEngine::Impl {
       Identity& id = r.ids[k];
       if (id.source != best->first) {
         id.source = best->first;
-        id.source_labels = series[best->first].labels;
+        *id.source_labels = series[best->first].labels;
       }
       return &best->second;
     };
-    auto source_of = [&](size_t k) -> const Labels* { return &r.ids[k].source_labels; };
+    auto source_of = [&](size_t k) -> const Labels* { return r.ids[k].source_labels.get(); };
     auto on_eval = [&](size_t k, int64_t tt, bool cond, bool firing, std::span<const double> vals) {
       if (k != SIZE_MAX && firing && r.id_point[k] >= 0) r.id_firing[k] = 1;
       if (options.trace_nodes && cb.on_trace) cb.on_trace(ri, k == SIZE_MAX ? k : r.ids[k].first, tt, cond, firing, vals);
@@ -2281,7 +2285,7 @@ struct StreamingEngine::Impl {
         if (!id_gone[k]) continue;
         r.id_index.erase(r.ids[k].id);
         r.ids[k].labels.clear();
-        r.ids[k].source_labels.clear();
+        r.ids[k].source_labels->clear();
       }
       std::erase_if(r.tick_members, [&id_gone](size_t k) { return id_gone[k] != 0; });
       r.tick->RemoveMembers(id_gone);

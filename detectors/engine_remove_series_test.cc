@@ -299,6 +299,54 @@ TEST_CASE("RemoveSeries: a stale_for ignoring rule forgets an input, then the id
   CHECK(transitions[1].fingerprint == transitions[0].fingerprint);
 }
 
+TEST_CASE("RemoveSeries: a stale_for ignoring rule's alert names its input's pod after new identities came") {
+  // Review RV-OD3: since OD3 a tick-driven `ignoring` rule takes new identities after data, so its
+  // identities (Identity::source_labels) move when the vector grows, and a member's alert read the
+  // labels of its last point through a pointer into the old storage (freed): the stale alert of
+  // job j1, whose last point came before the new identities, named no pod (use after free).
+  RulePlan stale = StaleFor("Stale", 10'000);
+  stale.selector.ignoring = {"pod"};
+  TimeSeries a{"other", {{"job", "j1"}, {"pod", "a"}}, {}, {}, {}};
+  TimeSeries clock{"clock", {}, {}, {}, {}};
+  for (int64_t t = 1000; t <= 5000; t += 1000) REQUIRE(a.Append(t, 1).ok());
+  for (int64_t t = 1000; t <= 30'000; t += 1000) REQUIRE(clock.Append(t, 0).ok());
+  std::vector<TimeSeries> later;  // 64 jobs from 6 s on, each with one pod
+  for (int j = 2; j < 66; ++j) {
+    std::string job = "j";
+    job += std::to_string(j);
+    later.push_back(TimeSeries{"other", {{"job", job}, {"pod", "p"}}, {}, {}, {}});
+    for (int64_t t = 6000; t <= 30'000; t += 1000) REQUIRE(later.back().Append(t, 1).ok());
+  }
+  std::vector<Alert> transitions;
+  StreamingEngine::Callbacks cb;
+  cb.on_alert = [&](const Alert& x) { transitions.push_back(x); };
+  auto made = StreamingEngine::Create(CompiledRules{{stale}}, EngineOptions{}, cb);
+  REQUIRE(made.ok());
+  StreamingEngine& e = **made;
+  const size_t sc = *e.AddSeries(clock.name, clock.labels);
+  const size_t sa = *e.AddSeries(a.name, a.labels);
+  Feed(e, {{sc, &clock}, {sa, &a}}, 1000, 5000);
+  REQUIRE(e.Flush().ok());
+  std::vector<std::pair<size_t, const TimeSeries*>> feed{{sc, &clock}};
+  for (const TimeSeries& s : later) {
+    Result<size_t> added = e.AddSeries(s.name, s.labels);
+    REQUIRE_MESSAGE(added.ok(), added.status().ToString());
+    feed.emplace_back(*added, &s);
+  }
+  Feed(e, feed, 6000, 30'000);
+  REQUIRE(e.Flush().ok());
+  std::vector<TimeSeries> all{clock, a};
+  all.insert(all.end(), later.begin(), later.end());
+  auto batch = EvaluateBatch(CompiledRules{{stale}}, all, EngineOptions{});
+  REQUIRE(batch.ok());
+  REQUIRE(batch->alerts.size() == 1);
+  REQUIRE(transitions.size() == 1);
+  CHECK(transitions[0].labels.at("job") == "j1");
+  CHECK(transitions[0].starts_at_ms == batch->alerts[0].starts_at_ms);
+  CHECK(batch->alerts[0].explanation["ignored_labels"].dump() == R"({"pod":"a"})");
+  CHECK(transitions[0].explanation["ignored_labels"].dump() == R"({"pod":"a"})");
+}
+
 TEST_CASE("RemoveSeries: a stale_for rule's series goes with its firing alert; one added after data is watched") {
   // OD2: stale_for / absent rules took no series after the first point and refused RemoveSeries,
   // so online detection could neither watch a new pod for staleness nor forget a gone one (its
