@@ -113,10 +113,22 @@ EOF
 start_ready prometheus "$TMP/prometheus.log" prometheus --config.file="$TMP/prometheus.yml" \
   --storage.tsdb.path="$TMP/tsdb" --web.listen-address="127.0.0.1:{PORT}"
 PROM_URL=$READY_URL
-for _ in $(seq 150); do  # 9 scrapes, so that the warm-up part before its last grid time has data
-  curl -sf "$PROM_URL/api/v1/query?query=count(count_over_time(od3_grid%5B1m%5D)%20%3E%208)" | grep -q '"27"\]' && break
+# Data old enough for the warm-up's reads of several grid times (review RV-OD3). The warm-up reads
+# 3600 s up to end = floor(start - --eval-lag 2 s) in parts of 240 grid times: its last part is end
+# alone, and a read of one grid time takes a select at once (no shards, no failure). A series whose
+# first sample is at end or later is read only there: od3_grid then fails nowhere and od3_load is
+# read in shards nowhere (OD3's flaky run; waiting for a count of samples only made it less likely:
+# with 1 sample it failed 3 runs of 3, `warmed up on 3600 s of history (0 series)`). So: every od3
+# series has a sample at or before now - 6 s (an instant query there: Prometheus's lookback finds a
+# sample at or before it): end - 1 >= start - 4 s has data, and Od3LoadHot's `for 2s` from its first
+# grid time (<= start - 5 s) fires at <= start - 3 s <= end, before vigil started.
+ODS='count(%7B__name__%3D~%22od3_.%2A%22%7D)'  # count({__name__=~"od3_.*"}): 12 + 9 + 27 series
+old_enough=0
+for _ in $(seq 150); do
+  curl -sf "$PROM_URL/api/v1/query?query=$ODS&time=$(($(date +%s) - 6))" | grep -q '"48"\]' && { old_enough=1; break; }
   sleep 0.2
 done
+[ "$old_enough" = 1 ] || { bad "set-up: Prometheus has no sample 6 s old of all 48 od3 series after 30 s: $(cat "$TMP/prometheus.log" | tail -5)"; echo "serve_online_sharding_test: $passed passed, $fail failed"; exit 1; }
 
 T_START=$(date +%s.%N)
 start_serve "$TMP/vigil.log" --data-dir "$TMP/var" --prometheus-url "$PROM_URL" \
