@@ -29,8 +29,12 @@ head -c 1024 /dev/urandom >"$tmp/munge.key"; chmod 600 "$tmp/munge.key"
 munged -f --socket="$tmp/munge.sock" --key-file="$tmp/munge.key" --log-file="$tmp/munged.log" \
   --pid-file="$tmp/munged.pid" --seed-file="$tmp/munged.seed" || { echo "FAIL: munged did not start"; exit 1; }
 node=$(hostname -s)
-port=$((20000 + RANDOM % 20000))
-cat >"$SLURM_CONF" <<CONF
+# The daemons bind their ports after they have daemonized: a port another process took (a loopback
+# client's ephemeral port under ctest -j) leaves them dead; a port free now, and another one
+# (up to 3) if the node does not come up idle on it (as tests/probe_ssh_test.sh does for sshd).
+for attempt in 1 2 3; do
+  port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  cat >"$SLURM_CONF" <<CONF
 ClusterName=vigiltest
 SlurmctldHost=$node(127.0.0.1)
 SlurmUser=root
@@ -58,8 +62,12 @@ ReturnToService=2
 NodeName=$node NodeAddr=127.0.0.1 CPUs=$(nproc) State=UNKNOWN
 PartitionName=probes Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 CONF
-slurmctld -i && slurmd || { echo "FAIL: slurm daemons did not start"; tail -5 "$tmp"/*.log; exit 1; }
-for _ in $(seq 1 50); do sinfo -h -o %T 2>/dev/null | grep -q idle && break; sleep 0.2; done
+  slurmctld -i && slurmd || { echo "FAIL: slurm daemons did not start"; tail -5 "$tmp"/*.log; exit 1; }
+  for _ in $(seq 1 50); do sinfo -h -o %T 2>/dev/null | grep -q idle && break; sleep 0.2; done
+  sinfo -h -o %T 2>/dev/null | grep -q idle && break
+  for p in slurmctld slurmd; do [ -f "$tmp/$p.pid" ] && kill "$(cat "$tmp/$p.pid")" 2>/dev/null; rm -f "$tmp/$p.pid"; done
+  sleep 1
+done
 sinfo -h -o %T | grep -q idle || { echo "FAIL: node not idle: $(sinfo 2>&1)"; tail -5 "$tmp"/*.log; exit 1; }
 
 ex="slurm:partition=probes,binary=$root/probes/testdata/fake_probe_ok.sh"

@@ -23,8 +23,20 @@ ssh-keygen -q -t ed25519 -N "" -f "$tmp/other_id"
 cp "$tmp/id.pub" "$tmp/authorized_keys"
 chmod 700 "$tmp"; chmod 600 "$tmp/authorized_keys"
 [ "$(id -u)" = 0 ] && mkdir -p /run/sshd  # privilege separation directory
-port=$((20000 + RANDOM % 20000))
-cat >"$tmp/sshd_config" <<CONF
+cat >"$tmp/ssh_config" <<CONF
+Host *
+  UserKnownHostsFile $tmp/known_hosts
+  StrictHostKeyChecking accept-new
+  LogLevel ERROR
+CONF
+# sshd binds its port after it has daemonized, so a port another process took (a loopback
+# client's ephemeral port under ctest -j) leaves it dead with exit 0 and every check refused
+# (seen once: "ssh: connect to host 127.0.0.1 port 36060: Connection refused"). So: a port free
+# now, and another one if sshd does not answer on it.
+up=0
+for attempt in 1 2 3 4 5; do
+  port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  cat >"$tmp/sshd_config" <<CONF
 Port $port
 ListenAddress 127.0.0.1
 HostKey $tmp/host_key
@@ -38,17 +50,15 @@ StrictModes no
 PermitRootLogin prohibit-password
 AllowUsers $user
 CONF
-/usr/sbin/sshd -f "$tmp/sshd_config" -E "$tmp/sshd.log" || { echo "FAIL: sshd did not start"; cat "$tmp/sshd.log"; exit 1; }
-cat >"$tmp/ssh_config" <<CONF
-Host *
-  UserKnownHostsFile $tmp/known_hosts
-  StrictHostKeyChecking accept-new
-  LogLevel ERROR
-CONF
-for _ in $(seq 1 50); do
-  ssh -F "$tmp/ssh_config" -i "$tmp/id" -p "$port" -o BatchMode=yes "$user@127.0.0.1" true 2>/dev/null && break
-  sleep 0.1
+  /usr/sbin/sshd -f "$tmp/sshd_config" -E "$tmp/sshd.log" || { echo "FAIL: sshd did not start"; cat "$tmp/sshd.log"; exit 1; }
+  for _ in $(seq 1 50); do
+    ssh -F "$tmp/ssh_config" -i "$tmp/id" -p "$port" -o BatchMode=yes -o ConnectTimeout=2 "$user@127.0.0.1" true 2>/dev/null && { up=1; break; }
+    sleep 0.1
+  done
+  [ $up = 1 ] && break
+  [ -f "$tmp/sshd.pid" ] && kill "$(cat "$tmp/sshd.pid")" 2>/dev/null; rm -f "$tmp/sshd.pid"
 done
+[ $up = 1 ] || { echo "FAIL: sshd never answered (5 ports tried)"; tail -5 "$tmp/sshd.log"; exit 1; }
 
 ex="ssh:user=$user,port=$port,ssh_config=$tmp/ssh_config,identity=$tmp/id"
 check "ssh run" 1 "gpu.gemm +fail.*below baseline" -- \
