@@ -1602,7 +1602,9 @@ KernelLogSpan KernelLogCoverageForAlert(const ProbeResult& r, int64_t alert_star
     note += UnixSecondsText(from);
     note += " to ";
     note += UnixSecondsText(at - covered);
-    note += " (the alert's onset) is not in the log";
+    // The log may begin before startsAt: then only the lead before it is missing (seen on the
+    // H200: a node booted 149 s before the read of a 2 s old alert was said to miss its onset).
+    note += at - covered > start ? " (the alert's onset) is not in the log" : " (the lead before the alert's start) is not in the log";
     if (span_s > window->second && c >= window->second) {
       std::snprintf(buf, sizeof buf, ": it is older than the probe's window of %.0f s", window->second);
       note += buf;

@@ -322,6 +322,13 @@ TEST_CASE("kernel log: a pass counts for the part of the alert's own time its lo
   CHECK(EvidenceFromProbe(CleanLog(1200), "p")->weight == doctest::Approx(hour / 3));
   CHECK(young.detail.find("this pass counts 100%") != std::string::npos);
   CHECK(young.detail.find("not in the log") == std::string::npos);
+  // A log that begins before startsAt but after startsAt - 300 s holds the onset: only the lead is
+  // missing (as on the H200, 2026-12-01: booted 149 s before the read of a 2 s old alert).
+  Evidence lead = LogEvidenceForAlert(CleanLog(200), 100.0);
+  CHECK(lead.weight == doctest::Approx(hour * 200 / 400));
+  CHECK_MESSAGE(lead.detail.find("(the lead before the alert's start) is not in the log") != std::string::npos,
+                lead.detail);
+  CHECK(lead.detail.find("onset") == std::string::npos);
 }
 
 TEST_CASE("kernel log: without the alert's start, or with one after the read, the window's figure, said so") {
