@@ -269,7 +269,8 @@ CommandRunner SetupServe(CLI::App& sub) {
   const uint64_t most_per_query = static_cast<uint64_t>(EngineOptions{}.limits.max_series_per_rule);
   sub.add_option("--max-series-per-query", f->max_series_per_query,
                  "series one Prometheus read of --rules asks at most: a select matching more is listed, then read "
-                 "in shards `label=~\"v1|v2|...\"` of at most this many (1 to the engine's max_series_per_rule)")
+                 "in shards `label=~\"v1|v2|...\"` (or `a=\"x\",b=~\"v1|...\"` when no one label splits it) of at most "
+                 "this many (1 to the engine's max_series_per_rule)")
       ->capture_default_str()
       ->check(CLI::Validator(
           [most_per_query](std::string& text) -> std::string {
