@@ -28,6 +28,14 @@ Result<double> NumberField(const Json& j, const std::string& key, const std::str
   if (!v.is_number() || !std::isfinite(v.get<double>())) {
     return InvalidArgumentError(where + ": `" + key + "` must be a number (Unix seconds), got " + v.dump());
   }
+  // The csv's timestamps stop at 1e18 ms (detectors' ParseTimestampField): beyond, `t0` and
+  // `seconds` reached std::llround(... * 1000), which has no int64 for them (x86: INT64_MIN).
+  if (std::fabs(v.get<double>()) >= 1e15) {
+    std::string message = where + ": `" + key + "` (";
+    message += v.dump();
+    message += ") is out of range: Unix seconds (or seconds) below 1e15, as the csv's timestamps";
+    return InvalidArgumentError(message);
+  }
   return v.get<double>();
 }
 

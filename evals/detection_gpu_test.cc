@@ -205,6 +205,34 @@ TEST_CASE("LoadGpuTelemetry: bad input is an error naming the file and the key")
   CHECK(e.find("series late has no point at or after `normal_end`") != std::string::npos);
 }
 
+TEST_CASE("LoadGpuTelemetry: a t0, seconds or incident time of 1e15 s or more is out of range, not llround()ed") {
+  // AS2: `t0: 1e300` loaded, and the report's std::llround(t0 * 1000) and the after-end count's
+  // std::llround((t0 + seconds) * 1000) had no int64 for it (x86: INT64_MIN: every false alarm
+  // counted after the recorded end, t0 printed as year -292277026596).
+  TempFolder dir("range");
+  Write(dir.path / "run.csv", TinyCsv());
+  const fs::path json = dir.path / "run.json";
+  const std::string incidents = " \"incidents\": []}";
+  for (const auto& [key, text] : std::vector<std::pair<std::string, std::string>>{
+           {"t0", "{\"t0\": 1e300, \"normal_end\": 1010, \"seconds\": 45,"},
+           {"t0", "{\"t0\": -1e300, \"normal_end\": 1010, \"seconds\": 45,"},
+           {"t0", "{\"t0\": 1e15, \"normal_end\": 1010,"},
+           {"seconds", "{\"t0\": 1000, \"normal_end\": 1010, \"seconds\": 1e300,"},
+           {"seconds", "{\"t0\": 1000, \"normal_end\": 1010, \"seconds\": -1e16,"}}) {
+    CAPTURE(text);
+    Write(json, text + incidents);
+    const std::string e = LoadError(dir.path);
+    CHECK(e.find(json.string() + ": `" + key + "` (") != std::string::npos);
+    CHECK(e.find(") is out of range") != std::string::npos);
+  }
+  Write(json, "{\"t0\": 1000, \"normal_end\": 1010, \"incidents\": [{\"name\": \"x\", \"start\": -1e300, "
+              "\"end\": 1012, \"expected\": [{\"series\": \"fb_used\"}]}]}");
+  CHECK(LoadError(dir.path).find("incidents[0]: `start` (") != std::string::npos);
+  // Just below the bound is read (t0 after normal_end is not the loader's to refuse).
+  Write(json, "{\"t0\": 999999999999999, \"normal_end\": 1010, \"seconds\": 45," + incidents);
+  CHECK(LoadGpuTelemetry(dir.path.string()).ok());
+}
+
 // The tiny run written into `dir` and loaded.
 Result<EvalSet> LoadTinyRun(const TempFolder& dir) {
   Write(dir.path / "run.csv", TinyCsv());
