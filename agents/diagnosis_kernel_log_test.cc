@@ -204,7 +204,10 @@ TEST_CASE("kernel log: a pass counts for the share of the window its log covers"
 
   // In the diagnosis: the fresh node's pass leaves gpu_fallen_off_bus where the log line put it.
   testing::RecordedExecutor none;
-  const Hypothesis* b = Find(Run(none), "gpu_fallen_off_bus");
+  // Kept: `b` points into it (Find(Run(none), ...) read a destroyed temporary's hypotheses, ASan
+  // heap-use-after-free).
+  const Diagnosis before = Run(none);
+  const Hypothesis* b = Find(before, "gpu_fallen_off_bus");
   REQUIRE(b != nullptr);
   const double base = b->probability;
   auto lost_after = [&](const ProbeResult& r) {
