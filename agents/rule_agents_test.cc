@@ -211,7 +211,8 @@ TEST_CASE("RunRuleAgents with a base: roles explained, the base alone is the bar
   CHECK(r->stats.log[2].find("1.000 -> 0.400") != std::string::npos);
   CHECK(r->stats.log[2].find("reverted") != std::string::npos);
   REQUIRE(llm.requests().size() == 2);
-  const std::string& prompt = llm.requests()[0].messages[1].content;
+  // A copy: requests() returns its vector by value (a reference into it read freed memory, ASan).
+  const std::string prompt = llm.requests()[0].messages[1].content;
   INFO(prompt);
   CHECK(prompt.find("(base flag AND NOT any role=\"suppress\" rule) OR any role=\"add\" rule") !=
         std::string::npos);
