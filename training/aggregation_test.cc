@@ -245,7 +245,8 @@ TEST_CASE(
   CHECK(t.best->validation.counts.point.fp == 0);
   // The prompt described the base's false alarms and asked for roles.
   REQUIRE_FALSE(llm.requests().empty());
-  const std::string& prompt = llm.requests()[0].messages[1].content;
+  // A copy: requests() returns its vector by value (a reference into it read freed memory, ASan).
+  const std::string prompt = llm.requests()[0].messages[1].content;
   CHECK(prompt.find("base false alarms (flagged, label 0): ") != std::string::npos);
   CHECK(prompt.find("role = \"suppress\"") != std::string::npos);
 
