@@ -530,8 +530,13 @@ Topology BuildTopology(const DiagnosisCase& c) {
   } else if (c.alert && t.nodes.count(NodeOf(c.alert->labels))) {
     t.default_node = NodeOf(c.alert->labels);
   }
-  // "rank r runs on nodes[r // gpus_per_node], local GPU r % gpus_per_node" (the usual layout).
-  if (t.gpus_per_node > 0 && !t.node_order.empty()) {
+  // "rank r runs on nodes[r // gpus_per_node], local GPU r % gpus_per_node" (the usual layout),
+  // laid out for jobs up to kMaxLaidOutRanks ranks: a topology's `gpus_per_node` of 2^31 - 1 (a
+  // valid int32) had this loop insert billions of ranks (`vigil diagnose` ran on past 60 s,
+  // growing); beyond, ranks are placed only by what the logs and topology say of each.
+  constexpr size_t kMaxLaidOutRanks = size_t{1} << 17;
+  if (t.gpus_per_node > 0 && !t.node_order.empty() &&
+      t.node_order.size() <= kMaxLaidOutRanks / static_cast<size_t>(t.gpus_per_node)) {
     for (size_t r = 0; r < t.node_order.size() * t.gpus_per_node; ++r) {
       if (t.ranks.count(static_cast<int>(r))) continue;
       ComponentHint h;

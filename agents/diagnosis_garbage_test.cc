@@ -119,6 +119,19 @@ TEST_CASE("garbage numbers: a GPU or rank index beyond range names no GPU or ran
   CHECK(r->diagnosis.component == "n-3/gpu5");
 }
 
+TEST_CASE("garbage numbers: a gpus_per_node of 2^31 - 1 lays out no ranks and the diagnosis completes") {
+  // AS2: the usual rank layout (nodes x gpus_per_node) was inserted rank by rank: 2 nodes x
+  // 2147483647 never finished (the test hung; `vigil diagnose` on such a case ran past 60 s).
+  auto kb = testing::KbWith({Xid79()});
+  Json j = XidCase();
+  j["topology"]["gpus_per_node"] = 2147483647;
+  Result<DiagnosisReport> r = Status();
+  CHECK_NOTHROW(r = Run(j, *kb));
+  REQUIRE(r.ok());
+  CHECK(r->diagnosis.root_cause == "gpu_fallen_off_bus");
+  CHECK(r->diagnosis.component == "n-3/gpu5");  // the bus id still names the GPU
+}
+
 TEST_CASE("garbage numbers: a reading beyond double range is no reading") {
   // DeviatingLines: the line with the unreadable decimal is skipped, the trend of the rest found.
   DiagnosisCase c;
