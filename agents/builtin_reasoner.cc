@@ -2620,10 +2620,10 @@ std::string ServedAlertName(const Incident& inc) {
 // Labels that say WHERE an alert fired (a node, a GPU, a pod, a rank), not what it is about: two
 // firings of one alert that differ only in these are the same alert at another place.
 bool IsPlaceLabel(std::string_view k) {
-  static constexpr std::string_view kPlace[] = {"Hostname", "hostname", "node",       "host",   "nodename",
-                                                "instance", "exported_instance", "gpu", "GPU", "UUID",
-                                                "uuid",     "device",  "pci_bus_id", "pod",    "exported_pod",
-                                                "rank",     "local_rank"};
+  static constexpr std::string_view kPlace[] = {"Hostname",   "hostname",     "node",   "host",  "nodename",
+                                                "instance",   "exported_instance", "gpu", "GPU", "gpu_index",
+                                                "minor_number", "UUID",     "uuid",   "device", "pci_bus_id",
+                                                "pod",        "exported_pod", "rank",   "local_rank"};
   return std::find(std::begin(kPlace), std::end(kPlace), k) != std::end(kPlace);
 }
 
@@ -2693,20 +2693,16 @@ std::string SpacesCollapsed(std::string_view s) {
   return out;
 }
 
-// Where an alert fired, in words: "node-3/gpu5" (its node label and gpu), else its place labels
-// "pod=p rank=3"; "" when it has none.
+// Where an alert fired, in words, read as an answer's component is (NodeOf, GpuOf), so the two
+// compare: "node-3/gpu5" (its node, a port dropped: `instance="node-3:9100"` is node-3; its numeric
+// gpu, `gpu_index` / `minor_number` too), else its place labels "pod=p rank=3"; "" when it has none.
 std::string PlaceOf(const Labels& labels) {
-  std::string node;
-  for (const char* k : {"Hostname", "hostname", "node", "host", "nodename", "instance"}) {
-    if (auto it = labels.find(k); it != labels.end() && !it->second.empty()) {
-      node = it->second;
-      break;
-    }
-  }
+  std::string node = NodeOf(labels);
   if (!node.empty()) {
-    auto gpu = labels.find("gpu");
-    if (gpu == labels.end()) gpu = labels.find("GPU");
-    if (gpu != labels.end() && !gpu->second.empty()) node += "/gpu" + gpu->second;
+    if (const int gpu = GpuOf(labels); gpu >= 0) {
+      node += "/gpu";
+      node += std::to_string(gpu);
+    }
     return node;
   }
   std::string out;
@@ -2718,12 +2714,21 @@ std::string PlaceOf(const Labels& labels) {
   return out;
 }
 
-// Whether two alerts' labels name the same place: every place label equal (absent = "").
+// Whether two alerts' labels name the same place: the same node and GPU as NodeOf / GpuOf read them
+// (whichever label names them: `instance="node-3:9100"` and `Hostname="node-3"` are one node, as an
+// on-call engineer reads them, and `gpu_index="5"` is gpu 5), and every other place label (pod,
+// rank, UUID, ...) equal (absent = "").
 bool SamePlace(const Labels& a, const Labels& b) {
+  if (NodeOf(a) != NodeOf(b) || GpuOf(a) != GpuOf(b)) return false;
+  static constexpr std::string_view kReadByNodeOrGpu[] = {"Hostname", "hostname", "node", "host", "instance",
+                                                          "nodename", "gpu",      "GPU",  "gpu_index", "minor_number"};
   std::set<std::string> keys;
   for (const auto& [k, v] : a) if (IsPlaceLabel(k)) keys.insert(k);
   for (const auto& [k, v] : b) if (IsPlaceLabel(k)) keys.insert(k);
   for (const std::string& k : keys) {
+    if (std::find(std::begin(kReadByNodeOrGpu), std::end(kReadByNodeOrGpu), k) != std::end(kReadByNodeOrGpu)) {
+      continue;
+    }
     auto x = a.find(k);
     auto y = b.find(k);
     if ((x == a.end() ? "" : x->second) != (y == b.end() ? "" : y->second)) return false;

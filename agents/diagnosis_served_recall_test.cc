@@ -329,3 +329,68 @@ TEST_CASE("served recall: the alert text naming another Xid is no recurrence") {
 }
 
 }  // namespace vigil
+
+namespace vigil {
+
+TEST_CASE("served recall: a node named by instance with a port, or a GPU by gpu_index, is read as the answer's component is") {
+  // Review RR: PlaceOf read its own node-label list (nodename before instance, the port kept) and
+  // only `gpu`/`GPU`, where the answer's component comes from NodeOf/GpuOf (instance before
+  // nodename, the port dropped, gpu_index/minor_number read): a past incident on
+  // instance="node-3:9100" was "node-3:9100/gpu5", which compares with no component, and the same
+  // node named by Hostname on one side and instance on the other was "another place". For on-call
+  // it is one node: a recurrence, the fix quoted as it was written.
+  testing::RecordedExecutor none;
+  auto alert = [](const Labels& place) {
+    DiagnosisCase c = SecondAlert();
+    c.alert->labels = place;
+    c.alert->labels["alertname"] = "GpuFellOffBus";
+    c.alert->labels["job"] = "llm";
+    return c;
+  };
+  const KnowledgeFacts by_instance = ServedAt("alertname=GpuFellOffBus gpu=5 instance=node-3:9100 job=llm",
+                                              "DCGM reports GPU 5 of node-3 lost", "drained node-3 and reseated GPU 5");
+  Diagnosis d = Diagnose(alert({{"Hostname", "node-3"}, {"gpu", "5"}}), by_instance, none);
+  CHECK(d.root_cause == "gpu_fallen_off_bus");
+  CHECK(d.component == "node-3/gpu5");
+  CHECK_MESSAGE(d.summary.find("recurrence on this node (node-3/gpu5): this alert was resolved here 1 time") !=
+                    std::string::npos,
+                d.summary);
+  CHECK(d.mitigation == "drained node-3 and reseated GPU 5");
+  // The other way round: the past alert named it by Hostname, this one by its scrape target.
+  const KnowledgeFacts by_hostname = ServedAt("alertname=GpuFellOffBus Hostname=node-3 gpu=5 job=llm",
+                                              "DCGM reports GPU 5 of node-3 lost", "drained node-3 and reseated GPU 5");
+  Diagnosis r = Diagnose(alert({{"instance", "node-3:9100"}, {"gpu", "5"}}), by_hostname, none);
+  CHECK(r.component == "node-3/gpu5");
+  CHECK_MESSAGE(r.summary.find("recurrence on this node (node-3/gpu5)") != std::string::npos, r.summary);
+  CHECK(r.mitigation == "drained node-3 and reseated GPU 5");
+  // Another node named by instance: named without the port, as a component is.
+  const KnowledgeFacts elsewhere = ServedAt("alertname=GpuFellOffBus gpu=2 instance=node-12:9100 job=llm",
+                                            "DCGM reports GPU 2 of node-12 lost", "drained node-12 and reseated GPU 2");
+  Diagnosis e = Diagnose(alert({{"Hostname", "node-3"}, {"gpu", "5"}}), elsewhere, none);
+  CHECK(e.summary.find("same alert at another place: past incident #7 was on node-12/gpu2") != std::string::npos);
+  CHECK(e.mitigation ==
+        "Past incident #7 on node-12/gpu2 (same alert, same cause category; this alert is on node-3/gpu5) was "
+        "resolved by: drained node-12 and reseated GPU 2");
+  // A GPU named by gpu_index is a place (GpuOf reads it), not what the alert is about: another
+  // GPU of the node answers as another place, the same one is a recurrence.
+  const KnowledgeFacts by_index = ServedAt("alertname=GpuFellOffBus gpu_index=2 job=llm node=node-3",
+                                           "DCGM reports GPU 2 of node-3 lost", "reseated GPU 2");
+  Diagnosis g = Diagnose(alert({{"node", "node-3"}, {"gpu_index", "5"}}), by_index, none);
+  CHECK(g.root_cause == "gpu_fallen_off_bus");
+  CHECK(g.component == "node-3/gpu5");
+  CHECK(g.mitigation ==
+        "Past incident #7 on node-3/gpu2 (same alert, same cause category; this alert is on node-3/gpu5) was "
+        "resolved by: reseated GPU 2");
+  Diagnosis same = Diagnose(alert({{"node", "node-3"}, {"gpu_index", "2"}}), by_index, none);
+  CHECK_MESSAGE(same.summary.find("recurrence on this node (node-3/gpu2)") != std::string::npos, same.summary);
+  // A probe-confirmed answer (PastFixQuoted): the fix from the same node named by instance is
+  // quoted as it was written.
+  testing::RecordedExecutor lost;
+  lost.Record("gpu.health", "node-3/gpu5", ProbeStatus::kFail,
+              "gpu5: Xid 79 (GPU has fallen off the bus) reported during the probe", 1.0);
+  Diagnosis confirmed = Diagnose(alert({{"Hostname", "node-3"}, {"gpu", "5"}}), by_instance, lost);
+  CHECK(confirmed.summary.find("not verified") == std::string::npos);
+  CHECK(confirmed.mitigation == "drained node-3 and reseated GPU 5");
+}
+
+}  // namespace vigil
