@@ -1553,6 +1553,23 @@ constexpr double kAlertLeadS = 300;
 
 std::string UnixSecondsText(double s) { return FormatRfc3339Ms(static_cast<int64_t>(std::llround(s * 1000))); }
 
+// The clause a kernel-log pass's evidence carries when it counts against the probe's window:
+// " [the log covers C of the W s asked: this pass counts P%]" (C = log_covers_s within [0, W]), with
+// "<why>: counted against the probe's window, " in front when the alert's own time could not be
+// used (KernelLogCoverageForAlert; EvidenceFromProbe, which has no alert, gives no reason).
+std::string WindowCoverageNote(double covers_s, double window_s, double coverage, std::string_view why) {
+  std::string note = " [";
+  if (!why.empty()) {
+    note += why;
+    note += ": counted against the probe's window, ";
+  }
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "the log covers %.0f of the %.0f s asked: this pass counts %.0f%%]",
+                std::clamp(covers_s, 0.0, window_s), window_s, 100 * coverage);
+  note += buf;
+  return note;
+}
+
 // A node.kernel_log pass counts by the part of the alert's own time, [startsAt - kAlertLeadS, the
 // read], that the log covers (it ends at the read and reaches back log_covers_s). Without the alert's
 // start (none, or after the read) or the read's time (`read_at_unix_s`, written by vigil-probe since
@@ -1570,9 +1587,7 @@ KernelLogSpan KernelLogCoverageForAlert(const ProbeResult& r, int64_t alert_star
   const double c = std::clamp(covers->second, 0.0, window->second);
   char buf[400];
   auto window_figure = [&](const std::string& why) {
-    std::snprintf(buf, sizeof buf, " [%s: counted against the probe's window, the log covers %.0f of the %.0f s asked: this pass counts %.0f%%]",
-                  why.c_str(), c, window->second, 100 * span.coverage);
-    span.note = buf;
+    span.note = WindowCoverageNote(c, window->second, span.coverage, why);
     return span;
   };
   auto read = r.metrics.find("read_at_unix_s");
@@ -1705,11 +1720,8 @@ std::optional<Evidence> EvidenceCovered(const ProbeResult& r, const std::string&
 std::optional<Evidence> EvidenceFromProbe(const ProbeResult& r, const std::string& id) {
   KernelLogSpan span;
   span.coverage = KernelLogCoverage(r);
-  if (r.status == ProbeStatus::kPass && span.coverage < 1.0) {
-    char buf[160];
-    std::snprintf(buf, sizeof buf, " [the log covers %.0f of the %.0f s asked: this pass counts %.0f%%]",
-                  r.metrics.at("log_covers_s"), r.metrics.at("window_s"), 100 * span.coverage);
-    span.note = buf;
+  if (r.status == ProbeStatus::kPass && span.coverage < 1.0) {  // a kernel log with both metrics, finite
+    span.note = WindowCoverageNote(r.metrics.at("log_covers_s"), r.metrics.at("window_s"), span.coverage, "");
   }
   return EvidenceCovered(r, id, span);
 }

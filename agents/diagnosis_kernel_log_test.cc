@@ -201,6 +201,13 @@ TEST_CASE("kernel log: a pass counts for the share of the window its log covers"
   ProbeResult bare = full;
   bare.metrics.clear();
   CHECK(EvidenceFromProbe(bare, "p4")->weight == doctest::Approx(ef->weight));
+  // Review RR: one formatter (WindowCoverageNote) writes this clause for both paths, the figure
+  // read within [0, window] as the alert path reads it: a negative log_covers_s (no vigil-probe
+  // writes one) said "the log covers -5 of the 3600 s asked" here, "0" for an alert.
+  ProbeResult negative = full;
+  negative.metrics["log_covers_s"] = -5;
+  const std::string nd = EvidenceFromProbe(negative, "p5")->detail;
+  CHECK_MESSAGE(nd.find("[the log covers 0 of the 3600 s asked: this pass counts 0%]") != std::string::npos, nd);
 
   // In the diagnosis: the fresh node's pass leaves gpu_fallen_off_bus where the log line put it.
   testing::RecordedExecutor none;
