@@ -2866,8 +2866,22 @@ ServedRecallMatch StrongServedRecall(const DiagnosisCase& c, const KnowledgeFact
   for (const Observation& o : beliefs.observations()) {
     if (o.evidence.kind != EvidenceKind::kProbe) continue;
     for (const auto& [cat, delta] : o.deltas) {
-      if (cat == hit.category && delta < 0) return m;
-      if (cat != hit.category && delta > 0 && beliefs.ConfirmedByProbe(cat)) return m;
+      if (cat == hit.category && delta < 0) {
+        *why_not = o.evidence.source + " lowered " + cat;
+        return m;
+      }
+      // No case with the default other_score (1.0) is known to reach this (agents/README.md, review
+      // RR): a confirmed category scores at least +2 from its probe, and a leader at or above it
+      // beats the bucket; only passes that lower it without clearing it could bring it under.
+      if (cat != hit.category && delta > 0 && beliefs.ConfirmedByProbe(cat)) {
+        std::string why = "a probe confirmed another category: ";
+        why += cat;
+        why += " (supported by ";
+        why += o.evidence.source;
+        why += ")";
+        *why_not = std::move(why);
+        return m;
+      }
     }
   }
   // What the alert is about: the labels but the place, and its expression.

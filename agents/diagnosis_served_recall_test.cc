@@ -394,3 +394,74 @@ TEST_CASE("served recall: a node named by instance with a port, or a GPU by gpu_
 }
 
 }  // namespace vigil
+
+namespace vigil {
+
+TEST_CASE("served recall: a probe that confirmed another category keeps unknown") {
+  // Review RR: StrongServedRecall's "none confirmed another category" guard had no test: with the
+  // default other_score (1.0) no Diagnose case was found that reaches it (agents/README.md). Under
+  // a raised ReasonerOptions::other_score it is reached: the recalled category leads (the recall,
+  // an Xid 79 line, and the quarter weight a failed gpu.health gives every category it can see)
+  // yet stays under "some other cause", and gpu.health confirmed thermal throttling on that GPU.
+  // The recall must not answer over a fault a probe confirmed.
+  Json j = ParseJson(R"JSON({
+    "id": "served-recall-other-confirmed",
+    "alert": {"labels": {"alertname": "GpuFellOffBus", "node": "node-3", "gpu": "5", "job": "llm"},
+              "annotations": {"summary": "DCGM reports GPU 5 of node-3 lost"}, "startsAt": "2026-12-01T05:40:00Z"},
+    "topology": {"nodes": ["node-3"], "gpus_per_node": 8},
+    "logs": [{"source": "node-3/kern.log", "lines": [
+      "2026-12-01T05:39:00Z node-3 kernel: NVRM: Xid (PCI:0000:9a:00): 79, pid=0, GPU has fallen off the bus."]}]
+  })JSON").value();
+  auto c = ParseCase(j, "served-recall-other-confirmed.json");
+  REQUIRE_MESSAGE(c.ok(), c.status().ToString());
+  KnowledgeFacts f = ServedRecall();
+  f.categories.push_back("gpu_thermal_throttle");
+  f.layers["gpu_thermal_throttle"] = "gpu";
+  SignatureMatch m;
+  m.line_index = 0;
+  m.line = c->logs[0].lines[0].text;
+  m.matched = "GPU has fallen off the bus";
+  m.pattern = "GPU has fallen off the bus";
+  m.incident_id = "pack-xid79";
+  m.category = "gpu_fallen_off_bus";
+  m.component = "gpu";
+  f.log_matches.push_back(m);
+  ReasonerOptions ro;
+  ro.allow_intrusive = false;
+  ro.other_score = 6;  // 0.6 + 3.0 + 0.9 = 4.5 for the recalled category: under it
+  auto run = [&](testing::RecordedExecutor& probes) { return BuiltinReasoner(ro).Diagnose(*c, f, &probes); };
+
+  // Nothing verified: the recall answers (what the guard must stop below).
+  testing::RecordedExecutor none;
+  const ReasonerOutput quiet = run(none);
+  CHECK(quiet.diagnosis.root_cause == "gpu_fallen_off_bus");
+  CHECK(quiet.diagnosis.summary.find("(from past incident #7, not verified)") != std::string::npos);
+
+  testing::RecordedExecutor hot;
+  hot.Record("gpu.health", "node-3/gpu5", ProbeStatus::kFail,
+             "gpu5: clock event reason HW thermal slowdown active, temperature 93 C", 1.0);
+  const ReasonerOutput out = run(hot);
+  const Diagnosis& d = out.diagnosis;
+  bool ran = false;
+  for (const VerificationStep& s : d.steps) ran = ran || (s.target == "gpu.health@node-3/gpu5" && s.outcome == "fail");
+  REQUIRE(ran);
+  REQUIRE(d.hypotheses.size() >= 2);
+  REQUIRE(d.hypotheses[0].category == "gpu_fallen_off_bus");  // the recalled category still leads
+  const Hypothesis* thermal = nullptr;
+  for (const Hypothesis& h : d.hypotheses) if (h.category == "gpu_thermal_throttle") thermal = &h;
+  REQUIRE(thermal != nullptr);
+  REQUIRE(thermal->status == HypothesisStatus::kConfirmed);  // the probe confirmed another category
+  CHECK(d.root_cause == "unknown");
+  CHECK(d.summary.find("past incident") == std::string::npos);
+  CHECK(d.mitigation.empty());
+  // The trace says why the recall did not answer.
+  bool said = false;
+  for (const Json& t : out.trace) {
+    said = said || (t.value("type", "") == "served_recall_declined" &&
+                    t.value("why", "").find("a probe confirmed another category: gpu_thermal_throttle (supported by probe "
+                                                    "gpu.health@node-3/gpu5)") != std::string::npos);
+  }
+  CHECK_MESSAGE(said, out.trace.dump());
+}
+
+}  // namespace vigil
