@@ -70,6 +70,25 @@ int LocalPort(int fd) {
   return ntohs(addr.sin_port);
 }
 
+// A loopback connection to `listener` (listening on `port`): `client` its client end, `server` the
+// end accept() gave (what httplib's thread would hold); both closed when it goes.
+struct ConnectedPair {
+  ConnectedPair(int listener, int port) : client(Connect(port)), server(accept(listener, nullptr, nullptr)) {
+    REQUIRE(server >= 0);
+  }
+  ~ConnectedPair() {
+    close(client);
+    close(server);
+  }
+  ConnectedPair(const ConnectedPair&) = delete;
+  ConnectedPair& operator=(const ConnectedPair&) = delete;
+  // The client's port: the peer port the server side sees (RequestStarted / RequestDone).
+  int PeerPort() const { return LocalPort(client); }
+
+  const int client;
+  const int server;
+};
+
 struct Outcome {
   int cut = 0;               // slow connections the server closed
   double slowest_cut_s = 0;  // the latest of those closes, from the start
@@ -259,44 +278,36 @@ TEST_CASE("ConnectionWatchdog: a request's body phase is cut after request_timeo
   o.request_timeout_ms = 300;
   ConnectionWatchdog w(o);
   // 1: a body still coming past the deadline: cut.
-  const int slow = Connect(port);
-  const int slow_accepted = accept(listener, nullptr, nullptr);
-  REQUIRE(slow_accepted >= 0);
+  const ConnectedPair slow(listener, port);
   CHECK(w.ScanOnce() == 0);
-  w.RequestStarted("127.0.0.1", LocalPort(slow), /*has_body=*/true);
+  w.RequestStarted("127.0.0.1", slow.PeerPort(), /*has_body=*/true);
   CHECK(w.ScanOnce() == 0);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   CHECK(w.ScanOnce() == 1);
   char b;
-  CHECK(recv(slow, &b, 1, MSG_DONTWAIT) == 0);  // closed (not cut: -1, EAGAIN; never a hang)
+  CHECK(recv(slow.client, &b, 1, MSG_DONTWAIT) == 0);  // closed (not cut: -1, EAGAIN; never a hang)
   // 2: its handler started (on this thread, as httplib's would) before the deadline: never cut.
-  const int served = Connect(port);
-  const int served_accepted = accept(listener, nullptr, nullptr);
-  REQUIRE(served_accepted >= 0);
-  w.RequestStarted("127.0.0.1", LocalPort(served), /*has_body=*/true);
+  const ConnectedPair served(listener, port);
+  w.RequestStarted("127.0.0.1", served.PeerPort(), /*has_body=*/true);
   ConnectionWatchdog::HandlerStarted();
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   CHECK(w.ScanOnce() == 0);
   // 3: no body (a GET): its handler's time is never cut either.
-  const int get = Connect(port);
-  const int get_accepted = accept(listener, nullptr, nullptr);
-  REQUIRE(get_accepted >= 0);
-  w.RequestStarted("127.0.0.1", LocalPort(get), /*has_body=*/false);
+  const ConnectedPair get(listener, port);
+  w.RequestStarted("127.0.0.1", get.PeerPort(), /*has_body=*/false);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   CHECK(w.ScanOnce() == 0);
-  w.RequestDone("127.0.0.1", LocalPort(get));
+  w.RequestDone("127.0.0.1", get.PeerPort());
   ConnectionWatchdog::HandlerStarted();  // after RequestDone: nothing on this thread, no effect
-  for (int fd : {slow, slow_accepted, served, served_accepted, get, get_accepted, listener}) close(fd);
+  close(listener);
 }
 
 TEST_CASE("ConnectionWatchdog: a connection in a request is not cut; its clock restarts after the answer") {
   // A server socket pair of our own: the watchdog looks at connections whose local port is `port`.
   int port = 0;
   const int listener = Listen(&port);
-  const int client = Connect(port);
-  const int accepted = accept(listener, nullptr, nullptr);
-  REQUIRE(accepted >= 0);
-  const int peer_port = LocalPort(client);
+  const ConnectedPair conn(listener, port);
+  const int peer_port = conn.PeerPort();
 
   ConnectionWatchdogOptions o;
   o.port = port;
@@ -314,9 +325,7 @@ TEST_CASE("ConnectionWatchdog: a connection in a request is not cut; its clock r
   CHECK(w.ScanOnce() == 1);  // idle past the deadline: cut
   CHECK(cuts == 1);
   char b;
-  CHECK(recv(client, &b, 1, 0) == 0);  // the client sees the close
-  close(client);
-  close(accepted);
+  CHECK(recv(conn.client, &b, 1, 0) == 0);  // the client sees the close
   close(listener);
 }
 
@@ -329,40 +338,36 @@ TEST_CASE("ConnectionWatchdog: a client that waited for a thread past header_tim
   // BODY-trickling case lost its /healthz so, 1 run in 4 at load 5).
   int port = 0;
   const int listener = Listen(&port);
-  const int client = Connect(port);
-  const int accepted = accept(listener, nullptr, nullptr);
-  REQUIRE(accepted >= 0);
+  const ConnectedPair conn(listener, port);
   ConnectionWatchdogOptions o;
   o.port = port;
   o.header_timeout_ms = 300;
   ConnectionWatchdog w(o);
   const std::string request = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
-  REQUIRE(send(client, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size()));
+  REQUIRE(send(conn.client, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size()));
   CHECK(w.ScanOnce() == 0);  // first seen, waiting
   std::this_thread::sleep_for(std::chrono::milliseconds(400));
   CHECK(w.ScanOnce() == 0);  // past the deadline but waiting unread: not cut, its clock starts again
   // "A thread takes it": its bytes are read; RequestStarted has not come yet.
   char buf[256];
-  CHECK(recv(accepted, buf, sizeof(buf), 0) == static_cast<ssize_t>(request.size()));
+  CHECK(recv(conn.server, buf, sizeof(buf), 0) == static_cast<ssize_t>(request.size()));
   CHECK(w.ScanOnce() == 0);  // (before: 1, cut with its request in the thread's hands)
   // A thread that reads and never starts a request (a header that never ends) is cut as before.
   std::this_thread::sleep_for(std::chrono::milliseconds(400));
   CHECK(w.ScanOnce() == 1);
   char b;
-  CHECK(recv(client, &b, 1, 0) == 0);
+  CHECK(recv(conn.client, &b, 1, 0) == 0);
   // A slow client queued the same way (part of a header) keeps its clock: cut once it is read.
-  const int slow = Connect(port);
-  const int slow_accepted = accept(listener, nullptr, nullptr);
-  REQUIRE(slow_accepted >= 0);
+  const ConnectedPair slow(listener, port);
   const std::string part = "GET /healthz HTTP/1.1\r\nX-Slow: a";
-  REQUIRE(send(slow, part.data(), part.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(part.size()));
+  REQUIRE(send(slow.client, part.data(), part.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(part.size()));
   CHECK(w.ScanOnce() == 0);
   std::this_thread::sleep_for(std::chrono::milliseconds(400));
   CHECK(w.ScanOnce() == 0);  // waiting unread: not cut
-  CHECK(recv(slow_accepted, buf, sizeof(buf), 0) == static_cast<ssize_t>(part.size()));
+  CHECK(recv(slow.server, buf, sizeof(buf), 0) == static_cast<ssize_t>(part.size()));
   CHECK(w.ScanOnce() == 1);  // read, still no header, past its deadline from the first scan
-  CHECK(recv(slow, &b, 1, 0) == 0);
-  for (int fd : {client, accepted, slow, slow_accepted, listener}) close(fd);
+  CHECK(recv(slow.client, &b, 1, 0) == 0);
+  close(listener);
 }
 
 TEST_CASE("ConnectionWatchdog: a late connection whose request starts just before its cut is not cut") {
@@ -370,10 +375,8 @@ TEST_CASE("ConnectionWatchdog: a late connection whose request starts just befor
   // by the same scan may have its request started (RequestStarted) before the scan reaches it.
   int port = 0;
   const int listener = Listen(&port);
-  const int client = Connect(port);
-  const int accepted = accept(listener, nullptr, nullptr);
-  REQUIRE(accepted >= 0);
-  const int peer_port = LocalPort(client);
+  const ConnectedPair conn(listener, port);
+  const int peer_port = conn.PeerPort();
   ConnectionWatchdogOptions o;
   o.port = port;
   o.header_timeout_ms = 100;
@@ -389,11 +392,11 @@ TEST_CASE("ConnectionWatchdog: a late connection whose request starts just befor
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   CHECK(w.ScanOnce() == 0);  // found late, then in a request at the cut: left alone (before: 1)
   CHECK(hooked == 1);
-  CHECK(send(client, "x", 1, MSG_NOSIGNAL) == 1);
+  CHECK(send(conn.client, "x", 1, MSG_NOSIGNAL) == 1);
   char b = 0;
-  CHECK(recv(accepted, &b, 1, 0) == 1);  // still open both ways
+  CHECK(recv(conn.server, &b, 1, 0) == 1);  // still open both ways
   CHECK(b == 'x');
-  for (int fd : {client, accepted, listener}) close(fd);
+  close(listener);
 }
 
 TEST_CASE("ConnectionWatchdog: a late connection's descriptor closed and reused before the cut: the other socket is "
@@ -405,12 +408,8 @@ TEST_CASE("ConnectionWatchdog: a late connection's descriptor closed and reused 
   int port = 0, other_port = 0;
   const int listener = Listen(&port);
   const int other_listener = Listen(&other_port);  // "Prometheus"
-  const int client = Connect(port);
-  const int accepted = accept(listener, nullptr, nullptr);
-  REQUIRE(accepted >= 0);
-  const int outgoing = Connect(other_port);
-  const int outgoing_peer = accept(other_listener, nullptr, nullptr);
-  REQUIRE(outgoing_peer >= 0);
+  const ConnectedPair conn(listener, port);
+  const ConnectedPair outgoing(other_listener, other_port);
 
   ConnectionWatchdogOptions o;
   o.port = port;
@@ -418,8 +417,8 @@ TEST_CASE("ConnectionWatchdog: a late connection's descriptor closed and reused 
   int hooked = 0;
   o.before_cut_for_test = [&](int fd) {
     ++hooked;
-    CHECK(fd == accepted);
-    REQUIRE(dup2(outgoing, fd) == fd);  // closes the late one's number; it now holds the outgoing socket
+    CHECK(fd == conn.server);
+    REQUIRE(dup2(outgoing.client, fd) == fd);  // closes the late one's number; it now holds the outgoing socket
   };
   ConnectionWatchdog w(o);
   CHECK(w.ScanOnce() == 0);  // first seen: its clock starts
@@ -427,16 +426,17 @@ TEST_CASE("ConnectionWatchdog: a late connection's descriptor closed and reused 
   CHECK(w.ScanOnce() == 1);  // late: cut (the socket it checked, not what its number holds now)
   CHECK(hooked == 1);
   char b = 0;
-  CHECK(recv(client, &b, 1, 0) == 0);  // the slow client's connection was closed
+  CHECK(recv(conn.client, &b, 1, 0) == 0);  // the slow client's connection was closed
   // The outgoing connection works both ways.
-  CHECK(send(outgoing, "q", 1, MSG_NOSIGNAL) == 1);
-  CHECK(recv(outgoing_peer, &b, 1, 0) == 1);
+  CHECK(send(outgoing.client, "q", 1, MSG_NOSIGNAL) == 1);
+  CHECK(recv(outgoing.server, &b, 1, 0) == 1);
   CHECK(b == 'q');
-  CHECK(send(outgoing_peer, "a", 1, MSG_NOSIGNAL) == 1);
+  CHECK(send(outgoing.server, "a", 1, MSG_NOSIGNAL) == 1);
   b = 0;
-  CHECK(recv(outgoing, &b, 1, 0) == 1);
+  CHECK(recv(outgoing.client, &b, 1, 0) == 1);
   CHECK(b == 'a');
-  for (int fd : {client, accepted, outgoing, outgoing_peer, listener, other_listener}) close(fd);
+  close(listener);
+  close(other_listener);
 }
 
 }  // namespace vigil
