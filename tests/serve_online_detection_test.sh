@@ -74,28 +74,10 @@ grep -q 'every 1801 s, 3602 s behind now (--eval-lag 2)' "$TMP/long.log" && kill
   passed=$((passed + 1)) || bad "--eval-interval 1801 with the default lag did not start: $(cat "$TMP/long.log")"
 kill "$LONG_PID" 2>/dev/null; wait "$LONG_PID" 2>/dev/null
 
-# 2. The exporter: /metrics answers the value in TMP/value.
+# 2. The exporter (lib/exporter.py): /metrics answers the value in TMP/value.
 echo 50 >"$TMP/value"
-cat >"$TMP/exporter.py" <<'PY'
-import http.server, sys
-value_file = sys.argv[2]
-class H(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        if self.path == "/-/ready":
-            body = b"ok\n"
-        else:
-            v = open(value_file).read().strip()
-            body = ('# TYPE vigil_e2e_gpu_temp gauge\nvigil_e2e_gpu_temp{gpu="0"} %s\n' % v).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain; version=0.0.4")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-    def log_message(self, *a):
-        pass
-http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
-PY
-start_ready exporter "$TMP/exporter.log" "$PY" "$TMP/exporter.py" "{PORT}" "$TMP/value"
+printf '# TYPE vigil_e2e_gpu_temp gauge\nvigil_e2e_gpu_temp{gpu="0"} {value}\n' >"$TMP/series.prom"
+start_ready exporter "$TMP/exporter.log" "$PY" "$HERE/lib/exporter.py" "{PORT}" "$TMP/series.prom" "$TMP/value"
 EXPORTER_PORT=$READY_PORT
 cat >"$TMP/prometheus.yml" <<EOF
 global:

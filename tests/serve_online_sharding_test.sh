@@ -65,43 +65,33 @@ bad_flag 99999999999999999999999 '^vigil: --max-series-per-query: must be a whol
 # od3_grid series at 27. n|3/gpu 1 is hot from the start, so its incident is found by the warm-up,
 # whose read of several grid times is the sharded one.
 echo 95 >"$TMP/value"
-cat >"$TMP/exporter.py" <<'PY'
-import http.server, sys
-value_file = sys.argv[2]
-class H(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        if self.path == "/-/ready":
-            body = b"ok\n"
-        else:
-            hot = open(value_file).read().strip()
-            lines = ["# TYPE od3_load gauge"]
-            # Node names with regex metacharacters: a shard's `node=~"..."` must quote them.
-            for n in ("n1", "n.2", "n|3", "n(4)", "n+5", "n[6]"):
-                for g in (0, 1):
-                    v = hot if (n, g) == ("n|3", 1) else "50"
-                    lines.append('od3_load{node="%s",gpu="%d"} %s' % (n, g, v))
-            # 3 x 3: every value of x or y has 3 series, a (x, y) pair 1: read by two labels (OD3).
-            lines.append("# TYPE od3_pair gauge")
-            for x in ("x1", "x|2", "x.3"):
-                for y in ("y1", "y(2)", "y3"):
-                    v = "95" if (x, y) == ("x|2", "y(2)") else "50"
-                    lines.append('od3_pair{x="%s",y="%s"} %s' % (x, y, v))
-            lines.append("# TYPE od3_grid gauge")
-            for a in "xyz":
-                for b in "pqr":
-                    for c in "klm":
-                        lines.append('od3_grid{a="%s",b="%s",c="%s"} 50' % (a, b, c))
-            body = ("\n".join(lines) + "\n").encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain; version=0.0.4")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-    def log_message(self, *a):
-        pass
-http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
-PY
-start_ready exporter "$TMP/exporter.log" "$PY" "$TMP/exporter.py" "{PORT}" "$TMP/value"
+{
+  echo "# TYPE od3_load gauge"
+  # Node names with regex metacharacters: a shard's `node=~"..."` must quote them.
+  for n in n1 n.2 'n|3' 'n(4)' n+5 'n[6]'; do
+    for g in 0 1; do
+      v=50
+      [ "$n $g" = "n|3 1" ] && v='{value}'
+      printf 'od3_load{node="%s",gpu="%d"} %s\n' "$n" "$g" "$v"
+    done
+  done
+  # 3 x 3: every value of x or y has 3 series, a (x, y) pair 1: read by two labels (OD3).
+  echo "# TYPE od3_pair gauge"
+  for x in x1 'x|2' x.3; do
+    for y in y1 'y(2)' y3; do
+      v=50
+      [ "$x $y" = "x|2 y(2)" ] && v=95
+      printf 'od3_pair{x="%s",y="%s"} %s\n' "$x" "$y" "$v"
+    done
+  done
+  echo "# TYPE od3_grid gauge"
+  for a in x y z; do
+    for b in p q r; do
+      for c in k l m; do printf 'od3_grid{a="%s",b="%s",c="%s"} 50\n' "$a" "$b" "$c"; done
+    done
+  done
+} >"$TMP/series.prom"
+start_ready exporter "$TMP/exporter.log" "$PY" "$HERE/lib/exporter.py" "{PORT}" "$TMP/series.prom" "$TMP/value"
 cat >"$TMP/prometheus.yml" <<EOF
 global:
   scrape_interval: 1s

@@ -1,0 +1,30 @@
+# A Prometheus exporter stand-in for the end-to-end scripts (Python stdlib):
+#   python3 tests/lib/exporter.py PORT SERIES_FILE VALUE_FILE
+# serves GET /-/ready ("ok", what lib/prometheus.sh's start_ready waits for) and, at any other path,
+# the exposition text in SERIES_FILE with every "{value}" replaced by VALUE_FILE's content (white
+# space stripped). Both files are read again at every scrape: a script changes a series by writing
+# VALUE_FILE (`echo 95 >"$TMP/value"`). Loopback only; no access log.
+import http.server
+import sys
+
+port, series_file, value_file = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        if self.path == "/-/ready":
+            body = b"ok\n"
+        else:
+            value = open(value_file).read().strip()
+            body = open(series_file).read().replace("{value}", value).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain; version=0.0.4")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
