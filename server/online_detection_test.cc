@@ -139,6 +139,13 @@ const char* kHot = R"(rule Hot {
   severity critical
 })";
 
+// What /metrics shows of `d` (WriteMetrics).
+std::string MetricsText(const OnlineDetection& d) {
+  std::string m;
+  d.WriteMetrics(m);
+  return m;
+}
+
 struct Fixture {
   TempDir dir{"vigil_online_test"};
   FakeSource source;
@@ -171,7 +178,11 @@ struct Fixture {
     return o;
   }
   std::unique_ptr<OnlineDetection> Make(const std::string& rules = kHot, int64_t min_warmup_ms = 0) {
-    auto d = OnlineDetection::Create(Options(rules, min_warmup_ms));
+    return Make(Options(rules, min_warmup_ms));
+  }
+  // Options(...) as a case changed them (limits, lag, warm-up).
+  std::unique_ptr<OnlineDetection> Make(OnlineDetectionOptions o) {
+    auto d = OnlineDetection::Create(std::move(o));
     REQUIRE_MESSAGE(d.ok(), d.status().ToString());
     return std::move(*d);
   }
@@ -229,8 +240,7 @@ TEST_CASE("OnlineDetection: a spike fires one incident, its end resolves it, not
   inc = f.Incidents();
   REQUIRE(inc.size() == 1);
   CHECK(inc[0].resolved_at_ms == 106'000);
-  std::string m;
-  d->WriteMetrics(m);
+  std::string m = MetricsText(*d);
   CHECK(m.find("vigil_detection_alerts_total{transition=\"firing\"} 1\n") != std::string::npos);
   CHECK(m.find("vigil_detection_alerts_total{transition=\"resolved\"} 1\n") != std::string::npos);
   CHECK(m.find("vigil_detection_evaluations_total 10\n") != std::string::npos);
@@ -306,8 +316,7 @@ rule Stale {
   std::map<std::string, int> stale;
   for (const StoredIncident& i : f.Incidents()) stale[i.rule + " " + i.alert.labels.at("gpu")]++;
   CHECK(stale == std::map<std::string, int>{{"Hot 1", 1}, {"Stale 0", 1}, {"Stale 1", 1}});
-  std::string m;
-  d->WriteMetrics(m);
+  std::string m = MetricsText(*d);
   CHECK(m.find("series_refused\"}") == std::string::npos);
 }
 
@@ -336,8 +345,7 @@ TEST_CASE("OnlineDetection: Prometheus down: counted, the engine kept, the backl
   auto inc = f.Incidents();
   REQUIRE(inc.size() == 1);
   CHECK(inc[0].starts_at_ms == 102'000);  // as if never down
-  std::string m;
-  d->WriteMetrics(m);
+  std::string m = MetricsText(*d);
   CHECK(m.find("vigil_detection_errors_total{reason=\"prometheus_unavailable\"} 4\n") != std::string::npos);
   CHECK(m.find("vigil_detection_errors_total{reason=\"prometheus_timeout\"} 1\n") != std::string::npos);
   CHECK(m.find("vigil_detection_last_success_timestamp_seconds 106\n") != std::string::npos);
@@ -392,8 +400,7 @@ TEST_CASE("OnlineDetection: a backlog longer than max_history is cut and counted
   REQUIRE(d->EvaluateOnce().ok());
   // Read 189..249 s (60 s); 100..188 s never evaluated: 89 s.
   CHECK(f.source.ranges().back() == std::pair<int64_t, int64_t>{189'000, 249'001});
-  std::string m;
-  d->WriteMetrics(m);
+  std::string m = MetricsText(*d);
   CHECK(m.find("vigil_detection_backlog_cut_seconds_total 89\n") != std::string::npos);
 }
 
@@ -627,8 +634,7 @@ TEST_CASE("OnlineDetection: a full queue keeps the alerts and records them on a 
   REQUIRE(inc.size() == 2);
   CHECK(inc[0].rule == "Hot");
   CHECK(inc[0].starts_at_ms == 102'000);
-  std::string m;
-  d->WriteMetrics(m);
+  std::string m = MetricsText(*d);
   CHECK(m.find("vigil_detection_errors_total{reason=\"store\"} 1\n") != std::string::npos);
 }
 
@@ -773,9 +779,7 @@ TEST_CASE("OnlineDetection: a selector over max_series_per_query is read in shar
   FeedLoad(f, 90'000, 99'000, 10);
   OnlineDetectionOptions o = f.Options(std::string(kHot) + kBusy);
   o.max_series_per_query = 5;
-  auto made = OnlineDetection::Create(std::move(o));
-  REQUIRE(made.ok());
-  auto d = std::move(*made);
+  auto d = f.Make(std::move(o));
   // The warm-up (92..99 s, several grid times): load's 12 series are over 5 at once; the series at
   // 99 s split by gpu into 3 reads of 4 (by node 4 reads of 3: more reads).
   REQUIRE(d->EvaluateOnce().ok());
@@ -797,8 +801,7 @@ TEST_CASE("OnlineDetection: a selector over max_series_per_query is read in shar
   for (const StoredIncident& i : f.Incidents()) fired[i.rule] = FormatSeriesId("", i.alert.labels);
   CHECK(fired == std::map<std::string, std::string>{{"Busy", FormatSeriesId("", {{"gpu", "2"}, {"node", "n1"}})},
                                                     {"Hot", FormatSeriesId("", {{"gpu", "0"}})}});
-  std::string m;
-  d->WriteMetrics(m);
+  std::string m = MetricsText(*d);
   CHECK(m.find("{reason=\"too_many_series\"}") == std::string::npos);
   CHECK(m.find("vigil_detection_rule_read_errors_total{") == std::string::npos);
   // 8 warm-up + 3 + 3 grid times of 13 series.
@@ -816,13 +819,10 @@ TEST_CASE("OnlineDetection: a selector no one label splits is read in shards of 
   FeedLoad(f, 96'000, 99'000, 10, "n1");  // n1/gpu 2 at 95 from 96 s: Busy fires in the warm-up
   OnlineDetectionOptions o = f.Options(std::string(kHot) + kBusy);
   o.max_series_per_query = 2;
-  auto made = OnlineDetection::Create(std::move(o));
-  REQUIRE(made.ok());
-  auto d = std::move(*made);
+  auto d = f.Make(std::move(o));
   REQUIRE(d->EvaluateOnce().ok());
   CHECK(d->series() == 13);
-  std::string m;
-  d->WriteMetrics(m);
+  std::string m = MetricsText(*d);
   CHECK(m.find("{reason=\"too_many_series\"}") == std::string::npos);
   CHECK(m.find("vigil_detection_rule_read_errors_total{") == std::string::npos);
   // The reads of load with any_of: 6, each `gpu` one value and `node` two, each answering 2.
@@ -859,13 +859,10 @@ TEST_CASE("OnlineDetection: a selector no two labels split fails for its rules o
                        t, 10);
   OnlineDetectionOptions o = f.Options(std::string(kHot) + kBusy);
   o.max_series_per_query = 2;
-  auto made = OnlineDetection::Create(std::move(o));
-  REQUIRE(made.ok());
-  auto d = std::move(*made);
+  auto d = f.Make(std::move(o));
   REQUIRE(d->EvaluateOnce().ok());  // Hot's read went on
   CHECK(d->series() == 1);
-  std::string m;
-  d->WriteMetrics(m);
+  std::string m = MetricsText(*d);
   CHECK(m.find("vigil_detection_rule_read_errors_total{rule=\"Busy\"} 1\n") != std::string::npos);
   CHECK(m.find("vigil_detection_errors_total{reason=\"too_many_series\"} 1\n") != std::string::npos);
 }
@@ -880,9 +877,7 @@ TEST_CASE("OnlineDetection: a splitting label of 300 values is read in 3 regex s
   }
   OnlineDetectionOptions o = f.Options(kBusy, 7'000);  // the warm-up: 92..99 s, 8 grid times
   o.max_series_per_query = 100;
-  auto made = OnlineDetection::Create(std::move(o));
-  REQUIRE(made.ok());
-  auto d = std::move(*made);
+  auto d = f.Make(std::move(o));
   const Status st = d->EvaluateOnce();
   REQUIRE_MESSAGE(st.ok(), st.message());
   CHECK(d->series() == 300);
@@ -895,8 +890,7 @@ TEST_CASE("OnlineDetection: a splitting label of 300 values is read in 3 regex s
   auto inc = f.Incidents();
   REQUIRE(inc.size() == 1);
   CHECK(inc[0].alert.labels.at("node") == "n299");
-  std::string m;
-  d->WriteMetrics(m);
+  std::string m = MetricsText(*d);
   CHECK(m.find("{reason=\"too_many_series\"}") == std::string::npos);
   CHECK(m.find("vigil_detection_points_total 2400\n") != std::string::npos);  // 300 x 8 grid times (92..99 s)
   // A byte bound on each shard's regex: the values are ~4-9 bytes, so 40 bytes hold at most ~8.
@@ -930,13 +924,10 @@ TEST_CASE("OnlineDetection: a series that stopped early in the warm-up, with a l
   for (int64_t t = 90'000; t <= 94'000; t += kStep) f.source.Set("load", {{"node", "n4"}, {"gpu", "7"}}, t, 10);
   OnlineDetectionOptions o = f.Options(kBusy, 7'000);  // the warm-up: 92..99 s
   o.max_series_per_query = 5;
-  auto made = OnlineDetection::Create(std::move(o));
-  REQUIRE(made.ok());
-  auto d = std::move(*made);
+  auto d = f.Make(std::move(o));
   REQUIRE(d->EvaluateOnce().ok());
   CHECK(d->series() == 13);
-  std::string m;
-  d->WriteMetrics(m);
+  std::string m = MetricsText(*d);
   CHECK(m.find("vigil_detection_points_total 99\n") != std::string::npos);  // 12 x 8 (92..99 s) + 3 (92..94 s)
   size_t shards = 0;
   for (const MetricQuery& q : f.source.asked()) shards += !q.any_of.empty();
@@ -958,14 +949,11 @@ TEST_CASE("OnlineDetection: a shard that reads more series than were listed is s
   f.source.unlisted = {R"(load{host="h0",slot="2"})"};
   OnlineDetectionOptions o = f.Options(kBusy, 7'000);  // the warm-up: 92..99 s, 8 grid times
   o.max_series_per_query = 10;
-  auto made = OnlineDetection::Create(std::move(o));
-  REQUIRE(made.ok());
-  auto d = std::move(*made);
+  auto d = f.Make(std::move(o));
   const Status st = d->EvaluateOnce();
   REQUIRE_MESSAGE(st.ok(), st.message());
   CHECK(d->series() == 21);
-  std::string m;
-  d->WriteMetrics(m);
+  std::string m = MetricsText(*d);
   CHECK(m.find("{reason=\"too_many_series\"}") == std::string::npos);
   CHECK(m.find("vigil_detection_points_total 168\n") != std::string::npos);  // 21 x 8
   auto inc = f.Incidents();
@@ -1005,9 +993,7 @@ TEST_CASE("OnlineDetection: a selector no read can take fails for its own rules 
   OnlineDetectionOptions o = f.Options(std::string(kHot) + kBusy);
   o.max_series_per_query = 2;
   o.max_series_per_selector = 8;  // 12 load series at one grid time: over
-  auto made = OnlineDetection::Create(std::move(o));
-  REQUIRE(made.ok());
-  auto d = std::move(*made);
+  auto d = f.Make(std::move(o));
   REQUIRE(d->EvaluateOnce().ok());  // Hot's read went on
   for (int i = 0; i < 4; ++i) {
     f.Feed("0", f.now, f.now, 95);
@@ -1021,8 +1007,7 @@ TEST_CASE("OnlineDetection: a selector no read can take fails for its own rules 
   REQUIRE(inc.size() == 1);
   CHECK(inc[0].rule == "Hot");
   CHECK(inc[0].starts_at_ms == 102'000);
-  std::string m;
-  d->WriteMetrics(m);
+  std::string m = MetricsText(*d);
   CHECK(m.find("vigil_detection_errors_total{reason=\"too_many_series\"} 5\n") != std::string::npos);
   CHECK(m.find("vigil_detection_rule_read_errors_total{rule=\"Busy\"} 5\n") != std::string::npos);
   CHECK(m.find("rule=\"Hot\"") == std::string::npos);
@@ -1058,9 +1043,7 @@ rule TempStale {
 })");
   o.max_series_per_query = 12;
   o.max_series_per_selector = 12;
-  auto made = OnlineDetection::Create(std::move(o));
-  REQUIRE(made.ok());
-  auto d = std::move(*made);
+  auto d = f.Make(std::move(o));
   REQUIRE(d->EvaluateOnce().ok());  // the warm-up: 12 load series, 2 temp
   CHECK(f.Incidents().empty());
   // 6 s in which load's select matches 13 series (its reads fail) while every load series still
@@ -1087,8 +1070,7 @@ rule TempStale {
                     (i.alert.labels.count("gpu") ? i.alert.labels.at("gpu") : "-"));
   }
   CHECK(fired == std::vector<std::string>{"TempStale gpu 1"});
-  std::string m;
-  d->WriteMetrics(m);
+  std::string m = MetricsText(*d);
   CHECK(m.find("vigil_detection_rule_read_errors_total{rule=\"LoadStale\"} 6\n") != std::string::npos);
   CHECK(m.find("rule=\"TempStale\"") == std::string::npos);
 }
@@ -1103,9 +1085,7 @@ TEST_CASE("OnlineDetection: a firing alert whose select's reads fail for 7 min i
   OnlineDetectionOptions o = f.Options(std::string(kHot) + kBusy);
   o.max_series_per_query = 12;
   o.max_series_per_selector = 12;
-  auto made = OnlineDetection::Create(std::move(o));
-  REQUIRE(made.ok());
-  auto d = std::move(*made);
+  auto d = f.Make(std::move(o));
   REQUIRE(d->EvaluateOnce().ok());
   REQUIRE(f.Incidents().size() == 1);
   // 7 min: temp matches 13 series (Hot's reads fail), gpu 0 still hot; load reads fine.
@@ -1126,8 +1106,7 @@ TEST_CASE("OnlineDetection: a firing alert whose select's reads fail for 7 min i
   REQUIRE(inc.size() == 1);  // no second incident
   CHECK(inc[0].rule == "Hot");
   CHECK(inc[0].resolved_at_ms == 0);  // never resolved
-  std::string m;
-  d->WriteMetrics(m);
+  std::string m = MetricsText(*d);
   const size_t dropped = m.find("\nvigil_detection_series_dropped_total ");  // absent or 0: none dropped
   const bool none_dropped = dropped == std::string::npos || m.compare(dropped + 38, 2, "0\n") == 0;
   const std::string dropped_line = dropped == std::string::npos ? std::string() : m.substr(dropped, 60);
@@ -1150,9 +1129,7 @@ TEST_CASE("OnlineDetection: series whose samples stopped are dropped, so a churn
   OnlineDetectionOptions o = f.Options();
   o.max_series_per_rule = 3;
   f.now = 80'000;  // warmed up before the first wave
-  auto made = OnlineDetection::Create(std::move(o));
-  REQUIRE(made.ok());
-  auto d = std::move(*made);
+  auto d = f.Make(std::move(o));
   REQUIRE(d->EvaluateOnce().ok());
   size_t most = 0;
   while (f.now < end) {
@@ -1175,8 +1152,7 @@ TEST_CASE("OnlineDetection: series whose samples stopped are dropped, so a churn
   std::sort(back.begin(), back.end(), [](const auto& a, const auto& b) { return a.starts_at_ms < b.starts_at_ms; });
   CHECK(back[0].starts_at_ms == 102'000);
   CHECK(back[1].starts_at_ms == 102'000 + 4 * kWave);
-  std::string m;
-  d->WriteMetrics(m);
+  std::string m = MetricsText(*d);
   CHECK(m.find("vigil_detection_series_dropped_total 9\n") != std::string::npos);
   CHECK(m.find("{reason=\"series_refused\"}") == std::string::npos);
 }
@@ -1213,9 +1189,7 @@ TEST_CASE("OnlineDetection: a churn of pods under an ignoring (pod) rule stays b
 })");
   o.max_series_per_rule = 5;  // base + GPU 2's two pods at a switch + one pod each on GPUs 0, 1
   f.now = 80'000;
-  auto made = OnlineDetection::Create(std::move(o));
-  REQUIRE(made.ok());
-  auto d = std::move(*made);
+  auto d = f.Make(std::move(o));
   REQUIRE(d->EvaluateOnce().ok());
   size_t most = 0;
   while (f.now < end) {
@@ -1248,8 +1222,7 @@ TEST_CASE("OnlineDetection: a churn of pods under an ignoring (pod) rule stays b
     CHECK(by_gpu["0"][static_cast<size_t>(w)].starts_at_ms == 102'000 + w * kWave);
     CHECK(by_gpu["0"][static_cast<size_t>(w)].resolved_at_ms == 110'000 + w * kWave);
   }
-  std::string m;
-  d->WriteMetrics(m);
+  std::string m = MetricsText(*d);
   CHECK(m.find("vigil_detection_series_dropped_total 12\n") != std::string::npos);
   CHECK(m.find("{reason=\"series_refused\"}") == std::string::npos);
 }
@@ -1270,9 +1243,7 @@ TEST_CASE("OnlineDetection: a stale_for ignoring (pod) rule forgets a replaced p
   when stale_for(5s)
 })");
   f.now = 80'000;
-  auto made = OnlineDetection::Create(std::move(o));
-  REQUIRE(made.ok());
-  auto d = std::move(*made);
+  auto d = f.Make(std::move(o));
   REQUIRE(d->EvaluateOnce().ok());
   while (f.now < 4'400'000) {
     f.now += 60 * kStep;
@@ -1289,8 +1260,7 @@ TEST_CASE("OnlineDetection: a stale_for ignoring (pod) rule forgets a replaced p
   CHECK(by_gpu["b"].resolved_at_ms > 300'000 + 3'606'000);
   CHECK(by_gpu["c"].resolved_at_ms > 600'000 + 3'606'000);
   CHECK(d->series() == 1);  // p2
-  std::string m;
-  d->WriteMetrics(m);
+  std::string m = MetricsText(*d);
   CHECK(m.find("vigil_detection_series_dropped_total 3\n") != std::string::npos);
   CHECK(m.find("series_refused\"}") == std::string::npos);
 }
@@ -1328,8 +1298,7 @@ TEST_CASE("OnlineDetection: a stale_for series that goes away fires, then an hou
   CHECK(by_gpu["2"].resolved_at_ms == 3'819'000);
   CHECK(d->series() == 1);
   CHECK(most == 3);
-  std::string m;
-  d->WriteMetrics(m);
+  std::string m = MetricsText(*d);
   CHECK(m.find("vigil_detection_series_dropped_total 2\n") != std::string::npos);
   CHECK(m.find("series_refused\"}") == std::string::npos);
 }
@@ -1345,15 +1314,12 @@ TEST_CASE("OnlineDetection: a stale_for series gone for over an hour when a long
 })", 7'300'000);
   o.max_history_ms = 8'000'000;
   f.now = 7'400'000;
-  auto made = OnlineDetection::Create(std::move(o));
-  REQUIRE(made.ok());
-  auto d = std::move(*made);
+  auto d = f.Make(std::move(o));
   REQUIRE(d->EvaluateOnce().ok());
   CHECK(d->last_evaluated_ms() == 7'399'000);
   CHECK(f.Incidents().empty());  // before the fix: one incident, fired and resolved at once
   CHECK(d->series() == 1);
-  std::string m;
-  d->WriteMetrics(m);
+  std::string m = MetricsText(*d);
   CHECK(m.find("vigil_detection_series_dropped_total 1\n") != std::string::npos);
 }
 
@@ -1376,8 +1342,7 @@ TEST_CASE("OnlineDetection: an absent rule's alert stays firing when its only se
   CHECK(inc[0].rule == "Gone");
   CHECK(inc[0].starts_at_ms == 103'000);
   CHECK(inc[0].resolved_at_ms == 0);  // still absent: still firing
-  std::string m;
-  d->WriteMetrics(m);
+  std::string m = MetricsText(*d);
   CHECK(m.find("vigil_detection_series_dropped_total 1\n") != std::string::npos);  // the series is forgotten
   CHECK(m.find("vigil_detection_alerts_total{transition=\"resolved\"}") == std::string::npos);
   // It comes back: the absent alert resolves.
@@ -1433,9 +1398,7 @@ rule Long {
 })", 7'300'000);
   o.max_history_ms = 8'000'000;
   f.now = 7'400'000;
-  auto made = OnlineDetection::Create(std::move(o));
-  REQUIRE(made.ok());
-  auto d = std::move(*made);
+  auto d = f.Make(std::move(o));
   REQUIRE(d->EvaluateOnce().ok());
   CHECK(d->last_evaluated_ms() == 7'399'000);
   auto inc = f.Incidents();
@@ -1459,9 +1422,7 @@ TEST_CASE("OnlineDetection: a select that always fails does not keep other rules
 })") + kBusy);
   o.max_series_per_query = 2;
   o.max_series_per_selector = 8;  // 12 load series: Busy's reads fail every time
-  auto made = OnlineDetection::Create(std::move(o));
-  REQUIRE(made.ok());
-  auto d = std::move(*made);
+  auto d = f.Make(std::move(o));
   REQUIRE(d->EvaluateOnce().ok());
   while (f.now < 3'800'000) {
     f.now += 10 * kStep;
@@ -1471,8 +1432,7 @@ TEST_CASE("OnlineDetection: a select that always fails does not keep other rules
   REQUIRE(inc.size() == 1);
   CHECK(inc[0].alert.labels.at("gpu") == "1");
   CHECK(inc[0].resolved_at_ms == 3'709'000);  // forgotten (3 s + 1 h + 1 s after 100 s)
-  std::string m;
-  d->WriteMetrics(m);
+  std::string m = MetricsText(*d);
   CHECK(m.find("vigil_detection_series_dropped_total 1\n") != std::string::npos);
   CHECK(m.find("vigil_detection_rule_read_errors_total{rule=\"Busy\"}") != std::string::npos);
 }
@@ -1489,9 +1449,7 @@ TEST_CASE("OnlineDetection: a select that always fails holds only its own rules'
   OnlineDetectionOptions o = f.Options(std::string(kHot) + kBusy);
   o.max_series_per_query = 2;
   o.max_series_per_selector = 8;  // 12 load series: Busy's reads fail every time
-  auto made = OnlineDetection::Create(std::move(o));
-  REQUIRE(made.ok());
-  auto d = std::move(*made);
+  auto d = f.Make(std::move(o));
   REQUIRE(d->EvaluateOnce().ok());
   CHECK(d->series() == 2);
   while (f.now < 600'000) {
@@ -1503,8 +1461,7 @@ TEST_CASE("OnlineDetection: a select that always fails holds only its own rules'
   CHECK(inc[0].alert.labels.at("gpu") == "1");
   CHECK(inc[0].resolved_at_ms == 101'000);  // gone: its last point + one interval
   CHECK(d->series() == 1);  // gpu 1 dropped (5 min + 7 s + 1 s after 100 s) though Busy fails
-  std::string m;
-  d->WriteMetrics(m);
+  std::string m = MetricsText(*d);
   CHECK(m.find("vigil_detection_series_dropped_total 1\n") != std::string::npos);
   CHECK(m.find("vigil_detection_rule_read_errors_total{rule=\"Busy\"}") != std::string::npos);
 }
@@ -1538,9 +1495,7 @@ rule JobA {
   when temp > 90
 })");
   o.source = &source;
-  auto made = OnlineDetection::Create(std::move(o));
-  REQUIRE(made.ok());
-  auto d = std::move(*made);
+  auto d = f.Make(std::move(o));
   REQUIRE(d->EvaluateOnce().ok());
   while (f.now < 600'000) {  // 500 s after gpu 1's end: past the drop bound (5 min + 7 s + 1 s)
     f.now += 10 * kStep;
@@ -1554,8 +1509,7 @@ rule JobA {
   REQUIRE(by_rule.size() == 2);
   CHECK(by_rule["Hot"].resolved_at_ms == 101'000);
   CHECK(by_rule["JobA"].resolved_at_ms == 0);
-  std::string m;
-  d->WriteMetrics(m);
+  std::string m = MetricsText(*d);
   CHECK(m.find("vigil_detection_rule_read_errors_total{rule=\"JobA\"}") != std::string::npos);
   CHECK(m.find("vigil_detection_series_dropped_total 1\n") == std::string::npos);
   source.failing = false;  // JobA reads again: gpu 1, still without points, is dropped
@@ -1585,9 +1539,7 @@ TEST_CASE("OnlineDetection: a churn of short-lived series keeps a stale_for rule
 })");
   o.max_series_per_rule = 10;
   f.now = 80'000;
-  auto made = OnlineDetection::Create(std::move(o));
-  REQUIRE(made.ok());
-  auto d = std::move(*made);
+  auto d = f.Make(std::move(o));
   REQUIRE(d->EvaluateOnce().ok());
   size_t most = 0;
   while (f.now < 18'400'000) {
@@ -1602,8 +1554,7 @@ TEST_CASE("OnlineDetection: a churn of short-lived series keeps a stale_for rule
   size_t resolved = 0;
   for (const StoredIncident& i : inc) resolved += i.resolved_at_ms > 0;
   CHECK(resolved >= 24);  // those gone over an hour before the end: forgotten
-  std::string m;
-  d->WriteMetrics(m);
+  std::string m = MetricsText(*d);
   CHECK(m.find("series_refused\"}") == std::string::npos);
   CHECK(m.find("vigil_detection_series_dropped_total " + std::to_string(resolved) + "\n") != std::string::npos);
 }
@@ -1634,9 +1585,7 @@ TEST_CASE("OnlineDetection: a sample reaching Prometheus 1.5 intervals late is e
 })");
   o.source = &late;
   o.lag_ms = -1;  // the default: two intervals
-  auto made = OnlineDetection::Create(std::move(o));
-  REQUIRE(made.ok());
-  auto d = std::move(*made);
+  auto d = f.Make(std::move(o));
   for (; f.now <= 112'000; f.now += kStep) REQUIRE(d->EvaluateOnce().ok());
   CHECK(d->last_evaluated_ms() == 110'000);
   auto inc = f.Incidents();
