@@ -18,7 +18,23 @@ namespace kl = kernel_log;
 
 constexpr double kNow = 1796103900;  // 2026-12-01T05:45:00Z, five minutes after the recorded Xid 79
 
-// node.kernel_log@node-3 as vigil-probe answers it over `text` (GPU i has bus id `bus_ids[i]`).
+// node.kernel_log@node-3 as vigil-probe answers it: `log` parsed with `po`, judged over the last
+// 3600 s at kNow, the verdict's status, reason, metrics and details as the result's.
+ProbeResult JudgedKernelLog(const kl::LogText& log, const kl::ParseOptions& po, double duration_s) {
+  const kl::Verdict v = kl::JudgeKernelLog(kl::ParseKernelLog(log.text, po), log, 3600, kNow);
+  ProbeResult r;
+  r.probe = "node.kernel_log";
+  r.target = "node-3";
+  const auto status = ParseProbeStatus(v.status);  // pass, fail, unavailable
+  r.status = status.ok() ? *status : ProbeStatus::kError;
+  r.reason = v.reason;
+  r.metrics = v.metrics;
+  r.details = v.details;
+  r.duration_s = duration_s;
+  return r;
+}
+
+// node.kernel_log@node-3 as vigil-probe answers it over `text` (`gpus`: PCI bus id -> GPU index).
 ProbeResult KernelLogResult(const std::string& text, const std::map<std::string, int>& gpus) {
   kl::LogText log;
   log.source = "journalctl -k";
@@ -26,16 +42,7 @@ ProbeResult KernelLogResult(const std::string& text, const std::map<std::string,
   kl::ParseOptions po;
   po.now = kNow;
   po.gpu_by_pci = gpus;
-  kl::Verdict v = kl::JudgeKernelLog(kl::ParseKernelLog(text, po), log, 3600, kNow);
-  ProbeResult r;
-  r.probe = "node.kernel_log";
-  r.target = "node-3";
-  r.status = v.status == "fail" ? ProbeStatus::kFail : ProbeStatus::kPass;
-  r.reason = v.reason;
-  r.metrics = v.metrics;
-  r.details = v.details;
-  r.duration_s = 0.05;
-  return r;
+  return JudgedKernelLog(log, po, 0.05);
 }
 
 std::string RecordedJournal() {
@@ -167,16 +174,7 @@ TEST_CASE("kernel log: a pass counts for the share of the window its log covers"
     kl::ParseOptions po;
     po.now = kNow;
     po.boot_time = kNow - boot_ago;
-    kl::Verdict v = kl::JudgeKernelLog(kl::ParseKernelLog(log.text, po), log, 3600, kNow);
-    ProbeResult r;
-    r.probe = "node.kernel_log";
-    r.target = "node-3";
-    r.status = v.status == "pass" ? ProbeStatus::kPass : ProbeStatus::kFail;
-    r.reason = v.reason;
-    r.metrics = v.metrics;
-    r.details = v.details;
-    r.duration_s = 0.02;
-    return r;
+    return JudgedKernelLog(log, po, 0.02);
   };
   ProbeResult full = clean(100000, false), fresh = clean(27, true);
   REQUIRE(full.status == ProbeStatus::kPass);
@@ -271,16 +269,8 @@ ProbeResult CleanLog(double covers_s) {
   kl::ParseOptions po;
   po.now = kNow;
   po.boot_time = kNow - 100000;
-  kl::Verdict v = kl::JudgeKernelLog(kl::ParseKernelLog(log.text, po), log, 3600, kNow);
-  ProbeResult r;
-  r.probe = "node.kernel_log";
-  r.target = "node-3";
-  r.status = v.status == "pass" ? ProbeStatus::kPass : ProbeStatus::kFail;
-  r.reason = v.reason;
-  r.metrics = v.metrics;
+  ProbeResult r = JudgedKernelLog(log, po, 0.02);
   r.metrics["log_covers_s"] = covers_s;
-  r.details = v.details;
-  r.duration_s = 0.02;
   return r;
 }
 
