@@ -7,6 +7,8 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -50,15 +52,51 @@ RulePlan Above5(const std::string& name, const std::string& by = "") {
   return plan;
 }
 
+// stale_for(d) over `other`, by hand (detectors/ does not depend on rules/).
+RulePlan StaleFor(const std::string& name, int64_t d_ms) {
+  RulePlan stale;
+  stale.name = name;
+  stale.file = "test";
+  stale.selector.metric = "other";
+  PlanBuilder b{&stale.nodes};
+  PlanNode n;
+  n.op = PlanOp::kStaleFor;
+  n.type = ValueType::kBool;
+  n.duration_ms = d_ms;
+  n.text = "stale_for(";
+  n.text += std::to_string(d_ms / 1000);
+  n.text += "s)";
+  stale.condition = b.Add(std::move(n));
+  stale.explain_nodes = {stale.condition};
+  stale.tick_driven = true;
+  return stale;
+}
+
+// A streaming engine over one rule that keeps every alert transition it reports; `on_point`, when
+// given, is its per-point callback.
+struct RecordingEngine {
+  explicit RecordingEngine(RulePlan plan, const EngineOptions& opt = {},
+                           std::function<void(size_t, int64_t, uint8_t)> on_point = nullptr) {
+    StreamingEngine::Callbacks cb;
+    cb.on_alert = [this](const Alert& a) { transitions.push_back(a); };
+    cb.on_point = std::move(on_point);
+    auto made = StreamingEngine::Create(CompiledRules{{std::move(plan)}}, opt, cb);
+    REQUIRE(made.ok());
+    engine = std::move(*made);
+  }
+  RecordingEngine(const RecordingEngine&) = delete;
+  RecordingEngine& operator=(const RecordingEngine&) = delete;
+
+  std::vector<Alert> transitions;
+  std::unique_ptr<StreamingEngine> engine;
+};
+
 TEST_CASE("RemoveSeries: churn past max_series_per_rule keeps taking new series; a removed one comes back new") {
   EngineOptions opt;
   opt.limits.max_series_per_rule = 3;
-  std::vector<Alert> transitions;
-  StreamingEngine::Callbacks cb;
-  cb.on_alert = [&](const Alert& a) { transitions.push_back(a); };
-  auto made = StreamingEngine::Create(CompiledRules{{Above5("Hot")}}, opt, cb);
-  REQUIRE(made.ok());
-  StreamingEngine& e = **made;
+  RecordingEngine r(Above5("Hot"), opt);
+  StreamingEngine& e = *r.engine;
+  const std::vector<Alert>& transitions = r.transitions;
   // Pods p0, p1, ... three at a time, each gets 2 points then is removed: 9 pods, 3x the limit.
   int64_t t = 1000;
   std::vector<size_t> live;
@@ -93,29 +131,11 @@ TEST_CASE("RemoveSeries: churn past max_series_per_rule keeps taking new series;
 
 TEST_CASE("RemoveSeries: aggregation groups lose the removed member; refused cases remove nothing") {
   EngineOptions opt;
-  StreamingEngine::Callbacks cb;
-  std::vector<Alert> transitions;
-  cb.on_alert = [&](const Alert& a) { transitions.push_back(a); };
-  RulePlan stale;  // stale_for(10s) over `other`
-  stale.name = "Stale";
-  stale.file = "test";
-  stale.selector.metric = "other";
-  {
-    PlanBuilder b{&stale.nodes};
-    PlanNode n;
-    n.op = PlanOp::kStaleFor;
-    n.type = ValueType::kBool;
-    n.duration_ms = 10'000;
-    n.text = "stale_for(10s)";
-    stale.condition = b.Add(std::move(n));
-    stale.explain_nodes = {stale.condition};
-    stale.tick_driven = true;
-  }
   RulePlan sum = Above5("Sum", "job");
   sum.lookback_ms = 5000;  // a member's value counts in the group for 5 s
-  auto made = StreamingEngine::Create(CompiledRules{{sum}}, opt, cb);
-  REQUIRE(made.ok());
-  StreamingEngine& e = **made;
+  RecordingEngine r(sum, opt);
+  StreamingEngine& e = *r.engine;
+  const std::vector<Alert>& transitions = r.transitions;
   std::vector<size_t> s;
   for (int i = 0; i < 3; ++i) s.push_back(*e.AddSeries("m", {{"job", "j"}, {"pod", std::to_string(i)}}));
   for (size_t x : s) REQUIRE(e.Append(x, 1000, 60).ok());
@@ -145,24 +165,6 @@ TEST_CASE("RemoveSeries: aggregation groups lose the removed member; refused cas
   CHECK((*tick)->RemoveSeries(std::vector<size_t>{a}).ok());
 }
 
-// stale_for(d) over `other`, by hand (detectors/ does not depend on rules/).
-RulePlan StaleFor(const std::string& name, int64_t d_ms) {
-  RulePlan stale;
-  stale.name = name;
-  stale.file = "test";
-  stale.selector.metric = "other";
-  PlanBuilder b{&stale.nodes};
-  PlanNode n;
-  n.op = PlanOp::kStaleFor;
-  n.type = ValueType::kBool;
-  n.duration_ms = d_ms;
-  n.text = "stale_for";
-  stale.condition = b.Add(std::move(n));
-  stale.explain_nodes = {stale.condition};
-  stale.tick_driven = true;
-  return stale;
-}
-
 // Appends `series` to the engine in time order (all points of a timestamp, then the next).
 void Feed(StreamingEngine& e, const std::vector<std::pair<size_t, const TimeSeries*>>& series, int64_t from,
           int64_t to) {
@@ -186,16 +188,12 @@ TEST_CASE("RemoveSeries: an ignoring rule's identity keeps evaluating from its o
   for (int64_t t = 4000; t <= 14'000; t += 1000) REQUIRE(b.Append(t, 9).ok());
   EngineOptions opt;
   opt.limits.max_series_per_rule = 2;
-  std::vector<Alert> transitions;
   std::vector<std::pair<int64_t, uint8_t>> b_flags;
-  StreamingEngine::Callbacks cb;
-  cb.on_alert = [&](const Alert& x) { transitions.push_back(x); };
-  cb.on_point = [&](size_t si, int64_t t, uint8_t flag) {
+  RecordingEngine r(hot, opt, [&](size_t si, int64_t t, uint8_t flag) {
     if (si == 1) b_flags.emplace_back(t, flag);
-  };
-  auto made = StreamingEngine::Create(CompiledRules{{hot}}, opt, cb);
-  REQUIRE(made.ok());
-  StreamingEngine& e = **made;
+  });
+  StreamingEngine& e = *r.engine;
+  const std::vector<Alert>& transitions = r.transitions;
   const size_t sa = *e.AddSeries(a.name, a.labels);
   const size_t sb = *e.AddSeries(b.name, b.labels);
   Feed(e, {{sa, &a}, {sb, &b}}, 1000, 6000);
@@ -257,12 +255,9 @@ TEST_CASE("RemoveSeries: a stale_for ignoring rule forgets an input, then the id
   for (int64_t t = 1000; t <= 40'000; t += 1000) REQUIRE(clock.Append(t, 0).ok());
   EngineOptions opt;
   opt.limits.max_series_per_rule = 2;
-  std::vector<Alert> transitions;
-  StreamingEngine::Callbacks cb;
-  cb.on_alert = [&](const Alert& x) { transitions.push_back(x); };
-  auto made = StreamingEngine::Create(CompiledRules{{stale}}, opt, cb);
-  REQUIRE(made.ok());
-  StreamingEngine& e = **made;
+  RecordingEngine r(stale, opt);
+  StreamingEngine& e = *r.engine;
+  const std::vector<Alert>& transitions = r.transitions;
   const size_t sc = *e.AddSeries(clock.name, clock.labels);
   const size_t sa = *e.AddSeries(a.name, a.labels);
   const size_t sb = *e.AddSeries(b.name, b.labels);
@@ -317,12 +312,9 @@ TEST_CASE("RemoveSeries: a stale_for ignoring rule's alert names its input's pod
     later.push_back(TimeSeries{"other", {{"job", job}, {"pod", "p"}}, {}, {}, {}});
     for (int64_t t = 6000; t <= 30'000; t += 1000) REQUIRE(later.back().Append(t, 1).ok());
   }
-  std::vector<Alert> transitions;
-  StreamingEngine::Callbacks cb;
-  cb.on_alert = [&](const Alert& x) { transitions.push_back(x); };
-  auto made = StreamingEngine::Create(CompiledRules{{stale}}, EngineOptions{}, cb);
-  REQUIRE(made.ok());
-  StreamingEngine& e = **made;
+  RecordingEngine r(stale);
+  StreamingEngine& e = *r.engine;
+  const std::vector<Alert>& transitions = r.transitions;
   const size_t sc = *e.AddSeries(clock.name, clock.labels);
   const size_t sa = *e.AddSeries(a.name, a.labels);
   Feed(e, {{sc, &clock}, {sa, &a}}, 1000, 5000);
@@ -351,29 +343,11 @@ TEST_CASE("RemoveSeries: a stale_for rule's series goes with its firing alert; o
   // OD2: stale_for / absent rules took no series after the first point and refused RemoveSeries,
   // so online detection could neither watch a new pod for staleness nor forget a gone one (its
   // stale alert fired for good).
-  RulePlan stale;  // stale_for(10s) over `other`
-  stale.name = "Stale";
-  stale.file = "test";
-  stale.selector.metric = "other";
-  {
-    PlanBuilder b{&stale.nodes};
-    PlanNode n;
-    n.op = PlanOp::kStaleFor;
-    n.type = ValueType::kBool;
-    n.duration_ms = 10'000;
-    n.text = "stale_for(10s)";
-    stale.condition = b.Add(std::move(n));
-    stale.explain_nodes = {stale.condition};
-    stale.tick_driven = true;
-  }
   EngineOptions opt;
   opt.limits.max_series_per_rule = 2;
-  std::vector<Alert> transitions;
-  StreamingEngine::Callbacks cb;
-  cb.on_alert = [&](const Alert& a) { transitions.push_back(a); };
-  auto made = StreamingEngine::Create(CompiledRules{{stale}}, opt, cb);
-  REQUIRE(made.ok());
-  StreamingEngine& e = **made;
+  RecordingEngine r(StaleFor("Stale", 10'000), opt);
+  StreamingEngine& e = *r.engine;
+  const std::vector<Alert>& transitions = r.transitions;
   const size_t a = *e.AddSeries("other", {{"pod", "a"}});
   REQUIRE(e.Append(a, 1000, 1).ok());
   REQUIRE(e.Flush().ok());
