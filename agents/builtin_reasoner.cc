@@ -245,15 +245,28 @@ std::string NodeOf(const Labels& labels) {
   return "";
 }
 
+// The labels that may name a GPU, in the order GpuOf reads them (literals: data() ends in a NUL).
+constexpr std::string_view kGpuLabels[] = {"gpu", "GPU", "gpu_index", "minor_number"};
+
 int GpuOf(const Labels& labels) {
-  for (const char* key : {"gpu", "GPU", "gpu_index", "minor_number"}) {
-    auto it = labels.find(key);
+  for (std::string_view key : kGpuLabels) {
+    auto it = labels.find(key.data());
     if (it != labels.end() && !it->second.empty() &&
         std::all_of(it->second.begin(), it->second.end(), [](unsigned char ch) { return std::isdigit(ch); })) {
       if (auto gpu = ParseInt32(it->second)) return *gpu;  // a label too large for an index names no GPU
     }
   }
   return -1;
+}
+
+// The first GPU label with a value, {key, value} ({"", ""} when none): how PlaceOf names a GPU no
+// index names (gpu="nvidia5").
+std::pair<std::string, std::string> GpuLabelOf(const Labels& labels) {
+  for (std::string_view key : kGpuLabels) {
+    auto it = labels.find(key.data());
+    if (it != labels.end() && !it->second.empty()) return {it->first, it->second};
+  }
+  return {};
 }
 
 // The HCA a series is about (node_exporter's infiniband collector labels it `device`).
@@ -2714,6 +2727,11 @@ std::string PlaceOf(const Labels& labels) {
     if (const int gpu = GpuOf(labels); gpu >= 0) {
       node += "/gpu";
       node += std::to_string(gpu);
+    } else if (const auto [key, value] = GpuLabelOf(labels); !value.empty()) {
+      node += '/';  // a GPU no index names (gpu="nvidia5"): by its label (review RV-RR)
+      node += key;
+      node += '=';
+      node += value;
     }
     return node;
   }
@@ -2729,18 +2747,22 @@ std::string PlaceOf(const Labels& labels) {
 // Whether two alerts' labels name the same place: the same node and GPU as NodeOf / GpuOf read them
 // (whichever label names them: `instance="node-3:9100"` and `Hostname="node-3"` are one node, as an
 // on-call engineer reads them, and `gpu_index="5"` is gpu 5), and every other place label (pod,
-// rank, UUID, ...) equal (absent = "").
+// rank, UUID, ...) equal (absent = ""); the gpu labels too when no side names a GPU index.
 bool SamePlace(const Labels& a, const Labels& b) {
-  if (NodeOf(a) != NodeOf(b) || GpuOf(a) != GpuOf(b)) return false;
-  static constexpr std::string_view kReadByNodeOrGpu[] = {"Hostname", "hostname", "node", "host", "instance",
-                                                          "nodename", "gpu",      "GPU",  "gpu_index", "minor_number"};
+  const int gpu = GpuOf(a);
+  if (NodeOf(a) != NodeOf(b) || gpu != GpuOf(b)) return false;
+  static constexpr std::string_view kReadByNode[] = {"Hostname", "hostname", "node", "host", "instance", "nodename"};
+  auto read_by = [](const auto& list, std::string_view k) {
+    return std::find(std::begin(list), std::end(list), k) != std::end(list);
+  };
   std::set<std::string> keys;
   for (const auto& [k, v] : a) if (IsPlaceLabel(k)) keys.insert(k);
   for (const auto& [k, v] : b) if (IsPlaceLabel(k)) keys.insert(k);
   for (const std::string& k : keys) {
-    if (std::find(std::begin(kReadByNodeOrGpu), std::end(kReadByNodeOrGpu), k) != std::end(kReadByNodeOrGpu)) {
-      continue;
-    }
+    // The GPU labels are skipped only when both sides read one index from them: with none on
+    // either side (-1 == -1) gpu="nvidia0" and gpu="nvidia5", or gpu="nvidia5" and no gpu label,
+    // are other places (review RV-RR), compared value for value below.
+    if (read_by(kReadByNode, k) || (gpu >= 0 && read_by(kGpuLabels, k))) continue;
     auto x = a.find(k);
     auto y = b.find(k);
     if ((x == a.end() ? "" : x->second) != (y == b.end() ? "" : y->second)) return false;

@@ -465,3 +465,52 @@ TEST_CASE("served recall: a probe that confirmed another category keeps unknown"
 }
 
 }  // namespace vigil
+
+namespace vigil {
+
+TEST_CASE("served recall: GPUs named by a non-numeric gpu label are compared by that label") {
+  // Review RV-RR: SamePlace skipped every gpu label once GpuOf (numeric only) read the same index on
+  // both sides, which it also did when neither side had a numeric one (-1 == -1): gpu="nvidia0" and
+  // gpu="nvidia5" on node-3 were one place, a "recurrence", and the fix for GPU 0 was quoted as this
+  // alert's; an alert with gpu="nvidia5" was also "the same place" as a node-wide one. Without a GPU
+  // index on both sides the gpu labels compare value for value, as before review RR, and PlaceOf
+  // names such a GPU by its label.
+  testing::RecordedExecutor none;
+  auto alert = [](const Labels& place) {
+    DiagnosisCase c = SecondAlert();
+    c.alert->labels = place;
+    c.alert->labels["alertname"] = "GpuFellOffBus";
+    c.alert->labels["job"] = "llm";
+    return c;
+  };
+  const KnowledgeFacts gpu0 = ServedAt("alertname=GpuFellOffBus gpu=nvidia0 job=llm node=node-3",
+                                       "DCGM reports GPU 5 of node-3 lost", "reseated GPU 0");
+  Diagnosis d = Diagnose(alert({{"node", "node-3"}, {"gpu", "nvidia5"}}), gpu0, none);
+  CHECK(d.root_cause == "gpu_fallen_off_bus");
+  CHECK_MESSAGE(d.summary.find("same alert at another place: past incident #7 was on node-3/gpu=nvidia0") !=
+                    std::string::npos,
+                d.summary);
+  CHECK(d.summary.find("recurrence") == std::string::npos);
+  CHECK(d.mitigation ==
+        "Past incident #7 on node-3/gpu=nvidia0 (same alert, same cause category; this alert is on node-3) was "
+        "resolved by: reseated GPU 0");
+  // A node-wide past alert (no gpu label) is another place for one GPU's alert, and the other way round.
+  const KnowledgeFacts node_wide = ServedAt("alertname=GpuFellOffBus job=llm node=node-3",
+                                            "DCGM reports GPU 5 of node-3 lost", "rebooted node-3");
+  Diagnosis w = Diagnose(alert({{"node", "node-3"}, {"gpu", "nvidia5"}}), node_wide, none);
+  CHECK(w.summary.find("recurrence") == std::string::npos);
+  CHECK(w.mitigation.find("Past incident #7 on node-3 (same alert") == 0);
+  // The same label value: a recurrence, named by it, the fix verbatim.
+  const KnowledgeFacts gpu5 = ServedAt("alertname=GpuFellOffBus gpu=nvidia5 job=llm node=node-3",
+                                       "DCGM reports GPU 5 of node-3 lost", "reseated GPU 5");
+  Diagnosis s = Diagnose(alert({{"node", "node-3"}, {"gpu", "nvidia5"}}), gpu5, none);
+  CHECK_MESSAGE(s.summary.find("recurrence on this node (node-3/gpu=nvidia5)") != std::string::npos, s.summary);
+  CHECK(s.mitigation == "reseated GPU 5");
+  // A numeric index on both sides still decides whichever label carries it.
+  const KnowledgeFacts by_index = ServedAt("alertname=GpuFellOffBus gpu_index=5 job=llm node=node-3",
+                                           "DCGM reports GPU 5 of node-3 lost", "reseated GPU 5");
+  Diagnosis i = Diagnose(alert({{"node", "node-3"}, {"gpu", "5"}}), by_index, none);
+  CHECK_MESSAGE(i.summary.find("recurrence on this node (node-3/gpu5)") != std::string::npos, i.summary);
+}
+
+}  // namespace vigil
