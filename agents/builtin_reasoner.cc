@@ -2943,7 +2943,10 @@ ServedRecallMatch StrongServedRecall(const DiagnosisCase& c, const KnowledgeFact
   std::set<std::string> place_values;
   for (const Labels* ls : {&now, &past.labels}) {
     for (const auto& [k, v] : *ls) {
-      if (IsPlaceLabel(k) && !v.empty()) place_values.insert(AsciiLower(v));
+      if (!IsPlaceLabel(k) || v.empty()) continue;
+      place_values.insert(AsciiLower(v));
+      // instance="node-12:9100": the text says "node-12" (':' splits words; review RV-RR).
+      place_values.insert(AsciiLower(StripPort(v)));
     }
   }
   std::string now_text;
