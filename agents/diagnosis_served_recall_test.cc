@@ -177,6 +177,15 @@ KnowledgeFacts ServedAt(const std::string& labels, const std::string& summary, c
   return f;
 }
 
+// SecondAlert with `place` as its place labels (alertname and job kept).
+DiagnosisCase AlertAt(const Labels& place) {
+  DiagnosisCase c = SecondAlert();
+  c.alert->labels = place;
+  c.alert->labels["alertname"] = "GpuFellOffBus";
+  c.alert->labels["job"] = "llm";
+  return c;
+}
+
 DiagnosisCase AlertWith(const std::string& key, const std::string& value) {
   DiagnosisCase c = SecondAlert();
   c.alert->labels[key] = value;
@@ -340,16 +349,9 @@ TEST_CASE("served recall: a node named by instance with a port, or a GPU by gpu_
   // node named by Hostname on one side and instance on the other was "another place". For on-call
   // it is one node: a recurrence, the fix quoted as it was written.
   testing::RecordedExecutor none;
-  auto alert = [](const Labels& place) {
-    DiagnosisCase c = SecondAlert();
-    c.alert->labels = place;
-    c.alert->labels["alertname"] = "GpuFellOffBus";
-    c.alert->labels["job"] = "llm";
-    return c;
-  };
   const KnowledgeFacts by_instance = ServedAt("alertname=GpuFellOffBus gpu=5 instance=node-3:9100 job=llm",
                                               "DCGM reports GPU 5 of node-3 lost", "drained node-3 and reseated GPU 5");
-  Diagnosis d = Diagnose(alert({{"Hostname", "node-3"}, {"gpu", "5"}}), by_instance, none);
+  Diagnosis d = Diagnose(AlertAt({{"Hostname", "node-3"}, {"gpu", "5"}}), by_instance, none);
   CHECK(d.root_cause == "gpu_fallen_off_bus");
   CHECK(d.component == "node-3/gpu5");
   CHECK_MESSAGE(d.summary.find("recurrence on this node (node-3/gpu5): this alert was resolved here 1 time") !=
@@ -359,14 +361,14 @@ TEST_CASE("served recall: a node named by instance with a port, or a GPU by gpu_
   // The other way round: the past alert named it by Hostname, this one by its scrape target.
   const KnowledgeFacts by_hostname = ServedAt("alertname=GpuFellOffBus Hostname=node-3 gpu=5 job=llm",
                                               "DCGM reports GPU 5 of node-3 lost", "drained node-3 and reseated GPU 5");
-  Diagnosis r = Diagnose(alert({{"instance", "node-3:9100"}, {"gpu", "5"}}), by_hostname, none);
+  Diagnosis r = Diagnose(AlertAt({{"instance", "node-3:9100"}, {"gpu", "5"}}), by_hostname, none);
   CHECK(r.component == "node-3/gpu5");
   CHECK_MESSAGE(r.summary.find("recurrence on this node (node-3/gpu5)") != std::string::npos, r.summary);
   CHECK(r.mitigation == "drained node-3 and reseated GPU 5");
   // Another node named by instance: named without the port, as a component is.
   const KnowledgeFacts elsewhere = ServedAt("alertname=GpuFellOffBus gpu=2 instance=node-12:9100 job=llm",
                                             "DCGM reports GPU 2 of node-12 lost", "drained node-12 and reseated GPU 2");
-  Diagnosis e = Diagnose(alert({{"Hostname", "node-3"}, {"gpu", "5"}}), elsewhere, none);
+  Diagnosis e = Diagnose(AlertAt({{"Hostname", "node-3"}, {"gpu", "5"}}), elsewhere, none);
   CHECK(e.summary.find("same alert at another place: past incident #7 was on node-12/gpu2") != std::string::npos);
   CHECK(e.mitigation ==
         "Past incident #7 on node-12/gpu2 (same alert, same cause category; this alert is on node-3/gpu5) was "
@@ -375,20 +377,20 @@ TEST_CASE("served recall: a node named by instance with a port, or a GPU by gpu_
   // GPU of the node answers as another place, the same one is a recurrence.
   const KnowledgeFacts by_index = ServedAt("alertname=GpuFellOffBus gpu_index=2 job=llm node=node-3",
                                            "DCGM reports GPU 2 of node-3 lost", "reseated GPU 2");
-  Diagnosis g = Diagnose(alert({{"node", "node-3"}, {"gpu_index", "5"}}), by_index, none);
+  Diagnosis g = Diagnose(AlertAt({{"node", "node-3"}, {"gpu_index", "5"}}), by_index, none);
   CHECK(g.root_cause == "gpu_fallen_off_bus");
   CHECK(g.component == "node-3/gpu5");
   CHECK(g.mitigation ==
         "Past incident #7 on node-3/gpu2 (same alert, same cause category; this alert is on node-3/gpu5) was "
         "resolved by: reseated GPU 2");
-  Diagnosis same = Diagnose(alert({{"node", "node-3"}, {"gpu_index", "2"}}), by_index, none);
+  Diagnosis same = Diagnose(AlertAt({{"node", "node-3"}, {"gpu_index", "2"}}), by_index, none);
   CHECK_MESSAGE(same.summary.find("recurrence on this node (node-3/gpu2)") != std::string::npos, same.summary);
   // A probe-confirmed answer (PastFixQuoted): the fix from the same node named by instance is
   // quoted as it was written.
   testing::RecordedExecutor lost;
   lost.Record("gpu.health", "node-3/gpu5", ProbeStatus::kFail,
               "gpu5: Xid 79 (GPU has fallen off the bus) reported during the probe", 1.0);
-  Diagnosis confirmed = Diagnose(alert({{"Hostname", "node-3"}, {"gpu", "5"}}), by_instance, lost);
+  Diagnosis confirmed = Diagnose(AlertAt({{"Hostname", "node-3"}, {"gpu", "5"}}), by_instance, lost);
   CHECK(confirmed.summary.find("not verified") == std::string::npos);
   CHECK(confirmed.mitigation == "drained node-3 and reseated GPU 5");
 }
@@ -476,16 +478,9 @@ TEST_CASE("served recall: GPUs named by a non-numeric gpu label are compared by 
   // index on both sides the gpu labels compare value for value, as before review RR, and PlaceOf
   // names such a GPU by its label.
   testing::RecordedExecutor none;
-  auto alert = [](const Labels& place) {
-    DiagnosisCase c = SecondAlert();
-    c.alert->labels = place;
-    c.alert->labels["alertname"] = "GpuFellOffBus";
-    c.alert->labels["job"] = "llm";
-    return c;
-  };
   const KnowledgeFacts gpu0 = ServedAt("alertname=GpuFellOffBus gpu=nvidia0 job=llm node=node-3",
                                        "DCGM reports GPU 5 of node-3 lost", "reseated GPU 0");
-  Diagnosis d = Diagnose(alert({{"node", "node-3"}, {"gpu", "nvidia5"}}), gpu0, none);
+  Diagnosis d = Diagnose(AlertAt({{"node", "node-3"}, {"gpu", "nvidia5"}}), gpu0, none);
   CHECK(d.root_cause == "gpu_fallen_off_bus");
   CHECK_MESSAGE(d.summary.find("same alert at another place: past incident #7 was on node-3/gpu=nvidia0") !=
                     std::string::npos,
@@ -497,19 +492,19 @@ TEST_CASE("served recall: GPUs named by a non-numeric gpu label are compared by 
   // A node-wide past alert (no gpu label) is another place for one GPU's alert, and the other way round.
   const KnowledgeFacts node_wide = ServedAt("alertname=GpuFellOffBus job=llm node=node-3",
                                             "DCGM reports GPU 5 of node-3 lost", "rebooted node-3");
-  Diagnosis w = Diagnose(alert({{"node", "node-3"}, {"gpu", "nvidia5"}}), node_wide, none);
+  Diagnosis w = Diagnose(AlertAt({{"node", "node-3"}, {"gpu", "nvidia5"}}), node_wide, none);
   CHECK(w.summary.find("recurrence") == std::string::npos);
   CHECK(w.mitigation.find("Past incident #7 on node-3 (same alert") == 0);
   // The same label value: a recurrence, named by it, the fix verbatim.
   const KnowledgeFacts gpu5 = ServedAt("alertname=GpuFellOffBus gpu=nvidia5 job=llm node=node-3",
                                        "DCGM reports GPU 5 of node-3 lost", "reseated GPU 5");
-  Diagnosis s = Diagnose(alert({{"node", "node-3"}, {"gpu", "nvidia5"}}), gpu5, none);
+  Diagnosis s = Diagnose(AlertAt({{"node", "node-3"}, {"gpu", "nvidia5"}}), gpu5, none);
   CHECK_MESSAGE(s.summary.find("recurrence on this node (node-3/gpu=nvidia5)") != std::string::npos, s.summary);
   CHECK(s.mitigation == "reseated GPU 5");
   // A numeric index on both sides still decides whichever label carries it.
   const KnowledgeFacts by_index = ServedAt("alertname=GpuFellOffBus gpu_index=5 job=llm node=node-3",
                                            "DCGM reports GPU 5 of node-3 lost", "reseated GPU 5");
-  Diagnosis i = Diagnose(alert({{"node", "node-3"}, {"gpu", "5"}}), by_index, none);
+  Diagnosis i = Diagnose(AlertAt({{"node", "node-3"}, {"gpu", "5"}}), by_index, none);
   CHECK_MESSAGE(i.summary.find("recurrence on this node (node-3/gpu5)") != std::string::npos, i.summary);
 }
 
@@ -523,8 +518,7 @@ TEST_CASE("served recall: a node named by instance with a port is set aside in t
   // words): the past alert's "node-12" counted as a differing word when its node was named by
   // instance and not when named by Hostname, and here that put the texts under 0.50 alike.
   testing::RecordedExecutor none;
-  DiagnosisCase c = SecondAlert();
-  c.alert->labels = {{"alertname", "GpuFellOffBus"}, {"Hostname", "node-3"}, {"gpu", "5"}, {"job", "llm"}};
+  DiagnosisCase c = AlertAt({{"Hostname", "node-3"}, {"gpu", "5"}});
   c.alert->annotations["summary"] = "GPU 5 of node-3 fell off the bus";
   for (const std::string place : {"Hostname=node-12", "instance=node-12:9100"}) {
     CAPTURE(place);
