@@ -555,8 +555,12 @@ class TickRule {
     size_t w = 0;
     for (size_t k = 0; k < members_.size(); ++k) {
       if (members_[k] < gone.size() && gone[members_[k]]) continue;
-      members_[w] = members_[k];
-      if (!plan_.absent_rule) state_[w] = std::move(state_[k]);
+      // Only a member after a removed one moves: `state_[k] = std::move(state_[k])` left the
+      // firing alert's rule, labels and annotations empty (a self-move of its maps and strings).
+      if (w != k) {
+        members_[w] = members_[k];
+        if (!plan_.absent_rule) state_[w] = std::move(state_[k]);
+      }
       ++w;
     }
     members_.resize(w);

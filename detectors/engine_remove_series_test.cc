@@ -380,5 +380,42 @@ TEST_CASE("RemoveSeries: a stale_for rule's series goes with its firing alert; o
   CHECK(transitions[1].starts_at_ms == 41'000);
 }
 
+TEST_CASE("RemoveSeries: a stale_for alert of a series before the removed one keeps its rule and labels") {
+  // OD4 (found by engine_churn_fuzz_test.cc, seed 17 step 29 and four more of the first 300):
+  // TickRule::RemoveMembers moved every kept member's state onto itself up to the first removed
+  // one (`state_[k] = std::move(state_[k])`), which emptied a firing alert's rule, labels,
+  // severity, annotations and fingerprint: ActiveAlerts returned it with `"rule":""` and its later
+  // resolution carried no fingerprint (a caller could not match it to the firing it resolves).
+  std::vector<Alert> transitions;
+  StreamingEngine::Callbacks cb;
+  cb.on_alert = [&](const Alert& x) { transitions.push_back(x); };
+  auto made = StreamingEngine::Create(CompiledRules{{StaleFor("Stale", 3000)}}, {}, cb);
+  REQUIRE(made.ok());
+  StreamingEngine& e = **made;
+  const size_t a = *e.AddSeries("other", {{"pod", "a"}});
+  const size_t b = *e.AddSeries("other", {{"pod", "b"}});
+  const size_t clock = *e.AddSeries("clock", {});
+  REQUIRE(e.Append(a, 1000, 1).ok());
+  REQUIRE(e.Append(b, 1000, 1).ok());
+  for (int64_t t = 1000; t <= 6000; t += 1000) REQUIRE(e.Append(clock, t, 0).ok());
+  REQUIRE(e.Flush().ok());
+  REQUIRE(e.ActiveAlerts().size() == 2);  // a and b stale from 4 s
+  REQUIRE(transitions.size() == 2);
+  REQUIRE(transitions[0].labels == Labels{{"pod", "a"}});
+  REQUIRE(e.RemoveSeries(std::vector<size_t>{b}).ok());  // a (member 0) comes before b
+  const std::vector<Alert> active = e.ActiveAlerts();
+  REQUIRE(active.size() == 1);
+  CHECK(active[0].rule == "Stale");
+  CHECK(active[0].labels == Labels{{"pod", "a"}});
+  CHECK(active[0].fingerprint == transitions[0].fingerprint);
+  REQUIRE(e.Append(a, 7000, 1).ok());  // a reports again: its alert resolves
+  REQUIRE(e.Flush().ok());
+  REQUIRE(transitions.size() == 3);
+  CHECK(transitions[2].state == AlertState::kResolved);
+  CHECK(transitions[2].rule == "Stale");
+  CHECK(transitions[2].labels == Labels{{"pod", "a"}});
+  CHECK(transitions[2].fingerprint == transitions[0].fingerprint);
+}
+
 }  // namespace
 }  // namespace vigil
