@@ -1303,6 +1303,35 @@ TEST_CASE("OnlineDetection: a stale_for series that goes away fires, then an hou
   CHECK(m.find("series_refused\"}") == std::string::npos);
 }
 
+TEST_CASE("OnlineDetection: a stale alert firing while a later series is forgotten is resolved when its own turn comes") {
+  // OD4: forgetting gpu 1 (RemoveSeries) moved gpu 0's engine state onto itself
+  // (TickRule::RemoveMembers, detectors/README.md), which emptied gpu 0's firing stale alert (rule,
+  // labels, fingerprint): an hour later, when gpu 0 was forgotten in turn, its incident was not found.
+  Fixture f;
+  f.Feed("0", 90'000, 1'000'000, 50);  // goes away at 1,000 s: stale from 1,003 s
+  f.Feed("1", 90'000, 100'000, 50);    // goes away at 100 s: stale from 103 s, forgotten first
+  f.Feed("2", 90'000, 4'700'000, 50);  // reports throughout
+  auto d = f.Make(R"(rule Stale {
+  select temp
+  when stale_for(3s)
+})");
+  REQUIRE(d->EvaluateOnce().ok());
+  while (f.now < 4'700'000) {
+    f.now += 10 * kStep;
+    REQUIRE(d->EvaluateOnce().ok());
+  }
+  std::map<std::string, StoredIncident> by_gpu;
+  for (const StoredIncident& i : f.Incidents()) by_gpu[i.alert.labels.at("gpu")] = i;
+  REQUIRE(by_gpu.size() == 2);
+  CHECK(by_gpu["1"].starts_at_ms == 103'000);
+  CHECK(by_gpu["1"].resolved_at_ms == 3'709'000);
+  CHECK(by_gpu["0"].starts_at_ms == 1'003'000);
+  // Forgotten 1 h + 3 s + 1 s after its last point, at the end of the first read past it.
+  CHECK(by_gpu["0"].resolved_at_ms == 4'609'000);
+  CHECK(f.Incidents("firing").empty());
+  CHECK(d->series() == 1);
+}
+
 TEST_CASE("OnlineDetection: a stale_for series gone for over an hour when a long warm-up ends is not recorded") {
   // Its stale episode began before vigil watched and would be forgotten at once: no incident.
   Fixture f;
