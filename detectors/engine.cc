@@ -1835,6 +1835,7 @@ struct StreamingEngine::Impl {
     detail::WindowState* windows;
   };
   std::vector<ActivePoint> active_scratch;
+  static constexpr size_t kTickChunk = 128;  // members per pass of a stage's instructions (CloseTick)
   uint64_t tick_serial = 0;  // ticks closed (Rule::agg_cache entries name the tick they are for)
 
   // The name, labels and id a member's alerts, groups and errors use: its identity's for a rule
@@ -2127,25 +2128,36 @@ struct StreamingEngine::Impl {
       if (r.value_node >= 0)
         for (const ActivePoint& a : active) a.v[r.value_node] = CleanValue(a.x);
       for (size_t si = 0; si < r.prog.by_stage.size(); ++si) {
-        size_t limit = active.size();
         Status err;  // set only when an instruction fails (one Status per tick, not per instruction)
         Status e;
-        for (const Instr& in : r.prog.by_stage[si]) {
-          const size_t ok = ExecActive(r, in, active.data(), limit, t, scratch, &e);
-          if (ok < limit) [[unlikely]] {
-            limit = ok;
-            err = std::move(e);
+        // In chunks of kTickChunk members: every instruction of the stage over one chunk before
+        // the next, so a chunk's values and window states stay in cache from one instruction to
+        // the next (OD4: instruction by instruction over all the tick's members, each instruction
+        // found the members' lines evicted once they outgrew L2). The values are the same (a
+        // member's instructions of a stage read only its own values of the stage and peers' values
+        // of earlier stages), and so is the error: chunks run in member order, a failing chunk is
+        // the earliest one with a failure, and the later ones are not run (the engine stops).
+        for (size_t c0 = 0; c0 < active.size(); c0 += kTickChunk) {
+          const size_t n = std::min(kTickChunk, active.size() - c0);
+          size_t limit = n;
+          for (const Instr& in : r.prog.by_stage[si]) {
+            const size_t ok = ExecActive(r, in, active.data() + c0, limit, t, scratch, &e);
+            if (ok < limit) [[unlikely]] {
+              limit = ok;
+              err = std::move(e);
+            }
           }
-        }
-        if (!err.ok()) [[unlikely]] {
-          // The tick's windows may hold part of it now: stop rather than run it again.
-          stopped = err;
-          return err;
-        }
-        // Peers read these members' values for this tick in later stages.
-        for (const ActivePoint& a : active) {
-          a.mem->last_t = t;
-          a.mem->reported = true;
+          if (!err.ok()) [[unlikely]] {
+            // The tick's windows may hold part of it now: stop rather than run it again.
+            stopped = err;
+            return err;
+          }
+          // Peers read these members' values for this tick in later stages (an aggregation of this
+          // stage reads last_t = t set after the stage before; stage 0 has no aggregation).
+          for (size_t j = c0; j < c0 + n; ++j) {
+            active[j].mem->last_t = t;
+            active[j].mem->reported = true;
+          }
         }
       }
       for (const ActivePoint& a : active) {
