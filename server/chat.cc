@@ -626,7 +626,8 @@ if (fromHash) {
   sessionStorage.setItem(tokenKey, fromHash);
   history.replaceState(null, "", location.pathname + location.search);
 }
-let pending = null;  // the question a 401 refused, asked again once a token is given
+// What a 401 refused (a question, an incident), done again once a token is given.
+let pending = null;
 function add(role, text, citations, mode) {
   const box = document.createElement("div");
   box.className = "msg " + role;
@@ -644,7 +645,10 @@ function add(role, text, citations, mode) {
           (typeof c.score === "number" ? " (score " + c.score.toFixed(4) + ")" : "");
       if (typeof c.url === "string" && /^\/api\/v1\/incidents\/[0-9]+$/.test(c.url)) {
         const a = document.createElement("a");
-        a.href = c.url;
+        // The href is this page showing the incident (`/?incident=N`), not the API URL: what opens
+        // the link with no click event here (the context menu's "Open link in new tab", a drag to
+        // the tab bar, a copied link) got the API's 401, since a link cannot send the header.
+        a.href = "/?incident=" + c.url.slice(c.url.lastIndexOf("/") + 1);
         a.textContent = label;
         // A click opens the incident here, fetched with the Authorization header: a plain link
         // cannot send it (401 with --auth-token-file), and a token in the URL would be logged.
@@ -699,6 +703,11 @@ async function openCitation(item, url) {
       pre.textContent = JSON.stringify(j, null, 2);
     } else {
       if (r.status === 401) {
+        // Fetched again once a token is given (the error shown until then is replaced).
+        pending = () => {
+          pre.remove();
+          openCitation(item, url);
+        };
         document.getElementById("auth").hidden = false;
         document.getElementById("token").focus();
       }
@@ -750,6 +759,22 @@ async function openCitationInTab(item, url) {
   setTimeout(() => URL.revokeObjectURL(blob), 60000);
   document.body.dataset.citedTab = url;
 }
+// `/?incident=N` (a citation's href, opened without a click this page handles, or a link passed
+// on): shows incident N as a click on its citation does, fetched with this tab's token; without
+// one the 401 reveals the token form and the incident is fetched again once a token is given.
+function showIncident(id) {
+  const box = document.createElement("div");
+  box.className = "msg vigil";
+  const item = document.createElement("div");
+  item.className = "shown-incident";
+  const title = document.createElement("div");
+  title.className = "text";
+  title.textContent = "Incident #" + id;
+  item.appendChild(title);
+  box.appendChild(item);
+  log.appendChild(box);
+  openCitation(item, "/api/v1/incidents/" + id);
+}
 async function ask(message, incident) {
   add("user", message);
   const request = {message: message};
@@ -762,7 +787,7 @@ async function ask(message, incident) {
     const r = await fetch("/api/v1/chat", {method: "POST", headers: headers, body: JSON.stringify(request)});
     const j = await r.json();
     if (r.status === 401) {
-      pending = {message: message, incident: incident};
+      pending = () => ask(message, incident);
       document.getElementById("auth").hidden = false;
       document.getElementById("token").focus();
     }
@@ -791,7 +816,7 @@ document.getElementById("auth").addEventListener("submit", (ev) => {
   if (pending) {
     const p = pending;
     pending = null;
-    ask(p.message, p.incident);
+    p();
   }
 });
 document.getElementById("message").addEventListener("keydown", (ev) => {
@@ -804,6 +829,7 @@ const params = new URLSearchParams(location.search);
 const q = params.get("q");
 const inc = /^[0-9]+$/.test(params.get("incident") || "") ? Number(params.get("incident")) : null;
 if (q && q.trim()) ask(q.trim(), inc);
+else if (inc) showIncident(params.get("incident"));
 </script>
 </body></html>
 )HTML";

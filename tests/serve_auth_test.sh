@@ -11,7 +11,9 @@
 #     one it shows the 401 and the token form; a click on the answer's citation (driven over the
 #     DevTools protocol, tests/lib/chromium_click.js) shows the incident's JSON in the page; a
 #     Ctrl-click and a middle click open it in a new tab (a blob: URL of the JSON, fetched with
-#     the token);
+#     the token); the citation's href (`/?incident=N`, the chat page) opened in a new tab with an
+#     empty sessionStorage shows the token form, then the incident once the token is typed; in the
+#     tab holding the token it shows the incident at once;
 #  4. SIGHUP reads the file again: a rotated token works, the old one no longer; a bad file then
 #     keeps the tokens in use; no token ever appears in vigil's log.
 # Skipped (exit 77) only when prometheus-alertmanager, chromium or curl is missing.
@@ -96,7 +98,7 @@ dom() {
     --virtual-time-budget=15000 --dump-dom "$1" 2>"$TMP/chromium.err"
 }
 dom "$V/?q=what%20happened%20in%20incident%20%23$ID#token=$TOKEN_A" >"$TMP/page-token.html"
-grep -qF "#$ID GpuXidError" "$TMP/page-token.html" && grep -qF 'href="/api/v1/incidents/'"$ID"'"' "$TMP/page-token.html" &&
+grep -qF "#$ID GpuXidError" "$TMP/page-token.html" && grep -qF 'href="/?incident='"$ID"'"' "$TMP/page-token.html" &&
   ! grep -qF "Error 401" "$TMP/page-token.html" && passed=$((passed + 1)) ||
   bad "chat with #token=: $(sed -n '/id="log"/,/<\/main>/p' "$TMP/page-token.html" | head -c 2000)"
 # A click on the citation opens the incident in the page with the token (K5: the plain link got 401,
@@ -105,7 +107,7 @@ node --experimental-websocket -e 'typeof WebSocket === "function" || process.exi
   bad "node >= 20 (with --experimental-websocket) is needed to click in Chromium (scripts/lib/setup.sh installs nodejs)"
 node --experimental-websocket "$HERE/lib/chromium_click.js" "$chromium" "$TMP/profile-click" \
   "$V/?q=what%20happened%20in%20incident%20%23$ID#token=$TOKEN_A" 'document.body.dataset.state === "answered"' \
-  'li.cite a[href="/api/v1/incidents/'"$ID"'"]' \
+  'li.cite a[href="/?incident='"$ID"'"]' \
   'document.querySelector("pre.cited") && !document.querySelector("pre.cited").textContent.startsWith("loading")' \
   >"$TMP/page-click.html" 2>"$TMP/click.err"
 grep -qF '<pre class="cited text">' "$TMP/page-click.html" && grep -qE "^  \"id\": $ID,$" "$TMP/page-click.html" &&
@@ -118,12 +120,35 @@ grep -qF '<pre class="cited text">' "$TMP/page-click.html" && grep -qE "^  \"id\
 for how in ctrl-click middle-click; do
   node --experimental-websocket "$HERE/lib/chromium_click.js" "$chromium" "$TMP/profile-$how" \
     "$V/?q=what%20happened%20in%20incident%20%23$ID#token=$TOKEN_A" 'document.body.dataset.state === "answered"' \
-    'li.cite a[href="/api/v1/incidents/'"$ID"'"]' 'true' "$how" >"$TMP/tab-$how.txt" 2>"$TMP/tab-$how.err"
+    'li.cite a[href="/?incident='"$ID"'"]' 'true' "$how" >"$TMP/tab-$how.txt" 2>"$TMP/tab-$how.err"
   grep -qE "^TAB-URL: blob:$V/" "$TMP/tab-$how.txt" && grep -qE "^ +\"id\": $ID,$" "$TMP/tab-$how.txt" &&
     grep -qE '^ +"fingerprint": "[0-9a-f]+",$' "$TMP/tab-$how.txt" && ! grep -qF "Error 401" "$TMP/tab-$how.txt" &&
     ! grep -qF "$TOKEN_A" "$TMP/tab-$how.txt" && passed=$((passed + 1)) ||
     bad "$how on the citation: a new tab with the incident: $(cat "$TMP/tab-$how.err") $(head -c 600 "$TMP/tab-$how.txt")"
 done
+# The citation's href opened with no click the page sees (SV3: the context menu's "Open link in new
+# tab", a drag to the tab bar, a copied link; before, the href was the API URL and gave the 401):
+# in a NEW tab with an empty sessionStorage (a copied link) it is the chat page at `/?incident=N`,
+# which shows the token form; once the token is typed there it shows the incident's JSON; in a tab
+# that holds the token it shows the incident at once, the form hidden. No token in either URL.
+CHROMIUM_CLICK_TOKEN=$TOKEN_A node --experimental-websocket "$HERE/lib/chromium_click.js" "$chromium" \
+  "$TMP/profile-newtab" "$V/?q=what%20happened%20in%20incident%20%23$ID#token=$TOKEN_A" \
+  'document.body.dataset.state === "answered"' 'li.cite a' \
+  'document.querySelector("pre.cited") && !document.querySelector("pre.cited").textContent.startsWith("loading") && document.getElementById("auth").hidden' \
+  open-href-new-tab >"$TMP/tab-newtab.txt" 2>"$TMP/tab-newtab.err"
+grep -qxF "TAB-URL: $V/?incident=$ID" "$TMP/tab-newtab.txt" && grep -qE "^ +\"id\": $ID,$" "$TMP/tab-newtab.txt" &&
+  grep -qE '^ +"fingerprint": "[0-9a-f]+",$' "$TMP/tab-newtab.txt" && ! grep -qF "Error 401" "$TMP/tab-newtab.txt" &&
+  ! grep -qF "$TOKEN_A" "$TMP/tab-newtab.txt" && passed=$((passed + 1)) ||
+  bad "citation's href in a new tab without the token, then the token typed: $(cat "$TMP/tab-newtab.err") $(head -c 600 "$TMP/tab-newtab.txt")"
+node --experimental-websocket "$HERE/lib/chromium_click.js" "$chromium" "$TMP/profile-samehref" \
+  "$V/?q=what%20happened%20in%20incident%20%23$ID#token=$TOKEN_A" 'document.body.dataset.state === "answered"' \
+  'li.cite a' \
+  'location.search.startsWith("?incident=") && document.querySelector("pre.cited") && !document.querySelector("pre.cited").textContent.startsWith("loading")' \
+  open-href >"$TMP/tab-samehref.txt" 2>"$TMP/tab-samehref.err"
+grep -qxF "TAB-URL: $V/?incident=$ID" "$TMP/tab-samehref.txt" && grep -qE "^ +\"id\": $ID,$" "$TMP/tab-samehref.txt" &&
+  grep -qE '^ +"fingerprint": "[0-9a-f]+",$' "$TMP/tab-samehref.txt" && ! grep -qF "Error 401" "$TMP/tab-samehref.txt" &&
+  ! grep -qF "this server needs a bearer token" "$TMP/tab-samehref.txt" && passed=$((passed + 1)) ||
+  bad "citation's href in the tab holding the token: $(cat "$TMP/tab-samehref.err") $(head -c 600 "$TMP/tab-samehref.txt")"
 dom "$V/?q=what%20happened%20in%20incident%20%23$ID" >"$TMP/page-none.html"
 grep -qF "Error 401 (Authorization header)" "$TMP/page-none.html" && grep -qE '<form id="auth">' "$TMP/page-none.html" &&
   ! grep -qF "GpuXidError" "$TMP/page-none.html" && passed=$((passed + 1)) ||

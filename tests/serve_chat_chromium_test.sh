@@ -170,14 +170,23 @@ expect "node question" "$TMP/node.html" \
   "<div class=\"msg user\"><div class=\"text\">what happened on $NODE?</div>" \
   '<div class="msg vigil">' \
   "Root cause: $root, confidence" \
-  "<a href=\"/api/v1/incidents/1\">$TITLE1" \
+  "<a href=\"/?incident=1\">$TITLE1" \
   'Similar past incidents (knowledge base):' \
   'answered by: builtin' \
   '!class="msg error"'
 
 # 2. The incident by id (`&incident=1` in the URL becomes the request's incident field).
 dom "$base/?q=what%20should%20I%20do%3F&incident=1" >"$TMP/id.html"
-expect "incident=1" "$TMP/id.html" "Incident #1: ${TITLE1#\#1 }" "Root cause: $root" '<a href="/api/v1/incidents/1">'
+expect "incident=1" "$TMP/id.html" "Incident #1: ${TITLE1#\#1 }" "Root cause: $root" '<a href="/?incident=1">'
+
+# 2b. A citation's href (`/?incident=N`, SV3) opened as a page, no click (a copied link; no
+# --auth-token-file here): the page shows the incident's JSON. vigil serve only: server_test's chat
+# page server has no /api/v1/incidents/N (the page shows its 404).
+if [ "$MODE" = serve ]; then
+  dom "$base/?incident=1" >"$TMP/href.html"
+  expect "citation href opened" "$TMP/href.html" '<pre class="cited text">{' '  "id": 1,' '  "fingerprint": "' \
+    '!class="msg error"' '!Error '
+fi
 
 # 3. Markup in an alert's text is shown as text: no element made of it, nothing of it ran.
 dom "$base/?q=anything%20on%20node-66%3F" >"$TMP/markup.html"
@@ -185,12 +194,12 @@ expect "markup escaped" "$TMP/markup.html" \
   'Incident #2: GpuXidError: &lt;script&gt;document.title=' \
   '&lt;img src=x onerror=' \
   '<title>Vigil chat</title>' \
-  '<a href="/api/v1/incidents/2">' \
+  '<a href="/?incident=2">' \
   '!<script>document.title' '!<img' '!PWNED</title>' '!PWNED2</title>'
 
 # 4. A node no incident carries: said plainly, no incident cited.
 dom "$base/?q=is%20node-9%20ok%3F" >"$TMP/node9.html"
-expect "unknown node" "$TMP/node9.html" 'No incident in the store mentions node-9' '!/api/v1/incidents/'
+expect "unknown node" "$TMP/node9.html" 'No incident in the store mentions node-9' '!<a href="/?incident='
 
 # 5. An oversized message: the page shows the 400 naming the field.
 long=$(head -c 5000 /dev/zero | tr '\0' 'a')
@@ -221,7 +230,7 @@ if start_chat_server "$TMP/llm"; then
   dom "$lbase/?q=what%20happened%20on%20node-3%3F" >"$TMP/llm1.html"
   expect "llm answer" "$TMP/llm1.html" \
     'Incident #1: GPU 5 of node-3 fell off the bus (like kb:pack-xid-79); drain node-3' \
-    'answered by: llm' '<a href="/api/v1/incidents/1">#1 TrainingJobStalled'
+    'answered by: llm' '<a href="/?incident=1">#1 TrainingJobStalled'
   dom "$lbase/?q=what%20happened%20on%20node-3%3F" >"$TMP/llm2.html"
   expect "llm answer not used" "$TMP/llm2.html" \
     'Root cause: gpu_fallen_off_bus on node-3/gpu5' 'answered by: builtin (LLM answer not used:' \

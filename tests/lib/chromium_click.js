@@ -10,6 +10,13 @@
 // opens a new tab for them unless the page handles them). Then, once DONE_JS holds on the page,
 // the new tab is awaited (30 s) and printed instead of the page: a line `TAB-URL: <its url>` once
 // it has left about:blank and finished loading, then its body's text.
+// HOW `open-href` / `open-href-new-tab` open the element's href without clicking it: in this tab
+// (Page.navigate: what a tab holding the token gets) or in a NEW tab made over DevTools, with no
+// opener and an empty sessionStorage (what the context menu's "Open link in new tab", a drag to
+// the tab bar or a copied link gives a page that cannot see a click). For the new tab, with
+// CHROMIUM_CLICK_TOKEN set, the page's token form (#auth) must show; the token is typed into it
+// (Input.insertText) and its button pressed (trusted mouse events). DONE_JS is then polled on the
+// page opened, which is printed as `TAB-URL: <its url>` and its body's text.
 "use strict";
 const {spawn} = require("child_process");
 const fs = require("fs");
@@ -74,13 +81,53 @@ async function main() {
     await call("Page.enable");
     await call("Page.navigate", {url});
     await until(readyJs, "ready");
+    if (how === "open-href" || how === "open-href-new-tab") {
+      const href = await evaluate("(() => { const e = document.querySelector(" + JSON.stringify(selector) +
+                                  "); return e ? e.href : null; })()");
+      if (!href) throw new Error("no element " + selector + " with an href");
+      let t = {ws, call, evaluate, until};
+      if (how === "open-href") {
+        await call("Page.navigate", {url: href});
+        await sleep(200);  // the old document may still answer DONE_JS: let the navigation start
+      } else {
+        const made = await call("Target.createTarget", {url: href});
+        if (!made.result) throw new Error("Target.createTarget: " + JSON.stringify(made.error));
+        let tab = null;
+        for (let i = 0; i < 100 && !tab; ++i) {
+          const list = await (await fetch("http://127.0.0.1:" + port + "/json/list")).json();
+          tab = list.find((x) => x.id === made.result.targetId);
+          if (!tab) await sleep(100);
+        }
+        if (!tab) throw new Error("the new tab is not listed");
+        t = await connect(tab.webSocketDebuggerUrl);
+        const token = process.env.CHROMIUM_CLICK_TOKEN;
+        if (token) {
+          await t.until("document.getElementById('auth') && !document.getElementById('auth').hidden",
+                        "the token form shown in the new tab");
+          await t.evaluate("document.getElementById('token').focus()");
+          await t.call("Input.insertText", {text: token});
+          const box = await t.evaluate("(() => { const r = document.querySelector('#auth button')" +
+                                       ".getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; })()");
+          const [x, y] = box;
+          await t.call("Input.dispatchMouseEvent", {type: "mouseMoved", x, y});
+          await t.call("Input.dispatchMouseEvent", {type: "mousePressed", x, y, button: "left", clickCount: 1});
+          await t.call("Input.dispatchMouseEvent", {type: "mouseReleased", x, y, button: "left", clickCount: 1});
+        }
+      }
+      await t.until(doneJs, "done");
+      process.stdout.write("TAB-URL: " + (await t.evaluate("location.href")) + "\n" +
+                           (await t.evaluate("document.body ? document.body.innerText : ''")) + "\n");
+      if (t.ws !== ws) t.ws.close();
+      ws.close();
+      return;
+    }
     if (how === "click") {
       const clicked = await evaluate("(() => { const e = document.querySelector(" + JSON.stringify(selector) +
                                      "); if (!e) return false; e.click(); return true; })()");
       if (!clicked) throw new Error("no element " + selector);
     } else {
       const hows = {"ctrl-click": ["left", 2], "shift-click": ["left", 8], "middle-click": ["middle", 0]};
-      if (!hows[how]) throw new Error("HOW must be click, ctrl-click, shift-click or middle-click, not " + how);
+      if (!hows[how]) throw new Error("HOW must be click, ctrl-click, shift-click, middle-click, open-href or open-href-new-tab, not " + how);
       const [button, modifiers] = hows[how];
       const box = await evaluate("(() => { const e = document.querySelector(" + JSON.stringify(selector) +
                                  "); if (!e) return null; e.scrollIntoView(); const r = e.getBoundingClientRect();" +
