@@ -26,6 +26,8 @@ constexpr ConfigOption kOptions[] = {
     // Server
     {"listen", "--listen", "VIGIL_LISTEN", "127.0.0.1:8080", ConfigType::kHostPort,
      "address the HTTP server listens on", ""},
+    {"max_series_per_query", "--max-series-per-query", "VIGIL_MAX_SERIES_PER_QUERY", "10000", ConfigType::kString,
+     "series one Prometheus read of `vigil serve --rules` asks at most (a select matching more is read in shards): a whole number from 1 to 100000, checked by serve; serve's --max-series-per-query overrides it", ""},
     // LLM
     {"llm_url", "--llm-url", "VIGIL_LLM_URL", "", ConfigType::kUrl,
      "OpenAI-compatible endpoint (vLLM, llama.cpp, Ollama, OpenAI, Azure deployment URL); empty = built-in reasoner", ""},

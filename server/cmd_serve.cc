@@ -63,6 +63,9 @@ struct ServeFlags {
   int eval_interval_s = 15;
   int eval_lag = 2;  // --eval-lag: intervals between now and the last grid time read
   size_t max_series_per_query = 10'000;  // --max-series-per-query: series one read asks at most
+  // Where max_series_per_query came from, for the start-up line: serve's flag, else the setting
+  // (config file, VIGIL_MAX_SERIES_PER_QUERY, the global flag).
+  std::string max_series_per_query_from = "--max-series-per-query";
   std::string auth_token_file;  // empty: no authentication
   bool metrics_public = false;
 };
@@ -158,7 +161,9 @@ Result<OnlineParts> MakeOnlineDetection(const ServeFlags& f, const Config& confi
   if (d.max_series_per_query() != ServeFlags{}.max_series_per_query) {
     per_query = "; reads of at most ";
     per_query += std::to_string(d.max_series_per_query());
-    per_query += " series a query, more read in shards by label (--max-series-per-query)";
+    per_query += " series a query, more read in shards by label (";
+    per_query += f.max_series_per_query_from;
+    per_query += ")";
   }
   std::fprintf(stderr,
                "vigil serve: online detection: %zu rule(s) from %zu file(s) every %d s, %lld s behind now (--eval-lag "
@@ -224,6 +229,29 @@ TriageFunction MakeAlertTriage(const Config& config, const KnowledgeBase* kb, Ll
   };
 }
 
+// Why `text` is not a max_series_per_query (serve's flag and the setting), or "": a whole number
+// from 1 to the engine's max_series_per_rule (a rule takes no more series, so no read needs more;
+// a larger value also raised the one-grid-time read's limit past it, OnlineDetection::Create).
+std::string MaxSeriesPerQueryProblem(const std::string& text) {
+  const uint64_t most = static_cast<uint64_t>(EngineOptions{}.limits.max_series_per_rule);
+  const std::optional<uint64_t> v = text.empty() || text[0] == '+' ? std::nullopt : ParseUint(text);
+  std::string why;
+  if (!v || *v < 1) {
+    why = "must be a whole number from 1 to ";
+    why += std::to_string(most);
+    why += ", got `";
+    why += text;
+    why += "`";
+  } else if (*v > most) {
+    why = "`";
+    why += text;
+    why += "` is over ";
+    why += std::to_string(most);
+    why += ", the engine's max_series_per_rule (a rule takes no more series, so no read needs more)";
+  }
+  return why;
+}
+
 }  // namespace
 
 CommandRunner SetupServe(CLI::App& sub) {
@@ -264,40 +292,20 @@ CommandRunner SetupServe(CLI::App& sub) {
                  "Prometheus's own rule evaluation; at most 3600 s of lag, or two intervals when longer)")
       ->capture_default_str()
       ->check(WholeNumber(0));
-  // At most the engine's max_series_per_rule: a rule takes no more series, so no read needs more
-  // (and a larger value also raised the one-grid-time read's limit past it, OnlineDetection::Create).
-  const uint64_t most_per_query = static_cast<uint64_t>(EngineOptions{}.limits.max_series_per_rule);
-  sub.add_option("--max-series-per-query", f->max_series_per_query,
-                 "series one Prometheus read of --rules asks at most: a select matching more is listed, then read "
-                 "in shards `label=~\"v1|v2|...\"` (or `a=\"x\",b=~\"v1|...\"` when no one label splits it) of at most "
-                 "this many (1 to the engine's max_series_per_rule)")
-      ->capture_default_str()
-      ->check(CLI::Validator(
-          [most_per_query](std::string& text) -> std::string {
-            const std::optional<uint64_t> v = text.empty() || text[0] == '+' ? std::nullopt : ParseUint(text);
-            std::string why;
-            if (!v || *v < 1) {
-              why = "must be a whole number from 1 to ";
-              why += std::to_string(most_per_query);
-              why += ", got `";
-              why += text;
-              why += "`";
-            } else if (*v > most_per_query) {
-              why = "`";
-              why += text;
-              why += "` is over ";
-              why += std::to_string(most_per_query);
-              why += ", the engine's max_series_per_rule (a rule takes no more series, so no read needs more)";
-            }
-            return why;
-          },
-          ""));
+  CLI::Option* per_query_flag =
+      sub.add_option("--max-series-per-query", f->max_series_per_query,
+                     "series one Prometheus read of --rules asks at most: a select matching more is listed, then "
+                     "read in shards `label=~\"v1|v2|...\"` (or `a=\"x\",b=~\"v1|...\"` when no one label splits "
+                     "it) of at most this many (1 to the engine's max_series_per_rule); overrides the "
+                     "max_series_per_query setting")
+          ->capture_default_str()
+          ->check(CLI::Validator([](std::string& text) -> std::string { return MaxSeriesPerQueryProblem(text); }, ""));
   sub.add_option("--auth-token-file", f->auth_token_file,
                  "file of bearer tokens (one per line, # comments, mode 600): every request but GET /healthz and "
                  "the chat page needs `Authorization: Bearer <token>`; SIGHUP reloads it");
   sub.add_flag("--metrics-public", f->metrics_public,
                "with --auth-token-file, GET /metrics needs no token (a Prometheus without credentials)");
-  return [f](const Config& config) -> int {
+  return [f, per_query_flag](const Config& config) -> int {
     // SIGINT / SIGTERM are blocked in every thread (the knowledge base and httplib start some)
     // and taken by this one with sigtimedwait below.
     sigset_t signals;
@@ -308,6 +316,26 @@ CommandRunner SetupServe(CLI::App& sub) {
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     if (f->metrics_public && f->auth_token_file.empty()) {
       return ReportError(InvalidArgumentError("--metrics-public needs --auth-token-file (without it every route is public)"));
+    }
+    // The max_series_per_query setting (config file, VIGIL_MAX_SERIES_PER_QUERY, or the global
+    // flag) is checked as serve's flag is, with the same words, whatever overrides it; serve's
+    // --max-series-per-query overrides it.
+    {
+      const std::string& text = config.GetString("max_series_per_query");
+      if (std::string why = MaxSeriesPerQueryProblem(text); !why.empty()) {
+        std::string m = "invalid value `";
+        m += text;
+        m += "` for max_series_per_query (from ";
+        m += config.SourceOf("max_series_per_query");
+        m += "): ";
+        m += why;
+        return ReportError(InvalidArgumentError(m));
+      }
+      if (per_query_flag->count() == 0) {
+        f->max_series_per_query = static_cast<size_t>(*ParseUint(text));
+        f->max_series_per_query_from = "max_series_per_query, ";
+        f->max_series_per_query_from += config.SourceOf("max_series_per_query");
+      }
     }
     std::unique_ptr<AuthTokens> auth;
     if (!f->auth_token_file.empty()) {

@@ -2,7 +2,11 @@
 # `vigil serve --rules --max-series-per-query N` against a REAL Prometheus (server/online_detection.h,
 # "A selector matching many series" in server/README.md; OD3):
 #  1. bad values of --max-series-per-query: 0, -1, abc, 1.5, 100001 (over the engine's
-#     max_series_per_rule), a number past 2^64: exit 2 naming the flag and the value;
+#     max_series_per_rule), a number past 2^64: exit 2 naming the flag and the value; the same
+#     values of the max_series_per_query setting (SV3) in a config file, and 0 in
+#     VIGIL_MAX_SERIES_PER_QUERY: exit 2 naming the setting, its source and the value, the flag's
+#     words; 3 in a config file reaches the detection (start-up line); the main run's config says 5
+#     and its flag 2: the flag wins;
 #  2. a python3 http.server exporter scraped every 1 s: `od3_load{node=...,gpu="0","1"}`, node names
 #     with regex metacharacters (`n1 n.2 n|3 n(4) n+5 n[6]`, quoted in the shards' regex)
 #     (12 series; only `node` splits them into values of at most 2 series) and
@@ -60,6 +64,32 @@ bad_flag abc '^vigil: --max-series-per-query: must be a whole number from 1 to 1
 bad_flag 1.5 '^vigil: --max-series-per-query: must be a whole number from 1 to 100000, got `1\.5`'
 bad_flag 100001 "^vigil: --max-series-per-query: \`100001\` is over 100000, the engine's max_series_per_rule"
 bad_flag 99999999999999999999999 '^vigil: --max-series-per-query: must be a whole number from 1 to 100000, got `99999999999999999999999`'
+# The same values as the max_series_per_query setting (SV3): from a config file (a JSON number or
+# string, as written) and from the environment, the same words naming the setting and its source;
+# a good one reaches the detection (its start-up line names the setting); serve's flag overrides it.
+bad_config() {  # bad_config JSON_VALUE SHOWN PATTERN
+  printf '{"max_series_per_query": %s}\n' "$1" >"$TMP/bad.json"
+  check "max_series_per_query $1 in a config file" 2 \
+    "^vigil: invalid value \`$2\` for max_series_per_query \(from config file $TMP/bad.json\): $3" -- \
+    "$VIGIL" --config "$TMP/bad.json" --data-dir "$TMP/bad" --prometheus-url http://127.0.0.1:9 serve \
+    --listen 127.0.0.1:0 --rules "$TMP/rules"
+}
+bad_config 0 0 'must be a whole number from 1 to 100000, got `0`$'
+bad_config -1 -1 'must be a whole number from 1 to 100000, got `-1`$'
+bad_config '"abc"' abc 'must be a whole number from 1 to 100000, got `abc`$'
+bad_config 1.5 '1\.5' 'must be a whole number from 1 to 100000, got `1\.5`$'
+bad_config 100001 100001 "\`100001\` is over 100000, the engine's max_series_per_rule"
+bad_config '"99999999999999999999999"' 99999999999999999999999 'must be a whole number from 1 to 100000, got `99999999999999999999999`$'
+check "VIGIL_MAX_SERIES_PER_QUERY=0" 2 \
+  '^vigil: invalid value `0` for max_series_per_query \(from environment VIGIL_MAX_SERIES_PER_QUERY\): must be a whole number from 1 to 100000, got `0`$' -- \
+  env VIGIL_MAX_SERIES_PER_QUERY=0 "$VIGIL" --data-dir "$TMP/bad" --prometheus-url http://127.0.0.1:9 serve \
+  --listen 127.0.0.1:0 --rules "$TMP/rules"
+printf '{"max_series_per_query": 3}\n' >"$TMP/three.json"
+timeout 10 "$VIGIL" --config "$TMP/three.json" --data-dir "$TMP/bad" --prometheus-url http://127.0.0.1:9 serve \
+  --listen 127.0.0.1:0 --no-probes --rules "$TMP/rules" >"$TMP/three.log" 2>&1
+grep -qF "; reads of at most 3 series a query, more read in shards by label (max_series_per_query, config file $TMP/three.json)" \
+  "$TMP/three.log" && passed=$((passed + 1)) || bad "max_series_per_query 3 in a config file: $(head -c 1500 "$TMP/three.log")"
+printf '{"max_series_per_query": 5}\n' >"$TMP/five.json"  # the main run's: its --max-series-per-query 2 wins
 
 # 2. The exporter: 12 od3_load series (n|3/gpu 1 at the value in TMP/value, the others 50) and 9
 # od3_grid series at 27. n|3/gpu 1 is hot from the start, so its incident is found by the warm-up,
@@ -121,7 +151,7 @@ done
 [ "$old_enough" = 1 ] || { bad "set-up: Prometheus has no sample 6 s old of all 48 od3 series after 30 s: $(cat "$TMP/prometheus.log" | tail -5)"; echo "serve_online_sharding_test: $passed passed, $fail failed"; exit 1; }
 
 T_START=$(date +%s.%N)
-start_serve "$TMP/vigil.log" --data-dir "$TMP/var" --prometheus-url "$PROM_URL" \
+start_serve "$TMP/vigil.log" --config "$TMP/five.json" --data-dir "$TMP/var" --prometheus-url "$PROM_URL" \
   serve --listen 127.0.0.1:0 --no-probes --rules "$TMP/rules" --eval-interval 1 --max-series-per-query 2
 grep -q 'online detection: 3 rule(s) from 1 file(s) every 1 s, .*; reads of at most 2 series a query, more read in shards by label (--max-series-per-query)' "$TMP/vigil.log" &&
   passed=$((passed + 1)) || bad "start line: $(cat "$TMP/vigil.log")"
