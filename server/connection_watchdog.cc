@@ -6,10 +6,14 @@
 #include <netinet/in.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <poll.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <string_view>
 #include <vector>
@@ -140,7 +144,82 @@ bool HeaderWaiting(int fd) {
   return b.find("\r\n\r\n") != std::string_view::npos || b.find("\n\n") != std::string_view::npos;
 }
 
+long ThisThreadId() { return static_cast<long>(syscall(SYS_gettid)); }
+
+// Whether thread `tid` of this process is blocked reading descriptor `fd`: in poll / ppoll on
+// one pollfd of it (httplib 0.11's wait for bytes, CPPHTTPLIB_USE_POLL) or in recvfrom / read of
+// it. From /proc/self/task/TID/syscall ("NR arg0 arg1 ..." while in a system call); the pollfd is
+// read with process_vm_readv (an address that is no longer mapped is an error, not a crash).
+bool ThreadReads(long tid, int fd) {
+  char path[64];
+  std::snprintf(path, sizeof(path), "/proc/self/task/%ld/syscall", tid);
+  FILE* f = std::fopen(path, "r");
+  if (f == nullptr) return false;
+  long nr = -1;
+  unsigned long a0 = 0, a1 = 0;
+  const int n = std::fscanf(f, "%ld %lx %lx", &nr, &a0, &a1);
+  std::fclose(f);
+  if (n != 3) return false;  // "running", or not in a system call
+  bool polls = false;
+#ifdef SYS_poll
+  polls = polls || nr == SYS_poll;
+#endif
+#ifdef SYS_ppoll
+  polls = polls || nr == SYS_ppoll;
+#endif
+  if (polls) {
+    if (a1 != 1) return false;  // httplib waits on one descriptor
+    pollfd p{};
+    iovec local{&p, sizeof(p)};
+    iovec remote{reinterpret_cast<void*>(a0), sizeof(p)};
+    return process_vm_readv(getpid(), &local, 1, &remote, 1, 0) == static_cast<ssize_t>(sizeof(p)) && p.fd == fd;
+  }
+  bool reads = false;
+#ifdef SYS_recvfrom
+  reads = reads || nr == SYS_recvfrom;
+#endif
+#ifdef SYS_read
+  reads = reads || nr == SYS_read;
+#endif
+  return reads && static_cast<long>(a0) == fd;
+}
+
+// The thread of this process (other than the caller) blocked reading `fd`, or -1.
+long ThreadReading(int fd) {
+  long found = -1;
+  const long self = ThisThreadId();
+  if (DIR* dir = opendir("/proc/self/task")) {
+    while (dirent* e = readdir(dir)) {
+      char* end = nullptr;
+      const long tid = std::strtol(e->d_name, &end, 10);
+      if (end == e->d_name || *end != '\0' || tid == self) continue;
+      if (ThreadReads(tid, fd)) {
+        found = tid;
+        break;
+      }
+    }
+    closedir(dir);
+  }
+  return found;
+}
+
 }  // namespace
+
+bool ConnectionWatchdog::HeaderCutOnThisThread() {
+  CutReader r;
+  {
+    std::lock_guard lock(mu_);
+    auto it = cut_readers_.find(ThisThreadId());
+    if (it == cut_readers_.end()) return false;
+    r = it->second;
+    cut_readers_.erase(it);
+  }
+  // The thread's connection is the cut one while that socket is still open under its number: the
+  // thread closes it only after this log. A record left by a cut whose thread logged nothing (no
+  // byte of a request read) names a socket closed since, or a number now another socket's.
+  struct stat st {};
+  return fstat(r.fd, &st) == 0 && S_ISSOCK(st.st_mode) && static_cast<uint64_t>(st.st_ino) == r.inode;
+}
 
 bool ConnectionWatchdog::Late(const Conn& c, int64_t now) const {
   const int64_t waited = now - c.clock_ms;
@@ -226,14 +305,32 @@ int ConnectionWatchdog::ScanOnce() {
       // Still late, judged again under the lock: the cuts earlier in this loop free httplib's
       // threads, which take the queued connections at once; one whose request has started since
       // the scan (RequestStarted) is no longer late and is left alone.
+      // A connection between requests (its header not read yet): the thread reading it, if one
+      // is blocked on it now, logs the cut as a 400 without the peer; found before the shutdown
+      // (which wakes it) and remembered with the mark.
+      long reader = -1;
       auto mark = [&](bool cut_now) {
         std::lock_guard lock(mu_);
         auto it = conns_.find(f.key);
         if (it == conns_.end() || it->second.inode != f.inode) return false;
         if (cut_now && !Late(it->second, NowMs())) return false;
         it->second.cut = cut_now;
+        if (reader >= 0 && cut_now && !it->second.in_request) {
+          cut_readers_[reader] = CutReader{f.fd, f.inode};
+        } else if (reader >= 0 && !cut_now) {
+          cut_readers_.erase(reader);
+        }
         return true;
       };
+      if (!waiting) {
+        bool header_phase = false;
+        {
+          std::lock_guard lock(mu_);
+          auto it = conns_.find(f.key);
+          header_phase = it != conns_.end() && !it->second.in_request;
+        }
+        if (header_phase) reader = ThreadReading(f.fd);
+      }
       if (!waiting && mark(true)) {
         if (shutdown(dup, SHUT_RDWR) == 0) {
           ++cut;

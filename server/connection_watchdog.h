@@ -16,7 +16,12 @@
 // connection is judged late again under the lock just before its shutdown (a thread freed by
 // an earlier cut of the same scan may have started its request meanwhile).
 // Connections are told apart by peer address and port, and by the socket's inode (a new
-// connection from a reused peer port starts afresh).
+// connection from a reused peer port starts afresh). httplib logs a connection cut in its header
+// phase without the peer (it takes it after the header), so before such a cut the watchdog looks
+// for the thread reading it (/proc/self/task/*/syscall: blocked in poll on that descriptor, or in
+// recv / read of it) and remembers it; that thread's log then says "cut" (HeaderCutOnThisThread).
+// Linux only; a reader not found (the thread running just then, /proc unreadable) is counted as
+// before, a 400 of the path.
 // A request with a body (Content-Length > 0 or chunked) is in its body phase from RequestStarted
 // (header read) until its handler starts (HandlerStarted, called by the handler on its thread):
 // a connection still in it `request_timeout_ms` after its header was read is cut the same way
@@ -75,6 +80,12 @@ class ConnectionWatchdog {
   // The request's answer was written (or failed); true when the watchdog cut this connection (its
   // "answer" is httplib's failed read, never sent: HttpApi does not count it as a request).
   bool RequestDone(const std::string& peer_addr, int peer_port);
+  // For httplib's log of a request whose header read failed (Request::remote_port -1: httplib
+  // takes the peer only after the header): true when the watchdog cut the connection the calling
+  // thread was reading (found blocked on it just before the cut, and that socket is still open
+  // under the same descriptor), so HttpApi counts a cut, not a 400 of the path. False for a
+  // header that ended any other way (the client closed, a malformed line).
+  bool HeaderCutOnThisThread();
   // The request being served on the calling thread has its body: its handler runs, and the
   // connection is no longer cut until RequestDone. Does nothing on a thread with no request of a
   // watchdog's (a server without one, a test's own httplib::Server).
@@ -99,6 +110,13 @@ class ConnectionWatchdog {
   ConnectionWatchdogOptions options_;
   std::mutex mu_;
   std::map<std::string, Conn> conns_;  // "addr|port"
+  // A header-phase cut's reader: the thread found blocked reading (poll / recv) the descriptor
+  // cut, with that socket's inode; taken by the thread's HeaderCutOnThisThread. Under mu_.
+  struct CutReader {
+    int fd = -1;
+    uint64_t inode = 0;
+  };
+  std::map<long, CutReader> cut_readers_;  // by thread id (gettid)
   std::condition_variable cv_;
   bool stopping_ = false;
   std::thread thread_;

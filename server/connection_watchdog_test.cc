@@ -219,6 +219,57 @@ TEST_CASE("HttpApi: clients trickling a request BODY (a byte every 0.5 s) are cu
   CHECK(m->body.find("vigil_http_request_duration_seconds_count{route=\"/api/v1/diagnose\"}") == std::string::npos);
 }
 
+TEST_CASE("HttpApi: connections cut in their HEADER phase after the request line are counted as cuts only, "
+          "not 400s of their path; a client that closes mid-header is still a 400") {
+  // httplib (0.11.4) logs a header read that failed as a 400 never sent, with no peer address
+  // (Request::remote_addr "", remote_port -1: it is taken after the header), so RequestDone could
+  // not match it to the watchdog's cut and it was counted as a request: 3 of
+  // `route="/healthz",method="GET",code="400"` here besides the client's own (SV3).
+  SlowServer server(/*header_timeout_s=*/1);
+  const std::string partial = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: a";
+  std::vector<int> slow;
+  for (int i = 0; i < 3; ++i) {
+    slow.push_back(Connect(server.api->port()));
+    REQUIRE(send(slow.back(), partial.data(), partial.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(partial.size()));
+  }
+  // A client that sends the same and closes its side: httplib's read ends the same way (a 400 with
+  // no peer), but nobody cut it; it must stay a 400 of /healthz.
+  const int closing = Connect(server.api->port());
+  REQUIRE(send(closing, partial.data(), partial.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(partial.size()));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  shutdown(closing, SHUT_WR);
+  const auto start = Clock::now();
+  int cut = 0;
+  for (int fd : slow) {  // each is closed by the server: 1 s + a scan (0.5 s), well within 8 s
+    timeval tv{8, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    char buf[256];
+    if (recv(fd, buf, sizeof(buf), 0) == 0) ++cut;
+    close(fd);
+  }
+  CHECK(cut == 3);
+  CHECK(Since(start) < 8.0);
+  char buf[1024];
+  recv(closing, buf, sizeof(buf), 0);
+  close(closing);
+  // The socket's end is seen before its thread logs (the shutdown wakes both): wait for the
+  // closing client's 400, then a little more for the cut ones' logs, which came as late.
+  httplib::Client c("127.0.0.1", server.api->port());
+  const std::string healthz_400 = "vigil_http_requests_total{route=\"/healthz\",method=\"GET\",code=\"400\"}";
+  for (int i = 0; i < 50; ++i) {
+    auto seen = c.Get("/metrics");
+    if (seen && seen->body.find(healthz_400) != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  auto m = c.Get("/metrics");
+  REQUIRE(m);
+  CHECK_MESSAGE(m->body.find("vigil_http_connections_cut_total 3\n") != std::string::npos, m->body);
+  std::string one = healthz_400;
+  one += " 1\n";  // the closing client's only
+  CHECK_MESSAGE(m->body.find(one) != std::string::npos, m->body);
+}
+
 TEST_CASE("HttpApi: without --request-timeout (0) body tricklers hold every thread (what the deadline fixes)") {
   SlowServer server(/*header_timeout_s=*/2, nullptr, /*request_timeout_s=*/0);
   const Outcome o = Slowloris(server.api->port(), PoolPlusSome(), 6.0, "/api/v1/diagnose");

@@ -428,8 +428,12 @@ void HttpApi::Routes() {
   });
   s.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
     // A connection the watchdog cut: httplib logs its failed read as a 400 that was never sent;
-    // it is counted in vigil_http_connections_cut_total, not as a request (review RV-SV2).
-    if (watchdog_ && watchdog_->RequestDone(req.remote_addr, req.remote_port)) {
+    // it is counted in vigil_http_connections_cut_total, not as a request (review RV-SV2). One cut
+    // before its header was all read is logged without the peer (remote_port -1: httplib takes it
+    // after the header), so it is matched by the thread that read it (SV3).
+    const bool cut = watchdog_ && (req.remote_port < 0 ? watchdog_->HeaderCutOnThisThread()
+                                                       : watchdog_->RequestDone(req.remote_addr, req.remote_port));
+    if (cut) {
       t_request_started = false;
       return;
     }
