@@ -92,6 +92,9 @@ class ConnectionWatchdog {
   static void HandlerStarted();
   // Walks the descriptors once (what the thread does every scan_ms); the number cut.
   int ScanOnce();
+  // Threads' /proc/self/task/TID/syscall files read so far looking for a header-phase cut's
+  // reader (the cost of the matching: up to every thread's per cut; tests read it).
+  int64_t ReaderFilesRead() const { return reader_files_read_.load(); }
 
  private:
   void MarkHandlerStarted(const std::string& key);
@@ -117,6 +120,7 @@ class ConnectionWatchdog {
     uint64_t inode = 0;
   };
   std::map<long, CutReader> cut_readers_;  // by thread id (gettid)
+  std::atomic<int64_t> reader_files_read_{0};
   std::condition_variable cv_;
   bool stopping_ = false;
   std::thread thread_;

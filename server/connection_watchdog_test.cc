@@ -6,7 +6,9 @@
 #include <arpa/inet.h>
 #include <doctest/doctest.h>
 #include <httplib.h>
+#include <dirent.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -419,6 +421,65 @@ TEST_CASE("ConnectionWatchdog: a client that waited for a thread past header_tim
   CHECK(w.ScanOnce() == 1);  // read, still no header, past its deadline from the first scan
   CHECK(recv(slow.client, &b, 1, 0) == 0);
   close(listener);
+}
+
+TEST_CASE("ConnectionWatchdog: a header-phase cut's reader is found by its thread; silent connections (nothing "
+          "sent) read no thread's /proc file") {
+  // Review RV-SV: the reader of a header-phase cut was looked for by reading every thread's
+  // /proc/self/task/TID/syscall, for each such cut, also for connections that never sent a byte
+  // (httplib logs nothing for those: nothing to match). A crowd of silent connections on a host
+  // of many threads cost conns x threads files in one scan; now 0.
+  int port = 0;
+  const int listener = Listen(&port);
+  ConnectionWatchdogOptions o;
+  o.port = port;
+  o.header_timeout_ms = 300;
+  ConnectionWatchdog w(o);
+  // A connection whose request line and part of a header came; its "httplib thread" read them
+  // and waits in poll for more, as httplib 0.11 does, then asks HeaderCutOnThisThread as
+  // HttpApi's logger does.
+  const int partial = Connect(port);
+  const int partial_accepted = accept(listener, nullptr, nullptr);
+  REQUIRE(partial_accepted >= 0);
+  const std::string part = "GET /healthz HTTP/1.1\r\nX-Slow: a";
+  REQUIRE(send(partial, part.data(), part.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(part.size()));
+  std::atomic<int> reader_saw{-1};
+  std::thread reader([&] {
+    char buf[256];
+    if (recv(partial_accepted, buf, sizeof(buf), 0) != static_cast<ssize_t>(part.size())) return;
+    pollfd p{partial_accepted, POLLIN, 0};
+    poll(&p, 1, 10'000);  // woken by the cut
+    reader_saw = w.HeaderCutOnThisThread() ? 1 : 0;
+  });
+  std::vector<int> silent, silent_accepted;
+  for (int i = 0; i < 4; ++i) {
+    silent.push_back(Connect(port));
+    silent_accepted.push_back(accept(listener, nullptr, nullptr));
+    REQUIRE(silent_accepted.back() >= 0);
+  }
+  CHECK(w.ScanOnce() == 0);  // first seen
+  std::this_thread::sleep_for(std::chrono::milliseconds(450));
+  int threads = 0;
+  if (DIR* d = opendir("/proc/self/task")) {
+    while (dirent* e = readdir(d)) threads += e->d_name[0] != '.';
+    closedir(d);
+  }
+  REQUIRE(threads >= 2);
+  CHECK(w.ScanOnce() == 5);
+  reader.join();
+  CHECK(reader_saw == 1);  // its log would count a cut, not a 400
+  CHECK_FALSE(w.HeaderCutOnThisThread());  // not this thread's
+  // The partial one's look: at most every other thread's file once. Before, each silent cut read
+  // them too (at least 4 x (threads - 1) more).
+  CHECK(w.ReaderFilesRead() >= 1);
+  CHECK_MESSAGE(w.ReaderFilesRead() <= threads - 1, "files read ", w.ReaderFilesRead(), ", threads ", threads);
+  for (int fd : silent) {
+    char b;
+    CHECK(recv(fd, &b, 1, 0) == 0);  // cut all the same
+    close(fd);
+  }
+  for (int fd : silent_accepted) close(fd);
+  for (int fd : {partial, partial_accepted, listener}) close(fd);
 }
 
 TEST_CASE("ConnectionWatchdog: a late connection whose request starts just before its cut is not cut") {
