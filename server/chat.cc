@@ -829,7 +829,13 @@ const params = new URLSearchParams(location.search);
 const q = params.get("q");
 const inc = /^[0-9]+$/.test(params.get("incident") || "") ? Number(params.get("incident")) : null;
 if (q && q.trim()) ask(q.trim(), inc);
-else if (inc) showIncident(params.get("incident"));
+else if (inc !== null) showIncident(params.get("incident"));
+else if (params.has("incident")) {
+  // A link's incident that is not a number (a mangled copy, `abc`, `-1`, `1e3`): said, not an
+  // empty page (review RV-SV). Set as text, as everything is.
+  add("error", "This link's incident `" + params.get("incident") +
+      "` is not an incident number: /?incident=N takes a whole number, e.g. /?incident=12");
+}
 </script>
 </body></html>
 )HTML";

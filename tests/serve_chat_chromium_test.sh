@@ -189,7 +189,18 @@ if [ "$MODE" = serve ]; then
   dom "$base/?incident=1" >"$TMP/href.html"
   expect "citation href opened" "$TMP/href.html" '<pre class="cited text">{' '  "id": 1,' '  "fingerprint": "' \
     '!class="msg error"' '!class="cited text error"'
+  # An unknown id: the API's 404 is said under it (review RV-SV).
+  dom "$base/?incident=999" >"$TMP/href404.html"
+  expect "citation href of an unknown incident" "$TMP/href404.html" 'class="cited text error"' \
+    'Error 404 opening /api/v1/incidents/999 (path.id): no incident 999'
 fi
+# 2c. `/?incident=` that is not a number (review RV-SV; before, an empty page): said as text, its
+# markup not made an element.
+dom "$base/?incident=abc%3Cimg%20src=x%3E" >"$TMP/hrefbad.html"
+expect "citation href with a bad incident" "$TMP/hrefbad.html" 'class="msg error"' \
+  "This link's incident \`abc&lt;img src=x&gt;\` is not an incident number" '!<img' '!class="cited text'
+dom "$base/?incident=-1" >"$TMP/hrefneg.html"
+expect "citation href with incident -1" "$TMP/hrefneg.html" "This link's incident \`-1\` is not an incident number"
 
 # 3. Markup in an alert's text is shown as text: no element made of it, nothing of it ran.
 dom "$base/?q=anything%20on%20node-66%3F" >"$TMP/markup.html"
