@@ -482,6 +482,54 @@ TEST_CASE("ConnectionWatchdog: a header-phase cut's reader is found by its threa
   for (int fd : {partial, partial_accepted, listener}) close(fd);
 }
 
+TEST_CASE("ConnectionWatchdog: a header-phase cut's record names its socket: the thread's later log on another "
+          "connection under the same descriptor number is not taken for the cut") {
+  // Review RV-SV: a cut whose thread logs nothing (httplib logs nothing when not even a request
+  // line can be read afterwards) leaves its record; the thread then closes that descriptor and
+  // serves a new connection, which may get the same number. A 400 of that new connection (no peer)
+  // must stay a 400: the record's socket inode is not the one under the number now.
+  int port = 0;
+  const int listener = Listen(&port);
+  ConnectionWatchdogOptions o;
+  o.port = port;
+  o.header_timeout_ms = 300;
+  ConnectionWatchdog w(o);
+  const int first = Connect(port);
+  const int first_accepted = accept(listener, nullptr, nullptr);
+  REQUIRE(first_accepted >= 0);
+  const std::string part = "GET /healthz HTTP/1.1\r\nX-Slow: a";
+  REQUIRE(send(first, part.data(), part.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(part.size()));
+  std::atomic<bool> cut_seen{false}, reused{false};
+  std::atomic<int> later_log{-1};
+  int second = -1;
+  std::thread reader([&] {
+    char buf[256];
+    if (recv(first_accepted, buf, sizeof(buf), 0) != static_cast<ssize_t>(part.size())) return;
+    pollfd p{first_accepted, POLLIN, 0};
+    poll(&p, 1, 10'000);  // woken by the cut; logs nothing (as for a cut before a request line)
+    cut_seen = true;
+    close(first_accepted);
+    second = Connect(port);
+    int second_accepted = accept(listener, nullptr, nullptr);
+    if (second_accepted >= 0 && second_accepted != first_accepted) {  // under the old number, as happens
+      const int moved = dup2(second_accepted, first_accepted);
+      close(second_accepted);
+      second_accepted = moved;
+    }
+    reused = second_accepted == first_accepted;
+    later_log = w.HeaderCutOnThisThread() ? 1 : 0;  // this connection's own 400, nobody cut it
+    close(second_accepted);
+  });
+  CHECK(w.ScanOnce() == 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(450));
+  CHECK(w.ScanOnce() == 1);
+  reader.join();
+  CHECK(cut_seen);
+  CHECK(reused);
+  CHECK(later_log == 0);
+  for (int fd : {first, second, listener}) close(fd);
+}
+
 TEST_CASE("ConnectionWatchdog: a late connection whose request starts just before its cut is not cut") {
   // A scan's cuts free httplib's threads, which take the queued connections at once: one found late
   // by the same scan may have its request started (RequestStarted) before the scan reaches it.
