@@ -80,10 +80,14 @@ PY
 
 # 3. Alertmanager re-sends every repeat_interval (2 s): duplicates, still one incident.
 for _ in $(seq 100); do
-  curl -sf "$V/metrics" | grep -qE '^vigil_alerts_received_total\{outcome="duplicate"\} [1-9]' && break
+  # Read whole first: under pipefail `curl | grep -q` fails when grep quits before curl has written
+  # all of /metrics (curl's SIGPIPE, exit 23; review RV-SV).
+  metrics=$(curl -sf "$V/metrics")
+  grep -qE '^vigil_alerts_received_total\{outcome="duplicate"\} [1-9]' <<<"$metrics" && break
   sleep 0.1
 done
-curl -sf "$V/metrics" | grep -qE '^vigil_alerts_received_total\{outcome="duplicate"\} [1-9]' && passed=$((passed + 1)) ||
+metrics=$(curl -sf "$V/metrics")
+grep -qE '^vigil_alerts_received_total\{outcome="duplicate"\} [1-9]' <<<"$metrics" && passed=$((passed + 1)) ||
   bad "no repeat from alertmanager counted as duplicate: $(curl -s "$V/metrics" | grep alerts_received)"
 wait_for 1 'j["count"] == 1' && passed=$((passed + 1)) || bad "repeats made another incident: $(curl -s "$V/api/v1/incidents")"
 curl -sf -XPOST -H 'Content-Type: application/json' \

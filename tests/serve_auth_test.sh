@@ -88,7 +88,10 @@ else
   tail -5 "$TMP/alertmanager.log"
 fi
 ID=$(curl -sf "${AUTH[@]}" "$V/api/v1/incidents" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["incidents"][0]["id"])')
-curl -sf "${AUTH[@]}" "$V/metrics" | grep -qE '^vigil_http_requests_total\{route="/api/v1/alerts",method="POST",code="200"\} [1-9]' &&
+# Read whole first: under pipefail `curl | grep -q` fails when grep quits before curl has written
+# all of /metrics (curl's SIGPIPE, exit 23; seen once in review RV-SV with the line present).
+metrics=$(curl -sf "${AUTH[@]}" "$V/metrics")
+grep -qE '^vigil_http_requests_total\{route="/api/v1/alerts",method="POST",code="200"\} [1-9]' <<<"$metrics" &&
   passed=$((passed + 1)) || bad "no authenticated webhook counted: $(curl -s "${AUTH[@]}" "$V/metrics" | grep alerts)"
 
 # 3. The chat page in Chromium.
