@@ -1,4 +1,5 @@
 #include "core/config.h"
+#include "core/rule_plan.h"
 
 #include <doctest/doctest.h>
 
@@ -25,6 +26,17 @@ Result<Config> LoadWith(const std::map<std::string, std::string>& flags, const E
         for (const auto& [k, v] : env) names.push_back(k);
         return names;
       });
+}
+
+TEST_CASE("max_series_per_query's help states the bound serve checks (the rules' max_series_per_rule)") {
+  // The table's help is a literal (core/config.cc), while vigil serve checks the value against
+  // RuleLimits{}.max_series_per_rule: this fails when one changes without the other (review RV-SV).
+  const ConfigOption* o = FindConfigOption("max_series_per_query");
+  REQUIRE(o != nullptr);
+  std::string bound = "from 1 to ";
+  bound += std::to_string(RuleLimits{}.max_series_per_rule);
+  bound += ",";
+  CHECK_MESSAGE(o->help.find(bound) != std::string_view::npos, o->help);
 }
 
 TEST_CASE("defaults come from the table") {
