@@ -21,7 +21,8 @@
 // for the thread reading it (/proc/self/task/*/syscall: blocked in poll on that descriptor, or in
 // recv / read of it) and remembers it; that thread's log then says "cut" (HeaderCutOnThisThread).
 // Linux only; a reader not found (the thread running just then, /proc unreadable) is counted as
-// before, a 400 of the path.
+// before, a 400 of the path. Not looked for when the connection has received no byte (TCP_INFO):
+// httplib logs nothing for it, and looking reads up to every thread's /proc file (review RV-SV).
 // A request with a body (Content-Length > 0 or chunked) is in its body phase from RequestStarted
 // (header read) until its handler starts (HandlerStarted, called by the handler on its thread):
 // a connection still in it `request_timeout_ms` after its header was read is cut the same way
