@@ -6,6 +6,8 @@
 #include <cmath>
 #include <random>
 
+#include "knowledge/target_clones.h"
+
 namespace vigil {
 namespace {
 
@@ -23,7 +25,7 @@ size_t RotationSize(size_t d) {
 
 // x <- H D3 H D2 H D1 x (H unnormalised: only signs are read). Additions, subtractions and sign
 // flips only, so the result is the same on every CPU the clone runs on.
-__attribute__((target_clones("avx2", "default"))) void Rotate(float* x, const float* signs, size_t m) {
+VIGIL_TARGET_CLONES("avx2", "default") void Rotate(float* x, const float* signs, size_t m) {
   for (int r = 0; r < kRounds; ++r) {
     const float* s = signs + static_cast<size_t>(r) * m;
     for (size_t i = 0; i < m; ++i) x[i] *= s[i];
@@ -68,7 +70,7 @@ const std::vector<float>& RotationSigns(size_t m) {
 }
 
 // (The POPCNT clones matter: for baseline x86-64 GCC calls libgcc's bit-twiddling popcount.)
-__attribute__((target_clones("popcnt", "default"))) void NearPairsScalar(
+VIGIL_TARGET_CLONES("popcnt", "default") void NearPairsScalar(
     const uint64_t* words, size_t size, const uint64_t* queries, size_t nq, SketchBounds bounds,
     std::vector<std::pair<uint32_t, uint32_t>>* out) {
   for (size_t b = 0; b * kBlock < size; ++b) {
@@ -149,7 +151,7 @@ std::vector<uint64_t> SignSketches(std::span<const float> vectors, size_t d) {
   return out;
 }
 
-__attribute__((target_clones("popcnt", "default"))) SketchDistances SketchDistance(const uint64_t* a,
+VIGIL_TARGET_CLONES("popcnt", "default") SketchDistances SketchDistance(const uint64_t* a,
                                                                                    const uint64_t* b) {
   SketchDistances d;
   for (size_t w = 0; w < kSketchHalfWords; ++w) d.half += __builtin_popcountll(a[w] ^ b[w]);

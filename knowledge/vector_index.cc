@@ -26,6 +26,7 @@
 #include <random>
 #include <typeinfo>
 
+#include "knowledge/target_clones.h"
 #include "knowledge/text_util.h"
 
 namespace vigil {
@@ -40,7 +41,7 @@ uint64_t Mix(int64_t id) {
 
 // Squared L2 distance. Sixteen independent accumulators let the compiler vectorise the loop
 // without reassociating one float sum; the avx2 clone is picked at load time where the CPU has it.
-__attribute__((target_clones("avx2", "default"))) float L2Sqr(const float* a, const float* b, size_t d) {
+VIGIL_TARGET_CLONES("avx2", "default") float L2Sqr(const float* a, const float* b, size_t d) {
   constexpr size_t kLanes = 16;
   float acc[kLanes] = {};
   size_t i = 0;
@@ -60,7 +61,7 @@ __attribute__((target_clones("avx2", "default"))) float L2Sqr(const float* a, co
 }
 
 // Inner product of two vectors (norms for the blocked search below).
-__attribute__((target_clones("avx2", "default"))) float InnerProduct(const float* a, const float* b,
+VIGIL_TARGET_CLONES("avx2", "default") float InnerProduct(const float* a, const float* b,
                                                                      size_t d) {
   constexpr size_t kLanes = 16;
   float acc[kLanes] = {};
