@@ -46,8 +46,13 @@ int PortOf(const sockaddr_storage& a) {
 }
 
 // For a TCP connection on `port`: its key (the peer as httplib writes Request::remote_addr and
-// remote_port: getnameinfo NI_NUMERICHOST) and inode; nullopt for any other descriptor.
-bool Inspect(int fd, int port, std::string* key, uint64_t* inode) {
+// remote_port: getnameinfo NI_NUMERICHOST) and inode; false for any other descriptor.
+// The scan's first touch of descriptors other threads own (found in /proc/self/fd): one may be
+// closed, or be a new socket, while this runs; the kernel answers EBADF or the socket it is now,
+// and the caller re-checks key and inode on a duplicate before acting. ThreadSanitizer reports
+// that unsynchronised use of another thread's descriptor as a race; scripts/tsan.supp suppresses
+// it for this function by its name (it touches nothing but `fd` and its own arguments).
+bool InspectForeignDescriptor(int fd, int port, std::string* key, uint64_t* inode) {
   struct stat st {};
   if (fstat(fd, &st) != 0 || !S_ISSOCK(st.st_mode)) return false;
   sockaddr_storage local{};
@@ -260,7 +265,7 @@ int ConnectionWatchdog::ScanOnce() {
       const long fd = std::strtol(e->d_name, &end, 10);
       if (end == e->d_name || *end != '\0' || fd == own) continue;
       Found f{static_cast<int>(fd), "", 0};
-      if (Inspect(f.fd, options_.port, &f.key, &f.inode)) {
+      if (InspectForeignDescriptor(f.fd, options_.port, &f.key, &f.inode)) {
         f.header_waiting = Unread(f.fd) > 0 && HeaderWaiting(f.fd);
         found.push_back(std::move(f));
       }
@@ -311,7 +316,7 @@ int ConnectionWatchdog::ScanOnce() {
     if (dup < 0) continue;  // closed meanwhile
     std::string key;
     uint64_t inode = 0;
-    if (Inspect(dup, options_.port, &key, &inode) && key == f.key && inode == f.inode) {
+    if (InspectForeignDescriptor(dup, options_.port, &key, &inode) && key == f.key && inode == f.inode) {
       // Bytes waiting unread: the client has sent and no thread has read it yet (all busy); the
       // server is the slow one. A slowloris connection being served has its bytes read at once.
       const bool waiting = Unread(dup) > 0;
