@@ -828,14 +828,18 @@ document.getElementById("message").addEventListener("keydown", (ev) => {
 const params = new URLSearchParams(location.search);
 const q = params.get("q");
 const inc = /^[0-9]+$/.test(params.get("incident") || "") ? Number(params.get("incident")) : null;
-if (q && q.trim()) ask(q.trim(), inc);
-else if (inc !== null) showIncident(params.get("incident"));
-else if (params.has("incident")) {
+const badIncident = params.has("incident") && inc === null;
+if (badIncident) {
   // A link's incident that is not a number (a mangled copy, `abc`, `-1`, `1e3`): said, not an
-  // empty page (review RV-SV). Set as text, as everything is.
+  // empty page (review RV-SV). Set as text, as everything is. With a question, it is not asked
+  // without the incident it was about (before, it was, and the answer said nothing of the
+  // incident): it waits in the box, to be sent as it is or with a number.
   add("error", "This link's incident `" + params.get("incident") +
-      "` is not an incident number: /?incident=N takes a whole number, e.g. /?incident=12");
-}
+      "` is not an incident number: /?incident=N takes a whole number, e.g. /?incident=12" +
+      (q && q.trim() ? "; the question was not asked: it is in the box below" : ""));
+  if (q && q.trim()) document.getElementById("message").defaultValue = q.trim();  // its text: the box's value while untouched
+} else if (q && q.trim()) ask(q.trim(), inc);
+else if (inc !== null) showIncident(params.get("incident"));
 </script>
 </body></html>
 )HTML";

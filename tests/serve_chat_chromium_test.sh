@@ -201,6 +201,12 @@ expect "citation href with a bad incident" "$TMP/hrefbad.html" 'class="msg error
   "This link's incident \`abc&lt;img src=x&gt;\` is not an incident number" '!<img' '!class="cited text'
 dom "$base/?incident=-1" >"$TMP/hrefneg.html"
 expect "citation href with incident -1" "$TMP/hrefneg.html" "This link's incident \`-1\` is not an incident number"
+# With a question (`?q=...&incident=abc`): the question is not asked without its incident (before,
+# it was, silently); the page says so and leaves it in the box.
+dom "$base/?q=what%20should%20I%20do%3F&incident=abc" >"$TMP/qbad.html"
+expect "question with a bad incident" "$TMP/qbad.html" "This link's incident \`abc\` is not an incident number" \
+  'the question was not asked: it is in the box below' 'what should I do?</textarea>' '!<div class="msg user">' \
+  '!data-state="answered"'
 
 # 3. Markup in an alert's text is shown as text: no element made of it, nothing of it ran.
 dom "$base/?q=anything%20on%20node-66%3F" >"$TMP/markup.html"
