@@ -5,7 +5,8 @@
 //          READY_JS CLICK_SELECTOR DONE_JS [HOW]
 // READY_JS / DONE_JS: expressions polled (every 100 ms, 30 s at most) before the click / before
 // the DOM is printed. Exit 1 (with a line on stderr) when one never holds or the element is missing.
-// HOW (default `click`: element.click()): `ctrl-click`, `shift-click` or `middle-click` press the
+// HOW (default `click`: element.click(); `click-token-gone`: the same after the tab's token is
+// removed, then, once the 401 and its token form show, CHROMIUM_CLICK_TOKEN typed there): `ctrl-click`, `shift-click` or `middle-click` press the
 // mouse over the element as a user would (Input.dispatchMouseEvent, trusted events: the browser
 // opens a new tab for them unless the page handles them). Then, once DONE_JS holds on the page,
 // the new tab is awaited (30 s) and printed instead of the page: a line `TAB-URL: <its url>` once
@@ -58,6 +59,19 @@ async function connect(wsUrl) {
   return {ws, call, evaluate, until};
 }
 
+// Waits for the chat page's token form (#auth) to show, types `token` into it and presses its
+// button with trusted mouse events, as a user would.
+async function typeToken(t, token, what) {
+  await t.until("document.getElementById('auth') && !document.getElementById('auth').hidden", what);
+  await t.evaluate("document.getElementById('token').focus()");
+  await t.call("Input.insertText", {text: token});
+  const [x, y] = await t.evaluate("(() => { const r = document.querySelector('#auth button')" +
+                                  ".getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; })()");
+  await t.call("Input.dispatchMouseEvent", {type: "mouseMoved", x, y});
+  await t.call("Input.dispatchMouseEvent", {type: "mousePressed", x, y, button: "left", clickCount: 1});
+  await t.call("Input.dispatchMouseEvent", {type: "mouseReleased", x, y, button: "left", clickCount: 1});
+}
+
 async function main() {
   fs.rmSync(profile, {recursive: true, force: true});
   const proc = spawn(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=" + profile,
@@ -101,18 +115,7 @@ async function main() {
         if (!tab) throw new Error("the new tab is not listed");
         t = await connect(tab.webSocketDebuggerUrl);
         const token = process.env.CHROMIUM_CLICK_TOKEN;
-        if (token) {
-          await t.until("document.getElementById('auth') && !document.getElementById('auth').hidden",
-                        "the token form shown in the new tab");
-          await t.evaluate("document.getElementById('token').focus()");
-          await t.call("Input.insertText", {text: token});
-          const box = await t.evaluate("(() => { const r = document.querySelector('#auth button')" +
-                                       ".getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; })()");
-          const [x, y] = box;
-          await t.call("Input.dispatchMouseEvent", {type: "mouseMoved", x, y});
-          await t.call("Input.dispatchMouseEvent", {type: "mousePressed", x, y, button: "left", clickCount: 1});
-          await t.call("Input.dispatchMouseEvent", {type: "mouseReleased", x, y, button: "left", clickCount: 1});
-        }
+        if (token) await typeToken(t, token, "the token form shown in the new tab");
       }
       await t.until(doneJs, "done");
       process.stdout.write("TAB-URL: " + (await t.evaluate("location.href")) + "\n" +
@@ -121,13 +124,24 @@ async function main() {
       ws.close();
       return;
     }
-    if (how === "click") {
+    if (how === "click" || how === "click-token-gone") {
+      // click-token-gone: the tab's token is taken out of sessionStorage first (as when it no longer
+      // holds one the server takes), so the click's fetch gets the 401; the 401's token form must
+      // show, CHROMIUM_CLICK_TOKEN is typed into it, and DONE_JS then waits for the retried fetch.
+      if (how === "click-token-gone") await evaluate("sessionStorage.removeItem('vigil-token')");
       const clicked = await evaluate("(() => { const e = document.querySelector(" + JSON.stringify(selector) +
                                      "); if (!e) return false; e.click(); return true; })()");
       if (!clicked) throw new Error("no element " + selector);
+      if (how === "click-token-gone") {
+        await until("document.querySelector('pre.cited.error') && " +
+                    "document.querySelector('pre.cited.error').textContent.startsWith('Error 401')",
+                    "the click's 401 shown under the citation");
+        await typeToken({call, evaluate, until}, process.env.CHROMIUM_CLICK_TOKEN || "", "the token form shown after the 401");
+      }
     } else {
       const hows = {"ctrl-click": ["left", 2], "shift-click": ["left", 8], "middle-click": ["middle", 0]};
-      if (!hows[how]) throw new Error("HOW must be click, ctrl-click, shift-click, middle-click, open-href or open-href-new-tab, not " + how);
+      if (!hows[how]) throw new Error("HOW must be click, click-token-gone, ctrl-click, shift-click, middle-click, open-href or " +
+                                  "open-href-new-tab, not " + how);
       const [button, modifiers] = hows[how];
       const box = await evaluate("(() => { const e = document.querySelector(" + JSON.stringify(selector) +
                                  "); if (!e) return null; e.scrollIntoView(); const r = e.getBoundingClientRect();" +
@@ -139,7 +153,7 @@ async function main() {
       await call("Input.dispatchMouseEvent", {type: "mouseReleased", x, y, button, modifiers, clickCount: 1});
     }
     await until(doneJs, "done");
-    if (how === "click") {
+    if (how === "click" || how === "click-token-gone") {
       process.stdout.write(await evaluate("document.documentElement.outerHTML"));
     } else {
       let tab = null;
