@@ -237,9 +237,12 @@ std::string StripPort(const std::string& s) {
   return s;
 }
 
+// The labels that may name a node, in the order NodeOf reads them (literals: data() ends in a NUL).
+constexpr std::string_view kNodeLabels[] = {"Hostname", "hostname", "node", "host", "instance", "nodename"};
+
 std::string NodeOf(const Labels& labels) {
-  for (const char* key : {"Hostname", "hostname", "node", "host", "instance", "nodename"}) {
-    auto it = labels.find(key);
+  for (std::string_view key : kNodeLabels) {
+    auto it = labels.find(key.data());
     if (it != labels.end() && !it->second.empty()) return StripPort(it->second);
   }
   return "";
@@ -2751,7 +2754,6 @@ std::string PlaceOf(const Labels& labels) {
 bool SamePlace(const Labels& a, const Labels& b) {
   const int gpu = GpuOf(a);
   if (NodeOf(a) != NodeOf(b) || gpu != GpuOf(b)) return false;
-  static constexpr std::string_view kReadByNode[] = {"Hostname", "hostname", "node", "host", "instance", "nodename"};
   auto read_by = [](const auto& list, std::string_view k) {
     return std::find(std::begin(list), std::end(list), k) != std::end(list);
   };
@@ -2762,7 +2764,7 @@ bool SamePlace(const Labels& a, const Labels& b) {
     // The GPU labels are skipped only when both sides read one index from them: with none on
     // either side (-1 == -1) gpu="nvidia0" and gpu="nvidia5", or gpu="nvidia5" and no gpu label,
     // are other places (review RV-RR), compared value for value below.
-    if (read_by(kReadByNode, k) || (gpu >= 0 && read_by(kGpuLabels, k))) continue;
+    if (read_by(kNodeLabels, k) || (gpu >= 0 && read_by(kGpuLabels, k))) continue;
     auto x = a.find(k);
     auto y = b.find(k);
     if ((x == a.end() ? "" : x->second) != (y == b.end() ? "" : y->second)) return false;
