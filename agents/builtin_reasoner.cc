@@ -1566,6 +1566,10 @@ struct KernelLogSpan {
 // the rule's `for` and the scrape and evaluation intervals (5 minutes, the usual `for` of the pack's
 // rules and of dcgm-exporter's alerts at a 30-60 s scrape).
 constexpr double kAlertLeadS = 300;
+// When the alert says since when its condition held (active_at_ms before startsAt: the engine's own
+// alerts, or Prometheus's ALERTS_FOR_STATE read by alert triage), the fault precedes that by at most
+// a scrape and an evaluation interval (30 s each at most in the pack's deployments).
+constexpr double kScrapeLagS = 60;
 
 std::string UnixSecondsText(double s) { return FormatRfc3339Ms(static_cast<int64_t>(std::llround(s * 1000))); }
 
@@ -1590,7 +1594,10 @@ std::string WindowCoverageNote(double covers_s, double window_s, double coverage
 // read], that the log covers (it ends at the read and reaches back log_covers_s). Without the alert's
 // start (none, or after the read) or the read's time (`read_at_unix_s`, written by vigil-probe since
 // DX), the window-based figure of KernelLogCoverage, said so. Other probes and failures: 1.
-KernelLogSpan KernelLogCoverageForAlert(const ProbeResult& r, int64_t alert_start_ms) {
+// The window's start is the earlier of startsAt - kAlertLeadS and activeAt - kScrapeLagS (an alert
+// whose rule has a long `for` held long before it fired); activeAt is used only when it is before
+// startsAt.
+KernelLogSpan KernelLogCoverageForAlert(const ProbeResult& r, int64_t alert_start_ms, int64_t alert_active_ms) {
   KernelLogSpan span;
   span.coverage = KernelLogCoverage(r);
   if (r.probe != "node.kernel_log" || r.status != ProbeStatus::kPass) return span;
@@ -1621,13 +1628,20 @@ KernelLogSpan KernelLogCoverageForAlert(const ProbeResult& r, int64_t alert_star
     why += ")";
     return window_figure(why);
   }
-  const double from = start - kAlertLeadS;
+  const double active = static_cast<double>(alert_active_ms) / 1000;
+  const bool held_long = alert_active_ms > 0 && active < start && active - kScrapeLagS < start - kAlertLeadS;
+  const double from = held_long ? active - kScrapeLagS : start - kAlertLeadS;
   const double span_s = at - from;
   const double covered = std::min(c, span_s);
   span.coverage = covered / span_s;
   std::string note = " [the alert's time, from ";
   note += UnixSecondsText(from);
-  std::snprintf(buf, sizeof buf, " (startsAt - %.0f s) to the read at ", kAlertLeadS);
+  if (held_long) {
+    std::snprintf(buf, sizeof buf, " (activeAt - %.0f s: its condition held %.0f s before startsAt) to the read at ",
+                  kScrapeLagS, start - active);
+  } else {
+    std::snprintf(buf, sizeof buf, " (startsAt - %.0f s) to the read at ", kAlertLeadS);
+  }
   note += buf;
   note += UnixSecondsText(at);
   std::snprintf(buf, sizeof buf, ", is %.0f s; the log covers the last %.0f s of it: this pass counts %.0f%%", span_s,
@@ -1640,7 +1654,11 @@ KernelLogSpan KernelLogCoverageForAlert(const ProbeResult& r, int64_t alert_star
     note += UnixSecondsText(at - covered);
     // The log may begin before startsAt: then only the lead before it is missing (seen on the
     // H200: a node booted 149 s before the read of a 2 s old alert was said to miss its onset).
-    note += at - covered > start ? " (the alert's onset) is not in the log" : " (the lead before the alert's start) is not in the log";
+    // With activeAt, the onset is when the condition began to hold.
+    const double onset = held_long ? active : start;
+    note += at - covered > onset ? " (the alert's onset) is not in the log"
+            : held_long          ? " (the lead before its condition held) is not in the log"
+                                 : " (the lead before the alert's start) is not in the log";
     if (span_s > window->second && c >= window->second) {
       std::snprintf(buf, sizeof buf, ": it is older than the probe's window of %.0f s", window->second);
       note += buf;
@@ -1742,8 +1760,9 @@ std::optional<Evidence> EvidenceFromProbe(const ProbeResult& r, const std::strin
   return EvidenceCovered(r, id, span);
 }
 
-std::optional<Evidence> EvidenceFromProbeForAlert(const ProbeResult& r, const std::string& id, int64_t alert_start_ms) {
-  return EvidenceCovered(r, id, KernelLogCoverageForAlert(r, alert_start_ms));
+std::optional<Evidence> EvidenceFromProbeForAlert(const ProbeResult& r, const std::string& id, int64_t alert_start_ms,
+                                                  int64_t alert_active_ms) {
+  return EvidenceCovered(r, id, KernelLogCoverageForAlert(r, alert_start_ms, alert_active_ms));
 }
 
 namespace {
@@ -4048,7 +4067,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     if (pr->target.empty()) pr->target = target.substr(target.find('@') + 1);
     if (pr->probe.empty()) pr->probe = target.substr(0, target.find('@'));
     // A kernel-log pass counts by the part of the alert's own time it covers.
-    const KernelLogSpan span = KernelLogCoverageForAlert(*pr, c.alert ? c.alert->starts_at_ms : 0);
+    const KernelLogSpan span = KernelLogCoverageForAlert(*pr, c.alert ? c.alert->starts_at_ms : 0,
+                                                          c.alert ? c.alert->active_at_ms : 0);
     auto ev = EvidenceCovered(*pr, "", span);
     if (!ev) return std::nullopt;
     Observation o;

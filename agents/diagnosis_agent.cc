@@ -470,7 +470,7 @@ Result<DiagnosisReport> DiagnosisAgent::Diagnose(DiagnosisCase c, ProbeExecutor*
   for (const ProbeResult& r : ctx.probe_results) {
     // A kernel-log pass counts by the part of the alert's time its log covers, as in the plan.
     auto e = EvidenceFromProbeForAlert(r, "p" + std::to_string(llm_evidence.size() + 1),
-                                       c.alert ? c.alert->starts_at_ms : 0);
+                                       c.alert ? c.alert->starts_at_ms : 0, c.alert ? c.alert->active_at_ms : 0);
     if (e) llm_evidence.push_back(*e);
     else d.unverified.push_back("probe " + r.probe + "@" + r.target + " (run by the LLM): " +
                                 std::string(ProbeStatusName(r.status)) + (r.reason.empty() ? "" : " (" + r.reason + ")"));

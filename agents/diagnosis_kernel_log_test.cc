@@ -9,6 +9,7 @@
 
 #include "agents/builtin_reasoner.h"
 #include "agents/diagnosis_testing.h"
+#include "agents/probe_evidence_for_alert.h"
 #include "probes/gpu/kernel_log.h"
 
 namespace vigil {
@@ -276,12 +277,14 @@ ProbeResult CleanLog(double covers_s) {
 
 // The kernel log's evidence in the diagnosis of the launch failure raised by an alert that started
 // `started_ago_s` before the read (no start time when nullopt).
-Evidence LogEvidenceForAlert(const ProbeResult& r, std::optional<double> started_ago_s) {
+// `held_before_s`: its condition held that long before startsAt (activeAt; 0: activeAt unset).
+Evidence LogEvidenceForAlert(const ProbeResult& r, std::optional<double> started_ago_s, double held_before_s = 0) {
   DiagnosisCase c = LaunchFailureCase();
   Alert a;
   a.rule = "CudaLaunchFailure";
   a.labels = {{"alertname", "CudaLaunchFailure"}, {"node", "node-3"}};
   if (started_ago_s) a.starts_at_ms = static_cast<int64_t>((kNow - *started_ago_s) * 1000);
+  if (held_before_s != 0) a.active_at_ms = a.starts_at_ms - static_cast<int64_t>(held_before_s * 1000);
   c.alert = a;
   testing::RecordedExecutor probes;
   probes.results["node.kernel_log@node-3"] = r;
@@ -329,6 +332,41 @@ TEST_CASE("kernel log: a pass counts for the part of the alert's own time its lo
   CHECK_MESSAGE(lead.detail.find("(the lead before the alert's start) is not in the log") != std::string::npos,
                 lead.detail);
   CHECK(lead.detail.find("onset") == std::string::npos);
+}
+
+TEST_CASE("kernel log: an alert whose condition held long before it fired asks the log to reach activeAt") {
+  const double hour = EvidenceFromProbe(CleanLog(3600), "p")->weight;
+  // A rule with `for: 30m` that fired 5 minutes before the read: its condition held from 35 minutes
+  // before the read, so a clean 20-minute log holds none of the onset. It counts 1200 of the
+  // 300 + 1800 + 60 s from activeAt - 60 s to the read (before: 100%, the 300 s lead was all it asked).
+  Evidence held = LogEvidenceForAlert(CleanLog(1200), 300.0, 1800.0);
+  CHECK(held.weight == doctest::Approx(hour * 1200 / 2160));
+  CHECK_MESSAGE(held.detail.find("[the alert's time, from 2026-12-01T05:09:00Z (activeAt - 60 s: its condition held "
+                                 "1800 s before startsAt) to the read at 2026-12-01T05:45:00Z, is 2160 s; the log "
+                                 "covers the last 1200 s of it: this pass counts 56%; from 2026-12-01T05:09:00Z to "
+                                 "2026-12-01T05:25:00Z (the alert's onset) is not in the log]") !=
+                    std::string::npos,
+                held.detail);
+  // A log reaching back past activeAt but not the 60 s before it: only that lead is missing.
+  Evidence lead = LogEvidenceForAlert(CleanLog(920), 300.0, 600.0);
+  CHECK(lead.weight == doctest::Approx(hour * 920 / 960));
+  CHECK_MESSAGE(lead.detail.find("to 2026-12-01T05:29:40Z (the lead before its condition held) is not in the log") !=
+                    std::string::npos,
+                lead.detail);
+  // The LLM path's evidence counts the same.
+  auto llm = EvidenceFromProbeForAlert(CleanLog(1200), "p1", static_cast<int64_t>((kNow - 300) * 1000),
+                                       static_cast<int64_t>((kNow - 2100) * 1000));
+  REQUIRE(llm);
+  CHECK(llm->weight == doctest::Approx(hour * 1200 / 2160));
+  // A condition that held 2 minutes before startsAt (a `for: 2m`): the 300 s lead is longer and is
+  // kept (never less than before).
+  Evidence short_for = LogEvidenceForAlert(CleanLog(1200), 300.0, 120.0);
+  CHECK(short_for.weight == doctest::Approx(hour));
+  CHECK(short_for.detail.find("(startsAt - 300 s)") != std::string::npos);
+  // An activeAt after startsAt (a bad payload) is not used.
+  Evidence after = LogEvidenceForAlert(CleanLog(1200), 300.0, -3600.0);
+  CHECK(after.weight == doctest::Approx(hour));
+  CHECK(after.detail.find("activeAt") == std::string::npos);
 }
 
 TEST_CASE("kernel log: without the alert's start, or with one after the read, the window's figure, said so") {
