@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "connectors/alertmanager.h"
@@ -740,6 +742,87 @@ std::vector<std::string> LiveTriageSource::MetricNames() const {
 }
 std::string LiveTriageSource::Describe() const { return metrics_ == nullptr ? "none" : metrics_->Describe(); }
 
+namespace {
+
+// `text` as a PromQL double-quoted string.
+std::string PromQuoted(const std::string& text) {
+  std::string out = "\"";
+  for (char ch : text) {
+    if (ch == '\\' || ch == '"') out += '\\';
+    if (ch == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += ch;
+  }
+  out += '"';
+  return out;
+}
+
+}  // namespace
+
+ActiveAtReading ReadAlertActiveAt(const Alert& alert, const TriageOptions& given) {
+  ActiveAtReading r;
+  const TriageOptions options = WithLiveSources(given);
+  if (!options.evaluate_expression || alert.starts_at_ms <= 0 || alert.rule.empty()) return r;
+  if (alert.active_at_ms > 0 && alert.active_at_ms < alert.starts_at_ms) return r;  // known already
+  const std::string at = options.expression_source.empty() ? "" : " at " + options.expression_source;
+  const std::string what = "ALERTS_FOR_STATE{alertname=" + PromQuoted(alert.rule) + "}";
+  PromRangeQuery q;
+  q.query = what;
+  q.start_ms = alert.starts_at_ms;
+  q.step_ms = options.expression_step_ms > 0 ? options.expression_step_ms : kDefaultExpressionStepMs;
+  q.end_ms = alert.starts_at_ms + q.step_ms;
+  Result<PromRangeResult> res = options.evaluate_expression(q);
+  if (!res.ok() && res.status().code() != StatusCode::kNotFound) {
+    r.notes.push_back("alert: " + what + " could not be read" + at + " (" + res.status().message() +
+                      "): its condition is taken to have held from startsAt");
+    return r;
+  }
+  // The alert's own series: every label of it (but __name__) equal in the alert's labels, which may
+  // hold more (Prometheus's external labels are added on the way to Alertmanager, not stored); the
+  // one naming the most labels.
+  const TimeSeries* own = nullptr;
+  size_t candidates = 0;
+  if (res.ok()) {
+    for (const TimeSeries& s : res->series) {
+      const bool matches = std::all_of(s.labels.begin(), s.labels.end(), [&](const auto& kv) {
+        return kv.first == "__name__" || LabelOf(alert.labels, kv.first.c_str()) == kv.second;
+      });
+      if (!matches) continue;
+      ++candidates;
+      if (own == nullptr || s.labels.size() > own->labels.size()) own = &s;
+    }
+  }
+  // None (an alert of another server's rule, past retention, not from Prometheus): nothing to say
+  // here; the kernel-log evidence names the window it used (startsAt - 300 s).
+  if (own == nullptr) return r;
+  std::optional<double> value;
+  for (double v : own->values) {
+    if (std::isfinite(v)) {
+      value = v;
+      break;
+    }
+  }
+  if (!value || *value <= 0 || *value * 1000 > static_cast<double>(alert.starts_at_ms) ||
+      *value * 1000 < static_cast<double>(alert.starts_at_ms) - 366.0 * 86400 * 1000) {
+    char held[64] = "no finite value";
+    if (value) std::snprintf(held, sizeof held, "%.3f", *value);
+    r.notes.push_back("alert: " + what + at + " holds " + held + " for this alert, not a Unix time in the year up to its "
+                      "startsAt " + FormatRfc3339Ms(alert.starts_at_ms) + ": not used");
+    return r;
+  }
+  r.active_at_ms = static_cast<int64_t>(std::llround(*value * 1000));
+  if (r.active_at_ms >= alert.starts_at_ms) {
+    r.active_at_ms = 0;  // held from startsAt: a rule without a `for` that matters; nothing to say
+    return r;
+  }
+  r.found = "its condition held from " + FormatRfc3339Ms(r.active_at_ms) + ", " +
+            std::to_string((alert.starts_at_ms - r.active_at_ms) / 1000) + " s before startsAt (" + what + at +
+            (candidates > 1 ? ", the series naming most of its labels" : "") + ")";
+  return r;
+}
+
 Result<DiagnosisReport> TriageAlert(const Alert& alert, const TriageOptions& given) {
   const TriageOptions options = WithLiveSources(given);
   CoFiringReading cofiring;
@@ -757,6 +840,12 @@ Result<DiagnosisReport> TriageAlert(const Alert& alert, const TriageOptions& giv
     expr = EvaluateAlertExpression(alert, options, window.start_ms, window.end_ms);
   }
   for (const std::string& n : expr.notes) c.notes.push_back(n);
+  ActiveAtReading held;
+  if (!metrics_down) {  // the same Prometheus as the metrics: not asked again when it could not be read
+    held = ReadAlertActiveAt(alert, options);
+    if (held.active_at_ms > 0) c.alert->active_at_ms = held.active_at_ms;
+    for (std::string& n : held.notes) c.notes.push_back(std::move(n));
+  }
   Json read = Json::object();
   read["agent"] = "alert_triage";
   read["metric_source"] = options.metrics ? options.metrics->Describe() : "";
@@ -767,6 +856,7 @@ Result<DiagnosisReport> TriageAlert(const Alert& alert, const TriageOptions& giv
   }
   read["series"] = std::move(ids);
   read["notes"] = c.notes;
+  if (!held.found.empty()) read["active_at"] = {{"time", FormatRfc3339Ms(held.active_at_ms)}, {"how", held.found}};
   // Context evidence (weight 0: the reasoner does not count it; it reads the co-firing alerts
   // through the case's log): the expression's series, then the co-firing alerts.
   std::vector<Evidence> context;

@@ -210,6 +210,24 @@ struct CoFiringReading {
 // Never an error.
 CoFiringReading ListCoFiringAlerts(const Alert& alert, const TriageOptions& options, int64_t end_ms);
 
+// Since when the alert's condition held, from Prometheus: an alert Alertmanager sends carries
+// startsAt (when it fired, after its rule's `for`) and not activeAt. `ALERTS_FOR_STATE`, which
+// Prometheus writes for every pending or firing alert of a rule (its value the alert's activeAt in
+// Unix seconds), is read at startsAt through `options.evaluate_expression` (the LiveTriageSource's
+// Prometheus); the series whose every label is the alert's is its own. active_at_ms 0 when not
+// asked (no evaluator, no startsAt or alertname, or an activeAt before startsAt already given),
+// not found (an alert of another server's rule, or past retention: not said here; the kernel-log
+// evidence names the window it used), not before startsAt (a rule without `for`), or not a time in
+// the year up to startsAt (said); a failed query is said. Never an error. TriageAlert sets the case's alert's active_at_ms to it
+// (the kernel-log window then reaches back to it: agents/README.md), puts the notes in the
+// diagnosis's unverified and `found` in its first trace item's "active_at".
+struct ActiveAtReading {
+  int64_t active_at_ms = 0;
+  std::string found;               // how it was found, when it was
+  std::vector<std::string> notes;  // why it was not
+};
+ActiveAtReading ReadAlertActiveAt(const Alert& alert, const TriageOptions& options);
+
 // The node an alert is on: its first non-empty node label (Hostname, hostname, node, host,
 // nodename) with that label's name, else its instance's host part ("node-b:9400" -> "node-b") under
 // "instance"; {"", ""} when none.

@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -405,12 +406,21 @@ TEST_CASE("alert triage: the hot GPU's metrics name thermal throttling on node-3
 // series only; here node-3 GPU 5 and GPU 6 and node-4 GPU 1 (another node), each one point a
 // minute over the query's range, 92 from kT0 - 10 min (93 at kT0 + 2 min), 60 before. Records the
 // queries.
+// Queries of ALERTS_FOR_STATE (ReadAlertActiveAt) are recorded apart and answered `for_state`
+// (no series unless a test sets one).
 struct FakeEvaluator {
   std::vector<PromRangeQuery> asked;
+  std::vector<PromRangeQuery> for_state_asked;
+  PromRangeResult for_state;
   Status fail;
   bool empty = false;
   ExpressionEvaluator Fn() {
     return [this](const PromRangeQuery& q) -> Result<PromRangeResult> {
+      if (q.query.rfind("ALERTS_FOR_STATE", 0) == 0) {
+        for_state_asked.push_back(q);
+        if (!fail.ok()) return fail;
+        return for_state;
+      }
       asked.push_back(q);
       if (!fail.ok()) return fail;
       PromRangeResult r;
@@ -702,12 +712,14 @@ ListedAlert Neighbour(const std::string& name, Labels labels, int64_t starts_ms)
   return l;
 }
 
-// An evaluator answering `series` (each a list of (time, value) points), recording the queries.
+// An evaluator answering `series` (each a list of (time, value) points), recording the queries;
+// ALERTS_FOR_STATE (ReadAlertActiveAt) is answered no series and not recorded.
 ExpressionEvaluator Answering(std::vector<PromRangeQuery>* asked,
                               std::vector<std::pair<Labels, std::vector<std::pair<int64_t, double>>>> series) {
   return [asked, series](const PromRangeQuery& q) -> Result<PromRangeResult> {
-    asked->push_back(q);
     PromRangeResult r;
+    if (q.query.rfind("ALERTS_FOR_STATE", 0) == 0) return r;
+    asked->push_back(q);
     for (const auto& [labels, points] : series) {
       TimeSeries s{"", labels, {}, {}, {}};
       for (const auto& [t, v] : points) {
@@ -887,6 +899,135 @@ TEST_CASE("alert triage: review RV-LT: co-firing alerts listed under the alert's
     CHECK(c->logs[0].lines[0].text.find("Silenced firing on node-3 since " + FormatRfc3339Ms(kT0) + " (silenced by 5f1c):") == 0);
     CHECK(c->logs[0].lines[1].text.find("Inhibited firing on node-3 since " + FormatRfc3339Ms(kT0) + " (inhibited by 9e2a):") == 0);
   }
+}
+
+// ALERTS_FOR_STATE's series for `labels` holding `active_ms` (in Unix seconds, as Prometheus writes it).
+TimeSeries ForState(Labels labels, double active_s) {
+  labels["__name__"] = "ALERTS_FOR_STATE";
+  TimeSeries s{"ALERTS_FOR_STATE", labels, {}, {}, {}};
+  REQUIRE(s.Append(kT0, active_s).ok());
+  return s;
+}
+
+TEST_CASE("alert triage: the alert's activeAt is read from Prometheus's ALERTS_FOR_STATE") {
+  auto kb = testing::KbWith({ThermalIncident()});
+  FakeSource src = Cluster();
+  FakeEvaluator ev;
+  TriageOptions o = Options(*kb, &src);
+  o.evaluate_expression = ev.Fn();
+  o.expression_source = "prometheus http://prom:9090";
+  o.expression_step_ms = kMin;
+  const double held_s = (kT0 - 20 * kMin) / 1000.0;
+  SUBCASE("the alert's own series, among another GPU's and one naming fewer labels") {
+    ev.for_state.series = {ForState({{"alertname", "GpuHot"}, {"Hostname", "node-3"}, {"gpu", "6"}}, held_s - 600),
+                           ForState({{"alertname", "GpuHot"}, {"Hostname", "node-3"}}, held_s - 300),
+                           ForState({{"alertname", "GpuHot"}, {"Hostname", "node-3"}, {"gpu", "5"}}, held_s)};
+    auto r = TriageAlert(NodeAlert(), o);
+    REQUIRE(r.ok());
+    REQUIRE(ev.for_state_asked.size() == 1);
+    CHECK(ev.for_state_asked[0].query == "ALERTS_FOR_STATE{alertname=\"GpuHot\"}");
+    CHECK(ev.for_state_asked[0].start_ms == kT0);
+    CHECK(ev.for_state_asked[0].end_ms == kT0 + kMin);
+    REQUIRE(r->trace[0].contains("active_at"));
+    CHECK(r->trace[0]["active_at"]["time"] == FormatRfc3339Ms(kT0 - 20 * kMin));
+    CHECK(r->trace[0]["active_at"]["how"].get<std::string>() ==
+          "its condition held from " + FormatRfc3339Ms(kT0 - 20 * kMin) +
+              ", 1200 s before startsAt (ALERTS_FOR_STATE{alertname=\"GpuHot\"} at prometheus http://prom:9090, the "
+              "series naming most of its labels)");
+    CHECK(ev.asked.size() == 1);  // the expression, as before
+  }
+  SUBCASE("no series, or one held from startsAt (no `for`): nothing set, nothing said") {
+    auto none = TriageAlert(NodeAlert(), o);
+    REQUIRE(none.ok());
+    CHECK(ev.for_state_asked.size() == 1);
+    CHECK_FALSE(none->trace[0].contains("active_at"));
+    CHECK_FALSE(HasUnverified(*none, "ALERTS_FOR_STATE"));
+    ev.for_state.series = {ForState({{"alertname", "GpuHot"}, {"Hostname", "node-3"}}, kT0 / 1000.0)};
+    auto at_start = TriageAlert(NodeAlert(), o);
+    REQUIRE(at_start.ok());
+    CHECK_FALSE(at_start->trace[0].contains("active_at"));
+    CHECK_FALSE(HasUnverified(*at_start, "ALERTS_FOR_STATE"));
+  }
+  SUBCASE("a series of another alert of the rule (a label differs) is not this alert's") {
+    ev.for_state.series = {ForState({{"alertname", "GpuHot"}, {"Hostname", "node-4"}, {"gpu", "5"}}, held_s)};
+    auto r = TriageAlert(NodeAlert(), o);
+    REQUIRE(r.ok());
+    CHECK_FALSE(r->trace[0].contains("active_at"));
+  }
+  SUBCASE("a value that is no time up to startsAt is said and not used") {
+    for (double bad : {held_s + 2400, 92.0, std::nan("")}) {
+      CAPTURE(bad);
+      ev.for_state.series = {ForState({{"alertname", "GpuHot"}, {"Hostname", "node-3"}}, bad)};
+      auto r = TriageAlert(NodeAlert(), o);
+      REQUIRE(r.ok());
+      CHECK_FALSE(r->trace[0].contains("active_at"));
+      CHECK(HasUnverified(*r, "alert: ALERTS_FOR_STATE{alertname=\"GpuHot\"} at prometheus http://prom:9090 holds "));
+      CHECK(HasUnverified(*r, "for this alert, not a Unix time in the year up to its startsAt " + FormatRfc3339Ms(kT0) +
+                                  ": not used"));
+    }
+  }
+  SUBCASE("Prometheus refusing it is said; the diagnosis is still made") {
+    ev.fail = UnavailableError("connection refused");
+    auto r = TriageAlert(NodeAlert(), o);
+    REQUIRE(r.ok());
+    CHECK(HasUnverified(*r, "alert: ALERTS_FOR_STATE{alertname=\"GpuHot\"} could not be read at prometheus "
+                            "http://prom:9090 (connection refused): its condition is taken to have held from startsAt"));
+    CHECK(r->diagnosis.root_cause == "gpu_thermal_throttle");
+  }
+  SUBCASE("an alert that gives its activeAt, or has no startsAt, is not asked about") {
+    Alert given = NodeAlert();
+    given.active_at_ms = kT0 - 5 * kMin;
+    REQUIRE(TriageAlert(given, o).ok());
+    Alert unstarted = NodeAlert();
+    unstarted.starts_at_ms = 0;
+    REQUIRE(TriageAlert(unstarted, o).ok());
+    CHECK(ev.for_state_asked.empty());
+  }
+  SUBCASE("a quote in the alertname is escaped") {
+    Alert a = NodeAlert();
+    a.rule = "Gpu\"Hot\\";
+    REQUIRE(TriageAlert(a, o).ok());
+    REQUIRE(ev.for_state_asked.size() == 1);
+    CHECK(ev.for_state_asked[0].query == "ALERTS_FOR_STATE{alertname=\"Gpu\\\"Hot\\\\\"}");
+  }
+}
+
+TEST_CASE("alert triage: a kernel-log pass counts against the time since ALERTS_FOR_STATE's activeAt") {
+  auto kb = testing::KbWith({XidIncident()});
+  FakeSource src = Cluster();
+  FakeEvaluator ev;
+  TriageOptions o = Options(*kb, &src);
+  o.evaluate_expression = ev.Fn();
+  o.expression_step_ms = kMin;
+  testing::RecordedExecutor probes;
+  ProbeResult log = MakeProbeResult("node.kernel_log", "node-3", ProbeStatus::kPass, "no Xid in the log", 0.1);
+  log.metrics = {{"log_covers_s", 1200}, {"window_s", 3600}, {"read_at_unix_s", (kT0 + 5 * kMin) / 1000.0}};
+  probes.results["node.kernel_log@node-3"] = log;
+  o.probes = &probes;
+  Alert a = NodeAlert();
+  a.rule = "GpuXid";
+  a.labels = {{"alertname", "GpuXid"}, {"Hostname", "node-3"}, {"gpu", "5"}};
+  a.annotations = {{"summary", "Xid 79 on node-3"}};
+  auto evidence = [&]() -> std::string {
+    auto r = TriageAlert(a, o);
+    REQUIRE(r.ok());
+    const auto found = EvidenceOf(*r, EvidenceKind::kProbe, "");
+    for (const Evidence* e : found) {
+      if (e->source.find("node.kernel_log") != std::string::npos) return e->detail;
+    }
+    return "";
+  };
+  // Without ALERTS_FOR_STATE: 300 s lead + 300 s since startsAt, all in the 1200 s log.
+  const std::string before = evidence();
+  REQUIRE_FALSE(before.empty());
+  CHECK_MESSAGE(before.find("(startsAt - 300 s)") != std::string::npos, before);
+  CHECK(before.find("this pass counts 100%") != std::string::npos);
+  // Its condition held 30 minutes before it fired: the log covers 1200 of 2160 s.
+  ev.for_state.series = {ForState({{"alertname", "GpuXid"}, {"Hostname", "node-3"}, {"gpu", "5"}},
+                                  (kT0 - 30 * kMin) / 1000.0)};
+  const std::string after = evidence();
+  CHECK_MESSAGE(after.find("(activeAt - 60 s: its condition held 1800 s before startsAt)") != std::string::npos, after);
+  CHECK(after.find("this pass counts 56%") != std::string::npos);
 }
 
 TEST_CASE("alert triage: the text output shows the expression's readings and the co-firing alerts as context") {
