@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 
+#include "agents/node_names.h"
 #include "connectors/alertmanager.h"
 #include "connectors/prometheus_source.h"
 #include "core/ascii.h"
@@ -104,35 +105,8 @@ std::string LabelOf(const Labels& labels, const char* key) {
 
 constexpr int64_t kDefaultExpressionStepMs = 15'000;
 
+// The node labels other than `instance` (node_names.h's kNodeLabelKeys without it), in order.
 constexpr const char* kNodeLabels[] = {"Hostname", "hostname", "node", "host", "nodename"};
-
-// "node-b:9400" -> "node-b", "[::1]:9400" -> "[::1]", "node-b" -> "node-b".
-std::string InstanceHost(const std::string& instance) {
-  if (!instance.empty() && instance[0] == '[') {
-    const size_t close = instance.find(']');
-    return close == std::string::npos ? instance : instance.substr(0, close + 1);
-  }
-  const size_t colon = instance.find(':');
-  return colon != std::string::npos && instance.find(':', colon + 1) == std::string::npos ? instance.substr(0, colon)
-                                                                                          : instance;
-}
-
-bool HasNodeLabel(const Labels& labels) {
-  if (labels.count("instance")) return true;
-  for (const char* k : kNodeLabels) {
-    if (labels.count(k)) return true;
-  }
-  return false;
-}
-
-// A node label equal to `node`, or an instance whose host part is `node`.
-bool OnNode(const Labels& labels, const std::string& node) {
-  for (const char* k : kNodeLabels) {
-    if (LabelOf(labels, k) == node) return true;
-  }
-  const std::string instance = LabelOf(labels, "instance");
-  return !instance.empty() && InstanceHost(instance) == node;
-}
 
 // `text` as an RE2 literal (Alertmanager's =~ matchers).
 std::string RegexQuote(const std::string& text) {
@@ -142,6 +116,15 @@ std::string RegexQuote(const std::string& text) {
     out += c;
   }
   return out;
+}
+
+// An Alertmanager regex matching an `instance` on `host` with or without a port: "node-3(:[0-9]+)?";
+// an IPv6 address bracketed ("\\[fd00::3\\](:[0-9]+)?") or bare.
+std::string InstanceRegex(const std::string& host) {
+  if (IsIpAddress(host) && host.find(':') != std::string::npos) {
+    return "\\[" + RegexQuote(host) + "\\](:[0-9]+)?|" + RegexQuote(host);
+  }
+  return RegexQuote(host) + "(:[0-9]+)?";
 }
 
 std::string FormatValue(double v) {
@@ -592,23 +575,17 @@ ExpressionReading EvaluateAlertExpression(const Alert& alert, const TriageOption
   for (const std::string& w : res->warnings) r.notes.push_back(what + ": Prometheus warned (the answer may be partial): " + w);
   r.returned = res->series.size();
   const auto [node_key, node] = AlertNode(alert);
-  const std::string alert_instance = LabelOf(alert.labels, "instance");
-  // A series naming its place by `instance` alone (an aggregation `by (instance)`) is on the node
-  // when its host part is the node or the host of the alert's own instance (the alert may name its
-  // node by Hostname and its exporter by an address).
-  auto instance_only_on_node = [&](const Labels& l) {
-    for (const char* k : kNodeLabels) {
-      if (l.count(k)) return false;
-    }
-    const std::string host = InstanceHost(LabelOf(l, "instance"));
-    return !host.empty() && (host == node || (!alert_instance.empty() && host == InstanceHost(alert_instance)));
-  };
+  // A series is on the node when node_names.h's SameNode says so: a node label naming it (any of
+  // the alert's node labels, case, short name or FQDN), or, for a series naming its place by
+  // `instance` alone (an aggregation `by (instance)`), a host naming it or the alert's own
+  // instance's host (the alert may name its node by Hostname and its exporter by an address).
+  const NodeNames alert_names = NodeNamesOf(alert.labels);
   std::vector<Labels> all;
   bool any_node_label = false;
   for (const TimeSeries& s : res->series) {
     Labels l = s.labels;
     if (!s.name.empty()) l["__name__"] = s.name;
-    any_node_label = any_node_label || HasNodeLabel(l);
+    any_node_label = any_node_label || !NodeNamesOf(l).empty();
     all.push_back(std::move(l));
   }
   std::vector<ExpressionSeries> kept;
@@ -619,8 +596,7 @@ ExpressionReading EvaluateAlertExpression(const Alert& alert, const TriageOption
     e.alerts_own = std::all_of(s.labels.begin(), s.labels.end(),
                                [&](const auto& kv) { return LabelOf(alert.labels, kv.first.c_str()) == kv.second; });
     // The alert's own series is on its node whatever labels name the place.
-    if (!node.empty() && any_node_label && !e.alerts_own && !OnNode(all[i], node) && !instance_only_on_node(all[i]))
-      continue;
+    if (!node.empty() && any_node_label && !e.alerts_own && !SameNode(NodeNamesOf(all[i]), alert_names)) continue;
     bool have_peak = false;
     for (size_t k = 0; k < s.size(); ++k) {
       const double v = s.values[k];
@@ -673,11 +649,11 @@ CoFiringReading ListCoFiringAlerts(const Alert& alert, const TriageOptions& give
     if (std::none_of(asks.begin(), asks.end(), [&](const AlertMatcher& m) { return m.name == key; }))
       asks.push_back({key, "=", node});
   }
-  asks.push_back({"instance", "=~", RegexQuote(node) + "(:[0-9]+)?"});
+  asks.push_back({"instance", "=~", InstanceRegex(node)});
   // The alert's exporter address too when its node is named otherwise (node_exporter's alerts on
   // the same machine carry only `instance`, e.g. 10.0.0.3:9100 beside dcgm-exporter's 10.0.0.3:9400).
   if (const std::string host = InstanceHost(LabelOf(alert.labels, "instance")); !host.empty() && host != node)
-    asks.push_back({"instance", "=~", RegexQuote(host) + "(:[0-9]+)?"});
+    asks.push_back({"instance", "=~", InstanceRegex(host)});
   const std::string from = options.alert_source.empty() ? "Alertmanager" : options.alert_source;
   std::set<std::string> seen = {alert.fingerprint};
   size_t over = 0;
@@ -704,7 +680,7 @@ CoFiringReading ListCoFiringAlerts(const Alert& alert, const TriageOptions& give
       // Found by address, naming another node: an exporter on this machine reporting on that one.
       if (m.name == "instance") {
         const auto [key, its_node] = AlertNode(l.alert);
-        if (key != "instance" && its_node != node) continue;
+        if (key != "instance" && !SameNodeName(its_node, node)) continue;
       }
       if (r.alerts.size() >= options.max_cofiring_alerts) {
         ++over;

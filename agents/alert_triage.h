@@ -33,10 +33,12 @@
 // The alert's expression (TriageAlert; EvaluateAlertExpression): the PromQL of its generatorURL's
 // `g0.expr=` is run as a range query (`evaluate_expression`, Prometheus query_range) over the same
 // window at `expression_step_ms` (0: the LiveTriageSource's step, the metrics step; else 15 s;
-// widened to at most 11,000 points); of the series it returns, those on the alert's node are kept (a
-// node label - Hostname, hostname, node, host, nodename - equal to the alert's node, or an `instance`
-// whose host part is it; a series with `instance` and no node label also when its host part is the
-// host of the alert's own instance) when the result carries such labels at all, else every series;
+// widened to at most 11,000 points); of the series it returns, those on the alert's node are kept
+// (agents/node_names.h's SameNode against every node label of the alert: a node label - Hostname,
+// hostname, node, host, nodename - naming one of the alert's, case-insensitively, a short name equal
+// to an FQDN whose first label it is; a series with `instance` and no node label when its host part
+// names one of the alert's names or its own instance's host) when the result carries such labels at
+// all, else every series;
 // the alert's own series (every label of it equal in the alert) always, and first; at most
 // `max_expression_series` (the cut said). Each kept series is a metric evidence item of weight 0
 // (context, not a vote; FormatDiagnosisText lists it under `context:`): its labels, its value at
@@ -228,9 +230,10 @@ struct ActiveAtReading {
 };
 ActiveAtReading ReadAlertActiveAt(const Alert& alert, const TriageOptions& options);
 
-// The node an alert is on: its first non-empty node label (Hostname, hostname, node, host,
-// nodename) with that label's name, else its instance's host part ("node-b:9400" -> "node-b") under
-// "instance"; {"", ""} when none.
+// The node an alert is on, as it names it first: its first non-empty node label (Hostname,
+// hostname, node, host, nodename) with that label's name, else its instance's host part
+// (node_names.h's InstanceHost: "node-b:9400" -> "node-b", "[fd00::3]:9400" -> "fd00::3") under
+// "instance"; {"", ""} when none. Compare it with SameNodeName, not as a string.
 std::pair<std::string, std::string> AlertNode(const Alert& alert);
 
 // BuildTriageCase, then DiagnosisAgent::Diagnose with `options.probes` (nullptr: said so in

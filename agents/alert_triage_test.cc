@@ -766,6 +766,26 @@ TEST_CASE("alert triage: review RV-LT: the alert's own series, its value at star
     REQUIRE(found.size() == 1);
     CHECK(found[0]->detail.find("{gpu=\"5\",node=\"node-3\"} (the alert's series)") != std::string::npos);
   }
+  SUBCASE("review DX: the expression's series on the alert's node under its other names are kept") {
+    // Before node_names.h: exact strings, so NODE-3 / node-3.cluster.local / [fd00::3] were other nodes.
+    Alert a = NodeAlert();
+    a.labels = {{"alertname", "GpuHot"}, {"Hostname", "NODE-3"}, {"instance", "[fd00::3]:9400"}};
+    const std::vector<std::pair<int64_t, double>> pts = {{kT0, 3}};
+    o.evaluate_expression = Answering(&asked, {{{{"Hostname", "node-3.cluster.local"}, {"gpu", "1"}}, pts},
+                                               {{{"node", "node-3"}, {"gpu", "2"}}, pts},
+                                               {{{"instance", "fd00::3"}}, pts},
+                                               {{{"Hostname", "node-30"}, {"gpu", "3"}}, pts},
+                                               {{{"Hostname", "node-4"}, {"instance", "[fd00::3]:9400"}}, pts}});
+    auto r = TriageAlert(a, o);
+    REQUIRE(r.ok());
+    const auto found = EvidenceOf(*r, EvidenceKind::kMetric, "alert expression");
+    CHECK(found.size() == 3);
+    CHECK(EvidenceOf(*r, EvidenceKind::kMetric, "node-3.cluster.local").size() == 1);
+    CHECK(EvidenceOf(*r, EvidenceKind::kMetric, "node=\"node-3\"").size() == 1);
+    CHECK(EvidenceOf(*r, EvidenceKind::kMetric, "{instance=\"fd00::3\"}").size() == 1);
+    CHECK(EvidenceOf(*r, EvidenceKind::kMetric, "node-30").empty());
+    CHECK(EvidenceOf(*r, EvidenceKind::kMetric, "node-4").empty());  // an exporter on node-3 reporting node-4
+  }
   SUBCASE("a series with no point near startsAt has no value at startsAt (not one from 20 minutes before)") {
     o.evaluate_expression =
         Answering(&asked, {{{{"Hostname", "node-3"}, {"gpu", "5"}}, {{kT0 - 20 * kMin, 60}, {kT0 + kMin, 92}}}});

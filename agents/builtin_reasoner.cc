@@ -3,6 +3,7 @@
 
 #include "agents/alert_triage.h"
 #include "agents/metric_condition.h"
+#include "agents/node_names.h"
 #include "connectors/alertmanager.h"
 
 #include <algorithm>
@@ -228,22 +229,13 @@ std::string PciKey(const std::string& id) {
   return parts[parts.size() - 2] + ":" + parts[parts.size() - 1];
 }
 
-std::string StripPort(const std::string& s) {
-  auto colon = s.rfind(':');
-  if (colon != std::string::npos && colon + 1 < s.size() &&
-      std::all_of(s.begin() + colon + 1, s.end(), [](unsigned char ch) { return std::isdigit(ch); })) {
-    return s.substr(0, colon);
-  }
-  return s;
-}
-
-// The labels that may name a node, in the order NodeOf reads them (literals: data() ends in a NUL).
-constexpr std::string_view kNodeLabels[] = {"Hostname", "hostname", "node", "host", "instance", "nodename"};
-
+// The first node label's node (kNodeLabelKeys order; `instance` by its host part), as the label
+// spells it: the name a diagnosis shows. Compare names with node_names.h, not as strings.
 std::string NodeOf(const Labels& labels) {
-  for (std::string_view key : kNodeLabels) {
+  for (std::string_view key : kNodeLabelKeys) {
     auto it = labels.find(key.data());
-    if (it != labels.end() && !it->second.empty()) return StripPort(it->second);
+    if (it == labels.end() || it->second.empty()) continue;
+    if (std::string host = InstanceHost(it->second); !host.empty()) return host;
   }
   return "";
 }
@@ -2772,7 +2764,10 @@ std::string PlaceOf(const Labels& labels) {
 // rank, UUID, ...) equal (absent = ""); the gpu labels too when no side names a GPU index.
 bool SamePlace(const Labels& a, const Labels& b) {
   const int gpu = GpuOf(a);
-  if (NodeOf(a) != NodeOf(b) || gpu != GpuOf(b)) return false;
+  // One node whichever names it (node_names.h: every node label, case, FQDN, addresses); no node
+  // on either side is the same node, a node on one side only is not.
+  const NodeNames na = NodeNamesOf(a), nb = NodeNamesOf(b);
+  if (na.empty() != nb.empty() || (!na.empty() && !SameNode(na, nb)) || gpu != GpuOf(b)) return false;
   auto read_by = [](const auto& list, std::string_view k) {
     return std::find(std::begin(list), std::end(list), k) != std::end(list);
   };
@@ -2783,7 +2778,7 @@ bool SamePlace(const Labels& a, const Labels& b) {
     // The GPU labels are skipped only when both sides read one index from them: with none on
     // either side (-1 == -1) gpu="nvidia0" and gpu="nvidia5", or gpu="nvidia5" and no gpu label,
     // are other places (review RV-RR), compared value for value below.
-    if (read_by(kNodeLabels, k) || (gpu >= 0 && read_by(kGpuLabels, k))) continue;
+    if (read_by(kNodeLabelKeys, k) || (gpu >= 0 && read_by(kGpuLabels, k))) continue;
     auto x = a.find(k);
     auto y = b.find(k);
     if ((x == a.end() ? "" : x->second) != (y == b.end() ? "" : y->second)) return false;
@@ -2803,11 +2798,20 @@ std::string PastFixQuoted(const DiagnosisCase& c, const Incident& inc, const std
   // and "node-3/gpu5"): the evidence may put the fault elsewhere than the alert's labels (an NCCL
   // timeout alerted on node-1, the OOM that caused it on node-2/gpu5).
   const std::string past_place = PlaceOf(past.labels);
+  // The node part compared as node_names.h does ("node-3/gpu5" is within "NODE-3.cluster.local").
   auto within = [](const std::string& a, const std::string& b) {
-    return a == b || (a.size() > b.size() && a.starts_with(b) && a[b.size()] == '/');
+    if (a == b || (a.size() > b.size() && a.starts_with(b) && a[b.size()] == '/')) return true;
+    const size_t sa = a.find('/'), sb = b.find('/');
+    const std::string rest_a = sa == std::string::npos ? "" : a.substr(sa);
+    const std::string rest_b = sb == std::string::npos ? "" : b.substr(sb);
+    return SameNodeName(a.substr(0, sa), b.substr(0, sb)) && (rest_a == rest_b || rest_b.empty());
   };
+  // Or at the alert's own place, which SamePlace below finds to be the past one's under another
+  // name (`instance="10.0.0.3:9100"` then, `Hostname="node-3"` with that instance now).
+  const std::string alert_place = c.alert ? PlaceOf(c.alert->labels) : "";
   const bool here = component.empty() || past_place.empty() || within(component, past_place) ||
-                    within(past_place, component);
+                    within(past_place, component) ||
+                    (!alert_place.empty() && (within(component, alert_place) || within(alert_place, component)));
   if (c.alert && SamePlace(c.alert->labels, past.labels) && here) return fix;
   std::string name;
   if (c.alert) {
@@ -2967,7 +2971,7 @@ ServedRecallMatch StrongServedRecall(const DiagnosisCase& c, const KnowledgeFact
       if (!IsPlaceLabel(k) || v.empty()) continue;
       place_values.insert(AsciiLower(v));
       // instance="node-12:9100": the text says "node-12" (':' splits words; review RV-RR).
-      place_values.insert(AsciiLower(StripPort(v)));
+      place_values.insert(AsciiLower(InstanceHost(v)));
     }
   }
   std::string now_text;

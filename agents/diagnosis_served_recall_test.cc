@@ -186,6 +186,17 @@ DiagnosisCase AlertAt(const Labels& place) {
   return c;
 }
 
+// The node the alert's component names: its first node label's host (as NodeOf reads it).
+std::string NodeOfForTest(const Labels& l) {
+  for (const char* k : {"Hostname", "hostname", "node", "host", "instance", "nodename"}) {
+    auto it = l.find(k);
+    if (it == l.end()) continue;
+    if (it->second == "fd00::3") return "fd00::3";
+    return it->second.substr(0, it->second.find(':'));
+  }
+  return "";
+}
+
 DiagnosisCase AlertWith(const std::string& key, const std::string& value) {
   DiagnosisCase c = SecondAlert();
   c.alert->labels[key] = value;
@@ -340,6 +351,48 @@ TEST_CASE("served recall: the alert text naming another Xid is no recurrence") {
 }  // namespace vigil
 
 namespace vigil {
+
+TEST_CASE("served recall: one node under its many names is one place (review DX)") {
+  // Before node_names.h the node was NodeOf's first label compared as a string: each of these was
+  // "another place", the past fix quoted as another node's.
+  testing::RecordedExecutor none;
+  auto recurrence = [&](const Labels& now, const std::string& past_labels) {
+    const KnowledgeFacts f = ServedAt("alertname=GpuFellOffBus gpu=5 job=llm " + past_labels,
+                                      "DCGM reports GPU 5 of node-3 lost", "drained node-3 and reseated GPU 5");
+    Labels place = now;
+    place["gpu"] = "5";
+    Diagnosis d = Diagnose(AlertAt(place), f, none);
+    CHECK_MESSAGE(d.summary.find("recurrence on this node") != std::string::npos, past_labels, " | ", d.summary);
+    CHECK_MESSAGE(d.mitigation == "drained node-3 and reseated GPU 5", past_labels, " | ", d.mitigation);
+    // The probe-confirmed answer (PastFixQuoted) quotes it as written too.
+    testing::RecordedExecutor lost;
+    lost.Record("gpu.health", NodeOfForTest(now) + "/gpu5", ProbeStatus::kFail,
+                "gpu5: Xid 79 (GPU has fallen off the bus) reported during the probe", 1.0);
+    Diagnosis confirmed = Diagnose(AlertAt(place), f, lost);
+    CHECK_MESSAGE(confirmed.mitigation == "drained node-3 and reseated GPU 5", past_labels, " | ", confirmed.mitigation);
+  };
+  auto elsewhere = [&](const Labels& now, const std::string& past_labels) {
+    const KnowledgeFacts f = ServedAt("alertname=GpuFellOffBus gpu=5 job=llm " + past_labels,
+                                      "DCGM reports GPU 5 of node-3 lost", "drained it and reseated GPU 5");
+    Labels place = now;
+    place["gpu"] = "5";
+    Diagnosis d = Diagnose(AlertAt(place), f, none);
+    CHECK_MESSAGE(d.summary.find("same alert at another place") != std::string::npos, past_labels, " | ", d.summary);
+    CHECK_MESSAGE(d.mitigation.find("Past incident #7 on ") == 0, past_labels, " | ", d.mitigation);
+  };
+  recurrence({{"Hostname", "node-3"}}, "Hostname=node-3.cluster.local");        // short name, FQDN
+  recurrence({{"Hostname", "node-3"}}, "instance=node-3.cluster.local:9100");
+  recurrence({{"Hostname", "NODE-3"}}, "Hostname=node-3");                      // case
+  recurrence({{"node", "node-3."}}, "node=node-3");                             // a trailing dot
+  // The alert names its node and its exporter's address; the past alert only the address.
+  recurrence({{"Hostname", "node-3"}, {"instance", "10.0.0.3:9100"}}, "instance=10.0.0.3:9100");
+  // A bare IPv6 instance is not cut at its last colon (StripPort made "fd00:" of it).
+  recurrence({{"instance", "fd00::3"}}, "instance=[fd00::3]:9100");
+  elsewhere({{"Hostname", "node-3"}}, "Hostname=node-30");
+  elsewhere({{"Hostname", "node-3.a.example"}}, "Hostname=node-3.b.example");
+  elsewhere({{"Hostname", "node-3"}}, "instance=10.0.0.3:9100");  // an address alone is no name
+  elsewhere({{"Hostname", "node-3"}, {"instance", "10.0.0.9:9400"}}, "Hostname=node-4 instance=10.0.0.9:9400");
+}
 
 TEST_CASE("served recall: a node named by instance with a port, or a GPU by gpu_index, is read as the answer's component is") {
   // Review RR: PlaceOf read its own node-label list (nodename before instance, the port kept) and

@@ -1,0 +1,125 @@
+#include "agents/node_names.h"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "core/ascii.h"
+
+namespace vigil {
+namespace {
+
+// `name` without enclosing brackets ("[fd00::3]" -> "fd00::3"); else as given.
+std::string_view Unbracketed(std::string_view name) {
+  if (name.size() >= 2 && name.front() == '[' && name.back() == ']') return name.substr(1, name.size() - 2);
+  return name;
+}
+
+// The canonical text of an IP address, "" when `name` is none.
+std::string CanonicalAddress(std::string_view name) {
+  const std::string s(Unbracketed(name));
+  if (s.empty() || s.size() > 64) return "";
+  unsigned char buf[16];
+  char out[INET6_ADDRSTRLEN];
+  if (s.find(':') != std::string::npos) {
+    if (inet_pton(AF_INET6, s.c_str(), buf) != 1) return "";
+    return inet_ntop(AF_INET6, buf, out, sizeof out) ? std::string(out) : "";
+  }
+  // inet_pton's AF_INET takes exactly the dotted quad (no "10.3", no octal), as wanted.
+  if (inet_pton(AF_INET, s.c_str(), buf) != 1) return "";
+  return inet_ntop(AF_INET, buf, out, sizeof out) ? std::string(out) : "";
+}
+
+}  // namespace
+
+std::string InstanceHost(std::string_view instance) {
+  if (!instance.empty() && instance.front() == '[') {
+    const size_t close = instance.find(']');
+    if (close == std::string_view::npos) return std::string(instance);  // unclosed: no address, kept as a name
+    return std::string(instance.substr(1, close - 1));
+  }
+  const size_t colon = instance.find(':');
+  if (colon == std::string_view::npos) return std::string(instance);
+  if (instance.find(':', colon + 1) != std::string_view::npos) return std::string(instance);  // bare IPv6
+  return std::string(instance.substr(0, colon));  // "host:port", ":9100" -> ""
+}
+
+bool IsIpAddress(std::string_view name) { return !CanonicalAddress(name).empty(); }
+
+std::string NodeNameKey(std::string_view name) {
+  if (std::string a = CanonicalAddress(name); !a.empty()) return a;
+  std::string s = AsciiLower(name);
+  if (!s.empty() && s.back() == '.') s.pop_back();
+  return s;
+}
+
+namespace {
+
+// SameNodeName on two NodeNameKey'd names.
+bool SameKey(const std::string& a, const std::string& b) {
+  if (a.empty() || b.empty()) return false;
+  if (a == b) return true;
+  if (IsIpAddress(a) || IsIpAddress(b)) return false;
+  const size_t da = a.find('.'), db = b.find('.');
+  if ((da == std::string::npos) == (db == std::string::npos)) return false;  // two short names, or two FQDNs
+  const std::string& s = da == std::string::npos ? a : b;   // the short one
+  const std::string& f = da == std::string::npos ? b : a;   // the FQDN
+  return f.size() > s.size() && f.compare(0, s.size(), s) == 0 && f[s.size()] == '.';
+}
+
+bool AnyShared(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  for (const std::string& x : a) {
+    for (const std::string& y : b) {
+      if (SameKey(x, y)) return true;
+    }
+  }
+  return false;
+}
+
+void AddOnce(std::vector<std::string>* v, std::string key) {
+  if (!key.empty() && std::find(v->begin(), v->end(), key) == v->end()) v->push_back(std::move(key));
+}
+
+}  // namespace
+
+bool SameNodeName(std::string_view a, std::string_view b) { return SameKey(NodeNameKey(a), NodeNameKey(b)); }
+
+bool NodeNames::AddLabelled(std::string_view name) {
+  std::string key = NodeNameKey(name);
+  if (key.empty()) return false;
+  AddOnce(&labelled, std::move(key));
+  return true;
+}
+
+NodeNames NodeNamesOf(const Labels& labels) {
+  NodeNames out;
+  for (std::string_view k : kNodeLabelKeys) {
+    auto it = labels.find(std::string(k));
+    if (it == labels.end() || it->second.empty()) continue;
+    // A port on any node label is dropped (`host="node-3:9100"`), as the diagnosis always did.
+    std::string key = NodeNameKey(InstanceHost(it->second));
+    AddOnce(k == "instance" ? &out.instance : &out.labelled, std::move(key));
+  }
+  return out;
+}
+
+bool NamesNode(const NodeNames& names, std::string_view name) {
+  const std::string key = NodeNameKey(name);
+  for (const auto* list : {&names.labelled, &names.instance}) {
+    for (const std::string& n : *list) {
+      if (SameKey(n, key)) return true;
+    }
+  }
+  return false;
+}
+
+bool SameNode(const NodeNames& a, const NodeNames& b) {
+  if (!a.labelled.empty() && !b.labelled.empty()) return AnyShared(a.labelled, b.labelled);
+  return AnyShared(a.labelled, b.labelled) || AnyShared(a.labelled, b.instance) ||
+         AnyShared(a.instance, b.labelled) || AnyShared(a.instance, b.instance);
+}
+
+bool SameNode(const Labels& a, const Labels& b) { return SameNode(NodeNamesOf(a), NodeNamesOf(b)); }
+
+}  // namespace vigil
