@@ -156,6 +156,10 @@ TriageOptions WithLiveSources(const TriageOptions& in) {
       o.list_alerts = live->list_alerts();
       o.alert_source = live->alert_source();
     }
+    if (!o.query_node_names && live->evaluate()) {
+      o.query_node_names = live->evaluate();
+      o.node_names_source = live->expression_source();
+    }
     if (o.expression_step_ms <= 0) o.expression_step_ms = live->expression_step_ms();
     if (!live->has_metrics()) o.metrics = nullptr;
   }
@@ -187,7 +191,7 @@ Window TriageWindow(const Alert& alert, const TriageOptions& options) {
 }
 
 // The matcher sets tried in order for each metric (see the header's "scope").
-std::vector<Labels> ScopeAttempts(const Alert& alert) {
+std::vector<Labels> ScopeAttempts(const Alert& alert, const std::vector<Labels>& learned) {
   std::vector<Labels> out;
   const std::string job = LabelOf(alert.labels, "job");
   const std::string instance = LabelOf(alert.labels, "instance");
@@ -206,8 +210,137 @@ std::vector<Labels> ScopeAttempts(const Alert& alert) {
     if (out.empty() && !job.empty()) out.push_back({{"instance", instance}, {"job", job}});
     out.push_back({{"instance", instance}});
   }
+  // The node under the names node_uname_info gave it, after the alert's own (LearnNodeNames).
+  for (const Labels& l : learned) {
+    if (!out.empty() && std::find(out.begin(), out.end(), l) == out.end()) out.push_back(l);
+  }
   if (out.empty() && !job.empty()) out.push_back({{"job", job}});
   if (out.empty()) out.push_back({});  // nothing names a scope: cluster-wide, capped per metric
+  return out;
+}
+
+// What node_uname_info says of the alert's node (see the header's "node names").
+struct LearnedNodeNames {
+  NodeNames names;                // the alert's, with the learned ones in `labelled`
+  std::vector<Labels> attempts;   // {Hostname: nodename}, {node: nodename}, {instance: instance}
+  std::vector<std::string> notes;
+  bool source_down = false;       // Unavailable / DeadlineExceeded
+  std::string down_error;
+};
+
+// A case-insensitive RE2 alternative matching `name` as node_names.h would, before the exact
+// check: a DNS name by its first label and any domain, an address as itself (IPv6 bracketed or
+// bare, in `instance`), each followed by a port when `port`.
+std::string NodeNameRegex(const std::string& name, bool port) {
+  const std::string p = port ? "(:[0-9]+)?" : "";
+  if (IsIpAddress(name)) {
+    if (name.find(':') != std::string::npos) return "\\[" + RegexQuote(name) + "\\]" + p + "|" + RegexQuote(name);
+    return RegexQuote(name) + p;
+  }
+  return RegexQuote(name.substr(0, name.find('.'))) + "(\\..*)?" + p;
+}
+
+LearnedNodeNames LearnNodeNames(const Alert& alert, const TriageOptions& options, int64_t at_ms) {
+  LearnedNodeNames out;
+  out.names = NodeNamesOf(alert.labels);
+  if (!options.query_node_names || out.names.empty()) return out;
+  const std::string node = AlertNode(alert).second;
+  const std::string at = options.node_names_source.empty() ? std::string("Prometheus") : options.node_names_source;
+  std::string from = "node_uname_info at ";
+  from += at;
+  if (at_ms <= 0) {
+    out.notes.push_back("node names: not asked (the alert has no startsAt to ask at); the alert's own names used");
+    return out;
+  }
+  std::string by_nodename, by_instance;
+  for (const auto* list : {&out.names.labelled, &out.names.instance}) {
+    for (const std::string& n : *list) {
+      if (n.find('`') != std::string::npos || n.find('\n') != std::string::npos) continue;  // no PromQL raw string
+      if (!IsIpAddress(n)) by_nodename += (by_nodename.empty() ? "" : "|") + NodeNameRegex(n, false);
+      by_instance += (by_instance.empty() ? "" : "|") + NodeNameRegex(n, true);
+    }
+  }
+  if (by_instance.empty()) return out;
+  std::string selector = "node_uname_info{instance=~`(?i)(" + by_instance + ")`}";
+  if (!by_nodename.empty()) selector = "node_uname_info{nodename=~`(?i)(" + by_nodename + ")`} or " + selector;
+  const size_t cap = std::max<size_t>(1, options.max_node_name_series);
+  PromRangeQuery q;
+  q.query = "topk(" + std::to_string(cap + 1) + ", " + selector + ")";
+  q.start_ms = at_ms;
+  q.end_ms = at_ms;
+  q.step_ms = 60'000;
+  Result<PromRangeResult> res = options.query_node_names(q);
+  if (!res.ok() && res.status().code() != StatusCode::kNotFound) {
+    const StatusCode code = res.status().code();
+    out.source_down = code == StatusCode::kUnavailable || code == StatusCode::kDeadlineExceeded;
+    out.down_error = res.status().message();
+    out.notes.push_back("node names: " + from + " could not be read (" + res.status().message() +
+                        "); only the alert's own names for " + node + " used");
+    return out;
+  }
+  std::vector<TimeSeries> series;
+  if (res.ok()) series = std::move(res->series);
+  if (series.size() > cap) {
+    out.notes.push_back("node names: " + from + " answered more than " + std::to_string(cap) +
+                        " series for " + node + "; the first " + std::to_string(cap) + " read");
+    series.resize(cap);
+  }
+  const NodeNames given = out.names;
+  std::vector<std::pair<std::string, std::string>> on_node;  // {nodename, instance}
+  size_t empty_nodename = 0;
+  for (const TimeSeries& s : series) {
+    const std::string nodename = LabelOf(s.labels, "nodename"), instance = LabelOf(s.labels, "instance");
+    const bool by_name = !nodename.empty() && NamesNode(given, nodename);
+    const bool by_address = !instance.empty() && NamesNode(given, InstanceHost(instance));
+    if (!by_name && !by_address) continue;  // the regex's near miss (node-30, another domain)
+    if (nodename.empty()) ++empty_nodename;
+    on_node.emplace_back(nodename, instance);
+  }
+  if (on_node.empty()) {
+    out.notes.push_back("node names: no node_uname_info series names " + node + " at " + at +
+                        " (node_exporter not scraped there, or under other names); only the alert's own names used");
+    return out;
+  }
+  // Answers naming different nodes (node-3 short, node-3.a.example and node-3.b.example): none used.
+  std::vector<std::string> nodenames;
+  for (const auto& [nodename, instance] : on_node) {
+    if (nodename.empty()) continue;
+    if (std::none_of(nodenames.begin(), nodenames.end(), [&](const std::string& n) { return SameNodeName(n, nodename); }))
+      nodenames.push_back(nodename);
+  }
+  if (nodenames.size() > 1) {
+    out.notes.push_back("node names: " + from + " names " + std::to_string(nodenames.size()) + " nodes for " + node +
+                        " (" + Joined(nodenames, 4) + "); none used, only the alert's own names");
+    return out;
+  }
+  std::vector<std::string> learned;
+  auto learn = [&](const std::string& shown, Labels scope) {
+    if (std::find(out.attempts.begin(), out.attempts.end(), scope) == out.attempts.end())
+      out.attempts.push_back(std::move(scope));
+    // Named: each spelling the alert does not carry (the scopes read it as Prometheus spells it).
+    const bool carried = std::any_of(alert.labels.begin(), alert.labels.end(),
+                                     [&](const auto& kv) { return kv.second == shown; });
+    if (!carried && std::find(learned.begin(), learned.end(), shown) == learned.end()) learned.push_back(shown);
+  };
+  for (const auto& [nodename, instance] : on_node) {
+    if (!nodename.empty()) {
+      out.names.AddLabelled(nodename);
+      learn(nodename, {{"Hostname", nodename}});
+      learn(nodename, {{"node", nodename}});
+    }
+    if (!instance.empty() && !InstanceHost(instance).empty()) {
+      out.names.AddLabelled(InstanceHost(instance));
+      learn(instance, {{"instance", instance}});
+    }
+  }
+  std::string note = "node names: ";
+  if (learned.empty()) {
+    note += from + " names " + node + " as the alert does; no other name learned";
+  } else {
+    note += node + " is also " + Joined(learned, 8) + " (" + from + ")";
+  }
+  if (empty_nodename > 0) note += "; " + std::to_string(empty_nodename) + " of its series with an empty nodename";
+  out.notes.push_back(std::move(note));
   return out;
 }
 
@@ -335,7 +468,7 @@ namespace {
 // BuildTriageCase; the co-firing alerts read are left in `cofiring` and whether the metric source
 // was found down (Unavailable / DeadlineExceeded) in `metrics_down`, when given.
 Result<DiagnosisCase> BuildCase(const Alert& alert, const TriageOptions& given, CoFiringReading* cofiring,
-                                bool* metrics_down) {
+                                bool* metrics_down, NodeNames* node_names) {
   if (given.kb == nullptr) return InvalidArgumentError("alert triage: no knowledge base given");
   const TriageOptions options = WithLiveSources(given);
   DiagnosisCase c;
@@ -428,15 +561,20 @@ Result<DiagnosisCase> BuildCase(const Alert& alert, const TriageOptions& given, 
   const int64_t anchor = window_range.anchor, start_ms = window_range.start_ms, end_ms = window_range.end_ms;
   for (const std::string& n : window_range.notes) c.notes.push_back(n);
 
-  const std::vector<Labels> attempts = ScopeAttempts(alert);
+  LearnedNodeNames learned = LearnNodeNames(alert, options, end_ms > 0 ? end_ms - 1 : options.now_ms);
+  for (std::string& n : learned.notes) c.notes.push_back(std::move(n));
+  if (node_names != nullptr) *node_names = learned.names;
+  const std::vector<Labels> attempts = ScopeAttempts(alert, learned.attempts);
   if (attempts.front().empty()) {
     c.notes.push_back("metrics: the alert names no node, instance or job; each metric read cluster-wide (at most " +
                       std::to_string(options.max_series_per_metric) + " series per metric)");
   }
 
   size_t total_series = 0;
-  bool source_down = false;
-  std::string down_error;
+  // The same Prometheus failed the node-name query: not asked again (one time limit when it hangs).
+  bool source_down = learned.source_down;
+  std::string down_error = learned.down_error;
+  if (source_down && metrics_down != nullptr) *metrics_down = true;
   std::vector<std::string> not_read_down, not_read_cap, empty_names;
   std::vector<std::string> points_cut;
   for (const std::string& name : names) {
@@ -526,7 +664,7 @@ Result<DiagnosisCase> BuildCase(const Alert& alert, const TriageOptions& given, 
 }  // namespace
 
 Result<DiagnosisCase> BuildTriageCase(const Alert& alert, const TriageOptions& options) {
-  return BuildCase(alert, options, nullptr, nullptr);
+  return BuildCase(alert, options, nullptr, nullptr, nullptr);
 }
 
 std::pair<std::string, std::string> AlertNode(const Alert& alert) {
@@ -538,7 +676,7 @@ std::pair<std::string, std::string> AlertNode(const Alert& alert) {
 }
 
 ExpressionReading EvaluateAlertExpression(const Alert& alert, const TriageOptions& given, int64_t start_ms,
-                                          int64_t end_ms) {
+                                          int64_t end_ms, const NodeNames* node_names) {
   ExpressionReading r;
   r.expr = ExpressionFromGeneratorUrl(AlertGeneratorUrl(alert));
   if (r.expr.empty()) return r;
@@ -579,7 +717,7 @@ ExpressionReading EvaluateAlertExpression(const Alert& alert, const TriageOption
   // the alert's node labels, case, short name or FQDN), or, for a series naming its place by
   // `instance` alone (an aggregation `by (instance)`), a host naming it or the alert's own
   // instance's host (the alert may name its node by Hostname and its exporter by an address).
-  const NodeNames alert_names = NodeNamesOf(alert.labels);
+  const NodeNames alert_names = node_names != nullptr ? *node_names : NodeNamesOf(alert.labels);
   std::vector<Labels> all;
   bool any_node_label = false;
   for (const TimeSeries& s : res->series) {
@@ -803,7 +941,8 @@ Result<DiagnosisReport> TriageAlert(const Alert& alert, const TriageOptions& giv
   const TriageOptions options = WithLiveSources(given);
   CoFiringReading cofiring;
   bool metrics_down = false;
-  ASSIGN_OR_RETURN(DiagnosisCase c, BuildCase(alert, options, &cofiring, &metrics_down));
+  NodeNames node_names = NodeNamesOf(alert.labels);
+  ASSIGN_OR_RETURN(DiagnosisCase c, BuildCase(alert, options, &cofiring, &metrics_down, &node_names));
   const Window window = TriageWindow(alert, options);
   ExpressionReading expr;
   if (metrics_down) {  // the same Prometheus (LiveTriageSource): not asked again, as the metrics were not
@@ -813,7 +952,7 @@ Result<DiagnosisReport> TriageAlert(const Alert& alert, const TriageOptions& giv
                            "`: not evaluated (the metric source could not be read, see above)");
     }
   } else {
-    expr = EvaluateAlertExpression(alert, options, window.start_ms, window.end_ms);
+    expr = EvaluateAlertExpression(alert, options, window.start_ms, window.end_ms, &node_names);
   }
   for (const std::string& n : expr.notes) c.notes.push_back(n);
   ActiveAtReading held;

@@ -48,6 +48,23 @@
 // source down (Unavailable / DeadlineExceeded) the expression is not sent (said): a hung Prometheus
 // costs no further time limit for it.
 //
+// Node names (BuildTriageCase, TriageAlert): a machine is named differently by each source
+// (dcgm-exporter `Hostname="node-3"`, node_exporter `instance="10.0.0.3:9100"`). When the alert
+// names its node (any node label or `instance`) and `query_node_names` is there, one instant query
+// (a query_range of one point at the window's end) asks Prometheus for node_exporter's
+// `node_uname_info` series whose `nodename` or `instance` host may name one of the alert's names
+// (`topk(max_node_name_series + 1, node_uname_info{nodename=~...} or node_uname_info{instance=~...})`,
+// case-insensitive regexes; each answer then checked with node_names.h's rule). Of those that name
+// the node, each `nodename` and `instance` is one of its names: the metrics are also read under
+// `Hostname`/`node` = the nodename and `instance` = the exporter's instance (after the alert's own
+// scopes, a metric's first scope with series wins), and the expression's series on any of them are
+// kept. A note says what was learned and from where ("node names: node-3 is also 10.0.0.3:9100
+// (node_uname_info at prometheus http://...)"), or that nothing was (no series, an empty nodename,
+// answers naming different nodes - then none is used -, more than the cap - the first kept -, a
+// failed query: the alert's own names are used). A query that fails with Unavailable or
+// DeadlineExceeded counts as the metric source down (the same Prometheus: not asked again). Not
+// learned: names only Slurm or the trainer know, names no node_uname_info carries.
+//
 // Co-firing alerts (BuildTriageCase; ListCoFiringAlerts): with `list_alerts` (Alertmanager's GET
 // /api/v2/alerts), the alerts on the alert's node - `Hostname`, `node` and the alert's own node
 // label equal to the node, or `instance` =~ `<node>(:port)?`, or `instance` =~ `<host>(:port)?` with
@@ -87,6 +104,7 @@
 
 #include "agents/case.h"
 #include "agents/diagnosis_agent.h"
+#include "agents/node_names.h"
 #include "connectors/alertmanager_api.h"
 #include "connectors/llm_client.h"
 #include "connectors/metric_source.h"
@@ -131,6 +149,12 @@ struct TriageOptions {
   AlertLister list_alerts;
   std::string alert_source;               // names it ("alertmanager http://...")
   size_t max_cofiring_alerts = 20;        // co-firing alerts kept
+  // The node's other names (see "node names" above): one PromQL query over node_exporter's
+  // node_uname_info. Empty: taken from `metrics` when it is a LiveTriageSource with a Prometheus
+  // (its query_range at one point), else no names are learned (nothing said).
+  ExpressionEvaluator query_node_names;
+  std::string node_names_source;          // names it in notes ("prometheus http://...")
+  size_t max_node_name_series = 16;       // node_uname_info series read at most
 };
 
 // The live sources `vigil diagnose --alert` and `vigil serve` triage with, from the config: a
@@ -201,8 +225,10 @@ struct ExpressionReading {
   std::vector<std::string> notes;       // what could not be read or was cut
 };
 // Evaluates the alert's expression over [start_ms, end_ms) (see the header comment). Never an error.
+// `node_names`: the node's names the series are kept by (nullptr: the alert's labels' names;
+// TriageAlert hands in those with the names learned from node_uname_info).
 ExpressionReading EvaluateAlertExpression(const Alert& alert, const TriageOptions& options, int64_t start_ms,
-                                          int64_t end_ms);
+                                          int64_t end_ms, const NodeNames* node_names = nullptr);
 
 struct CoFiringReading {
   std::vector<ListedAlert> alerts;  // on the alert's node, the alert left out, capped

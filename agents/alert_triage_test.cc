@@ -1118,3 +1118,190 @@ TEST_CASE("alert triage: MakeTriageMetricSource hands the expression and Alertma
 
 }  // namespace
 }  // namespace vigil
+
+namespace vigil {
+namespace {
+
+// node_uname_info as Prometheus answers the node-name query: `series` (nodename, instance) pairs,
+// or `fail`; records the queries.
+struct FakeUname {
+  std::vector<PromRangeQuery> asked;
+  std::vector<std::pair<std::string, std::string>> series;
+  Status fail;
+  ExpressionEvaluator Fn() {
+    return [this](const PromRangeQuery& q) -> Result<PromRangeResult> {
+      asked.push_back(q);
+      if (!fail.ok()) return fail;
+      PromRangeResult r;
+      for (const auto& [nodename, instance] : series) {
+        TimeSeries s{"node_uname_info", {{"job", "node"}}, {}, {}, {}};
+        if (!nodename.empty()) s.labels["nodename"] = nodename;
+        if (!instance.empty()) s.labels["instance"] = instance;
+        REQUIRE(s.Append(q.start_ms, 1).ok());
+        r.series.push_back(s);
+      }
+      return r;
+    };
+  }
+};
+
+// Cluster() with node_exporter's node_load1 on node-3 (10.0.0.3:9100) and node-4 (10.0.0.4:9100).
+FakeSource ClusterWithNodeExporter() {
+  FakeSource src = Cluster();
+  for (const char* instance : {"10.0.0.3:9100", "10.0.0.4:9100"}) {
+    TimeSeries load{"node_load1", {{"instance", instance}, {"job", "node"}}, {kT0 - kMin, kT0}, {1, 2}, {}};
+    src.series.push_back(load);
+  }
+  return src;
+}
+
+size_t SeriesOf(const DiagnosisCase& c, const std::string& name, const std::string& label, const std::string& value) {
+  return std::count_if(c.metrics.begin(), c.metrics.end(), [&](const TimeSeries& s) {
+    auto it = s.labels.find(label);
+    return s.name == name && it != s.labels.end() && it->second == value;
+  });
+}
+
+TEST_CASE("alert triage: review DX: the node's other names are learned from node_uname_info") {
+  auto kb = testing::KbWith({ThermalIncident()});
+  FakeSource src = ClusterWithNodeExporter();
+  FakeUname uname;
+  uname.series = {{"node-3", "10.0.0.3:9100"}, {"node-30", "10.0.0.30:9100"}};  // node-30: the regex's near miss
+  TriageOptions o = Options(*kb, &src);
+  o.extra_metrics = {"node_load1"};
+  o.query_node_names = uname.Fn();
+  o.node_names_source = "prometheus http://prom:9090";
+  o.now_ms = kT0 + 10 * kMin;
+
+  SUBCASE("an alert naming its node by Hostname: node_exporter's series under the address read too") {
+    auto c = BuildTriageCase(NodeAlert(), o);
+    REQUIRE(c.ok());
+    REQUIRE(uname.asked.size() == 1);  // one query
+    CHECK(uname.asked[0].query ==
+          "topk(17, node_uname_info{nodename=~`(?i)(node-3(\\..*)?)`} or "
+          "node_uname_info{instance=~`(?i)(node-3(\\..*)?(:[0-9]+)?)`})");
+    CHECK(uname.asked[0].start_ms == uname.asked[0].end_ms);
+    CHECK(uname.asked[0].start_ms == kT0 + 5 * kMin - 1);  // the window's end
+    CHECK(SeriesOf(*c, "DCGM_FI_DEV_GPU_TEMP", "Hostname", "node-3") == 8);
+    CHECK(SeriesOf(*c, "node_load1", "instance", "10.0.0.3:9100") == 1);
+    CHECK(SeriesOf(*c, "node_load1", "instance", "10.0.0.4:9100") == 0);
+    CHECK_MESSAGE(HasNote(*c, "node names: node-3 is also 10.0.0.3:9100 (node_uname_info at prometheus http://prom:9090)"),
+                  c->notes.size());
+    CHECK_FALSE(HasNote(*c, "node-30"));
+    // Without the query: node_load1 is not found under the alert's names.
+    o.query_node_names = nullptr;
+    auto plain = BuildTriageCase(NodeAlert(), o);
+    REQUIRE(plain.ok());
+    CHECK(SeriesOf(*plain, "node_load1", "instance", "10.0.0.3:9100") == 0);
+    CHECK_FALSE(HasNote(*plain, "node names"));
+  }
+  SUBCASE("an alert naming only its exporter's address: the DCGM series under Hostname read") {
+    Alert a = NodeAlert();
+    a.labels = {{"alertname", "GpuHot"}, {"instance", "10.0.0.3:9400"}, {"gpu", "5"}};
+    auto c = BuildTriageCase(a, o);
+    REQUIRE(c.ok());
+    CHECK(uname.asked[0].query ==
+          "topk(17, node_uname_info{instance=~`(?i)(10\\.0\\.0\\.3(:[0-9]+)?)`})");
+    CHECK(SeriesOf(*c, "DCGM_FI_DEV_GPU_TEMP", "Hostname", "node-3") == 8);
+    CHECK(SeriesOf(*c, "DCGM_FI_DEV_GPU_TEMP", "Hostname", "node-4") == 0);
+    CHECK(HasNote(*c, "node names: 10.0.0.3 is also node-3, 10.0.0.3:9100 (node_uname_info at"));
+  }
+  SUBCASE("the expression's series under a learned name are on the node") {
+    std::vector<PromRangeQuery> asked;
+    o.evaluate_expression = Answering(&asked, {{{{"instance", "10.0.0.3:9100"}}, {{kT0, 2}}},
+                                               {{{"instance", "10.0.0.4:9100"}}, {{kT0, 2}}}});
+    auto r = TriageAlert(NodeAlert(), o);
+    REQUIRE(r.ok());
+    CHECK(EvidenceOf(*r, EvidenceKind::kMetric, "alert expression").size() == 1);
+    CHECK(EvidenceOf(*r, EvidenceKind::kMetric, "10.0.0.3:9100").size() >= 1);
+    CHECK(EvidenceOf(*r, EvidenceKind::kMetric, "{instance=\"10.0.0.4:9100\"}").empty());
+    o.query_node_names = nullptr;  // without it the address is another place
+    auto plain = TriageAlert(NodeAlert(), o);
+    REQUIRE(plain.ok());
+    CHECK(EvidenceOf(*plain, EvidenceKind::kMetric, "alert expression").empty());
+  }
+  SUBCASE("case and FQDN: NODE-3 in the alert, node-3.cluster.local in node_uname_info") {
+    uname.series = {{"node-3.cluster.local", "node-3.cluster.local:9100"}};
+    Alert a = NodeAlert();
+    a.labels["Hostname"] = "NODE-3";
+    auto c = BuildTriageCase(a, o);
+    REQUIRE(c.ok());
+    CHECK(HasNote(*c, "node names: NODE-3 is also node-3.cluster.local, node-3.cluster.local:9100"));
+  }
+  SUBCASE("an empty nodename: the address learned, said") {
+    uname.series = {{"", "node-3:9100"}};
+    auto c = BuildTriageCase(NodeAlert(), o);
+    REQUIRE(c.ok());
+    CHECK(HasNote(*c, "node names: node-3 is also node-3:9100 (node_uname_info at prometheus http://prom:9090); 1 of "
+                      "its series with an empty nodename"));
+  }
+  SUBCASE("answers naming two nodes: none used, said") {
+    uname.series = {{"node-3.a.example", "10.0.0.3:9100"}, {"node-3.b.example", "10.1.0.3:9100"}};
+    auto c = BuildTriageCase(NodeAlert(), o);
+    REQUIRE(c.ok());
+    CHECK(HasNote(*c, "node names: node_uname_info at prometheus http://prom:9090 names 2 nodes for node-3 "
+                      "(node-3.a.example, node-3.b.example); none used"));
+    CHECK(SeriesOf(*c, "node_load1", "instance", "10.0.0.3:9100") == 0);
+  }
+  SUBCASE("more series than the cap: the first read, said") {
+    o.max_node_name_series = 2;
+    uname.series = {{"node-3", "10.0.0.3:9100"}, {"node-3", "10.0.0.3:9101"}, {"node-3", "10.0.0.3:9102"}};
+    auto c = BuildTriageCase(NodeAlert(), o);
+    REQUIRE(c.ok());
+    CHECK(uname.asked[0].query.starts_with("topk(3, "));
+    CHECK(HasNote(*c, "node names: node_uname_info at prometheus http://prom:9090 answered more than 2 series for "
+                      "node-3; the first 2 read"));
+    CHECK(HasNote(*c, "node-3 is also 10.0.0.3:9100, 10.0.0.3:9101 ("));
+  }
+  SUBCASE("no series, or NotFound: said, the alert's names used") {
+    uname.series = {};
+    auto c = BuildTriageCase(NodeAlert(), o);
+    REQUIRE(c.ok());
+    CHECK(HasNote(*c, "node names: no node_uname_info series names node-3 at prometheus http://prom:9090"));
+    CHECK(SeriesOf(*c, "DCGM_FI_DEV_GPU_TEMP", "Hostname", "node-3") == 8);
+    uname.fail = NotFoundError("matched no series");
+    c = BuildTriageCase(NodeAlert(), o);
+    REQUIRE(c.ok());
+    CHECK(HasNote(*c, "node names: no node_uname_info series names node-3"));
+  }
+  SUBCASE("a refused query: said, the metrics still read") {
+    uname.fail = InvalidArgumentError("bad_data: parse error");
+    auto c = BuildTriageCase(NodeAlert(), o);
+    REQUIRE(c.ok());
+    CHECK(HasNote(*c, "node names: node_uname_info at prometheus http://prom:9090 could not be read (bad_data: parse "
+                      "error); only the alert's own names for node-3 used"));
+    CHECK(SeriesOf(*c, "DCGM_FI_DEV_GPU_TEMP", "Hostname", "node-3") == 8);
+  }
+  SUBCASE("Prometheus down during the query: said, not asked again, the triage still made") {
+    uname.fail = UnavailableError("connection refused");
+    std::vector<PromRangeQuery> asked;
+    o.evaluate_expression = Answering(&asked, {});
+    auto r = TriageAlert(NodeAlert(), o);
+    REQUIRE(r.ok());
+    CHECK(HasUnverified(*r, "node names: node_uname_info at prometheus http://prom:9090 could not be read (connection refused)"));
+    CHECK(src.asked.empty());
+    CHECK(asked.empty());
+    CHECK(HasUnverified(*r, "could not be read (connection refused)"));
+  }
+  SUBCASE("no node named: nothing asked") {
+    Alert a = NodeAlert();
+    a.labels = {{"alertname", "GpuHot"}, {"instance", ":9100"}, {"Hostname", ""}};
+    auto c = BuildTriageCase(a, o);
+    REQUIRE(c.ok());
+    CHECK(uname.asked.empty());
+    CHECK_FALSE(HasNote(*c, "node names"));
+  }
+  SUBCASE("a LiveTriageSource's Prometheus is asked") {
+    LiveTriageSource live(std::make_unique<FakeSource>(src), uname.Fn(), "prometheus http://live:9090", {}, "");
+    o.query_node_names = nullptr;
+    o.metrics = &live;
+    auto c = BuildTriageCase(NodeAlert(), o);
+    REQUIRE(c.ok());
+    CHECK(uname.asked.size() == 1);
+    CHECK(HasNote(*c, "node names: node-3 is also 10.0.0.3:9100 (node_uname_info at prometheus http://live:9090)"));
+    CHECK(SeriesOf(*c, "node_load1", "instance", "10.0.0.3:9100") == 1);
+  }
+}
+
+}  // namespace
+}  // namespace vigil
