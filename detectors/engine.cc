@@ -1762,6 +1762,9 @@ struct StreamingEngine::Impl {
     // Its live input series, ascending (RemoveSeries re-points `first` to the lowest that remains;
     // an identity whose last input goes is removed).
     std::vector<size_t> inputs = {};
+    // The input that made it (its lowest input ever: later inputs have higher indices). Identities
+    // are in this order in batch (MergeByIdentity), so aggregation groups visit them in it.
+    size_t origin = SIZE_MAX;
   };
   struct Rule {
     const RulePlan* plan;
@@ -1873,6 +1876,17 @@ struct StreamingEngine::Impl {
         r.group_of[id][m] = gm;
         r.group_members[id][static_cast<size_t>(gm)].push_back(static_cast<int32_t>(m));
       }
+      // Peers in series order, as batch visits them (core/rule_plan.h; a floating-point sum
+      // depends on the order): RemoveSeries moves the last member into a removed one's place, so
+      // member order is series order only until a removal (an identity: its origin's order).
+      // Found by the churn test: a sum / mean / std by (job) one bit off batch's after a removal.
+      auto order = [&r](int32_t m) {
+        const Member& mm = r.members[static_cast<size_t>(m)];
+        return mm.identity >= 0 ? r.ids[static_cast<size_t>(mm.identity)].origin : mm.series;
+      };
+      for (std::vector<int32_t>& g : r.group_members[id])
+        if (!std::is_sorted(g.begin(), g.end(), [&](int32_t a, int32_t b) { return order(a) < order(b); }))
+          std::sort(g.begin(), g.end(), [&](int32_t a, int32_t b) { return order(a) < order(b); });
     }
   }
 
@@ -2419,6 +2433,7 @@ Result<size_t> StreamingEngine::AddSeries(const std::string& name, const Labels&
       }
       r.ids.push_back({name, std::move(identity[ri].second), identity[ri].first, si});
       r.ids.back().inputs.push_back(si);
+      r.ids.back().origin = si;
       if (r.tick) {
         // As infos above: rebuilt only when the identities moved.
         if (r.id_infos.empty() || r.id_infos.front().labels != &r.ids.front().labels) {

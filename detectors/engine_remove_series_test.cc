@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -415,6 +416,96 @@ TEST_CASE("RemoveSeries: a stale_for alert of a series before the removed one ke
   CHECK(transitions[2].rule == "Stale");
   CHECK(transitions[2].labels == Labels{{"pod", "a"}});
   CHECK(transitions[2].fingerprint == transitions[0].fingerprint);
+}
+
+// `sum by (job) (m) > 0.6`, peers within 500 ms.
+RulePlan SumAbove06(bool ignoring_pod) {
+  RulePlan plan;
+  plan.name = "Sum06";
+  plan.file = "test";
+  plan.selector.metric = "m";
+  if (ignoring_pod) plan.selector.ignoring = {"pod"};
+  PlanBuilder b{&plan.nodes};
+  PlanNode v;
+  v.op = PlanOp::kValue;
+  v.text = "m";
+  const int32_t value = b.Add(std::move(v));
+  PlanNode agg;
+  agg.op = PlanOp::kAggregate;
+  agg.agg_fn = AggFn::kSum;
+  agg.inputs = {value};
+  agg.by = {"job"};
+  agg.text = "sum by (job) (m)";
+  const int32_t sum = b.Add(std::move(agg));
+  PlanNode c;
+  c.op = PlanOp::kConst;
+  c.constant = 0.6;
+  c.text = "0.6";
+  const int32_t limit = b.Add(std::move(c));
+  PlanNode gt;
+  gt.op = PlanOp::kGt;
+  gt.type = ValueType::kBool;
+  gt.inputs = {sum, limit};
+  gt.text = "sum by (job) (m) > 0.6";
+  plan.condition = b.Add(std::move(gt));
+  plan.explain_nodes = {plan.condition};
+  for (const auto& n : plan.nodes) plan.max_stage = std::max(plan.max_stage, n.stage);
+  plan.lookback_ms = 500;
+  return plan;
+}
+
+// Found by the churn differential test (engine_churn_fuzz_test.cc, seeds 14 and 218: a mean and
+// a std by (job) one bit off batch's). RemoveSeries moved the last member into the removed one's
+// place, and the aggregation visited the group in member order: no longer series order, so its
+// sum (a floating-point sum depends on the order) differed from batch's, which visits peers in
+// series order (core/rule_plan.h), and a comparison at the boundary flipped.
+TEST_CASE("RemoveSeries: a group's aggregation still visits its peers in series order (batch's sum, bit for bit)") {
+  for (bool ignoring : {false, true}) {
+    INFO("ignoring (pod): ", ignoring);
+    std::vector<std::vector<uint8_t>> flags(4);
+    std::vector<double> sums;  // the sum's value at each evaluation after the removal
+    EngineOptions opt;
+    opt.trace_nodes = true;
+    StreamingEngine::Callbacks cb;
+    cb.on_point = [&](size_t s, int64_t, uint8_t f) { flags[s].push_back(f); };
+    cb.on_trace = [&](size_t, size_t, int64_t t, bool, bool, std::span<const double> vals) {
+      if (t == 2000) sums.push_back(vals[1]);
+    };
+    const RulePlan plan = SumAbove06(ignoring);
+    auto made = StreamingEngine::Create(CompiledRules{{plan}}, opt, cb);
+    REQUIRE(made.ok());
+    StreamingEngine& e = **made;
+    std::vector<TimeSeries> data(4);
+    for (size_t s = 0; s < 4; ++s) {
+      data[s].name = "m";
+      data[s].labels = {{"job", "j"}, {"gpu", std::to_string(s)}, {"pod", "p"}};
+      REQUIRE(e.AddSeries(data[s].name, data[s].labels).ok());
+      REQUIRE(e.Append(s, 1000, 0).ok());
+      data[s].timestamps_ms.push_back(1000);
+      data[s].values.push_back(0);
+    }
+    REQUIRE(e.Flush().ok());
+    const size_t first = 0;
+    REQUIRE(e.RemoveSeries(std::span<const size_t>(&first, 1)).ok());
+    // In series order 0.2 + 0.1 + 0.3 = 0.6000000000000001 > 0.6; with series 3 moved first,
+    // 0.3 + 0.2 + 0.1 = 0.6, not above.
+    const double x[] = {0, 0.2, 0.1, 0.3};
+    for (size_t s = 1; s < 4; ++s) {
+      REQUIRE(e.Append(s, 2000, x[s]).ok());
+      data[s].timestamps_ms.push_back(2000);
+      data[s].values.push_back(x[s]);
+    }
+    REQUIRE(e.Flush().ok());
+    // Batch over the same points (series 0's point is older than the lookback at 2000).
+    auto batch = EvaluateBatch(CompiledRules{{plan}}, data);
+    REQUIRE(batch.ok());
+    for (size_t s = 1; s < 4; ++s) {
+      CHECK(batch->flags[s] == std::vector<uint8_t>{0, 1});
+      CHECK(flags[s] == batch->flags[s]);
+    }
+    REQUIRE(sums.size() == 3);
+    for (double v : sums) CHECK(v == 0.2 + 0.1 + 0.3);
+  }
 }
 
 }  // namespace
