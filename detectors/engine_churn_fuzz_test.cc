@@ -1,10 +1,20 @@
-// A randomized differential test of StreamingEngine::RemoveSeries (detectors/engine.h): seeded
-// random rule sets (thresholds, `for` / `keep_firing_for`, point and time windows, conjunctions,
-// `ignoring (pod)`, a `sum by (job)` group, stale_for with and without `ignoring`, absent) and a
-// random schedule that appends points (a tick's appends shuffled, series declared in the middle of
-// an open tick), stops series, removes series and adds new ones (some reusing a removed series'
-// labels, pods churning under `ignoring (pod)`). After each checkpoint the streaming engine's
-// alerts and flags are compared with EvaluateBatch over the data appended so far.
+// A randomized differential test of StreamingEngine (detectors/engine.h) under label churn:
+// seeded random rule sets and a random schedule that appends points (a tick's appends shuffled,
+// series declared in the middle of an open tick), stops series, removes series, adds new ones
+// (some reusing a removed series' labels, pods churning under `ignoring (pod)`), and tries what the
+// engine must refuse. After each checkpoint the streaming engine's alerts and flags (and at the
+// last one of even seeds its traces) are compared with EvaluateBatch over the data appended so far.
+//
+// The rules: a threshold with `for` / `keep_firing_for`; every window function (mean, std, min,
+// max, median, mad, quantile, sum, count, delta, rate, zscore, changes, resets) over a point or
+// time window, compared with >, >=, <, <=, alone or with the value; `ignoring (pod)` over either;
+// `m > 2 and A by (job) (x) > S` or `m > A by (job) (x) + c` for every aggregation A (mean, median,
+// min, max, sum, count, std, quantile), x the value or a 2-3 point mean (an aggregation in stage
+// 1), with or without `ignoring (pod)`; ewma / lag / offset (offset with a 1-2.5 s lookback half
+// the time, so older points read NaN) of the value or of |m - 5| or m / (m - 5) (+-Inf at 5, into
+// windows too), in m - s, |x - s|, 0.5 (s + m), sometimes through a max / mean window, with a
+// clause of not, <=, log(clamp), !=, neg and == joined by and / or, with or without
+// `ignoring (pod)`; stale_for with or without `ignoring (pod)`; absent.
 //
 // The equivalence (what the engine promises, engine.h and detectors/README.md "RemoveSeries"):
 //  * Each series index is an incarnation: batch gets one series per index ever added, with the
@@ -12,9 +22,10 @@
 //    apart (batch would merge equal series ids). Streaming's history of an index is exactly those
 //    points, so flags of every point appended are equal (removed incarnations' points included).
 //  * A rule with `ignoring (pod)`: its identity keeps the removed input's points (its windows,
-//    `for` and alert go on), so batch gets the removed input too; the identity ends with its last
-//    live input and a later input of the same labels starts a new one: batch series carry `__ii`
-//    = the identity incarnation (not ignored) and `__inc` is added to the plan's `ignoring`.
+//    ewma / lag / offset states, `for` and alert go on), so batch gets the removed input too; the
+//    identity ends with its last live input and a later input of the same labels starts a new one:
+//    batch series carry `__ii` = the identity incarnation (not ignored) and `__inc` is added to the
+//    plan's `ignoring`.
 //  * Where streaming legitimately differs after a removal: a removed series (or an identity whose
 //    last input went) is no longer evaluated, and its pending / firing alert goes without a
 //    transition, while batch evaluates it on (a stale_for member goes stale and fires; nothing
@@ -25,14 +36,42 @@
 //  * A `by (job)` group counts a peer's latest point for lookback_ms after it; a removed member
 //    leaves its group at once. The schedule removes series of such a rule set only after they
 //    were silent longer than the lookback (as `vigil serve` forgets a series long after its last
-//    sample), so both count the same peers.
+//    sample), so both count the same peers (with `ignoring`, an identity ends with its last input,
+//    silent as long).
 //  * max_series_per_rule counts live series: AddSeries is refused (OutOfRange) exactly when some
 //    rule would select more than the limit of live series.
+//  * Traces (on_trace with trace_nodes, even seeds; batch's traces at the last checkpoint): every
+//    evaluation's condition, firing and node values bit for bit (every NaN one value). Where they
+//    legitimately differ: a tick-driven rule's evaluations after the cut are batch's only (as its
+//    alerts); and a rule with `ignoring` names an identity by its lowest input: batch by the lowest
+//    ever, streaming by the lowest live at the evaluation (RemoveInputs re-points Identity::first
+//    and the member's `series`), so each batch row is expected under that input.
+//  * Refused calls change nothing: Append at the series' latest timestamp again or before it, at a
+//    timestamp before the one reached (another series' point), or to a removed or unknown index
+//    is InvalidArgument naming the problem (and for a live series the timestamp), with value 100
+//    (most rules would fire on it); AddSeries of a live series again is InvalidArgument ("was
+//    already added"); RemoveSeries of a series with a point at the open timestamp is
+//    FailedPrecondition, of a repeated or removed index InvalidArgument. The comparisons after them
+//    see only what was accepted: a refused point taken, or a series removed by a refused call,
+//    shows as a difference in flags, alerts or later appends.
 // Alerts are compared as JSON with `__inc` / `__ii` taken out (labels, ignored_labels, series
 // text) and the fingerprint (a hash of the labels) left out.
 //
-// Seeds: kSeeds by default (a few seconds); VIGIL_CHURN_SEEDS=N runs N, VIGIL_CHURN_SEED=S only S.
-// A failure prints the seed, the step and the first difference.
+// Mutations of the engine this test catches (each reverted; VIGIL_CHURN_SEEDS=2000 unless said,
+// the first failing seed and step): `members[k].series` not re-pointed in RemoveInputs (traces name
+// a removed input): seed 2 step 34 (300 seeds); a duplicate timestamp accepted (`t < last_t`):
+// seed 1 step 2 (300); the open-timestamp check dropped: seed 1 step 9 (300); AggregateAt without
+// its lookback: seed 11 step 9; ewma fed the point instead of its input node: seed 32 step 3;
+// LagState one point short: seed 19 step 8; OffsetState's lookback bound `<=`: seed 9 step 5;
+// RemoveInputs without Rebuild (`ignoring` with `by`): crashes (SIGSEGV) in the first 2,000;
+// TickRule::RemoveMembers' self-move (2d3677a reverted): seed 4 step 7, also 19, 21, 38, 40 (300);
+// Rebuild's series-order sort of a group left out: seed 218 step 36 (300). Not caught in 2,000
+// seeds: the identity order by `Identity::origin` replaced with the current first input (it
+// differs only after an identity's first input went and a later identity's origin is lower than
+// its new first, in a group with a third member: rarer than this schedule reaches).
+//
+// Seeds: kSeeds by default; VIGIL_CHURN_SEEDS=N runs N, VIGIL_CHURN_SEED=S only S.
+// A failure prints the seed, the step, the first difference and the rules node by node.
 #pragma GCC diagnostic ignored "-Wrestrict"  // GCC 12 -O3 false positives in std::string (PR 105329)
 #include <doctest/doctest.h>
 
@@ -40,6 +79,8 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
+#include <span>
 #include <limits>
 #include <map>
 #include <random>
@@ -83,16 +124,28 @@ struct Builder {
     n.text = std::to_string(c);
     return b.Add(std::move(n));
   }
-  int32_t Window(WindowFn fn, int32_t in, bool points, int64_t size) {
+  int32_t Window(WindowFn fn, int32_t in, bool points, int64_t size, double q = 0) {
     PlanNode n;
     n.op = PlanOp::kWindow;
     n.window_fn = fn;
     n.inputs = {in};
     n.window.is_points = points;
     (points ? n.window.points : n.window.duration_ms) = size;
+    n.constant = q;
     n.text = std::string(WindowFnName(fn));
     n.text += points ? "p" : "ms";
     n.text += std::to_string(size);
+    return b.Add(std::move(n));
+  }
+  // kEwma with smoothing factor alpha, kLag by k points, kOffset by k ms.
+  int32_t Shifted(PlanOp op, int32_t in, int64_t k, double alpha = 0) {
+    PlanNode n;
+    n.op = op;
+    n.constant = alpha;
+    n.inputs = {in};
+    (op == PlanOp::kLag ? n.lag_points : n.duration_ms) = k;
+    n.text = op == PlanOp::kEwma ? "ewma" : op == PlanOp::kLag ? "lag" : "offset";
+    n.text += std::to_string(plan.nodes.size());
     return b.Add(std::move(n));
   }
   int32_t Tick(PlanOp op, int64_t d) {
@@ -112,13 +165,44 @@ struct Builder {
   }
 };
 
+// Thresholds for a window function's value over points of 0..10 about a second apart.
+double WindowThreshold(WindowFn fn, uint64_t r) {
+  switch (fn) {
+    case WindowFn::kSum: return 20 + static_cast<double>(r % 20);
+    case WindowFn::kCount: return 2 + static_cast<double>(r % 3);
+    case WindowFn::kStd:
+    case WindowFn::kMad:
+    case WindowFn::kDelta: return 1 + static_cast<double>(r % 4);
+    case WindowFn::kRate: return 0.5 + static_cast<double>(r % 4);
+    case WindowFn::kZscore: return 0.5 * static_cast<double>(r % 3);
+    case WindowFn::kChanges: return 1 + static_cast<double>(r % 3);
+    case WindowFn::kResets: return static_cast<double>(r % 2);
+    default: return 3 + static_cast<double>(r % 5);  // mean, max, min, median, quantile
+  }
+}
+
+double AggThreshold(AggFn fn, uint64_t r) {
+  switch (fn) {
+    case AggFn::kSum: return 15 + static_cast<double>(r % 15);
+    case AggFn::kCount: return 1 + static_cast<double>(r % 3);
+    case AggFn::kStd: return 1 + static_cast<double>(r % 3);
+    default: return 3 + static_cast<double>(r % 5);
+  }
+}
+
 // One random rule; `group` is set when it has a peer aggregation (removals then wait for silence).
 RulePlan RandomRule(std::mt19937_64& rng, size_t k, bool* group) {
   auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<uint64_t>(n)); };
+  auto cmp = [&]() {
+    const PlanOp ops[] = {PlanOp::kGt, PlanOp::kGt, PlanOp::kGe, PlanOp::kLt, PlanOp::kLe};
+    return ops[pick(5)];
+  };
   std::string name = "R";
   name += std::to_string(k);
   Builder p(name, "m");
-  const int kind = pick(7);  // 0 threshold, 1 window, 2-3 ignoring, 4 group, 5 stale_for, 6 absent
+  // 0 threshold, 1 window, 2-3 ignoring, 4 group, 5 stale_for, 6 absent, 7-8 ewma / lag / offset
+  // and arithmetic (with or without ignoring)
+  const int kind = pick(9);
   const int64_t fors[] = {0, 0, 1000, 2500};
   if (kind <= 3) {
     int32_t v = p.Node(PlanOp::kValue, {});
@@ -126,16 +210,11 @@ RulePlan RandomRule(std::mt19937_64& rng, size_t k, bool* group) {
     if (kind == 0 || (kind >= 2 && pick(2) == 0)) {
       cond = p.Node(PlanOp::kGt, {v, p.Const(3 + pick(6))}, ValueType::kBool);
     } else {
-      const WindowFn fns[] = {WindowFn::kMean, WindowFn::kMax, WindowFn::kMin, WindowFn::kMedian,
-                              WindowFn::kSum,  WindowFn::kCount, WindowFn::kStd, WindowFn::kDelta};
-      const WindowFn fn = fns[pick(8)];
+      const WindowFn fn = static_cast<WindowFn>(pick(static_cast<int>(WindowFn::kResets) + 1));
       const bool points = pick(2) == 0;
-      int32_t w = p.Window(fn, v, points, points ? 2 + pick(5) : 1500 + 500 * pick(8));
-      const double c = fn == WindowFn::kSum ? 20 + pick(20)
-                       : fn == WindowFn::kCount ? 2 + pick(3)
-                       : fn == WindowFn::kStd || fn == WindowFn::kDelta ? 1 + pick(4)
-                                                                         : 3 + pick(5);
-      cond = p.Node(pick(4) == 0 ? PlanOp::kLt : PlanOp::kGt, {w, p.Const(c)}, ValueType::kBool);
+      const double q = fn == WindowFn::kQuantile ? 0.25 * (1 + pick(3)) : 0;
+      int32_t w = p.Window(fn, v, points, points ? 2 + pick(5) : 1500 + 500 * pick(8), q);
+      cond = p.Node(cmp(), {w, p.Const(WindowThreshold(fn, rng()))}, ValueType::kBool);
       if (pick(2) == 0)  // a conjunction with the point's value
         cond = p.Node(PlanOp::kAnd, {cond, p.Node(PlanOp::kGt, {v, p.Const(2 + pick(4))}, ValueType::kBool)},
                       ValueType::kBool);
@@ -146,23 +225,31 @@ RulePlan RandomRule(std::mt19937_64& rng, size_t k, bool* group) {
     if (kind >= 2) plan.selector.ignoring = {"pod"};
     return plan;
   }
-  if (kind == 4) {  // `m > 2 and sum by (job) (m) > S`: peers within 2.5 s
+  if (kind == 4) {  // `m > 2 and agg by (job) (x) > S` or `m > agg by (job) (x) + c`: peers within 2.5 s
     *group = true;
     int32_t v = p.Node(PlanOp::kValue, {});
+    // x: the value or a short window of it (an aggregation in stage 1 over a window of stage 0)
+    const int32_t x = pick(3) == 0 ? p.Window(WindowFn::kMean, v, true, 2 + pick(2)) : v;
+    const AggFn fn = static_cast<AggFn>(pick(static_cast<int>(AggFn::kQuantile) + 1));
     PlanNode agg;
     agg.op = PlanOp::kAggregate;
-    const AggFn fn = pick(2) == 0 ? AggFn::kSum : AggFn::kMax;
     agg.agg_fn = fn;
-    agg.inputs = {v};
+    agg.inputs = {x};
     agg.by = {"job"};
+    agg.constant = fn == AggFn::kQuantile ? 0.25 * (1 + pick(3)) : 0;
     agg.text = "agg by job";
     int32_t a = p.b.Add(std::move(agg));
-    int32_t big = p.Node(PlanOp::kGt, {a, p.Const(fn == AggFn::kSum ? 15 + pick(15) : 7 + pick(3))},
-                         ValueType::kBool);
-    int32_t cond = p.Node(PlanOp::kAnd, {p.Node(PlanOp::kGt, {v, p.Const(2)}, ValueType::kBool), big}, ValueType::kBool);
+    int32_t cond;
+    if (pick(3) == 0 && fn != AggFn::kCount && fn != AggFn::kSum && fn != AggFn::kStd) {
+      cond = p.Node(PlanOp::kGt, {v, p.Node(PlanOp::kAdd, {a, p.Const(1 + pick(3))})}, ValueType::kBool);
+    } else {
+      int32_t big = p.Node(PlanOp::kGt, {a, p.Const(AggThreshold(fn, rng()))}, ValueType::kBool);
+      cond = p.Node(PlanOp::kAnd, {p.Node(PlanOp::kGt, {v, p.Const(2)}, ValueType::kBool), big}, ValueType::kBool);
+    }
     RulePlan plan = p.Done(cond);
     plan.lookback_ms = 2500;
     plan.for_ms = fors[pick(4)];
+    if (pick(3) == 0) plan.selector.ignoring = {"pod"};  // `ignoring (pod)` with `by (job)`
     return plan;
   }
   if (kind == 5) {
@@ -172,9 +259,64 @@ RulePlan RandomRule(std::mt19937_64& rng, size_t k, bool* group) {
     if (pick(2) == 0) plan.selector.ignoring = {"pod"};
     return plan;
   }
-  p.plan.selector.matchers.push_back({"job", MatchOp::kEq, "j0"});
-  RulePlan plan = p.Done(p.Tick(PlanOp::kAbsent, 2000 + 1000 * pick(2)));
-  plan.tick_driven = plan.absent_rule = true;
+  if (kind == 6) {
+    p.plan.selector.matchers.push_back({"job", MatchOp::kEq, "j0"});
+    RulePlan plan = p.Done(p.Tick(PlanOp::kAbsent, 2000 + 1000 * pick(2)));
+    plan.tick_driven = plan.absent_rule = true;
+    return plan;
+  }
+  // ewma / lag / offset of the value or of an expression, compared with arithmetic.
+  int32_t v = p.Node(PlanOp::kValue, {});
+  const int shift = pick(3);
+  int64_t lookback = 5 * 60 * 1000;
+  int32_t base = v;
+  if (pick(3) == 0)  // over an expression, not the point itself: |m - 5|, or m / (m - 5) (+-Inf at 5)
+    base = pick(2) == 0 ? p.Node(PlanOp::kAbs, {p.Node(PlanOp::kSub, {v, p.Const(5)})})
+                        : p.Node(PlanOp::kDiv, {v, p.Node(PlanOp::kSub, {v, p.Const(5)})});
+  int32_t s;
+  if (shift == 0) {
+    s = p.Shifted(PlanOp::kEwma, base, 0, 0.25 * (1 + pick(4)));
+  } else if (shift == 1) {
+    s = p.Shifted(PlanOp::kLag, base, 1 + pick(3));
+  } else {
+    s = p.Shifted(PlanOp::kOffset, base, 1000 + 500 * pick(4));
+    if (pick(2) == 0) lookback = 1000 + 500 * pick(4);  // older points than this read as NaN
+  }
+  int32_t e;
+  switch (pick(4)) {
+    case 0: e = s; break;
+    case 1: e = p.Node(PlanOp::kSub, {v, s}); break;
+    case 2: e = p.Node(PlanOp::kAbs, {p.Node(PlanOp::kSub, {base, s})}); break;
+    default: e = p.Node(PlanOp::kMul, {p.Const(0.5), p.Node(PlanOp::kAdd, {s, v})}); break;
+  }
+  if (pick(4) == 0) e = p.Window(pick(2) == 0 ? WindowFn::kMax : WindowFn::kMean, e, pick(2) == 0, pick(2) == 0 ? 3 : 2500);
+  int32_t cond = p.Node(cmp(), {e, p.Const(1 + pick(6))}, ValueType::kBool);
+  switch (pick(5)) {  // another clause: not, clamp, log, neg, =, !=, or
+    case 0:
+      cond = p.Node(PlanOp::kAnd, {cond, p.Node(PlanOp::kNot, {p.Node(PlanOp::kLe, {v, p.Const(1 + pick(3))}, ValueType::kBool)},
+                                                ValueType::kBool)},
+                    ValueType::kBool);
+      break;
+    case 1:
+      cond = p.Node(PlanOp::kOr, {cond, p.Node(PlanOp::kGt, {p.Node(PlanOp::kLog, {p.Node(PlanOp::kClamp, {v, p.Const(1), p.Const(8)})}),
+                                                              p.Const(2)},
+                                               ValueType::kBool)},
+                    ValueType::kBool);
+      break;
+    case 2:
+      cond = p.Node(PlanOp::kAnd, {cond, p.Node(PlanOp::kNe, {v, p.Const(pick(11))}, ValueType::kBool)}, ValueType::kBool);
+      break;
+    case 3:
+      cond = p.Node(PlanOp::kOr, {cond, p.Node(PlanOp::kEq, {p.Node(PlanOp::kNeg, {v}), p.Const(-10)}, ValueType::kBool)},
+                    ValueType::kBool);
+      break;
+    default: break;
+  }
+  RulePlan plan = p.Done(cond);
+  plan.lookback_ms = lookback;
+  plan.for_ms = fors[pick(4)];
+  plan.keep_firing_for_ms = pick(3) == 0 ? 1500 : 0;
+  if (pick(2) == 0) plan.selector.ignoring = {"pod"};
   return plan;
 }
 
@@ -225,7 +367,7 @@ std::string FirstDifference(const std::vector<std::string>& want, const std::vec
 
 class Churn {
  public:
-  explicit Churn(uint64_t seed) : rng_(seed) {}
+  explicit Churn(uint64_t seed) : rng_(seed), traces_(seed % 2 == 0) {}
 
   // Runs the schedule; returns "" or the first difference ("step N: ...").
   std::string Run() {
@@ -233,6 +375,12 @@ class Churn {
     bool group = false;
     for (size_t k = 0; k < nrules; ++k) rules_.rules.push_back(RandomRule(rng_, k, &group));
     group_ = group;
+    for (const RulePlan& r : rules_.rules) {
+      for (const PlanNode& n : r.nodes) {
+        stats_.shifted += n.op == PlanOp::kEwma || n.op == PlanOp::kLag || n.op == PlanOp::kOffset;
+        stats_.grouped_ignoring += n.op == PlanOp::kAggregate && !r.selector.ignoring.empty();
+      }
+    }
     ii_of_.resize(nrules);
     identity_live_.resize(nrules);
     identity_ii_.resize(nrules);
@@ -245,8 +393,12 @@ class Churn {
     cb.on_alert = [&](const Alert& a) {
       (a.state == AlertState::kResolved ? resolved_ : fired_).push_back(Normalized(a));
     };
+    cb.on_trace = [&](size_t r, size_t s, int64_t t, bool cond, bool firing, std::span<const double> vals) {
+      traced_.push_back(TraceRow(r, s, t, cond, firing, vals));
+    };
     EngineOptions opt;
     opt.limits.max_series_per_rule = kLimit;
+    opt.trace_nodes = traces_;
     auto made = StreamingEngine::Create(rules_, opt, cb);
     if (!made.ok()) return "Create: " + made.status().ToString();
     eng_ = std::move(*made);
@@ -260,9 +412,14 @@ class Churn {
       for (size_t s = 0; s < incs_.size(); ++s)
         if (incs_[s].live && !incs_[s].stopped && Pick(100) < 85) who.push_back(s);
       std::shuffle(who.begin(), who.end(), rng_);
-      const size_t add_at = Pick(4) == 0 ? Pick(who.size() + 1) : SIZE_MAX;  // mid-tick declarations
+      // New series, at random places among the tick's appends (mid-tick declarations): one in four
+      // steps, and one or two whenever fewer than 3 report (removals and stops would empty it).
+      size_t live = 0;
+      for (const Incarnation& inc : incs_) live += inc.live && !inc.stopped;
+      std::vector<size_t> add_at;
+      for (size_t n = live < 3 ? 1 + Pick(2) : Pick(4) == 0; n > 0; --n) add_at.push_back(Pick(who.size() + 1));
       for (size_t i = 0; i <= who.size(); ++i) {
-        if (i == add_at) {
+        for (size_t n = std::count(add_at.begin(), add_at.end(), i); n > 0; --n) {
           const size_t before = incs_.size();
           if (std::string e = Add(); !e.empty()) return Where(step, e);
           if (incs_.size() > before && Pick(2) == 0)
@@ -271,6 +428,8 @@ class Churn {
         if (i < who.size())
           if (std::string e = Append(who[i], t); !e.empty()) return Where(step, e);
       }
+      if (Pick(4) == 0)  // an append out of order, at a timestamp taken, or to an unknown index
+        if (std::string e = BadAppend(); !e.empty()) return Where(step, e);
       if (Pick(7) == 0) {  // a series stops reporting
         std::vector<size_t> active;
         for (size_t s = 0; s < incs_.size(); ++s)
@@ -278,7 +437,10 @@ class Churn {
         if (!active.empty()) incs_[active[Pick(active.size())]].stopped = true;
       }
       if (Pick(4) == 0) {  // removals, after a Flush
+        if (Pick(2) == 0)  // refused ones first: they remove nothing
+          if (std::string e = BadRemove(); !e.empty()) return Where(step, e);
         if (Status f = eng_->Flush(); !f.ok()) return Where(step, "Flush: " + f.ToString());
+        open_ = false;
         std::vector<size_t> can;
         for (size_t s = 0; s < incs_.size(); ++s) {
           const Incarnation& inc = incs_[s];
@@ -297,7 +459,8 @@ class Churn {
       }
       if (Pick(3) == 0 || step + 1 == steps) {
         if (Status f = eng_->Flush(); !f.ok()) return Where(step, "Flush: " + f.ToString());
-        if (std::string e = Compare(); !e.empty()) return Where(step, e);
+        open_ = false;
+        if (std::string e = Compare(traces_ && step + 1 == steps); !e.empty()) return Where(step, e);
         ++checkpoints_;
       }
     }
@@ -305,7 +468,31 @@ class Churn {
   }
   struct Stats {
     size_t checkpoints = 0, fired = 0, removed = 0, reused = 0, refused = 0, joined = 0;
+    size_t points = 0, shifted = 0, grouped_ignoring = 0, rejected = 0, refused_removals = 0, trace_rows = 0;
   };
+  // The rules, node by node (for a failure's message).
+  std::string Describe() const {
+    std::ostringstream out;
+    for (size_t r = 0; r < rules_.rules.size(); ++r) {
+      const RulePlan& plan = rules_.rules[r];
+      out << "rule " << r << ": for " << plan.for_ms << " keep_firing_for " << plan.keep_firing_for_ms << " lookback "
+          << plan.lookback_ms << (plan.selector.ignoring.empty() ? "" : " ignoring (pod)") << ", condition node "
+          << plan.condition << ":";
+      for (size_t n = 0; n < plan.nodes.size(); ++n) {
+        const PlanNode& node = plan.nodes[n];
+        out << " [" << n << "] op " << static_cast<int>(node.op) << " " << node.text;
+        if (node.op == PlanOp::kConst || node.op == PlanOp::kEwma || node.op == PlanOp::kAggregate) out << " c=" << node.constant;
+        if (node.op == PlanOp::kWindow) out << " q=" << node.constant;
+        if (!node.inputs.empty()) {
+          out << " (";
+          for (int32_t i : node.inputs) out << i << ",";
+          out << ")";
+        }
+      }
+      out << "\n";
+    }
+    return out.str();
+  }
   Stats stats() const {
     Stats s = stats_;
     s.checkpoints = checkpoints_;
@@ -342,8 +529,16 @@ class Churn {
       if (Pick(5) != 0) labels["pod"] = "p" + std::to_string(Pick(6));
     }
     bool over = false;
-    for (const Incarnation& inc : incs_)
-      if (inc.live && inc.name == name && inc.labels == labels) return "";  // a live duplicate: not tried
+    for (const Incarnation& inc : incs_) {
+      if (!inc.live || inc.name != name || inc.labels != labels) continue;
+      // A live duplicate: refused, and the live series keeps its index and history.
+      Result<size_t> dup = eng_->AddSeries(name, labels);
+      ++stats_.rejected;
+      if (dup.ok() || dup.status().code() != StatusCode::kInvalidArgument ||
+          dup.status().message().find("was already added") == std::string::npos)
+        return "AddSeries of a live series again gave " + (dup.ok() ? std::string("ok") : dup.status().ToString());
+      return "";
+    }
     for (const RulePlan& r : rules_.rules) {
       if (!SelectorMatches(r.selector, name, labels)) continue;
       int64_t n = 0;
@@ -382,9 +577,117 @@ class Churn {
   std::string Append(size_t s, int64_t t) {
     const double v = Pick(20) == 0 ? std::numeric_limits<double>::quiet_NaN() : static_cast<double>(Pick(11));
     if (Status st = eng_->Append(s, t, v); !st.ok()) return "Append: " + st.ToString();
+    tick_ = t;
+    open_ = true;
+    ++stats_.points;
     incs_[s].ts.push_back(t);
     incs_[s].vs.push_back(v);
     return "";
+  }
+
+  // An append the engine must refuse (engine.h: timestamps strictly increasing per series and
+  // not below the open timestamp; no unknown or removed index): InvalidArgument saying what was
+  // wrong, and nothing changes: the value (100) would make most rules fire, and the comparisons
+  // after it see only the points accepted.
+  std::string BadAppend() {
+    std::vector<size_t> with_point, behind, removed;
+    for (size_t s = 0; s < incs_.size(); ++s) {
+      const Incarnation& inc = incs_[s];
+      if (!inc.live) {
+        removed.push_back(s);
+        continue;
+      }
+      if (!inc.ts.empty()) with_point.push_back(s);
+      if (tick_ > std::numeric_limits<int64_t>::min() && (inc.ts.empty() || inc.ts.back() < tick_ - 1)) behind.push_back(s);
+    }
+    size_t s = SIZE_MAX;
+    int64_t t = 0;
+    std::string want;
+    switch (Pick(5)) {
+      case 0:  // its latest timestamp again (in the open tick or an earlier one)
+      case 1:  // before its latest
+        if (with_point.empty()) return "";
+        s = with_point[Pick(with_point.size())];
+        t = incs_[s].ts.back() - (Pick(2) == 0 ? 0 : 1 + static_cast<int64_t>(Pick(1500)));
+        want = " is not after the previous point ";
+        want += std::to_string(incs_[s].ts.back());
+        break;
+      case 2:  // after its latest, before the time reached (another series' point)
+        if (behind.empty()) return "";
+        s = behind[Pick(behind.size())];
+        t = tick_ - 1;
+        want = " is earlier than the time already reached ";
+        want += std::to_string(tick_);
+        break;
+      case 3:
+        if (removed.empty()) return "";
+        s = removed[Pick(removed.size())];
+        t = tick_ + 1;
+        want = "unknown or removed series index ";
+        want += std::to_string(s);
+        break;
+      default:
+        s = incs_.size() + Pick(3);
+        t = tick_ + 1;
+        want = "unknown or removed series index ";
+        want += std::to_string(s);
+        break;
+    }
+    ++stats_.rejected;
+    const Status st = eng_->Append(s, t, 100);
+    if (st.code() == StatusCode::kInvalidArgument && st.message().find(want) != std::string::npos &&
+        (s >= incs_.size() || !incs_[s].live || st.message().find("timestamp " + std::to_string(t)) != std::string::npos))
+      return "";
+    std::ostringstream out;
+    out << "Append(" << s << ", " << t << ") should be InvalidArgument with \"" << want << "\", got "
+        << (st.ok() ? std::string("ok") : st.ToString());
+    return out.str();
+  }
+
+  // RemoveSeries calls the engine must refuse, removing nothing (the comparisons after them
+  // would miss the series' alerts, and its appends would be refused): a series with a point at
+  // the open timestamp (FailedPrecondition), a repeated index, a removed one (InvalidArgument).
+  std::string BadRemove() {
+    std::vector<size_t> live, open, removed;
+    for (size_t s = 0; s < incs_.size(); ++s) {
+      const Incarnation& inc = incs_[s];
+      if (!inc.live) {
+        removed.push_back(s);
+        continue;
+      }
+      live.push_back(s);
+      if (open_ && !inc.ts.empty() && inc.ts.back() == tick_) open.push_back(s);
+    }
+    // The indices are checked in the order given, and the first wrong one says the error: `a`, a
+    // live series, has no point at the open timestamp.
+    std::vector<size_t> quiet;
+    for (size_t s : live)
+      if (std::find(open.begin(), open.end(), s) == open.end()) quiet.push_back(s);
+    if (quiet.empty()) return "";
+    std::vector<size_t> call;
+    StatusCode want = StatusCode::kInvalidArgument;
+    const size_t a = quiet[Pick(quiet.size())];
+    switch (Pick(3)) {
+      case 0:
+        if (open.empty()) return "";
+        call = {a, open[Pick(open.size())]};
+        want = StatusCode::kFailedPrecondition;
+        break;
+      case 1: call = {a, a}; break;
+      default:
+        if (removed.empty()) return "";
+        call = {a, removed[Pick(removed.size())]};
+        break;
+    }
+    ++stats_.refused_removals;
+    const Status st = eng_->RemoveSeries(call);
+    if (st.code() == want) return "";
+    std::ostringstream out;
+    out << "RemoveSeries(";
+    for (size_t s : call) out << s << " ";
+    out << ") should be refused (" << (want == StatusCode::kFailedPrecondition ? "FailedPrecondition" : "InvalidArgument")
+        << "), got " << (st.ok() ? std::string("ok") : st.ToString());
+    return out.str();
   }
 
   void Removed(size_t s, int64_t t) {
@@ -399,8 +702,9 @@ class Churn {
   }
 
   // Batch per rule over every incarnation so far; streaming's record against it.
-  std::string Compare() {
+  std::string Compare(bool traces) {
     if (bad_point_) return "on_point for a point not appended (or out of order)";
+    std::vector<std::string> want_traces;
     std::vector<std::string> want_fired, want_resolved, want_active;
     std::vector<std::vector<uint8_t>> want_flags(incs_.size());
     for (size_t s = 0; s < incs_.size(); ++s) want_flags[s].assign(incs_[s].ts.size(), 0);
@@ -420,8 +724,11 @@ class Churn {
         in[s].timestamps_ms = incs_[s].ts;
         in[s].values = incs_[s].vs;
       }
-      auto batch = EvaluateBatch(CompiledRules{{plan}}, in);
+      EngineOptions bopt;
+      bopt.trace_nodes = traces;
+      auto batch = EvaluateBatch(CompiledRules{{plan}}, in, bopt);
       if (!batch.ok()) return "batch: " + batch.status().ToString();
+      for (const RuleSeriesTrace& tr : batch->traces) ExpectTrace(r, plan, tr, &want_traces);
       for (size_t s = 0; s < incs_.size(); ++s)
         for (size_t i = 0; i < batch->flags[s].size(); ++i) want_flags[s][i] |= batch->flags[s][i];
       for (const Alert& a : batch->alerts) {
@@ -458,7 +765,62 @@ class Churn {
     if (sorted(resolved_) != sorted(want_resolved))
       return "resolutions: " + FirstDifference(sorted(want_resolved), sorted(resolved_));
     if (sorted(active) != sorted(want_active)) return "ActiveAlerts: " + FirstDifference(sorted(want_active), sorted(active));
+    if (traces) {
+      stats_.trace_rows += want_traces.size();
+      if (sorted(traced_) != sorted(want_traces)) return "traces: " + FirstDifference(sorted(want_traces), sorted(traced_));
+    }
     return "";
+  }
+
+  // One evaluation as on_trace reports it: rule, series, time, condition, firing, node values
+  // (bits; every NaN one value).
+  static std::string TraceRow(size_t r, size_t s, int64_t t, bool cond, bool firing, std::span<const double> vals) {
+    std::ostringstream out;
+    out << "rule " << r << " series " << (s == SIZE_MAX ? std::string("-") : std::to_string(s)) << " t=" << t
+        << " cond " << cond << " firing " << firing << " nodes";
+    for (double v : vals) {
+      uint64_t bits = 0;
+      std::memcpy(&bits, &v, sizeof v);
+      out << ' ';
+      if (std::isnan(v)) out << "nan";
+      else out << std::hex << bits << std::dec;
+    }
+    return out.str();
+  }
+
+  // Batch's trace of rule r's series (an incarnation, or an identity incarnation named by its
+  // first input) as streaming must report it: a tick-driven rule's evaluations up to the cut (batch
+  // evaluates a removed member on); a rule with `ignoring` names at each evaluation the lowest
+  // input of the identity still live then (RemoveInputs re-points Identity::first and the
+  // member's series to it), batch the lowest ever.
+  void ExpectTrace(size_t r, const RulePlan& plan, const RuleSeriesTrace& tr, std::vector<std::string>* rows) const {
+    const bool ignoring = !rules_.rules[r].selector.ignoring.empty();
+    std::vector<size_t> inputs;
+    int64_t cut = kNever;
+    if (tr.series != SIZE_MAX) {
+      if (ignoring) {
+        const int ii = ii_of_[r][tr.series];
+        for (size_t s = 0; s < incs_.size(); ++s)
+          if (ii_of_[r][s] == ii) inputs.push_back(s);
+        cut = ii_cut_[static_cast<size_t>(ii)];
+      } else {
+        inputs.push_back(tr.series);
+        cut = incs_[tr.series].cut;
+      }
+    }
+    std::vector<double> vals(plan.nodes.size());
+    for (size_t i = 0; i < tr.timestamps_ms.size(); ++i) {
+      const int64_t t = tr.timestamps_ms[i];
+      if (plan.tick_driven && t > cut) continue;
+      size_t named = tr.series;
+      for (size_t s : inputs)
+        if (incs_[s].cut >= t) {
+          named = s;
+          break;
+        }
+      for (size_t n = 0; n < vals.size(); ++n) vals[n] = tr.node_values[n][i];
+      rows->push_back(TraceRow(r, named, t, tr.condition[i] != 0, tr.firing[i] != 0, vals));
+    }
   }
 
   std::mt19937_64 rng_;
@@ -471,6 +833,10 @@ class Churn {
   std::vector<std::map<std::string, int>> identity_ii_;     // [rule] identity -> its incarnation
   std::vector<int64_t> ii_cut_;                             // identity incarnation -> end time
   std::vector<std::string> fired_, resolved_;
+  bool traces_ = false;                // on_trace on (even seeds); compared at the last checkpoint
+  std::vector<std::string> traced_;    // streaming's evaluations (TraceRow)
+  int64_t tick_ = std::numeric_limits<int64_t>::min();  // the latest timestamp appended
+  bool open_ = false;                  // points at tick_ not yet evaluated (no Flush since)
   bool bad_point_ = false;
   size_t checkpoints_ = 0;
   Stats stats_;
@@ -501,29 +867,45 @@ TEST_CASE("churn: random schedules of appends, RemoveSeries and new series; stre
     all.reused += s.reused;
     all.refused += s.refused;
     all.joined += s.joined;
+    all.points += s.points;
+    all.shifted += s.shifted;
+    all.grouped_ignoring += s.grouped_ignoring;
+    all.rejected += s.rejected;
+    all.refused_removals += s.refused_removals;
+    all.trace_rows += s.trace_rows;
     if (!diff.empty()) {
       ++failed;
-      FAIL_CHECK("seed ", seed, " (VIGIL_CHURN_SEED=", seed, "): ", diff);
+      FAIL_CHECK("seed ", seed, " (VIGIL_CHURN_SEED=", seed, "): ", diff, "\n", churn.Describe());
       if (failed >= 5) break;
     }
   }
-  MESSAGE("churn: ", all.checkpoints, " checkpoints, ", all.fired, " firing transitions, ", all.removed,
+  MESSAGE("churn: ", all.points, " points, ", all.checkpoints, " checkpoints, ", all.fired, " firing transitions, ", all.removed,
           " series removed, ", all.reused, " added again with a removed series' labels, ", all.joined,
-          " joined a live identity of an ignoring rule, ", all.refused, " refused at max_series_per_rule");
+          " joined a live identity of an ignoring rule, ", all.refused, " refused at max_series_per_rule, ",
+          all.shifted, " ewma / lag / offset nodes, ", all.grouped_ignoring, " aggregations with ignoring, ",
+          all.rejected, " bad appends / AddSeries refused, ", all.refused_removals, " RemoveSeries refused, ",
+          all.trace_rows, " trace rows compared");
   // The schedules do what they are for (a generator that stopped removing would pass silently).
   CHECK(all.checkpoints > 0);
   CHECK(all.removed > 0);
   CHECK(all.reused > 0);
   CHECK(all.joined > 0);
   CHECK(all.fired > 0);
+  CHECK(all.shifted > 0);
+  CHECK(all.grouped_ignoring > 0);
+  CHECK(all.rejected > 0);
+  CHECK(all.refused_removals > 0);
+  CHECK(all.trace_rows > 0);
 }
 
-// Seeds that found bugs, run whatever VIGIL_CHURN_SEEDS says: 17 (step 29), 23, 24, 45, 51 found
-// TickRule::RemoveMembers' self-move (ActiveAlerts without rule and labels after a later member's
-// removal, ae5f2de); 67 (step 18), 91, 140, 154, 212 fail with c4cb79d's fix reverted (a stale
-// alert's ignored_labels {"pod":""}: the pointer into Rule::ids' old storage).
+// Seeds that found bugs, run whatever VIGIL_CHURN_SEEDS says (with this generator; the first
+// one's seeds 17, 23, 24, 45, 51, 67, 91, 140 now make other schedules): 4 (step 7), 19, 21, 38,
+// 40 fail with TickRule::RemoveMembers' self-move back (2d3677a reverted: ActiveAlerts without rule
+// and labels after a later member's removal); 218 (step 36) with Rebuild's series-order sort left
+// out (a std by (job) one bit off batch's). c4cb79d's use after free (ignored_labels {"pod":""})
+// was not looked for again with this generator; its own test is in engine_remove_series_test.cc.
 TEST_CASE("churn: the seeds that found bugs") {
-  for (uint64_t seed : {17, 23, 24, 45, 51, 67, 91, 140}) {
+  for (uint64_t seed : {4, 19, 21, 38, 40, 218}) {
     Churn churn(seed);
     const std::string diff = churn.Run();
     CHECK_MESSAGE(diff.empty(), "seed ", seed, ": ", diff);
