@@ -92,6 +92,7 @@
 
 #include "core/json.h"
 #include "detectors/engine.h"
+#include "detectors/plan_testing.h"
 
 namespace vigil {
 namespace {
@@ -99,71 +100,6 @@ namespace {
 constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
 constexpr size_t kSeeds = 300;
 constexpr int64_t kLimit = 7;  // max_series_per_rule in streaming
-
-struct Builder {
-  RulePlan plan;
-  PlanBuilder b{&plan.nodes};
-  Builder(std::string name, std::string metric) {
-    plan.name = std::move(name);
-    plan.file = "fuzz";
-    plan.selector.metric = std::move(metric);
-  }
-  int32_t Node(PlanOp op, std::vector<int32_t> in, ValueType type = ValueType::kNumber) {
-    PlanNode n;
-    n.op = op;
-    n.inputs = std::move(in);
-    n.type = type;
-    n.text = "n";
-    n.text += std::to_string(plan.nodes.size());
-    return b.Add(std::move(n));
-  }
-  int32_t Const(double c) {
-    PlanNode n;
-    n.op = PlanOp::kConst;
-    n.constant = c;
-    n.text = std::to_string(c);
-    return b.Add(std::move(n));
-  }
-  int32_t Window(WindowFn fn, int32_t in, bool points, int64_t size, double q = 0) {
-    PlanNode n;
-    n.op = PlanOp::kWindow;
-    n.window_fn = fn;
-    n.inputs = {in};
-    n.window.is_points = points;
-    (points ? n.window.points : n.window.duration_ms) = size;
-    n.constant = q;
-    n.text = std::string(WindowFnName(fn));
-    n.text += points ? "p" : "ms";
-    n.text += std::to_string(size);
-    return b.Add(std::move(n));
-  }
-  // kEwma with smoothing factor alpha, kLag by k points, kOffset by k ms.
-  int32_t Shifted(PlanOp op, int32_t in, int64_t k, double alpha = 0) {
-    PlanNode n;
-    n.op = op;
-    n.constant = alpha;
-    n.inputs = {in};
-    (op == PlanOp::kLag ? n.lag_points : n.duration_ms) = k;
-    n.text = op == PlanOp::kEwma ? "ewma" : op == PlanOp::kLag ? "lag" : "offset";
-    n.text += std::to_string(plan.nodes.size());
-    return b.Add(std::move(n));
-  }
-  int32_t Tick(PlanOp op, int64_t d) {
-    PlanNode n;
-    n.op = op;
-    n.type = ValueType::kBool;
-    n.duration_ms = d;
-    n.text = op == PlanOp::kStaleFor ? "stale_for" : "absent";
-    n.text += std::to_string(d);
-    return b.Add(std::move(n));
-  }
-  RulePlan Done(int32_t cond) {
-    plan.condition = cond;
-    plan.explain_nodes = {cond};
-    for (const auto& n : plan.nodes) plan.max_stage = std::max(plan.max_stage, n.stage);
-    return plan;
-  }
-};
 
 // Thresholds for a window function's value over points of 0..10 about a second apart.
 double WindowThreshold(WindowFn fn, uint64_t r) {
@@ -199,7 +135,7 @@ RulePlan RandomRule(std::mt19937_64& rng, size_t k, bool* group) {
   };
   std::string name = "R";
   name += std::to_string(k);
-  Builder p(name, "m");
+  TestPlan p(name, "m");
   // 0 threshold, 1 window, 2-3 ignoring, 4 group, 5 stale_for, 6 absent, 7-8 ewma / lag / offset
   // and arithmetic (with or without ignoring)
   const int kind = pick(9);
@@ -231,14 +167,7 @@ RulePlan RandomRule(std::mt19937_64& rng, size_t k, bool* group) {
     // x: the value or a short window of it (an aggregation in stage 1 over a window of stage 0)
     const int32_t x = pick(3) == 0 ? p.Window(WindowFn::kMean, v, true, 2 + pick(2)) : v;
     const AggFn fn = static_cast<AggFn>(pick(static_cast<int>(AggFn::kQuantile) + 1));
-    PlanNode agg;
-    agg.op = PlanOp::kAggregate;
-    agg.agg_fn = fn;
-    agg.inputs = {x};
-    agg.by = {"job"};
-    agg.constant = fn == AggFn::kQuantile ? 0.25 * (1 + pick(3)) : 0;
-    agg.text = "agg by job";
-    int32_t a = p.b.Add(std::move(agg));
+    int32_t a = p.Agg(fn, x, {"job"}, fn == AggFn::kQuantile ? 0.25 * (1 + pick(3)) : 0);
     int32_t cond;
     if (pick(3) == 0 && fn != AggFn::kCount && fn != AggFn::kSum && fn != AggFn::kStd) {
       cond = p.Node(PlanOp::kGt, {v, p.Node(PlanOp::kAdd, {a, p.Const(1 + pick(3))})}, ValueType::kBool);
@@ -275,11 +204,11 @@ RulePlan RandomRule(std::mt19937_64& rng, size_t k, bool* group) {
                         : p.Node(PlanOp::kDiv, {v, p.Node(PlanOp::kSub, {v, p.Const(5)})});
   int32_t s;
   if (shift == 0) {
-    s = p.Shifted(PlanOp::kEwma, base, 0, 0.25 * (1 + pick(4)));
+    s = p.Ewma(base, 0.25 * (1 + pick(4)), "ewma");
   } else if (shift == 1) {
-    s = p.Shifted(PlanOp::kLag, base, 1 + pick(3));
+    s = p.Shifted(PlanOp::kLag, base, 1 + pick(3), "lag");
   } else {
-    s = p.Shifted(PlanOp::kOffset, base, 1000 + 500 * pick(4));
+    s = p.Shifted(PlanOp::kOffset, base, 1000 + 500 * pick(4), "offset");
     if (pick(2) == 0) lookback = 1000 + 500 * pick(4);  // older points than this read as NaN
   }
   int32_t e;

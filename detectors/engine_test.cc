@@ -2,6 +2,7 @@
 // rule compiler): window functions against brute-force references, the alert life cycle by
 // hand, and the batch/streaming property test.
 #include "detectors/engine.h"
+#include "detectors/plan_testing.h"
 
 #include <doctest/doctest.h>
 
@@ -17,80 +18,8 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// Small plan-building helper.
-struct P {
-  RulePlan plan;
-  PlanBuilder b{&plan.nodes};
-  explicit P(std::string name, std::string metric = "m") {
-    plan.name = std::move(name);
-    plan.selector.metric = std::move(metric);
-    plan.file = "test";
-  }
-  int32_t Node(PlanOp op, std::vector<int32_t> in, ValueType type = ValueType::kNumber, std::string text = "") {
-    PlanNode n;
-    n.op = op;
-    n.inputs = std::move(in);
-    n.type = type;
-    n.text = text.empty() ? "n" + std::to_string(plan.nodes.size()) : text;
-    return b.Add(std::move(n));
-  }
-  int32_t Value() { return Node(PlanOp::kValue, {}, ValueType::kNumber, "m"); }
-  // `in` lag(k) points (kLag) or offset by k ms (kOffset).
-  int32_t Shifted(PlanOp op, int32_t in, int64_t k, std::string text) {
-    PlanNode n;
-    n.op = op;
-    n.inputs = {in};
-    (op == PlanOp::kLag ? n.lag_points : n.duration_ms) = k;
-    n.text = std::move(text);
-    return b.Add(std::move(n));
-  }
-  int32_t Const(double c) {
-    PlanNode n;
-    n.op = PlanOp::kConst;
-    n.constant = c;
-    n.text = std::to_string(c);
-    return b.Add(std::move(n));
-  }
-  int32_t Window(WindowFn fn, int32_t in, bool points, int64_t size, double q = 0) {
-    PlanNode n;
-    n.op = PlanOp::kWindow;
-    n.window_fn = fn;
-    n.inputs = {in};
-    n.window.is_points = points;
-    (points ? n.window.points : n.window.duration_ms) = size;
-    n.constant = q;
-    n.text = std::string(WindowFnName(fn)) + "(" + std::to_string(size) + (points ? "p" : "ms") + ")";
-    return b.Add(std::move(n));
-  }
-  int32_t Agg(AggFn fn, int32_t in, std::vector<std::string> by, double q = 0) {
-    PlanNode n;
-    n.op = PlanOp::kAggregate;
-    n.agg_fn = fn;
-    n.inputs = {in};
-    n.by = std::move(by);
-    n.constant = q;
-    n.text = std::string(AggFnName(fn)) + " by";
-    return b.Add(std::move(n));
-  }
-  int32_t Cmp(PlanOp op, int32_t a, int32_t c) { return Node(op, {a, c}, ValueType::kBool); }
-  RulePlan Done(int32_t cond) {
-    plan.condition = cond;
-    plan.explain_nodes = {cond};
-    for (const auto& n : plan.nodes) plan.max_stage = std::max(plan.max_stage, n.stage);
-    return plan;
-  }
-  // A tick-driven rule whose condition is `stale_for(duration_ms)`.
-  RulePlan StaleFor(int64_t duration_ms, std::string text = "stale_for") {
-    PlanNode n;
-    n.op = PlanOp::kStaleFor;
-    n.type = ValueType::kBool;
-    n.duration_ms = duration_ms;
-    n.text = std::move(text);
-    RulePlan out = Done(b.Add(n));
-    out.tick_driven = true;
-    return out;
-  }
-};
+// Small plan-building helper (detectors/plan_testing.h).
+using P = TestPlan;
 
 TimeSeries Series(std::string name, Labels labels, std::vector<int64_t> ts, std::vector<double> vs) {
   TimeSeries s;
