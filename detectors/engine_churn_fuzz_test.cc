@@ -65,10 +65,14 @@
 // LagState one point short: seed 19 step 8; OffsetState's lookback bound `<=`: seed 9 step 5;
 // RemoveInputs without Rebuild (`ignoring` with `by`): crashes (SIGSEGV) in the first 2,000;
 // TickRule::RemoveMembers' self-move (2d3677a reverted): seed 4 step 7, also 19, 21, 38, 40 (300);
-// Rebuild's series-order sort of a group left out: seed 218 step 36 (300). Not caught in 2,000
-// seeds: the identity order by `Identity::origin` replaced with the current first input (it
-// differs only after an identity's first input went and a later identity's origin is lower than
-// its new first, in a group with a third member: rarer than this schedule reaches).
+// Rebuild's series-order sort of a group left out: seed 218 step 36 (300). In WindowState::ValueFn
+// (time windows in streaming; one build with all three): changes / resets of an empty window NaN
+// instead of 0: seed 28 step 43 (resets 5 s); rate divided by dt + 0.5 s: seed 167 step 3; changes:
+// seed 192 step 8. Not caught in 2,000 seeds: the identity order by `Identity::origin` replaced
+// with the current first input (it differs only after an identity's first input went and a later
+// identity's origin is lower than its new first, in a group with a third member: rarer than this
+// schedule reaches); ValueFn's quantile at q = 0.5 whatever q (a quantile window is 1 function of
+// 14 in 2 of the 9 rule kinds, and a third of them have q = 0.5: too few).
 //
 // Seeds: kSeeds by default; VIGIL_CHURN_SEEDS=N runs N, VIGIL_CHURN_SEED=S only S.
 // A failure prints the seed, the step, the first difference and the rules node by node.
