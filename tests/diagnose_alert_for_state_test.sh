@@ -27,11 +27,7 @@ PY=/usr/bin/python3
 passed=0 fail=0
 V=("$VIGIL" --log-level error --data-dir "$TMP/var")
 
-mkdir -p "$TMP/hooks"
-"$PY" "$HERE/lib/webhook_capture.py" "$TMP/capture.port" "$TMP/hooks" &
-PIDS+=($!)
-for _ in $(seq 100); do [ -s "$TMP/capture.port" ] && break; sleep 0.1; done
-[ -s "$TMP/capture.port" ] || { echo "FAIL webhook capture server did not start"; exit 1; }
+start_webhook_capture
 cat >"$TMP/alertmanager.yml" <<EOF
 route:
   receiver: vigil
@@ -42,7 +38,7 @@ route:
 receivers:
   - name: vigil
     webhook_configs:
-      - url: http://127.0.0.1:$(cat "$TMP/capture.port")/alert
+      - url: $HOOK_URL
 EOF
 start_alertmanager "$AM_BIN" "$TMP/alertmanager.yml"
 

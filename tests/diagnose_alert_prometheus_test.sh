@@ -65,11 +65,7 @@ backfill "$TMP/history.om" "$TMP/tsdb"
 start_prometheus "$TMP/tsdb"
 PROM=$URL
 
-mkdir -p "$TMP/hooks"
-"$PY" "$HERE/lib/webhook_capture.py" "$TMP/capture.port" "$TMP/hooks" &
-PIDS+=($!)
-for _ in $(seq 100); do [ -s "$TMP/capture.port" ] && break; sleep 0.1; done
-[ -s "$TMP/capture.port" ] || { echo "FAIL webhook capture server did not start"; exit 1; }
+start_webhook_capture
 cat >"$TMP/alertmanager.yml" <<EOF
 route:
   receiver: vigil
@@ -83,7 +79,7 @@ route:
 receivers:
   - name: vigil
     webhook_configs:
-      - url: http://127.0.0.1:$(cat "$TMP/capture.port")/alert
+      - url: $HOOK_URL
         send_resolved: true
   - name: quiet
 EOF

@@ -10,8 +10,8 @@
 # `prometheus` over TSDB_DIR on a free loopback port (up to 3 ports: another process may take the
 # one free_port saw before prometheus binds it), waits up to 30 s for /-/ready, and sets PORT, URL
 # and PROM_PID (its log: TMP/prometheus.log). Not ready: prints the log's tail and
-# "FAIL prometheus did not start", and exits 1; and start_alertmanager / start_ready below. Needs
-# prometheus, promtool and curl (check them first).
+# "FAIL prometheus did not start", and exits 1; and start_alertmanager / start_ready /
+# start_webhook_capture below. Needs prometheus, promtool and curl (check them first).
 free_port() { /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 PIDS=()
 trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$TMP"' EXIT
@@ -60,4 +60,16 @@ start_alertmanager() {
   start_ready alertmanager "$TMP/alertmanager.log" "$1" --config.file="$2" --storage.path="$TMP/am" \
     --cluster.listen-address= --web.listen-address="127.0.0.1:{PORT}"
   AM=$READY_URL AM_PID=$READY_PID
+}
+# start_webhook_capture: lib/webhook_capture.py on a free loopback port, saving the n-th POST body
+# as TMP/hooks/n.json (added to PIDS); sets HOOK_URL (http://127.0.0.1:PORT/alert, a receiver URL for
+# Alertmanager's webhook_configs). Not listening within 10 s: "FAIL webhook capture server did not
+# start", exit 1.
+start_webhook_capture() {
+  mkdir -p "$TMP/hooks"
+  /usr/bin/python3 "$HERE/lib/webhook_capture.py" "$TMP/capture.port" "$TMP/hooks" &
+  PIDS+=($!)
+  for _ in $(seq 100); do [ -s "$TMP/capture.port" ] && break; sleep 0.1; done
+  [ -s "$TMP/capture.port" ] || { echo "FAIL webhook capture server did not start"; exit 1; }
+  HOOK_URL="http://127.0.0.1:$(cat "$TMP/capture.port")/alert"
 }
