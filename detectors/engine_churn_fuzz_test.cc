@@ -71,7 +71,9 @@
 // seed 192 step 8. Not caught in 2,000 seeds: the identity order by `Identity::origin` replaced
 // with the current first input (it differs only after an identity's first input went and a later
 // identity's origin is lower than its new first, in a group with a third member: rarer than this
-// schedule reaches); ValueFn's quantile at q = 0.5 whatever q (a quantile window is 1 function of
+// schedule reaches; engine_remove_series_test's "RemoveSeries: an ignoring rule's identity keeps
+// its place among its peers after its first input goes (batch's sum, bit for bit)" catches it);
+// ValueFn's quantile at q = 0.5 whatever q (a quantile window is 1 function of
 // 14 in 2 of the 9 rule kinds, and a third of them have q = 0.5: too few).
 //
 // Seeds: kSeeds by default; VIGIL_CHURN_SEEDS=N runs N, VIGIL_CHURN_SEED=S only S.
