@@ -1814,6 +1814,11 @@ struct StreamingEngine::Impl {
   // Set by a window-limit error: every later Append / Flush returns it (the failing tick is not
   // evaluated again; ticks before it were evaluated and reported).
   Status stopped;
+  // Set while CloseTick runs: its callbacks (on_point / on_alert / on_trace) run then, and a call
+  // from one of them that changes the engine is refused (review RV-FZ: RemoveSeries from on_alert
+  // moved the rule's last member into a removed one's place under the tick's ActivePoint pointers,
+  // and the next member evaluated was a destroyed one).
+  bool closing = false;
   int64_t tick = 0;
   std::vector<std::pair<size_t, double>> pending;  // points at `tick`
   // Per series: its point's index in `pending` during CloseTick's tick-driven rules, -1 when it
@@ -2093,10 +2098,26 @@ struct StreamingEngine::Impl {
     return n;
   }
 
+  // A call that changes the engine, made from a callback (`closing`): refused.
+  static Status FromCallback(const char* call) {
+    std::string m = "StreamingEngine::";
+    m += call;
+    m += " called from a callback (on_point / on_alert / on_trace) while a timestamp is evaluated; "
+         "call it after Append / Flush returns";
+    return FailedPreconditionError(std::move(m));
+  }
+
   Status CloseTick() {
+    if (closing) [[unlikely]]
+      return FromCallback("Flush");
     if (!stopped.ok()) [[unlikely]]
       return stopped;
     if (!have_tick || pending.empty()) return Status::Ok();
+    closing = true;
+    struct Done {
+      bool* closing;
+      ~Done() { *closing = false; }
+    } done{&closing};
     ++tick_serial;
     const int64_t t = tick;
     flag_scratch.assign(pending.size(), 0);
@@ -2384,6 +2405,8 @@ Result<std::unique_ptr<StreamingEngine>> StreamingEngine::Create(CompiledRules r
 
 Result<size_t> StreamingEngine::AddSeries(const std::string& name, const Labels& labels) {
   Impl& im = *impl_;
+  if (im.closing) [[unlikely]]
+    return Impl::FromCallback("AddSeries");
   std::string id = FormatSeriesId(name, labels);
   if (im.series_by_id.count(id)) return InvalidArgumentError("series " + id + " was already added");
   const size_t si = im.series.size();
@@ -2477,6 +2500,8 @@ Status StreamingEngine::Append(size_t si, int64_t t, double value) {
   Impl& im = *impl_;
   if (!im.stopped.ok()) [[unlikely]]
     return im.stopped;
+  if (im.closing) [[unlikely]]
+    return Impl::FromCallback("Append");
   if (si >= im.series.size() || im.series[si].removed)
     return InvalidArgumentError("unknown or removed series index " + std::to_string(si));
   Impl::SeriesState& s = im.series[si];
@@ -2500,6 +2525,8 @@ Status StreamingEngine::Flush() { return impl_->CloseTick(); }
 
 Status StreamingEngine::RemoveSeries(std::span<const size_t> given) {
   Impl& im = *impl_;
+  if (im.closing) [[unlikely]]
+    return Impl::FromCallback("RemoveSeries");
   // Every check first: a refused call removes nothing.
   std::vector<uint8_t> gone(im.series.size(), 0);
   for (size_t si : given) {

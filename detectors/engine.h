@@ -131,7 +131,8 @@ class StreamingEngine {
   // A window over `max_window_points` (OutOfRange, found when its timestamp is evaluated) stops
   // the engine: that call and every later Append / Flush return the same error; the timestamps
   // before it were evaluated and reported, the failing one is not. Callbacks must not call
-  // AddSeries / Append / Flush.
+  // AddSeries / Append / Flush / RemoveSeries: from a callback each is FailedPrecondition and
+  // changes nothing (ActiveAlerts may be called).
   [[nodiscard]] Status Append(size_t series, int64_t t_ms, double value);
 
   // Evaluates the buffered timestamp now (end of input). Further appends must be later.

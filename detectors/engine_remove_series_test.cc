@@ -563,5 +563,54 @@ TEST_CASE("RemoveSeries: an ignoring rule's identity keeps its place among its p
   CHECK(std::count(sums.begin(), sums.end(), 0.1 + 0.2 + 0.3) == 3);
 }
 
+// Review RV-FZ: engine.h let callbacks call RemoveSeries (only AddSeries / Append / Flush were
+// ruled out, and nothing checked). RemoveSeries of series 1 from series 0's on_alert moved member
+// 2 (series 2, which has a point at this tick) into slot 1 and destroyed slot 2, which the tick
+// evaluated next: a read of a destroyed member (SIGSEGV before the fix). Every call that changes
+// the engine is now FailedPrecondition from a callback, and changes nothing.
+TEST_CASE("RemoveSeries, AddSeries, Append and Flush from a callback are FailedPrecondition and change nothing") {
+  std::vector<Status> got;
+  std::vector<std::pair<size_t, uint8_t>> points;
+  StreamingEngine* eng = nullptr;
+  StreamingEngine::Callbacks cb;
+  cb.on_alert = [&](const Alert& a) {
+    if (a.labels.at("pod") != "p0") return;
+    const size_t one = 1;
+    got.push_back(eng->RemoveSeries(std::span<const size_t>(&one, 1)));
+    got.push_back(eng->AddSeries("m", {{"pod", "new"}}).status());
+    got.push_back(eng->Append(1, 1000, 9));
+    got.push_back(eng->Append(1, 2000, 9));
+    got.push_back(eng->Flush());
+  };
+  cb.on_point = [&](size_t s, int64_t, uint8_t f) { points.push_back({s, f}); };
+  auto made = StreamingEngine::Create(CompiledRules{{Above5("Hot")}}, EngineOptions{}, cb);
+  REQUIRE(made.ok());
+  StreamingEngine& e = **made;
+  eng = &e;
+  for (int pod = 0; pod < 3; ++pod) REQUIRE(*e.AddSeries("m", {{"pod", "p" + std::to_string(pod)}}) == static_cast<size_t>(pod));
+  REQUIRE(e.Append(0, 1000, 9).ok());
+  REQUIRE(e.Append(2, 1000, 9).ok());  // series 1 has no point here: RemoveSeries would take it
+  REQUIRE(e.Flush().ok());
+  REQUIRE(got.size() == 5);
+  for (const Status& st : got) {
+    CHECK(st.code() == StatusCode::kFailedPrecondition);
+    CHECK(st.message().find("called from a callback") != std::string::npos);
+  }
+  CHECK(got[0].message().find("RemoveSeries") != std::string::npos);
+  // Both points were evaluated and fired; nothing the callback tried was taken.
+  CHECK(points == std::vector<std::pair<size_t, uint8_t>>{{0, 1}, {2, 1}});
+  std::vector<Alert> active = e.ActiveAlerts();
+  REQUIRE(active.size() == 2);
+  CHECK(active[0].labels.at("pod") == "p0");
+  CHECK(active[1].labels.at("pod") == "p2");
+  // After the tick the same calls work: series 1 is still there, no series "new" was added.
+  REQUIRE(e.Append(1, 2000, 9).ok());
+  REQUIRE(e.Flush().ok());
+  CHECK(points.back() == std::pair<size_t, uint8_t>{1, 1});
+  CHECK(*e.AddSeries("m", {{"pod", "new"}}) == 3);
+  const size_t two = 2;
+  CHECK(e.RemoveSeries(std::span<const size_t>(&two, 1)).ok());
+}
+
 }  // namespace
 }  // namespace vigil
