@@ -1784,8 +1784,9 @@ struct StreamingEngine::Impl {
       double value = 0;
     };
     std::vector<std::vector<AggValue>> agg_cache;
-    // Per aggregation node, per group: its members' indices (in member order), shared by the
-    // group (a copy per member held O(group^2) indices: 10^8 for one job of 10,000 ranks).
+    // Per aggregation node, per group: its members' indices (in series order, an identity by its
+    // origin: batch's peer order, which member order is not after a RemoveSeries; Rebuild), shared
+    // by the group (a copy per member held O(group^2) indices: 10^8 for one job of 10,000 ranks).
     std::vector<std::vector<std::vector<int32_t>>> group_members = {};
     // Set by AddSeries: group_of / group_members miss the new members until the next tick of
     // the rule rebuilds them (Rebuild at every AddSeries made declaring N series O(N^2)).
