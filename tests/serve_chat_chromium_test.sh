@@ -25,7 +25,21 @@ done
 PY=/usr/bin/python3
 free_port() { "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 PIDS=()
-trap 'touch "$TMP/stop"; sleep 0.3; for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$TMP"' EXIT
+CHAT_DIRS=() CHAT_PIDS=()  # server_test's chat page servers: each ends when DIR/stop appears
+# The chat page servers are asked to stop (their stop file) and given up to 30 s to end before the
+# kill: a SIGTERM ends server_test in doctest's fatal-signal handler, which allocates (not
+# async-signal-safe; ThreadSanitizer reported it, "signal-unsafe call inside of a signal"). Until
+# 2026-12-01 only $TMP/stop was touched, so the one over $TMP/llm was always killed that way.
+cleanup() {
+  for d in "${CHAT_DIRS[@]}"; do touch "$d/stop"; done
+  for p in "${CHAT_PIDS[@]}"; do
+    for _ in $(seq 300); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+  done
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+  wait 2>/dev/null
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -89,6 +103,8 @@ fi
 start_chat_server() {
   VIGIL_CHAT_E2E_DIR="$1" "$build/tests/server_test" --no-skip -tc="chat page server*" >"$1/server.log" 2>&1 &
   PIDS+=($!)
+  CHAT_DIRS+=("$1")
+  CHAT_PIDS+=($!)
   for _ in $(seq 600); do
     [ -f "$1/port" ] && return 0
     kill -0 "${PIDS[-1]}" 2>/dev/null || break
