@@ -240,6 +240,23 @@ std::string NodeNameRegex(const std::string& name, bool port) {
   return RegexQuote(name.substr(0, name.find('.'))) + "(\\..*)?" + p;
 }
 
+// Labels naming the cluster, Prometheus or site a series comes from: Prometheus's external labels,
+// which a Thanos or Mimir query view shows on every series (a plain Prometheus stores none). A
+// node_uname_info series with one of them other than the alert's is another cluster's node of the
+// same name (review RV-DX): `cluster="b"` (the series' value), else "".
+constexpr const char* kClusterLabels[] = {"cluster", "prometheus", "region", "datacenter", "env", "environment"};
+std::string OtherCluster(const Labels& series, const Labels& alert) {
+  for (const char* k : kClusterLabels) {
+    const std::string theirs = LabelOf(series, k), ours = LabelOf(alert, k);
+    if (!theirs.empty() && !ours.empty() && theirs != ours) {
+      std::string out = k;
+      out += "=\"" + theirs + "\", the alert's \"" + ours + "\"";
+      return out;
+    }
+  }
+  return "";
+}
+
 LearnedNodeNames LearnNodeNames(const Alert& alert, const TriageOptions& options, int64_t at_ms) {
   LearnedNodeNames out;
   out.names = NodeNamesOf(alert.labels);
@@ -287,14 +304,24 @@ LearnedNodeNames LearnNodeNames(const Alert& alert, const TriageOptions& options
   }
   const NodeNames given = out.names;
   std::vector<std::pair<std::string, std::string>> on_node;  // {nodename, instance}
-  size_t empty_nodename = 0;
+  size_t empty_nodename = 0, other_cluster = 0;
+  std::string other_cluster_first;  // `cluster="b", the alert's "a"`
   for (const TimeSeries& s : series) {
     const std::string nodename = LabelOf(s.labels, "nodename"), instance = LabelOf(s.labels, "instance");
     const bool by_name = !nodename.empty() && NamesNode(given, nodename);
     const bool by_address = !instance.empty() && NamesNode(given, InstanceHost(instance));
     if (!by_name && !by_address) continue;  // the regex's near miss (node-30, another domain)
+    if (std::string other = OtherCluster(s.labels, alert.labels); !other.empty()) {
+      if (other_cluster++ == 0) other_cluster_first = std::move(other);
+      continue;
+    }
     if (nodename.empty()) ++empty_nodename;
     on_node.emplace_back(nodename, instance);
+  }
+  if (on_node.empty() && other_cluster > 0) {
+    out.notes.push_back("node names: the node_uname_info series naming " + node + " at " + at +
+                        " are of another cluster (" + other_cluster_first + "); only the alert's own names used");
+    return out;
   }
   if (on_node.empty()) {
     out.notes.push_back("node names: no node_uname_info series names " + node + " at " + at +
@@ -340,6 +367,10 @@ LearnedNodeNames LearnNodeNames(const Alert& alert, const TriageOptions& options
     note += node + " is also " + Joined(learned, 8) + " (" + from + ")";
   }
   if (empty_nodename > 0) note += "; " + std::to_string(empty_nodename) + " of its series with an empty nodename";
+  if (other_cluster > 0) {
+    note += "; " + std::to_string(other_cluster) + " of its series of another cluster left out (" +
+            other_cluster_first + ")";
+  }
   out.notes.push_back(std::move(note));
   return out;
 }

@@ -62,8 +62,11 @@
 // (node_uname_info at prometheus http://...)"), or that nothing was (no series, an empty nodename,
 // answers naming different nodes - then none is used -, more than the cap - the first kept -, a
 // failed query: the alert's own names are used). A query that fails with Unavailable or
-// DeadlineExceeded counts as the metric source down (the same Prometheus: not asked again). Not
-// learned: names only Slurm or the trainer know, names no node_uname_info carries.
+// DeadlineExceeded counts as the metric source down (the same Prometheus: not asked again). A
+// node_uname_info series whose cluster label (cluster, prometheus, region, datacenter, env,
+// environment: Prometheus's external labels, which a Thanos or Mimir query view shows) differs from
+// the alert's is another cluster's node of the same name: left out, said. Not learned: names only
+// Slurm or the trainer know, names no node_uname_info carries.
 //
 // Co-firing alerts (BuildTriageCase; ListCoFiringAlerts): with `list_alerts` (Alertmanager's GET
 // /api/v2/alerts), the alerts on the alert's node - `Hostname`, `node` and the alert's own node

@@ -1127,12 +1127,18 @@ namespace {
 struct FakeUname {
   std::vector<PromRangeQuery> asked;
   std::vector<std::pair<std::string, std::string>> series;
+  std::vector<Labels> more;  // answered first, labels as given (Thanos's external labels, ...)
   Status fail;
   ExpressionEvaluator Fn() {
     return [this](const PromRangeQuery& q) -> Result<PromRangeResult> {
       asked.push_back(q);
       if (!fail.ok()) return fail;
       PromRangeResult r;
+      for (const Labels& l : more) {
+        TimeSeries s{"node_uname_info", l, {}, {}, {}};
+        REQUIRE(s.Append(q.start_ms, 1).ok());
+        r.series.push_back(s);
+      }
       for (const auto& [nodename, instance] : series) {
         TimeSeries s{"node_uname_info", {{"job", "node"}}, {}, {}, {}};
         if (!nodename.empty()) s.labels["nodename"] = nodename;
@@ -1282,6 +1288,37 @@ TEST_CASE("alert triage: review DX: the node's other names are learned from node
     CHECK(src.asked.empty());
     CHECK(asked.empty());
     CHECK(HasUnverified(*r, "could not be read (connection refused)"));
+  }
+  SUBCASE("review RV-DX: a node of the same name in another cluster (Thanos, Mimir) is not learned") {
+    // A global query view answers node-3 of cluster b too (its external label on the series); the
+    // alert is cluster a's. Before the fix b's address was learned first and b's node_load1 read.
+    src.series.push_back(TimeSeries{"node_load1", {{"instance", "10.1.0.3:9100"}, {"job", "node"}, {"cluster", "b"}},
+                                    {kT0 - kMin, kT0}, {7, 8}, {}});
+    uname.more = {{{"nodename", "node-3"}, {"instance", "10.1.0.3:9100"}, {"cluster", "b"}},
+                  {{"nodename", "node-3"}, {"instance", "10.0.0.3:9100"}, {"cluster", "a"}}};
+    uname.series = {};
+    Alert a = NodeAlert();
+    a.labels["cluster"] = "a";
+    auto c = BuildTriageCase(a, o);
+    REQUIRE(c.ok());
+    CHECK(SeriesOf(*c, "node_load1", "instance", "10.1.0.3:9100") == 0);
+    CHECK(SeriesOf(*c, "node_load1", "instance", "10.0.0.3:9100") == 1);
+    CHECK_MESSAGE(HasNote(*c, "node names: node-3 is also 10.0.0.3:9100 (node_uname_info at prometheus http://prom:9090); "
+                              "1 of its series of another cluster left out (cluster=\"b\", the alert's \"a\")"),
+                  c->notes.size());
+    CHECK_FALSE(HasNote(*c, "is also 10.1.0.3"));
+    // Only the other cluster's: nothing learned, said.
+    uname.more.pop_back();
+    c = BuildTriageCase(a, o);
+    REQUIRE(c.ok());
+    CHECK(SeriesOf(*c, "node_load1", "instance", "10.1.0.3:9100") == 0);
+    CHECK(HasNote(*c, "node names: the node_uname_info series naming node-3 at prometheus http://prom:9090 are of "
+                      "another cluster (cluster=\"b\", the alert's \"a\"); only the alert's own names used"));
+    // An alert without the label (a plain Prometheus stores no external labels): learned as before.
+    uname.more = {{{"nodename", "node-3"}, {"instance", "10.0.0.3:9100"}, {"cluster", "a"}}};
+    c = BuildTriageCase(NodeAlert(), o);
+    REQUIRE(c.ok());
+    CHECK(SeriesOf(*c, "node_load1", "instance", "10.0.0.3:9100") == 1);
   }
   SUBCASE("no node named: nothing asked") {
     Alert a = NodeAlert();
