@@ -394,6 +394,20 @@ TEST_CASE("served recall: one node under its many names is one place (review DX)
   elsewhere({{"Hostname", "node-3"}, {"instance", "10.0.0.9:9400"}}, "Hostname=node-4 instance=10.0.0.9:9400");
 }
 
+TEST_CASE("served recall: blackbox probes of two URLs are two places (review RV-DX)") {
+  // blackbox_exporter's instance is the probed URL. node_names.h's InstanceHost cut it at its one
+  // colon: both were node "https", the past fix quoted verbatim as a recurrence "on this node".
+  testing::RecordedExecutor none;
+  const KnowledgeFacts f = ServedAt("alertname=GpuFellOffBus gpu=5 instance=https://a.example.com job=llm",
+                                    "DCGM reports GPU 5 of node-3 lost", "restarted the a.example.com frontend");
+  Diagnosis d = Diagnose(AlertAt({{"instance", "https://b.example.com"}, {"gpu", "5"}}), f, none);
+  CHECK_MESSAGE(d.summary.find("same alert at another place") != std::string::npos, d.summary);
+  CHECK_MESSAGE(d.mitigation.find("Past incident #7 on ") == 0, d.mitigation);
+  CHECK(d.component.find("https://b.example.com") == 0);
+  Diagnosis same = Diagnose(AlertAt({{"instance", "https://a.example.com"}, {"gpu", "5"}}), f, none);
+  CHECK_MESSAGE(same.summary.find("recurrence on this node") != std::string::npos, same.summary);
+}
+
 TEST_CASE("served recall: a node named by instance with a port, or a GPU by gpu_index, is read as the answer's component is") {
   // Review RR: PlaceOf read its own node-label list (nodename before instance, the port kept) and
   // only `gpu`/`GPU`, where the answer's component comes from NodeOf/GpuOf (instance before

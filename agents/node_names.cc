@@ -42,6 +42,11 @@ std::string InstanceHost(std::string_view instance) {
   const size_t colon = instance.find(':');
   if (colon == std::string_view::npos) return std::string(instance);
   if (instance.find(':', colon + 1) != std::string_view::npos) return std::string(instance);  // bare IPv6
+  // Only a port is cut: blackbox_exporter's instance is the probed URL ("https://a.example.com"),
+  // which names itself, not a host "https" (review RV-DX).
+  const std::string_view port = instance.substr(colon + 1);
+  if (!std::all_of(port.begin(), port.end(), [](unsigned char ch) { return std::isdigit(ch); }))
+    return std::string(instance);
   return std::string(instance.substr(0, colon));  // "host:port", ":9100" -> ""
 }
 

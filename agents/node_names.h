@@ -6,7 +6,9 @@
 // one rule:
 //   - the host part of an `instance`: "host:port" -> "host", "[v6]:port" and "[v6]" -> "v6", a
 //     bare IPv6 address ("fd00::3", two colons or more) kept whole, "host" kept; ":9100" names no
-//     host (""); an unclosed "[fd00::3" is no address and is kept as it is, compared as a name;
+//     host (""); an unclosed "[fd00::3" is no address and is kept as it is, compared as a name; a
+//     single colon not followed by a port only (blackbox_exporter's "https://a.example.com") is
+//     no host:port: kept whole;
 //   - IP addresses (IPv4 dotted quad, IPv6) compare as addresses ("FD00:0::3" == "fd00::3") and
 //     are never equal to a DNS name by themselves (a node's address and name are tied only by a
 //     source that says so: node_uname_info in alert triage);
@@ -35,7 +37,8 @@ namespace vigil {
 inline constexpr std::string_view kNodeLabelKeys[] = {"Hostname", "hostname", "node", "host", "instance", "nodename"};
 
 // The host part of an instance label value (see above): "node-3:9100" -> "node-3",
-// "[fd00::3]:9400" -> "fd00::3", "fd00::3" -> "fd00::3", ":9100" -> "", "[fd00::3" -> "[fd00::3".
+// "[fd00::3]:9400" -> "fd00::3", "fd00::3" -> "fd00::3", ":9100" -> "", "[fd00::3" -> "[fd00::3",
+// "https://a.example.com" -> itself.
 // Case and spelling kept (NodeNameKey normalizes).
 std::string InstanceHost(std::string_view instance);
 

@@ -17,6 +17,12 @@ TEST_CASE("node names: the host part of an instance") {
   CHECK(InstanceHost(":9100") == "");
   CHECK(InstanceHost("") == "");
   CHECK(InstanceHost("[fd00::3") == "[fd00::3");  // unclosed: kept, a name like any other
+  // review RV-DX: only a port is cut. blackbox_exporter's instance is the probed URL: it was cut to
+  // "https", so every probe of every site was one node.
+  CHECK(InstanceHost("https://api.example.com") == "https://api.example.com");
+  CHECK(InstanceHost("https://api.example.com/health") == "https://api.example.com/health");
+  CHECK(InstanceHost("node-3:http") == "node-3:http");
+  CHECK(InstanceHost("node-3:") == "node-3");
 }
 
 TEST_CASE("node names: addresses compare as addresses, never equal to a name by themselves") {
@@ -75,6 +81,8 @@ TEST_CASE("node names: same node when the names share one") {
   // Both name their node, otherwise: one exporter's address does not make them one node.
   CHECK_FALSE(SameNode(Labels{{"Hostname", "node-3"}, {"instance", "10.0.0.9:9400"}},
                        Labels{{"Hostname", "node-4"}, {"instance", "10.0.0.9:9400"}}));
+  CHECK_FALSE(SameNode(Labels{{"instance", "https://a.example.com"}}, Labels{{"instance", "https://b.example.com"}}));
+  CHECK(SameNode(Labels{{"instance", "https://a.example.com"}}, Labels{{"instance", "https://a.example.com"}}));
   CHECK_FALSE(SameNode(Labels{}, Labels{}));
   CHECK_FALSE(SameNode(Labels{{"Hostname", ""}}, Labels{{"Hostname", ""}}));
 }
