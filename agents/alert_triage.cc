@@ -243,8 +243,10 @@ std::string NodeNameRegex(const std::string& name, bool port) {
 // Labels naming the cluster, Prometheus or site a series comes from: Prometheus's external labels,
 // which a Thanos or Mimir query view shows on every series (a plain Prometheus stores none). A
 // node_uname_info series with one of them other than the alert's is another cluster's node of the
-// same name (review RV-DX): `cluster="b"` (the series' value), else "".
-constexpr const char* kClusterLabels[] = {"cluster", "prometheus", "region", "datacenter", "env", "environment"};
+// same name (review RV-DX): `cluster="b"` (the series' value), else "". Not `prometheus`
+// (prometheus-operator's external label): it names one Prometheus, and a cluster may have several
+// (a GPU one firing the alert, an infra one scraping node_exporter).
+constexpr const char* kClusterLabels[] = {"cluster", "region", "datacenter", "env", "environment"};
 std::string OtherCluster(const Labels& series, const Labels& alert) {
   for (const char* k : kClusterLabels) {
     const std::string theirs = LabelOf(series, k), ours = LabelOf(alert, k);

@@ -63,8 +63,8 @@
 // answers naming different nodes - then none is used -, more than the cap - the first kept -, a
 // failed query: the alert's own names are used). A query that fails with Unavailable or
 // DeadlineExceeded counts as the metric source down (the same Prometheus: not asked again). A
-// node_uname_info series whose cluster label (cluster, prometheus, region, datacenter, env,
-// environment: Prometheus's external labels, which a Thanos or Mimir query view shows) differs from
+// node_uname_info series whose cluster label (cluster, region, datacenter, env, environment:
+// Prometheus's external labels, which a Thanos or Mimir query view shows) differs from
 // the alert's is another cluster's node of the same name: left out, said. Not learned: names only
 // Slurm or the trainer know, names no node_uname_info carries.
 //

@@ -1314,6 +1314,14 @@ TEST_CASE("alert triage: review DX: the node's other names are learned from node
     CHECK(SeriesOf(*c, "node_load1", "instance", "10.1.0.3:9100") == 0);
     CHECK(HasNote(*c, "node names: the node_uname_info series naming node-3 at prometheus http://prom:9090 are of "
                       "another cluster (cluster=\"b\", the alert's \"a\"); only the alert's own names used"));
+    // Another Prometheus of the same cluster (a GPU one fired the alert, an infra one scrapes
+    // node_exporter; prometheus-operator's `prometheus` external label): the same node, learned.
+    uname.more = {{{"nodename", "node-3"}, {"instance", "10.0.0.3:9100"}, {"cluster", "a"}, {"prometheus", "monitoring/infra"}}};
+    a.labels["prometheus"] = "monitoring/gpu";
+    c = BuildTriageCase(a, o);
+    REQUIRE(c.ok());
+    CHECK(SeriesOf(*c, "node_load1", "instance", "10.0.0.3:9100") == 1);
+    CHECK(HasNote(*c, "node names: node-3 is also 10.0.0.3:9100 ("));
     // An alert without the label (a plain Prometheus stores no external labels): learned as before.
     uname.more = {{{"nodename", "node-3"}, {"instance", "10.0.0.3:9100"}, {"cluster", "a"}}};
     c = BuildTriageCase(NodeAlert(), o);
