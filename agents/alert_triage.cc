@@ -176,7 +176,10 @@ Window TriageWindow(const Alert& alert, const TriageOptions& options) {
   Window w;
   w.anchor = alert.starts_at_ms > 0 ? alert.starts_at_ms : options.now_ms;
   if (w.anchor > 0) {
-    w.start_ms = std::max<int64_t>(1, w.anchor - options.lookback_ms);
+    // The lookback is before activeAt when the alert's condition held before it fired (the engine's
+    // alerts, or ALERTS_FOR_STATE read by ReadAlertActiveAt), so the series hold the onset too.
+    const bool held_before = alert.starts_at_ms > 0 && alert.active_at_ms > 0 && alert.active_at_ms < alert.starts_at_ms;
+    w.start_ms = std::max<int64_t>(1, (held_before ? alert.active_at_ms : w.anchor) - options.lookback_ms);
     w.end_ms = w.anchor + options.after_ms;
     if (options.now_ms > 0 && w.end_ms > options.now_ms + 1) w.end_ms = options.now_ms + 1;
     if (w.end_ms <= w.start_ms) {  // startsAt more than the lookback after now: a clock off, or a made-up time
@@ -500,10 +503,19 @@ namespace {
 
 // BuildTriageCase; the co-firing alerts read are left in `cofiring` and whether the metric source
 // was found down (Unavailable / DeadlineExceeded) in `metrics_down`, when given.
-Result<DiagnosisCase> BuildCase(const Alert& alert, const TriageOptions& given, CoFiringReading* cofiring,
-                                bool* metrics_down, NodeNames* node_names) {
+Result<DiagnosisCase> BuildCase(const Alert& given_alert, const TriageOptions& given, CoFiringReading* cofiring,
+                                bool* metrics_down, NodeNames* node_names, ActiveAtReading* held) {
   if (given.kb == nullptr) return InvalidArgumentError("alert triage: no knowledge base given");
   const TriageOptions options = WithLiveSources(given);
+  // The alert with its activeAt from Prometheus (TriageAlert: `held` given), first of all, as the
+  // window depends on it. Its source down: nothing more is asked of that Prometheus.
+  ActiveAtReading read;
+  if (held != nullptr) {
+    read = ReadAlertActiveAt(given_alert, options);
+    *held = read;
+  }
+  Alert alert = given_alert;
+  if (read.active_at_ms > 0) alert.active_at_ms = read.active_at_ms;
   DiagnosisCase c;
   c.id = "alert/" + alert.rule + "/" + alert.fingerprint;
   c.alert = alert;
@@ -573,7 +585,7 @@ Result<DiagnosisCase> BuildCase(const Alert& alert, const TriageOptions& given, 
   }
   if (seen.count("DCGM_FI_DEV_CLOCK_THROTTLE_REASONS")) want("DCGM_FI_DEV_CLOCKS_EVENT_REASONS");  // DCGM >= 3.3
 
-  const std::vector<std::string> available = source.MetricNames();
+  const std::vector<std::string> available = read.source_down ? std::vector<std::string>{} : source.MetricNames();
   std::vector<std::string> names;
   if (available.empty()) {
     names = wanted;
@@ -593,8 +605,16 @@ Result<DiagnosisCase> BuildCase(const Alert& alert, const TriageOptions& given, 
   // Window around startsAt.
   const int64_t anchor = window_range.anchor, start_ms = window_range.start_ms, end_ms = window_range.end_ms;
   for (const std::string& n : window_range.notes) c.notes.push_back(n);
+  for (const std::string& n : read.notes) c.notes.push_back(n);
 
-  LearnedNodeNames learned = LearnNodeNames(alert, options, end_ms > 0 ? end_ms - 1 : options.now_ms);
+  LearnedNodeNames learned;
+  if (read.source_down) {
+    learned.names = NodeNamesOf(alert.labels);
+    learned.source_down = true;
+    learned.down_error = read.down_error;
+  } else {
+    learned = LearnNodeNames(alert, options, end_ms > 0 ? end_ms - 1 : options.now_ms);
+  }
   for (std::string& n : learned.notes) c.notes.push_back(std::move(n));
   if (node_names != nullptr) *node_names = learned.names;
   const std::vector<Labels> attempts = ScopeAttempts(alert, learned.attempts);
@@ -604,7 +624,8 @@ Result<DiagnosisCase> BuildCase(const Alert& alert, const TriageOptions& given, 
   }
 
   size_t total_series = 0;
-  // The same Prometheus failed the node-name query: not asked again (one time limit when it hangs).
+  // The same Prometheus failed the activeAt or the node-name query: not asked again (one time limit
+  // when it hangs).
   bool source_down = learned.source_down;
   std::string down_error = learned.down_error;
   if (source_down && metrics_down != nullptr) *metrics_down = true;
@@ -697,7 +718,7 @@ Result<DiagnosisCase> BuildCase(const Alert& alert, const TriageOptions& given, 
 }  // namespace
 
 Result<DiagnosisCase> BuildTriageCase(const Alert& alert, const TriageOptions& options) {
-  return BuildCase(alert, options, nullptr, nullptr, nullptr);
+  return BuildCase(alert, options, nullptr, nullptr, nullptr, nullptr);
 }
 
 std::pair<std::string, std::string> AlertNode(const Alert& alert) {
@@ -922,6 +943,9 @@ ActiveAtReading ReadAlertActiveAt(const Alert& alert, const TriageOptions& given
   q.end_ms = alert.starts_at_ms + q.step_ms;
   Result<PromRangeResult> res = options.evaluate_expression(q);
   if (!res.ok() && res.status().code() != StatusCode::kNotFound) {
+    const StatusCode code = res.status().code();
+    r.source_down = code == StatusCode::kUnavailable || code == StatusCode::kDeadlineExceeded;
+    r.down_error = res.status().message();
     r.notes.push_back("alert: " + what + " could not be read" + at + " (" + res.status().message() +
                       "): its condition is taken to have held from startsAt");
     return r;
@@ -975,8 +999,9 @@ Result<DiagnosisReport> TriageAlert(const Alert& alert, const TriageOptions& giv
   CoFiringReading cofiring;
   bool metrics_down = false;
   NodeNames node_names = NodeNamesOf(alert.labels);
-  ASSIGN_OR_RETURN(DiagnosisCase c, BuildCase(alert, options, &cofiring, &metrics_down, &node_names));
-  const Window window = TriageWindow(alert, options);
+  ActiveAtReading held;
+  ASSIGN_OR_RETURN(DiagnosisCase c, BuildCase(alert, options, &cofiring, &metrics_down, &node_names, &held));
+  const Window window = TriageWindow(*c.alert, options);  // with the activeAt read
   ExpressionReading expr;
   if (metrics_down) {  // the same Prometheus (LiveTriageSource): not asked again, as the metrics were not
     expr.expr = ExpressionFromGeneratorUrl(AlertGeneratorUrl(alert));
@@ -988,12 +1013,6 @@ Result<DiagnosisReport> TriageAlert(const Alert& alert, const TriageOptions& giv
     expr = EvaluateAlertExpression(alert, options, window.start_ms, window.end_ms, &node_names);
   }
   for (const std::string& n : expr.notes) c.notes.push_back(n);
-  ActiveAtReading held;
-  if (!metrics_down) {  // the same Prometheus as the metrics: not asked again when it could not be read
-    held = ReadAlertActiveAt(alert, options);
-    if (held.active_at_ms > 0) c.alert->active_at_ms = held.active_at_ms;
-    for (std::string& n : held.notes) c.notes.push_back(std::move(n));
-  }
   Json read = Json::object();
   read["agent"] = "alert_triage";
   read["metric_source"] = options.metrics ? options.metrics->Describe() : "";

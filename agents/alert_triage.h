@@ -22,7 +22,9 @@
 //     are read; the reasoner takes the GPU from the alert and the evidence. An alert with no node
 //     and no instance is scoped by `job` alone, and one with none of these reads cluster-wide, each
 //     metric capped at `max_series_per_metric` (said so in `notes`);
-//   - window: [startsAt - lookback_ms, startsAt + after_ms) (startsAt 0: `now_ms` stands in),
+//   - window: [startsAt - lookback_ms, startsAt + after_ms) (startsAt 0: `now_ms` stands in), from
+//     activeAt - lookback_ms instead when the alert's activeAt is before its startsAt (the engine's
+//     alerts; TriageAlert reads it from ALERTS_FOR_STATE first, ReadAlertActiveAt),
 //     clipped to `now_ms` when given;
 //   - a firing alert whose endsAt is at or before `now_ms` (an alert without a resolved status:
 //     Prometheus's "valid until", see connectors/alertmanager.h) is triaged, and a note says its
@@ -249,13 +251,18 @@ CoFiringReading ListCoFiringAlerts(const Alert& alert, const TriageOptions& opti
 // asked (no evaluator, no startsAt or alertname, or an activeAt before startsAt already given),
 // not found (an alert of another server's rule, or past retention: not said here; the kernel-log
 // evidence names the window it used), not before startsAt (a rule without `for`), or not a time in
-// the year up to startsAt (said); a failed query is said. Never an error. TriageAlert sets the case's alert's active_at_ms to it
-// (the kernel-log window then reaches back to it: agents/README.md), puts the notes in the
-// diagnosis's unverified and `found` in its first trace item's "active_at".
+// the year up to startsAt (said); a failed query is said. Never an error. TriageAlert reads it
+// before anything else and sets the case's alert's active_at_ms to it: the metrics window and the
+// alert expression's then start at activeAt - lookback_ms, and the kernel-log window reaches back
+// to it (agents/README.md). It puts the notes in the diagnosis's unverified and `found` in its
+// first trace item's "active_at". The query failing Unavailable / DeadlineExceeded counts as the
+// metric source down: nothing more is asked of that Prometheus (one time limit when it hangs).
 struct ActiveAtReading {
   int64_t active_at_ms = 0;
   std::string found;               // how it was found, when it was
   std::vector<std::string> notes;  // why it was not
+  bool source_down = false;        // the query failed Unavailable / DeadlineExceeded
+  std::string down_error;          // ... its message
 };
 ActiveAtReading ReadAlertActiveAt(const Alert& alert, const TriageOptions& options);
 

@@ -407,18 +407,19 @@ TEST_CASE("alert triage: the hot GPU's metrics name thermal throttling on node-3
 // minute over the query's range, 92 from kT0 - 10 min (93 at kT0 + 2 min), 60 before. Records the
 // queries.
 // Queries of ALERTS_FOR_STATE (ReadAlertActiveAt) are recorded apart and answered `for_state`
-// (no series unless a test sets one).
+// (no series unless a test sets one), or `for_state_fail` when set (`fail` is the expression's).
 struct FakeEvaluator {
   std::vector<PromRangeQuery> asked;
   std::vector<PromRangeQuery> for_state_asked;
   PromRangeResult for_state;
+  Status for_state_fail;
   Status fail;
   bool empty = false;
   ExpressionEvaluator Fn() {
     return [this](const PromRangeQuery& q) -> Result<PromRangeResult> {
       if (q.query.rfind("ALERTS_FOR_STATE", 0) == 0) {
         for_state_asked.push_back(q);
-        if (!fail.ok()) return fail;
+        if (!for_state_fail.ok()) return for_state_fail;
         return for_state;
       }
       asked.push_back(q);
@@ -986,13 +987,30 @@ TEST_CASE("alert triage: the alert's activeAt is read from Prometheus's ALERTS_F
                                   ": not used"));
     }
   }
-  SUBCASE("Prometheus refusing it is said; the diagnosis is still made") {
-    ev.fail = UnavailableError("connection refused");
+  SUBCASE("Prometheus refusing the query is said; the rest is read and the diagnosis made") {
+    ev.for_state_fail = InvalidArgumentError("bad_data: parse error");
     auto r = TriageAlert(NodeAlert(), o);
     REQUIRE(r.ok());
     CHECK(HasUnverified(*r, "alert: ALERTS_FOR_STATE{alertname=\"GpuHot\"} could not be read at prometheus "
-                            "http://prom:9090 (connection refused): its condition is taken to have held from startsAt"));
+                            "http://prom:9090 (bad_data: parse error): its condition is taken to have held from startsAt"));
+    CHECK(ev.asked.size() == 1);  // the expression
+    CHECK_FALSE(src.asked.empty());
     CHECK(r->diagnosis.root_cause == "gpu_thermal_throttle");
+  }
+  SUBCASE("Prometheus down or hung at the first query: nothing more is asked of it, the diagnosis still made") {
+    for (Status down : {UnavailableError("connection refused"), DeadlineExceededError("timed out after 1 s")}) {
+      CAPTURE(down.ToString());
+      ev.for_state_fail = down;
+      ev.asked.clear();
+      src.asked.clear();
+      auto r = TriageAlert(NodeAlert(), o);
+      REQUIRE(r.ok());
+      CHECK(HasUnverified(*r, "alert: ALERTS_FOR_STATE{alertname=\"GpuHot\"} could not be read at prometheus "
+                              "http://prom:9090 (" + down.message() + ")"));
+      CHECK(src.asked.empty());   // no metric read
+      CHECK(ev.asked.empty());    // no expression
+      CHECK(HasUnverified(*r, "not evaluated (the metric source could not be read"));
+    }
   }
   SUBCASE("an alert that gives its activeAt, or has no startsAt, is not asked about") {
     Alert given = NodeAlert();
@@ -1010,6 +1028,44 @@ TEST_CASE("alert triage: the alert's activeAt is read from Prometheus's ALERTS_F
     REQUIRE(ev.for_state_asked.size() == 1);
     CHECK(ev.for_state_asked[0].query == "ALERTS_FOR_STATE{alertname=\"Gpu\\\"Hot\\\\\"}");
   }
+}
+
+TEST_CASE("alert triage: the metrics and the alert expression are read from activeAt - lookback") {
+  auto kb = testing::KbWith({ThermalIncident()});
+  FakeSource src = Cluster();
+  FakeEvaluator ev;
+  TriageOptions o = Options(*kb, &src);
+  o.evaluate_expression = ev.Fn();
+  o.expression_step_ms = kMin;
+  // A `for: 50m` rule: its condition held 50 minutes before it fired.
+  ev.for_state.series = {ForState({{"alertname", "GpuHot"}, {"Hostname", "node-3"}, {"gpu", "5"}},
+                                  (kT0 - 50 * kMin) / 1000.0)};
+  auto r = TriageAlert(NodeAlert(), o);
+  REQUIRE(r.ok());
+  REQUIRE_FALSE(src.asked.empty());
+  for (const MetricQuery& q : src.asked) {
+    CHECK(q.start_ms == kT0 - 80 * kMin);
+    CHECK(q.end_ms == kT0 + 5 * kMin);
+  }
+  REQUIRE(ev.asked.size() == 1);
+  CHECK(ev.asked[0].start_ms == kT0 - 80 * kMin);
+  CHECK(ev.asked[0].end_ms == kT0 + 5 * kMin - 1);
+  // The engine's own alert carries its activeAt: the same window, ALERTS_FOR_STATE not asked.
+  src.asked.clear();
+  ev.asked.clear();
+  ev.for_state_asked.clear();
+  Alert engine = NodeAlert();
+  engine.active_at_ms = kT0 - 50 * kMin;
+  REQUIRE(TriageAlert(engine, o).ok());
+  CHECK(ev.for_state_asked.empty());
+  REQUIRE_FALSE(src.asked.empty());
+  CHECK(src.asked[0].start_ms == kT0 - 80 * kMin);
+  // Without activeAt: startsAt - lookback, as before.
+  src.asked.clear();
+  ev.for_state.series.clear();
+  REQUIRE(TriageAlert(NodeAlert(), o).ok());
+  REQUIRE_FALSE(src.asked.empty());
+  CHECK(src.asked[0].start_ms == kT0 - 30 * kMin);
 }
 
 TEST_CASE("alert triage: a kernel-log pass counts against the time since ALERTS_FOR_STATE's activeAt") {
