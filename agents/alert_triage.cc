@@ -105,8 +105,18 @@ std::string LabelOf(const Labels& labels, const char* key) {
 
 constexpr int64_t kDefaultExpressionStepMs = 15'000;
 
-// The node labels other than `instance` (node_names.h's kNodeLabelKeys without it), in order.
-constexpr const char* kNodeLabels[] = {"Hostname", "hostname", "node", "host", "nodename"};
+// Whether every label of `labels` but `__name__` (the metric's name, no label of an alert) has the
+// same value in `alert`'s labels: the alert's own series.
+bool LabelsWithin(const Labels& labels, const Labels& alert) {
+  return std::all_of(labels.begin(), labels.end(), [&](const auto& kv) {
+    return kv.first == "__name__" || LabelOf(alert, kv.first.c_str()) == kv.second;
+  });
+}
+
+// Whether the alert says its condition held before it fired (activeAt before startsAt).
+bool ActiveBeforeStart(const Alert& alert) {
+  return alert.starts_at_ms > 0 && alert.active_at_ms > 0 && alert.active_at_ms < alert.starts_at_ms;
+}
 
 // `text` as an RE2 literal (Alertmanager's =~ matchers).
 std::string RegexQuote(const std::string& text) {
@@ -178,8 +188,7 @@ Window TriageWindow(const Alert& alert, const TriageOptions& options) {
   if (w.anchor > 0) {
     // The lookback is before activeAt when the alert's condition held before it fired (the engine's
     // alerts, or ALERTS_FOR_STATE read by ReadAlertActiveAt), so the series hold the onset too.
-    const bool held_before = alert.starts_at_ms > 0 && alert.active_at_ms > 0 && alert.active_at_ms < alert.starts_at_ms;
-    w.start_ms = std::max<int64_t>(1, (held_before ? alert.active_at_ms : w.anchor) - options.lookback_ms);
+    w.start_ms = std::max<int64_t>(1, (ActiveBeforeStart(alert) ? alert.active_at_ms : w.anchor) - options.lookback_ms);
     w.end_ms = w.anchor + options.after_ms;
     if (options.now_ms > 0 && w.end_ms > options.now_ms + 1) w.end_ms = options.now_ms + 1;
     if (w.end_ms <= w.start_ms) {  // startsAt more than the lookback after now: a clock off, or a made-up time
@@ -198,7 +207,9 @@ std::vector<Labels> ScopeAttempts(const Alert& alert, const std::vector<Labels>&
   std::vector<Labels> out;
   const std::string job = LabelOf(alert.labels, "job");
   const std::string instance = LabelOf(alert.labels, "instance");
-  for (const std::string key : kNodeLabels) {
+  for (std::string_view k : kNodeLabelKeys) {
+    if (k == "instance") continue;  // the exporter's host: read below, after the node labels
+    const std::string key(k);
     const std::string v = LabelOf(alert.labels, key.c_str());
     if (v.empty()) continue;
     if (!job.empty()) out.push_back({{key, v}, {"job", job}});
@@ -722,8 +733,9 @@ Result<DiagnosisCase> BuildTriageCase(const Alert& alert, const TriageOptions& o
 }
 
 std::pair<std::string, std::string> AlertNode(const Alert& alert) {
-  for (const char* k : kNodeLabels) {
-    if (const std::string v = LabelOf(alert.labels, k); !v.empty()) return {k, v};
+  for (std::string_view k : kNodeLabelKeys) {
+    if (k == "instance") continue;  // the exporter's host: read last
+    if (const std::string v = LabelOf(alert.labels, k.data()); !v.empty()) return {std::string(k), v};
   }
   if (const std::string i = LabelOf(alert.labels, "instance"); !i.empty()) return {"instance", InstanceHost(i)};
   return {"", ""};
@@ -785,8 +797,7 @@ ExpressionReading EvaluateAlertExpression(const Alert& alert, const TriageOption
     const TimeSeries& s = res->series[i];
     ExpressionSeries e;
     e.labels = all[i];
-    e.alerts_own = std::all_of(s.labels.begin(), s.labels.end(),
-                               [&](const auto& kv) { return LabelOf(alert.labels, kv.first.c_str()) == kv.second; });
+    e.alerts_own = LabelsWithin(s.labels, alert.labels);
     // The alert's own series is on its node whatever labels name the place.
     if (!node.empty() && any_node_label && !e.alerts_own && !SameNode(NodeNamesOf(all[i]), alert_names)) continue;
     bool have_peak = false;
@@ -910,32 +921,13 @@ std::vector<std::string> LiveTriageSource::MetricNames() const {
 }
 std::string LiveTriageSource::Describe() const { return metrics_ == nullptr ? "none" : metrics_->Describe(); }
 
-namespace {
-
-// `text` as a PromQL double-quoted string.
-std::string PromQuoted(const std::string& text) {
-  std::string out = "\"";
-  for (char ch : text) {
-    if (ch == '\\' || ch == '"') out += '\\';
-    if (ch == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += ch;
-  }
-  out += '"';
-  return out;
-}
-
-}  // namespace
-
 ActiveAtReading ReadAlertActiveAt(const Alert& alert, const TriageOptions& given) {
   ActiveAtReading r;
   const TriageOptions options = WithLiveSources(given);
   if (!options.evaluate_expression || alert.starts_at_ms <= 0 || alert.rule.empty()) return r;
-  if (alert.active_at_ms > 0 && alert.active_at_ms < alert.starts_at_ms) return r;  // known already
+  if (ActiveBeforeStart(alert)) return r;  // known already
   const std::string at = options.expression_source.empty() ? "" : " at " + options.expression_source;
-  const std::string what = "ALERTS_FOR_STATE{alertname=" + PromQuoted(alert.rule) + "}";
+  const std::string what = "ALERTS_FOR_STATE{alertname=" + PromString(alert.rule) + "}";
   PromRangeQuery q;
   q.query = what;
   q.start_ms = alert.starts_at_ms;
@@ -957,10 +949,7 @@ ActiveAtReading ReadAlertActiveAt(const Alert& alert, const TriageOptions& given
   size_t candidates = 0;
   if (res.ok()) {
     for (const TimeSeries& s : res->series) {
-      const bool matches = std::all_of(s.labels.begin(), s.labels.end(), [&](const auto& kv) {
-        return kv.first == "__name__" || LabelOf(alert.labels, kv.first.c_str()) == kv.second;
-      });
-      if (!matches) continue;
+      if (!LabelsWithin(s.labels, alert.labels)) continue;
       ++candidates;
       if (own == nullptr || s.labels.size() > own->labels.size()) own = &s;
     }

@@ -193,6 +193,8 @@ bool IsMetricName(const std::string& name) {
                      [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == ':'; });
 }
 
+}  // namespace
+
 std::string PromString(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
@@ -205,8 +207,6 @@ std::string PromString(const std::string& s) {
   }
   return out + '"';
 }
-
-}  // namespace
 
 Result<PrometheusUrl> ParsePrometheusUrl(std::string_view text) {
   PrometheusUrl url;

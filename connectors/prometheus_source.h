@@ -80,6 +80,9 @@ struct PrometheusUrl {
 // 1-65535 when one is given, no query string or fragment, no space or control character.
 [[nodiscard]] Result<PrometheusUrl> ParsePrometheusUrl(std::string_view url);
 
+// `s` as a PromQL double-quoted string literal (backslash, quote and newline escaped).
+std::string PromString(const std::string& s);
+
 struct PromRangeQuery {
   std::string query;     // PromQL, as typed (encoded here)
   int64_t start_ms = 0;  // first evaluation time, Unix ms
