@@ -181,6 +181,53 @@ std::pair<std::string, int> SplitListen(const std::string& listen) {
   return {host, std::stoi(listen.substr(colon + 1))};
 }
 
+// What `vigil serve` tells the person who started it, after its `listening on` line: where to
+// point a browser and Alertmanager, the REST routes, and what it will not do for want of a
+// Prometheus or an Alertmanager (URLs as shown: a password is `[redacted]`). `base` is the
+// listening URL, http://HOST:PORT. Both URLs were checked by MakeTriageMetricSource.
+std::string StartupGuide(const Config& config, const std::string& base, bool wildcard, bool no_probes,
+                         bool online_rules) {
+  std::string g = "vigil serve: chat page: ";
+  g += base;
+  g += "/";
+  if (wildcard) g += "  (every interface: from elsewhere use this machine's name or address)";
+  g += "\nvigil serve: Alertmanager webhook: ";
+  g += base;
+  g += "/api/v1/alerts  (alertmanager.yml receiver: webhook_configs: - url: <this>, send_resolved: true)";
+  g += "\nvigil serve: REST: GET ";
+  g += base;
+  g += "/api/v1/incidents, GET /api/v1/incidents/ID, POST /api/v1/incidents/ID/resolution, "
+       "POST /api/v1/diagnose, POST /api/v1/chat, GET /metrics, GET /healthz";
+  const std::string& prom = config.GetString("prometheus_url");
+  auto prom_url = ParsePrometheusUrl(prom);
+  if (prom.empty() || !prom_url.ok()) {
+    g += "\nvigil serve: no Prometheus (prometheus_url: --prometheus-url or VIGIL_PROMETHEUS_URL): "
+         "no metrics are read; alerts are triaged from their labels and text";
+    g += no_probes ? " and the knowledge base" : ", the knowledge base and probes";
+  } else {
+    g += "\nvigil serve: Prometheus: ";
+    g += prom_url->shown;
+    g += " (prometheus_url, from ";
+    g += config.SourceOf("prometheus_url");
+    g += "): each alert's metrics are read there";
+  }
+  const std::string& am = config.GetString("alertmanager_url");
+  auto am_url = ParseAlertmanagerUrl(am);
+  if (am.empty() || !am_url.ok()) {
+    g += "\nvigil serve: no Alertmanager (alertmanager_url: --alertmanager-url or VIGIL_ALERTMANAGER_URL): "
+         "triage does not list the alerts firing beside one (co-firing alerts)";
+    if (online_rules) g += ", and --rules' alerts go to no Alertmanager";
+  } else {
+    g += "\nvigil serve: Alertmanager: ";
+    g += am_url->shown;
+    g += " (alertmanager_url, from ";
+    g += config.SourceOf("alertmanager_url");
+    g += "): triage lists the alerts firing beside each one";
+  }
+  g += "\n";
+  return g;
+}
+
 // The signal of `set` that arrived within `ms`, or 0.
 int WaitSignal(const sigset_t& set, int ms) {
   timespec ts{ms / 1000, (ms % 1000) * 1'000'000L};
@@ -444,6 +491,20 @@ CommandRunner SetupServe(CLI::App& sub) {
                  host.find(':') != std::string::npos ? ("[" + host + "]").c_str() : host.c_str(), api.port(),
                  store_options.path.c_str(), f->queue_max,
                  f->workers == 1 ? "1 triage worker" : (std::to_string(f->workers) + " triage workers").c_str());
+    {
+      std::string base = "http://";
+      if (host.find(':') != std::string::npos) {  // IPv6: [::1]:8080
+        base += "[";
+        base += host;
+        base += "]";
+      } else {
+        base += host;
+      }
+      base += ":";
+      base += std::to_string(api.port());
+      const bool wildcard = host.empty() || host == "0.0.0.0" || host == "::";
+      std::fputs(StartupGuide(config, base, wildcard, f->no_probes, !f->rules.empty()).c_str(), stderr);
+    }
     if (auth) {  // the count and the path, never a token
       std::fprintf(stderr, "vigil serve: bearer tokens required (%zu from %s; public: GET /healthz, / and /chat%s)\n",
                    auth->count(), auth->path().c_str(), f->metrics_public ? ", /metrics" : "");
