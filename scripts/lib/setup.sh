@@ -4,6 +4,10 @@ set -euo pipefail
 
 VIGIL_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 VIGIL_BUILD="${VIGIL_BUILD_DIR:-$VIGIL_ROOT/build}"
+# The scripts' own VIGIL_* variables stay in this shell: vigil refuses a VIGIL_* environment
+# variable that is not one of its settings (a typo, usually), so exported they stopped every vigil
+# these scripts start ("unknown environment variable VIGIL_BUILD_DIR").
+export -n VIGIL_BUILD_DIR VIGIL_CMAKE_ARGS VIGIL_BUILD_TARGETS VIGIL_SANITIZE
 
 # Packages needed to build Vigil (Debian 12 names).
 VIGIL_BUILD_PACKAGES=(cmake ninja-build g++ pkg-config python3
@@ -58,7 +62,11 @@ vigil_build() {
   fi
   # Quiet when up to date; the full log on failure.
   local log="$VIGIL_BUILD/build.log"
-  if ! cmake --build "$VIGIL_BUILD" -j "$(nproc)" >"$log" 2>&1; then
+  # VIGIL_BUILD_TARGETS (space-separated, e.g. "vigil"): only those and what they need; default all.
+  local targets=()
+  # shellcheck disable=SC2206
+  [ -n "${VIGIL_BUILD_TARGETS:-}" ] && targets=(--target $VIGIL_BUILD_TARGETS)
+  if ! cmake --build "$VIGIL_BUILD" -j "$(nproc)" "${targets[@]}" >"$log" 2>&1; then
     grep -E "error|Error|FAILED" -A5 "$log" | head -80 >&2
     echo "vigil: build failed; full log in $log" >&2
     exit 1
