@@ -9,6 +9,7 @@
 #pragma once
 
 #include <functional>
+#include <string>
 #include <string_view>
 
 #include "core/config.h"
@@ -44,6 +45,14 @@ int ReportError(const Status& status);
 // A CLI11 check for unsigned flags: digits only (core/parse.h ParseUint), at least `min`; CLI11
 // alone would read -1 as the largest value and a number past 2^64 as something else.
 CLI::Validator WholeNumber(unsigned min);
+
+// What `vigil serve` prints after its `listening on` line (cmd_serve.cc): the chat page, webhook
+// and REST URLs from `base` (the bound http://HOST:PORT; `wildcard`: 0.0.0.0 / ::), then one line
+// each for Prometheus and Alertmanager: the URL shown (a password `[redacted]`) and the setting's
+// source, or what serve will not do without it and why it is empty (not set, or emptied by a
+// source it names). `no_probes`: --no-probes; `online_rules`: --rules given.
+std::string ServeStartupGuide(const Config& config, const std::string& base, bool wildcard, bool no_probes,
+                              bool online_rules);
 
 // Per-command setup functions (server/cmd_*.cc).
 CommandRunner SetupServe(CLI::App& sub);

@@ -2,9 +2,15 @@
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 namespace vigil {
 namespace {
@@ -48,6 +54,100 @@ TEST_CASE("serve refuses bad settings with exit 2 before it starts") {
   CHECK(Run({"--listen", "8080", "serve"}) == 2);
   CHECK(Run({"serve", "--no-such-flag"}) == 2);
   CHECK(NotImplemented("x") == 2);
+}
+
+// The Prometheus / Alertmanager lines of serve's start-up text, for each place a URL can come
+// from (flag, environment, config file) or none. Review RV-NW: a config file's prometheus_url
+// emptied by `VIGIL_PROMETHEUS_URL=` was reported as if nothing were set ("--prometheus-url or
+// VIGIL_PROMETHEUS_URL", the config file not named either), so the user looking at their config
+// file could not tell why it was not used.
+Config LoadForGuide(const std::map<std::string, std::string>& flags, const std::map<std::string, std::string>& env) {
+  auto c = Config::Load(
+      flags,
+      [&env](std::string_view name) -> std::optional<std::string> {
+        auto it = env.find(std::string(name));
+        if (it == env.end()) return std::nullopt;
+        return it->second;
+      },
+      [&env] {
+        std::vector<std::string> names;
+        for (const auto& [k, v] : env) names.push_back(k);
+        return names;
+      });
+  REQUIRE(c.ok());
+  return *c;
+}
+
+bool Has(const std::string& text, const std::string& line) { return text.find(line) != std::string::npos; }
+
+TEST_CASE("serve's start-up text names each URL's source, or why there is none") {
+  const std::string base = "http://127.0.0.1:8080";
+  std::string name = "vigil_cli_test_guide_";
+  name += std::to_string(::getpid());
+  name += ".json";
+  const std::filesystem::path file = std::filesystem::temp_directory_path() / name;
+  {
+    std::ofstream out(file);
+    out << R"({"prometheus_url": "http://u:pw@cfgprom:9090", "alertmanager_url": "http://cfgam:9093"})";
+  }
+  std::string from_file = "config file ";
+  from_file += file.string();
+
+  SUBCASE("none: not set, and every place it can be set") {
+    std::string g = ServeStartupGuide(LoadForGuide({}, {}), base, false, false, false);
+    CHECK(Has(g, "vigil serve: chat page: http://127.0.0.1:8080/\n"));
+    CHECK(Has(g, "vigil serve: Alertmanager webhook: http://127.0.0.1:8080/api/v1/alerts "));
+    CHECK(Has(g, "vigil serve: REST: GET http://127.0.0.1:8080/api/v1/incidents, "));
+    CHECK(Has(g, "vigil serve: no Prometheus (prometheus_url not set: --prometheus-url, VIGIL_PROMETHEUS_URL or "
+                 "the config file): no metrics are read; alerts are triaged from their labels and text, the "
+                 "knowledge base and probes\n"));
+    CHECK(Has(g, "vigil serve: no Alertmanager (alertmanager_url not set: --alertmanager-url, "
+                 "VIGIL_ALERTMANAGER_URL or the config file): triage does not list the other alerts firing on an "
+                 "alert's node (co-firing alerts)\n"));
+    g = ServeStartupGuide(LoadForGuide({}, {}), "http://0.0.0.0:8080", true, true, true);
+    CHECK(Has(g, "chat page: http://0.0.0.0:8080/  (every interface: from elsewhere use this machine's name"));
+    CHECK(Has(g, "labels and text and the knowledge base\n"));
+    CHECK(Has(g, "(co-firing alerts), and --rules' alerts go to no Alertmanager\n"));
+  }
+  SUBCASE("flags") {
+    const std::string g = ServeStartupGuide(
+        LoadForGuide({{"prometheus_url", "http://u:secret@flagprom:9090"}, {"alertmanager_url", "http://flagam:9093"}},
+                     {{"VIGIL_PROMETHEUS_URL", "http://envprom:9090"}}),
+        base, false, false, false);
+    CHECK(Has(g, "vigil serve: Prometheus: http://u:[redacted]@flagprom:9090 (prometheus_url, from flag "
+                 "--prometheus-url): each alert's metrics are read there\n"));
+    CHECK(Has(g, "vigil serve: Alertmanager: http://flagam:9093 (alertmanager_url, from flag --alertmanager-url): "
+                 "triage lists the other alerts firing on each alert's node\n"));
+    CHECK_FALSE(Has(g, "secret"));
+  }
+  SUBCASE("environment") {
+    const std::string g = ServeStartupGuide(
+        LoadForGuide({}, {{"VIGIL_PROMETHEUS_URL", "http://envprom:9090"}, {"VIGIL_ALERTMANAGER_URL", "http://envam:9093"}}),
+        base, false, false, false);
+    CHECK(Has(g, "Prometheus: http://envprom:9090 (prometheus_url, from environment VIGIL_PROMETHEUS_URL)"));
+    CHECK(Has(g, "Alertmanager: http://envam:9093 (alertmanager_url, from environment VIGIL_ALERTMANAGER_URL)"));
+  }
+  SUBCASE("config file") {
+    const std::string g = ServeStartupGuide(LoadForGuide({{"config", file.string()}}, {}), base, false, false, false);
+    std::string prom = "Prometheus: http://u:[redacted]@cfgprom:9090 (prometheus_url, from ";
+    prom += from_file;
+    prom += "): each alert's metrics are read there";
+    std::string am = "Alertmanager: http://cfgam:9093 (alertmanager_url, from ";
+    am += from_file;
+    am += "): triage lists the other alerts firing on each alert's node";
+    CHECK(Has(g, prom));
+    CHECK(Has(g, am));
+  }
+  SUBCASE("a config file's URL emptied by the environment or a flag: said, with the source") {
+    const std::string g =
+        ServeStartupGuide(LoadForGuide({{"alertmanager_url", ""}}, {{"VIGIL_CONFIG", file.string()}, {"VIGIL_PROMETHEUS_URL", ""}}),
+                          base, false, false, false);
+    CHECK(Has(g, "vigil serve: no Prometheus (prometheus_url empty, from environment VIGIL_PROMETHEUS_URL): no "
+                 "metrics are read"));
+    CHECK(Has(g, "vigil serve: no Alertmanager (alertmanager_url empty, from flag --alertmanager-url): triage does "
+                 "not list"));
+  }
+  std::filesystem::remove(file);
 }
 
 TEST_CASE("errors map to exit codes") {

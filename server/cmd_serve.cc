@@ -181,12 +181,30 @@ std::pair<std::string, int> SplitListen(const std::string& listen) {
   return {host, std::stoi(listen.substr(colon + 1))};
 }
 
-// What `vigil serve` tells the person who started it, after its `listening on` line: where to
-// point a browser and Alertmanager, the REST routes, and what it will not do for want of a
-// Prometheus or an Alertmanager (URLs as shown: a password is `[redacted]`). `base` is the
-// listening URL, http://HOST:PORT. Both URLs were checked by MakeTriageMetricSource.
-std::string StartupGuide(const Config& config, const std::string& base, bool wildcard, bool no_probes,
-                         bool online_rules) {
+// Why a URL setting (prometheus_url, alertmanager_url) is empty, for serve's start-up text:
+// "prometheus_url not set: --prometheus-url, VIGIL_PROMETHEUS_URL or the config file" when no
+// source gave it, else "prometheus_url empty, from environment VIGIL_PROMETHEUS_URL" (a config
+// file's URL emptied by an empty variable or flag: review RV-NW, the text named no source then).
+std::string UnsetUrlWhy(const Config& config, const char* name, const char* flag, const char* env) {
+  std::string why = name;
+  const std::string source = config.SourceOf(name);
+  if (source.empty() || source == "default") {
+    why += " not set: ";
+    why += flag;
+    why += ", ";
+    why += env;
+    why += " or the config file";
+  } else {
+    why += " empty, from ";
+    why += source;
+  }
+  return why;
+}
+
+}  // namespace
+
+std::string ServeStartupGuide(const Config& config, const std::string& base, bool wildcard, bool no_probes,
+                              bool online_rules) {
   std::string g = "vigil serve: chat page: ";
   g += base;
   g += "/";
@@ -201,8 +219,9 @@ std::string StartupGuide(const Config& config, const std::string& base, bool wil
   const std::string& prom = config.GetString("prometheus_url");
   auto prom_url = ParsePrometheusUrl(prom);
   if (prom.empty() || !prom_url.ok()) {
-    g += "\nvigil serve: no Prometheus (prometheus_url: --prometheus-url or VIGIL_PROMETHEUS_URL): "
-         "no metrics are read; alerts are triaged from their labels and text";
+    g += "\nvigil serve: no Prometheus (";
+    g += UnsetUrlWhy(config, "prometheus_url", "--prometheus-url", "VIGIL_PROMETHEUS_URL");
+    g += "): no metrics are read; alerts are triaged from their labels and text";
     g += no_probes ? " and the knowledge base" : ", the knowledge base and probes";
   } else {
     g += "\nvigil serve: Prometheus: ";
@@ -214,19 +233,22 @@ std::string StartupGuide(const Config& config, const std::string& base, bool wil
   const std::string& am = config.GetString("alertmanager_url");
   auto am_url = ParseAlertmanagerUrl(am);
   if (am.empty() || !am_url.ok()) {
-    g += "\nvigil serve: no Alertmanager (alertmanager_url: --alertmanager-url or VIGIL_ALERTMANAGER_URL): "
-         "triage does not list the alerts firing beside one (co-firing alerts)";
+    g += "\nvigil serve: no Alertmanager (";
+    g += UnsetUrlWhy(config, "alertmanager_url", "--alertmanager-url", "VIGIL_ALERTMANAGER_URL");
+    g += "): triage does not list the other alerts firing on an alert's node (co-firing alerts)";
     if (online_rules) g += ", and --rules' alerts go to no Alertmanager";
   } else {
     g += "\nvigil serve: Alertmanager: ";
     g += am_url->shown;
     g += " (alertmanager_url, from ";
     g += config.SourceOf("alertmanager_url");
-    g += "): triage lists the alerts firing beside each one";
+    g += "): triage lists the other alerts firing on each alert's node";
   }
   g += "\n";
   return g;
 }
+
+namespace {
 
 // The signal of `set` that arrived within `ms`, or 0.
 int WaitSignal(const sigset_t& set, int ms) {
@@ -503,7 +525,7 @@ CommandRunner SetupServe(CLI::App& sub) {
       base += ":";
       base += std::to_string(api.port());
       const bool wildcard = host.empty() || host == "0.0.0.0" || host == "::";
-      std::fputs(StartupGuide(config, base, wildcard, f->no_probes, !f->rules.empty()).c_str(), stderr);
+      std::fputs(ServeStartupGuide(config, base, wildcard, f->no_probes, !f->rules.empty()).c_str(), stderr);
     }
     if (auth) {  // the count and the path, never a token
       std::fprintf(stderr, "vigil serve: bearer tokens required (%zu from %s; public: GET /healthz, / and /chat%s)\n",

@@ -64,8 +64,8 @@ first=$(grep -v ' I kb: ' "$TMP/run1.log" | head -1)
   bad "scripts/run's set-up was not quiet: $(head -5 "$TMP/run1.log")"
 grep -q "vigil serve: listening on http://127.0.0.1:[0-9]* (incidents $TMP/var/incidents.db" "$TMP/run1.log" &&
   passed=$((passed + 1)) || bad "not serving from VIGIL_DATA_DIR: $(cat "$TMP/run1.log")"
-grep -q '^vigil serve: no Prometheus (prometheus_url: --prometheus-url or VIGIL_PROMETHEUS_URL): no metrics are read' "$TMP/run1.log" &&
-  grep -q '^vigil serve: no Alertmanager (alertmanager_url: --alertmanager-url or VIGIL_ALERTMANAGER_URL): triage does not list the alerts firing beside one' "$TMP/run1.log" &&
+grep -q '^vigil serve: no Prometheus (prometheus_url not set: --prometheus-url, VIGIL_PROMETHEUS_URL or the config file): no metrics are read' "$TMP/run1.log" &&
+  grep -q '^vigil serve: no Alertmanager (alertmanager_url not set: --alertmanager-url, VIGIL_ALERTMANAGER_URL or the config file): triage does not list the other alerts firing on an alert.s node' "$TMP/run1.log" &&
   passed=$((passed + 1)) || bad "what it will not do was not said: $(cat "$TMP/run1.log")"
 V=$(sed -n 's|^vigil serve: listening on \(http://127.0.0.1:[0-9]*\) .*|\1|p' "$TMP/run1.log")
 HOOK=$(url_after "$TMP/run1.log" "Alertmanager webhook:")
