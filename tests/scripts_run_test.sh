@@ -134,8 +134,10 @@ assert b["state"] == "diagnosed" and a["diagnosis"] == b["diagnosis"] and a["ale
 PY
 # 5. A port in use (the second serve's): said, exit 1 (another data dir: not refused for the store).
 PORT=$(sed -n 's|^vigil serve: listening on http://127.0.0.1:\([0-9]*\) .*|\1|p' "$TMP/run2.log")
+# timeout: were the port free (the second serve gone), this serve would start and wait for a signal:
+# the test would hang until ctest's 900 s timeout (review RV-NW); now it fails with exit 124.
 check "port in use" 1 "cannot listen on 127.0.0.1:$PORT: Address already in use" -- \
-  env VIGIL_DATA_DIR="$TMP/other" VIGIL_BUILD_DIR="$BUILD_ABS" VIGIL_BUILD_TARGETS=vigil bash "$ROOT/scripts/run" --listen "127.0.0.1:$PORT"
+  timeout 300 env VIGIL_DATA_DIR="$TMP/other" VIGIL_BUILD_DIR="$BUILD_ABS" VIGIL_BUILD_TARGETS=vigil bash "$ROOT/scripts/run" --listen "127.0.0.1:$PORT"
 kill -INT "$RPID"
 wait "$RPID"
 rc=$?
