@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Checks the diagnosis case sets (evals/diagnosis/{dev,holdout,holdout2,...,holdout15}) with
-# validate_cases.py, that the committed JSON is what generate_cases.py (dev, holdout) and each
-# holdoutN/holdoutN_cases.py produce, and that the validator rejects broken cases.
+# Checks the diagnosis case sets (evals/diagnosis/{dev,holdout,holdout2,...,holdout15,realistic}) with
+# validate_cases.py, that the committed JSON is what generate_cases.py (dev, holdout), each
+# holdoutN/holdoutN_cases.py and realistic/realistic_cases.py produce, and that the validator rejects broken cases.
 # Run by ctest from the repo root as: bash tests/diagnosis_cases_test.sh <build-dir>
 set -euo pipefail
 PY=${PYTHON:-python3}
@@ -25,6 +25,13 @@ for set in holdout2 holdout3 holdout4 holdout5 holdout6 holdout7 holdout8 holdou
     { echo "FAIL: $set/ differs from $set/${set}_cases.py output"; exit 1; }
   "$PY" "$V" "evals/diagnosis/$set" >/dev/null || { echo "FAIL: $set/ does not validate on its own"; exit 1; }
 done
+
+# The realistic-log set (evals/diagnosis/realistic/): its generator's output is the committed files
+# and it validates on its own (at least 24 cases, every category).
+"$PY" evals/diagnosis/realistic/realistic_cases.py --out "$tmp/gen/realistic" >/dev/null
+diff -r evals/diagnosis/realistic "$tmp/gen/realistic" --exclude='*.py' --exclude=__pycache__ --exclude=README.md >/dev/null ||
+  { echo "FAIL: realistic/ differs from realistic/realistic_cases.py output"; exit 1; }
+"$PY" "$V" evals/diagnosis/realistic >/dev/null || { echo "FAIL: realistic/ does not validate on its own"; exit 1; }
 
 # 3. The validator rejects each kind of broken case, naming file and field.
 expect_reject() {  # name, python expression mutating `d`, expected text in the output
