@@ -129,7 +129,9 @@ const std::map<std::string, std::vector<std::string>>& ExplainedBy() {
        {"gpu_fallen_off_bus", "gpu_memory_uncorrectable_ecc", "gpu_row_remap_failure", "gpu_firmware_error",
         "cuda_oom", "illegal_memory_access", "host_oom", "storage_failure", "nvlink_error",
         "ib_link_failure", "launch_config_error", "loss_divergence", "dataloader_stall",
-        "fp16_loss_scale_collapse", "fp8_scaling_overflow", "nccl_network_misconfig"}},
+        "fp16_loss_scale_collapse", "fp8_scaling_overflow", "nccl_network_misconfig",
+        // A GPU that computes wrong values ends its rank through the training's own NaN check.
+        "gpu_silent_data_corruption"}},
       {"straggler_rank",
        {"gpu_thermal_throttle", "gpu_power_throttle", "pcie_link_degraded", "nvlink_error", "dataloader_stall",
         "storage_failure", "ib_link_failure", "moe_expert_imbalance", "gpu_row_remap_failure"}},
@@ -287,7 +289,17 @@ struct Topology {
   // node of the case, else the node the alert fired for; empty when neither is known.
   std::string default_node;
   std::map<std::string, std::vector<TorchrunFailure>> torchrun_failures;  // by log source
+  // Log sources that name a rank ("node-1/rank0/stderr") but hold lines PyTorch prefixed with
+  // another rank ("[rank13]: ..."): output of several ranks gathered into one file and saved under
+  // one rank's name. The source's rank says nothing of who wrote a line there (GatheredSources).
+  std::set<std::string> gathered_sources;
 };
+
+// The sources of GatheredSources: a log named after rank X ("node-1/rank0/stderr") with a line that
+// starts with PyTorch's "[rankY]:" prefix for Y != X (after `srun -l`'s task label and torchrun
+// --tee's "[default3]:" if any). The prefix is printed by the process that wrote the line, the
+// source name by whoever saved the paste.
+std::set<std::string> GatheredSources(const std::vector<CaseLog>& logs);
 
 bool IsNumber(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char ch) { return std::isdigit(ch); });
@@ -598,6 +610,7 @@ Topology BuildTopology(const DiagnosisCase& c) {
       if (h.node == first && h.gpu < 0 && per_node > 0) h.gpu = r % per_node;
     }
   }
+  t.gathered_sources = GatheredSources(c.logs);
   return t;
 }
 
@@ -938,6 +951,30 @@ std::vector<TimeSeries> SeriesFromLogs(const DiagnosisCase& c, const Topology& t
   return out;
 }
 
+std::set<std::string> GatheredSources(const std::vector<CaseLog>& logs) {
+  static const std::regex kPrefix(
+      R"(^\s*(?:\d+:\s+)?(?:\[(?!rank\d)[A-Za-z][A-Za-z_-]{0,30}\d{1,3}\]:)?\[rank(\d+)\]:)", std::regex::icase);
+  std::set<std::string> out;
+  for (const CaseLog& l : logs) {
+    std::smatch m;
+    if (!std::regex_search(l.source, m, SourceRankRegex())) continue;
+    std::optional<int32_t> own = ParseInt32(m.str(2));
+    if (!own) continue;
+    for (const LogLine& line : l.lines) {
+      const std::string& text = line.text;
+      if (text.size() > 4000 || text.find("]:") == std::string::npos) continue;
+      std::smatch pm;
+      if (!std::regex_search(text, pm, kPrefix)) continue;
+      std::optional<int32_t> rank = ParseInt32(pm.str(1));
+      if (rank && *rank != *own) {
+        out.insert(l.source);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
 ComponentHint HintFromSource(const std::string& source, const Topology& t) {
   ComponentHint h;
   const std::regex& kRank = SourceRankRegex();
@@ -946,7 +983,8 @@ ComponentHint HintFromSource(const std::string& source, const Topology& t) {
   std::string first = source.substr(0, slash);
   if (t.nodes.count(first)) h.node = first;
   std::smatch m;
-  if (std::regex_search(source, m, kRank)) h.rank = ParseInt32(m.str(2)).value_or(-1);
+  // A gathered log's rank is only its label (GatheredSources): each line's own prefix says who wrote it.
+  if (!t.gathered_sources.count(source) && std::regex_search(source, m, kRank)) h.rank = ParseInt32(m.str(2)).value_or(-1);
   // The GPU from the segments after the node's ("gpu061/gpu3/stderr": gpu3, not 61).
   const std::string rest = h.node.empty() || slash == std::string::npos ? (h.node.empty() ? source : "")
                                                                         : source.substr(slash);
@@ -2012,6 +2050,44 @@ std::vector<std::pair<std::string, int>> FindStoppedGpus(const std::vector<TimeS
   }
   if (out.size() != 1) out.clear();
   return out;
+}
+
+// Megatron's NaN check before the data-parallel gradient reduction names the rank, its device and
+// its node ("Rank 21: found NaN in local grad norm in backward pass before data-parallel
+// communication collective. Device: 5, node: trn-43"; newer versions add "for bucket #0"). When the
+// same rank and no other reports it again and again (the run restarted from a checkpoint and hit it
+// on the same GPU), the pack's own advice holds: suspect that GPU (silent data corruption), not the
+// numerics; a NaN that moves between ranks or is seen once is divergence's. Returns the rank's
+// first line, the count, and the device and node the line names (-1 / "" when absent).
+struct RepeatedNanRank {
+  int rank = -1;
+  size_t line_index = 0;
+  int count = 0;
+  int device = -1;
+  std::string node;
+};
+std::optional<RepeatedNanRank> FindRepeatedNanRank(const std::vector<std::string>& lines) {
+  static const std::regex kNan(
+      R"(\bRank (\d+): found (?:NaN|Inf) in local grad norm\b(?:.*?\bDevice: (\d+), node: ([A-Za-z0-9][A-Za-z0-9._-]*))?)",
+      std::regex::icase);
+  std::map<int, RepeatedNanRank> by_rank;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string& line = lines[i];
+    if (line.size() > 4000 || line.find("in local grad norm") == std::string::npos) continue;
+    std::smatch m;
+    if (!std::regex_search(line, m, kNan)) continue;
+    std::optional<int32_t> rank = ParseInt32(m.str(1));
+    if (!rank) continue;
+    RepeatedNanRank& r = by_rank[*rank];
+    if (r.count++ == 0) {
+      r.rank = *rank;
+      r.line_index = i;
+      if (m[2].matched) r.device = ParseInt32(m.str(2)).value_or(-1);
+      if (m[3].matched) r.node = m.str(3);
+    }
+  }
+  if (by_rank.size() != 1 || by_rank.begin()->second.count < 2) return std::nullopt;
+  return by_rank.begin()->second;
 }
 
 std::vector<Laggard> FindLaggards(const std::vector<std::string>& lines) {
@@ -3214,6 +3290,43 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                     "", 1e-6, node, gpu, EvidenceKind::kMetric);
       }
     }
+  }
+
+  // 1c. One rank's NaN check failing again and again, and no other rank's (FindRepeatedNanRank):
+  // that GPU computes wrong values (silent data corruption). It names the GPU, as a culprit line
+  // names the rank the others wait for, so it places the category ahead of lines that name none.
+  if (std::optional<RepeatedNanRank> nan = FindRepeatedNanRank(flat.lines)) {
+    auto [li, ki] = flat.refs[nan->line_index];
+    const std::string& line = flat.lines[nan->line_index];
+    Observation o;
+    o.culprit = true;
+    o.evidence.kind = EvidenceKind::kLog;
+    o.evidence.source = c.logs[li].source + ":" + std::to_string(c.logs[li].lines[ki].number);
+    o.evidence.detail = "rank " + std::to_string(nan->rank) + " and no other rank found NaN in its local grad norm " +
+                        std::to_string(nan->count) + " times (" + line.substr(0, 400) +
+                        "): the same GPU again and again points to the GPU, not the numerics";
+    o.evidence.supports = {"gpu_silent_data_corruption"};
+    o.evidence.weight = kFirstSignatureWeight;
+    o.deltas["gpu_silent_data_corruption"] = kFirstSignatureWeight;
+    o.time_ms = LineTimeMs(line, topo.year);
+    ComponentHint h;
+    h.rank = nan->rank;
+    if (auto it = topo.ranks.find(nan->rank); it != topo.ranks.end()) {
+      h.node = it->second.node;
+      h.gpu = it->second.gpu;
+      h.gpu_from_rank = h.gpu >= 0;
+    }
+    // The node and device the check printed are where the process ran (os.uname, current_device).
+    if (std::string node = ReportedNode(nan->node, topo.nodes); !node.empty()) {
+      h.node = node;
+      if (nan->device >= 0) {
+        h.gpu = nan->device;
+        h.gpu_from_rank = false;
+      }
+    }
+    h.job = topo.job;
+    o.hint = h;
+    beliefs.Add(std::move(o));
   }
 
   // 1d. A slow participant named in a line or in the alert's summary (straggler detectors,

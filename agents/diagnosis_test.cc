@@ -1134,6 +1134,9 @@ TEST_CASE("reasoner: components — a GPU the line names beats the writer's rank
   // A bare "GPU 0" (what every rank sees under CUDA_VISIBLE_DEVICES) does not override the rank.
   j["logs"][0]["source"] = "node-3/rank5/stderr";
   j["logs"][0]["lines"][0] = "[integrity] replica checksum mismatch at step 88120 on GPU 0";
+  // rank 5's own log: its prefixed line is rank 5's (a "[rank0]:" line there would make it a log of
+  // several ranks gathered under rank 5's name, whose unprefixed lines no rank is known to write).
+  j["logs"][0]["lines"][1] = "[rank5]: device GPU 0 ok";
   c = ParseCase(j, "t.json");
   REQUIRE(c.ok());
   flat = FlattenLogs(*c);

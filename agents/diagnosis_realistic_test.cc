@@ -1,0 +1,128 @@
+// Tests of the built-in reasoner on log shapes found missing by evals/diagnosis/realistic/ (RL,
+// 2026-12-02): PyTorch's "[rankN]:" prefix on a line of a log saved under another rank's name, and
+// Megatron's "found NaN in local grad norm" repeated by one rank only.
+#include <doctest/doctest.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "agents/builtin_reasoner.h"
+#include "agents/case.h"
+#include "agents/diagnosis_testing.h"
+
+namespace vigil {
+namespace {
+
+using testing::FactsMatching;
+
+const std::map<std::string, std::string>& Layers() {
+  static const auto* m = new std::map<std::string, std::string>{
+      {"cuda_oom", "application"},           {"illegal_memory_access", "application"},
+      {"rank_process_crash", "communication"}, {"nccl_collective_hang", "communication"},
+      {"loss_divergence", "numerics"},        {"gpu_silent_data_corruption", "gpu"}};
+  return *m;
+}
+
+// A case of 4 nodes x 8 GPUs (rank r on nodes[r / 8], GPU r % 8) with one log `source`.
+DiagnosisCase OneLogCase(const std::string& source, const std::vector<std::string>& lines) {
+  Json j = ParseJson(R"JSON({
+    "id": "t-realistic",
+    "alert": {"labels": {"alertname": "TrainingJobFailed", "job": "llm", "node": "n-1"},
+              "annotations": {"summary": "job llm exited with code 1"},
+              "startsAt": "2026-12-01T17:45:00Z"},
+    "logs": [{"source": "", "lines": []}],
+    "metrics": [],
+    "topology": {"nodes": ["n-1", "n-2", "n-3", "n-4"], "gpus_per_node": 8},
+    "expected": {"root_cause": "cuda_oom", "component": "n-2/gpu5"}
+  })JSON").value();
+  j["logs"][0]["source"] = source;
+  for (const std::string& l : lines) j["logs"][0]["lines"].push_back(l);
+  auto c = ParseCase(j, "t.json");
+  REQUIRE_MESSAGE(c.ok(), c.status().message());
+  return *c;
+}
+
+Diagnosis Run(const DiagnosisCase& c, const std::vector<std::pair<std::string, std::string>>& sigs) {
+  testing::RecordedExecutor exec;  // nothing recorded: every probe is unavailable, as in a paste
+  return BuiltinReasoner(ReasonerOptions{}).Diagnose(c, FactsMatching(c, sigs, Layers()), &exec).diagnosis;
+}
+
+const char* kIter =
+    " [2026-12-01 17:34:21] iteration     4400/  500000 | consumed samples:      4505600 | elapsed time per "
+    "iteration (ms): 9100.2 | lm loss: 2.295981E+00 | loss scale: 1.0 | grad norm: 0.385 |";
+
+TEST_CASE("realistic: PyTorch's [rankN]: prefix places a line of a log saved under another rank's name") {
+  // rank 13 runs on n-2, GPU 5; the paste is labelled n-1/rank0/stderr (srun output of all ranks).
+  const std::string oom =
+      "[rank13]: torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 5 has a total "
+      "capacity of 139.81 GiB of which 1.21 GiB is free. Process 61213 has 138.58 GiB memory in use.";
+  Diagnosis d = Run(OneLogCase("n-1/rank0/stderr", {kIter, kIter, oom}), {{"CUDA out of memory", "cuda_oom"}});
+  CHECK(d.root_cause == "cuda_oom");
+  CHECK(d.component == "n-2/gpu5");
+
+  // The other rank on the log's own node: its GPU, not the label's GPU 0; the kernel's own assert
+  // lines (printed by the device, unprefixed) in that gathered log do not name the label's GPU either.
+  Diagnosis same = Run(OneLogCase("n-1/rank0/stderr",
+                                  {kIter,
+                                   "../aten/src/ATen/native/cuda/Indexing.cu:1289: indexSelectLargeIndex: block: "
+                                   "[301,0,0], thread: [96,0,0] Assertion `srcIndex < srcSelectDimSize` failed.",
+                                   "[rank3]: RuntimeError: CUDA error: device-side assert triggered"}),
+                       {{"device-side assert triggered", "illegal_memory_access"},
+                        {"Assertion `srcIndex < srcSelectDimSize` failed", "illegal_memory_access"}});
+  CHECK(same.root_cause == "illegal_memory_access");
+  CHECK(same.component == "n-1/gpu3");
+
+  // The log's own rank's prefix, and a rank the line merely mentions, keep the label's rank.
+  Diagnosis own = Run(OneLogCase("n-1/rank2/stderr", {kIter, "[rank2]: torch.OutOfMemoryError: CUDA out of memory "
+                                                             "while rank 13 waited"}),
+                      {{"CUDA out of memory", "cuda_oom"}});
+  CHECK(own.component == "n-1/gpu2");
+  Diagnosis mention = Run(OneLogCase("n-1/rank2/stderr", {kIter, "torch.OutOfMemoryError: CUDA out of memory; "
+                                                                 "[rank13] reported it first"}),
+                          {{"CUDA out of memory", "cuda_oom"}});
+  CHECK(mention.component == "n-1/gpu2");
+}
+
+std::string NanLine(int rank, int device, const std::string& node) {
+  std::string s = "[rank";
+  s += std::to_string(rank);
+  s += "]: AssertionError: Rank ";
+  s += std::to_string(rank);
+  s += ": found NaN in local grad norm in backward pass before data-parallel communication collective. Device: ";
+  s += std::to_string(device);
+  s += ", node: ";
+  s += node;
+  return s;
+}
+
+const std::vector<std::pair<std::string, std::string>>& NanSigs() {
+  static const auto* v = new std::vector<std::pair<std::string, std::string>>{
+      {"found NaN in local grad norm", "loss_divergence"}, {"failed (exitcode: 1)", "rank_process_crash"}};
+  return *v;
+}
+
+TEST_CASE("realistic: one rank's NaN check failing again and again is that GPU's silent data corruption") {
+  const std::string failed =
+      "E1201 04:57:40.412000 88081 torch/distributed/elastic/multiprocessing/api.py:869] failed (exitcode: 1) "
+      "local_rank: 5 (pid: 88121) of binary: /usr/bin/python3";
+  // rank 21 (n-3, GPU 5) twice, the run restarted between: the GPU, and the rank's exit is its effect.
+  Diagnosis d = Run(OneLogCase("n-1/rank0/stdout", {kIter, NanLine(21, 5, "n-3"), failed,
+                                                    "[2026-12-01 05:00:00] INFO: restarting from checkpoint iter_0120000",
+                                                    kIter, NanLine(21, 5, "n-3"), failed}),
+                    NanSigs());
+  CHECK(d.root_cause == "gpu_silent_data_corruption");
+  CHECK(d.component == "n-3/gpu5");
+
+  // Once only: nothing says it is the GPU (divergence's, or the crash the check caused).
+  Diagnosis once = Run(OneLogCase("n-1/rank0/stdout", {kIter, NanLine(21, 5, "n-3"), failed}), NanSigs());
+  CHECK(once.root_cause != "gpu_silent_data_corruption");
+  // On several ranks: the numerics, not one GPU.
+  Diagnosis many = Run(OneLogCase("n-1/rank0/stdout", {kIter, NanLine(21, 5, "n-3"), NanLine(9, 1, "n-2"), kIter,
+                                                       NanLine(21, 5, "n-3"), NanLine(30, 6, "n-4")}),
+                       NanSigs());
+  CHECK(many.root_cause == "loss_divergence");
+}
+
+}  // namespace
+}  // namespace vigil
