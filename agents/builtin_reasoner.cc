@@ -951,9 +951,18 @@ std::vector<TimeSeries> SeriesFromLogs(const DiagnosisCase& c, const Topology& t
   return out;
 }
 
-std::set<std::string> GatheredSources(const std::vector<CaseLog>& logs) {
+// The global rank of PyTorch's "[rankN]:" prefix first on a line (after `srun -l`'s task label and
+// torchrun --tee's "[default3]:" if any): the process that wrote the line. nullopt for any other line.
+std::optional<int32_t> PrefixRank(const std::string& text) {
   static const std::regex kPrefix(
       R"(^\s*(?:\d+:\s+)?(?:\[(?!rank\d)[A-Za-z][A-Za-z_-]{0,30}\d{1,3}\]:)?\[rank(\d+)\]:)", std::regex::icase);
+  if (text.size() > 4000 || text.find("]:") == std::string::npos) return std::nullopt;
+  std::smatch pm;
+  if (!std::regex_search(text, pm, kPrefix)) return std::nullopt;
+  return ParseInt32(pm.str(1));
+}
+
+std::set<std::string> GatheredSources(const std::vector<CaseLog>& logs) {
   std::set<std::string> out;
   for (const CaseLog& l : logs) {
     std::smatch m;
@@ -961,11 +970,7 @@ std::set<std::string> GatheredSources(const std::vector<CaseLog>& logs) {
     std::optional<int32_t> own = ParseInt32(m.str(2));
     if (!own) continue;
     for (const LogLine& line : l.lines) {
-      const std::string& text = line.text;
-      if (text.size() > 4000 || text.find("]:") == std::string::npos) continue;
-      std::smatch pm;
-      if (!std::regex_search(text, pm, kPrefix)) continue;
-      std::optional<int32_t> rank = ParseInt32(pm.str(1));
+      std::optional<int32_t> rank = PrefixRank(line.text);
       if (rank && *rank != *own) {
         out.insert(l.source);
         break;
@@ -2088,6 +2093,26 @@ std::optional<RepeatedNanRank> FindRepeatedNanRank(const std::vector<std::string
   }
   if (by_rank.size() != 1 || by_rank.begin()->second.count < 2) return std::nullopt;
   return by_rank.begin()->second;
+}
+
+// Whether the paste holds output of a rank other than `rank`: a log named after another rank
+// ("node-1/rank0/stdout"), or a line another rank's PyTorch prefix marks ("[rank9]: ..."). Only then
+// does "no other rank found NaN" mean anything: a paste of one rank's output (its own log, or
+// rank 0's / the last pipeline stage's, which prints the iteration lines for all) shows that rank's
+// NaN check alone whatever the cause, divergence and FP16 overflow included.
+bool OtherRankOutputShown(const std::vector<CaseLog>& logs, int rank) {
+  for (const CaseLog& l : logs) {
+    std::smatch m;
+    if (std::regex_search(l.source, m, SourceRankRegex())) {
+      std::optional<int32_t> own = ParseInt32(m.str(2));
+      if (own && *own != rank) return true;
+    }
+    for (const LogLine& line : l.lines) {
+      std::optional<int32_t> writer = PrefixRank(line.text);
+      if (writer && *writer != rank) return true;
+    }
+  }
+  return false;
 }
 
 std::vector<Laggard> FindLaggards(const std::vector<std::string>& lines) {
@@ -3292,10 +3317,14 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
   }
 
-  // 1c. One rank's NaN check failing again and again, and no other rank's (FindRepeatedNanRank):
-  // that GPU computes wrong values (silent data corruption). It names the GPU, as a culprit line
-  // names the rank the others wait for, so it places the category ahead of lines that name none.
-  if (std::optional<RepeatedNanRank> nan = FindRepeatedNanRank(flat.lines)) {
+  // 1c. One rank's NaN check failing again and again, and no other rank's (FindRepeatedNanRank),
+  // in a paste that shows other ranks' output too (OtherRankOutputShown: else "no other rank" is
+  // only what one rank's log can show): that GPU computes wrong values (silent data corruption).
+  // It names the GPU, as a culprit line names the rank the others wait for, so it places the
+  // category ahead of lines that name none.
+  std::optional<RepeatedNanRank> nan = FindRepeatedNanRank(flat.lines);
+  if (nan && !OtherRankOutputShown(c.logs, nan->rank)) nan.reset();
+  if (nan) {
     auto [li, ki] = flat.refs[nan->line_index];
     const std::string& line = flat.lines[nan->line_index];
     Observation o;

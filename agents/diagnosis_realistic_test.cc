@@ -124,5 +124,54 @@ TEST_CASE("realistic: one rank's NaN check failing again and again is that GPU's
   CHECK(many.root_cause == "loss_divergence");
 }
 
+// Review RV-RL: a paste of one rank's output shows that rank's NaN check alone, whatever the cause.
+// Megatron prints the iteration lines on one rank (the last pipeline stage) for all; a diverging
+// run restarted from a checkpoint hits the NaN check again on every rank, and a paste of one rank's
+// log (its own, or an unnamed slurm-*.out of that rank only) shows it on that rank twice.
+TEST_CASE("realistic: the NaN check repeated in a paste of one rank's output only is not one GPU's fault") {
+  auto iter = [](int i, const char* loss, const char* gnorm) {
+    std::string s = " [2026-12-01 17:3";
+    s += std::to_string(i);
+    s += ":21] iteration     440";
+    s += std::to_string(i);
+    s += "/  500000 | consumed samples:      4505600 | elapsed time per iteration (ms): 9100.2 | lm loss: ";
+    s += loss;
+    s += " | loss scale: 1.0 | grad norm: ";
+    s += gnorm;
+    s += " | number of skipped iterations:   0 | number of nan iterations:   0 |";
+    return s;
+  };
+  const std::string failed =
+      "E1201 04:57:40.412000 88081 torch/distributed/elastic/multiprocessing/api.py:869] failed (exitcode: 1) "
+      "local_rank: 7 (pid: 88121) of binary: /usr/bin/python3";
+  const std::string restart = "[2026-12-01 05:00:20] INFO: restarting from checkpoint iter_0004000 (attempt 2/5)";
+  std::string unprefixed = NanLine(31, 7, "n-4");
+  unprefixed = unprefixed.substr(unprefixed.find("AssertionError"));
+  const std::vector<std::string> diverging = {iter(1, "2.3E+00", "0.4"), iter(2, "4.1E+00", "38.2"),
+                                              iter(3, "9.7E+00", "2210.5")};
+  auto with_nan = [&](const std::string& nan_line) {
+    std::vector<std::string> lines = diverging;
+    lines.insert(lines.end(), {nan_line, failed, restart, iter(4, "2.3E+00", "0.4"), iter(5, "5.2E+00", "61.0"),
+                               nan_line, failed});
+    return lines;
+  };
+  // The last stage's own log, its own prefix: no other rank's output to compare with.
+  Diagnosis own = Run(OneLogCase("n-4/rank31/stdout", with_nan(NanLine(31, 7, "n-4"))), NanSigs());
+  CHECK(own.root_cause == "loss_divergence");
+  // rank 0's own log, rank 0's NaN.
+  Diagnosis rank0 = Run(OneLogCase("n-1/rank0/stdout", with_nan(NanLine(0, 0, "n-1"))), NanSigs());
+  CHECK(rank0.root_cause == "loss_divergence");
+  // An unnamed batch log holding one rank's lines, without PyTorch's prefix.
+  Diagnosis slurm = Run(OneLogCase("slurm-881243.out", with_nan(unprefixed)), NanSigs());
+  CHECK(slurm.root_cause == "loss_divergence");
+  // The same lines gathered with another rank's output (rank 0's log, another rank's prefixed
+  // line): rank 31 alone failed its check while rank 0's passed, so it is the GPU again.
+  std::vector<std::string> gathered = with_nan(NanLine(31, 7, "n-4"));
+  gathered.insert(gathered.begin(), "[rank9]: [W1201 17:30:00.357193463 ProcessGroupNCCL.cpp:1250] Warning: ok");
+  Diagnosis other = Run(OneLogCase("slurm-881243.out", gathered), NanSigs());
+  CHECK(other.root_cause == "gpu_silent_data_corruption");
+  CHECK(other.component == "n-4/gpu7");
+}
+
 }  // namespace
 }  // namespace vigil
