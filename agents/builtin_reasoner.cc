@@ -297,9 +297,13 @@ struct Topology {
 
 // The sources of GatheredSources: a log named after rank X ("node-1/rank0/stderr") with a line that
 // starts with PyTorch's "[rankY]:" prefix for Y != X (after `srun -l`'s task label and torchrun
-// --tee's "[default3]:" if any). The prefix is printed by the process that wrote the line, the
-// source name by whoever saved the paste.
-std::set<std::string> GatheredSources(const std::vector<CaseLog>& logs);
+// --tee's "[default3]:" if any), with the writer's "[Rank Y]" of PyTorch before 2.2, Megatron and
+// DeepSpeed after up to three bracketed fields ("[E ProcessGroupNCCL.cpp:475] [Rank 3] ...",
+// "[2026-12-01 00:58:43,221] [INFO] [logging.py:96:log_dist] [Rank 3] ..."), or with torchrun
+// --tee's "[default5]:" alone for a local rank other than X's GPU. The prefix is printed by the
+// process that wrote the line, the source name by whoever saved the paste.
+std::set<std::string> GatheredSources(const std::vector<CaseLog>& logs, const Topology& t);
+std::optional<int> TeeLocalRank(const std::string& line, const Topology& t);
 
 bool IsNumber(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char ch) { return std::isdigit(ch); });
@@ -610,7 +614,7 @@ Topology BuildTopology(const DiagnosisCase& c) {
       if (h.node == first && h.gpu < 0 && per_node > 0) h.gpu = r % per_node;
     }
   }
-  t.gathered_sources = GatheredSources(c.logs);
+  t.gathered_sources = GatheredSources(c.logs, t);
   return t;
 }
 
@@ -962,16 +966,35 @@ std::optional<int32_t> PrefixRank(const std::string& text) {
   return ParseInt32(pm.str(1));
 }
 
-std::set<std::string> GatheredSources(const std::vector<CaseLog>& logs) {
+// The rank of the writer's "[Rank N]" after up to three bracketed fields (time, level, file) first
+// on a line, as HintFromWriter reads it: PyTorch before 2.2 ("[E ProcessGroupNCCL.cpp:475] [Rank 3]
+// Watchdog caught ..."), Megatron, DeepSpeed's log_dist. nullopt for any other line.
+std::optional<int32_t> BracketRank(const std::string& text) {
+  static const std::regex kBracket(R"(^\s*(?:\d+:\s+)?(?:\[[^\[\]]{0,60}\]\s*){0,3}\[\s*rank\s*(\d+)\s*\])",
+                                   std::regex::icase);
+  if (text.size() > 4000 || text.find('[') == std::string::npos || !ContainsNoCase(text, "rank")) return std::nullopt;
+  std::smatch m;
+  if (!std::regex_search(text, m, kBracket)) return std::nullopt;
+  return ParseInt32(m.str(1));
+}
+
+std::set<std::string> GatheredSources(const std::vector<CaseLog>& logs, const Topology& t) {
   std::set<std::string> out;
   for (const CaseLog& l : logs) {
     std::smatch m;
     if (!std::regex_search(l.source, m, SourceRankRegex())) continue;
     std::optional<int32_t> own = ParseInt32(m.str(2));
     if (!own) continue;
+    // The GPU the source's rank drives, when the topology places that rank on the source's node.
+    int own_gpu = -1;
+    if (auto it = t.ranks.find(*own); it != t.ranks.end() && it->second.node == l.source.substr(0, l.source.find('/'))) {
+      own_gpu = it->second.gpu;
+    }
     for (const LogLine& line : l.lines) {
       std::optional<int32_t> rank = PrefixRank(line.text);
-      if (rank && *rank != *own) {
+      if (!rank) rank = BracketRank(line.text);
+      std::optional<int> local = rank || own_gpu < 0 ? std::nullopt : TeeLocalRank(line.text, t);
+      if ((rank && *rank != *own) || (local && *local != own_gpu)) {
         out.insert(l.source);
         break;
       }
@@ -2096,7 +2119,7 @@ std::optional<RepeatedNanRank> FindRepeatedNanRank(const std::vector<std::string
 }
 
 // Whether the paste holds output of a rank other than `rank`: a log named after another rank
-// ("node-1/rank0/stdout"), or a line another rank's PyTorch prefix marks ("[rank9]: ..."). Only then
+// ("node-1/rank0/stdout"), or a line another rank's prefix marks ("[rank9]: ...", "[Rank 9] ..."). Only then
 // does "no other rank found NaN" mean anything: a paste of one rank's output (its own log, or
 // rank 0's / the last pipeline stage's, which prints the iteration lines for all) shows that rank's
 // NaN check alone whatever the cause, divergence and FP16 overflow included.
@@ -2109,6 +2132,7 @@ bool OtherRankOutputShown(const std::vector<CaseLog>& logs, int rank) {
     }
     for (const LogLine& line : l.lines) {
       std::optional<int32_t> writer = PrefixRank(line.text);
+      if (!writer) writer = BracketRank(line.text);
       if (writer && *writer != rank) return true;
     }
   }

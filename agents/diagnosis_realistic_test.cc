@@ -84,6 +84,38 @@ TEST_CASE("realistic: PyTorch's [rankN]: prefix places a line of a log saved und
   CHECK(mention.component == "n-1/gpu2");
 }
 
+// Review RV-RL: the writer's other prefixes make a log saved under one rank's name a gathered one
+// too: PyTorch before 2.2's (and Megatron's, DeepSpeed's) "[Rank N]" after bracketed fields, and
+// torchrun --tee's "[default5]:" for a local rank other than the source rank's GPU.
+TEST_CASE("realistic: [Rank N] and [defaultN]: lines of other ranks make a rank's log a gathered one") {
+  // PyTorch 2.1's watchdog reporting rank 13's CUDA error (n-2, GPU 5) in a paste named n-1/rank0.
+  const std::string ima =
+      "[E ProcessGroupNCCL.cpp:916] [Rank 13] NCCL watchdog thread terminated with exception: CUDA error: an "
+      "illegal memory access was encountered";
+  Diagnosis old_torch = Run(OneLogCase("n-1/rank0/stderr", {kIter, kIter, ima}),
+                            {{"illegal memory access", "illegal_memory_access"}});
+  CHECK(old_torch.root_cause == "illegal_memory_access");
+  CHECK(old_torch.component == "n-2/gpu5");
+  // torchrun --tee output of n-2's eight workers saved as rank 8's log: local rank 5 is GPU 5.
+  const std::string oom =
+      "torch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 5 has a total capacity of "
+      "79.11 GiB of which 1.21 GiB is free.";
+  Diagnosis tee = Run(OneLogCase("n-2/rank8/stderr", {"[default0]:" + std::string(kIter), "[default5]:" + oom}),
+                      {{"CUDA out of memory", "cuda_oom"}});
+  CHECK(tee.root_cause == "cuda_oom");
+  CHECK(tee.component == "n-2/gpu5");
+  // The source rank's own prefixes keep it the rank's own log: its GPU, not the bare "GPU 5".
+  Diagnosis own_tee = Run(OneLogCase("n-2/rank8/stderr", {"[default0]:" + std::string(kIter), "[default0]:" + oom}),
+                          {{"CUDA out of memory", "cuda_oom"}});
+  CHECK(own_tee.component == "n-2/gpu0");
+  Diagnosis own_ds = Run(OneLogCase("n-1/rank2/stdout",
+                                    {"[2026-12-01 00:57:03,114] [INFO] [logging.py:96:log_dist] [Rank 2] step=8800, "
+                                     "skipped=3, lr=[1.2e-05], mom=[(0.9, 0.999)]",
+                                     oom}),
+                         {{"CUDA out of memory", "cuda_oom"}});
+  CHECK(own_ds.component == "n-1/gpu2");
+}
+
 std::string NanLine(int rank, int device, const std::string& node) {
   std::string s = "[rank";
   s += std::to_string(rank);
