@@ -105,8 +105,9 @@ def nccl_init(host, pid, rank, gpu, nranks, version="2.21.5+cuda12.4"):
 
 
 def glog_stamp(s=-3):
-    """The glog prefix time of ProcessGroupNCCL lines ('1201 23:41:07.512000 140237'), at the case's clock."""
-    return CLOCK[0].at(s).strftime("%m%d %H:%M:%S") + ".512000 140237"
+    """The c10 log prefix time of ProcessGroupNCCL lines ('1201 23:41:07.512000000': PyTorch 2.4+
+    prints nanoseconds in 9 digits and no thread id inside its brackets), at the case's clock."""
+    return CLOCK[0].at(s).strftime("%m%d %H:%M:%S") + ".512000000"
 
 
 def watchdog(rank, seq, ms=600000, ran=None, op="ALLREDUCE", numel=134217728):
@@ -203,7 +204,7 @@ def rl01():
     t = c.t
     r0 = nccl_init("gpu-a01", 51201, 0, 0, 16) + megatron_run(t, -660, 18220, 8)
     r0 += [watchdog(0, 91244)] + watchdog_tail(0, 91244)
-    r0 += ["[rank%d]:[E1201 23:51:07.6 ProcessGroupNCCL.cpp:632] [Rank %d] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=91244, OpType=ALLREDUCE, NumelIn=134217728, NumelOut=134217728, Timeout(ms)=600000) ran for 6000%d milliseconds before timing out." % (r, r, 10 + r) for r in (1, 2, 3, 9, 11)]
+    r0 += ["[rank%d]:[E1201 23:51:07.600000000 ProcessGroupNCCL.cpp:632] [Rank %d] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=91244, OpType=ALLREDUCE, NumelIn=134217728, NumelOut=134217728, Timeout(ms)=600000) ran for 6000%d milliseconds before timing out." % (r, r, 10 + r) for r in (1, 2, 3, 9, 11)]
     r0 += child_failed(t, 5, "gpu-a01", 0, 0, -6, 51201, sig="SIGABRT")
     c.log("gpu-a01/rank0/stderr", r0)
     d = kernel_noise(t, "gpu-a02", -1400, 4)
@@ -233,8 +234,8 @@ def rl02():
           "[rank18]: CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below might be incorrect.",
           "[rank18]: For debugging consider passing CUDA_LAUNCH_BLOCKING=1",
           "[rank18]: Compile with `TORCH_USE_CUDA_DSA` to enable device-side assertions.",
-          "[rank3]:[E1201 21:07:40.1 ProcessGroupNCCL.cpp:1616] [PG 0 (default_pg) Rank 3] Process group watchdog thread terminated with exception: NCCL communicator was aborted on rank 3.",
-          "[rank25]:[E1201 21:07:40.2 ProcessGroupNCCL.cpp:1616] [PG 0 (default_pg) Rank 25] Process group watchdog thread terminated with exception: NCCL communicator was aborted on rank 25."]
+          "[rank3]:[E1201 21:07:40.100000000 ProcessGroupNCCL.cpp:1616] [PG 0 (default_pg) Rank 3] Process group watchdog thread terminated with exception: NCCL communicator was aborted on rank 3.",
+          "[rank25]:[E1201 21:07:40.200000000 ProcessGroupNCCL.cpp:1616] [PG 0 (default_pg) Rank 25] Process group watchdog thread terminated with exception: NCCL communicator was aborted on rank 25."]
     r += child_failed(t, 2, "node-13", 18, 2, 1, 30118)
     c.log("slurm-881243.out", r)
     d = kernel_noise(t, "node-13", -900, 3)
@@ -443,7 +444,7 @@ def rl09():
              "step time 1.6x its 1 h median since restart", "node-201", "pcie_link_degraded", "node-202/gpu1")
     t = c.t
     d = kernel_noise(t, "node-202", -1700, 3)
-    d += [kern(t, "node-202", -1650, "pci 0000:2a:00.0: 4.000 Gb/s available PCIe bandwidth, limited by 2.5 GT/s PCIe x16 link at 0000:27:01.0 (capable of 504.112 Gb/s with 32.0 GT/s PCIe x16 link)"),
+    d += [kern(t, "node-202", -1650, "pci 0000:2a:00.0: 32.000 Gb/s available PCIe bandwidth, limited by 2.5 GT/s PCIe x16 link at 0000:27:01.0 (capable of 504.112 Gb/s with 32.0 GT/s PCIe x16 link)"),
           kern(t, "node-202", -900, "pcieport 0000:27:01.0: AER: Corrected error received: 0000:2a:00.0"),
           kern(t, "node-202", -900, "nvidia 0000:2a:00.0: PCIe Bus Error: severity=Corrected, type=Physical Layer, (Receiver ID)"),
           kern(t, "node-202", -900, "nvidia 0000:2a:00.0:   device [10de:2330] error status/mask=00000001/0000e000"),
@@ -499,7 +500,7 @@ def rl11():
           "ib-n02:40211:40630 [1] transport/net_ib.cc:1696 NCCL WARN NET/IB : Got completion from peer 10.3.4.12<48219> with status=12 opcode=0 len=0 vendor_err 129 req 1 localGid ::ffff:10.3.4.11 remoteGids::ffff:10.3.4.12 hca mlx5_3",
           "ib-n04:22991:23330 [1] transport/net_ib.cc:1696 NCCL WARN NET/IB : Got completion from peer 10.3.4.12<48231> with status=12 opcode=0 len=0 vendor_err 129 req 1 localGid ::ffff:10.3.4.13 remoteGids::ffff:10.3.4.12 hca mlx5_3"]
     r += [watchdog(rk, 30012) for rk in (0, 1, 8, 9, 24, 25)]
-    r += ["[rank0]:[E1201 02:31:08.7 ProcessGroupNCCL.cpp:1616] [PG 0 (default_pg) Rank 0] Process group watchdog thread terminated with exception: NCCL error: remote process exited or there was a network error, NCCL version 2.21.5",
+    r += ["[rank0]:[E1201 02:31:08.700000000 ProcessGroupNCCL.cpp:1616] [PG 0 (default_pg) Rank 0] Process group watchdog thread terminated with exception: NCCL error: remote process exited or there was a network error, NCCL version 2.21.5",
           "ncclRemoteError: A call failed possibly due to a network error or a remote process exiting prematurely.",
           "Last error:",
           "NET/IB : Got completion from peer 10.3.4.12<48213> with status=12 opcode=0 len=0 vendor_err 129 req 1 localGid ::ffff:10.3.4.10 remoteGids::ffff:10.3.4.12 hca mlx5_0"]
@@ -584,11 +585,11 @@ def rl14():
     r = megatron_run(t, -700, 2200, 6)
     for rk in (0, 1, 4, 7, 8, 12, 15):
         r.append(watchdog(rk, 60120))
-        r.append("[rank%d]:[E1201 22:19:58.9 ProcessGroupNCCL.cpp:2168] [PG 0 (default_pg) Rank %d] Timeout at NCCL work: 60120, last enqueued NCCL work: 60120, last completed NCCL work: 60119." % (rk, rk))
-    r += ["[rank11]:[E1201 22:19:59.1 ProcessGroupNCCL.cpp:1285] [PG 0 (default_pg) Rank 11] ProcessGroupNCCL's watchdog got stuck for 480 seconds without making progress in monitoring enqueued collectives. This typically indicates a NCCL/CUDA API (e.g., CudaEventDestroy) hang blocking the watchdog, and could be triggered by another thread holding the GIL inside a CUDA api (for example, CudaEventDestroy), or other deadlock-prone behaviors.",
-          "[rank11]:[E1201 22:19:59.1 ProcessGroupNCCL.cpp:1330] [PG 0 (default_pg) Rank 11] last enqueued NCCL work: 60119, last completed NCCL work: 60119.",
-          "[rank0]:[E1201 22:20:00.2 ProcessGroupNCCL.cpp:1377] [PG 0 (default_pg) Rank 0] Observed flight recorder dump signal from another rank via TCPStore.",
-          "[rank0]:[E1201 22:20:00.2 ProcessGroupNCCL.cpp:1402] [PG 0 (default_pg) Rank 0] Received a dump signal due to a collective timeout from  rank 4 and we will try our best to dump the debug info. Last enqueued NCCL work: 60120, last completed NCCL work: 60119.This is most likely caused by incorrect usages of collectives, e.g., wrong sizes used across ranks, the order of collectives is not same for all the ranks or the scheduled collective, for some reason, didn't run. Additionally, this can be caused by GIL deadlock or other reasons such as network errors or bugs in the communications library (e.g. NCCL), etc."]
+        r.append("[rank%d]:[E1201 22:19:58.900000000 ProcessGroupNCCL.cpp:2168] [PG 0 (default_pg) Rank %d] Timeout at NCCL work: 60120, last enqueued NCCL work: 60120, last completed NCCL work: 60119." % (rk, rk))
+    r += ["[rank11]:[E1201 22:19:59.100000000 ProcessGroupNCCL.cpp:1285] [PG 0 (default_pg) Rank 11] ProcessGroupNCCL's watchdog got stuck for 480 seconds without making progress in monitoring enqueued collectives. This typically indicates a NCCL/CUDA API (e.g., CudaEventDestroy) hang blocking the watchdog, and could be triggered by another thread holding the GIL inside a CUDA api (for example, CudaEventDestroy), or other deadlock-prone behaviors.",
+          "[rank11]:[E1201 22:19:59.100000000 ProcessGroupNCCL.cpp:1330] [PG 0 (default_pg) Rank 11] last enqueued NCCL work: 60119, last completed NCCL work: 60119.",
+          "[rank0]:[E1201 22:20:00.200000000 ProcessGroupNCCL.cpp:1377] [PG 0 (default_pg) Rank 0] Observed flight recorder dump signal from another rank via TCPStore.",
+          "[rank0]:[E1201 22:20:00.200000000 ProcessGroupNCCL.cpp:1402] [PG 0 (default_pg) Rank 0] Received a dump signal due to a collective timeout from  rank 4 and we will try our best to dump the debug info. Last enqueued NCCL work: 60120, last completed NCCL work: 60119.This is most likely caused by incorrect usages of collectives, e.g., wrong sizes used across ranks, the order of collectives is not same for all the ranks or the scheduled collective, for some reason, didn't run. Additionally, this can be caused by GIL deadlock or other reasons such as network errors or bugs in the communications library (e.g. NCCL), etc."]
     c.log("hg-01/rank0/stderr", r)
     s = ["$ py-spy dump --pid 40611   # rank 11 on hg-02",
          "Process 40611: /usr/bin/python3 -u pretrain_gpt.py",
@@ -614,8 +615,8 @@ def rl15():
           "cn-101:20100:20533 [0] NCCL INFO misc/socket.cc:789 -> 6",
           "cn-101:20100:20533 [0] NCCL INFO transport/net_socket.cc:474 -> 6",
           "cn-101:20104:20540 [4] transport/net_ib.cc:1696 NCCL WARN NET/IB : Got completion from peer 10.3.4.11<47120> with status=5 opcode=0 len=0 vendor_err 249 req 1 localGid ::ffff:10.3.4.10 remoteGids::ffff:10.3.4.11 hca mlx5_4",
-          "[rank0]:[E1201 04:44:40.1 ProcessGroupNCCL.cpp:1616] [PG 0 (default_pg) Rank 0] Process group watchdog thread terminated with exception: NCCL error: remote process exited or there was a network error, NCCL version 2.21.5",
-          "[rank4]:[E1201 04:44:40.3 ProcessGroupNCCL.cpp:1616] [PG 0 (default_pg) Rank 4] Process group watchdog thread terminated with exception: NCCL communicator was aborted on rank 4."]
+          "[rank0]:[E1201 04:44:40.100000000 ProcessGroupNCCL.cpp:1616] [PG 0 (default_pg) Rank 0] Process group watchdog thread terminated with exception: NCCL error: remote process exited or there was a network error, NCCL version 2.21.5",
+          "[rank4]:[E1201 04:44:40.300000000 ProcessGroupNCCL.cpp:1616] [PG 0 (default_pg) Rank 4] Process group watchdog thread terminated with exception: NCCL communicator was aborted on rank 4."]
     c.log("cn-101/rank0/stderr", r)
     d = kernel_noise(t, "cn-102", -600, 3)
     d += [kern(t, "cn-102", -6, "pt_autograd_0[41388]: segfault at 18 ip 00007f3c1a2b4e57 sp 00007f3a55ffe9b0 error 4 in libtorch_cuda.so[7f3c18e00000+4a1f000] likely on CPU 71 (core 23, socket 1)"),
@@ -633,9 +634,9 @@ def rl16():
     t = c.t
     r = megatron_run(t, -90, 70010, 10, ms=4201.0)
     r += ["double free or corruption (!prev)",
-          "[rank18]:[E1201 13:13:07.5 ProcessGroupNCCL.cpp:1616] [PG 0 (default_pg) Rank 18] Process group watchdog thread terminated with exception: NCCL communicator was aborted on rank 18.",
+          "[rank18]:[E1201 13:13:07.500000000 ProcessGroupNCCL.cpp:1616] [PG 0 (default_pg) Rank 18] Process group watchdog thread terminated with exception: NCCL communicator was aborted on rank 18.",
           "w-01:9901:10332 [1] misc/socket.cc:538 NCCL WARN socketProgress: Connection closed by remote peer w-03<52210>",
-          "[rank1]:[E1201 13:13:08.0 ProcessGroupNCCL.cpp:1616] [PG 0 (default_pg) Rank 1] Process group watchdog thread terminated with exception: NCCL error: remote process exited or there was a network error, NCCL version 2.21.5"]
+          "[rank1]:[E1201 13:13:08.000000000 ProcessGroupNCCL.cpp:1616] [PG 0 (default_pg) Rank 1] Process group watchdog thread terminated with exception: NCCL error: remote process exited or there was a network error, NCCL version 2.21.5"]
     r += child_failed(t, -3, "w-03", 18, 2, -6, 71233, sig="SIGABRT")
     r += ["srun: error: w-03: task 18: Exited with exit code 1",
           "srun: error: w-01: tasks 0-7: Exited with exit code 1",
@@ -674,7 +675,7 @@ def rl18():
           "[rank14]: CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below might be incorrect.",
           "[rank14]: For debugging consider passing CUDA_LAUNCH_BLOCKING=1",
           "[rank14]: Compile with `TORCH_USE_CUDA_DSA` to enable device-side assertions.",
-          "[rank6]:[E1201 06:06:03.0 ProcessGroupNCCL.cpp:1616] [PG 0 (default_pg) Rank 6] Process group watchdog thread terminated with exception: NCCL communicator was aborted on rank 6."]
+          "[rank6]:[E1201 06:06:03.000000000 ProcessGroupNCCL.cpp:1616] [PG 0 (default_pg) Rank 6] Process group watchdog thread terminated with exception: NCCL communicator was aborted on rank 6."]
     c.log("k-01/rank0/stderr", r)
     d = kernel_noise(t, "k-02", -900, 3)
     d += [kern(t, "k-02", -5, "NVRM: Xid (PCI:0000:ba:00): 13, pid=20911, name=python3, Graphics SM Warp Exception on (GPC 4, TPC 3, SM 1): Out Of Range Address"),
@@ -711,8 +712,8 @@ def rl20():
     t = c.t
     r = megatron_run(t, -100, 5500, 6)
     r += ["cpu-heavy-1:3300:3711 [2] misc/socket.cc:538 NCCL WARN socketProgress: Connection closed by remote peer cpu-heavy-2<50314>",
-          "[rank2]:[E1201 20:20:14.0 ProcessGroupNCCL.cpp:1616] [PG 0 (default_pg) Rank 2] Process group watchdog thread terminated with exception: NCCL communicator was aborted on rank 2.",
-          "[rank5]:[E1201 20:20:14.1 ProcessGroupNCCL.cpp:1616] [PG 0 (default_pg) Rank 5] Process group watchdog thread terminated with exception: NCCL communicator was aborted on rank 5."]
+          "[rank2]:[E1201 20:20:14.000000000 ProcessGroupNCCL.cpp:1616] [PG 0 (default_pg) Rank 2] Process group watchdog thread terminated with exception: NCCL communicator was aborted on rank 2.",
+          "[rank5]:[E1201 20:20:14.100000000 ProcessGroupNCCL.cpp:1616] [PG 0 (default_pg) Rank 5] Process group watchdog thread terminated with exception: NCCL communicator was aborted on rank 5."]
     r += child_failed(t, -8, "cpu-heavy-2", 11, 3, -9, 62291, sig="SIGKILL")
     c.log("cpu-heavy-1/rank0/stderr", r)
     d = kernel_noise(t, "cpu-heavy-2", -800, 2)
@@ -737,7 +738,7 @@ def rl21():
           "srun: error: gpu-d02: task 11: Out Of Memory",
           "srun: Job step aborted: Waiting up to 32 seconds for job step to finish.",
           "slurmstepd: error: *** STEP 772190.0 ON gpu-d01 CANCELLED AT 2026-12-01T07:29:52 ***",
-          "[rank3]:[E1201 07:29:50.2 ProcessGroupNCCL.cpp:1616] [PG 0 (default_pg) Rank 3] Process group watchdog thread terminated with exception: NCCL error: remote process exited or there was a network error, NCCL version 2.21.5",
+          "[rank3]:[E1201 07:29:50.200000000 ProcessGroupNCCL.cpp:1616] [PG 0 (default_pg) Rank 3] Process group watchdog thread terminated with exception: NCCL error: remote process exited or there was a network error, NCCL version 2.21.5",
           "srun: error: gpu-d01: tasks 0-7: Killed",
           "srun: error: gpu-d02: tasks 8-10,12-15: Killed"]
     c.log("slurm-772190.out", r)
