@@ -2086,7 +2086,10 @@ std::vector<std::pair<std::string, int>> FindStoppedGpus(const std::vector<TimeS
 // same rank and no other reports it again and again (the run restarted from a checkpoint and hit it
 // on the same GPU), the pack's own advice holds: suspect that GPU (silent data corruption), not the
 // numerics; a NaN that moves between ranks or is seen once is divergence's. Returns the rank's
-// first line, the count, and the device and node the line names (-1 / "" when absent).
+// first line, the count, and the device and node the line names (-1 / "" when absent). The copy of
+// the exception in torchrun's failure report ("  traceback : Traceback (most recent call last):"
+// up to the report's "=====" line, printed when the entry point is wrapped in @record) is the same
+// failure again, not a second one: it is not counted.
 struct RepeatedNanRank {
   int rank = -1;
   size_t line_index = 0;
@@ -2094,14 +2097,24 @@ struct RepeatedNanRank {
   int device = -1;
   std::string node;
 };
-std::optional<RepeatedNanRank> FindRepeatedNanRank(const std::vector<std::string>& lines) {
+std::optional<RepeatedNanRank> FindRepeatedNanRank(const FlatLogs& flat) {
   static const std::regex kNan(
       R"(\bRank (\d+): found (?:NaN|Inf) in local grad norm\b(?:.*?\bDevice: (\d+), node: ([A-Za-z0-9][A-Za-z0-9._-]*))?)",
       std::regex::icase);
+  static const std::regex kReportTraceback(R"(^\s*traceback\s*:\s*Traceback\b)");
+  static const std::regex kReportEnd(R"(^\s*(?:={10,}|-{10,}|\[\d+\]:)\s*$)");
+  const std::vector<std::string>& lines = flat.lines;
   std::map<int, RepeatedNanRank> by_rank;
+  bool in_report = false;
   for (size_t i = 0; i < lines.size(); ++i) {
     const std::string& line = lines[i];
-    if (line.size() > 4000 || line.find("in local grad norm") == std::string::npos) continue;
+    if (i > 0 && i < flat.refs.size() && flat.refs[i].first != flat.refs[i - 1].first) in_report = false;
+    if (line.size() <= 400 && line.find("raceback") != std::string::npos && std::regex_search(line, kReportTraceback)) {
+      in_report = true;
+      continue;
+    }
+    if (in_report && line.size() <= 400 && std::regex_search(line, kReportEnd)) in_report = false;
+    if (in_report || line.size() > 4000 || line.find("in local grad norm") == std::string::npos) continue;
     std::smatch m;
     if (!std::regex_search(line, m, kNan)) continue;
     std::optional<int32_t> rank = ParseInt32(m.str(1));
@@ -3346,7 +3359,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // only what one rank's log can show): that GPU computes wrong values (silent data corruption).
   // It names the GPU, as a culprit line names the rank the others wait for, so it places the
   // category ahead of lines that name none.
-  std::optional<RepeatedNanRank> nan = FindRepeatedNanRank(flat.lines);
+  std::optional<RepeatedNanRank> nan = FindRepeatedNanRank(flat);
   if (nan && !OtherRankOutputShown(c.logs, nan->rank)) nan.reset();
   if (nan) {
     auto [li, ki] = flat.refs[nan->line_index];

@@ -205,5 +205,48 @@ TEST_CASE("realistic: the NaN check repeated in a paste of one rank's output onl
   CHECK(other.component == "n-4/gpu7");
 }
 
+// Review RV-RL: torchrun's failure report repeats the failed rank's exception when the entry point
+// is wrapped in @record ("  traceback : Traceback (most recent call last):" ... "  AssertionError:
+// ..."): one NaN failure then shows the message twice, which is no recurrence.
+TEST_CASE("realistic: torchrun's @record report repeating one NaN failure is not a second one") {
+  std::string report_copy = NanLine(21, 5, "n-3");
+  report_copy = "  " + report_copy.substr(report_copy.find("AssertionError"));
+  std::vector<std::string> lines = {
+      kIter,
+      NanLine(21, 5, "n-3"),
+      "E1201 04:57:40.412000 88081 torch/distributed/elastic/multiprocessing/api.py:869] failed (exitcode: 1) "
+      "local_rank: 5 (pid: 88121) of binary: /usr/bin/python3",
+      "torch.distributed.elastic.multiprocessing.errors.ChildFailedError: ",
+      "============================================================",
+      "pretrain_gpt.py FAILED",
+      "------------------------------------------------------------",
+      "Failures:",
+      "  <NO_OTHER_FAILURES>",
+      "------------------------------------------------------------",
+      "Root Cause (first observed failure):",
+      "[0]:",
+      "  time      : 2026-12-01_04:57:40",
+      "  host      : n-3",
+      "  rank      : 21 (local_rank: 5)",
+      "  exitcode  : 1 (pid: 88121)",
+      "  error_file: /tmp/torchelastic_3k2j1h/none_8f2a/attempt_0/5/error.json",
+      "  traceback : Traceback (most recent call last):",
+      "    File \"/usr/local/lib/python3.10/dist-packages/torch/distributed/elastic/multiprocessing/errors/"
+      "__init__.py\", line 355, in wrapper",
+      "      return f(*args, **kwargs)",
+      report_copy,
+      "",
+      "============================================================"};
+  Diagnosis once = Run(OneLogCase("n-1/rank0/stdout", lines), NanSigs());
+  CHECK(once.root_cause != "gpu_silent_data_corruption");
+  // The run restarted and failed the same way again: two failures, each with its report copy.
+  std::vector<std::string> twice = lines;
+  twice.push_back("[2026-12-01 05:00:20] INFO: restarting from checkpoint iter_0120000 (attempt 2/5)");
+  twice.insert(twice.end(), lines.begin(), lines.end());
+  Diagnosis again = Run(OneLogCase("n-1/rank0/stdout", twice), NanSigs());
+  CHECK(again.root_cause == "gpu_silent_data_corruption");
+  CHECK(again.component == "n-3/gpu5");
+}
+
 }  // namespace
 }  // namespace vigil
