@@ -972,7 +972,9 @@ std::optional<int32_t> PrefixRank(const std::string& text) {
 std::optional<int32_t> BracketRank(const std::string& text) {
   static const std::regex kBracket(R"(^\s*(?:\d+:\s+)?(?:\[[^\[\]]{0,60}\]\s*){0,3}\[\s*rank\s*(\d+)\s*\])",
                                    std::regex::icase);
-  if (text.size() > 4000 || text.find('[') == std::string::npos || !ContainsNoCase(text, "rank")) return std::nullopt;
+  if (text.size() > 4000 || text.find('[') == std::string::npos || !ContainsNoCase(text, "rank")) {
+    return std::nullopt;
+  }
   std::smatch m;
   if (!std::regex_search(text, m, kBracket)) return std::nullopt;
   return ParseInt32(m.str(1));
@@ -987,9 +989,9 @@ std::set<std::string> GatheredSources(const std::vector<CaseLog>& logs, const To
     if (!own) continue;
     // The GPU the source's rank drives, when the topology places that rank on the source's node.
     int own_gpu = -1;
-    if (auto it = t.ranks.find(*own); it != t.ranks.end() && it->second.node == l.source.substr(0, l.source.find('/'))) {
-      own_gpu = it->second.gpu;
-    }
+    const std::string source_node = l.source.substr(0, l.source.find('/'));
+    auto it = t.ranks.find(*own);
+    if (it != t.ranks.end() && it->second.node == source_node) own_gpu = it->second.gpu;
     for (const LogLine& line : l.lines) {
       std::optional<int32_t> rank = PrefixRank(line.text);
       if (!rank) rank = BracketRank(line.text);
@@ -2109,7 +2111,8 @@ std::optional<RepeatedNanRank> FindRepeatedNanRank(const FlatLogs& flat) {
   for (size_t i = 0; i < lines.size(); ++i) {
     const std::string& line = lines[i];
     if (i > 0 && i < flat.refs.size() && flat.refs[i].first != flat.refs[i - 1].first) in_report = false;
-    if (line.size() <= 400 && line.find("raceback") != std::string::npos && std::regex_search(line, kReportTraceback)) {
+    if (line.size() <= 400 && line.find("raceback") != std::string::npos &&
+        std::regex_search(line, kReportTraceback)) {
       in_report = true;
       continue;
     }

@@ -98,19 +98,20 @@ TEST_CASE("realistic: [Rank N] and [defaultN]: lines of other ranks make a rank'
   CHECK(old_torch.component == "n-2/gpu5");
   // torchrun --tee output of n-2's eight workers saved as rank 8's log: local rank 5 is GPU 5.
   const std::string oom =
-      "torch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 5 has a total capacity of "
-      "79.11 GiB of which 1.21 GiB is free.";
-  Diagnosis tee = Run(OneLogCase("n-2/rank8/stderr", {"[default0]:" + std::string(kIter), "[default5]:" + oom}),
+      "torch.cuda.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. GPU 5 has a total "
+      "capacity of 79.11 GiB of which 1.21 GiB is free.";
+  const std::string tee_iter = "[default0]:" + std::string(kIter);
+  Diagnosis tee = Run(OneLogCase("n-2/rank8/stderr", {tee_iter, "[default5]:" + oom}),
                       {{"CUDA out of memory", "cuda_oom"}});
   CHECK(tee.root_cause == "cuda_oom");
   CHECK(tee.component == "n-2/gpu5");
   // The source rank's own prefixes keep it the rank's own log: its GPU, not the bare "GPU 5".
-  Diagnosis own_tee = Run(OneLogCase("n-2/rank8/stderr", {"[default0]:" + std::string(kIter), "[default0]:" + oom}),
+  Diagnosis own_tee = Run(OneLogCase("n-2/rank8/stderr", {tee_iter, "[default0]:" + oom}),
                           {{"CUDA out of memory", "cuda_oom"}});
   CHECK(own_tee.component == "n-2/gpu0");
   Diagnosis own_ds = Run(OneLogCase("n-1/rank2/stdout",
-                                    {"[2026-12-01 00:57:03,114] [INFO] [logging.py:96:log_dist] [Rank 2] step=8800, "
-                                     "skipped=3, lr=[1.2e-05], mom=[(0.9, 0.999)]",
+                                    {"[2026-12-01 00:57:03,114] [INFO] [logging.py:96:log_dist] [Rank 2] "
+                                     "step=8800, skipped=3, lr=[1.2e-05], mom=[(0.9, 0.999)]",
                                      oom}),
                          {{"CUDA out of memory", "cuda_oom"}});
   CHECK(own_ds.component == "n-1/gpu2");
@@ -174,17 +175,18 @@ TEST_CASE("realistic: the NaN check repeated in a paste of one rank's output onl
     return s;
   };
   const std::string failed =
-      "E1201 04:57:40.412000 88081 torch/distributed/elastic/multiprocessing/api.py:869] failed (exitcode: 1) "
-      "local_rank: 7 (pid: 88121) of binary: /usr/bin/python3";
-  const std::string restart = "[2026-12-01 05:00:20] INFO: restarting from checkpoint iter_0004000 (attempt 2/5)";
+      "E1201 04:57:40.412000 88081 torch/distributed/elastic/multiprocessing/api.py:869] failed "
+      "(exitcode: 1) local_rank: 7 (pid: 88121) of binary: /usr/bin/python3";
+  const std::string restart =
+      "[2026-12-01 05:00:20] INFO: restarting from checkpoint iter_0004000 (attempt 2/5)";
   std::string unprefixed = NanLine(31, 7, "n-4");
   unprefixed = unprefixed.substr(unprefixed.find("AssertionError"));
   const std::vector<std::string> diverging = {iter(1, "2.3E+00", "0.4"), iter(2, "4.1E+00", "38.2"),
                                               iter(3, "9.7E+00", "2210.5")};
   auto with_nan = [&](const std::string& nan_line) {
     std::vector<std::string> lines = diverging;
-    lines.insert(lines.end(), {nan_line, failed, restart, iter(4, "2.3E+00", "0.4"), iter(5, "5.2E+00", "61.0"),
-                               nan_line, failed});
+    lines.insert(lines.end(), {nan_line, failed, restart, iter(4, "2.3E+00", "0.4"),
+                               iter(5, "5.2E+00", "61.0"), nan_line, failed});
     return lines;
   };
   // The last stage's own log, its own prefix: no other rank's output to compare with.
@@ -199,7 +201,8 @@ TEST_CASE("realistic: the NaN check repeated in a paste of one rank's output onl
   // The same lines gathered with another rank's output (rank 0's log, another rank's prefixed
   // line): rank 31 alone failed its check while rank 0's passed, so it is the GPU again.
   std::vector<std::string> gathered = with_nan(NanLine(31, 7, "n-4"));
-  gathered.insert(gathered.begin(), "[rank9]: [W1201 17:30:00.357193463 ProcessGroupNCCL.cpp:1250] Warning: ok");
+  gathered.insert(gathered.begin(),
+                  "[rank9]: [W1201 17:30:00.357193463 ProcessGroupNCCL.cpp:1250] Warning: ok");
   Diagnosis other = Run(OneLogCase("slurm-881243.out", gathered), NanSigs());
   CHECK(other.root_cause == "gpu_silent_data_corruption");
   CHECK(other.component == "n-4/gpu7");
@@ -214,8 +217,8 @@ TEST_CASE("realistic: torchrun's @record report repeating one NaN failure is not
   std::vector<std::string> lines = {
       kIter,
       NanLine(21, 5, "n-3"),
-      "E1201 04:57:40.412000 88081 torch/distributed/elastic/multiprocessing/api.py:869] failed (exitcode: 1) "
-      "local_rank: 5 (pid: 88121) of binary: /usr/bin/python3",
+      "E1201 04:57:40.412000 88081 torch/distributed/elastic/multiprocessing/api.py:869] failed "
+      "(exitcode: 1) local_rank: 5 (pid: 88121) of binary: /usr/bin/python3",
       "torch.distributed.elastic.multiprocessing.errors.ChildFailedError: ",
       "============================================================",
       "pretrain_gpt.py FAILED",
