@@ -128,15 +128,6 @@ std::string RegexQuote(const std::string& text) {
   return out;
 }
 
-// An Alertmanager regex matching an `instance` on `host` with or without a port: "node-3(:[0-9]+)?";
-// an IPv6 address bracketed ("\\[fd00::3\\](:[0-9]+)?") or bare.
-std::string InstanceRegex(const std::string& host) {
-  if (IsIpAddress(host) && host.find(':') != std::string::npos) {
-    return "\\[" + RegexQuote(host) + "\\](:[0-9]+)?|" + RegexQuote(host);
-  }
-  return RegexQuote(host) + "(:[0-9]+)?";
-}
-
 std::string FormatValue(double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.6g", v);
@@ -538,8 +529,22 @@ Result<DiagnosisCase> BuildCase(const Alert& given_alert, const TriageOptions& g
                       "firing, it may have resolved since");
   }
   const Window window_range = TriageWindow(alert, options);
+  // The node's other names from node_uname_info (the metrics' Prometheus), first: the co-firing
+  // alerts are asked under them too. Its notes are said with the metrics' below.
+  LearnedNodeNames learned;
+  if (options.metrics == nullptr) {
+    learned.names = NodeNamesOf(alert.labels);
+  } else if (read.source_down) {
+    learned.names = NodeNamesOf(alert.labels);
+    learned.source_down = true;
+    learned.down_error = read.down_error;
+  } else {
+    const int64_t end_ms = window_range.end_ms;
+    learned = LearnNodeNames(alert, options, end_ms > 0 ? end_ms - 1 : options.now_ms);
+  }
+  if (node_names != nullptr) *node_names = learned.names;
   {
-    CoFiringReading co = ListCoFiringAlerts(alert, options, window_range.end_ms);
+    CoFiringReading co = ListCoFiringAlerts(alert, options, window_range.end_ms, &learned.names);
     for (std::string& n : co.notes) c.notes.push_back(std::move(n));
     // One log per place: `<node>/gpu<N>/alertmanager co-firing alerts` for an alert with a `gpu`
     // label, else `<node>/alertmanager co-firing alerts`, so that the reasoner places what a line
@@ -596,7 +601,9 @@ Result<DiagnosisCase> BuildCase(const Alert& given_alert, const TriageOptions& g
   }
   if (seen.count("DCGM_FI_DEV_CLOCK_THROTTLE_REASONS")) want("DCGM_FI_DEV_CLOCKS_EVENT_REASONS");  // DCGM >= 3.3
 
-  const std::vector<std::string> available = read.source_down ? std::vector<std::string>{} : source.MetricNames();
+  // The same Prometheus found down (the activeAt or the node-name query): its names are not asked.
+  const std::vector<std::string> available =
+      read.source_down || learned.source_down ? std::vector<std::string>{} : source.MetricNames();
   std::vector<std::string> names;
   if (available.empty()) {
     names = wanted;
@@ -618,16 +625,7 @@ Result<DiagnosisCase> BuildCase(const Alert& given_alert, const TriageOptions& g
   for (const std::string& n : window_range.notes) c.notes.push_back(n);
   for (const std::string& n : read.notes) c.notes.push_back(n);
 
-  LearnedNodeNames learned;
-  if (read.source_down) {
-    learned.names = NodeNamesOf(alert.labels);
-    learned.source_down = true;
-    learned.down_error = read.down_error;
-  } else {
-    learned = LearnNodeNames(alert, options, end_ms > 0 ? end_ms - 1 : options.now_ms);
-  }
   for (std::string& n : learned.notes) c.notes.push_back(std::move(n));
-  if (node_names != nullptr) *node_names = learned.names;
   const std::vector<Labels> attempts = ScopeAttempts(alert, learned.attempts);
   if (attempts.front().empty()) {
     c.notes.push_back("metrics: the alert names no node, instance or job; each metric read cluster-wide (at most " +
@@ -837,7 +835,8 @@ ExpressionReading EvaluateAlertExpression(const Alert& alert, const TriageOption
   return r;
 }
 
-CoFiringReading ListCoFiringAlerts(const Alert& alert, const TriageOptions& given, int64_t end_ms) {
+CoFiringReading ListCoFiringAlerts(const Alert& alert, const TriageOptions& given, int64_t end_ms,
+                                   const NodeNames* node_names) {
   CoFiringReading r;
   const TriageOptions options = WithLiveSources(given);
   if (!options.list_alerts) return r;  // no Alertmanager configured: nothing to say
@@ -846,20 +845,37 @@ CoFiringReading ListCoFiringAlerts(const Alert& alert, const TriageOptions& give
     r.notes.push_back("co-firing alerts: not read (the alert names no node or instance to look for)");
     return r;
   }
-  std::vector<AlertMatcher> asks;
-  for (const std::string& key : {std::string("Hostname"), std::string("node"), node_key}) {
-    if (key == "instance") continue;
-    if (std::none_of(asks.begin(), asks.end(), [&](const AlertMatcher& m) { return m.name == key; }))
-      asks.push_back({key, "=", node});
+  // Every name the triage knows for the node (the alert's node labels, its instance's host, those
+  // learned from node_uname_info) in ONE case-insensitive regex, asked under each label that may
+  // name a node: one request per label however many names. The regex is the coarse ask (a short
+  // name's alternative takes any domain, a name any port); node_names.h's SameNode decides.
+  const NodeNames known = node_names != nullptr ? *node_names : NodeNamesOf(alert.labels);
+  std::string alternatives;
+  std::set<std::string> alternative_seen;
+  for (const auto* list : {&known.labelled, &known.instance}) {
+    for (const std::string& n : *list) {
+      std::string alt = NodeNameRegex(n, true);
+      if (!alternative_seen.insert(alt).second) continue;
+      if (!alternatives.empty()) alternatives += '|';
+      alternatives += alt;
+    }
   }
-  asks.push_back({"instance", "=~", InstanceRegex(node)});
-  // The alert's exporter address too when its node is named otherwise (node_exporter's alerts on
-  // the same machine carry only `instance`, e.g. 10.0.0.3:9100 beside dcgm-exporter's 10.0.0.3:9400).
-  if (const std::string host = InstanceHost(LabelOf(alert.labels, "instance")); !host.empty() && host != node)
-    asks.push_back({"instance", "=~", InstanceRegex(host)});
+  if (alternatives.empty()) {  // a node label "." names nothing
+    r.notes.push_back("co-firing alerts: not read (the alert names no node or instance to look for)");
+    return r;
+  }
+  std::string regex = "(?i)(";
+  regex += alternatives;
+  regex += ")";
+  std::vector<AlertMatcher> asks;
+  for (const std::string& key : {std::string("Hostname"), std::string("node"), node_key, std::string("instance")}) {
+    if (std::none_of(asks.begin(), asks.end(), [&](const AlertMatcher& m) { return m.name == key; }))
+      asks.push_back({key, "=~", regex});
+  }
   const std::string from = options.alert_source.empty() ? "Alertmanager" : options.alert_source;
   std::set<std::string> seen = {alert.fingerprint};
-  size_t over = 0;
+  size_t over = 0, other_cluster = 0;
+  std::string other_cluster_first;
   for (const AlertMatcher& m : asks) {
     AlertFilter f;
     f.matchers = {m};
@@ -880,10 +896,14 @@ CoFiringReading ListCoFiringAlerts(const Alert& alert, const TriageOptions& give
       if (l.alert.rule == alert.rule && l.alert.labels == alert.labels) continue;
       if (!alert.fingerprint.empty() && LabelOf(l.alert.labels, kVigilFingerprintLabel) == alert.fingerprint) continue;
       if (end_ms > 0 && l.alert.starts_at_ms >= end_ms) continue;  // started after the window
-      // Found by address, naming another node: an exporter on this machine reporting on that one.
-      if (m.name == "instance") {
-        const auto [key, its_node] = AlertNode(l.alert);
-        if (key != "instance" && !SameNodeName(its_node, node)) continue;
+      // On the node by node_names.h's rule: the regex's near misses (node-30, another domain) and
+      // one found by address whose node label names another node (an exporter on this machine
+      // reporting on that one) left out.
+      if (!SameNode(NodeNamesOf(l.alert.labels), known)) continue;
+      // Another cluster's node of the same name (a global Alertmanager; review RV-DX's rule).
+      if (std::string other = OtherCluster(l.alert.labels, alert.labels); !other.empty()) {
+        if (other_cluster++ == 0) other_cluster_first = std::move(other);
+        continue;
       }
       if (r.alerts.size() >= options.max_cofiring_alerts) {
         ++over;
@@ -895,6 +915,11 @@ CoFiringReading ListCoFiringAlerts(const Alert& alert, const TriageOptions& give
   std::stable_sort(r.alerts.begin(), r.alerts.end(), [](const ListedAlert& a, const ListedAlert& b) {
     return a.alert.starts_at_ms < b.alert.starts_at_ms;
   });
+  if (other_cluster > 0) {
+    r.notes.push_back("co-firing alerts on " + node + ": " + std::to_string(other_cluster) +
+                      (other_cluster == 1 ? " alert" : " alerts") + " of another cluster left out (" +
+                      other_cluster_first + ")");
+  }
   if (over > 0) {
     r.notes.push_back("co-firing alerts on " + node + ": " + std::to_string(over) + " more than the " +
                       std::to_string(options.max_cofiring_alerts) + " kept were not read");

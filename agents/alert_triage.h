@@ -71,18 +71,21 @@
 // Slurm or the trainer know, names no node_uname_info carries.
 //
 // Co-firing alerts (BuildTriageCase; ListCoFiringAlerts): with `list_alerts` (Alertmanager's GET
-// /api/v2/alerts), the alerts on the alert's node - `Hostname`, `node` and the alert's own node
-// label equal to the node, or `instance` =~ `<node>(:port)?`, or `instance` =~ `<host>(:port)?` with
-// the host of the alert's own instance when that is not the node (node_exporter's alerts on the
-// same machine); the node is the alert's node label, else its instance's host part - started before
-// the window's end, the alert itself (same fingerprint, the same alertname and labels, or vigil
-// serve's forwarded copy: label `vigil_fingerprint` equal to its fingerprint) left out,
-// one found by `instance` whose node label names another node left out (an exporter on this
-// machine reporting on that one), at most `max_cofiring_alerts` (the cut said). A request that
-// fails ends the listing (one time limit for a hung Alertmanager); what was listed before it is
-// kept. Each becomes a line of a case log `<node>[/gpu<N>]/alertmanager co-firing alerts` (the node
-// as the triaged alert names it; the GPU from its `gpu` label; the reasoner places a log's lines on
-// the node and GPU its source names):
+// /api/v2/alerts), the alerts on the alert's node under any of its names: the alert's node labels,
+// its instance's host and the names learned from node_uname_info (above; learned first), in one
+// case-insensitive regex `(?i)(node-3(\..*)?(:[0-9]+)?|10\.0\.0\.3(:[0-9]+)?)` asked under
+// `Hostname`, `node`, the alert's own node label and `instance` (at most 4 requests however many
+// names); of the answers those node_names.h's SameNode puts on the node (the regex's near misses -
+// node-30, another domain - left out; one found by `instance` whose node label names another node
+// left out: an exporter on this machine reporting on that one), started before the window's end,
+// the alert itself (same fingerprint, the same alertname and labels, or vigil serve's forwarded
+// copy: label `vigil_fingerprint` equal to its fingerprint) left out, one whose cluster label
+// (cluster, region, datacenter, env, environment) differs from the alert's left out (another
+// cluster's node of the same name; said), at most `max_cofiring_alerts` (the cut said). A request
+// that fails ends the listing (one time limit for a hung Alertmanager); what was listed before it
+// is kept. Each becomes a line of a case log `<node>[/gpu<N>]/alertmanager co-firing alerts` (the
+// node as the triaged alert names it; the GPU from its `gpu` label; the reasoner places a log's
+// lines on the node and GPU its source names):
 // "XidError [critical] firing on node-b GPU 3 since ...: <summary> <description> {labels}", so the
 // reasoner's log signatures and KB recall read them; and an alert evidence item of weight 0 in the
 // report. An alert with no node or instance: not asked
@@ -241,7 +244,10 @@ struct CoFiringReading {
 };
 // The alerts firing on the alert's node that started before `end_ms` (see the header comment).
 // Never an error.
-CoFiringReading ListCoFiringAlerts(const Alert& alert, const TriageOptions& options, int64_t end_ms);
+// `node_names`: the node's names asked for (nullptr: the alert's labels' names; BuildTriageCase
+// hands in those with the names learned from node_uname_info).
+CoFiringReading ListCoFiringAlerts(const Alert& alert, const TriageOptions& options, int64_t end_ms,
+                                   const NodeNames* node_names = nullptr);
 
 // Since when the alert's condition held, from Prometheus: an alert Alertmanager sends carries
 // startsAt (when it fired, after its rule's `for`) and not activeAt. `ALERTS_FOR_STATE`, which

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -565,34 +566,59 @@ TEST_CASE("alert triage: an expression refused, empty or with nowhere to run is 
 // Alertmanager's answers by matcher: under Hostname="node-3" the alert itself, an XidError on
 // GPU 3 and one that started after the window; under node="node-3" an NCCL timeout; under
 // instance=~ nothing. Records the filters.
+// Whether a label set holds `m` as Alertmanager's API v2 filter reads it: a missing label is "";
+// `=~` / `!~` an RE2 anchored at both ends, `(?i)` at its start case-insensitive (std::regex's
+// ECMAScript grammar reads the rest of what triage sends alike: `\.`, `\[`, groups, `?`, `|`).
+bool AmMatches(const AlertMatcher& m, const Labels& labels) {
+  auto it = labels.find(m.name);
+  const std::string v = it == labels.end() ? "" : it->second;
+  if (m.op == "=") return v == m.value;
+  if (m.op == "!=") return v != m.value;
+  std::string re = m.value;
+  auto flags = std::regex::ECMAScript;
+  if (re.rfind("(?i)", 0) == 0) {
+    re = re.substr(4);
+    flags |= std::regex::icase;
+  }
+  const bool match = std::regex_match(v, std::regex("(?:" + re + ")", flags));
+  return m.op == "=~" ? match : !match;
+}
+
+// Alertmanager holding `held` (by default node-3's alerts), answering a filter with those matching
+// every matcher (AmMatches), recording the filters asked; `fail` for every request.
 struct FakeLister {
   std::vector<AlertFilter> asked;
   Status fail;
+  std::vector<ListedAlert> held;
+  FakeLister() {
+    auto add = [&](const char* name, const char* fp, Labels labels, int64_t starts, const char* summary) {
+      ListedAlert l;
+      l.alert.rule = name;
+      l.alert.fingerprint = fp;
+      l.alert.labels = std::move(labels);
+      l.alert.labels["alertname"] = name;
+      l.alert.annotations = {{"summary", summary}};
+      l.alert.state = AlertState::kFiring;
+      l.alert.starts_at_ms = starts;
+      l.state = "active";
+      held.push_back(std::move(l));
+    };
+    add("GpuHot", "f00d", {{"Hostname", "node-3"}, {"gpu", "5"}}, kT0, "GPU 5 on node-3 runs hot");
+    add("XidError", "x079", {{"Hostname", "node-3"}, {"gpu", "3"}, {"xid", "79"}}, kT0 - 3 * kMin,
+        "Xid 79: GPU has fallen off the bus");
+    add("Later", "l8r", {{"Hostname", "node-3"}}, kT0 + 30 * kMin, "after the window");
+    add("NcclTimeout", "nc01", {{"node", "node-3"}}, kT0 - kMin, "NCCL watchdog timeout");
+  }
   AlertLister Fn() {
     return [this](const AlertFilter& f) -> Result<std::vector<ListedAlert>> {
       asked.push_back(f);
       if (!fail.ok()) return fail;
       std::vector<ListedAlert> out;
-      auto add = [&](const char* name, const char* fp, Labels labels, int64_t starts, const char* summary) {
-        ListedAlert l;
-        l.alert.rule = name;
-        l.alert.fingerprint = fp;
-        l.alert.labels = std::move(labels);
-        l.alert.labels["alertname"] = name;
-        l.alert.annotations = {{"summary", summary}};
-        l.alert.state = AlertState::kFiring;
-        l.alert.starts_at_ms = starts;
-        l.state = "active";
-        out.push_back(std::move(l));
-      };
-      const AlertMatcher& m = f.matchers.at(0);
-      if (m.name == "Hostname" && m.value == "node-3") {
-        add("GpuHot", "f00d", {{"Hostname", "node-3"}, {"gpu", "5"}}, kT0, "GPU 5 on node-3 runs hot");
-        add("XidError", "x079", {{"Hostname", "node-3"}, {"gpu", "3"}, {"xid", "79"}}, kT0 - 3 * kMin,
-            "Xid 79: GPU has fallen off the bus");
-        add("Later", "l8r", {{"Hostname", "node-3"}}, kT0 + 30 * kMin, "after the window");
+      for (const ListedAlert& l : held) {
+        if (std::all_of(f.matchers.begin(), f.matchers.end(),
+                        [&](const AlertMatcher& m) { return AmMatches(m, l.alert.labels); }))
+          out.push_back(l);
       }
-      if (m.name == "node" && m.value == "node-3") add("NcclTimeout", "nc01", {{"node", "node-3"}}, kT0 - kMin, "NCCL watchdog timeout");
       return out;
     };
   }
@@ -622,8 +648,10 @@ TEST_CASE("alert triage: alerts firing on the same node are read from Alertmanag
   CHECK(am.asked[0].matchers.at(0).name == "Hostname");
   CHECK(am.asked[1].matchers.at(0).name == "node");
   CHECK(am.asked[2].matchers.at(0).name == "instance");
-  CHECK(am.asked[2].matchers.at(0).op == "=~");
-  CHECK(am.asked[2].matchers.at(0).value == "node-3(:[0-9]+)?");
+  for (const AlertFilter& f : am.asked) {  // every name of the node in one regex per label (review CF)
+    CHECK(f.matchers.at(0).op == "=~");
+    CHECK(f.matchers.at(0).value == "(?i)(node-3(\\..*)?(:[0-9]+)?)");
+  }
   // The alert itself and the later one left out, oldest first; one log per node / GPU.
   REQUIRE(c->logs.size() == 2);
   CHECK(c->logs[0].source == "node-3/gpu3/alertmanager co-firing alerts");
@@ -694,8 +722,9 @@ TEST_CASE("alert triage: alerts firing on the same node are read from Alertmanag
     auto inst = BuildTriageCase(a, o);
     REQUIRE(inst.ok());
     REQUIRE(am.asked.size() == 3);
-    CHECK(am.asked[0].matchers.at(0).value == "node-3.dc1");
-    CHECK(am.asked[2].matchers.at(0).value == "node-3\\.dc1(:[0-9]+)?");
+    CHECK(am.asked[0].matchers.at(0).name == "Hostname");
+    CHECK(am.asked[2].matchers.at(0).name == "instance");
+    CHECK(am.asked[2].matchers.at(0).value == "(?i)(node-3(\\..*)?(:[0-9]+)?)");
   }
 }
 
@@ -841,24 +870,17 @@ TEST_CASE("alert triage: review RV-LT: co-firing alerts on the alert's exporter 
   // put that node's alerts here.
   Alert a = NodeAlert();
   a.labels = {{"alertname", "GpuHot"}, {"Hostname", "node-3"}, {"instance", "10.0.0.3:9400"}, {"gpu", "5"}};
-  std::vector<AlertFilter> asked;
-  o.list_alerts = [&](const AlertFilter& f) -> Result<std::vector<ListedAlert>> {
-    asked.push_back(f);
-    std::vector<ListedAlert> out;
-    auto add = [&](const char* name, Labels labels) { out.push_back(Neighbour(name, std::move(labels), kT0 - kMin)); };
-    const AlertMatcher& m = f.matchers.at(0);
-    if (m.name == "instance" && m.value == "10\\.0\\.0\\.3(:[0-9]+)?") {
-      add("NodeMemoryPressure", {{"instance", "10.0.0.3:9100"}});
-      add("SlurmNodeDown", {{"instance", "10.0.0.3:8080"}, {"node", "node-7"}});
-    }
-    if (m.name == "node" && m.value == "node-3") add("NcclTimeout", {{"node", "node-3"}, {"hostname", "node-3.dc1"}});
-    return out;
-  };
+  FakeLister am;
+  am.held = {Neighbour("NodeMemoryPressure", {{"instance", "10.0.0.3:9100"}}, kT0 - kMin),
+             Neighbour("SlurmNodeDown", {{"instance", "10.0.0.3:8080"}, {"node", "node-7"}}, kT0 - kMin),
+             Neighbour("NcclTimeout", {{"node", "node-3"}, {"hostname", "node-3.dc1"}}, kT0 - kMin)};
+  o.list_alerts = am.Fn();
   auto c = BuildTriageCase(a, o);
   REQUIRE(c.ok());
-  REQUIRE(asked.size() == 4);
-  CHECK(asked[2].matchers.at(0).value == "node-3(:[0-9]+)?");
-  CHECK(asked[3].matchers.at(0).value == "10\\.0\\.0\\.3(:[0-9]+)?");
+  const std::vector<AlertFilter>& asked = am.asked;
+  REQUIRE(asked.size() == 3);  // Hostname, node, instance: the node and the exporter's address in one regex
+  CHECK(asked[2].matchers.at(0).name == "instance");
+  CHECK(asked[2].matchers.at(0).value == "(?i)(node-3(\\..*)?(:[0-9]+)?|10\\.0\\.0\\.3(:[0-9]+)?)");
   // Both on node-3 (the name the alert and its diagnosis use), not on `10.0.0.3` or `node-3.dc1`;
   // node-7's alert not listed.
   REQUIRE(c->logs.size() == 1);
@@ -1401,6 +1423,124 @@ TEST_CASE("alert triage: review DX: the node's other names are learned from node
     CHECK(uname.asked.size() == 1);
     CHECK(HasNote(*c, "node names: node-3 is also 10.0.0.3:9100 (node_uname_info at prometheus http://live:9090)"));
     CHECK(SeriesOf(*c, "node_load1", "instance", "10.0.0.3:9100") == 1);
+  }
+}
+
+// The rules of the alerts in the case's co-firing logs, in order.
+std::vector<std::string> CoFiringRules(const DiagnosisCase& c) {
+  std::vector<std::string> out;
+  for (const CaseLog& l : c.logs) {
+    if (l.source.find("alertmanager co-firing alerts") == std::string::npos) continue;
+    for (const LogLine& line : l.lines) out.push_back(line.text.substr(0, line.text.find(' ')));
+  }
+  return out;
+}
+
+TEST_CASE("alert triage: review CF: co-firing alerts are found under every name of the node") {
+  // Before CF Alertmanager was asked with exact matchers (Hostname="node-3", node="node-3",
+  // instance=~"node-3(:[0-9]+)?"): an Xid alert under the node's FQDN or another case, or
+  // node_exporter's alert under the learned address, was not found.
+  using V = std::vector<std::string>;
+  auto kb = testing::KbWith({ThermalIncident(), XidIncident()});
+  FakeSource src = ClusterWithNodeExporter();
+  FakeUname uname;
+  uname.series = {{"node-3.cluster.local", "10.0.0.3:9100"}};
+  TriageOptions o = Options(*kb, &src);
+  o.query_node_names = uname.Fn();
+  o.now_ms = kT0 + 10 * kMin;
+  FakeLister am;
+  am.held = {Neighbour("XidError", {{"Hostname", "node-3.cluster.local"}, {"gpu", "3"}, {"xid", "79"}}, kT0 - 4 * kMin),
+             Neighbour("NodeMemoryPressure", {{"instance", "10.0.0.3:9100"}}, kT0 - 3 * kMin),
+             Neighbour("GpuSlow", {{"Hostname", "NODE-3"}}, kT0 - 2 * kMin),
+             Neighbour("NcclTimeout", {{"node", "node-3"}}, kT0 - kMin),
+             // Near misses of the regex, and an exporter at node-3's address reporting on node-4.
+             Neighbour("Node30Hot", {{"Hostname", "node-30"}}, kT0 - kMin),
+             Neighbour("Node30Mem", {{"instance", "10.0.0.30:9100"}}, kT0 - kMin),
+             Neighbour("CentralExporter", {{"instance", "10.0.0.3:9100"}, {"Hostname", "node-4"}}, kT0 - kMin),
+             Neighbour("Node4Mem", {{"instance", "10.0.0.4:9100"}}, kT0 - kMin)};
+  o.list_alerts = am.Fn();
+  o.alert_source = "alertmanager http://am:9093";
+
+  SUBCASE("under the FQDN, another case and the learned address; one request per label") {
+    auto c = BuildTriageCase(NodeAlert(), o);
+    REQUIRE(c.ok());
+    CHECK(CoFiringRules(*c) == V{"XidError", "NodeMemoryPressure", "GpuSlow", "NcclTimeout"});
+    REQUIRE(am.asked.size() == 3);
+    CHECK(am.asked[0].matchers.at(0).name == "Hostname");
+    CHECK(am.asked[1].matchers.at(0).name == "node");
+    CHECK(am.asked[2].matchers.at(0).name == "instance");
+    for (const AlertFilter& f : am.asked) {
+      REQUIRE(f.matchers.size() == 1);
+      CHECK(f.matchers[0].op == "=~");
+      CHECK(f.matchers[0].value == "(?i)(node-3(\\..*)?(:[0-9]+)?|10\\.0\\.0\\.3(:[0-9]+)?)");
+    }
+    // Placed on the node and GPU as the triaged alert names the node.
+    bool xid_on_gpu3 = false;
+    for (const CaseLog& l : c->logs) {
+      if (l.source == "node-3/gpu3/alertmanager co-firing alerts")
+        xid_on_gpu3 = l.lines.at(0).text.find("XidError firing on node-3 GPU 3") == 0;
+    }
+    CHECK(xid_on_gpu3);
+    // Without the learned names the address is not asked; case and FQDN still are.
+    o.query_node_names = nullptr;
+    am.asked.clear();
+    auto plain = BuildTriageCase(NodeAlert(), o);
+    REQUIRE(plain.ok());
+    CHECK(CoFiringRules(*plain) == V{"XidError", "GpuSlow", "NcclTimeout"});
+    CHECK(am.asked.size() == 3);
+  }
+  SUBCASE("the number of requests does not grow with the names") {
+    uname.series = {{"node-3.cluster.local", "10.0.0.3:9100"}, {"node-3.cluster.local", "[fd00::3]:9100"},
+                    {"node-3", "node-3.cluster.local:9101"}};
+    am.held.push_back(Neighbour("Ipv6Mem", {{"instance", "[fd00::3]:9100"}}, kT0 - kMin));
+    Alert a = NodeAlert();
+    a.labels["node"] = "NODE-3";
+    a.labels["instance"] = "10.0.0.3:9400";
+    auto c = BuildTriageCase(a, o);
+    REQUIRE(c.ok());
+    CHECK(am.asked.size() == 3);  // Hostname, node, instance
+    CHECK(am.asked[2].matchers.at(0).value ==
+          "(?i)(node-3(\\..*)?(:[0-9]+)?|10\\.0\\.0\\.3(:[0-9]+)?|\\[fd00::3\\](:[0-9]+)?|fd00::3)");
+    const std::vector<std::string> rules = CoFiringRules(*c);
+    CHECK(std::find(rules.begin(), rules.end(), "Ipv6Mem") != rules.end());
+    CHECK(std::find(rules.begin(), rules.end(), "NodeMemoryPressure") != rules.end());
+    CHECK(std::find(rules.begin(), rules.end(), "CentralExporter") == rules.end());
+  }
+  SUBCASE("an FQDN alert: another domain's node-3 is not it") {
+    o.query_node_names = nullptr;
+    am.held = {Neighbour("ShortName", {{"Hostname", "node-3"}}, kT0 - kMin),
+               Neighbour("OtherDomain", {{"Hostname", "node-3.other.example"}}, kT0 - kMin),
+               Neighbour("SameFqdn", {{"node", "Node-3.Cluster.Local."}}, kT0 - kMin)};
+    Alert a = NodeAlert();
+    a.labels["Hostname"] = "node-3.cluster.local";
+    auto c = BuildTriageCase(a, o);
+    REQUIRE(c.ok());
+    CHECK(CoFiringRules(*c) == V{"ShortName", "SameFqdn"});
+  }
+  SUBCASE("another cluster's node of the same name is left out, said") {
+    am.held = {Neighbour("XidA", {{"Hostname", "node-3"}, {"cluster", "a"}}, kT0 - 2 * kMin),
+               Neighbour("XidB", {{"Hostname", "node-3.cluster.local"}, {"cluster", "b"}}, kT0 - kMin),
+               Neighbour("NoCluster", {{"Hostname", "node-3"}}, kT0 - kMin)};
+    Alert a = NodeAlert();
+    a.labels["cluster"] = "a";
+    auto c = BuildTriageCase(a, o);
+    REQUIRE(c.ok());
+    CHECK(CoFiringRules(*c) == V{"XidA", "NoCluster"});
+    CHECK(HasNote(*c, "co-firing alerts on node-3: 1 alert of another cluster left out (cluster=\"b\", the alert's \"a\")"));
+  }
+  SUBCASE("a hung Alertmanager is asked once, and the cap holds") {
+    am.fail = DeadlineExceededError("Alertmanager http://am:9093/api/v2/alerts: timed out");
+    auto c = BuildTriageCase(NodeAlert(), o);
+    REQUIRE(c.ok());
+    CHECK(am.asked.size() == 1);
+    CHECK(HasNote(*c, "co-firing alerts on node-3: alertmanager http://am:9093 could not be read"));
+    am.fail = Status();
+    am.asked.clear();
+    o.max_cofiring_alerts = 2;
+    c = BuildTriageCase(NodeAlert(), o);
+    REQUIRE(c.ok());
+    CHECK(CoFiringRules(*c) == V{"XidError", "GpuSlow"});  // listed first (Hostname)
+    CHECK(HasNote(*c, "co-firing alerts on node-3: 2 more than the 2 kept were not read"));
   }
 }
 

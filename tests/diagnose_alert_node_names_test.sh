@@ -9,14 +9,21 @@
 #      exporter's node_load1 under instance="127.0.0.1:P1" are read, and the alert expression's
 #      node_load1 series is kept as on the node; a note names what was learned and where;
 #   B. an alert naming only the node exporter's instance: the DCGM series under Hostname are read;
+#   D. (review CF) the alert of A with a REAL Alertmanager (Debian's prometheus-alertmanager) holding
+#      alerts posted to its API: an Xid under Hostname="NODE-3.cluster.local" and a node_exporter
+#      alert under the learned instance are listed as co-firing; node-30's alert and one at node-3's
+#      exporter address naming Hostname="node-4" are not;
 #   C. Prometheus stopped: its first query (ALERTS_FOR_STATE, LD) said to have failed and nothing more
 #      asked of it (no node-name query), still a diagnosis (exit 0).
 # Fails with a binary before node names were learned (the node_load1 / DCGM series of the other
-# name are not read, no "node names:" note).
-# Skipped (exit 77) only when prometheus / curl are missing.
+# name are not read, no "node names:" note), and D with one before CF (Alertmanager asked with
+# exact Hostname="node-3", node="node-3", instance=~"node-3(:[0-9]+)?": neither alert found).
+# Skipped (exit 77) only when prometheus / prometheus-alertmanager / curl are missing.
 # Usage: bash tests/diagnose_alert_node_names_test.sh <build-dir>   (from the repo root)
 source "$(dirname "$0")/lib/e2e.sh" "$@"
-for b in prometheus curl; do
+AM_BIN=/usr/bin/prometheus-alertmanager
+command -v prometheus-alertmanager >/dev/null && AM_BIN=$(command -v prometheus-alertmanager)
+for b in prometheus curl "$AM_BIN"; do
   command -v "$b" >/dev/null || { echo "SKIP: $b not installed"; exit 77; }
 done
 source "$HERE/lib/prometheus.sh"  # free_port, PIDS stopped at exit, start_ready
@@ -102,6 +109,40 @@ assert len([s for s in series if s.startswith("DCGM_FI_DEV_GPU_TEMP") and 'Hostn
 assert len([s for s in series if s.startswith("node_load1")]) == 1, series
 note = f"node names: 127.0.0.1 is also node-3 (node_uname_info at prometheus {prom})"
 assert note in t["notes"], (note, t["notes"])
+PY
+
+# D. Co-firing alerts under the node's other names, from a real Alertmanager (review CF).
+cat >"$TMP/alertmanager.yml" <<EOF
+route:
+  receiver: none
+receivers:
+  - name: none
+EOF
+start_alertmanager "$AM_BIN" "$TMP/alertmanager.yml"
+ago() { "$PY" -c 'import datetime, sys; print((datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=int(sys.argv[1]))).strftime("%Y-%m-%dT%H:%M:%SZ"))' "$1"; }
+curl -sf -XPOST -H 'Content-Type: application/json' --data '[
+  {"labels": {"alertname": "XidError", "Hostname": "NODE-3.cluster.local", "gpu": "3", "severity": "critical"},
+   "annotations": {"summary": "Xid 79: GPU has fallen off the bus"}, "startsAt": "'"$(ago 4)"'"},
+  {"labels": {"alertname": "NodeFilesystemAlmostFull", "instance": "'"$NODE_INSTANCE"'", "job": "node"},
+   "annotations": {"summary": "/ is 97% full"}, "startsAt": "'"$(ago 3)"'"},
+  {"labels": {"alertname": "Node30Hot", "Hostname": "node-30", "gpu": "3"}, "startsAt": "'"$(ago 3)"'"},
+  {"labels": {"alertname": "CentralExporterNode4", "instance": "'"$NODE_INSTANCE"'", "Hostname": "node-4"},
+   "startsAt": "'"$(ago 3)"'"}]' "$AM/api/v2/alerts" >/dev/null && passed=$((passed + 1)) || bad "POST the alerts to Alertmanager"
+"${V[@]}" diagnose --alert "$TMP/a.json" --prometheus-url "$PROM" --alertmanager-url "$AM" --no-probes --json \
+  >"$TMP/d.out" 2>"$TMP/d.err"
+rc=$?
+[ "$rc" = 0 ] && passed=$((passed + 1)) || { bad "diagnose D exit $rc"; cat "$TMP/d.err"; }
+"$PY" - "$TMP/d.out" <<'PY' && passed=$((passed + 1)) || bad "D: co-firing alerts under the node's other names (above)"
+import json, sys
+d = json.load(open(sys.argv[1]))[0]
+t = d["trace"][0]
+names = [c["alertname"] for c in t["cofiring_alerts"]]
+assert names == ["XidError", "NodeFilesystemAlmostFull"], names
+ev = [e for e in d["evidence"] if e["kind"] == "alert" and "co-firing on the same node" in e["detail"]]
+assert len(ev) == 2 and "XidError [critical]" in ev[0]["detail"] and "NODE-3.cluster.local" in ev[0]["detail"], ev
+# The Xid line read from the case log placed on node-3 GPU 3 (the knowledge base's Xid 79 signature).
+assert any(e["source"].startswith("node-3/gpu3/alertmanager co-firing alerts") and e["weight"] > 0 for e in d["evidence"]), d["evidence"]
+assert not any("co-firing" in u for u in d["unverified"]), d["unverified"]
 PY
 
 # C. Prometheus stopped: the first query's failure said (ALERTS_FOR_STATE, read before all else), the
