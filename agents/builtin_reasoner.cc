@@ -276,8 +276,81 @@ std::string HcaOf(const Labels& labels) {
   return "";
 }
 
+// The nodes of a case looked up by node_names.h's rule (review CF): a name as a node spells it, else
+// the node SameNodeName equates with it - case and a trailing dot ignored, a short name and the FQDN
+// it begins ("NODE-3" and "node-3.cluster.local" name node-3; "node-3" names node-3.cluster.local;
+// node-30 and node-3.b.example name neither node-3 of node-3.a.example's domain). Each name is keyed
+// once (NodeNameKey), not compared with every node: a log's words are looked up here.
+class CaseNodes {
+ public:
+  CaseNodes() = default;
+  explicit CaseNodes(const std::set<std::string>& nodes) : nodes_(nodes) {
+    for (const std::string& n : nodes) {
+      const std::string key = NodeNameKey(n);
+      if (key.empty()) continue;
+      by_key_.emplace(key, n);  // the first spelling of a key
+      const size_t dot = key.find('.');
+      if (dot == std::string::npos || IsIpAddress(key)) continue;
+      // An FQDN node under its first label; two FQDNs of different domains sharing it: neither.
+      auto [it, added] = by_first_label_.emplace(key.substr(0, dot), n);
+      if (!added && !it->second.empty() && NodeNameKey(it->second) != key) it->second.clear();
+    }
+  }
+  const std::set<std::string>& nodes() const { return nodes_; }
+  // The node (as the case spells it) that `name` names; "" for none, or for two nodes of one short name.
+  std::string Find(std::string_view name) const {
+    if (name.empty() || nodes_.empty()) return "";
+    if (auto it = nodes_.find(std::string(name)); it != nodes_.end()) return *it;
+    const std::string key = NodeNameKey(name);
+    if (key.empty()) return "";
+    if (auto it = by_key_.find(key); it != by_key_.end()) return it->second;
+    if (IsIpAddress(key)) return "";
+    const size_t dot = key.find('.');
+    if (dot == std::string::npos) {  // a short name: the FQDN node it begins
+      auto it = by_first_label_.find(key);
+      return it == by_first_label_.end() ? "" : it->second;
+    }
+    // An FQDN: the short node that is its first label, when node_names.h agrees.
+    auto it = by_key_.find(key.substr(0, dot));
+    return it != by_key_.end() && SameNodeName(key, it->second) ? it->second : "";
+  }
+  // The words of `text` that name a node: runs of letters, digits, '.' and '-', less a leading or
+  // trailing '.' / '-' ("node-3." at a sentence's end), so "node-3" inside "node-30" is no word.
+  struct Word {
+    size_t pos = 0, len = 0;
+    std::string node;
+  };
+  std::vector<Word> Words(std::string_view text) const {
+    std::vector<Word> out;
+    if (nodes_.empty()) return out;
+    auto word_char = [](char ch) {
+      return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '.' || ch == '-';
+    };
+    for (size_t i = 0; i < text.size();) {
+      if (!word_char(text[i])) {
+        ++i;
+        continue;
+      }
+      size_t b = i, e = i;
+      while (e < text.size() && word_char(text[e])) ++e;
+      i = e;
+      while (b < e && (text[b] == '.' || text[b] == '-')) ++b;
+      while (e > b && (text[e - 1] == '.' || text[e - 1] == '-')) --e;
+      if (e == b || e - b > 253) continue;
+      if (std::string node = Find(text.substr(b, e - b)); !node.empty()) out.push_back({b, e - b, std::move(node)});
+    }
+    return out;
+  }
+
+ private:
+  std::set<std::string> nodes_;
+  std::map<std::string, std::string> by_key_;          // NodeNameKey -> node
+  std::map<std::string, std::string> by_first_label_;  // an FQDN node's first label -> node ("": two)
+};
+
 struct Topology {
   std::set<std::string> nodes;
+  CaseNodes names;  // `nodes` by node_names.h's rule (BuildTopology, once `nodes` is complete)
   std::map<std::string, int> pci_to_gpu;               // "3b:00" -> 5 (node-independent)
   std::map<std::pair<std::string, std::string>, int> node_pci_to_gpu;
   std::map<int, ComponentHint> ranks;                  // rank -> node/gpu
@@ -405,7 +478,9 @@ int GpusPerNodeFromMetrics(const DiagnosisCase& c) {
 
 }  // namespace
 
-std::vector<std::pair<int, ComponentHint>> RankPlacements(const std::string& line, const std::set<std::string>& nodes) {
+namespace {
+
+std::vector<std::pair<int, ComponentHint>> PlacedRanks(const std::string& line, const CaseNodes& nodes) {
   static const std::regex kPlaced(
       R"(\brank\s*(\d+)\s*[(\[]?\s*(?:on\s+|@\s*|node\s*[:=]?\s*)?([A-Za-z0-9][A-Za-z0-9._-]*)\s*[,/:]?\s*)"
       R"((?:local[_ ]?(?:rank)?|gpu|cuda:?|device)\s*[:=#]?\s*(\d+)\b)",
@@ -414,14 +489,22 @@ std::vector<std::pair<int, ComponentHint>> RankPlacements(const std::string& lin
   for (auto it = std::sregex_iterator(line.begin(), line.end(), kPlaced); it != std::sregex_iterator(); ++it) {
     const std::smatch& m = *it;
     std::optional<int32_t> gpu = ParseInt32(m.str(3)), rank = ParseInt32(m.str(1));
-    if (!nodes.count(m.str(2)) || !gpu || !rank) continue;
+    // The node under the case's spelling ("rank 5 on NODE-3.cluster.local gpu 5" for node-3).
+    std::string node = nodes.Find(m.str(2));
+    if (node.empty() || !gpu || !rank) continue;
     ComponentHint h;
-    h.node = m.str(2);
+    h.node = std::move(node);
     h.gpu = *gpu;
     h.rank = *rank;
     out.emplace_back(h.rank, h);
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<std::pair<int, ComponentHint>> RankPlacements(const std::string& line, const std::set<std::string>& nodes) {
+  return PlacedRanks(line, CaseNodes(nodes));
 }
 
 std::string ProbeErrorText(const Json& details);
@@ -506,12 +589,24 @@ std::vector<TorchrunFailure> FindTorchrunFailures(const std::vector<std::string>
 
 namespace {
 
-// The case's node a torchrun report's host names: the host itself, or its short name
-// ("slm-03.cluster.local" -> "slm-03"); empty when neither is a node of the case.
-std::string ReportedNode(const std::string& host, const std::set<std::string>& nodes) {
-  if (nodes.count(host)) return host;
-  std::string short_name = host.substr(0, host.find('.'));
-  return nodes.count(short_name) ? short_name : "";
+// The case's node a torchrun report's or srun's host names, by node_names.h's rule (CaseNodes):
+// "slm-03.cluster.local" or "SLM-03" for slm-03, "slm-03" for slm-03.cluster.local; empty when it
+// names no node of the case.
+std::string ReportedNode(const std::string& host, const CaseNodes& nodes) { return nodes.Find(host); }
+
+// A log source's first path segment that names a file ("slurm-77.out", "node-3.log"), not a host.
+bool FileLikeSegment(const std::string& segment) {
+  static const std::regex kFileLike(R"(\.(out|err|log|txt|json|csv)$)", std::regex::icase);
+  return std::regex_search(segment, kFileLike);
+}
+
+// The case's node a log's source names by its first path segment ("node-3/dmesg"; since review CF
+// "NODE-3.cluster.local/kern.log" for node-3 too); "" when none (a file name is none).
+std::string SourceNode(const Topology& t, const std::string& source) {
+  std::string first = source.substr(0, source.find('/'));
+  if (t.nodes.count(first)) return first;
+  if (first.empty() || FileLikeSegment(first)) return "";
+  return t.names.Find(first);
 }
 
 Topology BuildTopology(const DiagnosisCase& c) {
@@ -540,14 +635,20 @@ Topology BuildTopology(const DiagnosisCase& c) {
   // component ("slurmctld/gpu0") and hides the real host the line names ("a100-7:4411 [6] ...").
   if (t.nodes.empty()) {
     static const std::regex kRankSeg(R"(^rank[-_]?(\d+)$)", std::regex::icase);
-    static const std::regex kFileLike(R"(\.(out|err|log|txt|json|csv)$)", std::regex::icase);
     for (const CaseLog& l : c.logs) {
       std::string first = l.source.substr(0, l.source.find('/'));
-      if (!first.empty() && !std::regex_match(first, kRankSeg) && !std::regex_search(first, kFileLike) &&
+      if (!first.empty() && !std::regex_match(first, kRankSeg) && !FileLikeSegment(first) &&
           first != "job" && first != "scheduler" && first != "slurm" && first != "launcher") {
         t.nodes.insert(first);
       }
     }
+  }
+  t.names = CaseNodes(t.nodes);
+  // A topology's rank map naming a node otherwise than its node list ("node-3.cluster.local/gpu2"
+  // beside "node-3"): the node as the case spells it.
+  for (auto& [r, h] : t.ranks) {
+    if (h.node.empty() || t.nodes.count(h.node)) continue;
+    if (std::string n = t.names.Find(h.node); !n.empty()) h.node = std::move(n);
   }
   if (t.nodes.size() == 1) {
     t.default_node = *t.nodes.begin();
@@ -575,7 +676,7 @@ Topology BuildTopology(const DiagnosisCase& c) {
     for (const LogLine& line : l.lines) {
       const std::string& text = line.text;
       if (text.size() > 2000 || text.find("ank") == std::string::npos) continue;
-      for (auto [r, placed] : RankPlacements(text, t.nodes)) {
+      for (auto [r, placed] : PlacedRanks(text, t.names)) {
         if (!t.ranks.count(r)) t.ranks[r] = placed;
       }
     }
@@ -587,7 +688,7 @@ Topology BuildTopology(const DiagnosisCase& c) {
     for (const LogLine& line : l.lines) texts.push_back(line.text);
     std::vector<TorchrunFailure> failures = FindTorchrunFailures(texts);
     for (const TorchrunFailure& f : failures) {
-      std::string node = ReportedNode(f.host, t.nodes);
+      std::string node = ReportedNode(f.host, t.names);
       if (node.empty() || f.rank < 0 || f.local_rank < 0) continue;
       ComponentHint h;
       h.node = node;
@@ -606,9 +707,8 @@ Topology BuildTopology(const DiagnosisCase& c) {
     std::optional<int32_t> rank;
     if (std::regex_search(l.source, m, SourceRankRegex()) && (rank = ParseInt32(m.str(2)))) {
       int r = *rank;
-      auto slash = l.source.find('/');
-      std::string first = l.source.substr(0, slash);
-      if (!t.nodes.count(first)) continue;
+      const std::string first = SourceNode(t, l.source);
+      if (first.empty()) continue;
       if (!t.ranks.count(r)) t.ranks[r].node = first;
       ComponentHint& h = t.ranks[r];
       if (h.node == first && h.gpu < 0 && per_node > 0) h.gpu = r % per_node;
@@ -661,8 +761,7 @@ std::vector<TimeSeries> SeriesFromSmiCsv(const DiagnosisCase& c, const Topology&
   };
   std::vector<TimeSeries> out;
   for (const CaseLog& log : c.logs) {
-    auto slash = log.source.find('/');
-    std::string node = topo.nodes.count(log.source.substr(0, slash)) ? log.source.substr(0, slash) : "";
+    std::string node = SourceNode(topo, log.source);
     std::vector<const Column*> cols;  // per header field (nullptr: not read)
     int index_col = -1;
     std::map<std::pair<std::string, int>, TimeSeries> by_metric_gpu;
@@ -750,8 +849,7 @@ std::vector<TimeSeries> SeriesFromSmiQuery(const DiagnosisCase& c, const Topolog
   static const std::regex kSub(R"(^(\s*)(PCIe Generation|Link Width)\s*$)");
   std::vector<TimeSeries> out;
   for (const CaseLog& log : c.logs) {
-    auto slash = log.source.find('/');
-    std::string node = topo.nodes.count(log.source.substr(0, slash)) ? log.source.substr(0, slash) : "";
+    std::string node = SourceNode(topo, log.source);
     bool in_gpu = false;
     int gpu = -1;
     std::string sub;
@@ -817,8 +915,7 @@ std::vector<TimeSeries> SeriesFromExpertCounts(const DiagnosisCase& c, const Top
   static const FilteredRegex kExpert(R"(expert)", /*icase=*/true);
   std::map<std::tuple<std::string, std::string, int>, TimeSeries> by_key;
   for (const CaseLog& log : c.logs) {
-    auto slash = log.source.find('/');
-    std::string node = topo.nodes.count(log.source.substr(0, slash)) ? log.source.substr(0, slash) : "";
+    std::string node = SourceNode(topo, log.source);
     int64_t last_t = 0;
     for (const LogLine& line : log.lines) {
       if (line.text.size() > 4000 || !kExpert.Search(line.text)) continue;
@@ -941,8 +1038,7 @@ std::vector<TimeSeries> SeriesFromLogs(const DiagnosisCase& c, const Topology& t
         if (s.name.empty()) {
           s.name = f->name;
           s.labels["source"] = log.source;
-          auto slash = log.source.find('/');
-          if (topo.nodes.count(log.source.substr(0, slash))) s.labels["Hostname"] = log.source.substr(0, slash);
+          if (std::string node = SourceNode(topo, log.source); !node.empty()) s.labels["Hostname"] = node;
         }
         if (s.Append(*t, value).ok()) any = true;
       }
@@ -1009,9 +1105,8 @@ ComponentHint HintFromSource(const std::string& source, const Topology& t) {
   ComponentHint h;
   const std::regex& kRank = SourceRankRegex();
   static const std::regex kGpu(R"((^|/)gpu(\d+)(/|$))", std::regex::icase);
-  auto slash = source.find('/');
-  std::string first = source.substr(0, slash);
-  if (t.nodes.count(first)) h.node = first;
+  const auto slash = source.find('/');
+  if (std::string node = SourceNode(t, source); !node.empty()) h.node = std::move(node);
   std::smatch m;
   // A gathered log's rank is only its label (GatheredSources): each line's own prefix says who wrote it.
   if (!t.gathered_sources.count(source) && std::regex_search(source, m, kRank)) h.rank = ParseInt32(m.str(2)).value_or(-1);
@@ -1078,11 +1173,22 @@ void HintFromLine(const std::string& line, const Topology& t, ComponentHint& h) 
   // A node named like a GPU ("gpu062", "dgx-gpu12") is no GPU index: GPU words are read from the
   // line with the case's node names blanked out.
   std::string masked;
+  bool gpu_named_node = false;
   for (const std::string& n : t.nodes) {
-    if (n.empty() || !ContainsNoCase(n, "gpu") || line.find(n) == std::string::npos) continue;
+    if (n.empty() || !ContainsNoCase(n, "gpu")) continue;
+    gpu_named_node = true;
+    if (line.find(n) == std::string::npos) continue;
     if (masked.empty()) masked = line;
     for (size_t pos = masked.find(n); pos != std::string::npos; pos = masked.find(n, pos + n.size())) {
       masked.replace(pos, n.size(), n.size(), ' ');
+    }
+  }
+  // ... and under its other spellings ("GPU062", "gpu062" for gpu062.cluster.local; review CF).
+  if (gpu_named_node && ContainsNoCase(line, "gpu")) {
+    for (const CaseNodes::Word& w : t.names.Words(line)) {
+      if (!ContainsNoCase(w.node, "gpu")) continue;
+      if (masked.empty()) masked = line;
+      masked.replace(w.pos, w.len, w.len, ' ');
     }
   }
   const std::string& gpu_text = masked.empty() ? line : masked;
@@ -1098,6 +1204,11 @@ void HintFromLine(const std::string& line, const Topology& t, ComponentHint& h) 
         break;
       }
     }
+    // The node under another spelling: "NODE-3", "node-3" for node-3.cluster.local (review CF).
+    if (h.node.empty()) {
+      const std::vector<CaseNodes::Word> words = t.names.Words(line);
+      if (!words.empty()) h.node = words.front().node;
+    }
   }
   // A GPU the line itself names as hardware (a PCI bus id, a structured gpu key, or "GPU N" next
   // to the node's name: "rank 18 (node-3 GPU 2)") beats the GPU guessed from the writer's rank:
@@ -1111,6 +1222,9 @@ void HintFromLine(const std::string& line, const Topology& t, ComponentHint& h) 
       size_t end = pos + n.size();
       bool right = end >= line.size() || !(std::isalnum(static_cast<unsigned char>(line[end])) || line[end] == '-');
       if (right && n == h.node) names_node = true;
+    }
+    if (!names_node && !h.node.empty()) {  // under another spelling (review CF)
+      for (const CaseNodes::Word& w : t.names.Words(line)) names_node = names_node || w.node == h.node;
     }
     static const std::regex kNodeGpu(R"(\bGPU\s*#?\s*(\d+)\b)", std::regex::icase);
     std::string pci_key;
@@ -1237,7 +1351,7 @@ void HintFromTorchrunReport(const CaseLog& log, size_t line, const Topology& t, 
   bool own_log = std::regex_search(log.source, SourceRankRegex());
   int rank = !own_log && std::regex_search(text, m, kRank) ? ParseInt32(m.str(1)).value_or(-1) : -1;
   for (const TorchrunFailure& f : it->second) {
-    std::string node = ReportedNode(f.host, t.nodes);
+    std::string node = ReportedNode(f.host, t.names);
     if (node.empty() || f.local_rank < 0) continue;
     bool in_entry = line >= f.first_line && line <= f.last_line;
     bool same_pid = f.pid >= 0 && pid == f.pid;
@@ -1269,7 +1383,7 @@ void HintFromWriter(const std::string& line, const Topology& t, ComponentHint& h
   static const std::regex kSrunTask(R"(\bsrun: error: ([A-Za-z0-9._-]+): tasks? \d)");
   std::smatch m;
   if (line.find("srun: error: ") != std::string::npos && std::regex_search(line, m, kSrunTask)) {
-    std::string node = ReportedNode(m.str(1), t.nodes);
+    std::string node = ReportedNode(m.str(1), t.names);
     if (!node.empty() && node != h.node) {
       h.node = node;
       h.gpu = -1;
@@ -2320,7 +2434,9 @@ std::vector<PeerOutlier> FindPeerOutliers(const std::vector<TimeSeries>& series)
 // A line (or the alert's summary) that names the slow participant: "stragglers detected: ranks
 // 16-23 on node-4", "rank 10 slowest in 44/50 steps", "allreduce wait dominated by rank 13".
 // Returns the ranks it names (a range expanded, at most 64) and the node it names, if any.
-std::optional<SlowMention> FindSlowMention(const std::string& line, const std::set<std::string>& nodes) {
+namespace {
+
+std::optional<SlowMention> SlowMentionIn(const std::string& line, const CaseNodes& names) {
   static const FilteredRegex kSlow(
       R"(\bstraggl\w*|\bslowest\b|\bslow(er)? (rank|gpu|node|worker|host)s?\b|\bdominated by\b|\blagging\b)",
       /*icase=*/true);
@@ -2460,7 +2576,7 @@ std::optional<SlowMention> FindSlowMention(const std::string& line, const std::s
       for (int64_t x = *a; x <= *b; ++x) m.ranks.push_back(static_cast<int>(x));  // int64: b may be INT_MAX
     }
   }
-  for (const std::string& n : nodes) {
+  for (const std::string& n : names.nodes()) {
     auto pos = line.find(n);
     if (pos == std::string::npos) continue;
     size_t end = pos + n.size();
@@ -2468,12 +2584,23 @@ std::optional<SlowMention> FindSlowMention(const std::string& line, const std::s
     bool right = end >= line.size() || !(std::isalnum(static_cast<unsigned char>(line[end])) || line[end] == '-');
     if (left && right) m.node = n;
   }
+  // The node under another spelling ("ranks 16-23 on NODE-4.cluster.local" for node-4; review CF).
+  if (m.node.empty()) {
+    const std::vector<CaseNodes::Word> words = names.Words(line);
+    if (!words.empty()) m.node = words.back().node;
+  }
   if (!cleared.empty() && !m.ranks.empty()) {
     std::erase_if(m.ranks, [&](int rank) { return cleared.count(rank) > 0; });
     if (m.ranks.empty()) return std::nullopt;  // its node is where a cleared rank runs
   }
   if (m.ranks.empty() && m.node.empty()) return std::nullopt;
   return m;
+}
+
+}  // namespace
+
+std::optional<SlowMention> FindSlowMention(const std::string& line, const std::set<std::string>& nodes) {
+  return SlowMentionIn(line, CaseNodes(nodes));
 }
 
 namespace {
@@ -2999,7 +3126,10 @@ std::set<std::string> AboutWords(std::string_view text, const std::set<std::stri
       code += ' ';
       code += w;
       out.insert(std::move(code));
-    } else if (!number && !place_values.count(w)) {
+    } else if (!number && !place_values.count(w) &&
+               // A place under another spelling ("node-3.cluster.local" for node-3; review CF).
+               std::none_of(place_values.begin(), place_values.end(),
+                            [&](const std::string& v) { return SameNodeName(w, v); })) {
       out.insert(w);
     }
     prev = std::move(w);
@@ -3419,7 +3549,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     size_t added = 0;
     for (const auto& [source, text, time] : texts) {
       if (added >= kExamplesPerSignature) break;
-      auto mention = FindSlowMention(text, topo.nodes);
+      auto mention = SlowMentionIn(text, topo.names);
       if (!mention) continue;
       ComponentHint h;
       std::set<std::string> rank_nodes;
@@ -3428,7 +3558,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         if (it != topo.ranks.end()) rank_nodes.insert(it->second.node);
       }
       if (mention->ranks.size() == 1 && rank_nodes.size() == 1 &&
-          (mention->node.empty() || *rank_nodes.begin() == mention->node)) {
+          (mention->node.empty() || SameNodeName(*rank_nodes.begin(), mention->node))) {
         const ComponentHint& rh = topo.ranks.at(mention->ranks[0]);
         h.node = rh.node;
         h.gpu = rh.gpu;

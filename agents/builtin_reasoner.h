@@ -164,7 +164,9 @@ bool StorageIsShared(const std::vector<std::string>& evidence, const std::vector
 std::vector<std::string> StorageLines(const std::vector<std::string>& lines);
 
 // Ranks a log line places on a node of `nodes` and a local GPU: "rank 17 (hpc-g07 local 1)",
-// "rank 5 on node-2 gpu 5", "rank 9 (node-1, local_rank 1)". Names that are not nodes are skipped.
+// "rank 5 on node-2 gpu 5", "rank 9 (node-1, local_rank 1)". A name is the node node_names.h's
+// SameNodeName equates it with, spelled as in `nodes` ("NODE-2.cluster.local" for node-2, "node-2"
+// for node-2.cluster.local; none for two domains' node-2); names that are no node are skipped.
 std::vector<std::pair<int, ComponentHint>> RankPlacements(const std::string& line, const std::set<std::string>& nodes);
 
 // Collective progress per rank (the PyTorch watchdog's "last enqueued NCCL work: N"): the ranks
@@ -236,7 +238,8 @@ std::string OddHcaInDetails(const Json& details);
 // Megatron's StragglerDetector min/max round trip ("MnRtt/Rnk: 811.4ms/3 | MxRtt/Rnk: 1473.9ms/14"),
 // a collective's wait split by rank (the one rank that waits a quarter of the others' arrived last),
 // "ranks 16-23 report the max forward-backward time". The ranks it names (a range expanded, at most
-// 64) and the node it names, if any.
+// 64) and the node it names, if any (spelled as in `nodes`; a word naming it under another spelling,
+// "NODE-4.cluster.local" for node-4, when no node is named as spelled).
 struct SlowMention {
   std::vector<int> ranks;
   std::string node;

@@ -394,6 +394,23 @@ TEST_CASE("served recall: one node under its many names is one place (review DX)
   elsewhere({{"Hostname", "node-3"}, {"instance", "10.0.0.9:9400"}}, "Hostname=node-4 instance=10.0.0.9:9400");
 }
 
+TEST_CASE("served recall: the node named in the alert text under its other names is the place, not a word (review CF)") {
+  // AboutWords left out the place labels' values as spelled: the node's FQDNs in the text counted as
+  // words of their own, and the texts were "too unlike" (1 of 3 words shared).
+  testing::RecordedExecutor none;
+  const KnowledgeFacts f = ServedAt("alertname=GpuFellOffBus gpu=5 job=llm Hostname=node-3", "NODE-3 down",
+                                    "drained node-3 and reseated GPU 5");
+  DiagnosisCase c = AlertAt({{"Hostname", "node-3"}, {"gpu", "5"}});
+  c.alert->annotations["summary"] = "node-3.cluster.local/node-3.ib.cluster.local down";
+  Diagnosis d = Diagnose(c, f, none);
+  CHECK_MESSAGE(d.summary.find("recurrence on this node") != std::string::npos, d.summary);
+  CHECK_MESSAGE(d.mitigation == "drained node-3 and reseated GPU 5", d.mitigation);
+  // Another node's name in the text is still a word: node-30 is no spelling of node-3.
+  c.alert->annotations["summary"] = "node-30.cluster.local/node-31.ib.cluster.local down";
+  d = Diagnose(c, f, none);
+  CHECK_MESSAGE(d.summary.find("recurrence on this node") == std::string::npos, d.summary);
+}
+
 TEST_CASE("served recall: blackbox probes of two URLs are two places (review RV-DX)") {
   // blackbox_exporter's instance is the probed URL. node_names.h's InstanceHost cut it at its one
   // colon: both were node "https", the past fix quoted verbatim as a recurrence "on this node".
