@@ -298,9 +298,13 @@ class CaseNodes {
   }
   const std::set<std::string>& nodes() const { return nodes_; }
   // The node (as the case spells it) that `name` names; "" for none, or for two nodes of one short name.
+  // A GPU or rank word ("GPU3", "gpu1", "rank3", "cuda0", "nvidia2") names a node only as the case
+  // spells it (review RV-CF): nodes named gpu1.. or gpu1.cluster would otherwise take a line's GPU
+  // word for their other spelling (the node set and the GPU blanked from the line).
   std::string Find(std::string_view name) const {
     if (name.empty() || nodes_.empty()) return "";
     if (auto it = nodes_.find(std::string(name)); it != nodes_.end()) return *it;
+    if (GpuOrRankWord(name)) return "";
     const std::string key = NodeNameKey(name);
     if (key.empty()) return "";
     if (auto it = by_key_.find(key); it != by_key_.end()) return it->second;
@@ -343,6 +347,21 @@ class CaseNodes {
   }
 
  private:
+  // "gpu3", "GPU3", "rank12", "cuda0", "device1", "nvidia2": one of these words and digits only, not
+  // zero-padded ("GPU062" is no GPU index: gpu062.cluster's other spelling).
+  static bool GpuOrRankWord(std::string_view name) {
+    for (std::string_view prefix : {"gpu", "cuda", "rank", "device", "nvidia"}) {
+      if (name.size() <= prefix.size()) continue;
+      bool same = true;
+      for (size_t i = 0; i < prefix.size() && same; ++i)
+        same = std::tolower(static_cast<unsigned char>(name[i])) == prefix[i];
+      if (!same) continue;
+      if (name[prefix.size()] == '0' && name.size() > prefix.size() + 1) return false;
+      return std::all_of(name.begin() + prefix.size(), name.end(),
+                         [](char ch) { return ch >= '0' && ch <= '9'; });
+    }
+    return false;
+  }
   std::set<std::string> nodes_;
   std::map<std::string, std::string> by_key_;          // NodeNameKey -> node
   std::map<std::string, std::string> by_first_label_;  // an FQDN node's first label -> node ("": two)

@@ -146,5 +146,61 @@ TEST_CASE("node names in logs: the diagnosis places a line on the node it names 
   }
 }
 
+TEST_CASE("node names in logs: review RV-CF: a GPU or rank word is no other spelling of a node") {
+  // Nodes named like GPUs (gpu1.., gpu062): before review RV-CF the spelling-tolerant lookup read
+  // "GPU3" as node gpu3 and "gpu1" as node gpu1.cluster; before CF neither was a node (exact
+  // spellings only), and they are not again. The exact spelling still is the node.
+  const std::set<std::string> short_gpus = {"gpu1", "gpu2", "gpu3"};
+  const std::set<std::string> fqdn_gpus = {"gpu1.cluster", "gpu2.cluster", "gpu3.cluster"};
+  CHECK(RankPlacements("rank 17 (GPU3 local 1)", short_gpus).empty());
+  CHECK(RankPlacements("rank 17 (gpu3 local 1)", fqdn_gpus).empty());
+  CHECK(RankPlacements("rank 17 (Rank3 local 1)", {"rank3.cluster"}).empty());
+  auto placed = RankPlacements("rank 17 (gpu3 local 1)", short_gpus);
+  REQUIRE(placed.size() == 1);
+  CHECK(placed[0].second.node == "gpu3");  // the exact spelling
+  placed = RankPlacements("rank 17 (GPU3.cluster local 1)", short_gpus);  // an FQDN is no GPU word
+  REQUIRE(placed.size() == 1);
+  CHECK(placed[0].second.node == "gpu3");
+  auto m = FindSlowMention("straggler detected: rank 5 slowest (GPU3)", short_gpus);
+  REQUIRE(m);
+  CHECK(m->node.empty());
+  m = FindSlowMention("straggler detected: rank 5 slowest (gpu3)", fqdn_gpus);
+  REQUIRE(m);
+  CHECK(m->node.empty());
+  // Real node names whose first label is no GPU word are still found under other spellings.
+  m = FindSlowMention("straggler detected: slowest node H200-3", {"h200-3.cluster", "h200-4.cluster"});
+  REQUIRE(m);
+  CHECK(m->node == "h200-3.cluster");
+  m = FindSlowMention("straggler detected: ranks 8-15 on gpu-node-02", {"gpu-node-01.c", "gpu-node-02.c"});
+  REQUIRE(m);
+  CHECK(m->node == "gpu-node-02.c");
+  // NCCL's "host:pid:tid" and a host before '.' or ':' are words of their own.
+  placed = RankPlacements("rank 9 on DGX-A100-012: gpu 1", {"dgx-a100-012.cluster.local", "dgx-a100-01.cluster.local"});
+  REQUIRE(placed.size() == 1);
+  CHECK(placed[0].second.node == "dgx-a100-012.cluster.local");
+
+  SUBCASE("the GPU a line names on a node named like GPUs is read, not blanked as a node") {
+    // A log of gpu2 saying "GPU3 has fallen off the bus": the component is gpu2's GPU 3.
+    const std::vector<std::string> nodes = {"gpu2", "gpu1", "gpu3", "gpu4"};
+    const Diagnosis d = DiagnoseOn(nodes, {"NVRM: GPU3 has fallen off the bus."},
+                                   {{"fallen off the bus", "gpu_fallen_off_bus"}});
+    CHECK(d.root_cause == "gpu_fallen_off_bus");
+    CHECK_MESSAGE(d.component == "gpu2/gpu3", d.component);
+  }
+  SUBCASE("a zero-padded GPU-like node name under another spelling is still the node") {
+    placed = RankPlacements("rank 17 (GPU062 local 1)", {"gpu061.cluster", "gpu062.cluster"});
+    REQUIRE(placed.size() == 1);
+    CHECK(placed[0].second.node == "gpu062.cluster");
+  }
+  SUBCASE("a line in a log of no node: GPU3 names no node gpu3.cluster") {
+    const std::vector<std::string> nodes = {"gpu1.cluster", "gpu2.cluster", "gpu3.cluster", "gpu4.cluster"};
+    Json extra = Json::array({Json{{"source", "cluster/syslog"},
+                                   {"lines", Json::array({"kernel: NVRM: GPU3 has fallen off the bus."})}}});
+    const Diagnosis d = DiagnoseOn(nodes, {"step 100 loss 2.1"}, {{"fallen off the bus", "gpu_fallen_off_bus"}}, extra);
+    CHECK(d.root_cause == "gpu_fallen_off_bus");
+    CHECK_MESSAGE(d.component.rfind("gpu3.cluster", 0) != 0, d.component);
+  }
+}
+
 }  // namespace
 }  // namespace vigil
