@@ -915,6 +915,33 @@ CoFiringReading ListCoFiringAlerts(const Alert& alert, const TriageOptions& give
   std::stable_sort(r.alerts.begin(), r.alerts.end(), [](const ListedAlert& a, const ListedAlert& b) {
     return a.alert.starts_at_ms < b.alert.starts_at_ms;
   });
+  // The alert names no cluster but the alerts kept name two or more (a global Alertmanager, a file's
+  // alert): all kept, as one side's label alone says nothing (review RV-CF), and said.
+  for (const char* k : kClusterLabels) {
+    if (!LabelOf(alert.labels, k).empty()) continue;
+    std::set<std::string> values;
+    for (const ListedAlert& l : r.alerts) {
+      if (std::string v = LabelOf(l.alert.labels, k); !v.empty()) values.insert(std::move(v));
+    }
+    if (values.size() < 2) continue;
+    std::string said = "co-firing alerts on " + node + ": of " + std::to_string(values.size()) + " clusters (";
+    said += k;
+    said += '=';
+    size_t shown = 0;
+    for (const std::string& v : values) {
+      if (shown == 4) {
+        said += ", ...";
+        break;
+      }
+      if (shown++ > 0) said += ", ";
+      said += '"';
+      said += v;
+      said += '"';
+    }
+    said += ") and the alert names none: all kept, some may be another cluster's node of the same name";
+    r.notes.push_back(std::move(said));
+    break;
+  }
   if (other_cluster > 0) {
     r.notes.push_back("co-firing alerts on " + node + ": " + std::to_string(other_cluster) +
                       (other_cluster == 1 ? " alert" : " alerts") + " of another cluster left out (" +
