@@ -899,7 +899,13 @@ CoFiringReading ListCoFiringAlerts(const Alert& alert, const TriageOptions& give
       // On the node by node_names.h's rule: the regex's near misses (node-30, another domain) and
       // one found by address whose node label names another node (an exporter on this machine
       // reporting on that one) left out.
-      if (!SameNode(NodeNamesOf(l.alert.labels), known)) continue;
+      const NodeNames theirs = NodeNamesOf(l.alert.labels);
+      if (!SameNode(theirs, known)) continue;
+      // ... also when the triaged alert names its node by address only (SameNode then takes any
+      // shared name): a node label of the answer's must name the node (review RV-CF).
+      if (!theirs.labelled.empty() && std::none_of(theirs.labelled.begin(), theirs.labelled.end(),
+                                                   [&](const std::string& n) { return NamesNode(known, n); }))
+        continue;
       // Another cluster's node of the same name (a global Alertmanager; review RV-DX's rule).
       if (std::string other = OtherCluster(l.alert.labels, alert.labels); !other.empty()) {
         if (other_cluster++ == 0) other_cluster_first = std::move(other);

@@ -1562,6 +1562,21 @@ TEST_CASE("alert triage: review CF: co-firing alerts are found under every name 
     CHECK(HasNote(*c, "co-firing alerts on node-3: of 2 clusters (cluster=\"a\", \"b\") and the alert names "
                       "none: all kept, some may be another cluster's node of the same name"));
   }
+  SUBCASE("review RV-CF: an alert naming its node by address only: an exporter there reporting on node-4 is not it") {
+    // RV-LT's exclusion, kept by CF in words: an alert found by address whose node label names another
+    // node is an exporter on this machine reporting on that one. SameNode alone takes it when the
+    // triaged alert has no node label (no name learned: node_uname_info not asked or not found).
+    o.query_node_names = nullptr;
+    am.held = {Neighbour("CentralExporter", {{"instance", "10.0.0.3:9400"}, {"Hostname", "node-4"}}, kT0 - 2 * kMin),
+               Neighbour("DiskFull", {{"instance", "10.0.0.3:9100"}}, kT0 - kMin),
+               Neighbour("ByIp", {{"Hostname", "10.0.0.3"}, {"instance", "10.0.0.9:9400"}}, kT0 - kMin)};
+    Alert a = NodeAlert();
+    a.labels.erase("Hostname");
+    a.labels["instance"] = "10.0.0.3:9100";
+    auto c = BuildTriageCase(a, o);
+    REQUIRE(c.ok());
+    CHECK(CoFiringRules(*c) == V{"ByIp", "DiskFull"});
+  }
   SUBCASE("a hung Alertmanager is asked once, and the cap holds") {
     am.fail = DeadlineExceededError("Alertmanager http://am:9093/api/v2/alerts: timed out");
     auto c = BuildTriageCase(NodeAlert(), o);
