@@ -187,6 +187,21 @@ TEST_CASE("node names in logs: review RV-CF: a GPU or rank word is no other spel
     CHECK(d.root_cause == "gpu_fallen_off_bus");
     CHECK_MESSAGE(d.component == "gpu2/gpu3", d.component);
   }
+  SUBCASE("NCCL's host:pid:tid and a host before ':' or '.' stay word-bounded") {
+    const std::set<std::string> fqdn = {"node-3.cluster.local", "node-30.cluster.local"};
+    m = FindSlowMention("node-30:12345:12399 [3] NCCL INFO straggler: rank 5 slowest", fqdn);
+    REQUIRE(m);
+    CHECK(m->node == "node-30.cluster.local");
+    m = FindSlowMention("node-3:12345:12399 [3] NCCL INFO straggler: rank 5 slowest", fqdn);
+    REQUIRE(m);
+    CHECK(m->node == "node-3.cluster.local");
+    m = FindSlowMention("straggler: rank 5 slowest, on NODE-3.", fqdn);
+    REQUIRE(m);
+    CHECK(m->node == "node-3.cluster.local");
+    m = FindSlowMention("straggler: rank 5 slowest, on node-3-ib0:", fqdn);
+    REQUIRE(m);
+    CHECK(m->node.empty());
+  }
   SUBCASE("a zero-padded GPU-like node name under another spelling is still the node") {
     placed = RankPlacements("rank 17 (GPU062 local 1)", {"gpu061.cluster", "gpu062.cluster"});
     REQUIRE(placed.size() == 1);
