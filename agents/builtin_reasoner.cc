@@ -3535,7 +3535,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       h.gpu_from_rank = h.gpu >= 0;
     }
     // The node and device the check printed are where the process ran (os.uname, current_device).
-    if (std::string node = ReportedNode(nan->node, topo.nodes); !node.empty()) {
+    if (std::string node = ReportedNode(nan->node, topo.names); !node.empty()) {
       h.node = node;
       if (nan->device >= 0) {
         h.gpu = nan->device;
