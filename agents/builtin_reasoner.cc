@@ -1399,11 +1399,27 @@ void HintFromWriter(const std::string& line, const Topology& t, ComponentHint& h
   static const std::regex kRankPrefix(
       R"(^\s*(?:\d+:\s+)?(?:\[(?!rank\d)[A-Za-z][A-Za-z_-]{0,30}(\d{1,3})\]:)?(?:\[[^\[\]]{0,60}\]\s*){0,3}\[\s*rank\s*(\d+)\s*\])",
       std::regex::icase);
-  static const std::regex kSrunTask(R"(\bsrun: error: ([A-Za-z0-9._-]+): tasks? \d)");
+  static const std::regex kSrunTask(R"(\bsrun: error: ([A-Za-z0-9._-]+): (tasks? )(\d+)(:?))");
   std::smatch m;
   if (line.find("srun: error: ") != std::string::npos && std::regex_search(line, m, kSrunTask)) {
     std::string node = ReportedNode(m.str(1), t.names);
-    if (!node.empty() && node != h.node) {
+    if (node.empty()) return;
+    // One task ("task 13: Segmentation fault"), not a range ("tasks 0-7: Terminated"): srun launches
+    // one task per rank when the job runs without torchrun, so task N is rank N, and its GPU is the
+    // topology's for rank N, but only where the topology places rank N on the node srun names (one
+    // torchrun per node makes task N the node's index instead: the node alone then).
+    if (m.str(2) == "task " && !m.str(4).empty()) {
+      std::optional<int32_t> task = ParseInt32(m.str(3));
+      auto it = task ? t.ranks.find(*task) : t.ranks.end();
+      if (it != t.ranks.end() && it->second.node == node && it->second.gpu >= 0) {
+        h.node = node;
+        h.rank = *task;
+        h.gpu = it->second.gpu;
+        h.gpu_from_rank = true;
+        return;
+      }
+    }
+    if (node != h.node) {
       h.node = node;
       h.gpu = -1;
       h.gpu_from_rank = false;

@@ -86,6 +86,21 @@ TEST_CASE("round 12: a gathered log's rank prefix places the line on the rank's 
   CHECK(d.root_cause == "host_oom");
   CHECK(d.component == "g-2");
 
+  // RL2: srun names one task (srun launches one task per rank): the rank's GPU, where the topology
+  // places rank 13 on the node srun names (g-2, GPU 5).
+  d = DiagnoseGathered({"srun: error: g-2: task 13: Segmentation fault (core dumped)"},
+                       {{"Segmentation fault", "rank_process_crash"}});
+  CHECK(d.root_cause == "rank_process_crash");
+  CHECK(d.component == "g-2/gpu5");
+  // A range of tasks names no one rank; a task the topology places on another node (one torchrun
+  // per node: task 1 is the second node) names the node alone.
+  d = DiagnoseGathered({"srun: error: g-2: tasks 8-15: Segmentation fault (core dumped)"},
+                       {{"Segmentation fault", "rank_process_crash"}});
+  CHECK(d.component == "g-2");
+  d = DiagnoseGathered({"srun: error: g-2: task 1: Segmentation fault (core dumped)"},
+                       {{"Segmentation fault", "rank_process_crash"}});
+  CHECK(d.component == "g-2");
+
   // slurmstepd's OOM line on the batch host takes the node srun names beside it.
   d = DiagnoseGathered({"slurmstepd: error: Detected 1 oom_kill event in StepId=339001.0. Some of the step tasks have "
                         "been OOM Killed.",
