@@ -2830,8 +2830,12 @@ class Beliefs {
         if (it != o.deltas.end() && it->second > 0) metric_gpus.insert(o.hint.gpu);
       }
     }
+    // A throttle's own log lines on two or more GPUs of the node (an `nvidia-smi -q -d PERFORMANCE`
+    // paste with "HW Power Brake Slowdown : Active" under several GPUs' sections): the power feed or
+    // the cooling is the node's, not the first GPU listed (RL2).
+    bool throttle_lines_spread = (c == "gpu_power_throttle" || c == "gpu_thermal_throttle") && line_gpus.size() >= 2;
     h.node_wide = (metric_gpus.size() >= 2 && line_gpus.size() != 1) || probe_gpus.size() >= 2 ||
-                  support[0]->hint.node_wide;
+                  throttle_lines_spread || support[0]->hint.node_wide;
     // Log evidence from processes on >= 2 GPUs (any node) with no probe evidence: a job-wide fault
     // for software categories (FormatComponent decides which).
     std::set<std::pair<std::string, int>> log_gpus;

@@ -20,7 +20,8 @@ const std::map<std::string, std::string>& Layers() {
   static const auto* m = new std::map<std::string, std::string>{
       {"cuda_oom", "application"},           {"illegal_memory_access", "application"},
       {"rank_process_crash", "communication"}, {"nccl_collective_hang", "communication"},
-      {"loss_divergence", "numerics"},        {"gpu_silent_data_corruption", "gpu"}};
+      {"loss_divergence", "numerics"},        {"gpu_silent_data_corruption", "gpu"},
+      {"gpu_power_throttle", "gpu"}};
   return *m;
 }
 
@@ -249,6 +250,44 @@ TEST_CASE("realistic: torchrun's @record report repeating one NaN failure is not
   Diagnosis again = Run(OneLogCase("n-1/rank0/stdout", twice), NanSigs());
   CHECK(again.root_cause == "gpu_silent_data_corruption");
   CHECK(again.component == "n-3/gpu5");
+}
+
+// RL2: an `nvidia-smi -q -d PERFORMANCE` paste of one node shows the hardware power brake under
+// several GPUs' sections: the node's power (PSU, rack feed), not the first GPU listed. One GPU's
+// section alone still names that GPU.
+TEST_CASE("realistic2: a power brake under several GPUs' nvidia-smi sections is the node's") {
+  auto make = [](int gpus) {
+    Json j = ParseJson(R"JSON({
+      "id": "t-realistic2",
+      "alert": {"labels": {"alertname": "IterationTimeHigh", "job": "llm"},
+                "annotations": {"summary": "iteration time 9.8 s, baseline 6.2 s"},
+                "startsAt": "2026-12-01T17:45:00Z"},
+      "logs": [{"source": "n-3/nvidia-smi-perf.txt", "lines": []}],
+      "metrics": [],
+      "topology": {"nodes": ["n-1", "n-2", "n-3", "n-4"], "gpus_per_node": 8,
+                   "gpu_pci_bus": {"gpu0": "0000:18:00.0", "gpu1": "0000:2a:00.0", "gpu2": "0000:3a:00.0",
+                                   "gpu3": "0000:5d:00.0"}},
+      "expected": {"root_cause": "gpu_power_throttle", "component": "n-3"}
+    })JSON").value();
+    const char* bus[] = {"18", "2A", "3A", "5D"};
+    for (int g = 0; g < gpus; ++g) {
+      std::string header = "GPU 00000000:";
+      header += bus[g];
+      header += ":00.0";
+      j["logs"][0]["lines"].push_back(header);
+      j["logs"][0]["lines"].push_back("        SW Power Capping                  : Not Active");
+      j["logs"][0]["lines"].push_back("            HW Power Brake Slowdown       : Active");
+    }
+    auto c = ParseCase(j, "t.json");
+    REQUIRE_MESSAGE(c.ok(), c.status().message());
+    return *c;
+  };
+  Diagnosis d = Run(make(4), {{"HW Power Brake Slowdown", "gpu_power_throttle"}});
+  CHECK(d.root_cause == "gpu_power_throttle");
+  CHECK(d.component == "n-3");
+  d = Run(make(1), {{"HW Power Brake Slowdown", "gpu_power_throttle"}});
+  CHECK(d.root_cause == "gpu_power_throttle");
+  CHECK(d.component == "n-3/gpu0");
 }
 
 }  // namespace
