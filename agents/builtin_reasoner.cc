@@ -1392,7 +1392,12 @@ void HintFromTorchrunReport(const CaseLog& log, size_t line, const Topology& t, 
 // task 1: Out Of Memory" (the node the task ran on). A gathered log lives on one node (often the
 // first of the job) while the rank that wrote the line runs on the node the topology places it on;
 // the log source's node is only where the output was collected.
-void HintFromWriter(const std::string& line, const Topology& t, ComponentHint& h) {
+//
+// `srun_tasks_are_ranks`: the log shows no per-node launcher (torchrun, torch.distributed.launch /
+// elastic, DeepSpeed's or accelerate's launcher, torchrun --tee's "[default3]:"), so a srun task
+// is one rank (PerNodeLauncher below decides it per log; false keeps srun's line at the node).
+void HintFromWriter(const std::string& line, const Topology& t, ComponentHint& h,
+                    bool srun_tasks_are_ranks = false) {
   if (h.rank >= 0 || line.size() > 4000) return;  // a rank's own log: the source already says who wrote it
   // `srun -l` labels each line with its task id first ("16: [rank16]: ..."); torchrun --tee / --log-dir
   // with its "[<role><local rank>]:" next ("[default0]:[rank31]: ...", TeeLocalRank).
@@ -1408,7 +1413,9 @@ void HintFromWriter(const std::string& line, const Topology& t, ComponentHint& h
     // one task per rank when the job runs without torchrun, so task N is rank N, and its GPU is the
     // topology's for rank N, but only where the topology places rank N on the node srun names (one
     // torchrun per node makes task N the node's index instead: the node alone then).
-    if (m.str(2) == "task " && !m.str(4).empty()) {
+    // Under `srun --ntasks-per-node=1 torchrun ...` task 0 is the first node's launcher, which the
+    // topology's rank 0 also sits on: the launcher's exit names no GPU (review RV-RL2).
+    if (srun_tasks_are_ranks && m.str(2) == "task " && !m.str(4).empty()) {
       std::optional<int32_t> task = ParseInt32(m.str(3));
       auto it = task ? t.ranks.find(*task) : t.ranks.end();
       if (it != t.ranks.end() && it->second.node == node && it->second.gpu >= 0) {
@@ -1436,6 +1443,25 @@ void HintFromWriter(const std::string& line, const Topology& t, ComponentHint& h
   h.rank = *rank;
   h.gpu = it->second.gpu;
   h.gpu_from_rank = h.gpu >= 0;
+}
+
+// Whether a log shows a per-node launcher between srun and the ranks (torchrun, python -m
+// torch.distributed.run / launch, torch's elastic agent, DeepSpeed's or accelerate's launcher, or
+// torchrun --tee's "[default3]:" prefix): then srun's task N is node N's launcher, not rank N.
+bool PerNodeLauncher(const CaseLog& log) {
+  static const std::regex kTee(R"(^\s*(?:\d+:\s+)?\[default\d{1,3}\]:)");
+  static const char* const kNames[] = {"torchrun",           "torch.distributed.run", "torch.distributed.launch",
+                                       "torch.distributed.elastic", "deepspeed.launcher", "deepspeed/launcher",
+                                       "accelerate launch"};
+  for (const LogLine& l : log.lines) {
+    for (const char* n : kNames) {
+      if (l.text.find(n) != std::string::npos) return true;
+    }
+    if (l.text.find("[default") != std::string::npos && l.text.size() <= 4000 && std::regex_search(l.text, kTee)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 // slurmstepd reports a step's failure ("slurmstepd: error: Detected 1 oom_kill event in StepId=
@@ -2708,6 +2734,13 @@ class Beliefs {
     case_storage_->all = lines;
   }
 
+  // GPUs per node from the topology (0: unknown), for "most of the node's GPUs" rules.
+  void SetGpusPerNode(int n) { gpus_per_node_ = n; }
+  // A GPU a throttle category's log line names (every matching line, not only the examples).
+  void AddThrottleLineGpu(const std::string& category, const std::string& node, int gpu) {
+    throttle_line_gpus_[category][node].insert(gpu);
+  }
+
   void Add(Observation o) {
     o.evidence.id = "e" + std::to_string(obs_.size() + 1);
     for (const auto& [c, d] : o.deltas) score_[c] += d;
@@ -2830,10 +2863,17 @@ class Beliefs {
         if (it != o.deltas.end() && it->second > 0) metric_gpus.insert(o.hint.gpu);
       }
     }
-    // A throttle's own log lines on two or more GPUs of the node (an `nvidia-smi -q -d PERFORMANCE`
-    // paste with "HW Power Brake Slowdown : Active" under several GPUs' sections): the power feed or
-    // the cooling is the node's, not the first GPU listed (RL2).
-    bool throttle_lines_spread = (c == "gpu_power_throttle" || c == "gpu_thermal_throttle") && line_gpus.size() >= 2;
+    // A throttle's own log lines on at least half of the node's GPUs (an `nvidia-smi -q -d
+    // PERFORMANCE` paste with "HW Power Brake Slowdown : Active" under most GPUs' sections): the power
+    // feed or the cooling is the node's, not the first GPU listed (RL2). Two hot GPUs of eight (one
+    // cold plate, one heat sink) are those GPUs' own fault, not the node's (review RV-RL2).
+    size_t spread_min = gpus_per_node_ > 0 ? std::max<size_t>(2, (static_cast<size_t>(gpus_per_node_) + 1) / 2) : 2;
+    size_t throttle_gpus = line_gpus.size();
+    if (auto tc = throttle_line_gpus_.find(c); tc != throttle_line_gpus_.end()) {
+      if (auto tn = tc->second.find(h.node); tn != tc->second.end()) throttle_gpus = std::max(throttle_gpus, tn->second.size());
+    }
+    bool throttle_lines_spread =
+        (c == "gpu_power_throttle" || c == "gpu_thermal_throttle") && throttle_gpus >= spread_min;
     h.node_wide = (metric_gpus.size() >= 2 && line_gpus.size() != 1) || probe_gpus.size() >= 2 ||
                   throttle_lines_spread || support[0]->hint.node_wide;
     // Log evidence from processes on >= 2 GPUs (any node) with no probe evidence: a job-wide fault
@@ -2946,6 +2986,8 @@ class Beliefs {
     std::optional<std::vector<std::string>> lines;
   };
   std::shared_ptr<CaseStorage> case_storage_;
+  int gpus_per_node_ = 0;
+  std::map<std::string, std::map<std::string, std::set<int>>> throttle_line_gpus_;  // category -> node -> GPUs
 };
 
 // The source vigil serve gives an incident on-call resolved (POST .../resolution, server/http_api.cc),
@@ -3356,8 +3398,11 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   Json& trace = out.trace;
   Topology topo = BuildTopology(c);
   FlatLogs flat = FlattenLogs(c);
+  std::vector<bool> per_node_launcher;
+  for (const CaseLog& log : c.logs) per_node_launcher.push_back(PerNodeLauncher(log));
   Beliefs beliefs(facts, options_.other_score);
   beliefs.SetCaseLines(&flat.lines);
+  beliefs.SetGpusPerNode(topo.gpus_per_node);
   for (const std::string& n : c.notes) d.unverified.push_back(n);
   auto layer_of = [&](const std::string& cat) {
     auto it = facts.layers.find(cat);
@@ -3404,7 +3449,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         o.evidence.weight = k == 0 ? w : 0;
         o.time_ms = OnsetTimeMs(m.line, LineTimeMs(m.line, topo.year));
         o.hint = HintFromSource(log.source, topo);
-        HintFromWriter(m.line, topo, o.hint);
+        HintFromWriter(m.line, topo, o.hint, !per_node_launcher[li]);
         HintFromLine(m.line, topo, o.hint);
         HintFromSection(log, ki, topo, o.hint);
         HintFromTorchrunReport(log, ki, topo, o.hint);
@@ -3418,6 +3463,26 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           o.evidence.detail += "  (" + std::to_string(g.matches.size()) + " lines match " + ordered[gi].first + ")";
         }
         beliefs.Add(std::move(o));
+      }
+    }
+    // A throttle's matching lines beyond the examples: which GPUs of which node they name, so the
+    // component can tell most of a node's GPUs (the node's power or cooling) from two of eight
+    // (those GPUs' own cold plates). Capped: a paste lists at most a few nodes' GPUs.
+    if (cat == "gpu_power_throttle" || cat == "gpu_thermal_throttle") {
+      constexpr size_t kMaxThrottleLines = 256;
+      size_t n = 0;
+      for (const auto& [pattern, g] : groups) {
+        for (const SignatureMatch* m : g.matches) {
+          if (n++ >= kMaxThrottleLines) break;
+          auto [li, ki] = flat.refs[m->line_index];
+          const CaseLog& log = c.logs[li];
+          ComponentHint h = HintFromSource(log.source, topo);
+          HintFromWriter(m->line, topo, h, !per_node_launcher[li]);
+          HintFromLine(m->line, topo, h);
+          HintFromSection(log, ki, topo, h);
+          if (h.node.empty() && h.gpu >= 0) h.node = topo.default_node;
+          if (!h.node.empty() && h.gpu >= 0 && !h.gpu_from_rank) beliefs.AddThrottleLineGpu(cat, h.node, h.gpu);
+        }
       }
     }
   }
@@ -3813,7 +3878,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       o.deltas[lr.category] = w;
       o.time_ms = LineTimeMs(log.lines[ki].text, topo.year);
       o.hint = HintFromSource(log.source, topo);
-      HintFromWriter(log.lines[ki].text, topo, o.hint);
+      HintFromWriter(log.lines[ki].text, topo, o.hint, !per_node_launcher[li]);
       HintFromLine(log.lines[ki].text, topo, o.hint);
       HintFromTorchrunReport(log, ki, topo, o.hint);
       o.hint.job = topo.job;

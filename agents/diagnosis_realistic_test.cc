@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,7 +22,7 @@ const std::map<std::string, std::string>& Layers() {
       {"cuda_oom", "application"},           {"illegal_memory_access", "application"},
       {"rank_process_crash", "communication"}, {"nccl_collective_hang", "communication"},
       {"loss_divergence", "numerics"},        {"gpu_silent_data_corruption", "gpu"},
-      {"gpu_power_throttle", "gpu"}};
+      {"gpu_power_throttle", "gpu"},          {"gpu_thermal_throttle", "gpu"}};
   return *m;
 }
 
@@ -288,6 +289,46 @@ TEST_CASE("realistic2: a power brake under several GPUs' nvidia-smi sections is 
   d = Run(make(1), {{"HW Power Brake Slowdown", "gpu_power_throttle"}});
   CHECK(d.root_cause == "gpu_power_throttle");
   CHECK(d.component == "n-3/gpu0");
+}
+
+// Review RV-RL2: two hot GPUs of eight (one cold plate or heat sink) are those GPUs' fault, not
+// the node's; five of eight (a fan wall, the chassis cooling) are the node's.
+TEST_CASE("realistic2: a thermal slowdown on two GPUs of eight is the GPUs', on most of them the node's") {
+  auto make = [](std::set<int> hot) {
+    Json j = ParseJson(R"JSON({
+      "id": "t-realistic2-thermal",
+      "alert": {"labels": {"alertname": "IterationTimeHigh", "job": "llm"},
+                "annotations": {"summary": "iteration time 9.8 s, baseline 6.2 s"},
+                "startsAt": "2026-12-01T17:45:00Z"},
+      "logs": [{"source": "n-3/nvidia-smi-perf.txt", "lines": []}],
+      "metrics": [],
+      "topology": {"nodes": ["n-1", "n-2", "n-3", "n-4"], "gpus_per_node": 8,
+                   "gpu_pci_bus": {"gpu0": "0000:18:00.0", "gpu1": "0000:2a:00.0", "gpu2": "0000:3a:00.0",
+                                   "gpu3": "0000:5d:00.0", "gpu4": "0000:9a:00.0", "gpu5": "0000:ab:00.0",
+                                   "gpu6": "0000:ba:00.0", "gpu7": "0000:db:00.0"}},
+      "expected": {"root_cause": "gpu_thermal_throttle", "component": "n-3"}
+    })JSON").value();
+    const char* bus[] = {"18", "2A", "3A", "5D", "9A", "AB", "BA", "DB"};
+    for (int g = 0; g < 8; ++g) {
+      std::string header = "GPU 00000000:";
+      header += bus[g];
+      header += ":00.0";
+      j["logs"][0]["lines"].push_back(header);
+      std::string line = "            HW Thermal Slowdown           : ";
+      line += hot.count(g) ? "Active" : "Not Active";
+      j["logs"][0]["lines"].push_back(line);
+    }
+    auto c = ParseCase(j, "t.json");
+    REQUIRE_MESSAGE(c.ok(), c.status().message());
+    return *c;
+  };
+  std::vector<std::pair<std::string, std::string>> sigs = {{"Thermal Slowdown           : Active", "gpu_thermal_throttle"}};
+  Diagnosis d = Run(make({2, 3}), sigs);
+  CHECK(d.root_cause == "gpu_thermal_throttle");
+  CHECK((d.component == "n-3/gpu2" || d.component == "n-3/gpu3"));
+  d = Run(make({1, 2, 4, 5, 6}), sigs);
+  CHECK(d.root_cause == "gpu_thermal_throttle");
+  CHECK(d.component == "n-3");
 }
 
 }  // namespace

@@ -100,6 +100,28 @@ TEST_CASE("round 12: a gathered log's rank prefix places the line on the rank's 
   d = DiagnoseGathered({"srun: error: g-2: task 1: Segmentation fault (core dumped)"},
                        {{"Segmentation fault", "rank_process_crash"}});
   CHECK(d.component == "g-2");
+  // Review RV-RL2: srun launching one torchrun per node (`--ntasks-per-node=1`): task 0 is g-1's
+  // launcher, which exits when any of g-1's eight ranks fails, not rank 0 on GPU 0: the node alone.
+  d = DiagnoseGathered({"+ srun --nodes=4 --ntasks-per-node=1 torchrun --nnodes=4 --nproc-per-node=8 train.py",
+                        "srun: error: g-1: task 0: Segmentation fault (core dumped)"},
+                       {{"Segmentation fault", "rank_process_crash"}});
+  CHECK(d.root_cause == "rank_process_crash");
+  CHECK(d.component == "g-1");
+  // torchrun --tee's "[default5]:" prefix says the same (a per-node launcher), and srun -l's label
+  // before it.
+  d = DiagnoseGathered({" 0: [default5]:step 4410 loss 2.31",
+                        "srun: error: g-1: task 0: Segmentation fault (core dumped)"},
+                       {{"Segmentation fault", "rank_process_crash"}});
+  CHECK(d.component == "g-1");
+  // A host OOM on a task the topology places on the node srun names (task 9: g-2, GPU 1) stays the
+  // node's: the OOM killer's host memory is the node's, whichever rank it killed.
+  d = DiagnoseGathered({"srun: error: g-2: task 9: Out Of Memory"}, {{"Out Of Memory", "host_oom"}});
+  CHECK(d.root_cause == "host_oom");
+  CHECK(d.component == "g-2");
+  // Without a launcher in the log srun's task 0 is rank 0 (g-1, GPU 0).
+  d = DiagnoseGathered({"srun: error: g-1: task 0: Segmentation fault (core dumped)"},
+                       {{"Segmentation fault", "rank_process_crash"}});
+  CHECK(d.component == "g-1/gpu0");
 
   // slurmstepd's OOM line on the batch host takes the node srun names beside it.
   d = DiagnoseGathered({"slurmstepd: error: Detected 1 oom_kill event in StepId=339001.0. Some of the step tasks have "
