@@ -143,14 +143,14 @@ def nccl_init_noise(host, pid, lr, ver="2.21.5"):
         "%s:%d:%d [%d] NCCL INFO NCCL_SOCKET_IFNAME set by environment to bond0" % (host, pid, pid, lr),
         "%s:%d:%d [%d] NCCL INFO Bootstrap : Using bond0:10.44.1.%d<0>" % (host, pid, pid, lr, 10 + lr),
         "%s:%d:%d [%d] NCCL INFO cudaDriverVersion 12040" % (host, pid, pid, lr),
-        "NCCL version %s+cuda12.4" % ver,
+        "%s:%d:%d [%d] NCCL INFO NCCL version %s+cuda12.4" % (host, pid, pid, lr, ver),
         "%s:%d:%d [%d] NCCL WARN NCCL_IB_TIMEOUT is deprecated, use NCCL_IB_TIMEOUT_MS instead" % (host, pid, pid, lr)
         if False else
         "%s:%d:%d [%d] NCCL INFO NCCL_IB_HCA set to mlx5_0,mlx5_1,mlx5_2,mlx5_3" % (host, pid, pid, lr),
         "%s:%d:%d [%d] NCCL INFO NET/IB : Using [0]mlx5_0:1/IB [1]mlx5_1:1/IB [2]mlx5_2:1/IB [3]mlx5_3:1/IB ; OOB bond0:10.44.1.%d<0>" % (host, pid, pid, lr, 10 + lr),
         "%s:%d:%d [%d] NCCL INFO Using network IB" % (host, pid, pid, lr),
-        "%s:%d:%d [%d] NCCL INFO comm 0x55d3c9a0 rank %d nranks 32 cudaDev %d nvmlDev %d busId %s commId 0x8e1f3a2b7c5d4e60 - Init COMPLETE" % (
-            host, pid, pid, lr, lr, lr, lr, H100_BUS[lr][5:].lower()),
+        "%s:%d:%d [%d] NCCL INFO comm 0x55d3c9a0 rank %d nranks 32 cudaDev %d nvmlDev %d busId %x commId 0x8e1f3a2b7c5d4e60 - Init COMPLETE" % (
+            host, pid, pid, lr, lr, lr, lr, int(H100_BUS[lr][5:7], 16) << 12),
     ]
 
 
@@ -417,7 +417,8 @@ def c06():
         return round((1335 + rng.uniform(-40, 40)) if g == 1 and k > 12 else 1980, 0)
 
     def reasons(g, k, rng):
-        return 96 if g == 1 and k > 12 else 0
+        # NVML bits: 0x8 HW slowdown (set with any HW slowdown) | 0x20 SW thermal | 0x40 HW thermal.
+        return 104 if g == 1 and k > 12 else 0
 
     m = (dcgm_series(ta, host, 8, "DCGM_FI_DEV_GPU_TEMP", temp, rng=rng)
          + dcgm_series(ta, host, 8, "DCGM_FI_DEV_SM_CLOCK", clk, rng=rng)
@@ -444,10 +445,14 @@ def c07():
     lines = iters + it2
     perf = ["$ ssh %s nvidia-smi -q -d PERFORMANCE | grep -E 'GPU 0|Power|Slowdown'" % host]
     for g in range(8):
-        perf += ["GPU %s" % ("00000000:" + H100_BUS[g][5:]),
-                 "        SW Power Capping                  : Not Active",
+        # What the grep keeps of one GPU's "Clocks Event Reasons" (nvidia-smi prints the bus id in
+        # upper case, "SW Power Cap", and the thermal lines that the pattern 'Slowdown' also keeps).
+        perf += ["GPU %s" % ("00000000:" + H100_BUS[g][5:].upper()),
+                 "        SW Power Cap                      : Not Active",
                  "        HW Slowdown                       : Active",
-                 "            HW Power Brake Slowdown       : Active"]
+                 "            HW Thermal Slowdown           : Not Active",
+                 "            HW Power Brake Slowdown       : Active",
+                 "        SW Thermal Slowdown               : Not Active"]
     j = kernel_noise(rng, ta - dt.timedelta(minutes=14), host.split(".")[0], 6)
     j += [journal(ta - dt.timedelta(minutes=6), host.split(".")[0], "ipmiseld[1733]", "PSU2 Status: Power Supply AC lost - Asserted"),
           journal(ta - dt.timedelta(minutes=6), host.split(".")[0], "ipmiseld[1733]", "PS Redundancy: Redundancy Lost - Asserted")]
