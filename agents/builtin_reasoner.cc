@@ -3398,8 +3398,14 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   Json& trace = out.trace;
   Topology topo = BuildTopology(c);
   FlatLogs flat = FlattenLogs(c);
-  std::vector<bool> per_node_launcher;
-  for (const CaseLog& log : c.logs) per_node_launcher.push_back(PerNodeLauncher(log));
+  // Whether srun's "task N" in a log is rank N (no per-node launcher in that log): read only for a
+  // log with a srun line the evidence uses, once per log.
+  std::vector<int8_t> launcher_seen(c.logs.size(), -1);
+  auto srun_tasks_are_ranks = [&](size_t li, const std::string& line) {
+    if (line.find("srun: error: ") == std::string::npos) return false;
+    if (launcher_seen[li] < 0) launcher_seen[li] = PerNodeLauncher(c.logs[li]) ? 1 : 0;
+    return launcher_seen[li] == 0;
+  };
   Beliefs beliefs(facts, options_.other_score);
   beliefs.SetCaseLines(&flat.lines);
   beliefs.SetGpusPerNode(topo.gpus_per_node);
@@ -3449,7 +3455,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         o.evidence.weight = k == 0 ? w : 0;
         o.time_ms = OnsetTimeMs(m.line, LineTimeMs(m.line, topo.year));
         o.hint = HintFromSource(log.source, topo);
-        HintFromWriter(m.line, topo, o.hint, !per_node_launcher[li]);
+        HintFromWriter(m.line, topo, o.hint, srun_tasks_are_ranks(li, m.line));
         HintFromLine(m.line, topo, o.hint);
         HintFromSection(log, ki, topo, o.hint);
         HintFromTorchrunReport(log, ki, topo, o.hint);
@@ -3477,7 +3483,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           auto [li, ki] = flat.refs[m->line_index];
           const CaseLog& log = c.logs[li];
           ComponentHint h = HintFromSource(log.source, topo);
-          HintFromWriter(m->line, topo, h, !per_node_launcher[li]);
+          HintFromWriter(m->line, topo, h, srun_tasks_are_ranks(li, m->line));
           HintFromLine(m->line, topo, h);
           HintFromSection(log, ki, topo, h);
           if (h.node.empty() && h.gpu >= 0) h.node = topo.default_node;
@@ -3878,7 +3884,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       o.deltas[lr.category] = w;
       o.time_ms = LineTimeMs(log.lines[ki].text, topo.year);
       o.hint = HintFromSource(log.source, topo);
-      HintFromWriter(log.lines[ki].text, topo, o.hint, !per_node_launcher[li]);
+      HintFromWriter(log.lines[ki].text, topo, o.hint, srun_tasks_are_ranks(li, log.lines[ki].text));
       HintFromLine(log.lines[ki].text, topo, o.hint);
       HintFromTorchrunReport(log, ki, topo, o.hint);
       o.hint.job = topo.job;
