@@ -906,7 +906,7 @@ def c24():
     r = ["+ export CUDA_VISIBLE_DEVICES=0,1,2,3",
          "+ srun --ntasks-per-node=8 python train.py --nproc 16",
          " 0: gpu-node-400:2201:2201 [0] NCCL INFO Bootstrap : Using bond0:10.44.9.1<0>",
-         " 0: NCCL version 2.21.5+cuda12.4",
+         " 0: gpu-node-400:2201:2201 [0] NCCL INFO NCCL version 2.21.5+cuda12.4",
          " 4: gpu-node-400:2205:2205 [0] NCCL INFO cudaDriverVersion 12040",
          " 4: gpu-node-400:2205:2390 [0] init.cc:871 NCCL WARN Duplicate GPU detected : rank 4 and rank 0 both on CUDA device 18000",
          " 4: gpu-node-400:2205:2390 [0] NCCL INFO init.cc:1501 -> 5",
