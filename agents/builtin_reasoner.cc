@@ -2737,8 +2737,10 @@ class Beliefs {
   // GPUs per node from the topology (0: unknown), for "most of the node's GPUs" rules.
   void SetGpusPerNode(int n) { gpus_per_node_ = n; }
   // A GPU a throttle category's log line names (every matching line, not only the examples).
-  void AddThrottleLineGpu(const std::string& category, const std::string& node, int gpu) {
+  // `brake`: the line is the hardware power brake, which the system (PSU, BMC) asserts for the node.
+  void AddThrottleLineGpu(const std::string& category, const std::string& node, int gpu, bool brake) {
     throttle_line_gpus_[category][node].insert(gpu);
+    if (brake) power_brake_gpus_[node].insert(gpu);
   }
 
   void Add(Observation o) {
@@ -2872,8 +2874,12 @@ class Beliefs {
     if (auto tc = throttle_line_gpus_.find(c); tc != throttle_line_gpus_.end()) {
       if (auto tn = tc->second.find(h.node); tn != tc->second.end()) throttle_gpus = std::max(throttle_gpus, tn->second.size());
     }
+    // The hardware power brake is the system's signal (PSU, BMC) to every GPU of the node: two GPUs'
+    // sections showing it (a paste of `-i 0,1`) already say the node's.
+    auto brake = power_brake_gpus_.find(h.node);
+    bool brake_spread = c == "gpu_power_throttle" && brake != power_brake_gpus_.end() && brake->second.size() >= 2;
     bool throttle_lines_spread =
-        (c == "gpu_power_throttle" || c == "gpu_thermal_throttle") && throttle_gpus >= spread_min;
+        ((c == "gpu_power_throttle" || c == "gpu_thermal_throttle") && throttle_gpus >= spread_min) || brake_spread;
     h.node_wide = (metric_gpus.size() >= 2 && line_gpus.size() != 1) || probe_gpus.size() >= 2 ||
                   throttle_lines_spread || support[0]->hint.node_wide;
     // Log evidence from processes on >= 2 GPUs (any node) with no probe evidence: a job-wide fault
@@ -2988,6 +2994,7 @@ class Beliefs {
   std::shared_ptr<CaseStorage> case_storage_;
   int gpus_per_node_ = 0;
   std::map<std::string, std::map<std::string, std::set<int>>> throttle_line_gpus_;  // category -> node -> GPUs
+  std::map<std::string, std::set<int>> power_brake_gpus_;  // node -> GPUs in "HW Power Brake Slowdown"
 };
 
 // The source vigil serve gives an incident on-call resolved (POST .../resolution, server/http_api.cc),
@@ -3487,7 +3494,9 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           HintFromLine(m->line, topo, h);
           HintFromSection(log, ki, topo, h);
           if (h.node.empty() && h.gpu >= 0) h.node = topo.default_node;
-          if (!h.node.empty() && h.gpu >= 0 && !h.gpu_from_rank) beliefs.AddThrottleLineGpu(cat, h.node, h.gpu);
+          if (!h.node.empty() && h.gpu >= 0 && !h.gpu_from_rank) {
+            beliefs.AddThrottleLineGpu(cat, h.node, h.gpu, m->line.find("Power Brake") != std::string::npos);
+          }
         }
       }
     }

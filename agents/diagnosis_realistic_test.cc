@@ -276,7 +276,7 @@ TEST_CASE("realistic2: a power brake under several GPUs' nvidia-smi sections is 
       header += bus[g];
       header += ":00.0";
       j["logs"][0]["lines"].push_back(header);
-      j["logs"][0]["lines"].push_back("        SW Power Capping                  : Not Active");
+      j["logs"][0]["lines"].push_back("        SW Power Cap                      : Not Active");
       j["logs"][0]["lines"].push_back("            HW Power Brake Slowdown       : Active");
     }
     auto c = ParseCase(j, "t.json");
@@ -284,6 +284,11 @@ TEST_CASE("realistic2: a power brake under several GPUs' nvidia-smi sections is 
     return *c;
   };
   Diagnosis d = Run(make(4), {{"HW Power Brake Slowdown", "gpu_power_throttle"}});
+  CHECK(d.root_cause == "gpu_power_throttle");
+  CHECK(d.component == "n-3");
+  // Review RV-RL2: two GPUs' sections (`nvidia-smi -q -d PERFORMANCE -i 0,1`) are enough for the
+  // brake, which the system asserts for the whole node (unlike a thermal slowdown, below).
+  d = Run(make(2), {{"HW Power Brake Slowdown", "gpu_power_throttle"}});
   CHECK(d.root_cause == "gpu_power_throttle");
   CHECK(d.component == "n-3");
   d = Run(make(1), {{"HW Power Brake Slowdown", "gpu_power_throttle"}});
