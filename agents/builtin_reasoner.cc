@@ -3405,13 +3405,22 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   Json& trace = out.trace;
   Topology topo = BuildTopology(c);
   FlatLogs flat = FlattenLogs(c);
-  // Whether srun's "task N" in a log is rank N (no per-node launcher in that log): read only for a
-  // log with a srun line the evidence uses, once per log.
-  std::vector<int8_t> launcher_seen(c.logs.size(), -1);
-  auto srun_tasks_are_ranks = [&](size_t li, const std::string& line) {
+  // Whether srun's "task N" is rank N: no per-node launcher in any of the case's logs (the batch
+  // output often holds only srun's lines while torchrun's output is in per-node logs). Read only
+  // when a srun line is evidence, once per case.
+  int8_t launcher_seen = -1;
+  auto srun_tasks_are_ranks = [&](size_t /*li*/, const std::string& line) {
     if (line.find("srun: error: ") == std::string::npos) return false;
-    if (launcher_seen[li] < 0) launcher_seen[li] = PerNodeLauncher(c.logs[li]) ? 1 : 0;
-    return launcher_seen[li] == 0;
+    if (launcher_seen < 0) {
+      launcher_seen = 0;
+      for (const CaseLog& log : c.logs) {
+        if (PerNodeLauncher(log)) {
+          launcher_seen = 1;
+          break;
+        }
+      }
+    }
+    return launcher_seen == 0;
   };
   Beliefs beliefs(facts, options_.other_score);
   beliefs.SetCaseLines(&flat.lines);

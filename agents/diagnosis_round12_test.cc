@@ -113,6 +113,17 @@ TEST_CASE("round 12: a gathered log's rank prefix places the line on the rank's 
                         "srun: error: g-1: task 0: Segmentation fault (core dumped)"},
                        {{"Segmentation fault", "rank_process_crash"}});
   CHECK(d.component == "g-1");
+  // The batch output holds only srun's line; torchrun's own output is another log of the case.
+  {
+    Json j = GatheredCase({"srun: error: g-1: task 0: Segmentation fault (core dumped)"});
+    j["logs"].push_back(ParseJson(R"({"source": "g-1/torchrun.log", "lines": ["[default5]:step 4410 loss 2.31"]})").value());
+    auto c = ParseCase(j, "t.json");
+    REQUIRE_MESSAGE(c.ok(), c.status().message());
+    d = BuiltinReasoner()
+            .Diagnose(*c, FactsMatching(*c, {{"Segmentation fault", "rank_process_crash"}}, Layers()), nullptr)
+            .diagnosis;
+    CHECK(d.component == "g-1");
+  }
   // A host OOM on a task the topology places on the node srun names (task 9: g-2, GPU 1) stays the
   // node's: the OOM killer's host memory is the node's, whichever rank it killed.
   d = DiagnoseGathered({"srun: error: g-2: task 9: Out Of Memory"}, {{"Out Of Memory", "host_oom"}});
