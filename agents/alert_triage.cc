@@ -867,8 +867,14 @@ CoFiringReading ListCoFiringAlerts(const Alert& alert, const TriageOptions& give
   std::string regex = "(?i)(";
   regex += alternatives;
   regex += ")";
+  // Asked under every node label key (node_names.h's kNodeLabelKeys: Hostname, hostname, node, host,
+  // instance, nodename; the alert's own node label is one of them): at most 6 requests however many
+  // names. Hand-written rules and node_exporter relabelling often name the node only `host=`,
+  // `hostname=` or `nodename=` (PF; before, those alerts were not asked for). The keys of CF first.
   std::vector<AlertMatcher> asks;
-  for (const std::string& key : {std::string("Hostname"), std::string("node"), node_key, std::string("instance")}) {
+  std::vector<std::string> keys = {"Hostname", "node", node_key, "instance"};
+  for (std::string_view k : kNodeLabelKeys) keys.emplace_back(k);
+  for (const std::string& key : keys) {
     if (std::none_of(asks.begin(), asks.end(), [&](const AlertMatcher& m) { return m.name == key; }))
       asks.push_back({key, "=~", regex});
   }

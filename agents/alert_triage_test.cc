@@ -646,10 +646,13 @@ TEST_CASE("alert triage: alerts firing on the same node are read from Alertmanag
   o.alert_source = "alertmanager http://am:9093";
   auto c = BuildTriageCase(NodeAlert(), o);
   REQUIRE(c.ok());
-  REQUIRE(am.asked.size() == 3);
+  REQUIRE(am.asked.size() == 6);  // every node label key (PF): CF's first, then hostname, host, nodename
   CHECK(am.asked[0].matchers.at(0).name == "Hostname");
   CHECK(am.asked[1].matchers.at(0).name == "node");
   CHECK(am.asked[2].matchers.at(0).name == "instance");
+  CHECK(am.asked[3].matchers.at(0).name == "hostname");
+  CHECK(am.asked[4].matchers.at(0).name == "host");
+  CHECK(am.asked[5].matchers.at(0).name == "nodename");
   for (const AlertFilter& f : am.asked) {  // every name of the node in one regex per label (review CF)
     CHECK(f.matchers.at(0).op == "=~");
     CHECK(f.matchers.at(0).value == "(?i)(node-3(\\..*)?(:[0-9]+)?)");
@@ -723,7 +726,7 @@ TEST_CASE("alert triage: alerts firing on the same node are read from Alertmanag
     a.labels = {{"alertname", "GpuHot"}, {"instance", "node-3.dc1:9400"}};
     auto inst = BuildTriageCase(a, o);
     REQUIRE(inst.ok());
-    REQUIRE(am.asked.size() == 3);
+    REQUIRE(am.asked.size() == 6);
     CHECK(am.asked[0].matchers.at(0).name == "Hostname");
     CHECK(am.asked[2].matchers.at(0).name == "instance");
     CHECK(am.asked[2].matchers.at(0).value == "(?i)(node-3(\\..*)?(:[0-9]+)?)");
@@ -880,7 +883,7 @@ TEST_CASE("alert triage: review RV-LT: co-firing alerts on the alert's exporter 
   auto c = BuildTriageCase(a, o);
   REQUIRE(c.ok());
   const std::vector<AlertFilter>& asked = am.asked;
-  REQUIRE(asked.size() == 3);  // Hostname, node, instance: the node and the exporter's address in one regex
+  REQUIRE(asked.size() == 6);  // Hostname, node, instance, hostname, host, nodename: the node and the exporter's address in one regex
   CHECK(asked[2].matchers.at(0).name == "instance");
   CHECK(asked[2].matchers.at(0).value == "(?i)(node-3(\\..*)?(:[0-9]+)?|10\\.0\\.0\\.3(:[0-9]+)?)");
   // Both on node-3 (the name the alert and its diagnosis use), not on `10.0.0.3` or `node-3.dc1`;
@@ -1467,7 +1470,7 @@ TEST_CASE("alert triage: review CF: co-firing alerts are found under every name 
     auto c = BuildTriageCase(NodeAlert(), o);
     REQUIRE(c.ok());
     CHECK(CoFiringRules(*c) == V{"XidError", "NodeMemoryPressure", "GpuSlow", "NcclTimeout"});
-    REQUIRE(am.asked.size() == 3);
+    REQUIRE(am.asked.size() == 6);
     CHECK(am.asked[0].matchers.at(0).name == "Hostname");
     CHECK(am.asked[1].matchers.at(0).name == "node");
     CHECK(am.asked[2].matchers.at(0).name == "instance");
@@ -1489,7 +1492,7 @@ TEST_CASE("alert triage: review CF: co-firing alerts are found under every name 
     auto plain = BuildTriageCase(NodeAlert(), o);
     REQUIRE(plain.ok());
     CHECK(CoFiringRules(*plain) == V{"XidError", "GpuSlow", "NcclTimeout"});
-    CHECK(am.asked.size() == 3);
+    CHECK(am.asked.size() == 6);
   }
   SUBCASE("the number of requests does not grow with the names") {
     uname.series = {{"node-3.cluster.local", "10.0.0.3:9100"}, {"node-3.cluster.local", "[fd00::3]:9100"},
@@ -1500,7 +1503,7 @@ TEST_CASE("alert triage: review CF: co-firing alerts are found under every name 
     a.labels["instance"] = "10.0.0.3:9400";
     auto c = BuildTriageCase(a, o);
     REQUIRE(c.ok());
-    CHECK(am.asked.size() == 3);  // Hostname, node, instance
+    CHECK(am.asked.size() == 6);  // Hostname, node, instance, hostname, host, nodename
     CHECK(am.asked[2].matchers.at(0).value ==
           "(?i)(node-3(\\..*)?(:[0-9]+)?|10\\.0\\.0\\.3(:[0-9]+)?|\\[fd00::3\\](:[0-9]+)?|fd00::3)");
     const std::vector<std::string> rules = CoFiringRules(*c);
@@ -1541,7 +1544,7 @@ TEST_CASE("alert triage: review CF: co-firing alerts are found under every name 
     CHECK(uname.asked.size() == 1);
     CHECK(src.names_asked == 0);
     CHECK(src.asked.empty());
-    CHECK(am.asked.size() == 3);
+    CHECK(am.asked.size() == 6);
     CHECK(CoFiringRules(*c) == V{"XidError", "GpuSlow", "NcclTimeout"});  // not the learned address's
     CHECK(HasNote(*c, "node names: node_uname_info at "));
   }
@@ -1591,6 +1594,50 @@ TEST_CASE("alert triage: review CF: co-firing alerts are found under every name 
     CHECK(CoFiringRules(*c) == V{"XidError", "GpuSlow"});  // listed first (Hostname)
     CHECK(HasNote(*c, "co-firing alerts on node-3: 2 more than the 2 kept were not read"));
   }
+}
+
+// PF: before, Alertmanager was asked under Hostname, node, the alert's own node label and instance
+// only: an alert labelled only `host=`, `hostname=` or `nodename=` (hand-written rules, node_exporter
+// relabelling) was not found. Now every key of node_names.h's kNodeLabelKeys: at most 6 requests.
+TEST_CASE("alert triage: co-firing alerts labelled only host=, hostname= or nodename= are found (PF)") {
+  using V = std::vector<std::string>;
+  auto kb = testing::KbWith({ThermalIncident(), XidIncident()});
+  FakeSource src = Cluster();
+  TriageOptions o = Options(*kb, &src);
+  FakeLister am;
+  am.held = {Neighbour("XidError", {{"hostname", "node-3.cluster.local"}, {"gpu", "3"}, {"xid", "79"}}, kT0 - 4 * kMin),
+             Neighbour("HostDiskFull", {{"host", "NODE-3"}}, kT0 - 3 * kMin),
+             Neighbour("NodeFilesystem", {{"nodename", "node-3"}}, kT0 - 2 * kMin),
+             Neighbour("Node30Xid", {{"hostname", "node-30"}}, kT0 - kMin),
+             Neighbour("Node4Disk", {{"host", "node-4"}}, kT0 - kMin)};
+  o.list_alerts = am.Fn();
+  o.alert_source = "alertmanager http://am:9093";
+  auto c = BuildTriageCase(NodeAlert(), o);
+  REQUIRE(c.ok());
+  CHECK(CoFiringRules(*c) == V{"XidError", "HostDiskFull", "NodeFilesystem"});
+  CHECK(am.asked.size() == 6);
+  // The Xid placed on node-3 GPU 3, as the triaged alert names the node.
+  bool xid_on_gpu3 = false;
+  for (const CaseLog& l : c->logs) {
+    if (l.source == "node-3/gpu3/alertmanager co-firing alerts")
+      xid_on_gpu3 = l.lines.at(0).text.find("XidError firing on node-3 GPU 3") == 0;
+  }
+  CHECK(xid_on_gpu3);
+  // An alert of its own labelled hostname=: every key asked once, the bound unchanged.
+  am.asked.clear();
+  Alert a = NodeAlert();
+  a.labels.erase("Hostname");
+  a.labels["hostname"] = "node-3";
+  c = BuildTriageCase(a, o);
+  REQUIRE(c.ok());
+  CHECK(am.asked.size() == 6);
+  CHECK(CoFiringRules(*c) == V{"XidError", "HostDiskFull", "NodeFilesystem"});
+  // A hung Alertmanager: still one request (one time limit).
+  am.asked.clear();
+  am.fail = DeadlineExceededError("Alertmanager http://am:9093/api/v2/alerts: timed out");
+  c = BuildTriageCase(NodeAlert(), o);
+  REQUIRE(c.ok());
+  CHECK(am.asked.size() == 1);
 }
 
 }  // namespace

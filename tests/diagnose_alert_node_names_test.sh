@@ -12,12 +12,14 @@
 #   D. (review CF) the alert of A with a REAL Alertmanager (Debian's prometheus-alertmanager) holding
 #      alerts posted to its API: an Xid under Hostname="NODE-3.cluster.local" and a node_exporter
 #      alert under the learned instance are listed as co-firing; node-30's alert and one at node-3's
-#      exporter address naming Hostname="node-4" are not;
+#      exporter address naming Hostname="node-4" are not; (PF) an alert labelled only hostname="node-3"
+#      (a hand-written rule) is listed too;
 #   C. Prometheus stopped: its first query (ALERTS_FOR_STATE, LD) said to have failed and nothing more
 #      asked of it (no node-name query), still a diagnosis (exit 0).
 # Fails with a binary before node names were learned (the node_load1 / DCGM series of the other
 # name are not read, no "node names:" note), and D with one before CF (Alertmanager asked with
-# exact Hostname="node-3", node="node-3", instance=~"node-3(:[0-9]+)?": neither alert found).
+# exact Hostname="node-3", node="node-3", instance=~"node-3(:[0-9]+)?": neither alert found), and D's
+# hostname= check with one before PF (Alertmanager asked under Hostname, node, instance only).
 # Skipped (exit 77) only when prometheus / prometheus-alertmanager / curl are missing.
 # Usage: bash tests/diagnose_alert_node_names_test.sh <build-dir>   (from the repo root)
 source "$(dirname "$0")/lib/e2e.sh" "$@"
@@ -126,6 +128,9 @@ curl -sf -XPOST -H 'Content-Type: application/json' --data '[
   {"labels": {"alertname": "NodeFilesystemAlmostFull", "instance": "'"$NODE_INSTANCE"'", "job": "node"},
    "annotations": {"summary": "/ is 97% full"}, "startsAt": "'"$(ago 3)"'"},
   {"labels": {"alertname": "Node30Hot", "Hostname": "node-30", "gpu": "3"}, "startsAt": "'"$(ago 3)"'"},
+  {"labels": {"alertname": "HostOnlyHostname", "hostname": "node-3", "severity": "warning"},
+   "annotations": {"summary": "hand-written rule, node in hostname="}, "startsAt": "'"$(ago 2)"'"},
+  {"labels": {"alertname": "Node30HostnameOnly", "hostname": "node-30"}, "startsAt": "'"$(ago 2)"'"},
   {"labels": {"alertname": "CentralExporterNode4", "instance": "'"$NODE_INSTANCE"'", "Hostname": "node-4"},
    "startsAt": "'"$(ago 3)"'"}]' "$AM/api/v2/alerts" >/dev/null && passed=$((passed + 1)) || bad "POST the alerts to Alertmanager"
 "${V[@]}" diagnose --alert "$TMP/a.json" --prometheus-url "$PROM" --alertmanager-url "$AM" --no-probes --json \
@@ -136,13 +141,20 @@ rc=$?
 import json, sys
 d = json.load(open(sys.argv[1]))[0]
 t = d["trace"][0]
-names = [c["alertname"] for c in t["cofiring_alerts"]]
+names = [c["alertname"] for c in t["cofiring_alerts"] if c["alertname"] != "HostOnlyHostname"]
 assert names == ["XidError", "NodeFilesystemAlmostFull"], names
 ev = [e for e in d["evidence"] if e["kind"] == "alert" and "co-firing on the same node" in e["detail"]]
-assert len(ev) == 2 and "XidError [critical]" in ev[0]["detail"] and "NODE-3.cluster.local" in ev[0]["detail"], ev
+assert len(ev) in (2, 3) and "XidError [critical]" in ev[0]["detail"] and "NODE-3.cluster.local" in ev[0]["detail"], ev
 # The Xid line read from the case log placed on node-3 GPU 3 (the knowledge base's Xid 79 signature).
 assert any(e["source"].startswith("node-3/gpu3/alertmanager co-firing alerts") and e["weight"] > 0 for e in d["evidence"]), d["evidence"]
 assert not any("co-firing" in u for u in d["unverified"]), d["unverified"]
+PY
+# (PF) An alert labelled only hostname="node-3" listed, node-30's under hostname= not.
+"$PY" - "$TMP/d.out" <<'PY' && passed=$((passed + 1)) || bad "D: an alert labelled only hostname= (above)"
+import json, sys
+d = json.load(open(sys.argv[1]))[0]
+names = [c["alertname"] for c in d["trace"][0]["cofiring_alerts"]]
+assert names == ["XidError", "NodeFilesystemAlmostFull", "HostOnlyHostname"], names
 PY
 
 # C. Prometheus stopped: the first query's failure said (ALERTS_FOR_STATE, read before all else), the
