@@ -385,7 +385,16 @@ struct Topology {
   // another rank ("[rank13]: ..."): output of several ranks gathered into one file and saved under
   // one rank's name. The source's rank says nothing of who wrote a line there (GatheredSources).
   std::set<std::string> gathered_sources;
+  // Log sources whose lines carry a launcher's label (LauncherSources): `srun -l`'s task id,
+  // pdsh's host (DeepSpeed's launcher), `mpirun --tag-output`'s "[job,rank]<stream>:".
+  std::map<std::string, int> launcher_sources;  // source -> LauncherKind
 };
+
+// The label a launcher prints before each line of the processes it started (PF):
+// `srun -l`: "13: <line>" (the task id, padded with spaces to the widest id, a colon, a space);
+// DeepSpeed's pdsh launcher: "gpu-node-017: <line>" (the host, a colon, a space);
+// `mpirun --tag-output`: "[1,13]<stderr>:<line>" (the job, the rank, the stream).
+enum LauncherKind { kNoLauncher = 0, kSrunTask = 1, kPdshHost = 2, kMpirunRank = 3 };
 
 // The sources of GatheredSources: a log named after rank X ("node-1/rank0/stderr") with a line that
 // starts with PyTorch's "[rankY]:" prefix for Y != X (after `srun -l`'s task label and torchrun
@@ -396,6 +405,7 @@ struct Topology {
 // process that wrote the line, the source name by whoever saved the paste.
 std::set<std::string> GatheredSources(const std::vector<CaseLog>& logs, const Topology& t);
 std::optional<int> TeeLocalRank(const std::string& line, const Topology& t);
+std::map<std::string, int> LauncherSources(const std::vector<CaseLog>& logs);
 
 bool IsNumber(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char ch) { return std::isdigit(ch); });
@@ -734,6 +744,7 @@ Topology BuildTopology(const DiagnosisCase& c) {
     }
   }
   t.gathered_sources = GatheredSources(c.logs, t);
+  t.launcher_sources = LauncherSources(c.logs);
   return t;
 }
 
@@ -1120,6 +1131,123 @@ std::set<std::string> GatheredSources(const std::vector<CaseLog>& logs, const To
   return out;
 }
 
+// The launcher label at the start of `line` in the form of `kind`: its length, and the task /
+// rank (srun, mpirun) or host (pdsh) it names. nullopt when the line does not start with one.
+struct LauncherLabel {
+  size_t length = 0;
+  int rank = -1;
+  std::string host;
+};
+std::optional<LauncherLabel> ReadLauncherLabel(const std::string& line, int kind) {
+  static const std::regex kSrun(R"(^ *(\d{1,6}): )");
+  // A host: letters, digits, '-', '.', '_' with at least one digit ("gpu-node-017", "worker-1"), so that
+  // "Traceback: " or "INFO: " is no host.
+  static const std::regex kPdsh(R"(^([A-Za-z][A-Za-z0-9_.-]{0,62}): )");
+  static const std::regex kMpirun(R"(^\[\d{1,9},(\d{1,7})\]<(?:stdout|stderr|stddiag)>:)");
+  if (line.size() > 4000) return std::nullopt;
+  std::smatch m;
+  LauncherLabel l;
+  if (kind == kSrunTask) {
+    if (line.empty() || (line[0] != ' ' && !std::isdigit(static_cast<unsigned char>(line[0]))) ||
+        !std::regex_search(line, m, kSrun))
+      return std::nullopt;
+    // `ip link` / `ip addr` number their interfaces the same way ("1: lo: <LOOPBACK,UP,LOWER_UP> mtu
+    // 65536"): no task.
+    static const std::regex kIpLink(R"(^[A-Za-z0-9@._-]{1,40}: <[A-Z_,]*>)");
+    if (std::regex_search(line.substr(static_cast<size_t>(m.length(0)), 64), kIpLink)) return std::nullopt;
+    l.rank = ParseInt32(m.str(1)).value_or(-1);
+  } else if (kind == kPdshHost) {
+    if (line.find(": ") == std::string::npos || !std::regex_search(line, m, kPdsh)) return std::nullopt;
+    const std::string host = m.str(1);
+    if (std::none_of(host.begin(), host.end(), [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); }))
+      return std::nullopt;
+    l.host = host;
+  } else if (kind == kMpirunRank) {
+    if (line.empty() || line[0] != '[' || !std::regex_search(line, m, kMpirun)) return std::nullopt;
+    l.rank = ParseInt32(m.str(1)).value_or(-1);
+  } else {
+    return std::nullopt;
+  }
+  l.length = static_cast<size_t>(m.length(0));
+  return l;
+}
+
+// The launcher whose label most lines of a log carry (at least 2 lines and two thirds of its
+// non-blank lines), by the shape of the whole file: a timestamp "13:05:22", NCCL's
+// "node-3:12345:12399 [3]", a traceback's "line 13:" carry none, and one line that happens to start
+// with "13: " among unlabelled ones is no launcher's. srun's task ids are read as ranks only when
+// no line's own rank prefix ("0: [default3]:[rank3]: ...", one task per node running torchrun)
+// says otherwise; then the line's own prefix places it, as before.
+int LauncherOf(const CaseLog& log) {
+  size_t non_blank = 0;
+  size_t counts[4] = {0, 0, 0, 0};
+  bool srun_not_rank = false;
+  for (const LogLine& line : log.lines) {
+    if (line.text.find_first_not_of(" \t\r") == std::string::npos) continue;
+    ++non_blank;
+    for (int kind : {kSrunTask, kPdshHost, kMpirunRank}) {
+      std::optional<LauncherLabel> l = ReadLauncherLabel(line.text, kind);
+      if (!l) continue;
+      ++counts[kind];
+      if (kind == kSrunTask && !srun_not_rank) {
+        const std::string rest = line.text.substr(l->length);
+        std::optional<int32_t> own = PrefixRank(rest);
+        if (!own) own = BracketRank(rest);
+        if (own && *own != l->rank) srun_not_rank = true;
+      }
+    }
+  }
+  for (int kind : {kMpirunRank, kSrunTask, kPdshHost}) {
+    if (counts[kind] >= 2 && counts[kind] * 3 >= non_blank * 2) {
+      if (kind == kSrunTask && srun_not_rank) return kNoLauncher;
+      return kind;
+    }
+  }
+  return kNoLauncher;
+}
+
+std::map<std::string, int> LauncherSources(const std::vector<CaseLog>& logs) {
+  std::map<std::string, int> out;
+  for (const CaseLog& l : logs) {
+    if (int kind = LauncherOf(l); kind != kNoLauncher) out[l.source] = kind;
+  }
+  return out;
+}
+
+// A line of a launcher-labelled log (Topology::launcher_sources): placed on the rank (srun task,
+// mpirun rank: the topology's node and GPU of that rank) or the host (pdsh) its label names; the
+// line without the label is returned for the other readers ("[default3]:", "[rank13]:" after it).
+// Any other line is returned as it is.
+std::string HintFromLauncher(const std::string& source, const std::string& line, const Topology& t,
+                             ComponentHint& h) {
+  auto it = t.launcher_sources.find(source);
+  if (it == t.launcher_sources.end()) return line;
+  std::optional<LauncherLabel> l = ReadLauncherLabel(line, it->second);
+  if (!l) return line;
+  if (l->rank >= 0) {
+    h.rank = l->rank;
+    auto r = t.ranks.find(l->rank);
+    if (r != t.ranks.end() && !r->second.node.empty()) {
+      h.node = r->second.node;
+      h.gpu = r->second.gpu;
+      h.gpu_from_rank = h.gpu >= 0;
+    } else {
+      h.gpu = -1;
+      h.gpu_from_rank = false;
+    }
+  } else if (!l->host.empty()) {
+    std::string node = ReportedNode(l->host, t.names);
+    if (node.empty()) node = l->host;
+    if (node != h.node) {
+      h.node = node;
+      h.gpu = -1;
+      h.gpu_from_rank = false;
+    }
+    h.rank = -1;
+  }
+  return line.substr(l->length);
+}
+
 ComponentHint HintFromSource(const std::string& source, const Topology& t) {
   ComponentHint h;
   const std::regex& kRank = SourceRankRegex();
@@ -1128,7 +1256,8 @@ ComponentHint HintFromSource(const std::string& source, const Topology& t) {
   if (std::string node = SourceNode(t, source); !node.empty()) h.node = std::move(node);
   std::smatch m;
   // A gathered log's rank is only its label (GatheredSources): each line's own prefix says who wrote it.
-  if (!t.gathered_sources.count(source) && std::regex_search(source, m, kRank)) h.rank = ParseInt32(m.str(2)).value_or(-1);
+  if (!t.gathered_sources.count(source) && !t.launcher_sources.count(source) && std::regex_search(source, m, kRank))
+    h.rank = ParseInt32(m.str(2)).value_or(-1);
   // The GPU from the segments after the node's ("gpu061/gpu3/stderr": gpu3, not 61).
   const std::string rest = h.node.empty() || slash == std::string::npos ? (h.node.empty() ? source : "")
                                                                         : source.substr(slash);
@@ -2368,7 +2497,9 @@ std::vector<Laggard> FindLaggards(const std::vector<std::string>& lines) {
   return out;
 }
 
-std::vector<SilentRank> FindSilentRanks(const std::vector<CaseLog>& logs) {
+std::vector<SilentRank> FindSilentRanks(
+    const std::vector<CaseLog>& logs, const std::set<std::string>& gathered,
+    const std::function<std::optional<int>(const std::string& source, const std::string& line)>& writer) {
   static const FilteredRegex kThread(R"(^\s*Thread (?:0x)?[0-9a-fA-F]+ \((?:active|idle)[^)]*\))", /*icase=*/false);
   static const FilteredRegex kFrame(R"(^\s+[A-Za-z_<][\w<>.]*\s+\([^()]*\.py:\d+\)\s*$)", /*icase=*/false);
   static const FilteredRegex kGdbFrame(R"(^#\d+\s+0x[0-9a-f]+ in )", /*icase=*/false);
@@ -2383,6 +2514,29 @@ std::vector<SilentRank> FindSilentRanks(const std::vector<CaseLog>& logs) {
     const CaseLog& l = logs[li];
     std::smatch m;
     int source_rank = std::regex_search(l.source, m, SourceRankRegex()) ? ParseInt32(m.str(2)).value_or(-1) : -1;
+    // A gathered log: each writer's lines are that rank's own log (PF).
+    if (gathered.count(l.source) && writer) {
+      std::map<int, std::pair<bool, size_t>> writers;  // rank -> (wrote a timeout, its last line)
+      for (size_t ki = 0; ki < l.lines.size(); ++ki) {
+        const std::string& text = l.lines[ki].text;
+        if (text.size() > 2000) continue;
+        std::optional<int> w = writer(l.source, text);
+        bool timed_out = kTimeout.Search(text);
+        if (timed_out && kLineRank.Search(text, m)) {
+          if (auto r = ParseInt32(m.str(1))) waiters.insert(*r);
+        } else if (timed_out && w) {
+          waiters.insert(*w);
+        }
+        if (!w) continue;
+        auto& [timeout_seen, last] = writers[*w];
+        timeout_seen = timeout_seen || timed_out;
+        last = ki;
+      }
+      for (const auto& [rank, seen_last] : writers) {
+        if (!seen_last.first) candidates.push_back({rank, -1, li, seen_last.second, "silent"});
+      }
+      continue;
+    }
     size_t frames = 0;
     bool thread = false, timeout = false;
     for (size_t ki = 0; ki < l.lines.size(); ++ki) {
@@ -3471,8 +3625,9 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         o.evidence.weight = k == 0 ? w : 0;
         o.time_ms = OnsetTimeMs(m.line, LineTimeMs(m.line, topo.year));
         o.hint = HintFromSource(log.source, topo);
-        HintFromWriter(m.line, topo, o.hint, srun_tasks_are_ranks(li, m.line));
-        HintFromLine(m.line, topo, o.hint);
+        const std::string unlabelled = HintFromLauncher(log.source, m.line, topo, o.hint);
+        HintFromWriter(unlabelled, topo, o.hint, srun_tasks_are_ranks(li, unlabelled));
+        HintFromLine(unlabelled, topo, o.hint);
         HintFromSection(log, ki, topo, o.hint);
         HintFromTorchrunReport(log, ki, topo, o.hint);
         HintFromSlurmStep(log, ki, topo, o.hint);
@@ -3574,7 +3729,19 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     // Weaker: a rank log with no timeout, a process stopped under a debugger. It names the
     // component (it outranks the waiters' lines) but adds no belief in a hang.
     if (!found) {
-      for (const SilentRank& sr : FindSilentRanks(c.logs)) {
+      std::set<std::string> gathered = topo.gathered_sources;
+      for (const auto& [source, kind] : topo.launcher_sources) gathered.insert(source);
+      auto writer = [&topo](const std::string& source, const std::string& line) -> std::optional<int> {
+        ComponentHint h;
+        const std::string rest = HintFromLauncher(source, line, topo, h);
+        if (h.rank >= 0) return h.rank;
+        // PyTorch's "[rankN]:", which every line of a process carries once set, not the "[Rank N]" of
+        // a few messages (DeepSpeed's log_dist prints rank 0's alone: rank 0 is then no silent writer).
+        std::optional<int32_t> r = PrefixRank(rest);
+        if (r) return *r;
+        return std::nullopt;
+      };
+      for (const SilentRank& sr : FindSilentRanks(c.logs, gathered, writer)) {
         const CaseLog& log = c.logs[sr.log_index];
         std::string detail;
         if (sr.rank >= 0) {
@@ -3902,8 +4069,9 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       o.deltas[lr.category] = w;
       o.time_ms = LineTimeMs(log.lines[ki].text, topo.year);
       o.hint = HintFromSource(log.source, topo);
-      HintFromWriter(log.lines[ki].text, topo, o.hint, srun_tasks_are_ranks(li, log.lines[ki].text));
-      HintFromLine(log.lines[ki].text, topo, o.hint);
+      const std::string unlabelled = HintFromLauncher(log.source, log.lines[ki].text, topo, o.hint);
+      HintFromWriter(unlabelled, topo, o.hint, srun_tasks_are_ranks(li, unlabelled));
+      HintFromLine(unlabelled, topo, o.hint);
       HintFromTorchrunReport(log, ki, topo, o.hint);
       o.hint.job = topo.job;
       beliefs.Add(std::move(o));

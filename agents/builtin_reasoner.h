@@ -52,6 +52,7 @@
 // concurrently on different cases.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -211,7 +212,13 @@ struct SilentRank {
   size_t line_index = 0;  // the log's last line, or the ps line
   std::string kind;      // "silent", "dumped", "stopped"
 };
-std::vector<SilentRank> FindSilentRanks(const std::vector<CaseLog>& logs);
+// A log in `gathered` holds several ranks' output under one rank's name (GatheredSources, a
+// launcher-labelled log): each line is its writer's, the rank `writer` reads from it (PyTorch's
+// "[rankN]:", "[Rank N]", a launcher's label; nullopt for an unprefixed line), and each writer seen
+// there counts as that rank's own log (PF; before, the source name's rank stood for all its lines).
+std::vector<SilentRank> FindSilentRanks(
+    const std::vector<CaseLog>& logs, const std::set<std::string>& gathered = {},
+    const std::function<std::optional<int>(const std::string& source, const std::string& line)>& writer = nullptr);
 
 // torchrun's failure report (the "Root Cause (first observed failure):" and "Other Failures:"
 // entries): per failed rank "[0]:", "host : slm-03", "rank : 10 (local_rank: 2)", "exitcode : 1

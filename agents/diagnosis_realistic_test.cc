@@ -336,5 +336,93 @@ TEST_CASE("realistic2: a thermal slowdown on two GPUs of eight is the GPUs', on 
   CHECK(d.component == "n-3");
 }
 
+// PF: a launcher's label in front of each line says which task / rank / host wrote it: `srun -l`'s
+// "13: ", DeepSpeed's pdsh "n-2: ", `mpirun --tag-output`'s "[1,13]<stderr>:". Rank 13 runs on n-2,
+// GPU 5; the OOM line itself names no GPU.
+TEST_CASE("realistic: srun -l, pdsh and mpirun --tag-output labels place a line on its rank or host (PF)") {
+  const std::string oom = "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB.";
+  const std::vector<std::pair<std::string, std::string>> sigs = {{"CUDA out of memory", "cuda_oom"}};
+  // srun -l: task ids padded to the widest, read as ranks (one task per GPU).
+  Diagnosis srun = Run(OneLogCase("n-1/slurm-4411.out", {" 0: " + std::string(kIter), " 8: " + std::string(kIter),
+                                                         "13: " + oom, "13: Aborted (core dumped)"}),
+                       sigs);
+  CHECK(srun.root_cause == "cuda_oom");
+  CHECK(srun.component == "n-2/gpu5");
+  // ... also in a log saved under rank 0's name.
+  Diagnosis srun_rank0 = Run(OneLogCase("n-1/rank0/stderr", {" 0: " + std::string(kIter), "13: " + oom}), sigs);
+  CHECK(srun_rank0.component == "n-2/gpu5");
+  // pdsh: the host, then torchrun --tee's local rank.
+  Diagnosis pdsh = Run(OneLogCase("n-1/deepspeed.log", {"n-1: [default0]:" + std::string(kIter),
+                                                        "n-2: [default0]:" + std::string(kIter),
+                                                        "n-2: [default5]:" + oom}),
+                       sigs);
+  CHECK(pdsh.root_cause == "cuda_oom");
+  CHECK(pdsh.component == "n-2/gpu5");
+  // pdsh, then PyTorch's own "[rank13]:".
+  Diagnosis pdsh_rank = Run(OneLogCase("n-1/deepspeed.log", {"n-1: " + std::string(kIter), "n-2: [rank13]: " + oom}),
+                            sigs);
+  CHECK(pdsh_rank.component == "n-2/gpu5");
+  // mpirun --tag-output.
+  Diagnosis mpi = Run(OneLogCase("n-1/mpirun.log", {"[1,0]<stdout>:" + std::string(kIter), "[1,13]<stderr>:" + oom}),
+                      sigs);
+  CHECK(mpi.root_cause == "cuda_oom");
+  CHECK(mpi.component == "n-2/gpu5");
+}
+
+// PF: by the shape of the whole file. One line starting "13: " among unlabelled ones, timestamps
+// "13:05:22", NCCL's "n-2:12345:12399 [5]" are no launcher's label: the log stays rank 0's own.
+TEST_CASE("realistic: a line that merely starts with a number or host and a colon is no launcher label (PF)") {
+  const std::string oom = "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB.";
+  const std::vector<std::pair<std::string, std::string>> sigs = {{"CUDA out of memory", "cuda_oom"}};
+  Diagnosis one = Run(OneLogCase("n-1/rank2/stderr", {kIter, kIter, kIter, "13: " + oom}), sigs);
+  CHECK(one.component == "n-1/gpu2");
+  Diagnosis times = Run(OneLogCase("n-1/rank2/stderr", {"13:05:22 " + std::string(kIter), "13:05:23 " + oom}), sigs);
+  CHECK(times.component == "n-1/gpu2");
+  Diagnosis nccl = Run(OneLogCase("n-1/rank2/stderr", {"n-2:12345:12399 [5] NCCL INFO comm 0x5 rank 13 nranks 32",
+                                                       "n-2:12345:12399 [5] NCCL INFO Init COMPLETE", oom}),
+                       sigs);
+  CHECK(nccl.component == "n-1/gpu2");
+  // `ip link`'s interface numbers ("1: lo: <LOOPBACK,...>") in a rank's log are no srun task ids.
+  Diagnosis ip = Run(OneLogCase("n-1/rank2/stderr", {"1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue",
+                                                     "13: ib0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 4092", oom}),
+                     sigs);
+  CHECK(ip.component == "n-1/gpu2");
+  // srun -l over torchrun (one task per node): task 0 prints rank 3's lines; the task id is no rank.
+  Diagnosis per_node = Run(OneLogCase("n-1/slurm-4411.out", {"0: [default0]:[rank0]: " + std::string(kIter),
+                                                             "1: [default5]:[rank13]: " + oom}),
+                           sigs);
+  CHECK(per_node.component == "n-2/gpu5");
+}
+
+// PF: FindSilentRanks read the rank of a gathered log from its file name: output of ranks 0-3 pasted
+// as n-1/rank0/stderr, ranks 0, 1 and 3 timing out in the watchdog and rank 2 (n-1, GPU 2) writing
+// none counted as "rank 0 timed out": no rank was silent and the hang had no participant. Each
+// writer's lines are now its own log: rank 2 is the one the others wait for.
+TEST_CASE("realistic: the silent rank of a hang is read from each line's prefix in a gathered log (PF)") {
+  auto timeout = [](int rank) {
+    std::string s = "[rank";
+    s += std::to_string(rank);
+    s += "]: [E ProcessGroupNCCL.cpp:616] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=88201, "
+         "OpType=ALLREDUCE, NumelIn=1, NumelOut=1, Timeout(ms)=600000) ran for 600011 milliseconds before timing out.";
+    return s;
+  };
+  const std::vector<std::pair<std::string, std::string>> sigs = {
+      {"Watchdog caught collective operation timeout", "nccl_collective_hang"}};
+  std::string iter0 = "[rank0]: ";
+  iter0 += kIter;
+  std::string iter2 = "[rank2]: ";
+  iter2 += kIter;
+  DiagnosisCase c = OneLogCase("n-1/rank0/stderr", {iter0, iter2, timeout(0), timeout(1), timeout(3)});
+  Diagnosis d = Run(c, sigs);
+  CHECK(d.root_cause == "nccl_collective_hang");
+  CHECK(d.component == "n-1/gpu2");
+  // The same lines under srun -l's task labels.
+  std::vector<std::string> labelled;
+  for (const CaseLog& l : c.logs)
+    for (const LogLine& line : l.lines) labelled.push_back(line.text.substr(5, 1) + ": " + line.text);
+  Diagnosis srun = Run(OneLogCase("n-1/rank0/stderr", labelled), sigs);
+  CHECK(srun.component == "n-1/gpu2");
+}
+
 }  // namespace
 }  // namespace vigil
