@@ -405,7 +405,7 @@ enum LauncherKind { kNoLauncher = 0, kSrunTask = 1, kPdshHost = 2, kMpirunRank =
 // process that wrote the line, the source name by whoever saved the paste.
 std::set<std::string> GatheredSources(const std::vector<CaseLog>& logs, const Topology& t);
 std::optional<int> TeeLocalRank(const std::string& line, const Topology& t);
-std::map<std::string, int> LauncherSources(const std::vector<CaseLog>& logs);
+std::map<std::string, int> LauncherSources(const std::vector<CaseLog>& logs, const CaseNodes& names);
 
 bool IsNumber(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char ch) { return std::isdigit(ch); });
@@ -744,7 +744,7 @@ Topology BuildTopology(const DiagnosisCase& c) {
     }
   }
   t.gathered_sources = GatheredSources(c.logs, t);
-  t.launcher_sources = LauncherSources(c.logs);
+  t.launcher_sources = LauncherSources(c.logs, t.names);
   return t;
 }
 
@@ -1178,10 +1178,20 @@ std::optional<LauncherLabel> ReadLauncherLabel(const std::string& line, int kind
 // with "13: " among unlabelled ones is no launcher's. srun's task ids are read as ranks only when
 // no line's own rank prefix ("0: [default3]:[rank3]: ...", one task per node running torchrun)
 // says otherwise; then the line's own prefix places it, as before.
-int LauncherOf(const CaseLog& log) {
+// pdsh's host is read only when at least one of the log's labels is a node the case knows (review
+// RV-PF): kernel messages without dmesg's timestamp ("ib0: Link is Down", "mlx5_0: Port 1 link
+// down", "nvidia-nvswitch3: SXid ..."), a script's "rank1: ..." carry the same "name-with-digit: "
+// shape, and were read as hosts "mlx5_0" / "rank1", the answer's component.
+int LauncherOf(const CaseLog& log, const CaseNodes& names) {
   size_t non_blank = 0;
   size_t counts[4] = {0, 0, 0, 0};
   bool srun_not_rank = false;
+  bool pdsh_known_host = false;
+  // srun's task ids seen: one id alone in a log named after another rank ("n-1/rank2/stderr" whose
+  // every line is "0: ...": `srun -l` of one task, torchrun or nvidia-smi run once per node) says
+  // nothing of who wrote a line; the file's name keeps its rank (review RV-PF).
+  int srun_first = -1;
+  bool srun_several = false;
   for (const LogLine& line : log.lines) {
     if (line.text.find_first_not_of(" \t\r") == std::string::npos) continue;
     ++non_blank;
@@ -1189,6 +1199,11 @@ int LauncherOf(const CaseLog& log) {
       std::optional<LauncherLabel> l = ReadLauncherLabel(line.text, kind);
       if (!l) continue;
       ++counts[kind];
+      if (kind == kPdshHost && !pdsh_known_host && !names.Find(l->host).empty()) pdsh_known_host = true;
+      if (kind == kSrunTask) {
+        if (srun_first < 0) srun_first = l->rank;
+        else if (l->rank != srun_first) srun_several = true;
+      }
       if (kind == kSrunTask && !srun_not_rank) {
         const std::string rest = line.text.substr(l->length);
         std::optional<int32_t> own = PrefixRank(rest);
@@ -1200,16 +1215,23 @@ int LauncherOf(const CaseLog& log) {
   for (int kind : {kMpirunRank, kSrunTask, kPdshHost}) {
     if (counts[kind] >= 2 && counts[kind] * 3 >= non_blank * 2) {
       if (kind == kSrunTask && srun_not_rank) return kNoLauncher;
+      if (kind == kSrunTask && !srun_several) {
+        std::smatch m;
+        if (std::regex_search(log.source, m, SourceRankRegex()) &&
+            ParseInt32(m.str(2)).value_or(-1) != srun_first)
+          return kNoLauncher;
+      }
+      if (kind == kPdshHost && !pdsh_known_host) return kNoLauncher;
       return kind;
     }
   }
   return kNoLauncher;
 }
 
-std::map<std::string, int> LauncherSources(const std::vector<CaseLog>& logs) {
+std::map<std::string, int> LauncherSources(const std::vector<CaseLog>& logs, const CaseNodes& names) {
   std::map<std::string, int> out;
   for (const CaseLog& l : logs) {
-    if (int kind = LauncherOf(l); kind != kNoLauncher) out[l.source] = kind;
+    if (int kind = LauncherOf(l, names); kind != kNoLauncher) out[l.source] = kind;
   }
   return out;
 }

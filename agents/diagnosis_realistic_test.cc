@@ -394,6 +394,35 @@ TEST_CASE("realistic: a line that merely starts with a number or host and a colo
   CHECK(per_node.component == "n-2/gpu5");
 }
 
+// Review RV-PF: pdsh's "host: " has the shape of kernel messages printed without dmesg's timestamp
+// ("ib0: Link is Down", "mlx5_0: Port 1 link down") and of a script's own "rank1: " prefix: read as
+// pdsh hosts, the answer's component was "mlx5_0" / "rank1", no node of the case. A host is read
+// only when one of the log's labels is a node the case knows. And `srun -l`'s one task id alone
+// ("0: " on every line) in a log named after rank 2 is no rank: the file's name keeps it.
+TEST_CASE("realistic: kernel messages, a script's rank1: and one srun task in a rank's log are no launcher label (RV-PF)") {
+  Diagnosis ib = Run(OneLogCase("n-3/kern.log", {"ib0: Link is Down", "mlx5_0: Port 1 link down", "ib0: Link is Down",
+                                                 "ibp24s0: transmit timeout"}),
+                     {{"Port 1 link down", "ib_link_failure"}});
+  CHECK(ib.root_cause == "ib_link_failure");
+  CHECK_MESSAGE(ib.component.rfind("n-3", 0) == 0, ib.component);
+  const std::string oom = "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB.";
+  const std::vector<std::pair<std::string, std::string>> sigs = {{"CUDA out of memory", "cuda_oom"}};
+  std::string r0 = "rank0: ", r1 = "rank1: ";
+  Diagnosis script = Run(OneLogCase("n-1/train.log", {r0 + kIter, r1 + kIter, r1 + oom}), sigs);
+  CHECK_MESSAGE(script.component.rfind("n-1", 0) == 0, script.component);
+  Diagnosis one_task = Run(OneLogCase("n-1/rank2/stderr", {"0: \tGPU0\tGPU1\tCPU Affinity", "0: GPU0\t X \tNV18\t0-55",
+                                                           "0: GPU1\tNV18\t X \t0-55", "0: " + oom}),
+                           sigs);
+  CHECK(one_task.component == "n-1/gpu2");
+  // pdsh's hosts that are the case's nodes are still read (the PF case above), also beside a host
+  // the case does not know, taken as written.
+  Diagnosis pdsh = Run(OneLogCase("n-1/deepspeed.log", {"n-1: [default0]:" + std::string(kIter),
+                                                        "gpu-x-9: [default0]:" + std::string(kIter),
+                                                        "n-2: [default5]:" + oom}),
+                       sigs);
+  CHECK(pdsh.component == "n-2/gpu5");
+}
+
 // PF: FindSilentRanks read the rank of a gathered log from its file name: output of ranks 0-3 pasted
 // as n-1/rank0/stderr, ranks 0, 1 and 3 timing out in the watchdog and rank 2 (n-1, GPU 2) writing
 // none counted as "rank 0 timed out": no rank was silent and the hang had no participant. Each
