@@ -405,7 +405,7 @@ enum LauncherKind { kNoLauncher = 0, kSrunTask = 1, kPdshHost = 2, kMpirunRank =
 // process that wrote the line, the source name by whoever saved the paste.
 std::set<std::string> GatheredSources(const std::vector<CaseLog>& logs, const Topology& t);
 std::optional<int> TeeLocalRank(const std::string& line, const Topology& t);
-std::map<std::string, int> LauncherSources(const std::vector<CaseLog>& logs, const CaseNodes& names);
+std::map<std::string, int> LauncherSources(const std::vector<CaseLog>& logs, const Topology& t);
 
 bool IsNumber(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char ch) { return std::isdigit(ch); });
@@ -744,7 +744,7 @@ Topology BuildTopology(const DiagnosisCase& c) {
     }
   }
   t.gathered_sources = GatheredSources(c.logs, t);
-  t.launcher_sources = LauncherSources(c.logs, t.names);
+  t.launcher_sources = LauncherSources(c.logs, t);
   return t;
 }
 
@@ -1182,7 +1182,12 @@ std::optional<LauncherLabel> ReadLauncherLabel(const std::string& line, int kind
 // RV-PF): kernel messages without dmesg's timestamp ("ib0: Link is Down", "mlx5_0: Port 1 link
 // down", "nvidia-nvswitch3: SXid ..."), a script's "rank1: ..." carry the same "name-with-digit: "
 // shape, and were read as hosts "mlx5_0" / "rank1", the answer's component.
-int LauncherOf(const CaseLog& log, const CaseNodes& names) {
+// srun's own "srun: error: NODE: task N: ..." line in the log names task N's node: when the
+// topology puts rank N on another node, task ids are no ranks (one task per node; the same test
+// as the `srun: error:` reading of HintFromWriter, review RV-PF).
+int LauncherOf(const CaseLog& log, const Topology& t) {
+  static const std::regex kSrunError(R"(\bsrun: error: ([A-Za-z0-9._-]+): task (\d{1,6}):)");
+  const CaseNodes& names = t.names;
   size_t non_blank = 0;
   size_t counts[4] = {0, 0, 0, 0};
   bool srun_not_rank = false;
@@ -1195,6 +1200,12 @@ int LauncherOf(const CaseLog& log, const CaseNodes& names) {
   for (const LogLine& line : log.lines) {
     if (line.text.find_first_not_of(" \t\r") == std::string::npos) continue;
     ++non_blank;
+    if (std::smatch m; !srun_not_rank && line.text.size() < 4000 && line.text.find("srun: error: ") != std::string::npos &&
+                       std::regex_search(line.text, m, kSrunError)) {
+      const std::string node = names.Find(m.str(1));
+      auto r = t.ranks.find(ParseInt32(m.str(2)).value_or(-1));
+      if (!node.empty() && r != t.ranks.end() && !r->second.node.empty() && r->second.node != node) srun_not_rank = true;
+    }
     for (int kind : {kSrunTask, kPdshHost, kMpirunRank}) {
       std::optional<LauncherLabel> l = ReadLauncherLabel(line.text, kind);
       if (!l) continue;
@@ -1228,10 +1239,10 @@ int LauncherOf(const CaseLog& log, const CaseNodes& names) {
   return kNoLauncher;
 }
 
-std::map<std::string, int> LauncherSources(const std::vector<CaseLog>& logs, const CaseNodes& names) {
+std::map<std::string, int> LauncherSources(const std::vector<CaseLog>& logs, const Topology& t) {
   std::map<std::string, int> out;
   for (const CaseLog& l : logs) {
-    if (int kind = LauncherOf(l, names); kind != kNoLauncher) out[l.source] = kind;
+    if (int kind = LauncherOf(l, t); kind != kNoLauncher) out[l.source] = kind;
   }
   return out;
 }

@@ -423,6 +423,25 @@ TEST_CASE("realistic: kernel messages, a script's rank1: and one srun task in a 
   CHECK(pdsh.component == "n-2/gpu5");
 }
 
+// Review RV-PF: srun -l over torchrun, one task per node (tasks 0-3 on n-1..n-4), no [rankN]: prefix.
+// srun's own "srun: error: n-2: task 1: ..." says task 1 runs on n-2, where the topology has ranks
+// 8-15: task ids are no ranks, and task 1's OOM is not rank 1's (n-1/gpu1). RL2's reading of that
+// line places it on n-2 alone by the same test.
+TEST_CASE("realistic: srun's own error line naming task N's node shows srun -l task ids are no ranks (RV-PF)") {
+  const std::string oom = "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB.";
+  const std::vector<std::pair<std::string, std::string>> sigs = {{"CUDA out of memory", "cuda_oom"}};
+  Diagnosis d = Run(OneLogCase("slurm-4411.out", {"0: " + std::string(kIter), "1: " + std::string(kIter), "1: " + oom,
+                                                  "srun: error: n-2: task 1: Exited with exit code 1"}),
+                    sigs);
+  CHECK(d.root_cause == "cuda_oom");
+  CHECK(d.component != "n-1/gpu1");
+  // One task per GPU: srun's line agrees with the topology (rank 13 on n-2), the label still reads.
+  Diagnosis per_gpu = Run(OneLogCase("slurm-4411.out", {" 0: " + std::string(kIter), "13: " + std::string(kIter),
+                                                        "13: " + oom, "srun: error: n-2: task 13: Exited with exit code 1"}),
+                          sigs);
+  CHECK(per_gpu.component == "n-2/gpu5");
+}
+
 // PF: FindSilentRanks read the rank of a gathered log from its file name: output of ranks 0-3 pasted
 // as n-1/rank0/stderr, ranks 0, 1 and 3 timing out in the watchdog and rank 2 (n-1, GPU 2) writing
 // none counted as "rank 0 timed out": no rank was silent and the hang had no participant. Each
