@@ -1106,6 +1106,13 @@ std::optional<int32_t> BracketRank(const std::string& text) {
   return ParseInt32(m.str(1));
 }
 
+// The rank of the process that wrote a line, by either form: PyTorch's "[rankN]:" prefix
+// (PrefixRank), else the writer's "[Rank N]" (BracketRank). nullopt when the line names neither.
+std::optional<int32_t> WriterRank(const std::string& text) {
+  std::optional<int32_t> rank = PrefixRank(text);
+  return rank ? rank : BracketRank(text);
+}
+
 std::set<std::string> GatheredSources(const std::vector<CaseLog>& logs, const Topology& t) {
   std::set<std::string> out;
   for (const CaseLog& l : logs) {
@@ -1115,12 +1122,11 @@ std::set<std::string> GatheredSources(const std::vector<CaseLog>& logs, const To
     if (!own) continue;
     // The GPU the source's rank drives, when the topology places that rank on the source's node.
     int own_gpu = -1;
-    const std::string source_node = l.source.substr(0, l.source.find('/'));
+    const std::string source_node = SourceNode(t, l.source);
     auto it = t.ranks.find(*own);
-    if (it != t.ranks.end() && it->second.node == source_node) own_gpu = it->second.gpu;
+    if (it != t.ranks.end() && !source_node.empty() && it->second.node == source_node) own_gpu = it->second.gpu;
     for (const LogLine& line : l.lines) {
-      std::optional<int32_t> rank = PrefixRank(line.text);
-      if (!rank) rank = BracketRank(line.text);
+      std::optional<int32_t> rank = WriterRank(line.text);
       std::optional<int> local = rank || own_gpu < 0 ? std::nullopt : TeeLocalRank(line.text, t);
       if ((rank && *rank != *own) || (local && *local != own_gpu)) {
         out.insert(l.source);
@@ -1217,8 +1223,7 @@ int LauncherOf(const CaseLog& log, const Topology& t) {
       }
       if (kind == kSrunTask && !srun_not_rank) {
         const std::string rest = line.text.substr(l->length);
-        std::optional<int32_t> own = PrefixRank(rest);
-        if (!own) own = BracketRank(rest);
+        std::optional<int32_t> own = WriterRank(rest);
         if (own && *own != l->rank) srun_not_rank = true;
       }
     }
@@ -2484,8 +2489,7 @@ bool OtherRankOutputShown(const std::vector<CaseLog>& logs, int rank) {
       if (own && *own != rank) return true;
     }
     for (const LogLine& line : l.lines) {
-      std::optional<int32_t> writer = PrefixRank(line.text);
-      if (!writer) writer = BracketRank(line.text);
+      std::optional<int32_t> writer = WriterRank(line.text);
       if (writer && *writer != rank) return true;
     }
   }
@@ -3596,7 +3600,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // output often holds only srun's lines while torchrun's output is in per-node logs). Read only
   // when a srun line is evidence, once per case.
   int8_t launcher_seen = -1;
-  auto srun_tasks_are_ranks = [&](size_t /*li*/, const std::string& line) {
+  auto srun_tasks_are_ranks = [&](const std::string& line) {
     if (line.find("srun: error: ") == std::string::npos) return false;
     if (launcher_seen < 0) {
       launcher_seen = 0;
@@ -3659,7 +3663,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         o.time_ms = OnsetTimeMs(m.line, LineTimeMs(m.line, topo.year));
         o.hint = HintFromSource(log.source, topo);
         const std::string unlabelled = HintFromLauncher(log.source, m.line, topo, o.hint);
-        HintFromWriter(unlabelled, topo, o.hint, srun_tasks_are_ranks(li, unlabelled));
+        HintFromWriter(unlabelled, topo, o.hint, srun_tasks_are_ranks(unlabelled));
         HintFromLine(unlabelled, topo, o.hint);
         HintFromSection(log, ki, topo, o.hint);
         HintFromTorchrunReport(log, ki, topo, o.hint);
@@ -3687,7 +3691,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           auto [li, ki] = flat.refs[m->line_index];
           const CaseLog& log = c.logs[li];
           ComponentHint h = HintFromSource(log.source, topo);
-          HintFromWriter(m->line, topo, h, srun_tasks_are_ranks(li, m->line));
+          HintFromWriter(m->line, topo, h, srun_tasks_are_ranks(m->line));
           HintFromLine(m->line, topo, h);
           HintFromSection(log, ki, topo, h);
           if (h.node.empty() && h.gpu >= 0) h.node = topo.default_node;
@@ -4103,7 +4107,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       o.time_ms = LineTimeMs(log.lines[ki].text, topo.year);
       o.hint = HintFromSource(log.source, topo);
       const std::string unlabelled = HintFromLauncher(log.source, log.lines[ki].text, topo, o.hint);
-      HintFromWriter(unlabelled, topo, o.hint, srun_tasks_are_ranks(li, unlabelled));
+      HintFromWriter(unlabelled, topo, o.hint, srun_tasks_are_ranks(unlabelled));
       HintFromLine(unlabelled, topo, o.hint);
       HintFromTorchrunReport(log, ki, topo, o.hint);
       o.hint.job = topo.job;
