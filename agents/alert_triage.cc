@@ -12,6 +12,7 @@
 #include "connectors/alertmanager.h"
 #include "connectors/prometheus_source.h"
 #include "core/ascii.h"
+#include "core/clock.h"
 #include "core/time_util.h"
 
 namespace vigil {
@@ -882,9 +883,25 @@ CoFiringReading ListCoFiringAlerts(const Alert& alert, const TriageOptions& give
   std::set<std::string> seen = {alert.fingerprint};
   size_t over = 0, other_cluster = 0;
   std::string other_cluster_first;
-  for (const AlertMatcher& m : asks) {
+  // One time limit for all the requests together: a slow Alertmanager that answers each request
+  // just inside its own limit would otherwise cost six limits. Each request gets what is left.
+  const Clock* clock = options.clock != nullptr ? options.clock : SystemClock();
+  const int64_t started_ns = clock->MonotonicNs();
+  for (size_t i = 0; i < asks.size(); ++i) {
+    const AlertMatcher& m = asks[i];
+    const int64_t left_ms = options.cofiring_time_limit_ms - (clock->MonotonicNs() - started_ns) / 1'000'000;
+    if (left_ms <= 0) {
+      std::string keys;
+      for (size_t k = i; k < asks.size(); ++k) keys += (k == i ? "" : ", ") + asks[k].name;
+      r.notes.push_back("co-firing alerts on " + node + ": " + from + " took the whole time limit (" +
+                        FormatDurationMs(options.cofiring_time_limit_ms) + ") for " + std::to_string(i) + " of " +
+                        std::to_string(asks.size()) + " requests; alerts naming the node only under " + keys +
+                        " were not looked at");
+      break;
+    }
     AlertFilter f;
     f.matchers = {m};
+    f.max_time_ms = left_ms;
     Result<std::vector<ListedAlert>> listed = options.list_alerts(f);
     if (!listed.ok()) {  // not asked again (a hung Alertmanager costs one time limit); what was listed is kept
       const size_t n = r.alerts.size();

@@ -74,8 +74,10 @@
 // /api/v2/alerts), the alerts on the alert's node under any of its names: the alert's node labels,
 // its instance's host and the names learned from node_uname_info (above; learned first), in one
 // case-insensitive regex `(?i)(node-3(\..*)?(:[0-9]+)?|10\.0\.0\.3(:[0-9]+)?)` asked under
-// `Hostname`, `node`, the alert's own node label and `instance` (at most 4 requests however many
-// names); of the answers those node_names.h's SameNode puts on the node (the regex's near misses -
+// `Hostname`, `node`, the alert's own node label, `instance`, `hostname`, `host` and `nodename` (at
+// most 6 requests however many names, within `cofiring_time_limit_ms` all together: each request is
+// given what is left of it, and the keys not asked when it is spent are named in a note); of the
+// answers those node_names.h's SameNode puts on the node (the regex's near misses -
 // node-30, another domain - left out; one found by `instance` whose node label names another node
 // left out: an exporter on this machine reporting on that one), started before the window's end,
 // the alert itself (same fingerprint, the same alertname and labels, or vigil serve's forwarded
@@ -157,6 +159,8 @@ struct TriageOptions {
   AlertLister list_alerts;
   std::string alert_source;               // names it ("alertmanager http://...")
   size_t max_cofiring_alerts = 20;        // co-firing alerts kept
+  int64_t cofiring_time_limit_ms = 10'000; // all co-firing requests together (each also within the
+                                          // lister's own limit); the keys not asked in it are said
   // The node's other names (see "node names" above): one PromQL query over node_exporter's
   // node_uname_info. Empty: taken from `metrics` when it is a LiveTriageSource with a Prometheus
   // (its query_range at one point), else no names are learned (nothing said).

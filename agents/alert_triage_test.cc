@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "agents/diagnosis_testing.h"
+#include "core/clock.h"
 #include "core/time_util.h"
 
 namespace vigil {
@@ -592,6 +593,8 @@ struct FakeLister {
   std::vector<AlertFilter> asked;
   Status fail;
   std::vector<ListedAlert> held;
+  FakeClock* clock = nullptr;  // when set, each request takes `takes_ms` of it
+  int64_t takes_ms = 0;
   FakeLister() {
     auto add = [&](const char* name, const char* fp, Labels labels, int64_t starts, const char* summary) {
       ListedAlert l;
@@ -614,6 +617,7 @@ struct FakeLister {
   AlertLister Fn() {
     return [this](const AlertFilter& f) -> Result<std::vector<ListedAlert>> {
       asked.push_back(f);
+      if (clock != nullptr) clock->Advance(takes_ms);
       if (!fail.ok()) return fail;
       std::vector<ListedAlert> out;
       for (const ListedAlert& l : held) {
@@ -1638,6 +1642,61 @@ TEST_CASE("alert triage: co-firing alerts labelled only host=, hostname= or node
   c = BuildTriageCase(NodeAlert(), o);
   REQUIRE(c.ok());
   CHECK(am.asked.size() == 1);
+}
+
+// Before, each of the (up to 6) co-firing requests had its own time limit only: an Alertmanager
+// answering each just inside the limit held the triage six limits long. Now all together get
+// `cofiring_time_limit_ms`, each request what is left of it, and the keys not asked are named.
+TEST_CASE("alert triage: the co-firing requests share one time limit; Alertmanager refusing the regex is one request") {
+  using V = std::vector<std::string>;
+  auto kb = testing::KbWith({ThermalIncident(), XidIncident()});
+  FakeSource src = Cluster();
+  TriageOptions o = Options(*kb, &src);
+  FakeClock clock;
+  o.clock = &clock;
+  FakeLister am;
+  am.held = {Neighbour("XidError", {{"Hostname", "node-3"}, {"gpu", "3"}, {"xid", "79"}}, kT0 - 4 * kMin),
+             Neighbour("NodeFilesystem", {{"nodename", "node-3"}}, kT0 - 2 * kMin)};
+  o.list_alerts = am.Fn();
+  o.alert_source = "alertmanager http://am:9093";
+  SUBCASE("a quick Alertmanager: all six keys asked, nothing said") {
+    auto c = BuildTriageCase(NodeAlert(), o);
+    REQUIRE(c.ok());
+    CHECK(am.asked.size() == 6);
+    CHECK(am.asked.at(0).max_time_ms == 10'000);
+    CHECK(CoFiringRules(*c) == V{"XidError", "NodeFilesystem"});
+    CHECK_FALSE(HasNote(*c, "took the whole time limit"));
+  }
+  SUBCASE("a slow one: each request gets what is left; the keys not asked are named") {
+    am.clock = &clock;
+    am.takes_ms = 4'000;  // each answer inside a request's own 10 s
+    auto c = BuildTriageCase(NodeAlert(), o);
+    REQUIRE(c.ok());
+    REQUIRE(am.asked.size() == 3);
+    CHECK(am.asked[0].max_time_ms == 10'000);
+    CHECK(am.asked[1].max_time_ms == 6'000);
+    CHECK(am.asked[2].max_time_ms == 2'000);
+    CHECK(CoFiringRules(*c) == V{"XidError"});  // Hostname's, asked first, kept
+    CHECK(HasNote(*c, "co-firing alerts on node-3: alertmanager http://am:9093 took the whole time limit (10s) for "
+                      "3 of 6 requests; alerts naming the node only under hostname, host, nodename were not looked at"));
+    // The budget is the option's.
+    am.asked.clear();
+    o.cofiring_time_limit_ms = 30'000;
+    c = BuildTriageCase(NodeAlert(), o);
+    REQUIRE(c.ok());
+    CHECK(am.asked.size() == 6);
+    CHECK(CoFiringRules(*c) == V{"XidError", "NodeFilesystem"});
+  }
+  SUBCASE("an Alertmanager refusing the regex (HTTP 400) is asked once, and said") {
+    am.fail = InvalidArgumentError("Alertmanager http://am:9093/api/v2/alerts answered HTTP 400: bad matcher format");
+    auto c = BuildTriageCase(NodeAlert(), o);
+    REQUIRE(c.ok());
+    CHECK(am.asked.size() == 1);
+    CHECK(HasNote(*c, "co-firing alerts on node-3: alertmanager http://am:9093 could not be read (Alertmanager "
+                      "http://am:9093/api/v2/alerts answered HTTP 400: bad matcher format); other alerts on the node "
+                      "were not looked at"));
+    CHECK(CoFiringRules(*c).empty());
+  }
 }
 
 }  // namespace

@@ -117,7 +117,12 @@ Result<std::vector<ListedAlert>> ListAlerts(const AlertmanagerUrl& url, const Al
                                             const AlertmanagerApiOptions& options) {
   ASSIGN_OR_RETURN(std::string query, AlertFilterQuery(filter));
   const std::string path = "/api/v2/alerts";
-  ASSIGN_OR_RETURN(std::string body, Send(url, HttpRequest::Get(url.base + path + "?" + query), path, options));
+  AlertmanagerApiOptions limited = options;
+  if (filter.max_time_ms > 0 && filter.max_time_ms < limited.timeout_ms) {
+    limited.timeout_ms = filter.max_time_ms;
+    limited.connect_timeout_ms = std::min(limited.connect_timeout_ms, filter.max_time_ms);
+  }
+  ASSIGN_OR_RETURN(std::string body, Send(url, HttpRequest::Get(url.base + path + "?" + query), path, limited));
   const std::string where = "Alertmanager " + url.shown + path;
   Result<Json> j = ParseJson(body, "answer");
   if (!j.ok() || !j->is_array()) {

@@ -78,6 +78,10 @@ struct AlertFilter {
   bool inhibited = true;               // `inhibited`
   bool unprocessed = true;             // `unprocessed`
   std::string receiver;                // `receiver` regex; "" = any
+  // Not a filter: this request's time limit when lower than AlertmanagerApiOptions::timeout_ms
+  // (connect included); 0 = the options' own. A caller with a budget over several requests (alert
+  // triage's co-firing listing) gives each what is left of it.
+  int64_t max_time_ms = 0;
 };
 
 // The filter's query string as sent (`filter=...&active=true&...`, each part percent-encoded).

@@ -251,6 +251,19 @@ TEST_CASE("alertmanager api: errors name the server and what was wrong") {
     CHECK(r.status().code() == StatusCode::kDeadlineExceeded);
     CHECK(PostAlerts(am.Url(), {PostedAlert()}, o).code() == StatusCode::kDeadlineExceeded);
   }
+  SUBCASE("a request's own max_time_ms below the options' limit is its limit (alert triage's budget)") {
+    FakeAlertmanager am(AmAnswer::kSlow);
+    AlertmanagerApiOptions o;
+    o.timeout_ms = 10'000;  // the slow answer (1.5 s) comes within this
+    AlertFilter f;
+    f.max_time_ms = 300;
+    Result<std::vector<ListedAlert>> r = ListAlerts(am.Url(), f, o);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == StatusCode::kDeadlineExceeded);
+    f.max_time_ms = 60'000;  // above the options' limit: the options' 10 s holds, the answer comes
+    r = ListAlerts(am.Url(), f, o);
+    CHECK(r.ok());
+  }
   SUBCASE("an Alertmanager that is down is Unavailable, named without the query or the password") {
     FakeAlertmanager am(AmAnswer::kList);
     const AlertmanagerUrl url = am.Url("vigil:s3cret@");
