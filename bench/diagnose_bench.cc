@@ -2,6 +2,7 @@
 //
 //   build/bin/diagnose_bench [--case evals/diagnosis/dev/case-001.json,evals/diagnosis/holdout/case-h040.json]
 //                            [--pack data/knowledge] [--noise 0,10000,100000] [--reps 3] [--write-cases DIR]
+//                            [--prefix plain,srun,pdsh,mpirun,rank]
 //
 // Each case (comma-separated; the default two: a GPU fallen off the bus, and a checkpoint write
 // over a shared file system's quota, whose storage-scope rules read every line of the case) is padded with N noise lines in a new first source (`node-1/rank0/train.log`): healthy
@@ -16,6 +17,11 @@
 //             `vigil diagnose --case` does, less opening a file database), default log budget.
 // Prints both, the ratio diagnose / floor, the diagnosis (root cause @ component; padding must not
 // change it) and the log-budget notes. The knowledge base is opened once, outside the timings.
+// --prefix: each noise line as written (`plain`, the default) or as a launcher labels it, one row per
+// shape: `srun` (`srun -l`'s ` 5: `, 16 tasks), `pdsh` (DeepSpeed's `node-2: [default5]:`), `mpirun`
+// (`--tag-output`'s `[1,5]<stderr>:`) and `rank` (a gathered log's `[rank5]:`). A log whose lines
+// carry a label is read line by line by it (agents/README.md, "Launcher labels"): the rows measure
+// that reading against the same floor.
 // --write-cases DIR also writes each padded case to DIR/padded-<case>-<N>.json (to time another build's
 // `vigil diagnose --case` on the same input).
 #include <time.h>
@@ -47,8 +53,21 @@ double Median(std::vector<double> v) {
   return v.empty() ? 0 : v[v.size() / 2];
 }
 
+// The label a launcher puts before line i of the noise (`prefix` one of kPrefixes).
+constexpr const char* kPrefixes[] = {"plain", "srun", "pdsh", "mpirun", "rank"};
+std::string LabelOf(const std::string& prefix, size_t i) {
+  const int task = static_cast<int>(i % 16);
+  char buf[64];
+  if (prefix == "srun") std::snprintf(buf, sizeof buf, "%2d: ", task);
+  else if (prefix == "pdsh") std::snprintf(buf, sizeof buf, "node-%d: [default%d]:", 1 + task / 8, task % 8);
+  else if (prefix == "mpirun") std::snprintf(buf, sizeof buf, "[1,%d]<stderr>:", task);
+  else if (prefix == "rank") std::snprintf(buf, sizeof buf, "[rank%d]:", task);
+  else buf[0] = '\0';
+  return buf;
+}
+
 // Deterministic noise: the same N lines on every run.
-std::vector<std::string> NoiseLines(size_t n) {
+std::vector<std::string> NoiseLines(size_t n, const std::string& prefix = "plain") {
   std::mt19937 rng(20261130);
   std::uniform_real_distribution<double> u(0, 1);
   std::vector<std::string> out;
@@ -77,7 +96,7 @@ std::vector<std::string> NoiseLines(size_t n) {
       std::snprintf(buf, sizeof buf, "Mar 18 %02d:%02d:%02d node-1 CRON[%d]: (root) CMD (/usr/local/bin/node-exporter-textfile.sh)",
                     hour, min, sec, 70000 + static_cast<int>(rng() % 9000));
     }
-    out.emplace_back(buf);
+    out.push_back(LabelOf(prefix, i) + buf);
   }
   return out;
 }
@@ -101,22 +120,25 @@ Timing Measure(int reps, F&& f) {
 
 // Pads `base` (read from `case_path`) with each noise size and prints its row(s).
 int RunCase(const std::string& case_path, const Json& base, const std::string& pack, const std::vector<size_t>& sizes,
-            int reps, const std::string& write_dir, const DiagnosisAgent& agent, const std::regex& floor_re) {
+            const std::vector<std::string>& prefixes, int reps, const std::string& write_dir,
+            const DiagnosisAgent& agent, const std::regex& floor_re) {
   std::printf("diagnose_bench: case %s, pack %s, median of %d runs; floor = parse the case + one std::regex "
               "(Xid 79 signature, icase) over every line\n",
               case_path.c_str(), pack.c_str(), reps);
-  std::printf("%8s %8s %10s | %9s %9s | %9s %9s | %10s %9s | %s\n", "noise", "lines", "bytes", "floor_s", "floor_cpu",
-              "diag_s", "diag_cpu", "diag/floor", "cpu ratio", "answer");
+  std::printf("%6s %8s %8s %10s | %9s %9s | %9s %9s | %10s %9s | %s\n", "prefix", "noise", "lines", "bytes", "floor_s",
+              "floor_cpu", "diag_s", "diag_cpu", "diag/floor", "cpu ratio", "answer");
+  for (const std::string& prefix : prefixes)
   for (size_t n : sizes) {
+    if (n == 0 && prefix != prefixes.front()) continue;  // no noise: no label either
     Json j = base;
     Json lines = Json::array();
-    for (std::string& l : NoiseLines(n)) lines.push_back(std::move(l));
+    for (std::string& l : NoiseLines(n, prefix)) lines.push_back(std::move(l));
     if (n > 0) j["logs"].insert(j["logs"].begin(), Json{{"source", "node-1/rank0/train.log"}, {"lines", lines}});
     const std::string text = j.dump();
     if (!write_dir.empty()) {
       std::string stem = case_path.substr(case_path.find_last_of('/') + 1);
       stem = stem.substr(0, stem.rfind('.'));
-      std::string out = write_dir + "/padded-" + stem + "-" + std::to_string(n) + ".json";
+      std::string out = write_dir + "/padded-" + stem + "-" + std::to_string(n) + (prefix == "plain" ? "" : "-" + prefix) + ".json";
       std::FILE* f = std::fopen(out.c_str(), "w");
       if (f == nullptr || std::fwrite(text.data(), 1, text.size(), f) != text.size() || std::fclose(f) != 0) {
         std::fprintf(stderr, "diagnose_bench: cannot write %s\n", out.c_str());
@@ -163,10 +185,10 @@ int RunCase(const std::string& case_path, const Json& base, const std::string& p
         if (u.rfind("log budget", 0) == 0) notes.push_back(u);
       }
     });
-    std::printf("%8zu %8zu %10zu | %9.3f %9.3f | %9.3f %9.3f | %10.1f %9.1f | %s\n", n, total_lines, total_bytes,
+    std::printf("%6s %8zu %8zu %10zu | %9.3f %9.3f | %9.3f %9.3f | %10.1f %9.1f | %s\n", prefix.c_str(), n, total_lines, total_bytes,
                 floor.wall, floor.cpu, diag.wall, diag.cpu, diag.wall / floor.wall, diag.cpu / floor.cpu,
                 answer.c_str());
-    for (const std::string& note : notes) std::printf("%8s %s\n", "", note.c_str());
+    for (const std::string& note : notes) std::printf("%15s %s\n", "", note.c_str());
     if (failed) return 1;
     (void)hits;
   }
@@ -176,7 +198,7 @@ int RunCase(const std::string& case_path, const Json& base, const std::string& p
 int Run(int argc, char** argv) {
   std::string case_paths = "evals/diagnosis/dev/case-001.json,evals/diagnosis/holdout/case-h040.json";
   std::string pack = "data/knowledge", noise = "0,10000,100000";
-  std::string write_dir;
+  std::string write_dir, prefix_list = "plain";
   int reps = 3;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -192,6 +214,7 @@ int Run(int argc, char** argv) {
     else if (a == "--noise") noise = next();
     else if (a == "--reps") reps = std::max(1, std::atoi(next().c_str()));
     else if (a == "--write-cases") write_dir = next();
+    else if (a == "--prefix") prefix_list = next();
     else {
       std::fprintf(stderr, "diagnose_bench: unknown argument %s\n", a.c_str());
       return 2;
@@ -207,6 +230,15 @@ int Run(int argc, char** argv) {
       return 2;
     }
     sizes.push_back(static_cast<size_t>(v));
+  }
+  std::vector<std::string> prefixes;
+  std::stringstream ps(prefix_list);
+  for (std::string t; std::getline(ps, t, ',');) {
+    if (std::find(std::begin(kPrefixes), std::end(kPrefixes), t) == std::end(kPrefixes)) {
+      std::fprintf(stderr, "diagnose_bench: --prefix: `%s` is not one of plain, srun, pdsh, mpirun, rank\n", t.c_str());
+      return 2;
+    }
+    prefixes.push_back(t);
   }
   std::vector<std::string> cases;
   std::stringstream cs(case_paths);
@@ -239,7 +271,7 @@ int Run(int argc, char** argv) {
       std::fprintf(stderr, "diagnose_bench: %s\n", base.status().ToString().c_str());
       return 1;
     }
-    int rc = RunCase(case_path, *base, pack, sizes, reps, write_dir, agent, floor_re);
+    int rc = RunCase(case_path, *base, pack, sizes, prefixes, reps, write_dir, agent, floor_re);
     if (rc != 0) return rc;
   }
   return 0;
