@@ -24,6 +24,20 @@ class Reader {
     return r.required;
   }
 
+  // Every requirement of the pattern, each of which every match meets (one literal of each set
+  // occurs), Read()'s first; only Read()'s when the pattern has several top-level alternatives.
+  std::vector<std::vector<std::string>> ReadSets() {
+    Req r = Disjunction(0);
+    if (bad_ || i_ != p_.size() || !r.required) return {};
+    std::vector<std::vector<std::string>> out = {*r.required};
+    if (top_alternatives_ != 1) return out;
+    for (std::vector<std::string>& set : top_sets_) {
+      std::vector<std::string> u = Unique(std::move(set));
+      if (std::find(out.begin(), out.end(), u) == out.end()) out.push_back(std::move(u));
+    }
+    return out;
+  }
+
  private:
   // What a (sub)pattern requires: `required`, literals one of which every match contains; `exact`,
   // when the whole (sub)pattern is a plain choice of strings ("nan|inf"), those strings.
@@ -66,6 +80,7 @@ class Reader {
     std::vector<std::string> all, exact;
     bool unconstrained = false, all_exact = true;
     while (true) {
+      if (depth == 0) ++top_alternatives_;
       Req a = Alternative(depth);
       if (bad_) return {};
       if (!a.required) unconstrained = true;
@@ -96,10 +111,15 @@ class Reader {
     Literals best;
     std::vector<std::string> runs = {""};
     bool exact = true;  // nothing but plain characters and plain choices so far
+    // Each requirement met at the top level is also kept apart (ReadSets: all must hold).
+    auto keep = [&](const Literals& required) {
+      Better(best, required);
+      if (depth == 0 && required && !required->empty()) top_sets_.push_back(*required);
+    };
     auto flush = [&] {
       bool useful = !runs.empty();
       for (const std::string& r : runs) useful = useful && !r.empty();
-      if (useful) Better(best, runs);
+      if (useful) keep(runs);
       runs = {""};
     };
     while (i_ < p_.size() && p_[i_] != '|' && p_[i_] != ')') {
@@ -151,7 +171,7 @@ class Reader {
       }
       flush();
       exact = false;
-      if (atom.kind == Kind::kGroup) Better(best, atom.group.required);
+      if (atom.kind == Kind::kGroup) keep(atom.group.required);
     }
     Req r;
     if (exact) r.exact = runs;
@@ -318,6 +338,8 @@ class Reader {
   bool icase_;
   size_t i_ = 0;
   bool bad_ = false;
+  size_t top_alternatives_ = 0;
+  std::vector<std::vector<std::string>> top_sets_;
 };
 
 bool ContainsFolded(std::string_view text, std::string_view lit) {
@@ -330,6 +352,10 @@ bool ContainsFolded(std::string_view text, std::string_view lit) {
 
 std::optional<std::vector<std::string>> RequiredLiterals(std::string_view pattern, bool icase) {
   return Reader(pattern, icase).Read();
+}
+
+std::vector<std::vector<std::string>> RequiredLiteralSets(std::string_view pattern, bool icase) {
+  return Reader(pattern, icase).ReadSets();
 }
 
 LiteralPrefilter::LiteralPrefilter(const std::vector<Pattern>& patterns)
@@ -441,7 +467,24 @@ bool LiteralPrefilter::MayMatch(size_t i, std::string_view text) const {
 
 FilteredRegex::FilteredRegex(const std::string& pattern, bool icase)
     : re_(pattern, icase ? std::regex::ECMAScript | std::regex::icase : std::regex::ECMAScript),
-      filter_({{pattern, icase}}) {}
+      filter_({{pattern, icase}}),
+      icase_(icase) {
+  std::vector<std::vector<std::string>> sets = RequiredLiteralSets(pattern, icase);
+  // The first is the automaton's; at most kMaxSets more are checked after it.
+  constexpr size_t kMaxSets = 8;
+  for (size_t i = 1; i < sets.size() && also_.size() < kMaxSets; ++i) also_.push_back(std::move(sets[i]));
+}
+
+bool FilteredRegex::MayMatch(std::string_view text) const {
+  if (!filter_.Any(text)) return false;
+  for (const std::vector<std::string>& set : also_) {
+    bool found = std::any_of(set.begin(), set.end(), [&](const std::string& lit) {
+      return icase_ ? ContainsFolded(text, lit) : text.find(lit) != std::string_view::npos;
+    });
+    if (!found) return false;
+  }
+  return true;
+}
 
 bool FilteredRegex::Search(const std::string& text) const { return MayMatch(text) && std::regex_search(text, re_); }
 

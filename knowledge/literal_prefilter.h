@@ -38,6 +38,12 @@ namespace vigil {
 // no such set is known (the regex must always run). Never empty when set.
 std::optional<std::vector<std::string>> RequiredLiterals(std::string_view pattern, bool icase);
 
+// Every requirement known of `pattern`, each a set one of whose strings every match contains (so
+// all sets hold at once): RequiredLiterals's set first, then, for a pattern without top-level `|`,
+// each other mandatory literal run or group met at the top level (`\brank\s*\d+.*(median|mean)`
+// gives {"rank"} and {"mean", "median"}). Empty when RequiredLiterals is nullopt.
+std::vector<std::vector<std::string>> RequiredLiteralSets(std::string_view pattern, bool icase);
+
 class LiteralPrefilter {
  public:
   struct Pattern {
@@ -74,7 +80,10 @@ class LiteralPrefilter {
   std::vector<std::vector<uint32_t>> out_;  // per state: literals ending here (incl. suffixes)
 };
 
-// A std::regex that runs only when its required literals occur in the text: Search, Match and
+// A std::regex that runs only when its required literals occur in the text (every set of
+// RequiredLiteralSets: the first by the automaton, up to 8 more by direct search after it, so a
+// regex whose most selective literal is common, "rank" in a log of `[rankN]:` lines, still runs only
+// where its other required words occur too): Search, Match and
 // Replace answer exactly as std::regex_search / std::regex_match / std::regex_replace with the
 // same pattern and flags (ECMAScript, optionally icase), and skip the regex on text that cannot
 // match. On a skipped search the match_results are left as they were (callers read them only
@@ -89,13 +98,15 @@ class FilteredRegex {
   bool Match(const std::string& text) const;  // std::regex_match: the whole text
   bool Match(const std::string& text, std::smatch& m) const;
   std::string Replace(const std::string& text, const std::string& format) const;
-  bool MayMatch(std::string_view text) const { return filter_.Any(text); }
+  bool MayMatch(std::string_view text) const;
   const std::regex& regex() const { return re_; }
   bool filtered() const { return filter_.unfiltered() == 0; }
 
  private:
   std::regex re_;
   LiteralPrefilter filter_;
+  bool icase_;
+  std::vector<std::vector<std::string>> also_;  // the other required sets (folded when icase_)
 };
 
 }  // namespace vigil

@@ -101,6 +101,41 @@ TEST_CASE("required literals of a pattern") {
   CHECK_FALSE(RequiredLiterals("", true));
 }
 
+TEST_CASE("required literal sets: every requirement at the top level, and FilteredRegex checks them all") {
+  using Sets = std::vector<std::vector<std::string>>;
+  // The reasoner's rank-versus-peers comparison: "rank" is the most selective literal (the
+  // automaton's), the peer words a second requirement.
+  CHECK(RequiredLiteralSets(R"(\brank\s*(\d+)\b[^0-9]{0,40}?(\d+)\b(?:others?|median|vs\.?)\b)", true) ==
+        Sets{{"rank"}, {"median", "other", "others", "vs", "vs."}});
+  CHECK(RequiredLiteralSets("abc.*def(gh|ij)", true) == Sets{{"defgh", "defij"}, {"abc"}});  // the most selective first
+  CHECK(RequiredLiteralSets("Abc.*DEF", false) == Sets{{"Abc"}, {"DEF"}});
+  // An optional part that is not a plain string ends a run; a top-level `|` leaves the one set
+  // RequiredLiterals gives.
+  CHECK(RequiredLiteralSets("abcd(x.z)?ef", true) == Sets{{"abcd"}, {"ef"}});
+  CHECK(RequiredLiteralSets("abc.*def|ghi", true) == Sets{{"abc", "ghi"}});
+  CHECK(RequiredLiteralSets(R"(\d+)", true).empty());
+  CHECK(RequiredLiteralSets("abc(", true).empty());
+  // A lookahead's literals hold too (at that position); a negative one requires nothing.
+  CHECK(RequiredLiteralSets("(?!xyz)abc", true) == Sets{{"abc"}});
+
+  // FilteredRegex runs the regex only where every set occurs: a line of a gathered log carries
+  // "rank" in its `[rank5]:` prefix, so "rank" alone would let the regex run on every line.
+  FilteredRegex versus(R"(\brank\s*(\d+)\b[^0-9]{0,40}?(\d+)\s*ms\b[^0-9]{0,30}?\b(?:others?|median)\b[^0-9]{0,20}?(\d+))",
+                       true);
+  const std::string prefixed = "[rank5]: iteration 100/ 500 | elapsed time per iteration (ms): 4051.2 | lm loss: 2.3E+00";
+  CHECK_FALSE(versus.MayMatch(prefixed));  // before: true ("rank" occurs)
+  CHECK_FALSE(versus.Search(prefixed));
+  const std::string slow = "[rank5]: rank 10 optimizer_step 1991 ms, others 655-702 ms";
+  std::smatch m;
+  CHECK(versus.MayMatch(slow));
+  REQUIRE(versus.Search(slow, m));
+  CHECK(m.str(1) == "10");
+  CHECK(versus.Search("RANK 3: 840 MS vs MEDIAN 410"));  // icase: the sets are folded
+  FilteredRegex exact("Abc.*DEF", false);
+  CHECK_FALSE(exact.Search("Abc then def"));
+  CHECK(exact.Search("Abc then DEF"));
+}
+
 TEST_CASE("literal prefilter: candidates, case folding and case-sensitive patterns") {
   LiteralPrefilter f({{"fallen off the bus", true}, {"NCCL WARN", false}, {R"(\d+)", true}, {"bus|xid", true}});
   CHECK(f.size() == 4);
