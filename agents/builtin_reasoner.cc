@@ -510,12 +510,15 @@ int GpusPerNodeFromMetrics(const DiagnosisCase& c) {
 namespace {
 
 std::vector<std::pair<int, ComponentHint>> PlacedRanks(const std::string& line, const CaseNodes& nodes) {
-  static const std::regex kPlaced(
+  // Filtered: it runs only on lines holding "rank" and one of local/gpu/cuda/device (a gathered
+  // log's `[rankN]:` prefix alone no longer sends every line through std::regex).
+  static const FilteredRegex kPlaced(
       R"(\brank\s*(\d+)\s*[(\[]?\s*(?:on\s+|@\s*|node\s*[:=]?\s*)?([A-Za-z0-9][A-Za-z0-9._-]*)\s*[,/:]?\s*)"
       R"((?:local[_ ]?(?:rank)?|gpu|cuda:?|device)\s*[:=#]?\s*(\d+)\b)",
-      std::regex::icase);
+      /*icase=*/true);
   std::vector<std::pair<int, ComponentHint>> out;
-  for (auto it = std::sregex_iterator(line.begin(), line.end(), kPlaced); it != std::sregex_iterator(); ++it) {
+  if (!kPlaced.MayMatch(line)) return out;
+  for (auto it = std::sregex_iterator(line.begin(), line.end(), kPlaced.regex()); it != std::sregex_iterator(); ++it) {
     const std::smatch& m = *it;
     std::optional<int32_t> gpu = ParseInt32(m.str(3)), rank = ParseInt32(m.str(1));
     // The node under the case's spelling ("rank 5 on NODE-3.cluster.local gpu 5" for node-3).
@@ -2286,6 +2289,13 @@ std::vector<std::pair<int, size_t>> FindNamedAbsentRanks(const std::vector<std::
       if (r && own && others && *own < *others && seen.insert(*r).second) out.emplace_back(*r, i);
       continue;
     }
+    // kNamed needs one of these words (the prefilter's reader does not read it): without one, a
+    // gathered log's `[rankN]:` prefix alone no longer sends the line through std::regex.
+    static constexpr std::string_view kNamedWords[] = {"failed to pass", "did not ", "has not ", "have not ", "never ",
+                                                       "missing rank",   "absent rank", "waiting", "waited"};
+    if (std::none_of(std::begin(kNamedWords), std::end(kNamedWords),
+                     [&](std::string_view w) { return lower.find(w) != std::string::npos; }))
+      continue;
     if (!std::regex_search(line, m, kNamed)) continue;
     std::string list = m[1].matched ? m.str(1) : m.str(2);
     for (auto it = std::sregex_iterator(list.begin(), list.end(), kNum); it != std::sregex_iterator(); ++it) {
