@@ -1,0 +1,102 @@
+// Tests of the diagnosis on log shapes found missing by evals/diagnosis/realistic3/ (RL3,
+// 2026-12-02: multi-node jobs as fleets run them, written blind). These run the shipped knowledge
+// pack (data/knowledge/) through GatherKnowledge and the built-in reasoner, as `vigil diagnose`
+// does: the gap was in the pack's signatures, which FactsMatching-style tests would not exercise.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "agents/builtin_reasoner.h"
+#include "agents/case.h"
+#include "agents/diagnosis_agent.h"
+#include "agents/diagnosis_testing.h"
+#include "knowledge/knowledge_base.h"
+
+namespace vigil {
+namespace {
+
+const KnowledgeBase& ShippedPack() {
+  static KnowledgeBase* kb = [] {
+    KnowledgeOptions o;
+    o.db_path = ":memory:";
+    o.index_spec = "Flat";
+    o.load_pack = true;
+    o.pack_dir = std::string(VIGIL_SOURCE_DIR) + "/data/knowledge";
+    auto r = KnowledgeBase::Open(o);
+    REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+    return std::move(r).value().release();
+  }();
+  return *kb;
+}
+
+// 4 nodes x 8 GPUs, one Slurm output file.
+DiagnosisCase SlurmCase(const std::vector<std::string>& lines) {
+  Json j = ParseJson(R"JSON({
+    "id": "t-realistic3",
+    "alert": {"labels": {"alertname": "SlurmJobFailed", "job_id": "346883"},
+              "annotations": {"summary": "job 346883 failed in startup"},
+              "startsAt": "2026-08-31T05:40:44Z"},
+    "logs": [{"source": "slurm-346883.out", "lines": []}],
+    "metrics": [],
+    "topology": {"nodes": ["n-1", "n-2", "n-3", "n-4"], "gpus_per_node": 8},
+    "expected": {"root_cause": "launch_config_error", "component": "job"}
+  })JSON").value();
+  for (const std::string& l : lines) j["logs"][0]["lines"].push_back(l);
+  auto c = ParseCase(j, "t.json");
+  REQUIRE_MESSAGE(c.ok(), c.status().message());
+  return *c;
+}
+
+Diagnosis RunWithPack(const DiagnosisCase& c) {
+  auto facts = GatherKnowledge(ShippedPack(), c);
+  REQUIRE_MESSAGE(facts.ok(), facts.status().ToString());
+  testing::RecordedExecutor exec;  // nothing recorded: every probe is unavailable, as in a paste
+  return BuiltinReasoner(ReasonerOptions{}).Diagnose(c, *facts, &exec).diagnosis;
+}
+
+// Megatron-core's parallel_state check prints "world_size (16) is not divisible by
+// tensor_model_parallel_size (8) x pipeline_model_parallel_size (4) x context_parallel_size (1)";
+// the pack knew only the older "world size (24) is not divisible by tensor model parallel size (8)
+// times ...", so every node's task exiting read as one rank's crash (realistic3 case-rl3-24:
+// rank_process_crash @ the first node).
+TEST_CASE("realistic3: world_size not divisible by the parallel sizes, on every node, is the launch config (RL3)") {
+  std::vector<std::string> lines = {
+      "+ srun -l torchrun --nnodes=4 --nproc-per-node=$GPUS_PER_NODE --rdzv-backend=c10d train.py",
+      "0: I0831 05:30:44.707694 torch/distributed/elastic/agent/server/api.py:872] [default] Rendezvous complete "
+      "for workers. Result:",
+      "0:   global_world_sizes=[16, 16, 16, 16]"};
+  for (int node = 0; node < 4; ++node) {
+    std::string t = std::to_string(node);
+    std::string r = std::to_string(node * 4);
+    lines.push_back(t + ": [default0]:[rank" + r + "]: Traceback (most recent call last):");
+    lines.push_back(t + ": [default0]:[rank" + r + "]:   File \"/workspace/megatron/core/parallel_state.py\", line 512, in "
+                        "initialize_model_parallel");
+    lines.push_back(t + ": [default0]:[rank" + r + "]: RuntimeError: world_size (16) is not divisible by "
+                        "tensor_model_parallel_size (8) x pipeline_model_parallel_size (4) x context_parallel_size (1)");
+  }
+  for (int node = 0; node < 4; ++node) {
+    std::string s = "srun: error: n-";
+    s += std::to_string(node + 1);
+    s += ": task ";
+    s += std::to_string(node);
+    s += ": Exited with exit code 1";
+    lines.push_back(s);
+  }
+  Diagnosis d = RunWithPack(SlurmCase(lines));
+  CHECK(d.root_cause == "launch_config_error");
+  CHECK(d.component == "job");
+
+  // The older Megatron wording (the pack's own example) still reads the same.
+  std::vector<std::string> old = {
+      "0: AssertionError: world size (24) is not divisible by tensor model parallel size (8) times pipeline "
+      "model parallel size (4)",
+      "1: AssertionError: world size (24) is not divisible by tensor model parallel size (8) times pipeline "
+      "model parallel size (4)",
+      "srun: error: n-1: task 0: Exited with exit code 1", "srun: error: n-2: task 1: Exited with exit code 1"};
+  Diagnosis o = RunWithPack(SlurmCase(old));
+  CHECK(o.root_cause == "launch_config_error");
+}
+
+}  // namespace
+}  // namespace vigil
