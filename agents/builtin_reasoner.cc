@@ -752,12 +752,22 @@ Topology BuildTopology(const DiagnosisCase& c) {
 }
 
 
+// The host of pdsh's "host: " label at the start of `line` as the case's node (CaseNodes), and
+// the label's length; "" when the line carries none or the host is no node of the case. Defined
+// with the launcher labels below.
+std::string PdshNodeOf(const std::string& line, const Topology& t, size_t* label_length);
+
 // `nvidia-smi --query-gpu=... --format=csv` output in a log: a header naming query fields
 // ("index, temperature.gpu, power.draw [W], clocks_throttle_reasons.sw_power_cap, ...") and one
 // row per GPU. Each row becomes one sample of the DCGM series the pack's conditions are written
 // over (the throttle-reason columns are folded into DCGM_FI_DEV_CLOCK_THROTTLE_REASONS bits),
 // labelled {Hostname (from the log source), gpu (the index column)}. Rows without an index
 // column, or whose column count differs from the header's, are skipped.
+// Since RL3: with `--format=csv,noheader` there is no header row; the pasted command line's
+// `--query-gpu=index,temperature.gpu,...` list names the columns instead. And rows run on many
+// nodes at once by pdsh carry its "host: " label (`pdsh -w gpu-[01-08] nvidia-smi ...` ->
+// "gpu-06: 5, 89, 1245 MHz, Active, ..."): in a log LauncherSources reads as pdsh-labelled, each
+// row is that host's (Hostname), the label removed before the columns are split.
 std::vector<TimeSeries> SeriesFromSmiCsv(const DiagnosisCase& c, const Topology& topo) {
   struct Column {
     const char* field;
@@ -794,16 +804,36 @@ std::vector<TimeSeries> SeriesFromSmiCsv(const DiagnosisCase& c, const Topology&
   };
   std::vector<TimeSeries> out;
   for (const CaseLog& log : c.logs) {
-    std::string node = SourceNode(topo, log.source);
+    const std::string source_node = SourceNode(topo, log.source);
+    auto launcher = topo.launcher_sources.find(log.source);
+    const bool pdsh = launcher != topo.launcher_sources.end() && launcher->second == kPdshHost;
     std::vector<const Column*> cols;  // per header field (nullptr: not read)
     int index_col = -1;
-    std::map<std::pair<std::string, int>, TimeSeries> by_metric_gpu;
-    std::map<int, int64_t> throttle;  // gpu -> bits; -1 when no reason column
+    // Keyed by metric, node ("" when unknown) and GPU: a pdsh'd sweep holds rows of many nodes.
+    std::map<std::tuple<std::string, std::string, int>, TimeSeries> by_metric_gpu;
+    std::map<std::pair<std::string, int>, int64_t> throttle;  // (node, gpu) -> bits
     bool has_reasons = false;
     for (const LogLine& line : log.lines) {
       if (line.text.size() > 2000) continue;
-      std::vector<std::string> f = split(line.text);
-      if (line.text.find("index") != std::string::npos && f.size() >= 2) {
+      std::string text = line.text;
+      std::string node = source_node;
+      if (pdsh) {
+        size_t label = 0;
+        std::string host = PdshNodeOf(text, topo, &label);
+        if (!host.empty()) {
+          node = host;
+          text = text.substr(label);
+        }
+      }
+      std::vector<std::string> f;
+      if (size_t q = text.find("--query-gpu="); q != std::string::npos) {
+        std::string list = text.substr(q + 12);
+        list = list.substr(0, list.find_first_of(" \t'\""));
+        f = split(list);
+      } else {
+        f = split(text);
+      }
+      if (text.find("index") != std::string::npos && f.size() >= 2) {
         std::vector<const Column*> header;
         int idx = -1;
         bool any = false;
@@ -838,14 +868,14 @@ std::vector<TimeSeries> SeriesFromSmiCsv(const DiagnosisCase& c, const Topology&
         if (cols[i]->metric == nullptr) {
           has_reasons = true;
           std::string v = AsciiLower(f[i]);
-          if (v == "active" || v == "0x1" || v == "1") throttle[gpu] |= cols[i]->bit;
-          else throttle.emplace(gpu, 0);
+          if (v == "active" || v == "0x1" || v == "1") throttle[{node, gpu}] |= cols[i]->bit;
+          else throttle.emplace(std::make_pair(node, gpu), 0);
           continue;
         }
         char* end = nullptr;
         double value = std::strtod(f[i].c_str(), &end);
         if (end == f[i].c_str()) continue;  // "[N/A]", "[Not Supported]"
-        TimeSeries& s = by_metric_gpu[{cols[i]->metric, gpu}];
+        TimeSeries& s = by_metric_gpu[{cols[i]->metric, node, gpu}];
         if (s.name.empty()) {
           s.name = cols[i]->metric;
           s.labels["source"] = log.source;
@@ -856,8 +886,9 @@ std::vector<TimeSeries> SeriesFromSmiCsv(const DiagnosisCase& c, const Topology&
       }
     }
     if (has_reasons) {
-      for (const auto& [gpu, bits] : throttle) {
-        TimeSeries& s = by_metric_gpu[{"DCGM_FI_DEV_CLOCK_THROTTLE_REASONS", gpu}];
+      for (const auto& [node_gpu, bits] : throttle) {
+        const auto& [node, gpu] = node_gpu;
+        TimeSeries& s = by_metric_gpu[{"DCGM_FI_DEV_CLOCK_THROTTLE_REASONS", node, gpu}];
         s.name = "DCGM_FI_DEV_CLOCK_THROTTLE_REASONS";
         s.labels["source"] = log.source;
         if (!node.empty()) s.labels["Hostname"] = node;
@@ -1179,6 +1210,14 @@ std::optional<LauncherLabel> ReadLauncherLabel(const std::string& line, int kind
   }
   l.length = static_cast<size_t>(m.length(0));
   return l;
+}
+
+std::string PdshNodeOf(const std::string& line, const Topology& t, size_t* label_length) {
+  std::optional<LauncherLabel> l = ReadLauncherLabel(line, kPdshHost);
+  if (!l) return "";
+  std::string node = ReportedNode(l->host, t.names);
+  if (!node.empty() && label_length != nullptr) *label_length = l->length;
+  return node;
 }
 
 // The launcher whose label most lines of a log carry (at least 2 lines and two thirds of its
@@ -3974,8 +4013,10 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       continue;
     }
     // A condition that held on every series from the first sample on is the normal state of
-    // this cluster (e.g. "temperature < 80"), not evidence of a fault.
-    bool discriminative = result->hits.size() < result->candidates;
+    // this cluster (e.g. "temperature < 80"), not evidence of a fault. Since RL3: on most of them
+    // too (a one-row-per-GPU nvidia-smi sweep where 15 GPUs of 16 are below 80 C and one is at
+    // 89 C: the 15 are the normal state, the one is what differs).
+    bool discriminative = 2 * result->hits.size() < result->candidates;
     for (const MetricConditionHit& h : result->hits) {
       if (!h.onset && !discriminative && !h.series->labels.count("snapshot")) continue;
       if (!metric_seen.insert({s.category, h.series->id()}).second) continue;

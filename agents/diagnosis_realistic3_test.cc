@@ -98,5 +98,71 @@ TEST_CASE("realistic3: world_size not divisible by the parallel sizes, on every 
   CHECK(o.root_cause == "launch_config_error");
 }
 
+// `pdsh -w NODES nvidia-smi --query-gpu=... --format=csv,noheader`: no header row (the pasted
+// command names the columns) and each row behind pdsh's "host: " label. Before RL3 such a sweep was
+// not read at all (no header, and "n-3: 5" is no index): one GPU at 89 C with thermal slowdown
+// active was no evidence (realistic3 case-rl3-06). And a condition holding on most GPUs of a sweep
+// ("DCGM_FI_DEV_GPU_TEMP < 80", half of pack-power-hw-slowdown) was read as evidence on each of
+// them: the same sweep with its header row answered gpu_power_throttle at the node.
+TEST_CASE("realistic3: a pdsh'd nvidia-smi --format=csv,noheader sweep is read by the query's columns, per host (RL3)") {
+  std::vector<std::string> sweep = {
+      "$ pdsh -w n-[1-4] nvidia-smi --query-gpu=index,temperature.gpu,clocks.sm,"
+      "clocks_throttle_reasons.sw_thermal_slowdown,clocks_throttle_reasons.hw_thermal_slowdown,power.draw "
+      "--format=csv,noheader"};
+  for (const char* host : {"n-2", "n-3"}) {
+    for (int g = 0; g < 8; ++g) {
+      std::string row = host;
+      row += ": ";
+      row += std::to_string(g);
+      if (std::string(host) == "n-3" && g == 5) row += ", 89, 1245 MHz, Active, Active, 486.21 W";
+      else row += ", 61, 1980 MHz, Not Active, Not Active, 655.40 W";
+      sweep.push_back(row);
+    }
+  }
+  std::vector<std::string> out;
+  for (int i = 0; i < 6; ++i) {
+    std::string l = "0:  [2026-08-31 05:2";
+    l += std::to_string(i);
+    l += ":00] iteration    12046/ 1200000 | elapsed time per iteration (ms): 3050.5 | throughput per GPU "
+         "(TFLOP/s/GPU): 398.1 | lm loss: 2.110000E+00 |";
+    out.push_back(l);
+  }
+  Json j = ParseJson(R"JSON({
+    "id": "t-realistic3-smi",
+    "alert": {"labels": {"alertname": "GPUClocksLow", "job": "llm"},
+              "annotations": {"summary": "llm: SM clocks below 1500 MHz on a GPU"},
+              "startsAt": "2026-08-31T05:40:44Z"},
+    "logs": [{"source": "slurm-4133.out", "lines": []}, {"source": "ops/nvidia-smi-sweep", "lines": []}],
+    "metrics": [],
+    "topology": {"nodes": ["n-1", "n-2", "n-3", "n-4"], "gpus_per_node": 8},
+    "expected": {"root_cause": "gpu_thermal_throttle", "component": "n-3/gpu5"}
+  })JSON").value();
+  for (const std::string& l : out) j["logs"][0]["lines"].push_back(l);
+  for (const std::string& l : sweep) j["logs"][1]["lines"].push_back(l);
+  auto c = ParseCase(j, "t.json");
+  REQUIRE_MESSAGE(c.ok(), c.status().message());
+  Diagnosis d = RunWithPack(*c);
+  CHECK(d.root_cause == "gpu_thermal_throttle");
+  CHECK(d.component == "n-3/gpu5");
+
+  // The same sweep of one node, with its header row, in a log named after that node, as before.
+  std::vector<std::string> one = {
+      "index, temperature.gpu, clocks.sm [MHz], clocks_throttle_reasons.sw_thermal_slowdown, "
+      "clocks_throttle_reasons.hw_thermal_slowdown, power.draw [W]"};
+  for (int g = 0; g < 8; ++g) {
+    std::string row = std::to_string(g);
+    row += g == 5 ? ", 89, 1245 MHz, Active, Active, 486.21 W" : ", 61, 1980 MHz, Not Active, Not Active, 655.40 W";
+    one.push_back(row);
+  }
+  j["logs"][1]["source"] = "n-3/nvidia-smi";
+  j["logs"][1]["lines"] = Json::array();
+  for (const std::string& l : one) j["logs"][1]["lines"].push_back(l);
+  auto c2 = ParseCase(j, "t.json");
+  REQUIRE_MESSAGE(c2.ok(), c2.status().message());
+  Diagnosis d2 = RunWithPack(*c2);
+  CHECK(d2.root_cause == "gpu_thermal_throttle");
+  CHECK(d2.component == "n-3/gpu5");
+}
+
 }  // namespace
 }  // namespace vigil
