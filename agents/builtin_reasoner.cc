@@ -388,13 +388,24 @@ struct Topology {
   // Log sources whose lines carry a launcher's label (LauncherSources): `srun -l`'s task id,
   // pdsh's host (DeepSpeed's launcher), `mpirun --tag-output`'s "[job,rank]<stream>:".
   std::map<std::string, int> launcher_sources;  // source -> LauncherKind
+  // Some log of the case shows a per-node launcher between srun and the ranks (PerNodeLauncher:
+  // torchrun, torch.distributed.run, DeepSpeed's or accelerate's launcher, torchrun --tee's
+  // "[default3]:"): srun's task N is then the N-th node's launcher, not rank N (P2).
+  bool per_node_launcher = false;
+  // Under such a launcher, the node srun's task N runs on (SrunTaskNodes): srun's own "srun: error:
+  // NODE: task N:", else the N-th node of the job's node list as the logs print it
+  // (SLURM_JOB_NODELIST=, `scontrol show hostnames`) or the topology gives it. A task not listed
+  // here is placed at no node.
+  std::map<int, std::string> srun_task_nodes;
 };
 
 // The label a launcher prints before each line of the processes it started (PF):
 // `srun -l`: "13: <line>" (the task id, padded with spaces to the widest id, a colon, a space);
 // DeepSpeed's pdsh launcher: "gpu-node-017: <line>" (the host, a colon, a space);
 // `mpirun --tag-output`: "[1,13]<stderr>:<line>" (the job, the rank, the stream).
-enum LauncherKind { kNoLauncher = 0, kSrunTask = 1, kPdshHost = 2, kMpirunRank = 3 };
+// kSrunNode: `srun -l`'s label when each task is one node's launcher (`srun --ntasks-per-node=1
+// torchrun ...`): the task id names a node (Topology::srun_task_nodes), not a rank (P2).
+enum LauncherKind { kNoLauncher = 0, kSrunTask = 1, kPdshHost = 2, kMpirunRank = 3, kSrunNode = 4 };
 
 // The sources of GatheredSources: a log named after rank X ("node-1/rank0/stderr") with a line that
 // starts with PyTorch's "[rankY]:" prefix for Y != X (after `srun -l`'s task label and torchrun
@@ -406,6 +417,8 @@ enum LauncherKind { kNoLauncher = 0, kSrunTask = 1, kPdshHost = 2, kMpirunRank =
 std::set<std::string> GatheredSources(const std::vector<CaseLog>& logs, const Topology& t);
 std::optional<int> TeeLocalRank(const std::string& line, const Topology& t);
 std::map<std::string, int> LauncherSources(const std::vector<CaseLog>& logs, const Topology& t);
+bool PerNodeLauncher(const CaseLog& log);
+std::map<int, std::string> SrunTaskNodes(const std::vector<CaseLog>& logs, const Topology& t);
 
 bool IsNumber(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char ch) { return std::isdigit(ch); });
@@ -747,6 +760,8 @@ Topology BuildTopology(const DiagnosisCase& c) {
     }
   }
   t.gathered_sources = GatheredSources(c.logs, t);
+  t.per_node_launcher = std::any_of(c.logs.begin(), c.logs.end(), [](const CaseLog& l) { return PerNodeLauncher(l); });
+  t.srun_task_nodes = SrunTaskNodes(c.logs, t);
   t.launcher_sources = LauncherSources(c.logs, t);
   return t;
 }
@@ -1187,14 +1202,20 @@ std::optional<LauncherLabel> ReadLauncherLabel(const std::string& line, int kind
   if (line.size() > 4000) return std::nullopt;
   std::smatch m;
   LauncherLabel l;
-  if (kind == kSrunTask) {
+  if (kind == kSrunTask || kind == kSrunNode) {
     if (line.empty() || (line[0] != ' ' && !std::isdigit(static_cast<unsigned char>(line[0]))) ||
         !std::regex_search(line, m, kSrun))
       return std::nullopt;
     // `ip link` / `ip addr` number their interfaces the same way ("1: lo: <LOOPBACK,UP,LOWER_UP> mtu
     // 65536"): no task.
     static const std::regex kIpLink(R"(^[A-Za-z0-9@._-]{1,40}: <[A-Z_,]*>)");
-    if (std::regex_search(line.substr(static_cast<size_t>(m.length(0)), 64), kIpLink)) return std::nullopt;
+    const std::string after = line.substr(static_cast<size_t>(m.length(0)), 200);
+    if (std::regex_search(after, kIpLink)) return std::nullopt;
+    // Nor does /proc/interrupts (" 24:          0          0   PCI-MSI 524288-edge      nvidia"): its
+    // IRQ number, then a count per CPU padded into columns, then the interrupt chip and trigger.
+    static const std::regex kInterrupts(
+        R"(^ +\d+(?: +\d+)* +[A-Za-z0-9_.:-]*(?:MSI|APIC|PCI|GIC|edge|level|fasteoi)\b)");
+    if (after.size() > 1 && after[0] == ' ' && std::regex_search(after, kInterrupts)) return std::nullopt;
     l.rank = ParseInt32(m.str(1)).value_or(-1);
   } else if (kind == kPdshHost) {
     if (line.find(": ") == std::string::npos || !std::regex_search(line, m, kPdsh)) return std::nullopt;
@@ -1239,6 +1260,7 @@ int LauncherOf(const CaseLog& log, const Topology& t) {
   size_t non_blank = 0;
   size_t counts[4] = {0, 0, 0, 0};
   bool srun_not_rank = false;
+  bool srun_error_not_rank = false;
   bool pdsh_known_host = false;
   // srun's task ids seen: one id alone in a log named after another rank ("n-1/rank2/stderr" whose
   // every line is "0: ...": `srun -l` of one task, torchrun or nvidia-smi run once per node) says
@@ -1248,11 +1270,14 @@ int LauncherOf(const CaseLog& log, const Topology& t) {
   for (const LogLine& line : log.lines) {
     if (line.text.find_first_not_of(" \t\r") == std::string::npos) continue;
     ++non_blank;
-    if (std::smatch m; !srun_not_rank && line.text.size() < 4000 && line.text.find("srun: error: ") != std::string::npos &&
+    if (std::smatch m; !srun_error_not_rank && line.text.size() < 4000 && line.text.find("srun: error: ") != std::string::npos &&
                        std::regex_search(line.text, m, kSrunError)) {
       const std::string node = names.Find(m.str(1));
       auto r = t.ranks.find(ParseInt32(m.str(2)).value_or(-1));
-      if (!node.empty() && r != t.ranks.end() && !r->second.node.empty() && r->second.node != node) srun_not_rank = true;
+      if (!node.empty() && r != t.ranks.end() && !r->second.node.empty() && r->second.node != node) {
+        srun_not_rank = true;
+        srun_error_not_rank = true;
+      }
     }
     for (int kind : {kSrunTask, kPdshHost, kMpirunRank}) {
       std::optional<LauncherLabel> l = ReadLauncherLabel(line.text, kind);
@@ -1272,13 +1297,16 @@ int LauncherOf(const CaseLog& log, const Topology& t) {
   }
   for (int kind : {kMpirunRank, kSrunTask, kPdshHost}) {
     if (counts[kind] >= 2 && counts[kind] * 3 >= non_blank * 2) {
-      if (kind == kSrunTask && srun_not_rank) return kNoLauncher;
       if (kind == kSrunTask && !srun_several) {
         std::smatch m;
         if (std::regex_search(log.source, m, SourceRankRegex()) &&
             ParseInt32(m.str(2)).value_or(-1) != srun_first)
           return kNoLauncher;
       }
+      // One task per node (P2): a per-node launcher in the case's logs, or srun's own error line
+      // placing task N where the topology has no rank N: the task id names a node.
+      if (kind == kSrunTask && (t.per_node_launcher || srun_error_not_rank)) return kSrunNode;
+      if (kind == kSrunTask && srun_not_rank) return kNoLauncher;
       if (kind == kPdshHost && !pdsh_known_host) return kNoLauncher;
       return kind;
     }
@@ -1294,17 +1322,134 @@ std::map<std::string, int> LauncherSources(const std::vector<CaseLog>& logs, con
   return out;
 }
 
+// Slurm's hostlist ("gpu-[017-019,023],login-1") expanded in order, the zero padding kept; empty when
+// malformed or longer than `cap` hosts. One bracket per host pattern (Slurm's usual form).
+std::vector<std::string> ExpandHostlist(const std::string& list, size_t cap = 4096) {
+  std::vector<std::string> out;
+  std::vector<std::string> items;
+  std::string cur;
+  int depth = 0;
+  for (char ch : list) {
+    if (ch == '[') ++depth;
+    if (ch == ']') --depth;
+    if (depth < 0 || depth > 1) return {};
+    if (ch == ',' && depth == 0) {
+      items.push_back(cur);
+      cur.clear();
+    } else {
+      cur += ch;
+    }
+  }
+  if (depth != 0) return {};
+  items.push_back(cur);
+  static const std::regex kItem(R"(^([A-Za-z0-9._-]*)(?:\[([0-9,-]+)\]([A-Za-z0-9._-]*))?$)");
+  for (const std::string& item : items) {
+    std::smatch m;
+    if (item.empty() || !std::regex_match(item, m, kItem)) return {};
+    if (!m[2].matched) {
+      out.push_back(item);
+    } else {
+      std::stringstream ranges(m.str(2));
+      std::string range;
+      while (std::getline(ranges, range, ',')) {
+        const auto dash = range.find('-');
+        const std::string lo = range.substr(0, dash);
+        const std::string hi = dash == std::string::npos ? lo : range.substr(dash + 1);
+        std::optional<int32_t> a = ParseInt32(lo), b = ParseInt32(hi);
+        if (!a || !b || *b < *a || static_cast<size_t>(*b - *a) >= cap) return {};
+        for (int32_t n = *a; n <= *b; ++n) {
+          std::string num = std::to_string(n);
+          if (num.size() < lo.size()) num.insert(0, lo.size() - num.size(), '0');
+          std::string host = m.str(1);
+          host += num;
+          host += m.str(3);
+          out.push_back(std::move(host));
+          if (out.size() > cap) return {};
+        }
+      }
+    }
+    if (out.size() > cap) return {};
+  }
+  return out;
+}
+
+// The node each srun task runs on when tasks are per-node launchers (Topology::srun_task_nodes).
+// The order of the job's nodes: SLURM_JOB_NODELIST= / SLURM_NODELIST= expanded, else the hosts
+// `scontrol show hostnames` printed (one a line after the command), else the topology's node list
+// (the job's node list as the scheduler gives it, evals/diagnosis/README.md); with one task per
+// node, Slurm's block distribution puts task N on the N-th node of it. srun's own "srun: error:
+// NODE: task N:" says where task N ran and overrides it; an order it contradicts is not used at
+// all (only srun's own lines then place tasks).
+std::map<int, std::string> SrunTaskNodes(const std::vector<CaseLog>& logs, const Topology& t) {
+  static const std::regex kSrunError(R"(\bsrun: error: ([A-Za-z0-9._-]+): task (\d{1,6}):)");
+  static const std::regex kNodelist(R"(\bSLURM_(?:JOB_)?NODELIST\s*[=:]\s*"?([A-Za-z0-9._,\[\]-]+))");
+  static const std::regex kHost(R"(^\s*([A-Za-z][A-Za-z0-9._-]{0,62})\s*$)");
+  std::map<int, std::string> named;
+  std::vector<std::string> order;
+  std::vector<std::string> shown;  // scontrol show hostnames' output
+  auto case_node = [&t](const std::string& host) {
+    std::string n = t.names.Find(host);
+    return n.empty() ? host : n;
+  };
+  for (const CaseLog& log : logs) {
+    for (size_t k = 0; k < log.lines.size(); ++k) {
+      const std::string& text = log.lines[k].text;
+      if (text.size() > 4000) continue;
+      std::smatch m;
+      if (text.find("srun: error: ") != std::string::npos && std::regex_search(text, m, kSrunError)) {
+        if (std::string node = ReportedNode(m.str(1), t.names); !node.empty()) {
+          if (std::optional<int32_t> task = ParseInt32(m.str(2))) named.emplace(*task, node);
+        }
+      }
+      if (order.empty() && text.find("NODELIST") != std::string::npos && std::regex_search(text, m, kNodelist) &&
+          m.str(1).find('$') == std::string::npos) {
+        for (const std::string& h : ExpandHostlist(m.str(1))) order.push_back(case_node(h));
+      }
+      if (shown.empty() && text.find("scontrol show hostnames") != std::string::npos) {
+        for (size_t j = k + 1; j < log.lines.size() && shown.size() < 4096; ++j) {
+          std::smatch hm;
+          if (!std::regex_match(log.lines[j].text, hm, kHost)) break;
+          shown.push_back(case_node(hm.str(1)));
+        }
+      }
+    }
+  }
+  if (order.empty()) order = shown;
+  if (order.empty()) order = t.node_order;
+  for (const auto& [task, node] : named) {
+    if (task >= 0 && static_cast<size_t>(task) < order.size() && order[task] != node) {
+      order.clear();  // the order is not the tasks': only srun's own lines place them
+      break;
+    }
+  }
+  std::map<int, std::string> out;
+  for (size_t i = 0; i < order.size(); ++i) out[static_cast<int>(i)] = order[i];
+  for (const auto& [task, node] : named) out[task] = node;
+  return out;
+}
+
 // A line of a launcher-labelled log (Topology::launcher_sources): placed on the rank (srun task,
 // mpirun rank: the topology's node and GPU of that rank) or the host (pdsh) its label names; the
 // line without the label is returned for the other readers ("[default3]:", "[rank13]:" after it).
 // Any other line is returned as it is.
+// `srun -l`'s task under per-node launchers (kSrunNode) places the line on the task's node
+// (Topology::srun_task_nodes), its GPU left to the rest of the line (torchrun --tee's "[default5]:",
+// read by HintFromLine); a task whose node is unknown places it at no node (`*unplaced` set: no
+// default node either, the source's node being only where the output was collected).
 std::string HintFromLauncher(const std::string& source, const std::string& line, const Topology& t,
-                             ComponentHint& h) {
+                             ComponentHint& h, bool* unplaced = nullptr) {
   auto it = t.launcher_sources.find(source);
   if (it == t.launcher_sources.end()) return line;
   std::optional<LauncherLabel> l = ReadLauncherLabel(line, it->second);
   if (!l) return line;
-  if (l->rank >= 0) {
+  if (it->second == kSrunNode) {
+    auto n = t.srun_task_nodes.find(l->rank);
+    h.node = n == t.srun_task_nodes.end() ? std::string() : n->second;
+    h.rank = -1;
+    h.gpu = -1;
+    h.gpu_from_rank = false;
+    if (unplaced) *unplaced = h.node.empty();
+  } else if (l->rank >= 0) {
     h.rank = l->rank;
     auto r = t.ranks.find(l->rank);
     if (r != t.ranks.end() && !r->second.node.empty()) {
@@ -1694,6 +1839,34 @@ void HintFromSlurmStep(const CaseLog& log, size_t line, const Topology& t, Compo
   h.node = named;
   h.gpu = -1;
   h.gpu_from_rank = false;
+}
+
+// Where a log line was written, by one rule for every reader of log lines (P2): the source's node,
+// rank and GPU (HintFromSource); a launcher's label (HintFromLauncher: srun task, pdsh host, mpirun
+// rank); the writer's own prefix or srun's error line (HintFromWriter); what the rest of the line
+// names (HintFromLine); the section header of multi-line tool output (HintFromSection); torchrun's
+// failure report (HintFromTorchrunReport); slurmstepd's line beside srun's (HintFromSlurmStep). A GPU
+// or HCA without a node takes the case's default node, unless a launcher label left the line at no
+// node on purpose (a per-node srun task whose node is unknown: no GPU either). `text` is the line
+// (log.lines[line].text).
+ComponentHint PlaceLine(const CaseLog& log, size_t line, const std::string& text, const Topology& t) {
+  ComponentHint h = HintFromSource(log.source, t);
+  bool unplaced = false;
+  const std::string unlabelled = HintFromLauncher(log.source, text, t, h, &unplaced);
+  // srun's "task N" is rank N only when no log of the case shows a per-node launcher (RV-RL2).
+  const bool srun_tasks_are_ranks = unlabelled.find("srun: error: ") != std::string::npos && !t.per_node_launcher;
+  HintFromWriter(unlabelled, t, h, srun_tasks_are_ranks);
+  HintFromLine(unlabelled, t, h);
+  HintFromSection(log, line, t, h);
+  HintFromTorchrunReport(log, line, t, h);
+  HintFromSlurmStep(log, line, t, h);
+  if (unplaced && h.node.empty()) {
+    h.gpu = -1;
+    h.gpu_from_rank = false;
+  } else if (h.node.empty() && (h.gpu >= 0 || !h.hca.empty())) {
+    h.node = t.default_node;
+  }
+  return h;
 }
 
 ComponentHint HintFromTarget(const std::string& target) {
@@ -3645,23 +3818,6 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   Json& trace = out.trace;
   Topology topo = BuildTopology(c);
   FlatLogs flat = FlattenLogs(c);
-  // Whether srun's "task N" is rank N: no per-node launcher in any of the case's logs (the batch
-  // output often holds only srun's lines while torchrun's output is in per-node logs). Read only
-  // when a srun line is evidence, once per case.
-  int8_t launcher_seen = -1;
-  auto srun_tasks_are_ranks = [&](const std::string& line) {
-    if (line.find("srun: error: ") == std::string::npos) return false;
-    if (launcher_seen < 0) {
-      launcher_seen = 0;
-      for (const CaseLog& log : c.logs) {
-        if (PerNodeLauncher(log)) {
-          launcher_seen = 1;
-          break;
-        }
-      }
-    }
-    return launcher_seen == 0;
-  };
   Beliefs beliefs(facts, options_.other_score);
   beliefs.SetCaseLines(&flat.lines);
   beliefs.SetGpusPerNode(topo.gpus_per_node);
@@ -3710,14 +3866,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         o.evidence.supports = {cat};
         o.evidence.weight = k == 0 ? w : 0;
         o.time_ms = OnsetTimeMs(m.line, LineTimeMs(m.line, topo.year));
-        o.hint = HintFromSource(log.source, topo);
-        const std::string unlabelled = HintFromLauncher(log.source, m.line, topo, o.hint);
-        HintFromWriter(unlabelled, topo, o.hint, srun_tasks_are_ranks(unlabelled));
-        HintFromLine(unlabelled, topo, o.hint);
-        HintFromSection(log, ki, topo, o.hint);
-        HintFromTorchrunReport(log, ki, topo, o.hint);
-        HintFromSlurmStep(log, ki, topo, o.hint);
-        if (o.hint.node.empty() && (o.hint.gpu >= 0 || !o.hint.hca.empty())) o.hint.node = topo.default_node;
+        o.hint = PlaceLine(log, ki, m.line, topo);
         o.hint.job = topo.job;
         o.hint.entry_component = m.component;
         if (k == 0) o.deltas[cat] = w;
@@ -3739,11 +3888,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           if (n++ >= kMaxThrottleLines) break;
           auto [li, ki] = flat.refs[m->line_index];
           const CaseLog& log = c.logs[li];
-          ComponentHint h = HintFromSource(log.source, topo);
-          HintFromWriter(m->line, topo, h, srun_tasks_are_ranks(m->line));
-          HintFromLine(m->line, topo, h);
-          HintFromSection(log, ki, topo, h);
-          if (h.node.empty() && h.gpu >= 0) h.node = topo.default_node;
+          ComponentHint h = PlaceLine(log, ki, m->line, topo);
           if (!h.node.empty() && h.gpu >= 0 && !h.gpu_from_rank) {
             beliefs.AddThrottleLineGpu(cat, h.node, h.gpu, m->line.find("Power Brake") != std::string::npos);
           }
@@ -4156,11 +4301,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       o.evidence.weight = w;
       o.deltas[lr.category] = w;
       o.time_ms = LineTimeMs(log.lines[ki].text, topo.year);
-      o.hint = HintFromSource(log.source, topo);
-      const std::string unlabelled = HintFromLauncher(log.source, log.lines[ki].text, topo, o.hint);
-      HintFromWriter(unlabelled, topo, o.hint, srun_tasks_are_ranks(unlabelled));
-      HintFromLine(unlabelled, topo, o.hint);
-      HintFromTorchrunReport(log, ki, topo, o.hint);
+      o.hint = PlaceLine(log, ki, log.lines[ki].text, topo);
       o.hint.job = topo.job;
       beliefs.Add(std::move(o));
     }

@@ -472,5 +472,97 @@ TEST_CASE("realistic: the silent rank of a hang is read from each line's prefix 
   CHECK(srun.component == "n-1/gpu2");
 }
 
+// P2: `srun --ntasks-per-node=1 torchrun ...`: srun's task N is the N-th node's launcher, not rank N.
+// The `srun -l` label names the task's node (the topology's node order, SLURM_JOB_NODELIST, srun's
+// own "task N" line) and torchrun --tee's "[default5]:" after it the GPU on that node.
+TEST_CASE("realistic: srun -l task ids under one torchrun per node name the node, [defaultN]: its GPU (P2)") {
+  const std::string oom = "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB.";
+  const std::vector<std::pair<std::string, std::string>> sigs = {{"CUDA out of memory", "cuda_oom"}};
+  const std::string iter = kIter;
+  // Task 3 runs on n-4 (the topology's 4th node); its local rank 5 ran out of memory. Was n-1/gpu3
+  // (task 3 read as rank 3).
+  Diagnosis tee = Run(OneLogCase("slurm-4411.out", {"+ srun --ntasks-per-node=1 torchrun --nnodes=4 --nproc_per_node=8 train.py",
+                                                    "0: [default0]:" + iter, "3: [default0]:" + iter,
+                                                    "3: [default5]:" + oom, "3: [default5]:Aborted (core dumped)"}),
+                      sigs);
+  CHECK(tee.root_cause == "cuda_oom");
+  CHECK(tee.component == "n-4/gpu5");
+  // The per-node launcher shown only by torchrun's own lines under the label: the node, no GPU.
+  Diagnosis agent = Run(OneLogCase("slurm-4411.out",
+                                   {"0: " + iter, "2: " + iter, "2: " + oom,
+                                    "2: [2026-12-01 17:35:02,118] torch.distributed.elastic.agent.server.api: [INFO] "
+                                    "[default] Worker group FAILED. 3/3 attempts left; will restart worker group"}),
+                        sigs);
+  CHECK(agent.root_cause == "cuda_oom");
+  CHECK(agent.component == "n-3");
+  // srun's own line says task 1 ran on n-3 (not the topology's 2nd node): srun's word wins.
+  Diagnosis named = Run(OneLogCase("slurm-4411.out", {"0: [default0]:" + iter, "1: [default5]:" + oom,
+                                                      "srun: error: n-3: task 1: Exited with exit code 1"}),
+                        sigs);
+  CHECK(named.component == "n-3/gpu5");
+  // One task per GPU (no per-node launcher anywhere): the task id stays the rank.
+  Diagnosis per_gpu = Run(OneLogCase("slurm-4411.out", {" 0: " + iter, "13: " + iter, "13: " + oom}), sigs);
+  CHECK(per_gpu.component == "n-2/gpu5");
+  // No topology node order: the job's node list the batch script printed gives it.
+  auto no_order = [](const std::vector<std::string>& lines) {
+    Json j = ParseJson(R"JSON({
+      "id": "t-p2", "alert": {"labels": {"alertname": "TrainingJobFailed", "job": "llm", "node": "g-07"},
+                              "annotations": {"summary": "job llm exited with code 1"}, "startsAt": "2026-12-01T17:45:00Z"},
+      "logs": [{"source": "g-07/slurm-4411.out", "lines": []}], "metrics": [], "topology": {"gpus_per_node": 8},
+      "expected": {"root_cause": "cuda_oom", "component": "g-09/gpu5"}})JSON").value();
+    for (const std::string& l : lines) j["logs"][0]["lines"].push_back(l);
+    auto c = ParseCase(j, "t.json");
+    REQUIRE_MESSAGE(c.ok(), c.status().message());
+    return *c;
+  };
+  Diagnosis listed = Run(no_order({"0: SLURM_JOB_NODELIST=g-[07-08],g-09", "0: [default0]:" + iter,
+                                   "2: [default0]:" + iter, "2: [default5]:" + oom}),
+                         sigs);
+  CHECK(listed.component == "g-09/gpu5");
+  // No order at all: the line is placed at no node rather than on the batch host (was g-07/gpu5).
+  Diagnosis unknown = Run(no_order({"0: [default0]:" + iter, "2: [default0]:" + iter, "2: [default5]:" + oom}), sigs);
+  CHECK(unknown.root_cause == "cuda_oom");
+  CHECK_MESSAGE(unknown.component.rfind("g-07", 0) != 0, unknown.component);
+}
+
+// P2: the throttle lines counted per GPU (node-wide when most GPUs of a node throttle) are placed by
+// the same rule as the signature's examples: a pdsh label names the host. Five of n-3's eight GPUs
+// slowing down, the paste saved on n-1.
+TEST_CASE("realistic: throttle lines in a pdsh-labelled paste are counted on the labelled host (P2)") {
+  std::vector<std::string> lines;
+  for (int g = 0; g < 8; ++g) {
+    std::string l = "n-3: GPU ";
+    l += std::to_string(g);
+    l += g < 5 ? ": HW Thermal Slowdown : Active" : ": HW Thermal Slowdown : Not Active";
+    lines.push_back(l);
+  }
+  for (int g = 0; g < 2; ++g) {
+    std::string l = "n-1: GPU ";
+    l += std::to_string(g);
+    l += ": HW Thermal Slowdown : Not Active";
+    lines.push_back(l);
+  }
+  Diagnosis d = Run(OneLogCase("n-1/pdsh-smi.log", lines), {{"Thermal Slowdown : Active", "gpu_thermal_throttle"}});
+  CHECK(d.root_cause == "gpu_thermal_throttle");
+  CHECK(d.component == "n-3");
+}
+
+// P2: /proc/interrupts (" 24:   0   0   PCI-MSI 524288-edge   nvidia") has srun -l's "NN: " shape;
+// pasted into rank 13's log it made the log srun-labelled, and the rank's own OOM lost its GPU (n-2).
+TEST_CASE("realistic: a pasted /proc/interrupts is no srun -l output (P2)") {
+  const std::string oom = "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB.";
+  Diagnosis d = Run(OneLogCase("n-2/rank13/stderr",
+                               {"            CPU0       CPU1       CPU2       CPU3",
+                                "  0:         36          0          0          0   IO-APIC   2-edge      timer",
+                                " 24:          0          0          0          0   PCI-MSI 524288-edge      nvidia",
+                                " 25:          0     181022          0          0   PCI-MSI 1048576-edge      nvidia",
+                                "120:          0          0    9123311          0  IR-PCI-MSI 95944704-edge      mlx5_comp0@pci:0000:5b:00.0",
+                                " 26:          0          0          0     811042   PCI-MSI 1572864-edge      nvidia",
+                                oom}),
+                    {{"CUDA out of memory", "cuda_oom"}});
+  CHECK(d.root_cause == "cuda_oom");
+  CHECK(d.component == "n-2/gpu5");
+}
+
 }  // namespace
 }  // namespace vigil
