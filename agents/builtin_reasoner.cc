@@ -1408,7 +1408,10 @@ std::map<int, std::string> SrunTaskNodes(const std::vector<CaseLog>& logs, const
       if (shown.empty() && text.find("scontrol show hostnames") != std::string::npos) {
         for (size_t j = k + 1; j < log.lines.size() && shown.size() < 4096; ++j) {
           std::smatch hm;
-          if (!std::regex_match(log.lines[j].text, hm, kHost)) break;
+          // A host name carries a digit ("g-07"): a word after the command ("Starting") is none.
+          if (!std::regex_match(log.lines[j].text, hm, kHost) ||
+              hm.str(1).find_first_of("0123456789") == std::string::npos)
+            break;
           shown.push_back(case_node(hm.str(1)));
         }
       }

@@ -504,13 +504,20 @@ TEST_CASE("realistic: srun -l task ids under one torchrun per node name the node
   Diagnosis per_gpu = Run(OneLogCase("slurm-4411.out", {" 0: " + iter, "13: " + iter, "13: " + oom}), sigs);
   CHECK(per_gpu.component == "n-2/gpu5");
   // No topology node order: the job's node list the batch script printed gives it.
-  auto no_order = [](const std::vector<std::string>& lines) {
+  auto no_order = [](const std::vector<std::string>& lines, const std::vector<std::string>& script = {}) {
     Json j = ParseJson(R"JSON({
       "id": "t-p2", "alert": {"labels": {"alertname": "TrainingJobFailed", "job": "llm", "node": "g-07"},
                               "annotations": {"summary": "job llm exited with code 1"}, "startsAt": "2026-12-01T17:45:00Z"},
       "logs": [{"source": "g-07/slurm-4411.out", "lines": []}], "metrics": [], "topology": {"gpus_per_node": 8},
       "expected": {"root_cause": "cuda_oom", "component": "g-09/gpu5"}})JSON").value();
     for (const std::string& l : lines) j["logs"][0]["lines"].push_back(l);
+    if (!script.empty()) {
+      Json log = Json::object();
+      log["source"] = "g-07/batch-script.out";
+      log["lines"] = Json::array();
+      for (const std::string& l : script) log["lines"].push_back(l);
+      j["logs"].push_back(log);
+    }
     auto c = ParseCase(j, "t.json");
     REQUIRE_MESSAGE(c.ok(), c.status().message());
     return *c;
@@ -519,6 +526,17 @@ TEST_CASE("realistic: srun -l task ids under one torchrun per node name the node
                                    "2: [default0]:" + iter, "2: [default5]:" + oom}),
                          sigs);
   CHECK(listed.component == "g-09/gpu5");
+  // ... or the hosts `scontrol show hostnames` printed in the batch script's output (a word after
+  // them ends the list).
+  Diagnosis shown = Run(no_order({"0: [default0]:" + iter, "2: [default0]:" + iter, "2: [default5]:" + oom},
+                                 {"+ scontrol show hostnames g-[07-09]", "g-07", "g-08", "g-09", "Starting",
+                                  "+ srun --ntasks-per-node=1 torchrun --nnodes=3 --nproc_per_node=8 train.py"}),
+                        sigs);
+  CHECK(shown.component == "g-09/gpu5");
+  Diagnosis past = Run(no_order({"0: [default0]:" + iter, "3: [default0]:" + iter, "3: [default5]:" + oom},
+                                {"+ scontrol show hostnames g-[07-09]", "g-07", "g-08", "g-09", "Starting"}),
+                       sigs);
+  CHECK_MESSAGE(past.component.rfind("Starting", 0) != 0, past.component);
   // No order at all: the line is placed at no node rather than on the batch host (was g-07/gpu5).
   Diagnosis unknown = Run(no_order({"0: [default0]:" + iter, "2: [default0]:" + iter, "2: [default5]:" + oom}), sigs);
   CHECK(unknown.root_cause == "cuda_oom");
