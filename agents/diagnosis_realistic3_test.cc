@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "agents/builtin_reasoner.h"
@@ -162,6 +163,94 @@ TEST_CASE("realistic3: a pdsh'd nvidia-smi --format=csv,noheader sweep is read b
   Diagnosis d2 = RunWithPack(*c2);
   CHECK(d2.root_cause == "gpu_thermal_throttle");
   CHECK(d2.component == "n-3/gpu5");
+}
+
+
+// Review RV-RL3: the RL3 rule "a condition that held from the first sample on is evidence only on a
+// minority of its series" dropped real faults that hold on exactly half of them: the smallest
+// multi-node job is 2 nodes, and one node's fault there is 8 GPUs of 16, or 1 node of 2.
+// A case of `nodes` x 8 GPUs whose metrics are `metrics` (each series: name, labels, one value per
+// sample, 10 samples 30 s apart, the first at the window's start), and a few ordinary iteration lines.
+DiagnosisCase MetricsCase(const std::vector<std::string>& nodes,
+                          const std::vector<std::tuple<std::string, Labels, std::vector<double>>>& metrics) {
+  Json j = ParseJson(R"JSON({
+    "id": "t-rvrl3-metrics",
+    "alert": {"labels": {"alertname": "TrainingThroughputLow", "job": "llm"},
+              "annotations": {"summary": "llm: tokens/s 40% below its 6h average"},
+              "startsAt": "2026-08-31T05:40:44Z"},
+    "logs": [{"source": "slurm-4133.out", "lines": []}],
+    "metrics": [],
+    "topology": {"nodes": [], "gpus_per_node": 8},
+    "expected": {"root_cause": "gpu_power_throttle", "component": "job"}
+  })JSON").value();
+  for (const std::string& n : nodes) j["topology"]["nodes"].push_back(n);
+  for (int i = 0; i < 4; ++i) {
+    std::string l = "0:  [2026-08-31 05:3";
+    l += std::to_string(i);
+    l += ":00] iteration    12046/ 1200000 | elapsed time per iteration (ms): 5050.5 | lm loss: 2.110000E+00 |";
+    j["logs"][0]["lines"].push_back(l);
+  }
+  const int64_t t0 = 1788154544000;  // 2026-08-31T05:35:44Z
+  for (const auto& [name, labels, values] : metrics) {
+    Json m = Json::object();
+    m["name"] = name;
+    m["labels"] = Json::object();
+    for (const auto& [k, v] : labels) m["labels"][k] = v;
+    m["samples"] = Json::array();
+    for (size_t i = 0; i < values.size(); ++i) {
+      Json p = Json::array();
+      p.push_back(static_cast<double>(t0 + static_cast<int64_t>(i) * 30000));
+      p.push_back(values[i]);
+      m["samples"].push_back(p);
+    }
+    j["metrics"].push_back(m);
+  }
+  auto c = ParseCase(j, "t.json");
+  REQUIRE_MESSAGE(c.ok(), c.status().message());
+  return *c;
+}
+
+TEST_CASE("review RV-RL3: a fault held from the first sample on one node of a 2-node job is still evidence") {
+  SUBCASE("all 8 GPUs of n-2 in HW power brake slowdown (a failed PSU), n-1 not") {
+    std::vector<std::tuple<std::string, Labels, std::vector<double>>> m;
+    for (const char* node : {"n-1", "n-2"}) {
+      for (int g = 0; g < 8; ++g) {
+        double bits = std::string(node) == "n-2" ? 128 : 0;
+        m.push_back({"DCGM_FI_DEV_CLOCK_THROTTLE_REASONS", Labels{{"Hostname", node}, {"gpu", std::to_string(g)}},
+                     std::vector<double>(10, bits)});
+      }
+    }
+    Diagnosis d = RunWithPack(MetricsCase({"n-1", "n-2"}, m));
+    CHECK(d.root_cause == "gpu_power_throttle");
+    CHECK(d.component.rfind("n-2", 0) == 0);
+  }
+  SUBCASE("n-2's memory below 5% available all along (host OOM), n-1 fine") {
+    std::vector<std::tuple<std::string, Labels, std::vector<double>>> m;
+    for (const char* node : {"n-1", "n-2"}) {
+      double avail = std::string(node) == "n-2" ? 9e9 : 1.2e12;
+      m.push_back({"node_memory_MemAvailable_bytes", Labels{{"instance", std::string(node) + ":9100"}},
+                   std::vector<double>(10, avail)});
+      m.push_back({"node_memory_MemTotal_bytes", Labels{{"instance", std::string(node) + ":9100"}},
+                   std::vector<double>(10, 2.0e12)});
+    }
+    Diagnosis d = RunWithPack(MetricsCase({"n-1", "n-2"}, m));
+    CHECK(d.root_cause == "host_oom");
+    CHECK(d.component == "n-2");
+  }
+  SUBCASE("the whole of n-2 hot (a failed chassis fan): 8 GPUs above 85 C with thermal slowdown, n-1 cool") {
+    std::vector<std::tuple<std::string, Labels, std::vector<double>>> m;
+    for (const char* node : {"n-1", "n-2"}) {
+      bool hot = std::string(node) == "n-2";
+      for (int g = 0; g < 8; ++g) {
+        Labels l{{"Hostname", node}, {"gpu", std::to_string(g)}};
+        m.push_back({"DCGM_FI_DEV_GPU_TEMP", l, std::vector<double>(10, hot ? 91 : 62)});
+        m.push_back({"DCGM_FI_DEV_CLOCK_THROTTLE_REASONS", l, std::vector<double>(10, hot ? 32 : 0)});
+      }
+    }
+    Diagnosis d = RunWithPack(MetricsCase({"n-1", "n-2"}, m));
+    CHECK(d.root_cause == "gpu_thermal_throttle");
+    CHECK(d.component.rfind("n-2", 0) == 0);
+  }
 }
 
 }  // namespace
