@@ -843,6 +843,9 @@ std::vector<TimeSeries> SeriesFromSmiCsv(const DiagnosisCase& c, const Topology&
       std::vector<std::string> f;
       if (size_t q = text.find("--query-gpu="); q != std::string::npos) {
         std::string list = text.substr(q + 12);
+        // Quoted or not: --query-gpu="index,temperature.gpu" / --query-gpu='...' (review RV-RL3:
+        // the quoted list was cut at its opening quote, so no column was named).
+        if (!list.empty() && (list[0] == '"' || list[0] == '\'')) list.erase(0, 1);
         list = list.substr(0, list.find_first_of(" \t'\""));
         f = split(list);
       } else {

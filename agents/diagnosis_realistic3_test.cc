@@ -253,5 +253,96 @@ TEST_CASE("review RV-RL3: a fault held from the first sample on one node of a 2-
   }
 }
 
+
+// Review RV-RL3: the pdsh'd nvidia-smi sweep reader on the shapes a sweep also comes in. A quoted
+// query list (`--query-gpu="index,..."`) named no column before the fix (the list was cut at its
+// opening quote): the sweep was not read (`unknown @ job`).
+DiagnosisCase SweepCase(const std::vector<std::string>& sweep) {
+  Json j = ParseJson(R"JSON({
+    "id": "t-rvrl3-smi",
+    "alert": {"labels": {"alertname": "GPUClocksLow", "job": "llm"},
+              "annotations": {"summary": "llm: SM clocks below 1500 MHz on a GPU"},
+              "startsAt": "2026-08-31T05:40:44Z"},
+    "logs": [{"source": "slurm-4133.out", "lines": []}, {"source": "ops/nvidia-smi-sweep", "lines": []}],
+    "metrics": [],
+    "topology": {"nodes": ["n-1", "n-2", "n-3", "n-4"], "gpus_per_node": 8},
+    "expected": {"root_cause": "gpu_thermal_throttle", "component": "n-3/gpu5"}
+  })JSON").value();
+  for (int i = 0; i < 4; ++i) {
+    std::string l = "0:  [2026-08-31 05:2";
+    l += std::to_string(i);
+    l += ":00] iteration    12046/ 1200000 | elapsed time per iteration (ms): 3050.5 | lm loss: 2.110000E+00 |";
+    j["logs"][0]["lines"].push_back(l);
+  }
+  for (const std::string& l : sweep) j["logs"][1]["lines"].push_back(l);
+  auto c = ParseCase(j, "t.json");
+  REQUIRE_MESSAGE(c.ok(), c.status().message());
+  return *c;
+}
+
+TEST_CASE("review RV-RL3: a pdsh'd nvidia-smi sweep: quoted query, other column order, header rows, N/A, bad rows") {
+  SUBCASE("a quoted --query-gpu list, a truncated row, a host that is no node of the case") {
+    for (const char* quote : {"\"", "'"}) {
+      std::string cmd = "$ pdsh -w n-[1-4] nvidia-smi --query-gpu=";
+      cmd += quote;
+      cmd += "index,temperature.gpu,clocks_throttle_reasons.hw_thermal_slowdown";
+      cmd += quote;
+      cmd += " --format=csv,noheader";
+      std::vector<std::string> sweep = {cmd};
+      for (const char* host : {"n-2", "n-3"}) {
+        for (int g = 0; g < 8; ++g) {
+          std::string row = host;
+          row += ": ";
+          row += std::to_string(g);
+          row += std::string(host) == "n-3" && g == 5 ? ", 89, Active" : ", 61, Not Active";
+          sweep.push_back(row);
+        }
+      }
+      sweep.push_back("n-2: 4, 9");               // cut short: skipped, not misread
+      sweep.push_back("gpu-99: 3, 97, Active");  // no node of the case: on no node
+      Diagnosis d = RunWithPack(SweepCase(sweep));
+      CHECK_MESSAGE(d.root_cause == "gpu_thermal_throttle", quote);
+      CHECK_MESSAGE(d.component == "n-3/gpu5", quote);
+    }
+  }
+  SUBCASE("columns in another order, a header row per host, units, [N/A] and [Not Supported]") {
+    std::vector<std::string> sweep = {
+        "$ pdsh -w n-[1-4] nvidia-smi --query-gpu=clocks_throttle_reasons.hw_thermal_slowdown,power.draw,"
+        "temperature.gpu,index --format=csv"};
+    for (const char* host : {"n-2", "n-3"}) {
+      std::string header = host;
+      header += ": clocks_throttle_reasons.hw_thermal_slowdown, power.draw [W], temperature.gpu, index";
+      sweep.push_back(header);
+      for (int g = 0; g < 8; ++g) {
+        std::string row = host;
+        row += std::string(host) == "n-3" && g == 5 ? ": Active, [N/A], 89, " : ": [Not Supported], 655.40 W, 61, ";
+        row += std::to_string(g);
+        sweep.push_back(row);
+      }
+    }
+    Diagnosis d = RunWithPack(SweepCase(sweep));
+    CHECK(d.root_cause == "gpu_thermal_throttle");
+    CHECK(d.component == "n-3/gpu5");
+  }
+  SUBCASE("only a host that is no node of the case is hot: no GPU of the case is named") {
+    std::vector<std::string> sweep = {
+        "$ pdsh -w n-[1-4] nvidia-smi --query-gpu=index,temperature.gpu,clocks_throttle_reasons.hw_thermal_slowdown "
+        "--format=csv,noheader"};
+    for (const char* host : {"n-2", "n-3"}) {
+      for (int g = 0; g < 8; ++g) {
+        std::string row = host;
+        row += ": ";
+        row += std::to_string(g);
+        row += ", 61, Not Active";
+        sweep.push_back(row);
+      }
+    }
+    sweep.push_back("gpu-99: 3, 97, Active");
+    Diagnosis d = RunWithPack(SweepCase(sweep));
+    CHECK(d.root_cause != "gpu_thermal_throttle");
+    CHECK(d.component.find("gpu3") == std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace vigil
