@@ -251,6 +251,24 @@ TEST_CASE("review RV-RL3: a fault held from the first sample on one node of a 2-
     CHECK(d.root_cause == "gpu_thermal_throttle");
     CHECK(d.component.rfind("n-2", 0) == 0);
   }
+  SUBCASE("a guard, not a regression: utilisation drops on ALL 16 GPUs inside the window (data loader)") {
+    // A change after the first sample counts whatever the share (passes with a9f54e3's rule too).
+    std::vector<std::tuple<std::string, Labels, std::vector<double>>> m;
+    std::vector<double> util(10, 95), step(10, 1000);
+    for (int i = 4; i < 10; ++i) {
+      util[i] = 35;
+      step[i] = 1700;
+    }
+    for (const char* node : {"n-1", "n-2"}) {
+      for (int g = 0; g < 8; ++g) {
+        m.push_back({"DCGM_FI_DEV_GPU_UTIL", Labels{{"Hostname", node}, {"gpu", std::to_string(g)}}, util});
+      }
+    }
+    m.push_back({"step_time_ms", Labels{{"job", "llm"}}, step});
+    Diagnosis d = RunWithPack(MetricsCase({"n-1", "n-2"}, m));
+    CHECK(d.root_cause == "dataloader_stall");
+    CHECK(d.component == "job");
+  }
 }
 
 
