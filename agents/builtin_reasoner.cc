@@ -4166,11 +4166,12 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     // A condition that held on every series from the first sample on is the normal state of
     // this cluster (e.g. "temperature < 80"), not evidence of a fault. Since RL3: on nearly all of
     // them too (a one-row-per-GPU nvidia-smi sweep where 15 GPUs of 16 are below 80 C and one is at
-    // 89 C: the 15 are the normal state, the one is what differs). "Nearly all" is more than three
-    // quarters (review RV-RL3; RL3 had "half or more"): one node's fault in a 2-node job holds on
-    // exactly half (8 GPUs of 16 power-braked by a failed PSU, 1 node of 2 out of memory) and is
-    // the fault, not the cluster's normal state.
-    bool discriminative = 4 * result->hits.size() <= 3 * result->candidates;
+    // 89 C: the 15 are the normal state, the one is what differs). "Most" is more than half
+    // (review RV-RL3; RL3 had "half or more"): one node's fault in a 2-node job holds on exactly
+    // half (8 GPUs of 16 power-braked by a failed PSU, 1 node of 2 out of memory) and is the fault,
+    // not the cluster's normal state. (Not "more than three quarters": then 3 cool GPUs of a
+    // 4-GPU node beside one hot one were evidence again.)
+    bool discriminative = 2 * result->hits.size() <= result->candidates && result->hits.size() < result->candidates;
     for (const MetricConditionHit& h : result->hits) {
       if (!h.onset && !discriminative && !h.series->labels.count("snapshot")) continue;
       if (!metric_seen.insert({s.category, h.series->id()}).second) continue;

@@ -251,6 +251,34 @@ TEST_CASE("review RV-RL3: a fault held from the first sample on one node of a 2-
     CHECK(d.root_cause == "gpu_thermal_throttle");
     CHECK(d.component.rfind("n-2", 0) == 0);
   }
+  SUBCASE("one hot GPU of a 4-GPU node: the 3 cool ones are the normal state, not power-throttle evidence") {
+    // An nvidia-smi sweep with its header, in the node's log (as RL3's one-node test, 4 GPUs).
+    std::vector<std::string> rows = {
+        "index, temperature.gpu, clocks.sm [MHz], clocks_throttle_reasons.sw_thermal_slowdown, "
+        "clocks_throttle_reasons.hw_thermal_slowdown, power.draw [W]"};
+    for (int g = 0; g < 4; ++g) {
+      std::string row = std::to_string(g);
+      row += g == 1 ? ", 89, 1245 MHz, Active, Active, 486.21 W" : ", 61, 1980 MHz, Not Active, Not Active, 655.40 W";
+      rows.push_back(row);
+    }
+    Json j = ParseJson(R"JSON({
+      "id": "t-rvrl3-4gpu",
+      "alert": {"labels": {"alertname": "GPUClocksLow", "Hostname": "n-3"},
+                "annotations": {"summary": "SM clocks below 1500 MHz on a GPU"},
+                "startsAt": "2026-08-31T05:40:44Z"},
+      "logs": [{"source": "n-3/nvidia-smi", "lines": []}],
+      "metrics": [],
+      "topology": {"nodes": ["n-3"], "gpus_per_node": 4},
+      "expected": {"root_cause": "gpu_thermal_throttle", "component": "n-3/gpu1"}
+    })JSON").value();
+    for (const std::string& l : rows) j["logs"][0]["lines"].push_back(l);
+    auto parsed = ParseCase(j, "t.json");
+    REQUIRE_MESSAGE(parsed.ok(), parsed.status().message());
+    DiagnosisCase c = *parsed;
+    Diagnosis d = RunWithPack(c);
+    CHECK(d.root_cause == "gpu_thermal_throttle");
+    CHECK(d.component == "n-3/gpu1");
+  }
   SUBCASE("a guard, not a regression: utilisation drops on ALL 16 GPUs inside the window (data loader)") {
     // A change after the first sample counts whatever the share (passes with a9f54e3's rule too).
     std::vector<std::tuple<std::string, Labels, std::vector<double>>> m;
