@@ -828,10 +828,43 @@ std::vector<TimeSeries> SeriesFromSmiCsv(const DiagnosisCase& c, const Topology&
     std::map<std::tuple<std::string, std::string, int>, TimeSeries> by_metric_gpu;
     std::map<std::pair<std::string, int>, int64_t> throttle;  // (node, gpu) -> bits
     bool has_reasons = false;
+    // `pdsh ... | dshbak -c` prints each host's output as a block under a "----------------" /
+    // host / "----------------" banner instead of a label on each line (review RV-RL3: its rows
+    // were read as one node-less series per GPU index, n-2's GPU 5 and n-3's GPU 5 as two samples
+    // of one GPU). 0: no banner seen; 1: after an opening dash line; 2: after the host line;
+    // 3: inside a block, whose rows are block_node's ("" when the banner names several hosts,
+    // "n-[2-3]", or no node of the case: such rows are skipped, they would be misplaced).
+    int banner = 0;
+    std::string block_node;
+    auto dashes = [](const std::string& t) {
+      size_t a = t.find_first_not_of(" \t"), b = t.find_last_not_of(" \t\r");
+      return a != std::string::npos && b - a + 1 >= 4 && t.find_first_not_of('-', a) > b;
+    };
     for (const LogLine& line : log.lines) {
       if (line.text.size() > 2000) continue;
+      if (dashes(line.text)) {
+        banner = banner == 2 ? 3 : 1;
+        continue;
+      }
+      if (banner == 1) {
+        // The banner's host: one node of the case, or a compressed list of several ("n-[2-3]").
+        // Anything else (a section title, a CSV header after a separator) is no banner.
+        std::string host = line.text;
+        host.erase(0, host.find_first_not_of(" \t"));
+        host.erase(host.find_last_not_of(" \t\r") + 1);
+        const bool token = !host.empty() && host.find_first_of(" \t,") == std::string::npos;
+        const std::string one = token && host.find('[') == std::string::npos ? ReportedNode(host, topo.names) : "";
+        if (!one.empty() || (token && host.find('[') != std::string::npos)) {
+          block_node = one;
+          banner = 2;
+          continue;
+        }
+        banner = 0;
+      }
+      if (banner == 2) banner = 0;  // "----" and a host, no closing "----": no banner
       std::string text = line.text;
-      std::string node = source_node;
+      std::string node = banner == 3 ? block_node : source_node;
+      if (banner == 3 && block_node.empty() && text.find("index") == std::string::npos) continue;
       if (pdsh) {
         size_t label = 0;
         std::string host = PdshNodeOf(text, topo, &label);

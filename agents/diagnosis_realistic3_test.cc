@@ -370,6 +370,33 @@ TEST_CASE("review RV-RL3: a pdsh'd nvidia-smi sweep: quoted query, other column 
     CHECK(d.root_cause == "gpu_thermal_throttle");
     CHECK(d.component == "n-3/gpu5");
   }
+  SUBCASE("pdsh | dshbak -c: each host's rows under its banner, a coalesced banner's rows on no node") {
+    std::vector<std::string> sweep = {
+        "$ pdsh -w n-[1-4] nvidia-smi --query-gpu=index,temperature.gpu,clocks_throttle_reasons.hw_thermal_slowdown "
+        "--format=csv,noheader | dshbak -c"};
+    for (const char* host : {"n-[1-2]", "n-3", "n-4"}) {
+      sweep.push_back("----------------");
+      sweep.push_back(host);
+      sweep.push_back("----------------");
+      for (int g = 0; g < 8; ++g) {
+        std::string row = std::to_string(g);
+        row += std::string(host) == "n-3" && g == 5 ? ", 89, Active" : ", 61, Not Active";
+        sweep.push_back(row);
+      }
+    }
+    Diagnosis d = RunWithPack(SweepCase(sweep));
+    CHECK(d.root_cause == "gpu_thermal_throttle");
+    CHECK(d.component == "n-3/gpu5");
+
+    // A separator line above a plain CSV sweep with its header is no banner: still read.
+    std::vector<std::string> plain = {"----------------", "index, temperature.gpu, clocks_throttle_reasons.hw_thermal_slowdown"};
+    for (int g = 0; g < 8; ++g) plain.push_back(std::to_string(g) + (g == 5 ? ", 89, Active" : ", 61, Not Active"));
+    DiagnosisCase c = SweepCase(plain);
+    c.logs[1].source = "n-3/nvidia-smi";
+    Diagnosis p = RunWithPack(c);
+    CHECK(p.root_cause == "gpu_thermal_throttle");
+    CHECK(p.component == "n-3/gpu5");
+  }
   SUBCASE("only a host that is no node of the case is hot: no GPU of the case is named") {
     std::vector<std::string> sweep = {
         "$ pdsh -w n-[1-4] nvidia-smi --query-gpu=index,temperature.gpu,clocks_throttle_reasons.hw_thermal_slowdown "
