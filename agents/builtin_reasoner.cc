@@ -1358,53 +1358,121 @@ std::map<std::string, int> LauncherSources(const std::vector<CaseLog>& logs, con
   return out;
 }
 
-// Slurm's hostlist ("gpu-[017-019,023],login-1") expanded in order, the zero padding kept; empty when
-// malformed or longer than `cap` hosts. One bracket per host pattern (Slurm's usual form).
+// Slurm's hostlist ("gpu-[017-019,023],login-1") expanded in the order `scontrol show hostnames`
+// prints it: items split at commas outside brackets; each bracket a list of numbers and ranges
+// ("001-004,010"), a range's numbers padded with zeros to the width of its low end ("[08-10]": 08,
+// 09, 10); several brackets in one item expand leftmost-outermost ("rack[1-2]-n[01-02]": rack1-n01,
+// rack1-n02, rack2-n01, rack2-n02). Empty (the list unread, no host guessed) when malformed (an
+// unterminated, nested or empty bracket, a descending range "[004-001]", an empty item, a character
+// no host name has) or longer than `cap` hosts, which is counted before any host is built (review
+// RV-P2: was one bracket per item, "rack[1-2]-n[01-02]" unread).
 std::vector<std::string> ExpandHostlist(const std::string& list, size_t cap = 4096) {
-  std::vector<std::string> out;
-  std::vector<std::string> items;
-  std::string cur;
-  int depth = 0;
-  for (char ch : list) {
-    if (ch == '[') ++depth;
-    if (ch == ']') --depth;
-    if (depth < 0 || depth > 1) return {};
-    if (ch == ',' && depth == 0) {
-      items.push_back(cur);
-      cur.clear();
-    } else {
-      cur += ch;
+  struct Range {
+    int64_t lo = 0, hi = 0;
+    size_t width = 0;
+  };
+  struct Item {
+    std::vector<std::string> text;           // the literal text around the brackets: brackets + 1
+    std::vector<std::vector<Range>> lists;   // each bracket's ranges
+    std::vector<uint64_t> sizes;             // each bracket's number of values
+  };
+  if (list.empty() || list.size() > 4000) return {};
+  auto host_char = [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '.' || ch == '_';
+  };
+  std::vector<Item> items;
+  uint64_t total = 0;
+  size_t i = 0;
+  while (i <= list.size()) {
+    Item item;
+    item.text.emplace_back();
+    // One item: literal text and brackets up to a comma outside brackets or the end.
+    while (i < list.size() && list[i] != ',') {
+      const char ch = list[i];
+      if (host_char(ch)) {
+        item.text.back() += ch;
+        ++i;
+        continue;
+      }
+      if (ch != '[') return {};  // "]" without "[", or a character no host name has
+      const size_t close = list.find(']', i + 1);
+      if (close == std::string::npos) return {};  // unterminated
+      const std::string body = list.substr(i + 1, close - i - 1);
+      if (body.empty() || body.find('[') != std::string::npos) return {};  // empty or nested
+      std::vector<Range> ranges;
+      uint64_t count = 0;
+      std::stringstream parts(body);
+      std::string part;
+      size_t seen = 0;
+      while (std::getline(parts, part, ',')) {
+        seen += part.size() + 1;
+        const auto dash = part.find('-');
+        const std::string lo = part.substr(0, dash);
+        const std::string hi = dash == std::string::npos ? lo : part.substr(dash + 1);
+        if (!IsNumber(lo) || !IsNumber(hi) || lo.size() > 9 || hi.size() > 9) return {};
+        Range r;
+        r.lo = std::stoll(lo);
+        r.hi = std::stoll(hi);
+        r.width = lo.size();
+        if (r.hi < r.lo) return {};  // descending: Slurm refuses it too ("Invalid range")
+        count += static_cast<uint64_t>(r.hi - r.lo + 1);
+        if (count > cap) return {};
+        ranges.push_back(r);
+      }
+      if (ranges.empty() || seen != body.size() + 1) return {};  // "[1-2,]": a trailing comma
+      item.lists.push_back(std::move(ranges));
+      item.sizes.push_back(count);
+      item.text.emplace_back();
+      i = close + 1;
     }
+    uint64_t n = 1;
+    for (uint64_t size : item.sizes) {
+      n *= size;  // each size <= cap, n <= cap before: no overflow
+      if (n > cap) return {};
+    }
+    bool empty = item.lists.empty() && item.text.front().empty();
+    if (empty) return {};  // "a,,b", a leading or trailing comma
+    total += n;
+    if (total > cap) return {};
+    items.push_back(std::move(item));
+    if (i >= list.size()) break;
+    ++i;  // the comma
+    if (i == list.size()) return {};
   }
-  if (depth != 0) return {};
-  items.push_back(cur);
-  static const std::regex kItem(R"(^([A-Za-z0-9._-]*)(?:\[([0-9,-]+)\]([A-Za-z0-9._-]*))?$)");
-  for (const std::string& item : items) {
-    std::smatch m;
-    if (item.empty() || !std::regex_match(item, m, kItem)) return {};
-    if (!m[2].matched) {
-      out.push_back(item);
-    } else {
-      std::stringstream ranges(m.str(2));
-      std::string range;
-      while (std::getline(ranges, range, ',')) {
-        const auto dash = range.find('-');
-        const std::string lo = range.substr(0, dash);
-        const std::string hi = dash == std::string::npos ? lo : range.substr(dash + 1);
-        std::optional<int32_t> a = ParseInt32(lo), b = ParseInt32(hi);
-        if (!a || !b || *b < *a || static_cast<size_t>(*b - *a) >= cap) return {};
-        for (int32_t n = *a; n <= *b; ++n) {
-          std::string num = std::to_string(n);
-          if (num.size() < lo.size()) num.insert(0, lo.size() - num.size(), '0');
-          std::string host = m.str(1);
-          host += num;
-          host += m.str(3);
-          out.push_back(std::move(host));
-          if (out.size() > cap) return {};
+  std::vector<std::string> out;
+  out.reserve(static_cast<size_t>(total));
+  for (const Item& item : items) {
+    // An odometer over the brackets' values, the last bracket turning fastest.
+    std::vector<size_t> range(item.lists.size(), 0);
+    std::vector<int64_t> value(item.lists.size());
+    for (size_t b = 0; b < item.lists.size(); ++b) value[b] = item.lists[b][0].lo;
+    for (bool done = false; !done;) {
+      std::string host = item.text[0];
+      for (size_t b = 0; b < item.lists.size(); ++b) {
+        std::string num = std::to_string(value[b]);
+        const size_t width = item.lists[b][range[b]].width;
+        if (num.size() < width) host.append(width - num.size(), '0');
+        host += num;
+        host += item.text[b + 1];
+      }
+      out.push_back(std::move(host));
+      done = true;  // unless some bracket below still turns
+      for (size_t b = item.lists.size(); b-- > 0;) {
+        if (value[b] < item.lists[b][range[b]].hi) {
+          ++value[b];
+          done = false;
+          break;
         }
+        if (range[b] + 1 < item.lists[b].size()) {
+          ++range[b];
+          value[b] = item.lists[b][range[b]].lo;
+          done = false;
+          break;
+        }
+        range[b] = 0;
+        value[b] = item.lists[b][0].lo;
       }
     }
-    if (out.size() > cap) return {};
   }
   return out;
 }
@@ -1415,7 +1483,8 @@ std::vector<std::string> ExpandHostlist(const std::string& list, size_t cap = 40
 // (the job's node list as the scheduler gives it, evals/diagnosis/README.md); with one task per
 // node, Slurm's block distribution puts task N on the N-th node of it. srun's own "srun: error:
 // NODE: task N:" says where task N ran and overrides it; an order it contradicts is not used at
-// all (only srun's own lines then place tasks).
+// all (only srun's own lines then place tasks), nor is the topology's when the printed node list
+// could not be read (ExpandHostlist refused it).
 std::map<int, std::string> SrunTaskNodes(const std::vector<CaseLog>& logs, const Topology& t) {
   static const std::regex kSrunError(R"(\bsrun: error: ([A-Za-z0-9._-]+): task (\d{1,6}):)");
   static const std::regex kNodelist(R"(\bSLURM_(?:JOB_)?NODELIST\s*[=:]\s*"?([A-Za-z0-9._,\[\]-]+))");
@@ -1423,6 +1492,9 @@ std::map<int, std::string> SrunTaskNodes(const std::vector<CaseLog>& logs, const
   std::map<int, std::string> named;
   std::vector<std::string> order;
   std::vector<std::string> shown;  // scontrol show hostnames' output
+  // A node list the job printed that ExpandHostlist refuses: the topology's order is then not
+  // taken for it (the list may order the nodes otherwise; no node rather than a wrong one).
+  bool list_unread = false;
   auto case_node = [&t](const std::string& host) {
     std::string n = t.names.Find(host);
     return n.empty() ? host : n;
@@ -1440,6 +1512,7 @@ std::map<int, std::string> SrunTaskNodes(const std::vector<CaseLog>& logs, const
       if (order.empty() && text.find("NODELIST") != std::string::npos && std::regex_search(text, m, kNodelist) &&
           m.str(1).find('$') == std::string::npos) {
         for (const std::string& h : ExpandHostlist(m.str(1))) order.push_back(case_node(h));
+        list_unread = list_unread || order.empty();
       }
       if (shown.empty() && text.find("scontrol show hostnames") != std::string::npos) {
         for (size_t j = k + 1; j < log.lines.size() && shown.size() < 4096; ++j) {
@@ -1454,7 +1527,7 @@ std::map<int, std::string> SrunTaskNodes(const std::vector<CaseLog>& logs, const
     }
   }
   if (order.empty()) order = shown;
-  if (order.empty()) order = t.node_order;
+  if (order.empty() && !list_unread) order = t.node_order;
   for (const auto& [task, node] : named) {
     if (task >= 0 && static_cast<size_t>(task) < order.size() && order[task] != node) {
       order.clear();  // the order is not the tasks': only srun's own lines place them

@@ -543,6 +543,61 @@ TEST_CASE("realistic: srun -l task ids under one torchrun per node name the node
   CHECK_MESSAGE(unknown.component.rfind("g-07", 0) != 0, unknown.component);
 }
 
+// Review RV-P2: Slurm's node lists as Slurm prints and accepts them (several brackets in one host
+// name, lists inside a bracket, zero padding) are expanded as `scontrol show hostnames` would; a
+// list that cannot be read places the per-node task nowhere (not by the topology's order, which the
+// unread list may contradict), and a huge or descending range is refused without building hosts.
+TEST_CASE("realistic: srun -l per-node tasks read Slurm node lists with several brackets; an unreadable list places nowhere (RV-P2)") {
+  const std::string oom = "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB.";
+  const std::vector<std::pair<std::string, std::string>> sigs = {{"CUDA out of memory", "cuda_oom"}};
+  const std::string iter = kIter;
+  auto no_order = [](const std::vector<std::string>& lines) {
+    Json j = ParseJson(R"JSON({
+      "id": "t-rvp2", "alert": {"labels": {"alertname": "TrainingJobFailed", "job": "llm", "node": "login-1"},
+                                "annotations": {"summary": "job llm exited with code 1"}, "startsAt": "2026-12-01T17:45:00Z"},
+      "logs": [{"source": "slurm-4411.out", "lines": []}], "metrics": [], "topology": {"gpus_per_node": 8},
+      "expected": {"root_cause": "cuda_oom", "component": "job"}})JSON").value();
+    for (const std::string& l : lines) j["logs"][0]["lines"].push_back(l);
+    auto c = ParseCase(j, "t.json");
+    REQUIRE_MESSAGE(c.ok(), c.status().message());
+    return *c;
+  };
+  auto task = [&](const std::string& nodelist, int n) {
+    std::string label = std::to_string(n);
+    label += ": [default5]:";
+    std::string env = "0: SLURM_JOB_NODELIST=";
+    env += nodelist;
+    return Run(no_order({env, "0: [default0]:" + iter, label + iter, label + oom}), sigs);
+  };
+  // Two brackets in one name: rack1-g07, rack1-g08, rack2-g07, ... (task 2 is rack2-g07). Was
+  // unread (one bracket per item), the line placed at no node.
+  Diagnosis two = task("rack[1-2]-g[07-08]", 2);
+  CHECK(two.root_cause == "cuda_oom");
+  CHECK(two.component == "rack2-g07/gpu5");
+  // A list inside the bracket, zero padding kept, a plain host after it.
+  CHECK(task("g-[007,009-010],h01", 2).component == "g-010/gpu5");
+  CHECK(task("g-[007,009-010],h01", 3).component == "h01/gpu5");
+  CHECK(task("a01,b[02-03]", 1).component == "b02/gpu5");
+  // Refused: descending, huge (no millions of hosts built), unterminated, nested: no node at all.
+  for (const std::string bad : {"g-[004-001]", "g-[1-99999999]", "g-[1-3", "g-[1-[2-3]]", "g-[1-2]]"}) {
+    Diagnosis d = task(bad, 2);
+    CHECK_MESSAGE(d.root_cause == "cuda_oom", bad);
+    CHECK_MESSAGE(d.component.rfind("g-", 0) != 0, bad, " -> ", d.component);
+  }
+  // With a topology: a printed list cut short is not replaced by the topology's order (n-1..n-4
+  // would put task 2 on n-3; the list puts it on n-1). Was n-3/gpu5.
+  Diagnosis cut = Run(OneLogCase("slurm-4411.out", {"0: SLURM_JOB_NODELIST=n-[3-4],n-[1-2", "0: [default0]:" + iter,
+                                                    "2: [default0]:" + iter, "2: [default5]:" + oom}),
+                      sigs);
+  CHECK(cut.root_cause == "cuda_oom");
+  CHECK_MESSAGE(cut.component.rfind("n-3", 0) != 0, cut.component);
+  // ... while the whole list gives it: task 2 on n-1.
+  Diagnosis whole = Run(OneLogCase("slurm-4411.out", {"0: SLURM_JOB_NODELIST=n-[3-4],n-[1-2]", "0: [default0]:" + iter,
+                                                      "2: [default0]:" + iter, "2: [default5]:" + oom}),
+                        sigs);
+  CHECK(whole.component == "n-1/gpu5");
+}
+
 // P2: the throttle lines counted per GPU (node-wide when most GPUs of a node throttle) are placed by
 // the same rule as the signature's examples: a pdsh label names the host. Five of n-3's eight GPUs
 // slowing down, the paste saved on n-1.
