@@ -1953,6 +1953,45 @@ void HintFromSlurmStep(const CaseLog& log, size_t line, const Topology& t, Compo
   h.gpu_from_rank = false;
 }
 
+std::optional<SlowMention> SlowMentionIn(const std::string& line, const CaseNodes& names);  // below
+
+// The rank a line reports on, when its writer reports on another one (review RV-P2): a consistency
+// check's replica that differs ("rank 77 digest 9f1c.. differs from 15 peers", "replica digest
+// mismatch on rank 77") or a slow participant one rank reports for all (SlowMentionIn: "straggler
+// detector: min/max fwd-bwd time across ranks 2871.3 ms (rank 12) / 4140.7 ms (rank 45)", "rank 19
+// is 1.4x slower than median"). That rank's node and GPU (the topology's) win over the writer's
+// label or prefix (rank 0 prints both reports); a rank the topology does not place, or a slow
+// mention naming another node than the rank's, changes nothing.
+void HintFromSubject(const std::string& line, const Topology& t, ComponentHint& h) {
+  if (line.size() > 2000 || !ContainsNoCase(line, "rank")) return;
+  static const std::regex kSdcRankFirst(
+      R"(\brank\s*[=:#]?\s*(\d+)\b[^;|]{0,30}?\b(?:digest|checksum|hash|sha\d*|params?|parameters?|weights?|grads?|gradients?|outputs?|replica)\b[^;|]{0,80}?\b(?:differs?|differed|different|mismatch\w*|disagree\w*|diverge\w*)\b)",
+      std::regex::icase);
+  static const std::regex kSdcRankAfter(
+      R"(\b(?:digest|checksum|hash|replica|params?|parameters?|weights?|grads?|gradients?|outputs?)\b[^;|]{0,30}?\b(?:mismatch\w*|differs?|disagree\w*|diverge\w*)\b[^;|]{0,20}?\b(?:on|at|from|in|for|of)\s+rank\s*[=:#]?\s*(\d+)\b)",
+      std::regex::icase);
+  std::optional<int32_t> subject;
+  std::string named_node;
+  std::smatch m;
+  bool sdc = false;
+  for (const char* w : {"differ", "mismatch", "disagree", "diverge"}) sdc = sdc || ContainsNoCase(line, w);
+  if (sdc && (std::regex_search(line, m, kSdcRankFirst) || std::regex_search(line, m, kSdcRankAfter))) {
+    subject = ParseInt32(m.str(1));
+  } else if (std::optional<SlowMention> slow = SlowMentionIn(line, t.names); slow && slow->ranks.size() == 1) {
+    subject = slow->ranks[0];
+    named_node = slow->node;
+  }
+  if (!subject || *subject == h.rank) return;
+  auto it = t.ranks.find(*subject);
+  if (it == t.ranks.end() || it->second.node.empty()) return;
+  if (!named_node.empty() && !SameNodeName(it->second.node, named_node)) return;
+  h.node = it->second.node;
+  h.rank = *subject;
+  h.gpu = it->second.gpu;
+  h.gpu_from_rank = h.gpu >= 0;
+  h.gpu_bare = false;
+}
+
 // Where a log line was written, by one rule for every reader of log lines (P2): the source's node,
 // rank and GPU (HintFromSource); a launcher's label (HintFromLauncher: srun task, pdsh host, mpirun
 // rank); the writer's own prefix or srun's error line (HintFromWriter); what the rest of the line
@@ -1972,6 +2011,7 @@ ComponentHint PlaceLine(const CaseLog& log, size_t line, const std::string& text
   HintFromSection(log, line, t, h);
   HintFromTorchrunReport(log, line, t, h);
   HintFromSlurmStep(log, line, t, h);
+  HintFromSubject(unlabelled, t, h);
   if (unplaced && h.node.empty()) {
     h.gpu = -1;
     h.gpu_from_rank = false;
@@ -3090,6 +3130,31 @@ std::optional<SlowMention> SlowMentionIn(const std::string& line, const CaseNode
     std::optional<int32_t> rank = ParseInt32(v.str(6));
     if (fastest && slowest && rank && *fastest > 0 && *slowest >= kSlowRatio * *fastest) return rank_only(*rank);
     return std::nullopt;
+  }
+  // A per-rank min/max pair ("straggler detector: min/max fwd-bwd time across ranks 2871.3 ms (rank
+  // 12) / 4140.7 ms (rank 45)", "min/max GPU util across ranks 61% (rank 19) / 98% (rank 2)"): a
+  // time's max is the slow rank, a rate's (util, throughput, clock, flops) min; slow when the max is
+  // kSlowRatio x the min. Other measures (temperature, power) name no one here. Read before the
+  // rank list below, which took "ranks 2871" for rank 2871 (review RV-P2).
+  static const FilteredRegex kMinMaxPair(
+      R"(\bmin\s*/\s*max\b([^()0-9]{0,60})(\d+(?:\.\d+)?)\s*(ms|s|us|%)?\s*\(\s*rank\s*(\d+)\s*\)\s*/\s*(\d+(?:\.\d+)?)\s*(ms|s|us|%)?\s*\(\s*rank\s*(\d+)\s*\))",
+      /*icase=*/true);
+  if (ContainsNoCase(line, "min") && kMinMaxPair.Search(line, v)) {
+    const std::string what = AsciiLower(v.str(1));
+    bool rate = false, time = false;
+    for (const char* w : {"util", "throughput", "clock", "flops", "tokens", "samples", "mfu", "bandwidth"}) {
+      rate = rate || what.find(w) != std::string::npos;
+    }
+    for (const char* w : {"time", "latency", "duration", "rtt", "wait"}) time = time || what.find(w) != std::string::npos;
+    std::string min_unit = AsciiLower(v.str(3)), max_unit = AsciiLower(v.str(6));
+    if (min_unit.empty()) min_unit = max_unit;
+    if (max_unit.empty()) max_unit = min_unit;
+    std::optional<double> lo = ParseDouble(v.str(2)), hi = ParseDouble(v.str(5));
+    if (min_unit != "%") lo = in_seconds(lo, min_unit);
+    if (max_unit != "%") hi = in_seconds(hi, max_unit);
+    std::optional<int32_t> lo_rank = ParseInt32(v.str(4)), hi_rank = ParseInt32(v.str(7));
+    if (rate == time || !lo || !hi || !lo_rank || !hi_rank || *lo <= 0 || *hi < kSlowRatio * *lo) return std::nullopt;
+    return rank_only(time ? *hi_rank : *lo_rank);
   }
   if (ContainsNoCase(line, "wait") && kWaitSplit.Search(line, v)) {
     std::string group_unit = AsciiLower(v.str(2)), own_unit = v[7].matched ? AsciiLower(v.str(7)) : group_unit;

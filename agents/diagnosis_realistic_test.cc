@@ -598,6 +598,43 @@ TEST_CASE("realistic: srun -l per-node tasks read Slurm node lists with several 
   CHECK(whole.component == "n-1/gpu5");
 }
 
+// Review RV-P2: a line whose text is about another rank than its writer is placed on that rank:
+// rank 0's straggler report naming the slow rank, a consistency check naming the rank whose replica
+// differs.
+TEST_CASE("realistic: a straggler or replica-mismatch report is placed on the rank it names, not its writer (RV-P2)") {
+  const std::string iter = kIter;
+  // srun -l, one task per GPU: rank 19 runs on n-3, GPU 3. Was n-1/gpu0 (task 0, the writer).
+  const std::vector<std::pair<std::string, std::string>> slow_sigs = {{"straggler detector", "straggler_rank"}};
+  auto srun = [&](const std::string& report) {
+    return Run(OneLogCase("slurm-297649.out", {" 0: " + iter, "19: " + iter, " 0: " + iter, "19: " + iter,
+                                               " 0: [Rank 0] (after 4410 iterations) straggler detector: " + report}),
+               slow_sigs);
+  };
+  Diagnosis time = srun("min/max fwd-bwd time across ranks 2968.2 ms (rank 7) / 4801.5 ms (rank 19)");
+  CHECK(time.root_cause == "straggler_rank");
+  CHECK(time.component == "n-3/gpu3");
+  // A rate's min is the slow rank.
+  Diagnosis util = srun("min/max GPU util across ranks 61% (rank 19) / 98% (rank 2)");
+  CHECK(util.component == "n-3/gpu3");
+  // Times within 25% of each other name no one: the writer's placement stays.
+  Diagnosis even = srun("min/max fwd-bwd time across ranks 2968.2 ms (rank 7) / 3001.5 ms (rank 19)");
+  CHECK(even.component == "n-1/gpu0");
+  // A gathered log: rank 0 reports rank 26's digest (n-4, GPU 2) and the mismatch on rank 13 (n-2,
+  // GPU 5). Were n-1/gpu0.
+  const std::vector<std::pair<std::string, std::string>> sdc_sigs = {{"digest", "gpu_silent_data_corruption"}};
+  auto gathered = [&](const std::string& report) {
+    return Run(OneLogCase("platform/all-ranks.log",
+                          {"[rank0]:" + iter, "[rank1]:" + iter, "[rank26]:" + iter, "[rank0]:" + iter,
+                           "[rank0]:2026-09-20 17:15:23,256 | ERROR | consistency: " + report}),
+               sdc_sigs);
+  };
+  Diagnosis first = gathered("dp group 2 (ranks 2,10,18,26): rank 26 digest 9f1c02ab..e71d differs from 3 peers 4b77a0d1..c09e");
+  CHECK(first.root_cause == "gpu_silent_data_corruption");
+  CHECK(first.component == "n-4/gpu2");
+  Diagnosis after = gathered("replica digest mismatch on rank 13 (layer 38 mlp.fc1.weight)");
+  CHECK(after.component == "n-2/gpu5");
+}
+
 // P2: the throttle lines counted per GPU (node-wide when most GPUs of a node throttle) are placed by
 // the same rule as the signature's examples: a pdsh label names the host. Five of n-3's eight GPUs
 // slowing down, the paste saved on n-1.
