@@ -1747,6 +1747,16 @@ void HintFromLine(const std::string& line, const Topology& t, ComponentHint& h) 
     }
   }
   if (h.gpu < 0 && std::regex_search(line, m, kGpuKey)) h.gpu = ParseInt32(m.str(1)).value_or(-1);
+  // torchrun --tee's "[default3]:" in front of a line: the same local rank, on the node whose
+  // agent printed it (the log's). Read before a bare "GPU 0" / "cuda:0" in the line, the writer's
+  // own device under CUDA_VISIBLE_DEVICES (review RV-P2: "[default3]: ... GPU 0 has a total
+  // capacity" was gpu0).
+  if (h.gpu < 0) {
+    if (std::optional<int> local = TeeLocalRank(line, t)) {
+      h.gpu = *local;
+      h.gpu_from_rank = true;
+    }
+  }
   if (h.gpu < 0 && std::regex_search(gpu_text, m, kGpu)) {
     h.gpu = ParseInt32(m.str(1)).value_or(-1);
     h.gpu_bare = h.gpu >= 0;
@@ -1756,14 +1766,6 @@ void HintFromLine(const std::string& line, const Topology& t, ComponentHint& h) 
   if (h.gpu < 0 && std::regex_search(line, m, kLocalRank)) {
     h.gpu = ParseInt32(m.str(1)).value_or(-1);
     h.gpu_from_rank = h.gpu >= 0;
-  }
-  // torchrun --tee's "[default3]:" in front of a line: the same local rank, on the node whose
-  // agent printed it (the log's).
-  if (h.gpu < 0) {
-    if (std::optional<int> local = TeeLocalRank(line, t)) {
-      h.gpu = *local;
-      h.gpu_from_rank = true;
-    }
   }
   if (h.rank < 0 && std::regex_search(line, m, kRank)) h.rank = ParseInt32(m.str(1)).value_or(-1);
   if (h.hca.empty() && std::regex_search(line, m, kHca)) h.hca = m.str(1);

@@ -635,6 +635,22 @@ TEST_CASE("realistic: a straggler or replica-mismatch report is placed on the ra
   CHECK(after.component == "n-2/gpu5");
 }
 
+// Review RV-P2: torchrun --tee's "[default3]:" prefix on the source's node names the writer's GPU
+// over a bare "GPU 0" in the line (the process's only visible device under CUDA_VISIBLE_DEVICES).
+// (PyTorch's "[rank3]:" alone on the source's node still loses to it: agents/README.md, RV-P2.)
+TEST_CASE("realistic: torchrun's [defaultN]: prefix names its GPU over a bare GPU 0 in the line (RV-P2)") {
+  const std::string iter = kIter;
+  // torchrun --tee's prefix on the source's node: local rank 3's OOM says "GPU 0", its only visible
+  // device. Was n-1/gpu0 with "[rank3]:" after the prefix and without it.
+  const std::vector<std::pair<std::string, std::string>> oom_sigs = {{"CUDA out of memory", "cuda_oom"}};
+  const std::string oom =
+      "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 16.00 GiB. GPU 0 has a total capacity of 139.81 GiB";
+  Diagnosis ranked = Run(OneLogCase("n-1/torchrun.log", {"[default0]:" + iter, "[default3]:[rank3]: " + oom}), oom_sigs);
+  CHECK(ranked.component == "n-1/gpu3");
+  Diagnosis local = Run(OneLogCase("n-1/torchrun.log", {"[default0]:" + iter, "[default3]:" + oom}), oom_sigs);
+  CHECK(local.component == "n-1/gpu3");
+}
+
 // P2: the throttle lines counted per GPU (node-wide when most GPUs of a node throttle) are placed by
 // the same rule as the signature's examples: a pdsh label names the host. Five of n-3's eight GPUs
 // slowing down, the paste saved on n-1.
