@@ -1248,10 +1248,27 @@ std::optional<LauncherLabel> ReadLauncherLabel(const std::string& line, int kind
     const std::string after = line.substr(static_cast<size_t>(m.length(0)), 200);
     if (std::regex_search(after, kIpLink)) return std::nullopt;
     // Nor does /proc/interrupts (" 24:          0          0   PCI-MSI 524288-edge      nvidia"): its
-    // IRQ number, then a count per CPU padded into columns, then the interrupt chip and trigger.
-    static const std::regex kInterrupts(
-        R"(^ +\d+(?: +\d+)* +[A-Za-z0-9_.:-]*(?:MSI|APIC|PCI|GIC|edge|level|fasteoi)\b)");
-    if (after.size() > 1 && after[0] == ' ' && std::regex_search(after, kInterrupts)) return std::nullopt;
+    // IRQ number, then a count per CPU padded into columns, then the interrupt chip and trigger. The
+    // columns are scanned over the whole line: a GPU node has a column per CPU, 100 to 250 of them
+    // (review RV-P2: the first 200 characters were read, so a row of 20 or more CPUs was a task).
+    static const std::regex kChip(R"(^[A-Za-z0-9_.:-]*(?:MSI|APIC|PCI|GIC|edge|level|fasteoi)\b)");
+    const size_t rest = static_cast<size_t>(m.length(0));
+    if (rest < line.size() && line[rest] == ' ') {
+      size_t i = rest, columns = 0;
+      while (i < line.size()) {
+        const size_t spaces = i;
+        while (i < line.size() && line[i] == ' ') ++i;
+        const size_t digits = i;
+        while (i < line.size() && std::isdigit(static_cast<unsigned char>(line[i]))) ++i;
+        if (i == digits || i == spaces) break;  // the chip's name (or the end) after the columns
+        if (i < line.size() && line[i] != ' ') {
+          columns = 0;  // "12ab": no count column
+          break;
+        }
+        ++columns;
+      }
+      if (columns > 0 && i < line.size() && std::regex_search(line.substr(i, 200), kChip)) return std::nullopt;
+    }
     l.rank = ParseInt32(m.str(1)).value_or(-1);
   } else if (kind == kPdshHost) {
     if (line.find(": ") == std::string::npos || !std::regex_search(line, m, kPdsh)) return std::nullopt;

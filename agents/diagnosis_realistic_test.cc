@@ -651,6 +651,27 @@ TEST_CASE("realistic: torchrun's [defaultN]: prefix names its GPU over a bare GP
   CHECK(local.component == "n-1/gpu3");
 }
 
+// Review RV-P2: /proc/interrupts of a GPU node has a count column per CPU (128 here): its rows are
+// over 1400 characters before the interrupt chip, past the 200 the first reading looked at.
+TEST_CASE("realistic: a /proc/interrupts paste from a node with 128 CPUs is no srun -l output (RV-P2)") {
+  const std::string oom = "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB.";
+  auto row = [](const std::string& irq, const std::string& chip) {
+    std::string r = irq;
+    for (int cpu = 0; cpu < 128; ++cpu) r += cpu == 5 ? "     181022" : "          0";
+    r += chip;
+    return r;
+  };
+  std::vector<std::string> lines = {"            CPU0       CPU1       CPU2       CPU3 ... CPU127"};
+  lines.push_back(row("  0:", "   IO-APIC   2-edge      timer"));
+  lines.push_back(row(" 24:", "   PCI-MSI 524288-edge      nvidia"));
+  lines.push_back(row(" 25:", "   PCI-MSI 1048576-edge      nvidia"));
+  lines.push_back(row("120:", "  IR-PCI-MSI 95944704-edge      mlx5_comp0@pci:0000:5b:00.0"));
+  lines.push_back(oom);
+  Diagnosis d = Run(OneLogCase("n-2/rank13/stderr", lines), {{"CUDA out of memory", "cuda_oom"}});
+  CHECK(d.root_cause == "cuda_oom");
+  CHECK(d.component == "n-2/gpu5");
+}
+
 // P2: the throttle lines counted per GPU (node-wide when most GPUs of a node throttle) are placed by
 // the same rule as the signature's examples: a pdsh label names the host. Five of n-3's eight GPUs
 // slowing down, the paste saved on n-1.
