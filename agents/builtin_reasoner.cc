@@ -1566,7 +1566,7 @@ std::map<int, std::string> SrunTaskNodes(const std::vector<CaseLog>& logs, const
 // read by HintFromLine); a task whose node is unknown places it at no node (`*unplaced` set: no
 // default node either, the source's node being only where the output was collected).
 std::string HintFromLauncher(const std::string& source, const std::string& line, const Topology& t,
-                             ComponentHint& h, bool* unplaced = nullptr) {
+                             ComponentHint& h, bool* unplaced = nullptr, bool* task_node = nullptr) {
   auto it = t.launcher_sources.find(source);
   if (it == t.launcher_sources.end()) return line;
   std::optional<LauncherLabel> l = ReadLauncherLabel(line, it->second);
@@ -1578,6 +1578,7 @@ std::string HintFromLauncher(const std::string& source, const std::string& line,
     h.gpu = -1;
     h.gpu_from_rank = false;
     if (unplaced) *unplaced = h.node.empty();
+    if (task_node) *task_node = !h.node.empty();
   } else if (l->rank >= 0) {
     h.rank = l->rank;
     auto r = t.ranks.find(l->rank);
@@ -2021,11 +2022,23 @@ void HintFromSubject(const std::string& line, const Topology& t, ComponentHint& 
 // (log.lines[line].text).
 ComponentHint PlaceLine(const CaseLog& log, size_t line, const std::string& text, const Topology& t) {
   ComponentHint h = HintFromSource(log.source, t);
-  bool unplaced = false;
-  const std::string unlabelled = HintFromLauncher(log.source, text, t, h, &unplaced);
+  bool unplaced = false, task_node = false;
+  const std::string unlabelled = HintFromLauncher(log.source, text, t, h, &unplaced, &task_node);
+  const std::string launcher_node = task_node ? h.node : std::string();
   // srun's "task N" is rank N only when no log of the case shows a per-node launcher (RV-RL2).
   const bool srun_tasks_are_ranks = unlabelled.find("srun: error: ") != std::string::npos && !t.per_node_launcher;
   HintFromWriter(unlabelled, t, h, srun_tasks_are_ranks);
+  // A per-node srun task's node is where the line was written: a "[rankN]:" prefix that the
+  // topology's rank layout (gpus_per_node ranks a node) puts on another node does not move it, as
+  // torchrun's --nproc-per-node may run fewer ranks a node (review RV-P2: "1: [default0]:[rank4]:"
+  // with 4 ranks a node went to rank 4's node in an 8-GPU layout, the first, not task 1's). The GPU
+  // is then torchrun's "[defaultN]:" local rank (HintFromLine).
+  if (!launcher_node.empty() && h.node != launcher_node) {
+    h.node = launcher_node;
+    h.rank = -1;
+    h.gpu = -1;
+    h.gpu_from_rank = false;
+  }
   HintFromLine(unlabelled, t, h);
   HintFromSection(log, line, t, h);
   HintFromTorchrunReport(log, line, t, h);

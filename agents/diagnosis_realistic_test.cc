@@ -672,6 +672,20 @@ TEST_CASE("realistic: a /proc/interrupts paste from a node with 128 CPUs is no s
   CHECK(d.component == "n-2/gpu5");
 }
 
+// Review RV-P2: under `srun -l torchrun --nproc-per-node=4` on 8-GPU nodes, task 1's "[rank5]:" is
+// local rank 1 of the 2nd node; the topology's layout (8 ranks a node) puts rank 5 on the first node.
+// srun's task names the node; "[default1]:" the GPU.
+TEST_CASE("realistic: a per-node srun task's node is not moved by a [rankN]: prefix the topology places elsewhere (RV-P2)") {
+  const std::string oom = "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB.";
+  const std::string iter = kIter;
+  Diagnosis d = Run(OneLogCase("slurm-346883.out",
+                               {"+ srun -l torchrun --nnodes=4 --nproc-per-node=4 train.py", "0: [default0]:[rank0]:" + iter,
+                                "1: [default0]:[rank4]:" + iter, "1: [default1]:[rank5]: " + oom}),
+                    {{"CUDA out of memory", "cuda_oom"}});
+  CHECK(d.root_cause == "cuda_oom");
+  CHECK(d.component == "n-2/gpu1");
+}
+
 // P2: the throttle lines counted per GPU (node-wide when most GPUs of a node throttle) are placed by
 // the same rule as the signature's examples: a pdsh label names the host. Five of n-3's eight GPUs
 // slowing down, the paste saved on n-1.
