@@ -1320,6 +1320,7 @@ int LauncherOf(const CaseLog& log, const Topology& t) {
   // nothing of who wrote a line; the file's name keeps its rank (review RV-PF).
   int srun_first = -1;
   bool srun_several = false;
+  int srun_max = -1;  // the highest task id seen
   for (const LogLine& line : log.lines) {
     if (line.text.find_first_not_of(" \t\r") == std::string::npos) continue;
     ++non_blank;
@@ -1340,6 +1341,7 @@ int LauncherOf(const CaseLog& log, const Topology& t) {
       if (kind == kSrunTask) {
         if (srun_first < 0) srun_first = l->rank;
         else if (l->rank != srun_first) srun_several = true;
+        srun_max = std::max(srun_max, l->rank);
       }
       if (kind == kSrunTask && !srun_not_rank) {
         const std::string rest = line.text.substr(l->length);
@@ -1357,8 +1359,12 @@ int LauncherOf(const CaseLog& log, const Topology& t) {
           return kNoLauncher;
       }
       // One task per node (P2): a per-node launcher in the case's logs, or srun's own error line
-      // placing task N where the topology has no rank N: the task id names a node.
-      if (kind == kSrunTask && (t.per_node_launcher || srun_error_not_rank)) return kSrunNode;
+      // placing task N where the topology has no rank N: the task id names a node. Not when a task
+      // id is at or past the topology's node count: one task per node has no task N there, the
+      // tasks are ranks (review RV-P2: a per-GPU srun job whose case quotes torchrun anywhere was
+      // read per node, task 13 of 4 nodes placed nowhere).
+      const bool past_nodes = !t.node_order.empty() && srun_max >= static_cast<int>(t.node_order.size());
+      if (kind == kSrunTask && (srun_error_not_rank || (t.per_node_launcher && !past_nodes))) return kSrunNode;
       if (kind == kSrunTask && srun_not_rank) return kNoLauncher;
       if (kind == kPdshHost && !pdsh_known_host) return kNoLauncher;
       return kind;

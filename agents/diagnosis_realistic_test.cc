@@ -686,6 +686,18 @@ TEST_CASE("realistic: a per-node srun task's node is not moved by a [rankN]: pre
   CHECK(d.component == "n-2/gpu1");
 }
 
+// Review RV-P2: a per-GPU srun job (task 13 on a 4-node job) whose paste mentions torchrun is not
+// read per node: one task per node has no task 13 on 4 nodes.
+TEST_CASE("realistic: srun -l task ids past the job's node count stay ranks though the case quotes torchrun (RV-P2)") {
+  const std::string oom = "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB.";
+  const std::string iter = kIter;
+  Diagnosis d = Run(OneLogCase("slurm-4411.out", {"+ echo 'launch: srun -l python train.py (torchrun dropped in 2026-11)'",
+                                                  " 0: " + iter, "13: " + iter, " 0: " + iter, "13: " + oom}),
+                    {{"CUDA out of memory", "cuda_oom"}});
+  CHECK(d.root_cause == "cuda_oom");
+  CHECK(d.component == "n-2/gpu5");
+}
+
 // P2: the throttle lines counted per GPU (node-wide when most GPUs of a node throttle) are placed by
 // the same rule as the signature's examples: a pdsh label names the host. Five of n-3's eight GPUs
 // slowing down, the paste saved on n-1.
