@@ -3100,7 +3100,7 @@ std::vector<PeerOutlier> FindPeerOutliers(const std::vector<TimeSeries>& series)
 // Returns the ranks it names (a range expanded, at most 64) and the node it names, if any.
 namespace {
 
-std::optional<SlowMention> SlowMentionIn(const std::string& line, const CaseNodes& names) {
+std::optional<SlowMention> SlowMentionInText(const std::string& line, const CaseNodes& names) {
   static const FilteredRegex kSlow(
       R"(\bstraggl\w*|\bslowest\b|\bslow(er)? (rank|gpu|node|worker|host)s?\b|\bdominated by\b|\blagging\b)",
       /*icase=*/true);
@@ -3284,6 +3284,20 @@ std::optional<SlowMention> SlowMentionIn(const std::string& line, const CaseNode
   }
   if (m.ranks.empty() && m.node.empty()) return std::nullopt;
   return m;
+}
+
+// The writer's prefixes in front of a line (`srun -l`'s "0: ", "[default0]:", "[rank0]:", "[Rank
+// 0]") say who printed it, not whom it names: the line is read without them first, so that "[rank0]:
+// straggler detected: rank 19 is 1.4x slower" names rank 19, not rank 0 (review RV-P2); a line that
+// names no one without them (a rank reporting itself) is read whole.
+std::optional<SlowMention> SlowMentionIn(const std::string& line, const CaseNodes& names) {
+  static const std::regex kPrefix(R"(^\s*(?:\d{1,6}:\s+)?(?:\[[A-Za-z_ -]{0,30}\d{0,6}\]:?\s*)+)");
+  std::smatch m;
+  if (line.size() <= 2000 && line.find('[') != std::string::npos && std::regex_search(line, m, kPrefix) &&
+      static_cast<size_t>(m.length(0)) < line.size()) {
+    if (std::optional<SlowMention> s = SlowMentionInText(line.substr(static_cast<size_t>(m.length(0))), names)) return s;
+  }
+  return SlowMentionInText(line, names);
 }
 
 }  // namespace

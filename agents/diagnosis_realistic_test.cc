@@ -619,6 +619,11 @@ TEST_CASE("realistic: a straggler or replica-mismatch report is placed on the ra
   // Times within 25% of each other name no one: the writer's placement stays.
   Diagnosis even = srun("min/max fwd-bwd time across ranks 2968.2 ms (rank 7) / 3001.5 ms (rank 19)");
   CHECK(even.component == "n-1/gpu0");
+  // The writer's own "[rank0]:" prefix is not the rank the report names (was n-1/gpu0).
+  Diagnosis prefixed = Run(OneLogCase("slurm-297649.out", {" 0: " + iter, "19: " + iter, " 0: " + iter, "19: " + iter,
+                                                          " 0: [rank0]: straggler detector: rank 19 is 1.4x slower than the median rank"}),
+                           slow_sigs);
+  CHECK(prefixed.component == "n-3/gpu3");
   // A gathered log: rank 0 reports rank 26's digest (n-4, GPU 2) and the mismatch on rank 13 (n-2,
   // GPU 5). Were n-1/gpu0.
   const std::vector<std::pair<std::string, std::string>> sdc_sigs = {{"digest", "gpu_silent_data_corruption"}};
