@@ -2185,6 +2185,54 @@ bool StorageIsShared(const std::vector<std::string>& evidence, const std::vector
   return !evidence_names_fs && NamesSharedStorage(case_lines);
 }
 
+bool NamesServerSideStorage(const std::vector<std::string>& lines) {
+  // The file server's own side (its nfsd, a Lustre MDS/MDT/OST down or unreachable) or the shared
+  // volume full (ENOSPC, quota): every client sees it, whichever node's log printed it.
+  static const FilteredRegex kServer(
+      R"((\bnfsd\b|\bno space left\b|\bENOSPC\b|\bquota exceeded\b|\bEDQUOT\b|\berrno 28\]|\berrno 122\]|)"
+      R"(\b(mds|mdt|ost)[0-9a-f]*\b[^\n]{0,80}\b(down|unavailable|unreachable|inactive|crashed|failed over)\b))",
+      /*icase=*/true);
+  for (const std::string& l : lines) {
+    if (kServer.Search(l)) return true;
+  }
+  return false;
+}
+
+namespace {
+
+// A per-node sweep of the mount (`pdsh -w ... stat -f /mnt/ckpt`, a `for h in ...; ssh $h dd ...`
+// loop): lines "NODE: result" (pdsh's own "pdsh@HOST: NODE: command timed out" too). True when
+// `node`'s result failed (timed out, error, not responding, stale) and every other node listed
+// answered, at least one of them: the mount works everywhere but there.
+bool PeersHealthyInSweep(const std::string& node, const std::set<std::string>& nodes,
+                         const std::vector<std::string>& lines) {
+  static const std::regex kBad(R"(timed? ?out|timeout|error|not responding|stale|hung|hang|failed|refused|no route)",
+                               std::regex::icase);
+  bool fault = false, peer_bad = false;
+  int peers_ok = 0;
+  for (const std::string& l : lines) {
+    if (l.size() > 400) continue;
+    std::string_view s(l);
+    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+    if (s.rfind("pdsh@", 0) == 0) {
+      size_t colon = s.find(": ");
+      if (colon == std::string_view::npos) continue;
+      s.remove_prefix(colon + 2);
+    }
+    for (const std::string& n : nodes) {
+      if (n.empty() || s.size() <= n.size() || s.compare(0, n.size(), n) != 0 || s[n.size()] != ':') continue;
+      std::string rest(s.substr(n.size() + 1));
+      bool bad = std::regex_search(rest, kBad);
+      if (n == node) fault = fault || bad;
+      else if (bad) peer_bad = true;
+      else ++peers_ok;
+    }
+  }
+  return fault && !peer_bad && peers_ok >= 1;
+}
+
+}  // namespace
+
 std::vector<std::string> StorageLines(const std::vector<std::string>& lines) {
   std::vector<std::string> out;
   for (const std::string& l : lines) {
@@ -3378,6 +3426,8 @@ class Beliefs {
 
   // GPUs per node from the topology (0: unknown), for "most of the node's GPUs" rules.
   void SetGpusPerNode(int n) { gpus_per_node_ = n; }
+  // The topology's nodes, for "one node of several" rules.
+  void SetNodes(const std::set<std::string>& nodes) { nodes_ = nodes; }
   // A GPU a throttle category's log line names (every matching line, not only the examples).
   // `brake`: the line is the hardware power brake, which the system (PSU, BMC) asserts for the node.
   void AddThrottleLineGpu(const std::string& category, const std::string& node, int gpu, bool brake) {
@@ -3559,6 +3609,22 @@ class Beliefs {
       }
       if (case_storage_ && !case_storage_->lines) case_storage_->lines = StorageLines(*case_storage_->all);
       h.shared_storage = case_storage_ ? StorageIsShared(lines, *case_storage_->lines) : NamesSharedStorage(lines);
+      // One node's file-system client hung (its kernel's NFS/Lustre lines, its hung task, its stuck
+      // checkpoint write) while a sweep of the mount shows the job's other nodes healthy: that
+      // node's mount, not the file server (which would hang every client). Without the sweep the
+      // one node is often only the checkpoint writer (rank 0's node) of a dead server: still `job`.
+      // Not when the evidence or the case's storage lines name the server side or a full shared
+      // volume, nor when the topology has one node.
+      std::set<std::string> log_nodes;
+      for (const Observation* o : support) {
+        if (o->evidence.kind == EvidenceKind::kLog && !o->hint.node.empty()) log_nodes.insert(o->hint.node);
+      }
+      bool server_side = NamesServerSideStorage(lines) || (case_storage_ && NamesServerSideStorage(*case_storage_->lines));
+      if (h.shared_storage && nodes_.size() >= 2 && log_nodes.size() == 1 && !server_side && case_storage_ &&
+          PeersHealthyInSweep(*log_nodes.begin(), nodes_, *case_storage_->all)) {
+        h.shared_storage = false;
+        h.node = *log_nodes.begin();
+      }
     }
     for (const Observation* o : support) {
       if (o->hint.node != h.node) continue;
@@ -3635,6 +3701,7 @@ class Beliefs {
   };
   std::shared_ptr<CaseStorage> case_storage_;
   int gpus_per_node_ = 0;
+  std::set<std::string> nodes_;
   std::map<std::string, std::map<std::string, std::set<int>>> throttle_line_gpus_;  // category -> node -> GPUs
   std::map<std::string, std::set<int>> power_brake_gpus_;  // node -> GPUs in "HW Power Brake Slowdown"
 };
@@ -4050,6 +4117,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   Beliefs beliefs(facts, options_.other_score);
   beliefs.SetCaseLines(&flat.lines);
   beliefs.SetGpusPerNode(topo.gpus_per_node);
+  beliefs.SetNodes(topo.nodes);
   for (const std::string& n : c.notes) d.unverified.push_back(n);
   auto layer_of = [&](const std::string& cat) {
     auto it = facts.layers.find(cat);

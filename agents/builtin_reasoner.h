@@ -159,6 +159,11 @@ bool NamesSharedStorage(const std::vector<std::string>& lines);
 // in the evidence keeps it at the node; one elsewhere in the case only stops that last rule.
 bool StorageIsShared(const std::vector<std::string>& evidence, const std::vector<std::string>& case_lines);
 
+// Storage lines that name the shared system's own side: the file server's nfsd, a Lustre MDS/MDT/OST
+// down or unreachable, or a full shared volume (ENOSPC, quota). Such a fault is the job's even when
+// only one node's log shows it; any other shared-FS fault seen on one node of several is that node's.
+bool NamesServerSideStorage(const std::vector<std::string>& lines);
+
 // The lines of a case that StorageIsShared's case-wide rules read (a network export's mount or
 // quota line, a shared or local file system, a client eviction): StorageIsShared(e, StorageLines(l))
 // equals StorageIsShared(e, l) for any evidence e, and reads a few lines where l may be 20 000.

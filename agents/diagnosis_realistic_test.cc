@@ -742,5 +742,114 @@ TEST_CASE("realistic: a pasted /proc/interrupts is no srun -l output (P2)") {
   CHECK(d.component == "n-2/gpu5");
 }
 
+
+// NF (realistic2 case-rl2-25, realistic3 case-rl3-23): one node's NFS/Lustre client hung while the
+// other nodes' mount checks pass is that node's (drain or remount it), not the file server's.
+// A case of 4 nodes x 8 GPUs with one log per (source, lines) pair.
+DiagnosisCase LogsCase(const std::vector<std::pair<std::string, std::vector<std::string>>>& logs) {
+  Json j = ParseJson(R"JSON({
+    "id": "t-storage",
+    "alert": {"labels": {"alertname": "IterationTimeHigh", "job": "llm"},
+              "annotations": {"summary": "iteration time 3.8x baseline"},
+              "startsAt": "2026-12-01T17:45:00Z"},
+    "logs": [],
+    "metrics": [],
+    "topology": {"nodes": ["n-1", "n-2", "n-3", "n-4"], "gpus_per_node": 8},
+    "expected": {"root_cause": "storage_failure", "component": "n-3"}
+  })JSON").value();
+  for (const auto& [source, lines] : logs) {
+    Json l = ParseJson(R"({"source": "", "lines": []})").value();
+    l["source"] = source;
+    for (const std::string& x : lines) l["lines"].push_back(x);
+    j["logs"].push_back(l);
+  }
+  auto c = ParseCase(j, "t.json");
+  REQUIRE_MESSAGE(c.ok(), c.status().message());
+  return *c;
+}
+
+Diagnosis RunStorage(const DiagnosisCase& c) {
+  static const std::map<std::string, std::string> layers{{"storage_failure", "host"},
+                                                         {"nccl_collective_hang", "communication"}};
+  testing::RecordedExecutor exec;
+  return BuiltinReasoner(ReasonerOptions{})
+      .Diagnose(c, FactsMatching(c, {{"not responding", "storage_failure"}, {"blocked for more than", "storage_failure"},
+                                     {"No space left", "storage_failure"}, {"evicted", "storage_failure"}},
+                                 layers),
+                &exec)
+      .diagnosis;
+}
+
+std::vector<std::string> NfsHang(const std::string& node) {
+  std::vector<std::string> v;
+  for (const char* l : {"kernel: nfs: server fs01 not responding, still trying",
+                        "kernel: INFO: task python:30122 blocked for more than 122 seconds.",
+                        "kernel:  nfs_file_fsync+0x52/0x1c0 [nfs]"}) {
+    std::string s = "Dec 01 17:40:11 ";
+    s += node;
+    s += " ";
+    s += l;
+    v.push_back(s);
+  }
+  return v;
+}
+
+const std::vector<std::string> kMountSweep = {"$ pdsh -w n-[1-4] 'timeout 5 stat -f /mnt/ckpt >/dev/null && echo ok'",
+                                              "n-1: ok", "n-2: ok", "pdsh@ops-01: n-3: command timed out", "n-4: ok"};
+
+TEST_CASE("realistic: one node's NFS client hang among healthy mounts is that node's, not the job's (NF)") {
+  Diagnosis d = RunStorage(LogsCase({{"n-3/journal", NfsHang("n-3")}, {"ops/mount-check", kMountSweep}}));
+  CHECK(d.root_cause == "storage_failure");
+  CHECK(d.component == "n-3");
+  // pdsh's own "pdsh@HOST: NODE: command timed out" and a dd loop's "NODE: (timed out ...)".
+  Diagnosis dd = RunStorage(LogsCase({{"n-2/dmesg", NfsHang("n-2")},
+                                      {"ops/shell.txt",
+                                       {"n-1: 268435456 bytes (268 MB, 256 MiB) copied, 0.221 s, 1.2 GB/s",
+                                        "n-2: (timed out after 10 s)",
+                                        "n-3: 268435456 bytes (268 MB, 256 MiB) copied, 0.238 s, 1.1 GB/s"}}}));
+  CHECK(dd.root_cause == "storage_failure");
+  CHECK(dd.component == "n-2");
+}
+
+// Guards: without a sweep the one node is often rank 0's, the only checkpoint writer, of a dead
+// server (dev case-069, realistic case-rl28): `job`; a sweep where two nodes fail: `job`.
+TEST_CASE("realistic: one node's NFS hang with no sweep, or a sweep failing on two nodes, stays the job's (NF guard)") {
+  Diagnosis alone = RunStorage(LogsCase({{"n-2/dmesg", NfsHang("n-2")}}));
+  CHECK(alone.root_cause == "storage_failure");
+  CHECK(alone.component == "job");
+  std::vector<std::string> sweep = kMountSweep;
+  sweep[1] = "n-1: stat: cannot read file system information for '/mnt/ckpt': Stale file handle";
+  Diagnosis two = RunStorage(LogsCase({{"n-3/journal", NfsHang("n-3")}, {"ops/mount-check", sweep}}));
+  CHECK(two.root_cause == "storage_failure");
+  CHECK(two.component == "job");
+}
+
+TEST_CASE("realistic: the same NFS hang on three nodes stays the job's (NF guard)") {
+  Diagnosis d = RunStorage(LogsCase({{"n-1/journal", NfsHang("n-1")},
+                                     {"n-2/journal", NfsHang("n-2")},
+                                     {"n-3/journal", NfsHang("n-3")},
+                                     {"ops/mount-check", kMountSweep}}));
+  CHECK(d.root_cause == "storage_failure");
+  CHECK(d.component == "job");
+}
+
+TEST_CASE("realistic: a full shared volume or the file server's own side seen from one node stays the job's (NF guard)") {
+  Diagnosis full = RunStorage(LogsCase(
+      {{"n-3/rank16/stderr", {"OSError: [Errno 28] No space left on device: '/mnt/shared/ckpt/step_4000/model.pt'"}},
+       {"ops/mount-check", kMountSweep}}));
+  CHECK(full.root_cause == "storage_failure");
+  CHECK(full.component == "job");
+  Diagnosis server = RunStorage(LogsCase(
+      {{"n-3/journal", {"Dec 01 17:40:11 n-3 kernel: nfs: server fs01 not responding, still trying",
+                        "Dec 01 17:40:12 fs01 nfsd: nfsd: last server has exited, flushing export cache"}},
+       {"ops/mount-check", kMountSweep}}));
+  CHECK(server.root_cause == "storage_failure");
+  CHECK(server.component == "job");
+  CHECK(NamesServerSideStorage({"LustreError: scratch-MDT0000: MDS is down, reconnecting"}));
+  CHECK(NamesServerSideStorage({"OSError: [Errno 122] Disk quota exceeded: '/home/team/ckpt'"}));
+  CHECK_FALSE(NamesServerSideStorage({"nfs: server fs01 not responding, still trying"}));
+  CHECK_FALSE(NamesServerSideStorage({"LustreError: 11-0: scratch-OST0004-osc: operation ost_read failed: rc = -107"}));
+}
+
 }  // namespace
 }  // namespace vigil
