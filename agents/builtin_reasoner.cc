@@ -1307,8 +1307,19 @@ std::string PdshNodeOf(const std::string& line, const Topology& t, size_t* label
 // srun's own "srun: error: NODE: task N: ..." line in the log names task N's node: when the
 // topology puts rank N on another node, task ids are no ranks (one task per node; the same test
 // as the `srun: error:` reading of HintFromWriter, review RV-PF).
-int LauncherOf(const CaseLog& log, const Topology& t) {
+// srun's own "srun: error: NODE: task N: ..." line: the node as written and the task id (one task,
+// not a range). LauncherOf and SrunTaskNodes both read it.
+std::optional<std::pair<std::string, int32_t>> SrunErrorTask(const std::string& text) {
   static const std::regex kSrunError(R"(\bsrun: error: ([A-Za-z0-9._-]+): task (\d{1,6}):)");
+  std::smatch m;
+  if (text.find("srun: error: ") == std::string::npos || !std::regex_search(text, m, kSrunError))
+    return std::nullopt;
+  std::optional<int32_t> task = ParseInt32(m.str(2));
+  if (!task) return std::nullopt;
+  return std::make_pair(m.str(1), *task);
+}
+
+int LauncherOf(const CaseLog& log, const Topology& t) {
   const CaseNodes& names = t.names;
   size_t non_blank = 0;
   size_t counts[4] = {0, 0, 0, 0};
@@ -1324,10 +1335,9 @@ int LauncherOf(const CaseLog& log, const Topology& t) {
   for (const LogLine& line : log.lines) {
     if (line.text.find_first_not_of(" \t\r") == std::string::npos) continue;
     ++non_blank;
-    if (std::smatch m; !srun_error_not_rank && line.text.size() < 4000 && line.text.find("srun: error: ") != std::string::npos &&
-                       std::regex_search(line.text, m, kSrunError)) {
-      const std::string node = names.Find(m.str(1));
-      auto r = t.ranks.find(ParseInt32(m.str(2)).value_or(-1));
+    if (auto err = srun_error_not_rank || line.text.size() >= 4000 ? std::nullopt : SrunErrorTask(line.text)) {
+      const std::string node = names.Find(err->first);
+      auto r = t.ranks.find(err->second);
       if (!node.empty() && r != t.ranks.end() && !r->second.node.empty() && r->second.node != node) {
         srun_not_rank = true;
         srun_error_not_rank = true;
@@ -1509,7 +1519,6 @@ std::vector<std::string> ExpandHostlist(const std::string& list, size_t cap = 40
 // all (only srun's own lines then place tasks), nor is the topology's when the printed node list
 // could not be read (ExpandHostlist refused it).
 std::map<int, std::string> SrunTaskNodes(const std::vector<CaseLog>& logs, const Topology& t) {
-  static const std::regex kSrunError(R"(\bsrun: error: ([A-Za-z0-9._-]+): task (\d{1,6}):)");
   static const std::regex kNodelist(R"(\bSLURM_(?:JOB_)?NODELIST\s*[=:]\s*"?([A-Za-z0-9._,\[\]-]+))");
   static const std::regex kHost(R"(^\s*([A-Za-z][A-Za-z0-9._-]{0,62})\s*$)");
   std::map<int, std::string> named;
@@ -1527,10 +1536,8 @@ std::map<int, std::string> SrunTaskNodes(const std::vector<CaseLog>& logs, const
       const std::string& text = log.lines[k].text;
       if (text.size() > 4000) continue;
       std::smatch m;
-      if (text.find("srun: error: ") != std::string::npos && std::regex_search(text, m, kSrunError)) {
-        if (std::string node = ReportedNode(m.str(1), t.names); !node.empty()) {
-          if (std::optional<int32_t> task = ParseInt32(m.str(2))) named.emplace(*task, node);
-        }
+      if (auto err = SrunErrorTask(text)) {
+        if (std::string node = ReportedNode(err->first, t.names); !node.empty()) named.emplace(err->second, node);
       }
       if (order.empty() && text.find("NODELIST") != std::string::npos && std::regex_search(text, m, kNodelist) &&
           m.str(1).find('$') == std::string::npos) {
