@@ -81,6 +81,30 @@ std::string ContentText(const Json& content) {
   return out;
 }
 
+// A token count of a usage object: 0 when the field is missing, null, not a number or negative
+// (servers send null for what they do not count; a negative count would lower the spent budget).
+int64_t CountField(const Json& usage, const char* key) {
+  if (!usage.contains(key)) return 0;
+  const Json& v = usage[key];
+  if (v.is_number_unsigned()) return static_cast<int64_t>(std::min<uint64_t>(v.get<uint64_t>(), INT64_MAX));
+  if (v.is_number_integer()) return std::max<int64_t>(0, v.get<int64_t>());
+  if (v.is_number_float()) {
+    const double d = v.get<double>();
+    return d >= 0 && d < 9e18 ? static_cast<int64_t>(d) : 0;
+  }
+  return 0;
+}
+
+// A choice's or tool-call delta's `index`: `fallback` when missing; -1 when it is not a
+// non-negative integer (the caller refuses or skips it).
+int64_t IndexField(const Json& obj, int64_t fallback) {
+  if (!obj.contains("index")) return fallback;
+  const Json& v = obj["index"];
+  if (v.is_number_unsigned()) return static_cast<int64_t>(std::min<uint64_t>(v.get<uint64_t>(), INT64_MAX));
+  if (v.is_number_integer()) return std::max<int64_t>(-1, v.get<int64_t>());
+  return -1;
+}
+
 std::string Truncate(std::string_view s, size_t n) {
   if (s.size() <= n) return std::string(s);
   return std::string(s.substr(0, n)) + "...(" + std::to_string(s.size()) + " bytes)";
@@ -170,7 +194,7 @@ Result<ChatResponse> ParseChatCompletion(std::string_view text) {
                                     "] has no function object");
       }
       ToolCall call;
-      call.id = c.value("id", "call_" + std::to_string(i));
+      call.id = c.contains("id") && c["id"].is_string() ? c["id"].get<std::string>() : "call_" + std::to_string(i);
       const Json& f = c["function"];
       call.name = f.contains("name") && f["name"].is_string() ? f["name"].get<std::string>() : "";
       if (f.contains("arguments")) {
@@ -186,8 +210,8 @@ Result<ChatResponse> ParseChatCompletion(std::string_view text) {
     r.finish_reason = choice["finish_reason"].get<std::string>();
   }
   if (body.contains("usage") && body["usage"].is_object()) {
-    r.usage.prompt_tokens = body["usage"].value("prompt_tokens", int64_t{0});
-    r.usage.completion_tokens = body["usage"].value("completion_tokens", int64_t{0});
+    r.usage.prompt_tokens = CountField(body["usage"], "prompt_tokens");
+    r.usage.completion_tokens = CountField(body["usage"], "completion_tokens");
   }
   if (body.contains("model") && body["model"].is_string()) r.model = body["model"].get<std::string>();
   return r;
@@ -210,12 +234,12 @@ Status ChatStreamAssembler::Add(std::string_view data) {
   if (chunk.contains("model") && chunk["model"].is_string())
     response_.model = chunk["model"].get<std::string>();
   if (chunk.contains("usage") && chunk["usage"].is_object()) {
-    response_.usage.prompt_tokens = chunk["usage"].value("prompt_tokens", int64_t{0});
-    response_.usage.completion_tokens = chunk["usage"].value("completion_tokens", int64_t{0});
+    response_.usage.prompt_tokens = CountField(chunk["usage"], "prompt_tokens");
+    response_.usage.completion_tokens = CountField(chunk["usage"], "completion_tokens");
   }
   if (!chunk.contains("choices") || !chunk["choices"].is_array()) return Status::Ok();
   for (const Json& choice : chunk["choices"]) {
-    if (!choice.is_object() || choice.value("index", 0) != 0) continue;
+    if (!choice.is_object() || IndexField(choice, 0) != 0) continue;
     if (choice.contains("finish_reason") && choice["finish_reason"].is_string()) {
       response_.finish_reason = choice["finish_reason"].get<std::string>();
       saw_finish_ = true;
@@ -226,10 +250,23 @@ Status ChatStreamAssembler::Add(std::string_view data) {
     if (delta.contains("tool_calls") && delta["tool_calls"].is_array()) {
       for (const Json& d : delta["tool_calls"]) {
         if (!d.is_object()) continue;
-        size_t index = d.value("index", size_t{0});
-        if (index > 1024) return InvalidArgumentError("LLM stream: tool call index " + std::to_string(index));
-        if (calls_.size() <= index) calls_.resize(index + 1);
-        ToolCall& call = calls_[index];
+        const int64_t index = IndexField(d, 0);
+        if (index < 0 || index > 1024) {
+          std::string msg = "LLM stream chunk ";
+          msg += std::to_string(chunks_);
+          msg += ": tool call index ";
+          if (d["index"].is_number()) {
+            msg += d["index"].dump();
+          } else {
+            msg += "of type ";
+            msg += d["index"].type_name();
+          }
+          msg += " is not an integer in 0..1024";
+          return InvalidArgumentError(msg);
+        }
+        const size_t at = static_cast<size_t>(index);
+        if (calls_.size() <= at) calls_.resize(at + 1);
+        ToolCall& call = calls_[at];
         if (d.contains("id") && d["id"].is_string()) call.id = d["id"].get<std::string>();
         if (d.contains("function") && d["function"].is_object()) {
           const Json& f = d["function"];

@@ -957,5 +957,60 @@ TEST_CASE("MakeLlmClient: llm_stream streams every request; bad values name the 
   std::filesystem::remove_all(dir);
 }
 
+
+// Found by tests/fuzz/input_fuzz (target chat_completion / chat_stream, 2026-12-02): a usage count,
+// a choice index, a tool-call index or id of another JSON type threw nlohmann's type_error out of
+// the parser instead of being read or refused; a negative count lowered the spent token budget.
+TEST_CASE("response fields of another type: token counts read as 0, odd ids replaced, bad indexes refused; nothing throws") {
+  const std::string tool =
+      R"("message":{"role":"assistant","content":null,"tool_calls":[{"id":ID,"type":"function","function":{"name":"kb_search","arguments":"{}"}}]})";
+  auto body = [&](const std::string& id, const std::string& usage) {
+    std::string t = tool;
+    t.replace(t.find("ID"), 2, id);
+    return R"({"choices":[{"index":0,"finish_reason":"tool_calls",)" + t + R"(}],"usage":)" + usage + "}";
+  };
+  for (const std::string usage : {R"({"prompt_tokens":null,"completion_tokens":7})", R"({"prompt_tokens":true,"completion_tokens":7})",
+                                  R"({"prompt_tokens":{"n":3},"completion_tokens":7})", R"({"prompt_tokens":[3],"completion_tokens":7})",
+                                  R"({"prompt_tokens":-1000,"completion_tokens":7})", R"({"prompt_tokens":"12","completion_tokens":7})"}) {
+    CAPTURE(usage);
+    Result<ChatResponse> r = Result<ChatResponse>(InvalidArgumentError("not run"));
+    CHECK_NOTHROW(r = ParseChatCompletion(body("\"call_9\"", usage)));
+    REQUIRE(r.ok());
+    CHECK(r->usage.prompt_tokens == 0);
+    CHECK(r->usage.completion_tokens == 7);
+    CHECK(r->message.tool_calls.at(0).id == "call_9");
+  }
+  for (const std::string id : {"17", "null", "{}", "[\"a\"]"}) {
+    CAPTURE(id);
+    Result<ChatResponse> r = Result<ChatResponse>(InvalidArgumentError("not run"));
+    CHECK_NOTHROW(r = ParseChatCompletion(body(id, R"({"prompt_tokens":5,"completion_tokens":7})")));
+    REQUIRE(r.ok());
+    CHECK(r->message.tool_calls.at(0).id == "call_0");
+    CHECK(r->usage.total() == 12);
+  }
+
+  // streaming: a choice whose index is not an integer is not choice 0; a tool-call index that is
+  // not an integer in 0..1024 is InvalidArgument naming it
+  ChatStreamAssembler a;
+  Status st;
+  CHECK_NOTHROW(st = a.Add(R"({"choices":[{"index":"0","delta":{"content":"no"}},{"index":0,"delta":{"content":"yes"}}],"usage":{"prompt_tokens":null,"completion_tokens":-4}})"));
+  CHECK(st.ok());
+  for (const std::string idx : {R"("1")", "-1", "{}", "1.5", "1025"}) {
+    CAPTURE(idx);
+    ChatStreamAssembler b;
+    std::string chunk = R"({"choices":[{"index":0,"delta":{"tool_calls":[{"index":)" + idx +
+                        R"(,"function":{"name":"kb_search","arguments":"{}"}}]}}]})";
+    CHECK_NOTHROW(st = b.Add(chunk));
+    CHECK(st.code() == StatusCode::kInvalidArgument);
+    CHECK(st.message().find("tool call index") != std::string::npos);
+  }
+  CHECK_NOTHROW(st = a.Add(R"({"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]})"));
+  auto r = a.Finish();
+  REQUIRE(r.ok());
+  CHECK(r->message.content == "yes");
+  CHECK(r->usage.prompt_tokens == 0);
+  CHECK(r->usage.completion_tokens == 0);
+}
+
 }  // namespace
 }  // namespace vigil
