@@ -110,6 +110,9 @@ constexpr const char* kSweepWhy = "sweep of the node's GPUs";
 // GPUs a node is assumed to have when neither the case's topology nor a probe says (the common
 // 8-GPU server); a node's count is asked of gpu.inventory before its per-GPU probes run.
 constexpr int kAssumedGpusPerNode = 8;
+// The most GPUs a topology's gpus_per_node may say a node holds (an NVL72 rack described as one
+// node has 72); a larger value is read as unknown.
+constexpr int kMaxTopologyGpusPerNode = 128;
 constexpr const char* kGpuCountWhy =
     "the node's GPU count (the case's topology gives none): per-GPU probes go only to GPUs that exist";
 
@@ -376,6 +379,9 @@ struct Topology {
   std::string job;
   int year = 1970;           // for timestamps printed without a year
   int gpus_per_node = 0;     // from topology, for rank -> local GPU
+  // Set when the topology's gpus_per_node was out of range and read as unknown (said in the
+  // diagnosis's `unverified`).
+  std::string gpus_per_node_note;
   std::vector<std::string> node_order;  // topology.nodes, for rank -> node
   // The host of a line that names a device but no host (a k8s pod log "GPU 2: ..."): the only
   // node of the case, else the node the alert fired for; empty when neither is known.
@@ -468,7 +474,16 @@ void ScanTopologyJson(const Json& j, const std::string& node, Topology& t) {
       continue;
     }
     if (k == "gpus_per_node" && v.is_number_integer()) {
-      t.gpus_per_node = JsonInt32(v).value_or(t.gpus_per_node);  // 2^32 + 8 is not 8 GPUs
+      std::optional<int32_t> n = JsonInt32(v);  // 2^32 + 8 is not 8 GPUs
+      if (n && *n > 0 && *n <= kMaxTopologyGpusPerNode) {
+        t.gpus_per_node = *n;
+      } else {
+        // A node's GPUs are swept one probe each (a node-level suspect, a suspect GPU's peers):
+        // 5000 "GPUs per node" planned 10,000 probe steps and ran 38 s (tests/fuzz, input_fuzz).
+        t.gpus_per_node = 0;
+        t.gpus_per_node_note = "topology.gpus_per_node " + v.dump() + " is not a GPU count from 1 to " +
+                               std::to_string(kMaxTopologyGpusPerNode) + ": read as unknown";
+      }
       continue;
     }
     if (k == "nodes" && v.is_array()) {
@@ -4126,6 +4141,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   beliefs.SetGpusPerNode(topo.gpus_per_node);
   beliefs.SetNodes(topo.nodes);
   for (const std::string& n : c.notes) d.unverified.push_back(n);
+  if (!topo.gpus_per_node_note.empty()) d.unverified.push_back(topo.gpus_per_node_note);
   auto layer_of = [&](const std::string& cat) {
     auto it = facts.layers.find(cat);
     return it == facts.layers.end() ? std::string() : it->second;

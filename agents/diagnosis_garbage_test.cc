@@ -132,6 +132,43 @@ TEST_CASE("garbage numbers: a gpus_per_node of 2^31 - 1 lays out no ranks and th
   CHECK(r->diagnosis.component == "n-3/gpu5");  // the bus id still names the GPU
 }
 
+TEST_CASE("garbage numbers: a gpus_per_node of 5000 is read as unknown, with a note; the probe sweeps stay a node's size") {
+  // Found by tests/fuzz/input_fuzz (target case, 2026-12-02): a node's GPUs are swept one probe each,
+  // and a topology saying 5000 GPUs a node planned thousands of probe steps: one diagnosis ran 38 s,
+  // and a mutated realistic3 case with 518,473 ran past the fuzzer's 20 s limit.
+  auto kb = testing::KbWith({Xid79()});
+  for (const Json& bad : {Json(5000), Json(0), Json(-8), Json(129)}) {
+    CAPTURE(bad.dump());
+    Json j = XidCase();
+    j["topology"]["gpus_per_node"] = bad;
+    auto c = ParseCase(j, "t.json");
+    REQUIRE(c.ok());
+    testing::RecordedExecutor probes;  // every probe answers `unavailable`
+    DiagnosisAgentOptions o;
+    o.kb = kb.get();
+    Result<DiagnosisReport> r = Status();
+    CHECK_NOTHROW(r = DiagnosisAgent(o).Diagnose(*c, &probes));
+    REQUIRE(r.ok());
+    CHECK(r->diagnosis.root_cause == "gpu_fallen_off_bus");
+    CHECK(r->diagnosis.component == "n-3/gpu5");
+    CHECK(r->diagnosis.steps.size() <= 40);
+    bool noted = false;
+    for (const std::string& u : r->diagnosis.unverified)
+      noted = noted || u.find("topology.gpus_per_node " + bad.dump() + " is not a GPU count") != std::string::npos;
+    CHECK(noted);
+  }
+  // 128 (an NVL72 rack as one node, with room) is still a GPU count: no note
+  Json j = XidCase();
+  j["topology"]["gpus_per_node"] = 128;
+  auto c = ParseCase(j, "t.json");
+  REQUIRE(c.ok());
+  DiagnosisAgentOptions o;
+  o.kb = kb.get();
+  auto r = DiagnosisAgent(o).Diagnose(*c, nullptr);
+  REQUIRE(r.ok());
+  for (const std::string& u : r->diagnosis.unverified) CHECK(u.find("gpus_per_node") == std::string::npos);
+}
+
 TEST_CASE("garbage numbers: a reading beyond double range is no reading") {
   // DeviatingLines: the line with the unreadable decimal is skipped, the trend of the rest found.
   DiagnosisCase c;
