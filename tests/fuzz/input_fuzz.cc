@@ -1,0 +1,725 @@
+// input_fuzz: a mutation fuzzer over every parser that reads outside input (tests/fuzz/README.md).
+//
+// Each target takes bytes a user, a peer service or a file can hand Vigil: a rule file, a case
+// JSON and its log lines, an Alertmanager webhook, an OpenAI-compatible response or stream, a
+// vigil-probe document, a kernel log, knowledge-base imports, chat and resolution bodies, dataset
+// files, and the small fields (durations, timestamps, URLs, probe targets). Inputs are mutated from
+// seeds (shipped files and a few written here) byte by byte and, for JSON, by structure (a value
+// of another type, a removed key, deep nesting, a mutated string). A target fails when an exception
+// escapes its parser (the parsers return Status / Result; "never throws" is their contract), when
+// one input runs longer than --max-seconds (a hang), or when the process dies (under
+// scripts/sanitize's ASan build, ASan names the bad access). The failing input is written to
+// --save-dir and can be replayed with --replay.
+//
+// Usage: input_fuzz [--targets a,b] [--iterations N] [--seed S] [--max-bytes B]
+//                   [--max-seconds T] [--save-dir DIR] [--list] [--replay FILE --targets ONE]
+// Exit: 0 when every input returned; 1 on a finding; 2 on bad usage or a seed that cannot be read.
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <exception>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "agents/agent_runtime.h"
+#include "agents/case.h"
+#include "agents/diagnosis_agent.h"
+#include "agents/metric_condition.h"
+#include "connectors/alertmanager.h"
+#include "connectors/alertmanager_api.h"
+#include "connectors/http_client.h"
+#include "connectors/openai_llm_client.h"
+#include "connectors/prometheus_source.h"
+#include "core/time_util.h"
+#include "core/json.h"
+#include "detectors/engine.h"
+#include "detectors/readers.h"
+#include "knowledge/importers.h"
+#include "knowledge/knowledge_base.h"
+#include "probes/command_executor.h"
+#include "probes/gpu/kernel_log.h"
+#include "probes/probe.h"
+#include "rules/compiler.h"
+#include "server/chat.h"
+#include "server/http_api.h"
+
+namespace fs = std::filesystem;
+using vigil::Json;
+
+namespace {
+
+// ---------------------------------------------------------------- mutation
+
+const std::vector<std::string>& Dictionary() {
+  static const std::vector<std::string> words = {
+      "\"", "\\", "{", "}", "[", "]", ",", ":", "\n", "\r\n", "\t", std::string(1, '\0'), "\xff",
+      "\xc3\x28", "\xe2\x80\xa8", "\xf0\x9f\x92\xa5", "NaN", "nan", "Infinity", "-inf", "-0", "1e309",
+      "-1e309", "4.9e-324", "18446744073709551616", "9223372036854775807", "-9223372036854775809",
+      "2147483648", "4294967296", "0x7fffffff", "00000000000000000000000001", "", " ",
+      // log shapes the reasoner reads
+      "rank", "[rank3]:", "[rank99999999999]:", "[default7]:", "[default-1]:", "0: ", "4294967296: ",
+      "srun: error: gpu-007: task 3: Exited with exit code 1", "task 99999999999:",
+      "SLURM_JOB_NODELIST=gpu-[001-004]", "gpu-[1-99999999]", "gpu-[004-001]", "gpu-[", "[1,13]<stderr>:",
+      "gpu-002: ", "pdsh@login: gpu-003: ssh exited with exit code 255",
+      "NVRM: Xid (PCI:0000:3b:00): 79, pid=1234, name=python, GPU has fallen off the bus.",
+      "NVRM: Xid (PCI:0000:3b:00): 48, An uncorrectable double bit error", "Xid 79", "Xid 4294967296",
+      "NCCL WARN", "NCCL INFO NET/IB : Using [0]mlx5_0:1/IB", "Watchdog caught collective operation timeout",
+      "CUDA out of memory. Tried to allocate 20.00 GiB", "GPU 0", "GPU 99999999999", "gpu 3",
+      "mlx5_0", "ibp158s0", "node-3", "node-3.cluster.local", "10.0.0.1", "10.0.0.1<54321>", "fd00::1",
+      "Traceback (most recent call last):", "  File \"train.py\", line 1, in <module>",
+      "RuntimeError: ", "loss: nan", "grad norm: inf", "iteration 100/ 1000 |", "throttle", "89 C",
+      "Link down", "stat -f /mnt/nfs", "nfs: server fs1 not responding, still trying", "ENOSPC",
+      // rules
+      "rule", "when", "for", "by", "ignoring", "(", ")", "*", "+", "-", "/", "%", "?", ".*", "==", "!=",
+      ">=", "<", "&&", "||", "and", "or", "not", "rate(", "mean(", "quantile(0.9, ", "median(", "mad(",
+      "zscore(", "delta(", "abs(", "[5m]", "[0s]", "[9999999999d]", "[1ms]", "offset 1h", "severity",
+      "labels", "annotations", "{job=\"a\"}", "{gpu=~\".*\"}", "DCGM_FI_DEV_GPU_TEMP",
+      // csv / markdown
+      "timestamp,series,value,label", "2024-05-01T12:00:00Z", "1714564800", "# ", "## ", "---\n",
+      "category: ", "component: ", "|", "```",
+  };
+  return words;
+}
+
+const std::vector<std::string>& InterestingNumbers() {
+  static const std::vector<std::string> n = {"0", "-1", "1", "-0", "255", "65536", "2147483647", "2147483648",
+                                             "-2147483649", "9223372036854775807", "18446744073709551615",
+                                             "18446744073709551616", "1e308", "1e309", "-1e309", "1e-400",
+                                             "nan", "inf", "0.0000001", "999999999999999999999999"};
+  return n;
+}
+
+class Mutator {
+ public:
+  Mutator(uint64_t seed, size_t max_bytes) : rng_(seed), max_bytes_(max_bytes) {}
+
+  size_t Below(size_t n) { return n == 0 ? 0 : std::uniform_int_distribution<size_t>(0, n - 1)(rng_); }
+  bool OneIn(size_t n) { return Below(n) == 0; }
+  template <typename T>
+  const T& Pick(const std::vector<T>& v) { return v[Below(v.size())]; }
+
+  // A few byte-level edits; `other` is another seed for splicing.
+  std::string Bytes(std::string s, const std::string& other) {
+    const size_t edits = 1 + Below(6);
+    for (size_t e = 0; e < edits; ++e) {
+      switch (Below(10)) {
+        case 0:
+          if (!s.empty()) s[Below(s.size())] ^= static_cast<char>(1u << Below(8));
+          break;
+        case 1:
+          if (!s.empty()) s[Below(s.size())] = static_cast<char>(Below(256));
+          break;
+        case 2: {
+          std::string r(1 + Below(16), '\0');
+          for (char& c : r) c = static_cast<char>(Below(256));
+          s.insert(Below(s.size() + 1), r);
+          break;
+        }
+        case 3:
+          if (!s.empty()) {
+            size_t at = Below(s.size());
+            s.erase(at, 1 + Below(std::min<size_t>(s.size() - at, 64)));
+          }
+          break;
+        case 4:
+          if (!s.empty()) {  // copy a chunk elsewhere
+            size_t at = Below(s.size());
+            std::string chunk = s.substr(at, 1 + Below(std::min<size_t>(s.size() - at, 256)));
+            s.insert(Below(s.size() + 1), chunk);
+          }
+          break;
+        case 5:
+        case 6:
+          s.insert(Below(s.size() + 1), Pick(Dictionary()));
+          break;
+        case 7: {  // replace a run of digits by an interesting number
+          std::vector<size_t> starts;
+          for (size_t i = 0; i < s.size(); ++i)
+            if (isdigit(static_cast<unsigned char>(s[i])) && (i == 0 || !isdigit(static_cast<unsigned char>(s[i - 1]))))
+              starts.push_back(i);
+          if (starts.empty()) break;
+          size_t a = Pick(starts), b = a;
+          while (b < s.size() && (isdigit(static_cast<unsigned char>(s[b])) || s[b] == '.')) ++b;
+          s.replace(a, b - a, Pick(InterestingNumbers()));
+          break;
+        }
+        case 8:
+          if (!other.empty()) {  // splice: a prefix of s, a suffix of other
+            s = s.substr(0, Below(s.size() + 1)) + other.substr(Below(other.size()));
+          }
+          break;
+        case 9:
+          if (!s.empty()) {  // repeat one line many times
+            size_t at = Below(s.size());
+            size_t end = s.find('\n', at);
+            std::string line = s.substr(at, end == std::string::npos ? std::string::npos : end - at + 1);
+            std::string rep;
+            for (size_t k = 0, n = 2 + Below(200); k < n && rep.size() + line.size() < max_bytes_ / 4; ++k) rep += line;
+            s.insert(at, rep);
+          }
+          break;
+      }
+    }
+    if (s.size() > max_bytes_) s.resize(max_bytes_);
+    return s;
+  }
+
+  // Structure-aware JSON edits; falls back to Bytes for text that is not JSON.
+  std::string JsonText(const std::string& text, const std::string& other) {
+    Json j = Json::parse(text, nullptr, false);
+    if (j.is_discarded() || OneIn(4)) return Bytes(text, other);
+    const size_t edits = 1 + Below(4);
+    for (size_t e = 0; e < edits; ++e) MutateJson(j);
+    std::string out = j.dump(-1, ' ', false, Json::error_handler_t::replace);
+    if (OneIn(8)) out = Bytes(out, other);
+    if (out.size() > max_bytes_) out.resize(max_bytes_);
+    return out;
+  }
+
+ private:
+  void Collect(Json& j, std::vector<Json*>& nodes) {
+    nodes.push_back(&j);
+    if (j.is_object() || j.is_array())
+      for (auto& child : j) Collect(child, nodes);
+  }
+
+  Json RandomValue() {
+    switch (Below(12)) {
+      case 0: return nullptr;
+      case 1: return OneIn(2);
+      case 2: return -1;
+      case 3: return static_cast<double>(1e308) * 10;  // inf: dumped as null by nlohmann
+      case 4: return 18446744073709551615ull;
+      case 5: return -9223372036854775807LL - 1;
+      case 6: return 0.5;
+      case 7: return "";
+      case 8: return Pick(Dictionary());
+      case 9: return Json::array();
+      case 10: return Json::object();
+      default: {
+        Json deep = Json::array();  // deep nesting, built inside out without copies
+        for (size_t d = 0, n = 1 + Below(3000); d < n; ++d) {
+          Json outer = Json::array();
+          outer.push_back(std::move(deep));
+          deep = std::move(outer);
+        }
+        return deep;
+      }
+    }
+  }
+
+  void MutateJson(Json& root) {
+    std::vector<Json*> nodes;
+    Collect(root, nodes);
+    Json& n = *nodes[Below(nodes.size())];
+    switch (Below(6)) {
+      case 0:
+        n = RandomValue();
+        break;
+      case 1:
+        if (n.is_object() && !n.empty()) {
+          auto it = n.begin();
+          std::advance(it, static_cast<long>(Below(n.size())));
+          n.erase(it.key());
+        } else if (n.is_array() && !n.empty()) {
+          n.erase(n.begin() + static_cast<long>(Below(n.size())));
+        }
+        break;
+      case 2:
+        if (n.is_array() && !n.empty() && n.size() < 5000) {
+          Json copy = n[Below(n.size())];
+          for (size_t k = 0, c = 1 + Below(64); k < c; ++k) n.push_back(copy);
+        } else if (n.is_object()) {
+          n[Pick(Dictionary())] = RandomValue();
+        }
+        break;
+      default:
+        if (n.is_string()) {
+          n = Bytes(n.get<std::string>(), "");
+        } else if (n.is_number_integer()) {
+          n = static_cast<int64_t>(std::uniform_int_distribution<int64_t>(-1000000, 1000000)(rng_)) *
+              (OneIn(2) ? 1 : 1000000007);
+        } else {
+          n = RandomValue();
+        }
+        break;
+    }
+  }
+
+  std::mt19937_64 rng_;
+  size_t max_bytes_;
+};
+
+// ---------------------------------------------------------------- targets
+
+struct Target {
+  std::string name;
+  bool json = false;     // mutate by structure
+  size_t cost = 1;       // iterations are divided by this (a diagnosis costs ~100 parser calls)
+  std::vector<std::string> seeds;
+  std::function<void(const std::string&)> run;  // must return; any exception is a finding
+};
+
+std::string ReadAll(const fs::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+// Up to `n` files matching `ext` under `dir`, sorted, each cut to `max_bytes`.
+std::vector<std::string> SeedFiles(const fs::path& dir, const std::string& ext, size_t n, size_t max_bytes) {
+  std::vector<fs::path> paths;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return {};
+  for (const auto& e : fs::recursive_directory_iterator(dir, ec))
+    if (e.is_regular_file() && e.path().extension() == ext) paths.push_back(e.path());
+  std::sort(paths.begin(), paths.end());
+  std::vector<std::string> out;
+  // spread the picks over the sorted list
+  for (size_t i = 0; i < paths.size() && out.size() < n; i += std::max<size_t>(1, paths.size() / n)) {
+    std::string s = ReadAll(paths[i]);
+    if (s.size() > max_bytes) s.resize(max_bytes);
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::vector<vigil::TimeSeries> SampleSeries() {
+  std::vector<vigil::TimeSeries> out;
+  const char* names[] = {"DCGM_FI_DEV_GPU_TEMP", "DCGM_FI_DEV_GPU_UTIL", "step_time_ms", "train_loss"};
+  for (int k = 0; k < 4; ++k) {
+    for (int g = 0; g < 2; ++g) {
+      vigil::TimeSeries ts;
+      ts.name = names[k];
+      ts.labels = {{"Hostname", "node-1"}, {"gpu", std::to_string(g)}, {"job", "a"}, {"rank", std::to_string(g)}};
+      for (int i = 0; i < 240; ++i) {
+        ts.timestamps_ms.push_back(1'700'000'000'000LL + i * 15'000LL);
+        double v = 50 + 10 * std::sin(i / 7.0) + (i > 180 && g == 1 ? 40 : 0) + (i == 100 ? 1e6 : 0);
+        ts.values.push_back(v);
+      }
+      out.push_back(std::move(ts));
+    }
+  }
+  return out;
+}
+
+class Targets {
+ public:
+  explicit Targets(const fs::path& root) : root_(root) {}
+
+  // Builds the targets; false (with a message) when a seed file that ships with the repo is missing.
+  bool Build(std::string* error) {
+    auto need = [&](std::vector<std::string> seeds, const std::string& what) {
+      if (seeds.empty()) *error = "no seed found for " + what + " (run from the repository root or pass --root)";
+      return seeds;
+    };
+    auto lines = [](std::initializer_list<const char*> l) { return std::vector<std::string>(l.begin(), l.end()); };
+
+    targets_.push_back({"rules", false, 4, need(RuleSeeds(), "rules"),
+                        [this](const std::string& in) { RunRules(in); }});
+    targets_.push_back({"case", true, 40,
+                        need(Concat({SeedFiles(root_ / "evals/diagnosis/realistic3", ".json", 4, 1 << 20),
+                                     SeedFiles(root_ / "evals/diagnosis/realistic2", ".json", 3, 1 << 20),
+                                     SeedFiles(root_ / "evals/diagnosis/dev", ".json", 5, 1 << 20)}),
+                             "case"),
+                        [this](const std::string& in) { RunCase(in); }});
+    targets_.push_back(
+        {"alertmanager", true, 1,
+         lines({R"({"version":"4","groupKey":"{}:{alertname=\"GpuHot\"}","status":"firing","receiver":"vigil","groupLabels":{"alertname":"GpuHot"},"commonLabels":{"alertname":"GpuHot","severity":"page"},"commonAnnotations":{"summary":"GPU hot"},"externalURL":"http://am:9093","truncatedAlerts":0,"alerts":[{"status":"firing","labels":{"alertname":"GpuHot","Hostname":"node-3","gpu":"5","severity":"page"},"annotations":{"summary":"GPU 5 of node-3 at 91 C"},"startsAt":"2026-12-01T03:00:00.000Z","endsAt":"0001-01-01T00:00:00Z","generatorURL":"http://prom:9090/graph?g0.expr=DCGM_FI_DEV_GPU_TEMP%20%3E%2085","fingerprint":"a1b2c3d4e5f60718"}]})",
+                R"([{"labels":{"alertname":"NcclHang","job":"llama"},"annotations":{},"startsAt":"2026-12-01T03:00:00Z","status":{"state":"active","silencedBy":[],"inhibitedBy":[]},"fingerprint":"00ff","updatedAt":"2026-12-01T03:00:05Z","receivers":[{"name":"vigil"}]}])"}),
+         [](const std::string& in) {
+           (void)vigil::ParseAlertmanagerInput(in);
+           (void)vigil::ParseAlertmanagerWebhook(in);
+         }});
+    targets_.push_back(
+        {"chat_completion", true, 1,
+         lines({R"({"id":"c1","object":"chat.completion","model":"m","choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"{\"root_cause\":\"cuda_oom\",\"confidence\":0.8}"}}],"usage":{"prompt_tokens":10,"completion_tokens":5,"total_tokens":15}})",
+                R"({"choices":[{"index":0,"finish_reason":"tool_calls","message":{"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"kb_search","arguments":"{\"query\":\"Xid 79\",\"k\":5}"}}]}}],"usage":{"prompt_tokens":1,"completion_tokens":1}})",
+                R"({"error":{"message":"rate limited","type":"requests","code":429}})"}),
+         [](const std::string& in) {
+           auto r = vigil::ParseChatCompletion(in);
+           if (r.ok()) (void)vigil::ParseJsonAnswer(r->message.content);
+           (void)vigil::ParseJsonAnswer(in);
+         }});
+    targets_.push_back(
+        {"chat_stream", false, 1,
+         lines({"data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Xid \"}}]}\n"
+                "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"79\"}}]}\n"
+                "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"id\":\"c\",\"function\":{\"name\":\"kb_search\",\"arguments\":\"{\\\"q\"}}]}}]}\n"
+                "data: {\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":\"\\\":1}\"}}]},\"finish_reason\":\"tool_calls\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4}}\n"
+                "data: [DONE]\n"}),
+         [](const std::string& in) {
+           vigil::ChatStreamAssembler a;
+           std::istringstream ss(in);
+           std::string line;
+           while (std::getline(ss, line)) {
+             if (line.rfind("data: ", 0) != 0) continue;
+             std::string_view payload = std::string_view(line).substr(6);
+             if (payload == "[DONE]") break;
+             if (!a.Add(payload).ok()) break;
+           }
+           (void)a.Finish();
+         }});
+    targets_.push_back(
+        {"probe_document", true, 1,
+         lines({R"({"vigil_probe":1,"host":"node-3","results":[{"probe":"gpu.health","target":"node-3/gpu5","status":"fail","reason":"Xid 79 seen","duration_s":0.8,"metrics":{"temperature_c":91,"ecc_dbe":2},"evidence":["NVRM: Xid (PCI:0000:3b:00): 79"]},{"probe":"nccl.allreduce","target":"node-3","status":"pass","reason":"busbw 330 GB/s","duration_s":4.2,"metrics":{"busbw_gbps":330.5}}]})",
+                R"([{"probe":"node.kernel_log","target":"vm","status":"warn","reason":"1 finding","duration_s":0.1}])"}),
+         [](const std::string& in) { (void)vigil::ParseProbeDocument(in); }});
+    targets_.push_back(
+        {"kernel_log", false, 1,
+         lines({"[Tue Dec  1 03:00:01 2026] NVRM: GPU at PCI:0000:3b:00: GPU-1c2d3e4f-0000-1111-2222-333344445555\n"
+                "[Tue Dec  1 03:00:02 2026] NVRM: Xid (PCI:0000:3b:00): 79, pid=1234, name=python, GPU has fallen off the bus.\n"
+                "[ 1234.567890] NVRM: Xid (PCI:0000:3b:00): 48, pid='<unknown>', name=<unknown>, An uncorrectable double bit error (DBE) has been detected on GPU in the framebuffer at partition 0, subpartition 0.\n"
+                "Dec 01 03:00:03 node-3 kernel: mlx5_core 0000:9e:00.0 ibp158s0: Link down\n"
+                "<4>[ 99.000001] pcieport 0000:00:01.0: AER: Corrected error received: 0000:3b:00.0\n"
+                "2026-12-01T03:00:04.123456+00:00 node-3 kernel: NVRM: Xid (PCI:0000:86:00): 94, pid=9, Contained: SM (0x1)\n"}),
+         [](const std::string& in) {
+           vigil::kernel_log::ParseOptions o;
+           o.boot_time = 1'764'550'000;
+           o.now = 1'764'558'000;
+           o.gpu_by_pci = {{"0000:3b:00", 0}, {"0000:86:00", 5}};
+           (void)vigil::kernel_log::ParseKernelLog(in, o);
+         }});
+    targets_.push_back({"incident_jsonl", true, 2, need(SeedFiles(root_ / "data/knowledge/pack", ".jsonl", 3, 16 << 10), "incident_jsonl"),
+                        [](const std::string& in) {
+                          std::vector<vigil::kb::ParsedIncident> out;
+                          std::vector<vigil::ImportIssue> issues;
+                          vigil::kb::ParseIncidentJsonl(in, "fuzz.jsonl", 64 << 10, &out, &issues);
+                        }});
+    targets_.push_back(
+        {"incident_csv", false, 1,
+         lines({"id,title,root_cause,component,symptoms,log_signatures,mitigation\n"
+                "inc-1,\"NCCL timeout, Xid 79\",gpu_fallen_off_bus,gpu,\"all ranks hang\",\"Xid 79;NCCL WARN\",drain the node\n"
+                "inc-2,OOM,cuda_oom,rank,\"\"\"quoted\"\"\",CUDA out of memory,lower batch\n"}),
+         [](const std::string& in) {
+           std::vector<vigil::kb::ParsedIncident> out;
+           std::vector<vigil::ImportIssue> issues;
+           vigil::kb::ParseIncidentCsv(in, "fuzz.csv", 64 << 10, &out, &issues);
+         }});
+    targets_.push_back({"guide_markdown", false, 1, need(SeedFiles(root_ / "data/knowledge/guides", ".md", 3, 32 << 10), "guide_markdown"),
+                        [](const std::string& in) {
+                          vigil::kb::ParsedGuide g;
+                          std::vector<vigil::ImportIssue> issues;
+                          (void)vigil::kb::ParseGuideMarkdown(in, "fuzz.md", 256 << 10, &g, &issues);
+                        }});
+    targets_.push_back({"chat_question", true, 1, lines({R"({"message":"why is node-3 gpu 5 slow?","incident":12})", R"({"message":"x"})"}),
+                        [](const std::string& in) { (void)vigil::ParseChatQuestion(in, 8192); }});
+    targets_.push_back({"resolution", true, 1,
+                        lines({R"({"root_cause":"gpu_fallen_off_bus","summary":"Xid 79 on node-3 gpu 5","resolution":"drained, RMA","by":"alice"})"}),
+                        [](const std::string& in) {
+                          static const std::vector<std::string> cats = {"gpu_fallen_off_bus", "cuda_oom", "nccl_timeout"};
+                          (void)vigil::ParseResolution(in, cats);
+                        }});
+    targets_.push_back(
+        {"dataset_csv", false, 2,
+         need([&] {
+           std::vector<std::string> s = SeedFiles(root_ / "data/samples", ".csv", 1, 12 << 10);
+           s.push_back("timestamp,series,value,label,Hostname\n1714564800,temp,50,0,node-3\n1714564815,temp,51.5,1,node-3\n2024-05-01T12:01:00Z,util,99,0,node-4\n");
+           return s;
+         }(), "dataset_csv"),
+         [this](const std::string& in) { RunDataset("csv", ".csv", in); }});
+    targets_.push_back(
+        {"dataset_jsonl", true, 2,
+         lines({"{\"timestamp\":1714564800,\"series\":\"temp\",\"value\":50,\"labels\":{\"gpu\":\"0\"}}\n"
+                "{\"metric\":{\"__name__\":\"DCGM_FI_DEV_GPU_TEMP\",\"gpu\":\"1\"},\"values\":[[1714564800,\"50\"],[1714564815,\"51\"]]}\n"}),
+         [this](const std::string& in) { RunDataset("jsonl", ".jsonl", in); }});
+    targets_.push_back(
+        {"dataset_kpi", false, 2,
+         lines({"timestamp,value,label\n1714564800,1.5,0\n1714564860,1.6,0\n1714564920,9.0,1\n"}),
+         [this](const std::string& in) { RunDataset("kpi", ".csv", in); }});
+    targets_.push_back(
+        {"fields", false, 1,
+         lines({"5m", "1h30m", "2024-05-01T12:00:00Z", "1714564800.5", "http://am:9093/alertmanager",
+                "https://prom.example:9090/", "node-3/gpu5", "node-3/mlx5_0", "Wed, 21 Oct 2015 07:28:00 GMT", "120",
+                "avg_over_time(DCGM_FI_DEV_GPU_UTIL[5m]) < 60", "DCGM_FI_DEV_GPU_TEMP > 85",
+                "max_over_time(step_time_ms[10m]) > 2 * quantile_over_time(0.5, step_time_ms[1h])"}),
+         [](const std::string& in) {
+           (void)vigil::ParseDurationMs(in);
+           (void)vigil::ParseTimestampField(in);
+           (void)vigil::ParseAlertmanagerUrl(in);
+           (void)vigil::ParsePrometheusUrl(in);
+           (void)vigil::ParseRetryAfterMs(in, 1'764'558'000'000LL);
+           (void)vigil::ParseProbeTarget(in);
+           static const std::vector<vigil::TimeSeries> series = SampleSeries();
+           (void)vigil::EvaluateMetricCondition(in, series);
+         }});
+    return error->empty();
+  }
+
+  std::vector<Target>& all() { return targets_; }
+
+ private:
+  static std::vector<std::string> Concat(std::initializer_list<std::vector<std::string>> parts) {
+    std::vector<std::string> out;
+    for (const auto& p : parts) out.insert(out.end(), p.begin(), p.end());
+    return out;
+  }
+
+  // The shipped rule file, every rule example of docs/rules.md, and one rule per function the
+  // language knows.
+  std::vector<std::string> RuleSeeds() const {
+    std::vector<std::string> seeds = SeedFiles(root_ / "data/rules", ".rules", 4, 64 << 10);
+    const std::string doc = ReadAll(root_ / "docs/rules.md");
+    for (size_t a = doc.find("```"); a != std::string::npos;) {
+      const size_t body = doc.find('\n', a);
+      const size_t b = body == std::string::npos ? std::string::npos : doc.find("```", body);
+      if (b == std::string::npos) break;
+      std::string block = doc.substr(body + 1, b - body - 1);
+      if (block.find("rule ") != std::string::npos && block.find('{') != std::string::npos) seeds.push_back(block);
+      a = doc.find("```", b + 3);
+    }
+    std::string all;
+    for (const std::string& fn : vigil::RuleFunctionNames()) {
+      all += "rule F_" + fn + " {\n  select DCGM_FI_DEV_GPU_TEMP\n  when " + fn +
+             "(DCGM_FI_DEV_GPU_TEMP[5m]) > 2 * " + fn + "(DCGM_FI_DEV_GPU_TEMP)\n  for 30s\n}\n";
+    }
+    seeds.push_back(all);
+    return seeds;
+  }
+
+  void RunRules(const std::string& in) {
+    vigil::CompileOutput out = vigil::CompileRulesWithDiagnostics(in, "fuzz.rules");
+    for (const auto& d : out.diagnostics) (void)d.Format();
+    if (out.compiled.rules.empty()) return;
+    static const std::vector<vigil::TimeSeries> series = SampleSeries();
+    (void)vigil::EvaluateBatch(out.compiled, series);
+  }
+
+  void RunCase(const std::string& in) {
+    auto j = vigil::ParseJson(in, "fuzz case");
+    if (!j.ok()) return;
+    auto c = vigil::ParseCase(*j, "fuzz case");
+    if (!c.ok()) return;
+    if (!agent_) {
+      vigil::KnowledgeOptions ko;
+      ko.db_path = ":memory:";
+      ko.pack_dir = (root_ / "data/knowledge").string();
+      ko.taxonomy_path = (root_ / "data/taxonomy.json").string();
+      auto kb = vigil::KnowledgeBase::Open(ko);
+      if (!kb.ok()) throw std::runtime_error("cannot open the knowledge pack: " + kb.status().message());
+      kb_ = std::move(kb).value();
+      vigil::DiagnosisAgentOptions ao;
+      ao.kb = kb_.get();
+      agent_ = std::make_unique<vigil::DiagnosisAgent>(ao);
+    }
+    c->expected.reset();
+    auto exec = vigil::MakeCaseProbeExecutor(*c);
+    (void)agent_->Diagnose(std::move(c).value(), exec.ok() ? exec->get() : nullptr);
+  }
+
+  void RunDataset(const std::string& format, const std::string& ext, const std::string& in) {
+    fs::path p = fs::temp_directory_path() / ("vigil-fuzz-" + std::to_string(getpid()) + ext);
+    {
+      std::ofstream f(p, std::ios::binary | std::ios::trunc);
+      f.write(in.data(), static_cast<std::streamsize>(in.size()));
+    }
+    for (auto policy : {vigil::BadRowPolicy::kError, vigil::BadRowPolicy::kSkip}) {
+      vigil::ReadOptions o;
+      o.bad_rows = policy;
+      (void)vigil::ReadDataset(format + ":" + p.string(), o);
+    }
+    std::error_code ec;
+    fs::remove(p, ec);
+  }
+
+  fs::path root_;
+  std::vector<Target> targets_;
+  std::unique_ptr<vigil::KnowledgeBase> kb_;
+  std::unique_ptr<vigil::DiagnosisAgent> agent_;
+};
+
+// ---------------------------------------------------------------- driver
+
+// The input being run, for the watchdog and the crash path.
+std::mutex g_mu;
+std::string g_target, g_input;
+std::atomic<int64_t> g_started_ms{0};
+fs::path g_save_dir;
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+std::string SaveInput(const std::string& target, const std::string& input, const std::string& kind) {
+  std::error_code ec;
+  fs::create_directories(g_save_dir, ec);
+  static std::atomic<int> saved{0};
+  fs::path p = g_save_dir / (target + "-" + kind + "-" + std::to_string(getpid()) + "-" + std::to_string(++saved) + ".bin");
+  std::ofstream f(p, std::ios::binary | std::ios::trunc);
+  f.write(input.data(), static_cast<std::streamsize>(input.size()));
+  return p.string();
+}
+
+void Watchdog(double max_seconds) {
+  for (;;) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    int64_t s = g_started_ms.load();
+    if (s != 0 && NowMs() - s > static_cast<int64_t>(max_seconds * 1000)) {
+      std::lock_guard<std::mutex> lock(g_mu);
+      std::string p = SaveInput(g_target, g_input, "hang");
+      std::fprintf(stderr, "input_fuzz: FINDING [%s] one input ran longer than %.0f s; input saved to %s (%zu bytes)\n",
+                   g_target.c_str(), max_seconds, p.c_str(), g_input.size());
+      std::fflush(stderr);
+      _exit(1);
+    }
+  }
+}
+
+// Runs one input; false (and the input saved) when an exception escaped.
+bool RunOne(const Target& t, const std::string& input) {
+  {
+    std::lock_guard<std::mutex> lock(g_mu);
+    g_target = t.name;
+    g_input = input;
+  }
+  g_started_ms = NowMs();
+  std::string what;
+  try {
+    t.run(input);
+  } catch (const std::bad_alloc&) {
+    what = "std::bad_alloc (the input made it allocate beyond the address-space limit)";
+  } catch (const std::exception& e) {
+    what = std::string("exception: ") + e.what();
+  } catch (...) {
+    what = "an exception of unknown type";
+  }
+  g_started_ms = 0;
+  if (what.empty()) return true;
+  std::string p = SaveInput(t.name, input, "throw");
+  std::fprintf(stderr, "input_fuzz: FINDING [%s] %s escaped; input saved to %s (%zu bytes)\n", t.name.c_str(),
+               what.c_str(), p.c_str(), input.size());
+  return false;
+}
+
+int Usage(const char* why) {
+  std::fprintf(stderr,
+               "input_fuzz: %s\nusage: input_fuzz [--targets a,b] [--iterations N] [--seed S] [--max-bytes B]\n"
+               "                  [--max-seconds T] [--save-dir DIR] [--root DIR] [--list] [--replay FILE --targets ONE]\n",
+               why);
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> only;
+  size_t iterations = 2000, max_bytes = 64 << 10;
+  uint64_t seed = 1;
+  double max_seconds = 20;
+  bool list = false;
+  std::string replay;
+  fs::path root = ".";
+  g_save_dir = fs::temp_directory_path() / "vigil-fuzz";
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
+      return argv[++i];
+    };
+    try {
+      if (a == "--targets") {
+        std::stringstream ss(value());
+        for (std::string t; std::getline(ss, t, ',');)
+          if (!t.empty()) only.push_back(t);
+      } else if (a == "--iterations") {
+        iterations = std::stoul(value());
+      } else if (a == "--seed") {
+        seed = std::stoull(value());
+      } else if (a == "--max-bytes") {
+        max_bytes = std::stoul(value());
+      } else if (a == "--max-seconds") {
+        max_seconds = std::stod(value());
+      } else if (a == "--save-dir") {
+        g_save_dir = value();
+      } else if (a == "--root") {
+        root = value();
+      } else if (a == "--replay") {
+        replay = value();
+      } else if (a == "--list") {
+        list = true;
+      } else {
+        return Usage(("unknown argument `" + a + "`").c_str());
+      }
+    } catch (const std::exception& e) {
+      return Usage((a + ": " + e.what()).c_str());
+    }
+  }
+  if (max_bytes == 0 || max_seconds <= 0) return Usage("--max-bytes and --max-seconds must be positive");
+
+  // A cap on the address space turns an input that makes a parser allocate without bound into a
+  // std::bad_alloc (a finding) instead of the machine's OOM killer. Not under ASan, which reserves
+  // terabytes of shadow memory (its own allocator reports allocations over its limit).
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+  rlimit lim{8ull << 30, 8ull << 30};
+  setrlimit(RLIMIT_AS, &lim);
+#endif
+
+  Targets targets(root);
+  std::string error;
+  if (!targets.Build(&error)) {
+    std::fprintf(stderr, "input_fuzz: %s\n", error.c_str());
+    return 2;
+  }
+  if (list) {
+    for (const auto& t : targets.all()) std::printf("%s\t%zu seeds\tcost %zu\n", t.name.c_str(), t.seeds.size(), t.cost);
+    return 0;
+  }
+  std::vector<const Target*> chosen;
+  for (const auto& t : targets.all())
+    if (only.empty() || std::find(only.begin(), only.end(), t.name) != only.end()) chosen.push_back(&t);
+  for (const auto& name : only)
+    if (std::none_of(targets.all().begin(), targets.all().end(), [&](const Target& t) { return t.name == name; }))
+      return Usage(("unknown target `" + name + "` (--list shows them)").c_str());
+
+  std::thread(Watchdog, max_seconds).detach();
+
+  if (!replay.empty()) {
+    if (chosen.size() != 1) return Usage("--replay needs exactly one target in --targets");
+    std::string input = ReadAll(replay);
+    bool ok = RunOne(*chosen[0], input);
+    std::printf("input_fuzz: replay [%s] %s: %s\n", chosen[0]->name.c_str(), replay.c_str(), ok ? "returned" : "FINDING");
+    return ok ? 0 : 1;
+  }
+
+  int findings = 0;
+  for (const Target* t : chosen) {
+    Mutator m(seed * 0x9E3779B97F4A7C15ull + std::hash<std::string>{}(t->name), max_bytes);
+    const size_t n = std::max<size_t>(1, iterations / t->cost);
+    auto start = std::chrono::steady_clock::now();
+    int target_findings = 0;
+    // every seed as it is first: a seed that fails is a finding too
+    for (const auto& s : t->seeds) target_findings += RunOne(*t, s) ? 0 : 1;
+    for (size_t i = 0; i < n && target_findings < 5; ++i) {
+      const std::string& base = m.Pick(t->seeds);
+      const std::string& other = m.Pick(t->seeds);
+      std::string input = t->json ? m.JsonText(base, other) : m.Bytes(base, other);
+      target_findings += RunOne(*t, input) ? 0 : 1;
+    }
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("input_fuzz: %-16s %6zu inputs  %6.1f s  %s\n", t->name.c_str(), n + t->seeds.size(), secs,
+                target_findings ? "FINDINGS" : "ok");
+    std::fflush(stdout);
+    findings += target_findings;
+  }
+  std::printf("input_fuzz: %d finding(s); seed %llu, %zu iterations per target (divided by its cost)\n", findings,
+              static_cast<unsigned long long>(seed), iterations);
+  return findings ? 1 : 0;
+}
