@@ -1836,11 +1836,28 @@ void HintFromSection(const CaseLog& log, size_t line, const Topology& t, Compone
   static const std::regex kHeader(R"(^\s*(CA '[^']+'|GPU [0-9a-fA-F]{4,8}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-9])\s*$)");
   // lspci's device line: "bb:00.0 3D controller: NVIDIA ..." (with -D: "0000:bb:00.0 ...").
   static const std::regex kLspci(R"(^((?:[0-9a-fA-F]{4,8}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-9]) [A-Za-z0-9 ]*(controller|bridge)\b.*)");
+  // nvidia-smi's per-index header ("GPU 6: NVIDIA H100 80GB HBM3 (UUID: GPU-3f0a...)"), printed by
+  // `nvidia-smi nvlink -s` / `-e` / `--status` above that GPU's indented "\t Link 13: <inactive>"
+  // rows (RL4). The same header is every row of `nvidia-smi -L`, so it heads only an indented body:
+  // the line and every line between must start with white space.
+  static const std::regex kIndexHeader(R"(^\s*GPU (\d{1,3}): [^()]*\(UUID: GPU-[0-9a-fA-F-]+\)\s*$)");
+  auto indented = [](const std::string& s) { return !s.empty() && (s[0] == ' ' || s[0] == '\t'); };
+  bool body_indented = indented(log.lines[line].text);
   if (h.gpu >= 0 || !h.hca.empty()) return;
   for (size_t k = line; k-- > 0 && line - k <= kMaxSectionLines;) {
     const std::string& text = log.lines[k].text;
-    if (text.size() > 200) continue;
+    if (text.size() > 200) {
+      body_indented = false;
+      continue;
+    }
     std::smatch lm;
+    if (body_indented && std::regex_match(text, lm, kIndexHeader)) {
+      if (std::optional<int32_t> gpu = ParseInt32(lm.str(1)); gpu && (t.gpus_per_node <= 0 || *gpu < t.gpus_per_node)) {
+        h.gpu = *gpu;
+        return;
+      }
+    }
+    body_indented = body_indented && indented(text);
     // torchrun's error summary: "Root Cause (first observed failure):" then "rank : 13 (local_rank:
     // 5)" and below it that rank's exitcode, signal and traceback lines (a few lines at most).
     if (line - k <= kMaxRankSectionLines && std::regex_match(text, kRankHeader)) {

@@ -129,5 +129,57 @@ TEST_CASE("realistic4: a pod evicted for memory is not read as a full disk (RL4)
   CHECK(d.root_cause != "storage_failure");
 }
 
+
+// `nvidia-smi nvlink -s` prints a "GPU N: NAME (UUID: ...)" header and that GPU's links indented
+// below it; a down link reads "Link 13: <inactive>". The section rule knew only the -q bus-id header
+// and ibstat's "CA '...'", so the inactive link was the node's, not GPU N's (realistic4
+// case-rl4-06: answered the node for a slow job whose one GPU had an NVLink down).
+TEST_CASE("realistic4: an inactive link under nvidia-smi nvlink -s's GPU header is that GPU's (RL4)") {
+  std::vector<std::string> smi = {"$ nvidia-smi nvlink -s"};
+  for (int g = 2; g <= 3; ++g) {
+    smi.push_back("GPU " + std::to_string(g) + ": NVIDIA H200 (UUID: GPU-77aa01" + std::to_string(g) +
+                  "0-1b2c-4d5e-8f90-123456789abc)");
+    for (int l = 0; l < 18; ++l) {
+      std::string v = (g == 3 && l == 5) ? "<inactive>" : "26.562 GB/s";
+      smi.push_back("\t Link " + std::to_string(l) + ": " + v);
+    }
+  }
+  DiagnosisCase c = K8sCase({
+      {"k-gpu-1/rank0/stdout",
+       {" [2026-12-07 09:10:00] iteration     2200/  100000 | elapsed time per iteration (ms): 3100.2 | lm loss: "
+        "2.301E+00 |",
+        " [2026-12-07 09:10:05] iteration     2201/  100000 | elapsed time per iteration (ms): 4720.9 | lm loss: "
+        "2.299E+00 |"}},
+      {"k-gpu-2/journal",
+       {"Dec 07 09:09:51 k-gpu-2 nv-fabricmanager[2210]: [Dec 07 2026 09:09:51] [ERROR] [tid 2231] detected "
+        "NVSwitch non-fatal error 12028 on fid 0 on NVSwitch pci bus id 00000000:0a:00.0 physical id 1 port 9",
+        "Dec 07 09:09:51 k-gpu-2 kernel: nvidia-nvswitch1: SXid (PCI:0000:0a:00.0): 12028, Non-fatal, Link 09 "
+        "egress non-posted PRIV error (First)"}},
+      {"k-gpu-2/nvidia-smi", smi},
+  });
+  Diagnosis d = RunWithPack(c);
+  CHECK(d.root_cause == "nvlink_error");
+  CHECK(d.component == "k-gpu-2/gpu3");
+}
+
+// The same header is every row of `nvidia-smi -L`: a line that is no indented row under it is not
+// placed on the last GPU listed.
+TEST_CASE("realistic4: nvidia-smi -L's GPU list does not place the lines after it (RL4 guard)") {
+  std::vector<std::string> smi = {"$ nvidia-smi -L"};
+  for (int g = 0; g < 8; ++g) {
+    smi.push_back("GPU " + std::to_string(g) + ": NVIDIA H200 (UUID: GPU-77aa01" + std::to_string(g) +
+                  "0-1b2c-4d5e-8f90-123456789abc)");
+  }
+  smi.push_back("$ journalctl -u nvidia-fabricmanager | tail -1");
+  smi.push_back("Dec 07 09:09:51 k-gpu-2 nv-fabricmanager[2210]: [Dec 07 2026 09:09:51] [ERROR] [tid 2231] detected "
+                "NVSwitch fatal error 20034 on fid 0 on NVSwitch pci bus id 00000000:0a:00.0 physical id 1 port 9");
+  smi.push_back("Dec 07 09:09:51 k-gpu-2 kernel: nvidia-nvswitch1: SXid (PCI:0000:0a:00.0): 20034, Fatal, Link 09 "
+                "LTSSM Fault Up");
+  DiagnosisCase c = K8sCase({{"k-gpu-2/diag", smi}});
+  Diagnosis d = RunWithPack(c);
+  CHECK(d.root_cause == "nvlink_error");
+  CHECK(d.component == "k-gpu-2");
+}
+
 }  // namespace
 }  // namespace vigil
