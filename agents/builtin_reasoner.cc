@@ -4479,7 +4479,23 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   std::set<std::string> not_understood;
   std::vector<TimeSeries> series = c.metrics;
   for (TimeSeries& s : SeriesFromLogs(c, topo)) series.push_back(std::move(s));
-  for (TimeSeries& s : SeriesFromSmiCsv(c, topo)) series.push_back(std::move(s));
+  for (TimeSeries& s : SeriesFromSmiCsv(c, topo)) {
+    // A pasted `--query-gpu=...,clocks_event_reasons.hw_power_brake_slowdown` table row with the
+    // brake active (bit 0x80) is the same reading as a -q section's "HW Power Brake Slowdown :
+    // Active" line: counted for the node-wide brake rule (Beliefs::Component). A table of one
+    // node's GPUs all braked is otherwise no metric evidence (a condition held on every series
+    // there is), and the answer went to the one GPU a -q paste showed (RL4).
+    if (s.name == "DCGM_FI_DEV_CLOCK_THROTTLE_REASONS" && !s.empty() &&
+        (static_cast<int64_t>(s.values.back()) & 0x80) != 0) {
+      auto host = s.labels.find("Hostname");
+      auto gpu_label = s.labels.find("gpu");
+      std::optional<int32_t> gpu = gpu_label == s.labels.end() ? std::nullopt : ParseInt32(gpu_label->second);
+      if (host != s.labels.end() && !host->second.empty() && gpu) {
+        beliefs.AddThrottleLineGpu("gpu_power_throttle", host->second, *gpu, /*brake=*/true);
+      }
+    }
+    series.push_back(std::move(s));
+  }
   for (TimeSeries& s : SeriesFromExpertCounts(c, topo)) series.push_back(std::move(s));
   for (TimeSeries& s : SeriesFromSmiQuery(c, topo)) series.push_back(std::move(s));
   AddFieldAliases(series);

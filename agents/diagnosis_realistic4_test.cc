@@ -36,8 +36,9 @@ struct Source {
   std::vector<std::string> lines;
 };
 
-// A 3-node Kubernetes job (k-gpu-1 .. k-gpu-3, 8 GPUs each), logs only.
-DiagnosisCase K8sCase(const std::vector<Source>& sources) {
+// A 3-node Kubernetes job (k-gpu-1 .. k-gpu-3, 8 GPUs each), logs only; with `hgx_bus_ids` the
+// topology gives the GPUs' PCI bus ids (as nvidia-smi lists them on an HGX board).
+DiagnosisCase K8sCase(const std::vector<Source>& sources, bool hgx_bus_ids = false) {
   Json j = ParseJson(R"JSON({
     "id": "t-realistic4",
     "alert": {"labels": {"alertname": "PyTorchJobFailed", "job": "diffusion-ft"},
@@ -48,6 +49,13 @@ DiagnosisCase K8sCase(const std::vector<Source>& sources) {
     "topology": {"nodes": ["k-gpu-1", "k-gpu-2", "k-gpu-3"], "gpus_per_node": 8},
     "expected": {"root_cause": "storage_failure", "component": "k-gpu-2"}
   })JSON").value();
+  if (hgx_bus_ids) {
+    const char* bus[] = {"0000:18:00.0", "0000:2a:00.0", "0000:3a:00.0", "0000:5d:00.0",
+                         "0000:9a:00.0", "0000:ab:00.0", "0000:ba:00.0", "0000:db:00.0"};
+    Json m = Json::object();
+    for (int g = 0; g < 8; ++g) m["gpu" + std::to_string(g)] = bus[g];
+    j["topology"]["gpu_pci_bus"] = m;
+  }
   for (const Source& s : sources) {
     Json src = Json::object();
     src["source"] = s.name;
@@ -179,6 +187,34 @@ TEST_CASE("realistic4: nvidia-smi -L's GPU list does not place the lines after i
   Diagnosis d = RunWithPack(c);
   CHECK(d.root_cause == "nvlink_error");
   CHECK(d.component == "k-gpu-2");
+}
+
+
+// A pasted `nvidia-smi --query-gpu=index,...,clocks_event_reasons.hw_power_brake_slowdown
+// --format=csv,noheader` table with the brake active on every GPU of one node, beside one GPU's -q
+// section: the brake is the node's power (PSU, BMC), not the GPU the -q paste happened to show
+// (realistic4 case-rl4-08: answered node/gpu0).
+TEST_CASE("realistic4: a power-brake table of one node's GPUs makes the brake the node's (RL4)") {
+  std::vector<std::string> smi = {
+      "$ nvidia-smi --query-gpu=index,clocks.sm,power.draw,clocks_event_reasons.hw_power_brake_slowdown "
+      "--format=csv,noheader"};
+  for (int g = 0; g < 8; ++g) smi.push_back(std::to_string(g) + ", 690 MHz, 205.1" + std::to_string(g) + " W, Active");
+  smi.push_back("$ nvidia-smi -q -d PERFORMANCE -i 4");
+  smi.push_back("GPU 00000000:9A:00.0");
+  smi.push_back("    Clocks Event Reasons");
+  smi.push_back("        SW Power Cap                      : Not Active");
+  smi.push_back("        HW Slowdown                       : Active");
+  smi.push_back("            HW Thermal Slowdown           : Not Active");
+  smi.push_back("            HW Power Brake Slowdown       : Active");
+  DiagnosisCase c = K8sCase({
+      {"k-gpu-1/rank0/stdout",
+       {" [2026-12-07 09:10:00] iteration     2200/  100000 | elapsed time per iteration (ms): 3100.2 |",
+        " [2026-12-07 09:10:09] iteration     2201/  100000 | elapsed time per iteration (ms): 8410.7 |"}},
+      {"k-gpu-3/nvidia-smi", smi},
+  }, /*hgx_bus_ids=*/true);
+  Diagnosis d = RunWithPack(c);
+  CHECK(d.root_cause == "gpu_power_throttle");
+  CHECK(d.component == "k-gpu-3");
 }
 
 }  // namespace
