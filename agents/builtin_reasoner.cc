@@ -4519,8 +4519,20 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     // not the cluster's normal state. (Not "more than three quarters": then 3 cool GPUs of a
     // 4-GPU node beside one hot one were evidence again.)
     bool discriminative = 2 * result->hits.size() <= result->candidates && result->hits.size() < result->candidates;
+    // The hardware power brake (throttle-reason bit 0x80) is asserted by the system (a failed PSU,
+    // the BMC), never a cluster's normal state: a power-throttle condition holding on a series whose
+    // sample there has the brake bit is evidence even when it holds on every series there is (a
+    // pasted --query-gpu table of one node's 8 GPUs, every one braked, answered `unknown`; review
+    // RV-RL4).
+    auto power_brake = [&](const MetricConditionHit& h) {
+      if (s.category != "gpu_power_throttle" || h.series->name != "DCGM_FI_DEV_CLOCK_THROTTLE_REASONS") return false;
+      for (size_t i = 0; i < h.series->size(); ++i) {
+        if (h.series->timestamps_ms[i] == h.time_ms) return (static_cast<int64_t>(h.series->values[i]) & 0x80) != 0;
+      }
+      return false;
+    };
     for (const MetricConditionHit& h : result->hits) {
-      if (!h.onset && !discriminative && !h.series->labels.count("snapshot")) continue;
+      if (!h.onset && !discriminative && !h.series->labels.count("snapshot") && !power_brake(h)) continue;
       if (!metric_seen.insert({s.category, h.series->id()}).second) continue;
       Observation o;
       o.evidence.kind = EvidenceKind::kMetric;

@@ -217,5 +217,44 @@ TEST_CASE("realistic4: a power-brake table of one node's GPUs makes the brake th
   CHECK(d.component == "k-gpu-3");
 }
 
+// Review RV-RL4: the power-brake table alone (no -q section beside it) was no evidence at all: the
+// minority rule dropped a brake held on every GPU series there is (one node's 8 GPUs, all braked by
+// its failed PSU), and the case answered `unknown @ job`. The hardware power brake is asserted by
+// the system (PSU, BMC), never a cluster's normal state.
+TEST_CASE("review RV-RL4: a power-brake table alone, every GPU of the node braked, is the node's power throttle") {
+  std::vector<std::string> smi = {
+      "$ nvidia-smi --query-gpu=index,clocks.sm,power.draw,clocks_event_reasons.hw_power_brake_slowdown "
+      "--format=csv,noheader"};
+  for (int g = 0; g < 8; ++g) {
+    std::string row = std::to_string(g);
+    row += ", 705 MHz, 188.4";
+    row += std::to_string(g);
+    row += " W, Active";
+    smi.push_back(row);
+  }
+  DiagnosisCase c = K8sCase({{"k-gpu-2/nvidia-smi", smi}});
+  Diagnosis d = RunWithPack(c);
+  CHECK(d.root_cause == "gpu_power_throttle");
+  CHECK(d.component == "k-gpu-2");
+}
+
+// Its guard: a table where the brake is Not Active everywhere (the GPUs idle at low clocks) is no
+// power throttle.
+TEST_CASE("review RV-RL4: a power-brake table with the brake Not Active on every GPU is no power throttle") {
+  std::vector<std::string> smi = {
+      "$ nvidia-smi --query-gpu=index,clocks.sm,power.draw,clocks_event_reasons.hw_power_brake_slowdown "
+      "--format=csv,noheader"};
+  for (int g = 0; g < 8; ++g) {
+    std::string row = std::to_string(g);
+    row += ", 345 MHz, 71.0";
+    row += std::to_string(g);
+    row += " W, Not Active";
+    smi.push_back(row);
+  }
+  DiagnosisCase c = K8sCase({{"k-gpu-2/nvidia-smi", smi}});
+  Diagnosis d = RunWithPack(c);
+  CHECK(d.root_cause != "gpu_power_throttle");
+}
+
 }  // namespace
 }  // namespace vigil
