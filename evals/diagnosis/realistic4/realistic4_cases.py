@@ -908,7 +908,7 @@ def c17():
 
 
 def c18():
-    """Xid 31 MMU fault (FAULT_PDE, app's pointer) on one GPU of a single-node job with an FP8 custom GEMM; Xid 31 is the app's (confounder)."""
+    """Xid 31 MMU fault (FAULT_PDE, app's pointer) on one GPU of a single-node job with an FP8 custom GEMM; Xid 31 is the app's (confounder); the component is the one faulting rank's GPU."""
     rng = random.Random(418)
     nodes = ["hgx-dev-03"]
     clk = Clock("2026-12-02T05:05:00")
@@ -935,7 +935,10 @@ def c18():
              "========= ERROR SUMMARY: 1 error"]
     return case("case-rl4-18", ("TrainingJobFailed", "moe-ft-fp8", "hgx-dev-03"),
                 [("hgx-dev-03/deepspeed.log", out + err), ("hgx-dev-03/journal", j), ("hgx-dev-03/repro", rerun)],
-                nodes, "job", "illegal_memory_access", "2026-12-02T05:06:00Z",
+                # Review RV-RL4: labelled "job" first; evals/diagnosis/README.md's component rule names
+                # the GPU when one rank's process is at fault (rank 5 alone, on 0000:ab:00 = gpu5), as
+                # case-rl4-15 does and every earlier single-GPU illegal_memory_access case.
+                nodes, "hgx-dev-03/gpu5", "illegal_memory_access", "2026-12-02T05:06:00Z",
                 summary="moe-ft-fp8 exited with return code 1")
 
 
