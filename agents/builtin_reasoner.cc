@@ -1839,25 +1839,30 @@ void HintFromSection(const CaseLog& log, size_t line, const Topology& t, Compone
   // nvidia-smi's per-index header ("GPU 6: NVIDIA H100 80GB HBM3 (UUID: GPU-3f0a...)"), printed by
   // `nvidia-smi nvlink -s` / `-e` / `--status` above that GPU's indented "\t Link 13: <inactive>"
   // rows (RL4). The same header is every row of `nvidia-smi -L`, so it heads only an indented body:
-  // the line and every line between must start with white space.
+  // the line and every line between must be indented deeper than the header (review RV-RL4: "start
+  // with white space" held for every line of a paste indented as a whole, a ticket's code block, and
+  // an error printed after `-L`'s list went to the list's last GPU).
   static const std::regex kIndexHeader(R"(^\s*GPU (\d{1,3}): [^()]*\(UUID: GPU-[0-9a-fA-F-]+\)\s*$)");
-  auto indented = [](const std::string& s) { return !s.empty() && (s[0] == ' ' || s[0] == '\t'); };
-  bool body_indented = indented(log.lines[line].text);
+  auto indent = [](const std::string& s) {
+    size_t n = s.find_first_not_of(" \t");
+    return n == std::string::npos ? size_t{0} : n;  // a blank line ends a body
+  };
+  size_t body_indent = indent(log.lines[line].text);  // the least indentation from the line up
   if (h.gpu >= 0 || !h.hca.empty()) return;
   for (size_t k = line; k-- > 0 && line - k <= kMaxSectionLines;) {
     const std::string& text = log.lines[k].text;
     if (text.size() > 200) {
-      body_indented = false;
+      body_indent = 0;
       continue;
     }
     std::smatch lm;
-    if (body_indented && std::regex_match(text, lm, kIndexHeader)) {
+    if (body_indent > 0 && indent(text) < body_indent && std::regex_match(text, lm, kIndexHeader)) {
       if (std::optional<int32_t> gpu = ParseInt32(lm.str(1)); gpu && (t.gpus_per_node <= 0 || *gpu < t.gpus_per_node)) {
         h.gpu = *gpu;
         return;
       }
     }
-    body_indented = body_indented && indented(text);
+    body_indent = std::min(body_indent, indent(text));
     // torchrun's error summary: "Root Cause (first observed failure):" then "rank : 13 (local_rank:
     // 5)" and below it that rank's exitcode, signal and traceback lines (a few lines at most).
     if (line - k <= kMaxRankSectionLines && std::regex_match(text, kRankHeader)) {

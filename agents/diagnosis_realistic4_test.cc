@@ -256,5 +256,51 @@ TEST_CASE("review RV-RL4: a power-brake table with the brake Not Active on every
   CHECK(d.root_cause != "gpu_power_throttle");
 }
 
+// Review RV-RL4: a paste indented as a whole (a ticket's or chat's code block: every line starts
+// with four spaces) made every line after `nvidia-smi -L`'s list "indented below" its last row, so
+// an illegal memory access printed after the list was placed on GPU 7 (the list's last header) and
+// answered `k-gpu-2/gpu7` instead of the node. A header heads only lines indented deeper than it.
+TEST_CASE("review RV-RL4: in a paste indented as a whole, nvidia-smi -L's last row does not head the lines after it") {
+  auto paste = [](const std::vector<std::string>& lines) {
+    std::vector<std::string> out;
+    for (const std::string& l : lines) {
+      std::string s = "    ";
+      s += l;
+      out.push_back(s);
+    }
+    return out;
+  };
+  std::vector<std::string> list = {"$ nvidia-smi -L"};
+  for (int g = 0; g < 8; ++g) {
+    std::string row = "GPU ";
+    row += std::to_string(g);
+    row += ": NVIDIA A100-SXM4-80GB (UUID: GPU-5c0e2b1";
+    row += std::to_string(g);
+    row += "-8d3f-4a6e-b921-0f7c3d2e1a90)";
+    list.push_back(row);
+  }
+  std::vector<std::string> ima = list;
+  ima.push_back("$ tail -2 /var/log/train/worker.log");
+  ima.push_back("RuntimeError: CUDA error: an illegal memory access was encountered");
+  ima.push_back("Compile with `TORCH_USE_CUDA_DSA` to enable device-side assertions.");
+  Diagnosis d = RunWithPack(K8sCase({{"k-gpu-2/ticket", paste(ima)}}));
+  CHECK(d.root_cause == "illegal_memory_access");
+  CHECK(d.component == "k-gpu-2");
+
+  // The same indentation around `nvidia-smi nvlink -s`: its link rows are still deeper than their
+  // header, so the inactive link stays GPU 4's.
+  std::vector<std::string> links = {"$ nvidia-smi nvlink -s -i 4"};
+  links.push_back(list[5]);
+  for (int l = 0; l < 12; ++l) {
+    std::string row = "\t Link ";
+    row += std::to_string(l);
+    row += l == 9 ? ": <inactive>" : ": 25 GB/s";
+    links.push_back(row);
+  }
+  d = RunWithPack(K8sCase({{"k-gpu-2/ticket", paste(links)}}));
+  CHECK(d.root_cause == "nvlink_error");
+  CHECK(d.component == "k-gpu-2/gpu4");
+}
+
 }  // namespace
 }  // namespace vigil
