@@ -2244,33 +2244,143 @@ bool NamesServerSideStorage(const std::vector<std::string>& lines) {
 
 namespace {
 
-// A per-node sweep of the mount (`pdsh -w ... stat -f /mnt/ckpt`, a `for h in ...; ssh $h dd ...`
-// loop): lines "NODE: result" (pdsh's own "pdsh@HOST: NODE: command timed out" too). True when
-// `node`'s result failed (timed out, error, not responding, stale) and every other node listed
-// answered, at least one of them: the mount works everywhere but there.
-bool PeersHealthyInSweep(const std::string& node, const std::set<std::string>& nodes,
-                         const std::vector<std::string>& lines) {
-  static const std::regex kBad(R"(timed? ?out|timeout|error|not responding|stale|hung|hang|failed|refused|no route)",
-                               std::regex::icase);
+// One node's answers in the case's per-node checks of a mount (MountSweepAnswers).
+struct SweepAnswer {
+  bool bad = false;  // a result that failed: timed out, an error, stale, not a mountpoint, exit code 124
+  bool ok = false;   // a result that answered
+};
+
+// A command that checks a mount on many nodes (NF2): a fleet runner (pdsh, clush, pssh, ssh in a
+// loop, srun, ansible) and, at a command's start, a check verb on an absolute path: `pdsh -w n-[1-4]
+// 'timeout 5 stat -f /mnt/ckpt'`, `clush -b -w @gpu df -h /shared`, `for h in ...; do ssh $h
+// mountpoint /lustre; done`, `pdsh ... 'ls /mnt/ckpt >/dev/null && echo ok'`, `dd of=/mnt/ckpt/x`.
+// DeepSpeed's `cmd = pdsh -S -f 1024 -w ... cd /work; python -u -m deepspeed.launcher.launch ...
+// --save /mnt/ckpt` is none: cd, python and a `--save` argument are no check.
+bool IsMountCheckCommand(const std::string& text) {
+  static const std::regex kFleet(R"(\b(pdsh|clush|pssh|parallel-ssh|ssh|srun|ansible)\b)");
+  static const std::regex kCheck(
+      R"((^|[\s'"`;|&(])(sudo\s+)?(timeout\s+(-[-\w=]+\s+)*\d+[smh]?\s+)?)"
+      R"((stat|df|ls|mountpoint|test|dd|touch|findmnt|du)\s[^;|&'"]{0,160}?[\s=]/[A-Za-z0-9_.-])");
+  if (text.size() > 1000) return false;
+  if (text.find("sh") == std::string::npos && text.find("srun") == std::string::npos &&
+      text.find("ansible") == std::string::npos)
+    return false;  // no fleet runner (pdsh, clush, pssh, ssh): no regex run on most lines
+  return std::regex_search(text, kFleet) && std::regex_search(text, kCheck);
+}
+
+// A line that is itself one node's result of such a check, whatever printed it (no command line in
+// the paste): "ok", "/lustre is a mountpoint", dd's "... bytes ... copied", stat -f's lines, a df
+// row ("fs01:/export 20T 11T 9.0T 55% /shared"), stat/ls's "cannot ...", "Stale file handle",
+// pdsh's "command timed out" / "ssh exited with exit code 124", a loop's "(timed out after 10 s)".
+bool IsMountCheckResult(const std::string& rest) {
+  static const std::regex kResult(
+      R"(^\s*(ok|okay|pass|passed|healthy|mounted|alive|fine|good|success)\s*[.!]?\s*$|\bis (not )?a mountpoint\b|)"
+      R"(\bbytes\b.*\bcopied\b|\brecords (in|out)\b|^\s*File: ["'`]?/|\bNamelen:|\bBlock size:|\bInodes: Total:|)"
+      R"(^\s*Filesystem\s+(Size|1K-blocks|Type|Inodes)\b|\d%\s+/\S*\s*$|)"
+      R"(\bcannot (stat|access|open|read file system information|statx|touch)\b|\bStale file handle\b|)"
+      R"(\bTransport endpoint is not connected\b|\bInput/output error\b|\bcommand timed out\b|)"
+      R"(\bssh exited with exit code\b|^\s*\(?timed out\b|^\s*ssh: connect to host\b)",
+      std::regex::icase);
+  return rest.size() <= 400 && std::regex_search(rest, kResult);
+}
+
+// The per-node checks of a mount in the case's logs, by node (NF2): a result counts as one node's
+// answer when its log shows the check command above it (until another command line), or when the
+// result reads as a mount check's by itself (IsMountCheckResult). A result's node: pdsh's label
+// (PdshNodeOf, the one reading of a "HOST: " label; the runner's own "pdsh@HOST: NODE: ..." /
+// "clush: NODE: ..." with its prefix dropped) or the banner of `dshbak -c` / `clush -b` grouped
+// output ("----------------" / "n-[1-2,4]" or "n-[1-2,4] (3)" / "----------------", then the
+// block's lines, each of every host listed). Before (NF), any "NODE: ..." line was an answer, so a
+// pdsh-labelled training log (DeepSpeed's launcher labels every line with its host) read as a
+// sweep where every node answered.
+std::map<std::string, SweepAnswer> MountSweepAnswers(const DiagnosisCase& c, const Topology& topo) {
+  static const std::regex kBad(
+      R"(timed? ?out|timeout|error|not responding|stale|hung|hang|failed|refused|no route|cannot|)"
+      R"(transport endpoint|not a mountpoint|no such file|exit code [1-9]|exit status [1-9])",
+      std::regex::icase);
+  static const std::regex kPrompt(R"(^\s*(\$|#|>|\[[^\]]{1,80}\][$#]|[\w.-]+@[\w.-]+[^\s$#]{0,80}[$#])\s)");
+  std::map<std::string, SweepAnswer> out;
+  auto answer = [&](const std::string& node, const std::string& rest) {
+    SweepAnswer& a = out[node];
+    if (std::regex_search(rest, kBad)) a.bad = true;
+    else a.ok = true;
+  };
+  auto dashes = [](const std::string& t) {
+    size_t a = t.find_first_not_of(" \t"), b = t.find_last_not_of(" \t\r");
+    return a != std::string::npos && b - a + 1 >= 4 && t.find_first_not_of('-', a) > b;
+  };
+  for (const CaseLog& log : c.logs) {
+    bool context = false;  // below a mount-check command
+    int banner = 0;        // 0: none; 1: after a dash line; 2: after its host line; 3: in the block
+    std::vector<std::string> block_nodes;
+    for (const LogLine& line : log.lines) {
+      const std::string& text = line.text;
+      if (text.size() > 1000) continue;
+      if (IsMountCheckCommand(text)) {
+        context = true;
+        banner = 0;
+        continue;
+      }
+      if (text.find_first_of("$#>") != std::string::npos && std::regex_search(text, kPrompt)) {
+        context = false;
+        banner = 0;
+        continue;
+      }
+      if (dashes(text)) {
+        banner = banner == 2 ? 3 : 1;
+        continue;
+      }
+      if (banner == 1) {
+        // The banner's hosts: a hostlist, clush -b's " (N)" count after it.
+        std::string host = text;
+        host.erase(0, host.find_first_not_of(" \t"));
+        host.erase(host.find_last_not_of(" \t\r") + 1);
+        if (size_t p = host.find(" ("); p != std::string::npos && !host.empty() && host.back() == ')') host.erase(p);
+        block_nodes.clear();
+        if (!host.empty() && host.find_first_of(" \t") == std::string::npos) {
+          for (const std::string& h : ExpandHostlist(host)) {
+            const std::string n = ReportedNode(h, topo.names);
+            if (!n.empty()) block_nodes.push_back(n);
+          }
+        }
+        banner = block_nodes.empty() ? 0 : 2;
+        if (banner == 2) continue;
+      }
+      if (banner == 2) banner = 0;  // "----" and a host, no closing "----": no banner
+      std::string s = text;
+      s.erase(0, s.find_first_not_of(' '));
+      // The runner's own line about a node ("pdsh@login: n-3: ssh exited with exit code 124",
+      // "clush: n-3: exited with exit code 124"), printed to stderr, also between grouped blocks.
+      const bool runner = s.rfind("pdsh@", 0) == 0 || s.rfind("clush: ", 0) == 0;
+      if (runner) {
+        size_t colon = s.find(": ");
+        if (colon == std::string::npos) continue;
+        s.erase(0, colon + 2);
+      } else if (banner == 3) {
+        if (context || IsMountCheckResult(text)) {
+          for (const std::string& n : block_nodes) answer(n, text);
+        }
+        continue;
+      }
+      size_t label = 0;
+      const std::string node = PdshNodeOf(s, topo, &label);
+      if (node.empty()) continue;
+      const std::string rest = s.substr(label);
+      if (context || IsMountCheckResult(rest)) answer(node, rest);
+    }
+  }
+  return out;
+}
+
+// True when `node`'s check of the mount failed and every other node that answered answered
+// healthy, at least one of them: the mount works everywhere but there.
+bool PeersHealthyInSweep(const std::string& node, const std::map<std::string, SweepAnswer>& answers) {
   bool fault = false, peer_bad = false;
   int peers_ok = 0;
-  for (const std::string& l : lines) {
-    if (l.size() > 400) continue;
-    std::string_view s(l);
-    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-    if (s.rfind("pdsh@", 0) == 0) {
-      size_t colon = s.find(": ");
-      if (colon == std::string_view::npos) continue;
-      s.remove_prefix(colon + 2);
-    }
-    for (const std::string& n : nodes) {
-      if (n.empty() || s.size() <= n.size() || s.compare(0, n.size(), n) != 0 || s[n.size()] != ':') continue;
-      std::string rest(s.substr(n.size() + 1));
-      bool bad = std::regex_search(rest, kBad);
-      if (n == node) fault = fault || bad;
-      else if (bad) peer_bad = true;
-      else ++peers_ok;
-    }
+  for (const auto& [n, a] : answers) {
+    if (n == node) fault = a.bad;
+    else if (a.bad) peer_bad = true;
+    else if (a.ok) ++peers_ok;
   }
   return fault && !peer_bad && peers_ok >= 1;
 }
@@ -3467,6 +3577,13 @@ class Beliefs {
     case_storage_ = std::make_shared<CaseStorage>();
     case_storage_->all = lines;
   }
+  // The case and its topology (after SetCaseLines), which must outlive these beliefs and their
+  // copies: the storage rule reads the case's per-node mount checks from them.
+  void SetCase(const DiagnosisCase* c, const Topology* topo) {
+    if (!case_storage_) return;
+    case_storage_->c = c;
+    case_storage_->topo = topo;
+  }
 
   // GPUs per node from the topology (0: unknown), for "most of the node's GPUs" rules.
   void SetGpusPerNode(int n) { gpus_per_node_ = n; }
@@ -3665,7 +3782,11 @@ class Beliefs {
       }
       bool server_side = NamesServerSideStorage(lines) || (case_storage_ && NamesServerSideStorage(*case_storage_->lines));
       if (h.shared_storage && nodes_.size() >= 2 && log_nodes.size() == 1 && !server_side && case_storage_ &&
-          PeersHealthyInSweep(*log_nodes.begin(), nodes_, *case_storage_->all)) {
+          case_storage_->c != nullptr && case_storage_->topo != nullptr) {
+        if (!case_storage_->sweep) case_storage_->sweep = MountSweepAnswers(*case_storage_->c, *case_storage_->topo);
+      }
+      if (h.shared_storage && nodes_.size() >= 2 && log_nodes.size() == 1 && !server_side && case_storage_ &&
+          case_storage_->sweep && PeersHealthyInSweep(*log_nodes.begin(), *case_storage_->sweep)) {
         h.shared_storage = false;
         h.node = *log_nodes.begin();
       }
@@ -3742,6 +3863,11 @@ class Beliefs {
   struct CaseStorage {
     const std::vector<std::string>* all = nullptr;
     std::optional<std::vector<std::string>> lines;
+    // The case and its topology, for the per-node mount checks (MountSweepAnswers), read on the
+    // first storage component that could be one node's.
+    const DiagnosisCase* c = nullptr;
+    const Topology* topo = nullptr;
+    std::optional<std::map<std::string, SweepAnswer>> sweep;
   };
   std::shared_ptr<CaseStorage> case_storage_;
   int gpus_per_node_ = 0;
@@ -4160,6 +4286,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   FlatLogs flat = FlattenLogs(c);
   Beliefs beliefs(facts, options_.other_score);
   beliefs.SetCaseLines(&flat.lines);
+  beliefs.SetCase(&c, &topo);
   beliefs.SetGpusPerNode(topo.gpus_per_node);
   beliefs.SetNodes(topo.nodes);
   for (const std::string& n : c.notes) d.unverified.push_back(n);

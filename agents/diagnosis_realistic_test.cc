@@ -851,5 +851,103 @@ TEST_CASE("realistic: a full shared volume or the file server's own side seen fr
   CHECK_FALSE(NamesServerSideStorage({"LustreError: 11-0: scratch-OST0004-osc: operation ost_read failed: rc = -107"}));
 }
 
+// NF2: a pdsh-labelled training log (DeepSpeed's pdsh launcher puts every node's output under its
+// host label) is no sweep of the mount: rank 0's node, the one checkpoint writer to a dead server,
+// printing a hang while the other nodes still print iterations, stays the job's.
+std::vector<std::string> DeepSpeedLog(bool n1_hung) {
+  std::vector<std::string> v = {
+      "[2026-12-01 17:02:11,402] [INFO] [runner.py:568:main] cmd = pdsh -S -f 1024 -w n-1,n-2,n-3,n-4 export "
+      "NCCL_IB_HCA=mlx5; cd /work/llm; /usr/bin/python3 -u -m deepspeed.launcher.launch "
+      "--world_info=eyJuLTEiOiBbMCwgMV19 --node_rank=%n --master_addr=n-1 --master_port=29500 train.py "
+      "--deepspeed_config ds.json --save /mnt/ckpt/llm"};
+  for (const char* n : {"n-1", "n-2", "n-3", "n-4"}) {
+    std::string l = n;
+    l += ": [2026-12-01 17:38:02,117] [INFO] [launch.py:351:main] Process 41822 spawned with command";
+    v.push_back(l);
+  }
+  v.push_back("n-1: [2026-12-01 17:39:40,511] [INFO] [logging.py:96:log_dist] [Rank 0] step=4400, skipped=0, "
+              "lr=[0.00029], mom=[(0.9, 0.95)]");
+  v.push_back("n-1: [2026-12-01 17:39:41,004] [INFO] [engine.py:3495:_save_checkpoint] [Rank 0] Saving model "
+              "checkpoint: /mnt/ckpt/llm/global_step4400/mp_rank_00_model_states.pt");
+  for (const char* n : {"n-2", "n-3", "n-4"}) {
+    std::string l = n;
+    l += ": [2026-12-01 17:39:41,220] [INFO] [torch_checkpoint_engine.py:33:commit] [Torch] Checkpoint "
+         "global_step4400 is about to be saved!";
+    v.push_back(l);
+  }
+  if (n1_hung) {
+    v.push_back("n-1: [2026-12-01 17:44:41,009] [WARNING] [progress.py:88:watch] rank 0 made no progress for "
+                "300 s in save_checkpoint: the write to /mnt/ckpt/llm may be hung");
+  }
+  return v;
+}
+
+TEST_CASE("realistic: a pdsh-labelled training log is no mount sweep; rank 0's node's hung checkpoint stays the job's (NF2)") {
+  Diagnosis d = RunStorage(LogsCase({{"n-1/journal", NfsHang("n-1")}, {"launcher/deepspeed.log", DeepSpeedLog(true)}}));
+  CHECK(d.root_cause == "storage_failure");
+  CHECK(d.component == "job");
+  // The same log beside a real sweep of the mount failing on n-1 alone: n-1's.
+  std::vector<std::string> sweep = kMountSweep;
+  sweep[1] = "pdsh@ops-01: n-1: command timed out";
+  sweep[3] = "n-3: ok";
+  Diagnosis s = RunStorage(LogsCase({{"n-1/journal", NfsHang("n-1")},
+                                     {"launcher/deepspeed.log", DeepSpeedLog(true)},
+                                     {"ops/mount-check", sweep}}));
+  CHECK(s.root_cause == "storage_failure");
+  CHECK(s.component == "n-1");
+}
+
+// NF2: sweeps of the mount as fleets print them. Each names n-3, the one node failing.
+TEST_CASE("realistic: mount sweeps as pdsh, clush and dshbak print them name the one failing node (NF2)") {
+  SUBCASE("clush df -h with FQDN labels") {
+    Diagnosis d = RunStorage(LogsCase(
+        {{"n-3/journal", NfsHang("n-3")},
+         {"ops/df.txt",
+          {"[root@ops-01 ~]# clush -w n-[1-4].cluster.example.com df -h /mnt/ckpt",
+           "n-1.cluster.example.com: Filesystem              Size  Used Avail Use% Mounted on",
+           "n-1.cluster.example.com: fs01:/export/ckpt        20T   11T  9.0T  55% /mnt/ckpt",
+           "n-2.cluster.example.com: fs01:/export/ckpt        20T   11T  9.0T  55% /mnt/ckpt",
+           "n-4.cluster.example.com: fs01:/export/ckpt        20T   11T  9.0T  55% /mnt/ckpt",
+           "n-3.cluster.example.com: df: /mnt/ckpt: Connection timed out"}}}));
+    CHECK(d.root_cause == "storage_failure");
+    CHECK(d.component == "n-3");
+  }
+  SUBCASE("pdsh mountpoint") {
+    Diagnosis d = RunStorage(LogsCase({{"n-3/journal", NfsHang("n-3")},
+                                       {"ops/mounts.txt",
+                                        {"$ pdsh -w n-[1-4] mountpoint /mnt/ckpt", "n-2: /mnt/ckpt is a mountpoint",
+                                         "n-1: /mnt/ckpt is a mountpoint", "n-4: /mnt/ckpt is a mountpoint",
+                                         "n-3: /mnt/ckpt is not a mountpoint"}}}));
+    CHECK(d.root_cause == "storage_failure");
+    CHECK(d.component == "n-3");
+  }
+  SUBCASE("pdsh ls && echo ok, timeout's exit code 124") {
+    Diagnosis d = RunStorage(LogsCase({{"n-3/journal", NfsHang("n-3")},
+                                       {"ops/ls.txt",
+                                        {"user@login-01:~$ pdsh -w n-[1-4] 'timeout 10 ls /mnt/ckpt >/dev/null && echo ok'",
+                                         "n-1: ok", "n-4: ok", "n-2: ok",
+                                         "pdsh@login-01: n-3: ssh exited with exit code 124"}}}));
+    CHECK(d.root_cause == "storage_failure");
+    CHECK(d.component == "n-3");
+  }
+  SUBCASE("pdsh | dshbak -c and clush -b grouped output") {
+    Diagnosis d = RunStorage(LogsCase({{"n-3/journal", NfsHang("n-3")},
+                                       {"ops/stat.txt",
+                                        {"$ pdsh -w n-[1-4] 'stat -f -c %T /mnt/ckpt' 2>&1 | dshbak -c",
+                                         "----------------", "n-[1-2,4]", "----------------", "nfs",
+                                         "----------------", "n-3", "----------------",
+                                         "stat: cannot read file system information for '/mnt/ckpt': Connection timed out"}}}));
+    CHECK(d.root_cause == "storage_failure");
+    CHECK(d.component == "n-3");
+    Diagnosis b = RunStorage(LogsCase({{"n-3/journal", NfsHang("n-3")},
+                                       {"ops/clush.txt",
+                                        {"[root@ops-01 ~]# clush -b -w n-[1-4] 'timeout 5 stat -f /mnt/ckpt >/dev/null && echo ok'",
+                                         "---------------", "n-[1-2,4] (3)", "---------------", "ok",
+                                         "clush: n-3: exited with exit code 124"}}}));
+    CHECK(b.root_cause == "storage_failure");
+    CHECK(b.component == "n-3");
+  }
+}
+
 }  // namespace
 }  // namespace vigil
