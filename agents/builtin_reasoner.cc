@@ -2103,6 +2103,121 @@ ComponentHint PlaceLine(const CaseLog& log, size_t line, const std::string& text
   return h;
 }
 
+// The HCA (its verbs name, mlx5_N: what perfquery, ibstat and NCCL_IB_HCA use) of `node`'s IB netdev
+// `netdev` ("ibp158s0", the name the kernel's "mlx5_core 0000:9e:00.0 ibp158s0: Link down" prints),
+// from what the case prints on that node (NF2, realistic3 case-rl3-25). A line ties them:
+// ibdev2netdev ("mlx5_5 port 1 ==> ibp158s0 (Up)", -v too), `rdma link show` ("link mlx5_5/1 state
+// ACTIVE ... netdev ibp158s0"), a sysfs path ("/sys/class/infiniband/mlx5_5/device/net/ibp158s0",
+// "/sys/class/net/ibp158s0/device/infiniband/mlx5_5"), or the netdev's PCI address (read from the
+// lines naming the netdev) on a line naming one HCA (`ls -l /sys/class/infiniband`: "mlx5_5 ->
+// ../../devices/pci0000:9a/0000:9a:02.0/0000:9e:00.0/infiniband/mlx5_5", `mst status -v`). With no
+// such line, the one HCA of the node that the case's counters or states show failing: perfquery
+// -C mlx5_N with a link-downed or link-error-recovery count above 0, ibstat's "State: Down" or
+// "Physical state: Polling / Disabled" (ibstatus's "DOWN" / "Polling") under the HCA's header. Ties
+// naming two HCAs, or two HCAs failing, name none: "" (the netdev name is kept; nothing guessed). A
+// line's node is PlaceLine's; lines of other nodes are not read (their layout may differ).
+std::string HcaOfNetdev(const DiagnosisCase& c, const Topology& t, const std::string& node,
+                        const std::string& netdev) {
+  static const std::regex kHcaName(R"(\bmlx5_\d+\b)");
+  static const std::regex kBdf(R"(\b(?:[0-9a-fA-F]{4}:)?([0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7])\b)");
+  static const std::regex kPerfquery(R"(\bperfquery\b.*(?:-C|--Ca)\s+(mlx5_\d+)\b)");
+  static const std::regex kCounter(
+      R"(\b(?:Port)?(?:LinkDowned|LinkErrorRecovery)(?:Counter)?\s*[:.=]+\s*(\d+))", std::regex::icase);
+  static const std::regex kHeader(R"(^\s*(?:CA '(mlx5_\d+)'|Infiniband device '(mlx5_\d+)'))");
+  static const std::regex kDown(
+      R"(^\s*(?:State:\s*Down|Physical state:\s*(?:Polling|Disabled)|state:\s*\d+:\s*DOWN|phys state:\s*\d+:\s*(?:Polling|Disabled))\b)",
+      std::regex::icase);
+  if (netdev.empty() || netdev.size() > 32) return "";
+  auto word_at = [](const std::string& text, const std::string& w) {
+    for (size_t p = text.find(w); p != std::string::npos; p = text.find(w, p + 1)) {
+      auto name_char = [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'; };
+      bool left = p == 0 || !name_char(text[p - 1]);
+      bool right = p + w.size() >= text.size() || !name_char(text[p + w.size()]);
+      if (left && right) return true;
+    }
+    return false;
+  };
+  auto hcas_in = [](const std::string& text) {
+    std::set<std::string> out;
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), kHcaName); it != std::sregex_iterator(); ++it)
+      out.insert(it->str());
+    return out;
+  };
+  std::set<std::string> tied, failing, bdfs;
+  std::vector<std::pair<std::string, std::set<std::string>>> bdf_lines;  // short BDFs in a line, its HCAs
+  for (const CaseLog& log : c.logs) {
+    std::string block_hca;  // the HCA of the perfquery / ibstat block the line is in
+    std::string block_node;
+    for (size_t k = 0; k < log.lines.size(); ++k) {
+      const std::string& text = log.lines[k].text;
+      if (text.size() > 2000) continue;
+      if (text.rfind("$ ", 0) == 0 && text.find("perfquery") == std::string::npos) block_hca.clear();  // another command
+      const bool names_hca = text.find("mlx5_") != std::string::npos;
+      const bool names_net = word_at(text, netdev);
+      const bool counter = !block_hca.empty() && (text.find("Link") != std::string::npos ||
+                                                   text.find("link") != std::string::npos);
+      const bool state = !block_hca.empty() && (text.find("tate") != std::string::npos);
+      if (!names_hca && !names_net && !counter && !state) continue;
+      std::smatch m;
+      if (names_hca) {
+        if (std::regex_search(text, m, kPerfquery)) {
+          block_hca = m.str(1);
+          block_node = PlaceLine(log, k, text, t).node;
+          continue;
+        }
+        if (std::regex_search(text, m, kHeader)) {
+          block_hca = m[1].matched ? m.str(1) : m.str(2);
+          block_node = PlaceLine(log, k, text, t).node;
+          continue;
+        }
+      }
+      if (!names_hca && !names_net && !block_hca.empty()) {
+        std::string here = PlaceLine(log, k, text, t).node;
+        if (here.empty()) here = block_node;
+        if (here != node) continue;
+        if (std::regex_search(text, m, kCounter) && m.str(1).find_first_not_of('0') != std::string::npos)
+          failing.insert(block_hca);
+        else if (std::regex_search(text, kDown))
+          failing.insert(block_hca);
+        continue;
+      }
+      if (PlaceLine(log, k, text, t).node != node) continue;
+      const std::set<std::string> hcas = names_hca ? hcas_in(text) : std::set<std::string>{};
+      if (names_net) {
+        // A tie by name: both names on one line in one of the tools' shapes.
+        const std::string nd = netdev;
+        const std::string ibdev2netdev = R"(\b(mlx5_\d+)\b[^=\n]{0,200}\bport \d+[^=\n]{0,80}==>\s*)" + nd + R"(\b)";
+        const std::string rdma = R"(\blink (mlx5_\d+)/\d+\b.*\bnetdev )" + nd + R"(\b)";
+        const std::string sys1 = R"(/sys/class/infiniband/(mlx5_\d+)/device/net/)" + nd + R"(\b)";
+        const std::string sys2 = "/sys/class/net/" + nd + R"(/device/infiniband/(mlx5_\d+)\b)";
+        if (names_hca && hcas.size() == 1 && std::regex_match(nd, std::regex(R"([A-Za-z0-9_.-]+)"))) {
+          for (const std::string& re : {ibdev2netdev, rdma, sys1, sys2}) {
+            if (std::regex_search(text, m, std::regex(re))) tied.insert(m.str(1));
+          }
+        }
+        for (auto it = std::sregex_iterator(text.begin(), text.end(), kBdf); it != std::sregex_iterator(); ++it)
+          bdfs.insert(AsciiLower(it->str(1)));
+      }
+      if (hcas.size() == 1) {
+        std::set<std::string> shorts;
+        for (auto it = std::sregex_iterator(text.begin(), text.end(), kBdf); it != std::sregex_iterator(); ++it)
+          shorts.insert(AsciiLower(it->str(1)));
+        if (!shorts.empty()) bdf_lines.emplace_back(*hcas.begin(), shorts);
+      }
+    }
+  }
+  // The netdev's PCI address on a line naming one HCA: the device path's last address is the HCA's
+  // own ("pci0000:9a/0000:9a:02.0/0000:9e:00.0/infiniband/mlx5_5": 9a:02.0 is its bridge), so a
+  // line ties only when it holds one of the netdev's addresses.
+  for (const auto& [hca, shorts] : bdf_lines) {
+    for (const std::string& b : bdfs) {
+      if (shorts.count(b)) tied.insert(hca);
+    }
+  }
+  if (!tied.empty()) return tied.size() == 1 ? *tied.begin() : "";
+  return failing.size() == 1 ? *failing.begin() : "";
+}
+
 ComponentHint HintFromTarget(const std::string& target) {
   ComponentHint h;
   auto slash = target.find('/');
@@ -3578,7 +3693,8 @@ class Beliefs {
     case_storage_->all = lines;
   }
   // The case and its topology (after SetCaseLines), which must outlive these beliefs and their
-  // copies: the storage rule reads the case's per-node mount checks from them.
+  // copies: the storage rule reads the case's per-node mount checks from them, the IB component a
+  // netdev's HCA (HcaOfNetdev).
   void SetCase(const DiagnosisCase* c, const Topology* topo) {
     if (!case_storage_) return;
     case_storage_->c = c;
@@ -3803,6 +3919,16 @@ class Beliefs {
         if (!o->hint.hca.empty()) h.hca = o->hint.hca;
       }
     }
+    // Still a netdev name ("ibp158s0"): its HCA when the case's own lines on that node tie them
+    // (HcaOfNetdev, NF2); else the netdev's name stays.
+    if (!h.hca.empty() && !h.node.empty() && h.hca.rfind("mlx5_", 0) != 0 && h.hca.rfind("hfi1_", 0) != 0 &&
+        case_storage_ && case_storage_->c != nullptr && case_storage_->topo != nullptr) {
+      auto key = std::make_pair(h.node, h.hca);
+      auto it = case_storage_->netdev_hca.find(key);
+      if (it == case_storage_->netdev_hca.end())
+        it = case_storage_->netdev_hca.emplace(key, HcaOfNetdev(*case_storage_->c, *case_storage_->topo, h.node, h.hca)).first;
+      if (!it->second.empty()) h.hca = it->second;
+    }
     return h;
   }
 
@@ -3868,6 +3994,7 @@ class Beliefs {
     const DiagnosisCase* c = nullptr;
     const Topology* topo = nullptr;
     std::optional<std::map<std::string, SweepAnswer>> sweep;
+    std::map<std::pair<std::string, std::string>, std::string> netdev_hca;  // (node, netdev) -> HCA or ""
   };
   std::shared_ptr<CaseStorage> case_storage_;
   int gpus_per_node_ = 0;

@@ -949,5 +949,101 @@ TEST_CASE("realistic: mount sweeps as pdsh, clush and dshbak print them name the
   }
 }
 
+// NF2 (realistic3 case-rl3-25): the kernel names an IB port by its netdev ("mlx5_core 0000:9e:00.0
+// ibp158s0: Link down"); on-call names the HCA (mlx5_N: perfquery, ibstat, NCCL_IB_HCA). The case's
+// own lines tie the two: ibdev2netdev, rdma link, a sysfs path, the PCI address, or the one HCA of
+// the node its counters or states show failing. Nothing tying them keeps the netdev name.
+Diagnosis RunIb(const std::vector<std::pair<std::string, std::vector<std::string>>>& extra) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> logs = {
+      {"syslog/kern.log",
+       {"Dec 01 17:40:34 n-2 kernel: mlx5_core 0000:9e:00.0 ibp158s0: Link down",
+        "Dec 01 17:40:44 n-2 kernel: mlx5_core 0000:9e:00.0 ibp158s0: Link up",
+        "Dec 01 17:41:34 n-2 kernel: mlx5_core 0000:9e:00.0 ibp158s0: Link down",
+        "Dec 01 17:41:44 n-2 kernel: mlx5_core 0000:9e:00.0 ibp158s0: Link up",
+        "Dec 01 17:42:34 n-2 kernel: mlx5_core 0000:9e:00.0 ibp158s0: Link down"}}};
+  for (const auto& l : extra) logs.push_back(l);
+  static const std::map<std::string, std::string> layers{{"ib_link_failure", "network"},
+                                                         {"nccl_collective_hang", "communication"}};
+  DiagnosisCase c = LogsCase(logs);
+  testing::RecordedExecutor exec;
+  return BuiltinReasoner(ReasonerOptions{})
+      .Diagnose(c, FactsMatching(c, {{"Link down", "ib_link_failure"}}, layers), &exec)
+      .diagnosis;
+}
+
+TEST_CASE("realistic: a flapping IB netdev is answered by its HCA when the case ties them (NF2)") {
+  SUBCASE("ibdev2netdev") {
+    Diagnosis d = RunIb({{"n-2/ibdev2netdev.txt",
+                          {"mlx5_4 port 1 ==> ibp154s0 (Up)", "mlx5_5 port 1 ==> ibp158s0 (Down)",
+                           "mlx5_6 port 1 ==> ibp204s0 (Up)"}}});
+    CHECK(d.root_cause == "ib_link_failure");
+    CHECK(d.component == "n-2/mlx5_5");
+  }
+  SUBCASE("rdma link show, pdsh'd") {
+    Diagnosis d = RunIb({{"ops/rdma-link.txt",
+                          {"$ pdsh -w n-[2-3] rdma link show",
+                           "n-2: link mlx5_4/1 state ACTIVE physical_state LINK_UP netdev ibp154s0",
+                           "n-2: link mlx5_5/1 state DOWN physical_state POLLING netdev ibp158s0",
+                           "n-3: link mlx5_4/1 state ACTIVE physical_state LINK_UP netdev ibp154s0",
+                           "n-3: link mlx5_5/1 state ACTIVE physical_state LINK_UP netdev ibp158s0"}}});
+    CHECK(d.component == "n-2/mlx5_5");
+  }
+  SUBCASE("a sysfs path") {
+    Diagnosis d = RunIb({{"n-2/sysfs.txt",
+                          {"$ ls -d /sys/class/infiniband/*/device/net/*",
+                           "/sys/class/infiniband/mlx5_4/device/net/ibp154s0",
+                           "/sys/class/infiniband/mlx5_5/device/net/ibp158s0"}}});
+    CHECK(d.component == "n-2/mlx5_5");
+  }
+  SUBCASE("the PCI address: ls -l /sys/class/infiniband") {
+    Diagnosis d = RunIb(
+        {{"n-2/ls-infiniband.txt",
+          {"lrwxrwxrwx 1 root root 0 Dec  1 09:02 mlx5_4 -> "
+           "../../devices/pci0000:9a/0000:9a:01.0/0000:9d:00.0/infiniband/mlx5_4",
+           "lrwxrwxrwx 1 root root 0 Dec  1 09:02 mlx5_5 -> "
+           "../../devices/pci0000:9a/0000:9a:02.0/0000:9e:00.0/infiniband/mlx5_5"}}});
+    CHECK(d.component == "n-2/mlx5_5");
+  }
+  SUBCASE("mst status -v: the PCI address and the HCA on one line") {
+    Diagnosis d = RunIb({{"n-2/mst.txt",
+                          {"DEVICE_TYPE             MST                           PCI       RDMA            NET                       NUMA",
+                           "ConnectX7(rev:0)        /dev/mst/mt4129_pciconf4      9d:00.0   mlx5_4          net-ibp157s0              1",
+                           "ConnectX7(rev:0)        /dev/mst/mt4129_pciconf5      9e:00.0   mlx5_5          net-ibp158s0              1"}}});
+    CHECK(d.component == "n-2/mlx5_5");
+  }
+  SUBCASE("the one HCA perfquery shows failing") {
+    Diagnosis d = RunIb({{"n-2/perfquery.txt",
+                          {"$ perfquery -x -C mlx5_4 -P 1", "# Port extended counters: Lid 1201 port 1",
+                           "PortSymbolErrorCounter:.........0", "PortLinkErrorRecoveryCounter:...0",
+                           "PortLinkDownedCounter:..........0", "$ perfquery -x -C mlx5_5 -P 1",
+                           "# Port extended counters: Lid 1207 port 1", "PortSymbolErrorCounter:.........65535",
+                           "PortLinkErrorRecoveryCounter:...255", "PortLinkDownedCounter:..........41"}}});
+    CHECK(d.component == "n-2/mlx5_5");
+  }
+  SUBCASE("the one HCA ibstat shows down") {
+    Diagnosis d = RunIb({{"n-2/ibstat.txt",
+                          {"CA 'mlx5_4'", "\tCA type: MT4129", "\tPort 1:", "\t\tState: Active",
+                           "\t\tPhysical state: LinkUp", "\t\tRate: 400", "CA 'mlx5_5'", "\tCA type: MT4129",
+                           "\tPort 1:", "\t\tState: Down", "\t\tPhysical state: Polling", "\t\tRate: 10"}}});
+    CHECK(d.component == "n-2/mlx5_5");
+  }
+}
+
+TEST_CASE("realistic: a flapping IB netdev keeps its name when nothing ties it to one HCA (NF2 guard)") {
+  // No tie at all.
+  Diagnosis none = RunIb({});
+  CHECK(none.root_cause == "ib_link_failure");
+  CHECK(none.component == "n-2/ibp158s0");
+  // Two HCAs of the node with link-down counts: no one HCA.
+  Diagnosis two = RunIb({{"n-2/perfquery.txt",
+                          {"$ perfquery -x -C mlx5_5 -P 1", "PortLinkDownedCounter:..........41",
+                           "$ perfquery -x -C mlx5_7 -P 1", "PortLinkDownedCounter:..........3"}}});
+  CHECK(two.component == "n-2/ibp158s0");
+  // Another node's mapping and another node's failing HCA say nothing of n-2's.
+  Diagnosis other = RunIb({{"n-3/ibdev2netdev.txt", {"mlx5_3 port 1 ==> ibp158s0 (Up)"}},
+                           {"n-3/ibstat.txt", {"CA 'mlx5_1'", "\tPort 1:", "\t\tState: Down"}}});
+  CHECK(other.component == "n-2/ibp158s0");
+}
+
 }  // namespace
 }  // namespace vigil
