@@ -4,6 +4,7 @@
 // does: the gap was in the pack's signatures, which FactsMatching-style tests would not exercise.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -414,6 +415,76 @@ TEST_CASE("review RV-RL3: a pdsh'd nvidia-smi sweep: quoted query, other column 
     Diagnosis d = RunWithPack(SweepCase(sweep));
     CHECK(d.root_cause != "gpu_thermal_throttle");
     CHECK(d.component.find("gpu3") == std::string::npos);
+  }
+}
+
+// NF2 (realistic3 case-rl3-09): a replica-consistency checker run by rank 0 reports another rank's
+// parameter digest differing from its data-parallel peers, printing the digest values between the
+// word and the verb ("rank 21 digest 0c41a9e7..77d2 differs from 7 peers"). The pack's signature knew
+// "checksum mismatch" / "hashes differ" only, so no signature matched; the knowledge recall read the
+// line as another category, and the SDC evidence left was the checker's follow-up line, placed on
+// its writer, rank 0's GPU. One 4 x 8 job, rank 21 on n-3 GPU 5.
+DiagnosisCase GatheredCase(const std::vector<std::string>& lines) {
+  Json j = ParseJson(R"JSON({
+    "id": "t-realistic3-sdc",
+    "alert": {"labels": {"alertname": "ReplicaParamsDiverged", "job": "llm-70b"},
+              "annotations": {"summary": "llm-70b: data-parallel replicas hold different parameters"},
+              "startsAt": "2026-12-01T17:31:00Z"},
+    "logs": [{"source": "platform/llm-70b/ranks-gathered.log", "lines": []}],
+    "metrics": [],
+    "topology": {"nodes": ["n-1", "n-2", "n-3", "n-4"], "gpus_per_node": 8},
+    "expected": {"root_cause": "gpu_silent_data_corruption", "component": "n-3/gpu5"}
+  })JSON").value();
+  for (const std::string& l : lines) j["logs"][0]["lines"].push_back(l);
+  auto c = ParseCase(j, "t.json");
+  REQUIRE_MESSAGE(c.ok(), c.status().message());
+  return *c;
+}
+
+// Whether a log line containing `needle` is evidence supporting SDC by a pack signature (kind log),
+// not only by the knowledge recall's reading of it (kind knowledge).
+bool SignatureEvidence(const Diagnosis& d, const std::string& needle) {
+  for (const Evidence& e : d.evidence) {
+    if (e.kind == EvidenceKind::kLog && e.detail.find(needle) != std::string::npos &&
+        std::find(e.supports.begin(), e.supports.end(), "gpu_silent_data_corruption") != e.supports.end())
+      return true;
+  }
+  return false;
+}
+
+TEST_CASE("realistic3: a replica digest with its value before 'differs' names the rank's GPU (NF2)") {
+  std::vector<std::string> lines;
+  for (int step = 51997; step < 52000; ++step) {
+    std::string l = "[rank0]: [2026-12-01 17:2";
+    l += std::to_string(step - 51990);
+    l += ":10] step ";
+    l += std::to_string(step);
+    l += " | loss 2.0412 | grad_norm 0.87 | tokens/s 98210";
+    lines.push_back(l);
+  }
+  SUBCASE("digest value between the word and 'differs', then the checker's follow-up") {
+    lines.push_back("[rank0]:[2026-12-01 17:30:02] ERROR [param_consistency.py:88] dp group 5: rank 21 digest "
+                    "0c41a9e7..77d2 differs from 7 peers (layer 11 mlp.fc1.weight, 5 elements, max abs diff 3.7e+03)");
+    lines.push_back("[rank0]: [2026-12-01 17:30:03] WARNING param-check: recheck after recompute: same rank, same "
+                    "tensor; no NaN/Inf, no CUDA error");
+    Diagnosis d = RunWithPack(GatheredCase(lines));
+    CHECK(d.root_cause == "gpu_silent_data_corruption");
+    CHECK(d.component == "n-3/gpu5");
+    CHECK(SignatureEvidence(d, "rank 21 digest 0c41a9e7..77d2 differs"));
+  }
+  SUBCASE("a checksum value between the word and 'mismatch'") {
+    lines.push_back("[rank0]: [2026-12-01 17:30:02] ERROR sdc-sentinel: step 52000: rank 21 output checksum "
+                    "0x7a11c02e mismatch, its 7 replicas agree on 0x19fe0b44");
+    Diagnosis d = RunWithPack(GatheredCase(lines));
+    CHECK(d.root_cause == "gpu_silent_data_corruption");
+    CHECK(d.component == "n-3/gpu5");
+    CHECK(SignatureEvidence(d, "checksum 0x7a11c02e mismatch"));
+  }
+  SUBCASE("'no mismatch' after a digest is no signature match") {
+    lines.push_back("[rank0]: [2026-12-01 17:30:02] INFO param-check: step 52000 dp group 5: digest 5be0f113..a90c "
+                    "on all 8 replicas, no mismatch");
+    Diagnosis d = RunWithPack(GatheredCase(lines));
+    CHECK_FALSE(SignatureEvidence(d, "no mismatch"));
   }
 }
 
