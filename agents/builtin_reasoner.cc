@@ -2370,17 +2370,21 @@ struct SweepAnswer {
 // 'timeout 5 stat -f /mnt/ckpt'`, `clush -b -w @gpu df -h /shared`, `for h in ...; do ssh $h
 // mountpoint /lustre; done`, `pdsh ... 'ls /mnt/ckpt >/dev/null && echo ok'`, `dd of=/mnt/ckpt/x`.
 // DeepSpeed's `cmd = pdsh -S -f 1024 -w ... cd /work; python -u -m deepspeed.launcher.launch ...
-// --save /mnt/ckpt` is none: cd, python and a `--save` argument are no check.
+// --save /mnt/ckpt` is none: cd, python and a `--save` argument are no check. Nor is a launch that
+// checks the mount before it starts the job (`pdsh -w ... 'test -d /mnt/ckpt && torchrun ...
+// train.py'`, RV-NF2): the lines below it are the job's log, not each node's answer to a check.
 bool IsMountCheckCommand(const std::string& text) {
   static const std::regex kFleet(R"(\b(pdsh|clush|pssh|parallel-ssh|ssh|srun|ansible)\b)");
+  static const std::regex kLaunch(
+      R"((^|[\s'"`;|&(/])(python[\d.]*|torchrun|deepspeed|accelerate|mpirun|horovodrun|[\w.-]+\.py)\b)");
   static const std::regex kCheck(
       R"((^|[\s'"`;|&(])(sudo\s+)?(timeout\s+(-[-\w=]+\s+)*\d+[smh]?\s+)?)"
-      R"((stat|df|ls|mountpoint|test|dd|touch|findmnt|du)\s[^;|&'"]{0,160}?[\s=]/[A-Za-z0-9_.-])");
+      R"((stat|df|ls|mountpoint|test|dd|touch|findmnt|du)\s+([^;|&'"]{0,160}?[\s=])?/[A-Za-z0-9_.-])");
   if (text.size() > 1000) return false;
   if (text.find("sh") == std::string::npos && text.find("srun") == std::string::npos &&
       text.find("ansible") == std::string::npos)
     return false;  // no fleet runner (pdsh, clush, pssh, ssh): no regex run on most lines
-  return std::regex_search(text, kFleet) && std::regex_search(text, kCheck);
+  return std::regex_search(text, kFleet) && std::regex_search(text, kCheck) && !std::regex_search(text, kLaunch);
 }
 
 // A line that is itself one node's result of such a check, whatever printed it (no command line in
@@ -2390,6 +2394,7 @@ bool IsMountCheckCommand(const std::string& text) {
 bool IsMountCheckResult(const std::string& rest) {
   static const std::regex kResult(
       R"(^\s*(ok|okay|pass|passed|healthy|mounted|alive|fine|good|success)\s*[.!]?\s*$|\bis (not )?a mountpoint\b|)"
+      R"(^\s*(fail|failed|failure|bad|down|dead|hung|stale|nok|not ok|unhealthy|error)\s*[.!]?\s*$|)"
       R"(\bbytes\b.*\bcopied\b|\brecords (in|out)\b|^\s*File: ["'`]?/|\bNamelen:|\bBlock size:|\bInodes: Total:|)"
       R"(^\s*Filesystem\s+(Size|1K-blocks|Type|Inodes)\b|\d%\s+/\S*\s*$|)"
       R"(\bcannot (stat|access|open|read file system information|statx|touch)\b|\bStale file handle\b|)"
@@ -2411,7 +2416,8 @@ bool IsMountCheckResult(const std::string& rest) {
 std::map<std::string, SweepAnswer> MountSweepAnswers(const DiagnosisCase& c, const Topology& topo) {
   static const std::regex kBad(
       R"(timed? ?out|timeout|error|not responding|stale|hung|hang|failed|refused|no route|cannot|)"
-      R"(transport endpoint|not a mountpoint|no such file|exit code [1-9]|exit status [1-9])",
+      R"(transport endpoint|not a mountpoint|no such file|exit code [1-9]|exit status [1-9]|)"
+      R"(^\s*(fail|failure|bad|down|dead|nok|not ok|unhealthy)\s*[.!]?\s*$)",
       std::regex::icase);
   static const std::regex kPrompt(R"(^\s*(\$|#|>|\[[^\]]{1,80}\][$#]|[\w.-]+@[\w.-]+[^\s$#]{0,80}[$#])\s)");
   std::map<std::string, SweepAnswer> out;

@@ -1045,5 +1045,61 @@ TEST_CASE("realistic: a flapping IB netdev keeps its name when nothing ties it t
   CHECK(other.component == "n-2/ibp158s0");
 }
 
+// RV-NF2: a launch that checks the mount before it starts the job (`pdsh ... 'test -d /mnt/ckpt &&
+// torchrun ...'`) is no sweep: the training log below it is no node's answer, so rank 0's node, the
+// one checkpoint writer to a dead server, stays the job's.
+TEST_CASE("realistic: a pdsh launch guarded by a mount test is no mount sweep (RV-NF2)") {
+  std::vector<std::string> launch = {
+      "user@login-01:~/llm$ pdsh -w n-[1-4] 'test -d /mnt/ckpt/llm && cd /work/llm && torchrun --nnodes 4 "
+      "--nproc-per-node 8 --rdzv-endpoint n-1:29500 pretrain.py --save /mnt/ckpt/llm' 2>&1 | tee run-0412.log"};
+  for (const char* n : {"n-2", "n-4", "n-1", "n-3"}) {
+    std::string l = n;
+    l += ": [2026-12-01 17:39:12] iter 4399 | loss 1.7123 | 412.6 TFLOP/s/GPU | 3.41 s/it";
+    launch.push_back(l);
+  }
+  launch.push_back("n-1: [2026-12-01 17:39:16] [rank0] saving checkpoint iter 4400 to /mnt/ckpt/llm/iter_0004400");
+  launch.push_back("n-1: [2026-12-01 17:49:16] [rank0] checkpoint save has not finished after 600 s; writer thread hung?");
+  Diagnosis d = RunStorage(LogsCase({{"n-1/journal", NfsHang("n-1")}, {"launcher/run-0412.log", launch}}));
+  CHECK(d.root_cause == "storage_failure");
+  CHECK(d.component == "job");
+  // The same guard through clush and an ls of the checkpoint path.
+  launch[0] = "[root@login-01 llm]# clush -w n-[1-4] 'ls /mnt/ckpt/llm >/dev/null && exec python3 pretrain.py'";
+  Diagnosis s = RunStorage(LogsCase({{"n-1/journal", NfsHang("n-1")}, {"launcher/run-0412.log", launch}}));
+  CHECK(s.component == "job");
+}
+
+// RV-NF2: a check verb right before its path (`ls /mnt/ckpt`, `mountpoint /lustre`, no option
+// between) is a mount check too: the listings the healthy nodes print are their answers.
+TEST_CASE("realistic: a pdsh ls of the mount with no option is a sweep; its listings are answers (RV-NF2)") {
+  Diagnosis d = RunStorage(LogsCase(
+      {{"n-3/journal", NfsHang("n-3")},
+       {"ops/ls.txt",
+        {"[ops@login-01 ~]$ pdsh -w n-[1-4] ls /mnt/ckpt/llm", "n-2: iter_0004000", "n-2: latest_checkpointed_iteration.txt",
+         "n-1: iter_0004000", "n-1: latest_checkpointed_iteration.txt", "n-4: iter_0004000",
+         "n-4: latest_checkpointed_iteration.txt", "n-3: ls: cannot access '/mnt/ckpt/llm': Stale file handle",
+         "pdsh@login-01: n-3: ssh exited with exit code 2"}}}));
+  CHECK(d.root_cause == "storage_failure");
+  CHECK(d.component == "n-3");
+}
+
+// RV-NF2: a sweep's own failure word (`... && echo ok || echo FAIL`) is a failed answer, not a
+// healthy one: every node failing is the server's (the job's), one node failing is that node's.
+TEST_CASE("realistic: a sweep's '|| echo FAIL' answers are failures, not healthy answers (RV-NF2)") {
+  const std::string cmd = "[ops@login-01 ~]$ pdsh -w n-[1-4] 'timeout 5 stat -f /mnt/ckpt >/dev/null && echo ok || echo FAIL'";
+  Diagnosis all = RunStorage(LogsCase({{"n-3/journal", NfsHang("n-3")},
+                                      {"ops/mount-check", {cmd, "n-1: FAIL", "n-4: FAIL", "n-2: FAIL",
+                                                           "pdsh@login-01: n-3: command timed out"}}}));
+  CHECK(all.root_cause == "storage_failure");
+  CHECK(all.component == "job");
+  Diagnosis one = RunStorage(
+      LogsCase({{"n-3/journal", NfsHang("n-3")}, {"ops/mount-check", {cmd, "n-1: ok", "n-4: ok", "n-3: FAIL", "n-2: ok"}}}));
+  CHECK(one.component == "n-3");
+  // With no command in the paste, the bare word is read as a result too.
+  Diagnosis bare = RunStorage(LogsCase({{"n-3/journal", NfsHang("n-3")},
+                                       {"ops/notes.txt", {"n-1: ok", "n-2: FAIL", "n-4: ok",
+                                                          "pdsh@login-01: n-3: command timed out"}}}));
+  CHECK(bare.component == "job");
+}
+
 }  // namespace
 }  // namespace vigil
