@@ -2113,7 +2113,8 @@ ComponentHint PlaceLine(const CaseLog& log, size_t line, const std::string& text
 // ../../devices/pci0000:9a/0000:9a:02.0/0000:9e:00.0/infiniband/mlx5_5", `mst status -v`). With no
 // such line, the one HCA of the node that the case's counters or states show failing: perfquery
 // -C mlx5_N with a link-downed or link-error-recovery count above 0, ibstat's "State: Down" or
-// "Physical state: Polling / Disabled" (ibstatus's "DOWN" / "Polling") under the HCA's header. Ties
+// "Physical state: Polling" (ibstatus's "DOWN" / "Polling") under the HCA's header, less the ports
+// shown "Physical state: Disabled" (switched off by an admin, RV-NF2). Ties
 // naming two HCAs, or two HCAs failing, name none: "" (the netdev name is kept; nothing guessed). A
 // line's node is PlaceLine's; lines of other nodes are not read (their layout may differ).
 std::string HcaOfNetdev(const DiagnosisCase& c, const Topology& t, const std::string& node,
@@ -2125,8 +2126,12 @@ std::string HcaOfNetdev(const DiagnosisCase& c, const Topology& t, const std::st
       R"(\b(?:Port)?(?:LinkDowned|LinkErrorRecovery)(?:Counter)?\s*[:.=]+\s*(\d+))", std::regex::icase);
   static const std::regex kHeader(R"(^\s*(?:CA '(mlx5_\d+)'|Infiniband device '(mlx5_\d+)'))");
   static const std::regex kDown(
-      R"(^\s*(?:State:\s*Down|Physical state:\s*(?:Polling|Disabled)|state:\s*\d+:\s*DOWN|phys state:\s*\d+:\s*(?:Polling|Disabled))\b)",
+      R"(^\s*(?:State:\s*Down|Physical state:\s*Polling|state:\s*\d+:\s*DOWN|phys state:\s*\d+:\s*Polling)\b)",
       std::regex::icase);
+  // A port an admin disabled ("State: Down" above "Physical state: Disabled") is off, not failing:
+  // no stand-in for a flapping netdev's HCA, which may be up when ibstat runs (RV-NF2).
+  static const std::regex kDisabled(R"(^\s*(?:Physical state:|phys state:\s*\d+:)\s*Disabled\b)",
+                                    std::regex::icase);
   if (netdev.empty() || netdev.size() > 32) return "";
   auto word_at = [](const std::string& text, const std::string& w) {
     for (size_t p = text.find(w); p != std::string::npos; p = text.find(w, p + 1)) {
@@ -2143,7 +2148,7 @@ std::string HcaOfNetdev(const DiagnosisCase& c, const Topology& t, const std::st
       out.insert(it->str());
     return out;
   };
-  std::set<std::string> tied, failing, bdfs;
+  std::set<std::string> tied, failing, disabled, bdfs;
   std::vector<std::pair<std::string, std::set<std::string>>> bdf_lines;  // short BDFs in a line, its HCAs
   for (const CaseLog& log : c.logs) {
     std::string block_hca;  // the HCA of the perfquery / ibstat block the line is in
@@ -2177,6 +2182,8 @@ std::string HcaOfNetdev(const DiagnosisCase& c, const Topology& t, const std::st
         if (here != node) continue;
         if (std::regex_search(text, m, kCounter) && m.str(1).find_first_not_of('0') != std::string::npos)
           failing.insert(block_hca);
+        else if (std::regex_search(text, kDisabled))
+          disabled.insert(block_hca);
         else if (std::regex_search(text, kDown))
           failing.insert(block_hca);
         continue;
@@ -2215,6 +2222,7 @@ std::string HcaOfNetdev(const DiagnosisCase& c, const Topology& t, const std::st
     }
   }
   if (!tied.empty()) return tied.size() == 1 ? *tied.begin() : "";
+  for (const std::string& off : disabled) failing.erase(off);
   return failing.size() == 1 ? *failing.begin() : "";
 }
 

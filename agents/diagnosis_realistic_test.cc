@@ -1101,5 +1101,29 @@ TEST_CASE("realistic: a sweep's '|| echo FAIL' answers are failures, not healthy
   CHECK(bare.component == "job");
 }
 
+// RV-NF2: ibstat lists every HCA of a node; a port an admin disabled (State: Down, Physical state:
+// Disabled) is no failing HCA, so it must not stand in for the flapping netdev's HCA (here up at the
+// moment ibstat ran).
+TEST_CASE("realistic: an administratively disabled port is no failing HCA for a flapping netdev (RV-NF2)") {
+  Diagnosis d = RunIb({{"n-2/ibstat.txt",
+                        {"CA 'mlx5_4'", "\tCA type: MT4129", "\tPort 1:", "\t\tState: Active",
+                         "\t\tPhysical state: LinkUp", "CA 'mlx5_5'", "\tCA type: MT4129", "\tPort 1:",
+                         "\t\tState: Active", "\t\tPhysical state: LinkUp", "CA 'mlx5_9'", "\tCA type: MT4129",
+                         "\tPort 1:", "\t\tState: Down", "\t\tPhysical state: Disabled", "\t\tRate: 10"}}});
+  CHECK(d.root_cause == "ib_link_failure");
+  CHECK(d.component == "n-2/ibp158s0");
+  // ibstatus's shape of the same listing.
+  Diagnosis s = RunIb({{"n-2/ibstatus.txt",
+                        {"Infiniband device 'mlx5_5' port 1 status:", "\tstate:\t\t 4: ACTIVE",
+                         "\tphys state:\t 5: LinkUp", "Infiniband device 'mlx5_9' port 1 status:",
+                         "\tstate:\t\t 1: DOWN", "\tphys state:\t 3: Disabled"}}});
+  CHECK(s.component == "n-2/ibp158s0");
+  // A disabled port beside the one port that is down and polling: that one is still the HCA.
+  Diagnosis p = RunIb({{"n-2/ibstat.txt",
+                        {"CA 'mlx5_5'", "\tPort 1:", "\t\tState: Down", "\t\tPhysical state: Polling", "CA 'mlx5_9'",
+                         "\tPort 1:", "\t\tState: Down", "\t\tPhysical state: Disabled"}}});
+  CHECK(p.component == "n-2/mlx5_5");
+}
+
 }  // namespace
 }  // namespace vigil
