@@ -486,6 +486,12 @@ TEST_CASE("realistic3: a replica digest with its value before 'differs' names th
     Diagnosis d = RunWithPack(GatheredCase(lines));
     CHECK_FALSE(SignatureEvidence(d, "no mismatch"));
   }
+  SUBCASE("a checker's healthy count 'checksum mismatches: 0' is no signature match (RV-NF2)") {
+    lines.push_back("[rank0]: [2026-12-01 17:30:02] INFO sdc-sentinel: step 52000: 32 ranks compared, output "
+                    "checksum mismatches: 0, hash mismatches=0");
+    Diagnosis d = RunWithPack(GatheredCase(lines));
+    CHECK_FALSE(SignatureEvidence(d, "checksum mismatches: 0"));
+  }
 }
 
 }  // namespace
