@@ -2025,6 +2025,42 @@ void HintFromSlurmStep(const CaseLog& log, size_t line, const Topology& t, Compo
 
 std::optional<SlowMention> SlowMentionIn(const std::string& line, const CaseNodes& names);  // below
 
+// Where a line says a rank runs, printed right after "rank N" (PL4): "rank 21 (b200-p03, local GPU
+// 5)", "rank 21 (b200-p03:5)", "rank 21 on b200-p03 GPU 5", "rank 21 on node b200-p03", "[rank 21 |
+// b200-p03:5]". `rest` is the text after the rank number; `len` is set to the length read. The node
+// must be one of the case's (CaseNodes::Find), else nothing is read; the GPU is -1 when none is
+// printed or when it is past the topology's GPUs a node.
+struct RankPlace {
+  std::string node;
+  int gpu = -1;
+  size_t len = 0;
+};
+std::optional<RankPlace> RankPlaceAfter(const std::string& rest, const Topology& t) {
+  static const std::regex kParen(
+      R"(^\s*\(\s*([A-Za-z0-9][\w.-]{0,100}?)\s*(?:(?:[,;/]\s*(?:local\s+)?(?:gpu|cuda|device|dev)\s*[:#=]?\s*(\d{1,3}))|:\s*(\d{1,3}))?\s*\))",
+      std::regex::icase);
+  static const std::regex kOn(
+      R"(^\s+(?:on|@)\s+(?:node\s+|host\s+)?([A-Za-z0-9][\w.-]{0,100}?)(?:(?:\s*,\s*|\s*\(\s*|\s+)(?:local\s+)?(?:gpu|cuda|device)\s*[:#=]?\s*(\d{1,3})\)?|:(\d{1,3}))?(?=[\s,;:)\]]|$))",
+      std::regex::icase);
+  static const std::regex kBar(R"(^\s*\|\s*([A-Za-z0-9][\w.-]{0,100}?)(?::(\d{1,3}))?\s*\])");
+  std::smatch m;
+  const std::string head = rest.substr(0, 160);
+  if (!std::regex_search(head, m, kParen) && !std::regex_search(head, m, kOn) && !std::regex_search(head, m, kBar))
+    return std::nullopt;
+  std::string word = m.str(1);
+  while (!word.empty() && (word.back() == '.' || word.back() == '-')) word.pop_back();
+  RankPlace p;
+  p.node = t.names.Find(word);
+  if (p.node.empty()) return std::nullopt;
+  const std::string gpu = m[2].matched ? m.str(2) : (m[3].matched ? m.str(3) : "");
+  if (std::optional<int32_t> g = gpu.empty() ? std::nullopt : ParseInt32(gpu);
+      g && *g >= 0 && (t.gpus_per_node <= 0 ? *g < 64 : *g < t.gpus_per_node)) {
+    p.gpu = *g;
+  }
+  p.len = static_cast<size_t>(m.length(0));
+  return p;
+}
+
 // The rank a line reports on, when its writer reports on another one (review RV-P2): a consistency
 // check's replica that differs ("rank 77 digest 9f1c.. differs from 15 peers", "replica digest
 // mismatch on rank 77") or a slow participant one rank reports for all (SlowMentionIn: "straggler
@@ -2032,26 +2068,81 @@ std::optional<SlowMention> SlowMentionIn(const std::string& line, const CaseNode
 // is 1.4x slower than median"). That rank's node and GPU (the topology's) win over the writer's
 // label or prefix (rank 0 prints both reports); a rank the topology does not place, or a slow
 // mention naming another node than the rank's, changes nothing.
+// PL4: a rank printed with its node (and GPU) - "rank 21 (b200-p03, local GPU 5): fp32 master-weight
+// checksum ... differs" (RankPlaceAfter) - is read as the rank alone by those two rules, and is the
+// line's subject when it heads the line (after timestamps, a log level, a "[rankN]:" prefix: "[rank
+// 21 | b200-p03:5] ..."). The node and GPU printed win over the topology's rank layout (the writer
+// knows where the rank ran; the layout is the case's assumption). A rank named later in the line
+// with no check that differs ("rank 0: all-reduce waited 300 s for rank 21 (b200-p03, GPU 5)") or a
+// check's reference ("checksum mismatch: expected value from rank 3") is no subject.
 void HintFromSubject(const std::string& line, const Topology& t, ComponentHint& h) {
   if (line.size() > 2000 || !ContainsNoCase(line, "rank")) return;
   static const std::regex kSdcRankFirst(
       R"(\brank\s*[=:#]?\s*(\d+)\b[^;|]{0,30}?\b(?:digest|checksum|hash|sha\d*|params?|parameters?|weights?|grads?|gradients?|outputs?|replica)\b[^;|]{0,80}?\b(?:differs?|differed|different|mismatch\w*|disagree\w*|diverge\w*)\b)",
       std::regex::icase);
   static const std::regex kSdcRankAfter(
-      R"(\b(?:digest|checksum|hash|replica|params?|parameters?|weights?|grads?|gradients?|outputs?)\b[^;|]{0,30}?\b(?:mismatch\w*|differs?|disagree\w*|diverge\w*)\b[^;|]{0,20}?\b(?:on|at|from|in|for|of)\s+rank\s*[=:#]?\s*(\d+)\b)",
+      R"(\b(?:digest|checksum|hash|replica|params?|parameters?|weights?|grads?|gradients?|outputs?)\b[^;|]{0,30}?\b(?:mismatch\w*|differs?|disagree\w*|diverge\w*)\b([^;|]{0,20}?)\b(?:on|at|from|in|for|of)\s+rank\s*[=:#]?\s*(\d+)\b)",
       std::regex::icase);
-  std::optional<int32_t> subject;
+  static const std::regex kRank(R"(\brank\s*[=:#]?\s*(\d{1,6})\b)", std::regex::icase);
+  // What may come before a line's subject: timestamps, separators, a log level, writer prefixes.
+  static const std::regex kHead(
+      R"(^(?:[\s\[\]\d:.,/TZ+|>-]|\[(?:rank|default)\d{1,6}\]:|(?:INFO|WARN\w*|ERROR|CRITICAL|FATAL|DEBUG)\b)*\[?\s*$)",
+      std::regex::icase);
+  // Each "rank N" printed with its place: the place by rank, and the line with the place cut out
+  // (for the rules below, which read a rank next to its check).
+  std::map<int32_t, RankPlace> places;
+  std::string stripped;
+  std::optional<int32_t> head_rank;
+  size_t copied = 0;
+  for (auto it = std::sregex_iterator(line.begin(), line.end(), kRank); it != std::sregex_iterator(); ++it) {
+    const size_t end = static_cast<size_t>(it->position(0) + it->length(0));
+    if (end < copied) continue;
+    std::optional<RankPlace> p = RankPlaceAfter(line.substr(end), t);
+    if (!p) continue;
+    std::optional<int32_t> r = ParseInt32(it->str(1));
+    if (!r) continue;
+    if (places.empty() && it->position(0) <= 120 &&
+        std::regex_match(line.substr(0, static_cast<size_t>(it->position(0))), kHead)) {
+      head_rank = *r;
+    }
+    places.emplace(*r, *p);
+    stripped += line.substr(copied, end - copied);
+    copied = end + p->len;
+  }
+  stripped += line.substr(std::min(copied, line.size()));
+  std::optional<int32_t> subject = head_rank;
   std::string named_node;
   std::smatch m;
   bool sdc = false;
   for (const char* w : {"differ", "mismatch", "disagree", "diverge"}) sdc = sdc || ContainsNoCase(line, w);
-  if (sdc && (std::regex_search(line, m, kSdcRankFirst) || std::regex_search(line, m, kSdcRankAfter))) {
+  if (subject) {
+    // the line's head names the rank and where it ran
+  } else if (sdc && std::regex_search(stripped, m, kSdcRankFirst)) {
     subject = ParseInt32(m.str(1));
+  } else if (sdc && std::regex_search(stripped, m, kSdcRankAfter)) {
+    // "mismatch: expected value from rank 3": rank 3 is the reference, not the replica that differs.
+    static const std::regex kReference(R"(\b(?:expect\w*|reference|golden|baseline|peers?)\b)", std::regex::icase);
+    if (!std::regex_search(m.str(1), kReference)) subject = ParseInt32(m.str(2));
   } else if (std::optional<SlowMention> slow = SlowMentionIn(line, t.names); slow && slow->ranks.size() == 1) {
     subject = slow->ranks[0];
     named_node = slow->node;
   }
-  if (!subject || *subject == h.rank) return;
+  if (!subject) return;
+  if (auto named = places.find(*subject); named != places.end()) {
+    const RankPlace& p = named->second;
+    auto it = t.ranks.find(*subject);
+    h.node = p.node;
+    h.rank = *subject;
+    h.gpu = p.gpu;
+    h.gpu_from_rank = false;
+    if (p.gpu < 0 && it != t.ranks.end() && it->second.node == p.node) {  // no GPU printed: the layout's
+      h.gpu = it->second.gpu;
+      h.gpu_from_rank = h.gpu >= 0;
+    }
+    h.gpu_bare = false;
+    return;
+  }
+  if (*subject == h.rank) return;
   auto it = t.ranks.find(*subject);
   if (it == t.ranks.end() || it->second.node.empty()) return;
   if (!named_node.empty() && !SameNodeName(it->second.node, named_node)) return;

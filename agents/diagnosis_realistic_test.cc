@@ -640,6 +640,47 @@ TEST_CASE("realistic: a straggler or replica-mismatch report is placed on the ra
   CHECK(after.component == "n-2/gpu5");
 }
 
+// PL4: a line rank 0 writes about another rank, printing that rank's node and GPU (realistic4
+// rl4-10's shape: Megatron's rank 0 reports a replica check of rank 21 on its node and local GPU).
+TEST_CASE("realistic: a line naming another rank with its node and GPU is placed there (PL4)") {
+  const std::string iter = kIter;
+  const std::vector<std::pair<std::string, std::string>> sdc = {{"checksum", "gpu_silent_data_corruption"}};
+  auto rank0 = [&](const std::string& line, const std::vector<std::pair<std::string, std::string>>& sigs) {
+    return Run(OneLogCase("n-1/rank0/stdout", {iter, iter, iter, line}), sigs);
+  };
+  // The node and GPU in parentheses, the check words past RV-P2's 30 characters. Was n-1/gpu0.
+  Diagnosis paren = rank0(
+      "[2026-12-02 03:14:07] rank 21 (n-3, local GPU 5): bf16 main-params checksum 0x51c0ffee differs from "
+      "data-parallel peers after reduce-scatter",
+      sdc);
+  CHECK(paren.root_cause == "gpu_silent_data_corruption");
+  CHECK(paren.component == "n-3/gpu5");
+  // The printed node and GPU beat the layout (rank 13 is n-2/gpu5 by it). Was n-2/gpu5.
+  Diagnosis layout = rank0("rank 13 (n-3, GPU 6): grads checksum 0x9e01 differs from its replica", sdc);
+  CHECK(layout.component == "n-3/gpu6");
+  // "[rank N | node:gpu]" and "rank N on node GPU g" heading a line that is not a replica check.
+  // Were n-1/gpu0 and n-1/gpu3 (the source's node, the bare "GPU 3").
+  const std::vector<std::pair<std::string, std::string>> ecc = {{"uncorrectable ECC", "gpu_memory_uncorrectable_ecc"}};
+  Diagnosis bar = rank0("2026-12-02 03:14:07,221 | ERROR | [rank 26 | n-4:2] RuntimeError: CUDA error: uncorrectable "
+                        "ECC error encountered",
+                        ecc);
+  CHECK(bar.component == "n-4/gpu2");
+  Diagnosis on = rank0("[rank0]: rank 19 on n-3 GPU 3: RuntimeError: CUDA error: uncorrectable ECC error encountered", ecc);
+  CHECK(on.component == "n-3/gpu3");
+  // A GPU past the node's 8 is not read; the layout's GPU on the same node is.
+  Diagnosis past = rank0("rank 21 (n-3, local GPU 12): fp32 master-weight checksum 0x8d01 differs from peers", sdc);
+  CHECK(past.component == "n-3/gpu5");
+  // The writer heads the line; the rank it waited for is a peer, not the subject.
+  Diagnosis peer = rank0(
+      "rank 0 (n-1, local GPU 0): fp32 master-weight checksum 0x77aa differs after an all-reduce that waited "
+      "2.1 s for rank 21 (n-3, local GPU 5)",
+      sdc);
+  CHECK(peer.component == "n-1/gpu0");
+  // The rank a mismatch is compared with is the reference. Was n-1/gpu3.
+  Diagnosis reference = rank0("[rank0]: ERROR consistency: grads checksum mismatch, expected value from rank 3", sdc);
+  CHECK(reference.component == "n-1/gpu0");
+}
+
 // Review RV-P2: torchrun --tee's "[default3]:" prefix on the source's node names the writer's GPU
 // over a bare "GPU 0" in the line (the process's only visible device under CUDA_VISIBLE_DEVICES).
 // (PyTorch's "[rank3]:" alone on the source's node still loses to it: agents/README.md, RV-P2.)
