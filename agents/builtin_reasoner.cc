@@ -2153,6 +2153,152 @@ void HintFromSubject(const std::string& line, const Topology& t, ComponentHint& 
   h.gpu_bare = false;
 }
 
+// A row of a `dcgmi diag` results table (PL4, realistic4 rl4-10, realistic3 rl3-09, holdout h003):
+//   | Diagnostic                | GPU0: Pass                                     |
+//   |                           | GPU5: Fail                                     |
+//   | Memory                    | Fail - GPU: 4                                  |
+//   | Warning                   | GPU5 Error: DCGM_FR_FIELD_VIOLATION, miscompa- |
+//   |                           | re detected in compute kernel results on GPU 5 |
+// The table is the run of lines starting with '|' or '+' below a `dcgmi diag` command or a
+// "| Diagnostic | Result |" header (at most kMaxDcgmTableLines up). A row is read only whole (a
+// closing '|'); a row with no test name continues the test above it, or the Warning / Error above
+// it when that named a GPU (a warning wraps over several rows). `gpu` is the GPU the row is about
+// (-1: none, or an index at or past the topology's GPUs a node: not read); `fail` marks a Fail
+// result ("Pass", "Skip", "Warn" are no failures); `warning` a Warning / Error row's text; `test`
+// the test's name; `node` the node `--host NODE` names on the command line (else "").
+struct DcgmRow {
+  int gpu = -1;
+  bool fail = false;
+  bool warning = false;
+  std::string test;
+  std::string text;  // the row's result cell
+  std::string node;
+  size_t table_start = 0;
+};
+constexpr size_t kMaxDcgmTableLines = 400;
+std::optional<DcgmRow> DcgmDiagRow(const CaseLog& log, size_t line, const Topology& t) {
+  auto table_line = [](const std::string& s) {
+    const size_t p = s.find_first_not_of(' ');
+    return p != std::string::npos && (s[p] == '|' || s[p] == '+') && s.size() <= 400;
+  };
+  if (line >= log.lines.size() || !table_line(log.lines[line].text)) return std::nullopt;
+  static const std::regex kHeader(R"(^\s*\|\s*Diagnostic\s*\|\s*Result\s*\|\s*$)");
+  static const std::regex kHost(R"(\s--host\s+([A-Za-z0-9][\w.-]*))");
+  size_t start = line;
+  bool found = false;
+  std::string node;
+  while (start > 0 && line - start < kMaxDcgmTableLines && table_line(log.lines[start - 1].text)) --start;
+  for (size_t k = start; k <= line && !found; ++k) found = std::regex_search(log.lines[k].text, kHeader);
+  // The command, at most a few lines above the table ("Successfully ran diagnostic for group.").
+  for (size_t k = start, n = 0; k-- > 0 && n < 6; ++n) {
+    const std::string& s = log.lines[k].text;
+    if (s.find("dcgmi diag") == std::string::npos) continue;
+    std::smatch m;
+    if (s.size() <= 2000 && std::regex_search(s, m, kHost)) node = t.names.Find(m.str(1));
+    found = true;
+    break;
+  }
+  if (!found) return std::nullopt;
+  static const std::regex kGpuResult(R"(^GPU\s*(\d{1,4})\s*:\s*(Pass|Fail|Skip|Warn)\w*\b)", std::regex::icase);
+  static const std::regex kFailGpu(R"(^Fail\s*-\s*GPU\s*:?\s*(\d{1,4})\s*$)", std::regex::icase);
+  static const std::regex kWarnGpu(R"(^GPU\s*(\d{1,4})\b)", std::regex::icase);
+  auto gpu_of = [&](const std::string& digits) {
+    std::optional<int32_t> g = ParseInt32(digits);
+    if (!g || *g < 0 || (t.gpus_per_node > 0 ? *g >= t.gpus_per_node : *g >= 64)) return -1;
+    return static_cast<int>(*g);
+  };
+  std::string test;
+  int warn_gpu = -1;
+  bool in_warning = false;
+  for (size_t k = start; k <= line; ++k) {
+    std::string s = log.lines[k].text;
+    const size_t a = s.find_first_not_of(' ');
+    const size_t b = s.find_last_not_of(' ');
+    s = s.substr(a, b - a + 1);
+    DcgmRow row;
+    row.node = node;
+    row.table_start = start;
+    if (s[0] == '+' || s.find("-----") != std::string::npos || s.find("=====") != std::string::npos) {
+      test.clear();  // a section's rule
+      in_warning = false;
+      warn_gpu = -1;
+      if (k == line) return std::nullopt;
+      continue;
+    }
+    if (s.size() < 2 || s.back() != '|') {  // cut short: not read, nor what it would continue
+      if (k == line) return std::nullopt;
+      in_warning = false;
+      warn_gpu = -1;
+      continue;
+    }
+    const size_t mid = s.find('|', 1);
+    if (mid == std::string::npos || mid + 1 >= s.size()) return std::nullopt;
+    auto trim = [](std::string v) {
+      const size_t p = v.find_first_not_of(' ');
+      if (p == std::string::npos) return std::string();
+      return v.substr(p, v.find_last_not_of(' ') - p + 1);
+    };
+    const std::string name = trim(s.substr(1, mid - 1));
+    const std::string result = trim(s.substr(mid + 1, s.size() - mid - 2));
+    std::smatch m;
+    if (name == "Warning" || name == "Error" || name == "Warnings" || name == "Errors") {
+      in_warning = true;
+      warn_gpu = std::regex_search(result, m, kWarnGpu) ? gpu_of(m.str(1)) : -1;
+    } else if (!name.empty()) {
+      in_warning = false;
+      warn_gpu = -1;
+      test = name;
+    }
+    if (k != line) continue;
+    row.test = test;
+    row.text = result;
+    if (in_warning) {
+      row.warning = true;
+      row.gpu = warn_gpu;
+      row.fail = warn_gpu >= 0;
+    } else if (std::regex_search(result, m, kGpuResult)) {
+      row.gpu = gpu_of(m.str(1));
+      row.fail = row.gpu >= 0 && (m.str(2)[0] == 'F' || m.str(2)[0] == 'f');
+    } else if (std::regex_search(result, m, kFailGpu)) {
+      row.gpu = gpu_of(m.str(1));
+      row.fail = row.gpu >= 0;
+    }
+    return row;
+  }
+  return std::nullopt;
+}
+
+// A dcgmi diag row about one GPU is that GPU's line, on the source's node or the command's --host.
+void HintFromDcgmDiag(const CaseLog& log, size_t line, const Topology& t, ComponentHint& h) {
+  std::optional<DcgmRow> row = DcgmDiagRow(log, line, t);
+  if (!row || row->gpu < 0) return;
+  if (!row->node.empty() && row->node != h.node) {
+    h.node = row->node;
+    h.rank = -1;
+  }
+  h.gpu = row->gpu;
+  h.gpu_from_rank = false;
+  h.gpu_bare = false;
+}
+
+// The fault a failing dcgmi diag result is evidence of: the warning's words first (a miscompare in
+// compute results: silent data corruption; a row remap; ECC / DBE; PCIe; NVLink), else the test's
+// block (Memory: ECC; PCIe: PCIe; NVLink; Diagnostic / SM Stress, the compute check: silent data
+// corruption). "" when neither tells (Targeted Stress / Power, Memory Bandwidth alone).
+std::string DcgmDiagCategory(const std::string& test, const std::string& warning) {
+  auto has = [&](const std::string& s, const char* re) { return std::regex_search(s, std::regex(re, std::regex::icase)); };
+  if (has(warning, R"(miscompar|mismatch|incorrect result|corrupt)")) return "gpu_silent_data_corruption";
+  if (has(warning, R"(row.?remap)")) return "gpu_row_remap_failure";
+  if (has(warning, R"(\becc\b|\bdbe\b|double.?bit|uncorrectable)")) return "gpu_memory_uncorrectable_ecc";
+  if (has(warning, R"(\bpcie\b|replay)")) return "pcie_link_degraded";
+  if (has(warning, R"(nvlink)")) return "nvlink_error";
+  if (has(test, R"(^(?:gpu )?memory$)")) return "gpu_memory_uncorrectable_ecc";
+  if (has(test, R"(^pcie)")) return "pcie_link_degraded";
+  if (has(test, R"(nvlink)")) return "nvlink_error";
+  if (has(test, R"(^(?:diagnostic|sm stress)$)")) return "gpu_silent_data_corruption";
+  return "";
+}
+
 // Where a log line was written, by one rule for every reader of log lines (P2): the source's node,
 // rank and GPU (HintFromSource); a launcher's label (HintFromLauncher: srun task, pdsh host, mpirun
 // rank); the writer's own prefix or srun's error line (HintFromWriter); what the rest of the line
@@ -2184,6 +2330,7 @@ ComponentHint PlaceLine(const CaseLog& log, size_t line, const std::string& text
   HintFromSection(log, line, t, h);
   HintFromTorchrunReport(log, line, t, h);
   HintFromSlurmStep(log, line, t, h);
+  HintFromDcgmDiag(log, line, t, h);
   HintFromSubject(unlabelled, t, h);
   if (unplaced && h.node.empty()) {
     h.gpu = -1;
@@ -4600,6 +4747,53 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   trace.push_back({{"type", "observe"}, {"what", "log signatures"},
                    {"lines", flat.lines.size()}, {"matches", facts.log_matches.size()},
                    {"categories", by_cat.size()}});
+
+  // 1a. dcgmi diag's per-GPU failures (PL4): a Fail row ("GPU5: Fail", "Fail - GPU: 4") is
+  // evidence of the fault its warning (wrapped rows joined) or its test names (DcgmDiagCategory), on
+  // that GPU (PlaceLine: HintFromDcgmDiag). One contribution a category, as a signature's.
+  {
+    std::set<std::string> dcgm_cats;
+    for (const CaseLog& log : c.logs) {
+      for (size_t ki = 0; ki < log.lines.size(); ++ki) {
+        const std::string& text = log.lines[ki].text;
+        if (text.find("Fail") == std::string::npos || text.find('|') == std::string::npos) continue;
+        std::optional<DcgmRow> row = DcgmDiagRow(log, ki, topo);
+        if (!row || !row->fail || row->warning) continue;
+        std::string warning;
+        for (size_t k = row->table_start; k < log.lines.size() && k < row->table_start + kMaxDcgmTableLines; ++k) {
+          std::optional<DcgmRow> w = DcgmDiagRow(log, k, topo);
+          if (!w || !w->warning || w->gpu != row->gpu) continue;
+          if (!warning.empty() && warning.back() == '-') {
+            warning.pop_back();  // "miscompa-" / "re detected": one word over two rows
+          } else if (!warning.empty()) {
+            warning += ' ';
+          }
+          warning += w->text;
+        }
+        const std::string cat = DcgmDiagCategory(row->test, warning);
+        if (cat.empty()) continue;
+        const bool first = dcgm_cats.insert(cat).second;
+        Observation o;
+        o.evidence.kind = EvidenceKind::kLog;
+        o.evidence.source = log.source + ":" + std::to_string(log.lines[ki].number);
+        std::string detail = text;
+        detail += "  (dcgmi diag, ";
+        detail += row->test;
+        if (!warning.empty()) {
+          detail += ": ";
+          detail += warning;
+        }
+        detail += ")";
+        o.evidence.detail = detail;
+        o.evidence.supports = {cat};
+        o.evidence.weight = first ? kFirstSignatureWeight : 0;
+        o.deltas[cat] = first ? kFirstSignatureWeight : 1e-6;
+        o.hint = PlaceLine(log, ki, text, topo);
+        o.hint.job = topo.job;
+        beliefs.Add(std::move(o));
+      }
+    }
+  }
 
   // 1b. Where a hung collective is stuck: the ranks behind the others in collective progress, the
   // ranks a line names as not arrived (monitored barrier, flight-recorder analysis), else a rank

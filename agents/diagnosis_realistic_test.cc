@@ -681,6 +681,76 @@ TEST_CASE("realistic: a line naming another rank with its node and GPU is placed
   CHECK(reference.component == "n-1/gpu0");
 }
 
+// PL4: `dcgmi diag`'s results table: a per-GPU Fail row, and a Warning naming the GPU wrapped over
+// several rows, are evidence on that node's GPU (the node: the log's source, or --host).
+TEST_CASE("realistic: dcgmi diag's per-GPU Fail rows are evidence on that GPU (PL4)") {
+  const std::string iter = kIter;
+  auto with_diag = [&](const std::string& source, const std::vector<std::string>& table) {
+    DiagnosisCase c = OneLogCase("n-1/rank0/stdout", {iter, iter, "WARNING: lm loss 1.62 -> 4.31 in 4 iterations"});
+    c.logs.push_back(OneLogCase(source, table).logs[0]);
+    return Run(c, {});
+  };
+  const std::string rule = "+---------------------------+------------------------------------------------+";
+  auto row = [](const std::string& name, const std::string& result) {
+    std::string r = "| ";
+    r += name;
+    r += std::string(26 - name.size(), ' ');
+    r += "| ";
+    r += result;
+    r += std::string(47 - result.size(), ' ');
+    r += "|";
+    return r;
+  };
+  std::vector<std::string> sm = {"$ dcgmi diag -r 3 -i 0,1,2,3,4,5,6,7", "Successfully ran diagnostic for group.", rule,
+                                 row("Diagnostic", "Result"), rule, row("Memory", "Pass - All")};
+  for (int g = 0; g < 8; ++g) {
+    std::string r = "GPU";
+    r += std::to_string(g);
+    r += g == 2 ? ": Fail" : ": Pass";
+    sm.push_back(row(g == 0 ? "SM Stress" : "", r));
+  }
+  sm.push_back(row("Warning", "GPU2 Error: DCGM_FR_SM_STRESS, result miscom-"));
+  sm.push_back(row("", "parison vs. reference GEMM on GPU 2"));
+  sm.push_back(row("PCIe", "Pass - All"));
+  sm.push_back(rule);
+  // The Fail row in the SM Stress block, the miscompare over two rows: silent data corruption there.
+  Diagnosis d = with_diag("n-3/dcgmi-diag.txt", sm);
+  CHECK(d.root_cause == "gpu_silent_data_corruption");
+  CHECK(d.component == "n-3/gpu2");
+  // --host names the node of a table saved with no node in its name.
+  std::vector<std::string> host = sm;
+  host[0] = "$ dcgmi diag -r 3 --host n-2 -i 0,1,2,3,4,5,6,7";
+  Diagnosis h = with_diag("oncall/dcgmi-diag.txt", host);
+  CHECK(h.component == "n-2/gpu2");
+  // "Fail - GPU: 6" in the Memory block, no warning: the memory test names ECC.
+  std::vector<std::string> mem = {"$ dcgmi diag -r 2", rule, row("Diagnostic", "Result"), rule,
+                                  row("Memory", "Fail - GPU: 6"), row("Diagnostic", "Pass - All"), rule};
+  Diagnosis e = with_diag("n-4/dcgmi", mem);
+  CHECK(e.root_cause == "gpu_memory_uncorrectable_ecc");
+  CHECK(e.component == "n-4/gpu6");
+  // Pass, Skip and Warn are no failures.
+  std::vector<std::string> fine = sm;
+  fine[8] = row("", "GPU2: Skip");
+  fine[9] = row("", "GPU3: Warn");
+  fine.erase(fine.begin() + 14, fine.begin() + 16);
+  Diagnosis ok = with_diag("n-3/dcgmi-diag.txt", fine);
+  CHECK(ok.root_cause != "gpu_silent_data_corruption");
+  CHECK(ok.component != "n-3/gpu2");
+  CHECK(ok.component != "n-3/gpu3");
+  // A table cut short inside the Fail row is not read.
+  std::vector<std::string> cut(sm.begin(), sm.begin() + 9);
+  cut.back() = "|                           | GPU2: Fa";
+  Diagnosis trunc = with_diag("n-3/dcgmi-diag.txt", cut);
+  CHECK(trunc.root_cause != "gpu_silent_data_corruption");
+  // A GPU index past the node's 8 names no GPU.
+  std::vector<std::string> past = sm;
+  past[8] = row("", "GPU12: Fail");
+  past[14] = row("Warning", "GPU12 Error: DCGM_FR_SM_STRESS, result miscom-");
+  Diagnosis far = with_diag("n-3/dcgmi-diag.txt", past);
+  CHECK(far.component != "n-3/gpu12");
+  CHECK(far.root_cause != "gpu_silent_data_corruption");
+}
+
 // Review RV-P2: torchrun --tee's "[default3]:" prefix on the source's node names the writer's GPU
 // over a bare "GPU 0" in the line (the process's only visible device under CUDA_VISIBLE_DEVICES).
 // (PyTorch's "[rank3]:" alone on the source's node still loses to it: agents/README.md, RV-P2.)
