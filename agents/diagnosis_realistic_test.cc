@@ -737,11 +737,13 @@ TEST_CASE("realistic: dcgmi diag's per-GPU Fail rows are evidence on that GPU (P
   CHECK(ok.root_cause != "gpu_silent_data_corruption");
   CHECK(ok.component != "n-3/gpu2");
   CHECK(ok.component != "n-3/gpu3");
-  // A table cut short inside the Fail row is not read.
+  // A table cut short inside the Fail row (no closing '|') is not read, even when "Fail" is whole.
   std::vector<std::string> cut(sm.begin(), sm.begin() + 9);
-  cut.back() = "|                           | GPU2: Fa";
-  Diagnosis trunc = with_diag("n-3/dcgmi-diag.txt", cut);
-  CHECK(trunc.root_cause != "gpu_silent_data_corruption");
+  for (const char* tail : {"|                           | GPU2: Fa", "|                           | GPU2: Fail"}) {
+    cut.back() = tail;
+    Diagnosis trunc = with_diag("n-3/dcgmi-diag.txt", cut);
+    CHECK(trunc.root_cause != "gpu_silent_data_corruption");
+  }
   // A GPU index past the node's 8 names no GPU.
   std::vector<std::string> past = sm;
   past[8] = row("", "GPU12: Fail");
