@@ -753,6 +753,58 @@ TEST_CASE("realistic: dcgmi diag's per-GPU Fail rows are evidence on that GPU (P
   CHECK(far.root_cause != "gpu_silent_data_corruption");
 }
 
+// Review RV-PL4: the two dcgmi diag rules PL4's test left unpinned, and ranks printed with words that
+// are no place. A Skip row whose text holds "Fail" (step 1a only reads rows with "Fail" in them) is
+// no failure; a row cut inside its result text after "Fail" is not read.
+TEST_CASE("realistic: dcgmi diag Skip rows and cut rows, ranks printed with no place (RV-PL4)") {
+  const std::string iter = kIter;
+  auto with_diag = [&](const std::string& source, const std::vector<std::string>& table) {
+    DiagnosisCase c = OneLogCase("n-1/rank0/stdout", {iter, iter, "WARNING: lm loss 1.62 -> 4.31 in 4 iterations"});
+    c.logs.push_back(OneLogCase(source, table).logs[0]);
+    return Run(c, {});
+  };
+  const std::string rule = "+---------------------------+------------------------------------------------+";
+  auto row = [](const std::string& name, const std::string& result) {
+    std::string r = "| ";
+    r += name;
+    r += std::string(26 - name.size(), ' ');
+    r += "| ";
+    r += result;
+    r += std::string(47 - result.size(), ' ');
+    r += "|";
+    return r;
+  };
+  std::vector<std::string> sm = {"$ dcgmi diag -r 3", rule, row("Diagnostic", "Result"), rule};
+  for (int g = 0; g < 8; ++g) {
+    std::string r = "GPU";
+    r += std::to_string(g);
+    r += g == 2 ? ": Skip - Failed to reserve GPU" : ": Pass";
+    sm.push_back(row(g == 0 ? "SM Stress" : "", r));
+  }
+  sm.push_back(rule);
+  Diagnosis skip = with_diag("n-3/dcgmi-diag.txt", sm);
+  CHECK(skip.root_cause != "gpu_silent_data_corruption");
+  CHECK(skip.component != "n-3/gpu2");
+  // Cut inside the Fail row's text, no closing '|': not read (the cell may not be whole).
+  std::vector<std::string> cut(sm.begin(), sm.begin() + 7);
+  cut.back() = "|                           | GPU2: Fail - result miscompare in SM st";
+  Diagnosis trunc = with_diag("n-3/dcgmi-diag.txt", cut);
+  CHECK(trunc.root_cause != "gpu_silent_data_corruption");
+  CHECK(trunc.component != "n-3/gpu2");
+
+  // Ranks printed with words that are no node: the layout places them (rank 21: n-3/gpu5).
+  const std::vector<std::pair<std::string, std::string>> sdc = {{"checksum", "gpu_silent_data_corruption"}};
+  auto rank0 = [&](const std::string& line) {
+    return Run(OneLogCase("n-1/rank0/stdout", {iter, iter, iter, line}), sdc);
+  };
+  CHECK(rank0("rank 21 (of 64): fp32 checksum 0x8d01 differs from peers").component == "n-3/gpu5");
+  CHECK(rank0("rank 13 (pid 41872): grads checksum differs from its replica").component == "n-2/gpu5");
+  // A node the case does not have: not read as a place; the layout's.
+  CHECK(rank0("rank 21 (n-9, local GPU 5): checksum 0x8d01 differs from peers").component == "n-3/gpu5");
+  // host:port is no GPU: "rank 13 (n-3:29500)" reads no place (the layout's n-2/gpu5).
+  CHECK(rank0("rank 13 (n-3:29500): grads checksum differs from its replica").component == "n-2/gpu5");
+}
+
 // Review RV-P2: torchrun --tee's "[default3]:" prefix on the source's node names the writer's GPU
 // over a bare "GPU 0" in the line (the process's only visible device under CUDA_VISIBLE_DEVICES).
 // (PyTorch's "[rank3]:" alone on the source's node still loses to it: agents/README.md, RV-P2.)
