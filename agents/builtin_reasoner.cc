@@ -2177,9 +2177,12 @@ struct DcgmRow {
 };
 constexpr size_t kMaxDcgmTableLines = 400;
 std::optional<DcgmRow> DcgmDiagRow(const CaseLog& log, size_t line, const Topology& t) {
+  // A '+' line is a table's rule ("+----+"), not bash's xtrace of the command ("+ dcgmi diag -r 3",
+  // review RV-PL4: the command right above its table was taken for the table's first line).
   auto table_line = [](const std::string& s) {
     const size_t p = s.find_first_not_of(' ');
-    return p != std::string::npos && (s[p] == '|' || s[p] == '+') && s.size() <= 400;
+    if (p == std::string::npos || s.size() > 400) return false;
+    return s[p] == '|' || (s[p] == '+' && p + 1 < s.size() && (s[p + 1] == '-' || s[p + 1] == '='));
   };
   if (line >= log.lines.size() || !table_line(log.lines[line].text)) return std::nullopt;
   static const std::regex kHeader(R"(^\s*\|\s*Diagnostic\s*\|\s*Result\s*\|\s*$)");

@@ -792,6 +792,16 @@ TEST_CASE("realistic: dcgmi diag Skip rows and cut rows, ranks printed with no p
   CHECK(trunc.root_cause != "gpu_silent_data_corruption");
   CHECK(trunc.component != "n-3/gpu2");
 
+  // bash's xtrace of the command ("+ dcgmi diag -r 3") right above the table: still the command, not
+  // a table rule (was not read: the table then had no command above it).
+  std::vector<std::string> xtrace = sm;
+  xtrace[0] = "+ dcgmi diag -r 3";
+  xtrace.erase(xtrace.begin() + 2, xtrace.begin() + 4);  // no "| Diagnostic | Result |" header either
+  xtrace[4] = row("", "GPU2: Fail");
+  Diagnosis x = with_diag("n-3/epilog", xtrace);
+  CHECK(x.root_cause == "gpu_silent_data_corruption");
+  CHECK(x.component == "n-3/gpu2");
+
   // Ranks printed with words that are no node: the layout places them (rank 21: n-3/gpu5).
   const std::vector<std::pair<std::string, std::string>> sdc = {{"checksum", "gpu_silent_data_corruption"}};
   auto rank0 = [&](const std::string& line) {
