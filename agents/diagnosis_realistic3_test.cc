@@ -18,19 +18,7 @@
 namespace vigil {
 namespace {
 
-const KnowledgeBase& ShippedPack() {
-  static KnowledgeBase* kb = [] {
-    KnowledgeOptions o;
-    o.db_path = ":memory:";
-    o.index_spec = "Flat";
-    o.load_pack = true;
-    o.pack_dir = std::string(VIGIL_SOURCE_DIR) + "/data/knowledge";
-    auto r = KnowledgeBase::Open(o);
-    REQUIRE_MESSAGE(r.ok(), r.status().ToString());
-    return std::move(r).value().release();
-  }();
-  return *kb;
-}
+using testing::ShippedPack;
 
 // 4 nodes x 8 GPUs, one Slurm output file.
 DiagnosisCase SlurmCase(const std::vector<std::string>& lines) {
@@ -50,12 +38,7 @@ DiagnosisCase SlurmCase(const std::vector<std::string>& lines) {
   return *c;
 }
 
-Diagnosis RunWithPack(const DiagnosisCase& c) {
-  auto facts = GatherKnowledge(ShippedPack(), c);
-  REQUIRE_MESSAGE(facts.ok(), facts.status().ToString());
-  testing::RecordedExecutor exec;  // nothing recorded: every probe is unavailable, as in a paste
-  return BuiltinReasoner(ReasonerOptions{}).Diagnose(c, *facts, &exec).diagnosis;
-}
+using testing::RunWithPack;
 
 // Megatron-core's parallel_state check prints "world_size (16) is not divisible by
 // tensor_model_parallel_size (8) x pipeline_model_parallel_size (4) x context_parallel_size (1)";

@@ -17,19 +17,7 @@
 namespace vigil {
 namespace {
 
-const KnowledgeBase& ShippedPack() {
-  static KnowledgeBase* kb = [] {
-    KnowledgeOptions o;
-    o.db_path = ":memory:";
-    o.index_spec = "Flat";
-    o.load_pack = true;
-    o.pack_dir = std::string(VIGIL_SOURCE_DIR) + "/data/knowledge";
-    auto r = KnowledgeBase::Open(o);
-    REQUIRE_MESSAGE(r.ok(), r.status().ToString());
-    return std::move(r).value().release();
-  }();
-  return *kb;
-}
+using testing::ShippedPack;
 
 struct Source {
   std::string name;
@@ -68,12 +56,7 @@ DiagnosisCase K8sCase(const std::vector<Source>& sources, bool hgx_bus_ids = fal
   return *c;
 }
 
-Diagnosis RunWithPack(const DiagnosisCase& c) {
-  auto facts = GatherKnowledge(ShippedPack(), c);
-  REQUIRE_MESSAGE(facts.ok(), facts.status().ToString());
-  testing::RecordedExecutor exec;  // nothing recorded: every probe is unavailable, as in a paste
-  return BuiltinReasoner(ReasonerOptions{}).Diagnose(c, *facts, &exec).diagnosis;
-}
+using testing::RunWithPack;
 
 // The kubelet evicts a pod when the node's root / kubelet disk crosses its eviction threshold
 // ("The node was low on resource: ephemeral-storage", node condition DiskPressure, taint

@@ -13,6 +13,7 @@
 
 #include "agents/builtin_reasoner.h"
 #include "agents/case.h"
+#include "agents/diagnosis_agent.h"
 #include "knowledge/knowledge_base.h"
 #include "probes/probe.h"
 
@@ -30,6 +31,21 @@ inline std::unique_ptr<KnowledgeBase> KbWith(const std::vector<Incident>& incide
   auto imported = (*kb)->ImportIncidents(incidents, "test");
   REQUIRE_MESSAGE(imported.ok(), imported.status().message());
   return std::move(kb).value();
+}
+
+// The shipped knowledge pack (data/knowledge), loaded once for the test binary.
+inline const KnowledgeBase& ShippedPack() {
+  static KnowledgeBase* kb = [] {
+    KnowledgeOptions o;
+    o.db_path = ":memory:";
+    o.index_spec = "Flat";
+    o.load_pack = true;
+    o.pack_dir = std::string(VIGIL_SOURCE_DIR) + "/data/knowledge";
+    auto r = KnowledgeBase::Open(o);
+    REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+    return std::move(r).value().release();
+  }();
+  return *kb;
 }
 
 // The knowledge-base incident of a CUDA OOM that several diagnosis tests recall.
@@ -91,6 +107,15 @@ inline KnowledgeFacts FactsMatching(const DiagnosisCase& c,
     }
   }
   return f;
+}
+
+// The built-in reasoner over `c` with what the shipped pack knows of it; every probe answers
+// `unavailable`, as in a pasted case.
+inline Diagnosis RunWithPack(const DiagnosisCase& c) {
+  auto facts = GatherKnowledge(ShippedPack(), c);
+  REQUIRE_MESSAGE(facts.ok(), facts.status().ToString());
+  RecordedExecutor exec;  // nothing recorded
+  return BuiltinReasoner(ReasonerOptions{}).Diagnose(c, *facts, &exec).diagnosis;
 }
 
 }  // namespace vigil::testing
