@@ -76,6 +76,21 @@ TEST_CASE("ParseJson reports line and column") {
   CHECK(r.status().message().find("x.json: line 3") == 0);
 }
 
+TEST_CASE("ParseJson: nesting deeper than 512 levels is an error with its place; 512 parses; brackets in strings do not count") {
+  // Found by tests/fuzz/input_fuzz under ASan: a case topology 200,000 arrays deep parsed, then
+  // crashed `vigil diagnose` when the case was copied (nlohmann's copy recurses per level).
+  const std::string ok = std::string(512, '[') + std::string(512, ']');
+  CHECK(ParseJson(ok, "x.json").ok());
+  const std::string deep = "{\"t\":\n" + std::string(200000, '[') + std::string(200000, ']') + "}";
+  auto r = ParseJson(deep, "x.json");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == StatusCode::kInvalidArgument);
+  CHECK(r.status().message() == "x.json: line 2, column 512: arrays and objects nested deeper than 512 levels");
+  const std::string in_string = "{\"s\": \"" + std::string(2000, '[') + "\\\"{{{\"}";
+  auto s = ParseJson(in_string, "x.json");
+  CHECK_MESSAGE(s.ok(), s.status().message());
+}
+
 TEST_CASE("ParseJson: a number beyond double's range is an error with its place, not an exception") {
   auto r = ParseJson("{\n  \"samples\": [[1, 2],\n    [3, 1e999]]}", "case.json");
   REQUIRE_FALSE(r.ok());

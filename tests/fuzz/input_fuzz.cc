@@ -187,13 +187,34 @@ class Mutator {
     if (j.is_discarded() || OneIn(4)) return Bytes(text, other);
     const size_t edits = 1 + Below(4);
     for (size_t e = 0; e < edits; ++e) MutateJson(j);
-    std::string out = j.dump(-1, ' ', false, Json::error_handler_t::replace);
+    std::string out = ExpandDeep(j.dump(-1, ' ', false, Json::error_handler_t::replace));
     if (OneIn(8)) out = Bytes(out, other);
     if (out.size() > max_bytes_) out.resize(max_bytes_);
     return out;
   }
 
  private:
+  static constexpr const char* kDeepMarker = "@@vigil-fuzz-deep-";
+
+  // Each quoted marker "@@vigil-fuzz-deep-N@@" becomes N nested empty arrays.
+  static std::string ExpandDeep(std::string text) {
+    const std::string open = std::string("\"") + kDeepMarker;
+    for (size_t at = text.find(open); at != std::string::npos; at = text.find(open, at)) {
+      const size_t num = at + open.size();
+      const size_t end = text.find("@@\"", num);
+      if (end == std::string::npos) break;
+      const std::string digits = text.substr(num, end - num);
+      if (digits.empty() || digits.size() > 6 || digits.find_first_not_of("0123456789") != std::string::npos) {
+        at = num;  // a marker a later edit changed: left as text
+        continue;
+      }
+      const size_t n = std::stoul(digits);
+      text.replace(at, end + 3 - at, std::string(n, '[') + std::string(n, ']'));
+      at += 2 * n;
+    }
+    return text;
+  }
+
   void Collect(Json& j, std::vector<Json*>& nodes) {
     nodes.push_back(&j);
     if (j.is_object() || j.is_array())
@@ -213,15 +234,11 @@ class Mutator {
       case 8: return Pick(Dictionary());
       case 9: return Json::array();
       case 10: return Json::object();
-      default: {
-        Json deep = Json::array();  // deep nesting, built inside out without copies
-        for (size_t d = 0, n = 1 + Below(3000); d < n; ++d) {
-          Json outer = Json::array();
-          outer.push_back(std::move(deep));
-          deep = std::move(outer);
-        }
-        return deep;
-      }
+      default:
+        // Deep nesting: a marker that JsonText writes out as N nested arrays after the dump. Built
+        // as a json tree, nlohmann's recursive serializer overflowed the fuzzer's own stack under
+        // ASan (the input never reached a parser).
+        return kDeepMarker + std::to_string(1 + Below(50000)) + "@@";
     }
   }
 
