@@ -2210,14 +2210,16 @@ std::optional<DcgmRow> DcgmDiagRow(const CaseLog& log, size_t line, const Topolo
     if (!g || *g < 0 || (t.gpus_per_node > 0 ? *g >= t.gpus_per_node : *g >= 64)) return -1;
     return static_cast<int>(*g);
   };
+  auto trim = [](const std::string& v) {
+    const size_t p = v.find_first_not_of(' ');
+    if (p == std::string::npos) return std::string();
+    return v.substr(p, v.find_last_not_of(' ') - p + 1);
+  };
   std::string test;
   int warn_gpu = -1;
   bool in_warning = false;
   for (size_t k = start; k <= line; ++k) {
-    std::string s = log.lines[k].text;
-    const size_t a = s.find_first_not_of(' ');
-    const size_t b = s.find_last_not_of(' ');
-    s = s.substr(a, b - a + 1);
+    const std::string s = trim(log.lines[k].text);  // a table line: not blank
     DcgmRow row;
     row.node = node;
     row.table_start = start;
@@ -2236,11 +2238,6 @@ std::optional<DcgmRow> DcgmDiagRow(const CaseLog& log, size_t line, const Topolo
     }
     const size_t mid = s.find('|', 1);
     if (mid == std::string::npos || mid + 1 >= s.size()) return std::nullopt;
-    auto trim = [](std::string v) {
-      const size_t p = v.find_first_not_of(' ');
-      if (p == std::string::npos) return std::string();
-      return v.substr(p, v.find_last_not_of(' ') - p + 1);
-    };
     const std::string name = trim(s.substr(1, mid - 1));
     const std::string result = trim(s.substr(mid + 1, s.size() - mid - 2));
     std::smatch m;
@@ -4151,15 +4148,14 @@ class Beliefs {
       for (const Observation* o : support) {
         if (o->evidence.kind == EvidenceKind::kLog && !o->hint.node.empty()) log_nodes.insert(o->hint.node);
       }
-      bool server_side = NamesServerSideStorage(lines) || (case_storage_ && NamesServerSideStorage(*case_storage_->lines));
-      if (h.shared_storage && nodes_.size() >= 2 && log_nodes.size() == 1 && !server_side && case_storage_ &&
-          case_storage_->c != nullptr && case_storage_->topo != nullptr) {
+      const bool one_node = h.shared_storage && nodes_.size() >= 2 && log_nodes.size() == 1 && case_storage_ &&
+                            case_storage_->c != nullptr && case_storage_->topo != nullptr;
+      if (one_node && !NamesServerSideStorage(lines) && !NamesServerSideStorage(*case_storage_->lines)) {
         if (!case_storage_->sweep) case_storage_->sweep = MountSweepAnswers(*case_storage_->c, *case_storage_->topo);
-      }
-      if (h.shared_storage && nodes_.size() >= 2 && log_nodes.size() == 1 && !server_side && case_storage_ &&
-          case_storage_->sweep && PeersHealthyInSweep(*log_nodes.begin(), *case_storage_->sweep)) {
-        h.shared_storage = false;
-        h.node = *log_nodes.begin();
+        if (PeersHealthyInSweep(*log_nodes.begin(), *case_storage_->sweep)) {
+          h.shared_storage = false;
+          h.node = *log_nodes.begin();
+        }
       }
     }
     for (const Observation* o : support) {
