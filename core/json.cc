@@ -22,15 +22,7 @@ std::string LineColumn(std::string_view text, size_t offset) {
 
 }  // namespace
 
-// The deepest nesting of arrays and objects a document may have (ParseJson: deeper is InvalidArgument
-// at the bracket that opens level 513). nlohmann parses iteratively, but
-// copying, comparing, dumping and destroying a value recurse once per level: a case whose topology
-// held 200,000 nested arrays crashed `vigil diagnose` (stack overflow, exit 139; found by
-// tests/fuzz/input_fuzz under ASan, 2026-12-02).
-constexpr int kMaxJsonDepth = 512;
-
-// Offset of the bracket that opens level kMaxJsonDepth + 1 (outside strings), or npos.
-static size_t TooDeepAt(std::string_view text) {
+size_t JsonTooDeepAt(std::string_view text) {
   int depth = 0;
   bool in_string = false, escaped = false;
   for (size_t i = 0; i < text.size(); ++i) {
@@ -51,7 +43,7 @@ static size_t TooDeepAt(std::string_view text) {
 }
 
 Result<Json> ParseJson(std::string_view text, std::string_view what) {
-  if (const size_t at = TooDeepAt(text); at != std::string_view::npos) {
+  if (const size_t at = JsonTooDeepAt(text); at != std::string_view::npos) {
     std::string msg(what);
     msg += ": ";
     msg += LineColumn(text, at);

@@ -12,8 +12,18 @@ namespace vigil {
 using Json = nlohmann::json;
 
 // Parses text; errors say where ("<what>: line 3, column 7: ..."). `what` names the source
-// (a file name, "request body").
+// (a file name, "request body"). Arrays and objects nested deeper than kMaxJsonDepth are refused.
 Result<Json> ParseJson(std::string_view text, std::string_view what = "json");
+
+// The deepest nesting of arrays and objects a document may have. nlohmann parses iteratively, but
+// copying, comparing and dumping a value recurse once per level: a case whose topology held
+// 200,000 nested arrays crashed `vigil diagnose` (stack overflow; found by tests/fuzz/input_fuzz).
+inline constexpr int kMaxJsonDepth = 512;
+
+// Offset (0-based) of the bracket that opens level kMaxJsonDepth + 1 outside strings, or npos.
+// For callers that parse with nlohmann directly (one jsonl line at a time, their own messages):
+// check this first and refuse the line.
+size_t JsonTooDeepAt(std::string_view text);
 
 // Reads and parses a whole file. NotFound when it cannot be opened.
 Result<Json> ReadJsonFile(const std::string& path);

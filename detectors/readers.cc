@@ -709,6 +709,11 @@ Status ReadJsonl(const std::string& file, const ReadOptions& options, Dataset& d
   while (lines.Next(line)) {
     if (Trim(line).empty()) continue;
     const size_t ln = lines.line_no();
+    if (const size_t deep = JsonTooDeepAt(line); deep != std::string_view::npos) {
+      RETURN_IF_ERROR(errors.Bad(file, ln, "arrays and objects nested deeper than " + std::to_string(kMaxJsonDepth) +
+                                               " levels at column " + std::to_string(deep + 1)));
+      continue;
+    }
     Json j = Json::parse(line, nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded()) {
       RETURN_IF_ERROR(errors.Bad(file, ln, JsonLineError(line)));

@@ -410,6 +410,10 @@ TEST_CASE("jsonl: point objects and Prometheus matrix rows") {
       {R"({"name":"x","timestamp":1,"value":null})", "missing value (null)"},
       {R"({"name":"x","timestamp":1,"value":"NaN"})", "is not finite"},
       {R"({"metric":{"__name__":"m"},"values":[[1,"1"],[1,"2"]]})", "values[1]: "},
+      // Deeper than ParseJson's limit (core/json.h): refused before nlohmann builds it, as every
+      // other JSON input (copying such a value recursed once per level: a stack overflow).
+      {R"({"name":"x","timestamp":1,"value":1,"labels":)" + std::string(100'000, '[') + std::string(100'000, ']') + "}",
+       "arrays and objects nested deeper than 512 levels at column 557"},
   };
   for (const Case& c : cases) {
     const std::string bad = dir.Write("bad.jsonl", R"({"name":"ok","timestamp":1,"value":1})"

@@ -6,6 +6,7 @@
 
 #include "core/ascii.h"
 #include "core/config.h"
+#include "core/json.h"
 #include "core/parse.h"
 #include "core/time_util.h"
 #include "knowledge/text_util.h"
@@ -82,6 +83,12 @@ void ParseIncidentJsonl(std::string_view content, const std::string& file, size_
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (Trim(line).empty()) continue;
     if (!CheckRecordBytes(line, file, line_no, max_line_bytes, issues)) continue;
+    if (const size_t deep = JsonTooDeepAt(line); deep != std::string_view::npos) {
+      Issue(issues, file, line_no,
+            "malformed JSON: arrays and objects nested deeper than " + std::to_string(kMaxJsonDepth) +
+                " levels at column " + std::to_string(deep + 1));
+      continue;
+    }
     Json j;
     try {
       j = Json::parse(line);

@@ -55,6 +55,24 @@ TEST_CASE("JSONL import: a 1e999 number is a malformed line, not an exception") 
   CHECK(issues[0].message.find("number overflow") != std::string::npos);
 }
 
+TEST_CASE("JSONL import: a line nested deeper than 512 levels is a malformed line; the lines around it import") {
+  const std::string prefix = "{\"id\": \"b\", \"title\": \"x\", \"root_cause\": \"cuda_oom\", \"symptoms\": ";
+  const std::string jsonl = "{\"id\": \"a\", \"title\": \"ok\", \"root_cause\": \"cuda_oom\"}\n" + prefix +
+                            std::string(100'000, '[') + std::string(100'000, ']') +
+                            "}\n{\"id\": \"c\", \"title\": \"ok\", \"root_cause\": \"host_oom\"}\n";
+  std::vector<kb::ParsedIncident> out;
+  std::vector<ImportIssue> issues;
+  CHECK_NOTHROW(kb::ParseIncidentJsonl(jsonl, "inc.jsonl", 1 << 20, &out, &issues));
+  REQUIRE(out.size() == 2);
+  CHECK(out[0].incident.id == "a");
+  CHECK(out[1].incident.id == "c");
+  REQUIRE(issues.size() == 1);
+  CHECK(issues[0].line == 2);
+  CHECK(issues[0].message ==
+        "malformed JSON: arrays and objects nested deeper than 512 levels at column " +
+            std::to_string(prefix.size() + 512));  // the outer object is level 1
+}
+
 TEST_CASE("embedder spec: dim beyond range or with junk is InvalidArgument naming the spec") {
   for (const char* spec : {"builtin:dim=99999999999999999999", "builtin:dim=8193", "builtin:dim=15",
                            "builtin:dim=64x", "builtin:dim=-64", "builtin:dim="}) {

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "connectors/llm_client.h"
+#include "core/json.h"
 #include "core/time_util.h"
 #include "knowledge/knowledge_base.h"
 #include "knowledge/text_util.h"
@@ -412,6 +413,11 @@ class LlmMiner final : public Miner {
       auto nl = text.find('\n');
       auto end = text.rfind("```");
       if (nl != std::string::npos && end > nl) text = text.substr(nl + 1, end - nl - 1);
+    }
+    if (const size_t deep = JsonTooDeepAt(text); deep != std::string_view::npos) {
+      errors->push_back("not valid JSON (arrays and objects nested deeper than " + std::to_string(kMaxJsonDepth) +
+                        " levels at byte " + std::to_string(deep + 1) + ")");
+      return out;
     }
     Json j;
     try {

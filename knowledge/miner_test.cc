@@ -146,4 +146,25 @@ TEST_CASE("llm miner: validates the answer and retries with the errors") {
   CHECK(MakeMiner("magic", {kb.get(), nullptr, 2}).status().code() == StatusCode::kInvalidArgument);
 }
 
+TEST_CASE("llm miner: an answer nested deeper than 512 levels is refused with the reason, then retried") {
+  // nlohmann parses 100,000 nested arrays, but copying or dumping them recurses once per level (a
+  // stack overflow in ParseJson's callers before it refused them); the miner reads the model's text
+  // with the same limit.
+  auto kb = TestKb();
+  FakeLlm llm;
+  llm.answers = {"{\"title\":\"x\",\"root_cause\":\"cuda_oom\",\"symptoms\":" + std::string(100'000, '[') +
+                     std::string(100'000, ']') + "}",
+                 R"({"title":"OOM","root_cause":"cuda_oom","symptoms":["CUDA out of memory"],"log_signatures":[],"metric_conditions":[],"component":null,"verification_steps":[],"mitigation":null})"};
+  auto miner = MakeMiner("llm", {kb.get(), &llm, 2});
+  REQUIRE(miner.ok());
+  auto m = (*miner)->Mine("CUDA out of memory on rank 3");
+  REQUIRE_MESSAGE(m.ok(), m.status().ToString());
+  CHECK(m->attempts == 2);
+  CHECK(m->incident.root_cause == "cuda_oom");
+  REQUIRE(llm.requests.size() == 2);
+  const std::string& feedback = llm.requests[1].messages.back().content;
+  INFO(feedback.substr(0, 400));
+  CHECK(feedback.find("nested deeper than 512 levels at byte 560") != std::string::npos);
+}
+
 }  // namespace vigil
