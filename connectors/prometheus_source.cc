@@ -106,8 +106,14 @@ class Client {
       }
       return j["data"];
     }
-    const std::string type = j.value("errorType", std::string());
-    const std::string error = j.value("error", std::string());
+    // errorType / error of another JSON type (a proxy's own JSON, a fork): shown as JSON, never a
+    // type_error escaping (found by tests/fuzz/input_fuzz's prometheus_answer target).
+    auto text_of = [&j](const char* key) -> std::string {
+      if (!j.contains(key) || j[key].is_null()) return "";
+      return j[key].is_string() ? j[key].get<std::string>() : Preview(j[key].dump(), 200);
+    };
+    const std::string type = text_of("errorType");
+    const std::string error = text_of("error");
     const std::string what = where + " answered " + http + ": " + (type.empty() ? "error" : type) + ": " +
                              (error.empty() ? Preview(res->body) : error);
     if (type == "timeout") return DeadlineExceededError(what);

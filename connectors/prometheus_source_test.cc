@@ -37,6 +37,7 @@ enum class Answer {
   kGrid,          // Prometheus semantics: two series, a point at every step in [start, end]
   kGridSeamDup,   // like kGrid, but each answer also repeats the point one step before `start`
   kBadData,       // HTTP 400 {"status":"error","errorType":"bad_data","error":"..."}
+  kOddError,      // HTTP 400 / 502 an error answer whose errorType is null and error an object
   kHtml,          // HTTP 200 an HTML page
   kNotFound404,   // HTTP 404 plain text (another server)
   kVector,        // resultType vector
@@ -136,6 +137,11 @@ class FakePrometheus {
         res.set_content(
             R"({"status":"error","errorType":"bad_data","error":"invalid parameter \"query\": 1:5: parse error: unexpected right parenthesis ')'"})",
             "application/json");
+        return;
+      case Answer::kOddError:
+        res.status = a.query == "up" ? 502 : 400;
+        res.set_content(R"({"status":"error","errorType":null,"error":{"code":13,"reason":"shard down"}})",
+                        "application/json");
         return;
       case Answer::kHtml:
         res.set_content("<html><body>Welcome to nginx!</body></html>", "text/html");
@@ -326,6 +332,18 @@ TEST_CASE("PromQueryRange: errors name the server and what was wrong") {
     CHECK(r.status().code() == StatusCode::kInvalidArgument);
     CHECK(Contains(r.status().message(), "bad_data: invalid parameter \"query\": 1:5: parse error"));
     CHECK(Contains(r.status().message(), "/api/v1/query_range answered HTTP 400"));
+  }
+  SUBCASE("an error answer whose fields are of another JSON type is still an error naming them") {
+    // Before: nlohmann's value() threw type_error out of PromQueryRange (found by
+    // tests/fuzz/input_fuzz's prometheus_answer target).
+    FakePrometheus prom(Answer::kOddError);
+    Result<PromRangeResult> r = PromQueryRange(prom.Url(), q);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == StatusCode::kInvalidArgument);
+    CHECK(Contains(r.status().message(), "answered HTTP 400: error: {\"code\":13,\"reason\":\"shard down\"}"));
+    Result<PromRangeResult> up = PromQueryRange(prom.Url(), {.query = "up", .start_ms = kT0, .end_ms = kT0 + 60'000, .step_ms = 60'000});
+    REQUIRE_FALSE(up.ok());
+    CHECK(up.status().code() == StatusCode::kUnavailable);
   }
   SUBCASE("Prometheus's unavailable (503) is Unavailable") {
     FakePrometheus prom(Answer::kUnavailable);
