@@ -489,8 +489,15 @@ Result<DiagnosisReport> DiagnosisAgent::Diagnose(DiagnosisCase c, ProbeExecutor*
     return report;
   }
   const Json& answer = *run.final_json;
-  std::string rc = answer.value("root_cause", std::string());
-  std::string component = answer.value("component", std::string());
+  // A field of another type is what the model wrote, not an exception: `"component": null` (models
+  // write it when unsure) is no component, `"root_cause": 7` a category nobody knows. Before,
+  // nlohmann's value() threw type_error out of Diagnose.
+  auto text_of = [&answer](const char* key) -> std::string {
+    if (!answer.contains(key) || answer[key].is_null()) return "";
+    return answer[key].is_string() ? answer[key].get<std::string>() : answer[key].dump();
+  };
+  std::string rc = text_of("root_cause");
+  std::string component = text_of("component");
   bool known = std::find(facts.categories.begin(), facts.categories.end(), rc) != facts.categories.end();
   bool supported = false;
   for (const Evidence& e : d.evidence) supported = supported || Supports(e, rc);

@@ -884,6 +884,26 @@ TEST_CASE("agent: the LLM's answer needs supporting evidence; an LLM failure kee
   for (const Json& t : r2->trace) searched = searched || (t.value("tool", "") == "kb_search" && t["type"] == "tool_result");
   CHECK(searched);
 
+  // Fields of another JSON type are what the model wrote, not an exception (before: nlohmann's
+  // type_error escaped Diagnose): a null component keeps the built-in one, a confidence that is not
+  // a number reads 0.5, a root cause that is a number is no known category.
+  ScriptedLlm nulls;
+  nulls.script.push_back(Says(R"({"root_cause": "cuda_oom", "component": null, "confidence": "high"})"));
+  o.llm = &nulls;
+  auto rn = DiagnosisAgent(o).Diagnose(*c, &exec);
+  REQUIRE_MESSAGE(rn.ok(), rn.status().message());
+  CHECK(rn->mode == "llm");
+  CHECK(rn->diagnosis.component == builtin->diagnosis.component);
+  CHECK(rn->diagnosis.confidence == doctest::Approx(0.5));
+  ScriptedLlm number;
+  number.script.push_back(Says(R"({"root_cause": 7, "component": ["node-2/gpu5"]})"));
+  o.llm = &number;
+  auto rm = DiagnosisAgent(o).Diagnose(*c, &exec);
+  REQUIRE_MESSAGE(rm.ok(), rm.status().message());
+  CHECK(rm->mode == "llm-rejected");
+  CHECK(rm->diagnosis.root_cause == "cuda_oom");
+  CHECK(rm->diagnosis.unverified.back().find("LLM answered `7` but it is not a known category") != std::string::npos);
+
   ScriptedLlm dead;
   o.llm = &dead;
   auto r3 = DiagnosisAgent(o).Diagnose(*c, &exec);
