@@ -495,9 +495,13 @@ class KnowledgeBase::Impl {
         return InvalidArgumentError(path + ": every category needs a string `id`");
       }
       std::string id = c["id"];
+      if (c.contains("layer") && !c["layer"].is_string() && !c["layer"].is_null()) {
+        return InvalidArgumentError(path + ": category `" + id + "`: `layer` is " + c["layer"].type_name() +
+                                    ", not a string (gpu, host, network, job, ...)");
+      }
       if (categories.contains(id)) continue;
       category_order.push_back(id);
-      categories[id] = {c.value("layer", std::string()), false};
+      categories[id] = {c.contains("layer") && c["layer"].is_string() ? c["layer"].get<std::string>() : "", false};
     }
     ASSIGN_OR_RETURN(Stmt s,
                      db->Prepare("SELECT id, layer FROM categories WHERE user_defined = 1 ORDER BY id"));

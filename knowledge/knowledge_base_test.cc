@@ -1481,6 +1481,24 @@ TEST_CASE("a new store gets the SQLite page size asked for; an existing store ke
   }
 }
 
+TEST_CASE("a taxonomy category whose layer is not a string is InvalidArgument naming the file and the category") {
+  // Before, nlohmann's value() threw type_error out of KnowledgeBase::Open (vigil: internal error).
+  TempDir tmp;
+  const std::string path = (tmp.path / "taxonomy.json").string();
+  std::ofstream(path) << R"({"categories": [{"id": "cuda_oom", "layer": "job"}, {"id": "gpu_hot", "layer": 3}]})";
+  KnowledgeOptions o = MemoryOptions();
+  o.taxonomy_path = path;
+  auto kb = KnowledgeBase::Open(o);
+  REQUIRE_FALSE(kb.ok());
+  CHECK(kb.status().code() == StatusCode::kInvalidArgument);
+  CHECK(kb.status().message() == path + ": category `gpu_hot`: `layer` is number, not a string (gpu, host, network, job, ...)");
+  // A null layer is no layer.
+  std::ofstream(path, std::ios::trunc) << R"({"categories": [{"id": "cuda_oom", "layer": null}]})";
+  auto ok = KnowledgeBase::Open(o);
+  REQUIRE_MESSAGE(ok.ok(), ok.status().ToString());
+  CHECK((*ok)->CategoryLayer("cuda_oom").empty());
+}
+
 TEST_CASE("the shipped taxonomy copy equals the shared file when it is present") {
   if (!fs::exists("../shared/taxonomy.json")) return;
   auto shipped = ReadJsonFile("data/taxonomy.json");
