@@ -840,6 +840,24 @@ TEST_CASE("runtime: invalid tool calls are answered as errors and the loop goes 
   CHECK(!r3.final_json);
 }
 
+TEST_CASE("tools: read_logs refuses a regex that can backtrack exponentially, saying why; a separated one runs") {
+  // The model's regex runs in std::regex over every line of the case: `(\w+\s?)*x` took 0.4 s on a
+  // 22-character line and doubles with each character more.
+  auto c = ParseCase(BaseCase(), "t.json");
+  REQUIRE(c.ok());
+  ToolContext ctx;
+  ctx.diagnosis_case = &*c;
+  const Tool* read = FindTool("read_logs");
+  REQUIRE(read != nullptr);
+  auto bad = read->run(Json{{"regex", "(\\w+\\s?)*x"}}, ctx);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().code() == StatusCode::kInvalidArgument);
+  CHECK(bad.status().message().find("argument `regex`: nested repetition at offset 0") == 0);
+  auto good = read->run(Json{{"regex", "(\\w+\\s)*memory"}}, ctx);
+  REQUIRE_MESSAGE(good.ok(), good.status().message());
+  CHECK((*good)["matched"].get<int>() >= 1);
+}
+
 TEST_CASE("agent: the LLM's answer needs supporting evidence; an LLM failure keeps the built-in answer") {
   Incident oom = testing::OomIncident();
   Incident hang;

@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "core/ascii.h"
+#include "core/regex_hazard.h"
 #include "probes/catalog.h"
 
 namespace vigil {
@@ -151,6 +152,8 @@ Result<Json> ReadLogs(const Json& args, ToolContext& ctx) {
     } catch (const std::regex_error& e) {
       return InvalidArgumentError("argument `regex` is not a valid ECMAScript regex: " + std::string(e.what()));
     }
+    if (const std::string hazard = RegexBacktrackHazard(pattern); !hazard.empty())
+      return InvalidArgumentError("argument `regex`: " + hazard);
   }
   std::string needle = AsciiLower(contains);
   Json lines = Json::array();

@@ -73,6 +73,31 @@ TEST_CASE("JSONL import: a line nested deeper than 512 levels is a malformed lin
             std::to_string(prefix.size() + 512));  // the outer object is level 1
 }
 
+TEST_CASE("import: a log signature that can backtrack exponentially is dropped with a warning; the incident is kept") {
+  // It would run against every log line of every diagnosis (core/regex_hazard.h).
+  TempDir tmp;
+  const std::string path = (tmp.path / "inc.jsonl").string();
+  std::ofstream(path) << R"({"id": "a", "title": "NCCL timeout", "root_cause": "nccl_collective_hang", "log_signatures": ["(\\w+\\s?)+timeout", "Watchdog caught collective operation timeout"]})"
+                      << "\n";
+  KnowledgeOptions o;
+  o.db_path = ":memory:";
+  o.load_pack = false;
+  o.index_spec = "Flat";
+  auto kb = KnowledgeBase::Open(o);
+  REQUIRE_MESSAGE(kb.ok(), kb.status().ToString());
+  auto r = (*kb)->Import(path);
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  CHECK(r->added == 1);
+  REQUIRE(r->issues.size() == 1);
+  CHECK_FALSE(r->issues[0].rejected);
+  CHECK(r->issues[0].line == 1);
+  CHECK(r->issues[0].message.find("log_signatures[0] `(\\w+\\s?)+timeout`: nested repetition at offset 0") == 0);
+  CHECK(r->issues[0].message.find("; dropped") != std::string::npos);
+  auto got = (*kb)->GetIncident("a");
+  REQUIRE(got.ok());
+  CHECK(got->log_signatures == std::vector<std::string>{"Watchdog caught collective operation timeout"});
+}
+
 TEST_CASE("embedder spec: dim beyond range or with junk is InvalidArgument naming the spec") {
   for (const char* spec : {"builtin:dim=99999999999999999999", "builtin:dim=8193", "builtin:dim=15",
                            "builtin:dim=64x", "builtin:dim=-64", "builtin:dim="}) {

@@ -15,6 +15,7 @@
 #include "core/ascii.h"
 #include "core/logging.h"
 #include "core/parse.h"
+#include "core/regex_hazard.h"
 #include "core/source_tree.h"
 #include "knowledge/embedder.h"
 #include "knowledge/importers.h"
@@ -748,12 +749,19 @@ class KnowledgeBase::Impl {
       }
       try {
         std::regex re(inc.log_signatures[i], std::regex::ECMAScript | std::regex::icase);
-        good.push_back(inc.log_signatures[i]);
-        if (valid_regexes.size() < 100000) valid_regexes.insert(inc.log_signatures[i]);
       } catch (const std::regex_error& e) {
         warn("log_signatures[" + std::to_string(i) + "] `" + inc.log_signatures[i] +
              "` is not a valid regex (" + e.what() + "); dropped");
+        continue;
       }
+      // Matched against every log line of every diagnosis: one that can backtrack exponentially
+      // would stall them all (core/regex_hazard.h).
+      if (const std::string hazard = RegexBacktrackHazard(inc.log_signatures[i]); !hazard.empty()) {
+        warn("log_signatures[" + std::to_string(i) + "] `" + inc.log_signatures[i] + "`: " + hazard + "; dropped");
+        continue;
+      }
+      good.push_back(inc.log_signatures[i]);
+      if (valid_regexes.size() < 100000) valid_regexes.insert(inc.log_signatures[i]);
     }
     inc.log_signatures = std::move(good);
     if (inc.source.empty()) inc.source = "import:" + file + ":" + std::to_string(p.line);
@@ -1847,6 +1855,8 @@ class KnowledgeBase::Impl {
       Signature sig{SignatureKind::kLog, s.Text(0), s.Text(1), s.Text(2), s.Text(3)};
       auto it = by_pattern.find(sig.pattern);
       if (it == by_pattern.end()) {
+        // Validated on import since 2026-12-02; a database written before may hold one.
+        if (!RegexBacktrackHazard(sig.pattern).empty()) continue;
         try {
           std::regex re(sig.pattern, std::regex::ECMAScript | std::regex::icase | std::regex::optimize);
           by_pattern[sig.pattern] = compiled.size();

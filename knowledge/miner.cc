@@ -9,6 +9,7 @@
 
 #include "connectors/llm_client.h"
 #include "core/json.h"
+#include "core/regex_hazard.h"
 #include "core/time_util.h"
 #include "knowledge/knowledge_base.h"
 #include "knowledge/text_util.h"
@@ -481,7 +482,10 @@ class LlmMiner final : public Miner {
         std::regex re(s, std::regex::ECMAScript | std::regex::icase);
       } catch (const std::regex_error& e) {
         errors->push_back("log signature `" + s + "` is not a valid ECMAScript regex");
+        continue;
       }
+      if (const std::string hazard = RegexBacktrackHazard(s); !hazard.empty())
+        errors->push_back("log signature `" + s + "`: " + hazard);
     }
     inc.source = "mined:llm";
     const std::pair<bool, const char*> fields[] = {{inc.title.empty(), "title"},

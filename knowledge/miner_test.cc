@@ -167,4 +167,22 @@ TEST_CASE("llm miner: an answer nested deeper than 512 levels is refused with th
   CHECK(feedback.find("nested deeper than 512 levels at byte 560") != std::string::npos);
 }
 
+TEST_CASE("llm miner: a log signature that can backtrack exponentially is sent back with the reason") {
+  auto kb = TestKb();
+  FakeLlm llm;
+  llm.answers = {
+      R"({"title":"OOM","root_cause":"cuda_oom","symptoms":[],"log_signatures":["(\\w+\\s?)+out of memory"],"metric_conditions":[],"component":null,"verification_steps":[],"mitigation":null})",
+      R"({"title":"OOM","root_cause":"cuda_oom","symptoms":[],"log_signatures":["CUDA out of memory"],"metric_conditions":[],"component":null,"verification_steps":[],"mitigation":null})"};
+  auto miner = MakeMiner("llm", {kb.get(), &llm, 2});
+  REQUIRE(miner.ok());
+  auto m = (*miner)->Mine("CUDA out of memory on rank 3");
+  REQUIRE_MESSAGE(m.ok(), m.status().ToString());
+  CHECK(m->attempts == 2);
+  CHECK(m->incident.log_signatures == std::vector<std::string>{"CUDA out of memory"});
+  REQUIRE(llm.requests.size() == 2);
+  const std::string& feedback = llm.requests[1].messages.back().content;
+  INFO(feedback.substr(0, 400));
+  CHECK(feedback.find("log signature `(\\w+\\s?)+out of memory`: nested repetition at offset 0") != std::string::npos);
+}
+
 }  // namespace vigil

@@ -10,6 +10,7 @@
 
 #include "core/config.h"
 #include "core/json.h"
+#include "core/regex_hazard.h"
 #include "core/time_util.h"
 #include "rules/lexer.h"
 
@@ -240,6 +241,8 @@ class Parser {
           } catch (const std::regex_error& e) {
             Fail(v, "invalid regular expression \"" + m.value + "\": " + e.what());
           }
+          if (const std::string hazard = RegexBacktrackHazard(m.value); !hazard.empty())
+            Fail(v, "regular expression \"" + m.value + "\": " + hazard);
         }
         s.matchers.push_back(std::move(m));
         if (IsPunct(",")) Next();

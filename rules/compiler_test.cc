@@ -190,6 +190,16 @@ TEST_CASE("limits: a lag or point window beyond int64 is a located error, not a 
   CHECK(m.find("t.rules:4:7: duration `106751991167d106751991167d` is too large") == 0);
 }
 
+TEST_CASE("a label regex that can backtrack exponentially is refused where it is written") {
+  // `([a-z]+-?)*` repeats a repeating part with no separator: std::regex, which the engine matches
+  // label values with, can take minutes on a 30-character value it does not match.
+  const std::string m = CompileError("rule R {\n  select x{job=~\"([a-z]+-?)*x\"}\n  when x > 1\n}\n");
+  INFO(m);
+  CHECK(m.find("t.rules:2:17: regular expression \"([a-z]+-?)*x\": nested repetition at offset 0") == 0);
+  // Separated rounds compile.
+  CHECK(CompileRules("rule R {\n  select x{job=~\"([a-z]+-)*[0-9]+\"}\n  when x > 1\n}\n", "t.rules").ok());
+}
+
 TEST_CASE("malformed files: each error reported, recovery continues with the next rule") {
   std::string m = CompileError(R"(rule A {
   select x
