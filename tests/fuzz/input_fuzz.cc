@@ -3,7 +3,9 @@
 // Each target takes bytes a user, a peer service or a file can hand Vigil: a rule file, a case
 // JSON and its log lines, an Alertmanager webhook, an OpenAI-compatible response or stream, a
 // vigil-probe document, a kernel log, knowledge-base imports, chat and resolution bodies, dataset
-// files, and the small fields (durations, timestamps, URLs, probe targets). Inputs are mutated from
+// files, the small fields (durations, timestamps, URLs, probe targets), an LLM's final diagnosis
+// answer, and the answers of peer services (Prometheus, Alertmanager's API, embeddings, an
+// OpenAI-compatible chat server) served over loopback HTTP to the real clients. Inputs are mutated from
 // seeds (shipped files and a few written here) byte by byte and, for JSON, by structure (a value
 // of another type, a removed key, deep nesting, a mutated string). A target fails when an exception
 // escapes its parser (the parsers return Status / Result; "never throws" is their contract), when
@@ -45,8 +47,10 @@
 #include "connectors/alertmanager.h"
 #include "connectors/alertmanager_api.h"
 #include "connectors/http_client.h"
+#include "connectors/openai_embeddings.h"
 #include "connectors/openai_llm_client.h"
 #include "connectors/prometheus_source.h"
+#include "connectors/scripted_llm_client.h"
 #include "core/time_util.h"
 #include "core/json.h"
 #include "detectors/engine.h"
@@ -59,6 +63,8 @@
 #include "rules/compiler.h"
 #include "server/chat.h"
 #include "server/http_api.h"
+
+#include <httplib.h>
 
 namespace fs = std::filesystem;
 using vigil::Json;
@@ -338,14 +344,56 @@ std::vector<vigil::TimeSeries> SampleSeries() {
   return out;
 }
 
+// A loopback HTTP server that answers every request with the input being run: the peer-answer
+// targets go through the real clients (libcurl, the body limits, SSE framing) to the parsers the
+// clients keep inside their HTTP functions. The status code comes from the input's bytes (mostly
+// 200; some 400 / 422 / 429 / 503, so the error-body readers run too); a body whose first line is
+// `data: ` is sent as text/event-stream.
+class PeerServer {
+ public:
+  PeerServer() {
+    auto answer = [this](const httplib::Request&, httplib::Response& res) {
+      std::lock_guard<std::mutex> lock(mu_);
+      res.status = status_;
+      const bool sse = body_.rfind("data: ", 0) == 0;
+      res.set_content(body_, sse ? "text/event-stream" : "application/json");
+    };
+    server_.Get(".*", answer);
+    server_.Post(".*", answer);
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    if (port_ <= 0) throw std::runtime_error("input_fuzz: cannot bind a loopback port for the peer targets");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+  }
+  ~PeerServer() {
+    server_.stop();
+    if (thread_.joinable()) thread_.join();
+  }
+  void Answer(const std::string& body) {
+    static const int kStatus[] = {200, 200, 200, 200, 200, 200, 200, 400, 422, 429, 503};
+    std::lock_guard<std::mutex> lock(mu_);
+    body_ = body;
+    status_ = kStatus[std::hash<std::string>{}(body) % std::size(kStatus)];
+  }
+  std::string Url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  httplib::Server server_;
+  std::thread thread_;
+  int port_ = 0;
+  std::mutex mu_;
+  std::string body_;
+  int status_ = 200;
+};
+
 class Targets {
  public:
   explicit Targets(const fs::path& root) : root_(root) {}
 
   // Builds the targets; false (with a message) when a seed file that ships with the repo is missing.
   bool Build(std::string* error) {
+    std::string missing;  // the targets whose shipped seeds were not found
     auto need = [&](std::vector<std::string> seeds, const std::string& what) {
-      if (seeds.empty()) *error = "no seed found for " + what + " (run from the repository root or pass --root)";
+      if (seeds.empty()) missing += (missing.empty() ? "" : ", ") + what;
       return seeds;
     };
     auto lines = [](std::initializer_list<const char*> l) { return std::vector<std::string>(l.begin(), l.end()); };
@@ -358,6 +406,12 @@ class Targets {
                                      SeedFiles(root_ / "evals/diagnosis/dev", ".json", 5, 1 << 20)}),
                              "case"),
                         [this](const std::string& in) { RunCase(in); }});
+    targets_.push_back(
+        {"llm_answer", true, 40,
+         lines({R"({"root_cause": "gpu_fallen_off_bus", "component": "node-3/gpu5", "confidence": 0.9, "explanation": "Xid 79 on node-3 GPU 5"})",
+                R"({"root_cause": "cuda_oom", "component": null, "confidence": "high"})",
+                "```json\n{\"root_cause\": \"nccl_collective_hang\", \"component\": \"job\"}\n```"}),
+         [this](const std::string& in) { RunLlmAnswer(in); }});
     targets_.push_back(
         {"alertmanager", true, 1,
          lines({R"({"version":"4","groupKey":"{}:{alertname=\"GpuHot\"}","status":"firing","receiver":"vigil","groupLabels":{"alertname":"GpuHot"},"commonLabels":{"alertname":"GpuHot","severity":"page"},"commonAnnotations":{"summary":"GPU hot"},"externalURL":"http://am:9093","truncatedAlerts":0,"alerts":[{"status":"firing","labels":{"alertname":"GpuHot","Hostname":"node-3","gpu":"5","severity":"page"},"annotations":{"summary":"GPU 5 of node-3 at 91 C"},"startsAt":"2026-12-01T03:00:00.000Z","endsAt":"0001-01-01T00:00:00Z","generatorURL":"http://prom:9090/graph?g0.expr=DCGM_FI_DEV_GPU_TEMP%20%3E%2085","fingerprint":"a1b2c3d4e5f60718"}]})",
@@ -463,6 +517,31 @@ class Targets {
          lines({"timestamp,value,label\n1714564800,1.5,0\n1714564860,1.6,0\n1714564920,9.0,1\n"}),
          [this](const std::string& in) { RunDataset("kpi", ".csv", in); }});
     targets_.push_back(
+        {"prometheus_answer", true, 2,
+         lines({R"({"status":"success","data":{"resultType":"matrix","result":[{"metric":{"__name__":"DCGM_FI_DEV_GPU_TEMP","Hostname":"node-3","gpu":"5","UUID":"GPU-1c2d"},"values":[[1764558000,"56"],[1764558060,"91.5"],[1764558120,"NaN"]]},{"metric":{"__name__":"DCGM_FI_DEV_GPU_TEMP","Hostname":"node-3","gpu":"4"},"values":[[1764558000,"55"],[1764558060,"+Inf"]]}]},"warnings":["remote read failed"]})",
+                R"({"status":"success","data":[{"__name__":"DCGM_FI_DEV_GPU_TEMP","Hostname":"node-3","gpu":"5"},{"__name__":"DCGM_FI_DEV_GPU_TEMP","Hostname":"node-4","gpu":"0"}]})",
+                R"({"status":"success","data":["DCGM_FI_DEV_GPU_TEMP","DCGM_FI_DEV_XID_ERRORS","node_infiniband_port_state"]})",
+                R"({"status":"error","errorType":"bad_data","error":"1:12: parse error: unexpected right bracket"})"}),
+         [this](const std::string& in) { RunPrometheus(in); }});
+    targets_.push_back(
+        {"alertmanager_api", true, 1,
+         lines({R"([{"annotations":{"summary":"GPU 5 of node-3 at 91 C"},"endsAt":"2026-12-01T03:10:00.000Z","fingerprint":"a1b2c3d4e5f60718","receivers":[{"name":"vigil"}],"startsAt":"2026-12-01T03:00:00.000Z","status":{"inhibitedBy":[],"silencedBy":["5f1a"],"state":"suppressed"},"updatedAt":"2026-12-01T03:00:05.000Z","generatorURL":"http://prom:9090/graph?g0.expr=DCGM_FI_DEV_GPU_TEMP","labels":{"alertname":"GpuHot","Hostname":"node-3","gpu":"5","severity":"page"}}])",
+                R"({"code":400,"message":"bad matcher format: gpu=~["})", R"("bad matcher format")"}),
+         [this](const std::string& in) { RunAlertmanagerApi(in); }});
+    targets_.push_back(
+        {"embeddings_answer", true, 1,
+         lines({R"({"object":"list","data":[{"object":"embedding","index":0,"embedding":[0.1,-0.2,0.3]},{"object":"embedding","index":1,"embedding":[0.0,1e-3,-7]}],"model":"bge","usage":{"prompt_tokens":4,"total_tokens":4}})",
+                R"({"error":{"message":"model not found","type":"invalid_request_error","code":404}})"}),
+         [this](const std::string& in) { RunEmbeddings(in); }});
+    targets_.push_back(
+        {"llm_http", true, 1,
+         lines({R"({"id":"c1","object":"chat.completion","model":"m","choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"Xid 79 on node-3 gpu5"}}],"usage":{"prompt_tokens":10,"completion_tokens":5,"total_tokens":15}})",
+                "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"Xid \"}}]}\n\n"
+                "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"79\"},\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4}}\n\n"
+                "data: [DONE]\n\n",
+                R"({"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}})"}),
+         [this](const std::string& in) { RunLlmHttp(in); }});
+    targets_.push_back(
         {"fields", false, 1,
          lines({"5m", "1h30m", "2024-05-01T12:00:00Z", "1714564800.5", "http://am:9093/alertmanager",
                 "https://prom.example:9090/", "node-3/gpu5", "node-3/mlx5_0", "Wed, 21 Oct 2015 07:28:00 GMT", "120",
@@ -478,7 +557,8 @@ class Targets {
            static const std::vector<vigil::TimeSeries> series = SampleSeries();
            (void)vigil::EvaluateMetricCondition(in, series);
          }});
-    return error->empty();
+    if (!missing.empty()) *error = "no seed found for " + missing + " (run from the repository root or pass --root)";
+    return missing.empty();
   }
 
   std::vector<Target>& all() { return targets_; }
@@ -520,12 +600,9 @@ class Targets {
     (void)vigil::EvaluateBatch(out.compiled, series);
   }
 
-  void RunCase(const std::string& in) {
-    auto j = vigil::ParseJson(in, "fuzz case");
-    if (!j.ok()) return;
-    auto c = vigil::ParseCase(*j, "fuzz case");
-    if (!c.ok()) return;
-    if (!agent_) {
+  // The shipped pack, opened once.
+  const vigil::KnowledgeBase* Kb() {
+    if (!kb_) {
       vigil::KnowledgeOptions ko;
       ko.db_path = ":memory:";
       ko.pack_dir = (root_ / "data/knowledge").string();
@@ -533,13 +610,116 @@ class Targets {
       auto kb = vigil::KnowledgeBase::Open(ko);
       if (!kb.ok()) throw std::runtime_error("cannot open the knowledge pack: " + kb.status().message());
       kb_ = std::move(kb).value();
+    }
+    return kb_.get();
+  }
+
+  void RunCase(const std::string& in) {
+    auto j = vigil::ParseJson(in, "fuzz case");
+    if (!j.ok()) return;
+    auto c = vigil::ParseCase(*j, "fuzz case");
+    if (!c.ok()) return;
+    if (!agent_) {
       vigil::DiagnosisAgentOptions ao;
-      ao.kb = kb_.get();
+      ao.kb = Kb();
       agent_ = std::make_unique<vigil::DiagnosisAgent>(ao);
     }
     c->expected.reset();
     auto exec = vigil::MakeCaseProbeExecutor(*c);
     (void)agent_->Diagnose(std::move(c).value(), exec.ok() ? exec->get() : nullptr);
+  }
+
+  PeerServer& Peer() {
+    if (!peer_) peer_ = std::make_unique<PeerServer>();
+    return *peer_;
+  }
+
+  void RunPrometheus(const std::string& in) {
+    Peer().Answer(in);
+    auto url = vigil::ParsePrometheusUrl(Peer().Url());
+    if (!url.ok()) throw std::runtime_error(url.status().message());
+    vigil::PrometheusSourceOptions o;
+    o.url = *url;
+    o.http.timeout_ms = 5'000;
+    o.http.max_response_bytes = 8 << 20;
+    const int64_t t0 = 1'764'558'000'000LL;
+    (void)vigil::PromQueryRange(o.url, {.query = "DCGM_FI_DEV_GPU_TEMP", .start_ms = t0, .end_ms = t0 + 600'000, .step_ms = 60'000},
+                                o.http);
+    vigil::PrometheusMetricSource source(o);
+    vigil::MetricQuery q;
+    q.name = "DCGM_FI_DEV_GPU_TEMP";
+    q.matchers = {{"Hostname", "node-3"}};
+    q.start_ms = t0;
+    q.end_ms = t0 + 600'000;
+    (void)source.Query(q);
+    (void)source.ListSeries(q);
+    (void)source.ListMetricNames();
+  }
+
+  void RunAlertmanagerApi(const std::string& in) {
+    Peer().Answer(in);
+    auto url = vigil::ParseAlertmanagerUrl(Peer().Url());
+    if (!url.ok()) throw std::runtime_error(url.status().message());
+    vigil::AlertmanagerApiOptions o;
+    o.timeout_ms = 5'000;
+    vigil::AlertFilter filter;
+    filter.matchers = {{"alertname", "=", "GpuHot"}};
+    (void)vigil::ListAlerts(*url, filter, o);
+    vigil::Alert a;
+    a.rule = "GpuHot";
+    a.labels = {{"Hostname", "node-3"}};
+    (void)vigil::PostAlerts(*url, {a}, o);
+  }
+
+  void RunEmbeddings(const std::string& in) {
+    Peer().Answer(in);
+    vigil::OpenAiEmbeddingsOptions eo;
+    eo.url = Peer().Url() + "/v1";
+    eo.model = "bge";
+    eo.timeout_ms = 5'000;
+    eo.max_retries = 0;
+    vigil::OpenAiEmbeddings e(eo);
+    const std::vector<std::string> texts = {"Xid 79 on node-3", "NCCL watchdog timeout"};
+    (void)e.Embed(texts);
+  }
+
+  void RunLlmHttp(const std::string& in) {
+    Peer().Answer(in);
+    vigil::OpenAiLlmOptions o;
+    o.url = Peer().Url() + "/v1";
+    o.model = "m";
+    o.timeout_ms = 5'000;
+    o.max_retries = 0;
+    o.jitter_seed = 1;
+    auto client = vigil::OpenAiLlmClient::Create(o);
+    if (!client.ok()) throw std::runtime_error(client.status().message());
+    vigil::ChatRequest r;
+    vigil::ChatMessage question;
+    question.role = "user";
+    question.content = "why is node-3 slow?";
+    r.messages.push_back(question);
+    r.stream = in.rfind("data: ", 0) == 0;
+    (void)(*client)->Chat(r);
+  }
+
+  // The model's final answer (the input) to an LLM-mode diagnosis of one dev case: the agent checks
+  // it against the taxonomy and the evidence, whatever the model wrote.
+  void RunLlmAnswer(const std::string& in) {
+    if (!llm_case_) {
+      auto j = vigil::ParseJson(ReadAll(root_ / "evals/diagnosis/dev/case-001.json"), "dev case-001");
+      if (!j.ok()) throw std::runtime_error(j.status().message());
+      auto c = vigil::ParseCase(*j, "dev case-001");
+      if (!c.ok()) throw std::runtime_error(c.status().message());
+      c->expected.reset();
+      llm_case_ = std::make_unique<vigil::DiagnosisCase>(std::move(c).value());
+    }
+    vigil::ScriptedLlmClient llm;
+    llm.PushAnswer(in);
+    vigil::DiagnosisAgentOptions ao;
+    ao.kb = Kb();
+    ao.llm = &llm;
+    auto exec = vigil::MakeCaseProbeExecutor(*llm_case_);
+    (void)vigil::DiagnosisAgent(ao).Diagnose(*llm_case_, exec.ok() ? exec->get() : nullptr);
   }
 
   void RunDataset(const std::string& format, const std::string& ext, const std::string& in) {
@@ -561,6 +741,8 @@ class Targets {
   std::vector<Target> targets_;
   std::unique_ptr<vigil::KnowledgeBase> kb_;
   std::unique_ptr<vigil::DiagnosisAgent> agent_;
+  std::unique_ptr<PeerServer> peer_;
+  std::unique_ptr<vigil::DiagnosisCase> llm_case_;
 };
 
 // ---------------------------------------------------------------- driver
@@ -675,8 +857,13 @@ int main(int argc, char** argv) {
       } else {
         return Usage(("unknown argument `" + a + "`").c_str());
       }
-    } catch (const std::exception& e) {
-      return Usage((a + ": " + e.what()).c_str());
+    } catch (const std::invalid_argument& e) {  // a missing value, or std::stoul's "stoul"
+      const std::string why = std::string(e.what()).find(" needs a value") != std::string::npos
+                                  ? std::string(e.what())
+                                  : a + ": `" + argv[i] + "` is not a number";
+      return Usage(why.c_str());
+    } catch (const std::out_of_range&) {
+      return Usage((a + ": `" + argv[i] + "` is out of range").c_str());
     }
   }
   if (max_bytes == 0 || max_seconds <= 0) return Usage("--max-bytes and --max-seconds must be positive");
@@ -710,6 +897,9 @@ int main(int argc, char** argv) {
 
   if (!replay.empty()) {
     if (chosen.size() != 1) return Usage("--replay needs exactly one target in --targets");
+    std::error_code ec;
+    if (!fs::is_regular_file(replay, ec))
+      return Usage(("--replay " + replay + ": not a readable file").c_str());
     std::string input = ReadAll(replay);
     bool ok = RunOne(*chosen[0], input);
     std::printf("input_fuzz: replay [%s] %s: %s\n", chosen[0]->name.c_str(), replay.c_str(), ok ? "returned" : "FINDING");
@@ -731,7 +921,7 @@ int main(int argc, char** argv) {
       target_findings += RunOne(*t, input) ? 0 : 1;
     }
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::printf("input_fuzz: %-16s %6zu inputs  %6.1f s  %s\n", t->name.c_str(), n + t->seeds.size(), secs,
+    std::printf("input_fuzz: %-18s %6zu inputs  %6.1f s  %s\n", t->name.c_str(), n + t->seeds.size(), secs,
                 target_findings ? "FINDINGS" : "ok");
     std::fflush(stdout);
     findings += target_findings;
