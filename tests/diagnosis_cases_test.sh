@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Checks the diagnosis case sets (evals/diagnosis/{dev,holdout,holdout2,...,holdout15,realistic,realistic2,realistic3,realistic4}) with
+# Checks the diagnosis case sets (evals/diagnosis/{dev,holdout,holdout2,...,holdout15,realistic,realistic2,realistic3,realistic4,realistic5}) with
 # validate_cases.py, that the committed JSON is what generate_cases.py (dev, holdout), each
-# holdoutN/holdoutN_cases.py, realistic/realistic_cases.py, realistic2/realistic2_cases.py, realistic3/realistic3_cases.py and realistic4/realistic4_cases.py produce, and that the validator rejects broken cases.
+# holdoutN/holdoutN_cases.py, realistic/realistic_cases.py, realistic2/realistic2_cases.py, realistic3/realistic3_cases.py, realistic4/realistic4_cases.py and realistic5/realistic5_cases.py produce, and that the validator rejects broken cases.
 # Run by ctest from the repo root as: bash tests/diagnosis_cases_test.sh <build-dir>
 set -euo pipefail
 PY=${PYTHON:-python3}
@@ -53,6 +53,13 @@ diff -r evals/diagnosis/realistic3 "$tmp/gen/realistic3" --exclude='*.py' --excl
 diff -r evals/diagnosis/realistic4 "$tmp/gen/realistic4" --exclude='*.py' --exclude=__pycache__ --exclude=README.md >/dev/null ||
   { echo "FAIL: realistic4/ differs from realistic4/realistic4_cases.py output"; exit 1; }
 "$PY" "$V" evals/diagnosis/realistic4 >/dev/null || { echo "FAIL: realistic4/ does not validate on its own"; exit 1; }
+
+# The fifth realistic set (evals/diagnosis/realistic5/, Prometheus series, probe results and Slurm's own
+# view, written blind by a fifth writer): the same checks (at least 24 cases, every category).
+"$PY" evals/diagnosis/realistic5/realistic5_cases.py --out "$tmp/gen/realistic5" >/dev/null
+diff -r evals/diagnosis/realistic5 "$tmp/gen/realistic5" --exclude='*.py' --exclude=__pycache__ --exclude=README.md >/dev/null ||
+  { echo "FAIL: realistic5/ differs from realistic5/realistic5_cases.py output"; exit 1; }
+"$PY" "$V" evals/diagnosis/realistic5 >/dev/null || { echo "FAIL: realistic5/ does not validate on its own"; exit 1; }
 
 # 3. The validator rejects each kind of broken case, naming file and field.
 expect_reject() {  # name, python expression mutating `d`, expected text in the output
