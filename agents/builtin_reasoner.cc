@@ -2531,6 +2531,12 @@ const FilteredRegex& LocalFsRegex() {
       /*icase=*/true);
   return kLocal;
 }
+// `avg|median|quantile|min|max by (labels)` in a metric condition: a comparison with the peers of
+// a group.
+const std::regex& PeerAggregateRegex() {
+  static const std::regex kBy(R"(\b(?:avg|median|quantile|min|max)\s+by\s*\(([^)]*)\))");
+  return kBy;
+}
 const FilteredRegex& EvictedRegex() {
   static const FilteredRegex kEvicted(R"(\bclient (was )?evicted\b|\bevicted by\b)", /*icase=*/true);
   return kEvicted;
@@ -5088,6 +5094,49 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       }
       return false;
     };
+    // A comparison with the peers' aggregate (`x < 0.9 * avg by (Hostname) (x)`) singles out a GPU
+    // that fell behind the others of its group. The aggregate is over the series' means, so when
+    // every series of the group fell together (a hang: all of a node's GPUs at 0 tensor activity
+    // while NCCL spins) each is below the group's mean and the condition holds on all of them: that
+    // is no peer outlier, and no evidence for the condition's category (RL5: realistic5
+    // case-rl5-12, a collective hang answered straggler_rank on the whole node).
+    std::set<std::string> group_moved;
+    if (std::smatch by; std::regex_search(s.pattern, by, PeerAggregateRegex())) {
+      std::vector<std::string> keys;
+      std::string t;
+      for (char ch : std::string(by[1]) + ",") {
+        if (ch == ',') {
+          if (!t.empty()) keys.push_back(t);
+          t.clear();
+        } else if (ch != ' ' && ch != '\t') {
+          t += ch;
+        }
+      }
+      auto group_of = [&](const TimeSeries& ts) {
+        std::string g = ts.name;
+        for (const std::string& k : keys) {
+          auto it = ts.labels.find(k);
+          g += '\x1f';
+          if (it != ts.labels.end()) g += it->second;
+        }
+        return g;
+      };
+      std::map<std::string, size_t> hit_count, member_count;
+      for (const MetricConditionHit& h : result->hits) ++hit_count[group_of(*h.series)];
+      for (const TimeSeries& ts : series) {
+        if (auto it = hit_count.find(group_of(ts)); it != hit_count.end()) ++member_count[it->first];
+      }
+      for (const auto& [g, n] : hit_count) {
+        if (n >= 2 && n >= member_count[g]) group_moved.insert(g);
+      }
+      if (!group_moved.empty()) {
+        std::vector<MetricConditionHit> kept;
+        for (const MetricConditionHit& h : result->hits) {
+          if (!group_moved.count(group_of(*h.series))) kept.push_back(h);
+        }
+        result->hits = std::move(kept);
+      }
+    }
     for (const MetricConditionHit& h : result->hits) {
       if (!h.onset && !discriminative && !h.series->labels.count("snapshot") && !power_brake(h)) continue;
       if (!metric_seen.insert({s.category, h.series->id()}).second) continue;

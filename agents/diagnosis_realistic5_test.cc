@@ -1,0 +1,116 @@
+// Tests of the diagnosis on metric shapes found missing by evals/diagnosis/realistic5/ (RL5,
+// 2026-12-02: incidents with Prometheus series, probe results and Slurm's view, written blind).
+// These run the shipped knowledge pack (data/knowledge/) through GatherKnowledge and the built-in
+// reasoner, as `vigil diagnose` does; recorded probe results go through the replay executor. The
+// series and lines here are written for the tests, not copied from the cases.
+#include <doctest/doctest.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "agents/builtin_reasoner.h"
+#include "agents/case.h"
+#include "agents/diagnosis_agent.h"
+#include "agents/diagnosis_testing.h"
+#include "knowledge/knowledge_base.h"
+#include "probes/probe.h"
+
+namespace vigil {
+namespace {
+
+using testing::ShippedPack;
+
+constexpr int64_t kStartMs = 1796000000000;  // the window's first sample
+constexpr int kSamples = 41;                  // 20 minutes at 30 s
+
+Json Series(const std::string& name, Json labels, const std::function<double(int)>& value) {
+  Json s = Json::object();
+  s["name"] = name;
+  s["labels"] = std::move(labels);
+  s["samples"] = Json::array();
+  for (int i = 0; i < kSamples; ++i) {
+    Json p = Json::array();
+    p.push_back(kStartMs + 30000LL * i);
+    p.push_back(value(i));
+    s["samples"].push_back(p);
+  }
+  return s;
+}
+
+// dcgm-exporter's labels for GPU `g` of `host`.
+Json Dcgm(const std::string& host, int g) {
+  Json l = Json::object();
+  l["Hostname"] = host;
+  l["gpu"] = std::to_string(g);
+  std::string uuid = "GPU-";
+  uuid += host;
+  uuid += "-";
+  uuid += std::to_string(g);
+  l["UUID"] = uuid;
+  l["modelName"] = "NVIDIA H200";
+  return l;
+}
+
+Json CaseJson(const std::vector<std::string>& nodes, const std::vector<std::string>& lines) {
+  Json j = ParseJson(R"JSON({
+    "id": "t-realistic5",
+    "alert": {"labels": {"alertname": "TrainingStepTimeHigh", "severity": "warning"},
+              "annotations": {"summary": "step time above baseline"},
+              "startsAt": "2026-11-30T08:13:20Z"},
+    "logs": [{"source": "job.out", "lines": []}],
+    "metrics": [],
+    "topology": {"gpus_per_node": 8, "nodes": []}
+  })JSON").value();
+  for (const std::string& n : nodes) j["topology"]["nodes"].push_back(n);
+  for (const std::string& l : lines) j["logs"][0]["lines"].push_back(l);
+  return j;
+}
+
+Diagnosis Run(const Json& j, const Json& probes = Json::object()) {
+  auto c = ParseCase(j, "t.json");
+  REQUIRE_MESSAGE(c.ok(), c.status().message());
+  auto facts = GatherKnowledge(ShippedPack(), *c);
+  REQUIRE_MESSAGE(facts.ok(), facts.status().ToString());
+  auto exec = MakeReplayExecutor(probes);
+  REQUIRE_MESSAGE(exec.ok(), exec.status().ToString());
+  return BuiltinReasoner(ReasonerOptions{}).Diagnose(*c, *facts, exec->get()).diagnosis;
+}
+
+// A collective hang: every GPU of the node drops to 0 tensor activity together (NCCL kernels spin)
+// and the flight recorder names the rank that never joined. The pack's straggler condition
+// `DCGM_FI_PROF_PIPE_TENSOR_ACTIVE < 0.9 * avg by (Hostname) (...)` compares with the group's
+// series means, so it held on all eight GPUs at once and the hang read as a straggler node
+// (realistic5 case-rl5-12).
+TEST_CASE("realistic5: a peer comparison holding on every GPU of its group at once is no straggler (RL5)") {
+  Json j = CaseJson({"hg-01"},
+                    {"[rank0]:[E1130 08:05:01.000000000 ProcessGroupNCCL.cpp:616] [Rank 0] Watchdog caught collective "
+                     "operation timeout: WorkNCCL(SeqNum=500, OpType=ALLREDUCE, NumelIn=1024, NumelOut=1024, "
+                     "Timeout(ms)=600000) ran for 600100 milliseconds before timing out.",
+                     "[rank3]:[E1130 08:05:01.100000000 ProcessGroupNCCL.cpp:616] [Rank 3] Watchdog caught collective "
+                     "operation timeout: WorkNCCL(SeqNum=500, OpType=ALLREDUCE, NumelIn=1024, NumelOut=1024, "
+                     "Timeout(ms)=600000) ran for 600100 milliseconds before timing out.",
+                     "fr_trace: Not all ranks joining collective 500 at entry 12", "fr_trace: Missing ranks: {5}"});
+  for (int g = 0; g < 8; ++g) {
+    j["metrics"].push_back(Series("DCGM_FI_PROF_PIPE_TENSOR_ACTIVE", Dcgm("hg-01", g),
+                                  [](int i) { return i < 8 ? 0.42 : 0.0; }));
+  }
+  Diagnosis d = Run(j);
+  CHECK(d.root_cause == "nccl_collective_hang");
+  CHECK(d.component == "hg-01/gpu5");
+}
+
+// The guard: one GPU of eight falling behind its peers is still the straggler the condition names.
+TEST_CASE("realistic5: one GPU below its node's peers is still a peer outlier (RL5 guard)") {
+  Json j = CaseJson({"hg-01"}, {"step 100 loss 2.10 step_time 1.02s", "step 101 loss 2.09 step_time 1.41s"});
+  for (int g = 0; g < 8; ++g) {
+    j["metrics"].push_back(Series("DCGM_FI_PROF_PIPE_TENSOR_ACTIVE", Dcgm("hg-01", g),
+                                  [g](int i) { return g == 6 && i >= 8 ? 0.21 : 0.42; }));
+  }
+  Diagnosis d = Run(j);
+  CHECK(d.root_cause == "straggler_rank");
+  CHECK(d.component == "hg-01/gpu6");
+}
+
+}  // namespace
+}  // namespace vigil
