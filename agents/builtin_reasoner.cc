@@ -4142,7 +4142,31 @@ class Beliefs {
       for (const Observation* o : support) {
         if (o->evidence.kind == EvidenceKind::kLog) lines.push_back(o->evidence.detail);
       }
-      if (case_storage_ && !case_storage_->lines) case_storage_->lines = StorageLines(*case_storage_->all);
+      if (case_storage_ && !case_storage_->lines) {
+        case_storage_->lines = StorageLines(*case_storage_->all);
+        // node_exporter's filesystem series carry the mount table in their labels (device
+        // "10.0.0.40:/export/ckpt", fstype "nfs4", mountpoint "/ckpt"): read as the mount line they
+        // stand for, so a path the evidence names under a network mount is the shared file system's
+        // (RL5: realistic5 case-rl5-23, the NFS checkpoint mount at 0 bytes free answered rank 0's
+        // node for `job`).
+        if (case_storage_->c != nullptr) {
+          for (const TimeSeries& ts : case_storage_->c->metrics) {
+            if (ts.name.rfind("node_filesystem_", 0) != 0) continue;
+            auto mp = ts.labels.find("mountpoint");
+            auto dev = ts.labels.find("device");
+            auto fs = ts.labels.find("fstype");
+            if (mp == ts.labels.end() || dev == ts.labels.end()) continue;
+            std::string line = dev->second;
+            line += ' ';
+            line += mp->second;
+            if (fs != ts.labels.end()) {
+              line += ' ';
+              line += fs->second;
+            }
+            if (IsExportLine(line) || SharedFsRegex().Search(line)) case_storage_->lines->push_back(line);
+          }
+        }
+      }
       h.shared_storage = case_storage_ ? StorageIsShared(lines, *case_storage_->lines) : NamesSharedStorage(lines);
       // One node's file-system client hung (its kernel's NFS/Lustre lines, its hung task, its stuck
       // checkpoint write) while a sweep of the mount shows the job's other nodes healthy: that

@@ -112,5 +112,34 @@ TEST_CASE("realistic5: one GPU below its node's peers is still a peer outlier (R
   CHECK(d.component == "hg-01/gpu6");
 }
 
+// node_exporter's filesystem series carry the mount table in their labels: a checkpoint path under
+// an NFS export's mountpoint that ran out of space is the shared file system's (`job`), though only
+// rank 0 (the checkpoint writer, on sf-01) printed the error (realistic5 case-rl5-23).
+Json FullMount(const std::string& device, const std::string& fstype) {
+  Json j = CaseJson({"sf-01", "sf-02"},
+                    {"saving checkpoint at iteration 900 to /ckpt/run7",
+                     "[rank0]: OSError: [Errno 28] No space left on device: '/ckpt/run7/iter_0000900/model.pt'",
+                     "srun: error: sf-01: task 0: Exited with exit code 1"});
+  Json l = Json::object();
+  l["instance"] = "sf-01:9100";
+  l["device"] = device;
+  l["fstype"] = fstype;
+  l["mountpoint"] = "/ckpt";
+  j["metrics"].push_back(Series("node_filesystem_avail_bytes", l, [](int i) { return i < 25 ? 5e11 - i * 2e10 : 0.0; }));
+  return j;
+}
+
+TEST_CASE("realistic5: a full NFS mount in node_exporter's labels makes the storage failure the job's (RL5)") {
+  Diagnosis d = Run(FullMount("10.0.0.40:/export/ckpt", "nfs4"));
+  CHECK(d.root_cause == "storage_failure");
+  CHECK(d.component == "job");
+}
+
+TEST_CASE("realistic5: a full local NVMe mount in node_exporter's labels stays the node's (RL5 guard)") {
+  Diagnosis d = Run(FullMount("/dev/nvme0n1", "ext4"));
+  CHECK(d.root_cause == "storage_failure");
+  CHECK(d.component == "sf-01");
+}
+
 }  // namespace
 }  // namespace vigil
