@@ -5066,21 +5066,35 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   std::set<std::string> not_understood;
   std::vector<TimeSeries> series = c.metrics;
   for (TimeSeries& s : SeriesFromLogs(c, topo)) series.push_back(std::move(s));
-  for (TimeSeries& s : SeriesFromSmiCsv(c, topo)) {
-    // A pasted `--query-gpu=...,clocks_event_reasons.hw_power_brake_slowdown` table row with the
-    // brake active (bit 0x80) is the same reading as a -q section's "HW Power Brake Slowdown :
-    // Active" line: counted for the node-wide brake rule (Beliefs::Component). A table of one
-    // node's GPUs all braked is otherwise no metric evidence (a condition held on every series
-    // there is), and the answer went to the one GPU a -q paste showed (RL4).
-    if (s.name == "DCGM_FI_DEV_CLOCK_THROTTLE_REASONS" && !s.empty() &&
-        (static_cast<int64_t>(s.values.back()) & 0x80) != 0) {
+  // A pasted `--query-gpu=...,clocks_event_reasons.hw_power_brake_slowdown` table row with the
+  // brake active (bit 0x80) is the same reading as a -q section's "HW Power Brake Slowdown :
+  // Active" line: counted for the node-wide brake rule (Beliefs::Component). A table of one
+  // node's GPUs all braked is otherwise no metric evidence (a condition held on every series
+  // there is), and the answer went to the one GPU a -q paste showed (RL4).
+  // The same for the software power cap (0x4) and the thermal slowdowns (0x20 SW, 0x40 HW) in the
+  // last sample of dcgm-exporter's reasons field (`..._CLOCK_THROTTLE_REASONS`, since DCGM 3.3
+  // `..._CLOCKS_EVENT_REASONS`): they count toward "most of the node's GPUs" (Beliefs::Component),
+  // so a cap set on every GPU of a node (`nvidia-smi -pl 400` left behind) or a node's failed fans
+  // is the node's, not its GPU 0's; one hot GPU stays that GPU's (RL5: realistic5 case-rl5-07,
+  // eight GPUs held at a 400 W cap answered sc-h200-044/gpu0).
+  auto note_reasons = [&](const TimeSeries& s) {
+    if ((s.name == "DCGM_FI_DEV_CLOCK_THROTTLE_REASONS" || s.name == "DCGM_FI_DEV_CLOCKS_EVENT_REASONS") &&
+        !s.empty()) {
+      const int64_t bits = static_cast<int64_t>(s.values.back());
       auto host = s.labels.find("Hostname");
       auto gpu_label = s.labels.find("gpu");
-      std::optional<int32_t> gpu = gpu_label == s.labels.end() ? std::nullopt : ParseInt32(gpu_label->second);
-      if (host != s.labels.end() && !host->second.empty() && gpu) {
-        beliefs.AddThrottleLineGpu("gpu_power_throttle", host->second, *gpu, /*brake=*/true);
+      const int32_t gpu =
+          gpu_label == s.labels.end() ? -1 : ParseInt32(gpu_label->second).value_or(-1);
+      if (host != s.labels.end() && !host->second.empty() && gpu >= 0) {
+        if ((bits & 0x80) != 0) beliefs.AddThrottleLineGpu("gpu_power_throttle", host->second, gpu, /*brake=*/true);
+        else if ((bits & 0x4) != 0) beliefs.AddThrottleLineGpu("gpu_power_throttle", host->second, gpu, /*brake=*/false);
+        if ((bits & 0x60) != 0) beliefs.AddThrottleLineGpu("gpu_thermal_throttle", host->second, gpu, /*brake=*/false);
       }
     }
+  };
+  for (const TimeSeries& s : series) note_reasons(s);
+  for (TimeSeries& s : SeriesFromSmiCsv(c, topo)) {
+    note_reasons(s);
     series.push_back(std::move(s));
   }
   for (TimeSeries& s : SeriesFromExpertCounts(c, topo)) series.push_back(std::move(s));

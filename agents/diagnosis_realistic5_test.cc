@@ -112,6 +112,46 @@ TEST_CASE("realistic5: one GPU below its node's peers is still a peer outlier (R
   CHECK(d.component == "hg-01/gpu6");
 }
 
+// A power cap left on every GPU of one node: dcgm-exporter's reasons field has the SW power cap bit
+// (0x4) on all eight from the first sample on (so the pack's condition, holding on every series
+// there is, is no metric evidence), and gpu.health on GPU 0 fails on the limit. The cap is the
+// node's, not GPU 0's (realistic5 case-rl5-07).
+TEST_CASE("realistic5: the SW power cap bit on every GPU of a node makes the power throttle the node's (RL5)") {
+  Json j = CaseJson({"pc-01", "pc-02"}, {"step 100 loss 2.10 step_time 1.02s", "step 101 loss 2.09 step_time 1.33s"});
+  for (int g = 0; g < 8; ++g) {
+    j["metrics"].push_back(Series("DCGM_FI_DEV_CLOCK_THROTTLE_REASONS", Dcgm("pc-02", g), [](int) { return 4.0; }));
+    j["metrics"].push_back(Series("DCGM_FI_DEV_POWER_USAGE", Dcgm("pc-02", g), [](int) { return 400.0; }));
+    j["metrics"].push_back(Series("DCGM_FI_DEV_POWER_USAGE", Dcgm("pc-01", g), [](int) { return 650.0; }));
+  }
+  Json probes = ParseJson(R"JSON({"gpu.health@pc-02/gpu0": {"probe": "gpu.health", "target": "pc-02/gpu0", "status": "fail",
+      "metrics": {"power_limit_w": 400, "power_limit_default_w": 700, "clock_event_reasons": 4,
+                  "sm_clock_mhz": 1365, "sm_clock_max_mhz": 1980},
+      "thresholds": {"power_limit_w_min": 630},
+      "reason": "clocks held at 1365 MHz of 1980 by: SW power cap; power limit 400 W below default 700 W",
+      "duration_s": 1.2}})JSON").value();
+  Diagnosis d = Run(j, probes);
+  CHECK(d.root_cause == "gpu_power_throttle");
+  CHECK(d.component == "pc-02");
+}
+
+// The guard: the cap bit on one GPU only stays that GPU's.
+TEST_CASE("realistic5: the SW power cap bit on one GPU of eight stays that GPU's (RL5 guard)") {
+  Json j = CaseJson({"pc-01", "pc-02"}, {"step 100 loss 2.10 step_time 1.02s", "step 101 loss 2.09 step_time 1.33s"});
+  for (int g = 0; g < 8; ++g) {
+    j["metrics"].push_back(
+        Series("DCGM_FI_DEV_CLOCK_THROTTLE_REASONS", Dcgm("pc-02", g), [g](int) { return g == 3 ? 4.0 : 0.0; }));
+  }
+  Json probes = ParseJson(R"JSON({"gpu.health@pc-02/gpu3": {"probe": "gpu.health", "target": "pc-02/gpu3", "status": "fail",
+      "metrics": {"power_limit_w": 400, "power_limit_default_w": 700, "clock_event_reasons": 4,
+                  "sm_clock_mhz": 1365, "sm_clock_max_mhz": 1980},
+      "thresholds": {"power_limit_w_min": 630},
+      "reason": "clocks held at 1365 MHz of 1980 by: SW power cap; power limit 400 W below default 700 W",
+      "duration_s": 1.2}})JSON").value();
+  Diagnosis d = Run(j, probes);
+  CHECK(d.root_cause == "gpu_power_throttle");
+  CHECK(d.component == "pc-02/gpu3");
+}
+
 // node_exporter's filesystem series carry the mount table in their labels: a checkpoint path under
 // an NFS export's mountpoint that ran out of space is the shared file system's (`job`), though only
 // rank 0 (the checkpoint writer, on sf-01) printed the error (realistic5 case-rl5-23).
