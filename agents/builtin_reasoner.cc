@@ -5077,17 +5077,61 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // so a cap set on every GPU of a node (`nvidia-smi -pl 400` left behind) or a node's failed fans
   // is the node's, not its GPU 0's; one hot GPU stays that GPU's (RL5: realistic5 case-rl5-07,
   // eight GPUs held at a 400 W cap answered sc-h200-044/gpu0).
+  // Review RV-RL5: the SW power cap bit is also what every GPU shows while it runs at its own
+  // (default) limit under a heavy load. When the case's power series split a model's GPUs into a
+  // lower and a full level (a GPU's enforced limit, or without one its draw, below 0.85 of the
+  // highest level of that model), the bit counts only for the GPUs held at the lower level: seven
+  // GPUs at their 700 W limit beside one capped at 400 W are that GPU's fault, eight at 400 W beside
+  // a node drawing 650 W the node's. With no such split (no power series, or every GPU shown at one
+  // level: a whole node capped with no peer in the case) the bit counts as before. A sample with the
+  // idle bit (0x1) is a GPU with no work to slow (for the cap bit), and a value that is no bit field
+  // (negative, fractional, not finite, beyond 32 bits) is not read.
+  std::map<std::pair<std::string, int32_t>, double> gpu_limit_w, gpu_draw_w;  // (host, gpu) -> watts
+  std::map<std::pair<std::string, int32_t>, std::string> gpu_model;
+  for (const TimeSeries& s : c.metrics) {
+    const bool limit = s.name == "DCGM_FI_DEV_ENFORCED_POWER_LIMIT" || s.name == "DCGM_FI_DEV_POWER_MGMT_LIMIT";
+    if ((!limit && s.name != "DCGM_FI_DEV_POWER_USAGE") || s.empty()) continue;
+    const double w = s.values.back();
+    if (!std::isfinite(w) || w <= 0) continue;
+    auto host = s.labels.find("Hostname");
+    auto gpu_label = s.labels.find("gpu");
+    const int32_t gpu = gpu_label == s.labels.end() ? -1 : ParseInt32(gpu_label->second).value_or(-1);
+    if (host == s.labels.end() || gpu < 0) continue;
+    (limit ? gpu_limit_w : gpu_draw_w)[{host->second, gpu}] = w;
+    auto model = s.labels.find("modelName");
+    gpu_model[{host->second, gpu}] = model == s.labels.end() ? std::string() : model->second;
+  }
+  std::map<std::pair<std::string, int32_t>, double> gpu_level_w = gpu_draw_w;
+  for (const auto& [k, w] : gpu_limit_w) gpu_level_w[k] = w;
+  std::map<std::string, double> model_peak_w, model_low_w;  // modelName -> highest / lowest level
+  for (const auto& [k, w] : gpu_level_w) {
+    const std::string& m = gpu_model[k];
+    model_peak_w[m] = std::max(model_peak_w.count(m) ? model_peak_w[m] : 0.0, w);
+    model_low_w[m] = std::min(model_low_w.count(m) ? model_low_w[m] : w, w);
+  }
+  auto cap_counts = [&](const TimeSeries& s, const std::string& host, int32_t gpu) {
+    auto model = s.labels.find("modelName");
+    const std::string m = model == s.labels.end() ? std::string() : model->second;
+    auto peak = model_peak_w.find(m);
+    if (peak == model_peak_w.end() || model_low_w[m] >= 0.85 * peak->second) return true;  // no split
+    auto own = gpu_level_w.find({host, gpu});
+    return own != gpu_level_w.end() && own->second < 0.85 * peak->second;
+  };
   auto note_reasons = [&](const TimeSeries& s) {
     if ((s.name == "DCGM_FI_DEV_CLOCK_THROTTLE_REASONS" || s.name == "DCGM_FI_DEV_CLOCKS_EVENT_REASONS") &&
         !s.empty()) {
-      const int64_t bits = static_cast<int64_t>(s.values.back());
+      const double v = s.values.back();
+      if (!std::isfinite(v) || v < 0 || v > 4294967295.0 || v != std::floor(v)) return;
+      const int64_t bits = static_cast<int64_t>(v);
+      const bool idle = (bits & 0x1) != 0;
       auto host = s.labels.find("Hostname");
       auto gpu_label = s.labels.find("gpu");
       const int32_t gpu =
           gpu_label == s.labels.end() ? -1 : ParseInt32(gpu_label->second).value_or(-1);
       if (host != s.labels.end() && !host->second.empty() && gpu >= 0) {
         if ((bits & 0x80) != 0) beliefs.AddThrottleLineGpu("gpu_power_throttle", host->second, gpu, /*brake=*/true);
-        else if ((bits & 0x4) != 0) beliefs.AddThrottleLineGpu("gpu_power_throttle", host->second, gpu, /*brake=*/false);
+        else if ((bits & 0x4) != 0 && !idle && cap_counts(s, host->second, gpu))
+          beliefs.AddThrottleLineGpu("gpu_power_throttle", host->second, gpu, /*brake=*/false);
         if ((bits & 0x60) != 0) beliefs.AddThrottleLineGpu("gpu_thermal_throttle", host->second, gpu, /*brake=*/false);
       }
     }

@@ -181,5 +181,60 @@ TEST_CASE("realistic5: a full local NVMe mount in node_exporter's labels stays t
   CHECK(d.component == "sf-01");
 }
 
+
+// Review RV-RL5. The SW power cap bit (0x4) is also what a GPU shows while it runs at its own
+// default limit under a heavy load: seven GPUs at their 700 W limit with the bit set beside one
+// GPU capped at 400 W are no node-wide cap; the capped GPU is the fault (e90762d counted all eight
+// and answered the node).
+Json CappedGpu3Probe() {
+  return ParseJson(R"JSON({"gpu.health@pc-02/gpu3": {"probe": "gpu.health", "target": "pc-02/gpu3", "status": "fail",
+      "metrics": {"power_limit_w": 400, "power_limit_default_w": 700, "clock_event_reasons": 4,
+                  "sm_clock_mhz": 1365, "sm_clock_max_mhz": 1980},
+      "thresholds": {"power_limit_w_min": 630},
+      "reason": "clocks held at 1365 MHz of 1980 by: SW power cap; power limit 400 W below default 700 W",
+      "duration_s": 1.2}})JSON").value();
+}
+
+TEST_CASE("realistic5: the SW power cap bit on GPUs at their own full limit is no node-wide cap (RV-RL5)") {
+  Json j = CaseJson({"pc-01", "pc-02"}, {"step 100 loss 2.10 step_time 1.02s", "step 101 loss 2.09 step_time 1.33s"});
+  for (int g = 0; g < 8; ++g) {
+    j["metrics"].push_back(Series("DCGM_FI_DEV_CLOCK_THROTTLE_REASONS", Dcgm("pc-02", g), [](int) { return 4.0; }));
+    j["metrics"].push_back(
+        Series("DCGM_FI_DEV_POWER_USAGE", Dcgm("pc-02", g), [g](int) { return g == 3 ? 398.0 : 699.0; }));
+    j["metrics"].push_back(
+        Series("DCGM_FI_DEV_ENFORCED_POWER_LIMIT", Dcgm("pc-02", g), [g](int) { return g == 3 ? 400.0 : 700.0; }));
+  }
+  Diagnosis d = Run(j, CappedGpu3Probe());
+  CHECK(d.root_cause == "gpu_power_throttle");
+  CHECK(d.component == "pc-02/gpu3");
+}
+
+// Idle GPUs (reason bit 0x1) draw little power; a cap bit beside the idle bit slows no work and is
+// not counted toward the node (RV-RL5).
+TEST_CASE("realistic5: the SW power cap bit on idle GPUs is no node-wide cap (RV-RL5)") {
+  Json j = CaseJson({"pc-01", "pc-02"}, {"step 100 loss 2.10 step_time 1.02s", "step 101 loss 2.09 step_time 1.33s"});
+  for (int g = 0; g < 8; ++g) {
+    j["metrics"].push_back(
+        Series("DCGM_FI_DEV_CLOCK_THROTTLE_REASONS", Dcgm("pc-02", g), [g](int) { return g == 3 ? 4.0 : 5.0; }));
+    j["metrics"].push_back(
+        Series("DCGM_FI_DEV_POWER_USAGE", Dcgm("pc-02", g), [g](int) { return g == 3 ? 398.0 : 80.0; }));
+  }
+  Diagnosis d = Run(j, CappedGpu3Probe());
+  CHECK(d.root_cause == "gpu_power_throttle");
+  CHECK(d.component == "pc-02/gpu3");
+}
+
+// A reasons value that is no bit field (-1 from a broken exporter reads as every bit set after the
+// cast) is not read: it made the brake "node-wide" (RV-RL5).
+TEST_CASE("realistic5: a negative throttle-reasons value is not read as bits (RV-RL5)") {
+  Json j = CaseJson({"pc-01", "pc-02"}, {"step 100 loss 2.10 step_time 1.02s", "step 101 loss 2.09 step_time 1.33s"});
+  for (int g = 0; g < 8; ++g) {
+    j["metrics"].push_back(Series("DCGM_FI_DEV_CLOCK_THROTTLE_REASONS", Dcgm("pc-02", g), [](int) { return -1.0; }));
+  }
+  Diagnosis d = Run(j, CappedGpu3Probe());
+  CHECK(d.root_cause == "gpu_power_throttle");
+  CHECK(d.component == "pc-02/gpu3");
+}
+
 }  // namespace
 }  // namespace vigil
