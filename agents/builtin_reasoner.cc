@@ -2548,6 +2548,14 @@ bool IsExportLine(const std::string& l) {
   static const std::regex kExport(R"((?:^|\s)[A-Za-z0-9][A-Za-z0-9_.-]*:/[A-Za-z0-9_])");
   return l.size() <= 400 && l.find(":/") != std::string::npos && std::regex_search(l, kExport);
 }
+// A local block device's mount line (`df`, `mount`, node_exporter's labels read as a line): a
+// device token `/dev/nvme0n1p1`, `/dev/sdb1`, `/dev/md0`, `/dev/mapper/vg-data` beside its
+// mountpoint. Such a mount nested under a network export's mountpoint (a local NVMe at /data/local
+// under the NFS /data) holds the paths below it itself (RV-RL5).
+bool IsLocalDeviceMountLine(const std::string& l) {
+  static const std::regex kDev(R"((?:^|\s)/dev/(?:nvme|sd[a-z]|vd[a-z]|xvd|hd[a-z]|md\d|mapper/|dm-|disk/|loop|zd))");
+  return l.size() <= 400 && !IsExportLine(l) && l.find("/dev/") != std::string::npos && std::regex_search(l, kDev);
+}
 
 }  // namespace
 
@@ -2572,6 +2580,18 @@ bool StorageIsShared(const std::vector<std::string>& evidence, const std::vector
   // A network export's mount or quota line: the failed path is on it when an evidence line names a
   // path under one of the line's paths.
   static const std::regex kPath(R"((/[A-Za-z0-9_.-]+)+)");
+  // Mountpoints of local devices: a path under one nested below the export's path is on the local
+  // device (the longest mountpoint holds it), not on the export (RV-RL5).
+  std::vector<std::string> local_mounts;
+  for (const std::string& l : case_lines) {
+    if (!IsLocalDeviceMountLine(l)) continue;
+    for (auto it = std::sregex_iterator(l.begin(), l.end(), kPath); it != std::sregex_iterator(); ++it) {
+      if (it->str().rfind("/dev/", 0) != 0) local_mounts.push_back(it->str());
+    }
+  }
+  auto boundary = [](const std::string& e, size_t end) {
+    return end == e.size() || e[end] == '/' || e[end] == '\'' || e[end] == '"' || e[end] == ' ';
+  };
   for (const std::string& l : case_lines) {
     if (!IsExportLine(l)) continue;
     for (auto it = std::sregex_iterator(l.begin(), l.end(), kPath); it != std::sregex_iterator(); ++it) {
@@ -2581,8 +2601,14 @@ bool StorageIsShared(const std::vector<std::string>& evidence, const std::vector
         for (size_t pos = e.find(path); pos != std::string::npos; pos = e.find(path, pos + 1)) {
           size_t end = pos + path.size();
           bool left = pos == 0 || e[pos - 1] == '\'' || e[pos - 1] == '"' || e[pos - 1] == ' ' || e[pos - 1] == '=';
-          bool right = end == e.size() || e[end] == '/' || e[end] == '\'' || e[end] == '"' || e[end] == ' ';
-          if (left && right) return true;
+          bool right = boundary(e, end);
+          bool deeper_local = false;
+          for (const std::string& q : local_mounts) {
+            deeper_local = deeper_local || (q.size() > path.size() && q.compare(0, path.size(), path) == 0 &&
+                                            q[path.size()] == '/' && e.compare(pos, q.size(), q) == 0 &&
+                                            boundary(e, pos + q.size()));
+          }
+          if (left && right && !deeper_local) return true;
         }
       }
     }
@@ -2764,7 +2790,7 @@ std::vector<std::string> StorageLines(const std::vector<std::string>& lines) {
   std::vector<std::string> out;
   for (const std::string& l : lines) {
     if (IsExportLine(l) || EvictedRegex().Search(l) || SharedFsRegex().Search(l) ||
-        LocalFsRegex().Search(l)) {
+        LocalFsRegex().Search(l) || IsLocalDeviceMountLine(l)) {
       out.push_back(l);
     }
   }
@@ -4149,7 +4175,10 @@ class Beliefs {
         // stand for, so a path the evidence names under a network mount is the shared file system's
         // (RL5: realistic5 case-rl5-23, the NFS checkpoint mount at 0 bytes free answered rank 0's
         // node for `job`).
+        // A local device's mount nested under such a mountpoint (NVMe at /data/local under the NFS
+        // /data) is read too, so a path under it stays the node's (RV-RL5).
         if (case_storage_->c != nullptr) {
+          std::vector<std::pair<std::string, std::string>> network, local;  // (line, mountpoint)
           for (const TimeSeries& ts : case_storage_->c->metrics) {
             if (ts.name.rfind("node_filesystem_", 0) != 0) continue;
             auto mp = ts.labels.find("mountpoint");
@@ -4163,7 +4192,20 @@ class Beliefs {
               line += ' ';
               line += fs->second;
             }
-            if (IsExportLine(line) || SharedFsRegex().Search(line)) case_storage_->lines->push_back(line);
+            if (IsExportLine(line) || SharedFsRegex().Search(line)) network.emplace_back(line, mp->second);
+            else if (IsLocalDeviceMountLine(line)) local.emplace_back(line, mp->second);
+          }
+          std::set<std::string> seen;
+          for (const auto& [line, mp] : network) {
+            if (seen.insert(line).second) case_storage_->lines->push_back(line);
+          }
+          for (const auto& [line, mp] : local) {
+            bool nested = false;
+            for (const auto& [nline, nmp] : network) {
+              nested = nested || (mp.size() > nmp.size() && mp.compare(0, nmp.size(), nmp) == 0 &&
+                                  (mp[nmp.size()] == '/' || nmp == "/"));
+            }
+            if (nested && seen.insert(line).second) case_storage_->lines->push_back(line);
           }
         }
       }

@@ -236,5 +236,42 @@ TEST_CASE("realistic5: a negative throttle-reasons value is not read as bits (RV
   CHECK(d.component == "pc-02/gpu3");
 }
 
+// A local NVMe mounted below the NFS mountpoint (/data/local under /data): the full path lies on
+// the deeper, local mount, so the storage failure is the node's (RV-RL5; 67a8c4e answered `job`).
+TEST_CASE("realistic5: a full local mount nested under an NFS mountpoint stays the node's (RV-RL5)") {
+  Json j = CaseJson({"sf-01", "sf-02"},
+                    {"saving checkpoint at iteration 900 to /data/local/run7",
+                     "[rank0]: OSError: [Errno 28] No space left on device: '/data/local/run7/iter_0000900/model.pt'",
+                     "srun: error: sf-01: task 0: Exited with exit code 1"});
+  auto mount = [](const std::string& device, const std::string& fstype, const std::string& mp) {
+    Json l = Json::object();
+    l["instance"] = "sf-01:9100";
+    l["device"] = device;
+    l["fstype"] = fstype;
+    l["mountpoint"] = mp;
+    return l;
+  };
+  j["metrics"].push_back(
+      Series("node_filesystem_avail_bytes", mount("10.0.0.40:/export/data", "nfs4", "/data"), [](int) { return 5e13; }));
+  j["metrics"].push_back(Series("node_filesystem_avail_bytes", mount("/dev/nvme0n1", "ext4", "/data/local"),
+                                [](int i) { return i < 25 ? 5e11 - i * 2e10 : 0.0; }));
+  Diagnosis d = Run(j);
+  CHECK(d.root_cause == "storage_failure");
+  CHECK(d.component == "sf-01");
+}
+
+// The same with a pasted df: the export line and the nested local device's line (RV-RL5).
+TEST_CASE("StorageIsShared: a path under a local device mounted below an export's mountpoint is local (RV-RL5)") {
+  std::vector<std::string> enospc = {"OSError: [Errno 28] No space left on device: '/data/local/run7/model.pt'"};
+  std::vector<std::string> df = {"10.0.0.40:/export/data  100T   40T   60T  40% /data",
+                                 "/dev/nvme0n1p1           3.5T  3.5T     0 100% /data/local"};
+  CHECK_FALSE(StorageIsShared(enospc, df));
+  CHECK_FALSE(StorageIsShared(enospc, StorageLines(df)));
+  std::vector<std::string> on_nfs = {"OSError: [Errno 28] No space left on device: '/data/shared_ckpt/model.pt'"};
+  CHECK(StorageIsShared(on_nfs, df));
+  std::vector<std::string> sibling = {"OSError: [Errno 28] No space left on device: '/data/localx/model.pt'"};
+  CHECK(StorageIsShared(sibling, df));
+}
+
 }  // namespace
 }  // namespace vigil
