@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -4037,6 +4038,21 @@ class Beliefs {
     return it == score_.end() ? 0 : it->second;
   }
 
+  // Scales the positive log/metric contributions to `c` of the observations `pick` selects.
+  void DiscountWhere(const std::string& c, double factor, const std::string& why,
+                     const std::function<bool(const Observation&)>& pick) {
+    for (Observation& o : obs_) {
+      if (o.evidence.kind == EvidenceKind::kProbe || !pick(o)) continue;
+      auto it = o.deltas.find(c);
+      if (it == o.deltas.end() || it->second <= 0) continue;
+      double before = it->second;
+      it->second *= factor;
+      score_[c] -= before - it->second;
+      if (o.evidence.supports.size() == 1) o.evidence.weight = it->second;
+      o.evidence.detail += "  [discounted: " + why + "]";
+    }
+  }
+
   // Scales the positive log/metric contributions to `c` by `factor`, noting why.
   void Discount(const std::string& c, double factor, const std::string& why) {
     discounted_.insert(c);
@@ -5403,6 +5419,60 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       o.hint = PlaceLine(log, ki, log.lines[ki].text, topo);
       o.hint.job = topo.job;
       beliefs.Add(std::move(o));
+    }
+  }
+
+  // 3z. A job the scheduler killed (review RV-RL5). Slurm's "*** JOB 31200 ON n1 CANCELLED AT
+  // 2026-07-28T19:37:40 DUE TO TIME LIMIT ***" (also DUE TO PREEMPTION, or a plain scancel's
+  // "*** JOB ... CANCELLED AT ... ***") and slurmctld's "Time limit exhausted for JobId=..." say the
+  // scheduler ended the job. A plain "*** STEP ... CANCELLED AT ... ***" is not read: srun prints it
+  // when it ends a step after one of its tasks failed (the crash's consequence, not a kill). What follows the kill on its processes is the kill's doing, not a crash: the
+  // driver's Xid 45 (preemptive cleanup of the killed process's channels, on every GPU it held),
+  // SIGTERM / SIGKILL, slurmd's "Kill task failed" for a process stuck in the kernel. Those
+  // observations of rank_process_crash at or after the kill (a minute's slack) are discounted;
+  // a crash's own lines (a segfault, a traceback, an exit code) are not, nor anything before the
+  // kill (realistic5 case-rl5-26: a job hung on a lost Lustre OST until its time limit answered
+  // rank_process_crash from the Xid 45 that followed).
+  {
+    static const std::regex kKill(
+        R"(\*\*\* JOB \S+ ON \S+ CANCELLED AT (\S+)(?: DUE TO (?:TIME LIMIT|PREEMPTION))? \*\*\*|)"
+        R"(\*\*\* STEP \S+ ON \S+ CANCELLED AT (\S+) DUE TO (?:TIME LIMIT|PREEMPTION) \*\*\*|)"
+        R"(\bTime limit exhausted for JobId=\d+)");
+    static const std::regex kAfterKill(
+        R"(\bXid\b(?:\s*\(PCI:[0-9A-Fa-f:.]+\))?[\s:,]+45\b|\bSIG(?:TERM|KILL)\b|\bsignal (?:9|15)\b|)"
+        R"(\bexitcode\s*:\s*-(?:9|15)\b|\bKill task failed\b)",
+        std::regex::icase);
+    int64_t kill_ms = kNoTime;
+    bool killed = false;
+    for (const CaseLog& log : c.logs) {
+      for (const auto& line : log.lines) {
+        if (line.text.size() > 2000 || (line.text.find("***") == std::string::npos &&
+                                            line.text.find("Time limit exhausted") == std::string::npos)) {
+          continue;
+        }
+        std::smatch m;
+        if (!std::regex_search(line.text, m, kKill)) continue;
+        killed = true;
+        int64_t t = kNoTime;
+        for (int g : {1, 2}) {
+          if (!m[g].matched) continue;
+          if (auto r = ParseRfc3339Ms(m.str(g)); r.ok()) t = *r;
+        }
+        if (t == kNoTime) t = LineTimeMs(line.text, topo.year);
+        if (t != kNoTime) kill_ms = kill_ms == kNoTime ? t : std::min(kill_ms, t);
+      }
+    }
+    if (killed) {
+      constexpr int64_t kKillSlackMs = 60000;
+      beliefs.DiscountWhere(
+          "rank_process_crash", kExplainedAwayFactor, "after the scheduler's kill of the job", [&](const Observation& o) {
+            if (kill_ms != kNoTime && (o.time_ms == kNoTime || o.time_ms < kill_ms - kKillSlackMs)) return false;
+            if (o.evidence.kind == EvidenceKind::kLog) return std::regex_search(o.evidence.detail, kAfterKill);
+            return o.evidence.kind == EvidenceKind::kMetric &&
+                   o.evidence.source.find("XID_ERRORS") != std::string::npos && o.evidence.value == 45;
+          });
+      trace.push_back({{"type", "thought"},
+                       {"text", "the scheduler killed the job: Xid 45 and kill signals after it are its consequence, not a crash"}});
     }
   }
 

@@ -273,5 +273,63 @@ TEST_CASE("StorageIsShared: a path under a local device mounted below an export'
   CHECK(StorageIsShared(sibling, df));
 }
 
+
+// Review RV-RL5: a job the scheduler killed. The job hung on a lost Lustre OST (both nodes' clients
+// lost it, the checkpoint write blocked) until Slurm's time limit ended it; the driver's Xid 45 on
+// the killed processes' GPUs and slurmd's "Kill task failed" follow the kill. They are no rank
+// crash: the storage failure is the cause (realistic5 case-rl5-26 answered rank_process_crash).
+std::vector<std::string> LustreHangLines() {
+  return {"Nov 30 01:00:32 kq-01 kernel: Lustre: proj-OST0007-osc-ffff8c2a11e0c000: Connection to proj-OST0007 "
+          "(at 10.60.1.7@o2ib) was lost; in progress operations using this service will wait for recovery to complete",
+          "Nov 30 01:00:33 kq-02 kernel: Lustre: proj-OST0007-osc-ffff9d0b52a41000: Connection to proj-OST0007 "
+          "(at 10.60.1.7@o2ib) was lost; in progress operations using this service will wait for recovery to complete",
+          "Nov 30 01:01:10 kq-01 kernel: LustreError: 11-0: proj-OST0007-osc-ffff8c2a11e0c000: operation ost_write "
+          "to node 10.60.1.7@o2ib failed: rc = -107",
+          "Nov 30 01:01:12 kq-02 kernel: LustreError: 11-0: proj-OST0007-osc-ffff9d0b52a41000: operation ost_write "
+          "to node 10.60.1.7@o2ib failed: rc = -107",
+          "Nov 30 01:03:20 kq-01 kernel: INFO: task python3:20931 blocked for more than 120 seconds."};
+}
+
+TEST_CASE("realistic5: Xid 45 after Slurm's time limit killed a hung job is no rank crash (RV-RL5)") {
+  std::vector<std::string> lines = LustreHangLines();
+  std::string kill = "slurmstepd: error: *** JOB 5512 ON kq-01 CANCELLED AT 2026-11-30T01:19:30 DUE TO TIME LIMIT ***";
+  SUBCASE("time limit") {}
+  SUBCASE("preemption") {
+    kill = "slurmstepd: error: *** JOB 5512 ON kq-01 CANCELLED AT 2026-11-30T01:19:30 DUE TO PREEMPTION ***";
+  }
+  SUBCASE("scancel") { kill = "slurmstepd: error: *** JOB 5512 ON kq-01 CANCELLED AT 2026-11-30T01:19:30 ***"; }
+  lines.push_back(kill);
+  lines.push_back("Nov 30 01:19:34 kq-01 kernel: NVRM: Xid (PCI:0000:2a:00): 45, pid=20931, name=python3, Ch 00000008");
+  lines.push_back("Nov 30 01:19:34 kq-01 kernel: NVRM: Xid (PCI:0000:3a:00): 45, pid=20932, name=python3, Ch 00000008");
+  lines.push_back("[2026-11-30T01:21:00.101] error: slurmd error running JobId=5512 on node(s)=kq-01: Kill task failed");
+  Json j = CaseJson({"kq-01", "kq-02"}, lines);
+  // dcgm-exporter's last Xid on every GPU of both nodes (01:20:00, sample 40, after the kill at
+  // 01:19:30): the kill's cleanup outweighs the storage lines 2:1, too much to be explained away.
+  for (const char* host : {"kq-01", "kq-02"}) {
+    for (int g = 0; g < 8; ++g) {
+      j["metrics"].push_back(Series("DCGM_FI_DEV_XID_ERRORS", Dcgm(host, g), [](int i) { return i >= 40 ? 45.0 : 0.0; }));
+    }
+  }
+  j["alert"]["labels"]["alertname"] = "DCGMXidErrors";
+  j["alert"]["labels"]["xid"] = "45";
+  Diagnosis d = Run(j);
+  CHECK(d.root_cause == "storage_failure");
+}
+
+// The guard: a rank that segfaulted before the time limit ended the job is still the crash; only
+// what follows the kill is discounted.
+TEST_CASE("realistic5: a segfault before the scheduler's kill is still a rank crash (RV-RL5 guard)") {
+  std::vector<std::string> lines = {
+      "Nov 30 01:00:32 kq-01 kernel: python3[20933]: segfault at 0 ip 00007f3a1c2b4d10 sp 00007ffd9a1b2c40 error 4 in "
+      "libcustom_ops.so[7f3a1c200000+1b4000]",
+      "srun: error: kq-01: task 2: Segmentation fault (core dumped)",
+      "Nov 30 01:00:33 kq-01 kernel: NVRM: Xid (PCI:0000:3a:00): 45, pid=20933, name=python3, Ch 00000008",
+      "slurmstepd: error: *** JOB 5512 ON kq-01 CANCELLED AT 2026-11-30T01:19:30 DUE TO TIME LIMIT ***"};
+  Json j = CaseJson({"kq-01", "kq-02"}, lines);
+  Diagnosis d = Run(j);
+  CHECK(d.root_cause == "rank_process_crash");
+  CHECK(d.component == "kq-01/gpu2");
+}
+
 }  // namespace
 }  // namespace vigil
