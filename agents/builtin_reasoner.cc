@@ -4149,7 +4149,13 @@ class Beliefs {
     bool brake_spread = c == "gpu_power_throttle" && brake != power_brake_gpus_.end() && brake->second.size() >= 2;
     bool throttle_lines_spread =
         ((c == "gpu_power_throttle" || c == "gpu_thermal_throttle") && throttle_gpus >= spread_min) || brake_spread;
-    h.node_wide = (metric_gpus.size() >= 2 && line_gpus.size() != 1) || probe_gpus.size() >= 2 ||
+    // For a throttle the metric evidence, too, must cover half the node's GPUs: two hot GPUs of
+    // eight (DCGM_FI_DEV_GPU_TEMP over the pack's limit on GPUs 3 and 4) are those GPUs' cold plates,
+    // as the line rule above says (review RV-RL5: the metric path still made any two the node's).
+    const bool metric_spread =
+        metric_gpus.size() >= 2 &&
+        (!(c == "gpu_power_throttle" || c == "gpu_thermal_throttle") || metric_gpus.size() >= spread_min);
+    h.node_wide = (metric_spread && line_gpus.size() != 1) || probe_gpus.size() >= 2 ||
                   throttle_lines_spread || support[0]->hint.node_wide;
     // Log evidence from processes on >= 2 GPUs (any node) with no probe evidence: a job-wide fault
     // for software categories (FormatComponent decides which).

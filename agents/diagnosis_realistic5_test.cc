@@ -5,6 +5,7 @@
 // series and lines here are written for the tests, not copied from the cases.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <functional>
 #include <string>
 #include <vector>
@@ -329,6 +330,36 @@ TEST_CASE("realistic5: a segfault before the scheduler's kill is still a rank cr
   Diagnosis d = Run(j);
   CHECK(d.root_cause == "rank_process_crash");
   CHECK(d.component == "kq-01/gpu2");
+}
+
+
+// Review RV-RL5: two hot GPUs of eight (their temperature series over the pack's limit, the probe
+// failing on one of them) are those GPUs' own cooling, not the node's; six of eight are the node's.
+Json HotGpus(const std::vector<int>& hot) {
+  Json j = CaseJson({"th-01", "th-02"}, {"step 100 loss 2.10 step_time 1.02s", "step 101 loss 2.09 step_time 1.33s"});
+  for (int g = 0; g < 8; ++g) {
+    const bool h = std::find(hot.begin(), hot.end(), g) != hot.end();
+    j["metrics"].push_back(Series("DCGM_FI_DEV_GPU_TEMP", Dcgm("th-02", g), [h](int i) { return h && i >= 10 ? 90.0 : 65.0; }));
+  }
+  return j;
+}
+Json HotProbe() {
+  return ParseJson(R"JSON({"gpu.health@th-02/gpu3": {"probe": "gpu.health", "target": "th-02/gpu3", "status": "fail",
+      "metrics": {"temperature_c": 91, "clock_event_reasons": 32, "sm_clock_mhz": 1400, "sm_clock_max_mhz": 1980},
+      "thresholds": {"temperature_c_max": 87},
+      "reason": "temperature 91 C above 87; clocks held by SW thermal slowdown", "duration_s": 1.0}})JSON").value();
+}
+
+TEST_CASE("realistic5: two hot GPUs of eight in the metrics are those GPUs', not the node's (RV-RL5)") {
+  Diagnosis d = Run(HotGpus({3, 4}), HotProbe());
+  CHECK(d.root_cause == "gpu_thermal_throttle");
+  CHECK(d.component == "th-02/gpu3");
+}
+
+TEST_CASE("realistic5: six hot GPUs of eight in the metrics are the node's (RV-RL5 guard)") {
+  Diagnosis d = Run(HotGpus({0, 1, 2, 3, 4, 5}), HotProbe());
+  CHECK(d.root_cause == "gpu_thermal_throttle");
+  CHECK(d.component == "th-02");
 }
 
 }  // namespace
