@@ -2169,6 +2169,8 @@ void HintFromSubject(const std::string& line, const Topology& t, ComponentHint& 
 // the test's name; `node` the node `--host NODE` names on the command line (else "").
 struct DcgmRow {
   int gpu = -1;
+  std::vector<int> gpus;  // the GPUs a Fail row names ("Fail - GPU: 2, 5": 2 and 5; "GPU5: Fail": 5)
+  bool all = false;       // "Fail - All": every GPU of the node failed the test
   bool fail = false;
   bool warning = false;
   std::string test;
@@ -2204,7 +2206,10 @@ std::optional<DcgmRow> DcgmDiagRow(const CaseLog& log, size_t line, const Topolo
   }
   if (!found) return std::nullopt;
   static const std::regex kGpuResult(R"(^GPU\s*(\d{1,4})\s*:\s*(Pass|Fail|Skip|Warn)\w*\b)", std::regex::icase);
-  static const std::regex kFailGpu(R"(^Fail\s*-\s*GPU\s*:?\s*(\d{1,4})\s*$)", std::regex::icase);
+  // "Fail - GPU: 4", "Fail - GPU4", and the older several-GPU form "Fail - GPU: 2, 5" / "Fail - GPUs: 2, 5".
+  static const std::regex kFailGpu(R"(^Fail\s*-\s*GPUs?\s*:?\s*(\d{1,4}(?:\s*,\s*(?:GPU\s*)?\d{1,4}){0,63})\s*$)",
+                                   std::regex::icase);
+  static const std::regex kFailAll(R"(^Fail\s*-\s*All\s*$)", std::regex::icase);
   static const std::regex kWarnGpu(R"(^GPU\s*(\d{1,4})\b)", std::regex::icase);
   auto gpu_of = [&](const std::string& digits) {
     std::optional<int32_t> g = ParseInt32(digits);
@@ -2260,24 +2265,286 @@ std::optional<DcgmRow> DcgmDiagRow(const CaseLog& log, size_t line, const Topolo
     } else if (std::regex_search(result, m, kGpuResult)) {
       row.gpu = gpu_of(m.str(1));
       row.fail = row.gpu >= 0 && (m.str(2)[0] == 'F' || m.str(2)[0] == 'f');
+      if (row.fail) row.gpus = {row.gpu};
     } else if (std::regex_search(result, m, kFailGpu)) {
-      row.gpu = gpu_of(m.str(1));
-      row.fail = row.gpu >= 0;
+      // Each index named; one at or past the node's GPUs is not read (the others are).
+      const std::string list = m.str(1);
+      static const std::regex kIndex(R"(\d+)");
+      for (auto it = std::sregex_iterator(list.begin(), list.end(), kIndex); it != std::sregex_iterator(); ++it) {
+        const int g = gpu_of(it->str());
+        if (g >= 0 && std::find(row.gpus.begin(), row.gpus.end(), g) == row.gpus.end()) row.gpus.push_back(g);
+      }
+      row.gpu = row.gpus.size() == 1 ? row.gpus[0] : -1;
+      row.fail = !row.gpus.empty();
+    } else if (std::regex_search(result, kFailAll)) {
+      row.all = true;
+      row.fail = true;
     }
     return row;
   }
   return std::nullopt;
 }
 
-// A dcgmi diag row about one GPU is that GPU's line, on the source's node or the command's --host.
+// `dcgmi diag -j`'s JSON (DCGM 3.x), the same evidence as the table (DcgmDiagRow):
+//   {"DCGM GPU Diagnostic" : {"test_categories" : [{"category" : "Hardware", "tests" : [
+//     {"name" : "GPU Memory", "results" : [{"gpu_ids" : "4", "status" : "Fail",
+//       "warnings" : [{"error_id" : 83, "warning" : "GPU 4 Row remapping failure ..."}],
+//       "info" : "..."}, ...]}, ...]}, ...]}}
+// One result: the test's `name`, the GPUs of its `gpu_ids` ("4", "2,5", [2, 5]; `gpu_id`, `entity_id`
+// too; an index at or past the node's GPUs is not read), whether its `status` is Fail, and its
+// `warnings` (strings, or objects with a `warning` / `message` text) and `info` text joined.
+struct DcgmJsonResult {
+  std::string test;
+  std::vector<int> gpus;
+  bool fail = false;
+  std::string warning;
+  size_t first = 0, last = 0;  // the lines of the result's object
+  size_t status_line = 0;      // the line of its "status" (else its first)
+};
+struct DcgmJson {
+  std::vector<DcgmJsonResult> results;
+  std::string node;  // the node `--host NODE` names on the `dcgmi diag` command above the JSON
+  size_t start = 0, end = 0;
+};
+constexpr size_t kMaxDcgmJsonLines = 2000;
+constexpr size_t kMaxDcgmJsonDepth = 32;
+
+// A line of pretty-printed JSON: a bracket alone ("{", "},", "[") or a key ("\"status\" : ..."), or a
+// one-line object ("{\"DCGM GPU Diagnostic\": ...}"). Log lines that start with '[' (timestamps,
+// "[rank3]:") or '{' followed by other text are none.
+bool JsonShapedLine(const std::string& s) {
+  const size_t p = s.find_first_not_of(" \t");
+  if (p == std::string::npos || s.size() > 20000) return false;
+  const size_t e = s.find_last_not_of(" \t\r");
+  const std::string_view v(s.data() + p, e - p + 1);
+  if (v == "{" || v == "}" || v == "[" || v == "]" || v == "}," || v == "]," || v == "{}" || v == "[]" ||
+      v == "{}," || v == "[],")
+    return true;
+  if (v.size() >= 2 && v[0] == '{' && v[1] == '"') return true;
+  if (v == "true" || v == "false" || v == "null" || v == "true," || v == "false," || v == "null,") return true;
+  if (v[0] == '-' || std::isdigit(static_cast<unsigned char>(v[0]))) {  // a number in a list ("4,")
+    return v.size() <= 24 && v.find_first_not_of("0123456789.eE+-,") == std::string_view::npos;
+  }
+  if (v[0] != '"') return false;
+  if (v.size() >= 2 && (v.back() == '"' || (v.back() == ',' && v[v.size() - 2] == '"'))) return true;  // a string in a list
+  const size_t q = v.find('"', 1);
+  if (q == std::string_view::npos) return false;
+  const size_t c = v.find_first_not_of(" \t", q + 1);
+  return c != std::string_view::npos && v[c] == ':';  // "key" : value
+}
+
+// The JSON object that holds `"test_categories"` on line `anchor` (its '{' on that line before the key,
+// or alone at the end of one of the 3 lines above), read to its closing brace. nullopt when it is not
+// well formed, deeper than kMaxDcgmJsonDepth or longer than kMaxDcgmJsonLines lines.
+std::optional<DcgmJson> ReadDcgmJson(const CaseLog& log, size_t anchor, const Topology& t) {
+  if (anchor >= log.lines.size()) return std::nullopt;
+  const std::string& a = log.lines[anchor].text;
+  const size_t key = a.find("\"test_categories\"");
+  if (key == std::string::npos) return std::nullopt;
+  size_t start = anchor, col = key == 0 ? std::string::npos : a.rfind('{', key - 1);
+  for (size_t k = anchor; col == std::string::npos && k-- > 0 && anchor - k <= 3;) {
+    const std::string& s = log.lines[k].text;
+    const size_t e = s.find_last_not_of(" \t\r");
+    if (e == std::string::npos) continue;  // blank
+    if (s[e] != '{') return std::nullopt;
+    start = k;
+    col = e;
+  }
+  if (col == std::string::npos) return std::nullopt;
+  auto gpu_of = [&](const std::string& digits) {
+    std::optional<int32_t> g = ParseInt32(digits);
+    if (!g || *g < 0 || (t.gpus_per_node > 0 ? *g >= t.gpus_per_node : *g >= 64)) return -1;
+    return static_cast<int>(*g);
+  };
+  auto add_gpus = [&](DcgmJsonResult& r, const std::string& v) {
+    static const std::regex kIndex(R"(\d{1,4})");
+    if (v.size() > 400) return;
+    for (auto it = std::sregex_iterator(v.begin(), v.end(), kIndex); it != std::sregex_iterator(); ++it) {
+      const int g = gpu_of(it->str());
+      if (g >= 0 && std::find(r.gpus.begin(), r.gpus.end(), g) == r.gpus.end()) r.gpus.push_back(g);
+    }
+  };
+  auto add_text = [](DcgmJsonResult& r, const std::string& v) {
+    if (v.empty() || r.warning.size() > 4000) return;
+    if (!r.warning.empty()) r.warning += ' ';
+    r.warning += v;
+  };
+  struct Frame {
+    bool object = false;
+    std::string key;  // the key this value has in its parent (an array's elements: the array's)
+    bool has_key = false;
+    std::string pending;  // an object's key read, its value not yet
+    int result = -1;      // the result this object is (index in `out.results`)
+    std::vector<size_t> results;  // a test's results
+    std::string name;
+  };
+  std::vector<Frame> stack;
+  DcgmJson out;
+  out.start = start;
+  auto result_of = [&](size_t depth_from_top) -> DcgmJsonResult* {
+    for (size_t i = stack.size(); i-- > 0;) {
+      if (stack[i].result >= 0) return stack.size() - 1 - i <= depth_from_top ? &out.results[stack[i].result] : nullptr;
+    }
+    return nullptr;
+  };
+  for (size_t k = start; k < log.lines.size() && k - start < kMaxDcgmJsonLines; ++k) {
+    const std::string& s = log.lines[k].text;
+    for (size_t i = k == start ? col : 0; i < s.size(); ++i) {
+      const char ch = s[i];
+      if (ch == ' ' || ch == '\t' || ch == '\r' || ch == ',' || ch == ':') continue;
+      if (ch == '{' || ch == '[') {
+        if (stack.size() >= kMaxDcgmJsonDepth) return std::nullopt;
+        Frame f;
+        f.object = ch == '{';
+        if (!stack.empty()) {
+          Frame& p = stack.back();
+          if (p.object && !p.has_key) return std::nullopt;  // a value where a key belongs
+          f.key = p.object ? p.pending : p.key;
+          if (f.object && !p.object && p.key == "results") {
+            f.result = static_cast<int>(out.results.size());
+            DcgmJsonResult r;
+            r.first = r.last = r.status_line = k;
+            out.results.push_back(r);
+            if (stack.size() >= 2 && stack[stack.size() - 2].object) stack[stack.size() - 2].results.push_back(f.result);
+          }
+        }
+        stack.push_back(std::move(f));
+        continue;
+      }
+      if (ch == '}' || ch == ']') {
+        if (stack.empty() || stack.back().object != (ch == '}')) return std::nullopt;
+        Frame f = std::move(stack.back());
+        stack.pop_back();
+        if (f.result >= 0) out.results[f.result].last = k;
+        for (size_t r : f.results) {
+          if (out.results[r].test.empty()) out.results[r].test = f.name;
+        }
+        if (stack.empty()) {
+          out.end = k;
+          // The command, at most a few lines above ("dcgmi diag -r 3 -j --host n-2").
+          static const std::regex kHost(R"(\s--host\s+([A-Za-z0-9][\w.-]*))");
+          for (size_t c = start, n = 0; c-- > 0 && n < 6; ++n) {
+            const std::string& cmd = log.lines[c].text;
+            if (cmd.find("dcgmi diag") == std::string::npos) continue;
+            std::smatch m;
+            if (cmd.size() <= 2000 && std::regex_search(cmd, m, kHost)) out.node = t.names.Find(m.str(1));
+            break;
+          }
+          return out;
+        }
+        if (stack.back().object) {
+          stack.back().has_key = false;
+          stack.back().pending.clear();
+        }
+        continue;
+      }
+      // A string or a literal (number, true, false, null).
+      std::string v;
+      const bool str = ch == '"';
+      if (str) {
+        size_t j = i + 1;
+        for (; j < s.size() && s[j] != '"'; ++j) {
+          if (s[j] != '\\') {
+            v += s[j];
+            continue;
+          }
+          if (++j >= s.size()) break;
+          switch (s[j]) {
+            case 'n': case 't': case 'r': case 'b': case 'f': v += ' '; break;
+            case 'u': v += '?'; j += std::min<size_t>(4, s.size() - j - 1); break;
+            default: v += s[j];
+          }
+        }
+        if (j >= s.size()) return std::nullopt;  // no closing quote on the line
+        i = j;
+      } else {
+        size_t j = i;
+        while (j < s.size() && (std::isalnum(static_cast<unsigned char>(s[j])) || s[j] == '.' || s[j] == '-' || s[j] == '+'))
+          ++j;
+        if (j == i) return std::nullopt;  // not JSON
+        v = s.substr(i, j - i);
+        i = j - 1;
+      }
+      if (stack.empty()) return std::nullopt;
+      Frame& top = stack.back();
+      if (top.object && !top.has_key) {
+        if (!str) return std::nullopt;
+        top.pending = v;
+        top.has_key = true;
+        continue;
+      }
+      const std::string vkey = top.object ? top.pending : top.key;
+      if (top.object) {
+        top.has_key = false;
+        top.pending.clear();
+      }
+      if (top.result >= 0) {  // the result's own fields
+        DcgmJsonResult& r = out.results[top.result];
+        if (vkey == "status") {
+          r.fail = AsciiEqualsIgnoreCase(v, "fail") || AsciiEqualsIgnoreCase(v, "failed");
+          r.status_line = k;
+        } else if (vkey == "gpu_ids" || vkey == "gpu_id" || vkey == "entity_id") {
+          add_gpus(r, v);
+        } else if (vkey == "info" || vkey == "warning" || vkey == "warnings" || vkey == "message" || vkey == "error") {
+          add_text(r, v);
+        }
+      } else if (DcgmJsonResult* r = result_of(2); r != nullptr && str) {
+        // Inside a result: a "warnings" list of strings or of objects with a "warning" text; "info" lists;
+        // a "gpu_ids" list.
+        if (vkey == "gpu_ids") add_gpus(*r, v);
+        else if (vkey == "warning" || vkey == "warnings" || vkey == "message" || vkey == "info") add_text(*r, v);
+      } else if (DcgmJsonResult* r2 = result_of(1); r2 != nullptr && vkey == "gpu_ids") {
+        add_gpus(*r2, v);  // "gpu_ids" : [2, 5]
+      } else if (top.object && vkey == "name") {
+        top.name = v;
+      }
+    }
+  }
+  return std::nullopt;  // not closed within kMaxDcgmJsonLines lines
+}
+
+// The dcgmi diag JSON that line `line` of `log` is part of (its "test_categories" at most
+// kMaxDcgmJsonLines JSON-shaped lines up), else nullopt.
+std::optional<DcgmJson> DcgmJsonAround(const CaseLog& log, size_t line, const Topology& t) {
+  if (line >= log.lines.size() || !JsonShapedLine(log.lines[line].text)) return std::nullopt;
+  for (size_t k = line + 1; k-- > 0 && line - k < kMaxDcgmJsonLines;) {
+    const std::string& s = log.lines[k].text;
+    if (s.find("\"test_categories\"") != std::string::npos) {
+      std::optional<DcgmJson> j = ReadDcgmJson(log, k, t);
+      if (j && j->end >= line) return j;
+      return std::nullopt;
+    }
+    if (!JsonShapedLine(s)) return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+// A dcgmi diag row about one GPU is that GPU's line, on the source's node or the command's --host; a
+// row failing on several GPUs ("Fail - GPU: 2, 5", "Fail - All") is the node's. The lines of a result
+// of the JSON output (`dcgmi diag -j`) likewise: its GPU's when it names one.
 void HintFromDcgmDiag(const CaseLog& log, size_t line, const Topology& t, ComponentHint& h) {
-  std::optional<DcgmRow> row = DcgmDiagRow(log, line, t);
-  if (!row || row->gpu < 0) return;
-  if (!row->node.empty() && row->node != h.node) {
-    h.node = row->node;
+  int gpu = -1;
+  bool node_wide = false;
+  std::string node;
+  if (std::optional<DcgmRow> row = DcgmDiagRow(log, line, t)) {
+    gpu = row->gpu;
+    node_wide = row->fail && (row->all || row->gpus.size() > 1);
+    node = row->node;
+  } else if (std::optional<DcgmJson> json = DcgmJsonAround(log, line, t)) {
+    for (const DcgmJsonResult& r : json->results) {
+      if (line < r.first || line > r.last || r.gpus.empty()) continue;
+      gpu = r.gpus.size() == 1 ? r.gpus[0] : -1;
+      node_wide = r.gpus.size() > 1;
+      node = json->node;
+      break;
+    }
+  }
+  if (gpu < 0 && !node_wide) return;
+  if (!node.empty() && node != h.node) {
+    h.node = node;
     h.rank = -1;
   }
-  h.gpu = row->gpu;
+  h.gpu = gpu;
   h.gpu_from_rank = false;
   h.gpu_bare = false;
 }
@@ -4841,49 +5108,97 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                    {"lines", flat.lines.size()}, {"matches", facts.log_matches.size()},
                    {"categories", by_cat.size()}});
 
-  // 1a. dcgmi diag's per-GPU failures (PL4): a Fail row ("GPU5: Fail", "Fail - GPU: 4") is
-  // evidence of the fault its warning (wrapped rows joined) or its test names (DcgmDiagCategory), on
-  // that GPU (PlaceLine: HintFromDcgmDiag). One contribution a category, as a signature's.
+  // 1a. dcgmi diag's per-GPU failures (PL4): a Fail row ("GPU5: Fail", "Fail - GPU: 4", "Fail - GPU:
+  // 2, 5", "Fail - All") or a failing result of the JSON output (`dcgmi diag -j`: status Fail with its
+  // gpu_ids) is evidence of the fault its warning (wrapped rows joined; the JSON's warnings and info)
+  // or its test names (DcgmDiagCategory), on that GPU (PlaceLine: HintFromDcgmDiag); each GPU a row
+  // names is one such failure, "All" is the node's. One contribution a category, as a signature's.
   {
     std::set<std::string> dcgm_cats;
+    auto add_failure = [&](const CaseLog& log, size_t ki, const std::string& detail, const std::string& cat, int gpu,
+                           const std::string& node) {
+      const bool first = dcgm_cats.insert(cat).second;
+      Observation o;
+      o.evidence.kind = EvidenceKind::kLog;
+      o.evidence.source = log.source + ":" + std::to_string(log.lines[ki].number);
+      o.evidence.detail = detail;
+      o.evidence.supports = {cat};
+      o.evidence.weight = first ? kFirstSignatureWeight : 0;
+      o.deltas[cat] = first ? kFirstSignatureWeight : 1e-6;
+      o.hint = PlaceLine(log, ki, log.lines[ki].text, topo);
+      if (!node.empty() && node != o.hint.node) {
+        o.hint.node = node;
+        o.hint.rank = -1;
+      }
+      o.hint.gpu = gpu;  // -1: every GPU of the node failed ("Fail - All")
+      o.hint.gpu_from_rank = false;
+      o.hint.gpu_bare = false;
+      o.hint.job = topo.job;
+      beliefs.Add(std::move(o));
+    };
     for (const CaseLog& log : c.logs) {
       for (size_t ki = 0; ki < log.lines.size(); ++ki) {
         const std::string& text = log.lines[ki].text;
         if (text.find("Fail") == std::string::npos || text.find('|') == std::string::npos) continue;
         std::optional<DcgmRow> row = DcgmDiagRow(log, ki, topo);
         if (!row || !row->fail || row->warning) continue;
-        std::string warning;
-        for (size_t k = row->table_start; k < log.lines.size() && k < row->table_start + kMaxDcgmTableLines; ++k) {
-          std::optional<DcgmRow> w = DcgmDiagRow(log, k, topo);
-          if (!w || !w->warning || w->gpu != row->gpu) continue;
-          if (!warning.empty() && warning.back() == '-') {
-            warning.pop_back();  // "miscompa-" / "re detected": one word over two rows
-          } else if (!warning.empty()) {
-            warning += ' ';
+        std::vector<int> gpus = row->gpus;
+        if (row->all) gpus = {-1};
+        for (int gpu : gpus) {
+          // The GPU's warning rows ("All": every GPU's).
+          std::string warning;
+          for (size_t k = row->table_start; k < log.lines.size() && k < row->table_start + kMaxDcgmTableLines; ++k) {
+            std::optional<DcgmRow> w = DcgmDiagRow(log, k, topo);
+            if (!w || !w->warning || w->gpu < 0 || (gpu >= 0 && w->gpu != gpu)) continue;
+            if (!warning.empty() && warning.back() == '-') {
+              warning.pop_back();  // "miscompa-" / "re detected": one word over two rows
+            } else if (!warning.empty()) {
+              warning += ' ';
+            }
+            warning += w->text;
           }
-          warning += w->text;
+          const std::string cat = DcgmDiagCategory(row->test, warning);
+          if (cat.empty()) continue;
+          std::string detail = text;
+          detail += "  (dcgmi diag, ";
+          detail += row->test;
+          if (gpus.size() > 1) {
+            detail += ", GPU ";
+            detail += std::to_string(gpu);
+          }
+          if (!warning.empty()) {
+            detail += ": ";
+            detail += warning;
+          }
+          detail += ")";
+          add_failure(log, ki, detail, cat, gpu, row->node);
         }
-        const std::string cat = DcgmDiagCategory(row->test, warning);
-        if (cat.empty()) continue;
-        const bool first = dcgm_cats.insert(cat).second;
-        Observation o;
-        o.evidence.kind = EvidenceKind::kLog;
-        o.evidence.source = log.source + ":" + std::to_string(log.lines[ki].number);
-        std::string detail = text;
-        detail += "  (dcgmi diag, ";
-        detail += row->test;
-        if (!warning.empty()) {
-          detail += ": ";
-          detail += warning;
+      }
+      // The JSON output: each failing result's GPUs (a result that names none is not read, as a bare
+      // "Fail" row is not).
+      for (size_t ki = 0; ki < log.lines.size(); ++ki) {
+        if (log.lines[ki].text.find("\"test_categories\"") == std::string::npos) continue;
+        std::optional<DcgmJson> json = ReadDcgmJson(log, ki, topo);
+        if (!json) continue;
+        for (const DcgmJsonResult& r : json->results) {
+          if (!r.fail) continue;
+          const std::string cat = DcgmDiagCategory(r.test, r.warning);
+          if (cat.empty()) continue;
+          for (int gpu : r.gpus) {
+            std::string detail = "dcgmi diag -j: ";
+            detail += r.test.empty() ? std::string("a test") : r.test;
+            detail += ": GPU ";
+            detail += std::to_string(gpu);
+            detail += ": Fail";
+            if (!r.warning.empty()) {
+              detail += " (";
+              detail += r.warning.substr(0, 400);
+              detail += ")";
+            }
+            add_failure(log, r.status_line, detail, cat, gpu, json->node);
+          }
         }
-        detail += ")";
-        o.evidence.detail = detail;
-        o.evidence.supports = {cat};
-        o.evidence.weight = first ? kFirstSignatureWeight : 0;
-        o.deltas[cat] = first ? kFirstSignatureWeight : 1e-6;
-        o.hint = PlaceLine(log, ki, text, topo);
-        o.hint.job = topo.job;
-        beliefs.Add(std::move(o));
+        ki = std::max(ki, json->end);
       }
     }
   }

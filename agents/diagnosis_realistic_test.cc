@@ -1300,5 +1300,170 @@ TEST_CASE("realistic: an administratively disabled port is no failing HCA for a 
   CHECK(p.component == "n-2/mlx5_5");
 }
 
+// `dcgmi diag -j` as DCGM 3.x prints it (jsoncpp's StyledWriter: tabs, `"key" : value`, a bracket
+// on its own line under its key): `value`'s lines, `head` before its first.
+void StyledJson(const Json& v, const std::string& indent, const std::string& head, bool comma,
+                std::vector<std::string>& out) {
+  const bool nested = (v.is_object() || v.is_array()) && !v.empty();
+  if (!nested) {
+    out.push_back(indent + head + v.dump() + (comma ? "," : ""));
+    return;
+  }
+  if (!head.empty()) out.push_back(indent + head);
+  out.push_back(indent + (v.is_object() ? "{" : "["));
+  size_t i = 0;
+  for (auto it = v.begin(); it != v.end(); ++it, ++i) {
+    std::string h = v.is_object() ? "\"" + it.key() + "\" : " : std::string();
+    StyledJson(*it, indent + "\t", h, i + 1 < v.size(), out);
+  }
+  out.push_back(indent + (v.is_object() ? "}" : "]") + (comma ? "," : ""));
+}
+
+// A level-3 run on 8 GPUs: every test passes but `failing` on `gpu` (gpu_ids as DCGM 3.x writes them,
+// a string), whose warning is `warning`.
+Json DcgmJson(const std::string& failing, int gpu, const std::string& warning) {
+  Json tests = Json::array();
+  for (const char* name : {"GPU Memory", "Diagnostic", "PCIe", "SM Stress", "Targeted Stress"}) {
+    Json t = Json::object();
+    t["name"] = name;
+    t["results"] = Json::array();
+    for (int g = 0; g < 8; ++g) {
+      Json r = Json::object();
+      r["gpu_ids"] = std::to_string(g);
+      r["status"] = name == failing && g == gpu ? "Fail" : "Pass";
+      if (name == failing && g == gpu) {
+        Json w = Json::object();
+        w["error_category"] = 6;
+        w["error_id"] = 83;
+        w["error_severity"] = 2;
+        w["warning"] = warning;
+        r["warnings"] = Json::array({w});
+        r["info"] = "Allocated 86930046976 bytes (96.9%)";
+      }
+      t["results"].push_back(r);
+    }
+    tests.push_back(t);
+  }
+  Json deployment = Json::object();
+  deployment["category"] = "Deployment";
+  deployment["tests"] = Json::array();
+  Json denylist = Json::object();
+  denylist["name"] = "Denylist";
+  denylist["results"] = Json::array({Json::object({{"status", "Pass"}})});
+  deployment["tests"].push_back(denylist);
+  Json hardware = Json::object();
+  hardware["category"] = "Hardware";
+  hardware["tests"] = tests;
+  Json diag = Json::object();
+  diag["test_categories"] = Json::array({deployment, hardware});
+  diag["version"] = "3.3.5";
+  return Json::object({{"DCGM GPU Diagnostic", diag}});
+}
+
+// GP item 1: the JSON output of `dcgmi diag -j` was not read at all (only the text table was); a
+// failing result is now the same evidence as the table's Fail row, on its gpu_ids' GPU.
+TEST_CASE("realistic: dcgmi diag -j's failing results are evidence on their GPU, like the table's (GP)") {
+  auto with_diag = [&](const std::string& source, const std::vector<std::string>& lines) {
+    DiagnosisCase c = OneLogCase("n-1/rank0/stdout", {kIter, kIter, "WARNING: lm loss 1.62 -> 4.31 in 4 iterations"});
+    c.logs.push_back(OneLogCase(source, lines).logs[0]);
+    return Run(c, {});
+  };
+  const Json sm = DcgmJson("SM Stress", 2, "GPU 2 Error: DCGM_FR_SM_STRESS, result miscompare vs. reference GEMM");
+  std::vector<std::string> styled = {"[root@n-3 ~]# dcgmi diag -r 3 -j"};
+  StyledJson(sm, "", "", false, styled);
+  Diagnosis d = with_diag("n-3/dcgmi-diag.json", styled);
+  CHECK(d.root_cause == "gpu_silent_data_corruption");
+  CHECK(d.component == "n-3/gpu2");
+  bool quoted = false;
+  for (const Evidence& e : d.evidence) quoted = quoted || e.detail.find("SM Stress: GPU 2: Fail") != std::string::npos;
+  CHECK(quoted);
+  // On one line (`dcgmi diag -r 3 -j | jq -c .`), saved on the on-call host: --host names the node.
+  Diagnosis one = with_diag("oncall/diag.txt", {"$ dcgmi diag -r 3 -j --host n-2 | jq -c .", sm.dump()});
+  CHECK(one.root_cause == "gpu_silent_data_corruption");
+  CHECK(one.component == "n-2/gpu2");
+  // A row-remap warning in the memory test (2-space indentation, `jq .`'s shape).
+  const Json mem = DcgmJson("GPU Memory", 6, "GPU 6 Row remapping failure detected. The GPU needs to be reset.");
+  std::vector<std::string> pretty = {"$ dcgmi diag -r 2 -j | jq ."};
+  std::string text = mem.dump(2);
+  for (size_t a = 0, b; a < text.size(); a = b + 1) {
+    b = text.find('\n', a);
+    if (b == std::string::npos) b = text.size();
+    pretty.push_back(text.substr(a, b - a));
+  }
+  Diagnosis r = with_diag("n-4/dcgm.json", pretty);
+  CHECK(r.root_cause == "gpu_row_remap_failure");
+  CHECK(r.component == "n-4/gpu6");
+  // Guards: all Pass is no failure; a result cut short (no closing brace) is not read; a GPU past
+  // the node's 8 is not read.
+  Json pass = sm;
+  for (Json& t : pass["DCGM GPU Diagnostic"]["test_categories"][1]["tests"]) {
+    for (Json& res : t["results"]) res["status"] = "Pass";
+  }
+  std::vector<std::string> ok = {"$ dcgmi diag -r 3 -j"};
+  StyledJson(pass, "", "", false, ok);
+  Diagnosis p = with_diag("n-3/dcgmi-diag.json", ok);
+  CHECK(p.root_cause != "gpu_silent_data_corruption");
+  CHECK(p.component != "n-3/gpu2");
+  std::vector<std::string> cut;
+  for (const std::string& l : styled) {
+    cut.push_back(l);
+    if (l.find("\"Fail\"") != std::string::npos) break;
+  }
+  Diagnosis c = with_diag("n-3/dcgmi-diag.json", cut);
+  CHECK(c.root_cause != "gpu_silent_data_corruption");
+  Json far = sm;
+  for (Json& t : far["DCGM GPU Diagnostic"]["test_categories"][1]["tests"]) {
+    for (Json& res : t["results"]) {
+      if (res["status"] == "Fail") res["gpu_ids"] = "12";
+    }
+  }
+  Diagnosis f = with_diag("n-3/dcgmi-diag.json", {"$ dcgmi diag -r 3 -j", far.dump()});
+  CHECK(f.root_cause != "gpu_silent_data_corruption");
+}
+
+// GP item 2: the older table form naming several GPUs in one cell ("Fail - GPU: 2, 5") and "Fail -
+// All" were not read.
+TEST_CASE("realistic: dcgmi diag's Fail - GPU: 2, 5 and Fail - All rows are read (GP)") {
+  auto with_diag = [&](const std::vector<std::string>& table) {
+    DiagnosisCase c = OneLogCase("n-1/rank0/stdout", {kIter, kIter, "WARNING: lm loss 1.62 -> 4.31 in 4 iterations"});
+    c.logs.push_back(OneLogCase("n-4/dcgmi", table).logs[0]);
+    return Run(c, {});
+  };
+  const std::string rule = "+---------------------------+------------------------------------------------+";
+  auto row = [](const std::string& name, const std::string& result) {
+    std::string r = "| ";
+    r += name;
+    r += std::string(26 - name.size(), ' ');
+    r += "| ";
+    r += result;
+    r += std::string(47 - result.size(), ' ');
+    r += "|";
+    return r;
+  };
+  Diagnosis two = with_diag({"$ dcgmi diag -r 2", rule, row("Diagnostic", "Result"), rule,
+                             row("Memory", "Fail - GPU: 2, 5"), row("Diagnostic", "Pass - All"), rule});
+  CHECK(two.root_cause == "gpu_memory_uncorrectable_ecc");
+  CHECK(two.component.rfind("n-4", 0) == 0);
+  bool gpu5 = false;
+  for (const Evidence& e : two.evidence) gpu5 = gpu5 || e.detail.find("GPU 5") != std::string::npos;
+  CHECK(gpu5);
+  // Each GPU's own warning decides its fault: GPU 5's row remap.
+  Diagnosis warned = with_diag({"$ dcgmi diag -r 2", rule, row("Diagnostic", "Result"), rule,
+                                row("Memory", "Fail - GPU: 2, 5"), row("Warning", "GPU 5 Row remapping failure."),
+                                row("Diagnostic", "Pass - All"), rule});
+  bool remap = false;
+  for (const Hypothesis& h : warned.hypotheses) remap = remap || h.category == "gpu_row_remap_failure";
+  CHECK(remap);
+  Diagnosis all = with_diag({"$ dcgmi diag -r 2", rule, row("Diagnostic", "Result"), rule,
+                             row("Memory", "Fail - All"), row("Diagnostic", "Pass - All"), rule});
+  CHECK(all.root_cause == "gpu_memory_uncorrectable_ecc");
+  CHECK(all.component == "n-4");
+  // Guards: "Pass - All" and an index past the node's GPUs are no failure.
+  Diagnosis pass = with_diag({"$ dcgmi diag -r 2", rule, row("Diagnostic", "Result"), rule,
+                              row("Memory", "Pass - All"), row("PCIe", "Fail - GPU: 12, 13"), rule});
+  CHECK(pass.root_cause != "gpu_memory_uncorrectable_ecc");
+  CHECK(pass.root_cause != "pcie_link_degraded");
+}
+
 }  // namespace
 }  // namespace vigil
