@@ -2950,6 +2950,20 @@ bool IsMountCheckResult(const std::string& rest) {
   return rest.size() <= 400 && std::regex_search(rest, kResult);
 }
 
+// A fleet runner's line saying it could not reach a node, so the node ran no check: ssh's own
+// "ssh: connect to host n12 port 22: No route to host" (also Connection refused / timed out, Network
+// is unreachable, Could not resolve hostname, Host key verification failed, Permission denied
+// (publickey...)), pdsh's "ssh exited with exit code 255" and clush's "exited with exit code 255"
+// (ssh exits 255 on its own errors; the remote command's status is passed through otherwise), and
+// pssh's "[FAILURE] n12 Exited with error code 255".
+bool IsUnreachableAnswer(const std::string& rest) {
+  static const std::regex kUnreachable(
+      R"(\bssh: connect to host\b|\bssh: Could not resolve hostname\b|\bHost key verification failed\b|)"
+      R"(\bPermission denied \((publickey|gssapi|password|keyboard)|\bexit(ed)? with (exit|error) code 255\b)",
+      std::regex::icase);
+  return rest.size() <= 400 && std::regex_search(rest, kUnreachable);
+}
+
 // The per-node checks of a mount in the case's logs, by node (NF2): a result counts as one node's
 // answer when its log shows the check command above it (until another command line), or when the
 // result reads as a mount check's by itself (IsMountCheckResult). A result's node: pdsh's label
@@ -2968,6 +2982,9 @@ std::map<std::string, SweepAnswer> MountSweepAnswers(const DiagnosisCase& c, con
   static const std::regex kPrompt(R"(^\s*(\$|#|>|\[[^\]]{1,80}\][$#]|[\w.-]+@[\w.-]+[^\s$#]{0,80}[$#])\s)");
   std::map<std::string, SweepAnswer> out;
   auto answer = [&](const std::string& node, const std::string& rest) {
+    // An unreachable node ran no check: no answer, healthy or failing (its ssh failed before the
+    // mount was asked).
+    if (IsUnreachableAnswer(rest)) return;
     SweepAnswer& a = out[node];
     if (std::regex_search(rest, kBad)) a.bad = true;
     else a.ok = true;

@@ -1465,5 +1465,40 @@ TEST_CASE("realistic: dcgmi diag's Fail - GPU: 2, 5 and Fail - All rows are read
   CHECK(pass.root_cause != "pcie_link_degraded");
 }
 
+// GP item 3: a node the sweep could not reach (ssh failed: "No route to host", exit code 255) did not
+// answer the mount check, so it is no failing peer: before, it counted as one and the one failing
+// node's mount was answered as the job's shared storage.
+TEST_CASE("realistic: an unreachable peer in a mount sweep is no failed answer (GP)") {
+  SUBCASE("pdsh: ssh's own error and pdsh's exit code 255") {
+    Diagnosis d = RunStorage(LogsCase(
+        {{"n-3/journal", NfsHang("n-3")},
+         {"ops/ls.txt",
+          {"user@login-01:~$ pdsh -w n-[1-4] 'timeout 10 ls /mnt/ckpt >/dev/null && echo ok'", "n-1: ok", "n-2: ok",
+           "n-4: ssh: connect to host n-4 port 22: No route to host",
+           "pdsh@login-01: n-4: ssh exited with exit code 255",
+           "pdsh@login-01: n-3: ssh exited with exit code 124"}}}));
+    CHECK(d.root_cause == "storage_failure");
+    CHECK(d.component == "n-3");
+  }
+  SUBCASE("clush: exited with exit code 255") {
+    Diagnosis d = RunStorage(LogsCase({{"n-3/journal", NfsHang("n-3")},
+                                       {"ops/stat.txt",
+                                        {"# clush -w n-[1-4] 'timeout 5 stat -f /mnt/ckpt >/dev/null && echo ok'",
+                                         "n-1: ok", "n-2: ok", "clush: n-4: exited with exit code 255",
+                                         "clush: n-3: exited with exit code 124"}}}));
+    CHECK(d.root_cause == "storage_failure");
+    CHECK(d.component == "n-3");
+  }
+  SUBCASE("guard: an unreachable node alone is no healthy peer") {
+    Diagnosis d = RunStorage(LogsCase({{"n-3/journal", NfsHang("n-3")},
+                                       {"ops/ls.txt",
+                                        {"$ pdsh -w n-[3-4] 'timeout 10 ls /mnt/ckpt >/dev/null && echo ok'",
+                                         "pdsh@login-01: n-4: ssh exited with exit code 255",
+                                         "pdsh@login-01: n-3: ssh exited with exit code 124"}}}));
+    CHECK(d.root_cause == "storage_failure");
+    CHECK(d.component != "n-3");
+  }
+}
+
 }  // namespace
 }  // namespace vigil
