@@ -6761,6 +6761,46 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
     d.summary = top.category + (top.component.empty() ? "" : " on " + top.component) +
                 (first_detail.empty() ? "" : ": " + first_detail.substr(0, 200));
+    // The answer no probe confirmed while a probe that tests it was there to run (holdout h003: the
+    // logs made it so likely that no probe was expected to change the ranking, so its gpu.health
+    // never ran): said in `unverified`, with the probes to run, so that nobody takes it for checked.
+    if (probes != nullptr && !beliefs.ConfirmedByProbe(top.category)) {
+      const ComponentHint at = beliefs.Component(top.category, topo.job);
+      std::string not_run;
+      for (const ProbeSpec& spec : ProbeCatalog()) {
+        bool tests = false;
+        for (const CategoryEvidence& ce : spec.evidence) {
+          tests = tests || (ce.category == top.category && ce.fail_supports >= kFirstWaveTestSupport);
+        }
+        if (!tests) continue;
+        std::string target;
+        if (spec.target_kind == ProbeTargetKind::kGpu && !at.node.empty() && at.gpu >= 0 && !at.node_wide) {
+          target = at.node + "/gpu" + std::to_string(at.gpu);
+        } else if (spec.target_kind == ProbeTargetKind::kNode && !at.node.empty()) {
+          target = at.node;
+        } else if (spec.target_kind == ProbeTargetKind::kJob && !at.job.empty()) {
+          target = "job/" + at.job;
+        }
+        std::string step = std::string(spec.name);
+        step += "@";
+        step += target;
+        if (target.empty() || ran.count(step)) continue;
+        if (!not_run.empty()) not_run += ", ";
+        not_run += step;
+        if (spec.intrusive && !options_.allow_intrusive) not_run += " (intrusive: not allowed)";
+      }
+      if (!not_run.empty()) {
+        std::string note = "leading answer not confirmed by a probe: ";
+        note += top.category;
+        if (!top.component.empty()) {
+          note += " on ";
+          note += top.component;
+        }
+        note += " rests on the case's logs, metrics and other probes; not run: ";
+        note += not_run;
+        d.unverified.push_back(std::move(note));
+      }
+    }
   } else if (ServedRecallMatch match = StrongServedRecall(c, facts, beliefs, d.hypotheses, &served_why_not);
              match.hit != nullptr) {
     // The only answer on file is what on-call found last time this alert fired: say it, modestly,

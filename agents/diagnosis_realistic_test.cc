@@ -1500,5 +1500,59 @@ TEST_CASE("realistic: an unreachable peer in a mount sweep is no failed answer (
   }
 }
 
+// GP item 4 (holdout h003's shape): dcgmi diag's row-remap failure and the kernel's Xid 64 make the
+// answer so likely that no probe is expected to change it, so gpu.health on the GPU never runs; the
+// answer's `unverified` now says the leader was not confirmed and names the probe to run.
+TEST_CASE("realistic: an answer no probe confirmed while its probe did not run says so in unverified (GP)") {
+  Json j = ParseJson(R"JSON({
+    "id": "t-unconfirmed",
+    "alert": {"labels": {"alertname": "NodeDrainedByEpilog", "node": "n-4", "reason": "dcgm_diag"},
+              "annotations": {"summary": "n-4 drained: DCGM diag level 2 failed"},
+              "startsAt": "2026-12-01T17:45:00Z"},
+    "logs": [
+      {"source": "n-4/epilog", "lines": [
+        "+ dcgmi diag -r 2",
+        "|-----  Hardware  ---------+------------------------------------------------|",
+        "| Memory                    | Fail - GPU: 6                                  |",
+        "| Warning                   | GPU 6 Row remapping failure detected. The GPU  |",
+        "|                           | needs to be reset and returned for service.    |",
+        "| Diagnostic                | Pass - All                                     |"]},
+      {"source": "n-4/rank30/stderr", "lines": ["RuntimeError: CUDA error: uncorrectable ECC error encountered"]},
+      {"source": "n-4/journal", "lines": [
+        "Jul 24 16:24:49 n-4 kernel: NVRM: Xid (PCI:0000:9b:00): 64, pid=13001, name=python, Row Remapper Error: (0x00000003f0c1e40) - All reserved rows for bank are remapped"]}],
+    "metrics": [],
+    "topology": {"nodes": ["n-1", "n-2", "n-3", "n-4"], "gpus_per_node": 8},
+    "expected": {"root_cause": "gpu_row_remap_failure", "component": "n-4/gpu6"}
+  })JSON").value();
+  auto c = ParseCase(j, "t.json");
+  REQUIRE_MESSAGE(c.ok(), c.status().message());
+  Diagnosis d = testing::RunWithPack(*c);
+  REQUIRE(d.root_cause == "gpu_row_remap_failure");
+  CHECK(d.component == "n-4/gpu6");
+  CHECK(d.steps.empty());  // no probe was expected to change the ranking: none ran
+  std::string note;
+  for (const std::string& u : d.unverified) {
+    if (u.find("not confirmed by a probe") != std::string::npos) note = u;
+  }
+  INFO(note);
+  CHECK(note.find("gpu_row_remap_failure on n-4/gpu6") != std::string::npos);
+  CHECK(note.find("gpu.health@n-4/gpu6") != std::string::npos);
+  // Guard: the same case with a job's alert on another node and no rank's line runs gpu.health on the GPU
+  // (its result here: unavailable, listed as such): the note, if any, does not name it as not run.
+  j["alert"] = ParseJson(R"JSON({"labels": {"alertname": "TrainingJobFailed", "job": "llm", "node": "n-1"},
+                                 "annotations": {"summary": "job llm exited with code 1"},
+                                 "startsAt": "2026-12-01T17:45:00Z"})JSON").value();
+  j["logs"].erase(1);  // no rank's ECC line either
+  auto c2 = ParseCase(j, "t.json");
+  REQUIRE(c2.ok());
+  Diagnosis e = testing::RunWithPack(*c2);
+  bool ran = false;
+  for (const VerificationStep& s : e.steps) ran = ran || s.target == "gpu.health@n-4/gpu6";
+  CHECK(ran);
+  for (const std::string& u : e.unverified) {
+    if (u.find("not confirmed by a probe") != std::string::npos) CHECK(u.find("gpu.health@n-4/gpu6") == std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace vigil
