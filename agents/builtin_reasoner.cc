@@ -1848,10 +1848,30 @@ void HintFromSection(const CaseLog& log, size_t line, const Topology& t, Compone
     size_t n = s.find_first_not_of(" \t");
     return n == std::string::npos ? size_t{0} : n;  // a blank line ends a body
   };
-  size_t body_indent = indent(log.lines[line].text);  // the least indentation from the line up
+  // A pdsh / clush paste (`pdsh -w n[01-04] nvidia-smi nvlink -s`: "n03: GPU 2: NVIDIA ... (UUID: ...)",
+  // "n03: \t Link 4: <inactive>"): each line is read with its host label cut off, and only lines of
+  // the same host head it (the hosts' output interleaves); the distances count that host's lines.
+  std::string host;
+  std::string own = log.lines[line].text;
+  if (auto src = t.launcher_sources.find(log.source); src != t.launcher_sources.end() && src->second == kPdshHost) {
+    if (std::optional<LauncherLabel> l = ReadLauncherLabel(own, kPdshHost)) {
+      host = l->host;
+      own = own.substr(l->length);
+    }
+  }
+  size_t body_indent = indent(own);  // the least indentation from the line up
   if (h.gpu >= 0 || !h.hca.empty()) return;
-  for (size_t k = line; k-- > 0 && line - k <= kMaxSectionLines;) {
-    const std::string& text = log.lines[k].text;
+  std::string unlabelled;
+  for (size_t k = line, dist = 0, scanned = 0; k-- > 0 && scanned++ < 16 * kMaxSectionLines;) {
+    const std::string* raw = &log.lines[k].text;
+    if (!host.empty()) {
+      std::optional<LauncherLabel> l = ReadLauncherLabel(*raw, kPdshHost);
+      if (!l || l->host != host) continue;  // another host's line, or the runner's own
+      unlabelled = raw->substr(l->length);
+      raw = &unlabelled;
+    }
+    if (++dist > kMaxSectionLines) break;
+    const std::string& text = *raw;
     if (text.size() > 200) {
       body_indent = 0;
       continue;
@@ -1866,7 +1886,7 @@ void HintFromSection(const CaseLog& log, size_t line, const Topology& t, Compone
     body_indent = std::min(body_indent, indent(text));
     // torchrun's error summary: "Root Cause (first observed failure):" then "rank : 13 (local_rank:
     // 5)" and below it that rank's exitcode, signal and traceback lines (a few lines at most).
-    if (line - k <= kMaxRankSectionLines && std::regex_match(text, kRankHeader)) {
+    if (dist <= kMaxRankSectionLines && std::regex_match(text, kRankHeader)) {
       ComponentHint sec = h;
       HintFromLine(text, t, sec);
       h.gpu = sec.gpu;

@@ -5,6 +5,7 @@
 // copied from the cases.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -151,6 +152,59 @@ TEST_CASE("realistic4: an inactive link under nvidia-smi nvlink -s's GPU header 
   Diagnosis d = RunWithPack(c);
   CHECK(d.root_cause == "nvlink_error");
   CHECK(d.component == "k-gpu-2/gpu3");
+}
+
+// The same output run through pdsh (`pdsh -w k-gpu-[1-2] nvidia-smi nvlink -s`): every line starts with
+// its host's label ("k-gpu-2: GPU 3: ...", "k-gpu-2: \t Link 5: <inactive>") and the hosts' lines
+// interleave. Before (GP), the label hid the row's indentation and the header, so the inactive link
+// was the node's (`k-gpu-2`), not GPU 3's.
+TEST_CASE("realistic4: a pdsh'd nvidia-smi nvlink -s places a link row on its host's GPU header (GP)") {
+  std::vector<std::string> smi = {"[root@ops-01 ~]# pdsh -w k-gpu-[1-2] nvidia-smi nvlink -s"};
+  for (int g = 2; g <= 3; ++g) {
+    for (const char* host : {"k-gpu-1", "k-gpu-2"}) {
+      smi.push_back(std::string(host) + ": GPU " + std::to_string(g) + ": NVIDIA H200 (UUID: GPU-77aa01" +
+                    std::to_string(g) + "0-1b2c-4d5e-8f90-123456789abc)");
+    }
+    for (int l = 0; l < 18; ++l) {
+      for (const char* host : {"k-gpu-2", "k-gpu-1"}) {  // the hosts' rows interleave
+        const bool down = g == 3 && l == 5 && std::string(host) == "k-gpu-2";
+        smi.push_back(std::string(host) + ": \t Link " + std::to_string(l) + ": " + (down ? "<inactive>" : "26.562 GB/s"));
+      }
+    }
+  }
+  std::vector<Source> sources = {
+      {"k-gpu-1/rank0/stdout",
+       {" [2026-12-07 09:10:00] iteration     2200/  100000 | elapsed time per iteration (ms): 3100.2 | lm loss: "
+        "2.301E+00 |",
+        " [2026-12-07 09:10:05] iteration     2201/  100000 | elapsed time per iteration (ms): 4720.9 | lm loss: "
+        "2.299E+00 |"}},
+      {"k-gpu-2/journal",
+       {"Dec 07 09:09:51 k-gpu-2 nv-fabricmanager[2210]: [Dec 07 2026 09:09:51] [ERROR] [tid 2231] detected "
+        "NVSwitch non-fatal error 12028 on fid 0 on NVSwitch pci bus id 00000000:0a:00.0 physical id 1 port 9",
+        "Dec 07 09:09:51 k-gpu-2 kernel: nvidia-nvswitch1: SXid (PCI:0000:0a:00.0): 12028, Non-fatal, Link 09 "
+        "egress non-posted PRIV error (First)"}},
+      {"ops/nvlink-status.txt", smi},
+  };
+  Diagnosis d = RunWithPack(K8sCase(sources));
+  CHECK(d.root_cause == "nvlink_error");
+  CHECK(d.component == "k-gpu-2/gpu3");
+  // clush labels the same way ("k-gpu-2: ..."); with one space after the label ("k-gpu-2:  Link 5")
+  // the row is still indented under its header.
+  for (std::string& l : sources[2].lines) {
+    if (size_t p = l.find(": \t Link"); p != std::string::npos) l.replace(p, 4, ":  ");
+  }
+  sources[2].lines[0] = "[root@ops-01 ~]# clush -w k-gpu-[1-2] nvidia-smi nvlink -s";
+  Diagnosis e = RunWithPack(K8sCase(sources));
+  CHECK(e.component == "k-gpu-2/gpu3");
+  // Guard: a header of another host does not head a host's row (k-gpu-2's GPU 3 header removed: the
+  // row above it of the same host is GPU 2's, k-gpu-1's GPU 3 header is no header for it).
+  std::vector<Source> other = sources;
+  std::vector<std::string>& rows = other[2].lines;
+  rows.erase(std::remove_if(rows.begin(), rows.end(),
+                            [](const std::string& l) { return l.rfind("k-gpu-2: GPU 3:", 0) == 0; }),
+             rows.end());
+  Diagnosis f = RunWithPack(K8sCase(other));
+  CHECK(f.component != "k-gpu-2/gpu3");
 }
 
 // The same header is every row of `nvidia-smi -L`: a line that is no indented row under it is not
