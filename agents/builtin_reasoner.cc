@@ -5847,7 +5847,25 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       if (raw[effect] <= 0 || ex.count(effect)) continue;
       int64_t effect_time = b.EarliestSupport(effect);
       for (const std::string& cause : causes) {
-        if (raw[cause] < kCauseMinScore || raw[cause] < 0.5 * raw[effect]) continue;
+        // A slow rank whose own GPU throttles (a clock-event reason, its temperature over the limit:
+        // metric or line evidence on that very GPU, not guessed from a rank) is slow because of it,
+        // however loud the straggler lines and whenever the throttle was seen: a throttle is a
+        // state, read when someone looked (a sweep pasted after the alert), not an event that
+        // starts after the symptom (GP, realistic3 rl3-06: a GPU at 89 C with its thermal slowdown
+        // active under rank 45's straggler lines was answered as the straggler).
+        bool own_gpu_throttles = false;
+        if (effect == "straggler_rank" && (cause == "gpu_thermal_throttle" || cause == "gpu_power_throttle") &&
+            raw[cause] > 0) {
+          const ComponentHint slow = b.Component(effect, topo.job);
+          for (const Observation& o : b.observations()) {
+            auto it = o.deltas.find(cause);
+            own_gpu_throttles = own_gpu_throttles ||
+                                (it != o.deltas.end() && it->second > 0 && !slow.node.empty() && slow.gpu >= 0 &&
+                                 (o.evidence.kind == EvidenceKind::kMetric || o.evidence.kind == EvidenceKind::kLog) &&
+                                 o.hint.node == slow.node && o.hint.gpu == slow.gpu && !o.hint.gpu_from_rank);
+          }
+        }
+        if (!own_gpu_throttles && (raw[cause] < kCauseMinScore || raw[cause] < 0.5 * raw[effect])) continue;
         // A cause already explained away explains nothing. Of two categories that can cause each
         // other (an IB link failure and a rank crash, an IB failure and an NCCL misconfiguration)
         // the one whose evidence came first is the cause; with no order, the one with more of its
@@ -5889,10 +5907,34 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           if (ordered ? ct > et : raw[cause] < raw[effect]) continue;
         }
         int64_t cause_time = b.EarliestSupport(cause);
-        bool plausible = cause_time == kNoTime || effect_time == kNoTime || cause_time <= effect_time + kCauseSlackMs;
+        bool plausible = own_gpu_throttles || cause_time == kNoTime || effect_time == kNoTime ||
+                         cause_time <= effect_time + kCauseSlackMs;
         if (!plausible) continue;
         b.Discount(effect, kExplainedAwayFactor, "explained by " + cause);
         ex.insert(effect);
+        if (own_gpu_throttles) {
+          // The slow rank is then the throttle's own symptom on that GPU: evidence for it.
+          const ComponentHint slow = b.Component(effect, topo.job);
+          Observation o;
+          o.evidence.kind = EvidenceKind::kLog;
+          o.evidence.source = "reasoner";
+          std::string detail = "the slow rank runs on ";
+          detail += slow.node;
+          detail += "/gpu";
+          detail += std::to_string(slow.gpu);
+          detail += ", whose own ";
+          detail += cause;
+          detail += " evidence (a clock-event reason, its temperature) explains its slowness";
+          o.evidence.detail = detail;
+          o.evidence.supports = {cause};
+          o.evidence.weight = kLaggardWeight;
+          o.deltas[cause] = kLaggardWeight;
+          // On the node only: where on it (that GPU, or the whole node when the throttle spans its
+          // GPUs) stays the throttle's own evidence's to say.
+          o.hint.node = slow.node;
+          o.hint.job = slow.job;
+          b.Add(std::move(o));
+        }
         if (tr != nullptr) {
           tr->push_back({{"type", "thought"},
                          {"text", effect + " looks like a downstream symptom of " + cause +

@@ -3,6 +3,7 @@
 // Megatron's "found NaN in local grad norm" repeated by one rank only.
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <map>
 #include <set>
 #include <string>
@@ -1552,6 +1553,62 @@ TEST_CASE("realistic: an answer no probe confirmed while its probe did not run s
   for (const std::string& u : e.unverified) {
     if (u.find("not confirmed by a probe") != std::string::npos) CHECK(u.find("gpu.health@n-4/gpu6") == std::string::npos);
   }
+}
+
+// GP item 6 (realistic3 rl3-06's shape): Megatron's straggler detector names rank 13 (n-2, GPU 5) as
+// slowest, twice, and a pdsh'd nvidia-smi sweep shows that very GPU at 89 C with its thermal slowdown
+// active. The throttle's evidence (a metric condition and the temperature) scored below the minimum a
+// cause needs and below half the loud straggler's, and its snapshot came after the slow steps, so
+// the answer was the straggler. A slow rank whose own GPU throttles is slow because of it.
+TEST_CASE("realistic: a straggler whose own GPU throttles is that throttle (GP)") {
+  auto run = [](int hot_gpu) {
+    std::vector<std::string> train;
+    for (int i = 0; i < 12; ++i) {
+      char buf[256];
+      std::snprintf(buf, sizeof(buf),
+                    "0:  [2026-07-08 15:59:%02d] iteration    %d/ 1200000 | consumed samples:     24657920 | "
+                    "elapsed time per iteration (ms): %.1f | lm loss: 2.110000E+00 | grad norm: 0.249 |",
+                    i, 12040 + i, i < 6 ? 3080.0 : 4230.0);
+      train.push_back(buf);
+    }
+    train.push_back("0: [Rank 0] (after 12050 iterations) straggler detector: min/max fwd-bwd time across ranks "
+                    "2871.3 ms (rank 2) / 4140.7 ms (rank 13)");
+    train.push_back("0: [Rank 0] (after 12053 iterations) straggler detector: min/max fwd-bwd time across ranks "
+                    "2869.0 ms (rank 30) / 4151.9 ms (rank 13)");
+    std::vector<std::string> sweep = {
+        "$ pdsh -w n-[1-4] nvidia-smi --query-gpu=index,temperature.gpu,clocks.sm,clocks_throttle_reasons."
+        "sw_thermal_slowdown,clocks_throttle_reasons.hw_thermal_slowdown,power.draw --format=csv,noheader"};
+    for (int n = 1; n <= 2; ++n) {
+      for (int g = 0; g < 8; ++g) {
+        const bool hot = n == 2 && g == hot_gpu;
+        char buf[160];
+        std::snprintf(buf, sizeof(buf), "n-%d: %d, %d, %s MHz, %s, %s, %.2f W", n, g, hot ? 89 : 60 + g,
+                      hot ? "1245" : "1980", hot ? "Active" : "Not Active", hot ? "Active" : "Not Active",
+                      hot ? 486.21 : 650.0 + g);
+        sweep.push_back(buf);
+      }
+    }
+    Json j = ParseJson(R"JSON({
+      "id": "t-straggler-throttle",
+      "alert": {"labels": {"alertname": "TrainingThroughputDrop", "job": "llm", "severity": "warning"},
+                "annotations": {"summary": "llm step time +38% over 30m"}, "startsAt": "2026-07-08T16:28:59Z"},
+      "logs": [{"source": "slurm/train.log", "lines": []}, {"source": "ops/nvidia-smi-sweep", "lines": []}],
+      "metrics": [],
+      "topology": {"nodes": ["n-1", "n-2", "n-3", "n-4"], "gpus_per_node": 8},
+      "expected": {"root_cause": "gpu_thermal_throttle", "component": "n-2/gpu5"}
+    })JSON").value();
+    for (const std::string& l : train) j["logs"][0]["lines"].push_back(l);
+    for (const std::string& l : sweep) j["logs"][1]["lines"].push_back(l);
+    auto c = ParseCase(j, "t.json");
+    REQUIRE_MESSAGE(c.ok(), c.status().message());
+    return testing::RunWithPack(*c);
+  };
+  Diagnosis d = run(5);
+  CHECK(d.root_cause == "gpu_thermal_throttle");
+  CHECK(d.component == "n-2/gpu5");
+  // Guard: another GPU of the node is the hot one: the straggler's own GPU does not throttle.
+  Diagnosis other = run(4);
+  CHECK(other.root_cause == "straggler_rank");
 }
 
 }  // namespace
