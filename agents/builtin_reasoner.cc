@@ -2320,6 +2320,11 @@ struct DcgmJsonResult {
   std::string warning;
   size_t first = 0, last = 0;  // the lines of the result's object
   size_t status_line = 0;      // the line of its "status" (else its first)
+  // DCGM 4.x names each result's entity: {"entity_group": "GPU", "entity_group_id": 1, "entity_id": 3}.
+  // An entity of another group (a CPU, 7; an NVSwitch, 3) is no GPU: its entity_id is read only when
+  // the result is a GPU's (review RV-GP: "CPU 0 memory test failed" was read as GPU 0's failure).
+  std::string entity_ids;
+  bool other_entity = false;
 };
 struct DcgmJson {
   std::vector<DcgmJsonResult> results;
@@ -2435,7 +2440,11 @@ std::optional<DcgmJson> ReadDcgmJson(const CaseLog& log, size_t anchor, const To
         if (stack.empty() || stack.back().object != (ch == '}')) return std::nullopt;
         Frame f = std::move(stack.back());
         stack.pop_back();
-        if (f.result >= 0) out.results[f.result].last = k;
+        if (f.result >= 0) {
+          DcgmJsonResult& r = out.results[f.result];
+          r.last = k;
+          if (!r.other_entity) add_gpus(r, r.entity_ids);
+        }
         for (size_t r : f.results) {
           if (out.results[r].test.empty()) out.results[r].test = f.name;
         }
@@ -2503,8 +2512,17 @@ std::optional<DcgmJson> ReadDcgmJson(const CaseLog& log, size_t anchor, const To
         if (vkey == "status") {
           r.fail = AsciiEqualsIgnoreCase(v, "fail") || AsciiEqualsIgnoreCase(v, "failed");
           r.status_line = k;
-        } else if (vkey == "gpu_ids" || vkey == "gpu_id" || vkey == "entity_id") {
+        } else if (vkey == "gpu_ids" || vkey == "gpu_id") {
           add_gpus(r, v);
+        } else if (vkey == "entity_id") {
+          if (r.entity_ids.size() < 400) {
+            r.entity_ids += v;
+            r.entity_ids += ',';
+          }
+        } else if (vkey == "entity_group") {
+          r.other_entity = r.other_entity || !AsciiEqualsIgnoreCase(v, "GPU");
+        } else if (vkey == "entity_group_id") {
+          r.other_entity = r.other_entity || v != "1";  // DCGM_FE_GPU
         } else if (vkey == "info" || vkey == "warning" || vkey == "warnings" || vkey == "message" || vkey == "error") {
           add_text(r, v);
         }

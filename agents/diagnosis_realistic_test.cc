@@ -1422,6 +1422,49 @@ TEST_CASE("realistic: dcgmi diag -j's failing results are evidence on their GPU,
   CHECK(f.root_cause != "gpu_silent_data_corruption");
 }
 
+// Review RV-GP of GP item 1: DCGM 4.x names each result's entity ({"entity_group": "GPU",
+// "entity_group_id": 1, "entity_id": 3}); a result of another entity group (a Grace CPU, group 7; an
+// NVSwitch, 3) is no GPU's. GP's reader took any entity_id for a GPU index: a CPU's failed memory
+// test was GPU 0's uncorrectable ECC.
+TEST_CASE("realistic: dcgmi diag -j's results of a CPU or switch entity are no GPU's (RV-GP)") {
+  auto result = [](const std::string& group, int group_id, int id, bool fail, const std::string& message) {
+    Json r = Json::object({{"entity_group", group}, {"entity_group_id", group_id}, {"entity_id", id},
+                           {"status", fail ? "Fail" : "Pass"}});
+    if (fail) {
+      r["warnings"] = Json::array({Json::object({{"error_category", 2}, {"error_id", 95}, {"error_severity", 2},
+                                                 {"message", message}})});
+    }
+    return r;
+  };
+  auto run = [&](const Json& failing) {
+    Json results = Json::array();
+    for (int g = 0; g < 8; ++g) results.push_back(result("GPU", 1, g, false, ""));
+    results.push_back(failing);
+    Json test = Json::object({{"name", "memory"}, {"results", results},
+                              {"test_summary", Json::object({{"status", "Fail"}})}});
+    Json hw = Json::object({{"category", "Hardware"}, {"tests", Json::array({test})}});
+    Json diag = Json::object({{"test_categories", Json::array({hw})}, {"version", "4.1.1"}});
+    std::vector<std::string> lines = {"$ dcgmi diag -r 3 -j | jq ."};
+    const std::string text = Json::object({{"DCGM Diagnostic", diag}}).dump(2);
+    for (size_t a = 0, b; a < text.size(); a = b + 1) {
+      b = text.find('\n', a);
+      if (b == std::string::npos) b = text.size();
+      lines.push_back(text.substr(a, b - a));
+    }
+    DiagnosisCase c = OneLogCase("n-1/rank0/stdout", {kIter, kIter, "WARNING: lm loss 1.62 -> 4.31 in 4 iterations"});
+    c.logs.push_back(OneLogCase("n-4/dcgm.json", lines).logs[0]);
+    return Run(c, {});
+  };
+  Diagnosis cpu = run(result("CPU", 7, 0, true, "CPU 0 memory test failed: 3 errors found"));
+  CHECK(cpu.root_cause != "gpu_memory_uncorrectable_ecc");
+  CHECK(cpu.component != "n-4/gpu0");
+  for (const Evidence& e : cpu.evidence) CHECK(e.detail.find("GPU 0: Fail") == std::string::npos);
+  // Guard: the same failure on GPU entity 3 is GPU 3's.
+  Diagnosis gpu = run(result("GPU", 1, 3, true, "GPU 3 Row remapping failure detected. The GPU needs to be reset."));
+  CHECK(gpu.root_cause == "gpu_row_remap_failure");
+  CHECK(gpu.component == "n-4/gpu3");
+}
+
 // GP item 2: the older table form naming several GPUs in one cell ("Fail - GPU: 2, 5") and "Fail -
 // All" were not read.
 TEST_CASE("realistic: dcgmi diag's Fail - GPU: 2, 5 and Fail - All rows are read (GP)") {
