@@ -2947,6 +2947,7 @@ namespace {
 struct SweepAnswer {
   bool bad = false;  // a result that failed: timed out, an error, stale, not a mountpoint, exit code 124
   bool ok = false;   // a result that answered
+  std::string unreachable;  // the runner's line saying the node could not be reached (it ran no check)
 };
 
 // A command that checks a mount on many nodes (NF2): a fleet runner (pdsh, clush, pssh, ssh in a
@@ -3022,7 +3023,11 @@ std::map<std::string, SweepAnswer> MountSweepAnswers(const DiagnosisCase& c, con
   auto answer = [&](const std::string& node, const std::string& rest) {
     // An unreachable node ran no check: no answer, healthy or failing (its ssh failed before the
     // mount was asked).
-    if (IsUnreachableAnswer(rest)) return;
+    // Kept as such, so that the answer can say which nodes' mounts nobody checked (review RV-GP).
+    if (IsUnreachableAnswer(rest)) {
+      if (out[node].unreachable.empty()) out[node].unreachable = rest.substr(0, 200);
+      return;
+    }
     SweepAnswer& a = out[node];
     if (std::regex_search(rest, kBad)) a.bad = true;
     else a.ok = true;
@@ -3090,6 +3095,13 @@ std::map<std::string, SweepAnswer> MountSweepAnswers(const DiagnosisCase& c, con
       const std::string rest = s.substr(label);
       if (context || IsMountCheckResult(rest)) answer(node, rest);
     }
+  }
+  // A node ssh could not reach or log in to printed ssh's own chatter beside its error (the
+  // "REMOTE HOST IDENTIFICATION HAS CHANGED" banner, "Offending ECDSA key in ..."): the check never
+  // ran there, so none of it is an answer, healthy or failing (review RV-GP: the banner's "cHANGed"
+  // read as a hung mount, a failing peer, and kept the one failing node's mount at `job`).
+  for (auto& [node, a] : out) {
+    if (!a.unreachable.empty()) a.ok = a.bad = false;
   }
   return out;
 }
@@ -6878,6 +6890,21 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         }
         note += " rests on the case's logs, metrics and other probes; not run: ";
         note += not_run;
+        d.unverified.push_back(std::move(note));
+      }
+    }
+    // A storage answer beside a sweep of the mount that some nodes did not answer (ssh could not
+    // reach them, or was refused: a wrong key, a changed host key, a home directory on the very
+    // mount that hangs): their mounts were not checked, and on-call should know which (review RV-GP;
+    // before, such a node vanished from the sweep without a word).
+    if (top.category == "storage_failure") {
+      for (const auto& [node, a] : MountSweepAnswers(c, topo)) {
+        if (a.unreachable.empty()) continue;
+        std::string note = "mount sweep: ";
+        note += node;
+        note += " did not answer (";
+        note += a.unreachable;
+        note += "): its mount was not checked";
         d.unverified.push_back(std::move(note));
       }
     }

@@ -1544,6 +1544,51 @@ TEST_CASE("realistic: an unreachable peer in a mount sweep is no failed answer (
   }
 }
 
+// Review RV-GP of GP item 3: a node ssh was refused on (a wrong key, a changed host key; also what a
+// home directory on the hung mount gives) ran no check either, and the answer says which nodes'
+// mounts nobody checked: before, such a node vanished from the sweep without a word.
+TEST_CASE("realistic: a mount sweep's unanswered nodes are named in unverified (RV-GP)") {
+  auto names = [](const Diagnosis& d, const std::string& node) {
+    for (const std::string& u : d.unverified) {
+      if (u.find("mount sweep: " + node + " did not answer") != std::string::npos) return true;
+    }
+    return false;
+  };
+  Diagnosis d = RunStorage(LogsCase(
+      {{"n-3/journal", NfsHang("n-3")},
+       {"ops/ls.txt",
+        {"user@login-01:~$ pdsh -w n-[1-4] 'timeout 10 ls /mnt/ckpt >/dev/null && echo ok'", "n-1: ok",
+         "n-4: user@n-4: Permission denied (publickey,gssapi-keyex,gssapi-with-mic).",
+         "pdsh@login-01: n-4: ssh exited with exit code 255",
+         // ssh's banner for a changed host key, every line of it labelled: none of it is n-2's answer.
+         "n-2: @@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@",
+         "n-2: @    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @",
+         "n-2: @@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@",
+         "n-2: IT IS POSSIBLE THAT SOMEONE IS DOING SOMETHING NASTY!",
+         "n-2: Offending ECDSA key in /home/user/.ssh/known_hosts:12",
+         "n-2: Host key verification failed.", "pdsh@login-01: n-2: ssh exited with exit code 255",
+         "pdsh@login-01: n-3: ssh exited with exit code 124"}}}));
+  CHECK(d.root_cause == "storage_failure");
+  CHECK(d.component == "n-3");
+  CHECK(names(d, "n-4"));
+  CHECK(names(d, "n-2"));
+  // Guard: nodes that answered (healthy or not) are not named.
+  CHECK_FALSE(names(d, "n-1"));
+  CHECK_FALSE(names(d, "n-3"));
+  // ssh's banner alone is no healthy answer: with n-2 the only other node, nothing says the mount
+  // works elsewhere, so n-3's hang stays the job's storage.
+  Diagnosis alone = RunStorage(LogsCase(
+      {{"n-3/journal", NfsHang("n-3")},
+       {"ops/ls.txt",
+        {"$ pdsh -w n-[2-3] 'timeout 10 ls /mnt/ckpt >/dev/null && echo ok'",
+         "n-2: @    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @",
+         "n-2: IT IS POSSIBLE THAT SOMEONE IS DOING SOMETHING NASTY!", "n-2: Host key verification failed.",
+         "pdsh@login-01: n-2: ssh exited with exit code 255", "pdsh@login-01: n-3: ssh exited with exit code 124"}}}));
+  CHECK(alone.root_cause == "storage_failure");
+  CHECK(alone.component != "n-3");
+  CHECK(names(alone, "n-2"));
+}
+
 // GP item 4 (holdout h003's shape): dcgmi diag's row-remap failure and the kernel's Xid 64 make the
 // answer so likely that no probe is expected to change it, so gpu.health on the GPU never runs; the
 // answer's `unverified` now says the leader was not confirmed and names the probe to run.
