@@ -5866,6 +5866,9 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
 
   // 4. Explain away downstream symptoms (again after each probe round: probes find causes).
   std::set<std::string> explained;
+  // Throttle categories that explained a slow rank through its own GPU's throttle evidence (below):
+  // the probe rounds test them once before they may stop on their posterior (review RV-GP).
+  std::set<std::string> slow_rank_throttles;
   // On beliefs `b` with the set `ex` of effects already explained; thoughts go to `tr` when given.
   auto explain_away_in = [&](Beliefs& b, std::set<std::string>& ex, Json* tr) {
     std::map<std::string, double> raw = b.scores();
@@ -5942,6 +5945,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         if (!plausible) continue;
         b.Discount(effect, kExplainedAwayFactor, "explained by " + cause);
         ex.insert(effect);
+        if (own_gpu_throttles) slow_rank_throttles.insert(cause);
         if (own_gpu_throttles) {
           // The slow rank is then the throttle's own symptom on that GPU: evidence for it.
           const ComponentHint slow = b.Component(effect, topo.job);
@@ -6051,7 +6055,17 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         }
       }
     }
-    if (ranked[0].second >= options_.stop_confidence && !(leader_is_effect && round <= cause_round)) return chosen;
+    // A throttle that leads because the slow rank's own GPU shows it: the slow rank's lines are its
+    // symptom, no test of it, and a throttle read from one sweep can be a passing state. On-call
+    // drains a GPU only once a probe has looked at it, so the cause round runs however likely the
+    // throttle is (review RV-GP: holdout13 p031 and holdout14 k012 went from 8 probes to none when
+    // the slow rank's weight lifted the throttle past stop_confidence).
+    const bool leader_from_slow_rank =
+        slow_rank_throttles.count(ranked[0].first) > 0 && !b.ConfirmedByProbe(ranked[0].first);
+    if (ranked[0].second >= options_.stop_confidence &&
+        !((leader_is_effect || leader_from_slow_rank) && round <= cause_round)) {
+      return chosen;
+    }
     // A probe has already confirmed the leading cause and none confirmed a rival: another round
     // would only re-confirm it (its steps would wait for this round's results for nothing).
     if (round > 1 && !leader_is_effect && ranked[0].second >= kConfirmedStopPosterior &&
@@ -6076,6 +6090,13 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       double moved = 0.5 * pmap[ranked[0].first];
       pmap[ranked[0].first] -= moved;
       for (const std::string& cause : effect->second) pmap[cause] += moved / effect->second.size();
+    }
+    if (leader_from_slow_rank && round <= cause_round) {
+      // Is the throttle the slow rank's cause or a state beside it? Half the leader's mass goes
+      // back to the straggler for this round, so the probes that tell them apart are worth running.
+      double moved = 0.5 * pmap[ranked[0].first];
+      pmap[ranked[0].first] -= moved;
+      pmap["straggler_rank"] += moved;
     }
     // Targets: the components of the leading hypotheses.
     std::vector<ComponentHint> targets;
