@@ -6889,6 +6889,25 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         std::string target;
         if (spec.target_kind == ProbeTargetKind::kGpu && !at.node.empty() && at.gpu >= 0 && !at.node_wide) {
           target = at.node + "/gpu" + std::to_string(at.gpu);
+        } else if (spec.target_kind == ProbeTargetKind::kGpu && !at.node.empty() && gpus_on(at.node) > 0) {
+          // A node-wide answer (a throttle, a fault on most of its GPUs): the GPU probe on each GPU
+          // of the node, when it ran on none of them (review RV-GP: holdout13 p031 and holdout14
+          // k012, node-wide thermal answers no probe had looked at, said nothing in unverified).
+          bool any = false;
+          const int n = gpus_on(at.node);
+          for (int g = 0; g < n; ++g) {
+            std::string one = std::string(spec.name);
+            one += "@";
+            one += at.node;
+            one += "/gpu";
+            one += std::to_string(g);
+            any = any || ran.count(one) > 0;
+          }
+          if (!any) {
+            target = at.node;
+            target += "/gpu0..gpu";
+            target += std::to_string(n - 1);
+          }
         } else if (spec.target_kind == ProbeTargetKind::kNode && !at.node.empty()) {
           target = at.node;
         } else if (spec.target_kind == ProbeTargetKind::kJob && !at.job.empty()) {

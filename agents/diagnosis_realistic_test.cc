@@ -1708,7 +1708,8 @@ TEST_CASE("realistic: a straggler whose own GPU throttles is that throttle (GP)"
 // And the throttled-straggler answer of GP's own shape still runs its probe round (holdout13 p031,
 // holdout14 k012 lost all 8 probes): on-call verifies the GPU before draining it.
 namespace {
-DiagnosisCase StragglerSweepCase(const std::function<std::string(int node, int gpu)>& row, const std::string& query) {
+DiagnosisCase StragglerSweepCase(const std::function<std::string(int node, int gpu)>& row, const std::string& query,
+                                  bool straggler = true) {
   std::vector<std::string> train;
   for (int i = 0; i < 12; ++i) {
     char buf[256];
@@ -1718,10 +1719,12 @@ DiagnosisCase StragglerSweepCase(const std::function<std::string(int node, int g
                   i, 12040 + i, i < 6 ? 3080.0 : 4230.0);
     train.push_back(buf);
   }
-  train.push_back("0: [Rank 0] (after 12050 iterations) straggler detector: min/max fwd-bwd time across ranks "
-                  "2871.3 ms (rank 2) / 4140.7 ms (rank 13)");
-  train.push_back("0: [Rank 0] (after 12053 iterations) straggler detector: min/max fwd-bwd time across ranks "
-                  "2869.0 ms (rank 30) / 4151.9 ms (rank 13)");
+  if (straggler) {
+    train.push_back("0: [Rank 0] (after 12050 iterations) straggler detector: min/max fwd-bwd time across ranks "
+                    "2871.3 ms (rank 2) / 4140.7 ms (rank 13)");
+    train.push_back("0: [Rank 0] (after 12053 iterations) straggler detector: min/max fwd-bwd time across ranks "
+                    "2869.0 ms (rank 30) / 4151.9 ms (rank 13)");
+  }
   std::vector<std::string> sweep = {"$ pdsh -w n-[1-4] nvidia-smi --query-gpu=" + query + " --format=csv,noheader"};
   for (int n = 1; n <= 2; ++n) {
     for (int g = 0; g < 8; ++g) sweep.push_back(row(n, g));
@@ -1795,6 +1798,37 @@ TEST_CASE("realistic: a straggler answered as its GPU's throttle still has that 
   bool on_gpu = false;
   for (const std::string& a : exec.asked) on_gpu = on_gpu || a.find("@n-2/gpu5") != std::string::npos;
   CHECK_MESSAGE(on_gpu, "no probe ran on n-2/gpu5");
+}
+
+// Review RV-GP of GP item 4: a node-wide answer (the SW power cap on all 8 GPUs of one node, a lowered
+// power limit) that no probe confirmed said nothing in unverified: the GPU probes were named only for
+// an answer on one GPU (holdout13 p031 and holdout14 k012, node-wide thermal answers, had 0 probes
+// and no such line with GP's binary). They are named now for each GPU of the node.
+TEST_CASE("realistic: a node-wide answer no probe confirmed names its GPU probes in unverified (RV-GP)") {
+  const std::string query = "index,temperature.gpu,clocks.sm,clocks_throttle_reasons.sw_power_cap,power.draw,power.limit";
+  DiagnosisCase c = StragglerSweepCase(
+      [](int n, int g) {
+        const bool capped = n == 2;
+        char buf[160];
+        std::snprintf(buf, sizeof(buf), "n-%d: %d, %d, %s MHz, %s, %.2f W, %s W", n, g, 62 + g, capped ? "1110" : "1980",
+                      capped ? "Active" : "Not Active", capped ? 399.5 : 610.0 + g, capped ? "400.00" : "700.00");
+        return std::string(buf);
+      },
+      query, /*straggler=*/false);
+  auto facts = GatherKnowledge(testing::ShippedPack(), c);
+  REQUIRE(facts.ok());
+  testing::RecordedExecutor exec;
+  ReasonerOptions ro;
+  ro.stop_confidence = 0.01;  // no probe round: the answer rests on the sweep alone
+  Diagnosis d = BuiltinReasoner(ro).Diagnose(c, *facts, &exec).diagnosis;
+  CHECK(d.root_cause == "gpu_power_throttle");
+  CHECK(d.component == "n-2");
+  CHECK(exec.asked.empty());
+  std::string note;
+  for (const std::string& u : d.unverified) {
+    if (u.find("not confirmed by a probe") != std::string::npos) note = u;
+  }
+  CHECK_MESSAGE(note.find("@n-2/gpu0..gpu7") != std::string::npos, note);
 }
 
 }  // namespace
