@@ -4390,16 +4390,7 @@ class Beliefs {
   // Scales the positive log/metric contributions to `c` by `factor`, noting why.
   void Discount(const std::string& c, double factor, const std::string& why) {
     discounted_.insert(c);
-    for (Observation& o : obs_) {
-      if (o.evidence.kind == EvidenceKind::kProbe) continue;
-      auto it = o.deltas.find(c);
-      if (it == o.deltas.end() || it->second <= 0) continue;
-      double before = it->second;
-      it->second *= factor;
-      score_[c] -= before - it->second;
-      if (o.evidence.supports.size() == 1) o.evidence.weight = it->second;
-      o.evidence.detail += "  [discounted: " + why + "]";
-    }
+    DiscountWhere(c, factor, why, [](const Observation&) { return true; });
   }
 
   // The component of category `c`: probe targets that failed for it first, then the strongest,
