@@ -245,6 +245,9 @@ std::string RegexBacktrackHazard(std::string_view p) {
       }
       Frame& parent = frames.back();
       parent.all |= group.all;
+      // A group that occurs exactly once and repeats nothing inside (`(?:,|;)`) separates like an
+      // atom when none of its bytes can be matched by the repeating atoms around it.
+      if (q.length == 0 && !group.body_repeats && group.all.any()) parent.separators.push_back(group.all);
       if (q.max > 1) {
         parent.body_repeats = true;
         parent.repeated |= group.all;
