@@ -497,7 +497,10 @@ Result<DiagnosisReport> DiagnosisAgent::Diagnose(DiagnosisCase c, ProbeExecutor*
     return answer[key].is_string() ? answer[key].get<std::string>() : answer[key].dump();
   };
   std::string rc = text_of("root_cause");
-  std::string component = text_of("component");
+  // A component that is not a string (a list, an object) is no place: the built-in one stays.
+  std::string component = answer.contains("component") && answer["component"].is_string()
+                              ? answer["component"].get<std::string>()
+                              : "";
   bool known = std::find(facts.categories.begin(), facts.categories.end(), rc) != facts.categories.end();
   bool supported = false;
   for (const Evidence& e : d.evidence) supported = supported || Supports(e, rc);

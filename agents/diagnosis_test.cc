@@ -921,6 +921,13 @@ TEST_CASE("agent: the LLM's answer needs supporting evidence; an LLM failure kee
   CHECK(rm->mode == "llm-rejected");
   CHECK(rm->diagnosis.root_cause == "cuda_oom");
   CHECK(rm->diagnosis.unverified.back().find("LLM answered `7` but it is not a known category") != std::string::npos);
+  ScriptedLlm listed;  // a known, supported category with a component that is a list: the built-in place stays
+  listed.script.push_back(Says(R"({"root_cause": "cuda_oom", "component": ["node-2/gpu5", "node-2/gpu6"]})"));
+  o.llm = &listed;
+  auto rl = DiagnosisAgent(o).Diagnose(*c, &exec);
+  REQUIRE_MESSAGE(rl.ok(), rl.status().message());
+  CHECK(rl->mode == "llm");
+  CHECK(rl->diagnosis.component == builtin->diagnosis.component);
 
   ScriptedLlm dead;
   o.llm = &dead;
