@@ -107,9 +107,9 @@ ByteSet Escape(std::string_view p, size_t* i, bool* zero_width) {
     case 'f': return Char('\f');
     case 'v': return Char('\v');
     case '0': return Char('\0');
-    case 'x': case 'u': case 'c':  // a code given by number: any byte, to be safe
+    case 'x': case 'u': case 'c': return ~ByteSet();  // a code given by number: any byte, to be safe
     default:
-      if (std::isdigit(static_cast<unsigned char>(e)) || e == 'x' || e == 'u' || e == 'c') return ~ByteSet();
+      if (std::isdigit(static_cast<unsigned char>(e))) return ~ByteSet();  // a backreference: any byte
       return Char(static_cast<unsigned char>(e));
   }
 }
