@@ -27,7 +27,7 @@ if /usr/bin/python3 -c 'import sklearn, pandas' 2>/dev/null; then
   "$VIGIL" "${ARGS[@]}" --out "$TMP/a" >"$TMP/a.log" 2>&1 & pa=$!
   "$VIGIL" "${ARGS[@]}" --out "$TMP/b" >"$TMP/b.log" 2>&1 & pb=$!
   wait $pa; ra=$?; wait $pb; rb=$?
-  [ $ra -eq 0 ] && [ $rb -eq 0 ] && passed=$((passed + 1)) || bad "two at once: exit $ra and $rb: $(tail -2 "$TMP/a.log" "$TMP/b.log")"
+  [ $ra -eq 0 ] && [ $rb -eq 0 ] && passed=$((passed + 1)) || bad "two at once: exit $ra and $rb: $(tail -n 2 "$TMP/a.log" "$TMP/b.log")"
   figures() { /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(json.dumps(d["detectors"][0]["overall"], sort_keys=True))' "$1/report.json" 2>&1; }
   if [ "$(figures "$TMP/a")" = "$(figures "$TMP/one")" ] && [ "$(figures "$TMP/b")" = "$(figures "$TMP/one")" ]; then
     passed=$((passed + 1)); else bad "two at once: figures differ from the single run: $(figures "$TMP/a") / $(figures "$TMP/b") / $(figures "$TMP/one")"; fi

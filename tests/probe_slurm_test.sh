@@ -62,13 +62,13 @@ ReturnToService=2
 NodeName=$node NodeAddr=127.0.0.1 CPUs=$(nproc) State=UNKNOWN
 PartitionName=probes Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 CONF
-  slurmctld -i && slurmd || { echo "FAIL: slurm daemons did not start"; tail -5 "$tmp"/*.log; exit 1; }
+  slurmctld -i && slurmd || { echo "FAIL: slurm daemons did not start"; tail -n 5 "$tmp"/*.log; exit 1; }
   for _ in $(seq 1 50); do sinfo -h -o %T 2>/dev/null | grep -q idle && break; sleep 0.2; done
   sinfo -h -o %T 2>/dev/null | grep -q idle && break
   for p in slurmctld slurmd; do [ -f "$tmp/$p.pid" ] && kill "$(cat "$tmp/$p.pid")" 2>/dev/null; rm -f "$tmp/$p.pid"; done
   sleep 1
 done
-sinfo -h -o %T | grep -q idle || { echo "FAIL: node not idle: $(sinfo 2>&1)"; tail -5 "$tmp"/*.log; exit 1; }
+sinfo -h -o %T | grep -q idle || { echo "FAIL: node not idle: $(sinfo 2>&1)"; tail -n 5 "$tmp"/*.log; exit 1; }
 
 ex="slurm:partition=probes,binary=$root/probes/testdata/fake_probe_ok.sh"
 # A run through srun on the node: the fake probe echoes the arguments it got.
