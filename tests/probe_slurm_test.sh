@@ -63,8 +63,22 @@ NodeName=$node NodeAddr=127.0.0.1 CPUs=$(nproc) State=UNKNOWN
 PartitionName=probes Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 CONF
   slurmctld -i && slurmd || { echo "FAIL: slurm daemons did not start"; tail -n 5 "$tmp"/*.log; exit 1; }
-  for _ in $(seq 1 50); do sinfo -h -o %T 2>/dev/null | grep -q idle && break; sleep 0.2; done
+  # Up to 60 s while both daemons live: under ctest -j on 2 cores slurmctld once took longer than
+  # the 10 s this loop used to allow to answer and mark the node idle (2026-12-02, passed alone in
+  # 37 s). A daemon whose pid file names a dead process (its port taken) means another port at once.
+  for i in $(seq 1 300); do
+    sinfo -h -o %T 2>/dev/null | grep -q idle && break
+    if [ "$i" -gt 25 ]; then
+      alive=1
+      for p in slurmctld slurmd; do
+        [ -f "$tmp/$p.pid" ] && ! kill -0 "$(cat "$tmp/$p.pid")" 2>/dev/null && alive=0
+      done
+      [ "$alive" = 1 ] || break
+    fi
+    sleep 0.2
+  done
   sinfo -h -o %T 2>/dev/null | grep -q idle && break
+  echo "attempt $attempt on port $port: node not idle: $(sinfo -h 2>&1 | head -n 3)"; tail -n 5 "$tmp"/*.log
   for p in slurmctld slurmd; do [ -f "$tmp/$p.pid" ] && kill "$(cat "$tmp/$p.pid")" 2>/dev/null; rm -f "$tmp/$p.pid"; done
   sleep 1
 done
