@@ -6000,6 +6000,16 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     auto it = node_gpus.find(node);
     return it != node_gpus.end() ? it->second == 1 : topo.gpus_per_node == 1;
   };
+  // Whether `node` is known (the topology's or the probes' count) to have fewer GPUs than a
+  // node-level probe needs: the NCCL collectives and the peer-to-peer matrix on a 1-GPU node can
+  // only answer `unavailable` (H200 runs 17-18: 1.2-1.6 s each under load to say what gpu.inventory
+  // had already said).
+  auto too_few_gpus = [&](const ProbeSpec& spec, const std::string& node) {
+    if (spec.min_local_gpus <= 1) return false;
+    auto it = node_gpus.find(node);
+    const int known = it != node_gpus.end() ? it->second : topo.gpus_per_node;
+    return known > 0 && known < spec.min_local_gpus;
+  };
   std::set<std::string> unfed;  // ids of peer steps that ran but fed no decision
   size_t probes_run = 0;
   const double cap_s = options_.probe_time_limit_s;
@@ -6147,7 +6157,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           // on a 1-GPU node got no GEMM or HBM test at all once the sweep's launch test passed.
           if (h.gpu < 0 && known_one_gpu(h.node)) tset.insert(h.node + "/gpu0");
         } else if (spec.target_kind == ProbeTargetKind::kNode) {
-          tset.insert(h.node);
+          if (!too_few_gpus(spec, h.node)) tset.insert(h.node);
         } else if (!h.job.empty()) {
           tset.insert("job/" + h.job);
         }
@@ -6910,7 +6920,13 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         if (target.empty() || ran.count(step)) continue;
         if (!not_run.empty()) not_run += ", ";
         not_run += step;
-        if (spec.intrusive && !options_.allow_intrusive) not_run += " (intrusive: not allowed)";
+        if (spec.target_kind == ProbeTargetKind::kNode && too_few_gpus(spec, target)) {
+          not_run += " (cannot run: needs ";
+          not_run += std::to_string(spec.min_local_gpus);
+          not_run += " GPUs on the node)";
+        } else if (spec.intrusive && !options_.allow_intrusive) {
+          not_run += " (intrusive: not allowed)";
+        }
       }
       if (!not_run.empty()) {
         std::string note = "leading answer not confirmed by a probe: ";

@@ -439,3 +439,56 @@ TEST_CASE("confirmed: a failure that names no category confirms the one of its c
 }
 
 }  // namespace vigil
+
+namespace vigil {
+
+// H200 runs 17 and 18 (probes/README.md): on the 1-GPU VM the five NCCL probes and the
+// peer-to-peer matrix ran after gpu.inventory had said "1 GPU", each answering `unavailable`
+// ("needs at least 2 GPUs or ranks; 1 present") after 1.2-1.6 s under the hog. A node known to
+// have fewer GPUs than a probe needs gets no such step (the topology's count would say it as well).
+TEST_CASE("gpu count: no NCCL collective or peer-to-peer step on a node known to have one GPU") {
+  auto kb = testing::KbWith({StragglerIncident()});
+  auto two_gpu_probe = [](const std::string& t) {
+    return t.rfind("nccl.", 0) == 0;  // the collectives and nccl.p2p_matrix
+  };
+  OneGpuNode probes(/*old_binary=*/false);
+  auto r = TriageAlert(StragglerAlert(), LiveOptions(*kb, &probes));
+  REQUIRE(r.ok());
+  std::vector<std::string> targets = StepTargets(r->diagnosis);
+  CAPTURE(targets);
+  CHECK(std::find(targets.begin(), targets.end(), "gpu.inventory@vm") != targets.end());
+  CHECK(std::none_of(targets.begin(), targets.end(), two_gpu_probe));
+  CHECK(std::none_of(probes.asked.begin(), probes.asked.end(), two_gpu_probe));
+  CHECK(r->diagnosis.root_cause == "straggler_rank");
+  CHECK(r->diagnosis.component == "vm/gpu0");
+}
+
+// An NCCL answer on a 1-GPU node (the topology's count) that no probe confirmed: `unverified`
+// names the NCCL probes it could not run and why, not as steps someone should still run.
+TEST_CASE("gpu count: an unconfirmed NCCL answer on a 1-GPU node says its NCCL probes cannot run there") {
+  DiagnosisCase c;
+  c.id = "one-gpu-nccl";
+  CaseLog log;
+  log.source = "vm/rank0/stderr";
+  log.lines.push_back({1, "NCCL WARN NET/Socket : peer 10.0.0.7 unreachable: nccl network misconfigured"});
+  log.original_lines = 1;
+  c.logs.push_back(log);
+  c.topology = Json{{"nodes", Json::array({"vm"})}, {"gpus_per_node", 1}};
+  KnowledgeFacts facts = testing::FactsMatching(c, {{"nccl network misconfigured", "nccl_network_misconfig"}},
+                                                {{"nccl_network_misconfig", "network"}});
+  OneGpuNode probes(/*old_binary=*/false);
+  ReasonerOptions o;
+  o.allow_intrusive = true;
+  auto out = BuiltinReasoner(o).Diagnose(c, facts, &probes);
+  CAPTURE(out.diagnosis.unverified);
+  CAPTURE(StepTargets(out.diagnosis));
+  REQUIRE(out.diagnosis.root_cause == "nccl_network_misconfig");
+  bool said = false;
+  for (const std::string& u : out.diagnosis.unverified) {
+    if (u.find("not confirmed by a probe") == std::string::npos) continue;
+    said = u.find("nccl.allreduce@vm (cannot run: needs 2 GPUs on the node)") != std::string::npos;
+  }
+  CHECK(said);
+}
+
+}  // namespace vigil

@@ -108,19 +108,19 @@ constexpr ProbeSpec kCatalog[] = {
     {"nccl.allreduce",
      "NCCL all-reduce algbw/busbw (nccl-tests formulas) over the local GPUs or "
      "the job's ranks, with the sum checked",
-     5.0, true, ProbeTargetKind::kNode, kNcclCollective},
+     5.0, true, ProbeTargetKind::kNode, kNcclCollective, 2},
     {"nccl.allgather", "NCCL all-gather algbw/busbw, result checked", 4.0, true, ProbeTargetKind::kNode,
-     kNcclCollective},
+     kNcclCollective, 2},
     {"nccl.reducescatter", "NCCL reduce-scatter algbw/busbw, result checked", 4.0, true,
-     ProbeTargetKind::kNode, kNcclCollective},
+     ProbeTargetKind::kNode, kNcclCollective, 2},
     {"nccl.alltoall", "NCCL all-to-all (grouped send/recv) algbw/busbw, result checked", 4.0, true,
-     ProbeTargetKind::kNode, kNcclAlltoall},
+     ProbeTargetKind::kNode, kNcclAlltoall, 2},
     {"nccl.sendrecv", "NCCL ring send/recv algbw/busbw, result checked", 3.0, true, ProbeTargetKind::kNode,
-     kNcclSendrecv},
+     kNcclSendrecv, 2},
     {"nccl.p2p_matrix",
      "peer-to-peer copy bandwidth between every ordered pair of local GPUs; a "
      "pair far below the node's median marks a bad link",
-     6.0, true, ProbeTargetKind::kNode, kP2pMatrix},
+     6.0, true, ProbeTargetKind::kNode, kP2pMatrix, 2},
     {"node.kernel_log",
      "the node's kernel log over a window (journalctl -k, else dmesg, else /dev/kmsg; default the "
      "last hour): NVRM Xid lines (GPU by PCI bus id), NVLink errors, PCIe AER, mlx5/IB port events "

@@ -38,6 +38,10 @@ struct ProbeSpec {
   bool intrusive;               // needs ProbeRequest::allow_intrusive (uses SMs/HBM/links)
   ProbeTargetKind target_kind;  // gpu: one GPU; node: all GPUs of a node; job: ranks of a job
   std::span<const CategoryEvidence> evidence;
+  // The fewest local GPUs a node-level run can say anything with: 2 for the NCCL collectives and
+  // the peer-to-peer matrix (vigil-probe answers `unavailable`, "needs at least 2 GPUs or ranks",
+  // on a node with one), 1 for the rest (gpu.sdc on one GPU still checks repeatability).
+  int min_local_gpus = 1;
 };
 
 // Every probe, in a stable order (the order of `vigil probe list`).
