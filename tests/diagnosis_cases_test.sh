@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Checks the diagnosis case sets (evals/diagnosis/{dev,holdout,holdout2,...,holdout15,realistic,realistic2,realistic3,realistic4,realistic5}) with
+# Checks the diagnosis case sets (evals/diagnosis/{dev,holdout,holdout2,...,holdout15,realistic,realistic2,realistic3,realistic4,realistic5,realistic6}) with
 # validate_cases.py, that the committed JSON is what generate_cases.py (dev, holdout), each
-# holdoutN/holdoutN_cases.py, realistic/realistic_cases.py, realistic2/realistic2_cases.py, realistic3/realistic3_cases.py, realistic4/realistic4_cases.py and realistic5/realistic5_cases.py produce, and that the validator rejects broken cases.
+# holdoutN/holdoutN_cases.py, realistic/realistic_cases.py, realistic2/realistic2_cases.py, realistic3/realistic3_cases.py, realistic4/realistic4_cases.py, realistic5/realistic5_cases.py and realistic6/realistic6_cases.py produce, and that the validator rejects broken cases.
 # Run by ctest from the repo root as: bash tests/diagnosis_cases_test.sh <build-dir>
 set -euo pipefail
 PY=${PYTHON:-python3}
@@ -61,6 +61,14 @@ diff -r evals/diagnosis/realistic5 "$tmp/gen/realistic5" --exclude='*.py' --excl
   { echo "FAIL: realistic5/ differs from realistic5/realistic5_cases.py output"; exit 1; }
 "$PY" "$V" evals/diagnosis/realistic5 >/dev/null || { echo "FAIL: realistic5/ does not validate on its own"; exit 1; }
 
+# The sixth realistic set (evals/diagnosis/realistic6/, jobs of 8-512 nodes with whole-job srun output,
+# cascades, alert groups and pre-existing faults, written blind by a sixth writer): the same checks
+# (at least 24 cases, every category; its cases may carry up to 20,000 lines and 1 MiB each).
+"$PY" evals/diagnosis/realistic6/realistic6_cases.py --out "$tmp/gen/realistic6" >/dev/null
+diff -r evals/diagnosis/realistic6 "$tmp/gen/realistic6" --exclude='*.py' --exclude=__pycache__ --exclude=README.md >/dev/null ||
+  { echo "FAIL: realistic6/ differs from realistic6/realistic6_cases.py output"; exit 1; }
+"$PY" "$V" evals/diagnosis/realistic6 >/dev/null || { echo "FAIL: realistic6/ does not validate on its own"; exit 1; }
+
 # 3. The validator rejects each kind of broken case, naming file and field.
 expect_reject() {  # name, python expression mutating `d`, expected text in the output
   local name=$1 mutate=$2 want=$3
@@ -89,6 +97,7 @@ expect_reject missing 'del d["expected"]' "expected: missing"
 expect_reject component 'd["expected"]["component"] = "somewhere over there"' "expected.component:"
 expect_reject unreachable 'd["expected"]["component"] = "node-99/gpu1"' "node 'node-99' is not in topology.nodes"
 expect_reject coverage 'pass' "categories without a case:"
+expect_reject too_many_lines 'd["logs"][0]["lines"] *= 20' "lines in all; cases carry 20-400"
 
 # Invalid JSON is reported with the file, not a traceback.
 mkdir -p "$tmp/garbage/dev" && echo '{"id": "case-001",' >"$tmp/garbage/dev/case-001.json"

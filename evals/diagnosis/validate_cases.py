@@ -2,11 +2,13 @@
 """Checks the diagnosis case sets (stdlib only).
 
 Usage: validate_cases.py [--taxonomy FILE] [--min-dev N] [--min-holdout N] [--min-holdout2 N]
-                         [--min-holdout3 N] ... [--min-holdout15 N] [--min-realistic N] [--min-realistic2 N] [--min-realistic3 N] [--min-realistic4 N] [--min-realistic5 N] [DIR ...]
+                         [--min-holdout3 N] ... [--min-holdout15 N] [--min-realistic N] [--min-realistic2 N] [--min-realistic3 N] [--min-realistic4 N] [--min-realistic5 N] [--min-realistic6 N] [DIR ...]
 Default DIRs: every set of SET_MINIMUMS under evals/diagnosis/ (dev, holdout, holdout2, ...,
-holdout15, realistic, realistic2, realistic3, realistic4, realistic5; relative to the repo root, the working directory of ctest). Each DIR must cover every
+holdout15, realistic, realistic2, realistic3, realistic4, realistic5, realistic6; relative to the repo root, the working directory of ctest). Each DIR must cover every
 taxonomy category; a DIR named after a set (`dev`, `holdout`, `holdout2`, ...) must hold at least
 that set's --min-<set> cases (defaults in SET_MINIMUMS), any other DIR at least one.
+A case carries 20-400 log lines and at most 200 KiB, except in the sets of SET_LIMITS (realistic6:
+whole-job logs of large jobs, up to 20,000 lines and 1 MiB a case).
 
 Prints one line per problem as `FILE: path.to.field: what is wrong` and exits 1 if there is any,
 else prints a per-directory summary and exits 0. Exit 2 for bad usage (missing directory or
@@ -29,6 +31,9 @@ PROBES = {"gpu.inventory", "gpu.health", "gpu.gemm", "gpu.hbm_bandwidth", "gpu.p
 GPU_PROBES = {p for p in PROBES if p.startswith("gpu.")} - {"gpu.sdc"}
 STATUSES = {"pass", "fail", "error", "unavailable"}
 MAX_CASE_BYTES = 200 * 1024
+MAX_CASE_LINES = 400
+# Sets whose cases are whole `srun` outputs of jobs with hundreds of ranks: (max lines, max bytes).
+SET_LIMITS = {"realistic6": (20000, 1024 * 1024)}
 NODE = r"[A-Za-z][A-Za-z0-9_.-]*"
 GPU_TARGET = re.compile(r"^%s/gpu\d+$" % NODE)
 NODE_TARGET = re.compile(r"^%s$" % NODE)
@@ -51,7 +56,7 @@ def load_taxonomy(path):
     return [c["id"] for c in tax["categories"]]
 
 
-def check_case(path, data, categories, errors):
+def check_case(path, data, categories, errors, max_lines=MAX_CASE_LINES):
     def err(field, msg):
         errors.append("%s: %s: %s" % (path, field, msg))
 
@@ -97,8 +102,8 @@ def check_case(path, data, categories, errors):
                     if not isinstance(line, str):
                         err("logs[%d].lines[%d]" % (i, j), "expected a string")
                 total_lines += len(lines)
-            if not 20 <= total_lines <= 400:
-                err("logs", "%d lines in all; cases carry 20-400" % total_lines)
+            if not 20 <= total_lines <= max_lines:
+                err("logs", "%d lines in all; cases carry 20-%d" % (total_lines, max_lines))
     metrics = data.get("metrics")
     if metrics is not None:
         if not isinstance(metrics, list):
@@ -194,7 +199,7 @@ SET_MINIMUMS = {"dev": 66, "holdout": 24, "holdout2": 48, "holdout3": 50, "holdo
                 "holdout9": 50, "holdout10": 50, "holdout11": 50, "holdout12": 50,
                 "holdout13": 50, "holdout14": 50, "holdout15": 50, "realistic": 24,
                 "realistic2": 24, "realistic3": 24, "realistic4": 24,
-                "realistic5": 24}
+                "realistic5": 24, "realistic6": 24}
 
 
 def main(argv):
@@ -228,19 +233,21 @@ def main(argv):
             print("validate_cases: %s: no such directory" % d, file=sys.stderr)
             return 2
         files = sorted(f for f in os.listdir(d) if f.endswith(".json"))
+        base = os.path.basename(os.path.normpath(d))
+        max_lines, max_bytes = SET_LIMITS.get(base, (MAX_CASE_LINES, MAX_CASE_BYTES))
         covered = {}
         for f in files:
             path = os.path.join(d, f)
             size = os.path.getsize(path)
-            if size > MAX_CASE_BYTES:
-                errors.append("%s: (file): %d bytes, over the %d byte budget" % (path, size, MAX_CASE_BYTES))
+            if size > max_bytes:
+                errors.append("%s: (file): %d bytes, over the %d byte budget" % (path, size, max_bytes))
             try:
                 with open(path) as fh:
                     data = json.load(fh)
             except ValueError as e:
                 errors.append("%s:%s: invalid JSON: %s" % (path, getattr(e, "lineno", "?"), e))
                 continue
-            rc = check_case(path, data, categories, errors)
+            rc = check_case(path, data, categories, errors, max_lines)
             if isinstance(data, dict) and isinstance(data.get("id"), str):
                 if data["id"] in all_ids:
                     errors.append("%s: id: %r also used by %s" % (path, data["id"], all_ids[data["id"]]))
@@ -250,7 +257,6 @@ def main(argv):
         missing = [c for c in categories if c not in covered]
         if missing:
             errors.append("%s: categories without a case: %s" % (d, ", ".join(missing)))
-        base = os.path.basename(os.path.normpath(d))
         minimum = getattr(args, "min_" + base) if base in SET_MINIMUMS else 1
         if len(files) < minimum:
             errors.append("%s: %d cases, need at least %d" % (d, len(files), minimum))
