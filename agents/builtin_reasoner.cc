@@ -2104,6 +2104,12 @@ void HintFromSubject(const std::string& line, const Topology& t, ComponentHint& 
   static const std::regex kSdcRankAfter(
       R"(\b(?:digest|checksum|hash|replica|params?|parameters?|weights?|grads?|gradients?|outputs?)\b[^;|]{0,30}?\b(?:mismatch\w*|differs?|disagree\w*|diverge\w*)\b([^;|]{0,20}?)\b(?:on|at|from|in|for|of)\s+rank\s*[=:#]?\s*(\d+)\b)",
       std::regex::icase);
+  // RL6: "replicas disagree on param checksum: dp_rank 21 (global rank 174)". A dp_rank / tp_rank
+  // numbers a replica within its group; the global rank printed after the check is the process (the
+  // topology's rank). A reference ("expected value from global rank 0") is no subject.
+  static const std::regex kSdcGlobalRank(
+      R"(\b(?:mismatch\w*|differs?|differed|different|disagree\w*|diverge\w*)\b([^;|]{0,80}?)\bglobal[ _-]?rank\s*[=:#]?\s*(\d{1,6})\b)",
+      std::regex::icase);
   static const std::regex kRank(R"(\brank\s*[=:#]?\s*(\d{1,6})\b)", std::regex::icase);
   // What may come before a line's subject: timestamps, separators, a log level, writer prefixes.
   static const std::regex kHead(
@@ -2136,14 +2142,17 @@ void HintFromSubject(const std::string& line, const Topology& t, ComponentHint& 
   std::smatch m;
   bool sdc = false;
   for (const char* w : {"differ", "mismatch", "disagree", "diverge"}) sdc = sdc || ContainsNoCase(line, w);
+  static const std::regex kReference(R"(\b(?:expect\w*|reference|golden|baseline|peers?)\b)", std::regex::icase);
   if (subject) {
     // the line's head names the rank and where it ran
   } else if (sdc && std::regex_search(stripped, m, kSdcRankFirst)) {
     subject = ParseInt32(m.str(1));
   } else if (sdc && std::regex_search(stripped, m, kSdcRankAfter)) {
     // "mismatch: expected value from rank 3": rank 3 is the reference, not the replica that differs.
-    static const std::regex kReference(R"(\b(?:expect\w*|reference|golden|baseline|peers?)\b)", std::regex::icase);
     if (!std::regex_search(m.str(1), kReference)) subject = ParseInt32(m.str(2));
+  } else if (sdc && ContainsNoCase(stripped, "global") && std::regex_search(stripped, m, kSdcGlobalRank) &&
+             !std::regex_search(m.str(1), kReference)) {
+    subject = ParseInt32(m.str(2));
   } else if (std::optional<SlowMention> slow = SlowMentionIn(line, t.names); slow && slow->ranks.size() == 1) {
     subject = slow->ranks[0];
     named_node = slow->node;
