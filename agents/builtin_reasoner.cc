@@ -5864,6 +5864,52 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
   }
 
+  // 3z2. A lone Xid 43 (RL6). Xid 43, "GPU stopped processing", is the driver stopping a process's
+  // channel: after that process's own kernel fault (an Xid 13 / 31, a CUDA error it printed) or when
+  // it was ended. The GPU stays healthy and other processes go on (the pack's own entry says so). With
+  // no application fault anywhere in the case, an Xid 43 says only that some process on that GPU
+  // stopped, not that this incident is an illegal memory access (realistic6 case-rl6-12: another
+  // job's Xid 43 eleven hours earlier answered illegal_memory_access over 511 ranks timing out on
+  // the one rank the flight recorder named). Its observations of illegal_memory_access are scaled down
+  // to almost nothing; with an application fault in the case they keep their weight.
+  {
+    static const std::regex kXid43(R"(\bXid\b(?:\s*\(PCI:[0-9A-Fa-f:.]+\))?[\s:,]+43\b|\bXID error 43\b)",
+                                   std::regex::icase);
+    static const std::regex kAppFault(
+        R"(\bXid\b(?:\s*\(PCI:[0-9A-Fa-f:.]+\))?[\s:,]+(?:13|31)\b|\billegal (?:memory access|address|instruction)\b|)"
+        R"(\bdevice-side assert|\bmisaligned address\b|\bunspecified launch failure\b|\bCUDA error\b|\bCUDA_ERROR_\w+|)"
+        R"(\bcudaError\w*|\bMMU Fault\b|\bGraphics (?:SM )?(?:Warp )?Exception\b)",
+        std::regex::icase);
+    bool xid43 = false, app_fault = false;
+    for (const CaseLog& log : c.logs) {
+      for (const auto& line : log.lines) {
+        if (line.text.size() > 2000) continue;
+        if (!xid43 && (line.text.find("43") != std::string::npos) && std::regex_search(line.text, kXid43)) xid43 = true;
+        if (!app_fault && std::regex_search(line.text, kAppFault)) app_fault = true;
+        if (app_fault) break;
+      }
+      if (app_fault) break;
+    }
+    for (const TimeSeries& ts : c.metrics) {
+      if (app_fault || ts.name.find("XID_ERRORS") == std::string::npos) continue;
+      for (double v : ts.values) {
+        if (v == 13 || v == 31) app_fault = true;
+      }
+    }
+    if (xid43 && !app_fault) {
+      constexpr double kLoneXid43Factor = 0.05;
+      beliefs.DiscountWhere(
+          "illegal_memory_access", kLoneXid43Factor, "a lone Xid 43: a process's channel stopped, no application fault in the case",
+          [&](const Observation& o) {
+            if (o.evidence.kind == EvidenceKind::kLog) return std::regex_search(o.evidence.detail, kXid43);
+            return o.evidence.kind == EvidenceKind::kMetric &&
+                   o.evidence.source.find("XID_ERRORS") != std::string::npos && o.evidence.value == 43;
+          });
+      trace.push_back({{"type", "thought"},
+                       {"text", "a lone Xid 43 (no Xid 13 / 31 or CUDA error in the case) is a stopped process, not an illegal memory access"}});
+    }
+  }
+
   // 4. Explain away downstream symptoms (again after each probe round: probes find causes).
   std::set<std::string> explained;
   // Throttle categories that explained a slow rank through its own GPU's throttle evidence (below):
