@@ -2142,7 +2142,12 @@ void HintFromSubject(const std::string& line, const Topology& t, ComponentHint& 
   std::smatch m;
   bool sdc = false;
   for (const char* w : {"differ", "mismatch", "disagree", "diverge"}) sdc = sdc || ContainsNoCase(line, w);
-  static const std::regex kReference(R"(\b(?:expect\w*|reference|golden|baseline|peers?)\b)", std::regex::icase);
+  // A reference is the word that governs the rank: it ends the text before the rank ("expected value
+  // from rank 3", "reference: global rank 0", "peer rank 2"). A reference word further back names the
+  // check's other side, not this rank: "checksum differs from 31 peers on global rank 174" reports
+  // rank 174 (review RV-RL6: "peers" anywhere between the check and the rank dropped the subject).
+  static const std::regex kReference(
+      R"((?:\b(?:expect\w*|reference|golden|baseline)\b(?:\W+\w+){0,4}|\bpeers?)\W*$)", std::regex::icase);
   if (subject) {
     // the line's head names the rank and where it ran
   } else if (sdc && std::regex_search(stripped, m, kSdcRankFirst)) {

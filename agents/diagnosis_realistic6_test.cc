@@ -49,6 +49,30 @@ TEST_CASE("realistic6: a checksum mismatch naming a global rank is that rank's G
   CHECK(d.component == "n-22/gpu6");  // f1d4508: n-01/gpu0 (the writer's), gpu.sdc run on n-05 only
 }
 
+// Review RV-RL6: the same case, the check printed as "checksum differs from 255 peers on global rank
+// 174". "peers" names the check's other side; the rank after it is the replica that differs. 7a48f08
+// took any reference word between the check and the rank for a reference rank and kept the writer's
+// GPU (n-01/gpu0). A reference that governs the rank ("expected ... from global rank 8") is still none.
+std::string WithCheckLine(const std::string& wording) {
+  std::string text = kSdcGlobalRank;
+  const std::string from = "data-parallel replicas disagree on param checksum: dp_rank 21 (global rank 174)";
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + wording.size())) {
+    text.replace(at, from.size(), wording);
+  }
+  return text;
+}
+
+TEST_CASE("realistic6: a checksum that differs from its peers on a global rank is that rank's GPU (RV-RL6)") {
+  Diagnosis d = Run(WithCheckLine("param checksum differs from 255 peers on global rank 174"));
+  CHECK(d.root_cause == "gpu_silent_data_corruption");
+  CHECK(d.component == "n-22/gpu6");  // 7a48f08: n-01/gpu0
+}
+
+TEST_CASE("realistic6: a checksum mismatch's expected value from a global rank names no subject (RV-RL6 guard)") {
+  Diagnosis d = Run(WithCheckLine("param checksum mismatch on dp_rank 21: expected crc32=0x00009999 from global rank 8"));
+  CHECK(d.component != "n-02/gpu0");  // rank 8 is the reference
+}
+
 // 4 nodes; 31 ranks time out on one all-reduce, the flight recorder names rank 21 missing; n-02's
 // journal holds an Xid 43 of an earlier job (11 hours before), and nothing in the case is an
 // application fault (no Xid 13 / 31, no CUDA error).
