@@ -5880,10 +5880,16 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   {
     static const std::regex kXid43(R"(\bXid\b(?:\s*\(PCI:[0-9A-Fa-f:.]+\))?[\s:,]+43\b|\bXID error 43\b)",
                                    std::regex::icase);
+    // Only a kernel fault of the application's own counts (review RV-RL6): a CUDA error that is no
+    // kernel fault ("CUDA error: out of memory", "... uncorrectable ECC error encountered") says
+    // nothing of an Xid 43 elsewhere; 73354c5 took any "CUDA error" / CUDA_ERROR_* / cudaError* for
+    // one and let another job's Xid 43 answer illegal_memory_access over a rank's CUDA OOM.
     static const std::regex kAppFault(
         R"(\bXid\b(?:\s*\(PCI:[0-9A-Fa-f:.]+\))?[\s:,]+(?:13|31)\b|\billegal (?:memory access|address|instruction)\b|)"
-        R"(\bdevice-side assert|\bmisaligned address\b|\bunspecified launch failure\b|\bCUDA error\b|\bCUDA_ERROR_\w+|)"
-        R"(\bcudaError\w*|\bMMU Fault\b|\bGraphics (?:SM )?(?:Warp )?Exception\b)",
+        R"(\bdevice-side assert|\bmisaligned address\b|\bunspecified launch failure\b|\bhardware stack error\b|)"
+        R"(\binvalid program counter\b|\bCUDA_ERROR_(?:ILLEGAL_ADDRESS|ILLEGAL_INSTRUCTION|MISALIGNED_ADDRESS|ASSERT|)"
+        R"(LAUNCH_FAILED|HARDWARE_STACK_ERROR|INVALID_PC)\b|\bcudaError(?:IllegalAddress|IllegalInstruction|MisalignedAddress|)"
+        R"(Assert|LaunchFailure|HardwareStackError|InvalidPc)\b|\bMMU Fault\b|\bGraphics (?:SM )?(?:Warp )?Exception\b)",
         std::regex::icase);
     bool xid43 = false, app_fault = false;
     for (const CaseLog& log : c.logs) {
