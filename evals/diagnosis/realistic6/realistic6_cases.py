@@ -480,7 +480,7 @@ def rl6_08():
         "%s nvidia 0000:%s:00.0:    [14] CmpltTO                (First)" % (dmesg_t(c, -1005), c.pci[bg]),
         "%s pcieport 0000:d9:00.0: pciehp: Slot(8): Link Down" % dmesg_t(c, -1004),
         "%s pcieport 0000:d9:00.0: pciehp: Slot(8): Link Up" % dmesg_t(c, -1003),
-        "%s nvidia 0000:%s:00.0: 40.000 Gb/s available PCIe bandwidth, limited by 2.5 GT/s PCIe x16 link at 0000:d9:00.0 (capable of 504.112 Gb/s with 32.0 GT/s PCIe x16 link)" % (dmesg_t(c, -1002), c.pci[bg]),
+        "%s nvidia 0000:%s:00.0: 32.000 Gb/s available PCIe bandwidth, limited by 2.5 GT/s PCIe x16 link at 0000:d9:00.0 (capable of 504.112 Gb/s with 32.0 GT/s PCIe x16 link)" % (dmesg_t(c, -1002), c.pci[bg]),
     ])
     c.log("gx-06/journal", ["%s gx-06 kernel: mlx5_core 0000:%s:00.0: AER: Corrected error received: 0000:%s:00.0" % (c.syslog(-5000 + 40 * i), K.NIC_BUS[2], K.NIC_BUS[2]) for i in range(4)])
     c.gpu_metric("DCGM_FI_PROF_PCIE_RX_BYTES", bh, 2.1e9, 2e8, {bg: lambda s, v: v if s < -1000 else 3.1e8}, decimals=0)
@@ -505,7 +505,7 @@ def rl6_09():
     lines = K.megatron_iters(c, -1200, 150, 200331)
     for k in range(6):
         s = -700 + k * 100
-        lines.append("[%s] WARNING replica_check: step %d data-parallel replicas disagree on param checksum: dp_rank 21 (global rank %d) crc32=0x%08x, 255 others crc32=0x%08x" % (
+        lines.append("[%s] WARNING replica_check: step %d data-parallel replicas disagree on param checksum: dp_rank 21 (global rank %d) crc32=0x%08x, 31 others crc32=0x%08x" % (
             c.ymd(s), 200480 + k * 25, r, c.rng.randrange(1 << 32), c.rng.randrange(1 << 32)))
     c.log("%s/rank0/stdout" % H[0], lines)
     c.log("%s/journal" % bh, K.kernel_noise(c, bh, 10))
