@@ -30,6 +30,13 @@ expect 2 '--iterations needs a value' --iterations
 expect 2 '--iterations: `many` is not a number' --iterations many
 expect 2 '--seed: `99999999999999999999999` is out of range' --seed 99999999999999999999999
 expect 2 '--max-bytes and --max-seconds must be positive' --max-seconds 0
+# NaN passed `<= 0`, and 1e300 / inf overflowed the watchdog's int64 milliseconds (undefined; on x86
+# every input the watchdog saw running was saved as a hang); stoul took -1 as 2^64 - 1.
+expect 2 '--max-bytes and --max-seconds must be positive' --targets fields --iterations 1 --max-seconds nan
+expect 2 '--max-seconds: at most 1000000' --targets fields --iterations 1 --max-seconds 1e300
+expect 2 '--max-seconds: at most 1000000' --targets fields --iterations 1 --max-seconds inf
+expect 2 '--iterations: `-1` is out of range' --targets fields --iterations -1
+expect 2 '--max-bytes: `-5` is out of range' --targets fields --max-bytes -5
 expect 2 'no seed found for case, incident_jsonl, guide_markdown (run from the repository root or pass --root)' --root "$tmp" --list
 for t in rules case alertmanager prometheus_answer alertmanager_api embeddings_answer llm_http fields; do
   expect 0 "$t" --list

@@ -747,6 +747,9 @@ class Targets {
 
 // ---------------------------------------------------------------- driver
 
+// --max-seconds' largest value: its milliseconds fit int64 with room to spare.
+constexpr double kMaxSecondsLimit = 1e6;
+
 // The input being run, for the watchdog and the crash path.
 std::mutex g_mu;
 std::string g_target, g_input;
@@ -833,17 +836,24 @@ int main(int argc, char** argv) {
       if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
       return argv[++i];
     };
+    // std::stoul / stoull take "-1" and wrap it to 2^64 - 1: a negative count is out of range.
+    auto count = [&]() -> std::string {
+      std::string v = value();
+      if (const size_t p = v.find_first_not_of(" \t"); p != std::string::npos && v[p] == '-')
+        throw std::out_of_range(v);
+      return v;
+    };
     try {
       if (a == "--targets") {
         std::stringstream ss(value());
         for (std::string t; std::getline(ss, t, ',');)
           if (!t.empty()) only.push_back(t);
       } else if (a == "--iterations") {
-        iterations = std::stoul(value());
+        iterations = std::stoul(count());
       } else if (a == "--seed") {
-        seed = std::stoull(value());
+        seed = std::stoull(count());
       } else if (a == "--max-bytes") {
-        max_bytes = std::stoul(value());
+        max_bytes = std::stoul(count());
       } else if (a == "--max-seconds") {
         max_seconds = std::stod(value());
       } else if (a == "--save-dir") {
@@ -866,7 +876,12 @@ int main(int argc, char** argv) {
       return Usage((a + ": `" + argv[i] + "` is out of range").c_str());
     }
   }
-  if (max_bytes == 0 || max_seconds <= 0) return Usage("--max-bytes and --max-seconds must be positive");
+  // `!(x > 0)`, not `x <= 0`: NaN ("--max-seconds nan") is no limit either. And a bound: the watchdog
+  // converts the limit to int64 milliseconds, and 1e300 or inf there was a float-to-int conversion
+  // out of range (undefined; on x86 INT64_MIN, so the first input the watchdog saw running was saved
+  // as a hang: "one input ran longer than inf s").
+  if (max_bytes == 0 || !(max_seconds > 0)) return Usage("--max-bytes and --max-seconds must be positive");
+  if (!(max_seconds <= kMaxSecondsLimit)) return Usage("--max-seconds: at most 1000000 (about 11.6 days)");
 
   // A cap on the address space turns an input that makes a parser allocate without bound into a
   // std::bad_alloc (a finding) instead of the machine's OOM killer. Not under ASan, which reserves
