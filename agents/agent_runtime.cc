@@ -1,5 +1,7 @@
 #include "agents/agent_runtime.h"
 
+#include "core/utf8.h"
+
 namespace vigil {
 
 AgentRuntime::AgentRuntime(LlmClient* llm, std::span<const Tool> tools, AgentBudget budget, Clock* clock)
@@ -122,12 +124,20 @@ AgentRunResult AgentRuntime::Run(std::vector<ChatMessage> messages, ToolContext&
         }
       }
       if (invalid) ++out.invalid_tool_calls;
-      std::string text = result.dump();
-      if (text.size() > budget_.max_result_chars) {
-        text = text.substr(0, budget_.max_result_chars) + "... [truncated: " + std::to_string(text.size()) + " chars]";
+      // A tool's output holds what a node printed (any bytes): dumped with U+FFFD for bytes that are
+      // not UTF-8, and cut before a character, never inside one (either made the strict dump()
+      // throw type_error 316 out of the run, here or at the LLM request).
+      std::string text = result.dump(-1, ' ', false, Json::error_handler_t::replace);
+      const bool truncated = text.size() > budget_.max_result_chars;
+      if (truncated) {
+        const size_t whole = text.size();
+        text = Utf8Prefix(text, budget_.max_result_chars);
+        text += "... [truncated: ";
+        text += std::to_string(whole);
+        text += " chars]";
       }
       out.trace.push_back({{"type", "tool_result"}, {"step", out.steps}, {"tool", call.name},
-                           {"result", result.dump().size() > budget_.max_result_chars ? Json(text) : result}});
+                           {"result", truncated ? Json(text) : result}});
       ChatMessage tool_msg;
       tool_msg.role = "tool";
       tool_msg.content = text;

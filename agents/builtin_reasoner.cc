@@ -22,6 +22,7 @@
 #include "core/ascii.h"
 #include "core/parse.h"
 #include "core/time_util.h"
+#include "core/utf8.h"
 #include "knowledge/literal_prefilter.h"
 #include "probes/catalog.h"
 
@@ -3039,7 +3040,7 @@ std::map<std::string, SweepAnswer> MountSweepAnswers(const DiagnosisCase& c, con
     // mount was asked).
     // Kept as such, so that the answer can say which nodes' mounts nobody checked (review RV-GP).
     if (IsUnreachableAnswer(rest)) {
-      if (out[node].unreachable.empty()) out[node].unreachable = rest.substr(0, 200);
+      if (out[node].unreachable.empty()) out[node].unreachable = Utf8Prefix(rest, 200);
       return;
     }
     SweepAnswer& a = out[node];
@@ -3205,9 +3206,9 @@ std::string ProbeErrorText(const Json& details) {
     if (out.size() >= kMaxProbeText) break;
     if (!value.is_string() || !IsErrorKey(key)) continue;
     if (!out.empty()) out += " | ";
-    out += value.get<std::string>().substr(0, 2000);
+    out += Utf8Prefix(value.get<std::string>(), 2000);
   }
-  if (out.size() > kMaxProbeText) out.resize(kMaxProbeText);
+  if (out.size() > kMaxProbeText) out = Utf8Prefix(out, kMaxProbeText);
   return out;
 }
 
@@ -3285,7 +3286,7 @@ std::vector<std::string> CategoriesNamedByProbe(const ProbeResult& r) {
     return v;
   }();
   // The reason, then the error message the probe kept in its details (a NCCL test's failing call).
-  const std::string text = r.reason.substr(0, kMaxProbeText) + " | " + ProbeErrorText(r.details);
+  const std::string text = Utf8Prefix(r.reason, kMaxProbeText) + " | " + ProbeErrorText(r.details);
   std::vector<std::pair<size_t, std::string>> found;
   for (const auto& [re, cat] : *compiled) {
     std::smatch m;
@@ -5264,7 +5265,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
             detail += ": Fail";
             if (!r.warning.empty()) {
               detail += " (";
-              detail += r.warning.substr(0, 400);
+              detail += Utf8Prefix(r.warning, 400);
               detail += ")";
             }
             add_failure(log, r.status_line, detail, cat, gpu, json->node);
@@ -5322,7 +5323,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       auto [li, ki] = flat.refs[line_index];
       add_culprit(rank, line_source(li, ki),
                   "rank " + std::to_string(rank) + " runs a different collective than the ranks timing out (" +
-                      flat.lines[line_index].substr(0, 600) + ")",
+                      Utf8Prefix(flat.lines[line_index], 600) + ")",
                   flat.lines[line_index]);
       found = true;
     }
@@ -5353,13 +5354,13 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         if (sr.rank >= 0) {
           detail = "rank " + std::to_string(sr.rank) + " (" + log.source + ") wrote no collective timeout while its peers did" +
                    (sr.kind == "dumped" ? " and was stack-dumped" : "") + ": the participant the waiters wait for (last line: " +
-                   log.lines[sr.line_index].text.substr(0, 300) + ")";
+                   Utf8Prefix(log.lines[sr.line_index].text, 300) + ")";
           add_culprit(sr.rank, line_source(sr.log_index, sr.line_index), detail, "", 1e-6);
         } else {
           ComponentHint placed = HintFromSource(log.source, topo);
           if (placed.node.empty()) continue;
           detail = "local rank " + std::to_string(sr.local_rank) + "'s process is stopped (" +
-                   log.lines[sr.line_index].text.substr(0, 300) + "): the participant the waiters wait for";
+                   Utf8Prefix(log.lines[sr.line_index].text, 300) + "): the participant the waiters wait for";
           add_culprit(-1, line_source(sr.log_index, sr.line_index), detail, "", 1e-6, placed.node, sr.local_rank);
         }
         found = true;
@@ -5403,7 +5404,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     o.evidence.kind = EvidenceKind::kLog;
     o.evidence.source = c.logs[li].source + ":" + std::to_string(c.logs[li].lines[ki].number);
     o.evidence.detail = "rank " + std::to_string(nan->rank) + " and no other rank found NaN in its local grad norm " +
-                        std::to_string(nan->count) + " times (" + line.substr(0, 400) +
+                        std::to_string(nan->count) + " times (" + Utf8Prefix(line, 400) +
                         "): the same GPU again and again points to the GPU, not the numerics";
     o.evidence.supports = {"gpu_silent_data_corruption"};
     o.evidence.weight = kFirstSignatureWeight;
@@ -6708,7 +6709,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         fed = "nothing (no GPU count in the answer; up to " + std::to_string(kAssumedGpusPerNode) +
               " GPUs assumed)";
         d.unverified.push_back("GPU count of " + node + " unknown (gpu.inventory@" + node + ": " + r.outcome +
-                               (reason.empty() ? "" : ", " + reason.substr(0, 200)) + "): up to " +
+                               (reason.empty() ? "" : ", " + Utf8Prefix(reason, 200)) + "): up to " +
                                std::to_string(kAssumedGpusPerNode) + " GPUs probed");
       }
       trace.push_back({{"type", "tool_result"}, {"tool", "run_probe"}, {"step", steps[i].id},
@@ -6966,7 +6967,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       }
     }
     d.summary = top.category + (top.component.empty() ? "" : " on " + top.component) +
-                (first_detail.empty() ? "" : ": " + first_detail.substr(0, 200));
+                (first_detail.empty() ? "" : ": " + Utf8Prefix(first_detail, 200));
     // The answer no probe confirmed while a probe that tests it was there to run (holdout h003: the
     // logs made it so likely that no probe was expected to change the ranking, so its gpu.health
     // never ran): said in `unverified`, with the probes to run, so that nobody takes it for checked.
@@ -7068,7 +7069,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       where = "same alert at another place: past incident #" + past + " was on " +
               (match.past_place.empty() ? std::string("a place its labels do not name") : match.past_place);
     }
-    top.rationale = label + "; " + where + " (" + recall->incident.title.substr(0, 160) + "); " + top.rationale;
+    top.rationale = label + "; " + where + " (" + Utf8Prefix(recall->incident.title, 160) + "); " + top.rationale;
     d.root_cause = top.category;
     d.component = top.component;
     d.confidence = std::min(top.probability, kServedRecallMaxConfidence);
@@ -7085,7 +7086,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       d.mitigation += fix.empty() ? std::string(" has no fix on file") : " was resolved by: " + fix;
     }
     d.summary = top.category + (top.component.empty() ? "" : " on " + top.component) + " (" + label + "): " + where +
-                ". Past incident #" + past + ": " + recall->incident.title.substr(0, 200);
+                ". Past incident #" + past + ": " + Utf8Prefix(recall->incident.title, 200);
     trace.push_back({{"type", "served_recall"},
                      {"incident", recall->incident.id},
                      {"category", top.category},

@@ -14,6 +14,7 @@
 #include "agents/zero_counter.h"
 #include "core/parse.h"
 #include "core/time_util.h"
+#include "core/utf8.h"
 #include "knowledge/literal_prefilter.h"
 
 namespace vigil {
@@ -453,7 +454,7 @@ Result<DiagnosisReport> DiagnosisAgent::Diagnose(DiagnosisCase c, ProbeExecutor*
   user << "Evidence found so far:\n";
   for (size_t i = 0; i < builtin.diagnosis.evidence.size() && i < kMaxEvidenceInPrompt; ++i) {
     const Evidence& e = builtin.diagnosis.evidence[i];
-    user << "  " << e.id << " [" << EvidenceKindName(e.kind) << "] " << e.source << ": " << e.detail.substr(0, 300)
+    user << "  " << e.id << " [" << EvidenceKindName(e.kind) << "] " << e.source << ": " << Utf8Prefix(e.detail, 300)
          << "\n";
   }
   std::vector<ChatMessage> messages = {{"system", sys.str(), {}, "", ""}, {"user", user.str(), {}, "", ""}};
@@ -553,7 +554,7 @@ std::string FormatDiagnosisText(const DiagnosisReport& r) {
       break;
     }
     o << "  " << e.id << " [" << EvidenceKindName(e.kind) << " " << (e.weight > 0 ? "+" : "") << Fixed(e.weight, 1)
-      << "] " << e.source << "\n      " << e.detail.substr(0, 240) << "\n";
+      << "] " << e.source << "\n      " << Utf8Prefix(e.detail, 240) << "\n";
   }
   // Weight-0 items: read, not counted by the reasoner (alert triage's readings of the alert's
   // expression and the alerts co-firing on its node; peers that read healthy). Those first.
@@ -569,7 +570,7 @@ std::string FormatDiagnosisText(const DiagnosisReport& r) {
     o << "context:     (read, not counted)\n";
     for (size_t i = 0; i < context.size() && i < kMaxContext; ++i) {
       const Evidence& e = *context[i];
-      o << "  " << e.id << " [" << EvidenceKindName(e.kind) << "] " << e.source << "\n      " << e.detail.substr(0, 240)
+      o << "  " << e.id << " [" << EvidenceKindName(e.kind) << "] " << e.source << "\n      " << Utf8Prefix(e.detail, 240)
         << "\n";
     }
     if (context.size() > kMaxContext)

@@ -11,6 +11,7 @@
 #include "agents/diagnosis_agent.h"
 #include "agents/diagnosis_testing.h"
 #include "agents/metric_condition.h"
+#include "core/utf8.h"
 
 namespace vigil {
 namespace {
@@ -188,6 +189,34 @@ TEST_CASE("garbage numbers: a reading beyond double range is no reading") {
   REQUIRE(s[0].Append(0, 50).ok());
   CHECK_FALSE(EvaluateMetricCondition("temp > 1e999", s).has_value());
   CHECK(EvaluateMetricCondition("temp > 1e2", s).has_value());
+}
+
+
+// Log text that is not ASCII (a locale's messages, a user's name in a path): the reasoner cuts long
+// lines into the summary, evidence and notes. substr(0, 200) could cut "é" in two, and the half
+// byte made ToJson().dump() throw type_error 316 (`vigil diagnose --json`: "internal error:
+// [json.exception.type_error.316] incomplete UTF-8 string"). Every cut keeps whole characters.
+TEST_CASE("non-ASCII log text: what the reasoner cuts from long lines stays UTF-8, and the report dumps") {
+  auto kb = testing::KbWith({Xid79()});
+  const std::string e = "\xC3\xA9";         // é
+  const std::string euro = "\xE2\x82\xAC";  // €
+  for (size_t shift = 0; shift < 3; ++shift) {
+    Json j = XidCase();
+    std::string pad(shift, 'x');
+    for (int k = 0; k < 300; ++k) pad += k % 2 ? e : euro;
+    j["logs"][0]["lines"][0] = j["logs"][0]["lines"][0].get<std::string>() + " " + pad;
+    j["logs"][1]["lines"][0] = j["logs"][1]["lines"][0].get<std::string>() + " " + pad;
+    auto r = Run(j, *kb);
+    REQUIRE(r.ok());
+    INFO("shift " << shift);
+    CHECK(r->diagnosis.root_cause == "gpu_fallen_off_bus");
+    CHECK(IsValidUtf8(r->diagnosis.summary));
+    for (const Evidence& ev : r->diagnosis.evidence) CHECK(IsValidUtf8(ev.detail));
+    for (const std::string& u : r->diagnosis.unverified) CHECK(IsValidUtf8(u));
+    for (const Hypothesis& h : r->diagnosis.hypotheses) CHECK(IsValidUtf8(h.rationale));
+    CHECK_NOTHROW((void)r->ToJson().dump());
+    CHECK(IsValidUtf8(FormatDiagnosisText(*r)));
+  }
 }
 
 }  // namespace

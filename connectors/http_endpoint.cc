@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "core/utf8.h"
+
 namespace vigil {
 
 Result<HttpResponse> SendToEndpoint(HttpRequest req, size_t max_ok_body_bytes, const std::string& where,
@@ -39,7 +41,7 @@ Result<HttpResponse> SendToEndpoint(HttpRequest req, size_t max_ok_body_bytes, c
 }
 
 std::string BodyPreview(std::string_view body, size_t n) {
-  std::string out(body.substr(0, n));
+  std::string out = Utf8Prefix(body, n);  // whole characters: the preview may reach JSON output
   for (char& c : out) {
     if (static_cast<unsigned char>(c) < 0x20) c = ' ';
   }

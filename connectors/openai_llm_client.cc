@@ -15,6 +15,7 @@
 #include "core/logging.h"
 #include "core/parse.h"
 #include "core/time_util.h"
+#include "core/utf8.h"
 
 namespace vigil {
 namespace {
@@ -107,7 +108,7 @@ int64_t IndexField(const Json& obj, int64_t fallback) {
 
 std::string Truncate(std::string_view s, size_t n) {
   if (s.size() <= n) return std::string(s);
-  return std::string(s.substr(0, n)) + "...(" + std::to_string(s.size()) + " bytes)";
+  return Utf8Prefix(s, n) + "...(" + std::to_string(s.size()) + " bytes)";
 }
 
 int64_t EstimateTokens(size_t chars) { return static_cast<int64_t>((chars + 3) / 4); }
@@ -472,7 +473,7 @@ Result<ChatResponse> OpenAiLlmClient::SendOnce(const ChatRequest& request, bool 
   bool schema_in_prompt = request.response_schema.has_value() && !with_schema;
   bool stream_usage = request.stream && stream_options_supported_.load();
   Json body = ChatRequestToJson(request, options_.model, schema_in_prompt, stream_usage);
-  HttpRequest http = HttpRequest::PostJson(endpoint_, body.dump());
+  HttpRequest http = HttpRequest::PostJson(endpoint_, body.dump(-1, ' ', false, Json::error_handler_t::replace));
   http.timeout_ms = options_.timeout_ms;
   http.cancel = request.cancel;  // aborts the transfer in flight (a cancelled attempt is not retried)
   if (!options_.api_key.empty()) {

@@ -49,4 +49,18 @@ bool IsValidUtf8(std::string_view s, size_t* bad_offset) {
   return true;
 }
 
+std::string Utf8Prefix(std::string_view s, size_t max_bytes) {
+  if (s.size() <= max_bytes) return std::string(s);
+  // s[max_bytes] is the first byte left out. When it continues a sequence (10xxxxxx), step back to
+  // that sequence's lead byte (at most 3 bytes back) and leave the sequence out whole.
+  size_t n = max_bytes;
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
+  if ((byte(n) & 0xC0) == 0x80) {
+    size_t lead = n;
+    while (lead > 0 && n - lead < 3 && (byte(lead) & 0xC0) == 0x80) --lead;
+    if ((byte(lead) & 0xC0) == 0xC0) n = lead;  // a lead byte: its sequence is cut, drop it
+  }
+  return std::string(s.substr(0, n));
+}
+
 }  // namespace vigil
