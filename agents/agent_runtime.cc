@@ -69,8 +69,7 @@ AgentRunResult AgentRuntime::Run(std::vector<ChatMessage> messages, ToolContext&
       out.trace.push_back({{"type", "stop"}, {"step", out.steps}, {"reason", out.stop_reason}});
       break;
     }
-    out.usage.prompt_tokens += resp->usage.prompt_tokens;
-    out.usage.completion_tokens += resp->usage.completion_tokens;
+    out.usage.Add(resp->usage);
     const ChatMessage& msg = resp->message;
     if (!msg.content.empty()) {
       out.trace.push_back({{"type", msg.tool_calls.empty() ? "answer" : "thought"}, {"step", out.steps},

@@ -6,6 +6,7 @@
 // llm_timeout, llm_stream, ...). Implementations are thread-safe unless documented otherwise.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -53,10 +54,25 @@ struct ChatRequest {
   std::function<bool()> cancel;
 };
 
+// Token counts as servers report them. Sums saturate at the int64 limits: a server's count is read
+// up to INT64_MAX (ParseChatCompletion), so `prompt_tokens + completion_tokens` and the running
+// totals overflowed, which is undefined (SAN, 2026-12-02: UBSan in input_fuzz's llm_http target,
+// "9223372036854775807 + 5 cannot be represented in type 'long int'"; in a Release build the total
+// wrapped negative, under any token budget).
 struct TokenUsage {
   int64_t prompt_tokens = 0;
   int64_t completion_tokens = 0;
-  int64_t total() const { return prompt_tokens + completion_tokens; }
+  int64_t total() const { return SaturatingAdd(prompt_tokens, completion_tokens); }
+  // Adds `u`'s counts to these (a client's or a run's running total).
+  void Add(const TokenUsage& u) {
+    prompt_tokens = SaturatingAdd(prompt_tokens, u.prompt_tokens);
+    completion_tokens = SaturatingAdd(completion_tokens, u.completion_tokens);
+  }
+  static int64_t SaturatingAdd(int64_t a, int64_t b) {
+    int64_t sum = 0;
+    if (__builtin_add_overflow(a, b, &sum)) return b > 0 ? INT64_MAX : INT64_MIN;
+    return sum;
+  }
 };
 
 struct ChatResponse {

@@ -424,8 +424,7 @@ Status OpenAiLlmClient::CheckBudget() const {
 
 void OpenAiLlmClient::Account(const TokenUsage& usage) {
   std::lock_guard lock(mu_);
-  usage_.prompt_tokens += usage.prompt_tokens;
-  usage_.completion_tokens += usage.completion_tokens;
+  usage_.Add(usage);
 }
 
 int64_t OpenAiLlmClient::BackoffMs(int attempt) {

@@ -722,6 +722,38 @@ TEST_CASE("streaming: stream_options rejected is dropped; a server answering pla
   CHECK_FALSE(got[2].body.contains("stream_options"));
 }
 
+// SAN (2026-12-02): a count read as INT64_MAX (a server's 2^64 - 1) plus any other count overflowed
+// int64 in TokenUsage::total() and in the running totals (undefined; UBSan in input_fuzz's llm_http
+// target). In a Release build the total wrapped negative, so the token budget was never spent.
+TEST_CASE("token counts at INT64_MAX: totals and running sums saturate, the budget is spent") {
+  const std::string answer =
+      R"({"choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":"ok"}}],)"
+      R"("usage":{"prompt_tokens":18446744073709551615,"completion_tokens":5}})";
+  auto parsed = ParseChatCompletion(answer);
+  REQUIRE(parsed.ok());
+  CHECK(parsed->usage.prompt_tokens == INT64_MAX);
+  CHECK(parsed->usage.total() == INT64_MAX);
+  TokenUsage sum;
+  sum.Add(parsed->usage);
+  sum.Add(parsed->usage);
+  CHECK(sum.prompt_tokens == INT64_MAX);
+  CHECK(sum.completion_tokens == 10);
+  CHECK(sum.total() == INT64_MAX);
+  CHECK(TokenUsage::SaturatingAdd(INT64_MIN, -1) == INT64_MIN);
+
+  ScriptedOpenAiServer srv;
+  FakeClock clock;
+  for (int i = 0; i < 3; ++i) srv.Push({200, answer});
+  OpenAiLlmOptions o = Options(srv, &clock);
+  o.token_budget = 1'000'000;
+  auto client = Make(o);
+  CHECK(client->Chat(Ask("x")).ok());
+  CHECK(client->Chat(Ask("x")).ok() == false);  // spent: INT64_MAX tokens used
+  CHECK(client->Usage().total() == INT64_MAX);
+  CHECK(client->Usage().completion_tokens == 5);
+  CHECK(srv.received().size() == 1);
+}
+
 TEST_CASE("token and cost budgets: ResourceExhausted once spent, without sending") {
   ScriptedOpenAiServer srv;
   FakeClock clock;

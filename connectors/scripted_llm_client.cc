@@ -29,8 +29,7 @@ Result<ChatResponse> ScriptedLlmClient::Chat(const ChatRequest& request) {
   ++answered_;
   if (std::holds_alternative<Status>(next)) return std::get<Status>(next);
   ChatResponse r = std::get<ChatResponse>(std::move(next));
-  usage_.prompt_tokens += r.usage.prompt_tokens;
-  usage_.completion_tokens += r.usage.completion_tokens;
+  usage_.Add(r.usage);
   return r;
 }
 

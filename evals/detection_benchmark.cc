@@ -434,8 +434,7 @@ Json DetectionReport::ToJson(int delay_k) const {
   j["wall_s"] = wall_s;
   TokenUsage tokens;
   for (const DetectorResult& r : results) {
-    tokens.prompt_tokens += r.llm_usage.prompt_tokens;
-    tokens.completion_tokens += r.llm_usage.completion_tokens;
+    tokens.Add(r.llm_usage);
   }
   j["llm_prompt_tokens"] = tokens.prompt_tokens;
   j["llm_completion_tokens"] = tokens.completion_tokens;
