@@ -6,6 +6,7 @@
 
 #include "core/ascii.h"
 #include "core/regex_hazard.h"
+#include "core/utf8.h"
 #include "probes/catalog.h"
 
 namespace vigil {
@@ -66,7 +67,7 @@ Result<Json> KbSearch(const Json& args, ToolContext& ctx) {
     } else {
       j["guide"] = h.guide_path;
       j["heading"] = h.heading;
-      j["text"] = h.text.substr(0, 600);
+      j["text"] = Utf8Prefix(h.text, 600);  // a guide in any language: whole characters
     }
     out.push_back(std::move(j));
   }
