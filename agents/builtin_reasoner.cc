@@ -7,6 +7,7 @@
 #include "connectors/alertmanager.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -38,6 +39,14 @@ constexpr double kExtraMetricWeight = 0.25;
 constexpr double kExplainedAwayFactor = 0.3;
 constexpr double kCauseMinScore = 2.5;
 constexpr int64_t kCauseSlackMs = 120'000;  // a cause may be logged up to 2 min after its symptom
+// A throttle seen only in log lines explains a symptom that began at most this long after its last
+// line (review RG): a quarter hour covers the sparsest throttle logging on-call sees (DCGM health
+// watches, a periodic nvidia-smi -q sweep, IPMI SEL polls every few minutes); a throttle last logged
+// hours before had ended, as far as the case shows.
+constexpr int64_t kThrottleOverlapMs = 15 * 60'000;
+// The same with no time on the symptom's evidence, counted back from the alert's startsAt: an hour
+// covers a slowdown alert's `for` and the rate window it compares (step time over 30 minutes).
+constexpr int64_t kThrottleAlertWindowMs = 60 * 60'000;
 constexpr size_t kExamplesPerSignature = 2;
 constexpr double kRecallWeights[] = {0.6, 0.3, 0.15};
 // A node.kernel_log pass scaled down by its coverage (KernelLogCoverage) moves a category only by at
@@ -48,6 +57,10 @@ constexpr double kMinScaledPassDelta = 0.05;
 // the pack is still named, at a low confidence), agreeing lines add less.
 constexpr double kLineRecallWeights[] = {1.6, 0.7, 0.4};
 constexpr double kLaggardWeight = 1.0;
+// A launcher count that disagrees with the allocation (LaunchCountMismatch): a configuration fact, as
+// strong as a pack signature's line; torch elastic's RendezvousClosedError alone: half of it.
+constexpr double kLaunchMismatchWeight = 3.0;
+constexpr double kRendezvousClosedWeight = 1.5;
 // A hung GPU's busy share differs from its node peers' by at least this many points (100 % spinning
 // in a kernel while the peers idle at 0 % waiting, or the reverse), the peers within kUtilPeerSpread
 // of their median.
@@ -147,7 +160,9 @@ const std::map<std::string, std::vector<std::string>>& ExplainedBy() {
       // others' loaders idle and waiting: "queue empty" / long loader waits are then downstream.
       {"dataloader_stall",
        {"storage_failure", "host_oom", "gpu_fallen_off_bus", "gpu_firmware_error", "gpu_memory_uncorrectable_ecc",
-        "gpu_row_remap_failure", "cuda_oom", "straggler_rank"}},
+        "gpu_row_remap_failure", "cuda_oom", "straggler_rank",
+        // A launch that started no process on some allocated GPUs leaves them idle (review RG).
+        "launch_config_error"}},
       {"storage_failure",
        {"gpu_fallen_off_bus", "gpu_firmware_error", "gpu_memory_uncorrectable_ecc", "gpu_row_remap_failure"}},
       {"launch_config_error", {"gpu_fallen_off_bus", "gpu_firmware_error", "gpu_row_remap_failure"}},
@@ -430,6 +445,23 @@ std::map<int, std::string> SrunTaskNodes(const std::vector<CaseLog>& logs, const
 
 bool IsNumber(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char ch) { return std::isdigit(ch); });
+}
+
+// A series labelled with a rank and no host (a training exporter's per-rank series: rank="13",
+// grad norms, step times): that rank's node and GPU by the case's rank layout (review RG: a silent
+// data corruption answer from such a series had an empty component). Nothing when the series names
+// a host or the case gives no layout for the rank (the answer is then the job's, FormatComponent).
+void PlaceRankLabel(const Labels& labels, const Topology& topo, ComponentHint* h) {
+  if (!h->node.empty()) return;
+  auto it = labels.find("rank");
+  if (it == labels.end() || it->second.empty() || it->second.size() > 9 || !IsNumber(it->second)) return;
+  const std::optional<int> r = ParseInt32(it->second);
+  if (!r) return;
+  h->rank = *r;
+  auto t = topo.ranks.find(*r);
+  if (t == topo.ranks.end() || t->second.node.empty()) return;
+  h->node = t->second.node;
+  if (h->gpu < 0) h->gpu = t->second.gpu;
 }
 
 // A JSON integer or a string of digits as an int32; nullopt beyond int32's range (not truncated).
@@ -2808,7 +2840,11 @@ std::string FormatComponent(const std::string& category, const std::string& laye
       category == "nccl_network_misconfig" || category == "launch_config_error") {
     return "job";
   }
-  if (h.node.empty()) return h.job.empty() ? "" : "job";
+  // No node: the evidence names only a rank the case's layout does not place, or no place at all
+  // (review RG: a silent data corruption answer from rank-only series had an empty component). The
+  // format's levels are a GPU, a node, a NIC or the job; with no node the job is the one the
+  // evidence allows ("unknown" keeps no component).
+  if (h.node.empty()) return category == "unknown" || category.empty() ? "" : "job";
   // A software fault (a kernel's illegal address, an allocation too large) that every process hit
   // is the job's, not one GPU's: the component is where the evidence pins it, and processes on
   // several GPUs failing the same way pin no GPU (probe or hardware evidence would have won first).
@@ -3004,6 +3040,235 @@ bool IsMountCheckResult(const std::string& rest) {
   return rest.size() <= 400 && std::regex_search(rest, kResult);
 }
 
+// How many hosts a Slurm hostlist expression names ("gh-[01-12]" 12, "n1,n3" 2, "a[1-3,5],b7" 5,
+// "r[1-2]n[1-4]" 8); -1 when it is not one ("(null)", "None assigned", unbalanced brackets).
+int HostlistSize(const std::string& list) {
+  if (list.empty() || list.size() > 4000) return -1;
+  long total = 0;
+  size_t i = 0;
+  while (i < list.size()) {
+    long item = 1;
+    bool any = false;
+    while (i < list.size() && list[i] != ',') {
+      if (list[i] == '[') {
+        size_t close = list.find(']', i);
+        if (close == std::string::npos) return -1;
+        long n = 0;
+        std::string inner = list.substr(i + 1, close - i - 1);
+        size_t p = 0;
+        while (p <= inner.size()) {
+          size_t comma = inner.find(',', p);
+          if (comma == std::string::npos) comma = inner.size();
+          std::string range = inner.substr(p, comma - p);
+          size_t dash = range.find('-');
+          auto digits = [](const std::string& s) {
+            return !s.empty() && s.size() <= 9 && s.find_first_not_of("0123456789") == std::string::npos;
+          };
+          if (dash == std::string::npos) {
+            if (!digits(range)) return -1;
+            n += 1;
+          } else {
+            std::string a = range.substr(0, dash), b = range.substr(dash + 1);
+            if (!digits(a) || !digits(b) || std::stol(b) < std::stol(a)) return -1;
+            n += std::stol(b) - std::stol(a) + 1;
+          }
+          p = comma + 1;
+        }
+        item *= n;
+        if (item > 1000000) return -1;
+        i = close + 1;
+        any = true;
+        continue;
+      }
+      if (list[i] == ']' || std::isspace(static_cast<unsigned char>(list[i])) || list[i] == '(' || list[i] == ')') {
+        return -1;
+      }
+      any = true;
+      ++i;
+    }
+    if (!any) return -1;
+    total += item;
+    if (total > 1000000) return -1;
+    ++i;  // the comma
+  }
+  return static_cast<int>(total);
+}
+
+// A launcher whose node or process count disagrees with the allocation Slurm reports (review RG;
+// realistic5 case-rl5-30: `torchrun --nnodes=11` in a 12-node allocation left the 12th node's GPUs
+// idle, its agent refused by the closed rendezvous). Read from the case's logs:
+//  - the launcher: torchrun / torch.distributed.run's `--nnodes N` or an elastic `N:M`, and
+//    `--nproc-per-node K` (`--nproc_per_node`); DeepSpeed's `--num_nodes N` / `--num_gpus K`;
+//    accelerate's `--num_machines N`; `srun -N N` / `--nodes=N` when srun starts one of those (or
+//    python); `WORLD_SIZE=N` (processes);
+//  - the allocation: `SLURM_JOB_NUM_NODES=` / `SLURM_NNODES=`, scontrol show job's `NumNodes=` and
+//    `NodeList=`, `SLURM_JOB_NODELIST=` / `SLURM_NODELIST=` (the hostlist's size), sacct's NNodes
+//    column (also `--parsable`), a fixed `#SBATCH --nodes=N` / `-N N`; its GPUs per node from
+//    `--gpus-per-node=`, `--gres=gpu[:type]:K`, `SLURM_GPUS_ON_NODE=` / `SLURM_GPUS_PER_NODE=`.
+// Sources that disagree among themselves about the allocation are no allocation (two jobs'
+// lines); a launcher count is a mismatch only when no launcher line of its kind fits the
+// allocation (a relaunch with the right count leaves none). Returns what disagrees ("" for none).
+std::string LaunchCountMismatch(const DiagnosisCase& c) {
+  static const std::regex kNnodes(R"((?:^|\s)--nnodes[= ](\d{1,6})(?::(\d{1,6}))?\b)");
+  static const std::regex kNproc(R"((?:^|\s)--nproc[-_]per[-_]node[= ](\d{1,4})\b)");
+  static const std::regex kDsNodes(R"((?:^|\s)--num_nodes[= ](\d{1,6})\b)");
+  static const std::regex kDsGpus(R"((?:^|\s)--num_gpus[= ](\d{1,4})\b)");
+  static const std::regex kAccel(R"((?:^|\s)--num_machines[= ](\d{1,6})\b)");
+  static const std::regex kSrun(
+      R"(\bsrun\b((?:\s+-[^\s]+(?:\s+[^-\s][^\s]*)?)*?)\s+(?:\S*/)?(?:torchrun|python3?|deepspeed|accelerate)\b)");
+  static const std::regex kSrunNodes(R"((?:^|\s)(?:-N\s*|--nodes[= ])(\d{1,6})(?:-(\d{1,6}))?(?=\s|$))");
+  // sacct's JobID: "71021", an array task "71021_3", a het component "71021+0", a step "71021.0" /
+  // "71021.batch" (group 1: a step's suffix).
+  static const std::regex kJobId(R"(^\d+(?:_\d+|_\[[\d,-]+\])?(?:\+\d+)?(\.\w+)?$)");
+  static const std::regex kWorld(R"((?:^|[\s"'])WORLD_SIZE=(\d{1,7})\b)");
+  static const std::regex kAllocNodes(R"(\bSLURM_(?:JOB_NUM_NODES|NNODES)=(\d{1,6})\b|\bNumNodes=(\d{1,6})(?:-(\d{1,6}))?\b)");
+  static const std::regex kSbatchNodes(R"(^\s*#SBATCH\b.*?\s(?:-N\s*|--nodes[= ])(\d{1,6})(?:-(\d{1,6}))?(?=\s|$))");
+  static const std::regex kNodeList(R"((?:^|\s)(?:SLURM_JOB_NODELIST|SLURM_NODELIST|NodeList)=(\S+))");
+  static const std::regex kAllocGpus(
+      R"((?:^|\s)--gpus-per-node[= ](?:[\w-]+:)?(\d{1,4})\b|(?:^|\s)--gres[= ]gpu(?::[\w.-]+)?:(\d{1,4})\b|)"
+      R"(\bSLURM_GPUS_(?:ON_NODE|PER_NODE)=(?:[\w-]+:)?(\d{1,4})\b)");
+  std::set<int> alloc_nodes, alloc_gpus;
+  std::vector<std::pair<int, int>> nnodes;  // launcher node counts (min, max)
+  std::set<int> nproc, world;
+  std::string nnodes_line;
+  auto num = [](const std::ssub_match& m) { return std::stoi(m.str()); };
+  for (const CaseLog& log : c.logs) {
+    // sacct's table: the header line's NNodes column, read on the rows under it (the job's own row,
+    // not a step's "71021.0").
+    int sacct_col = -1;
+    char sacct_sep = ' ';
+    for (const LogLine& line : log.lines) {
+      const std::string& t = line.text;
+      if (t.size() > 2000) continue;
+      std::smatch m;
+      auto split = [](const std::string& s, char sep) {
+        std::vector<std::string> out;
+        if (sep == ' ') {
+          std::istringstream in(s);
+          std::string w;
+          while (in >> w) out.push_back(w);
+        } else {
+          std::string cur;
+          for (char ch : s) {
+            if (ch == sep) {
+              out.push_back(cur);
+              cur.clear();
+            } else {
+              cur += ch;
+            }
+          }
+          out.push_back(cur);
+        }
+        return out;
+      };
+      if (t.find("NNodes") != std::string::npos && t.find("JobID") != std::string::npos) {
+        sacct_sep = t.find('|') != std::string::npos ? '|' : ' ';
+        std::vector<std::string> cols = split(t, sacct_sep);
+        sacct_col = -1;
+        for (size_t k = 0; k < cols.size(); ++k) {
+          if (cols[k] == "NNodes") sacct_col = static_cast<int>(k);
+        }
+        continue;
+      }
+      if (sacct_col >= 0) {
+        std::vector<std::string> cols = split(t, sacct_sep);
+        if (!cols.empty() && !cols[0].empty() && cols[0].find_first_not_of('-') == std::string::npos) continue;
+        std::smatch id;
+        if (!cols.empty() && std::regex_match(cols[0], id, kJobId)) {
+          const std::string v = cols.size() > static_cast<size_t>(sacct_col) ? cols[sacct_col] : "";
+          if (!id[1].matched && !v.empty() && v.size() <= 6 && v.find_first_not_of("0123456789") == std::string::npos) {
+            alloc_nodes.insert(std::stoi(v));
+          }
+          continue;
+        }
+        sacct_col = -1;  // the table ended; the line is read as any other
+      }
+      if (t.find("SLURM_") != std::string::npos || t.find("NumNodes=") != std::string::npos) {
+        for (auto it = std::sregex_iterator(t.begin(), t.end(), kAllocNodes); it != std::sregex_iterator(); ++it) {
+          const std::smatch& a = *it;
+          if (a[1].matched) alloc_nodes.insert(num(a[1]));
+          else if (!a[3].matched || num(a[3]) == num(a[2])) alloc_nodes.insert(num(a[2]));
+        }
+      }
+      if (t.find("#SBATCH") != std::string::npos && std::regex_search(t, m, kSbatchNodes) &&
+          (!m[2].matched || num(m[2]) == num(m[1]))) {
+        alloc_nodes.insert(num(m[1]));
+      }
+      if (t.find("NODELIST=") != std::string::npos || t.find("NodeList=") != std::string::npos) {
+        for (auto it = std::sregex_iterator(t.begin(), t.end(), kNodeList); it != std::sregex_iterator(); ++it) {
+          int n = HostlistSize((*it)[1].str());
+          if (n > 0) alloc_nodes.insert(n);
+        }
+      }
+      if (t.find("gpu") != std::string::npos || t.find("GPU") != std::string::npos) {
+        for (auto it = std::sregex_iterator(t.begin(), t.end(), kAllocGpus); it != std::sregex_iterator(); ++it) {
+          for (int g : {1, 2, 3}) {
+            if ((*it)[g].matched) alloc_gpus.insert(num((*it)[g]));
+          }
+        }
+      }
+      if (t.find("--") != std::string::npos) {
+        if (std::regex_search(t, m, kNnodes)) {
+          nnodes.emplace_back(num(m[1]), m[2].matched ? num(m[2]) : num(m[1]));
+          if (nnodes_line.empty()) nnodes_line = t.substr(0, 300);
+        }
+        if (std::regex_search(t, m, kDsNodes) || std::regex_search(t, m, kAccel)) {
+          nnodes.emplace_back(num(m[1]), num(m[1]));
+          if (nnodes_line.empty()) nnodes_line = t.substr(0, 300);
+        }
+        if (std::regex_search(t, m, kNproc) || std::regex_search(t, m, kDsGpus)) nproc.insert(num(m[1]));
+      }
+      if (t.find("srun") != std::string::npos && std::regex_search(t, m, kSrun)) {
+        std::string opts = m[1].str();
+        std::smatch n;
+        if (std::regex_search(opts, n, kSrunNodes) && (!n[2].matched || num(n[2]) == num(n[1]))) {
+          nnodes.emplace_back(num(n[1]), num(n[1]));
+          if (nnodes_line.empty()) nnodes_line = t.substr(0, 300);
+        }
+      }
+      if (t.find("WORLD_SIZE=") != std::string::npos && std::regex_search(t, m, kWorld)) world.insert(num(m[1]));
+    }
+  }
+  if (alloc_nodes.size() != 1) return "";
+  const int alloc = *alloc_nodes.begin();
+  std::string out;
+  if (!nnodes.empty()) {
+    bool fits = false;
+    for (const auto& [lo, hi] : nnodes) fits = fits || (lo <= alloc && alloc <= hi);
+    if (!fits) {
+      out += "the launcher asks for ";
+      out += std::to_string(nnodes.front().first);
+      if (nnodes.front().second != nnodes.front().first) {
+        out += "..";
+        out += std::to_string(nnodes.front().second);
+      }
+      out += " node(s) (";
+      out += nnodes_line;
+      out += ") but Slurm allocated ";
+      out += std::to_string(alloc);
+    }
+  }
+  if (alloc_gpus.size() == 1 && !nproc.empty() && !nproc.count(*alloc_gpus.begin())) {
+    if (!out.empty()) out += "; ";
+    out += "the launcher starts ";
+    out += std::to_string(*nproc.begin());
+    out += " process(es) per node on nodes allocated ";
+    out += std::to_string(*alloc_gpus.begin());
+    out += " GPU(s) each";
+  }
+  int per_node = nproc.size() == 1 ? *nproc.begin() : alloc_gpus.size() == 1 ? *alloc_gpus.begin() : 0;
+  if (out.empty() && per_node > 0 && world.size() == 1 && *world.begin() != alloc * per_node) {
+    out += "WORLD_SIZE=";
+    out += std::to_string(*world.begin());
+    out += " but the allocation holds ";
+    out += std::to_string(alloc);
+    out += " node(s) x ";
+    out += std::to_string(per_node);
+    out += " process(es)";
+  }
+  return out;
+}
+
 // A fleet runner's line saying it could not reach a node, so the node ran no check: ssh's own
 // "ssh: connect to host n12 port 22: No route to host" (also Connection refused / timed out, Network
 // is unreachable, Could not resolve hostname, Host key verification failed, Permission denied
@@ -3028,9 +3293,15 @@ bool IsUnreachableAnswer(const std::string& rest) {
 // pdsh-labelled training log (DeepSpeed's launcher labels every line with its host) read as a
 // sweep where every node answered.
 std::map<std::string, SweepAnswer> MountSweepAnswers(const DiagnosisCase& c, const Topology& topo) {
+  // Whole words only (review RG): "hang" matched inside "changed" (ssh's changed-host-key banner, a
+  // health check's "config unchanged"), "error" inside "errors: 0"'s neighbours' words, "stale"
+  // inside "stalest". A word starts after a non-alphanumeric character (so "hung_task" and
+  // "ETIMEDOUT"'s own spelling are listed) and ends before one; ECMAScript has no lookbehind, so the
+  // leading boundary is a consumed character.
   static const std::regex kBad(
-      R"(timed? ?out|timeout|error|not responding|stale|hung|hang|failed|refused|no route|cannot|)"
-      R"(transport endpoint|not a mountpoint|no such file|exit code [1-9]|exit status [1-9]|)"
+      R"((?:^|[^a-z0-9])(?:timed? ?out|e?timedout|timeout|errors?|not responding|stale|hung|hangs?|hanging|)"
+      R"(failed|refused|no route|cannot|transport endpoint|not a mountpoint|no such file|)"
+      R"(exit code [1-9]\d*|exit status [1-9]\d*)(?![a-z0-9])|)"
       R"(^\s*(fail|failure|bad|down|dead|nok|not ok|unhealthy)\s*[.!]?\s*$)",
       std::regex::icase);
   static const std::regex kPrompt(R"(^\s*(\$|#|>|\[[^\]]{1,80}\][$#]|[\w.-]+@[\w.-]+[^\s$#]{0,80}[$#])\s)");
@@ -3587,7 +3858,10 @@ bool IsPeerReportLine(const Observation& o) {
 // condition or probe verdict that names a failure, or Xid 64 (row remapper recording failure).
 template <typename B>
 bool RemapFailed(const B& beliefs) {
-  static const std::regex kFailed(R"(fail|\bxid\b\D{0,40}\b64\b)", std::regex::icase);
+  // "fail" as a word (review RG): "Remapping Failure Occurred", a probe's "remapping failure", the
+  // counter DCGM_FI_DEV_ROW_REMAP_FAILURE ("_" separates words here), not inside another word.
+  static const std::regex kFailed(R"((?:^|[^a-z0-9])fail(?:s|ed|ure|ures|ing)?(?![a-z0-9])|\bxid\b\D{0,40}\b64\b)",
+                                  std::regex::icase);
   for (const Observation& o : beliefs.observations()) {
     auto it = o.deltas.find("gpu_row_remap_failure");
     if (it == o.deltas.end() || it->second <= 0) continue;
@@ -5693,6 +5967,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       o.hint.gpu = GpuOf(h.series->labels);
       o.hint.hca = HcaOf(h.series->labels);
       o.hint.job = topo.job;
+      PlaceRankLabel(h.series->labels, topo, &o.hint);
       o.hint.entry_component = s.component;
       o.time_ms = h.time_ms;
       beliefs.Add(std::move(o));
@@ -5719,6 +5994,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       o.hint.node = NodeOf(p.series->labels);
       o.hint.gpu = GpuOf(p.series->labels);
       o.hint.job = topo.job;
+      PlaceRankLabel(p.series->labels, topo, &o.hint);
       if (p.host_level) o.hint.entry_component = "host";
       o.time_ms = p.onset_ms;
       beliefs.Add(std::move(o));
@@ -5832,16 +6108,49 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         R"(\*\*\* JOB \S+ ON \S+ CANCELLED AT (\S+)(?: DUE TO (?:TIME LIMIT|PREEMPTION))? \*\*\*|)"
         R"(\*\*\* STEP \S+ ON \S+ CANCELLED AT (\S+) DUE TO (?:TIME LIMIT|PREEMPTION) \*\*\*|)"
         R"(\bTime limit exhausted for JobId=\d+)");
+    // Kubernetes and the batch systems on it (review RG): the kubelet's pod status "Reason:
+    // DeadlineExceeded" / "Message: Pod was active on the node longer than the specified deadline"
+    // (activeDeadlineSeconds), the Job controller's "Job was active longer than specified deadline"
+    // (also the Kubeflow training operator's PyTorchJob / MPIJob, which reuse the reason), the
+    // scheduler's "Preempted by <ns>/<pod> on node <n>" event and the DisruptionTarget condition's
+    // PreemptionByScheduler / PreemptionByKubeScheduler / EvictionByEvictionAPI /
+    // DeletionByTaintManager, the taint manager's TaintManagerEviction, Kueue's "Preempted to
+    // accommodate a workload ...", Volcano's "evicted, because of preempt|reclaim", and an event or
+    // status reason Preempted / Preempting / Evicted / DeadlineExceeded (an events table's
+    // "Warning  DeadlineExceeded ...", describe's "Reason: Evicted", YAML/JSON's "reason:
+    // Preempted", `kubectl get pods`' STATUS column). A bare "DeadlineExceeded" is not read: gRPC
+    // prints "code = DeadlineExceeded" for any call that timed out. OOMKilled is not read: it is a
+    // kill with a cause (the container's memory limit, the host's memory), not the scheduler's.
+    static const std::regex kKubeKill(
+        R"(\bactive (?:on the node )?longer than (?:the )?specified deadline\b|)"
+        R"(\bPreempted by \S+ on node\b|\bPreempted to accommodate\b|)"
+        R"(\b(?:PreemptionBy(?:Kube)?Scheduler|EvictionByEvictionAPI|DeletionByTaintManager|TaintManagerEviction)\b|)"
+        R"(\bevicted,? because of (?:preempt|reclaim)|)"
+        R"((?:\breason"?\s*[:=]\s*"?|\b(?:Warning|Normal)\s+|^\S+\s+\d+/\d+\s+)(?:DeadlineExceeded|Preempted|Preempting|Evicted)\b)",
+        std::regex::icase);
+    // 137 and 143 are 128 + SIGKILL / SIGTERM, how a shell, Kubernetes ("Exit Code: 137") and
+    // torchrun's children report a killed process.
     static const std::regex kAfterKill(
         R"(\bXid\b(?:\s*\(PCI:[0-9A-Fa-f:.]+\))?[\s:,]+45\b|\bSIG(?:TERM|KILL)\b|\bsignal (?:9|15)\b|)"
-        R"(\bexitcode\s*:\s*-(?:9|15)\b|\bKill task failed\b)",
+        R"(\bexitcode\s*:\s*-(?:9|15)\b|\bexit(?:ed with)? (?:code|status)\s*:?\s*(?:-(?:9|15)|137|143)\b|)"
+        R"(\bKill task failed\b)",
         std::regex::icase);
     int64_t kill_ms = kNoTime;
     bool killed = false;
     for (const CaseLog& log : c.logs) {
       for (const auto& line : log.lines) {
-        if (line.text.size() > 2000 || (line.text.find("***") == std::string::npos &&
-                                            line.text.find("Time limit exhausted") == std::string::npos)) {
+        if (line.text.size() > 2000) continue;
+        if (line.text.find("***") == std::string::npos &&
+            line.text.find("Time limit exhausted") == std::string::npos) {
+          // Kubernetes' wording: every form holds "eadline", "reempt", "vict" or "aint".
+          if (line.text.find("eadline") == std::string::npos && line.text.find("reempt") == std::string::npos &&
+              line.text.find("vict") == std::string::npos && line.text.find("aint") == std::string::npos) {
+            continue;
+          }
+          if (!std::regex_search(line.text, kKubeKill)) continue;
+          killed = true;
+          int64_t t = LineTimeMs(line.text, topo.year);
+          if (t != kNoTime) kill_ms = kill_ms == kNoTime ? t : std::min(kill_ms, t);
           continue;
         }
         std::smatch m;
@@ -5948,6 +6257,49 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
   }
 
+  // 3zz. A launch that does not fit its allocation (review RG): the launcher's node or process count
+  // against what Slurm allocated (LaunchCountMismatch), and torch elastic's RendezvousClosedError: an
+  // agent that came to a rendezvous already closed (the job's agents had all joined and run or
+  // finished without it: an extra node, a late restart). The mismatch alone is a cause (its
+  // consequence: GPUs with no process, an agent refused, a store waiting for clients); the closed
+  // rendezvous alone is weaker evidence, as a late restart gives it too.
+  {
+    const std::string mismatch = LaunchCountMismatch(c);
+    if (!mismatch.empty()) {
+      Observation o;
+      o.evidence.kind = EvidenceKind::kLog;
+      o.evidence.source = "reasoner";
+      o.evidence.detail = "launch does not fit the allocation: " + mismatch;
+      o.evidence.supports = {"launch_config_error"};
+      o.evidence.weight = kLaunchMismatchWeight;
+      o.deltas["launch_config_error"] = kLaunchMismatchWeight;
+      o.hint.job = topo.job;
+      beliefs.Add(std::move(o));
+      trace.push_back({{"type", "thought"}, {"text", "the launcher's count disagrees with the allocation: " + mismatch}});
+    }
+    static const std::regex kClosed(R"(\bRendezvousClosedError\b)");
+    bool closed = false;
+    for (const CaseLog& log : c.logs) {
+      for (size_t k = 0; k < log.lines.size() && !closed; ++k) {
+        const std::string& t = log.lines[k].text;
+        if (t.size() > 2000 || t.find("RendezvousClosedError") == std::string::npos || !std::regex_search(t, kClosed)) {
+          continue;
+        }
+        closed = true;
+        Observation o;
+        o.evidence.kind = EvidenceKind::kLog;
+        o.evidence.source = log.source + ":" + std::to_string(log.lines[k].number);
+        o.evidence.detail = t.substr(0, 400);
+        o.evidence.supports = {"launch_config_error"};
+        o.evidence.weight = kRendezvousClosedWeight;
+        o.deltas["launch_config_error"] = kRendezvousClosedWeight;
+        o.time_ms = LineTimeMs(t, topo.year);
+        o.hint.job = topo.job;
+        beliefs.Add(std::move(o));
+      }
+    }
+  }
+
   // 4. Explain away downstream symptoms (again after each probe round: probes find causes).
   std::set<std::string> explained;
   // Throttle categories that explained a slow rank through its own GPU's throttle evidence (below):
@@ -5964,6 +6316,36 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       if (raw[effect] <= 0 || ex.count(effect)) continue;
       int64_t effect_time = b.EarliestSupport(effect);
       for (const std::string& cause : causes) {
+        // A throttle explains a slowdown or a stall only while it lasts (review RG): a throttle whose
+        // every sighting is a timed log line more than kThrottleOverlapMs before the symptom's first
+        // evidence had ended, for all the case shows, when the symptom began (a thermal event in the
+        // night's log does not explain the morning's slow steps). A metric series, a probe, the
+        // alert or an untimed line is a state read over the incident's window: it overlaps.
+        // With no time on the symptom's own evidence (a straggler detector's untimed lines), the
+        // alert is the reference: a throttle last logged more than kThrottleAlertWindowMs before it
+        // fired is as stale.
+        const int64_t throttle_since =
+            effect_time != kNoTime ? effect_time - kThrottleOverlapMs
+            : (c.alert && c.alert->starts_at_ms > 0) ? c.alert->starts_at_ms - kThrottleAlertWindowMs
+                                                     : kNoTime;
+        if ((cause == "gpu_thermal_throttle" || cause == "gpu_power_throttle") && raw[cause] > 0 &&
+            throttle_since != kNoTime) {
+          bool overlaps = false;
+          for (const Observation& o : b.observations()) {
+            auto it = o.deltas.find(cause);
+            if (it == o.deltas.end() || it->second <= 0) continue;
+            const bool timed_line = (o.evidence.kind == EvidenceKind::kLog || o.evidence.kind == EvidenceKind::kKnowledge) &&
+                                    o.time_ms != kNoTime;
+            overlaps = overlaps || !timed_line || o.time_ms >= throttle_since;
+          }
+          if (!overlaps) {
+            if (tr != nullptr) {
+              tr->push_back({{"type", "thought"},
+                             {"text", cause + " was last seen long before " + effect + " began: it does not explain it"}});
+            }
+            continue;
+          }
+        }
         // A slow rank whose own GPU throttles (a clock-event reason, its temperature over the limit:
         // metric or line evidence on that very GPU, not guessed from a rank) is slow because of it,
         // however loud the straggler lines and whenever the throttle was seen: a throttle is a
@@ -6199,6 +6581,35 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       ComponentHint h = b.Component(ranked[i].first, topo.job);
       if (h.node.empty()) continue;
       targets.push_back(h);
+    }
+    // The leader's other GPUs (review RG): a GPU fault whose own evidence names several GPUs (dcgmi
+    // diag's "Fail - GPU: 2, 5", two GPUs' Xid lines) is placed on one of them, but each named GPU
+    // gets its probes: a second failing GPU must be drained and returned too, and which of them the
+    // probe confirms decides the answer's GPU. GPUs guessed from a writer's rank are no such names;
+    // at most kPeerSuspects more.
+    const ComponentHint leader_at = ranked.empty() ? ComponentHint{} : b.Component(ranked[0].first, topo.job);
+    if (!leader_at.node.empty() && leader_at.gpu >= 0 && layer_of(ranked[0].first) == "gpu") {
+      std::set<std::pair<std::string, int>> named;
+      for (const Observation& o : b.observations()) {
+        auto it = o.deltas.find(ranked[0].first);
+        if (it == o.deltas.end() || it->second <= 0 || o.hint.node.empty() || o.hint.gpu < 0 ||
+            o.hint.gpu_from_rank || o.hint.node_wide ||
+            (o.evidence.kind != EvidenceKind::kLog && o.evidence.kind != EvidenceKind::kMetric)) {
+          continue;
+        }
+        if (o.hint.node == leader_at.node && o.hint.gpu == leader_at.gpu) continue;
+        named.insert({o.hint.node, o.hint.gpu});
+      }
+      size_t added = 0;
+      for (const auto& [node, gpu] : named) {
+        if (added >= kPeerSuspects) break;
+        ComponentHint h;
+        h.node = node;
+        h.gpu = gpu;
+        h.job = topo.job;
+        targets.insert(targets.begin() + std::min<std::ptrdiff_t>(1, static_cast<std::ptrdiff_t>(targets.size())), h);
+        ++added;
+      }
     }
     // Nothing solid: no category has the evidence of one signature or metric condition of its own.
     const bool nothing_solid = b.Score(ranked[0].first) < kCauseMinScore;
@@ -6971,6 +7382,43 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     // The answer no probe confirmed while a probe that tests it was there to run (holdout h003: the
     // logs made it so likely that no probe was expected to change the ranking, so its gpu.health
     // never ran): said in `unverified`, with the probes to run, so that nobody takes it for checked.
+    // A GPU fault whose own evidence names other GPUs too (dcgmi diag's "Fail - GPU: 2, 5"): the
+    // answer is one GPU (the one a probe confirmed, else the first by evidence) while fewer than half
+    // the node's GPUs fail (a memory or compute test fails per GPU: each GPU's HBM and SMs are its own,
+    // so two failing GPUs are two GPUs' faults, not the node's; from half the node's GPUs on, a shared
+    // cause is likelier and the node is answered, RV-RL2's rule). The others are named here, so that
+    // on-call drains and checks them too (review RG).
+    // "node/gpuN" the answer's own evidence names besides its GPU; a row kept at weight 0 (one
+    // contribution a category: "Fail - GPU: 2, 5"'s GPU 5) names its GPU too.
+    std::set<std::string> other_gpus;
+    if (layer_of(top.category) == "gpu") {
+      const ComponentHint at = beliefs.Component(top.category, topo.job);
+      std::set<std::string>& others = other_gpus;
+      for (const Observation& o : beliefs.observations()) {
+        auto it = o.deltas.find(top.category);
+        if (it == o.deltas.end() || it->second < 0 || o.hint.node.empty() || o.hint.gpu < 0 ||
+            o.hint.gpu_from_rank || o.hint.node_wide ||
+            (o.evidence.kind != EvidenceKind::kLog && o.evidence.kind != EvidenceKind::kMetric)) {
+          continue;
+        }
+        if (!at.node_wide && o.hint.node == at.node && o.hint.gpu == at.gpu) continue;
+        if (at.node_wide && o.hint.node == at.node) continue;
+        others.insert(o.hint.node + "/gpu" + std::to_string(o.hint.gpu));
+      }
+      if (!others.empty() && others.size() <= 8) {
+        std::string note = "the evidence for ";
+        note += top.category;
+        note += " also names ";
+        bool first = true;
+        for (const std::string& g : others) {
+          if (!first) note += ", ";
+          note += g;
+          first = false;
+        }
+        note += " (their own evidence, not only the answer's GPU): check them too";
+        d.unverified.push_back(note);
+      }
+    }
     if (probes != nullptr && !beliefs.ConfirmedByProbe(top.category)) {
       const ComponentHint at = beliefs.Component(top.category, topo.job);
       std::string not_run;
@@ -7007,18 +7455,25 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         } else if (spec.target_kind == ProbeTargetKind::kJob && !at.job.empty()) {
           target = "job/" + at.job;
         }
-        std::string step = std::string(spec.name);
-        step += "@";
-        step += target;
-        if (target.empty() || ran.count(step)) continue;
-        if (!not_run.empty()) not_run += ", ";
-        not_run += step;
-        if (spec.target_kind == ProbeTargetKind::kNode && too_few_gpus(spec, target)) {
-          not_run += " (cannot run: needs ";
-          not_run += std::to_string(spec.min_local_gpus);
-          not_run += " GPUs on the node)";
-        } else if (spec.intrusive && !options_.allow_intrusive) {
-          not_run += " (intrusive: not allowed)";
+        // The other GPUs the answer's evidence names get the same probe (review RG).
+        std::vector<std::string> spec_targets = {target};
+        if (spec.target_kind == ProbeTargetKind::kGpu && at.gpu >= 0 && !at.node_wide) {
+          spec_targets.insert(spec_targets.end(), other_gpus.begin(), other_gpus.end());
+        }
+        for (const std::string& tg : spec_targets) {
+          std::string step = std::string(spec.name);
+          step += "@";
+          step += tg;
+          if (tg.empty() || ran.count(step)) continue;
+          if (!not_run.empty()) not_run += ", ";
+          not_run += step;
+          if (spec.target_kind == ProbeTargetKind::kNode && too_few_gpus(spec, tg)) {
+            not_run += " (cannot run: needs ";
+            not_run += std::to_string(spec.min_local_gpus);
+            not_run += " GPUs on the node)";
+          } else if (spec.intrusive && !options_.allow_intrusive) {
+            not_run += " (intrusive: not allowed)";
+          }
         }
       }
       if (!not_run.empty()) {

@@ -362,5 +362,168 @@ TEST_CASE("realistic5: six hot GPUs of eight in the metrics are the node's (RV-R
   CHECK(d.component == "th-02");
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// Review RG: the reasoner's known gaps (agents/README.md, "Known gaps closed (RG)").
+
+namespace {
+// A 4-node job whose 4th node's GPUs sit idle; `launch` and `alloc` are the launcher's and Slurm's
+// lines. The training lines are the other nodes' steps.
+Json LaunchCase(const std::vector<std::string>& lines) {
+  std::vector<std::string> all = lines;
+  for (int i = 0; i < 6; ++i) {
+    all.push_back(" [2026-11-30 08:1" + std::to_string(i) + ":00] iteration     " + std::to_string(2010 + i) +
+                  "/  500000 | elapsed time per iteration (ms): 6579.5 | lm loss: 2.304892E+00 | grad norm: 0.390 |");
+  }
+  Json j = CaseJson({"lc-01", "lc-02", "lc-03", "lc-04"}, all);
+  j["alert"]["labels"]["alertname"] = "GPUIdleAllocated";
+  j["alert"]["labels"]["Hostname"] = "lc-04";
+  for (const char* host : {"lc-01", "lc-02", "lc-03", "lc-04"}) {
+    const bool idle = std::string(host) == "lc-04";
+    for (int g = 0; g < 8; ++g) {
+      j["metrics"].push_back(Series("DCGM_FI_DEV_GPU_UTIL", Dcgm(host, g), [idle, g](int i) { return idle ? 0.0 : 94.0 + (i + g) % 5; }));
+    }
+  }
+  return j;
+}
+}  // namespace
+
+// realistic5 case-rl5-30's shape, written from what the tools print: a launcher asking for fewer nodes
+// than Slurm allocated leaves the extra node's GPUs idle (its agent refused by the closed rendezvous).
+TEST_CASE("realistic5: a launcher's node count that disagrees with the allocation is a launch config error (RG)") {
+  std::vector<std::string> lines;
+  SUBCASE("sbatch --nodes and torchrun --nnodes") {
+    lines = {"#SBATCH --nodes=4 --gpus-per-node=8 --ntasks-per-node=1",
+             "+ srun torchrun --nnodes=3 --nproc-per-node=8 --rdzv-backend=c10d --rdzv-endpoint=lc-01:29400 train.py"};
+  }
+  SUBCASE("scontrol's NumNodes and NodeList, an elastic range") {
+    lines = {"   NumNodes=4 NumCPUs=512 NumTasks=4 CPUs/Task=128 ReqB:S:C:T=0:0:*:*",
+             "   ReqNodeList=(null) ExcNodeList=(null)",
+             "   NodeList=lc-[01-04]",
+             "srun torchrun --nnodes=2:3 --nproc_per_node=8 --rdzv_backend=c10d --rdzv_endpoint=lc-01:29400 train.py"};
+  }
+  SUBCASE("SLURM_JOB_NODELIST's size and DeepSpeed's --num_nodes") {
+    lines = {"SLURM_JOB_NODELIST=lc-01,lc-[02-04]",
+             "deepspeed --num_nodes=3 --num_gpus=8 --hostfile=/tmp/hostfile train.py --deepspeed ds_config.json"};
+  }
+  SUBCASE("sacct's NNodes and srun -N") {
+    lines = {"$ sacct -j 9120 -o JobID,JobName,NNodes,NodeList,State",
+             "JobID           JobName   NNodes        NodeList      State",
+             "------------ ---------- -------- --------------- ----------",
+             "9120          pretrain        4     lc-[01-04]    RUNNING",
+             "9120.batch        batch        1           lc-01    RUNNING",
+             "9120.0         torchrun        3     lc-[01-03]    RUNNING",
+             "srun -N 3 --ntasks-per-node=1 torchrun --nproc-per-node=8 train.py"};
+  }
+  SUBCASE("torch elastic's closed rendezvous with SLURM_NNODES") {
+    lines = {"SLURM_NNODES=4",
+             "torchrun --nnodes 3 --nproc-per-node 8 --rdzv-backend c10d --rdzv-endpoint lc-01:29400 train.py",
+             "torch.distributed.elastic.rendezvous.api.RendezvousClosedError"};
+  }
+  Diagnosis d = Run(LaunchCase(lines));
+  CHECK(d.root_cause == "launch_config_error");
+  CHECK(d.component == "job");
+}
+
+// The guards: a launcher that fits its allocation (an exact count, an elastic range holding it, a
+// step of fewer nodes than a second source's allocation of a different job) is no launch error.
+TEST_CASE("realistic5: a launcher that fits its allocation is no launch config error (RG guard)") {
+  std::vector<std::string> lines;
+  SUBCASE("exact") {
+    lines = {"#SBATCH --nodes=4 --gpus-per-node=8", "+ srun torchrun --nnodes=4 --nproc-per-node=8 train.py"};
+  }
+  SUBCASE("elastic range") {
+    lines = {"SLURM_JOB_NUM_NODES=4", "torchrun --nnodes=3:4 --nproc-per-node=8 train.py"};
+  }
+  SUBCASE("two allocations disagree") {
+    lines = {"SLURM_JOB_NUM_NODES=4", "   NumNodes=3 NumCPUs=384", "torchrun --nnodes=3 --nproc-per-node=8 train.py"};
+  }
+  SUBCASE("not a node list") {
+    lines = {"   NodeList=(null)", "torchrun --nnodes=3 --nproc-per-node=8 train.py"};
+  }
+  Diagnosis d = Run(LaunchCase(lines));
+  CHECK(d.root_cause != "launch_config_error");
+}
+
+// Item 2: Kubernetes' own kill wording, the same consequence as Slurm's (Xid 45 on the killed
+// processes' GPUs is the driver's cleanup, not a crash).
+TEST_CASE("realistic5: Xid 45 after Kubernetes ended the pod is no rank crash (RG)") {
+  std::vector<std::string> lines = LustreHangLines();
+  std::string kill;
+  SUBCASE("activeDeadlineSeconds") {
+    kill = "  Warning  DeadlineExceeded  3m    kubelet  Pod was active on the node longer than the specified deadline";
+  }
+  SUBCASE("Job deadline") { kill = "  Warning  DeadlineExceeded  2m  job-controller  Job was active longer than specified deadline"; }
+  SUBCASE("scheduler preemption") {
+    kill = "  Normal   Preempted  4m  default-scheduler  Preempted by ml-prod/llm-pretrain-worker-0 on node kq-01";
+  }
+  SUBCASE("Kueue") {
+    kill = "Normal Preempted workload/pytorchjob-llm-3c2a1 Preempted to accommodate a workload (UID: 5b1e) due to "
+           "prioritization in the ClusterQueue";
+  }
+  SUBCASE("DisruptionTarget") { kill = "    reason: PreemptionByScheduler"; }
+  SUBCASE("kubectl get pods") { kill = "llm-pretrain-worker-1   0/1     Evicted   0          5h12m"; }
+  lines.push_back(kill);
+  lines.push_back("Nov 30 01:19:34 kq-01 kernel: NVRM: Xid (PCI:0000:2a:00): 45, pid=20931, name=python3, Ch 00000008");
+  lines.push_back("Nov 30 01:19:34 kq-01 kernel: NVRM: Xid (PCI:0000:3a:00): 45, pid=20932, name=python3, Ch 00000008");
+  lines.push_back("    Exit Code:    137");
+  Json j = CaseJson({"kq-01", "kq-02"}, lines);
+  for (const char* host : {"kq-01", "kq-02"}) {
+    for (int g = 0; g < 8; ++g) {
+      j["metrics"].push_back(Series("DCGM_FI_DEV_XID_ERRORS", Dcgm(host, g), [](int i) { return i >= 40 ? 45.0 : 0.0; }));
+    }
+  }
+  j["alert"]["labels"]["alertname"] = "DCGMXidErrors";
+  j["alert"]["labels"]["xid"] = "45";
+  Diagnosis d = Run(j);
+  CHECK(d.root_cause == "storage_failure");
+}
+
+// The guards: gRPC's DeadlineExceeded (any call that timed out) and OOMKilled (a kill with a cause)
+// are no scheduler's kill: the Xid 45 stays what it was read as before.
+TEST_CASE("realistic5: gRPC's DeadlineExceeded and OOMKilled are no scheduler kill (RG guard)") {
+  std::vector<std::string> lines = LustreHangLines();
+  SUBCASE("gRPC") { lines.push_back("rpc error: code = DeadlineExceeded desc = context deadline exceeded"); }
+  SUBCASE("OOMKilled") { lines.push_back("      Reason:       OOMKilled"); }
+  lines.push_back("Nov 30 01:19:34 kq-01 kernel: NVRM: Xid (PCI:0000:2a:00): 45, pid=20931, name=python3, Ch 00000008");
+  lines.push_back("Nov 30 01:19:34 kq-01 kernel: NVRM: Xid (PCI:0000:3a:00): 45, pid=20932, name=python3, Ch 00000008");
+  Json j = CaseJson({"kq-01", "kq-02"}, lines);
+  for (const char* host : {"kq-01", "kq-02"}) {
+    for (int g = 0; g < 8; ++g) {
+      j["metrics"].push_back(Series("DCGM_FI_DEV_XID_ERRORS", Dcgm(host, g), [](int i) { return i >= 40 ? 45.0 : 0.0; }));
+    }
+  }
+  j["alert"]["labels"]["alertname"] = "DCGMXidErrors";
+  j["alert"]["labels"]["xid"] = "45";
+  Diagnosis d = Run(j);
+  CHECK(d.root_cause == "rank_process_crash");
+}
+
+// Item 3: a training exporter's per-rank series (rank="13", no host) carrying the silent data
+// corruption: placed by the case's rank layout on that rank's GPU, else the job; never "".
+TEST_CASE("realistic5: silent data corruption from rank-only series has a component (RG)") {
+  // The usual layout (rank r on nodes[r // 8], GPU r % 8) is laid out from the topology's node list.
+  bool layout = true;
+  SUBCASE("with the rank layout") {}
+  SUBCASE("without a node list") { layout = false; }
+  Json j = CaseJson(layout ? std::vector<std::string>{"sd-01", "sd-02"} : std::vector<std::string>{},
+                    {"determinism check failed: replica checksum mismatch at step 4200"});
+  j["alert"]["labels"]["alertname"] = "GradNormSpread";
+  for (int r = 0; r < 16; ++r) {
+    Json l = Json::object();
+    l["job"] = "llm";
+    l["rank"] = std::to_string(r);
+    l["dp_rank"] = std::to_string(r);
+    l["pp_rank"] = "0";
+    l["tp_rank"] = "0";
+    j["metrics"].push_back(Series("grad_norm", l, [r](int i) { return r == 13 && i >= 20 ? 1.93 : 0.41; }));
+  }
+  Diagnosis d = Run(j);
+  REQUIRE(d.root_cause == "gpu_silent_data_corruption");
+  CHECK(!d.component.empty());
+  if (layout) CHECK(d.component == "sd-02/gpu5");
+  else CHECK(d.component == "job");
+}
+
 }  // namespace
 }  // namespace vigil

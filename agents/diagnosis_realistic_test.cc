@@ -1831,5 +1831,110 @@ TEST_CASE("realistic: a node-wide answer no probe confirmed names its GPU probes
   CHECK_MESSAGE(note.find("@n-2/gpu0..gpu7") != std::string::npos, note);
 }
 
+
+// Review RG, item 6: the failure words of a mount sweep's answers are whole words. A listing of the
+// mount (`ls /mnt/ckpt`) whose directories are "changelog" and "exchange" read as failing ("hang" in
+// both), so every peer was a failing one and n-3's hung NFS client stayed the job's storage.
+TEST_CASE("realistic: a sweep answer's failure words are whole words (RG)") {
+  Diagnosis d = RunStorage(LogsCase(
+      {{"n-3/journal", NfsHang("n-3")},
+       {"ops/ls.txt",
+        {"$ pdsh -w n-[1-4] 'timeout 10 ls /mnt/ckpt'", "n-1: changelog  exchange  run-0412",
+         "n-2: changelog  exchange  run-0412", "n-4: changelog  exchange  run-0412",
+         "pdsh@login-01: n-3: ssh exited with exit code 124"}}}));
+  CHECK(d.root_cause == "storage_failure");
+  CHECK(d.component == "n-3");
+  // Guard: a whole word still fails a node ("hung", "hangs", a hung_task line's word).
+  Diagnosis e = RunStorage(LogsCase(
+      {{"n-3/journal", NfsHang("n-3")},
+       {"ops/ls.txt",
+        {"$ pdsh -w n-[1-4] 'timeout 10 ls /mnt/ckpt'", "n-1: ls: /mnt/ckpt: client hung", "n-2: ls hangs on /mnt/ckpt",
+         "n-4: hung_task detected on /mnt/ckpt", "pdsh@login-01: n-3: ssh exited with exit code 124"}}}));
+  CHECK(e.root_cause == "storage_failure");
+  CHECK(e.component != "n-3");
+}
+
+// Review RG, item 5: a throttle explains a slow rank only when it overlaps the slowdown. The GP shape
+// (rank 13 = n-2 GPU 5 named slowest at 15:59) with that GPU's thermal line logged at 12:41, three
+// hours before: that throttle had ended as far as the case shows; the same line at 15:58 explains it.
+TEST_CASE("realistic: a throttle logged hours before the slow steps does not explain them (RG)") {
+  auto run = [](const std::string& when) {
+    std::vector<std::string> train;
+    for (int i = 0; i < 12; ++i) {
+      char buf[256];
+      std::snprintf(buf, sizeof(buf),
+                    "0:  [2026-07-08 15:59:%02d] iteration    %d/ 1200000 | consumed samples:     24657920 | "
+                    "elapsed time per iteration (ms): %.1f | lm loss: 2.110000E+00 | grad norm: 0.249 |",
+                    i, 12040 + i, i < 6 ? 3080.0 : 4230.0);
+      train.push_back(buf);
+    }
+    train.push_back("0: [Rank 0] (after 12050 iterations) straggler detector: min/max fwd-bwd time across ranks "
+                    "2871.3 ms (rank 2) / 4140.7 ms (rank 13)");
+    train.push_back("0: [Rank 0] (after 12053 iterations) straggler detector: min/max fwd-bwd time across ranks "
+                    "2869.0 ms (rank 30) / 4151.9 ms (rank 13)");
+    Json j = ParseJson(R"JSON({
+      "id": "t-straggler-old-throttle",
+      "alert": {"labels": {"alertname": "TrainingThroughputDrop", "job": "llm", "severity": "warning"},
+                "annotations": {"summary": "llm step time +38% over 30m"}, "startsAt": "2026-07-08T16:28:59Z"},
+      "logs": [{"source": "slurm/train.log", "lines": []}, {"source": "n-2/journal", "lines": []}],
+      "metrics": [],
+      "topology": {"nodes": ["n-1", "n-2", "n-3", "n-4"], "gpus_per_node": 8}
+    })JSON").value();
+    for (const std::string& l : train) j["logs"][0]["lines"].push_back(l);
+    j["logs"][1]["lines"].push_back("Jul 08 " + when + " n-2 gpumon[2211]: GPU 5: clocks throttled (thermal), SM clock 1005 MHz");
+    auto c = ParseCase(j, "t.json");
+    REQUIRE_MESSAGE(c.ok(), c.status().message());
+    return testing::RunWithPack(*c);
+  };
+  // Whether the slow rank's evidence was discounted as the throttle's consequence. (The old line still
+  // counts as a throttle of its own: weighed against the straggler lines, not as their explanation.)
+  auto explained = [](const Diagnosis& d) {
+    bool any = false;
+    for (const Evidence& e : d.evidence) {
+      any = any || e.detail.find("[discounted: explained by gpu_thermal_throttle]") != std::string::npos;
+    }
+    return any;
+  };
+  Diagnosis old = run("12:41:07");
+  CHECK_FALSE(explained(old));
+  // Guard: the same line during the slow steps explains them.
+  Diagnosis now = run("15:58:40");
+  CHECK(explained(now));
+  CHECK(now.root_cause == "gpu_thermal_throttle");
+}
+
+// Review RG, item 4: "Fail - GPU: 2, 5" placed the answer on GPU 2 and only GPU 2 was probed or named.
+// Both GPUs' probes are planned (or named in unverified when none runs) and the answer names the
+// other GPU; the component stays one GPU (two of eight failing a per-GPU test are two GPUs' faults).
+TEST_CASE("realistic: both GPUs of a Fail - GPU: 2, 5 row get their probes (RG)") {
+  DiagnosisCase c = OneLogCase("n-1/rank0/stdout", {kIter, kIter});
+  c.logs.push_back(OneLogCase("n-4/dcgmi", {"$ dcgmi diag -r 2",
+                                            "+---------------------------+------------------------------------------------+",
+                                            "| Memory                    | Fail - GPU: 2, 5                               |",
+                                            "| Diagnostic                | Pass - All                                     |",
+                                            "+---------------------------+------------------------------------------------+"})
+                       .logs[0]);
+  auto facts = GatherKnowledge(testing::ShippedPack(), c);  // the shipped pack's layers (ECC: gpu)
+  REQUIRE(facts.ok());
+  testing::RecordedExecutor exec;
+  Diagnosis d = BuiltinReasoner(ReasonerOptions{}).Diagnose(c, *facts, &exec).diagnosis;
+  REQUIRE(d.root_cause == "gpu_memory_uncorrectable_ecc");
+  const bool on2 = d.component == "n-4/gpu2", on5 = d.component == "n-4/gpu5";
+  CHECK((on2 || on5));
+  const std::string other = on2 ? "n-4/gpu5" : "n-4/gpu2";
+  bool asked_other = false, asked_any = false;
+  for (const std::string& a : exec.asked) {
+    asked_any = asked_any || a.find("@n-4/gpu") != std::string::npos;
+    asked_other = asked_other || a.find("@" + other) != std::string::npos;
+  }
+  // The answer names the other failing GPU as such (before: only the answer's GPU was named).
+  bool named = false;
+  for (const std::string& u : d.unverified) {
+    named = named || (u.find("also names") != std::string::npos && u.find(other) != std::string::npos);
+  }
+  CHECK(named);
+  if (asked_any) CHECK(asked_other);
+}
+
 }  // namespace
 }  // namespace vigil
