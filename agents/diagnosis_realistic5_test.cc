@@ -445,6 +445,74 @@ TEST_CASE("realistic5: a launcher that fits its allocation is no launch config e
   CHECK(d.root_cause != "launch_config_error");
 }
 
+// Review RV-RG: a launch using less than its allocation on purpose (a spare node kept for elastic
+// restarts, steps of half the allocation) with no idle node and no refused agent is no launch error
+// over the case's real fault (realistic5 case-rl5-11's shape: NCCL_SOCKET_IFNAME names an interface
+// the nodes lack). With a spare node beside it, RG's weight made the launch error the answer.
+TEST_CASE("realistic5: a launch using less than its allocation, with no idle node, is no cause (RV-RG)") {
+  std::vector<std::string> lines;
+  SUBCASE("a spare node") {
+    lines = {"SLURM_JOB_NUM_NODES=5", "+ srun -N 4 torchrun --nnodes=4 --nproc-per-node=8 --rdzv-backend=c10d train.py"};
+  }
+  SUBCASE("steps of half the allocation") {
+    lines = {"#SBATCH --nodes=8 --gpus-per-node=8",
+             "+ srun -N 4 --ntasks-per-node=1 torchrun --nnodes=4 --nproc-per-node=8 train.py"};
+  }
+  lines.push_back("+ export NCCL_SOCKET_IFNAME=eth0");
+  int pid = 41020;
+  for (const char* h : {"nm-01", "nm-02", "nm-03", "nm-04"}) {
+    std::string p = std::string(h);
+    p += ":";
+    p += std::to_string(pid);
+    p += ":";
+    p += std::to_string(pid);
+    lines.push_back(p + " [0] NCCL INFO NCCL_SOCKET_IFNAME set by environment to eth0");
+    lines.push_back(p + " [0] NCCL WARN Bootstrap : no socket interface found");
+    pid += 8;
+  }
+  for (const char* l : {"[rank0]: torch.distributed.DistBackendError: NCCL error in: ../torch/csrc/distributed/c10d/"
+                        "NCCLUtils.hpp:317, internal error - please report this issue to the NCCL developers, NCCL "
+                        "version 2.21.5",
+                        "[rank0]: ncclInternalError: Internal check failed.", "[rank0]: Bootstrap : no socket interface found",
+                        "srun: error: nm-01: task 0: Exited with exit code 1"}) {
+    lines.push_back(l);
+  }
+  Json j = CaseJson({"nm-01", "nm-02", "nm-03", "nm-04"}, lines);
+  j["alert"]["labels"]["alertname"] = "SlurmJobFailedFast";
+  j["alert"]["annotations"]["summary"] = "job 220145 failed 41s after start";
+  Diagnosis d = Run(j);
+  CHECK(d.root_cause == "nccl_network_misconfig");
+}
+
+// Review RV-RG guard: a launch using less than its allocation whose started ranks wait for the others
+// (c10d's store clients time out) is the launch's fault, with no idle-GPU metrics in the case.
+TEST_CASE("realistic5: a launch using less than its allocation, its ranks waiting for the rest, keeps its weight (RV-RG)") {
+  Json j = CaseJson({"lc-01", "lc-02", "lc-03", "lc-04"},
+                    {"[2026-11-30T08:17:59.715] sched: Allocate JobId=771230 NodeList=lc-[01-04] #CPUs=384 Partition=gpu",
+                     "launch: srun --nodes=3 --ntasks-per-node=1 torchrun --nnodes=3 --nproc-per-node=8",
+                     "[W1130 08:47:59.894167000 socket.cpp:1019] [c10d] The client socket has timed out after 1800000ms "
+                     "while trying to connect to (lc-01, 29500)."});
+  j["alert"]["labels"]["alertname"] = "JobStartTimeout";
+  j["alert"]["annotations"]["summary"] = "no rank reached step 1 in 30 min";
+  Diagnosis d = Run(j);
+  // Its full weight (the socket timeout is also read as a network misconfiguration, as strong).
+  bool full = false;
+  for (const Evidence& e : d.evidence) {
+    full = full || (e.detail.rfind("launch does not fit the allocation", 0) == 0 && e.weight >= 3.0);
+  }
+  CHECK(full);
+}
+
+// Review RV-RG: a launcher asking for more nodes than allocated cannot start as written: a cause with
+// no consequence needed (the guard above is only for a launch using less).
+TEST_CASE("realistic5: a launcher asking for more nodes than allocated stays a launch config error (RV-RG)") {
+  Json j = CaseJson({"lc-01", "lc-02", "lc-03", "lc-04"},
+                    {"SLURM_JOB_NUM_NODES=4", "+ srun torchrun --nnodes=5 --nproc-per-node=8 --rdzv-backend=c10d train.py"});
+  j["alert"]["labels"]["alertname"] = "SlurmJobFailedFast";
+  Diagnosis d = Run(j);
+  CHECK(d.root_cause == "launch_config_error");
+}
+
 // Item 2: Kubernetes' own kill wording, the same consequence as Slurm's (Xid 45 on the killed
 // processes' GPUs is the driver's cleanup, not a crash).
 TEST_CASE("realistic5: Xid 45 after Kubernetes ended the pod is no rank crash (RG)") {
@@ -462,7 +530,11 @@ TEST_CASE("realistic5: Xid 45 after Kubernetes ended the pod is no rank crash (R
            "prioritization in the ClusterQueue";
   }
   SUBCASE("DisruptionTarget") { kill = "    reason: PreemptionByScheduler"; }
-  SUBCASE("kubectl get pods") { kill = "llm-pretrain-worker-1   0/1     Evicted   0          5h12m"; }
+  SUBCASE("kubectl get pods") {
+    // The pod is the case's (review RV-RG: a listing's row counts only for a pod the case names).
+    lines.push_back("Name:             llm-pretrain-worker-1");
+    kill = "llm-pretrain-worker-1   0/1     Evicted   0          5h12m";
+  }
   lines.push_back(kill);
   lines.push_back("Nov 30 01:19:34 kq-01 kernel: NVRM: Xid (PCI:0000:2a:00): 45, pid=20931, name=python3, Ch 00000008");
   lines.push_back("Nov 30 01:19:34 kq-01 kernel: NVRM: Xid (PCI:0000:3a:00): 45, pid=20932, name=python3, Ch 00000008");
@@ -485,6 +557,12 @@ TEST_CASE("realistic5: gRPC's DeadlineExceeded and OOMKilled are no scheduler ki
   std::vector<std::string> lines = LustreHangLines();
   SUBCASE("gRPC") { lines.push_back("rpc error: code = DeadlineExceeded desc = context deadline exceeded"); }
   SUBCASE("OOMKilled") { lines.push_back("      Reason:       OOMKilled"); }
+  // Review RV-RG: gRPC's status in a structured log, and another job's pod left listed as Evicted
+  // (evicted pods stay in `kubectl get pods` until deleted) are no kill of this job.
+  SUBCASE("gRPC's reason in a JSON log") {
+    lines.push_back(R"({"level":"warn","msg":"retrying checkpoint upload","reason":"DeadlineExceeded"})");
+  }
+  SUBCASE("another pod evicted days ago") { lines.push_back("data-prep-7d9f4   0/1     Evicted   0          3d"); }
   lines.push_back("Nov 30 01:19:34 kq-01 kernel: NVRM: Xid (PCI:0000:2a:00): 45, pid=20931, name=python3, Ch 00000008");
   lines.push_back("Nov 30 01:19:34 kq-01 kernel: NVRM: Xid (PCI:0000:3a:00): 45, pid=20932, name=python3, Ch 00000008");
   Json j = CaseJson({"kq-01", "kq-02"}, lines);

@@ -1936,5 +1936,30 @@ TEST_CASE("realistic: both GPUs of a Fail - GPU: 2, 5 row get their probes (RG)"
   if (asked_any) CHECK(asked_other);
 }
 
+// Review RV-RG: a GPU the answer's evidence names but whose own probe passed has been checked: it is
+// not named in `unverified` as one to check (realistic5 case-rl5-03: a row remapped once on gpu3,
+// its gpu.health passing, was named beside the failing gpu6).
+TEST_CASE("realistic: a named GPU whose probe passed is not named again as one to check (RV-RG)") {
+  DiagnosisCase c = OneLogCase("n-1/rank0/stdout", {kIter, kIter});
+  c.logs.push_back(OneLogCase("n-4/dcgmi", {"$ dcgmi diag -r 2",
+                                            "+---------------------------+------------------------------------------------+",
+                                            "| Memory                    | Fail - GPU: 2, 5                               |",
+                                            "| Diagnostic                | Pass - All                                     |",
+                                            "+---------------------------+------------------------------------------------+"})
+                       .logs[0]);
+  auto facts = GatherKnowledge(testing::ShippedPack(), c);
+  REQUIRE(facts.ok());
+  testing::RecordedExecutor exec;
+  exec.Record("gpu.health", "n-4/gpu2", ProbeStatus::kFail, "uncorrectable ECC errors: volatile DRAM 3", 1.0);
+  exec.Record("gpu.health", "n-4/gpu5", ProbeStatus::kPass, "all health counters within thresholds", 1.0);
+  Diagnosis d = BuiltinReasoner(ReasonerOptions{}).Diagnose(c, *facts, &exec).diagnosis;
+  REQUIRE(d.root_cause == "gpu_memory_uncorrectable_ecc");
+  CHECK(d.component == "n-4/gpu2");
+  REQUIRE(exec.asked.count("gpu.health@n-4/gpu5"));
+  for (const std::string& u : d.unverified) {
+    CHECK_MESSAGE(!(u.find("also names") != std::string::npos && u.find("n-4/gpu5") != std::string::npos), u);
+  }
+}
+
 }  // namespace
 }  // namespace vigil
