@@ -3216,11 +3216,11 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
       if (t.find("--") != std::string::npos) {
         if (std::regex_search(t, m, kNnodes)) {
           nnodes.emplace_back(num(m[1]), m[2].matched ? num(m[2]) : num(m[1]));
-          if (nnodes_line.empty()) nnodes_line = t.substr(0, 300);
+          if (nnodes_line.empty()) nnodes_line = Utf8Prefix(t, 300);
         }
         if (std::regex_search(t, m, kDsNodes) || std::regex_search(t, m, kAccel)) {
           nnodes.emplace_back(num(m[1]), num(m[1]));
-          if (nnodes_line.empty()) nnodes_line = t.substr(0, 300);
+          if (nnodes_line.empty()) nnodes_line = Utf8Prefix(t, 300);
         }
         if (std::regex_search(t, m, kNproc) || std::regex_search(t, m, kDsGpus)) nproc.insert(num(m[1]));
       }
@@ -3229,7 +3229,7 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
         std::smatch n;
         if (std::regex_search(opts, n, kSrunNodes) && (!n[2].matched || num(n[2]) == num(n[1]))) {
           nnodes.emplace_back(num(n[1]), num(n[1]));
-          if (nnodes_line.empty()) nnodes_line = t.substr(0, 300);
+          if (nnodes_line.empty()) nnodes_line = Utf8Prefix(t, 300);
         }
       }
       if (t.find("WORLD_SIZE=") != std::string::npos && std::regex_search(t, m, kWorld)) world.insert(num(m[1]));
@@ -6329,7 +6329,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         Observation o;
         o.evidence.kind = EvidenceKind::kLog;
         o.evidence.source = log.source + ":" + std::to_string(log.lines[k].number);
-        o.evidence.detail = t.substr(0, 400);
+        o.evidence.detail = Utf8Prefix(t, 400);
         o.evidence.supports = {"launch_config_error"};
         o.evidence.weight = kRendezvousClosedWeight;
         o.deltas["launch_config_error"] = kRendezvousClosedWeight;
