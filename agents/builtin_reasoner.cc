@@ -5913,7 +5913,12 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     auto power_brake = [&](const MetricConditionHit& h) {
       if (s.category != "gpu_power_throttle" || h.series->name != "DCGM_FI_DEV_CLOCK_THROTTLE_REASONS") return false;
       for (size_t i = 0; i < h.series->size(); ++i) {
-        if (h.series->timestamps_ms[i] == h.time_ms) return (static_cast<int64_t>(h.series->values[i]) & 0x80) != 0;
+        if (h.series->timestamps_ms[i] != h.time_ms) continue;
+        // A bit field is a whole number in [0, 2^32): anything else (a pack of the user's reaching
+        // 1e30 or NaN here) is no brake, and casting it to an integer would be undefined (SAN).
+        const double v = h.series->values[i];
+        if (!std::isfinite(v) || v < 0 || v > 4294967295.0 || v != std::floor(v)) return false;
+        return (static_cast<int64_t>(v) & 0x80) != 0;
       }
       return false;
     };
