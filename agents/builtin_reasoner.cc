@@ -1126,6 +1126,17 @@ void AddFieldAliases(std::vector<TimeSeries>& series) {
   }
 }
 
+// Whether any line of the case's logs satisfies `pred`.
+template <typename Pred>
+bool AnyLogLine(const DiagnosisCase& c, Pred pred) {
+  for (const CaseLog& log : c.logs) {
+    for (const LogLine& line : log.lines) {
+      if (pred(line.text)) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 // Whether the case shows a run that computes in FP8: a log line naming FP8 (recipe, amax / scale
@@ -6237,55 +6248,26 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // the one rank the flight recorder named). Its observations of illegal_memory_access are scaled down
   // to almost nothing; with an application fault in the case they keep their weight.
   {
-    static const std::regex kXid43(R"(\bXid\b(?:\s*\(PCI:[0-9A-Fa-f:.]+\))?[\s:,]+43\b|\bXID error 43\b)",
-                                   std::regex::icase);
+    // FilteredRegex runs each regex only on a line holding its required words (review RV-RL6:
+    // 73354c5 ran kAppFault on every line of every case; on realistic6 case-rl6-23, 4,226 lines,
+    // `vigil diagnose` took 1.37 s of CPU against f1d4508's 0.65 s); the application-fault scan runs
+    // only in a case with an Xid 43.
+    static const FilteredRegex kXid43(R"(\bXid\b(?:\s*\(PCI:[0-9A-Fa-f:.]+\))?[\s:,]+43\b|\bXID error 43\b)",
+                                      /*icase=*/true);
     // Only a kernel fault of the application's own counts (review RV-RL6): a CUDA error that is no
     // kernel fault ("CUDA error: out of memory", "... uncorrectable ECC error encountered") says
     // nothing of an Xid 43 elsewhere; 73354c5 took any "CUDA error" / CUDA_ERROR_* / cudaError* for
     // one and let another job's Xid 43 answer illegal_memory_access over a rank's CUDA OOM.
-    static const std::regex kAppFault(
+    static const FilteredRegex kAppFault(
         R"(\bXid\b(?:\s*\(PCI:[0-9A-Fa-f:.]+\))?[\s:,]+(?:13|31)\b|\billegal (?:memory access|address|instruction)\b|)"
         R"(\bdevice-side assert|\bmisaligned address\b|\bunspecified launch failure\b|\bhardware stack error\b|)"
         R"(\binvalid program counter\b|\bCUDA_ERROR_(?:ILLEGAL_ADDRESS|ILLEGAL_INSTRUCTION|MISALIGNED_ADDRESS|ASSERT|)"
         R"(LAUNCH_FAILED|HARDWARE_STACK_ERROR|INVALID_PC)\b|\bcudaError(?:IllegalAddress|IllegalInstruction|MisalignedAddress|)"
         R"(Assert|LaunchFailure|HardwareStackError|InvalidPc)\b|\bMMU Fault\b|\bGraphics (?:SM )?(?:Warp )?Exception\b)",
-        std::regex::icase);
-    // The application-fault scan runs only in a case with an Xid 43, and the regex only on a line
-    // holding one of its words (review RV-RL6: 73354c5 ran kAppFault on every line of every case;
-    // on realistic6 case-rl6-23, 4,226 lines, `vigil diagnose` took 1.37 s of CPU against f1d4508's
-    // 0.65 s).
-    auto xid43_line = [&](const std::string& s) {
-      return s.size() <= 2000 && s.find("43") != std::string::npos && ContainsNoCase(s, "xid") &&
-             std::regex_search(s, kXid43);
-    };
-    auto app_fault_line = [&](const std::string& s) {
-      static constexpr std::string_view kWords[] = {"xid",        "illegal",       "assert",          "misaligned",
-                                                    "launch fail", "stack error",  "program counter", "cuda_error_",
-                                                    "cudaerror",  "mmu fault",     "exception"};
-      if (s.size() > 2000) return false;
-      bool word = false;
-      for (std::string_view w : kWords) word = word || ContainsNoCase(s, w);
-      return word && std::regex_search(s, kAppFault);
-    };
-    bool xid43 = false, app_fault = false;
-    for (const CaseLog& log : c.logs) {
-      for (const auto& line : log.lines) {
-        if (xid43_line(line.text)) {
-          xid43 = true;
-          break;
-        }
-      }
-      if (xid43) break;
-    }
-    for (const CaseLog& log : c.logs) {
-      if (!xid43 || app_fault) break;
-      for (const auto& line : log.lines) {
-        if (app_fault_line(line.text)) {
-          app_fault = true;
-          break;
-        }
-      }
-    }
+        /*icase=*/true);
+    const bool xid43 = AnyLogLine(c, [](const std::string& s) { return s.size() <= 2000 && kXid43.Search(s); });
+    bool app_fault =
+        xid43 && AnyLogLine(c, [](const std::string& s) { return s.size() <= 2000 && kAppFault.Search(s); });
     for (const TimeSeries& ts : c.metrics) {
       if (!xid43 || app_fault || ts.name.find("XID_ERRORS") == std::string::npos) continue;
       for (double v : ts.values) {
@@ -6297,7 +6279,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       beliefs.DiscountWhere(
           "illegal_memory_access", kLoneXid43Factor, "a lone Xid 43: a process's channel stopped, no application fault in the case",
           [&](const Observation& o) {
-            if (o.evidence.kind == EvidenceKind::kLog) return std::regex_search(o.evidence.detail, kXid43);
+            if (o.evidence.kind == EvidenceKind::kLog) return kXid43.Search(o.evidence.detail);
             return o.evidence.kind == EvidenceKind::kMetric &&
                    o.evidence.source.find("XID_ERRORS") != std::string::npos && o.evidence.value == 43;
           });
@@ -6361,14 +6343,9 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         // The started ranks waiting for the ones never started: c10d's store clients timing out
         // ("[c10d] The client socket has timed out after 1800000ms while trying to connect to
         // (host, port)"), torch's "Timed out initializing process group in store based barrier".
-        static const std::regex kStoreWait(R"(\bclient socket has timed out\b|\bstore based barrier\b)");
-        for (const CaseLog& log : c.logs) {
-          for (const auto& l : log.lines) {
-            if (consequence || l.text.size() > 2000) continue;
-            consequence = (l.text.find("timed out") != std::string::npos || l.text.find("barrier") != std::string::npos) &&
-                          std::regex_search(l.text, kStoreWait);
-          }
-        }
+        static const FilteredRegex kStoreWait(R"(\bclient socket has timed out\b|\bstore based barrier\b)",
+                                              /*icase=*/false);
+        consequence = AnyLogLine(c, [](const std::string& s) { return s.size() <= 2000 && kStoreWait.Search(s); });
       }
       const double w = consequence ? kLaunchMismatchWeight : kLaunchNoteWeight;
       Observation o;
