@@ -33,14 +33,19 @@ node=$(hostname -s)
 # client's ephemeral port under ctest -j) leaves them dead; a port free now, and another one
 # (up to 3) if the node does not come up idle on it (as tests/probe_ssh_test.sh does for sshd).
 for attempt in 1 2 3; do
-  port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  # Two ports free now, held together while chosen so they differ (slurmd's was port + 1, never
+  # checked: taken, slurmd died before writing its pid file, below).
+  read -r port dport < <(/usr/bin/python3 -c 'import socket
+a, b = socket.socket(), socket.socket()
+a.bind(("127.0.0.1", 0)); b.bind(("127.0.0.1", 0))
+print(a.getsockname()[1], b.getsockname()[1])')
   cat >"$SLURM_CONF" <<CONF
 ClusterName=vigiltest
 SlurmctldHost=$node(127.0.0.1)
 SlurmUser=root
 SlurmdUser=root
 SlurmctldPort=$port
-SlurmdPort=$((port + 1))
+SlurmdPort=$dport
 AuthType=auth/munge
 AuthInfo=socket=$tmp/munge.sock
 CredType=cred/munge
@@ -65,20 +70,24 @@ CONF
   slurmctld -i && slurmd || { echo "FAIL: slurm daemons did not start"; tail -n 5 "$tmp"/*.log; exit 1; }
   # Up to 60 s while both daemons live: under ctest -j on 2 cores slurmctld once took longer than
   # the 10 s this loop used to allow to answer and mark the node idle (2026-12-02, passed alone in
-  # 37 s). A daemon whose pid file names a dead process (its port taken) means another port at once.
+  # 37 s). A daemon that is not running after 5 s means another port at once: one whose port is
+  # taken logs "Unable to bind listen port" and exits before it writes its pid file, and this loop
+  # counted only a pid file naming a dead process as dead, so it waited the whole minute with the
+  # node `unk*` (the first attempt of the f7183e6 fresh-clone run; reproduced by holding slurmd's
+  # port with another listener).
   for i in $(seq 1 300); do
     sinfo -h -o %T 2>/dev/null | grep -q idle && break
     if [ "$i" -gt 25 ]; then
       alive=1
       for p in slurmctld slurmd; do
-        [ -f "$tmp/$p.pid" ] && ! kill -0 "$(cat "$tmp/$p.pid")" 2>/dev/null && alive=0
+        { [ -f "$tmp/$p.pid" ] && kill -0 "$(cat "$tmp/$p.pid")" 2>/dev/null; } || alive=0
       done
-      [ "$alive" = 1 ] || break
+      [ "$alive" = 1 ] || { echo "attempt $attempt: $(for p in slurmctld slurmd; do [ -f "$tmp/$p.pid" ] && kill -0 "$(cat "$tmp/$p.pid")" 2>/dev/null || echo "$p not running;"; done)"; break; }
     fi
     sleep 0.2
   done
   sinfo -h -o %T 2>/dev/null | grep -q idle && break
-  echo "attempt $attempt on port $port: node not idle: $(sinfo -h 2>&1 | head -n 3)"; tail -n 5 "$tmp"/*.log
+  echo "attempt $attempt on ports $port/$dport: node not idle: $(sinfo -h 2>&1 | head -n 3)"; tail -n 5 "$tmp"/*.log
   for p in slurmctld slurmd; do [ -f "$tmp/$p.pid" ] && kill "$(cat "$tmp/$p.pid")" 2>/dev/null; rm -f "$tmp/$p.pid"; done
   sleep 1
 done
