@@ -126,7 +126,7 @@ AgentRunResult AgentRuntime::Run(std::vector<ChatMessage> messages, ToolContext&
       // A tool's output holds what a node printed (any bytes): dumped with U+FFFD for bytes that are
       // not UTF-8, and cut before a character, never inside one (either made the strict dump()
       // throw type_error 316 out of the run, here or at the LLM request).
-      std::string text = result.dump(-1, ' ', false, Json::error_handler_t::replace);
+      std::string text = DumpJson(result);
       const bool truncated = text.size() > budget_.max_result_chars;
       if (truncated) {
         const size_t whole = text.size();

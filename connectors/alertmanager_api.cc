@@ -189,7 +189,7 @@ Result<std::string> PostAlertsBody(const std::vector<Alert>& alerts) {
     if (const std::string g = AlertGeneratorUrl(a); !g.empty()) o["generatorURL"] = g;
     arr.push_back(std::move(o));
   }
-  return arr.dump();
+  return DumpJson(arr);
 }
 
 Status PostAlerts(const AlertmanagerUrl& url, const std::vector<Alert>& alerts, const AlertmanagerApiOptions& options) {

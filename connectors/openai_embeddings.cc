@@ -36,7 +36,7 @@ Result<std::vector<std::vector<float>>> OpenAiEmbeddings::EmbedBatch(
   if (!url.ends_with("/embeddings")) url += "/embeddings";
   Json body{{"model", options_.model}, {"input", Json::array()}};
   for (const auto& t : texts) body["input"].push_back(t);
-  HttpRequest req = HttpRequest::PostJson(url, body.dump(-1, ' ', false, Json::error_handler_t::replace));
+  HttpRequest req = HttpRequest::PostJson(url, DumpJson(body));
   req.timeout_ms = options_.timeout_ms;
   if (!options_.api_key.empty()) {
     if (options_.azure)

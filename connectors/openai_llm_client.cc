@@ -472,7 +472,7 @@ Result<ChatResponse> OpenAiLlmClient::SendOnce(const ChatRequest& request, bool 
   bool schema_in_prompt = request.response_schema.has_value() && !with_schema;
   bool stream_usage = request.stream && stream_options_supported_.load();
   Json body = ChatRequestToJson(request, options_.model, schema_in_prompt, stream_usage);
-  HttpRequest http = HttpRequest::PostJson(endpoint_, body.dump(-1, ' ', false, Json::error_handler_t::replace));
+  HttpRequest http = HttpRequest::PostJson(endpoint_, DumpJson(body));
   http.timeout_ms = options_.timeout_ms;
   http.cancel = request.cancel;  // aborts the transfer in flight (a cancelled attempt is not retried)
   if (!options_.api_key.empty()) {
@@ -692,7 +692,7 @@ Result<ChatResponse> OpenAiLlmClient::Chat(const ChatRequest& request) {
       line["error"] = result.status().ToString();
       if (IsCancelled(result.status())) line["cancelled"] = true;  // ChatRequest::cancel ended it
     }
-    std::string text = line.dump(-1, ' ', false, Json::error_handler_t::replace);
+    std::string text = DumpJson(line);
     RedactInPlace(text, options_.api_key);
     RETURN_IF_ERROR(WriteAudit(audit, audit_path, text));
   }

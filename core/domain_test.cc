@@ -91,6 +91,16 @@ TEST_CASE("ParseJson: nesting deeper than 512 levels is an error with its place;
   CHECK_MESSAGE(s.ok(), s.status().message());
 }
 
+TEST_CASE("DumpJson: bytes that are not UTF-8 become U+FFFD instead of an exception; valid text is unchanged") {
+  // A log line cut inside a character ("\xc3" of "é") made nlohmann's dump() throw on the whole
+  // report; every document leaving the process goes through DumpJson.
+  Json j = {{"line", std::string("caf\xc3")}, {"ok", "é"}};
+  CHECK_THROWS(j.dump());
+  CHECK(DumpJson(j) == "{\"line\":\"caf\xef\xbf\xbd\",\"ok\":\"é\"}");
+  CHECK(DumpJson(Json{{"a", 1}}, 2) == "{\n  \"a\": 1\n}");
+  CHECK(JsonTooDeepMessage() == "arrays and objects nested deeper than 512 levels");
+}
+
 TEST_CASE("ParseJson: a number beyond double's range is an error with its place, not an exception") {
   auto r = ParseJson("{\n  \"samples\": [[1, 2],\n    [3, 1e999]]}", "case.json");
   REQUIRE_FALSE(r.ok());

@@ -42,14 +42,22 @@ size_t JsonTooDeepAt(std::string_view text) {
   return std::string_view::npos;
 }
 
+std::string JsonTooDeepMessage() {
+  std::string msg = "arrays and objects nested deeper than ";
+  msg += std::to_string(kMaxJsonDepth);
+  msg += " levels";
+  return msg;
+}
+
+std::string DumpJson(const Json& j, int indent) { return j.dump(indent, ' ', false, Json::error_handler_t::replace); }
+
 Result<Json> ParseJson(std::string_view text, std::string_view what) {
   if (const size_t at = JsonTooDeepAt(text); at != std::string_view::npos) {
     std::string msg(what);
     msg += ": ";
     msg += LineColumn(text, at);
-    msg += ": arrays and objects nested deeper than ";
-    msg += std::to_string(kMaxJsonDepth);
-    msg += " levels";
+    msg += ": ";
+    msg += JsonTooDeepMessage();
     return InvalidArgumentError(msg);
   }
   try {

@@ -25,6 +25,15 @@ inline constexpr int kMaxJsonDepth = 512;
 // check this first and refuse the line.
 size_t JsonTooDeepAt(std::string_view text);
 
+// "arrays and objects nested deeper than 512 levels": the refusal's words, for callers that check
+// JsonTooDeepAt themselves and add where (" at column 557").
+std::string JsonTooDeepMessage();
+
+// Serialises JSON that leaves the process (a file, an HTTP body, stdout, a database column). Bytes
+// that are not valid UTF-8 (a log line cut inside a character, a binary field) become U+FFFD
+// instead of making nlohmann's dump() throw on the whole document. `indent` -1 is one line.
+std::string DumpJson(const Json& j, int indent = -1);
+
 // Reads and parses a whole file. NotFound when it cannot be opened.
 Result<Json> ReadJsonFile(const std::string& path);
 

@@ -710,8 +710,7 @@ Status ReadJsonl(const std::string& file, const ReadOptions& options, Dataset& d
     if (Trim(line).empty()) continue;
     const size_t ln = lines.line_no();
     if (const size_t deep = JsonTooDeepAt(line); deep != std::string_view::npos) {
-      RETURN_IF_ERROR(errors.Bad(file, ln, "arrays and objects nested deeper than " + std::to_string(kMaxJsonDepth) +
-                                               " levels at column " + std::to_string(deep + 1)));
+      RETURN_IF_ERROR(errors.Bad(file, ln, JsonTooDeepMessage() + " at column " + std::to_string(deep + 1)));
       continue;
     }
     Json j = Json::parse(line, nullptr, /*allow_exceptions=*/false);

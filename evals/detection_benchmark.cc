@@ -12,6 +12,7 @@
 
 #include "core/json.h"
 #include "core/time_util.h"
+#include "core/utf8.h"
 #include "evals/detection_gpu.h"
 
 namespace vigil {
@@ -598,7 +599,7 @@ std::string DetectionReport::ToMarkdown(int delay_k) const {
   }
   for (const DetectorResult& r : results) {
     if (!r.details.empty())
-      o << "\n### " << r.name << "\n\n```json\n" << r.details.dump(1).substr(0, 6000) << "\n```\n";
+      o << "\n### " << r.name << "\n\n```json\n" << Utf8Prefix(DumpJson(r.details, 1), 6000) << "\n```\n";
   }
   return o.str();
 }
@@ -850,7 +851,7 @@ Result<DetectionReport> RunDetectionBenchmark(const DetectionBenchmarkOptions& o
     fs::create_directories(options.plots ? fs::path(options.out_dir) / "plots" : fs::path(options.out_dir), ec);
     if (ec) return UnavailableError("cannot create " + options.out_dir + ": " + ec.message());
     RETURN_IF_ERROR(
-        WriteFileAtomic(options.out_dir + "/report.json", report.ToJson(options.delay_k).dump(1)));
+        WriteFileAtomic(options.out_dir + "/report.json", DumpJson(report.ToJson(options.delay_k), 1)));
     RETURN_IF_ERROR(WriteFileAtomic(options.out_dir + "/report.md", report.ToMarkdown(options.delay_k)));
     std::set<std::string> written;
     if (options.plots) {

@@ -18,6 +18,7 @@
 #include <limits>
 #include <mutex>
 
+#include "core/json.h"
 #include "core/source_tree.h"
 
 namespace vigil {
@@ -387,7 +388,7 @@ Result<std::vector<std::vector<uint8_t>>> IForestDetector::Run(const std::vector
     if (!f) return UnavailableError("iforest: cannot write " + (in / file).string());
     manifest.push_back(Json{{"file", file}, {"name", unit.name}});
   }
-  RETURN_IF_ERROR(WriteFileAtomic((in / "manifest.json").string(), manifest.dump()));
+  RETURN_IF_ERROR(WriteFileAtomic((in / "manifest.json").string(), DumpJson(manifest)));
   const std::string cmd = ShellQuote(python_) + " " + ShellQuote(*script) + " " + ShellQuote(in.string()) +
                           " " + ShellQuote(out.string()) + " > " + ShellQuote((out / "log.txt").string()) +
                           " 2>&1";

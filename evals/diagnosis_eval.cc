@@ -194,7 +194,7 @@ Status WriteDiagnosisEvalReport(const DiagnosisEvalReport& report, const std::st
   std::filesystem::create_directories(out_dir, ec);
   if (ec) return UnavailableError("cannot create report folder " + out_dir + ": " + ec.message());
   RETURN_IF_ERROR(WriteFileAtomic(out_dir + "/report.md", report.ToMarkdown()));
-  RETURN_IF_ERROR(WriteFileAtomic(out_dir + "/report.json", report.ToJson().dump(1, ' ', false, Json::error_handler_t::replace) + "\n"));
+  RETURN_IF_ERROR(WriteFileAtomic(out_dir + "/report.json", DumpJson(report.ToJson(), 1) + "\n"));
   return Status::Ok();
 }
 

@@ -85,8 +85,7 @@ void ParseIncidentJsonl(std::string_view content, const std::string& file, size_
     if (!CheckRecordBytes(line, file, line_no, max_line_bytes, issues)) continue;
     if (const size_t deep = JsonTooDeepAt(line); deep != std::string_view::npos) {
       Issue(issues, file, line_no,
-            "malformed JSON: arrays and objects nested deeper than " + std::to_string(kMaxJsonDepth) +
-                " levels at column " + std::to_string(deep + 1));
+            "malformed JSON: " + JsonTooDeepMessage() + " at column " + std::to_string(deep + 1));
       continue;
     }
     Json j;

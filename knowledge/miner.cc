@@ -416,8 +416,7 @@ class LlmMiner final : public Miner {
       if (nl != std::string::npos && end > nl) text = text.substr(nl + 1, end - nl - 1);
     }
     if (const size_t deep = JsonTooDeepAt(text); deep != std::string_view::npos) {
-      errors->push_back("not valid JSON (arrays and objects nested deeper than " + std::to_string(kMaxJsonDepth) +
-                        " levels at byte " + std::to_string(deep + 1) + ")");
+      errors->push_back("not valid JSON (" + JsonTooDeepMessage() + " at byte " + std::to_string(deep + 1) + ")");
       return out;
     }
     Json j;

@@ -503,11 +503,10 @@ Result<ChatAnswer> AnswerWithLlm(const ChatQuestion& question, const ChatAnswer&
   return answer;
 }
 
-std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
 void SendError(httplib::Response& res, int http_status, const std::string& message, const std::string& where) {
   res.status = http_status;
-  res.set_content(Dump(Json{{"error", message}, {"where", where}}), "application/json");
+  res.set_content(DumpJson(Json{{"error", message}, {"where", where}}), "application/json");
 }
 
 std::string RandomNonce() {
@@ -894,7 +893,7 @@ void RegisterChatRoutes(WatchedRoutes server, ChatContext context) {
         return;
       }
       res.status = 200;
-      res.set_content(Dump(answer->ToJson()), "application/json");
+      res.set_content(DumpJson(answer->ToJson()), "application/json");
     } catch (const std::exception& e) {
       SendError(res, 500, std::string("internal error: ") + e.what(), "server");
     }

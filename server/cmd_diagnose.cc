@@ -177,7 +177,7 @@ int RunAlertTriage(const DiagnoseFlags& f, const Config& config) {
                 << FormatDiagnosisText(*report);
     }
   }
-  if (f.json) std::cout << out.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+  if (f.json) std::cout << DumpJson(out, 2) << "\n";
   if (firing == 0) {
     std::fprintf(stderr, "vigil diagnose: %s holds no firing alert (%zu resolved): nothing to diagnose\n", what.c_str(),
                  input->alerts.size());
@@ -232,7 +232,7 @@ CommandRunner SetupDiagnose(CLI::App& sub) {
     if (!report.ok()) return ReportError(report.status());
     MarkAuditFallback(*report, reasoning->audit_error);
     if (f->json) {
-      std::cout << report->ToJson().dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+      std::cout << DumpJson(report->ToJson(), 2) << "\n";
     } else {
       std::cout << FormatDiagnosisText(*report);
     }

@@ -10,6 +10,7 @@
 #include <memory>
 #include <sstream>
 
+#include "core/json.h"
 #include "probes/catalog.h"
 #include "probes/probe.h"
 #include "server/cli.h"
@@ -28,7 +29,7 @@ struct ProbeFlags {
 
 int List(const ProbeFlags& f) {
   if (f.json) {
-    std::printf("%s\n", CatalogToJson().dump(2).c_str());
+    std::printf("%s\n", DumpJson(CatalogToJson(), 2).c_str());
     return 0;
   }
   std::printf("%-20s %6s  %-9s %-5s  %s\n", "probe", "secs", "intrusive", "scope", "measures");
@@ -63,7 +64,7 @@ int Run(const ProbeFlags& f, const Config& config) {
   for (const ProbeResult& r : *results) all_pass = all_pass && r.status == ProbeStatus::kPass;
   if (f.json) {
     Json out = {{"executor", (*executor)->Describe()}, {"target", req.target}, {"results", *results}};
-    std::printf("%s\n", out.dump(2).c_str());
+    std::printf("%s\n", DumpJson(out, 2).c_str());
   } else {
     for (const ProbeResult& r : *results) {
       std::printf("%-20s %-11s %7.2fs  %s\n", r.probe.c_str(), std::string(ProbeStatusName(r.status)).c_str(),

@@ -69,7 +69,7 @@ struct Reply {
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
-std::string Dump(const Json& j) { return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n"; }
+std::string Dump(const Json& j) { return DumpJson(j, 2) + "\n"; }
 
 Reply JsonReply(int status, const Json& body) { return Reply{status, Dump(body), "application/json", {}}; }
 

@@ -363,7 +363,7 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& alerts) {
           .Bind(2, alert.starts_at_ms)
           .Bind(3, alert.rule)
           .Bind(4, alert.severity)
-          .Bind(5, Json(alert).dump(-1, ' ', false, Json::error_handler_t::replace))
+          .Bind(5, DumpJson(Json(alert)))
           .Bind(6, now)
           .Bind(7, resolved_at);
       RETURN_IF_ERROR(insert.Run());
@@ -423,7 +423,7 @@ Status IncidentStore::SetState(int64_t id, std::string_view from, std::string_vi
   ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, "UPDATE incidents SET state=?2, updated_ms=?3, diagnosis_json=?4, "
                                             "error=?5, triage_seconds=?6 WHERE id=?1 AND state=?7"));
   s.Bind(1, id).Bind(2, to).Bind(3, Now()).Bind(5, error).Bind(6, seconds).Bind(7, from);
-  if (diagnosis) s.Bind(4, diagnosis->dump(-1, ' ', false, Json::error_handler_t::replace));  // else NULL
+  if (diagnosis) s.Bind(4, DumpJson(*diagnosis));  // else NULL
   RETURN_IF_ERROR(s.Run());
   if (sqlite3_changes(db_) != 1) {
     return FailedPreconditionError("incident " + std::to_string(id) + " is not " + std::string(from));

@@ -193,7 +193,7 @@ class Mutator {
     if (j.is_discarded() || OneIn(4)) return Bytes(text, other);
     const size_t edits = 1 + Below(4);
     for (size_t e = 0; e < edits; ++e) MutateJson(j);
-    std::string out = ExpandDeep(j.dump(-1, ' ', false, Json::error_handler_t::replace));
+    std::string out = ExpandDeep(vigil::DumpJson(j));
     if (OneIn(8)) out = Bytes(out, other);
     if (out.size() > max_bytes_) out.resize(max_bytes_);
     return out;
