@@ -68,15 +68,7 @@ Json CaseJson(const std::vector<std::string>& nodes, const std::vector<std::stri
   return j;
 }
 
-Diagnosis Run(const Json& j, const Json& probes = Json::object()) {
-  auto c = ParseCase(j, "t.json");
-  REQUIRE_MESSAGE(c.ok(), c.status().message());
-  auto facts = GatherKnowledge(ShippedPack(), *c);
-  REQUIRE_MESSAGE(facts.ok(), facts.status().ToString());
-  auto exec = MakeReplayExecutor(probes);
-  REQUIRE_MESSAGE(exec.ok(), exec.status().ToString());
-  return BuiltinReasoner(ReasonerOptions{}).Diagnose(*c, *facts, exec->get()).diagnosis;
-}
+Diagnosis Run(const Json& j, const Json& probes = Json::object()) { return testing::RunJsonWithPack(j, probes); }
 
 // A collective hang: every GPU of the node drops to 0 tensor activity together (NCCL kernels spin)
 // and the flight recorder names the rank that never joined. The pack's straggler condition

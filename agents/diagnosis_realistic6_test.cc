@@ -23,20 +23,7 @@ using testing::ShippedPack;
 Diagnosis Run(const std::string& text) {
   auto j = ParseJson(text);
   REQUIRE_MESSAGE(j.ok(), j.status().message());
-  // A case file's probe records are keyed "probe@target"; the replay executor wants both named.
-  Json probes = j->contains("probes") ? (*j)["probes"] : Json::object();
-  for (auto& [key, r] : probes.items()) {
-    const size_t at = key.find('@');
-    if (!r.contains("probe")) r["probe"] = key.substr(0, at);
-    if (!r.contains("target")) r["target"] = key.substr(at + 1);
-  }
-  auto c = ParseCase(*j, "t.json");
-  REQUIRE_MESSAGE(c.ok(), c.status().message());
-  auto facts = GatherKnowledge(ShippedPack(), *c);
-  REQUIRE_MESSAGE(facts.ok(), facts.status().ToString());
-  auto exec = MakeReplayExecutor(probes);
-  REQUIRE_MESSAGE(exec.ok(), exec.status().ToString());
-  return BuiltinReasoner(ReasonerOptions{}).Diagnose(*c, *facts, exec->get()).diagnosis;
+  return testing::RunJsonWithPack(*j, j->value("probes", Json::object()));
 }
 
 // 32 nodes; rank 0's log reports "data-parallel replicas disagree on param checksum: dp_rank 21

@@ -118,4 +118,22 @@ inline Diagnosis RunWithPack(const DiagnosisCase& c) {
   return BuiltinReasoner(ReasonerOptions{}).Diagnose(c, *facts, &exec).diagnosis;
 }
 
+// The built-in reasoner over a case document with what the shipped pack knows of it, as `vigil
+// diagnose` runs it: `probes` (a case file's records, keyed "probe@target") are replayed, a probe
+// not recorded answers `unavailable`.
+inline Diagnosis RunJsonWithPack(const Json& case_json, Json probes = Json::object()) {
+  for (auto& [key, r] : probes.items()) {  // the replay executor wants both named in the record
+    const size_t at = key.find('@');
+    if (!r.contains("probe")) r["probe"] = key.substr(0, at);
+    if (!r.contains("target") && at != std::string::npos) r["target"] = key.substr(at + 1);
+  }
+  auto c = ParseCase(case_json, "t.json");
+  REQUIRE_MESSAGE(c.ok(), c.status().message());
+  auto facts = GatherKnowledge(ShippedPack(), *c);
+  REQUIRE_MESSAGE(facts.ok(), facts.status().ToString());
+  auto exec = MakeReplayExecutor(probes);
+  REQUIRE_MESSAGE(exec.ok(), exec.status().ToString());
+  return BuiltinReasoner(ReasonerOptions{}).Diagnose(*c, *facts, exec->get()).diagnosis;
+}
+
 }  // namespace vigil::testing
