@@ -3055,57 +3055,12 @@ bool IsMountCheckResult(const std::string& rest) {
 }
 
 // How many hosts a Slurm hostlist expression names ("gh-[01-12]" 12, "n1,n3" 2, "a[1-3,5],b7" 5,
-// "r[1-2]n[1-4]" 8); -1 when it is not one ("(null)", "None assigned", unbalanced brackets).
+// "r[1-2]n[1-4]" 8); -1 when it is not one ("(null)", "None assigned", unbalanced brackets) or names
+// more than 65,536 hosts. ExpandHostlist's reading (this kept a second parser of its own, which
+// took characters no host name has and counted up to 1,000,000 hosts).
 int HostlistSize(const std::string& list) {
-  if (list.empty() || list.size() > 4000) return -1;
-  long total = 0;
-  size_t i = 0;
-  while (i < list.size()) {
-    long item = 1;
-    bool any = false;
-    while (i < list.size() && list[i] != ',') {
-      if (list[i] == '[') {
-        size_t close = list.find(']', i);
-        if (close == std::string::npos) return -1;
-        long n = 0;
-        std::string inner = list.substr(i + 1, close - i - 1);
-        size_t p = 0;
-        while (p <= inner.size()) {
-          size_t comma = inner.find(',', p);
-          if (comma == std::string::npos) comma = inner.size();
-          std::string range = inner.substr(p, comma - p);
-          size_t dash = range.find('-');
-          auto digits = [](const std::string& s) {
-            return !s.empty() && s.size() <= 9 && s.find_first_not_of("0123456789") == std::string::npos;
-          };
-          if (dash == std::string::npos) {
-            if (!digits(range)) return -1;
-            n += 1;
-          } else {
-            std::string a = range.substr(0, dash), b = range.substr(dash + 1);
-            if (!digits(a) || !digits(b) || std::stol(b) < std::stol(a)) return -1;
-            n += std::stol(b) - std::stol(a) + 1;
-          }
-          p = comma + 1;
-        }
-        item *= n;
-        if (item > 1000000) return -1;
-        i = close + 1;
-        any = true;
-        continue;
-      }
-      if (list[i] == ']' || std::isspace(static_cast<unsigned char>(list[i])) || list[i] == '(' || list[i] == ')') {
-        return -1;
-      }
-      any = true;
-      ++i;
-    }
-    if (!any) return -1;
-    total += item;
-    if (total > 1000000) return -1;
-    ++i;  // the comma
-  }
-  return static_cast<int>(total);
+  const std::vector<std::string> hosts = ExpandHostlist(list, 65536);
+  return hosts.empty() ? -1 : static_cast<int>(hosts.size());
 }
 
 // A launcher whose node or process count disagrees with the allocation Slurm reports (review RG;
