@@ -47,6 +47,11 @@ constexpr int64_t kThrottleOverlapMs = 15 * 60'000;
 // The same with no time on the symptom's evidence, counted back from the alert's startsAt: an hour
 // covers a slowdown alert's `for` and the rate window it compares (step time over 30 minutes).
 constexpr int64_t kThrottleAlertWindowMs = 60 * 60'000;
+// How far before the alert's start an incident's own evidence reaches (the log signatures' lead):
+// the same hour as kThrottleAlertWindowMs, a slowdown or error alert's `for` and the window its
+// expression compares. A signature seen only before it is an older event of the fleet (corrected
+// errors on another device, a fault of another job) and does not lead over one inside it.
+constexpr int64_t kIncidentWindowMs = kThrottleAlertWindowMs;
 constexpr size_t kExamplesPerSignature = 2;
 constexpr double kRecallWeights[] = {0.6, 0.3, 0.15};
 // A node.kernel_log pass scaled down by its coverage (KernelLogCoverage) moves a category only by at
@@ -81,6 +86,8 @@ constexpr size_t kMaxProbeText = 4096;
 // only until a probe on that participant names the cause.
 constexpr double kSlowMentionWeight = 1.5;
 constexpr double kPeerOutlierWeight = 1.5;
+// Another user's process on a job node's cores (FindCpuHog): a host-side straggler's cause.
+constexpr double kHostContentionWeight = 1.0;
 // Input-bound: the median share of step time spent waiting for data, over at least this many lines.
 constexpr double kDataWaitShare = 0.3;
 constexpr size_t kMinDataWaitLines = 3;
@@ -704,6 +711,84 @@ std::string SourceNode(const Topology& t, const std::string& source) {
   if (t.nodes.count(first)) return first;
   if (first.empty() || FileLikeSegment(first)) return "";
   return t.names.Find(first);
+}
+
+// Another user's process taking a node's CPUs, as `top` (batch or interactive) or `ps aux` /
+// `ps -eo user,pid,%cpu,...` prints it: a header naming USER, %CPU and COMMAND (or CMD), then one
+// row a process. The job's own processes are the rows of the user with the most rows (the ranks,
+// their data-loader workers); a row of another user at kCpuHogPercent or more (%CPU is per core:
+// 800 = eight cores busy) is a process competing with the ranks for the node's cores, the classic
+// host-side straggler (pack-straggler-host-contention: "a leftover preprocessing job from another
+// user"). None when the listing has one user, when two users tie for the most rows (no job's user
+// to tell apart), or when a row does not parse (another table).
+constexpr double kCpuHogPercent = 800.0;
+struct CpuHog {
+  std::string user;
+  double cpu_percent = 0;
+  std::string command;
+  size_t line = 0;  // index into the lines given
+};
+std::optional<CpuHog> FindCpuHog(const std::vector<std::string>& lines) {
+  auto words = [](const std::string& s) {
+    std::vector<std::string> w;
+    std::istringstream in(s);
+    for (std::string t; in >> t;) w.push_back(t);
+    return w;
+  };
+  for (size_t h = 0; h < lines.size(); ++h) {
+    if (lines[h].find("%CPU") == std::string::npos || lines[h].find("USER") == std::string::npos) continue;
+    const std::vector<std::string> head = words(lines[h]);
+    size_t user_col = head.size(), cpu_col = head.size(), cmd_col = head.size(), pid_col = head.size();
+    for (size_t i = 0; i < head.size(); ++i) {
+      if (head[i] == "USER") user_col = i;
+      else if (head[i] == "%CPU") cpu_col = i;
+      else if (head[i] == "COMMAND" || head[i] == "CMD") cmd_col = i;
+      else if (head[i] == "PID") pid_col = i;
+    }
+    if (user_col == head.size() || cpu_col == head.size() || pid_col == head.size() || cmd_col + 1 != head.size()) {
+      continue;
+    }
+    std::vector<CpuHog> rows;
+    std::map<std::string, size_t> per_user;
+    for (size_t k = h + 1; k < lines.size(); ++k) {
+      const std::vector<std::string> w = words(lines[k]);
+      if (w.size() < head.size()) break;  // the table's end (a blank line, the next command)
+      std::optional<double> cpu = ParseDouble(w[cpu_col]);
+      if (!cpu || !std::isfinite(*cpu) || *cpu < 0 || !ParseInt32(w[pid_col])) break;
+      CpuHog r;
+      r.user = w[user_col];
+      r.cpu_percent = *cpu;
+      for (size_t i = cmd_col; i < w.size(); ++i) {
+        if (i > cmd_col) r.command += ' ';
+        r.command += w[i];
+      }
+      r.line = k;
+      ++per_user[r.user];
+      rows.push_back(std::move(r));
+    }
+    if (per_user.size() < 2) continue;
+    std::string job_user;
+    size_t most = 0;
+    bool tie = false;
+    for (const auto& [u, n] : per_user) {
+      if (n > most) {
+        most = n;
+        job_user = u;
+        tie = false;
+      } else if (n == most) {
+        tie = true;
+      }
+    }
+    if (tie) continue;
+    const CpuHog* hog = nullptr;
+    for (const CpuHog& r : rows) {
+      if (r.user != job_user && r.cpu_percent >= kCpuHogPercent && (hog == nullptr || r.cpu_percent > hog->cpu_percent)) {
+        hog = &r;
+      }
+    }
+    if (hog != nullptr) return *hog;
+  }
+  return std::nullopt;
 }
 
 Topology BuildTopology(const DiagnosisCase& c) {
@@ -3080,7 +3165,18 @@ int HostlistSize(const std::string& list) {
 // *uses_less (when given) says whether every disagreement is the launch using less than the
 // allocation (fewer nodes, processes or ranks: a spare node kept for elastic restarts, job steps
 // smaller than the allocation on purpose), which is a cause only with its consequence (review RV-RG).
-std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullptr) {
+std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullptr,
+                                std::vector<std::string>* unreadable = nullptr) {
+  // mpirun / mpiexec (Open MPI, MPICH, Intel MPI): -np / -n / --np N processes in all (read as a
+  // WORLD_SIZE), -H / --host h1:s1,h2:s2 (one node a host, s processes on each). RG2.
+  static const std::regex kMpirun(R"(\b(?:mpirun|mpiexec)\b(.*))");
+  static const std::regex kMpiNp(R"((?:^|\s)(?:-np|-n|--np)[= ]\s*(\d{1,6})(?=\s|$))");
+  static const std::regex kMpiHosts(R"((?:^|\s)(?:-H|--host|-host)[= ]\s*([\w.:,-]+)(?=\s|$))");
+  // A count the launcher or Slurm printed with more digits than any cluster has (7 or more): no count
+  // is read from it, and the answer says so rather than passing over it.
+  static const std::regex kTooLong(
+      R"((?:^|\s)(--nnodes|--nproc[-_]per[-_]node|--num_nodes|--num_gpus|--num_machines|-np|--np|-N|--nodes)[= ]\s*(\d{7,})\b|)"
+      R"(\b(SLURM_JOB_NUM_NODES|SLURM_NNODES|NumNodes)=(\d{7,})\b)");
   static const std::regex kNnodes(R"((?:^|\s)--nnodes[= ](\d{1,6})(?::(\d{1,6}))?\b)");
   static const std::regex kNproc(R"((?:^|\s)--nproc[-_]per[-_]node[= ](\d{1,4})\b)");
   static const std::regex kDsNodes(R"((?:^|\s)--num_nodes[= ](\d{1,6})\b)");
@@ -3199,6 +3295,55 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
         }
       }
       if (t.find("WORLD_SIZE=") != std::string::npos && std::regex_search(t, m, kWorld)) world.insert(num(m[1]));
+      if ((t.find("mpirun") != std::string::npos || t.find("mpiexec") != std::string::npos) &&
+          std::regex_search(t, m, kMpirun)) {
+        const std::string opts = m[1].str();
+        std::smatch n;
+        if (std::regex_search(opts, n, kMpiNp)) world.insert(num(n[1]));
+        if (std::regex_search(opts, n, kMpiHosts)) {
+          std::set<std::string> hosts;
+          std::set<int> slots;
+          bool every_slot = true;
+          std::string host_list = n[1].str();
+          for (size_t at = 0; at <= host_list.size();) {
+            size_t comma = host_list.find(',', at);
+            if (comma == std::string::npos) comma = host_list.size();
+            const std::string entry = host_list.substr(at, comma - at);
+            at = comma + 1;
+            if (entry.empty()) continue;
+            const size_t colon = entry.find(':');
+            hosts.insert(entry.substr(0, colon));
+            std::optional<int32_t> s = colon == std::string::npos ? std::nullopt : ParseInt32(entry.substr(colon + 1));
+            if (s && *s > 0 && *s <= 9999) slots.insert(*s);
+            else every_slot = false;
+          }
+          if (!hosts.empty()) {
+            nnodes.emplace_back(static_cast<int>(hosts.size()), static_cast<int>(hosts.size()));
+            if (nnodes_line.empty()) nnodes_line = Utf8Prefix(t, 300);
+          }
+          if (every_slot && slots.size() == 1) nproc.insert(*slots.begin());
+        }
+      }
+      auto long_number = [](const std::string& s) {
+        size_t run = 0;
+        for (char ch : s) {
+          run = ch >= '0' && ch <= '9' ? run + 1 : 0;
+          if (run >= 7) return true;
+        }
+        return false;
+      };
+      if (unreadable != nullptr && long_number(t)) {
+        for (auto it = std::sregex_iterator(t.begin(), t.end(), kTooLong); it != std::sregex_iterator(); ++it) {
+          const std::smatch& u = *it;
+          std::string note = u[1].matched ? u[1].str() : u[3].str();
+          note += " ";
+          note += u[1].matched ? u[2].str() : u[4].str();
+          note += " (";
+          note += Utf8Prefix(t, 200);
+          note += ")";
+          unreadable->push_back(std::move(note));
+        }
+      }
     }
   }
   if (alloc_nodes.size() != 1) return "";
@@ -3812,6 +3957,9 @@ struct Observation {
   // A failed probe's own reading (ProbeConfirms): the categories its reason names. When it names
   // some, only these can be confirmed by it; the others it merely supports.
   std::set<std::string> confirms;
+  // Evidence of a host-side slowdown on hint.node (another user's process on its cores): a GPU
+  // probe passing there clears the GPU, not the host (FindCpuHog).
+  bool host_side = false;
 };
 
 // A log line in which a process reports that it gave up waiting for its peers (a collective
@@ -5367,6 +5515,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   struct SigGroup {
     std::vector<const SignatureMatch*> matches;
     int64_t first_time = kNoTime;
+    int64_t last_time = std::numeric_limits<int64_t>::min();  // of the timed lines
+    bool untimed = false;  // some line carries no time
   };
   std::map<std::string, std::map<std::string, SigGroup>> by_cat;  // category -> pattern -> matches
   std::set<std::pair<std::string, size_t>> seen_line;               // (category, line)
@@ -5377,12 +5527,24 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     g.matches.push_back(&m);
     // When the state the line reports began (a watchdog's "ran for ..." puts it before the line):
     // the time its observation carries, so the signature whose state began first leads.
-    g.first_time = std::min(g.first_time, OnsetTimeMs(m.line, LineTimeMs(m.line, topo.year)));
+    const int64_t line_time = LineTimeMs(m.line, topo.year);
+    g.first_time = std::min(g.first_time, OnsetTimeMs(m.line, line_time));
+    if (line_time == kNoTime) g.untimed = true;
+    else g.last_time = std::max(g.last_time, line_time);
   }
+  // The incident's window: from kIncidentWindowMs before the alert's start. A signature every line of
+  // which is timed before it (a NIC's corrected AER lines 66 min before the GPU's uncorrected error
+  // and link retrain, case-rl6-08) is an older event: it does not lead its category over a
+  // signature seen in the window, so its place does not become the answer's.
+  const int64_t window_start = c.alert && c.alert->starts_at_ms > 0 ? c.alert->starts_at_ms - kIncidentWindowMs
+                                                                    : std::numeric_limits<int64_t>::min();
+  auto before_window = [&](const SigGroup& g) { return !g.untimed && g.last_time < window_start; };
   for (auto& [cat, groups] : by_cat) {
     std::vector<std::pair<std::string, SigGroup*>> ordered;
     for (auto& [pattern, g] : groups) ordered.emplace_back(pattern, &g);
-    std::stable_sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) {
+    std::stable_sort(ordered.begin(), ordered.end(), [&](const auto& a, const auto& b) {
+      const bool old_a = before_window(*a.second), old_b = before_window(*b.second);
+      if (old_a != old_b) return old_b;
       if (a.second->first_time != b.second->first_time) return a.second->first_time < b.second->first_time;
       return a.second->matches.size() > b.second->matches.size();
     });
@@ -5409,6 +5571,11 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         else o.deltas[cat] = 1e-6;  // an example: names components, adds no belief
         if (g.matches.size() > kExamplesPerSignature && k + 1 == kExamplesPerSignature) {
           o.evidence.detail += "  (" + std::to_string(g.matches.size()) + " lines match " + ordered[gi].first + ")";
+        }
+        if (k == 0 && gi > 0 && before_window(g) && !before_window(*ordered[0].second)) {
+          o.evidence.detail += " [before the incident's window (over ";
+          o.evidence.detail += std::to_string(kIncidentWindowMs / 60'000);
+          o.evidence.detail += " min before the alert): not the lead of its category]";
         }
         beliefs.Add(std::move(o));
       }
@@ -5743,6 +5910,43 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       o.hint = h;
       beliefs.Add(std::move(o));
       ++added;
+    }
+  }
+
+  // 1d'. Another user's process taking the cores of a node the job runs on (`top` / `ps aux` pasted
+  // from the node; FindCpuHog): the ranks there launch kernels late and the whole job waits for them,
+  // a straggler whose cause is the host, not its GPUs. kHostContentionWeight: less than a line naming
+  // the slow rank (kSlowMentionWeight), which places the straggler when there is one; this one names
+  // a node only, and a node's busy cores alone do not say the job is slow.
+  if (beliefs.scores().count("straggler_rank")) {
+    for (const CaseLog& log : c.logs) {
+      const std::string node = SourceNode(topo, log.source);
+      if (node.empty() || std::none_of(log.lines.begin(), log.lines.end(), [](const LogLine& l) {
+            return l.text.find("%CPU") != std::string::npos;
+          })) {
+        continue;
+      }
+      std::vector<std::string> text;
+      text.reserve(log.lines.size());
+      for (const LogLine& l : log.lines) text.push_back(l.text);
+      std::optional<CpuHog> hog = FindCpuHog(text);
+      if (!hog) continue;
+      Observation o;
+      o.evidence.kind = EvidenceKind::kLog;
+      o.evidence.source = log.source + ":" + std::to_string(log.lines[hog->line].number);
+      char buf[96];
+      std::snprintf(buf, sizeof buf, " runs at %.0f%% CPU (%.0f cores) on ", hog->cpu_percent, hog->cpu_percent / 100.0);
+      o.evidence.detail = "another user's process takes the host's cores: " + hog->user + "'s `" +
+                          Utf8Prefix(hog->command, 120) + "`" + buf + node + ", beside the job's ranks (" +
+                          Utf8Prefix(log.lines[hog->line].text, 200) + ")";
+      o.evidence.supports = {"straggler_rank"};
+      o.evidence.weight = kHostContentionWeight;
+      o.deltas["straggler_rank"] = kHostContentionWeight;
+      o.hint.node = node;
+      o.hint.node_wide = true;
+      o.hint.job = topo.job;
+      o.host_side = true;
+      beliefs.Add(std::move(o));
     }
   }
 
@@ -6281,7 +6485,14 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       }
     }
     bool uses_less = false;
-    const std::string mismatch = LaunchCountMismatch(c, &uses_less);
+    std::vector<std::string> unreadable_counts;
+    const std::string mismatch = LaunchCountMismatch(c, &uses_less, &unreadable_counts);
+    for (const std::string& u : unreadable_counts) {
+      // A count of 7 or more digits is no node or process count any cluster has: it was not compared.
+      std::string note = "launch count unreadable (over 6 digits), not compared with the allocation: ";
+      note += u;
+      d.unverified.push_back(std::move(note));
+    }
     if (!mismatch.empty()) {
       bool consequence = closed || !uses_less;
       if (!consequence) {
@@ -6290,6 +6501,19 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           auto it = o.deltas.find("dataloader_stall");
           if (o.evidence.kind == EvidenceKind::kMetric && it != o.deltas.end() && it->second > 0 && !o.hint.node.empty()) {
             idle_nodes.insert(o.hint.node);
+          }
+        }
+        // A node one of the job's ranks wrote from was launched: its GPUs idle are the job's state
+        // there (an NCCL hang's ranks wait with their GPUs idle), not a node the launch left out
+        // (review RV-RG: realistic5 rl5-12 with a spare node in its allocation was answered a launch
+        // error on the hung rank's idle node). The ranks are placed as every line is (PlaceLine: a
+        // rank prefix, a rank in the log's source, the topology's layout).
+        if (!idle_nodes.empty()) {
+          for (const CaseLog& log : c.logs) {
+            for (size_t k = 0; k < log.lines.size() && !idle_nodes.empty(); ++k) {
+              const ComponentHint h = PlaceLine(log, k, log.lines[k].text, topo);
+              if (h.rank >= 0 && !h.node.empty()) idle_nodes.erase(h.node);
+            }
           }
         }
         consequence = !idle_nodes.empty() && (topo.nodes.empty() || idle_nodes.size() < topo.nodes.size());
@@ -6832,9 +7056,23 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
     // Peer comparison: the same probe on the suspect GPU's node peers, in the same wave.
     if (options_.peer_comparison) {
+      // A node whose GPUs this wave's checksum vote compares (gpu.sdc runs the same GEMM on every
+      // GPU of the node and names the one that disagrees) while silent data corruption leads: the
+      // vote is itself the comparison of the suspect with its peers, for the leading hypothesis.
+      // When it names the GPU the leader is confirmed and verification stops; when it passes, the
+      // node is cleared of it. The peers' gpu.health / gpu.gemm cannot change that ranking, so they
+      // are not planned beside it (holdout15 m009: 16 of 28 steps were such peers, RV-RL6's note).
+      std::set<std::string> voted_nodes;
+      for (const Choice& ch : chosen) {
+        if (ch.cand.spec->name == "gpu.sdc" && ch.cand.spec->target_kind == ProbeTargetKind::kNode &&
+            tests(*ch.cand.spec, ranked[0].first)) {
+          voted_nodes.insert(HintFromTarget(ch.cand.target).node);
+        }
+      }
       std::map<std::string, const ComponentHint*> suspects;  // "node/gpuN" -> its hint
       for (const ComponentHint& h : targets) {
         if (h.gpu < 0 || h.node.empty() || suspects.size() >= kPeerSuspects) continue;
+        if (voted_nodes.count(h.node)) continue;
         suspects.emplace(h.node + "/gpu" + std::to_string(h.gpu), &h);
       }
       // Non-intrusive peers for the most informative non-intrusive probe only (gpu.health reads
@@ -7061,6 +7299,35 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     if (o.hint.hca.empty() && pr->status == ProbeStatus::kFail) o.hint.hca = OddHcaInDetails(pr->details);
     o.deltas = ProbeDeltasCovered(*pr, span.coverage);
     o.confirms = ProbeConfirms(*pr);
+    // A GPU probe that passes clears its GPU, not the GPU's host: where the case shows the host's
+    // cores taken (another user's process, FindCpuHog; a host-level straggler entry of the pack:
+    // CPU quota throttling, steal time), a straggler on that node is explained by the host, and the
+    // pass is not read against it. gpu.kernel_launch keeps its weight: its launch latency is timed
+    // from the host's CPU, so it would show the contention.
+    if (pr->status == ProbeStatus::kPass && pr->probe.rfind("gpu.", 0) == 0 && pr->probe != "gpu.kernel_launch" &&
+        o.hint.gpu >= 0 && !o.hint.node.empty()) {
+      auto sr = o.deltas.find("straggler_rank");
+      bool host_side = false;
+      for (const Observation& h : beliefs.observations()) {
+        auto hs = h.deltas.find("straggler_rank");
+        if (hs != h.deltas.end() && hs->second > 0 && h.hint.node == o.hint.node &&
+            (h.host_side || h.hint.entry_component == "host")) {
+          host_side = true;
+          break;
+        }
+      }
+      if (sr != o.deltas.end() && sr->second < 0 && host_side) {
+        o.deltas.erase(sr);
+        auto& refutes = o.evidence.refutes;
+        refutes.erase(std::remove(refutes.begin(), refutes.end(), std::string("straggler_rank")), refutes.end());
+        double strongest = 0;
+        for (const auto& [cat, delta] : o.deltas) strongest = std::max(strongest, std::fabs(delta));
+        o.evidence.weight = -strongest;
+        o.evidence.detail += " [not read against straggler_rank: a passing GPU probe clears the GPU, not its host, and ";
+        o.evidence.detail += o.hint.node;
+        o.evidence.detail += "'s cores are taken]";
+      }
+    }
     if (KernelLogCategories(*pr)) {
       // The kernel log's gravest finding names its GPU in the details (a bus id the probe mapped).
       if (o.hint.gpu < 0) o.hint.gpu = KernelLogGpu(*pr);

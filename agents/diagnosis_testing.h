@@ -120,8 +120,9 @@ inline Diagnosis RunWithPack(const DiagnosisCase& c) {
 
 // The built-in reasoner over a case document with what the shipped pack knows of it, as `vigil
 // diagnose` runs it: `probes` (a case file's records, keyed "probe@target") are replayed, a probe
-// not recorded answers `unavailable`.
-inline Diagnosis RunJsonWithPack(const Json& case_json, Json probes = Json::object()) {
+// not recorded answers `unavailable`. `intrusive`: replay recorded results of intrusive probes too
+// (gpu.gemm, gpu.sdc), as `vigil diagnose --case` does.
+inline Diagnosis RunJsonWithPack(const Json& case_json, Json probes = Json::object(), bool intrusive = false) {
   for (auto& [key, r] : probes.items()) {  // the replay executor wants both named in the record
     const size_t at = key.find('@');
     if (!r.contains("probe")) r["probe"] = key.substr(0, at);
@@ -133,7 +134,9 @@ inline Diagnosis RunJsonWithPack(const Json& case_json, Json probes = Json::obje
   REQUIRE_MESSAGE(facts.ok(), facts.status().ToString());
   auto exec = MakeReplayExecutor(probes);
   REQUIRE_MESSAGE(exec.ok(), exec.status().ToString());
-  return BuiltinReasoner(ReasonerOptions{}).Diagnose(*c, *facts, exec->get()).diagnosis;
+  ReasonerOptions options;
+  options.allow_intrusive = intrusive;
+  return BuiltinReasoner(options).Diagnose(*c, *facts, exec->get()).diagnosis;
 }
 
 }  // namespace vigil::testing
