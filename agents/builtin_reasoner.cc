@@ -3172,6 +3172,13 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
   static const std::regex kMpirun(R"(\b(?:mpirun|mpiexec)\b(.*))");
   static const std::regex kMpiNp(R"((?:^|\s)(?:-np|-n|--np)[= ]\s*(\d{1,6})(?=\s|$))");
   static const std::regex kMpiHosts(R"((?:^|\s)(?:-H|--host|-host)[= ]\s*([\w.:,-]+)(?=\s|$))");
+  static const std::regex kMpiHostfile(R"((?:^|\s)(?:--hostfile|-hostfile|--machinefile|-machinefile)[= ]\s*\S+)");
+  // An Open MPI hostfile's line as `cat` shows it in the case: "gh-01 slots=8".
+  static const std::regex kHostfileLine(R"(^\s*([A-Za-z][\w.-]*)\s+slots\s*=\s*(\d{1,4})\s*$)");
+  // A Kubeflow PyTorchJob's spec: pytorchReplicaSpecs' Master / Worker, each with "replicas: N" (one
+  // pod a replica, each pod one torchrun node: the operator sets --nnodes to their sum).
+  static const std::regex kReplicaRole(R"(^\s*(Master|Worker):\s*$)");
+  static const std::regex kReplicas(R"(^\s*replicas:\s*(\d{1,6})\s*$)");
   // A count the launcher or Slurm printed with more digits than any cluster has (7 or more): no count
   // is read from it, and the answer says so rather than passing over it.
   static const std::regex kTooLong(
@@ -3199,12 +3206,18 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
   std::vector<std::pair<int, int>> nnodes;  // launcher node counts (min, max)
   std::set<int> nproc, world;
   std::string nnodes_line;
+  std::set<std::string> hostfile_hosts;
+  std::set<int> hostfile_slots;
+  std::string hostfile_line;
+  std::map<std::string, int> replicas;  // PyTorchJob role -> replicas
   auto num = [](const std::ssub_match& m) { return std::stoi(m.str()); };
   for (const CaseLog& log : c.logs) {
     // sacct's table: the header line's NNodes column, read on the rows under it (the job's own row,
     // not a step's "71021.0").
     int sacct_col = -1;
     char sacct_sep = ' ';
+    bool replica_specs = false;
+    std::string role;
     for (const LogLine& line : log.lines) {
       const std::string& t = line.text;
       if (t.size() > 2000) continue;
@@ -3295,11 +3308,25 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
         }
       }
       if (t.find("WORLD_SIZE=") != std::string::npos && std::regex_search(t, m, kWorld)) world.insert(num(m[1]));
+      if (t.find("pytorchReplicaSpecs") != std::string::npos) replica_specs = true;
+      if (replica_specs) {
+        if (std::regex_search(t, m, kReplicaRole)) {
+          role = m[1].str();
+        } else if (!role.empty() && std::regex_search(t, m, kReplicas)) {
+          replicas[role] = num(m[1]);
+          role.clear();
+        }
+      }
+      if (t.find("slots") != std::string::npos && std::regex_search(t, m, kHostfileLine)) {
+        hostfile_hosts.insert(m[1].str());
+        hostfile_slots.insert(num(m[2]));
+      }
       if ((t.find("mpirun") != std::string::npos || t.find("mpiexec") != std::string::npos) &&
           std::regex_search(t, m, kMpirun)) {
         const std::string opts = m[1].str();
         std::smatch n;
         if (std::regex_search(opts, n, kMpiNp)) world.insert(num(n[1]));
+        if (std::regex_search(opts, n, kMpiHostfile) && hostfile_line.empty()) hostfile_line = Utf8Prefix(t, 300);
         if (std::regex_search(opts, n, kMpiHosts)) {
           std::set<std::string> hosts;
           std::set<int> slots;
@@ -3346,6 +3373,24 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
       }
     }
   }
+  // mpirun --hostfile: the hostfile's lines the case shows ("gh-01 slots=8"), one node a host.
+  if (!hostfile_line.empty() && !hostfile_hosts.empty()) {
+    nnodes.emplace_back(static_cast<int>(hostfile_hosts.size()), static_cast<int>(hostfile_hosts.size()));
+    if (nnodes_line.empty()) {
+      nnodes_line = hostfile_line;
+      nnodes_line += "; its hostfile lists ";
+      nnodes_line += std::to_string(hostfile_hosts.size());
+      nnodes_line += " host(s)";
+    }
+    if (hostfile_slots.size() == 1) nproc.insert(*hostfile_slots.begin());
+  }
+  // A PyTorchJob's pods are its allocation: Master's replicas plus Worker's.
+  if (!replicas.empty()) {
+    int pods = 0;
+    for (const auto& [r, n] : replicas) pods += n;
+    if (pods > 0) alloc_nodes.insert(pods);
+  }
+  const bool pod_alloc = !replicas.empty();
   if (alloc_nodes.size() != 1) return "";
   const int alloc = *alloc_nodes.begin();
   std::string out;
@@ -3367,7 +3412,7 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
       }
       out += " node(s) (";
       out += nnodes_line;
-      out += ") but Slurm allocated ";
+      out += pod_alloc ? ") but the PyTorchJob's Master + Worker replicas are " : ") but Slurm allocated ";
       out += std::to_string(alloc);
     }
   }

@@ -269,5 +269,27 @@ TEST_CASE("realistic6: a launch count of over 6 digits is reported unreadable, n
   CHECK(said);
 }
 
+// RG2: an mpirun hostfile the case shows (3 hosts in a 4-node allocation) and a Kubeflow PyTorchJob
+// (Master 1 + Worker 3 replicas, torchrun --nnodes=5). abd06bf read neither count.
+constexpr const char* kHostfile = R"JSON({"id": "t-hostfile", "alert": {"labels": {"alertname": "TrainingJobFailed", "severity": "critical"}, "annotations": {"summary": "job failed"}, "startsAt": "2026-11-30T08:20:00Z"}, "logs": [{"source": "slurm-9121.out", "lines": ["SLURM_JOB_NUM_NODES=4", "+ cat hostfile", "n-01 slots=8", "n-02 slots=8", "n-03 slots=8", "+ mpirun --hostfile hostfile --bind-to none python train.py", "[2026-11-30 08:12:01] RuntimeError: NCCL error in: ProcessGroupNCCL.cpp:1970, invalid usage, NCCL version 2.21.5", "[2026-11-30 08:12:01] ncclInvalidUsage: This usually reflects invalid usage of NCCL library."]}], "metrics": [], "topology": {"gpus_per_node": 8, "nodes": ["n-01", "n-02", "n-03", "n-04"]}})JSON";
+constexpr const char* kPyTorchJob = R"JSON({"id": "t-kubeflow", "alert": {"labels": {"alertname": "TrainingJobFailed", "severity": "critical"}, "annotations": {"summary": "job failed"}, "startsAt": "2026-11-30T08:20:00Z"}, "logs": [{"source": "pytorchjob.yaml", "lines": ["apiVersion: kubeflow.org/v1", "kind: PyTorchJob", "metadata:", "  name: llm-ft", "spec:", "  pytorchReplicaSpecs:", "    Master:", "      replicas: 1", "      template:", "        spec:", "          containers:", "          - name: pytorch", "            args:", "            - --nnodes=5", "            - --nproc-per-node=8", "            - train.py", "    Worker:", "      replicas: 3"]}, {"source": "llm-ft-master-0/pytorch", "lines": ["[2026-11-30 08:12:01] RuntimeError: NCCL error in: ProcessGroupNCCL.cpp:1970, invalid usage, NCCL version 2.21.5", "[2026-11-30 08:12:01] ncclInvalidUsage: This usually reflects invalid usage of NCCL library."]}], "metrics": [], "topology": {"gpus_per_node": 8, "nodes": ["n-01", "n-02", "n-03", "n-04"]}})JSON";
+
+TEST_CASE("realistic6: an mpirun hostfile's lines and a PyTorchJob's replicas are launch counts (RG2)") {
+  Diagnosis h = Run(kHostfile);
+  bool hosts = false;
+  for (const Evidence& e : h.evidence) {
+    hosts = hosts || (e.detail.find("its hostfile lists 3 host(s)") != std::string::npos &&
+                      e.detail.find("allocated 4") != std::string::npos);
+  }
+  CHECK(hosts);
+  Diagnosis k = Run(kPyTorchJob);
+  bool pods = false;
+  for (const Evidence& e : k.evidence) {
+    pods = pods || (e.detail.find("asks for 5 node(s)") != std::string::npos &&
+                    e.detail.find("Master + Worker replicas are 4") != std::string::npos);
+  }
+  CHECK(pods);
+}
+
 }  // namespace
 }  // namespace vigil
