@@ -715,13 +715,22 @@ std::string SourceNode(const Topology& t, const std::string& source) {
 
 // Another user's process taking a node's CPUs, as `top` (batch or interactive) or `ps aux` /
 // `ps -eo user,pid,%cpu,...` prints it: a header naming USER, %CPU and COMMAND (or CMD), then one
-// row a process. The job's own processes are the rows of the user with the most rows (the ranks,
+// row a process. The job's own processes are the rows of the user with the most busy rows (the ranks,
 // their data-loader workers); a row of another user at kCpuHogPercent or more (%CPU is per core:
 // 800 = eight cores busy) is a process competing with the ranks for the node's cores, the classic
 // host-side straggler (pack-straggler-host-contention: "a leftover preprocessing job from another
 // user"). None when the listing has one user, when two users tie for the most rows (no job's user
 // to tell apart), or when a row does not parse (another table).
+//
+// Review RV-RG2: the job's user is the user with the most *busy* rows (kBusyRowPercent or more: each
+// rank keeps a core busy feeding its GPU, its data-loader workers too), not the most rows: a whole
+// `top -b -n1` / `ps aux` lists root's idle daemons and kernel threads by the hundred, which made
+// root the job's user and the ranks themselves "another user's process". And where top's summary
+// line shows the host with kCpuIdleFreePercent or more of its CPU idle, a process of another user
+// takes no core the ranks need: none.
 constexpr double kCpuHogPercent = 800.0;
+constexpr double kBusyRowPercent = 20.0;
+constexpr double kCpuIdleFreePercent = 25.0;
 struct CpuHog {
   std::string user;
   double cpu_percent = 0;
@@ -735,7 +744,15 @@ std::optional<CpuHog> FindCpuHog(const std::vector<std::string>& lines) {
     for (std::string t; in >> t;) w.push_back(t);
     return w;
   };
+  // top's summary: "%Cpu(s): 91.2 us,  6.1 sy, ...,  2.3 id, ..." (procps-ng) or "Cpu(s): 91.2%us, ...,
+  // 2.3%id, ..." (older procps); the latest one above a table is that table's.
+  static const std::regex kIdle(R"(Cpu\(s\):.*?([0-9]+(?:\.[0-9]+)?)\s*%?\s*id\b)");
+  std::optional<double> idle;
   for (size_t h = 0; h < lines.size(); ++h) {
+    std::smatch im;
+    if (lines[h].find("Cpu(s)") != std::string::npos && lines[h].size() < 400 && std::regex_search(lines[h], im, kIdle)) {
+      idle = ParseDouble(im[1].str());
+    }
     if (lines[h].find("%CPU") == std::string::npos || lines[h].find("USER") == std::string::npos) continue;
     const std::vector<std::string> head = words(lines[h]);
     size_t user_col = head.size(), cpu_col = head.size(), cmd_col = head.size(), pid_col = head.size();
@@ -763,9 +780,10 @@ std::optional<CpuHog> FindCpuHog(const std::vector<std::string>& lines) {
         r.command += w[i];
       }
       r.line = k;
-      ++per_user[r.user];
+      if (r.cpu_percent >= kBusyRowPercent) ++per_user[r.user];
       rows.push_back(std::move(r));
     }
+    if (idle && *idle >= kCpuIdleFreePercent) continue;
     if (per_user.size() < 2) continue;
     std::string job_user;
     size_t most = 0;

@@ -291,5 +291,62 @@ TEST_CASE("realistic6: an mpirun hostfile's lines and a PyTorchJob's replicas ar
   CHECK(pods);
 }
 
+// Review RV-RG2: the host-side straggler's reading of `top` on a busy but normal node. kHostHog's
+// top listing replaced by `lines` (JSON strings, comma-separated).
+std::string WithTop(const std::string& lines) {
+  std::string text = kHostHog;
+  const size_t from = text.find("\"lines\": [\"top - ");
+  REQUIRE(from != std::string::npos);
+  const size_t to = text.find("]}", from);
+  text.replace(from, to - from, "\"lines\": [" + lines);
+  return text;
+}
+
+bool HostHogRead(const Diagnosis& d) {
+  for (const Evidence& e : d.evidence) {
+    if (e.detail.find("another user's process") != std::string::npos) return true;
+  }
+  return false;
+}
+
+TEST_CASE("realistic6: the ranks at high CPU in a whole top listing of root's idle daemons are no other user's (RV-RG2)") {
+  // The job's four ranks at 900-1200% (in-process tokenization); root's idle daemons outnumber them.
+  // 9563524 took root (the most rows) for the job's user and the ranks for another user's hog.
+  const std::string top =
+      R"("top - 23:25:09 up 41 days,  3:11,  1 user,  load average: 48.02, 47.44, 45.12", )"
+      R"("    PID USER      PR  NI    VIRT    RES    SHR S  %CPU  %MEM     TIME+ COMMAND", )"
+      R"("  40312 train     20   0  402.2g  61.0g  9.8g R  1200  3.0  1302:55 python3 pretrain_gpt.py", )"
+      R"("  40309 train     20   0  402.1g  60.9g  9.8g R  1100  3.0  1309:41 python3 pretrain_gpt.py", )"
+      R"("  40310 train     20   0  402.1g  60.9g  9.8g R   950  3.0  1309:41 python3 pretrain_gpt.py", )"
+      R"("  40311 train     20   0  402.1g  60.9g  9.8g R   900  3.0  1309:41 python3 pretrain_gpt.py", )"
+      R"("      1 root      20   0  171.2m  14.1m   9.2m S   0.0  0.0   9:12.01 systemd", )"
+      R"("      2 root      20   0    0.0k   0.0k   0.0k S   0.0  0.0   0:01.20 kthreadd", )"
+      R"("     15 root      20   0    0.0k   0.0k   0.0k I   0.0  0.0  41:02.11 rcu_sched", )"
+      R"("    912 root      20   0   12.1m   7.0m   6.1m S   0.0  0.0   0:10.11 sshd", )"
+      R"("   1407 root      20   0    2.1g  91.0m  21.0m S   0.3  0.0  88:12.40 nv-hostengine", )"
+      R"("   1533 root      20   0  712.0m  40.2m  12.0m S   0.0  0.0  12:40.10 node_exporter")";
+  Diagnosis d = Run(WithTop(top), /*intrusive=*/true);
+  CHECK_FALSE(HostHogRead(d));
+  const Evidence* gemm = EvidenceFrom(d, "probe gpu.gemm@n-15/gpu5");
+  REQUIRE(gemm != nullptr);
+  CHECK(std::find(gemm->refutes.begin(), gemm->refutes.end(), "straggler_rank") != gemm->refutes.end());
+}
+
+constexpr const char* kHogRows =
+    R"("    PID USER      PR  NI    VIRT    RES    SHR S  %CPU  %MEM     TIME+ COMMAND", )"
+    R"("  51201 svc-eval  20   0   88.1g  12.4g  1.1g R  4788  0.6   2211:04 python3 eval_harness.py --tasks mmlu", )"
+    R"("  40312 train     20   0  402.2g  61.0g  9.8g R   101  3.0  1302:55 python3 pretrain_gpt.py", )"
+    R"("  40309 train     20   0  402.1g  60.9g  9.8g R   100  3.0  1309:41 python3 pretrain_gpt.py")";
+
+TEST_CASE("realistic6: another user's process on a host with most of its CPU idle takes no core of the ranks (RV-RG2)") {
+  std::string idle = R"("top - 23:25:09 up 41 days,  load average: 60.02, 58.44, 50.12", )";
+  idle += R"("%Cpu(s): 30.1 us,  2.0 sy,  0.0 ni, 67.5 id,  0.0 wa,  0.0 hi,  0.4 si,  0.0 st", )";
+  CHECK_FALSE(HostHogRead(Run(WithTop(idle + kHogRows), /*intrusive=*/true)));  // 9563524: read
+  // Older procps' summary ("2.3%id"), the host saturated: still read.
+  std::string busy = R"("top - 23:25:09 up 41 days,  load average: 231.02, 228.44, 190.12", )";
+  busy += R"("Cpu(s): 91.2%us,  6.1%sy,  0.0%ni,  2.3%id,  0.0%wa,  0.0%hi,  0.4%si,  0.0%st", )";
+  CHECK(HostHogRead(Run(WithTop(busy + kHogRows), /*intrusive=*/true)));
+}
+
 }  // namespace
 }  // namespace vigil
