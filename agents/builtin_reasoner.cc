@@ -3183,6 +3183,39 @@ int HostlistSize(const std::string& list) {
 // *uses_less (when given) says whether every disagreement is the launch using less than the
 // allocation (fewer nodes, processes or ranks: a spare node kept for elastic restarts, job steps
 // smaller than the allocation on purpose), which is a cause only with its consequence (review RV-RG).
+// The options of an mpirun / mpiexec command line that are mpirun's own: the words up to the program
+// it starts (the first word that is no option and no option's value). Options that take a value as
+// the next word are listed (Open MPI, MPICH/Hydra, Intel MPI); an option not listed is read as a flag,
+// so an unlisted option's value ends the options early: fewer counts read, never the program's.
+// "--" ends the options too.
+std::string MpirunOwnOptions(const std::string& rest) {
+  static const std::set<std::string> kOneValue = {
+      "-np", "-n", "--np", "-c", "-H", "--host", "-host", "-hosts", "--hostfile", "-hostfile", "--machinefile",
+      "-machinefile", "-f", "-x", "--map-by", "-map-by", "--bind-to", "-bind-to", "--rank-by", "-rank-by",
+      "-npernode", "--npernode", "-N", "-ppn", "-perhost", "--npersocket", "-wdir", "-wd", "--wdir", "--prefix",
+      "-prefix", "--output-filename", "-output-filename", "--path", "-path", "-bootstrap", "-launcher",
+      "-iface", "-rmk", "--tmpdir", "-am", "--am", "--app", "-configfile", "--display", "-errfile-pattern",
+      "-outfile-pattern", "--preload-files", "--personality", "--timeout", "--report-child-jobs-separately"};
+  static const std::set<std::string> kTwoValues = {"-mca", "--mca", "-gmca", "--gmca", "-genv", "-env",
+                                                   "--env", "-prtemca", "--prtemca"};
+  std::istringstream in(rest);
+  std::vector<std::string> words;
+  for (std::string w; in >> w;) words.push_back(w);
+  std::string own;
+  for (size_t i = 0; i < words.size(); ++i) {
+    const std::string& w = words[i];
+    if (w == "--" || w.empty() || w[0] != '-') break;  // the program
+    size_t take = 0;
+    if (w.find('=') == std::string::npos) take = kOneValue.count(w) ? 1 : kTwoValues.count(w) ? 2 : 0;
+    for (size_t k = 0; k <= take && i + k < words.size(); ++k) {
+      own += ' ';
+      own += words[i + k];
+    }
+    i += take;
+  }
+  return own;
+}
+
 std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullptr,
                                 std::vector<std::string>* unreadable = nullptr) {
   // mpirun / mpiexec (Open MPI, MPICH, Intel MPI): -np / -n / --np N processes in all (read as a
@@ -3337,13 +3370,26 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
       }
       if (t.find("slots") != std::string::npos && std::regex_search(t, m, kHostfileLine)) {
         hostfile_hosts.insert(m[1].str());
-        hostfile_slots.insert(num(m[2]));
+        if (num(m[2]) > 0) hostfile_slots.insert(num(m[2]));  // slots=0: no per-node count (RV-RG2)
       }
       if ((t.find("mpirun") != std::string::npos || t.find("mpiexec") != std::string::npos) &&
           std::regex_search(t, m, kMpirun)) {
-        const std::string opts = m[1].str();
+        // mpirun's own options only: what follows the program it starts is the program's
+        // (nccl-tests' `-n 50` iterations, a script's `-H 1024`), no launch count (review RV-RG2).
+        const std::string opts = MpirunOwnOptions(m[1].str());
         std::smatch n;
-        if (std::regex_search(opts, n, kMpiNp)) world.insert(num(n[1]));
+        if (std::regex_search(opts, n, kMpiNp)) {
+          if (num(n[1]) > 0) {
+            world.insert(num(n[1]));
+          } else if (unreadable != nullptr) {
+            std::string note = "mpirun ";
+            note += n[0].str().substr(n[0].str().find('-'));
+            note += " (0 is no process count: ";
+            note += Utf8Prefix(t, 200);
+            note += ")";
+            unreadable->push_back(std::move(note));
+          }
+        }
         if (std::regex_search(opts, n, kMpiHostfile) && hostfile_line.empty()) hostfile_line = Utf8Prefix(t, 300);
         if (std::regex_search(opts, n, kMpiHosts)) {
           std::set<std::string> hosts;
@@ -3357,6 +3403,7 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
             at = comma + 1;
             if (entry.empty()) continue;
             const size_t colon = entry.find(':');
+            if (colon == 0) continue;  // ":8" names no host
             hosts.insert(entry.substr(0, colon));
             std::optional<int32_t> s = colon == std::string::npos ? std::nullopt : ParseInt32(entry.substr(colon + 1));
             if (s && *s > 0 && *s <= 9999) slots.insert(*s);
@@ -3383,7 +3430,7 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
           std::string note = u[1].matched ? u[1].str() : u[3].str();
           note += " ";
           note += u[1].matched ? u[2].str() : u[4].str();
-          note += " (";
+          note += " (over 6 digits: ";
           note += Utf8Prefix(t, 200);
           note += ")";
           unreadable->push_back(std::move(note));
@@ -6551,8 +6598,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     std::vector<std::string> unreadable_counts;
     const std::string mismatch = LaunchCountMismatch(c, &uses_less, &unreadable_counts);
     for (const std::string& u : unreadable_counts) {
-      // A count of 7 or more digits is no node or process count any cluster has: it was not compared.
-      std::string note = "launch count unreadable (over 6 digits), not compared with the allocation: ";
+      // A count of 7 or more digits, or mpirun's -np 0, is no node or process count: it was not compared.
+      std::string note = "launch count unreadable, not compared with the allocation: ";
       note += u;
       d.unverified.push_back(std::move(note));
     }

@@ -348,5 +348,49 @@ TEST_CASE("realistic6: another user's process on a host with most of its CPU idl
   CHECK(HostHogRead(Run(WithTop(busy + kHogRows), /*intrusive=*/true)));
 }
 
+bool LaunchMismatch(const Diagnosis& d, const std::string& word) {
+  for (const Evidence& e : d.evidence) {
+    if (e.detail.find("launch does not fit the allocation") != std::string::npos &&
+        e.detail.find(word) != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string WithMpirun(const std::string& line) {
+  std::string text = kMpirunNp;
+  const std::string from = "+ mpirun -np 40 --bind-to none python train.py";
+  text.replace(text.find(from), from.size(), line);
+  return text;
+}
+
+TEST_CASE("realistic6: the program's own options after mpirun's are no launch counts (RV-RG2)") {
+  // nccl-tests' -n (iterations) and a script's -H: 9563524 read WORLD_SIZE=50 and 1 node.
+  Diagnosis n = Run(WithMpirun("+ mpirun -H n-01:8,n-02:8,n-03:8,n-04:8 --bind-to none ./all_reduce_perf -b 8 -e 8G -f 2 -g 1 -n 50"));
+  CHECK_FALSE(LaunchMismatch(n, "launch"));
+  Diagnosis h = Run(WithMpirun("+ mpirun -np 32 -x NCCL_DEBUG=INFO --mca btl_tcp_if_include eth0 python bench.py -H 1024"));
+  CHECK_FALSE(LaunchMismatch(h, "launch"));
+  // mpirun's own after a two-word option still read: -np 40 after --mca's name and value.
+  CHECK(LaunchMismatch(Run(WithMpirun("+ mpirun --mca pml ucx -np 40 python train.py")), "40"));
+}
+
+TEST_CASE("realistic6: mpirun -np 0 and a hostfile's slots=0 are no counts (RV-RG2)") {
+  Diagnosis z = Run(WithMpirun("+ mpirun -np 0 --bind-to none python train.py"));
+  CHECK_FALSE(LaunchMismatch(z, "WORLD_SIZE=0"));  // 9563524: "WORLD_SIZE=0 but the allocation holds 4 node(s) x 8"
+  bool said = false;
+  for (const std::string& u : z.unverified) said = said || (u.find("launch count unreadable") != std::string::npos && u.find("-np 0") != std::string::npos);
+  CHECK(said);
+  std::string slots = kHostfile;
+  const std::string alloc = "\"SLURM_JOB_NUM_NODES=4\", ";
+  slots.insert(slots.find(alloc) + alloc.size(), "\"SLURM_GPUS_ON_NODE=8\", ");
+  for (size_t at = slots.find("slots=8"); at != std::string::npos; at = slots.find("slots=8", at)) slots.replace(at, 7, "slots=0");
+  Diagnosis s = Run(slots);
+  CHECK_FALSE(LaunchMismatch(s, "starts 0 process(es)"));  // 9563524: read as 0 processes a node
+  CHECK(LaunchMismatch(s, "its hostfile lists 3 host(s)"));  // its hosts still count
+  // -H with an entry naming no host (":8"): 9563524 counted "" as a host.
+  CHECK_FALSE(LaunchMismatch(Run(WithMpirun("+ mpirun -H :8 python train.py")), "asks for 1 node(s)"));
+}
+
 }  // namespace
 }  // namespace vigil
