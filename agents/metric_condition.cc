@@ -399,7 +399,9 @@ class Evaluator {
         ++n;
       }
       if (n == 0) continue;
-      double span_s = (s.timestamps_ms[i] - t0) / 1000.0;
+      // In double: a case's sample times are any int64, and `last - first` overflows int64 for a
+      // series from INT64_MIN to INT64_MAX (SAN2: undefined; in Release a negative span, no rate).
+      double span_s = (static_cast<double>(s.timestamps_ms[i]) - static_cast<double>(t0)) / 1000.0;
       if (fn == "avg_over_time") out[i] = sum / n;
       else if (fn == "max_over_time") out[i] = mx;
       else if (fn == "min_over_time") out[i] = mn;
@@ -428,7 +430,7 @@ class Evaluator {
     if (fn == "min_over_time") return *std::min_element(v.begin(), v.end());
     if (fn == "last_over_time") return v.back();
     if (fn == "delta") return v.back() - v.front();
-    double span_s = (t.back() - t.front()) / 1000.0;
+    double span_s = (static_cast<double>(t.back()) - static_cast<double>(t.front())) / 1000.0;  // as above
     if (fn == "deriv") return span_s > 0 ? (v.back() - v.front()) / span_s : 0;
     if (fn == "changes") {
       double n = 0;
