@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Checks the diagnosis case sets (evals/diagnosis/{dev,holdout,holdout2,...,holdout15,realistic,realistic2,realistic3,realistic4,realistic5,realistic6}) with
+# Checks the diagnosis case sets (evals/diagnosis/{dev,holdout,holdout2,...,holdout15,realistic,realistic2,realistic3,realistic4,realistic5,realistic6,realistic7}) with
 # validate_cases.py, that the committed JSON is what generate_cases.py (dev, holdout), each
-# holdoutN/holdoutN_cases.py, realistic/realistic_cases.py, realistic2/realistic2_cases.py, realistic3/realistic3_cases.py, realistic4/realistic4_cases.py, realistic5/realistic5_cases.py and realistic6/realistic6_cases.py produce, and that the validator rejects broken cases.
+# holdoutN/holdoutN_cases.py, realistic/realistic_cases.py, realistic2/realistic2_cases.py, realistic3/realistic3_cases.py, realistic4/realistic4_cases.py, realistic5/realistic5_cases.py, realistic6/realistic6_cases.py and realistic7/realistic7_cases.py produce, and that the validator rejects broken cases.
 # Run by ctest from the repo root as: bash tests/diagnosis_cases_test.sh <build-dir>
 set -euo pipefail
 PY=${PYTHON:-python3}
@@ -68,6 +68,14 @@ diff -r evals/diagnosis/realistic5 "$tmp/gen/realistic5" --exclude='*.py' --excl
 diff -r evals/diagnosis/realistic6 "$tmp/gen/realistic6" --exclude='*.py' --exclude=__pycache__ --exclude=README.md >/dev/null ||
   { echo "FAIL: realistic6/ differs from realistic6/realistic6_cases.py output"; exit 1; }
 "$PY" "$V" evals/diagnosis/realistic6 >/dev/null || { echo "FAIL: realistic6/ does not validate on its own"; exit 1; }
+
+# The seventh realistic set (evals/diagnosis/realistic7/, today's stack's wording, 15 alert-first cases
+# of an Alertmanager webhook with Prometheus series and short command outputs, written blind by a
+# seventh writer): the same checks (at least 24 cases, every category).
+"$PY" evals/diagnosis/realistic7/realistic7_cases.py --out "$tmp/gen/realistic7" >/dev/null
+diff -r evals/diagnosis/realistic7 "$tmp/gen/realistic7" --exclude='*.py' --exclude=__pycache__ --exclude=README.md >/dev/null ||
+  { echo "FAIL: realistic7/ differs from realistic7/realistic7_cases.py output"; exit 1; }
+"$PY" "$V" evals/diagnosis/realistic7 >/dev/null || { echo "FAIL: realistic7/ does not validate on its own"; exit 1; }
 
 # 3. The validator rejects each kind of broken case, naming file and field.
 expect_reject() {  # name, python expression mutating `d`, expected text in the output
