@@ -3029,9 +3029,11 @@ const FilteredRegex& EvictedRegex() {
 }
 
 // A mount table or quota report line whose file system is a network export ("10.9.0.5:/export/ckpt
-// 200T 200T 0 100% /mnt/ckpt", "nfs01:/home 20.0T* ...").
+// 200T 200T 0 100% /mnt/ckpt", "nfs01:/home 20.0T* ..."), Lustre's included: its source is the
+// management server's NID and the file system's name ("10.3.0.11@o2ib:/scratch", "mgs@tcp:/lfs";
+// RL7: that form was not read, so a full Lustre volume answered the node whose df showed it).
 bool IsExportLine(const std::string& l) {
-  static const std::regex kExport(R"((?:^|\s)[A-Za-z0-9][A-Za-z0-9_.-]*:/[A-Za-z0-9_])");
+  static const std::regex kExport(R"((?:^|\s)[A-Za-z0-9][A-Za-z0-9_.@-]*:/[A-Za-z0-9_])");
   return l.size() <= 400 && l.find(":/") != std::string::npos && std::regex_search(l, kExport);
 }
 // A local block device's mount line (`df`, `mount`, node_exporter's labels read as a line): a
@@ -4253,6 +4255,40 @@ std::vector<std::pair<std::string, int>> FindUtilOddOneOut(const std::vector<Tim
   return out;
 }
 
+// The odd GPU of FindUtilOddOneOut went idle while its node peers stayed fully busy (RL7): its
+// DCGM_FI_DEV_GPU_UTIL mean over the last third of the series at most kSpinIdleMax %, over the first
+// third at least kSpinWasBusyMin % (it was training like the others), and its peers' median over the
+// last third at least kSpinPeersBusyMin %. Peers of a synchronous job at 100 % beside one GPU gone to 0
+// are NCCL kernels spinning in a collective that GPU's process never joined: a hang, and where it is
+// stuck. A GPU idle from the start (no work given to it) is not this.
+constexpr double kSpinIdleMax = 10;
+constexpr double kSpinWasBusyMin = 50;
+constexpr double kSpinPeersBusyMin = 90;
+static bool OddGpuStoppedWhilePeersSpin(const std::vector<TimeSeries>& series, const std::string& node, int gpu) {
+  std::optional<double> odd_last, odd_first;
+  std::vector<double> peers;
+  for (const TimeSeries& s : series) {
+    if (s.name != "DCGM_FI_DEV_GPU_UTIL" || s.values.size() < 3 || NodeOf(s.labels) != node) continue;
+    const int g = GpuOf(s.labels);
+    if (g < 0) continue;
+    const size_t third = std::max<size_t>(1, s.values.size() / 3);
+    double last = 0, first = 0;
+    for (size_t i = s.values.size() - third; i < s.values.size(); ++i) last += s.values[i];
+    for (size_t i = 0; i < third; ++i) first += s.values[i];
+    last /= static_cast<double>(third);
+    first /= static_cast<double>(third);
+    if (!std::isfinite(last) || !std::isfinite(first)) return false;
+    if (g == gpu) {
+      odd_last = last;
+      odd_first = first;
+    } else {
+      peers.push_back(last);
+    }
+  }
+  if (!odd_last || peers.size() < 3) return false;
+  return *odd_last <= kSpinIdleMax && *odd_first >= kSpinWasBusyMin && UpperMedian(peers) >= kSpinPeersBusyMin;
+}
+
 // A GPU whose telemetry stopped while its node peers' went on: the exporter lost it (a GPU that
 // fell off the bus or whose firmware hung no longer answers NVML), so during a hang it is the
 // participant that is not merely waiting. Per node, a GPU's last sample is the latest of its
@@ -4384,9 +4420,12 @@ bool OtherRankOutputShown(const std::vector<CaseLog>& logs, int rank) {
   return false;
 }
 
+// A rank's progress as ProcessGroupNCCL prints it: torch 2.2-2.3 "last enqueued NCCL work: 7, last
+// completed NCCL work: 6"; torch 2.4+ also "PG status: last enqueued work: 7, last completed work: 6"
+// (the watchdog's failure line, RL7: that wording was not read, so the one rank behind went unnamed).
 std::vector<Laggard> FindLaggards(const std::vector<std::string>& lines) {
   static const std::regex kProgress(
-      R"(rank\]?\s*(\d+)\b.*last enqueued(?: nccl work)?:?\s*(\d+).*last completed(?: nccl work)?:?\s*(\d+))",
+      R"(rank\]?\s*(\d+)\b.*last enqueued(?: nccl)?(?: work)?:?\s*(\d+).*last completed(?: nccl)?(?: work)?:?\s*(\d+))",
       std::regex::icase);
   std::map<int, std::pair<long, size_t>> enq;  // rank -> (last enqueued, line)
   for (size_t i = 0; i < lines.size(); ++i) {
@@ -4535,11 +4574,27 @@ std::vector<PeerOutlier> FindPeerOutliers(const std::vector<TimeSeries>& series)
       {"node_load1", +1, true},                     {"node_load5", +1, true},
   };
   std::vector<PeerOutlier> out;
+  std::vector<std::pair<std::vector<const TimeSeries*>, Kind>> groups;
   for (const Kind& k : kKinds) {
     std::vector<const TimeSeries*> group;
     for (const TimeSeries& s : series) {
       if (s.name == k.name && s.size() >= 6 && !s.labels.count("snapshot")) group.push_back(&s);
     }
+    groups.emplace_back(std::move(group), k);
+  }
+  // A training exporter's per-rank time (RL7: `train_rank_compute_seconds{rank="24"}`, a step or
+  // compute time per rank): a series named in seconds with a rank label, higher is slower.
+  std::map<std::string, std::vector<const TimeSeries*>> per_rank;
+  for (const TimeSeries& s : series) {
+    if (s.size() >= 6 && !s.labels.count("snapshot") && s.labels.count("rank") && s.name.size() > 8 &&
+        s.name.ends_with("_seconds")) {
+      per_rank[s.name].push_back(&s);
+    }
+  }
+  for (auto& [name, group] : per_rank) {
+    if (group.size() >= 3) groups.emplace_back(std::move(group), Kind{name.c_str(), +1, false});
+  }
+  for (auto& [group, k] : groups) {
     if (group.size() < 2) continue;
     std::vector<double> recent, base;
     std::vector<int64_t> onset;
@@ -5924,6 +5979,21 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     // Weakest: the one GPU whose utilisation differs from its node peers'.
     if (!found) {
       for (const auto& [node, gpu] : FindUtilOddOneOut(c.metrics)) {
+        // Went idle while its peers spin at 100 %: evidence of the hang itself, as strong as a
+        // metric condition (RL7: an alert-first case, no watchdog line, answered dataloader_stall
+        // from that one GPU's low utilisation); otherwise it only places a hang shown elsewhere.
+        // Only when nothing else shows the hang (no watchdog line: an alert-first case): beside a
+        // watchdog's timeouts the pattern is also what a GPU whose firmware hung shows, and it then
+        // only places the hang, as before (holdout2 n007, holdout5 v004: Xid 119).
+        const auto hang = beliefs.scores().find("nccl_collective_hang");
+        if (hang != beliefs.scores().end() && hang->second < 1.0 && OddGpuStoppedWhilePeersSpin(c.metrics, node, gpu)) {
+          add_culprit(-1, "metrics " + node + "/gpu" + std::to_string(gpu),
+                      node + " GPU " + std::to_string(gpu) +
+                          " went idle while its node peers stayed fully busy (NCCL kernels spinning in a "
+                          "collective): the participant that never joined it",
+                      "", kMetricWeight, node, gpu, EvidenceKind::kMetric);
+          continue;
+        }
         add_culprit(-1, "metrics " + node + "/gpu" + std::to_string(gpu),
                     node + " GPU " + std::to_string(gpu) +
                         "'s utilisation differs from its node peers' by >= 50 points during the hang: the "
@@ -6181,6 +6251,10 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // (recipe, amax / scale statistics, e4m3 / e5m2, an fp8_* series), a NaN or a loss jump read by
   // an FP8 entry's generic condition ("loss != loss") is the run's own numerics, not FP8's.
   const bool fp8_run = CaseShowsFp8(c);
+  std::set<std::pair<std::string, int>> spinning_idle;  // (node, gpu): idle while its peers spin
+  for (const auto& [node, gpu] : FindUtilOddOneOut(c.metrics)) {
+    if (OddGpuStoppedWhilePeersSpin(c.metrics, node, gpu)) spinning_idle.insert({node, gpu});
+  }
   for (const Signature& s : facts.metric_conditions) {
     if (!fp8_run && s.category == "fp8_scaling_overflow" && s.pattern.find("fp8") == std::string::npos) continue;
     auto result = EvaluateMetricCondition(s.pattern, series);
@@ -6257,6 +6331,17 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         result->hits = std::move(kept);
       }
     }
+    // An input pipeline that stalls starves every GPU of the job: a condition of that category on
+    // the one GPU that went idle while its node peers spin at 100 % (OddGpuStoppedWhilePeersSpin) is
+    // about that GPU, not the input (RL7: one rank stuck outside a collective, its GPU at 0 % beside
+    // seven at 100 %, answered dataloader_stall).
+    if (s.category == "dataloader_stall" && !spinning_idle.empty()) {
+      std::vector<MetricConditionHit> kept;
+      for (const MetricConditionHit& h : result->hits) {
+        if (!spinning_idle.count({NodeOf(h.series->labels), GpuOf(h.series->labels)})) kept.push_back(h);
+      }
+      result->hits = std::move(kept);
+    }
     for (const MetricConditionHit& h : result->hits) {
       if (!h.onset && !discriminative && !h.series->labels.count("snapshot") && !power_brake(h)) continue;
       if (!metric_seen.insert({s.category, h.series->id()}).second) continue;
@@ -6307,6 +6392,13 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       o.hint.gpu = GpuOf(p.series->labels);
       o.hint.job = topo.job;
       PlaceRankLabel(p.series->labels, topo, &o.hint);
+      if (o.hint.gpu < 0 && !p.host_level) {
+        // A rank's series that also names its node (`node="n-04"`): the rank's GPU when the
+        // layout puts that rank on that node.
+        ComponentHint by_rank;
+        PlaceRankLabel(p.series->labels, topo, &by_rank);
+        if (!by_rank.node.empty() && by_rank.node == o.hint.node) o.hint.gpu = by_rank.gpu;
+      }
       if (p.host_level) o.hint.entry_component = "host";
       o.time_ms = p.onset_ms;
       beliefs.Add(std::move(o));
