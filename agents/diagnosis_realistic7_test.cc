@@ -5,6 +5,7 @@
 // cases here are written for the tests (node names n-01 ...), not copied from the set.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -145,6 +146,28 @@ TEST_CASE("realistic7: one GPU gone idle while its peers spin at 100% is a hang 
   // A GPU idle from the first sample was never given work: no hang is read from it.
   d = Run(SpinCase(true));
   CHECK(d.root_cause != "nccl_collective_hang");
+}
+
+TEST_CASE("realistic7: a GPU idle beside spinning peers is no hang evidence when its own fault shows (RV-RL7)") {
+  // The same idle GPU, with the Xid that stopped it in the node's kernel log: the hang is that
+  // fault's consequence, so the idle GPU adds no nccl_collective_hang evidence (27f64d8 added it at
+  // kMetricWeight: holdout8 y008 / y027 / y029 and holdout14 k005 gained the hang in their top 3).
+  Json j = SpinCase(false);
+  j["logs"].push_back({{"source", "n-02/dmesg"},
+                       {"lines", Json::array({"[88123.456789] NVRM: Xid (PCI:0000:ab:00): 95, pid=201934, "
+                                              "name=pt_main_thread, Uncontained: FBHUB. RST: Yes, D-RST: No",
+                                              "[88123.467001] NVRM: Xid (PCI:0000:ab:00): 154, GPU recovery action "
+                                              "changed from 0x0 (None) to 0x1 (GPU Reset Required)"})}});
+  Diagnosis d = Run(j);
+  CHECK(d.root_cause == "gpu_memory_uncorrectable_ecc");
+  bool idle_as_hang = false;
+  for (const Evidence& e : d.evidence) {
+    if (e.detail.find("went idle while its node peers") != std::string::npos &&
+        std::find(e.supports.begin(), e.supports.end(), "nccl_collective_hang") != e.supports.end() && e.weight >= 0.5) {
+      idle_as_hang = true;
+    }
+  }
+  CHECK_FALSE(idle_as_hang);  // 27f64d8: true (weight 0.6)
 }
 
 // A training exporter's per-rank compute time: rank 25 (n-04, GPU 1) went from 3.3 s to 4.3 s while
