@@ -125,6 +125,15 @@ def after(t, a, b):
     return lambda s: b if s >= t else a
 
 
+def kernel_log_metrics(lines_read, **found):
+    """node.kernel_log's metrics as probes/gpu/kernel_log.cc (JudgeKernelLog) names them."""
+    m = {"xid_lines": 0, "aer_lines": 0, "nvlink_lines": 0, "ib_link_lines": 0, "oom_lines": 0, "nvrm_lines": 0}
+    m.update(found)
+    m.update({"findings_in_window": sum(found.values()), "lines_read": lines_read, "unknown_lines": 0,
+              "window_s": 3600, "bytes_dropped": 0})
+    return m
+
+
 def dmesg_xid(c, s, g, xid, pid, name, text):
     return "%s NVRM: Xid (%s): %d, pid=%s, name=%s, %s" % (c.dmesg(s), nvrm_bus(c, g), xid, pid, name, text)
 
@@ -610,8 +619,8 @@ def rl7_12():
         "    wait (threading.py:324)"])
     c.kernel_launch("gpu.kernel_launch@%s/gpu5" % node)
     c.health("gpu.health@%s/gpu5" % node)
-    c.probe("node.kernel_log@%s" % node, {"status": "pass", "metrics": {"lines_read": 1844, "xid_lines": 0},
-            "thresholds": {}, "reason": "no Xid, NVLink, AER, mlx5 or OOM lines in the last 3600 s of a readable log (journalctl -k)",
+    c.probe("node.kernel_log@%s" % node, {"status": "pass", "metrics": kernel_log_metrics(1844),
+            "thresholds": {}, "reason": "no Xid/NVLink/AER/mlx5-IB/OOM lines in the last 3600 s of a readable log (journalctl -k, 1844 lines)",
             "duration_s": 0.21})
     return c
 
@@ -954,8 +963,11 @@ def rl7_26():
     c = new(26, "nvlink_error", node + "/gpu4", hosts, gpu=B200, pci=casekit.PCI_BUS_B)
     c.alert("NCCLBusBandwidthLow", "nccl-tests all_reduce_perf on %s: busbw 212 GB/s < 600" % node, 0, Hostname=node,
             severity="warning")
-    k = [dmesg_xid(c, -600, 4, 149, "'<unknown>'", "<unknown>", "NVLink: NETIR Error (0x11) on link 13: Link Down event, (First)"),
-         dmesg_xid(c, -600, 4, 149, "'<unknown>'", "<unknown>", "NVLink: NETIR Error (0x11) on link 14: Link Down event"),
+    # RV-RL7: the first version's "NVLink: NETIR Error (0x11) on link 13: Link Down event, (First)"
+    # is no driver's text; r570+ prints the NVLink 5 Xids 144-150 as unit, severity, XC / instance,
+    # link and six words, with no pid or process name.
+    k = ["%s NVRM: Xid (%s): 149, NETIR_LINK_EVT Fatal XC0 i0 Link 13 (0x004505c6 0x00000000 0x00000000 0x00000000 0x00000000 0x00000000)" % (c.dmesg(-600), nvrm_bus(c, 4)),
+         "%s NVRM: Xid (%s): 149, NETIR_LINK_EVT Fatal XC0 i0 Link 14 (0x004505c6 0x00000000 0x00000000 0x00000000 0x00000000 0x00000000)" % (c.dmesg(-600), nvrm_bus(c, 4)),
          "%s NVRM: nvlink: link 13 of GPU %s went to state FAULT" % (c.dmesg(-599), "0000:%s:00.0" % c.pci[4]),
          "%s NVRM: Xid (%s): 154, pid='<unknown>', name=<unknown>, GPU recovery action changed from 0x0 (None) to 0x1 (GPU Reset Required)" % (c.dmesg(-598), nvrm_bus(c, 4))]
     c.log(node + "/dmesg", k + casekit.kernel_noise(c, node, 10, fmt="dmesg"))
@@ -991,10 +1003,21 @@ def rl7_27():
     c.log("slurm-7781002.out", casekit.megatron_iters(c, -400, 4, 901) + lines)
     k = [syslog_k(c, -120 + i * 9, node, "mlx5_core 0000:%s:00.0 ibp%ss0: Link %s" % (casekit.NIC_BUS[5], c.rng.choice(["158", "158"]), "down" if i % 2 == 0 else "up")) for i in range(6)]
     c.log(node + "/journal", k + casekit.kernel_noise(c, node, 5))
-    c.probe("node.kernel_log@%s" % node, {"status": "fail", "metrics": {"lines_read": 2210, "mlx5_events": 6},
-            "thresholds": {}, "reason": "mlx5_5 (0000:%s:00.0) link down 3 times in 60 s" % casekit.NIC_BUS[5], "duration_s": 0.27})
-    c.probe("node.kernel_log@%s" % hosts[0], {"status": "pass", "metrics": {"lines_read": 1960}, "thresholds": {},
-            "reason": "no Xid, NVLink, AER, mlx5 or OOM lines in the last 3600 s of a readable log (journalctl -k)", "duration_s": 0.19})
+    # node.kernel_log's verdict as probes/gpu/kernel_log.cc writes it (RV-RL7: the first version's
+    # reason named mlx5_5, which the probe cannot know from the netdev's line): the three
+    # "Link down" lines are findings ("Link up" is none), described by their PCI address.
+    pci = "0000:%s:00.0" % casekit.NIC_BUS[5]
+    downs = [(c.iso(-120 + i * 9), "mlx5_core %s ibp158s0: Link down" % pci) for i in (0, 2, 4)]
+    reason = "; ".join("PCI %s: ib_link [ib_link_failure] at %s: %s" % (pci, t, x) for t, x in downs)
+    c.probe("node.kernel_log@%s" % node, {"status": "fail", "metrics": kernel_log_metrics(2210, ib_link_lines=3),
+            "thresholds": {}, "reason": reason + " (3 finding(s) in the last 3600 s, journalctl -k)",
+            "details": {"source": "journalctl -k", "categories": ["ib_link_failure"],
+                        "gpus_by_category": {"ib_link_failure": []},
+                        "findings": [{"time": t, "kind": "ib_link", "text": x, "pci": pci, "category": "ib_link_failure"}
+                                     for t, x in downs]},
+            "duration_s": 0.27})
+    c.probe("node.kernel_log@%s" % hosts[0], {"status": "pass", "metrics": kernel_log_metrics(1960), "thresholds": {},
+            "reason": "no Xid/NVLink/AER/mlx5-IB/OOM lines in the last 3600 s of a readable log (journalctl -k, 1960 lines)", "duration_s": 0.19})
     return c
 
 
