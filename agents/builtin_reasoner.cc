@@ -4583,16 +4583,31 @@ std::vector<PeerOutlier> FindPeerOutliers(const std::vector<TimeSeries>& series)
     groups.emplace_back(std::move(group), k);
   }
   // A training exporter's per-rank time (RL7: `train_rank_compute_seconds{rank="24"}`, a step or
-  // compute time per rank): a series named in seconds with a rank label, higher is slower.
+  // compute time per rank): a series named in seconds with a rank label, higher is slower. Peers are
+  // the series of that name whose other labels are the same but for where the rank runs (RV-RL7: a
+  // Summary's quantile="0.99" series are not the p50's peers, nor one job's ranks another job's; with
+  // the name alone, a job-wide p99 rise or a second, slower job read as stragglers).
+  static const std::set<std::string> kWhere = {"rank",     "local_rank", "node", "instance", "pod",
+                                               "Hostname", "hostname",   "host", "gpu",      "UUID"};
   std::map<std::string, std::vector<const TimeSeries*>> per_rank;
+  std::map<std::string, std::string> name_of;
   for (const TimeSeries& s : series) {
     if (s.size() >= 6 && !s.labels.count("snapshot") && s.labels.count("rank") && s.name.size() > 8 &&
         s.name.ends_with("_seconds")) {
-      per_rank[s.name].push_back(&s);
+      std::string key = s.name;
+      for (const auto& [k, v] : s.labels) {
+        if (kWhere.count(k)) continue;
+        key += '\x1f';
+        key += k;
+        key += '=';
+        key += v;
+      }
+      per_rank[key].push_back(&s);
+      name_of[key] = s.name;
     }
   }
-  for (auto& [name, group] : per_rank) {
-    if (group.size() >= 3) groups.emplace_back(std::move(group), Kind{name.c_str(), +1, false});
+  for (auto& [key, group] : per_rank) {
+    if (group.size() >= 3) groups.emplace_back(std::move(group), Kind{name_of[key].c_str(), +1, false});
   }
   for (auto& [group, k] : groups) {
     if (group.size() < 2) continue;

@@ -198,5 +198,47 @@ TEST_CASE("realistic7: a per-rank time series in seconds names the slow rank's G
   CHECK(d.component != "n-04/gpu1");
 }
 
+// Per-rank step time as a Summary (quantile 0.5 / 0.9 / 0.99 per rank), or two jobs' ranks under one
+// name: the peers of a series are those with the same other labels (RV-RL7).
+Json PerRankGroups(bool quantiles) {
+  Json metrics = Json::array();
+  if (quantiles) {
+    // Every rank's p99 rose 25 % (a job-wide tail), p50 and p90 steady: no rank is behind its peers.
+    for (int r = 0; r < 8; ++r) {
+      for (const auto& [q, base] : std::vector<std::pair<std::string, double>>{{"0.5", 3.3}, {"0.9", 3.6}, {"0.99", 4.0}}) {
+        metrics.push_back(Series("train_step_seconds",
+                                 {{"job_name", "granite"}, {"rank", std::to_string(r)},
+                                  {"node", "n-0" + std::to_string(1 + r / 4)}, {"quantile", q}},
+                                 [&](int i) { return base * (q == "0.99" && i >= 12 ? 1.25 : 1.0) + 0.01 * (i % 3); }));
+      }
+    }
+  } else {
+    // Job a's 8 ranks steady at 3.3 s; job b's 3 ranks on n-03 all went from 6.0 s to 7.8 s.
+    for (int r = 0; r < 8; ++r) {
+      metrics.push_back(Series("train_step_seconds",
+                               {{"job_name", "a"}, {"rank", std::to_string(r)}, {"node", "n-0" + std::to_string(1 + r / 4)}},
+                               [](int i) { return 3.3 + 0.01 * (i % 3); }));
+    }
+    for (int r = 0; r < 3; ++r) {
+      metrics.push_back(Series("train_step_seconds", {{"job_name", "b"}, {"rank", std::to_string(r)}, {"node", "n-03"}},
+                               [](int i) { return 6.0 * (i >= 12 ? 1.3 : 1.0) + 0.01 * (i % 3); }));
+    }
+  }
+  return {{"id", "t-rank-groups"}, {"alert", Alert("TrainingStepTimeHigh", "step time up")},
+          {"logs", Json::array({{{"source", "kubectl/get-pods"},
+                                 {"lines", Json::array({"$ kubectl get pods", "granite-worker-0   1/1   Running   0   5h"})}}})},
+          {"metrics", metrics}, {"probes", Json::object()},
+          {"topology", {{"nodes", Json::array({"n-01", "n-02", "n-03"})}, {"gpus_per_node", 4}}}};
+}
+
+TEST_CASE("realistic7: per-rank seconds are compared with the series of the same quantile and job only (RV-RL7)") {
+  CHECK(Run(PerRankGroups(true)).root_cause != "straggler_rank");   // 27f64d8: straggler_rank @ n-01
+  CHECK(Run(PerRankGroups(false)).root_cause != "straggler_rank");  // 27f64d8: straggler_rank @ n-03
+  // RL7's case still names its slow rank (one quantile-free series per rank).
+  Diagnosis d = Run(PerRankTime("train_rank_compute_seconds"));
+  CHECK(d.root_cause == "straggler_rank");
+  CHECK(d.component == "n-04/gpu1");
+}
+
 }  // namespace
 }  // namespace vigil
