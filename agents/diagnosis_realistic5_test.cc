@@ -20,8 +20,6 @@
 namespace vigil {
 namespace {
 
-using testing::ShippedPack;
-
 constexpr int64_t kStartMs = 1796000000000;  // the window's first sample
 constexpr int kSamples = 41;                  // 20 minutes at 30 s
 

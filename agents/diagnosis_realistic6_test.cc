@@ -19,8 +19,6 @@
 namespace vigil {
 namespace {
 
-using testing::ShippedPack;
-
 // `intrusive`: replay recorded results of intrusive probes too (gpu.gemm, gpu.sdc), as `vigil diagnose
 // --case` does (replayed results only).
 Diagnosis Run(const std::string& text, bool intrusive = false) {

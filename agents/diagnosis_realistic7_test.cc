@@ -19,23 +19,7 @@
 namespace vigil {
 namespace {
 
-using testing::ShippedPack;
-
-Diagnosis Run(const Json& j) {
-  Json probes = j.contains("probes") ? j["probes"] : Json::object();
-  for (auto& [key, r] : probes.items()) {
-    const size_t at = key.find('@');
-    if (!r.contains("probe")) r["probe"] = key.substr(0, at);
-    if (!r.contains("target")) r["target"] = key.substr(at + 1);
-  }
-  auto c = ParseCase(j, "t.json");
-  REQUIRE_MESSAGE(c.ok(), c.status().message());
-  auto facts = GatherKnowledge(ShippedPack(), *c);
-  REQUIRE_MESSAGE(facts.ok(), facts.status().ToString());
-  auto exec = MakeReplayExecutor(probes);
-  REQUIRE_MESSAGE(exec.ok(), exec.status().ToString());
-  return BuiltinReasoner(ReasonerOptions{}).Diagnose(*c, *facts, exec->get()).diagnosis;
-}
+Diagnosis Run(const Json& j) { return testing::RunJsonWithPack(j, j.value("probes", Json::object())); }
 
 constexpr int64_t kT0 = 1764662400000;  // 2025-12-02T08:00:00Z, the alert
 
