@@ -3470,6 +3470,26 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
     if (pods > 0) alloc_nodes.insert(pods);
   }
   const bool pod_alloc = !replicas.empty();
+  // A node or process count of 0 is no count: no job runs on 0 nodes or 0 processes (`--nnodes=0`,
+  // `SLURM_JOB_NUM_NODES=0`, `WORLD_SIZE=0` are a template's placeholder or a typo). Left out and
+  // named, as mpirun's `-np 0` above; before, "the launcher asks for 0 node(s)" was evidence and a 0
+  // beside a real WORLD_SIZE hid it (review RV-RG2 found it). A GPU count of 0 stays: a job that
+  // asked for no GPUs and starts 8 processes a node is a launch error.
+  auto drop_zero = [&](std::set<int>& counts, const char* what) {
+    if (counts.erase(0) > 0 && unreadable != nullptr) {
+      std::string note = what;
+      note += " 0 (0 is no count)";
+      unreadable->push_back(std::move(note));
+    }
+  };
+  drop_zero(alloc_nodes, "the allocation's node count");
+  drop_zero(nproc, "the launcher's processes per node");
+  drop_zero(world, "WORLD_SIZE");
+  const size_t launcher_counts = nnodes.size();
+  std::erase_if(nnodes, [](const std::pair<int, int>& n) { return n.second <= 0; });
+  if (nnodes.size() != launcher_counts && unreadable != nullptr) {
+    unreadable->push_back("the launcher's node count 0 (0 is no count)");
+  }
   if (alloc_nodes.size() != 1) return "";
   const int alloc = *alloc_nodes.begin();
   std::string out;

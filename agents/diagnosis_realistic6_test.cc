@@ -373,6 +373,29 @@ TEST_CASE("realistic6: the program's own options after mpirun's are no launch co
   CHECK(LaunchMismatch(Run(WithMpirun("+ mpirun --mca pml ucx -np 40 python train.py")), "40"));
 }
 
+// RV-RG2 found these read as counts (older than RG2's code): "the launcher asks for 0 node(s)",
+// "starts 0 process(es) per node", "Slurm allocated 0". No job runs on 0 nodes or 0 processes.
+TEST_CASE("realistic6: a launcher's or Slurm's node or process count of 0 is no count, and is named") {
+  auto unreadable = [](const Diagnosis& d, const std::string& word) {
+    for (const std::string& u : d.unverified) {
+      if (u.find("launch count unreadable") != std::string::npos && u.find(word) != std::string::npos) return true;
+    }
+    return false;
+  };
+  Diagnosis t = Run(WithMpirun("+ torchrun --nnodes=0 --nproc-per-node=0 train.py"));
+  CHECK_FALSE(LaunchMismatch(t, "asks for 0 node(s)"));
+  CHECK_FALSE(LaunchMismatch(t, "starts 0 process(es)"));
+  CHECK(unreadable(t, "the launcher's node count 0"));
+  CHECK(unreadable(t, "the launcher's processes per node 0"));
+  std::string zero = kMpirunNp;
+  zero.replace(zero.find("SLURM_JOB_NUM_NODES=4"), 21, "SLURM_JOB_NUM_NODES=0");
+  Diagnosis z = Run(zero);
+  CHECK_FALSE(LaunchMismatch(z, "launch"));
+  CHECK(unreadable(z, "the allocation's node count 0"));
+  // A real count beside them is still compared: -np 40 on 4 nodes x 8.
+  CHECK(LaunchMismatch(Run(WithMpirun("+ WORLD_SIZE=0 mpirun -np 40 python train.py")), "40"));
+}
+
 TEST_CASE("realistic6: mpirun -np 0 and a hostfile's slots=0 are no counts (RV-RG2)") {
   Diagnosis z = Run(WithMpirun("+ mpirun -np 0 --bind-to none python train.py"));
   CHECK_FALSE(LaunchMismatch(z, "WORLD_SIZE=0"));  // 9563524: "WORLD_SIZE=0 but the allocation holds 4 node(s) x 8"
