@@ -26,56 +26,19 @@ for set in holdout2 holdout3 holdout4 holdout5 holdout6 holdout7 holdout8 holdou
   "$PY" "$V" "evals/diagnosis/$set" >/dev/null || { echo "FAIL: $set/ does not validate on its own"; exit 1; }
 done
 
-# The realistic-log set (evals/diagnosis/realistic/): its generator's output is the committed files
-# and it validates on its own (at least 24 cases, every category).
-"$PY" evals/diagnosis/realistic/realistic_cases.py --out "$tmp/gen/realistic" >/dev/null
-diff -r evals/diagnosis/realistic "$tmp/gen/realistic" --exclude='*.py' --exclude=__pycache__ --exclude=README.md >/dev/null ||
-  { echo "FAIL: realistic/ differs from realistic/realistic_cases.py output"; exit 1; }
-"$PY" "$V" evals/diagnosis/realistic >/dev/null || { echo "FAIL: realistic/ does not validate on its own"; exit 1; }
-
-# The second realistic-log set (evals/diagnosis/realistic2/, written blind by another writer): the
-# same checks (at least 24 cases, every category).
-"$PY" evals/diagnosis/realistic2/realistic2_cases.py --out "$tmp/gen/realistic2" >/dev/null
-diff -r evals/diagnosis/realistic2 "$tmp/gen/realistic2" --exclude='*.py' --exclude=__pycache__ --exclude=README.md >/dev/null ||
-  { echo "FAIL: realistic2/ differs from realistic2/realistic2_cases.py output"; exit 1; }
-"$PY" "$V" evals/diagnosis/realistic2 >/dev/null || { echo "FAIL: realistic2/ does not validate on its own"; exit 1; }
-
-# The third realistic-log set (evals/diagnosis/realistic3/, multi-node jobs, written blind by a third
-# writer): the same checks (at least 24 cases, every category).
-"$PY" evals/diagnosis/realistic3/realistic3_cases.py --out "$tmp/gen/realistic3" >/dev/null
-diff -r evals/diagnosis/realistic3 "$tmp/gen/realistic3" --exclude='*.py' --exclude=__pycache__ --exclude=README.md >/dev/null ||
-  { echo "FAIL: realistic3/ differs from realistic3/realistic3_cases.py output"; exit 1; }
-"$PY" "$V" evals/diagnosis/realistic3 >/dev/null || { echo "FAIL: realistic3/ does not validate on its own"; exit 1; }
-
-# The fourth realistic-log set (evals/diagnosis/realistic4/, Kubernetes / DeepSpeed / Megatron and the
-# hardware's own wording, written blind by a fourth writer): the same checks (at least 24 cases, every category).
-"$PY" evals/diagnosis/realistic4/realistic4_cases.py --out "$tmp/gen/realistic4" >/dev/null
-diff -r evals/diagnosis/realistic4 "$tmp/gen/realistic4" --exclude='*.py' --exclude=__pycache__ --exclude=README.md >/dev/null ||
-  { echo "FAIL: realistic4/ differs from realistic4/realistic4_cases.py output"; exit 1; }
-"$PY" "$V" evals/diagnosis/realistic4 >/dev/null || { echo "FAIL: realistic4/ does not validate on its own"; exit 1; }
-
-# The fifth realistic set (evals/diagnosis/realistic5/, Prometheus series, probe results and Slurm's own
-# view, written blind by a fifth writer): the same checks (at least 24 cases, every category).
-"$PY" evals/diagnosis/realistic5/realistic5_cases.py --out "$tmp/gen/realistic5" >/dev/null
-diff -r evals/diagnosis/realistic5 "$tmp/gen/realistic5" --exclude='*.py' --exclude=__pycache__ --exclude=README.md >/dev/null ||
-  { echo "FAIL: realistic5/ differs from realistic5/realistic5_cases.py output"; exit 1; }
-"$PY" "$V" evals/diagnosis/realistic5 >/dev/null || { echo "FAIL: realistic5/ does not validate on its own"; exit 1; }
-
-# The sixth realistic set (evals/diagnosis/realistic6/, jobs of 8-512 nodes with whole-job srun output,
-# cascades, alert groups and pre-existing faults, written blind by a sixth writer): the same checks
-# (at least 24 cases, every category; its cases may carry up to 20,000 lines and 1 MiB each).
-"$PY" evals/diagnosis/realistic6/realistic6_cases.py --out "$tmp/gen/realistic6" >/dev/null
-diff -r evals/diagnosis/realistic6 "$tmp/gen/realistic6" --exclude='*.py' --exclude=__pycache__ --exclude=README.md >/dev/null ||
-  { echo "FAIL: realistic6/ differs from realistic6/realistic6_cases.py output"; exit 1; }
-"$PY" "$V" evals/diagnosis/realistic6 >/dev/null || { echo "FAIL: realistic6/ does not validate on its own"; exit 1; }
-
-# The seventh realistic set (evals/diagnosis/realistic7/, today's stack's wording, 15 alert-first cases
-# of an Alertmanager webhook with Prometheus series and short command outputs, written blind by a
-# seventh writer): the same checks (at least 24 cases, every category).
-"$PY" evals/diagnosis/realistic7/realistic7_cases.py --out "$tmp/gen/realistic7" >/dev/null
-diff -r evals/diagnosis/realistic7 "$tmp/gen/realistic7" --exclude='*.py' --exclude=__pycache__ --exclude=README.md >/dev/null ||
-  { echo "FAIL: realistic7/ differs from realistic7/realistic7_cases.py output"; exit 1; }
-"$PY" "$V" evals/diagnosis/realistic7 >/dev/null || { echo "FAIL: realistic7/ does not validate on its own"; exit 1; }
+# The realistic sets, each written blind by another writer (evals/diagnosis/realistic*/README.md):
+# realistic (logs), realistic2, realistic3 (multi-node jobs), realistic4 (Kubernetes / DeepSpeed /
+# Megatron and the hardware's own wording), realistic5 (Prometheus series, probe results and Slurm's
+# own view), realistic6 (jobs of 8-512 nodes with whole-job srun output, cascades, alert groups and
+# pre-existing faults; up to 20,000 lines and 1 MiB a case), realistic7 (today's stack's wording, 15
+# alert-first cases). Each: its generator's output is the committed files (its README aside), and it
+# validates on its own (at least 24 cases, every category).
+for set in realistic realistic2 realistic3 realistic4 realistic5 realistic6 realistic7; do
+  "$PY" "evals/diagnosis/$set/${set}_cases.py" --out "$tmp/gen/$set" >/dev/null
+  diff -r "evals/diagnosis/$set" "$tmp/gen/$set" --exclude='*.py' --exclude=__pycache__ --exclude=README.md >/dev/null ||
+    { echo "FAIL: $set/ differs from $set/${set}_cases.py output"; exit 1; }
+  "$PY" "$V" "evals/diagnosis/$set" >/dev/null || { echo "FAIL: $set/ does not validate on its own"; exit 1; }
+done
 
 # 3. The validator rejects each kind of broken case, naming file and field.
 expect_reject() {  # name, python expression mutating `d`, expected text in the output
