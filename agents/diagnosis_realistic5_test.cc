@@ -281,6 +281,24 @@ std::vector<std::string> LustreHangLines() {
           "Nov 30 01:03:20 kq-01 kernel: INFO: task python3:20931 blocked for more than 120 seconds."};
 }
 
+// `lines`, then what a kill leaves on kq-01 (two Xid 45 kernel lines at 01:19:34, then `after`), and
+// dcgm-exporter's last Xid 45 on every GPU of kq-01 and kq-02 from sample 40 (01:20:00) on, under a
+// DCGMXidErrors alert for Xid 45.
+Diagnosis RunXid45AfterKill(std::vector<std::string> lines, const std::vector<std::string>& after) {
+  lines.push_back("Nov 30 01:19:34 kq-01 kernel: NVRM: Xid (PCI:0000:2a:00): 45, pid=20931, name=python3, Ch 00000008");
+  lines.push_back("Nov 30 01:19:34 kq-01 kernel: NVRM: Xid (PCI:0000:3a:00): 45, pid=20932, name=python3, Ch 00000008");
+  lines.insert(lines.end(), after.begin(), after.end());
+  Json j = CaseJson({"kq-01", "kq-02"}, lines);
+  for (const char* host : {"kq-01", "kq-02"}) {
+    for (int g = 0; g < 8; ++g) {
+      j["metrics"].push_back(Series("DCGM_FI_DEV_XID_ERRORS", Dcgm(host, g), [](int i) { return i >= 40 ? 45.0 : 0.0; }));
+    }
+  }
+  j["alert"]["labels"]["alertname"] = "DCGMXidErrors";
+  j["alert"]["labels"]["xid"] = "45";
+  return Run(j);
+}
+
 TEST_CASE("realistic5: Xid 45 after Slurm's time limit killed a hung job is no rank crash (RV-RL5)") {
   std::vector<std::string> lines = LustreHangLines();
   std::string kill = "slurmstepd: error: *** JOB 5512 ON kq-01 CANCELLED AT 2026-11-30T01:19:30 DUE TO TIME LIMIT ***";
@@ -290,20 +308,10 @@ TEST_CASE("realistic5: Xid 45 after Slurm's time limit killed a hung job is no r
   }
   SUBCASE("scancel") { kill = "slurmstepd: error: *** JOB 5512 ON kq-01 CANCELLED AT 2026-11-30T01:19:30 ***"; }
   lines.push_back(kill);
-  lines.push_back("Nov 30 01:19:34 kq-01 kernel: NVRM: Xid (PCI:0000:2a:00): 45, pid=20931, name=python3, Ch 00000008");
-  lines.push_back("Nov 30 01:19:34 kq-01 kernel: NVRM: Xid (PCI:0000:3a:00): 45, pid=20932, name=python3, Ch 00000008");
-  lines.push_back("[2026-11-30T01:21:00.101] error: slurmd error running JobId=5512 on node(s)=kq-01: Kill task failed");
-  Json j = CaseJson({"kq-01", "kq-02"}, lines);
   // dcgm-exporter's last Xid on every GPU of both nodes (01:20:00, sample 40, after the kill at
   // 01:19:30): the kill's cleanup outweighs the storage lines 2:1, too much to be explained away.
-  for (const char* host : {"kq-01", "kq-02"}) {
-    for (int g = 0; g < 8; ++g) {
-      j["metrics"].push_back(Series("DCGM_FI_DEV_XID_ERRORS", Dcgm(host, g), [](int i) { return i >= 40 ? 45.0 : 0.0; }));
-    }
-  }
-  j["alert"]["labels"]["alertname"] = "DCGMXidErrors";
-  j["alert"]["labels"]["xid"] = "45";
-  Diagnosis d = Run(j);
+  Diagnosis d = RunXid45AfterKill(
+      lines, {"[2026-11-30T01:21:00.101] error: slurmd error running JobId=5512 on node(s)=kq-01: Kill task failed"});
   CHECK(d.root_cause == "storage_failure");
 }
 
@@ -526,18 +534,7 @@ TEST_CASE("realistic5: Xid 45 after Kubernetes ended the pod is no rank crash (R
     kill = "llm-pretrain-worker-1   0/1     Evicted   0          5h12m";
   }
   lines.push_back(kill);
-  lines.push_back("Nov 30 01:19:34 kq-01 kernel: NVRM: Xid (PCI:0000:2a:00): 45, pid=20931, name=python3, Ch 00000008");
-  lines.push_back("Nov 30 01:19:34 kq-01 kernel: NVRM: Xid (PCI:0000:3a:00): 45, pid=20932, name=python3, Ch 00000008");
-  lines.push_back("    Exit Code:    137");
-  Json j = CaseJson({"kq-01", "kq-02"}, lines);
-  for (const char* host : {"kq-01", "kq-02"}) {
-    for (int g = 0; g < 8; ++g) {
-      j["metrics"].push_back(Series("DCGM_FI_DEV_XID_ERRORS", Dcgm(host, g), [](int i) { return i >= 40 ? 45.0 : 0.0; }));
-    }
-  }
-  j["alert"]["labels"]["alertname"] = "DCGMXidErrors";
-  j["alert"]["labels"]["xid"] = "45";
-  Diagnosis d = Run(j);
+  Diagnosis d = RunXid45AfterKill(lines, {"    Exit Code:    137"});
   CHECK(d.root_cause == "storage_failure");
 }
 
@@ -553,17 +550,7 @@ TEST_CASE("realistic5: gRPC's DeadlineExceeded and OOMKilled are no scheduler ki
     lines.push_back(R"({"level":"warn","msg":"retrying checkpoint upload","reason":"DeadlineExceeded"})");
   }
   SUBCASE("another pod evicted days ago") { lines.push_back("data-prep-7d9f4   0/1     Evicted   0          3d"); }
-  lines.push_back("Nov 30 01:19:34 kq-01 kernel: NVRM: Xid (PCI:0000:2a:00): 45, pid=20931, name=python3, Ch 00000008");
-  lines.push_back("Nov 30 01:19:34 kq-01 kernel: NVRM: Xid (PCI:0000:3a:00): 45, pid=20932, name=python3, Ch 00000008");
-  Json j = CaseJson({"kq-01", "kq-02"}, lines);
-  for (const char* host : {"kq-01", "kq-02"}) {
-    for (int g = 0; g < 8; ++g) {
-      j["metrics"].push_back(Series("DCGM_FI_DEV_XID_ERRORS", Dcgm(host, g), [](int i) { return i >= 40 ? 45.0 : 0.0; }));
-    }
-  }
-  j["alert"]["labels"]["alertname"] = "DCGMXidErrors";
-  j["alert"]["labels"]["xid"] = "45";
-  Diagnosis d = Run(j);
+  Diagnosis d = RunXid45AfterKill(lines, {});
   CHECK(d.root_cause == "rank_process_crash");
 }
 

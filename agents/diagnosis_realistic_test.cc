@@ -1644,6 +1644,29 @@ TEST_CASE("realistic: an answer no probe confirmed while its probe did not run s
   }
 }
 
+namespace {
+// Rank 0's Megatron log of the GP shape: 12 iterations whose step time rises from 3080 ms to 4230 ms
+// at 15:59, and (with `straggler`) the straggler detector naming rank 13 (n-2, GPU 5) slowest twice.
+std::vector<std::string> SlowStepsTrainLines(bool straggler) {
+  std::vector<std::string> train;
+  for (int i = 0; i < 12; ++i) {
+    char buf[256];
+    std::snprintf(buf, sizeof(buf),
+                  "0:  [2026-07-08 15:59:%02d] iteration    %d/ 1200000 | consumed samples:     24657920 | "
+                  "elapsed time per iteration (ms): %.1f | lm loss: 2.110000E+00 | grad norm: 0.249 |",
+                  i, 12040 + i, i < 6 ? 3080.0 : 4230.0);
+    train.push_back(buf);
+  }
+  if (straggler) {
+    train.push_back("0: [Rank 0] (after 12050 iterations) straggler detector: min/max fwd-bwd time across ranks "
+                    "2871.3 ms (rank 2) / 4140.7 ms (rank 13)");
+    train.push_back("0: [Rank 0] (after 12053 iterations) straggler detector: min/max fwd-bwd time across ranks "
+                    "2869.0 ms (rank 30) / 4151.9 ms (rank 13)");
+  }
+  return train;
+}
+}  // namespace
+
 // GP item 6 (realistic3 rl3-06's shape): Megatron's straggler detector names rank 13 (n-2, GPU 5) as
 // slowest, twice, and a pdsh'd nvidia-smi sweep shows that very GPU at 89 C with its thermal slowdown
 // active. The throttle's evidence (a metric condition and the temperature) scored below the minimum a
@@ -1651,19 +1674,7 @@ TEST_CASE("realistic: an answer no probe confirmed while its probe did not run s
 // the answer was the straggler. A slow rank whose own GPU throttles is slow because of it.
 TEST_CASE("realistic: a straggler whose own GPU throttles is that throttle (GP)") {
   auto run = [](int hot_gpu) {
-    std::vector<std::string> train;
-    for (int i = 0; i < 12; ++i) {
-      char buf[256];
-      std::snprintf(buf, sizeof(buf),
-                    "0:  [2026-07-08 15:59:%02d] iteration    %d/ 1200000 | consumed samples:     24657920 | "
-                    "elapsed time per iteration (ms): %.1f | lm loss: 2.110000E+00 | grad norm: 0.249 |",
-                    i, 12040 + i, i < 6 ? 3080.0 : 4230.0);
-      train.push_back(buf);
-    }
-    train.push_back("0: [Rank 0] (after 12050 iterations) straggler detector: min/max fwd-bwd time across ranks "
-                    "2871.3 ms (rank 2) / 4140.7 ms (rank 13)");
-    train.push_back("0: [Rank 0] (after 12053 iterations) straggler detector: min/max fwd-bwd time across ranks "
-                    "2869.0 ms (rank 30) / 4151.9 ms (rank 13)");
+    std::vector<std::string> train = SlowStepsTrainLines(/*straggler=*/true);
     std::vector<std::string> sweep = {
         "$ pdsh -w n-[1-4] nvidia-smi --query-gpu=index,temperature.gpu,clocks.sm,clocks_throttle_reasons."
         "sw_thermal_slowdown,clocks_throttle_reasons.hw_thermal_slowdown,power.draw --format=csv,noheader"};
@@ -1710,21 +1721,7 @@ TEST_CASE("realistic: a straggler whose own GPU throttles is that throttle (GP)"
 namespace {
 DiagnosisCase StragglerSweepCase(const std::function<std::string(int node, int gpu)>& row, const std::string& query,
                                   bool straggler = true) {
-  std::vector<std::string> train;
-  for (int i = 0; i < 12; ++i) {
-    char buf[256];
-    std::snprintf(buf, sizeof(buf),
-                  "0:  [2026-07-08 15:59:%02d] iteration    %d/ 1200000 | consumed samples:     24657920 | "
-                  "elapsed time per iteration (ms): %.1f | lm loss: 2.110000E+00 | grad norm: 0.249 |",
-                  i, 12040 + i, i < 6 ? 3080.0 : 4230.0);
-    train.push_back(buf);
-  }
-  if (straggler) {
-    train.push_back("0: [Rank 0] (after 12050 iterations) straggler detector: min/max fwd-bwd time across ranks "
-                    "2871.3 ms (rank 2) / 4140.7 ms (rank 13)");
-    train.push_back("0: [Rank 0] (after 12053 iterations) straggler detector: min/max fwd-bwd time across ranks "
-                    "2869.0 ms (rank 30) / 4151.9 ms (rank 13)");
-  }
+  std::vector<std::string> train = SlowStepsTrainLines(straggler);
   std::vector<std::string> sweep = {"$ pdsh -w n-[1-4] nvidia-smi --query-gpu=" + query + " --format=csv,noheader"};
   for (int n = 1; n <= 2; ++n) {
     for (int g = 0; g < 8; ++g) sweep.push_back(row(n, g));
@@ -1859,19 +1856,7 @@ TEST_CASE("realistic: a sweep answer's failure words are whole words (RG)") {
 // hours before: that throttle had ended as far as the case shows; the same line at 15:58 explains it.
 TEST_CASE("realistic: a throttle logged hours before the slow steps does not explain them (RG)") {
   auto run = [](const std::string& when) {
-    std::vector<std::string> train;
-    for (int i = 0; i < 12; ++i) {
-      char buf[256];
-      std::snprintf(buf, sizeof(buf),
-                    "0:  [2026-07-08 15:59:%02d] iteration    %d/ 1200000 | consumed samples:     24657920 | "
-                    "elapsed time per iteration (ms): %.1f | lm loss: 2.110000E+00 | grad norm: 0.249 |",
-                    i, 12040 + i, i < 6 ? 3080.0 : 4230.0);
-      train.push_back(buf);
-    }
-    train.push_back("0: [Rank 0] (after 12050 iterations) straggler detector: min/max fwd-bwd time across ranks "
-                    "2871.3 ms (rank 2) / 4140.7 ms (rank 13)");
-    train.push_back("0: [Rank 0] (after 12053 iterations) straggler detector: min/max fwd-bwd time across ranks "
-                    "2869.0 ms (rank 30) / 4151.9 ms (rank 13)");
+    std::vector<std::string> train = SlowStepsTrainLines(/*straggler=*/true);
     Json j = ParseJson(R"JSON({
       "id": "t-straggler-old-throttle",
       "alert": {"labels": {"alertname": "TrainingThroughputDrop", "job": "llm", "severity": "warning"},
