@@ -856,6 +856,20 @@ TEST_CASE("tools: read_logs refuses a regex that can backtrack exponentially, sa
   auto good = read->run(Json{{"regex", "(\\w+\\s)*memory"}}, ctx);
   REQUIRE_MESSAGE(good.ok(), good.status().message());
   CHECK((*good)["matched"].get<int>() >= 1);
+  // Alternatives that match the same text under a repeat: `(.|\s)*x` took 6 s on 24 spaces.
+  auto overlap = read->run(Json{{"regex", "(.|\\s)*memory"}}, ctx);
+  REQUIRE_FALSE(overlap.ok());
+  CHECK(overlap.status().message().find("argument `regex`: overlapping alternatives at offset 0") == 0);
+  // A leading `.*` is dropped: the same lines, whichever way the model writes it.
+  auto plain = read->run(Json{{"regex", "MEMORY"}}, ctx);
+  auto lead = read->run(Json{{"regex", ".*memory"}}, ctx);
+  REQUIRE(plain.ok());
+  REQUIRE(lead.ok());
+  CHECK((*lead)["matched"] == (*plain)["matched"]);
+  CHECK((*lead)["lines"] == (*plain)["lines"]);
+  auto bad_class = read->run(Json{{"regex", ".*[memory"}}, ctx);
+  REQUIRE_FALSE(bad_class.ok());
+  CHECK(bad_class.status().message().find("argument `regex` is not a valid ECMAScript regex") == 0);
 }
 
 TEST_CASE("agent: the LLM's answer needs supporting evidence; an LLM failure keeps the built-in answer") {

@@ -7,6 +7,7 @@
 #include "core/ascii.h"
 #include "core/regex_hazard.h"
 #include "core/utf8.h"
+#include "knowledge/literal_prefilter.h"
 #include "probes/catalog.h"
 
 namespace vigil {
@@ -146,10 +147,13 @@ Result<Json> ReadLogs(const Json& args, ToolContext& ctx) {
   ASSIGN_OR_RETURN(std::string contains, StringArg(args, "contains", false));
   ASSIGN_OR_RETURN(std::string pattern, StringArg(args, "regex", false));
   ASSIGN_OR_RETURN(int64_t max_lines, IntArg(args, "max_lines", 50, 1, kMaxLogLinesReturned));
-  std::optional<std::regex> re;
+  // FilteredRegex: the regex runs only on lines holding its required words; a leading `.*` (an
+  // LLM's habit) is dropped, as it changes no line's answer and costs a scan per start position
+  // (core/regex_hazard.h).
+  std::optional<FilteredRegex> re;
   if (!pattern.empty()) {
     try {
-      re.emplace(pattern, std::regex::ECMAScript | std::regex::icase);
+      re.emplace(std::string(WithoutLeadingWildcard(pattern)), /*icase=*/true);
     } catch (const std::regex_error& e) {
       return InvalidArgumentError("argument `regex` is not a valid ECMAScript regex: " + std::string(e.what()));
     }
@@ -167,7 +171,7 @@ Result<Json> ReadLogs(const Json& args, ToolContext& ctx) {
     source_found = true;
     for (const LogLine& l : log.lines) {
       if (!needle.empty() && AsciiLower(l.text).find(needle) == std::string::npos) continue;
-      if (re && !std::regex_search(l.text, *re)) continue;
+      if (re && !re->Search(l.text)) continue;
       ++matched;
       if (lines.size() < static_cast<size_t>(max_lines)) {
         lines.push_back({{"at", log.source + ":" + std::to_string(l.number)}, {"line", l.text}});

@@ -160,6 +160,34 @@ ByteSet Class(std::string_view p, size_t* i) {
   return negate ? ~s : s;
 }
 
+// Whether a group's alternatives, each a fixed sequence of single atoms, can split some text in
+// two ways under an unbounded repeat: two alternatives that can match the same text (`(\w|\d)`,
+// `(.|\s)`), or a shorter one that can match a prefix of a longer one whose rest some alternative
+// can begin (`(a|aa)`, `(x|y|xy)`). The rest is read one round deep only, so a rare pattern that no
+// text splits two ways may be named too (`(ab|a|bc)*`); exclusive alternatives (`(a|b)`, `(ab|ac)`,
+// `(foo|foobar)`, `(\s|\S)`, `(.|\n)`) are not. An empty alternative is not read (ECMAScript ends a
+// repeat on an empty round).
+bool OverlappingAlternatives(const std::vector<std::vector<ByteSet>>& alts) {
+  auto compatible = [](const std::vector<ByteSet>& a, const std::vector<ByteSet>& b, size_t from) {
+    for (size_t k = 0; k < a.size() && from + k < b.size(); ++k)
+      if ((a[k] & b[from + k]).none()) return false;
+    return true;
+  };
+  for (const auto& a : alts)
+    if (a.empty()) return false;
+  for (size_t x = 0; x < alts.size(); ++x) {
+    for (size_t y = 0; y < alts.size(); ++y) {
+      const auto& a = alts[x];
+      const auto& b = alts[y];
+      if (x == y || a.size() > b.size() || !compatible(a, b, 0)) continue;
+      if (a.size() == b.size()) return true;
+      for (const auto& c : alts)
+        if (compatible(c, b, a.size())) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 // A group that repeats without bound is safe when one of its pieces is a separator: an atom that
@@ -174,6 +202,11 @@ std::string RegexBacktrackHazard(std::string_view p) {
     ByteSet repeated;                 // bytes the repeating atoms inside can match
     ByteSet all;                      // bytes any atom inside can match
     std::vector<ByteSet> separators;  // single atoms that must occur once, at the top level
+    bool lookaround = false;          // `(?=` / `(?!`
+    // The top-level alternatives as sequences of single atoms, while every atom so far is
+    // unquantified (a plain group of one alternative is read inline); `fixed` false otherwise.
+    std::vector<std::vector<ByteSet>> alternatives{{}};
+    bool fixed = true;
   };
   std::vector<Frame> frames(1);  // frames[0]: the whole pattern
   size_t i = 0;
@@ -182,6 +215,8 @@ std::string RegexBacktrackHazard(std::string_view p) {
     i += q.length;
     Frame& f = frames.back();
     f.all |= bytes;
+    if (q.length != 0) f.fixed = false;
+    else f.alternatives.back().push_back(bytes);
     if (q.max > 1) {
       f.body_repeats = true;
       f.repeated |= bytes;
@@ -210,13 +245,17 @@ std::string RegexBacktrackHazard(std::string_view p) {
       ++i;
     } else if (c == '|') {
       frames.back().alternation = true;
+      frames.back().alternatives.emplace_back();
       ++i;
     } else if (c == '(') {
       Frame g;
       g.open = i;
       frames.push_back(g);
       ++i;
-      if (i + 1 < p.size() && p[i] == '?' && (p[i + 1] == ':' || p[i + 1] == '=' || p[i + 1] == '!')) i += 2;
+      if (i + 1 < p.size() && p[i] == '?' && (p[i + 1] == ':' || p[i + 1] == '=' || p[i + 1] == '!')) {
+        frames.back().lookaround = p[i + 1] != ':';
+        i += 2;
+      }
     } else if (c == ')') {
       if (frames.size() < 2) return "";  // unbalanced: std::regex refuses it
       const Frame group = frames.back();
@@ -243,8 +282,29 @@ std::string RegexBacktrackHazard(std::string_view p) {
           return why;
         }
       }
+      if (q.max == kUnbounded && !group.body_repeats && group.alternation && group.fixed && !group.lookaround) {
+        if (OverlappingAlternatives(group.alternatives)) {
+          const size_t end = i + q.length;
+          std::string shown(p.substr(group.open, end - group.open));
+          if (shown.size() > 60) shown = shown.substr(0, 57) + "...";
+          std::string why = "overlapping alternatives at offset ";
+          why += std::to_string(group.open);
+          why += ": the group `";
+          why += shown;
+          why += "` repeats without bound and the same text can be matched by its alternatives in more than one "
+                 "way, so a backtracking matcher (std::regex) can take exponential time on a line it does not "
+                 "match; make the alternatives exclusive or use one character class (`[\\w]+`, not `(\\w|\\d)+`)";
+          return why;
+        }
+      }
       Frame& parent = frames.back();
       parent.all |= group.all;
+      if (q.length == 0 && !group.alternation && group.fixed && !group.lookaround) {
+        std::vector<ByteSet>& seq = parent.alternatives.back();
+        seq.insert(seq.end(), group.alternatives[0].begin(), group.alternatives[0].end());
+      } else {
+        parent.fixed = false;
+      }
       // A group that occurs exactly once and repeats nothing inside (`(?:,|;)`) separates like an
       // atom when none of its bytes can be matched by the repeating atoms around it.
       if (q.length == 0 && !group.body_repeats && group.all.any()) parent.separators.push_back(group.all);
@@ -262,6 +322,20 @@ std::string RegexBacktrackHazard(std::string_view p) {
     }
   }
   return "";
+}
+
+std::string_view WithoutLeadingWildcard(std::string_view p) {
+  std::string_view rest = p;
+  if (rest.starts_with("^.*")) rest.remove_prefix(1);
+  bool stripped = false;
+  while (rest.starts_with(".*")) {
+    rest.remove_prefix(2);
+    if (rest.starts_with("?")) rest.remove_prefix(1);
+    stripped = true;
+  }
+  if (!stripped || rest.empty()) return p;
+  if (const char c = rest.front(); c == '*' || c == '+' || c == '?' || c == '{' || c == '|' || c == ')') return p;
+  return rest;
 }
 
 }  // namespace vigil

@@ -1858,7 +1858,10 @@ class KnowledgeBase::Impl {
         // Validated on import since 2026-12-02; a database written before may hold one.
         if (!RegexBacktrackHazard(sig.pattern).empty()) continue;
         try {
-          std::regex re(sig.pattern, std::regex::ECMAScript | std::regex::icase | std::regex::optimize);
+          // Without a leading `.*`: the same lines match, without a scan per start position
+          // (core/regex_hazard.h); the matched text then starts where the rest of it matched.
+          std::regex re(std::string(WithoutLeadingWildcard(sig.pattern)),
+                        std::regex::ECMAScript | std::regex::icase | std::regex::optimize);
           by_pattern[sig.pattern] = compiled.size();
           compiled.push_back({sig.pattern, std::move(re), {}});
           it = by_pattern.find(sig.pattern);

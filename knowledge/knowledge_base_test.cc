@@ -168,6 +168,34 @@ TEST_CASE("log signatures match single lines exactly, case-insensitively") {
   CHECK(ecc->size() == 3);
 }
 
+TEST_CASE("a log signature's leading .* is dropped: the same lines match, the matched text is the rest") {
+  auto kb = OpenOrDie(MemoryOptions());
+  Incident inc;
+  inc.id = "lead-wildcard";
+  inc.source = "test";
+  inc.title = "GPU fell off the bus";
+  inc.raw_text = "Xid 79 on node-3";
+  inc.root_cause = "gpu_fallen_off_bus";
+  inc.log_signatures = {".*fallen off the bus", "^.*Xid \\(PCI:[0-9a-f:.]+\\): 79"};
+  REQUIRE(kb->UpsertIncident(inc).ok());
+  const std::vector<std::string> lines = {
+      "[  123.4] NVRM: Xid (PCI:0000:3b:00): 79, pid=1, name=python, GPU has fallen off the bus.",
+      "fallen off the", "Xid (PCI:0000:3b:00): 48"};
+  auto m = kb->MatchLogLines(lines);
+  REQUIRE(m.ok());
+  REQUIRE(m->size() == 2);
+  std::set<std::string> matched;
+  for (const auto& x : *m) {
+    CHECK(x.line_index == 0);
+    matched.insert(x.matched);
+  }
+  CHECK(matched == std::set<std::string>{"fallen off the bus", "Xid (PCI:0000:3b:00): 79"});
+  // The pattern is stored and shown as written.
+  auto sigs = kb->Signatures(SignatureKind::kLog);
+  REQUIRE(sigs.ok());
+  CHECK(sigs->size() == 2);
+}
+
 TEST_CASE("bad input is reported with its line and the rest commits") {
   auto o = MemoryOptions();
   o.max_document_bytes = 10000;
