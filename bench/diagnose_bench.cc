@@ -33,6 +33,7 @@
 #include <regex>
 #include <sstream>
 
+#include "bench/bench_cpu.h"
 #include "agents/case.h"
 #include "agents/diagnosis_agent.h"
 #include "core/json.h"
@@ -42,11 +43,7 @@
 namespace vigil {
 namespace {
 
-double CpuSeconds() {
-  timespec t{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-  return double(t.tv_sec) + t.tv_nsec * 1e-9;
-}
+using bench::CpuSeconds;
 
 double Median(std::vector<double> v) {
   std::sort(v.begin(), v.end());

@@ -43,6 +43,7 @@
 #include <sstream>
 #include <thread>
 
+#include "bench/bench_cpu.h"
 #include "core/json.h"
 #include "core/logging.h"
 #include "knowledge/knowledge_base.h"
@@ -52,6 +53,8 @@
 
 namespace vigil {
 namespace {
+
+using bench::CpuSeconds;
 namespace fs = std::filesystem;
 
 struct Query {
@@ -69,12 +72,6 @@ double ThreadCpuMs() {
   timespec t{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
   return double(t.tv_sec) * 1e3 + t.tv_nsec * 1e-6;
-}
-
-double CpuSeconds() {
-  timespec t{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-  return double(t.tv_sec) + t.tv_nsec * 1e-9;
 }
 
 // Minor page faults of the process so far, and its system CPU seconds.

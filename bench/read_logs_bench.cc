@@ -19,29 +19,15 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_cpu.h"
 #include "agents/case.h"
 #include "agents/tools.h"
 
 namespace vigil {
 namespace {
 
-double CpuSeconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
-template <typename F>
-double MedianCpu(int reps, F&& f) {
-  std::vector<double> t;
-  for (int r = 0; r < reps; ++r) {
-    const double t0 = CpuSeconds();
-    f();
-    t.push_back(CpuSeconds() - t0);
-  }
-  std::sort(t.begin(), t.end());
-  return t[t.size() / 2];
-}
+using bench::CpuSeconds;
+using bench::MedianCpu;
 
 std::vector<std::string> TrainingLog(int n) {
   std::vector<std::string> lines;

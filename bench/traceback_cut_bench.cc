@@ -22,28 +22,14 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_cpu.h"
 #include "agents/diagnosis_agent.h"
 
 namespace vigil {
 namespace {
 
-double CpuSeconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
-template <typename F>
-double MedianCpu(int reps, F&& f) {
-  std::vector<double> t;
-  for (int r = 0; r < reps; ++r) {
-    const double t0 = CpuSeconds();
-    f();
-    t.push_back(CpuSeconds() - t0);
-  }
-  std::sort(t.begin(), t.end());
-  return t[t.size() / 2];
-}
+using bench::CpuSeconds;
+using bench::MedianCpu;
 
 int Run(int argc, char** argv) {
   std::string ranks_arg = "64,256,1024";
