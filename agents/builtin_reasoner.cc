@@ -2823,6 +2823,102 @@ ComponentHint PlaceLine(const CaseLog& log, size_t line, const std::string& text
   return h;
 }
 
+// The text a recorded probe result on `node` holds (its reason, split at "; ", and every string of
+// its details, split at line ends), as lines of one log whose source is the node: a node's
+// ibdev2netdev or `rdma link` output a probe captured ties names as the same output pasted into a
+// log does (RG3). Probes on other nodes are not read.
+std::vector<CaseLog> ProbeTextOnNode(const DiagnosisCase& c, const std::string& node) {
+  std::vector<CaseLog> out;
+  if (!c.probes.is_object()) return out;
+  for (auto it = c.probes.begin(); it != c.probes.end(); ++it) {
+    const std::string& key = it.key();
+    const size_t at = key.find('@');
+    if (at == std::string::npos || key.substr(at + 1, key.find('/', at + 1) - at - 1) != node) continue;
+    CaseLog log;
+    log.source = node;
+    log.source += "/probe ";
+    log.source += key.substr(0, at);
+    auto add = [&](const std::string& text, const std::string& sep) {
+      size_t start = 0;
+      while (start <= text.size() && log.lines.size() < 4000) {
+        size_t end = text.find(sep, start);
+        if (end == std::string::npos) end = text.size();
+        if (end > start) log.lines.push_back(LogLine{log.lines.size() + 1, text.substr(start, end - start)});
+        start = end + sep.size();
+      }
+    };
+    const Json& r = it.value();
+    if (!r.is_object()) continue;
+    if (r.contains("reason") && r["reason"].is_string()) add(r["reason"].get<std::string>(), "; ");
+    if (r.contains("details")) {
+      // Depth-first over the details' strings (a probe's details are shallow; the walk stops at
+      // 4,000 lines and at kMaxJsonDepth's bound, which ParseCase enforced).
+      std::vector<const Json*> stack{&r["details"]};
+      while (!stack.empty() && log.lines.size() < 4000) {
+        const Json* v = stack.back();
+        stack.pop_back();
+        if (v->is_string()) add(v->get<std::string>(), "\n");
+        else if (v->is_array() || v->is_object())
+          for (auto e = v->rbegin(); e != v->rend(); ++e) stack.push_back(&*e);
+      }
+    }
+    if (!log.lines.empty()) {
+      log.original_lines = log.lines.size();
+      out.push_back(std::move(log));
+    }
+  }
+  return out;
+}
+
+// The HCAs `logs` tie to `node`'s netdev `netdev` in two forms HcaOfNetdev's one-line shapes do
+// not read (RG3):
+// - `ls /sys/class/infiniband/*/device/net` (with or without -l): a header
+//   "/sys/class/infiniband/mlx5_5/device/net:" and, below it up to a blank line, a prompt or the
+//   next header, an entry whose last word is the netdev;
+// - show_gids' rows ("mlx5_5  1  3  0000:...:0a14:0436  10.20.4.54  v2  ibp158s0"): the HCA, the
+//   port, the GID's index, ..., the GID's version (v1 / v2), the netdev last.
+// Every line must be PlaceLine's on `node` (another host's listing names its own devices).
+std::set<std::string> NetdevHcaTiesInListings(const std::vector<const CaseLog*>& logs, const Topology& t,
+                                              const std::string& node, const std::string& netdev) {
+  static const std::regex kLsHeader(R"(^\s*/sys/class/infiniband/(mlx5_\d+)/device/net/?:\s*$)");
+  static const std::regex kHcaWord(R"(mlx5_\d+)");
+  static const std::regex kGidVersion(R"(v[12])");
+  std::set<std::string> tied;
+  auto words_of = [](const std::string& text) {
+    std::vector<std::string> w;
+    std::istringstream in(text);
+    for (std::string s; in >> s && w.size() < 64;) w.push_back(s);
+    return w;
+  };
+  for (const CaseLog* log : logs) {
+    std::string ls_hca;  // the HCA of the `ls .../device/net` block the line is in
+    for (size_t k = 0; k < log->lines.size(); ++k) {
+      const std::string& text = log->lines[k].text;
+      if (text.size() > 2000) continue;
+      std::smatch m;
+      if (text.find_first_not_of(" \t\r") == std::string::npos || text.rfind("$ ", 0) == 0) {
+        ls_hca.clear();
+        continue;
+      }
+      const bool names_hca = text.find("mlx5_") != std::string::npos;
+      if (names_hca && std::regex_search(text, m, kLsHeader)) {
+        ls_hca = PlaceLine(*log, k, text, t).node == node ? m.str(1) : std::string();
+        continue;
+      }
+      if (text.find(netdev) == std::string::npos) continue;
+      const std::vector<std::string> w = words_of(text);
+      if (w.empty() || w.back() != netdev || PlaceLine(*log, k, text, t).node != node) continue;
+      if (!ls_hca.empty() && !names_hca) tied.insert(ls_hca);
+      if (names_hca && w.size() >= 6 && std::regex_match(w[0], kHcaWord) && IsNumber(w[1]) && IsNumber(w[2])) {
+        bool versioned = false;
+        for (size_t i = 3; i + 1 < w.size(); ++i) versioned = versioned || std::regex_match(w[i], kGidVersion);
+        if (versioned) tied.insert(w[0]);
+      }
+    }
+  }
+  return tied;
+}
+
 // The HCA (its verbs name, mlx5_N: what perfquery, ibstat and NCCL_IB_HCA use) of `node`'s IB netdev
 // `netdev` ("ibp158s0", the name the kernel's "mlx5_core 0000:9e:00.0 ibp158s0: Link down" prints),
 // from what the case prints on that node (NF2, realistic3 case-rl3-25). A line ties them:
@@ -2870,7 +2966,13 @@ std::string HcaOfNetdev(const DiagnosisCase& c, const Topology& t, const std::st
   };
   std::set<std::string> tied, failing, disabled, bdfs;
   std::vector<std::pair<std::string, std::set<std::string>>> bdf_lines;  // short BDFs in a line, its HCAs
-  for (const CaseLog& log : c.logs) {
+  // The case's logs and the text of the probe results recorded on the node (RG3).
+  const std::vector<CaseLog> probe_text = ProbeTextOnNode(c, node);
+  std::vector<const CaseLog*> logs;
+  for (const CaseLog& log : c.logs) logs.push_back(&log);
+  for (const CaseLog& log : probe_text) logs.push_back(&log);
+  for (const CaseLog* log_ptr : logs) {
+    const CaseLog& log = *log_ptr;
     std::string block_hca;  // the HCA of the perfquery / ibstat block the line is in
     std::string block_node;
     for (size_t k = 0; k < log.lines.size(); ++k) {
@@ -2940,6 +3042,9 @@ std::string HcaOfNetdev(const DiagnosisCase& c, const Topology& t, const std::st
     for (const std::string& b : bdfs) {
       if (shorts.count(b)) tied.insert(hca);
     }
+  }
+  if (std::regex_match(netdev, std::regex(R"([A-Za-z0-9_.-]+)"))) {
+    for (const std::string& hca : NetdevHcaTiesInListings(logs, t, node, netdev)) tied.insert(hca);
   }
   if (!tied.empty()) return tied.size() == 1 ? *tied.begin() : "";
   for (const std::string& off : disabled) failing.erase(off);
