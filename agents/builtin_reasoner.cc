@@ -4769,6 +4769,156 @@ std::vector<PeerOutlier> FindPeerOutliers(const std::vector<TimeSeries>& series)
   return out;
 }
 
+// node_exporter's and cAdvisor's CPU series of one node against the job's other nodes (RG3): the
+// host-side straggler's cause read from metrics, as FindCpuHog reads it from `top`. Each measure is
+// the node's mean over the last third of its samples (a counter's rate over that span; a counter
+// that fell, a reset, is not read), and a node stands out only when its figure is high in itself
+// and well above its peers' median (the other nodes with the same measure; none: not read):
+//  - CPU busy: (user + nice + system + irq + softirq + steal) / the node's CPUs >= 0.90, and at
+//    least 0.20 above the peers (the cores the ranks launch kernels from are all taken);
+//  - steal: steal / CPUs >= 0.10, 0.05 above and twice the peers (a hypervisor's other tenants);
+//  - iowait: iowait / CPUs >= 0.20, 0.10 above and twice the peers;
+//  - load per CPU: node_load1 / CPUs >= 1.5 (the pack's figure), 0.5 above and 1.5x the peers;
+//  - CPU pressure: rate(node_pressure_cpu_waiting_seconds_total) >= 0.25 (some task waits for a
+//    CPU a quarter of the time), 0.10 above and twice the peers;
+//  - CFS throttling: rate(container_cpu_cfs_throttled_seconds_total), summed over the node's
+//    containers, >= 0.5 s/s (the pack's figure), 0.25 above and twice the peers.
+// The node's CPUs are the distinct `cpu` labels of its node_cpu_seconds_total series, or, without
+// them, the sum of every mode's rate (the idle mode among them). A node merely busier than its
+// peers by a small margin, or busy like them (a job-wide load: input pipelines on every node), is
+// not read.
+struct HostCpuPressure {
+  std::string node;           // as the series' labels name it
+  std::vector<std::string> what;  // "steal 0.31 of its CPUs (peers 0.01)", ...
+  std::string series;         // one series that shows it
+  int64_t onset_ms = 0;       // the window's first sample
+};
+
+std::vector<HostCpuPressure> FindHostCpuPressure(const std::vector<TimeSeries>& series) {
+  struct Window {
+    double rate = 0;   // counter: per second over the window; gauge: the window's median
+    int64_t onset = 0;
+    bool ok = false;
+  };
+  auto window_of = [](const TimeSeries& s, bool counter) {
+    Window w;
+    const size_t n = s.size();
+    if (n < 3 || s.values.size() != n) return w;
+    const size_t first = n - std::max<size_t>(2, n / 3);
+    w.onset = s.timestamps_ms[first];
+    if (counter) {
+      const double dt = (static_cast<double>(s.timestamps_ms[n - 1]) - static_cast<double>(s.timestamps_ms[first])) / 1000.0;
+      const double dv = s.values[n - 1] - s.values[first];
+      if (!(dt > 0) || !(dv >= 0) || !std::isfinite(dv)) return w;
+      w.rate = dv / dt;
+    } else {
+      std::vector<double> v(s.values.begin() + first, s.values.end());
+      w.rate = UpperMedian(v);
+      if (!std::isfinite(w.rate)) return w;
+    }
+    w.ok = true;
+    return w;
+  };
+  // node -> mode -> summed rate; node -> cpus; node -> measure -> (value, onset, series id)
+  std::map<std::string, std::map<std::string, double>> mode_rate;
+  std::map<std::string, std::set<std::string>> cpus;
+  std::map<std::string, int64_t> cpu_onset;
+  std::map<std::string, std::string> cpu_series;
+  std::map<std::string, std::pair<double, std::string>> load, psi, throttled;
+  std::map<std::string, int64_t> onset_of;
+  for (const TimeSeries& s : series) {
+    if (s.labels.count("snapshot")) continue;
+    const bool cpu = s.name == "node_cpu_seconds_total";
+    const bool is_load = s.name == "node_load1";
+    const bool is_psi = s.name == "node_pressure_cpu_waiting_seconds_total";
+    const bool is_thr = s.name == "container_cpu_cfs_throttled_seconds_total";
+    if (!cpu && !is_load && !is_psi && !is_thr) continue;
+    const std::string node = NodeOf(s.labels);
+    if (node.empty()) continue;
+    const Window w = window_of(s, !is_load);
+    if (!w.ok) continue;
+    if (cpu) {
+      auto mode = s.labels.find("mode");
+      if (mode == s.labels.end()) continue;
+      mode_rate[node][mode->second] += w.rate;
+      if (auto c = s.labels.find("cpu"); c != s.labels.end()) cpus[node].insert(c->second);
+      cpu_onset[node] = w.onset;
+      if (mode->second == "steal" || mode->second == "user" || cpu_series[node].empty()) cpu_series[node] = s.id();
+    } else if (is_load) {
+      load[node] = {w.rate, s.id()};
+      onset_of[node] = w.onset;
+    } else if (is_psi) {
+      psi[node] = {w.rate, s.id()};
+      onset_of[node] = w.onset;
+    } else {
+      auto& t = throttled[node];
+      t.first += w.rate;
+      if (t.second.empty()) t.second = s.id();
+      onset_of[node] = w.onset;
+    }
+  }
+  // measure -> node -> (value, series)
+  std::map<std::string, std::map<std::string, std::pair<double, std::string>>> measures;
+  std::map<std::string, double> ncpu;
+  for (const auto& [node, modes] : mode_rate) {
+    double n = static_cast<double>(cpus[node].size());
+    if (n == 0) {
+      if (!modes.count("idle")) continue;
+      for (const auto& [m, r] : modes) n += r;
+    }
+    if (!(n > 0)) continue;
+    ncpu[node] = n;
+    auto rate = [&](const char* m) {
+      auto it = modes.find(m);
+      return it == modes.end() ? 0.0 : it->second;
+    };
+    const std::string& id = cpu_series[node];
+    if (modes.count("user") || modes.count("system"))
+      measures["CPU busy"][node] = {(rate("user") + rate("nice") + rate("system") + rate("irq") + rate("softirq") +
+                                     rate("steal")) / n, id};
+    if (modes.count("steal")) measures["steal"][node] = {rate("steal") / n, id};
+    if (modes.count("iowait")) measures["iowait"][node] = {rate("iowait") / n, id};
+    onset_of.emplace(node, cpu_onset[node]);
+  }
+  for (const auto& [node, v] : load) {
+    // Load against the node's own CPU count; a node whose CPUs are not known is not compared.
+    if (auto it = ncpu.find(node); it != ncpu.end()) measures["load per CPU"][node] = {v.first / it->second, v.second};
+  }
+  for (const auto& [node, v] : psi) measures["CPU pressure"][node] = v;
+  for (const auto& [node, v] : throttled) measures["CFS throttled s/s"][node] = v;
+  struct Bar {
+    double min, margin, ratio;
+  };
+  static const std::map<std::string, Bar> kBars = {
+      {"CPU busy", {0.90, 0.20, 0}},      {"steal", {0.10, 0.05, 2}},         {"iowait", {0.20, 0.10, 2}},
+      {"load per CPU", {1.5, 0.5, 1.5}},  {"CPU pressure", {0.25, 0.10, 2}},  {"CFS throttled s/s", {0.5, 0.25, 2}},
+  };
+  std::map<std::string, HostCpuPressure> by_node;
+  for (const auto& [measure, nodes] : measures) {
+    if (nodes.size() < 2) continue;
+    const Bar& bar = kBars.at(measure);
+    for (const auto& [node, v] : nodes) {
+      std::vector<double> others;
+      for (const auto& [other, ov] : nodes) {
+        if (other != node) others.push_back(ov.first);
+      }
+      const double peers = UpperMedian(others);
+      if (!(v.first >= bar.min) || !(v.first - peers >= bar.margin) || (bar.ratio > 0 && !(v.first >= bar.ratio * peers)))
+        continue;
+      HostCpuPressure& p = by_node[node];
+      p.node = node;
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "%s %.2f (peers' median %.2f)", measure.c_str(), v.first, peers);
+      p.what.push_back(buf);
+      if (p.series.empty()) p.series = v.second;
+      p.onset_ms = onset_of[node];
+    }
+  }
+  std::vector<HostCpuPressure> out;
+  for (auto& [node, p] : by_node) out.push_back(std::move(p));
+  return out;
+}
+
 }  // namespace
 
 // A line (or the alert's summary) that names the slow participant: "stragglers detected: ranks
@@ -6554,6 +6704,57 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         if (!by_rank.node.empty() && by_rank.node == o.hint.node) o.hint.gpu = by_rank.gpu;
       }
       if (p.host_level) o.hint.entry_component = "host";
+      o.time_ms = p.onset_ms;
+      beliefs.Add(std::move(o));
+    }
+  }
+  // 2c. The slow rank's node with its CPUs taken, from node_exporter's and cAdvisor's series against
+  // the job's other nodes (FindHostCpuPressure; RG3): the metrics' form of FindCpuHog's `top`
+  // listing, at the same weight, once a node. Read only for a node some evidence already names as
+  // slow (a line naming the rank, a per-rank or per-GPU series behind its peers) whose GPUs show no
+  // fault or throttle of their own (a GPU category's evidence of 1.0 or more on the node): a busy host beside a
+  // throttled GPU is no cause of its slowness. Not read twice: a node with host-side evidence
+  // already (a `top` listing) keeps that one.
+  if (beliefs.scores().count("straggler_rank")) {
+    const std::vector<HostCpuPressure> pressure = FindHostCpuPressure(series);
+    for (const HostCpuPressure& p : pressure) {
+      std::string slow_node;
+      bool gpu_side = false, host_seen = false;
+      for (const Observation& h : beliefs.observations()) {
+        if (h.hint.node.empty() || !SameNodeName(h.hint.node, p.node)) continue;
+        if (h.host_side) host_seen = true;
+        for (const auto& [cat, delta] : h.deltas) {
+          if (delta <= 0) continue;
+          if (cat == "straggler_rank" && !h.host_side && h.hint.entry_component != "host") slow_node = h.hint.node;
+          // Solid GPU evidence (a fault's or a throttle's line or series, 1.0 or more), not a look-alike's.
+          if ((cat.rfind("gpu_", 0) == 0 || cat == "nvlink_error" || cat == "pcie_link_degraded") && delta >= 1.0)
+            gpu_side = true;
+        }
+      }
+      if (slow_node.empty() || gpu_side || host_seen) continue;
+      Observation o;
+      o.evidence.kind = EvidenceKind::kMetric;
+      o.evidence.source = "metric " + p.series;
+      std::string what;
+      for (const std::string& w : p.what) {
+        if (!what.empty()) what += ", ";
+        what += w;
+      }
+      o.evidence.detail = "the slow rank's host has its CPUs taken: ";
+      o.evidence.detail += slow_node;
+      o.evidence.detail += " ";
+      o.evidence.detail += what;
+      o.evidence.detail += " since ";
+      o.evidence.detail += FormatRfc3339Ms(p.onset_ms);
+      o.evidence.detail += ", against the job's other nodes";
+      o.evidence.time_ms = p.onset_ms;
+      o.evidence.supports = {"straggler_rank"};
+      o.evidence.weight = kHostContentionWeight;
+      o.deltas["straggler_rank"] = kHostContentionWeight;
+      o.hint.node = slow_node;
+      o.hint.node_wide = true;
+      o.hint.job = topo.job;
+      o.host_side = true;
       o.time_ms = p.onset_ms;
       beliefs.Add(std::move(o));
     }

@@ -125,5 +125,139 @@ TEST_CASE("netdev to HCA: a recorded probe's text on the node ties them (RG3)") 
   CHECK(Answer(Run(FlappingNetdev(Json::array(), probes))) == "ib_link_failure @ n-03/mlx5_5");
 }
 
+// A host-side straggler from node_exporter's series (RG3). Rank 18 (n-03, GPU 2) is named slowest;
+// every node exports node_cpu_seconds_total for 4 CPUs. `modes(node)` gives each mode's share of a
+// CPU's second on that node (a counter rising at that rate). gpu.health and gpu.gemm pass on
+// n-03/gpu2: the GPU is healthy.
+constexpr int64_t kT0 = 1764662400000;  // 2025-12-02T08:00:00Z, the alert
+
+// 31 samples 30 s apart over the 15 minutes before the alert, a counter rising `per_s` a second.
+Json Counter(const std::string& name, Json labels, double per_s) {
+  Json samples = Json::array();
+  for (int i = 0; i <= 30; ++i) samples.push_back(Json::array({kT0 - (30 - i) * 30000LL, 1e6 + per_s * 30.0 * i}));
+  return {{"name", name}, {"labels", std::move(labels)}, {"samples", std::move(samples)}};
+}
+
+using Modes = std::vector<std::pair<std::string, double>>;
+
+Json SlowRankCase(const std::function<Modes(const std::string&)>& modes, const Json& extra_metrics = Json::array()) {
+  Json lines = Json::array();
+  for (int i = 0; i < 5; ++i) {
+    std::string l = "2025-12-02 07:5";
+    l += std::to_string(5 + i);
+    l += ":00 | straggler detector: rank 18 slowest in 44/50 steps (step 1.9 s, median 1.2 s)";
+    lines.push_back(l);
+  }
+  Json metrics = Json::array();
+  for (const char* node : {"n-01", "n-02", "n-03", "n-04"}) {
+    for (int cpu = 0; cpu < 4; ++cpu) {
+      for (const auto& [mode, share] : modes(node)) {
+        std::string inst = node;
+        inst += ":9100";
+        metrics.push_back(Counter("node_cpu_seconds_total",
+                                  {{"instance", inst}, {"job", "node"}, {"cpu", std::to_string(cpu)}, {"mode", mode}},
+                                  share));
+      }
+    }
+  }
+  for (const Json& m : extra_metrics) metrics.push_back(m);
+  Json probes = {{"gpu.health@n-03/gpu2",
+                  {{"status", "pass"},
+                   {"metrics", {{"ecc_dbe_volatile", 0}, {"temperature_c", 47}, {"sm_clock_mhz", 1980.0}}},
+                   {"thresholds", {{"ecc_dbe_volatile_max", 0}, {"temperature_c_max", 85}}},
+                   {"reason", "all health counters within thresholds"},
+                   {"duration_s", 1.5}}},
+                 {"gpu.gemm@n-03/gpu2",
+                  {{"status", "pass"},
+                   {"metrics", {{"tflops", 748.7}}},
+                   {"thresholds", {{"tflops_min", 650.0}}},
+                   {"reason", "bf16 GEMM throughput within thresholds"},
+                   {"duration_s", 8.4}}}};
+  return {{"id", "rg3-host"},
+          {"alert",
+           {{"labels", {{"alertname", "TrainingThroughputDrop"}, {"job", "llm"}, {"severity", "warning"}}},
+            {"annotations", {{"summary", "llm: step time up 55%"}}},
+            {"startsAt", "2025-12-02T08:00:00Z"}}},
+          {"logs", Json::array({{{"source", "n-01/rank0/stdout"}, {"lines", lines}}})},
+          {"metrics", metrics},
+          {"probes", probes},
+          {"topology", {{"nodes", Json::array({"n-01", "n-02", "n-03", "n-04"})}, {"gpus_per_node", 8}}}};
+}
+
+Diagnosis RunIntrusive(const Json& j) { return testing::RunJsonWithPack(j, j.value("probes", Json::object()), true); }
+
+bool HostEvidence(const Diagnosis& d) {
+  for (const Evidence& e : d.evidence) {
+    if (e.detail.find("the slow rank's host has its CPUs taken") != std::string::npos) return true;
+  }
+  return false;
+}
+
+bool GemmRefutesStraggler(const Diagnosis& d) {
+  for (const Evidence& e : d.evidence) {
+    if (e.source == "probe gpu.gemm@n-03/gpu2")
+      return std::find(e.refutes.begin(), e.refutes.end(), "straggler_rank") != e.refutes.end();
+  }
+  return false;
+}
+
+const Modes kQuiet = {{"user", 0.45}, {"system", 0.05}, {"steal", 0.0}, {"iowait", 0.0}, {"idle", 0.50}};
+
+TEST_CASE("node_exporter: steal time on the slow rank's node is its host's, not its GPU's (RG3)") {
+  Diagnosis d = RunIntrusive(SlowRankCase([](const std::string& node) {
+    // 15% of its CPU time stolen (under the pack's absolute 0.2 a CPU), its peers none.
+    if (node == "n-03") return Modes{{"user", 0.45}, {"system", 0.05}, {"steal", 0.15}, {"iowait", 0.0}, {"idle", 0.35}};
+    return kQuiet;
+  }));
+  CHECK(d.root_cause == "straggler_rank");
+  CHECK(HostEvidence(d));             // 91ef1de: no such evidence
+  CHECK_FALSE(GemmRefutesStraggler(d));  // 91ef1de: the gemm pass refuted straggler_rank
+}
+
+TEST_CASE("node_exporter: the slow rank's node with every CPU busy and tasks waiting for one is read (RG3)") {
+  Json psi = Json::array();
+  for (const char* node : {"n-01", "n-02", "n-03", "n-04"}) {
+    std::string inst = node;
+    inst += ":9100";
+    psi.push_back(Counter("node_pressure_cpu_waiting_seconds_total", {{"instance", inst}, {"job", "node"}},
+                          std::string(node) == "n-03" ? 0.62 : 0.02));
+  }
+  Diagnosis d = RunIntrusive(SlowRankCase(
+      [](const std::string& node) {
+        if (node == "n-03") return Modes{{"user", 0.90}, {"system", 0.08}, {"steal", 0.0}, {"iowait", 0.0}, {"idle", 0.02}};
+        return kQuiet;
+      },
+      psi));
+  CHECK(HostEvidence(d));                // 91ef1de: no such evidence
+  CHECK_FALSE(GemmRefutesStraggler(d));  // 91ef1de: the gemm pass refuted straggler_rank
+  bool both = false;
+  for (const Evidence& e : d.evidence) {
+    both = both || (e.detail.find("CPU busy 0.98") != std::string::npos && e.detail.find("CPU pressure 0.62") != std::string::npos);
+  }
+  CHECK(both);
+}
+
+TEST_CASE("node_exporter: a node busy like its peers, or busier by a small margin, is no host-side cause (RG3 guard)") {
+  // Every node saturated (a job-wide load: input pipelines everywhere).
+  Diagnosis all = RunIntrusive(SlowRankCase([](const std::string&) {
+    return Modes{{"user", 0.90}, {"system", 0.07}, {"steal", 0.0}, {"iowait", 0.0}, {"idle", 0.03}};
+  }));
+  CHECK_FALSE(HostEvidence(all));
+  CHECK(GemmRefutesStraggler(all));
+  // The slow node at 95% busy, its peers at 85%: a small margin.
+  Diagnosis margin = RunIntrusive(SlowRankCase([](const std::string& node) {
+    if (node == "n-03") return Modes{{"user", 0.88}, {"system", 0.07}, {"steal", 0.0}, {"iowait", 0.0}, {"idle", 0.05}};
+    return Modes{{"user", 0.80}, {"system", 0.05}, {"steal", 0.0}, {"iowait", 0.0}, {"idle", 0.15}};
+  }));
+  CHECK_FALSE(HostEvidence(margin));
+  // Another node's steal: not the slow rank's host.
+  Diagnosis other = RunIntrusive(SlowRankCase([](const std::string& node) {
+    if (node == "n-01") return Modes{{"user", 0.45}, {"system", 0.05}, {"steal", 0.35}, {"iowait", 0.0}, {"idle", 0.15}};
+    return kQuiet;
+  }));
+  CHECK_FALSE(HostEvidence(other));
+  CHECK(GemmRefutesStraggler(other));
+}
+
 }  // namespace
 }  // namespace vigil
