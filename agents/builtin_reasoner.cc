@@ -3341,14 +3341,32 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
   // WORLD_SIZE), -H / --host h1:s1,h2:s2 (one node a host, s processes on each). RG2.
   static const std::regex kMpirun(R"(\b(?:mpirun|mpiexec)\b(.*))");
   static const std::regex kMpiNp(R"((?:^|\s)(?:-np|-n|--np)[= ]\s*(\d{1,6})(?=\s|$))");
-  static const std::regex kMpiHosts(R"((?:^|\s)(?:-H|--host|-host)[= ]\s*([\w.:,-]+)(?=\s|$))");
-  static const std::regex kMpiHostfile(R"((?:^|\s)(?:--hostfile|-hostfile|--machinefile|-machinefile)[= ]\s*\S+)");
+  // MPICH / Hydra's `-hosts a:8,b:8` too (RG3).
+  static const std::regex kMpiHosts(R"((?:^|\s)(?:-H|--host|-host|-hosts)[= ]\s*([\w.:,-]+)(?=\s|$))");
+  // Group 1: the hostfile's path. MPICH / Hydra's `-f FILE` too (RG3).
+  static const std::regex kMpiHostfile(R"((?:^|\s)(?:--hostfile|-hostfile|--machinefile|-machinefile|-f)[= ]\s*(\S+))");
+  // Processes a node: MPICH / Hydra's `-ppn N` / `-perhost N`, Open MPI's `-npernode N` (RG3).
+  static const std::regex kMpiPerNode(R"((?:^|\s)(?:-ppn|-perhost|-npernode|--npernode)[= ]\s*(\d{1,4})(?=\s|$))");
   // An Open MPI hostfile's line as `cat` shows it in the case: "gh-01 slots=8".
   static const std::regex kHostfileLine(R"(^\s*([A-Za-z][\w.-]*)\s+slots\s*=\s*(\d{1,4})\s*$)");
   // A Kubeflow PyTorchJob's spec: pytorchReplicaSpecs' Master / Worker, each with "replicas: N" (one
   // pod a replica, each pod one torchrun node: the operator sets --nnodes to their sum).
-  static const std::regex kReplicaRole(R"(^\s*(Master|Worker):\s*$)");
-  static const std::regex kReplicas(R"(^\s*replicas:\s*(\d{1,6})\s*$)");
+  // YAML ("Worker:" / "replicas: 4") and JSON as kubectl prints it ("\"Worker\": {" / "\"replicas\": 4,"),
+  // JSON on one line too (RG3). A Kubeflow MPIJob's mpiReplicaSpecs: Launcher (runs mpirun, no rank)
+  // and Worker (one pod a node; `slotsPerWorker` processes on each, the operator's hostfile slots).
+  static const std::regex kReplicaRole(R"re(^\s*(?:(Master|Worker|Launcher):\s*|"(Master|Worker|Launcher)"\s*:\s*\{\s*)$)re");
+  static const std::regex kReplicas(R"re(^\s*(?:replicas:\s*(\d{1,6})|"replicas"\s*:\s*(\d{1,6})\s*,?)\s*$)re");
+  static const std::regex kReplicasInline(
+      R"re("(Master|Worker|Launcher)"\s*:\s*\{\s*(?:"\w+"\s*:\s*(?:"[^"]*"|[\w.-]+)\s*,\s*)*"replicas"\s*:\s*(\d{1,6})\b)re");
+  // A PyTorchJob's processes a node (`nprocPerNode: "8"`, the older elasticPolicy's `nProcPerNode`)
+  // and an MPIJob's `slotsPerWorker: 8`, YAML or JSON (RG3).
+  static const std::regex kPerPod(R"re((?:^|[\s{,"])(?:nprocPerNode|nProcPerNode|slotsPerWorker)"?\s*:\s*"?(\d{1,4})"?\s*(?:,|\}|$))re");
+  // A replica's GPUs: its container's `nvidia.com/gpu: 8` (limit and request, equal for an extended
+  // resource), read inside a Kubeflow job's spec only (RG3).
+  static const std::regex kPodGpus(R"re(^\s*"?nvidia\.com/gpu"?\s*:\s*"?(\d{1,3})"?\s*,?\s*$)re");
+  // MPICH's hostfile as `cat` shows it: "host", "host:8" (and Open MPI's "host slots=8", above).
+  static const std::regex kMpichHostLine(R"(^\s*([A-Za-z][\w.-]*)(?::(\d{1,4}))?\s*$)");
+  static const std::regex kCatFile(R"(^\s*(?:\$|#|\+)\s+cat\s+(\S+)\s*$)");
   // A count the launcher or Slurm printed with more digits than any cluster has (7 or more): no count
   // is read from it, and the answer says so rather than passing over it.
   static const std::regex kTooLong(
@@ -3374,24 +3392,59 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
       R"(\bSLURM_GPUS_(?:ON_NODE|PER_NODE)=(?:[\w-]+:)?(\d{1,4})\b)");
   std::set<int> alloc_nodes, alloc_gpus;
   std::vector<std::pair<int, int>> nnodes;  // launcher node counts (min, max)
+  // The line each of `nnodes` was read from: the mismatch quotes the line whose count it names, not
+  // the first launcher line (whose count may be a 0 left out below; RG3).
+  std::vector<std::string> nnodes_at;
+  auto add_nodes = [&](int lo, int hi, const std::string& line) {
+    nnodes.emplace_back(lo, hi);
+    nnodes_at.push_back(Utf8Prefix(line, 300));
+  };
   std::set<int> nproc, world;
-  std::string nnodes_line;
   std::set<std::string> hostfile_hosts;
   std::set<int> hostfile_slots;
   std::string hostfile_line;
-  std::map<std::string, int> replicas;  // PyTorchJob role -> replicas
+  std::string hostfile_name;  // the hostfile's file name (no directory) mpirun's option gives
+  // `cat FILE`'s output in the case, by FILE's name: the hosts and slot counts of its lines (RG3).
+  std::map<std::string, std::set<std::string>> cat_hosts;
+  std::map<std::string, std::set<int>> cat_slots;
+  std::map<std::string, std::map<std::string, int>> replicas;  // "PyTorchJob" / "MPIJob" -> role -> replicas
   auto num = [](const std::ssub_match& m) { return std::stoi(m.str()); };
+  auto base_name = [](const std::string& path) {
+    const size_t slash = path.find_last_of('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+  };
   for (const CaseLog& log : c.logs) {
     // sacct's table: the header line's NNodes column, read on the rows under it (the job's own row,
     // not a step's "71021.0").
     int sacct_col = -1;
     char sacct_sep = ' ';
-    bool replica_specs = false;
+    std::string replica_kind;  // the spec the lines are in: "PyTorchJob", "MPIJob" or none
     std::string role;
+    std::string cat_file;  // the file a `cat` above the line prints (until the next command)
     for (const LogLine& line : log.lines) {
       const std::string& t = line.text;
       if (t.size() > 2000) continue;
       std::smatch m;
+      // A hostfile printed by `cat` ("$ cat hosts", "+ cat hosts" in a bash -x trace): its lines are
+      // MPICH's "host" / "host:8" or Open MPI's "host slots=8", up to the next command or a blank line.
+      if (t.find("cat ") != std::string::npos && std::regex_search(t, m, kCatFile)) {
+        cat_file = base_name(m[1].str());
+        continue;
+      }
+      if (!cat_file.empty()) {
+        const size_t first = t.find_first_not_of(" \t\r");
+        if (first == std::string::npos || t[first] == '$' || t[first] == '+' || t[first] == '>') {
+          cat_file.clear();
+        } else if (std::regex_search(t, m, kMpichHostLine)) {
+          cat_hosts[cat_file].insert(m[1].str());
+          if (m[2].matched && num(m[2]) > 0) cat_slots[cat_file].insert(num(m[2]));
+        } else if (std::regex_search(t, m, kHostfileLine)) {
+          cat_hosts[cat_file].insert(m[1].str());
+          if (num(m[2]) > 0) cat_slots[cat_file].insert(num(m[2]));
+        } else if (t[first] != '#') {
+          cat_file.clear();  // no hostfile's line: the output is another file's
+        }
+      }
       auto split = [](const std::string& s, char sep) {
         std::vector<std::string> out;
         if (sep == ' ') {
@@ -3459,33 +3512,39 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
         }
       }
       if (t.find("--") != std::string::npos) {
-        if (std::regex_search(t, m, kNnodes)) {
-          nnodes.emplace_back(num(m[1]), m[2].matched ? num(m[2]) : num(m[1]));
-          if (nnodes_line.empty()) nnodes_line = Utf8Prefix(t, 300);
-        }
-        if (std::regex_search(t, m, kDsNodes) || std::regex_search(t, m, kAccel)) {
-          nnodes.emplace_back(num(m[1]), num(m[1]));
-          if (nnodes_line.empty()) nnodes_line = Utf8Prefix(t, 300);
-        }
+        if (std::regex_search(t, m, kNnodes)) add_nodes(num(m[1]), m[2].matched ? num(m[2]) : num(m[1]), t);
+        if (std::regex_search(t, m, kDsNodes) || std::regex_search(t, m, kAccel)) add_nodes(num(m[1]), num(m[1]), t);
         if (std::regex_search(t, m, kNproc) || std::regex_search(t, m, kDsGpus)) nproc.insert(num(m[1]));
       }
       if (t.find("srun") != std::string::npos && std::regex_search(t, m, kSrun)) {
         std::string opts = m[1].str();
         std::smatch n;
-        if (std::regex_search(opts, n, kSrunNodes) && (!n[2].matched || num(n[2]) == num(n[1]))) {
-          nnodes.emplace_back(num(n[1]), num(n[1]));
-          if (nnodes_line.empty()) nnodes_line = Utf8Prefix(t, 300);
-        }
+        if (std::regex_search(opts, n, kSrunNodes) && (!n[2].matched || num(n[2]) == num(n[1])))
+          add_nodes(num(n[1]), num(n[1]), t);
       }
       if (t.find("WORLD_SIZE=") != std::string::npos && std::regex_search(t, m, kWorld)) world.insert(num(m[1]));
-      if (t.find("pytorchReplicaSpecs") != std::string::npos) replica_specs = true;
-      if (replica_specs) {
-        if (std::regex_search(t, m, kReplicaRole)) {
-          role = m[1].str();
+      if (t.find("pytorchReplicaSpecs") != std::string::npos) replica_kind = "PyTorchJob";
+      if (t.find("mpiReplicaSpecs") != std::string::npos) replica_kind = "MPIJob";
+      if (!replica_kind.empty()) {
+        bool inline_spec = false;
+        for (auto it = std::sregex_iterator(t.begin(), t.end(), kReplicasInline); it != std::sregex_iterator(); ++it) {
+          replicas[replica_kind][(*it)[1].str()] = num((*it)[2]);
+          inline_spec = true;
+        }
+        if (inline_spec) {
+          role.clear();
+        } else if (std::regex_search(t, m, kReplicaRole)) {
+          role = m[1].matched ? m[1].str() : m[2].str();
         } else if (!role.empty() && std::regex_search(t, m, kReplicas)) {
-          replicas[role] = num(m[1]);
+          replicas[replica_kind][role] = m[1].matched ? num(m[1]) : num(m[2]);
           role.clear();
         }
+      }
+      if (!replica_kind.empty() && t.find("nvidia.com/gpu") != std::string::npos && std::regex_search(t, m, kPodGpus))
+        alloc_gpus.insert(num(m[1]));
+      if ((t.find("PerNode") != std::string::npos || t.find("slotsPerWorker") != std::string::npos) &&
+          std::regex_search(t, m, kPerPod)) {
+        nproc.insert(num(m[1]));
       }
       if (t.find("slots") != std::string::npos && std::regex_search(t, m, kHostfileLine)) {
         hostfile_hosts.insert(m[1].str());
@@ -3509,7 +3568,11 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
             unreadable->push_back(std::move(note));
           }
         }
-        if (std::regex_search(opts, n, kMpiHostfile) && hostfile_line.empty()) hostfile_line = Utf8Prefix(t, 300);
+        if (std::regex_search(opts, n, kMpiHostfile) && hostfile_line.empty()) {
+          hostfile_line = Utf8Prefix(t, 300);
+          hostfile_name = base_name(n[1].str());
+        }
+        if (std::regex_search(opts, n, kMpiPerNode)) nproc.insert(num(n[1]));
         if (std::regex_search(opts, n, kMpiHosts)) {
           std::set<std::string> hosts;
           std::set<int> slots;
@@ -3528,10 +3591,7 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
             if (s && *s > 0 && *s <= 9999) slots.insert(*s);
             else every_slot = false;
           }
-          if (!hosts.empty()) {
-            nnodes.emplace_back(static_cast<int>(hosts.size()), static_cast<int>(hosts.size()));
-            if (nnodes_line.empty()) nnodes_line = Utf8Prefix(t, 300);
-          }
+          if (!hosts.empty()) add_nodes(static_cast<int>(hosts.size()), static_cast<int>(hosts.size()), t);
           if (every_slot && slots.size() == 1) nproc.insert(*slots.begin());
         }
       }
@@ -3557,24 +3617,35 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
       }
     }
   }
-  // mpirun --hostfile: the hostfile's lines the case shows ("gh-01 slots=8"), one node a host.
+  // mpirun --hostfile: the hostfile's lines the case shows, one node a host. The output of `cat` of
+  // the file mpirun names, when the case holds it (MPICH's "host" / "host:8" too; RG3); else Open
+  // MPI's "gh-01 slots=8" lines wherever the case shows them (RG2).
+  if (!hostfile_line.empty() && cat_hosts.count(hostfile_name)) {
+    hostfile_hosts = cat_hosts[hostfile_name];
+    hostfile_slots = cat_slots[hostfile_name];
+  }
   if (!hostfile_line.empty() && !hostfile_hosts.empty()) {
-    nnodes.emplace_back(static_cast<int>(hostfile_hosts.size()), static_cast<int>(hostfile_hosts.size()));
-    if (nnodes_line.empty()) {
-      nnodes_line = hostfile_line;
-      nnodes_line += "; its hostfile lists ";
-      nnodes_line += std::to_string(hostfile_hosts.size());
-      nnodes_line += " host(s)";
-    }
+    std::string at = hostfile_line;
+    at += "; its hostfile lists ";
+    at += std::to_string(hostfile_hosts.size());
+    at += " host(s)";
+    add_nodes(static_cast<int>(hostfile_hosts.size()), static_cast<int>(hostfile_hosts.size()), at);
     if (hostfile_slots.size() == 1) nproc.insert(*hostfile_slots.begin());
   }
-  // A PyTorchJob's pods are its allocation: Master's replicas plus Worker's.
-  if (!replicas.empty()) {
+  // A Kubeflow job's pods are its allocation: a PyTorchJob's Master replicas plus Worker's (each pod
+  // a torchrun node), an MPIJob's Worker replicas (its Launcher runs mpirun and no rank; RG3).
+  std::string pod_what;
+  for (const auto& [kind, roles] : replicas) {
     int pods = 0;
-    for (const auto& [r, n] : replicas) pods += n;
-    if (pods > 0) alloc_nodes.insert(pods);
+    for (const auto& [r, n] : roles) {
+      if (kind == "PyTorchJob" ? (r == "Master" || r == "Worker") : r == "Worker") pods += n;
+    }
+    if (pods > 0) {
+      alloc_nodes.insert(pods);
+      pod_what = kind == "PyTorchJob" ? "the PyTorchJob's Master + Worker replicas are " : "the MPIJob's Worker replicas are ";
+    }
   }
-  const bool pod_alloc = !replicas.empty();
+  const bool pod_alloc = !pod_what.empty();
   // A node or process count of 0 is no count: no job runs on 0 nodes or 0 processes (`--nnodes=0`,
   // `SLURM_JOB_NUM_NODES=0`, `WORLD_SIZE=0` are a template's placeholder or a typo). Left out and
   // named, as mpirun's `-np 0` above; before, "the launcher asks for 0 node(s)" was evidence and a 0
@@ -3591,7 +3662,12 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
   drop_zero(nproc, "the launcher's processes per node");
   drop_zero(world, "WORLD_SIZE");
   const size_t launcher_counts = nnodes.size();
-  std::erase_if(nnodes, [](const std::pair<int, int>& n) { return n.second <= 0; });
+  for (size_t i = nnodes.size(); i-- > 0;) {
+    if (nnodes[i].second <= 0) {
+      nnodes.erase(nnodes.begin() + static_cast<std::ptrdiff_t>(i));
+      nnodes_at.erase(nnodes_at.begin() + static_cast<std::ptrdiff_t>(i));
+    }
+  }
   if (nnodes.size() != launcher_counts && unreadable != nullptr) {
     unreadable->push_back("the launcher's node count 0 (0 is no count)");
   }
@@ -3615,8 +3691,9 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
         out += std::to_string(nnodes.front().second);
       }
       out += " node(s) (";
-      out += nnodes_line;
-      out += pod_alloc ? ") but the PyTorchJob's Master + Worker replicas are " : ") but Slurm allocated ";
+      out += nnodes_at.front();
+      out += ") but ";
+      out += pod_alloc ? pod_what : "Slurm allocated ";
       out += std::to_string(alloc);
     }
   }

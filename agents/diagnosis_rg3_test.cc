@@ -259,5 +259,100 @@ TEST_CASE("node_exporter: a node busy like its peers, or busier by a small margi
   CHECK(GemmRefutesStraggler(other));
 }
 
+// Launch counts (RG3): MPICH / Hydra's forms, Kubeflow MPIJob's and PyTorchJob's specs. A 4-node
+// allocation of 8 GPUs each unless the test says otherwise; the job failed on an NCCL usage error.
+Json LaunchCase(const std::vector<std::string>& launch, const Json& extra_logs = Json::array()) {
+  Json lines = Json::array();
+  for (const std::string& l : launch) lines.push_back(l);
+  lines.push_back("[2026-11-30 08:12:01] RuntimeError: NCCL error in: ProcessGroupNCCL.cpp:1970, invalid usage, NCCL version 2.21.5");
+  lines.push_back("[2026-11-30 08:12:01] ncclInvalidUsage: This usually reflects invalid usage of NCCL library.");
+  Json logs = Json::array({{{"source", "job-9120.out"}, {"lines", lines}}});
+  for (const Json& l : extra_logs) logs.push_back(l);
+  return {{"id", "rg3-launch"},
+          {"alert",
+           {{"labels", {{"alertname", "TrainingJobFailed"}, {"severity", "critical"}}},
+            {"annotations", {{"summary", "job 9120 failed"}}},
+            {"startsAt", "2026-11-30T08:20:00Z"}}},
+          {"logs", logs},
+          {"metrics", Json::array()},
+          {"topology", {{"gpus_per_node", 8}, {"nodes", Json::array({"n-01", "n-02", "n-03", "n-04"})}}}};
+}
+
+std::string Mismatch(const Diagnosis& d) {
+  for (const Evidence& e : d.evidence) {
+    if (e.detail.find("launch does not fit the allocation") != std::string::npos) return e.detail;
+  }
+  return "";
+}
+
+TEST_CASE("launch counts: MPICH / Hydra's hostfile, -hosts and -ppn (RG3)") {
+  // `cat hosts` shows MPICH's "host:n" lines; mpiexec -f names the file. 91ef1de: no count read.
+  Diagnosis f = Run(LaunchCase({"SLURM_JOB_NUM_NODES=4", "$ cat /home/u/hosts", "n-01:8", "n-02:8", "n-03:8",
+                                "$ mpiexec -f /home/u/hosts -n 24 python train.py"}));
+  CHECK(Mismatch(f).find("its hostfile lists 3 host(s)") != std::string::npos);
+  CHECK(Mismatch(f).find("allocated 4") != std::string::npos);
+  // Bare host names (no count) are hostfile lines too.
+  Diagnosis bare = Run(LaunchCase({"SLURM_JOB_NUM_NODES=4", "+ cat hostfile", "n-01", "n-02", "n-03", "n-04", "n-05",
+                                   "+ mpiexec -f hostfile -n 40 python train.py"}));
+  CHECK(Mismatch(bare).find("its hostfile lists 5 host(s)") != std::string::npos);
+  // -hosts a:8,b:8 (Hydra's spelling of -H). 91ef1de: no count read.
+  Diagnosis h = Run(LaunchCase({"SLURM_JOB_NUM_NODES=4", "+ mpiexec -hosts n-01:8,n-02:8,n-03:8,n-04:8,n-05:8 -n 40 python train.py"}));
+  CHECK(Mismatch(h).find("asks for 5 node(s)") != std::string::npos);
+  // -ppn: processes a node against the GPUs a node. 91ef1de: no count read.
+  Diagnosis p = Run(LaunchCase({"SLURM_JOB_NUM_NODES=4", "SLURM_GPUS_ON_NODE=8", "+ mpiexec -n 40 -ppn 10 python train.py"}));
+  CHECK(Mismatch(p).find("starts 10 process(es) per node") != std::string::npos);
+  // Guard: a file `cat` printed that mpirun does not name is no hostfile.
+  Diagnosis other = Run(LaunchCase({"SLURM_JOB_NUM_NODES=4", "$ cat nodes.txt", "n-01", "n-02", "n-03",
+                                    "$ mpiexec -f hosts -n 32 python train.py"}));
+  CHECK(Mismatch(other).find("hostfile lists") == std::string::npos);
+}
+
+TEST_CASE("launch counts: a Kubeflow MPIJob's Worker replicas and slotsPerWorker, YAML and JSON (RG3)") {
+  const Json yaml = Json::array({"apiVersion: kubeflow.org/v2beta1", "kind: MPIJob", "spec:", "  slotsPerWorker: 8",
+                                 "  mpiReplicaSpecs:", "    Launcher:", "      replicas: 1", "      template:",
+                                 "        spec:", "          containers:", "          - name: launcher",
+                                 "            command: [\"mpirun\", \"-np\", \"40\", \"python\", \"train.py\"]",
+                                 "    Worker:", "      replicas: 4"});
+  // mpirun -np 40 on 4 workers x 8 slots. 91ef1de: no allocation read (the Launcher is no node).
+  Diagnosis y = Run(LaunchCase({"+ mpirun -np 40 python train.py"}, Json::array({{{"source", "mpijob.yaml"}, {"lines", yaml}}})));
+  CHECK(Mismatch(y).find("40") != std::string::npos);
+  CHECK(Mismatch(y).find("4 node(s) x 8") != std::string::npos);
+  // kubectl get mpijob -o json, as printed.
+  const Json json = Json::array({"{", "  \"kind\": \"MPIJob\",", "  \"spec\": {", "    \"mpiReplicaSpecs\": {",
+                                 "      \"Launcher\": {", "        \"replicas\": 1,", "        \"template\": {}", "      },",
+                                 "      \"Worker\": {", "        \"replicas\": 4,", "        \"template\": {}", "      }",
+                                 "    },", "    \"slotsPerWorker\": 8", "  }", "}"});
+  Diagnosis j = Run(LaunchCase({"+ mpirun -np 40 python train.py"}, Json::array({{{"source", "mpijob.json"}, {"lines", json}}})));
+  CHECK(Mismatch(j).find("4 node(s) x 8") != std::string::npos);
+  // On one line (jq -c).
+  const Json one = Json::array({"{\"kind\":\"MPIJob\",\"spec\":{\"mpiReplicaSpecs\":{\"Launcher\":{\"replicas\":1,\"template\":{}},"
+                                "\"Worker\":{\"replicas\":4,\"restartPolicy\":\"Never\",\"template\":{}}},\"slotsPerWorker\":8}}"});
+  Diagnosis o = Run(LaunchCase({"+ mpirun -np 40 python train.py"}, Json::array({{{"source", "mpijob.json"}, {"lines", one}}})));
+  CHECK(Mismatch(o).find("4 node(s) x 8") != std::string::npos);
+  // Guard: -np 32 fits 4 workers x 8 slots.
+  Diagnosis fit = Run(LaunchCase({"+ mpirun -np 32 python train.py"}, Json::array({{{"source", "mpijob.yaml"}, {"lines", yaml}}})));
+  CHECK(Mismatch(fit).empty());
+}
+
+TEST_CASE("launch counts: a PyTorchJob's nprocPerNode against its pods' GPUs (RG3)") {
+  const Json yaml = Json::array({"apiVersion: kubeflow.org/v1", "kind: PyTorchJob", "spec:", "  nprocPerNode: \"8\"",
+                                 "  pytorchReplicaSpecs:", "    Master:", "      replicas: 1", "      template:",
+                                 "        spec:", "          containers:", "          - name: pytorch",
+                                 "            resources:", "              limits:", "                nvidia.com/gpu: 4",
+                                 "    Worker:", "      replicas: 3"});
+  // 91ef1de: neither count read.
+  Diagnosis d = Run(LaunchCase({}, Json::array({{{"source", "pytorchjob.yaml"}, {"lines", yaml}}})));
+  CHECK(Mismatch(d).find("starts 8 process(es) per node on nodes allocated 4 GPU(s)") != std::string::npos);
+}
+
+TEST_CASE("launch counts: the mismatch quotes the line whose count it names, not a dropped 0's (RG3)") {
+  Diagnosis d = Run(LaunchCase({"SLURM_JOB_NUM_NODES=4", "+ torchrun --nnodes=0 --nproc-per-node=8 train.py",
+                                "+ torchrun --nnodes=5 --nproc-per-node=8 train.py"}));
+  const std::string m = Mismatch(d);
+  CHECK(m.find("asks for 5 node(s)") != std::string::npos);
+  CHECK(m.find("--nnodes=5") != std::string::npos);
+  CHECK(m.find("--nnodes=0") == std::string::npos);  // 91ef1de: quoted the --nnodes=0 line
+}
+
 }  // namespace
 }  // namespace vigil
