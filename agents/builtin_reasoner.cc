@@ -5354,6 +5354,26 @@ class Beliefs {
     }
   }
 
+  // Moves (1 - factor) of the positive log contributions to `from` of the observations `pick`
+  // selects over to `to`: the same line, read as the other category's symptom (RL8).
+  void ReattributeWhere(const std::string& from, const std::string& to, double factor, const std::string& why,
+                        const std::function<bool(const Observation&)>& pick) {
+    for (Observation& o : obs_) {
+      if (o.evidence.kind != EvidenceKind::kLog || !pick(o)) continue;
+      auto it = o.deltas.find(from);
+      if (it == o.deltas.end() || it->second <= 0) continue;
+      const double moved = it->second * (1 - factor);
+      it->second -= moved;
+      score_[from] -= moved;
+      o.deltas[to] += moved;
+      score_[to] += moved;
+      if (std::find(o.evidence.supports.begin(), o.evidence.supports.end(), to) == o.evidence.supports.end()) {
+        o.evidence.supports.push_back(to);
+      }
+      o.evidence.detail += "  [read as " + to + ": " + why + "]";
+    }
+  }
+
   // Scales the positive log/metric contributions to `c` by `factor`, noting why.
   void Discount(const std::string& c, double factor, const std::string& why) {
     discounted_.insert(c);
@@ -7090,6 +7110,52 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           });
       trace.push_back({{"type", "thought"},
                        {"text", "a lone Xid 43 (no Xid 13 / 31 or CUDA error in the case) is a stopped process, not an illegal memory access"}});
+    }
+  }
+
+  // 3z3. NVML's "Unknown Error" beside a GSP firmware fault (RL8). `nvidia-smi` prints "Unable to
+  // determine the device handle for GPU ...: Unknown Error" (NVML_ERROR_UNKNOWN) for any GPU the driver
+  // cannot talk to: one that fell off the bus, and as often one whose GSP firmware stopped answering
+  // RPCs (Xid 119 / 120 "Timeout after 6s of waiting for RPC response from GPU3 GSP!"). Only "GPU is
+  // lost" (NVML_ERROR_GPU_IS_LOST), an Xid 79 or "fallen off the bus" say the GPU left the bus. When
+  // the same GPU (or, with no GPU on one side, the same node) has a firmware fault in the kernel log
+  // and no line of the case says the GPU left the bus, the NVML line is the firmware fault's
+  // symptom: its weight goes to gpu_firmware_error (realistic8 rl8-16: Xid 119 on h200-e05 GPU 3 and
+  // NVML's "Unknown Error" for 0000:5D:00.0 answered gpu_fallen_off_bus).
+  {
+    static const std::regex kNvmlUnknown(R"(Unable to determine the device handle for GPU ?[0-9A-Fa-f:.]+: Unknown Error)",
+                                         std::regex::icase);
+    static const FilteredRegex kOffBus(
+        R"(fallen off the bus|\bGPU is lost\b|\bXid\b(?:\s*\(PCI:[0-9A-Fa-f:.]+\))?[\s:,]+79\b|\bXID error 79\b)",
+        /*icase=*/true);
+    static const std::regex kFirmwareXid(
+        R"(\bXid\b(?:\s*\(PCI:[0-9A-Fa-f:.]+\))?[\s:,]+(?:119|120)\b|waiting for RPC response from GPU\d+ GSP)",
+        std::regex::icase);
+    std::vector<ComponentHint> firmware;
+    for (const Observation& o : beliefs.observations()) {
+      auto it = o.deltas.find("gpu_firmware_error");
+      if (o.evidence.kind == EvidenceKind::kLog && it != o.deltas.end() && it->second > 0 && !o.hint.node.empty() &&
+          o.evidence.detail.size() <= 2000 && std::regex_search(o.evidence.detail, kFirmwareXid)) {
+        firmware.push_back(o.hint);
+      }
+    }
+    const bool off_bus = !firmware.empty() &&
+                         AnyLogLine(c, [](const std::string& s) { return s.size() <= 2000 && kOffBus.Search(s); });
+    if (!firmware.empty() && !off_bus) {
+      constexpr double kNvmlUnknownFactor = 0.1;
+      beliefs.ReattributeWhere(
+          "gpu_fallen_off_bus", "gpu_firmware_error", kNvmlUnknownFactor,
+          "NVML's Unknown Error on a GPU whose GSP firmware times out, and nothing says it left the bus",
+          [&](const Observation& o) {
+            if (o.hint.node.empty() || o.evidence.detail.size() > 2000 ||
+                !std::regex_search(o.evidence.detail, kNvmlUnknown)) {
+              return false;
+            }
+            for (const ComponentHint& f : firmware) {
+              if (f.node == o.hint.node && (f.gpu < 0 || o.hint.gpu < 0 || f.gpu == o.hint.gpu)) return true;
+            }
+            return false;
+          });
     }
   }
 
