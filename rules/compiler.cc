@@ -882,8 +882,11 @@ std::string LineOf(std::string_view text, size_t offset) {
   size_t b = text.rfind('\n', offset == 0 ? 0 : offset - 1);
   b = (b == std::string_view::npos || offset == 0) ? 0 : b + 1;
   if (offset > 0 && offset <= text.size() && text[offset - 1] == '\n') b = offset;
+  if (b == 0 && text.substr(0, 3) == "\xEF\xBB\xBF") b = 3;  // the lexer's columns count after a BOM
   size_t e = text.find('\n', b);
-  return std::string(text.substr(b, e == std::string_view::npos ? std::string_view::npos : e - b));
+  if (e == std::string_view::npos) e = text.size();
+  if (e > b && text[e - 1] == '\r') --e;  // CRLF files: the \r is no character of the line
+  return std::string(text.substr(b, e - b));
 }
 
 RuleDiagnostic MakeDiagnostic(std::string_view text, std::string_view file, const CompileError& e) {
@@ -945,14 +948,36 @@ void CompileTemplate(const ParsedRule& r, RuleCompiler& rc, RulePlan* plan) {
 
 std::string RuleDiagnostic::Format() const {
   std::string out = file + ":" + std::to_string(line) + ":" + std::to_string(col) + ": " + message;
-  if (!source_line.empty()) {
-    out += "\n  " + source_line + "\n  ";
-    // Keep tabs so the caret lines up under tab-indented source.
-    for (int i = 0; i + 1 < col && i < static_cast<int>(source_line.size()); ++i)
-      out += source_line[i] == '\t' ? '\t' : ' ';
-    out += '^';
-    int room = static_cast<int>(source_line.size()) - col;
-    for (int i = 1; i < length && i <= room; ++i) out += '~';
+  if (source_line.empty()) return out;
+  // The quoted line, cut to a window around the column when it is long (a generated or minified
+  // file: a 4 MB line was quoted whole, with as many spaces under it as bytes before the column).
+  const std::string_view src = source_line;
+  const auto continuation = [&](size_t i) { return (static_cast<unsigned char>(src[i]) & 0xC0) == 0x80; };
+  const size_t at = std::min(src.size(), static_cast<size_t>(std::max(col, 1) - 1));  // byte of the caret
+  size_t from = 0, to = src.size();
+  if (src.size() > kMaxQuotedBytes) {
+    from = at > kQuotedBefore ? at - kQuotedBefore : 0;
+    to = std::min(src.size(), from + kMaxQuotedBytes);
+    if (to - from < kMaxQuotedBytes) from = to > kMaxQuotedBytes ? to - kMaxQuotedBytes : 0;
+    while (from > 0 && continuation(from)) --from;  // whole UTF-8 characters only
+    while (to < src.size() && continuation(to)) ++to;
+  }
+  out += "\n  ";
+  if (from > 0) out += "...";
+  out += src.substr(from, to - from);
+  if (to < src.size()) out += "...";
+  out += "\n  ";
+  if (from > 0) out += "   ";
+  // One column per character (not per byte: a UTF-8 character before the caret is one column);
+  // tabs kept so the caret lines up under tab-indented source.
+  for (size_t i = from; i < at && i < to; ++i) {
+    if (continuation(i)) continue;
+    out += src[i] == '\t' ? '\t' : ' ';
+  }
+  out += '^';
+  const size_t end = std::min(to, at + static_cast<size_t>(std::max(length, 1)));
+  for (size_t i = at + 1; i < end; ++i) {
+    if (!continuation(i)) out += '~';
   }
   return out;
 }

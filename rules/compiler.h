@@ -26,8 +26,12 @@ struct RuleDiagnostic {
   int length = 1;           // characters to underline
   std::string message;      // "unknown function `meen`, did you mean `mean`?"
   std::string source_line;  // the line as written
-  // "file:line:col: message\n  source\n  ^~~~"
+  // "file:line:col: message\n  source\n  ^~~~". A line over kMaxQuotedBytes is quoted as a
+  // window of that many bytes around the column, "..." where it was cut; the caret counts UTF-8
+  // characters, not bytes.
   std::string Format() const;
+  static constexpr size_t kMaxQuotedBytes = 160;
+  static constexpr size_t kQuotedBefore = 60;
 };
 
 struct CompileOutput {

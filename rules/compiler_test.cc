@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include "core/utf8.h"
 #include "rules/lexer.h"
 
 namespace vigil {
@@ -273,7 +274,7 @@ TEST_CASE("more bad input: unterminated, duplicates, mixing stale with values, e
             .find("`stale_for` and `absent` can only be combined with each other") != std::string::npos);
   CHECK(CompileError("").find("no rules found") != std::string::npos);
   CHECK(CompileError("   # only a comment\n").find("no rules found") != std::string::npos);
-  CHECK(CompileError("\x01\x02 rule").find("unexpected character") != std::string::npos);
+  CHECK(CompileError("\x01\x02 rule").find("unexpected control character 0x01") != std::string::npos);
   CHECK(CompileError("rule R { select x when x > \"unterminated }").find("unterminated string") != std::string::npos);
   CHECK(CompileError("rule R { select x when quantile(x, 1.5, 5p) > 1 }").find("between 0 and 1") != std::string::npos);
   CHECK(CompileError("rule R { select x when ewma(x, 0) > 1 }").find("(0, 1]") != std::string::npos);
@@ -354,6 +355,72 @@ rule Plain {
   // Grouping by a label the identity leaves out would put every series in one group.
   CHECK(CompileError("rule A {\n  select x ignoring (pod)\n  when x > median by (Hostname, pod) (x)\n}\n")
             .find("t.rules:3:12: `median by` groups by `pod`, which the selector's `ignoring` drops") == 0);
+}
+
+// A rule pasted from a wiki, a runbook or a chat brings typographic characters; a file saved by
+// Notepad or PowerShell starts with a byte order mark; a Latin-1 file has bytes that are no UTF-8.
+// Before (2026-12-02, DOG): "unexpected character `\xE2`" (the first byte of `“`, half a
+// character on the terminal), a BOM file failed at 1:1 the same way, and a Latin-1 byte inside a
+// string passed `rules check` and then stopped `vigil detect` with "internal error: ... invalid
+// UTF-8 byte" when an alert carried it.
+TEST_CASE("lexer: a pasted typographic character is named whole, with what to type instead") {
+  std::string m = CompileError("rule A {\n  select x{job=~\u201c.+\u201d}\n  when x > 1\n}\n");
+  CHECK(m.find("t.rules:2:17: unexpected character `\u201c` (U+201C): a typographic quote: strings take the plain "
+               "double quote `\"`") == 0);
+  CHECK(IsValidUtf8(m));
+  m = CompileError("rule A {\n  select x\n  when x \u2265 1\n}\n");
+  CHECK(m.find("t.rules:3:10: unexpected character `\u2265` (U+2265): write `>=`") == 0);
+  CHECK(m.find("\n    when x \u2265 1\n           ^") != std::string::npos);  // one caret under one character
+  CHECK(m.find("^~") == std::string::npos);
+  CHECK(CompileError("rule A {\n  select x\n  when x > \u22121\n}\n").find("write the minus `-`") != std::string::npos);
+  CHECK(CompileError("rule A {\n  select x\n  when x >\u00a01\n}\n").find("(U+00A0): a non-breaking") !=
+        std::string::npos);
+  // Not UTF-8 at all: the byte, in hex, never the raw byte.
+  m = CompileError("rule A {\n  select x\n  when x > 1 \xff\n}\n");
+  CHECK(m.find("t.rules:3:14: byte 0xFF is not UTF-8 text") == 0);
+  CHECK(IsValidUtf8(m.substr(0, m.find('\n'))));
+  m = CompileError("rule A {\n  select x\n  when x > 1\n  labels { team = \"caf\xe9\" }\n}\n");
+  CHECK(m.find("t.rules:4:19: string holds byte 0xE9, which is not UTF-8 text") == 0);
+  CHECK(CompileError("rule A { select x when x > 1 explain \"\xfe {{value}}\" }").find("byte 0xFE") !=
+        std::string::npos);
+  CHECK(CompileError("\x01\x02 rule").find("t.rules:1:1: unexpected control character 0x01") == 0);
+  // A byte order mark is skipped: the file compiles, columns count from after it.
+  CHECK(CompileRules("\xEF\xBB\xBFrule A { select x when x > 1 }", "t.rules").ok());
+  CHECK(CompileError("\xEF\xBB\xBFrule A { select x when x > 1q }").find("t.rules:1:28: bad number suffix") == 0);
+  // UTF-8 in strings and comments is fine.
+  CHECK(CompileRules("# r\u00e8gle\nrule A { select x when x > 1 explain \"\u00e9t\u00e9 {{value}} \u2265 1\" }", "t.rules").ok());
+}
+
+TEST_CASE("RuleDiagnostic formatting: a long line is quoted around the column; CR and BOM left out") {
+  // A 4 MB generated line was quoted whole, and an error at its end padded with 4 MB of spaces (2026-12-02, DOG).
+  std::string line = "  when x > ";
+  for (int i = 0; i < 200000; ++i) line += "1+";
+  line += "1q";
+  RuleDiagnostic d{"f", 3, static_cast<int>(line.size()) - 1, 2, "bad number suffix", line};
+  std::string f = d.Format();
+  CHECK(f.size() < 400);
+  CHECK(f.find("f:3:" + std::to_string(line.size() - 1) + ": bad number suffix\n  ...") == 0);
+  CHECK(f.find("1+1q\n") != std::string::npos);                 // the end of the line, where the error is
+  const std::string quoted = f.substr(f.find('\n') + 3, f.rfind('\n') - f.find('\n') - 3);
+  const std::string caret = f.substr(f.rfind('\n') + 3);
+  CHECK(caret.find('^') == quoted.find("1q"));  // the caret under the error
+  CHECK(caret.substr(caret.find('^')) == "^~");
+  // Near the start of a long line: cut at the end only.
+  RuleDiagnostic s{"f", 3, 8, 1, "m", line};
+  f = s.Format();
+  CHECK(f.find("\n    when x > 1+1") != std::string::npos);
+  CHECK(f.find("...\n  ") != std::string::npos);
+  CHECK(f.substr(f.rfind('\n') + 1) == "         ^");
+  // A CRLF file's line quoted without its \r; a BOM before line 1 left out.
+  auto r = CompileRules("rule A {\r\n  select x\r\n  for 5q\r\n}\r\n", "t.rules");
+  REQUIRE(!r.ok());
+  CHECK(r.status().message().find("\n    for 5q\n        ^~") != std::string::npos);
+  CHECK(r.status().message().find('\r') == std::string::npos);
+  r = CompileRules("\xEF\xBB\xBFrule A { select x when x > 1q }", "t.rules");
+  REQUIRE(!r.ok());
+  CHECK(r.status().message() == "t.rules:1:28: bad number suffix in `1q`: a window or duration is written like 10p "
+                                "(points), 250ms, 30s, 5m, 1h, 1d, 1w, 1h30m\n  rule A { select x when x > 1q }\n"
+                                "                             ^~");
 }
 
 TEST_CASE("RuleDiagnostic formatting keeps tabs under the caret") {

@@ -4,9 +4,93 @@
 #include <charconv>
 
 #include "core/time_util.h"
+#include "core/utf8.h"
 
 namespace vigil::rules {
 namespace {
+
+std::string Hex2(unsigned char b) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out = "0x";
+  out += kHex[b >> 4];
+  out += kHex[b & 0xF];
+  return out;
+}
+
+// The bytes of the UTF-8 character starting at `text[i]`, or 0 when no valid one starts there.
+size_t Utf8CharBytes(std::string_view text, size_t i) {
+  const auto lead = static_cast<unsigned char>(text[i]);
+  const size_t n = lead < 0x80 ? 1 : (lead & 0xE0) == 0xC0 ? 2 : (lead & 0xF0) == 0xE0 ? 3 : (lead & 0xF8) == 0xF0 ? 4 : 0;
+  if (n == 0 || i + n > text.size() || !IsValidUtf8(text.substr(i, n))) return 0;
+  return n;
+}
+
+uint32_t CodePoint(std::string_view ch) {
+  const auto b = [&](size_t k) { return static_cast<uint32_t>(static_cast<unsigned char>(ch[k])); };
+  if (ch.size() == 2) return ((b(0) & 0x1F) << 6) | (b(1) & 0x3F);
+  if (ch.size() == 3) return ((b(0) & 0x0F) << 12) | ((b(1) & 0x3F) << 6) | (b(2) & 0x3F);
+  return ((b(0) & 0x07) << 18) | ((b(1) & 0x3F) << 12) | ((b(2) & 0x3F) << 6) | (b(3) & 0x3F);
+}
+
+// What to type instead of a non-ASCII look-alike of the language's own characters, as text pasted
+// from a document, a wiki or a chat brings them (curly quotes, a typeset >=, a minus sign, a
+// non-breaking space); empty when it is not one.
+std::string AsciiInstead(uint32_t cp) {
+  switch (cp) {
+    case 0x201C: case 0x201D: case 0x201E: case 0x201F: case 0x2033: case 0x00AB: case 0x00BB:
+      return "a typographic quote: strings take the plain double quote `\"`";
+    case 0x2018: case 0x2019: case 0x201A: case 0x201B: case 0x2032:
+      return "a typographic quote: strings take the plain double quote `\"`";
+    case 0x2265: return "write `>=`";
+    case 0x2264: return "write `<=`";
+    case 0x2260: return "write `!=`";
+    case 0x2212: case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: return "a dash: write the minus `-`";
+    case 0x00D7: case 0x2217: case 0x22C5: return "write `*`";
+    case 0x00F7: case 0x2215: return "write `/`";
+    case 0x00A0: case 0x2007: case 0x202F: case 0x2009: case 0x200A: case 0x3000: return "a non-breaking or special space: write a plain space";
+    case 0x200B: case 0x2060: case 0xFEFF: return "an invisible zero-width character: delete it";
+    default: return "";
+  }
+}
+
+// The message of a character that starts no token at `text[i]`; `*bytes` is how many it spans.
+std::string UnexpectedCharacter(std::string_view text, size_t i, size_t* bytes) {
+  const auto c = static_cast<unsigned char>(text[i]);
+  const size_t n = Utf8CharBytes(text, i);
+  if (n == 0) {
+    *bytes = 1;
+    std::string m = "byte ";
+    m += Hex2(c);
+    m += " is not UTF-8 text (a rule file is UTF-8; was it saved in another encoding, such as Latin-1?)";
+    return m;
+  }
+  *bytes = n;
+  if (n == 1) {
+    if (c < 0x20 || c == 0x7F) {
+      std::string m = "unexpected control character ";
+      m += Hex2(c);
+      return m;
+    }
+    std::string m = "unexpected character `";
+    m += static_cast<char>(c);
+    m += '`';
+    return m;
+  }
+  const uint32_t cp = CodePoint(text.substr(i, n));
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string u = "U+";
+  for (int shift = cp > 0xFFFF ? 20 : 12; shift >= 0; shift -= 4) u += kHex[(cp >> shift) & 0xF];
+  std::string m = "unexpected character `";
+  m += text.substr(i, n);
+  m += "` (";
+  m += u;
+  m += ')';
+  if (const std::string instead = AsciiInstead(cp); !instead.empty()) {
+    m += ": ";
+    m += instead;
+  }
+  return m;
+}
 
 bool IsIdentStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
 bool IsIdentChar(char c) {
@@ -20,6 +104,9 @@ std::vector<Token> Tokenize(std::string_view text) {
   size_t i = 0;
   int line = 1;
   size_t line_start = 0;
+  // A UTF-8 byte order mark (Notepad, PowerShell's Out-File) is not part of the text; columns of
+  // the first line count from after it.
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") i = line_start = 3;
   auto make = [&](TokenKind kind, size_t start) {
     Token t;
     t.kind = kind;
@@ -129,9 +216,15 @@ std::vector<Token> Tokenize(std::string_view text) {
         s += text[i++];
       }
       t.length = i - start;
+      size_t bad = 0;
       if (!closed) {
         t.kind = TokenKind::kError;
         t.text = "unterminated string: a closing `\"` is missing on this line";
+      } else if (!IsValidUtf8(s, &bad)) {
+        // It would reach alerts' JSON (labels, explanations), which must be UTF-8.
+        t.kind = TokenKind::kError;
+        t.text = "string holds byte " + Hex2(static_cast<unsigned char>(s[bad])) +
+                 ", which is not UTF-8 text (a rule file is UTF-8; was it saved in another encoding, such as Latin-1?)";
       } else {
         t.text = std::move(s);
       }
@@ -161,9 +254,8 @@ std::vector<Token> Tokenize(std::string_view text) {
       continue;
     }
     Token t = make(TokenKind::kError, start);
-    t.length = 1;
-    t.text = std::string("unexpected character `") + c + "`";
-    ++i;
+    t.text = UnexpectedCharacter(text, i, &t.length);
+    i += t.length;
     out.push_back(std::move(t));
   }
   Token end = make(TokenKind::kEnd, i);

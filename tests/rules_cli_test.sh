@@ -25,7 +25,18 @@ check "window limit" 2 'two.rules:7:28: window 9999999p is larger than the limit
 printf 'rule R {\n  select x\n' > "$TMP/open.rules"
 check "unclosed rule" 2 'open.rules:3:1: rule `R` is not closed' -- "$VIGIL" rules check "$TMP/open.rules"
 printf '\x01\xff garbage' > "$TMP/bin.rules"
-check "binary garbage" 2 'bin.rules:1:1: unexpected character' -- "$VIGIL" rules check "$TMP/bin.rules"
+check "binary garbage" 2 'bin.rules:1:1: unexpected control character 0x01' -- "$VIGIL" rules check "$TMP/bin.rules"
+# Pasted from a document, saved by Notepad, saved as Latin-1 (2026-12-02, DOG: the first failed with
+# "unexpected character" and half a UTF-8 character, the second at 1:1 the same way, the third
+# passed and then stopped `vigil detect` with "internal error: ... invalid UTF-8 byte").
+printf 'rule R {\n  select x{job=~\xe2\x80\x9c.+\xe2\x80\x9d}\n  when x > 1\n}\n' > "$TMP/curly.rules"
+check "typographic quote" 2 'curly.rules:2:17: unexpected character `“` \(U\+201C\): a typographic quote' \
+  -- "$VIGIL" rules check "$TMP/curly.rules"
+{ printf '\xef\xbb\xbf'; cat data/rules/gpu_training.rules; } > "$TMP/bom.rules"
+check "byte order mark" 0 'bom.rules: 10 rule\(s\) OK' -- "$VIGIL" rules check "$TMP/bom.rules"
+printf 'rule R {\n  select x\n  when x > 1\n  labels { team = "caf\xe9" }\n}\n' > "$TMP/latin1.rules"
+check "Latin-1 string" 2 'latin1.rules:4:19: string holds byte 0xE9, which is not UTF-8 text' \
+  -- "$VIGIL" rules check "$TMP/latin1.rules"
 : > "$TMP/empty.rules"
 check "empty file" 2 'no rules found' -- "$VIGIL" rules check "$TMP/empty.rules"
 check "missing file" 2 'nope.rules' -- "$VIGIL" rules check "$TMP/nope.rules"
