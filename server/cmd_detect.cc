@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/json.h"
+#include "core/utf8.h"
 #include "detectors/engine.h"
 #include "detectors/readers.h"
 #include "rules/compiler.h"
@@ -55,13 +56,27 @@ std::string SelectorText(const Selector& sel) {
   return out + '}';
 }
 
+// A name as the warnings quote it: at most 60 bytes, then "... (N bytes)". A mangled file (a line
+// that lost its newlines) can make a series name megabytes long; each rule's warning quoted it
+// whole (a 50 MB name: 500 MB on stderr).
+std::string QuotedName(const std::string& name) {
+  constexpr size_t kMaxBytes = 60;
+  if (name.size() <= kMaxBytes) return name;
+  std::string out = Utf8Prefix(name, kMaxBytes);
+  out += "... (";
+  out += std::to_string(name.size());
+  out += " bytes)";
+  return out;
+}
+
 // "a, b, c" of the first `max` of `names`, then " and N more".
 std::string NameList(const std::set<std::string>& names, size_t max = 12) {
   std::string out;
   size_t n = 0;
   for (const std::string& name : names) {
     if (n == max) return out + " and " + std::to_string(names.size() - max) + " more";
-    out += (n++ ? ", " : "") + name;
+    if (n++) out += ", ";
+    out += QuotedName(name);
   }
   return out.empty() ? "none" : out;
 }

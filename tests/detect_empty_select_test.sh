@@ -50,5 +50,14 @@ check "many: 10 named" 0 "^10$" -- bash -c "grep -c 'rule .Other.* selects no se
 check "many: then the count" 0 "vigil detect: warning: 2 more rule\(s\) select no series \(12 of 13 in all\)" \
   -- echo "$out"
 
+# A mangled file whose series column holds a 1 MB name (a line that lost its newlines): the
+# warnings quote each name seen cut to 60 bytes (2026-12-02, DOG; before, each of the 10 rules'
+# warnings quoted it whole: a 50 MB name gave 500 MB on stderr).
+python3 -c "print('timestamp,series,value'); print('1,step_time_ms_' + 'x' * 1000000 + ',1')" >"$TMP/long.csv"
+"$VIGIL" detect --rules data/rules/gpu_training.rules --data "csv:$TMP/long.csv" >"$TMP/long.out" 2>&1
+check "a 1 MB series name: quoted cut" 0 "names seen: step_time_ms_x{47}\.\.\. \(1000013 bytes\)\)" \
+  -- head -c 100000 "$TMP/long.out"
+check "a 1 MB series name: stderr stays short" 0 "^[0-9]{1,4}$" -- wc -c <"$TMP/long.out"
+
 echo "detect_empty_select_test: $passed passed, $fail failed"
 [ $fail -eq 0 ]
