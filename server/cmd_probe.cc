@@ -6,6 +6,8 @@
 // Exit codes: 0 every probe passed; 1 a probe failed, errored or was unavailable; 2 bad usage
 // (unknown probe, intrusive probe without --allow-intrusive, bad executor spec).
 #include <CLI/CLI.hpp>
+
+#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <sstream>
@@ -17,6 +19,19 @@
 
 namespace vigil {
 namespace {
+
+// A probe's number as the table prints it: a whole number whole (counters, MiB, Unix seconds:
+// `%.4g` printed 123457 replays as 1.235e+05 and a read time as 1.796e+09), else 4 significant
+// digits.
+std::string ProbeNumber(double v) {
+  char buf[64];
+  if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15) {
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.4g", v);
+  }
+  return buf;
+}
 
 struct ProbeFlags {
   bool json = false;
@@ -73,9 +88,9 @@ int Run(const ProbeFlags& f, const Config& config) {
         if (k.rfind("gpu", 0) == 0 && k.find('.') != std::string::npos) continue;  // per-GPU detail: --json
         auto th_min = r.thresholds.find(k + "_min");
         auto th_max = r.thresholds.find(k + "_max");
-        std::printf("    %-28s %12.4g", k.c_str(), v);
-        if (th_min != r.thresholds.end()) std::printf("  (min %.4g)", th_min->second);
-        if (th_max != r.thresholds.end()) std::printf("  (max %.4g)", th_max->second);
+        std::printf("    %-28s %12s", k.c_str(), ProbeNumber(v).c_str());
+        if (th_min != r.thresholds.end()) std::printf("  (min %s)", ProbeNumber(th_min->second).c_str());
+        if (th_max != r.thresholds.end()) std::printf("  (max %s)", ProbeNumber(th_max->second).c_str());
         std::printf("\n");
       }
     }

@@ -29,6 +29,20 @@ expect 1 "ecc_dbe_volatile 2 > 0" -- "$vigil" probe run gpu.health,gpu.inventory
 expect 0 '"status": "pass"' -- "$vigil" probe run gpu.inventory --target node-3/gpu5 --executor "replay:$tmp/rec.json" --json
 expect 1 "no recorded result" -- "$vigil" probe run gpu.inventory --target node-4 --executor "replay:$tmp/rec.json"
 
+# Counters, sizes and times are whole numbers and printed whole (2026-12-02, DOG: %.4g printed
+# `pcie_replay_count 1.235e+05` and `read_at_unix_s 1.796e+09`, the last digits of a counter one
+# compares between two runs lost).
+cat >"$tmp/counts.json" <<'JSON'
+{"gpu.health@node-3/gpu5": {"probe": "gpu.health", "status": "fail", "reason": "pcie_replay_count 123457 > 1000",
+                            "metrics": {"pcie_replay_count": 123457, "memory_total_mib": 143771, "temperature_c": 41.5,
+                                        "read_at_unix_s": 1796236419},
+                            "thresholds": {"pcie_replay_count_max": 1000}, "duration_s": 1.5}}
+JSON
+expect 1 "pcie_replay_count  *123457  (max 1000)$" -- "$vigil" probe run gpu.health --target node-3/gpu5 --executor "replay:$tmp/counts.json"
+expect 1 "memory_total_mib  *143771$" -- "$vigil" probe run gpu.health --target node-3/gpu5 --executor "replay:$tmp/counts.json"
+expect 1 "read_at_unix_s  *1796236419$" -- "$vigil" probe run gpu.health --target node-3/gpu5 --executor "replay:$tmp/counts.json"
+expect 1 "temperature_c  *41.5$" -- "$vigil" probe run gpu.health --target node-3/gpu5 --executor "replay:$tmp/counts.json"
+
 # Bad inputs.
 expect 2 "did you mean \`gpu.gemm\`" -- "$vigil" probe run gpu.gem --executor "replay:$tmp/rec.json"
 expect 2 "allow-intrusive" -- "$vigil" probe run gpu.gemm --executor "replay:$tmp/rec.json"
