@@ -74,6 +74,13 @@ TEST_CASE("ParseJson reports line and column") {
   auto r = ParseJson("{\n  \"a\": 1,\n  \"b\": }", "x.json");
   REQUIRE_FALSE(r.ok());
   CHECK(r.status().message().find("x.json: line 3") == 0);
+  // The place once (before 2026-12-02, DOG: "x.json: line 3, column 8: parse error at line 3, column
+  // 8: syntax error ..."), and an empty input said to be empty.
+  CHECK(r.status().message().rfind("x.json: line 3, column 8: syntax error while parsing value - ", 0) == 0);
+  CHECK(r.status().message().find("parse error at") == std::string::npos);
+  auto e = ParseJson(" \n", "body");
+  REQUIRE_FALSE(e.ok());
+  CHECK(e.status().message() == "body: line 2, column 1: empty: no JSON value in it");
 }
 
 TEST_CASE("ParseJson: nesting deeper than 512 levels is an error with its place; 512 parses; brackets in strings do not count") {

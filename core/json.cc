@@ -66,8 +66,17 @@ Result<Json> ParseJson(std::string_view text, std::string_view what) {
     std::string msg = e.what();
     auto pos = msg.find("parse error");
     if (pos != std::string::npos) msg = msg.substr(pos);
-    // e.byte is 1-based: the byte where the parser stopped.
-    return InvalidArgumentError(std::string(what) + ": " + LineColumn(text, e.byte > 0 ? e.byte - 1 : 0) + ": " + msg);
+    // nlohmann's own place ("parse error at line 1, column 2: ") repeats ours: said once.
+    if (msg.rfind("parse error at line ", 0) == 0) {
+      if (const size_t colon = msg.find(": "); colon != std::string::npos) msg = msg.substr(colon + 2);
+    }
+    if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) msg = "empty: no JSON value in it";
+    std::string out(what);
+    out += ": ";
+    out += LineColumn(text, e.byte > 0 ? e.byte - 1 : 0);  // e.byte is 1-based: where the parser stopped
+    out += ": ";
+    out += msg;
+    return InvalidArgumentError(out);
   } catch (const Json::out_of_range& e) {
     // A number literal beyond double's range ("1e999"): nlohmann reports the literal but no offset;
     // point at its first occurrence.
