@@ -1617,6 +1617,7 @@ class KnowledgeBase::Impl {
     Status s;
     if (fs::is_directory(path, ec)) {
       std::vector<fs::path> files;
+      std::vector<std::string> others;  // regular files of other types, relative to `path`
       for (auto it = fs::recursive_directory_iterator(path, ec); it != fs::recursive_directory_iterator();
            ++it) {
         if (!it->is_regular_file()) continue;
@@ -1624,9 +1625,49 @@ class KnowledgeBase::Impl {
         if (ext == ".jsonl" || ext == ".ndjson" || ext == ".csv" || ext == ".md" || ext == ".markdown") {
           if (it->path().filename() == "README.md") continue;  // a folder's own description
           files.push_back(it->path());
+        } else if (it->path().filename().string().rfind('.', 0) != 0) {  // not .hidden
+          others.push_back(fs::relative(it->path(), path).string());
         }
       }
       std::sort(files.begin(), files.end());
+      std::sort(others.begin(), others.end());
+      // "inc1.json, notes.txt" (at most 5 named, then "and N more").
+      auto listed = [&others] {
+        std::string out;
+        for (size_t i = 0; i < others.size() && i < 5; ++i) {
+          if (i) out += ", ";
+          out += others[i];
+        }
+        if (others.size() > 5) {
+          out += " and ";
+          out += std::to_string(others.size() - 5);
+          out += " more";
+        }
+        return out;
+      };
+      // A folder that holds nothing to import is refused as a single file of another type is
+      // (before 2026-12-02: exit 0, "added": 0, no word). Not the shipped pack's folder (an empty
+      // pack is a knowledge base without it, as a missing one is).
+      if (files.empty() && display_root.empty()) {
+        std::string msg = path_text;
+        msg += ": no incident (.jsonl, .ndjson, .csv) or guide (.md) file in this folder";
+        if (!others.empty()) {
+          msg += " (";
+          msg += std::to_string(others.size());
+          msg += others.size() == 1 ? " other file: " : " other files: ";
+          msg += listed();
+          msg += ")";
+        }
+        return InvalidArgumentError(msg);
+      }
+      // The shipped pack's own scripts are no news; a person's import is told what was left out.
+      if (!others.empty() && display_root.empty()) {
+        std::string msg = std::to_string(others.size());
+        msg += others.size() == 1 ? " file not imported" : " files not imported";
+        msg += " (not .jsonl, .ndjson, .csv or .md): ";
+        msg += listed();
+        report.issues.push_back(ImportIssue{path_text, 0, msg, false});
+      }
       for (const auto& f : files) {
         std::string display =
             display_root.empty() ? f.string() : display_root + "/" + fs::relative(f, path).string();

@@ -217,8 +217,10 @@ class KnowledgeBase {
 
   // Imports a file or a directory, by extension: .jsonl/.ndjson (incidents), .csv (incidents,
   // see knowledge/README.md for the columns), .md (guide) and directories (recursively, the
-  // same extensions). Bad entries are reported in the report and skipped; the rest commits.
-  // A non-OK Status only for a failure of the whole import (file missing, database error).
+  // same extensions; files of other types named in one warning issue, and a directory with none
+  // of these is InvalidArgument). Bad entries are reported in the report and skipped; the rest
+  // commits. A non-OK Status only for a failure of the whole import (file missing, an unsupported
+  // file type, nothing to import, database error).
   Result<ImportReport> Import(const std::string& path);
   // Imports incidents given in memory (`source_name` names them in issues).
   Result<ImportReport> ImportIncidents(std::span<const Incident> incidents, const std::string& source_name);

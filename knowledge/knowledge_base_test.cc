@@ -553,6 +553,39 @@ TEST_CASE("Markdown guides are split by headings and searchable") {
   CHECK(again->duplicates == 2);
 }
 
+// `vigil kb import postmortems/` on a folder of .json / .txt files imported nothing and said
+// nothing: exit 0, "added": 0 (2026-12-02, DOG), while the same .json named alone is refused as an
+// unsupported file type.
+TEST_CASE("a folder with no importable file is refused naming what it holds; other files are a warning") {
+  auto kb = OpenOrDie(MemoryOptions());
+  TempDir tmp;
+  fs::create_directories(tmp.path / "pm");
+  std::ofstream(tmp.path / "pm" / "inc1.json") << R"({"title":"GPU lost","root_cause":"gpu_fallen_off_bus"})";
+  std::ofstream(tmp.path / "pm" / "notes.txt") << "xid 79\n";
+  std::ofstream(tmp.path / "pm" / "README.md") << "# what this folder is\n";
+  auto none = kb->Import((tmp.path / "pm").string());
+  REQUIRE_FALSE(none.ok());
+  CHECK(none.status().code() == StatusCode::kInvalidArgument);
+  CHECK(none.status().message().find("pm: no incident (.jsonl, .ndjson, .csv) or guide (.md) file in this folder "
+                                     "(2 other files: inc1.json, notes.txt)") != std::string::npos);
+  fs::create_directories(tmp.path / "empty");
+  auto empty = kb->Import((tmp.path / "empty").string());
+  REQUIRE_FALSE(empty.ok());
+  CHECK(empty.status().message().find("empty: no incident (.jsonl, .ndjson, .csv) or guide (.md) file in this "
+                                      "folder") != std::string::npos);
+  // With something to import: imported, and the rest named in one warning.
+  std::ofstream(tmp.path / "pm" / "incidents.jsonl")
+      << R"({"title":"GPU fell off the bus","raw_text":"Xid 79 on node-3","root_cause":"gpu_fallen_off_bus"})" << "\n";
+  auto some = kb->Import((tmp.path / "pm").string());
+  REQUIRE_MESSAGE(some.ok(), some.status().ToString());
+  CHECK(some->added == 1);
+  CHECK(some->rejected == 0);
+  REQUIRE(some->issues.size() == 1);
+  CHECK_FALSE(some->issues[0].rejected);
+  CHECK(some->issues[0].message ==
+        "2 files not imported (not .jsonl, .ndjson, .csv or .md): inc1.json, notes.txt");
+}
+
 TEST_CASE("a guide re-imported from the same path with new content replaces the stored version") {
   TempDir tmp;
   fs::path guide = tmp.path / "runbook.md";

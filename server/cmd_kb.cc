@@ -44,8 +44,9 @@ int RunImport(const Config& config, const KbArgs& a) {
     auto r = (*kb)->Import(path);
     if (!r.ok()) return ReportError(r.status().WithContext("import " + path));
     for (const auto& i : r->issues) {
-      std::fprintf(stderr, "%s:%lld: %s: %s\n", i.file.c_str(), static_cast<long long>(i.line),
-                   i.rejected ? "rejected" : "warning", i.message.c_str());
+      std::string where = i.file;  // file:line, or the file alone for what concerns all of it
+      if (i.line > 0) where += ":" + std::to_string(i.line);
+      std::fprintf(stderr, "%s: %s: %s\n", where.c_str(), i.rejected ? "rejected" : "warning", i.message.c_str());
     }
     rejected += r->rejected;
     Json j = r->ToJson();

@@ -45,6 +45,15 @@ check "import bad lines" 1 'bad.jsonl:2: rejected: malformed JSON' -- "$VIGIL" k
 check "import bad utf-8" 1 'bad.jsonl:3: rejected: invalid UTF-8' -- "$VIGIL" kb import knowledge/testdata/bad.jsonl
 check "import missing" 1 'no such file or directory: /nonexistent' -- "$VIGIL" kb import /nonexistent/x.jsonl
 check "import unsupported" 2 'unsupported file type' -- "$VIGIL" kb import CMakeLists.txt
+# A folder of postmortems as .json / .txt: refused naming them (2026-12-02, DOG; before: exit 0,
+# "added": 0, no word); beside an importable file, one warning naming them, without a ":0".
+mkdir -p "$tmp/pm"; echo '{"title":"GPU lost"}' >"$tmp/pm/inc1.json"; echo 'xid 79' >"$tmp/pm/notes.txt"
+check "import a folder with nothing to import" 2 \
+  'pm: no incident \(.jsonl, .ndjson, .csv\) or guide \(.md\) file in this folder \(2 other files: inc1.json, notes.txt\)' \
+  -- "$VIGIL" kb import "$tmp/pm"
+cp knowledge/testdata/incidents.jsonl "$tmp/pm/"
+check "import a folder: other files named" 0 "^$tmp/pm: warning: 2 files not imported \(not .jsonl, .ndjson, .csv or .md\): inc1.json, notes.txt$" \
+  -- "$VIGIL" kb import "$tmp/pm"
 json_check "import guides + csv" 'j[0]["added"] == 5 and j[1]["added"] == 2' \
   -- "$VIGIL" kb import knowledge/testdata/guides knowledge/testdata/incidents.csv
 json_check "stats after import: user-defined category kept" '"scheduler_preemption" in j["user_defined_categories"]' \
