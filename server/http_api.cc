@@ -439,6 +439,25 @@ void HttpApi::Routes() {
     }
     const std::string route(RouteLabel(req.path, options_.extra_route_paths));
     metrics_->requests.Inc({route, std::string(MethodLabel(req.method)), std::to_string(res.status)});
+    // A webhook refused with 4xx is lost: Alertmanager resends a notification on 5xx only. Said in
+    // the log, with the reason the sender got (before 2026-12-02 nothing was logged: a 413 for a
+    // notification over --max-body dropped its alerts without a word on this side).
+    if (route == "/api/v1/alerts" && req.method == "POST" && res.status >= 400 && res.status < 500) {
+      std::string why = "(no reason)";
+      if (auto body = ParseJson(res.body, "response"); body.ok() && body->is_object() && body->contains("error") &&
+                                                      (*body)["error"].is_string()) {
+        why = (*body)["error"].get<std::string>();
+      }
+      std::string line = "webhook from ";
+      line += req.remote_addr.empty() ? std::string("?") : req.remote_addr;
+      line += " refused with ";
+      line += std::to_string(res.status);
+      line += ": ";
+      line += Utf8Prefix(why, 500);
+      line += "; its alerts are lost (Alertmanager resends a notification on 5xx only)";
+      if (res.status == 413) line += ": raise --max-body, or set max_alerts on the receiver";
+      LogWarn("serve", line);
+    }
     if (t_request_started) {
       metrics_->request_seconds.Observe(
           {route}, std::chrono::duration<double>(std::chrono::steady_clock::now() - t_request_start).count());

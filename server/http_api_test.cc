@@ -17,12 +17,14 @@
 #include <new>
 #include <regex>
 #include <sstream>
+#include <mutex>
 #include <thread>
 
 #include <atomic>
 
 #include "agents/alert_triage.h"
 #include "connectors/alertmanager.h"
+#include "core/logging.h"
 #include "knowledge/temp_dir_testing.h"
 #include "server/http_api_testing.h"
 
@@ -187,6 +189,43 @@ TEST_CASE("HttpApi: bad requests get a JSON error naming what and where") {
   expect(c.Post("/api/v1/diagnose", "{\"id\": \"c1\"}", "application/json"), 400, "body", "no alert, logs or metrics");
   expect(c.Post("/api/v1/diagnose", "{}", "application/x-www-form-urlencoded"), 415, "Content-Type header", "");
   CHECK(s.store->List("", 10)->empty());  // nothing bad was recorded
+}
+
+// A refused webhook's alerts are lost (Alertmanager resends on 5xx only), and before 2026-12-02
+// (DOG) `vigil serve` logged nothing about it: a 413 for a 1700-alert notification (a cluster-wide
+// alert grouped by alertname, over the 1 MiB --max-body) or a 400 left no line in its log.
+TEST_CASE("HttpApi: a refused webhook is logged with the reason; other answers are not") {
+  std::mutex mu;
+  std::vector<std::string> lines;
+  SetLogSink([&](std::string_view l) {
+    std::lock_guard<std::mutex> lock(mu);
+    lines.emplace_back(l);
+  });
+  const LogLevel level = GetLogLevel();
+  SetLogLevel(LogLevel::kInfo);
+  {
+    TestServer s(100, true, 4096);
+    auto c = s.Client();
+    REQUIRE(c.Post("/api/v1/alerts", std::string(5000, ' '), "application/json")->status == 413);
+    Json no_name = Json::parse(WebhookBody("firing", "w1"));
+    no_name["alerts"][0]["labels"].erase("alertname");
+    REQUIRE(c.Post("/api/v1/alerts", no_name.dump(), "application/json")->status == 400);
+    REQUIRE(c.Post("/api/v1/alerts", WebhookBody("firing", "w2"), "application/json")->status == 200);
+    REQUIRE(c.Get("/api/v1/incidents/77")->status == 404);
+  }
+  SetLogLevel(level);
+  SetLogSink(nullptr);
+  std::vector<std::string> refused;
+  for (const std::string& l : lines) {
+    if (l.find("webhook") != std::string::npos && l.find("refused") != std::string::npos) refused.push_back(l);
+  }
+  REQUIRE(refused.size() == 2);
+  CHECK(refused[0].find(" W serve: webhook from 127.0.0.1 refused with 413: request body over the limit of 4096 "
+                        "bytes (vigil serve --max-body); its alerts are lost (Alertmanager resends a "
+                        "notification on 5xx only): raise --max-body, or set max_alerts on the receiver") !=
+        std::string::npos);
+  CHECK(refused[1].find(" W serve: webhook from 127.0.0.1 refused with 400: alerts[0].labels: no `alertname` label; its "
+                        "alerts are lost (Alertmanager resends a notification on 5xx only)") != std::string::npos);
 }
 
 TEST_CASE("HttpApi: a full queue answers 503 with Retry-After and records nothing of the request") {
