@@ -4871,7 +4871,16 @@ struct HostCpuPressure {
   int64_t onset_ms = 0;       // the window's first sample
 };
 
-std::vector<HostCpuPressure> FindHostCpuPressure(const std::vector<TimeSeries>& series) {
+// `job_nodes`: the nodes the job runs on (the topology's nodes, its ranks' nodes; RV-RG3). When
+// known, only their series are read: a peer median taken over the metrics of idle spare nodes or of
+// another job's nodes makes a job-wide load (every node of the job busy loading data) look like
+// the slow node's own. Empty: every node the series name.
+// CFS throttling slows only the container throttled (RV-RG3): it is read per container (cAdvisor's
+// `container` / `container_name` label; the pod's own cgroup "" and the pause container "POD" are
+// not, they repeat or hold nothing), and only for a container name every compared node runs (the
+// job's workload on each of its nodes), not another pod's container that runs on one node only.
+std::vector<HostCpuPressure> FindHostCpuPressure(const std::vector<TimeSeries>& series,
+                                                 const std::vector<std::string>& job_nodes = {}) {
   struct Window {
     double rate = 0;   // counter: per second over the window; gauge: the window's median
     int64_t onset = 0;
@@ -4902,6 +4911,7 @@ std::vector<HostCpuPressure> FindHostCpuPressure(const std::vector<TimeSeries>& 
   std::map<std::string, int64_t> cpu_onset;
   std::map<std::string, std::string> cpu_series;
   std::map<std::string, std::pair<double, std::string>> load, psi, throttled;
+  std::map<std::string, std::map<std::string, std::pair<double, std::string>>> throttled_by;  // node -> container
   std::map<std::string, int64_t> onset_of;
   for (const TimeSeries& s : series) {
     if (s.labels.count("snapshot")) continue;
@@ -4912,6 +4922,9 @@ std::vector<HostCpuPressure> FindHostCpuPressure(const std::vector<TimeSeries>& 
     if (!cpu && !is_load && !is_psi && !is_thr) continue;
     const std::string node = NodeOf(s.labels);
     if (node.empty()) continue;
+    if (!job_nodes.empty() &&
+        std::none_of(job_nodes.begin(), job_nodes.end(), [&](const std::string& j) { return SameNodeName(j, node); }))
+      continue;
     const Window w = window_of(s, !is_load);
     if (!w.ok) continue;
     if (cpu) {
@@ -4928,10 +4941,33 @@ std::vector<HostCpuPressure> FindHostCpuPressure(const std::vector<TimeSeries>& 
       psi[node] = {w.rate, s.id()};
       onset_of[node] = w.onset;
     } else {
-      auto& t = throttled[node];
+      std::string container;
+      bool labelled = false;
+      for (const char* key : {"container", "container_name"}) {
+        if (auto it = s.labels.find(key); it != s.labels.end()) {
+          container = it->second;
+          labelled = true;
+          break;
+        }
+      }
+      if (labelled && (container.empty() || container == "POD")) continue;
+      auto& t = throttled_by[node][container];
       t.first += w.rate;
       if (t.second.empty()) t.second = s.id();
       onset_of[node] = w.onset;
+    }
+  }
+  // The container names every node with throttling series runs; each node's sum over those.
+  std::map<std::string, int> runs_on;
+  for (const auto& [node, by_container] : throttled_by) {
+    for (const auto& [container, v] : by_container) ++runs_on[container];
+  }
+  for (const auto& [node, by_container] : throttled_by) {
+    for (const auto& [container, v] : by_container) {
+      if (runs_on[container] != static_cast<int>(throttled_by.size())) continue;
+      auto& t = throttled[node];
+      t.first += v.first;
+      if (t.second.empty()) t.second = v.second;
     }
   }
   // measure -> node -> (value, series)
@@ -6813,7 +6849,17 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // throttled GPU is no cause of its slowness. Not read twice: a node with host-side evidence
   // already (a `top` listing) keeps that one.
   if (beliefs.scores().count("straggler_rank")) {
-    const std::vector<HostCpuPressure> pressure = FindHostCpuPressure(series);
+    // The job's nodes: the topology's list, else its ranks' nodes; fewer than 2 known: every node
+    // the series name (a partial list would leave the slow node without peers).
+    std::set<std::string> job_set(topo.node_order.begin(), topo.node_order.end());
+    if (job_set.size() < 2) {
+      for (const auto& [rank, hint] : topo.ranks) {
+        if (!hint.node.empty()) job_set.insert(hint.node);
+      }
+    }
+    std::vector<std::string> job_nodes;
+    if (job_set.size() >= 2) job_nodes.assign(job_set.begin(), job_set.end());
+    const std::vector<HostCpuPressure> pressure = FindHostCpuPressure(series, job_nodes);
     for (const HostCpuPressure& p : pressure) {
       std::string slow_node;
       bool gpu_side = false, host_seen = false;

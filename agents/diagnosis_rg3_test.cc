@@ -354,5 +354,67 @@ TEST_CASE("launch counts: the mismatch quotes the line whose count it names, not
   CHECK(m.find("--nnodes=0") == std::string::npos);  // 91ef1de: quoted the --nnodes=0 line
 }
 
+// Review RV-RG3 (2026-12-02). The peers of the slow rank's node are the job's other nodes: a case's
+// metrics that also hold idle spare nodes (a rack's or partition's node_exporter) give no median to
+// set a job-wide load against.
+Json IdleNodes(const std::vector<std::string>& nodes) {
+  Json out = Json::array();
+  for (const std::string& node : nodes) {
+    std::string inst = node;
+    inst += ":9100";
+    for (int cpu = 0; cpu < 4; ++cpu) {
+      for (const auto& [mode, share] : Modes{{"user", 0.02}, {"system", 0.01}, {"steal", 0.0}, {"iowait", 0.0}, {"idle", 0.97}}) {
+        out.push_back(Counter("node_cpu_seconds_total",
+                              {{"instance", inst}, {"job", "node"}, {"cpu", std::to_string(cpu)}, {"mode", mode}},
+                              share));
+      }
+    }
+  }
+  return out;
+}
+
+TEST_CASE("node_exporter: every job node busy, set against idle nodes outside the job, is no host-side cause (RV-RG3)") {
+  const Json spare = IdleNodes({"n-05", "n-06", "n-07", "n-08", "n-09"});
+  const Modes busy = {{"user", 0.90}, {"system", 0.07}, {"steal", 0.0}, {"iowait", 0.0}, {"idle", 0.03}};
+  Diagnosis all = RunIntrusive(SlowRankCase([&](const std::string&) { return busy; }, spare));
+  CHECK_FALSE(HostEvidence(all));     // before: n-03's 0.97 against the spare nodes' 0.03
+  CHECK(GemmRefutesStraggler(all));
+  // The slow node busy alone among the job's nodes is still read with the spare nodes there.
+  Diagnosis alone = RunIntrusive(SlowRankCase([&](const std::string& node) { return node == "n-03" ? busy : kQuiet; }, spare));
+  CHECK(HostEvidence(alone));
+}
+
+// cAdvisor's throttling of one container, by node (no CPU load of its own).
+Json Throttled(const std::string& node, const std::string& pod, const std::string& container, double per_s) {
+  return Counter("container_cpu_cfs_throttled_seconds_total",
+                 {{"node", node}, {"namespace", "default"}, {"pod", pod}, {"container", container}}, per_s);
+}
+
+TEST_CASE("node_exporter: CFS throttling of another pod's container on the node is no cause of the rank's slowness (RV-RG3)") {
+  Json mine = Json::array();
+  for (const char* node : {"n-01", "n-02", "n-03", "n-04"}) {
+    std::string pod = "llm-worker-";
+    pod += node[3];
+    mine.push_back(Throttled(node, pod, "pytorch", 0.0));
+    mine.push_back(Throttled(node, pod, "", 0.0));  // the pod's own cgroup
+  }
+  Json other = mine;
+  other.push_back(Throttled("n-03", "fluent-bit-x7k2p", "fluent-bit", 0.8));  // a log shipper's tight limit
+  Diagnosis d = RunIntrusive(SlowRankCase([](const std::string&) { return kQuiet; }, other));
+  CHECK_FALSE(HostEvidence(d));  // before: 0.8 s/s summed over the node's containers
+  // (The pack's own per-series condition, rate(container_cpu_cfs_throttled_seconds_total[5m]) > 0.5,
+  // still reads the log shipper's throttling as host contention and keeps gpu.gemm's pass off
+  // straggler_rank: that rule predates RG3 and is not changed here.)
+  // The job's own container throttled on the slow node is read.
+  Json own = Json::array();
+  for (const char* node : {"n-01", "n-02", "n-03", "n-04"}) {
+    std::string pod = "llm-worker-";
+    pod += node[3];
+    own.push_back(Throttled(node, pod, "pytorch", std::string(node) == "n-03" ? 0.8 : 0.0));
+  }
+  Diagnosis o = RunIntrusive(SlowRankCase([](const std::string&) { return kQuiet; }, own));
+  CHECK(HostEvidence(o));
+}
+
 }  // namespace
 }  // namespace vigil
