@@ -3433,15 +3433,21 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
       }
       if (!cat_file.empty()) {
         const size_t first = t.find_first_not_of(" \t\r");
+        // A hostfile's comment runs from '#' to the line's end, after a host too ("n-02:8  # spare");
+        // read without it (RV-RG3: the block ended there, and the hosts above it were read as the
+        // whole file, a false "hostfile lists 1 host(s)").
+        const std::string h = t.substr(0, t.find('#'));
         if (first == std::string::npos || t[first] == '$' || t[first] == '+' || t[first] == '>') {
           cat_file.clear();
-        } else if (std::regex_search(t, m, kMpichHostLine)) {
+        } else if (h.find_first_not_of(" \t\r") == std::string::npos) {
+          // a comment line
+        } else if (std::regex_search(h, m, kMpichHostLine)) {
           cat_hosts[cat_file].insert(m[1].str());
           if (m[2].matched && num(m[2]) > 0) cat_slots[cat_file].insert(num(m[2]));
-        } else if (std::regex_search(t, m, kHostfileLine)) {
+        } else if (std::regex_search(h, m, kHostfileLine)) {
           cat_hosts[cat_file].insert(m[1].str());
           if (num(m[2]) > 0) cat_slots[cat_file].insert(num(m[2]));
-        } else if (t[first] != '#') {
+        } else {
           cat_file.clear();  // no hostfile's line: the output is another file's
         }
       }

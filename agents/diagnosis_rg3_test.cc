@@ -416,5 +416,17 @@ TEST_CASE("node_exporter: CFS throttling of another pod's container on the node 
   CHECK(HostEvidence(o));
 }
 
+TEST_CASE("launch counts: a hostfile's comments do not end the `cat` of it (RV-RG3)") {
+  // All 4 hosts, 8 each, -n 32: the launch fits. Before: the block ended at "n-02:8  # ..." and
+  // the hostfile read as n-01 alone ("asks for 1 node(s)").
+  Diagnosis fit = Run(LaunchCase({"SLURM_JOB_NUM_NODES=4", "$ cat /home/u/hosts", "# rail order", "n-01:8",
+                                  "n-02:8   # HCA swapped 11/28", "n-03:8", "n-04:8",
+                                  "$ mpiexec -f /home/u/hosts -n 32 python train.py"}));
+  CHECK(Mismatch(fit).empty());
+  Diagnosis three = Run(LaunchCase({"SLURM_JOB_NUM_NODES=4", "$ cat /home/u/hosts", "n-01:8  # first", "n-02:8",
+                                    "n-03:8 #last", "$ mpiexec -f /home/u/hosts -n 24 python train.py"}));
+  CHECK(Mismatch(three).find("its hostfile lists 3 host(s)") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace vigil
