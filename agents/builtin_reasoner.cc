@@ -2823,14 +2823,17 @@ ComponentHint PlaceLine(const CaseLog& log, size_t line, const std::string& text
   return h;
 }
 
-// The text a recorded probe result on `node` holds (its reason, split at "; ", and every string of
-// its details, split at line ends), as lines of one log whose source is the node: a node's
+// The text a probe result on `node` holds (its reason, split at "; ", and every string of its
+// details, split at line ends), as lines of one log whose source is the node: a node's
 // ibdev2netdev or `rdma link` output a probe captured ties names as the same output pasted into a
-// log does (RG3). Probes on other nodes are not read.
-std::vector<CaseLog> ProbeTextOnNode(const DiagnosisCase& c, const std::string& node) {
+// log does (RG3). Probes on other nodes are not read. `results` ("probe@target" -> result) are the
+// results of the probes this diagnosis ran (RV-RG3): not the case's recorded store, which holds
+// results no probe of the diagnosis asked for (a replay's store; a live run has none), so reading
+// it let an answer rest on a probe never run.
+std::vector<CaseLog> ProbeTextOnNode(const Json& results, const std::string& node) {
   std::vector<CaseLog> out;
-  if (!c.probes.is_object()) return out;
-  for (auto it = c.probes.begin(); it != c.probes.end(); ++it) {
+  if (!results.is_object()) return out;
+  for (auto it = results.begin(); it != results.end(); ++it) {
     const std::string& key = it.key();
     const size_t at = key.find('@');
     if (at == std::string::npos || key.substr(at + 1, key.find('/', at + 1) - at - 1) != node) continue;
@@ -2934,7 +2937,7 @@ std::set<std::string> NetdevHcaTiesInListings(const std::vector<const CaseLog*>&
 // naming two HCAs, or two HCAs failing, name none: "" (the netdev name is kept; nothing guessed). A
 // line's node is PlaceLine's; lines of other nodes are not read (their layout may differ).
 std::string HcaOfNetdev(const DiagnosisCase& c, const Topology& t, const std::string& node,
-                        const std::string& netdev) {
+                        const std::string& netdev, const Json& ran_probes = Json::object()) {
   static const std::regex kHcaName(R"(\bmlx5_\d+\b)");
   static const std::regex kBdf(R"(\b(?:[0-9a-fA-F]{4}:)?([0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7])\b)");
   static const std::regex kPerfquery(R"(\bperfquery\b.*(?:-C|--Ca)\s+(mlx5_\d+)\b)");
@@ -2967,7 +2970,7 @@ std::string HcaOfNetdev(const DiagnosisCase& c, const Topology& t, const std::st
   std::set<std::string> tied, failing, disabled, bdfs;
   std::vector<std::pair<std::string, std::set<std::string>>> bdf_lines;  // short BDFs in a line, its HCAs
   // The case's logs and the text of the probe results recorded on the node (RG3).
-  const std::vector<CaseLog> probe_text = ProbeTextOnNode(c, node);
+  const std::vector<CaseLog> probe_text = ProbeTextOnNode(ran_probes, node);
   std::vector<const CaseLog*> logs;
   for (const CaseLog& log : c.logs) logs.push_back(&log);
   for (const CaseLog& log : probe_text) logs.push_back(&log);
@@ -5323,6 +5326,13 @@ class Beliefs {
   // The case and its topology (after SetCaseLines), which must outlive these beliefs and their
   // copies: the storage rule reads the case's per-node mount checks from them, the IB component a
   // netdev's HCA (HcaOfNetdev).
+  // A pass or fail result of a probe this diagnosis ran: its text may tie a netdev to its HCA
+  // (HcaOfNetdev), so the ties read so far are read again (RV-RG3).
+  void AddRanProbe(const std::string& target, const Json& result) {
+    if (!case_storage_ || !result.is_object()) return;
+    case_storage_->ran_probes[target] = result;
+    case_storage_->netdev_hca.clear();
+  }
   void SetCase(const DiagnosisCase* c, const Topology* topo) {
     if (!case_storage_) return;
     case_storage_->c = c;
@@ -5625,7 +5635,10 @@ class Beliefs {
       auto key = std::make_pair(h.node, h.hca);
       auto it = case_storage_->netdev_hca.find(key);
       if (it == case_storage_->netdev_hca.end())
-        it = case_storage_->netdev_hca.emplace(key, HcaOfNetdev(*case_storage_->c, *case_storage_->topo, h.node, h.hca)).first;
+        it = case_storage_->netdev_hca
+                 .emplace(key, HcaOfNetdev(*case_storage_->c, *case_storage_->topo, h.node, h.hca,
+                                           case_storage_->ran_probes))
+                 .first;
       if (!it->second.empty()) h.hca = it->second;
     }
     return h;
@@ -5694,6 +5707,7 @@ class Beliefs {
     const Topology* topo = nullptr;
     std::optional<std::map<std::string, SweepAnswer>> sweep;
     std::map<std::pair<std::string, std::string>, std::string> netdev_hca;  // (node, netdev) -> HCA or ""
+    Json ran_probes = Json::object();  // "probe@target" -> the result of a probe this diagnosis ran
   };
   std::shared_ptr<CaseStorage> case_storage_;
   int gpus_per_node_ = 0;
@@ -8247,6 +8261,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         continue;
       }
       step_obs[i] = observe(r, steps[i].target);
+      beliefs.AddRanProbe(steps[i].target, r.result);
     }
     // A late empty-kernel launch found by the sweep of a slow node is the node's host (its launch
     // path), not the GPU it ran on, unless another GPU of the same node launched in time in this
