@@ -3532,6 +3532,13 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
           add_nodes(num(n[1]), num(n[1]), t);
       }
       if (t.find("WORLD_SIZE=") != std::string::npos && std::regex_search(t, m, kWorld)) world.insert(num(m[1]));
+      // The spec ends at the next command ("$ kubectl describe node ...", "+ ..." in a bash -x
+      // trace) or YAML document ("---"): a node's `nvidia.com/gpu: 8` under Capacity below it is
+      // the node's, not the pods' (RV-RG3).
+      if (!replica_kind.empty() && (t.rfind("$ ", 0) == 0 || t.rfind("+ ", 0) == 0 || t.rfind("---", 0) == 0)) {
+        replica_kind.clear();
+        role.clear();
+      }
       if (t.find("pytorchReplicaSpecs") != std::string::npos) replica_kind = "PyTorchJob";
       if (t.find("mpiReplicaSpecs") != std::string::npos) replica_kind = "MPIJob";
       if (!replica_kind.empty()) {

@@ -447,5 +447,21 @@ TEST_CASE("launch counts: a hostfile's comments do not end the `cat` of it (RV-R
   CHECK(Mismatch(three).find("its hostfile lists 3 host(s)") != std::string::npos);
 }
 
+TEST_CASE("launch counts: a node's nvidia.com/gpu below a PyTorchJob's spec is not its pods' (RV-RG3)") {
+  // The spec's pods have 4 GPUs and torchrun starts 8 a node; `kubectl describe node` after it shows
+  // the node's 8 under Capacity. Before: the spec ran to the log's end, the GPUs read {4, 8} and the
+  // per-node check was skipped (no mismatch).
+  const Json lines = Json::array({"$ kubectl get pytorchjob llm -o yaml", "apiVersion: kubeflow.org/v1",
+                                  "kind: PyTorchJob", "spec:", "  nprocPerNode: \"8\"", "  pytorchReplicaSpecs:",
+                                  "    Master:", "      replicas: 1", "      template:", "        spec:",
+                                  "          containers:", "          - name: pytorch", "            resources:",
+                                  "              limits:", "                nvidia.com/gpu: 4", "    Worker:",
+                                  "      replicas: 3", "$ kubectl describe node n-01", "Capacity:",
+                                  "  cpu:                128", "  nvidia.com/gpu:     8", "Allocatable:",
+                                  "  nvidia.com/gpu:     8"});
+  Diagnosis d = Run(LaunchCase({}, Json::array({{{"source", "kubectl.txt"}, {"lines", lines}}})));
+  CHECK(Mismatch(d).find("starts 8 process(es) per node on nodes allocated 4 GPU(s)") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace vigil
