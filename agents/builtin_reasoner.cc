@@ -7212,8 +7212,28 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         firmware.push_back(o.hint);
       }
     }
-    const bool off_bus = !firmware.empty() &&
-                         AnyLogLine(c, [](const std::string& s) { return s.size() <= 2000 && kOffBus.Search(s); });
+    // Review RV-RL8: off the bus is also what the pack reads as such beyond these words: lspci's
+    // "(rev ff)" (config space reads all ones), "RmInitAdapter failed", pciehp's "Link Down", an Xid 79
+    // in another log's shape, dcgm-exporter's Xid 79. A GPU lost after its GSP timeouts shows those,
+    // and its NVML Unknown Error is then the lost GPU's (RL8's binary answered gpu_firmware_error).
+    // Any log observation for gpu_fallen_off_bus other than an NVML Unknown Error line, or an Xid 79
+    // series, counts.
+    const auto offbus_observed = [&]() {
+      for (const Observation& o : beliefs.observations()) {
+        auto it = o.deltas.find("gpu_fallen_off_bus");
+        if (it == o.deltas.end() || it->second <= 0) continue;
+        if (o.evidence.kind == EvidenceKind::kMetric) {
+          if (o.evidence.source.find("XID_ERRORS") != std::string::npos && o.evidence.value == 79) return true;
+          continue;
+        }
+        if (o.evidence.kind != EvidenceKind::kLog) continue;
+        if (o.evidence.detail.size() > 2000 || !std::regex_search(o.evidence.detail, kNvmlUnknown)) return true;
+      }
+      return false;
+    };
+    const bool off_bus =
+        !firmware.empty() &&
+        (AnyLogLine(c, [](const std::string& s) { return s.size() <= 2000 && kOffBus.Search(s); }) || offbus_observed());
     if (!firmware.empty() && !off_bus) {
       constexpr double kNvmlUnknownFactor = 0.1;
       beliefs.ReattributeWhere(

@@ -42,6 +42,27 @@ TEST_CASE("realistic8: with an Xid 79 for the GPU, NVML's Unknown Error stays th
   CHECK(d.component == "n-02/gpu3");
 }
 
+// Review RV-RL8: a GPU really lost after its GSP timeouts, with what the pack reads as off the bus
+// other than the Xid 79 wording: lspci's "(rev ff)" (config space reads all ones), the driver's
+// "RmInitAdapter failed" on the reinit, pciehp's "Link Down" on the GPU's slot. The NVML Unknown Error
+// is then the lost GPU's; c9e79a6 moved it to the firmware (gpu_firmware_error, tied and first).
+TEST_CASE("realistic8: a GPU lost after its GSP timeouts keeps NVML's Unknown Error as off the bus (RV-RL8)") {
+  auto j = ParseJson(kGspNvmlUnknown);
+  REQUIRE(j.ok());
+  std::string line;
+  SUBCASE("lspci rev ff") { line = "5d:00.0 3D controller: NVIDIA Corporation GH100 [H200 SXM 141GB] (rev ff)"; }
+  SUBCASE("RmInitAdapter failed") {
+    line = "Nov 30 08:01:10 n-02 kernel: NVRM: GPU 0000:5d:00.0: RmInitAdapter failed! (0x62:0x40:2453)";
+  }
+  SUBCASE("pciehp Link Down") { line = "Nov 30 07:59:20 n-02 kernel: pcieport 0000:5a:01.0: pciehp: Slot(3): Link Down"; }
+  for (Json& l : (*j)["logs"]) {
+    if (l["source"].get<std::string>() == "n-02/shell") l["lines"].push_back(line);
+  }
+  Diagnosis d = testing::RunJsonWithPack(*j, Json::object());
+  CHECK(d.root_cause == "gpu_fallen_off_bus");
+  CHECK(d.component == "n-02/gpu3");
+}
+
 // Two nodes' GPU utilisation falls from 96 % to ~28 %, DeepSpeed's steps slow to 6-7 s and the
 // trainer logs "data wait per step: 5.02s of 7.21s"; n-02's dmesg: a LustreError ost_read rc = -107,
 // then the Lustre client's "Connection to scratch-OST0007 (at ...) was lost" twice.
