@@ -951,25 +951,35 @@ def case_26():
              "[%s] [INFO] [config.py:1000:print] gradient_clipping ...... 1.0" % c.ymd_ms(-1500),
              "[%s] [INFO] [config.py:1000:print] fp16 ................... {'enabled': True, 'loss_scale': 0, "
              "'initial_scale_power': 16, 'loss_scale_window': 1000, 'hysteresis': 2, 'min_loss_scale': 1}" % c.ymd_ms(-1500)]
-    sc = 65536
+    # Review RV-RL8: DeepSpeed's DynamicLossScaler divides the scale by its scale_factor (2) per overflow,
+    # once hysteresis (2) is spent: the first overflow only lowers the hysteresis, then 65536 -> 32768 ...
+    # -> 1 (16 halvings), then "1, reducing to 1" and the scaler's exception at the minimum (it raises;
+    # no log line of its own).
+    timed = []
     for i in range(12):
-        lines.append("[%s] [INFO] [train.py:412] step %d loss %s grad_norm %s" % (
+        timed.append((-600 + 40 * i, "[%s] [INFO] [train.py:412] step %d loss %s grad_norm %s" % (
             c.ymd_ms(-600 + 40 * i), 1990 + i, [1.42, 1.41, 1.43, 1.49, 1.71, 2.38][min(i, 5)] if i < 6 else "nan",
-            "%.2f" % (0.41 + 0.2 * i) if i < 6 else "nan"))
-        if i >= 4:
-            new = max(1, sc // 2 ** 3)
-            lines.append("[%s] [INFO] [loss_scaler.py:183:update_scale] [deepspeed] OVERFLOW! Rank 0 Skipping step. "
-                         "Attempted loss scale: %d, reducing to %d" % (c.ymd_ms(-598 + 40 * i), sc, new))
-            sc = new
-    lines.append("[%s] [INFO] [loss_scaler.py:183:update_scale] [deepspeed] OVERFLOW! Rank 0 Skipping step. "
-                 "Attempted loss scale: 1, reducing to 1" % c.ymd_ms(-110))
-    lines.append("[%s] [ERROR] Current loss scale already at minimum - cannot decrease scale anymore. Exiting run." % c.ymd_ms(-100))
-    lines.append("[%s] [INFO] [logging.py:96:log_dist] [Rank 0] step=2001, skipped=9, lr=[5.99e-04], mom=[(0.9, 0.95)]" % c.ymd_ms(-99))
+            "%.2f" % (0.41 + 0.2 * i) if i < 6 else "nan")))
+    over = ["Attempted loss scale: 65536, but hysteresis is 2. Reducing hysteresis to 1"]
+    sc = 65536
+    while sc > 1:
+        over.append("Attempted loss scale: %d, reducing to %d" % (sc, sc // 2))
+        sc //= 2
+    over.append("Attempted loss scale: 1, reducing to 1")
+    for k, x in enumerate(over):
+        t = -438 + 18 * k
+        timed.append((t, "[%s] [INFO] [loss_scaler.py:183:update_scale] [deepspeed] OVERFLOW! Rank 0 Skipping step. %s"
+                      % (c.ymd_ms(t), x)))
+    timed.sort(key=lambda tx: tx[0])
+    lines += [x for _, x in timed]
+    lines.append("[%s] [INFO] [logging.py:96:log_dist] [Rank 0] step=2001, skipped=%d, lr=[5.99e-04], mom=[(0.9, 0.95)]"
+                 % (c.ymd_ms(-100), len(over)))
+    lines.append("Exception: Current loss scale already at minimum - cannot decrease scale anymore. Exiting run.")
     lines += ["[%s] [INFO] %s" % (c.ymd_ms(-1400 + 50 * i), x) for i, x in enumerate(app_noise(c, 8))]
     c.log("tpu-free-1/rank0/stdout", lines)
     c.log("tpu-free-1/journal", kernel_noise(c, "tpu-free-1", 8))
     c.node_metric("training_loss_scale", {"job": "code-7b"},
-                  lambda s: 65536 if s < -440 else max(1, 65536 / 8 ** ((s + 440) / 40)))
+                  lambda s: 65536 if s < -420 else max(1, 65536 / 2 ** ((s + 420) / 18)))
     return c
 
 
