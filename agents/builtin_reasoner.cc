@@ -7252,6 +7252,56 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
   }
 
+  // 3z4. A Lustre client reconnect that recovered (review RV-RL8). The client prints "<import>:
+  // Connection to <target> (at <nid>) was lost; in progress operations using this service will wait
+  // for recovery to complete" whenever an import disconnects, in routine operation too: an OSS
+  // failover or restart, a server recovery. Followed by "<import>: Connection restored to ..." and with
+  // no Lustre trouble anywhere in the case (no LustreError, no ptlrpc request timeout, no eviction, no
+  // hung task), such a reconnect is no storage failure: its lines' weight for storage_failure is
+  // discounted. An import whose last word in the case is "lost" keeps it.
+  {
+    const bool lustre_trouble = AnyLogLine(c, [](const std::string& s) {
+      return s.find("LustreError") != std::string::npos || s.find("ptlrpc_expire_one_request") != std::string::npos ||
+             s.find("was evicted") != std::string::npos || s.find("blocked for more than") != std::string::npos;
+    });
+    // The import: the word before ": Connection to " / ": Connection restored to ".
+    auto import_of = [](const std::string& t, size_t colon) {
+      size_t b = t.rfind(' ', colon);
+      b = b == std::string::npos ? 0 : b + 1;
+      return t.substr(b, colon - b);
+    };
+    std::map<std::string, bool> restored_last;  // import -> its last line is "restored"
+    if (!lustre_trouble) {
+      for (const CaseLog& log : c.logs) {
+        for (const LogLine& line : log.lines) {
+          const std::string& t = line.text;
+          if (t.size() > 2000 || t.find("Lustre: ") == std::string::npos) continue;
+          if (size_t r = t.find(": Connection restored to "); r != std::string::npos) {
+            restored_last[import_of(t, r)] = true;
+          } else if (size_t l = t.find(": Connection to "); l != std::string::npos && t.find(" was lost", l) != std::string::npos) {
+            restored_last[import_of(t, l)] = false;
+          }
+        }
+      }
+    }
+    bool any_restored = false;
+    for (const auto& [imp, r] : restored_last) any_restored = any_restored || r;
+    if (any_restored) {
+      // Almost nothing left, as a lone Xid 43 (3z2): a routine reconnect says nothing about this incident.
+      constexpr double kRestoredReconnectFactor = 0.05;
+      beliefs.DiscountWhere("storage_failure", kRestoredReconnectFactor,
+                            "a Lustre client reconnect that was restored, with no Lustre error in the case",
+                            [&](const Observation& o) {
+                              const std::string& d = o.evidence.detail;
+                              if (o.evidence.kind != EvidenceKind::kLog || d.size() > 2000) return false;
+                              size_t l = d.find(": Connection to ");
+                              if (l == std::string::npos || d.find(" was lost", l) == std::string::npos) return false;
+                              auto it = restored_last.find(import_of(d, l));
+                              return it != restored_last.end() && it->second;
+                            });
+    }
+  }
+
   // 3zz. A launch that does not fit its allocation (review RG): the launcher's node or process count
   // against what Slurm allocated (LaunchCountMismatch), and torch elastic's RendezvousClosedError: an
   // agent that came to a rendezvous already closed (the job's agents had all joined and run or
