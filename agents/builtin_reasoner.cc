@@ -22,6 +22,7 @@
 
 #include "core/ascii.h"
 #include "core/parse.h"
+#include "core/saturating.h"
 #include "core/time_util.h"
 #include "core/utf8.h"
 #include "knowledge/literal_prefilter.h"
@@ -32,17 +33,10 @@ namespace {
 
 constexpr int64_t kNoTime = std::numeric_limits<int64_t>::max();
 // A time in a case is the input's (a metric sample's unix ms is any int64 the case file holds): a
-// window or a slack around one saturates at int64's ends instead of overflowing (SAN2: a sample at
-// INT64_MIN made the throttle window's start `t - 15 min` undefined, in Release a time near
-// INT64_MAX, and every throttle line "long before" the slowdown).
-int64_t TimeMinus(int64_t t, int64_t d) {
-  int64_t r;
-  return __builtin_sub_overflow(t, d, &r) ? (d > 0 ? std::numeric_limits<int64_t>::min() : kNoTime) : r;
-}
-int64_t TimePlus(int64_t t, int64_t d) {
-  int64_t r;
-  return __builtin_add_overflow(t, d, &r) ? (d > 0 ? kNoTime : std::numeric_limits<int64_t>::min()) : r;
-}
+// window or a slack around one saturates at int64's ends (SaturatingAdd / SaturatingSub,
+// core/saturating.h; the top end is kNoTime) instead of overflowing (SAN2: a sample at INT64_MIN made
+// the throttle window's start `t - 15 min` undefined, in Release a time near INT64_MAX, and every
+// throttle line "long before" the slowdown).
 constexpr double kFirstSignatureWeight = 3.0;
 constexpr double kExtraSignatureWeight = 0.75;
 constexpr double kMaxExtraSignatureWeight = 2.0;
@@ -7421,8 +7415,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         // alert is the reference: a throttle last logged more than kThrottleAlertWindowMs before it
         // fired is as stale.
         const int64_t throttle_since =
-            effect_time != kNoTime ? TimeMinus(effect_time, kThrottleOverlapMs)
-            : (c.alert && c.alert->starts_at_ms > 0) ? TimeMinus(c.alert->starts_at_ms, kThrottleAlertWindowMs)
+            effect_time != kNoTime ? SaturatingSub(effect_time, kThrottleOverlapMs)
+            : (c.alert && c.alert->starts_at_ms > 0) ? SaturatingSub(c.alert->starts_at_ms, kThrottleAlertWindowMs)
                                                      : kNoTime;
         if ((cause == "gpu_thermal_throttle" || cause == "gpu_power_throttle") && raw[cause] > 0 &&
             throttle_since != kNoTime) {
@@ -7503,7 +7497,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         }
         int64_t cause_time = b.EarliestSupport(cause);
         bool plausible = own_gpu_throttles || cause_time == kNoTime || effect_time == kNoTime ||
-                         cause_time <= TimePlus(effect_time, kCauseSlackMs);
+                         cause_time <= SaturatingAdd(effect_time, kCauseSlackMs);
         if (!plausible) continue;
         b.Discount(effect, kExplainedAwayFactor, "explained by " + cause);
         ex.insert(effect);

@@ -15,6 +15,7 @@
 
 #include "core/config.h"
 #include "core/json.h"
+#include "core/saturating.h"
 #include "core/status.h"
 
 namespace vigil {
@@ -67,11 +68,6 @@ struct TokenUsage {
   void Add(const TokenUsage& u) {
     prompt_tokens = SaturatingAdd(prompt_tokens, u.prompt_tokens);
     completion_tokens = SaturatingAdd(completion_tokens, u.completion_tokens);
-  }
-  static int64_t SaturatingAdd(int64_t a, int64_t b) {
-    int64_t sum = 0;
-    if (__builtin_add_overflow(a, b, &sum)) return b > 0 ? INT64_MAX : INT64_MIN;
-    return sum;
   }
 };
 

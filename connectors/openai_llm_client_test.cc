@@ -739,7 +739,10 @@ TEST_CASE("token counts at INT64_MAX: totals and running sums saturate, the budg
   CHECK(sum.prompt_tokens == INT64_MAX);
   CHECK(sum.completion_tokens == 10);
   CHECK(sum.total() == INT64_MAX);
-  CHECK(TokenUsage::SaturatingAdd(INT64_MIN, -1) == INT64_MIN);
+  CHECK(SaturatingAdd(INT64_MIN, -1) == INT64_MIN);
+  CHECK(SaturatingSub(INT64_MIN, 1) == INT64_MIN);
+  CHECK(SaturatingSub(INT64_MAX, -1) == INT64_MAX);
+  CHECK(SaturatingSub(-5, 3) == -8);
 
   ScriptedOpenAiServer srv;
   FakeClock clock;
