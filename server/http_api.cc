@@ -523,11 +523,19 @@ void HttpApi::Routes() {
   };
 
   auto list = [this](const httplib::Request& req) -> Reply {
-    std::string status;
+    std::string status, status_key;
     size_t limit = 50;
     for (const auto& [key, value] : req.params) {
-      if (key == "status") {
+      // `state` is the field each incident carries, so a client filters by that name too (DOG:
+      // `?state=diagnosed` was refused as an unknown parameter).
+      if (key == "status" || key == "state") {
+        if (!status_key.empty() && value != status) {
+          return ErrorReply(400, "`" + status_key + "` and `" + key + "` disagree (`" + status + "`, `" + value +
+                                     "`): give one filter",
+                            "query." + key);
+        }
         status = value;
+        status_key = key;
       } else if (key == "limit") {
         const auto n = ParseUint(value);
         if (!n || *n < 1 || *n > options_.list_limit_max) {
@@ -537,16 +545,20 @@ void HttpApi::Routes() {
         }
         limit = *n;
       } else {
-        return ErrorReply(400, "unknown query parameter `" + key + "`; accepted: status, limit", "query." + key);
+        return ErrorReply(400, "unknown query parameter `" + key + "`; accepted: status (or state), limit",
+                          "query." + key);
       }
     }
     auto rows = options_.store->List(status, limit);
     if (!rows.ok()) {
-      return StatusReply(rows.status(), rows.status().code() == StatusCode::kInvalidArgument ? "query.status" : "store");
+      return StatusReply(rows.status(), rows.status().code() == StatusCode::kInvalidArgument
+                                            ? "query." + (status_key.empty() ? std::string("status") : status_key)
+                                            : std::string("store"));
     }
     Json items = Json::array();
     for (const auto& r : *rows) items.push_back(r.ToJson(false));
-    return JsonReply(200, Json{{"incidents", items}, {"count", items.size()}});
+    // `count` is this page's size; `limit` beside it says whether more may exist (count == limit).
+    return JsonReply(200, Json{{"incidents", items}, {"count", items.size()}, {"limit", limit}});
   };
 
   auto get = [this](const httplib::Request& req) -> Reply {

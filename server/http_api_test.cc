@@ -139,6 +139,21 @@ TEST_CASE("HttpApi: an Alertmanager webhook is stored before the 200; repeats an
   CHECK(BodyOf(resolved)["resolved"] == Json::array({id}));
   CHECK(BodyOf(c.Get("/api/v1/incidents/" + std::to_string(id)))["resolved_at"] == "2026-12-01T02:30:00Z");
   CHECK(BodyOf(c.Get("/api/v1/incidents?status=resolved"))["count"] == 1);
+  // The field is `state`: the filter takes that name too; `limit` says what a full page holds.
+  Json by_state = BodyOf(c.Get("/api/v1/incidents?state=diagnosed&limit=7"));
+  CHECK(by_state["count"] == 1);
+  CHECK(by_state["limit"] == 7);
+  CHECK(by_state["incidents"][0]["id"] == id);
+  CHECK(BodyOf(c.Get("/api/v1/incidents?state=queued"))["count"] == 0);
+  CHECK(BodyOf(c.Get("/api/v1/incidents"))["limit"] == 50);
+  auto both = c.Get("/api/v1/incidents?status=queued&state=diagnosed");
+  REQUIRE(both);
+  CHECK(both->status == 400);
+  CHECK(BodyOf(both)["error"].get<std::string>().find("disagree (") != std::string::npos);
+  auto bad_state = c.Get("/api/v1/incidents?state=done");
+  REQUIRE(bad_state);
+  CHECK(bad_state->status == 400);
+  CHECK(BodyOf(bad_state)["where"] == "query.state");
 }
 
 TEST_CASE("HttpApi: bad requests get a JSON error naming what and where") {
