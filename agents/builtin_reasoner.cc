@@ -4298,6 +4298,25 @@ struct Observation {
   bool host_side = false;
 };
 
+// Evidence that `node`'s cores are taken from the job's ranks (a `top` listing's hog, node_exporter's
+// CPU series against the job's other nodes): host-side straggler evidence of kHostContentionWeight,
+// placed on the whole node, that a GPU probe passing there does not clear.
+Observation HostContention(EvidenceKind kind, std::string source, std::string detail, const std::string& node,
+                           const std::string& job) {
+  Observation o;
+  o.evidence.kind = kind;
+  o.evidence.source = std::move(source);
+  o.evidence.detail = std::move(detail);
+  o.evidence.supports = {"straggler_rank"};
+  o.evidence.weight = kHostContentionWeight;
+  o.deltas["straggler_rank"] = kHostContentionWeight;
+  o.hint.node = node;
+  o.hint.node_wide = true;
+  o.hint.job = job;
+  o.host_side = true;
+  return o;
+}
+
 // A log line in which a process reports that it gave up waiting for its peers (a collective
 // watchdog, a timed-out wait) or that a peer went away ("remote process exited", "closed by
 // remote peer"): it says where the waiting happened, not where the fault is.
@@ -6581,22 +6600,13 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       for (const LogLine& l : log.lines) text.push_back(l.text);
       std::optional<CpuHog> hog = FindCpuHog(text);
       if (!hog) continue;
-      Observation o;
-      o.evidence.kind = EvidenceKind::kLog;
-      o.evidence.source = log.source + ":" + std::to_string(log.lines[hog->line].number);
       char buf[96];
       std::snprintf(buf, sizeof buf, " runs at %.0f%% CPU (%.0f cores) on ", hog->cpu_percent, hog->cpu_percent / 100.0);
-      o.evidence.detail = "another user's process takes the host's cores: " + hog->user + "'s `" +
-                          Utf8Prefix(hog->command, 120) + "`" + buf + node + ", beside the job's ranks (" +
-                          Utf8Prefix(log.lines[hog->line].text, 200) + ")";
-      o.evidence.supports = {"straggler_rank"};
-      o.evidence.weight = kHostContentionWeight;
-      o.deltas["straggler_rank"] = kHostContentionWeight;
-      o.hint.node = node;
-      o.hint.node_wide = true;
-      o.hint.job = topo.job;
-      o.host_side = true;
-      beliefs.Add(std::move(o));
+      beliefs.Add(HostContention(EvidenceKind::kLog, log.source + ":" + std::to_string(log.lines[hog->line].number),
+                                 "another user's process takes the host's cores: " + hog->user + "'s `" +
+                                     Utf8Prefix(hog->command, 120) + "`" + buf + node + ", beside the job's ranks (" +
+                                     Utf8Prefix(log.lines[hog->line].text, 200) + ")",
+                                 node, topo.job));
     }
   }
 
@@ -6896,29 +6906,18 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         }
       }
       if (slow_node.empty() || gpu_side || host_seen) continue;
-      Observation o;
-      o.evidence.kind = EvidenceKind::kMetric;
-      o.evidence.source = "metric " + p.series;
-      std::string what;
-      for (const std::string& w : p.what) {
-        if (!what.empty()) what += ", ";
-        what += w;
+      std::string detail = "the slow rank's host has its CPUs taken: ";
+      detail += slow_node;
+      detail += ' ';
+      for (size_t i = 0; i < p.what.size(); ++i) {
+        if (i) detail += ", ";
+        detail += p.what[i];
       }
-      o.evidence.detail = "the slow rank's host has its CPUs taken: ";
-      o.evidence.detail += slow_node;
-      o.evidence.detail += " ";
-      o.evidence.detail += what;
-      o.evidence.detail += " since ";
-      o.evidence.detail += FormatRfc3339Ms(p.onset_ms);
-      o.evidence.detail += ", against the job's other nodes";
+      detail += " since ";
+      detail += FormatRfc3339Ms(p.onset_ms);
+      detail += ", against the job's other nodes";
+      Observation o = HostContention(EvidenceKind::kMetric, "metric " + p.series, std::move(detail), slow_node, topo.job);
       o.evidence.time_ms = p.onset_ms;
-      o.evidence.supports = {"straggler_rank"};
-      o.evidence.weight = kHostContentionWeight;
-      o.deltas["straggler_rank"] = kHostContentionWeight;
-      o.hint.node = slow_node;
-      o.hint.node_wide = true;
-      o.hint.job = topo.job;
-      o.host_side = true;
       o.time_ms = p.onset_ms;
       beliefs.Add(std::move(o));
     }
