@@ -363,6 +363,11 @@ Alert MakeAlert(const RulePlan& plan, const std::string& metric, const Labels& s
   a.active_at_ms = active_at;
   a.starts_at_ms = t;
   a.value = std::isnan(value) ? 0 : value;
+  // The value that made it fire, as Prometheus's $value: the left side of the condition's first
+  // comparison that held (`rate(value, 5m) > 10` fires with the rate, not the counter); the
+  // series' point when no comparison held or its left side is not a finite number (`stale_for`,
+  // `absent`, `not (...)`).
+  bool value_from_term = false;
   Json terms = Json::array();
   for (int32_t id : plan.explain_nodes) {
     const PlanNode& n = plan.nodes[id];
@@ -372,8 +377,13 @@ Alert MakeAlert(const RulePlan& plan, const std::string& metric, const Labels& s
     if (n.type == ValueType::kBool) {
       term["held"] = Truthy(v);
       if (n.op >= PlanOp::kLt && n.op <= PlanOp::kNe) {
-        term["left"] = node_value(n.inputs[0]);
+        const double left = node_value(n.inputs[0]);
+        term["left"] = left;
         term["right"] = node_value(n.inputs[1]);
+        if (!value_from_term && Truthy(v) && std::isfinite(left)) {
+          a.value = left;
+          value_from_term = true;
+        }
       }
     } else {
       term["value"] = v;

@@ -317,6 +317,42 @@ TEST_CASE("alert life cycle: pending, firing after `for`, keep_firing_for, resol
   CHECK(r2->flags[0] == std::vector<uint8_t>{0, 0, 0, 0});
 }
 
+TEST_CASE("an alert's value is its condition's left side, as Prometheus's $value: the rate, not the counter") {
+  // rate(value, 4p) > 5 over a counter growing 10 per second from 1,000,000: it fires with the rate
+  // (10/s), not with the counter's 1,000,040 (a user reading `value` of a rate rule saw the counter).
+  P p("FastCounter");
+  int32_t rate = p.Window(WindowFn::kRate, p.Value(), true, 4);
+  RulePlan plan = p.Done(p.Cmp(PlanOp::kGt, rate, p.Const(5)));
+  TimeSeries s = Series("m", {{"gpu", "1"}}, {1000, 2000, 3000, 4000, 5000, 6000},
+                        {1e6, 1e6 + 10, 1e6 + 20, 1e6 + 30, 1e6 + 40, 1e6 + 50});
+  auto r = EvaluateBatch(CompiledRules{{plan}}, std::span<const TimeSeries>(&s, 1));
+  REQUIRE(r.ok());
+  REQUIRE(r->alerts.size() == 1);
+  CHECK(r->alerts[0].value == doctest::Approx(10.0));
+  CHECK(r->alerts[0].explanation["terms"][0]["left"] == r->alerts[0].value);
+
+  // `a or b`: the first comparison that held gives the value (here the second).
+  P q("EitherWay");
+  int32_t low = q.Cmp(PlanOp::kLt, q.Value(), q.Const(-1));
+  int32_t fast = q.Cmp(PlanOp::kGt, q.Window(WindowFn::kRate, q.Value(), true, 4), q.Const(5));
+  RulePlan plan2 = q.Done(q.Node(PlanOp::kOr, {low, fast}, ValueType::kBool));
+  plan2.explain_nodes = {low, fast};
+  auto r2 = EvaluateBatch(CompiledRules{{plan2}}, std::span<const TimeSeries>(&s, 1));
+  REQUIRE(r2.ok());
+  REQUIRE(r2->alerts.size() == 1);
+  CHECK(r2->alerts[0].value == doctest::Approx(10.0));
+
+  // No comparison held (`not (value < 0)`): the series' point, as before.
+  P n("NotNegative");
+  int32_t neg = n.Cmp(PlanOp::kLt, n.Value(), n.Const(0));
+  RulePlan plan3 = n.Done(n.Node(PlanOp::kNot, {neg}, ValueType::kBool));
+  plan3.explain_nodes = {neg};
+  auto r3 = EvaluateBatch(CompiledRules{{plan3}}, std::span<const TimeSeries>(&s, 1));
+  REQUIRE(r3.ok());
+  REQUIRE(r3->alerts.size() == 1);
+  CHECK(r3->alerts[0].value == 1e6);
+}
+
 TEST_CASE("peer median by label finds the straggler rank") {
   std::vector<TimeSeries> ranks;
   for (int rank = 0; rank < 4; ++rank) {
