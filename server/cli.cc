@@ -9,6 +9,7 @@
 
 #include "core/logging.h"
 #include "core/parse.h"
+#include "core/utf8.h"
 
 namespace vigil {
 namespace {
@@ -121,6 +122,15 @@ int RunCli(int argc, char** argv) {
     std::fprintf(stderr, "vigil: internal error: %s\n", e.what());
     return 1;
   }
+}
+
+std::string QuotedName(const std::string& name, size_t max_bytes) {
+  if (name.size() <= max_bytes) return name;
+  std::string out = Utf8Prefix(name, max_bytes);
+  out += "... (";
+  out += std::to_string(name.size());
+  out += " bytes)";
+  return out;
 }
 
 }  // namespace vigil

@@ -8,6 +8,7 @@
 // command.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -20,6 +21,12 @@ class Validator;
 }  // namespace CLI
 
 namespace vigil {
+
+// A name as messages quote it: at most `max_bytes` bytes (cut before a UTF-8 sequence that would
+// not fit), then "... (N bytes)". A mangled file (a line that lost its newlines) can make a series
+// name megabytes long; a warning or progress line per target quoted it whole (a 50 MB name: 500 MB
+// on stderr from `vigil detect`, the whole name per target from `vigil train-rules`).
+std::string QuotedName(const std::string& name, size_t max_bytes = 60);
 
 using CommandRunner = std::function<int(const Config& config)>;
 

@@ -56,19 +56,6 @@ std::string SelectorText(const Selector& sel) {
   return out + '}';
 }
 
-// A name as the warnings quote it: at most 60 bytes, then "... (N bytes)". A mangled file (a line
-// that lost its newlines) can make a series name megabytes long; each rule's warning quoted it
-// whole (a 50 MB name: 500 MB on stderr).
-std::string QuotedName(const std::string& name) {
-  constexpr size_t kMaxBytes = 60;
-  if (name.size() <= kMaxBytes) return name;
-  std::string out = Utf8Prefix(name, kMaxBytes);
-  out += "... (";
-  out += std::to_string(name.size());
-  out += " bytes)";
-  return out;
-}
-
 // "a, b, c" of the first `max` of `names`, then " and N more".
 std::string NameList(const std::set<std::string>& names, size_t max = 12) {
   std::string out;

@@ -414,7 +414,7 @@ int Run(const TrainFlags& f, const Config& base_config) {
     std::string cut_note;
     if (cut != nullptr) {
       const std::string name = cut->file_stem + ".rules";
-      cut_note = "; target " + cut->target + " was in progress: cut short, " +
+      cut_note = "; target " + QuotedName(cut->target, 120) + " was in progress: cut short, " +
                  (earlier->count(name) ? "no new rule file (the earlier run's " + name + " is kept)"
                                        : std::string("no rule file")) +
                  " (training.json: \"completed\": false)";
@@ -445,15 +445,15 @@ int Run(const TrainFlags& f, const Config& base_config) {
   for (const TrainedTarget& t : run->targets) {
     with_rules += !t.rule_text.empty();
     if (!t.rule_text.empty() && !t.selector_warning.empty())
-      std::fprintf(stderr, "train-rules: warning: %s: %s\n", t.target.c_str(), t.selector_warning.c_str());
+      std::fprintf(stderr, "train-rules: warning: %s: %s\n", QuotedName(t.target, 120).c_str(), t.selector_warning.c_str());
     // The group family's bad input (the label on some members only): the proposer's rules are
     // written, the group rule is not; say so here, not only in training.json.
     if (!t.group_error.empty())
-      std::fprintf(stderr, "train-rules: warning: %s: no group rule: %s\n", t.target.c_str(),
+      std::fprintf(stderr, "train-rules: warning: %s: no group rule: %s\n", QuotedName(t.target, 120).c_str(),
                    t.group_error.c_str());
     if (!t.status.ok()) {
       ++failed;
-      std::fprintf(stderr, "train-rules: %s: %s\n", t.target.c_str(), t.status.message().c_str());
+      std::fprintf(stderr, "train-rules: %s: %s\n", QuotedName(t.target, 120).c_str(), t.status.message().c_str());
     }
   }
   std::printf(

@@ -6,9 +6,14 @@
 #include <algorithm>
 #include <cstring>
 
+#include "server/cli.h"
+
 namespace vigil {
 
 namespace {
+
+// A plain progress line quotes at most this much of a target's name (QuotedName).
+constexpr size_t kMaxLoggedNameBytes = 120;
 
 // Characters of UTF-8 text `s` (bytes that do not continue a character), one terminal column each.
 size_t Utf8Columns(const std::string& s) {
@@ -77,7 +82,7 @@ void TrainProgress::Update(size_t target, size_t targets, int step, int steps, c
     std::fflush(out_);
   } else if (target != last_target_) {
     std::fprintf(out_, "train-rules: target %zu/%zu %s (elapsed %.0fs, ETA %s)\n", target + 1, targets,
-                 name.c_str(), elapsed, eta_text);
+                 QuotedName(name, kMaxLoggedNameBytes).c_str(), elapsed, eta_text);
     last_target_ = target;
   }
 }

@@ -28,7 +28,8 @@ class TrainProgress {
   // first (at a UTF-8 character boundary, one column per character), then the bar narrowed to 10
   // and dropped, and last the line itself cut. Every redraw is padded with spaces to that width
   // (one column short of the terminal's), so it covers a longer line drawn before it. The ETA
-  // reads `--` while there is no estimate, `<1s` under half a second while work remains.
+  // reads `--` while there is no estimate, `<1s` under half a second while work remains. A plain
+  // line quotes at most 120 bytes of the name, then its length (QuotedName, server/cli.h).
   TrainProgress(bool tty, std::FILE* out, const Clock* clock = nullptr, int columns = 0);
 
   // At step `step` of `steps` of target `target` (0-based) of `targets`, named `name`.

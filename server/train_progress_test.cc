@@ -53,6 +53,22 @@ TEST_CASE("TrainProgress without a terminal: one plain line per target with elap
   std::fclose(out);
 }
 
+TEST_CASE("TrainProgress without a terminal: a megabyte target name is quoted cut, with its length") {
+  // A mangled file (a line that lost its newlines) made a 5 MB series name; the plain line per
+  // target printed it whole.
+  std::FILE* out = std::tmpfile();
+  REQUIRE(out != nullptr);
+  FakeClock clock;
+  TrainProgress p(false, out, &clock);
+  p.Update(0, 2, 0, 4, std::string(5'000'000, 'x'));
+  p.Update(1, 2, 0, 4, "gpu_b");
+  const std::string w = Written(out);
+  CHECK(w.size() < 300);
+  CHECK(w == "train-rules: target 1/2 " + std::string(120, 'x') + "... (5000000 bytes) (elapsed 0s, ETA --)\n"
+             "train-rules: target 2/2 gpu_b (elapsed 0s, ETA <1s)\n");
+  std::fclose(out);
+}
+
 TEST_CASE("TrainProgress on a terminal: the bar redrawn in place with percentage, target and ETA") {
   std::FILE* out = std::tmpfile();
   REQUIRE(out != nullptr);
