@@ -53,6 +53,17 @@ Result<Alert> ParseAlert(const Json& j, const std::string& where) {
     a.starts_at_ms = *ms;
     a.active_at_ms = *ms;
   }
+  // The alert's rule expression and identity, as the webhook parser (connectors/alertmanager.h)
+  // reads them for `vigil serve`: the reasoner matches the expression against past incidents'
+  // alerts, so a case without it was scored on less than serve sees.
+  if (auto it = j.find("generatorURL"); it != j.end() && !it->is_null()) {
+    RETURN_IF_ERROR(Expect(*it, it->is_string(), where + ".generatorURL", "a string"));
+    a.explanation = Json{{"source", "case"}, {"generator_url", it->get<std::string>()}};
+  }
+  if (auto it = j.find("fingerprint"); it != j.end() && !it->is_null()) {
+    RETURN_IF_ERROR(Expect(*it, it->is_string(), where + ".fingerprint", "a string"));
+    a.fingerprint = it->get<std::string>();
+  }
   return a;
 }
 

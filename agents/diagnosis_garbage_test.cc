@@ -7,10 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "agents/alert_triage.h"
 #include "agents/case.h"
 #include "agents/diagnosis_agent.h"
 #include "agents/diagnosis_testing.h"
 #include "agents/metric_condition.h"
+#include "connectors/alertmanager.h"
 #include "core/utf8.h"
 
 namespace vigil {
@@ -220,4 +222,22 @@ TEST_CASE("non-ASCII log text: what the reasoner cuts from long lines stays UTF-
 }
 
 }  // namespace
+TEST_CASE("a case's alert keeps its generatorURL and fingerprint, as the webhook parser does; a non-string is refused") {
+  // `vigil serve` reads the alert's rule expression from generatorURL (the reasoner matches it
+  // against past incidents' alerts); the case loader dropped it, so the eval saw less than serve.
+  Json j = XidCase();
+  j["alert"]["generatorURL"] = "http://prometheus:9090/graph?g0.expr=DCGM_FI_DEV_XID_ERRORS+%3E+0&g0.tab=1";
+  j["alert"]["fingerprint"] = "4c1d2e0f9a8b7c6d";
+  auto c = ParseCase(j, "t.json");
+  REQUIRE(c.ok());
+  REQUIRE(c->alert.has_value());
+  CHECK(c->alert->fingerprint == "4c1d2e0f9a8b7c6d");
+  CHECK(ExpressionFromGeneratorUrl(AlertGeneratorUrl(*c->alert)) == "DCGM_FI_DEV_XID_ERRORS > 0");
+  j["alert"]["generatorURL"] = 17;
+  auto bad = ParseCase(j, "t.json");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.status().message().find("alert.generatorURL") != std::string::npos);
+  CHECK(bad.status().message().find("a string") != std::string::npos);
+}
+
 }  // namespace vigil
