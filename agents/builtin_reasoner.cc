@@ -3344,6 +3344,10 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
   static const std::regex kMpiHostfile(R"((?:^|\s)(?:--hostfile|-hostfile|--machinefile|-machinefile|-f)[= ]\s*(\S+))");
   // Processes a node: MPICH / Hydra's `-ppn N` / `-perhost N`, Open MPI's `-npernode N` (RG3).
   static const std::regex kMpiPerNode(R"((?:^|\s)(?:-ppn|-perhost|-npernode|--npernode)[= ]\s*(\d{1,4})(?=\s|$))");
+  // Open MPI's other spellings of it (RG4): `-N N` and `--map-by ppr:N:node` (with modifiers after
+  // it: `ppr:8:node:PE=4`); ppr over sockets or NUMA domains needs their count a node and is not read.
+  static const std::regex kOmpiPerNode(
+      R"((?:^|\s)(?:-N[= ]\s*(\d{1,4})(?=\s|$)|--?map-by[= ]\s*ppr:(\d{1,4}):node(?=[:\s]|$)))");
   // An Open MPI hostfile's line as `cat` shows it in the case: "gh-01 slots=8".
   static const std::regex kHostfileLine(R"(^\s*([A-Za-z][\w.-]*)\s+slots\s*=\s*(\d{1,4})\s*$)");
   // A Kubeflow PyTorchJob's spec: pytorchReplicaSpecs' Master / Worker, each with "replicas: N" (one
@@ -3583,6 +3587,7 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
           hostfile_name = base_name(n[1].str());
         }
         if (std::regex_search(opts, n, kMpiPerNode)) nproc.insert(num(n[1]));
+        if (std::regex_search(opts, n, kOmpiPerNode)) nproc.insert(num(n[1].matched ? n[1] : n[2]));
         if (std::regex_search(opts, n, kMpiHosts)) {
           std::set<std::string> hosts;
           std::set<int> slots;
