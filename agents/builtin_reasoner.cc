@@ -3396,10 +3396,21 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
   // The line each of `nnodes` was read from: the mismatch quotes the line whose count it names, not
   // the first launcher line (whose count may be a 0 left out below; RG3).
   std::vector<std::string> nnodes_at;
-  auto add_nodes = [&](int lo, int hi, const std::string& line) {
+  // Whether each of `nnodes` is torch elastic's requirement (torchrun's `--nnodes`, its launch
+  // config's min_nodes / max_nodes: the nodes the rendezvous waits for) rather than where processes
+  // are placed (srun's nodes, mpirun's hosts, a hostfile). The two are compared with the
+  // allocation each on its own (RG4, realistic8 rl8-19: `srun --nodes=3 ... torchrun --nnodes=4` in
+  // a 3-node allocation; srun's 3 fit, and the 4 the rendezvous waited for were never read).
+  std::vector<bool> nnodes_rdzv;
+  auto add_nodes = [&](int lo, int hi, const std::string& line, bool rdzv = false) {
     nnodes.emplace_back(lo, hi);
     nnodes_at.push_back(Utf8Prefix(line, 300));
+    nnodes_rdzv.push_back(rdzv);
   };
+  // torch elastic's launch config block ("Starting elastic_operator with launch configs:"), one row
+  // a line: "  min_nodes        : 4" then "  max_nodes        : 4" (RG4).
+  static const std::regex kMinNodes(R"(\bmin_nodes\s*:\s*(\d{1,6})\s*$)");
+  static const std::regex kMaxNodes(R"(\bmax_nodes\s*:\s*(\d{1,6})\s*$)");
   std::set<int> nproc, world;
   std::set<std::string> hostfile_hosts;
   std::set<int> hostfile_slots;
@@ -3422,6 +3433,7 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
     std::string replica_kind;  // the spec the lines are in: "PyTorchJob", "MPIJob" or none
     std::string role;
     std::string cat_file;  // the file a `cat` above the line prints (until the next command)
+    int min_nodes = -1;    // a launch config block's min_nodes, until its max_nodes row
     for (const LogLine& line : log.lines) {
       const std::string& t = line.text;
       if (t.size() > 2000) continue;
@@ -3518,8 +3530,17 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
           }
         }
       }
+      if (t.find("_nodes") != std::string::npos) {
+        if (std::regex_search(t, m, kMinNodes)) {
+          min_nodes = num(m[1]);
+        } else if (std::regex_search(t, m, kMaxNodes) && min_nodes >= 0) {
+          add_nodes(min_nodes, std::max(min_nodes, num(m[1])), t, /*rdzv=*/true);
+          min_nodes = -1;
+        }
+      }
       if (t.find("--") != std::string::npos) {
-        if (std::regex_search(t, m, kNnodes)) add_nodes(num(m[1]), m[2].matched ? num(m[2]) : num(m[1]), t);
+        if (std::regex_search(t, m, kNnodes))
+          add_nodes(num(m[1]), m[2].matched ? num(m[2]) : num(m[1]), t, /*rdzv=*/true);
         if (std::regex_search(t, m, kDsNodes) || std::regex_search(t, m, kAccel)) add_nodes(num(m[1]), num(m[1]), t);
         if (std::regex_search(t, m, kNproc) || std::regex_search(t, m, kDsGpus)) nproc.insert(num(m[1]));
       }
@@ -3681,6 +3702,7 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
     if (nnodes[i].second <= 0) {
       nnodes.erase(nnodes.begin() + static_cast<std::ptrdiff_t>(i));
       nnodes_at.erase(nnodes_at.begin() + static_cast<std::ptrdiff_t>(i));
+      nnodes_rdzv.erase(nnodes_rdzv.begin() + static_cast<std::ptrdiff_t>(i));
     }
   }
   if (nnodes.size() != launcher_counts && unreadable != nullptr) {
@@ -3691,22 +3713,36 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
   std::string out;
   bool less = true;
   if (!nnodes.empty()) {
-    bool fits = false;
+    // Per kind (the rendezvous' requirement, the placement): a kind fits when one of its lines
+    // does (a relaunch with the right count); the launch fits when every kind present fits.
+    bool fits = true;
     bool nodes_less = true;
-    for (const auto& [lo, hi] : nnodes) {
-      fits = fits || (lo <= alloc && alloc <= hi);
-      nodes_less = nodes_less && hi < alloc;
+    size_t named = nnodes.size();  // the line the mismatch quotes: the first of a kind that does not fit
+    for (bool kind : {true, false}) {
+      bool present = false, kind_fits = false, kind_less = true;
+      size_t first = nnodes.size();
+      for (size_t i = 0; i < nnodes.size(); ++i) {
+        if (nnodes_rdzv[i] != kind) continue;
+        present = true;
+        if (first == nnodes.size()) first = i;
+        kind_fits = kind_fits || (nnodes[i].first <= alloc && alloc <= nnodes[i].second);
+        kind_less = kind_less && nnodes[i].second < alloc;
+      }
+      if (!present || kind_fits) continue;
+      fits = false;
+      nodes_less = nodes_less && kind_less;
+      if (named == nnodes.size()) named = first;
     }
     if (!fits) less = nodes_less;
     if (!fits) {
       out += "the launcher asks for ";
-      out += std::to_string(nnodes.front().first);
-      if (nnodes.front().second != nnodes.front().first) {
+      out += std::to_string(nnodes[named].first);
+      if (nnodes[named].second != nnodes[named].first) {
         out += "..";
-        out += std::to_string(nnodes.front().second);
+        out += std::to_string(nnodes[named].second);
       }
       out += " node(s) (";
-      out += nnodes_at.front();
+      out += nnodes_at[named];
       out += ") but ";
       out += pod_alloc ? pod_what : "Slurm allocated ";
       out += std::to_string(alloc);

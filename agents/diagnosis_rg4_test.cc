@@ -40,6 +40,67 @@ std::string Mismatch(const Diagnosis& d) {
   return "";
 }
 
+// srun starts one torchrun agent on each of the allocation's nodes; torchrun's rendezvous waits for
+// `nnodes` of them (its launch config block prints min_nodes / max_nodes) and times out.
+Json Rendezvous(const std::string& srun_nodes, const std::string& nnodes, int alloc, bool with_block,
+                const std::string& min_nodes, const std::string& max_nodes) {
+  Json lines = Json::array();
+  std::string cmd = "+ srun --nodes=";
+  cmd += srun_nodes;
+  cmd += " --ntasks-per-node=1 torchrun";
+  if (!nnodes.empty()) {
+    cmd += " --nnodes=";
+    cmd += nnodes;
+  }
+  cmd += " --nproc-per-node=8 --rdzv-backend=c10d --rdzv-endpoint=n-01:29500 --rdzv-id=5512 train.py";
+  lines.push_back(cmd);
+  std::string num = "SLURM_JOB_NUM_NODES=";
+  num += std::to_string(alloc);
+  lines.push_back(num);
+  for (int n = 1; n <= alloc; ++n) {
+    std::string p = "[n-0";
+    p += std::to_string(n);
+    p += "]:";
+    if (with_block) {
+      lines.push_back(p + "I1202 10:00:01.1 90 torch/distributed/launcher/api.py:188] Starting elastic_operator with launch configs:");
+      lines.push_back(p + "  entrypoint       : train.py");
+      lines.push_back(p + "  min_nodes        : " + min_nodes);
+      lines.push_back(p + "  max_nodes        : " + max_nodes);
+      lines.push_back(p + "  nproc_per_node   : 8");
+    }
+    lines.push_back(p + "I1202 10:00:03.1 90 torch/distributed/elastic/agent/server/api.py:677] [default] Rendezvous'ing worker group");
+  }
+  for (int n = 1; n <= alloc; ++n) {
+    std::string p = "[n-0";
+    p += std::to_string(n);
+    p += "]:torch.distributed.elastic.rendezvous.api.RendezvousTimeoutError";
+    lines.push_back(p);
+  }
+  lines.push_back("srun: error: n-02: task 1: Exited with exit code 1");
+  Json logs = Json::array({{{"source", "slurm-5512.out"}, {"lines", lines}}});
+  return Case("rg4-rdzv", {{"alertname", "SlurmJobTimeLimit"}, {"slurm_job_id", "5512"}},
+              "job 5512 produced no training output for 30 min", "2026-12-02T10:31:00Z", logs, alloc);
+}
+
+TEST_CASE("launch counts: torchrun's --nnodes beside srun's nodes, each against the allocation (RG4)") {
+  // realistic8 rl8-19's shape: srun's 3 nodes fit the 3-node allocation, torchrun waits for 4.
+  // fac14f3: srun's count fitting hid torchrun's, no mismatch; answered nccl_collective_hang.
+  Diagnosis d = Run(Rendezvous("3", "4", 3, true, "4", "4"));
+  CHECK(Mismatch(d).find("asks for 4 node(s)") != std::string::npos);
+  CHECK(Mismatch(d).find("allocated 3") != std::string::npos);
+  CHECK(d.root_cause == "launch_config_error");
+  CHECK(d.component == "job");
+  // The launch config block alone (the command line not in the log): min_nodes 4 in 3 nodes.
+  Diagnosis block = Run(Rendezvous("3", "", 3, true, "4", "4"));
+  CHECK(Mismatch(block).find("asks for 4 node(s)") != std::string::npos);
+  CHECK(Mismatch(block).find("min_nodes") == std::string::npos);  // it quotes the max_nodes row
+  // Guards: an elastic range the allocation satisfies is no mismatch, as a --nnodes range or as the
+  // block's min_nodes / max_nodes.
+  CHECK(Mismatch(Run(Rendezvous("3", "2:4", 3, true, "2", "4"))).empty());
+  CHECK(Mismatch(Run(Rendezvous("3", "", 3, true, "2", "4"))).empty());
+  CHECK(Mismatch(Run(Rendezvous("3", "3", 3, true, "3", "3"))).empty());
+}
+
 // mpirun under a 4-node Slurm allocation of 8 GPUs a node.
 Json Mpirun(const std::string& cmd) {
   Json lines = Json::array({"SLURM_JOB_NUM_NODES=4", "SLURM_GPUS_ON_NODE=8", cmd});
