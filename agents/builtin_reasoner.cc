@@ -694,6 +694,33 @@ std::vector<TorchrunFailure> FindTorchrunFailures(const std::vector<std::string>
     }
     if (!f.host.empty() || f.rank >= 0) out.push_back(f);
   }
+  // The agent's own line for a worker that failed (torch.distributed.elastic.multiprocessing.api:
+  // "failed (exitcode: -11) local_rank: 4 (pid: 41877) of binary: /usr/bin/python3"), printed
+  // before the "Root Cause" report and also when that report is cut off or not collected (RG4,
+  // realistic8 rl8-04): an entry of its own with the local rank and pid (no global rank), its host
+  // the last "[host]:" label before it when the line has one (srun / pdsh output gathered into one
+  // file); else empty, for the caller to take the log's node. A report entry with the same pid
+  // already says it (with the global rank): no second entry then.
+  static const std::regex kAgentFailed(R"(\bfailed \(exitcode: -?\d{1,4}\) local_rank: (\d{1,4}) \(pid: (\d{1,9})\))");
+  static const std::regex kHostLabel(R"(\[([A-Za-z][\w.-]{0,62})\]:)");
+  const size_t reported = out.size();
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string& t = lines[i];
+    std::smatch m;
+    if (t.size() > 1000 || t.find("local_rank: ") == std::string::npos || !std::regex_search(t, m, kAgentFailed)) continue;
+    TorchrunFailure f;
+    f.first_line = f.last_line = i;
+    f.local_rank = ParseInt32(m.str(1)).value_or(-1);
+    f.pid = static_cast<long>(ParseInt(m.str(2)).value_or(-1));
+    if (f.local_rank < 0 || f.pid < 0) continue;
+    const std::string before = t.substr(0, static_cast<size_t>(m.position(0)));
+    for (auto it = std::sregex_iterator(before.begin(), before.end(), kHostLabel); it != std::sregex_iterator(); ++it) {
+      f.host = (*it)[1].str();
+    }
+    bool known = false;
+    for (size_t k = 0; k < reported; ++k) known = known || out[k].pid == f.pid;
+    if (!known) out.push_back(f);
+  }
   return out;
 }
 
@@ -893,6 +920,10 @@ Topology BuildTopology(const DiagnosisCase& c) {
     std::vector<std::string> texts;
     for (const LogLine& line : l.lines) texts.push_back(line.text);
     std::vector<TorchrunFailure> failures = FindTorchrunFailures(texts);
+    // An agent's failure line with no host label of a case node ran on the log's own node (RG4).
+    for (TorchrunFailure& f : failures) {
+      if (f.rank < 0 && ReportedNode(f.host, t.names).empty()) f.host = SourceNode(t, l.source);
+    }
     for (const TorchrunFailure& f : failures) {
       std::string node = ReportedNode(f.host, t.names);
       if (node.empty() || f.rank < 0 || f.local_rank < 0) continue;

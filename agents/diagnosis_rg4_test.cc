@@ -101,6 +101,45 @@ TEST_CASE("launch counts: torchrun's --nnodes beside srun's nodes, each against 
   CHECK(Mismatch(Run(Rendezvous("3", "3", 3, true, "3", "3"))).empty());
 }
 
+TEST_CASE("torchrun's agent failure line is a failure entry without its Root Cause report (RG4)") {
+  const std::string agent =
+      "2026-05-30 05:06:00 [n-02]:E0530 05:05:59.636122000 771388 torch/distributed/elastic/multiprocessing/api.py:869] "
+      "failed (exitcode: -11) local_rank: 4 (pid: 41877) of binary: /usr/bin/python3";
+  auto f = FindTorchrunFailures({"something else", agent});
+  REQUIRE(f.size() == 1);  // fac14f3: none
+  CHECK(f[0].host == "n-02");
+  CHECK(f[0].local_rank == 4);
+  CHECK(f[0].pid == 41877);
+  CHECK(f[0].rank == -1);
+  CHECK(f[0].first_line == 1);
+  // No host label: the host is left for the caller (the log's node).
+  f = FindTorchrunFailures({"[E 05:05:59] failed (exitcode: 1) local_rank: 2 (pid: 9101) of binary: /usr/bin/python"});
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].host.empty());
+  CHECK(f[0].local_rank == 2);
+  // The report's entry with the same pid says it already (with the global rank): no second entry.
+  f = FindTorchrunFailures({agent, "Root Cause (first observed failure):", "[0]:", "  host      : n-02",
+                            "  rank      : 12 (local_rank: 4)", "  exitcode  : -11 (pid: 41877)"});
+  REQUIRE(f.size() == 1);
+  CHECK(f[0].rank == 12);
+
+  // realistic8 rl8-04's shape: the kernel's segfault on n-02 (no GPU), the agent's failure line and
+  // the worker's signal traceback (its pid) in the gathered srun log, the peers' watchdogs.
+  Json journal = Json::array({"May 30 05:05:53 n-02 kernel: pt_autograd_0[42310]: segfault at 18 ip 00007f3a9c21e4b7 sp "
+                              "00007f39c1ffe8a0 error 4 in libtorch_cuda.so[7f3a9a200000+3c8a000] likely on CPU 71 (core 7, socket 1)",
+                              "May 30 05:06:04 n-02 systemd-coredump[90211]: Process 41877 (python3) of user 1013 dumped core."});
+  Json out = Json::array({agent, "2026-05-30 05:06:00 [n-02]:  traceback : Signal 11 (SIGSEGV) received by PID 41877",
+                          "[n-01]:[rank3]:[E0530 05:16:01.555273000 ProcessGroupNCCL.cpp:616] [Rank 3] Watchdog caught collective "
+                          "operation timeout: WorkNCCL(SeqNum=88412, OpType=_ALLGATHER_BASE, NumelIn=131072000, "
+                          "NumelOut=131072000, Timeout(ms)=600000) ran for 600013 milliseconds before timing out.",
+                          "srun: error: n-02: task 1: Exited with exit code 1"});
+  Json logs = Json::array({{{"source", "n-02/journal"}, {"lines", journal}}, {{"source", "slurm-771388.out"}, {"lines", out}}});
+  Diagnosis d = Run(Case("rg4-agent", {{"alertname", "TrainingJobFailed"}}, "job 771388 failed",
+                         "2026-05-30T05:17:00Z", logs, 2));
+  CHECK(d.root_cause == "rank_process_crash");
+  CHECK(d.component == "n-02/gpu4");  // fac14f3: n-02
+}
+
 // mpirun under a 4-node Slurm allocation of 8 GPUs a node.
 Json Mpirun(const std::string& cmd) {
   Json lines = Json::array({"SLURM_JOB_NUM_NODES=4", "SLURM_GPUS_ON_NODE=8", cmd});
