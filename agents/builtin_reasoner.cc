@@ -6200,6 +6200,79 @@ ServedRecallMatch StrongServedRecall(const DiagnosisCase& c, const KnowledgeFact
   return m;
 }
 
+// An MoE job's routing as its logs and the imbalance evidence show it (RG4, realistic8 rl8-06):
+// the expert the router skews the tokens onto, since when, and where that expert lives.
+struct MoeRouting {
+  int hot_expert = -1;        // -1: none, or sightings that disagree about which expert
+  int64_t since = kNoTime;    // the earliest sighting of the skew
+  int num_experts = 0;        // Megatron's `num_experts`, DeepSpeed's `num_experts`
+  int expert_parallel = 0;    // `expert_model_parallel_size`, DeepSpeed's `ep_size`
+  int tensor_parallel = 1;    // `tensor_model_parallel_size`
+};
+
+// The hot expert is read from the imbalance evidence the beliefs hold (an `expert="4"` label on the
+// series whose condition held) and from per-expert token counts a log prints ("tokens per expert
+// [980, 1120, 660, 990, 9860, ...]") whose max is over kMoeHotFactor times their mean (the pack's
+// own bar for a collapsed router); the parallel sizes from the argument dump Megatron and DeepSpeed
+// print ("  expert_model_parallel_size ........ 8", "ep_size: 8").
+MoeRouting ReadMoeRouting(const DiagnosisCase& c, const Beliefs& b, int year) {
+  constexpr double kMoeHotFactor = 4.0;
+  static const std::regex kExpertLabel(R"re(\bexpert="(\d{1,4})")re");
+  static const std::regex kTokens(R"(\btokens per expert\s*[:=]?\s*\[([\d,\s]{1,2000})\])", std::regex::icase);
+  static const std::regex kArg(
+      R"re(^\s*"?(num_experts|num_moe_experts|expert_model_parallel_size|ep_size|moe_expert_parallel_size|)re"
+      R"re(tensor_model_parallel_size)"?\s*(?:\.{2,}|[:=])?\s*(\d{1,5})\s*,?\s*$)re");
+  MoeRouting r;
+  bool disagree = false;
+  auto sighting = [&](int expert, int64_t t) {
+    if (r.hot_expert >= 0 && r.hot_expert != expert) disagree = true;
+    r.hot_expert = expert;
+    if (t != kNoTime && (r.since == kNoTime || t < r.since)) r.since = t;
+  };
+  for (const Observation& o : b.observations()) {
+    auto it = o.deltas.find("moe_expert_imbalance");
+    if (it == o.deltas.end() || it->second <= 0 || o.evidence.kind != EvidenceKind::kMetric) continue;
+    std::smatch m;
+    if (std::regex_search(o.evidence.source, m, kExpertLabel)) sighting(std::stoi(m.str(1)), o.time_ms);
+  }
+  for (const CaseLog& log : c.logs) {
+    for (const LogLine& line : log.lines) {
+      const std::string& t = line.text;
+      if (t.size() > 3000) continue;
+      std::smatch m;
+      if (t.find("xpert") != std::string::npos && std::regex_search(t, m, kTokens)) {
+        std::vector<double> counts;
+        const std::string list = m.str(1);
+        for (size_t at = 0; at < list.size();) {
+          const size_t end = std::min(list.find(',', at), list.size());
+          std::string word = list.substr(at, end - at);
+          word.erase(0, word.find_first_not_of(" \t"));
+          word.erase(word.find_last_not_of(" \t") + 1);
+          if (std::optional<int64_t> v = ParseInt(word)) counts.push_back(static_cast<double>(*v));
+          at = end + 1;
+        }
+        if (counts.size() < 2) continue;
+        double sum = 0;
+        for (double v : counts) sum += v;
+        const size_t hot = static_cast<size_t>(std::max_element(counts.begin(), counts.end()) - counts.begin());
+        if (sum > 0 && counts[hot] > kMoeHotFactor * sum / static_cast<double>(counts.size())) {
+          sighting(static_cast<int>(hot), LineTimeMs(t, year));
+        }
+        continue;
+      }
+      if (t.find("_size") == std::string::npos && t.find("experts") == std::string::npos) continue;
+      if (!std::regex_search(t, m, kArg)) continue;
+      const int v = std::stoi(m.str(2));
+      const std::string k = m.str(1);
+      if (k == "num_experts" || k == "num_moe_experts") r.num_experts = v;
+      else if (k == "tensor_model_parallel_size") r.tensor_parallel = v;
+      else r.expert_parallel = v;
+    }
+  }
+  if (disagree) r.hot_expert = -1;
+  return r;
+}
+
 Json BeliefJson(const Beliefs& b, size_t k = 5) {
   Json j = Json::object();
   auto r = b.Ranked();
@@ -7607,6 +7680,43 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   };
   auto explain_away = [&]() { explain_away_in(beliefs, explained, &trace); };
   explain_away();
+  // An MoE router that collapsed onto one expert overloads the ranks holding it: a CUDA OOM on
+  // those ranks, after the skew began, is the collapse's symptom, not a memory budget of its own
+  // (RG4, realistic8 rl8-06). Every OOM line that names a rank must be on a rank holding the hot
+  // expert (its expert-parallel rank: (rank / TP) % EP, experts split evenly over the EP ranks, as
+  // Megatron-Core places them); an OOM on every rank, or one the case cannot place, stays an OOM.
+  if (beliefs.Score("moe_expert_imbalance") > 0 && beliefs.Score("cuda_oom") > 0 && !explained.count("cuda_oom")) {
+    const MoeRouting r = ReadMoeRouting(c, beliefs, topo.year);
+    const int ep = r.expert_parallel, tp = std::max(1, r.tensor_parallel);
+    if (r.hot_expert >= 0 && r.since != kNoTime && ep > 0 && r.num_experts >= ep && r.num_experts % ep == 0 &&
+        r.hot_expert < r.num_experts) {
+      const int hot_ep = r.hot_expert / (r.num_experts / ep);
+      auto holds_hot = [&](const Observation& o) { return o.hint.rank >= 0 && (o.hint.rank / tp) % ep == hot_ep; };
+      std::set<int> oom_ranks;
+      bool all_hot = true;
+      for (const Observation& o : beliefs.observations()) {
+        auto it = o.deltas.find("cuda_oom");
+        if (it == o.deltas.end() || it->second <= 0 || o.evidence.kind != EvidenceKind::kLog) continue;
+        if (!holds_hot(o) || o.time_ms == kNoTime || o.time_ms < r.since) all_hot = false;
+        else oom_ranks.insert(o.hint.rank);
+      }
+      if (all_hot && !oom_ranks.empty()) {
+        std::string why = "MoE routing collapsed onto expert ";
+        why += std::to_string(r.hot_expert);
+        why += ", held by the OOM rank(s)";
+        for (int rk : oom_ranks) {
+          why += ' ';
+          why += std::to_string(rk);
+        }
+        beliefs.ReattributeWhere("cuda_oom", "moe_expert_imbalance", kExplainedAwayFactor, why,
+                                 [&](const Observation& o) { return holds_hot(o) && o.time_ms >= r.since; });
+        explained.insert("cuda_oom");
+        std::string thought = "cuda_oom looks like a symptom of moe_expert_imbalance: ";
+        thought += why;
+        trace.push_back({{"type", "thought"}, {"text", thought}});
+      }
+    }
+  }
   trace.push_back({{"type", "belief"}, {"round", 0}, {"posterior", BeliefJson(beliefs)}});
 
   // 5. Probe rounds. A round's probes are chosen from the beliefs after the previous round

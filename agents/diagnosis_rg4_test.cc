@@ -140,6 +140,56 @@ TEST_CASE("torchrun's agent failure line is a failure entry without its Root Cau
   CHECK(d.component == "n-02/gpu4");  // fac14f3: n-02
 }
 
+// An MoE job (8 experts over 8 expert-parallel ranks, two nodes of 8 GPUs) whose router's token
+// counts per expert are `late`'s at 03:19 and 03:44; ranks `oom_ranks` then run out of memory.
+Json Moe(const std::string& late, const std::vector<int>& oom_ranks) {
+  Json lines = Json::array({"  micro_batch_size ............................... 2",
+                            "  num_experts .................................... 8",
+                            "  moe_router_topk ................................ 2",
+                            "  moe_aux_loss_coeff ............................. 0.0",
+                            "  expert_model_parallel_size ..................... 8",
+                            "[2026-07-18 02:52:53] MoE load (layer 14): tokens per expert [2101, 2180, 2050, 2230, 2092, "
+                            "2155, 2011, 2197] (max/mean 1.03), aux loss 0.000"});
+  std::string l = "[2026-07-18 03:19:33] MoE load (layer 14): tokens per expert ";
+  l += late;
+  lines.push_back(l);
+  std::string l2 = "[2026-07-18 03:44:33] MoE load (layer 14): tokens per expert ";
+  l2 += late;
+  lines.push_back(l2);
+  int s = 3;
+  for (int r : oom_ranks) {
+    std::string o = "[2026-07-18 03:47:0";
+    o += std::to_string(s++);
+    o += "] [rank";
+    o += std::to_string(r);
+    o += "]: torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 9.77 GiB. GPU ";
+    o += std::to_string(r % 8);
+    o += " has a total capacity of 139.72 GiB of which 3.02 GiB is free. Including non-PyTorch memory, this "
+         "process has 136.69 GiB memory in use.";
+    lines.push_back(o);
+  }
+  Json logs = Json::array({{{"source", "n-01/pod/moe-sft-worker-0/pytorch"}, {"lines", lines}}});
+  return Case("rg4-moe", {{"alertname", "KubeJobFailed"}, {"job_name", "moe-sft"}},
+              "Job training/moe-sft failed (BackoffLimitExceeded)", "2026-07-18T03:49:33Z", logs, 2);
+}
+
+TEST_CASE("an OOM on the ranks holding a collapsed router's hot expert is the collapse's symptom (RG4)") {
+  const std::string skewed = "[410, 380, 290, 350, 12650, 220, 390, 310] (max/mean 6.00), aux loss 0.000";
+  // Expert 4 lives on expert-parallel rank 4: global ranks 4 and 12. fac14f3: cuda_oom.
+  Diagnosis d = Run(Moe(skewed, {12, 4}));
+  CHECK(d.root_cause == "moe_expert_imbalance");
+  CHECK(d.component == "job");
+  // Guards. A balanced router: the OOM is the OOM (realistic8 rl8-05's twin).
+  Diagnosis balanced = Run(Moe("[2101, 2180, 2050, 2230, 2092, 2155, 2011, 2197] (max/mean 1.03), aux loss 0.000", {12, 4}));
+  CHECK(balanced.root_cause == "cuda_oom");
+  // A skewed router, but the OOM on a rank that does not hold the hot expert: not explained by it.
+  Diagnosis other = Run(Moe(skewed, {3}));
+  CHECK(other.root_cause == "cuda_oom");
+  // An OOM on every rank (a memory budget the whole job overran) is no hot expert's symptom.
+  Diagnosis every = Run(Moe(skewed, {0, 1, 2, 3, 4, 5, 6, 7}));
+  CHECK(every.root_cause == "cuda_oom");
+}
+
 // mpirun under a 4-node Slurm allocation of 8 GPUs a node.
 Json Mpirun(const std::string& cmd) {
   Json lines = Json::array({"SLURM_JOB_NUM_NODES=4", "SLURM_GPUS_ON_NODE=8", cmd});
