@@ -6273,6 +6273,21 @@ MoeRouting ReadMoeRouting(const DiagnosisCase& c, const Beliefs& b, int year) {
   return r;
 }
 
+// Whether a knowledge incident filed under `part` (its `component`: gpu, pcie, nvlink, host,
+// storage, network, ib, job) can be the fix for an answer on `component` ("node/gpu3",
+// "node/mlx5_2", "node", "job"): a GPU's answer takes no host, storage or network incident's fix, an
+// HCA's none of a GPU's or a host's. A node or the job takes any (RG4, DOG's C).
+bool IncidentFitsComponent(const std::string& part, const std::string& component) {
+  const size_t slash = component.find('/');
+  if (slash == std::string::npos) return true;
+  const std::string sub = component.substr(slash + 1);
+  if (sub.rfind("gpu", 0) == 0) return part != "host" && part != "storage" && part != "network" && part != "ib";
+  if (sub.rfind("mlx5_", 0) == 0 || sub.rfind("hfi1_", 0) == 0 || sub.rfind("ib", 0) == 0) {
+    return part != "gpu" && part != "host" && part != "nvlink" && part != "pcie";
+  }
+  return true;
+}
+
 Json BeliefJson(const Beliefs& b, size_t k = 5) {
   Json j = Json::object();
   auto r = b.Ranked();
@@ -8666,20 +8681,28 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     std::map<std::string, int> votes;
     for (const SignatureMatch& m : facts.log_matches) if (m.category == top.category) ++votes[m.incident_id];
     for (const Signature& s : facts.metric_conditions) if (s.category == top.category) votes[s.incident_id] += 0;
+    // An incident filed under another part than the answer's (a host's CPU contention for a slow
+    // rank a GEMM probe pinned on its GPU) has the other part's fix: one of the answer's part goes
+    // first, then the votes (RG4, DOG's C: realistic7 rl7-21's fix was the CPU-contention one).
     const Incident* best = nullptr;
     int best_votes = -1;
+    bool best_fits = false;
     for (const auto& [id, v] : votes) {
       auto it = facts.incidents.find(id);
-      if (it != facts.incidents.end() && !it->second.mitigation.empty() && v > best_votes) {
+      if (it == facts.incidents.end() || it->second.mitigation.empty()) continue;
+      const bool fits = IncidentFitsComponent(it->second.component, top.component);
+      if ((fits && !best_fits) || (fits == best_fits && v > best_votes)) {
         best = &it->second;
         best_votes = v;
+        best_fits = fits;
       }
     }
-    if (best == nullptr) {
+    if (best == nullptr || !best_fits) {
       for (const auto& [id, inc] : facts.incidents) {
-        if (inc.root_cause == top.category && !inc.mitigation.empty()) {
+        if (inc.root_cause == top.category && !inc.mitigation.empty() &&
+            (best == nullptr || IncidentFitsComponent(inc.component, top.component))) {
           best = &inc;
-          break;
+          if (IncidentFitsComponent(inc.component, top.component)) break;
         }
       }
     }

@@ -435,6 +435,21 @@ TEST_CASE("node_exporter: CFS throttling of another pod's container on the node 
   CHECK(HostEvidence(o));
 }
 
+TEST_CASE("the fix follows the confirmed part: a slow rank a GEMM probe pins on its GPU gets the GPU's fix (RG4)") {
+  // gpu.gemm fails on the slow rank's GPU (n-03/gpu2), every node's CPUs quiet: a slow GPU. Before,
+  // the fix was the first straggler incident on file, the host's CPU contention one ("Kill stray
+  // processes ...": DOG's C, realistic7 rl7-21).
+  Json j = SlowRankCase([](const std::string&) { return kQuiet; });
+  j["probes"]["gpu.gemm@n-03/gpu2"]["status"] = "fail";
+  j["probes"]["gpu.gemm@n-03/gpu2"]["metrics"]["tflops"] = 531.0;
+  j["probes"]["gpu.gemm@n-03/gpu2"]["reason"] = "tflops 531.0 below 650.0";
+  Diagnosis d = RunIntrusive(j);
+  CHECK(d.root_cause == "straggler_rank");
+  CHECK(d.component == "n-03/gpu2");
+  CHECK(d.mitigation.find("Kill stray processes") == std::string::npos);
+  CHECK(d.mitigation.find("slow GPU") != std::string::npos);
+}
+
 TEST_CASE("launch counts: a hostfile's comments do not end the `cat` of it (RV-RG3)") {
   // All 4 hosts, 8 each, -n 32: the launch fits. Before: the block ended at "n-02:8  # ..." and
   // the hostfile read as n-01 alone ("asks for 1 node(s)").
