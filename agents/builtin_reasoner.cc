@@ -6288,6 +6288,57 @@ bool IncidentFitsComponent(const std::string& part, const std::string& component
   return true;
 }
 
+// Whether a cAdvisor CFS-throttling series `s` is the job's own container's (RG4). The job's pods,
+// when the case names them (a log source's ".../pod/NAME/..." segment, the alert's `pod` label):
+// the series' `pod` must be one of them. Otherwise by the container's name: one that runs on every
+// node of the job that has throttling series (the job's workload on each of its nodes), not another
+// pod's container on one node (a log shipper's tight limit). A series with no container label is
+// kept (nothing tells). A DaemonSet's container (the same name on every node) with no job pod named
+// in the case still counts: no label tells it from the job's.
+bool JobThrottleSeries(const DiagnosisCase& c, const Topology& topo, const std::vector<TimeSeries>& series,
+                       const TimeSeries& s) {
+  std::string container;
+  bool labelled = false;
+  for (const char* key : {"container", "container_name"}) {
+    if (auto it = s.labels.find(key); it != s.labels.end()) {
+      container = it->second;
+      labelled = true;
+      break;
+    }
+  }
+  if (!labelled) return true;
+  if (container.empty() || container == "POD") return false;  // the pod's own cgroup, the pause container
+  std::set<std::string> job_pods;
+  for (const CaseLog& log : c.logs) {
+    const size_t at = log.source.find("pod/");
+    if (at == std::string::npos || (at > 0 && log.source[at - 1] != '/')) continue;
+    const std::string rest = log.source.substr(at + 4);
+    const std::string pod = rest.substr(0, rest.find('/'));
+    if (!pod.empty()) job_pods.insert(pod);
+  }
+  if (c.alert) {
+    for (const char* key : {"pod", "exported_pod"}) {
+      if (auto it = c.alert->labels.find(key); it != c.alert->labels.end() && !it->second.empty()) job_pods.insert(it->second);
+    }
+  }
+  if (auto pod = s.labels.find("pod"); !job_pods.empty() && pod != s.labels.end()) return job_pods.count(pod->second) > 0;
+  std::set<std::string> nodes, with_container;
+  for (const TimeSeries& t : series) {
+    if (t.name != s.name || t.labels.count("snapshot")) continue;
+    const std::string node = NodeOf(t.labels);
+    if (node.empty()) continue;
+    if (!topo.nodes.empty() && !topo.nodes.count(node) && topo.names.Find(node).empty()) continue;
+    nodes.insert(node);
+    for (const char* key : {"container", "container_name"}) {
+      if (auto it = t.labels.find(key); it != t.labels.end()) {
+        if (it->second == container) with_container.insert(node);
+        break;
+      }
+    }
+  }
+  return nodes.size() < 2 || with_container.size() == nodes.size();
+}
+
 Json BeliefJson(const Beliefs& b, size_t k = 5) {
   Json j = Json::object();
   auto r = b.Ranked();
@@ -6967,6 +7018,19 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       std::vector<MetricConditionHit> kept;
       for (const MetricConditionHit& h : result->hits) {
         if (!spinning_idle.count({NodeOf(h.series->labels), GpuOf(h.series->labels)})) kept.push_back(h);
+      }
+      result->hits = std::move(kept);
+    }
+    // CFS throttling slows only the container throttled (RG4; FindHostCpuPressure reads it so since
+    // RV-RG3): a per-series condition on container_cpu_cfs_throttled_seconds_total is the job's only
+    // on the job's own container (JobThrottleSeries).
+    if (std::any_of(result->hits.begin(), result->hits.end(),
+                    [](const MetricConditionHit& h) { return h.series->name == "container_cpu_cfs_throttled_seconds_total"; })) {
+      std::vector<MetricConditionHit> kept;
+      for (const MetricConditionHit& h : result->hits) {
+        if (h.series->name != "container_cpu_cfs_throttled_seconds_total" || JobThrottleSeries(c, topo, series, *h.series)) {
+          kept.push_back(h);
+        }
       }
       result->hits = std::move(kept);
     }

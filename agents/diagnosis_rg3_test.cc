@@ -421,9 +421,10 @@ TEST_CASE("node_exporter: CFS throttling of another pod's container on the node 
   other.push_back(Throttled("n-03", "fluent-bit-x7k2p", "fluent-bit", 0.8));  // a log shipper's tight limit
   Diagnosis d = RunIntrusive(SlowRankCase([](const std::string&) { return kQuiet; }, other));
   CHECK_FALSE(HostEvidence(d));  // before: 0.8 s/s summed over the node's containers
-  // (The pack's own per-series condition, rate(container_cpu_cfs_throttled_seconds_total[5m]) > 0.5,
-  // still reads the log shipper's throttling as host contention and keeps gpu.gemm's pass off
-  // straggler_rank: that rule predates RG3 and is not changed here.)
+  // The pack's own per-series condition, rate(container_cpu_cfs_throttled_seconds_total[5m]) > 0.5,
+  // is read on the job's container only too (RG4): before, it read the log shipper's throttling as
+  // host contention and kept gpu.gemm's pass off straggler_rank.
+  CHECK(GemmRefutesStraggler(d));
   // The job's own container throttled on the slow node is read.
   Json own = Json::array();
   for (const char* node : {"n-01", "n-02", "n-03", "n-04"}) {
