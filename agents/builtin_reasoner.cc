@@ -94,6 +94,8 @@ constexpr double kSlowMentionWeight = 1.5;
 constexpr double kPeerOutlierWeight = 1.5;
 // Another user's process on a job node's cores (FindCpuHog): a host-side straggler's cause.
 constexpr double kHostContentionWeight = 1.0;
+// A node's CPU clock far below its job peers' (FindSlowCpuClocks): the straggler's cause measured.
+constexpr double kSlowCpuClockWeight = 3.0;
 // Input-bound: the median share of step time spent waiting for data, over at least this many lines.
 constexpr double kDataWaitShare = 0.3;
 constexpr size_t kMinDataWaitLines = 3;
@@ -5133,6 +5135,72 @@ std::vector<HostCpuPressure> FindHostCpuPressure(const std::vector<TimeSeries>& 
   return out;
 }
 
+// node_exporter's cpufreq collector (node_cpu_scaling_frequency_hertz, node_cpu_frequency_hertz, or a
+// recording rule's per-node aggregate of them) of one node against the job's other nodes: a node
+// whose CPUs run at kSlowCpuClockRatio or less of its peers' clock (a "powersave" governor or a
+// power profile left by a BIOS update, a BMC power cap) launches its ranks' kernels late and is the
+// job's straggler, whatever its GPUs show. Each node's figure is the median over its CPUs of each
+// series' median over the last third of its samples; the peers are the other nodes with the
+// series; slow nodes must be at most half of the nodes compared (a job-wide low clock is the
+// cluster's setting, not one node's fault). `job_nodes` as for FindHostCpuPressure.
+struct SlowCpuClock {
+  std::string node;    // as the series' labels name it
+  double hz = 0;       // the node's figure
+  double peers_hz = 0; // the peers' median
+  std::string series;  // one series of the node
+  int64_t onset_ms = 0;
+};
+
+constexpr double kSlowCpuClockRatio = 0.6;
+
+std::vector<SlowCpuClock> FindSlowCpuClocks(const std::vector<TimeSeries>& series,
+                                            const std::vector<std::string>& job_nodes = {}) {
+  std::map<std::string, std::vector<double>> per_cpu;  // node -> each series' recent median
+  std::map<std::string, const TimeSeries*> first;  // node -> its first series
+  for (const TimeSeries& s : series) {
+    if (s.labels.count("snapshot")) continue;
+    if (s.name.find("node_cpu_scaling_frequency_hertz") == std::string::npos &&
+        s.name.find("node_cpu_frequency_hertz") == std::string::npos)
+      continue;
+    const size_t n = s.size();
+    if (n < 3 || s.values.size() != n) continue;
+    const std::string node = NodeOf(s.labels);
+    if (node.empty()) continue;
+    if (!job_nodes.empty() &&
+        std::none_of(job_nodes.begin(), job_nodes.end(), [&](const std::string& j) { return SameNodeName(j, node); }))
+      continue;
+    const size_t from = n - std::max<size_t>(2, n / 3);
+    std::vector<double> v;
+    for (size_t i = from; i < n; ++i) {
+      if (std::isfinite(s.values[i]) && s.values[i] > 0) v.push_back(s.values[i]);
+    }
+    if (v.empty()) continue;
+    per_cpu[node].push_back(UpperMedian(v));
+    if (!first.count(node)) first[node] = &s;
+  }
+  std::map<std::string, double> fig;
+  for (const auto& [node, v] : per_cpu) fig[node] = UpperMedian(v);
+  std::vector<SlowCpuClock> out;
+  if (fig.size() < 2) return out;
+  for (const auto& [node, hz] : fig) {
+    std::vector<double> others;
+    for (const auto& [other, ohz] : fig) {
+      if (other != node) others.push_back(ohz);
+    }
+    const double peers = UpperMedian(others);
+    if (!(peers > 0 && hz <= kSlowCpuClockRatio * peers)) continue;
+    // Since when: the first sample of the run of low samples that ends the series (a clock is a
+    // state; it was low before the symptoms it causes were measured).
+    const TimeSeries& f = *first[node];
+    size_t since = f.size();
+    while (since > 0 && std::isfinite(f.values[since - 1]) && f.values[since - 1] <= kSlowCpuClockRatio * peers) --since;
+    if (since == f.size()) since = f.size() - 1;
+    out.push_back({node, hz, peers, f.id(), f.timestamps_ms[since]});
+  }
+  if (2 * out.size() > fig.size()) out.clear();
+  return out;
+}
+
 }  // namespace
 
 // A line (or the alert's summary) that names the slow participant: "stragglers detected: ranks
@@ -7143,6 +7211,37 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       Observation o = HostContention(EvidenceKind::kMetric, "metric " + p.series, std::move(detail), slow_node, topo.job);
       o.evidence.time_ms = p.onset_ms;
       o.time_ms = p.onset_ms;
+      beliefs.Add(std::move(o));
+    }
+  }
+  // 2d. A node of the job whose CPUs run far below its peers' clock (FindSlowCpuClocks): a host-side
+  // straggler read from node_exporter's cpufreq series, placed on the node. It is the cause measured
+  // directly (as a signature line is), so it weighs kSlowCpuClockWeight: the slow node's lower GPU
+  // utilisation (a dataloader condition's `GPU_UTIL < 60` there) is then its consequence, and a GPU
+  // probe passing there does not clear it (host_side).
+  {
+    std::set<std::string> job_set(topo.node_order.begin(), topo.node_order.end());
+    if (job_set.size() < 2) {
+      for (const auto& [rank, hint] : topo.ranks) {
+        if (!hint.node.empty()) job_set.insert(hint.node);
+      }
+    }
+    std::vector<std::string> job_nodes;
+    if (job_set.size() >= 2) job_nodes.assign(job_set.begin(), job_set.end());
+    for (const SlowCpuClock& s : FindSlowCpuClocks(series, job_nodes)) {
+      char buf[200];
+      std::snprintf(buf, sizeof buf, "%s's CPUs run at %.2f GHz while the job's other nodes run at %.2f GHz (median)",
+                    s.node.c_str(), s.hz / 1e9, s.peers_hz / 1e9);
+      std::string detail = buf;
+      detail += " since ";
+      detail += FormatRfc3339Ms(s.onset_ms);
+      detail += ": its ranks launch their kernels late (CPU governor, power profile or cap)";
+      Observation o = HostContention(EvidenceKind::kMetric, "metric " + s.series, std::move(detail), s.node, topo.job);
+      o.evidence.weight = kSlowCpuClockWeight;
+      o.deltas["straggler_rank"] = kSlowCpuClockWeight;
+      o.hint.entry_component = "host";
+      o.evidence.time_ms = s.onset_ms;
+      o.time_ms = s.onset_ms;
       beliefs.Add(std::move(o));
     }
   }
