@@ -67,5 +67,46 @@ TEST_CASE("realistic9: a CPU clock a little below its peers' is no straggler evi
   for (const Evidence& e : d.evidence) CHECK(e.detail.find("CPUs run at") == std::string::npos);
 }
 
+// torchrun's worker fails at `import torch`; `error` is the traceback's last line.
+Json ImportCase(const std::string& error) {
+  std::vector<std::string> lines = {
+      "+ torchrun --nnodes 2 --nproc-per-node 8 train.py --config configs/a.yaml",
+      "Traceback (most recent call last):",
+      "  File \"/app/train.py\", line 3, in <module>",
+      "    import torch",
+      error,
+      "E1019 05:58:02.112000000 2231 torch/distributed/elastic/multiprocessing/api.py:826] failed (exitcode: 1) "
+      "local_rank: 0 (pid: 2231) of binary: /usr/bin/python3",
+      "torch.distributed.elastic.multiprocessing.errors.ChildFailedError: ",
+      "  exitcode  : 1 (pid: 2231)"};
+  return Json{{"id", "t-import"},
+              {"alert",
+               {{"labels", {{"alertname", "KubeJobFailed"}, {"job_name", "llm"}}},
+                {"annotations", {{"summary", "Job failed to complete."}}},
+                {"startsAt", "2026-10-19T06:00:00Z"}}},
+              {"logs", Json::array({Json{{"source", "training/llm/worker-0"}, {"lines", lines}}})},
+              {"metrics", Json::array()},
+              {"probes", Json::object()},
+              {"topology", {{"gpus_per_node", 8}, {"nodes", Json::array({"n-01", "n-02"})}}}};
+}
+
+TEST_CASE("realistic9: an import failing on a library's undefined symbol is the launch's fault (RL9)") {
+  Diagnosis d = Run(ImportCase(
+      "ImportError: /usr/local/lib/python3.10/dist-packages/torch/lib/libtorch_cuda.so: undefined symbol: "
+      "ncclCommInitRankScalable"));
+  // Before: rank_process_crash @ n-01/gpu0, from torchrun's exitcode lines.
+  CHECK(d.root_cause == "launch_config_error");
+  CHECK(d.component == "job");
+  Diagnosis v = Run(ImportCase(
+      "OSError: /lib/x86_64-linux-gnu/libstdc++.so.6: version `GLIBCXX_3.4.32' not found (required by "
+      "/usr/local/lib/python3.10/dist-packages/torch/lib/libtorch_python.so)"));
+  CHECK(v.root_cause == "launch_config_error");
+}
+
+TEST_CASE("realistic9: a worker's own exception before the exit code stays a rank crash (RL9 guard)") {
+  Diagnosis d = Run(ImportCase("KeyError: 'input_ids'"));
+  CHECK(d.root_cause == "rank_process_crash");
+}
+
 }  // namespace
 }  // namespace vigil
