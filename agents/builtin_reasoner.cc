@@ -3113,6 +3113,9 @@ std::string FormatComponent(const std::string& category, const std::string& laye
   // is the job's, not one GPU's: the component is where the evidence pins it, and processes on
   // several GPUs failing the same way pin no GPU (probe or hardware evidence would have won first).
   if ((category == "illegal_memory_access" || category == "cuda_oom") && h.spread) return "job";
+  // A collective hang in which the ranks on several nodes report the same progress and none is
+  // behind or missing (SameProgressAcrossNodes): the job's, not the GPU of the first rank printed.
+  if (category == "nccl_collective_hang" && h.job_wide) return "job";
   // A shared file system (NFS server, Lustre OSTs, GPFS) failing fails every node's reads: the job.
   if (category == "storage_failure" && h.shared_storage) return "job";
   // A straggler whose evidence is a host-level KB entry (CPU contention or quota, NUMA binding,
@@ -4771,6 +4774,45 @@ std::vector<Laggard> FindLaggards(const std::vector<std::string>& lines) {
   return out;
 }
 
+// Whether the ranks that printed their collective progress (FindLaggards' "last enqueued ... last
+// completed" lines) run on two or more nodes and all report the same last enqueued and the same last
+// completed work, and the watchdog lines that name a work (WorkNCCL(SeqNum=N, OpType=X) time out on
+// one SeqNum in one collective:
+// every rank that spoke waits in the same collective, none behind. The hang is then the job's (a
+// deadlock in the program, a collective some code path skipped everywhere), not the GPU of whichever
+// rank printed first. `node_of`: the node a rank runs on ("" when the layout does not say).
+bool SameProgressAcrossNodes(const std::vector<std::string>& lines,
+                             const std::function<std::string(int rank)>& node_of) {
+  static const std::regex kProgress(
+      R"(rank\]?\s*(\d+)\b.*last enqueued(?: nccl)?(?: work)?:?\s*(\d+).*last completed(?: nccl)?(?: work)?:?\s*(\d+))",
+      std::regex::icase);
+  static const std::regex kSeq(R"(WorkNCCL\(SeqNum=(\d+)(?:,\s*OpType=_?([A-Za-z_]+))?)");
+  std::map<int, std::pair<std::string, std::string>> progress;  // rank -> (enqueued, completed)
+  std::set<std::string> seqs, ops;
+  for (const std::string& line : lines) {
+    if (line.size() > 2000) continue;
+    std::smatch m;
+    if (line.find("WorkNCCL(SeqNum=") != std::string::npos && std::regex_search(line, m, kSeq)) {
+      seqs.insert(m.str(1));
+      if (m[2].matched) ops.insert(m.str(2));
+    }
+    if (line.find("nqueued") == std::string::npos || !std::regex_search(line, m, kProgress)) continue;
+    std::optional<int32_t> rank = ParseInt32(m.str(1));
+    if (!rank) continue;
+    progress[*rank] = {m.str(2), m.str(3)};
+  }
+  // Ranks at one SeqNum in different collectives (one rank in a BROADCAST while the rest are in an
+  // ALLREDUCE) are a mismatch: the odd rank's code path, not the job's.
+  if (progress.size() < 2 || seqs.size() > 1 || ops.size() > 1) return false;
+  std::set<std::pair<std::string, std::string>> distinct;
+  std::set<std::string> nodes;
+  for (const auto& [rank, p] : progress) {
+    distinct.insert(p);
+    if (std::string node = node_of(rank); !node.empty()) nodes.insert(node);
+  }
+  return distinct.size() == 1 && nodes.size() >= 2;
+}
+
 std::vector<SilentRank> FindSilentRanks(
     const std::vector<CaseLog>& logs, const std::set<std::string>& gathered,
     const std::function<std::optional<int>(const std::string& source, const std::string& line)>& writer) {
@@ -5505,6 +5547,9 @@ class Beliefs {
   void SetNodes(const std::set<std::string>& nodes) { nodes_ = nodes; }
   // A GPU a throttle category's log line names (every matching line, not only the examples).
   // `brake`: the line is the hardware power brake, which the system (PSU, BMC) asserts for the node.
+  // Category `c`'s evidence shows the whole job in the fault (SameProgressAcrossNodes for a hang):
+  // Component marks it job_wide while no culprit or probe places it.
+  void SetJobWide(const std::string& c) { job_wide_.insert(c); }
   void AddThrottleLineGpu(const std::string& category, const std::string& node, int gpu, bool brake) {
     throttle_line_gpus_[category][node].insert(gpu);
     if (brake) power_brake_gpus_[node].insert(gpu);
@@ -5690,6 +5735,10 @@ class Beliefs {
       if (o->evidence.kind == EvidenceKind::kLog && o->hint.gpu >= 0) log_gpus.insert({o->hint.node, o->hint.gpu});
     }
     h.spread = !probe && log_gpus.size() >= 2;
+    // A participant named by a culprit line (a rank behind, one absent, a GPU that stopped) or a probe
+    // places the fault; without one, evidence that shows every rank alike leaves it the job's.
+    h.job_wide = job_wide_.count(c) && !probe &&
+                 std::none_of(support.begin(), support.end(), [](const Observation* o) { return o->culprit; });
     // The component kind of the KB entry behind the heaviest log/metric evidence.
     const Observation* heaviest = nullptr;
     for (const Observation* o : support) {
@@ -5874,6 +5923,7 @@ class Beliefs {
   std::set<std::string> nodes_;
   std::map<std::string, std::map<std::string, std::set<int>>> throttle_line_gpus_;  // category -> node -> GPUs
   std::map<std::string, std::set<int>> power_brake_gpus_;  // node -> GPUs in "HW Power Brake Slowdown"
+  std::set<std::string> job_wide_;  // categories whose evidence singles out no participant (SetJobWide)
 };
 
 // The source vigil serve gives an incident on-call resolved (POST .../resolution, server/http_api.cc),
@@ -6756,6 +6806,14 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                         "participant that is not waiting like the others",
                     "", 1e-6, node, gpu, EvidenceKind::kMetric);
       }
+    }
+    // No rank singled out and every rank that printed its progress, on two or more nodes, at the
+    // same collective: the job's hang (Component keeps it so unless a culprit or a probe places it).
+    if (!found && SameProgressAcrossNodes(flat.lines, [&topo](int rank) {
+          auto it = topo.ranks.find(rank);
+          return it == topo.ranks.end() ? std::string() : it->second.node;
+        })) {
+      beliefs.SetJobWide("nccl_collective_hang");
     }
   }
 

@@ -142,6 +142,9 @@ struct ComponentHint {
   bool gpu_from_rank = false;  // gpu derived from a rank in the log source, not named by the line
   bool gpu_bare = false;  // gpu read from a bare "GPU 3" / "cuda:3" (no PCI id, key or node beside it)
   bool spread = false;     // log evidence of the category comes from processes on >= 2 GPUs
+  // The evidence shows the whole job in the fault with no participant singled out (a collective hang
+  // whose ranks on several nodes all report the same progress, none behind or missing).
+  bool job_wide = false;
   std::string entry_component;  // the matched KB entry's component ("gpu", "host", ...), if any
   bool shared_storage = false;  // storage lines name a shared/network file system, not a local disk
 };

@@ -67,6 +67,70 @@ TEST_CASE("realistic9: a CPU clock a little below its peers' is no straggler evi
   for (const Evidence& e : d.evidence) CHECK(e.detail.find("CPUs run at") == std::string::npos);
 }
 
+// Two nodes of 2 GPUs; ranks 0..3 time out on one all-gather. `lines` of the ranks' log.
+Json HangCase(const std::vector<std::string>& lines) {
+  return Json{{"id", "t-hang-job"},
+              {"alert",
+               {{"labels", {{"alertname", "NCCLWatchdogTimeout"}, {"training_job", "llm"}}},
+                {"annotations", {{"summary", "NCCL watchdog timeouts in llm"}}},
+                {"startsAt", "2026-10-19T06:00:00Z"}}},
+              {"logs", Json::array({Json{{"source", "training/llm/ranks"}, {"lines", lines}}})},
+              {"metrics", Json::array()},
+              {"probes", Json::object()},
+              {"topology",
+               {{"gpus_per_node", 2},
+                {"nodes", Json::array({"n-01", "n-02"})},
+                {"rank_layout", "rank r runs on nodes[r // 2], local GPU r % 2"}}}};
+}
+
+std::vector<std::string> HangLines(int behind_rank) {
+  std::vector<std::string> out;
+  for (int r = 0; r < 4; ++r) {
+    const std::string R = std::to_string(r);
+    const std::string seq = r == behind_rank ? "700" : "701";
+    const std::string done = r == behind_rank ? "699" : "700";
+    out.push_back("[rank" + R + "]:[E1019 05:59:1" + R + ".000000000 ProcessGroupNCCL.cpp:616] [Rank " + R +
+                  "] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=" + seq +
+                  ", OpType=_ALLGATHER_BASE, NumelIn=1024, NumelOut=4096, Timeout(ms)=600000) ran for 600050 "
+                  "milliseconds before timing out.");
+    out.push_back("[rank" + R + "]:[E1019 05:59:1" + R + ".100000000 ProcessGroupNCCL.cpp:1785] [PG 0 (default_pg) Rank " +
+                  R + "] Exception (either an error or timeout) detected by watchdog at work: " + seq +
+                  ", last enqueued NCCL work: " + seq + ", last completed NCCL work: " + done + ".");
+  }
+  return out;
+}
+
+TEST_CASE("realistic9: ranks on two nodes all stuck at the same collective is the job's hang (RL9)") {
+  Diagnosis d = Run(HangCase(HangLines(-1)));
+  CHECK(d.root_cause == "nccl_collective_hang");
+  // Before: n-01/gpu0, the GPU of the first rank printed.
+  CHECK(d.component == "job");
+}
+
+TEST_CASE("realistic9: a rank behind the others still places the hang (RL9 guard)") {
+  Diagnosis d = Run(HangCase(HangLines(3)));
+  CHECK(d.root_cause == "nccl_collective_hang");
+  CHECK(d.component == "n-02/gpu1");
+}
+
+TEST_CASE("realistic9: one rank in another collective at the same SeqNum is no job-wide hang (RL9 guard)") {
+  std::vector<std::string> lines = HangLines(-1);
+  const size_t at = lines[6].find("_ALLGATHER_BASE");  // rank 3's watchdog line
+  REQUIRE(at != std::string::npos);
+  lines[6].replace(at, 15, "BROADCAST");
+  Diagnosis d = Run(HangCase(lines));
+  CHECK(d.root_cause == "nccl_collective_hang");
+  CHECK(d.component != "job");
+}
+
+TEST_CASE("realistic9: ranks of one node alike say nothing of the others: no job-wide hang (RL9 guard)") {
+  std::vector<std::string> lines = HangLines(-1);
+  lines.resize(4);  // ranks 0 and 1, both on n-01
+  Diagnosis d = Run(HangCase(lines));
+  CHECK(d.root_cause == "nccl_collective_hang");
+  CHECK(d.component != "job");
+}
+
 // torchrun's worker fails at `import torch`; `error` is the traceback's last line.
 Json ImportCase(const std::string& error) {
   std::vector<std::string> lines = {

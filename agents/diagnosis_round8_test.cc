@@ -69,7 +69,13 @@ std::string Component(const Json& j) {
 }
 
 TEST_CASE("round 8: with only waiters' timeouts the answer is a waiter (the baseline the rules below change)") {
-  CHECK(Component(HangCase(Json::array())) == "n-a/gpu0");
+  // RG5: ranks 0 (n-a) and 9 (n-b) report the same progress in one collective, nothing singles out a
+  // participant: the job's hang (SameProgressAcrossNodes), where it was the first waiter's GPU.
+  CHECK(Component(HangCase(Json::array())) == "job");
+  // One rank a collective behind: the waiter baseline is not what names it, the progress is.
+  Json j = HangCase(Json::array());
+  j["logs"][0]["lines"] = Json::array({Watchdog(0, 101, "BROADCAST"), Progress(0, 101)});
+  CHECK(Component(j) == "n-a/gpu0");  // two OpTypes at one SeqNum: no job-wide hang, the first waiter
 }
 
 TEST_CASE("round 8: a rank's py-spy dump with no timeout of its own is the rank the waiters wait for") {
@@ -111,9 +117,9 @@ TEST_CASE("round 8: a process stopped under a debugger in a ps listing is the cu
                                     "  41204 tl   03:12:40 mlops   /usr/bin/python -u train.py --local_rank=3",
                                     "  58812 S+   00:31:05 jlee    gdb -p 41204"})}};
   CHECK(Component(HangCase(Json::array({ps}))) == "n-b/gpu3");
-  // Every process running (S): nothing stopped, the waiter stays the answer.
+  // Every process running (S): nothing stopped, the baseline stays the answer (the job's: RG5).
   ps["lines"][2] = "  41204 Sl   03:12:40 mlops   /usr/bin/python -u train.py --local_rank=3";
-  CHECK(Component(HangCase(Json::array({ps}))) == "n-a/gpu0");
+  CHECK(Component(HangCase(Json::array({ps}))) == "job");
 }
 
 TEST_CASE("round 8: of two ranks reporting progress, the one behind is stuck; three different numbers name none") {
@@ -179,11 +185,12 @@ TEST_CASE("round 8: the one GPU idle while its node peers spin (or the reverse) 
   auto odd = FindUtilOddOneOut(c->metrics);
   REQUIRE(odd.size() == 1);
   CHECK(odd[0] == std::make_pair(std::string("n-b"), 6));
-  // Two odd GPUs, or peers that disagree among themselves: no single participant, the waiter stays.
+  // Two odd GPUs, or peers that disagree among themselves: no single participant, the baseline stays
+  // (the job's since RG5: both ranks at the same progress).
   set_util(2, 0);
-  CHECK(Component(j) == "n-a/gpu0");
+  CHECK(Component(j) == "job");
   set_util(2, 70);
-  CHECK(Component(j) == "n-a/gpu0");
+  CHECK(Component(j) == "job");
 }
 
 }  // namespace

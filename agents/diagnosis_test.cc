@@ -741,11 +741,12 @@ TEST_CASE("reasoner: a hung collective is pinned on the rank the others wait for
   CHECK(out.diagnosis.root_cause == "nccl_collective_hang");
   CHECK(out.diagnosis.component == "node-2/gpu2");  // rank 10 = nodes[1], local GPU 2
 
-  // Without a rank behind the others there is no culprit to name but the reporting rank.
+  // Without a rank behind the others there is no culprit to name: 16 ranks on two nodes at the same
+  // progress in one collective are the job's hang (RG5; before, the reporting rank's GPU).
   j["logs"][0]["lines"][11] = "2026-03-18 22:17:30 fr_trace: rank 10 last enqueued 101 last completed 100";
   c = ParseCase(j, "t.json");
   REQUIRE(c.ok());
-  CHECK(BuiltinReasoner().Diagnose(*c, Facts(*c), nullptr).diagnosis.component == "node-1/gpu0");
+  CHECK(BuiltinReasoner().Diagnose(*c, Facts(*c), nullptr).diagnosis.component == "job");
 }
 
 // A scripted LLM: answers from a queue; an empty queue or a Status entry is an error.
