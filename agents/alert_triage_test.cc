@@ -1699,5 +1699,38 @@ TEST_CASE("alert triage: the co-firing requests share one time limit; Alertmanag
   }
 }
 
+
+// DOG's A: `vigil serve` with no Prometheus, no Alertmanager API and no probe runner sees only the
+// webhook's alert. An Xid 95 alert of dcgm-exporter (its Xid in a label and its text) was answered
+// `unknown` (the right cause a 0.06 hypothesis, no mitigation): its labels and annotations were
+// only a knowledge-base prior. Now they are read as a co-firing alert's line is: the cause, the GPU
+// and the fix, marked suspected and unverified, with what would confirm it.
+TEST_CASE("alert triage: an Xid 95 alert alone, no Prometheus: suspected uncorrectable ECC on its GPU, unverified") {
+  Alert a;
+  a.rule = "GPUXidError";
+  a.fingerprint = "9f1c2b7d4e5a6f80";
+  a.severity = "critical";
+  a.labels = {{"alertname", "GPUXidError"}, {"severity", "critical"}, {"Hostname", "gpu-7"}, {"gpu", "3"},
+              {"UUID", "GPU-5d1e0c7a-0b7e-4c55-9a3e-1f2a3b4c5d6e"}, {"modelName", "NVIDIA H100 80GB HBM3"},
+              {"job", "nvidia-dcgm-exporter"}, {"xid", "95"}};
+  a.annotations = {{"summary", "GPU reported Xid 95 on gpu-7"},
+                   {"description", "GPU 3 (GPU-5d1e0c7a-0b7e-4c55-9a3e-1f2a3b4c5d6e) on gpu-7 reported XID 95 for 1m."}};
+  a.state = AlertState::kFiring;
+  a.starts_at_ms = kT0;
+  TriageOptions o = Options(testing::ShippedPack(), nullptr);  // no metrics, no probes, no Alertmanager API
+  auto r = TriageAlert(a, o);
+  REQUIRE(r.ok());
+  const Diagnosis& d = r->diagnosis;
+  CHECK(d.root_cause == "gpu_memory_uncorrectable_ecc");
+  CHECK(d.component == "gpu-7/gpu3");
+  CHECK(d.confidence > 0.2);
+  CHECK(d.confidence <= 0.45);
+  CHECK(d.mitigation.find("reset the GPU") != std::string::npos);
+  CHECK(d.summary.rfind("suspected (from the alert alone, not verified)", 0) == 0);
+  CHECK(HasUnverified(*r, "only the alert was read"));
+  CHECK(HasUnverified(*r, "gpu.health@gpu-7/gpu3"));
+  CHECK(HasUnverified(*r, "metrics: none read"));
+}
+
 }  // namespace
 }  // namespace vigil

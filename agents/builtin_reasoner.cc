@@ -5513,9 +5513,32 @@ DataWaitShare FindDataWaitShare(const FlatLogs& flat) {
   return out;
 }
 
+// What the alert's own line (AlertFactsLog) counts for a category. An alert on a device fact - a
+// GPU's Xid, ECC or throttle reason, an NVLink, PCIe or InfiniBand link's errors or state, a host's
+// memory or mount (the taxonomy layers gpu, host, network) - reports the state a log line would, and
+// counts as that line does. An alert on a symptom - a slow step, a crash, a hang, a loss spike, an
+// out-of-memory in the trainer (communication, performance, numerics, model, application) - names
+// what happened, not why: several causes fit it (a step slows for a throttle, a link, a straggler's
+// host), so its words rank the hypotheses and name none: at most kAlertSymptomWeight, below the
+// "some other cause" score.
+constexpr double kAlertSymptomWeight = 0.5;
+
+double AlertFactWeight(const std::string& layer, double weight) {
+  if (weight <= 0) return weight;
+  if (layer == "gpu" || layer == "host" || layer == "network") return weight;
+  return std::min(weight, kAlertSymptomWeight);
+}
+
+// Whether an evidence source ("<log source>:<line>") is a line of the alert's own log.
+bool FromAlertFactsLog(const Evidence& e) {
+  if (e.kind != EvidenceKind::kLog) return false;
+  const size_t colon = e.source.rfind(':');
+  return IsAlertFactsLog(colon == std::string::npos ? e.source : e.source.substr(0, colon));
+}
+
 class Beliefs {
  public:
-  Beliefs(const KnowledgeFacts& facts, double other_score) : other_score_(other_score) {
+  Beliefs(const KnowledgeFacts& facts, double other_score) : other_score_(other_score), layers_(&facts.layers) {
     for (const std::string& c : facts.categories) score_[c] = 0;
   }
 
@@ -5557,6 +5580,16 @@ class Beliefs {
 
   void Add(Observation o) {
     o.evidence.id = "e" + std::to_string(obs_.size() + 1);
+    // Whatever pass read it, a line of the alert's own log counts as AlertFactWeight says.
+    if (FromAlertFactsLog(o.evidence)) {
+      for (auto& [c, d] : o.deltas) {
+        auto layer = layers_->find(c);
+        d = AlertFactWeight(layer == layers_->end() ? std::string() : layer->second, d);
+      }
+      if (o.evidence.supports.size() == 1 && o.deltas.count(o.evidence.supports[0])) {
+        o.evidence.weight = std::min(o.evidence.weight, o.deltas[o.evidence.supports[0]]);
+      }
+    }
     for (const auto& [c, d] : o.deltas) score_[c] += d;
     obs_.push_back(std::move(o));
   }
@@ -5902,6 +5935,7 @@ class Beliefs {
 
  private:
   double other_score_;
+  const std::map<std::string, std::string>* layers_;  // category -> taxonomy layer (the facts')
   std::map<std::string, double> score_;
   std::vector<Observation> obs_;
   std::set<std::string> discounted_;  // categories explained away (Discount)
@@ -6457,6 +6491,63 @@ bool JobThrottleSeries(const DiagnosisCase& c, const Topology& topo, const std::
   return nodes.size() < 2 || with_container.size() == nodes.size();
 }
 
+// Alert-only answers (AlertFactsLog, diagnosis_agent.h): an answer whose support is the alert's own
+// facts alone - its line (the log AlertFactsLog wrote), its annotations read as alert evidence, and the
+// knowledge recalled from its text - rests on a rule's summary of the device state, not on the
+// state itself: a suspected cause, not a found one. Its confidence is at most
+// kAlertOnlyMaxConfidence (an alert whose logs would show another cause, a confounder, is then never
+// answered wrong with confidence), the summary says "suspected", and `unverified` says that only
+// the alert was read and what would confirm it (the probes that test the category at the answer's
+// place). Any other support (a log read from the cluster, a metric, a probe) lifts it.
+constexpr double kAlertOnlyMaxConfidence = 0.45;
+
+bool RestsOnAlertAlone(const DiagnosisCase& c, const std::vector<Observation>& observations, const std::string& cat) {
+  if (!c.alert) return false;
+  bool alert_support = false;
+  for (const Observation& o : observations) {
+    auto it = o.deltas.find(cat);
+    if (it == o.deltas.end() || it->second <= 1e-3) continue;
+    const Evidence& e = o.evidence;
+    const bool from_alert =
+        e.kind == EvidenceKind::kKnowledge || e.kind == EvidenceKind::kAlert || FromAlertFactsLog(e);
+    if (!from_alert) return false;
+    alert_support = alert_support || e.kind != EvidenceKind::kKnowledge;
+  }
+  return alert_support;
+}
+
+void SayAlertOnly(const DiagnosisCase& c, Diagnosis& d) {
+  d.confidence = std::min(d.confidence, kAlertOnlyMaxConfidence);
+  std::string name = c.alert->rule;
+  if (auto it = c.alert->labels.find("alertname"); name.empty() && it != c.alert->labels.end()) name = it->second;
+  d.summary = "suspected (from the alert alone, not verified): " + d.summary;
+  std::string note = "only the alert was read: ";
+  note += d.root_cause;
+  if (!d.component.empty()) {
+    note += " on ";
+    note += d.component;
+  }
+  note += " rests on the alert's own labels and annotations (";
+  note += name.empty() ? std::string("the alert") : name;
+  note += ": a rule's summary of the state, not the node's logs, metrics or a probe); confirm with";
+  std::string checks;
+  for (const ProbeSpec& spec : ProbeCatalog()) {
+    bool tests = false;
+    for (const CategoryEvidence& ce : spec.evidence) {
+      tests = tests || (ce.category == d.root_cause && ce.fail_supports >= kFirstWaveTestSupport);
+    }
+    if (!tests) continue;
+    checks += checks.empty() ? " " : ", ";
+    checks += std::string(spec.name);
+    if (!d.component.empty() && spec.target_kind != ProbeTargetKind::kJob) {
+      checks += "@";
+      checks += spec.target_kind == ProbeTargetKind::kGpu ? d.component : d.component.substr(0, d.component.find('/'));
+    }
+  }
+  note += checks.empty() ? std::string(" the node's own logs and metrics") : checks + ", or the node's kernel log and metrics";
+  d.unverified.insert(d.unverified.begin(), std::move(note));
+}
+
 Json BeliefJson(const Beliefs& b, size_t k = 5) {
   Json j = Json::object();
   auto r = b.Ranked();
@@ -6513,10 +6604,20 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   const int64_t window_start = c.alert && c.alert->starts_at_ms > 0 ? c.alert->starts_at_ms - kIncidentWindowMs
                                                                     : std::numeric_limits<int64_t>::min();
   auto before_window = [&](const SigGroup& g) { return !g.untimed && g.last_time < window_start; };
+  // A signature only the alert's own line matched (AlertFactsLog): a rule's summary of what a log
+  // line says first-hand, so it never leads its category over one a log matched (its place, often
+  // just the job, does not become the answer's).
+  auto alert_only = [&](const SigGroup& g) {
+    return std::all_of(g.matches.begin(), g.matches.end(), [&](const SignatureMatch* m) {
+      return IsAlertFactsLog(c.logs[flat.refs[m->line_index].first].source);
+    });
+  };
   for (auto& [cat, groups] : by_cat) {
     std::vector<std::pair<std::string, SigGroup*>> ordered;
     for (auto& [pattern, g] : groups) ordered.emplace_back(pattern, &g);
     std::stable_sort(ordered.begin(), ordered.end(), [&](const auto& a, const auto& b) {
+      const bool alert_a = alert_only(*a.second), alert_b = alert_only(*b.second);
+      if (alert_a != alert_b) return alert_b;
       const bool old_a = before_window(*a.second), old_b = before_window(*b.second);
       if (old_a != old_b) return old_b;
       if (a.second->first_time != b.second->first_time) return a.second->first_time < b.second->first_time;
@@ -6870,6 +6971,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     std::vector<std::tuple<std::string, std::string, std::optional<int64_t>>> texts;
     for (size_t i = 0; i < flat.lines.size(); ++i) {
       auto [li, ki] = flat.refs[i];
+      // The alert's own line (AlertFactsLog): its annotations are read below, as before it.
+      if (IsAlertFactsLog(c.logs[li].source)) continue;
       texts.emplace_back(c.logs[li].source + ":" + std::to_string(c.logs[li].lines[ki].number), flat.lines[i],
                          std::nullopt);
     }
@@ -7386,6 +7489,9 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       o.evidence.detail = log.lines[ki].text + "  (reads like kb:" + lr.incident_id + " " + lr.title + ")";
       o.evidence.supports = {lr.category};
       double w = kLineRecallWeights[n];
+      // The alert's own line reading like an incident is a look-alike, not a fact it states: a
+      // symptom's weight whatever the layer (a "job FAILED" alert reads like many incidents).
+      if (IsAlertFactsLog(log.source)) w = std::min(w, kAlertSymptomWeight);
       o.evidence.weight = w;
       o.deltas[lr.category] = w;
       o.time_ms = LineTimeMs(log.lines[ki].text, topo.year);
@@ -8927,6 +9033,16 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         }
       }
     }
+    // Else the incident of the category the alert text recalled (an answer from the alert's own
+    // line and the recall: a served incident's fix is then quoted as PastFixQuoted says).
+    if (best == nullptr) {
+      for (const SearchHit& h : facts.recalled) {
+        if (h.kind == SearchHit::Kind::kIncident && h.category == top.category && !h.incident.mitigation.empty()) {
+          best = &h.incident;
+          break;
+        }
+      }
+    }
     // A served incident's fix from another place is said to be that place's (PastFixQuoted).
     d.mitigation = best == nullptr ? "no mitigation on file for " + top.category : PastFixQuoted(c, *best, top.component);
     std::string first_detail;
@@ -8938,6 +9054,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
     d.summary = top.category + (top.component.empty() ? "" : " on " + top.component) +
                 (first_detail.empty() ? "" : ": " + Utf8Prefix(first_detail, 200));
+    if (RestsOnAlertAlone(c, beliefs.observations(), top.category)) SayAlertOnly(c, d);
     // The answer no probe confirmed while a probe that tests it was there to run (holdout h003: the
     // logs made it so likely that no probe was expected to change the ranking, so its gpu.health
     // never ran): said in `unverified`, with the probes to run, so that nobody takes it for checked.

@@ -10,8 +10,10 @@
 #include <sstream>
 #include <string_view>
 
+#include "agents/alert_triage.h"
 #include "agents/probe_evidence_for_alert.h"
 #include "agents/zero_counter.h"
+#include "core/ascii.h"
 #include "core/parse.h"
 #include "core/time_util.h"
 #include "core/utf8.h"
@@ -22,6 +24,10 @@ namespace {
 
 constexpr size_t kMaxEvidenceInPrompt = 25;
 constexpr size_t kMaxLineRecalls = 16;  // distinct unmatched error-like line templates searched
+// The alert text's KB search: hits kept, and read beyond them to fill the places of hits of another
+// fault code (GatherKnowledge).
+constexpr size_t kRecalled = 3;
+constexpr size_t kRecallSpare = 3;
 constexpr size_t kMaxLineRecallScan = 50'000;  // lines scanned for them (after the log budget)
 // Repeated lines whose reading grows at least kDeviationFactor-fold over at least
 // kMinDeviatingRepeats instances; at most kMaxDeviatingTemplates of them are searched.
@@ -161,6 +167,152 @@ Json DiagnosisReport::ToJson() const {
   return j;
 }
 
+std::vector<std::string> FaultCodesInText(const std::string& text) {
+  // "Xid 79", "XID: 79", "xid=\"79\"", "Xid (PCI:0000:3b:00): 79", "SXid 12028", "Xid 48/63/64".
+  static const std::regex kCode(
+      R"(\b(s?xid)s?\b[^0-9a-z\n]{0,3}(?:\(pci:[0-9a-f:.]+\)\s*:\s*)?([0-9]{1,5}(?:\s*[/,]\s*[0-9]{1,5}\b)*)\b)",
+      std::regex::icase);
+  static const std::regex kNumber("[0-9]+");
+  std::vector<std::string> out;
+  if (text.find_first_of("xX") == std::string::npos) return out;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), kCode); it != std::sregex_iterator(); ++it) {
+    const std::string kind = AsciiLower((*it)[1].str());
+    const std::string numbers = (*it)[2].str();
+    for (auto n = std::sregex_iterator(numbers.begin(), numbers.end(), kNumber); n != std::sregex_iterator(); ++n) {
+      std::string number = n->str();
+      while (number.size() > 1 && number[0] == '0') number.erase(0, 1);  // "Xid 079" is Xid 79
+      std::string code = kind;
+      code += ' ';
+      code += number;
+      if (std::find(out.begin(), out.end(), code) == out.end()) out.push_back(std::move(code));
+    }
+  }
+  return out;
+}
+
+bool IsAlertFactsLog(const std::string& source) {
+  if (!source.ends_with(kAlertFactsLogName)) return false;
+  return source.size() == kAlertFactsLogName.size() || source[source.size() - kAlertFactsLogName.size() - 1] == '/';
+}
+
+std::optional<CaseLog> AlertFactsLog(const DiagnosisCase& c) {
+  if (!c.alert) return std::nullopt;
+  const Alert& a = *c.alert;
+  auto label = [](const Labels& ls, const char* k) {
+    auto it = ls.find(k);
+    return it == ls.end() ? std::string() : it->second;
+  };
+  std::string name = a.rule;
+  if (name.empty()) name = label(a.labels, "alertname");
+  std::string texts;
+  std::vector<std::string> annotations;
+  for (const char* k : {"summary", "description", "message"}) {
+    if (std::string t = label(a.annotations, k); !t.empty()) {
+      texts += " ";
+      texts += t;
+      if (std::string_view(k) != "message") annotations.push_back(std::move(t));
+    }
+  }
+  bool has_fact = !texts.empty();
+  for (const auto& [k, v] : a.labels) has_fact = has_fact || (k != "alertname" && !v.empty());
+  if (!has_fact) return std::nullopt;
+  // The case's own evidence first: with a log of the cluster (not Alertmanager's co-firing alerts),
+  // a metric series or a recorded probe result, the state is read first-hand there and the alert's
+  // summary of it is not counted beside it (it still points the search: the KB recall of its text,
+  // its place as the component hint).
+  if (!c.metrics.empty() || (c.probes.is_object() && !c.probes.empty())) return std::nullopt;
+  for (const CaseLog& log : c.logs) {
+    if (!log.source.ends_with("/alertmanager co-firing alerts") && !IsAlertFactsLog(log.source)) return std::nullopt;
+  }
+  // One fact counts once: the webhook pasted as a log already holds the alert's annotations.
+  for (const std::string& t : annotations) {
+    if (t.size() < 12) continue;
+    std::string escaped = Json(t).dump();
+    escaped = escaped.substr(1, escaped.size() - 2);
+    for (const CaseLog& log : c.logs) {
+      for (const LogLine& l : log.lines) {
+        if (l.text.find(t) != std::string::npos || l.text.find(escaped) != std::string::npos) return std::nullopt;
+      }
+    }
+  }
+  const std::string node = AlertNode(a).second;
+  std::string gpu = label(a.labels, "gpu");
+  const bool gpu_index = !gpu.empty() && gpu.size() <= 3 && std::all_of(gpu.begin(), gpu.end(), [](unsigned char ch) {
+    return ch >= '0' && ch <= '9';
+  });
+  CaseLog log;
+  // An alert that names no node is the job's (or the cluster's): "job/" is never read as a node.
+  log.source = node.empty() ? std::string("job") : node;
+  if (!node.empty() && gpu_index) {
+    log.source += "/gpu";
+    log.source += gpu;
+  }
+  log.source += "/";
+  log.source += kAlertFactsLogName;
+  std::string line = name.empty() ? std::string("alert") : name;
+  std::string severity = a.severity.empty() ? label(a.labels, "severity") : a.severity;
+  if (!severity.empty()) {
+    line += " [";
+    line += severity;
+    line += "]";
+  }
+  line += a.state == AlertState::kResolved ? " resolved" : " firing";
+  if (!node.empty()) {
+    line += " on ";
+    line += node;
+    if (!gpu.empty()) {
+      line += " GPU ";
+      line += gpu;
+    }
+  }
+  if (a.starts_at_ms > 0) {
+    line += " since ";
+    line += FormatRfc3339Ms(a.starts_at_ms);
+  }
+  line += ":";
+  line += texts;
+  line += " {";
+  bool first = true;
+  for (const auto& [k, v] : a.labels) {
+    if (!first) line += ",";
+    first = false;
+    line += k;
+    line += "=\"";
+    line += v;
+    line += "\"";
+  }
+  line += "}";
+  log.lines.push_back({1, std::move(line)});
+  log.original_lines = 1;
+  return log;
+}
+
+namespace {
+// Whether a recalled incident is of another fault code than `codes` (FaultCodesInText of the alert
+// or line it was recalled for): its own code - its title's ("Xid 79: GPU has fallen off the bus"; a
+// served one's title is its alert and on-call's summary), else its symptoms' (a served one's alert
+// summary), else its text's (which may name other codes only to rule them out: "no prior Xid
+// 48/94/95") - is none of them. Another Xid is another fault however alike the rest of the words.
+bool OtherFaultCode(const SearchHit& h, const std::vector<std::string>& codes) {
+  if (codes.empty() || h.kind != SearchHit::Kind::kIncident) return false;
+  std::vector<std::string> theirs = FaultCodesInText(h.incident.title);
+  if (theirs.empty()) {
+    std::string symptoms;
+    for (const std::string& s : h.incident.symptoms) {
+      symptoms += s;
+      symptoms += "\n";
+    }
+    theirs = FaultCodesInText(symptoms);
+  }
+  if (theirs.empty()) theirs = FaultCodesInText(h.incident.raw_text);
+  if (theirs.empty()) return false;
+  for (const std::string& code : theirs) {
+    if (std::find(codes.begin(), codes.end(), code) != codes.end()) return false;
+  }
+  return true;
+}
+}  // namespace
+
 Result<KnowledgeFacts> GatherKnowledge(const KnowledgeBase& kb, const DiagnosisCase& c) {
   KnowledgeFacts f;
   FlatLogs flat = FlattenLogs(c);
@@ -197,16 +349,23 @@ Result<KnowledgeFacts> GatherKnowledge(const KnowledgeBase& kb, const DiagnosisC
     for (const SignatureMatch& m : f.log_matches) matched.insert(m.line_index);
     std::set<std::string> templates;
     // The incident the line reads like (lexical top 1), recorded when it names a category.
+    // A line naming a fault code (an Xid) reads like the best incident not of another code
+    // (OtherFaultCode; DOG's B: an Xid 95 line read like a resolved Xid 79 incident).
     auto RecallLine = [&](size_t i) {
+      const std::vector<std::string> codes = FaultCodesInText(flat.lines[i]);
       SearchQuery q;
       q.text = flat.lines[i];
-      q.k = 1;
+      q.k = codes.empty() ? 1 : 1 + kRecallSpare;
       q.mode = SearchMode::kLexical;
       q.include_guides = false;
       auto hits = kb.Search(q);
-      if (!hits.ok() || hits->empty() || (*hits)[0].category.empty()) return;
-      const SearchHit& h = (*hits)[0];
-      f.line_recalls.push_back({i, h.category, h.incident.id, h.incident.title});
+      if (!hits.ok()) return;
+      for (const SearchHit& h : *hits) {
+        if (OtherFaultCode(h, codes)) continue;
+        if (h.category.empty()) return;
+        f.line_recalls.push_back({i, h.category, h.incident.id, h.incident.title});
+        return;
+      }
     };
     for (size_t i = 0; i < flat.lines.size() && i < kMaxLineRecallScan && templates.size() < kMaxLineRecalls; ++i) {
       const std::string& line = flat.lines[i];
@@ -231,10 +390,33 @@ Result<KnowledgeFacts> GatherKnowledge(const KnowledgeBase& kb, const DiagnosisC
   if (!text.empty()) {
     SearchQuery q;
     q.text = text;
-    q.k = 3;
+    q.k = kRecalled;
     q.include_guides = false;
     auto hits = kb.Search(q);
-    if (hits.ok()) f.recalled = *hits;
+    if (hits.ok()) {
+      // An incident of another fault code than the alert's (a resolved Xid 79 for an Xid 95 alert:
+      // same alert name, same labels, same words; DOG's B) is another fault: it ranks after every
+      // hit that names the alert's code or none, however alike the rest of the text.
+      std::string alert_facts = text;
+      for (const auto& [k, v] : c.alert->labels) {
+        alert_facts += " ";
+        alert_facts += k;
+        alert_facts += "=\"";
+        alert_facts += v;
+        alert_facts += "\"";
+      }
+      const std::vector<std::string> codes = FaultCodesInText(alert_facts);
+      auto other_code = [&](const SearchHit& h) { return OtherFaultCode(h, codes); };
+      std::vector<SearchHit> ranked = std::move(*hits);
+      if (std::any_of(ranked.begin(), ranked.end(), other_code)) {
+        // Read further to fill their places (only then: the first kRecalled stay as they were).
+        q.k = kRecalled + kRecallSpare;
+        if (auto more = kb.Search(q); more.ok()) ranked = std::move(*more);
+        std::stable_partition(ranked.begin(), ranked.end(), [&](const SearchHit& h) { return !other_code(h); });
+        if (ranked.size() > kRecalled) ranked.resize(kRecalled);
+      }
+      f.recalled = std::move(ranked);
+    }
   }
   return f;
 }
@@ -335,6 +517,10 @@ Result<DiagnosisReport> DiagnosisAgent::Diagnose(DiagnosisCase c, ProbeExecutor*
   if (options_.kb == nullptr) return FailedPreconditionError("diagnosis agent: no knowledge base");
   DiagnosisReport report;
   report.case_id = c.id;
+  // The alert's own facts are evidence like a co-firing alert's (AlertFactsLog): looked for in the
+  // logs as given (the webhook's line may fall to the cut), added after the log budget (a line the
+  // case did not carry: not counted in it).
+  std::optional<CaseLog> facts_log = AlertFactsLog(c);
   // Log budget: keep every line a signature matched, cut the rest to head and tail. Only the
   // signature matches are needed to cut; the rest of the knowledge is gathered from what is kept.
   FlatLogs flat = FlattenLogs(c);
@@ -401,6 +587,7 @@ Result<DiagnosisReport> DiagnosisAgent::Diagnose(DiagnosisCase c, ProbeExecutor*
     }
     c.logs = std::move(cut);
   }
+  if (facts_log) c.logs.push_back(std::move(*facts_log));
   ASSIGN_OR_RETURN(KnowledgeFacts facts, GatherKnowledge(*options_.kb, c));
 
   BuiltinReasoner reasoner(options_.reasoner);

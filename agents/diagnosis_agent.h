@@ -5,6 +5,7 @@
 //      always keeping the lines that match (TruncateLogs: the rest is the head and tail of each
 //      source), and the cut is stated in Diagnosis::unverified: one note with the totals, one
 //      per source that was cut (its lines, how many were kept, how many of them match).
+//      Then the alert's own facts are added as one more log (AlertFactsLog, below).
 //   2. The built-in reasoner runs (always; it is cheap): evidence, beliefs, probe rounds.
 //   3. With an LlmClient, the LLM plans and explains through the same tools (AgentRuntime) with
 //      the built-in ranking as hints. Its final answer is accepted only if its root cause is a
@@ -18,8 +19,10 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "agents/agent_runtime.h"
@@ -48,6 +51,34 @@ struct DiagnosisReport {
   Json trace = Json::array();
   Json ToJson() const;      // {case_id, mode, diagnosis..., trace}
 };
+
+// The alert's own facts as evidence (alert-only triage: `vigil serve` with no Prometheus sees only
+// the alert). One line in the form alert triage gives a co-firing alert (agents/alert_triage.h):
+// "<alertname> [<severity>] firing on <node> GPU <gpu> since <startsAt>: <summary> <description>
+// <message> {labels}", in a log `<node>[/gpu<N>]/alertmanager alert` (the node as AlertNode names
+// it; `job/alertmanager alert` when the alert names none; IsAlertFactsLog), so that the
+// log signatures and line recall read the alert's Xid, ECC or throttle fact as they read the same
+// fact in a co-firing alert. nullopt when the case has no alert, the alert has no summary,
+// description, message or label beyond its name, the case carries evidence of its own (a metric
+// series, a recorded probe result, a log other than alert triage's co-firing alerts: the state read
+// first-hand; the alert still points the KB search and the component), or it already carries the
+// alert: a log line holds
+// its summary or description (at least 12 characters) verbatim or JSON-escaped (the Alertmanager
+// webhook pasted as a log source): one fact counts once. DiagnosisAgent::Diagnose appends it to
+// every case it diagnoses (vigil serve, vigil diagnose --alert and --case, vigil eval diagnose),
+// after the log budget (looked for in the logs as given; the line is not counted in the budget).
+// The reasoner counts it by the category's layer and says when an answer rests on it alone
+// (agents/README.md, "Alert-only triage").
+std::optional<CaseLog> AlertFactsLog(const DiagnosisCase& c);
+// The last part of the log's source AlertFactsLog writes, and whether a log is one it wrote (its source
+// is "alertmanager alert" or ends in "/alertmanager alert").
+inline constexpr std::string_view kAlertFactsLogName = "alertmanager alert";
+bool IsAlertFactsLog(const std::string& source);
+
+// The fault codes a text names, lower-cased "xid 79" / "sxid 12028" (Xid, SXid followed by a number
+// within a few characters: "Xid 79", "XID: 79", "Xid (PCI:0000:3b:00): 79", label `xid="79"`), each
+// once, in order.
+std::vector<std::string> FaultCodesInText(const std::string& text);
 
 // Gathers what the knowledge base knows about the case: signature matches over FlattenLogs(c),
 // metric conditions, incidents they reference, and a search with the alert text.

@@ -1,0 +1,196 @@
+// Alert-only triage (DOG's A and B): what the diagnosis agent answers from an Alertmanager alert
+// alone, as `vigil serve` sees a webhook with no Prometheus, no Alertmanager API and no probe
+// runner. The alert's own labels and annotations become one line of a case log (AlertFactsLog) that
+// the log signatures read as they read a co-firing alert's; an answer resting on it alone is a
+// suspected cause (confidence at most 0.45, said in `unverified` with what would confirm it); the
+// webhook pasted as a log holds the same fact, which then counts once; and a recalled incident of
+// another Xid than the alert's ranks after those of its Xid.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+
+#include "agents/case.h"
+#include "agents/diagnosis_agent.h"
+#include "agents/diagnosis_testing.h"
+#include "core/json.h"
+
+namespace vigil {
+namespace {
+
+// dcgm-exporter's Xid alert as kube-prometheus rules raise it: the Xid in a label and in the text.
+Json Xid95Alert() {
+  return ParseJson(R"JSON({
+    "labels": {"alertname": "GPUXidError", "severity": "critical", "Hostname": "gpu-7", "gpu": "3",
+               "UUID": "GPU-5d1e0c7a-0b7e-4c55-9a3e-1f2a3b4c5d6e", "modelName": "NVIDIA H100 80GB HBM3",
+               "job": "nvidia-dcgm-exporter", "xid": "95"},
+    "annotations": {"summary": "GPU reported Xid 95 on gpu-7",
+                    "description": "GPU 3 (GPU-5d1e0c7a-0b7e-4c55-9a3e-1f2a3b4c5d6e) on gpu-7 reported XID 95 for 1m."},
+    "startsAt": "2026-11-30T08:12:40Z"
+  })JSON").value();
+}
+
+DiagnosisCase CaseOf(Json j) {
+  j["id"] = "alert-only";
+  auto c = ParseCase(j, "alert-only.json");
+  REQUIRE_MESSAGE(c.ok(), c.status().ToString());
+  return *c;
+}
+
+DiagnosisReport Diagnose(const DiagnosisCase& c) {
+  DiagnosisAgentOptions o;
+  o.kb = &testing::ShippedPack();
+  testing::RecordedExecutor exec;  // nothing recorded: every probe `unavailable`
+  auto r = DiagnosisAgent(o).Diagnose(c, &exec);
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  return *r;
+}
+
+bool Said(const Diagnosis& d, const std::string& needle) {
+  return std::any_of(d.unverified.begin(), d.unverified.end(),
+                     [&](const std::string& u) { return u.find(needle) != std::string::npos; });
+}
+
+TEST_CASE("alert only: the alert's own facts are one log line, placed on its node and GPU") {
+  DiagnosisCase c = CaseOf(Json{{"alert", Xid95Alert()}});
+  auto log = AlertFactsLog(c);
+  REQUIRE(log.has_value());
+  CHECK(log->source == "gpu-7/gpu3/alertmanager alert");
+  CHECK(IsAlertFactsLog(log->source));
+  CHECK_FALSE(IsAlertFactsLog("gpu-7/gpu3/alertmanager co-firing alerts"));
+  CHECK_FALSE(IsAlertFactsLog("gpu-7/not alertmanager alert"));
+  REQUIRE(log->lines.size() == 1);
+  const std::string& line = log->lines[0].text;
+  CHECK(line.rfind("GPUXidError [critical] firing on gpu-7 GPU 3 since 2026-11-30T08:12:40", 0) == 0);
+  CHECK(line.find("GPU reported Xid 95 on gpu-7") != std::string::npos);
+  CHECK(line.find("xid=\"95\"") != std::string::npos);
+
+  // No alert, or an alert that says nothing but its name: no line.
+  CHECK_FALSE(AlertFactsLog(CaseOf(Json{{"logs", Json::array({Json{{"source", "x"}, {"lines", {"a"}}}})}})).has_value());
+  CHECK_FALSE(AlertFactsLog(CaseOf(Json{{"alert", Json{{"labels", Json{{"alertname", "Bare"}}}}}})).has_value());
+  // No node label: the job's (a source whose first part the reasoner never takes for a node).
+  Json nowhere = Xid95Alert();
+  nowhere["labels"].erase("Hostname");
+  CHECK(AlertFactsLog(CaseOf(Json{{"alert", nowhere}}))->source == "job/alertmanager alert");
+}
+
+TEST_CASE("alert only: a decisive device fact in the alert names the cause, suspected, with its fix and checks") {
+  const DiagnosisReport r = Diagnose(CaseOf(Json{{"alert", Xid95Alert()}}));
+  const Diagnosis& d = r.diagnosis;
+  CHECK(d.root_cause == "gpu_memory_uncorrectable_ecc");
+  CHECK(d.component == "gpu-7/gpu3");
+  CHECK(d.confidence > 0.2);
+  CHECK(d.confidence <= 0.45);
+  CHECK(d.mitigation.find("reset the GPU") != std::string::npos);
+  CHECK(d.summary.rfind("suspected", 0) == 0);
+  CHECK(Said(d, "only the alert was read"));
+  CHECK(Said(d, "gpu.health@gpu-7/gpu3"));
+}
+
+TEST_CASE("alert only: the same fact in the node's kernel log is first-hand: no cap, nothing said") {
+  Json j{{"alert", Xid95Alert()}};
+  j["logs"] = Json::array({Json{{"source", "gpu-7/dmesg"},
+                                {"lines", {"[Mon Nov 30 08:11:58 2026] NVRM: Xid (PCI:0000:3b:00): 95, pid=4411, "
+                                           "name=python, Uncontained: LTC TAG (0x2,0x0). RST: Yes, D-RST: No"}}}});
+  const Diagnosis d = Diagnose(CaseOf(j)).diagnosis;
+  CHECK(d.root_cause == "gpu_memory_uncorrectable_ecc");
+  CHECK(d.confidence > 0.45);
+  CHECK_FALSE(Said(d, "only the alert was read"));
+  CHECK(d.summary.rfind("suspected", 0) != 0);
+}
+
+TEST_CASE("alert only: the webhook pasted as a log holds the alert: the fact counts once") {
+  Json webhook = Xid95Alert();
+  webhook["status"] = "firing";
+  const std::string text = Json{{"alerts", Json::array({webhook})}}.dump(2);
+  Json lines = Json::array();
+  size_t start = 0;
+  while (start < text.size()) {
+    const size_t nl = text.find('\n', start);
+    lines.push_back(text.substr(start, nl == std::string::npos ? std::string::npos : nl - start));
+    if (nl == std::string::npos) break;
+    start = nl + 1;
+  }
+  Json j{{"alert", Xid95Alert()}};
+  j["logs"] = Json::array({Json{{"source", "alertmanager/webhook"}, {"lines", lines}}});
+  DiagnosisCase c = CaseOf(j);
+  CHECK_FALSE(AlertFactsLog(c).has_value());
+  const Diagnosis d = Diagnose(c).diagnosis;
+  for (const Evidence& e : d.evidence) CHECK(e.source.find("alertmanager alert") == std::string::npos);
+}
+
+TEST_CASE("alert only: a generic alert names no cause with confidence") {
+  Json j{{"alert", ParseJson(R"JSON({
+    "labels": {"alertname": "TrainingStepTimeHigh", "severity": "warning", "job": "llama-70b", "namespace": "train"},
+    "annotations": {"summary": "Step time of llama-70b is 40% above its 1h median",
+                    "description": "Training step time p50 went from 2.1 s to 2.9 s over the last 15 minutes."},
+    "startsAt": "2026-11-30T08:12:40Z"})JSON").value()}};
+  const Diagnosis d = Diagnose(CaseOf(j)).diagnosis;
+  CHECK((d.root_cause == "unknown" || d.confidence < 0.3));
+  CHECK(!d.hypotheses.empty());
+  // The alert names no node: its line is the job's, never a node called "alertmanager alert".
+  CHECK(d.component.find("alertmanager") == std::string::npos);
+  for (const Hypothesis& h : d.hypotheses) CHECK(h.component.find("alertmanager") == std::string::npos);
+}
+
+TEST_CASE("alert only: DOG's B: a recalled incident of another Xid ranks after the alert's own") {
+  // A resolved incident of the same alert (name, node, GPU, words) for Xid 79, as serve imports it,
+  // and the knowledge of Xid 95 in other words.
+  Incident past79;
+  past79.id = "vigil-serve-incident-4";
+  past79.source = "vigil-serve:incident-4";
+  past79.title = "GPUXidError: GPU 3 fell off the bus (Xid 79)";
+  past79.raw_text =
+      "Alert GPUXidError\nGPU reported Xid 79 on gpu-7\nGPU 3 (GPU-5d1e0c7a-0b7e-4c55-9a3e-1f2a3b4c5d6e) on gpu-7 "
+      "reported XID 79 for 1m.\nLabels: Hostname=gpu-7 UUID=GPU-5d1e0c7a-0b7e-4c55-9a3e-1f2a3b4c5d6e "
+      "alertname=GPUXidError gpu=3 job=nvidia-dcgm-exporter modelName=NVIDIA H100 80GB HBM3 severity=critical xid=79\n"
+      "Found by ana: GPU 3 fell off the bus (Xid 79)\nFixed by: drained gpu-7, reseated GPU 3";
+  past79.symptoms = {"GPU reported Xid 79 on gpu-7"};
+  past79.root_cause = "gpu_fallen_off_bus";
+  past79.mitigation = "drained gpu-7, reseated GPU 3";
+  past79.status = IncidentStatus::kResolved;
+  Incident ecc;
+  ecc.id = "ecc-95";
+  ecc.title = "Xid 95: uncontained uncorrectable ECC error";
+  ecc.raw_text = "Every process on one GPU was killed; dmesg: NVRM: Xid (PCI:0000:b7:00): 95, Uncontained: LTC TAG";
+  ecc.root_cause = "gpu_memory_uncorrectable_ecc";
+  ecc.mitigation = "reset the GPU";
+  auto kb = testing::KbWith({past79, ecc});
+  auto f = GatherKnowledge(*kb, CaseOf(Json{{"alert", Xid95Alert()}}));
+  REQUIRE(f.ok());
+  REQUIRE(f->recalled.size() == 2);
+  CHECK(f->recalled[0].incident.id == "ecc-95");
+  CHECK(f->recalled[1].incident.id == "vigil-serve-incident-4");
+  // The alert's own line, searched like an unmatched error line (no signature of this KB matches
+  // it), reads like the Xid 95 incident, not the Xid 79 one: the ECC hypothesis leads.
+  DiagnosisAgentOptions o;
+  o.kb = kb.get();
+  testing::RecordedExecutor exec;
+  auto r = DiagnosisAgent(o).Diagnose(CaseOf(Json{{"alert", Xid95Alert()}}), &exec);
+  REQUIRE(r.ok());
+  REQUIRE(!r->diagnosis.hypotheses.empty());
+  CHECK(r->diagnosis.hypotheses[0].category == "gpu_memory_uncorrectable_ecc");
+  for (const Evidence& e : r->diagnosis.evidence) CHECK(e.detail.find("reads like kb:vigil-serve-incident-4") == std::string::npos);
+  // An alert of Xid 79 keeps its own first.
+  Json a79 = Xid95Alert();
+  a79["labels"]["xid"] = "79";
+  a79["annotations"]["summary"] = "GPU reported Xid 79 on gpu-7";
+  a79["annotations"]["description"] = "GPU 3 on gpu-7 reported XID 79 for 1m.";
+  auto g = GatherKnowledge(*kb, CaseOf(Json{{"alert", a79}}));
+  REQUIRE(g.ok());
+  REQUIRE(!g->recalled.empty());
+  CHECK(g->recalled[0].incident.id == "vigil-serve-incident-4");
+}
+
+TEST_CASE("alert only: fault codes read from a text") {
+  using V = std::vector<std::string>;
+  CHECK(FaultCodesInText("GPU reported Xid 95 on gpu-7") == V{"xid 95"});
+  CHECK(FaultCodesInText("NVRM: Xid (PCI:0000:3b:00): 79, pid=1") == V{"xid 79"});
+  CHECK(FaultCodesInText("labels {xid=\"079\"} XID: 95") == V{"xid 79", "xid 95"});
+  CHECK(FaultCodesInText("no prior Xid 48/94/95 on the GPU") == V{"xid 48", "xid 94", "xid 95"});
+  CHECK(FaultCodesInText("SXid 12028 on nvswitch 3") == V{"sxid 12028"});
+  CHECK(FaultCodesInText("GPUXidError firing, xids seen") == V{});
+}
+
+}  // namespace
+}  // namespace vigil
