@@ -6469,11 +6469,37 @@ bool JobThrottleSeries(const DiagnosisCase& c, const Topology& topo, const std::
     if (!pod.empty()) job_pods.insert(pod);
   }
   if (c.alert) {
-    for (const char* key : {"pod", "exported_pod"}) {
-      if (auto it = c.alert->labels.find(key); it != c.alert->labels.end() && !it->second.empty()) job_pods.insert(it->second);
+    // An alert scraped through an exporter (DCGM's, kube-state-metrics) carries the exporter's pod as
+    // `pod` and the workload's as `exported_pod`: the latter names the job's pod when present.
+    for (const char* key : {"exported_pod", "pod"}) {
+      if (auto it = c.alert->labels.find(key); it != c.alert->labels.end() && !it->second.empty()) {
+        job_pods.insert(it->second);
+        break;
+      }
     }
   }
-  if (auto pod = s.labels.find("pod"); !job_pods.empty() && pod != s.labels.end()) return job_pods.count(pod->second) > 0;
+  // A pod the case names is one of the job's, not each of them: an MPIJob's launcher log, one
+  // worker's log, an alert on one pod (review RV-RG4: the other workers' containers were dropped, so
+  // the job's own container throttled on the slow node, in a pod no log names, did not count). A
+  // series of another pod counts when its container is one a named pod's series carries (the job's
+  // workload container, "pytorch" in every worker); when no named pod has a series, by the container
+  // rule below.
+  if (auto pod = s.labels.find("pod"); !job_pods.empty() && pod != s.labels.end()) {
+    if (job_pods.count(pod->second)) return true;
+    bool named_series = false;
+    for (const TimeSeries& t : series) {
+      auto tp = t.labels.find("pod");
+      if (t.name != s.name || tp == t.labels.end() || !job_pods.count(tp->second)) continue;
+      named_series = true;
+      for (const char* key : {"container", "container_name"}) {
+        if (auto it = t.labels.find(key); it != t.labels.end()) {
+          if (it->second == container) return true;
+          break;
+        }
+      }
+    }
+    if (named_series) return false;
+  }
   std::set<std::string> nodes, with_container;
   for (const TimeSeries& t : series) {
     if (t.name != s.name || t.labels.count("snapshot")) continue;

@@ -436,6 +436,50 @@ TEST_CASE("node_exporter: CFS throttling of another pod's container on the node 
   CHECK(HostEvidence(o));
 }
 
+bool ThrottleConditionHeld(const Diagnosis& d) {
+  for (const Evidence& e : d.evidence) {
+    // The pack's own condition (not FindHostCpuPressure's reading of the same series).
+    if (e.detail.find("rate(container_cpu_cfs_throttled_seconds_total") != std::string::npos) return true;
+  }
+  return false;
+}
+
+TEST_CASE("node_exporter: a pod the case names (the launcher's, the exporter's) does not make the job's other pods' containers another's (RV-RG4)") {
+  // The job's own container ("pytorch" in every worker pod) throttled on the slow node; the case
+  // names a pod that holds no throttled container of the job: the MPIJob launcher's log source, or a
+  // DCGM alert's `pod` label (the exporter's pod). 1c90fdc: the series' pod had to be one named, so
+  // the worker's throttling was dropped from the pack's condition.
+  Json own = Json::array();
+  for (const char* node : {"n-01", "n-02", "n-03", "n-04"}) {
+    std::string pod = "llm-worker-";
+    pod += node[3];
+    own.push_back(Throttled(node, pod, "pytorch", std::string(node) == "n-03" ? 0.8 : 0.0));
+  }
+  Json base = SlowRankCase([](const std::string&) { return kQuiet; }, own);
+  CHECK(ThrottleConditionHeld(RunIntrusive(base)));
+  Json launcher = base;
+  launcher["logs"].push_back({{"source", "k8s/default/pod/llm-launcher/mpirun.log"}, {"lines", Json::array({"+ mpirun -np 32 python train.py"})}});
+  CHECK(ThrottleConditionHeld(RunIntrusive(launcher)));
+  Json one = base;  // one worker's log named; the throttled container is another worker's
+  one["logs"].push_back({{"source", "k8s/default/pod/llm-worker-1/pytorch.log"}, {"lines", Json::array({"step 100"})}});
+  CHECK(ThrottleConditionHeld(RunIntrusive(one)));
+  Json exporter = base;
+  exporter["alert"]["labels"]["pod"] = "dcgm-exporter-7x9k2";
+  exporter["alert"]["labels"]["exported_pod"] = "llm-worker-1";
+  CHECK(ThrottleConditionHeld(RunIntrusive(exporter)));
+  // Guard: a named worker pod still rules out another pod's container (the log shipper's) on the node.
+  Json shipper = Json::array();
+  for (const char* node : {"n-01", "n-02", "n-03", "n-04"}) {
+    std::string pod = "llm-worker-";
+    pod += node[3];
+    shipper.push_back(Throttled(node, pod, "pytorch", 0.0));
+  }
+  shipper.push_back(Throttled("n-03", "fluent-bit-x7k2p", "fluent-bit", 0.8));
+  Json named = SlowRankCase([](const std::string&) { return kQuiet; }, shipper);
+  named["logs"].push_back({{"source", "k8s/default/pod/llm-worker-3/pytorch.log"}, {"lines", Json::array({"step 100"})}});
+  CHECK_FALSE(ThrottleConditionHeld(RunIntrusive(named)));
+}
+
 TEST_CASE("the fix follows the confirmed part: a slow rank a GEMM probe pins on its GPU gets the GPU's fix (RG4)") {
   // gpu.gemm fails on the slow rank's GPU (n-03/gpu2), every node's CPUs quiet: a slow GPU. Before,
   // the fix was the first straggler incident on file, the host's CPU contention one ("Kill stray
