@@ -3577,7 +3577,10 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
       if (t.find("--") != std::string::npos) {
         if (std::regex_search(t, m, kNnodes))
           add_nodes(num(m[1]), m[2].matched ? num(m[2]) : num(m[1]), t, /*rdzv=*/true);
-        if (std::regex_search(t, m, kDsNodes) || std::regex_search(t, m, kAccel)) add_nodes(num(m[1]), num(m[1]), t);
+        if (std::regex_search(t, m, kDsNodes)) add_nodes(num(m[1]), num(m[1]), t);
+        // accelerate launch hands --num_machines to torch elastic as its node count: the rendezvous
+        // waits for that many, as for torchrun's --nnodes (review RV-RG4).
+        if (std::regex_search(t, m, kAccel)) add_nodes(num(m[1]), num(m[1]), t, /*rdzv=*/true);
         if (std::regex_search(t, m, kNproc) || std::regex_search(t, m, kDsGpus)) nproc.insert(num(m[1]));
       }
       if (t.find("srun") != std::string::npos && std::regex_search(t, m, kSrun)) {
@@ -6360,6 +6363,22 @@ struct MoeRouting {
   int num_experts = 0;        // Megatron's `num_experts`, DeepSpeed's `num_experts`
   int expert_parallel = 0;    // `expert_model_parallel_size`, DeepSpeed's `ep_size`
   int tensor_parallel = 1;    // `tensor_model_parallel_size`
+  // Each timed 'tokens per expert' line: its time and whether it was skewed. The skew holds at a
+  // time when the last such line at or before it was skewed (a router that recovered is no
+  // collapse any more: review RV-RG4); with no line before it, from `since` on.
+  std::vector<std::pair<int64_t, bool>> counts_at;
+  bool SkewedAt(int64_t t) const {
+    if (t == kNoTime || since == kNoTime || t < since) return false;
+    int64_t last = kNoTime;
+    bool skewed = true;
+    for (const auto& [at, sk] : counts_at) {
+      if (at <= t && (last == kNoTime || at >= last)) {
+        last = at;
+        skewed = sk;
+      }
+    }
+    return skewed;
+  }
 };
 
 // The hot expert is read from the imbalance evidence the beliefs hold (an `expert="4"` label on the
@@ -6395,21 +6414,24 @@ MoeRouting ReadMoeRouting(const DiagnosisCase& c, const Beliefs& b, int year) {
       if (t.find("xpert") != std::string::npos && std::regex_search(t, m, kTokens)) {
         std::vector<double> counts;
         const std::string list = m.str(1);
+        bool every = true;  // a word that is no count (empty, too long) would shift the experts' indices
         for (size_t at = 0; at < list.size();) {
           const size_t end = std::min(list.find(',', at), list.size());
           std::string word = list.substr(at, end - at);
           word.erase(0, word.find_first_not_of(" \t"));
           word.erase(word.find_last_not_of(" \t") + 1);
-          if (std::optional<int64_t> v = ParseInt(word)) counts.push_back(static_cast<double>(*v));
+          if (std::optional<int64_t> v = ParseInt(word); v && *v >= 0) counts.push_back(static_cast<double>(*v));
+          else every = false;
           at = end + 1;
         }
-        if (counts.size() < 2) continue;
+        if (!every || counts.size() < 2) continue;
         double sum = 0;
         for (double v : counts) sum += v;
         const size_t hot = static_cast<size_t>(std::max_element(counts.begin(), counts.end()) - counts.begin());
-        if (sum > 0 && counts[hot] > kMoeHotFactor * sum / static_cast<double>(counts.size())) {
-          sighting(static_cast<int>(hot), LineTimeMs(t, year));
-        }
+        const int64_t when = LineTimeMs(t, year);
+        const bool skewed = sum > 0 && counts[hot] > kMoeHotFactor * sum / static_cast<double>(counts.size());
+        if (skewed) sighting(static_cast<int>(hot), when);
+        if (when != kNoTime) r.counts_at.emplace_back(when, skewed);
         continue;
       }
       if (t.find("_size") == std::string::npos && t.find("experts") == std::string::npos) continue;
@@ -8065,7 +8087,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       for (const Observation& o : beliefs.observations()) {
         auto it = o.deltas.find("cuda_oom");
         if (it == o.deltas.end() || it->second <= 0 || o.evidence.kind != EvidenceKind::kLog) continue;
-        if (!holds_hot(o) || o.time_ms == kNoTime || o.time_ms < r.since) all_hot = false;
+        if (!holds_hot(o) || !r.SkewedAt(o.time_ms)) all_hot = false;
         else oom_ranks.insert(o.hint.rank);
       }
       if (all_hot && !oom_ranks.empty()) {
@@ -8077,7 +8099,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           why += std::to_string(rk);
         }
         beliefs.ReattributeWhere("cuda_oom", "moe_expert_imbalance", kExplainedAwayFactor, why,
-                                 [&](const Observation& o) { return holds_hot(o) && o.time_ms >= r.since; });
+                                 [&](const Observation& o) { return holds_hot(o) && r.SkewedAt(o.time_ms); });
         explained.insert("cuda_oom");
         std::string thought = "cuda_oom looks like a symptom of moe_expert_imbalance: ";
         thought += why;

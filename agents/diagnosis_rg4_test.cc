@@ -138,6 +138,25 @@ TEST_CASE("torchrun's agent failure line is a failure entry without its Root Cau
                          "2026-05-30T05:17:00Z", logs, 2));
   CHECK(d.root_cause == "rank_process_crash");
   CHECK(d.component == "n-02/gpu4");  // fac14f3: n-02
+
+  // Review RV-RG4: the peers' agents on n-01 print their own failure lines ten minutes later, when
+  // the watchdog aborts their workers (exitcode -6 on every local rank): the first failure, on
+  // n-02's GPU 4, stays the component.
+  Json later = out;
+  for (int lr = 0; lr < 8; ++lr) {
+    std::string l = "2026-05-30 05:16:02 [n-01]:E0530 05:16:02.100000000 771388 "
+                    "torch/distributed/elastic/multiprocessing/api.py:869] failed (exitcode: -6) local_rank: ";
+    l += std::to_string(lr);
+    l += " (pid: ";
+    l += std::to_string(51000 + lr);
+    l += ") of binary: /usr/bin/python3";
+    later.insert(later.end() - 1, l);
+  }
+  Json logs2 = Json::array({{{"source", "n-02/journal"}, {"lines", journal}}, {{"source", "slurm-771388.out"}, {"lines", later}}});
+  Diagnosis peers = Run(Case("rg4-agent", {{"alertname", "TrainingJobFailed"}}, "job 771388 failed",
+                             "2026-05-30T05:17:00Z", logs2, 2));
+  CHECK(peers.root_cause == "rank_process_crash");
+  CHECK(peers.component == "n-02/gpu4");
 }
 
 // An MoE job (8 experts over 8 expert-parallel ranks, two nodes of 8 GPUs) whose router's token
@@ -188,6 +207,41 @@ TEST_CASE("an OOM on the ranks holding a collapsed router's hot expert is the co
   // An OOM on every rank (a memory budget the whole job overran) is no hot expert's symptom.
   Diagnosis every = Run(Moe(skewed, {0, 1, 2, 3, 4, 5, 6, 7}));
   CHECK(every.root_cause == "cuda_oom");
+}
+
+TEST_CASE("an OOM after the router recovered from a skew is no collapse's symptom (RV-RG4)") {
+  // Expert 4 hot on one logged step (03:19), the router balanced again at 03:44, then rank 4 (which
+  // holds expert 4) runs out of memory at 03:47: the skew had ended, the OOM is the OOM. 1c90fdc: the
+  // earliest skewed line was taken as the collapse's start and never its end (moe_expert_imbalance).
+  Json j = Moe("[410, 380, 290, 350, 12650, 220, 390, 310] (max/mean 6.00), aux loss 0.000", {4});
+  Json& lines = j["logs"][0]["lines"];
+  for (Json& l : lines) {
+    std::string t = l.get<std::string>();
+    if (t.rfind("[2026-07-18 03:44:33]", 0) == 0) {
+      l = "[2026-07-18 03:44:33] MoE load (layer 14): tokens per expert [2101, 2180, 2050, 2230, 2092, 2155, 2011, 2197] "
+          "(max/mean 1.03), aux loss 0.000";
+    }
+  }
+  CHECK(Run(j).root_cause == "cuda_oom");
+  // Still skewed at the last count before the OOM: the collapse's symptom, as before.
+  CHECK(Run(Moe("[410, 380, 290, 350, 12650, 220, 390, 310] (max/mean 6.00), aux loss 0.000", {4})).root_cause ==
+        "moe_expert_imbalance");
+}
+
+TEST_CASE("launch counts: accelerate's --num_machines is the rendezvous' requirement, beside srun's nodes (RV-RG4)") {
+  // accelerate launch passes --num_machines to torch elastic as its node count: srun's 3 nodes fit
+  // the allocation, the rendezvous waits for 4. 1c90fdc: read as a placement count, srun's fit hid it.
+  auto launch = [](const std::string& machines) {
+    std::string cmd = "+ srun --nodes=3 --ntasks-per-node=1 accelerate launch --num_machines ";
+    cmd += machines;
+    cmd += " --num_processes 24 --machine_rank $SLURM_NODEID --main_process_ip n-01 train.py";
+    Json lines = Json::array({cmd, "SLURM_JOB_NUM_NODES=3"});
+    Json logs = Json::array({{{"source", "slurm-6120.out"}, {"lines", lines}}});
+    return Run(Case("rv-rg4-accel", {{"alertname", "SlurmJobTimeLimit"}, {"slurm_job_id", "6120"}},
+                    "job 6120 produced no training output for 30 min", "2026-12-02T10:31:00Z", logs, 3));
+  };
+  CHECK(Mismatch(launch("4")).find("asks for 4 node(s)") != std::string::npos);
+  CHECK(Mismatch(launch("3")).empty());
 }
 
 // mpirun under a 4-node Slurm allocation of 8 GPUs a node.
