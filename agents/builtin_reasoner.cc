@@ -9059,13 +9059,28 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     // An incident filed under another part than the answer's (a host's CPU contention for a slow
     // rank a GEMM probe pinned on its GPU) has the other part's fix: one of the answer's part goes
     // first, then the votes (RG4, DOG's C: realistic7 rl7-21's fix was the CPU-contention one).
+    // Only where a probe on the answer's part confirmed it: a slow rank is placed on its GPU by
+    // default (rank -> GPU), and with the host's cores shown taken and no GPU probe failing, the
+    // host's fix is the one the votes pick (review RV-RG4: realistic6 rl6-21, another user's
+    // process at 4788 % on the host, got 'RMA a GPU that is consistently slow').
+    bool part_confirmed = false;
+    if (top.component.find('/') != std::string::npos) {
+      std::string at = "@";
+      at += top.component;
+      for (const Observation& o : beliefs.observations()) {
+        const std::string& src = o.evidence.source;
+        auto it = o.deltas.find(top.category);
+        if (it == o.deltas.end() || it->second <= 0 || src.rfind("probe ", 0) != 0) continue;
+        if (src.size() >= at.size() && src.compare(src.size() - at.size(), at.size(), at) == 0) part_confirmed = true;
+      }
+    }
     const Incident* best = nullptr;
     int best_votes = -1;
     bool best_fits = false;
     for (const auto& [id, v] : votes) {
       auto it = facts.incidents.find(id);
       if (it == facts.incidents.end() || it->second.mitigation.empty()) continue;
-      const bool fits = IncidentFitsComponent(it->second.component, top.component);
+      const bool fits = !part_confirmed || IncidentFitsComponent(it->second.component, top.component);
       if ((fits && !best_fits) || (fits == best_fits && v > best_votes)) {
         best = &it->second;
         best_votes = v;
@@ -9074,10 +9089,10 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
     if (best == nullptr || !best_fits) {
       for (const auto& [id, inc] : facts.incidents) {
-        if (inc.root_cause == top.category && !inc.mitigation.empty() &&
-            (best == nullptr || IncidentFitsComponent(inc.component, top.component))) {
+        const bool fits = !part_confirmed || IncidentFitsComponent(inc.component, top.component);
+        if (inc.root_cause == top.category && !inc.mitigation.empty() && (best == nullptr || fits)) {
           best = &inc;
-          if (IncidentFitsComponent(inc.component, top.component)) break;
+          if (fits) break;
         }
       }
     }

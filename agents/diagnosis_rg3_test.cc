@@ -495,6 +495,17 @@ TEST_CASE("the fix follows the confirmed part: a slow rank a GEMM probe pins on 
   CHECK(d.mitigation.find("slow GPU") != std::string::npos);
 }
 
+TEST_CASE("the fix follows the evidence: a slow rank whose host's cores are taken, its GPU probe passing, gets the host's fix (RV-RG4)") {
+  // The slow rank's node busy (its cores taken), gpu.gemm passing: the answer sits on the rank's GPU
+  // (rank -> GPU) but nothing confirmed the GPU. b47586e: any GPU-placed answer took the slow-GPU
+  // fix ('RMA a GPU ...'), also here (realistic6 rl6-21: another user's process at 4788 %).
+  const Modes busy = {{"user", 0.90}, {"system", 0.07}, {"steal", 0.0}, {"iowait", 0.0}, {"idle", 0.03}};
+  Diagnosis d = RunIntrusive(SlowRankCase([&](const std::string& node) { return node == "n-03" ? busy : kQuiet; }));
+  REQUIRE(HostEvidence(d));
+  CHECK(d.root_cause == "straggler_rank");
+  CHECK(d.mitigation.find("Kill stray processes") != std::string::npos);
+}
+
 TEST_CASE("launch counts: a hostfile's comments do not end the `cat` of it (RV-RG3)") {
   // All 4 hosts, 8 each, -n 32: the launch fits. Before: the block ended at "n-02:8  # ..." and
   // the hostfile read as n-01 alone ("asks for 1 node(s)").
