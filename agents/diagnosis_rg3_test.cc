@@ -504,6 +504,22 @@ TEST_CASE("the fix follows the evidence: a slow rank whose host's cores are take
   REQUIRE(HostEvidence(d));
   CHECK(d.root_cause == "straggler_rank");
   CHECK(d.mitigation.find("Kill stray processes") != std::string::npos);
+  // Probes whose failure the host causes as well pin no GPU: gpu.inventory's other process on the
+  // GPU, gpu.kernel_launch's latency (the CPU's dispatch). a1b2c8b: either took the slow-GPU fix.
+  Json j = SlowRankCase([&](const std::string& node) { return node == "n-03" ? busy : kQuiet; });
+  j["probes"]["gpu.inventory@n-03/gpu2"] = {{"status", "fail"},
+                                            {"metrics", {{"compute_processes", 2}}},
+                                            {"thresholds", {{"compute_processes_max", 1}}},
+                                            {"reason", "2 compute processes on the GPU (exclusive use expected)"},
+                                            {"duration_s", 0.4}};
+  j["probes"]["gpu.kernel_launch@n-03/gpu2"] = {{"status", "fail"},
+                                                {"metrics", {{"launch_latency_us", 45.2}}},
+                                                {"thresholds", {{"launch_latency_us_max", 20.0}}},
+                                                {"reason", "launch_latency_us 45.2 above 20.0"},
+                                                {"duration_s", 0.6}};
+  Diagnosis shared = RunIntrusive(j);
+  CHECK(shared.root_cause == "straggler_rank");
+  CHECK(shared.mitigation.find("Kill stray processes") != std::string::npos);
 }
 
 TEST_CASE("launch counts: a hostfile's comments do not end the `cat` of it (RV-RG3)") {
