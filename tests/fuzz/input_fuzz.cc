@@ -325,6 +325,26 @@ std::vector<std::string> SeedFiles(const fs::path& dir, const std::string& ext, 
   return out;
 }
 
+// Alert-only cases (what `vigil serve` sees of a webhook with no Prometheus; evals/diagnosis/
+// alert_only.py): up to `n` cases of `dir` with their alert and expected answer kept and no logs,
+// metrics, probes or topology, so the alert's own facts are the evidence (AlertFactsLog).
+std::vector<std::string> AlertOnlySeeds(const fs::path& dir, size_t n) {
+  std::vector<std::string> out;
+  for (const std::string& text : SeedFiles(dir, ".json", n, 1 << 20)) {
+    auto j = vigil::ParseJson(text, dir.string());
+    if (!j.ok() || !j->is_object() || !j->contains("alert")) continue;
+    vigil::Json c = vigil::Json::object();
+    for (const char* key : {"id", "alert", "expected"}) {
+      if (j->contains(key)) c[key] = (*j)[key];
+    }
+    c["logs"] = vigil::Json::array();
+    c["metrics"] = vigil::Json::array();
+    c["probes"] = vigil::Json::object();
+    out.push_back(c.dump(1));
+  }
+  return out;
+}
+
 std::vector<vigil::TimeSeries> SampleSeries() {
   std::vector<vigil::TimeSeries> out;
   const char* names[] = {"DCGM_FI_DEV_GPU_TEMP", "DCGM_FI_DEV_GPU_UTIL", "step_time_ms", "train_loss"};
@@ -403,7 +423,9 @@ class Targets {
     targets_.push_back({"case", true, 40,
                         need(Concat({SeedFiles(root_ / "evals/diagnosis/realistic3", ".json", 4, 1 << 20),
                                      SeedFiles(root_ / "evals/diagnosis/realistic2", ".json", 3, 1 << 20),
-                                     SeedFiles(root_ / "evals/diagnosis/dev", ".json", 5, 1 << 20)}),
+                                     SeedFiles(root_ / "evals/diagnosis/dev", ".json", 5, 1 << 20),
+                                     AlertOnlySeeds(root_ / "evals/diagnosis/realistic9", 4),
+                                     AlertOnlySeeds(root_ / "evals/diagnosis/realistic7", 2)}),
                              "case"),
                         [this](const std::string& in) { RunCase(in); }});
     targets_.push_back(
