@@ -169,22 +169,40 @@ Json DiagnosisReport::ToJson() const {
 
 std::vector<std::string> FaultCodesInText(const std::string& text) {
   // "Xid 79", "XID: 79", "xid=\"79\"", "Xid (PCI:0000:3b:00): 79", "SXid 12028", "Xid 48/63/64".
+  // The regex finds the first number only, every repeat bounded; a list's further numbers are read
+  // below by hand. (A repeated group around the list, `(?:\s*[/,]\s*[0-9]+)*`, recursed once a round
+  // in libstdc++'s matcher and overflowed the stack on an alert whose text held a long "Xid 1,1,1,..."
+  // run: review RV-AT, 64 KiB of it crashed the process; serve takes 1 MiB webhooks.)
   static const std::regex kCode(
-      R"(\b(s?xid)s?\b[^0-9a-z\n]{0,3}(?:\(pci:[0-9a-f:.]+\)\s*:\s*)?([0-9]{1,5}(?:\s*[/,]\s*[0-9]{1,5}\b)*)\b)",
+      R"(\b(s?xid)s?\b[^0-9a-z\n]{0,3}(?:\(pci:[0-9a-f:.]{1,32}\)[ \t]{0,4}:[ \t]{0,4})?([0-9]{1,5})\b)",
       std::regex::icase);
-  static const std::regex kNumber("[0-9]+");
   std::vector<std::string> out;
-  if (text.find_first_of("xX") == std::string::npos) return out;
+  auto is_digit = [](char ch) { return ch >= '0' && ch <= '9'; };
+  auto is_word = [&](char ch) { return is_digit(ch) || ch == '_' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'); };
+  if (AsciiLower(text).find("xid") == std::string::npos) return out;
+  auto add = [&](const std::string& kind, std::string number) {
+    while (number.size() > 1 && number[0] == '0') number.erase(0, 1);  // "Xid 079" is Xid 79
+    std::string code = kind;
+    code += ' ';
+    code += number;
+    if (std::find(out.begin(), out.end(), code) == out.end()) out.push_back(std::move(code));
+  };
   for (auto it = std::sregex_iterator(text.begin(), text.end(), kCode); it != std::sregex_iterator(); ++it) {
     const std::string kind = AsciiLower((*it)[1].str());
-    const std::string numbers = (*it)[2].str();
-    for (auto n = std::sregex_iterator(numbers.begin(), numbers.end(), kNumber); n != std::sregex_iterator(); ++n) {
-      std::string number = n->str();
-      while (number.size() > 1 && number[0] == '0') number.erase(0, 1);  // "Xid 079" is Xid 79
-      std::string code = kind;
-      code += ' ';
-      code += number;
-      if (std::find(out.begin(), out.end(), code) == out.end()) out.push_back(std::move(code));
+    add(kind, (*it)[2].str());
+    // "Xid 48/63/64", "Xid 13, 31": further numbers after '/' or ',' (spaces around), each a whole word.
+    size_t pos = static_cast<size_t>(it->position(0) + it->length(0));
+    while (pos < text.size()) {
+      size_t p = pos;
+      while (p < text.size() && (text[p] == ' ' || text[p] == '\t')) ++p;
+      if (p >= text.size() || (text[p] != '/' && text[p] != ',')) break;
+      ++p;
+      while (p < text.size() && (text[p] == ' ' || text[p] == '\t')) ++p;
+      const size_t digits = p;
+      while (p < text.size() && is_digit(text[p]) && p - digits < 6) ++p;
+      if (p == digits || p - digits > 5 || (p < text.size() && is_word(text[p]))) break;
+      add(kind, text.substr(digits, p - digits));
+      pos = p;
     }
   }
   return out;

@@ -192,5 +192,22 @@ TEST_CASE("alert only: fault codes read from a text") {
   CHECK(FaultCodesInText("GPUXidError firing, xids seen") == V{});
 }
 
+TEST_CASE("alert only: fault codes on hostile and unrelated text (review RV-AT)") {
+  using V = std::vector<std::string>;
+  // A long list run: the old pattern's repeated group recursed once a number and overflowed the
+  // stack at 64 KiB (serve takes 1 MiB webhooks).
+  std::string runs = "Xid 1";
+  while (runs.size() < 256 * 1024) runs += ",1";
+  CHECK(FaultCodesInText(runs) == V{"xid 1"});
+  std::string pci = "Xid (PCI:";
+  while (pci.size() < 256 * 1024) pci += "0:";
+  CHECK(FaultCodesInText(pci) == V{});
+  CHECK(FaultCodesInText("Xid 13, 31 and 43") == V{"xid 13", "xid 31"});
+  CHECK(FaultCodesInText("hexid 5, 0xid 7, xid=0x5f, pid 95") == V{});
+  CHECK(FaultCodesInText("NVRM: Xid (PCI:0000:3b:00.0): 79, pid=1") == V{"xid 79"});
+  CHECK(FaultCodesInText("Xid 48/63b") == V{"xid 48"});
+}
+
+
 }  // namespace
 }  // namespace vigil

@@ -689,6 +689,29 @@ TEST_CASE("HttpApi: the next similar alert's triage recalls the resolved inciden
   CHECK(BodyOf(c.Get("/api/v1/incidents/" + std::to_string(first)))["past_resolutions"].empty());
 }
 
+TEST_CASE("HttpApi: a webhook whose text holds a long \"Xid 1,1,1,...\" run is triaged, not a crash (review RV-AT)") {
+  // serve takes webhooks up to max_body (1 MiB by default); the alert's text is read for its fault
+  // codes (FaultCodesInText) both in the KB search and as the alert's own log line. A list pattern
+  // whose repeated group recursed once a number overflowed the stack at 64 KiB of such a run.
+  auto kb = EmptyKb();
+  TestServer s(100, true, 1 << 20, 10, 5, nullptr, [&](HttpApiOptions& o) { o.kb = kb.get(); });
+  Json body = ParseJson(WebhookBody("firing", "long-1")).value();
+  std::string run = "Xid 1";
+  while (run.size() < 200 * 1024) run += ",1";
+  body["alerts"][0]["annotations"]["description"] = run;
+  auto c = s.Client();
+  auto r = c.Post("/api/v1/alerts", body.dump(), "application/json");
+  REQUIRE(r);
+  REQUIRE_MESSAGE(r->status == 200, r->body);
+  auto claimed = s.store->ClaimNext();
+  REQUIRE((claimed.ok() && claimed->has_value()));
+  TriageOptions o;
+  o.kb = kb.get();
+  auto report = TriageAlert((*claimed)->alert, o);
+  REQUIRE_MESSAGE(report.ok(), report.status().ToString());
+  CHECK(!report->diagnosis.root_cause.empty());
+}
+
 TEST_CASE("HttpApi: resolutions posted while triage threads search the same knowledge base") {
   // serve's workers read the KnowledgeBase the API writes: every call holds its mutex, and an
   // import updates the in-memory BM25 and FAISS indexes before it returns, so a search after the
