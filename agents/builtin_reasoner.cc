@@ -5526,15 +5526,30 @@ DataWaitShare FindDataWaitShare(const FlatLogs& flat) {
 // "some other cause" score.
 constexpr double kAlertSymptomWeight = 0.5;
 
-double AlertFactWeight(const std::string& layer, double weight) {
+bool IsDeviceLayer(const std::string& layer) { return layer == "gpu" || layer == "host" || layer == "network"; }
+
+// Whether a text names an RDMA work-completion error status (IBV_WC_RETRY_EXC_ERR, "transport retry
+// counter exceeded", ...). A queue pair sees a retry-exceeded completion when its peer's process
+// dies or hangs as well as when the link fails: it says the peer did not answer, not why, so in an
+// alert (a rule's summary, no port counters or link state beside it) it is a symptom, not a
+// network device fact (review RV-AT: four confounders whose logs showed a rank crash were answered
+// ib_link_failure from such an alert).
+bool NamesCompletionStatus(const std::string& text) {
+  const std::string t = AsciiLower(text);
+  return t.find("ibv_wc_") != std::string::npos || t.find("retry_exc") != std::string::npos ||
+         t.find("retry counter exceeded") != std::string::npos;
+}
+
+double AlertFactWeight(const std::string& layer, double weight, const std::string& text = std::string()) {
   if (weight <= 0) return weight;
-  if (layer == "gpu" || layer == "host" || layer == "network") return weight;
+  if (IsDeviceLayer(layer) && !(layer == "network" && NamesCompletionStatus(text))) return weight;
   return std::min(weight, kAlertSymptomWeight);
 }
 
 // Whether an evidence source ("<log source>:<line>") is a line of the alert's own log.
+// A log row or a line recall ("reads like kb:...", kind knowledge) of that line: both rest on it.
 bool FromAlertFactsLog(const Evidence& e) {
-  if (e.kind != EvidenceKind::kLog) return false;
+  if (e.kind != EvidenceKind::kLog && e.kind != EvidenceKind::kKnowledge) return false;
   const size_t colon = e.source.rfind(':');
   return IsAlertFactsLog(colon == std::string::npos ? e.source : e.source.substr(0, colon));
 }
@@ -5587,7 +5602,7 @@ class Beliefs {
     if (FromAlertFactsLog(o.evidence)) {
       for (auto& [c, d] : o.deltas) {
         auto layer = layers_->find(c);
-        d = AlertFactWeight(layer == layers_->end() ? std::string() : layer->second, d);
+        d = AlertFactWeight(layer == layers_->end() ? std::string() : layer->second, d, o.evidence.detail);
       }
       if (o.evidence.supports.size() == 1 && o.deltas.count(o.evidence.supports[0])) {
         o.evidence.weight = std::min(o.evidence.weight, o.deltas[o.evidence.supports[0]]);
@@ -6559,13 +6574,60 @@ bool RestsOnAlertAlone(const DiagnosisCase& c, const std::vector<Observation>& o
     const bool from_alert =
         e.kind == EvidenceKind::kKnowledge || e.kind == EvidenceKind::kAlert || FromAlertFactsLog(e);
     if (!from_alert) return false;
-    alert_support = alert_support || e.kind != EvidenceKind::kKnowledge;
+    // The alert's line read like an incident is the alert's support too (review RV-AT: it alone
+    // lifted nccl_collective_hang over "unknown" for an NCCLWatchdogTimeout alert, with no cap, no note).
+    alert_support = alert_support || e.kind != EvidenceKind::kKnowledge || FromAlertFactsLog(e);
   }
   return alert_support;
 }
 
+// Whether the alert states a fact of `cat` rather than a symptom: an annotation the reasoner read
+// as a measurement (kind alert: "rank 13 step time p50 1.36x of job median", a peer comparison with
+// its number), or a signature's row of the alert's own line (AlertFactsLog) for a device category
+// that AlertFactWeight counts fully (a gpu, host or network fact other than a work-completion
+// status). Not the line read like an incident (a lexical look-alike states no fact).
+bool AlertStatesFact(const std::vector<Observation>& observations, const std::string& cat, const std::string& layer) {
+  for (const Observation& o : observations) {
+    auto it = o.deltas.find(cat);
+    if (it == o.deltas.end() || it->second <= 1e-3) continue;
+    const Evidence& e = o.evidence;
+    if (e.kind == EvidenceKind::kAlert) return true;
+    if (!FromAlertFactsLog(e)) continue;
+    if (IsDeviceLayer(layer) && AlertFactWeight(layer, 1.0, e.detail) >= 1.0) return true;
+  }
+  return false;
+}
+
+std::string AlertName(const DiagnosisCase& c) {
+  std::string name = c.alert->rule;
+  if (auto it = c.alert->labels.find("alertname"); name.empty() && it != c.alert->labels.end()) name = it->second;
+  return name.empty() ? std::string("the alert") : name;
+}
+
+// The unknown answer of a symptom alert read alone: what the alert says happened and that the
+// hypotheses are ranked by its words only.
+void SaySymptomAlertOnly(const DiagnosisCase& c, Diagnosis& d) {
+  std::string note = "only the alert was read: ";
+  note += AlertName(c);
+  note += " names a symptom (";
+  note += d.hypotheses[0].category;
+  note += " leads the hypotheses by the alert's words alone), not its cause; the node's logs, metrics or probes decide";
+  d.summary = "unknown from the alert alone: it names a symptom, several causes fit (hypotheses ranked, none verified)";
+  d.unverified.insert(d.unverified.begin(), std::move(note));
+}
+
 void SayAlertOnly(const DiagnosisCase& c, Diagnosis& d) {
   d.confidence = std::min(d.confidence, kAlertOnlyMaxConfidence);
+  // The hypothesis the answer is: listed at the answer's confidence, its rationale says why
+  // (review RV-AT: 0.58 in the list beside confidence 0.45).
+  if (!d.hypotheses.empty() && d.hypotheses[0].category == d.root_cause &&
+      d.hypotheses[0].probability > kAlertOnlyMaxConfidence) {
+    std::ostringstream why;
+    why << "; capped at " << kAlertOnlyMaxConfidence << " from " << std::round(d.hypotheses[0].probability * 100) / 100
+        << ": rests on the alert alone";
+    d.hypotheses[0].rationale += why.str();
+    d.hypotheses[0].probability = kAlertOnlyMaxConfidence;
+  }
   std::string name = c.alert->rule;
   if (auto it = c.alert->labels.find("alertname"); name.empty() && it != c.alert->labels.end()) name = it->second;
   d.summary = "suspected (from the alert alone, not verified): " + d.summary;
@@ -6587,9 +6649,22 @@ void SayAlertOnly(const DiagnosisCase& c, Diagnosis& d) {
     if (!tests) continue;
     checks += checks.empty() ? " " : ", ";
     checks += std::string(spec.name);
-    if (!d.component.empty() && spec.target_kind != ProbeTargetKind::kJob) {
-      checks += "@";
-      checks += spec.target_kind == ProbeTargetKind::kGpu ? d.component : d.component.substr(0, d.component.find('/'));
+    // "probe@target" as the catalog's target kinds name targets: a GPU probe's "<node>/gpu<N>", a
+    // node probe's "<node>"; an answer on a node runs a GPU probe on each of its GPUs, and an answer
+    // on the job names no target (review RV-AT: "gpu.health@gpu-7" and "nccl.allreduce@job" were said).
+    const std::string node = d.component.substr(0, d.component.find('/'));
+    const bool on_gpu = d.component.find("/gpu") != std::string::npos;
+    if (!d.component.empty() && d.component != "job" && spec.target_kind != ProbeTargetKind::kJob) {
+      if (spec.target_kind == ProbeTargetKind::kNode) {
+        checks += "@";
+        checks += node;
+      } else if (on_gpu) {
+        checks += "@";
+        checks += d.component;
+      } else {
+        checks += " on each GPU of ";
+        checks += node;
+      }
     }
   }
   note += checks.empty() ? std::string(" the node's own logs and metrics") : checks + ", or the node's kernel log and metrics";
@@ -9047,7 +9122,19 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     d.hypotheses.push_back(std::move(h));
   }
   std::string served_why_not;  // why a served recall did not answer (StrongServedRecall), for the trace
-  if (!d.hypotheses.empty() && d.hypotheses[0].probability > other && beliefs.Score(d.hypotheses[0].category) > 0) {
+  // A symptom named by the alert alone (a slow step, a hang, a crash, a loss spike: no device fact,
+  // no log, metric or probe) is not a cause: several fit it, so the answer stays unknown with the
+  // hypotheses ranked (SaySymptomAlertOnly), however far the alert's words lift one of them - its
+  // line read like incidents, or three incidents its text recalled (review RV-AT: NCCLWatchdogTimeout
+  // alone was answered nccl_collective_hang at 0.155; 159 of the 272 symptom answers of the
+  // alert-only variants were wrong). An annotation the reasoner reads as a measurement (a peer
+  // comparison with its ratio) or a device fact in the alert is not a symptom alone (AlertStatesFact).
+  const bool symptom_alone = !d.hypotheses.empty() &&
+                             RestsOnAlertAlone(c, beliefs.observations(), d.hypotheses[0].category) &&
+                             !AlertStatesFact(beliefs.observations(), d.hypotheses[0].category,
+                                              layer_of(d.hypotheses[0].category));
+  if (!symptom_alone && !d.hypotheses.empty() && d.hypotheses[0].probability > other &&
+      beliefs.Score(d.hypotheses[0].category) > 0) {
     const Hypothesis& top = d.hypotheses[0];
     d.root_cause = top.category;
     d.component = top.component;
@@ -9319,6 +9406,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     d.summary = "no category is supported by the evidence available";
     d.mitigation = "";
     if (!d.hypotheses.empty()) d.component = d.hypotheses[0].component;
+    if (symptom_alone) SaySymptomAlertOnly(c, d);
     if (!served_why_not.empty()) {
       trace.push_back({{"type", "served_recall_declined"}, {"incident", facts.recalled.front().incident.id},
                        {"why", served_why_not}});

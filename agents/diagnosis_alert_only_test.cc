@@ -192,6 +192,50 @@ TEST_CASE("alert only: fault codes read from a text") {
   CHECK(FaultCodesInText("GPUXidError firing, xids seen") == V{});
 }
 
+
+TEST_CASE("alert only: a symptom alert alone names no cause (review RV-AT)") {
+  // An NCCL watchdog timeout is what every rank sees when one peer hangs, dies or loses its link:
+  // the alert alone leaves the cause open; the hypotheses are ranked and said to rest on it.
+  Json j{{"alert", ParseJson(R"JSON({
+    "labels": {"alertname": "NCCLWatchdogTimeout", "job": "mixtral-sft", "node": "node-5"},
+    "annotations": {"summary": "mixtral-sft: 31 ranks hit ProcessGroupNCCL watchdog timeout"},
+    "startsAt": "2026-06-18T03:04:19Z"})JSON").value()}};
+  const Diagnosis d = Diagnose(CaseOf(j)).diagnosis;
+  CHECK(d.root_cause == "unknown");
+  CHECK(d.mitigation.empty());
+  REQUIRE(!d.hypotheses.empty());
+  CHECK(Said(d, "names a symptom"));
+}
+
+TEST_CASE("alert only: a retry-exceeded completion in an alert is not a link fact (review RV-AT)") {
+  // IBV_WC_RETRY_EXC_ERR: the queue pair's peer did not answer - its process died as often as
+  // its link failed. From the alert alone: no ib_link_failure answer.
+  Json j{{"alert", ParseJson(R"JSON({
+    "labels": {"alertname": "NCCLError", "job": "bloom-7b-cont", "node": "a100-pod3-n01"},
+    "annotations": {"summary": "bloom-7b-cont: IBV_WC_RETRY_EXC_ERR reported by 6 ranks"},
+    "startsAt": "2026-08-27T02:24:32Z"})JSON").value()}};
+  const Diagnosis d = Diagnose(CaseOf(j)).diagnosis;
+  CHECK(d.root_cause != "ib_link_failure");
+  CHECK(d.root_cause == "unknown");
+  // A link fact in an alert (a port down) still counts as one.
+  Json down{{"alert", ParseJson(R"JSON({
+    "labels": {"alertname": "InfinibandPortDown", "node": "a100-pod3-n01", "device": "mlx5_2", "port": "1"},
+    "annotations": {"summary": "InfiniBand port mlx5_2/1 on a100-pod3-n01 is DOWN (state changed from ACTIVE to DOWN)"},
+    "startsAt": "2026-08-27T02:24:32Z"})JSON").value()}};
+  const Diagnosis dd = Diagnose(CaseOf(down)).diagnosis;
+  CHECK(dd.root_cause == "ib_link_failure");
+  CHECK(dd.confidence == doctest::Approx(0.45));
+}
+
+TEST_CASE("alert only: the capped answer's hypothesis is listed at the answer's confidence (review RV-AT)") {
+  const Diagnosis d = Diagnose(CaseOf(Json{{"alert", Xid95Alert()}})).diagnosis;
+  REQUIRE(d.root_cause == "gpu_memory_uncorrectable_ecc");
+  REQUIRE(!d.hypotheses.empty());
+  CHECK(d.hypotheses[0].category == d.root_cause);
+  CHECK(d.hypotheses[0].probability == doctest::Approx(d.confidence));
+  CHECK(d.hypotheses[0].rationale.find("capped at 0.45") != std::string::npos);
+}
+
 TEST_CASE("alert only: fault codes on hostile and unrelated text (review RV-AT)") {
   using V = std::vector<std::string>;
   // A long list run: the old pattern's repeated group recursed once a number and overflowed the
@@ -208,6 +252,38 @@ TEST_CASE("alert only: fault codes on hostile and unrelated text (review RV-AT)"
   CHECK(FaultCodesInText("Xid 48/63b") == V{"xid 48"});
 }
 
+
+TEST_CASE("alert only: the checks named in unverified are probe@target as the catalog's targets are (review RV-AT)") {
+  // The Xid alert of a node with no GPU named: a GPU probe is said for each GPU, never "@gpu-7".
+  Json a = Xid95Alert();
+  a["labels"].erase("gpu");
+  a["labels"].erase("UUID");
+  a["annotations"]["description"] = "A GPU on gpu-7 reported XID 95 for 1m.";
+  const Diagnosis d = Diagnose(CaseOf(Json{{"alert", a}})).diagnosis;
+  MESSAGE(d.root_cause, " on ", d.component, ": ", d.unverified.empty() ? std::string() : d.unverified[0]);
+  REQUIRE(d.root_cause == "gpu_memory_uncorrectable_ecc");
+  CHECK(d.component == "gpu-7");
+  CHECK(Said(d, "only the alert was read"));
+  CHECK_FALSE(Said(d, "gpu.health@gpu-7,"));
+  CHECK_FALSE(Said(d, "gpu.health@gpu-7 "));
+  CHECK(Said(d, "gpu.health on each GPU of gpu-7"));
+}
+
+
+TEST_CASE("alert only: a device fact the KB reads in the alert's words is not a symptom (review RV-AT)") {
+  // DCGM's clock-event reasons in the text (no signature of the pack matches the line; it reads
+  // like a power-throttle incident): a device fact, answered (low), not held back as a symptom.
+  Json j{{"alert", ParseJson(R"JSON({
+    "labels": {"alertname": "GPUClocksThrottled", "severity": "warning", "Hostname": "gpu-h100-h03", "gpu": "2",
+               "modelName": "NVIDIA H100 80GB HBM3"},
+    "annotations": {"summary": "GPU clocks are being held down on gpu-h100-h03",
+                    "description": "DCGM_FI_DEV_CLOCKS_EVENT_REASONS on gpu-h100-h03 gpu 2 is 4 (SW power cap)."},
+    "startsAt": "2026-07-05T17:34:38Z"})JSON").value()}};
+  const Diagnosis d = Diagnose(CaseOf(j)).diagnosis;
+  CHECK(d.root_cause == "gpu_power_throttle");
+  CHECK(d.confidence <= 0.45);
+  CHECK_FALSE(Said(d, "names a symptom"));
+}
 
 }  // namespace
 }  // namespace vigil
