@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs `vigil eval diagnose` on every case set under a folder, one report per set.
+#   evals/diagnosis/run_sets.sh VIGIL OUT [SETS_DIR]
+# VIGIL: the vigil binary; OUT: where OUT/<set>/report.{json,md} and OUT/<set>.log go; SETS_DIR:
+# the folder holding the sets (default evals/diagnosis, run from the repository root; or the
+# folder alert_only.py wrote). A set that fails is named on stderr and the exit status is 1.
+# Compare two runs with evals/diagnosis/compare_runs.py. (The lead's /tmp/s28|s29/cmp.sh and
+# cmp_ao.sh, named in older README figures, are this script over evals/diagnosis and over the
+# alert-only variants.)
+set -u
+if [ $# -lt 2 ]; then echo "usage: $0 VIGIL OUT [SETS_DIR]" >&2; exit 2; fi
+vigil=$1; out=$2; sets=${3:-evals/diagnosis}
+[ -x "$vigil" ] || { echo "$0: $vigil: not an executable" >&2; exit 2; }
+[ -d "$sets" ] || { echo "$0: $sets: not a directory" >&2; exit 2; }
+mkdir -p "$out"
+rc=0
+for d in "$sets"/*/; do
+  n=$(basename "$d")
+  ls "$d"/case-*.json >/dev/null 2>&1 || continue
+  if ! "$vigil" eval diagnose --cases "$d" --out "$out/$n" > "$out/$n.log" 2>&1; then
+    echo "$0: $n failed (see $out/$n.log)" >&2; rc=1
+  fi
+done
+exit $rc
