@@ -6616,6 +6616,46 @@ void SaySymptomAlertOnly(const DiagnosisCase& c, Diagnosis& d) {
   d.unverified.insert(d.unverified.begin(), std::move(note));
 }
 
+// The probes that ran and argue against `cat` (a pass whose catalog entry refutes it: gpu.health's
+// ECC and remap checks for an uncorrectable ECC fault), as "probe@target".
+std::vector<std::string> ProbesRefuting(const std::vector<Observation>& observations, const std::string& cat) {
+  std::vector<std::string> out;
+  for (const Observation& o : observations) {
+    if (o.evidence.kind != EvidenceKind::kProbe) continue;
+    auto it = o.deltas.find(cat);
+    if (it == o.deltas.end() || it->second >= -1e-3) continue;
+    std::string src = o.evidence.source;
+    if (src.rfind("probe ", 0) == 0) src.erase(0, 6);
+    if (std::find(out.begin(), out.end(), src) == out.end()) out.push_back(std::move(src));
+  }
+  return out;
+}
+
+// The unknown answer of an alert whose claim the probes that ran argue against, and nothing but the
+// alert supports (H200 run 22: an Xid 95 alert for a healthy GPU was answered "suspected (from the
+// alert alone, not verified)" at 0.30, its note saying "only the alert was read ... confirm with
+// gpu.health@vm/gpu0" beside that very probe's pass).
+void SayAlertRefuted(const DiagnosisCase& c, const std::string& cat, const std::string& component,
+                     const std::vector<std::string>& refuting, Diagnosis& d) {
+  std::string probes;
+  for (size_t i = 0; i < refuting.size() && i < 6; ++i) {
+    if (i) probes += ", ";
+    probes += refuting[i];
+  }
+  if (refuting.size() > 6) probes += " and " + std::to_string(refuting.size() - 6) + " more";
+  std::string name = c.alert->rule;
+  if (auto it = c.alert->labels.find("alertname"); name.empty() && it != c.alert->labels.end()) name = it->second;
+  if (name.empty()) name = "the alert";
+  std::string where = component.empty() ? std::string() : " on " + component;
+  d.summary = "unknown: " + name + " says " + cat + where + ", but " + probes +
+              " passed, which argue against it; nothing else supports it";
+  std::string note = "the alert's claim is not confirmed: " + name + " says " + cat + where + "; " + probes +
+                     " ran and passed. A condition since cleared (a GPU reset or a reboot clears volatile "
+                     "counters), a stale or misrouted alert, or a fault the probes do not see: read the "
+                     "node's kernel log from before the alert (and before any reboot) and the alert's history";
+  d.unverified.insert(d.unverified.begin(), std::move(note));
+}
+
 void SayAlertOnly(const DiagnosisCase& c, Diagnosis& d) {
   d.confidence = std::min(d.confidence, kAlertOnlyMaxConfidence);
   // The hypothesis the answer is: listed at the answer's confidence, its rationale says why
@@ -9133,7 +9173,13 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                              RestsOnAlertAlone(c, beliefs.observations(), d.hypotheses[0].category) &&
                              !AlertStatesFact(beliefs.observations(), d.hypotheses[0].category,
                                               layer_of(d.hypotheses[0].category));
-  if (!symptom_alone && !d.hypotheses.empty() && d.hypotheses[0].probability > other &&
+  // An answer resting on the alert alone that the probes which ran argue against is not named
+  // (SayAlertRefuted): the alert's claim against a first-hand check of the same state.
+  const std::vector<std::string> alert_refuted =
+      !d.hypotheses.empty() && RestsOnAlertAlone(c, beliefs.observations(), d.hypotheses[0].category)
+          ? ProbesRefuting(beliefs.observations(), d.hypotheses[0].category)
+          : std::vector<std::string>();
+  if (!symptom_alone && alert_refuted.empty() && !d.hypotheses.empty() && d.hypotheses[0].probability > other &&
       beliefs.Score(d.hypotheses[0].category) > 0) {
     const Hypothesis& top = d.hypotheses[0];
     d.root_cause = top.category;
@@ -9407,6 +9453,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     d.mitigation = "";
     if (!d.hypotheses.empty()) d.component = d.hypotheses[0].component;
     if (symptom_alone) SaySymptomAlertOnly(c, d);
+    else if (!alert_refuted.empty())
+      SayAlertRefuted(c, d.hypotheses[0].category, d.hypotheses[0].component, alert_refuted, d);
     if (!served_why_not.empty()) {
       trace.push_back({{"type", "served_recall_declined"}, {"incident", facts.recalled.front().incident.id},
                        {"why", served_why_not}});

@@ -285,5 +285,41 @@ TEST_CASE("alert only: a device fact the KB reads in the alert's words is not a 
   CHECK_FALSE(Said(d, "names a symptom"));
 }
 
+TEST_CASE("alert only: probes that ran and passed argue against the alert's claim: not named, said so") {
+  // H200 run 22 (2026-12-02): an Xid 95 alert for a healthy H200 with the local probe executor was
+  // answered "suspected (from the alert alone, not verified)" gpu_memory_uncorrectable_ecc at 0.30,
+  // its note saying "only the alert was read ... confirm with gpu.health@vm/gpu0" beside that very
+  // probe's pass (no DBE, no pending remap) and a kernel log without an Xid.
+  DiagnosisCase c = CaseOf(Json{{"alert", Xid95Alert()}});
+  DiagnosisAgentOptions o;
+  o.kb = &testing::ShippedPack();
+  testing::RecordedExecutor healthy;
+  healthy.Record("gpu.health", "gpu-7/gpu3", ProbeStatus::kPass, "all checks passed", 1.0);
+  healthy.Record("node.kernel_log", "gpu-7", ProbeStatus::kPass, "no Xid/NVLink/AER/mlx5-IB/OOM lines", 0.3);
+  healthy.Record("gpu.inventory", "gpu-7", ProbeStatus::kPass, "all checks passed", 0.1);
+  auto r = DiagnosisAgent(o).Diagnose(c, &healthy);
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  const Diagnosis& d = r->diagnosis;
+  CHECK(d.root_cause == "unknown");
+  REQUIRE_FALSE(d.hypotheses.empty());
+  CHECK(d.hypotheses[0].category == "gpu_memory_uncorrectable_ecc");  // still the lead, ranked
+  CHECK(d.summary.rfind("unknown: GPUXidError says gpu_memory_uncorrectable_ecc on gpu-7/gpu3, but ", 0) == 0);
+  CHECK(d.summary.find("gpu.health@gpu-7/gpu3") != std::string::npos);
+  CHECK(Said(d, "the alert's claim is not confirmed"));
+  CHECK_FALSE(Said(d, "only the alert was read"));
+  CHECK(d.mitigation.empty());
+
+  // The same probe failing on the ECC check confirms it: named, not capped as alert-only.
+  testing::RecordedExecutor faulty;
+  faulty.Record("gpu.health", "gpu-7/gpu3", ProbeStatus::kFail,
+                "ecc_dbe_volatile 2 > max 0; row_remap_pending 1 > max 0", 1.0);
+  auto f = DiagnosisAgent(o).Diagnose(c, &faulty);
+  REQUIRE_MESSAGE(f.ok(), f.status().ToString());
+  CHECK(f->diagnosis.root_cause == "gpu_memory_uncorrectable_ecc");
+  CHECK(f->diagnosis.component == "gpu-7/gpu3");
+  CHECK_FALSE(Said(f->diagnosis, "the alert's claim is not confirmed"));
+  CHECK_FALSE(Said(f->diagnosis, "only the alert was read"));
+}
+
 }  // namespace
 }  // namespace vigil
