@@ -5180,6 +5180,21 @@ std::vector<HostCpuPressure> FindHostCpuPressure(const std::vector<TimeSeries>& 
   return out;
 }
 
+// The job's nodes a host-side series of one node is compared against (FindHostCpuPressure,
+// FindSlowCpuClocks): the topology's list, else its ranks' nodes; fewer than 2 known: none, and the
+// readers compare every node the series name (a partial list would leave the slow node without peers).
+std::vector<std::string> JobPeerNodes(const Topology& topo) {
+  std::set<std::string> job_set(topo.node_order.begin(), topo.node_order.end());
+  if (job_set.size() < 2) {
+    for (const auto& [rank, hint] : topo.ranks) {
+      if (!hint.node.empty()) job_set.insert(hint.node);
+    }
+  }
+  std::vector<std::string> job_nodes;
+  if (job_set.size() >= 2) job_nodes.assign(job_set.begin(), job_set.end());
+  return job_nodes;
+}
+
 // node_exporter's cpufreq collector (node_cpu_scaling_frequency_hertz, node_cpu_frequency_hertz, or a
 // recording rule's per-node aggregate of them) of one node against the job's other nodes: a node
 // whose CPUs run at kSlowCpuClockRatio or less of its peers' clock (a "powersave" governor or a
@@ -7496,17 +7511,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // throttled GPU is no cause of its slowness. Not read twice: a node with host-side evidence
   // already (a `top` listing) keeps that one.
   if (beliefs.scores().count("straggler_rank")) {
-    // The job's nodes: the topology's list, else its ranks' nodes; fewer than 2 known: every node
-    // the series name (a partial list would leave the slow node without peers).
-    std::set<std::string> job_set(topo.node_order.begin(), topo.node_order.end());
-    if (job_set.size() < 2) {
-      for (const auto& [rank, hint] : topo.ranks) {
-        if (!hint.node.empty()) job_set.insert(hint.node);
-      }
-    }
-    std::vector<std::string> job_nodes;
-    if (job_set.size() >= 2) job_nodes.assign(job_set.begin(), job_set.end());
-    const std::vector<HostCpuPressure> pressure = FindHostCpuPressure(series, job_nodes);
+    const std::vector<HostCpuPressure> pressure = FindHostCpuPressure(series, JobPeerNodes(topo));
     for (const HostCpuPressure& p : pressure) {
       std::string slow_node;
       bool gpu_side = false, host_seen = false;
@@ -7544,15 +7549,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // utilisation (a dataloader condition's `GPU_UTIL < 60` there) is then its consequence, and a GPU
   // probe passing there does not clear it (host_side).
   {
-    std::set<std::string> job_set(topo.node_order.begin(), topo.node_order.end());
-    if (job_set.size() < 2) {
-      for (const auto& [rank, hint] : topo.ranks) {
-        if (!hint.node.empty()) job_set.insert(hint.node);
-      }
-    }
-    std::vector<std::string> job_nodes;
-    if (job_set.size() >= 2) job_nodes.assign(job_set.begin(), job_set.end());
-    for (const SlowCpuClock& s : FindSlowCpuClocks(series, job_nodes)) {
+    for (const SlowCpuClock& s : FindSlowCpuClocks(series, JobPeerNodes(topo))) {
       char buf[200];
       std::snprintf(buf, sizeof buf, "%s's CPUs run at %.2f GHz while the job's other nodes run at %.2f GHz (median)",
                     s.node.c_str(), s.hz / 1e9, s.peers_hz / 1e9);
