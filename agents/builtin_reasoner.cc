@@ -5019,6 +5019,15 @@ struct HostCpuPressure {
   int64_t onset_ms = 0;       // the window's first sample
 };
 
+// A cAdvisor series' container name: its `container` label, else the older `container_name`;
+// nullopt when it has neither (nothing tells whose it is).
+std::optional<std::string> ContainerOf(const Labels& labels) {
+  for (const char* key : {"container", "container_name"}) {
+    if (auto it = labels.find(key); it != labels.end()) return it->second;
+  }
+  return std::nullopt;
+}
+
 // `job_nodes`: the nodes the job runs on (the topology's nodes, its ranks' nodes; RV-RG3). When
 // known, only their series are read: a peer median taken over the metrics of idle spare nodes or of
 // another job's nodes makes a job-wide load (every node of the job busy loading data) look like
@@ -5089,16 +5098,9 @@ std::vector<HostCpuPressure> FindHostCpuPressure(const std::vector<TimeSeries>& 
       psi[node] = {w.rate, s.id()};
       onset_of[node] = w.onset;
     } else {
-      std::string container;
-      bool labelled = false;
-      for (const char* key : {"container", "container_name"}) {
-        if (auto it = s.labels.find(key); it != s.labels.end()) {
-          container = it->second;
-          labelled = true;
-          break;
-        }
-      }
-      if (labelled && (container.empty() || container == "POD")) continue;
+      const std::optional<std::string> label = ContainerOf(s.labels);
+      const std::string container = label.value_or("");
+      if (label && (container.empty() || container == "POD")) continue;
       auto& t = throttled_by[node][container];
       t.first += w.rate;
       if (t.second.empty()) t.second = s.id();
@@ -6501,16 +6503,9 @@ bool IncidentFitsComponent(const std::string& part, const std::string& component
 // in the case still counts: no label tells it from the job's.
 bool JobThrottleSeries(const DiagnosisCase& c, const Topology& topo, const std::vector<TimeSeries>& series,
                        const TimeSeries& s) {
-  std::string container;
-  bool labelled = false;
-  for (const char* key : {"container", "container_name"}) {
-    if (auto it = s.labels.find(key); it != s.labels.end()) {
-      container = it->second;
-      labelled = true;
-      break;
-    }
-  }
-  if (!labelled) return true;
+  const std::optional<std::string> label = ContainerOf(s.labels);
+  if (!label) return true;
+  const std::string& container = *label;
   if (container.empty() || container == "POD") return false;  // the pod's own cgroup, the pause container
   std::set<std::string> job_pods;
   for (const CaseLog& log : c.logs) {
@@ -6543,12 +6538,7 @@ bool JobThrottleSeries(const DiagnosisCase& c, const Topology& topo, const std::
       auto tp = t.labels.find("pod");
       if (t.name != s.name || tp == t.labels.end() || !job_pods.count(tp->second)) continue;
       named_series = true;
-      for (const char* key : {"container", "container_name"}) {
-        if (auto it = t.labels.find(key); it != t.labels.end()) {
-          if (it->second == container) return true;
-          break;
-        }
-      }
+      if (ContainerOf(t.labels) == container) return true;
     }
     if (named_series) return false;
   }
@@ -6559,12 +6549,7 @@ bool JobThrottleSeries(const DiagnosisCase& c, const Topology& topo, const std::
     if (node.empty()) continue;
     if (!topo.nodes.empty() && !topo.nodes.count(node) && topo.names.Find(node).empty()) continue;
     nodes.insert(node);
-    for (const char* key : {"container", "container_name"}) {
-      if (auto it = t.labels.find(key); it != t.labels.end()) {
-        if (it->second == container) with_container.insert(node);
-        break;
-      }
-    }
+    if (ContainerOf(t.labels) == container) with_container.insert(node);
   }
   return nodes.size() < 2 || with_container.size() == nodes.size();
 }
