@@ -28,6 +28,9 @@ constexpr size_t kMaxLineRecalls = 16;  // distinct unmatched error-like line te
 // fault code (GatherKnowledge).
 constexpr size_t kRecalled = 3;
 constexpr size_t kRecallSpare = 3;
+// Fault codes read from one text at most (FaultCodesInText): each new one is checked against those
+// read (a linear scan), and a 1 MiB webhook could list 100,000 ("Xid 1,2,3,..."): quadratic.
+constexpr size_t kMaxFaultCodes = 64;
 constexpr size_t kMaxLineRecallScan = 50'000;  // lines scanned for them (after the log budget)
 // Repeated lines whose reading grows at least kDeviationFactor-fold over at least
 // kMinDeviatingRepeats instances; at most kMaxDeviatingTemplates of them are searched.
@@ -185,14 +188,15 @@ std::vector<std::string> FaultCodesInText(const std::string& text) {
     std::string code = kind;
     code += ' ';
     code += number;
-    if (std::find(out.begin(), out.end(), code) == out.end()) out.push_back(std::move(code));
+    if (out.size() < kMaxFaultCodes && std::find(out.begin(), out.end(), code) == out.end()) out.push_back(std::move(code));
   };
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), kCode); it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), kCode);
+       it != std::sregex_iterator() && out.size() < kMaxFaultCodes; ++it) {
     const std::string kind = AsciiLower((*it)[1].str());
     add(kind, (*it)[2].str());
     // "Xid 48/63/64", "Xid 13, 31": further numbers after '/' or ',' (spaces around), each a whole word.
     size_t pos = static_cast<size_t>(it->position(0) + it->length(0));
-    while (pos < text.size()) {
+    while (pos < text.size() && out.size() < kMaxFaultCodes) {
       size_t p = pos;
       while (p < text.size() && (text[p] == ' ' || text[p] == '\t')) ++p;
       if (p >= text.size() || (text[p] != '/' && text[p] != ',')) break;

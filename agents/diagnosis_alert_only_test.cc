@@ -250,6 +250,17 @@ TEST_CASE("alert only: fault codes on hostile and unrelated text (review RV-AT)"
   CHECK(FaultCodesInText("hexid 5, 0xid 7, xid=0x5f, pid 95") == V{});
   CHECK(FaultCodesInText("NVRM: Xid (PCI:0000:3b:00.0): 79, pid=1") == V{"xid 79"});
   CHECK(FaultCodesInText("Xid 48/63b") == V{"xid 48"});
+  // 99,999 distinct codes in one list (a 1 MiB webhook holds them): each new code is checked against
+  // those read, so the codes kept are bounded (64), not a quadratic scan over all of them.
+  std::string many = "Xid 1";
+  for (int i = 2; i < 100000; ++i) {
+    many += ',';
+    many += std::to_string(i);
+  }
+  const V codes = FaultCodesInText(many);
+  REQUIRE(codes.size() == 64);
+  CHECK(codes.front() == "xid 1");
+  CHECK(codes.back() == "xid 64");
 }
 
 
