@@ -556,27 +556,11 @@ Result<DiagnosisCase> BuildCase(const Alert& given_alert, const TriageOptions& g
       // The triaged alert's name for the node (the one its diagnosis uses): Alertmanager was asked
       // for alerts on it, and a neighbour may name it otherwise (an address, a longer host name).
       const std::string node = AlertNode(alert).second;
-      const std::string gpu = LabelOf(a.labels, "gpu");
-      const bool gpu_index = !gpu.empty() && gpu.size() <= 3 &&
-                             std::all_of(gpu.begin(), gpu.end(), [](unsigned char ch) { return std::isdigit(ch); });
-      std::string source = node;
-      if (gpu_index) source += "/gpu" + gpu;
-      source += "/alertmanager co-firing alerts";
+      const std::string source = AlertLogSource(a, node, "alertmanager co-firing alerts");
       auto [it, added] = log_of.emplace(source, c.logs.size());
       if (added) c.logs.push_back(CaseLog{source, {}, 0});
       CaseLog& log = c.logs[it->second];
-      std::string line = a.rule;
-      if (!a.severity.empty()) line += " [" + a.severity + "]";
-      line += " firing on " + node;
-      if (!gpu.empty()) line += " GPU " + gpu;
-      if (a.starts_at_ms > 0) line += " since " + FormatRfc3339Ms(a.starts_at_ms);
-      if (const std::string state = ListedState(l); !state.empty()) line += " (" + state + ")";
-      line += ":";
-      for (const char* k : {"summary", "description", "message"}) {
-        if (const std::string t = LabelOf(a.annotations, k); !t.empty()) line += " " + t;
-      }
-      line += " " + FormatMatchers(a.labels);
-      log.lines.push_back({log.lines.size() + 1, line});
+      log.lines.push_back({log.lines.size() + 1, AlertLogLine(a, node, ListedState(l))});
       log.original_lines = log.lines.size();
     }
     if (cofiring != nullptr) *cofiring = std::move(co);
@@ -729,6 +713,61 @@ Result<DiagnosisCase> BuildCase(const Alert& given_alert, const TriageOptions& g
 
 Result<DiagnosisCase> BuildTriageCase(const Alert& alert, const TriageOptions& options) {
   return BuildCase(alert, options, nullptr, nullptr, nullptr, nullptr);
+}
+
+std::string AlertLogLine(const Alert& a, const std::string& node, const std::string& state) {
+  std::string line = a.rule;
+  if (line.empty()) line = LabelOf(a.labels, "alertname");
+  if (line.empty()) line = "alert";
+  const std::string severity = a.severity.empty() ? LabelOf(a.labels, "severity") : a.severity;
+  if (!severity.empty()) {
+    line += " [";
+    line += severity;
+    line += "]";
+  }
+  line += a.state == AlertState::kResolved ? " resolved" : " firing";
+  if (!node.empty()) {
+    line += " on ";
+    line += node;
+    if (const std::string gpu = LabelOf(a.labels, "gpu"); !gpu.empty()) {
+      line += " GPU ";
+      line += gpu;
+    }
+  }
+  if (a.starts_at_ms > 0) {
+    line += " since ";
+    line += FormatRfc3339Ms(a.starts_at_ms);
+  }
+  if (!state.empty()) {
+    line += " (";
+    line += state;
+    line += ")";
+  }
+  line += ":";
+  for (const char* k : {"summary", "description", "message"}) {
+    if (const std::string t = LabelOf(a.annotations, k); !t.empty()) {
+      line += " ";
+      line += t;
+    }
+  }
+  line += " ";
+  line += FormatMatchers(a.labels);
+  return line;
+}
+
+std::string AlertLogSource(const Alert& a, const std::string& node, const std::string& what) {
+  if (node.empty()) return "job/" + what;
+  const std::string gpu = LabelOf(a.labels, "gpu");
+  const bool gpu_index = !gpu.empty() && gpu.size() <= 3 &&
+                         std::all_of(gpu.begin(), gpu.end(), [](unsigned char ch) { return std::isdigit(ch); });
+  std::string source = node;
+  if (gpu_index) {
+    source += "/gpu";
+    source += gpu;
+  }
+  source += "/";
+  source += what;
+  return source;
 }
 
 std::pair<std::string, std::string> AlertNode(const Alert& alert) {

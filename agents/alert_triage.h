@@ -282,6 +282,17 @@ ActiveAtReading ReadAlertActiveAt(const Alert& alert, const TriageOptions& optio
 // "instance"; {"", ""} when none. Compare it with SameNodeName, not as a string.
 std::pair<std::string, std::string> AlertNode(const Alert& alert);
 
+// An alert as one line of a case log, the form the reasoner's log signatures and knowledge recall
+// read: "XidError [critical] firing on node-b GPU 3 since T (silenced by x): <summary> <description>
+// <message> {labels}". Used for the co-firing alerts (BuildTriageCase) and for the triaged alert's
+// own facts (AlertFactsLog, agents/diagnosis_agent.h). `node`: the node as the triaged alert names it
+// ("" leaves out " on ..."); `state`: a listed alert's state ("silenced by ...", "" when active).
+std::string AlertLogLine(const Alert& a, const std::string& node, const std::string& state = "");
+// The source of the log such lines go to: "<node>[/gpu<N>]/<what>" (the GPU from the alert's `gpu`
+// label when it is an index), "job/<what>" when `node` is empty: the reasoner places a line on the
+// node and GPU its log's source names.
+std::string AlertLogSource(const Alert& a, const std::string& node, const std::string& what);
+
 // BuildTriageCase, then DiagnosisAgent::Diagnose with `options.probes` (nullptr: said so in
 // unverified); the alert's expression evaluated (its notes in unverified, its series as evidence)
 // and the co-firing alerts as evidence. The first trace item (`agent: alert_triage`) lists the

@@ -224,18 +224,12 @@ std::optional<CaseLog> AlertFactsLog(const DiagnosisCase& c) {
     auto it = ls.find(k);
     return it == ls.end() ? std::string() : it->second;
   };
-  std::string name = a.rule;
-  if (name.empty()) name = label(a.labels, "alertname");
-  std::string texts;
-  std::vector<std::string> annotations;
-  for (const char* k : {"summary", "description", "message"}) {
-    if (std::string t = label(a.annotations, k); !t.empty()) {
-      texts += " ";
-      texts += t;
-      if (std::string_view(k) != "message") annotations.push_back(std::move(t));
-    }
+  bool has_fact = !label(a.annotations, "message").empty();
+  std::vector<std::string> annotations;  // the summary and description, for the pasted-webhook check
+  for (const char* k : {"summary", "description"}) {
+    if (std::string t = label(a.annotations, k); !t.empty()) annotations.push_back(std::move(t));
   }
-  bool has_fact = !texts.empty();
+  has_fact = has_fact || !annotations.empty();
   for (const auto& [k, v] : a.labels) has_fact = has_fact || (k != "alertname" && !v.empty());
   if (!has_fact) return std::nullopt;
   // The case's own evidence first: with a log of the cluster (not Alertmanager's co-firing alerts),
@@ -258,53 +252,10 @@ std::optional<CaseLog> AlertFactsLog(const DiagnosisCase& c) {
     }
   }
   const std::string node = AlertNode(a).second;
-  std::string gpu = label(a.labels, "gpu");
-  const bool gpu_index = !gpu.empty() && gpu.size() <= 3 && std::all_of(gpu.begin(), gpu.end(), [](unsigned char ch) {
-    return ch >= '0' && ch <= '9';
-  });
   CaseLog log;
   // An alert that names no node is the job's (or the cluster's): "job/" is never read as a node.
-  log.source = node.empty() ? std::string("job") : node;
-  if (!node.empty() && gpu_index) {
-    log.source += "/gpu";
-    log.source += gpu;
-  }
-  log.source += "/";
-  log.source += kAlertFactsLogName;
-  std::string line = name.empty() ? std::string("alert") : name;
-  std::string severity = a.severity.empty() ? label(a.labels, "severity") : a.severity;
-  if (!severity.empty()) {
-    line += " [";
-    line += severity;
-    line += "]";
-  }
-  line += a.state == AlertState::kResolved ? " resolved" : " firing";
-  if (!node.empty()) {
-    line += " on ";
-    line += node;
-    if (!gpu.empty()) {
-      line += " GPU ";
-      line += gpu;
-    }
-  }
-  if (a.starts_at_ms > 0) {
-    line += " since ";
-    line += FormatRfc3339Ms(a.starts_at_ms);
-  }
-  line += ":";
-  line += texts;
-  line += " {";
-  bool first = true;
-  for (const auto& [k, v] : a.labels) {
-    if (!first) line += ",";
-    first = false;
-    line += k;
-    line += "=\"";
-    line += v;
-    line += "\"";
-  }
-  line += "}";
-  log.lines.push_back({1, std::move(line)});
+  log.source = AlertLogSource(a, node, std::string(kAlertFactsLogName));
+  log.lines.push_back({1, AlertLogLine(a, node)});
   log.original_lines = 1;
   return log;
 }
