@@ -9151,16 +9151,16 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // alone was answered nccl_collective_hang at 0.155; 159 of the 272 symptom answers of the
   // alert-only variants were wrong). An annotation the reasoner reads as a measurement (a peer
   // comparison with its ratio) or a device fact in the alert is not a symptom alone (AlertStatesFact).
-  const bool symptom_alone = !d.hypotheses.empty() &&
-                             RestsOnAlertAlone(c, beliefs.observations(), d.hypotheses[0].category) &&
+  // Whether the leading hypothesis rests on the alert's own facts alone (RestsOnAlertAlone).
+  const bool lead_alert_alone =
+      !d.hypotheses.empty() && RestsOnAlertAlone(c, beliefs.observations(), d.hypotheses[0].category);
+  const bool symptom_alone = lead_alert_alone &&
                              !AlertStatesFact(beliefs.observations(), d.hypotheses[0].category,
                                               layer_of(d.hypotheses[0].category));
   // An answer resting on the alert alone that the probes which ran argue against is not named
   // (SayAlertRefuted): the alert's claim against a first-hand check of the same state.
   const std::vector<std::string> alert_refuted =
-      !d.hypotheses.empty() && RestsOnAlertAlone(c, beliefs.observations(), d.hypotheses[0].category)
-          ? ProbesRefuting(beliefs.observations(), d.hypotheses[0].category)
-          : std::vector<std::string>();
+      lead_alert_alone ? ProbesRefuting(beliefs.observations(), d.hypotheses[0].category) : std::vector<std::string>();
   if (!symptom_alone && alert_refuted.empty() && !d.hypotheses.empty() && d.hypotheses[0].probability > other &&
       beliefs.Score(d.hypotheses[0].category) > 0) {
     const Hypothesis& top = d.hypotheses[0];
@@ -9237,7 +9237,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
     d.summary = top.category + (top.component.empty() ? "" : " on " + top.component) +
                 (first_detail.empty() ? "" : ": " + Utf8Prefix(first_detail, 200));
-    if (RestsOnAlertAlone(c, beliefs.observations(), top.category)) SayAlertOnly(c, d);
+    if (lead_alert_alone) SayAlertOnly(c, d);  // top is d.hypotheses[0]
     // The answer no probe confirmed while a probe that tests it was there to run (holdout h003: the
     // logs made it so likely that no probe was expected to change the ranking, so its gpu.health
     // never ran): said in `unverified`, with the probes to run, so that nobody takes it for checked.
