@@ -6643,9 +6643,7 @@ void SayAlertRefuted(const DiagnosisCase& c, const std::string& cat, const std::
     probes += refuting[i];
   }
   if (refuting.size() > 6) probes += " and " + std::to_string(refuting.size() - 6) + " more";
-  std::string name = c.alert->rule;
-  if (auto it = c.alert->labels.find("alertname"); name.empty() && it != c.alert->labels.end()) name = it->second;
-  if (name.empty()) name = "the alert";
+  const std::string name = AlertName(c);
   std::string where = component.empty() ? std::string() : " on " + component;
   d.summary = "unknown: " + name + " says " + cat + where + ", but " + probes +
               " passed, which argue against it; nothing else supports it";
@@ -6668,8 +6666,6 @@ void SayAlertOnly(const DiagnosisCase& c, Diagnosis& d) {
     d.hypotheses[0].rationale += why.str();
     d.hypotheses[0].probability = kAlertOnlyMaxConfidence;
   }
-  std::string name = c.alert->rule;
-  if (auto it = c.alert->labels.find("alertname"); name.empty() && it != c.alert->labels.end()) name = it->second;
   d.summary = "suspected (from the alert alone, not verified): " + d.summary;
   std::string note = "only the alert was read: ";
   note += d.root_cause;
@@ -6678,7 +6674,7 @@ void SayAlertOnly(const DiagnosisCase& c, Diagnosis& d) {
     note += d.component;
   }
   note += " rests on the alert's own labels and annotations (";
-  note += name.empty() ? std::string("the alert") : name;
+  note += AlertName(c);
   note += ": a rule's summary of the state, not the node's logs, metrics or a probe); confirm with";
   std::string checks;
   for (const ProbeSpec& spec : ProbeCatalog()) {
