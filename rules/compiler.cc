@@ -8,6 +8,7 @@
 #include <regex>
 #include <set>
 
+#include "core/ascii.h"
 #include "core/config.h"
 #include "core/json.h"
 #include "core/regex_hazard.h"
@@ -578,6 +579,17 @@ class RuleCompiler {
           n.type = ValueType::kBool;
           n.constant = a.name == "true" ? 1 : 0;
           return Add(std::move(n), a);
+        }
+        // `x > NaN`, `x < Inf`: there is no such literal, and the nearest-name hint pointed at
+        // `max(...)` / `mean(...)`. Say what NaN and Inf are to the engine and what to write.
+        if (std::string lower = AsciiLower(a.name); lower == "nan" || lower == "inf" || lower == "infinity") {
+          std::string msg = "`";
+          msg += a.name;
+          msg += "` is not a number of the rule language (there is no NaN or Inf literal): a NaN, +Inf or -Inf input "
+                 "value is missing data (window functions skip it, a comparison with it is false); to fire while "
+                 "a series has no finite value, write a rule `when stale_for(DURATION)` (docs/rules.md, \"Missing "
+                 "data\"); for no upper bound, leave the comparison out or write a finite number such as 1e300";
+          Fail(a, msg);
         }
         std::vector<std::string> names = {"value"};
         if (!rule_.selector.metric.empty()) names.push_back(rule_.selector.metric);

@@ -191,6 +191,33 @@ TEST_CASE("limits: a lag or point window beyond int64 is a located error, not a 
   CHECK(m.find("t.rules:4:7: duration `106751991167d106751991167d` is too large") == 0);
 }
 
+TEST_CASE("NaN / Inf names and numbers past a double: what they are, not a typo hint") {
+  // Before: `x > NaN` said "unknown name `NaN`, did you mean the function `max(...)`?", `nan` pointed
+  // at `mean(...)`, and `1e999` was a "malformed number" although it is written correctly.
+  std::string m = CompileError("rule R {\n  select x\n  when x > NaN\n}\n");
+  CHECK(m.find("t.rules:3:12: `NaN` is not a number of the rule language (there is no NaN or Inf literal)") == 0);
+  CHECK(m.find("stale_for(DURATION)") != std::string::npos);
+  CHECK(m.find("did you mean") == std::string::npos);
+  m = CompileError("rule R {\n  select x\n  when x != nan\n}\n");
+  CHECK(m.find("t.rules:3:13: `nan` is not a number of the rule language") == 0);
+  CHECK(m.find("mean(...)") == std::string::npos);
+  m = CompileError("rule R {\n  select x\n  when x < Inf and x > -inf\n}\n");
+  CHECK(m.find("t.rules:3:12: `Inf` is not a number of the rule language") == 0);
+  m = CompileError("rule R {\n  select x\n  when x < Infinity\n}\n");
+  CHECK(m.find("`Infinity` is not a number of the rule language") != std::string::npos);
+  // A metric that happens to be called so is still the selected series.
+  CHECK(CompileRules("rule R {\n  select nan\n  when nan > 1\n}\n", "t.rules").ok());
+  m = CompileError("rule R {\n  select x\n  when x > 1e999\n}\n");
+  CHECK(m.find("t.rules:3:12: number `1e999` is too large: numbers in rules are 64-bit floating point, at most about 1.8e308") == 0);
+  CHECK(m.find("malformed") == std::string::npos);
+  m = CompileError("rule R {\n  select x\n  when x > 1e-999\n}\n");
+  CHECK(m.find("t.rules:3:12: number `1e-999` is too close to 0") == 0);
+  m = CompileError("rule R {\n  select x\n  when x > 1.2.3\n}\n");
+  CHECK(m.find("t.rules:3:12: malformed number `1.2.3`") == 0);
+  // Large but representable numbers compile.
+  CHECK(CompileRules("rule R {\n  select x\n  when x > 1e300 and x < 123456789012345678901234567890\n}\n", "t.rules").ok());
+}
+
 TEST_CASE("a label regex that can backtrack exponentially is refused where it is written") {
   // `([a-z]+-?)*` repeats a repeating part with no separator: std::regex, which the engine matches
   // label values with, takes time doubling with each character of a value it does not match.

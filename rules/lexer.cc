@@ -161,7 +161,17 @@ std::vector<Token> Tokenize(std::string_view text) {
       t.length = i - start;
       double value = 0;
       auto [p, ec] = std::from_chars(num.data(), num.data() + num.size(), value);
-      if (ec != std::errc() || p != num.data() + num.size()) {
+      if (ec == std::errc::result_out_of_range && p == num.data() + num.size()) {
+        // Well formed, but no double holds it (1e999, 1e-999): was "malformed number", which sent
+        // the author looking for a typo in a number written correctly.
+        t.kind = TokenKind::kError;
+        const size_t e = num.find_first_of("eE");
+        const bool tiny = e != std::string_view::npos && e + 1 < num.size() && num[e + 1] == '-';
+        t.text = "number `";
+        t.text += whole;
+        t.text += tiny ? "` is too close to 0 for a 64-bit floating-point number (the smallest is about 2.2e-308); write 0"
+                       : "` is too large: numbers in rules are 64-bit floating point, at most about 1.8e308";
+      } else if (ec != std::errc() || p != num.data() + num.size()) {
         t.kind = TokenKind::kError;
         t.text = "malformed number `" + std::string(whole) + "`";
       } else if (suffix.empty()) {
