@@ -65,7 +65,13 @@ Result<double> ParseValue(std::string_view text) {
   if (ec != std::errc() || ptr != t.data() + t.size()) {
     return InvalidArgumentError("value `" + std::string(Trim(text)) + "` is not a number");
   }
-  if (!std::isfinite(v)) return InvalidArgumentError("value `" + std::string(Trim(text)) + "` is not finite");
+  if (!std::isfinite(v)) {
+    std::string msg = "value `";
+    msg += Trim(text);
+    msg += "` is not finite";
+    msg += kNotFiniteNote;
+    return InvalidArgumentError(std::move(msg));
+  }
   return v;
 }
 
@@ -659,7 +665,11 @@ Result<int64_t> JsonTimestamp(const Json& j) {
 Result<double> JsonValue(const Json& j) {
   if (j.is_number()) {
     double v = j.get<double>();
-    if (!std::isfinite(v)) return InvalidArgumentError("value is not finite");
+    if (!std::isfinite(v)) {
+      std::string msg = "value is not finite";
+      msg += kNotFiniteNote;
+      return InvalidArgumentError(std::move(msg));
+    }
     return v;
   }
   if (j.is_string()) return ParseValue(j.get<std::string>());  // Prometheus sends "1.5"
@@ -930,7 +940,7 @@ bool ReadOptions::RoomForPoint(size_t points) const { return max_points == 0 || 
 
 Status ReadOptions::BadRow(const std::string& where, const std::string& why, ReadStats& stats, size_t count) const {
   std::string msg = where + ": " + why;
-  if (bad_rows == BadRowPolicy::kError) return InvalidArgumentError(std::move(msg));
+  if (bad_rows == BadRowPolicy::kError) return InvalidArgumentError(msg + bad_row_hint);
   stats.rows_skipped += count;
   if (stats.examples.size() < max_examples) stats.examples.push_back(std::move(msg));
   return Status::Ok();

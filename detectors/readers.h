@@ -43,6 +43,13 @@ struct AnomalyWindow {
 
 enum class BadRowPolicy { kError, kSkip };
 
+// Ends the bad-row message of a NaN / Inf value (every reader, prom: too): such a row is refused
+// or skipped, yet docs/rules.md reads such a value as missing data; this says how the two meet,
+// since a NaN loss is what a rule author often wants to catch.
+inline constexpr std::string_view kNotFiniteNote =
+    " (to the rules a NaN or Inf reading is missing data: skipping the row keeps it as a gap, which "
+    "`stale_for` rules see)";
+
 struct ReadStats {
   size_t files = 0;
   size_t rows_accepted = 0;
@@ -69,6 +76,10 @@ struct ReadOptions {
   size_t max_points = 0;
   // How many skip messages to keep in ReadStats::examples.
   size_t max_examples = 10;
+  // Appended to BadRow's kError message: how the caller's user skips bad rows instead (vigil
+  // detect / train-rules: " (--skip-bad-rows drops and counts such rows)"); "" = nothing. Only
+  // bad rows get it, not the structural errors (a missing header column) that no policy skips.
+  std::string bad_row_hint;
 
   // Keep this series? Its name contains name_filter.
   bool KeepsName(std::string_view name) const;
@@ -77,7 +88,8 @@ struct ReadOptions {
   // Room for another point in a series holding `points`?
   bool RoomForPoint(size_t points) const;
   // The bad-row policy for `count` points (a row; a nameless prom: series counts its points) at
-  // `where` ("<file>:<line>", "prom:<url>"): kError returns InvalidArgument "<where>: <why>"; kSkip
+  // `where` ("<file>:<line>", "prom:<url>"): kError returns InvalidArgument "<where>: <why>" +
+  // bad_row_hint; kSkip
   // adds `count` to stats.rows_skipped, keeps the message among stats.examples (max_examples) and
   // returns OK.
   [[nodiscard]] Status BadRow(const std::string& where, const std::string& why, ReadStats& stats,

@@ -89,6 +89,41 @@ TEST_CASE("csv: long format with label columns, quoting and mixed series") {
   CHECK(ds->stats.rows_accepted == 5);
 }
 
+TEST_CASE("csv, jsonl: a NaN / Inf value says that the rules read it as missing data") {
+  // docs/rules.md reads a NaN or Inf as missing data (a NaN loss is what `stale_for` rules catch),
+  // while the readers refuse the row: before, the message said only "value `NaN` is not finite".
+  TempDir dir;
+  const std::string f = dir.Write("nan.csv", "timestamp,series,value\n1700000000,loss,1\n1700000010,loss,NaN\n");
+  Result<Dataset> ds = ReadDataset("csv:" + f);
+  REQUIRE_FALSE(ds.ok());
+  CHECK(ds.status().message() == f + ":3: value `NaN` is not finite (to the rules a NaN or Inf reading is missing "
+                                     "data: skipping the row keeps it as a gap, which `stale_for` rules see)");
+  const std::string j = dir.Write("nan.jsonl", R"({"name":"loss","timestamp":1,"value":"-Inf"})" "\n");
+  ds = ReadDataset("jsonl:" + j);
+  REQUIRE_FALSE(ds.ok());
+  CHECK(Contains(ds.status().message(), "value `-Inf` is not finite (to the rules a NaN or Inf reading is missing data"));
+}
+
+TEST_CASE("ReadOptions::bad_row_hint ends a bad row that stops the read, nothing else") {
+  TempDir dir;
+  const std::string f = dir.Write("nan.csv", "timestamp,series,value\n1700000000,loss,1\n1700000010,loss,NaN\n");
+  ReadOptions ro;
+  ro.bad_row_hint = " (use --skip)";
+  Result<Dataset> ds = ReadDataset("csv:" + f, ro);
+  REQUIRE_FALSE(ds.ok());
+  CHECK(Contains(ds.status().message(), "is not finite"));
+  CHECK(Contains(ds.status().message(), ") (use --skip)"));
+  ro.bad_rows = BadRowPolicy::kSkip;
+  ds = ReadDataset("csv:" + f, ro);
+  REQUIRE(ds.ok());
+  REQUIRE(ds->stats.examples.size() == 1);
+  CHECK_FALSE(Contains(ds->stats.examples[0], "(use --skip)"));
+  const std::string nohdr = dir.Write("nohdr2.csv", "time,value\n1,2\n");
+  ds = ReadDataset("csv:" + nohdr, ro);
+  REQUIRE_FALSE(ds.ok());
+  CHECK_FALSE(Contains(ds.status().message(), "(use --skip)"));
+}
+
 TEST_CASE("csv: bad rows are errors naming file:line") {
   TempDir dir;
   struct Case {

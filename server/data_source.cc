@@ -303,7 +303,11 @@ Result<Dataset> ReadDataSource(const std::string& spec, const ReadOptions& optio
                                std::vector<std::string>* warnings) {
   if (!IsPromDataSpec(spec)) {
     RETURN_IF_ERROR(CheckFileFormat(spec));
-    return ReadDataset(spec, options);
+    // A bad row that stops the read says how to skip it, as prom: does below (a NaN row of a csv:
+    // said only "value `NaN` is not finite", exit 2).
+    ReadOptions file_options = options;
+    if (file_options.bad_row_hint.empty()) file_options.bad_row_hint = " (--skip-bad-rows drops and counts such rows)";
+    return ReadDataset(spec, file_options);
   }
   ASSIGN_OR_RETURN(PromDataSpec prom, ParsePromDataSpec(spec, now_ms != 0 ? now_ms : SystemClock()->NowMs()));
   PrometheusHttpOptions http;
@@ -320,10 +324,10 @@ Result<Dataset> ReadDataSource(const std::string& spec, const ReadOptions& optio
   ds.source = prom.recorded;
   ReadStats& stats = ds.stats;
   // ReadOptions::BadRow; the message names the series and time, an error adds the flag that skips.
+  ReadOptions prom_options = options;
+  if (prom_options.bad_row_hint.empty()) prom_options.bad_row_hint = " (--skip-bad-rows drops and counts such points)";
   auto bad = [&](const std::string& why, size_t points) -> Status {
-    const Status st = options.BadRow("prom:" + prom.url.shown, why, stats, points);
-    if (st.ok()) return st;
-    return InvalidArgumentError(st.message() + " (--skip-bad-rows drops and counts such points)");
+    return prom_options.BadRow("prom:" + prom.url.shown, why, stats, points);
   };
   for (TimeSeries& s : fetched->series) {
     if (s.name.empty()) {
@@ -340,8 +344,10 @@ Result<Dataset> ReadDataSource(const std::string& spec, const ReadOptions& optio
     for (size_t i = 0; i < s.size() && options.RoomForPoint(kept.size()); ++i) {
       if (!std::isfinite(s.values[i])) {
         const double v = s.values[i];
-        RETURN_IF_ERROR(bad("series " + s.id() + " at " + FormatRfc3339Ms(s.timestamps_ms[i]) + ": value `" +
-                            (std::isnan(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf") + "` is not finite", 1));
+        std::string why = "series " + s.id() + " at " + FormatRfc3339Ms(s.timestamps_ms[i]) + ": value `" +
+                          (std::isnan(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf") + "` is not finite";
+        why += kNotFiniteNote;
+        RETURN_IF_ERROR(bad(why, 1));
         continue;
       }
       kept.timestamps_ms.push_back(s.timestamps_ms[i]);

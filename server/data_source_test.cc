@@ -185,6 +185,32 @@ TEST_CASE("ReadDataSource prom: NaN / Inf and nameless series are bad rows, as i
   CHECK_FALSE(ds->series[0].has_anomaly_labels());
 }
 
+TEST_CASE("ReadDataSource, a file: a bad row that stops the read names --skip-bad-rows, as prom: does") {
+  // Before, `vigil detect --data csv:loss.csv` on a NaN loss said only "loss.csv:3: value `NaN` is
+  // not finite" (exit 2), and nothing named the flag that reads the rest.
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / ("vigil_ds_nan_" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string f = (dir / "loss.csv").string();
+  std::ofstream(f) << "timestamp,series,value\n1700000000,loss,1\n1700000010,loss,NaN\n";
+  ReadOptions ro;
+  Result<Dataset> ds = ReadDataSource("csv:" + f, ro, kNow);
+  REQUIRE_FALSE(ds.ok());
+  CHECK(Contains(ds.status().message(), f + ":3: value `NaN` is not finite (to the rules a NaN or Inf reading is missing data"));
+  CHECK(Contains(ds.status().message(), "see) (--skip-bad-rows drops and counts such rows)"));
+  // A structural error is not a bad row: no flag skips it, none is named.
+  std::ofstream(f) << "time,value\n1,2\n";
+  ds = ReadDataSource("csv:" + f, ro, kNow);
+  REQUIRE_FALSE(ds.ok());
+  CHECK_FALSE(Contains(ds.status().message(), "--skip-bad-rows"));
+  ro.bad_rows = BadRowPolicy::kSkip;
+  std::ofstream(f) << "timestamp,series,value\n1700000000,loss,1\n1700000010,loss,NaN\n";
+  ds = ReadDataSource("csv:" + f, ro, kNow);
+  REQUIRE(ds.ok());
+  CHECK(ds->stats.rows_skipped == 1);
+  CHECK_FALSE(Contains(ds->stats.examples.at(0), "--skip-bad-rows"));
+  std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("ReadDataSource prom: Prometheus's warnings (a partial answer) reach the caller, naming the server") {
   OneAnswer prom(R"({"status":"success","warnings":["remote_read: store eu-1\nunavailable"],
     "data":{"resultType":"matrix","result":[{"metric":{"__name__":"up"},"values":[[1000,"1"]]}]}})");
