@@ -15,7 +15,8 @@
 #     (read with Python's sqlite3); a second scripts/run on the same data dir, with
 #     VIGIL_PROMETHEUS_URL set (and said so), serves the same incident; SIGINT (Ctrl-C): exit 0;
 #  5. a port in use: scripts/run --listen on it exits 1 with "Address already in use";
-#  6. `scripts/run detect`: the sample detection's alerts as JSON lines.
+#  6. `scripts/run detect`: the sample detection's alerts as JSON lines;
+#  7. `scripts/run --help` / `-h`: the script's usage and serve's flags, nothing installed or built.
 # Fails against the scripts/run that ran `vigil detect` (no /healthz ever answers).
 # Usage: bash tests/scripts_run_test.sh <build-dir>   (from the repo root)
 source "$(dirname "$0")/lib/e2e.sh" "$@"
@@ -152,6 +153,20 @@ import json, sys
 alerts = [json.loads(l) for l in open(sys.argv[1])]
 assert alerts and all(a["explanation"]["rule_file"].startswith("data/rules/gpu_training.rules:") for a in alerts), len(alerts)
 PY
+
+# 7. --help: what the script does and serve's flags, at once, with nothing installed or built. Before
+# (2026-12-03), `scripts/run --help` installed packages and ran the whole build (a fresh checkout:
+# 15-30 minutes), then printed serve's help after "starting vigil serve"; here, with a build folder
+# that does not exist, it configured one. `timeout 30` stops that old behaviour as a failure.
+VIGIL_BUILD_DIR="$TMP/nobuild" timeout 30 bash "$ROOT/scripts/run" --help >"$TMP/help1.out" 2>&1
+rc=$?
+[ "$rc" = 0 ] && [ ! -e "$TMP/nobuild" ] && grep -q 'scripts/run detect' "$TMP/help1.out" &&
+  grep -q "vigil is not built yet ($TMP/nobuild/bin/vigil)" "$TMP/help1.out" && ! grep -q 'starting vigil serve' "$TMP/help1.out" &&
+  passed=$((passed + 1)) || bad "scripts/run --help without a build: exit $rc, $([ -e "$TMP/nobuild" ] && echo "created $TMP/nobuild, ")$(tail -3 "$TMP/help1.out")"
+VIGIL_BUILD_DIR="$BUILD_ABS" timeout 30 bash "$ROOT/scripts/run" -h >"$TMP/help2.out" 2>&1
+rc=$?
+[ "$rc" = 0 ] && grep -q 'scripts/run detect' "$TMP/help2.out" && grep -q '^Usage: vigil serve' "$TMP/help2.out" &&
+  passed=$((passed + 1)) || bad "scripts/run -h: exit $rc, $(tail -3 "$TMP/help2.out")"
 
 echo "scripts_run_test: $passed passed, $fail failed"
 [ "$fail" = 0 ]
