@@ -320,6 +320,21 @@ std::vector<ProbeResult> ResultsFromProbeRun(const ProbeRequest& request, const 
     }
     return out;
   }
+  // Nothing on stdout: vigil-probe did not run (ssh could not reach the node, srun found no Slurm,
+  // the binary is missing there). Its stderr is the news; before, it came last, after "printed no
+  // valid result document (vigil-probe output: line 1, column 1: empty: no JSON value in it)".
+  if (!parsed.ok() && r.out.find_first_not_of(" \t\r\n") == std::string::npos && !err_tail.empty()) {
+    std::string why = who;
+    if (describe.starts_with("ssh:") && r.exit_code == 255) {
+      why += ": ssh failed before vigil-probe ran (exit code 255): ";  // ssh's own code for its errors
+    } else {
+      why += " ended with ";
+      why += r.DescribeEnd();
+      why += " and printed nothing on stdout: ";
+    }
+    why += err_tail;
+    return all_error(why, r.wall_s);
+  }
   if (!parsed.ok()) {
     return all_error(who + " ended with " + r.DescribeEnd() + " and printed no valid result document (" +
                          parsed.status().message() + ")" + stderr_note,

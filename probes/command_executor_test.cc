@@ -66,6 +66,41 @@ TEST_CASE("command executor: other usage errors stay errors, with the message an
   CHECK(other[0].status == ProbeStatus::kError);
 }
 
+TEST_CASE("command executor: a run that printed nothing leads with its stderr (ssh: an unreachable node)") {
+  // Before: "vigil-probe (ssh:user=ops) ended with exit code 255 and printed no valid result document
+  // (vigil-probe output: line 1, column 1: empty: no JSON value in it); stderr: ssh: Could not
+  // resolve hostname ..." (`vigil probe run node.kernel_log --target nosuchhost --executor ssh:user=ops`).
+  ProbeRequest req;
+  req.probes = {"node.kernel_log"};
+  req.target = "nosuchhost";
+  req.time_limit_s = 15;
+  SubprocessResult ssh;
+  ssh.exit_code = 255;
+  ssh.err = "ssh: Could not resolve hostname nosuchhost: Name or service not known\n";
+  auto out = ResultsFromProbeRun(req, ssh, "ssh:user=ops");
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].status == ProbeStatus::kError);
+  CHECK(out[0].reason ==
+        "vigil-probe (ssh:user=ops): ssh failed before vigil-probe ran (exit code 255): ssh: Could not resolve "
+        "hostname nosuchhost: Name or service not known");
+  // srun with no Slurm: its words, after what ended.
+  SubprocessResult srun;
+  srun.exit_code = 1;
+  srun.err = "srun: error: fetch_config: DNS SRV lookup failed\nsrun: fatal: Could not establish a configuration source\n";
+  out = ResultsFromProbeRun(req, srun, "slurm:partition=gpu");
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].reason.rfind("vigil-probe (slurm:partition=gpu) ended with exit code 1 and printed nothing on stdout: srun: error", 0) == 0);
+  CHECK(out[0].reason.find("no JSON value") == std::string::npos);
+  // Output that is not a result document still says so.
+  SubprocessResult junk;
+  junk.exit_code = 0;
+  junk.out = "hello";
+  junk.err = "warn\n";
+  out = ResultsFromProbeRun(req, junk, "local");
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].reason.find("printed no valid result document") != std::string::npos);
+}
+
 }  // namespace vigil
 
 namespace vigil {
