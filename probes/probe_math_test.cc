@@ -174,5 +174,28 @@ TEST_CASE("shipped H200 thresholds against runs recorded on two H200s") {
   CHECK(!failed.count("nccl.p2p_matrix"));  // copy engines, not SMs: the link itself is fine
   for (const auto& f : failures) CHECK_MESSAGE(f.find("gpu0.") == std::string::npos, f);
 }
+TEST_CASE("NoGpuReason: no driver is not an old driver") {
+  // A host with no NVIDIA driver: CUDA's "driver version is insufficient" read as "upgrade the
+  // driver" (vigil probe run gpu.health on the dev VM before this case).
+  const std::string none = pm::NoGpuReason("cudaErrorInsufficientDriver",
+                                           "CUDA driver version is insufficient for CUDA runtime version", std::nullopt, 13000);
+  CHECK(none.rfind("no usable GPU: no NVIDIA driver is loaded on this host (/proc/driver/nvidia/version is absent)", 0) == 0);
+  CHECK(none.find("no GPU to probe here") != std::string::npos);
+  CHECK(none.find("(cudaGetDeviceCount: cudaErrorInsufficientDriver: CUDA driver version is insufficient") != std::string::npos);
+  // A driver that is there but too old for the runtime: name both versions.
+  const std::string old = pm::NoGpuReason(
+      "cudaErrorInsufficientDriver", "CUDA driver version is insufficient for CUDA runtime version",
+      std::string("NVRM version: NVIDIA UNIX x86_64 Kernel Module  535.104.05  Sat Aug 19 01:15:15 UTC 2023\n"), 13000);
+  CHECK(old.rfind("no usable GPU: the loaded NVIDIA driver 535.104.05 is older than this vigil-probe's CUDA runtime 13.0 needs", 0) == 0);
+  // Any other error, with a driver: CUDA's own words, as before.
+  CHECK(pm::NoGpuReason("cudaErrorNoDevice", "no CUDA-capable device is detected", std::string("NVRM version: x"), 12040) ==
+        "no usable GPU: cudaGetDeviceCount: no CUDA-capable device is detected");
+  CHECK(pm::DriverVersionFromProc("NVRM version: NVIDIA UNIX Open Kernel Module for x86_64  570.86.15  Release Build") == "570.86.15");
+  CHECK(pm::DriverVersionFromProc("NVRM version: NVIDIA UNIX x86_64 Kernel Module  550.54.15  Wed Mar") == "550.54.15");
+  CHECK(pm::DriverVersionFromProc("  odd line  \n") == "odd line");
+  CHECK(pm::DriverVersionFromProc("NVRM version: Kernel Module") == "NVRM version: Kernel Module");
+  CHECK(pm::DriverVersionFromProc("") == "");
+}
+
 }  // namespace
 }  // namespace vigil

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace vigil::probe_math {
@@ -216,6 +217,69 @@ inline std::vector<bool> ChecksumOutliers(const std::vector<uint64_t>& sums, boo
   if (tie) *tie = no_plurality;
   std::vector<bool> out(sums.size());
   for (size_t i = 0; i < sums.size(); ++i) out[i] = no_plurality ? votes.size() > 1 : sums[i] != winner;
+  return out;
+}
+
+// The driver version in /proc/driver/nvidia/version's first line ("NVRM version: NVIDIA UNIX
+// x86_64 Kernel Module  550.54.15  Wed Mar ..." -> "550.54.15"); the trimmed line when it has no
+// "Kernel Module" followed by a version; "" for an empty line.
+inline std::string DriverVersionFromProc(std::string_view line) {
+  auto trim = [](std::string_view t) {
+    while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+    while (!t.empty() && (t.back() == ' ' || t.back() == '\t' || t.back() == '\n' || t.back() == '\r')) t.remove_suffix(1);
+    return t;
+  };
+  line = trim(line.substr(0, line.find('\n')));
+  constexpr std::string_view kModule = "Kernel Module";
+  const size_t at = line.find(kModule);
+  if (at == std::string_view::npos) return std::string(line);
+  // The first word after it that starts with a digit (the open module says "Open Kernel Module
+  // for x86_64  570.86.15").
+  std::string_view rest = line.substr(at + kModule.size());
+  while (!rest.empty()) {
+    rest = trim(rest);
+    const size_t end = std::min(rest.find_first_of(" \t"), rest.size());
+    if (end > 0 && rest[0] >= '0' && rest[0] <= '9') return std::string(rest.substr(0, end));
+    rest.remove_prefix(end);
+  }
+  return std::string(line);
+}
+
+// Why CUDA offers no GPU, worded for the engineer who reads it: `cuda_error` is cudaGetErrorName's
+// text of cudaGetDeviceCount's error ("cudaErrorInsufficientDriver"), `cuda_text` its
+// cudaGetErrorString, `driver_line` the first line of /proc/driver/nvidia/version (nullopt when the
+// file is absent: no NVIDIA kernel driver is loaded), `runtime_version` cudaRuntimeGetVersion's
+// (13000 = 13.0). On a host with no NVIDIA driver at all CUDA says "CUDA driver version is
+// insufficient for CUDA runtime version", which reads as "upgrade the driver" (seen on a GPU-less
+// VM, 2026-12-03): say that there is no driver, hence no GPU to probe, instead. Starts with "no
+// usable GPU: " as before (tests/probe_ssh_test.sh and probe_slurm_test.sh match it).
+inline std::string NoGpuReason(std::string_view cuda_error, std::string_view cuda_text,
+                               const std::optional<std::string>& driver_line, int runtime_version) {
+  std::string out = "no usable GPU: ";
+  const std::string cuda = std::string(cuda_error) + ": " + std::string(cuda_text);
+  if (!driver_line) {
+    out += "no NVIDIA driver is loaded on this host (/proc/driver/nvidia/version is absent), so there is no GPU to "
+           "probe here; on a GPU node, check `lsmod | grep nvidia` and the kernel log (cudaGetDeviceCount: ";
+    out += cuda;
+    out += ")";
+    return out;
+  }
+  if (cuda_error == "cudaErrorInsufficientDriver") {
+    const std::string driver = DriverVersionFromProc(*driver_line);
+    out += "the loaded NVIDIA driver";
+    if (!driver.empty()) {
+      out += ' ';
+      out += driver;
+    }
+    out += " is older than this vigil-probe's CUDA runtime ";
+    out += std::to_string(runtime_version / 1000) + "." + std::to_string(runtime_version % 1000 / 10);
+    out += " needs: update the driver, or build vigil-probe with a CUDA toolkit the driver supports (cudaGetDeviceCount: ";
+    out += cuda;
+    out += ")";
+    return out;
+  }
+  out += "cudaGetDeviceCount: ";
+  out += cuda_text;
   return out;
 }
 

@@ -1571,10 +1571,21 @@ int Main(int argc, char** argv) {
   int count = 0;
   cudaError_t ce = cudaGetDeviceCount(&count);
   std::string no_gpu;
-  if (ce != cudaSuccess)
-    no_gpu = std::string("no usable GPU: cudaGetDeviceCount: ") + cudaGetErrorString(ce);
-  else if (count == 0)
+  if (ce != cudaSuccess) {
+    // Whether an NVIDIA kernel driver is loaded at all: without one CUDA still says "driver
+    // version is insufficient", which reads as "upgrade the driver" (probe_math.h NoGpuReason).
+    std::optional<std::string> driver_line;
+    if (std::ifstream proc("/proc/driver/nvidia/version"); proc) {
+      std::string line;
+      std::getline(proc, line);
+      driver_line = line;
+    }
+    int runtime = 0;
+    cudaRuntimeGetVersion(&runtime);
+    no_gpu = pm::NoGpuReason(cudaGetErrorName(ce), cudaGetErrorString(ce), driver_line, runtime);
+  } else if (count == 0) {
     no_gpu = "no GPU visible to CUDA";
+  }
   if (no_gpu.empty()) {
     if (ctx.world > 1) {
       ctx.gpus = {o.gpus.empty() ? ctx.local_rank : o.gpus[ctx.local_rank % o.gpus.size()]};
