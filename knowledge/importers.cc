@@ -74,6 +74,7 @@ void ParseIncidentJsonl(std::string_view content, const std::string& file, size_
                         std::vector<ParsedIncident>* out, std::vector<ImportIssue>* issues) {
   int64_t line_no = 0;
   size_t pos = 0;
+  bool any_line = false;
   while (pos < content.size()) {
     size_t nl = content.find('\n', pos);
     std::string_view line =
@@ -82,6 +83,7 @@ void ParseIncidentJsonl(std::string_view content, const std::string& file, size_
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (Trim(line).empty()) continue;
+    any_line = true;
     if (!CheckRecordBytes(line, file, line_no, max_line_bytes, issues)) continue;
     if (const size_t deep = JsonTooDeepAt(line); deep != std::string_view::npos) {
       Issue(issues, file, line_no,
@@ -115,6 +117,12 @@ void ParseIncidentJsonl(std::string_view content, const std::string& file, size_
       if (!kIncidentKeys.contains(it.key())) p.extra[it.key()] = it.value();
     }
     out->push_back(std::move(p));
+  }
+  // An empty export (a failed query, a truncated copy) said `"added": 0`, exit 0, and nothing on
+  // stderr: a warning, as nothing was rejected (an empty CSV has no header, which is an error).
+  if (!any_line) {
+    Issue(issues, file, 0, "no incident in this file: it is empty or holds blank lines only (JSON lines: one incident object per line)",
+          /*rejected=*/false);
   }
 }
 

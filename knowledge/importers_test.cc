@@ -42,6 +42,25 @@ TEST_CASE("CSV import: a started_at in Unix ms beyond int64 is an issue on its r
   CHECK(issues[1].message.find("started_at: ") == 0);
 }
 
+TEST_CASE("JSONL import: an empty file is a warning naming it, not a silent 0 added") {
+  for (const std::string_view content : {std::string_view(""), std::string_view("\n  \r\n\n")}) {
+    std::vector<kb::ParsedIncident> out;
+    std::vector<ImportIssue> issues;
+    kb::ParseIncidentJsonl(content, "empty.jsonl", 1 << 20, &out, &issues);
+    CHECK(out.empty());
+    REQUIRE(issues.size() == 1);
+    CHECK(issues[0].file == "empty.jsonl");
+    CHECK_FALSE(issues[0].rejected);
+    CHECK(issues[0].message.find("no incident in this file: it is empty") == 0);
+  }
+  // One incident: no warning.
+  std::vector<kb::ParsedIncident> out;
+  std::vector<ImportIssue> issues;
+  kb::ParseIncidentJsonl(R"({"id":"a-1","title":"t","raw_text":"x","root_cause":"unknown"})", "one.jsonl", 1 << 20, &out, &issues);
+  CHECK(out.size() == 1);
+  CHECK(issues.empty());
+}
+
 TEST_CASE("JSONL import: a 1e999 number is a malformed line, not an exception") {
   const std::string jsonl =
       "{\"id\": \"a\", \"title\": \"ok\", \"root_cause\": \"cuda_oom\"}\n"
