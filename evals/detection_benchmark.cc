@@ -423,6 +423,12 @@ double MacroDcPaF1(const DetectorResult& result) {
   return series == 0 ? NAN : sum / series;
 }
 
+// No scored series has an anomalous test point (a --max-points slice of normal data): every F1 is
+// undefined, and Counts::F1() gives 0, which read as "the detector missed them all".
+bool NoAnomalousTestPoint(const DetectorResult& result) {
+  return result.status.ok() && result.total.point.tp + result.total.point.fn == 0;
+}
+
 Json DetectionReport::ToJson(int delay_k) const {
   Json j;
   j["dataset"] = set.dataset;
@@ -526,13 +532,23 @@ std::string DetectionReport::ToMarkdown(int delay_k) const {
       o << "| " << MdCell(r.name) << " | failed: " << MdCell(r.status.message()) << " |\n";
       continue;
     }
-    o << "| " << MdCell(r.name) << " | " << Fmt(r.total.point.F1()) << " | " << Fmt(r.total.pa.F1()) << " | "
-      << Fmt(r.total.dc_pa.F1()) << " | " << (std::isfinite(MacroDcPaF1(r)) ? Fmt(MacroDcPaF1(r)) : "—") << " | " << Fmt(r.total.event.F1()) << " | "
-      << Fmt(r.total.point.Precision(), 2) << " / " << Fmt(r.total.point.Recall(), 2) << " |";
+    if (NoAnomalousTestPoint(r)) {  // F1 undefined: "—", not 0.000 (which reads as "missed them all")
+      o << "| " << MdCell(r.name) << " | — | — | — | — | — | — / — |";
+    } else {
+      o << "| " << MdCell(r.name) << " | " << Fmt(r.total.point.F1()) << " | " << Fmt(r.total.pa.F1()) << " | "
+        << Fmt(r.total.dc_pa.F1()) << " | " << (std::isfinite(MacroDcPaF1(r)) ? Fmt(MacroDcPaF1(r)) : "—") << " | " << Fmt(r.total.event.F1()) << " | "
+        << Fmt(r.total.point.Precision(), 2) << " / " << Fmt(r.total.point.Recall(), 2) << " |";
+    }
     if (set.dataset == "nab") {
       for (int p = 0; p < 3; ++p) o << " " << NabCell(r.nab_total[p]) << " |";
     }
     o << " " << FormatWallSeconds(r.wall_s) << " |\n";
+  }
+  for (const DetectorResult& r : results) {
+    if (!NoAnomalousTestPoint(r)) continue;
+    o << "\nNo scored series has an anomalous test point (a slice of normal data?): F1, precision and recall "
+         "are undefined (—); every flag is a false positive ("
+      << r.total.point.fp << " flagged by " << MdCell(r.name) << ").\n";
   }
   if (set.dataset == "nab") {
     bool any = false;
@@ -833,10 +849,18 @@ Result<DetectionReport> RunDetectionBenchmark(const DetectionBenchmarkOptions& o
       if (!corpus.ok()) return corpus.status();
       r.nab_corpus = *corpus;
     }
-    log(det->name() + ": " +
-        (r.status.ok() ? "point F1 " + Fmt(r.total.point.F1()) + ", PA F1 " + Fmt(r.total.pa.F1()) +
-                             ", dc-PA F1 " + Fmt(r.total.dc_pa.F1()) + ", event F1 " + Fmt(r.total.event.F1())
-                       : "failed: " + r.status.message()) +
+    std::string figures;
+    if (!r.status.ok()) {
+      figures = "failed: " + r.status.message();
+    } else if (NoAnomalousTestPoint(r)) {
+      figures = "no anomalous test point in the scored data, F1 undefined; ";
+      figures += std::to_string(r.total.point.fp);
+      figures += " point(s) flagged, all false positives";
+    } else {
+      figures = "point F1 " + Fmt(r.total.point.F1()) + ", PA F1 " + Fmt(r.total.pa.F1()) + ", dc-PA F1 " +
+                Fmt(r.total.dc_pa.F1()) + ", event F1 " + Fmt(r.total.event.F1());
+    }
+    log(det->name() + ": " + figures +
         " (" + FormatWallSeconds(r.wall_s) +
         (r.llm_usage.total() > 0 ? ", LLM " + std::to_string(r.llm_usage.prompt_tokens) + " prompt + " +
                                        std::to_string(r.llm_usage.completion_tokens) + " completion tokens"

@@ -136,6 +136,46 @@ TEST_CASE("eval detect report: the options, a partial run marked, --out with a r
   CHECK_FALSE(Contains(ReadAll(scratch.path / "whole" / "report.md"), "partial"));
 }
 
+TEST_CASE("eval detect report: no anomalous test point anywhere reads F1 undefined, not 0.000") {
+  // `vigil eval detect --dataset kpi --max-series 2 --max-points 4000`: the slices' test parts hold no
+  // labeled point, and the console and Overall table said "point F1 0.000, PA F1 0.000, ...", which
+  // reads as a detector that missed every anomaly.
+  Scratch scratch;
+  const fs::path dir = scratch.path / "normal";
+  fs::create_directories(dir);
+  {
+    std::ofstream f(dir / "normal.csv");
+    f << "timestamp,value,label\n";
+    for (int i = 0; i < 400; ++i) {
+      const bool spike = i == 50;  // in the training part only (the first 70%)
+      f << 1'500'000'000 + 60 * i << "," << std::sin(i / 10.0) + (spike ? 8 : 0) + (i == 350 ? 5 : 0) << ","
+        << (spike ? 1 : 0) << "\n";
+    }
+  }
+  DetectCommandOptions o = MadBandRun(fs::weakly_canonical(dir).string(), scratch.path / "out");
+  o.plots = false;
+  std::vector<std::string> lines;
+  o.log = [&](const std::string& l) { lines.push_back(l); };
+  Result<DetectionReport> r = RunDetectCommand(o);
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  const std::string md = ReadAll(scratch.path / "out" / "report.md");
+  INFO(md);
+  CHECK(Contains(md, "| mad-band | — | — | — | — | — | — / — |"));
+  CHECK(Contains(md, "No scored series has an anomalous test point"));
+  bool said = false;
+  for (const std::string& l : lines) {
+    CHECK_FALSE(Contains(l, "point F1 0.000"));
+    said = said || Contains(l, "mad-band: no anomalous test point in the scored data, F1 undefined; ");
+  }
+  CHECK(said);
+  // With anomalies in the test part (the KPI set of the case above), no such note.
+  o.data_path = fs::weakly_canonical(WriteKpi(scratch.path)).string();
+  o.out_dir = (scratch.path / "out3").string();
+  r = RunDetectCommand(o);
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  CHECK_FALSE(Contains(ReadAll(scratch.path / "out3" / "report.md"), "No scored series has an anomalous test point"));
+}
+
 // --overwrite removes the plots the earlier report links (an earlier run of eval detect wrote
 // them; left, they would read as this run's), and no other file: before, every plots/*.svg this run
 // did not write went, with or without --overwrite, even in a folder that held no report (an svg of

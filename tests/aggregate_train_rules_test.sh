@@ -52,9 +52,11 @@ check "base without aggregate" 2 "--base is for --mode aggregate only" -- "$VIGI
   --max-points 6000 --base mad-band --out "$TMP/x"
 
 # The benchmark detector: aggregation over the mad-band peer, scored beside it.
-check "eval rules-aggregate" 0 "rules-aggregate: point F1" -- "$VIGIL" eval detect --dataset kpi --max-series 1 \
+# (This slice's test part holds no labeled point: its F1s are undefined, said as such since 2026-12-03.)
+check "eval rules-aggregate" 0 "rules-aggregate: (point F1|no anomalous test point in the scored data, F1 undefined)" -- \
+  "$VIGIL" eval detect --dataset kpi --max-series 1 \
   --max-points 6000 --detectors rules-aggregate,mad-band --no-plots --out "$TMP/eval"
-check "report row" 0 "\| rules-aggregate \| [0-9]" -- cat "$TMP/eval/report.md"
+check "report row" 0 "\| rules-aggregate \| ([0-9]|—)" -- cat "$TMP/eval/report.md"
 
 # --proposer llm: the LLM rule agents write suppress / add rules, told the base's false alarms and
 # misses, and each proposal is reviewed as (base and not suppress) or add (scripted server on
