@@ -1087,7 +1087,10 @@ std::string ExplainRulePlan(const RulePlan& p) {
     out += "  keeps firing for " + FormatDurationMs(p.keep_firing_for_ms) + " after it stops holding\n";
   out += "  severity " + p.severity;
   for (const auto& [k, v] : p.labels) out += ", label " + k + "=\"" + v + "\"";
-  out += "\n  computes:\n";
+  out += "\n";
+  // Only the terms that need computing (windows, lags, aggregations ...); a rule with none, such
+  // as `x > 0`, printed a bare "computes:" heading with nothing under it.
+  std::string computed;
   for (size_t i = 0; i < p.nodes.size(); ++i) {
     const PlanNode& n = p.nodes[i];
     std::string what;
@@ -1123,7 +1126,11 @@ std::string ExplainRulePlan(const RulePlan& p) {
       default:
         continue;  // constants and arithmetic read fine as written
     }
-    out += "    - " + n.text + ": " + what + "\n";
+    computed += "    - " + n.text + ": " + what + "\n";
+  }
+  if (!computed.empty()) {
+    out += "  computes:\n";
+    out += computed;
   }
   if (!p.explain_template.empty()) {
     out += "  explains an alert as: \"";

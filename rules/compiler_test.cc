@@ -218,6 +218,17 @@ TEST_CASE("NaN / Inf names and numbers past a double: what they are, not a typo 
   CHECK(CompileRules("rule R {\n  select x\n  when x > 1e300 and x < 123456789012345678901234567890\n}\n", "t.rules").ok());
 }
 
+TEST_CASE("ExplainRulePlan: no bare `computes:` heading for a rule that computes nothing") {
+  // `vigil rules explain` on `when DCGM_FI_DEV_XID_ERRORS > 0` printed "  computes:" with nothing under it.
+  auto r = CompileRules("rule A {\n  select x\n  when x > 0\n}\nrule B {\n  select x\n  when mean(x, 5m) > 0\n}\n", "t.rules");
+  REQUIRE(r.ok());
+  const std::string a = ExplainRulePlan(r->rules[0]);
+  CHECK(a.find("computes:") == std::string::npos);
+  CHECK(a.find("severity warning\n") != std::string::npos);
+  const std::string b = ExplainRulePlan(r->rules[1]);
+  CHECK(b.find("  computes:\n    - mean(x, 5m): mean over the last 5m of x\n") != std::string::npos);
+}
+
 TEST_CASE("a label regex that can backtrack exponentially is refused where it is written") {
   // `([a-z]+-?)*` repeats a repeating part with no separator: std::regex, which the engine matches
   // label values with, takes time doubling with each character of a value it does not match.
