@@ -21,12 +21,16 @@ namespace vigil {
 namespace {
 
 // A probe's number as the table prints it: a whole number whole (counters, MiB, Unix seconds:
-// `%.4g` printed 123457 replays as 1.235e+05 and a read time as 1.796e+09), else 4 significant
+// `%.4g` printed 123457 replays as 1.235e+05 and a read time as 1.796e+09), a fraction from
+// 10 000 up with its integer part whole and one decimal (node.kernel_log's read time
+// 1796236419.37 printed 1.796e+09 still: only whole numbers were kept whole), else 4 significant
 // digits.
 std::string ProbeNumber(double v) {
   char buf[64];
   if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15) {
     std::snprintf(buf, sizeof buf, "%.0f", v);
+  } else if (std::isfinite(v) && std::fabs(v) >= 1e4 && std::fabs(v) < 1e15) {
+    std::snprintf(buf, sizeof buf, "%.1f", v);
   } else {
     std::snprintf(buf, sizeof buf, "%.4g", v);
   }

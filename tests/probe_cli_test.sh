@@ -35,13 +35,18 @@ expect 1 "no recorded result" -- "$vigil" probe run gpu.inventory --target node-
 cat >"$tmp/counts.json" <<'JSON'
 {"gpu.health@node-3/gpu5": {"probe": "gpu.health", "status": "fail", "reason": "pcie_replay_count 123457 > 1000",
                             "metrics": {"pcie_replay_count": 123457, "memory_total_mib": 143771, "temperature_c": 41.5,
-                                        "read_at_unix_s": 1796236419},
+                                        "read_at_unix_s": 1796236419, "started_at_unix_s": 1796236419.37,
+                                        "hbm_copy_gbps": 3911.23},
                             "thresholds": {"pcie_replay_count_max": 1000}, "duration_s": 1.5}}
 JSON
 expect 1 "pcie_replay_count  *123457  (max 1000)$" -- "$vigil" probe run gpu.health --target node-3/gpu5 --executor "replay:$tmp/counts.json"
 expect 1 "memory_total_mib  *143771$" -- "$vigil" probe run gpu.health --target node-3/gpu5 --executor "replay:$tmp/counts.json"
 expect 1 "read_at_unix_s  *1796236419$" -- "$vigil" probe run gpu.health --target node-3/gpu5 --executor "replay:$tmp/counts.json"
 expect 1 "temperature_c  *41.5$" -- "$vigil" probe run gpu.health --target node-3/gpu5 --executor "replay:$tmp/counts.json"
+# A fraction of 10 000 or more keeps its integer part (2026-12-03, DOG2: node.kernel_log's fractional
+# read time still printed 1.796e+09); below, 4 significant digits as before.
+expect 1 "started_at_unix_s  *1796236419.4$" -- "$vigil" probe run gpu.health --target node-3/gpu5 --executor "replay:$tmp/counts.json"
+expect 1 "hbm_copy_gbps  *3911$" -- "$vigil" probe run gpu.health --target node-3/gpu5 --executor "replay:$tmp/counts.json"
 
 # Bad inputs.
 expect 2 "did you mean \`gpu.gemm\`" -- "$vigil" probe run gpu.gem --executor "replay:$tmp/rec.json"
