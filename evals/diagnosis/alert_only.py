@@ -12,7 +12,8 @@ and no logs, metrics, probes or topology, to DIR/<set name>/<file name>. `vigil 
 A set's confounder cases (the alert points one way, the logs show another cause) are not expected
 to be answered right from the alert alone; the figure to watch beside top-1 is how many wrong
 answers are given with high confidence. Cases without an alert are skipped (counted). Exit 2 on
-bad usage, 1 when a case file cannot be read.
+bad usage (a SET_DIR that is not a directory or holds no case-*.json, an empty --out, or one that
+cannot be made a directory: each named), 1 when a case file cannot be read or is not JSON (named).
 """
 
 import argparse
@@ -26,14 +27,24 @@ def main(argv):
     ap.add_argument("--out", required=True, help="directory the variant sets are written under")
     ap.add_argument("sets", nargs="+", help="case set directories (evals/diagnosis/realistic7, ...)")
     args = ap.parse_args(argv)
+    if not args.out:
+        print("alert_only.py: --out: empty (the directory the variant sets are written under)", file=sys.stderr)
+        return 2
     for d in args.sets:
         if not os.path.isdir(d):
-            print("alert_only.py: %s: not a directory" % d, file=sys.stderr)
+            print("alert_only.py: %s: not a directory" % (d or "''"), file=sys.stderr)
+            return 2
+        if not any(f.startswith("case-") and f.endswith(".json") for f in os.listdir(d)):
+            print("alert_only.py: %s: no case-*.json in it: not a case set" % d, file=sys.stderr)
             return 2
     for d in args.sets:
         name = os.path.basename(os.path.normpath(d))
         out_dir = os.path.join(args.out, name)
-        os.makedirs(out_dir, exist_ok=True)
+        try:
+            os.makedirs(out_dir, exist_ok=True)
+        except OSError as e:
+            print("alert_only.py: %s: cannot be made a directory: %s" % (out_dir, e.strerror or e), file=sys.stderr)
+            return 2
         written = skipped = 0
         for f in sorted(os.listdir(d)):
             if not (f.startswith("case-") and f.endswith(".json")):
