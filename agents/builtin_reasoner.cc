@@ -3116,6 +3116,9 @@ std::string FormatComponent(const std::string& category, const std::string& laye
   // A collective hang in which the ranks on several nodes report the same progress and none is
   // behind or missing (SameProgressAcrossNodes): the job's, not the GPU of the first rank printed.
   if (category == "nccl_collective_hang" && h.job_wide) return "job";
+  // A hang that a node-level test reproduced on that node's GPUs together (ReadProbeError, RG6) is
+  // the node's, not the GPU of a waiting rank's line there.
+  if (category == "nccl_collective_hang" && h.node_wide) return h.node;
   // A shared file system (NFS server, Lustre OSTs, GPFS) failing fails every node's reads: the job.
   if (category == "storage_failure" && h.shared_storage) return "job";
   // A straggler whose evidence is a host-level KB entry (CPU contention or quota, NUMA binding,
@@ -4353,6 +4356,62 @@ std::optional<MissingGpu> FindMissingGpu(const std::string& reason) {
   std::optional<int32_t> gpu = ParseInt32(m.str(1)), visible = ParseInt32(m.str(2));
   if (!gpu || !visible) return std::nullopt;
   return MissingGpu{*gpu, *visible, m.str(0)};
+}
+
+// What a probe's `error` (or a step that got no answer in its limit) says of its target, read per
+// probe kind as an on-call engineer reads it (RG6, dev case-036). Only two readings are evidence:
+//  - an NCCL collective test (nccl.allreduce / allgather / reducescatter / alltoall / sendrecv) whose
+//    collective itself did not complete ("timed out after 120 s: ncclAllReduce did not complete on
+//    8/8 ranks"), or that got no answer within its step limit while the same test answered on
+//    another node of the run: the node's collective hangs, `nccl_collective_hang` there;
+//  - a GPU probe whose NVML / CUDA call says the GPU is lost ("GPU is lost",
+//    NVML_ERROR_GPU_IS_LOST): `gpu_fallen_off_bus` on that GPU.
+// An error that says the probe could not run says nothing of the hypotheses: ssh / connect /
+// unreachable, a drained or unscheduled node, GPUs busy or held by the job, permission denied, a
+// binary or file not found, an invalid device, NCCL's init / bootstrap (the network or the
+// probe's environment, not a hang), an allocation failing. Everything else (a GPU call that did
+// not return) stays with the peer comparison (a peer answering: the GPU does not respond).
+// Returns the category and the reading's text; nullopt for no evidence.
+struct ProbeErrorReading {
+  std::string category;
+  std::string text;
+};
+std::optional<ProbeErrorReading> ReadProbeError(const std::string& probe, const std::string& reason,
+                                                bool step_timeout, bool peer_answered) {
+  static const std::regex kCannotRun(
+      R"(\bssh\b|\bconnect(ion)?\b|unreachable|not reachable|\bDRAINED\b|\bdrain(ed|ing)?\b|not scheduled|)"
+      R"(\bbusy\b|held by|\bexclusive\b|permission denied|not permitted|no such file|not found|not installed|)"
+      R"(invalid device|does not exist|no GPU with index|bootstrap|CommInitRank|socket interface|)"
+      R"(out of memory|could not acquire|DCGM host engine|not run\b)",
+      std::regex::icase);
+  static const std::regex kCollectiveHang(
+      R"(\bnccl(?:AllReduce|AllGather|ReduceScatter|AllToAll|AlltoAll|Send|Recv|GroupEnd)\b[^;]*?)"
+      R"(\b(?:did not complete|did not return|timed out|hung|hangs)\b|)"
+      R"(\b(?:timed out|hung)\b[^;]*?\bnccl(?:AllReduce|AllGather|ReduceScatter|AllToAll|AlltoAll|Send|Recv)\b)");
+  static const std::regex kGpuLost(R"(\bGPU is lost\b|\bNVML_ERROR_GPU_IS_LOST\b)", std::regex::icase);
+  if (reason.size() > 2000) return std::nullopt;
+  const bool collective = probe == "nccl.allreduce" || probe == "nccl.allgather" || probe == "nccl.reducescatter" ||
+                          probe == "nccl.alltoall" || probe == "nccl.sendrecv";
+  if (collective) {
+    if (std::regex_search(reason, kCannotRun)) return std::nullopt;
+    if (std::regex_search(reason, kCollectiveHang)) {
+      return ProbeErrorReading{"nccl_collective_hang", "the collective test itself did not complete (" + reason + ")"};
+    }
+    if (step_timeout && peer_answered) {
+      std::string text = "no answer within the step limit while the same test answered on another node";
+      if (!reason.empty()) {
+        text += " (";
+        text += reason;
+        text += ")";
+      }
+      return ProbeErrorReading{"nccl_collective_hang", std::move(text)};
+    }
+    return std::nullopt;
+  }
+  if (probe.rfind("gpu.", 0) == 0 && std::regex_search(reason, kGpuLost)) {
+    return ProbeErrorReading{"gpu_fallen_off_bus", "the GPU is lost (" + reason + ")"};
+  }
+  return std::nullopt;
 }
 
 // The GPU count a node-level gpu.inventory reports (`gpu_count`: the GPUs CUDA sees on the node,
@@ -8776,6 +8835,9 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         r.duration_s = limit;
         r.result = Json{{"reason", "no answer within the step limit of " + std::to_string(limit) + " s (took " +
                                        std::to_string(pr.duration_s) + " s)"}};
+        // What the result said when it came (RG6: ReadProbeError reads it).
+        r.result["result_status"] = std::string(ProbeStatusName(pr.status));
+        if (!pr.reason.empty()) r.result["result_reason"] = pr.reason;
         return r;
       }
       r.outcome = std::string(ProbeStatusName(pr.status));
@@ -9087,6 +9149,58 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           fed[i] = "";
         }
       }
+    }
+    // A probe error that is itself evidence (ReadProbeError, RG6): a collective test that hangs on
+    // the node, a GPU call saying the GPU is lost. Not where the peer comparison above already read
+    // the error (its observation names the step's target).
+    for (size_t i = 0; i < steps.size(); ++i) {
+      if (step_obs[i] || (steps[i].outcome != "error" && steps[i].outcome != "timeout")) continue;
+      const std::string probe = steps[i].target.substr(0, steps[i].target.find('@'));
+      const std::string target = steps[i].target.substr(steps[i].target.find('@') + 1);
+      const Json& res = (*results)[i].result;
+      auto text_of = [&res](const char* key) {
+        return res.is_object() && res.contains(key) && res[key].is_string() ? res[key].get<std::string>() : std::string();
+      };
+      const bool timeout = steps[i].outcome == "timeout";
+      // A replayed result past the limit keeps what it said; an `error` it recorded is read as one.
+      const std::string reason = timeout ? text_of("result_reason") : text_of("reason");
+      if (timeout && !res.is_null() && text_of("result_status") == "pass") continue;
+      bool read_already = false;
+      for (const auto& o : step_obs) read_already = read_already || (o && o->evidence.source == "probe " + steps[i].target);
+      if (read_already) continue;
+      bool peer_answered = false;
+      const std::string node = HintFromTarget(target).node;
+      auto answered = [&](const std::string& t, const std::string& outcome) {
+        return (outcome == "pass" || outcome == "fail") && t.substr(0, t.find('@')) == probe &&
+               HintFromTarget(t.substr(t.find('@') + 1)).node != node;
+      };
+      for (size_t j = 0; j < steps.size(); ++j) peer_answered = peer_answered || answered(steps[j].target, steps[j].outcome);
+      for (const VerificationStep& s : d.steps) peer_answered = peer_answered || answered(s.target, s.outcome);
+      std::optional<ProbeErrorReading> reading = ReadProbeError(probe, reason, timeout, peer_answered);
+      if (!reading) continue;
+      // A hang: the collective test's fail weight for it. A lost GPU: NVML's own word for a GPU off
+      // the bus, weighed as gpu.health's failure for it (whichever GPU probe got the word).
+      const ProbeSpec* spec = FindProbe(reading->category == "nccl_collective_hang" ? probe : "gpu.health");
+      double w = kUnresponsiveBusWeight;
+      if (spec != nullptr) {
+        for (const CategoryEvidence& ce : spec->evidence) {
+          if (ce.category == reading->category) w = kProbeFailWeight * ce.fail_supports;
+        }
+      }
+      Observation o;
+      o.evidence.kind = EvidenceKind::kProbe;
+      o.evidence.source = "probe " + steps[i].target;
+      o.evidence.detail = std::string(timeout ? "timeout: " : "error: ") + reading->text;
+      o.evidence.supports = {reading->category};
+      o.evidence.weight = w;
+      o.hint = HintFromTarget(target);
+      o.hint.job = topo.job;
+      // A collective over the node's GPUs that hangs is the node's (its NVLink / NVSwitch, its
+      // HCAs), not the GPU of a waiting rank's line there.
+      o.hint.node_wide = reading->category == "nccl_collective_hang";
+      o.deltas = {{reading->category, w}};
+      step_obs[i] = std::move(o);
+      fed[i] = "round " + std::to_string(round) + " belief update: the probe's error read as evidence";
     }
     for (size_t i = 0; i < steps.size(); ++i) {
       const StepResult& r = (*results)[i];

@@ -1,0 +1,139 @@
+// Tests of RG6's rules (2026-12-03): a probe's error read per probe kind. The cases are written for the
+// tests (node names n-01 ...), not copied from a set. They run the shipped knowledge pack
+// (data/knowledge/) through GatherKnowledge and the built-in reasoner, as `vigil diagnose` does.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "agents/builtin_reasoner.h"
+#include "agents/case.h"
+#include "agents/diagnosis_agent.h"
+#include "agents/diagnosis_testing.h"
+
+namespace vigil {
+namespace {
+
+Json Case(const std::string& id, const Json& alert_labels, const std::string& summary, const std::string& starts,
+          const Json& logs, int nodes) {
+  Json names = Json::array();
+  for (int n = 1; n <= nodes; ++n) {
+    std::string h = "n-0";
+    h += std::to_string(n);
+    names.push_back(h);
+  }
+  return {{"id", id},
+          {"alert", {{"labels", alert_labels}, {"annotations", {{"summary", summary}}}, {"startsAt", starts}}},
+          {"logs", logs},
+          {"metrics", Json::array()},
+          {"topology", {{"gpus_per_node", 8}, {"nodes", names}}}};
+}
+
+// An all-reduce that timed out on every rank of a 3-node job (each node's first rank's watchdog
+// lines), with the nccl.allreduce test recorded on each node: it passes on n-01 and n-03, and on
+// n-02 gives `error` with `reason`, after `duration_s`. n-02's DCGM utilisation is in the case.
+Json HangCase(const std::string& reason, double duration_s) {
+  Json logs = Json::array();
+  for (int n = 1; n <= 3; ++n) {
+    const int rank = (n - 1) * 8;
+    std::string tag = "[rank";
+    tag += std::to_string(rank);
+    tag += "]:[E1203 01:47:1";
+    tag += std::to_string(n);
+    tag += ".164655000 ProcessGroupNCCL.cpp:616] [Rank ";
+    tag += std::to_string(rank);
+    tag += "] ";
+    Json lines = Json::array();
+    lines.push_back(tag + "Watchdog caught collective operation timeout: WorkNCCL(SeqNum=991, OpType=ALLREDUCE, "
+                          "NumelIn=67108864, NumelOut=67108864, Timeout(ms)=600000) ran for 600012 milliseconds before timing out.");
+    lines.push_back(tag + "Some NCCL operations have failed or timed out. Due to the asynchronous nature of CUDA kernels, "
+                          "subsequent GPU operations might run on corrupted/incomplete data.");
+    lines.push_back("terminate called after throwing an instance of 'c10::DistBackendError'");
+    std::string source = "n-0";
+    source += std::to_string(n);
+    source += "/rank";
+    source += std::to_string(rank);
+    source += "/stderr";
+    logs.push_back({{"source", source}, {"lines", lines}});
+  }
+  Json c = Case("rg6-hang", {{"alertname", "NCCLWatchdogTimeout"}, {"job", "llm"}, {"node", "n-01"}},
+                "llm: ALLREDUCE SeqNum 991 timed out on 24/24 ranks", "2026-12-03T01:48:10Z", logs, 3);
+  c["topology"]["rank_layout"] = "rank r runs on nodes[r // 8], local GPU r % 8";
+  // n-02's GPUs spinning at 100 % (DCGM), the telemetry that brings n-02 into the probe wave.
+  const int64_t t0 = 1796262490000;  // the alert's startsAt
+  Json metrics = Json::array();
+  for (int g = 0; g < 8; ++g) {
+    Json samples = Json::array();
+    for (int i = 0; i <= 40; ++i) samples.push_back(Json::array({t0 - (40 - i) * 30000LL, i < 20 ? 97 : 100}));
+    metrics.push_back({{"name", "DCGM_FI_DEV_GPU_UTIL"}, {"labels", {{"Hostname", "n-02"}, {"gpu", std::to_string(g)}}},
+                       {"samples", samples}});
+  }
+  c["metrics"] = metrics;
+  Json pass = {{"status", "pass"},
+               {"metrics", {{"busbw_gb_s", 410.0}, {"algbw_gb_s", 205.0}, {"errors", 0}}},
+               {"thresholds", {{"busbw_gb_s_min", 300.0}}},
+               {"reason", "allreduce bandwidth at 1GiB within thresholds"},
+               {"duration_s", 4.0}};
+  c["probes"] = {{"nccl.allreduce@n-01", pass},
+                 {"nccl.allreduce@n-03", pass},
+                 {"nccl.allreduce@n-02",
+                  {{"status", "error"}, {"metrics", Json::object()}, {"thresholds", Json::object()}, {"reason", reason},
+                   {"duration_s", duration_s}}}};
+  return c;
+}
+
+Diagnosis RunProbes(const Json& j) { return testing::RunJsonWithPack(j, j.value("probes", Json::object()), true); }
+
+TEST_CASE("a probe's error is evidence when it says the collective hangs, not when the probe could not run (RG6)") {
+  // dev case-036's shape: the all-reduce test completes on n-01 and n-03 and hangs on n-02. cdcfbc6:
+  // the error was read as no answer, and the hang was the job's.
+  const std::string hang = "timed out after 120 s: ncclAllReduce did not complete on 8/8 ranks";
+  Diagnosis past_limit = RunProbes(HangCase(hang, 120.0));  // past the step's limit: a `timeout` step
+  CHECK(past_limit.root_cause == "nccl_collective_hang");
+  CHECK(past_limit.component == "n-02");
+  Diagnosis in_limit = RunProbes(HangCase(hang, 12.0));  // the probe's own timeout: an `error` step
+  CHECK(in_limit.root_cause == "nccl_collective_hang");
+  CHECK(in_limit.component == "n-02");
+  bool read = false;
+  for (const Evidence& e : in_limit.evidence) {
+    read = read || (e.source == "probe nccl.allreduce@n-02" && e.detail.find("did not complete") != std::string::npos);
+  }
+  CHECK(read);
+  // Guards: the probe could not reach the node, or NCCL's bootstrap failed (the probe's network or
+  // environment): nothing of the hypotheses, the hang stays the job's.
+  Diagnosis ssh = RunProbes(HangCase("probe agent unreachable: ssh n-02: connection timed out", 12.0));
+  CHECK(ssh.root_cause == "nccl_collective_hang");
+  CHECK(ssh.component.rfind("n-02", 0) != 0);
+  Diagnosis boot = RunProbes(HangCase("ncclCommInitRank timed out after 60 s: bootstrap connect timed out", 12.0));
+  CHECK(boot.component.rfind("n-02", 0) != 0);
+}
+
+// Rank 5 of a job died with CUDA's "unknown error"; gpu.health on its GPU gives `error` with `reason`.
+Json LostCase(const std::string& reason) {
+  Json lines = Json::array({"[rank5]: Traceback (most recent call last):", "[rank5]: RuntimeError: CUDA error: unknown error",
+                            "[rank5]: CUDA kernel errors might be asynchronously reported at some other API call, so the "
+                            "stacktrace below might be incorrect.",
+                            "E1203 02:10:01.000000 140 torch/distributed/elastic/multiprocessing/api.py:826] failed "
+                            "(exitcode: 1) local_rank: 5 (pid: 4242) of binary: /usr/bin/python3"});
+  Json c = Case("rg6-lost", {{"alertname", "TrainingJobFailed"}, {"job", "llm"}, {"node", "n-01"}},
+                "llm: rank 5 exited with CUDA error: unknown error", "2026-12-03T02:11:00Z",
+                Json::array({{{"source", "n-01/train.log"}, {"lines", lines}}}), 2);
+  c["topology"]["rank_layout"] = "rank r runs on nodes[r // 8], local GPU r % 8";
+  c["probes"] = {{"gpu.health@n-01/gpu5",
+                  {{"status", "error"}, {"metrics", Json::object()}, {"thresholds", Json::object()}, {"reason", reason},
+                   {"duration_s", 0.4}}}};
+  return c;
+}
+
+TEST_CASE("a GPU probe's error saying the GPU is lost is evidence of a GPU off the bus (RG6)") {
+  // cdcfbc6: the error was no evidence with no peer to compare (rank_process_crash @ n-01/gpu5, 0.43).
+  Diagnosis lost = RunProbes(LostCase("nvmlDeviceGetHandleByIndex(5): GPU is lost (NVML_ERROR_GPU_IS_LOST)"));
+  CHECK(lost.root_cause == "gpu_fallen_off_bus");
+  CHECK(lost.component == "n-01/gpu5");
+  // Guard: the probe could not open the device: nothing of the GPU.
+  CHECK(RunProbes(LostCase("permission denied opening /dev/nvidiactl")).root_cause == "rank_process_crash");
+}
+
+}  // namespace
+}  // namespace vigil
+
