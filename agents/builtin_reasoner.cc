@@ -3451,6 +3451,12 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
   static const std::regex kMinNodes(R"(\bmin_nodes\s*:\s*(\d{1,6})\s*$)");
   static const std::regex kMaxNodes(R"(\bmax_nodes\s*:\s*(\d{1,6})\s*$)");
   std::set<int> nproc, world;
+  // What the user wrote for each of `world`: "WORLD_SIZE=40", "mpirun -np 40" (the mismatch quotes
+  // it; before RG6 an mpirun -np read as "WORLD_SIZE=40", a variable the user never set).
+  std::map<int, std::string> world_what;
+  // srun starting fewer torch elastic agents than the rendezvous on the same line waits for
+  // (`srun -N 3 torchrun --nnodes=4`): the rendezvous never completes, whatever the allocation (RG6).
+  std::string starved;
   std::set<std::string> hostfile_hosts;
   std::set<int> hostfile_slots;
   std::string hostfile_line;
@@ -3472,7 +3478,10 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
     std::string replica_kind;  // the spec the lines are in: "PyTorchJob", "MPIJob" or none
     std::string role;
     std::string cat_file;  // the file a `cat` above the line prints (until the next command)
-    int min_nodes = -1;    // a launch config block's min_nodes, until its max_nodes row
+    // A launch config block's min_nodes by the line's label (srun's `[host]:` / `--label`'s `3:`,
+    // "" for none): it pairs with the next line of that label only, the block's max_nodes row (RG6:
+    // it waited for a max_nodes row anywhere later in the log, another agent's or a restart's).
+    std::map<std::string, int> min_nodes;
     for (const LogLine& line : log.lines) {
       const std::string& t = line.text;
       if (t.size() > 2000) continue;
@@ -3569,12 +3578,18 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
           }
         }
       }
-      if (t.find("_nodes") != std::string::npos) {
-        if (std::regex_search(t, m, kMinNodes)) {
-          min_nodes = num(m[1]);
-        } else if (std::regex_search(t, m, kMaxNodes) && min_nodes >= 0) {
-          add_nodes(min_nodes, std::max(min_nodes, num(m[1])), t, /*rdzv=*/true);
-          min_nodes = -1;
+      if (!min_nodes.empty() || t.find("min_nodes") != std::string::npos) {
+        static const std::regex kLabel(R"(^\s*(\[[^\]]{1,128}\]:|\d{1,6}:))");
+        std::smatch l;
+        const std::string label = std::regex_search(t, l, kLabel) ? l[1].str() : std::string();
+        auto pending = min_nodes.find(label);
+        if (t.find("min_nodes") != std::string::npos && std::regex_search(t, m, kMinNodes)) {
+          min_nodes[label] = num(m[1]);
+        } else if (pending != min_nodes.end()) {
+          if (t.find("max_nodes") != std::string::npos && std::regex_search(t, m, kMaxNodes)) {
+            add_nodes(pending->second, std::max(pending->second, num(m[1])), t, /*rdzv=*/true);
+          }
+          min_nodes.erase(pending);
         }
       }
       if (t.find("--") != std::string::npos) {
@@ -3589,10 +3604,37 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
       if (t.find("srun") != std::string::npos && std::regex_search(t, m, kSrun)) {
         std::string opts = m[1].str();
         std::smatch n;
-        if (std::regex_search(opts, n, kSrunNodes) && (!n[2].matched || num(n[2]) == num(n[1])))
+        if (std::regex_search(opts, n, kSrunNodes) && (!n[2].matched || num(n[2]) == num(n[1]))) {
           add_nodes(num(n[1]), num(n[1]), t);
+          // The agents srun starts: one a node unless the tasks are given (`--ntasks-per-node=K`,
+          // `-n` / `--ntasks=N`). Fewer than the minimum the same line's rendezvous waits for
+          // (torchrun's `--nnodes N` / `N:M`, accelerate's `--num_machines N`) can never form it.
+          static const std::regex kTasksPerNode(R"((?:^|\s)--ntasks-per-node[= ](\d{1,4})(?=\s|$))");
+          static const std::regex kTasks(R"((?:^|\s)(?:-n\s*|--ntasks[= ])(\d{1,6})(?=\s|$))");
+          std::smatch k;
+          int agents = num(n[1]);
+          if (std::regex_search(opts, k, kTasks)) agents = num(k[1]);
+          else if (std::regex_search(opts, k, kTasksPerNode)) agents = num(n[1]) * num(k[1]);
+          const std::string launched = t.substr(static_cast<size_t>(m.position(0)));
+          int need = -1;
+          if (std::regex_search(launched, k, kNnodes) || std::regex_search(launched, k, kAccel)) need = num(k[1]);
+          if (starved.empty() && agents > 0 && need > agents) {
+            starved = "srun starts ";
+            starved += std::to_string(agents);
+            starved += " launcher agent(s) but the rendezvous waits for ";
+            starved += std::to_string(need);
+            starved += " node(s) (";
+            starved += Utf8Prefix(t, 300);
+            starved += "): it never completes";
+          }
+        }
       }
-      if (t.find("WORLD_SIZE=") != std::string::npos && std::regex_search(t, m, kWorld)) world.insert(num(m[1]));
+      if (t.find("WORLD_SIZE=") != std::string::npos && std::regex_search(t, m, kWorld)) {
+        world.insert(num(m[1]));
+        std::string what = "WORLD_SIZE=";
+        what += m[1].str();
+        world_what.emplace(num(m[1]), std::move(what));
+      }
       // The spec ends at the next command ("$ kubectl describe node ...", "+ ..." in a bash -x
       // trace) or YAML document ("---"): a node's `nvidia.com/gpu: 8` under Capacity below it is
       // the node's, not the pods' (RV-RG3).
@@ -3636,6 +3678,9 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
         if (std::regex_search(opts, n, kMpiNp)) {
           if (num(n[1]) > 0) {
             world.insert(num(n[1]));
+            std::string what = "mpirun ";
+            what += n[0].str().substr(n[0].str().find('-'));
+            world_what.emplace(num(n[1]), std::move(what));
           } else if (unreadable != nullptr) {
             std::string note = "mpirun ";
             note += n[0].str().substr(n[0].str().find('-'));
@@ -3750,10 +3795,13 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
   if (nnodes.size() != launcher_counts && unreadable != nullptr) {
     unreadable->push_back("the launcher's node count 0 (0 is no count)");
   }
-  if (alloc_nodes.size() != 1) return "";
+  if (alloc_nodes.size() != 1) {
+    if (uses_less != nullptr) *uses_less = false;
+    return starved;
+  }
   const int alloc = *alloc_nodes.begin();
-  std::string out;
-  bool less = true;
+  std::string out = starved;
+  bool less = starved.empty();
   if (!nnodes.empty()) {
     // Per kind (the rendezvous' requirement, the placement): a kind fits when one of its lines
     // does (a relaunch with the right count); the launch fits when every kind present fits.
@@ -3775,8 +3823,9 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
       nodes_less = nodes_less && kind_less;
       if (named == nnodes.size()) named = first;
     }
-    if (!fits) less = nodes_less;
+    if (!fits) less = less && nodes_less;
     if (!fits) {
+      if (!out.empty()) out += "; ";
       out += "the launcher asks for ";
       out += std::to_string(nnodes[named].first);
       if (nnodes[named].second != nnodes[named].first) {
@@ -3802,8 +3851,13 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
   int per_node = nproc.size() == 1 ? *nproc.begin() : alloc_gpus.size() == 1 ? *alloc_gpus.begin() : 0;
   if (out.empty() && per_node > 0 && world.size() == 1 && *world.begin() != alloc * per_node) {
     less = less && *world.begin() < alloc * per_node;
-    out += "WORLD_SIZE=";
-    out += std::to_string(*world.begin());
+    auto what = world_what.find(*world.begin());
+    if (what != world_what.end()) {
+      out += what->second;
+    } else {
+      out += "WORLD_SIZE=";
+      out += std::to_string(*world.begin());
+    }
     out += " but the allocation holds ";
     out += std::to_string(alloc);
     out += " node(s) x ";

@@ -1,4 +1,6 @@
-// Tests of RG6's rules (2026-12-03): a probe's error read per probe kind. The cases are written for the
+// Tests of RG6's rules (2026-12-03): a probe's error read per probe kind, srun starting fewer
+// torch elastic agents than the rendezvous waits for, the mismatch quoting mpirun's -np, and the
+// launch config block's min_nodes pairing within one agent's print. The cases are written for the
 // tests (node names n-01 ...), not copied from a set. They run the shipped knowledge pack
 // (data/knowledge/) through GatherKnowledge and the built-in reasoner, as `vigil diagnose` does.
 #include <doctest/doctest.h>
@@ -27,6 +29,13 @@ Json Case(const std::string& id, const Json& alert_labels, const std::string& su
           {"logs", logs},
           {"metrics", Json::array()},
           {"topology", {{"gpus_per_node", 8}, {"nodes", names}}}};
+}
+
+std::string Mismatch(const Diagnosis& d) {
+  for (const Evidence& e : d.evidence) {
+    if (e.detail.find("launch does not fit the allocation") != std::string::npos) return e.detail;
+  }
+  return "";
 }
 
 // An all-reduce that timed out on every rank of a 3-node job (each node's first rank's watchdog
@@ -134,6 +143,83 @@ TEST_CASE("a GPU probe's error saying the GPU is lost is evidence of a GPU off t
   CHECK(RunProbes(LostCase("permission denied opening /dev/nvidiactl")).root_cause == "rank_process_crash");
 }
 
+// srun starts one torch elastic agent a node (`--ntasks-per-node=1`); torchrun's rendezvous waits
+// for `nnodes` of them.
+Json Srun(const std::string& srun_opts, const std::string& nnodes, int alloc) {
+  Json lines = Json::array();
+  std::string cmd = "+ srun ";
+  cmd += srun_opts;
+  cmd += " torchrun --nnodes=";
+  cmd += nnodes;
+  cmd += " --nproc-per-node=8 --rdzv-backend=c10d --rdzv-endpoint=n-01:29500 --rdzv-id=5512 train.py";
+  std::string num = "SLURM_JOB_NUM_NODES=";
+  num += std::to_string(alloc);
+  lines.push_back(num);
+  lines.push_back(cmd);
+  lines.push_back("[n-01]:I1203 10:00:03.1 90 torch/distributed/elastic/agent/server/api.py:677] [default] Rendezvous'ing worker group");
+  Json logs = Json::array({{{"source", "slurm-5512.out"}, {"lines", lines}}});
+  return Case("rg6-srun", {{"alertname", "SlurmJobTimeLimit"}, {"slurm_job_id", "5512"}},
+              "job 5512 produced no training output for 30 min", "2026-12-03T10:31:00Z", logs, alloc);
+}
+
+TEST_CASE("launch counts: srun starting fewer agents than the rendezvous waits for never starts (RG6)") {
+  // `srun -N 3 torchrun --nnodes=4` in 4 nodes: torchrun's 4 fit, srun's 3 read as using less, a
+  // note of 0.5 (cdcfbc6); the rendezvous waits for a 4th agent forever.
+  Diagnosis d = testing::RunJsonWithPack(Srun("-N 3 --ntasks-per-node=1", "4", 4));
+  CHECK(Mismatch(d).find("srun starts 3 launcher agent(s) but the rendezvous waits for 4") != std::string::npos);
+  CHECK(Mismatch(d).find("uses less than allocated") == std::string::npos);
+  CHECK(d.root_cause == "launch_config_error");
+  CHECK(d.component == "job");
+  // An elastic minimum srun's agents meet starts: `--nnodes=2:4` on 3 of 4 nodes is a note only.
+  Diagnosis elastic = testing::RunJsonWithPack(Srun("-N 3", "2:4", 4));
+  CHECK(Mismatch(elastic).find("srun starts") == std::string::npos);
+  // Two tasks a node on 2 nodes are 4 agents: the rendezvous' 4 are met (the allocation's 4 nodes
+  // are then not all used: that note stays).
+  CHECK(Mismatch(testing::RunJsonWithPack(Srun("-N 2 --ntasks-per-node=2", "4", 4))).find("srun starts") ==
+        std::string::npos);
+  // srun's count against the allocation itself: 5 nodes asked in 4 cannot start as written.
+  Diagnosis more = testing::RunJsonWithPack(Srun("-N 5", "5", 4));
+  CHECK(Mismatch(more).find("asks for 5 node(s)") != std::string::npos);
+  CHECK(Mismatch(more).find("uses less") == std::string::npos);
+}
+
+// mpirun under a 4-node Slurm allocation of 8 GPUs a node.
+Json Mpirun(const std::string& cmd) {
+  Json lines = Json::array({"SLURM_JOB_NUM_NODES=4", "SLURM_GPUS_ON_NODE=8", cmd});
+  Json logs = Json::array({{{"source", "slurm-9120.out"}, {"lines", lines}}});
+  return Case("rg6-mpi", {{"alertname", "TrainingJobFailed"}}, "job 9120 failed", "2026-12-03T08:20:00Z", logs, 4);
+}
+
+TEST_CASE("the launch mismatch quotes mpirun's -np as written, not a WORLD_SIZE never set (RG6)") {
+  // cdcfbc6: "WORLD_SIZE=40 but the allocation holds 4 node(s) x 8 process(es)".
+  const std::string m = Mismatch(testing::RunJsonWithPack(Mpirun("+ mpirun -np 40 --map-by ppr:8:node python train.py")));
+  CHECK(m.find("mpirun -np 40 but the allocation holds 4 node(s) x 8") != std::string::npos);
+  CHECK(m.find("WORLD_SIZE") == std::string::npos);
+  // A WORLD_SIZE the user set is still quoted as one.
+  Json j = Mpirun("WORLD_SIZE=40");
+  CHECK(Mismatch(testing::RunJsonWithPack(j)).find("WORLD_SIZE=40 but") != std::string::npos);
+}
+
+TEST_CASE("the launch config block's min_nodes pairs with its own max_nodes row only (RG6)") {
+  // n-01's agent printed min_nodes 1 and was then killed (its block cut); a later line of another
+  // tool prints a max_nodes row of its own. cdcfbc6 paired the two (1..2 nodes in a 3-node
+  // allocation: "asks for 1..2 node(s)"); a block's rows come one after another in one agent's print.
+  Json lines = Json::array({"SLURM_JOB_NUM_NODES=3",
+                            "[n-01]:  entrypoint       : train.py",
+                            "[n-01]:  min_nodes        : 1",
+                            "[n-01]:srun: forcing job termination",
+                            "autoscaler settings:",
+                            "  max_nodes        : 2"});
+  Json logs = Json::array({{{"source", "slurm-5512.out"}, {"lines", lines}}});
+  Json c = Case("rg6-block", {{"alertname", "SlurmJobTimeLimit"}, {"slurm_job_id", "5512"}},
+                "job 5512 produced no training output for 30 min", "2026-12-03T10:31:00Z", logs, 3);
+  CHECK(Mismatch(testing::RunJsonWithPack(c)).empty());
+  // Two agents' blocks interleaved line by line: each label's rows pair (4..6 does not hold 3).
+  Json both = Json::array({"SLURM_JOB_NUM_NODES=3", "[n-01]:  min_nodes        : 4", "[n-02]:  min_nodes        : 4",
+                           "[n-01]:  max_nodes        : 6", "[n-02]:  max_nodes        : 6"});
+  c["logs"] = Json::array({{{"source", "slurm-5512.out"}, {"lines", both}}});
+  CHECK(Mismatch(testing::RunJsonWithPack(c)).find("asks for 4..6 node(s)") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace vigil
-
