@@ -5141,6 +5141,36 @@ std::optional<std::string> ContainerOf(const Labels& labels) {
   return std::nullopt;
 }
 
+// Whether a cAdvisor series `s` is a DaemonSet pod's container (a log shipper, dcgm-exporter,
+// node-exporter: one pod on every node, never the job's workload; RG6). Read from what the series
+// carry: the series' own `created_by_kind` / `owner_kind` label (kube-state-metrics' kube_pod_info /
+// kube_pod_owner joined in by a recording rule), else a kube_pod_owner series in the case with
+// `owner_kind="DaemonSet"` (or a kube_pod_info with `created_by_kind="DaemonSet"`) for the series'
+// pod (`pod`, the older `pod_name`), in its namespace when both name one. Nothing else (a namespace's
+// or container's name) is read as ownership.
+bool DaemonSetSeries(const std::vector<TimeSeries>& series, const TimeSeries& s) {
+  for (const char* key : {"created_by_kind", "owner_kind"}) {
+    if (auto it = s.labels.find(key); it != s.labels.end()) return it->second == "DaemonSet";
+  }
+  auto label = [](const Labels& l, std::initializer_list<const char*> keys) {
+    for (const char* k : keys) {
+      if (auto it = l.find(k); it != l.end() && !it->second.empty()) return it->second;
+    }
+    return std::string();
+  };
+  const std::string pod = label(s.labels, {"pod", "pod_name"});
+  if (pod.empty()) return false;
+  const std::string ns = label(s.labels, {"namespace"});
+  for (const TimeSeries& t : series) {
+    const char* kind_key = t.name == "kube_pod_owner" ? "owner_kind" : t.name == "kube_pod_info" ? "created_by_kind" : nullptr;
+    if (kind_key == nullptr || label(t.labels, {"pod"}) != pod) continue;
+    const std::string tns = label(t.labels, {"namespace"});
+    if (!ns.empty() && !tns.empty() && ns != tns) continue;
+    if (label(t.labels, {kind_key}) == "DaemonSet") return true;
+  }
+  return false;
+}
+
 // `job_nodes`: the nodes the job runs on (the topology's nodes, its ranks' nodes; RV-RG3). When
 // known, only their series are read: a peer median taken over the metrics of idle spare nodes or of
 // another job's nodes makes a job-wide load (every node of the job busy loading data) look like
@@ -5214,6 +5244,7 @@ std::vector<HostCpuPressure> FindHostCpuPressure(const std::vector<TimeSeries>& 
       const std::optional<std::string> label = ContainerOf(s.labels);
       const std::string container = label.value_or("");
       if (label && (container.empty() || container == "POD")) continue;
+      if (DaemonSetSeries(series, s)) continue;  // not the job's workload (RG6)
       auto& t = throttled_by[node][container];
       t.first += w.rate;
       if (t.second.empty()) t.second = s.id();
@@ -6612,14 +6643,16 @@ bool IncidentFitsComponent(const std::string& part, const std::string& component
 // the series' `pod` must be one of them. Otherwise by the container's name: one that runs on every
 // node of the job that has throttling series (the job's workload on each of its nodes), not another
 // pod's container on one node (a log shipper's tight limit). A series with no container label is
-// kept (nothing tells). A DaemonSet's container (the same name on every node) with no job pod named
-// in the case still counts: no label tells it from the job's.
+// kept (nothing tells). A DaemonSet's container is never the job's (DaemonSetSeries: its owner read
+// from the series' labels or the case's kube_pod_owner / kube_pod_info series; RG6). With neither,
+// and no job pod named, a DaemonSet's container (on every node) still counts: nothing tells.
 bool JobThrottleSeries(const DiagnosisCase& c, const Topology& topo, const std::vector<TimeSeries>& series,
                        const TimeSeries& s) {
   const std::optional<std::string> label = ContainerOf(s.labels);
   if (!label) return true;
   const std::string& container = *label;
   if (container.empty() || container == "POD") return false;  // the pod's own cgroup, the pause container
+  if (DaemonSetSeries(series, s)) return false;  // a DaemonSet's container is no job's (RG6)
   std::set<std::string> job_pods;
   for (const CaseLog& log : c.logs) {
     const size_t at = log.source.find("pod/");

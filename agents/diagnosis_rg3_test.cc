@@ -436,6 +436,53 @@ TEST_CASE("node_exporter: CFS throttling of another pod's container on the node 
   CHECK(HostEvidence(o));
 }
 
+TEST_CASE("node_exporter: a DaemonSet's container throttled on the slow node is not the job's (RG6)") {
+  // A log shipper runs on every node (a DaemonSet) and is throttled on the slow node only; the case
+  // names no pod of the job, so its container name on every node read as the job's workload.
+  // cdcfbc6: both readers counted it (host evidence, gpu.gemm's pass kept off straggler_rank).
+  Json metrics = Json::array();
+  for (const char* node : {"n-01", "n-02", "n-03", "n-04"}) {
+    std::string pod = "llm-worker-";
+    pod += node[3];
+    metrics.push_back(Throttled(node, pod, "pytorch", 0.0));
+    std::string shipper = "fluent-bit-";
+    shipper += node[3];
+    metrics.push_back(Throttled(node, shipper, "fluent-bit", std::string(node) == "n-03" ? 0.8 : 0.0));
+    // kube-state-metrics: the shipper's pod is owned by a DaemonSet, the worker's by the job.
+    metrics.push_back(Counter("kube_pod_owner",
+                              {{"namespace", "default"}, {"pod", shipper}, {"owner_kind", "DaemonSet"}, {"owner_name", "fluent-bit"}},
+                              0.0));
+    metrics.push_back(Counter("kube_pod_owner",
+                              {{"namespace", "default"}, {"pod", pod}, {"owner_kind", "Job"}, {"owner_name", "llm"}}, 0.0));
+  }
+  Diagnosis d = RunIntrusive(SlowRankCase([](const std::string&) { return kQuiet; }, metrics));
+  CHECK_FALSE(HostEvidence(d));
+  CHECK(GemmRefutesStraggler(d));
+  // The owner as a label of the series itself (a recording rule joined kube_pod_info's
+  // created_by_kind in): the same.
+  Json labelled = Json::array();
+  for (const char* node : {"n-01", "n-02", "n-03", "n-04"}) {
+    std::string pod = "llm-worker-";
+    pod += node[3];
+    labelled.push_back(Throttled(node, pod, "pytorch", 0.0));
+    std::string shipper = "fluent-bit-";
+    shipper += node[3];
+    labelled.push_back(Counter("container_cpu_cfs_throttled_seconds_total",
+                               {{"node", node}, {"namespace", "default"}, {"pod", shipper}, {"container", "fluent-bit"},
+                                {"created_by_kind", "DaemonSet"}},
+                               std::string(node) == "n-03" ? 0.8 : 0.0));
+  }
+  Diagnosis l = RunIntrusive(SlowRankCase([](const std::string&) { return kQuiet; }, labelled));
+  CHECK_FALSE(HostEvidence(l));
+  CHECK(GemmRefutesStraggler(l));
+  // Guard: with no owner in the case, the same series still count (nothing tells them apart).
+  Json unowned = Json::array();
+  for (const Json& m : metrics) {
+    if (m["name"] != "kube_pod_owner") unowned.push_back(m);
+  }
+  CHECK(HostEvidence(RunIntrusive(SlowRankCase([](const std::string&) { return kQuiet; }, unowned))));
+}
+
 bool ThrottleConditionHeld(const Diagnosis& d) {
   for (const Evidence& e : d.evidence) {
     // The pack's own condition (not FindHostCpuPressure's reading of the same series).
