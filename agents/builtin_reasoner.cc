@@ -4436,8 +4436,17 @@ std::optional<ProbeErrorReading> ReadProbeError(const std::string& probe, const 
       R"(\bssh\b|\bconnect(ion)?\b|unreachable|not reachable|\bDRAINED\b|\bdrain(ed|ing)?\b|not scheduled|)"
       R"(\bbusy\b|held by|\bexclusive\b|permission denied|not permitted|no such file|not found|not installed|)"
       R"(invalid device|does not exist|no GPU with index|bootstrap|CommInitRank|socket interface|)"
-      R"(out of memory|could not acquire|DCGM host engine|not run\b)",
+      R"(out of memory|could not acquire|DCGM host engine|not run\b|)"
+      // The executor's own deadline or launch (probes/command_executor.cc: "vigil-probe (slurm:...)
+      // timed out after 155.0 s (killed)", "did not start", "printed no result"), srun still waiting
+      // for its allocation: the probe never answered, nothing of the collective (RV-RG6).
+      R"(\(killed\)|did not start|printed no (valid )?result|waiting for resources|\bqueued\b|unable to allocate)",
       std::regex::icase);
+  // vigil-probe's own watchdog for a probe that did not finish in its limit (probes/gpu/
+  // vigil_probe.cc: "watchdog: nccl.allreduce did not finish within 20 s; the GPU (or NCCL peer) may
+  // be hung"): the live form of a step that got no answer in its limit (RV-RG6: only the replay's
+  // `timeout` was read, and no text vigil-probe writes matched the hang pattern).
+  static const std::regex kOwnWatchdog(R"(^watchdog: nccl\.[a-z]{1,16} did not finish within\b)");
   static const std::regex kCollectiveHang(
       R"(\bnccl(?:AllReduce|AllGather|ReduceScatter|AllToAll|AlltoAll|Send|Recv|GroupEnd)\b[^;]*?)"
       R"(\b(?:did not complete|did not return|timed out|hung|hangs)\b|)"
@@ -4451,7 +4460,7 @@ std::optional<ProbeErrorReading> ReadProbeError(const std::string& probe, const 
     if (std::regex_search(reason, kCollectiveHang)) {
       return ProbeErrorReading{"nccl_collective_hang", "the collective test itself did not complete (" + reason + ")"};
     }
-    if (step_timeout && peer_answered) {
+    if ((step_timeout || std::regex_search(reason, kOwnWatchdog)) && peer_answered) {
       std::string text = "no answer within the step limit while the same test answered on another node";
       if (!reason.empty()) {
         text += " (";
@@ -9263,6 +9272,17 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       };
       for (size_t j = 0; j < steps.size(); ++j) peer_answered = peer_answered || answered(steps[j].target, steps[j].outcome);
       for (const VerificationStep& s : d.steps) peer_answered = peer_answered || answered(s.target, s.outcome);
+      // The same node-level test run on other nodes and answered on none (each hangs or errs): the
+      // test or the stack under it fails everywhere, no one node's hang (RV-RG6: each node's error
+      // was read as that node's hang, and the first node probed was named).
+      bool peer_tried = false;
+      auto tried = [&](const std::string& t, const std::string& outcome) {
+        return (outcome == "error" || outcome == "timeout") && t.substr(0, t.find('@')) == probe &&
+               HintFromTarget(t.substr(t.find('@') + 1)).node != node;
+      };
+      for (size_t j = 0; j < steps.size(); ++j) peer_tried = peer_tried || tried(steps[j].target, steps[j].outcome);
+      for (const VerificationStep& s : d.steps) peer_tried = peer_tried || tried(s.target, s.outcome);
+      if (probe.rfind("nccl.", 0) == 0 && peer_tried && !peer_answered) continue;
       std::optional<ProbeErrorReading> reading = ReadProbeError(probe, reason, timeout, peer_answered);
       if (!reading) continue;
       // A hang: the collective test's fail weight for it. A lost GPU: NVML's own word for a GPU off

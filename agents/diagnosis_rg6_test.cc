@@ -117,6 +117,39 @@ TEST_CASE("a probe's error is evidence when it says the collective hangs, not wh
   CHECK(boot.component.rfind("n-02", 0) != 0);
 }
 
+TEST_CASE("a probe's error read as a hang: vigil-probe's own watchdog yes; the executor's kill, or every node, no (RV-RG6)") {
+  // vigil-probe's own watchdog text (probes/gpu/vigil_probe.cc) for a test that did not finish in
+  // its limit, the live executor's `error` step: RG6's rule read only "ncclAllReduce did not
+  // complete", a wording vigil-probe never writes, so a live hang was no evidence.
+  Diagnosis live = RunProbes(HangCase(
+      "watchdog: nccl.allreduce did not finish within 12.000000 s; the GPU (or NCCL peer) may be hung", 12.0));
+  CHECK(live.root_cause == "nccl_collective_hang");
+  CHECK(live.component == "n-02");
+  // The executor's own deadline (probes/command_executor.cc) while srun still waited for the
+  // allocation, replayed past the step limit: the probe never ran, no hang of n-02 (RG6: a hang).
+  Diagnosis queued = RunProbes(HangCase(
+      "vigil-probe (slurm:partition=gpu) timed out after 155.0 s (killed); stderr: srun: job 4242 queued and waiting "
+      "for resources",
+      155.0));
+  CHECK(queued.root_cause == "nccl_collective_hang");
+  CHECK(queued.component.rfind("n-02", 0) != 0);
+  Diagnosis killed = RunProbes(HangCase("vigil-probe (local) timed out after 125.0 s (killed)", 125.0));
+  CHECK(killed.component.rfind("n-02", 0) != 0);
+  // RG6's guards ran at 12 s, an `error` step that reads only the hang wording, so they passed with
+  // or without the could-not-run list; past the limit (a `timeout` step, a peer answering) they
+  // test it.
+  CHECK(RunProbes(HangCase("probe agent unreachable: ssh n-02: connection timed out", 120.0)).component.rfind("n-02", 0) != 0);
+  // The test hangs on every node probed: the test or the stack under it, not one node's hang (RG6
+  // read each node's error as that node's hang).
+  Json every = HangCase("timed out after 120 s: ncclAllReduce did not complete on 8/8 ranks", 120.0);
+  for (const char* n : {"nccl.allreduce@n-01", "nccl.allreduce@n-03"}) every["probes"][n] = every["probes"]["nccl.allreduce@n-02"];
+  Diagnosis all = RunProbes(every);
+  CHECK(all.root_cause == "nccl_collective_hang");
+  bool read_hang = false;
+  for (const Evidence& e : all.evidence) read_hang = read_hang || e.source.rfind("probe nccl.allreduce@", 0) == 0;
+  CHECK_FALSE(read_hang);
+}
+
 // Rank 5 of a job died with CUDA's "unknown error"; gpu.health on its GPU gives `error` with `reason`.
 Json LostCase(const std::string& reason) {
   Json lines = Json::array({"[rank5]: Traceback (most recent call last):", "[rank5]: RuntimeError: CUDA error: unknown error",
