@@ -3457,6 +3457,7 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
   // srun starting fewer torch elastic agents than the rendezvous on the same line waits for
   // (`srun -N 3 torchrun --nnodes=4`): the rendezvous never completes, whatever the allocation (RG6).
   std::string starved;
+  bool srun_meets_rdzv = false;  // a srun line whose agents meet its rendezvous (a relaunch that fits)
   std::set<std::string> hostfile_hosts;
   std::set<int> hostfile_slots;
   std::string hostfile_line;
@@ -3615,10 +3616,22 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
           int agents = num(n[1]);
           if (std::regex_search(opts, k, kTasks)) agents = num(k[1]);
           else if (std::regex_search(opts, k, kTasksPerNode)) agents = num(n[1]) * num(k[1]);
-          const std::string launched = t.substr(static_cast<size_t>(m.position(0)));
+          // The command srun itself launches: up to the next shell separator (`;`, `&&`, `|`, `&`:
+          // a torchrun after `srun -N1 python prep.py &&` is not srun's) or a heterogeneous job's
+          // next component (` : `). Not a line that only prints a command (`echo "srun -N 1 torchrun
+          // ..."`, printf): nothing was launched (RV-RG6).
+          const size_t from = static_cast<size_t>(m.position(0));
+          std::string launched = t.substr(from);
+          const size_t cmd_end = static_cast<size_t>(m.length(0));
+          size_t cut = launched.find_first_of(";&|", cmd_end);
+          cut = std::min(cut, launched.find(" : ", cmd_end));
+          if (cut != std::string::npos) launched.resize(cut);
+          static const std::regex kPrinted(R"((?:^|[\s;&|(])(?:echo|printf)\s)");
+          const bool printed = std::regex_search(t.substr(0, from), kPrinted);
           int need = -1;
           if (std::regex_search(launched, k, kNnodes) || std::regex_search(launched, k, kAccel)) need = num(k[1]);
-          if (starved.empty() && agents > 0 && need > agents) {
+          if (!printed && agents > 0 && need > 0 && need <= agents) srun_meets_rdzv = true;
+          if (!printed && starved.empty() && agents > 0 && need > agents) {
             starved = "srun starts ";
             starved += std::to_string(agents);
             starved += " launcher agent(s) but the rendezvous waits for ";
@@ -3792,6 +3805,9 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
       nnodes_rdzv.erase(nnodes_rdzv.begin() + static_cast<std::ptrdiff_t>(i));
     }
   }
+  // A relaunch whose srun starts enough agents: the launch was fixed (as a kind fits below when one
+  // of its lines does; RV-RG6: the first srun's shortfall stood).
+  if (srun_meets_rdzv) starved.clear();
   if (nnodes.size() != launcher_counts && unreadable != nullptr) {
     unreadable->push_back("the launcher's node count 0 (0 is no count)");
   }

@@ -216,6 +216,33 @@ TEST_CASE("launch counts: srun starting fewer agents than the rendezvous waits f
   CHECK(Mismatch(more).find("uses less") == std::string::npos);
 }
 
+TEST_CASE("srun against the rendezvous: only the command srun launches, not a printed one, a relaunch that fits clears it (RV-RG6)") {
+  // The lines of a 4-node allocation's log, then the rendezvous' check over them.
+  auto run = [](const std::vector<std::string>& cmds) {
+    Json j = Srun("-N 4 --ntasks-per-node=1", "4", 4);
+    Json lines = Json::array({"SLURM_JOB_NUM_NODES=4"});
+    for (const std::string& c : cmds) lines.push_back(c);
+    lines.push_back("[n-01]:I1203 10:00:03.1 90 torch/distributed/elastic/agent/server/api.py:677] [default] Rendezvous'ing worker group");
+    j["logs"][0]["lines"] = lines;
+    return Mismatch(testing::RunJsonWithPack(j));
+  };
+  const std::string torchrun = " torchrun --nnodes=4 --nproc-per-node=8 --rdzv-backend=c10d --rdzv-endpoint=n-01:29500 train.py";
+  // A heterogeneous job: the first component's one task is a parameter server, the torchrun is the
+  // second's (4 agents). RG6: "srun starts 1 launcher agent(s) but the rendezvous waits for 4".
+  CHECK(run({"+ srun -N 1 --ntasks-per-node=1 python param_server.py : -N 4 --ntasks-per-node=1" + torchrun})
+            .find("srun starts") == std::string::npos);
+  // A side step next to a torchrun srun does not launch.
+  CHECK(run({"+ srun --overlap -N 1 python gpu_monitor.py &" + torchrun}).find("srun starts") == std::string::npos);
+  // A line that only prints a command launches nothing.
+  CHECK(run({"+ echo \"usage: srun -N 1 torchrun --nnodes=4 --nproc-per-node=8 train.py\""}).find("srun starts") ==
+        std::string::npos);
+  // A relaunch with 4 agents after a first one with 3: the launch was fixed.
+  CHECK(run({"+ srun -N 3 --ntasks-per-node=1" + torchrun, "+ srun -N 4 --ntasks-per-node=1" + torchrun})
+            .find("srun starts") == std::string::npos);
+  // The shortfall itself still reads, `-N3` written without a space too.
+  CHECK(run({"+ srun -N3 --ntasks-per-node=1" + torchrun}).find("srun starts 3 launcher agent(s)") != std::string::npos);
+}
+
 // mpirun under a 4-node Slurm allocation of 8 GPUs a node.
 Json Mpirun(const std::string& cmd) {
   Json lines = Json::array({"SLURM_JOB_NUM_NODES=4", "SLURM_GPUS_ON_NODE=8", cmd});
