@@ -9321,6 +9321,14 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       // A collective over the node's GPUs that hangs is the node's (its NVLink / NVSwitch, its
       // HCAs), not the GPU of a waiting rank's line there.
       o.hint.node_wide = reading->category == "nccl_collective_hang";
+      // NVML naming another GPU by index than the probe's target ("nvmlDeviceGetHandleByIndex(2): GPU
+      // is lost" from gpu.health@node/gpu5): a GPU of the node is lost, not the target; the node
+      // (NVML's index and CUDA's ordinal need not agree, so not GPU 2 either; RV-RG6).
+      if (reading->category == "gpu_fallen_off_bus" && o.hint.gpu >= 0) {
+        static const std::regex kNvmlIndex(R"(\bnvmlDeviceGetHandleByIndex(?:_v2)?\((\d{1,4})\))");
+        std::smatch ix;
+        if (std::regex_search(reason, ix, kNvmlIndex) && std::stoi(ix[1].str()) != o.hint.gpu) o.hint.gpu = -1;
+      }
       o.deltas = {{reading->category, w}};
       step_obs[i] = std::move(o);
       fed[i] = "round " + std::to_string(round) + " belief update: the probe's error read as evidence";

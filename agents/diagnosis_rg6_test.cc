@@ -172,6 +172,10 @@ TEST_CASE("a GPU probe's error saying the GPU is lost is evidence of a GPU off t
   Diagnosis lost = RunProbes(LostCase("nvmlDeviceGetHandleByIndex(5): GPU is lost (NVML_ERROR_GPU_IS_LOST)"));
   CHECK(lost.root_cause == "gpu_fallen_off_bus");
   CHECK(lost.component == "n-01/gpu5");
+  // NVML names another GPU than the target: a GPU of n-01 is lost, not gpu5 (RV-RG6: n-01/gpu5).
+  Diagnosis other = RunProbes(LostCase("nvmlDeviceGetHandleByIndex(2): GPU is lost (NVML_ERROR_GPU_IS_LOST)"));
+  CHECK(other.root_cause == "gpu_fallen_off_bus");
+  CHECK(other.component == "n-01");
   // Guard: the probe could not open the device: nothing of the GPU.
   CHECK(RunProbes(LostCase("permission denied opening /dev/nvidiactl")).root_cause == "rank_process_crash");
 }
