@@ -4451,7 +4451,7 @@ std::optional<ProbeErrorReading> ReadProbeError(const std::string& probe, const 
   static const std::regex kCannotRun(
       R"(\bssh\b|\bconnect(ion)?\b|unreachable|not reachable|\bDRAINED\b|\bdrain(ed|ing)?\b|not scheduled|)"
       R"(\bbusy\b|held by|\bexclusive\b|permission denied|not permitted|no such file|not found|not installed|)"
-      R"(invalid device|does not exist|no GPU with index|bootstrap|CommInitRank|socket interface|)"
+      R"(invalid device|does not exist|no GPU with index|bootstrap|CommInit(?:Rank|All)|socket interface|)"
       R"(out of memory|could not acquire|DCGM host engine|not run\b|)"
       // The executor's own deadline or launch (probes/command_executor.cc: "vigil-probe (slurm:...)
       // timed out after 155.0 s (killed)", "did not start", "printed no result"), srun still waiting

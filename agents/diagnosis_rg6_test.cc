@@ -139,6 +139,12 @@ TEST_CASE("a probe's error read as a hang: vigil-probe's own watchdog yes; the e
   // or without the could-not-run list; past the limit (a `timeout` step, a peer answering) they
   // test it.
   CHECK(RunProbes(HangCase("probe agent unreachable: ssh n-02: connection timed out", 120.0)).component.rfind("n-02", 0) != 0);
+  // vigil-probe's own single-node init (ncclCommInitAll) failing, past the limit: NCCL's init, not a
+  // hang (RG6's list named ncclCommInitRank only).
+  CHECK(RunProbes(HangCase("ncclCommInitAll(c->comms.data(), n, ctx.gpus.data()): unhandled system error (run with "
+                           "NCCL_DEBUG=INFO for details) (vigil_probe.cc:1066)",
+                           120.0))
+            .component.rfind("n-02", 0) != 0);
   // The test hangs on every node probed: the test or the stack under it, not one node's hang (RG6
   // read each node's error as that node's hang).
   Json every = HangCase("timed out after 120 s: ncclAllReduce did not complete on 8/8 ranks", 120.0);
