@@ -6769,6 +6769,37 @@ bool AlertStatesFact(const std::vector<Observation>& observations, const std::st
   return false;
 }
 
+// First-hand evidence outweighs the alert (AP): since the alert's own line is added beside a case's
+// logs or metrics for a fact they lack (AlertFactNotInEvidence: an Xid only the alert names), an
+// answer resting on that line alone must not outrank a hypothesis the case's own logs, metrics or
+// probes support - a confounder (the alert points one way, the logs another) stays with the logs.
+// Moves the first such hypothesis ahead of a lead that rests on the alert alone and on its line;
+// whether it is then named is the usual test (its probability against "some other cause").
+void PreferFirstHand(const DiagnosisCase& c, const std::vector<Observation>& observations,
+                     std::vector<Hypothesis>& hypotheses) {
+  if (hypotheses.size() < 2 || !RestsOnAlertAlone(c, observations, hypotheses[0].category)) return;
+  auto supported = [&](const std::string& cat, bool first_hand) {
+    for (const Observation& o : observations) {
+      auto it = o.deltas.find(cat);
+      if (it == o.deltas.end() || it->second <= 1e-3) continue;
+      const EvidenceKind k = o.evidence.kind;
+      if (!first_hand && FromAlertFactsLog(o.evidence)) return true;
+      if (first_hand && (k == EvidenceKind::kLog || k == EvidenceKind::kMetric || k == EvidenceKind::kProbe) &&
+          !FromAlertFactsLog(o.evidence)) {
+        return true;
+      }
+    }
+    return false;
+  };
+  if (!supported(hypotheses[0].category, false)) return;  // not the alert's line: as before AP
+  for (size_t i = 1; i < hypotheses.size(); ++i) {
+    if (hypotheses[i].status == HypothesisStatus::kRefuted || !supported(hypotheses[i].category, true)) continue;
+    std::rotate(hypotheses.begin(), hypotheses.begin() + static_cast<std::ptrdiff_t>(i),
+                hypotheses.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+    return;
+  }
+}
+
 std::string AlertName(const DiagnosisCase& c) {
   std::string name = c.alert->rule;
   if (auto it = c.alert->labels.find("alertname"); name.empty() && it != c.alert->labels.end()) name = it->second;
@@ -9392,6 +9423,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // alone was answered nccl_collective_hang at 0.155; 159 of the 272 symptom answers of the
   // alert-only variants were wrong). An annotation the reasoner reads as a measurement (a peer
   // comparison with its ratio) or a device fact in the alert is not a symptom alone (AlertStatesFact).
+  PreferFirstHand(c, beliefs.observations(), d.hypotheses);
   // Whether the leading hypothesis rests on the alert's own facts alone (RestsOnAlertAlone).
   const bool lead_alert_alone =
       !d.hypotheses.empty() && RestsOnAlertAlone(c, beliefs.observations(), d.hypotheses[0].category);

@@ -1,6 +1,7 @@
 #include "agents/diagnosis_agent.h"
 
 #include <algorithm>
+#include <cctype>
 #include <regex>
 #include <cmath>
 #include <limits>
@@ -170,6 +171,45 @@ Json DiagnosisReport::ToJson() const {
   return j;
 }
 
+namespace {
+// Whether the fault code at [begin, end) of `text` is named to rule it out: a negation word in the
+// same clause before it (back to the last '.', ';', ',', ':', '!', '?' or line break, at most 48
+// characters: "no", "not", "never", "none", "nor", "without", "zero", a word ending in "n't") -
+// "no prior Xid 48/94/95 on this node", "without an Xid 79" - or "not seen", "not observed", "not
+// found", "not present", "not reported", "absent" right after it ("Xid 95 not seen since the
+// reset"). "Xid (PCI:0000:3b:00): 79" is one code: its ':' and '.' come after `begin`.
+bool FaultCodeNegated(const std::string& text, size_t begin, size_t end) {
+  size_t from = begin > 48 ? begin - 48 : 0;
+  for (size_t i = begin; i > from; --i) {
+    const char ch = text[i - 1];
+    if (ch == '.' || ch == ';' || ch == ',' || ch == ':' || ch == '!' || ch == '?' || ch == '\n' || ch == '\r') {
+      from = i;
+      break;
+    }
+  }
+  const std::string before = AsciiLower(text.substr(from, begin - from));
+  size_t i = 0;
+  while (i < before.size()) {
+    while (i < before.size() && !std::isalpha(static_cast<unsigned char>(before[i])) && before[i] != '\'') ++i;
+    const size_t start = i;
+    while (i < before.size() && (std::isalpha(static_cast<unsigned char>(before[i])) || before[i] == '\'')) ++i;
+    const std::string_view w(before.data() + start, i - start);
+    if (w == "no" || w == "not" || w == "never" || w == "none" || w == "nor" || w == "without" || w == "zero" ||
+        (w.size() > 3 && w.ends_with("n't"))) {
+      return true;
+    }
+  }
+  std::string after = AsciiLower(text.substr(end, std::min<size_t>(24, text.size() - std::min(end, text.size()))));
+  size_t k = 0;
+  while (k < after.size() && (after[k] == ' ' || after[k] == '\t')) ++k;
+  const std::string_view rest(after.data() + k, after.size() - k);
+  for (std::string_view n : {"not seen", "not observed", "not found", "not present", "not reported", "absent"}) {
+    if (rest.starts_with(n)) return true;
+  }
+  return false;
+}
+}  // namespace
+
 std::vector<std::string> FaultCodesInText(const std::string& text) {
   // "Xid 79", "XID: 79", "xid=\"79\"", "Xid (PCI:0000:3b:00): 79", "SXid 12028", "Xid 48/63/64".
   // The regex finds the first number only, every repeat bounded; a list's further numbers are read
@@ -193,10 +233,10 @@ std::vector<std::string> FaultCodesInText(const std::string& text) {
   for (auto it = std::sregex_iterator(text.begin(), text.end(), kCode);
        it != std::sregex_iterator() && out.size() < kMaxFaultCodes; ++it) {
     const std::string kind = AsciiLower((*it)[1].str());
-    add(kind, (*it)[2].str());
+    std::vector<std::string> numbers{(*it)[2].str()};
     // "Xid 48/63/64", "Xid 13, 31": further numbers after '/' or ',' (spaces around), each a whole word.
     size_t pos = static_cast<size_t>(it->position(0) + it->length(0));
-    while (pos < text.size() && out.size() < kMaxFaultCodes) {
+    while (pos < text.size() && numbers.size() < kMaxFaultCodes) {
       size_t p = pos;
       while (p < text.size() && (text[p] == ' ' || text[p] == '\t')) ++p;
       if (p >= text.size() || (text[p] != '/' && text[p] != ',')) break;
@@ -205,9 +245,12 @@ std::vector<std::string> FaultCodesInText(const std::string& text) {
       const size_t digits = p;
       while (p < text.size() && is_digit(text[p]) && p - digits < 6) ++p;
       if (p == digits || p - digits > 5 || (p < text.size() && is_word(text[p]))) break;
-      add(kind, text.substr(digits, p - digits));
+      numbers.push_back(text.substr(digits, p - digits));
       pos = p;
     }
+    // "no prior Xid 48/94/95", "without Xid 79", "Xid 95 not seen": codes named to rule them out.
+    if (FaultCodeNegated(text, static_cast<size_t>(it->position(0)), pos)) continue;
+    for (std::string& n : numbers) add(kind, std::move(n));
   }
   return out;
 }
@@ -215,6 +258,91 @@ std::vector<std::string> FaultCodesInText(const std::string& text) {
 bool IsAlertFactsLog(const std::string& source) {
   if (!source.ends_with(kAlertFactsLogName)) return false;
   return source.size() == kAlertFactsLogName.size() || source[source.size() - kAlertFactsLogName.size() - 1] == '/';
+}
+
+namespace {
+// Whether a text may hold "xid" in any case (the cheap test before FaultCodesInText's regex).
+bool MayNameXid(std::string_view text) {
+  for (size_t i = 0; i + 3 <= text.size(); ++i) {
+    if ((text[i] | 0x20) == 'x' && (text[i + 1] | 0x20) == 'i' && (text[i + 2] | 0x20) == 'd') return true;
+  }
+  return false;
+}
+
+std::string LabelValue(const Labels& ls, const char* k) {
+  auto it = ls.find(k);
+  return it == ls.end() ? std::string() : it->second;
+}
+}  // namespace
+
+std::vector<std::string> AlertFaultCodes(const Alert& a) {
+  std::string text;
+  for (const char* k : {"summary", "description", "message"}) {
+    text += LabelValue(a.annotations, k);
+    text += "\n";
+  }
+  for (const auto& [k, v] : a.labels) {
+    text += k;
+    text += "=\"";
+    text += v;
+    text += "\"\n";
+  }
+  return FaultCodesInText(text);
+}
+
+bool AlertFactNotInEvidence(const DiagnosisCase& c) {
+  if (!c.alert) return false;
+  const Alert& a = *c.alert;
+  std::vector<std::string> codes = AlertFaultCodes(a);
+  if (!codes.empty()) {
+    // A code the case's logs name (a kernel log's "NVRM: Xid (PCI:...): 95", a co-firing alert's
+    // text) or an XID series of the alert's GPU shows (dcgm-exporter's DCGM_FI_DEV_XID_ERRORS: its
+    // value is the GPU's last Xid) is already there.
+    auto drop = [&](const std::string& code) { codes.erase(std::remove(codes.begin(), codes.end(), code), codes.end()); };
+    for (const CaseLog& log : c.logs) {
+      if (IsAlertFactsLog(log.source)) continue;
+      for (const LogLine& l : log.lines) {
+        if (codes.empty()) return false;
+        if (!MayNameXid(l.text)) continue;
+        for (const std::string& code : FaultCodesInText(l.text)) drop(code);
+      }
+    }
+    const std::string gpu = LabelValue(a.labels, "gpu");
+    const NodeNames alert_node = NodeNamesOf(a.labels);
+    for (const TimeSeries& s : c.metrics) {
+      if (codes.empty()) return false;
+      if (s.name.find("XID") == std::string::npos && s.name.find("xid") == std::string::npos) continue;
+      if (const std::string sg = LabelValue(s.labels, "gpu"); !gpu.empty() && !sg.empty() && sg != gpu) continue;
+      const NodeNames series_node = NodeNamesOf(s.labels);
+      if (!alert_node.empty() && !series_node.empty() && !SameNode(alert_node, series_node)) continue;
+      for (double v : s.values) {
+        if (!std::isfinite(v) || v < 1 || v > 99999 || v != std::floor(v)) continue;
+        std::string code = "xid ";
+        code += std::to_string(static_cast<int64_t>(v));
+        drop(code);
+      }
+    }
+    return !codes.empty();
+  }
+  // No code: the alert's expression (its generatorURL's g0.expr) names the metric it read. A case of
+  // metrics alone (vigil serve with Prometheus: what BuildTriageCase read for the node) that holds
+  // none of them did not read the alert's fact (not scraped, not in the window, dropped by
+  // relabelling): the alert's line is its only account. With a log of the cluster or a probe result,
+  // or the expression's metric among the series, the state was read first-hand.
+  if (c.probes.is_object() && !c.probes.empty()) return false;
+  for (const CaseLog& log : c.logs) {
+    if (!log.source.ends_with("/alertmanager co-firing alerts") && !IsAlertFactsLog(log.source)) return false;
+  }
+  std::string url;
+  if (a.explanation.is_object()) {
+    if (auto it = a.explanation.find("generator_url"); it != a.explanation.end() && it->is_string()) url = it->get<std::string>();
+  }
+  const std::vector<std::string> names = MetricNamesInExpression(ExpressionFromGeneratorUrl(url));
+  if (names.empty()) return false;
+  for (const TimeSeries& s : c.metrics) {
+    if (std::find(names.begin(), names.end(), s.name) != names.end()) return false;
+  }
+  return true;
 }
 
 std::optional<CaseLog> AlertFactsLog(const DiagnosisCase& c) {
@@ -232,25 +360,29 @@ std::optional<CaseLog> AlertFactsLog(const DiagnosisCase& c) {
   has_fact = has_fact || !annotations.empty();
   for (const auto& [k, v] : a.labels) has_fact = has_fact || (k != "alertname" && !v.empty());
   if (!has_fact) return std::nullopt;
-  // The case's own evidence first: with a log of the cluster (not Alertmanager's co-firing alerts),
-  // a metric series or a recorded probe result, the state is read first-hand there and the alert's
-  // summary of it is not counted beside it (it still points the search: the KB recall of its text,
-  // its place as the component hint).
-  if (!c.metrics.empty() || (c.probes.is_object() && !c.probes.empty())) return std::nullopt;
-  for (const CaseLog& log : c.logs) {
-    if (!log.source.ends_with("/alertmanager co-firing alerts") && !IsAlertFactsLog(log.source)) return std::nullopt;
-  }
   // One fact counts once: the webhook pasted as a log already holds the alert's annotations.
   for (const std::string& t : annotations) {
     if (t.size() < 12) continue;
     std::string escaped = Json(t).dump();
     escaped = escaped.substr(1, escaped.size() - 2);
     for (const CaseLog& log : c.logs) {
+      if (IsAlertFactsLog(log.source)) continue;
       for (const LogLine& l : log.lines) {
         if (l.text.find(t) != std::string::npos || l.text.find(escaped) != std::string::npos) return std::nullopt;
       }
     }
   }
+  // The case's own evidence (a log of the cluster, not Alertmanager's co-firing alerts; a metric
+  // series; a recorded probe result) reads the state first-hand: the alert's line is added beside it
+  // only for a fact the alert carries and that evidence does not (AlertFactNotInEvidence: a fault
+  // code no log line or XID series of the case holds; the metric the alert's expression read, absent
+  // from a case of metrics alone). Otherwise the alert still points the search (the KB recall of its
+  // text) and the component, and its summary is not counted again.
+  bool own_evidence = !c.metrics.empty() || (c.probes.is_object() && !c.probes.empty());
+  for (const CaseLog& log : c.logs) {
+    own_evidence = own_evidence || (!log.source.ends_with("/alertmanager co-firing alerts") && !IsAlertFactsLog(log.source));
+  }
+  if (own_evidence && !AlertFactNotInEvidence(c)) return std::nullopt;
   const std::string node = AlertNode(a).second;
   CaseLog log;
   // An alert that names no node is the job's (or the cluster's): "job/" is never read as a node.

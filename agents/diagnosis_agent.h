@@ -59,17 +59,31 @@ struct DiagnosisReport {
 // it; `job/alertmanager alert` when the alert names none; IsAlertFactsLog), so that the
 // log signatures and line recall read the alert's Xid, ECC or throttle fact as they read the same
 // fact in a co-firing alert. nullopt when the case has no alert, the alert has no summary,
-// description, message or label beyond its name, the case carries evidence of its own (a metric
-// series, a recorded probe result, a log other than alert triage's co-firing alerts: the state read
-// first-hand; the alert still points the KB search and the component), or it already carries the
-// alert: a log line holds
-// its summary or description (at least 12 characters) verbatim or JSON-escaped (the Alertmanager
-// webhook pasted as a log source): one fact counts once. DiagnosisAgent::Diagnose appends it to
+// description, message or label beyond its name, the case already carries the alert (a log line
+// holds its summary or description, at least 12 characters, verbatim or JSON-escaped: the
+// Alertmanager webhook pasted as a log source; one fact counts once), or the case carries evidence
+// of its own (a metric series, a recorded probe result, a log other than alert triage's co-firing
+// alerts: the state read first-hand) and the alert carries no fact that evidence lacks
+// (AlertFactNotInEvidence; AP: vigil serve with Prometheus read the node's CPU series and not the
+// XID series, and an Xid 95 only the alert named fell back to the KB prior). The alert still
+// points the KB search and the component either way. DiagnosisAgent::Diagnose appends it to
 // every case it diagnoses (vigil serve, vigil diagnose --alert and --case, vigil eval diagnose),
 // after the log budget (looked for in the logs as given; the line is not counted in the budget).
 // The reasoner counts it by the category's layer and says when an answer rests on it alone
 // (agents/README.md, "Alert-only triage").
 std::optional<CaseLog> AlertFactsLog(const DiagnosisCase& c);
+// The fault codes (FaultCodesInText) of an alert's summary, description, message and labels.
+std::vector<std::string> AlertFaultCodes(const Alert& a);
+// Whether the case's alert carries a fact its other evidence does not, compared fact by fact:
+// - a fault code of the alert (AlertFaultCodes) that no log line names (the alert's own line left
+//   out) and no XID series (a metric named *XID*, e.g. DCGM_FI_DEV_XID_ERRORS, whose value is the
+//   GPU's last Xid) of the alert's GPU and node shows;
+// - with no fault code: in a case of metrics alone (no log of the cluster, no probe result: what
+//   vigil serve's BuildTriageCase reads from Prometheus), the alert's expression (generatorURL
+//   g0.expr) names metrics none of which the case holds (the series not scraped, outside the
+//   window, dropped by relabelling).
+// false for a case without an alert.
+bool AlertFactNotInEvidence(const DiagnosisCase& c);
 // The last part of the log's source AlertFactsLog writes, and whether a log is one it wrote (its source
 // is "alertmanager alert" or ends in "/alertmanager alert").
 inline constexpr std::string_view kAlertFactsLogName = "alertmanager alert";

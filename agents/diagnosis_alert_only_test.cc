@@ -187,7 +187,7 @@ TEST_CASE("alert only: fault codes read from a text") {
   CHECK(FaultCodesInText("GPU reported Xid 95 on gpu-7") == V{"xid 95"});
   CHECK(FaultCodesInText("NVRM: Xid (PCI:0000:3b:00): 79, pid=1") == V{"xid 79"});
   CHECK(FaultCodesInText("labels {xid=\"079\"} XID: 95") == V{"xid 79", "xid 95"});
-  CHECK(FaultCodesInText("no prior Xid 48/94/95 on the GPU") == V{"xid 48", "xid 94", "xid 95"});
+  CHECK(FaultCodesInText("prior Xid 48/94/95 on the GPU") == V{"xid 48", "xid 94", "xid 95"});
   CHECK(FaultCodesInText("SXid 12028 on nvswitch 3") == V{"sxid 12028"});
   CHECK(FaultCodesInText("GPUXidError firing, xids seen") == V{});
 }
@@ -330,6 +330,167 @@ TEST_CASE("alert only: probes that ran and passed argue against the alert's clai
   CHECK(f->diagnosis.component == "gpu-7/gpu3");
   CHECK_FALSE(Said(f->diagnosis, "the alert's claim is not confirmed"));
   CHECK_FALSE(Said(f->diagnosis, "only the alert was read"));
+}
+
+TEST_CASE("alert beside evidence: codes named to rule them out are not the text's codes (AP)") {
+  using V = std::vector<std::string>;
+  CHECK(FaultCodesInText("no prior Xid 48/94/95 on this node") == V{});
+  CHECK(FaultCodesInText("Ran 3 days without an Xid 79 on this GPU") == V{});
+  CHECK(FaultCodesInText("Xid 95 not seen since the reset") == V{});
+  CHECK(FaultCodesInText("dmesg didn't show Xid 63") == V{});
+  // The clause ends before the code: "No ECC errors." says nothing of the Xid that follows.
+  CHECK(FaultCodesInText("No ECC errors. Xid 95 on GPU 3") == V{"xid 95"});
+  CHECK(FaultCodesInText("no reset needed, Xid 31 (MMU fault) on GPU 2") == V{"xid 31"});
+  CHECK(FaultCodesInText("[ 123.456] NVRM: Xid (PCI:0000:3b:00): 79, pid=1, GPU has fallen off the bus") == V{"xid 79"});
+  // "node" holds "no", not the word.
+  CHECK(FaultCodesInText("node-3 Xid 48") == V{"xid 48"});
+  // Two codes, one ruled out.
+  CHECK(FaultCodesInText("Xid 79 on GPU 5; no Xid 48 before it") == V{"xid 79"});
+}
+
+TEST_CASE("alert beside evidence: an incident ruling out other codes is not of another fault (AP)") {
+  // The right incident's text names codes only to rule them out ("no prior Xid 48/94 on this node");
+  // before AP they read as its codes, so for an Xid 95 alert it ranked as another fault, after an
+  // incident less like the alert.
+  Incident right;
+  right.id = "ecc-uncontained";
+  right.title = "GPUXidError on gpu-7 GPU 3: uncontained uncorrectable ECC error";
+  right.raw_text = "GPU 3 on gpu-7 reported an uncontained uncorrectable ECC error and every process on it was "
+                   "killed; no prior Xid 48/94 on this node. Reset the GPU.";
+  right.root_cause = "gpu_memory_uncorrectable_ecc";
+  right.mitigation = "reset the GPU";
+  Incident other;
+  other.id = "thermal";
+  other.title = "GPU on gpu-7 ran hot";
+  other.raw_text = "GPU 5 on gpu-7 throttled by temperature; fixed the fan.";
+  other.root_cause = "gpu_thermal_throttle";
+  other.mitigation = "fix the fan";
+  auto kb = testing::KbWith({right, other});
+  CHECK(FaultCodesInText(right.raw_text).empty());
+  auto f = GatherKnowledge(*kb, CaseOf(Json{{"alert", Xid95Alert()}}));
+  REQUIRE(f.ok());
+  REQUIRE(f->recalled.size() == 2);
+  CHECK(f->recalled[0].incident.id == "ecc-uncontained");
+}
+
+// A node's series as Prometheus returns them for the alert's node (node_exporter), no XID series.
+Json NodeCpuSeries() {
+  Json pts = Json::array();
+  for (int k = 0; k < 10; ++k) pts.push_back(Json::array({int64_t{1764490000000} + 60000 * k, 1000 + 50 * k}));
+  return Json::array({Json{{"name", "node_cpu_seconds_total"},
+                           {"labels", {{"instance", "10.0.0.7:9100"}, {"node", "gpu-7"}, {"cpu", "0"}, {"mode", "idle"}}},
+                           {"samples", pts}}});
+}
+
+TEST_CASE("alert beside evidence: a fault code only the alert carries counts beside the node's metrics (AP)") {
+  Json j{{"alert", Xid95Alert()}};
+  j["metrics"] = NodeCpuSeries();
+  DiagnosisCase c = CaseOf(j);
+  REQUIRE(!c.metrics.empty());
+  CHECK(AlertFactNotInEvidence(c));
+  auto log = AlertFactsLog(c);
+  REQUIRE(log.has_value());
+  CHECK(log->source == "gpu-7/gpu3/alertmanager alert");
+  const Diagnosis d = Diagnose(c).diagnosis;
+  CHECK(d.root_cause == "gpu_memory_uncorrectable_ecc");
+  CHECK(d.component == "gpu-7/gpu3");
+  CHECK(d.confidence <= 0.45);
+  CHECK(d.summary.rfind("suspected (from the alert alone, not verified)", 0) == 0);
+  CHECK(d.mitigation.find("reset the GPU") != std::string::npos);
+}
+
+TEST_CASE("alert beside evidence: the alert's code already in a log line or the GPU's XID series counts once (AP)") {
+  // A log of the cluster that names no Xid: the alert's Xid is its own fact.
+  Json j{{"alert", Xid95Alert()}};
+  j["logs"] = Json::array({Json{{"source", "gpu-7/trainer"}, {"lines", {"step 100 loss 2.31", "step 101 loss 2.30"}}}});
+  CHECK(AlertFactsLog(CaseOf(j)).has_value());
+  // The kernel log names it: not twice.
+  j["logs"].push_back(Json{{"source", "gpu-7/dmesg"},
+                           {"lines", {"[Mon Nov 30 08:11:58 2026] NVRM: Xid (PCI:0000:3b:00): 95, pid=4411, name=python"}}});
+  CHECK_FALSE(AlertFactsLog(CaseOf(j)).has_value());
+  // A line that names it only to rule it out does not hold it.
+  j["logs"][1]["lines"] = Json::array({"no Xid 95 in dmesg since the reboot"});
+  CHECK(AlertFactsLog(CaseOf(j)).has_value());
+  // dcgm-exporter's XID series of the alert's GPU holds 95: not twice; another GPU's does not count.
+  Json m{{"alert", Xid95Alert()}};
+  Json xid = Json::array();
+  for (int k = 0; k < 5; ++k) xid.push_back(Json::array({int64_t{1764490000000} + 60000 * k, k < 3 ? 0 : 95}));
+  m["metrics"] = Json::array({Json{{"name", "DCGM_FI_DEV_XID_ERRORS"}, {"labels", {{"Hostname", "gpu-7"}, {"gpu", "3"}}}, {"samples", xid}}});
+  CHECK_FALSE(AlertFactsLog(CaseOf(m)).has_value());
+  m["metrics"][0]["labels"]["gpu"] = "5";
+  CHECK(AlertFactsLog(CaseOf(m)).has_value());
+  m["metrics"][0]["labels"]["gpu"] = "3";
+  m["metrics"][0]["labels"]["Hostname"] = "gpu-9";
+  CHECK(AlertFactsLog(CaseOf(m)).has_value());
+}
+
+TEST_CASE("alert beside evidence: the webhook pasted beside other logs is the alert, counted once (AP)") {
+  // Reachable now that a log of the cluster no longer keeps the alert's line out by itself. The
+  // alert's text names no Xid (only its label does), and the webhook is pasted as `jq .` prints it
+  // (`"xid": "95"`, no fault code FaultCodesInText reads): no log line holds the code, so only the
+  // pasted-webhook check finds the alert there; without it the Xid would count twice.
+  Json alert = Xid95Alert();
+  alert["annotations"]["summary"] = "Uncontained ECC error on gpu-7 GPU 3";
+  alert["annotations"]["description"] = "GPU 3 on gpu-7 reported an uncontained uncorrectable ECC error.";
+  Json webhook = alert;
+  webhook["status"] = "firing";
+  const std::string text = Json{{"alerts", Json::array({webhook})}}.dump(2);
+  Json lines = Json::array();
+  size_t start = 0;
+  while (start < text.size()) {
+    const size_t nl = text.find('\n', start);
+    lines.push_back(text.substr(start, nl == std::string::npos ? std::string::npos : nl - start));
+    if (nl == std::string::npos) break;
+    start = nl + 1;
+  }
+  Json j{{"alert", alert}};
+  j["logs"] = Json::array({Json{{"source", "alertmanager/webhook"}, {"lines", lines}},
+                           Json{{"source", "gpu-7/trainer"}, {"lines", {"step 100 loss 2.31"}}}});
+  DiagnosisCase c = CaseOf(j);
+  CHECK(AlertFactNotInEvidence(c));  // no log line's codes hold the Xid: only the pasted check finds it
+  CHECK_FALSE(AlertFactsLog(c).has_value());
+  // The same case without the pasted webhook: the alert's line is added beside the trainer's log.
+  j["logs"].erase(0);
+  CHECK(AlertFactsLog(CaseOf(j)).has_value());
+}
+
+TEST_CASE("alert beside evidence: a code-less alert whose expression's metric was not read (AP)") {
+  Json a = ParseJson(R"JSON({
+    "labels": {"alertname": "GPURowRemapPending", "severity": "warning", "Hostname": "gpu-7", "gpu": "3"},
+    "annotations": {"summary": "GPU 3 on gpu-7 has a pending row remap", "description": "DCGM_FI_DEV_ROW_REMAP_PENDING is 1: reset the GPU to apply it."},
+    "generatorURL": "http://prometheus:9090/graph?g0.expr=DCGM_FI_DEV_ROW_REMAP_PENDING+%3E+0&g0.tab=1",
+    "startsAt": "2026-11-30T08:12:40Z"})JSON").value();
+  Json j{{"alert", a}};
+  j["metrics"] = NodeCpuSeries();
+  CHECK(AlertFactsLog(CaseOf(j)).has_value());  // Prometheus returned the node's CPU, not the remap series
+  Json pts = Json::array({Json::array({int64_t{1764490000000}, 1})});
+  j["metrics"].push_back(Json{{"name", "DCGM_FI_DEV_ROW_REMAP_PENDING"}, {"labels", {{"Hostname", "gpu-7"}, {"gpu", "3"}}}, {"samples", pts}});
+  CHECK_FALSE(AlertFactsLog(CaseOf(j)).has_value());  // read first-hand
+  // With a log of the cluster the state was read first-hand: a code-less summary is not added.
+  Json k{{"alert", a}};
+  k["logs"] = Json::array({Json{{"source", "gpu-7/trainer"}, {"lines", {"step 100 loss 2.31"}}}});
+  CHECK_FALSE(AlertFactsLog(CaseOf(k)).has_value());
+  // No generatorURL: nothing says which metric the alert read; not added beside metrics.
+  Json n{{"alert", a}};
+  n["alert"].erase("generatorURL");
+  n["metrics"] = NodeCpuSeries();
+  CHECK_FALSE(AlertFactsLog(CaseOf(n)).has_value());
+}
+
+TEST_CASE("alert beside evidence: the logs' own cause is not outranked by the alert's line (AP)") {
+  // A confounder: the alert says Xid 95, the trainer's log shows the rank ran out of memory and no
+  // log names the Xid. The alert's line is added (a fact only it carries), but the answer resting
+  // on it alone does not outrank the cause the node's own log supports.
+  Json j{{"alert", Xid95Alert()}};
+  j["logs"] = Json::array({Json{{"source", "gpu-7/trainer"},
+                                {"lines", {"[rank3]: torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. "
+                                           "GPU 3 has a total capacity of 79.11 GiB of which 1.2 GiB is free."}}}});
+  DiagnosisCase c = CaseOf(j);
+  REQUIRE(AlertFactsLog(c).has_value());
+  const Diagnosis d = Diagnose(c).diagnosis;
+  CHECK(d.root_cause != "gpu_memory_uncorrectable_ecc");
+  REQUIRE(!d.hypotheses.empty());
+  CHECK(d.hypotheses[0].category == "cuda_oom");
 }
 
 }  // namespace
