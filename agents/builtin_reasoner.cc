@@ -6800,6 +6800,57 @@ void PreferFirstHand(const DiagnosisCase& c, const std::vector<Observation>& obs
   }
 }
 
+// The firing alert's own expression is one of the KB's metric conditions (AP): a Prometheus rule
+// `increase(DCGM_FI_DEV_PCIE_REPLAY_COUNTER[10m]) > 100` that fired says that condition held on the
+// alert's series, as a sample read would (realistic9 rl9-09: `unknown` from the alert alone, no log
+// signature reads "PCIe replays rising"). Counted once a category, as a metric hit at kMetricWeight,
+// only for a device layer (gpu, host, network: a state measured on the node, not a symptom several
+// causes produce) and only when the case holds no series of the condition's metrics (else the
+// condition was evaluated on them first-hand). Evidence kind alert, placed on the alert's node and
+// GPU: an answer resting on it alone is suspected (RestsOnAlertAlone). The expression must equal the
+// condition but for spaces (a looser threshold or another window says another thing).
+template <typename BeliefsT>
+void AddAlertExpressionCondition(const DiagnosisCase& c, const KnowledgeFacts& facts, const std::vector<TimeSeries>& series,
+                                 const std::string& job, BeliefsT& beliefs) {
+  if (!c.alert || !c.alert->explanation.is_object()) return;
+  auto it = c.alert->explanation.find("generator_url");
+  if (it == c.alert->explanation.end() || !it->is_string()) return;
+  auto squeeze = [](const std::string& t) {
+    std::string out;
+    for (char ch : t) {
+      if (ch != ' ' && ch != '\t' && ch != '\n' && ch != '\r') out += ch;
+    }
+    return out;
+  };
+  const std::string expr = squeeze(ExpressionFromGeneratorUrl(it->get<std::string>()));
+  if (expr.empty()) return;
+  std::set<std::string> done;
+  for (const Signature& s : facts.metric_conditions) {
+    if (done.count(s.category) || squeeze(s.pattern) != expr) continue;
+    auto layer = facts.layers.find(s.category);
+    if (layer == facts.layers.end() || !IsDeviceLayer(layer->second)) continue;
+    const std::vector<std::string> names = MetricNamesInExpression(s.pattern);
+    if (names.empty()) continue;
+    bool read = false;
+    for (const TimeSeries& ts : series) read = read || std::find(names.begin(), names.end(), ts.name) != names.end();
+    if (read) continue;
+    done.insert(s.category);
+    Observation o;
+    o.evidence.kind = EvidenceKind::kAlert;
+    o.evidence.source = "alert expression";
+    o.evidence.detail = "the firing alert's expression is kb:" + s.incident_id + "'s condition: " + s.pattern;
+    o.evidence.supports = {s.category};
+    o.evidence.weight = kMetricWeight;
+    o.deltas[s.category] = kMetricWeight;
+    o.hint.node = AlertNode(*c.alert).second;
+    o.hint.gpu = GpuOf(c.alert->labels);
+    o.hint.job = job;
+    o.hint.entry_component = s.component;
+    o.time_ms = c.alert->starts_at_ms > 0 ? c.alert->starts_at_ms : kNoTime;
+    beliefs.Add(std::move(o));
+  }
+}
+
 std::string AlertName(const DiagnosisCase& c) {
   std::string name = c.alert->rule;
   if (auto it = c.alert->labels.find("alertname"); name.empty() && it != c.alert->labels.end()) name = it->second;
@@ -7524,6 +7575,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   for (const auto& [node, gpu] : FindUtilOddOneOut(c.metrics)) {
     if (OddGpuStoppedWhilePeersSpin(c.metrics, node, gpu)) spinning_idle.insert({node, gpu});
   }
+  AddAlertExpressionCondition(c, facts, series, topo.job, beliefs);
   for (const Signature& s : facts.metric_conditions) {
     if (!fp8_run && s.category == "fp8_scaling_overflow" && s.pattern.find("fp8") == std::string::npos) continue;
     auto result = EvaluateMetricCondition(s.pattern, series);

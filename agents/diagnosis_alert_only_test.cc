@@ -493,5 +493,32 @@ TEST_CASE("alert beside evidence: the logs' own cause is not outranked by the al
   CHECK(d.hypotheses[0].category == "cuda_oom");
 }
 
+TEST_CASE("alert only: the alert's expression is a KB metric condition of a device layer: suspected (AP)") {
+  // dcgm-exporter's PCIe replay alert whose rule is the pack's condition for a degraded PCIe link
+  // (pack-pcie-aer-replay); before AP `unknown` (no log signature reads "PCIe replays rising").
+  Json a = ParseJson(R"JSON({
+    "labels": {"alertname": "GPUPCIeReplayErrors", "severity": "warning", "Hostname": "gpu-7", "gpu": "1",
+               "job": "nvidia-dcgm-exporter"},
+    "annotations": {"summary": "PCIe replays rising on gpu-7 GPU 1", "description": "GPU 1 on gpu-7: 4212 PCIe replays in the last 10 minutes."},
+    "generatorURL": "http://prometheus:9090/graph?g0.expr=increase%28DCGM_FI_DEV_PCIE_REPLAY_COUNTER%5B10m%5D%29%20%3E%20100&g0.tab=1",
+    "startsAt": "2026-11-30T08:12:40Z"})JSON").value();
+  const Diagnosis d = Diagnose(CaseOf(Json{{"alert", a}})).diagnosis;
+  CHECK(d.root_cause == "pcie_link_degraded");
+  CHECK(d.component.rfind("gpu-7", 0) == 0);
+  CHECK(d.confidence <= 0.45);
+  CHECK(d.summary.rfind("suspected (from the alert alone, not verified)", 0) == 0);
+  // Another threshold is another statement: not the condition, not counted.
+  Json loose = a;
+  loose["generatorURL"] = "http://prometheus:9090/graph?g0.expr=increase%28DCGM_FI_DEV_PCIE_REPLAY_COUNTER%5B10m%5D%29%20%3E%201";
+  CHECK(Diagnose(CaseOf(Json{{"alert", loose}})).diagnosis.root_cause != "pcie_link_degraded");
+  // A symptom layer's condition (a NaN loss: `loss != loss`) is not a device fact: still unknown.
+  Json nan = ParseJson(R"JSON({
+    "labels": {"alertname": "TrainingLossNaN", "severity": "critical", "training_job": "llm-1", "job": "train-exporter"},
+    "annotations": {"summary": "Loss of llm-1 is NaN"},
+    "generatorURL": "http://prometheus:9090/graph?g0.expr=loss%20%21%3D%20loss",
+    "startsAt": "2026-11-30T08:12:40Z"})JSON").value();
+  CHECK(Diagnose(CaseOf(Json{{"alert", nan}})).diagnosis.root_cause == "unknown");
+}
+
 }  // namespace
 }  // namespace vigil
