@@ -6772,30 +6772,55 @@ bool AlertStatesFact(const std::vector<Observation>& observations, const std::st
 // First-hand evidence outweighs the alert (AP): since the alert's own line is added beside a case's
 // logs or metrics for a fact they lack (AlertFactNotInEvidence: an Xid only the alert names), an
 // answer resting on that line alone must not outrank a hypothesis the case's own logs, metrics or
-// probes support - a confounder (the alert points one way, the logs another) stays with the logs.
-// Moves the first such hypothesis ahead of a lead that rests on the alert alone and on its line;
-// whether it is then named is the usual test (its probability against "some other cause").
+// probes support as strongly - a confounder (the alert points one way, the logs another) stays with
+// the logs. Moves the first such hypothesis ahead of a lead that rests on the alert alone and on its
+// line; whether it is then named is the usual test (its probability against "some other cause").
+// As strongly (review RV-AP): one first-hand observation of the hypothesis at least the weight of the
+// alert line's for the lead - a decisive log line (a CUDA OOM, a kernel Xid) against the alert's
+// device fact. A weaker one (a symptom: a trainer's NCCL watchdog timeout, 0.9) is what the alert's
+// fault explains (an Xid 79 GPU off the bus stalls the collectives): the alert's answer stays ahead,
+// suspected (before the review a timeout line beside an Xid 79 alert made the answer `unknown`).
+// The hypotheses the move puts behind the promoted one keep their order and get its probability at
+// most, with the reason in their rationale, so that the list, the answer and its confidence agree
+// (before the review "cuda_oom 0.25" was listed above "gpu_memory_uncorrectable_ecc 0.45"): the
+// alert's unverified fact, contradicted first-hand, is discounted to the first-hand cause's level.
 void PreferFirstHand(const DiagnosisCase& c, const std::vector<Observation>& observations,
                      std::vector<Hypothesis>& hypotheses) {
   if (hypotheses.size() < 2 || !RestsOnAlertAlone(c, observations, hypotheses[0].category)) return;
-  auto supported = [&](const std::string& cat, bool first_hand) {
+  // The strongest single observation of `cat`: the alert's line, or the case's own logs/metrics/probes.
+  auto strongest = [&](const std::string& cat, bool first_hand) {
+    double best = 0;
     for (const Observation& o : observations) {
       auto it = o.deltas.find(cat);
       if (it == o.deltas.end() || it->second <= 1e-3) continue;
       const EvidenceKind k = o.evidence.kind;
-      if (!first_hand && FromAlertFactsLog(o.evidence)) return true;
-      if (first_hand && (k == EvidenceKind::kLog || k == EvidenceKind::kMetric || k == EvidenceKind::kProbe) &&
-          !FromAlertFactsLog(o.evidence)) {
-        return true;
+      const bool alert_line = FromAlertFactsLog(o.evidence);
+      if ((!first_hand && alert_line) ||
+          (first_hand && !alert_line && (k == EvidenceKind::kLog || k == EvidenceKind::kMetric || k == EvidenceKind::kProbe))) {
+        best = std::max(best, it->second);
       }
     }
-    return false;
+    return best;
   };
-  if (!supported(hypotheses[0].category, false)) return;  // not the alert's line: as before AP
+  const double alert_fact = strongest(hypotheses[0].category, false);
+  if (alert_fact <= 0) return;  // not the alert's line: as before AP
   for (size_t i = 1; i < hypotheses.size(); ++i) {
-    if (hypotheses[i].status == HypothesisStatus::kRefuted || !supported(hypotheses[i].category, true)) continue;
+    if (hypotheses[i].status == HypothesisStatus::kRefuted) continue;
+    if (strongest(hypotheses[i].category, true) + 1e-9 < alert_fact) continue;
     std::rotate(hypotheses.begin(), hypotheses.begin() + static_cast<std::ptrdiff_t>(i),
                 hypotheses.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+    const Hypothesis& first = hypotheses[0];
+    for (size_t j = 1; j <= i; ++j) {
+      Hypothesis& h = hypotheses[j];
+      if (h.probability <= first.probability) continue;
+      std::ostringstream why;
+      why << "; listed after " << first.category << " and its probability " << std::round(h.probability * 100) / 100
+          << " cut to " << std::round(first.probability * 100) / 100 << ": "
+          << "the case's own logs, metrics or probes support " << first.category << " as strongly as the alert's line "
+          << (j == 1 ? "supports this, which rests on the alert alone" : "supports the alert's lead; this has no such support");
+      h.rationale += why.str();
+      h.probability = first.probability;
+    }
     return;
   }
 }

@@ -172,12 +172,28 @@ Json DiagnosisReport::ToJson() const {
 }
 
 namespace {
-// Whether the fault code at [begin, end) of `text` is named to rule it out: a negation word in the
-// same clause before it (back to the last '.', ';', ',', ':', '!', '?' or line break, at most 48
-// characters: "no", "not", "never", "none", "nor", "without", "zero", a word ending in "n't") -
-// "no prior Xid 48/94/95 on this node", "without an Xid 79" - or "not seen", "not observed", "not
-// found", "not present", "not reported", "absent" right after it ("Xid 95 not seen since the
-// reset"). "Xid (PCI:0000:3b:00): 79" is one code: its ':' and '.' come after `begin`.
+// Words that may stand between a negation and the code it rules out: determiners, "prior"-like
+// adjectives and the verbs of looking ("no prior Xid 48", "did not see any Xid 79", "without a
+// single Xid 79", "never logged an Xid 13"). Any other word means the negation governs something
+// else (review RV-AP: "could not recover after Xid 79", "not only Xid 79 but also Xid 48", "zero-copy
+// buffers hit Xid 31" name the code as seen).
+bool NegationFiller(std::string_view w) {
+  static const std::set<std::string_view> kFill = {
+      "a", "an", "any", "the", "single", "prior", "previous", "earlier", "recent", "new", "further", "more",
+      "other", "additional", "such", "repeat", "repeated", "see", "seen", "saw", "observe", "observed", "find",
+      "found", "log", "logged", "report", "reported", "show", "shown", "showed", "detect", "detected", "record",
+      "recorded", "get", "got", "was", "were", "is", "are", "been", "has", "have", "had", "there", "gpu", "nvidia",
+      "sign", "signs", "trace", "traces", "evidence", "of"};
+  return kFill.count(w) > 0;
+}
+
+// Whether the fault code at [begin, end) of `text` is named to rule it out: a negation word ("no",
+// "not", "never", "none", "nor", "without", "zero", a word ending in "n't") in the same clause before
+// it (back to the last '.', ';', ',', ':', '!', '?' or line break, at most 48 characters) with only
+// NegationFiller words between it and the code - "no prior Xid 48/94/95 on this node", "without an
+// Xid 79" - or "not seen", "not observed", "not found", "not present", "not reported", "absent" right
+// after it ("Xid 95 not seen since the reset"). "Xid (PCI:0000:3b:00): 79" is one code: its ':' and
+// '.' come after `begin`.
 bool FaultCodeNegated(const std::string& text, size_t begin, size_t end) {
   size_t from = begin > 48 ? begin - 48 : 0;
   for (size_t i = begin; i > from; --i) {
@@ -189,16 +205,21 @@ bool FaultCodeNegated(const std::string& text, size_t begin, size_t end) {
   }
   const std::string before = AsciiLower(text.substr(from, begin - from));
   size_t i = 0;
+  bool negated = false;  // a negation seen, every word after it a filler so far
   while (i < before.size()) {
     while (i < before.size() && !std::isalpha(static_cast<unsigned char>(before[i])) && before[i] != '\'') ++i;
     const size_t start = i;
     while (i < before.size() && (std::isalpha(static_cast<unsigned char>(before[i])) || before[i] == '\'')) ++i;
     const std::string_view w(before.data() + start, i - start);
+    if (w.empty()) continue;
     if (w == "no" || w == "not" || w == "never" || w == "none" || w == "nor" || w == "without" || w == "zero" ||
         (w.size() > 3 && w.ends_with("n't"))) {
-      return true;
+      negated = true;
+    } else if (negated && !NegationFiller(w)) {
+      negated = false;
     }
   }
+  if (negated) return true;
   std::string after = AsciiLower(text.substr(end, std::min<size_t>(24, text.size() - std::min(end, text.size()))));
   size_t k = 0;
   while (k < after.size() && (after[k] == ' ' || after[k] == '\t')) ++k;
@@ -273,6 +294,37 @@ std::string LabelValue(const Labels& ls, const char* k) {
   auto it = ls.find(k);
   return it == ls.end() ? std::string() : it->second;
 }
+
+// A name's digits removed ("gpu-7" -> "gpu-"): hosts of one cluster share the pattern.
+std::string NameShape(std::string_view name) {
+  std::string out;
+  for (char ch : name) {
+    if (ch < '0' || ch > '9') out += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  }
+  return out;
+}
+
+// Whether a log is placed on another node than the alert's (review RV-AP: a kernel log of gpu-2
+// naming Xid 79 kept gpu-7's Xid 79 alert out, and the answer placed on gpu-7 quoted gpu-2's line).
+// The node is the source's first path part ("gpu-2/kern.log"), read as a node when the case's
+// topology lists it or it has the alert's node's pattern with other digits ("gpu-2" beside
+// "gpu-7"); a job's or a tool's log ("slurm/…", "trainer/…", "alertmanager/webhook") is nobody's.
+bool LogOfOtherNode(const DiagnosisCase& c, const std::string& alert_node, const std::string& source) {
+  const size_t slash = source.find('/');
+  if (alert_node.empty() || slash == std::string::npos || slash == 0) return false;
+  const std::string_view part(source.data(), slash);
+  if (SameNodeName(part, alert_node)) return false;
+  if (c.topology.is_object()) {
+    auto it = c.topology.find("nodes");
+    if (it != c.topology.end() && it->is_array()) {
+      for (const Json& n : *it) {
+        if (n.is_string() && SameNodeName(n.get<std::string>(), part)) return true;
+      }
+    }
+  }
+  const std::string shape = NameShape(part);
+  return shape.size() < part.size() && shape == NameShape(alert_node);
+}
 }  // namespace
 
 std::vector<std::string> AlertFaultCodes(const Alert& a) {
@@ -299,8 +351,9 @@ bool AlertFactNotInEvidence(const DiagnosisCase& c) {
     // text) or an XID series of the alert's GPU shows (dcgm-exporter's DCGM_FI_DEV_XID_ERRORS: its
     // value is the GPU's last Xid) is already there.
     auto drop = [&](const std::string& code) { codes.erase(std::remove(codes.begin(), codes.end(), code), codes.end()); };
+    const std::string node = AlertNode(a).second;
     for (const CaseLog& log : c.logs) {
-      if (IsAlertFactsLog(log.source)) continue;
+      if (IsAlertFactsLog(log.source) || LogOfOtherNode(c, node, log.source)) continue;
       for (const LogLine& l : log.lines) {
         if (codes.empty()) return false;
         if (!MayNameXid(l.text)) continue;
@@ -308,11 +361,14 @@ bool AlertFactNotInEvidence(const DiagnosisCase& c) {
       }
     }
     const std::string gpu = LabelValue(a.labels, "gpu");
+    const std::string uuid = LabelValue(a.labels, "UUID");
     const NodeNames alert_node = NodeNamesOf(a.labels);
     for (const TimeSeries& s : c.metrics) {
       if (codes.empty()) return false;
       if (s.name.find("XID") == std::string::npos && s.name.find("xid") == std::string::npos) continue;
       if (const std::string sg = LabelValue(s.labels, "gpu"); !gpu.empty() && !sg.empty() && sg != gpu) continue;
+      // dcgm-exporter's UUID label names the GPU too (an alert grouped by UUID carries no index).
+      if (const std::string su = LabelValue(s.labels, "UUID"); !uuid.empty() && !su.empty() && su != uuid) continue;
       const NodeNames series_node = NodeNamesOf(s.labels);
       if (!alert_node.empty() && !series_node.empty() && !SameNode(alert_node, series_node)) continue;
       for (double v : s.values) {

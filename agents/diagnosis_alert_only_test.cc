@@ -493,6 +493,78 @@ TEST_CASE("alert beside evidence: the logs' own cause is not outranked by the al
   CHECK(d.hypotheses[0].category == "cuda_oom");
 }
 
+TEST_CASE("alert beside evidence: a negation rules out the code only when it governs it (RV-AP)") {
+  using V = std::vector<std::string>;
+  // The negation governs a verb or "only", not the code: the code was seen.
+  CHECK(FaultCodesInText("the driver could not recover after Xid 79") == V{"xid 79"});
+  CHECK(FaultCodesInText("not only Xid 79 but also Xid 48") == V{"xid 79", "xid 48"});
+  CHECK(FaultCodesInText("zero-copy buffers hit Xid 31") == V{"xid 31"});
+  CHECK(FaultCodesInText("Xid 48 (no remap pending)") == V{"xid 48"});
+  CHECK(FaultCodesInText("known: Xid 63; no Xid 64") == V{"xid 63"});
+  // Determiners, "prior"-like words and the verbs of looking between them: ruled out.
+  CHECK(FaultCodesInText("did not see any Xid 79 since the swap") == V{});
+  CHECK(FaultCodesInText("there were no new Xid 13 events") == V{});
+}
+
+TEST_CASE("alert beside evidence: another node's or GPU's log line or XID series does not hold the alert's code (RV-AP)") {
+  // gpu-2's kernel log names Xid 95: gpu-7's alert is another GPU's fault, its line is still added.
+  Json j{{"alert", Xid95Alert()}};
+  j["logs"] = Json::array({Json{{"source", "gpu-2/dmesg"},
+                                {"lines", {"[Mon Nov 30 08:11:58 2026] NVRM: Xid (PCI:0000:3b:00): 95, pid=4411, name=python"}}}});
+  CHECK(AlertFactsLog(CaseOf(j)).has_value());
+  // A node the topology lists, whatever its name's pattern.
+  j["logs"][0]["source"] = "login-a/dmesg";
+  j["topology"] = Json{{"nodes", {"login-a", "gpu-7"}}};
+  CHECK(AlertFactsLog(CaseOf(j)).has_value());
+  // The alert's own node, or a log of no node (a job's, a tool's): the code is there.
+  j["logs"][0]["source"] = "gpu-7/dmesg";
+  CHECK_FALSE(AlertFactsLog(CaseOf(j)).has_value());
+  j["logs"][0]["source"] = "slurm/job-81.out";
+  CHECK_FALSE(AlertFactsLog(CaseOf(j)).has_value());
+  // An alert grouped by UUID (no gpu index): another GPU's XID series (another UUID) does not hold it.
+  Json m{{"alert", Xid95Alert()}};
+  m["alert"]["labels"].erase("gpu");
+  Json xid = Json::array({Json::array({int64_t{1764490000000}, 95})});
+  m["metrics"] = Json::array({Json{{"name", "DCGM_FI_DEV_XID_ERRORS"},
+                                   {"labels", {{"Hostname", "gpu-7"}, {"gpu", "5"}, {"UUID", "GPU-0000aaaa"}}},
+                                   {"samples", xid}}});
+  CHECK(AlertFactsLog(CaseOf(m)).has_value());
+  m["metrics"][0]["labels"]["UUID"] = "GPU-5d1e0c7a-0b7e-4c55-9a3e-1f2a3b4c5d6e";
+  CHECK_FALSE(AlertFactsLog(CaseOf(m)).has_value());
+}
+
+TEST_CASE("alert beside evidence: a symptom line does not outrank the alert's device fault; the list agrees with the answer (RV-AP)") {
+  // An Xid 79 alert (the GPU fell off the bus) beside a trainer's NCCL watchdog timeout: the timeout
+  // is what the lost GPU causes. Before the review the timeout (weight 0.9) was moved ahead of the
+  // alert's fault (3.0) and the answer was `unknown`.
+  Json a = Xid95Alert();
+  a["labels"]["xid"] = "79";
+  a["annotations"]["summary"] = "GPU reported Xid 79 on gpu-7";
+  a["annotations"]["description"] = "GPU 3 on gpu-7 reported XID 79 for 1m.";
+  Json j{{"alert", a}};
+  j["logs"] = Json::array({Json{{"source", "gpu-7/trainer"},
+                                {"lines", {"[rank3]:[E ProcessGroupNCCL.cpp:616] [Rank 3] Watchdog caught collective operation "
+                                           "timeout: WorkNCCL(SeqNum=1234, OpType=ALLREDUCE, Timeout(ms)=600000) ran for "
+                                           "600123 milliseconds before timing out."}}}});
+  const Diagnosis d = Diagnose(CaseOf(j)).diagnosis;
+  CHECK(d.root_cause == "gpu_fallen_off_bus");
+  CHECK(d.component == "gpu-7/gpu3");
+  CHECK(d.confidence <= 0.45);
+  CHECK(d.summary.rfind("suspected (from the alert alone, not verified)", 0) == 0);
+  // The confounder of AP's test (a CUDA OOM line, as strong as the alert's Xid 95): cuda_oom first,
+  // and the list is ordered by probability, the alert's hypothesis saying why it was cut.
+  Json k{{"alert", Xid95Alert()}};
+  k["logs"] = Json::array({Json{{"source", "gpu-7/trainer"},
+                                {"lines", {"[rank3]: torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB. "
+                                           "GPU 3 has a total capacity of 79.11 GiB of which 1.2 GiB is free."}}}});
+  const Diagnosis e = Diagnose(CaseOf(k)).diagnosis;
+  REQUIRE(e.hypotheses.size() >= 2);
+  CHECK(e.hypotheses[0].category == "cuda_oom");
+  for (size_t i = 1; i < e.hypotheses.size(); ++i) CHECK(e.hypotheses[i].probability <= e.hypotheses[i - 1].probability);
+  CHECK(e.hypotheses[1].category == "gpu_memory_uncorrectable_ecc");
+  CHECK(e.hypotheses[1].rationale.find("rests on the alert alone") != std::string::npos);
+}
+
 TEST_CASE("alert only: the alert's expression is a KB metric condition of a device layer: suspected (AP)") {
   // dcgm-exporter's PCIe replay alert whose rule is the pack's condition for a degraded PCIe link
   // (pack-pcie-aer-replay); before AP `unknown` (no log signature reads "PCIe replays rising").
