@@ -182,8 +182,8 @@ bool NegationFiller(std::string_view w) {
       "a", "an", "any", "the", "single", "prior", "previous", "earlier", "recent", "new", "further", "more",
       "other", "additional", "such", "repeat", "repeated", "see", "seen", "saw", "observe", "observed", "find",
       "found", "log", "logged", "report", "reported", "show", "shown", "showed", "detect", "detected", "record",
-      "recorded", "get", "got", "was", "were", "is", "are", "been", "has", "have", "had", "there", "gpu", "nvidia",
-      "sign", "signs", "trace", "traces", "evidence", "of"};
+      "recorded", "get", "got", "was", "were", "is", "are", "been", "has", "have", "had", "there", "gpu", "gpus",
+      "nvidia", "its", "their", "this", "these", "those", "them", "sign", "signs", "trace", "traces", "evidence", "of"};
   return kFill.count(w) > 0;
 }
 

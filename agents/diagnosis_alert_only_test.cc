@@ -504,6 +504,8 @@ TEST_CASE("alert beside evidence: a negation rules out the code only when it gov
   // Determiners, "prior"-like words and the verbs of looking between them: ruled out.
   CHECK(FaultCodesInText("did not see any Xid 79 since the swap") == V{});
   CHECK(FaultCodesInText("there were no new Xid 13 events") == V{});
+  CHECK(FaultCodesInText("none of the GPUs showed Xid 79") == V{});
+  CHECK(FaultCodesInText("none of these GPUs has logged an Xid 48 since") == V{});
 }
 
 TEST_CASE("alert beside evidence: another node's or GPU's log line or XID series does not hold the alert's code (RV-AP)") {
