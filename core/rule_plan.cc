@@ -132,6 +132,13 @@ Status ValidatePlan(const RulePlan& plan) {
     if (n.op == PlanOp::kWindow && !n.window.is_points && n.window.duration_ms <= 0)
       return fail(i, "time window must be positive");
     if (n.op == PlanOp::kLag && n.lag_points <= 0) return fail(i, "lag must be positive");
+    if (n.op == PlanOp::kAnyBits || n.op == PlanOp::kAllBits) {
+      const PlanNode& m = plan.nodes[n.inputs[1]];
+      if (m.op != PlanOp::kConst || !(m.constant >= 1 && m.constant <= kMaxBitMask) ||
+          m.constant != static_cast<double>(static_cast<int64_t>(m.constant)))
+        return fail(i, "a bit test's mask must be a constant whole number from 1 to 2^53 - 1");
+      if (n.type != ValueType::kBool) return fail(i, "a bit test is a condition");
+    }
     // Engines run a node in its stage, after every aggregation on its inputs' paths: a wrong
     // stage reads peers' values before they exist (or indexes past the stages).
     int expected = 0;

@@ -39,6 +39,11 @@ enum class PlanOp : uint8_t {
   kClamp,      // inputs: x, lo, hi
   kLt, kLe, kGt, kGe, kEq, kNe,
   kAnd, kOr,
+  // Bit tests of a flag field (DCGM's clock-event reasons): input 0 is the value, input 1 a kConst
+  // mask, a whole number in [1, kMaxBitMask]. 1 when the value is a whole number in
+  // [0, kMaxBitMask] with any (kAnyBits) / all (kAllBits) of the mask's bits set; 0 otherwise
+  // (NaN, negative, fractional, larger: not a bit field a double holds exactly).
+  kAnyBits, kAllBits,
   kWindow,     // window function `window_fn` over input 0 with `window`
   kEwma,       // exponentially weighted mean of input 0, smoothing factor `constant` in (0, 1]
   kLag,        // input 0 as it was `lag_points` points earlier in the series
@@ -47,6 +52,10 @@ enum class PlanOp : uint8_t {
   kStaleFor,   // 1 when the series' last non-NaN point is at least duration_ms old
   kAbsent,     // 1 when no selected series had a non-NaN point in the last duration_ms
 };
+
+// The largest value a bit test reads (and the largest mask): 2^53 - 1, the end of the whole
+// numbers a double holds exactly (above it the low bits of a field are lost in transport).
+inline constexpr double kMaxBitMask = 9007199254740991.0;
 
 enum class WindowFn : uint8_t {
   kMean, kStd, kMin, kMax, kMedian, kMad, kQuantile, kSum, kCount, kDelta, kRate, kZscore,

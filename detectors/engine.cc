@@ -22,6 +22,18 @@ using detail::kNaN;
 
 inline bool Truthy(double v) { return v > 0.5; }
 
+// any_bits / all_bits (PlanOp::kAnyBits, kAllBits): x is read as a bit field only when it is a
+// whole number from 0 to 2^53 - 1 (a double holds those exactly); NaN (missing), a negative, a
+// fractional or a larger value has no bit set. The mask is checked the same way (the compiler and
+// ValidatePlan refuse a bad one; a plan changed after validation must still not cast out of range).
+inline double BitTest(double x, double mask, bool all) {
+  if (!(x >= 0 && x <= kMaxBitMask && mask >= 1 && mask <= kMaxBitMask)) return 0.0;
+  const auto xi = static_cast<uint64_t>(x);
+  const auto mi = static_cast<uint64_t>(mask);
+  if (static_cast<double>(xi) != x || static_cast<double>(mi) != mask) return 0.0;
+  return (all ? (xi & mi) == mi : (xi & mi) != 0) ? 1.0 : 0.0;
+}
+
 // The arithmetic of every stateless op; both modes call this, so results are identical.
 inline double ApplyOp(PlanOp op, double a, double b, double c) {
   switch (op) {
@@ -42,6 +54,8 @@ inline double ApplyOp(PlanOp op, double a, double b, double c) {
     case PlanOp::kNe: return (!std::isnan(a) && !std::isnan(b) && a != b) ? 1.0 : 0.0;
     case PlanOp::kAnd: return Truthy(a) && Truthy(b) ? 1.0 : 0.0;
     case PlanOp::kOr: return Truthy(a) || Truthy(b) ? 1.0 : 0.0;
+    case PlanOp::kAnyBits: return BitTest(a, b, false);
+    case PlanOp::kAllBits: return BitTest(a, b, true);
     default: return kNaN;
   }
 }
@@ -49,7 +63,8 @@ inline double ApplyOp(PlanOp op, double a, double b, double c) {
 // The stateless ops that are not comparisons (those may be fused, FuseCompares): X(OP) for each.
 // Every per-op loop over them (batch Exec, streaming Exec and ExecActive) expands this one list.
 #define VIGIL_STATELESS_OPS(X) \
-  X(kNeg) X(kAbs) X(kLog) X(kNot) X(kAdd) X(kSub) X(kMul) X(kDiv) X(kClamp) X(kEq) X(kNe) X(kAnd) X(kOr)
+  X(kNeg) X(kAbs) X(kLog) X(kNot) X(kAdd) X(kSub) X(kMul) X(kDiv) X(kClamp) X(kEq) X(kNe) X(kAnd) X(kOr) \
+  X(kAnyBits) X(kAllBits)
 
 inline double CleanValue(double v) { return std::isfinite(v) ? v : kNaN; }
 
@@ -382,6 +397,16 @@ Alert MakeAlert(const RulePlan& plan, const std::string& metric, const Labels& s
         term["right"] = node_value(n.inputs[1]);
         if (!value_from_term && Truthy(v) && std::isfinite(left)) {
           a.value = left;
+          value_from_term = true;
+        }
+      } else if (n.op == PlanOp::kAnyBits || n.op == PlanOp::kAllBits) {
+        // The field read and the mask tested; a bit test that held gives the alert the field's
+        // value (the reasons bitmask), as a comparison gives its left side.
+        const double field = node_value(n.inputs[0]);
+        term["value"] = field;
+        term["mask"] = node_value(n.inputs[1]);
+        if (!value_from_term && Truthy(v) && std::isfinite(field)) {
+          a.value = field;
           value_from_term = true;
         }
       }

@@ -1074,6 +1074,18 @@ std::vector<RulePlan> PropertyPlans() {
     plan.lookback_ms = kAll;
     plans.push_back(plan);
   }
+  {  // bit tests over the value (whole numbers in "counter", rounded ones in "m"), a lag and a window
+    P p("Bits", "");
+    int32_t v = p.Value();
+    int32_t c1 = p.Node(PlanOp::kAnyBits, {v, p.Const(0x6)}, ValueType::kBool);
+    int32_t c2 = p.Node(PlanOp::kAllBits, {p.Shifted(PlanOp::kLag, v, 2, "lag"), p.Const(0x3)}, ValueType::kBool);
+    int32_t c3 = p.Node(PlanOp::kAnyBits, {p.Window(WindowFn::kChanges, v, true, 6), p.Const(0x2)}, ValueType::kBool);
+    int32_t c4 = p.Node(PlanOp::kNot, {p.Node(PlanOp::kAllBits, {v, p.Const(0x41)}, ValueType::kBool)}, ValueType::kBool);
+    RulePlan plan = p.Done(p.Node(PlanOp::kAnd, {p.Node(PlanOp::kOr, {p.Node(PlanOp::kOr, {c1, c2}, ValueType::kBool), c3},
+                                                        ValueType::kBool), c4}, ValueType::kBool));
+    plan.for_ms = 1000;
+    plans.push_back(plan);
+  }
   plans.push_back(P("Stale", "").StaleFor(2000));
   return plans;
 }
@@ -1376,6 +1388,47 @@ TEST_CASE("property: ignoring (rank): batch and streaming give identical flags, 
                                     1'000'000 + static_cast<int64_t>(rng() % 3) * 500));
     INFO("seed ", seed);
     CHECK(StreamMatchesBatch(CompiledRules{plans}, series) > 1000);
+  }
+}
+
+TEST_CASE("any_bits / all_bits: DCGM clock-event reason masks, hand-checked in batch and streaming") {
+  // DCGM_FI_DEV_CLOCK_THROTTLE_REASONS: 0x1 idle, 0x2 application clocks, 0x4 SW power cap,
+  // 0x20 SW thermal, 0x40 HW thermal, 0x80 HW power brake. `>= 32` (the best a rule could say
+  // before) holds for the power brake 0x80 too.
+  const double big = 9007199254740992.0 + 64;  // 2^53 + 64: past the exact whole numbers
+  const std::vector<double> x = {0, 0x1, 0x2, 0x20, 0x40, 0x60, 0x80, 0x84, 0x21, 32.5, -32, kNaN,
+                                 4503599627370496.0 + 0x40, big, 9007199254740991.0};
+  std::vector<int64_t> t;
+  for (size_t i = 0; i < x.size(); ++i) t.push_back(1000 * static_cast<int64_t>(i + 1));
+  TimeSeries s = Series("m", {{"gpu", "0"}}, t, x);
+  P p("Thermal");
+  int32_t v = p.Value();
+  int32_t any = p.Node(PlanOp::kAnyBits, {v, p.Const(0x60)}, ValueType::kBool, "any_bits(m, 0x60)");
+  int32_t all = p.Node(PlanOp::kAllBits, {v, p.Const(0x21)}, ValueType::kBool, "all_bits(m, 0x21)");
+  RulePlan thermal = p.Done(any);
+  thermal.explain_nodes = {any, all};
+  REQUIRE(ValidatePlan(thermal).ok());
+  EngineOptions opt;
+  opt.trace_nodes = true;
+  auto r = EvaluateBatch(CompiledRules{{thermal}}, std::span<const TimeSeries>(&s, 1), opt);
+  REQUIRE(r.ok());
+  const auto& av = r->traces[0].node_values[any];
+  const auto& lv = r->traces[0].node_values[all];
+  //                                0  1  2  20 40 60 80 84 21 32.5 -32 NaN 2^52+40 2^53+64 2^53-1
+  const std::vector<double> any_want = {0, 0, 0, 1, 1, 1, 0, 0, 1, 0,  0,  0,  1,      0,      1};
+  const std::vector<double> all_want = {0, 0, 0, 0, 0, 0, 0, 0, 1, 0,  0,  0,  0,      0,      1};
+  CHECK(av == any_want);
+  CHECK(lv == all_want);
+  // The alert carries the field and the mask, and its value is the field (the reasons bitmask).
+  REQUIRE(!r->alerts.empty());
+  CHECK(r->alerts[0].value == 0x20);
+  CHECK(r->alerts[0].explanation.dump().find(R"("mask":96)") != std::string::npos);
+  CHECK(StreamMatchesBatch(CompiledRules{{thermal}}, {s}) > 0);
+  // A mask that is not a whole number from 1 to 2^53 - 1 (a plan received as data) is refused.
+  for (double bad : {0.0, -4.0, 2.5, 9007199254740992.0, kNaN}) {
+    RulePlan broken = thermal;
+    broken.nodes[broken.nodes[any].inputs[1]].constant = bad;
+    CHECK(!ValidatePlan(broken).ok());
   }
 }
 

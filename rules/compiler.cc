@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -52,7 +53,8 @@ const std::set<std::string, std::less<>> kAggFns = {"mean", "median", "min", "ma
 const std::vector<std::string>& RuleFunctionNames() {
   static const std::vector<std::string> names = {
       "mean", "std",   "min",  "max",   "median",  "mad",    "quantile", "sum",       "count", "ewma", "delta",
-      "rate", "diff",  "zscore", "changes", "resets", "lag", "abs",  "log", "clamp", "stale_for", "absent"};
+      "rate", "diff",  "zscore", "changes", "resets", "lag", "abs",  "log", "clamp", "any_bits", "all_bits",
+      "stale_for", "absent"};
   return names;
 }
 
@@ -731,6 +733,25 @@ class RuleCompiler {
       n.inputs = {Expect(*a.args[0], ValueType::kNumber, "`" + f + "`")};
       return Add(std::move(n), a);
     }
+    if (f == "any_bits" || f == "all_bits") {
+      // A flag field's bits (DCGM_FI_DEV_CLOCK_THROTTLE_REASONS: 0x20 | 0x40 thermal). The mask is a
+      // literal so the plan says which bits it tests; docs/rules.md "Bit fields" has the semantics.
+      Arity(a, 2, f + "(x, 0x20)");
+      const Ast& m = *a.args[1];
+      const bool negative = m.kind == Ast::Kind::kUnary && m.name == "-" && m.args[0]->kind == Ast::Kind::kNumber;
+      if (m.kind != Ast::Kind::kNumber && !negative)
+        Fail(m, "the mask of `" + f + "` must be a number literal such as 0x60 or 96 (the bits to test), found `" +
+                    TextOf(m) + "`");
+      if (!negative && m.number == 0) Fail(m, "mask 0 has no bit set: `" + f + "(x, 0)` would " + (f == "any_bits" ? "never" : "always") +
+                                     " hold; write the bits to test, e.g. 0x20");
+      if (negative || !(m.number >= 1 && m.number <= kMaxBitMask) || m.number != std::floor(m.number))
+        Fail(m, "the mask of `" + f + "` must be a whole number from 1 to 2^53 - 1 (0x1FFFFFFFFFFFFF), found `" +
+                    TextOf(m) + "`");
+      n.op = f == "any_bits" ? PlanOp::kAnyBits : PlanOp::kAllBits;
+      n.type = ValueType::kBool;
+      n.inputs = {Expect(*a.args[0], ValueType::kNumber, "`" + f + "`"), Compile(m)};
+      return Add(std::move(n), a);
+    }
     if (f == "clamp") {
       Arity(a, 3, "clamp(x, lo, hi)");
       n.op = PlanOp::kClamp;
@@ -793,6 +814,11 @@ class RuleCompiler {
       n.duration_ms = w.ms;
       return Add(std::move(n), a);
     }
+    // `has_bits`, `bitand`, `test_bit` ...: which of the two bit tests (a name like `has_bits`
+    // does not say whether one set bit of the mask is enough).
+    if (AsciiLower(f).find("bit") != std::string::npos)
+      Fail(a, "unknown function `" + f + "`; the bit tests are `any_bits(x, MASK)` (any of the mask's bits set, "
+              "e.g. any_bits(x, 0x60) for 0x20 or 0x40) and `all_bits(x, MASK)` (every bit of the mask set)");
     std::string hint = ClosestMatch(f, RuleFunctionNames());
     Fail(a, "unknown function `" + f + "`" + (hint.empty() ? "" : ", did you mean `" + hint + "`?") +
                 " (see docs/rules.md for the functions)");
@@ -1056,6 +1082,11 @@ Result<CompiledRules> CompileRuleFile(const std::string& path, const RuleLimits&
 }
 
 namespace {
+std::string HexNumber(uint64_t v) {
+  char buf[24];
+  std::snprintf(buf, sizeof(buf), "0x%llX", static_cast<unsigned long long>(v));
+  return buf;
+}
 std::string WindowWords(const WindowSpec& w) {
   return w.is_points ? "the last " + std::to_string(w.points) + " points"
                      : "the last " + FormatDurationMs(w.duration_ms);
@@ -1117,6 +1148,22 @@ std::string ExplainRulePlan(const RulePlan& p) {
       case PlanOp::kOffset:
         what = p.nodes[n.inputs[0]].text + " as it was " + FormatDurationMs(n.duration_ms) + " earlier";
         break;
+      case PlanOp::kAnyBits:
+      case PlanOp::kAllBits: {
+        const double mc = p.nodes[n.inputs[1]].constant;  // 1 .. 2^53 - 1 in a valid plan
+        const uint64_t mask = mc >= 1 && mc <= kMaxBitMask ? static_cast<uint64_t>(mc) : 0;
+        std::string bits;
+        for (int b = 0; b < 64; ++b)
+          if (mask >> b & 1) {
+            if (!bits.empty()) bits += ", ";
+            bits += HexNumber(uint64_t{1} << b);
+          }
+        what = "true when " + p.nodes[n.inputs[0]].text + " is a whole number from 0 to 2^53 - 1 with ";
+        what += n.op == PlanOp::kAnyBits ? "any of" : "all of";
+        what += " the bits " + bits + " set (mask " + HexNumber(mask) + " = " + std::to_string(mask) +
+                "); a missing, negative, fractional or larger value has none";
+        break;
+      }
       case PlanOp::kStaleFor:
         what = "true when the series has had no value for " + FormatDurationMs(n.duration_ms) + " or more";
         break;

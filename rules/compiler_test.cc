@@ -468,3 +468,74 @@ TEST_CASE("RuleDiagnostic formatting keeps tabs under the caret") {
 
 }  // namespace
 }  // namespace vigil
+
+namespace vigil {
+namespace {
+
+TEST_CASE("any_bits / all_bits and hex literals: DCGM clock-event reasons as two rules") {
+  // DCGM_FI_DEV_CLOCK_THROTTLE_REASONS is a bitmask (0x20 SW thermal, 0x40 HW thermal, 0x4 SW power
+  // cap, 0x80 HW power brake); the language had no way to test a bit (`>= 32` also holds for 0x80).
+  auto t = rules::Tokenize("0x20 0X1f 0xFFFF 0x1FFFFFFFFFFFFF");
+  REQUIRE(t.size() == 5);
+  CHECK(t[0].kind == rules::TokenKind::kNumber);
+  CHECK(t[0].number == 32);
+  CHECK(t[1].number == 31);
+  CHECK(t[2].number == 65535);
+  CHECK(t[3].number == 9007199254740991.0);
+  auto r = CompileRules(R"(rule Thermal {
+  select DCGM_FI_DEV_CLOCK_THROTTLE_REASONS
+  when any_bits(DCGM_FI_DEV_CLOCK_THROTTLE_REASONS, 0x60)
+  explain "reasons {{value}}, HW thermal {{all_bits(value, 0x40)}}"
+}
+rule Both {
+  select x
+  when all_bits(x, 0x84) and not any_bits(lag(x, 1), 3) or any_bits(max(x, 5p), 0x20)
+}
+)",
+                        "t.rules");
+  REQUIRE_MESSAGE(r.ok(), r.status().message());
+  const RulePlan& p = r->rules[0];
+  const PlanNode& c = p.nodes[p.condition];
+  CHECK(c.op == PlanOp::kAnyBits);
+  CHECK(c.type == ValueType::kBool);
+  CHECK(p.nodes[c.inputs[1]].constant == 0x60);
+  CHECK(ValidatePlan(p).ok());
+  CHECK(ValidatePlan(r->rules[1]).ok());
+  const std::string words = ExplainRulePlan(p);
+  INFO(words);
+  CHECK(words.find("fires when: any_bits(DCGM_FI_DEV_CLOCK_THROTTLE_REASONS, 0x60)\n") != std::string::npos);
+  CHECK(words.find("    - any_bits(DCGM_FI_DEV_CLOCK_THROTTLE_REASONS, 0x60): true when DCGM_FI_DEV_CLOCK_THROTTLE_REASONS "
+                   "is a whole number from 0 to 2^53 - 1 with any of the bits 0x20, 0x40 set (mask 0x60 = 96)") !=
+        std::string::npos);
+  // `value` is the selected metric: one node, named by its first spelling.
+  CHECK(words.find("    - all_bits(value, 0x40): true when DCGM_FI_DEV_CLOCK_THROTTLE_REASONS is a whole number from 0 "
+                   "to 2^53 - 1 with all of the bits 0x40 set (mask 0x40 = 64); a missing, negative, fractional or "
+                   "larger value has none\n") != std::string::npos);
+  CHECK(std::find(RuleFunctionNames().begin(), RuleFunctionNames().end(), "any_bits") != RuleFunctionNames().end());
+}
+
+TEST_CASE("bit tests: a bad mask or hex literal is an error where it is written") {
+  auto err = [](std::string when) { return CompileError("rule R {\n  select x\n  when " + when + "\n}\n"); };
+  CHECK(err("any_bits(x, 0)").find("t.rules:3:20: mask 0 has no bit set: `any_bits(x, 0)` would never hold") == 0);
+  CHECK(err("all_bits(x, -4)").find("t.rules:3:20: the mask of `all_bits` must be a whole number from 1 to 2^53 - 1 (0x1FFFFFFFFFFFFF), found `-4`") == 0);
+  CHECK(err("any_bits(x, 2.5)").find("t.rules:3:20: the mask of `any_bits` must be a whole number from 1 to 2^53 - 1") == 0);
+  CHECK(err("any_bits(x, 1e17)").find("must be a whole number from 1 to 2^53 - 1") != std::string::npos);
+  CHECK(err("any_bits(x, x)").find("must be a number literal such as 0x60 or 96") != std::string::npos);
+  CHECK(err("any_bits(x)").find("`any_bits` takes 2 arguments, got 1: usage `any_bits(x, 0x20)`") != std::string::npos);
+  CHECK(err("any_bits(x > 1, 2)").find("`any_bits` needs a number, but `x > 1` is a condition") != std::string::npos);
+  CHECK(err("any_bits(x, 2) > 0").find("`>` needs a number, but `any_bits(x, 2)` is a condition") != std::string::npos);
+  CHECK(err("x > 0x").find("t.rules:3:12: malformed hex number `0x`") == 0);
+  CHECK(err("x > 0x2g").find("t.rules:3:12: malformed hex number `0x2g`") == 0);
+  CHECK(err("x > 0x20.5").find("malformed hex number `0x20.5`") != std::string::npos);
+  CHECK(err("x > 0x20000000000000").find("t.rules:3:12: hex number `0x20000000000000` is larger than 0x1FFFFFFFFFFFFF") == 0);
+  CHECK(err("x > 0xFFFFFFFFFFFFFFFFFF").find("is larger than 0x1FFFFFFFFFFFFF") != std::string::npos);
+  // Names that do not say "any" or "all", and C's operators, point at the two functions.
+  CHECK(err("has_bits(x, 0x20)").find("unknown function `has_bits`; the bit tests are `any_bits(x, MASK)`") !=
+        std::string::npos);
+  CHECK(err("x & 0x20").find("unexpected character `&`: the rule language has no bit or remainder operators") !=
+        std::string::npos);
+  CHECK(err("x % 2 == 1").find("`any_bits(x, MASK)`") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace vigil

@@ -74,6 +74,10 @@ std::string UnexpectedCharacter(std::string_view text, size_t i, size_t* bytes) 
     std::string m = "unexpected character `";
     m += static_cast<char>(c);
     m += '`';
+    // C's bit and remainder operators, as someone testing a flag field writes them first.
+    if (c == '&' || c == '|' || c == '%' || c == '^' || c == '~')
+      m += ": the rule language has no bit or remainder operators; test a flag field's bits with "
+           "`any_bits(x, MASK)` or `all_bits(x, MASK)` (e.g. any_bits(x, 0x60)), and join conditions with `and` / `or`";
     return m;
   }
   const uint32_t cp = CodePoint(text.substr(i, n));
@@ -91,6 +95,8 @@ std::string UnexpectedCharacter(std::string_view text, size_t i, size_t* bytes) 
   }
   return m;
 }
+
+constexpr uint64_t kMaxHexLiteral = (uint64_t{1} << 53) - 1;
 
 bool IsIdentStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
 bool IsIdentChar(char c) {
@@ -137,6 +143,37 @@ std::vector<Token> Tokenize(std::string_view text) {
       Token t = make(TokenKind::kIdent, start);
       t.text = std::string(text.substr(start, i - start));
       t.length = i - start;
+      out.push_back(std::move(t));
+      continue;
+    }
+    if (c == '0' && i + 1 < text.size() && (text[i + 1] == 'x' || text[i + 1] == 'X')) {
+      // A hex literal (0x20): a whole number, for bit masks. No fraction, exponent or unit.
+      i += 2;
+      const size_t digits = i;
+      while (i < text.size() && std::isxdigit(static_cast<unsigned char>(text[i]))) ++i;
+      const size_t digits_end = i;
+      while (i < text.size() && (IsIdentChar(text[i]) || text[i] == '.')) ++i;
+      Token t = make(TokenKind::kNumber, start);
+      t.text = std::string(text.substr(start, i - start));
+      t.length = i - start;
+      uint64_t v = 0;
+      const auto [p, ec] = std::from_chars(text.data() + digits, text.data() + digits_end, v, 16);
+      if (digits_end == digits || i != digits_end) {
+        t.kind = TokenKind::kError;
+        std::string m = "malformed hex number `";
+        m += t.text;
+        m += "`: write 0x and hex digits 0-9, a-f, e.g. 0x20 (a whole number, with no fraction or unit)";
+        t.text = std::move(m);
+      } else if (ec != std::errc() || p != text.data() + digits_end || v > kMaxHexLiteral) {
+        t.kind = TokenKind::kError;
+        std::string m = "hex number `";
+        m += t.text;
+        m += "` is larger than 0x1FFFFFFFFFFFFF (2^53 - 1): numbers in rules are 64-bit floating point, which "
+             "hold whole numbers exactly only up to there";
+        t.text = std::move(m);
+      } else {
+        t.number = static_cast<double>(v);
+      }
       out.push_back(std::move(t));
       continue;
     }

@@ -12,7 +12,7 @@ namespace vigil::rules {
 
 enum class TokenKind {
   kIdent,     // step_time_ms, rule, mean, by, and, ...
-  kNumber,    // 1.3, 2e-3
+  kNumber,    // 1.3, 2e-3, 0x20 (hex: a whole number up to 2^53 - 1)
   kDuration,  // 5m, 1h30m, 250ms  (value_ms)
   kPoints,    // 10p                (value_points)
   kString,    // "text" (escapes \" \\ \n \t decoded)
