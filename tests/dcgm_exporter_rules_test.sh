@@ -13,7 +13,12 @@
 #         the same load, below the 85 C limit, so only the peer comparison can see it);
 #       gpu-node-a gpu 1 busy 10% in minutes 150-160 (an input stall on that GPU);
 #       gpu-node-a gpu 0 memory +20 MiB/s in minutes 120-130, then freed (a leak);
-#       gpu-node-b gpu 1 Xid 79 at minute 140 (fell off the bus), its series gone from minute 141.
+#       gpu-node-b gpu 1 Xid 79 at minute 140 (fell off the bus), its series gone from minute 141;
+#     and DCGM_FI_DEV_CLOCK_THROTTLE_REASONS (NVML's clock-event bitmask): gpu-node-a gpu 2 0x20 (SW
+#       thermal slowdown) from minute 100 with its heat, gpu-node-a gpu 3 0x4 (SW power cap) in
+#       minutes 60-70, gpu-node-b gpu 3 0x88 (HW power brake + HW slowdown: 136, above the 32 of
+#       `>= 32`) in minutes 30-40; otherwise 0 on gpu-node-a (gpu 1: 0x2, application clocks) and
+#       0x1 (idle) on gpu-node-b (gpu 0: 0x3, idle + application clocks): no fault.
 #     Beside them, two training jobs' `compute_ms` (per rank, 4 ranks each) as a plain Prometheus
 #     scrape of the trainers stores it: the trainer's own `job` label renamed `exported_job`
 #     (llm-70b at ~296 ms a step, llm-8b at ~120 ms), `job` the scrape job "trainers" for both,
@@ -27,7 +32,9 @@
 #     alerts: GpuThermalExcursion alerts on gpu-node-a gpu 2 and on no other GPU (its 3 peers, and
 #     gpu-node-b's idle GPUs, which are more than 12 C below the cluster-wide median), its text
 #     names the host and its GPUs' median; each other planted fault gets its rule's alert on its
-#     GPU (GpuUtilDrop, GpuMemoryGrowth, GpuXidError, DcgmExporterStale) and nothing else alerts;
+#     GPU (GpuUtilDrop, GpuMemoryGrowth, GpuXidError, DcgmExporterStale; GpuThermalSlowdown on
+#     gpu-node-a gpu 2 only, GpuPowerSlowdown on gpu-node-a gpu 3 and gpu-node-b gpu 3 only, their
+#     texts naming which reason bits are set) and nothing else alerts (not idle 0x1 or 0x2);
 #     every DCGM alert's text names its series' Hostname and gpu and no label is `<... unset>`;
 #     StragglerRank alerts on llm-8b's rank 2 and llm-1b's rank 1 only (its peers are the ranks
 #     of its own training job: not every rank under the scrape job, and, where `job` is the
@@ -91,12 +98,23 @@ def value(metric, host, gpu, m):
         return used
     if metric == "DCGM_FI_DEV_XID_ERRORS":
         return 79 if host == "gpu-node-b" and gpu == 1 and m >= 140 else 0
+    if metric == "DCGM_FI_DEV_CLOCK_THROTTLE_REASONS":
+        if busy:
+            if gpu == 2 and m >= 100:
+                return 0x20
+            if gpu == 3 and 60 <= m < 70:
+                return 0x4
+            return 0x2 if gpu == 1 else 0
+        if gpu == 3 and 30 <= m < 40:
+            return 0x88
+        return 0x3 if gpu == 0 else 0x1
 
 with open(out, "w") as f:
     for metric, help_ in (("DCGM_FI_DEV_GPU_TEMP", "GPU temperature (in C)."),
                           ("DCGM_FI_DEV_GPU_UTIL", "GPU utilization (in %)."),
                           ("DCGM_FI_DEV_FB_USED", "Framebuffer memory used (in MiB)."),
-                          ("DCGM_FI_DEV_XID_ERRORS", "Value of the last XID error encountered.")):
+                          ("DCGM_FI_DEV_XID_ERRORS", "Value of the last XID error encountered."),
+                          ("DCGM_FI_DEV_CLOCK_THROTTLE_REASONS", "Current clock throttle reasons.")):
         f.write(f"# HELP {metric} {help_}\n# TYPE {metric} gauge\n")
         for host in HOSTS:
             for gpu in range(4):
@@ -142,7 +160,7 @@ check "no series has a node label" 0 '^\{"status":"success","data":\[\]\}$' \
 "$VIGIL" detect --rules "$RULES" --data "prom:$URL?query=$Q&start=$S&end=$E&step=30s" >"$TMP/alerts.jsonl" 2>"$TMP/detect.err"
 rc=$?
 [ "$rc" = 0 ] && passed=$((passed + 1)) || { bad "detect exit $rc"; cat "$TMP/detect.err"; }
-check "detect read all 48 series" 0 'over 48 series' -- cat "$TMP/detect.err"
+check "detect read all 56 series" 0 'over 56 series' -- cat "$TMP/detect.err"
 sed 's/^/  /' "$TMP/detect.err"
 
 # One line per alert: rule, Hostname and gpu (a DCGM series) or the training job (exported_job, else
@@ -182,7 +200,20 @@ check "StragglerRank: llm-8b rank 2 only" 0 '^StragglerRank\|llm-8b\|2\|6[0-9]\.
 check "StragglerRank: llm-1b rank 1 (job is the training job, no exported_job)" 0 '^StragglerRank\|llm-1b\|1\|10[0-9]\.[0-9]\|rank 1 on gpu-node-e computes 14[0-9](\.[0-9]+)? ms a step vs (89|9[01])(\.[0-9]+)? ms' \
   -- cat "$TMP/alerts.txt"
 check "StragglerRank: twice, nowhere else" 0 '^2$' -- bash -c 'grep -c "^StragglerRank|" "$1"; true' _ "$TMP/alerts.txt"
-check "nothing else alerts" 0 '^7$' -- bash -c 'grep -c . "$1"; true' _ "$TMP/alerts.txt"
+# Clock-event reasons: heat on the hot GPU only, power where a power bit is set; not on idle (0x1)
+# or application clocks (0x2), and the power brake (0x88 = 136) is no heat.
+check "GpuThermalSlowdown: gpu-node-a gpu 2, text names the bits" 0 \
+  '^GpuThermalSlowdown\|gpu-node-a\|2\|100\.0\|gpu-node-a gpu 2 clocks slowed by heat: clock-event reasons 32 \(SW thermal slowdown 0x20: 1, HW thermal slowdown 0x40: 0; 1 = set\)$' \
+  -- cat "$TMP/alerts.txt"
+check "GpuThermalSlowdown: once" 0 '^1$' -- bash -c 'grep -c "^GpuThermalSlowdown|" "$1"; true' _ "$TMP/alerts.txt"
+check "GpuPowerSlowdown: gpu-node-a gpu 3's power cap" 0 \
+  '^GpuPowerSlowdown\|gpu-node-a\|3\|60\.0\|gpu-node-a gpu 3 clocks held down by power: clock-event reasons 4 \(SW power cap 0x4: 1, HW power brake 0x80: 0; 1 = set\)$' \
+  -- cat "$TMP/alerts.txt"
+check "GpuPowerSlowdown: gpu-node-b gpu 3's power brake" 0 \
+  '^GpuPowerSlowdown\|gpu-node-b\|3\|30\.0\|gpu-node-b gpu 3 clocks held down by power: clock-event reasons 136 \(SW power cap 0x4: 0, HW power brake 0x80: 1; 1 = set\)$' \
+  -- cat "$TMP/alerts.txt"
+check "GpuPowerSlowdown: twice" 0 '^2$' -- bash -c 'grep -c "^GpuPowerSlowdown|" "$1"; true' _ "$TMP/alerts.txt"
+check "nothing else alerts" 0 '^10$' -- bash -c 'grep -c . "$1"; true' _ "$TMP/alerts.txt"
 # Every text names its series' host and GPU; no label of a template is missing.
 check "no text reads <... unset>" 0 '^0$' -- bash -c 'grep -c "unset>" "$1"; true' _ "$TMP/alerts.txt"
 check "every DCGM text names its Hostname and gpu" 0 '^0$' -- bash -c \
