@@ -154,15 +154,24 @@ class Parser {
     Next();
     r.name_tok = &ExpectIdent("a rule name (letters, digits, _)");
     r.name = r.name_tok->text;
+    const Token& open_brace = Peek();
     Expect("{", "after the rule name");
     std::set<std::string> seen;
     std::string last_clause;
     while (!IsPunct("}")) {
       CheckLexError(Peek());
-      if (Peek().kind == TokenKind::kEnd) Fail(Peek(), "rule `" + r.name + "` is not closed: expected `}`");
+      // At the rule's `{`, not at the end of the file (which has no source line to quote).
+      if (Peek().kind == TokenKind::kEnd)
+        Fail(open_brace, "rule `" + r.name + "` is not closed: expected `}` to close this `{` before the end of the file (line " +
+                             std::to_string(Peek().line) + ")");
       const Token& kw = Peek();
       if (kw.kind != TokenKind::kIdent ||
           std::find(kClauses.begin(), kClauses.end(), kw.text) == kClauses.end()) {
+        // The next rule's keyword where a clause was expected: this rule lacks its `}` (was
+        // "unknown clause `rule`", which sent the author looking for a misspelt clause).
+        if (kw.kind == TokenKind::kIdent && kw.text == "rule")
+          Fail(kw, "rule `" + r.name + "` (its `{` at line " + std::to_string(open_brace.line) + ", column " +
+                       std::to_string(open_brace.col) + ") is not closed: a `}` is missing before this next `rule`");
         if (kw.kind == TokenKind::kIdent && kw.text == "ignoring")
           Fail(kw, "`ignoring` belongs to the `select` clause, right after the selector: "
                    "`select METRIC{...} ignoring (pod)`");
@@ -425,7 +434,7 @@ class Parser {
     if (IsPunct("(")) {
       Next();
       auto inner = ParseExpr();
-      Expect(")", "to close `(`");
+      ExpectClose(tok, "to close this `(`");
       inner->begin = tok.offset;
       inner->end = t_[pos_ - 1].offset + 1;
       return inner;
@@ -455,15 +464,16 @@ class Parser {
           else if (!IsPunct(")")) Fail(Peek(), "expected `,` or `)` in the `by` labels, found " + Describe(Peek()));
         }
         Next();
+        const Token& open = Peek();
         Expect("(", "for the aggregated expression, e.g. `median by (job) (step_time_ms)`");
-        ParseArgs(n.get());
+        ParseArgs(n.get(), &open);
         return n;
       }
       if (IsPunct("(")) {
-        Next();
+        const Token& open = Next();
         n->kind = Ast::Kind::kCall;
         n->name = tok.text;
-        ParseArgs(n.get());
+        ParseArgs(n.get(), &open);
         return n;
       }
       n->kind = Ast::Kind::kName;
@@ -472,13 +482,36 @@ class Parser {
     }
     Fail(tok, "expected a value (number, metric name, function call or `(`), found " + Describe(tok));
   }
-  // After `(`: args until `)`.
-  void ParseArgs(Ast* call) {
+  // An unbalanced `(`: the expression ended at `found` without its `)`. When that is on a later
+  // line or the rule's `}`, the `(` is where to look: reported there, with where the parse stopped
+  // (was reported at the `}` on the next line, with no word of which `(` was open).
+  bool UnclosedAtOpen(const Token& open, const Token& found) const {
+    return found.line > open.line || (found.kind == TokenKind::kPunct && found.text == "}");
+  }
+  std::string Where(const Token& found) const {
+    return Describe(found) + " at line " + std::to_string(found.line) + ", column " + std::to_string(found.col);
+  }
+  void ExpectClose(const Token& open, std::string_view context) {
+    CheckLexError(Peek());
+    if (IsPunct(")")) {
+      Next();
+      return;
+    }
+    if (UnclosedAtOpen(open, Peek()))
+      Fail(open, "expected `)` " + std::string(context) + ", found " + Where(Peek()));
+    Expect(")", context);
+  }
+
+  // After `(`: args until `)`. `open` is the call's `(`.
+  void ParseArgs(Ast* call, const Token* open = nullptr) {
     while (!IsPunct(")")) {
       call->args.push_back(ParseExpr());
       if (IsPunct(",")) Next();
       else if (!IsPunct(")")) {
         CheckLexError(Peek());
+        if (open && UnclosedAtOpen(*open, Peek()))
+          Fail(*open, "expected `)` to close the arguments of `" + call->name + (call->has_by ? " by (...) (" : "(") +
+                          "` opened here, found " + Where(Peek()));
         Fail(Peek(), "expected `,` or `)` in the arguments of `" + call->name + "`, found " + Describe(Peek()));
       }
     }
@@ -628,6 +661,13 @@ class RuleCompiler {
         }
         std::string ctx = "`" + op + "`";
         n.inputs = {Expect(*a.args[0], ValueType::kNumber, ctx), Expect(*a.args[1], ValueType::kNumber, ctx)};
+        // `x / 0` (or `/ 0.0`, `/ -0`, `/ (0)`): +Inf, -Inf or NaN at every point, never a number a
+        // threshold means; compiled silently before.
+        const Ast* den = a.args[1].get();
+        if (den->kind == Ast::Kind::kUnary && den->name == "-") den = den->args[0].get();
+        if (op == "/" && den->kind == Ast::Kind::kNumber && den->number == 0)
+          Fail(a, "division by 0: `" + TextOf(a) + "` is +Inf, -Inf or NaN (missing) at every point, not a number; "
+                  "divide by a non-zero number");
         if (op == "+") n.op = PlanOp::kAdd;
         else if (op == "-") n.op = PlanOp::kSub;
         else if (op == "*") n.op = PlanOp::kMul;

@@ -304,7 +304,7 @@ rule I {
 }
 
 TEST_CASE("more bad input: unterminated, duplicates, mixing stale with values, empty file, garbage") {
-  CHECK(CompileError("rule R {\n  select x\n  when x > 1\n").find("t.rules:4:1: rule `R` is not closed") == 0);
+  CHECK(CompileError("rule R {\n  select x\n  when x > 1\n").find("t.rules:1:8: rule `R` is not closed") == 0);
   CHECK(CompileError("rule R { select x when x > 1 }\nrule R { select x when x > 2 }\n")
             .find("t.rules:2:6: duplicate rule name `R`") == 0);
   CHECK(CompileError("rule R { select x when x > 1 when x > 2 }").find("duplicate `when` clause") != std::string::npos);
@@ -535,6 +535,53 @@ TEST_CASE("bit tests: a bad mask or hex literal is an error where it is written"
   CHECK(err("x & 0x20").find("unexpected character `&`: the rule language has no bit or remainder operators") !=
         std::string::npos);
   CHECK(err("x % 2 == 1").find("`any_bits(x, MASK)`") != std::string::npos);
+}
+
+TEST_CASE("an unclosed `(` is reported where it opened, with where the expression stopped") {
+  // Was "t.rules:4:1: expected `)` to close `(`, found `}`" under the `}` on the next line.
+  std::string m = CompileError("rule A {\n  select x\n  when (x > 1\n}\n");
+  CHECK(m == "t.rules:3:8: expected `)` to close this `(`, found `}` at line 4, column 1\n"
+             "    when (x > 1\n"
+             "         ^");
+  m = CompileError("rule A {\n  select x\n  when (x > 1\n    and x < 5\n  for 5m\n}\n");
+  CHECK(m.find("t.rules:3:8: expected `)` to close this `(`, found `for` at line 5, column 3") == 0);
+  m = CompileError("rule A {\n  select x\n  when mean(x, 5p > 1\n}\n");
+  CHECK(m.find("t.rules:3:12: expected `)` to close the arguments of `mean(` opened here, found `}` at line 4, column 1") == 0);
+  m = CompileError("rule A {\n  select x\n  when median by (job) (x > 1\n}\n");
+  CHECK(m.find("t.rules:3:24: expected `)` to close the arguments of `median by (...) (` opened here") == 0);
+  // On the same line, something other than `}`: the token that stopped it, as before.
+  CHECK(CompileError("rule A {\n  select x\n  when (x > 1 x) \n}\n").find("t.rules:3:15: expected `)` to close this `(`, found `x`") == 0);
+  CHECK(CompileError("rule A {\n  select x\n  when mean(x 5p) > 1\n}\n")
+            .find("t.rules:3:15: expected `,` or `)` in the arguments of `mean`, found `5p`") == 0);
+}
+
+TEST_CASE("a rule that is not closed: at its `{` with the line quoted, or at the next `rule`") {
+  // Was "t.rules:4:1: rule `A` is not closed: expected `}`" with no source line (the end of the file).
+  std::string m = CompileError("rule A {\n  select x\n  when x > 1\n");
+  CHECK(m == "t.rules:1:8: rule `A` is not closed: expected `}` to close this `{` before the end of the file (line 4)\n"
+             "  rule A {\n"
+             "         ^");
+  // A `rule` where a clause was expected (was "unknown clause `rule`"); rule B still compiles.
+  auto out = CompileRulesWithDiagnostics("rule A {\n  select x\n  when x > 1\n\nrule B {\n  select y\n  when y > 1\n}\n",
+                                         "t.rules");
+  REQUIRE(out.diagnostics.size() == 1);
+  CHECK(out.diagnostics[0].Format() ==
+        "t.rules:5:1: rule `A` (its `{` at line 1, column 8) is not closed: a `}` is missing before this next `rule`\n"
+        "  rule B {\n"
+        "  ^~~~");
+  REQUIRE(out.compiled.rules.size() == 1);
+  CHECK(out.compiled.rules[0].name == "B");
+}
+
+TEST_CASE("division by the literal 0 is an error") {
+  auto err = [](std::string when) { return CompileError("rule R {\n  select x\n  when " + when + "\n}\n"); };
+  CHECK(err("x / 0 > 1").find("t.rules:3:8: division by 0: `x / 0` is +Inf, -Inf or NaN (missing) at every point") == 0);
+  CHECK(err("mean(x, 5p) / 0.0 > 1").find("division by 0: `mean(x, 5p) / 0.0`") != std::string::npos);
+  CHECK(err("x / -0 > 1").find("division by 0") != std::string::npos);
+  CHECK(err("x / (0) > 1").find("division by 0") != std::string::npos);
+  CHECK(err("x > 1 / 0x0").find("division by 0") != std::string::npos);
+  // Dividing by a non-zero constant or by a series is fine.
+  CHECK(CompileRules("rule R {\n  select x\n  when x / 1e-9 > 1 and 0 / x < 1 and x / mean(x, 5p) > 2\n}\n", "t.rules").ok());
 }
 
 }  // namespace

@@ -23,7 +23,10 @@ check "window limit" 2 'two.rules:7:28: window 9999999p is larger than the limit
   -- "$VIGIL" rules check "$TMP/two.rules"
 
 printf 'rule R {\n  select x\n' > "$TMP/open.rules"
-check "unclosed rule" 2 'open.rules:3:1: rule `R` is not closed' -- "$VIGIL" rules check "$TMP/open.rules"
+# At the rule's `{`, its line quoted (2026-12-03; was open.rules:3:1, the end of the file, no line quoted).
+check "unclosed rule" 2 'open.rules:1:8: rule `R` is not closed: expected `\}` to close this `\{` before the end of the file \(line 3\)' \
+  -- "$VIGIL" rules check "$TMP/open.rules"
+check "unclosed rule: line quoted" 2 '^  rule R \{$' -- "$VIGIL" rules check "$TMP/open.rules"
 printf '\x01\xff garbage' > "$TMP/bin.rules"
 check "binary garbage" 2 'bin.rules:1:1: unexpected control character 0x01' -- "$VIGIL" rules check "$TMP/bin.rules"
 # Pasted from a document, saved by Notepad, saved as Latin-1 (2026-12-02, DOG: the first failed with
