@@ -665,7 +665,10 @@ class TickRule {
         case PlanOp::kStaleFor:
         case PlanOp::kAbsent: vals_[i] = detail::ElapsedAtLeast(last, t, n.duration_ms) ? 1.0 : 0.0; break;
         default:
-          vals_[i] = ApplyOp(n.op, vals_[n.inputs[0]], n.inputs.size() > 1 ? vals_[n.inputs[1]] : 0.0, 0.0);
+          // The compiler gives tick rules only these, and/or/not and constants; a plan received as
+          // data with a value or window node gets NaN there (it indexed inputs[0] of a kValue node).
+          vals_[i] = n.inputs.empty() ? kNaN
+                                      : ApplyOp(n.op, vals_[n.inputs[0]], n.inputs.size() > 1 ? vals_[n.inputs[1]] : 0.0, 0.0);
       }
     }
     bool cond = Truthy(vals_[plan_.condition]);

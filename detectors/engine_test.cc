@@ -1391,6 +1391,24 @@ TEST_CASE("property: ignoring (rank): batch and streaming give identical flags, 
   }
 }
 
+TEST_CASE("a stale_for plan with a value node in its explanation (a plan as data): NaN there, no crash") {
+  // The tick evaluation indexed inputs[0] of every node but constants and stale/absent: a kValue
+  // node (what `explain "{{value}}"` compiled to) read past its empty inputs (SIGSEGV in detect).
+  P p("S", "m");
+  int32_t v = p.Value();
+  RulePlan plan = p.StaleFor(2000);
+  plan.explain_nodes.push_back(v);
+  plan.explain_template = {{TemplatePart::Kind::kText, "last value ", -1}, {TemplatePart::Kind::kNode, "m", v}};
+  REQUIRE(ValidatePlan(plan).ok());
+  std::vector<TimeSeries> series = {Series("m", {{"gpu", "0"}}, {1000, 2000}, {1, 2}),
+                                    Series("m", {{"gpu", "1"}}, {1000, 2000, 3000, 4000, 5000, 6000}, {1, 2, 3, 4, 5, 6})};
+  auto r = EvaluateBatch(CompiledRules{{plan}}, series);
+  REQUIRE(r.ok());
+  REQUIRE(r->alerts.size() == 1);
+  CHECK(r->alerts[0].labels.at("gpu") == "0");
+  CHECK(StreamMatchesBatch(CompiledRules{{plan}}, series) > 0);
+}
+
 TEST_CASE("any_bits / all_bits: DCGM clock-event reason masks, hand-checked in batch and streaming") {
   // DCGM_FI_DEV_CLOCK_THROTTLE_REASONS: 0x1 idle, 0x2 application clocks, 0x4 SW power cap,
   // 0x20 SW thermal, 0x40 HW thermal, 0x80 HW power brake. `>= 32` (the best a rule could say

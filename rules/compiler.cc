@@ -1012,6 +1012,17 @@ void CompileTemplate(const ParsedRule& r, RuleCompiler& rc, RulePlan* plan) {
         auto ast = p.ParseExpr();
         if (p.Peek().kind != TokenKind::kEnd)
           throw CompileError{&p.Peek(), 0, "unexpected " + Parser::Describe(p.Peek())};
+        // A stale_for / absent rule is evaluated at ticks where its series may have no point: only
+        // its own stale_for / absent terms have values there. `{{value}}` in its text compiled to
+        // a node the tick evaluation cannot compute (vigil detect died with SIGSEGV).
+        if (plan->tick_driven) {
+          bool stale = false, absent = false, other = false;
+          rc.CheckTickDriven(*ast, &stale, &absent, &other);
+          if (other)
+            throw CompileError{&toks[0], 0, "a `stale_for` / `absent` rule fires when data is missing, so its explanation "
+                                            "has no value to show; name the series by its labels (`{{gpu}}`, `{{Hostname}}`) "
+                                            "or write a `stale_for(...)` / `absent(...)` term"};
+        }
         int32_t id = rc.CompileTemplateExprIn(inner, *ast);
         plan->explain_template.push_back({TemplatePart::Kind::kNode, rc.TextOfIn(inner, *ast), id});
       } catch (const CompileError& e) {

@@ -584,5 +584,18 @@ TEST_CASE("division by the literal 0 is an error") {
   CHECK(CompileRules("rule R {\n  select x\n  when x / 1e-9 > 1 and 0 / x < 1 and x / mean(x, 5p) > 2\n}\n", "t.rules").ok());
 }
 
+TEST_CASE("a stale_for / absent rule's explanation with a value is an error, not a crash in detect") {
+  // `explain "... {{value}}"` in a stale_for rule compiled, and `vigil detect` died with SIGSEGV
+  // (the tick evaluation cannot compute a value node).
+  std::string m = CompileError("rule S {\n  select x\n  when stale_for(2m)\n  explain \"last {{value}}\"\n}\n");
+  CHECK(m.find("t.rules:4:11: in explanation template `{{value}}`: a `stale_for` / `absent` rule fires when data is "
+               "missing, so its explanation has no value to show") == 0);
+  CHECK(CompileError("rule S {\n  select x\n  when absent(5m)\n  explain \"{{mean(x, 5p)}}\"\n}\n")
+            .find("`absent` rule fires when data is missing") != std::string::npos);
+  // Labels and the rule's own terms are fine.
+  CHECK(CompileRules("rule S {\n  select x\n  when stale_for(2m)\n  explain \"{{gpu}} quiet: {{stale_for(2m)}}\"\n}\n",
+                     "t.rules").ok());
+}
+
 }  // namespace
 }  // namespace vigil
