@@ -1268,6 +1268,224 @@ void AddFieldAliases(std::vector<TimeSeries>& series) {
   }
 }
 
+// Whether a metric condition's hit is a hardware Xid read from dcgm-exporter's Xid field
+// (DCGM_FI_DEV_XID_ERRORS: its value is the last Xid the GPU raised, the code itself): the driver's
+// same report as the kernel log's "NVRM: Xid (PCI:...): 79" line, and it weighs as that line does
+// (kFirstSignatureWeight) for the GPU hardware categories. At kMetricWeight an Xid 79 on the GPU
+// whose series then stop weighed as much as two symbol errors on another node's HCA and less than
+// one watchdog line, and the hang the lost GPU caused was the answer (RG7: realistic10 rl10-26).
+// Application Xids (13, 31, 43, 45) keep the metric weight: the categories decide.
+bool HardwareXidSeriesHit(const std::string& category, const TimeSeries& series, double value) {
+  static const std::set<std::string> kHardware = {"gpu_fallen_off_bus", "gpu_memory_uncorrectable_ecc",
+                                                  "gpu_row_remap_failure", "gpu_firmware_error", "nvlink_error"};
+  return series.name == "DCGM_FI_DEV_XID_ERRORS" && kHardware.count(category) && std::isfinite(value) && value >= 1 &&
+         value == std::floor(value);
+}
+
+// Training exporters have no standard names for MoE router statistics: the pack's conditions name
+// `moe_dropped_token_fraction`, `moe_expert_tokens` and `moe_aux_loss`, while exporters write
+// `moe_tokens_dropped_ratio`, `megatron_moe_dropped_token_ratio`, `moe_tokens_per_expert`,
+// `train_moe_expert_tokens_per_step`, `router_aux_loss` ... (RG7: realistic10 rl10-21 stayed
+// unknown over `moe_tokens_dropped_ratio` 0.01 -> 0.37). A series is read under the pack's name when
+// its name's words ("_"-separated, lower case) say the same concept:
+//  - dropped tokens as a fraction: an MoE word (moe, expert, router), a drop word (drop, dropped,
+//    drops) and a token word, ending in a fraction unit (fraction, frac, ratio, share);
+//  - tokens per expert: moe or expert, a token word and an expert word, and nothing that makes it
+//    another quantity (a ratio, share, max, mean, seconds, bytes, a drop, a fraction);
+//  - the balancing loss: "aux" and "loss" with an MoE word, or "load_balancing_loss".
+// The empty string: no MoE concept (a name that already is the pack's is left as it is).
+std::string MoeAliasOf(const std::string& name) {
+  static const std::set<std::string> kPack = {"moe_dropped_token_fraction", "moe_expert_tokens", "moe_aux_loss"};
+  if (name.size() > 200 || kPack.count(name)) return "";
+  std::vector<std::string> words;
+  std::string w;
+  for (char ch : name) {
+    if (ch == '_' || ch == ':' || ch == '.') {
+      if (!w.empty()) words.push_back(w);
+      w.clear();
+    } else {
+      w += AsciiToLower(ch);
+    }
+  }
+  if (!w.empty()) words.push_back(w);
+  auto has = [&words](std::initializer_list<const char*> any) {
+    for (const std::string& x : words) {
+      for (const char* a : any) {
+        if (x == a) return true;
+      }
+    }
+    return false;
+  };
+  if (words.empty()) return "";
+  const bool moe = has({"moe", "expert", "experts", "router"});
+  const bool token = has({"token", "tokens"});
+  const bool drop = has({"drop", "dropped", "drops"});
+  const std::string& last = words.back();
+  const bool fraction_unit = last == "fraction" || last == "frac" || last == "ratio" || last == "share";
+  if (moe && drop && token && fraction_unit) return "moe_dropped_token_fraction";
+  if (has({"moe", "expert", "experts"}) && token && has({"expert", "experts"}) && !drop &&
+      !has({"ratio", "share", "fraction", "frac", "max", "min", "mean", "avg", "seconds", "bytes", "total", "std",
+            "cv", "percent", "pct"})) {
+    return "moe_expert_tokens";
+  }
+  if ((has({"aux"}) && has({"loss"}) && moe) || name.find("load_balancing_loss") != std::string::npos) {
+    return "moe_aux_loss";
+  }
+  return "";
+}
+
+// Copies of the series whose names MoeAliasOf reads as a pack MoE name, under that name, unless the
+// case already has a series of that name (the exporter's own pack-named series stands).
+void AddMoeAliases(std::vector<TimeSeries>& series) {
+  std::set<std::string> present;
+  for (const TimeSeries& s : series) present.insert(s.name);
+  const size_t n = series.size();
+  for (size_t i = 0; i < n; ++i) {
+    const std::string alias = MoeAliasOf(series[i].name);
+    if (alias.empty() || present.count(alias)) continue;
+    TimeSeries copy = series[i];
+    copy.name = alias;
+    series.push_back(std::move(copy));
+  }
+}
+
+// A counter's mean rate over the window, per second: the sum of its increases (a reset, a drop,
+// counts as no increase) over the time its samples span. nullopt with fewer than two samples or no
+// time between them.
+std::optional<double> CounterRatePerS(const TimeSeries& s) {
+  if (s.size() < 2 || s.timestamps_ms.back() <= s.timestamps_ms.front()) return std::nullopt;
+  double sum = 0;
+  for (size_t i = 1; i < s.size(); ++i) {
+    const double d = s.values[i] - s.values[i - 1];
+    if (std::isfinite(d) && d > 0) sum += d;
+  }
+  return sum * 1000.0 / static_cast<double>(s.timestamps_ms.back() - s.timestamps_ms.front());
+}
+
+// A counter condition (an increase() / rate() over a per-GPU error counter) that holds on several
+// GPUs of one node, where one or a few GPUs' counters climb at kCounterOutlierFactor times the
+// node's median rate or more: the GPUs near the median show the node's background rate (NVLink CRC
+// flit errors tick at about 1/s on healthy H200 links, so `increase(...[10m]) > 100` holds on all
+// eight), the outliers are the fault. Keeps only the outliers' hits of that node, so the component
+// is their GPU, not the node (RG7: realistic10 rl10-05, gpu 6 at ~4,000/s with recovery errors
+// beside seven GPUs at ~1/s was placed on the whole node). A node with no outlier keeps every hit.
+constexpr double kCounterOutlierFactor = 10;
+void KeepCounterOutliers(const std::string& pattern, const std::vector<TimeSeries>& series,
+                         std::vector<MetricConditionHit>* hits) {
+  if (hits->size() < 3 || (pattern.find("increase(") == std::string::npos && pattern.find("rate(") == std::string::npos)) {
+    return;
+  }
+  std::map<std::pair<std::string, std::string>, int> hit_count;  // (name, node) -> per-GPU hits
+  for (const MetricConditionHit& h : *hits) {
+    const std::string node = NodeOf(h.series->labels);
+    if (!node.empty() && GpuOf(h.series->labels) >= 0) ++hit_count[{h.series->name, node}];
+  }
+  std::set<const TimeSeries*> background;
+  for (const auto& [key, n] : hit_count) {
+    if (n < 3) continue;
+    std::vector<std::pair<const TimeSeries*, double>> rates;
+    for (const TimeSeries& ts : series) {
+      if (ts.name != key.first || NodeOf(ts.labels) != key.second || GpuOf(ts.labels) < 0) continue;
+      if (std::optional<double> r = CounterRatePerS(ts)) rates.push_back({&ts, *r});
+    }
+    if (rates.size() < 3) continue;
+    std::vector<double> values;
+    for (const auto& [ts, r] : rates) values.push_back(r);
+    std::sort(values.begin(), values.end());
+    const double median = values[values.size() / 2];
+    if (!(median > 0)) continue;
+    size_t outliers = 0;
+    for (const auto& [ts, r] : rates) outliers += r >= kCounterOutlierFactor * median;
+    if (outliers == 0 || outliers * 2 >= rates.size()) continue;
+    for (const auto& [ts, r] : rates) {
+      if (r < kCounterOutlierFactor * median) background.insert(ts);
+    }
+  }
+  if (background.empty()) return;
+  std::vector<MetricConditionHit> kept;
+  for (const MetricConditionHit& h : *hits) {
+    if (!background.count(h.series)) kept.push_back(h);
+  }
+  *hits = std::move(kept);
+}
+
+// Whether a collective hang has evidence other than knowledge-base recall: an observation of any
+// other kind (a log line, a metric condition, the alert, a probe) that supports it.
+template <typename B>
+bool HangShownFirstHand(const B& beliefs) {
+  for (const auto& o : beliefs.observations()) {
+    auto it = o.deltas.find("nccl_collective_hang");
+    if (it != o.deltas.end() && it->second > 0 && o.evidence.kind != EvidenceKind::kKnowledge) return true;
+  }
+  return false;
+}
+
+// Whether line `ki` of `log` is the monitoring stack's own output, not the workload's: a program
+// tag of an exporter / collector in a syslog line ("dcgm-exporter[3120]:", "node_exporter[88]:",
+// "promtail[..]:"), the kubelet about one of their pods ("Error syncing pod, skipping"
+// pod="gpu-operator/nvidia-dcgm-exporter-7xk2q"), or a line printed under a `kubectl logs` of such a
+// pod (up to the next shell prompt).
+bool MonitoringStackLine(const CaseLog& log, size_t ki) {
+  static const std::string kNames =
+      R"((?:dcgm[-_]exporter|node[-_]exporter|nvidia[-_]gpu[-_]exporter|ipmi[-_]exporter|kube-state-metrics|)"
+      R"(prometheus|promtail|alertmanager|grafana-agent|fluent-bit|fluentd|otel-?collector))";
+  auto joined = [](const char* before, const char* after) {
+    std::string r = before;
+    r += kNames;
+    r += after;
+    return r;
+  };
+  static const std::regex kTag(joined(R"((?:^|\s))", R"((?:\[\d+\])?:\s)"), std::regex::icase);
+  static const std::regex kPod(joined(R"(\bkubelet\b.*\bpods?="[^"]*)", ""), std::regex::icase);
+  static const std::regex kLogsOf(joined(R"(\bkubectl\b.*\blogs?\b.*)", ""), std::regex::icase);
+  if (ki >= log.lines.size()) return false;
+  const std::string& text = log.lines[ki].text;
+  if (text.size() > 2000) return false;
+  if (std::regex_search(text, kTag) || std::regex_search(text, kPod)) return true;
+  for (size_t back = 0; back < 200 && back <= ki; ++back) {  // the command this line is output of
+    const std::string& prev = log.lines[ki - back].text;
+    const size_t start = prev.find_first_not_of(' ');
+    if (start == std::string::npos || prev.compare(start, 2, "$ ") != 0) continue;
+    return prev.size() <= 2000 && std::regex_search(prev, kLogsOf);
+  }
+  return false;
+}
+
+// A monitoring-stack line (MonitoringStackLine) that "reads like" an incident votes only for a GPU
+// device category: an exporter that cannot read the GPU says something about the GPU (dcgm-exporter's
+// profiling module fails on a GPU that fell off the bus), never about the workload. Its fatal
+// "The third-party Profiling module returned an unrecoverable error" read like Gloo's "connection
+// closed" (rank_process_crash) and the kubelet's "Error syncing pod" of the exporter's pod like a
+// disk-pressure eviction (storage_failure), and the case of an Xid 79 answered storage_failure
+// (RG7: realistic10 rl10-01). True when the line's vote for `category` is to be dropped.
+bool MonitoringLineVotesOnlyDevice(const CaseLog& log, size_t ki, const std::string& category) {
+  static const std::set<std::string> kDevice = {
+      "gpu_fallen_off_bus", "gpu_firmware_error",   "gpu_memory_uncorrectable_ecc", "gpu_row_remap_failure",
+      "nvlink_error",       "pcie_link_degraded",   "gpu_thermal_throttle",         "gpu_power_throttle"};
+  return !kDevice.count(category) && MonitoringStackLine(log, ki);
+}
+
+// An InfiniBand port's symbol-error counter that rises by a handful over the window is a healthy
+// link's background (a link within its specified bit-error rate at HDR/NDR speeds counts symbol
+// errors now and then; a failing one counts thousands in 15 minutes: 2,356 - 43,200 in the sets'
+// ib_link_failure cases): the pack's `increase(node_infiniband_symbol_error_total[15m]) > 0` hit
+// on a port whose counter rises at under kSymbolErrorBackgroundPer15m per 15 minutes over the
+// window is dropped. Two symbol errors on another node's HCA weighed as much as an Xid 79 in the
+// DCGM series (RG7: realistic10 rl10-26). Done here, not in the pack's condition text: that text is
+// also what the knowledge base's recall reads, and changing it moved other cases' recall.
+constexpr double kSymbolErrorBackgroundPer15m = 100;
+void DropSymbolErrorTrickle(std::vector<MetricConditionHit>* hits) {
+  std::vector<MetricConditionHit> kept;
+  for (const MetricConditionHit& h : *hits) {
+    if (h.series->name == "node_infiniband_symbol_error_total") {
+      std::optional<double> rate = CounterRatePerS(*h.series);
+      if (rate && *rate * 900 < kSymbolErrorBackgroundPer15m) continue;
+    }
+    kept.push_back(h);
+  }
+  *hits = std::move(kept);
+}
+
 // Whether any line of the case's logs satisfies `pred`.
 template <typename Pred>
 bool AnyLogLine(const DiagnosisCase& c, Pred pred) {
@@ -4562,8 +4780,14 @@ template <typename B>
 bool RemapFailed(const B& beliefs) {
   // "fail" as a word (review RG): "Remapping Failure Occurred", a probe's "remapping failure", the
   // counter DCGM_FI_DEV_ROW_REMAP_FAILURE ("_" separates words here), not inside another word.
-  static const std::regex kFailed(R"((?:^|[^a-z0-9])fail(?:s|ed|ure|ures|ing)?(?![a-z0-9])|\bxid\b\D{0,40}\b64\b)",
-                                  std::regex::icase);
+  // The driver's own Xid line carries the GPU's PCI address between "Xid" and the code ("NVRM: Xid
+  // (PCI:0000:cb:00): 64, ..."): its digits kept `\D{0,40}` from reaching the 64, so a kernel log's
+  // Xid 64 never counted as a failed remap and the Xid 48 beside it explained it away (RG7:
+  // realistic10 rl10-03). The address is read as the other Xid rules of this file read it.
+  static const std::regex kFailed(
+      R"((?:^|[^a-z0-9])fail(?:s|ed|ure|ures|ing)?(?![a-z0-9])|\bxid\b\D{0,40}\b64\b|)"
+      R"(\bxid\b(?:\s*\(PCI:[0-9a-f:.]+\))?[\s:,]+64\b)",
+      std::regex::icase);
   for (const Observation& o : beliefs.observations()) {
     auto it = o.deltas.find("gpu_row_remap_failure");
     if (it == o.deltas.end() || it->second <= 0) continue;
@@ -7338,6 +7562,11 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                       "", kMetricWeight, node, gpu, EvidenceKind::kMetric);
           continue;
         }
+        // "During the hang" needs a hang shown by something other than recall (a watchdog or
+        // timeout line, stalled steps, a hang alert, a probe): with the hang only recalled, a GPU's
+        // utilisation that differs from its peers' is no hang participant, and the item made an
+        // Xid 119 alert's case list a hang placed on that GPU (RG7: realistic10 rl10-04).
+        if (!HangShownFirstHand(beliefs)) continue;
         add_culprit(-1, "metrics " + node + "/gpu" + std::to_string(gpu),
                     node + " GPU " + std::to_string(gpu) +
                         "'s utilisation differs from its node peers' by >= 50 points during the hang: the "
@@ -7592,6 +7821,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   for (TimeSeries& s : SeriesFromExpertCounts(c, topo)) series.push_back(std::move(s));
   for (TimeSeries& s : SeriesFromSmiQuery(c, topo)) series.push_back(std::move(s));
   AddFieldAliases(series);
+  AddMoeAliases(series);
   // FP8 scaling can only overflow in a run that computes in FP8: without any FP8 trace in the case
   // (recipe, amax / scale statistics, e4m3 / e5m2, an fp8_* series), a NaN or a loss jump read by
   // an FP8 entry's generic condition ("loss != loss") is the run's own numerics, not FP8's.
@@ -7701,6 +7931,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       }
       result->hits = std::move(kept);
     }
+    KeepCounterOutliers(s.pattern, series, &result->hits);
+    DropSymbolErrorTrickle(&result->hits);
     for (const MetricConditionHit& h : result->hits) {
       if (!h.onset && !discriminative && !h.series->labels.count("snapshot") && !power_brake(h)) continue;
       if (!metric_seen.insert({s.category, h.series->id()}).second) continue;
@@ -7716,7 +7948,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       for (const auto& [cat, id] : metric_seen) {
         if (cat == s.category && id != h.series->id()) first_for_cat = false;
       }
-      double w = first_for_cat ? kMetricWeight : kExtraMetricWeight;
+      double w = first_for_cat ? (HardwareXidSeriesHit(s.category, *h.series, h.value) ? kFirstSignatureWeight : kMetricWeight)
+                               : kExtraMetricWeight;
       o.evidence.weight = w;
       o.deltas[s.category] = w;
       o.hint.node = NodeOf(h.series->labels);
@@ -7899,6 +8132,10 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     std::map<std::string, int> per_cat;
     for (const KnowledgeFacts::LineRecall& lr : facts.line_recalls) {
       if (lr.line_index >= flat.lines.size() || !beliefs.scores().count(lr.category)) continue;
+      if (MonitoringLineVotesOnlyDevice(c.logs[flat.refs[lr.line_index].first], flat.refs[lr.line_index].second,
+                                        lr.category)) {
+        continue;
+      }
       int n = per_cat[lr.category]++;
       if (n >= static_cast<int>(std::size(kLineRecallWeights))) continue;
       auto [li, ki] = flat.refs[lr.line_index];
