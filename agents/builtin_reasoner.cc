@@ -1359,7 +1359,8 @@ std::optional<double> CounterRatePerS(const TimeSeries& s) {
     const double d = s.values[i] - s.values[i - 1];
     if (std::isfinite(d) && d > 0) sum += d;
   }
-  return sum * 1000.0 / static_cast<double>(s.timestamps_ms.back() - s.timestamps_ms.front());
+  // In double: sample times at the ends of int64 would overflow the difference (SAN2).
+  return sum * 1000.0 / (static_cast<double>(s.timestamps_ms.back()) - static_cast<double>(s.timestamps_ms.front()));
 }
 
 // A counter condition (an increase() / rate() over a per-GPU error counter) that holds on several
