@@ -107,5 +107,55 @@ TEST_CASE("the monitoring stack's own lines vote for no workload category (RG7)"
   CHECK_FALSE(Supports(d, "rank_process_crash", "Profiling module"));
 }
 
+// Review RV-RG7. Each case below was run with RG7's binary (/tmp/s30/rvrg7/vigil-eng diagnose --case
+// FILE) before the fix: the "before" noted in each test.
+
+TEST_CASE("an Xid 79 that stands in the DCGM Xid series from the window's first sample keeps the metric weight (RV-RG7)") {
+  // Before: gpu_fallen_off_bus at n-02/gpu6 (0.42), the constant 79 at +3.0 on a GPU working at 97 %
+  // through the window: the field keeps the last Xid, so this one may be an old incident's.
+  Diagnosis d = RunFile("hang_stale_dcgm_xid79.json");
+  CHECK(d.root_cause != "gpu_fallen_off_bus");
+  for (const Evidence& e : d.evidence) {
+    if (e.detail.find("DCGM_FI_DEV_XID_ERRORS == 79") != std::string::npos) CHECK(e.weight < 3.0);
+  }
+}
+
+bool HasSource(const Diagnosis& d, const std::string& needle) {
+  for (const Evidence& e : d.evidence) {
+    if (e.weight > 0 && e.source.find(needle) != std::string::npos) return true;
+  }
+  return false;
+}
+
+TEST_CASE("a few symbol errors on a port whose link went down in the window still count (RV-RG7)") {
+  // Before: only link_downed was evidence; the 3 symbol errors were dropped as background.
+  Diagnosis d = RunFile("ib_symbol_few_link_downed.json");
+  CHECK(d.root_cause == "ib_link_failure");
+  CHECK(HasSource(d, "node_infiniband_symbol_error_total"));
+}
+
+TEST_CASE("a burst of symbol errors is judged over 15 minutes, not averaged over the window (RV-RG7)") {
+  // Before: unknown (0.10): 300 symbol errors in two minutes of a 60-minute window averaged 75 per 15
+  // minutes and were dropped.
+  Diagnosis d = RunFile("ib_symbol_burst.json");
+  CHECK(HasSource(d, "node_infiniband_symbol_error_total"));
+}
+
+TEST_CASE("a histogram of tokens per expert is not read as moe_expert_tokens (RV-RG7)") {
+  // Before: moe_expert_imbalance (0.24) from `moe_tokens_per_expert_sum` read as moe_expert_tokens
+  // beside its `_count` (and buckets), on a run whose experts are not imbalanced.
+  Diagnosis d = RunFile("moe_tokens_histogram.json");
+  CHECK(d.root_cause != "moe_expert_imbalance");
+  CHECK_FALSE(Supports(d, "moe_expert_imbalance", "moe_expert_tokens"));
+}
+
+TEST_CASE("lines under `kubectl logs` of a trainer's pod filtered by a grep that names an exporter are the trainer's (RV-RG7)") {
+  // Before: unknown (0.10): the prompt line named dcgm-exporter (in the grep after "|"), so the
+  // trainer pod's lines were read as the exporter's and their look-alike vote was dropped (main at
+  // b39a824 and this fix: rank_process_crash from the line's look-alike).
+  Diagnosis d = RunFile("trainer_logs_grep_exporter.json");
+  CHECK(Supports(d, "rank_process_crash", "Profiling module"));
+}
+
 }  // namespace
 }  // namespace vigil

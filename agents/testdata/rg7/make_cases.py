@@ -136,3 +136,62 @@ write("monitoring_lines.json", {
         ]},
     ],
     "metrics": [], "topology": topo(["n-01"])})
+
+# Review RV-RG7's cases.
+# 7. The DCGM Xid field keeps the last Xid: a 79 that stands from the window's first sample on a GPU
+#    that keeps working (utilisation 97 % throughout) is an old incident's, not this hang's cause.
+xid7 = [dcgm("DCGM_FI_DEV_XID_ERRORS", "n-02", g, [0] * 23) for g in range(8) if g != 6]
+xid7.append(dcgm("DCGM_FI_DEV_XID_ERRORS", "n-02", 6, [79] * 23))
+util7 = [dcgm("DCGM_FI_DEV_GPU_UTIL", "n-02", g, [97] * 23) for g in range(8)]
+write("hang_stale_dcgm_xid79.json", {
+    "id": "rvrg7-stale-xid79", "alert": {"labels": {"alertname": "NCCLWatchdogTimeout", "run": "r2"},
+                                          "annotations": {"summary": "NCCL watchdog timeouts in r2"}, "startsAt": ts(22)},
+    "logs": [{"source": "job/stderr", "lines": [watchdog % (r, g, r) for r in (0, 3, 17, 21)]}],
+    "metrics": xid7 + util7, "topology": topo(["n-01", "n-02", "n-03"])})
+
+def ib(name, node, values, device="mlx5_4", n=None):
+    return {"name": name,
+            "labels": {"device": device, "port": "1", "instance": node + ":9100", "nodename": node, "job": "node-exporter"},
+            "samples": [[T0 + i * STEP, v] for i, v in enumerate(values)]}
+
+
+ib_alert = {"labels": {"alertname": "NCCLBusBandwidthLow", "run": "r9"},
+            "annotations": {"summary": "r9 all-reduce bus bandwidth is low"}}
+# 9. A few symbol errors on a port whose link went down in the window: a link flap.
+write("ib_symbol_few_link_downed.json", {
+    "id": "rvrg7-ib-flap", "alert": dict(ib_alert, startsAt=ts(22)), "logs": [],
+    "metrics": [ib("node_infiniband_symbol_error_total", "n-01", [40] * 8 + [43] * 15),
+                ib("node_infiniband_link_downed_total", "n-01", [2] * 8 + [3] * 15)],
+    "topology": {"nodes": ["n-01", "n-02"], "gpus_per_node": 8}})
+# 10. 300 symbol errors in two minutes of a 60-minute window (75 per 15 min on average over the window).
+write("ib_symbol_burst.json", {
+    "id": "rvrg7-ib-burst", "alert": dict(ib_alert, startsAt=ts(60)), "logs": [],
+    "metrics": [ib("node_infiniband_symbol_error_total", "n-01", [40] * 30 + [190] + [340] * 30)],
+    "topology": {"nodes": ["n-01", "n-02"], "gpus_per_node": 8}})
+# 11. A healthy MoE run's histogram of tokens per expert: buckets (cumulative counts by `le`), _sum, _count.
+les = ["64", "128", "256", "512", "1024", "2048", "4096", "8192", "+Inf"]
+cum = [0, 0, 0, 0, 0, 2, 40, 1000, 1024]
+hist = [job_series("moe_tokens_per_expert_bucket", [c * (i + 1) for i in range(21)], {"le": le, "layer": "3"})
+        for le, c in zip(les, cum)]
+hist.append(job_series("moe_tokens_per_expert_sum", [6.5e6 * (i + 1) for i in range(21)], {"layer": "3"}))
+hist.append(job_series("moe_tokens_per_expert_count", [1024 * (i + 1) for i in range(21)], {"layer": "3"}))
+write("moe_tokens_histogram.json", {
+    "id": "rvrg7-moe-hist", "alert": {"labels": {"alertname": "TrainingStepTimeHigh", "run": "r4"},
+                                       "annotations": {"summary": "r4 step time is high"}, "startsAt": ts(20)},
+    "logs": [],
+    "metrics": [job_series("train_step_seconds_p50", [4.2] * 8 + [4.7, 6.5, 8.1, 9.7, 9.8, 9.7] + [9.8] * 7)] + hist,
+    "topology": {"nodes": ["n-01"], "gpus_per_node": 8}})
+
+# 12. The same fatal line printed under `kubectl logs` of a trainer's pod, filtered by a grep that
+#    names an exporter: the pod read is the trainer's, so its line votes as any workload line does.
+write("trainer_logs_grep_exporter.json", {
+    "id": "rvrg7-trainer-grep", "alert": {"labels": {"alertname": "TrainingJobFailed", "run": "r12"},
+                                          "annotations": {"summary": "run r12 failed"}, "startsAt": ts(20)},
+    "logs": [
+        {"source": "kubectl", "lines": [
+            "$ kubectl -n train logs trainer-0 --previous | grep -v dcgm-exporter | tail -2",
+            "time=\"%s\" level=info msg=\"DCGM successfully initialized!\"" % ts(19),
+            "time=\"%s\" level=fatal msg=\"Failed to watch metrics: Error watching fields: The third-party Profiling module returned an unrecoverable error\"" % ts(19),
+        ]},
+    ],
+    "metrics": [], "topology": topo(["n-01"])})
