@@ -1397,11 +1397,15 @@ std::optional<double> CounterRatePerS(const TimeSeries& s) {
 // eight), the outliers are the fault. Keeps only the outliers' hits of that node, so the component
 // is their GPU, not the node (RG7: realistic10 rl10-05, gpu 6 at ~4,000/s with recovery errors
 // beside seven GPUs at ~1/s was placed on the whole node). A node with no outlier keeps every hit.
+// Returns the outliers' series: a counter that runs at 10x its node's peers is a finding of its own
+// and weighs as a metric hit even when another series of the category came first (review RV-RG7:
+// at kExtraMetricWeight rl10-05's answer fell from 0.81 to 0.42, read as "suspected", with gpu 6's
+// CRC errors at ~4,000/s beside peers at ~1/s and its recovery errors).
 constexpr double kCounterOutlierFactor = 10;
-void KeepCounterOutliers(const std::string& pattern, const std::vector<TimeSeries>& series,
-                         std::vector<MetricConditionHit>* hits) {
+std::set<const TimeSeries*> KeepCounterOutliers(const std::string& pattern, const std::vector<TimeSeries>& series,
+                                                std::vector<MetricConditionHit>* hits) {
   if (hits->size() < 3 || (pattern.find("increase(") == std::string::npos && pattern.find("rate(") == std::string::npos)) {
-    return;
+    return {};
   }
   std::map<std::pair<std::string, std::string>, int> hit_count;  // (name, node) -> per-GPU hits
   for (const MetricConditionHit& h : *hits) {
@@ -1409,6 +1413,7 @@ void KeepCounterOutliers(const std::string& pattern, const std::vector<TimeSerie
     if (!node.empty() && GpuOf(h.series->labels) >= 0) ++hit_count[{h.series->name, node}];
   }
   std::set<const TimeSeries*> background;
+  std::set<const TimeSeries*> outlier_series;
   for (const auto& [key, n] : hit_count) {
     if (n < 3) continue;
     std::vector<std::pair<const TimeSeries*, double>> rates;
@@ -1426,15 +1431,20 @@ void KeepCounterOutliers(const std::string& pattern, const std::vector<TimeSerie
     for (const auto& [ts, r] : rates) outliers += r >= kCounterOutlierFactor * median;
     if (outliers == 0 || outliers * 2 >= rates.size()) continue;
     for (const auto& [ts, r] : rates) {
-      if (r < kCounterOutlierFactor * median) background.insert(ts);
+      if (r < kCounterOutlierFactor * median) {
+        background.insert(ts);
+      } else {
+        outlier_series.insert(ts);
+      }
     }
   }
-  if (background.empty()) return;
+  if (background.empty()) return {};
   std::vector<MetricConditionHit> kept;
   for (const MetricConditionHit& h : *hits) {
     if (!background.count(h.series)) kept.push_back(h);
   }
   *hits = std::move(kept);
+  return outlier_series;
 }
 
 // Whether a collective hang has evidence other than knowledge-base recall: an observation of any
@@ -8065,7 +8075,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       }
       result->hits = std::move(kept);
     }
-    KeepCounterOutliers(s.pattern, series, &result->hits);
+    std::set<const TimeSeries*> outliers = KeepCounterOutliers(s.pattern, series, &result->hits);
     DropSymbolErrorTrickle(series, &result->hits);
     for (const MetricConditionHit& h : result->hits) {
       if (!h.onset && !discriminative && !h.series->labels.count("snapshot") && !power_brake(h)) continue;
@@ -8084,6 +8094,11 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       }
       double w = first_for_cat ? (HardwareXidSeriesHit(s.category, *h.series, h.value, h.onset) ? kFirstSignatureWeight : kMetricWeight)
                                : kExtraMetricWeight;
+      // One outlier counter per condition weighs as a metric hit of its own (KeepCounterOutliers).
+      if (outliers.count(h.series)) {
+        if (!first_for_cat) w = kMetricWeight;
+        outliers.clear();
+      }
       o.evidence.weight = w;
       o.deltas[s.category] = w;
       o.hint.node = NodeOf(h.series->labels);

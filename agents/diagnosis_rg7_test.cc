@@ -80,6 +80,18 @@ TEST_CASE("NVLink CRC counters ticking on every GPU of a node: the outlier GPU i
   }
 }
 
+TEST_CASE("the outlier GPU's counter weighs as a metric hit beside the category's first series (RV-RG7)") {
+  // Before: the CRC outlier at ~4,000/s (peers ~1/s) counted +0.25 after the recovery-error series:
+  // nvlink_error at 0.51, where main (all eight GPUs' hits) said 0.86.
+  Diagnosis d = RunFile("nvlink_crc_outlier.json");
+  bool weighed = false;
+  for (const Evidence& e : d.evidence) {
+    if (e.source.find("NVLINK_CRC_FLIT") != std::string::npos) weighed = e.weight >= 2.0;
+  }
+  CHECK(weighed);
+  CHECK(d.confidence >= 0.7);
+}
+
 TEST_CASE("MoE router statistics under an exporter's own names meet the pack's MoE conditions (RG7)") {
   // Before: unknown (0.10): `moe_tokens_dropped_ratio` 0.01 -> 0.37 matched no condition.
   Diagnosis d = RunFile("moe_exporter_names.json");
