@@ -274,7 +274,7 @@ Comments start with # and run to the end of the line.
 
 Expressions:
   value                  the current point's value (the metric name means the same)
-  3, 0.5, 1e3            numbers; true, false
+  3, 0.5, 1e3, 0x60      numbers (0x: hexadecimal); true, false
   + - * /                arithmetic; unary minus
   < <= > >= == !=        comparisons (they do not chain: write `a < b and b < c`; `=` is not a comparison)
   and, or, not, ( )      boolean logic
@@ -283,6 +283,7 @@ Expressions:
 Windows are the last argument of a window function: `30p` is the last 30 points including the current one; a duration (`30s`, `5m`, `1h`, `1d`, `1h30m`) is the points with timestamps in the last that long. A duration always needs its unit.
 Window functions: mean(x, w), std(x, w), min(x, w), max(x, w), median(x, w), mad(x, w) (median absolute deviation from the window median, unscaled), sum(x, w), count(x, w), delta(x, w) (last minus first), rate(x, w) (per second), zscore(x, w) ((x - mean) / std over w), changes(x, w), resets(x, w), quantile(x, q, w) with q in [0, 1].
 Other functions: ewma(x, alpha) with alpha in (0, 1]; lag(x, k) (x as it was k points earlier); diff(x) (x - lag(x, 1)); x offset 1d (x one day earlier, for seasonality); abs(x); log(x); clamp(x, lo, hi); stale_for(5m) (the series sent no point for 5m); absent(5m) (no selected series sent a point for 5m).
+Bit fields (a status bitmask such as DCGM's clock-event reasons): any_bits(x, 0x60) is true when x has any of the mask's bits set, all_bits(x, 0x60) when it has all of them; the mask is a literal whole number; a value that is not a whole number >= 0 has no bit set.
 Cross-series aggregation (when several series share a metric): median by (host) (value), also mean, min, max, sum, count, std, quantile by (...) (q, x).
 x may itself be an expression: mean(abs(diff(value)), 60p), median(lag(value, 1), 100p).
 

@@ -118,6 +118,16 @@ TEST_CASE("the language primer's examples compile with the real compiler") {
   CHECK(compiled->rules.size() == 6);
 }
 
+TEST_CASE("the language primer names every function the compiler knows") {
+  // An LLM writes only what the primer teaches: a function added to the language (any_bits /
+  // all_bits, 2026-12-03) and left out here is one no proposed rule can use.
+  const std::string& primer = RuleLanguagePrimer();
+  for (const std::string& f : RuleFunctionNames()) {
+    INFO(f);
+    CHECK(primer.find(f + "(") != std::string::npos);
+  }
+}
+
 TEST_CASE("SummarizeChunk describes statistics, labeled segments and a sketch") {
   RuleAgentsInput in = Input();
   RuleAgentOptions o;
