@@ -404,12 +404,47 @@ Status ReadNab(const std::string& root, const ReadOptions& options, Dataset& ds)
   return Status::Ok();
 }
 
+// The error for a kpi: folder without *.csv. The KPI download keeps its files in train/ (and
+// test/) below the folder one is likely to name: before 2026-12-03 (SM) the error said only "no
+// .csv files in this folder"; now it names the subfolders that have some (at most 5, sorted).
+std::string NoKpiCsvMessage(const std::string& path) {
+  std::string msg = EscapeNonUtf8(path);
+  msg += ": no .csv files in this folder";
+  std::vector<std::pair<std::string, size_t>> subs;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(path, ec)) {
+    std::error_code ec2;
+    if (!e.is_directory(ec2)) continue;
+    const size_t n = ListFiles(e.path(), ".csv").size();
+    if (n > 0) subs.emplace_back(e.path().filename().string(), n);
+  }
+  if (subs.empty()) return msg;
+  std::sort(subs.begin(), subs.end());
+  const size_t shown = std::min<size_t>(subs.size(), 5);
+  msg += subs.size() == 1 ? "; its subfolder " : "; its subfolders ";
+  for (size_t i = 0; i < shown; ++i) {
+    if (i > 0) msg += (i + 1 == shown && shown == subs.size()) ? " and " : ", ";
+    msg += EscapeNonUtf8(subs[i].first);
+    msg += "/ (";
+    msg += std::to_string(subs[i].second);
+    msg += " .csv)";
+  }
+  if (subs.size() > shown) {
+    msg += " and ";
+    msg += std::to_string(subs.size() - shown);
+    msg += " more";
+  }
+  msg += subs.size() == 1 ? " has some: pass it, e.g. kpi:" : " have some: pass one of them, e.g. kpi:";
+  msg += EscapeNonUtf8((fs::path(path) / subs[0].first).string());
+  return msg;
+}
+
 Status ReadKpi(const std::string& path, const ReadOptions& options, Dataset& ds) {
   std::error_code ec;
   std::vector<fs::path> files;
   if (fs::is_directory(path, ec)) {
     files = ListFiles(path, ".csv");
-    if (files.empty()) return NotFoundError(path + ": no .csv files in this folder");
+    if (files.empty()) return NotFoundError(NoKpiCsvMessage(path));
   } else if (fs::is_regular_file(path, ec)) {
     files.push_back(path);
   } else {

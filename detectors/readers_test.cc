@@ -215,6 +215,35 @@ TEST_CASE("kpi: a folder of timestamp,value,label files; windows from labels") {
   CHECK(ReadDataset("kpi:" + dir.path() + "/missing").status().code() == StatusCode::kNotFound);
 }
 
+// The KPI download keeps its files in train/ (and test/): a kpi: folder without *.csv whose
+// subfolders have some names them (before 2026-12-03, SM: only "no .csv files in this folder").
+TEST_CASE("kpi: a folder without .csv names its subfolders that have some") {
+  TempDir dir;
+  dir.Write("kpi/train/a.csv", "timestamp,value,label\n60,1.0,0\n");
+  dir.Write("kpi/train/b.csv", "timestamp,value,label\n60,1.0,0\n");
+  dir.Write("kpi/test/a.csv", "timestamp,value,label\n60,1.0,0\n");
+  dir.Write("kpi/notes/readme.txt", "no csv here\n");
+  Result<Dataset> ds = ReadDataset("kpi:" + dir.path() + "/kpi");
+  REQUIRE_FALSE(ds.ok());
+  INFO(ds.status().message());
+  CHECK(ds.status().code() == StatusCode::kNotFound);
+  CHECK(Contains(ds.status().message(), dir.path() + "/kpi: no .csv files in this folder; its subfolders test/ (1 .csv) and "
+                                                     "train/ (2 .csv) have some: pass one of them, e.g. kpi:" +
+                                                     dir.path() + "/kpi/test"));
+  CHECK_FALSE(Contains(ds.status().message(), "notes"));
+  // One subfolder.
+  dir.Write("one/train/a.csv", "timestamp,value,label\n60,1.0,0\n");
+  Result<Dataset> one = ReadDataset("kpi:" + dir.path() + "/one");
+  REQUIRE_FALSE(one.ok());
+  CHECK(Contains(one.status().message(), "; its subfolder train/ (1 .csv) has some: pass it, e.g. kpi:" + dir.path() +
+                                             "/one/train"));
+  // No subfolder with .csv: the plain message.
+  dir.Write("none/x/readme.txt", "-\n");
+  Result<Dataset> none = ReadDataset("kpi:" + dir.path() + "/none");
+  REQUIRE_FALSE(none.ok());
+  CHECK(none.status().message() == dir.path() + "/none: no .csv files in this folder");
+}
+
 TEST_CASE("kpi, smd: a file name that is not UTF-8 is an error naming it, the byte escaped") {
   // The series name comes from the file name and reaches every JSON output: before, train-rules
   // wrote `cp_u.rules`, then died on training.json ("internal error: ... invalid UTF-8 byte").
