@@ -640,13 +640,19 @@ std::string RenderUnitSvg(const EvalUnit& unit, const EvalTruth& truth,
     return left + static_cast<double>(i - begin) * cols / static_cast<double>(span);
   };
   std::ostringstream o;
-  const int height = top + plot_h + time_h + 10 + static_cast<int>(results.size()) * (row_h + 4) + 10;
+  // Labels and flags in two hues a colour-blind reader tells apart too (Okabe-Ito sky blue, light,
+  // and vermillion, dark): before 2026-12-03 (SM) the label shading and the flag ticks were both red.
+  static constexpr const char* kLabelFill = "#56b4e9";
+  static constexpr const char* kFlagStroke = "#d55e00";
+  const int legend_h = 18;
+  const int height =
+      top + plot_h + time_h + 10 + static_cast<int>(results.size()) * (row_h + 4) + legend_h + 10;
   o << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height
     << "\" font-family=\"sans-serif\" font-size=\"11\">\n";
   o << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
   o << "<text x=\"" << left << "\" y=\"14\">" << Xml(unit.name)
     << " — values (test part after the dashed line), "
-    << "labeled anomalies shaded red, detector flags below";
+    << "labeled anomalies shaded blue, detector flags as orange ticks below";
   if (members > 1) {
     o << "; " << members << " of " << unit.members.size() << " members drawn, each min-max normalised";
   }
@@ -672,7 +678,7 @@ std::string RenderUnitSvg(const EvalUnit& unit, const EvalTruth& truth,
     while (j < n && truth.labels[j]) ++j;
     o << "<rect x=\"" << Fmt(x_of(i), 1) << "\" y=\"" << top << "\" width=\""
       << Fmt(std::max(1.0, x_of(j) - x_of(i)), 1) << "\" height=\"" << plot_h
-      << "\" fill=\"#f4a0a0\" opacity=\"0.6\"/>\n";
+      << "\" fill=\"" << kLabelFill << "\" opacity=\"0.3\"/>\n";
     i = j;
   }
   const double split_x = x_of(unit.split);
@@ -740,10 +746,26 @@ std::string RenderUnitSvg(const EvalUnit& unit, const EvalTruth& truth,
         if (c == last_c) continue;
         last_c = c;
         o << "<line x1=\"" << c << "\" x2=\"" << c << "\" y1=\"" << y << "\" y2=\"" << y + row_h
-          << "\" stroke=\"#d62728\"/>\n";
+          << "\" stroke=\"" << kFlagStroke << "\" stroke-width=\"1.5\"/>\n";
       }
     }
     y += row_h + 4;
+  }
+  // Legend: what the shading, the ticks and the dashed line mean.
+  {
+    const int ly = y + 4;
+    double lx = left;
+    o << "<rect x=\"" << lx << "\" y=\"" << ly << "\" width=\"14\" height=\"10\" fill=\"" << kLabelFill
+      << "\" opacity=\"0.3\"/>\n<text x=\"" << lx + 18 << "\" y=\"" << ly + 9
+      << "\">labeled anomaly (ground truth)</text>\n";
+    lx += 18 + 6.5 * 30 + 16;
+    o << "<line x1=\"" << Fmt(lx + 7, 1) << "\" x2=\"" << Fmt(lx + 7, 1) << "\" y1=\"" << ly << "\" y2=\""
+      << ly + 10 << "\" stroke=\"" << kFlagStroke << "\" stroke-width=\"1.5\"/>\n<text x=\"" << Fmt(lx + 18, 1)
+      << "\" y=\"" << ly + 9 << "\">detector flag</text>\n";
+    lx += 18 + 6.5 * 13 + 16;
+    o << "<line x1=\"" << Fmt(lx, 1) << "\" x2=\"" << Fmt(lx + 14, 1) << "\" y1=\"" << ly + 5 << "\" y2=\""
+      << ly + 5 << "\" stroke=\"#555\" stroke-dasharray=\"4,3\"/>\n<text x=\"" << Fmt(lx + 18, 1) << "\" y=\""
+      << ly + 9 << "\">train / test split</text>\n";
   }
   o << "</svg>\n";
   return o.str();

@@ -281,8 +281,15 @@ TEST_CASE("report: JSON, Markdown and SVG name every series and detector") {
   CHECK(md.find("failed: no python") != std::string::npos);
   std::string svg = RenderUnitSvg(set.units[0], set.truth[0], {&report.results[0]}, 0);
   CHECK(svg.rfind("<svg", 0) == 0);
-  CHECK(svg.find("#f4a0a0") != std::string::npos);             // label shading
-  CHECK(svg.find("stroke=\"#d62728\"") != std::string::npos);  // a flag tick
+  // Label shading and flag ticks in two hues a colour-blind reader tells apart (before 2026-12-03,
+  // SM: both red, #f4a0a0 and #d62728), and a legend naming both.
+  CHECK(svg.find("fill=\"#56b4e9\" opacity=\"0.3\"") != std::string::npos);  // label shading
+  CHECK(svg.find("stroke=\"#d55e00\"") != std::string::npos);                  // a flag tick
+  CHECK(svg.find("#f4a0a0") == std::string::npos);
+  CHECK(svg.find("#d62728") == std::string::npos);
+  CHECK(svg.find(">labeled anomaly (ground truth)<") != std::string::npos);
+  CHECK(svg.find(">detector flag<") != std::string::npos);
+  CHECK(svg.find(">train / test split<") != std::string::npos);
 }
 
 // A peer's error carries its log's tail, several lines (e.g. "iforest peer failed (exit 3): CMD\n
