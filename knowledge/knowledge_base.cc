@@ -721,7 +721,7 @@ class KnowledgeBase::Impl {
         return reject("root_cause `" + inc.root_cause +
                       "` is not a valid category id ([a-z0-9_.-], at most 64)");
       }
-      std::string hint = ClosestMatch(inc.root_cause, category_order);
+      std::string hint = kb::ClosestCategory(inc.root_cause, category_order);
       std::string hint_text = hint.empty() ? "" : "; did you mean `" + hint + "`?";
       if (opts.unknown_category == UnknownCategoryPolicy::kReject) {
         return reject("unknown root_cause `" + inc.root_cause + "`" + hint_text);

@@ -253,6 +253,31 @@ TEST_CASE("a missing file, an unsupported type and a misspelt category are clear
   CHECK(r->issues[0].message.find("did you mean `nvlink_error`") != std::string::npos);
 }
 
+// A custom root cause that is no typo but names a taxonomy category in other words gets the hint
+// the README promises (before 2026-12-03, SM: `ib_link_down` got none, the edit distance to
+// `ib_link_failure` being 7); one that shares its words with two categories alike gets none.
+TEST_CASE("import: a root cause sharing words with one category gets a did-you-mean hint") {
+  auto hint_for = [&](const std::string& root_cause) {
+    auto kb = OpenOrDie(MemoryOptions());  // fresh: a kept user-defined category is a candidate too
+    Incident inc;
+    inc.title = "custom " + root_cause;
+    inc.root_cause = root_cause;
+    auto r = kb->ImportIncidents(std::span<const Incident>(&inc, 1), "api");
+    REQUIRE(r.ok());
+    REQUIRE(r->issues.size() == 1);
+    INFO(r->issues[0].message);
+    CHECK(r->issues[0].message.find("kept as a user-defined category") != std::string::npos);
+    const size_t at = r->issues[0].message.find("did you mean `");
+    return at == std::string::npos ? std::string() : r->issues[0].message.substr(at);
+  };
+  CHECK(hint_for("ib_link_down") == "did you mean `ib_link_failure`?");
+  CHECK(hint_for("nccl_hang") == "did you mean `nccl_collective_hang`?");
+  CHECK(hint_for("thermal_throttling") == "did you mean `gpu_thermal_throttle`?");
+  CHECK(hint_for("link_down") == "");  // ib_link_failure or pcie_link_degraded
+  CHECK(hint_for("cosmic_rays") == "");
+  CHECK(hint_for("nvlink_eror") == "did you mean `nvlink_error`?");  // typos as before
+}
+
 TEST_CASE("duplicates: same text, same id, near-duplicate embedding") {
   auto o = MemoryOptions();
   auto kb = OpenOrDie(o);

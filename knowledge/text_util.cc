@@ -1,11 +1,13 @@
 #include "knowledge/text_util.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdint>
 #include <cstdio>
 #include <stdexcept>
 
 #include "core/ascii.h"
+#include "core/config.h"
 
 namespace vigil::kb {
 
@@ -143,6 +145,52 @@ std::string_view Trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
   return s;
+}
+
+namespace {
+
+std::vector<std::string> CategoryWords(std::string_view id) {
+  std::vector<std::string> words;
+  size_t start = 0;
+  for (size_t i = 0; i <= id.size(); ++i) {
+    if (i == id.size() || id[i] == '_' || id[i] == '.' || id[i] == '-') {
+      if (i > start) {
+        std::string w = AsciiLower(id.substr(start, i - start));
+        if (std::find(words.begin(), words.end(), w) == words.end()) words.push_back(std::move(w));
+      }
+      start = i + 1;
+    }
+  }
+  return words;
+}
+
+}  // namespace
+
+std::string ClosestCategory(std::string_view root_cause, std::span<const std::string> categories) {
+  std::string typo = ClosestMatch(root_cause, categories);
+  if (!typo.empty()) return typo;
+  const std::vector<std::string> words = CategoryWords(root_cause);
+  if (words.empty()) return "";
+  std::string best;
+  size_t best_shared = 0;
+  double best_jaccard = 0;
+  bool tie = false;
+  for (const std::string& c : categories) {
+    const std::vector<std::string> cw = CategoryWords(c);
+    size_t shared = 0;
+    for (const std::string& w : words) shared += std::find(cw.begin(), cw.end(), w) != cw.end();
+    if (shared == 0 || 2 * shared < words.size()) continue;
+    const double jaccard = static_cast<double>(shared) / static_cast<double>(words.size() + cw.size() - shared);
+    if (shared > best_shared || (shared == best_shared && jaccard > best_jaccard)) {
+      best = c;
+      best_shared = shared;
+      best_jaccard = jaccard;
+      tie = false;
+    } else if (shared == best_shared && jaccard == best_jaccard) {
+      tie = true;
+    }
+  }
+  return tie ? "" : best;
 }
 
 }  // namespace vigil::kb

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -125,5 +126,13 @@ bool AppendAsciiJsonStringArray(const std::vector<std::string>& items, std::stri
 
 // Trims ASCII whitespace at both ends.
 std::string_view Trim(std::string_view s);
+
+// The "did you mean" category for a root cause that is not one of `categories`: the closest by
+// edit distance (core ClosestMatch: a typo, `pcie_link_degradd`), else the one category sharing
+// the most words with it (words split at `_`, `.`, `-`), if those are at least half of its words
+// and no other category shares as many at the same Jaccard overlap (`ib_link_down` ->
+// `ib_link_failure`, `nccl_hang` -> `nccl_collective_hang`; `link_down`, as close to
+// `ib_link_failure` as to `pcie_link_degraded`, gets none). "" when nothing fits.
+std::string ClosestCategory(std::string_view root_cause, std::span<const std::string> categories);
 
 }  // namespace vigil::kb

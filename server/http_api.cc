@@ -179,7 +179,7 @@ Result<IncidentResolution> ParseResolution(std::string_view body, std::span<cons
     *f.out = std::string(trimmed);
   }
   if (std::find(categories.begin(), categories.end(), r.root_cause) == categories.end()) {
-    const std::string hint = ClosestMatch(r.root_cause, categories);
+    const std::string hint = kb::ClosestCategory(r.root_cause, categories);
     return InvalidArgumentError("root_cause: unknown category `" + r.root_cause + "`" +
                                 (hint.empty() ? std::string("; the categories are those of taxonomy.json")
                                               : "; did you mean `" + hint + "`?"));
