@@ -489,6 +489,9 @@ TEST_CASE("HttpApi: POST .../resolution: bad input is a 4xx naming the field; no
          "text/plain");
   expect(path, ResolutionBody("gpu_falen_off_bus", "reseated"), 400, "root_cause",
          "unknown category `gpu_falen_off_bus`; did you mean `gpu_fallen_off_bus`?");
+  // A category in other words (before 2026-12-03, SM: no hint, edit distance 7).
+  expect(path, ResolutionBody("ib_link_down", "reseated"), 400, "root_cause",
+         "unknown category `ib_link_down`; did you mean `ib_link_failure`?");
   expect(path, ResolutionBody("cosmic_rays", "reseated"), 400, "root_cause", "unknown category `cosmic_rays`");
   expect(path, Json{{"root_cause", "gpu_fallen_off_bus"}, {"resolution", "x"}, {"by", "ana"}}.dump(), 400, "summary",
          "summary: missing");
