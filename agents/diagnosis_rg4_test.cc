@@ -12,33 +12,15 @@
 #include "agents/case.h"
 #include "agents/diagnosis_agent.h"
 #include "agents/diagnosis_testing.h"
+#include "agents/launch_case_testing.h"
 
 namespace vigil {
 namespace {
 
 Diagnosis Run(const Json& j) { return testing::RunJsonWithPack(j, j.value("probes", Json::object())); }
 
-Json Case(const std::string& id, const Json& alert_labels, const std::string& summary, const std::string& starts,
-          const Json& logs, int nodes) {
-  Json names = Json::array();
-  for (int n = 1; n <= nodes; ++n) {
-    std::string h = "n-0";
-    h += std::to_string(n);
-    names.push_back(h);
-  }
-  return {{"id", id},
-          {"alert", {{"labels", alert_labels}, {"annotations", {{"summary", summary}}}, {"startsAt", starts}}},
-          {"logs", logs},
-          {"metrics", Json::array()},
-          {"topology", {{"gpus_per_node", 8}, {"nodes", names}}}};
-}
-
-std::string Mismatch(const Diagnosis& d) {
-  for (const Evidence& e : d.evidence) {
-    if (e.detail.find("launch does not fit the allocation") != std::string::npos) return e.detail;
-  }
-  return "";
-}
+using testing::LaunchCase;
+using testing::LaunchMismatch;
 
 // srun starts one torchrun agent on each of the allocation's nodes; torchrun's rendezvous waits for
 // `nnodes` of them (its launch config block prints min_nodes / max_nodes) and times out.
@@ -78,7 +60,7 @@ Json Rendezvous(const std::string& srun_nodes, const std::string& nnodes, int al
   }
   lines.push_back("srun: error: n-02: task 1: Exited with exit code 1");
   Json logs = Json::array({{{"source", "slurm-5512.out"}, {"lines", lines}}});
-  return Case("rg4-rdzv", {{"alertname", "SlurmJobTimeLimit"}, {"slurm_job_id", "5512"}},
+  return LaunchCase("rg4-rdzv", {{"alertname", "SlurmJobTimeLimit"}, {"slurm_job_id", "5512"}},
               "job 5512 produced no training output for 30 min", "2026-12-02T10:31:00Z", logs, alloc);
 }
 
@@ -86,19 +68,19 @@ TEST_CASE("launch counts: torchrun's --nnodes beside srun's nodes, each against 
   // realistic8 rl8-19's shape: srun's 3 nodes fit the 3-node allocation, torchrun waits for 4.
   // fac14f3: srun's count fitting hid torchrun's, no mismatch; answered nccl_collective_hang.
   Diagnosis d = Run(Rendezvous("3", "4", 3, true, "4", "4"));
-  CHECK(Mismatch(d).find("asks for 4 node(s)") != std::string::npos);
-  CHECK(Mismatch(d).find("allocated 3") != std::string::npos);
+  CHECK(LaunchMismatch(d).find("asks for 4 node(s)") != std::string::npos);
+  CHECK(LaunchMismatch(d).find("allocated 3") != std::string::npos);
   CHECK(d.root_cause == "launch_config_error");
   CHECK(d.component == "job");
   // The launch config block alone (the command line not in the log): min_nodes 4 in 3 nodes.
   Diagnosis block = Run(Rendezvous("3", "", 3, true, "4", "4"));
-  CHECK(Mismatch(block).find("asks for 4 node(s)") != std::string::npos);
-  CHECK(Mismatch(block).find("min_nodes") == std::string::npos);  // it quotes the max_nodes row
+  CHECK(LaunchMismatch(block).find("asks for 4 node(s)") != std::string::npos);
+  CHECK(LaunchMismatch(block).find("min_nodes") == std::string::npos);  // it quotes the max_nodes row
   // Guards: an elastic range the allocation satisfies is no mismatch, as a --nnodes range or as the
   // block's min_nodes / max_nodes.
-  CHECK(Mismatch(Run(Rendezvous("3", "2:4", 3, true, "2", "4"))).empty());
-  CHECK(Mismatch(Run(Rendezvous("3", "", 3, true, "2", "4"))).empty());
-  CHECK(Mismatch(Run(Rendezvous("3", "3", 3, true, "3", "3"))).empty());
+  CHECK(LaunchMismatch(Run(Rendezvous("3", "2:4", 3, true, "2", "4"))).empty());
+  CHECK(LaunchMismatch(Run(Rendezvous("3", "", 3, true, "2", "4"))).empty());
+  CHECK(LaunchMismatch(Run(Rendezvous("3", "3", 3, true, "3", "3"))).empty());
 }
 
 TEST_CASE("torchrun's agent failure line is a failure entry without its Root Cause report (RG4)") {
@@ -134,7 +116,7 @@ TEST_CASE("torchrun's agent failure line is a failure entry without its Root Cau
                           "NumelOut=131072000, Timeout(ms)=600000) ran for 600013 milliseconds before timing out.",
                           "srun: error: n-02: task 1: Exited with exit code 1"});
   Json logs = Json::array({{{"source", "n-02/journal"}, {"lines", journal}}, {{"source", "slurm-771388.out"}, {"lines", out}}});
-  Diagnosis d = Run(Case("rg4-agent", {{"alertname", "TrainingJobFailed"}}, "job 771388 failed",
+  Diagnosis d = Run(LaunchCase("rg4-agent", {{"alertname", "TrainingJobFailed"}}, "job 771388 failed",
                          "2026-05-30T05:17:00Z", logs, 2));
   CHECK(d.root_cause == "rank_process_crash");
   CHECK(d.component == "n-02/gpu4");  // fac14f3: n-02
@@ -153,7 +135,7 @@ TEST_CASE("torchrun's agent failure line is a failure entry without its Root Cau
     later.insert(later.end() - 1, l);
   }
   Json logs2 = Json::array({{{"source", "n-02/journal"}, {"lines", journal}}, {{"source", "slurm-771388.out"}, {"lines", later}}});
-  Diagnosis peers = Run(Case("rg4-agent", {{"alertname", "TrainingJobFailed"}}, "job 771388 failed",
+  Diagnosis peers = Run(LaunchCase("rg4-agent", {{"alertname", "TrainingJobFailed"}}, "job 771388 failed",
                              "2026-05-30T05:17:00Z", logs2, 2));
   CHECK(peers.root_cause == "rank_process_crash");
   CHECK(peers.component == "n-02/gpu4");
@@ -188,7 +170,7 @@ Json Moe(const std::string& late, const std::vector<int>& oom_ranks) {
     lines.push_back(o);
   }
   Json logs = Json::array({{{"source", "n-01/pod/moe-sft-worker-0/pytorch"}, {"lines", lines}}});
-  return Case("rg4-moe", {{"alertname", "KubeJobFailed"}, {"job_name", "moe-sft"}},
+  return LaunchCase("rg4-moe", {{"alertname", "KubeJobFailed"}, {"job_name", "moe-sft"}},
               "Job training/moe-sft failed (BackoffLimitExceeded)", "2026-07-18T03:49:33Z", logs, 2);
 }
 
@@ -237,35 +219,35 @@ TEST_CASE("launch counts: accelerate's --num_machines is the rendezvous' require
     cmd += " --num_processes 24 --machine_rank $SLURM_NODEID --main_process_ip n-01 train.py";
     Json lines = Json::array({cmd, "SLURM_JOB_NUM_NODES=3"});
     Json logs = Json::array({{{"source", "slurm-6120.out"}, {"lines", lines}}});
-    return Run(Case("rv-rg4-accel", {{"alertname", "SlurmJobTimeLimit"}, {"slurm_job_id", "6120"}},
+    return Run(LaunchCase("rv-rg4-accel", {{"alertname", "SlurmJobTimeLimit"}, {"slurm_job_id", "6120"}},
                     "job 6120 produced no training output for 30 min", "2026-12-02T10:31:00Z", logs, 3));
   };
-  CHECK(Mismatch(launch("4")).find("asks for 4 node(s)") != std::string::npos);
-  CHECK(Mismatch(launch("3")).empty());
+  CHECK(LaunchMismatch(launch("4")).find("asks for 4 node(s)") != std::string::npos);
+  CHECK(LaunchMismatch(launch("3")).empty());
 }
 
 // mpirun under a 4-node Slurm allocation of 8 GPUs a node.
 Json Mpirun(const std::string& cmd) {
   Json lines = Json::array({"SLURM_JOB_NUM_NODES=4", "SLURM_GPUS_ON_NODE=8", cmd});
   Json logs = Json::array({{{"source", "slurm-9120.out"}, {"lines", lines}}});
-  return Case("rg4-mpi", {{"alertname", "TrainingJobFailed"}}, "job 9120 failed", "2026-11-30T08:20:00Z", logs, 4);
+  return LaunchCase("rg4-mpi", {{"alertname", "TrainingJobFailed"}}, "job 9120 failed", "2026-11-30T08:20:00Z", logs, 4);
 }
 
 TEST_CASE("launch counts: Open MPI's --map-by ppr:N:node and -N N are processes a node (RG4)") {
   // fac14f3: neither read, no mismatch.
-  CHECK(Mismatch(Run(Mpirun("+ mpirun -np 40 --map-by ppr:10:node python train.py"))).find("starts 10 process(es) per node") !=
+  CHECK(LaunchMismatch(Run(Mpirun("+ mpirun -np 40 --map-by ppr:10:node python train.py"))).find("starts 10 process(es) per node") !=
         std::string::npos);
-  CHECK(Mismatch(Run(Mpirun("+ mpirun -np 16 --map-by ppr:4:node:PE=2 python train.py"))).find("starts 4 process(es)") !=
+  CHECK(LaunchMismatch(Run(Mpirun("+ mpirun -np 16 --map-by ppr:4:node:PE=2 python train.py"))).find("starts 4 process(es)") !=
         std::string::npos);
-  CHECK(Mismatch(Run(Mpirun("+ mpirun -N 10 -np 40 python train.py"))).find("starts 10 process(es) per node") !=
+  CHECK(LaunchMismatch(Run(Mpirun("+ mpirun -N 10 -np 40 python train.py"))).find("starts 10 process(es) per node") !=
         std::string::npos);
   // N a node x 4 nodes against -np: 8 x 4 = 32 fits; -np 40 with 8 a node does not.
-  CHECK(Mismatch(Run(Mpirun("+ mpirun -np 32 --map-by ppr:8:node python train.py"))).empty());
-  CHECK(Mismatch(Run(Mpirun("+ mpirun -np 40 --map-by ppr:8:node python train.py"))).find("mpirun -np 40 but") !=
+  CHECK(LaunchMismatch(Run(Mpirun("+ mpirun -np 32 --map-by ppr:8:node python train.py"))).empty());
+  CHECK(LaunchMismatch(Run(Mpirun("+ mpirun -np 40 --map-by ppr:8:node python train.py"))).find("mpirun -np 40 but") !=
         std::string::npos);
   // Guards: ppr over sockets is not read (needs the sockets a node); the program's own -N is not mpirun's.
-  CHECK(Mismatch(Run(Mpirun("+ mpirun -np 32 --map-by ppr:2:socket python train.py"))).empty());
-  CHECK(Mismatch(Run(Mpirun("+ mpirun -np 32 python train.py -N 10"))).empty());
+  CHECK(LaunchMismatch(Run(Mpirun("+ mpirun -np 32 --map-by ppr:2:socket python train.py"))).empty());
+  CHECK(LaunchMismatch(Run(Mpirun("+ mpirun -np 32 python train.py -N 10"))).empty());
 }
 
 }  // namespace

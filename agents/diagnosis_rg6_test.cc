@@ -12,31 +12,13 @@
 #include "agents/case.h"
 #include "agents/diagnosis_agent.h"
 #include "agents/diagnosis_testing.h"
+#include "agents/launch_case_testing.h"
 
 namespace vigil {
 namespace {
 
-Json Case(const std::string& id, const Json& alert_labels, const std::string& summary, const std::string& starts,
-          const Json& logs, int nodes) {
-  Json names = Json::array();
-  for (int n = 1; n <= nodes; ++n) {
-    std::string h = "n-0";
-    h += std::to_string(n);
-    names.push_back(h);
-  }
-  return {{"id", id},
-          {"alert", {{"labels", alert_labels}, {"annotations", {{"summary", summary}}}, {"startsAt", starts}}},
-          {"logs", logs},
-          {"metrics", Json::array()},
-          {"topology", {{"gpus_per_node", 8}, {"nodes", names}}}};
-}
-
-std::string Mismatch(const Diagnosis& d) {
-  for (const Evidence& e : d.evidence) {
-    if (e.detail.find("launch does not fit the allocation") != std::string::npos) return e.detail;
-  }
-  return "";
-}
+using testing::LaunchCase;
+using testing::LaunchMismatch;
 
 // An all-reduce that timed out on every rank of a 3-node job (each node's first rank's watchdog
 // lines), with the nccl.allreduce test recorded on each node: it passes on n-01 and n-03, and on
@@ -65,7 +47,7 @@ Json HangCase(const std::string& reason, double duration_s) {
     source += "/stderr";
     logs.push_back({{"source", source}, {"lines", lines}});
   }
-  Json c = Case("rg6-hang", {{"alertname", "NCCLWatchdogTimeout"}, {"job", "llm"}, {"node", "n-01"}},
+  Json c = LaunchCase("rg6-hang", {{"alertname", "NCCLWatchdogTimeout"}, {"job", "llm"}, {"node", "n-01"}},
                 "llm: ALLREDUCE SeqNum 991 timed out on 24/24 ranks", "2026-12-03T01:48:10Z", logs, 3);
   c["topology"]["rank_layout"] = "rank r runs on nodes[r // 8], local GPU r % 8";
   // n-02's GPUs spinning at 100 % (DCGM), the telemetry that brings n-02 into the probe wave.
@@ -163,7 +145,7 @@ Json LostCase(const std::string& reason) {
                             "stacktrace below might be incorrect.",
                             "E1203 02:10:01.000000 140 torch/distributed/elastic/multiprocessing/api.py:826] failed "
                             "(exitcode: 1) local_rank: 5 (pid: 4242) of binary: /usr/bin/python3"});
-  Json c = Case("rg6-lost", {{"alertname", "TrainingJobFailed"}, {"job", "llm"}, {"node", "n-01"}},
+  Json c = LaunchCase("rg6-lost", {{"alertname", "TrainingJobFailed"}, {"job", "llm"}, {"node", "n-01"}},
                 "llm: rank 5 exited with CUDA error: unknown error", "2026-12-03T02:11:00Z",
                 Json::array({{{"source", "n-01/train.log"}, {"lines", lines}}}), 2);
   c["topology"]["rank_layout"] = "rank r runs on nodes[r // 8], local GPU r % 8";
@@ -201,7 +183,7 @@ Json Srun(const std::string& srun_opts, const std::string& nnodes, int alloc) {
   lines.push_back(cmd);
   lines.push_back("[n-01]:I1203 10:00:03.1 90 torch/distributed/elastic/agent/server/api.py:677] [default] Rendezvous'ing worker group");
   Json logs = Json::array({{{"source", "slurm-5512.out"}, {"lines", lines}}});
-  return Case("rg6-srun", {{"alertname", "SlurmJobTimeLimit"}, {"slurm_job_id", "5512"}},
+  return LaunchCase("rg6-srun", {{"alertname", "SlurmJobTimeLimit"}, {"slurm_job_id", "5512"}},
               "job 5512 produced no training output for 30 min", "2026-12-03T10:31:00Z", logs, alloc);
 }
 
@@ -209,21 +191,21 @@ TEST_CASE("launch counts: srun starting fewer agents than the rendezvous waits f
   // `srun -N 3 torchrun --nnodes=4` in 4 nodes: torchrun's 4 fit, srun's 3 read as using less, a
   // note of 0.5 (cdcfbc6); the rendezvous waits for a 4th agent forever.
   Diagnosis d = testing::RunJsonWithPack(Srun("-N 3 --ntasks-per-node=1", "4", 4));
-  CHECK(Mismatch(d).find("srun starts 3 launcher agent(s) but the rendezvous waits for 4") != std::string::npos);
-  CHECK(Mismatch(d).find("uses less than allocated") == std::string::npos);
+  CHECK(LaunchMismatch(d).find("srun starts 3 launcher agent(s) but the rendezvous waits for 4") != std::string::npos);
+  CHECK(LaunchMismatch(d).find("uses less than allocated") == std::string::npos);
   CHECK(d.root_cause == "launch_config_error");
   CHECK(d.component == "job");
   // An elastic minimum srun's agents meet starts: `--nnodes=2:4` on 3 of 4 nodes is a note only.
   Diagnosis elastic = testing::RunJsonWithPack(Srun("-N 3", "2:4", 4));
-  CHECK(Mismatch(elastic).find("srun starts") == std::string::npos);
+  CHECK(LaunchMismatch(elastic).find("srun starts") == std::string::npos);
   // Two tasks a node on 2 nodes are 4 agents: the rendezvous' 4 are met (the allocation's 4 nodes
   // are then not all used: that note stays).
-  CHECK(Mismatch(testing::RunJsonWithPack(Srun("-N 2 --ntasks-per-node=2", "4", 4))).find("srun starts") ==
+  CHECK(LaunchMismatch(testing::RunJsonWithPack(Srun("-N 2 --ntasks-per-node=2", "4", 4))).find("srun starts") ==
         std::string::npos);
   // srun's count against the allocation itself: 5 nodes asked in 4 cannot start as written.
   Diagnosis more = testing::RunJsonWithPack(Srun("-N 5", "5", 4));
-  CHECK(Mismatch(more).find("asks for 5 node(s)") != std::string::npos);
-  CHECK(Mismatch(more).find("uses less") == std::string::npos);
+  CHECK(LaunchMismatch(more).find("asks for 5 node(s)") != std::string::npos);
+  CHECK(LaunchMismatch(more).find("uses less") == std::string::npos);
 }
 
 TEST_CASE("srun against the rendezvous: only the command srun launches, not a printed one, a relaunch that fits clears it (RV-RG6)") {
@@ -234,7 +216,7 @@ TEST_CASE("srun against the rendezvous: only the command srun launches, not a pr
     for (const std::string& c : cmds) lines.push_back(c);
     lines.push_back("[n-01]:I1203 10:00:03.1 90 torch/distributed/elastic/agent/server/api.py:677] [default] Rendezvous'ing worker group");
     j["logs"][0]["lines"] = lines;
-    return Mismatch(testing::RunJsonWithPack(j));
+    return LaunchMismatch(testing::RunJsonWithPack(j));
   };
   const std::string torchrun = " torchrun --nnodes=4 --nproc-per-node=8 --rdzv-backend=c10d --rdzv-endpoint=n-01:29500 train.py";
   // A heterogeneous job: the first component's one task is a parameter server, the torchrun is the
@@ -257,17 +239,17 @@ TEST_CASE("srun against the rendezvous: only the command srun launches, not a pr
 Json Mpirun(const std::string& cmd) {
   Json lines = Json::array({"SLURM_JOB_NUM_NODES=4", "SLURM_GPUS_ON_NODE=8", cmd});
   Json logs = Json::array({{{"source", "slurm-9120.out"}, {"lines", lines}}});
-  return Case("rg6-mpi", {{"alertname", "TrainingJobFailed"}}, "job 9120 failed", "2026-12-03T08:20:00Z", logs, 4);
+  return LaunchCase("rg6-mpi", {{"alertname", "TrainingJobFailed"}}, "job 9120 failed", "2026-12-03T08:20:00Z", logs, 4);
 }
 
 TEST_CASE("the launch mismatch quotes mpirun's -np as written, not a WORLD_SIZE never set (RG6)") {
   // cdcfbc6: "WORLD_SIZE=40 but the allocation holds 4 node(s) x 8 process(es)".
-  const std::string m = Mismatch(testing::RunJsonWithPack(Mpirun("+ mpirun -np 40 --map-by ppr:8:node python train.py")));
+  const std::string m = LaunchMismatch(testing::RunJsonWithPack(Mpirun("+ mpirun -np 40 --map-by ppr:8:node python train.py")));
   CHECK(m.find("mpirun -np 40 but the allocation holds 4 node(s) x 8") != std::string::npos);
   CHECK(m.find("WORLD_SIZE") == std::string::npos);
   // A WORLD_SIZE the user set is still quoted as one.
   Json j = Mpirun("WORLD_SIZE=40");
-  CHECK(Mismatch(testing::RunJsonWithPack(j)).find("WORLD_SIZE=40 but") != std::string::npos);
+  CHECK(LaunchMismatch(testing::RunJsonWithPack(j)).find("WORLD_SIZE=40 but") != std::string::npos);
 }
 
 TEST_CASE("the launch config block's min_nodes pairs with its own max_nodes row only (RG6)") {
@@ -281,14 +263,14 @@ TEST_CASE("the launch config block's min_nodes pairs with its own max_nodes row 
                             "autoscaler settings:",
                             "  max_nodes        : 2"});
   Json logs = Json::array({{{"source", "slurm-5512.out"}, {"lines", lines}}});
-  Json c = Case("rg6-block", {{"alertname", "SlurmJobTimeLimit"}, {"slurm_job_id", "5512"}},
+  Json c = LaunchCase("rg6-block", {{"alertname", "SlurmJobTimeLimit"}, {"slurm_job_id", "5512"}},
                 "job 5512 produced no training output for 30 min", "2026-12-03T10:31:00Z", logs, 3);
-  CHECK(Mismatch(testing::RunJsonWithPack(c)).empty());
+  CHECK(LaunchMismatch(testing::RunJsonWithPack(c)).empty());
   // Two agents' blocks interleaved line by line: each label's rows pair (4..6 does not hold 3).
   Json both = Json::array({"SLURM_JOB_NUM_NODES=3", "[n-01]:  min_nodes        : 4", "[n-02]:  min_nodes        : 4",
                            "[n-01]:  max_nodes        : 6", "[n-02]:  max_nodes        : 6"});
   c["logs"] = Json::array({{{"source", "slurm-5512.out"}, {"lines", both}}});
-  CHECK(Mismatch(testing::RunJsonWithPack(c)).find("asks for 4..6 node(s)") != std::string::npos);
+  CHECK(LaunchMismatch(testing::RunJsonWithPack(c)).find("asks for 4..6 node(s)") != std::string::npos);
 }
 
 }  // namespace
