@@ -408,5 +408,42 @@ TEST_CASE("kernel log: a log longer than the read cap keeps its newest lines") {
   CHECK(v.reason.find("older ones not read: it reaches back only") != std::string::npos);
 }
 
+TEST_CASE("kernel log: real driver 580 lines of application faults on an H200 (run 25)") {
+  // The NVRM/nvidia lines of `dmesg --time-format iso` on the lent H200 (driver 580.159.04,
+  // 2026-12-03) after probes/gpu/real_errors_demo.sh: fault_inject's store to an unmapped address
+  // (Xid 31, an MMU fault), its __trap() (Xid 43) and PyTorch's device-side assert (Xid 43, name
+  // python3); the driver's load and persistence-mode lines before them. The first real Xid lines
+  // this project has seen (probes/README.md "Run 25").
+  kl::ReadOptions ro;
+  ro.log_file = "probes/testdata/kernel_log/dmesg_iso_h200_app_faults.log";
+  ro.now = 1796271540;  // 2026-12-03T04:19:00Z
+  kl::ReadResult rr = kl::ReadKernelLog(ro);
+  REQUIRE(rr.log.has_value());
+  kl::ParseOptions opt;
+  opt.now = ro.now;
+  opt.gpu_by_pci = {{"0000:00:06", 0}};
+  kl::Scan s = kl::ParseKernelLog(rr.log->text, opt);
+  CHECK(s.lines == 10);
+  CHECK(s.parsed == 10);
+  CHECK(s.unknown == 0);
+  REQUIRE(s.findings.size() == 3);  // the load, FBHUB, persistence and serial-number lines are no findings
+  CHECK(s.uuid_by_pci["0000:00:06"] == "GPU-a477424f-c8b4-8ebe-5d2a-d36cbc106cf2");
+  const int xids[] = {31, 43, 43};
+  const long long pids[] = {463, 475, 505};
+  const char* names[] = {"fault_inject", "fault_inject", "python3"};
+  for (size_t i = 0; i < 3; ++i) {
+    CAPTURE(i);
+    CHECK(s.findings[i].xid == xids[i]);
+    CHECK(s.findings[i].gpu == 0);
+    CHECK(s.findings[i].category == "illegal_memory_access");
+    CHECK(s.findings[i].pid == pids[i]);
+    CHECK(s.findings[i].process == names[i]);
+  }
+  CHECK(s.findings[0].time == doctest::Approx(1796271492.604463).epsilon(1e-12));  // 04:18:12.604463Z
+  kl::Verdict v = kl::JudgeKernelLog(s, *rr.log, 3600, ro.now);
+  CHECK(v.status == "fail");
+  CHECK(v.reason.rfind("gpu0 (PCI 0000:00:06): Xid 31 [illegal_memory_access] at 2026-12-03T04:18:12Z", 0) == 0);
+}
+
 }  // namespace
 }  // namespace vigil

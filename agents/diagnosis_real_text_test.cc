@@ -1,0 +1,76 @@
+// The reasoner on real text: four cases built from what the lent H200 printed in run 25
+// (probes/gpu/real_errors_demo.sh, 2026-12-03; driver 580.159.04, PyTorch 2.11.0+cu130, NCCL
+// 2.28.9; probes/README.md "Run 25"): a kernel storing to an unmapped address (the CUDA runtime's
+// cudaErrorIllegalAddress and the driver's Xid 31 MMU-fault line), PyTorch's device-side assert
+// (torch.AcceleratorError and Xid 43), PyTorch's OutOfMemoryError of a 4 TiB tensor, and two
+// torchrun ranks of one NCCL communicator on one GPU (NCCL WARN "Duplicate GPU detected",
+// ncclInvalidUsage). Every line of agents/testdata/real_h200/*.json is copied from that run's
+// output; only the case around them (node "vm", the GPU's bus id as a scheduler gives it, the
+// expected answer) is written. The node had one GPU at PCI 0000:00:06.
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "agents/builtin_reasoner.h"
+#include "agents/case.h"
+#include "agents/diagnosis_agent.h"
+#include "agents/diagnosis_testing.h"
+
+namespace vigil {
+namespace {
+
+Diagnosis RunRealCase(const std::string& name) {
+  std::ifstream in(std::string(VIGIL_SOURCE_DIR) + "/agents/testdata/real_h200/" + name);
+  REQUIRE_MESSAGE(in.good(), name);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return testing::RunJsonWithPack(Json::parse(ss.str()));
+}
+
+// Whether a counted evidence item supports `category` with `needle` in its detail.
+bool Quotes(const Diagnosis& d, const std::string& category, const std::string& needle) {
+  for (const Evidence& e : d.evidence) {
+    if (e.weight <= 0 || e.detail.find(needle) == std::string::npos) continue;
+    for (const std::string& s : e.supports) {
+      if (s == category) return true;
+    }
+  }
+  return false;
+}
+
+TEST_CASE("real H200 text: an illegal address is the application's fault on the GPU of the Xid 31 line") {
+  Diagnosis d = RunRealCase("real-illegal-address.json");
+  CHECK(d.root_cause == "illegal_memory_access");
+  CHECK(d.component == "vm/gpu0");
+  CHECK(d.confidence >= 0.5);
+  CHECK(Quotes(d, "illegal_memory_access", "NVRM: Xid (PCI:0000:00:06): 31, pid=463, name=fault_inject"));
+  CHECK(Quotes(d, "illegal_memory_access", "cudaErrorIllegalAddress: an illegal memory access was encountered"));
+}
+
+TEST_CASE("real H200 text: PyTorch's device-side assert and its Xid 43 are an illegal memory access") {
+  Diagnosis d = RunRealCase("real-device-assert.json");
+  CHECK(d.root_cause == "illegal_memory_access");
+  CHECK(d.component == "vm/gpu0");
+  CHECK(d.confidence >= 0.5);
+  CHECK(Quotes(d, "illegal_memory_access", "Xid (PCI:0000:00:06): 43, pid=505, name=python3"));
+  CHECK(Quotes(d, "illegal_memory_access", "CUDA error: device-side assert triggered"));
+}
+
+TEST_CASE("real H200 text: PyTorch's OutOfMemoryError is cuda_oom on the GPU it names") {
+  Diagnosis d = RunRealCase("real-torch-oom.json");
+  CHECK(d.root_cause == "cuda_oom");
+  CHECK(d.component == "vm/gpu0");
+  CHECK(Quotes(d, "cuda_oom", "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 4096.00 GiB"));
+}
+
+TEST_CASE("real H200 text: two ranks of one NCCL communicator on one GPU are a launch error of the job") {
+  Diagnosis d = RunRealCase("real-nccl-duplicate-gpu.json");
+  CHECK(d.root_cause == "launch_config_error");
+  CHECK(d.component == "job");
+  CHECK(Quotes(d, "launch_config_error", "NCCL WARN Duplicate GPU detected : rank 0 and rank 1 both on CUDA device 60"));
+}
+
+}  // namespace
+}  // namespace vigil

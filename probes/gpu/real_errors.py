@@ -1,0 +1,40 @@
+"""Real PyTorch/NCCL error text on a GPU, for probes/gpu/real_errors_demo.sh. Each mode runs in
+its own process (a CUDA error poisons the process's context) and prints the exception's text.
+
+    python3 probes/gpu/real_errors.py oom            # torch.OutOfMemoryError of a 4 TiB tensor
+    python3 probes/gpu/real_errors.py device-assert  # an out-of-range index on the GPU
+    python3 -m torch.distributed.run --nproc_per_node=2 probes/gpu/real_errors.py same-gpu
+        # two ranks of one NCCL communicator on one GPU (a forgotten torch.cuda.set_device(LOCAL_RANK))
+"""
+import os
+import sys
+import traceback
+
+MODES = ("oom", "device-assert", "same-gpu")
+if len(sys.argv) != 2 or sys.argv[1] not in MODES:
+    sys.exit("usage: real_errors.py %s" % "|".join(MODES))
+mode = sys.argv[1]
+
+import torch  # after the argument check
+
+try:
+    if mode == "oom":
+        x = torch.empty(4 << 40, dtype=torch.uint8, device="cuda")
+    elif mode == "device-assert":
+        a = torch.arange(10, device="cuda")
+        idx = torch.tensor([20], device="cuda")
+        print(a[idx].sum().item())
+    else:
+        import torch.distributed as dist
+        dist.init_process_group("nccl")
+        t = torch.ones(1 << 20, device="cuda:0")  # every rank on GPU 0: LOCAL_RANK not used
+        dist.all_reduce(t)
+        torch.cuda.synchronize()
+        print("rank %s: all_reduce finished (no error)" % os.environ.get("RANK"))
+        dist.destroy_process_group()
+        sys.exit(0)
+except Exception:
+    traceback.print_exc()
+    sys.exit(1)
+print("%s: no error raised" % mode)
+sys.exit(0)
