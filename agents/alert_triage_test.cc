@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <regex>
 #include <string>
 #include <vector>
@@ -1179,6 +1180,62 @@ TEST_CASE("alert triage: the text output shows the expression's readings and the
     CHECK(t.find("Extra29") == std::string::npos);
     CHECK(t.find("more context items; --json shows all)") != std::string::npos);
   }
+}
+
+TEST_CASE("FormatDiagnosisText: a line break inside a value is written \\n, never a new line") {
+  // An alert label `instance="node-a\nroot_cause:  fake"` reaches the case id, the summary, the
+  // evidence and the steps; each value stays on its line.
+  DiagnosisReport r;
+  r.case_id = "alert HostDown\nroot_cause:  fake";
+  r.mode = "builtin";
+  r.diagnosis.root_cause = "node_down";
+  r.diagnosis.component = "node-a\r\nnode-b";
+  r.diagnosis.summary = "down\nmitigation:  none";
+  Hypothesis h;
+  h.category = "node_down";
+  h.component = "node-a\nx";
+  h.rationale = "r\n";
+  r.diagnosis.hypotheses.push_back(h);
+  Evidence e;
+  e.id = "e1";
+  e.kind = EvidenceKind::kAlert;
+  e.source = "alertmanager\nsrc";
+  e.detail = "summary: a\nb\xE2\x80\xA8" "c";
+  e.weight = 1;
+  r.diagnosis.evidence.push_back(e);
+  e.weight = 0;
+  r.diagnosis.evidence.push_back(e);
+  VerificationStep st;
+  st.id = "s1";
+  st.action = "probe";
+  st.target = "node-a\nnode-b";
+  st.outcome = "ok";
+  r.diagnosis.steps.push_back(st);
+  r.diagnosis.mitigation = "drain\nreboot";
+  r.diagnosis.unverified.push_back("u\nv");
+  const std::string text = FormatDiagnosisText(r);
+  CHECK(text.find("case:        alert HostDown\\nroot_cause:  fake\n") != std::string::npos);
+  CHECK(text.find("component:   node-a\\r\\nnode-b\n") != std::string::npos);
+  CHECK(text.find("summary:     down\\nmitigation:  none\n") != std::string::npos);
+  CHECK(text.find("node_down on node-a\\nx  [") != std::string::npos);
+  CHECK(text.find("] alertmanager\\nsrc\n      summary: a\\nb\\u2028c\n") != std::string::npos);
+  CHECK(text.find("] alertmanager\\nsrc\n      summary: a\\nb\\u2028c\n", text.find("\ncontext:")) != std::string::npos);
+  CHECK(text.find("s1 probe node-a\\nnode-b -> ok") != std::string::npos);
+  CHECK(text.find("mitigation:  drain\\nreboot\n") != std::string::npos);
+  CHECK(text.find("  - u\\nv\n") != std::string::npos);
+  // One line per field: no value made a line of its own that reads as a field.
+  std::map<std::string, int> starts;
+  for (size_t at = 0; at < text.size();) {
+    const size_t end = text.find('\n', at);
+    const std::string line = text.substr(at, end - at);
+    CHECK(line.find('\r') == std::string::npos);
+    ++starts[line.substr(0, line.find(':') == std::string::npos ? 0 : line.find(':'))];
+    at = end == std::string::npos ? text.size() : end + 1;
+  }
+  CHECK(starts["case"] == 1);
+  CHECK(starts["root_cause"] == 1);
+  CHECK(starts["summary"] == 1);
+  CHECK(starts["mitigation"] == 1);
 }
 
 TEST_CASE("alert triage: MakeTriageMetricSource hands the expression and Alertmanager to triage") {

@@ -15,6 +15,7 @@
 #include "agents/probe_evidence_for_alert.h"
 #include "agents/zero_counter.h"
 #include "core/ascii.h"
+#include "core/one_line.h"
 #include "core/parse.h"
 #include "core/time_util.h"
 #include "core/utf8.h"
@@ -882,16 +883,20 @@ Result<DiagnosisReport> DiagnosisAgent::Diagnose(DiagnosisCase c, ProbeExecutor*
 
 std::string FormatDiagnosisText(const DiagnosisReport& r) {
   const Diagnosis& d = r.diagnosis;
+  // Every field is one line: a line break inside a value (an alert label or annotation, a log
+  // line, an LLM's answer) is written `\n` (core/one_line.h), so no value starts a line that
+  // reads as a field of its own. Before 2026-12-03 (SM2) it did.
+  const auto L = [](std::string_view text) { return OneLine(text); };
   std::ostringstream o;
-  o << "case:        " << r.case_id << "\n";
-  o << "root_cause:  " << d.root_cause << "\n";
-  o << "component:   " << (d.component.empty() ? "(unknown)" : d.component) << "\n";
-  o << "confidence:  " << Fixed(d.confidence) << "   (" << r.mode << ")\n";
-  o << "summary:     " << d.summary << "\n";
+  o << "case:        " << L(r.case_id) << "\n";
+  o << "root_cause:  " << L(d.root_cause) << "\n";
+  o << "component:   " << (d.component.empty() ? "(unknown)" : L(d.component)) << "\n";
+  o << "confidence:  " << Fixed(d.confidence) << "   (" << L(r.mode) << ")\n";
+  o << "summary:     " << L(d.summary) << "\n";
   o << "hypotheses:\n";
   for (const Hypothesis& h : d.hypotheses) {
-    o << "  " << Fixed(h.probability) << "  " << h.category << " on " << (h.component.empty() ? "?" : h.component)
-      << "  [" << HypothesisStatusName(h.status) << "] " << h.rationale << "\n";
+    o << "  " << Fixed(h.probability) << "  " << L(h.category) << " on " << (h.component.empty() ? "?" : L(h.component))
+      << "  [" << HypothesisStatusName(h.status) << "] " << L(h.rationale) << "\n";
   }
   o << "evidence:\n";
   size_t shown = 0;
@@ -901,8 +906,8 @@ std::string FormatDiagnosisText(const DiagnosisReport& r) {
       o << "  ... (" << d.evidence.size() << " items; --json shows all)\n";
       break;
     }
-    o << "  " << e.id << " [" << EvidenceKindName(e.kind) << " " << (e.weight > 0 ? "+" : "") << Fixed(e.weight, 1)
-      << "] " << e.source << "\n      " << Utf8Prefix(e.detail, 240) << "\n";
+    o << "  " << L(e.id) << " [" << EvidenceKindName(e.kind) << " " << (e.weight > 0 ? "+" : "") << Fixed(e.weight, 1)
+      << "] " << L(e.source) << "\n      " << L(Utf8Prefix(e.detail, 240)) << "\n";
   }
   // Weight-0 items: read, not counted by the reasoner (alert triage's readings of the alert's
   // expression and the alerts co-firing on its node; peers that read healthy). Those first.
@@ -918,23 +923,23 @@ std::string FormatDiagnosisText(const DiagnosisReport& r) {
     o << "context:     (read, not counted)\n";
     for (size_t i = 0; i < context.size() && i < kMaxContext; ++i) {
       const Evidence& e = *context[i];
-      o << "  " << e.id << " [" << EvidenceKindName(e.kind) << "] " << e.source << "\n      " << Utf8Prefix(e.detail, 240)
+      o << "  " << L(e.id) << " [" << EvidenceKindName(e.kind) << "] " << L(e.source) << "\n      " << L(Utf8Prefix(e.detail, 240))
         << "\n";
     }
     if (context.size() > kMaxContext)
       o << "  ... (" << context.size() - kMaxContext << " more context items; --json shows all)\n";
   }
-  o << "mitigation:  " << (d.mitigation.empty() ? "(none)" : d.mitigation) << "\n";
+  o << "mitigation:  " << (d.mitigation.empty() ? "(none)" : L(d.mitigation)) << "\n";
   o << "verification: " << d.steps.size() << " steps, planned " << Fixed(d.planned_s, 1) << " s (parallel) vs "
     << Fixed(d.sequential_s, 1) << " s sequential\n";
   for (const VerificationStep& s : d.steps) {
-    o << "  " << s.id << " " << s.action << " " << s.target << " -> " << s.outcome << " (" << Fixed(s.duration_s, 1)
-      << " s)" << (s.depends_on.empty() ? "" : " after " + s.depends_on.front() + (s.depends_on.size() > 1 ? ",..." : ""))
+    o << "  " << L(s.id) << " " << L(s.action) << " " << L(s.target) << " -> " << L(s.outcome) << " (" << Fixed(s.duration_s, 1)
+      << " s)" << (s.depends_on.empty() ? "" : " after " + L(s.depends_on.front()) + (s.depends_on.size() > 1 ? ",..." : ""))
       << "\n";
   }
   if (!d.unverified.empty()) {
     o << "not verified:\n";
-    for (const std::string& u : d.unverified) o << "  - " << u << "\n";
+    for (const std::string& u : d.unverified) o << "  - " << L(u) << "\n";
   }
   return o.str();
 }

@@ -1,5 +1,7 @@
 #include "core/status.h"
 
+#include "core/one_line.h"
+
 namespace vigil {
 
 std::string_view StatusCodeName(StatusCode code) {
@@ -31,7 +33,11 @@ std::string Status::ToString() const {
 
 Status Status::WithContext(std::string_view context) const {
   if (ok()) return *this;
-  std::string m(context);
+  // The context is one label (a file name, a flag, a key), often the user's text: its line breaks
+  // are written `\n` (OneLine) so that `vigil: <message>` (server/cli.h ReportError) cannot be
+  // split by it into lines that read as messages of their own; the message's own layout (a rule
+  // file's diagnostics, one per line with a caret line) stays. Before 2026-12-03 (SM2) raw.
+  std::string m = OneLine(context);
   m += ": ";
   m += message_;
   return Status(code_, std::move(m));

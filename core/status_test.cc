@@ -71,4 +71,11 @@ TEST_CASE("every code has a distinct name") {
 }
 
 }  // namespace
+TEST_CASE("WithContext writes the context's line breaks as \\n; the message keeps its layout") {
+  const Status s = InvalidArgumentError("a.rules:1:1: bad\n  x\n  ^").WithContext("file a\nvigil: ok\r");
+  CHECK(s.message() == "file a\\nvigil: ok\\r: a.rules:1:1: bad\n  x\n  ^");
+  CHECK(Status().WithContext("x\n").ok());
+}
+
 }  // namespace vigil
+

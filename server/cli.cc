@@ -10,6 +10,7 @@
 #include "core/logging.h"
 #include "core/parse.h"
 #include "core/utf8.h"
+#include "server/terminal_safe.h"
 
 namespace vigil {
 namespace {
@@ -34,8 +35,15 @@ int NotImplemented(std::string_view name) {
   return 2;
 }
 
+// The message as ErrorMessageText (server/terminal_safe.h) writes it, each line after the first
+// indented two spaces:
+// a rule file's diagnostics keep their lines (the quoted source and its caret move together), and
+// no text of the user's (a file name, a flag's value, a label) can start a line of its own that
+// reads as another `vigil:` message; an ESC, a NUL or a CR is written \x1b, \x00, \r. Before
+// 2026-12-03 (SM2) the message went to stderr raw: `--case $'x\nvigil: ...'` printed a second
+// `vigil:` line. A context's line breaks are `\n` already (core/status.cc WithContext).
 int ReportError(const Status& status) {
-  std::fprintf(stderr, "vigil: %s\n", status.message().c_str());
+  std::fprintf(stderr, "vigil: %s\n", ErrorMessageText(status.message()).c_str());
   return status.code() == StatusCode::kInvalidArgument ? 2 : 1;
 }
 

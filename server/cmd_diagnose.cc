@@ -28,38 +28,10 @@
 #include "core/time_util.h"
 #include "probes/probe.h"
 #include "server/cli.h"
+#include "server/terminal_safe.h"
 
 namespace vigil {
 namespace {
-
-// The text output with its control characters escaped: an alert's labels and annotations (and a
-// case's logs) reach it as they came, and a NUL or an ESC printed raw hides text or rewrites the
-// terminal (`\u001b]0;title\u0007`, `\u001b[2J`). C0 bytes but the line breaks and tabs of the
-// layout (`keep_layout`), DEL, and the C1 controls U+0080..U+009F (UTF-8 C2 80..C2 9F, which some
-// terminals read as CSI & co.) are written \xNN; everything else is as it was. Before 2026-12-03
-// (SM, found by QA) they went to the terminal raw. --json output is JSON and escapes them itself.
-std::string TerminalSafe(std::string_view text, bool keep_layout) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(text.size());
-  auto escape = [&](unsigned char c) {
-    out += "\\x";
-    out += kHex[c >> 4];
-    out += kHex[c & 15];
-  };
-  for (size_t i = 0; i < text.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    if ((c < 0x20 && !(keep_layout && (c == '\n' || c == '\t'))) || c == 0x7f) {
-      escape(c);
-    } else if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
-               static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
-      escape(static_cast<unsigned char>(text[++i]));
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
 
 struct DiagnoseFlags {
   std::string case_path;

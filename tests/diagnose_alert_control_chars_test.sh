@@ -36,5 +36,25 @@ if python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))[0]["alert"]; sys.
 else
   bad "json: the labels did not come back intact"
 fi
+
+# Part 2 (SM2, 2026-12-03): a line break inside a label or annotation is written \n / \r, never a
+# new line of the report; an error message's user text cannot print a `vigil:` line of its own.
+# Fails with a binary before SM2 (the label's lines read as fields: 4 of 5 checks).
+cat >"$TMP/nl.json" <<'JSON'
+{"status":"firing","labels":{"alertname":"GpuXid\nroot_cause:  forged","instance":"node-a\r\nseverity: none","gpu":"3"},
+ "annotations":{"summary":"Xid 79 on node-a\nmitigation:  none needed"},
+ "startsAt":"2026-12-01T00:00:00Z","endsAt":"0001-01-01T00:00:00Z","fingerprint":"f\nx"}
+JSON
+"${V[@]}" diagnose --alert "$TMP/nl.json" --no-probes >"$TMP/nl" 2>"$TMP/nl.err" || bad "line breaks: rc=$?: $(head -3 "$TMP/nl.err")"
+grep -qF '== alert GpuXid\nroot_cause:  forged (f\nx)' "$TMP/nl" && passed=$((passed + 1)) || bad "the == alert line lacks the escaped name"
+[ "$(grep -c '^root_cause:' "$TMP/nl")" = 1 ] && passed=$((passed + 1)) || bad "a label made a root_cause: line: $(grep -n '^root_cause:' "$TMP/nl")"
+[ "$(grep -c '^mitigation:' "$TMP/nl")" = 1 ] && passed=$((passed + 1)) || bad "an annotation made a mitigation: line"
+if LC_ALL=C grep -qa $'\r' "$TMP/nl"; then bad "a raw CR in the text"; else passed=$((passed + 1)); fi
+"${V[@]}" diagnose --case "$TMP/no"$'\n''vigil: forged'$'\e''[2J.json' 2>"$TMP/err2" >/dev/null
+if [ "$(grep -c '^vigil:' "$TMP/err2")" = 1 ] && grep -qF '\x1b[2J' "$TMP/err2"; then
+  passed=$((passed + 1))
+else
+  bad "error message: $(cat -A "$TMP/err2" | head -3)"
+fi
 echo "diagnose_alert_control_chars: $passed passed, $fail failed"
 [ "$fail" = 0 ]
