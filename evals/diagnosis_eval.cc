@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/ascii.h"
+#include "knowledge/text_util.h"
 
 namespace vigil {
 namespace {
@@ -62,7 +63,10 @@ Result<DiagnosisEvalReport> RunDiagnosisEval(const DiagnosisEvalOptions& options
     } else if (!known.count(c->expected->root_cause)) {
       row.error = file + ": expected.root_cause `" + c->expected->root_cause + "` is not in the taxonomy" +
                   [&] {
-                    std::string hint = ClosestMatch(c->expected->root_cause, taxonomy);
+                    // The hint `vigil kb import` and the REST API give (a typo, or the category
+                    // named in other words: ib_link_down -> ib_link_failure); before 2026-12-03
+                    // (SM2) edit distance only, so ib_link_down got no hint here.
+                    std::string hint = kb::ClosestCategory(c->expected->root_cause, taxonomy);
                     return hint.empty() ? std::string() : "; did you mean `" + hint + "`?";
                   }();
     }
