@@ -559,6 +559,35 @@ class RuleCompiler {
     return out;
   }
 
+  // The value of an expression made of numbers only (`1 - 1`, `-(0x20 + 0x40)`, `2 * 0`; parentheses
+  // are not nodes), folded as the engine would compute it; nullopt when it reads a series, calls a
+  // function or is a condition. Used to check divisors and masks; the plan keeps the expression.
+  static std::optional<double> ConstValue(const Ast& a) {
+    switch (a.kind) {
+      case Ast::Kind::kNumber:
+        return a.number;
+      case Ast::Kind::kUnary: {
+        if (a.name != "-") return std::nullopt;
+        const std::optional<double> v = ConstValue(*a.args[0]);
+        return v ? std::optional<double>(-*v) : std::nullopt;
+      }
+      case Ast::Kind::kBinary: {
+        const std::string& op = a.name;
+        if (op != "+" && op != "-" && op != "*" && op != "/") return std::nullopt;
+        const std::optional<double> l = ConstValue(*a.args[0]);
+        if (!l) return std::nullopt;
+        const std::optional<double> r = ConstValue(*a.args[1]);
+        if (!r) return std::nullopt;
+        if (op == "+") return *l + *r;
+        if (op == "-") return *l - *r;
+        if (op == "*") return *l * *r;
+        return *l / *r;
+      }
+      default:
+        return std::nullopt;
+    }
+  }
+
   int32_t Add(PlanNode n, const Ast& at) {
     n.text = TextOf(at);
     int32_t id = builder_.Add(std::move(n));
@@ -661,13 +690,27 @@ class RuleCompiler {
         }
         std::string ctx = "`" + op + "`";
         n.inputs = {Expect(*a.args[0], ValueType::kNumber, ctx), Expect(*a.args[1], ValueType::kNumber, ctx)};
-        // `x / 0` (or `/ 0.0`, `/ -0`, `/ (0)`): +Inf, -Inf or NaN at every point, never a number a
-        // threshold means; compiled silently before.
-        const Ast* den = a.args[1].get();
-        if (den->kind == Ast::Kind::kUnary && den->name == "-") den = den->args[0].get();
-        if (op == "/" && den->kind == Ast::Kind::kNumber && den->number == 0)
-          Fail(a, "division by 0: `" + TextOf(a) + "` is +Inf, -Inf or NaN (missing) at every point, not a number; "
-                  "divide by a non-zero number");
+        // `x / 0` (or `/ 0.0`, `/ -0`, `/ (0)`, and a divisor that folds to 0: `/ (1 - 1)`, `/ (2 * 0)`):
+        // +Inf, -Inf or NaN at every point, never a number a threshold means; compiled silently
+        // before (a literal 0 until SM, a constant expression until SM2, 2026-12-03). Pointed at
+        // the divisor.
+        if (op == "/") {
+          const Ast& den = *a.args[1];
+          if (const std::optional<double> d = ConstValue(den); d && *d == 0) {
+            std::string msg = "division by 0: `";
+            msg += TextOf(a);
+            msg += "` is +Inf, -Inf or NaN (missing) at every point, not a number";
+            const bool literal = den.kind == Ast::Kind::kNumber ||
+                                 (den.kind == Ast::Kind::kUnary && den.args[0]->kind == Ast::Kind::kNumber);
+            if (!literal) {
+              msg += " (the divisor `";
+              msg += TextOf(den);
+              msg += "` is 0)";
+            }
+            msg += "; divide by a non-zero number";
+            Fail(den, msg);
+          }
+        }
         if (op == "+") n.op = PlanOp::kAdd;
         else if (op == "-") n.op = PlanOp::kSub;
         else if (op == "*") n.op = PlanOp::kMul;
@@ -775,21 +818,27 @@ class RuleCompiler {
     }
     if (f == "any_bits" || f == "all_bits") {
       // A flag field's bits (DCGM_FI_DEV_CLOCK_THROTTLE_REASONS: 0x20 | 0x40 thermal). The mask is a
-      // literal so the plan says which bits it tests; docs/rules.md "Bit fields" has the semantics.
+      // number, or an expression of numbers (`0x20 + 0x40`, folded: SM2, 2026-12-03; refused
+      // before), so the plan says which bits it tests; docs/rules.md "Bit fields" has the semantics.
       Arity(a, 2, f + "(x, 0x20)");
       const Ast& m = *a.args[1];
-      const bool negative = m.kind == Ast::Kind::kUnary && m.name == "-" && m.args[0]->kind == Ast::Kind::kNumber;
-      if (m.kind != Ast::Kind::kNumber && !negative)
-        Fail(m, "the mask of `" + f + "` must be a number literal such as 0x60 or 96 (the bits to test), found `" +
-                    TextOf(m) + "`");
-      if (!negative && m.number == 0) Fail(m, "mask 0 has no bit set: `" + f + "(x, 0)` would " + (f == "any_bits" ? "never" : "always") +
-                                     " hold; write the bits to test, e.g. 0x20");
-      if (negative || !(m.number >= 1 && m.number <= kMaxBitMask) || m.number != std::floor(m.number))
+      const std::optional<double> mask = ConstValue(m);
+      if (!mask)
+        Fail(m, "the mask of `" + f + "` must be a number literal such as 0x60 or 96 (the bits to test), or an "
+                    "expression of numbers such as 0x20 + 0x40, found `" + TextOf(m) + "`");
+      if (*mask == 0)
+        Fail(m, "mask 0 has no bit set: `" + f + "(x, " + TextOf(m) + ")` would " + (f == "any_bits" ? "never" : "always") +
+                    " hold; write the bits to test, e.g. 0x20");
+      if (!(*mask >= 1 && *mask <= kMaxBitMask) || *mask != std::floor(*mask))
         Fail(m, "the mask of `" + f + "` must be a whole number from 1 to 2^53 - 1 (0x1FFFFFFFFFFFFF), found `" +
                     TextOf(m) + "`");
       n.op = f == "any_bits" ? PlanOp::kAnyBits : PlanOp::kAllBits;
       n.type = ValueType::kBool;
-      n.inputs = {Expect(*a.args[0], ValueType::kNumber, "`" + f + "`"), Compile(m)};
+      const int32_t field = Expect(*a.args[0], ValueType::kNumber, "`" + f + "`");
+      PlanNode mask_node;  // one constant, however the mask was written
+      mask_node.op = PlanOp::kConst;
+      mask_node.constant = *mask;
+      n.inputs = {field, Add(std::move(mask_node), m)};
       return Add(std::move(n), a);
     }
     if (f == "clamp") {

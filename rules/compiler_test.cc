@@ -575,13 +575,51 @@ TEST_CASE("a rule that is not closed: at its `{` with the line quoted, or at the
 
 TEST_CASE("division by the literal 0 is an error") {
   auto err = [](std::string when) { return CompileError("rule R {\n  select x\n  when " + when + "\n}\n"); };
-  CHECK(err("x / 0 > 1").find("t.rules:3:8: division by 0: `x / 0` is +Inf, -Inf or NaN (missing) at every point") == 0);
+  // Pointed at the divisor (SM2; was the start of the division).
+  CHECK(err("x / 0 > 1").find("t.rules:3:12: division by 0: `x / 0` is +Inf, -Inf or NaN (missing) at every point") == 0);
   CHECK(err("mean(x, 5p) / 0.0 > 1").find("division by 0: `mean(x, 5p) / 0.0`") != std::string::npos);
   CHECK(err("x / -0 > 1").find("division by 0") != std::string::npos);
   CHECK(err("x / (0) > 1").find("division by 0") != std::string::npos);
   CHECK(err("x > 1 / 0x0").find("division by 0") != std::string::npos);
   // Dividing by a non-zero constant or by a series is fine.
   CHECK(CompileRules("rule R {\n  select x\n  when x / 1e-9 > 1 and 0 / x < 1 and x / mean(x, 5p) > 2\n}\n", "t.rules").ok());
+}
+
+TEST_CASE("division by a constant expression that is 0 is the same error, at the divisor") {
+  auto err = [](std::string when) { return CompileError("rule R {\n  select x\n  when " + when + "\n}\n"); };
+  // `x / (1 - 1)` compiled before SM2 (2026-12-03): +Inf or NaN at every point.
+  CHECK(err("x / (1 - 1) > 1").find("t.rules:3:12: division by 0: `x / (1 - 1)` is +Inf, -Inf or NaN (missing) at "
+                                    "every point, not a number (the divisor `(1 - 1)` is 0); divide by a non-zero "
+                                    "number") == 0);
+  CHECK(err("x > 1 and mean(x, 5p) / (2 * 0) > 1").find("t.rules:3:32: division by 0: `mean(x, 5p) / (2 * 0)`") == 0);
+  CHECK(err("x / -(0x10 - 16) > 1").find("t.rules:3:12: division by 0") == 0);
+  CHECK(err("x / (0 / 5) > 1").find("(the divisor `(0 / 5)` is 0)") != std::string::npos);
+  CHECK(err("x / (1 - (2 - 1)) > 1").find("division by 0") != std::string::npos);
+  // The inner division by 0 is the one reported.
+  CHECK(err("x / (1 / 0) > 1").find("t.rules:3:17: division by 0: `(1 / 0)`") == 0);
+  // Not constant, or not 0: compiles.
+  CHECK(CompileRules("rule R {\n  select x\n  when x / (1 - 0.5) > 1 and x / (x - 1) > 1 and x / (2 * 3 - 5) > 0\n}\n",
+                     "t.rules").ok());
+}
+
+TEST_CASE("a bit test's mask may be an expression of numbers; folded to one constant and checked the same") {
+  auto err = [](std::string when) { return CompileError("rule R {\n  select x\n  when " + when + "\n}\n"); };
+  CHECK(err("any_bits(x, 0x0)").find("t.rules:3:20: mask 0 has no bit set: `any_bits(x, 0x0)` would never hold") == 0);
+  CHECK(err("all_bits(x, 0x20 - 0x20)").find("t.rules:3:20: mask 0 has no bit set: `all_bits(x, 0x20 - 0x20)` would "
+                                             "always hold") == 0);
+  CHECK(err("any_bits(x, 0x20 / 3)").find("t.rules:3:20: the mask of `any_bits` must be a whole number from 1 to "
+                                          "2^53 - 1 (0x1FFFFFFFFFFFFF), found `0x20 / 3`") == 0);
+  CHECK(err("any_bits(x, 1 / 0)").find("must be a whole number from 1 to 2^53 - 1") != std::string::npos);
+  CHECK(err("any_bits(x, 0x20 + x)").find("must be a number literal such as 0x60 or 96 (the bits to test), or an "
+                                          "expression of numbers such as 0x20 + 0x40, found `0x20 + x`") != std::string::npos);
+  auto r = CompileRules("rule R {\n  select x\n  when any_bits(x, 0x20 + 0x40)\n}\n", "t.rules");
+  REQUIRE(r.ok());
+  const RulePlan& p = r->rules[0];
+  const PlanNode& bits = p.nodes[p.condition];
+  REQUIRE(bits.op == PlanOp::kAnyBits);
+  CHECK(p.nodes[bits.inputs[1]].op == PlanOp::kConst);
+  CHECK(p.nodes[bits.inputs[1]].constant == 0x60);
+  CHECK(ValidatePlan(p).ok());
 }
 
 TEST_CASE("a stale_for / absent rule's explanation with a value is an error, not a crash in detect") {
