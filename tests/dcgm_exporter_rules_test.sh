@@ -18,7 +18,11 @@
 #       thermal slowdown) from minute 100 with its heat, gpu-node-a gpu 3 0x4 (SW power cap) in
 #       minutes 60-70, gpu-node-b gpu 3 0x88 (HW power brake + HW slowdown: 136, above the 32 of
 #       `>= 32`) in minutes 30-40; otherwise 0 on gpu-node-a (gpu 1: 0x2, application clocks) and
-#       0x1 (idle) on gpu-node-b (gpu 0: 0x3, idle + application clocks): no fault.
+#       0x1 (idle) on gpu-node-b (gpu 0: 0x3, idle + application clocks): no fault. And the same
+#       bitmask under dcgm-exporter 4.x's name, DCGM_FI_DEV_CLOCKS_EVENT_REASONS, from a third
+#       host, gpu-node-f (upgraded; only that field of it here): gpu 1 0x40 (HW thermal slowdown)
+#       from minute 50, gpu 2 0x80 (HW power brake) in minutes 20-30, gpu 3 0x4 (SW power cap) in
+#       minutes 80-90; 0x1 otherwise (SM2, 2026-12-03: the rules read the 3.x name only before).
 #     Beside them, two training jobs' `compute_ms` (per rank, 4 ranks each) as a plain Prometheus
 #     scrape of the trainers stores it: the trainer's own `job` label renamed `exported_job`
 #     (llm-70b at ~296 ms a step, llm-8b at ~120 ms), `job` the scrape job "trainers" for both,
@@ -64,6 +68,7 @@ import hashlib, random, sys
 S, out = int(sys.argv[1]), sys.argv[2]
 N = 3 * 120  # 3 h at 30 s
 HOSTS = {"gpu-node-a": "10.0.0.11:9400", "gpu-node-b": "10.0.0.12:9400"}
+INSTANCES = dict(HOSTS, **{"gpu-node-f": "10.0.0.16:9400"})  # gpu-node-f: dcgm-exporter 4.x
 rng = random.Random(20261201)
 
 def labels(host, gpu):
@@ -74,7 +79,7 @@ def labels(host, gpu):
           ("Hostname", host)]
     if host == "gpu-node-a":  # the Kubernetes pod using the GPU
         ls += [("container", "trainer"), ("namespace", "training"), ("pod", "llm-70b-worker-0")]
-    ls += [("instance", HOSTS[host]), ("job", "dcgm-exporter")]
+    ls += [("instance", INSTANCES[host]), ("job", "dcgm-exporter")]
     return ",".join(f'{k}="{v}"' for k, v in ls)
 
 def gone(host, gpu, m):  # gpu-node-b gpu 1 fell off the bus at minute 140: its series end at 141
@@ -125,6 +130,20 @@ with open(out, "w") as f:
                         break
                     v = value(metric, host, gpu, m)
                     f.write(f"{metric}{{{labels(host, gpu)}}} {v:g} {S + 30 * i}\n")
+    # dcgm-exporter 4.x's name of the clock-event reasons, from gpu-node-f.
+    f.write("# HELP DCGM_FI_DEV_CLOCKS_EVENT_REASONS Current clock event reasons.\n"
+            "# TYPE DCGM_FI_DEV_CLOCKS_EVENT_REASONS gauge\n")
+    for gpu in range(4):
+        for i in range(N):
+            m = i / 2
+            v = 0x1
+            if gpu == 1 and m >= 50:
+                v = 0x40
+            elif gpu == 2 and 20 <= m < 30:
+                v = 0x80
+            elif gpu == 3 and 80 <= m < 90:
+                v = 0x4
+            f.write(f"DCGM_FI_DEV_CLOCKS_EVENT_REASONS{{{labels('gpu-node-f', gpu)}}} {v:g} {S + 30 * i}\n")
     # Four training jobs' per-rank compute time. llm-70b and llm-8b scraped by one Prometheus job
     # ("trainers") without honor_labels: the trainer's `job` is stored as `exported_job`. llm-13b
     # and llm-1b kept as the trainer labels them (honor_labels: true): `job` is the training job.
@@ -161,7 +180,7 @@ check "no series has a node label" 0 '^\{"status":"success","data":\[\]\}$' \
 "$VIGIL" detect --rules "$RULES" --data "prom:$URL?query=$Q&start=$S&end=$E&step=30s" >"$TMP/alerts.jsonl" 2>"$TMP/detect.err"
 rc=$?
 [ "$rc" = 0 ] && passed=$((passed + 1)) || { bad "detect exit $rc"; cat "$TMP/detect.err"; }
-check "detect read all 56 series" 0 'over 56 series' -- cat "$TMP/detect.err"
+check "detect read all 60 series" 0 'over 60 series' -- cat "$TMP/detect.err"
 sed 's/^/  /' "$TMP/detect.err"
 
 # One line per alert: rule, Hostname and gpu (a DCGM series) or the training job (exported_job, else
@@ -212,7 +231,16 @@ check "GpuPowerSlowdown: gpu-node-b gpu 3's power brake" 0 \
   '^GpuPowerSlowdown\|gpu-node-b\|3\|30\.0\|gpu-node-b gpu 3 clocks held down by the HW power brake: clock-event reasons 136 \(HW power brake 0x80: 1, SW power cap 0x4: 0; 1 = set\)$' \
   -- cat "$TMP/alerts.txt"
 check "GpuPowerSlowdown: once (not for gpu-node-a gpu 3's SW power cap alone)" 0 '^1$' -- bash -c 'grep -c "^GpuPowerSlowdown|" "$1"; true' _ "$TMP/alerts.txt"
-check "nothing else alerts" 0 '^9$' -- bash -c 'grep -c . "$1"; true' _ "$TMP/alerts.txt"
+# The same rules on dcgm-exporter 4.x's name (the ...Dcgm4 pair): heat on gpu-node-f gpu 1, the power
+# brake on its gpu 2, nothing for its gpu 3's SW power cap or the idle bit.
+check "GpuThermalSlowdownDcgm4: gpu-node-f gpu 1, text names the bits" 0 \
+  '^GpuThermalSlowdownDcgm4\|gpu-node-f\|1\|50\.0\|gpu-node-f gpu 1 clocks slowed by heat: clock-event reasons 64 \(SW thermal slowdown 0x20: 0, HW thermal slowdown 0x40: 1; 1 = set\)$' \
+  -- cat "$TMP/alerts.txt"
+check "GpuPowerSlowdownDcgm4: gpu-node-f gpu 2's power brake" 0 \
+  '^GpuPowerSlowdownDcgm4\|gpu-node-f\|2\|20\.0\|gpu-node-f gpu 2 clocks held down by the HW power brake: clock-event reasons 128 \(HW power brake 0x80: 1, SW power cap 0x4: 0; 1 = set\)$' \
+  -- cat "$TMP/alerts.txt"
+check "gpu-node-f: those two alerts only" 0 '^2$' -- bash -c 'grep -c "|gpu-node-f|" "$1"; true' _ "$TMP/alerts.txt"
+check "nothing else alerts" 0 '^11$' -- bash -c 'grep -c . "$1"; true' _ "$TMP/alerts.txt"
 # Every text names its series' host and GPU; no label of a template is missing.
 check "no text reads <... unset>" 0 '^0$' -- bash -c 'grep -c "unset>" "$1"; true' _ "$TMP/alerts.txt"
 check "every DCGM text names its Hostname and gpu" 0 '^0$' -- bash -c \
