@@ -3,7 +3,8 @@
 over the KPI training set, vectorised as a data scientist would write them. Prints one JSON
 object: seconds spent evaluating (CSV reading excluded), points, and flagged points per rule.
 
-Usage: /usr/bin/python3 bench/rules_baseline.py ../shared/datasets/kpi/train
+Usage: /usr/bin/python3 bench/rules_baseline.py ../shared/datasets/kpi/train [--bits]
+(--bits: the bit-test set, bench/rules_bench_bits.txt, instead; SM2, 2026-12-03)
 """
 import glob
 import json
@@ -72,6 +73,44 @@ def rules_for(t, x, peer_median):
     return out
 
 
+MAX_BITS = 2.0 ** 53 - 1
+
+
+def bits(x):
+    # A flag field's bits: a whole number from 0 to 2^53 - 1, else none (0, with `whole` false).
+    whole = np.isfinite(x) & (x >= 0) & (x <= MAX_BITS) & (x == np.floor(x))
+    return np.where(whole, x, 0).astype(np.int64), whole
+
+
+def any_bits(x, mask):
+    b, whole = bits(x)
+    return whole & ((b & mask) != 0)
+
+
+def all_bits(x, mask):
+    b, whole = bits(x)
+    return whole & ((b & mask) == mask)
+
+
+def held(t, cond, seconds):
+    run = np.cumsum(np.concatenate([[True], cond[1:] != cond[:-1]]))
+    run_start = pd.Series(t).groupby(run).transform("first").to_numpy()
+    return cond & (t - run_start >= seconds)
+
+
+def bit_rules_for(t, x):
+    out = {}
+    out["AnyBits"] = any_bits(x, 0x60)
+    out["AllBits"] = all_bits(x, 0x5)
+    out["AnyBitsHeld"] = held(t, any_bits(x, 0x1), 300)
+    # changes(value, 10p): how many consecutive values differ among the last 10 points.
+    ch = np.concatenate([[0.0], (x[1:] != x[:-1]).astype(np.float64)])
+    changes = pd.Series(ch).rolling(9, min_periods=1).sum().to_numpy()
+    out["BitsOfChanges"] = any_bits(changes, 0x4)
+    out["BitsAndNot"] = any_bits(x, 0xF0) & ~all_bits(x, 0x3)
+    return out
+
+
 def peer_medians(series, groups):
     # Per group: at each timestamp, the median of each member's latest value within the lookback.
     result = {}
@@ -96,7 +135,9 @@ def peer_medians(series, groups):
 
 def main():
     warnings.simplefilter("ignore", RuntimeWarning)
-    root = sys.argv[1] if len(sys.argv) > 1 else "../shared/datasets/kpi/train"
+    args = [a for a in sys.argv[1:] if a != "--bits"]
+    bit_set = len(args) < len(sys.argv) - 1
+    root = args[0] if args else "../shared/datasets/kpi/train"
     files = sorted(glob.glob(os.path.join(root, "*.csv")))
     series = []
     for f in files:
@@ -106,14 +147,15 @@ def main():
     # CPU time of this process (the machine may be shared; one thread is one core).
     start = time.process_time()
     with np.errstate(divide="ignore", invalid="ignore"):
-        peers = peer_medians(series, groups)
+        peers = None if bit_set else peer_medians(series, groups)
         flagged = {}
         for i, (t, x) in enumerate(series):
-            for name, flags in rules_for(t, x, peers[i]).items():
+            rules = bit_rules_for(t, x) if bit_set else rules_for(t, x, peers[i])
+            for name, flags in rules.items():
                 flagged[name] = flagged.get(name, 0) + int(np.count_nonzero(flags))
     seconds = time.process_time() - start
     print(json.dumps({"seconds": seconds, "points": int(sum(len(t) for t, _ in series)),
-                      "rules": 10, "flagged": flagged}))
+                      "rules": len(flagged), "flagged": flagged}))
 
 
 if __name__ == "__main__":

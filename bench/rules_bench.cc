@@ -9,6 +9,8 @@
 // shared with other work, interference only adds time). The batch run with alerts also prints
 // an FNV-1a digest of the alerts' JSON in order, to compare engine versions. An unknown option, a
 // count that is not a whole number from 1, or a second KPI_DIR exits 2 with the usage line.
+// --bits runs the bit-test set instead (bench/rules_bench_bits.txt: any_bits / all_bits, mirrored
+// by `rules_baseline.py --bits`; SM2, 2026-12-03).
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -41,13 +43,14 @@ int main(int argc, char** argv) {
   std::string root = "../shared/datasets/kpi/train";
   bool baseline = true, stream = true, batch = true;
   std::string only;
+  std::string rules_file = "bench/rules_bench_rules.txt";
   int profile = 0, repeat = 1;
   // A mistyped option, a missing or non-numeric count or a second KPI_DIR is refused (exit 2,
   // naming it) rather than read as the data folder or as 0.
   auto usage = [](const std::string& why) {
     std::cerr << "rules_bench: " << why
               << "\nusage: rules_bench [KPI_DIR] [--no-baseline] [--rule NAME] [--batch-only] [--stream-only]"
-                 " [--profile N] [--repeat N]\n";
+                 " [--profile N] [--repeat N] [--bits]\n";
     return 2;
   };
   bool have_root = false;
@@ -64,6 +67,7 @@ int main(int argc, char** argv) {
       count = static_cast<int>(n);
     }
     if (a == "--no-baseline") baseline = false;
+    else if (a == "--bits") rules_file = "bench/rules_bench_bits.txt";
     else if (a == "--batch-only") baseline = stream = false;
     else if (a == "--stream-only")
       baseline = batch = false;
@@ -74,11 +78,11 @@ int main(int argc, char** argv) {
     else if (have_root) return usage("a second KPI_DIR " + a + " (the first: " + root + ")");
     else root = a, have_root = true;
   }
-  auto rules = CompileRuleFile("bench/rules_bench_rules.txt");
+  auto rules = CompileRuleFile(rules_file);
   if (!rules.ok()) return Fail(rules.status());
   if (!only.empty()) {
     std::erase_if(rules->rules, [&](const RulePlan& p) { return p.name != only; });
-    if (rules->rules.empty()) return Fail(InvalidArgumentError("--rule " + only + ": no such rule in bench/rules_bench_rules.txt"));
+    if (rules->rules.empty()) return Fail(InvalidArgumentError("--rule " + only + ": no such rule in " + rules_file));
     baseline = false;
   }
   auto data = ReadDataset("kpi:" + root);
@@ -203,6 +207,7 @@ int main(int argc, char** argv) {
 
   if (!baseline) return 0;
   std::string cmd = "/usr/bin/python3 bench/rules_baseline.py '" + root + "'";
+  if (rules_file != "bench/rules_bench_rules.txt") cmd += " --bits";
   FILE* p = popen(cmd.c_str(), "r");
   if (!p) return Fail(UnavailableError("cannot run " + cmd));
   std::string out;
