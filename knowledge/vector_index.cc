@@ -1165,7 +1165,12 @@ Result<std::vector<VectorIndex::Hit>> VectorIndex::Search(std::span<const float>
                     dist.data(), labels.data());
       for (auto& label : labels) label = label < 0 ? -1 : map->id_map[static_cast<size_t>(label)];
     } else {
-      index_->search(1, query.data(), static_cast<faiss::Index::idx_t>(k), dist.data(), labels.data());
+      // The wrapped index directly, positions turned into ids here: IndexIDMap::search turns them
+      // with an `omp parallel for` over n x k labels, which for one query starts (and spins) an
+      // OpenMP team of every core per search - a knowledge recall per alert line, thousands in an
+      // alert storm, the threads spinning against the rest of the machine.
+      map->index->search(1, query.data(), static_cast<faiss::Index::idx_t>(k), dist.data(), labels.data());
+      for (auto& label : labels) label = label < 0 ? -1 : map->id_map[static_cast<size_t>(label)];
     }
   } catch (const std::exception& e) {
     return InternalError(std::string("FAISS search failed: ") + e.what());

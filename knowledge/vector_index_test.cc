@@ -13,6 +13,7 @@
 #include <fstream>
 #include <random>
 #include <set>
+#include <thread>
 
 namespace vigil {
 namespace {
@@ -194,6 +195,42 @@ TEST_CASE(
     }
   }
   std::filesystem::remove(path);
+}
+
+// Threads of this process now (/proc/self/task).
+static size_t ProcessThreads() {
+  size_t n = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/task")) ++n;
+  return n;
+}
+
+TEST_CASE("a one-query Search starts no OpenMP team (the default IVF spec in its Flat phase, and Flat)") {
+  // Knowledge recall searches one query per alert line: thousands in an alert storm. FAISS's
+  // IndexIDMap::search turned positions into ids with an `omp parallel for`, so each search woke
+  // (and left spinning) a team of every core. Run on a fresh thread: OpenMP keeps a team per
+  // calling thread, so a team made earlier by another test is not counted, nor is one missed.
+  constexpr size_t kD = 16;
+  for (const std::string spec : {"IVF1024,Flat", "Flat"}) {
+    INFO("spec " << spec);
+    auto idx = VectorIndex::Create(spec, kD);
+    REQUIRE(idx.ok());
+    auto xb = UnitVectors(40, kD, 3);
+    std::vector<int64_t> ids(40);
+    for (size_t i = 0; i < ids.size(); ++i) ids[i] = static_cast<int64_t>(500 + i);
+    REQUIRE((*idx)->Add(ids, xb).ok());
+    size_t before = 0, after = 0;
+    int64_t first = -1;
+    std::thread t([&] {
+      omp_set_num_threads(4);  // this thread's OpenMP default: a team of 4 if a region is entered
+      before = ProcessThreads();
+      auto hits = (*idx)->Search(std::span<const float>(xb.data() + 7 * kD, kD), 5);
+      if (hits.ok() && !hits->empty()) first = (*hits)[0].id;
+      after = ProcessThreads();
+    });
+    t.join();
+    CHECK(first == 507);  // ids, not positions
+    CHECK(after == before);
+  }
 }
 
 TEST_CASE("the batched coarse assignment handles row and column counts off its AVX2 / AVX-512 blocks") {
