@@ -1736,7 +1736,7 @@ class KnowledgeBase::Impl {
   };
   Result<std::optional<EntryRow>> Entry(int64_t id) const {
     ASSIGN_OR_RETURN(Stmt s,
-                     db->Prepare("SELECT kind, coalesce(incident_id, ''), coalesce(chunk_id, 0), category, "
+                     db->PrepareCached("SELECT kind, coalesce(incident_id, ''), coalesce(chunk_id, 0), category, "
                                  "component, time_ms FROM entries WHERE id = ?"));
     s.Bind(1, id);
     ASSIGN_OR_RETURN(bool row, s.Step());
@@ -1798,7 +1798,7 @@ class KnowledgeBase::Impl {
     } else {
       hit.kind = SearchHit::Kind::kGuideChunk;
       ASSIGN_OR_RETURN(Stmt s,
-                       db->Prepare("SELECT g.path, c.heading, c.text FROM guide_chunks c JOIN guides g "
+                       db->PrepareCached("SELECT g.path, c.heading, c.text FROM guide_chunks c JOIN guides g "
                                    "ON g.id = c.guide_id WHERE c.id = ?"));
       s.Bind(1, e->chunk_id);
       ASSIGN_OR_RETURN(bool row, s.Step());
@@ -1811,7 +1811,7 @@ class KnowledgeBase::Impl {
   }
 
   Result<Incident> LoadIncident(const std::string& id) const {
-    ASSIGN_OR_RETURN(Stmt s, db->Prepare("SELECT id, title, started_at_ms, resolved_at_ms, raw_text, "
+    ASSIGN_OR_RETURN(Stmt s, db->PrepareCached("SELECT id, title, started_at_ms, resolved_at_ms, raw_text, "
                                          "symptoms, log_signatures, metric_conditions, "
                                          "root_cause, component, verification_steps, mitigation, source, "
                                          "links FROM incidents WHERE id = ?"));
