@@ -1810,7 +1810,35 @@ class KnowledgeBase::Impl {
     return hit;
   }
 
+  // Incidents read back, by id (LoadIncident; under mu like every caller): alert triage loads
+  // every metric-condition incident per alert, the same ~65 for each of a storm's thousands.
+  // Valid while the database is unchanged: cleared when this connection has written
+  // (sqlite3_total_changes64) or another connection has committed (PRAGMA data_version) since it
+  // was filled, and when it holds kIncidentCacheMax incidents.
+  static constexpr size_t kIncidentCacheMax = 4096;
+  mutable std::unordered_map<std::string, Incident> incident_cache;
+  mutable int64_t incident_cache_changes = -1, incident_cache_data_version = -1;
+
   Result<Incident> LoadIncident(const std::string& id) const {
+    {
+      ASSIGN_OR_RETURN(Stmt version, db->PrepareCached("PRAGMA data_version"));
+      ASSIGN_OR_RETURN(bool row, version.Step());
+      const int64_t data_version = row ? version.Int(0) : -1;
+      const int64_t changes = sqlite3_total_changes64(db->raw());
+      if (changes != incident_cache_changes || data_version != incident_cache_data_version ||
+          incident_cache.size() >= kIncidentCacheMax) {
+        incident_cache.clear();
+        incident_cache_changes = changes;
+        incident_cache_data_version = data_version;
+      }
+      if (auto it = incident_cache.find(id); it != incident_cache.end()) return it->second;
+    }
+    ASSIGN_OR_RETURN(Incident inc, ReadIncident(id));
+    incident_cache.emplace(id, inc);
+    return inc;
+  }
+
+  Result<Incident> ReadIncident(const std::string& id) const {
     ASSIGN_OR_RETURN(Stmt s, db->PrepareCached("SELECT id, title, started_at_ms, resolved_at_ms, raw_text, "
                                          "symptoms, log_signatures, metric_conditions, "
                                          "root_cause, component, verification_steps, mitigation, source, "

@@ -2007,5 +2007,36 @@ TEST_CASE("Db::PrepareCached compiles a statement once, resets it between users,
   CHECK(statements() == 2);
 }
 
+
+TEST_CASE("GetIncident answers from its cache only while the database is unchanged, by this or another connection") {
+  // Alert triage reads the same incidents for every alert of a storm; a cached copy must never
+  // outlive an update (this KnowledgeBase's, or another process's on the same file).
+  TempDir tmp;
+  KnowledgeOptions o = MemoryOptions();
+  o.db_path = (tmp.path / "kb.sqlite").string();
+  Incident inc;
+  inc.id = "cache-1";
+  inc.source = "test";
+  inc.title = "GPU fell off the bus";
+  inc.raw_text = "Xid 79 on node-3";
+  inc.root_cause = "gpu_fallen_off_bus";
+  inc.mitigation = "first";
+  auto kb = OpenOrDie(o);
+  REQUIRE(kb->UpsertIncident(inc).ok());
+  for (int i = 0; i < 3; ++i) CHECK(kb->GetIncident("cache-1")->mitigation == "first");
+  inc.mitigation = "second";
+  inc.raw_text = "Xid 79 on node-3, fixed by: second";  // a changed text: a replacement, not a duplicate
+  REQUIRE(kb->UpsertIncident(inc)->replaced == 1);
+  CHECK(kb->GetIncident("cache-1")->mitigation == "second");
+  {
+    auto other = OpenOrDie(o);  // a second connection (another vigil process on the same store)
+    inc.mitigation = "third";
+    inc.raw_text = "Xid 79 on node-3, fixed by: third";
+    REQUIRE(other->UpsertIncident(inc)->replaced == 1);
+  }
+  CHECK(kb->GetIncident("cache-1")->mitigation == "third");
+  CHECK(kb->GetIncident("cache-2").status().code() == StatusCode::kNotFound);
+}
+
 }  // namespace
 }  // namespace vigil
