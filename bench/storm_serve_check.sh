@@ -1,0 +1,30 @@
+#!/bin/bash
+# bench/storm_serve_check.sh BIN PORT (from anywhere; vigil serve runs from the repo root, its data in a temp dir): a 900-alert storm webhook, then one other webhook; time until the other is diagnosed.
+[ $# -eq 2 ] || { echo "usage: $0 VIGIL_BIN PORT" >&2; exit 2; }
+BIN=$(realpath "$1")
+PORT=$2; D=$(mktemp -d)
+cd "$(dirname "$0")/.."
+python3 -c "
+import json,subprocess,sys
+d=json.loads(subprocess.run([sys.executable,'bench/storm_webhook.py','--alerts','900'],capture_output=True,text=True).stdout)
+open('$D/storm.json','w').write(json.dumps(d,separators=(',',':')))
+o=json.loads(subprocess.run([sys.executable,'bench/storm_webhook.py','--nodes','1','--names','NodeDown','--start','2026-11-28T05:00'],capture_output=True,text=True).stdout)
+o['alerts'][0]['labels']['Hostname']='other-node-1'; o['alerts'][0]['fingerprint']='00000000000000aa'
+open('$D/other.json','w').write(json.dumps(o))
+"
+ls -la $D/storm.json
+$BIN serve --listen 127.0.0.1:$PORT --no-probes --data-dir $D/var > $D/serve.log 2>&1 &
+SP=$!
+for i in $(seq 1 100); do curl -s -o /dev/null http://127.0.0.1:$PORT/healthz && break; sleep 0.3; done
+T0=$(date +%s.%N)
+curl -s -o $D/r1 -w "storm: %{http_code} %{time_total}s\n" -H 'Content-Type: application/json' --data-binary @$D/storm.json http://127.0.0.1:$PORT/api/v1/alerts
+curl -s -o $D/r2 -w "other: %{http_code} %{time_total}s\n" -H 'Content-Type: application/json' --data-binary @$D/other.json http://127.0.0.1:$PORT/api/v1/alerts
+ID=$(python3 -c "import json;print(json.load(open('$D/r2'))['created'][0])")
+curl -s -o /dev/null -w "GET /api/v1/incidents while busy: %{http_code} %{time_total}s\n" http://127.0.0.1:$PORT/api/v1/incidents
+for i in $(seq 1 1200); do
+  S=$(curl -s http://127.0.0.1:$PORT/api/v1/incidents/$ID | python3 -c "import json,sys;print(json.load(sys.stdin).get('state'))")
+  [ "$S" = diagnosed ] || [ "$S" = failed ] && break; sleep 0.5; done
+T1=$(date +%s.%N)
+echo "other incident $ID: $S after $(python3 -c "print(round($T1-$T0,1))") s"
+kill $SP; wait $SP 2>/dev/null
+rm -rf $D
