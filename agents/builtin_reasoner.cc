@@ -1,4 +1,5 @@
 #include "agents/builtin_reasoner.h"
+#include "agents/log_time.h"
 #include "agents/probe_evidence_for_alert.h"
 
 #include "agents/alert_triage.h"
@@ -58,6 +59,8 @@ constexpr int64_t kThrottleAlertWindowMs = 60 * 60'000;
 // expression compares. A signature seen only before it is an older event of the fleet (corrected
 // errors on another device, a fault of another job) and does not lead over one inside it.
 constexpr int64_t kIncidentWindowMs = kThrottleAlertWindowMs;
+// How much later than read a local time printed with no zone may be in UTC (a host at UTC-12, TZ).
+constexpr int64_t kZonelessLateMs = 12 * 3600'000LL;
 constexpr size_t kExamplesPerSignature = 2;
 constexpr double kRecallWeights[] = {0.6, 0.3, 0.15};
 // A node.kernel_log pass scaled down by its coverage (KernelLogCoverage) moves a category only by at
@@ -205,35 +208,114 @@ const std::map<std::string, std::vector<std::string>>& ExplainedBy() {
 
 // ---- time and component parsing -------------------------------------------------------------
 
-// Timestamps as training and system logs print them: RFC 3339 / "2026-03-18 22:04:16", syslog
-// "Mar 18 22:06:45" and glog "E0318 22:17:20.544652" (both without a year: `year` is used).
-int64_t LineTimeMs(const std::string& line, int year) {
-  static const std::regex kIso(R"((\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?))");
+}  // namespace
+
+// Timestamps as training and system logs print them (TZ):
+//   RFC 3339 / ISO 8601 "2026-03-18T22:04:16.123+01:00", "...Z", "...-0500" (journalctl
+//   --output=short-iso before systemd 250 prints no colon), "2026-03-18 22:04:16,221" (Python's
+//   logging), Slurm's "2026-03-18T22:04:16.123" (no zone);
+//   dmesg -T "[Wed Mar 18 22:04:16 2026]" (its own year);
+//   syslog / journalctl's short format "Mar 18 22:06:45" (no year, no zone);
+//   glog / PyTorch's c10 "E0318 22:17:20.544652", also with the month unpadded ("E318 ...").
+// dmesg's raw "[12345.678901]" is seconds since boot: no time (kNoTime).
+// A time printed with a zone (Z, an offset) is exact. One printed without is the host's local
+// time: read in the case's declared zone (topology.timezone, LogClock::offset_min) when it has
+// one, else as UTC (assumed; `zoned` false, see ZonelessBeforeMs). A time with no year takes the
+// alert's year, one year less when that puts it more than half a year after the alert (a log of
+// Dec 31 read for an alert of Jan 1).
+LineTime ParseLineTime(const std::string& line, const LogClock& clock) {
+  static const std::regex kIso(R"((\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?)(Z|[+-]\d{2}:?\d{2})?)");
+  static const std::regex kDmesgT(
+      R"(\[(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +(\d{1,2}) (\d{2}:\d{2}:\d{2}) (\d{4})\])");
   static const std::regex kSyslog(R"(\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +(\d{1,2}) (\d{2}:\d{2}:\d{2}))");
-  static const std::regex kGlog(R"(\b[IWEF](\d{2})(\d{2}) (\d{2}:\d{2}:\d{2})(\.\d+)?)");
+  static const std::regex kGlog(R"(\b[IWEF](\d{1,2})(\d{2}) (\d{2}:\d{2}:\d{2})(\.\d+)?)");
   static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  constexpr int64_t kHalfYearMs = 183LL * 86'400'000;
+  auto month_of = [&](const std::string& name) {
+    for (int i = 0; i < 12; ++i) if (name == kMonths[i]) return i + 1;
+    return 0;
+  };
+  // A local time with no zone: the declared zone's offset, else UTC.
+  auto local = [&](int64_t ms) { return LineTime{ms - static_cast<int64_t>(clock.offset_min) * 60'000, clock.zone_declared}; };
+  // A time with no year: the alert's year, or the one before when that is over half a year ahead.
+  auto yearless = [&](int month, int day, const std::string& hms, int64_t frac_ms) -> LineTime {
+    char buf[64];
+    for (int y : {clock.year, clock.year - 1}) {
+      std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%sZ", y, month, day, hms.c_str());
+      auto t = ParseRfc3339Ms(buf);
+      if (!t.ok()) return {};
+      LineTime lt = local(*t + frac_ms);
+      if (clock.anchor_ms <= 0 || lt.ms - clock.anchor_ms <= kHalfYearMs || y != clock.year) return lt;
+    }
+    return {};
+  };
   std::smatch m;
-  char buf[64];
   if (std::regex_search(line, m, kIso)) {
-    auto t = ParseRfc3339Ms(m.str(1));
-    return t.ok() ? *t : kNoTime;
+    std::string text = m.str(1);
+    const std::string zone = m.str(3);
+    if (zone.size() == 5) {  // "+0100": RFC 3339 wants "+01:00"
+      text += zone.substr(0, 3);
+      text += ':';
+      text += zone.substr(3);
+    } else {
+      text += zone;
+    }
+    auto t = ParseRfc3339Ms(text);
+    if (!t.ok()) return {};
+    return zone.empty() ? local(*t) : LineTime{*t, true};
+  }
+  if (std::regex_search(line, m, kDmesgT)) {
+    char buf[64];
+    std::snprintf(buf, sizeof(buf), "%s-%02d-%02dT%sZ", m.str(4).c_str(), month_of(m.str(1)),
+                  ParseInt32(m.str(2)).value_or(0), m.str(3).c_str());
+    auto t = ParseRfc3339Ms(buf);
+    return t.ok() ? local(*t) : LineTime{};
   }
   if (std::regex_search(line, m, kGlog)) {
-    std::snprintf(buf, sizeof(buf), "%04d-%s-%sT%sZ", year, m.str(1).c_str(), m.str(2).c_str(), m.str(3).c_str());
-    auto t = ParseRfc3339Ms(buf);
-    return t.ok() ? *t + (m[4].matched ? static_cast<int64_t>(ParseDouble("0" + m.str(4)).value_or(0) * 1000) : 0) : kNoTime;
+    const int64_t frac = m[4].matched ? static_cast<int64_t>(ParseDouble("0" + m.str(4)).value_or(0) * 1000) : 0;
+    return yearless(ParseInt32(m.str(1)).value_or(0), ParseInt32(m.str(2)).value_or(0), m.str(3), frac);
   }
   if (std::regex_search(line, m, kSyslog)) {
-    int month = 0;
-    for (int i = 0; i < 12; ++i) if (m.str(1) == kMonths[i]) month = i + 1;
-    std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%sZ", year, month, ParseInt32(m.str(2)).value_or(0), m.str(3).c_str());
-    auto t = ParseRfc3339Ms(buf);
-    return t.ok() ? *t : kNoTime;
+    return yearless(month_of(m.str(1)), ParseInt32(m.str(2)).value_or(0), m.str(3), 0);
   }
-  return kNoTime;
+  return {};
 }
 
-}  // namespace
+int64_t LineTimeMs(const std::string& line, const LogClock& clock) { return ParseLineTime(line, clock).ms; }
+
+// The declared zone of a case's zone-less log times: topology.timezone, "UTC", "Z", "+01:00",
+// "-0500", "UTC+1", "GMT-05:00". IANA names ("Europe/Berlin") are not read (their offset depends
+// on the date's daylight saving time): nullopt, and the caller says so.
+std::optional<int> ParseZoneOffsetMin(std::string z) {
+  auto digits = [](const std::string& d) {
+    return std::all_of(d.begin(), d.end(), [](unsigned char ch) { return std::isdigit(ch); });
+  };
+  if (z.empty() || z.size() > 16) return std::nullopt;
+  if (z.size() >= 3) {
+    std::string head = z.substr(0, 3);
+    for (char& ch : head) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    if (head == "UTC" || head == "GMT") z.erase(0, 3);
+  }
+  if (z.empty() || z == "Z" || z == "z") return 0;
+  if (z[0] != '+' && z[0] != '-') return std::nullopt;
+  const int sign = z[0] == '+' ? 1 : -1;
+  std::string hh, mm;
+  const std::string rest = z.substr(1);
+  if (const size_t colon = rest.find(':'); colon != std::string::npos) {
+    hh = rest.substr(0, colon);
+    mm = rest.substr(colon + 1);
+  } else if (rest.size() == 4) {
+    hh = rest.substr(0, 2);
+    mm = rest.substr(2);
+  } else {
+    hh = rest;
+    mm = "0";
+  }
+  if (hh.empty() || hh.size() > 2 || mm.empty() || mm.size() > 2 || !digits(hh) || !digits(mm)) return std::nullopt;
+  const int h = std::stoi(hh), mi = std::stoi(mm);
+  if (mi > 59 || h * 60 + mi > (sign > 0 ? 14 : 12) * 60) return std::nullopt;  // real zones: UTC-12 to UTC+14
+  return sign * (h * 60 + mi);
+}
 
 // When the state a line reports began: a watchdog timeout is printed when the operation has
 // already "ran for 600212 milliseconds", so the hang it reports began that long before the line.
@@ -412,7 +494,8 @@ struct Topology {
   std::map<std::pair<std::string, std::string>, int> node_pci_to_gpu;
   std::map<int, ComponentHint> ranks;                  // rank -> node/gpu
   std::string job;
-  int year = 1970;           // for timestamps printed without a year
+  LogClock clock;            // the year and zone of timestamps printed without them (ParseLineTime)
+  std::string timezone_note; // topology.timezone not read (said in the diagnosis's `unverified`)
   int gpus_per_node = 0;     // from topology, for rank -> local GPU
   // Set when the topology's gpus_per_node was out of range and read as unknown (said in the
   // diagnosis's `unverified`).
@@ -844,6 +927,31 @@ std::optional<CpuHog> FindCpuHog(const std::vector<std::string>& lines) {
   return std::nullopt;
 }
 
+// The case's declared zone for log times printed without one (TZ): topology.timezone. A value
+// that is no offset (an IANA name, a typo) is said in `unverified` and not used: such times are
+// then read as UTC, as with no declaration.
+void ReadDeclaredZone(const DiagnosisCase& c, Topology& t) {
+  if (!c.topology.is_object()) return;
+  auto it = c.topology.find("timezone");
+  if (it == c.topology.end() || it->is_null()) return;
+  std::optional<int> offset = it->is_string() ? ParseZoneOffsetMin(it->get<std::string>()) : std::nullopt;
+  if (!offset) {
+    std::string shown = it->dump();
+    if (shown.size() > 64) {
+      shown.resize(64);
+      shown += "...";
+    }
+    t.timezone_note = "topology.timezone ";
+    t.timezone_note += shown;
+    t.timezone_note +=
+        " is not a UTC offset (\"UTC\", \"+01:00\", \"-0500\", \"UTC+1\"): log times printed without a zone were read "
+        "as UTC";
+    return;
+  }
+  t.clock.zone_declared = true;
+  t.clock.offset_min = *offset;
+}
+
 Topology BuildTopology(const DiagnosisCase& c) {
   Topology t;
   for (const TimeSeries& s : c.metrics) {
@@ -861,7 +969,11 @@ Topology BuildTopology(const DiagnosisCase& c) {
     if (!node.empty()) t.nodes.insert(node);
     if (auto it = c.alert->labels.find("job"); it != c.alert->labels.end()) t.job = it->second;
   }
-  if (c.alert && c.alert->starts_at_ms > 0) t.year = ParseInt32(FormatRfc3339Ms(c.alert->starts_at_ms).substr(0, 4)).value_or(t.year);
+  if (c.alert && c.alert->starts_at_ms > 0) {
+    t.clock.year = ParseInt32(FormatRfc3339Ms(c.alert->starts_at_ms).substr(0, 4)).value_or(t.clock.year);
+    t.clock.anchor_ms = c.alert->starts_at_ms;
+  }
+  ReadDeclaredZone(c, t);
   if (c.topology.is_object() && c.topology.contains("nodes")) ScanTopologyJson(Json{{"nodes", c.topology["nodes"]}}, "", t);
   ScanTopologyJson(c.topology, "", t);
   // A log source's first path segment names a node only when the case names no node elsewhere
@@ -1230,7 +1342,7 @@ std::vector<TimeSeries> SeriesFromExpertCounts(const DiagnosisCase& c, const Top
       if (line.text.size() > 4000 || !kExpert.Search(line.text)) continue;
       std::smatch m;
       if (!kList.Search(line.text, m)) continue;
-      int64_t t = LineTimeMs(line.text, topo.year);
+      int64_t t = LineTimeMs(line.text, topo.clock);
       if (t == kNoTime || t <= last_t) t = last_t + 1000;
       last_t = t;
       std::smatch lm;
@@ -1558,6 +1670,52 @@ bool MonitoringLineVotesOnlyDevice(const CaseLog& log, size_t ki, const std::str
   return !kDevice.count(category) && MonitoringStackLine(log, ki);
 }
 
+}  // namespace
+
+// systemd about a unit of the monitoring stack (TZ): "systemd[1]: dcgm-exporter.service: Main
+// process exited, code=killed, status=9/KILL", "nvidia-dcgm.service: Failed with result
+// 'exit-code'" (DCGM's host engine, which dcgm-exporter reads), "node_exporter.service: Scheduled
+// restart job". The exporter's process dying is neither a GPU's fault nor the job's: it votes for
+// no category (it read like the OOM killer, host_oom, and like nvlink_error), and it explains
+// series that stop or have gaps (said in `unverified`, MonitoringUnitNotes). The unit's name, or "".
+std::string MonitoringUnitOfLine(const std::string& text) {
+  if (text.size() > 2000 || text.find("systemd") == std::string::npos || text.find(".service") == std::string::npos) {
+    return "";
+  }
+  static const std::regex kUnit(
+      R"(\bsystemd\[\d+\]:\s+((?:nvidia-)?(?:dcgm(?:[-_]exporter)?|nv-hostengine|node[-_]exporter|ipmi[-_]exporter|)"
+      R"(nvidia[-_]gpu[-_]exporter|prometheus(?:[-_][\w-]+)?|promtail|alertmanager|grafana-agent|fluent-bit|fluentd|)"
+      R"(otel-?collector|[\w-]+[-_]exporter)(?:@[\w.-]*)?\.service):)",
+      std::regex::icase);
+  std::smatch m;
+  return std::regex_search(text, m, kUnit) ? m.str(1) : std::string();
+}
+
+namespace {
+
+// What the monitoring units' lines of the case say (MonitoringUnitOfLine): one note per unit and
+// node, its first such line, for `unverified`.
+std::vector<std::string> MonitoringUnitNotes(const DiagnosisCase& c) {
+  std::vector<std::string> notes;
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const CaseLog& log : c.logs) {
+    for (const LogLine& line : log.lines) {
+      const std::string unit = MonitoringUnitOfLine(line.text);
+      if (unit.empty() || !seen.insert({log.source.substr(0, log.source.find('/')), unit}).second) continue;
+      if (notes.size() >= 8) return notes;
+      std::string n = log.source;
+      n += ":";
+      n += std::to_string(line.number);
+      n += ": the monitoring service ";
+      n += unit;
+      n += " stopped, failed or restarted (read as no fault of a GPU or of the job; series it exports may stop or "
+           "have gaps from then)";
+      notes.push_back(std::move(n));
+    }
+  }
+  return notes;
+}
+
 // An InfiniBand port's symbol-error counter that rises by a handful over the window is a healthy
 // link's background (a link within its specified bit-error rate at HDR/NDR speeds counts symbol
 // errors now and then; a failing one counts thousands in 15 minutes: 2,356 - 43,200 in the sets'
@@ -1710,7 +1868,7 @@ std::vector<TimeSeries> SeriesFromLogs(const DiagnosisCase& c, const Topology& t
         std::smatch m;
         if (!ContainsNoCase(line.text, f->word) || !std::regex_search(line.text, m, re)) continue;
         if (!t) {
-          t = LineTimeMs(line.text, topo.year);
+          t = LineTimeMs(line.text, topo.clock);
           if (*t == kNoTime || *t <= last_t) t = last_t + 1000;
         }
         std::string v = AsciiLower(m.str(1));
@@ -6955,7 +7113,7 @@ struct MoeRouting {
 // [980, 1120, 660, 990, 9860, ...]") whose max is over kMoeHotFactor times their mean (the pack's
 // own bar for a collapsed router); the parallel sizes from the argument dump Megatron and DeepSpeed
 // print ("  expert_model_parallel_size ........ 8", "ep_size: 8").
-MoeRouting ReadMoeRouting(const DiagnosisCase& c, const Beliefs& b, int year) {
+MoeRouting ReadMoeRouting(const DiagnosisCase& c, const Beliefs& b, const LogClock& clock) {
   constexpr double kMoeHotFactor = 4.0;
   static const std::regex kExpertLabel(R"re(\bexpert="(\d{1,4})")re");
   static const std::regex kTokens(R"(\btokens per expert\s*[:=]?\s*\[([\d,\s]{1,2000})\])", std::regex::icase);
@@ -6997,7 +7155,7 @@ MoeRouting ReadMoeRouting(const DiagnosisCase& c, const Beliefs& b, int year) {
         double sum = 0;
         for (double v : counts) sum += v;
         const size_t hot = static_cast<size_t>(std::max_element(counts.begin(), counts.end()) - counts.begin());
-        const int64_t when = LineTimeMs(t, year);
+        const int64_t when = LineTimeMs(t, clock);
         const bool skewed = sum > 0 && counts[hot] > kMoeHotFactor * sum / static_cast<double>(counts.size());
         if (skewed) sighting(static_cast<int>(hot), when);
         if (when != kNoTime) r.counts_at.emplace_back(when, skewed);
@@ -7376,6 +7534,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   beliefs.SetNodes(topo.nodes);
   for (const std::string& n : c.notes) d.unverified.push_back(n);
   if (!topo.gpus_per_node_note.empty()) d.unverified.push_back(topo.gpus_per_node_note);
+  if (!topo.timezone_note.empty()) d.unverified.push_back(topo.timezone_note);
+  for (std::string& n : MonitoringUnitNotes(c)) d.unverified.push_back(std::move(n));
   auto layer_of = [&](const std::string& cat) {
     auto it = facts.layers.find(cat);
     return it == facts.layers.end() ? std::string() : it->second;
@@ -7387,20 +7547,28 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     int64_t first_time = kNoTime;
     int64_t last_time = std::numeric_limits<int64_t>::min();  // of the timed lines
     bool untimed = false;  // some line carries no time
+    bool zoneless = false; // some timed line is a local time of an undeclared zone (LineTime::zoned)
   };
   std::map<std::string, std::map<std::string, SigGroup>> by_cat;  // category -> pattern -> matches
   std::set<std::pair<std::string, size_t>> seen_line;               // (category, line)
+  int64_t latest_zoneless = std::numeric_limits<int64_t>::min();   // of the matched lines (TZ)
   for (const SignatureMatch& m : facts.log_matches) {
     if (m.line_index >= flat.lines.size()) continue;
+    if (!MonitoringUnitOfLine(m.line).empty()) continue;  // a monitoring unit's systemd line (TZ)
     if (!seen_line.insert({m.category, m.line_index}).second) continue;
     SigGroup& g = by_cat[m.category][m.pattern];
     g.matches.push_back(&m);
     // When the state the line reports began (a watchdog's "ran for ..." puts it before the line):
     // the time its observation carries, so the signature whose state began first leads.
-    const int64_t line_time = LineTimeMs(m.line, topo.year);
+    const LineTime lt = ParseLineTime(m.line, topo.clock);
+    const int64_t line_time = lt.ms;
     g.first_time = std::min(g.first_time, OnsetTimeMs(m.line, line_time));
     if (line_time == kNoTime) g.untimed = true;
     else g.last_time = std::max(g.last_time, line_time);
+    if (line_time != kNoTime && !lt.zoned) {
+      g.zoneless = true;
+      latest_zoneless = std::max(latest_zoneless, line_time);
+    }
   }
   // The incident's window: from kIncidentWindowMs before the alert's start. A signature every line of
   // which is timed before it (a NIC's corrected AER lines 66 min before the GPU's uncorrected error
@@ -7408,7 +7576,17 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // signature seen in the window, so its place does not become the answer's.
   const int64_t window_start = c.alert && c.alert->starts_at_ms > 0 ? c.alert->starts_at_ms - kIncidentWindowMs
                                                                     : std::numeric_limits<int64_t>::min();
-  auto before_window = [&](const SigGroup& g) { return !g.untimed && g.last_time < window_start; };
+  // A local time with no zone (the case declares none: read as UTC) is off by up to -12 h .. +14 h
+  // against the alert's exact startsAt (TZ): such a signature is older than the window when it ends
+  // before it whatever the zone (12 h before), or when it ends before the window read as UTC and
+  // over kIncidentWindowMs before the latest matched line of the same local clock (the hosts of one
+  // cluster keep one zone): a journal in UTC-5 whose lines are the incident's is not "5 h old".
+  auto before_window = [&](const SigGroup& g) {
+    if (g.untimed) return false;
+    if (!g.zoneless) return g.last_time < window_start;
+    if (g.last_time < SaturatingSub(window_start, kZonelessLateMs)) return true;
+    return g.last_time < window_start && g.last_time < SaturatingSub(latest_zoneless, kIncidentWindowMs);
+  };
   // A signature only the alert's own line matched (AlertFactsLog): a rule's summary of what a log
   // line says first-hand, so it never leads its category over one a log matched (its place, often
   // just the job, does not become the answer's).
@@ -7443,7 +7621,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         o.evidence.detail = m.line;
         o.evidence.supports = {cat};
         o.evidence.weight = k == 0 ? w : 0;
-        o.time_ms = OnsetTimeMs(m.line, LineTimeMs(m.line, topo.year));
+        o.time_ms = OnsetTimeMs(m.line, LineTimeMs(m.line, topo.clock));
         o.hint = PlaceLine(log, ki, m.line, topo);
         o.hint.job = topo.job;
         o.hint.entry_component = m.component;
@@ -7598,7 +7776,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       o.evidence.supports = {"nccl_collective_hang"};
       o.evidence.weight = weight;
       o.deltas["nccl_collective_hang"] = weight;
-      o.time_ms = LineTimeMs(line, topo.year);
+      o.time_ms = LineTimeMs(line, topo.clock);
       ComponentHint h;
       h.rank = rank;
       h.node = node;
@@ -7748,7 +7926,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     o.evidence.supports = {"gpu_silent_data_corruption"};
     o.evidence.weight = kFirstSignatureWeight;
     o.deltas["gpu_silent_data_corruption"] = kFirstSignatureWeight;
-    o.time_ms = LineTimeMs(line, topo.year);
+    o.time_ms = LineTimeMs(line, topo.clock);
     ComponentHint h;
     h.rank = nan->rank;
     if (auto it = topo.ranks.find(nan->rank); it != topo.ranks.end()) {
@@ -7825,7 +8003,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       slow_located = true;
       o.evidence.weight = w;
       o.deltas["straggler_rank"] = w;
-      o.time_ms = time ? *time : LineTimeMs(text, topo.year);
+      o.time_ms = time ? *time : LineTimeMs(text, topo.clock);
       o.hint = h;
       beliefs.Add(std::move(o));
       ++added;
@@ -7875,7 +8053,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       o.evidence.supports = {"dataloader_stall"};
       o.evidence.weight = kMetricWeight;
       o.deltas["dataloader_stall"] = kMetricWeight;
-      o.time_ms = LineTimeMs(flat.lines[dw.first_line], topo.year);
+      o.time_ms = LineTimeMs(flat.lines[dw.first_line], topo.clock);
       o.hint.job = topo.job;
       o.hint.node = HintFromSource(c.logs[li].source, topo).node;
       beliefs.Add(std::move(o));
@@ -8285,6 +8463,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                                         lr.category)) {
         continue;
       }
+      if (!MonitoringUnitOfLine(flat.lines[lr.line_index]).empty()) continue;  // votes for nothing (TZ)
       int n = per_cat[lr.category]++;
       if (n >= static_cast<int>(std::size(kLineRecallWeights))) continue;
       auto [li, ki] = flat.refs[lr.line_index];
@@ -8300,7 +8479,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       if (IsAlertFactsLog(log.source)) w = std::min(w, kAlertSymptomWeight);
       o.evidence.weight = w;
       o.deltas[lr.category] = w;
-      o.time_ms = LineTimeMs(log.lines[ki].text, topo.year);
+      o.time_ms = LineTimeMs(log.lines[ki].text, topo.clock);
       o.hint = PlaceLine(log, ki, log.lines[ki].text, topo);
       o.hint.job = topo.job;
       beliefs.Add(std::move(o));
@@ -8393,7 +8572,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
             continue;
           }
           killed = true;
-          int64_t t = LineTimeMs(line.text, topo.year);
+          int64_t t = LineTimeMs(line.text, topo.clock);
           if (t != kNoTime) kill_ms = kill_ms == kNoTime ? t : std::min(kill_ms, t);
           continue;
         }
@@ -8405,7 +8584,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           if (!m[g].matched) continue;
           if (auto r = ParseRfc3339Ms(m.str(g)); r.ok()) t = *r;
         }
-        if (t == kNoTime) t = LineTimeMs(line.text, topo.year);
+        if (t == kNoTime) t = LineTimeMs(line.text, topo.clock);
         if (t != kNoTime) kill_ms = kill_ms == kNoTime ? t : std::min(kill_ms, t);
       }
     }
@@ -8620,7 +8799,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         o.evidence.supports = {"launch_config_error"};
         o.evidence.weight = kRendezvousClosedWeight;
         o.deltas["launch_config_error"] = kRendezvousClosedWeight;
-        o.time_ms = LineTimeMs(t, topo.year);
+        o.time_ms = LineTimeMs(t, topo.clock);
         o.hint.job = topo.job;
         beliefs.Add(std::move(o));
       }
@@ -8834,7 +9013,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // expert (its expert-parallel rank: (rank / TP) % EP, experts split evenly over the EP ranks, as
   // Megatron-Core places them); an OOM on every rank, or one the case cannot place, stays an OOM.
   if (beliefs.Score("moe_expert_imbalance") > 0 && beliefs.Score("cuda_oom") > 0 && !explained.count("cuda_oom")) {
-    const MoeRouting r = ReadMoeRouting(c, beliefs, topo.year);
+    const MoeRouting r = ReadMoeRouting(c, beliefs, topo.clock);
     const int ep = r.expert_parallel, tp = std::max(1, r.tensor_parallel);
     if (r.hot_expert >= 0 && r.since != kNoTime && ep > 0 && r.num_experts >= ep && r.num_experts % ep == 0 &&
         r.hot_expert < r.num_experts) {

@@ -68,6 +68,8 @@ expect_reject missing 'del d["expected"]' "expected: missing"
 expect_reject component 'd["expected"]["component"] = "somewhere over there"' "expected.component:"
 expect_reject unreachable 'd["expected"]["component"] = "node-99/gpu1"' "node 'node-99' is not in topology.nodes"
 expect_reject coverage 'pass' "categories without a case:"
+expect_reject timezone 'd.setdefault("topology", {})["timezone"] = "Europe/Berlin"' "topology.timezone: 'Europe/Berlin' is not a UTC offset"
+expect_reject timezone_range 'd.setdefault("topology", {})["timezone"] = "+15:00"' "topology.timezone: '+15:00' is not a UTC offset"
 expect_reject too_many_lines 'd["logs"][0]["lines"] *= 20' "lines in all; cases carry 20-400"
 
 # Invalid JSON is reported with the file, not a traceback.

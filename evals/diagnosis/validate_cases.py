@@ -56,6 +56,26 @@ def load_taxonomy(path):
     return [c["id"] for c in tax["categories"]]
 
 
+TIMEZONE = re.compile(r"^(?:UTC|GMT)?(?:Z|([+-])(\d{4}|\d{1,2}(?::\d{2})?))?$", re.IGNORECASE)
+
+
+def valid_timezone(tz):
+    """topology.timezone as the reasoner reads it (agents/builtin_reasoner.cc, ParseZoneOffsetMin)."""
+    m = TIMEZONE.match(tz)
+    if not m or not tz:
+        return False
+    if m.group(1) is None:
+        return True
+    digits = m.group(2)
+    if ":" in digits:
+        h, mi = (int(x) for x in digits.split(":"))
+    elif len(digits) == 4:
+        h, mi = int(digits[:2]), int(digits[2:])
+    else:
+        h, mi = int(digits), 0
+    return mi <= 59 and h * 60 + mi <= (14 if m.group(1) == "+" else 12) * 60
+
+
 def check_case(path, data, categories, errors, max_lines=MAX_CASE_LINES):
     def err(field, msg):
         errors.append("%s: %s: %s" % (path, field, msg))
@@ -167,6 +187,12 @@ def check_case(path, data, categories, errors, max_lines=MAX_CASE_LINES):
                 d = r.get("duration_s")
                 if not is_num(d) or d < 0:
                     err(where + ".duration_s", "expected a number >= 0")
+    topo = data.get("topology")
+    if isinstance(topo, dict) and "timezone" in topo:
+        tz = topo["timezone"]
+        if not isinstance(tz, str) or not valid_timezone(tz):
+            err("topology.timezone", "%r is not a UTC offset (\"UTC\", \"Z\", \"+01:00\", \"-0500\", "
+                "\"UTC+1\"; UTC-12 to UTC+14)" % (tz,))
     exp = data.get("expected")
     if exp is not None:
         if not isinstance(exp, dict):

@@ -1,0 +1,38 @@
+// How the built-in reasoner reads the time of a log line and the systemd lines about the
+// monitoring stack (TZ). Declared apart from builtin_reasoner.h for the tests; defined in
+// builtin_reasoner.cc.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+
+namespace vigil {
+
+// How a case's log lines are placed in time (TZ): the year of lines printed without one (the
+// alert's), the alert's startsAt (anchor_ms, 0: none) and the zone of lines printed without one
+// (topology.timezone: offset_min, zone_declared; else UTC, assumed).
+struct LogClock {
+  int year = 1970;
+  int64_t anchor_ms = 0;
+  bool zone_declared = false;
+  int offset_min = 0;
+};
+// A line's time (unix ms; kNoTime = INT64_MAX when it prints none) and whether it is exact: printed
+// with a zone, or without one in a case that declares its zone. `zoned` false: a local time read
+// as UTC, off by up to -12 h .. +14 h.
+struct LineTime {
+  int64_t ms = std::numeric_limits<int64_t>::max();
+  bool zoned = false;
+};
+LineTime ParseLineTime(const std::string& line, const LogClock& clock);
+int64_t LineTimeMs(const std::string& line, const LogClock& clock);
+// topology.timezone ("UTC", "Z", "+01:00", "-0500", "UTC+1"): minutes east of UTC; nullopt for
+// anything else (IANA names included) or beyond UTC-12 .. UTC+14.
+std::optional<int> ParseZoneOffsetMin(std::string z);
+// The systemd unit of the monitoring stack a line is about ("systemd[1]: dcgm-exporter.service:
+// Main process exited, code=killed, status=9/KILL" -> "dcgm-exporter.service"), or "" (TZ).
+std::string MonitoringUnitOfLine(const std::string& text);
+
+}  // namespace vigil
