@@ -7358,8 +7358,72 @@ void PreferFirstHand(const DiagnosisCase& c, const std::vector<Observation>& obs
 // only for a device layer (gpu, host, network: a state measured on the node, not a symptom several
 // causes produce) and only when the case holds no series of the condition's metrics (else the
 // condition was evaluated on them first-hand). Evidence kind alert, placed on the alert's node and
-// GPU: an answer resting on it alone is suspected (RestsOnAlertAlone). The expression must equal the
-// condition but for spaces (a looser threshold or another window says another thing).
+// GPU: an answer resting on it alone is suspected (RestsOnAlertAlone). The expression equals the
+// condition but for spaces, or implies it (NA: ExpressionImpliesCondition, metric_condition.h - the
+// same metric, a compatible aggregation or window, a bound at least as strict: `GPU_TEMP > 90` or
+// `max by (gpu) (GPU_TEMP) > 90` for `GPU_TEMP > 85`, `rate(X[5m]) > 0` for `increase(X[5m]) > 0`);
+// a looser bound, another metric, absent(), or/unless imply nothing (before NA only the verbatim
+// condition counted).
+// The value an alert's annotations state for its expression (NA): the one number of its summary,
+// description and message, standing alone (not part of a name, an address or a port: "98.71%",
+// "91C", "(current value: 91C)"), that satisfies the expression's own comparison - `> 90` fires
+// at 98.71, not at the "15 minutes" beside it; a percentage is a fraction when the expression fires
+// at the fraction. nullopt when none does, or two different ones do.
+std::optional<double> AlertStatedValue(const Alert& alert, const std::string& expression) {
+  std::optional<double> found;
+  for (const char* key : {"summary", "description", "message"}) {
+    auto it = alert.annotations.find(key);
+    if (it == alert.annotations.end()) continue;
+    const std::string& t = it->second;
+    for (size_t i = 0; i < t.size() && i < 4096; ++i) {
+      const unsigned char ch = static_cast<unsigned char>(t[i]);
+      if (!std::isdigit(ch)) continue;
+      if (i > 0) {
+        const unsigned char prev = static_cast<unsigned char>(t[i - 1]);
+        if (std::isalnum(prev) || prev == '_' || prev == '-' || prev == ':' || prev == '.' || prev == '/') {
+          while (i + 1 < t.size() && (std::isalnum(static_cast<unsigned char>(t[i + 1])) || t[i + 1] == '.')) ++i;
+          continue;
+        }
+      }
+      size_t used = 0;
+      std::optional<double> v = ParseDoublePrefix(std::string_view(t).substr(i), &used);
+      const size_t end = i + std::max<size_t>(used, 1);
+      // Followed by a unit or punctuation, not by more of a name or an address ("10.42.1.8", "x8:").
+      bool alone = true;
+      if (end < t.size()) {
+        const bool more_digits = t[end] == '.' && end + 1 < t.size() && std::isdigit(static_cast<unsigned char>(t[end + 1]));
+        alone = !more_digits && t[end] != ':' && t[end] != '_' && t[end] != '-';
+      }
+      i = end - 1;
+      if (!v || !alone) continue;
+      auto fires = [&](double x) { return ExpressionValueImpliesCondition(expression, x, expression); };
+      // "97%" of an expression of fractions (`FB_USED / (FB_USED + FB_FREE) > 0.95`, written with
+      // humanizePercentage) is 0.97; of one that multiplies by 100 itself, 97.
+      if (end < t.size() && t[end] == '%' && fires(*v / 100)) v = *v / 100;
+      if (!fires(*v)) continue;  // not a value it fires at
+      if (found && *found != *v) return std::nullopt;
+      found = v;
+    }
+  }
+  return found;
+}
+
+// Whether a pack condition's metrics are its category's alone: no other category's condition reads
+// any of them (NA). A state only one cause's conditions read (a loss scale at its floor) is that
+// cause's; one several read (a GPU's temperature: thermal throttle above 85 C, power throttle below
+// 80 C, a GPU off the bus by its missing series) is not, whatever the threshold.
+bool ConditionMetricsOwned(const KnowledgeFacts& facts, const Signature& cond) {
+  const std::vector<std::string> names = MetricNamesInExpression(cond.pattern);
+  if (names.empty()) return false;
+  for (const Signature& other : facts.metric_conditions) {
+    if (other.category == cond.category) continue;
+    for (const std::string& n : MetricNamesInExpression(other.pattern)) {
+      if (std::find(names.begin(), names.end(), n) != names.end()) return false;
+    }
+  }
+  return true;
+}
+
 template <typename BeliefsT>
 void AddAlertExpressionCondition(const DiagnosisCase& c, const KnowledgeFacts& facts, const std::vector<TimeSeries>& series,
                                  const std::string& job, BeliefsT& beliefs) {
@@ -7373,13 +7437,28 @@ void AddAlertExpressionCondition(const DiagnosisCase& c, const KnowledgeFacts& f
     }
     return out;
   };
-  const std::string expr = squeeze(ExpressionFromGeneratorUrl(it->get<std::string>()));
+  const std::string raw = ExpressionFromGeneratorUrl(it->get<std::string>());
+  const std::string expr = squeeze(raw);
   if (expr.empty()) return;
   std::set<std::string> done;
+  const std::optional<double> stated = AlertStatedValue(*c.alert, raw);
   for (const Signature& s : facts.metric_conditions) {
-    if (done.count(s.category) || squeeze(s.pattern) != expr) continue;
+    if (done.count(s.category)) continue;
+    const bool same = squeeze(s.pattern) == expr;
+    const bool implied = same || ExpressionImpliesCondition(raw, s.pattern);
+    const bool by_value = !implied && stated && ExpressionValueImpliesCondition(raw, *stated, s.pattern);
+    if (!implied && !by_value) continue;
     auto layer = facts.layers.find(s.category);
-    if (layer == facts.layers.end() || !IsDeviceLayer(layer->second)) continue;
+    if (layer == facts.layers.end()) continue;
+    // Which conditions the alert's firing states (NA): the verbatim condition of a device layer, as
+    // before; an implied one (another form, or the alert's stated value) when the condition pins a
+    // value (`XID == 79`, a throttle-reason bit `== 1`) of a device layer or reads metrics its category
+    // alone reads (ConditionMetricsOwned) - of any layer: a loss scale at its floor is a loss-scale
+    // collapse, while a NaN loss (`loss != loss`, two categories) or a hot GPU is not one cause's.
+    const bool device = IsDeviceLayer(layer->second);
+    const bool pins = s.pattern.find("==") != std::string::npos;
+    const bool owned = ConditionMetricsOwned(facts, s);
+    if (!(same && device) && !owned && !(device && pins)) continue;
     const std::vector<std::string> names = MetricNamesInExpression(s.pattern);
     if (names.empty()) continue;
     bool read = false;
@@ -7389,7 +7468,22 @@ void AddAlertExpressionCondition(const DiagnosisCase& c, const KnowledgeFacts& f
     Observation o;
     o.evidence.kind = EvidenceKind::kAlert;
     o.evidence.source = "alert expression";
-    o.evidence.detail = "the firing alert's expression is kb:" + s.incident_id + "'s condition: " + s.pattern;
+    o.evidence.detail = "the firing alert's expression ";
+    o.evidence.detail += same ? "is kb:" : by_value ? "at its stated value implies kb:" : "implies kb:";
+    o.evidence.detail += s.incident_id;
+    o.evidence.detail += "'s condition: ";
+    o.evidence.detail += s.pattern;
+    if (!same) {
+      o.evidence.detail += " (the alert's `";
+      o.evidence.detail += raw;
+      o.evidence.detail += "` held";
+      if (by_value) {
+        std::ostringstream v;
+        v << " at " << *stated << ", the value its annotations state";
+        o.evidence.detail += v.str();
+      }
+      o.evidence.detail += ")";
+    }
     o.evidence.supports = {s.category};
     o.evidence.weight = kMetricWeight;
     o.deltas[s.category] = kMetricWeight;

@@ -581,9 +581,15 @@ TEST_CASE("alert only: the alert's expression is a KB metric condition of a devi
   CHECK(d.component.rfind("gpu-7", 0) == 0);
   CHECK(d.confidence <= 0.45);
   CHECK(d.summary.rfind("suspected (from the alert alone, not verified)", 0) == 0);
-  // Another threshold is another statement: not the condition, not counted.
+  // Another threshold is another statement: not the condition, not counted - unless the one value
+  // the alert states meets the condition (NA). Here "4212" and "10 minutes" both exceed the rule's 1:
+  // no value is read.
   Json loose = a;
   loose["generatorURL"] = "http://prometheus:9090/graph?g0.expr=increase%28DCGM_FI_DEV_PCIE_REPLAY_COUNTER%5B10m%5D%29%20%3E%201";
+  CHECK(Diagnose(CaseOf(Json{{"alert", loose}})).diagnosis.root_cause != "pcie_link_degraded");
+  loose["annotations"]["description"] = "GPU 1 on gpu-7: 4212 PCIe replays.";
+  CHECK(Diagnose(CaseOf(Json{{"alert", loose}})).diagnosis.root_cause == "pcie_link_degraded");
+  loose["annotations"]["description"] = "GPU 1 on gpu-7: 40 PCIe replays.";
   CHECK(Diagnose(CaseOf(Json{{"alert", loose}})).diagnosis.root_cause != "pcie_link_degraded");
   // A symptom layer's condition (a NaN loss: `loss != loss`) is not a device fact: still unknown.
   Json nan = ParseJson(R"JSON({
@@ -592,6 +598,53 @@ TEST_CASE("alert only: the alert's expression is a KB metric condition of a devi
     "generatorURL": "http://prometheus:9090/graph?g0.expr=loss%20%21%3D%20loss",
     "startsAt": "2026-11-30T08:12:40Z"})JSON").value();
   CHECK(Diagnose(CaseOf(Json{{"alert", nan}})).diagnosis.root_cause == "unknown");
+}
+
+// NA: the alert's expression implies a pack condition (not written as it) - the alert firing means
+// the condition held.
+Json AlertWithExpr(const std::string& name, Json labels, const std::string& summary, const std::string& description,
+                   const std::string& expr_url_encoded) {
+  labels["alertname"] = name;
+  return Json{{"labels", labels},
+              {"annotations", Json{{"summary", summary}, {"description", description}}},
+              {"generatorURL", "http://prometheus:9090/graph?g0.expr=" + expr_url_encoded + "&g0.tab=1"},
+              {"startsAt", "2026-11-30T08:12:40Z"}};
+}
+
+TEST_CASE("alert only: an expression implying a pack condition counts as the condition (NA)") {
+  const Json gpu{{"severity", "warning"}, {"Hostname", "gpu-7"}, {"gpu", "1"}, {"job", "nvidia-dcgm-exporter"}};
+  // max by (gpu) of the replay counter's rate, a stricter bound over a shorter window than
+  // pack-pcie-aer-replay's `increase(DCGM_FI_DEV_PCIE_REPLAY_COUNTER[10m]) > 100`.
+  const Diagnosis d = Diagnose(CaseOf(Json{{"alert", AlertWithExpr("GPUPCIeReplays", gpu, "PCIe replays on gpu-7 GPU 1", "GPU 1 on gpu-7 replays PCIe packets.",
+      "max%20by%20%28gpu%29%20%28rate%28DCGM_FI_DEV_PCIE_REPLAY_COUNTER%7Bjob%3D%22nvidia-dcgm-exporter%22%7D%5B5m%5D%29%29%20%3E%201")}})).diagnosis;
+  CHECK(d.root_cause == "pcie_link_degraded");
+  CHECK(d.confidence <= 0.45);
+  CHECK(d.summary.rfind("suspected (from the alert alone, not verified)", 0) == 0);
+  // A hot GPU is not one cause's: the temperature is read by thermal's, power's and a lost GPU's
+  // conditions - `unknown` from the alert alone.
+  const Diagnosis hot = Diagnose(CaseOf(Json{{"alert", AlertWithExpr("GPUTemperatureHigh", gpu, "GPU 1 on gpu-7 is running hot",
+      "GPU 1 on gpu-7 has been above 85C for 10 minutes (current value: 91C).",
+      "avg_over_time%28DCGM_FI_DEV_GPU_TEMP%5B10m%5D%29%20%3E%2085")}})).diagnosis;
+  CHECK(hot.root_cause == "unknown");
+  // The loss scale at its floor under an exporter's namespace: a loss-scale collapse, suspected.
+  const Json job{{"severity", "warning"}, {"training_job", "t5-xxl"}, {"job", "train-exporter"}};
+  const Diagnosis ls = Diagnose(CaseOf(Json{{"alert", AlertWithExpr("TrainingLossScaleCollapsed", job, "Loss scale of t5-xxl is at its minimum",
+      "Dynamic loss scale of t5-xxl is 1 (min_loss_scale) and 142 steps were skipped in 30m.",
+      "training_loss_scale%20%3C%3D%201%20and%20increase%28training_skipped_steps_total%5B30m%5D%29%20%3E%2050")}})).diagnosis;
+  CHECK(ls.root_cause == "fp16_loss_scale_collapse");
+  CHECK(ls.confidence <= 0.45);
+  // A NaN loss (`loss != loss`: two categories' condition) stays unknown (AP's check above).
+  // Node memory: > 90 % used does not imply the pack's < 5 % available; the stated 98.71 % does.
+  const Json node{{"severity", "warning"}, {"instance", "cpu-h100-02:9100"}, {"job", "node-exporter"}};
+  const std::string mem = "100%20-%20%28node_memory_MemAvailable_bytes%7Bjob%3D%22node-exporter%22%7D%20%2F%20node_memory_MemTotal_bytes%7Bjob%3D%22node-exporter%22%7D%20%2A%20100%29%20%3E%2090";
+  const Diagnosis m = Diagnose(CaseOf(Json{{"alert", AlertWithExpr("NodeMemoryHighUtilization", node, "Host is running out of memory.",
+      "Memory is filled up at 98.71% on cpu-h100-02:9100.", mem)}})).diagnosis;
+  CHECK(m.root_cause == "host_oom");
+  CHECK(m.component.rfind("cpu-h100-02", 0) == 0);
+  CHECK(m.confidence <= 0.45);
+  const Diagnosis m2 = Diagnose(CaseOf(Json{{"alert", AlertWithExpr("NodeMemoryHighUtilization", node, "Host is running out of memory.",
+      "Memory is filled up at 91.5% on cpu-h100-02:9100.", mem)}})).diagnosis;
+  CHECK(m2.root_cause != "host_oom");
 }
 
 }  // namespace

@@ -4,7 +4,9 @@
 #include <cmath>
 #include <memory>
 #include <numeric>
+#include <map>
 #include <set>
+#include <sstream>
 
 #include "core/parse.h"
 
@@ -80,6 +82,7 @@ struct Node {
   Labels matchers;
   std::vector<std::string> by;
   double param = 0;                  // quantile q
+  double window_s = 0;               // a selector's [window] in seconds (0: none written)
   std::unique_ptr<Node> a, b;
 };
 using NodePtr = std::unique_ptr<Node>;
@@ -96,7 +99,9 @@ const std::set<std::string>& AggFns() {
 
 class Parser {
  public:
-  explicit Parser(std::vector<Token> t) : t_(std::move(t)) {}
+  // `lenient`: the alert-rule reading of ExpressionImpliesCondition, never evaluated: matchers
+  // =, !=, =~, !~ (kept as op + value), an aggregation of a range function.
+  explicit Parser(std::vector<Token> t, bool lenient = false) : t_(std::move(t)), lenient_(lenient) {}
 
   NodePtr ParseCondition() {
     NodePtr n = ParseCompare();
@@ -201,15 +206,22 @@ class Parser {
       while (!IsOp("}")) {
         if (t_[p_].kind != Token::kIdent) return nullptr;
         std::string key = t_[p_++].text;
-        if (!Eat("=")) return nullptr;  // only exact matchers
+        std::string op = "=";
+        if (lenient_ && (IsOp("!=") || IsOp("=~") || IsOp("!~"))) {
+          op = t_[p_++].text;
+        } else if (!Eat("=")) {
+          return nullptr;  // only exact matchers
+        }
         if (t_[p_].kind != Token::kString) return nullptr;
-        n->matchers[key] = t_[p_++].text;
+        n->matchers[key] = lenient_ ? op + t_[p_].text : t_[p_].text;
+        ++p_;
         if (!Eat(",")) break;
       }
       if (!Eat("}")) return nullptr;
     }
     if (Eat("[")) {
       if (t_[p_].kind != Token::kIdent) return nullptr;
+      n->window_s = DurationSeconds(t_[p_].text);
       ++p_;
       if (!Eat("]")) return nullptr;
     }
@@ -238,12 +250,28 @@ class Parser {
     n->a = ParseAdd();
     if (!n->a || !Eat(")")) return nullptr;
     if (!parse_by()) return nullptr;
-    if (n->a->kind != Node::kSelector) return nullptr;
+    if (n->a->kind != Node::kSelector && !(lenient_ && n->a->kind == Node::kRangeFn)) return nullptr;
     return n;
+  }
+  // "10m" -> 600; 0 when not a single number and unit.
+  static double DurationSeconds(const std::string& d) {
+    if (d.size() < 2) return 0;
+    std::optional<double> v = ParseDouble(std::string_view(d).substr(0, d.size() - 1));
+    if (!v) return 0;
+    switch (d.back()) {
+      case 's': return *v;
+      case 'm': return *v * 60;
+      case 'h': return *v * 3600;
+      case 'd': return *v * 86400;
+      case 'w': return *v * 7 * 86400;
+      case 'y': return *v * 365 * 86400;
+      default: return 0;
+    }
   }
 
   std::vector<Token> t_;
   size_t p_ = 0;
+  bool lenient_ = false;
 };
 
 // ---- evaluation ------------------------------------------------------------------------------
@@ -490,6 +518,188 @@ const Node* FirstSelector(const Node& n, bool allow_agg) {
   return nullptr;
 }
 
+// ---- implication (ExpressionImpliesCondition) ----------------------------------------------
+
+// The alert's metric name is the pack's: the same, or the pack's un-namespaced name of several words
+// after one namespace word of the exporter's (`training_loss_scale` for `loss_scale`, Prometheus's
+// <namespace>_<name>). A one-word pack name (`loss`, `step`) matches only itself: `moe_aux_loss` is
+// not `loss`.
+bool SameMetricName(const std::string& a, const std::string& p) {
+  if (a == p) return true;
+  if (p.find('_') == std::string::npos || a.size() <= p.size() + 1) return false;
+  const size_t cut = a.size() - p.size();
+  if (a.compare(cut, p.size(), p) != 0 || a[cut - 1] != '_') return false;
+  for (size_t i = 0; i + 1 < cut; ++i) {
+    const char ch = a[i];
+    if (!(std::islower(static_cast<unsigned char>(ch)) || std::isdigit(static_cast<unsigned char>(ch)))) return false;
+  }
+  return true;
+}
+
+// The alert's expression `a` has the condition `p`'s form and selects no more than it: the same
+// functions, operators and numbers; each selector the same metric (SameMetricName) with every
+// matcher of p's (a may add its own: {gpu="3"} is one of the GPUs the condition looks at) and, with
+// `windows`, the same window.
+bool Same(const Node& a, const Node& p, bool windows) {
+  if (a.kind != p.kind) return false;
+  switch (a.kind) {
+    case Node::kNumber:
+      return a.number == p.number;
+    case Node::kSelector: {
+      if (!SameMetricName(a.name, p.name) || (windows && a.window_s != p.window_s)) return false;
+      for (const auto& [k, v] : p.matchers) {
+        auto it = a.matchers.find(k);
+        if (it == a.matchers.end() || it->second != v) return false;
+      }
+      return true;
+    }
+    case Node::kRangeFn:
+    case Node::kElemFn:
+      return a.name == p.name && Same(*a.a, *p.a, windows);
+    case Node::kAgg: {
+      std::vector<std::string> x = a.by, y = p.by;
+      std::sort(x.begin(), x.end());
+      std::sort(y.begin(), y.end());
+      return a.name == p.name && x == y && a.param == p.param && Same(*a.a, *p.a, windows);
+    }
+    case Node::kBinary:
+      return a.name == p.name && Same(*a.a, *p.a, windows) && Same(*a.b, *p.b, windows);
+  }
+  return false;
+}
+
+// `n` as a * x + b of the condition's left-hand side `x` (Same), by + - and * / with numbers:
+// `100 - (MemAvailable / MemTotal * 100)` is -100 x + 100 of `MemAvailable / MemTotal`.
+std::optional<std::pair<double, double>> LinearIn(const Node& n, const Node& x) {
+  if (Same(n, x, true)) return std::make_pair(1.0, 0.0);
+  if (n.kind == Node::kNumber) return std::make_pair(0.0, n.number);
+  if (n.kind != Node::kBinary) return std::nullopt;
+  auto l = LinearIn(*n.a, x), r = LinearIn(*n.b, x);
+  if (!l || !r) return std::nullopt;
+  if (n.name == "+") return std::make_pair(l->first + r->first, l->second + r->second);
+  if (n.name == "-") return std::make_pair(l->first - r->first, l->second - r->second);
+  if (n.name == "*") {
+    if (l->first == 0) return std::make_pair(l->second * r->first, l->second * r->second);
+    if (r->first == 0) return std::make_pair(r->second * l->first, r->second * l->second);
+    return std::nullopt;
+  }
+  if (n.name == "/" && r->first == 0 && r->second != 0) return std::make_pair(l->first / r->second, l->second / r->second);
+  return std::nullopt;
+}
+
+struct Comparison {
+  const Node* lhs = nullptr;
+  std::string op;
+  double threshold = 0;
+};
+
+std::optional<Comparison> AsComparison(const Node& n) {
+  static const std::set<std::string> kCmp = {">", ">=", "<", "<=", "==", "!="};
+  if (n.kind != Node::kBinary || !kCmp.count(n.name)) return std::nullopt;
+  if (n.b->kind == Node::kNumber && n.a->kind != Node::kNumber) return Comparison{n.a.get(), n.name, n.b->number};
+  if (n.a->kind == Node::kNumber && n.b->kind != Node::kNumber) {
+    // 85 < X is X > 85.
+    static const std::map<std::string, std::string> kFlip = {{">", "<"}, {">=", "<="}, {"<", ">"}, {"<=", ">="}, {"==", "=="}, {"!=", "!="}};
+    return Comparison{n.b.get(), kFlip.at(n.name), n.a->number};
+  }
+  return std::nullopt;
+}
+
+// `v op_a ta` (for every value it holds of) implies `v op_p tp`.
+bool BoundImplies(const std::string& op_a, double ta, const std::string& op_p, double tp) {
+  if (op_a == op_p && ta == tp) return true;  // the same statement
+  const bool up_a = op_a == ">" || op_a == ">=", down_a = op_a == "<" || op_a == "<=";
+  if (op_a == "==") {
+    if (op_p == ">") return ta > tp;
+    if (op_p == ">=") return ta >= tp;
+    if (op_p == "<") return ta < tp;
+    if (op_p == "<=") return ta <= tp;
+    if (op_p == "==") return ta == tp;
+    return ta != tp;
+  }
+  if (op_p == ">") return up_a && (op_a == ">" ? ta >= tp : ta > tp);
+  if (op_p == ">=") return up_a && ta >= tp;
+  if (op_p == "<") return down_a && (op_a == "<" ? ta <= tp : ta < tp);
+  if (op_p == "<=") return down_a && ta <= tp;
+  if (op_p == "!=") return (up_a && (op_a == ">" ? ta >= tp : ta > tp)) || (down_a && (op_a == "<" ? ta <= tp : ta < tp));
+  return false;  // `==` from a range
+}
+
+bool IsOrdering(const std::string& op) { return op == ">" || op == ">=" || op == "<" || op == "<="; }
+
+// The alert's comparison `a` held implies the condition's comparison `p` held (for some series at
+// some time): same metric, a compatible reading of it, a bound at least as strict.
+bool ComparisonImplies(Comparison a, const Comparison& p) {
+  // The same left-hand side (matchers aside: the alert may select fewer series): the bounds decide.
+  if (Same(*a.lhs, *p.lhs, true)) return BoundImplies(a.op, a.threshold, p.op, p.threshold);
+  // A linear reading of the condition's left-hand side (`100 - x * 100 > 90` is `x < 0.1`).
+  if (auto lin = LinearIn(*a.lhs, *p.lhs); lin && lin->first != 0 && std::isfinite(lin->first)) {
+    static const std::map<std::string, std::string> kFlip = {{">", "<"}, {">=", "<="}, {"<", ">"}, {"<=", ">="}, {"==", "=="}, {"!=", "!="}};
+    const double t = (a.threshold - lin->second) / lin->first;
+    if (!std::isfinite(t)) return false;
+    return BoundImplies(lin->first > 0 ? a.op : kFlip.at(a.op), t, p.op, p.threshold);
+  }
+  if (!IsOrdering(a.op)) return false;
+  // max/min/avg over a group of series beyond a bound: some series of the group is beyond it
+  // (an average lies between the group's extremes). Not sum or count (no series need be).
+  if (a.lhs->kind == Node::kAgg && p.lhs->kind != Node::kAgg &&
+      (a.lhs->name == "max" || a.lhs->name == "min" || a.lhs->name == "avg")) {
+    a.lhs = a.lhs->a.get();
+    return ComparisonImplies(a, p);
+  }
+  // The condition reads a metric as sampled (`X > 85`): the alert's X, or X averaged, maxed, minned
+  // or last over a window beyond a bound had a sample beyond it. A counter that grew (increase or
+  // rate above 0) is above 0, so above any bound at or below 0.
+  if (p.lhs->kind == Node::kSelector) {
+    const Node* inner = a.lhs;
+    bool grew = false;
+    if (inner->kind == Node::kRangeFn) {
+      static const std::set<std::string> kGauge = {"avg_over_time", "max_over_time", "min_over_time", "last_over_time"};
+      grew = (inner->name == "increase" || inner->name == "rate") && (a.op == ">" || a.op == ">=") && a.threshold >= 0;
+      if (!kGauge.count(inner->name) && !grew) return false;
+      inner = inner->a.get();
+    }
+    if (inner->kind != Node::kSelector || !Same(*inner, *p.lhs, false)) return false;
+    if (grew) return (p.op == ">" || p.op == ">=") && p.threshold <= 0 && (a.op == ">" || a.threshold > 0 || p.op == ">=");
+    return BoundImplies(a.op, a.threshold, p.op, p.threshold);
+  }
+  // A counter's growth (`increase(X[10m]) > 100`): the alert's increase or rate over a window no
+  // longer than the condition's (a counter grows at least as much over a longer window ending at the
+  // same time), bounds compared as increases (a rate times its window). Growth from below only.
+  if (p.lhs->kind == Node::kRangeFn && a.lhs->kind == Node::kRangeFn && (p.op == ">" || p.op == ">=") &&
+      (a.op == ">" || a.op == ">=")) {
+    auto counter = [](const Node& n) { return n.name == "increase" || n.name == "rate"; };
+    if (!counter(*p.lhs) || !counter(*a.lhs)) return false;
+    if (!Same(*a.lhs->a, *p.lhs->a, false)) return false;
+    const double wa = a.lhs->a->window_s, wp = p.lhs->a->window_s;
+    if (wa <= 0 || wp <= 0 || wa > wp) return false;
+    const double ta = a.lhs->name == "rate" ? a.threshold * wa : a.threshold;
+    const double tp = p.lhs->name == "rate" ? p.threshold * wp : p.threshold;
+    if (ta < 0) return false;
+    return BoundImplies(a.op, ta, p.op, tp);
+  }
+  return false;
+}
+
+void Conjuncts(const Node& n, std::vector<const Node*>& out) {
+  if (n.kind == Node::kBinary && n.name == "and") {
+    Conjuncts(*n.a, out);
+    Conjuncts(*n.b, out);
+  } else {
+    out.push_back(&n);
+  }
+}
+
+NodePtr ParseLenient(const std::string& text) {
+  auto tokens = Tokenize(text);
+  if (!tokens) return nullptr;
+  try {
+    return Parser(std::move(*tokens), true).ParseCondition();
+  } catch (const std::exception&) {
+    return nullptr;
+  }
+}
+
 }  // namespace
 
 std::optional<MetricConditionResult> EvaluateMetricCondition(const std::string& condition,
@@ -521,6 +731,52 @@ std::optional<MetricConditionResult> EvaluateMetricCondition(const std::string& 
     }
   }
   return out;
+}
+
+namespace {
+
+// Each comparison of `condition` follows from one of `parts` (comparisons the alert asserts).
+bool PartsImply(const std::vector<Comparison>& parts, const Node& condition) {
+  std::vector<const Node*> cp;
+  Conjuncts(condition, cp);
+  for (const Node* pc : cp) {
+    auto pcmp = AsComparison(*pc);
+    if (!pcmp) return false;
+    bool implied = false;
+    for (const Comparison& a : parts) implied = implied || ComparisonImplies(a, *pcmp);
+    if (!implied) return false;
+  }
+  return true;
+}
+
+std::vector<Comparison> Parts(const Node& expression) {
+  std::vector<const Node*> ca;
+  Conjuncts(expression, ca);
+  std::vector<Comparison> out;
+  for (const Node* n : ca) {
+    if (auto c = AsComparison(*n)) out.push_back(*c);
+  }
+  return out;
+}
+
+}  // namespace
+
+bool ExpressionImpliesCondition(const std::string& expression, const std::string& condition) {
+  NodePtr a = ParseLenient(expression), p = ParseLenient(condition);
+  if (!a || !p) return false;
+  return PartsImply(Parts(*a), *p);
+}
+
+bool ExpressionValueImpliesCondition(const std::string& expression, double value, const std::string& condition) {
+  if (!std::isfinite(value)) return false;
+  NodePtr a = ParseLenient(expression), p = ParseLenient(condition);
+  if (!a || !p || (a->kind == Node::kBinary && a->name == "and")) return false;
+  auto cmp = AsComparison(*a);
+  // The value must be one the expression fires at (`> 90` fires at 98.71, not at 15).
+  if (!cmp || !BoundImplies("==", value, cmp->op, cmp->threshold)) return false;
+  // The left-hand side was `value`: at least and at most it.
+  return PartsImply({Comparison{cmp->lhs, ">=", value}, Comparison{cmp->lhs, "<=", value}}, *p) ||
+         PartsImply({Comparison{cmp->lhs, "==", value}}, *p);
 }
 
 }  // namespace vigil

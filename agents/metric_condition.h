@@ -45,4 +45,21 @@ struct MetricConditionResult {
 std::optional<MetricConditionResult> EvaluateMetricCondition(const std::string& condition,
                                                              const std::vector<TimeSeries>& series);
 
+// Whether an alert rule's expression firing means `condition` held (same parser, leniently: the
+// matchers =, !=, =~, !~ and an aggregation of a range function are read, never evaluated). Each
+// comparison of the condition must follow from one of the expression's `and` parts: the same metric
+// (the expression may select fewer series by its matchers; the condition's matchers it must carry),
+// a compatible reading (a linear function of it, `100 - x * 100 > 90` for x < 0.1; max/min/avg by (...) of it; a gauge averaged, maxed, minned or last over a
+// window for the gauge as sampled; increase or rate over a window no longer than the condition's for
+// its increase or rate), and a bound at least as strict (`> 90` implies `> 85`, `>= 1` implies `> 0`,
+// `< 85` implies no `> 85`). A metric name may carry one namespace word before the pack's name of
+// several words (`training_loss_scale` for `loss_scale`). Anything else - another metric, sum/count, absent(), or/unless, a
+// syntax outside the subset - implies nothing (false).
+bool ExpressionImpliesCondition(const std::string& expression, const std::string& condition);
+
+// Whether the alert's expression, a single comparison `L op T` that fired with L at `value` (the
+// value an annotation states, which must satisfy `op T`), means `condition` held: L = value read
+// against it as above (`100 - (A / B * 100) > 90` at 98.71 is A / B = 0.0129: `A / B < 0.05` held).
+bool ExpressionValueImpliesCondition(const std::string& expression, double value, const std::string& condition);
+
 }  // namespace vigil

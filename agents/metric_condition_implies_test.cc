@@ -1,0 +1,105 @@
+// ExpressionImpliesCondition (NA): an alert rule's expression firing means a pack condition held -
+// the same metric, a compatible reading, a bound at least as strict. Unknown forms imply nothing.
+#include <doctest/doctest.h>
+
+#include "agents/metric_condition.h"
+
+namespace vigil {
+namespace {
+
+TEST_CASE("expression implies condition: the forms real rules take") {
+  const char* temp = "DCGM_FI_DEV_GPU_TEMP > 85";
+  // The condition itself, spaces aside.
+  CHECK(ExpressionImpliesCondition("DCGM_FI_DEV_GPU_TEMP>85", temp));
+  // A stricter threshold, a label matcher (one GPU of those the condition reads), an aggregation
+  // over GPUs, a gauge averaged / maxed / minned over a window, the threshold written first.
+  CHECK(ExpressionImpliesCondition("DCGM_FI_DEV_GPU_TEMP > 90", temp));
+  CHECK(ExpressionImpliesCondition("DCGM_FI_DEV_GPU_TEMP >= 86", temp));
+  CHECK(ExpressionImpliesCondition("DCGM_FI_DEV_GPU_TEMP{gpu=\"3\", job=~\"dcgm.*\"} > 90", temp));
+  CHECK(ExpressionImpliesCondition("max by (gpu) (DCGM_FI_DEV_GPU_TEMP) > 90", temp));
+  CHECK(ExpressionImpliesCondition("avg by (Hostname) (DCGM_FI_DEV_GPU_TEMP) > 88", temp));
+  CHECK(ExpressionImpliesCondition("avg_over_time(DCGM_FI_DEV_GPU_TEMP[10m]) > 85", temp));
+  CHECK(ExpressionImpliesCondition("min_over_time(DCGM_FI_DEV_GPU_TEMP{gpu=\"1\"}[5m]) > 87", temp));
+  CHECK(ExpressionImpliesCondition("90 < DCGM_FI_DEV_GPU_TEMP", temp));
+  CHECK(ExpressionImpliesCondition("DCGM_FI_DEV_GPU_TEMP > 90 and DCGM_FI_DEV_GPU_UTIL > 10", temp));
+  // A counter: >= 1 is > 0; rate for increase at 0; a shorter window and a higher bound.
+  CHECK(ExpressionImpliesCondition("DCGM_FI_DEV_ROW_REMAP_PENDING >= 1", "DCGM_FI_DEV_ROW_REMAP_PENDING > 0"));
+  CHECK(ExpressionImpliesCondition("rate(node_vmstat_oom_kill[10m]) > 0", "increase(node_vmstat_oom_kill[10m]) > 0"));
+  CHECK(ExpressionImpliesCondition("increase(node_vmstat_oom_kill[5m]) > 0", "increase(node_vmstat_oom_kill[10m]) > 0"));
+  CHECK(ExpressionImpliesCondition("max by (gpu) (increase(DCGM_FI_DEV_PCIE_REPLAY_COUNTER[5m])) > 500",
+                                   "increase(DCGM_FI_DEV_PCIE_REPLAY_COUNTER[10m]) > 100"));
+  // rate 1/s over 5m is an increase of 300 in 5m: > 100 in 10m.
+  CHECK(ExpressionImpliesCondition("rate(DCGM_FI_DEV_PCIE_REPLAY_COUNTER[5m]) > 1",
+                                   "increase(DCGM_FI_DEV_PCIE_REPLAY_COUNTER[10m]) > 100"));
+  CHECK(ExpressionImpliesCondition("DCGM_FI_DEV_XID_ERRORS == 79", "DCGM_FI_DEV_XID_ERRORS == 79"));
+  CHECK(ExpressionImpliesCondition("node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes < 0.03",
+                                   "node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes < 0.05"));
+  CHECK(ExpressionImpliesCondition("node_infiniband_state_id < 4", "node_infiniband_state_id != 4"));
+}
+
+TEST_CASE("expression implies condition: what does not follow") {
+  const char* temp = "DCGM_FI_DEV_GPU_TEMP > 85";
+  CHECK_FALSE(ExpressionImpliesCondition("DCGM_FI_DEV_GPU_TEMP < 85", temp));       // the other side
+  CHECK_FALSE(ExpressionImpliesCondition("DCGM_FI_DEV_GPU_TEMP > 80", temp));       // a looser bound
+  CHECK_FALSE(ExpressionImpliesCondition("DCGM_FI_DEV_GPU_TEMP >= 85", temp));      // 85 itself
+  CHECK_FALSE(ExpressionImpliesCondition("DCGM_FI_DEV_MEMORY_TEMP > 95", temp));    // another metric
+  CHECK_FALSE(ExpressionImpliesCondition("sum by (Hostname) (DCGM_FI_DEV_GPU_TEMP) > 700", temp));  // no GPU need be
+  CHECK_FALSE(ExpressionImpliesCondition("count by (Hostname) (DCGM_FI_DEV_GPU_TEMP) > 90", temp));
+  CHECK_FALSE(ExpressionImpliesCondition("absent(DCGM_FI_DEV_GPU_TEMP)", temp));
+  CHECK_FALSE(ExpressionImpliesCondition("DCGM_FI_DEV_GPU_TEMP > 90 or DCGM_FI_DEV_MEMORY_TEMP > 95", temp));
+  CHECK_FALSE(ExpressionImpliesCondition("DCGM_FI_DEV_GPU_TEMP > 90 unless DCGM_FI_DEV_GPU_UTIL < 1", temp));
+  CHECK_FALSE(ExpressionImpliesCondition("DCGM_FI_DEV_GPU_TEMP > DCGM_FI_DEV_SLOWDOWN_TEMP", temp));
+  CHECK_FALSE(ExpressionImpliesCondition("deriv(DCGM_FI_DEV_GPU_TEMP[10m]) > 90", temp));
+  // The condition's own matcher must be the alert's.
+  CHECK_FALSE(ExpressionImpliesCondition("up == 0", "up{job=\"dcgm-exporter\"} == 0"));
+  CHECK(ExpressionImpliesCondition("up{job=\"dcgm-exporter\",instance=\"n3:9400\"} == 0", "up{job=\"dcgm-exporter\"} == 0"));
+  // Any Xid is not one Xid; the threshold is not the value.
+  CHECK_FALSE(ExpressionImpliesCondition("DCGM_FI_DEV_XID_ERRORS > 0", "DCGM_FI_DEV_XID_ERRORS == 79"));
+  CHECK_FALSE(ExpressionImpliesCondition("DCGM_FI_DEV_XID_ERRORS >= 79", "DCGM_FI_DEV_XID_ERRORS == 79"));
+  // A counter over a longer window, a lower rate, or falling.
+  CHECK_FALSE(ExpressionImpliesCondition("increase(node_vmstat_oom_kill[1h]) > 0", "increase(node_vmstat_oom_kill[10m]) > 0"));
+  CHECK_FALSE(ExpressionImpliesCondition("rate(DCGM_FI_DEV_PCIE_REPLAY_COUNTER[5m]) > 0.1",
+                                         "increase(DCGM_FI_DEV_PCIE_REPLAY_COUNTER[10m]) > 100"));
+  CHECK_FALSE(ExpressionImpliesCondition("increase(DCGM_FI_DEV_PCIE_REPLAY_COUNTER[10m]) < 100",
+                                         "increase(DCGM_FI_DEV_PCIE_REPLAY_COUNTER[10m]) > 100"));
+  // Another reading of the ratio: not the condition.
+  CHECK_FALSE(ExpressionImpliesCondition("(1 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes) * 100 > 90",
+                                         "node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes < 0.05"));
+  // Bad input: false, never a crash.
+  for (const char* bad : {"", "(", ">", "X{a=\"1\"", "X[", "max by (", "1e999 > X", "X > 85 and", "\"\"", "rate(X[5m]"}) {
+    CHECK_FALSE(ExpressionImpliesCondition(bad, temp));
+    CHECK_FALSE(ExpressionImpliesCondition(temp, bad));
+  }
+}
+
+TEST_CASE("expression implies condition: a linear reading, a namespaced name, the alert's value") {
+  const char* avail = "node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes < 0.05";
+  const char* used = "100 - (node_memory_MemAvailable_bytes{job=\"node-exporter\"} / node_memory_MemTotal_bytes{job=\"node-exporter\"} * 100) > 90";
+  // > 90 % used is < 10 % available: not < 5 %.
+  CHECK_FALSE(ExpressionImpliesCondition(used, avail));
+  CHECK(ExpressionImpliesCondition(
+      "100 - (node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes * 100) > 97", avail));
+  // Fired at 98.71 % used: 1.29 % available.
+  CHECK(ExpressionValueImpliesCondition(used, 98.71, avail));
+  CHECK_FALSE(ExpressionValueImpliesCondition(used, 92.5, avail));
+  // A value the expression does not fire at is not its value.
+  CHECK_FALSE(ExpressionValueImpliesCondition(used, 15, avail));
+  CHECK_FALSE(ExpressionValueImpliesCondition("DCGM_FI_DEV_GPU_TEMP > 80 and DCGM_FI_DEV_GPU_UTIL > 1", 91, "DCGM_FI_DEV_GPU_TEMP > 85"));
+  CHECK(ExpressionValueImpliesCondition("avg_over_time(DCGM_FI_DEV_GPU_TEMP[10m]) > 80", 91, "DCGM_FI_DEV_GPU_TEMP > 85"));
+  CHECK_FALSE(ExpressionValueImpliesCondition("avg_over_time(DCGM_FI_DEV_GPU_TEMP[10m]) > 80", 84, "DCGM_FI_DEV_GPU_TEMP > 85"));
+  // An exporter's namespace before the pack's name of several words; a one-word name only itself.
+  CHECK(ExpressionImpliesCondition("training_loss_scale <= 1 and increase(training_skipped_steps_total[30m]) > 50", "loss_scale <= 1"));
+  CHECK_FALSE(ExpressionImpliesCondition("training_loss_scale <= 2", "loss_scale <= 1"));
+  CHECK_FALSE(ExpressionImpliesCondition("job_training_loss_scale <= 1", "loss_scale <= 1"));
+  CHECK_FALSE(ExpressionImpliesCondition("moe_aux_loss != moe_aux_loss", "loss != loss"));
+  CHECK_FALSE(ExpressionImpliesCondition("job:loss_scale:min <= 1", "loss_scale <= 1"));
+  // A counter that grew is above 0.
+  CHECK(ExpressionImpliesCondition("increase(DCGM_FI_DEV_ECC_DBE_VOL_TOTAL[10m]) > 0", "DCGM_FI_DEV_ECC_DBE_VOL_TOTAL > 0"));
+  CHECK_FALSE(ExpressionImpliesCondition("increase(DCGM_FI_DEV_ECC_DBE_VOL_TOTAL[10m]) >= 0", "DCGM_FI_DEV_ECC_DBE_VOL_TOTAL > 0"));
+  CHECK_FALSE(ExpressionImpliesCondition("increase(DCGM_FI_DEV_ECC_SBE_VOL_TOTAL[10m]) > 5", "DCGM_FI_DEV_ECC_SBE_VOL_TOTAL > 1000"));
+  // The same inequality with a matcher added.
+  CHECK(ExpressionImpliesCondition("node_infiniband_state_id{device=~\"mlx5_[0-9]+\"} != 4", "node_infiniband_state_id != 4"));
+}
+
+}  // namespace
+}  // namespace vigil
