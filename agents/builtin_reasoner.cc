@@ -7261,8 +7261,44 @@ bool JobThrottleSeries(const DiagnosisCase& c, const Topology& topo, const std::
 // place). Any other support (a log read from the cluster, a metric, a probe) lifts it.
 constexpr double kAlertOnlyMaxConfidence = 0.45;
 
-bool RestsOnAlertAlone(const DiagnosisCase& c, const std::vector<Observation>& observations, const std::string& cat) {
+// The node an observation places its evidence on when that is another node than the alert's (NA):
+// "" when the observation names no node, the alert names none, or they are one node by any of the
+// alert's names for it (node_names.h).
+// A log line the topology does not place (no node in hint: "gpu-2/kern.log" in a case with no
+// topology) is another node's when its source's first path part is (LogOfOtherNode, diagnosis_agent.h:
+// the rule that adds the alert's line beside another node's line of its code).
+std::string OtherNodeThanAlert(const DiagnosisCase& c, const Observation& o) {
+  if (!c.alert) return "";
+  const std::string alert_node = AlertNode(*c.alert).second;
+  if (alert_node.empty()) return "";
+  if (o.hint.node.empty()) {
+    const std::string& src = o.evidence.source;
+    if (o.evidence.kind != EvidenceKind::kLog || !LogOfOtherNode(c, alert_node, src)) return "";
+    return src.substr(0, src.find('/'));
+  }
+  if (SameNodeName(alert_node, o.hint.node) || NamesNode(NodeNamesOf(c.alert->labels), o.hint.node)) return "";
+  return o.hint.node;
+}
+
+// Whether an answer placed at `component` ("gpu-7/gpu3", "gpu-7") is about the alert's node: its
+// first path part is the alert's node. An answer on the job (or on no place) is not: every node's
+// evidence is the job's own (a collective hang seen on four nodes).
+bool OnAlertNode(const DiagnosisCase& c, const std::string& component) {
   if (!c.alert) return false;
+  const std::string node = component.substr(0, component.find('/'));
+  if (node.empty() || node == "job") return false;
+  const std::string alert_node = AlertNode(*c.alert).second;
+  return alert_node.empty() || SameNodeName(alert_node, node) || NamesNode(NodeNamesOf(c.alert->labels), node);
+}
+
+// `component`: where the answer is placed. Evidence of another node than the alert's supports a
+// hypothesis about that node, not this one (NA): for an answer on the alert's node, a log line,
+// series or probe of another node is neither the alert's support nor first-hand support (before NA,
+// gpu-2's kernel log naming Xid 79 lifted gpu-7's Xid 79 alert to 0.80, quoted as its evidence).
+bool RestsOnAlertAlone(const DiagnosisCase& c, const std::vector<Observation>& observations, const std::string& cat,
+                       const std::string& component) {
+  if (!c.alert) return false;
+  const bool on_alert_node = OnAlertNode(c, component);
   bool alert_support = false;
   for (const Observation& o : observations) {
     auto it = o.deltas.find(cat);
@@ -7270,6 +7306,7 @@ bool RestsOnAlertAlone(const DiagnosisCase& c, const std::vector<Observation>& o
     const Evidence& e = o.evidence;
     const bool from_alert =
         e.kind == EvidenceKind::kKnowledge || e.kind == EvidenceKind::kAlert || FromAlertFactsLog(e);
+    if (!from_alert && on_alert_node && !OtherNodeThanAlert(c, o).empty()) continue;
     if (!from_alert) return false;
     // The alert's line read like an incident is the alert's support too (review RV-AT: it alone
     // lifted nccl_collective_hang over "unknown" for an NCCLWatchdogTimeout alert, with no cap, no note).
@@ -7312,7 +7349,7 @@ bool AlertStatesFact(const std::vector<Observation>& observations, const std::st
 // alert's unverified fact, contradicted first-hand, is discounted to the first-hand cause's level.
 void PreferFirstHand(const DiagnosisCase& c, const std::vector<Observation>& observations,
                      std::vector<Hypothesis>& hypotheses) {
-  if (hypotheses.size() < 2 || !RestsOnAlertAlone(c, observations, hypotheses[0].category)) return;
+  if (hypotheses.size() < 2 || !RestsOnAlertAlone(c, observations, hypotheses[0].category, hypotheses[0].component)) return;
   // The strongest single observation of `cat`: the alert's line, or the case's own logs/metrics/probes.
   auto strongest = [&](const std::string& cat, bool first_hand) {
     double best = 0;
@@ -7550,6 +7587,71 @@ void SayAlertRefuted(const DiagnosisCase& c, const std::string& cat, const std::
                      "counters), a stale or misrouted alert, or a fault the probes do not see: read the "
                      "node's kernel log from before the alert (and before any reboot) and the alert's history";
   d.unverified.insert(d.unverified.begin(), std::move(note));
+}
+
+// First-hand evidence of the answer's category on other nodes than the alert's (NA), said in
+// `unverified` for an answer on the alert's node:
+// - on one other node only: that node's evidence, not the alert node's (RestsOnAlertAlone counts it for
+//   neither): the other node may have the same fault and is worth checking too;
+// - on several nodes at once (the alert's and another, or two others): the same fault on several
+//   nodes points at something they share - a switch or fabric link, a rack's power or cooling, a
+//   driver or firmware rollout - as much as at each node.
+void SayFaultOnOtherNodes(const DiagnosisCase& c, const std::vector<Observation>& observations, Diagnosis& d) {
+  if (!c.alert || d.root_cause.empty() || d.root_cause == "unknown" || !OnAlertNode(c, d.component)) return;
+  const std::string alert_node = AlertNode(*c.alert).second;
+  if (alert_node.empty()) return;
+  std::vector<std::string> others;
+  bool here = false;
+  for (const Observation& o : observations) {
+    // A repeated signature's later lines count 0 toward the belief (the first counts) but are still
+    // the fault seen on their node.
+    const auto& sup = o.evidence.supports;
+    const EvidenceKind k = o.evidence.kind;
+    if (std::find(sup.begin(), sup.end(), d.root_cause) == sup.end() || FromAlertFactsLog(o.evidence)) continue;
+    if (k != EvidenceKind::kLog && k != EvidenceKind::kMetric && k != EvidenceKind::kProbe) continue;
+    const std::string other = OtherNodeThanAlert(c, o);
+    if (other.empty()) {
+      const std::string& src = o.evidence.source;
+      here = here || !o.hint.node.empty() || SameNodeName(alert_node, src.substr(0, src.find('/')));
+    } else if (std::find(others.begin(), others.end(), other) == others.end()) {
+      others.push_back(other);
+    }
+  }
+  if (others.empty()) return;
+  std::sort(others.begin(), others.end());
+  std::string list;
+  for (size_t i = 0; i < others.size() && i < 8; ++i) {
+    if (i) list += ", ";
+    list += others[i];
+  }
+  if (others.size() > 8) list += ", ...";
+  std::string note = d.root_cause;
+  if (here || others.size() >= 2) {
+    note += " is seen first-hand on ";
+    note += std::to_string(others.size() + (here ? 1 : 0));
+    note += " nodes at once (";
+    if (here) {
+      note += alert_node;
+      note += ", ";
+    }
+    note += list;
+    note += "): the same fault on several nodes points at something they share (a switch or fabric link, a rack's "
+            "power or cooling, a driver or firmware rollout) as much as at each node; compare when each began and "
+            "what they have in common before draining them one by one";
+  } else {
+    note += " is seen first-hand on ";
+    note += list;
+    note += ", another node than the alert's ";
+    note += alert_node;
+    note += ": that is evidence of ";
+    note += list;
+    note += "'s fault, not of ";
+    note += alert_node;
+    note += "'s, which rests on the alert; check ";
+    note += list;
+    note += " too";
+  }
+  d.unverified.push_back(std::move(note));
 }
 
 void SayAlertOnly(const DiagnosisCase& c, Diagnosis& d) {
@@ -10162,7 +10264,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   PreferFirstHand(c, beliefs.observations(), d.hypotheses);
   // Whether the leading hypothesis rests on the alert's own facts alone (RestsOnAlertAlone).
   const bool lead_alert_alone =
-      !d.hypotheses.empty() && RestsOnAlertAlone(c, beliefs.observations(), d.hypotheses[0].category);
+      !d.hypotheses.empty() &&
+      RestsOnAlertAlone(c, beliefs.observations(), d.hypotheses[0].category, d.hypotheses[0].component);
   const bool symptom_alone = lead_alert_alone &&
                              !AlertStatesFact(beliefs.observations(), d.hypotheses[0].category,
                                               layer_of(d.hypotheses[0].category));
@@ -10247,6 +10350,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     d.summary = top.category + (top.component.empty() ? "" : " on " + top.component) +
                 (first_detail.empty() ? "" : ": " + Utf8Prefix(first_detail, 200));
     if (lead_alert_alone) SayAlertOnly(c, d);  // top is d.hypotheses[0]
+    SayFaultOnOtherNodes(c, beliefs.observations(), d);
     // The answer no probe confirmed while a probe that tests it was there to run (holdout h003: the
     // logs made it so likely that no probe was expected to change the ranking, so its gpu.health
     // never ran): said in `unverified`, with the probes to run, so that nobody takes it for checked.

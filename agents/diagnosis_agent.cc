@@ -305,6 +305,8 @@ std::string NameShape(std::string_view name) {
   return out;
 }
 
+}  // namespace
+
 // Whether a log is placed on another node than the alert's (review RV-AP: a kernel log of gpu-2
 // naming Xid 79 kept gpu-7's Xid 79 alert out, and the answer placed on gpu-7 quoted gpu-2's line).
 // The node is the source's first path part ("gpu-2/kern.log"), read as a node when the case's
@@ -326,7 +328,6 @@ bool LogOfOtherNode(const DiagnosisCase& c, const std::string& alert_node, const
   const std::string shape = NameShape(part);
   return shape.size() < part.size() && shape == NameShape(alert_node);
 }
-}  // namespace
 
 std::vector<std::string> AlertFaultCodes(const Alert& a) {
   std::string text;

@@ -84,6 +84,11 @@ std::vector<std::string> AlertFaultCodes(const Alert& a);
 //   window, dropped by relabelling).
 // false for a case without an alert.
 bool AlertFactNotInEvidence(const DiagnosisCase& c);
+// Whether a log (by its source) is placed on another node than `alert_node` (review RV-AP): its
+// first path part is a node the case's topology lists, or has the alert's node's name pattern with
+// other digits ("gpu-2" beside "gpu-7"); a job's or a tool's log ("slurm/...", "alertmanager/webhook")
+// is nobody's. Also the reasoner's rule for first-hand support (NA: RestsOnAlertAlone).
+bool LogOfOtherNode(const DiagnosisCase& c, const std::string& alert_node, const std::string& source);
 // The last part of the log's source AlertFactsLog writes, and whether a log is one it wrote (its source
 // is "alertmanager alert" or ends in "/alertmanager alert").
 inline constexpr std::string_view kAlertFactsLogName = "alertmanager alert";

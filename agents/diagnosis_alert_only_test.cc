@@ -600,6 +600,55 @@ TEST_CASE("alert only: the alert's expression is a KB metric condition of a devi
   CHECK(Diagnose(CaseOf(Json{{"alert", nan}})).diagnosis.root_cause == "unknown");
 }
 
+// NA: evidence of another node supports a hypothesis about that node, not the alert's. An Xid 79
+// alert on gpu-7 GPU 3 beside kernel logs naming Xid 79 on gpu-7 itself, on another node only, on
+// several nodes.
+Json Xid79Alert() {
+  Json a = Xid95Alert();
+  a["labels"]["xid"] = "79";
+  a["annotations"]["summary"] = "GPU reported Xid 79 on gpu-7";
+  a["annotations"]["description"] = "GPU 3 on gpu-7 reported XID 79 for 1m.";
+  return a;
+}
+Json KernelXid79(const std::string& node, const std::string& bus) {
+  return Json{{"source", node + "/kern.log"},
+              {"lines", {"[Mon Nov 30 08:11:58 2026] NVRM: Xid (PCI:0000:" + bus + ":00): 79, pid='<unknown>', name=<unknown>, "
+                         "GPU has fallen off the bus."}}};
+}
+
+TEST_CASE("alert beside evidence: another node's line of the same fault is that node's, not the alert's (NA)") {
+  // Another node only: gpu-2's line does not confirm gpu-7's alert (before NA: 0.80, not suspected,
+  // gpu-2's line quoted as gpu-7's evidence).
+  Json j{{"alert", Xid79Alert()}};
+  j["logs"] = Json::array({KernelXid79("gpu-2", "1b")});
+  const Diagnosis d = Diagnose(CaseOf(j)).diagnosis;
+  CHECK(d.root_cause == "gpu_fallen_off_bus");
+  CHECK(d.component.rfind("gpu-7", 0) == 0);
+  CHECK(d.confidence <= 0.45);
+  CHECK(d.summary.rfind("suspected (from the alert alone, not verified)", 0) == 0);
+  CHECK(Said(d, "is seen first-hand on gpu-2, another node than the alert's gpu-7"));
+  // The same node: first-hand, not capped, nothing said of other nodes.
+  j["logs"] = Json::array({KernelXid79("gpu-7", "3b")});
+  const Diagnosis same = Diagnose(CaseOf(j)).diagnosis;
+  CHECK(same.root_cause == "gpu_fallen_off_bus");
+  CHECK(same.confidence > 0.45);
+  CHECK(same.summary.rfind("suspected", 0) != 0);
+  CHECK_FALSE(Said(same, "first-hand on"));
+  // The alert's node and another: first-hand here, and the same fault on two nodes at once is said.
+  j["logs"] = Json::array({KernelXid79("gpu-7", "3b"), KernelXid79("gpu-2", "1b")});
+  const Diagnosis both = Diagnose(CaseOf(j)).diagnosis;
+  CHECK(both.root_cause == "gpu_fallen_off_bus");
+  CHECK(both.confidence > 0.45);
+  CHECK(Said(both, "is seen first-hand on 2 nodes at once (gpu-7, gpu-2)"));
+  CHECK(Said(both, "something they share"));
+  // Two other nodes, none on the alert's: still suspected on gpu-7, the shared cause said.
+  j["logs"] = Json::array({KernelXid79("gpu-2", "1b"), KernelXid79("gpu-5", "5d")});
+  const Diagnosis others = Diagnose(CaseOf(j)).diagnosis;
+  CHECK(others.root_cause == "gpu_fallen_off_bus");
+  CHECK(others.confidence <= 0.45);
+  CHECK(Said(others, "is seen first-hand on 2 nodes at once (gpu-2, gpu-5)"));
+}
+
 // NA: the alert's expression implies a pack condition (not written as it) - the alert firing means
 // the condition held.
 Json AlertWithExpr(const std::string& name, Json labels, const std::string& summary, const std::string& description,
