@@ -7479,11 +7479,19 @@ void AddAlertExpressionCondition(const DiagnosisCase& c, const KnowledgeFacts& f
   if (expr.empty()) return;
   std::set<std::string> done;
   const std::optional<double> stated = AlertStatedValue(*c.alert, raw);
+  // Beside the case's own logs or probe results the alert's reading is second-hand: only the verbatim
+  // condition counts there, as before NA (AP's rule for a code-less alert's line: the first-hand
+  // evidence decides). Full evidence, realistic10 rl10-29: the NVLink alert's stated 184 CRC errors
+  // outweighed the PCIe fault its logs and probes show.
+  bool first_hand = !c.probes.empty();
+  for (const CaseLog& log : c.logs) {
+    first_hand = first_hand || (!IsAlertFactsLog(log.source) && log.source.find("alertmanager co-firing alerts") == std::string::npos);
+  }
   for (const Signature& s : facts.metric_conditions) {
     if (done.count(s.category)) continue;
     const bool same = squeeze(s.pattern) == expr;
-    const bool implied = same || ExpressionImpliesCondition(raw, s.pattern);
-    const bool by_value = !implied && stated && ExpressionValueImpliesCondition(raw, *stated, s.pattern);
+    const bool implied = same || (!first_hand && ExpressionImpliesCondition(raw, s.pattern));
+    const bool by_value = !implied && !first_hand && stated && ExpressionValueImpliesCondition(raw, *stated, s.pattern);
     if (!implied && !by_value) continue;
     auto layer = facts.layers.find(s.category);
     if (layer == facts.layers.end()) continue;
