@@ -3,6 +3,8 @@
 #include "agents/probe_evidence_for_alert.h"
 
 #include "agents/alert_triage.h"
+#include "agents/diagnosis_agent.h"
+#include "agents/fault_codes.h"
 #include "agents/metric_condition.h"
 #include "agents/node_names.h"
 #include "connectors/alertmanager.h"
@@ -6924,6 +6926,23 @@ std::set<std::string> AboutWords(std::string_view text, const std::set<std::stri
   return out;
 }
 
+// The named fault codes of a text that name a fault of their own (fault_codes.h: "cuda
+// illegal_address", "dcgm volatile_dbe_detected"; Xid numbers are AboutWords'), sorted, each after
+// "; ": a served alert's "CUDA error: an illegal memory access was encountered" and this one's
+// "cudaErrorLaunchFailure" are two faults however alike the rest of the words.
+std::string NamedCauseCodes(const std::string& text) {
+  std::set<std::string> named;
+  for (const std::string& code : FaultCodesInText(text)) {
+    if (FaultCodeFamily(code) != "xid" && FaultCodeIsCause(code)) named.insert(code);
+  }
+  std::string out;
+  for (const std::string& code : named) {
+    out += "; ";
+    out += code;
+  }
+  return out;
+}
+
 // A served incident's alert text must be at least this similar (Jaccard of AboutWords) to this
 // alert's: its summary/description say the same thing once values and places are set aside.
 constexpr double kServedRecallMinSimilarity = 0.5;
@@ -7053,7 +7072,8 @@ ServedRecallMatch StrongServedRecall(const DiagnosisCase& c, const KnowledgeFact
     }
     return out;
   };
-  if (const std::string ca = codes(a), cb = codes(b); ca != cb) {
+  if (const std::string ca = codes(a) + NamedCauseCodes(now_text), cb = codes(b) + NamedCauseCodes(past.annotations);
+      ca != cb) {
     std::string why = "the alert texts name other fault codes (this alert `";
     why += ca;
     why += "`, the past one `";
@@ -8348,6 +8368,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   for (TimeSeries& s : SeriesFromSmiQuery(c, topo)) series.push_back(std::move(s));
   AddFieldAliases(series);
   AddMoeAliases(series);
+  // Xids that log-derived exporters publish in labels, read as the XID field (fault_codes.h).
+  for (TimeSeries& s : XidSeriesFromLabels(series)) series.push_back(std::move(s));
   // FP8 scaling can only overflow in a run that computes in FP8: without any FP8 trace in the case
   // (recipe, amax / scale statistics, e4m3 / e5m2, an fp8_* series), a NaN or a loss jump read by
   // an FP8 entry's generic condition ("loss != loss") is the run's own numerics, not FP8's.

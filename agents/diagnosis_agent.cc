@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "agents/alert_triage.h"
+#include "agents/fault_codes.h"
 #include "agents/probe_evidence_for_alert.h"
 #include "agents/zero_counter.h"
 #include "core/ascii.h"
@@ -230,6 +231,22 @@ bool FaultCodeNegated(const std::string& text, size_t begin, size_t end) {
   }
   return false;
 }
+
+// Whether a number read after a code list's ',' or '/' (ending at `end`) is one more code: it is
+// followed by the end of the text, a punctuation mark or a function word ("Xid 48, 63, 64",
+// "Xid 13, 31 and 43", "Xid 48, 63 on GPU 3"), not by a noun it counts ("Xid 79, 3 GPUs affected",
+// "Xid 48, 2 times").
+bool ListContinuesAfter(const std::string& text, size_t end) {
+  static const std::set<std::string_view> kFunction = {
+      "and", "or", "on", "in", "at", "from", "for", "since", "during", "after", "before", "with", "within", "by",
+      "to", "of", "were", "was", "are", "is", "seen", "reported", "logged", "detected", "observed", "raised", "then"};
+  size_t p = end;
+  while (p < text.size() && (text[p] == ' ' || text[p] == '\t')) ++p;
+  if (p >= text.size() || !std::isalpha(static_cast<unsigned char>(text[p]))) return true;
+  size_t e = p;
+  while (e < text.size() && std::isalpha(static_cast<unsigned char>(text[e]))) ++e;
+  return kFunction.count(AsciiLower(text.substr(p, e - p))) > 0;
+}
 }  // namespace
 
 std::vector<std::string> FaultCodesInText(const std::string& text) {
@@ -244,7 +261,6 @@ std::vector<std::string> FaultCodesInText(const std::string& text) {
   std::vector<std::string> out;
   auto is_digit = [](char ch) { return ch >= '0' && ch <= '9'; };
   auto is_word = [&](char ch) { return is_digit(ch) || ch == '_' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'); };
-  if (AsciiLower(text).find("xid") == std::string::npos) return out;
   auto add = [&](const std::string& kind, std::string number) {
     while (number.size() > 1 && number[0] == '0') number.erase(0, 1);  // "Xid 079" is Xid 79
     std::string code = kind;
@@ -252,7 +268,8 @@ std::vector<std::string> FaultCodesInText(const std::string& text) {
     code += number;
     if (out.size() < kMaxFaultCodes && std::find(out.begin(), out.end(), code) == out.end()) out.push_back(std::move(code));
   };
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), kCode);
+  const bool xid = AsciiLower(text).find("xid") != std::string::npos;
+  for (auto it = xid ? std::sregex_iterator(text.begin(), text.end(), kCode) : std::sregex_iterator();
        it != std::sregex_iterator() && out.size() < kMaxFaultCodes; ++it) {
     const std::string kind = AsciiLower((*it)[1].str());
     std::vector<std::string> numbers{(*it)[2].str()};
@@ -267,12 +284,19 @@ std::vector<std::string> FaultCodesInText(const std::string& text) {
       const size_t digits = p;
       while (p < text.size() && is_digit(text[p]) && p - digits < 6) ++p;
       if (p == digits || p - digits > 5 || (p < text.size() && is_word(text[p]))) break;
+      if (!ListContinuesAfter(text, p)) break;  // "Xid 79, 3 GPUs affected": a count, not a code
       numbers.push_back(text.substr(digits, p - digits));
       pos = p;
     }
     // "no prior Xid 48/94/95", "without Xid 79", "Xid 95 not seen": codes named to rule them out.
     if (FaultCodeNegated(text, static_cast<size_t>(it->position(0)), pos)) continue;
     for (std::string& n : numbers) add(kind, std::move(n));
+  }
+  // The named families of the fault-code table (fault_codes.h): CUDA, cuBLAS, NCCL, IB verbs, DCGM.
+  for (FaultCodeMention& m : NamedFaultCodeMentions(text)) {
+    if (out.size() >= kMaxFaultCodes) break;
+    if (FaultCodeNegated(text, m.begin, m.end)) continue;
+    if (std::find(out.begin(), out.end(), m.code) == out.end()) out.push_back(std::move(m.code));
   }
   return out;
 }
@@ -283,14 +307,6 @@ bool IsAlertFactsLog(const std::string& source) {
 }
 
 namespace {
-// Whether a text may hold "xid" in any case (the cheap test before FaultCodesInText's regex).
-bool MayNameXid(std::string_view text) {
-  for (size_t i = 0; i + 3 <= text.size(); ++i) {
-    if ((text[i] | 0x20) == 'x' && (text[i + 1] | 0x20) == 'i' && (text[i + 2] | 0x20) == 'd') return true;
-  }
-  return false;
-}
-
 std::string LabelValue(const Labels& ls, const char* k) {
   auto it = ls.find(k);
   return it == ls.end() ? std::string() : it->second;
@@ -348,6 +364,10 @@ bool AlertFactNotInEvidence(const DiagnosisCase& c) {
   if (!c.alert) return false;
   const Alert& a = *c.alert;
   std::vector<std::string> codes = AlertFaultCodes(a);
+  // A code that names no fault of its own (ncclRemoteError, IBV_WC_WR_FLUSH_ERR: fault_codes.h) is
+  // no fact of the alert's: the case's evidence is where the cause is read.
+  codes.erase(std::remove_if(codes.begin(), codes.end(), [](const std::string& k) { return !FaultCodeIsCause(k); }),
+              codes.end());
   if (!codes.empty()) {
     // A code the case's logs name (a kernel log's "NVRM: Xid (PCI:...): 95", a co-firing alert's
     // text) or an XID series of the alert's GPU shows (dcgm-exporter's DCGM_FI_DEV_XID_ERRORS: its
@@ -358,7 +378,7 @@ bool AlertFactNotInEvidence(const DiagnosisCase& c) {
       if (IsAlertFactsLog(log.source) || LogOfOtherNode(c, node, log.source)) continue;
       for (const LogLine& l : log.lines) {
         if (codes.empty()) return false;
-        if (!MayNameXid(l.text)) continue;
+        if (!MayNameFaultCode(l.text)) continue;
         for (const std::string& code : FaultCodesInText(l.text)) drop(code);
       }
     }
@@ -367,12 +387,16 @@ bool AlertFactNotInEvidence(const DiagnosisCase& c) {
     const NodeNames alert_node = NodeNamesOf(a.labels);
     for (const TimeSeries& s : c.metrics) {
       if (codes.empty()) return false;
-      if (s.name.find("XID") == std::string::npos && s.name.find("xid") == std::string::npos) continue;
       if (const std::string sg = LabelValue(s.labels, "gpu"); !gpu.empty() && !sg.empty() && sg != gpu) continue;
       // dcgm-exporter's UUID label names the GPU too (an alert grouped by UUID carries no index).
       if (const std::string su = LabelValue(s.labels, "UUID"); !uuid.empty() && !su.empty() && su != uuid) continue;
       const NodeNames series_node = NodeNamesOf(s.labels);
       if (!alert_node.empty() && !series_node.empty() && !SameNode(alert_node, series_node)) continue;
+      // A log-derived exporter's code in the labels, with events in the window
+      // (gpu_xid_errors_total{xid="79"}, problem_counter{reason="GPUXid79"}).
+      for (const std::string& code : SeriesLabelFaultCodes(s)) drop(code);
+      if (s.name.find("XID") == std::string::npos && s.name.find("xid") == std::string::npos) continue;
+      if (!LabelValue(s.labels, "xid").empty() || !LabelValue(s.labels, "code").empty()) continue;  // a count
       for (double v : s.values) {
         if (!std::isfinite(v) || v < 1 || v > 99999 || v != std::floor(v)) continue;
         std::string code = "xid ";
@@ -458,21 +482,36 @@ namespace {
 // 48/94/95") - is none of them. Another Xid is another fault however alike the rest of the words.
 bool OtherFaultCode(const SearchHit& h, const std::vector<std::string>& codes) {
   if (codes.empty() || h.kind != SearchHit::Kind::kIncident) return false;
-  std::vector<std::string> theirs = FaultCodesInText(h.incident.title);
+  // Only codes that name a fault of their own (fault_codes.h): a flushed work request or
+  // ncclRemoteError follows another fault and says nothing of which.
+  auto causes = [](std::vector<std::string> v) {
+    v.erase(std::remove_if(v.begin(), v.end(), [](const std::string& c) { return !FaultCodeIsCause(c); }), v.end());
+    return v;
+  };
+  const std::vector<std::string> ours = causes(codes);
+  if (ours.empty()) return false;
+  std::vector<std::string> theirs = causes(FaultCodesInText(h.incident.title));
   if (theirs.empty()) {
     std::string symptoms;
     for (const std::string& s : h.incident.symptoms) {
       symptoms += s;
       symptoms += "\n";
     }
-    theirs = FaultCodesInText(symptoms);
+    theirs = causes(FaultCodesInText(symptoms));
   }
-  if (theirs.empty()) theirs = FaultCodesInText(h.incident.raw_text);
+  if (theirs.empty()) theirs = causes(FaultCodesInText(h.incident.raw_text));
   if (theirs.empty()) return false;
   for (const std::string& code : theirs) {
-    if (std::find(codes.begin(), codes.end(), code) != codes.end()) return false;
+    if (std::find(ours.begin(), ours.end(), code) != ours.end()) return false;
   }
-  return true;
+  // Another code of a family the alert's codes are of (another Xid, another CUDA error); a code of
+  // another family (Xid 31 beside "an illegal memory access was encountered") may be the same fault.
+  for (const std::string& code : theirs) {
+    for (const std::string& o : ours) {
+      if (FaultCodeFamily(code) == FaultCodeFamily(o)) return true;
+    }
+  }
+  return false;
 }
 }  // namespace
 

@@ -75,9 +75,11 @@ std::optional<CaseLog> AlertFactsLog(const DiagnosisCase& c);
 // The fault codes (FaultCodesInText) of an alert's summary, description, message and labels.
 std::vector<std::string> AlertFaultCodes(const Alert& a);
 // Whether the case's alert carries a fact its other evidence does not, compared fact by fact:
-// - a fault code of the alert (AlertFaultCodes) that no log line names (the alert's own line left
-//   out) and no XID series (a metric named *XID*, e.g. DCGM_FI_DEV_XID_ERRORS, whose value is the
-//   GPU's last Xid) of the alert's GPU and node shows;
+// - a fault code of the alert (AlertFaultCodes: an Xid, a CUDA / NCCL / IB verbs / DCGM code) that
+//   no log line names (the alert's own line left out), no XID series (a metric named *XID*, e.g.
+//   DCGM_FI_DEV_XID_ERRORS, whose value is the GPU's last Xid) and no series whose labels carry the
+//   code with events in its samples (SeriesLabelFaultCodes: gpu_xid_errors_total{xid="79"}) of the
+//   alert's GPU and node shows;
 // - with no fault code: in a case of metrics alone (no log of the cluster, no probe result: what
 //   vigil serve's BuildTriageCase reads from Prometheus), the alert's expression (generatorURL
 //   g0.expr) names metrics none of which the case holds (the series not scraped, outside the
@@ -94,9 +96,13 @@ bool LogOfOtherNode(const DiagnosisCase& c, const std::string& alert_node, const
 inline constexpr std::string_view kAlertFactsLogName = "alertmanager alert";
 bool IsAlertFactsLog(const std::string& source);
 
-// The fault codes a text names, lower-cased "xid 79" / "sxid 12028" (Xid, SXid followed by a number
-// within a few characters: "Xid 79", "XID: 79", "Xid (PCI:0000:3b:00): 79", label `xid="79"`), each
-// once, in order.
+// The fault codes a text names, each once: first the Xid / SXid numbers, lower-cased "xid 79" /
+// "sxid 12028" (Xid, SXid followed by a number within a few characters: "Xid 79", "XID: 79",
+// "Xid (PCI:0000:3b:00): 79", label `xid="79"`, a list "Xid 48, 63, 64" whose further numbers are
+// not counts of a noun: "Xid 79, 3 GPUs affected" is Xid 79), in order; then the named codes of the
+// fault-code table (fault_codes.h: "cuda illegal_address", "nccl remote_error", "ibv retry_exc_err",
+// "dcgm volatile_dbe_detected"), in order. A code named to rule it out ("no prior Xid 48", "without
+// an illegal memory access was encountered") is not read.
 std::vector<std::string> FaultCodesInText(const std::string& text);
 
 // Gathers what the knowledge base knows about the case: signature matches over FlattenLogs(c),
