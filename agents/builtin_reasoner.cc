@@ -954,6 +954,47 @@ void ReadDeclaredZone(const DiagnosisCase& c, Topology& t) {
   t.clock.offset_min = *offset;
 }
 
+// How many lines of each log source ReferenceYear reads for its first dated line, and of all sources.
+constexpr size_t kReferenceYearLinesPerSource = 400;
+constexpr size_t kReferenceYearLines = 20000;
+
+// The year of the case's timestamps printed without one (syslog / journalctl short "Mar 04
+// 03:14:07", glog "E0304 03:14:07.5"): the year the alert fired; with no alert, the year of the
+// case's earliest dated time (a line whose stamp carries its year, ISO / RFC 3339 - the first dated
+// line of each source - or a metric sample), as the engineer reading the logs takes the year from
+// the lines that print it. 1970 when nothing in the case is dated (year-less times then still order
+// among themselves). (RG8, realistic11 rl11-04: with no alert the year-less watchdog timeouts were
+// put in 1970, 56 years before the ISO-stamped Xid 119 that caused them, which then explained
+// nothing.) A line is dated when its time does not depend on the year LineTimeMs is given.
+int ReferenceYear(const DiagnosisCase& c) {
+  auto year_of = [](int64_t ms) { return ParseInt32(FormatRfc3339Ms(ms).substr(0, 4)); };
+  if (c.alert && c.alert->starts_at_ms > 0) {
+    if (std::optional<int32_t> y = year_of(c.alert->starts_at_ms)) return *y;
+  }
+  int64_t first = kNoTime;
+  size_t read = 0;
+  for (const CaseLog& log : c.logs) {
+    for (size_t i = 0; i < log.lines.size() && i < kReferenceYearLinesPerSource && read < kReferenceYearLines; ++i, ++read) {
+      const std::string& text = log.lines[i].text;
+      if (text.find(':') == std::string::npos) continue;  // no time of day
+      LogClock y1970, y2000;
+      y1970.year = 1970;
+      y2000.year = 2000;
+      const int64_t a = LineTimeMs(text, y1970), b = LineTimeMs(text, y2000);
+      if (a == kNoTime || a != b || a <= 0) continue;
+      first = std::min(first, a);
+      break;
+    }
+  }
+  for (const TimeSeries& s : c.metrics) {
+    if (!s.timestamps_ms.empty() && s.timestamps_ms.front() > 0) first = std::min(first, s.timestamps_ms.front());
+  }
+  if (first != kNoTime) {
+    if (std::optional<int32_t> y = year_of(first)) return *y;
+  }
+  return 1970;
+}
+
 Topology BuildTopology(const DiagnosisCase& c) {
   Topology t;
   for (const TimeSeries& s : c.metrics) {
@@ -971,10 +1012,9 @@ Topology BuildTopology(const DiagnosisCase& c) {
     if (!node.empty()) t.nodes.insert(node);
     if (auto it = c.alert->labels.find("job"); it != c.alert->labels.end()) t.job = it->second;
   }
-  if (c.alert && c.alert->starts_at_ms > 0) {
-    t.clock.year = ParseInt32(FormatRfc3339Ms(c.alert->starts_at_ms).substr(0, 4)).value_or(t.clock.year);
-    t.clock.anchor_ms = c.alert->starts_at_ms;
-  }
+  // The alert's year, or with no alert the case's earliest dated time's (ReferenceYear, RG8).
+  t.clock.year = ReferenceYear(c);
+  if (c.alert && c.alert->starts_at_ms > 0) t.clock.anchor_ms = c.alert->starts_at_ms;
   ReadDeclaredZone(c, t);
   if (c.topology.is_object() && c.topology.contains("nodes")) ScanTopologyJson(Json{{"nodes", c.topology["nodes"]}}, "", t);
   ScanTopologyJson(c.topology, "", t);
