@@ -192,8 +192,12 @@ const std::map<std::string, std::vector<std::string>>& ExplainedBy() {
       {"loss_divergence",
        {"fp16_loss_scale_collapse", "fp8_scaling_overflow", "gpu_silent_data_corruption",
         "gpu_memory_uncorrectable_ecc", "gpu_row_remap_failure", "gpu_fallen_off_bus", "gpu_firmware_error"}},
+      // A fatal NVLink error (Xid 74) faults the peer loads and stores in flight over the link: the
+      // kernels of NCCL's P2P / CUMEM transport then end with CUDA error 700, "an illegal memory
+      // access was encountered" (NCCL: "Cuda failure 700"), after the Xid (RG8, realistic11 rl11-05).
       {"illegal_memory_access",
-       {"gpu_memory_uncorrectable_ecc", "gpu_fallen_off_bus", "gpu_row_remap_failure", "gpu_firmware_error"}},
+       {"gpu_memory_uncorrectable_ecc", "gpu_fallen_off_bus", "gpu_row_remap_failure", "gpu_firmware_error",
+        "nvlink_error"}},
       // Uncorrectable ECC errors are how a GPU whose row remapper has run out of spare rows shows
       // (only when the remap FAILED: see RemapFailed). A remap that is merely pending is the
       // ordinary repair after a fresh uncorrectable error: the error is the cause.
@@ -3352,11 +3356,34 @@ void HintFromDcgmDiag(const CaseLog& log, size_t line, const Topology& t, Compon
   h.gpu_bare = false;
 }
 
-// The fault a failing dcgmi diag result is evidence of: the warning's words first (a miscompare in
+// The fault the first DCGM_FR_* code in `text` names (dcgm_errors.h's failure codes, as `dcgmi diag`
+// prints them with each warning: "GPU 6 DCGM_FR_NVLINK_ERROR_THRESHOLD: Detected 2 NvLink Replay
+// errors ..."), "" for none or a code that names no fault of the taxonomy (a field violation, a
+// CUDA API or deployment failure). The code is the test's own verdict: its words ("Replay" in an
+// NVLink replay count; the PCIe test that checks NVLink too) and the test's name are not (RG8,
+// realistic11 rl11-05: an NVLink error threshold under the "PCIe" row was read as a PCIe fault).
+std::string DcgmFrCodeCategory(const std::string& text) {
+  static const std::regex kCode(R"(\bDCGM_FR_([A-Z0-9_]+))");
+  std::smatch m;
+  if (text.find("DCGM_FR_") == std::string::npos || !std::regex_search(text, m, kCode)) return "";
+  const std::string code = m.str(1);
+  auto has = [&](const char* part) { return code.find(part) != std::string::npos; };
+  if (has("NVLINK") || has("NVSWITCH")) return "nvlink_error";
+  if (has("ROW_REMAP")) return has("PENDING") ? "gpu_memory_uncorrectable_ecc" : "gpu_row_remap_failure";
+  if (has("DBE") || code == "FAULTY_MEMORY") return "gpu_memory_uncorrectable_ecc";
+  if (code.rfind("PCI", 0) == 0) return "pcie_link_degraded";
+  if (has("THERMAL") || code == "TEMP_VIOLATION") return "gpu_thermal_throttle";
+  if (code == "CLOCK_THROTTLE_POWER" || code == "CLOCKS_EVENT_POWER") return "gpu_power_throttle";
+  return "";
+}
+
+// The fault a failing dcgmi diag result is evidence of: its DCGM_FR_* code (DcgmFrCodeCategory);
+// else the warning's words first (a miscompare in
 // compute results: silent data corruption; a row remap; ECC / DBE; PCIe; NVLink), else the test's
 // block (Memory: ECC; PCIe: PCIe; NVLink; Diagnostic / SM Stress, the compute check: silent data
 // corruption). "" when neither tells (Targeted Stress / Power, Memory Bandwidth alone).
 std::string DcgmDiagCategory(const std::string& test, const std::string& warning) {
+  if (std::string by_code = DcgmFrCodeCategory(warning); !by_code.empty()) return by_code;
   auto has = [&](const std::string& s, const char* re) { return std::regex_search(s, std::regex(re, std::regex::icase)); };
   if (has(warning, R"(miscompar|mismatch|incorrect result|corrupt)")) return "gpu_silent_data_corruption";
   if (has(warning, R"(row.?remap)")) return "gpu_row_remap_failure";

@@ -61,5 +61,76 @@ TEST_CASE("rg8: with no alert, year-less log times take the year of the case's d
   CHECK(d.hypotheses.front().category == "gpu_firmware_error");
 }
 
+// A fatal NVLink error (Xid 74) on gpu6, then NCCL's "Cuda failure 700 'an illegal memory access'"
+// on the node's ranks: the link fault is the cause.
+constexpr const char* kNvlinkIllegal = R"JSON({
+  "id": "rg8-xid74",
+  "topology": {"nodes": ["n-01", "n-02"], "gpus_per_node": 8,
+               "gpu_pci_bus": {"gpu2": "0000:3a:00.0", "gpu6": "0000:ba:00.0"}},
+  "logs": [
+    {"source": "n-02/srun", "lines": [
+      "[rank14]: torch.distributed.DistBackendError: NCCL error in: /opt/pytorch/pytorch/torch/csrc/distributed/c10d/NCCLUtils.hpp:317, unhandled cuda error (run with NCCL_DEBUG=INFO for details), NCCL version 2.21.5",
+      "[rank14]: ncclUnhandledCudaError: Call to CUDA function failed.",
+      "[rank14]: Cuda failure 700 'an illegal memory access was encountered'",
+      "[rank10]: torch.distributed.DistBackendError: NCCL error in: /opt/pytorch/pytorch/torch/csrc/distributed/c10d/NCCLUtils.hpp:317, unhandled cuda error (run with NCCL_DEBUG=INFO for details), NCCL version 2.21.5",
+      "[rank10]: ncclUnhandledCudaError: Call to CUDA function failed.",
+      "[rank10]: Cuda failure 700 'an illegal memory access was encountered'"
+    ]},
+    {"source": "n-02/dmesg", "lines": [
+      "[2562110.485632] NVRM: Xid (PCI:0000:ba:00): 74, pid=61220, name=python3, NVLink: fatal error detected on link 12(0x0, 0x0, 0x10000, 0x0, 0x0, 0x0, 0x0)",
+      "[2562110.485632] NVRM: Xid (PCI:0000:ba:00): 74, pid=61220, name=python3, NVLink: fatal error detected on link 13(0x0, 0x0, 0x10000, 0x0, 0x0, 0x0, 0x0)",
+      "[2562111.685632] NVRM: Xid (PCI:0000:3a:00): 45, pid=61216, name=python3, Ch 00000010"
+    ]}
+  ]
+})JSON";
+
+TEST_CASE("rg8: a fatal NVLink error explains the illegal-address errors NCCL reports after it") {
+  const Diagnosis d = Run(Parse(kNvlinkIllegal));
+  CHECK(d.root_cause == "nvlink_error");
+  CHECK(d.component == "n-02/gpu6");
+}
+
+// dcgmi diag's PCIe test (which checks NVLink too) fails GPU 6 with DCGM_FR_NVLINK_ERROR_THRESHOLD:
+// an NVLink fault by its code, though the row says "PCIe" and the warning "Replay".
+constexpr const char* kDcgmNvlinkCode = R"JSON({
+  "id": "rg8-dcgm",
+  "topology": {"nodes": ["n-01"], "gpus_per_node": 8},
+  "logs": [
+    {"source": "n-01/dcgmi-diag", "lines": [
+      "$ dcgmi diag -r 3",
+      "Successfully ran diagnostic for group.",
+      "+---------------------------+------------------------------------------------+",
+      "| Diagnostic                | Result                                         |",
+      "+===========================+================================================+",
+      "|-----  Deployment  --------+------------------------------------------------|",
+      "| Denylist                  | Pass                                           |",
+      "| Page Retirement/Row Remap | Pass                                           |",
+      "|-----  Integration --------+------------------------------------------------|",
+      "| PCIe                      | Fail - GPU: 6                                  |",
+      "| Warning                   | GPU 6 DCGM_FR_NVLINK_ERROR_THRESHOLD: Detected |",
+      "|                           |  2 NvLink Replay errors for GPU 6's NVLink lin |",
+      "|-----  Hardware   --------+------------------------------------------------|",
+      "| GPU Memory                | Pass - All                                     |",
+      "+---------------------------+------------------------------------------------+"
+    ]}
+  ]
+})JSON";
+
+TEST_CASE("rg8: a failing dcgmi diag row is read by its DCGM_FR code, not the test's name") {
+  const Diagnosis d = Run(Parse(kDcgmNvlinkCode));
+  CHECK(d.root_cause == "nvlink_error");
+  CHECK(d.component == "n-01/gpu6");
+  bool dcgm_nvlink = false, dcgm_pcie = false;
+  for (const Evidence& e : d.evidence) {
+    if (e.detail.find("dcgmi diag") == std::string::npos) continue;
+    for (const std::string& s : e.supports) {
+      dcgm_nvlink = dcgm_nvlink || s == "nvlink_error";
+      dcgm_pcie = dcgm_pcie || s == "pcie_link_degraded";
+    }
+  }
+  CHECK(dcgm_nvlink);
+  CHECK_FALSE(dcgm_pcie);
+}
+
 }  // namespace
 }  // namespace vigil
