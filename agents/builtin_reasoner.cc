@@ -346,6 +346,43 @@ bool ContainsNoCase(const std::string& text, std::string_view lower_needle) {
          }) != text.end();
 }
 
+// How many lines CaseSaysMoe reads (the alert's text besides).
+constexpr size_t kMoeWordLines = 200000;
+
+// Whether the case says its model is a mixture of experts anywhere: the alert's text or a log line
+// naming experts, a router, an MoE layer, all-to-all or dropped tokens. An MoE expert imbalance is
+// a fault of MoE models only: a line that merely reads like the MoE incident ("rank 22 slowest for
+// 412 of last 412 steps" beside a step-time alert) is no evidence of one in a case that names no
+// MoE at all (RG8, realistic11 rl11-24: a dense model's straggler was answered
+// moe_expert_imbalance on such a look-alike).
+bool CaseSaysMoe(const DiagnosisCase& c, const FlatLogs& flat) {
+  static const std::regex kMoe(
+      R"(\b(moe|mixture[ -]of[ -]experts?|experts?|router|all[_ -]?to[_ -]?all|alltoall|)"
+      R"(dropped tokens|tokens? dropped|token drop\w*|capacity[_ ]factor|aux(iliary)?[_ ]loss|load[_ ]balanc\w*)\b)",
+      std::regex::icase);
+  if (c.alert) {
+    for (const auto& [k, v] : c.alert->labels) {
+      if (std::regex_search(v, kMoe)) return true;
+    }
+    for (const auto& [k, v] : c.alert->annotations) {
+      if (std::regex_search(v, kMoe)) return true;
+    }
+  }
+  for (size_t i = 0; i < flat.lines.size() && i < kMoeWordLines; ++i) {
+    const std::string& line = flat.lines[i];
+    if (line.size() > 4000) continue;
+    if (!ContainsNoCase(line, "moe") && !ContainsNoCase(line, "expert") &&  !ContainsNoCase(line, "rout") &&
+        !ContainsNoCase(line, "toall") && !ContainsNoCase(line, "to-all") && !ContainsNoCase(line, "to_all") &&
+        !ContainsNoCase(line, "to all") && !ContainsNoCase(line, "token") && !ContainsNoCase(line, "capacity") &&
+        !ContainsNoCase(line, "aux") && !ContainsNoCase(line, "balanc")) {
+      continue;
+    }
+    if (std::regex_search(line, kMoe)) return true;
+  }
+  return false;
+}
+
+
 // "0000:3b:00", "00000000:3B:00.0", "3b:00.0" -> "3b:00" (bus:device).
 std::string PciKey(const std::string& id) {
   std::string s = AsciiLower(id);
@@ -8750,8 +8787,13 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   for (const auto& [cat, score] : beliefs.scores()) strongest = std::max(strongest, score);
   if (strongest < kCauseMinScore) {
     std::map<std::string, int> per_cat;
+    std::optional<bool> moe_case;  // CaseSaysMoe, read once when an MoE look-alike comes
     for (const KnowledgeFacts::LineRecall& lr : facts.line_recalls) {
       if (lr.line_index >= flat.lines.size() || !beliefs.scores().count(lr.category)) continue;
+      if (lr.category == "moe_expert_imbalance") {
+        if (!moe_case) moe_case = CaseSaysMoe(c, flat);
+        if (!*moe_case) continue;
+      }
       if (MonitoringLineVotesOnlyDevice(c.logs[flat.refs[lr.line_index].first], flat.refs[lr.line_index].second,
                                         lr.category)) {
         continue;

@@ -132,5 +132,52 @@ TEST_CASE("rg8: a failing dcgmi diag row is read by its DCGM_FR code, not the te
   CHECK_FALSE(dcgm_pcie);
 }
 
+// A dense model's step-time alert: rank 22 is 1.5x slower every step; its GPU's health and GEMM
+// checks pass (the process is bound to the other socket's CPUs). No MoE word anywhere.
+constexpr const char* kHealthyGpuStraggler = R"JSON({
+  "id": "rg8-straggler",
+  "alert": {"labels": {"alertname": "TrainingStepTimeHigh", "job": "pretrain", "severity": "warning"},
+            "annotations": {"summary": "job pretrain step time 1.43s > 1.2s for 10m"},
+            "startsAt": "2026-08-07T00:09:37Z"},
+  "topology": {"nodes": ["n-01", "n-02", "n-03", "n-04"], "gpus_per_node": 8},
+  "logs": [
+    {"source": "n-01/rank0/stdout", "lines": [
+      "2026-08-07 00:03:07 | INFO | train | epoch 3 step 806/120000 | loss 3.0906 | step_time 1.430s | samples/s 179.0",
+      "2026-08-07 00:03:08 | INFO | train | epoch 3 step 807/120000 | loss 3.1180 | step_time 1.430s | samples/s 179.0",
+      "[timing] fwd+bwd per rank (ms): median 902, max 1388 (rank 22), min 881 (rank 3)",
+      "[timing] rank 22 slowest for 412 of last 412 steps; data wait 3 ms on all ranks"
+    ]},
+    {"source": "n-03/numactl", "lines": [
+      "$ cat /proc/71222/status | grep Cpus_allowed_list  # rank 22, local 6",
+      "Cpus_allowed_list:\t0-55",
+      "launcher: --cpu-bind=none (was map_ldom:0,0,0,0,1,1,1,1)"
+    ]}
+  ],
+  "probes": {
+    "gpu.health@n-03/gpu6": {"status": "pass", "metrics": {"ecc_dbe_volatile": 0, "temperature_c": 51, "sm_clock_mhz": 1965.0, "sm_clock_max_mhz": 1965.0, "clock_event_reasons": 0}, "thresholds": {"ecc_dbe_volatile_max": 0, "temperature_c_max": 87}, "reason": "all health counters within thresholds", "duration_s": 1.6},
+    "gpu.gemm@n-03/gpu6": {"status": "pass", "metrics": {"tflops": 1612.4}, "thresholds": {"tflops_min": 1400.0}, "reason": "bf16 GEMM throughput within thresholds", "duration_s": 7.4}
+  }
+})JSON";
+
+TEST_CASE("rg8: passing GPU checks clear a slow rank's GPU, not the straggler; no MoE look-alike in a dense model") {
+  const Diagnosis d = Run(Parse(kHealthyGpuStraggler), /*intrusive=*/true);
+  CHECK(d.root_cause == "straggler_rank");
+  CHECK(d.component == "n-03/gpu6");
+  // No line of the case reads as an MoE imbalance (the alert's own recall is a weak prior, left).
+  for (const Evidence& e : d.evidence) {
+    const bool moe = std::find(e.supports.begin(), e.supports.end(), "moe_expert_imbalance") != e.supports.end();
+    CHECK_FALSE((moe && e.detail.find("reads like") != std::string::npos));
+  }
+  // The catalog: a GEMM or memory-bandwidth pass refutes no straggler (it still refutes throttles).
+  for (const char* name : {"gpu.gemm", "gpu.hbm_bandwidth"}) {
+    const ProbeSpec* spec = FindProbe(name);
+    REQUIRE(spec != nullptr);
+    for (const CategoryEvidence& ce : spec->evidence) {
+      if (std::string(ce.category) == "straggler_rank") CHECK(ce.pass_refutes == 0.0);
+      if (std::string(ce.category) == "gpu_thermal_throttle") CHECK(ce.pass_refutes > 0.0);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace vigil
