@@ -6597,13 +6597,18 @@ class Beliefs {
                   throttle_lines_spread || support[0]->hint.node_wide;
     // Log evidence from processes on >= 2 GPUs (any node) with no probe evidence: a job-wide fault
     // for software categories (FormatComponent decides which).
+    // Processes on two nodes are two GPUs whether or not their lines name the GPU (NCCL's
+    // "host:pid:tid [dev]" WARN lines name the host only): the same OOM in ranks on three nodes is
+    // the job's, not the first GPU printed (RG8, realistic11 rl11-16).
     std::set<std::pair<std::string, int>> log_gpus;
+    std::set<std::string> log_nodes;
     bool probe = false;
     for (const Observation* o : support) {
       probe = probe || o->evidence.kind == EvidenceKind::kProbe;
       if (o->evidence.kind == EvidenceKind::kLog && o->hint.gpu >= 0) log_gpus.insert({o->hint.node, o->hint.gpu});
+      if (o->evidence.kind == EvidenceKind::kLog) log_nodes.insert(o->hint.node);
     }
-    h.spread = !probe && log_gpus.size() >= 2;
+    h.spread = !probe && (log_gpus.size() >= 2 || log_nodes.size() >= 2);
     // A participant named by a culprit line (a rank behind, one absent, a GPU that stopped) or a probe
     // places the fault; without one, evidence that shows every rank alike leaves it the job's.
     h.job_wide = job_wide_.count(c) && !probe &&

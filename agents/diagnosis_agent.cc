@@ -543,8 +543,9 @@ Result<KnowledgeFacts> GatherKnowledge(const KnowledgeBase& kb, const DiagnosisC
         R"(thermal|lost|unhealthy|down|not responding|hung|hang|stuck|oom|overloaded|retir\w+|remap\w*|)"
         R"(bottleneck|input-bound|starv\w*)\b)",
         /*icase=*/true);
-    // Counters that read zero are the healthy state, not an error: removed before the error-like
-    // test (RemoveZeroCounters, zero_counter.h).
+    // Counters that read zero and faults said to be absent ("no Xid since boot") are the healthy
+    // state, not an error: removed before the error-like test (RemoveZeroCounters,
+    // RemoveFaultsSaidAbsent, zero_counter.h).
     static const FilteredRegex kNoise(R"(deprecat|FutureWarning|UserWarning|nvfuser|heartbeat ok)", /*icase=*/true);
     static const std::regex kDigits(R"([0-9]+(\.[0-9]+)?)");
     std::set<size_t> matched;
@@ -572,7 +573,7 @@ Result<KnowledgeFacts> GatherKnowledge(const KnowledgeBase& kb, const DiagnosisC
     for (size_t i = 0; i < flat.lines.size() && i < kMaxLineRecallScan && templates.size() < kMaxLineRecalls; ++i) {
       const std::string& line = flat.lines[i];
       if (matched.count(i) || line.size() > 1000 || kNoise.Search(line) ||
-          !kErrorLike.Search(RemoveZeroCounters(line))) {
+          !kErrorLike.Search(RemoveFaultsSaidAbsent(RemoveZeroCounters(line)))) {
         continue;
       }
       if (!templates.insert(std::regex_replace(line, kDigits, "#")).second) continue;

@@ -179,5 +179,52 @@ TEST_CASE("rg8: passing GPU checks clear a slow rank's GPU, not the straggler; n
   }
 }
 
+// NCCL's allocation failure ("Cuda failure 2 'out of memory'", with the CUDA error number) in the
+// logs of three nodes while a new process group is created: the job's OOM, first hand. (NCCL's
+// "host:pid:tid [dev]" lines name no GPU the reasoner reads: two nodes are two processes.)
+constexpr const char* kNcclOomJob = R"JSON({
+  "id": "rg8-oom",
+  "topology": {"nodes": ["n-01", "n-02", "n-03", "n-04", "n-05", "n-06"], "gpus_per_node": 8},
+  "logs": [
+    {"source": "n-01/srun", "lines": [
+      "[config] micro_batch_size 2 -> 4 (resumed from iter 6000 with --override)",
+      "n-01:12000:12640 [0] include/alloc.h:183 NCCL WARN Cuda failure 2 'out of memory'",
+      "n-01:12000:12640 [0] NCCL INFO channel.cc:41 -> 1"
+    ]},
+    {"source": "n-03/srun", "lines": [
+      "n-03:12017:12658 [1] include/alloc.h:183 NCCL WARN Cuda failure 2 'out of memory'",
+      "n-03:12017:12658 [1] NCCL INFO channel.cc:41 -> 1"
+    ]},
+    {"source": "n-06/srun", "lines": [
+      "n-06:12041:12682 [1] include/alloc.h:183 NCCL WARN Cuda failure 2 'out of memory'",
+      "n-06:12041:12682 [1] NCCL INFO channel.cc:41 -> 1"
+    ]}
+  ]
+})JSON";
+
+TEST_CASE("rg8: NCCL's Cuda failure 2 'out of memory' on ranks of several nodes is the job's OOM") {
+  const Diagnosis d = Run(Parse(kNcclOomJob));
+  CHECK(d.root_cause == "cuda_oom");
+  CHECK(d.component == "job");
+  bool first_hand = false;
+  for (const Evidence& e : d.evidence) {
+    const bool oom = std::find(e.supports.begin(), e.supports.end(), "cuda_oom") != e.supports.end();
+    first_hand = first_hand || (oom && e.kind == EvidenceKind::kLog && e.detail.find("NCCL WARN Cuda failure 2") != std::string::npos);
+  }
+  CHECK(first_hand);
+}
+
+TEST_CASE("rg8: a fault said to be absent is no error line") {
+  // main's GatherKnowledge recalled a PCIe incident for rl11-16's "no Xid on any node since boot".
+  CHECK(RemoveFaultsSaidAbsent("no Xid on any node since boot").find("Xid") == std::string::npos);
+  CHECK(RemoveFaultsSaidAbsent("a3-node-0227: 0 Xid since the reset at boot").find("Xid") == std::string::npos);
+  CHECK(RemoveFaultsSaidAbsent("dcgmi health: zero ECC errors, no new timeouts").find("ECC") == std::string::npos);
+  // A fault that is there stays.
+  CHECK(RemoveFaultsSaidAbsent("NVRM: Xid (PCI:0000:9a:00): 119, pid=70311") == "NVRM: Xid (PCI:0000:9a:00): 119, pid=70311");
+  CHECK(RemoveFaultsSaidAbsent("a3-node-0231: 3 (119, 119, 119) GPU4") == "a3-node-0231: 3 (119, 119, 119) GPU4");
+  CHECK(RemoveFaultsSaidAbsent("NET/IB : No device found.") == "NET/IB : No device found.");
+  CHECK(RemoveFaultsSaidAbsent("10 errors on port 1").find("errors") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace vigil

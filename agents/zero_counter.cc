@@ -59,4 +59,26 @@ std::string RemoveZeroCounters(const std::string& line) {
   return std::regex_replace(line, kZeroCounter, "");
 }
 
+std::string RemoveFaultsSaidAbsent(const std::string& line) {
+  static const std::regex kAbsent(
+      R"(\b(?:no|zero|0)\s+(?:new\s+|more\s+)?(?:s?xids?|errors?|faults?|failures?|ecc(?:\s+errors?)?|dbes?|sbes?|)"
+      R"(timeouts?|hangs?|crash(?:es)?|throttl\w*|retirements?|remaps?)\b)",
+      std::regex::ECMAScript | std::regex::icase);
+  if (line.size() > 4000) return line;
+  // The regex only runs on a line holding a standalone "no", "zero" or "0" followed by a space.
+  bool may = false;
+  for (size_t i = 0; i + 1 < line.size() && !may; ++i) {
+    const bool start = i == 0 || !IsWordChar(line[i - 1]);
+    if (!start) continue;
+    if (line[i] == '0' && line[i + 1] == ' ') may = true;
+    if (i + 2 < line.size() && AsciiToLower(line[i]) == 'n' && AsciiToLower(line[i + 1]) == 'o' && line[i + 2] == ' ') may = true;
+    if (i + 4 < line.size() && AsciiToLower(line[i]) == 'z' && AsciiToLower(line[i + 1]) == 'e' &&
+        AsciiToLower(line[i + 2]) == 'r' && AsciiToLower(line[i + 3]) == 'o' && line[i + 4] == ' ') {
+      may = true;
+    }
+  }
+  if (!may) return line;
+  return std::regex_replace(line, kAbsent, "");
+}
+
 }  // namespace vigil

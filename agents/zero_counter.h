@@ -21,4 +21,10 @@ bool MayHoldZeroCounter(std::string_view line);
 // `line` with every match of kZeroCounterPattern removed: std::regex_replace(line, re, "").
 std::string RemoveZeroCounters(const std::string& line);
 
+// `line` with every fault it says is absent removed: "no Xid on any node since boot", "0 Xid since
+// the reset", "zero ECC errors", "no new timeouts" (a count of none, in words or before the word).
+// An operator's sweep saying a fault is absent is the healthy state, not an error line to recall an
+// incident for (RG8, realistic11 rl11-16: "no Xid on any node since boot" read like a PCIe incident).
+std::string RemoveFaultsSaidAbsent(const std::string& line);
+
 }  // namespace vigil
