@@ -5228,11 +5228,19 @@ std::vector<std::pair<int, size_t>> FindNamedAbsentRanks(const std::vector<std::
   // character), so a list splits one way only. The earlier `(?:\d+\s*(?:,|and)?\s*)+` split a run
   // of digits or of "1 1 1" every way before failing: "ranks 0 1 2 ... 19 did not see" took 2.3 s
   // in std::regex and each rank more doubled it (agents_test "the named-rank list splits one way").
+  // Beside the launchers' and monitored barrier's wordings, PyTorch's desync report
+  // (TORCH_NCCL_DESYNC_DEBUG, c10d's retrieveDesyncReport / analyzeLaggingRanks): "ranks [58] are
+  // the lagging ranks that caused this timeout. They never joined any collectives" and "[58]
+  // finished collective #40011, but didn't join collective #40012" / "[58] joined but didn't finish
+  // collective #40012" (a bracketed list and no word "rank"), and the passive "... is not joined by
+  // rank 58" (RG8, realistic11 rl11-14: the rank the report named was not read as the culprit).
   static const std::regex kNamed(
       R"((?:\branks?\s*[\[{(]?\s*(\d+(?:[\s,]+(?:and\s+)?\d+)*),?[\]})]?\s+)"
-      R"((?:failed to pass|did not (?:reach|join|arrive|enter|respond)|)"
+      R"((?:failed to pass|did not (?:reach|join|arrive|enter|respond)|(?:are|is) the lagging ranks?|)"
       R"((?:has|have) not (?:joined|reached|arrived|responded)|never (?:reached|joined|arrived)))|)"
-      R"((?:missing ranks?|absent ranks?|(?:waiting|waited)(?: in [A-Za-z_]+)? (?:for|on) ranks?)\s*[:=]?\s*[\[{(]?\s*(\d+(?:[\s,]+\d+)*))",
+      R"((?:missing ranks?|absent ranks?|(?:waiting|waited)(?: in [A-Za-z_]+)? (?:for|on) ranks?|)"
+      R"(not (?:joined|reached|entered) by ranks?)\s*[:=]?\s*[\[{(]?\s*(\d+(?:[\s,]+(?:and\s+)?\d+)*)|)"
+      R"(\[\s*(\d+(?:\s*,\s*\d+)*)\s*\]\s+(?:finished collective #?\d+,? but didn't join|joined but didn't finish))",
       std::regex::icase);
   static const std::regex kNum(R"(\d+)");
   std::vector<std::pair<int, size_t>> out;
@@ -5241,7 +5249,7 @@ std::vector<std::pair<int, size_t>> FindNamedAbsentRanks(const std::vector<std::
     const std::string& line = lines[i];
     if (line.size() > 2000) continue;
     std::string lower = AsciiLower(line);
-    if (lower.find("rank") == std::string::npos) continue;
+    if (lower.find("rank") == std::string::npos && lower.find("but didn't ") == std::string::npos) continue;
     std::smatch m;
     // The flight recorder's comparison of one rank with the rest ("rank 34 last enqueued SeqNum
     // 220143, all other ranks enqueued 220144"): the rank behind the others never joined.
@@ -5257,13 +5265,15 @@ std::vector<std::pair<int, size_t>> FindNamedAbsentRanks(const std::vector<std::
     }
     // kNamed needs one of these words (the prefilter's reader does not read it): without one, a
     // gathered log's `[rankN]:` prefix alone no longer sends the line through std::regex.
-    static constexpr std::string_view kNamedWords[] = {"failed to pass", "did not ", "has not ", "have not ", "never ",
-                                                       "missing rank",   "absent rank", "waiting", "waited"};
+    static constexpr std::string_view kNamedWords[] = {"failed to pass", "did not ",    "has not ",  "have not ",
+                                                       "never ",         "missing rank", "absent rank", "waiting",
+                                                       "waited",         "lagging rank", "not joined by", "not reached by",
+                                                       "not entered by", "but didn't "};
     if (std::none_of(std::begin(kNamedWords), std::end(kNamedWords),
                      [&](std::string_view w) { return lower.find(w) != std::string::npos; }))
       continue;
     if (!std::regex_search(line, m, kNamed)) continue;
-    std::string list = m[1].matched ? m.str(1) : m.str(2);
+    std::string list = m[1].matched ? m.str(1) : m[2].matched ? m.str(2) : m.str(3);
     for (auto it = std::sregex_iterator(list.begin(), list.end(), kNum); it != std::sregex_iterator(); ++it) {
       std::optional<int32_t> r = ParseInt32(it->str());
       if (r && seen.insert(*r).second) out.emplace_back(*r, i);

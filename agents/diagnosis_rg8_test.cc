@@ -226,5 +226,39 @@ TEST_CASE("rg8: a fault said to be absent is no error line") {
   CHECK(RemoveFaultsSaidAbsent("10 errors on port 1").find("errors") != std::string::npos);
 }
 
+TEST_CASE("rg8: PyTorch's desync report names the lagging rank") {
+  using Ranks = std::vector<std::pair<int, size_t>>;
+  // retrieveDesyncReport's missing ranks.
+  CHECK(FindNamedAbsentRanks({"[rank0]:[E0909 04:42:22.930546000 ProcessGroupNCCL.cpp:1420] [PG 0 Rank 0] "
+                              "\t - To our best knowledge, ranks [58] are the lagging ranks that caused this timeout. "
+                              "They never joined any collectives"}) == Ranks{{58, 0}});
+  // analyzeLaggingRanks: the rank that finished the previous collective and never joined this one.
+  CHECK(FindNamedAbsentRanks({"\t - To our best knowledge, the lagging/dead/mismatched ranks that caused the desync are:",
+                              "\t   - [58] finished collective #40011, but didn't join collective #40012 (count from 1)"}) ==
+        Ranks{{58, 1}});
+  CHECK(FindNamedAbsentRanks({"\t   - [3, 17] joined but didn't finish collective #812 (count from 1)"}) ==
+        Ranks{{3, 0}, {17, 0}});
+  // The passive form.
+  CHECK(FindNamedAbsentRanks({"Collective ALLREDUCE(SeqNum=40012) is not joined by Rank 58 (n-08)"}) == Ranks{{58, 0}});
+  // Not a culprit: every rank listed as started.
+  CHECK(FindNamedAbsentRanks({"\t   #40012 started ranks:", "\t     [0, 1, 2, 3, 4, 5] started ALLREDUCE"}).empty());
+
+  // In a case: the watchdog timeouts of rank 0's log, the report naming rank 58 (n-08's gpu2).
+  const Diagnosis d = Run(Parse(R"JSON({
+    "id": "rg8-desync",
+    "topology": {"nodes": ["n-01", "n-02", "n-03", "n-04", "n-05", "n-06", "n-07", "n-08"], "gpus_per_node": 8},
+    "logs": [
+      {"source": "n-01/srun", "lines": [
+        "[rank0]:[E0909 04:42:21.147166000 ProcessGroupNCCL.cpp:616] [Rank 0] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=40012, OpType=ALLREDUCE, NumelIn=16777216, NumelOut=16777216, Timeout(ms)=600000) ran for 600125 milliseconds before timing out.",
+        "[rank13]:[E0909 04:42:21.733190000 ProcessGroupNCCL.cpp:616] [Rank 13] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=40012, OpType=ALLREDUCE, NumelIn=16777216, NumelOut=16777216, Timeout(ms)=600000) ran for 600188 milliseconds before timing out.",
+        "[rank0]:[E0909 04:42:22.827428000 ProcessGroupNCCL.cpp:1323] [PG 0 (default_pg) Rank 0] Timeout at NCCL work: 40012, last enqueued NCCL work: 40012, last completed NCCL work: 40011.",
+        "[rank0]:[E0909 04:42:22.930546000 ProcessGroupNCCL.cpp:1420] [PG 0 (default_pg) Rank 0]  - To our best knowledge, ranks [58] are the lagging ranks that caused this timeout. They never joined any collectives"
+      ]}
+    ]
+  })JSON"));
+  CHECK(d.root_cause == "nccl_collective_hang");
+  CHECK(d.component == "n-08/gpu2");
+}
+
 }  // namespace
 }  // namespace vigil
