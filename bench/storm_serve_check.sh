@@ -1,8 +1,11 @@
 #!/bin/bash
 # bench/storm_serve_check.sh BIN PORT (from anywhere; vigil serve runs from the repo root, its data in a temp dir): a 900-alert storm webhook, then one other webhook; time until the other is diagnosed.
 [ $# -eq 2 ] || { echo "usage: $0 VIGIL_BIN PORT" >&2; exit 2; }
+[ -x "$1" ] && [ -f "$1" ] || { echo "$0: not an executable: $1" >&2; exit 2; }
+[[ "$2" =~ ^[0-9]+$ ]] && [ "$2" -ge 1 ] && [ "$2" -le 65535 ] || { echo "$0: PORT must be 1-65535, got: $2" >&2; exit 2; }
 BIN=$(realpath "$1")
-PORT=$2; D=$(mktemp -d)
+PORT=$2; D=$(mktemp -d); SP=
+trap '[ -n "$SP" ] && kill $SP 2>/dev/null; rm -rf "$D"' EXIT
 cd "$(dirname "$0")/.."
 python3 -c "
 import json,subprocess,sys
@@ -15,16 +18,19 @@ open('$D/other.json','w').write(json.dumps(o))
 ls -la $D/storm.json
 $BIN serve --listen 127.0.0.1:$PORT --no-probes --data-dir $D/var > $D/serve.log 2>&1 &
 SP=$!
-for i in $(seq 1 100); do curl -s -o /dev/null http://127.0.0.1:$PORT/healthz && break; sleep 0.3; done
+UP=
+for i in $(seq 1 100); do
+  kill -0 $SP 2>/dev/null || break
+  curl -sf -o /dev/null http://127.0.0.1:$PORT/healthz && { UP=1; break; }; sleep 0.3; done
+[ -n "$UP" ] || { echo "$0: vigil serve did not come up on port $PORT; its log:" >&2; tail -n 20 $D/serve.log >&2; exit 1; }
 T0=$(date +%s.%N)
 curl -s -o $D/r1 -w "storm: %{http_code} %{time_total}s\n" -H 'Content-Type: application/json' --data-binary @$D/storm.json http://127.0.0.1:$PORT/api/v1/alerts
 curl -s -o $D/r2 -w "other: %{http_code} %{time_total}s\n" -H 'Content-Type: application/json' --data-binary @$D/other.json http://127.0.0.1:$PORT/api/v1/alerts
-ID=$(python3 -c "import json;print(json.load(open('$D/r2'))['created'][0])")
+ID=$(python3 -c "import json;print(json.load(open('$D/r2'))['created'][0])") || { echo "$0: the other webhook created no incident: $(head -c 500 $D/r2)" >&2; exit 1; }
 curl -s -o /dev/null -w "GET /api/v1/incidents while busy: %{http_code} %{time_total}s\n" http://127.0.0.1:$PORT/api/v1/incidents
 for i in $(seq 1 1200); do
   S=$(curl -s http://127.0.0.1:$PORT/api/v1/incidents/$ID | python3 -c "import json,sys;print(json.load(sys.stdin).get('state'))")
   [ "$S" = diagnosed ] || [ "$S" = failed ] && break; sleep 0.5; done
 T1=$(date +%s.%N)
 echo "other incident $ID: $S after $(python3 -c "print(round($T1-$T0,1))") s"
-kill $SP; wait $SP 2>/dev/null
-rm -rf $D
+kill $SP; wait $SP 2>/dev/null; SP=
