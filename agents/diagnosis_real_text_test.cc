@@ -70,6 +70,13 @@ TEST_CASE("real H200 text: two ranks of one NCCL communicator on one GPU are a l
   CHECK(d.root_cause == "launch_config_error");
   CHECK(d.component == "job");
   CHECK(Quotes(d, "launch_config_error", "NCCL WARN Duplicate GPU detected : rank 0 and rank 1 both on CUDA device 60"));
+  // torchrun's "failed (exitcode: 1) local_rank: 0" is the launch error's consequence: explained by it.
+  // (Before RG8's reference year, 2026-12-03, the glog-stamped torchrun line had no year with no alert
+  // and was put in 1970, before its cause: rank_process_crash tied at 0.39.)
+  CHECK(d.confidence > 0.5);
+  for (const Hypothesis& h : d.hypotheses) {
+    if (h.category == "rank_process_crash") CHECK(h.probability < 0.2);
+  }
 }
 
 }  // namespace

@@ -21,17 +21,13 @@ constexpr CategoryEvidence kHealth[] = {
     {"nvlink_error", 0.7, 0.4},          {"gpu_thermal_throttle", 0.8, 0.6},
     {"gpu_power_throttle", 0.8, 0.6},    {"pcie_link_degraded", 0.8, 0.5},
 };
-// A GPU benchmark that passes on a slow rank's GPU clears the GPU, not the straggler: the rank is
-// still slow, for a cause off the GPU (its process bound to the other socket's CPUs, CPU
-// contention, its host's loader). A pass therefore refutes the GPU causes of the slowness
-// (throttles, a failing GPU) and leaves straggler_rank alone (RG8, realistic11 rl11-24).
 constexpr CategoryEvidence kGemm[] = {
-    {"straggler_rank", 0.7, 0.0},     {"gpu_thermal_throttle", 0.6, 0.4},
+    {"straggler_rank", 0.7, 0.4},     {"gpu_thermal_throttle", 0.6, 0.4},
     {"gpu_power_throttle", 0.6, 0.4}, {"gpu_silent_data_corruption", 0.5, 0.2},
     {"gpu_fallen_off_bus", 0.5, 0.5},
 };
 constexpr CategoryEvidence kHbm[] = {
-    {"straggler_rank", 0.5, 0.0},  // a pass clears the GPU's memory, not the slow rank (kGemm)
+    {"straggler_rank", 0.5, 0.3},
     {"gpu_memory_uncorrectable_ecc", 0.3, 0.1},
     {"gpu_row_remap_failure", 0.3, 0.1},
 };
