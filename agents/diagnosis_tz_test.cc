@@ -207,5 +207,37 @@ TEST_CASE("TZ: systemd about an exporter's unit is no GPU or job fault, and expl
         "prometheus-node-exporter.service");
 }
 
+// Review RV-TZ: a node whose GPU exporter died has GPUs no series shows; with nothing else placing
+// a hypothesis they are the ones to look at. Before, the exporter's systemd line voted for nothing
+// (right) but sent no probe there either: the hot GPU on that node went unseen (unknown).
+TEST_CASE("RV-TZ: the GPUs of a node whose GPU exporter stopped are probed when nothing else places the fault") {
+  Json j = ParseJson(R"JSON({
+    "id": "t-unwatched",
+    "alert": {"labels": {"alertname": "TrainingThroughputDrop", "job": "llm-pretrain", "node": "a-1"},
+              "annotations": {"summary": "llm-pretrain tokens/s -18%"}, "startsAt": "2026-07-02T03:40:00Z"},
+    "logs": [
+      {"source": "a-1/train.log", "lines": ["[2026-07-02 03:31:10] step 1200 | loss 2.31 | tokens/s 410231",
+                                            "[2026-07-02 03:39:40] step 1260 | loss 2.30 | tokens/s 338120"]},
+      {"source": "a-3/journal", "lines": [
+        "Jul 02 02:58:13 a-3 systemd[1]: nvidia-dcgm-exporter.service: Main process exited, code=exited, status=2/INVALIDARGUMENT",
+        "Jul 02 02:58:23 a-3 systemd[1]: nvidia-dcgm-exporter.service: Start request repeated too quickly."]}],
+    "topology": {"nodes": ["a-1", "a-2", "a-3"], "gpus_per_node": 4}
+  })JSON").value();
+  Json probes = ParseJson(R"JSON({
+    "gpu.health@a-3/gpu2": {"status": "fail",
+      "metrics": {"temperature_c": 91, "sm_clock_mhz": 1215, "sm_clock_max_mhz": 1980.0, "clock_event_reasons": 32,
+                  "ecc_dbe_volatile": 0, "remap_pending": 0, "remap_failure": 0, "power_w": 480, "power_limit_w": 700.0},
+      "thresholds": {"temperature_c_max": 87, "ecc_dbe_volatile_max": 0},
+      "reason": "clocks held at 1215 MHz of 1980 by: SW thermal slowdown", "duration_s": 1.2}
+  })JSON").value();
+  Diagnosis d = testing::RunJsonWithPack(j, probes);
+  CHECK(d.root_cause == "gpu_thermal_throttle");
+  CHECK(d.component == "a-3/gpu2");
+  // node_exporter's unit is no GPU exporter: its node's GPUs still have their series.
+  j["logs"][1]["lines"] = Json::array({"Jul 02 02:58:13 a-3 systemd[1]: node_exporter.service: Main process exited, code=exited, status=1/FAILURE"});
+  d = testing::RunJsonWithPack(j, probes);
+  CHECK(d.component != "a-3/gpu2");
+}
+
 }  // namespace
 }  // namespace vigil
