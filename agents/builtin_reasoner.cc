@@ -243,17 +243,27 @@ LineTime ParseLineTime(const std::string& line, const LogClock& clock) {
   };
   // A local time with no zone: the declared zone's offset, else UTC.
   auto local = [&](int64_t ms) { return LineTime{ms - static_cast<int64_t>(clock.offset_min) * 60'000, clock.zone_declared}; };
-  // A time with no year: the alert's year, or the one before when that is over half a year ahead.
+  // A time with no year: the alert's year, or the one before when that is over half a year ahead,
+  // or the one after when that puts it within kYearlessAfterMs after the alert (review RV-TZ: an
+  // alert of Dec 31 23:59 and its logs gathered past midnight, "Jan  1 00:00:40", are not 364
+  // days old).
+  constexpr int64_t kYearlessAfterMs = 31LL * 86'400'000;
   auto yearless = [&](int month, int day, const std::string& hms, int64_t frac_ms) -> LineTime {
     char buf[64];
-    for (int y : {clock.year, clock.year - 1}) {
+    auto at_year = [&](int y) -> std::optional<LineTime> {
       std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%sZ", y, month, day, hms.c_str());
       auto t = ParseRfc3339Ms(buf);
-      if (!t.ok()) return {};
-      LineTime lt = local(*t + frac_ms);
-      if (clock.anchor_ms <= 0 || lt.ms - clock.anchor_ms <= kHalfYearMs || y != clock.year) return lt;
+      if (!t.ok()) return std::nullopt;
+      return local(*t + frac_ms);
+    };
+    const std::optional<LineTime> same = at_year(clock.year);
+    if (clock.anchor_ms <= 0) return same.value_or(LineTime{});
+    if (same && same->ms - clock.anchor_ms > kHalfYearMs) return at_year(clock.year - 1).value_or(LineTime{});
+    if (const auto next = at_year(clock.year + 1); next && next->ms - clock.anchor_ms <= kYearlessAfterMs &&
+                                                   (!same || same->ms < clock.anchor_ms - kHalfYearMs)) {
+      return *next;
     }
-    return {};
+    return same.value_or(LineTime{});
   };
   std::smatch m;
   if (std::regex_search(line, m, kIso)) {

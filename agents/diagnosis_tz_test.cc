@@ -207,6 +207,26 @@ TEST_CASE("TZ: systemd about an exporter's unit is no GPU or job fault, and expl
         "prometheus-node-exporter.service");
 }
 
+// Review RV-TZ: the year of a line printed without one, at the turn of the year in both directions.
+TEST_CASE("RV-TZ: a year-less line just after an alert of Dec 31 is the next year's") {
+  LogClock dec;
+  dec.year = 2025;
+  dec.anchor_ms = At("2025-12-31T23:59:30Z");
+  // Logs gathered past midnight: before, Jan 1 of the alert's year (364 days before the alert).
+  CHECK(ParseLineTime("Jan  1 00:00:40 gpu-3 kernel: x", dec).ms == At("2026-01-01T00:00:40Z"));
+  CHECK(ParseLineTime("[rank3]:[E101 00:00:40.500000 ProcessGroupNCCL.cpp:616] x", dec).ms ==
+        At("2026-01-01T00:00:40.500Z"));
+  // Lines before the alert keep its year, even months before (logs are not months ahead of it).
+  CHECK(ParseLineTime("Dec 31 23:58:00 gpu-3 kernel: x", dec).ms == At("2025-12-31T23:58:00Z"));
+  CHECK(ParseLineTime("Apr  1 10:00:00 gpu-3 kernel: x", dec).ms == At("2025-04-01T10:00:00Z"));
+  // An alert of Jan 1: glog's "E1231" is the year before; a line of Jan 1 is the alert's year.
+  LogClock jan;
+  jan.year = 2026;
+  jan.anchor_ms = At("2026-01-01T00:10:00Z");
+  CHECK(ParseLineTime("E1231 23:59:59.900000 12 nccl.cc:1] x", jan).ms == At("2025-12-31T23:59:59.900Z"));
+  CHECK(ParseLineTime("Jan  1 00:09:00 gpu-3 kernel: x", jan).ms == At("2026-01-01T00:09:00Z"));
+}
+
 // Review RV-TZ: a node whose GPU exporter died has GPUs no series shows; with nothing else placing
 // a hypothesis they are the ones to look at. Before, the exporter's systemd line voted for nothing
 // (right) but sent no probe there either: the hot GPU on that node went unseen (unknown).
