@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <cctype>
+#include <chrono>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -98,6 +99,24 @@ TEST_CASE("fault codes: CUDA, cuBLAS, NCCL, IB verbs and DCGM codes are read as 
   // Words that are not codes.
   CHECK(FaultCodesInText("cuda graphs enabled; nccl version 2.21.5; DCGM_FR_ alone") == V{});
   CHECK(FaultCodesInText("xIBV_WC_RETRY_EXC_ERRx") == V{});
+}
+
+TEST_CASE("fault codes: NCCL's completion status is looked for near its phrase only (review RV-FC)") {
+  // Before: the status key was searched from each "completion from peer" to the end of the text, so
+  // 1 MB of "completion from peer with wwwwwww " (no status) took quadratic time: vigil diagnose on
+  // an alert whose description held it ran 96 s (3.7 s at daaaaa8).
+  std::string text;
+  while (text.size() < (1u << 20)) text += "completion from peer with wwwwwww ";
+  const auto t0 = std::chrono::steady_clock::now();
+  CHECK(NamedFaultCodeMentions(text).empty());
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  CHECK_MESSAGE(s < 2.0, s);
+  // The status within reach of the phrase is still read; one further away is not.
+  CHECK(FaultCodesInText("NET/IB : Got completion from peer 10.0.0.2<4312> with status=12 opcode=0") == V{"ibv retry_exc_err"});
+  std::string far = "NET/IB : Got completion from peer 10.0.0.2<4312>";
+  far.append(200, ' ');
+  far += "with status=12";
+  CHECK(FaultCodesInText(far).empty());
 }
 
 TEST_CASE("fault codes: the table gives family, category and cause (FC)") {
