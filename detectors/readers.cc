@@ -8,6 +8,7 @@
 #include <optional>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/config.h"
 #include "core/json.h"
@@ -186,8 +187,14 @@ class SeriesBuilder {
     key = FormatSeriesId(name, labels);
     auto it = index_.find(key);
     if (it != index_.end()) return it->second;
-    return options_.KeepsName(name) && options_.RoomForSeries(series_.size()) ? kNew : kLeftOut;
+    if (!options_.KeepsName(name)) return kLeftOut;
+    if (options_.RoomForSeries(series_.size())) return kNew;
+    capped_.insert(key);  // the series cap, not the filter, leaves it out: counted
+    return kLeftOut;
   }
+
+  // Distinct series the series cap left out so far (ReadStats::series_left_out).
+  size_t SeriesLeftOut() const { return capped_.size(); }
 
   // Adds the series Lookup answered kNew for; its index.
   int Create(std::string key, const std::string& name, const Labels& labels) {
@@ -236,7 +243,16 @@ class SeriesBuilder {
   std::vector<TimeSeries> series_;
   std::vector<bool> labeled_;
   std::unordered_map<std::string, int> index_;
+  mutable std::unordered_set<std::string> capped_;
 };
+
+// Non-blank lines left in `lines` after the current one, `line` included when `with_current`:
+// the rows past a point cap, counted without being parsed (ReadStats::points_left_out).
+size_t RowsLeft(LineReader& lines, std::string_view line, bool with_current) {
+  size_t n = with_current && !Trim(line).empty() ? 1 : 0;
+  while (lines.Next(line)) n += !Trim(line).empty();
+  return n;
+}
 
 std::vector<fs::path> ListFiles(const fs::path& dir, std::string_view ext) {
   std::vector<fs::path> out;
@@ -282,7 +298,10 @@ Status ReadValueCsv(const std::string& file, const std::string& name, const Labe
   const size_t need = static_cast<size_t>(std::max({t_col, v_col, l_col})) + 1;
   while (lines.Next(line)) {
     if (Trim(line).empty()) continue;
-    if (builder.Full(idx)) break;
+    if (builder.Full(idx)) {
+      stats.points_left_out += RowsLeft(lines, line, /*with_current=*/true);
+      break;
+    }
     const size_t ln = lines.line_no();
     // Fast split: these files never quote.
     std::vector<std::string_view> f;
@@ -387,6 +406,7 @@ Status ReadNab(const std::string& root, const ReadOptions& options, Dataset& ds)
       }
     }
   }
+  ds.stats.series_left_out = builder.SeriesLeftOut();
   ds.series = builder.Take();
   for (size_t i = 0; i < ds.series.size(); ++i) {
     TimeSeries& ts = ds.series[i];
@@ -457,6 +477,7 @@ Status ReadKpi(const std::string& path, const ReadOptions& options, Dataset& ds)
     RETURN_IF_ERROR(ReadValueCsv(f.string(), f.stem().string(), {{"kpi", f.stem().string()}},
                                  /*timestamps_are_text=*/false, builder, options, ds.stats));
   }
+  ds.stats.series_left_out = builder.SeriesLeftOut();
   ds.series = builder.Take();
   FillWindowsFromLabels(ds);
   return Status::Ok();
@@ -499,9 +520,14 @@ Status ReadSmd(const std::string& root, const std::string& split, const ReadOpti
   std::vector<fs::path> files = ListFiles(dir, ".txt");
   if (files.empty()) return NotFoundError(dir.string() + ": no .txt files");
   RowErrors errors(options, ds.stats);
-  for (const fs::path& file : files) {
+  for (size_t fi = 0; fi < files.size(); ++fi) {
+    const fs::path& file = files[fi];
     const std::string machine = file.stem().string();
-    if (!options.RoomForSeries(ds.series.size())) break;
+    if (!options.RoomForSeries(ds.series.size())) {  // the series cap: these machines are not opened
+      for (size_t k = fi; k < files.size(); ++k)
+        ds.stats.files_left_out += SmdMachineMayMatch(files[k].stem().string(), options.name_filter);
+      break;
+    }
     // A filter matches the machine ("machine-1") or names dimensions ("machine-1-6/dim3", "dim3");
     // the per-series check below applies it to each dimension's name.
     if (!SmdMachineMayMatch(machine, options.name_filter)) continue;
@@ -536,10 +562,14 @@ Status ReadSmd(const std::string& root, const std::string& split, const ReadOpti
     std::string_view line;
     size_t row = 0;   // data row index = minute offset; also indexes test_label
     size_t kept = 0;  // rows accepted: each dimension's points
+    size_t rows_cut = 0;  // rows past the point cap
     std::vector<double> vals;
     while (lines.Next(line)) {
       if (Trim(line).empty()) continue;
-      if (!options.RoomForPoint(kept)) break;
+      if (!options.RoomForPoint(kept)) {
+        rows_cut = RowsLeft(lines, line, /*with_current=*/true);
+        break;
+      }
       const size_t this_row = row++;
       vals.clear();
       std::string why;
@@ -590,9 +620,13 @@ Status ReadSmd(const std::string& root, const std::string& split, const ReadOpti
     }
     for (TimeSeries& ts : dims) {
       if (!options.KeepsName(ts.name)) continue;
-      if (!options.RoomForSeries(ds.series.size())) break;
+      if (!options.RoomForSeries(ds.series.size())) {
+        ++ds.stats.series_left_out;
+        continue;
+      }
       ds.groups[machine].push_back(ds.series.size());
       ds.series.push_back(std::move(ts));
+      ds.stats.points_left_out += rows_cut;
     }
   }
   FillWindowsFromLabels(ds);
@@ -671,7 +705,11 @@ Status ReadLongCsv(const std::string& file, const ReadOptions& options, Dataset&
     }
     std::string key;
     int idx = builder.Lookup(f[s_col], labels, key);
-    if (idx == SeriesBuilder::kLeftOut || (idx >= 0 && builder.Full(idx))) continue;  // not read
+    if (idx == SeriesBuilder::kLeftOut) continue;  // not read
+    if (idx >= 0 && builder.Full(idx)) {  // not read: counted
+      ++ds.stats.points_left_out;
+      continue;
+    }
     const std::string_view label_text = l_col >= 0 ? std::string_view(f[l_col]) : std::string_view();
     Result<ParsedPoint> p = ParsePoint(f[t_col], f[v_col], l_col >= 0 ? &label_text : nullptr, false);
     if (!p.ok()) {
@@ -686,6 +724,7 @@ Status ReadLongCsv(const std::string& file, const ReadOptions& options, Dataset&
     }
     ++ds.stats.rows_accepted;
   }
+  ds.stats.series_left_out = builder.SeriesLeftOut();
   ds.series = builder.Take();
   FillWindowsFromLabels(ds);
   return Status::Ok();
@@ -744,6 +783,52 @@ std::string JsonLineError(std::string_view line) {
   return "not valid JSON";
 }
 
+// One Prometheus result row `{"metric": {...}, "values": [[t, "v"], ...]}` (or an instant `value`)
+// into `builder`: `__name__` names the series, the other labels label it. Bad rows and points go
+// through ReadOptions::BadRow at `where` ("<file>:<line>"); the values past a point cap are
+// counted (ReadStats::points_left_out).
+Status AddPromMatrixRow(const Json& j, const std::string& where, const ReadOptions& options,
+                        SeriesBuilder& builder, ReadStats& stats) {
+  Result<Labels> labels = JsonLabels(j["metric"], "metric");
+  if (!labels.ok()) return options.BadRow(where, labels.status().message(), stats);
+  std::string name = labels->count("__name__") ? (*labels)["__name__"] : "";
+  labels->erase("__name__");
+  if (name.empty()) return options.BadRow(where, "metric has no __name__", stats);
+  Json points = j.contains("values")  ? j["values"]
+                : j.contains("value") ? Json::array({j["value"]})
+                                      : Json();
+  if (!points.is_array()) return options.BadRow(where, "expected `values`: [[t, \"v\"], ...]", stats);
+  int idx = builder.Get(name, *labels);
+  if (idx < 0) return Status::Ok();
+  for (size_t p = 0; p < points.size(); ++p) {
+    if (builder.Full(idx)) {  // not read: counted
+      stats.points_left_out += points.size() - p;
+      break;
+    }
+    const Json& pt = points[p];
+    std::string why;
+    if (!pt.is_array() || pt.size() != 2) {
+      why = "values[" + std::to_string(p) + "] must be [t, v]";
+    } else {
+      Result<int64_t> t = JsonTimestamp(pt[0]);
+      Result<double> v = JsonValue(pt[1]);
+      if (!t.ok())
+        why = "values[" + std::to_string(p) + "]: timestamp: " + t.status().message();
+      else if (!v.ok())
+        why = "values[" + std::to_string(p) + "]: " + v.status().message();
+      else if (std::string add = builder.Add(idx, *t, *v, std::nullopt); !add.empty()) {
+        why = "values[" + std::to_string(p) + "]: " + add;
+      }
+    }
+    if (!why.empty()) {
+      RETURN_IF_ERROR(options.BadRow(where, why, stats));
+      continue;
+    }
+    ++stats.rows_accepted;
+  }
+  return Status::Ok();
+}
+
 Status ReadJsonl(const std::string& file, const ReadOptions& options, Dataset& ds) {
   ASSIGN_OR_RETURN(std::string text, ReadFile(file));
   ++ds.stats.files;
@@ -768,48 +853,7 @@ Status ReadJsonl(const std::string& file, const ReadOptions& options, Dataset& d
       continue;
     }
     if (j.contains("metric")) {  // Prometheus matrix/vector row
-      Result<Labels> labels = JsonLabels(j["metric"], "metric");
-      if (!labels.ok()) {
-        RETURN_IF_ERROR(errors.Bad(file, ln, labels.status().message()));
-        continue;
-      }
-      std::string name = labels->count("__name__") ? (*labels)["__name__"] : "";
-      labels->erase("__name__");
-      if (name.empty()) {
-        RETURN_IF_ERROR(errors.Bad(file, ln, "metric has no __name__"));
-        continue;
-      }
-      Json points = j.contains("values")  ? j["values"]
-                    : j.contains("value") ? Json::array({j["value"]})
-                                          : Json();
-      if (!points.is_array()) {
-        RETURN_IF_ERROR(errors.Bad(file, ln, "expected `values`: [[t, \"v\"], ...]"));
-        continue;
-      }
-      int idx = builder.Get(name, *labels);
-      if (idx < 0) continue;
-      for (size_t p = 0; p < points.size() && !builder.Full(idx); ++p) {
-        const Json& pt = points[p];
-        std::string why;
-        if (!pt.is_array() || pt.size() != 2) {
-          why = "values[" + std::to_string(p) + "] must be [t, v]";
-        } else {
-          Result<int64_t> t = JsonTimestamp(pt[0]);
-          Result<double> v = JsonValue(pt[1]);
-          if (!t.ok())
-            why = "values[" + std::to_string(p) + "]: timestamp: " + t.status().message();
-          else if (!v.ok())
-            why = "values[" + std::to_string(p) + "]: " + v.status().message();
-          else if (std::string add = builder.Add(idx, *t, *v, std::nullopt); !add.empty()) {
-            why = "values[" + std::to_string(p) + "]: " + add;
-          }
-        }
-        if (!why.empty()) {
-          RETURN_IF_ERROR(errors.Bad(file, ln, why));
-          continue;
-        }
-        ++ds.stats.rows_accepted;
-      }
+      RETURN_IF_ERROR(AddPromMatrixRow(j, file + ":" + std::to_string(ln), options, builder, ds.stats));
       continue;
     }
     if (!j.contains("name") || !j["name"].is_string() || j["name"].get<std::string>().empty()) {
@@ -824,7 +868,11 @@ Status ReadJsonl(const std::string& file, const ReadOptions& options, Dataset& d
     }
     std::string key;
     int idx = builder.Lookup(name, *labels, key);
-    if (idx == SeriesBuilder::kLeftOut || (idx >= 0 && builder.Full(idx))) continue;  // not read
+    if (idx == SeriesBuilder::kLeftOut) continue;  // not read
+    if (idx >= 0 && builder.Full(idx)) {  // not read: counted
+      ++ds.stats.points_left_out;
+      continue;
+    }
     std::string why;
     if (!j.contains("timestamp")) {
       why = "missing field `timestamp`";
@@ -861,6 +909,7 @@ Status ReadJsonl(const std::string& file, const ReadOptions& options, Dataset& d
     }
     ++ds.stats.rows_accepted;
   }
+  ds.stats.series_left_out = builder.SeriesLeftOut();
   ds.series = builder.Take();
   FillWindowsFromLabels(ds);
   return Status::Ok();
@@ -963,6 +1012,28 @@ Result<Dataset> ReadDataset(const std::string& spec, const ReadOptions& options)
   RETURN_IF_ERROR(st);
   if (ds.series.empty()) return options.NoSeriesLeft("dataset `" + spec + "`", ds.stats);
   return ds;
+}
+
+std::string CutNote(const ReadOptions& options, const ReadStats& stats) {
+  std::string out;
+  const size_t series = stats.series_left_out;
+  if (options.max_series != 0 && (series > 0 || stats.files_left_out > 0)) {
+    out += "--max-series " + std::to_string(options.max_series) + " left out ";
+    if (series > 0) out += std::to_string(series) + " more series";
+    if (stats.files_left_out > 0) {
+      out += series > 0 ? " and " : "";
+      out += std::to_string(stats.files_left_out) + " more file(s) (not opened)";
+    }
+  }
+  if (options.max_points != 0 && stats.points_left_out > 0) {
+    out += out.empty() ? "" : "; ";
+    out += "--max-points " + std::to_string(options.max_points) + " left out " +
+           std::to_string(stats.points_left_out) + " more point(s) past the cap (not checked)";
+  }
+  if (out.empty()) return out;
+  std::string note = "input cut: ";
+  note += out;
+  return note;
 }
 
 bool ReadOptions::KeepsName(std::string_view name) const {

@@ -55,6 +55,15 @@ struct ReadStats {
   size_t rows_accepted = 0;
   size_t rows_skipped = 0;
   std::vector<std::string> examples;  // "<file>:<line>: <why>" for the first skipped rows
+  // What ReadOptions::max_series / max_points cut (the filter's choice is not counted): series the
+  // series cap left out (distinct series ids; a file format counts the files it did not open, SMD
+  // the dimensions of a machine file it read, see files_left_out), and points past a kept series'
+  // point cap (rows or values counted, not checked: a bad one among them is counted too). For a
+  // user's "was my input cut, and by how much" (CutNote).
+  size_t series_left_out = 0;
+  size_t points_left_out = 0;
+  // SMD machine files the series cap left unopened (their dimensions are not counted above).
+  size_t files_left_out = 0;
 };
 
 // What to read (`--filter`, `--max-series`, `--max-points`) and what to do with a bad row
@@ -115,6 +124,11 @@ struct Dataset {
   // Index of the series with this name (first match), or -1.
   int Find(const std::string& name) const;
 };
+
+// "" when the caps left nothing out; else one line for stderr naming the flags and what they cut:
+// "input cut: --max-series 2 left out 3 more series; --max-points 100 left out 1200 more point(s)
+// past the cap (not checked)". Shared by the commands that take --max-series / --max-points.
+std::string CutNote(const ReadOptions& options, const ReadStats& stats);
 
 // Reads a dataset from a "FORMAT:PATH[:SPLIT]" spec. Unknown formats and malformed specs are
 // InvalidArgument naming the accepted formats.

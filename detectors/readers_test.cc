@@ -644,5 +644,51 @@ TEST_CASE("specs: unknown formats get a hint, missing paths are NotFound") {
   CHECK(ReadDataset("csv:/nonexistent/file.csv").status().code() == StatusCode::kNotFound);
 }
 
+TEST_CASE("max_series / max_points: the read counts what the caps left out, and CutNote says it") {
+  // Before ReadStats::series_left_out / points_left_out a capped read looked like the whole input:
+  // `vigil detect` had no --max-series / --max-points, and train-rules said nothing of the cut.
+  TempDir dir;
+  const std::string csv = dir.Write("cut.csv",
+                                    "timestamp,series,value\n"
+                                    "1,a,1\n1,b,1\n2,a,2\n2,b,2\n3,a,3\n1,c,1\n3,b,oops\n4,a,4\n");
+  ReadOptions o;
+  o.max_series = 2;
+  o.max_points = 2;
+  Result<Dataset> c = ReadDataset("csv:" + csv, o);
+  REQUIRE_MESSAGE(c.ok(), c.status().message());
+  CHECK(c->series.size() == 2);
+  CHECK(c->stats.series_left_out == 1);  // c
+  CHECK(c->stats.points_left_out == 3);  // a at 3 and 4, b's bad row (not checked)
+  CHECK(CutNote(o, c->stats) ==
+        "input cut: --max-series 2 left out 1 more series; --max-points 2 left out 3 more point(s) past the cap (not "
+        "checked)");
+  // The filter's choice is not a cut; no cap, no note.
+  ReadOptions f;
+  f.name_filter = "a";
+  Result<Dataset> fa = ReadDataset("csv:" + csv, f);
+  REQUIRE(fa.ok());
+  CHECK(fa->stats.series_left_out == 0);
+  CHECK(CutNote(f, fa->stats).empty());
+  // kpi: files not opened are series left out; the rows past the cap counted, not parsed.
+  dir.Write("kpi/a.csv", "timestamp,value,label\n60,1,0\n120,2,0\n180,x,0\n");
+  dir.Write("kpi/b.csv", "timestamp,value,label\n60,1,0\n");
+  dir.Write("kpi/c.csv", "timestamp,value,label\n60,1,0\n");
+  Result<Dataset> k = ReadDataset("kpi:" + dir.path() + "/kpi", o);
+  REQUIRE_MESSAGE(k.ok(), k.status().message());
+  CHECK(k->stats.series_left_out == 1);
+  CHECK(k->stats.points_left_out == 1);
+  // jsonl matrix rows and promjson: the values past the cap.
+  const std::string jl = dir.Write("cut.jsonl", R"({"metric":{"__name__":"m"},"values":[[1,"1"],[2,"2"],[3,"3"]]})"
+                                                "\n"
+                                                R"({"metric":{"__name__":"n"},"values":[[1,"1"]]})"
+                                                "\n"
+                                                R"({"metric":{"__name__":"o"},"values":[[1,"1"]]})"
+                                                "\n");
+  Result<Dataset> j = ReadDataset("jsonl:" + jl, o);
+  REQUIRE_MESSAGE(j.ok(), j.status().message());
+  CHECK(j->stats.series_left_out == 1);
+  CHECK(j->stats.points_left_out == 1);
+}
+
 }  // namespace
 }  // namespace vigil

@@ -57,6 +57,13 @@ CLI::Validator WholeNumber(unsigned min) {
       "");
 }
 
+void AddSliceOptions(CLI::App& app, size_t& max_series, size_t& max_points) {
+  app.add_option("--max-series", max_series, "at most this many series (0 = all), the first in the reader's order")
+      ->check(WholeNumber(0));
+  app.add_option("--max-points", max_points, "at most this many points per series (0 = all), the first ones")
+      ->check(WholeNumber(0));
+}
+
 int RunCli(int argc, char** argv) {
   try {
     CLI::App app{"Vigil: explainable anomaly detection and evidence-backed incident diagnosis for GPU training clusters",

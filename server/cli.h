@@ -53,6 +53,11 @@ int ReportError(const Status& status);
 // alone would read -1 as the largest value and a number past 2^64 as something else.
 CLI::Validator WholeNumber(unsigned min);
 
+// `--max-series N` and `--max-points N` (whole numbers, 0 = all) into `max_series` / `max_points`
+// (detectors/readers.h ReadOptions): the slice of the data a command reads. Registered by every
+// command that reads a dataset (detect, train-rules, eval detect), so they read the same.
+void AddSliceOptions(CLI::App& app, size_t& max_series, size_t& max_points);
+
 // What `vigil serve` prints after its `listening on` line (cmd_serve.cc): the chat page, webhook
 // and REST URLs from `base` (the bound http://HOST:PORT; `wildcard`: 0.0.0.0 / ::), then one line
 // each for Prometheus and Alertmanager: the URL shown (a password `[redacted]`) and the setting's

@@ -30,6 +30,7 @@ struct DetectArgs {
   std::string data;
   std::string flags_out;
   bool skip_bad_rows = false;
+  size_t max_series = 0, max_points = 0;  // the slice read (ReadOptions)
 };
 
 std::string CsvField(const std::string& s) {
@@ -130,6 +131,8 @@ int RunDetect(const DetectArgs& args) {
   }
   ReadOptions ro;
   if (args.skip_bad_rows) ro.bad_rows = BadRowPolicy::kSkip;
+  ro.max_series = args.max_series;
+  ro.max_points = args.max_points;
   std::vector<std::string> warnings;  // prom: Prometheus's own (a partial answer)
   Result<Dataset> data = ReadDataSource(args.data, ro, 0, &warnings);  // a file, or prom: (server/data_source.h)
   if (!data.ok()) return ReportError(data.status());
@@ -140,6 +143,9 @@ int RunDetect(const DetectArgs& args) {
     for (const std::string& w : PromStepMismatch(*data, files)) std::cerr << "vigil detect: warning: " << w << "\n";
   }
   for (const std::string& w : warnings) std::cerr << "vigil detect: warning: " << w << "\n";
+  // A slice must not pass for the whole input: say what the caps left out.
+  const std::string cut = CutNote(ro, data->stats);
+  if (!cut.empty()) std::cerr << "vigil detect: " << cut << "\n";
   for (const auto& e : data->stats.examples) std::cerr << "vigil detect: skipped " << e << "\n";
   // A rule whose select picks no series checks nothing: say so once per rule (a typo `jobb=` was
   // silent: exit 0, "0 alert(s)"). An absent() rule is meant to fire on an empty selection.
@@ -193,6 +199,7 @@ int RunDetect(const DetectArgs& args) {
             << data->series.size() << " series, "
             << points << " points" << (data->stats.rows_skipped ? ", " + std::to_string(data->stats.rows_skipped) +
                                                                       " bad rows skipped" : "")
+            << (cut.empty() ? "" : " (a slice: input cut, see above)")
             << ": " << result->alerts.size() << " alert(s), " << firing << " still firing at the end\n";
   // Every rule selecting nothing: the run watched nothing, which automation must not read as "no
   // alerts" (exit 1, the work failed; the inputs themselves are valid, so not 2).
@@ -223,6 +230,7 @@ CommandRunner SetupDetect(CLI::App& sub) {
                  "T: Unix seconds, RFC 3339, now or now-2d; defaults: the last day at 60s (detectors/README.md)")
       ->required();
   sub.add_option("--flags-out", args->flags_out, "write series,timestamp,flag (Unix ms) for every input point");
+  AddSliceOptions(sub, args->max_series, args->max_points);
   sub.add_flag("--skip-bad-rows", args->skip_bad_rows,
                "skip and count malformed data rows instead of failing on the first one");
   return [args](const Config&) { return RunDetect(*args); };

@@ -66,10 +66,7 @@ CommandRunner SetupEval(CLI::App& sub) {
       ->capture_default_str();
   detect->add_option("--filter", opts->set.name_filter,
                      "only series whose name contains this (smd: machines, or dimensions `<machine>/dim<N>`)");
-  detect->add_option("--max-series", opts->set.max_series, "at most this many series (0 = all)")
-      ->check(WholeNumber(0));
-  detect->add_option("--max-points", opts->set.max_points, "at most this many points per series (0 = all)")
-      ->check(WholeNumber(0));
+  AddSliceOptions(*detect, opts->set.max_series, opts->set.max_points);
   detect->add_option("--delay-k", opts->delay_k, "k of the delay-constrained PA F1")->capture_default_str();
   detect
       ->add_option("--nab-refractory", opts->nab_refractory_fraction,

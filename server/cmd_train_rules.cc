@@ -304,6 +304,7 @@ int Run(const TrainFlags& f, const Config& base_config) {
   if (!ds.ok()) return ReportError(ds.status());
   if (const std::string note = PromReadNote(*spec, *ds); !note.empty()) std::fprintf(stderr, "train-rules: %s\n", note.c_str());
   for (const std::string& w : warnings) std::fprintf(stderr, "train-rules: warning: %s\n", w.c_str());
+  if (const std::string cut = CutNote(ro, ds->stats); !cut.empty()) std::fprintf(stderr, "train-rules: %s\n", cut.c_str());
   for (const std::string& e : ds->stats.examples)
     std::fprintf(stderr, "train-rules: skipped %s\n", e.c_str());
   if (ds->stats.rows_skipped > ds->stats.examples.size()) {  // the reader names the first ones only
@@ -534,9 +535,7 @@ CommandRunner SetupTrainRules(CLI::App& sub) {
   sub.add_option("--max-candidates", f->max_candidates, "evaluation budget per target")
       ->capture_default_str();
   sub.add_option("--filter", f->filter, "only series whose name contains this");
-  sub.add_option("--max-series", f->max_series, "at most this many series (0 = all)")->check(WholeNumber(0));
-  sub.add_option("--max-points", f->max_points, "at most this many points per series (0 = all)")
-      ->check(WholeNumber(0));
+  AddSliceOptions(sub, f->max_series, f->max_points);
   sub.add_flag("--overwrite", f->overwrite,
                "replace the rule files of an earlier run in --out (refused otherwise): a target trained now "
                "gets its new file (or none), the earlier files of targets no longer in the data are removed, "

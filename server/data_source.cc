@@ -337,11 +337,18 @@ Result<Dataset> ReadDataSource(const std::string& spec, const ReadOptions& optio
       continue;
     }
     if (!options.KeepsName(s.name)) continue;
-    if (!options.RoomForSeries(ds.series.size())) continue;
+    if (!options.RoomForSeries(ds.series.size())) {
+      ++stats.series_left_out;
+      continue;
+    }
     TimeSeries kept;
     kept.name = s.name;
     kept.labels = s.labels;
-    for (size_t i = 0; i < s.size() && options.RoomForPoint(kept.size()); ++i) {
+    for (size_t i = 0; i < s.size(); ++i) {
+      if (!options.RoomForPoint(kept.size())) {
+        stats.points_left_out += s.size() - i;
+        break;
+      }
       if (!std::isfinite(s.values[i])) {
         const double v = s.values[i];
         std::string why = "series " + s.id() + " at " + FormatRfc3339Ms(s.timestamps_ms[i]) + ": value `" +
