@@ -1,6 +1,7 @@
 #include "detectors/readers.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdio>
 #include <cmath>
@@ -785,8 +786,8 @@ std::string JsonLineError(std::string_view line) {
 
 // One Prometheus result row `{"metric": {...}, "values": [[t, "v"], ...]}` (or an instant `value`)
 // into `builder`: `__name__` names the series, the other labels label it. Bad rows and points go
-// through ReadOptions::BadRow at `where` ("<file>:<line>"); the values past a point cap are
-// counted (ReadStats::points_left_out).
+// through ReadOptions::BadRow at `where` ("<file>:<line>" for jsonl, "<file>: result[i]" for
+// promjson). Shared by the jsonl and promjson readers so that the two agree point for point.
 Status AddPromMatrixRow(const Json& j, const std::string& where, const ReadOptions& options,
                         SeriesBuilder& builder, ReadStats& stats) {
   Result<Labels> labels = JsonLabels(j["metric"], "metric");
@@ -915,6 +916,251 @@ Status ReadJsonl(const std::string& file, const ReadOptions& options, Dataset& d
   return Status::Ok();
 }
 
+// "<line>:<column>" of the 1-based byte offset `byte` in `text` (a JSON parser's error position).
+std::string LineColumn(std::string_view text, size_t byte) {
+  const size_t at = std::min(byte == 0 ? 0 : byte - 1, text.size());
+  size_t line = 1, col = 1;
+  for (size_t i = 0; i < at; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
+  }
+  return std::to_string(line) + ":" + std::to_string(col);
+}
+
+// A saved Prometheus /api/v1/query_range answer (readers.h: promjson:).
+Status ReadPromJson(const std::string& file, const ReadOptions& options, Dataset& ds) {
+  ASSIGN_OR_RETURN(std::string raw, ReadFile(file));
+  ++ds.stats.files;
+  const std::string text = WithoutBom(std::move(raw));
+  const std::string kWhat = " (promjson: takes the body of a Prometheus /api/v1/query_range answer, e.g. `curl -s "
+                            "'http://prom:9090/api/v1/query_range?query=Q&start=T&end=T&step=60' > FILE`)";
+  if (Trim(text).empty()) return InvalidArgumentError(file + ": empty file" + kWhat);
+  if (const size_t deep = JsonTooDeepAt(text); deep != std::string_view::npos)
+    return InvalidArgumentError(file + ":" + LineColumn(text, deep + 1) + ": " + JsonTooDeepMessage());
+  Json j;
+  try {
+    j = Json::parse(text);
+  } catch (const Json::parse_error& e) {
+    std::string m = e.what();
+    if (const size_t at = m.find("syntax error"); at != std::string::npos) m.erase(0, at);
+    if (const size_t last = m.find("; last read: "); last != std::string::npos) m.erase(last);
+    const bool at_end = e.byte >= text.size();
+    return InvalidArgumentError(file + ":" + LineColumn(text, e.byte) + ": not valid JSON: " + EscapeNonUtf8(m) +
+                                (at_end ? " (the file ends inside the JSON: cut short?)" : ""));
+  } catch (const std::exception& e) {
+    return InvalidArgumentError(file + ": not valid JSON: " + e.what());
+  }
+  if (!j.is_object() || !j.contains("status") || !j["status"].is_string())
+    return InvalidArgumentError(file + ": JSON that is not a Prometheus API answer (no \"status\")" + kWhat);
+  const std::string status = j["status"].get<std::string>();
+  if (status == "error") {
+    auto text_of = [&j](const char* key) {
+      return !j.contains(key) ? std::string("?") : j[key].is_string() ? j[key].get<std::string>() : j[key].dump();
+    };
+    return InvalidArgumentError(file + ": the saved answer is Prometheus's error, not data: " + text_of("errorType") +
+                                ": " + EscapeNonUtf8(text_of("error")));
+  }
+  if (status != "success")
+    return InvalidArgumentError(file + ": \"status\" is `" + EscapeNonUtf8(status) + "`, expected \"success\"");
+  if (!j.contains("data") || !j["data"].is_object() || !j["data"].contains("resultType") ||
+      !j["data"]["resultType"].is_string() || !j["data"].contains("result"))
+    return InvalidArgumentError(file + ": the answer's `data` has no resultType / result" + kWhat);
+  const Json& data = j["data"];
+  const std::string type = data["resultType"].get<std::string>();
+  if (type != "matrix") {
+    return InvalidArgumentError(file + ": the answer's resultType is `" + EscapeNonUtf8(type) +
+                                "`, not `matrix`: " +
+                                (type == "vector" || type == "scalar"
+                                     ? "an instant query (/api/v1/query) answers one point per series; save a range "
+                                       "query's answer (/api/v1/query_range?query=Q&start=T&end=T&step=60)"
+                                     : std::string("only a range query's matrix holds series over time")));
+  }
+  if (!data["result"].is_array()) return InvalidArgumentError(file + ": `data.result` is not an array");
+  SeriesBuilder builder(options);
+  const Json& result = data["result"];
+  for (size_t i = 0; i < result.size(); ++i) {
+    const std::string where = file + ": result[" + std::to_string(i) + "]";
+    const Json& row = result[i];
+    if (!row.is_object() || !row.contains("metric")) {
+      RETURN_IF_ERROR(options.BadRow(where, "not an object with `metric` and `values`", ds.stats));
+      continue;
+    }
+    RETURN_IF_ERROR(AddPromMatrixRow(row, where, options, builder, ds.stats));
+  }
+  ds.stats.series_left_out = builder.SeriesLeftOut();
+  ds.series = builder.Take();
+  FillWindowsFromLabels(ds);
+  return Status::Ok();
+}
+
+bool IsNameStart(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == ':'; }
+bool IsNameChar(char c) { return IsNameStart(c) || std::isdigit(static_cast<unsigned char>(c)); }
+
+// One sample line of the text exposition: `name{label="value",...} value [timestamp]`.
+struct ExpositionSample {
+  std::string name;
+  Labels labels;
+  std::string_view value;
+  std::string_view timestamp;  // empty: none
+};
+
+// Parses a (trimmed, non-comment) sample line; errors name the column (1-based).
+Result<ExpositionSample> ParseExpositionLine(std::string_view line) {
+  ExpositionSample out;
+  size_t i = 0;
+  auto at = [&](size_t col) { return " at column " + std::to_string(col + 1); };
+  if (i >= line.size() || !IsNameStart(line[i])) return InvalidArgumentError("expected a metric name" + at(i));
+  while (i < line.size() && IsNameChar(line[i])) out.name += line[i++];
+  auto skip_space = [&] {
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+  };
+  skip_space();
+  if (i < line.size() && line[i] == '{') {
+    ++i;
+    while (true) {
+      skip_space();
+      if (i < line.size() && line[i] == '}') {
+        ++i;
+        break;
+      }
+      std::string key;
+      if (i >= line.size() || !(std::isalpha(static_cast<unsigned char>(line[i])) || line[i] == '_'))
+        return InvalidArgumentError("expected a label name or `}`" + at(i));
+      while (i < line.size() && (std::isalnum(static_cast<unsigned char>(line[i])) || line[i] == '_')) key += line[i++];
+      skip_space();
+      if (i >= line.size() || line[i] != '=') return InvalidArgumentError("expected `=` after label `" + key + "`" + at(i));
+      ++i;
+      skip_space();
+      if (i >= line.size() || line[i] != '"')
+        return InvalidArgumentError("expected `\"` to open the value of label `" + key + "`" + at(i));
+      const size_t open = i++;
+      std::string value;
+      bool closed = false;
+      while (i < line.size()) {
+        const char c = line[i++];
+        if (c == '"') {
+          closed = true;
+          break;
+        }
+        if (c != '\\') {
+          value += c;
+          continue;
+        }
+        if (i >= line.size()) break;
+        const char e = line[i++];
+        if (e == '\\' || e == '"')
+          value += e;
+        else if (e == 'n')
+          value += '\n';
+        else
+          return InvalidArgumentError("label `" + key + "`: unknown escape `\\" + std::string(1, e) +
+                                      "` (the exposition format has \\\\, \\\" and \\n)" + at(i - 2));
+      }
+      if (!closed) return InvalidArgumentError("the value of label `" + key + "` is not closed (opened" + at(open) + ")");
+      if (out.labels.count(key)) return InvalidArgumentError("label `" + key + "` appears twice");
+      if (key != "__name__") out.labels[key] = std::move(value);
+      skip_space();
+      if (i < line.size() && line[i] == ',') {
+        ++i;
+        continue;
+      }
+      if (i < line.size() && line[i] == '}') {
+        ++i;
+        break;
+      }
+      return InvalidArgumentError("expected `,` or `}` after the value of label `" + key + "`" + at(i));
+    }
+  }
+  skip_space();
+  const size_t v0 = i;
+  while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
+  out.value = line.substr(v0, i - v0);
+  if (out.value.empty()) return InvalidArgumentError("missing value" + at(v0));
+  skip_space();
+  const size_t t0 = i;
+  while (i < line.size() && line[i] != ' ' && line[i] != '\t') ++i;
+  out.timestamp = line.substr(t0, i - t0);
+  skip_space();
+  if (i < line.size()) return InvalidArgumentError("unexpected text after the timestamp" + at(i));
+  return out;
+}
+
+// An exposition timestamp: integer milliseconds (the Prometheus text format), or decimal seconds
+// (OpenMetrics: a `.` in it).
+Result<int64_t> ExpositionTimestamp(std::string_view text) {
+  const bool seconds = text.find('.') != std::string_view::npos;
+  if (!seconds) {
+    int64_t ms = 0;
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), ms);
+    if (ec == std::errc() && ptr == text.data() + text.size()) return ms;
+  } else {
+    double s = 0;
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), s);
+    if (ec == std::errc() && ptr == text.data() + text.size() && std::fabs(s) < 1e14)
+      return static_cast<int64_t>(std::llround(s * 1000.0));
+  }
+  return InvalidArgumentError("timestamp `" + EscapeNonUtf8(text) +
+                              "` is not integer Unix milliseconds (or decimal seconds, OpenMetrics)");
+}
+
+// Prometheus text exposition with timestamps (readers.h: promtext:).
+Status ReadPromText(const std::string& file, const ReadOptions& options, Dataset& ds) {
+  ASSIGN_OR_RETURN(std::string text, ReadFile(file));
+  ++ds.stats.files;
+  RowErrors errors(options, ds.stats);
+  SeriesBuilder builder(options);
+  LineReader lines(WithoutBom(std::move(text)));
+  std::string_view line;
+  while (lines.Next(line)) {
+    const std::string_view t = Trim(line);
+    if (t.empty() || t.front() == '#') continue;
+    const size_t ln = lines.line_no();
+    if (std::string why = NotUtf8(t); !why.empty()) {
+      RETURN_IF_ERROR(errors.Bad(file, ln, why));
+      continue;
+    }
+    Result<ExpositionSample> s = ParseExpositionLine(t);
+    if (!s.ok()) {
+      RETURN_IF_ERROR(errors.Bad(file, ln, s.status().message()));
+      continue;
+    }
+    if (s->timestamp.empty()) {  // a structural error: no policy makes one scrape a series
+      return InvalidArgumentError(
+          file + ":" + std::to_string(ln) + ": sample `" + s->name +
+          "` has no timestamp: a scrape without timestamps is one instant, not a series (promtext: "
+          "reads scrapes saved with a timestamp after each value, in ms; detectors/README.md shows how; or "
+          "read the range from Prometheus: prom: or a saved query_range answer, promjson:)");
+    }
+    std::string key;
+    int idx = builder.Lookup(s->name, s->labels, key);
+    if (idx == SeriesBuilder::kLeftOut) continue;  // not read
+    if (idx >= 0 && builder.Full(idx)) {           // not read: counted
+      ++ds.stats.points_left_out;
+      continue;
+    }
+    Result<int64_t> ts = ExpositionTimestamp(s->timestamp);
+    Result<double> v = ParseValue(s->value);
+    std::string why = !ts.ok() ? ts.status().message() : !v.ok() ? v.status().message() : "";
+    if (why.empty()) {
+      if (idx == SeriesBuilder::kNew) idx = builder.Create(std::move(key), s->name, s->labels);
+      why = builder.Add(idx, *ts, *v, std::nullopt);
+    }
+    if (!why.empty()) {
+      RETURN_IF_ERROR(errors.Bad(file, ln, why));
+      continue;
+    }
+    ++ds.stats.rows_accepted;
+  }
+  ds.stats.series_left_out = builder.SeriesLeftOut();
+  ds.series = builder.Take();
+  FillWindowsFromLabels(ds);
+  return Status::Ok();
+}
+
 }  // namespace
 
 int Dataset::Find(const std::string& name) const {
@@ -975,7 +1221,7 @@ Result<Dataset> ReadDataset(const std::string& spec, const ReadOptions& options)
   const size_t colon = spec.find(':');
   if (colon == std::string::npos || colon + 1 >= spec.size()) {
     return InvalidArgumentError("dataset spec `" + spec +
-                                "` must be FORMAT:PATH with FORMAT one of nab, kpi, smd, csv, jsonl");
+                                "` must be FORMAT:PATH with FORMAT one of nab, kpi, smd, csv, jsonl, promjson, promtext");
   }
   Dataset ds;
   ds.format = spec.substr(0, colon);
@@ -994,19 +1240,22 @@ Result<Dataset> ReadDataset(const std::string& spec, const ReadOptions& options)
       path = path.substr(0, c);
     }
     st = ReadSmd(path, split, options, ds);
-  } else if (ds.format == "csv" || ds.format == "jsonl") {
+  } else if (ds.format == "csv" || ds.format == "jsonl" || ds.format == "promjson" || ds.format == "promtext") {
     // One file each; a folder opens like an empty file here and would read as one.
     std::error_code ec;
     if (fs::is_directory(path, ec)) {
       return InvalidArgumentError(ds.format + ":" + path + " is a folder; " + ds.format +
                                   ": takes one file (kpi: and nab: read folders)");
     }
-    st = ds.format == "csv" ? ReadLongCsv(path, options, ds) : ReadJsonl(path, options, ds);
+    st = ds.format == "csv"        ? ReadLongCsv(path, options, ds)
+         : ds.format == "jsonl"    ? ReadJsonl(path, options, ds)
+         : ds.format == "promjson" ? ReadPromJson(path, options, ds)
+                                   : ReadPromText(path, options, ds);
   } else {
-    std::vector<std::string> known = {"nab", "kpi", "smd", "csv", "jsonl"};
+    std::vector<std::string> known = {"nab", "kpi", "smd", "csv", "jsonl", "promjson", "promtext"};
     const std::string close = ClosestMatch(ds.format, known);
     return InvalidArgumentError("unknown dataset format `" + ds.format + "` in `" + spec +
-                                "` (known: nab, kpi, smd, csv, jsonl)" +
+                                "` (known: nab, kpi, smd, csv, jsonl, promjson, promtext)" +
                                 (close.empty() ? "" : "; did you mean `" + close + "`?"));
   }
   RETURN_IF_ERROR(st);

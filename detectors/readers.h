@@ -6,6 +6,23 @@
 //   test_label/ (default split: test) ReadDataset("csv:metrics.csv", {})                    long CSV:
 //   timestamp,series,value[,label][,<label keys>...] ReadDataset("jsonl:points.jsonl", {}) one JSON object
 //   per line (point or Prometheus matrix row)
+//   ReadDataset("promjson:answer.json", {})  a saved Prometheus /api/v1/query_range answer (matrix)
+//   ReadDataset("promtext:snap.prom", {})    Prometheus text exposition with sample timestamps
+//                                            (`metric{l="v"} value ts_ms`), several scrapes appended
+//
+// promjson: one JSON document `{"status":"success","data":{"resultType":"matrix","result":[...]}}`
+// (any layout, e.g. pretty-printed): each result's `metric` labels name the series as a jsonl
+// matrix row does (`__name__` the name), its `values` [[unix_s, "value"], ...] the points. A
+// `status` "error" answer, a resultType other than matrix (a `vector` from /api/v1/query, which
+// has one instant per series), and JSON that is not such an answer are InvalidArgument naming the
+// file (a JSON syntax error: line and column). A bad point ("NaN"/"+Inf" values, a timestamp not
+// after the previous one, a malformed pair) is a bad row "<file>: result[i] <series>: values[j]: ...".
+// promtext: lines `name{label="value",...} value timestamp_ms` (`# HELP` / `# TYPE` comments and
+// blank lines skipped; label values with \" \\ \n escapes); several scrapes of one exporter appended
+// to one file (`curl` in a loop with timestamps) read as one series per name+labels. A sample
+// without a timestamp is refused (InvalidArgument: a scrape without timestamps is one instant, not
+// a series: how to add them is in detectors/README.md). NaN / +Inf values and a timestamp not after
+// the previous one of the series are bad rows "<file>:<line>: ...".
 //
 // The exact formats, series naming and the bad-input policy are specified in detectors/README.md.
 //

@@ -690,5 +690,122 @@ TEST_CASE("max_series / max_points: the read counts what the caps left out, and 
   CHECK(j->stats.points_left_out == 1);
 }
 
+TEST_CASE("promjson: a saved /api/v1/query_range answer reads as its series; others are clear errors") {
+  TempDir dir;
+  const std::string good = dir.Write("range.json", R"({"status":"success","data":{"resultType":"matrix","result":[
+  {"metric":{"__name__":"DCGM_FI_DEV_GPU_TEMP","gpu":"0","Hostname":"gpu-3"},"values":[[1717000000,"61"],[1717000060,"62.5"]]},
+  {"metric":{"__name__":"DCGM_FI_DEV_GPU_TEMP","gpu":"1","Hostname":"gpu-3"},"values":[[1717000000,"58"],[1717000060.5,"59"]]}
+]}})");
+  Result<Dataset> ds = ReadDataset("promjson:" + good);
+  REQUIRE_MESSAGE(ds.ok(), ds.status().message());
+  REQUIRE(ds->series.size() == 2);
+  CHECK(ds->format == "promjson");
+  CHECK(ds->series[0].name == "DCGM_FI_DEV_GPU_TEMP");
+  CHECK(ds->series[0].labels.at("gpu") == "0");
+  CHECK(ds->series[0].labels.count("__name__") == 0);
+  CHECK(ds->series[0].timestamps_ms == std::vector<int64_t>{1717000000000, 1717000060000});
+  CHECK(ds->series[0].values == std::vector<double>{61, 62.5});
+  CHECK(ds->series[1].timestamps_ms[1] == 1717000060500);
+  CHECK_FALSE(ds->series[0].has_anomaly_labels());
+
+  auto error = [&](const std::string& name, const std::string& content, ReadOptions o = {}) {
+    Result<Dataset> r = ReadDataset("promjson:" + dir.Write(name, content), o);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == StatusCode::kInvalidArgument);
+    return r.status().message();
+  };
+  // Truncated (a curl cut short): the line and column where it ends.
+  std::string m = error("cut.json", "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\n\"result\":[{\"metric\":");
+  CHECK(Contains(m, "cut.json:2:"));
+  CHECK(Contains(m, "cut short"));
+  m = error("err.json", R"({"status":"error","errorType":"bad_data","error":"parse error at char 5"})");
+  CHECK(Contains(m, "err.json: the saved answer is Prometheus's error, not data: bad_data: parse error at char 5"));
+  m = error("vec.json", R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{"__name__":"up"},"value":[1717000000,"1"]}]}})");
+  CHECK(Contains(m, "vec.json: the answer's resultType is `vector`, not `matrix`: an instant query"));
+  m = error("other.json", R"({"data":[1,2]})");
+  CHECK(Contains(m, "not a Prometheus API answer"));
+  // A "NaN" value and a duplicate timestamp: bad rows naming result[i] and values[j].
+  const std::string nan = R"({"status":"success","data":{"resultType":"matrix","result":[
+    {"metric":{"__name__":"loss"},"values":[[1,"0.5"],[2,"NaN"],[3,"+Inf"],[3,"0.4"]]}]}})";
+  m = error("nan.json", nan);
+  CHECK(Contains(m, "nan.json: result[0]: values[1]: value `NaN` is not finite"));
+  ReadOptions skip;
+  skip.bad_rows = BadRowPolicy::kSkip;
+  Result<Dataset> kept = ReadDataset("promjson:" + dir.Write("nan2.json", nan), skip);
+  REQUIRE_MESSAGE(kept.ok(), kept.status().message());
+  CHECK(kept->series[0].values == std::vector<double>{0.5, 0.4});
+  CHECK(kept->stats.rows_skipped == 2);
+  const std::string dup = R"({"status":"success","data":{"resultType":"matrix","result":[
+    {"metric":{"__name__":"x"},"values":[[1,"1"],[1,"2"]]}]}})";
+  CHECK(Contains(error("dup.json", dup), "dup.json: result[0]: values[1]: timestamp 1970-01-01T00:00:01"));
+  // Escaped quotes in a label value are JSON's own: read as the quote.
+  Result<Dataset> q = ReadDataset("promjson:" + dir.Write("q.json", R"({"status":"success","data":{"resultType":"matrix","result":[
+    {"metric":{"__name__":"x","job":"a \"b\""},"values":[[1,"1"]]}]}})"));
+  REQUIRE_MESSAGE(q.ok(), q.status().message());
+  CHECK(q->series[0].labels.at("job") == "a \"b\"");
+  CHECK(ReadDataset("promjson:" + dir.path() + "/none.json").status().code() == StatusCode::kNotFound);
+}
+
+TEST_CASE("promtext: exposition scrapes with timestamps read as series; untimed samples and bad lines are clear errors") {
+  TempDir dir;
+  const std::string good = dir.Write("snap.prom",
+                                     "# HELP DCGM_FI_DEV_GPU_TEMP GPU temperature (in C).\n"
+                                     "# TYPE DCGM_FI_DEV_GPU_TEMP gauge\n"
+                                     "DCGM_FI_DEV_GPU_TEMP{gpu=\"0\",Hostname=\"gpu-3\"} 61 1717000000000\n"
+                                     "DCGM_FI_DEV_GPU_TEMP{gpu=\"1\",Hostname=\"gpu-3\"} 58 1717000000000\n"
+                                     "node_load1 0.5 1717000000000\n"
+                                     "\n"
+                                     "# a second scrape appended\n"
+                                     "DCGM_FI_DEV_GPU_TEMP{gpu=\"0\",Hostname=\"gpu-3\",} 62 1717000015000\n"
+                                     "DCGM_FI_DEV_GPU_TEMP{gpu=\"1\",Hostname=\"gpu-3\"} 58.5 1717000015000\n"
+                                     "node_load1 0.75 1717000015000\n"
+                                     "x{path=\"C:\\\\dir\",msg=\"say \\\"hi\\\"\\n\"} 1 1717000015.5\n");
+  Result<Dataset> ds = ReadDataset("promtext:" + good);
+  REQUIRE_MESSAGE(ds.ok(), ds.status().message());
+  REQUIRE(ds->series.size() == 4);
+  CHECK(ds->format == "promtext");
+  CHECK(ds->series[0].name == "DCGM_FI_DEV_GPU_TEMP");
+  CHECK(ds->series[0].labels.at("gpu") == "0");
+  CHECK(ds->series[0].values == std::vector<double>{61, 62});
+  CHECK(ds->series[0].timestamps_ms == std::vector<int64_t>{1717000000000, 1717000015000});
+  CHECK(ds->series[2].name == "node_load1");
+  CHECK(ds->series[2].labels.empty());
+  CHECK(ds->series[3].labels.at("path") == "C:\\dir");
+  CHECK(ds->series[3].labels.at("msg") == "say \"hi\"\n");
+  CHECK(ds->series[3].timestamps_ms[0] == 1717000015500);  // decimal: OpenMetrics seconds
+
+  auto error = [&](const std::string& name, const std::string& content, ReadOptions o = {}) {
+    Result<Dataset> r = ReadDataset("promtext:" + dir.Write(name, content), o);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == StatusCode::kInvalidArgument);
+    return r.status().message();
+  };
+  // A plain `curl .../metrics` snapshot: no timestamps, one instant. Not skippable.
+  ReadOptions skip;
+  skip.bad_rows = BadRowPolicy::kSkip;
+  std::string m = error("plain.prom", "# TYPE up gauge\nup{job=\"x\"} 1\n", skip);
+  CHECK(Contains(m, "plain.prom:2: sample `up` has no timestamp: a scrape without timestamps is one instant"));
+  m = error("nan.prom", "loss 0.5 1000\nloss NaN 2000\n");
+  CHECK(Contains(m, "nan.prom:2: value `NaN` is not finite"));
+  m = error("inf.prom", "loss +Inf 2000\n");
+  CHECK(Contains(m, "inf.prom:1: value `+Inf` is not finite"));
+  m = error("dup.prom", "loss 1 2000\nloss 2 2000\n");
+  CHECK(Contains(m, "dup.prom:2: timestamp 1970-01-01T00:00:02"));
+  CHECK(Contains(m, "duplicates the previous one"));
+  m = error("esc.prom", "x{a=\"b\\q\"} 1 1000\n");
+  CHECK(Contains(m, "esc.prom:1: label `a`: unknown escape `\\q`"));
+  m = error("open.prom", "x{a=\"b} 1 1000\n");
+  CHECK(Contains(m, "open.prom:1: the value of label `a` is not closed"));
+  m = error("ts.prom", "x 1 soon\n");
+  CHECK(Contains(m, "ts.prom:1: timestamp `soon` is not integer Unix milliseconds"));
+  m = error("name.prom", "1x 1 1000\n");
+  CHECK(Contains(m, "name.prom:1: expected a metric name at column 1"));
+  // Skipped: the bad lines are counted, the good ones kept.
+  Result<Dataset> kept = ReadDataset("promtext:" + dir.Write("mixed.prom", "loss 1 1000\nloss NaN 2000\nloss 3 3000\n"), skip);
+  REQUIRE_MESSAGE(kept.ok(), kept.status().message());
+  CHECK(kept->series[0].values == std::vector<double>{1, 3});
+  CHECK(kept->stats.rows_skipped == 1);
+}
+
 }  // namespace
 }  // namespace vigil

@@ -225,7 +225,8 @@ CommandRunner SetupDetect(CLI::App& sub) {
                  "a rule name defined in two files is refused")
       ->required();
   sub.add_option("--data", args->data,
-                 "FORMAT:PATH with FORMAT nab, kpi, smd (smd:PATH[:train|test]), csv or jsonl; or a Prometheus range query "
+                 "FORMAT:PATH with FORMAT nab, kpi, smd (smd:PATH[:train|test]), csv, jsonl, promjson (a saved "
+                 "/api/v1/query_range answer) or promtext (text exposition with timestamps); or a Prometheus range query "
                  "'prom:http://host:9090?query=PROMQL&start=T&end=T&step=60s', quoted in a shell (an & ends the command); "
                  "T: Unix seconds, RFC 3339, now or now-2d; defaults: the last day at 60s (detectors/README.md)")
       ->required();

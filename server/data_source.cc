@@ -115,7 +115,7 @@ std::string RecordedQuery(const std::string& q) {
 // the readers do not know: ReadDataset's message lists the file formats only, so a user who typed
 // `--data http://prom:9090?...` was not told that prom: exists. Ok for a known file format.
 Status CheckFileFormat(std::string_view spec) {
-  static const std::vector<std::string> kFormats = {"nab", "kpi", "smd", "csv", "jsonl", "prom"};
+  static const std::vector<std::string> kFormats = {"nab", "kpi", "smd", "csv", "jsonl", "promjson", "promtext", "prom"};
   const size_t colon = spec.find(':');
   const std::string format(spec.substr(0, colon == std::string_view::npos ? 0 : colon));
   const std::string lower = AsciiLower(format);
@@ -131,7 +131,7 @@ Status CheckFileFormat(std::string_view spec) {
   std::string close = lower.rfind("prom", 0) == 0 ? "prom" : ClosestMatch(lower, kFormats);
   if (colon == std::string_view::npos || colon + 1 >= spec.size()) {
     return InvalidArgumentError("dataset spec `" + OneLine(std::string(spec)) +
-                                "` must be FORMAT:PATH with FORMAT one of nab, kpi, smd, csv, jsonl, or "
+                                "` must be FORMAT:PATH with FORMAT one of nab, kpi, smd, csv, jsonl, promjson, promtext, or "
                                 "prom:URL?query=PROMQL (a Prometheus range query)");
   }
   // A URL's user:password is not echoed (`PROM:http://ops:pw@h:9090?...`).
@@ -139,7 +139,7 @@ Status CheckFileFormat(std::string_view spec) {
                                 ? format + ":..."
                                 : std::string(spec);
   return InvalidArgumentError("unknown dataset format `" + OneLine(format) + "` in `" + OneLine(shown) +
-                              "` (known: nab, kpi, smd, csv, jsonl, prom)" +
+                              "` (known: nab, kpi, smd, csv, jsonl, promjson, promtext, prom)" +
                               (close.empty() ? "" : "; did you mean `" + close + ":`?"));
 }
 

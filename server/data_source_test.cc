@@ -272,13 +272,13 @@ TEST_CASE("ReadDataSource: a bare URL, PROM:, prometheus: or an unknown format n
   CHECK(Contains(error("https://h:9090/api/v1/query_range?query=up"), "put prom: before the URL"));
   const std::string upper = error("PROM:http://h:9090?query=up");
   CHECK(Contains(upper, "unknown dataset format `PROM`"));
-  CHECK(Contains(upper, "(known: nab, kpi, smd, csv, jsonl, prom); did you mean `prom:`?"));
+  CHECK(Contains(upper, "(known: nab, kpi, smd, csv, jsonl, promjson, promtext, prom); did you mean `prom:`?"));
   CHECK(Contains(error("prometheus:http://h:9090?query=up"), "did you mean `prom:`?"));
   const std::string pw = error("PROM:http://ops:s3cret@h:9090?query=up");
   CHECK(Contains(pw, "unknown dataset format `PROM` in `PROM:...` (known:"));
   CHECK_FALSE(Contains(pw, "s3cret"));
-  CHECK(Contains(error("cvs:x.csv"), "(known: nab, kpi, smd, csv, jsonl, prom); did you mean `csv:`?"));
-  CHECK(Contains(error("telemetry.csv"), "must be FORMAT:PATH with FORMAT one of nab, kpi, smd, csv, jsonl, or prom:URL?query=PROMQL"));
+  CHECK(Contains(error("cvs:x.csv"), "(known: nab, kpi, smd, csv, jsonl, promjson, promtext, prom); did you mean `csv:`?"));
+  CHECK(Contains(error("telemetry.csv"), "must be FORMAT:PATH with FORMAT one of nab, kpi, smd, csv, jsonl, promjson, promtext, or prom:URL?query=PROMQL"));
   // A known file format goes on to its reader, whose errors are its own.
   Result<Dataset> missing = ReadDataSource("csv:/nonexistent/u2.csv", {}, kNow);
   REQUIRE_FALSE(missing.ok());
