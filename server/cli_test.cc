@@ -12,6 +12,10 @@
 
 #include <unistd.h>
 
+#include "knowledge/knowledge_base.h"
+#include "knowledge/temp_dir_testing.h"
+#include "server/incident_store.h"
+
 namespace vigil {
 namespace {
 
@@ -153,6 +157,92 @@ TEST_CASE("serve's start-up text names each URL's source, or why there is none")
 TEST_CASE("errors map to exit codes") {
   CHECK(ReportError(InvalidArgumentError("bad")) == 2);
   CHECK(ReportError(UnavailableError("down")) == 1);
+}
+
+// A data_dir with one diagnosed incident (its id) and one still queued, as `vigil serve` leaves it.
+std::pair<int64_t, int64_t> ServeDataDir(const std::string& dir) {
+  IncidentStoreOptions so;
+  so.path = dir + "/incidents.db";
+  auto store = IncidentStore::Open(so);
+  REQUIRE_MESSAGE(store.ok(), store.status().message());
+  auto alert = [](const std::string& fp, int64_t t) {
+    Alert a;
+    a.fingerprint = fp;
+    a.rule = "GpuXid";
+    a.labels = {{"alertname", "GpuXid"}, {"Hostname", "node-3"}, {"gpu", "5"}};
+    a.annotations = {{"summary", "XID 79 on node-3 gpu 5"}};
+    a.state = AlertState::kFiring;
+    a.starts_at_ms = t;
+    return a;
+  };
+  auto in = (*store)->Intake({alert("fp-1", 1717000000000)});
+  REQUIRE(in.ok());
+  auto claimed = (*store)->ClaimNext();
+  REQUIRE((claimed.ok() && claimed->has_value()));
+  REQUIRE((*store)->Finish((*claimed)->id, Json{{"root_cause", "gpu_fallen_off_bus"}}, 0.5).ok());
+  auto queued = (*store)->Intake({alert("fp-2", 1717000060000)});
+  REQUIRE(queued.ok());
+  return {(*claimed)->id, queued->created.at(0)};
+}
+
+TEST_CASE("kb resolve: records a serve incident's resolution as the route does; bad input writes nothing") {
+  // Before `kb resolve` a resolution could only be posted to a running serve.
+  TempDir dir("vigil_kb_resolve_test");
+  const std::string d = dir.path.string();
+  const auto [id, queued] = ServeDataDir(d);
+  auto resolve = [&](std::vector<std::string> more) {
+    std::vector<std::string> args = {"--data-dir", d, "--kb-pack-dir", "", "kb", "resolve"};
+    args.insert(args.end(), more.begin(), more.end());
+    return Run(args);
+  };
+  auto stored = [&]() {
+    IncidentStoreOptions so;
+    so.path = d + "/incidents.db";
+    auto store = IncidentStore::Open(so);
+    REQUIRE(store.ok());
+    auto row = (*store)->Get(id);
+    REQUIRE(row.ok());
+    return row->resolution;
+  };
+  const std::string sid = std::to_string(id);
+  // Bad input: exit 2 (a bad flag value) or 1 (the work failed), and no resolution stored.
+  CHECK(resolve({sid, "--root-cause", "gpu_falen_off_bus", "--fix", "reseated", "--summary", "s", "--by", "ana"}) == 2);
+  CHECK(resolve({sid, "--root-cause", "gpu_fallen_off_bus", "--fix", "  ", "--summary", "s", "--by", "ana"}) == 2);
+  CHECK(resolve({"x1", "--root-cause", "gpu_fallen_off_bus", "--fix", "f", "--summary", "s", "--by", "ana"}) == 2);
+  CHECK(resolve({"999", "--root-cause", "gpu_fallen_off_bus", "--fix", "f", "--summary", "s", "--by", "ana"}) == 1);
+  CHECK(resolve({std::to_string(queued), "--root-cause", "gpu_fallen_off_bus", "--fix", "f", "--summary", "s",
+                 "--by", "ana"}) == 1);  // still in triage: refused, as serve's 409
+  CHECK_FALSE(stored().has_value());
+  {  // serve running: the store is locked; a clear error, nothing written
+    IncidentStoreOptions so;
+    so.path = d + "/incidents.db";
+    auto held = IncidentStore::Open(so);
+    REQUIRE(held.ok());
+    CHECK(resolve({sid, "--root-cause", "gpu_fallen_off_bus", "--fix", "f", "--summary", "s", "--by", "ana"}) == 1);
+  }
+  CHECK_FALSE(stored().has_value());
+  // A data_dir without a store: NotFound, and no store created there.
+  TempDir empty("vigil_kb_resolve_empty");
+  CHECK(Run({"--data-dir", empty.path.string(), "--kb-pack-dir", "", "kb", "resolve", "1", "--root-cause",
+             "gpu_fallen_off_bus", "--fix", "f", "--summary", "s"}) == 1);
+  CHECK_FALSE(std::filesystem::exists(empty.path / "incidents.db"));
+  // Good: stored, and in the knowledge base under the store's id.
+  CHECK(resolve({sid, "--root-cause", "gpu_fallen_off_bus", "--fix", "reseated GPU 5", "--note",
+                 "GPU 5 dropped off the PCIe bus", "--by", "ana"}) == 0);
+  auto res = stored();
+  REQUIRE(res.has_value());
+  CHECK(res->root_cause == "gpu_fallen_off_bus");
+  CHECK(res->resolution == "reseated GPU 5");
+  CHECK(res->summary == "GPU 5 dropped off the PCIe bus");
+  CHECK(res->by == "ana");
+  CHECK_FALSE(res->kb_id.empty());
+  KnowledgeOptions ko = KnowledgeOptions{};
+  ko.db_path = d + "/kb.sqlite";
+  auto kb = KnowledgeBase::Open(ko);
+  REQUIRE_MESSAGE(kb.ok(), kb.status().message());
+  auto st = (*kb)->Stats();
+  REQUIRE(st.ok());
+  CHECK(st->incidents == 1);
 }
 
 }  // namespace

@@ -3,18 +3,32 @@
 //   vigil kb mine FILE [--miner builtin|llm]   prints the mined fields as JSON
 //   vigil kb search "text" [--k N] [--json] [--category C] [--component X] [--mode M]
 //   vigil kb stats [--json]
-// Exit codes: 0 ok; 1 the work failed (database error, entries rejected on import); 2 bad usage.
+//   vigil kb resolve ID --root-cause CAT --fix TEXT --summary TEXT [--by NAME]
+//       the on-call engineer's resolution of incident ID of `vigil serve`'s store
+//       (<data_dir>/incidents.db), as POST /api/v1/incidents/ID/resolution does it, for when serve
+//       is not running (it holds the store's lock while it runs: then post to it instead)
+// Exit codes: 0 ok; 1 the work failed (database error, entries rejected on import, an unknown
+// incident, a locked or read-only store); 2 bad usage (a bad flag value: unknown category, empty text).
 #include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <climits>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "connectors/llm_client.h"
 #include "core/json.h"
+#include "core/parse.h"
 #include "core/time_util.h"
 #include "knowledge/knowledge_base.h"
 #include "knowledge/miner.h"
 #include "server/cli.h"
+#include "server/http_api.h"
+#include "server/incident_store.h"
 
 namespace vigil {
 namespace {
@@ -29,6 +43,7 @@ struct KbArgs {
   std::string category, component, mode = "hybrid", since, until;
   bool no_guides = false;
   bool stats_json = false;
+  std::string resolve_id, root_cause, fix, summary, by;
 };
 
 Result<std::unique_ptr<KnowledgeBase>> OpenKb(const Config& config) {
@@ -149,6 +164,83 @@ int RunStats(const Config& config, const KbArgs& a) {
   return 0;
 }
 
+// ParseResolution's message names the JSON field ("root_cause: unknown category ..."): name the flag.
+std::string WithFlagNames(std::string message) {
+  static const std::pair<const char*, const char*> kFlags[] = {
+      {"root_cause: ", "--root-cause: "}, {"resolution: ", "--fix: "}, {"summary: ", "--summary: "}, {"by: ", "--by: "}};
+  for (const auto& [field, flag] : kFlags) {
+    if (message.rfind(field, 0) == 0) return flag + message.substr(std::string_view(field).size());
+  }
+  return message;
+}
+
+int RunResolve(const Config& config, const KbArgs& a) {
+  namespace fs = std::filesystem;
+  const std::optional<uint64_t> id = ParseUint(a.resolve_id);
+  if (!id || *id == 0 || *id > static_cast<uint64_t>(INT64_MAX)) {
+    return ReportError(InvalidArgumentError("incident id `" + a.resolve_id +
+                                            "` is not a positive whole number (the id in GET /api/v1/incidents)"));
+  }
+  std::string by = a.by;
+  if (by.empty()) {
+    if (const char* user = std::getenv("USER"); user != nullptr) by = user;
+  }
+  // Nothing is written before every check passes: the store must exist (an unknown data_dir is not
+  // made into an empty store) and both databases must be writable.
+  const std::string data_dir = config.GetString("data_dir");
+  const fs::path store_path = fs::path(data_dir) / "incidents.db";
+  const KnowledgeOptions kb_options = KnowledgeOptionsFromConfig(config);
+  std::error_code ec;
+  if (!fs::is_regular_file(store_path, ec)) {
+    return ReportError(NotFoundError("no incident store " + store_path.string() + " (data_dir " + data_dir + ", " +
+                                     config.SourceOf("data_dir") +
+                                     "): kb resolve records resolutions of the incidents `vigil serve` keeps there"));
+  }
+  for (const std::string& path : {store_path.string(), fs::path(data_dir).string(), kb_options.db_path}) {
+    if (!fs::exists(path, ec)) continue;  // a missing kb.sqlite is created, as serve does
+    if (::access(path.c_str(), W_OK) != 0) {
+      return ReportError(FailedPreconditionError(path + " is not writable (read-only): nothing was written"));
+    }
+  }
+  auto kb = OpenKb(config);
+  if (!kb.ok()) return ReportError(kb.status().WithContext("knowledge base"));
+  // The same validation as serve's route: ParseResolution of the same JSON body.
+  const Json body{{"root_cause", a.root_cause}, {"summary", a.summary}, {"resolution", a.fix}, {"by", by}};
+  Result<IncidentResolution> parsed = ParseResolution(body.dump(), ResolutionCategories(**kb));
+  if (!parsed.ok()) {
+    std::string m = WithFlagNames(parsed.status().message());
+    if (m.rfind("--by: empty", 0) == 0) m += " (give --by NAME: $USER is not set)";
+    return ReportError(InvalidArgumentError(m));
+  }
+  IncidentStoreOptions so;
+  so.path = store_path.string();
+  auto store = IncidentStore::Open(so);
+  if (!store.ok()) {
+    const Status& st = store.status();
+    return ReportError(Status(st.code(), st.message() + (st.message().find("in use by another process") != std::string::npos
+                                                             ? " (is vigil serve running on this data_dir? post the resolution "
+                                                               "to it: POST /api/v1/incidents/" + std::to_string(*id) + "/resolution)"
+                                                             : std::string())));
+  }
+  auto record = RecordResolution(**store, **kb, static_cast<int64_t>(*id), *parsed);
+  if (!record.ok()) {
+    const Status& st = record.status();
+    // An unknown id or an incident still in triage is the work failing (exit 1), not a bad flag.
+    return ReportError(st.code() == StatusCode::kInvalidArgument ? Status(StatusCode::kFailedPrecondition, st.message())
+                                                                 : st);
+  }
+  if (record->kb_failed) {
+    std::fprintf(stderr, "vigil: the resolution of incident %lld is stored, but %s; run this again to retry\n",
+                 static_cast<long long>(*id), record->kb_error.c_str());
+    return 1;
+  }
+  if (!record->kb_error.empty()) std::fprintf(stderr, "vigil kb resolve: warning: %s\n", record->kb_error.c_str());
+  std::cout << Json{{"id", static_cast<int64_t>(*id)}, {"replaced_earlier", record->replaced_earlier},
+                    {"resolution", record->resolution}}.dump(2)
+            << "\n";
+  return 0;
+}
+
 }  // namespace
 
 CommandRunner SetupKb(CLI::App& sub) {
@@ -172,12 +264,20 @@ CommandRunner SetupKb(CLI::App& sub) {
   search->add_flag("--no-guides", a->no_guides, "incidents only");
   auto* stats = sub.add_subcommand("stats", "counts by category, index and embedder");
   stats->add_flag("--json", a->stats_json, "print as JSON");
-  return [a, import, mine, search, stats](const Config& config) {
+  auto* resolve = sub.add_subcommand(
+      "resolve", "record the on-call engineer's resolution of a serve incident (as POST /api/v1/incidents/ID/resolution)");
+  resolve->add_option("id", a->resolve_id, "the incident's id (GET /api/v1/incidents)")->required();
+  resolve->add_option("--root-cause", a->root_cause, "the root-cause category (taxonomy.json)")->required();
+  resolve->add_option("--fix", a->fix, "what fixed it (the resolution)")->required();
+  resolve->add_option("--summary,--note", a->summary, "what was found")->required();
+  resolve->add_option("--by", a->by, "who found it (default: $USER)");
+  return [a, import, mine, search, stats, resolve](const Config& config) {
+    if (resolve->parsed()) return RunResolve(config, *a);
     if (import->parsed()) return RunImport(config, *a);
     if (mine->parsed()) return RunMine(config, *a);
     if (search->parsed()) return RunSearch(config, *a);
     if (stats->parsed()) return RunStats(config, *a);
-    std::fprintf(stderr, "vigil kb: choose import, mine, search or stats\n");
+    std::fprintf(stderr, "vigil kb: choose import, mine, search, stats or resolve\n");
     return 2;
   };
 }

@@ -241,6 +241,46 @@ Incident KnowledgeIncidentFromResolution(const StoredIncident& incident, std::st
   return inc;
 }
 
+std::vector<std::string> ResolutionCategories(const KnowledgeBase& kb) {
+  std::vector<std::string> categories;
+  for (std::string& c : kb.Categories()) {
+    if (!kb.CategoryLayer(c).empty()) categories.push_back(std::move(c));
+  }
+  return categories;
+}
+
+Result<ResolutionRecord> RecordResolution(IncidentStore& store, KnowledgeBase& kb, int64_t id,
+                                          const IncidentResolution& resolution) {
+  ResolutionRecord out;
+  {
+    auto before = store.Get(id);
+    out.replaced_earlier = before.ok() && before->resolution.has_value();
+  }
+  RETURN_IF_ERROR(store.SetResolution(id, resolution));
+  ASSIGN_OR_RETURN(StoredIncident row, store.Get(id));
+  // Into the knowledge base the triage searches: the next similar alert recalls it.
+  const Incident kb_incident = KnowledgeIncidentFromResolution(row, store.store_id());
+  auto report = kb.UpsertIncident(kb_incident);
+  if (!report.ok()) {
+    out.kb_failed = true;
+    out.kb_error = "importing into the knowledge base failed: " + report.status().message();
+  } else if (report->added != 1) {  // added counts a replaced version too (replaced: 1 of them)
+    out.kb_error = "not added to the knowledge base";
+    for (const ImportIssue& issue : report->issues) {
+      // A post repeating the stored text exactly is the entry itself: nothing to change.
+      if (issue.message.find("duplicate of stored incident `" + kb_incident.id + "`") != std::string::npos) {
+        out.kb_error.clear();
+        break;
+      }
+      out.kb_error += ": " + issue.message;
+    }
+  }
+  RETURN_IF_ERROR(store.SetResolutionKb(id, out.kb_error.empty() ? kb_incident.id : "", out.kb_error));
+  ASSIGN_OR_RETURN(StoredIncident stored, store.Get(id));
+  out.resolution = stored.ToJson(true)["resolution"];
+  return out;
+}
+
 int HttpStatusFor(StatusCode code) {
   switch (code) {
     case StatusCode::kInvalidArgument: return 400;
@@ -578,60 +618,28 @@ void HttpApi::Routes() {
     if (options_.kb == nullptr) {
       return ErrorReply(503, "this server has no knowledge base to check and keep resolutions", "server");
     }
-    // Taxonomy categories only (CategoryLayer non-empty): a user-defined category some import
-    // added is not a root cause an engineer can pick.
-    std::vector<std::string> categories;
-    for (std::string& c : options_.kb->Categories()) {
-      if (!options_.kb->CategoryLayer(c).empty()) categories.push_back(std::move(c));
-    }
-    auto parsed = ParseResolution(req.body, categories);
+    // Taxonomy categories only: a user-defined category some import added is not a root cause an
+    // engineer can pick.
+    auto parsed = ParseResolution(req.body, ResolutionCategories(*options_.kb));
     if (!parsed.ok()) {
       const std::string m = parsed.status().message();
       return ErrorReply(400, m, m.substr(0, m.find(':')));
     }
     std::lock_guard resolution_lock(resolution_mu_);
-    const bool had = [&] {
-      auto before = options_.store->Get(*id);
-      return before.ok() && before->resolution.has_value();
-    }();
-    if (Status st = options_.store->SetResolution(*id, *parsed); !st.ok()) {
+    auto record = RecordResolution(*options_.store, *options_.kb, *id, *parsed);  // shared with `vigil kb resolve`
+    if (!record.ok()) {
+      const Status& st = record.status();
       if (st.code() == StatusCode::kNotFound) return StatusReply(st, "path.id");
       if (st.code() == StatusCode::kFailedPrecondition) return ErrorReply(409, st.message(), "path.id");
       return StatusReply(st, "store");
     }
-    auto row = options_.store->Get(*id);
-    if (!row.ok()) return StatusReply(row.status(), "store");
-    // Into the knowledge base the triage searches: the next similar alert recalls it. The
-    // resolution is stored first, so a failed import loses nothing (posting again retries it).
-    const Incident kb_incident = KnowledgeIncidentFromResolution(*row, options_.store->store_id());
-    std::string kb_error;
-    auto report = options_.kb->UpsertIncident(kb_incident);
-    if (!report.ok()) {
-      kb_error = "importing into the knowledge base failed: " + report.status().message();
-    } else if (report->added != 1) {  // added counts a replaced version too (replaced: 1 of them)
-      kb_error = "not added to the knowledge base";
-      for (const ImportIssue& issue : report->issues) {
-        // A post repeating the stored text exactly is the entry itself: nothing to change.
-        if (issue.message.find("duplicate of stored incident `" + kb_incident.id + "`") != std::string::npos) {
-          kb_error.clear();
-          break;
-        }
-        kb_error += ": " + issue.message;
-      }
-    }
-    if (Status st = options_.store->SetResolutionKb(*id, kb_error.empty() ? kb_incident.id : "", kb_error);
-        !st.ok()) {
-      return StatusReply(st, "store");
-    }
-    if (!report.ok()) {
-      return ErrorReply(500, "the resolution of incident " + std::to_string(*id) + " is stored, but " + kb_error +
-                                 "; post it again to retry",
+    if (record->kb_failed) {
+      return ErrorReply(500, "the resolution of incident " + std::to_string(*id) + " is stored, but " +
+                                 record->kb_error + "; post it again to retry",
                         "knowledge_base");
     }
-    auto stored = options_.store->Get(*id);
-    if (!stored.ok()) return StatusReply(stored.status(), "store");
-    Json full = stored->ToJson(true);
-    return JsonReply(200, Json{{"id", *id}, {"replaced_earlier", had}, {"resolution", full["resolution"]}});
+    return JsonReply(200, Json{{"id", *id}, {"replaced_earlier", record->replaced_earlier},
+                               {"resolution", record->resolution}});
   };
 
   auto diagnose = [this](const httplib::Request& req) -> Reply {

@@ -140,6 +140,27 @@ Result<IncidentResolution> ParseResolution(std::string_view body, std::span<cons
 // alert in `alerts`. Precondition: incident.resolution is set.
 Incident KnowledgeIncidentFromResolution(const StoredIncident& incident, std::string_view store_id);
 
+// The root causes a resolution may name: `kb`'s taxonomy categories (a user-defined category an
+// import added is not one an engineer can pick).
+std::vector<std::string> ResolutionCategories(const KnowledgeBase& kb);
+
+// What RecordResolution did.
+struct ResolutionRecord {
+  bool replaced_earlier = false;  // the incident had a resolution before: this one replaced it
+  bool kb_failed = false;         // the knowledge-base import itself failed (kb_error says why)
+  std::string kb_error;           // "" = imported (or already there, unchanged)
+  Json resolution;                // as stored: StoredIncident::ToJson(true)["resolution"]
+};
+
+// Stores `resolution` for incident `id` (IncidentStore::SetResolution: NotFound for an unknown id,
+// FailedPrecondition while its triage has not finished) and imports it into `kb`
+// (KnowledgeIncidentFromResolution), recording the import (SetResolutionKb). The one code path of
+// POST /api/v1/incidents/{id}/resolution and `vigil kb resolve`. The resolution is stored first, so
+// a failed import loses nothing: ResolutionRecord::kb_failed, and doing it again retries it. Not
+// thread-safe for one id: the caller serialises (serve holds a mutex; the CLI the store's lock).
+Result<ResolutionRecord> RecordResolution(IncidentStore& store, KnowledgeBase& kb, int64_t id,
+                                          const IncidentResolution& resolution);
+
 // Maps a status to the HTTP status of its JSON error (InvalidArgument 400, NotFound 404,
 // ResourceExhausted / Unavailable / Unimplemented / FailedPrecondition 503, DeadlineExceeded 504,
 // else 500).
