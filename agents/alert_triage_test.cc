@@ -402,7 +402,11 @@ TEST_CASE("alert triage: the hot GPU's metrics name thermal throttling on node-3
   src.fail_code = StatusCode::kUnavailable;
   auto down = TriageAlert(NodeAlert(), o);
   REQUIRE(down.ok());
-  CHECK(down->diagnosis.root_cause != "gpu_thermal_throttle");
+  // Without metrics the answer rests on the alert alone. Since NA (2026-12-03) the alert's expression
+  // `max_over_time(DCGM_FI_DEV_GPU_TEMP{gpu="5"}[5m]) > 85` implies this test KB's one condition on the
+  // temperature (`DCGM_FI_DEV_GPU_TEMP > 85`, a metric of one category here; in the shipped pack the
+  // temperature belongs to several and a hot-GPU alert stays unknown): at most the alert-only cap.
+  CHECK(down->diagnosis.confidence <= 0.45 + 1e-9);
   CHECK(std::any_of(down->diagnosis.unverified.begin(), down->diagnosis.unverified.end(),
                     [](const std::string& u) { return u.find("could not be read") != std::string::npos; }));
 }
