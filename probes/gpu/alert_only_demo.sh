@@ -9,6 +9,10 @@
 #      the probes must not confirm the alert's claim.
 # Writes $OUT/alert_only_{noprobes,probes}.json and a summary per run.
 #   bash probes/gpu/alert_only_demo.sh .device
+# XID=31 (run 26): the alert names Xid 31 (an MMU fault) instead, and with INJECT=1 the script first
+# makes a real one on GPU 0 (DIR/fault_inject illegal-address: an application fault, the GPU stays
+# usable), so the kernel log holds the driver's own Xid 31 line for node.kernel_log to confirm.
+# The files are then $OUT/alert_xid31_{noprobes,probes}.json.
 set -u
 dev=${1:-.device}
 out=${OUT:-/tmp/vigil-out}
@@ -20,10 +24,19 @@ host=$(hostname)
 uuid=$(nvidia-smi --query-gpu=uuid --format=csv,noheader -i 0 2>/dev/null | head -1)
 model=$(nvidia-smi --query-gpu=name --format=csv,noheader -i 0 2>/dev/null | head -1)
 data_dir=$(mktemp -d)
+xid=${XID:-95}
+case "$xid" in
+  95) what="uncontained ECC error"; tag=alert_only ;;
+  31) what="MMU fault: GPU memory page fault"; tag=alert_xid31 ;;
+  *) echo "alert_only_demo.sh: XID must be 95 or 31, got $xid" >&2; exit 2 ;;
+esac
+if [ "${INJECT:-0}" = 1 ]; then
+  "$dev/fault_inject" illegal-address 0; echo "fault_inject rc=$? (1: the fault was reported)"; sleep 2
+fi
 now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-cat > "$out/xid95_alert.json" <<JSON
-{"labels":{"alertname":"GPUXidError","severity":"critical","Hostname":"$host","gpu":"0","UUID":"$uuid","modelName":"$model","xid":"95"},
- "annotations":{"summary":"GPU 0 on $host reported Xid 95","description":"DCGM_FI_DEV_XID_ERRORS is 95 (uncontained ECC error) on $host GPU 0 ($uuid)."},
+cat > "$out/xid${xid}_alert.json" <<JSON
+{"labels":{"alertname":"GPUXidError","severity":"critical","Hostname":"$host","gpu":"0","UUID":"$uuid","modelName":"$model","xid":"$xid"},
+ "annotations":{"summary":"GPU 0 on $host reported Xid $xid","description":"DCGM_FI_DEV_XID_ERRORS is $xid ($what) on $host GPU 0 ($uuid)."},
  "startsAt":"$now","status":"firing",
  "generatorURL":"http://prometheus:9090/graph?g0.expr=DCGM_FI_DEV_XID_ERRORS+%3E+0&g0.tab=1"}
 JSON
@@ -56,12 +69,12 @@ for d in docs:
 PY
 }
 t0=$(date +%s%N)
-"$vigil" --data-dir "$data_dir" --log-level warn diagnose --alert "$out/xid95_alert.json" --no-probes --json \
-  > "$out/alert_only_noprobes.json" 2> "$out/alert_only_noprobes.err"
+"$vigil" --data-dir "$data_dir" --log-level warn diagnose --alert "$out/xid${xid}_alert.json" --no-probes --json \
+  > "$out/${tag}_noprobes.json" 2> "$out/${tag}_noprobes.err"
 echo "noprobes: rc=$? wall=$(( ($(date +%s%N) - t0) / 1000000 )) ms"
-summary "$out/alert_only_noprobes.json"
+summary "$out/${tag}_noprobes.json"
 t0=$(date +%s%N)
 "$vigil" --data-dir "$data_dir" --log-level warn --probe-executor "local:binary=$dev/vigil-probe" \
-  diagnose --alert "$out/xid95_alert.json" --json > "$out/alert_only_probes.json" 2> "$out/alert_only_probes.err"
+  diagnose --alert "$out/xid${xid}_alert.json" --json > "$out/${tag}_probes.json" 2> "$out/${tag}_probes.err"
 echo "probes: rc=$? wall=$(( ($(date +%s%N) - t0) / 1000000 )) ms"
-summary "$out/alert_only_probes.json"
+summary "$out/${tag}_probes.json"
