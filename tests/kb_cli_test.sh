@@ -35,7 +35,7 @@ json_check "search category filter" 'len(j) > 0 and all(h["category"] == "cuda_o
   -- "$VIGIL" kb search "error" --category cuda_oom --k 10 --json
 check "bad mode" 2 'unknown search mode `fuzzy`' -- "$VIGIL" kb search "x" --mode fuzzy
 check "bad k" 2 '--k must be positive' -- "$VIGIL" kb search "x" --k 0
-check "no kb subcommand" 2 'choose import, mine, search or stats' -- "$VIGIL" kb
+check "no kb subcommand" 2 'choose import, mine, search, stats or resolve' -- "$VIGIL" kb
 # Import: good files commit, bad lines are reported with file:line, exit 1 when any was rejected.
 json_check "import jsonl" 'j[0]["added"] == 6 and j[0]["rejected"] == 0' \
   -- "$VIGIL" kb import knowledge/testdata/incidents.jsonl
