@@ -7632,6 +7632,16 @@ bool ConditionMetricsOwned(const KnowledgeFacts& facts, const Signature& cond) {
   return true;
 }
 
+// Whether the alert's own facts line (AlertFactsLog) counts for `category`.
+bool AlertLineSupports(const std::vector<Observation>& observations, const std::string& category) {
+  for (const Observation& o : observations) {
+    if (!FromAlertFactsLog(o.evidence)) continue;
+    auto d = o.deltas.find(category);
+    if (d != o.deltas.end() && d->second > 0) return true;
+  }
+  return false;
+}
+
 template <typename BeliefsT>
 void AddAlertExpressionCondition(const DiagnosisCase& c, const KnowledgeFacts& facts, const std::vector<TimeSeries>& series,
                                  const std::string& job, BeliefsT& beliefs) {
@@ -7664,6 +7674,13 @@ void AddAlertExpressionCondition(const DiagnosisCase& c, const KnowledgeFacts& f
     const bool implied = same || (!first_hand && ExpressionImpliesCondition(raw, s.pattern));
     const bool by_value = !implied && !first_hand && stated && ExpressionValueImpliesCondition(raw, *stated, s.pattern);
     if (!implied && !by_value) continue;
+    // One fact counts once: an implied or stated-value reading is the alert's own claim again, so it
+    // is not added when the alert's own line already supports the category (the lead, H200 run 26: an
+    // Xid 95 alert's line +3.0 and its "stated value 95 implies DCGM_FI_DEV_XID_ERRORS == 95" +2.0 put
+    // ECC at 0.68 over the node's real Xid 31 (illegal_memory_access, confirmed by node.kernel_log)
+    // with gpu.health passing; probes run live are no `c.probes`, so the first-hand guard above did
+    // not see them). The verbatim condition keeps its place (AP's rule).
+    if (!same && AlertLineSupports(beliefs.observations(), s.category)) continue;
     auto layer = facts.layers.find(s.category);
     if (layer == facts.layers.end()) continue;
     // Which conditions the alert's firing states (NA): the verbatim condition of a device layer, as

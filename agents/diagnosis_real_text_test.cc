@@ -17,6 +17,7 @@
 #include "agents/case.h"
 #include "agents/diagnosis_agent.h"
 #include "agents/diagnosis_testing.h"
+#include "core/json.h"
 
 namespace vigil {
 namespace {
@@ -76,6 +77,52 @@ TEST_CASE("real H200 text: two ranks of one NCCL communicator on one GPU are a l
   CHECK(d.confidence > 0.5);
   for (const Hypothesis& h : d.hypotheses) {
     if (h.category == "rank_process_crash") CHECK(h.probability < 0.2);
+  }
+}
+
+TEST_CASE("real H200 text: an Xid 95 alert on a GPU whose kernel log holds a real Xid 31 and whose health passes (run 26)") {
+  // H200 run 26 (2026-12-03): after fault_inject's real Xid 31 on GPU 0, probes/gpu/alert_only_demo.sh's
+  // Xid 95 alert (dcgm-exporter's labels, the description stating "DCGM_FI_DEV_XID_ERRORS is 95", the
+  // rule `DCGM_FI_DEV_XID_ERRORS > 0`) with the local probes: node.kernel_log failed with the Xid 31
+  // (illegal_memory_access on gpu0), gpu.health passed. Main at cb189ff answered
+  // gpu_memory_uncorrectable_ecc at 0.68, marked refuted: the alert's line (+3.0) and NA's reading of
+  // its stated value as the pack's `DCGM_FI_DEV_XID_ERRORS == 95` (+2.0) counted one fact twice, the
+  // probes (run live, not in the case) not seen by that rule's first-hand guard. daaaaa8 answered
+  // illegal_memory_access at 0.55, as now.
+  Json alert = ParseJson(R"JSON({
+    "labels": {"alertname": "GPUXidError", "severity": "critical", "Hostname": "vm", "gpu": "0",
+               "UUID": "GPU-70fd7d11-d190-7b1a-7db5-880349680000", "modelName": "NVIDIA H200", "xid": "95"},
+    "annotations": {"summary": "GPU 0 on vm reported Xid 95",
+                    "description": "DCGM_FI_DEV_XID_ERRORS is 95 (uncontained ECC error) on vm GPU 0 (GPU-70fd7d11-d190-7b1a-7db5-880349680000)."},
+    "startsAt": "2026-12-03T05:53:28Z", "status": "firing",
+    "generatorURL": "http://prometheus:9090/graph?g0.expr=DCGM_FI_DEV_XID_ERRORS+%3E+0&g0.tab=1"})JSON").value();
+  Json j{{"id", "run26-xid95"}, {"alert", alert}};
+  auto c = ParseCase(j, "run26-xid95.json");
+  REQUIRE_MESSAGE(c.ok(), c.status().ToString());
+  testing::RecordedExecutor exec;
+  exec.Record("gpu.inventory", "vm", ProbeStatus::kPass, "all checks passed", 0.1);
+  exec.Record("gpu.inventory", "vm/gpu0", ProbeStatus::kPass, "all checks passed", 0.1);
+  exec.Record("gpu.health", "vm/gpu0", ProbeStatus::kPass, "all checks passed", 1.0);
+  ProbeResult kl = MakeProbeResult("node.kernel_log", "vm", ProbeStatus::kFail,
+                                   "gpu0 (PCI 0000:00:06): Xid 31 [illegal_memory_access] at 2026-12-03T05:53:24Z: NVRM: Xid "
+                                   "(PCI:0000:00:06): 31, pid=455, name=fault_inject, channel 0x0000000a, intr 00000000. "
+                                   "MMU Fault: ENGINE GRAPHICS GPC1 GPCCLIENT_T1_8 faulted @ 0xdea_d0000000",
+                                   0.02);
+  kl.details = Json{{"categories", Json::array({"illegal_memory_access"})},
+                    {"gpus_by_category", Json{{"illegal_memory_access", Json::array({0})}}}};
+  exec.results["node.kernel_log@vm"] = kl;
+  DiagnosisAgentOptions o;
+  o.kb = &testing::ShippedPack();
+  auto r = DiagnosisAgent(o).Diagnose(*c, &exec);
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  const Diagnosis& d = r->diagnosis;
+  CHECK(d.root_cause == "illegal_memory_access");
+  CHECK(d.component == "vm/gpu0");
+  for (const Hypothesis& h : d.hypotheses) {
+    if (h.category == "gpu_memory_uncorrectable_ecc") CHECK(h.probability < d.confidence);
+  }
+  for (const Evidence& e : d.evidence) {
+    CHECK_MESSAGE(e.detail.find("at its stated value implies kb:pack-xid-95") == std::string::npos, e.detail);
   }
 }
 
