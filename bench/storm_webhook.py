@@ -98,6 +98,9 @@ def hash_str(s):  # FNV-1a 64: stable across runs (Python's hash() is salted)
     return h
 
 
+MAX_ALERTS = 1000000
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--nodes", type=int, help="nodes of the rack (8 GPUs each)")
@@ -117,6 +120,11 @@ def main():
         ap.error("--nodes / --alerts must be >= 1")
     per_node = sum(8 if ALERTS[x][4] else 1 for x in names)
     nodes = a.nodes if a.nodes is not None else -(-a.alerts // per_node)
+    # vigil refuses a webhook of more than 10,000 alerts (serve and diagnose --alert); 1,000,000 lets
+    # the over-limit case be written while a typo (--alerts 100000000) fails at once instead of
+    # filling memory (review RV-PERF, F2).
+    if nodes * per_node > MAX_ALERTS:
+        ap.error("--nodes / --alerts give %d alerts, more than %d" % (nodes * per_node, MAX_ALERTS))
     json.dump(build(nodes, names, a.job_alert, a.start, a.alerts), sys.stdout, indent=1)
     sys.stdout.write("\n")
 
