@@ -11,6 +11,7 @@
 #include <string>
 
 #include "agents/case.h"
+#include "agents/alert_case_testing.h"
 #include "agents/diagnosis_agent.h"
 #include "agents/diagnosis_testing.h"
 #include "core/json.h"
@@ -373,14 +374,7 @@ TEST_CASE("alert beside evidence: an incident ruling out other codes is not of a
   CHECK(f->recalled[0].incident.id == "ecc-uncontained");
 }
 
-// A node's series as Prometheus returns them for the alert's node (node_exporter), no XID series.
-Json NodeCpuSeries() {
-  Json pts = Json::array();
-  for (int k = 0; k < 10; ++k) pts.push_back(Json::array({int64_t{1764490000000} + 60000 * k, 1000 + 50 * k}));
-  return Json::array({Json{{"name", "node_cpu_seconds_total"},
-                           {"labels", {{"instance", "10.0.0.7:9100"}, {"node", "gpu-7"}, {"cpu", "0"}, {"mode", "idle"}}},
-                           {"samples", pts}}});
-}
+using testing::NodeCpuSeries;  // agents/alert_case_testing.h
 
 TEST_CASE("alert beside evidence: a fault code only the alert carries counts beside the node's metrics (AP)") {
   Json j{{"alert", Xid95Alert()}};

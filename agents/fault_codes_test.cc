@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "agents/case.h"
+#include "agents/alert_case_testing.h"
 #include "agents/diagnosis_agent.h"
 #include "agents/diagnosis_testing.h"
 #include "agents/fault_codes.h"
@@ -42,13 +43,7 @@ Json AlertSaying(const std::string& summary) {
 }
 
 // The node's CPU series: evidence of the node that holds no fault code.
-Json NodeCpuSeries() {
-  Json pts = Json::array();
-  for (int k = 0; k < 10; ++k) pts.push_back(Json::array({int64_t{1764490000000} + 60000 * k, 1000 + 50 * k}));
-  return Json::array({Json{{"name", "node_cpu_seconds_total"},
-                           {"labels", {{"instance", "10.0.0.7:9100"}, {"node", "gpu-7"}, {"cpu", "0"}, {"mode", "idle"}}},
-                           {"samples", pts}}});
-}
+using testing::NodeCpuSeries;  // agents/alert_case_testing.h
 
 Json Series(const std::string& name, Json labels, const std::vector<double>& values) {
   Json pts = Json::array();
