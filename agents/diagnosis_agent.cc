@@ -430,14 +430,10 @@ bool AlertFactNotInEvidence(const DiagnosisCase& c) {
 std::optional<CaseLog> AlertFactsLog(const DiagnosisCase& c) {
   if (!c.alert) return std::nullopt;
   const Alert& a = *c.alert;
-  auto label = [](const Labels& ls, const char* k) {
-    auto it = ls.find(k);
-    return it == ls.end() ? std::string() : it->second;
-  };
-  bool has_fact = !label(a.annotations, "message").empty();
+  bool has_fact = !LabelValue(a.annotations, "message").empty();
   std::vector<std::string> annotations;  // the summary and description, for the pasted-webhook check
   for (const char* k : {"summary", "description"}) {
-    if (std::string t = label(a.annotations, k); !t.empty()) annotations.push_back(std::move(t));
+    if (std::string t = LabelValue(a.annotations, k); !t.empty()) annotations.push_back(std::move(t));
   }
   has_fact = has_fact || !annotations.empty();
   for (const auto& [k, v] : a.labels) has_fact = has_fact || (k != "alertname" && !v.empty());

@@ -117,28 +117,41 @@ bool FaultCodeIsCause(std::string_view code) {
   return f == nullptr || f->cause;
 }
 
-bool MayNameFaultCode(std::string_view text) {
+namespace {
+// MayNameFaultCode of a text already lower-cased.
+bool MayNameFaultCodeLower(std::string_view lower) {
   static const std::vector<std::string_view> kWords = {
       "xid", "cuda", "nccl", "cublas", "ibv_wc", "dcgm_fr", "illegal", "misaligned", "ecc", "launch failure",
       "completion from peer", "retry counter", "remote process", "protection error", "access error", "flushed"};
-  const std::string lower = AsciiLower(std::string(text));
-  return std::any_of(kWords.begin(), kWords.end(), [&](std::string_view w) { return lower.find(w) != std::string::npos; });
+  return std::any_of(kWords.begin(), kWords.end(), [&](std::string_view w) { return lower.find(w) != std::string_view::npos; });
 }
+
+// The table's spellings lower-cased once, in FaultCodeTable()'s order: {code, spelling}.
+const std::vector<std::pair<std::string_view, std::string>>& LowerSpellings() {
+  static const auto* kSpellings = [] {
+    auto* v = new std::vector<std::pair<std::string_view, std::string>>;
+    for (const FaultCodeInfo& f : FaultCodeTable()) {
+      for (std::string_view sp : f.spellings) v->emplace_back(f.code, AsciiLower(std::string(sp)));
+    }
+    return v;
+  }();
+  return *kSpellings;
+}
+}  // namespace
+
+bool MayNameFaultCode(std::string_view text) { return MayNameFaultCodeLower(AsciiLower(std::string(text))); }
 
 std::vector<FaultCodeMention> NamedFaultCodeMentions(const std::string& text) {
   std::vector<FaultCodeMention> out;
-  if (!MayNameFaultCode(text)) return out;
   const std::string lower = AsciiLower(text);
+  if (!MayNameFaultCodeLower(lower)) return out;
   auto whole = [&](size_t b, size_t e) {
     return (b == 0 || !WordChar(lower[b - 1]) || !WordChar(lower[b])) &&
            (e >= lower.size() || !WordChar(lower[e]) || !WordChar(lower[e - 1]));
   };
-  for (const FaultCodeInfo& f : FaultCodeTable()) {
-    for (std::string_view sp : f.spellings) {
-      const std::string s = AsciiLower(std::string(sp));
-      for (size_t p = lower.find(s); p != std::string::npos; p = lower.find(s, p + 1)) {
-        if (whole(p, p + s.size())) out.push_back({std::string(f.code), p, p + s.size()});
-      }
+  for (const auto& [code, s] : LowerSpellings()) {
+    for (size_t p = lower.find(s); p != std::string::npos; p = lower.find(s, p + 1)) {
+      if (whole(p, p + s.size())) out.push_back({std::string(code), p, p + s.size()});
     }
   }
   // DCGM_FR_<NAME>: read generically; the older CLOCK_THROTTLE_ names are the CLOCKS_EVENT_ ones.
