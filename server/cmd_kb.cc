@@ -188,7 +188,7 @@ int RunResolve(const Config& config, const KbArgs& a) {
   // Nothing is written before every check passes: the store must exist (an unknown data_dir is not
   // made into an empty store) and both databases must be writable.
   const std::string data_dir = config.GetString("data_dir");
-  const fs::path store_path = fs::path(data_dir) / "incidents.db";
+  const fs::path store_path = IncidentStorePath(data_dir);
   const KnowledgeOptions kb_options = KnowledgeOptionsFromConfig(config);
   std::error_code ec;
   if (!fs::is_regular_file(store_path, ec)) {

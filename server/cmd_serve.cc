@@ -421,7 +421,7 @@ CommandRunner SetupServe(CLI::App& sub) {
                                                  config.SourceOf("data_dir") + "): " + ec.message()));
     }
     IncidentStoreOptions store_options;
-    store_options.path = (std::filesystem::path(data_dir) / "incidents.db").string();
+    store_options.path = IncidentStorePath(data_dir);
     store_options.queue_max = f->queue_max;
     auto store = IncidentStore::Open(store_options);
     if (!store.ok()) return ReportError(store.status());

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <random>
 
 #include "core/logging.h"
@@ -18,6 +19,10 @@
 #include "knowledge/sqlite_db.h"
 
 namespace vigil {
+
+std::string IncidentStorePath(const std::string& data_dir) {
+  return (std::filesystem::path(data_dir) / "incidents.db").string();
+}
 namespace {
 
 constexpr std::array<std::string_view, 4> kStates = {"queued", "running", "diagnosed", "failed"};

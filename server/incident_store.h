@@ -108,8 +108,11 @@ struct IntakeResult {
   std::vector<int64_t> resolved;    // incidents marked resolved by this call
 };
 
+// `<data_dir>/incidents.db`: where `vigil serve` keeps its incidents and `vigil kb resolve` finds them.
+std::string IncidentStorePath(const std::string& data_dir);
+
 struct IncidentStoreOptions {
-  std::string path;                    // the SQLite file; its folder must exist
+  std::string path;                    // the SQLite file; its folder must exist (IncidentStorePath)
   size_t queue_max = 1000;             // queued incidents at most (>= 1)
   std::function<int64_t()> now_ms;     // nullptr: the system clock
 };
