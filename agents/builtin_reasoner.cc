@@ -230,7 +230,9 @@ const std::map<std::string, std::vector<std::string>>& ExplainedBy() {
 // alert's year, one year less when that puts it more than half a year after the alert (a log of
 // Dec 31 read for an alert of Jan 1).
 LineTime ParseLineTime(const std::string& line, const LogClock& clock) {
-  static const std::regex kIso(R"((\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?)(Z|[+-]\d{2}:?\d{2})?)");
+  // The zone ends the stamp: an offset glued to more characters ("+0530x", "+05:301") is no
+  // offset, and the time is then read as zone-less (RG9).
+  static const std::regex kIso(R"((\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?)(Z|[+-]\d{2}:?\d{2}(?![\w:]))?)");
   static const std::regex kDmesgT(
       R"(\[(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +(\d{1,2}) (\d{2}:\d{2}:\d{2}) (\d{4})\])");
   static const std::regex kSyslog(R"(\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +(\d{1,2}) (\d{2}:\d{2}:\d{2}))");
@@ -257,7 +259,19 @@ LineTime ParseLineTime(const std::string& line, const LogClock& clock) {
       return local(*t + frac_ms);
     };
     const std::optional<LineTime> same = at_year(clock.year);
-    if (clock.anchor_ms <= 0) return same.value_or(LineTime{});
+    if (clock.anchor_ms <= 0) {
+      // No alert: the year that puts the line nearest the case's earliest dated time
+      // (LogClock::reference_ms, ReferenceYear), so a "Jan 01 00:02:10" in a case whose dated lines
+      // begin on Dec 31 is in the next year, and a "Dec 31" one in a case that begins on Jan 1 in
+      // the year before (RG9; RG8's year put both eleven months away).
+      if (clock.reference_ms <= 0 || !same) return same.value_or(LineTime{});
+      LineTime best = *same;
+      for (int y : {clock.year - 1, clock.year + 1}) {
+        const std::optional<LineTime> other = at_year(y);
+        if (other && std::llabs(other->ms - clock.reference_ms) < std::llabs(best.ms - clock.reference_ms)) best = *other;
+      }
+      return best;
+    }
     if (same && same->ms - clock.anchor_ms > kHalfYearMs) return at_year(clock.year - 1).value_or(LineTime{});
     if (const auto next = at_year(clock.year + 1); next && next->ms - clock.anchor_ms <= kYearlessAfterMs &&
                                                    (!same || same->ms < clock.anchor_ms - kHalfYearMs)) {
@@ -268,7 +282,10 @@ LineTime ParseLineTime(const std::string& line, const LogClock& clock) {
   std::smatch m;
   if (std::regex_search(line, m, kIso)) {
     std::string text = m.str(1);
-    const std::string zone = m.str(3);
+    std::string zone = m.str(3);
+    // An offset no zone has ("+25:00", "+05:75"; real zones are UTC-12 .. UTC+14) is malformed: the
+    // time is read as zone-less, with the margin such times get (RG9; it was read as +25:00).
+    if (zone.size() > 1 && !ParseZoneOffsetMin(zone)) zone.clear();
     if (zone.size() == 5) {  // "+0100": RFC 3339 wants "+01:00"
       text += zone.substr(0, 3);
       text += ':';
@@ -320,6 +337,8 @@ std::optional<int> ParseZoneOffsetMin(std::string z) {
   if (const size_t colon = rest.find(':'); colon != std::string::npos) {
     hh = rest.substr(0, colon);
     mm = rest.substr(colon + 1);
+    // "+05:30" only: "+05:3" is no offset (it was read as +05:03) and neither is "+5:30" (RG9).
+    if (hh.size() != 2 || mm.size() != 2) return std::nullopt;
   } else if (rest.size() == 4) {
     hh = rest.substr(0, 2);
     mm = rest.substr(2);
@@ -1017,7 +1036,7 @@ constexpr size_t kReferenceYearLines = 20000;
 // among themselves). (RG8, realistic11 rl11-04: with no alert the year-less watchdog timeouts were
 // put in 1970, 56 years before the ISO-stamped Xid 119 that caused them, which then explained
 // nothing.) A line is dated when its time does not depend on the year LineTimeMs is given.
-int ReferenceYear(const DiagnosisCase& c) {
+int ReferenceYear(const DiagnosisCase& c, int64_t* first_ms) {
   auto year_of = [](int64_t ms) { return ParseInt32(FormatRfc3339Ms(ms).substr(0, 4)); };
   if (c.alert && c.alert->starts_at_ms > 0) {
     if (std::optional<int32_t> y = year_of(c.alert->starts_at_ms)) return *y;
@@ -1041,7 +1060,10 @@ int ReferenceYear(const DiagnosisCase& c) {
     if (!s.timestamps_ms.empty() && s.timestamps_ms.front() > 0) first = std::min(first, s.timestamps_ms.front());
   }
   if (first != kNoTime) {
-    if (std::optional<int32_t> y = year_of(first)) return *y;
+    if (std::optional<int32_t> y = year_of(first)) {
+      if (first_ms != nullptr) *first_ms = first;
+      return *y;
+    }
   }
   return 1970;
 }
@@ -1064,7 +1086,7 @@ Topology BuildTopology(const DiagnosisCase& c) {
     if (auto it = c.alert->labels.find("job"); it != c.alert->labels.end()) t.job = it->second;
   }
   // The alert's year, or with no alert the case's earliest dated time's (ReferenceYear, RG8).
-  t.clock.year = ReferenceYear(c);
+  t.clock.year = ReferenceYear(c, &t.clock.reference_ms);
   if (c.alert && c.alert->starts_at_ms > 0) t.clock.anchor_ms = c.alert->starts_at_ms;
   ReadDeclaredZone(c, t);
   if (c.topology.is_object() && c.topology.contains("nodes")) ScanTopologyJson(Json{{"nodes", c.topology["nodes"]}}, "", t);
@@ -1663,6 +1685,27 @@ bool HangShownFirstHand(const B& beliefs) {
   return false;
 }
 
+// The monitoring stack's programs, systemd units and pods, one list for MonitoringStackLine (a
+// program's syslog tag, a pod) and MonitoringUnitOfLine (a unit's state, a container's restarts)
+// (RG9: two lists had drifted apart): GPU exporters (dcgm-exporter, nvidia_gpu_exporter, DCGM's
+// host engine nv-hostengine / the nvidia-dcgm unit that dcgm-exporter reads), node_exporter,
+// ipmi_exporter, any other *-exporter / *_exporter, kube-state-metrics, Prometheus and its
+// components, promtail, alertmanager, grafana-agent, fluent-bit / fluentd, the OpenTelemetry
+// collector. A regex without groups, matched case-insensitively.
+const std::string& MonitoringNamesPattern() {
+  static const std::string kNames =
+      R"((?:nvidia[-_])?(?:dcgm(?:[-_]exporter)?|nv-hostengine)|node[-_]exporter|ipmi[-_]exporter|)"
+      R"(nvidia[-_]gpu[-_]exporter|kube-state-metrics|prometheus(?:[-_][\w-]+)?|promtail|alertmanager|)"
+      R"(grafana-agent|fluent-bit|fluentd|otel-?collector|[\w-]+[-_]exporter)";
+  static const std::string kGroup = [] {
+    std::string g = "(?:";
+    g += kNames;
+    g += ")";
+    return g;
+  }();
+  return kGroup;
+}
+
 // Whether line `ki` of `log` is the monitoring stack's own output, not the workload's: a program
 // tag of an exporter / collector in a syslog line ("dcgm-exporter[3120]:", "node_exporter[88]:",
 // "promtail[..]:"), the kubelet about one of their pods ("Error syncing pod, skipping"
@@ -1676,12 +1719,12 @@ bool HangShownFirstHand(const B& beliefs) {
 // its pod="..." value. The prompt line is read by literal finds: `\bkubectl\b.*\blogs?\b.*NAME` took
 // 5.6 s on a 2,000-byte "$ kubectl logs kubectl logs ..." line.
 bool MonitoringStackLine(const CaseLog& log, size_t ki) {
-  static const std::string kNames =
-      R"((?:dcgm[-_]exporter|node[-_]exporter|nvidia[-_]gpu[-_]exporter|ipmi[-_]exporter|kube-state-metrics|)"
-      R"(prometheus|promtail|alertmanager|grafana-agent|fluent-bit|fluentd|otel-?collector))";
-  auto joined = [](const char* before, const char* after) {
+  const std::string& kNames = MonitoringNamesPattern();
+  auto joined = [&](const char* before, const char* after) {
     std::string r = before;
+    r += "(";
     r += kNames;
+    r += ")";
     r += after;
     return r;
   };
@@ -1692,7 +1735,17 @@ bool MonitoringStackLine(const CaseLog& log, size_t ki) {
   if (ki >= log.lines.size()) return false;
   const std::string& text = log.lines[ki].text;
   if (text.size() > 2000) return false;
-  if (std::regex_search(text, kTag) || std::regex_search(text, kSyslogTag)) return true;
+  // DCGM's host engine (nv-hostengine, the nvidia-dcgm unit) is of the list for its unit's state
+  // (MonitoringUnitOfLine), but its own lines are its health watch's reports of GPU faults ("Health:
+  // GPU 2 XID error 13 detected"): evidence like the kernel's, not the monitoring stack's noise.
+  auto host_engine = [](const std::string& name) {
+    const std::string n = AsciiLower(name);
+    return n == "dcgm" || n == "nvidia-dcgm" || n == "nvidia_dcgm" || n.find("hostengine") != std::string::npos;
+  };
+  std::smatch tag;
+  if ((std::regex_search(text, tag, kTag) || std::regex_search(text, tag, kSyslogTag)) && !host_engine(tag.str(1))) {
+    return true;
+  }
   const std::string lower = AsciiLower(text);
   // The kubelet about a pod of the monitoring stack: the name inside pod="..." / pods="...".
   if (lower.find("kubelet") != std::string::npos) {
@@ -1772,16 +1825,51 @@ bool MonitoringLineVotesOnlyDevice(const CaseLog& log, size_t ki, const std::str
 // no category (it read like the OOM killer, host_oom, and like nvlink_error), and it explains
 // series that stop or have gaps (said in `unverified`, MonitoringUnitNotes). The unit's name, or "".
 std::string MonitoringUnitOfLine(const std::string& text) {
-  if (text.size() > 2000 || text.find("systemd") == std::string::npos || text.find(".service") == std::string::npos) {
-    return "";
+  if (text.size() > 2000) return "";
+  const std::string& names = MonitoringNamesPattern();
+  if (text.find(".service") != std::string::npos) {
+    // systemd's own line: "systemd[1]: UNIT.service: Main process exited, ...", RHEL 7's syslog tag
+    // with no PID ("systemd: UNIT.service: main process exited"), its start and stop messages
+    // ("systemd[1]: Failed to start UNIT.service - NVIDIA DCGM Exporter.", "Stopped UNIT.service",
+    // RHEL 7's "Unit UNIT.service entered failed state."). A plain "Started" is no failure (RG9).
+    auto around = [&](const char* before, const char* after) {
+      std::string r = before;
+      r += names;
+      r += after;
+      return r;
+    };
+    static const std::regex kSystemd(
+        around(R"(\bsystemd(?:\[\d+\])?:\s+(?:(?:Failed to start|Stopped|Stopping|Unit)\s+)?()",
+               R"((?:@[\w.-]*)?\.service)(?::|\s|$))"),
+        std::regex::icase);
+    // The unit's state line as `journalctl -u UNIT -o cat` prints it, without systemd's tag: only
+    // the states systemd reports of a unit, so a line that merely names the unit is none (RG9).
+    static const std::regex kState(
+        around(R"((?:^|\s)()",
+               R"((?:@[\w.-]*)?\.service):\s+(?:Main process exited|Failed with result|Scheduled restart job|)"
+               R"(Start request repeated|Control process exited|Start operation timed out|Service hold-off time over|)"
+               R"(Killing process|Unit entered failed state|Deactivated successfully|Succeeded\.))"),
+        std::regex::icase);
+    std::smatch m;
+    if (text.find("systemd") != std::string::npos && std::regex_search(text, m, kSystemd)) return m.str(1);
+    if (std::regex_search(text, m, kState)) return m.str(1);
   }
-  static const std::regex kUnit(
-      R"(\bsystemd\[\d+\]:\s+((?:nvidia-)?(?:dcgm(?:[-_]exporter)?|nv-hostengine|node[-_]exporter|ipmi[-_]exporter|)"
-      R"(nvidia[-_]gpu[-_]exporter|prometheus(?:[-_][\w-]+)?|promtail|alertmanager|grafana-agent|fluent-bit|fluentd|)"
-      R"(otel-?collector|[\w-]+[-_]exporter)(?:@[\w.-]*)?\.service):)",
-      std::regex::icase);
-  std::smatch m;
-  return std::regex_search(text, m, kUnit) ? m.str(1) : std::string();
+  // Kubernetes restarting a container of the monitoring stack: the kubelet's "Back-off restarting
+  // failed container NAME in pod POD" (an event, or its log's "restarting failed container=NAME"),
+  // and kubectl's pod row in CrashLoopBackOff ("nvidia-dcgm-exporter-7xk2q  0/1  CrashLoopBackOff
+  // 12 (2m ago)  40m", after a NAMESPACE column with -A). The exporter crash-looping is the
+  // exporter's fault, not a GPU's nor the job's (RG9; RV-TZ saw it answer gpu_fallen_off_bus).
+  if (ContainsNoCase(text, "back-off") || ContainsNoCase(text, "backoff")) {
+    static const std::regex kName(names, std::regex::icase);
+    static const std::regex kContainer(R"(restarting failed container[= ]\\?"?([\w.-]+))", std::regex::icase);
+    static const std::regex kPodRow(R"(^\s*(?:[\w.-]+\s+)?([a-z0-9][\w.-]*)\s+\d+/\d+\s+CrashLoopBackOff\b)");
+    std::smatch m;
+    if (std::regex_search(text, m, kContainer) || std::regex_search(text, m, kPodRow)) {
+      const std::string name = m.str(1);
+      if (std::regex_search(name, kName)) return name;
+    }
+  }
+  return "";
 }
 
 namespace {
@@ -2813,6 +2901,25 @@ void HintFromWriter(const std::string& line, const Topology& t, ComponentHint& h
       h.gpu_from_rank = false;
     }
     return;
+  }
+  // NCCL's own lines name their writer: "HOST:PID:TID [DEV] NCCL INFO|WARN ..." (after srun -l's
+  // "N: " or torchrun --tee's "[default3]:" label). The host is the node the process runs on,
+  // whichever node's log gathered the line (RG9, realistic11 rl11-16: three nodes' "Cuda failure 2
+  // 'out of memory'" in one srun log were all placed on the node that gathered it). DEV is the CUDA
+  // device ordinal the process sees (0 for every rank under per-task CUDA_VISIBLE_DEVICES): no GPU.
+  if (line.find("NCCL") != std::string::npos) {
+    static const std::regex kNcclPrefix(
+        R"(^\s*(?:\d+:\s+)?(?:\[[A-Za-z][A-Za-z_-]{0,30}\d{0,3}\]:\s*)?([A-Za-z0-9][A-Za-z0-9._-]{0,252}):\d{1,10}:\d{1,10} \[\d{1,3}\] (?:.{0,80}\s)?NCCL (?:INFO|WARN|TRACE|ABORT)\b)");
+    if (std::regex_search(line, m, kNcclPrefix)) {
+      const std::string node = ReportedNode(m.str(1), t.names);
+      if (!node.empty() && node != h.node) {
+        h.node = node;
+        h.rank = -1;
+        h.gpu = -1;
+        h.gpu_from_rank = false;
+      }
+      return;
+    }
   }
   if (line.find('[') == std::string::npos || !std::regex_search(line, m, kRankPrefix)) return;
   if (m[1].matched && !TeeLocalRank(line, t)) return;  // "[step100]:[rank3]": no tee field, unread
@@ -4075,8 +4182,11 @@ std::string LaunchCountMismatch(const DiagnosisCase& c, bool* uses_less = nullpt
   static const std::regex kDsNodes(R"((?:^|\s)--num_nodes[= ](\d{1,6})\b)");
   static const std::regex kDsGpus(R"((?:^|\s)--num_gpus[= ](\d{1,4})\b)");
   static const std::regex kAccel(R"((?:^|\s)--num_machines[= ](\d{1,6})\b)");
+  // srun's options, then the launcher, directly or through a shell (`srun -N 3 bash -c 'torchrun
+  // --nnodes=4 ...'`, `/bin/bash -lc "..."`: RG9; it was read as no launch).
   static const std::regex kSrun(
-      R"(\bsrun\b((?:\s+-[^\s]+(?:\s+[^-\s][^\s]*)?)*?)\s+(?:\S*/)?(?:torchrun|python3?|deepspeed|accelerate)\b)");
+      R"(\bsrun\b((?:\s+-[^\s]+(?:\s+[^-\s][^\s]*)?)*?)\s+(?:\S*/)?(?:(?:ba)?sh\s+-[a-z]*c[a-z]*\s+['"]?\s*(?:\S*/)?)?)"
+      R"((?:torchrun|python3?|deepspeed|accelerate)\b)");
   static const std::regex kSrunNodes(R"((?:^|\s)(?:-N\s*|--nodes[= ])(\d{1,6})(?:-(\d{1,6}))?(?=\s|$))");
   // sacct's JobID: "71021", an array task "71021_3", a het component "71021+0", a step "71021.0" /
   // "71021.batch" (group 1: a step's suffix).

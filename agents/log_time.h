@@ -11,13 +11,16 @@
 namespace vigil {
 
 // How a case's log lines are placed in time (TZ): the year of lines printed without one (the
-// alert's), the alert's startsAt (anchor_ms, 0: none) and the zone of lines printed without one
+// alert's, else the case's earliest dated time's), the alert's startsAt (anchor_ms, 0: none) and the zone of lines printed without one
 // (topology.timezone: offset_min, zone_declared; else UTC, assumed).
 struct LogClock {
   int year = 1970;
   int64_t anchor_ms = 0;
   bool zone_declared = false;
   int offset_min = 0;
+  // With no alert (anchor_ms 0): the case's earliest dated time (ReferenceYear), which year-less
+  // times are placed nearest to (RG9: "Jan 01" lines after a Dec 31); 0: none.
+  int64_t reference_ms = 0;
 };
 // A line's time (unix ms; kNoTime = INT64_MAX when it prints none) and whether it is exact: printed
 // with a zone, or without one in a case that declares its zone. `zoned` false: a local time read
@@ -29,7 +32,8 @@ struct LineTime {
 LineTime ParseLineTime(const std::string& line, const LogClock& clock);
 int64_t LineTimeMs(const std::string& line, const LogClock& clock);
 // topology.timezone ("UTC", "Z", "+01:00", "-0500", "UTC+1"): minutes east of UTC; nullopt for
-// anything else (IANA names included) or beyond UTC-12 .. UTC+14.
+// anything else (IANA names included), a malformed offset ("+05:3", "+5:30", "+0530x") or one
+// beyond UTC-12 .. UTC+14.
 std::optional<int> ParseZoneOffsetMin(std::string z);
 // The systemd unit of the monitoring stack a line is about ("systemd[1]: dcgm-exporter.service:
 // Main process exited, code=killed, status=9/KILL" -> "dcgm-exporter.service"), or "" (TZ).

@@ -56,7 +56,9 @@ def load_taxonomy(path):
     return [c["id"] for c in tax["categories"]]
 
 
-TIMEZONE = re.compile(r"^(?:UTC|GMT)?(?:Z|([+-])(\d{4}|\d{1,2}(?::\d{2})?))?$", re.IGNORECASE)
+# "+05:30" with two-digit hours and minutes, "+0530", or hours alone ("UTC+1"); "+5:30" and "+05:3"
+# are refused, as the reasoner refuses them (RG9).
+TIMEZONE = re.compile(r"^(?:UTC|GMT)?(?:Z|([+-])(\d{4}|\d{2}:\d{2}|\d{1,2}))?$", re.IGNORECASE)
 
 
 def valid_timezone(tz):
