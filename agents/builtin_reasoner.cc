@@ -3532,26 +3532,11 @@ void HintFromDcgmDiag(const CaseLog& log, size_t line, const Topology& t, Compon
   h.gpu_bare = false;
 }
 
-// The fault the first DCGM_FR_* code in `text` names (dcgm_errors.h's failure codes, as `dcgmi diag`
-// prints them with each warning: "GPU 6 DCGM_FR_NVLINK_ERROR_THRESHOLD: Detected 2 NvLink Replay
-// errors ..."), "" for none or a code that names no fault of the taxonomy (a field violation, a
-// CUDA API or deployment failure). The code is the test's own verdict: its words ("Replay" in an
-// NVLink replay count; the PCIe test that checks NVLink too) and the test's name are not (RG8,
-// realistic11 rl11-05: an NVLink error threshold under the "PCIe" row was read as a PCIe fault).
-std::string DcgmFrCodeCategory(const std::string& text) {
-  static const std::regex kCode(R"(\bDCGM_FR_([A-Z0-9_]+))");
-  std::smatch m;
-  if (text.find("DCGM_FR_") == std::string::npos || !std::regex_search(text, m, kCode)) return "";
-  const std::string code = m.str(1);
-  auto has = [&](const char* part) { return code.find(part) != std::string::npos; };
-  if (has("NVLINK") || has("NVSWITCH")) return "nvlink_error";
-  if (has("ROW_REMAP")) return has("PENDING") ? "gpu_memory_uncorrectable_ecc" : "gpu_row_remap_failure";
-  if (has("DBE") || code == "FAULTY_MEMORY") return "gpu_memory_uncorrectable_ecc";
-  if (code.rfind("PCI", 0) == 0) return "pcie_link_degraded";
-  if (has("THERMAL") || code == "TEMP_VIOLATION") return "gpu_thermal_throttle";
-  if (code == "CLOCK_THROTTLE_POWER" || code == "CLOCKS_EVENT_POWER") return "gpu_power_throttle";
-  return "";
-}
+// The fault a dcgmi diag warning's DCGM_FR_* code names is the fault-code table's (fault_codes.h,
+// DcgmFrCodeCategory): the code is the test's own verdict, its words ("Replay" in an NVLink replay
+// count; the PCIe test that checks NVLink too) and the test's name are not (RG8, realistic11 rl11-05:
+// an NVLink error threshold under the "PCIe" row was read as a PCIe fault). RG8's own map of the
+// codes became the table's rows (RG9).
 
 // The fault a failing dcgmi diag result is evidence of: its DCGM_FR_* code (DcgmFrCodeCategory);
 // else the warning's words first (a miscompare in
@@ -7184,23 +7169,6 @@ std::set<std::string> AboutWords(std::string_view text, const std::set<std::stri
     else flush();
   }
   flush();
-  return out;
-}
-
-// The named fault codes of a text that name a fault of their own (fault_codes.h: "cuda
-// illegal_address", "dcgm volatile_dbe_detected"; Xid numbers are AboutWords'), sorted, each after
-// "; ": a served alert's "CUDA error: an illegal memory access was encountered" and this one's
-// "cudaErrorLaunchFailure" are two faults however alike the rest of the words.
-std::string NamedCauseCodes(const std::string& text) {
-  std::set<std::string> named;
-  for (const std::string& code : FaultCodesInText(text)) {
-    if (FaultCodeFamily(code) != "xid" && FaultCodeIsCause(code)) named.insert(code);
-  }
-  std::string out;
-  for (const std::string& code : named) {
-    out += "; ";
-    out += code;
-  }
   return out;
 }
 

@@ -470,12 +470,7 @@ std::optional<CaseLog> AlertFactsLog(const DiagnosisCase& c) {
   return log;
 }
 
-namespace {
-// Whether a recalled incident is of another fault code than `codes` (FaultCodesInText of the alert
-// or line it was recalled for): its own code - its title's ("Xid 79: GPU has fallen off the bus"; a
-// served one's title is its alert and on-call's summary), else its symptoms' (a served one's alert
-// summary), else its text's (which may name other codes only to rule them out: "no prior Xid
-// 48/94/95") - is none of them. Another Xid is another fault however alike the rest of the words.
+// OtherFaultCode (diagnosis_agent.h): declared there for its tests (RG9).
 bool OtherFaultCode(const SearchHit& h, const std::vector<std::string>& codes) {
   if (codes.empty() || h.kind != SearchHit::Kind::kIncident) return false;
   // Only codes that name a fault of their own (fault_codes.h): a flushed work request or
@@ -509,7 +504,6 @@ bool OtherFaultCode(const SearchHit& h, const std::vector<std::string>& codes) {
   }
   return false;
 }
-}  // namespace
 
 Result<KnowledgeFacts> GatherKnowledge(const KnowledgeBase& kb, const DiagnosisCase& c) {
   KnowledgeFacts f;

@@ -105,6 +105,16 @@ bool IsAlertFactsLog(const std::string& source);
 // an illegal memory access was encountered") is not read.
 std::vector<std::string> FaultCodesInText(const std::string& text);
 
+// Whether a recalled incident is of another fault code than `codes` (FaultCodesInText of the alert
+// or line it was recalled for): its own code - its title's ("Xid 79: GPU has fallen off the bus"; a
+// served one's title is its alert and on-call's summary), else its symptoms' (a served one's alert
+// summary), else its text's (which may name other codes only to rule them out: "no prior Xid
+// 48/94/95") - is none of them. Another Xid is another fault however alike the rest of the words.
+// Only codes that name a fault of their own count, and only within a family: an Xid 31 incident is
+// not another fault for "an illegal memory access was encountered" (another family may say the
+// same fault). False for a hit that is no incident.
+bool OtherFaultCode(const SearchHit& h, const std::vector<std::string>& codes);
+
 // Gathers what the knowledge base knows about the case: signature matches over FlattenLogs(c),
 // metric conditions, incidents they reference, and a search with the alert text.
 Result<KnowledgeFacts> GatherKnowledge(const KnowledgeBase& kb, const DiagnosisCase& c);

@@ -215,5 +215,110 @@ TEST_CASE("rg9: a malformed zone offset is refused, and the line's time is zone-
   CHECK(ParseLineTime("2026-03-04T03:14:07-0500, kernel: x", utc).ms == At("2026-03-04T08:14:07Z"));
 }
 
+// ---- 5. DCGM_FR_* codes --------------------------------------------------------------------------------
+
+TEST_CASE("rg9: the fault-code table knows DCGM's PCI replay rate and uncontained error codes") {
+  const FaultCodeInfo* replay = FaultCodeInfoOf("dcgm pci_replay_rate");
+  REQUIRE(replay != nullptr);
+  CHECK(replay->category == "pcie_link_degraded");
+  const FaultCodeInfo* uncontained = FaultCodeInfoOf("dcgm uncontained_error");
+  REQUIRE(uncontained != nullptr);
+  CHECK(uncontained->category == "gpu_memory_uncorrectable_ecc");
+}
+
+TEST_CASE("rg9: one map of DCGM_FR codes: dcgmi's reading is the table's") {
+  CHECK(DcgmFrCodeCategory("GPU 6 DCGM_FR_NVLINK_ERROR_THRESHOLD: Detected 2 NvLink Replay errors") == "nvlink_error");
+  CHECK(DcgmFrCodeCategory("Fail - GPU5: DCGM_FR_PCI_REPLAY_RATE") == "pcie_link_degraded");
+  CHECK(DcgmFrCodeCategory("Warning - GPU2: DCGM_FR_CLOCK_THROTTLE_THERMAL") == "gpu_thermal_throttle");  // older name
+  CHECK(DcgmFrCodeCategory("DCGM_FR_PENDING_ROW_REMAP") == "gpu_memory_uncorrectable_ecc");
+  CHECK(DcgmFrCodeCategory("DCGM_FR_ROW_REMAP_FAILURE") == "gpu_row_remap_failure");
+  CHECK(DcgmFrCodeCategory("DCGM_FR_FIELD_VIOLATION: Detected 4 throttling events") == "");
+  CHECK(DcgmFrCodeCategory("DCGM_FR_XID_ERROR Detected XID 79") == "");
+  CHECK(DcgmFrCodeCategory("no code here") == "");
+  // The first code decides.
+  CHECK(DcgmFrCodeCategory("DCGM_FR_VOLATILE_DBE_DETECTED and DCGM_FR_PCIE_REPLAY_THRESHOLD_VIOLATION") ==
+        "gpu_memory_uncorrectable_ecc");
+  // Every DCGM row of the table is read back by its own name.
+  for (const FaultCodeInfo& f : FaultCodeTable()) {
+    if (f.family != "dcgm") continue;
+    std::string name(f.code.substr(5));
+    for (char& ch : name) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    std::string line = "Fail - GPU3: DCGM_FR_";
+    line += name;
+    CHECK_MESSAGE(DcgmFrCodeCategory(line) == f.category, f.code);
+  }
+}
+
+SearchHit IncidentHit(const std::string& title, const std::vector<std::string>& symptoms = {},
+                      const std::string& raw_text = "") {
+  SearchHit h;
+  h.kind = SearchHit::Kind::kIncident;
+  h.incident.title = title;
+  h.incident.symptoms = symptoms;
+  h.incident.raw_text = raw_text;
+  return h;
+}
+
+TEST_CASE("rg9: OtherFaultCode compares codes that name a fault, within a family") {
+  const std::vector<std::string> xid79 = {"xid 79"};
+  // Another Xid is another fault; the same Xid is not.
+  CHECK(OtherFaultCode(IncidentHit("Xid 48: double-bit ECC error"), xid79));
+  CHECK_FALSE(OtherFaultCode(IncidentHit("Xid 79: GPU has fallen off the bus"), xid79));
+  // Another family may say the same fault: an Xid 31 incident for a CUDA illegal-address alert.
+  const std::vector<std::string> illegal = FaultCodesInText("CUDA error: an illegal memory access was encountered");
+  REQUIRE(illegal == std::vector<std::string>{"cuda illegal_address"});
+  CHECK_FALSE(OtherFaultCode(IncidentHit("Xid 31: GPU memory page fault"), illegal));
+  // Another code of the same family is another fault.
+  CHECK(OtherFaultCode(IncidentHit("RuntimeError: CUDA error: unspecified launch failure"), illegal));
+  CHECK(OtherFaultCode(IncidentHit("IBV_WC_RNR_RETRY_EXC_ERR on mlx5_2"), {"ibv retry_exc_err"}));
+  // Consequences name no fault: an alert of only ncclRemoteError filters nothing, and an incident
+  // whose only code is a flushed work request is no other fault.
+  CHECK_FALSE(OtherFaultCode(IncidentHit("Xid 48: double-bit ECC error"), {"nccl remote_error"}));
+  CHECK_FALSE(OtherFaultCode(IncidentHit("IBV_WC_WR_FLUSH_ERR after the link went down"), {"ibv retry_exc_err"}));
+  // The title first; else the symptoms; else the text.
+  CHECK(OtherFaultCode(IncidentHit("GPU gone", {"Xid 48 in dmesg"}), xid79));
+  CHECK(OtherFaultCode(IncidentHit("GPU gone", {}, "dmesg: NVRM: Xid (PCI:0000:3b:00): 48, pid=1"), xid79));
+  CHECK_FALSE(OtherFaultCode(IncidentHit("Xid 79: GPU has fallen off the bus", {}, "no prior Xid 48/94/95"), xid79));
+  // No codes, or a hit that is no incident: nothing to compare.
+  CHECK_FALSE(OtherFaultCode(IncidentHit("Xid 48: double-bit ECC error"), {}));
+  SearchHit guide = IncidentHit("Xid 48: double-bit ECC error");
+  guide.kind = SearchHit::Kind::kGuideChunk;
+  CHECK_FALSE(OtherFaultCode(guide, xid79));
+}
+
+TEST_CASE("rg9: NamedCauseCodes lists a text's codes that name a fault, sorted, Xids apart") {
+  CHECK(NamedCauseCodes("RuntimeError: CUDA error: an illegal memory access was encountered") == "; cuda illegal_address");
+  CHECK(NamedCauseCodes("cudaErrorLaunchFailure after IBV_WC_RETRY_EXC_ERR") == "; cuda launch_failure; ibv retry_exc_err");
+  // Xid numbers and consequences are not listed.
+  CHECK(NamedCauseCodes("Xid 79 then ncclRemoteError and IBV_WC_WR_FLUSH_ERR") == "");
+  // A code said to be absent is none.
+  CHECK(NamedCauseCodes("no uncorrectable ECC error encountered") == "");
+  CHECK(NamedCauseCodes("DCGM_FR_PCI_REPLAY_RATE on GPU 5") == "; dcgm pci_replay_rate");
+  CHECK(NamedCauseCodes("") == "");
+}
+
+// dcgmi diag's Diagnostic row (the compute check, read as silent data corruption by its name) failing
+// with the uncontained-error code on n-02's GPU 3: the code decides.
+constexpr const char* kDcgmUncontained = R"JSON({
+  "id": "rg9-dcgm-uncontained",
+  "topology": {"nodes": ["n-01", "n-02"], "gpus_per_node": 8},
+  "logs": [
+    {"source": "n-02/dcgmi-diag", "lines": [
+      "+---------------------------+------------------------------------------------+",
+      "| Diagnostic                | Result                                         |",
+      "+===========================+================================================+",
+      "| Diagnostic                | Fail - GPU3: DCGM_FR_UNCONTAINED_ERROR                |",
+      "|                           | Uncontained error detected on GPU 3            |",
+      "+---------------------------+------------------------------------------------+"
+    ]}
+  ]
+})JSON";
+
+TEST_CASE("rg9: dcgmi diag's uncontained error is read as an uncorrectable memory error") {
+  const Diagnosis d = Run(Parse(kDcgmUncontained));
+  CHECK(d.root_cause == "gpu_memory_uncorrectable_ecc");
+  CHECK(d.component == "n-02/gpu3");
+}
+
 }  // namespace
 }  // namespace vigil

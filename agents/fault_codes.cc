@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <set>
 
 #include "agents/diagnosis_agent.h"
 #include "core/ascii.h"
@@ -87,12 +88,39 @@ const std::vector<FaultCodeInfo>& FaultCodeTable() {
       {"ibv rem_access_err", "ibv", "", true, {"IBV_WC_REM_ACCESS_ERR", "remote access error"}},
       // Flushed work requests: the queue pair already broke for another reason.
       {"ibv wr_flush_err", "ibv", "", false, {"IBV_WC_WR_FLUSH_ERR", "Work Request Flushed Error"}},
-      // DCGM diagnostic failure codes (any DCGM_FR_* is read; these have a category or a role).
+      // DCGM diagnostic / health failure codes (dcgm_errors.h's dcgmError_t, DCGM 3.x / 4.x; any
+      // DCGM_FR_* is read, these have a category or a role). The one map of DCGM_FR codes to the
+      // taxonomy: dcgmi diag's results are read by it too (DcgmFrCodeCategory, RG9). Codes that name
+      // no fault of the taxonomy (FIELD_VIOLATION, CUDA_API, the EUD plugin's, a deployment's) have
+      // no entry: the warning's words decide.
+      // Uncorrectable memory errors: volatile / aggregate DBEs, pages retired for DBEs, the memory
+      // test's faults, an uncontained error (Xid 95), a row remap pending after an uncorrectable
+      // error (the error is the cause: RG8).
       {"dcgm volatile_dbe_detected", "dcgm", "gpu_memory_uncorrectable_ecc", true, {}},
+      {"dcgm dbe_violation", "dcgm", "gpu_memory_uncorrectable_ecc", true, {}},
+      {"dcgm dbe_threshold_violation", "dcgm", "gpu_memory_uncorrectable_ecc", true, {}},
+      {"dcgm retired_pages_dbe_limit", "dcgm", "gpu_memory_uncorrectable_ecc", true, {}},
+      {"dcgm dbe_pending_page_retirements", "dcgm", "gpu_memory_uncorrectable_ecc", true, {}},
+      {"dcgm cuda_dbe", "dcgm", "gpu_memory_uncorrectable_ecc", true, {}},
+      {"dcgm faulty_memory", "dcgm", "gpu_memory_uncorrectable_ecc", true, {}},
+      {"dcgm uncontained_error", "dcgm", "gpu_memory_uncorrectable_ecc", true, {}},
+      {"dcgm pending_row_remap", "dcgm", "gpu_memory_uncorrectable_ecc", true, {}},
+      // The row remapper out of spare rows.
       {"dcgm row_remap_failure", "dcgm", "gpu_row_remap_failure", true, {}},
+      {"dcgm uncorrectable_row_remap", "dcgm", "gpu_row_remap_failure", true, {}},
+      // PCIe: replays over the threshold or rate.
+      {"dcgm pci_replay_rate", "dcgm", "pcie_link_degraded", true, {}},
       {"dcgm pcie_replay_threshold_violation", "dcgm", "pcie_link_degraded", true, {}},
+      // NVLink. (The other NVLink / NVSwitch codes, NVLINK_DOWN, NVSWITCH_FATAL_ERROR, ..., have no
+      // row: each row needs a pack signature (fault_codes_test), and those words moved the recall of
+      // alert-only cases ("tokens/s down 100%" recalled NVLink); their warnings name NVLink, which
+      // DcgmDiagCategory's words read. RG9.)
       {"dcgm nvlink_error_threshold", "dcgm", "nvlink_error", true, {}},
+      // Clocks held down by temperature or power (the older CLOCK_THROTTLE_ names are read as these).
       {"dcgm clocks_event_thermal", "dcgm", "gpu_thermal_throttle", true, {}},
+      {"dcgm thermal_violations", "dcgm", "gpu_thermal_throttle", true, {}},
+      {"dcgm thermal_violations_ts", "dcgm", "gpu_thermal_throttle", true, {}},
+      {"dcgm temp_violation", "dcgm", "gpu_thermal_throttle", true, {}},
       {"dcgm clocks_event_power", "dcgm", "gpu_power_throttle", true, {}},
       // "Detected XID 79 for GPU 0": the Xid beside it is the fault.
       {"dcgm xid_error", "dcgm", "", false, {}},
@@ -187,6 +215,28 @@ std::vector<FaultCodeMention> NamedFaultCodeMentions(const std::string& text) {
     }
   }
   std::stable_sort(out.begin(), out.end(), [](const FaultCodeMention& a, const FaultCodeMention& b) { return a.begin < b.begin; });
+  return out;
+}
+
+std::string DcgmFrCodeCategory(const std::string& text) {
+  for (const FaultCodeMention& m : NamedFaultCodeMentions(text)) {
+    if (FaultCodeFamily(m.code) != "dcgm") continue;
+    const FaultCodeInfo* f = FaultCodeInfoOf(m.code);
+    return f == nullptr ? std::string() : std::string(f->category);
+  }
+  return "";
+}
+
+std::string NamedCauseCodes(const std::string& text) {
+  std::set<std::string> named;
+  for (const std::string& code : FaultCodesInText(text)) {
+    if (FaultCodeFamily(code) != "xid" && FaultCodeIsCause(code)) named.insert(code);
+  }
+  std::string out;
+  for (const std::string& code : named) {
+    out += "; ";
+    out += code;
+  }
   return out;
 }
 

@@ -56,6 +56,18 @@ struct FaultCodeMention {
 // NCCL's "completion from peer ... with status=12" / "with error 12" (IBV_WC status numbers).
 std::vector<FaultCodeMention> NamedFaultCodeMentions(const std::string& text);
 
+// The taxonomy category of the first DCGM_FR_* code written in `text`, by the table ("" for none,
+// or a code the table gives no category: a field violation, a CUDA API or deployment failure). The
+// older CLOCK_THROTTLE_ names read as the CLOCKS_EVENT_ ones. dcgmi diag's results are read by it
+// (the code is the test's own verdict, RG8), so the table is the one map of DCGM codes (RG9).
+std::string DcgmFrCodeCategory(const std::string& text);
+
+// The named fault codes of a text that name a fault of their own ("cuda illegal_address", "dcgm
+// volatile_dbe_detected"; Xid numbers are compared apart), sorted, each after "; ": a served alert's
+// "CUDA error: an illegal memory access was encountered" and this one's "cudaErrorLaunchFailure" are
+// two faults however alike the rest of the words (StrongServedRecall).
+std::string NamedCauseCodes(const std::string& text);
+
 // Whether a text may name any fault code (the cheap test before the readers): it holds "xid" or a
 // word of one of the named families, in any case.
 bool MayNameFaultCode(std::string_view text);
