@@ -7083,6 +7083,104 @@ bool SamePlace(const Labels& a, const Labels& b) {
   return true;
 }
 
+// How many lines AllocatorOomOf reads for the caching allocator's message.
+constexpr size_t kAllocatorOomLines = 200000;
+
+// The PyTorch caching allocator's OOM message ("CUDA out of memory. Tried to allocate 2.50 GiB. GPU 3
+// has a total capacity of 79.15 GiB ... and 312.45 MiB is reserved by PyTorch but unallocated."):
+// the one request's size, the GPU's capacity and the reserve held unallocated, in bytes (-1 when the
+// message does not print it). The first such line of the logs, else of the alert's text.
+struct AllocatorOom {
+  double tried = -1;
+  double capacity = -1;
+  double reserved_unallocated = -1;
+  std::string tried_text, capacity_text, reserved_text;
+};
+
+std::optional<AllocatorOom> AllocatorOomOf(const DiagnosisCase& c) {
+  static const std::string kSize = R"((\d{1,12}(?:\.\d{1,6})?) ?(bytes|B|KiB|MiB|GiB|TiB|PiB)\b)";
+  auto re = [](const char* before, const char* after) {
+    std::string r = before;
+    r += kSize;
+    r += after;
+    return std::regex(r);
+  };
+  static const std::regex kTried = re("Tried to allocate ", "");
+  static const std::regex kCapacity = re("total capacity of ", "");
+  static const std::regex kReserved = re("", " is reserved by PyTorch but unallocated");
+  auto bytes = [](const std::smatch& m) {
+    static const std::map<std::string, double> kUnit = {{"bytes", 1.0}, {"B", 1.0}, {"KiB", 1024.0},
+                                                        {"MiB", 1048576.0}, {"GiB", 1073741824.0},
+                                                        {"TiB", 1099511627776.0}, {"PiB", 1125899906842624.0}};
+    return ParseDouble(m.str(1)).value_or(-1) * kUnit.at(m.str(2));
+  };
+  auto read = [&](const std::string& text) -> std::optional<AllocatorOom> {
+    if (text.size() > 8000 || text.find("Tried to allocate") == std::string::npos) return std::nullopt;
+    std::smatch m;
+    if (!std::regex_search(text, m, kTried)) return std::nullopt;
+    AllocatorOom o;
+    o.tried = bytes(m);
+    o.tried_text = m.str(0).substr(std::string("Tried to allocate ").size());
+    if (std::regex_search(text, m, kCapacity)) {
+      o.capacity = bytes(m);
+      o.capacity_text = m.str(0).substr(std::string("total capacity of ").size());
+    }
+    if (std::regex_search(text, m, kReserved)) {
+      o.reserved_unallocated = bytes(m);
+      o.reserved_text = m.str(1);
+      o.reserved_text += ' ';
+      o.reserved_text += m.str(2);
+    }
+    return o;
+  };
+  size_t n = 0;
+  for (const CaseLog& log : c.logs) {
+    for (const LogLine& line : log.lines) {
+      if (++n > kAllocatorOomLines) return std::nullopt;
+      if (std::optional<AllocatorOom> o = read(line.text)) return o;
+    }
+  }
+  if (c.alert) {
+    for (const auto& [k, v] : c.alert->annotations) {
+      if (std::optional<AllocatorOom> o = read(v)) return o;
+    }
+  }
+  return std::nullopt;
+}
+
+// The fix of a CUDA OOM as the allocator's own message reads (RG9). One request larger than the
+// GPU's whole memory ("Tried to allocate 4.00 TiB" on a GPU of 139.80 GiB; H200 run 25 recorded
+// 4096.00 GiB) fits no batch size and no allocator setting: a size bug in the code that asks for it
+// (a tensor's shape, a wrong dimension, a product of sizes, its dtype or bytes taken for elements).
+// Otherwise PyTorch's own advice, expandable_segments, is for a large reserve held unallocated: when
+// that reserve could have served the request (at least its size), the fragmentation fix of the facts
+// is the one to quote; when it is small, not. "" keeps the fix the reasoner chose.
+std::string AllocatorOomFix(const DiagnosisCase& c, const KnowledgeFacts& facts, const std::string& chosen) {
+  const std::optional<AllocatorOom> oom = AllocatorOomOf(c);
+  if (!oom || oom->tried <= 0) return "";
+  if (oom->capacity > 0 && oom->tried > oom->capacity) {
+    std::string fix = "One allocation asked for ";
+    fix += oom->tried_text;
+    fix += ", larger than the GPU's whole memory (";
+    fix += oom->capacity_text;
+    fix += "): a size bug in the code that allocates it, not fragmentation and not the batch size. Find the "
+           "allocation in the traceback and check the tensor's shape (a wrong or swapped dimension, sizes "
+           "multiplied that were meant to be added, an overflowed or uninitialised size), its dtype, and bytes "
+           "taken for elements; neither a smaller batch nor an allocator setting against fragmentation will "
+           "make it fit.";
+    return fix;
+  }
+  if (oom->reserved_unallocated < 0) return "";
+  const bool large_reserve = oom->reserved_unallocated >= oom->tried;
+  const bool chosen_fragmentation = chosen.find("expandable_segments") != std::string::npos;
+  if (large_reserve == chosen_fragmentation) return "";
+  for (const auto& [id, inc] : facts.incidents) {
+    if (inc.root_cause != "cuda_oom" || inc.mitigation.empty()) continue;
+    if ((inc.mitigation.find("expandable_segments") != std::string::npos) == large_reserve) return inc.mitigation;
+  }
+  return "";
+}
+
 // The fix of a past incident as this diagnosis may quote it (`component` this answer's place): a
 // served incident's fix verbatim only when its alert fired at this alert's place; else said to be
 // that place's (review RV-DX: the probe-decided answer quoted "drained node-12 ..." bare for an
@@ -10640,6 +10738,9 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
     // A served incident's fix from another place is said to be that place's (PastFixQuoted).
     d.mitigation = best == nullptr ? "no mitigation on file for " + top.category : PastFixQuoted(c, *best, top.component);
+    if (top.category == "cuda_oom") {
+      if (std::string fix = AllocatorOomFix(c, facts, d.mitigation); !fix.empty()) d.mitigation = std::move(fix);
+    }
     std::string first_detail;
     for (const Evidence& e : d.evidence) {
       if (std::find(e.supports.begin(), e.supports.end(), top.category) != e.supports.end() && e.weight > 0) {

@@ -64,6 +64,11 @@ TEST_CASE("real H200 text: PyTorch's OutOfMemoryError is cuda_oom on the GPU it 
   CHECK(d.root_cause == "cuda_oom");
   CHECK(d.component == "vm/gpu0");
   CHECK(Quotes(d, "cuda_oom", "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 4096.00 GiB"));
+  // 4096 GiB asked of a 139.80 GiB GPU: a size bug, not the batch size nor fragmentation (RG9; before,
+  // the pack's "Reduce micro-batch size ..." was quoted).
+  CHECK(d.mitigation.find("larger than the GPU's whole memory (139.80 GiB)") != std::string::npos);
+  CHECK(d.mitigation.find("micro-batch") == std::string::npos);
+  CHECK(d.mitigation.find("expandable_segments") == std::string::npos);
 }
 
 TEST_CASE("real H200 text: two ranks of one NCCL communicator on one GPU are a launch error of the job") {

@@ -320,5 +320,46 @@ TEST_CASE("rg9: dcgmi diag's uncontained error is read as an uncorrectable memor
   CHECK(d.component == "n-02/gpu3");
 }
 
+// ---- 6. One absurd allocation --------------------------------------------------------------------------
+
+Json OomCase(const std::string& tried, const std::string& capacity, const std::string& reserved_unallocated) {
+  std::string line = "[rank3]: torch.OutOfMemoryError: CUDA out of memory. Tried to allocate ";
+  line += tried;
+  line += ". GPU 3 has a total capacity of ";
+  line += capacity;
+  line += " of which 1.06 GiB is free. Including non-PyTorch memory, this process has 78.08 GiB memory in use. Of the "
+          "allocated memory 54.40 GiB is allocated by PyTorch, and ";
+  line += reserved_unallocated;
+  line += " is reserved by PyTorch but unallocated. If reserved but unallocated memory is large try setting "
+          "PYTORCH_CUDA_ALLOC_CONF=expandable_segments:True to avoid fragmentation.  See documentation for Memory "
+          "Management  (https://pytorch.org/docs/stable/notes/cuda.html#environment-variables)";
+  Json lines = Json::array({"[rank3]: Traceback (most recent call last):",
+                            "[rank3]:   File \"/workspace/model.py\", line 88, in forward",
+                            "[rank3]:     buf = torch.empty(n_tokens * hidden * vocab, device=\"cuda\")", line});
+  return {{"id", "rg9-oom"},
+          {"topology", {{"nodes", Json::array({"n-01"})}, {"gpus_per_node", 8}}},
+          {"logs", Json::array({{{"source", "n-01/rank3/stderr"}, {"lines", lines}}})}};
+}
+
+TEST_CASE("rg9: one allocation larger than the GPU is a size bug; expandable_segments only for a large reserve") {
+  const Diagnosis absurd = Run(OomCase("4.00 TiB", "139.80 GiB", "2.31 GiB"));
+  CHECK(absurd.root_cause == "cuda_oom");
+  CHECK(absurd.mitigation.find("larger than the GPU's whole memory") != std::string::npos);
+  CHECK(absurd.mitigation.find("expandable_segments") == std::string::npos);
+  CHECK(absurd.mitigation.find("micro-batch") == std::string::npos);
+  // PyTorch prints a huge request in GiB as well (H200 run 25: 4096.00 GiB on 139.80 GiB).
+  CHECK(Run(OomCase("4096.00 GiB", "139.80 GiB", "0 bytes")).mitigation.find("larger than the GPU's whole memory") !=
+        std::string::npos);
+  // A request that fits the GPU with most of the reserve unallocated: fragmentation's fix.
+  const Diagnosis frag = Run(OomCase("2.50 GiB", "79.15 GiB", "22.45 GiB"));
+  CHECK(frag.root_cause == "cuda_oom");
+  CHECK(frag.mitigation.find("expandable_segments") != std::string::npos);
+  // A small reserve: no fragmentation, and no size bug either.
+  const Diagnosis plain = Run(OomCase("2.50 GiB", "79.15 GiB", "312.45 MiB"));
+  CHECK(plain.root_cause == "cuda_oom");
+  CHECK(plain.mitigation.find("expandable_segments") == std::string::npos);
+  CHECK(plain.mitigation.find("larger than the GPU's whole memory") == std::string::npos);
+}
+
 }  // namespace
 }  // namespace vigil
