@@ -297,8 +297,9 @@ TEST_CASE("rg9: NamedCauseCodes lists a text's codes that name a fault, sorted, 
   CHECK(NamedCauseCodes("") == "");
 }
 
-// dcgmi diag's Diagnostic row (the compute check, read as silent data corruption by its name) failing
-// with the uncontained-error code on n-02's GPU 3: the code decides.
+// dcgmi diag's Diagnostic row failing with the uncontained-error code on n-02's GPU 3: the code
+// decides (DcgmDiagCategory's row-name rule would read "Diagnostic" as silent data corruption). A
+// guard: main fa316e5 answers the same, by the KB's recall of pack-xid-95's "uncontained".
 constexpr const char* kDcgmUncontained = R"JSON({
   "id": "rg9-dcgm-uncontained",
   "topology": {"nodes": ["n-01", "n-02"], "gpus_per_node": 8},
