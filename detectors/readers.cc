@@ -272,6 +272,12 @@ std::string WithoutBom(std::string text) {
   return text;
 }
 
+// A file's text holds nothing but whitespace (after a byte order mark): an empty file.
+bool BlankText(std::string_view text) {
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  return std::all_of(text.begin(), text.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
+}
+
 // timestamp,value[,label] files (NAB and KPI). Column positions come from the header.
 Status ReadValueCsv(const std::string& file, const std::string& name, const Labels& labels,
                     bool timestamps_are_text, SeriesBuilder& builder, const ReadOptions& options,
@@ -351,7 +357,14 @@ Status ReadNab(const std::string& root, const ReadOptions& options, Dataset& ds)
                                 "labels/combined_windows.json); for one file of it, the root and --filter "
                                 "<group>/<name>");
   }
+  static constexpr std::string_view kNabRoot =
+      "nab: takes the NAB root folder (data/<group>/<name>.csv and labels/combined_windows.json)";
+  if (!fs::exists(root, ec)) return NotFoundError(root + ": no such folder (" + std::string(kNabRoot) + ")");
   const std::string labels_path = root + "/labels/combined_windows.json";
+  if (!fs::exists(labels_path, ec)) {
+    return NotFoundError(root + " is not a NAB root folder: it has no labels/combined_windows.json (" +
+                         std::string(kNabRoot) + ")");
+  }
   ASSIGN_OR_RETURN(Json windows_json, ReadJsonFile(labels_path));
   if (!windows_json.is_object()) {
     return InvalidArgumentError(labels_path + ": expected an object of file -> windows");
@@ -514,6 +527,10 @@ Status ReadSmd(const std::string& root, const std::string& split, const ReadOpti
     return InvalidArgumentError("smd:" + root +
                                 " is a file; smd: takes the SMD root folder (train/, test/, test_label/ with "
                                 "<machine>.txt); for one machine, the root and --filter <machine>");
+  }
+  if (!fs::exists(root, ec)) {
+    return NotFoundError(root + ": no such folder (smd: takes the SMD root folder: train/, test/, test_label/ with "
+                                "<machine>.txt)");
   }
   const fs::path dir = fs::path(root) / split;
   if (!fs::is_directory(dir, ec))
@@ -833,9 +850,14 @@ Status AddPromMatrixRow(const Json& j, const std::string& where, const ReadOptio
 Status ReadJsonl(const std::string& file, const ReadOptions& options, Dataset& ds) {
   ASSIGN_OR_RETURN(std::string text, ReadFile(file));
   ++ds.stats.files;
+  // An empty (or blank) file is no data at all, not data whose series were all filtered out.
+  if (BlankText(text)) {
+    return InvalidArgumentError(file + ": empty file (jsonl: takes one JSON object per line, e.g. "
+                                       "{\"name\": \"gpu_util\", \"timestamp\": 1700000000, \"value\": 97.5})");
+  }
   RowErrors errors(options, ds.stats);
   SeriesBuilder builder(options);
-  LineReader lines(std::move(text));
+  LineReader lines(WithoutBom(std::move(text)));  // the BOM readers.h says every reader skips
   std::string_view line;
   while (lines.Next(line)) {
     if (Trim(line).empty()) continue;
@@ -1111,6 +1133,10 @@ Result<int64_t> ExpositionTimestamp(std::string_view text) {
 Status ReadPromText(const std::string& file, const ReadOptions& options, Dataset& ds) {
   ASSIGN_OR_RETURN(std::string text, ReadFile(file));
   ++ds.stats.files;
+  if (BlankText(text)) {
+    return InvalidArgumentError(file + ": empty file (promtext: takes Prometheus text exposition with a timestamp "
+                                       "after each value, `name{label=\"v\"} value timestamp_ms`)");
+  }
   RowErrors errors(options, ds.stats);
   SeriesBuilder builder(options);
   LineReader lines(WithoutBom(std::move(text)));

@@ -128,7 +128,11 @@ Status CheckFileFormat(std::string_view spec) {
   if (colon != std::string_view::npos && colon + 1 < spec.size() &&
       std::find(kFormats.begin(), kFormats.end(), format) != kFormats.end())
     return Status::Ok();
-  std::string close = lower.rfind("prom", 0) == 0 ? "prom" : ClosestMatch(lower, kFormats);
+  // The nearest format (`promjsn` -> promjson, `cvs` -> csv, `PROM` -> prom); a word starting with
+  // prom that is near none (`prometheus`) meant prom:. Before, every prom... word got prom:
+  // (`promjsn:FILE` was told `did you mean prom:?`).
+  std::string close = ClosestMatch(lower, kFormats);
+  if (close.empty() && lower.rfind("prom", 0) == 0) close = "prom";
   if (colon == std::string_view::npos || colon + 1 >= spec.size()) {
     return InvalidArgumentError("dataset spec `" + OneLine(std::string(spec)) +
                                 "` must be FORMAT:PATH with FORMAT one of nab, kpi, smd, csv, jsonl, promjson, promtext, or "

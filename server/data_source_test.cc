@@ -285,6 +285,34 @@ TEST_CASE("ReadDataSource: a bare URL, PROM:, prometheus: or an unknown format n
   CHECK(missing.status().code() == StatusCode::kNotFound);
 }
 
+// DOG4 (2026-12-03): a misspelled file format is offered the nearest format; before, every word
+// starting with `prom` was offered prom: (`promjsn:answer.json` -> "did you mean `prom:`?").
+TEST_CASE("ReadDataSource: a misspelled format gets the nearest one, a prom... word near none gets prom:") {
+  auto error = [](const std::string& spec) {
+    Result<Dataset> r = ReadDataSource(spec, {}, kNow);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == StatusCode::kInvalidArgument);
+    return r.status().message();
+  };
+  const std::string known = "(known: nab, kpi, smd, csv, jsonl, promjson, promtext, prom)";
+  for (const auto& [spec, meant] : std::vector<std::pair<std::string, std::string>>{
+           {"promjsn:answer.json", "promjson"}, {"promjosn:answer.json", "promjson"},
+           {"promtxt:snap.prom", "promtext"},   {"promtex:snap.prom", "promtext"},
+           {"nba:/data/nab", "nab"},            {"kpj:/data/kpi", "kpi"},
+           {"smb:/data/smd", "smd"},            {"cvs:x.csv", "csv"},
+           {"jsnol:x.jsonl", "jsonl"},          {"Promjson:a.json", "promjson"},
+           {"PROM:http://h:9090?query=up", "prom"}, {"prometheus:http://h:9090?query=up", "prom"}}) {
+    INFO(spec);
+    const std::string m = error(spec);
+    CHECK(Contains(m, "unknown dataset format `" + spec.substr(0, spec.find(':')) + "`"));
+    CHECK(Contains(m, known + "; did you mean `" + meant + ":`?"));
+  }
+  // Near no format: the list alone.
+  const std::string far = error("parquet:x.parquet");
+  CHECK(Contains(far, known));
+  CHECK_FALSE(Contains(far, "did you mean"));
+}
+
 TEST_CASE("ParsePromDataSpec: a duration given as start or end asks for now-DURATION") {
   // Was "start: `1h` is not Unix seconds/ms or RFC 3339 (nor `now` / `now-2d`)".
   CHECK(Contains(ErrorOf("prom:http://h:9090?query=up&start=1h"), "start: `1h` is a duration, not a time: did you mean `now-1h`?"));
