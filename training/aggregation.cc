@@ -49,12 +49,13 @@ struct Candidate {
   Flags2 val_flags, train_flags;
 };
 
+// `explain`: RuleFeature::Explain's text for the condition (its threshold and window).
 std::string RuleText(const std::string& name, const std::string& selector, const std::string& condition,
-                     AggregateRole role, const std::string& explain_expr) {
+                     AggregateRole role, const std::string& explain) {
   const std::string role_name(AggregateRoleName(role));
   return "rule " + name + " {\n  select " + selector + "\n  when " + condition + "\n  labels { " +
          kAggregateRoleLabel + " = \"" + role_name + "\" }\n  explain \"" + role_name +
-         " base flag: " + name + " = {{" + explain_expr + "}}\"\n}\n";
+         " base flag: " + name + ": " + explain + "\"\n}\n";
 }
 
 // `text` with every rule renamed `<prefix>_<name>` (so several sets can share a file) and a role
@@ -382,8 +383,9 @@ Result<std::vector<RuleCandidate>> AggregationProposer::Propose(const TrainingDa
                (role == AggregateRole::kSuppress
                     ? (level ? std::string("value") : f.name) + (low ? "_low" : "_high")
                     : f.name);
-      c.condition = f.Condition(ThresholdNumber(best_t, *values, low), low);
-      c.text = RuleText(c.name, selector, c.condition, role, f.expr);
+      const std::string threshold_text = ThresholdNumber(best_t, *values, low);
+      c.condition = f.Condition(threshold_text, low);
+      c.text = RuleText(c.name, selector, c.condition, role, f.Explain(threshold_text, low));
       c.train_f1 = best;
       c.rationale =
           std::string(AggregateRoleName(role)) + ": " + f.family + " (" + f.expr + ") " +

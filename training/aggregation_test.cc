@@ -1,5 +1,6 @@
 // Aggregation mode over the real trainer, compiler, engine and scoring.
 #include "training/aggregation.h"
+#include "training/rule_text_testing.h"
 
 #include <doctest/doctest.h>
 
@@ -65,6 +66,9 @@ TEST_CASE("aggregation learns to suppress a normal daily spike and to add the ba
   CHECK(t.rule_text.find("role = \"add\"") != std::string::npos);
   CHECK(t.rule_text.find("rule k1_suppress_") != std::string::npos);  // renamed by the trainer
   CHECK(t.best->rationale.find("base spike-detector alone") != std::string::npos);
+  // Each suppress / add rule's explain text names its threshold and window.
+  for (const std::string& m : ExplainMisses(t.rule_text)) FAIL_CHECK(m);
+  CHECK(t.rule_text.find("from its value 1 day earlier") != std::string::npos);
 
   // Run the file as a user would: compile, split by role, combine with the base.
   Result<CompiledRules> compiled = CompileRules(t.rule_text, "k1.rules");

@@ -33,6 +33,7 @@
 #include "rules/compiler.h"
 #include "training/builtin_proposer.h"
 #include "training/engine_evaluator.h"
+#include "training/rule_text_testing.h"
 
 namespace vigil {
 namespace {
@@ -83,6 +84,15 @@ Outcome ProposeAndHoldOut(const TimeSeries& all, size_t holdout, Objective objec
   Result<std::vector<RuleCandidate>> c = proposer.Propose(data, evaluator, {});
   REQUIRE(c.ok());
   REQUIRE_FALSE(c->empty());
+  // Every candidate's explain texts name the thresholds and windows its conditions use (the family
+  // cases below cover residual, MAD band, z-score, jump, level shift, increase, seasonal offset,
+  // conjunctions, value levels and range guards).
+  for (const RuleCandidate& cand : *c) {
+    const std::vector<std::string> misses = ExplainMisses(cand.text);
+    INFO(cand.text);
+    CHECK(misses.empty());
+    for (const std::string& m : misses) MESSAGE(m);
+  }
   out.kept = c->front().text;
   const size_t name_at = out.kept.find("rule ") + 5;
   out.first_rule = out.kept.substr(name_at, out.kept.find(' ', name_at) - name_at);

@@ -309,6 +309,55 @@ std::string RuleFeature::Condition(const std::string& threshold_text, bool low_s
   return c;
 }
 
+std::string RuleFeature::Explain(const std::string& threshold_text, bool low_side) const {
+  const std::string& t = threshold_text;
+  const std::string than = std::string(low_side ? "less than " : "more than ") + t;
+  // W: the feature's window (full_points), as the rule's guard counts it.
+  const std::string w = std::to_string(full_points);
+  if (family == "value-high" || family == "value-low")
+    return std::string("value {{value}} ") + (low_side ? "below" : "above") + " the fixed level " + t;
+  if (family == "jump") return "value {{value}} moved {{" + expr + "}} from the point before, " + than;
+  if (family == "residual" || family == "mad-band") {
+    const std::string med = "median(lag(value, 1), " + w + "p)";
+    if (family == "residual") {
+      return "value {{value}} is {{" + expr + "}} from the median {{" + med + "}} of the previous " + w +
+             " points, " + than;
+    }
+    std::string out = "value {{value}} is {{" + expr + "}} MADs from the median {{" + med + "}} of the previous " + w +
+                      " points, " + than + " MADs";
+    if (!scale.empty()) {
+      // The band the value left (high side), from the same median and scale as the condition.
+      out += low_side ? " (inside " : " (outside ";
+      out += "{{" + med + " - (" + t + ") * " + scale + "}} to {{" + med + " + (" + t + ") * " + scale +
+             "}}; MAD {{mad(lag(value, 1), " + w + "p)}})";
+    }
+    return out;
+  }
+  if (family == "zscore") {
+    return "value {{value}} is {{" + expr + "}} standard deviations from the mean {{mean(value, " + w +
+           "p)}} of the last " + w + " points (itself included), " + than;
+  }
+  if (family == "flatline") {
+    return "the standard deviation of the last " + w + " points is {{" + expr + "}} (value {{value}}), " + than +
+           (low_side ? " (a flat line)" : "");
+  }
+  if (family == "level-shift") {
+    const std::string s = std::to_string(full_points / 2);
+    return "the mean {{mean(value, " + s + "p)}} of the last " + s + " points differs by {{" + expr +
+           "}} from the mean {{mean(lag(value, " + s + "), " + s + "p)}} of the " + s + " points before, " + than;
+  }
+  if (family == "increase")
+    return "value {{value}} rose by {{" + expr + "}} over the last " + w + " points, " + than;
+  if (family == "seasonal") {
+    return "value {{value}} differs by {{" + expr + "}} from its value 1 day earlier {{value offset 1d}}, " + than;
+  }
+  if (family == "counter") {
+    return "the counter rose {{" + expr + "}} per second over the last " + w + " points (reset-aware), " + than +
+           " per second";
+  }
+  return "{{" + expr + "}} " + than;
+}
+
 Status FullWindowFilter::Keep(const RuleFeature& f, std::vector<std::vector<double>>& values) {
   if (f.full_count.empty()) return Status::Ok();
   auto it = counts_.find(f.full_count);
@@ -362,9 +411,9 @@ std::vector<Feature> Features(const TrainingData& data, const std::vector<int>& 
     const std::string lagged_count = "count(lag(value, 1), " + W + "p)";
     const std::string count = "count(value, " + W + "p)";
     f.push_back({"residual", "residual_" + W, "abs(value - " + med + ")", false, INFINITY, lagged_count, w});
-    f.push_back({"mad-band", "mad_band_" + W,
-                 "abs(value - " + med + ") / (mad(lag(value, 1), " + W + "p) + " + RuleNumber(eps) + ")",
-                 false, INFINITY, lagged_count, w});
+    const std::string scale = "(mad(lag(value, 1), " + W + "p) + " + RuleNumber(eps) + ")";
+    f.push_back({"mad-band", "mad_band_" + W, "abs(value - " + med + ") / " + scale, false, INFINITY,
+                 lagged_count, w, scale});
     f.push_back({"zscore", "zscore_" + W, "abs(zscore(value, " + W + "p))", false,
                  (w - 1) / std::sqrt(static_cast<double>(w)), count, w});
     f.push_back({"flatline", "flatline_" + W, "std(value, " + W + "p)", true, INFINITY, count, w});
@@ -496,10 +545,11 @@ Result<LabeledThreshold> FitLabeledThreshold(const std::vector<std::vector<doubl
 
 namespace {
 
+// `explain`: the text after `NAME: ` (RuleFeature::Explain), with its `{{...}}` parts.
 std::string RuleText(const std::string& name, const std::string& selector, const std::string& condition,
-                     const std::string& explain_expr) {
-  return "rule " + name + " {\n  select " + selector + "\n  when " + condition + "\n  explain \"" + name +
-         ": {{" + explain_expr + "}}\"\n}\n";
+                     const std::string& explain) {
+  return "rule " + name + " {\n  select " + selector + "\n  when " + condition + "\n  explain \"" + name + ": " +
+         explain + "\"\n}\n";
 }
 
 }  // namespace
@@ -637,7 +687,10 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
   }
 
   // 2. Conjunctions of the best single features (labeled only), thresholds re-fitted jointly.
-  std::vector<std::pair<std::string, std::string>> conj;  // (name, condition)
+  struct Conjunction {
+    std::string name, condition, explain;
+  };
+  std::vector<Conjunction> conj;
   if (labeled && fitted.size() >= 2) {
     std::vector<size_t> order(fitted.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -676,13 +729,14 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
         if (!std::isnan(best_ta)) {
           // Each side with its own guard (the values fitted above are its full-window ones); a guard
           // both sides share (zscore_60 and flatline_60) is written once.
-          std::string cond =
-              A.feature.Condition(ThresholdNumber(best_ta, A.train_values, A.feature.low), A.feature.low);
+          const std::string ta = ThresholdNumber(best_ta, A.train_values, A.feature.low);
+          const std::string tb = ThresholdNumber(best_tb, B.train_values, B.feature.low);
+          std::string cond = A.feature.Condition(ta, A.feature.low);
           Feature b_side = B.feature;
           if (b_side.FullGuard() == A.feature.FullGuard()) b_side.full_count.clear();
-          cond += " and " +
-                  b_side.Condition(ThresholdNumber(best_tb, B.train_values, B.feature.low), B.feature.low);
-          conj.emplace_back(A.feature.name + "_and_" + B.feature.name, std::move(cond));
+          cond += " and " + b_side.Condition(tb, B.feature.low);
+          conj.push_back({A.feature.name + "_and_" + B.feature.name, std::move(cond),
+                          A.feature.Explain(ta, A.feature.low) + "; and " + B.feature.Explain(tb, B.feature.low)});
         }
       }
     }
@@ -743,15 +797,16 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
              ? ""
              : ", over full " + std::to_string(f.feature.full_points) + "-point windows");
     const size_t before = scored.size();
-    RETURN_IF_ERROR(measure(f.feature.name, f.condition, f.feature.expr, f.train_f1, f.sensitivity, why));
+    RETURN_IF_ERROR(measure(f.feature.name, f.condition, f.feature.Explain(f.threshold_text, f.feature.low),
+                            f.train_f1, f.sensitivity, why));
     if (scored.size() > before) {
       scored.back().fit_points = f.fit_points;
       scored.back().event = f.event;
     }
   }
-  for (const auto& [name, cond] : conj) {
+  for (const Conjunction& c : conj) {
     RETURN_IF_ERROR(
-        measure(name, cond, "value", 0, 0, "conjunction: " + cond + ", thresholds fitted jointly"));
+        measure(c.name, c.condition, c.explain, 0, 0, "conjunction: " + c.condition + ", thresholds fitted jointly"));
   }
 
   // Unlabeled review: quiet on the tail = at most max_unlabeled_flag_rate of it flagged, or no
@@ -857,7 +912,8 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
       if (std::isfinite(hi)) {
         const std::string number = ThresholdNumber(hi, *values, false);
         const size_t before = scored.size();
-        RETURN_IF_ERROR(measure("counter_guard", f.Condition(number, false), f.expr, 0, 0,
+        RETURN_IF_ERROR(measure("counter_guard", f.Condition(number, false),
+                                f.Explain(number, false) + " (the largest rate at a normal training point)", 0, 0,
                                 "counter guard: " + f.expr + " above the largest normal training rate " +
                                     number + ", quiet on the validation tail"));
         if (scored.size() > before &&
@@ -886,7 +942,10 @@ Result<std::vector<RuleCandidate>> BuiltinProposer::Propose(const TrainingData& 
         const std::string number = ThresholdNumber(t, train_values, low);
         const std::string cond = std::string("value ") + (low ? "< " : "> ") + number;
         const size_t before = scored.size();
-        RETURN_IF_ERROR(measure(name, cond, "value", 0, 0,
+        const std::string explain = std::string("value {{value}} ") +
+                                    (low ? "below the smallest" : "above the largest") +
+                                    " normal training value " + number;
+        RETURN_IF_ERROR(measure(name, cond, explain, 0, 0,
                                 std::string("range guard: value ") +
                                     (low ? "below the smallest" : "above the largest") +
                                     " normal training value " + number + ", quiet on the validation tail"));

@@ -262,6 +262,9 @@ struct RuleFeature {
   // the last 2s points, so both are full iff `count(value, 2sp) >= 2s`.
   std::string full_count = {};
   int full_points = 0;
+  // mad-band only: the scale the residual is divided by, `(mad(lag(value, 1), Wp) + ε)` (Explain
+  // writes the band's edges with it).
+  std::string scale = {};
   // `full_count >= full_points`; empty when the feature has no point window.
   std::string FullGuard() const {
     return full_count.empty() ? std::string() : full_count + " >= " + std::to_string(full_points);
@@ -271,6 +274,15 @@ struct RuleFeature {
   // FullWindowFilter's values could see the feature. `low_side` is the comparison's, not
   // necessarily `low` (aggregation's suppress rules fit both sides).
   std::string Condition(const std::string& threshold_text, bool low_side) const;
+  // The explain text of the rule `Condition(threshold_text, low_side)`, after its `NAME: `: what
+  // the family measures at the alert's point (`{{...}}`: the engine's values, printed to six
+  // significant digits), against which reference (the value itself, the point before, the median
+  // or mean of the previous W points, the value 1 day earlier, the counter's rate), over which
+  // window, and the threshold `threshold_text` as the condition writes it (ThresholdNumber's
+  // exact text, not rounded), e.g. for mad_band_60 `value {{value}} is {{...}} MADs from the
+  // median {{...}} of the previous 60 points, more than 6.5 MADs (outside {{...}} to {{...}}; ...)`.
+  // A family this does not know gets `{{expr}} more than T` (less than, `low_side`).
+  std::string Explain(const std::string& threshold_text, bool low_side) const;
 };
 
 // The values a threshold of a windowed feature is fitted on: only the points where all of the

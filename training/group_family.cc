@@ -133,9 +133,20 @@ Result<GroupRuleResult> ProposeGroupRule(const TrainingData& data, RuleEvaluator
   const std::string name = "group_residual_sum";
   const std::string selector =
       !data.selector.empty() ? data.selector : (data.metric.empty() ? std::string("*") : data.metric);
+  std::string residual_windows;  // "10, 60"
+  std::string medians;           // "the median of the previous 10 points and of the previous 60 points"
+  for (int x : options.residual_windows) {
+    if (!residual_windows.empty()) residual_windows += ", ";
+    residual_windows += std::to_string(x);
+    medians += medians.empty() ? "the median of the previous " : " and of the previous ";
+    medians += std::to_string(x) + " points";
+  }
   RuleCandidate c;
   c.text = "rule " + name + " {\n  select " + selector + "\n  when " + expr + " > " + t_text + " and " +
-           guard + "\n  explain \"" + name + ": {{" + expr + "}}\"\n}\n";
+           guard + "\n  explain \"" + name + ": the group's score {{" + expr + "}} (each member's residual from " +
+           medians + ", over the std of the previous " + std::to_string(options.spread_window) + " points + " +
+           RuleNumber(options.floor) + ", clipped at " + RuleNumber(options.clip) + ", summed over the members of its " +
+           options.label + "), more than " + t_text + " (the training maximum)\"\n}\n";
   // Review on the tail: a time step where any member fires counts once.
   Result<std::vector<std::vector<uint8_t>>> tail_or = evaluator.Flags(c.text, Split::kValidation);
   if (!tail_or.ok()) return tail_or.status().WithContext(where);
@@ -158,12 +169,7 @@ Result<GroupRuleResult> ProposeGroupRule(const TrainingData& data, RuleEvaluator
                 "windows; the rule carries it); validation tail: %lld of %lld time steps flagged (allowed "
                 "%lld)",
                 data.train.size(), options.label.c_str(),
-                [&] {
-                  std::string w;
-                  for (int x : options.residual_windows) w += (w.empty() ? "" : ", ") + std::to_string(x);
-                  return w;
-                }()
-                    .c_str(),
+                residual_windows.c_str(),
                 options.spread_window, RuleNumber(options.floor).c_str(), RuleNumber(options.clip).c_str(),
                 t_text.c_str(), static_cast<long long>(out.fit_points), guard.c_str(),
                 static_cast<long long>(out.tail_flagged),

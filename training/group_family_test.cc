@@ -1,5 +1,6 @@
 // The group family (training/group_family.h) over the real trainer, compiler, engine and scoring.
 #include "training/group_family.h"
+#include "training/rule_text_testing.h"
 
 #include <doctest/doctest.h>
 #include <unistd.h>
@@ -199,6 +200,9 @@ TEST_CASE("group family: the rule file compiles, and its rules run over the hist
   CHECK(text.find("# group rule train: ") != std::string::npos);
   CHECK(text.find("# group rule why: sum over 20 members of `machine`") != std::string::npos);
   CHECK(text.find("rule machine_1_group_residual_sum {") != std::string::npos);
+  // Its explain text names the threshold, the windows and the clip (as every proposer rule's).
+  for (const std::string& m : ExplainMisses(text)) FAIL_CHECK(m);
+  CHECK(text.find("the median of the previous 10 points and of the previous 60 points") != std::string::npos);
   std::ifstream jin(dir + "/training.json");
   std::stringstream json;
   json << jin.rdbuf();
