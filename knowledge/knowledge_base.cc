@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <future>
+#include <list>
 #include <mutex>
 #include <regex>
 #include <thread>
@@ -139,6 +140,29 @@ std::string Underscores(std::string s) {
   std::replace(s.begin(), s.end(), '_', ' ');
   return s;
 }
+
+}  // namespace
+
+size_t IncidentCacheBytes(const Incident& inc) {
+  auto text = [](const std::string& t) { return t.capacity() + 1; };
+  auto list = [&](const std::vector<std::string>& v) {
+    size_t n = v.capacity() * sizeof(std::string);
+    for (const std::string& t : v) n += text(t);
+    return n;
+  };
+  // The map node and the recency list's node hold the id twice more; 96 bytes of node overhead.
+  size_t n = sizeof(Incident) + 96 + 2 * (sizeof(std::string) + text(inc.id));
+  for (const std::string* t : {&inc.id, &inc.title, &inc.raw_text, &inc.root_cause, &inc.component,
+                               &inc.mitigation, &inc.source})
+    n += text(*t);
+  for (const std::vector<std::string>* v :
+       {&inc.symptoms, &inc.log_signatures, &inc.metric_conditions, &inc.verification_steps, &inc.links})
+    n += list(*v);
+  n += inc.alerts.capacity() * sizeof(Alert);  // ReadIncident fills neither alerts nor a diagnosis
+  return n;
+}
+
+namespace {
 
 // Body text an incident is searched (and embedded) by.
 std::string IncidentBody(const Incident& inc, const Json& extra) {
@@ -1814,10 +1838,25 @@ class KnowledgeBase::Impl {
   // every metric-condition incident per alert, the same ~65 for each of a storm's thousands.
   // Valid while the database is unchanged: cleared when this connection has written
   // (sqlite3_total_changes64) or another connection has committed (PRAGMA data_version) since it
-  // was filled, and when it holds kIncidentCacheMax incidents.
+  // was filled. Bounded by bytes (KnowledgeOptions::incident_cache_bytes, IncidentCacheBytes) and
+  // by count (kIncidentCacheMax): a new incident evicts the least recently read ones until it
+  // fits; one larger than a 32nd of the budget is not cached (read from SQLite each time).
   static constexpr size_t kIncidentCacheMax = 4096;
-  mutable std::unordered_map<std::string, Incident> incident_cache;
+  struct CachedIncident {
+    Incident incident;
+    size_t bytes = 0;
+    std::list<std::string>::iterator recent;  // its place in incident_recent
+  };
+  mutable std::unordered_map<std::string, CachedIncident> incident_cache;
+  mutable std::list<std::string> incident_recent;  // ids, most recently read first
+  mutable size_t incident_cache_used = 0;          // sum of the cached incidents' bytes
   mutable int64_t incident_cache_changes = -1, incident_cache_data_version = -1;
+
+  void ClearIncidentCache() const {
+    incident_cache.clear();
+    incident_recent.clear();
+    incident_cache_used = 0;
+  }
 
   Result<Incident> LoadIncident(const std::string& id) const {
     {
@@ -1825,16 +1864,30 @@ class KnowledgeBase::Impl {
       ASSIGN_OR_RETURN(bool row, version.Step());
       const int64_t data_version = row ? version.Int(0) : -1;
       const int64_t changes = sqlite3_total_changes64(db->raw());
-      if (changes != incident_cache_changes || data_version != incident_cache_data_version ||
-          incident_cache.size() >= kIncidentCacheMax) {
-        incident_cache.clear();
+      if (changes != incident_cache_changes || data_version != incident_cache_data_version) {
+        ClearIncidentCache();
         incident_cache_changes = changes;
         incident_cache_data_version = data_version;
       }
-      if (auto it = incident_cache.find(id); it != incident_cache.end()) return it->second;
+      if (auto it = incident_cache.find(id); it != incident_cache.end()) {
+        incident_recent.splice(incident_recent.begin(), incident_recent, it->second.recent);
+        return it->second.incident;
+      }
     }
     ASSIGN_OR_RETURN(Incident inc, ReadIncident(id));
-    incident_cache.emplace(id, inc);
+    const size_t budget = opts.incident_cache_bytes;
+    const size_t bytes = IncidentCacheBytes(inc);
+    if (bytes > budget / 32) return inc;  // too large to keep (or no cache: a budget of 0)
+    while (!incident_recent.empty() &&
+           (incident_cache_used + bytes > budget || incident_cache.size() >= kIncidentCacheMax)) {
+      auto last = incident_cache.find(incident_recent.back());
+      incident_cache_used -= last->second.bytes;
+      incident_cache.erase(last);
+      incident_recent.pop_back();
+    }
+    incident_recent.push_front(id);
+    incident_cache.emplace(id, CachedIncident{inc, bytes, incident_recent.begin()});
+    incident_cache_used += bytes;
     return inc;
   }
 
@@ -2091,6 +2144,11 @@ Result<std::vector<Signature>> KnowledgeBase::Signatures(std::optional<Signature
 Result<Incident> KnowledgeBase::GetIncident(const std::string& id) const {
   std::lock_guard lock(impl_->mu);
   return impl_->LoadIncident(id);
+}
+
+IncidentCacheUsage KnowledgeBase::IncidentCache() const {
+  std::lock_guard lock(impl_->mu);
+  return {impl_->incident_cache.size(), impl_->incident_cache_used, impl_->opts.incident_cache_bytes};
 }
 
 Status KnowledgeBase::ForEachEntryText(

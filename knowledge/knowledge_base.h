@@ -83,6 +83,11 @@ struct KnowledgeOptions {
   size_t import_threads = 0;
   // Lines / documents larger than this are rejected (bytes).
   size_t max_document_bytes = 1 << 20;
+  // Bytes (IncidentCacheBytes) of incidents read back kept in memory (GetIncident, search hits):
+  // alert triage reads the same incidents for every alert of a storm. Past it the least recently
+  // read are evicted; an incident larger than a 32nd of it (1 MiB at the default 32 MiB) is not
+  // kept. 0: no cache. At most 4 096 incidents whatever the bytes.
+  size_t incident_cache_bytes = size_t{32} << 20;
   // Cosine similarity at or above which a new incident counts as a near-duplicate of a stored
   // one and is skipped. 0 disables the check (exact normalized-text duplicates are always
   // skipped).
@@ -206,6 +211,17 @@ struct KnowledgeStats {
   Json ToJson() const;
 };
 
+// What the incident cache holds (KnowledgeBase::IncidentCache).
+struct IncidentCacheUsage {
+  size_t incidents = 0;
+  size_t bytes = 0;   // sum of IncidentCacheBytes of the incidents held
+  size_t budget = 0;  // KnowledgeOptions::incident_cache_bytes
+};
+
+// The bytes the incident cache charges for `incident`: the struct, its strings' and lists'
+// buffers (capacity), and the cache's key and bookkeeping (an estimate of the heap it holds).
+size_t IncidentCacheBytes(const Incident& incident);
+
 class KnowledgeBase {
  public:
   // Opens (creating and migrating as needed) the database, loads or rebuilds the index, and
@@ -245,6 +261,8 @@ class KnowledgeBase {
 
   // One incident by id; NotFound otherwise.
   Result<Incident> GetIncident(const std::string& id) const;
+  // The incident cache's contents now (KnowledgeOptions::incident_cache_bytes).
+  IncidentCacheUsage IncidentCache() const;
 
   Result<KnowledgeStats> Stats() const;
 

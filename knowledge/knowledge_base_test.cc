@@ -2038,5 +2038,71 @@ TEST_CASE("GetIncident answers from its cache only while the database is unchang
   CHECK(kb->GetIncident("cache-2").status().code() == StatusCode::kNotFound);
 }
 
+TEST_CASE("the incident cache keeps under its byte budget, evicting the least recently read, and skips very "
+          "large incidents") {
+  // Before 2026-12-03 the cache was bounded by count only (4 096 incidents, emptied when full):
+  // with 1 MiB postmortems that is ~4 GiB in a long-running `vigil serve`.
+  KnowledgeOptions o = MemoryOptions();
+  o.near_duplicate_cosine = 0;            // distinct on purpose; no near-duplicate check needed
+  o.incident_cache_bytes = 256 << 10;     // 256 KiB: an incident over 8 KiB is not cached
+  auto kb = OpenOrDie(o);
+  std::vector<Incident> incidents;
+  for (int i = 0; i < 120; ++i) {
+    Incident inc;
+    inc.id = "budget-" + std::to_string(i);
+    inc.source = "test";
+    inc.title = "NCCL timeout on rank " + std::to_string(i);
+    inc.raw_text = "postmortem " + std::to_string(i) + ": ";
+    while (inc.raw_text.size() < 5000) inc.raw_text += "allreduce stalled on ring " + std::to_string(i) + "; ";
+    inc.root_cause = "nccl_timeout";
+    inc.mitigation = "restart rank " + std::to_string(i);
+    incidents.push_back(inc);
+  }
+  Incident big = incidents[0];
+  big.id = "budget-big";
+  big.title = "a very long log dump";
+  big.raw_text.clear();
+  while (big.raw_text.size() < 40000) big.raw_text += "xid 79 gpu fell off the bus at line " + std::to_string(big.raw_text.size()) + "\n";
+  incidents.push_back(big);
+  Result<ImportReport> report = kb->ImportIncidents(incidents, "budget");
+  REQUIRE(report.ok());
+  REQUIRE(report->added == 121);
+  CHECK(kb->IncidentCache().budget == (256u << 10));
+  size_t one = 0;
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 120; ++i) {
+      Result<Incident> got = kb->GetIncident("budget-" + std::to_string(i));
+      REQUIRE(got.ok());
+      CHECK(got->raw_text == incidents[static_cast<size_t>(i)].raw_text);  // right, cached or not
+      CHECK(got->mitigation == incidents[static_cast<size_t>(i)].mitigation);
+      one = std::max(one, IncidentCacheBytes(*got));
+      const IncidentCacheUsage u = kb->IncidentCache();
+      CHECK(u.bytes <= u.budget);
+      CHECK(u.incidents >= 1);
+    }
+  }
+  // 120 incidents of ~5 KB do not fit in 256 KiB: the cache holds as many as fit, the latest read.
+  const IncidentCacheUsage full = kb->IncidentCache();
+  CHECK(full.incidents < 120);
+  CHECK(full.incidents >= (256u << 10) / one - 1);
+  CHECK(full.bytes + one > full.budget);  // filled, not emptied
+  // The most recently read one is answered from the cache: reading it again changes nothing.
+  REQUIRE(kb->GetIncident("budget-119").ok());
+  CHECK(kb->IncidentCache().bytes == full.bytes);
+  // An incident over a 32nd of the budget is read every time and never cached.
+  Result<Incident> got_big = kb->GetIncident("budget-big");
+  REQUIRE(got_big.ok());
+  CHECK(got_big->raw_text == big.raw_text);
+  CHECK(IncidentCacheBytes(*got_big) > (256u << 10) / 32);
+  CHECK(kb->IncidentCache().incidents == full.incidents);
+  CHECK(kb->IncidentCache().bytes == full.bytes);
+  // A budget of 0 caches nothing, and still answers.
+  o.incident_cache_bytes = 0;
+  auto none = OpenOrDie(o);
+  REQUIRE(none->ImportIncidents(std::span(incidents).subspan(0, 3), "budget").ok());
+  for (int i = 0; i < 3; ++i) CHECK(none->GetIncident("budget-" + std::to_string(i))->title == incidents[static_cast<size_t>(i)].title);
+  CHECK(none->IncidentCache().incidents == 0);
+}
+
 }  // namespace
 }  // namespace vigil
