@@ -562,7 +562,8 @@ Result<KnowledgeFacts> GatherKnowledge(const KnowledgeBase& kb, const DiagnosisC
     };
     for (size_t i = 0; i < flat.lines.size() && i < kMaxLineRecallScan && templates.size() < kMaxLineRecalls; ++i) {
       const std::string& line = flat.lines[i];
-      if (matched.count(i) || line.size() > 1000 || kNoise.Search(line) ||
+      // A responder's shell command states a question, not a finding (IsShellCommandLine).
+      if (matched.count(i) || line.size() > 1000 || kNoise.Search(line) || IsShellCommandLine(line) ||
           !kErrorLike.Search(RemoveFaultsSaidAbsent(RemoveZeroCounters(line)))) {
         continue;
       }

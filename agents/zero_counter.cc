@@ -81,4 +81,19 @@ std::string RemoveFaultsSaidAbsent(const std::string& line) {
   return std::regex_replace(line, kAbsent, "");
 }
 
+bool IsShellCommandLine(const std::string& line) {
+  if (line.size() > 4000) return false;
+  // The prompt: a bare "$", "#" or "+" (set -x prints "+ " or "++ "), or user@host[:dir] / [user@host
+  // dir] before "$" or "#"; then one space and a command word: a lower-case name or path, or an
+  // environment assignment before one.
+  static const std::regex kPrompt(
+      R"(^\s*(?:\$|#|\++|[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+(?::[^\s$#]*)?\s*[$#]|\[[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+[^\]]{0,80}\][$#])\s+)"
+      R"((?:[A-Z_][A-Z0-9_]*=\S*\s+)*(?:[a-z_.~/][a-z0-9_.~/-]*)(?:\s|$))");
+  const size_t first = line.find_first_not_of(" \t");
+  if (first == std::string::npos) return false;
+  const char c = line[first];
+  if (c != '$' && c != '#' && c != '+' && c != '[' && line.find('@') == std::string::npos) return false;
+  return std::regex_search(line, kPrompt);
+}
+
 }  // namespace vigil

@@ -27,4 +27,11 @@ std::string RemoveZeroCounters(const std::string& line);
 // incident for (RG8, realistic11 rl11-16: "no Xid on any node since boot" read like a PCIe incident).
 std::string RemoveFaultsSaidAbsent(const std::string& line);
 
+// Whether `line` is a shell command a responder typed, as a terminal paste shows it: a prompt
+// ("$ ", "# ", "+ " from `set -x`, "user@host:~$ ", "[root@host ~]# ") then a command word
+// ("journalctl", "sudo", "/usr/bin/nvidia-smi", "NCCL_DEBUG=INFO torchrun"). Such a line states a
+// question, not a finding: the fault words of its pattern (`grep -E 'Xid|mlx5.*(down|error)'`)
+// are not seen, its output is (RG10). "# ERROR ..." (no command word) is not one.
+bool IsShellCommandLine(const std::string& line);
+
 }  // namespace vigil
