@@ -2601,6 +2601,74 @@ std::optional<int> TeeLocalRank(const std::string& line, const Topology& t) {
   return *local;
 }
 
+}  // namespace
+
+// The netdev a kernel driver line names in its "<driver> <bus id> <netdev>: ..." shape
+// ("mlx5_core 0000:4b:00.0 ib4: Link down", "... ibs1: Link up", "... enp75s0np0: Link down" on
+// RoCE, "... eth2: ..."), whatever its naming scheme: the word in the netdev's slot, resolved to its
+// HCA later (HcaOfNetdev). Only predictable names (ibp75s0) were read, so the classic IPoIB names
+// ib0..ibN left an IB link fault on the node (RG10, realistic12). "" when the line has no such
+// slot ("mlx5_core 0000:4b:00.0: firmware ..." names the device, not a netdev).
+std::string NetdevOfDriverLine(const std::string& line) {
+  if (line.size() > 2000 || line.find("mlx5_core") == std::string::npos) return "";
+  static const std::regex kSlot(
+      R"(\bmlx5_core\s+(?:[0-9a-fA-F]{4,8}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7]\s+([A-Za-z][A-Za-z0-9_.-]{0,14}):\s)");
+  std::smatch m;
+  if (!std::regex_search(line, m, kSlot)) return "";
+  return m.str(1);
+}
+
+// The one rank a line names, or -1 (RG10, realistic12). A line naming one rank ("rank 5", "Rank=5")
+// names it; a line naming two ("rank 3 timed out waiting for rank 5") names its subject, the first.
+// A line naming three or more is a table (a per-replica checksum, a per-rank step count): it names
+// none of them, except the odd one out when it gives each rank a value - the one rank whose value no
+// other rank shares while the others agree ("rank 121 0x..f8; rank 249 0x..fa; rank 377 0x..f8"),
+// which is what an on-call engineer reads from it. (Taking the first rank put an SDC on a healthy
+// replica's GPU.)
+int RankNamedByLine(const std::string& line) {
+  static const std::regex kRank(R"(\b(?:global\s+)?rank\s*[:=#]?\s*(\d+)\b)", std::regex::icase);
+  if (line.size() > 4000) return -1;
+  struct Named {
+    int rank;
+    size_t end;    // where the rank's number ends
+    size_t start;  // where its match starts
+  };
+  std::vector<Named> named;
+  for (auto it = std::sregex_iterator(line.begin(), line.end(), kRank); it != std::sregex_iterator() && named.size() < 4096;
+       ++it) {
+    std::optional<int32_t> r = ParseInt32(it->str(1));
+    if (!r) continue;
+    named.push_back({*r, static_cast<size_t>(it->position(0) + it->length(0)), static_cast<size_t>(it->position(0))});
+  }
+  if (named.empty()) return -1;
+  std::set<int> distinct;
+  for (const Named& n : named) distinct.insert(n.rank);
+  if (distinct.size() <= 2) return named.front().rank;
+  // A table: each rank's value is the text up to the next rank, trimmed of separators.
+  std::map<std::string, int> count;
+  std::vector<std::string> values;
+  for (size_t i = 0; i < named.size(); ++i) {
+    const size_t stop = i + 1 < named.size() ? named[i + 1].start : line.size();
+    std::string v = line.substr(named[i].end, stop - named[i].end);
+    const char* kSep = " \t;,|:=()[]";
+    const size_t a = v.find_first_not_of(kSep);
+    if (a == std::string::npos) return -1;  // a bare list of ranks: none singled out
+    v = v.substr(a, v.find_last_not_of(kSep) - a + 1);
+    values.push_back(v);
+    ++count[v];
+  }
+  if (count.size() != 2) return -1;  // the others must agree on one value
+  int odd = -1;
+  for (size_t i = 0; i < named.size(); ++i) {
+    if (count[values[i]] != 1) continue;
+    if (odd >= 0) return -1;
+    odd = named[i].rank;
+  }
+  return odd;
+}
+
+namespace {
+
 void HintFromLine(const std::string& line, const Topology& t, ComponentHint& h) {
   static const std::regex kPci(R"(PCI:((?:[0-9a-fA-F]{4,8}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2}))");
   // A bus id may follow a word without a space (nvidia-smi's "handle for GPU0000:CB:00.0").
@@ -2726,8 +2794,9 @@ void HintFromLine(const std::string& line, const Topology& t, ComponentHint& h) 
     h.gpu = ParseInt32(m.str(1)).value_or(-1);
     h.gpu_from_rank = h.gpu >= 0;
   }
-  if (h.rank < 0 && std::regex_search(line, m, kRank)) h.rank = ParseInt32(m.str(1)).value_or(-1);
+  if (h.rank < 0 && std::regex_search(line, m, kRank)) h.rank = RankNamedByLine(line);
   if (h.hca.empty() && std::regex_search(line, m, kHca)) h.hca = m.str(1);
+  if (h.hca.empty()) h.hca = NetdevOfDriverLine(line);
   if (h.rank >= 0) {
     auto it = t.ranks.find(h.rank);
     if (it != t.ranks.end()) {
@@ -3914,6 +3983,54 @@ const std::regex& PeerAggregateRegex() {
   static const std::regex kBy(R"(\b(?:avg|median|quantile|min|max)\s+by\s*\(([^)]*)\))");
   return kBy;
 }
+}  // namespace
+
+bool ClearPeerOutlier(const TimeSeries& candidate, const std::vector<TimeSeries>& series,
+                      const std::vector<std::string>& keys) {
+  auto mean_of = [](const TimeSeries& ts) {
+    double sum = 0;
+    size_t n = 0;
+    for (double v : ts.values) {
+      if (!std::isfinite(v)) continue;
+      sum += v;
+      ++n;
+    }
+    return n == 0 ? NAN : sum / static_cast<double>(n);
+  };
+  auto same_group = [&](const TimeSeries& ts) {
+    if (ts.name != candidate.name) return false;
+    for (const std::string& k : keys) {
+      auto x = ts.labels.find(k), y = candidate.labels.find(k);
+      const std::string xv = x == ts.labels.end() ? "" : x->second, yv = y == candidate.labels.end() ? "" : y->second;
+      if (xv != yv) return false;
+    }
+    return true;
+  };
+  const double own = mean_of(candidate);
+  if (!std::isfinite(own)) return false;
+  std::vector<double> peers;
+  for (const TimeSeries& ts : series) {
+    if (&ts == &candidate || !same_group(ts)) continue;
+    const double m = mean_of(ts);
+    if (std::isfinite(m)) peers.push_back(m);
+  }
+  constexpr size_t kMinPeers = 3;  // fewer give no spread to judge by: the condition stands as it held
+  if (peers.size() < kMinPeers) return true;
+  std::sort(peers.begin(), peers.end());
+  auto quantile = [&](double q) {
+    const double pos = q * static_cast<double>(peers.size() - 1);
+    const size_t lo = static_cast<size_t>(std::floor(pos)), hi = static_cast<size_t>(std::ceil(pos));
+    return peers[lo] + (peers[hi] - peers[lo]) * (pos - static_cast<double>(lo));
+  };
+  const double q1 = quantile(0.25), q3 = quantile(0.75), median = quantile(0.5);
+  // Peers that agree to the last digit (a synthetic or idle group) leave no spread: 1 % of their
+  // level stands in for it.
+  const double iqr = std::max(q3 - q1, 0.01 * std::fabs(median));
+  return own < q1 - 1.5 * iqr || own > q3 + 1.5 * iqr;
+}
+
+namespace {
+
 const FilteredRegex& EvictedRegex() {
   static const FilteredRegex kEvicted(R"(\bclient (was )?evicted\b|\bevicted by\b)", /*icase=*/true);
   return kEvicted;
@@ -5361,12 +5478,15 @@ std::vector<std::pair<int, size_t>> FindNamedAbsentRanks(const std::vector<std::
   // finished collective #40011, but didn't join collective #40012" / "[58] joined but didn't finish
   // collective #40012" (a bracketed list and no word "rank"), and the passive "... is not joined by
   // rank 58" (RG8, realistic11 rl11-14: the rank the report named was not read as the culprit).
+  // The flight recorder's per-collective summary ("Collective 88213 ALLREDUCE ...: started on 511
+  // ranks, not enqueued on ranks [349]") names the rank that never enqueued it the same way (RG10,
+  // realistic12 rl12-17: the hang was placed on the job, not on that rank's GPU).
   static const std::regex kNamed(
       R"((?:\branks?\s*[\[{(]?\s*(\d+(?:[\s,]+(?:and\s+)?\d+)*),?[\]})]?\s+)"
       R"((?:failed to pass|did not (?:reach|join|arrive|enter|respond)|(?:are|is) the lagging ranks?|)"
       R"((?:has|have) not (?:joined|reached|arrived|responded)|never (?:reached|joined|arrived)))|)"
       R"((?:missing ranks?|absent ranks?|(?:waiting|waited)(?: in [A-Za-z_]+)? (?:for|on) ranks?|)"
-      R"(not (?:joined|reached|entered) by ranks?)\s*[:=]?\s*[\[{(]?\s*(\d+(?:[\s,]+(?:and\s+)?\d+)*)|)"
+      R"(not (?:joined|reached|entered) by ranks?|not (?:enqueued|started|joined|entered) on ranks?)\s*[:=]?\s*[\[{(]?\s*(\d+(?:[\s,]+(?:and\s+)?\d+)*)|)"
       R"(\[\s*(\d+(?:\s*,\s*\d+)*)\s*\]\s+(?:finished collective #?\d+,? but didn't join|joined but didn't finish))",
       std::regex::icase);
   static const std::regex kNum(R"(\d+)");
@@ -5395,7 +5515,9 @@ std::vector<std::pair<int, size_t>> FindNamedAbsentRanks(const std::vector<std::
     static constexpr std::string_view kNamedWords[] = {"failed to pass", "did not ",    "has not ",  "have not ",
                                                        "never ",         "missing rank", "absent rank", "waiting",
                                                        "waited",         "lagging rank", "not joined by", "not reached by",
-                                                       "not entered by", "but didn't "};
+                                                       "not entered by", "but didn't ",
+                                                       "not enqueued on", "not started on", "not joined on",
+                                                       "not entered on"};
     if (std::none_of(std::begin(kNamedWords), std::end(kNamedWords),
                      [&](std::string_view w) { return lower.find(w) != std::string::npos; }))
       continue;
@@ -8798,6 +8920,13 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         }
         result->hits = std::move(kept);
       }
+      // The condition holds at a sample; a GPU is singled out only when its level over the window
+      // is clearly outside its peers' spread (ClearPeerOutlier, RG10).
+      std::vector<MetricConditionHit> clear;
+      for (const MetricConditionHit& h : result->hits) {
+        if (ClearPeerOutlier(*h.series, series, keys)) clear.push_back(h);
+      }
+      result->hits = std::move(clear);
     }
     // An input pipeline that stalls starves every GPU of the job: a condition of that category on
     // the one GPU that went idle while its node peers spin at 100 % (OddGpuStoppedWhilePeersSpin) is

@@ -195,6 +195,23 @@ std::vector<Laggard> FindLaggards(const std::vector<std::string>& lines);
 // line index); none when the lines name more than 4.
 std::vector<std::pair<int, size_t>> FindNamedAbsentRanks(const std::vector<std::string>& lines);
 
+// The netdev in a kernel driver line's "mlx5_core <bus id> <netdev>: ..." slot ("ib4", "ibp75s0",
+// "enp75s0np0"), or "" (RG10).
+std::string NetdevOfDriverLine(const std::string& line);
+
+// The one rank a line names, or -1: a table naming three or more ranks names only its odd one out
+// (the one rank whose value no other shares while the others agree), else none (RG10).
+int RankNamedByLine(const std::string& line);
+
+// Whether `candidate`'s mean over the window lies clearly outside its peers' (the series of the same
+// metric whose `keys` labels match its own, itself left out): beyond Tukey's fences, 1.5 times the
+// peers' interquartile range past their quartiles (the range at least 1 % of their median). A
+// peer-relative metric condition (`x < 0.9 * avg by (Hostname) (x)`) that held at a few samples
+// inside the peers' jitter singles out no GPU (RG10: realistic12 rl12-25, a waiting GPU's dip
+// outvoted the line naming the slow rank). With fewer than 3 peers: true (nothing to judge by).
+bool ClearPeerOutlier(const TimeSeries& candidate, const std::vector<TimeSeries>& series,
+                      const std::vector<std::string>& keys);
+
 // torch's "Detected mismatch between collectives on ranks. Rank A is running collective:
 // CollectiveFingerPrint(... OpType=X ...), but Rank B is running collective: ...(OpType=Y ...)":
 // the rank of the two whose op differs from the one op the watchdog lines time out in
