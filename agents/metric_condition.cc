@@ -21,10 +21,20 @@ struct Token {
   double number = 0;
 };
 
+// Bounds on what is parsed (RV-NA): an alert's expression comes from its generatorURL, written by
+// whoever posts the webhook (up to `vigil serve --max-body`, 1 MiB). The parser, the tree's
+// destructor and the implication's comparisons recurse once per level, so nesting and length are
+// bounded: a longer or deeper text is not understood (nullopt / false), in time linear in its length.
+// Real rules (kube-prometheus, dcgm-exporter's samples) are far inside: a few hundred tokens,
+// nesting under 10.
+constexpr size_t kMaxTokens = 2048;
+constexpr int kMaxNesting = 64;
+
 std::optional<std::vector<Token>> Tokenize(const std::string& s) {
   std::vector<Token> out;
   size_t i = 0;
   while (i < s.size()) {
+    if (out.size() >= kMaxTokens) return std::nullopt;
     char c = s[i];
     if (std::isspace(static_cast<unsigned char>(c))) {
       ++i;
@@ -165,7 +175,15 @@ class Parser {
     }
     return l;
   }
+  // Nesting (parentheses, functions, aggregations) deeper than kMaxNesting is not understood.
   NodePtr ParseUnary() {
+    if (depth_ >= kMaxNesting) return nullptr;
+    ++depth_;
+    NodePtr n = ParseUnaryNested();
+    --depth_;
+    return n;
+  }
+  NodePtr ParseUnaryNested() {
     const Token& t = t_[p_];
     if (t.kind == Token::kNumber) {
       ++p_;
@@ -272,6 +290,7 @@ class Parser {
   std::vector<Token> t_;
   size_t p_ = 0;
   bool lenient_ = false;
+  int depth_ = 0;
 };
 
 // ---- evaluation ------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 // the same metric, a compatible reading, a bound at least as strict. Unknown forms imply nothing.
 #include <doctest/doctest.h>
 
+#include <string>
+
 #include "agents/metric_condition.h"
 
 namespace vigil {
@@ -99,6 +101,46 @@ TEST_CASE("expression implies condition: a linear reading, a namespaced name, th
   CHECK_FALSE(ExpressionImpliesCondition("increase(DCGM_FI_DEV_ECC_SBE_VOL_TOTAL[10m]) > 5", "DCGM_FI_DEV_ECC_SBE_VOL_TOTAL > 1000"));
   // The same inequality with a matcher added.
   CHECK(ExpressionImpliesCondition("node_infiniband_state_id{device=~\"mlx5_[0-9]+\"} != 4", "node_infiniband_state_id != 4"));
+}
+
+}  // namespace
+}  // namespace vigil
+
+namespace vigil {
+namespace {
+
+TEST_CASE("expression implies condition: hostile expressions are refused in bounded time, no crash (RV-NA)") {
+  // An alert's expression comes from its generatorURL, which a webhook sender writes (up to
+  // `vigil serve --max-body`, 1 MiB). Before RV-NA 200,000 nested parentheses overflowed the parser's
+  // stack (a crash of vigil serve); a chain of 100,000 `+ 1` built a tree as deep, destroyed and
+  // compared recursively.
+  std::string deep(200000, '(');
+  deep += "DCGM_FI_DEV_GPU_TEMP";
+  deep += std::string(200000, ')');
+  deep += " > 90";
+  CHECK_FALSE(ExpressionImpliesCondition(deep, "DCGM_FI_DEV_GPU_TEMP > 85"));
+  CHECK_FALSE(ExpressionValueImpliesCondition(deep, 91, "DCGM_FI_DEV_GPU_TEMP > 85"));
+  std::string fns;
+  for (int i = 0; i < 100000; ++i) fns += "abs(";
+  fns += "DCGM_FI_DEV_GPU_TEMP";
+  fns += std::string(100000, ')');
+  fns += " > 90";
+  CHECK_FALSE(ExpressionImpliesCondition(fns, "DCGM_FI_DEV_GPU_TEMP > 85"));
+  std::string chain = "DCGM_FI_DEV_GPU_TEMP";
+  for (int i = 0; i < 100000; ++i) chain += " + 0";
+  chain += " > 90";
+  CHECK_FALSE(ExpressionImpliesCondition(chain, "DCGM_FI_DEV_GPU_TEMP > 85"));
+  std::string conj = "DCGM_FI_DEV_GPU_TEMP > 90";
+  for (int i = 0; i < 50000; ++i) conj += " and DCGM_FI_DEV_GPU_TEMP > 90";
+  CHECK_FALSE(ExpressionImpliesCondition(conj, "DCGM_FI_DEV_GPU_TEMP > 85"));
+  // The same bound holds for the pack's own conditions (EvaluateMetricCondition): not understood.
+  CHECK_FALSE(EvaluateMetricCondition(deep, {}).has_value());
+  // Odd bytes: refused.
+  CHECK_FALSE(ExpressionImpliesCondition(std::string("DCGM_FI_DEV_GPU_TEMP\0 > 90", 25), "DCGM_FI_DEV_GPU_TEMP > 85"));
+  CHECK_FALSE(ExpressionImpliesCondition("DCGM_FI_DEV_GPU_TEMP \xff\xfe > 90", "DCGM_FI_DEV_GPU_TEMP > 85"));
+  // A real rule's length and nesting is far inside the bound.
+  CHECK(ExpressionImpliesCondition("(((max by (gpu) (avg_over_time(DCGM_FI_DEV_GPU_TEMP{job=\"dcgm\"}[5m]))))) > 90",
+                                   "DCGM_FI_DEV_GPU_TEMP > 85"));
 }
 
 }  // namespace
