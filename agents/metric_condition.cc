@@ -559,7 +559,11 @@ bool SameMetricName(const std::string& a, const std::string& p) {
 // functions, operators and numbers; each selector the same metric (SameMetricName) with every
 // matcher of p's (a may add its own: {gpu="3"} is one of the GPUs the condition looks at) and, with
 // `windows`, the same window.
-bool Same(const Node& a, const Node& p, bool windows) {
+// Inside an aggregation (`group`: its `by` labels) a matcher of a's own changes the value, not only
+// which series are read (RV-NA): the count, sum, average, max or min of GPU 0's series is not the
+// node's (`count by (Hostname) (GPU_TEMP{gpu="0"}) < 8` always fires). Only an equality matcher on
+// a label the aggregation groups by may be added there: it picks whole groups, each of the same value.
+bool Same(const Node& a, const Node& p, bool windows, const std::vector<std::string>* group = nullptr) {
   if (a.kind != p.kind) return false;
   switch (a.kind) {
     case Node::kNumber:
@@ -570,19 +574,27 @@ bool Same(const Node& a, const Node& p, bool windows) {
         auto it = a.matchers.find(k);
         if (it == a.matchers.end() || it->second != v) return false;
       }
+      if (group != nullptr) {
+        for (const auto& [k, v] : a.matchers) {
+          if (p.matchers.count(k)) continue;
+          // Lenient matchers carry their operator: "=gpu-7", "!=0", "=~gpu-.*".
+          const bool equality = !v.empty() && v[0] == '=' && (v.size() < 2 || v[1] != '~');
+          if (!equality || std::find(group->begin(), group->end(), k) == group->end()) return false;
+        }
+      }
       return true;
     }
     case Node::kRangeFn:
     case Node::kElemFn:
-      return a.name == p.name && Same(*a.a, *p.a, windows);
+      return a.name == p.name && Same(*a.a, *p.a, windows, group);
     case Node::kAgg: {
       std::vector<std::string> x = a.by, y = p.by;
       std::sort(x.begin(), x.end());
       std::sort(y.begin(), y.end());
-      return a.name == p.name && x == y && a.param == p.param && Same(*a.a, *p.a, windows);
+      return a.name == p.name && x == y && a.param == p.param && Same(*a.a, *p.a, windows, &a.by);
     }
     case Node::kBinary:
-      return a.name == p.name && Same(*a.a, *p.a, windows) && Same(*a.b, *p.b, windows);
+      return a.name == p.name && Same(*a.a, *p.a, windows, group) && Same(*a.b, *p.b, windows, group);
   }
   return false;
 }

@@ -109,6 +109,26 @@ TEST_CASE("expression implies condition: a linear reading, a namespaced name, th
 namespace vigil {
 namespace {
 
+TEST_CASE("expression implies condition: an aggregation over fewer series is another value (RV-NA)") {
+  // The alert may select fewer series than the condition when the condition reads each series (some
+  // GPU above 85 C), not when it aggregates them: the sum, average, count, max or min of one rank's
+  // series says nothing of all ranks'. Before RV-NA each of these was read as implied.
+  CHECK_FALSE(ExpressionImpliesCondition("sum(loss_scale{rank=\"0\"}) < 1", "sum(loss_scale) < 128"));
+  CHECK_FALSE(ExpressionImpliesCondition("avg(loss_scale{rank=\"0\"}) < 1", "avg(loss_scale) < 128"));
+  CHECK_FALSE(ExpressionImpliesCondition("max(loss_scale{rank=\"0\"}) < 1", "max(loss_scale) < 128"));
+  CHECK_FALSE(ExpressionImpliesCondition("min(loss_scale{rank=\"0\"}) > 1000", "min(loss_scale) > 128"));
+  // gpu_fallen_off_bus's "fewer than 8 GPUs report": counting GPU 0 alone is always fewer than 8.
+  const char* lost = "count by (Hostname) (DCGM_FI_DEV_GPU_TEMP) < 8";
+  CHECK_FALSE(ExpressionImpliesCondition("count by (Hostname) (DCGM_FI_DEV_GPU_TEMP{gpu=\"0\"}) < 8", lost));
+  CHECK_FALSE(ExpressionImpliesCondition("count by (Hostname) (DCGM_FI_DEV_GPU_TEMP{gpu!=\"0\"}) < 8", lost));
+  // A matcher on a label the aggregation groups by picks whole groups: the same value per group.
+  CHECK(ExpressionImpliesCondition("count by (Hostname) (DCGM_FI_DEV_GPU_TEMP{Hostname=\"gpu-7\"}) < 7", lost));
+  CHECK(ExpressionImpliesCondition("count by (Hostname) (DCGM_FI_DEV_GPU_TEMP) < 8", lost));
+  CHECK_FALSE(ExpressionImpliesCondition("count by (Hostname) (DCGM_FI_DEV_GPU_TEMP{Hostname=~\"gpu-.*\"}) < 8", lost));
+  // Per-series readings keep taking a matcher: one GPU's temperature above 90 is some GPU's.
+  CHECK(ExpressionImpliesCondition("max by (gpu) (DCGM_FI_DEV_GPU_TEMP{gpu=\"3\"}) > 90", "DCGM_FI_DEV_GPU_TEMP > 85"));
+}
+
 TEST_CASE("expression implies condition: hostile expressions are refused in bounded time, no crash (RV-NA)") {
   // An alert's expression comes from its generatorURL, which a webhook sender writes (up to
   // `vigil serve --max-body`, 1 MiB). Before RV-NA 200,000 nested parentheses overflowed the parser's
