@@ -7875,8 +7875,13 @@ void PreferFirstHand(const DiagnosisCase& c, const std::vector<Observation>& obs
 // "91C", "(current value: 91C)"), that satisfies the expression's own comparison - `> 90` fires
 // at 98.71, not at the "15 minutes" beside it; a percentage is a fraction when the expression fires
 // at the fraction. nullopt when none does, or two different ones do.
+// In bounded time (RV-NA): an expression that is not one comparison (or not understood) states no
+// value, and a text of more than 64 numbers is a table, not a value: nullopt, before any number is
+// read against it (a 600 KB expression beside 6,000 numbers cost 72 s of one diagnosis).
 std::optional<double> AlertStatedValue(const Alert& alert, const std::string& expression) {
+  if (!ExpressionThreshold(expression)) return std::nullopt;
   std::optional<double> found;
+  int numbers = 0;
   for (const char* key : {"summary", "description", "message"}) {
     auto it = alert.annotations.find(key);
     if (it == alert.annotations.end()) continue;
@@ -7902,6 +7907,7 @@ std::optional<double> AlertStatedValue(const Alert& alert, const std::string& ex
       }
       i = end - 1;
       if (!v || !alone) continue;
+      if (++numbers > 64) return std::nullopt;
       auto fires = [&](double x) { return ExpressionValueImpliesCondition(expression, x, expression); };
       // "97%" of an expression of fractions (`FB_USED / (FB_USED + FB_FREE) > 0.95`, written with
       // humanizePercentage) is 0.97; of one that multiplies by 100 itself, 97.

@@ -62,4 +62,10 @@ bool ExpressionImpliesCondition(const std::string& expression, const std::string
 // against it as above (`100 - (A / B * 100) > 90` at 98.71 is A / B = 0.0129: `A / B < 0.05` held).
 bool ExpressionValueImpliesCondition(const std::string& expression, double value, const std::string& condition);
 
+// The number a single comparison `L op T` (or `T op L`) compares its left-hand side with: T, the
+// scale the alert's value is written in (a fraction at `> 0.95`, a percentage at `* 100 < 10`).
+// nullopt when the expression is not one comparison with a number (an `and`, vector to vector) or is
+// not understood (RV-NA).
+std::optional<double> ExpressionThreshold(const std::string& expression);
+
 }  // namespace vigil

@@ -163,5 +163,22 @@ TEST_CASE("expression implies condition: hostile expressions are refused in boun
                                    "DCGM_FI_DEV_GPU_TEMP > 85"));
 }
 
+
+TEST_CASE("expression implies condition: a text over 16 KiB is not read (RV-NA)") {
+  // AlertStatedValue reads the expression once per number of the annotations: a 600 KB metric name
+  // (3 tokens) was tokenized each time. Now a text over 16 KiB is not understood.
+  const std::string name(100000, 'X');
+  CHECK_FALSE(ExpressionImpliesCondition(name + " > 90", name + " > 85"));
+  CHECK_FALSE(ExpressionValueImpliesCondition(name + " > 90", 91, name + " > 85"));
+  CHECK_FALSE(ExpressionThreshold(name + " > 90").has_value());
+  const std::string ok(200, 'X');
+  CHECK(ExpressionImpliesCondition(ok + " > 90", ok + " > 85"));
+  // The threshold of one comparison, either way round; none of a conjunction or vector comparison.
+  CHECK(ExpressionThreshold("node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes * 100 < 10") == 10);
+  CHECK(ExpressionThreshold("0.95 < DCGM_FI_DEV_FB_USED / (DCGM_FI_DEV_FB_USED + DCGM_FI_DEV_FB_FREE)") == 0.95);
+  CHECK_FALSE(ExpressionThreshold("X > 1 and Y > 2").has_value());
+  CHECK_FALSE(ExpressionThreshold("X > Y").has_value());
+}
+
 }  // namespace
 }  // namespace vigil
