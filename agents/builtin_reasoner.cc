@@ -7873,13 +7873,39 @@ void PreferFirstHand(const DiagnosisCase& c, const std::vector<Observation>& obs
 // The value an alert's annotations state for its expression (NA): the one number of its summary,
 // description and message, standing alone (not part of a name, an address or a port: "98.71%",
 // "91C", "(current value: 91C)"), that satisfies the expression's own comparison - `> 90` fires
-// at 98.71, not at the "15 minutes" beside it; a percentage is a fraction when the expression fires
-// at the fraction. nullopt when none does, or two different ones do.
-// In bounded time (RV-NA): an expression that is not one comparison (or not understood) states no
-// value, and a text of more than 64 numbers is a table, not a value: nullopt, before any number is
-// read against it (a 600 KB expression beside 6,000 numbers cost 72 s of one diagnosis).
+// at 98.71, not at the "15 minutes" beside it. nullopt when none does, or two different ones do.
+// Its scale is the expression's (RV-NA):
+// - a percentage is a fraction when the expression compares with a fraction (|threshold| <= 1:
+//   `FB_USED / FB_TOTAL > 0.95` at "97%" is 0.97) and a percentage when it compares with more
+//   (`MemAvailable / MemTotal * 100 < 10` at "8%" is 8, not 0.08 - before RV-NA read as 0.08, which
+//   implied the pack's `< 0.05`); "8 %" is a percentage too (before: 8 for `1 - A / B > 0.9`);
+// - a number with a unit of another magnitude (k, M, G, Ki, Mi, GiB, MB, Gbps, ...) is in a scale the
+//   expression does not state ("1.5 GiB free" is not 1.5 of DCGM_FI_DEV_FB_FREE's MiB - before
+//   RV-NA it implied cuda_oom's `FB_FREE < 1024`): no value is read;
+// - an expression that is not one comparison (or not understood) states no value, and a text of more
+//   than 64 numbers is a table, not a value: nullopt, before any number is read against it (a 600 KB
+//   expression beside 6,000 numbers cost 72 s of one diagnosis).
+bool ScaledUnitAfter(const std::string& t, size_t end) {
+  size_t k = end;
+  if (k < t.size() && t[k] == ' ') ++k;
+  size_t e = k;
+  while (e < t.size() && e - k < 8 && std::isalpha(static_cast<unsigned char>(t[e]))) ++e;
+  if (e == k || (e < t.size() && std::isalpha(static_cast<unsigned char>(t[e])))) return false;
+  const std::string w = t.substr(k, e - k);
+  // A magnitude prefix (not `m`: minutes), an optional binary `i`, an optional bit/byte unit and
+  // rate: k, M, Gi, GiB, MB, kb, Gbps.
+  if (std::string("kKMGTPE").find(w[0]) == std::string::npos) return false;
+  size_t x = 1;
+  if (x < w.size() && w[x] == 'i') ++x;
+  if (x < w.size() && (w[x] == 'B' || w[x] == 'b')) ++x;
+  const std::string rest = w.substr(x);
+  return rest.empty() || rest == "ps";
+}
+
 std::optional<double> AlertStatedValue(const Alert& alert, const std::string& expression) {
-  if (!ExpressionThreshold(expression)) return std::nullopt;
+  const std::optional<double> threshold = ExpressionThreshold(expression);
+  if (!threshold) return std::nullopt;
+  const bool fraction_scale = std::fabs(*threshold) <= 1;
   std::optional<double> found;
   int numbers = 0;
   for (const char* key : {"summary", "description", "message"}) {
@@ -7908,11 +7934,10 @@ std::optional<double> AlertStatedValue(const Alert& alert, const std::string& ex
       i = end - 1;
       if (!v || !alone) continue;
       if (++numbers > 64) return std::nullopt;
-      auto fires = [&](double x) { return ExpressionValueImpliesCondition(expression, x, expression); };
-      // "97%" of an expression of fractions (`FB_USED / (FB_USED + FB_FREE) > 0.95`, written with
-      // humanizePercentage) is 0.97; of one that multiplies by 100 itself, 97.
-      if (end < t.size() && t[end] == '%' && fires(*v / 100)) v = *v / 100;
-      if (!fires(*v)) continue;  // not a value it fires at
+      if (ScaledUnitAfter(t, end)) return std::nullopt;
+      const bool percent = (end < t.size() && t[end] == '%') || (end + 1 < t.size() && t[end] == ' ' && t[end + 1] == '%');
+      if (percent && fraction_scale) v = *v / 100;
+      if (!ExpressionValueImpliesCondition(expression, *v, expression)) continue;  // not a value it fires at
       if (found && *found != *v) return std::nullopt;
       found = v;
     }

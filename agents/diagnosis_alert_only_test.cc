@@ -691,7 +691,57 @@ TEST_CASE("alert only: an expression implying a pack condition counts as the con
   CHECK(m2.root_cause != "host_oom");
 }
 
-// RV-NA: the value an alert's annotations state is read in bounded time.
+// RV-NA: the value an alert's annotations state is read in the expression's scale - a percentage as
+// a fraction only when the expression compares with a fraction, a number with a unit of another
+// magnitude (GiB beside a metric in MiB) not at all - and in bounded time.
+bool StatedValueImplies(const Diagnosis& d, const std::string& incident) {
+  const std::string needle = "at its stated value implies kb:" + incident;
+  return std::any_of(d.evidence.begin(), d.evidence.end(),
+                     [&](const Evidence& e) { return e.detail.find(needle) != std::string::npos; });
+}
+
+TEST_CASE("alert only: the stated value is read in the expression's scale (RV-NA)") {
+  const Json node{{"severity", "warning"}, {"instance", "cpu-h100-02:9100"}, {"job", "node-exporter"}};
+  // A rule in percent (`* 100 < 10`): "8%" is 8 % available, not 0.08 % (before RV-NA read as 0.08,
+  // which implied the pack's `MemAvailable / MemTotal < 0.05`: host_oom 0.34).
+  const std::string pct = "node_memory_MemAvailable_bytes%20%2F%20node_memory_MemTotal_bytes%20%2A%20100%20%3C%2010";
+  const Diagnosis m8 = Diagnose(CaseOf(Json{{"alert", AlertWithExpr("NodeLowMemory", node, "Node low on memory",
+      "Node cpu-h100-02 has only 8% memory available.", pct)}})).diagnosis;
+  CHECK_FALSE(StatedValueImplies(m8, "pack-host-oom-killer"));
+  const Diagnosis m3 = Diagnose(CaseOf(Json{{"alert", AlertWithExpr("NodeLowMemory", node, "Node low on memory",
+      "Node cpu-h100-02 has only 3% memory available.", pct)}})).diagnosis;
+  CHECK(StatedValueImplies(m3, "pack-host-oom-killer"));
+  CHECK(m3.root_cause == "host_oom");
+  // A rule of fractions: "97 %" (a space before the sign) is 0.97 used; "8 %" available is no value
+  // the rule fires at (before RV-NA: 8, read as `1 - A / B` = 8, which implied A / B < 0.05).
+  const std::string frac = "1%20-%20node_memory_MemAvailable_bytes%20%2F%20node_memory_MemTotal_bytes%20%3E%200.9";
+  const Diagnosis a8 = Diagnose(CaseOf(Json{{"alert", AlertWithExpr("NodeLowMemory", node, "Node low on memory",
+      "Node cpu-h100-02 has only 8 % memory available.", frac)}})).diagnosis;
+  CHECK_FALSE(StatedValueImplies(a8, "pack-host-oom-killer"));
+  const Diagnosis u97 = Diagnose(CaseOf(Json{{"alert", AlertWithExpr("NodeLowMemory", node, "Node low on memory",
+      "Node cpu-h100-02 memory used 97 %.", frac)}})).diagnosis;
+  CHECK(StatedValueImplies(u97, "pack-host-oom-killer"));
+  // DCGM_FI_DEV_FB_FREE is in MiB: "1.5 GiB free" is 1,536 MiB, not 1.5 (before RV-NA: the value
+  // 1.5 implied cuda_oom's `DCGM_FI_DEV_FB_FREE < 1024`, cuda_oom 0.41 from the alert alone; the
+  // rule's own `< 3000` is no pack condition).
+  const Json gpu{{"severity", "warning"}, {"Hostname", "gpu-7"}, {"gpu", "3"}, {"job", "nvidia-dcgm-exporter"}};
+  const std::string fb = "DCGM_FI_DEV_FB_FREE%20%3C%203000";
+  for (const char* text : {"Framebuffer memory nearly exhausted on gpu-7: 1.5 GiB free.",
+                           "Framebuffer memory nearly exhausted on gpu-7: 1.5GiB free.",
+                           "Framebuffer memory nearly exhausted on gpu-7: 1.5Gi free."}) {
+    CAPTURE(text);
+    const Diagnosis f = Diagnose(CaseOf(Json{{"alert", AlertWithExpr("GPUFramebufferLow", gpu, "Framebuffer nearly full on gpu-7",
+        text, fb)}})).diagnosis;
+    CHECK_FALSE(StatedValueImplies(f, "pack-cuda-oom"));
+    CHECK(f.confidence < 0.3);  // not named (the recall's guess from the words alone may lead, at 0.1)
+  }
+  // A bare count is read as before; "3 GPUs" is no unit of magnitude.
+  const Diagnosis f = Diagnose(CaseOf(Json{{"alert", AlertWithExpr("GPUFramebufferLow", gpu, "Framebuffer nearly full on gpu-7",
+      "Framebuffer memory nearly exhausted on gpu-7: 900 free.", fb)}})).diagnosis;
+  CHECK(StatedValueImplies(f, "pack-cuda-oom"));
+  CHECK(f.root_cause == "cuda_oom");
+}
+
 TEST_CASE("alert only: a hostile expression beside many numbers is read in bounded time (RV-NA)") {
   // Before RV-NA: the expression was parsed again for each number of the annotations - a 600 KB
   // metric name beside 3 x 2,000 numbers took 72 s of one diagnosis (main fa316e5, Release).
