@@ -13,6 +13,7 @@
 
 #include "agents/alert_triage.h"
 #include "agents/fault_codes.h"
+#include "agents/node_names.h"
 #include "agents/probe_evidence_for_alert.h"
 #include "agents/zero_counter.h"
 #include "core/ascii.h"
@@ -312,8 +313,11 @@ std::string LabelValue(const Labels& ls, const char* k) {
   return it == ls.end() ? std::string() : it->second;
 }
 
-// A name's digits removed ("gpu-7" -> "gpu-"): hosts of one cluster share the pattern.
+// A name's digits removed ("gpu-7" -> "gpu-"): hosts of one cluster share the pattern. A DNS name
+// by its host label (RV-NA): "gpu-7.cluster.local" has gpu-2's shape, as the short name "gpu-7"
+// has (before, an alert on gpu-7.cluster.local took gpu-2's unplaced kernel log for its own node's).
 std::string NameShape(std::string_view name) {
+  if (!IsIpAddress(name)) name = name.substr(0, name.find('.'));
   std::string out;
   for (char ch : name) {
     if (ch < '0' || ch > '9') out += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
@@ -342,7 +346,8 @@ bool LogOfOtherNode(const DiagnosisCase& c, const std::string& alert_node, const
     }
   }
   const std::string shape = NameShape(part);
-  return shape.size() < part.size() && shape == NameShape(alert_node);
+  return shape.size() < part.substr(0, IsIpAddress(part) ? part.size() : part.find('.')).size() &&
+         shape == NameShape(alert_node);
 }
 
 std::vector<std::string> AlertFaultCodes(const Alert& a) {

@@ -644,6 +644,29 @@ TEST_CASE("alert beside evidence: another node's line of the same fault is that 
   CHECK(Said(others, "is seen first-hand on 2 nodes at once (gpu-2, gpu-5)"));
 }
 
+TEST_CASE("alert beside evidence: another node's line is that node's when either is named by its FQDN (RV-NA)") {
+  // An alert labelled with the node's FQDN beside gpu-2's unplaced kernel log, and the other way
+  // round: before RV-NA both were read as the alert's node (0.585, gpu-2's line quoted as gpu-7's).
+  Json fqdn_alert = Xid79Alert();
+  fqdn_alert["labels"]["Hostname"] = "gpu-7.cluster.local";
+  Json j{{"alert", fqdn_alert}};
+  j["logs"] = Json::array({KernelXid79("gpu-2", "1b")});
+  const Diagnosis d = Diagnose(CaseOf(j)).diagnosis;
+  CHECK(d.root_cause == "gpu_fallen_off_bus");
+  CHECK(d.confidence <= 0.45);
+  CHECK(Said(d, "is seen first-hand on gpu-2, another node than the alert's gpu-7.cluster.local"));
+  Json k{{"alert", Xid79Alert()}};
+  k["logs"] = Json::array({KernelXid79("gpu-2.cluster.local", "1b")});
+  const Diagnosis e = Diagnose(CaseOf(k)).diagnosis;
+  CHECK(e.confidence <= 0.45);
+  CHECK(Said(e, "is seen first-hand on gpu-2.cluster.local, another node than the alert's gpu-7"));
+  // The alert's own node by its FQDN (either side): first-hand, not capped.
+  j["logs"] = Json::array({KernelXid79("gpu-7", "3b")});
+  CHECK(Diagnose(CaseOf(j)).diagnosis.confidence > 0.45);
+  k["logs"] = Json::array({KernelXid79("gpu-7.cluster.local", "3b")});
+  CHECK(Diagnose(CaseOf(k)).diagnosis.confidence > 0.45);
+}
+
 // NA: the alert's expression implies a pack condition (not written as it) - the alert firing means
 // the condition held.
 Json AlertWithExpr(const std::string& name, Json labels, const std::string& summary, const std::string& description,
