@@ -1,6 +1,7 @@
 // `vigil serve`: see server/cli.h for the command contract and server/http_api.h for the routes.
 //
 //   vigil serve [--listen HOST:PORT] [--workers N] [--queue-max N] [--max-body BYTES]
+//               [--max-webhook-body BYTES] [--storm-alerts N]
 //               [--read-timeout S] [--header-timeout S] [--rules PATH]... [--eval-interval S]
 //               [--eval-lag INTERVALS] [--max-series-per-query N]
 //               [--auth-token-file PATH [--metrics-public]]
@@ -46,6 +47,7 @@
 #include "server/http_api.h"
 #include "server/incident_store.h"
 #include "server/online_detection.h"
+#include "server/storm_triage.h"
 #include "server/triage_workers.h"
 
 namespace vigil {
@@ -55,6 +57,10 @@ struct ServeFlags {
   int workers = 2;
   size_t queue_max = 1000;
   size_t max_body = 1 << 20;
+  // POST /api/v1/alerts takes bodies up to this (the Alertmanager parser's own limit): a storm's
+  // notification is larger than --max-body, and Alertmanager drops a notification refused with 413.
+  size_t max_webhook_body = AlertmanagerLimits{}.max_body_bytes;
+  size_t storm_alerts = 50;  // a webhook of at least this many alerts is grouped (0: never)
   int read_timeout_s = 10;
   int header_timeout_s = 20;
   int request_timeout_s = 60;
@@ -298,6 +304,31 @@ TriageFunction MakeAlertTriage(const Config& config, const KnowledgeBase* kb, Ll
   };
 }
 
+// The workers' storm triage (server/storm_triage.h), with the same sources as MakeAlertTriage.
+StormTriageFunction MakeStormTriage(const Config& config, const KnowledgeBase* kb, LlmClient* llm,
+                                    const MetricSource* metrics, bool no_probes) {
+  const std::string probe_spec = config.GetString("probe_executor");
+  const bool allow_intrusive = config.GetBool("allow_intrusive_probes");
+  return [=](const StoredIncident& incident) -> Result<Json> {
+    std::unique_ptr<ProbeExecutor> probes;
+    if (!no_probes) {
+      ASSIGN_OR_RETURN(probes, MakeProbeExecutor(probe_spec));
+    }
+    TriageOptions o;
+    o.kb = kb;
+    o.llm = llm;
+    o.metrics = metrics;
+    o.probes = probes.get();
+    o.allow_intrusive = allow_intrusive;
+    o.now_ms = SystemClock()->NowMs();
+    ASSIGN_OR_RETURN(Json report, TriageStorm(incident, o));
+    if (no_probes && report.contains("unverified") && report["unverified"].is_array()) {
+      report["unverified"].push_back("probes: not run (vigil serve --no-probes)");
+    }
+    return report;
+  };
+}
+
 // Why `text` is not a max_series_per_query (serve's flag and the setting), or "": a whole number
 // from 1 to the engine's max_series_per_rule (a rule takes no more series, so no read needs more;
 // a larger value also raised the one-grid-time read's limit past it, OnlineDetection::Create).
@@ -330,9 +361,21 @@ CommandRunner SetupServe(CLI::App& sub) {
                  "incidents queued for triage at most; a webhook that would pass it gets 503 (Alertmanager retries)")
       ->capture_default_str()
       ->check(WholeNumber(1));
-  sub.add_option("--max-body", f->max_body, "largest request body in bytes (larger: 413)")
+  sub.add_option("--max-body", f->max_body, "largest request body in bytes (larger: 413); the webhook route: --max-webhook-body")
       ->capture_default_str()
       ->check(WholeNumber(1024));
+  sub.add_option("--max-webhook-body", f->max_webhook_body,
+                 "largest Alertmanager notification (POST /api/v1/alerts) in bytes, the parser's own limit by "
+                 "default: an alert storm's notification passes --max-body, and Alertmanager drops one refused "
+                 "with 413 (the larger of this and --max-body applies)")
+      ->capture_default_str()
+      ->check(WholeNumber(1024));
+  sub.add_option("--storm-alerts", f->storm_alerts,
+                 "a webhook of at least this many alerts is an alert storm: its alerts become one incident per "
+                 "group they share (a rack, switch or PDU label, else all alerts on nodes, else a job), each "
+                 "triaged once over all its alerts; 0: one incident per alert always")
+      ->capture_default_str()
+      ->check(WholeNumber(0));
   sub.add_option("--read-timeout", f->read_timeout_s,
                  "seconds a client may stall while sending a request before it is dropped")
       ->capture_default_str()
@@ -449,6 +492,7 @@ CommandRunner SetupServe(CLI::App& sub) {
     TriageWorkersOptions worker_options;
     worker_options.store = store->get();
     worker_options.triage = MakeAlertTriage(config, kb->get(), llm->get(), prometheus->get(), f->no_probes);
+    worker_options.triage_storm = MakeStormTriage(config, kb->get(), llm->get(), prometheus->get(), f->no_probes);
     worker_options.workers = f->workers;
     std::unique_ptr<TriageWorkers> workers;  // started once the address is bound
 
@@ -456,13 +500,15 @@ CommandRunner SetupServe(CLI::App& sub) {
     api_options.store = store->get();
     api_options.diagnose = MakeCaseDiagnoser(kb->get(), llm->get());
     api_options.max_body = f->max_body;
+    api_options.max_webhook_body = std::max(f->max_body, f->max_webhook_body);
+    api_options.intake.storm_min_alerts = f->storm_alerts;
     api_options.read_timeout_s = f->read_timeout_s;
     api_options.header_timeout_s = f->header_timeout_s;
     api_options.request_timeout_s = f->request_timeout_s;
     api_options.auth = auth.get();
     api_options.metrics_public = f->metrics_public;
     api_options.kb = kb->get();  // resolutions go into the knowledge base the triage searches
-    api_options.parse_webhook = [max_body = f->max_body](std::string_view body) -> Result<std::vector<Alert>> {
+    api_options.parse_webhook = [max_body = api_options.max_webhook_body](std::string_view body) -> Result<std::vector<Alert>> {
       AlertmanagerLimits limits;
       limits.max_body_bytes = max_body;
       ASSIGN_OR_RETURN(AlertmanagerWebhook hook, ParseAlertmanagerWebhook(body, limits));
@@ -513,6 +559,19 @@ CommandRunner SetupServe(CLI::App& sub) {
                  host.find(':') != std::string::npos ? ("[" + host + "]").c_str() : host.c_str(), api.port(),
                  store_options.path.c_str(), f->queue_max,
                  f->workers == 1 ? "1 triage worker" : (std::to_string(f->workers) + " triage workers").c_str());
+    {
+      std::string storms = "vigil serve: webhooks up to ";
+      storms += std::to_string(api_options.max_webhook_body);
+      storms += " bytes (--max-webhook-body); ";
+      if (f->storm_alerts == 0) {
+        storms += "one incident per alert (--storm-alerts 0)";
+      } else {
+        storms += "a webhook of ";
+        storms += std::to_string(f->storm_alerts);
+        storms += "+ alerts is a storm: one incident per group of alerts (--storm-alerts)";
+      }
+      std::fprintf(stderr, "%s\n", storms.c_str());
+    }
     {
       std::string base = "http://";
       if (host.find(':') != std::string::npos) {  // IPv6: [::1]:8080

@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <climits>
@@ -110,11 +111,16 @@ Result<int64_t> PathId(const httplib::Request& req) {
 thread_local std::chrono::steady_clock::time_point t_request_start;
 thread_local bool t_request_started = false;
 
-std::string DefaultErrorMessage(const httplib::Request& req, int status, size_t max_body) {
+// `webhook_max`: the webhook route's limit (HttpApiOptions::max_webhook_body, at least max_body).
+std::string DefaultErrorMessage(const httplib::Request& req, int status, size_t max_body, size_t webhook_max) {
   switch (status) {
     case 400: return "malformed HTTP request";
     case 404: return "no route " + req.method + " " + req.path;
     case 413:
+      if (req.path == "/api/v1/alerts" && webhook_max > max_body) {
+        return "request body over the limit of " + std::to_string(webhook_max) +
+               " bytes (vigil serve --max-webhook-body)";
+      }
       return "request body over the limit of " + std::to_string(max_body) + " bytes (vigil serve --max-body)";
     case 414: return "request URI too long";
     default: return "HTTP " + std::to_string(status);
@@ -430,7 +436,10 @@ Json HttpApi::PastResolutions(const StoredIncident& incident) const {
 
 void HttpApi::Routes() {
   httplib::Server& s = *server_;
-  s.set_payload_max_length(options_.max_body);
+  // The webhook route takes larger bodies (an alert storm's notification); the others keep max_body,
+  // checked by Content-Length before the body is read (pre-routing) and by size after (the wrapper).
+  const size_t webhook_max = std::max(options_.max_body, options_.max_webhook_body);
+  s.set_payload_max_length(webhook_max);
   s.set_read_timeout(options_.read_timeout_s, 0);
   s.set_write_timeout(options_.write_timeout_s, 0);
   s.set_keep_alive_timeout(options_.keep_alive_timeout_s);
@@ -443,15 +452,34 @@ void HttpApi::Routes() {
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
 
-  s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+  s.set_pre_routing_handler([this, webhook_max](const httplib::Request& req, httplib::Response& res) {
     t_request_start = std::chrono::steady_clock::now();
     t_request_started = true;
     if (watchdog_) watchdog_->RequestStarted(req.remote_addr, req.remote_port, AwaitsBody(req));
+    auto too_large = [&]() {  // another route than the webhook's, over max_body by its Content-Length
+      if (webhook_max <= options_.max_body || req.path == "/api/v1/alerts" || !req.has_header("Content-Length")) {
+        return false;
+      }
+      const auto n = ParseUint(req.get_header_value("Content-Length"));
+      return n && *n > options_.max_body;
+    };
     if (options_.auth == nullptr || IsPublic(req, options_.metrics_public)) {
-      return httplib::Server::HandlerResponse::Unhandled;
+      if (!too_large()) return httplib::Server::HandlerResponse::Unhandled;
+      res.status = 413;
+      res.set_header("Connection", "close");  // the body is not read
+      res.set_content(Dump(ErrorBody(DefaultErrorMessage(req, 413, options_.max_body, webhook_max), "body")),
+                      "application/json");
+      return httplib::Server::HandlerResponse::Handled;
     }
     const std::string given = req.get_header_value("Authorization");
-    if (options_.auth->Accepts(given)) return httplib::Server::HandlerResponse::Unhandled;
+    if (options_.auth->Accepts(given)) {
+      if (!too_large()) return httplib::Server::HandlerResponse::Unhandled;
+      res.status = 413;
+      res.set_header("Connection", "close");  // the body is not read
+      res.set_content(Dump(ErrorBody(DefaultErrorMessage(req, 413, options_.max_body, webhook_max), "body")),
+                      "application/json");
+      return httplib::Server::HandlerResponse::Handled;
+    }
     res.status = 401;
     res.set_header("WWW-Authenticate",
                    given.empty() ? "Bearer realm=\"vigil\"" : "Bearer realm=\"vigil\", error=\"invalid_token\"");
@@ -466,7 +494,7 @@ void HttpApi::Routes() {
                     "application/json");
     return httplib::Server::HandlerResponse::Handled;
   });
-  s.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
+  s.set_logger([this, webhook_max](const httplib::Request& req, const httplib::Response& res) {
     // A connection the watchdog cut: httplib logs its failed read as a 400 that was never sent;
     // it is counted in vigil_http_connections_cut_total, not as a request (review RV-SV2). One cut
     // before its header was all read is logged without the peer (remote_port -1: httplib takes it
@@ -495,7 +523,14 @@ void HttpApi::Routes() {
       line += ": ";
       line += Utf8Prefix(why, 500);
       line += "; its alerts are lost (Alertmanager resends a notification on 5xx only)";
-      if (res.status == 413) line += ": raise --max-body, or set max_alerts on the receiver";
+      if (res.status == 413) {
+        if (why.rfind("alerts:", 0) == 0) {  // the parser's count limit: no flag raises it
+          line += ": set max_alerts on the receiver";
+        } else {
+          line += webhook_max > options_.max_body ? ": set max_alerts on the receiver (or raise --max-webhook-body)"
+                                                   : ": raise --max-body, or set max_alerts on the receiver";
+        }
+      }
       LogWarn("serve", line);
     }
     if (t_request_started) {
@@ -506,11 +541,11 @@ void HttpApi::Routes() {
   });
   // Answers httplib made itself (no route, body too large, a malformed request) get the JSON
   // error body too; ours already have one.
-  s.set_error_handler(httplib::Server::HandlerWithResponse([this](const httplib::Request& req,
+  s.set_error_handler(httplib::Server::HandlerWithResponse([this, webhook_max](const httplib::Request& req,
                                                                    httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
     const std::string_view where = res.status == 413 ? "body" : res.status == 404 ? "path" : "request";
-    res.set_content(Dump(ErrorBody(DefaultErrorMessage(req, res.status, options_.max_body), where)),
+    res.set_content(Dump(ErrorBody(DefaultErrorMessage(req, res.status, options_.max_body, webhook_max), where)),
                     "application/json");
     return httplib::Server::HandlerResponse::Handled;
   }));
@@ -527,10 +562,13 @@ void HttpApi::Routes() {
   });
 
   // One wrapper for every route: the handler's Reply becomes the response.
-  auto wrap = [](std::function<Reply(const httplib::Request&)> handler) {
-    return [handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
+  auto wrap = [this, webhook_max](std::function<Reply(const httplib::Request&)> handler) {
+    return [this, webhook_max, handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
       ConnectionWatchdog::HandlerStarted();  // the body has been read: from here the time is ours
-      Reply reply = handler(req);
+      // A chunked body (no Content-Length) on another route than the webhook's, over max_body.
+      Reply reply = req.path != "/api/v1/alerts" && req.body.size() > options_.max_body
+                        ? ErrorReply(413, DefaultErrorMessage(req, 413, options_.max_body, webhook_max), "body")
+                        : handler(req);
       res.status = reply.status;
       for (const auto& [k, v] : reply.headers) res.set_header(k, v);
       res.set_content(reply.body, reply.content_type);
@@ -547,7 +585,7 @@ void HttpApi::Routes() {
       return parsed.status().code() == StatusCode::kResourceExhausted ? ErrorReply(413, parsed.status().message(), "body")
                                                                        : StatusReply(parsed.status(), "body");
     }
-    auto intake = options_.store->Intake(*parsed);
+    auto intake = options_.store->Intake(*parsed, options_.intake);
     if (!intake.ok()) {
       Reply r = StatusReply(intake.status(), intake.status().code() == StatusCode::kResourceExhausted ? "queue" : "store");
       if (r.status == 503) r.headers.emplace_back("Retry-After", "30");
@@ -557,9 +595,19 @@ void HttpApi::Routes() {
     metrics_->alerts.Inc({"duplicate"}, static_cast<double>(intake->duplicates.size()));
     metrics_->alerts.Inc({"resolved"}, static_cast<double>(intake->resolved.size()));
     if (!intake->created.empty() && options_.on_queued) options_.on_queued();
-    return JsonReply(200, Json{{"created", intake->created},
-                               {"duplicates", intake->duplicates},
-                               {"resolved", intake->resolved}});
+    Json answer{{"created", intake->created}, {"duplicates", intake->duplicates}, {"resolved", intake->resolved}};
+    if (!intake->storms.empty()) {  // a storm: its alerts grouped into these incidents
+      Json storms = Json::array();
+      for (const StormIntake& st : intake->storms) {
+        storms.push_back(Json{{"incident", st.incident}, {"group", st.group}, {"new_alerts", st.new_alerts},
+                              {"created", st.created}});
+      }
+      answer["storms"] = std::move(storms);
+      LogInfo("serve", "webhook of " + std::to_string(parsed->size()) + " alerts: " +
+                           std::to_string(intake->storms.size()) + " storm incident(s), " +
+                           std::to_string(intake->created.size()) + " incident(s) created");
+    }
+    return JsonReply(200, answer);
   };
 
   auto list = [this](const httplib::Request& req) -> Reply {

@@ -77,6 +77,12 @@ struct HttpApiOptions {
   std::function<void()> on_queued;   // called after new incidents were recorded (wakes workers)
   std::function<int()> triage_busy;   // triages running now (for /metrics); nullptr: 0
   size_t max_body = 1 << 20;          // bytes; larger bodies get 413
+  // POST /api/v1/alerts takes bodies up to this (vigil serve --max-webhook-body: an alert storm's
+  // notification); 0 or less than max_body: max_body. Other routes keep max_body (a larger
+  // Content-Length is refused 413 before the body is read; a chunked body without one is read up to
+  // this limit and then refused by the API's routes; extra_routes' handlers get it as it is).
+  size_t max_webhook_body = 0;
+  IntakeOptions intake;               // IncidentStore::Intake's (storm grouping)
   int read_timeout_s = 10;            // a client that stalls mid-request is dropped after this
   int write_timeout_s = 10;
   int keep_alive_timeout_s = 5;

@@ -13,6 +13,10 @@
 #include <filesystem>
 #include <random>
 
+#include <algorithm>
+#include <set>
+
+#include "agents/alert_triage.h"
 #include "core/logging.h"
 #include "core/rule_plan.h"
 #include "core/time_util.h"
@@ -29,7 +33,8 @@ constexpr std::array<std::string_view, 4> kStates = {"queued", "running", "diagn
 // 1: incidents (c262f87). 2: resolutions (2026-12-01, FB), added by CREATE TABLE IF NOT EXISTS.
 // 3: incidents.retry_at_ms (2026-12-01, SV: a failed triage queued again), added by ALTER TABLE.
 // 4: table meta with the store's id (2026-12-01, K5), added by CREATE TABLE IF NOT EXISTS.
-constexpr int kSchemaVersion = 4;
+// 5: incidents.storm_key, .batch, .claim_seq (ALTER TABLE) and table incident_alerts (2026-12-03, STORM).
+constexpr int kSchemaVersion = 5;
 
 constexpr std::string_view kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS incidents(
@@ -48,6 +53,9 @@ CREATE TABLE IF NOT EXISTS incidents(
   triage_seconds REAL NOT NULL DEFAULT 0,
   diagnosis_json TEXT,
   retry_at_ms INTEGER NOT NULL DEFAULT 0,
+  storm_key TEXT NOT NULL DEFAULT '',
+  batch INTEGER NOT NULL DEFAULT 0,
+  claim_seq INTEGER NOT NULL DEFAULT 0,
   UNIQUE(fingerprint, starts_at_ms));
 CREATE INDEX IF NOT EXISTS incidents_by_state ON incidents(state, id);
 CREATE TABLE IF NOT EXISTS resolutions(
@@ -62,6 +70,15 @@ CREATE TABLE IF NOT EXISTS resolutions(
 CREATE TABLE IF NOT EXISTS meta(
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS incident_alerts(
+  incident_id INTEGER NOT NULL REFERENCES incidents(id),
+  fingerprint TEXT NOT NULL,
+  starts_at_ms INTEGER NOT NULL,
+  alert_json TEXT NOT NULL,
+  received_ms INTEGER NOT NULL,
+  resolved_at_ms INTEGER NOT NULL DEFAULT 0,
+  UNIQUE(fingerprint, starts_at_ms));
+CREATE INDEX IF NOT EXISTS incident_alerts_by_incident ON incident_alerts(incident_id);
 )sql";
 
 // 16 hex digits from the OS's random source.
@@ -75,12 +92,12 @@ std::string RandomStoreId() {
 
 constexpr std::string_view kColumns =
     "id, fingerprint, starts_at_ms, rule, severity, state, alert_json, received_ms, updated_ms, "
-    "resolved_at_ms, attempts, error, triage_seconds, diagnosis_json, retry_at_ms";
+    "resolved_at_ms, attempts, error, triage_seconds, diagnosis_json, retry_at_ms, storm_key, batch";
 // kColumns followed by the resolution's (NULL without one): SELECT ... FROM kFromJoined.
 constexpr std::string_view kResolutionColumns =
     ", r.root_cause, r.summary, r.resolution, r.by_name, r.posted_ms, r.kb_id, r.kb_error";
 constexpr std::string_view kFromJoined = " FROM incidents LEFT JOIN resolutions r ON r.incident_id = incidents.id";
-constexpr int kResolutionColumn = 15;  // the first of kResolutionColumns
+constexpr int kResolutionColumn = 17;  // the first of kResolutionColumns
 
 Status SqlError(sqlite3* db, std::string_view what) {
   return InternalError("incident store: " + std::string(what) + ": " + sqlite3_errmsg(db));
@@ -110,6 +127,8 @@ Result<StoredIncident> ReadRow(const kb::Stmt& s, bool with_resolution) {
   r.error = s.Text(11);
   r.triage_seconds = s.Double(12);
   r.retry_at_ms = s.Int(14);
+  r.storm_key = s.Text(15);
+  r.batch = s.Int(16);
   const std::string where = "incident " + std::to_string(r.id);
   // A stored text that cannot be read is data loss (500), not the caller's bad argument.
   auto alert = ParseJson(s.Text(6), where + " alert_json");
@@ -196,6 +215,27 @@ Json StoredIncident::ToJson(bool full) const {
   if (!error.empty()) j["error"] = error;  // failed: why; queued again: the last attempt's error
   if (state == "queued" && retry_at_ms > 0) j["retry_at"] = FormatRfc3339Ms(retry_at_ms);
   if (state == "diagnosed" || state == "failed") j["triage_seconds"] = triage_seconds;
+  if (!storm_key.empty()) {
+    j["storm"] = Json{{"group", storm_key},
+                      {"alerts", storm_alerts},
+                      {"firing", storm_firing},
+                      {"resolved", storm_alerts - storm_firing}};
+    if (full) {
+      Json list = Json::array();
+      for (const StormMember& m : members) {
+        Json e{{"fingerprint", m.fingerprint},
+               {"alertname", m.alert.rule},
+               {"node", AlertNode(m.alert).second},
+               {"severity", m.alert.severity},
+               {"starts_at", FormatRfc3339Ms(m.starts_at_ms)},
+               {"resolved_at", m.resolved_at_ms > 0 ? Json(FormatRfc3339Ms(m.resolved_at_ms)) : Json(nullptr)}};
+        if (auto g = m.alert.labels.find("gpu"); g != m.alert.labels.end()) e["gpu"] = g->second;
+        if (auto a = m.alert.annotations.find("summary"); a != m.alert.annotations.end()) e["summary"] = a->second;
+        list.push_back(std::move(e));
+      }
+      j["members"] = std::move(list);
+    }
+  }
   if (full) {
     j["alert"] = alert;
     j["diagnosis"] = diagnosis;
@@ -299,6 +339,23 @@ Status IncidentStore::Init() {
       RETURN_IF_ERROR(Exec("ALTER TABLE incidents ADD COLUMN retry_at_ms INTEGER NOT NULL DEFAULT 0"));
     }
   }
+  {  // versions <= 4: no storms; each old row is its own batch (claimed oldest first, as before)
+    ASSIGN_OR_RETURN(kb::Stmt s, Prepare(raw, "SELECT count(*) FROM pragma_table_info('incidents') "
+                                              "WHERE name='storm_key'"));
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (row && s.Int(0) == 0) {
+      RETURN_IF_ERROR(Exec("ALTER TABLE incidents ADD COLUMN storm_key TEXT NOT NULL DEFAULT ''"));
+      RETURN_IF_ERROR(Exec("ALTER TABLE incidents ADD COLUMN batch INTEGER NOT NULL DEFAULT 0"));
+      RETURN_IF_ERROR(Exec("ALTER TABLE incidents ADD COLUMN claim_seq INTEGER NOT NULL DEFAULT 0"));
+      RETURN_IF_ERROR(Exec("UPDATE incidents SET batch=id"));
+    }
+  }
+  RETURN_IF_ERROR(Exec("CREATE INDEX IF NOT EXISTS incidents_by_batch ON incidents(batch, claim_seq)"));
+  {
+    ASSIGN_OR_RETURN(kb::Stmt s, Prepare(raw, "SELECT coalesce(max(claim_seq), 0) FROM incidents"));
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    claim_seq_ = row ? s.Int(0) : 0;
+  }
   {  // the store id: kept, or made now (see store_id())
     ASSIGN_OR_RETURN(kb::Stmt get, Prepare(raw, "SELECT value FROM meta WHERE key='store_id'"));
     ASSIGN_OR_RETURN(bool row, get.Step());
@@ -329,23 +386,122 @@ std::string KnowledgeIncidentId(std::string_view store_id, int64_t id) {
                           : "vigil-serve-" + std::string(store_id) + "-incident-" + std::to_string(id);
 }
 
-Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& alerts) {
+namespace {
+
+// The labels that name what a rack's or a switch's nodes share, in the order they are asked.
+constexpr std::array<std::string_view, 6> kTopologyLabels = {"rack", "pdu", "switch", "leaf_switch", "leaf", "tor"};
+
+std::string TopologyOf(const Alert& a) {
+  for (std::string_view l : kTopologyLabels) {
+    auto it = a.labels.find(std::string(l));
+    if (it != a.labels.end() && !it->second.empty()) {
+      std::string key(l);
+      key += "=";
+      key += it->second;
+      return key;
+    }
+  }
+  return "";
+}
+
+// FNV-1a of the text, 16 hex digits.
+std::string HashHex(std::string_view text) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : text) h = (h ^ c) * 1099511628211ull;
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+int SeverityRank(const std::string& s) {
+  if (s == "critical" || s == "page" || s == "error") return 3;
+  if (s == "warning" || s == "major") return 2;
+  if (s.empty()) return 0;
+  return 1;
+}
+
+// "storm: XidError x224, NVLinkDown x224, ..." (by count, then name; at most 4 names).
+std::string StormRule(const std::vector<const Alert*>& alerts) {
+  std::map<std::string, size_t> by_name;
+  for (const Alert* a : alerts) ++by_name[a->rule];
+  std::vector<std::pair<std::string, size_t>> names(by_name.begin(), by_name.end());
+  std::stable_sort(names.begin(), names.end(), [](const auto& x, const auto& y) { return x.second > y.second; });
+  std::string rule = "storm: ";
+  for (size_t i = 0; i < names.size() && i < 4; ++i) {
+    if (i) rule += ", ";
+    rule += names[i].first;
+    rule += " x";
+    rule += std::to_string(names[i].second);
+  }
+  if (names.size() > 4) {
+    rule += " and ";
+    rule += std::to_string(names.size() - 4);
+    rule += " more";
+  }
+  return rule;
+}
+
+}  // namespace
+
+std::vector<std::string> StormGroups(const std::vector<Alert>& alerts) {
+  // A node's topology from any of its alerts (node_exporter's NodeDown rarely carries the rack
+  // label dcgm-exporter's GPU alerts carry).
+  std::map<std::string, std::string> node_topology;
+  std::vector<std::string> nodes(alerts.size());
+  for (size_t i = 0; i < alerts.size(); ++i) {
+    nodes[i] = AlertNode(alerts[i]).second;
+    const std::string t = TopologyOf(alerts[i]);
+    if (!nodes[i].empty() && !t.empty()) node_topology.emplace(nodes[i], t);
+  }
+  std::vector<std::string> out;
+  out.reserve(alerts.size());
+  for (size_t i = 0; i < alerts.size(); ++i) {
+    std::string t = TopologyOf(alerts[i]);
+    if (t.empty() && !nodes[i].empty()) {
+      auto it = node_topology.find(nodes[i]);
+      t = it != node_topology.end() ? it->second : "nodes";
+    }
+    if (t.empty()) {
+      auto job = alerts[i].labels.find("job");
+      t = job != alerts[i].labels.end() && !job->second.empty() ? "job=" + job->second : "other";
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, const IntakeOptions& options) {
   std::lock_guard lock(mu_);
   RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
   auto result = [&]() -> Result<IntakeResult> {
     IntakeResult out;
     const int64_t now = Now();
+    std::vector<Alert> alerts = given;
+    for (Alert& alert : alerts) {
+      if (alert.fingerprint.empty()) alert.fingerprint = AlertFingerprint(alert.rule, "", alert.labels);
+    }
     ASSIGN_OR_RETURN(kb::Stmt find, Prepare(db_, "SELECT id, resolved_at_ms FROM incidents "
                                                  "WHERE fingerprint=?1 AND starts_at_ms=?2"));
+    ASSIGN_OR_RETURN(kb::Stmt find_member,
+                     Prepare(db_, "SELECT m.incident_id, m.resolved_at_ms, i.resolved_at_ms, i.storm_key "
+                                  "FROM incident_alerts m JOIN incidents i ON i.id = m.incident_id "
+                                  "WHERE m.fingerprint=?1 AND m.starts_at_ms=?2"));
     ASSIGN_OR_RETURN(kb::Stmt insert,
                      Prepare(db_, "INSERT INTO incidents(fingerprint, starts_at_ms, rule, severity, state, "
-                                  "alert_json, received_ms, updated_ms, resolved_at_ms) "
-                                  "VALUES(?1, ?2, ?3, ?4, 'queued', ?5, ?6, ?6, ?7)"));
+                                  "alert_json, received_ms, updated_ms, resolved_at_ms, storm_key) "
+                                  "VALUES(?1, ?2, ?3, ?4, 'queued', ?5, ?6, ?6, ?7, ?8)"));
+    ASSIGN_OR_RETURN(kb::Stmt insert_member,
+                     Prepare(db_, "INSERT INTO incident_alerts(incident_id, fingerprint, starts_at_ms, alert_json, "
+                                  "received_ms, resolved_at_ms) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"));
     ASSIGN_OR_RETURN(kb::Stmt resolve, Prepare(db_, "UPDATE incidents SET resolved_at_ms=?2, updated_ms=?3 "
                                                     "WHERE id=?1"));
-    for (const Alert& given : alerts) {
-      Alert alert = given;
-      if (alert.fingerprint.empty()) alert.fingerprint = AlertFingerprint(alert.rule, "", alert.labels);
+    ASSIGN_OR_RETURN(kb::Stmt resolve_member,
+                     Prepare(db_, "UPDATE incident_alerts SET resolved_at_ms=?3 WHERE fingerprint=?1 AND starts_at_ms=?2"));
+    std::set<int64_t> duplicate_storms, touched_storms;
+    std::map<std::string, int64_t> open_storm_of_group;  // an open storm incident holding this request's alerts
+    std::vector<size_t> fresh;                           // alerts not recorded before, in order
+    for (size_t i = 0; i < alerts.size(); ++i) {
+      const Alert& alert = alerts[i];
       const bool resolved = alert.state == AlertState::kResolved;
       const int64_t resolved_at = resolved ? (alert.ends_at_ms > 0 ? alert.ends_at_ms : now) : 0;
       find.Reset();
@@ -363,6 +519,99 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& alerts) {
         }
         continue;
       }
+      find_member.Reset();
+      find_member.Bind(1, alert.fingerprint).Bind(2, alert.starts_at_ms);
+      ASSIGN_OR_RETURN(bool member, find_member.Step());
+      if (member) {
+        const int64_t id = find_member.Int(0);
+        if (find_member.Int(2) == 0) open_storm_of_group.emplace(find_member.Text(3), id);
+        if (resolved && find_member.Int(1) == 0) {
+          resolve_member.Reset();
+          resolve_member.Bind(1, alert.fingerprint).Bind(2, alert.starts_at_ms).Bind(3, resolved_at);
+          RETURN_IF_ERROR(resolve_member.Run());
+          touched_storms.insert(id);
+        } else if (duplicate_storms.insert(id).second) {
+          out.duplicates.push_back(id);
+        }
+        continue;
+      }
+      fresh.push_back(i);
+    }
+    // Storm groups of the new alerts: of a storm request, or joining an open storm incident.
+    const bool storm = options.storm_min_alerts > 0 && alerts.size() >= options.storm_min_alerts;
+    std::vector<std::string> groups;
+    std::map<std::string, std::vector<size_t>> fresh_of_group;
+    if (!fresh.empty() && (storm || !open_storm_of_group.empty())) {
+      groups = StormGroups(alerts);
+      for (size_t i : fresh) fresh_of_group[groups[i]].push_back(i);
+    }
+    std::map<std::string, size_t> storm_index;  // group -> out.storms index
+    auto add_member = [&](int64_t id, const Alert& a) -> Status {
+      const int64_t resolved_at = a.state == AlertState::kResolved ? (a.ends_at_ms > 0 ? a.ends_at_ms : now) : 0;
+      insert_member.Reset();
+      insert_member.Bind(1, id)
+          .Bind(2, a.fingerprint)
+          .Bind(3, a.starts_at_ms)
+          .Bind(4, DumpJson(Json(a)))
+          .Bind(5, now)
+          .Bind(6, resolved_at);
+      RETURN_IF_ERROR(insert_member.Run());
+      touched_storms.insert(id);
+      return Status::Ok();
+    };
+    for (size_t i : fresh) {
+      const Alert& alert = alerts[i];
+      const bool resolved = alert.state == AlertState::kResolved;
+      const int64_t resolved_at = resolved ? (alert.ends_at_ms > 0 ? alert.ends_at_ms : now) : 0;
+      if (!groups.empty()) {
+        const std::string& g = groups[i];
+        auto done = storm_index.find(g);
+        if (done != storm_index.end()) {
+          RETURN_IF_ERROR(add_member(out.storms[done->second].incident, alert));
+          ++out.storms[done->second].new_alerts;
+          continue;
+        }
+        auto open = open_storm_of_group.find(g);
+        const std::vector<size_t>& mates = fresh_of_group[g];
+        if (open != open_storm_of_group.end() || (storm && mates.size() >= 2)) {
+          StormIntake si;
+          si.group = g;
+          if (open != open_storm_of_group.end()) {
+            si.incident = open->second;
+          } else {  // a new storm incident: the group's earliest alert leads it
+            std::vector<const Alert*> members;
+            const Alert* lead = nullptr;
+            std::string severity;
+            for (size_t j : mates) {
+              const Alert* a = &alerts[j];
+              members.push_back(a);
+              if (lead == nullptr || a->starts_at_ms < lead->starts_at_ms) lead = a;
+              if (SeverityRank(a->severity) > SeverityRank(severity)) severity = a->severity;
+            }
+            std::string key = g;
+            key += "\n";
+            key += lead->fingerprint;
+            insert.Reset();
+            insert.Bind(1, "storm-" + HashHex(key))
+                .Bind(2, lead->starts_at_ms)
+                .Bind(3, StormRule(members))
+                .Bind(4, severity)
+                .Bind(5, DumpJson(Json(*lead)))
+                .Bind(6, now)
+                .Bind(7, int64_t{0})
+                .Bind(8, g);
+            RETURN_IF_ERROR(insert.Run());
+            si.incident = sqlite3_last_insert_rowid(db_);
+            si.created = true;
+            out.created.push_back(si.incident);
+          }
+          storm_index.emplace(g, out.storms.size());
+          out.storms.push_back(si);
+          RETURN_IF_ERROR(add_member(si.incident, alert));
+          ++out.storms.back().new_alerts;
+          continue;
+        }
+      }
       insert.Reset();
       insert.Bind(1, alert.fingerprint)
           .Bind(2, alert.starts_at_ms)
@@ -370,12 +619,33 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& alerts) {
           .Bind(4, alert.severity)
           .Bind(5, DumpJson(Json(alert)))
           .Bind(6, now)
-          .Bind(7, resolved_at);
+          .Bind(7, resolved_at)
+          .Bind(8, "");
       RETURN_IF_ERROR(insert.Run());
       out.created.push_back(sqlite3_last_insert_rowid(db_));
       if (resolved) out.resolved.push_back(out.created.back());
     }
+    // A storm incident is resolved when its last alert is.
+    if (!touched_storms.empty()) {
+      ASSIGN_OR_RETURN(kb::Stmt state, Prepare(db_, "SELECT count(*), max(resolved_at_ms), sum(resolved_at_ms = 0), "
+                                                    "(SELECT resolved_at_ms FROM incidents WHERE id=?1) "
+                                                    "FROM incident_alerts WHERE incident_id=?1"));
+      for (int64_t id : touched_storms) {
+        state.Reset();
+        state.Bind(1, id);
+        ASSIGN_OR_RETURN(bool row, state.Step());
+        if (!row || state.Int(0) == 0 || state.Int(2) > 0 || state.Int(3) != 0) continue;
+        resolve.Reset();
+        resolve.Bind(1, id).Bind(2, state.Int(1)).Bind(3, now);
+        RETURN_IF_ERROR(resolve.Run());
+        out.resolved.push_back(id);
+      }
+    }
     if (!out.created.empty()) {
+      // The request's batch: its first incident's id (fairness, ClaimNext).
+      ASSIGN_OR_RETURN(kb::Stmt batch, Prepare(db_, "UPDATE incidents SET batch=?1 WHERE id >= ?1"));
+      batch.Bind(1, *std::min_element(out.created.begin(), out.created.end()));
+      RETURN_IF_ERROR(batch.Run());
       ASSIGN_OR_RETURN(kb::Stmt count, Prepare(db_, "SELECT count(*) FROM incidents WHERE state='queued'"));
       ASSIGN_OR_RETURN(bool row, count.Step());
       const int64_t queued = row ? count.Int(0) : 0;
@@ -396,13 +666,58 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& alerts) {
   return result;
 }
 
+Status IncidentStore::LoadMembers(StoredIncident& r, bool full) const {
+  if (r.storm_key.empty()) return Status::Ok();
+  if (!full) {
+    ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, "SELECT count(*), sum(resolved_at_ms = 0) FROM incident_alerts "
+                                              "WHERE incident_id=?1"));
+    s.Bind(1, r.id);
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (row) {
+      r.storm_alerts = s.Int(0);
+      r.storm_firing = s.IsNull(1) ? 0 : s.Int(1);
+    }
+    return Status::Ok();
+  }
+  ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, "SELECT fingerprint, starts_at_ms, received_ms, resolved_at_ms, alert_json "
+                                            "FROM incident_alerts WHERE incident_id=?1 ORDER BY starts_at_ms, rowid"));
+  s.Bind(1, r.id);
+  r.members.clear();
+  r.storm_alerts = r.storm_firing = 0;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    StormMember m;
+    m.fingerprint = s.Text(0);
+    m.starts_at_ms = s.Int(1);
+    m.received_ms = s.Int(2);
+    m.resolved_at_ms = s.Int(3);
+    const std::string where = "incident " + std::to_string(r.id) + " alert " + m.fingerprint;
+    auto alert = ParseJson(s.Text(4), where + " alert_json");
+    if (!alert.ok()) return DataLossError(alert.status().message());
+    auto parsed = FromJson<Alert>(*alert, where + " alert_json");
+    if (!parsed.ok()) return DataLossError(parsed.status().message());
+    m.alert = std::move(*parsed);
+    ++r.storm_alerts;
+    if (m.resolved_at_ms == 0) ++r.storm_firing;
+    r.members.push_back(std::move(m));
+  }
+  return Status::Ok();
+}
+
 Result<std::optional<StoredIncident>> IncidentStore::ClaimNext() {
   std::lock_guard lock(mu_);
-  ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, "UPDATE incidents SET state='running', attempts=attempts+1, updated_ms=?1 "
-                                            "WHERE id=(SELECT id FROM incidents WHERE state='queued' AND retry_at_ms <= ?1 "
-                                            "ORDER BY id LIMIT 1) "
+  // Fairness, round-robin over requests: of each request (batch) with a due incident its oldest; of
+  // those, the one whose batch had a triage started least recently (claim_seq; never: 0), then the
+  // oldest.
+  ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, "UPDATE incidents SET state='running', attempts=attempts+1, updated_ms=?1, "
+                                            "claim_seq=?2 "
+                                            "WHERE id=(SELECT q.next FROM (SELECT batch, min(id) AS next FROM incidents "
+                                            "WHERE state='queued' AND retry_at_ms <= ?1 GROUP BY batch) q "
+                                            "ORDER BY (SELECT max(c.claim_seq) FROM incidents c WHERE c.batch = q.batch), "
+                                            "q.next LIMIT 1) "
                                             "RETURNING " + std::string(kColumns)));
-  s.Bind(1, Now());
+  s.Bind(1, Now()).Bind(2, ++claim_seq_);
   ASSIGN_OR_RETURN(bool row, s.Step());
   if (!row) return std::optional<StoredIncident>();
   const int64_t claimed_id = s.Int(0);
@@ -418,6 +733,13 @@ Result<std::optional<StoredIncident>> IncidentStore::ClaimNext() {
     fail.Bind(1, claimed_id).Bind(2, Now()).Bind(3, "the stored incident cannot be read: " + r.status().message());
     RETURN_IF_ERROR(fail.Run());
     return r.status();
+  }
+  if (Status members = LoadMembers(*r, true); !members.ok()) {  // as an unreadable row: failed, with the reason
+    ASSIGN_OR_RETURN(kb::Stmt fail, Prepare(db_, "UPDATE incidents SET state='failed', updated_ms=?2, error=?3 "
+                                                 "WHERE id=?1 AND state='running'"));
+    fail.Bind(1, claimed_id).Bind(2, Now()).Bind(3, "the stored incident cannot be read: " + members.message());
+    RETURN_IF_ERROR(fail.Run());
+    return members;
   }
   return std::optional<StoredIncident>(std::move(*r));
 }
@@ -527,7 +849,9 @@ Result<std::vector<StoredIncident>> IncidentStore::List(std::string_view filter,
                                                 std::string(kFromJoined) + where + " ORDER BY id DESC LIMIT ?1"));
   s.Bind(1, static_cast<int64_t>(limit));
   if (where.find("?2") != std::string::npos) s.Bind(2, filter);
-  return ReadRows(s);
+  ASSIGN_OR_RETURN(std::vector<StoredIncident> rows, ReadRows(s));
+  for (StoredIncident& r : rows) RETURN_IF_ERROR(LoadMembers(r, false));
+  return rows;
 }
 
 Result<StoredIncident> IncidentStore::Get(int64_t id) const {
@@ -537,6 +861,7 @@ Result<StoredIncident> IncidentStore::Get(int64_t id) const {
   s.Bind(1, id);
   ASSIGN_OR_RETURN(auto rows, ReadRows(s));
   if (rows.empty()) return NotFoundError("no incident " + std::to_string(id));
+  RETURN_IF_ERROR(LoadMembers(rows.front(), true));
   return std::move(rows.front());
 }
 

@@ -21,7 +21,31 @@
 // written before 2026-12-01 FB, is migrated on Open by adding the table: its rows are kept and
 // read as before). Schema version 3 (2026-12-01, SV) adds incidents.retry_at_ms (ALTER TABLE on
 // Open; older rows read 0: due). Schema version 4 (2026-12-01, K5) adds table `meta` with the
-// store's id (see store_id()). A vigil older than this refuses a newer file ("newer vigil").
+// store's id (see store_id()). Schema version 5 (2026-12-03, STORM) adds incidents.storm_key and
+// incidents.batch (ALTER TABLE on Open; older rows read "" and each its own batch) and table
+// `incident_alerts` (the member alerts of a storm incident). A vigil older than this refuses a
+// newer file ("newer vigil").
+//
+// Alert storms (STORM, 2026-12-03): a request of at least IntakeOptions::storm_min_alerts alerts (a
+// rack losing power, a leaf switch failing: one Alertmanager group of hundreds of alerts) does not
+// make one incident per alert. Its new alerts are split by what they share (StormGroups: a
+// topology label - rack, pdu, switch, leaf_switch, leaf, tor - on the alert or on another alert
+// of the request on the same node; else "nodes" for every alert on a node; else the alert's job),
+// and each group of 2 or more alerts becomes ONE incident (storm_key = the group, e.g.
+// "rack=r7"), triaged once over all its alerts; its alert is the group's earliest (the lead), and
+// every alert is kept in `incident_alerts` (members), each with its own fingerprint, startsAt and
+// resolved_at. A group of one alert is an incident of its own, as in a small request. Later
+// requests: a member alert again (Alertmanager's repeat, the group re-sent) is a duplicate of its
+// storm incident; a member's resolved notification marks the member, and the storm incident is
+// resolved when its last member is (resolved_at: the latest member's); a new alert of a group
+// whose alerts in this request already belong to an open (unresolved) storm incident joins that
+// incident, whatever the request's size. The queue bound counts incidents, so a grouped storm of
+// thousands of alerts takes a few places.
+//
+// Fairness: ClaimNext goes round-robin over requests (batches): the oldest due incident of the
+// batch whose last triage started longest ago (a batch never claimed from first; then the oldest
+// batch): an incident of a small webhook waits for at most the triages already running, not behind
+// every incident of an earlier large webhook, and two large webhooks take turns.
 //
 // Thread safety: every method may be called from any thread (one connection behind a mutex).
 // Errors: Status values (FailedPrecondition for a file that cannot be opened or a schema from a
@@ -64,6 +88,15 @@ struct IncidentResolution {
   Json ToJson() const;
 };
 
+// One alert of a storm incident (see the file comment).
+struct StormMember {
+  std::string fingerprint;
+  int64_t starts_at_ms = 0;
+  int64_t received_ms = 0;     // when it was first recorded
+  int64_t resolved_at_ms = 0;  // 0 while firing
+  Alert alert;                 // as received
+};
+
 struct StoredIncident {
   int64_t id = 0;
   std::string fingerprint;
@@ -82,12 +115,21 @@ struct StoredIncident {
   Alert alert;                  // as received (core/domain.h JSON)
   Json diagnosis;               // the DiagnosisReport JSON (ToJson) once diagnosed, else null
   std::optional<IncidentResolution> resolution;  // the engineer's, once posted
+  // Storms (see the file comment): the group ("rack=r7", "nodes", "job=x"); "" for an incident of
+  // one alert. `alert` is then the group's earliest alert.
+  std::string storm_key;
+  int64_t batch = 0;            // the request that created it (the id of its first incident)
+  int64_t storm_alerts = 0;     // members (storm incidents; List, Get and ClaimNext)
+  int64_t storm_firing = 0;     // ... not resolved
+  std::vector<StormMember> members;  // Get and ClaimNext only, in startsAt order
 
   // {id, state, rule, severity, fingerprint, starts_at, received_at, updated_at, resolved_at?,
   // attempts, error?, retry_at? (queued by Retry), triage_seconds?}; times RFC 3339. With `full`, also `alert`, `diagnosis`
   // and `resolution` (IncidentResolution::ToJson plus `diagnosis_agreed`: see
   // ResolutionAgreement); without, the diagnosis' root_cause, component and confidence when it has
-  // them and the resolution's root cause as `resolution_root_cause`.
+  // them and the resolution's root cause as `resolution_root_cause`. A storm incident also has
+  // `storm`: {group, alerts, firing, resolved} and, with `full`, `members` (one object per alert:
+  // fingerprint, alertname, node, gpu when it has one, severity, starts_at, resolved_at, summary).
   Json ToJson(bool full) const;
 };
 
@@ -102,11 +144,31 @@ Json ResolutionAgreement(const Json& diagnosis, std::string_view root_cause);
 // that had imported resolutions before store ids), the old "vigil-serve-incident-N".
 std::string KnowledgeIncidentId(std::string_view store_id, int64_t id);
 
+struct StormIntake {
+  int64_t incident = 0;
+  std::string group;     // StoredIncident::storm_key
+  size_t new_alerts = 0; // members added by this call
+  bool created = false;  // the incident is new (else the alerts joined an open one)
+};
+
 struct IntakeResult {
   std::vector<int64_t> created;     // new incidents (queued)
-  std::vector<int64_t> duplicates;  // a firing alert already recorded (fingerprint + startsAt)
+  std::vector<int64_t> duplicates;  // a firing alert already recorded (fingerprint + startsAt); a
+                                    // storm incident once however many of its alerts came again
   std::vector<int64_t> resolved;    // incidents marked resolved by this call
+  std::vector<StormIntake> storms;  // storm incidents created or joined by this call
 };
+
+struct IntakeOptions {
+  // A request of at least this many alerts is a storm (see the file comment); 0: never.
+  size_t storm_min_alerts = 0;
+};
+
+// The storm group of each alert of a request (see the file comment), in order: "<label>=<value>" of
+// the first topology label (rack, pdu, switch, leaf_switch, leaf, tor) the alert carries, or that
+// another alert of the request on the same node carries; "nodes" for another alert on a node
+// (agents/alert_triage.h AlertNode); "job=<job>" for an alert on no node; "other" without a job.
+std::vector<std::string> StormGroups(const std::vector<Alert>& alerts);
 
 // `<data_dir>/incidents.db`: where `vigil serve` keeps its incidents and `vigil kb resolve` finds them.
 std::string IncidentStorePath(const std::string& data_dir);
@@ -138,11 +200,13 @@ class IncidentStore {
   // duplicate; a resolved one marks its incident resolved (its endsAt, or now), or, when it was
   // never seen (vigil was down while it fired), is recorded as a new incident, queued and
   // resolved. An alert without a fingerprint gets core/rule_plan.h's AlertFingerprint(rule, "",
-  // labels). ResourceExhausted when the queue would overflow; nothing is recorded then.
-  Result<IntakeResult> Intake(const std::vector<Alert>& alerts);
+  // labels). ResourceExhausted when the queue would overflow; nothing is recorded then. Storms:
+  // see the file comment.
+  Result<IntakeResult> Intake(const std::vector<Alert>& alerts, const IntakeOptions& options = {});
 
-  // The oldest queued incident that is due (retry_at_ms <= now), now `running` with attempts + 1;
-  // nullopt when none is.
+  // A queued incident that is due (retry_at_ms <= now), now `running` with attempts + 1: the
+  // oldest of the batch whose last claim is the longest ago, the oldest batch first among equals
+  // (see the file comment); a storm incident with its members. nullopt when none is.
   Result<std::optional<StoredIncident>> ClaimNext();
   // running -> diagnosed with the report JSON / -> failed with the error / -> queued again.
   Status Finish(int64_t id, const Json& diagnosis, double seconds);
@@ -175,6 +239,8 @@ class IncidentStore {
   Status Init();  // pragmas, schema, recovery
   int64_t Now() const;
   Status Exec(std::string_view sql) const;
+  // Storm members (mu_ held): counts always, the alerts with `full`.
+  Status LoadMembers(StoredIncident& r, bool full) const;
   Status SetState(int64_t id, std::string_view from, std::string_view to, const Json* diagnosis,
                   std::string_view error, double seconds);
 
@@ -182,6 +248,7 @@ class IncidentStore {
   int lock_fd_;
   IncidentStoreOptions options_;
   int64_t recovered_ = 0;
+  int64_t claim_seq_ = 0;  // the last claim's number (ClaimNext's round-robin; mu_)
   std::string store_id_;
   mutable std::mutex mu_;
 };

@@ -608,7 +608,7 @@ TEST_CASE("IncidentStore: a version-1 database (before resolutions) opens, keeps
     CHECK((*claimed)->id == 2);
     CHECK((*claimed)->retry_at_ms == 0);
   }
-  CHECK(UserVersion(path) == 4);
+  CHECK(UserVersion(path) == 5);
   auto store = OpenStore(dir);
   CHECK(store->Get(1)->resolution->resolution == "reseated");
 }
@@ -619,16 +619,16 @@ TEST_CASE("IncidentStore: a database of a newer schema than this vigil reads is 
   {
     sqlite3* db = nullptr;
     REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-    REQUIRE(sqlite3_exec(db, "PRAGMA user_version=5", nullptr, nullptr, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "PRAGMA user_version=6", nullptr, nullptr, nullptr) == SQLITE_OK);
     sqlite3_close(db);
   }
   IncidentStoreOptions o;
   o.path = path;
   auto store = IncidentStore::Open(o);
   REQUIRE_FALSE(store.ok());
-  CHECK(store.status().message().find("schema version 5, written by a newer vigil (this one reads 4)") !=
+  CHECK(store.status().message().find("schema version 6, written by a newer vigil (this one reads 5)") !=
         std::string::npos);
-  CHECK(UserVersion(path) == 5);
+  CHECK(UserVersion(path) == 6);
 }
 
 TEST_CASE("ResolutionAgreement: agreed, rank among hypotheses, no diagnosis") {
@@ -668,7 +668,7 @@ TEST_CASE("IncidentStore: incidents.db written by vigil serve before resolutions
     REQUIRE((rows.ok() && rows->size() == 1));
     CHECK(rows->at(0).ToJson(false)["resolution_root_cause"] == "gpu_fallen_off_bus");
   }
-  CHECK(UserVersion((dir.path / "incidents.db").string()) == 4);
+  CHECK(UserVersion((dir.path / "incidents.db").string()) == 5);
   auto store = OpenStore(dir);
   CHECK(store->Get(1)->resolution->resolution == "replaced GPU 5");
   // No resolution had been imported before the migration: it got a store id (kept on reopen).
@@ -694,6 +694,8 @@ TEST_CASE("IncidentStore: incidents.db written by vigil serve at schema version 
     CHECK(row->state == "diagnosed");
     CHECK(row->fingerprint == "v2fp0001");
     CHECK(row->retry_at_ms == 0);
+    CHECK(row->storm_key.empty());  // version 5 (STORM): an old row is an incident of one alert,
+    CHECK(row->batch == 1);         // its own batch
     REQUIRE(row->resolution.has_value());
     CHECK(row->resolution->root_cause == "gpu_fallen_off_bus");
     CHECK(row->resolution->kb_id == "vigil-serve-incident-1");
@@ -713,7 +715,7 @@ TEST_CASE("IncidentStore: incidents.db written by vigil serve at schema version 
     REQUIRE((again.ok() && again->has_value()));
     CHECK((*again)->attempts == 2);
   }
-  CHECK(UserVersion((dir.path / "incidents.db").string()) == 4);
+  CHECK(UserVersion((dir.path / "incidents.db").string()) == 5);
   auto store = OpenStore(dir);
   CHECK(store->store_id().empty());  // kept as decided on the first open
   CHECK(store->Get(1)->resolution->resolution == "reseated the GPU");

@@ -58,7 +58,8 @@ void TriageWorkers::Loop() {
     const auto start = std::chrono::steady_clock::now();
     Result<Json> report = InternalError("triage did not run");
     try {
-      report = options_.triage(incident.alert);
+      report = !incident.storm_key.empty() && options_.triage_storm ? options_.triage_storm(incident)
+                                                                     : options_.triage(incident.alert);
     } catch (const std::exception& e) {
       report = InternalError(std::string("internal error: ") + e.what());
     }

@@ -31,10 +31,15 @@
 namespace vigil {
 
 using TriageFunction = std::function<Result<Json>(const Alert& alert)>;
+// A storm incident (StoredIncident::storm_key set; its members loaded) -> the report JSON.
+using StormTriageFunction = std::function<Result<Json>(const StoredIncident& incident)>;
 
 struct TriageWorkersOptions {
   IncidentStore* store = nullptr;  // borrowed; outlives the pool
   TriageFunction triage;           // required
+  // Storm incidents (IncidentStore's file comment): triaged once over all their alerts. Empty: a
+  // storm incident is triaged as its lead alert with `triage`.
+  StormTriageFunction triage_storm;
   int workers = 2;                 // >= 1
   // Called after each triage with "diagnosed", "failed" or "retried" (failed, queued again) and
   // its wall time (metrics).

@@ -1,0 +1,367 @@
+#include "server/storm_triage.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "agents/diagnosis_agent.h"
+#include "core/time_util.h"
+
+namespace vigil {
+namespace {
+
+// Labels that name one alert's own place or device, never what a storm's alerts share.
+bool PerAlertLabel(const std::string& k) {
+  static const std::set<std::string> kPer = {"alertname", "severity", "Hostname", "hostname", "node",
+                                             "host", "nodename", "instance", "gpu", "UUID",
+                                             "uuid", "device", "pci_bus_id", "modelName"};
+  return kPer.count(k) > 0;
+}
+
+std::string LabelValue(const Alert& a, const char* k) {
+  auto it = a.labels.find(k);
+  return it == a.labels.end() ? std::string() : it->second;
+}
+
+// The storm's alerts with their resolution: the members, or the lead alone.
+std::vector<Alert> StormAlerts(const StoredIncident& incident) {
+  std::vector<Alert> out;
+  if (incident.members.empty()) {
+    out.push_back(incident.alert);
+    return out;
+  }
+  for (const StormMember& m : incident.members) {
+    Alert a = m.alert;
+    if (m.resolved_at_ms > 0) {
+      a.state = AlertState::kResolved;
+      if (a.ends_at_ms == 0) a.ends_at_ms = m.resolved_at_ms;
+    }
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+// "rack=r7, cluster=train-a, nodes named rack7-node-*": the group (a rack, a switch, a job), every
+// label equal on all the alerts, the nodes' common name start; "" when nothing is shared.
+std::string StormSharedText(const Json& facts) {
+  std::vector<std::string> shared;
+  const std::string group = facts.value("group", std::string());
+  if (group.find('=') != std::string::npos) shared.push_back(group);
+  for (const auto& [k, v] : facts["shared_labels"].items()) {
+    std::string kv = k;
+    kv += "=";
+    kv += v.is_string() ? v.get<std::string>() : v.dump();
+    if (kv != group) shared.push_back(kv);
+  }
+  if (const std::string prefix = facts.value("node_name_prefix", std::string()); !prefix.empty()) {
+    std::string named = "nodes named ";
+    named += prefix;
+    named += "*";
+    shared.push_back(std::move(named));
+  }
+  std::string s;
+  for (size_t i = 0; i < shared.size() && i < 8; ++i) {
+    if (i) s += ", ";
+    s += shared[i];
+  }
+  return s;
+}
+
+// Whether evidence item `e` was read first-hand (a probe, a series, a log of the cluster), not from
+// an alert's own text (the members' lines, the lead's AlertFactsLog, the alert's expression).
+bool FirstHand(const Evidence& e) {
+  if (e.weight <= 0) return false;
+  const std::string src = e.source.substr(0, e.source.rfind(':'));
+  switch (e.kind) {
+    case EvidenceKind::kProbe: return true;
+    case EvidenceKind::kMetric: return e.source.rfind("alert", 0) != 0;
+    case EvidenceKind::kLog: return !src.ends_with("/alertmanager co-firing alerts") && !IsAlertFactsLog(src);
+    default: return false;
+  }
+}
+
+// The answer's confidence at most when it rests on the alerts alone: the cap agents/builtin_reasoner.cc
+// puts on an answer from one alert alone (kAlertOnlyMaxConfidence).
+constexpr double kAlertsOnlyMaxConfidence = 0.45;
+
+}  // namespace
+
+Json StormFacts(const StoredIncident& incident) {
+  const std::vector<Alert> alerts = StormAlerts(incident);
+  std::map<std::string, int64_t> per_node, per_name;
+  std::optional<Labels> shared;
+  const Alert* earliest = nullptr;
+  int64_t firing = 0;
+  for (const Alert& a : alerts) {
+    ++per_node[AlertNode(a).second];
+    ++per_name[a.rule];
+    if (a.state != AlertState::kResolved) ++firing;
+    if (earliest == nullptr || (a.starts_at_ms > 0 && (earliest->starts_at_ms == 0 || a.starts_at_ms < earliest->starts_at_ms))) {
+      earliest = &a;
+    }
+    if (!shared) {
+      shared = Labels();
+      for (const auto& [k, v] : a.labels) {
+        if (!PerAlertLabel(k)) (*shared)[k] = v;
+      }
+    } else {
+      for (auto it = shared->begin(); it != shared->end();) {
+        auto own = a.labels.find(it->first);
+        it = own == a.labels.end() || own->second != it->second ? shared->erase(it) : std::next(it);
+      }
+    }
+  }
+  std::vector<std::string> nodes;
+  for (const auto& [n, count] : per_node) {
+    if (!n.empty()) nodes.push_back(n);
+  }
+  std::string prefix;
+  if (nodes.size() >= 2) {
+    prefix = nodes.front();  // sorted: the common prefix of all is that of the first and the last
+    const std::string& last = nodes.back();
+    size_t n = 0;
+    while (n < prefix.size() && n < last.size() && prefix[n] == last[n]) ++n;
+    prefix.resize(n);
+    const size_t sep = prefix.find_last_of("-_.");
+    prefix = sep == std::string::npos ? std::string() : prefix.substr(0, sep + 1);
+  }
+  // Names by count, then name.
+  std::vector<std::pair<std::string, int64_t>> names(per_name.begin(), per_name.end());
+  std::stable_sort(names.begin(), names.end(), [](const auto& x, const auto& y) { return x.second > y.second; });
+  Json name_counts = Json::array();
+  for (const auto& [n, count] : names) name_counts.push_back(Json{{"alertname", n}, {"alerts", count}});
+  Json node_counts = Json::object();
+  for (const auto& [n, count] : per_node) node_counts[n] = count;
+  Json first = Json::object();
+  if (earliest != nullptr) {
+    first = Json{{"alertname", earliest->rule},
+                 {"node", AlertNode(*earliest).second},
+                 {"starts_at", earliest->starts_at_ms > 0 ? FormatRfc3339Ms(earliest->starts_at_ms) : ""},
+                 {"fingerprint", earliest->fingerprint}};
+    if (const std::string gpu = LabelValue(*earliest, "gpu"); !gpu.empty()) first["gpu"] = gpu;
+  }
+  return Json{{"group", incident.storm_key},
+              {"alerts", static_cast<int64_t>(alerts.size())},
+              {"firing", firing},
+              {"resolved", static_cast<int64_t>(alerts.size()) - firing},
+              {"nodes", static_cast<int64_t>(nodes.size())},
+              {"alerts_per_node", std::move(node_counts)},
+              {"alertnames", std::move(name_counts)},
+              {"shared_labels", shared ? Json(*shared) : Json::object()},
+              {"node_name_prefix", prefix},
+              {"earliest", std::move(first)}};
+}
+
+std::string StormSentence(const Json& facts) {
+  std::string s = "storm of ";
+  s += std::to_string(facts.value("alerts", int64_t{0}));
+  s += " alerts";
+  const int64_t nodes = facts.value("nodes", int64_t{0});
+  if (nodes > 0) {
+    s += " on ";
+    s += std::to_string(nodes);
+    s += nodes == 1 ? " node" : " nodes";
+    int64_t least = -1, most = 0;
+    for (const auto& [n, count] : facts["alerts_per_node"].items()) {
+      if (n.empty()) continue;
+      const int64_t k = count.get<int64_t>();
+      least = least < 0 ? k : std::min(least, k);
+      most = std::max(most, k);
+    }
+    if (nodes >= 2) {
+      s += ", ";
+      s += std::to_string(least);
+      if (most != least) {
+        s += "-";
+        s += std::to_string(most);
+      }
+      s += " per node";
+    }
+  }
+  s += " (";
+  const Json& names = facts["alertnames"];
+  for (size_t i = 0; i < names.size() && i < 4; ++i) {
+    if (i) s += ", ";
+    s += names[i].value("alertname", std::string());
+    s += " x";
+    s += std::to_string(names[i].value("alerts", int64_t{0}));
+  }
+  if (names.size() > 4) {
+    s += " and ";
+    s += std::to_string(names.size() - 4);
+    s += " more";
+  }
+  s += ")";
+  if (const int64_t resolved = facts.value("resolved", int64_t{0}); resolved > 0) {
+    s += ", ";
+    s += std::to_string(facts.value("firing", int64_t{0}));
+    s += " still firing";
+  }
+  if (const std::string shared = StormSharedText(facts); !shared.empty()) {
+    s += " sharing ";
+    s += shared;
+  }
+  const Json& first = facts["earliest"];
+  if (first.is_object() && first.contains("alertname")) {
+    s += "; earliest: ";
+    s += first.value("alertname", std::string());
+    if (const std::string node = first.value("node", std::string()); !node.empty()) {
+      s += " on ";
+      s += node;
+      if (first.contains("gpu")) {
+        s += " GPU ";
+        s += first.value("gpu", std::string());
+      }
+    }
+    if (const std::string at = first.value("starts_at", std::string()); !at.empty()) {
+      s += " at ";
+      s += at;
+    }
+  }
+  return s;
+}
+
+Result<DiagnosisCase> BuildStormCase(const StoredIncident& incident, const TriageOptions& options,
+                                     size_t max_member_lines) {
+  if (incident.storm_key.empty()) {
+    return InvalidArgumentError("incident " + std::to_string(incident.id) + " is not a storm incident");
+  }
+  const Alert& lead = incident.alert;
+  ASSIGN_OR_RETURN(DiagnosisCase c, BuildTriageCase(lead, options));
+  std::string id = "storm/";
+  id += incident.storm_key;
+  id += "/";
+  id += incident.fingerprint;
+  c.id = std::move(id);
+  std::map<std::string, size_t> log_of;  // source -> index in c.logs
+  size_t added = 0, cut = 0;
+  for (const Alert& a : StormAlerts(incident)) {
+    if (a.fingerprint == lead.fingerprint && a.starts_at_ms == lead.starts_at_ms) continue;  // the case's alert
+    if (added >= max_member_lines) {
+      ++cut;
+      continue;
+    }
+    const std::string node = AlertNode(a).second;
+    const std::string source = AlertLogSource(a, node, "alertmanager co-firing alerts");
+    auto [it, fresh] = log_of.emplace(source, c.logs.size());
+    if (fresh) c.logs.push_back(CaseLog{source, {}, 0});
+    CaseLog& log = c.logs[it->second];
+    log.lines.push_back({log.lines.size() + 1, AlertLogLine(a, node)});
+    log.original_lines = log.lines.size();
+    ++added;
+  }
+  if (cut > 0) {
+    std::string note = "storm: ";
+    note += std::to_string(cut);
+    note += " of its alerts not read (at most ";
+    note += std::to_string(max_member_lines);
+    note += " member alerts are read, the earliest first); every alert is listed in the incident's members";
+    c.notes.push_back(std::move(note));
+  }
+  return c;
+}
+
+Result<Json> TriageStorm(const StoredIncident& incident, const TriageOptions& options, size_t max_member_lines) {
+  ASSIGN_OR_RETURN(DiagnosisCase c, BuildStormCase(incident, options, max_member_lines));
+  size_t lines = 0;
+  for (const CaseLog& l : c.logs) {
+    if (l.source.ends_with("/alertmanager co-firing alerts")) lines += l.lines.size();
+  }
+  DiagnosisAgentOptions o;
+  o.kb = options.kb;
+  o.llm = options.llm;
+  o.reasoner.allow_intrusive = options.allow_intrusive;
+  o.log_line_budget = options.log_line_budget;
+  o.clock = options.clock;
+  DiagnosisAgent agent(o);
+  ASSIGN_OR_RETURN(DiagnosisReport report, agent.Diagnose(std::move(c), options.probes));
+  const Json facts = StormFacts(incident);
+  const std::string sentence = StormSentence(facts);
+  Diagnosis& d = report.diagnosis;
+  // Alerts are a rule's summary, not the nodes' state: an answer no first-hand evidence supports is
+  // suspected, as one alert's is (a hundred alerts of one rule are one claim made a hundred times).
+  std::string alerts_only;
+  if (!d.root_cause.empty() && d.root_cause != "unknown") {
+    bool first_hand = false;
+    for (const Evidence& e : d.evidence) {
+      first_hand = first_hand || (FirstHand(e) && std::find(e.supports.begin(), e.supports.end(), d.root_cause) !=
+                                                      e.supports.end());
+    }
+    if (!first_hand) {
+      if (d.confidence > kAlertsOnlyMaxConfidence) d.confidence = kAlertsOnlyMaxConfidence;
+      if (!d.hypotheses.empty() && d.hypotheses[0].category == d.root_cause &&
+          d.hypotheses[0].probability > kAlertsOnlyMaxConfidence) {
+        d.hypotheses[0].probability = kAlertsOnlyMaxConfidence;
+        d.hypotheses[0].rationale += "; capped at 0.45: rests on the storm's alerts alone";
+      }
+      if (d.summary.rfind("suspected", 0) != 0) alerts_only = "suspected (from the alerts alone, not verified): ";
+    }
+  }
+  // Several nodes: the answer is placed where they meet (the group's label, else the nodes' names),
+  // not on the one GPU whose line the reasoner quoted.
+  const int64_t nodes = facts.value("nodes", int64_t{0});
+  std::string placed;
+  if (nodes >= 2 && !d.component.empty()) {
+    placed = d.component;
+    if (incident.storm_key.find('=') != std::string::npos && incident.storm_key.rfind("job=", 0) != 0) {
+      d.component = incident.storm_key;
+    } else if (const std::string prefix = facts.value("node_name_prefix", std::string()); !prefix.empty()) {
+      d.component = prefix;
+      d.component += "* (";
+      d.component += std::to_string(nodes);
+      d.component += " nodes)";
+    } else {
+      d.component = std::to_string(nodes);
+      d.component += " nodes";
+    }
+  }
+  std::string summary = alerts_only;
+  summary += sentence;
+  summary += ": ";
+  summary += d.summary;
+  d.summary = std::move(summary);
+  std::string note = "storm: ";
+  note += std::to_string(facts.value("alerts", int64_t{0}));
+  note += " alerts of one Alertmanager notification, grouped as `";
+  note += incident.storm_key;
+  note += "` and triaged once (vigil serve --storm-alerts); ";
+  if (facts.value("nodes", int64_t{0}) >= 2) {
+    note += "the same alerts on ";
+    note += std::to_string(facts.value("nodes", int64_t{0}));
+    note += " nodes at once point at what they share (";
+    const std::string shared = StormSharedText(facts);
+    note += shared.empty() ? std::string("no label is equal on all of them") : shared;
+    note += "): a rack's power or cooling, a switch or fabric link, a driver or firmware rollout, before each "
+            "node; the answer below is read from the earliest alert's node and every alert's own text; ";
+  }
+  if (!placed.empty()) {
+    note += "the answer is placed on ";
+    note += d.component;
+    note += ", where the nodes meet (the reasoner read it at ";
+    note += placed;
+    note += "); ";
+  }
+  if (!alerts_only.empty()) {
+    note += "only alerts were read (no series, log or probe of a node supports it): confirm on two or three of "
+            "the nodes (their kernel log, gpu.health) and at what they share; ";
+  }
+  note += "every alert is listed in the incident's members (alerts per node: `storm.alerts_per_node`)";
+  report.diagnosis.unverified.insert(report.diagnosis.unverified.begin(), std::move(note));
+  Json j = report.ToJson();
+  j["storm"] = facts;
+  Json trace = Json::array();
+  trace.push_back(Json{{"agent", "storm_triage"},
+                       {"group", incident.storm_key},
+                       {"lead", incident.alert.fingerprint},
+                       {"member_lines", lines}});
+  if (j.contains("trace") && j["trace"].is_array()) {
+    for (Json& t : j["trace"]) trace.push_back(std::move(t));
+  }
+  j["trace"] = std::move(trace);
+  return j;
+}
+
+}  // namespace vigil
