@@ -322,6 +322,9 @@ TEST_CASE("TriageStorm: one diagnosis over the rack's 100 alerts names what they
   }
   CHECK(member_lines == 99);  // every alert but the lead, which is the case's alert
   CHECK(nodes.size() == 4);
+  // The members' nodes are the case's nodes, so the reasoner places each line on its own node
+  // (before: topology null, every member's line read on the lead's node rack7-node-00).
+  CHECK(case_->topology["nodes"] == Json::array({"rack7-node-00", "rack7-node-01", "rack7-node-02", "rack7-node-03"}));
   auto capped = BuildStormCase(**claimed, o, 10);
   REQUIRE(capped.ok());
   CHECK(Json(capped->notes).dump().find("89 of its alerts not read") != std::string::npos);

@@ -253,6 +253,19 @@ Result<DiagnosisCase> BuildStormCase(const StoredIncident& incident, const Triag
     log.original_lines = log.lines.size();
     ++added;
   }
+  // The members' nodes are the case's nodes (agents/builtin_reasoner.cc reads a log source's first
+  // part as a node only when the case names none besides the alert's): each member's line is then
+  // placed on its own node, not on the lead's.
+  std::set<std::string> nodes;
+  for (const StormMember& m : incident.members) {
+    if (std::string n = AlertNode(m.alert).second; !n.empty()) nodes.insert(std::move(n));
+  }
+  if (nodes.size() >= 2) {
+    if (!c.topology.is_object()) c.topology = Json::object();
+    Json listed = c.topology.contains("nodes") && c.topology["nodes"].is_array() ? c.topology["nodes"] : Json::array();
+    for (const std::string& n : nodes) listed.push_back(n);
+    c.topology["nodes"] = std::move(listed);
+  }
   if (cut > 0) {
     std::string note = "storm: ";
     note += std::to_string(cut);
