@@ -212,6 +212,12 @@ TEST_CASE("kb resolve: records a serve incident's resolution as the route does; 
   CHECK(resolve({"999", "--root-cause", "gpu_fallen_off_bus", "--fix", "f", "--summary", "s", "--by", "ana"}) == 1);
   CHECK(resolve({std::to_string(queued), "--root-cause", "gpu_fallen_off_bus", "--fix", "f", "--summary", "s",
                  "--by", "ana"}) == 1);  // still in triage: refused, as serve's 409
+  // Text that is not UTF-8 (a Latin-1 terminal, a cut paste): a bad flag value, exit 2, not the
+  // JSON writer's "internal error" (exit 1) it was (QA3).
+  CHECK(resolve({sid, "--root-cause", "gpu_fallen_off_bus", "--fix", "reseated\xff", "--summary", "s", "--by", "ana"}) == 2);
+  CHECK(resolve({sid, "--root-cause", "gpu_fallen_off_bus", "--fix", "f", "--summary", "caf\xc3", "--by", "ana"}) == 2);
+  CHECK(resolve({sid, "--root-cause", "gpu_fallen_off_bus", "--fix", "f", "--summary", "s", "--by", "\xe9ric"}) == 2);
+  CHECK(resolve({sid, "--root-cause", "gpu\xff", "--fix", "f", "--summary", "s", "--by", "ana"}) == 2);
   CHECK_FALSE(stored().has_value());
   {  // serve running: the store is locked; a clear error, nothing written
     IncidentStoreOptions so;

@@ -24,6 +24,7 @@
 #include "core/json.h"
 #include "core/parse.h"
 #include "core/time_util.h"
+#include "core/utf8.h"
 #include "knowledge/knowledge_base.h"
 #include "knowledge/miner.h"
 #include "server/cli.h"
@@ -201,6 +202,22 @@ int RunResolve(const Config& config, const KbArgs& a) {
     if (::access(path.c_str(), W_OK) != 0) {
       return ReportError(FailedPreconditionError(path + " is not writable (read-only): nothing was written"));
     }
+  }
+  // Text that is not UTF-8 cannot go into the JSON body below (nlohmann's dump() threw type_error
+  // 316: "internal error", exit 1); serve's route never sees it (its body is parsed JSON). QA3.
+  for (const auto& [flag, text] : {std::pair<const char*, const std::string&>{"--root-cause", a.root_cause},
+                                   {"--fix", a.fix}, {"--summary", a.summary}, {"--by", by}}) {
+    size_t bad = 0;
+    if (IsValidUtf8(text, &bad)) continue;
+    char byte[8];
+    std::snprintf(byte, sizeof(byte), "0x%02X", static_cast<unsigned char>(text[bad]));
+    std::string m = flag;
+    m += ": not UTF-8 text (byte ";
+    m += byte;
+    m += " at offset ";
+    m += std::to_string(bad);
+    m += "): nothing was written";
+    return ReportError(InvalidArgumentError(m));
   }
   auto kb = OpenKb(config);
   if (!kb.ok()) return ReportError(kb.status().WithContext("knowledge base"));
