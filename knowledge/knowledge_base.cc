@@ -1921,7 +1921,10 @@ class KnowledgeBase::Impl {
   Result<std::vector<SearchHit>> Search(const SearchQuery& q) const {
     std::vector<SearchHit> out;
     if (q.k == 0) return out;
-    const size_t depth = std::max<size_t>(q.k * 4, 50);
+    // Each ranker's depth is 4 k, at least 50; saturated so a huge k (a caller's SIZE_MAX) neither
+    // wraps around (to fewer hits than asked) nor makes Dense's 8 x depth wrap (QA3).
+    constexpr size_t kMaxDepth = size_t{1} << 40;
+    const size_t depth = q.k >= kMaxDepth / 4 ? kMaxDepth : std::max<size_t>(q.k * 4, 50);
     std::vector<int64_t> lexical, dense;
     if (q.mode != SearchMode::kDense) {
       lexical = Lexical(q, depth);

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -106,6 +107,28 @@ TEST_CASE("import JSON lines, then search finds the matching incident by each ra
   // The stored incident round-trips its fields.
   CHECK(hits->at(0).incident.verification_steps == std::vector<std::string>{"nccl.p2p_matrix"});
   CHECK(hits->at(0).incident.component == "ib");
+}
+
+TEST_CASE("search with a k beyond the entries returns every match, for each ranker (no huge allocation)") {
+  // `vigil kb search x --k 2147483647` ended in "internal error: std::bad_alloc": the lexical
+  // ranker reserved a heap of 4 k entries (QA3). SIZE_MAX wrapped 4 k around before.
+  auto kb = OpenOrDie(MemoryOptions());
+  auto r = kb->Import(kTestdata + "/incidents.jsonl");
+  REQUIRE_MESSAGE(r.ok(), r.status().ToString());
+  for (size_t k : {size_t{2147483647}, size_t{1} << 40, SIZE_MAX / 2, SIZE_MAX}) {
+    for (auto mode : {SearchMode::kHybrid, SearchMode::kLexical, SearchMode::kDense}) {
+      INFO("k " << k << " mode " << static_cast<int>(mode));
+      SearchQuery q;
+      q.text = "NVRM: Xid (PCI:0000:18:00): 79, GPU has fallen off the bus";
+      q.mode = mode;
+      q.k = k;
+      auto hits = kb->Search(q);
+      REQUIRE(hits.ok());
+      REQUIRE(!hits->empty());
+      CHECK(hits->at(0).incident.id == "t-xid79");
+      CHECK(hits->size() <= 6);
+    }
+  }
 }
 
 TEST_CASE("search filters on category, component and time") {

@@ -345,7 +345,9 @@ std::vector<LexicalIndex::Hit> LexicalIndex::Search(std::span<const std::string>
   for (size_t i = 0; i < n; ++i) prefix[i] = c.terms[i].ub + (i ? prefix[i - 1] : 0);
   std::vector<size_t> pos(n, 0);
   std::vector<std::pair<int64_t, uint32_t>> heap;  // worst on top (max-heap under Better)
-  heap.reserve(depth + 1);
+  // No more hits than documents: `vigil kb search --k 2147483647` asked for a heap of 8.6e9
+  // entries (depth = 4 k) and ended in "internal error: std::bad_alloc" (QA3).
+  heap.reserve(std::min(depth, doc_ids_.size()) + 1);
   int64_t theta = -1;  // score to beat once the heap is full
   bool full = false;
   size_t essential = 0;

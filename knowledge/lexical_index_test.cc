@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -258,6 +259,25 @@ TEST_CASE("MaxScore windows: documents at window edges, sizes around 4096, depth
       }
     }
     CHECK(edge_hits > 100);  // the edge documents are in the results being compared
+  }
+}
+
+TEST_CASE("a depth beyond the documents returns every match, without a heap of that depth") {
+  // KnowledgeBase::Search asks for 4 k (`vigil kb search --k 2147483647`: 8.6e9): the heap was
+  // reserved at the depth asked and threw std::bad_alloc (QA3).
+  LexicalIndex idx;
+  for (int64_t d = 1; d <= 20; ++d) {
+    idx.Add({.id = d, .title = "", .body = d % 2 ? "gpu fell off the bus" : "gpu hot", .incident = true,
+             .category = "a", .component = "", .time_ms = d});
+  }
+  const std::vector<std::string> terms = {"gpu", "bus"};
+  for (size_t depth : {size_t{8589934588}, size_t{1} << 40, SIZE_MAX / 2}) {
+    INFO("depth " << depth);
+    const auto fast = idx.Search(terms, depth, {});
+    const auto slow = idx.SearchExhaustive(terms, depth, {});
+    CHECK(fast.size() == 20);
+    REQUIRE(fast.size() == slow.size());
+    for (size_t i = 0; i < fast.size(); ++i) CHECK(fast[i].id == slow[i].id);
   }
 }
 
