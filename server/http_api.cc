@@ -735,7 +735,20 @@ void HttpApi::Routes() {
       if (method == "DELETE") s.Delete(route.pattern, h);
     }
   }
-  if (options_.extra_routes) options_.extra_routes(WatchedRoutes(s));
+  if (options_.extra_routes) {
+    if (webhook_max > options_.max_body) {
+      // httplib's payload limit is the webhook's: the extra routes (the chat) keep max_body, chunked
+      // bodies included (a Content-Length over it is refused before the body is read, above).
+      options_.extra_routes(WatchedRoutes(s, options_.max_body, [this, webhook_max](const httplib::Request& req,
+                                                                                    httplib::Response& res) {
+        res.status = 413;
+        res.set_content(Dump(ErrorBody(DefaultErrorMessage(req, 413, options_.max_body, webhook_max), "body")),
+                        "application/json");
+      }));
+    } else {
+      options_.extra_routes(WatchedRoutes(s));
+    }
+  }
 }
 
 }  // namespace vigil

@@ -80,7 +80,8 @@ struct HttpApiOptions {
   // POST /api/v1/alerts takes bodies up to this (vigil serve --max-webhook-body: an alert storm's
   // notification); 0 or less than max_body: max_body. Other routes keep max_body (a larger
   // Content-Length is refused 413 before the body is read; a chunked body without one is read up to
-  // this limit and then refused by the API's routes; extra_routes' handlers get it as it is).
+  // this limit and then refused 413, by the API's routes and, through WatchedRoutes' limit, by
+  // extra_routes' handlers).
   size_t max_webhook_body = 0;
   IntakeOptions intake;               // IncidentStore::Intake's (storm grouping)
   int read_timeout_s = 10;            // a client that stalls mid-request is dropped after this

@@ -353,4 +353,41 @@ TEST_CASE("TriageStorm: one diagnosis over the rack's 100 alerts names what they
   REQUIRE(store->Finish((*claimed)->id, d, 1.0).ok());
 }
 
+
+TEST_CASE("HttpApi: with a larger webhook limit, an extra route (the chat's) keeps max_body for a chunked body too") {
+  // httplib's payload limit is the webhook's 1 MiB here, and a chunked body carries no
+  // Content-Length to refuse it by before it is read: the route's own wrapper refuses it.
+  TestServer s(
+      100, true, 16 * 1024, 10, 5,
+      [](WatchedRoutes r) {
+        r.Post("/echo", [](const httplib::Request& req, httplib::Response& res) {
+          res.set_content(std::to_string(req.body.size()), "text/plain");
+        });
+      },
+      [](HttpApiOptions& o) { o.max_webhook_body = 1 << 20; });
+  auto c = s.Client();
+  auto chunked = [&](size_t n) {
+    return c.Post(
+        "/echo",
+        [n, sent = size_t{0}](size_t, httplib::DataSink& sink) mutable {
+          if (sent >= n) {
+            sink.done();
+            return true;
+          }
+          const std::string part(std::min<size_t>(4096, n - sent), 'x');
+          sent += part.size();
+          return sink.write(part.data(), part.size());
+        },
+        "application/json");
+  };
+  auto big = chunked(20 * 1024);
+  REQUIRE(big);
+  CHECK(big->status == 413);
+  CHECK(big->body.find("over the limit of 16384 bytes (vigil serve --max-body)") != std::string::npos);
+  auto small = chunked(8 * 1024);
+  REQUIRE(small);
+  CHECK(small->status == 200);
+  CHECK(small->body == "8192");
+}
+
 }  // namespace vigil
