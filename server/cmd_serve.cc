@@ -280,25 +280,38 @@ CaseDiagnoser MakeCaseDiagnoser(const KnowledgeBase* kb, LlmClient* llm) {
   };
 }
 
+// One triage's sources (the workers' alert and storm triage): the configured probe executor, one per
+// triage (an executor need not be thread-safe; none with --no-probes), and TriageOptions over it.
+struct TriageSources {
+  std::unique_ptr<ProbeExecutor> probes;
+  TriageOptions options;
+};
+Result<TriageSources> MakeTriageSources(const std::string& probe_spec, bool allow_intrusive,
+                                        const KnowledgeBase* kb, LlmClient* llm, const MetricSource* metrics,
+                                        bool no_probes) {
+  TriageSources s;
+  if (!no_probes) {
+    ASSIGN_OR_RETURN(s.probes, MakeProbeExecutor(probe_spec));
+  }
+  s.options.kb = kb;
+  s.options.llm = llm;
+  s.options.metrics = metrics;
+  s.options.probes = s.probes.get();  // the executor lives on the heap: moving TriageSources keeps it
+  s.options.allow_intrusive = allow_intrusive;
+  s.options.now_ms = SystemClock()->NowMs();
+  return s;
+}
+
 // The workers' triage: agents/alert_triage.h with Prometheus at `prometheus_url` (when set) and
-// the configured probe executor, one per triage (an executor need not be thread-safe).
+// the configured probe executor.
 TriageFunction MakeAlertTriage(const Config& config, const KnowledgeBase* kb, LlmClient* llm,
                                const MetricSource* metrics, bool no_probes) {
   const std::string probe_spec = config.GetString("probe_executor");
   const bool allow_intrusive = config.GetBool("allow_intrusive_probes");
   return [=](const Alert& alert) -> Result<Json> {
-    std::unique_ptr<ProbeExecutor> probes;
-    if (!no_probes) {
-      ASSIGN_OR_RETURN(probes, MakeProbeExecutor(probe_spec));
-    }
-    TriageOptions o;
-    o.kb = kb;
-    o.llm = llm;
-    o.metrics = metrics;
-    o.probes = probes.get();
-    o.allow_intrusive = allow_intrusive;
-    o.now_ms = SystemClock()->NowMs();
-    ASSIGN_OR_RETURN(DiagnosisReport report, TriageAlert(alert, o));
+    ASSIGN_OR_RETURN(TriageSources sources,
+                     MakeTriageSources(probe_spec, allow_intrusive, kb, llm, metrics, no_probes));
+    ASSIGN_OR_RETURN(DiagnosisReport report, TriageAlert(alert, sources.options));
     if (no_probes) report.diagnosis.unverified.push_back("probes: not run (vigil serve --no-probes)");
     return report.ToJson();
   };
@@ -310,18 +323,9 @@ StormTriageFunction MakeStormTriage(const Config& config, const KnowledgeBase* k
   const std::string probe_spec = config.GetString("probe_executor");
   const bool allow_intrusive = config.GetBool("allow_intrusive_probes");
   return [=](const StoredIncident& incident) -> Result<Json> {
-    std::unique_ptr<ProbeExecutor> probes;
-    if (!no_probes) {
-      ASSIGN_OR_RETURN(probes, MakeProbeExecutor(probe_spec));
-    }
-    TriageOptions o;
-    o.kb = kb;
-    o.llm = llm;
-    o.metrics = metrics;
-    o.probes = probes.get();
-    o.allow_intrusive = allow_intrusive;
-    o.now_ms = SystemClock()->NowMs();
-    ASSIGN_OR_RETURN(Json report, TriageStorm(incident, o));
+    ASSIGN_OR_RETURN(TriageSources sources,
+                     MakeTriageSources(probe_spec, allow_intrusive, kb, llm, metrics, no_probes));
+    ASSIGN_OR_RETURN(Json report, TriageStorm(incident, sources.options));
     if (no_probes && report.contains("unverified") && report["unverified"].is_array()) {
       report["unverified"].push_back("probes: not run (vigil serve --no-probes)");
     }
