@@ -32,7 +32,7 @@ start_vigil() {
   shift
   start_serve "$log" --data-dir "$DATA" serve --listen 127.0.0.1:0 --no-probes "$@"
 }
-start_vigil "$TMP/vigil.log" --max-body 65536 --read-timeout 1
+start_vigil "$TMP/vigil.log" --max-body 65536 --max-webhook-body 131072 --read-timeout 1
 grep -q 'queue max 1000, 2 triage workers' "$TMP/vigil.log" && passed=$((passed + 1)) || bad "start line: $(cat "$TMP/vigil.log")"
 check "healthz" 0 '"version": "0.1.0"' -- curl -sf "$V/healthz"
 
@@ -121,7 +121,11 @@ check "not JSON" 0 '^400 .*"where": "body"' -- code_of -XPOST "${J[@]}" --data '
 check "no alertname" 0 '^400 .*alerts\[0\]\.labels' -- code_of -XPOST "${J[@]}" \
   --data '{"version":"4","status":"firing","alerts":[{"status":"firing","labels":{"a":"b"},"startsAt":"2026-12-01T00:00:00Z"}]}' "$V/api/v1/alerts"
 head -c 70000 /dev/zero | tr '\0' ' ' >"$TMP/big.json"
-check "413" 0 '^413 .*over the limit of 65536 bytes' -- code_of -XPOST "${J[@]}" --data-binary @"$TMP/big.json" "$V/api/v1/alerts"
+head -c 140000 /dev/zero | tr '\0' ' ' >"$TMP/bigger.json"
+# The webhook route takes up to --max-webhook-body (an alert storm's notification), the others --max-body.
+check "413" 0 '^413 .*over the limit of 65536 bytes \(vigil serve --max-body\)' -- code_of -XPOST "${J[@]}" --data-binary @"$TMP/big.json" "$V/api/v1/diagnose"
+check "webhook over max-body, under max-webhook-body: read" 0 '^400 .*"where": "body"' -- code_of -XPOST "${J[@]}" --data-binary @"$TMP/big.json" "$V/api/v1/alerts"
+check "413 webhook" 0 '^413 .*over the limit of 131072 bytes \(vigil serve --max-webhook-body\)' -- code_of -XPOST "${J[@]}" --data-binary @"$TMP/bigger.json" "$V/api/v1/alerts"
 check "404 route" 0 '^404 .*no route GET /api/v2/alerts' -- code_of "$V/api/v2/alerts"
 check "405" 0 '^405 .*GET is not allowed on /api/v1/alerts; use POST' -- code_of "$V/api/v1/alerts"
 check "id not a number" 0 '^400 .*incident id `abc` is not a number' -- code_of "$V/api/v1/incidents/abc"
