@@ -7727,8 +7727,8 @@ bool JobThrottleSeries(const DiagnosisCase& c, const Topology& topo, const std::
 // kAlertOnlyMaxConfidence (an alert whose logs would show another cause, a confounder, is then never
 // answered wrong with confidence), the summary says "suspected", and `unverified` says that only
 // the alert was read and what would confirm it (the probes that test the category at the answer's
-// place). Any other support (a log read from the cluster, a metric, a probe) lifts it.
-constexpr double kAlertOnlyMaxConfidence = 0.45;
+// place). Any other support (a log read from the cluster, a metric, a probe) lifts it. The cap,
+// kAlertOnlyMaxConfidence, is in builtin_reasoner.h (serve's storm triage uses it too).
 
 // The node an observation places its evidence on when that is another node than the alert's (NA):
 // "" when the observation names no node, the alert names none, or they are one node by any of the

@@ -67,6 +67,12 @@
 
 namespace vigil {
 
+// The most an answer resting on alerts alone may claim (an alert's line, its annotations, the
+// knowledge recalled from its text: a rule's summary of the state, not the state): the built-in
+// reasoner's alert-only cap (builtin_reasoner.cc, "Alert-only answers") and serve's storm triage's
+// (server/storm_triage.cc), one value.
+inline constexpr double kAlertOnlyMaxConfidence = 0.45;
+
 // What the knowledge base knows that bears on one case. Built by GatherKnowledge
 // (diagnosis_agent.h) or by hand in tests.
 struct KnowledgeFacts {

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "agents/builtin_reasoner.h"
 #include "agents/diagnosis_agent.h"
 #include "core/time_util.h"
 
@@ -83,9 +84,6 @@ bool FirstHand(const Evidence& e) {
   }
 }
 
-// The answer's confidence at most when it rests on the alerts alone: the cap agents/builtin_reasoner.cc
-// puts on an answer from one alert alone (kAlertOnlyMaxConfidence).
-constexpr double kAlertsOnlyMaxConfidence = 0.45;
 
 }  // namespace
 
@@ -304,10 +302,10 @@ Result<Json> TriageStorm(const StoredIncident& incident, const TriageOptions& op
                                                       e.supports.end());
     }
     if (!first_hand) {
-      if (d.confidence > kAlertsOnlyMaxConfidence) d.confidence = kAlertsOnlyMaxConfidence;
+      if (d.confidence > kAlertOnlyMaxConfidence) d.confidence = kAlertOnlyMaxConfidence;
       if (!d.hypotheses.empty() && d.hypotheses[0].category == d.root_cause &&
-          d.hypotheses[0].probability > kAlertsOnlyMaxConfidence) {
-        d.hypotheses[0].probability = kAlertsOnlyMaxConfidence;
+          d.hypotheses[0].probability > kAlertOnlyMaxConfidence) {
+        d.hypotheses[0].probability = kAlertOnlyMaxConfidence;
         d.hypotheses[0].rationale += "; capped at 0.45: rests on the storm's alerts alone";
       }
       if (d.summary.rfind("suspected", 0) != 0) alerts_only = "suspected (from the alerts alone, not verified): ";
