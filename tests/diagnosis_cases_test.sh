@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Checks the diagnosis case sets (evals/diagnosis/{dev,holdout,holdout2,...,holdout15,realistic,realistic2,realistic3,realistic4,realistic5,realistic6,realistic7,realistic8,realistic9,realistic10,realistic11,realistic12}) with
+# Checks the diagnosis case sets (evals/diagnosis/{dev,holdout,holdout2,...,holdout15,realistic,realistic2,realistic3,realistic4,realistic5,realistic6,realistic7,realistic8,realistic9,realistic10,realistic11,realistic12,realistic13}) with
 # validate_cases.py, that the committed JSON is what generate_cases.py (dev, holdout), each
-# holdoutN/holdoutN_cases.py, realistic/realistic_cases.py, realistic2/realistic2_cases.py, realistic3/realistic3_cases.py, realistic4/realistic4_cases.py, realistic5/realistic5_cases.py, realistic6/realistic6_cases.py, realistic7/realistic7_cases.py, realistic8/realistic8_cases.py, realistic9/realistic9_cases.py, realistic10/realistic10_cases.py, realistic11/realistic11_cases.py and realistic12/realistic12_cases.py produce, and that the validator rejects broken cases.
+# holdoutN/holdoutN_cases.py, realistic/realistic_cases.py, realistic2/realistic2_cases.py, realistic3/realistic3_cases.py, realistic4/realistic4_cases.py, realistic5/realistic5_cases.py, realistic6/realistic6_cases.py, realistic7/realistic7_cases.py, realistic8/realistic8_cases.py, realistic9/realistic9_cases.py, realistic10/realistic10_cases.py, realistic11/realistic11_cases.py, realistic12/realistic12_cases.py and realistic13/realistic13_cases.py produce, and that the validator rejects broken cases.
 # Run by ctest from the repo root as: bash tests/diagnosis_cases_test.sh <build-dir>
 set -euo pipefail
 PY=${PYTHON:-python3}
@@ -31,9 +31,9 @@ done
 # Megatron and the hardware's own wording), realistic5 (Prometheus series, probe results and Slurm's
 # own view), realistic6 (jobs of 8-512 nodes with whole-job srun output, cascades, alert groups and
 # pre-existing faults; up to 20,000 lines and 1 MiB a case), realistic7 (today's stack's wording, 15
-# alert-first cases), realistic8 (15 pairs of near-twin cases), realistic9 (30 alert-first cases as vigil serve receives them), realistic10 (30 alert-first cases with the Prometheus series around the alert, half of them without the decisive fact), realistic11 (the stack's own error codes and log lines, 10 alert-first and 20 log-first), realistic12 (failures as published reports of large training runs describe them, 10 alert-first and 20 log-first). Each: its generator's output is the committed files (its README aside), and it
+# alert-first cases), realistic8 (15 pairs of near-twin cases), realistic9 (30 alert-first cases as vigil serve receives them), realistic10 (30 alert-first cases with the Prometheus series around the alert, half of them without the decisive fact), realistic11 (the stack's own error codes and log lines, 10 alert-first and 20 log-first), realistic12 (failures as published reports of large training runs describe them, 10 alert-first and 20 log-first), realistic13 (gray failures, misleading loud lines and decisive facts in less standard shapes, 12 alert-first and 18 log-first). Each: its generator's output is the committed files (its README aside), and it
 # validates on its own (at least 24 cases, every category).
-for set in realistic realistic2 realistic3 realistic4 realistic5 realistic6 realistic7 realistic8 realistic9 realistic10 realistic11 realistic12; do
+for set in realistic realistic2 realistic3 realistic4 realistic5 realistic6 realistic7 realistic8 realistic9 realistic10 realistic11 realistic12 realistic13; do
   "$PY" "evals/diagnosis/$set/${set}_cases.py" --out "$tmp/gen/$set" >/dev/null
   diff -r "evals/diagnosis/$set" "$tmp/gen/$set" --exclude='*.py' --exclude=__pycache__ --exclude=README.md >/dev/null ||
     { echo "FAIL: $set/ differs from $set/${set}_cases.py output"; exit 1; }
