@@ -447,6 +447,27 @@ def _line_time(c, line):
     return None
 
 
+# -------------------------------------------------------------------- Alertmanager webhook alert
+def generator_url(expr, prometheus="http://prometheus.monitoring.svc:9090"):
+    """The rule's generatorURL as Prometheus renders it (the expression in `g0.expr=`)."""
+    from urllib.parse import quote
+    return "%s/graph?g0.expr=%s&g0.tab=1" % (prometheus, quote(expr, safe=""))
+
+
+def webhook_alert(c, name, summary, labels, expr, s=0, description=None, severity="warning",
+                  prometheus="http://prometheus.monitoring.svc:9090"):
+    """Sets c's alert to one firing alert as Alertmanager's webhook carries it: labels (alertname,
+    severity first), annotations, startsAt at offset s, endsAt unset, generatorURL, fingerprint."""
+    lab = {"alertname": name, "severity": severity}
+    lab.update({k: str(v) for k, v in labels.items()})
+    ann = {"summary": summary}
+    if description:
+        ann["description"] = description
+    c.alert_obj = {"status": "firing", "labels": lab, "annotations": ann, "startsAt": c.iso(s),
+                   "endsAt": "0001-01-01T00:00:00Z", "generatorURL": generator_url(expr, prometheus),
+                   "fingerprint": "%016x" % c.rng.randrange(1 << 64)}
+
+
 # -------------------------------------------------------------------- background noise
 def interleave(rng, *streams):
     """Merge line lists randomly, keeping each list's own order."""
