@@ -1,11 +1,8 @@
 #!/usr/bin/env python3
 """realistic13: gray failures, misleading loud lines and decisive facts in odd shapes (stdlib only).
 
-Writes case-rl13-01.json ... case-rl13-30.json to this folder (or `--out DIR`); `--table` prints the
-answer key (first evidence, root cause, component, confounder) from the same metadata each case's
-`expected` is checked against; the decisive detail of each case is in README.md. Deterministic: every
-case seeds from its id (casekit.Case). Metric samples are written one series to a line (the set is
-held under 250 KB). Written blind to the reasoner and the knowledge pack (realistic13/README.md).
+Writes case-rl13-01.json ... case-rl13-30.json here (or `--out DIR`); `--table` prints the answer key
+each case's `expected` is checked against (decisive details: README.md). Deterministic (casekit.Case).
 """
 
 import argparse
