@@ -21,11 +21,7 @@ namespace {
 
 // `intrusive`: replay recorded results of intrusive probes too (gpu.gemm, gpu.sdc), as `vigil diagnose
 // --case` does (replayed results only).
-Diagnosis Run(const std::string& text, bool intrusive = false) {
-  auto j = ParseJson(text);
-  REQUIRE_MESSAGE(j.ok(), j.status().message());
-  return testing::RunJsonWithPack(*j, j->value("probes", Json::object()), intrusive);
-}
+Diagnosis Run(const std::string& text, bool intrusive = false) { return testing::RunCaseText(text, intrusive); }
 
 // 32 nodes; rank 0's log reports "data-parallel replicas disagree on param checksum: dp_rank 21
 // (global rank 174)"; gpu.sdc fails on n-22 (rank 174 = n-22, GPU 6) and passes on n-05.

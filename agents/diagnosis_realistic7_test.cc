@@ -19,7 +19,7 @@
 namespace vigil {
 namespace {
 
-Diagnosis Run(const Json& j) { return testing::RunJsonWithPack(j, j.value("probes", Json::object())); }
+Diagnosis Run(const Json& j) { return testing::RunCaseWithOwnProbes(j); }
 
 constexpr int64_t kT0 = 1764662400000;  // 2025-12-02T08:00:00Z, the alert
 

@@ -15,11 +15,7 @@
 namespace vigil {
 namespace {
 
-Diagnosis Run(const std::string& text) {
-  auto j = ParseJson(text);
-  REQUIRE_MESSAGE(j.ok(), j.status().message());
-  return testing::RunJsonWithPack(*j, j->value("probes", Json::object()));
-}
+Diagnosis Run(const std::string& text) { return testing::RunCaseText(text); }
 
 // n-02's GPU 3: two Xid 119 GSP RPC timeouts, then `nvidia-smi -i 3 -q` prints "Unable to determine
 // the device handle for gpu 0000:5D:00.0: Unknown Error"; a corrected AER line 15 min earlier; rank

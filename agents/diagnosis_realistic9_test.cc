@@ -18,7 +18,7 @@
 namespace vigil {
 namespace {
 
-Diagnosis Run(const Json& j) { return testing::RunJsonWithPack(j, j.value("probes", Json::object())); }
+Diagnosis Run(const Json& j) { return testing::RunCaseWithOwnProbes(j); }
 
 // A series of `n` samples a minute apart from t0 with value v.
 Json Series(const std::string& name, const Json& labels, double v, int n = 20) {

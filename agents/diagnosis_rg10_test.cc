@@ -21,14 +21,10 @@
 namespace vigil {
 namespace {
 
-Json Parse(const char* text) {
-  auto j = ParseJson(text, "test case");
-  REQUIRE_MESSAGE(j.ok(), j.status().ToString());
-  return *j;
-}
+Json Parse(const char* text) { return testing::ParseCaseText(text); }
 
 // As `vigil diagnose --case` runs a case: its recorded probes replayed, intrusive ones (gpu.sdc) too.
-Diagnosis Run(const Json& j) { return testing::RunJsonWithPack(j, j.value("probes", Json::object()), true); }
+Diagnosis Run(const Json& j) { return testing::RunCaseWithOwnProbes(j, /*intrusive=*/true); }
 
 TEST_CASE("rg10: a shell command line is a question, not a finding") {
   CHECK(IsShellCommandLine("$ journalctl -k --since '-2h' | grep -c -E 'NVRM: Xid|mlx5.*(down|error)'"));

@@ -19,7 +19,7 @@
 namespace vigil {
 namespace {
 
-Diagnosis Run(const Json& j) { return testing::RunJsonWithPack(j, j.value("probes", Json::object())); }
+Diagnosis Run(const Json& j) { return testing::RunCaseWithOwnProbes(j); }
 
 // realistic7 rl7-27's shape on four nodes: three peers' rail-3 HCA (mlx5_5) lose their connection
 // to n-03, whose kernel log shows its IPoIB netdev ibp158s0 flapping (the netdev's name only).
@@ -203,7 +203,7 @@ Json SlowRankCase(const std::function<Modes(const std::string&)>& modes, const J
           {"topology", {{"nodes", Json::array({"n-01", "n-02", "n-03", "n-04"})}, {"gpus_per_node", 8}}}};
 }
 
-Diagnosis RunIntrusive(const Json& j) { return testing::RunJsonWithPack(j, j.value("probes", Json::object()), true); }
+Diagnosis RunIntrusive(const Json& j) { return testing::RunCaseWithOwnProbes(j, /*intrusive=*/true); }
 
 bool HostEvidence(const Diagnosis& d) {
   for (const Evidence& e : d.evidence) {

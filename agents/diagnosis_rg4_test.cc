@@ -17,7 +17,7 @@
 namespace vigil {
 namespace {
 
-Diagnosis Run(const Json& j) { return testing::RunJsonWithPack(j, j.value("probes", Json::object())); }
+Diagnosis Run(const Json& j) { return testing::RunCaseWithOwnProbes(j); }
 
 using testing::LaunchCase;
 using testing::LaunchMismatch;

@@ -73,7 +73,7 @@ Json HangCase(const std::string& reason, double duration_s) {
   return c;
 }
 
-Diagnosis RunProbes(const Json& j) { return testing::RunJsonWithPack(j, j.value("probes", Json::object()), true); }
+Diagnosis RunProbes(const Json& j) { return testing::RunCaseWithOwnProbes(j, /*intrusive=*/true); }
 
 TEST_CASE("a probe's error is evidence when it says the collective hangs, not when the probe could not run (RG6)") {
   // dev case-036's shape: the all-reduce test completes on n-01 and n-03 and hangs on n-02. cdcfbc6:

@@ -21,15 +21,9 @@
 namespace vigil {
 namespace {
 
-Json Parse(const char* text) {
-  auto j = ParseJson(text, "test case");
-  REQUIRE_MESSAGE(j.ok(), j.status().ToString());
-  return *j;
-}
+Json Parse(const char* text) { return testing::ParseCaseText(text); }
 
-Diagnosis Run(const Json& j, bool intrusive = false) {
-  return testing::RunJsonWithPack(j, j.value("probes", Json::object()), intrusive);
-}
+Diagnosis Run(const Json& j, bool intrusive = false) { return testing::RunCaseWithOwnProbes(j, intrusive); }
 
 // No alert: the watchdog timeouts are glog lines without a year, the Xid 119 that stalled them is
 // in an ISO journal (+01:00) three seconds before the hang began (600 s before the timeouts).

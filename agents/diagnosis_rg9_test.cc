@@ -22,13 +22,9 @@
 namespace vigil {
 namespace {
 
-Json Parse(const char* text) {
-  auto j = ParseJson(text, "test case");
-  REQUIRE_MESSAGE(j.ok(), j.status().ToString());
-  return *j;
-}
+Json Parse(const char* text) { return testing::ParseCaseText(text); }
 
-Diagnosis Run(const Json& j) { return testing::RunJsonWithPack(j, j.value("probes", Json::object())); }
+Diagnosis Run(const Json& j) { return testing::RunCaseWithOwnProbes(j); }
 
 int64_t At(const char* rfc3339) { return ParseRfc3339Ms(rfc3339).value(); }
 

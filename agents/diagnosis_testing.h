@@ -8,6 +8,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -137,6 +138,23 @@ inline Diagnosis RunJsonWithPack(const Json& case_json, Json probes = Json::obje
   ReasonerOptions options;
   options.allow_intrusive = intrusive;
   return BuiltinReasoner(options).Diagnose(*c, *facts, exec->get()).diagnosis;
+}
+
+// A case document written in a test as JSON text; the test fails on a parse error.
+inline Json ParseCaseText(std::string_view text) {
+  auto j = ParseJson(text, "test case");
+  REQUIRE_MESSAGE(j.ok(), j.status().ToString());
+  return *std::move(j);
+}
+
+// RunJsonWithPack with the case's own recorded probes (its "probes" object), as `vigil diagnose
+// --case FILE` runs a case file.
+inline Diagnosis RunCaseWithOwnProbes(const Json& case_json, bool intrusive = false) {
+  return RunJsonWithPack(case_json, case_json.value("probes", Json::object()), intrusive);
+}
+
+inline Diagnosis RunCaseText(std::string_view text, bool intrusive = false) {
+  return RunCaseWithOwnProbes(ParseCaseText(text), intrusive);
 }
 
 }  // namespace vigil::testing
