@@ -1,7 +1,7 @@
 // `vigil serve`: see server/cli.h for the command contract and server/http_api.h for the routes.
 //
 //   vigil serve [--listen HOST:PORT] [--workers N] [--queue-max N] [--max-body BYTES]
-//               [--max-webhook-body BYTES] [--storm-alerts N]
+//               [--max-webhook-body BYTES] [--storm-alerts N] [--storm-rediagnose-interval S]
 //               [--read-timeout S] [--header-timeout S] [--rules PATH]... [--eval-interval S]
 //               [--eval-lag INTERVALS] [--max-series-per-query N]
 //               [--auth-token-file PATH [--metrics-public]]
@@ -61,6 +61,9 @@ struct ServeFlags {
   // notification is larger than --max-body, and Alertmanager drops a notification refused with 413.
   size_t max_webhook_body = AlertmanagerLimits{}.max_body_bytes;
   size_t storm_alerts = 50;  // a webhook of at least this many alerts is grouped (0: never)
+  // A diagnosed storm incident grown by half or to new nodes is diagnosed again at most this often
+  // (IncidentStoreOptions::storm_rediagnose_interval_ms; 0: never).
+  int storm_rediagnose_interval_s = 60;
   int read_timeout_s = 10;
   int header_timeout_s = 20;
   int request_timeout_s = 60;
@@ -380,6 +383,11 @@ CommandRunner SetupServe(CLI::App& sub) {
                  "triaged once over all its alerts; 0: one incident per alert always")
       ->capture_default_str()
       ->check(WholeNumber(0));
+  sub.add_option("--storm-rediagnose-interval", f->storm_rediagnose_interval_s,
+                 "seconds: a diagnosed storm incident that later notifications grew by half or to new nodes is "
+                 "diagnosed again, at most once per this many seconds from its last diagnosis; 0: never")
+      ->capture_default_str()
+      ->check(WholeNumber(0));
   sub.add_option("--read-timeout", f->read_timeout_s,
                  "seconds a client may stall while sending a request before it is dropped")
       ->capture_default_str()
@@ -470,6 +478,7 @@ CommandRunner SetupServe(CLI::App& sub) {
     IncidentStoreOptions store_options;
     store_options.path = IncidentStorePath(data_dir);
     store_options.queue_max = f->queue_max;
+    store_options.storm_rediagnose_interval_ms = int64_t{f->storm_rediagnose_interval_s} * 1000;
     auto store = IncidentStore::Open(store_options);
     if (!store.ok()) return ReportError(store.status());
     if ((*store)->recovered_on_open() > 0) {
@@ -573,6 +582,13 @@ CommandRunner SetupServe(CLI::App& sub) {
         storms += "a webhook of ";
         storms += std::to_string(f->storm_alerts);
         storms += "+ alerts is a storm: one incident per group of alerts (--storm-alerts)";
+        if (f->storm_rediagnose_interval_s > 0) {
+          storms += ", diagnosed again when later alerts grow it by half or to new nodes, at most every ";
+          storms += std::to_string(f->storm_rediagnose_interval_s);
+          storms += " s (--storm-rediagnose-interval)";
+        } else {
+          storms += ", never diagnosed again (--storm-rediagnose-interval 0)";
+        }
       }
       std::fprintf(stderr, "%s\n", storms.c_str());
     }

@@ -594,8 +594,9 @@ void HttpApi::Routes() {
     metrics_->alerts.Inc({"created"}, static_cast<double>(intake->created.size()));
     metrics_->alerts.Inc({"duplicate"}, static_cast<double>(intake->duplicates.size()));
     metrics_->alerts.Inc({"resolved"}, static_cast<double>(intake->resolved.size()));
-    if (!intake->created.empty() && options_.on_queued) options_.on_queued();
+    if ((!intake->created.empty() || !intake->rediagnose.empty()) && options_.on_queued) options_.on_queued();
     Json answer{{"created", intake->created}, {"duplicates", intake->duplicates}, {"resolved", intake->resolved}};
+    if (!intake->rediagnose.empty()) answer["rediagnose"] = intake->rediagnose;  // grown storms, queued again
     if (!intake->storms.empty()) {  // a storm: its alerts grouped into these incidents
       Json storms = Json::array();
       for (const StormIntake& st : intake->storms) {

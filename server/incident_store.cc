@@ -220,6 +220,12 @@ Json StoredIncident::ToJson(bool full) const {
                       {"alerts", storm_alerts},
                       {"firing", storm_firing},
                       {"resolved", storm_alerts - storm_firing}};
+    // How many its diagnosis read (fewer than `alerts` when alerts joined after it; see
+    // StormRediagnoseReason).
+    if (diagnosis.is_object() && diagnosis.contains("storm") && diagnosis["storm"].is_object() &&
+        diagnosis["storm"].contains("alerts")) {
+      j["storm"]["diagnosed_alerts"] = diagnosis["storm"]["alerts"];
+    }
     if (full) {
       Json list = Json::array();
       for (const StormMember& m : members) {
@@ -470,6 +476,94 @@ std::vector<std::string> StormGroups(const std::vector<Alert>& alerts) {
   return out;
 }
 
+std::string StormRediagnoseReason(const Json& diagnosis, int64_t alerts, const std::set<std::string>& nodes,
+                                  double growth) {
+  if (!diagnosis.is_object() || !diagnosis.contains("storm") || !diagnosis["storm"].is_object()) return "";
+  const Json& facts = diagnosis["storm"];
+  const Json* read = facts.contains("alerts_per_node") && facts["alerts_per_node"].is_object()
+                         ? &facts["alerts_per_node"]
+                         : nullptr;
+  if (!facts.contains("alerts") || !facts["alerts"].is_number_integer() || read == nullptr) return "";
+  const int64_t then = facts["alerts"].get<int64_t>();
+  std::vector<std::string> fresh;
+  for (const std::string& n : nodes) {
+    if (!read->contains(n)) fresh.push_back(n);
+  }
+  const bool grown = then > 0 ? static_cast<double>(alerts) >= (1.0 + growth) * static_cast<double>(then) : alerts > 0;
+  if (!grown && fresh.empty()) return "";
+  std::string why = std::to_string(alerts);
+  why += " alerts, ";
+  why += std::to_string(then);
+  why += " when diagnosed";
+  if (then > 0 && alerts != then) {
+    why += " (";
+    why += alerts > then ? "+" : "";
+    why += std::to_string((alerts - then) * 100 / then);
+    why += "%)";
+  }
+  if (!fresh.empty()) {
+    why += "; ";
+    why += std::to_string(fresh.size());
+    why += " new node(s): ";
+    for (size_t i = 0; i < fresh.size() && i < 5; ++i) {
+      if (i) why += ", ";
+      why += fresh[i];
+    }
+    if (fresh.size() > 5) why += ", ...";
+  }
+  return why;
+}
+
+Result<bool> IncidentStore::MaybeRediagnose(int64_t id) {
+  if (options_.storm_rediagnose_interval_ms <= 0) return false;
+  ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, "SELECT state, updated_ms, diagnosis_json, resolved_at_ms, storm_key "
+                                            "FROM incidents WHERE id=?1"));
+  s.Bind(1, id);
+  ASSIGN_OR_RETURN(bool row, s.Step());
+  if (!row || s.Text(0) != "diagnosed" || s.Int(3) != 0 || s.Text(4).empty() || s.IsNull(2)) return false;
+  const int64_t diagnosed_ms = s.Int(1);  // a diagnosed, open incident's last change is its Finish
+  const std::string group = s.Text(4);
+  auto diagnosis = ParseJson(s.Text(2), "diagnosis");
+  if (!diagnosis.ok() || !diagnosis->contains("storm")) return false;
+  ASSIGN_OR_RETURN(kb::Stmt m, Prepare(db_, "SELECT alert_json FROM incident_alerts WHERE incident_id=?1"));
+  m.Bind(1, id);
+  int64_t alerts = 0;
+  std::set<std::string> nodes;
+  while (true) {
+    ASSIGN_OR_RETURN(bool more, m.Step());
+    if (!more) break;
+    ++alerts;
+    auto j = ParseJson(m.Text(0), "member");
+    if (!j.ok()) continue;
+    auto a = FromJson<Alert>(*j, "member");
+    if (a.ok()) nodes.insert(AlertNode(*a).second);
+  }
+  const std::string why = StormRediagnoseReason(*diagnosis, alerts, nodes, options_.storm_rediagnose_growth);
+  if (why.empty()) return false;
+  std::string what = "incident ";
+  what += std::to_string(id);
+  what += " (storm ";
+  what += group;
+  what += ")";
+  ASSIGN_OR_RETURN(kb::Stmt count, Prepare(db_, "SELECT count(*) FROM incidents WHERE state='queued'"));
+  ASSIGN_OR_RETURN(bool counted, count.Step());
+  if (counted && count.Int(0) >= static_cast<int64_t>(options_.queue_max)) {
+    LogWarn("serve", what + ": due to be diagnosed again (" + why + ") but the triage queue is full (" +
+                         std::to_string(count.Int(0)) + " queued, --queue-max " + std::to_string(options_.queue_max) +
+                         "); its diagnosis is kept, and the next notification of the group asks again");
+    return false;
+  }
+  const int64_t now = Now();
+  const int64_t due = std::max(now, diagnosed_ms + options_.storm_rediagnose_interval_ms);
+  ASSIGN_OR_RETURN(kb::Stmt q, Prepare(db_, "UPDATE incidents SET state='queued', attempts=0, error='', "
+                                            "retry_at_ms=?2, updated_ms=?3 WHERE id=?1 AND state='diagnosed'"));
+  q.Bind(1, id).Bind(2, due).Bind(3, now);
+  RETURN_IF_ERROR(q.Run());
+  if (sqlite3_changes(db_) != 1) return false;
+  LogInfo("serve", what + ": queued to be diagnosed again (" + why + "), not before " + FormatRfc3339Ms(due));
+  return true;
+}
+
 Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, const IntakeOptions& options) {
   std::lock_guard lock(mu_);
   RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
@@ -497,6 +591,15 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
                                                     "WHERE id=?1"));
     ASSIGN_OR_RETURN(kb::Stmt resolve_member,
                      Prepare(db_, "UPDATE incident_alerts SET resolved_at_ms=?3 WHERE fingerprint=?1 AND starts_at_ms=?2"));
+    ASSIGN_OR_RETURN(kb::Stmt supersede,
+                     Prepare(db_, "UPDATE incident_alerts SET resolved_at_ms=?3 WHERE incident_id=?1 AND "
+                                  "fingerprint=?2 AND resolved_at_ms=0 AND starts_at_ms < ?3"));
+    ASSIGN_OR_RETURN(kb::Stmt find_instance,
+                     Prepare(db_, "SELECT m.incident_id, i.storm_key FROM incident_alerts m "
+                                  "JOIN incidents i ON i.id = m.incident_id "
+                                  "WHERE m.fingerprint=?1 AND m.resolved_at_ms=0 AND i.resolved_at_ms=0 "
+                                  "ORDER BY m.starts_at_ms DESC LIMIT 1"));
+    std::map<size_t, std::pair<int64_t, std::string>> instance_of;  // fresh alert -> (storm incident, group)
     std::set<int64_t> duplicate_storms, touched_storms;
     std::map<std::string, int64_t> open_storm_of_group;  // an open storm incident holding this request's alerts
     std::vector<size_t> fresh;                           // alerts not recorded before, in order
@@ -535,6 +638,14 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
         }
         continue;
       }
+      // A new instance (another startsAt) of an alert firing in an open storm incident joins it.
+      find_instance.Reset();
+      find_instance.Bind(1, alert.fingerprint);
+      ASSIGN_OR_RETURN(bool instance, find_instance.Step());
+      if (instance) {
+        instance_of.emplace(i, std::make_pair(find_instance.Int(0), find_instance.Text(1)));
+        open_storm_of_group.emplace(find_instance.Text(1), find_instance.Int(0));
+      }
       fresh.push_back(i);
     }
     // Storm groups of the new alerts: of a storm request, or joining an open storm incident.
@@ -556,6 +667,12 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
           .Bind(5, now)
           .Bind(6, resolved_at);
       RETURN_IF_ERROR(insert_member.Run());
+      // A new instance of an alert (same fingerprint, a later startsAt: it ended and fired again,
+      // or Prometheus restarted and lost its for-state) supersedes the incident's earlier firing
+      // one, which Alertmanager will never resolve: it ended when this one started.
+      supersede.Reset();
+      supersede.Bind(1, id).Bind(2, a.fingerprint).Bind(3, a.starts_at_ms);
+      RETURN_IF_ERROR(supersede.Run());
       touched_storms.insert(id);
       return Status::Ok();
     };
@@ -563,6 +680,22 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
       const Alert& alert = alerts[i];
       const bool resolved = alert.state == AlertState::kResolved;
       const int64_t resolved_at = resolved ? (alert.ends_at_ms > 0 ? alert.ends_at_ms : now) : 0;
+      if (auto inst = instance_of.find(i); inst != instance_of.end()) {  // its earlier instance's incident
+        const int64_t id = inst->second.first;
+        const std::string& g = inst->second.second;
+        auto it = std::find_if(out.storms.begin(), out.storms.end(), [id](const StormIntake& st) { return st.incident == id; });
+        if (it == out.storms.end()) {
+          StormIntake si;
+          si.incident = id;
+          si.group = g;
+          storm_index.emplace(g, out.storms.size());
+          out.storms.push_back(si);
+          it = out.storms.end() - 1;
+        }
+        ++it->new_alerts;
+        RETURN_IF_ERROR(add_member(id, alert));
+        continue;
+      }
       if (!groups.empty()) {
         const std::string& g = groups[i];
         auto done = storm_index.find(g);
@@ -656,6 +789,16 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
                                       " (--queue-max); nothing of this request was recorded, retry later");
       }
     }
+    // Storm incidents this request added to or repeated: diagnosed again when they grew (see
+    // the file comment), in order.
+    std::set<int64_t> grown(duplicate_storms.begin(), duplicate_storms.end());
+    for (const StormIntake& si : out.storms) {
+      if (!si.created) grown.insert(si.incident);
+    }
+    for (int64_t id : grown) {
+      ASSIGN_OR_RETURN(bool queued, MaybeRediagnose(id));
+      if (queued) out.rediagnose.push_back(id);
+    }
     return out;
   }();
   if (!result.ok()) {
@@ -747,7 +890,9 @@ Result<std::optional<StoredIncident>> IncidentStore::ClaimNext() {
 Status IncidentStore::SetState(int64_t id, std::string_view from, std::string_view to, const Json* diagnosis,
                                std::string_view error, double seconds) {
   std::lock_guard lock(mu_);
-  ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, "UPDATE incidents SET state=?2, updated_ms=?3, diagnosis_json=?4, "
+  // No diagnosis given (failed, queued again): an earlier one (a storm's, diagnosed again) is kept.
+  ASSIGN_OR_RETURN(kb::Stmt s, Prepare(db_, "UPDATE incidents SET state=?2, updated_ms=?3, "
+                                            "diagnosis_json=coalesce(?4, diagnosis_json), "
                                             "error=?5, triage_seconds=?6 WHERE id=?1 AND state=?7"));
   s.Bind(1, id).Bind(2, to).Bind(3, Now()).Bind(5, error).Bind(6, seconds).Bind(7, from);
   if (diagnosis) s.Bind(4, DumpJson(*diagnosis));  // else NULL
@@ -759,7 +904,11 @@ Status IncidentStore::SetState(int64_t id, std::string_view from, std::string_vi
 }
 
 Status IncidentStore::Finish(int64_t id, const Json& diagnosis, double seconds) {
-  return SetState(id, "running", "diagnosed", &diagnosis, "", seconds);
+  RETURN_IF_ERROR(SetState(id, "running", "diagnosed", &diagnosis, "", seconds));
+  // A storm's alerts that joined while it was triaged (see the file comment).
+  std::lock_guard lock(mu_);
+  if (auto r = MaybeRediagnose(id); !r.ok()) LogWarn("serve", "incident " + std::to_string(id) + ": " + r.status().message());
+  return Status::Ok();
 }
 
 Status IncidentStore::Fail(int64_t id, std::string_view error, double seconds) {

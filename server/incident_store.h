@@ -42,6 +42,18 @@
 // incident, whatever the request's size. The queue bound counts incidents, so a grouped storm of
 // thousands of alerts takes a few places.
 //
+// Re-diagnosis (STORM2, 2026-12-03): Alertmanager re-sends a group with alerts added, and a
+// diagnosed storm incident then has more members than its diagnosis read. When an Intake call
+// joins alerts to (or repeats alerts of) an open, diagnosed storm incident, or Finish stores a
+// storm diagnosis while alerts joined during its triage, StormRediagnoseReason decides: due when
+// the members are half as many again as the diagnosis read (storm_rediagnose_growth) or a member
+// is on a node the diagnosis did not read. Due: the incident is queued again (state `queued`,
+// attempts 0, its earlier diagnosis kept and shown until the new one is stored; a failed
+// re-diagnosis keeps it too) with retry_at = its last diagnosis + storm_rediagnose_interval_ms, so
+// at most once per interval per incident, and only when the queue has room (queued < queue_max;
+// else it stays diagnosed and the next notification of its group asks again). Logged with the
+// reason; `IntakeResult::rediagnose` lists it.
+//
 // Fairness: ClaimNext goes round-robin over requests (batches): the oldest due incident of the
 // batch whose last triage started longest ago (a batch never claimed from first; then the oldest
 // batch): an incident of a small webhook waits for at most the triages already running, not behind
@@ -58,6 +70,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -157,6 +170,9 @@ struct IntakeResult {
                                     // storm incident once however many of its alerts came again
   std::vector<int64_t> resolved;    // incidents marked resolved by this call
   std::vector<StormIntake> storms;  // storm incidents created or joined by this call
+  // Diagnosed storm incidents this call queued again (StormRediagnoseReason): more alerts than the
+  // diagnosis read, or new nodes. Each is claimed no earlier than its retry_at.
+  std::vector<int64_t> rediagnose;
 };
 
 struct IntakeOptions {
@@ -170,6 +186,16 @@ struct IntakeOptions {
 // (agents/alert_triage.h AlertNode); "job=<job>" for an alert on no node; "other" without a job.
 std::vector<std::string> StormGroups(const std::vector<Alert>& alerts);
 
+// Why a diagnosed storm incident is to be diagnosed again, or "" when not (see the file comment,
+// "Re-diagnosis"): `diagnosis` is the stored report JSON, whose `storm` facts (storm_triage.h
+// StormFacts: `alerts`, `alerts_per_node`) say what the diagnosis read; `alerts` and `nodes` are
+// the incident's members now. Due when alerts >= (1 + growth) x the alerts read (growth 0.5: half
+// as many again), or when a member is on a node the diagnosis did not read (a node name not in
+// `alerts_per_node`). A diagnosis without `storm` facts (triaged as its lead alert alone) is never
+// re-diagnosed: "". E.g. "24 alerts, 16 when diagnosed (+50%); 2 new node(s): n5, n6".
+std::string StormRediagnoseReason(const Json& diagnosis, int64_t alerts, const std::set<std::string>& nodes,
+                                  double growth);
+
 // `<data_dir>/incidents.db`: where `vigil serve` keeps its incidents and `vigil kb resolve` finds them.
 std::string IncidentStorePath(const std::string& data_dir);
 
@@ -177,6 +203,10 @@ struct IncidentStoreOptions {
   std::string path;                    // the SQLite file; its folder must exist (IncidentStorePath)
   size_t queue_max = 1000;             // queued incidents at most (>= 1)
   std::function<int64_t()> now_ms;     // nullptr: the system clock
+  // Re-diagnosis of a diagnosed storm incident that more alerts joined (see the file comment):
+  // at most once per this many ms per incident (from its last diagnosis); 0: never.
+  int64_t storm_rediagnose_interval_ms = 60'000;
+  double storm_rediagnose_growth = 0.5;  // StormRediagnoseReason's growth
 };
 
 class IncidentStore {
@@ -241,6 +271,9 @@ class IncidentStore {
   Status Exec(std::string_view sql) const;
   // Storm members (mu_ held): counts always, the alerts with `full`.
   Status LoadMembers(StoredIncident& r, bool full) const;
+  // Queues diagnosed storm incident `id` again when StormRediagnoseReason says so and the queue
+  // has room (mu_ held); true when it did.
+  Result<bool> MaybeRediagnose(int64_t id);
   Status SetState(int64_t id, std::string_view from, std::string_view to, const Json* diagnosis,
                   std::string_view error, double seconds);
 
