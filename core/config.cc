@@ -28,6 +28,8 @@ constexpr ConfigOption kOptions[] = {
      "address the HTTP server listens on", ""},
     {"max_series_per_query", "--max-series-per-query", "VIGIL_MAX_SERIES_PER_QUERY", "10000", ConfigType::kString,
      "series one Prometheus read of `vigil serve --rules` asks at most (a select matching more is read in shards): a whole number from 1 to 100000, checked by serve; serve's --max-series-per-query overrides it", ""},
+    {"incident_cache_bytes", "--incident-cache-bytes", "VIGIL_INCIDENT_CACHE_BYTES", "33554432", ConfigType::kString,
+     "bytes of knowledge-base incidents `vigil serve` keeps in memory once read (a storm's triage reads the same ones for each alert): a whole number from 0 (no cache) to 1099511627776 (1 TiB), no unit, checked by serve; serve's --incident-cache-bytes overrides it", ""},
     // LLM
     {"llm_url", "--llm-url", "VIGIL_LLM_URL", "", ConfigType::kUrl,
      "OpenAI-compatible endpoint (vLLM, llama.cpp, Ollama, OpenAI, Azure deployment URL); empty = built-in reasoner", ""},

@@ -2,6 +2,7 @@
 //
 //   vigil serve [--listen HOST:PORT] [--workers N] [--queue-max N] [--max-body BYTES]
 //               [--max-webhook-body BYTES] [--storm-alerts N] [--storm-rediagnose-interval S]
+//               [--incident-cache-bytes BYTES]
 //               [--read-timeout S] [--header-timeout S] [--rules PATH]... [--eval-interval S]
 //               [--eval-lag INTERVALS] [--max-series-per-query N]
 //               [--auth-token-file PATH [--metrics-public]]
@@ -64,6 +65,10 @@ struct ServeFlags {
   // A diagnosed storm incident grown by half or to new nodes is diagnosed again at most this often
   // (IncidentStoreOptions::storm_rediagnose_interval_ms; 0: never).
   int storm_rediagnose_interval_s = 60;
+  // The knowledge base's incident cache (KnowledgeOptions::incident_cache_bytes), and where the
+  // value came from (serve's flag, else the incident_cache_bytes setting).
+  size_t incident_cache_bytes = KnowledgeOptions{}.incident_cache_bytes;
+  std::string incident_cache_bytes_from = "--incident-cache-bytes";
   int read_timeout_s = 10;
   int header_timeout_s = 20;
   int request_timeout_s = 60;
@@ -359,6 +364,82 @@ std::string MaxSeriesPerQueryProblem(const std::string& text) {
   return why;
 }
 
+// The largest --incident-cache-bytes: 1 TiB (a cache past the machine's memory is a typo, and
+// a value this size still fits size_t's arithmetic in the cache's bookkeeping).
+constexpr uint64_t kMostIncidentCacheBytes = uint64_t{1} << 40;
+
+// Why `text` is not an incident_cache_bytes (serve's flag and the setting), or "": a whole number
+// of bytes from 0 (no cache) to kMostIncidentCacheBytes, without a unit (no other byte flag of
+// serve takes one: --max-body 1048576).
+std::string IncidentCacheBytesProblem(const std::string& text) {
+  const std::optional<uint64_t> v = text.empty() || text[0] == '+' ? std::nullopt : ParseUint(text);
+  std::string why;
+  if (v && *v <= kMostIncidentCacheBytes) return why;
+  if (v) {
+    why = "`";
+    why += text;
+    why += "` is over ";
+    why += std::to_string(kMostIncidentCacheBytes);
+    why += " (1 TiB)";
+    return why;
+  }
+  why = "must be a whole number of bytes from 0 (no cache) to ";
+  why += std::to_string(kMostIncidentCacheBytes);
+  why += ", got `";
+  why += text;
+  why += "`";
+  // "64MiB", "32M", "1e6": a number with a unit or an exponent.
+  size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  if (digits > 0 && digits < text.size()) {
+    const std::string unit = text.substr(digits);
+    const std::optional<uint64_t> number = ParseUint(text.substr(0, digits));
+    uint64_t scale = 0;
+    if (unit == "K" || unit == "KiB" || unit == "k") scale = uint64_t{1} << 10;
+    if (unit == "M" || unit == "MiB") scale = uint64_t{1} << 20;
+    if (unit == "G" || unit == "GiB") scale = uint64_t{1} << 30;
+    if (unit == "KB" || unit == "kB") scale = 1000;
+    if (unit == "MB") scale = 1000 * 1000;
+    if (unit == "GB") scale = 1000 * 1000 * 1000;
+    why += " (no unit: bytes";
+    if (scale > 0 && number && *number <= kMostIncidentCacheBytes / scale) {
+      why += ", e.g. ";
+      why += std::to_string(*number * scale);
+      why += " for ";
+      why += text;
+    }
+    why += ")";
+  }
+  return why;
+}
+
+// A whole-number setting that serve's flag of the same name overrides (max_series_per_query,
+// incident_cache_bytes): its value (as written) checked with `problem`, the flag's check, whatever
+// overrides it (InvalidArgument naming the setting and where it came from); without the flag,
+// `value` and `from` ("<name>, <source>", for the start-up line) are set from it.
+Status ApplyNumberSetting(const Config& config, const char* name, std::string (*problem)(const std::string&),
+                          const CLI::Option& flag, size_t& value, std::string& from) {
+  const std::string& text = config.GetString(name);
+  if (std::string why = problem(text); !why.empty()) {
+    std::string m = "invalid value `";
+    m += text;
+    m += "` for ";
+    m += name;
+    m += " (from ";
+    m += config.SourceOf(name);
+    m += "): ";
+    m += why;
+    return InvalidArgumentError(m);
+  }
+  if (flag.count() == 0) {
+    value = static_cast<size_t>(*ParseUint(text));
+    from = name;
+    from += ", ";
+    from += config.SourceOf(name);
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 CommandRunner SetupServe(CLI::App& sub) {
@@ -388,6 +469,13 @@ CommandRunner SetupServe(CLI::App& sub) {
                  "diagnosed again, at most once per this many seconds from its last diagnosis; 0: never")
       ->capture_default_str()
       ->check(WholeNumber(0));
+  CLI::Option* cache_flag =
+      sub.add_option("--incident-cache-bytes", f->incident_cache_bytes,
+                     "bytes of knowledge-base incidents kept in memory once read (a storm's triage reads the same "
+                     "ones for each alert); a whole number from 0 (no cache) to 1 TiB, no unit; overrides the "
+                     "incident_cache_bytes setting")
+          ->capture_default_str()
+          ->check(CLI::Validator([](std::string& text) -> std::string { return IncidentCacheBytesProblem(text); }, ""));
   sub.add_option("--read-timeout", f->read_timeout_s,
                  "seconds a client may stall while sending a request before it is dropped")
       ->capture_default_str()
@@ -429,7 +517,7 @@ CommandRunner SetupServe(CLI::App& sub) {
                  "the chat page needs `Authorization: Bearer <token>`; SIGHUP reloads it");
   sub.add_flag("--metrics-public", f->metrics_public,
                "with --auth-token-file, GET /metrics needs no token (a Prometheus without credentials)");
-  return [f, per_query_flag](const Config& config) -> int {
+  return [f, per_query_flag, cache_flag](const Config& config) -> int {
     // SIGINT / SIGTERM are blocked in every thread (the knowledge base and httplib start some)
     // and taken by this one with sigtimedwait below.
     sigset_t signals;
@@ -441,25 +529,18 @@ CommandRunner SetupServe(CLI::App& sub) {
     if (f->metrics_public && f->auth_token_file.empty()) {
       return ReportError(InvalidArgumentError("--metrics-public needs --auth-token-file (without it every route is public)"));
     }
-    // The max_series_per_query setting (config file, VIGIL_MAX_SERIES_PER_QUERY, or the global
-    // flag) is checked as serve's flag is, with the same words, whatever overrides it; serve's
-    // --max-series-per-query overrides it.
-    {
-      const std::string& text = config.GetString("max_series_per_query");
-      if (std::string why = MaxSeriesPerQueryProblem(text); !why.empty()) {
-        std::string m = "invalid value `";
-        m += text;
-        m += "` for max_series_per_query (from ";
-        m += config.SourceOf("max_series_per_query");
-        m += "): ";
-        m += why;
-        return ReportError(InvalidArgumentError(m));
-      }
-      if (per_query_flag->count() == 0) {
-        f->max_series_per_query = static_cast<size_t>(*ParseUint(text));
-        f->max_series_per_query_from = "max_series_per_query, ";
-        f->max_series_per_query_from += config.SourceOf("max_series_per_query");
-      }
+    // The max_series_per_query and incident_cache_bytes settings (config file, VIGIL_*, or the
+    // global flag) are checked as serve's flags are, with the same words, whatever overrides them;
+    // serve's --max-series-per-query / --incident-cache-bytes override them.
+    if (Status st = ApplyNumberSetting(config, "max_series_per_query", MaxSeriesPerQueryProblem, *per_query_flag,
+                                       f->max_series_per_query, f->max_series_per_query_from);
+        !st.ok()) {
+      return ReportError(st);
+    }
+    if (Status st = ApplyNumberSetting(config, "incident_cache_bytes", IncidentCacheBytesProblem, *cache_flag,
+                                       f->incident_cache_bytes, f->incident_cache_bytes_from);
+        !st.ok()) {
+      return ReportError(st);
     }
     std::unique_ptr<AuthTokens> auth;
     if (!f->auth_token_file.empty()) {
@@ -485,7 +566,9 @@ CommandRunner SetupServe(CLI::App& sub) {
       LogWarn("serve", std::to_string((*store)->recovered_on_open()) +
                            " incident(s) left running by an earlier process were queued again");
     }
-    auto kb = KnowledgeBase::Open(KnowledgeOptionsFromConfig(config));
+    KnowledgeOptions kb_options = KnowledgeOptionsFromConfig(config);
+    kb_options.incident_cache_bytes = f->incident_cache_bytes;
+    auto kb = KnowledgeBase::Open(kb_options);
     if (!kb.ok()) return ReportError(kb.status().WithContext("knowledge base"));
     auto llm = MakeLlmClient(config);
     if (!llm.ok()) return ReportError(llm.status());
@@ -553,7 +636,17 @@ CommandRunner SetupServe(CLI::App& sub) {
     api_options.extra_route_paths = ChatRoutePaths();  // /metrics labels them by name
     // The online detection's vigil_detection_* families go into /metrics (one path to scrape).
     OnlineDetection* detection = online.detection.get();
-    if (detection != nullptr) api_options.extra_metrics = [detection](std::string& out) { detection->WriteMetrics(out); };
+    // The knowledge base's incident cache (--incident-cache-bytes): its budget and what it holds.
+    api_options.extra_metrics = [detection, cache = kb->get()](std::string& out) {
+      const IncidentCacheUsage usage = cache->IncidentCache();
+      WriteGauge(out, "vigil_knowledge_incident_cache_bytes",
+                 "bytes of knowledge-base incidents held in memory (used) and the most it holds (budget: "
+                 "--incident-cache-bytes)",
+                 {"kind"}, {{{"budget"}, static_cast<double>(usage.budget)}, {{"used"}, static_cast<double>(usage.bytes)}});
+      WriteGauge(out, "vigil_knowledge_incident_cache_incidents", "knowledge-base incidents held in memory", {},
+                 {{{}, static_cast<double>(usage.incidents)}});
+      if (detection != nullptr) detection->WriteMetrics(out);
+    };
     HttpApi api(api_options);
     worker_options.on_done = [&api](std::string_view outcome, double seconds) {
       api.metrics().triages.Inc({std::string(outcome)});
@@ -589,6 +682,13 @@ CommandRunner SetupServe(CLI::App& sub) {
         } else {
           storms += ", never diagnosed again (--storm-rediagnose-interval 0)";
         }
+      }
+      if (f->incident_cache_bytes != KnowledgeOptions{}.incident_cache_bytes) {
+        storms += "; knowledge-base incident cache ";
+        storms += f->incident_cache_bytes == 0 ? std::string("off") : std::to_string(f->incident_cache_bytes) + " bytes";
+        storms += " (";
+        storms += f->incident_cache_bytes_from;
+        storms += ")";
       }
       std::fprintf(stderr, "%s\n", storms.c_str());
     }
