@@ -1,6 +1,7 @@
 #include "server/storm_triage.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <optional>
 #include <set>
@@ -9,6 +10,8 @@
 
 #include "agents/builtin_reasoner.h"
 #include "agents/diagnosis_agent.h"
+#include "connectors/alertmanager.h"
+#include "core/time_series.h"
 #include "core/time_util.h"
 
 namespace vigil {
@@ -84,6 +87,91 @@ bool FirstHand(const Evidence& e) {
   }
 }
 
+
+// "%.6g" of a value, as one alert's triage writes its expression's values.
+std::string Num(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  return buf;
+}
+
+// The storm's alert expressions (the `g0.expr` of each alert's generatorURL), each evaluated once
+// over the window of the alerts that carry it: [earliest startsAt - lookback, latest startsAt +
+// after) clipped to now. Evaluated for the storm as a whole: the representative (the expression's
+// earliest alert) is asked without its node labels, so EvaluateAlertExpression keeps the series
+// of every node (up to max_expression_series, the cut said) instead of the representative's own.
+// Each kept series is a metric evidence item of weight 0 (context, as in one alert's triage: the
+// reasoner does not count it), the notes go to `notes`, and `trace` gets one row per expression.
+void EvaluateStormExpressions(const std::vector<Alert>& alerts, const TriageOptions& options,
+                              std::vector<Evidence>& context, std::vector<std::string>& notes, Json& trace) {
+  struct Use {
+    const Alert* first = nullptr;
+    int64_t earliest = 0, latest = 0;
+    size_t alerts = 0;
+  };
+  std::vector<std::pair<std::string, Use>> uses;  // in the order first seen (alerts: startsAt order)
+  for (const Alert& a : alerts) {
+    const std::string expr = ExpressionFromGeneratorUrl(AlertGeneratorUrl(a));
+    if (expr.empty()) continue;
+    auto it = std::find_if(uses.begin(), uses.end(), [&](const auto& u) { return u.first == expr; });
+    if (it == uses.end()) {
+      uses.emplace_back(expr, Use{&a, a.starts_at_ms, a.starts_at_ms, 0});
+      it = uses.end() - 1;
+    }
+    Use& u = it->second;
+    ++u.alerts;
+    if (a.starts_at_ms > 0 && (u.earliest == 0 || a.starts_at_ms < u.earliest)) u.earliest = a.starts_at_ms;
+    u.latest = std::max(u.latest, a.starts_at_ms);
+  }
+  for (const auto& [expr, u] : uses) {
+    Alert whole = *u.first;
+    for (auto it = whole.labels.begin(); it != whole.labels.end();) {  // no node: every node's series kept
+      it = it->first == "alertname" || !PerAlertLabel(it->first) ? std::next(it) : whole.labels.erase(it);
+    }
+    whole.starts_at_ms = u.earliest;
+    int64_t start = u.earliest > 0 ? std::max<int64_t>(1, u.earliest - options.lookback_ms) : 0;
+    int64_t end = u.latest > 0 ? u.latest + options.after_ms : 0;
+    if (options.now_ms > 0 && end > options.now_ms + 1) end = options.now_ms + 1;
+    // The grid's last point at end - 1 (now, or the latest alert's window end): a series younger
+    // than one step, as an alert that joined a minute ago has, falls between the points of a grid
+    // that starts at `start` (seen: 16 of 32 series returned). The same step as
+    // EvaluateAlertExpression's (the live source's, else 15 s); start moves back less than a step.
+    const auto* live = dynamic_cast<const LiveTriageSource*>(options.metrics);
+    const int64_t step = options.expression_step_ms > 0                       ? options.expression_step_ms
+                         : live != nullptr && live->expression_step_ms() > 0 ? live->expression_step_ms()
+                                                                              : 15'000;
+    if (start > 0 && end - 1 > start) start = end - 1 - (end - 1 - start + step - 1) / step * step;
+    const ExpressionReading r = EvaluateAlertExpression(whole, options, start, end);
+    std::string of = " (once for the storm's ";
+    of += std::to_string(u.alerts);
+    of += u.alerts == 1 ? " alert)" : " alerts)";
+    for (const std::string& n : r.notes) notes.push_back(n + of);
+    Json row{{"expr", expr}, {"alerts", u.alerts}, {"series_returned", r.returned}, {"series_kept", r.series.size()}};
+    trace.push_back(std::move(row));
+    for (const ExpressionSeries& e : r.series) {
+      Evidence ev;
+      ev.kind = EvidenceKind::kMetric;
+      ev.source = (options.expression_source.empty() ? std::string("prometheus") : options.expression_source);
+      ev.source += " query_range";
+      const std::string where = FormatSeriesId("", e.labels);
+      ev.detail = "alert expression `";
+      ev.detail += expr;
+      ev.detail += "` on ";
+      ev.detail += where;
+      ev.detail += of;
+      ev.detail += ": ";
+      ev.detail += e.has_at_start ? Num(e.at_start) + " at the earliest startsAt" : std::string("no value at the earliest startsAt");
+      ev.detail += ", peak ";
+      ev.detail += Num(e.peak);
+      ev.detail += " at ";
+      ev.detail += FormatRfc3339Ms(e.peak_ms);
+      ev.time_ms = e.has_at_start ? e.at_start_ms : e.peak_ms;
+      ev.value = e.has_at_start ? e.at_start : e.peak;
+      ev.weight = 0;
+      context.push_back(std::move(ev));
+    }
+  }
+}
 
 }  // namespace
 
@@ -277,6 +365,13 @@ Result<DiagnosisCase> BuildStormCase(const StoredIncident& incident, const Triag
 
 Result<Json> TriageStorm(const StoredIncident& incident, const TriageOptions& options, size_t max_member_lines) {
   ASSIGN_OR_RETURN(DiagnosisCase c, BuildStormCase(incident, options, max_member_lines));
+  std::vector<Evidence> context;
+  Json expressions = Json::array();
+  {
+    std::vector<std::string> notes;
+    EvaluateStormExpressions(StormAlerts(incident), options, context, notes, expressions);
+    for (std::string& n : notes) c.notes.push_back(std::move(n));
+  }
   size_t lines = 0;
   for (const CaseLog& l : c.logs) {
     if (l.source.ends_with("/alertmanager co-firing alerts")) lines += l.lines.size();
@@ -361,13 +456,28 @@ Result<Json> TriageStorm(const StoredIncident& incident, const TriageOptions& op
   }
   note += "every alert is listed in the incident's members (alerts per node: `storm.alerts_per_node`)";
   report.diagnosis.unverified.insert(report.diagnosis.unverified.begin(), std::move(note));
+  {  // the expressions' series: context evidence after the reasoner's (ids t1, t2, ... not taken)
+    std::set<std::string> ids_used;
+    for (const Evidence& e : report.diagnosis.evidence) ids_used.insert(e.id);
+    size_t next_id = 1;
+    for (Evidence& e : context) {
+      std::string id;
+      do {
+        id = "t";
+        id += std::to_string(next_id++);
+      } while (ids_used.count(id) > 0);
+      e.id = std::move(id);
+      report.diagnosis.evidence.push_back(std::move(e));
+    }
+  }
   Json j = report.ToJson();
   j["storm"] = facts;
   Json trace = Json::array();
   trace.push_back(Json{{"agent", "storm_triage"},
                        {"group", incident.storm_key},
                        {"lead", incident.alert.fingerprint},
-                       {"member_lines", lines}});
+                       {"member_lines", lines},
+                       {"expressions", std::move(expressions)}});
   if (j.contains("trace") && j["trace"].is_array()) {
     for (Json& t : j["trace"]) trace.push_back(std::move(t));
   }

@@ -16,6 +16,10 @@
 // put in front: `storm` in the report JSON, the summary starting "storm of N alerts on K nodes
 // (XidError x224, ...) sharing rack=r7, cluster=train-a; earliest: XidError on node-00 GPU 0 at
 // ...: " and a first `unverified` note naming what they share and saying to look there first.
+// Each distinct alert expression of the members (generatorURL's g0.expr) is evaluated once through
+// `options.evaluate_expression` over the window of the alerts carrying it (its grid's last point at
+// the window's end), for every node's series: context evidence of weight 0, notes, and
+// `expressions` in the storm_triage trace row (server/README.md, "Alert storms").
 // Ownership: everything in TriageOptions is borrowed. Thread safety: as TriageAlert.
 #pragma once
 

@@ -8,7 +8,8 @@
 #     of rack r7 (value 79); Prometheus scrapes it every 1 s and its rule GpuXidError (> 0) fires for
 #     all 16 series; Alertmanager (group_by [rack]) sends them in one notification to
 #     `vigil serve --storm-alerts 10 --storm-rediagnose-interval 1`: one storm incident, 16 members
-#     on 4 nodes, diagnosed as one (component rack=r7, "storm of 16 alerts on 4 nodes");
+#     on 4 nodes, diagnosed as one (component rack=r7, "storm of 16 alerts on 4 nodes"), the alerts'
+#     one expression evaluated once against that Prometheus (vigil --prometheus-url): 16 series;
 #  3. four more nodes of the rack start failing (the exposition grows to 32 series): Alertmanager
 #     re-sends the group with 32 alerts, they join the incident, and it is diagnosed again
 #     (storm.diagnosed_alerts 32, "storm of 32 alerts on 8 nodes");
@@ -63,7 +64,8 @@ start_ready exporter "$TMP/exporter.log" "$PY" "$HERE/lib/exporter.py" "{PORT}" 
 EXPORTER_PORT=$READY_PORT
 
 printf '{"incident_cache_bytes": 1048576}\n' >"$TMP/config.json"
-start_serve "$TMP/vigil.log" --config "$TMP/config.json" --data-dir "$DATA" serve --listen 127.0.0.1:0 --no-probes \
+PROM_PORT=$(free_port)  # Prometheus is started below, once Alertmanager's port is known
+start_serve "$TMP/vigil.log" --config "$TMP/config.json" --data-dir "$DATA" --prometheus-url "http://127.0.0.1:$PROM_PORT" serve --listen 127.0.0.1:0 --no-probes \
   --storm-alerts 10 --storm-rediagnose-interval 1
 grep -q "a webhook of 10+ alerts is a storm: one incident per group of alerts (--storm-alerts), diagnosed again when later alerts grow it by half or to new nodes, at most every 1 s (--storm-rediagnose-interval); knowledge-base incident cache 1048576 bytes (incident_cache_bytes, config file $TMP/config.json)" "$TMP/vigil.log" &&
   passed=$((passed + 1)) || bad "start line: $(cat "$TMP/vigil.log")"
@@ -103,9 +105,13 @@ scrape_configs:
       - targets: ['127.0.0.1:$EXPORTER_PORT']
 EOF
 promtool check rules "$TMP/rules/xid.yml" >"$TMP/promtool.log" 2>&1 || { cat "$TMP/promtool.log"; echo "FAIL promtool check rules"; exit 1; }
-start_ready prometheus "$TMP/prometheus.log" prometheus --config.file="$TMP/prometheus.yml" \
-  --storage.tsdb.path="$TMP/tsdb" --web.listen-address="127.0.0.1:{PORT}"
-PROM_URL=$READY_URL
+# On the port vigil was given (start_ready picks its own): started here, waited for up to 30 s.
+prometheus --config.file="$TMP/prometheus.yml" --storage.tsdb.path="$TMP/tsdb" \
+  --web.listen-address="127.0.0.1:$PROM_PORT" >"$TMP/prometheus.log" 2>&1 &
+PIDS+=($!)
+PROM_URL="http://127.0.0.1:$PROM_PORT"
+for _ in $(seq 300); do curl -sf "$PROM_URL/-/ready" >/dev/null 2>&1 && break; sleep 0.1; done
+curl -sf "$PROM_URL/-/ready" >/dev/null 2>&1 || { tail -20 "$TMP/prometheus.log"; echo "FAIL prometheus did not start on $PROM_PORT"; exit 1; }
 
 # One storm incident with the 16 alerts, diagnosed.
 T0=$(date +%s.%N)
@@ -137,6 +143,13 @@ assert d["root_cause"] == "gpu_fallen_off_bus", d["root_cause"]
 assert d["summary"].find("storm of 16 alerts on 4 nodes, 4 per node (GpuXidError x16)") >= 0, d["summary"]
 assert d["summary"].find("sharing rack=r7") >= 0, d["summary"]
 assert d["storm"]["nodes"] == 4 and d["storm"]["shared_labels"]["rack"] == "r7", d["storm"]
+# The alerts' one expression, evaluated once against the real Prometheus: every GPU's series.
+ex = d["trace"][0]["expressions"]
+assert len(ex) == 1 and ex[0]["expr"] == "DCGM_FI_DEV_XID_ERRORS > 0" and ex[0]["alerts"] == 16, ex
+assert ex[0]["series_returned"] == 16 and ex[0]["series_kept"] == 16, ex
+rows = [e for e in d["evidence"] if e["detail"].startswith("alert expression `DCGM_FI_DEV_XID_ERRORS > 0` on")]
+assert len(rows) == 16 and all("(once for the storm's 16 alerts): " in e["detail"] and ", peak 79 at " in e["detail"] for e in rows), rows
+assert len({e["detail"].split("Hostname=")[1][:15] + e["detail"].split("gpu=")[1][:3] for e in rows}) == 16, rows  # every GPU's
 PY
 
 # 3. Four more nodes of the rack: Alertmanager re-sends the group with 32 alerts; diagnosed again.
@@ -158,6 +171,8 @@ d = j["diagnosis"]
 assert d["component"] == "rack=r7", d["component"]
 assert d["summary"].find("storm of 32 alerts on 8 nodes, 4 per node (GpuXidError x32)") >= 0, d["summary"]
 assert d["storm"]["nodes"] == 8, d["storm"]
+ex = d["trace"][0]["expressions"]  # evaluated again, once: 32 series, the first 16 kept (the cut noted)
+assert len(ex) == 1 and ex[0]["alerts"] == 32 and ex[0]["series_returned"] == 32 and ex[0]["series_kept"] == 16, ex
 PY
 
 # 4. The Xid counters back to 0: every alert resolves, and so does the storm incident.
