@@ -525,6 +525,16 @@ Result<bool> IncidentStore::MaybeRediagnose(int64_t id) {
   const std::string group = s.Text(4);
   auto diagnosis = ParseJson(s.Text(2), "diagnosis");
   if (!diagnosis.ok() || !diagnosis->contains("storm")) return false;
+  {  // no member added since the diagnosis (Alertmanager's plain repeat): nothing grew, no scan
+    const Json& read = (*diagnosis)["storm"];
+    ASSIGN_OR_RETURN(kb::Stmt n, Prepare(db_, "SELECT count(*) FROM incident_alerts WHERE incident_id=?1"));
+    n.Bind(1, id);
+    ASSIGN_OR_RETURN(bool counted, n.Step());
+    if (counted && read.is_object() && read.contains("alerts") && read["alerts"].is_number_integer() &&
+        n.Int(0) == read["alerts"].get<int64_t>()) {
+      return false;
+    }
+  }
   ASSIGN_OR_RETURN(kb::Stmt m, Prepare(db_, "SELECT alert_json FROM incident_alerts WHERE incident_id=?1"));
   m.Bind(1, id);
   int64_t alerts = 0;
