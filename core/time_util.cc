@@ -115,6 +115,13 @@ Result<int64_t> ParseRfc3339Ms(std::string_view t) {
     return bad("malformed date or time");
   }
   if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return bad("field out of range");
+  // A day the month does not have (Feb 29 of a non-leap year, Apr 31) is refused, not rolled into
+  // the next month (RG11: a year-less "Feb 29" log line read in 2026 became Mar 1).
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  static constexpr int kDaysIn[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (d > kDaysIn[mo - 1] + (mo == 2 && leap ? 1 : 0)) {
+    return bad(mo == 2 && d == 29 ? "February 29 in a year that is not a leap year" : "day out of range for its month");
+  }
   size_t i = 19;
   int64_t frac_ms = 0;
   if (i < t.size() && t[i] == '.') {

@@ -62,6 +62,13 @@ TEST_CASE("bad timestamps are rejected with the reason") {
   CHECK(ParseRfc3339Ms("2024-13-01T00:00:00Z").status().message().find("out of range") != std::string::npos);
   CHECK(ParseRfc3339Ms("yesterday").status().code() == StatusCode::kInvalidArgument);
   CHECK(ParseRfc3339Ms("2024-05-01T12:00:00Zjunk").status().message().find("trailing") != std::string::npos);
+  // A day its month does not have is refused, not rolled into the next month (RG11).
+  CHECK(ParseRfc3339Ms("2024-02-29T12:00:00Z").ok());
+  CHECK(ParseRfc3339Ms("2000-02-29T12:00:00Z").ok());
+  CHECK(ParseRfc3339Ms("2026-02-29T12:00:00Z").status().message().find("not a leap year") != std::string::npos);
+  CHECK(ParseRfc3339Ms("1900-02-29T12:00:00Z").status().message().find("not a leap year") != std::string::npos);
+  CHECK(ParseRfc3339Ms("2026-04-31T12:00:00Z").status().message().find("day out of range") != std::string::npos);
+  CHECK(ParseRfc3339Ms("2026-12-31T23:59:59Z").ok());
 }
 
 }  // namespace
