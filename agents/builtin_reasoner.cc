@@ -8528,10 +8528,24 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                   flat.lines[line_index]);
       found = true;
     }
+    // A line naming the ranks a collective waits for (the flight recorder's "started on 511 ranks,
+    // not enqueued on ranks [349]", a monitored barrier's, the desync report's) states the hang
+    // first-hand: with no other evidence of the hang, its first such line stands as a signature
+    // would (kFirstSignatureWeight in all), not only as the placement of a hang shown elsewhere
+    // (RG11: realistic12 rl12-17 rested its hang on "no collective type/size mismatch", a fault said
+    // to be absent, which no longer votes).
+    bool named_absent_first = true;
     for (const auto& [rank, line_index] : FindNamedAbsentRanks(flat.lines)) {
       auto [li, ki] = flat.refs[line_index];
+      double weight = kLaggardWeight;
+      if (named_absent_first) {
+        const auto hang = beliefs.scores().find("nccl_collective_hang");
+        const double shown = hang == beliefs.scores().end() ? 0.0 : std::max(0.0, hang->second);
+        weight = std::max(kLaggardWeight, kFirstSignatureWeight - shown);
+        named_absent_first = false;
+      }
       add_culprit(rank, line_source(li, ki), "rank " + std::to_string(rank) + " named as not arrived (" + flat.lines[line_index] + ")",
-                  flat.lines[line_index]);
+                  flat.lines[line_index], weight);
       found = true;
     }
     // Weaker: a rank log with no timeout, a process stopped under a debugger. It names the

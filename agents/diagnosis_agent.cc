@@ -513,7 +513,24 @@ bool OtherFaultCode(const SearchHit& h, const std::vector<std::string>& codes) {
 Result<KnowledgeFacts> GatherKnowledge(const KnowledgeBase& kb, const DiagnosisCase& c) {
   KnowledgeFacts f;
   FlatLogs flat = FlattenLogs(c);
-  ASSIGN_OR_RETURN(f.log_matches, kb.MatchLogLines(flat.lines));
+  // Signatures are matched on the lines with every fault they say is absent removed
+  // (RemoveFaultsSaidAbsent): "no collective type/size mismatch detected", "checksum mismatch not
+  // found" vote for nothing (RG11). A match keeps its whole line as evidence.
+  {
+    std::vector<std::string> said;
+    for (size_t i = 0; i < flat.lines.size(); ++i) {
+      std::string kept = RemoveFaultsSaidAbsent(flat.lines[i]);
+      if (kept == flat.lines[i]) continue;
+      if (said.empty()) said = flat.lines;
+      said[i] = std::move(kept);
+    }
+    ASSIGN_OR_RETURN(f.log_matches, kb.MatchLogLines(said.empty() ? flat.lines : said));
+    if (!said.empty()) {
+      for (SignatureMatch& m : f.log_matches) {
+        if (m.line_index < flat.lines.size()) m.line = flat.lines[m.line_index];
+      }
+    }
+  }
   ASSIGN_OR_RETURN(f.metric_conditions, kb.Signatures(SignatureKind::kMetric));
   f.categories = kb.Categories();
   for (const std::string& cat : f.categories) f.layers[cat] = kb.CategoryLayer(cat);
@@ -540,7 +557,8 @@ Result<KnowledgeFacts> GatherKnowledge(const KnowledgeBase& kb, const DiagnosisC
         /*icase=*/true);
     // Counters that read zero and faults said to be absent ("no Xid since boot") are the healthy
     // state, not an error: removed before the error-like test (RemoveZeroCounters,
-    // RemoveFaultsSaidAbsent, zero_counter.h).
+    // MaskFaultsSaidAbsent, zero_counter.h; the words denied are masked wherever the line repeats
+    // them since RG11).
     static const FilteredRegex kNoise(R"(deprecat|FutureWarning|UserWarning|nvfuser|heartbeat ok)", /*icase=*/true);
     static const std::regex kDigits(R"([0-9]+(\.[0-9]+)?)");
     std::set<size_t> matched;
@@ -569,7 +587,7 @@ Result<KnowledgeFacts> GatherKnowledge(const KnowledgeBase& kb, const DiagnosisC
       const std::string& line = flat.lines[i];
       // A responder's shell command states a question, not a finding (IsShellCommandLine).
       if (matched.count(i) || line.size() > 1000 || kNoise.Search(line) || IsShellCommandLine(line) ||
-          !kErrorLike.Search(RemoveFaultsSaidAbsent(RemoveZeroCounters(line)))) {
+          !kErrorLike.Search(MaskFaultsSaidAbsent(RemoveZeroCounters(line)))) {
         continue;
       }
       if (!templates.insert(std::regex_replace(line, kDigits, "#")).second) continue;

@@ -1,7 +1,10 @@
 #include "agents/zero_counter.h"
 
 #include <array>
+#include <map>
 #include <regex>
+#include <set>
+#include <string>
 
 #include "core/ascii.h"
 
@@ -60,25 +63,113 @@ std::string RemoveZeroCounters(const std::string& line) {
 }
 
 std::string RemoveFaultsSaidAbsent(const std::string& line) {
+  // A fault word: what an error line reports (an Xid, an error, a mismatch, a hang, a NaN ...).
+#define VIGIL_FAULT_WORD                                                                                       \
+  R"((?:s?xids?|errors?|faults?|failures?|ecc(?:\s+errors?)?|dbes?|sbes?|timeouts?|hangs?|crash(?:es)?|)"     \
+  R"(throttl\w*|retirements?|remaps?|mismatch(?:es)?|desyncs?|anomal(?:y|ies)|issues?|problems?|nans?|)"      \
+  R"(stragglers?|divergences?|corruptions?|exceptions?|overflows?|stalls?|deadlocks?|imbalances?|violations?))"
+  // RG11: the negation, then at most three words that are not function words (the negation does not
+  // reach past "from", "to", "on", a verb ...: "no response from peer, timeout" keeps its timeout),
+  // then a fault word, then an optional "detected" / "found": "no collective type/size mismatch
+  // detected", "did not find any mismatch", "found no errors", "without errors", "zero ECC errors".
+  // std::terminate's "terminate called without an active exception" is a crash, not an absence.
   static const std::regex kAbsent(
-      R"(\b(?:no|zero|0)\s+(?:new\s+|more\s+)?(?:s?xids?|errors?|faults?|failures?|ecc(?:\s+errors?)?|dbes?|sbes?|)"
-      R"(timeouts?|hangs?|crash(?:es)?|throttl\w*|retirements?|remaps?)\b)",
+      R"(\b(?!without\s+an\s+active\s+exception)(no|zero|0|without(?:\s+any)?|(?:found|detected|saw|reported)\s+no|)"
+      R"((?:did\s+not|didn't|does\s+not|doesn't|could\s+not|couldn't)\s+(?:find|detect|see|observe|show|report)(?:\s+any)?)\s+)"
+      R"((?:(?!(?:from|to|after|before|while|because|but|than|then|so|on|at|by|with|for|and|or|in|of|if|when|)"
+      R"(is|are|was|were|has|have|had|be|been)\b)[\w/.-]+\s+){0,3}?)" VIGIL_FAULT_WORD
+      R"(\b(?:\s+(?:detected|found|seen|observed|reported|logged))?)",
       std::regex::ECMAScript | std::regex::icase);
+  // "mismatch not detected", "checksum mismatch not found", "errors were not found", "Xid absent"
+  // (with up to two words before the fault word, as many as the negation's scope may reach).
+  static const std::regex kAbsentAfter(
+      R"(\b(?:(?!(?:from|to|after|before|while|because|but|than|then|so|on|at|by|with|for|and|or|in|of|if|when|)"
+      R"(is|are|was|were|has|have|had|be|been|no|not)\b)[\w/.-]+\s+){0,2}?)" VIGIL_FAULT_WORD
+      R"(\s+(?:(?:was|were|is|are)\s+)?(?:not\s+(?:detected|found|seen|observed|reported|present)|absent)\b)",
+      std::regex::ECMAScript | std::regex::icase);
+#undef VIGIL_FAULT_WORD
   if (line.size() > 4000) return line;
-  // The regex only runs on a line holding a standalone "no", "zero" or "0" followed by a space.
-  bool may = false;
-  for (size_t i = 0; i + 1 < line.size() && !may; ++i) {
-    const bool start = i == 0 || !IsWordChar(line[i - 1]);
-    if (!start) continue;
-    if (line[i] == '0' && line[i + 1] == ' ') may = true;
-    if (i + 2 < line.size() && AsciiToLower(line[i]) == 'n' && AsciiToLower(line[i + 1]) == 'o' && line[i + 2] == ' ') may = true;
-    if (i + 4 < line.size() && AsciiToLower(line[i]) == 'z' && AsciiToLower(line[i + 1]) == 'e' &&
-        AsciiToLower(line[i + 2]) == 'r' && AsciiToLower(line[i + 3]) == 'o' && line[i + 4] == ' ') {
-      may = true;
+  // The regexes only run on a line holding a negation word: a standalone "no", "zero", "0",
+  // "without", "not" or "n't", or "absent" (lower-cased copy, one pass).
+  const std::string lower = AsciiLower(line);
+  auto standalone = [&](std::string_view w) {
+    for (size_t p = lower.find(w); p != std::string::npos; p = lower.find(w, p + 1)) {
+      const bool start = p == 0 || !IsWordChar(lower[p - 1]);
+      const bool end = p + w.size() >= lower.size() || !IsWordChar(lower[p + w.size()]);
+      if (start && end) return true;
     }
+    return false;
+  };
+  const bool before = standalone("no") || standalone("zero") || standalone("0") || standalone("without") ||
+                      lower.find("n't") != std::string::npos || standalone("not");
+  const bool after = standalone("not") || standalone("absent");
+  if (!before && !after) return line;
+  std::string out;
+  if (before) {
+    // A "0" that is an index or a bound names no count: "GPU 0 ECC error", "rank 0 timeout", "cuda:0
+    // error", "more than 0 replay errors" keep their fault.
+    static const std::set<std::string> kIndexWords = {
+        "gpu", "rank", "device", "dev", "port", "node", "cuda", "card", "id", "index", "link", "lane", "channel",
+        "slot", "bus", "ring", "tree", "step", "layer", "stage", "group", "pg", "worker", "process", "proc", "pid",
+        "hca", "than", "over", "above", "exceeds", "exceeded", "ep", "tp", "pp", "dp", "gpus", "ranks", "iteration"};
+    size_t copied = 0;
+    for (auto it = std::sregex_iterator(line.begin(), line.end(), kAbsent); it != std::sregex_iterator(); ++it) {
+      const size_t pos = static_cast<size_t>(it->position(0));
+      if ((*it)[1].str() == "0") {
+        if (pos > 0 && line[pos - 1] != ' ' && line[pos - 1] != '\t' && line[pos - 1] != '(' && line[pos - 1] != '[') continue;
+        size_t e = pos;
+        while (e > 0 && (line[e - 1] == ' ' || line[e - 1] == '\t')) --e;
+        size_t b = e;
+        while (b > 0 && IsWordChar(line[b - 1])) --b;
+        if (kIndexWords.count(AsciiLower(line.substr(b, e - b)))) continue;
+      }
+      out.append(line, copied, pos - copied);
+      copied = pos + static_cast<size_t>(it->length(0));
+    }
+    out.append(line, copied, std::string::npos);
+  } else {
+    out = line;
   }
-  if (!may) return line;
-  return std::regex_replace(line, kAbsent, "");
+  if (after) out = std::regex_replace(out, kAbsentAfter, "");
+  return out;
+}
+
+std::string MaskFaultsSaidAbsent(const std::string& line) {
+  const std::string kept = RemoveFaultsSaidAbsent(line);
+  if (kept == line) return line;
+  // The words removed: the common prefix and suffix of the two texts bound the removed spans only
+  // roughly, so every word of the line that `kept` no longer holds as often is a denied one.
+  auto words = [](const std::string& text) {
+    std::map<std::string, int> count;
+    std::string w;
+    for (size_t i = 0; i <= text.size(); ++i) {
+      if (i < text.size() && IsWordChar(text[i])) {
+        w += AsciiToLower(text[i]);
+      } else if (!w.empty()) {
+        ++count[w];
+        w.clear();
+      }
+    }
+    return count;
+  };
+  const std::map<std::string, int> before = words(line), after = words(kept);
+  std::set<std::string> denied;
+  for (const auto& [w, n] : before) {
+    auto it = after.find(w);
+    if (it == after.end() || it->second < n) denied.insert(w);
+  }
+  std::string out;
+  std::string w;
+  for (size_t i = 0; i <= kept.size(); ++i) {
+    if (i < kept.size() && IsWordChar(kept[i])) {
+      w += kept[i];
+      continue;
+    }
+    if (!w.empty() && !denied.count(AsciiLower(w))) out += w;
+    w.clear();
+    if (i < kept.size()) out += kept[i];
+  }
+  return out;
 }
 
 bool IsShellCommandLine(const std::string& line) {

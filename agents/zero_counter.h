@@ -25,7 +25,20 @@ std::string RemoveZeroCounters(const std::string& line);
 // the reset", "zero ECC errors", "no new timeouts" (a count of none, in words or before the word).
 // An operator's sweep saying a fault is absent is the healthy state, not an error line to recall an
 // incident for (RG8, realistic11 rl11-16: "no Xid on any node since boot" read like a PCIe incident).
+// RG11: the shapes are general - a negation ("no", "zero", "0", "without", "did not find", "found
+// no"), at most three words that are not function words, a fault word (an error, a mismatch, a hang,
+// a desync, a NaN ...), "detected" / "found" optional ("no collective type/size mismatch detected",
+// "did not find any desync"); or the fault word then "not detected" / "not found" / "absent". A "0"
+// after an index or a bound ("GPU 0 ECC error", "rank 0 timeout", "more than 0 replay errors") is no
+// count; "terminate called without an active exception" is a crash. Real errors that hold "no" stay
+// ("No route to host", "no CUDA-capable device is detected": no fault word follows).
 std::string RemoveFaultsSaidAbsent(const std::string& line);
+
+// RemoveFaultsSaidAbsent, and then every other use of a word it removed: the same fault named as a
+// heading ("Mismatch analysis: no collective type/size mismatch detected" -> "analysis: "), so a
+// line that only denies a fault reads as no error line at all (RG11). A line that denies nothing is
+// returned as it is.
+std::string MaskFaultsSaidAbsent(const std::string& line);
 
 // Whether `line` is a shell command a responder typed, as a terminal paste shows it: a prompt
 // ("$ ", "# ", "+ " from `set -x`, "user@host:~$ ", "[root@host ~]# ") then a command word
