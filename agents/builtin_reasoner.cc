@@ -259,6 +259,20 @@ LineTime ParseLineTime(const std::string& line, const LogClock& clock) {
       return local(*t + frac_ms);
     };
     const std::optional<LineTime> same = at_year(clock.year);
+    // A day the year does not have (Feb 29 read in 2026: at_year refuses it, where it had rolled over
+    // to Mar 1, RG11). With an alert the line would sit in the alert's year, where there is no such
+    // day (a leap year's Feb 29 is over 10 months from any alert of the years beside it, which the
+    // rules above would not choose for any other date): no time. With no alert, the leap year beside
+    // the case's earliest dated time when its Feb 29 is within half a year of it (the nearest year,
+    // as for any date below); else no time. Nothing dated at all (1970): no time.
+    if (!same) {
+      if (clock.anchor_ms > 0 || clock.reference_ms <= 0) return LineTime{};
+      for (int y : {clock.year - 1, clock.year + 1}) {
+        const std::optional<LineTime> other = at_year(y);
+        if (other && std::llabs(other->ms - clock.reference_ms) <= kHalfYearMs) return *other;
+      }
+      return LineTime{};
+    }
     if (clock.anchor_ms <= 0) {
       // No alert: the year that puts the line nearest the case's earliest dated time
       // (LogClock::reference_ms, ReferenceYear), so a "Jan 01 00:02:10" in a case whose dated lines
