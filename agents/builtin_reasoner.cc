@@ -399,9 +399,17 @@ constexpr size_t kMoeWordLines = 200000;
 // MoE at all (RG8, realistic11 rl11-24: a dense model's straggler was answered
 // moe_expert_imbalance on such a look-alike).
 bool CaseSaysMoe(const DiagnosisCase& c, const FlatLogs& flat) {
+  // "router" and "load balancing" alone are network words as well ("core-router-2: BGP neighbor
+  // down", "packets dropped at router 10.0.0.1", "ECMP load balancing"): they say MoE only with an
+  // MoE router's statistic ("router z-loss", "router aux loss", "router logits", "router entropy")
+  // or as the balancing loss ("load_balancing_loss", "load balance loss"). Before RG11 any "router"
+  // or "load balanc..." did, and a network router's drop line then counted for the MoE token-drop
+  // incident it reads like.
   static const std::regex kMoe(
-      R"(\b(moe|mixture[ -]of[ -]experts?|experts?|router|all[_ -]?to[_ -]?all|alltoall|)"
-      R"(dropped tokens|tokens? dropped|token drop\w*|capacity[_ ]factor|aux(iliary)?[_ ]loss|load[_ ]balanc\w*)\b)",
+      R"(\b(moe|mixture[ -]of[ -]experts?|experts?|all[_ -]?to[_ -]?all|alltoall|)"
+      R"(router[_ -]?(z[_ -]?loss|aux\w*|logits?|entropy|probs?|probabilit\w*|top[_ -]?k|jitter|load|balanc\w*)|)"
+      R"(dropped tokens|tokens? dropped|token drop\w*|capacity[_ ]factor|aux(iliary)?[_ ]loss|)"
+      R"(load[_ ]balanc(e|ing)[_ ](loss|coef\w*))\b)",
       std::regex::icase);
   if (c.alert) {
     for (const auto& [k, v] : c.alert->labels) {
