@@ -1,4 +1,5 @@
 #include "agents/builtin_reasoner.h"
+#include "agents/line_facts.h"
 #include "agents/log_time.h"
 #include "agents/probe_evidence_for_alert.h"
 
@@ -1090,6 +1091,60 @@ int ReferenceYear(const DiagnosisCase& c, int64_t* first_ms) {
   return 1970;
 }
 
+}  // namespace
+
+std::map<std::string, int> SmiBusIndices(const CaseLog& log) {
+  // The default table's GPU row: "|   3  NVIDIA H100 80GB HBM3          On  |   00000000:3B:00.0 Off |".
+  static const std::regex kTableRow(
+      R"(^\s*\|\s+(\d{1,3})\s+[^|]*\|\s*([0-9a-fA-F]{4,8}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7])\s)");
+  static const std::regex kBus(R"(^\s*([0-9a-fA-F]{4,8}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\.[0-7])\s*$)");
+  std::map<std::string, int> out;
+  // The query's columns: from its header row ("index, pci.bus_id") or the pasted command's
+  // --query-gpu= list; -1 until one names both.
+  int index_col = -1, bus_col = -1;
+  auto split = [](const std::string& text) {
+    std::vector<std::string> cols;
+    std::stringstream ss(text);
+    for (std::string col; std::getline(ss, col, ',');) {
+      const size_t a = col.find_first_not_of(" \t"), b = col.find_last_not_of(" \t");
+      cols.push_back(a == std::string::npos ? std::string() : col.substr(a, b - a + 1));
+    }
+    return cols;
+  };
+  for (const LogLine& line : log.lines) {
+    const std::string& text = line.text;
+    if (text.size() > 1000) continue;
+    std::smatch m;
+    if (text.find('|') != std::string::npos && std::regex_search(text, m, kTableRow)) {
+      if (std::optional<int32_t> gpu = ParseInt32(m.str(1))) out.emplace(PciKey(m.str(2)), *gpu);
+      continue;
+    }
+    if (text.find("pci.bus_id") != std::string::npos) {
+      std::string list = text;
+      if (const size_t q = text.find("--query-gpu="); q != std::string::npos) {
+        list = text.substr(q + 12);
+        list = list.substr(0, list.find_first_of(" \t'\""));
+      }
+      index_col = bus_col = -1;
+      const std::vector<std::string> cols = split(list);
+      for (size_t i = 0; i < cols.size(); ++i) {
+        if (cols[i] == "index") index_col = static_cast<int>(i);
+        if (cols[i] == "pci.bus_id") bus_col = static_cast<int>(i);
+      }
+      continue;
+    }
+    if (index_col < 0 || bus_col < 0 || text.find(',') == std::string::npos) continue;
+    const std::vector<std::string> cols = split(text);
+    if (cols.size() <= static_cast<size_t>(std::max(index_col, bus_col))) continue;
+    const std::string& idx = cols[static_cast<size_t>(index_col)];
+    std::optional<int32_t> gpu = IsNumber(idx) ? ParseInt32(idx) : std::nullopt;
+    if (gpu && std::regex_match(cols[static_cast<size_t>(bus_col)], m, kBus)) out.emplace(PciKey(m.str(1)), *gpu);
+  }
+  return out;
+}
+
+namespace {
+
 Topology BuildTopology(const DiagnosisCase& c) {
   Topology t;
   for (const TimeSeries& s : c.metrics) {
@@ -1200,6 +1255,15 @@ Topology BuildTopology(const DiagnosisCase& c) {
       if (!t.ranks.count(r)) t.ranks[r].node = first;
       ComponentHint& h = t.ranks[r];
       if (h.node == first && h.gpu < 0 && per_node > 0) h.gpu = r % per_node;
+    }
+  }
+  // Bus ids nvidia-smi pairs with GPU indices in a log (SmiBusIndices), on the log's node; the
+  // topology's and DCGM's pairs stand (RG11).
+  for (const CaseLog& l : c.logs) {
+    const std::string node = SourceNode(t, l.source);
+    for (const auto& [bus, gpu] : SmiBusIndices(l)) {
+      if (node.empty()) t.pci_to_gpu.emplace(bus, gpu);
+      else t.node_pci_to_gpu.emplace(std::make_pair(node, bus), gpu);
     }
   }
   t.gathered_sources = GatheredSources(c.logs, t);
@@ -2828,6 +2892,31 @@ void HintFromLine(const std::string& line, const Topology& t, ComponentHint& h) 
   }
 }
 
+}  // namespace
+
+std::string NvrmBusIdAbove(const CaseLog& log, size_t line) {
+  // A bus id of a line's own: "PCI:0000:3b:00", "00000000:3B:00.0", "Xid (0000:3b:00)" (a time of day,
+  // "19:52:13", is none: its first field has two digits).
+  static const std::regex kBusAnywhere(
+      R"((?:^|[^0-9a-fA-F])[0-9a-fA-F]{4,8}:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\b|PCI:[0-9a-fA-F]{2}:[0-9a-fA-F]{2}\b)");
+  static const std::regex kGpuAt(R"(\bNVRM: GPU at PCI:((?:[0-9a-fA-F]{4,8}:)?[0-9a-fA-F]{2}:[0-9a-fA-F]{2})(?:\.[0-7])?\b)");
+  constexpr size_t kMaxNvrmLines = 4;
+  if (line >= log.lines.size()) return "";
+  const std::string& own = log.lines[line].text;
+  if (own.size() > 2000 || own.find("NVRM") == std::string::npos || std::regex_search(own, kBusAnywhere)) return "";
+  for (size_t k = line, dist = 0; k-- > 0 && dist++ < kMaxNvrmLines;) {
+    const std::string& text = log.lines[k].text;
+    if (text.size() > 2000 || text.find("NVRM") == std::string::npos) continue;
+    std::smatch m;
+    if (std::regex_search(text, m, kGpuAt)) return m.str(1);
+    // Another NVRM line naming a bus id (another GPU's report) ends the search.
+    if (std::regex_search(text, kBusAnywhere)) return "";
+  }
+  return "";
+}
+
+namespace {
+
 // Multi-line tool output names the device once, in a section header, and the fault lines below
 // it do not: ibstat ("CA 'mlx5_4'" ... "State: Down"), nvidia-smi -q ("GPU 00000000:3B:00.0" ...
 // "Pending : Yes"). A line whose hint has no GPU and no HCA takes them from the nearest such
@@ -2864,6 +2953,15 @@ void HintFromSection(const CaseLog& log, size_t line, const Topology& t, Compone
   }
   size_t body_indent = indent(own);  // the least indentation from the line up
   if (h.gpu >= 0 || !h.hca.empty()) return;
+  // The driver's "NVRM: GPU at PCI:0000:3b:00: GPU-..." just above an NVRM line that names no bus id
+  // of its own ("NVRM: Xid 79, GPU has fallen off the bus"): that GPU (RG11).
+  if (const std::string bus = NvrmBusIdAbove(log, line); !bus.empty()) {
+    ComponentHint sec = h;
+    HintFromLine("PCI:" + bus, t, sec);
+    h.gpu = sec.gpu;
+    if (h.node.empty()) h.node = sec.node;
+    if (h.gpu >= 0) return;
+  }
   std::string unlabelled;
   for (size_t k = line, dist = 0, scanned = 0; k-- > 0 && scanned++ < 16 * kMaxSectionLines;) {
     const std::string* raw = &log.lines[k].text;
@@ -8372,6 +8470,15 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         o.hint = PlaceLine(log, ki, m.line, topo);
         o.hint.job = topo.job;
         o.hint.entry_component = m.component;
+        // An Xid line whose GPU only the driver's "NVRM: GPU at PCI:..." line above names, and whose
+        // bus id nothing in the case maps to an index: the bus id is said (RG11).
+        if (o.hint.gpu < 0) {
+          if (const std::string bus = NvrmBusIdAbove(log, ki); !bus.empty()) {
+            o.evidence.detail += "  [the GPU at PCI:";
+            o.evidence.detail += bus;
+            o.evidence.detail += " (NVRM line above); no GPU index for that bus id in the case]";
+          }
+        }
         if (k == 0) o.deltas[cat] = w;
         else o.deltas[cat] = 1e-6;  // an example: names components, adds no belief
         if (g.matches.size() > kExamplesPerSignature && k + 1 == kExamplesPerSignature) {
