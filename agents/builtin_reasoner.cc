@@ -5508,6 +5508,9 @@ struct Observation {
   // Evidence of a host-side slowdown on hint.node (another user's process on its cores): a GPU
   // probe passing there clears the GPU, not the host (FindCpuHog).
   bool host_side = false;
+  // A line (or the alert) names this participant as the slow one (1d, SlowMentionIn): the
+  // straggler tests on its GPU or node go in the first wave (RG11).
+  bool slow_named = false;
 };
 
 // Evidence that `node`'s cores are taken from the job's ranks (a `top` listing's hog, node_exporter's
@@ -6658,6 +6661,68 @@ std::optional<SlowMention> SlowMentionIn(const std::string& line, const CaseNode
 
 std::optional<SlowMention> FindSlowMention(const std::string& line, const std::set<std::string>& nodes) {
   return SlowMentionIn(line, CaseNodes(nodes));
+}
+
+std::optional<RankTimeOutlier> FindRankTimeOutlier(const std::vector<std::string>& lines) {
+  // One rank and one time a line: "[MegaScale] step 1200 rank 13 fwd_bwd 1890.2 ms", "rank 13: step
+  // time 1.89 s", "rank=13 iter_time_ms=1890".
+  static const std::regex kRank(R"(\b(?:global[ _])?rank\s*[:=#]?\s*(\d{1,6})\b)", std::regex::icase);
+  static const std::regex kTime(
+      R"(\b(?:step[ _-]?time|iter(?:ation)?[ _-]?time|fwd[ _-]?bwd|forward[ _-]backward|elapsed|duration|latency|time)(?:[ _-]?(ms|s|us))?\b\s*(?:\(\s*(ms|s|us)\s*\))?\s*[:=]?\s*(\d+(?:\.\d+)?)\s*(ms|s|us|sec|seconds)?\b)",
+      std::regex::icase);
+  static const std::regex kDigits(R"(\d+(?:\.\d+)?)");
+  constexpr size_t kMaxLines = 20000;
+  constexpr size_t kMinRanks = 4;
+  constexpr double kSlowRatio = 1.25;   // as SlowMentionIn's
+  constexpr double kPeerSpread = 1.10;  // the others agree: their slowest within 10% of their median
+  struct Row {
+    int rank;
+    double seconds;
+    size_t line;
+  };
+  std::map<std::string, std::vector<Row>> by_template;
+  for (size_t i = 0; i < lines.size() && i < kMaxLines; ++i) {
+    const std::string& text = lines[i];
+    if (text.size() > 500 || !ContainsNoCase(text, "rank")) continue;
+    std::smatch r, t;
+    if (!std::regex_search(text, r, kRank)) continue;
+    if (std::distance(std::sregex_iterator(text.begin(), text.end(), kRank), std::sregex_iterator()) != 1) continue;
+    if (!std::regex_search(text, t, kTime)) continue;
+    std::optional<int32_t> rank = ParseInt32(r.str(1));
+    std::optional<double> value = ParseDouble(t.str(3));
+    if (!rank || !value || !std::isfinite(*value) || *value <= 0) continue;
+    std::string unit = AsciiLower(t[1].matched ? t.str(1) : t[2].matched ? t.str(2) : t.str(4));
+    double seconds = unit == "ms" ? *value / 1e3 : unit == "us" ? *value / 1e6 : *value;
+    // The line's shape, numbers and the time's unit aside: rows of one table share it.
+    std::string shape = std::regex_replace(text.substr(static_cast<size_t>(r.position(0))), kDigits, "#");
+    shape += '|';
+    shape += unit;
+    by_template[shape].push_back({*rank, seconds, i});
+  }
+  std::optional<RankTimeOutlier> best;
+  for (const auto& [shape, rows] : by_template) {
+    std::map<int, std::vector<double>> per_rank;
+    for (const Row& row : rows) per_rank[row.rank].push_back(row.seconds);
+    if (per_rank.size() < kMinRanks) continue;
+    std::vector<std::pair<int, double>> medians;
+    for (auto& [rank, v] : per_rank) medians.emplace_back(rank, UpperMedian(v));
+    std::sort(medians.begin(), medians.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    std::vector<double> others;
+    for (size_t k = 1; k < medians.size(); ++k) others.push_back(medians[k].second);
+    const double peers = UpperMedian(others);
+    if (!(peers > 0) || medians[0].second < kSlowRatio * peers || medians[1].second > kPeerSpread * peers) continue;
+    size_t line = 0;
+    for (const Row& row : rows) {
+      if (row.rank == medians[0].first) {
+        line = row.line;
+        break;
+      }
+    }
+    if (!best || medians[0].second / peers > best->seconds / best->peers_seconds) {
+      best = RankTimeOutlier{medians[0].first, medians[0].second, peers, per_rank.size(), line};
+    }
+  }
+  return best;
 }
 
 namespace {
@@ -8867,6 +8932,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       o.evidence.source = source;
       o.evidence.detail = "slow participant named: " + text;
       o.evidence.supports = {"straggler_rank"};
+      o.slow_named = true;
       double w = added > 0 ? 1e-6 : slow_located ? kExtraMetricWeight : kSlowMentionWeight;
       slow_located = true;
       o.evidence.weight = w;
@@ -8875,6 +8941,38 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       o.hint = h;
       beliefs.Add(std::move(o));
       ++added;
+    }
+    // No line names the slow rank, but a per-rank table of times singles one out (MegaScale-style
+    // per-rank step times with one outlier, FindRankTimeOutlier; RG11): that rank, where the
+    // topology places it, as a line naming it would.
+    if (added == 0) {
+      std::optional<RankTimeOutlier> outlier = FindRankTimeOutlier(flat.lines);
+      auto placed = outlier ? topo.ranks.find(outlier->rank) : topo.ranks.end();
+      if (placed != topo.ranks.end() && !placed->second.node.empty()) {
+        auto [li, ki] = flat.refs[outlier->line];
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "rank %d is the slow one of a per-rank table of %zu ranks: %.3g s vs the others' %.3g s (",
+                      outlier->rank, outlier->ranks, outlier->seconds, outlier->peers_seconds);
+        Observation o;
+        o.evidence.kind = EvidenceKind::kLog;
+        o.evidence.source = c.logs[li].source + ":" + std::to_string(c.logs[li].lines[ki].number);
+        o.evidence.detail = "slow participant named: ";
+        o.evidence.detail += buf;
+        o.evidence.detail += Utf8Prefix(flat.lines[outlier->line], 300);
+        o.evidence.detail += ")";
+        o.evidence.supports = {"straggler_rank"};
+        const double w = slow_located ? kExtraMetricWeight : kSlowMentionWeight;
+        slow_located = true;
+        o.evidence.weight = w;
+        o.deltas["straggler_rank"] = w;
+        o.time_ms = LineTimeMs(flat.lines[outlier->line], topo.clock);
+        o.hint.node = placed->second.node;
+        o.hint.gpu = placed->second.gpu;
+        o.hint.rank = outlier->rank;
+        o.hint.job = topo.job;
+        o.slow_named = true;
+        beliefs.Add(std::move(o));
+      }
     }
   }
 
@@ -10144,11 +10242,45 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       h.node = *topo.nodes.begin();
       targets.push_back(h);
     }
+    // The GPUs and nodes a line names as the slow participant (1d) while the straggler is a leading
+    // hypothesis of the first round: its intrusive straggler tests there (the GEMM, the HBM
+    // bandwidth: catalog fail_supports >= kFirstWaveTestSupport) are the check that decides, so
+    // they are candidates of the first wave whatever their expected gain and are not held back for
+    // the non-intrusive probes' results (RG11: with the straggler at 0.14 before probes, neither was
+    // informative enough for round 1, and the HBM test ran in round 2 after the health sweep). The
+    // one-intrusive-probe-a-GPU cap stands: the GPU's quickest test goes first, the others only if
+    // its result leaves the answer open (running the GEMM beside the HBM test in round 1 raised the
+    // sets' planned time by 5 %: the HBM result alone had decided most of those cases).
+    // (The straggler's posterior, not its share in pmap: a leading symptom gives half its share to
+    // its causes there.)
+    std::set<std::string> slow_named_at;
+    {
+      const auto straggler_p = std::find_if(ranked.begin(), ranked.end(), [](const auto& r) { return r.first == "straggler_rank"; });
+      if (options_.first_wave && round == 1 && straggler_p != ranked.end() &&
+          straggler_p->second >= kFirstWaveLeadShare) {
+        for (const Observation& o : b.observations()) {
+          if (!o.slow_named || o.hint.node.empty()) continue;
+          slow_named_at.insert(o.hint.gpu >= 0 && !o.hint.node_wide
+                                   ? o.hint.node + "/gpu" + std::to_string(o.hint.gpu)
+                                   : o.hint.node);
+        }
+      }
+    }
+    auto tests_straggler = [](const ProbeSpec& spec) {
+      for (const CategoryEvidence& ce : spec.evidence) {
+        if (ce.category == "straggler_rank" && ce.fail_supports >= kFirstWaveTestSupport) return true;
+      }
+      return false;
+    };
+    auto slow_named_test = [&](const ProbeSpec& spec, const std::string& target) {
+      return spec.intrusive && tests_straggler(spec) && slow_named_at.count(target) > 0;
+    };
     std::vector<Candidate> cands;
     for (const ProbeSpec& spec : ProbeCatalog()) {
       if (spec.intrusive && !options_.allow_intrusive) continue;
       double gain = ExpectedInformationGain(spec, pmap);
-      if (gain < options_.min_gain_bits) continue;
+      const bool weak = gain < options_.min_gain_bits;
+      if (weak && (slow_named_at.empty() || !spec.intrusive || !tests_straggler(spec))) continue;
       std::set<std::string> tset;
       for (const ComponentHint& h : targets) {
         if (spec.target_kind == ProbeTargetKind::kGpu) {
@@ -10167,6 +10299,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       }
       for (const std::string& t : tset) {
         if (ran.count(std::string(spec.name) + "@" + t)) continue;
+        if (weak && !slow_named_test(spec, t)) continue;
         cands.push_back({&spec, t, gain});
       }
     }
@@ -10279,6 +10412,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     }
     auto held_back = [&](const Candidate& cand) {
       if (!cheap_first || !cand.spec->intrusive) return false;
+      if (slow_named_test(*cand.spec, cand.target)) return false;
       for (const std::string& cat : lead) {
         if (tests(*cand.spec, cat) && !covered.count(cat)) return false;
       }
