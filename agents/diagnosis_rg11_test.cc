@@ -27,14 +27,10 @@
 namespace vigil {
 namespace {
 
-Json Parse(const char* text) {
-  auto j = ParseJson(text, "test case");
-  REQUIRE_MESSAGE(j.ok(), j.status().ToString());
-  return *j;
-}
+Json Parse(const char* text) { return testing::ParseCaseText(text); }
 
 // As `vigil diagnose --case` runs a case: its recorded probes replayed, intrusive ones too.
-Diagnosis Run(const Json& j) { return testing::RunJsonWithPack(j, j.value("probes", Json::object()), true); }
+Diagnosis Run(const Json& j) { return testing::RunCaseWithOwnProbes(j, /*intrusive=*/true); }
 
 // What the shipped pack knows of the case, as GatherKnowledge gives it to the reasoner.
 KnowledgeFacts Gather(const Json& j) {
