@@ -8192,13 +8192,16 @@ void AddAlertExpressionCondition(const DiagnosisCase& c, const KnowledgeFacts& f
     const bool implied = same || (!first_hand && ExpressionImpliesCondition(raw, s.pattern));
     const bool by_value = !implied && !first_hand && stated && ExpressionValueImpliesCondition(raw, *stated, s.pattern);
     if (!implied && !by_value) continue;
-    // One fact counts once: an implied or stated-value reading is the alert's own claim again, so it
-    // is not added when the alert's own line already supports the category (the lead, H200 run 26: an
-    // Xid 95 alert's line +3.0 and its "stated value 95 implies DCGM_FI_DEV_XID_ERRORS == 95" +2.0 put
-    // ECC at 0.68 over the node's real Xid 31 (illegal_memory_access, confirmed by node.kernel_log)
-    // with gpu.health passing; probes run live are no `c.probes`, so the first-hand guard above did
-    // not see them). The verbatim condition keeps its place (AP's rule).
-    if (!same && AlertLineSupports(beliefs.observations(), s.category)) continue;
+    // One fact counts once: the alert's expression is the alert's own claim again, so it is not added
+    // when the alert's own line already supports the category (the lead, H200 run 26: an Xid 95
+    // alert's line +3.0 and its "stated value 95 implies DCGM_FI_DEV_XID_ERRORS == 95" +2.0 put ECC at
+    // 0.68 over the node's real Xid 31 (illegal_memory_access, confirmed by node.kernel_log) with
+    // gpu.health passing; probes run live are no `c.probes`, so the first-hand guard above did not see
+    // them). The verbatim condition too (ALERTID, RV-NA's finding): `DCGM_FI_DEV_XID_ERRORS == 95`
+    // beside the line of the same alert's Xid 95 counted the one fact twice (+3.0 and +2.0). AP's rule
+    // (the verbatim condition counts) still holds where the line supports nothing of the category
+    // (realistic9 rl9-09: no signature reads "PCIe replays rising").
+    if (AlertLineSupports(beliefs.observations(), s.category)) continue;
     auto layer = facts.layers.find(s.category);
     if (layer == facts.layers.end()) continue;
     // Which conditions the alert's firing states (NA): the verbatim condition of a device layer, as

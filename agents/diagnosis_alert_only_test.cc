@@ -780,5 +780,36 @@ TEST_CASE("alert only: a hostile expression beside many numbers is read in bound
   CHECK(d.confidence <= 0.45);
 }
 
+TEST_CASE("alert only: the alert's verbatim pack condition beside its own line is one fact (ALERTID)") {
+  // RV-NA's finding: an Xid 95 alert whose rule is the pack's `DCGM_FI_DEV_XID_ERRORS == 95` counted
+  // its line (+3.0) and the verbatim condition (+2.0): the same fact twice.
+  Json plain = Xid95Alert();
+  Json with_rule = plain;
+  with_rule["generatorURL"] = "http://prometheus:9090/graph?g0.expr=DCGM_FI_DEV_XID_ERRORS%20%3D%3D%2095&g0.tab=1";
+  for (const bool beside_log : {false, true}) {
+    CAPTURE(beside_log);
+    Json a{{"alert", plain}}, b{{"alert", with_rule}};
+    if (beside_log) {
+      const Json log = Json{{"source", "gpu-7/kern.log"},
+                            {"lines", {"[Mon Nov 30 08:11:58 2026] NVRM: Xid (PCI:0000:3b:00): 31, pid=4411, name=python, "
+                                       "Ch 00000008, intr 10000000. MMU Fault: ENGINE GRAPHICS GPCCLIENT_T1_0 faulted @ "
+                                       "0x7f_2a000000. Fault is of type FAULT_PDE ACCESS_TYPE_VIRT_READ"}}};
+      a["logs"] = Json::array({log});
+      b["logs"] = Json::array({log});
+    }
+    const Diagnosis da = Diagnose(CaseOf(a)).diagnosis, db = Diagnose(CaseOf(b)).diagnosis;
+    CHECK(db.root_cause == da.root_cause);
+    CHECK(db.confidence == doctest::Approx(da.confidence));
+    REQUIRE(db.hypotheses.size() == da.hypotheses.size());
+    for (size_t i = 0; i < da.hypotheses.size(); ++i) {
+      CHECK(db.hypotheses[i].category == da.hypotheses[i].category);
+      CHECK(db.hypotheses[i].probability == doctest::Approx(da.hypotheses[i].probability));
+    }
+    CHECK(std::none_of(db.evidence.begin(), db.evidence.end(), [](const Evidence& e) { return e.source == "alert expression"; }));
+  }
+  // AP's rule stands where the alert's line reads nothing of the category: the PCIe replay alert
+  // (its own case above) still counts its verbatim condition.
+}
+
 }  // namespace
 }  // namespace vigil
