@@ -203,13 +203,19 @@ std::vector<Labels> ScopeAttempts(const Alert& alert, const std::vector<Labels>&
     if (k == "instance") continue;  // the exporter's host: read below, after the node labels
     const std::string key(k);
     const std::string v = LabelOf(alert.labels, key.c_str());
-    if (v.empty()) continue;
+    if (NodeLabelHost(v).empty()) continue;
     if (!job.empty()) out.push_back({{key, v}, {"job", job}});
     out.push_back({{key, v}});
+    if (key == "exported_instance") {
+      // The series' own instance (a relayed or federated series): scraped directly, it is `instance`.
+      out.push_back({{"instance", v}});
+      break;
+    }
     // The same node under the other name: dcgm-exporter's `Hostname` (DCGM series, the DCGM rules)
     // and the trainer's `node` (training series, the training rules) name one machine.
-    if (key != "Hostname") out.push_back({{"Hostname", v}});
-    if (key != "node") out.push_back({{"node", v}});
+    const std::string host = NodeLabelHost(v);
+    if (key != "Hostname") out.push_back({{"Hostname", host}});
+    if (key != "node") out.push_back({{"node", host}});
     break;
   }
   if (!instance.empty()) {
@@ -771,11 +777,10 @@ std::string AlertLogSource(const Alert& a, const std::string& node, const std::s
 }
 
 std::pair<std::string, std::string> AlertNode(const Alert& alert) {
+  // kNodeLabelKeys' order, `instance` last; a value of spaces or a port alone names no node.
   for (std::string_view k : kNodeLabelKeys) {
-    if (k == "instance") continue;  // the exporter's host: read last
-    if (const std::string v = LabelOf(alert.labels, k.data()); !v.empty()) return {std::string(k), v};
+    if (std::string v = NodeLabelHost(LabelOf(alert.labels, k.data())); !v.empty()) return {std::string(k), std::move(v)};
   }
-  if (const std::string i = LabelOf(alert.labels, "instance"); !i.empty()) return {"instance", InstanceHost(i)};
   return {"", ""};
 }
 
@@ -907,9 +912,9 @@ CoFiringReading ListCoFiringAlerts(const Alert& alert, const TriageOptions& give
   std::string regex = "(?i)(";
   regex += alternatives;
   regex += ")";
-  // Asked under every node label key (node_names.h's kNodeLabelKeys: Hostname, hostname, node, host,
-  // instance, nodename; the alert's own node label is one of them): at most 6 requests however many
-  // names. Hand-written rules and node_exporter relabelling often name the node only `host=`,
+  // Asked under every node label key (node_names.h's kNodeLabelKeys: Hostname, hostname, node,
+  // kubernetes_node, host, nodename, exported_instance, instance; the alert's own node label is one
+  // of them): at most 8 requests however many names. Hand-written rules and node_exporter relabelling often name the node only `host=`,
   // `hostname=` or `nodename=` (PF; before, those alerts were not asked for). The keys of CF first.
   std::vector<AlertMatcher> asks;
   std::vector<std::string> keys = {"Hostname", "node", node_key, "instance"};

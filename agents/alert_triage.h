@@ -11,13 +11,15 @@
 //     metrics; TriageAlert also evaluates the expression itself, below), plus `extra_metrics`; when the source lists its names (MetricSource::MetricNames
 //     non-empty) only names it has are queried (the DCGM >= 3.3 name DCGM_FI_DEV_CLOCKS_EVENT_REASONS
 //     is queried beside DCGM_FI_DEV_CLOCK_THROTTLE_REASONS), at most `max_metric_names` of them;
-//   - scope: the alert's node label (the first of Hostname, hostname, node, host, nodename present
-//     and non-empty) as an exact matcher under that label name, together with the alert's `job`
+//   - scope: the alert's node label (the first of Hostname, hostname, node, kubernetes_node, host,
+//     nodename, exported_instance present with a value naming a host: node_names.h's kNodeLabelKeys
+//     and NodeLabelHost) as an exact matcher under that label name, together with the alert's `job`
 //     when it has one; a metric for which that reads nothing is read again without `job` (the alert's
-//     job may be the training job while the exporter's is `dcgm-exporter`), then with the same value
+//     job may be the training job while the exporter's is `dcgm-exporter`), then with the same host
 //     under `Hostname` and `node` (those of the two the alert did not use: dcgm-exporter names a node
-//     `Hostname`, the trainer and our training rules `node`), then under `instance` when the alert
-//     has one. The alert's `gpu` is NOT a matcher: the pack's conditions compare a
+//     `Hostname`, the trainer and our training rules `node`; for `exported_instance`, a relayed
+//     series' own instance, the same value under `instance` instead), then under `instance` when the
+//     alert has one. The alert's `gpu` is NOT a matcher: the pack's conditions compare a
 //     GPU with the other GPUs of its node (`count by (Hostname)`, group aggregations), so the node's GPUs
 //     are read; the reasoner takes the GPU from the alert and the evidence. An alert with no node
 //     and no instance is scoped by `job` alone, and one with none of these reads cluster-wide, each
@@ -74,8 +76,8 @@
 // /api/v2/alerts), the alerts on the alert's node under any of its names: the alert's node labels,
 // its instance's host and the names learned from node_uname_info (above; learned first), in one
 // case-insensitive regex `(?i)(node-3(\..*)?(:[0-9]+)?|10\.0\.0\.3(:[0-9]+)?)` asked under
-// `Hostname`, `node`, the alert's own node label, `instance`, `hostname`, `host` and `nodename` (at
-// most 6 requests however many names, within `cofiring_time_limit_ms` all together: each request is
+// `Hostname`, `node`, the alert's own node label, `instance`, `hostname`, `kubernetes_node`, `host`,
+// `nodename` and `exported_instance` (at most 8 requests however many names, within `cofiring_time_limit_ms` all together: each request is
 // given what is left of it, and the keys not asked when it is spent are named in a note); of the
 // answers those node_names.h's SameNode puts on the node (the regex's near misses -
 // node-30, another domain - left out; one found by `instance` whose node label names another node
@@ -276,10 +278,11 @@ struct ActiveAtReading {
 };
 ActiveAtReading ReadAlertActiveAt(const Alert& alert, const TriageOptions& options);
 
-// The node an alert is on, as it names it first: its first non-empty node label (Hostname,
-// hostname, node, host, nodename) with that label's name, else its instance's host part
-// (node_names.h's InstanceHost: "node-b:9400" -> "node-b", "[fd00::3]:9400" -> "fd00::3") under
-// "instance"; {"", ""} when none. Compare it with SameNodeName, not as a string.
+// The node an alert is on, as it names it first: its first node label in node_names.h's
+// kNodeLabelKeys order (Hostname, hostname, node, kubernetes_node, host, nodename,
+// exported_instance, then instance) whose value names a host (NodeLabelHost: spaces around it and a
+// port dropped, "node-b:9400" -> "node-b", "[fd00::3]:9400" -> "fd00::3"; " " or ":9400" names none),
+// with that label's name; {"", ""} when none. Compare it with SameNodeName, not as a string.
 std::pair<std::string, std::string> AlertNode(const Alert& alert);
 
 // An alert as one line of a case log, the form the reasoner's log signatures and knowledge recall

@@ -655,13 +655,17 @@ TEST_CASE("alert triage: alerts firing on the same node are read from Alertmanag
   o.alert_source = "alertmanager http://am:9093";
   auto c = BuildTriageCase(NodeAlert(), o);
   REQUIRE(c.ok());
-  REQUIRE(am.asked.size() == 6);  // every node label key (PF): CF's first, then hostname, host, nodename
+  // Every node label key (PF): CF's first, then hostname, kubernetes_node, host, nodename,
+  // exported_instance (ALERTID: the Kubernetes and relay keys).
+  REQUIRE(am.asked.size() == 8);
   CHECK(am.asked[0].matchers.at(0).name == "Hostname");
   CHECK(am.asked[1].matchers.at(0).name == "node");
   CHECK(am.asked[2].matchers.at(0).name == "instance");
   CHECK(am.asked[3].matchers.at(0).name == "hostname");
-  CHECK(am.asked[4].matchers.at(0).name == "host");
-  CHECK(am.asked[5].matchers.at(0).name == "nodename");
+  CHECK(am.asked[4].matchers.at(0).name == "kubernetes_node");
+  CHECK(am.asked[5].matchers.at(0).name == "host");
+  CHECK(am.asked[6].matchers.at(0).name == "nodename");
+  CHECK(am.asked[7].matchers.at(0).name == "exported_instance");
   for (const AlertFilter& f : am.asked) {  // every name of the node in one regex per label (review CF)
     CHECK(f.matchers.at(0).op == "=~");
     CHECK(f.matchers.at(0).value == "(?i)(node-3(\\..*)?(:[0-9]+)?)");
@@ -735,7 +739,7 @@ TEST_CASE("alert triage: alerts firing on the same node are read from Alertmanag
     a.labels = {{"alertname", "GpuHot"}, {"instance", "node-3.dc1:9400"}};
     auto inst = BuildTriageCase(a, o);
     REQUIRE(inst.ok());
-    REQUIRE(am.asked.size() == 6);
+    REQUIRE(am.asked.size() == 8);
     CHECK(am.asked[0].matchers.at(0).name == "Hostname");
     CHECK(am.asked[2].matchers.at(0).name == "instance");
     CHECK(am.asked[2].matchers.at(0).value == "(?i)(node-3(\\..*)?(:[0-9]+)?)");
@@ -892,7 +896,7 @@ TEST_CASE("alert triage: review RV-LT: co-firing alerts on the alert's exporter 
   auto c = BuildTriageCase(a, o);
   REQUIRE(c.ok());
   const std::vector<AlertFilter>& asked = am.asked;
-  REQUIRE(asked.size() == 6);  // Hostname, node, instance, hostname, host, nodename: the node and the exporter's address in one regex
+  REQUIRE(asked.size() == 8);  // Hostname, node, instance, hostname, kubernetes_node, host, nodename, exported_instance: the node and the exporter's address in one regex
   CHECK(asked[2].matchers.at(0).name == "instance");
   CHECK(asked[2].matchers.at(0).value == "(?i)(node-3(\\..*)?(:[0-9]+)?|10\\.0\\.0\\.3(:[0-9]+)?)");
   // Both on node-3 (the name the alert and its diagnosis use), not on `10.0.0.3` or `node-3.dc1`;
@@ -1535,7 +1539,7 @@ TEST_CASE("alert triage: review CF: co-firing alerts are found under every name 
     auto c = BuildTriageCase(NodeAlert(), o);
     REQUIRE(c.ok());
     CHECK(CoFiringRules(*c) == V{"XidError", "NodeMemoryPressure", "GpuSlow", "NcclTimeout"});
-    REQUIRE(am.asked.size() == 6);
+    REQUIRE(am.asked.size() == 8);
     CHECK(am.asked[0].matchers.at(0).name == "Hostname");
     CHECK(am.asked[1].matchers.at(0).name == "node");
     CHECK(am.asked[2].matchers.at(0).name == "instance");
@@ -1557,7 +1561,7 @@ TEST_CASE("alert triage: review CF: co-firing alerts are found under every name 
     auto plain = BuildTriageCase(NodeAlert(), o);
     REQUIRE(plain.ok());
     CHECK(CoFiringRules(*plain) == V{"XidError", "GpuSlow", "NcclTimeout"});
-    CHECK(am.asked.size() == 6);
+    CHECK(am.asked.size() == 8);
   }
   SUBCASE("the number of requests does not grow with the names") {
     uname.series = {{"node-3.cluster.local", "10.0.0.3:9100"}, {"node-3.cluster.local", "[fd00::3]:9100"},
@@ -1568,7 +1572,7 @@ TEST_CASE("alert triage: review CF: co-firing alerts are found under every name 
     a.labels["instance"] = "10.0.0.3:9400";
     auto c = BuildTriageCase(a, o);
     REQUIRE(c.ok());
-    CHECK(am.asked.size() == 6);  // Hostname, node, instance, hostname, host, nodename
+    CHECK(am.asked.size() == 8);  // Hostname, node, instance, hostname, kubernetes_node, host, nodename, exported_instance
     CHECK(am.asked[2].matchers.at(0).value ==
           "(?i)(node-3(\\..*)?(:[0-9]+)?|10\\.0\\.0\\.3(:[0-9]+)?|\\[fd00::3\\](:[0-9]+)?|fd00::3)");
     const std::vector<std::string> rules = CoFiringRules(*c);
@@ -1609,7 +1613,7 @@ TEST_CASE("alert triage: review CF: co-firing alerts are found under every name 
     CHECK(uname.asked.size() == 1);
     CHECK(src.names_asked == 0);
     CHECK(src.asked.empty());
-    CHECK(am.asked.size() == 6);
+    CHECK(am.asked.size() == 8);
     CHECK(CoFiringRules(*c) == V{"XidError", "GpuSlow", "NcclTimeout"});  // not the learned address's
     CHECK(HasNote(*c, "node names: node_uname_info at "));
   }
@@ -1663,7 +1667,7 @@ TEST_CASE("alert triage: review CF: co-firing alerts are found under every name 
 
 // PF: before, Alertmanager was asked under Hostname, node, the alert's own node label and instance
 // only: an alert labelled only `host=`, `hostname=` or `nodename=` (hand-written rules, node_exporter
-// relabelling) was not found. Now every key of node_names.h's kNodeLabelKeys: at most 6 requests.
+// relabelling) was not found. Now every key of node_names.h's kNodeLabelKeys: at most 8 requests (6 before ALERTID).
 TEST_CASE("alert triage: co-firing alerts labelled only host=, hostname= or nodename= are found (PF)") {
   using V = std::vector<std::string>;
   auto kb = testing::KbWith({ThermalIncident(), XidIncident()});
@@ -1680,7 +1684,7 @@ TEST_CASE("alert triage: co-firing alerts labelled only host=, hostname= or node
   auto c = BuildTriageCase(NodeAlert(), o);
   REQUIRE(c.ok());
   CHECK(CoFiringRules(*c) == V{"XidError", "HostDiskFull", "NodeFilesystem"});
-  CHECK(am.asked.size() == 6);
+  CHECK(am.asked.size() == 8);
   // The Xid placed on node-3 GPU 3, as the triaged alert names the node.
   bool xid_on_gpu3 = false;
   for (const CaseLog& l : c->logs) {
@@ -1695,7 +1699,7 @@ TEST_CASE("alert triage: co-firing alerts labelled only host=, hostname= or node
   a.labels["hostname"] = "node-3";
   c = BuildTriageCase(a, o);
   REQUIRE(c.ok());
-  CHECK(am.asked.size() == 6);
+  CHECK(am.asked.size() == 8);
   CHECK(CoFiringRules(*c) == V{"XidError", "HostDiskFull", "NodeFilesystem"});
   // A hung Alertmanager: still one request (one time limit).
   am.asked.clear();
@@ -1720,10 +1724,10 @@ TEST_CASE("alert triage: the co-firing requests share one time limit; Alertmanag
              Neighbour("NodeFilesystem", {{"nodename", "node-3"}}, kT0 - 2 * kMin)};
   o.list_alerts = am.Fn();
   o.alert_source = "alertmanager http://am:9093";
-  SUBCASE("a quick Alertmanager: all six keys asked, nothing said") {
+  SUBCASE("a quick Alertmanager: all eight keys asked, nothing said") {
     auto c = BuildTriageCase(NodeAlert(), o);
     REQUIRE(c.ok());
-    CHECK(am.asked.size() == 6);
+    CHECK(am.asked.size() == 8);
     CHECK(am.asked.at(0).max_time_ms == 10'000);
     CHECK(CoFiringRules(*c) == V{"XidError", "NodeFilesystem"});
     CHECK_FALSE(HasNote(*c, "took the whole time limit"));
@@ -1739,13 +1743,14 @@ TEST_CASE("alert triage: the co-firing requests share one time limit; Alertmanag
     CHECK(am.asked[2].max_time_ms == 2'000);
     CHECK(CoFiringRules(*c) == V{"XidError"});  // Hostname's, asked first, kept
     CHECK(HasNote(*c, "co-firing alerts on node-3: alertmanager http://am:9093 took the whole time limit (10s) for "
-                      "3 of 6 requests; alerts naming the node only under hostname, host, nodename were not looked at"));
+                      "3 of 8 requests; alerts naming the node only under hostname, kubernetes_node, host, nodename, "
+                      "exported_instance were not looked at"));
     // The budget is the option's.
     am.asked.clear();
     o.cofiring_time_limit_ms = 30'000;
     c = BuildTriageCase(NodeAlert(), o);
     REQUIRE(c.ok());
-    CHECK(am.asked.size() == 6);
+    CHECK(am.asked.size() == 8);
     CHECK(CoFiringRules(*c) == V{"XidError", "NodeFilesystem"});
   }
   SUBCASE("an Alertmanager refusing the regex (HTTP 400) is asked once, and said") {
@@ -1791,6 +1796,63 @@ TEST_CASE("alert triage: an Xid 95 alert alone, no Prometheus: suspected uncorre
   CHECK(HasUnverified(*r, "only the alert was read"));
   CHECK(HasUnverified(*r, "gpu.health@gpu-7/gpu3"));
   CHECK(HasUnverified(*r, "metrics: none read"));
+}
+
+// ALERTID: the node an alert is about when Kubernetes' or a relay's labels name it. Before, an alert
+// `kubernetes_node="node-3", instance="10.0.0.3:9400"` was about 10.0.0.3 (no node label read), so its
+// metrics were read under `instance` only and none of node-3's DCGM series (`Hostname="node-3"`) came.
+TEST_CASE("alert triage: kubernetes_node and exported_instance name the alert's node (ALERTID)") {
+  auto node_of = [](Labels l) {
+    Alert a;
+    a.labels = std::move(l);
+    return AlertNode(a);
+  };
+  using P = std::pair<std::string, std::string>;
+  CHECK(node_of({{"kubernetes_node", "node-3"}, {"instance", "10.0.0.3:9400"}}) == P{"kubernetes_node", "node-3"});
+  // kube-state-metrics: `node` is the pod's node, `kubernetes_node` kube-state-metrics' own.
+  CHECK(node_of({{"node", "node-3"}, {"kubernetes_node", "infra-1"}}) == P{"node", "node-3"});
+  CHECK(node_of({{"Hostname", "node-3"}, {"kubernetes_node", "node-3.cluster.local"}}) == P{"Hostname", "node-3"});
+  // A relayed series: its own instance, not the relay's.
+  CHECK(node_of({{"exported_instance", "node-3:9400"}, {"instance", "pushgateway:9091"}}) == P{"exported_instance", "node-3"});
+  // Bad values name nothing: the next label is read.
+  CHECK(node_of({{"Hostname", ""}, {"kubernetes_node", "  "}, {"instance", "[fe80::1]:9400"}}) == P{"instance", "fe80::1"});
+  CHECK(node_of({{"Hostname", " node-3 "}}) == P{"Hostname", "node-3"});
+  CHECK(node_of({{"host", "node-3:9100"}}) == P{"host", "node-3"});
+  CHECK(node_of({{"instance", ":9400"}, {"pod", "dcgm-exporter-x7k2p"}}) == P{"", ""});
+  // A node label and an instance that disagree: the node label names the node.
+  CHECK(node_of({{"kubernetes_node", "node-3"}, {"instance", "node-4:9400"}}) == P{"kubernetes_node", "node-3"});
+
+  auto kb = testing::KbWith({ThermalIncident()});
+  FakeSource src = Cluster();
+  Alert a = NodeAlert();
+  a.labels.erase("Hostname");
+  a.labels["kubernetes_node"] = "node-3";
+  a.labels["instance"] = "10.0.0.3:9400";
+  auto c = BuildTriageCase(a, Options(*kb, &src));
+  REQUIRE(c.ok());
+  size_t node3 = 0, other = 0;
+  for (const TimeSeries& s : c->metrics) (s.labels.at("Hostname") == "node-3" ? node3 : other) += 1;
+  CHECK(node3 == 16);  // 8 GPUs' temperature and throttle reasons
+  CHECK(other == 0);
+  REQUIRE_FALSE(src.asked.empty());
+  CHECK(src.asked[0].matchers == Labels{{"kubernetes_node", "node-3"}, {"job", "dcgm-exporter"}});
+
+  // exported_instance: read under itself, then as the series' `instance` scraped directly.
+  src.asked.clear();
+  Alert r = NodeAlert();
+  r.labels.erase("Hostname");
+  r.labels["exported_instance"] = "node-3:9400";
+  r.labels["instance"] = "pushgateway:9091";
+  REQUIRE(BuildTriageCase(r, Options(*kb, &src)).ok());
+  std::vector<Labels> scopes;
+  for (const MetricQuery& q : src.asked) {
+    if (q.name == "DCGM_FI_DEV_GPU_TEMP") scopes.push_back(q.matchers);
+  }
+  REQUIRE(scopes.size() >= 4);
+  CHECK(scopes[0] == Labels{{"exported_instance", "node-3:9400"}, {"job", "dcgm-exporter"}});
+  CHECK(scopes[1] == Labels{{"exported_instance", "node-3:9400"}});
+  CHECK(scopes[2] == Labels{{"instance", "node-3:9400"}});
+  CHECK(scopes[3] == Labels{{"instance", "pushgateway:9091"}});
 }
 
 }  // namespace

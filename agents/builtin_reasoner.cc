@@ -446,13 +446,14 @@ std::string PciKey(const std::string& id) {
   return parts[parts.size() - 2] + ":" + parts[parts.size() - 1];
 }
 
-// The first node label's node (kNodeLabelKeys order; `instance` by its host part), as the label
-// spells it: the name a diagnosis shows. Compare names with node_names.h, not as strings.
+// The first node label's node (kNodeLabelKeys order, `instance` last; NodeLabelHost: spaces and a
+// port dropped), as the label spells it: the name a diagnosis shows. Compare names with
+// node_names.h, not as strings.
 std::string NodeOf(const Labels& labels) {
   for (std::string_view key : kNodeLabelKeys) {
     auto it = labels.find(key.data());
     if (it == labels.end() || it->second.empty()) continue;
-    if (std::string host = InstanceHost(it->second); !host.empty()) return host;
+    if (std::string host = NodeLabelHost(it->second); !host.empty()) return host;
   }
   return "";
 }
@@ -7267,7 +7268,7 @@ std::string ServedAlertName(const Incident& inc) {
 // Labels that say WHERE an alert fired (a node, a GPU, a pod, a rank), not what it is about: two
 // firings of one alert that differ only in these are the same alert at another place.
 bool IsPlaceLabel(std::string_view k) {
-  static constexpr std::string_view kPlace[] = {"Hostname",   "hostname",     "node",   "host",  "nodename",
+  static constexpr std::string_view kPlace[] = {"Hostname",   "hostname",     "node",   "kubernetes_node", "host",  "nodename",
                                                 "instance",   "exported_instance", "gpu", "GPU", "gpu_index",
                                                 "minor_number", "UUID",     "uuid",   "device", "pci_bus_id",
                                                 "pod",        "exported_pod", "rank",   "local_rank"};

@@ -780,6 +780,26 @@ TEST_CASE("alert only: a hostile expression beside many numbers is read in bound
   CHECK(d.confidence <= 0.45);
 }
 
+// ALERTID: whose node and GPU an alert is about.
+TEST_CASE("alert beside evidence: an alert naming its node by kubernetes_node beside another node's line (ALERTID)") {
+  // Before: kubernetes_node was no node label, the alert's node was its exporter's address, and
+  // gpu-2's kernel line was read as the alert's own (0.585, not suspected; RV-NA's finding).
+  Json a = Xid79Alert();
+  a["labels"].erase("Hostname");
+  a["labels"]["kubernetes_node"] = "gpu-7";
+  a["labels"]["instance"] = "10.0.3.17:9400";
+  Json j{{"alert", a}};
+  j["logs"] = Json::array({KernelXid79("gpu-2", "1b")});
+  const Diagnosis d = Diagnose(CaseOf(j)).diagnosis;
+  CHECK(d.root_cause == "gpu_fallen_off_bus");
+  CHECK_MESSAGE(d.component.rfind("gpu-7", 0) == 0, d.component);
+  CHECK(d.confidence <= 0.45);
+  CHECK(Said(d, "is seen first-hand on gpu-2, another node than the alert's gpu-7"));
+  // Its own node's line is first-hand.
+  j["logs"] = Json::array({KernelXid79("gpu-7", "3b")});
+  CHECK(Diagnose(CaseOf(j)).diagnosis.confidence > 0.45);
+}
+
 TEST_CASE("alert only: the alert's verbatim pack condition beside its own line is one fact (ALERTID)") {
   // RV-NA's finding: an Xid 95 alert whose rule is the pack's `DCGM_FI_DEV_XID_ERRORS == 95` counted
   // its line (+3.0) and the verbatim condition (+2.0): the same fact twice.

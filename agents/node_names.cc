@@ -50,6 +50,12 @@ std::string InstanceHost(std::string_view instance) {
   return std::string(instance.substr(0, colon));  // "host:port", ":9100" -> ""
 }
 
+std::string NodeLabelHost(std::string_view value) {
+  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front()))) value.remove_prefix(1);
+  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) value.remove_suffix(1);
+  return InstanceHost(value);
+}
+
 bool IsIpAddress(std::string_view name) { return !CanonicalAddress(name).empty(); }
 
 std::string NodeNameKey(std::string_view name) {
@@ -103,7 +109,7 @@ NodeNames NodeNamesOf(const Labels& labels) {
     auto it = labels.find(std::string(k));
     if (it == labels.end() || it->second.empty()) continue;
     // A port on any node label is dropped (`host="node-3:9100"`), as the diagnosis always did.
-    std::string key = NodeNameKey(InstanceHost(it->second));
+    std::string key = NodeNameKey(NodeLabelHost(it->second));
     AddOnce(k == "instance" ? &out.instance : &out.labelled, std::move(key));
   }
   return out;
@@ -126,5 +132,56 @@ bool SameNode(const NodeNames& a, const NodeNames& b) {
 }
 
 bool SameNode(const Labels& a, const Labels& b) { return SameNode(NodeNamesOf(a), NodeNamesOf(b)); }
+
+bool OnlyAddresses(const NodeNames& names) {
+  if (names.empty()) return false;
+  for (const auto* list : {&names.labelled, &names.instance}) {
+    for (const std::string& n : *list) {
+      if (!IsIpAddress(n)) return false;
+    }
+  }
+  return true;
+}
+
+NodeNames WithUnameNames(NodeNames names, const std::vector<TimeSeries>& series) {
+  if (names.empty()) return names;
+  const NodeNames given = names;
+  for (const TimeSeries& s : series) {
+    auto nodename = s.labels.find("nodename");
+    auto instance = s.labels.find("instance");
+    if (nodename == s.labels.end() || instance == s.labels.end()) continue;
+    const std::string name = NodeNameKey(NodeLabelHost(nodename->second));
+    const std::string host = NodeNameKey(NodeLabelHost(instance->second));
+    if (name.empty() || host.empty()) continue;
+    if (!NamesNode(given, name) && !NamesNode(given, host)) continue;
+    AddOnce(&names.labelled, name);
+    AddOnce(&names.instance, host);
+  }
+  return names;
+}
+
+bool LooksLikeHostName(std::string_view part) {
+  if (part.empty() || part.size() > 253) return false;
+  if (IsIpAddress(part)) return true;
+  bool letter = false, digit = false;
+  for (unsigned char ch : part) {
+    if (std::isalpha(ch)) letter = true;
+    else if (std::isdigit(ch)) digit = true;
+    else if (ch != '.' && ch != '-' && ch != '_') return false;
+  }
+  if (!letter || !digit) return false;
+  const std::string lower = AsciiLower(part);
+  for (std::string_view ext : {".out", ".err", ".log", ".txt", ".json", ".csv"}) {
+    if (lower.ends_with(ext)) return false;
+  }
+  // "rank3", "rank-3", "rank_3": a rank's folder, not a host.
+  if (lower.rfind("rank", 0) == 0) {
+    std::string_view rest = std::string_view(lower).substr(4);
+    if (!rest.empty() && (rest.front() == '-' || rest.front() == '_')) rest.remove_prefix(1);
+    if (!rest.empty() && std::all_of(rest.begin(), rest.end(), [](unsigned char ch) { return std::isdigit(ch); }))
+      return false;
+  }
+  return true;
+}
 
 }  // namespace vigil

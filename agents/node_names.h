@@ -15,8 +15,8 @@
 //   - DNS names compare case-insensitively, a trailing dot ignored ("NODE-3." == "node-3"), and a
 //     short name (no dot) equals an FQDN whose first label it is ("node-3" ==
 //     "node-3.cluster.local"; "node-3" != "node-30"; "node-3.a.example" != "node-3.b.example").
-// A place's names (NodeNamesOf): every node label present (kNodeLabelKeys), `instance` by its host
-// part, kept apart from the others: an exporter's address says where the exporter runs, a node
+// A place's names (NodeNamesOf): every node label present (kNodeLabelKeys, each by NodeLabelHost),
+// `instance` kept apart from the others: an exporter's address says where the exporter runs, a node
 // label which node a series is about (one central exporter may report on many nodes). Two places
 // are the same node (SameNode) when their node labels share a name, or, when one side has no node
 // label but `instance`, when any of their names are shared.
@@ -32,9 +32,28 @@
 namespace vigil {
 
 // The labels that may name a node, `instance` among them (its host part is read), in the order a
-// diagnosis reads them for the node it names (NodeOf in builtin_reasoner.cc). Literals: data()
-// ends in a NUL.
-inline constexpr std::string_view kNodeLabelKeys[] = {"Hostname", "hostname", "node", "host", "instance", "nodename"};
+// place's node is read (AlertNode in alert_triage.h, NodeOf in builtin_reasoner.cc): the first
+// present with a non-empty value (spaces around it dropped, a port cut) names the node.
+//   - `Hostname` (dcgm-exporter), `hostname`, `node` (kube-state-metrics' kube_pod_info /
+//     kube_node_*, the Prometheus Helm chart's `__meta_kubernetes_pod_node_name` relabelling, the
+//     trainer, our training rules): the series' own name for its node;
+//   - `kubernetes_node`: the same relabelling in older charts and many hand-written scrape configs -
+//     the node the scraped pod runs on, i.e. the exporter's node; after `node`, because on a
+//     kube-state-metrics series it is kube-state-metrics' node while `node` is the pod's;
+//   - `host`, `nodename` (node_exporter's node_uname_info);
+//   - `exported_instance`: the series' own `instance`, renamed by Prometheus when the scrape target's
+//     `instance` replaced it (federation, a Pushgateway, a relaying exporter; honor_labels false):
+//     where the series comes from, while `instance` then names the relay;
+//   - `instance` last: the scraped exporter's address ("10.0.3.17:9400"), which names a node only when
+//     no label above does.
+// `pod` names no node: a pod's node is known only from a source that says so (kube_pod_info).
+// Literals: data() ends in a NUL.
+inline constexpr std::string_view kNodeLabelKeys[] = {"Hostname",  "hostname", "node",              "kubernetes_node",
+                                                      "host",      "nodename", "exported_instance", "instance"};
+
+// The host a node label's value names: spaces around it dropped, then InstanceHost (a port cut,
+// "[fe80::1]:9400" -> "fe80::1"); "" when nothing is left (" ", ":9400").
+std::string NodeLabelHost(std::string_view value);
 
 // The host part of an instance label value (see above): "node-3:9100" -> "node-3",
 // "[fd00::3]:9400" -> "fd00::3", "fd00::3" -> "fd00::3", ":9100" -> "", "[fd00::3" -> "[fd00::3",
@@ -71,5 +90,22 @@ bool NamesNode(const NodeNames& names, std::string_view name);
 // False when either side has no name.
 bool SameNode(const NodeNames& a, const NodeNames& b);
 bool SameNode(const Labels& a, const Labels& b);
+
+// Whether every name of `names` is an IP address (and there is one): a place known only by an
+// exporter's address (`instance="10.0.3.17:9400"`, no node label), which by itself names no host.
+bool OnlyAddresses(const NodeNames& names);
+
+// `names` with the names node_exporter ties to them in `series`: a series carrying both `nodename`
+// (the node's uname, on node_uname_info or relabelled onto node_exporter's series) and `instance`
+// ties the two, so when either names one of `names` the other is added (the nodename to
+// `labelled`, the instance's host to `instance`). One pass over `series`; ties of ties are not
+// followed. The source alert triage learns from too (node_uname_info), here read from a case.
+NodeNames WithUnameNames(NodeNames names, const std::vector<TimeSeries>& series);
+
+// Whether the first path part of a log's source looks like a host's name: an IP address, or a name
+// of letters, digits, '.', '-' and '_' holding a letter and a digit ("node-7", "gpu-2.cluster.local",
+// "dgx-a100-012"), not a file ("slurm-77.out": .out .err .log .txt .json .csv) nor a rank ("rank3").
+// Tools and services ("trainer", "slurm", "job", "alertmanager") are none.
+bool LooksLikeHostName(std::string_view part);
 
 }  // namespace vigil

@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <iterator>
+
 namespace vigil {
 namespace {
 
@@ -85,6 +88,73 @@ TEST_CASE("node names: same node when the names share one") {
   CHECK(SameNode(Labels{{"instance", "https://a.example.com"}}, Labels{{"instance", "https://a.example.com"}}));
   CHECK_FALSE(SameNode(Labels{}, Labels{}));
   CHECK_FALSE(SameNode(Labels{{"Hostname", ""}}, Labels{{"Hostname", ""}}));
+}
+
+TEST_CASE("node names: the Kubernetes and relay labels, their precedence, bad values (ALERTID)") {
+  // kube-state-metrics' `node` is the pod's node, `kubernetes_node` the scraped pod's (the exporter's):
+  // both named, `node` read first; `exported_instance` (a relayed series' own instance) before
+  // `instance` (the relay). Every one a name of the place, `instance` kept apart.
+  const NodeNames k = NodeNamesOf({{"kubernetes_node", "gpu-7"}, {"instance", "10.0.3.17:9400"}});
+  CHECK(k.labelled == std::vector<std::string>{"gpu-7"});
+  CHECK(k.instance == std::vector<std::string>{"10.0.3.17"});
+  const NodeNames r = NodeNamesOf({{"exported_instance", "gpu-7:9400"}, {"instance", "pushgateway:9091"}});
+  CHECK(r.labelled == std::vector<std::string>{"gpu-7"});
+  CHECK(r.instance == std::vector<std::string>{"pushgateway"});
+  // Two series of one node, one named by dcgm-exporter, the other by the scrape's relabelling.
+  CHECK(SameNode(Labels{{"Hostname", "gpu-7"}}, Labels{{"kubernetes_node", "GPU-7.cluster.local"}, {"instance", "10.0.3.17:9400"}}));
+  CHECK_FALSE(SameNode(Labels{{"kubernetes_node", "gpu-7"}, {"instance", "10.0.3.99:9400"}},
+                       Labels{{"kubernetes_node", "gpu-2"}, {"instance", "10.0.3.99:9400"}}));
+  // The order a place's node is read in: the series' own names, then the scrape's, the relay's
+  // instance last.
+  const auto pos = [](std::string_view key) {
+    return static_cast<size_t>(std::find(std::begin(kNodeLabelKeys), std::end(kNodeLabelKeys), key) - std::begin(kNodeLabelKeys));
+  };
+  CHECK(pos("Hostname") < pos("node"));
+  CHECK(pos("node") < pos("kubernetes_node"));
+  CHECK(pos("nodename") < pos("exported_instance"));
+  CHECK(pos("exported_instance") < pos("instance"));
+  CHECK(pos("instance") == std::size(kNodeLabelKeys) - 1);
+  CHECK(pos("pod") == std::size(kNodeLabelKeys));  // a pod names no node
+  // Bad values: empty, spaces, a port alone name nothing; spaces around a name are dropped.
+  CHECK(NodeLabelHost("  ") == "");
+  CHECK(NodeLabelHost(" gpu-7 ") == "gpu-7");
+  CHECK(NodeLabelHost(":9400") == "");
+  CHECK(NodeLabelHost("[fe80::1]:9400") == "fe80::1");
+  CHECK(NodeNamesOf({{"kubernetes_node", " "}, {"Hostname", ""}, {"instance", ":9400"}}).empty());
+  CHECK(NodeNamesOf({{"kubernetes_node", " gpu-7 "}}).labelled == std::vector<std::string>{"gpu-7"});
+}
+
+TEST_CASE("node names: an address-only place, names node_exporter ties to it, host-like log parts (ALERTID)") {
+  CHECK(OnlyAddresses(NodeNamesOf({{"instance", "10.0.3.17:9400"}})));
+  CHECK(OnlyAddresses(NodeNamesOf({{"instance", "[fe80::1]:9400"}})));
+  CHECK_FALSE(OnlyAddresses(NodeNamesOf({{"instance", "gpu-7:9400"}})));
+  CHECK_FALSE(OnlyAddresses(NodeNamesOf({{"kubernetes_node", "gpu-7"}, {"instance", "10.0.3.17:9400"}})));
+  CHECK_FALSE(OnlyAddresses(NodeNames()));
+  // node_uname_info ties the nodename to the exporter's address; another node's series ties nothing.
+  const std::vector<TimeSeries> uname = {
+      {"node_uname_info", {{"nodename", "gpu-7"}, {"instance", "10.0.3.17:9100"}}, {1}, {1}, {}},
+      {"node_uname_info", {{"nodename", "gpu-2"}, {"instance", "10.0.3.12:9100"}}, {1}, {1}, {}},
+      {"DCGM_FI_DEV_GPU_TEMP", {{"Hostname", "gpu-9"}, {"instance", "10.0.3.17:9400"}}, {1}, {1}, {}}};
+  const NodeNames tied = WithUnameNames(NodeNamesOf({{"instance", "10.0.3.17:9400"}}), uname);
+  CHECK(tied.labelled == std::vector<std::string>{"gpu-7"});
+  CHECK(NamesNode(tied, "gpu-7.cluster.local"));
+  CHECK_FALSE(NamesNode(tied, "gpu-2"));
+  CHECK_FALSE(NamesNode(tied, "gpu-9"));  // a DCGM series at the address is no uname: not tied
+  CHECK_FALSE(OnlyAddresses(tied));
+  // The other way: a node's name gets its address.
+  CHECK(NamesNode(WithUnameNames(NodeNamesOf({{"Hostname", "gpu-2"}}), uname), "10.0.3.12"));
+  // An IPv6 address only equals itself, however written.
+  CHECK(OnlyAddresses(WithUnameNames(NodeNamesOf({{"instance", "[fe80::1]:9400"}}), uname)));
+  CHECK(LooksLikeHostName("node-7"));
+  CHECK(LooksLikeHostName("gpu-2.cluster.local"));
+  CHECK(LooksLikeHostName("10.0.3.12"));
+  CHECK(LooksLikeHostName("fe80::1"));
+  CHECK_FALSE(LooksLikeHostName("trainer"));
+  CHECK_FALSE(LooksLikeHostName("slurm-77.out"));
+  CHECK_FALSE(LooksLikeHostName("rank3"));
+  CHECK_FALSE(LooksLikeHostName("Rank_12"));
+  CHECK_FALSE(LooksLikeHostName("k8s pod"));
+  CHECK_FALSE(LooksLikeHostName(""));
 }
 
 }  // namespace
