@@ -1173,10 +1173,21 @@ Topology BuildTopology(const DiagnosisCase& c) {
   // (topology, metric labels, the alert): sources are also files and services ("slurm-77.out",
   // "slurmctld", "k8s/...", "scheduler"), and a service taken for a node both misplaces the
   // component ("slurmctld/gpu0") and hides the real host the line names ("a100-7:4411 [6] ...").
-  if (t.nodes.empty()) {
+  // Nodes named only by addresses (an alert's or a series' `instance="10.0.3.17:9400"`) name no log's
+  // host either: a source's first segment that looks like a host's name is a node then too (ALERTID:
+  // before, "node-7/kern.log" beside an alert known by 10.0.3.17 was no node's, its GPU lines took
+  // the address as their default node, and the alert took node-7's Xid for its own).
+  const bool only_addresses =
+      !t.nodes.empty() && std::all_of(t.nodes.begin(), t.nodes.end(), [](const std::string& n) { return IsIpAddress(n); });
+  if (t.nodes.empty() || only_addresses) {
     static const std::regex kRankSeg(R"(^rank[-_]?(\d+)$)", std::regex::icase);
     for (const CaseLog& l : c.logs) {
       std::string first = l.source.substr(0, l.source.find('/'));
+      if (only_addresses && (!LooksLikeHostName(first) || std::any_of(t.nodes.begin(), t.nodes.end(), [&](const std::string& n) {
+                               return SameNodeName(n, first);
+                             }))) {
+        continue;  // not a host's name, or the address itself in another spelling ("FD00:0::3")
+      }
       if (!first.empty() && !std::regex_match(first, kRankSeg) && !FileLikeSegment(first) &&
           first != "job" && first != "scheduler" && first != "slurm" && first != "launcher") {
         t.nodes.insert(first);
@@ -7926,6 +7937,12 @@ bool JobThrottleSeries(const DiagnosisCase& c, const Topology& topo, const std::
 // A log line the topology does not place (no node in hint: "gpu-2/kern.log" in a case with no
 // topology) is another node's when its source's first path part is (LogOfOtherNode, diagnosis_agent.h:
 // the rule that adds the alert's line beside another node's line of its code).
+// The alert's names for its node: its node labels and instance (node_names.h), with those the case's
+// node_exporter series tie to them (WithUnameNames: a nodename beside the alert's address).
+NodeNames AlertNodeNames(const DiagnosisCase& c) {
+  return c.alert ? WithUnameNames(NodeNamesOf(c.alert->labels), c.metrics) : NodeNames();
+}
+
 std::string OtherNodeThanAlert(const DiagnosisCase& c, const Observation& o) {
   if (!c.alert) return "";
   const std::string alert_node = AlertNode(*c.alert).second;
@@ -7935,7 +7952,7 @@ std::string OtherNodeThanAlert(const DiagnosisCase& c, const Observation& o) {
     if (o.evidence.kind != EvidenceKind::kLog || !LogOfOtherNode(c, alert_node, src)) return "";
     return src.substr(0, src.find('/'));
   }
-  if (SameNodeName(alert_node, o.hint.node) || NamesNode(NodeNamesOf(c.alert->labels), o.hint.node)) return "";
+  if (SameNodeName(alert_node, o.hint.node) || NamesNode(AlertNodeNames(c), o.hint.node)) return "";
   return o.hint.node;
 }
 
@@ -7947,7 +7964,7 @@ bool OnAlertNode(const DiagnosisCase& c, const std::string& component) {
   const std::string node = component.substr(0, component.find('/'));
   if (node.empty() || node == "job") return false;
   const std::string alert_node = AlertNode(*c.alert).second;
-  return alert_node.empty() || SameNodeName(alert_node, node) || NamesNode(NodeNamesOf(c.alert->labels), node);
+  return alert_node.empty() || SameNodeName(alert_node, node) || NamesNode(AlertNodeNames(c), node);
 }
 
 // `component`: where the answer is placed. Evidence of another node than the alert's supports a
@@ -8370,6 +8387,120 @@ void SayFaultOnOtherNodes(const DiagnosisCase& c, const std::vector<Observation>
     note += " too";
   }
   d.unverified.push_back(std::move(note));
+}
+
+// A place in words, "gpu5 on node-9", "node-9", "mlx5_2 on node-9", from a node and the part after
+// it in a component ("gpu5", "", "mlx5_2").
+std::string PlaceWords(const std::string& node, const std::string& part) {
+  if (part.empty()) return node;
+  std::string out = part;
+  out += " on ";
+  out += node;
+  return out;
+}
+
+// Where the answer is against where the alert fired (ALERTID), said in the summary, first in
+// `unverified` and as a trace item {"type": "alert_place", "alert", "answer", "confirmed", "said"}:
+// - an answer on another node than the alert's, or on another GPU of its node, whose category no log
+//   line, series or probe of the alert's own place supports: "the alert's gpu3 on node-7 was not
+//   confirmed; the evidence is about gpu5 on node-9" (review RV-NA: it moved with nothing said);
+// - an alert known only by an address that nothing in the case ties to a host's name (OnlyAddresses
+//   after WithUnameNames) beside evidence placed on named hosts: which node the alert is about is
+//   unknown, and that is said, whatever the answer (an address names a host only through a source
+//   that says so).
+void SayAlertPlace(const DiagnosisCase& c, const std::vector<Observation>& observations, Diagnosis& d, Json& trace) {
+  if (!c.alert) return;
+  const std::pair<std::string, std::string> named_by = AlertNode(*c.alert);
+  const std::string& alert_key = named_by.first;
+  const std::string& alert_node = named_by.second;
+  if (alert_node.empty()) return;
+  const int alert_gpu = GpuOf(c.alert->labels);
+  const NodeNames names = AlertNodeNames(c);
+  const bool unknown_node = OnlyAddresses(names);
+  auto on_alert_node = [&](const std::string& node) { return SameNodeName(alert_node, node) || NamesNode(names, node); };
+  std::string alert_gpu_name;  // "gpu3", "" when the alert names no GPU index
+  if (alert_gpu >= 0) {
+    alert_gpu_name = "gpu";
+    alert_gpu_name += std::to_string(alert_gpu);
+  }
+  const std::string alert_place = PlaceWords(alert_node, alert_gpu_name);
+  std::string said;
+  // The hosts the case's evidence is placed on that are not the alert's (for an address-only alert).
+  std::vector<std::string> named;
+  if (unknown_node) {
+    for (const Observation& o : observations) {
+      if (FromAlertFactsLog(o.evidence) || o.evidence.kind == EvidenceKind::kKnowledge || o.evidence.kind == EvidenceKind::kAlert) continue;
+      const std::string other = OtherNodeThanAlert(c, o);
+      if (other.empty() || IsIpAddress(other) || std::find(named.begin(), named.end(), other) != named.end()) continue;
+      named.push_back(other);
+    }
+    std::sort(named.begin(), named.end());
+  }
+  const bool answered = !d.root_cause.empty() && d.root_cause != "unknown";
+  const size_t slash = d.component.find('/');
+  const std::string answer_node = d.component.substr(0, slash);
+  const std::string answer_part = slash == std::string::npos ? "" : d.component.substr(slash + 1);
+  int answer_gpu = -1;
+  if (answer_part.size() > 3 && answer_part.rfind("gpu", 0) == 0 &&
+      std::all_of(answer_part.begin() + 3, answer_part.end(), [](unsigned char ch) { return std::isdigit(ch); })) {
+    answer_gpu = ParseInt32(answer_part.substr(3)).value_or(-1);
+  }
+  const bool placed = answered && !answer_node.empty() && answer_node != "job";
+  const bool other_node = placed && !on_alert_node(answer_node);
+  const bool other_gpu = placed && !other_node && alert_gpu >= 0 && answer_gpu >= 0 && answer_gpu != alert_gpu;
+  bool confirmed = true;
+  if (other_node || other_gpu) {
+    // First-hand support of the answer's category at the alert's own place (its node; its GPU when
+    // it names one, or the node as a whole) confirms the alert's place too.
+    confirmed = false;
+    for (const Observation& o : observations) {
+      auto it = o.deltas.find(d.root_cause);
+      if (it == o.deltas.end() || it->second <= 1e-3 || FromAlertFactsLog(o.evidence)) continue;
+      const EvidenceKind k = o.evidence.kind;
+      if (k != EvidenceKind::kLog && k != EvidenceKind::kMetric && k != EvidenceKind::kProbe) continue;
+      if (o.hint.node.empty() || !on_alert_node(o.hint.node)) continue;
+      if (alert_gpu >= 0 && o.hint.gpu >= 0 && o.hint.gpu != alert_gpu) continue;
+      confirmed = true;
+      break;
+    }
+  }
+  if (!confirmed && !unknown_node) {
+    said = "the alert's ";
+    said += alert_gpu >= 0 ? alert_place : "node " + alert_node;
+    said += " was not confirmed; the evidence is about ";
+    said += PlaceWords(answer_node, answer_part);
+  } else if (unknown_node && (!named.empty() || other_node)) {
+    if (other_node && std::find(named.begin(), named.end(), answer_node) == named.end()) named.insert(named.begin(), answer_node);
+    std::string hosts;
+    for (size_t i = 0; i < named.size() && i < 8; ++i) {
+      if (i) hosts += ", ";
+      hosts += named[i];
+    }
+    if (named.size() > 8) hosts += ", ...";
+    auto label = c.alert->labels.find(alert_key);
+    said = "the alert's node is unknown: it is named only by the address ";
+    said += alert_node;
+    said += " (";
+    said += alert_key;
+    said += "=\"";
+    said += label == c.alert->labels.end() ? alert_node : label->second;
+    said += "\"), and no log, probe or node_uname_info series of the case ties that address to a host's name; ";
+    said += hosts;
+    said += named.size() == 1 ? " is" : " are";
+    said += " not known to be the alert's node";
+    if (other_node) said += "; the evidence is about " + PlaceWords(answer_node, answer_part);
+  }
+  if (said.empty()) return;
+  d.summary += " (";
+  d.summary += said;
+  d.summary += ")";
+  d.unverified.insert(d.unverified.begin(), said);
+  trace.push_back({{"type", "alert_place"},
+                   {"alert", alert_gpu >= 0 ? alert_node + "/" + alert_gpu_name : alert_node},
+                   {"answer", d.component},
+                   {"confirmed", false},
+                   {"node_known", !unknown_node},
+                   {"said", said}});
 }
 
 void SayAlertOnly(const DiagnosisCase& c, Diagnosis& d) {
@@ -11401,6 +11532,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                        {"why", served_why_not}});
     }
   }
+  SayAlertPlace(c, beliefs.observations(), d, trace);
   d.planned_s = PlannedS(d.steps, ProbeStepsConflict, options_.max_parallel);
   // The sequential sum counts the steps whose result entered the decision (and probes that ran
   // and gave no verdict: a sequential run waits for them too), never a peer that fed nothing.

@@ -337,6 +337,14 @@ bool LogOfOtherNode(const DiagnosisCase& c, const std::string& alert_node, const
   if (alert_node.empty() || slash == std::string::npos || slash == 0) return false;
   const std::string_view part(source.data(), slash);
   if (SameNodeName(part, alert_node)) return false;
+  // The alert's other names, and those the case's node_exporter series tie to them (ALERTID: an
+  // alert known by its exporter's address is the node whose node_uname_info carries that address).
+  const NodeNames alert_names = c.alert ? WithUnameNames(NodeNamesOf(c.alert->labels), c.metrics) : NodeNames();
+  if (NamesNode(alert_names, part)) return false;
+  // An alert known only by an address (`instance="10.0.3.17:9400"`, no node label, no tie): a log
+  // under a host's name is that host's, not the address's (before ALERTID it was nobody's, so the
+  // alert took node-7's kernel log as its own node's).
+  if (OnlyAddresses(alert_names) && LooksLikeHostName(part)) return true;
   if (c.topology.is_object()) {
     auto it = c.topology.find("nodes");
     if (it != c.topology.end() && it->is_array()) {

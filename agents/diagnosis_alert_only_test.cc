@@ -800,6 +800,106 @@ TEST_CASE("alert beside evidence: an alert naming its node by kubernetes_node be
   CHECK(Diagnose(CaseOf(j)).diagnosis.confidence > 0.45);
 }
 
+Json AddressOnlyXid79(const std::string& instance) {
+  Json a = Xid79Alert();
+  a["labels"].erase("Hostname");
+  a["labels"]["instance"] = instance;
+  a["annotations"]["summary"] = "GPU reported Xid 79";
+  a["annotations"]["description"] = "GPU 3 reported XID 79 for 1m.";
+  return a;
+}
+
+TEST_CASE("alert beside evidence: an alert known only by an address takes no named node's line as its own (ALERTID)") {
+  // Before: node-7's kernel log was nobody's, its GPU line took the address as its node, and the
+  // answer was gpu_fallen_off_bus on 10.0.3.17 above 0.45 with node-7's line as its evidence.
+  Json j{{"alert", AddressOnlyXid79("10.0.3.17:9400")}};
+  j["logs"] = Json::array({KernelXid79("node-7", "3b")});
+  const DiagnosisReport r = Diagnose(CaseOf(j));
+  const Diagnosis& d = r.diagnosis;
+  CHECK(d.root_cause == "gpu_fallen_off_bus");
+  CHECK(d.component == "node-7");  // the evidence's host, not the address
+  CHECK(Said(d, "the evidence is about node-7"));
+  CHECK_MESSAGE(Said(d, "the alert's node is unknown: it is named only by the address 10.0.3.17 (instance=\"10.0.3.17:9400\")"),
+                d.summary);
+  CHECK(Said(d, "node-7 is not known to be the alert's node"));
+  CHECK(d.summary.find("the alert's node is unknown") != std::string::npos);
+  bool traced = false;
+  for (const Json& t : r.trace) traced = traced || (t.value("type", "") == "alert_place" && !t.value("node_known", true));
+  CHECK(traced);
+  // A log under the address itself is the alert's node's: first-hand, nothing said.
+  j["logs"] = Json::array({KernelXid79("10.0.3.17", "3b")});
+  const Diagnosis own = Diagnose(CaseOf(j)).diagnosis;
+  CHECK(own.confidence > 0.45);
+  CHECK_FALSE(Said(own, "the alert's node is unknown"));
+  // node_uname_info ties node-7 to the address: node-7's line is the alert's node's.
+  j["logs"] = Json::array({KernelXid79("node-7", "3b")});
+  j["metrics"] = Json::array({Json{{"name", "node_uname_info"},
+                                   {"labels", Json{{"nodename", "node-7"}, {"instance", "10.0.3.17:9100"}}},
+                                   {"samples", Json::array({Json::array({1796026300000LL, 1})})}}});
+  const Diagnosis tied = Diagnose(CaseOf(j)).diagnosis;
+  CHECK(tied.root_cause == "gpu_fallen_off_bus");
+  CHECK(tied.confidence > 0.45);
+  CHECK_FALSE(Said(tied, "the alert's node is unknown"));
+  CHECK_FALSE(Said(tied, "was not confirmed"));
+  // Another address's uname ties nothing for this alert.
+  j["metrics"][0]["labels"]["instance"] = "10.0.3.18:9100";
+  CHECK(Said(Diagnose(CaseOf(j)).diagnosis, "the alert's node is unknown"));
+  // IPv6: the bracketed instance is the address; a log under it is the node's own.
+  Json v6{{"alert", AddressOnlyXid79("[fd00::17]:9400")}};
+  v6["logs"] = Json::array({KernelXid79("node-7", "3b")});
+  CHECK(Said(Diagnose(CaseOf(v6)).diagnosis, "named only by the address fd00::17"));
+  v6["logs"] = Json::array({KernelXid79("FD00:0::17", "3b")});
+  const Diagnosis own6 = Diagnose(CaseOf(v6)).diagnosis;
+  CHECK(own6.confidence > 0.45);
+  CHECK_FALSE(Said(own6, "the alert's node is unknown"));
+}
+
+TEST_CASE("alert beside evidence: an answer on another node or GPU says the alert's own was not confirmed (ALERTID)") {
+  // RV-NA's finding: with a topology placing the other node's line, the answer moved to gpu-2 and
+  // nothing said that the alert's gpu-7 (GPU 3) was not confirmed.
+  Json j{{"alert", Xid79Alert()}};
+  j["topology"] = Json{{"nodes", Json::array({"gpu-7", "gpu-2"})}, {"gpus_per_node", 8}};
+  j["logs"] = Json::array({KernelXid79("gpu-2", "1b")});
+  const DiagnosisReport r = Diagnose(CaseOf(j));
+  const Diagnosis& d = r.diagnosis;
+  CHECK(d.root_cause == "gpu_fallen_off_bus");
+  CHECK(d.component == "gpu-2");  // placed by the topology on gpu-2 (no PCI map: the node)
+  const std::string said = "the alert's gpu3 on gpu-7 was not confirmed; the evidence is about gpu-2";
+  CHECK_MESSAGE(Said(d, said), d.summary);
+  REQUIRE_FALSE(d.unverified.empty());
+  CHECK(d.unverified[0] == said);
+  CHECK(d.summary.ends_with(" (" + said + ")"));
+  bool traced = false;
+  for (const Json& t : r.trace) {
+    traced = traced || (t.value("type", "") == "alert_place" && t.value("alert", "") == "gpu-7/gpu3" &&
+                        t.value("answer", "") == "gpu-2" && !t.value("confirmed", true) && t.value("node_known", false));
+  }
+  CHECK(traced);
+  // An alert naming no GPU: its node.
+  Json nogpu = Xid79Alert();
+  nogpu["labels"].erase("gpu");
+  j["alert"] = nogpu;
+  CHECK(Said(Diagnose(CaseOf(j)).diagnosis, "the alert's node gpu-7 was not confirmed; the evidence is about gpu-2"));
+  j["alert"] = Xid79Alert();
+  // The alert's own GPU confirmed beside another node's: nothing said.
+  j["logs"] = Json::array({KernelXid79("gpu-7", "3b"), KernelXid79("gpu-2", "1b")});
+  j["topology"]["gpu-7"] = Json{{"3b:00", 3}};
+  const Diagnosis both = Diagnose(CaseOf(j)).diagnosis;
+  CHECK_FALSE(Said(both, "was not confirmed"));
+  // Another GPU of the alert's node: said.
+  j["topology"]["gpu-7"] = Json{{"5d:00", 5}};
+  j["logs"] = Json::array({KernelXid79("gpu-7", "5d")});
+  const Diagnosis gpu5 = Diagnose(CaseOf(j)).diagnosis;
+  CHECK(gpu5.root_cause == "gpu_fallen_off_bus");
+  CHECK(gpu5.component == "gpu-7/gpu5");
+  CHECK_MESSAGE(Said(gpu5, "the alert's gpu3 on gpu-7 was not confirmed; the evidence is about gpu5 on gpu-7"), gpu5.summary);
+  // The same GPU: nothing said.
+  j["topology"]["gpu-7"] = Json{{"5d:00", 3}};
+  const Diagnosis gpu3 = Diagnose(CaseOf(j)).diagnosis;
+  CHECK(gpu3.component == "gpu-7/gpu3");
+  CHECK_FALSE(Said(gpu3, "was not confirmed"));
+}
+
 TEST_CASE("alert only: the alert's verbatim pack condition beside its own line is one fact (ALERTID)") {
   // RV-NA's finding: an Xid 95 alert whose rule is the pack's `DCGM_FI_DEV_XID_ERRORS == 95` counted
   // its line (+3.0) and the verbatim condition (+2.0): the same fact twice.
