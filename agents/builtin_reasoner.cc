@@ -8408,13 +8408,35 @@ std::string PlaceWords(const std::string& node, const std::string& part) {
 //   after WithUnameNames) beside evidence placed on named hosts: which node the alert is about is
 //   unknown, and that is said, whatever the answer (an address names a host only through a source
 //   that says so).
-void SayAlertPlace(const DiagnosisCase& c, const std::vector<Observation>& observations, Diagnosis& d, Json& trace) {
+// An alert claims something of its node only when it names a GPU there, or its own facts (its
+// annotations, its line, its expression) support a device category (a gpu, host or network layer:
+// IsDeviceLayer). A job's alert (TrainingJobStalled, a loss spike) carries the node label of the
+// exporter that scraped the job, not a claim about that node; saying "the alert's node node-1 was
+// not confirmed" beside it was noise (ALERTID's first version: 244 of 1,317 case answers, almost all
+// job alerts).
+bool AlertClaimsItsPlace(const std::vector<Observation>& observations, int alert_gpu,
+                         const std::map<std::string, std::string>& layers) {
+  if (alert_gpu >= 0) return true;
+  for (const Observation& o : observations) {
+    if (o.evidence.kind != EvidenceKind::kAlert && !FromAlertFactsLog(o.evidence)) continue;
+    for (const auto& [cat, delta] : o.deltas) {
+      if (delta <= 1e-3) continue;
+      auto layer = layers.find(cat);
+      if (layer != layers.end() && IsDeviceLayer(layer->second)) return true;
+    }
+  }
+  return false;
+}
+
+void SayAlertPlace(const DiagnosisCase& c, const std::vector<Observation>& observations,
+                   const std::map<std::string, std::string>& layers, Diagnosis& d, Json& trace) {
   if (!c.alert) return;
   const std::pair<std::string, std::string> named_by = AlertNode(*c.alert);
   const std::string& alert_key = named_by.first;
   const std::string& alert_node = named_by.second;
   if (alert_node.empty()) return;
   const int alert_gpu = GpuOf(c.alert->labels);
+  const bool claims_place = AlertClaimsItsPlace(observations, alert_gpu, layers);
   const NodeNames names = AlertNodeNames(c);
   const bool unknown_node = OnlyAddresses(names);
   auto on_alert_node = [&](const std::string& node) { return SameNodeName(alert_node, node) || NamesNode(names, node); };
@@ -8464,7 +8486,7 @@ void SayAlertPlace(const DiagnosisCase& c, const std::vector<Observation>& obser
       break;
     }
   }
-  if (!confirmed && !unknown_node) {
+  if (!confirmed && !unknown_node && claims_place) {
     said = "the alert's ";
     said += alert_gpu >= 0 ? alert_place : "node " + alert_node;
     said += " was not confirmed; the evidence is about ";
@@ -11532,7 +11554,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                        {"why", served_why_not}});
     }
   }
-  SayAlertPlace(c, beliefs.observations(), d, trace);
+  SayAlertPlace(c, beliefs.observations(), facts.layers, d, trace);
   d.planned_s = PlannedS(d.steps, ProbeStepsConflict, options_.max_parallel);
   // The sequential sum counts the steps whose result entered the decision (and probes that ran
   // and gave no verdict: a sequential run waits for them too), never a peer that fed nothing.
