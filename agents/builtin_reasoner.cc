@@ -1,5 +1,8 @@
 #include "agents/builtin_reasoner.h"
 #include "agents/line_facts.h"
+#include "agents/pci_bus.h"
+#include "agents/ssh_command.h"
+#include "agents/zero_counter.h"
 #include "agents/log_time.h"
 #include "agents/probe_evidence_for_alert.h"
 
@@ -48,6 +51,9 @@ constexpr double kMetricWeight = 2.0;
 constexpr double kExtraMetricWeight = 0.25;
 constexpr double kExplainedAwayFactor = 0.3;
 constexpr double kCauseMinScore = 2.5;
+// The least score of a device fault read first-hand on one GPU that explains watchdog timeouts
+// (TimeoutsOfDeviceFault): a DCGM DBE counter stepping 0 -> 1 with its Xid 94 (2.25).
+constexpr double kDeviceCauseMinScore = 2.0;
 constexpr int64_t kCauseSlackMs = 120'000;  // a cause may be logged up to 2 min after its symptom
 // A throttle seen only in log lines explains a symptom that began at most this long after its last
 // line (review RG): a quarter hour covers the sparsest throttle logging on-call sees (DCGM health
@@ -435,16 +441,6 @@ bool CaseSaysMoe(const DiagnosisCase& c, const FlatLogs& flat) {
 }
 
 
-// "0000:3b:00", "00000000:3B:00.0", "3b:00.0" -> "3b:00" (bus:device).
-std::string PciKey(const std::string& id) {
-  std::string s = AsciiLower(id);
-  if (auto dot = s.find('.'); dot != std::string::npos) s = s.substr(0, dot);
-  std::vector<std::string> parts;
-  std::stringstream ss(s);
-  for (std::string p; std::getline(ss, p, ':');) parts.push_back(p);
-  if (parts.size() < 2) return "";
-  return parts[parts.size() - 2] + ":" + parts[parts.size() - 1];
-}
 
 // The first node label's node (kNodeLabelKeys order, `instance` last; NodeLabelHost: spaces and a
 // port dropped), as the label spells it: the name a diagnosis shows. Compare names with
@@ -617,7 +613,35 @@ struct Topology {
   // (SLURM_JOB_NODELIST=, `scontrol show hostnames`) or the topology gives it. A task not listed
   // here is placed at no node.
   std::map<int, std::string> srun_task_nodes;
+  // Lines of a terminal paste written on another node (SshNodes, RG12): source -> for each line,
+  // the node a `ssh NODE ...` command above it ran on (up to the next command line), "" for the
+  // others. Only sources with such a command are listed.
+  std::map<std::string, std::vector<std::string>> ssh_nodes;
+  // GPU UUIDs ("gpu-5dbce48d-a07d-...", lower case) -> (node, GPU index), from metric labels
+  // (DCGM's `UUID` beside `gpu` and the node) and `nvidia-smi -L` lines (UuidGpus, RG12).
+  std::map<std::string, std::pair<std::string, int>> uuid_gpu;
 };
+
+// The node line `line` of `log` was written on by an `ssh` command above it (Topology::ssh_nodes);
+// "" when none.
+const std::string& SshNodeOfLine(const Topology& t, const CaseLog& log, size_t line) {
+  static const std::string kNone;
+  auto it = t.ssh_nodes.find(log.source);
+  if (it == t.ssh_nodes.end() || it->second.size() != log.lines.size() || line >= it->second.size()) return kNone;
+  return it->second[line];
+}
+
+// The GPU a bus id names (PciGpu): among `node`'s buses first, then the node-independent ones;
+// -1 when none or two GPUs match.
+int TopologyPciGpu(const Topology& t, const std::string& node, const std::string& key) {
+  if (key.empty()) return -1;
+  std::vector<std::pair<std::string, int>> own;
+  for (const auto& [k, gpu] : t.node_pci_to_gpu) {
+    if (k.first == node) own.emplace_back(k.second, gpu);
+  }
+  if (int gpu = PciGpu(own, key); gpu >= 0) return gpu;
+  return PciGpu({t.pci_to_gpu.begin(), t.pci_to_gpu.end()}, key);
+}
 
 // The label a launcher prints before each line of the processes it started (PF):
 // `srun -l`: "13: <line>" (the task id, padded with spaces to the widest id, a colon, a space);
@@ -1146,6 +1170,72 @@ std::map<std::string, int> SmiBusIndices(const CaseLog& log) {
 
 namespace {
 
+// Topology::ssh_nodes: in each log, the lines after a shell command that runs `ssh HOST` on a
+// node of the case other than the log's own, up to the next shell command line (IsShellCommandLine),
+// are HOST's. A host that is no node of the case places nothing. Two logs with one source name
+// are left as they are (the per-line list would not say which).
+std::map<std::string, std::vector<std::string>> SshNodes(const std::vector<CaseLog>& logs, const Topology& t) {
+  std::map<std::string, std::vector<std::string>> out;
+  std::set<std::string> seen, twice;
+  for (const CaseLog& log : logs) {
+    if (!seen.insert(log.source).second) twice.insert(log.source);
+  }
+  for (const CaseLog& log : logs) {
+    if (twice.count(log.source)) continue;
+    const std::string own = SourceNode(t, log.source);
+    std::vector<std::string> nodes(log.lines.size());
+    std::string current;
+    bool any = false;
+    for (size_t i = 0; i < log.lines.size(); ++i) {
+      const std::string& text = log.lines[i].text;
+      if (text.size() <= 2000 && IsShellCommandLine(text)) {
+        current = ReportedNode(SshTarget(text), t.names);
+        if (current == own) current.clear();
+        continue;
+      }
+      nodes[i] = current;
+      any = any || !current.empty();
+    }
+    if (any) out[log.source] = std::move(nodes);
+  }
+  return out;
+}
+
+// Topology::uuid_gpu: a GPU's UUID as a device plugin, node-problem-detector or DCGM names it,
+// mapped to its node and index where the case shows both: a series labelled {UUID, gpu, node}, or
+// `nvidia-smi -L`'s "GPU 5: NVIDIA H100 ... (UUID: GPU-...)" in a log of a node (the source's, or
+// the node of the `ssh` command above it). A UUID shown at two places maps nowhere.
+std::map<std::string, std::pair<std::string, int>> UuidGpus(const DiagnosisCase& c, const Topology& t) {
+  std::map<std::string, std::pair<std::string, int>> out;
+  std::set<std::string> conflicting;
+  auto add = [&](std::string uuid, const std::string& node, int gpu) {
+    if (node.empty() || gpu < 0) return;
+    uuid = AsciiLower(uuid);
+    auto [it, inserted] = out.emplace(uuid, std::make_pair(node, gpu));
+    if (!inserted && it->second != std::make_pair(node, gpu)) conflicting.insert(uuid);
+  };
+  for (const TimeSeries& s : c.metrics) {
+    for (const char* key : {"UUID", "uuid"}) {
+      auto it = s.labels.find(key);
+      if (it != s.labels.end() && it->second.rfind("GPU-", 0) == 0) add(it->second, NodeOf(s.labels), GpuOf(s.labels));
+    }
+  }
+  static const std::regex kList(R"(\bGPU (\d{1,3}): [^()]*\(UUID: (GPU-[0-9a-fA-F-]{8,})\))");
+  for (const CaseLog& log : c.logs) {
+    const std::string own = SourceNode(t, log.source);
+    for (size_t i = 0; i < log.lines.size(); ++i) {
+      const std::string& text = log.lines[i].text;
+      if (text.size() > 2000 || text.find("UUID: GPU-") == std::string::npos) continue;
+      std::smatch m;
+      if (!std::regex_search(text, m, kList)) continue;
+      const std::string& ssh = SshNodeOfLine(t, log, i);
+      add(m.str(2), ssh.empty() ? own : ssh, ParseInt32(m.str(1)).value_or(-1));
+    }
+  }
+  for (const std::string& u : conflicting) out.erase(u);
+  return out;
+}
+
 Topology BuildTopology(const DiagnosisCase& c) {
   Topology t;
   for (const TimeSeries& s : c.metrics) {
@@ -1282,6 +1372,8 @@ Topology BuildTopology(const DiagnosisCase& c) {
   t.per_node_launcher = std::any_of(c.logs.begin(), c.logs.end(), [](const CaseLog& l) { return PerNodeLauncher(l); });
   t.srun_task_nodes = SrunTaskNodes(c.logs, t);
   t.launcher_sources = LauncherSources(c.logs, t);
+  t.ssh_nodes = SshNodes(c.logs, t);
+  t.uuid_gpu = UuidGpus(c, t);
   return t;
 }
 
@@ -1326,6 +1418,8 @@ std::vector<TimeSeries> SeriesFromSmiCsv(const DiagnosisCase& c, const Topology&
       {"sw_thermal_slowdown", nullptr, 32},
       {"hw_thermal_slowdown", nullptr, 64},
       {"hw_power_brake_slowdown", nullptr, 128},
+      // The whole bit field in one column, as nvidia-smi prints it ("0x0000000000000060") (RG12).
+      {"active", nullptr, -1},
   };
   auto split = [](const std::string& line) {
     std::vector<std::string> out;
@@ -1359,7 +1453,8 @@ std::vector<TimeSeries> SeriesFromSmiCsv(const DiagnosisCase& c, const Topology&
       size_t a = t.find_first_not_of(" \t"), b = t.find_last_not_of(" \t\r");
       return a != std::string::npos && b - a + 1 >= 4 && t.find_first_not_of('-', a) > b;
     };
-    for (const LogLine& line : log.lines) {
+    for (size_t line_index = 0; line_index < log.lines.size(); ++line_index) {
+      const LogLine& line = log.lines[line_index];
       if (line.text.size() > 2000) continue;
       if (dashes(line.text)) {
         banner = banner == 2 ? 3 : 1;
@@ -1383,6 +1478,7 @@ std::vector<TimeSeries> SeriesFromSmiCsv(const DiagnosisCase& c, const Topology&
       if (banner == 2) banner = 0;  // "----" and a host, no closing "----": no banner
       std::string text = line.text;
       std::string node = banner == 3 ? block_node : source_node;
+      if (const std::string& ssh = SshNodeOfLine(topo, log, line_index); !ssh.empty()) node = ssh;
       if (banner == 3 && block_node.empty() && text.find("index") == std::string::npos) continue;
       if (pdsh) {
         size_t label = 0;
@@ -1438,6 +1534,16 @@ std::vector<TimeSeries> SeriesFromSmiCsv(const DiagnosisCase& c, const Topology&
         if (cols[i]->metric == nullptr) {
           has_reasons = true;
           std::string v = AsciiLower(f[i]);
+          if (cols[i]->bit < 0) {  // the bit field: hex with "0x", else decimal; "[N/A]" is none
+            const bool hex = v.rfind("0x", 0) == 0;
+            const std::string digits = hex ? v.substr(2) : v;
+            const bool valid = !digits.empty() && digits.size() <= (hex ? 16u : 19u) &&
+                               digits.find_first_not_of(hex ? "0123456789abcdef" : "0123456789") == std::string::npos;
+            if (!valid) continue;
+            const uint64_t bits = std::stoull(digits, nullptr, hex ? 16 : 10);
+            throttle[{node, gpu}] |= static_cast<int64_t>(bits & 0xffffffffu);
+            continue;
+          }
           if (v == "active" || v == "0x1" || v == "1") throttle[{node, gpu}] |= cols[i]->bit;
           else throttle.emplace(std::make_pair(node, gpu), 0);
           continue;
@@ -1495,9 +1601,7 @@ std::vector<TimeSeries> SeriesFromSmiQuery(const DiagnosisCase& c, const Topolog
         in_gpu = true;
         gpu = -1;
         sub.clear();
-        std::string key = PciKey(m.str(1));
-        if (auto it = topo.node_pci_to_gpu.find({node, key}); it != topo.node_pci_to_gpu.end()) gpu = it->second;
-        else if (auto it2 = topo.pci_to_gpu.find(key); it2 != topo.pci_to_gpu.end()) gpu = it2->second;
+        gpu = TopologyPciGpu(topo, node, PciKey(m.str(1)));
         continue;
       }
       if (!in_gpu) continue;
@@ -2840,11 +2944,7 @@ void HintFromLine(const std::string& line, const Topology& t, ComponentHint& h) 
     std::string pci_key;
     if (std::regex_search(line, m, kPci) || std::regex_search(line, m, kBusId)) pci_key = PciKey(m.str(1));
     int named = -1;
-    if (!pci_key.empty()) {
-      auto it = t.node_pci_to_gpu.find({h.node, pci_key});
-      if (it != t.node_pci_to_gpu.end()) named = it->second;
-      else if (auto it2 = t.pci_to_gpu.find(pci_key); it2 != t.pci_to_gpu.end()) named = it2->second;
-    }
+    if (!pci_key.empty()) named = TopologyPciGpu(t, h.node, pci_key);
     if (named < 0 && std::regex_search(line, m, kGpuKey)) named = ParseInt32(m.str(1)).value_or(-1);
     if (named < 0 && names_node && std::regex_search(gpu_text, m, kNodeGpu)) named = ParseInt32(m.str(1)).value_or(-1);
     if (named >= 0) {
@@ -2856,18 +2956,27 @@ void HintFromLine(const std::string& line, const Topology& t, ComponentHint& h) 
   if (std::regex_search(line, m, kPci)) pci = PciKey(m.str(1));
   else if (std::regex_search(line, m, kBusId)) pci = PciKey(m.str(1));
   if (!pci.empty() && h.gpu < 0) {
-    auto it = t.node_pci_to_gpu.find({h.node, pci});
-    if (it != t.node_pci_to_gpu.end()) {
-      h.gpu = it->second;
-    } else if (auto it2 = t.pci_to_gpu.find(pci); it2 != t.pci_to_gpu.end()) {
-      h.gpu = it2->second;
-    } else {
+    if (int named_gpu = TopologyPciGpu(t, h.node, pci); named_gpu >= 0) {
+      h.gpu = named_gpu;
+    } else if (h.node.empty()) {  // a line with no node: the first node with that bus
       for (const auto& [key, gpu] : t.node_pci_to_gpu) {
-        if (key.second == pci && (h.node.empty() || key.first == h.node)) {
+        if (PciKeysMatch(key.second, pci)) {
           h.gpu = gpu;
-          if (h.node.empty()) h.node = key.first;
+          h.node = key.first;
           break;
         }
+      }
+    }
+  }
+  // A GPU named only by its UUID ("Xid=79 on Device=GPU-5dbce48d-..."): the node and index the
+  // case maps it to (Topology::uuid_gpu), on the line's node or a line with none.
+  if (h.gpu < 0 && !t.uuid_gpu.empty() && line.find("GPU-") != std::string::npos) {
+    static const std::regex kUuid(R"(\bGPU-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b)");
+    if (std::regex_search(line, m, kUuid)) {
+      auto it = t.uuid_gpu.find(AsciiLower(m.str(0)));
+      if (it != t.uuid_gpu.end() && (h.node.empty() || h.node == it->second.first)) {
+        h.node = it->second.first;
+        h.gpu = it->second.second;
       }
     }
   }
@@ -3769,6 +3878,10 @@ std::string DcgmDiagCategory(const std::string& test, const std::string& warning
 // (log.lines[line].text).
 ComponentHint PlaceLine(const CaseLog& log, size_t line, const std::string& text, const Topology& t) {
   ComponentHint h = HintFromSource(log.source, t);
+  if (const std::string& ssh = SshNodeOfLine(t, log, line); !ssh.empty()) {  // output of `ssh NODE ...`
+    h = ComponentHint{};
+    h.node = ssh;
+  }
   bool unplaced = false, task_node = false;
   const std::string unlabelled = HintFromLauncher(log.source, text, t, h, &unplaced, &task_node);
   const std::string launcher_node = task_node ? h.node : std::string();
@@ -5559,6 +5672,46 @@ bool IsWaiterLine(const Observation& o) {
 // a network error"): the reporter's own queue pair timed out on a peer; every rank talking to a bad
 // link prints it, so it says the link failed but not whose port. A port's own evidence (its link
 // down, its error counters, ibstat / ibdev2netdev showing it Down) is where the link is.
+// Whether the hang `effect` is shown only by waiters' timeouts while `cause` is a device fault
+// read first-hand on one GPU (RG12, realistic13 rl13-01 / rl13-04): a watchdog timeout on rank 0
+// says rank 0 waited, not why; a GPU that fell off the bus, or whose memory took an uncorrectable
+// error, stops its rank inside the collective, and every peer then times out. The timeouts are the
+// fault's consequence when the fault was read on a GPU itself (a kernel or health-check line that
+// names the GPU by bus id or index, a DCGM series of that GPU: not a rank's guess, not a recalled
+// incident) no later than the timeouts were reported. Returns the time the last timeout was
+// reported (a line's time, not the start it computes back from "ran for N ms": a GPU lost while
+// the collective waits also times it out; an epilog's health check reads the lost GPU when the job
+// has ended), kNoTime when the rule does not apply. A hang with evidence of its own (a rank named
+// as the one the others wait for, a metric, a probe) keeps its weight as before.
+template <typename B>
+int64_t TimeoutsOfDeviceFault(const B& b, const std::string& effect, const std::string& cause) {
+  static const std::set<std::string> kDeviceFaults = {"gpu_fallen_off_bus", "gpu_memory_uncorrectable_ecc",
+                                                      "gpu_row_remap_failure", "gpu_firmware_error"};
+  if (effect != "nccl_collective_hang" || !kDeviceFaults.count(cause)) return kNoTime;
+  static const std::regex kRanFor(R"(\bran for (\d+) ?(?:ms|milliseconds)\b)");
+  int64_t reported = kNoTime;
+  bool first_hand = false;
+  for (const Observation& o : b.observations()) {
+    auto hang = o.deltas.find(effect);
+    if (hang != o.deltas.end() && hang->second > 0) {
+      if (o.evidence.kind == EvidenceKind::kKnowledge || o.evidence.kind == EvidenceKind::kAlert) continue;
+      if (!IsWaiterLine(o)) return kNoTime;  // the hang has evidence of its own
+      if (o.time_ms == kNoTime) continue;
+      int64_t at = o.time_ms;
+      std::smatch m;
+      if (std::regex_search(o.evidence.detail, m, kRanFor)) at = SaturatingAdd(at, std::max<int64_t>(0, ParseInt(m.str(1)).value_or(0)));
+      reported = reported == kNoTime ? at : std::max(reported, at);
+    }
+    auto fault = o.deltas.find(cause);
+    if (fault != o.deltas.end() && fault->second > 0 &&
+        (o.evidence.kind == EvidenceKind::kLog || o.evidence.kind == EvidenceKind::kMetric) && !o.hint.node.empty() &&
+        o.hint.gpu >= 0 && !o.hint.gpu_from_rank) {
+      first_hand = true;
+    }
+  }
+  return first_hand ? reported : kNoTime;
+}
+
 bool IsPeerReportLine(const Observation& o) {
   static const std::regex kReport(R"(completion from peer|ncclRemoteError|remote process exited or there was a network error)",
                                   std::regex::icase);
@@ -10069,7 +10222,10 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                                  o.hint.node == slow.node && o.hint.gpu == slow.gpu && !o.hint.gpu_from_rank);
           }
         }
-        if (!own_gpu_throttles && (raw[cause] < kCauseMinScore || raw[cause] < 0.5 * raw[effect])) continue;
+        // Watchdog timeouts beside a device fault on one GPU (TimeoutsOfDeviceFault, RG12).
+        const int64_t timeouts_reported = TimeoutsOfDeviceFault(b, effect, cause);
+        const double min_score = timeouts_reported != kNoTime ? kDeviceCauseMinScore : kCauseMinScore;
+        if (!own_gpu_throttles && (raw[cause] < min_score || raw[cause] < 0.5 * raw[effect])) continue;
         // A cause already explained away explains nothing. Of two categories that can cause each
         // other (an IB link failure and a rank crash, an IB failure and an NCCL misconfiguration)
         // the one whose evidence came first is the cause; with no order, the one with more of its
@@ -10112,7 +10268,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         }
         int64_t cause_time = b.EarliestSupport(cause);
         bool plausible = own_gpu_throttles || cause_time == kNoTime || effect_time == kNoTime ||
-                         cause_time <= SaturatingAdd(effect_time, kCauseSlackMs);
+                         cause_time <= SaturatingAdd(effect_time, kCauseSlackMs) ||
+                         (timeouts_reported != kNoTime && cause_time <= SaturatingAdd(timeouts_reported, kCauseSlackMs));
         if (!plausible) continue;
         b.Discount(effect, kExplainedAwayFactor, "explained by " + cause);
         ex.insert(effect);
