@@ -1,6 +1,7 @@
 #include "agents/builtin_reasoner.h"
 #include "agents/line_facts.h"
 #include "agents/pci_bus.h"
+#include "agents/hang_reports.h"
 #include "agents/ssh_command.h"
 #include "agents/zero_counter.h"
 #include "agents/log_time.h"
@@ -80,6 +81,11 @@ constexpr double kMinScaledPassDelta = 0.05;
 // the pack is still named, at a low confidence), agreeing lines add less.
 constexpr double kLineRecallWeights[] = {1.6, 0.7, 0.4};
 constexpr double kLaggardWeight = 1.0;
+// A tool's reading that one rank is behind the others in the same communicator (ncclras's
+// operation counts, fr_trace's never-enqueued op: FindReportedLaggards) shows the hang itself,
+// first-hand, as a metric condition does; in an alert-first stall it is the only hang evidence,
+// and at kLaggardWeight the word MISMATCH read as a replica-checksum incident (1.6) outweighed it.
+constexpr double kReportedLaggardWeight = 2.0;
 // A launcher count that disagrees with the allocation (LaunchCountMismatch): a configuration fact, as
 // strong as a pack signature's line; torch elastic's RendezvousClosedError alone: half of it.
 constexpr double kLaunchMismatchWeight = 3.0;
@@ -620,6 +626,9 @@ struct Topology {
   // GPU UUIDs ("gpu-5dbce48d-a07d-...", lower case) -> (node, GPU index), from metric labels
   // (DCGM's `UUID` beside `gpu` and the node) and `nvidia-smi -L` lines (UuidGpus, RG12).
   std::map<std::string, std::pair<std::string, int>> uuid_gpu;
+  // (node, pid) -> rank, from lines that name a rank with its process id ("[rank29] pid 4412 on
+  // h100-q-07 cuda:5") (PidRanks, RG12).
+  std::map<std::pair<std::string, int64_t>, int> pid_ranks;
 };
 
 // The node line `line` of `log` was written on by an `ssh` command above it (Topology::ssh_nodes);
@@ -1236,6 +1245,41 @@ std::map<std::string, std::pair<std::string, int>> UuidGpus(const DiagnosisCase&
   return out;
 }
 
+// Topology::pid_ranks: a rank's start-up or status line that names its process id ("[rank29] pid
+// 4412 on h100-q-07 cuda:5", "rank 3 pid=1201"): the pid is that rank's process, on the node the
+// line names, else the rank's node. A kernel's "python3[4412]: segfault" or systemd-coredump's
+// "Process 4412 (python3) ... dumped core" on that node is then that rank's (HintFromLine). A
+// (node, pid) named for two ranks maps nowhere.
+std::map<std::pair<std::string, int64_t>, int> PidRanks(const DiagnosisCase& c, const Topology& t) {
+  static const std::regex kRank(R"(\[rank(\d+)\]|\brank\s*[:=]?\s*(\d+)\b)", std::regex::icase);
+  static const std::regex kPid(R"(\bpid\s*[:=]?\s*(\d+)\b)", std::regex::icase);
+  std::map<std::pair<std::string, int64_t>, int> out;
+  std::set<std::pair<std::string, int64_t>> twice;
+  for (const CaseLog& log : c.logs) {
+    for (const LogLine& line : log.lines) {
+      const std::string& text = line.text;
+      if (text.size() > 2000 || !ContainsNoCase(text, "pid") || !ContainsNoCase(text, "rank")) continue;
+      std::smatch r, p;
+      if (!std::regex_search(text, r, kRank) || !std::regex_search(text, p, kPid)) continue;
+      std::optional<int32_t> rank = ParseInt32(r[1].matched ? r.str(1) : r.str(2));
+      std::optional<int64_t> pid = ParseInt(p.str(1));
+      if (!rank || !pid) continue;
+      std::string node;
+      if (const std::vector<CaseNodes::Word> words = t.names.Words(text); !words.empty()) node = words.front().node;
+      if (node.empty()) {
+        auto it = t.ranks.find(*rank);
+        if (it == t.ranks.end()) continue;
+        node = it->second.node;
+      }
+      if (node.empty()) continue;
+      auto [it, inserted] = out.emplace(std::make_pair(node, *pid), *rank);
+      if (!inserted && it->second != *rank) twice.insert(it->first);
+    }
+  }
+  for (const auto& k : twice) out.erase(k);
+  return out;
+}
+
 Topology BuildTopology(const DiagnosisCase& c) {
   Topology t;
   for (const TimeSeries& s : c.metrics) {
@@ -1374,6 +1418,7 @@ Topology BuildTopology(const DiagnosisCase& c) {
   t.launcher_sources = LauncherSources(c.logs, t);
   t.ssh_nodes = SshNodes(c.logs, t);
   t.uuid_gpu = UuidGpus(c, t);
+  t.pid_ranks = PidRanks(c, t);
   return t;
 }
 
@@ -2977,6 +3022,38 @@ void HintFromLine(const std::string& line, const Topology& t, ComponentHint& h) 
       if (it != t.uuid_gpu.end() && (h.node.empty() || h.node == it->second.first)) {
         h.node = it->second.first;
         h.gpu = it->second.second;
+      }
+    }
+  }
+  // A crashed process named by its pid ("python3[4412]: segfault at ...", "Process 4412 (python3)
+  // of user 1001 dumped core", "Killed process 4412 (python3)"): the rank whose line gave that pid
+  // on this node (Topology::pid_ranks).
+  if (h.gpu < 0 && h.rank < 0 && !t.pid_ranks.empty()) {
+    static const std::regex kCrashPid(
+        R"(\[(\d+)\]:?\s+segfault at\b|\b[Pp]rocess (\d+) \([^)]*\) of user\b|\bKilled process (\d+)\b|\btraps: \S+\[(\d+)\])");
+    if (std::regex_search(line, m, kCrashPid)) {
+      std::string pid_text;
+      for (size_t g = 1; g <= 4 && pid_text.empty(); ++g) {
+        if (m[g].matched) pid_text = m.str(g);
+      }
+      if (std::optional<int64_t> pid = ParseInt(pid_text)) {
+        int rank = -1;
+        for (const auto& [key, r] : t.pid_ranks) {
+          if (key.second == *pid && (h.node.empty() || key.first == h.node)) {
+            if (rank >= 0 && rank != r) {
+              rank = -1;  // the pid on two nodes, the line on neither: no guess
+              break;
+            }
+            rank = r;
+          }
+        }
+        if (auto it = t.ranks.find(rank); rank >= 0 && it != t.ranks.end() &&
+                                            (h.node.empty() || it->second.node == h.node)) {
+          h.rank = rank;
+          h.node = it->second.node;
+          h.gpu = it->second.gpu;
+          h.gpu_from_rank = h.gpu >= 0;
+        }
       }
     }
   }
@@ -9054,6 +9131,19 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       }
       add_culprit(rank, line_source(li, ki), "rank " + std::to_string(rank) + " named as not arrived (" + flat.lines[line_index] + ")",
                   flat.lines[line_index], weight);
+      found = true;
+    }
+    // fr_trace's "rank 94: ... op 2231 never enqueued", ncclras's "Rank 173 has launched up to
+    // operation 3a2f0 -- GPU 5 ... on node ... (host)" under a higher count of the others (RG12).
+    for (const ReportedLaggard& r : FindReportedLaggards(flat.lines)) {
+      auto [li, ki] = flat.refs[r.line_index];
+      std::string detail = "rank ";
+      detail += std::to_string(r.rank);
+      detail += " is reported behind the others (";
+      detail += Utf8Prefix(flat.lines[r.line_index], 600);
+      detail += ")";
+      add_culprit(r.rank, line_source(li, ki), detail, flat.lines[r.line_index], kReportedLaggardWeight,
+                  ReportedNode(r.host, topo.names), r.gpu);
       found = true;
     }
     // Weaker: a rank log with no timeout, a process stopped under a debugger. It names the

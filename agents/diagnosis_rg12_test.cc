@@ -10,6 +10,7 @@
 #include "agents/case.h"
 #include "agents/diagnosis_agent.h"
 #include "agents/diagnosis_testing.h"
+#include "agents/hang_reports.h"
 #include "agents/pci_bus.h"
 #include "agents/ssh_command.h"
 #include "knowledge/knowledge_base.h"
@@ -256,6 +257,80 @@ TEST_CASE("rg12: nvidia-smi -L (over ssh) maps a UUID to its node and index") {
   Diagnosis d = Run(Parse(kUuidList));
   CHECK(d.root_cause == "gpu_fallen_off_bus");
   CHECK(d.component == "n-02/gpu1");
+}
+
+// ---- 5. Reports that name the rank a hang waits for; a crashed pid joined to its rank -------------
+
+TEST_CASE("rg12: FindReportedLaggards reads fr_trace's never-enqueued rank and ncclras's rank behind") {
+  std::vector<ReportedLaggard> fr = FindReportedLaggards({
+      "Collective/P2P mismatch detected in process group 3 (pp)",
+      "  rank 41: last entered op 880 (send to 49, completed); op 881 never enqueued",
+      "  all other ranks of pg pp: op 881 enqueued, state scheduled"});
+  REQUIRE(fr.size() == 1);
+  CHECK(fr[0].rank == 41);
+  CHECK(fr[0].line_index == 1);
+  std::vector<ReportedLaggard> ras = FindReportedLaggards({
+      "#0-0 (1a2b3c) MISMATCH",
+      "  Communicator ranks have different collective operation counts",
+      "  63 ranks have launched up to operation 10b",
+      "  Rank 12 has launched up to operation 10a -- GPU 4 managed by process 7001 on node 10.0.0.2 (n-02)"});
+  REQUIRE(ras.size() == 1);
+  CHECK(ras[0].rank == 12);
+  CHECK(ras[0].gpu == 4);
+  CHECK(ras[0].host == "n-02");
+  // A rank ahead of the count above is not behind; no count line, no comparison.
+  CHECK(FindReportedLaggards({"  63 ranks have launched up to operation 10b",
+                              "  Rank 12 has launched up to operation 10c"}).empty());
+  CHECK(FindReportedLaggards({"  Rank 12 has launched up to operation 10a"}).empty());
+}
+
+// A stalled job's alert; ncclras names rank 13 (n-02 GPU 5) behind the other 15 ranks.
+constexpr const char* kRasStall = R"JSON({
+  "id": "rg12-ncclras",
+  "topology": {"nodes": ["n-01", "n-02"], "gpus_per_node": 8},
+  "alert": {"status": "firing", "labels": {"alertname": "TrainingJobStalled", "severity": "critical", "job": "training-exporter"},
+    "annotations": {"summary": "no iteration for 15 minutes"}, "startsAt": "2026-04-02T03:15:00Z"},
+  "logs": [
+    {"source": "ops/ncclras", "lines": [
+      "$ ncclras -t 60",
+      "#0-0 (5d1e90aa52d3f6b1) MISMATCH",
+      "  Communicator ranks have different collective operation counts",
+      "  15 ranks have launched up to operation 1f2",
+      "  Rank 13 has launched up to operation 1f1 -- GPU 5 managed by process 9120 on node 10.1.0.2 (n-02)"
+    ]}
+  ]
+})JSON";
+
+TEST_CASE("rg12: ncclras's rank behind the others' operation count places the hang") {
+  Diagnosis d = Run(Parse(kRasStall));
+  CHECK(d.root_cause == "nccl_collective_hang");
+  CHECK(d.component == "n-02/gpu5");
+}
+
+// Rank 11 printed its pid at start; the kernel of n-02 logs that pid's segfault, and the other
+// ranks time out.
+constexpr const char* kPidSegfault = R"JSON({
+  "id": "rg12-pid-segfault",
+  "topology": {"nodes": ["n-01", "n-02"], "gpus_per_node": 8},
+  "logs": [
+    {"source": "slurm-77.out", "lines": [
+      "0: [rank0] pid 2100 on n-01 cuda:0 world 16",
+      "11: [rank11] pid 5307 on n-02 cuda:3 world 16",
+      "0: [rank0]:[E0603 04:10:02.077320000 ProcessGroupNCCL.cpp:632] [PG ID 0 (default_pg) Rank 0] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=4122, OpType=ALLREDUCE, NumelIn=1048576, NumelOut=1048576, Timeout(ms)=300000) ran for 300194 milliseconds before timing out.",
+      "8: [rank8]:[E0603 04:10:02.310619000 ProcessGroupNCCL.cpp:632] [PG ID 0 (default_pg) Rank 8] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=4122, OpType=ALLREDUCE, NumelIn=1048576, NumelOut=1048576, Timeout(ms)=300000) ran for 300086 milliseconds before timing out.",
+      "srun: error: n-02: task 11: Exited with exit code 1"
+    ]},
+    {"source": "n-02/journal", "lines": [
+      "Jun 03 04:05:01 n-02 kernel: python3[5307]: segfault at 18 ip 00007f3ac21b09d4 sp 00007f3a2fffe3c0 error 4 in libfoo.so[7f3ac1e00000+5c1000]",
+      "Jun 03 04:05:02 n-02 systemd-coredump[9012]: Process 5307 (python3) of user 1001 dumped core."
+    ]}
+  ]
+})JSON";
+
+TEST_CASE("rg12: a segfault's pid is the rank that printed it at start") {
+  Diagnosis d = Run(Parse(kPidSegfault));
+  CHECK(d.root_cause == "rank_process_crash");
+  CHECK(d.component == "n-02/gpu3");  // before: n-02
 }
 
 }  // namespace

@@ -1,0 +1,68 @@
+#include "agents/hang_reports.h"
+
+#include <regex>
+#include <set>
+
+#include "core/parse.h"
+
+namespace vigil {
+namespace {
+
+// An ncclras operation count (hex, as ncclras prints it); nullopt when it is no hex number.
+std::optional<unsigned long long> OpCount(const std::string& hex) {
+  if (hex.empty() || hex.size() > 15) return std::nullopt;
+  return std::stoull(hex, nullptr, 16);
+}
+
+}  // namespace
+
+std::vector<ReportedLaggard> FindReportedLaggards(const std::vector<std::string>& lines) {
+  static const std::regex kNeverEnqueued(
+      R"(^\s*rank\s*(\d+)\s*:.*\b(?:op|collective|seq(?:num)?)\s*#?\s*\d+\s+(?:was\s+)?never\s+(?:enqueued|entered|posted|started|joined)\b)",
+      std::regex::icase);
+  static const std::regex kRasRank(R"(\bRank\s+(\d+)\s+has\s+launched\s+up\s+to\s+operation\s+([0-9a-fA-F]+)\b)",
+                                   std::regex::icase);
+  static const std::regex kRasMajority(R"(\b(\d+)\s+ranks\s+have\s+launched\s+up\s+to\s+operation\s+([0-9a-fA-F]+)\b)",
+                                       std::regex::icase);
+  static const std::regex kRasWhere(
+      R"(\bGPU\s+(\d+)\s+managed\s+by\s+process\s+\d+\s+on\s+node\s+(\S+?)(?:\s+\(([A-Za-z0-9._-]+)\))?(?:\s|$))",
+      std::regex::icase);
+  constexpr size_t kMajorityWindow = 6;  // lines above a rank's line where its group's count is
+  std::vector<ReportedLaggard> out;
+  std::set<int> seen;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string& line = lines[i];
+    if (line.size() > 2000) continue;
+    std::smatch m;
+    if (line.find("never") != std::string::npos && std::regex_search(line, m, kNeverEnqueued)) {
+      std::optional<int32_t> r = ParseInt32(m.str(1));
+      if (r && seen.insert(*r).second) out.push_back({*r, i, "", -1});
+      continue;
+    }
+    if (line.find("launched up to") == std::string::npos || !std::regex_search(line, m, kRasRank)) continue;
+    std::optional<int32_t> r = ParseInt32(m.str(1));
+    std::optional<unsigned long long> own = OpCount(m.str(2));
+    if (!r || !own) continue;
+    // Behind: a count line of more ranks just above with a higher operation.
+    bool behind = false;
+    for (size_t j = i; j-- > 0 && i - j <= kMajorityWindow;) {
+      std::smatch mm;
+      if (!std::regex_search(lines[j], mm, kRasMajority)) continue;
+      std::optional<unsigned long long> majority = OpCount(mm.str(2));
+      behind = majority && *majority > *own;
+      break;
+    }
+    if (!behind || !seen.insert(*r).second) continue;
+    ReportedLaggard lag{*r, i, "", -1};
+    const std::string rest = m.suffix().str();
+    if (std::smatch w; std::regex_search(rest, w, kRasWhere)) {
+      lag.gpu = ParseInt32(w.str(1)).value_or(-1);
+      lag.host = w[3].matched ? w.str(3) : w.str(2);
+    }
+    out.push_back(lag);
+  }
+  if (out.size() > 4) out.clear();
+  return out;
+}
+
+}  // namespace vigil
