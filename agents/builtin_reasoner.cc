@@ -1,6 +1,7 @@
 #include "agents/builtin_reasoner.h"
 #include "agents/line_facts.h"
 #include "agents/pci_bus.h"
+#include "agents/nfs_readings.h"
 #include "agents/hang_reports.h"
 #include "agents/ssh_command.h"
 #include "agents/zero_counter.h"
@@ -9422,6 +9423,34 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       o.time_ms = LineTimeMs(flat.lines[dw.first_line], topo.clock);
       o.hint.job = topo.job;
       o.hint.node = HintFromSource(c.logs[li].source, topo).node;
+      beliefs.Add(std::move(o));
+    }
+  }
+
+  // A node's reading of a slow network filesystem (ReadNfsLine, RG12): nfsiostat's read RTT, tasks
+  // in D state on an RPC, top's I/O wait. Placed on the job, not the node that read it: the
+  // export is shared (the node's own storage fault has its own evidence, NF's rules).
+  for (size_t li = 0; li < c.logs.size(); ++li) {
+    const std::vector<LogLine>& lines = c.logs[li].lines;
+    bool rpc_wait_seen = false;
+    for (size_t ki = 0; ki < lines.size(); ++ki) {
+      const NfsReading r = ReadNfsLine(ki > 0 ? lines[ki - 1].text : std::string(), lines[ki].text);
+      if (r == NfsReading::kNone || (r == NfsReading::kRpcWait && rpc_wait_seen)) continue;
+      rpc_wait_seen = rpc_wait_seen || r == NfsReading::kRpcWait;
+      const double w = r == NfsReading::kSlowRtt ? kMetricWeight : r == NfsReading::kRpcWait ? kLaggardWeight : 0.5;
+      Observation o;
+      o.evidence.kind = EvidenceKind::kLog;
+      o.evidence.source = c.logs[li].source + ":" + std::to_string(lines[ki].number);
+      o.evidence.detail = r == NfsReading::kSlowRtt ? "nfsiostat: read round trip of tens of ms or more ("
+                          : r == NfsReading::kRpcWait ? "a task in D state waiting on an NFS RPC ("
+                                                      : "the node's CPUs largely in I/O wait (";
+      o.evidence.detail += Utf8Prefix(lines[ki].text, 300);
+      o.evidence.detail += ")";
+      o.evidence.supports = {"storage_failure"};
+      o.evidence.weight = w;
+      o.deltas["storage_failure"] = w;
+      o.time_ms = LineTimeMs(lines[ki].text, topo.clock);
+      o.hint.job = topo.job;
       beliefs.Add(std::move(o));
     }
   }

@@ -11,6 +11,7 @@
 #include "agents/diagnosis_agent.h"
 #include "agents/diagnosis_testing.h"
 #include "agents/hang_reports.h"
+#include "agents/nfs_readings.h"
 #include "agents/pci_bus.h"
 #include "agents/ssh_command.h"
 #include "knowledge/knowledge_base.h"
@@ -331,6 +332,51 @@ TEST_CASE("rg12: a segfault's pid is the rank that printed it at start") {
   Diagnosis d = Run(Parse(kPidSegfault));
   CHECK(d.root_cause == "rank_process_crash");
   CHECK(d.component == "n-02/gpu3");  // before: n-02
+}
+
+// ---- 6. A slow NFS export read on a node -------------------------------------------------------
+
+TEST_CASE("rg12: ReadNfsLine reads nfsiostat's read RTT, D state on an RPC and top's I/O wait") {
+  const std::string header =
+      "read:              ops/s            kB/s           kB/op         retrans    avg RTT (ms)    avg exe (ms)";
+  CHECK(ReadNfsLine(header, "      120.000    15360.000    128.000    0 (0.0%)    96.250    99.100") == NfsReading::kSlowRtt);
+  CHECK(ReadNfsLine(header, "      120.000    15360.000    128.000    0 (0.0%)     1.912     2.050") == NfsReading::kNone);
+  CHECK(ReadNfsLine("", "      120.000    15360.000    128.000    0 (0.0%)    96.250    99.100") == NfsReading::kNone);
+  CHECK(ReadNfsLine("", "  7301 D    rpc_wait_bit_killable    python3") == NfsReading::kRpcWait);
+  CHECK(ReadNfsLine("", "  7302 S    futex_wait_queue         python3") == NfsReading::kNone);
+  CHECK(ReadNfsLine("", "%Cpu(s):  3.0 us,  1.1 sy,  0.0 ni, 55.0 id, 40.2 wa,  0.0 hi") == NfsReading::kIoWait);
+  CHECK(ReadNfsLine("", "%Cpu(s): 60.0 us,  1.1 sy,  0.0 ni, 37.0 id,  1.2 wa,  0.0 hi") == NfsReading::kNone);
+}
+
+// A data-wait alert; the trainer's step is mostly data wait, and a node's paste shows the NFS export
+// answering reads in ~150 ms with the loader's workers in D state.
+constexpr const char* kNfsSlow = R"JSON({
+  "id": "rg12-nfs",
+  "topology": {"nodes": ["n-01", "n-02"], "gpus_per_node": 8},
+  "alert": {"status": "firing", "labels": {"alertname": "TrainingDataLoaderWaitHigh", "severity": "warning", "job": "training-exporter"},
+    "annotations": {"summary": "data loader wait above 50% of the step"}, "startsAt": "2026-02-13T21:35:00Z"},
+  "logs": [
+    {"source": "trainer.log", "lines": [
+      "2026-02-13 21:30:56 | INFO | step 1200 | step 3.02s | data 2.21s | compute 0.80s",
+      "2026-02-13 21:31:56 | INFO | step 1220 | step 3.01s | data 2.20s | compute 0.80s"
+    ]},
+    {"source": "n-02/ops-shell", "lines": [
+      "$ nfsiostat 5 1 /data",
+      "filer-2:/data mounted on /data:",
+      "read:              ops/s            kB/s           kB/op         retrans    avg RTT (ms)    avg exe (ms)  avg queue (ms)          errors",
+      "                 210.400       26931.200         128.000        0 (0.0%)         151.902         158.310           5.120        0 (0.0%)",
+      "$ ps -eo pid,stat,wchan:24,comm | grep loader",
+      "  8801 D    rpc_wait_bit_killable    loader_worker",
+      "  8802 D    rpc_wait_bit_killable    loader_worker",
+      "$ top -b -n1 | sed -n 3p",
+      "%Cpu(s):  2.4 us,  1.0 sy,  0.0 ni, 58.3 id, 38.1 wa,  0.0 hi,  0.2 si,  0.0 st"
+    ]}
+  ]
+})JSON";
+
+TEST_CASE("rg12: a slow NFS read RTT with loader workers in D state is storage, not the loader") {
+  Diagnosis d = Run(Parse(kNfsSlow));
+  CHECK(d.root_cause == "storage_failure");  // before: unknown (the alert read alone)
 }
 
 }  // namespace
