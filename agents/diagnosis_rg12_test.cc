@@ -19,13 +19,9 @@
 namespace vigil {
 namespace {
 
-Json Parse(const std::string& text) {
-  auto j = ParseJson(text, "test case");
-  REQUIRE_MESSAGE(j.ok(), j.status().ToString());
-  return *j;
-}
+Json Parse(const std::string& text) { return testing::ParseCaseText(text); }
 
-Diagnosis Run(const Json& j) { return testing::RunJsonWithPack(j, j.value("probes", Json::object())); }
+Diagnosis Run(const Json& j) { return testing::RunCaseWithOwnProbes(j); }
 
 // ---- 1. PCI bus ids keep their domain -----------------------------------------------------------
 
