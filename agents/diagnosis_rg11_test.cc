@@ -21,6 +21,7 @@
 #include "agents/diagnosis_testing.h"
 #include "agents/line_facts.h"
 #include "agents/log_time.h"
+#include "agents/pci_bus.h"
 #include "agents/zero_counter.h"
 #include "core/time_util.h"
 
@@ -247,14 +248,14 @@ TEST_CASE("rg11: nvidia-smi's table and --query-gpu rows pair bus ids with GPU i
                                          "2, NVIDIA H100 80GB HBM3, 00000000:3B:00.0"});
   auto q = SmiBusIndices(query);
   CHECK(q.size() == 2);
-  CHECK(q["3b:00"] == 2);
-  CHECK(q["18:00"] == 0);
+  CHECK(q[PciKey("0000:3b:00")] == 2);
+  CHECK(q[PciKey("0000:18:00")] == 0);
   const CaseLog header = Log("n-02/smi", {"pci.bus_id, index", "00000000:3B:00.0, 6"});
-  CHECK(SmiBusIndices(header)["3b:00"] == 6);
+  CHECK(SmiBusIndices(header)[PciKey("0000:3b:00")] == 6);
   const CaseLog table = Log("n-02/smi", {
       "| GPU  Name                 Persistence-M | Bus-Id          Disp.A | Volatile Uncorr. ECC |",
       "|   5  NVIDIA H100 80GB HBM3          On  |   00000000:3B:00.0 Off |                    0 |"});
-  CHECK(SmiBusIndices(table)["3b:00"] == 5);
+  CHECK(SmiBusIndices(table)[PciKey("0000:3b:00")] == 5);
   // Rows of another query (no index column) pair nothing.
   CHECK(SmiBusIndices(Log("n-02/smi", {"pci.bus_id, temperature.gpu", "00000000:3B:00.0, 61"})).empty());
 }
