@@ -5714,6 +5714,10 @@ struct Observation {
   // A line (or the alert) names this participant as the slow one (1d, SlowMentionIn): the
   // straggler tests on its GPU or node go in the first wave (RG11).
   bool slow_named = false;
+  // A metric condition that already held at the window's first sample (no onset in the window): a
+  // state that may predate the incident (dcgm-exporter's Xid field keeps the last Xid until the
+  // next one; HardwareXidSeriesHit).
+  bool standing = false;
 };
 
 // Evidence that `node`'s cores are taken from the job's ranks (a `top` listing's hog, node_exporter's
@@ -5760,7 +5764,11 @@ bool IsWaiterLine(const Observation& o) {
 // reported (a line's time, not the start it computes back from "ran for N ms": a GPU lost while
 // the collective waits also times it out; an epilog's health check reads the lost GPU when the job
 // has ended), kNoTime when the rule does not apply. A hang with evidence of its own (a rank named
-// as the one the others wait for, a metric, a probe) keeps its weight as before.
+// as the one the others wait for, a metric, a probe) keeps its weight as before. A series whose
+// condition already held at the window's first sample is no fault read in this incident
+// (Observation::standing: a constant Xid 79 through the window on a GPU working at 97 % explained
+// the timeouts after RG12, breaking RV-RG7's test "an Xid 79 that stands in the DCGM Xid series
+// from the window's first sample ...").
 template <typename B>
 int64_t TimeoutsOfDeviceFault(const B& b, const std::string& effect, const std::string& cause) {
   static const std::set<std::string> kDeviceFaults = {"gpu_fallen_off_bus", "gpu_memory_uncorrectable_ecc",
@@ -5783,7 +5791,7 @@ int64_t TimeoutsOfDeviceFault(const B& b, const std::string& effect, const std::
     auto fault = o.deltas.find(cause);
     if (fault != o.deltas.end() && fault->second > 0 &&
         (o.evidence.kind == EvidenceKind::kLog || o.evidence.kind == EvidenceKind::kMetric) && !o.hint.node.empty() &&
-        o.hint.gpu >= 0 && !o.hint.gpu_from_rank) {
+        o.hint.gpu >= 0 && !o.hint.gpu_from_rank && !o.standing) {
       first_hand = true;
     }
   }
@@ -9690,6 +9698,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       PlaceRankLabel(h.series->labels, topo, &o.hint);
       o.hint.entry_component = s.component;
       o.time_ms = h.time_ms;
+      o.standing = !h.onset;
       beliefs.Add(std::move(o));
     }
   }
