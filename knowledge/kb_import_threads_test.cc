@@ -278,7 +278,10 @@ TEST_CASE(
           "bulk");
       armed = false;
       REQUIRE_FALSE(r.ok());
-      CHECK(ProcessThreads() == threads_before);
+      // No thread of the import is left running: at most as many threads as before. A thread
+      // another part of the process started earlier may end meanwhile (a fresh clone's ctest run,
+      // 2026-12-03: 1 == 2 with `==`), which is no leak.
+      CHECK(ProcessThreads() <= threads_before);
       got.status = r.status().ToString();
       if (fault == Fault::kThrowBadAlloc) CHECK(r.status().code() == StatusCode::kResourceExhausted);
       if (fault == Fault::kThrowRuntime) CHECK(r.status().code() == StatusCode::kInternal);
