@@ -111,6 +111,13 @@ Result<kb::Stmt> Prepare(sqlite3* db, std::string_view sql) {
   return kb::Stmt(db, s);
 }
 
+// Incidents waiting in the triage queue (the bound --queue-max sets).
+Result<int64_t> QueuedCount(sqlite3* db) {
+  ASSIGN_OR_RETURN(kb::Stmt count, Prepare(db, "SELECT count(*) FROM incidents WHERE state='queued'"));
+  ASSIGN_OR_RETURN(bool row, count.Step());
+  return row ? count.Int(0) : 0;
+}
+
 // `with_resolution`: the row has kResolutionColumns after kColumns.
 Result<StoredIncident> ReadRow(const kb::Stmt& s, bool with_resolution) {
   StoredIncident r;
@@ -555,11 +562,10 @@ Result<bool> IncidentStore::MaybeRediagnose(int64_t id) {
   what += " (storm ";
   what += group;
   what += ")";
-  ASSIGN_OR_RETURN(kb::Stmt count, Prepare(db_, "SELECT count(*) FROM incidents WHERE state='queued'"));
-  ASSIGN_OR_RETURN(bool counted, count.Step());
-  if (counted && count.Int(0) >= static_cast<int64_t>(options_.queue_max)) {
+  ASSIGN_OR_RETURN(const int64_t queued, QueuedCount(db_));
+  if (queued >= static_cast<int64_t>(options_.queue_max)) {
     LogWarn("serve", what + ": due to be diagnosed again (" + why + ") but the triage queue is full (" +
-                         std::to_string(count.Int(0)) + " queued, --queue-max " + std::to_string(options_.queue_max) +
+                         std::to_string(queued) + " queued, --queue-max " + std::to_string(options_.queue_max) +
                          "); its diagnosis is kept, and the next notification of the group asks again");
     return false;
   }
@@ -789,9 +795,7 @@ Result<IntakeResult> IncidentStore::Intake(const std::vector<Alert>& given, cons
       ASSIGN_OR_RETURN(kb::Stmt batch, Prepare(db_, "UPDATE incidents SET batch=?1 WHERE id >= ?1"));
       batch.Bind(1, *std::min_element(out.created.begin(), out.created.end()));
       RETURN_IF_ERROR(batch.Run());
-      ASSIGN_OR_RETURN(kb::Stmt count, Prepare(db_, "SELECT count(*) FROM incidents WHERE state='queued'"));
-      ASSIGN_OR_RETURN(bool row, count.Step());
-      const int64_t queued = row ? count.Int(0) : 0;
+      ASSIGN_OR_RETURN(const int64_t queued, QueuedCount(db_));
       if (queued > static_cast<int64_t>(options_.queue_max)) {
         return ResourceExhaustedError("the triage queue is full: " + std::to_string(queued - static_cast<int64_t>(out.created.size())) +
                                       " incidents queued, " + std::to_string(out.created.size()) +
