@@ -16,11 +16,7 @@
 # Skipped (exit 77) only when prometheus-alertmanager / promtool / curl are missing.
 # Usage: bash tests/serve_alertmanager_test.sh <build-dir>   (from the repo root)
 source "$(dirname "$0")/lib/e2e.sh" "$@"
-AM_BIN=/usr/bin/prometheus-alertmanager
-command -v prometheus-alertmanager >/dev/null && AM_BIN=$(command -v prometheus-alertmanager)
-for b in "$AM_BIN" promtool curl; do
-  command -v "$b" >/dev/null || { echo "SKIP: $b not installed (scripts/test installs prometheus-alertmanager, prometheus and curl)"; exit 77; }
-done
+require_tools "$AM_BIN" promtool curl
 PY=/usr/bin/python3
 source "$HERE/lib/prometheus.sh"  # free_port and PIDS (stopped at exit); no Prometheus is started
 DATA="$TMP/var"

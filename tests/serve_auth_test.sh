@@ -19,13 +19,8 @@
 # Skipped (exit 77) only when prometheus-alertmanager, chromium or curl is missing.
 # Usage: bash tests/serve_auth_test.sh <build-dir>   (from the repo root)
 source "$(dirname "$0")/lib/e2e.sh" "$@"
-AM_BIN=/usr/bin/prometheus-alertmanager
-command -v prometheus-alertmanager >/dev/null && AM_BIN=$(command -v prometheus-alertmanager)
 chromium=$(command -v chromium || command -v chromium-browser || true)
-for b in "$AM_BIN" "$chromium" curl; do
-  [ -n "$b" ] && command -v "$b" >/dev/null ||
-    { echo "SKIP: alertmanager, chromium or curl not installed (scripts/test installs them)"; exit 77; }
-done
+require_tools "$AM_BIN" "${chromium:-chromium}" curl
 PY=/usr/bin/python3
 source "$HERE/lib/prometheus.sh"  # free_port, PIDS, start_alertmanager
 source "$HERE/lib/serve.sh"       # start_serve, alertmanager_config

@@ -19,11 +19,7 @@
 # Skipped (exit 77) only when prometheus / promtool / prometheus-alertmanager / curl are missing.
 # Usage: bash tests/serve_storm_alertmanager_test.sh <build-dir>   (from the repo root)
 source "$(dirname "$0")/lib/e2e.sh" "$@"
-AM_BIN=/usr/bin/prometheus-alertmanager
-command -v prometheus-alertmanager >/dev/null && AM_BIN=$(command -v prometheus-alertmanager)
-for b in prometheus promtool "$AM_BIN" curl; do
-  command -v "$b" >/dev/null || { echo "SKIP: $b not installed (scripts/test installs prometheus, prometheus-alertmanager and curl)"; exit 77; }
-done
+require_tools prometheus promtool "$AM_BIN" curl
 PY=/usr/bin/python3
 source "$HERE/lib/prometheus.sh"  # free_port, start_ready, start_alertmanager, PIDS (stopped at exit)
 source "$HERE/lib/serve.sh"       # start_serve, wait_for, alertmanager_config

@@ -1,7 +1,9 @@
 # Shared start of the end-to-end scripts, sourced with the script's arguments:
 #   source "$(dirname "$0")/lib/e2e.sh" "$@"      (the script run as: bash tests/X_test.sh <build-dir>)
 # Sets -uo pipefail, VIGIL (the absolute path of <build-dir>/bin/vigil, so the script may cd), HERE
-# (the tests/ folder), TMP (a fresh folder removed at exit) and the check helper (lib/check.sh).
+# (the tests/ folder), TMP (a fresh folder removed at exit), the check helper (lib/check.sh), and
+#   require_tools TOOL...   skips the test (exit 77) naming the first TOOL that is not installed
+# and AM_BIN (Debian's prometheus-alertmanager, wherever PATH finds it).
 set -uo pipefail
 BUILD=${1:?build dir}
 VIGIL="$(cd "$BUILD" && pwd)/bin/vigil"
@@ -9,3 +11,11 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[1]}")" && pwd)"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 source "$HERE/lib/check.sh"
+require_tools() {
+  local b
+  for b in "$@"; do
+    [ -n "$b" ] && command -v "$b" >/dev/null ||
+      { echo "SKIP: ${b:-a tool} not installed (scripts/test installs it)"; exit 77; }
+  done
+}
+AM_BIN=$(command -v prometheus-alertmanager || echo /usr/bin/prometheus-alertmanager)
