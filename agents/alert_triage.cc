@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 
+#include "agents/expression_evidence.h"
 #include "agents/node_names.h"
 #include "connectors/alertmanager.h"
 #include "connectors/prometheus_source.h"
@@ -1155,17 +1156,8 @@ Result<DiagnosisReport> TriageAlert(const Alert& alert, const TriageOptions& giv
                       {"peak", s.peak},
                       {"peak_at", FormatRfc3339Ms(s.peak_ms)},
                       {"points", s.points}});
-      Evidence ev;
-      ev.kind = EvidenceKind::kMetric;
-      ev.source = (options.expression_source.empty() ? "prometheus" : options.expression_source) + " query_range";
-      ev.detail = "alert expression `" + expr.expr + "` on " + where + (s.alerts_own ? " (the alert's series)" : "") +
-                  ": " + (s.has_at_start ? FormatValue(s.at_start) + " at startsAt" : "no value at startsAt") +
-                  ", peak " + FormatValue(s.peak) + " at " + FormatRfc3339Ms(s.peak_ms) + " (" +
-                  std::to_string(s.points) + " points)";
-      ev.time_ms = s.has_at_start ? s.at_start_ms : s.peak_ms;
-      ev.value = s.has_at_start ? s.at_start : s.peak;
-      ev.weight = 0;
-      context.push_back(std::move(ev));
+      context.push_back(ExpressionSeriesEvidence(expr.expr, s, options.expression_source,
+                                                 s.alerts_own ? " (the alert's series)" : "", "startsAt"));
     }
     e["series"] = std::move(rows);
     read["expression"] = std::move(e);
@@ -1222,6 +1214,38 @@ Result<DiagnosisReport> TriageAlert(const Alert& alert, const TriageOptions& giv
   for (Json& t : report.trace) trace.push_back(std::move(t));
   report.trace = std::move(trace);
   return report;
+}
+
+Evidence ExpressionSeriesEvidence(std::string_view expr, const ExpressionSeries& s, std::string_view source,
+                                  std::string_view qualifier, std::string_view start_name) {
+  Evidence ev;
+  ev.kind = EvidenceKind::kMetric;
+  ev.source = source.empty() ? std::string("prometheus") : std::string(source);
+  ev.source += " query_range";
+  ev.detail = "alert expression `";
+  ev.detail += expr;
+  ev.detail += "` on ";
+  ev.detail += FormatSeriesId("", s.labels);
+  ev.detail += qualifier;
+  ev.detail += ": ";
+  if (s.has_at_start) {
+    ev.detail += FormatValue(s.at_start);
+    ev.detail += " at ";
+  } else {
+    ev.detail += "no value at ";
+  }
+  ev.detail += start_name;
+  ev.detail += ", peak ";
+  ev.detail += FormatValue(s.peak);
+  ev.detail += " at ";
+  ev.detail += FormatRfc3339Ms(s.peak_ms);
+  ev.detail += " (";
+  ev.detail += std::to_string(s.points);
+  ev.detail += s.points == 1 ? " point)" : " points)";
+  ev.time_ms = s.has_at_start ? s.at_start_ms : s.peak_ms;
+  ev.value = s.has_at_start ? s.at_start : s.peak;
+  ev.weight = 0;
+  return ev;
 }
 
 }  // namespace vigil

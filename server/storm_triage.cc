@@ -1,7 +1,6 @@
 #include "server/storm_triage.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <map>
 #include <optional>
 #include <set>
@@ -10,6 +9,7 @@
 
 #include "agents/builtin_reasoner.h"
 #include "agents/diagnosis_agent.h"
+#include "agents/expression_evidence.h"
 #include "connectors/alertmanager.h"
 #include "core/time_series.h"
 #include "core/time_util.h"
@@ -88,13 +88,6 @@ bool FirstHand(const Evidence& e) {
 }
 
 
-// "%.6g" of a value, as one alert's triage writes its expression's values.
-std::string Num(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
-
 // The storm's alert expressions (the `g0.expr` of each alert's generatorURL), each evaluated once
 // over the window of the alerts that carry it: [earliest startsAt - lookback, latest startsAt +
 // after) clipped to now. Evaluated for the storm as a whole: the representative (the expression's
@@ -149,26 +142,7 @@ void EvaluateStormExpressions(const std::vector<Alert>& alerts, const TriageOpti
     Json row{{"expr", expr}, {"alerts", u.alerts}, {"series_returned", r.returned}, {"series_kept", r.series.size()}};
     trace.push_back(std::move(row));
     for (const ExpressionSeries& e : r.series) {
-      Evidence ev;
-      ev.kind = EvidenceKind::kMetric;
-      ev.source = (options.expression_source.empty() ? std::string("prometheus") : options.expression_source);
-      ev.source += " query_range";
-      const std::string where = FormatSeriesId("", e.labels);
-      ev.detail = "alert expression `";
-      ev.detail += expr;
-      ev.detail += "` on ";
-      ev.detail += where;
-      ev.detail += of;
-      ev.detail += ": ";
-      ev.detail += e.has_at_start ? Num(e.at_start) + " at the earliest startsAt" : std::string("no value at the earliest startsAt");
-      ev.detail += ", peak ";
-      ev.detail += Num(e.peak);
-      ev.detail += " at ";
-      ev.detail += FormatRfc3339Ms(e.peak_ms);
-      ev.time_ms = e.has_at_start ? e.at_start_ms : e.peak_ms;
-      ev.value = e.has_at_start ? e.at_start : e.peak;
-      ev.weight = 0;
-      context.push_back(std::move(ev));
+      context.push_back(ExpressionSeriesEvidence(expr, e, options.expression_source, of, "the earliest startsAt"));
     }
   }
 }
