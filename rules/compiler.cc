@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <regex>
@@ -47,6 +48,34 @@ struct CompileError {
 const std::set<std::string, std::less<>> kWindowFns = {"mean", "std", "min",  "max",   "median",  "mad",   "sum",
                                                        "count", "delta", "rate", "zscore", "changes", "resets"};
 const std::set<std::string, std::less<>> kAggFns = {"mean", "median", "min", "max", "sum", "count", "std", "quantile"};
+
+// What to write for a PromQL (or common statistics) function name that the rule language spells
+// otherwise: an on-call engineer writes `avg_over_time` first, and the nearest name by edit
+// distance was wrong (`avg` -> `lag`) or none (`avg_over_time`, `stddev`, `increase`). Empty when
+// `name` is not one of them. `by`: the aggregation form (`avg by (job) (x)`).
+std::string PromqlEquivalent(std::string_view name, bool by) {
+  static const std::map<std::string, std::pair<const char*, const char*>, std::less<>> kTable = {
+      // name -> {instead of the window function, instead of the aggregation `NAME by`}
+      {"avg", {"`mean(x, w)`", "`mean by (...) (x)`"}},
+      {"average", {"`mean(x, w)`", "`mean by (...) (x)`"}},
+      {"avg_over_time", {"`mean(x, w)`", nullptr}},
+      {"sum_over_time", {"`sum(x, w)`", nullptr}},
+      {"count_over_time", {"`count(x, w)`", nullptr}},
+      {"min_over_time", {"`min(x, w)`", nullptr}},
+      {"max_over_time", {"`max(x, w)`", nullptr}},
+      {"stddev", {"`std(x, w)` (the sample standard deviation)", "`std by (...) (x)`"}},
+      {"stddev_over_time", {"`std(x, w)` (the sample standard deviation)", nullptr}},
+      {"quantile_over_time", {"`quantile(x, q, w)` (the series first, then q)", nullptr}},
+      {"percentile", {"`quantile(x, q, w)` with q from 0 to 1", "`quantile by (...) (q, x)` with q from 0 to 1"}},
+      {"increase", {"`rate(x, w)` (per second; PromQL's increase over w is that times w's seconds)", nullptr}},
+      {"absent_over_time", {"`absent(d)` (no selected series has had a value for d) or `stale_for(d)` (this series)",
+                            nullptr}},
+  };
+  auto it = kTable.find(name);
+  if (it == kTable.end()) return "";
+  const char* what = by ? it->second.second : it->second.first;
+  return what ? std::string(what) : "";
+}
 
 }  // namespace
 
@@ -760,6 +789,9 @@ class RuleCompiler {
     PlanNode n;
     if (a.has_by) {
       if (!kAggFns.count(f)) {
+        if (std::string promql = PromqlEquivalent(f, true); !promql.empty())
+          Fail(a, "unknown aggregation `" + f + " by`; write " + promql +
+                      " (aggregations: mean, median, min, max, sum, count, std, quantile)");
         std::string hint = ClosestMatch(f, std::vector<std::string>(kAggFns.begin(), kAggFns.end()));
         Fail(a, "unknown aggregation `" + f + " by`" + (hint.empty() ? "" : ", did you mean `" + hint + "`?") +
                     " (aggregations: mean, median, min, max, sum, count, std, quantile)");
@@ -908,6 +940,9 @@ class RuleCompiler {
     if (AsciiLower(f).find("bit") != std::string::npos)
       Fail(a, "unknown function `" + f + "`; the bit tests are `any_bits(x, MASK)` (any of the mask's bits set, "
               "e.g. any_bits(x, 0x60) for 0x20 or 0x40) and `all_bits(x, MASK)` (every bit of the mask set)");
+    if (std::string promql = PromqlEquivalent(f, false); !promql.empty())
+      Fail(a, "unknown function `" + f + "`; write " + promql + " (a window is the last argument: 5m, 10p; "
+              "see docs/rules.md for the functions)");
     std::string hint = ClosestMatch(f, RuleFunctionNames());
     Fail(a, "unknown function `" + f + "`" + (hint.empty() ? "" : ", did you mean `" + hint + "`?") +
                 " (see docs/rules.md for the functions)");

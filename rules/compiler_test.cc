@@ -635,5 +635,38 @@ TEST_CASE("a stale_for / absent rule's explanation with a value is an error, not
                      "t.rules").ok());
 }
 
+// An on-call engineer writes PromQL first. Before (2026-12-03, RV-OPS): `avg(x, 5m)` said "did you
+// mean `lag`?", `avg_over_time`, `max_over_time`, `stddev`, `increase`, `quantile_over_time` had no
+// hint, `avg by (job) (x)` none either, and `rate(x[5m])` said only "unexpected character `[`".
+TEST_CASE("PromQL function names and range selectors say what the rule language writes instead") {
+  auto err = [](std::string when) { return CompileError("rule R {\n  select x\n  when " + when + "\n}\n"); };
+  CHECK(err("avg(x, 5m) > 1").find("t.rules:3:8: unknown function `avg`; write `mean(x, w)` (a window is the last "
+                                   "argument: 5m, 10p; see docs/rules.md for the functions)") == 0);
+  CHECK(err("avg(x, 5m) > 1").find("lag") == std::string::npos);
+  CHECK(err("avg_over_time(x, 5m) > 1").find("t.rules:3:8: unknown function `avg_over_time`; write `mean(x, w)`") == 0);
+  CHECK(err("max_over_time(x, 1h) > 1").find("write `max(x, w)`") != std::string::npos);
+  CHECK(err("min_over_time(x, 1h) > 1").find("write `min(x, w)`") != std::string::npos);
+  CHECK(err("sum_over_time(x, 1h) > 1").find("write `sum(x, w)`") != std::string::npos);
+  CHECK(err("count_over_time(x, 1h) > 1").find("write `count(x, w)`") != std::string::npos);
+  CHECK(err("stddev_over_time(x, 1h) > 1").find("write `std(x, w)` (the sample standard deviation)") !=
+        std::string::npos);
+  CHECK(err("stddev(x, 1h) > 1").find("write `std(x, w)`") != std::string::npos);
+  CHECK(err("quantile_over_time(0.9, x, 1h) > 1").find("write `quantile(x, q, w)` (the series first, then q)") !=
+        std::string::npos);
+  CHECK(err("increase(x, 5m) > 1").find("write `rate(x, w)` (per second; PromQL's increase over w is that times "
+                                        "w's seconds)") != std::string::npos);
+  CHECK(err("absent_over_time(x, 5m)").find("write `absent(d)`") != std::string::npos);
+  // The aggregation form.
+  CHECK(err("x > 1.25 * avg by (job) (x)").find("unknown aggregation `avg by`; write `mean by (...) (x)`") !=
+        std::string::npos);
+  CHECK(err("x > stddev by (job) (x)").find("write `std by (...) (x)`") != std::string::npos);
+  // The range selector, at the `[`.
+  CHECK(err("rate(x[5m]) > 1").find("t.rules:3:14: unexpected character `[`: a window is the function's last "
+                                    "argument, e.g. `rate(x, 5m)`, `mean(x, 10p)`") == 0);
+  // Names the nearest-name hint served well keep it.
+  CHECK(err("meen(x, 10p) > 3").find("did you mean `mean`?") != std::string::npos);
+  CHECK(err("stdev(x, 10p) > 3").find("did you mean `std`?") != std::string::npos);
+}
+
 }  // namespace
 }  // namespace vigil
