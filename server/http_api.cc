@@ -185,10 +185,16 @@ Result<IncidentResolution> ParseResolution(std::string_view body, std::span<cons
     *f.out = std::string(trimmed);
   }
   if (std::find(categories.begin(), categories.end(), r.root_cause) == categories.end()) {
+    // Every accepted category is named: "those of taxonomy.json" sent the on-call engineer looking
+    // for a file the server does not name (RV-OPS, 2026-12-03).
     const std::string hint = kb::ClosestCategory(r.root_cause, categories);
-    return InvalidArgumentError("root_cause: unknown category `" + r.root_cause + "`" +
-                                (hint.empty() ? std::string("; the categories are those of taxonomy.json")
-                                              : "; did you mean `" + hint + "`?"));
+    std::string accepted;
+    for (const std::string& c : categories) accepted += (accepted.empty() ? "" : ", ") + c;
+    std::string message = "root_cause: unknown category `" + r.root_cause + "`";
+    if (!hint.empty()) message += "; did you mean `" + hint + "`?";
+    message += accepted.empty() ? std::string("; the knowledge base has no taxonomy category")
+                                : "; accepted (the taxonomy's categories): " + accepted;
+    return InvalidArgumentError(message);
   }
   return r;
 }

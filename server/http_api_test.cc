@@ -493,6 +493,14 @@ TEST_CASE("HttpApi: POST .../resolution: bad input is a 4xx naming the field; no
   expect(path, ResolutionBody("ib_link_down", "reseated"), 400, "root_cause",
          "unknown category `ib_link_down`; did you mean `ib_link_failure`?");
   expect(path, ResolutionBody("cosmic_rays", "reseated"), 400, "root_cause", "unknown category `cosmic_rays`");
+  // No close name: every accepted category is listed (before 2026-12-03, RV-OPS: "the categories are
+  // those of taxonomy.json", a file the answer did not locate).
+  expect(path, ResolutionBody("cosmic_rays", "reseated"), 400, "root_cause",
+         "unknown category `cosmic_rays`; accepted (the taxonomy's categories): gpu_fallen_off_bus, "
+         "gpu_memory_uncorrectable_ecc, ");
+  expect(path, ResolutionBody("cosmic_rays", "reseated"), 400, "root_cause", ", storage_failure, launch_config_error");
+  expect(path, ResolutionBody("gpu_falen_off_bus", "reseated"), 400, "root_cause",
+         "did you mean `gpu_fallen_off_bus`?; accepted (the taxonomy's categories): ");
   expect(path, Json{{"root_cause", "gpu_fallen_off_bus"}, {"resolution", "x"}, {"by", "ana"}}.dump(), 400, "summary",
          "summary: missing");
   expect(path, ResolutionBody("gpu_fallen_off_bus", "  \n "), 400, "resolution", "resolution: empty");
