@@ -222,6 +222,15 @@ int RunDiagnoseEvalCommand(DiagnosisEvalOptions options, const Config& config) {
   Status w = WriteDiagnosisEvalReport(*report, options.out_dir);
   if (!w.ok()) return fail(w);
   std::cout << "report: " << options.out_dir << "/report.md, " << options.out_dir << "/report.json\n";
+  // Not one case diagnosed (a folder of webhooks, of cases without `expected`, of malformed files):
+  // the accuracies above measure nothing, so this is no benchmark result (RV-OPS, 2026-12-03; it
+  // exited 0 with "top-1 accuracy: 0.000"). Some errors among diagnosed cases stay counted wrong.
+  if (!report->rows.empty() && report->errors == report->rows.size()) {
+    std::cerr << "vigil eval diagnose: none of the " << report->rows.size() << " case file(s) in " << options.cases_dir
+              << " could be diagnosed and scored (each one's error is on its row of report.md): no accuracy was "
+                 "measured\n";
+    return 1;
+  }
   return 0;
 }
 

@@ -54,6 +54,14 @@ grep -q 'is not in the taxonomy' "$TMP/report/report.md" || { echo "FAIL eval re
 /usr/bin/python3 -c "import json,sys; r=json.load(open(sys.argv[1])); assert r['cases']==3 and r['errors']==1" "$TMP/report/report.json" \
   || { echo "FAIL eval report.json"; fail=$((fail + 1)); }
 check "eval missing dir" 2 'not found' -- "${V[@]}" eval diagnose --cases "$TMP/none"
+# A folder where no case can be diagnosed (an Alertmanager webhook, a case without `expected`): no
+# accuracy was measured, exit 1 saying so (before 2026-12-03, RV-OPS: exit 0, "top-1 accuracy: 0.000").
+mkdir -p "$TMP/nocases"
+printf '{"version":"4","status":"firing","alerts":[{"status":"firing","labels":{"alertname":"X"}}]}' > "$TMP/nocases/webhook.json"
+printf '{"id":"p","logs":[{"source":"n/r0","lines":["NCCL WARN x"]}]}' > "$TMP/nocases/pasted.json"
+check "eval diagnose: no case diagnosable" 1 'none of the 2 case file\(s\) in .* could be diagnosed and scored' -- \
+  "${V[@]}" eval diagnose --cases "$TMP/nocases" --out "$TMP/noreport"
+grep -q 'no `expected` block' "$TMP/noreport/report.md" || { echo "FAIL eval report lacks the case without expected"; fail=$((fail + 1)); }
 
 echo "diagnose_cli_test: $passed passed, $fail failed"
 [ "$fail" = 0 ]
