@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cstdio>
 #include <exception>
+#include <functional>
 #include <map>
 #include <random>
 #include <regex>
@@ -390,6 +391,37 @@ Result<ChatAnswer> AnswerBuiltin(const ChatQuestion& question, const ChatContext
       return answer;
     }
     RETURN_IF_ERROR(AnswerOne(recent.front(), ctx, out, answer.citations));
+    return answer;
+  }
+  // Lists by state or severity, besides the open ones below (RV-OPS, 2026-12-03: "show failed
+  // incidents", "resolved incidents", "any critical incidents?" were knowledge-base searches that
+  // answered with unrelated past incidents).
+  auto list_where = [&](const std::string& what, const std::function<bool(const LiveIncident&)>& keep) {
+    std::vector<LiveIncident> kept;
+    for (const LiveIncident& inc : recent)
+      if (keep(inc)) kept.push_back(inc);
+    if (ctx.incidents == nullptr) {
+      out += "This server keeps no live incidents.\n";
+    } else if (kept.empty()) {
+      out += "No " + what + " incidents (searched the " + std::to_string(recent.size()) + " newest).\n";
+    } else {
+      out += std::to_string(kept.size()) + " " + what + " incident" + (kept.size() == 1 ? "" : "s") +
+             " (newest first):\n";
+      ListIncidents(kept, out, answer.citations);
+    }
+  };
+  if (MentionsWord(lower, {"failed incidents", "failed incident", "failed triage", "failed triages", "triage failed",
+                           "failed diagnosis", "failed diagnoses", "incidents failed", "incidents that failed"})) {
+    list_where("failed (triage failed)", [](const LiveIncident& inc) { return inc.status == "failed"; });
+    return answer;
+  }
+  if (MentionsWord(lower, {"resolved incidents", "resolved incident", "resolved alerts", "closed incidents",
+                           "incidents resolved", "incidents that resolved"})) {
+    list_where("resolved", [](const LiveIncident& inc) { return inc.resolved; });
+    return answer;
+  }
+  if (MentionsWord(lower, {"critical incidents", "critical incident", "critical alerts", "critical alert"})) {
+    list_where("critical", [](const LiveIncident& inc) { return inc.alert && AsciiLower(inc.alert->severity) == "critical"; });
     return answer;
   }
   if (MentionsWord(lower, {"open", "unresolved", "ongoing", "firing", "active incidents", "active alerts",

@@ -9,6 +9,9 @@
 //        case-insensitively, over the `scan_limit` newest incidents;
 //      - "latest", "newest", "most recent", "last incident/alert", "recent incidents/alerts": the
 //        newest incident;
+//      - "failed incidents" / "failed triage" / "failed diagnosis": those whose triage failed;
+//        "resolved incidents" / "closed incidents": those resolved; "critical incidents/alerts":
+//        those whose alert's severity is critical;
 //      - "open", "unresolved", "ongoing", "firing", "active incidents/alerts", "current incidents":
 //        the incidents not resolved;
 //   2. for one incident: its status and, when diagnosed, root cause, component, confidence, the

@@ -239,6 +239,39 @@ TEST_CASE("Chat: latest and open incidents") {
   CHECK(Contains(f.Ask("open incidents").answer, "No open incidents"));
 }
 
+// Before 2026-12-03 (RV-OPS) these were knowledge-base searches: "show failed incidents" answered
+// "No incident id, node or alert name ..." and unrelated past incidents.
+TEST_CASE("Chat: failed, resolved and critical incidents are listed from the store") {
+  Fixture f;
+  LiveIncident failed = Queued(7, "node-8");
+  failed.status = "failed";
+  failed.error = "knowledge base: database is locked";
+  f.store.Add(failed);
+  LiveIncident critical = Queued(8, "node-9");
+  critical.alert->severity = "critical";
+  f.store.Add(critical);
+  ChatAnswer a = f.Ask("show failed incidents");
+  CHECK(Contains(a.answer, "1 failed (triage failed) incident (newest first):\n  - #7 NcclTimeout on node-8 (failed)"));
+  CHECK(Cites(a, "incident", "7"));
+  CHECK_FALSE(Cites(a, "incident", "3"));
+  CHECK_FALSE(Contains(a.answer, "knowledge base"));
+  a = f.Ask("which resolved incidents are there?");
+  CHECK(Contains(a.answer, "1 resolved incident (newest first):\n  - #2 GpuXidError: Xid 79 on node-11 gpu 1 (diagnosed, resolved"));
+  CHECK_FALSE(Cites(a, "incident", "3"));
+  a = f.Ask("any critical incidents?");
+  CHECK(Contains(a.answer, "1 critical incident (newest first):\n  - #8 NcclTimeout on node-9 (queued)"));
+  CHECK_FALSE(Cites(a, "incident", "4"));
+  // "unresolved" is still the open ones, not the resolved.
+  CHECK(Contains(f.Ask("unresolved incidents").answer, "open incidents (newest first)"));
+  FakeIncidents empty;
+  f.ctx.incidents = &empty;
+  CHECK(Contains(f.Ask("failed incidents?").answer, "No failed (triage failed) incidents (searched the 0 newest)."));
+  ChatContext bare;
+  auto b = AnswerQuestion({"resolved incidents", std::nullopt}, bare);
+  REQUIRE(b.ok());
+  CHECK(Contains(b->answer, "keeps no live incidents"));
+}
+
 TEST_CASE("Chat: a symptom searches the knowledge base; a question matching nothing says so") {
   Fixture f;
   ChatAnswer a = f.Ask("CUDA out of memory after a batch size change");
