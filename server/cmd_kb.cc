@@ -12,6 +12,7 @@
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
@@ -27,6 +28,7 @@
 #include "core/utf8.h"
 #include "knowledge/knowledge_base.h"
 #include "knowledge/miner.h"
+#include "knowledge/text_util.h"
 #include "server/cli.h"
 #include "server/http_api.h"
 #include "server/incident_store.h"
@@ -97,6 +99,9 @@ int RunSearch(const Config& config, const KbArgs& a) {
   SearchQuery q;
   q.text = a.query;
   if (a.k <= 0) return ReportError(InvalidArgumentError("--k must be positive"));
+  // A blank query listed the dense ranker's neighbours of nothing as results (RV-OPS, 2026-12-03).
+  if (kb::Trim(a.query).empty())
+    return ReportError(InvalidArgumentError("query: empty (give a log line, an alert's text or words to search for)"));
   q.k = static_cast<size_t>(a.k);
   q.category = a.category;
   q.component = a.component;
@@ -121,6 +126,13 @@ int RunSearch(const Config& config, const KbArgs& a) {
     return 0;
   }
   if (hits->empty()) std::cout << "no matches\n";
+  // The dense ranker returns neighbours of any text, so a query sharing no word with any entry
+  // still got hits, printed as matches with "lexical rank 0" (RV-OPS, 2026-12-03): say so.
+  const bool hybrid = *mode == SearchMode::kHybrid;
+  if (hybrid && !hits->empty() &&
+      std::none_of(hits->begin(), hits->end(), [](const SearchHit& h) { return h.lexical_rank > 0; })) {
+    std::cout << "no entry shares a word with the query; the nearest by embedding (dense ranker) only:\n";
+  }
   for (size_t i = 0; i < hits->size(); ++i) {
     const auto& h = (*hits)[i];
     std::printf("%zu. [%s] ", i + 1, h.category.empty() ? "-" : h.category.c_str());
@@ -135,7 +147,9 @@ int RunSearch(const Config& config, const KbArgs& a) {
     } else {
       std::printf("guide %s: %s\n", h.guide_path.c_str(), h.heading.c_str());
     }
-    std::printf("   score %.4f (lexical rank %d, dense rank %d)\n", h.score, h.lexical_rank, h.dense_rank);
+    const std::string lexical = h.lexical_rank > 0 ? std::to_string(h.lexical_rank) : std::string("none: no shared word");
+    const std::string dense = h.dense_rank > 0 ? std::to_string(h.dense_rank) : std::string("none");
+    std::printf("   score %.4f (lexical rank %s, dense rank %s)\n", h.score, lexical.c_str(), dense.c_str());
   }
   return 0;
 }

@@ -35,6 +35,15 @@ json_check "search category filter" 'len(j) > 0 and all(h["category"] == "cuda_o
   -- "$VIGIL" kb search "error" --category cuda_oom --k 10 --json
 check "bad mode" 2 'unknown search mode `fuzzy`' -- "$VIGIL" kb search "x" --mode fuzzy
 check "bad k" 2 '--k must be positive' -- "$VIGIL" kb search "x" --k 0
+# Words no entry holds: the dense ranker still returns neighbours; the text output says they share
+# no word instead of listing them as matches with "lexical rank 0" (before 2026-12-03, RV-OPS), and a
+# blank query is refused (it listed neighbours of nothing).
+check "search: no shared word said" 0 '^no entry shares a word with the query; the nearest by embedding' -- \
+  "$VIGIL" kb search "zzqx blorf"
+check "search: no lexical rank 0" 0 'lexical rank none: no shared word, dense rank 1\)' -- "$VIGIL" kb search "zzqx blorf"
+check "search: blank query" 2 'query: empty' -- "$VIGIL" kb search "   "
+out=$("$VIGIL" kb search "watchdog caught collective operation timeout" 2>&1)
+grep -q 'no entry shares a word' <<<"$out" && bad "search with shared words said none shares a word"
 check "no kb subcommand" 2 'choose import, mine, search, stats or resolve' -- "$VIGIL" kb
 # Import: good files commit, bad lines are reported with file:line, exit 1 when any was rejected.
 json_check "import jsonl" 'j[0]["added"] == 6 and j[0]["rejected"] == 0' \
