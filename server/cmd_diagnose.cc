@@ -14,7 +14,11 @@
 // (one stderr line each); an alert without a status string is triaged even when its endsAt has
 // passed (Prometheus's "valid until"; the diagnosis says so). Text: one diagnosis per firing
 // alert under an `== alert NAME (fingerprint)` line; --json: an array with one --case-shaped
-// object per firing alert, plus `alert` {alertname, fingerprint, labels, starts_at}. --case and --alert are exclusive; one is required (exit 2).
+// object per firing alert, plus `alert` {alertname, fingerprint, labels, starts_at}.
+//
+//   vigil diagnose --log FILE|- [--log-source NAME] [--json] [--no-probes] [--log-budget N]
+// A pasted log (plain text lines) diagnosed as a case of one log source (LoadPastedLog).
+// --case, --log and --alert are exclusive; one is required (exit 2).
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
@@ -26,6 +30,7 @@
 #include "connectors/alertmanager.h"
 #include "core/clock.h"
 #include "core/time_util.h"
+#include "core/utf8.h"
 #include "probes/probe.h"
 #include "server/cli.h"
 #include "server/terminal_safe.h"
@@ -36,6 +41,8 @@ namespace {
 struct DiagnoseFlags {
   std::string case_path;
   std::string alert_path;
+  std::string log_path;
+  std::string log_source;
   std::string lookback = "30m";
   std::string metrics_step = "15s";
   bool json = false;
@@ -187,11 +194,134 @@ int RunAlertTriage(const DiagnoseFlags& f, const Config& config) {
   return 0;
 }
 
+// `--log FILE|-`: a pasted log as a case of one log source (RV-OPS, 2026-12-03: a pasted log had
+// to be wrapped in a case file's JSON by hand first). Lines as in the file (numbered from 1, so
+// the evidence's `source:N` is the file's line N; a trailing CR dropped), each cut and counted as a
+// case file's are (CaseLimits); bytes that are not UTF-8 text become U+FFFD, counted in a note.
+Result<DiagnosisCase> LoadPastedLog(const std::string& path, const std::string& source_flag) {
+  const CaseLimits limits;
+  const std::string what = path == "-" ? "stdin" : path;
+  std::string text;
+  if (path != "-") {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) return InvalidArgumentError("--log " + path + ": is a folder, not a log file");
+    const auto size = std::filesystem::file_size(path, ec);
+    if (!ec && size > limits.max_file_bytes) {
+      return InvalidArgumentError("--log " + path + ": more than " + std::to_string(limits.max_file_bytes) +
+                                  " bytes; pass the part around the failure");
+    }
+    auto read = ReadFile(path);
+    if (!read.ok()) return InvalidArgumentError("--log " + read.status().message());
+    text = std::move(*read);
+  } else {
+    char buf[1 << 16];
+    while (std::cin.read(buf, sizeof buf) || std::cin.gcount() > 0) {
+      text.append(buf, static_cast<size_t>(std::cin.gcount()));
+      if (text.size() > limits.max_file_bytes) {
+        return InvalidArgumentError("--log -: stdin holds more than " + std::to_string(limits.max_file_bytes) +
+                                    " bytes; pass the part around the failure");
+      }
+    }
+  }
+  DiagnosisCase c;
+  const std::string name = path == "-" ? std::string("stdin") : std::filesystem::path(path).filename().string();
+  c.id = "log:" + name;
+  c.path = path == "-" ? "" : path;
+  CaseLog log;
+  log.source = source_flag.empty() ? name : source_flag;
+  size_t cut = 0, dropped = 0, not_utf8 = 0, nonblank = 0;
+  size_t number = 0;
+  for (size_t pos = 0; pos < text.size();) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(pos, end - pos);
+    pos = end + 1;
+    ++number;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    size_t bad = 0;
+    if (!IsValidUtf8(line, &bad)) {
+      ++not_utf8;
+      std::string fixed;
+      std::string_view rest = line;
+      while (!IsValidUtf8(rest, &bad)) {
+        fixed.append(rest.substr(0, bad));
+        fixed += "\xEF\xBF\xBD";
+        rest.remove_prefix(bad + 1);
+      }
+      fixed.append(rest);
+      line = std::move(fixed);
+    }
+    if (line.find_first_not_of(" \t") != std::string::npos) ++nonblank;
+    if (log.lines.size() >= limits.max_lines) {
+      ++dropped;
+      continue;
+    }
+    if (line.size() > limits.max_line_bytes) {
+      line = Utf8Prefix(line, limits.max_line_bytes);
+      ++cut;
+    }
+    log.lines.push_back({number, std::move(line)});
+  }
+  log.original_lines = number;
+  if (nonblank == 0) {
+    return InvalidArgumentError("--log " + what + ": no log line in it (empty or blank lines only): nothing to diagnose");
+  }
+  c.logs.push_back(std::move(log));
+  if (not_utf8 > 0) {
+    c.notes.push_back(std::to_string(not_utf8) + " log lines of " + what +
+                      " held bytes that are not UTF-8 text; each such byte is read as U+FFFD");
+  }
+  if (cut > 0) {
+    c.notes.push_back(std::to_string(cut) + " log lines longer than " + std::to_string(limits.max_line_bytes) +
+                      " bytes were cut to that length");
+  }
+  if (dropped > 0) {
+    c.notes.push_back(std::to_string(dropped) + " log lines beyond the load limit of " +
+                      std::to_string(limits.max_lines) + " lines were not read");
+  }
+  return c;
+}
+
+// --case and --log: one case, its recorded probe results replayed (none recorded: each planned
+// probe is listed unavailable, with what it would check).
+int DiagnoseOneCase(DiagnosisCase c, const DiagnoseFlags& f, const Config& config) {
+  c.expected.reset();  // the answer key is for the scorer only
+  auto reasoning = OpenReasoning(config);
+  if (!reasoning.ok()) return ReportError(reasoning.status());
+  std::unique_ptr<ProbeExecutor> probes;
+  if (!f.no_probes) {
+    auto exec = MakeCaseProbeExecutor(c);
+    if (!exec.ok()) return ReportError(exec.status());
+    probes = std::move(*exec);
+  }
+  DiagnosisAgentOptions options;
+  options.kb = reasoning->kb.get();
+  options.llm = reasoning->llm.get();
+  options.reasoner.allow_intrusive = true;  // replayed results only
+  options.log_line_budget = f.log_budget;
+  DiagnosisAgent agent(options);
+  auto report = agent.Diagnose(std::move(c), probes.get());
+  if (!report.ok()) return ReportError(report.status());
+  MarkAuditFallback(*report, reasoning->audit_error);
+  if (f.json) {
+    std::cout << DumpJson(report->ToJson(), 2) << "\n";
+  } else {
+    std::cout << TerminalSafe(FormatDiagnosisText(*report), true);
+  }
+  return 0;
+}
+
 }  // namespace
 
 CommandRunner SetupDiagnose(CLI::App& sub) {
   auto f = std::make_shared<DiagnoseFlags>();
   sub.add_option("--case", f->case_path, "incident case file (JSON, evals/diagnosis format)");
+  sub.add_option("--log", f->log_path,
+                 "a pasted log: a plain text file (- = stdin) of log lines (kernel log, rank stderr, NCCL, "
+                 "Slurm), diagnosed as one log source");
+  sub.add_option("--log-source", f->log_source,
+                 "--log: the source's name, e.g. node-3/rank0/stderr: the node, rank or GPU it names is where the "
+                 "diagnosis places what the lines do not name (default: the file's name, or stdin)");
   sub.add_option("--alert", f->alert_path,
                  "Alertmanager webhook payload, alert object or array of alerts (JSON file, - = stdin): "
                  "each firing alert is triaged with metrics from prometheus_url");
@@ -204,41 +334,31 @@ CommandRunner SetupDiagnose(CLI::App& sub) {
                "do not run probes (--case: replayed; --alert: probe_executor); diagnose from logs and metrics only");
   sub.add_option("--log-budget", f->log_budget, "log lines kept for reasoning (signature matches always kept)")
       ->capture_default_str();
+  sub.footer(
+      "Exit status: 0 diagnosed (--alert holding no firing alert too, said on stderr); 1 the work failed "
+      "(e.g. the knowledge base could not be opened); 2 bad input (a missing or malformed --case, --log or "
+      "--alert file, a case with nothing to diagnose, none or two of --case / --log / --alert, a bad setting).");
   return [f](const Config& config) -> int {
-    if (f->case_path.empty() == f->alert_path.empty()) {
+    const int given = !f->case_path.empty() + !f->alert_path.empty() + !f->log_path.empty();
+    if (given != 1) {
       return ReportError(InvalidArgumentError(
-          f->case_path.empty() ? "diagnose: --alert or --case is required (--alert FILE: an Alertmanager webhook or "
-                                 "alert; --case FILE: an incident case)"
-                               : "diagnose: --case and --alert are exclusive: give one"));
+          given == 0 ? "diagnose: one of --alert, --log or --case is required (--alert FILE: an Alertmanager webhook or "
+                       "alert; --log FILE|-: a pasted log; --case FILE: an incident case)"
+                     : "diagnose: --case, --log and --alert are exclusive: give one"));
+    }
+    if (!f->log_source.empty() && f->log_path.empty()) {
+      return ReportError(InvalidArgumentError("diagnose: --log-source names the source of --log; give --log too"));
     }
     if (!f->alert_path.empty()) return RunAlertTriage(*f, config);
+    if (!f->log_path.empty()) {
+      auto c = LoadPastedLog(f->log_path, f->log_source);
+      if (!c.ok()) return ReportError(c.status());
+      return DiagnoseOneCase(std::move(*c), *f, config);
+    }
     auto c = LoadCase(f->case_path);
     if (!c.ok()) return ReportError(c.status().code() == StatusCode::kNotFound
                                         ? InvalidArgumentError(c.status().message()) : c.status());
-    c->expected.reset();  // the answer key is for the scorer only
-    auto reasoning = OpenReasoning(config);
-    if (!reasoning.ok()) return ReportError(reasoning.status());
-    std::unique_ptr<ProbeExecutor> probes;
-    if (!f->no_probes) {
-      auto exec = MakeCaseProbeExecutor(*c);
-      if (!exec.ok()) return ReportError(exec.status());
-      probes = std::move(*exec);
-    }
-    DiagnosisAgentOptions options;
-    options.kb = reasoning->kb.get();
-    options.llm = reasoning->llm.get();
-    options.reasoner.allow_intrusive = true;  // replayed results only
-    options.log_line_budget = f->log_budget;
-    DiagnosisAgent agent(options);
-    auto report = agent.Diagnose(std::move(*c), probes.get());
-    if (!report.ok()) return ReportError(report.status());
-    MarkAuditFallback(*report, reasoning->audit_error);
-    if (f->json) {
-      std::cout << DumpJson(report->ToJson(), 2) << "\n";
-    } else {
-      std::cout << TerminalSafe(FormatDiagnosisText(*report), true);
-    }
-    return 0;
+    return DiagnoseOneCase(std::move(*c), *f, config);
   };
 }
 

@@ -329,8 +329,8 @@ check "huge body" 2 'huge.json: more than 16777216 bytes, the limit of one Alert
   "${V[@]}" diagnose --alert "$TMP/huge.json"
 out=$("${V[@]}" diagnose --alert - <"$TMP/huge.json" 2>&1)
 [ $? = 2 ] && grep -q 'stdin: more than 16777216 bytes' <<<"$out" && passed=$((passed + 1)) || bad "huge body on stdin: $out"
-check "both flags" 2 '--case and --alert are exclusive' -- "${V[@]}" diagnose --alert "$HOOK" --case evals/diagnosis/dev/case-040.json
-check "neither flag" 2 '--alert or --case is required' -- "${V[@]}" diagnose
+check "both flags" 2 '--case, --log and --alert are exclusive: give one' -- "${V[@]}" diagnose --alert "$HOOK" --case evals/diagnosis/dev/case-040.json
+check "neither flag" 2 'one of --alert, --log or --case is required' -- "${V[@]}" diagnose
 check "bad lookback" 2 '--lookback: ' -- "${V[@]}" diagnose --alert "$HOOK" --lookback 30
 check "bad prometheus_url" 2 'prometheus_url' -- "${V[@]}" diagnose --alert "$HOOK" --prometheus-url "ftp://x"
 

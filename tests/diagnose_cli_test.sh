@@ -39,6 +39,36 @@ printf '{"id": "g", "logs": [{"source": "node-1/rank0/stderr", "lines": ["\\u000
 check "garbage logs" 0 'root_cause: +unknown' -- "${V[@]}" diagnose --case "$TMP/junk.json"
 check "missing flag" 2 'case is required' -- "${V[@]}" diagnose
 
+# A pasted log: plain text lines, no case file to write first (--log; before 2026-12-03, RV-OPS, only
+# --case's JSON or an Alertmanager payload were read, so `--log` was an unknown option).
+cat > "$TMP/pasted.log" <<'LOG'
+[rank12]:[E1203 10:14:02.118771 5512 ProcessGroupNCCL.cpp:616] [Rank 12] Watchdog caught collective operation timeout: WorkNCCL(SeqNum=88213, OpType=ALLREDUCE, NumelIn=52428800, NumelOut=52428800, Timeout(ms)=600000) ran for 600041 milliseconds before timing out.
+node-7:5512:5590 [4] NCCL INFO [Service thread] Connection closed by localRank 4
+
+node-7:5512:5601 [4] transport/net_ib.cc:1295 NCCL WARN NET/IB : Got completion from peer 10.12.3.9<40121> with status=IBV_WC_RETRY_EXC_ERR(12) opcode=IBV_WC_SEND(0) len=0 vendor_err=129 localGid ::ffff:10.12.3.7 hca mlx5_3
+LOG
+check "log: a pasted log file" 0 '^root_cause: +ib_link_failure' -- "${V[@]}" diagnose --log "$TMP/pasted.log" --no-probes
+check "log: evidence names the file's line" 0 'pasted\.log:4' -- "${V[@]}" diagnose --log "$TMP/pasted.log" --no-probes
+check "log: stdin with its source" 0 '^component: +node-7/mlx5_3' -- \
+  bash -c '"$@" < "'"$TMP"'/pasted.log"' _ "${V[@]}" diagnose --log - --log-source node-7/rank12/stderr --no-probes
+# CRLF line ends and a byte that is not UTF-8: read, said in the diagnosis, valid JSON out.
+printf 'NVRM: Xid (PCI:0000:9d:00): 48, pid=1, name=python, An uncorrectable double bit error (DBE)\r\nbinary \377 junk\r\n' > "$TMP/crlf.log"
+out="$("${V[@]}" diagnose --log "$TMP/crlf.log" --log-source node-2/dmesg --no-probes --json)"
+if ! /usr/bin/python3 - "$out" <<'PY'
+import json, sys
+d = json.loads(sys.argv[1])
+assert d["root_cause"] == "gpu_memory_uncorrectable_ecc", d["root_cause"]
+assert any("not UTF-8" in u for u in d["unverified"]), d["unverified"]
+assert all(not e["detail"].endswith("\r") for e in d["evidence"])
+PY
+then echo "FAIL log: crlf / not UTF-8 json"; fail=$((fail + 1)); else passed=$((passed + 1)); fi
+printf '\n  \n' > "$TMP/blank.log"
+check "log: blank" 2 'blank.log: no log line in it' -- "${V[@]}" diagnose --log "$TMP/blank.log"
+check "log: missing" 2 'nope.log' -- "${V[@]}" diagnose --log "$TMP/nope.log"
+check "log: with --case" 2 'are exclusive' -- "${V[@]}" diagnose --log "$TMP/pasted.log" --case "$CASE"
+check "log-source alone" 2 'give --log too' -- "${V[@]}" diagnose --case "$CASE" --log-source n1
+check "help: exit status" 0 'Exit status: 0 diagnosed' -- "$VIGIL" diagnose --help
+
 # The benchmark on a small folder: two real cases and one with an unknown category.
 mkdir -p "$TMP/cases"
 cp evals/diagnosis/dev/case-040.json evals/diagnosis/dev/case-046.json "$TMP/cases/"
