@@ -116,6 +116,32 @@ std::optional<int64_t> IncidentIdInText(const std::string& lower_message) {
   return std::stoll(digits);
 }
 
+// "gpu 5", "gpu #5" -> "gpu5", the name an incident's `gpu` label is matched by (IncidentNames), so
+// "what is wrong with GPU 5 on node-3" finds it (RV-OPS, 2026-12-03: alerts and people write "GPU 5";
+// only "gpu5" matched, and "gpu #5" was read as incident #5).
+std::string JoinGpuIndex(const std::string& lower) {
+  std::string out;
+  out.reserve(lower.size());
+  size_t i = 0;
+  while (i < lower.size()) {
+    if (lower.compare(i, 3, "gpu") == 0 && (i == 0 || !IsNameChar(lower[i - 1]))) {
+      size_t j = i + 3;
+      while (j < lower.size() && lower[j] == ' ') ++j;
+      if (j < lower.size() && lower[j] == '#') ++j;
+      size_t d = j;
+      while (d < lower.size() && std::isdigit(static_cast<unsigned char>(lower[d]))) ++d;
+      if (j > i + 3 && d > j && (d == lower.size() || !IsNameChar(lower[d]))) {
+        out += "gpu";
+        out.append(lower, j, d - j);
+        i = d;
+        continue;
+      }
+    }
+    out += lower[i++];
+  }
+  return out;
+}
+
 bool MentionsWord(const std::string& lower_message, std::initializer_list<const char*> words) {
   for (const char* w : words)
     if (ContainsName(lower_message, w)) return true;
@@ -317,7 +343,7 @@ Result<ChatAnswer> AnswerBuiltin(const ChatQuestion& question, const ChatContext
   ChatAnswer answer;
   answer.mode = "builtin";
   std::string& out = answer.answer;
-  const std::string lower = AsciiLower(question.message);
+  const std::string lower = JoinGpuIndex(AsciiLower(question.message));
 
   std::optional<int64_t> id = question.incident;
   if (!id) id = IncidentIdInText(lower);

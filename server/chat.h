@@ -6,7 +6,8 @@
 //      - a node / GPU / host / alert name that a stored incident carries (its alert's labels:
 //        node, instance (host part too), hostname, host, gpu, device, job, alertname, and its
 //        diagnosis' component, "node-3/gpu5" also as "node-3" and "gpu5"), matched as a whole word,
-//        case-insensitively, over the `scan_limit` newest incidents;
+//        case-insensitively, over the `scan_limit` newest incidents; "GPU 5" and "gpu #5" in the
+//        question are read as "gpu5";
 //      - "latest", "newest", "most recent", "last incident/alert", "recent incidents/alerts": the
 //        newest incident;
 //      - "failed incidents" / "failed triage" / "failed diagnosis": those whose triage failed;
