@@ -95,6 +95,14 @@ LiveIncident Queued(int64_t id, const std::string& node) {
   return inc;
 }
 
+// A queued incident whose triage then failed with `error`.
+LiveIncident Failed(int64_t id, const std::string& node, const std::string& error) {
+  LiveIncident inc = Queued(id, node);
+  inc.status = "failed";
+  inc.error = error;
+  return inc;
+}
+
 struct Fixture {
   Fixture() : kb(SmallKb()) {
     store.Add(Diagnosed(3, "node-3", "5"));
@@ -256,24 +264,30 @@ TEST_CASE("Chat: latest and open incidents") {
 // "No incident id, node or alert name ..." and unrelated past incidents.
 TEST_CASE("Chat: failed, resolved and critical incidents are listed from the store") {
   Fixture f;
-  LiveIncident failed = Queued(7, "node-8");
-  failed.status = "failed";
-  failed.error = "knowledge base: database is locked";
-  f.store.Add(failed);
+  f.store.Add(Failed(7, "node-8", "knowledge base: database is locked"));
   LiveIncident critical = Queued(8, "node-9");
   critical.alert->severity = "critical";
   f.store.Add(critical);
-  ChatAnswer a = f.Ask("show failed incidents");
-  CHECK(Contains(a.answer, "1 failed (triage failed) incident (newest first):\n  - #7 NcclTimeout on node-8 (failed)"));
-  CHECK(Cites(a, "incident", "7"));
-  CHECK_FALSE(Cites(a, "incident", "3"));
-  CHECK_FALSE(Contains(a.answer, "knowledge base"));
-  a = f.Ask("which resolved incidents are there?");
-  CHECK(Contains(a.answer, "1 resolved incident (newest first):\n  - #2 GpuXidError: Xid 79 on node-11 gpu 1 (diagnosed, resolved"));
-  CHECK_FALSE(Cites(a, "incident", "3"));
-  a = f.Ask("any critical incidents?");
-  CHECK(Contains(a.answer, "1 critical incident (newest first):\n  - #8 NcclTimeout on node-9 (queued)"));
-  CHECK_FALSE(Cites(a, "incident", "4"));
+  struct Listing {
+    const char* question;
+    const char* says;
+    const char* cited;
+    const char* not_cited;
+  };
+  for (const Listing& l :
+       {Listing{"show failed incidents", "1 failed (triage failed) incident (newest first):\n  - #7 NcclTimeout on node-8 (failed)", "7", "3"},
+        Listing{"which resolved incidents are there?",
+                "1 resolved incident (newest first):\n  - #2 GpuXidError: Xid 79 on node-11 gpu 1 (diagnosed, resolved", "2",
+                "3"},
+        Listing{"any critical incidents?", "1 critical incident (newest first):\n  - #8 NcclTimeout on node-9 (queued)", "8",
+                "4"}}) {
+    const ChatAnswer a = f.Ask(l.question);
+    INFO(l.question, " -> ", a.answer);
+    CHECK(Contains(a.answer, l.says));
+    CHECK(Cites(a, "incident", l.cited));
+    CHECK_FALSE(Cites(a, "incident", l.not_cited));
+    CHECK_FALSE(Contains(a.answer, "knowledge base"));
+  }
   // "unresolved" is still the open ones, not the resolved.
   CHECK(Contains(f.Ask("unresolved incidents").answer, "open incidents (newest first)"));
   FakeIncidents empty;
@@ -309,10 +323,7 @@ TEST_CASE("Chat: a symptom searches the knowledge base; a question matching noth
 
 TEST_CASE("Chat: failed diagnosis, no store, no knowledge base, store errors") {
   Fixture f;
-  LiveIncident failed = Queued(7, "node-8");
-  failed.status = "failed";
-  failed.error = "knowledge base: database is locked";
-  f.store.Add(failed);
+  f.store.Add(Failed(7, "node-8", "knowledge base: database is locked"));
   CHECK(Contains(f.Ask("#7").answer, "The diagnosis failed: knowledge base: database is locked"));
   LiveIncident unreadable = Queued(9, "node-9");
   unreadable.status = "diagnosed";
