@@ -300,7 +300,20 @@ std::vector<ProbeResult> ResultsFromProbeRun(const ProbeRequest& request, const 
     return out;
   };
   std::string who = "vigil-probe (" + std::string(describe) + ")";
-  if (!run.ok()) return all_error(who + " did not start: " + run.status().message(), 0);
+  if (!run.ok()) {
+    std::string why = who + " did not start: " + run.status().message();
+    // The bare name: neither beside vigil nor in build/bin (DefaultLocalBinary), nor on PATH. A
+    // build without the CUDA toolkit has no vigil-probe; `vigil probe run node.kernel_log` on such a
+    // host said only "No such file or directory" (RV-OPS, 2026-12-03).
+    if (run.status().code() == StatusCode::kNotFound &&
+        run.status().message().rfind("cannot execute `vigil-probe`:", 0) == 0) {
+      why += " (vigil-probe is not beside this vigil, in build/bin nor on PATH: the build makes it only with the "
+             "CUDA toolkit, /usr/local/cuda or nvcc on PATH, and says so when it skips it; or name one with "
+             "--probe-executor local:binary=PATH, or run probes on the GPU nodes with --probe-executor "
+             "ssh:user=... / slurm:partition=...)";
+    }
+    return all_error(why, 0);
+  }
   const SubprocessResult& r = *run;
   // vigil-probe's usage text after a usage error says nothing about the probe run: cut it.
   std::string err = r.err;

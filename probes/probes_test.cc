@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <set>
 
@@ -356,6 +357,22 @@ TEST_CASE("local executor survives garbage, crashes, hangs and a missing binary"
     REQUIRE(out.ok());
     CHECK((*out)[0].status == ProbeStatus::kError);
     CHECK((*out)[0].reason.find("did not start") != std::string::npos);
+  }
+  SUBCASE("vigil-probe not built: says why and what to do") {
+    // RV-OPS, 2026-12-03: without the CUDA toolkit no vigil-probe is built, and the reason was only
+    // "cannot execute `vigil-probe`: No such file or directory".
+    const char* old_path = std::getenv("PATH");
+    const std::string saved = old_path ? old_path : "";
+    setenv("PATH", "/nonexistent-vigil-test-path", 1);
+    auto ex = MakeProbeExecutor("local:binary=vigil-probe,grace_s=0.5");
+    REQUIRE(ex.ok());
+    auto out = (*ex)->Run(Req({"node.kernel_log"}));
+    if (old_path) setenv("PATH", saved.c_str(), 1); else unsetenv("PATH");
+    REQUIRE(out.ok());
+    CHECK((*out)[0].status == ProbeStatus::kError);
+    CHECK((*out)[0].reason.find("did not start: cannot execute `vigil-probe`") != std::string::npos);
+    CHECK((*out)[0].reason.find("the build makes it only with the CUDA toolkit") != std::string::npos);
+    CHECK((*out)[0].reason.find("--probe-executor local:binary=PATH") != std::string::npos);
   }
   SUBCASE("remote target refused by local") {
     ProbeRequest req = Req({"gpu.health"});
