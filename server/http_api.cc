@@ -166,25 +166,27 @@ Result<IncidentResolution> ParseResolution(std::string_view body, std::span<cons
       return InvalidArgumentError("body." + key + ": unknown field; accepted: root_cause, summary, resolution, by");
     }
   }
-  for (const Field& f : fields) {
+  // Every field's problem is reported, in field order (the first names `where`): a body with a
+  // bad root_cause and no `by` answered only "by: missing", and the category's refusal came on the
+  // next post (RV-OPS, 2026-12-03).
+  std::vector<std::string> problems;
+  auto check_field = [&](const Field& f) -> std::string {
     const std::string name = f.name;
     auto it = json->find(name);
-    if (it == json->end()) return InvalidArgumentError(name + ": missing");
-    if (!it->is_string()) return InvalidArgumentError(name + ": expected a string, got " + it->type_name());
+    if (it == json->end()) return name + ": missing";
+    if (!it->is_string()) return name + ": expected a string, got " + it->type_name();
     const std::string& text = it->get_ref<const std::string&>();
     size_t bad = 0;
-    if (!IsValidUtf8(text, &bad)) {
-      return InvalidArgumentError(name + ": not UTF-8 (invalid byte at offset " + std::to_string(bad) + ")");
-    }
+    if (!IsValidUtf8(text, &bad)) return name + ": not UTF-8 (invalid byte at offset " + std::to_string(bad) + ")";
     const std::string_view trimmed = kb::Trim(text);
-    if (trimmed.empty()) return InvalidArgumentError(name + ": empty");
+    if (trimmed.empty()) return name + ": empty";
     if (trimmed.size() > f.max_bytes) {
-      return InvalidArgumentError(name + ": " + std::to_string(trimmed.size()) + " bytes, at most " +
-                                  std::to_string(f.max_bytes));
+      return name + ": " + std::to_string(trimmed.size()) + " bytes, at most " + std::to_string(f.max_bytes);
     }
     *f.out = std::string(trimmed);
-  }
-  if (std::find(categories.begin(), categories.end(), r.root_cause) == categories.end()) {
+    if (f.out != &r.root_cause || std::find(categories.begin(), categories.end(), r.root_cause) != categories.end()) {
+      return "";
+    }
     // Every accepted category is named: "those of taxonomy.json" sent the on-call engineer looking
     // for a file the server does not name (RV-OPS, 2026-12-03).
     const std::string hint = kb::ClosestCategory(r.root_cause, categories);
@@ -194,6 +196,14 @@ Result<IncidentResolution> ParseResolution(std::string_view body, std::span<cons
     if (!hint.empty()) message += "; did you mean `" + hint + "`?";
     message += accepted.empty() ? std::string("; the knowledge base has no taxonomy category")
                                 : "; accepted (the taxonomy's categories): " + accepted;
+    return message;
+  };
+  for (const Field& f : fields) {
+    if (std::string problem = check_field(f); !problem.empty()) problems.push_back(std::move(problem));
+  }
+  if (!problems.empty()) {
+    std::string message = problems.front();
+    for (size_t i = 1; i < problems.size(); ++i) message += " -- also " + problems[i];
     return InvalidArgumentError(message);
   }
   return r;

@@ -501,6 +501,12 @@ TEST_CASE("HttpApi: POST .../resolution: bad input is a 4xx naming the field; no
   expect(path, ResolutionBody("cosmic_rays", "reseated"), 400, "root_cause", ", storage_failure, launch_config_error");
   expect(path, ResolutionBody("gpu_falen_off_bus", "reseated"), 400, "root_cause",
          "did you mean `gpu_fallen_off_bus`?; accepted (the taxonomy's categories): ");
+  // Every field's problem at once, the first naming `where` (before 2026-12-03, RV-OPS: only
+  // "by: missing"; the category was refused on the next post).
+  expect(path, Json{{"root_cause", "cosmic_rays"}, {"summary", "x"}, {"resolution", "y"}}.dump(), 400, "root_cause",
+         "unknown category `cosmic_rays`");
+  expect(path, Json{{"root_cause", "cosmic_rays"}, {"summary", "x"}, {"resolution", "y"}}.dump(), 400, "root_cause",
+         ", launch_config_error -- also by: missing");
   expect(path, Json{{"root_cause", "gpu_fallen_off_bus"}, {"resolution", "x"}, {"by", "ana"}}.dump(), 400, "summary",
          "summary: missing");
   expect(path, ResolutionBody("gpu_fallen_off_bus", "  \n "), 400, "resolution", "resolution: empty");
