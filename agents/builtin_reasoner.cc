@@ -4,6 +4,8 @@
 #include "agents/nfs_readings.h"
 #include "agents/hang_reports.h"
 #include "agents/ssh_command.h"
+#include "agents/rerun_check.h"
+#include "agents/moe_router_stats.h"
 #include "agents/zero_counter.h"
 #include "agents/log_time.h"
 #include "agents/probe_evidence_for_alert.h"
@@ -199,7 +201,10 @@ const std::map<std::string, std::vector<std::string>>& ExplainedBy() {
        {"storage_failure", "host_oom", "gpu_fallen_off_bus", "gpu_firmware_error", "gpu_memory_uncorrectable_ecc",
         "gpu_row_remap_failure", "cuda_oom", "straggler_rank",
         // A launch that started no process on some allocated GPUs leaves them idle (review RG).
-        "launch_config_error"}},
+        "launch_config_error",
+        // Experts that get most of the tokens leave the other GPUs waiting in the all-to-all: low
+        // utilisation and slow steps, a loader's generic symptoms (RG13).
+        "moe_expert_imbalance"}},
       {"storage_failure",
        {"gpu_fallen_off_bus", "gpu_firmware_error", "gpu_memory_uncorrectable_ecc", "gpu_row_remap_failure"}},
       {"launch_config_error", {"gpu_fallen_off_bus", "gpu_firmware_error", "gpu_row_remap_failure"}},
@@ -5332,6 +5337,32 @@ int KernelLogGpu(const ProbeResult& r) {
 
 }  // namespace
 
+namespace {
+
+// Whether a GPU probe says the row remapper FAILED on its GPU, not merely that a remap is pending:
+// its remap_failure counter (nvidia-smi -q's "Remapping Failure Occurred: Yes", DCGM's
+// DCGM_FI_DEV_ROW_REMAP_FAILURE) above 0, or its reason naming the failure or Xid 64 (the row
+// remapper's recording failure). Such a GPU has no spare row left in a bank: the uncorrectable ECC
+// errors the same probe counts are that failure's symptom (the bad row cannot be replaced, so it
+// keeps raising DBEs, and a reset will not cure it: the GPU needs service). A DBE beside a pending
+// remap (Xid 63, "Pending: Yes") is the other reading: a fresh error and the repair it queued, which
+// a reset activates (RG13).
+// The probe's remap_failure counter when a failed probe reports it above 0; 0 otherwise.
+double RemapFailureCounter(const ProbeResult& r) {
+  auto m = r.metrics.find("remap_failure");
+  if (r.status != ProbeStatus::kFail || m == r.metrics.end() || !std::isfinite(m->second) || !(m->second > 0)) return 0;
+  return m->second;
+}
+
+bool ProbeSaysRemapFailed(const ProbeResult& r, const std::string& text) {
+  if (RemapFailureCounter(r) > 0) return true;
+  static const std::regex kFailed(R"(\b(row )?remap(ping)? fail(ure|ed)\b|\bfailed to remap\b|\bxid 64\b)",
+                                  std::regex::icase);
+  return std::regex_search(text, kFailed);
+}
+
+}  // namespace
+
 std::vector<std::string> CategoriesNamedByProbe(const ProbeResult& r) {
   if (std::optional<std::vector<std::string>> cats = KernelLogCategories(r)) return *cats;
   // What a failed probe's own words single out (vigil-probe reasons and the last Xid).
@@ -5379,6 +5410,11 @@ std::vector<std::string> CategoriesNamedByProbe(const ProbeResult& r) {
   std::vector<std::string> out;
   for (const auto& [pos, cat] : found) {
     if (std::find(out.begin(), out.end(), cat) == out.end()) out.push_back(cat);
+  }
+  if (ProbeSaysRemapFailed(r, text)) {
+    auto it = std::find(out.begin(), out.end(), "gpu_row_remap_failure");
+    if (it == out.end()) out.insert(out.begin(), "gpu_row_remap_failure");
+    else std::rotate(out.begin(), it, it + 1);
   }
   return out;
 }
@@ -5577,6 +5613,13 @@ std::optional<Evidence> EvidenceCovered(const ProbeResult& r, const std::string&
   e.kind = EvidenceKind::kProbe;
   e.source = "probe " + r.probe + "@" + r.target;
   e.detail = std::string(ProbeStatusName(r.status)) + (r.reason.empty() ? "" : ": " + r.reason);
+  // A remap failure only the counter shows is said, so that RemapFailed reads it as the reason's
+  // words are read (RG13).
+  if (RemapFailureCounter(r) > 0 && !ProbeSaysRemapFailed(ProbeResult{}, r.reason)) {
+    e.detail += r.reason.empty() ? ": " : "; ";
+    e.detail += "remap_failure counter " + std::to_string(static_cast<int64_t>(RemapFailureCounter(r))) +
+                ": the row remapper failed to remap a row";
+  }
   e.detail += span.note;
   e.weight = 0;
   std::vector<std::pair<double, std::string>> ranked;
@@ -5802,6 +5845,76 @@ bool IsPeerReportLine(const Observation& o) {
   static const std::regex kReport(R"(completion from peer|ncclRemoteError|remote process exited or there was a network error)",
                                   std::regex::icase);
   return o.evidence.kind == EvidenceKind::kLog && std::regex_search(o.evidence.detail, kReport);
+}
+
+// What the peers' reports of a lost connection (IB completion errors "from peer", NCCL's "remote
+// process exited or there was a network error") are read as, from the first-hand evidence beside
+// them (RG13; the case where the IB failure has its own evidence and the crash only reports is read
+// in place, above its use).
+enum class PeerReportReading {
+  kUndecided,
+  kProcessDied,  // a rank died first-hand (a signal, a segfault, an abort) and no IB port evidence exists
+  kNetwork,      // no rank died first-hand, the IB reports name a transport error, no port evidence either
+};
+
+// A log line in which a process dies of its own fault: a signal, a segfault, an abort, a core dump,
+// a negative exit code (killed by a signal). A rank exiting with code 1 is not one: that is how a
+// rank ends after its NCCL call failed.
+bool IsOwnDeathLine(const Observation& o) {
+  static const std::regex kDeath(
+      R"(\bsegfault\b|segmentation fault|\bsig(segv|abrt|bus|ill|fpe)\b|signal:? (6|7|11)\b|received signal|)"
+      R"(\baborted\b|core dumped|dumped core|double free|exit ?code:? -\d|return code = -\d)",
+      std::regex::icase);
+  return o.evidence.kind == EvidenceKind::kLog && !IsPeerReportLine(o) &&
+         std::regex_search(o.evidence.detail.substr(0, 2000), kDeath);
+}
+
+template <typename B>
+PeerReportReading ReadPeerReports(const B& beliefs) {
+  bool died = false, crash_reports = false, crash_other = false, ib_reports = false, ib_own = false;
+  for (const Observation& o : beliefs.observations()) {
+    auto crash = o.deltas.find("rank_process_crash");
+    if (crash != o.deltas.end() && crash->second > 0 && o.evidence.kind == EvidenceKind::kLog) {
+      if (IsOwnDeathLine(o)) died = true;
+      else if (IsPeerReportLine(o)) crash_reports = true;
+      else crash_other = true;
+    }
+    auto ib = o.deltas.find("ib_link_failure");
+    if (ib == o.deltas.end() || ib->second <= 0 || o.evidence.kind == EvidenceKind::kKnowledge ||
+        o.evidence.kind == EvidenceKind::kAlert) {
+      continue;
+    }
+    if (IsPeerReportLine(o)) ib_reports = true;
+    else ib_own = true;
+  }
+  if (ib_own || !ib_reports) return PeerReportReading::kUndecided;
+  if (died) return PeerReportReading::kProcessDied;
+  if (crash_reports && !crash_other) return PeerReportReading::kNetwork;
+  return PeerReportReading::kUndecided;
+}
+
+// A culprit line of silent data corruption on `rank`'s GPU (weight kFirstSignatureWeight), placed
+// by the rank layout (the GPU marked as a rank's guess): a rank's NaN check failing again and
+// again, a rerun that reproduced the error on that rank only.
+Observation SdcCulpritOnRank(const Topology& topo, std::string source, std::string detail, int rank,
+                             int64_t time_ms) {
+  Observation o;
+  o.culprit = true;
+  o.evidence.kind = EvidenceKind::kLog;
+  o.evidence.source = std::move(source);
+  o.evidence.detail = std::move(detail);
+  o.evidence.supports = {"gpu_silent_data_corruption"};
+  o.evidence.weight = kFirstSignatureWeight;
+  o.deltas["gpu_silent_data_corruption"] = kFirstSignatureWeight;
+  o.time_ms = time_ms;
+  o.hint.rank = rank;
+  if (auto it = topo.ranks.find(rank); it != topo.ranks.end()) {
+    o.hint.node = it->second.node;
+    o.hint.gpu = it->second.gpu;
+    o.hint.gpu_from_rank = o.hint.gpu >= 0;
+  }
+  o.hint.job = topo.job;
+  return o;
 }
 
 // Whether the row-remap evidence says the remap FAILED (not merely pending): a line, metric
@@ -9258,24 +9371,13 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   if (nan) {
     auto [li, ki] = flat.refs[nan->line_index];
     const std::string& line = flat.lines[nan->line_index];
-    Observation o;
-    o.culprit = true;
-    o.evidence.kind = EvidenceKind::kLog;
-    o.evidence.source = c.logs[li].source + ":" + std::to_string(c.logs[li].lines[ki].number);
-    o.evidence.detail = "rank " + std::to_string(nan->rank) + " and no other rank found NaN in its local grad norm " +
-                        std::to_string(nan->count) + " times (" + Utf8Prefix(line, 400) +
-                        "): the same GPU again and again points to the GPU, not the numerics";
-    o.evidence.supports = {"gpu_silent_data_corruption"};
-    o.evidence.weight = kFirstSignatureWeight;
-    o.deltas["gpu_silent_data_corruption"] = kFirstSignatureWeight;
-    o.time_ms = LineTimeMs(line, topo.clock);
-    ComponentHint h;
-    h.rank = nan->rank;
-    if (auto it = topo.ranks.find(nan->rank); it != topo.ranks.end()) {
-      h.node = it->second.node;
-      h.gpu = it->second.gpu;
-      h.gpu_from_rank = h.gpu >= 0;
-    }
+    Observation o = SdcCulpritOnRank(
+        topo, c.logs[li].source + ":" + std::to_string(c.logs[li].lines[ki].number),
+        "rank " + std::to_string(nan->rank) + " and no other rank found NaN in its local grad norm " +
+            std::to_string(nan->count) + " times (" + Utf8Prefix(line, 400) +
+            "): the same GPU again and again points to the GPU, not the numerics",
+        nan->rank, LineTimeMs(line, topo.clock));
+    ComponentHint& h = o.hint;
     // The node and device the check printed are where the process ran (os.uname, current_device).
     if (std::string node = ReportedNode(nan->node, topo.names); !node.empty()) {
       h.node = node;
@@ -9284,9 +9386,63 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         h.gpu_from_rank = false;
       }
     }
-    h.job = topo.job;
-    o.hint = h;
     beliefs.Add(std::move(o));
+  }
+
+  // 1c'. A reproducibility check that reran the step on the same GPU (the bad value again) and on
+  // another GPU (a good value) and then declared the error "persistent and specific to rank N;
+  // suspected hardware fault" (Megatron-Core's rerun state machine: rerun_check.h) has shown
+  // first-hand that the fault follows rank N's GPU: silent data corruption there, placed on that
+  // GPU as a culprit (RG13, realistic12 rl12-11; before, only a false recall reached the answer).
+  for (size_t i = 0; i < flat.lines.size(); ++i) {
+    const std::string& line = flat.lines[i];
+    if (line.find("pecific to") == std::string::npos) continue;
+    const std::optional<int> rank = RankFaultyByRerun(line);
+    if (!rank) continue;
+    auto [li, ki] = flat.refs[i];
+    beliefs.Add(SdcCulpritOnRank(topo, c.logs[li].source + ":" + std::to_string(c.logs[li].lines[ki].number),
+                                 Utf8Prefix(line, 400) + "  [a rerun reproduced the error on rank " +
+                                     std::to_string(*rank) + "'s GPU and not on another: that GPU computes wrong values]",
+                                 *rank, LineTimeMs(line, topo.clock)));
+    break;  // one verdict places the fault; repeats of it add nothing
+  }
+
+  // 1c''. An MoE router's own load statistic (moe_router_stats.h) whose busiest expert takes over
+  // kMoeSkewFactor times the even share is first-hand evidence of the imbalance, as strong as a
+  // signature: the slow steps and idle GPUs beside it (a dataloader's generic symptoms) are its
+  // consequence (RG13: holdout12 q044, holdout14 k044, holdout2 n039 answered dataloader_stall from
+  // low GPU utilisation alone). Added only when no log or metric evidence of the imbalance counts
+  // already (the pack's own signatures and series read the shapes they know). The statistic is a
+  // reading of the router's state, printed when the stack logs it, not the moment the skew began:
+  // the observation carries no time (a skew first printed after the slowdown still explains it).
+  {
+    constexpr double kMoeSkewFactor = 4.0;  // the pack's bar for a collapsed router (ReadMoeRouting)
+    bool counted = false;
+    for (const Observation& o : beliefs.observations()) {
+      auto it = o.deltas.find("moe_expert_imbalance");
+      counted = counted || (it != o.deltas.end() && it->second >= kMetricWeight &&
+                            (o.evidence.kind == EvidenceKind::kLog || o.evidence.kind == EvidenceKind::kMetric));
+    }
+    for (size_t i = 0; i < flat.lines.size() && !counted; ++i) {
+      const std::string& line = flat.lines[i];
+      if (line.find("max") == std::string::npos && line.find("median") == std::string::npos) continue;
+      const std::optional<double> skew = MoeMaxOverMean(line);
+      if (!skew || *skew < kMoeSkewFactor) continue;
+      auto [li, ki] = flat.refs[i];
+      Observation o;
+      o.evidence.kind = EvidenceKind::kLog;
+      o.evidence.source = c.logs[li].source + ":" + std::to_string(c.logs[li].lines[ki].number);
+      char ratio[64];
+      std::snprintf(ratio, sizeof ratio, "%.1f", *skew);
+      o.evidence.detail = Utf8Prefix(line, 400) + "  [the busiest expert gets " + ratio +
+                          "x its even share: the router's load is skewed]";
+      o.evidence.supports = {"moe_expert_imbalance"};
+      o.evidence.weight = kFirstSignatureWeight;
+      o.deltas["moe_expert_imbalance"] = kFirstSignatureWeight;
+      o.hint.job = topo.job;
+      beliefs.Add(std::move(o));
+      counted = true;
+    }
   }
 
   // 1d. A slow participant named in a line or in the alert's summary (straggler detectors,
@@ -10298,6 +10454,10 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     // counter, a probe's "remapping failure") causes uncorrectable ECC errors; a pending or
     // recorded remap (Xid 63, "Pending: Yes") is what an uncorrectable error leaves behind.
     const bool remap_failed = RemapFailed(b);
+    // A remap explained away as an ECC error's leftover while its evidence read as pending (Xid
+    // 63 before any probe) is a cause again once a later finding says the remap failed (RG13,
+    // holdout4 u008: Xid 63 in the log, then gpu.health's "row remapping failure recorded").
+    if (remap_failed) ex.erase("gpu_row_remap_failure");
     for (const auto& [effect, causes] : ExplainedBy()) {
       if (raw[effect] <= 0 || ex.count(effect)) continue;
       int64_t effect_time = b.EarliestSupport(effect);
@@ -10387,6 +10547,21 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
           if (crash_log && !crash_own && ib_own) {
             if (cause == "rank_process_crash") continue;
             mutual = false;  // the IB failure explains the crash reports
+          }
+          // RG13, the other two readings an expert makes of peers' completion errors (RETRY_EXC,
+          // "error 12"): they are what every rank talking to a process sees when it dies, and what
+          // they see when the link under it fails. Which one is told by first-hand evidence only.
+          switch (ReadPeerReports(b)) {
+            case PeerReportReading::kProcessDied:  // a rank died on its own; no port evidence
+              if (cause == "ib_link_failure") continue;
+              mutual = false;
+              break;
+            case PeerReportReading::kNetwork:  // nobody died first-hand: the transport error stands
+              if (cause == "rank_process_crash") continue;
+              mutual = false;
+              break;
+            case PeerReportReading::kUndecided:
+              break;
           }
         }
         if (mutual) {

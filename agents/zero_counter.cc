@@ -29,6 +29,28 @@ bool IsCounterWord(std::string_view w) {
   return false;
 }
 
+// `line` without the matches of `re` (kZeroAfter of RemoveFaultsSaidAbsent) whose word between the
+// fault word and the 0 (group 1), if any, is neither an index word nor a function word.
+std::string RemoveZeroCountsAfterNoun(const std::string& line, const std::regex& re) {
+  static const std::set<std::string> kNotANoun = {
+      "gpu", "rank", "device", "dev", "port", "node", "cuda", "card", "id", "index", "link", "lane", "channel",
+      "slot", "bus", "ring", "tree", "step", "layer", "stage", "group", "pg", "worker", "process", "proc", "pid",
+      "hca", "than", "over", "above", "exceeds", "exceeded", "ep", "tp", "pp", "dp", "gpus", "ranks", "iteration",
+      "from", "to", "after", "before", "on", "at", "by", "with", "for", "and", "or", "in", "of", "is", "are",
+      "was", "were", "code", "exit", "status", "xid", "type", "level", "mode", "version", "v", "ib", "mlx5"};
+  std::string out;
+  size_t copied = 0;
+  for (auto it = std::sregex_iterator(line.begin(), line.end(), re); it != std::sregex_iterator(); ++it) {
+    if ((*it)[1].matched && kNotANoun.count(AsciiLower((*it)[1].str()))) continue;
+    const size_t pos = static_cast<size_t>(it->position(0));
+    out.append(line, copied, pos - copied);
+    copied = pos + static_cast<size_t>(it->length(0));
+  }
+  if (copied == 0) return line;
+  out.append(line, copied, std::string::npos);
+  return out;
+}
+
 }  // namespace
 
 bool MayHoldZeroCounter(std::string_view line) {
@@ -87,6 +109,13 @@ std::string RemoveFaultsSaidAbsent(const std::string& line) {
       R"(is|are|was|were|has|have|had|be|been|no|not)\b)[\w/.-]+\s+){0,2}?)" VIGIL_FAULT_WORD
       R"(\s+(?:(?:was|were|is|are)\s+)?(?:not\s+(?:detected|found|seen|observed|reported|present)|absent)\b)",
       std::regex::ECMAScript | std::regex::icase);
+  // RG13: a count written after its noun, with or without ':' / '=', that reads zero and closes the
+  // clause: "non-finite amax 0" (Transformer Engine's FP8 stats), "nan grads: 0", "errors 0". At most
+  // one word stands between the fault word and the count, and not an index or function word ("errors
+  // on GPU 0", "timeouts rank 0" keep their fault: the 0 names a GPU or a rank there).
+  static const std::regex kZeroAfter(
+      R"(\b(?:non-?finite|)" VIGIL_FAULT_WORD R"()(?:\s+([\w/.-]+))?\s*[:=]?\s*0+(?:\.0+)?(?=\s*(?:$|[,;|)\]])))",
+      std::regex::ECMAScript | std::regex::icase);
 #undef VIGIL_FAULT_WORD
   if (line.size() > 4000) return line;
   // The regexes only run on a line holding a negation word: a standalone "no", "zero", "0",
@@ -103,7 +132,8 @@ std::string RemoveFaultsSaidAbsent(const std::string& line) {
   const bool before = standalone("no") || standalone("zero") || standalone("0") || standalone("without") ||
                       lower.find("n't") != std::string::npos || standalone("not");
   const bool after = standalone("not") || standalone("absent");
-  if (!before && !after) return line;
+  const bool zero = standalone("0");
+  if (!before && !after && !zero) return line;
   std::string out;
   if (before) {
     // A "0" that is an index or a bound names no count: "GPU 0 ECC error", "rank 0 timeout", "cuda:0
@@ -131,6 +161,7 @@ std::string RemoveFaultsSaidAbsent(const std::string& line) {
     out = line;
   }
   if (after) out = std::regex_replace(out, kAbsentAfter, "");
+  if (zero) out = RemoveZeroCountsAfterNoun(out, kZeroAfter);
   return out;
 }
 

@@ -1,0 +1,59 @@
+#include "agents/moe_router_stats.h"
+
+#include <algorithm>
+#include <cmath>
+#include <regex>
+
+#include "core/ascii.h"
+
+namespace vigil {
+namespace {
+
+constexpr const char* kNum = R"(([0-9]+(?:\.[0-9]+)?(?:e[-+]?[0-9]+)?)%?)";
+
+std::optional<double> Ratio(const std::string& a, const std::string& b) {
+  const double x = std::strtod(a.c_str(), nullptr), y = std::strtod(b.c_str(), nullptr);
+  if (!std::isfinite(x) || !std::isfinite(y) || !(y > 0) || x < 0) return std::nullopt;
+  return x / y;
+}
+
+}  // namespace
+
+std::optional<double> MoeMaxOverMean(const std::string& line) {
+  if (line.size() > 4000) return std::nullopt;
+  const std::string t = AsciiLower(line);
+  if (t.find("expert") == std::string::npos && t.find("moe") == std::string::npos &&
+      t.find("router") == std::string::npos && t.find("exp_counts") == std::string::npos) {
+    return std::nullopt;
+  }
+  std::smatch m;
+  // A list of per-expert counts ("tokens per expert [2101, 2180, ...]") is read by the reasoner's own
+  // reader (series and the hot expert, ReadMoeRouting), whatever ratio the line also prints.
+  static const std::regex kList(R"(\[\s*[0-9]+(?:\s*,\s*[0-9]+)+\s*\])");
+  if (std::regex_search(t, m, kList)) return std::nullopt;
+  // A ratio stated as such: "max/mean = 17.5", "(max/mean) 18.0", "max/mean: 6.2".
+  static const std::regex kStated(std::string(R"(\bmax\s*/\s*mean\)?\s*[:=]?\s*)") + kNum);
+  if (std::regex_search(t, m, kStated)) return std::strtod(m.str(1).c_str(), nullptr);
+  // "max A ... mean B" / "max A ... median B" (the reference after the max, within the line).
+  static const std::regex kMaxRef(std::string(R"(\bmax\s*[:=]?\s*)") + kNum +
+                                  R"([^|;]{0,120}?\b(mean|median|avg|average)\s*[:=]?\s*)" + kNum);
+  if (std::regex_search(t, m, kMaxRef)) return Ratio(m.str(1), m.str(3));
+  // "e7=31.0 e41=24.0 median=0.90": the largest per-expert value over the median or mean.
+  static const std::regex kRef(std::string(R"(\b(mean|median|avg)\s*[:=]\s*)") + kNum);
+  if (std::regex_search(t, m, kRef)) {
+    const std::string ref = m.str(2);
+    static const std::regex kExpertValue(std::string(R"(\be(?:xpert)?[_ ]?[0-9]{1,4}\s*[:=]\s*)") + kNum);
+    double best = -1;
+    for (auto it = std::sregex_iterator(t.begin(), t.end(), kExpertValue); it != std::sregex_iterator(); ++it) {
+      best = std::max(best, std::strtod((*it)[1].str().c_str(), nullptr));
+    }
+    if (best >= 0) return Ratio(std::to_string(best), ref);
+  }
+  // DeepSpeed's "exp_counts max A min B (N experts, capacity C)".
+  static const std::regex kCapacity(std::string(R"(\bmax\s*[:=]?\s*)") + kNum +
+                                    R"([^|;]{0,80}?\bcapacity\s*[:=]?\s*)" + kNum);
+  if (std::regex_search(t, m, kCapacity)) return Ratio(m.str(1), m.str(2));
+  return std::nullopt;
+}
+
+}  // namespace vigil

@@ -1,0 +1,23 @@
+// An MoE router's load statistics as training stacks print them (RG13): how much more the busiest
+// expert receives than an even share. Every shape states the busiest expert's load against a
+// reference, and that ratio is what an expert reads:
+//   "tokens per expert max/mean = 17.5 (expert 50, ...)", "load (max/mean) 18.0"
+//   "expert load (layer 9, 64 experts): max 0.211 min 0.000 mean 0.0156"
+//   "tokens per expert: max 41.7% (expert 17), ... median 0.21%"
+//   "expert load (tokens %): e7=31.0 e41=24.0 median=0.90"
+//   DeepSpeed's "exp_counts max 61022 min 0 (32 experts, capacity 5120)": the capacity is the even
+//   share times the capacity factor (>= 1), so max / capacity is at most max / mean.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace vigil {
+
+// The busiest expert's load over the line's reference (mean, median, even share or capacity) when
+// the line is an MoE router statistic (it names experts, an MoE or a router) and states one of the
+// shapes above; nullopt otherwise, and for a line holding a bracketed list of counts (the reasoner's
+// own "tokens per expert [..]" reader reads it). Lines over 4000 bytes are not read.
+std::optional<double> MoeMaxOverMean(const std::string& line);
+
+}  // namespace vigil
