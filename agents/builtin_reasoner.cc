@@ -3,6 +3,12 @@
 #include "agents/pci_bus.h"
 #include "agents/nfs_readings.h"
 #include "agents/hang_reports.h"
+#include "agents/incident_history.h"
+#include "agents/rendezvous_host.h"
+#include "agents/slurm_states.h"
+#include "agents/power_limit.h"
+#include "agents/node_setting.h"
+#include "agents/fp8_overflow.h"
 #include "agents/ssh_command.h"
 #include "agents/rerun_check.h"
 #include "agents/moe_router_stats.h"
@@ -72,6 +78,9 @@ constexpr int64_t kThrottleAlertWindowMs = 60 * 60'000;
 // expression compares. A signature seen only before it is an older event of the fleet (corrected
 // errors on another device, a fault of another job) and does not lead over one inside it.
 constexpr int64_t kIncidentWindowMs = kThrottleAlertWindowMs;
+// A category's lines that are history (HistoryCategories, RG14) keep this share of their weight: a
+// first signature's 3.0 becomes 0.9, under a cause's least score.
+constexpr double kHistoryFactor = 0.3;
 // How much later than read a local time printed with no zone may be in UTC (a host at UTC-12, TZ).
 constexpr int64_t kZonelessLateMs = 12 * 3600'000LL;
 constexpr size_t kExamplesPerSignature = 2;
@@ -4250,6 +4259,8 @@ std::string FormatComponent(const std::string& category, const std::string& laye
   // A launch fault the KB files under the host (driver / library mismatch on a node), seen on one
   // node's ranks: the node (its image or driver), not the job's configuration.
   if (category == "launch_config_error" && h.entry_component == "host" && !h.node.empty()) return h.node;
+  // The same for a node whose NCCL socket interface differs from the job's other nodes' (RG14).
+  if (category == "nccl_network_misconfig" && h.entry_component == "host" && !h.node.empty()) return h.node;
   // Faults of the job as a whole (numerics, model, input pipeline, launch, NCCL setup).
   if (layer == "numerics" || layer == "model" || category == "dataloader_stall" ||
       category == "nccl_network_misconfig" || category == "launch_config_error") {
@@ -4509,6 +4520,51 @@ bool IsMountCheckResult(const std::string& rest) {
       R"(\bssh exited with exit code\b|^\s*\(?timed out\b|^\s*ssh: connect to host\b)",
       std::regex::icase);
   return rest.size() <= 400 && std::regex_search(rest, kResult);
+}
+
+// A rendezvous outside the allocation (RG14): every host the case's c10d store clients failed to
+// connect to (RendezvousConnectHosts: refused, timed out) is none of the job's nodes, as the
+// allocation lines give them (AllocationHostlists, expanded by ExpandHostlist; lists that cannot be
+// read are no allocation). Empty `host` when there is no such failure, no readable allocation, a
+// host written as an IP address (no name to compare) or a failing host inside the allocation.
+struct RendezvousOutside {
+  std::string host;        // the unreachable rendezvous host
+  std::string allocation;  // the allocation's host list as printed
+  std::string line;        // the first connect failure's text
+  std::string source;      // its "log:line"
+};
+RendezvousOutside RendezvousOutsideAllocation(const DiagnosisCase& c) {
+  std::vector<std::string> alloc;
+  std::string alloc_text;
+  std::vector<std::string> hosts;
+  RendezvousOutside first;
+  for (const CaseLog& log : c.logs) {
+    for (const LogLine& l : log.lines) {
+      for (const std::string& list : AllocationHostlists(l.text)) {
+        const std::vector<std::string> expanded = ExpandHostlist(list);
+        if (expanded.empty()) return {};  // an allocation not read: nothing compared
+        alloc.insert(alloc.end(), expanded.begin(), expanded.end());
+        if (alloc_text.empty()) alloc_text = list;
+      }
+      for (const std::string& h : RendezvousConnectHosts(l.text)) {
+        hosts.push_back(h);
+        if (first.line.empty()) {
+          first.line = Utf8Prefix(l.text, 400);
+          first.source = log.source + ":" + std::to_string(l.number);
+        }
+      }
+    }
+  }
+  if (alloc.empty() || hosts.empty()) return {};
+  for (const std::string& h : hosts) {
+    if (IsIpAddress(h)) return {};
+    for (const std::string& a : alloc) {
+      if (SameHost(h, a)) return {};
+    }
+  }
+  first.host = hosts.front();
+  first.allocation = alloc_text;
+  return first;
 }
 
 // How many hosts a Slurm hostlist expression names ("gh-[01-12]" 12, "n1,n3" 2, "a[1-3,5],b7" 5,
@@ -5779,6 +5835,22 @@ Observation HostContention(EvidenceKind kind, std::string source, std::string de
   o.hint.node_wide = true;
   o.hint.job = job;
   o.host_side = true;
+  return o;
+}
+
+// A log line read as evidence of one category (RG14's readings): the source "log:line", the line
+// (its first 300 bytes) and `note`, `weight` to `category`, timed as the line, on the job.
+Observation LineEvidence(const CaseLog& log, size_t k, const std::string& note, const std::string& category,
+                         double weight, const LogClock& clock, const std::string& job) {
+  Observation o;
+  o.evidence.kind = EvidenceKind::kLog;
+  o.evidence.source = log.source + ":" + std::to_string(log.lines[k].number);
+  o.evidence.detail = Utf8Prefix(log.lines[k].text, 300) + note;
+  o.evidence.supports = {category};
+  o.evidence.weight = weight;
+  o.deltas[category] = weight;
+  o.time_ms = LineTimeMs(log.lines[k].text, clock);
+  o.hint.job = job;
   return o;
 }
 
@@ -7444,6 +7516,17 @@ class Beliefs {
       if (nodes.size() != 1) h.entry_component.clear();
       else h.node = *nodes.begin();
     }
+    // A node whose NCCL socket interface is set apart from the job's other nodes (OddNodeOut, RG14):
+    // the misconfiguration is that node's image, even when every node's ranks then failed to connect.
+    if (c == "nccl_network_misconfig") {
+      for (const Observation* o : support) {
+        if (o->culprit && o->hint.entry_component == "host" && !o->hint.node.empty()) {
+          h.node = o->hint.node;
+          h.entry_component = "host";
+          break;
+        }
+      }
+    }
     if (c == "storage_failure") {
       std::vector<std::string> lines;
       for (const Observation* o : support) {
@@ -8989,6 +9072,22 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       latest_zoneless = std::max(latest_zoneless, line_time);
     }
   }
+  // With no alert, a category whose every matched line is days before the incident's other
+  // evidence (and before the job's start, when the case gives it) is history (HistoryCategories,
+  // RG14): an Xid 13 six days before a SIGSEGV, an Xid 31 six days before a driver mismatch. Its
+  // lines keep kHistoryFactor of their weight: named, not the cause over the incident's own lines.
+  std::set<std::string> history_cats;
+  if (!(c.alert && c.alert->starts_at_ms > 0)) {
+    std::map<std::string, CategoryTimes> cat_times;
+    for (const auto& [cat, groups] : by_cat) {
+      CategoryTimes& t = cat_times[cat];
+      for (const auto& [pattern, g] : groups) {
+        t.untimed = t.untimed || g.untimed;
+        t.last_ms = std::max(t.last_ms, g.last_time);
+      }
+    }
+    if (cat_times.size() > 1) history_cats = HistoryCategories(cat_times, JobStartMs(flat.lines, topo.clock));
+  }
   // The incident's window: from kIncidentWindowMs before the alert's start. A signature every line of
   // which is timed before it (a NIC's corrected AER lines 66 min before the GPU's uncorrected error
   // and link retrain, case-rl6-08) is an older event: it does not lead its category over a
@@ -9030,6 +9129,8 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       const SigGroup& g = *ordered[gi].second;
       double w = gi == 0 ? kFirstSignatureWeight : std::min(kExtraSignatureWeight, extra_left);
       if (gi > 0) extra_left -= w;
+      const bool history = history_cats.count(cat) > 0;
+      if (history) w *= kHistoryFactor;
       for (size_t k = 0; k < g.matches.size() && k < kExamplesPerSignature; ++k) {
         const SignatureMatch& m = *g.matches[k];
         auto [li, ki] = flat.refs[m.line_index];
@@ -9057,6 +9158,11 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
         else o.deltas[cat] = 1e-6;  // an example: names components, adds no belief
         if (g.matches.size() > kExamplesPerSignature && k + 1 == kExamplesPerSignature) {
           o.evidence.detail += "  (" + std::to_string(g.matches.size()) + " lines match " + ordered[gi].first + ")";
+        }
+        if (k == 0 && history) {
+          o.evidence.detail += " [history: over ";
+          o.evidence.detail += std::to_string(kHistoryGapMs / 3600'000);
+          o.evidence.detail += " h before the incident's other evidence and before the job's start; not its cause]";
         }
         if (k == 0 && gi > 0 && before_window(g) && !before_window(*ordered[0].second)) {
           o.evidence.detail += " [before the incident's window (over ";
@@ -10027,6 +10133,185 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     if (!dup) mentioned.push_back(h);
   }
 
+  // 3a''. How Slurm ended the job (ReadSlurmJobEnd, RG14). Killed at its own time limit while it
+  // still made progress (a progress line within kProgressBeforeLimitMs before the kill) and with no
+  // other fault of a cause's score in the case: the job's --time is the fault, a launch
+  // configuration matter (kFirstSignatureWeight). A job that had made no progress for longer before
+  // its limit was hung, and one the case shows a fault in (realistic rl27: a data loader's bus error
+  // slowing each step to 61 s) was slowed by it: the limit is then a note (kLaunchNoteWeight;
+  // realistic5 rl5-26, a job hung on a lost OST until its limit). OUT_OF_MEMORY is the job's cgroup memory on its nodes: host_oom (kMetricWeight, a
+  // state summary as strong as a metric condition).
+  {
+    constexpr int64_t kProgressBeforeLimitMs = 15 * 60'000;
+    int64_t limit_ms = kNoTime, progress_ms = kNoTime;
+    bool limit = false, progress_after = false;
+    std::string limit_line, limit_source, oom_line, oom_source;
+    for (const CaseLog& log : c.logs) {
+      for (const LogLine& l : log.lines) {
+        const SlurmJobEnd end = ReadSlurmJobEnd(l.text);
+        if (end == SlurmJobEnd::kTimeLimit) {
+          const int64_t t = LineTimeMs(l.text, topo.clock);
+          if (!limit || (t != kNoTime && (limit_ms == kNoTime || t < limit_ms))) {
+            if (!limit || t != kNoTime) {
+              limit_line = Utf8Prefix(l.text, 400);
+              limit_source = log.source + ":" + std::to_string(l.number);
+            }
+          }
+          limit = true;
+          if (t != kNoTime) limit_ms = limit_ms == kNoTime ? t : std::min(limit_ms, t);
+        } else if (end == SlurmJobEnd::kOutOfMemory && oom_line.empty()) {
+          oom_line = Utf8Prefix(l.text, 400);
+          oom_source = log.source + ":" + std::to_string(l.number);
+        } else if (end == SlurmJobEnd::kNone && IsProgressLine(l.text)) {
+          const int64_t t = LineTimeMs(l.text, topo.clock);
+          if (t != kNoTime) progress_ms = progress_ms == kNoTime ? t : std::max(progress_ms, t);
+        }
+      }
+    }
+    if (limit && limit_ms != kNoTime && progress_ms != kNoTime && progress_ms > limit_ms) progress_after = true;
+    if (limit) {
+      const bool progressing = limit_ms != kNoTime && progress_ms != kNoTime && !progress_after &&
+                               progress_ms >= SaturatingSub(limit_ms, kProgressBeforeLimitMs);
+      // A fault the case already shows with a cause's score (a data loader's bus error, a lost OST)
+      // is what slowed or stopped the job before its limit: the limit is then how it ended.
+      double strongest_other = 0;
+      for (const auto& [cat, score] : beliefs.scores()) {
+        if (cat != "launch_config_error") strongest_other = std::max(strongest_other, score);
+      }
+      const bool other_cause = strongest_other >= kCauseMinScore;
+      const double w = progressing && !other_cause ? kFirstSignatureWeight : kLaunchNoteWeight;
+      Observation o;
+      o.evidence.kind = EvidenceKind::kLog;
+      o.evidence.source = limit_source;
+      o.evidence.detail = limit_line;
+      if (progressing && !other_cause) {
+        o.evidence.detail += "  [Slurm ended the job at its own time limit while it still made progress (";
+        o.evidence.detail += std::to_string((limit_ms - progress_ms) / 1000);
+        o.evidence.detail += " s after its last progress line): the job's --time, a launch configuration]";
+      } else {
+        o.evidence.detail += other_cause ? "  [Slurm ended the job at its time limit after a fault the case shows: a note]"
+                                         : "  [Slurm ended the job at its time limit; no progress line shortly before it: a note]";
+      }
+      o.evidence.supports = {"launch_config_error"};
+      o.evidence.weight = w;
+      o.deltas["launch_config_error"] = w;
+      o.time_ms = limit_ms;
+      o.hint.job = topo.job;
+      beliefs.Add(std::move(o));
+    }
+    if (!oom_line.empty()) {
+      Observation o;
+      o.evidence.kind = EvidenceKind::kLog;
+      o.evidence.source = oom_source;
+      o.evidence.detail = oom_line + "  [Slurm's OUT_OF_MEMORY: the job's memory limit on its nodes]";
+      o.evidence.supports = {"host_oom"};
+      o.evidence.weight = kMetricWeight;
+      o.deltas["host_oom"] = kMetricWeight;
+      o.hint.job = topo.job;
+      beliefs.Add(std::move(o));
+    }
+  }
+
+  // 3a-power. A GPU power limit far below its default (LowPowerLimits, RG14): `nvidia-smi -q -d
+  // POWER`'s limit in force under kLowPowerLimitShare of the default caps the GPU's clocks; read
+  // first-hand, as strong as a metric condition (kMetricWeight), once a node, on the GPU or node the
+  // line is placed on (an `ssh NODE` above it, the log's source).
+  {
+    std::set<std::string> power_nodes;
+    for (const CaseLog& log : c.logs) {
+      std::vector<std::string> texts;
+      texts.reserve(log.lines.size());
+      for (const LogLine& l : log.lines) texts.push_back(l.text);
+      for (const LowPowerLimit& low : LowPowerLimits(texts)) {
+        ComponentHint h = PlaceLine(log, low.line, texts[low.line], topo);
+        if (!power_nodes.insert(h.node).second) continue;
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "  [power limit %.0f W of the default %.0f W: the GPU is capped below its rating]",
+                      low.limit_w, low.default_w);
+        Observation o = LineEvidence(log, low.line, buf, "gpu_power_throttle", kMetricWeight, topo.clock, topo.job);
+        o.hint = h;
+        o.hint.job = topo.job;
+        beliefs.Add(std::move(o));
+      }
+    }
+  }
+
+  // 3a-node. One node's own NCCL socket interface (OddNodeOut over SocketIfnameOfLine, RG14): the
+  // job's processes and a pdsh over its nodes say which interface each node's NCCL uses; when all
+  // but one agree and the network misconfiguration has evidence, that node is the one configured
+  // apart (reimaged from an old image): a culprit line placed on it (kLaunchNoteWeight), so the
+  // answer's component is that node, not the job whose every rank then failed to connect.
+  if (auto sc = beliefs.scores().find("nccl_network_misconfig"); sc != beliefs.scores().end() && sc->second > 0) {
+    std::vector<std::pair<std::string, std::string>> settings;
+    std::string first_source, first_line;
+    for (const CaseLog& log : c.logs) {
+      for (const LogLine& l : log.lines) {
+        auto hv = SocketIfnameOfLine(l.text);
+        if (hv.first.empty()) continue;
+        settings.push_back(hv);
+      }
+    }
+    const OddNodeSetting odd = OddNodeOut(settings);
+    std::string node;
+    for (const std::string& n : topo.nodes) {
+      if (!odd.node.empty() && SameHost(n, odd.node)) node = n;
+    }
+    if (!node.empty()) {
+      // The odd node's own line, as the evidence's source.
+      for (const CaseLog& log : c.logs) {
+        for (const LogLine& l : log.lines) {
+          auto hv = SocketIfnameOfLine(l.text);
+          if (first_line.empty() && !hv.first.empty() && SameHost(hv.first, node)) {
+            first_line = Utf8Prefix(l.text, 300);
+            first_source = log.source + ":" + std::to_string(l.number);
+          }
+        }
+      }
+      std::string detail = first_line;
+      detail += "  [only ";
+      detail += node;
+      detail += " sets NCCL_SOCKET_IFNAME=";
+      detail += odd.value;
+      detail += "; the job's other nodes use ";
+      detail += odd.others;
+      detail += "]";
+      Observation o;
+      o.evidence.kind = EvidenceKind::kLog;
+      o.evidence.source = first_source;
+      o.evidence.detail = detail;
+      o.evidence.supports = {"nccl_network_misconfig"};
+      o.evidence.weight = kLaunchNoteWeight;
+      o.deltas["nccl_network_misconfig"] = kLaunchNoteWeight;
+      o.culprit = true;
+      o.hint.node = node;
+      o.hint.job = topo.job;
+      o.hint.entry_component = "host";  // the node's own configuration (Component, FormatComponent)
+      beliefs.Add(std::move(o));
+    }
+  }
+
+  // 3a-fp8. The loss turned NaN right after Transformer Engine reported a non-finite amax, with the
+  // grad norm flat up to it (FindFp8OverflowBeforeNan, RG14): FP8 scaling overflowed; the NaN lines
+  // and the loss series are its symptoms, not a divergence (which shows the grad norm climbing
+  // first). The reading is evidence of fp8_scaling_overflow (kMetricWeight) and discounts
+  // loss_divergence by kExplainedAwayFactor. A count of 0 ("non-finite amax 0") is no warning.
+  for (const CaseLog& log : c.logs) {
+    std::vector<std::string> texts;
+    texts.reserve(log.lines.size());
+    for (const LogLine& l : log.lines) texts.push_back(l.text);
+    const Fp8OverflowBeforeNan f = FindFp8OverflowBeforeNan(texts);
+    if (!f.found) continue;
+    char buf[200];
+    std::snprintf(buf, sizeof buf,
+                  "  [the loss turned NaN %zu lines later with the grad norm flat before it (%.3g .. %.3g): FP8 "
+                  "scaling overflow, not divergence]",
+                  f.nan_line - f.warning_line, f.grad_norm_min, f.grad_norm_max);
+    beliefs.Add(LineEvidence(log, f.warning_line, buf, "fp8_scaling_overflow", kMetricWeight, topo.clock, topo.job));
+    beliefs.Discount("loss_divergence", kExplainedAwayFactor,
+                     "NaN after a non-finite FP8 amax with a flat grad norm: fp8_scaling_overflow");
+    break;
+  }
+
   // 3b. Unmatched error lines that read like a known incident: a fallback, used only when no
   // signature or metric condition gave any category solid evidence (lexical look-alikes are noisy).
   double strongest = 0;
@@ -10440,6 +10725,32 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       beliefs.Add(std::move(o));
       trace.push_back({{"type", "thought"}, {"text", "the launcher's count disagrees with the allocation: " + mismatch}});
     }
+  }
+
+  // 3zz'. A rendezvous host outside the allocation (RendezvousOutsideAllocation, RG14): the store's
+  // address is the launch's configuration (a MASTER_ADDR left from another allocation), so the
+  // connect failures to it are that error's consequence, not a network fault: they are read as
+  // launch_config_error (the share kExplainedAwayFactor stays where a signature put it).
+  if (const RendezvousOutside ro = RendezvousOutsideAllocation(c); !ro.host.empty()) {
+    std::string detail = "the rendezvous host ";
+    detail += ro.host;
+    detail += " is not in the job's allocation (";
+    detail += ro.allocation;
+    detail += "): ";
+    detail += ro.line;
+    Observation o;
+    o.evidence.kind = EvidenceKind::kLog;
+    o.evidence.source = ro.source;
+    o.evidence.detail = detail;
+    o.evidence.supports = {"launch_config_error"};
+    o.evidence.weight = kLaunchMismatchWeight;
+    o.deltas["launch_config_error"] = kLaunchMismatchWeight;
+    o.hint.job = topo.job;
+    beliefs.Add(std::move(o));
+    const std::string why = "the rendezvous host " + ro.host + " is outside the allocation";
+    beliefs.ReattributeWhere("nccl_network_misconfig", "launch_config_error", kExplainedAwayFactor, why,
+                             [&](const Observation& ob) { return !RendezvousConnectHosts(ob.evidence.detail).empty(); });
+    trace.push_back({{"type", "thought"}, {"text", why}});
   }
 
   // 4. Explain away downstream symptoms (again after each probe round: probes find causes).

@@ -1,0 +1,56 @@
+#include "agents/fp8_overflow.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <regex>
+
+namespace vigil {
+
+bool IsNonFiniteAmaxWarning(const std::string& line) {
+  if (line.size() > 2000) return false;
+  static const std::regex kAmax(R"(non-finite amax\b(\s*[:=]?\s*(\d+)\b)?)", std::regex::icase);
+  std::smatch m;
+  if (!std::regex_search(line, m, kAmax)) return false;
+  return !m[2].matched || std::strtoll(m.str(2).c_str(), nullptr, 10) > 0;
+}
+
+Fp8OverflowBeforeNan FindFp8OverflowBeforeNan(const std::vector<std::string>& lines) {
+  static const std::regex kNanLoss(R"(\bloss\s*[:=]\s*[-+]?nan\b)", std::regex::icase);
+  static const std::regex kGradNorm(R"(\bgrad[ _]norm\s*[:=]\s*([-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|nan|inf)))",
+                                    std::regex::icase);
+  Fp8OverflowBeforeNan out;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string& t = lines[i];
+    if (t.size() > 4000 || t.find("oss") == std::string::npos || !std::regex_search(t, kNanLoss)) continue;
+    out.nan_line = i;
+    const size_t lo = i > kAmaxLeadLines ? i - kAmaxLeadLines : 0;
+    bool warned = false;
+    for (size_t j = lo; j < i; ++j) {
+      if (IsNonFiniteAmaxWarning(lines[j])) {
+        warned = true;
+        out.warning_line = j;
+      }
+    }
+    if (!warned) return {};
+    std::vector<double> norms;
+    for (size_t j = i; j-- > 0 && norms.size() < 10;) {
+      if (lines[j].size() > 4000 || lines[j].find("norm") == std::string::npos) continue;
+      std::smatch m;
+      if (!std::regex_search(lines[j], m, kGradNorm)) continue;
+      const double v = std::strtod(m.str(1).c_str(), nullptr);
+      if (!std::isfinite(v) || v < 0) return {};  // a NaN / Inf norm before the loss: not flat
+      norms.push_back(v);
+    }
+    if (norms.size() < 3) return {};
+    const auto [mn, mx] = std::minmax_element(norms.begin(), norms.end());
+    if (*mx > 2 * *mn) return {};
+    out.grad_norm_min = *mn;
+    out.grad_norm_max = *mx;
+    out.found = true;
+    return out;
+  }
+  return {};
+}
+
+}  // namespace vigil

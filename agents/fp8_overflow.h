@@ -1,0 +1,31 @@
+// FP8 scaling overflow read from a training log (RG14, 2026-12-03): Transformer Engine's warning of
+// a non-finite amax ("non-finite amax (inf) in decoder.layers.37...; scale_inv set to inf", or a
+// stats line's "non-finite amax 3") in the lines just before the loss turns NaN, while the grad
+// norm stayed flat up to it, is the FP8 scaling recipe overflowing (a short amax history, a zero
+// margin), not the loss diverging: a divergence shows its grad norm climbing first. A count of
+// zero ("non-finite amax 0") is the healthy reading and is no warning. Pure functions, thread safe.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace vigil {
+
+// Whether a line reports a non-finite amax that happened (not a count of 0).
+bool IsNonFiniteAmaxWarning(const std::string& line);
+
+struct Fp8OverflowBeforeNan {
+  bool found = false;
+  size_t warning_line = 0;  // the last warning before the first NaN loss
+  size_t nan_line = 0;      // the first NaN loss line
+  double grad_norm_min = 0, grad_norm_max = 0;  // over the finite grad norms before it
+};
+
+// Over one log's lines in order: the first line whose loss is NaN, a non-finite amax warning within
+// the kAmaxLeadLines lines above it, and at least 3 finite grad norms above it (the last 10) whose
+// largest is at most twice their smallest.
+constexpr size_t kAmaxLeadLines = 20;
+Fp8OverflowBeforeNan FindFp8OverflowBeforeNan(const std::vector<std::string>& lines);
+
+}  // namespace vigil

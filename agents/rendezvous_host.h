@@ -1,0 +1,33 @@
+// The rendezvous host a job's processes could not reach, and the job's allocation, as lines print
+// them (RG14, 2026-12-03). A c10d store client that is refused or times out connecting to a host
+// that is none of the job's nodes (a MASTER_ADDR left from last week's allocation, a hard-coded
+// rendezvous endpoint) is the launch's configuration, not the network: the reasoner compares the
+// two (builtin_reasoner.cc, RendezvousOutsideAllocation). Pure functions, thread safe.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace vigil {
+
+// The hosts a line says a store / rendezvous client failed to connect to: c10d's "The client socket
+// has failed to connect to [HOST]:PORT (errno: 111 - Connection refused)" and "... has timed out
+// after 900000ms while trying to connect to (HOST, PORT)", torch elastic's "RendezvousConnectionError:
+// The connection to the C10d store has failed" naming no host gives none. Brackets and the port are
+// dropped; an IPv6 address stays whole.
+std::vector<std::string> RendezvousConnectHosts(const std::string& line);
+
+// The host lists a line gives for the job's allocation: scontrol's "NodeList=hpc-[0420-0423]",
+// "SLURM_JOB_NODELIST=..." / "SLURM_NODELIST=..." (not ReqNodeList= / ExcNodeList=, not "(null)"),
+// unexpanded (the reasoner's ExpandHostlist reads them).
+std::vector<std::string> AllocationHostlists(const std::string& line);
+
+// Whether two host names are one machine: case-insensitive, a short name equal to an FQDN's first
+// label ("hpc-0311" == "hpc-0311.cluster.local"; "hpc-031" != "hpc-0311").
+bool SameHost(const std::string& a, const std::string& b);
+
+// Whether a host is written as an IP address (IPv4 dotted quad, or containing a colon): such a
+// host is compared with no node name.
+bool IsIpAddress(const std::string& host);
+
+}  // namespace vigil
