@@ -10,6 +10,7 @@
 
 #include "agents/expression_evidence.h"
 #include "agents/node_names.h"
+#include "agents/pod_node.h"
 #include "connectors/alertmanager.h"
 #include "connectors/prometheus_source.h"
 #include "core/ascii.h"
@@ -272,6 +273,22 @@ std::string OtherCluster(const Labels& series, const Labels& alert) {
   return "";
 }
 
+// One instant query on the metrics' Prometheus (`query_node_names`: a query_range of one point at
+// `at_ms`); `down` is set when it failed Unavailable / DeadlineExceeded (the metric source down).
+Result<PromRangeResult> InstantQuery(const TriageOptions& options, std::string query, int64_t at_ms, bool& down) {
+  PromRangeQuery q;
+  q.query = std::move(query);
+  q.start_ms = at_ms;
+  q.end_ms = at_ms;
+  q.step_ms = 60'000;
+  Result<PromRangeResult> res = options.query_node_names(q);
+  if (!res.ok()) {
+    const StatusCode code = res.status().code();
+    down = code == StatusCode::kUnavailable || code == StatusCode::kDeadlineExceeded;
+  }
+  return res;
+}
+
 LearnedNodeNames LearnNodeNames(const Alert& alert, const TriageOptions& options, int64_t at_ms) {
   LearnedNodeNames out;
   out.names = NodeNamesOf(alert.labels);
@@ -296,15 +313,9 @@ LearnedNodeNames LearnNodeNames(const Alert& alert, const TriageOptions& options
   std::string selector = "node_uname_info{instance=~`(?i)(" + by_instance + ")`}";
   if (!by_nodename.empty()) selector = "node_uname_info{nodename=~`(?i)(" + by_nodename + ")`} or " + selector;
   const size_t cap = std::max<size_t>(1, options.max_node_name_series);
-  PromRangeQuery q;
-  q.query = "topk(" + std::to_string(cap + 1) + ", " + selector + ")";
-  q.start_ms = at_ms;
-  q.end_ms = at_ms;
-  q.step_ms = 60'000;
-  Result<PromRangeResult> res = options.query_node_names(q);
+  Result<PromRangeResult> res =
+      InstantQuery(options, "topk(" + std::to_string(cap + 1) + ", " + selector + ")", at_ms, out.source_down);
   if (!res.ok() && res.status().code() != StatusCode::kNotFound) {
-    const StatusCode code = res.status().code();
-    out.source_down = code == StatusCode::kUnavailable || code == StatusCode::kDeadlineExceeded;
     out.down_error = res.status().message();
     out.notes.push_back("node names: " + from + " could not be read (" + res.status().message() +
                         "); only the alert's own names for " + node + " used");
@@ -511,10 +522,57 @@ Result<std::unique_ptr<MetricSource>> MakeTriageMetricSource(const Config& confi
 
 namespace {
 
+// The pod's node from the live Prometheus (agents/pod_node.h; ALERTID2): kube-state-metrics'
+// kube_pod_info for the alert's pod at `at_ms`, one instant query on the metrics' Prometheus. Its
+// series go into the case (DiagnosisAgent places the alert on that node and says so in the
+// evidence); `placed` gets the node as `node` (its `instance`, kube-state-metrics' address, stays:
+// read after the node as for any alert), so the triage reads that node's metrics, names and
+// co-firing alerts, and keeps the expression's series on it. A query
+// failing Unavailable / DeadlineExceeded is the metric source down (not asked again).
+void PlacePodOnNode(const Alert& alert, const TriageOptions& options, int64_t at_ms, DiagnosisCase& c, Alert& placed,
+                    bool& source_down, std::string& down_error) {
+  const std::string at = options.node_names_source.empty() ? std::string("Prometheus") : options.node_names_source;
+  auto trimmed = [&](const char* key) {
+    std::string v = LabelOf(alert.labels, key);
+    v.erase(0, v.find_first_not_of(" \t"));
+    v.erase(v.find_last_not_of(" \t") + 1);
+    return v;
+  };
+  const std::string ns = trimmed("namespace"), pod = trimmed("pod");
+  std::string shown = ns.empty() ? pod : ns + "/" + pod;
+  if (at_ms <= 0) {
+    c.notes.push_back(std::string("pod ") + shown + ": its node not asked (the alert has no startsAt to ask at)");
+    return;
+  }
+  std::string query = "kube_pod_info{";
+  if (!ns.empty()) query += "namespace=" + PromString(ns) + ",";
+  query += "pod=" + PromString(pod) + "}";
+  Result<PromRangeResult> res = InstantQuery(options, std::move(query), at_ms, source_down);
+  if (!res.ok() && res.status().code() != StatusCode::kNotFound) {
+    down_error = res.status().message();
+    c.notes.push_back(std::string("pod ") + shown + ": kube_pod_info at " + at + " could not be read (" +
+                      res.status().message() + "); the alert's node is unknown");
+    return;
+  }
+  std::vector<TimeSeries> series;
+  if (res.ok()) series = std::move(res->series);
+  for (TimeSeries& s : series) {
+    if (s.name.empty()) s.name = "kube_pod_info";
+  }
+  const PodNodeReading pn = PodNodeOf(alert.labels, series, "at " + at);
+  if (pn.node.empty()) {
+    c.notes.push_back(pn.note);
+    return;
+  }
+  placed.labels["node"] = pn.node;
+  for (const TimeSeries* s : pn.series) c.metrics.push_back(*s);
+}
+
 // BuildTriageCase; the co-firing alerts read are left in `cofiring` and whether the metric source
 // was found down (Unavailable / DeadlineExceeded) in `metrics_down`, when given.
 Result<DiagnosisCase> BuildCase(const Alert& given_alert, const TriageOptions& given, CoFiringReading* cofiring,
-                                bool* metrics_down, NodeNames* node_names, ActiveAtReading* held) {
+                                bool* metrics_down, NodeNames* node_names, ActiveAtReading* held,
+                                Alert* placed = nullptr) {
   if (given.kb == nullptr) return InvalidArgumentError("alert triage: no knowledge base given");
   const TriageOptions options = WithLiveSources(given);
   // The alert with its activeAt from Prometheus (TriageAlert: `held` given), first of all, as the
@@ -537,15 +595,25 @@ Result<DiagnosisCase> BuildCase(const Alert& given_alert, const TriageOptions& g
                       "firing, it may have resolved since");
   }
   const Window window_range = TriageWindow(alert, options);
+  // An alert naming only its pod: the pod's node (kube_pod_info), first; `alert` is from here on
+  // the alert as placed on it (the case keeps the alert as received).
+  bool pod_down = false;
+  std::string pod_down_error;
+  if (options.metrics != nullptr && !read.source_down && options.query_node_names && AlertNamesPodOnly(alert.labels)) {
+    const int64_t end_ms = window_range.end_ms;
+    PlacePodOnNode(given_alert, options, end_ms > 0 ? end_ms - 1 : options.now_ms, c, alert, pod_down,
+                   pod_down_error);
+  }
+  if (placed != nullptr) *placed = alert;
   // The node's other names from node_uname_info (the metrics' Prometheus), first: the co-firing
   // alerts are asked under them too. Its notes are said with the metrics' below.
   LearnedNodeNames learned;
   if (options.metrics == nullptr) {
     learned.names = NodeNamesOf(alert.labels);
-  } else if (read.source_down) {
+  } else if (read.source_down || pod_down) {
     learned.names = NodeNamesOf(alert.labels);
     learned.source_down = true;
-    learned.down_error = read.down_error;
+    learned.down_error = read.source_down ? read.down_error : pod_down_error;
   } else {
     const int64_t end_ms = window_range.end_ms;
     learned = LearnNodeNames(alert, options, end_ms > 0 ? end_ms - 1 : options.now_ms);
@@ -1115,7 +1183,8 @@ Result<DiagnosisReport> TriageAlert(const Alert& alert, const TriageOptions& giv
   bool metrics_down = false;
   NodeNames node_names = NodeNamesOf(alert.labels);
   ActiveAtReading held;
-  ASSIGN_OR_RETURN(DiagnosisCase c, BuildCase(alert, options, &cofiring, &metrics_down, &node_names, &held));
+  Alert placed = alert;  // on its pod's node when it names only its pod (kube_pod_info)
+  ASSIGN_OR_RETURN(DiagnosisCase c, BuildCase(alert, options, &cofiring, &metrics_down, &node_names, &held, &placed));
   const Window window = TriageWindow(*c.alert, options);  // with the activeAt read
   ExpressionReading expr;
   if (metrics_down) {  // the same Prometheus (LiveTriageSource): not asked again, as the metrics were not
@@ -1125,7 +1194,7 @@ Result<DiagnosisReport> TriageAlert(const Alert& alert, const TriageOptions& giv
                            "`: not evaluated (the metric source could not be read, see above)");
     }
   } else {
-    expr = EvaluateAlertExpression(alert, options, window.start_ms, window.end_ms, &node_names);
+    expr = EvaluateAlertExpression(placed, options, window.start_ms, window.end_ms, &node_names);
   }
   for (const std::string& n : expr.notes) c.notes.push_back(n);
   Json read = Json::object();
@@ -1196,6 +1265,15 @@ Result<DiagnosisReport> TriageAlert(const Alert& alert, const TriageOptions& giv
   o.clock = options.clock;
   DiagnosisAgent agent(o);
   ASSIGN_OR_RETURN(DiagnosisReport report, agent.Diagnose(std::move(c), options.probes));
+  // The pod's node (PlacePodOnNode): the diagnosis read kube_pod_info from the case's metrics, which
+  // the triage read from Prometheus: said so.
+  const std::string pod_source = options.node_names_source.empty() ? std::string("Prometheus") : options.node_names_source;
+  for (Evidence& e : report.diagnosis.evidence) {
+    if (e.source != "kube_pod_info") continue;
+    e.source = pod_source + " kube_pod_info";
+    if (const size_t at = e.detail.find(" in the case's metrics;"); at != std::string::npos)
+      e.detail.replace(at, std::string_view(" in the case's metrics").size(), " at " + pod_source);
+  }
   std::set<std::string> ids_used;
   for (const Evidence& e : report.diagnosis.evidence) ids_used.insert(e.id);
   size_t next_id = 1;

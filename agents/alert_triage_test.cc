@@ -1855,5 +1855,125 @@ TEST_CASE("alert triage: kubernetes_node and exported_instance name the alert's 
   CHECK(scopes[3] == Labels{{"instance", "pushgateway:9091"}});
 }
 
+// ALERTID2: an alert naming only its pod (KubePodCrashLooping and the like: `namespace`, `pod`, and
+// kube-state-metrics' own address as `instance`) is about the node kube-state-metrics' kube_pod_info
+// places the pod on. Before, the triage read its metrics under `instance` (kube-state-metrics'
+// address: none of the GPU node's series), asked nothing of kube_pod_info, and the diagnosis knew the
+// alert only by that address.
+TEST_CASE("alert triage: an alert naming only its pod is about the node kube_pod_info places it on (ALERTID2)") {
+  auto kb = testing::KbWith({ThermalIncident()});
+  FakeSource src = Cluster();
+  Alert a;
+  a.rule = "PodGpuHot";
+  a.fingerprint = "p0d";
+  a.labels = {{"alertname", "PodGpuHot"}, {"namespace", "ml"},   {"pod", "trainer-0"},
+              {"gpu", "5"},               {"instance", "10.244.1.5:8080"}, {"job", "kube-state-metrics"}};
+  a.annotations = {{"summary", "GPU 5 of pod ml/trainer-0 runs hot"}};
+  a.state = AlertState::kFiring;
+  a.starts_at_ms = kT0;
+  // Prometheus: kube_pod_info as `pods` says ({node, namespace}); node_uname_info none.
+  std::vector<std::pair<std::string, std::string>> pods = {{"node-3", "ml"}};
+  std::vector<std::string> asked;
+  StatusCode fail = StatusCode::kOk;
+  TriageOptions o = Options(*kb, &src);
+  o.now_ms = kT0 + 10 * kMin;
+  o.node_names_source = "prometheus http://prom:9090";
+  o.query_node_names = [&](const PromRangeQuery& q) -> Result<PromRangeResult> {
+    asked.push_back(q.query);
+    if (fail != StatusCode::kOk) return Status(fail, "connection refused");
+    PromRangeResult r;
+    if (q.query.rfind("kube_pod_info", 0) != 0) return r;
+    for (const auto& [node, ns] : pods) {
+      TimeSeries s{"kube_pod_info", {{"namespace", ns}, {"pod", "trainer-0"}, {"node", node}, {"host_ip", "10.0.0.3"},
+                                     {"instance", "10.244.1.5:8080"}, {"job", "kube-state-metrics"}}, {}, {}, {}};
+      REQUIRE(s.Append(q.start_ms, 1).ok());
+      r.series.push_back(s);
+    }
+    return r;
+  };
+
+  SUBCASE("one node: its metrics, the series in the case, the evidence says so") {
+    auto c = BuildTriageCase(a, o);
+    REQUIRE(c.ok());
+    REQUIRE_FALSE(asked.empty());
+    CHECK(asked[0] == "kube_pod_info{namespace=\"ml\",pod=\"trainer-0\"}");
+    CHECK(SeriesOf(*c, "DCGM_FI_DEV_GPU_TEMP", "Hostname", "node-3") == 8);
+    CHECK(SeriesOf(*c, "DCGM_FI_DEV_GPU_TEMP", "Hostname", "node-4") == 0);
+    CHECK(SeriesOf(*c, "kube_pod_info", "node", "node-3") == 1);
+    REQUIRE_FALSE(src.asked.empty());
+    CHECK(src.asked[0].matchers == Labels{{"node", "node-3"}, {"job", "kube-state-metrics"}});
+    CHECK(c->alert->labels.count("node") == 0);  // the case keeps the alert as received
+    src.asked.clear();
+    auto r = TriageAlert(a, o);
+    REQUIRE(r.ok());
+    const Diagnosis& d = r->diagnosis;
+    CHECK(d.root_cause == "gpu_thermal_throttle");
+    CHECK(d.component == "node-3/gpu5");
+    bool placed = false;
+    for (const Evidence& e : d.evidence) {
+      placed = placed || (e.source == "prometheus http://prom:9090 kube_pod_info" && e.weight == 0 &&
+                          e.detail.find("pod ml/trainer-0 runs on node node-3 (host_ip 10.0.0.3)") != std::string::npos &&
+                          e.detail.find("at prometheus http://prom:9090") != std::string::npos);
+    }
+    CHECK(placed);
+  }
+  SUBCASE("two nodes for the pod: both said, neither taken") {
+    pods = {{"node-3", "ml"}, {"node-4", "ml"}};
+    auto c = BuildTriageCase(a, o);
+    REQUIRE(c.ok());
+    CHECK(HasNote(*c, "pod ml/trainer-0: kube_pod_info at prometheus http://prom:9090 names 2 nodes for it (node-3, node-4); "
+                      "none taken, the alert's node is unknown"));
+    CHECK(SeriesOf(*c, "DCGM_FI_DEV_GPU_TEMP", "Hostname", "node-3") == 0);
+    CHECK(src.asked[0].matchers == Labels{{"instance", "10.244.1.5:8080"}, {"job", "kube-state-metrics"}});
+  }
+  SUBCASE("another namespace's pod of the same name is not it; without a namespace both are said") {
+    pods = {{"node-3", "ml"}, {"node-4", "web"}};
+    auto c = BuildTriageCase(a, o);
+    REQUIRE(c.ok());
+    CHECK(SeriesOf(*c, "DCGM_FI_DEV_GPU_TEMP", "Hostname", "node-3") == 8);
+    Alert no_ns = a;
+    no_ns.labels.erase("namespace");
+    auto c2 = BuildTriageCase(no_ns, o);
+    REQUIRE(c2.ok());
+    CHECK(std::find(asked.begin(), asked.end(), "kube_pod_info{pod=\"trainer-0\"}") != asked.end());
+    CHECK(HasNote(*c2, "names 2 nodes for it (node-3, node-4) and the alert names no namespace; none taken"));
+  }
+  SUBCASE("no kube_pod_info for the pod, or one with an empty node") {
+    pods.clear();
+    auto c = BuildTriageCase(a, o);
+    REQUIRE(c.ok());
+    CHECK(HasNote(*c, "pod ml/trainer-0: no kube_pod_info series at prometheus http://prom:9090 names it"));
+    pods = {{"", "ml"}};
+    auto c2 = BuildTriageCase(a, o);
+    REQUIRE(c2.ok());
+    CHECK(HasNote(*c2, "pod ml/trainer-0: its kube_pod_info at prometheus http://prom:9090 has an empty node"));
+  }
+  SUBCASE("empty label values: an empty pod is not looked up; an empty node label does not stop it") {
+    Alert empty = a;
+    empty.labels["pod"] = " ";
+    REQUIRE(BuildTriageCase(empty, o).ok());
+    CHECK(std::none_of(asked.begin(), asked.end(), [](const std::string& q) { return q.rfind("kube_pod_info", 0) == 0; }));
+    Alert blank_node = a;
+    blank_node.labels["node"] = "";
+    auto c = BuildTriageCase(blank_node, o);
+    REQUIRE(c.ok());
+    CHECK(SeriesOf(*c, "DCGM_FI_DEV_GPU_TEMP", "Hostname", "node-3") == 8);
+    // An alert with a node label is about that node: no lookup.
+    asked.clear();
+    Alert with_node = a;
+    with_node.labels["Hostname"] = "node-4";
+    REQUIRE(BuildTriageCase(with_node, o).ok());
+    CHECK(std::none_of(asked.begin(), asked.end(), [](const std::string& q) { return q.rfind("kube_pod_info", 0) == 0; }));
+  }
+  SUBCASE("Prometheus down: said, nothing more asked of it") {
+    fail = StatusCode::kUnavailable;
+    auto c = BuildTriageCase(a, o);
+    REQUIRE(c.ok());
+    CHECK(HasNote(*c, "pod ml/trainer-0: kube_pod_info at prometheus http://prom:9090 could not be read (connection refused)"));
+    CHECK(src.asked.empty());
+    CHECK(asked.size() == 1);
+  }
+}
+
 }  // namespace
 }  // namespace vigil

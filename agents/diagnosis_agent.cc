@@ -14,6 +14,7 @@
 #include "agents/alert_triage.h"
 #include "agents/fault_codes.h"
 #include "agents/node_names.h"
+#include "agents/pod_node.h"
 #include "agents/probe_evidence_for_alert.h"
 #include "agents/zero_counter.h"
 #include "core/ascii.h"
@@ -742,6 +743,29 @@ Result<DiagnosisReport> DiagnosisAgent::Diagnose(DiagnosisCase c, ProbeExecutor*
   if (options_.kb == nullptr) return FailedPreconditionError("diagnosis agent: no knowledge base");
   DiagnosisReport report;
   report.case_id = c.id;
+  // An alert naming only its pod (KubePodCrashLooping: `namespace`, `pod`, kube-state-metrics'
+  // `instance`) is about the node its pod runs on when the case's kube_pod_info series say which
+  // (agents/pod_node.h; ALERTID2): the case's alert gets that node as `node`, read by the reasoner
+  // as any alert's node label, and an evidence item (weight 0) says where it came from. Several
+  // nodes, or none: said, nothing taken.
+  std::optional<Evidence> pod_place;
+  if (c.alert && AlertNamesPodOnly(c.alert->labels) &&
+      std::any_of(c.metrics.begin(), c.metrics.end(), [](const TimeSeries& s) { return s.name == "kube_pod_info"; })) {
+    const PodNodeReading pn = PodNodeOf(c.alert->labels, c.metrics, "in the case's metrics");
+    if (!pn.node.empty()) {
+      c.alert->labels["node"] = pn.node;
+      Evidence e;
+      e.kind = EvidenceKind::kMetric;
+      e.source = "kube_pod_info";
+      e.detail = pn.note;
+      e.time_ms = pn.series.front()->timestamps_ms.empty() ? 0 : pn.series.front()->timestamps_ms.back();
+      e.value = 1;
+      e.weight = 0;
+      pod_place = std::move(e);
+    } else {
+      c.notes.push_back(pn.note);
+    }
+  }
   // The alert's own facts are evidence like a co-firing alert's (AlertFactsLog): looked for in the
   // logs as given (the webhook's line may fall to the cut), added after the log budget (a line the
   // case did not carry: not counted in it).
@@ -824,6 +848,17 @@ Result<DiagnosisReport> DiagnosisAgent::Diagnose(DiagnosisCase c, ProbeExecutor*
     report.trace.push_back(std::move(t));
   }
   report.mode = "builtin";
+  if (pod_place) {  // first among the context items: where the alert is
+    std::set<std::string> used;
+    for (const Evidence& e : report.diagnosis.evidence) used.insert(e.id);
+    size_t n = 1;
+    do {
+      pod_place->id = "k";
+      pod_place->id += std::to_string(n++);
+    } while (used.count(pod_place->id) > 0);
+    report.trace.push_back(Json{{"agent", "pod_node"}, {"node", c.alert->labels["node"]}, {"said", pod_place->detail}});
+    report.diagnosis.evidence.push_back(std::move(*pod_place));
+  }
   if (options_.llm == nullptr) return report;
 
   // ---- LLM path: the model plans and explains through the same tools. ----

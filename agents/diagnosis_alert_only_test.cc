@@ -951,5 +951,64 @@ TEST_CASE("alert only: the alert's verbatim pack condition beside its own line i
   // (its own case above) still counts its verbatim condition.
 }
 
+// ALERTID2: an alert naming only its pod (namespace, pod, kube-state-metrics' address as instance)
+// beside the case's kube_pod_info series: the alert is about the pod's node. Before, it was known
+// only by kube-state-metrics' address, and node-7's kernel line was another node's (suspected,
+// "the alert's node is unknown").
+Json KubePodInfo(const std::string& ns, const std::string& pod, const std::string& node) {
+  return Json{{"name", "kube_pod_info"},
+              {"labels", Json{{"namespace", ns}, {"pod", pod}, {"node", node}, {"host_ip", "10.0.3.17"},
+                              {"instance", "10.244.1.5:8080"}, {"job", "kube-state-metrics"}}},
+              {"samples", Json::array({Json::array({1796026300000LL, 1})})}};
+}
+
+TEST_CASE("alert beside evidence: a pod's alert is about the node kube_pod_info places the pod on (ALERTID2)") {
+  Json a = AddressOnlyXid79("10.244.1.5:8080");
+  a["labels"]["namespace"] = "ml";
+  a["labels"]["pod"] = "trainer-0";
+  Json j{{"alert", a}};
+  j["logs"] = Json::array({KernelXid79("node-7", "3b")});
+  j["metrics"] = Json::array({KubePodInfo("ml", "trainer-0", "node-7")});
+  const DiagnosisReport r = Diagnose(CaseOf(j));
+  const Diagnosis& d = r.diagnosis;
+  CHECK(d.root_cause == "gpu_fallen_off_bus");
+  CHECK_MESSAGE(d.component.rfind("node-7", 0) == 0, d.component);
+  CHECK(d.confidence > 0.45);  // node-7's own kernel line: first-hand
+  CHECK_FALSE(Said(d, "the alert's node is unknown"));
+  bool placed = false;
+  for (const Evidence& e : d.evidence) {
+    placed = placed || (e.source == "kube_pod_info" && e.weight == 0 &&
+                        e.detail.find("pod ml/trainer-0 runs on node node-7 (host_ip 10.0.3.17): kube_pod_info{") == 0 &&
+                        e.detail.find("in the case's metrics; the alert names no node, so it is about node-7") != std::string::npos);
+  }
+  CHECK(placed);
+  bool traced = false;
+  for (const Json& t : r.trace) traced = traced || (t.value("agent", "") == "pod_node" && t.value("node", "") == "node-7");
+  CHECK(traced);
+
+  // Two nodes for the pod (it moved): both said, neither taken - the alert is known by its address.
+  j["metrics"].push_back(KubePodInfo("ml", "trainer-0", "node-2"));
+  const Diagnosis two = Diagnose(CaseOf(j)).diagnosis;
+  CHECK(Said(two, "pod ml/trainer-0: kube_pod_info in the case's metrics names 2 nodes for it (node-7, node-2); none taken"));
+  CHECK(Said(two, "the alert's node is unknown"));
+  // Another namespace's pod of that name places nothing; the pod's own series is said missing.
+  j["metrics"] = Json::array({KubePodInfo("web", "trainer-0", "node-7")});
+  const Diagnosis other = Diagnose(CaseOf(j)).diagnosis;
+  CHECK(Said(other, "pod ml/trainer-0: no kube_pod_info series in the case's metrics names it"));
+  CHECK(Said(other, "the alert's node is unknown"));
+  // An empty node (a pending pod): said.
+  j["metrics"] = Json::array({KubePodInfo("ml", "trainer-0", "")});
+  CHECK(Said(Diagnose(CaseOf(j)).diagnosis, "its kube_pod_info in the case's metrics has an empty node"));
+  // An alert with its own node label keeps it (kube_pod_info of its pod elsewhere is not read).
+  Json own = a;
+  own["labels"]["Hostname"] = "node-2";
+  Json k{{"alert", own}};
+  k["logs"] = j["logs"];
+  k["metrics"] = Json::array({KubePodInfo("ml", "trainer-0", "node-7")});
+  const DiagnosisReport kept = Diagnose(CaseOf(k));
+  CHECK(std::none_of(kept.diagnosis.evidence.begin(), kept.diagnosis.evidence.end(),
+                     [](const Evidence& e) { return e.source == "kube_pod_info"; }));
+}
+
 }  // namespace
 }  // namespace vigil

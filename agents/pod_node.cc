@@ -1,0 +1,88 @@
+#include "agents/pod_node.h"
+
+#include <algorithm>
+
+#include "agents/node_names.h"
+
+namespace vigil {
+namespace {
+
+std::string Trimmed(const Labels& l, const char* key) {
+  auto it = l.find(key);
+  if (it == l.end()) return "";
+  const std::string& v = it->second;
+  const size_t b = v.find_first_not_of(" \t");
+  if (b == std::string::npos) return "";
+  return v.substr(b, v.find_last_not_of(" \t") - b + 1);
+}
+
+}  // namespace
+
+bool AlertNamesPodOnly(const Labels& alert) {
+  if (Trimmed(alert, "pod").empty()) return false;
+  for (std::string_view k : kNodeLabelKeys) {
+    if (k == "instance") continue;
+    auto it = alert.find(std::string(k));
+    if (it != alert.end() && !NodeLabelHost(it->second).empty()) return false;
+  }
+  return true;
+}
+
+PodNodeReading PodNodeOf(const Labels& alert, const std::vector<TimeSeries>& series, std::string_view where) {
+  PodNodeReading r;
+  if (!AlertNamesPodOnly(alert)) return r;
+  const std::string pod = Trimmed(alert, "pod"), ns = Trimmed(alert, "namespace");
+  r.pod = ns.empty() ? pod : ns + "/" + pod;
+  size_t unscheduled = 0;
+  for (const TimeSeries& s : series) {
+    const std::string name = s.name.empty() ? Trimmed(s.labels, "__name__") : s.name;
+    if (name != "kube_pod_info" || Trimmed(s.labels, "pod") != pod) continue;
+    if (const std::string theirs = Trimmed(s.labels, "namespace"); !ns.empty() && !theirs.empty() && theirs != ns) continue;
+    r.series.push_back(&s);
+    const std::string node = NodeLabelHost(Trimmed(s.labels, "node"));
+    if (node.empty()) {
+      ++unscheduled;
+      continue;
+    }
+    if (std::none_of(r.nodes.begin(), r.nodes.end(), [&](const std::string& n) { return SameNodeName(n, node); })) {
+      r.nodes.push_back(node);
+      if (r.host_ip.empty()) r.host_ip = Trimmed(s.labels, "host_ip");
+    }
+  }
+  std::string at = " ";
+  at += where;
+  if (r.nodes.size() == 1) {
+    r.node = r.nodes.front();
+    const TimeSeries* shown = r.series.front();
+    for (const TimeSeries* s : r.series) {
+      if (!NodeLabelHost(Trimmed(s->labels, "node")).empty()) {
+        shown = s;
+        break;
+      }
+    }
+    r.note = std::string("pod ") + r.pod + " runs on node " + r.node + (r.host_ip.empty() ? std::string() : std::string(" (host_ip ") + r.host_ip + ")") +
+             ": " + FormatSeriesId("kube_pod_info", shown->labels) + at + "; the alert names no node, so it is about " +
+             r.node;
+    return r;
+  }
+  r.host_ip.clear();
+  if (r.nodes.size() > 1) {
+    std::string list;
+    for (const std::string& n : r.nodes) {
+      if (!list.empty()) list += ", ";
+      list += n;
+    }
+    r.note = std::string("pod ") + r.pod + ": kube_pod_info" + at + " names " + std::to_string(r.nodes.size()) + " nodes for it (" +
+             list + ")" + (ns.empty() ? std::string(" and the alert names no namespace") : std::string()) +
+             "; none taken, the alert's node is unknown";
+  } else if (unscheduled > 0) {
+    r.note = std::string("pod ") + r.pod + ": its kube_pod_info" + at +
+             " has an empty node (the pod is not scheduled); the alert's node is unknown";
+  } else {
+    r.note = std::string("pod ") + r.pod + ": no kube_pod_info series" + at +
+             " names it (kube-state-metrics not scraped there, or the pod is gone); the alert's node is unknown";
+  }
+  return r;
+}
+
+}  // namespace vigil
