@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "agents/node_names.h"
 #include "core/parse.h"
 
 namespace vigil {
@@ -300,7 +301,14 @@ class Parser {
 
 // ---- evaluation ------------------------------------------------------------------------------
 
-constexpr const char* kIdentity[] = {"Hostname", "hostname", "host", "node", "instance", "gpu"};
+// Labels that identify a series' place: two series joined on the candidate must not disagree on
+// one. Every node label (node_names.h's kNodeLabelKeys: the one list alert triage, the reasoner and
+// serve's storm grouping read) and the GPU index. Before ALERTID2 this was a list of its own
+// without kubernetes_node, nodename and exported_instance: a series of node gpu-2 joined one of
+// gpu-7 when they named their node only by kubernetes_node.
+bool IdentityLabel(std::string_view key) {
+  return key == "gpu" || std::find(std::begin(kNodeLabelKeys), std::end(kNodeLabelKeys), key) != std::end(kNodeLabelKeys);
+}
 
 bool Matches(const TimeSeries& s, const std::string& name, const Labels& m) {
   if (s.name != name) return false;
@@ -502,9 +510,10 @@ class Evaluator {
     for (const TimeSeries& s : all_) {
       if (!Matches(s, sel.name, sel.matchers)) continue;
       bool ok = true;
-      for (const char* key : kIdentity) {
-        auto x = s.labels.find(key), y = cand_.labels.find(key);
-        if (x != s.labels.end() && y != cand_.labels.end() && x->second != y->second) ok = false;
+      for (const auto& [key, value] : s.labels) {
+        if (!IdentityLabel(key)) continue;
+        auto y = cand_.labels.find(key);
+        if (y != cand_.labels.end() && value != y->second) ok = false;
       }
       if (ok) {
         best = &s;

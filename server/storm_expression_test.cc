@@ -8,6 +8,7 @@
 
 #include "agents/diagnosis_testing.h"
 #include "server/incident_store.h"
+#include "server/storm_testing.h"
 #include "server/storm_triage.h"
 
 namespace vigil {
@@ -37,9 +38,6 @@ Alert WithExpr(std::string fp, std::string rule, std::string node, std::string g
 }  // namespace
 
 TEST_CASE("TriageStorm: each distinct alert expression of the storm is evaluated once, for every node's series") {
-  StoredIncident incident;
-  incident.id = 7;
-  incident.storm_key = "rack=r1";
   std::vector<Alert> alerts;
   for (int n = 0; n < 2; ++n) {
     for (int g = 0; g < 4; ++g) {
@@ -56,15 +54,8 @@ TEST_CASE("TriageStorm: each distinct alert expression of the storm is evaluated
   alerts.push_back(WithExpr("down-0", "NodeDown", "rack1-node-0", "", "up%7Bjob%3D%22node%22%7D%20%3D%3D%200"));
   alerts.push_back(WithExpr("down-1", "NodeDown", "rack1-node-1", "", "up%7Bjob%3D%22node%22%7D%20%3D%3D%200"));
   alerts.push_back(WithExpr("plain", "GpuHot", "rack1-node-1", "3", ""));  // no generatorURL
-  for (const Alert& a : alerts) {
-    StormMember m;
-    m.fingerprint = a.fingerprint;
-    m.starts_at_ms = a.starts_at_ms;
-    m.alert = a;
-    incident.members.push_back(m);
-  }
-  incident.alert = alerts[0];
-  incident.fingerprint = alerts[0].fingerprint;
+  StoredIncident incident = testing::StormOf("rack=r1", alerts);
+  incident.id = 7;
 
   std::vector<PromRangeQuery> asked;
   TriageOptions o;

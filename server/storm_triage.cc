@@ -1,6 +1,7 @@
 #include "server/storm_triage.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -10,6 +11,7 @@
 #include "agents/builtin_reasoner.h"
 #include "agents/diagnosis_agent.h"
 #include "agents/expression_evidence.h"
+#include "agents/node_names.h"
 #include "connectors/alertmanager.h"
 #include "core/time_series.h"
 #include "core/time_util.h"
@@ -17,12 +19,15 @@
 namespace vigil {
 namespace {
 
-// Labels that name one alert's own place or device, never what a storm's alerts share.
+// Labels that name one alert's own place or device, never what a storm's alerts share: every node
+// label (agents/node_names.h's kNodeLabelKeys, the list alert triage and the reasoner read; before
+// ALERTID2 a copy here without kubernetes_node and exported_instance, so a storm of alerts labelled
+// kubernetes_node evaluated its expressions on the lead's node only), the GPU and the alert's name.
 bool PerAlertLabel(const std::string& k) {
-  static const std::set<std::string> kPer = {"alertname", "severity", "Hostname", "hostname", "node",
-                                             "host", "nodename", "instance", "gpu", "UUID",
-                                             "uuid", "device", "pci_bus_id", "modelName"};
-  return kPer.count(k) > 0;
+  static const std::set<std::string> kPer = {"alertname", "severity", "gpu", "UUID", "uuid", "device", "pci_bus_id",
+                                             "modelName"};
+  return kPer.count(k) > 0 ||
+         std::find(std::begin(kNodeLabelKeys), std::end(kNodeLabelKeys), k) != std::end(kNodeLabelKeys);
 }
 
 std::string LabelValue(const Alert& a, const char* k) {
@@ -95,8 +100,35 @@ bool FirstHand(const Evidence& e) {
 // of every node (up to max_expression_series, the cut said) instead of the representative's own.
 // Each kept series is a metric evidence item of weight 0 (context, as in one alert's triage: the
 // reasoner does not count it), the notes go to `notes`, and `trace` gets one row per expression.
-void EvaluateStormExpressions(const std::vector<Alert>& alerts, const TriageOptions& options,
+// Only the storm's own series are kept: a series carrying the group's label when its value is the
+// group's (`rack="r7"` in the storm `rack=r7`, a node of the rack whose alert is still pending
+// included; `rack="r8"` not), else one naming its node when that node is one of the members'
+// (node_names.h's SameNode), else (no node, no group label) every series. A real Alertmanager sends one notification
+// per group (`group_by: [rack]`), so two racks failing at once are two storm incidents whose alerts
+// share an expression; before ALERTID2 each storm's diagnosis listed the other rack's series too
+// (and they took places of its own under max_expression_series).
+void EvaluateStormExpressions(const std::vector<Alert>& alerts, const std::string& group, const TriageOptions& options,
                               std::vector<Evidence>& context, std::vector<std::string>& notes, Json& trace) {
+  std::vector<NodeNames> member_nodes;  // each distinct place once
+  {
+    std::set<std::pair<std::vector<std::string>, std::vector<std::string>>> seen;
+    for (const Alert& a : alerts) {
+      NodeNames n = NodeNamesOf(a.labels);
+      if (!n.empty() && seen.emplace(n.labelled, n.instance).second) member_nodes.push_back(std::move(n));
+    }
+  }
+  const size_t eq = group.find('=');
+  const std::string group_key = eq == std::string::npos || group.rfind("job=", 0) == 0 ? "" : group.substr(0, eq);
+  const std::string group_value = group_key.empty() ? "" : group.substr(eq + 1);
+  auto of_storm = [&](const Labels& l) {
+    if (!group_key.empty()) {  // the group's label decides where the series carries it
+      auto it = l.find(group_key);
+      if (it != l.end() && !it->second.empty()) return it->second == group_value;
+    }
+    const NodeNames n = NodeNamesOf(l);
+    if (n.empty()) return true;
+    return std::any_of(member_nodes.begin(), member_nodes.end(), [&](const NodeNames& m) { return SameNode(n, m); });
+  };
   struct Use {
     const Alert* first = nullptr;
     int64_t earliest = 0, latest = 0;
@@ -134,12 +166,43 @@ void EvaluateStormExpressions(const std::vector<Alert>& alerts, const TriageOpti
                          : live != nullptr && live->expression_step_ms() > 0 ? live->expression_step_ms()
                                                                               : 15'000;
     if (start > 0 && end - 1 > start) start = end - 1 - (end - 1 - start + step - 1) / step * step;
-    const ExpressionReading r = EvaluateAlertExpression(whole, options, start, end);
+    TriageOptions every = options;  // every series back; the storm's own kept and capped below
+    every.max_expression_series = std::numeric_limits<size_t>::max();
+    ExpressionReading r = EvaluateAlertExpression(whole, every, start, end);
     std::string of = " (once for the storm's ";
     of += std::to_string(u.alerts);
     of += u.alerts == 1 ? " alert)" : " alerts)";
     for (const std::string& n : r.notes) notes.push_back(n + of);
-    Json row{{"expr", expr}, {"alerts", u.alerts}, {"series_returned", r.returned}, {"series_kept", r.series.size()}};
+    const size_t answered = r.series.size();
+    r.series.erase(std::remove_if(r.series.begin(), r.series.end(),
+                                  [&](const ExpressionSeries& e) { return !of_storm(e.labels); }),
+                   r.series.end());
+    const size_t others = answered - r.series.size();
+    if (others > 0) {
+      std::string n = "alert expression `";
+      n += expr;
+      n += "`: ";
+      n += std::to_string(others);
+      n += " of its ";
+      n += std::to_string(answered);
+      n += " series are on nodes outside this storm";
+      n += group_key.empty() ? std::string() : std::string(" or of another ") + group_key;
+      n += " (another group's alerts): left out";
+      notes.push_back(n + of);
+    }
+    if (r.series.size() > options.max_expression_series) {
+      std::string n = "alert expression `";
+      n += expr;
+      n += "`: ";
+      n += std::to_string(r.series.size());
+      n += " series on the storm's nodes, only the first ";
+      n += std::to_string(options.max_expression_series);
+      n += " kept as evidence";
+      notes.push_back(n + of);
+      r.series.resize(options.max_expression_series);
+    }
+    Json row{{"expr", expr},           {"alerts", u.alerts},           {"series_returned", r.returned},
+             {"series_kept", r.series.size()}, {"series_of_other_groups", others}};
     trace.push_back(std::move(row));
     for (const ExpressionSeries& e : r.series) {
       context.push_back(ExpressionSeriesEvidence(expr, e, options.expression_source, of, "the earliest startsAt"));
@@ -343,7 +406,7 @@ Result<Json> TriageStorm(const StoredIncident& incident, const TriageOptions& op
   Json expressions = Json::array();
   {
     std::vector<std::string> notes;
-    EvaluateStormExpressions(StormAlerts(incident), options, context, notes, expressions);
+    EvaluateStormExpressions(StormAlerts(incident), incident.storm_key, options, context, notes, expressions);
     for (std::string& n : notes) c.notes.push_back(std::move(n));
   }
   size_t lines = 0;
