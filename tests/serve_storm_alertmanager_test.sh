@@ -72,42 +72,10 @@ grep -q '^vigil_knowledge_incident_cache_bytes{kind="budget"} 1048576$' <<<"$met
 alertmanager_config "$TMP/alertmanager.yml" "$V/api/v1/alerts" "rack" 1h
 start_alertmanager "$AM_BIN" "$TMP/alertmanager.yml"
 AM_PORT=${AM##*:}
-mkdir -p "$TMP/rules"
-cat >"$TMP/rules/xid.yml" <<'EOF'
-groups:
-  - name: gpu
-    rules:
-      - alert: GpuXidError
-        expr: DCGM_FI_DEV_XID_ERRORS > 0
-        labels:
-          severity: critical
-        annotations:
-          summary: "Xid {{ $value }} on {{ $labels.Hostname }} GPU {{ $labels.gpu }}: GPU has fallen off the bus"
-          description: "NVRM: Xid (PCI:0000:b3:00): {{ $value }}, GPU has fallen off the bus."
-EOF
-cat >"$TMP/prometheus.yml" <<EOF
-global:
-  scrape_interval: 1s
-  evaluation_interval: 1s
-rule_files:
-  - $TMP/rules/xid.yml
-alerting:
-  alertmanagers:
-    - static_configs:
-        - targets: ['127.0.0.1:$AM_PORT']
-scrape_configs:
-  - job_name: dcgm
+# On the port vigil was given (start_ready picks its own).
+start_xid_prometheus "$PROM_PORT" "$AM_PORT" "  - job_name: dcgm
     static_configs:
-      - targets: ['127.0.0.1:$EXPORTER_PORT']
-EOF
-promtool check rules "$TMP/rules/xid.yml" >"$TMP/promtool.log" 2>&1 || { cat "$TMP/promtool.log"; echo "FAIL promtool check rules"; exit 1; }
-# On the port vigil was given (start_ready picks its own): started here, waited for up to 30 s.
-prometheus --config.file="$TMP/prometheus.yml" --storage.tsdb.path="$TMP/tsdb" \
-  --web.listen-address="127.0.0.1:$PROM_PORT" >"$TMP/prometheus.log" 2>&1 &
-PIDS+=($!)
-PROM_URL="http://127.0.0.1:$PROM_PORT"
-for _ in $(seq 300); do curl -sf "$PROM_URL/-/ready" >/dev/null 2>&1 && break; sleep 0.1; done
-curl -sf "$PROM_URL/-/ready" >/dev/null 2>&1 || { tail -20 "$TMP/prometheus.log"; echo "FAIL prometheus did not start on $PROM_PORT"; exit 1; }
+      - targets: ['127.0.0.1:$EXPORTER_PORT']"
 
 # One storm incident with the 16 alerts, diagnosed.
 T0=$(date +%s.%N)

@@ -10,7 +10,7 @@
 # `prometheus` over TSDB_DIR on a free loopback port (up to 3 ports: another process may take the
 # one free_port saw before prometheus binds it), waits up to 30 s for /-/ready, and sets PORT, URL
 # and PROM_PID (its log: TMP/prometheus.log). Not ready: prints the log's tail and
-# "FAIL prometheus did not start", and exits 1; and start_alertmanager / start_ready /
+# "FAIL prometheus did not start", and exits 1; and start_xid_prometheus / start_alertmanager / start_ready /
 # start_webhook_capture below. Needs prometheus, promtool and curl (check them first).
 free_port() { /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 PIDS=()
@@ -53,6 +53,47 @@ start_prometheus() {
   start_ready prometheus "$TMP/prometheus.log" prometheus --config.file="$TMP/prometheus.yml" \
     --storage.tsdb.path="$1" --storage.tsdb.retention.time=30d --web.listen-address="127.0.0.1:{PORT}"
   PORT=$READY_PORT URL=$READY_URL PROM_PID=$READY_PID
+}
+# start_xid_prometheus PORT AM_PORT SCRAPE_CONFIGS: Prometheus on 127.0.0.1:PORT (a port vigil was
+# already given), scraping and evaluating every 1 s, with the rule GpuXidError (DCGM_FI_DEV_XID_ERRORS
+# > 0; severity critical; summary "Xid V on HOST GPU G: GPU has fallen off the bus" and an NVRM
+# description) sent to Alertmanager at 127.0.0.1:AM_PORT; SCRAPE_CONFIGS is the YAML of its
+# scrape_configs entries (indented by 2). The rules are checked by promtool; waits up to 30 s for it
+# to be ready (added to PIDS), sets PROM_URL; else prints its log's tail, "FAIL ...", and exits 1.
+start_xid_prometheus() {
+  mkdir -p "$TMP/rules"
+  cat >"$TMP/rules/xid.yml" <<'EOF'
+groups:
+  - name: gpu
+    rules:
+      - alert: GpuXidError
+        expr: DCGM_FI_DEV_XID_ERRORS > 0
+        labels:
+          severity: critical
+        annotations:
+          summary: "Xid {{ $value }} on {{ $labels.Hostname }} GPU {{ $labels.gpu }}: GPU has fallen off the bus"
+          description: "NVRM: Xid (PCI:0000:b3:00): {{ $value }}, GPU has fallen off the bus."
+EOF
+  cat >"$TMP/prometheus.yml" <<EOF
+global:
+  scrape_interval: 1s
+  evaluation_interval: 1s
+rule_files:
+  - $TMP/rules/xid.yml
+alerting:
+  alertmanagers:
+    - static_configs:
+        - targets: ['127.0.0.1:$2']
+scrape_configs:
+$3
+EOF
+  promtool check rules "$TMP/rules/xid.yml" >"$TMP/promtool.log" 2>&1 || { cat "$TMP/promtool.log"; echo "FAIL promtool check rules"; exit 1; }
+  prometheus --config.file="$TMP/prometheus.yml" --storage.tsdb.path="$TMP/tsdb" \
+    --web.listen-address="127.0.0.1:$1" >"$TMP/prometheus.log" 2>&1 &
+  PIDS+=($!)
+  PROM_URL="http://127.0.0.1:$1"
+  for _ in $(seq 300); do curl -sf "$PROM_URL/-/ready" >/dev/null 2>&1 && break; sleep 0.1; done
+  curl -sf "$PROM_URL/-/ready" >/dev/null 2>&1 || { tail -20 "$TMP/prometheus.log"; echo "FAIL prometheus did not start on $1"; exit 1; }
 }
 # start_alertmanager BINARY CONFIG: BINARY (Debian's prometheus-alertmanager) with CONFIG, clustering
 # off, storage in TMP/am, through start_ready; sets AM (its URL) and AM_PID; its log TMP/alertmanager.log.
