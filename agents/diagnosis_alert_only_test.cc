@@ -1010,5 +1010,37 @@ TEST_CASE("alert beside evidence: a pod's alert is about the node kube_pod_info 
                      [](const Evidence& e) { return e.source == "kube_pod_info"; }));
 }
 
+// ALERTID2's finding: dcgm-exporter's Xid field keeps the GPU's last Xid, and the reasoner does not
+// read a value standing from the window's first sample as the alert's fault (it may be an old one).
+// Before, such a series still counted as "the alert's fact is in the evidence", so the alert's own
+// line was left out and nothing was left: an Xid 79 alert beside its GPU's series standing at 79 was
+// `unknown` (0.10), the same alert alone gpu_fallen_off_bus (0.45). Seen first end to end: a pod's
+// alert placed on rack9-node-00 by kube_pod_info (tests/serve_storm_two_groups_test.sh).
+Json XidSeries(const std::string& gpu, std::vector<double> values) {
+  Json samples = Json::array();
+  const int64_t starts = 1796026360000LL;  // the alert's startsAt
+  for (size_t i = 0; i < values.size(); ++i) {
+    samples.push_back(Json::array({starts - static_cast<int64_t>(values.size() - i) * 60'000, values[i]}));
+  }
+  return Json{{"name", "DCGM_FI_DEV_XID_ERRORS"}, {"labels", Json{{"Hostname", "gpu-7"}, {"gpu", gpu}}}, {"samples", samples}};
+}
+
+TEST_CASE("alert beside evidence: an Xid alert beside its GPU's Xid field standing at that code keeps its own fact (ALERTID2)") {
+  Json j{{"alert", Xid79Alert()}};
+  const Diagnosis alone = Diagnose(CaseOf(j)).diagnosis;
+  CHECK(alone.root_cause == "gpu_fallen_off_bus");
+  // GPUs 2 and 3 of gpu-7 at 79 through the window (no onset): the alert's own line still counts.
+  j["metrics"] = Json::array({XidSeries("2", {79, 79, 79, 79, 79}), XidSeries("3", {79, 79, 79, 79, 79})});
+  const Diagnosis standing = Diagnose(CaseOf(j)).diagnosis;
+  CHECK(standing.root_cause == "gpu_fallen_off_bus");
+  CHECK(standing.component == alone.component);
+  CHECK(standing.confidence == doctest::Approx(alone.confidence));
+  // An Xid 79 that appears in the window on the alert's GPU is first-hand, as before.
+  j["metrics"] = Json::array({XidSeries("2", {0, 0, 0, 0, 0}), XidSeries("3", {0, 0, 79, 79, 79})});
+  const Diagnosis fresh = Diagnose(CaseOf(j)).diagnosis;
+  CHECK(fresh.root_cause == "gpu_fallen_off_bus");
+  CHECK(fresh.confidence > 0.45);
+}
+
 }  // namespace
 }  // namespace vigil

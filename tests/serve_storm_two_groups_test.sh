@@ -14,7 +14,8 @@
 #  3. a pod's alerts POSTed to vigil (namespace, pod, kube-state-metrics' instance, no node label),
 #     the same Prometheus scraping a kube_pod_info stand-in: ml/trainer-0 on rack9-node-00 (the
 #     diagnosis says so in its evidence and reads that node's series), ml/moved-0 with two nodes
-#     (both said, none taken) and ml/ghost-0 with none (said).
+#     (both said, none taken) and ml/ghost-0 with none (said); trainer-0's Xid 79 answered
+#     gpu_fallen_off_bus beside its node's Xid field standing at 79 (unknown before ALERTID2).
 # Skipped (exit 77) only when prometheus / promtool / prometheus-alertmanager / curl are missing.
 # Usage: bash tests/serve_storm_two_groups_test.sh <build-dir>   (from the repo root)
 source "$(dirname "$0")/lib/e2e.sh" "$@"
@@ -161,6 +162,9 @@ read = d["trace"][0]["series"]
 assert any(s.startswith("DCGM_FI_DEV_XID_ERRORS{") and 'Hostname="rack9-node-00"' in s for s in read), read
 assert not any('Hostname="rack7-' in s or 'Hostname="rack8-' in s for s in read), read
 assert d["component"].startswith("rack9-node-00"), d["component"]
+# Its Xid 79 is the alert's own fact beside rack9-node-00's Xid field standing at 79 (before the fix
+# in diagnosis_agent.cc's AlertFactNotInEvidence: unknown, 0.10).
+assert d["root_cause"] == "gpu_fallen_off_bus", (d["root_cause"], d["summary"])
 print("trainer-0:", d["root_cause"], d["component"], d["confidence"], "-", placed[0]["detail"][:90])
 moved = pods["moved-0"]
 assert any("pod ml/moved-0: kube_pod_info at prometheus" in u and "names 2 nodes for it (" in u and "none taken" in u
