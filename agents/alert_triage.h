@@ -52,6 +52,15 @@
 // source down (Unavailable / DeadlineExceeded) the expression is not sent (said): a hung Prometheus
 // costs no further time limit for it.
 //
+// A pod's node (BuildTriageCase, ALERTID2; agents/pod_node.h): an alert naming a `pod` and no node
+// label but `instance` (kube-state-metrics' address) is about the node its pod runs on. With
+// `query_node_names`, one instant query at the window's end asks for
+// `kube_pod_info{namespace="...",pod="..."}`; when its series name one node (SameNodeName), they go
+// into the case (DiagnosisAgent then gives the case's alert that node as `node` and an evidence item
+// says so) and the triage reads that node's metrics (`node=`, then `Hostname=`), names and co-firing
+// alerts; two nodes, none, an empty node or a failed query are said in notes and nothing is taken (a
+// query failing Unavailable / DeadlineExceeded counts as the metric source down).
+//
 // Node names (BuildTriageCase, TriageAlert): a machine is named differently by each source
 // (dcgm-exporter `Hostname="node-3"`, node_exporter `instance="10.0.0.3:9100"`). When the alert
 // names its node (any node label or `instance`) and `query_node_names` is there, one instant query

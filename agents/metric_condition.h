@@ -12,7 +12,7 @@
 // Semantics: the condition is evaluated once per candidate series (each series of the first
 // metric named outside an aggregation, or inside one when there is none), at each of its
 // sample times. Other metrics are joined on the identifying labels they share with the candidate
-// (Hostname/host/node/instance, gpu) at the nearest earlier sample. An aggregation is computed
+// (every node label of agents/node_names.h's kNodeLabelKeys, and gpu) at the nearest earlier sample. An aggregation is computed
 // over the series-means of the group that shares the `by` labels with the candidate; `max by` of
 // the candidate's own metric on the left of a comparison is the candidate itself (the series that
 // attains the maximum is the one singled out). A candidate is a hit when the condition holds at
