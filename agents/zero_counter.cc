@@ -90,6 +90,10 @@ std::string RemoveFaultsSaidAbsent(const std::string& line) {
   R"((?:s?xids?|errors?|faults?|failures?|ecc(?:\s+errors?)?|dbes?|sbes?|timeouts?|hangs?|crash(?:es)?|)"     \
   R"(throttl\w*|retirements?|remaps?|mismatch(?:es)?|desyncs?|anomal(?:y|ies)|issues?|problems?|nans?|)"      \
   R"(stragglers?|divergences?|corruptions?|exceptions?|overflows?|stalls?|deadlocks?|imbalances?|violations?))"
+  // A function word, where a negation's scope ends (both negation regexes below).
+#define VIGIL_FUNCTION_WORD                                                                              \
+  R"(from|to|after|before|while|because|but|than|then|so|on|at|by|with|for|and|or|in|of|if|when|)"     \
+  R"(is|are|was|were|has|have|had|be|been)"
   // RG11: the negation, then at most three words that are not function words (the negation does not
   // reach past "from", "to", "on", a verb ...: "no response from peer, timeout" keeps its timeout),
   // then a fault word, then an optional "detected" / "found": "no collective type/size mismatch
@@ -98,15 +102,13 @@ std::string RemoveFaultsSaidAbsent(const std::string& line) {
   static const std::regex kAbsent(
       R"(\b(?!without\s+an\s+active\s+exception)(no|zero|0|without(?:\s+any)?|(?:found|detected|saw|reported)\s+no|)"
       R"((?:did\s+not|didn't|does\s+not|doesn't|could\s+not|couldn't)\s+(?:find|detect|see|observe|show|report)(?:\s+any)?)\s+)"
-      R"((?:(?!(?:from|to|after|before|while|because|but|than|then|so|on|at|by|with|for|and|or|in|of|if|when|)"
-      R"(is|are|was|were|has|have|had|be|been)\b)[\w/.-]+\s+){0,3}?)" VIGIL_FAULT_WORD
+      R"((?:(?!(?:)" VIGIL_FUNCTION_WORD R"()\b)[\w/.-]+\s+){0,3}?)" VIGIL_FAULT_WORD
       R"(\b(?:\s+(?:detected|found|seen|observed|reported|logged))?)",
       std::regex::ECMAScript | std::regex::icase);
   // "mismatch not detected", "checksum mismatch not found", "errors were not found", "Xid absent"
   // (with up to two words before the fault word, as many as the negation's scope may reach).
   static const std::regex kAbsentAfter(
-      R"(\b(?:(?!(?:from|to|after|before|while|because|but|than|then|so|on|at|by|with|for|and|or|in|of|if|when|)"
-      R"(is|are|was|were|has|have|had|be|been|no|not)\b)[\w/.-]+\s+){0,2}?)" VIGIL_FAULT_WORD
+      R"(\b(?:(?!(?:)" VIGIL_FUNCTION_WORD R"(|no|not)\b)[\w/.-]+\s+){0,2}?)" VIGIL_FAULT_WORD
       R"(\s+(?:(?:was|were|is|are)\s+)?(?:not\s+(?:detected|found|seen|observed|reported|present)|absent)\b)",
       std::regex::ECMAScript | std::regex::icase);
   // RG13: a count written after its noun, with or without ':' / '=', that reads zero and closes the
@@ -117,6 +119,7 @@ std::string RemoveFaultsSaidAbsent(const std::string& line) {
       R"(\b(?:non-?finite|)" VIGIL_FAULT_WORD R"()(?:\s+([\w/.-]+))?\s*[:=]?\s*0+(?:\.0+)?(?=\s*(?:$|[,;|)\]])))",
       std::regex::ECMAScript | std::regex::icase);
 #undef VIGIL_FAULT_WORD
+#undef VIGIL_FUNCTION_WORD
   if (line.size() > 4000) return line;
   // The regexes only run on a line holding a negation word: a standalone "no", "zero", "0",
   // "without", "not" or "n't", or "absent" (lower-cased copy, one pass).
