@@ -90,25 +90,35 @@ std::string RuleNumber(double v) {
 bool ThresholdFires(double v, double t, bool low) { return std::isfinite(v) && (low ? v < t : v > t); }
 
 std::string ThresholdNumber(double t, const std::vector<std::vector<double>>& values, bool low) {
+  // Whether `printed` flags every training value as `t` does. Only a value between the two can fire
+  // under one and not the other.
+  auto same_flags = [&](double printed) {
+    const double a = std::min(t, printed), b = std::max(t, printed);
+    for (const auto& series : values) {
+      for (double v : series) {
+        if (v >= a && v <= b && ThresholdFires(v, t, low) != ThresholdFires(v, printed, low)) return false;
+      }
+    }
+    return true;
+  };
   char buf[40];
   for (int digits = 6;; ++digits) {
     std::snprintf(buf, sizeof buf, "%.*g", digits, t);
     if (digits >= 17) return buf;  // 17 significant digits give back every double exactly
     const double printed = std::strtod(buf, nullptr);
-    if (printed == t) return buf;
-    const double a = std::min(t, printed), b = std::max(t, printed);
-    bool same = true;
-    for (const auto& series : values) {
-      for (double v : series) {
-        // Only a value between the two can fire under one and not the other.
-        if (v >= a && v <= b && ThresholdFires(v, t, low) != ThresholdFires(v, printed, low)) {
-          same = false;
-          break;
-        }
-      }
-      if (!same) break;
-    }
-    if (same) return buf;
+    if (printed == t || same_flags(printed)) return buf;
+    // Rounded to the side that flags more, the number can pass training values only float noise
+    // away from a decimal (a jump 71.7 - 69.8 = 1.9000000000000057): the same digits one step
+    // further out, on the side that flags fewer (1.90001 for `>`), usually flag exactly as `t`
+    // does (RV-OPS: `more than 1.90000000000001`, `above 11.750000000000014`).
+    if (!std::isfinite(t) || t == 0) continue;
+    const double step = std::pow(10.0, std::floor(std::log10(std::fabs(t))) - (digits - 1));
+    const bool wrong_side = low ? printed > t : printed < t;
+    if (!wrong_side) continue;
+    char out[40];
+    std::snprintf(out, sizeof out, "%.*g", digits, low ? printed - step : printed + step);
+    const double outward = std::strtod(out, nullptr);
+    if ((low ? outward <= t : outward >= t) && same_flags(outward)) return out;
   }
 }
 

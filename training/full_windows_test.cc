@@ -476,5 +476,34 @@ TEST_CASE(
   CHECK(checked > 24 * 8);
 }
 
+// RV-OPS, 2026-12-03: a trained jump rule said `more than 1.90000000000001` and a rule file's why
+// `above 11.750000000000014`: the training maximum was a decimal's float noise (71.7 - 69.8 =
+// 1.9000000000000057), 1.9 would flag it, so the digits went on to 15. The same 6 digits one step
+// outward flag exactly as the threshold does and read back to a number that does.
+TEST_CASE("ThresholdNumber: a training extreme at a decimal's float noise prints with 6 digits, not 15") {
+  struct Case {
+    double t;
+    bool low;
+    const char* want;
+  };
+  const double jump = 71.7 - 69.8;  // 1.9000000000000057
+  REQUIRE(jump > 1.9);
+  for (const Case& c : {Case{jump, false, "1.90001"}, Case{11.750000000000014, false, "11.7501"},
+                        Case{11.749999999999986, true, "11.7499"}, Case{-jump, true, "-1.90001"}}) {
+    CAPTURE(c.t);
+    const std::vector<std::vector<double>> values = {{c.t, c.low ? c.t + 3 : c.t - 3, c.low ? 12.0 : 0.5}};
+    const std::string text = ThresholdNumber(c.t, values, c.low);
+    CHECK(text == c.want);
+    // The text flags every training value as the threshold does (the rule file reads it back).
+    const double back = std::strtod(text.c_str(), nullptr);
+    for (double v : values[0]) CHECK(ThresholdFires(v, back, c.low) == ThresholdFires(v, c.t, c.low));
+    // A value just outside the text is still flagged.
+    CHECK(ThresholdFires(c.low ? back - 1e-3 : back + 1e-3, back, c.low));
+  }
+  // A threshold that prints exactly keeps its short form; one whose 6 digits flag as it does too.
+  CHECK(ThresholdNumber(2.5, {{2.5, 1.0}}, false) == "2.5");
+  CHECK(ThresholdNumber(1.0000001, {{1.0, 0.5}}, false) == "1");
+}
+
 }  // namespace
 }  // namespace vigil
