@@ -549,6 +549,8 @@ CommandRunner SetupServe(CLI::App& sub) {
       auth = std::move(*loaded);
     }
     const auto [host, port] = SplitListen(config.GetString("listen"));
+    // The address first: a port in use fails before the data dir is made and the pack imported.
+    if (Status free = CheckListenAddress(host, port); !free.ok()) return ReportError(free);
     const std::string data_dir = config.GetString("data_dir");
     std::error_code ec;
     std::filesystem::create_directories(data_dir, ec);

@@ -11,6 +11,10 @@
 #include <regex>
 #include <thread>
 
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "agents/alert_triage.h"
 #include "connectors/alertmanager.h"
 #include "core/ascii.h"
@@ -347,6 +351,50 @@ void HttpApi::MakeWatchdog() {
   watchdog_ = std::make_unique<ConnectionWatchdog>(o);
 }
 
+namespace {
+
+Status ListenError(const std::string& host, int port, int err) {
+  return FailedPreconditionError("cannot listen on " + host + ":" + std::to_string(port) + ": " +
+                                 (err != 0 ? std::strerror(err) : "the address cannot be bound") +
+                                 (err == EADDRINUSE ? " (another process listens there: pick another with --listen)"
+                                                    : ""));
+}
+
+}  // namespace
+
+Status CheckListenAddress(const std::string& host, int port) {
+  if (port == 0) return Status::Ok();
+  // As httplib binds: getaddrinfo(AI_PASSIVE) of the host, SO_REUSEADDR, the first address that binds.
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE;
+  addrinfo* found = nullptr;
+  const std::string service = std::to_string(port);
+  if (const int rc = getaddrinfo(host.empty() ? nullptr : host.c_str(), service.c_str(), &hints, &found); rc != 0) {
+    return FailedPreconditionError("cannot listen on " + host + ":" + service + ": " + gai_strerror(rc));
+  }
+  int err = 0;
+  bool bound = false;
+  for (addrinfo* a = found; a != nullptr && !bound; a = a->ai_next) {
+    const int fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+    if (fd < 0) {
+      err = errno;
+      continue;
+    }
+    const int yes = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    if (bind(fd, a->ai_addr, a->ai_addrlen) == 0) {
+      bound = true;
+    } else {
+      err = errno;
+    }
+    close(fd);
+  }
+  freeaddrinfo(found);
+  return bound ? Status::Ok() : ListenError(host, port, err);
+}
+
 Status HttpApi::Bind(const std::string& host, int port) {
   errno = 0;
   if (port == 0) {
@@ -361,11 +409,7 @@ Status HttpApi::Bind(const std::string& host, int port) {
     MakeWatchdog();
     return Status::Ok();
   }
-  const int err = errno;
-  return FailedPreconditionError("cannot listen on " + host + ":" + std::to_string(port) + ": " +
-                                 (err != 0 ? std::strerror(err) : "the address cannot be bound") +
-                                 (err == EADDRINUSE ? " (another process listens there: pick another with --listen)"
-                                                    : ""));
+  return ListenError(host, port, errno);
 }
 
 Status HttpApi::Run() {

@@ -197,6 +197,12 @@ struct ServerMetrics {
                                  {0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300}};
 };
 
+// Binds `host:port` for a moment and lets it go: the error HttpApi::Bind would give (an address in
+// use, a host not on this machine), found before `vigil serve` opens its data dir and knowledge
+// base (RV-OPS: a port in use was found after the 145-entry pack was imported into a new data dir).
+// Port 0 (any free port) is always OK.
+Status CheckListenAddress(const std::string& host, int port);
+
 class HttpApi {
  public:
   explicit HttpApi(HttpApiOptions options);
