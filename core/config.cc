@@ -88,6 +88,15 @@ Result<bool> ParseBool(std::string_view v) {
   return InvalidArgumentError("expected true or false, got `" + std::string(v) + "`");
 }
 
+// The hint for an unknown VIGIL_* variable that names a part of a setting rather than a typo of one:
+// the probe executor's binary and thresholds file are options of its spec (RV-OPS: the probe code
+// once read VIGIL_PROBE_BINARY, which `vigil` refused as unknown).
+std::string SpecOptionHint(std::string_view name) {
+  if (name == "VIGIL_PROBE_BINARY") return "; the probe binary is an option of probe_executor: VIGIL_PROBE_EXECUTOR=local:binary=PATH or --probe-executor local:binary=PATH";
+  if (name == "VIGIL_PROBE_THRESHOLDS") return "; the probe thresholds file is an option of probe_executor: VIGIL_PROBE_EXECUTOR=local:thresholds=FILE or --probe-executor local:thresholds=FILE";
+  return "";
+}
+
 }  // namespace
 
 std::span<const ConfigOption> ConfigOptions() { return kOptions; }
@@ -210,9 +219,12 @@ Result<Config> Config::Load(const std::map<std::string, std::string>& flags,
   for (const auto& name : list_env()) {
     if (!name.starts_with("VIGIL_")) continue;
     if (std::find(known_env.begin(), known_env.end(), name) != known_env.end()) continue;
-    std::string hint = ClosestMatch(name, known_env);
-    return InvalidArgumentError("unknown environment variable " + name +
-                                (hint.empty() ? "" : "; did you mean " + hint + "?") +
+    std::string hint = SpecOptionHint(name);
+    if (hint.empty()) {
+      hint = ClosestMatch(name, known_env);
+      if (!hint.empty()) hint = "; did you mean " + hint + "?";
+    }
+    return InvalidArgumentError("unknown environment variable " + name + hint +
                                 " (`vigil --help` lists the settings)");
   }
   // Config file: named by flag or environment.

@@ -81,6 +81,23 @@ TEST_CASE("unknown VIGIL_ variables are typos and get a hint") {
   CHECK(LoadWith({}, {{"PATH", "/bin"}}).ok());
 }
 
+// RV-OPS, 2026-12-03: `VIGIL_PROBE_BINARY=/x vigil probe list` said only "unknown environment
+// variable VIGIL_PROBE_BINARY" (the probe code read it, the config refused it). The binary and the
+// thresholds file are options of probe_executor's spec; the error says how to give them.
+TEST_CASE("unknown VIGIL_PROBE_BINARY / VIGIL_PROBE_THRESHOLDS name the probe_executor option that holds them") {
+  auto b = LoadWith({}, {{"VIGIL_PROBE_BINARY", "/opt/vigil-probe"}});
+  REQUIRE_FALSE(b.ok());
+  CHECK(b.status().message().find("unknown environment variable VIGIL_PROBE_BINARY; the probe binary is an option of "
+                                  "probe_executor: VIGIL_PROBE_EXECUTOR=local:binary=PATH") == 0);
+  auto t = LoadWith({}, {{"VIGIL_PROBE_THRESHOLDS", "/opt/t.json"}});
+  REQUIRE_FALSE(t.ok());
+  CHECK(t.status().message().find("VIGIL_PROBE_EXECUTOR=local:thresholds=FILE") != std::string::npos);
+  // The spec form is accepted.
+  auto ok = LoadWith({}, {{"VIGIL_PROBE_EXECUTOR", "local:binary=/opt/vigil-probe"}});
+  REQUIRE(ok.ok());
+  CHECK(ok->GetString("probe_executor") == "local:binary=/opt/vigil-probe");
+}
+
 TEST_CASE("config file sits between defaults and environment") {
   std::string path = "/tmp/vigil_config_test.json";
   {

@@ -39,8 +39,10 @@ std::string LocalHostname() {
   return buf;
 }
 
+// No environment variable: the config (core/config.cc) holds every setting and refuses an unknown
+// VIGIL_*, so a VIGIL_PROBE_BINARY read here could never be given to `vigil` (RV-OPS); the binary
+// is the executor spec's binary= (--probe-executor / VIGIL_PROBE_EXECUTOR local:binary=PATH).
 std::string DefaultLocalBinary() {
-  if (const char* env = std::getenv("VIGIL_PROBE_BINARY"); env != nullptr && *env) return env;
   std::error_code ec;
   auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
   if (!ec) {
@@ -52,9 +54,9 @@ std::string DefaultLocalBinary() {
   return "vigil-probe";
 }
 
-// The shipped per-model thresholds: $VIGIL_PROBE_THRESHOLDS, else LocalThresholdsPath's search.
+// The shipped per-model thresholds: LocalThresholdsPath's search (another file: the spec's
+// thresholds=FILE; no environment variable, as for the binary).
 std::string DefaultLocalThresholds() {
-  if (const char* env = std::getenv("VIGIL_PROBE_THRESHOLDS"); env != nullptr && *env) return env;
   // Absolute: the path goes on vigil-probe's command line.
   std::error_code ec;
   const auto cwd = std::filesystem::current_path(ec);

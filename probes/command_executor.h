@@ -6,9 +6,9 @@
 // whose reason says what happened; Run() returns a non-OK Result only for a malformed request.
 //
 // Spec options (comma-separated key=value after the kind):
-//   local:  binary=PATH (default: $VIGIL_PROBE_BINARY, else vigil-probe beside the running
-//           executable, else `vigil-probe` on PATH), thresholds=FILE (default:
-//           $VIGIL_PROBE_THRESHOLDS, else LocalThresholdsPath: data/probes/thresholds.json of the
+//   local:  binary=PATH (default: vigil-probe beside the running executable, else in build/bin,
+//           else `vigil-probe` on PATH), thresholds=FILE (default:
+//           LocalThresholdsPath: data/probes/thresholds.json of the
 //           working folder, of the folder above the executable's, of the source tree built from),
 //           fleet=FILE (the user's fleet baseline, laid over thresholds), grace_s=N (default 5)
 //   ssh:    user=U, port=N, binary=PATH (default `vigil-probe` on the remote PATH),

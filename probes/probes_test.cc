@@ -374,6 +374,17 @@ TEST_CASE("local executor survives garbage, crashes, hangs and a missing binary"
     CHECK((*out)[0].reason.find("the build makes it only with the CUDA toolkit") != std::string::npos);
     CHECK((*out)[0].reason.find("--probe-executor local:binary=PATH") != std::string::npos);
   }
+  SUBCASE("VIGIL_PROBE_BINARY is not read (the config refuses it; the spec's binary= names the binary)") {
+    // RV-OPS, 2026-12-03: DefaultLocalBinary read VIGIL_PROBE_BINARY, which `vigil` refuses as an
+    // unknown VIGIL_* variable: only a test binary could use it.
+    setenv("VIGIL_PROBE_BINARY", "/nonexistent-vigil-test/probe-from-env", 1);
+    auto ex = MakeProbeExecutor("local:grace_s=0.5");
+    REQUIRE(ex.ok());
+    auto out = (*ex)->Run(Req({"node.kernel_log"}));
+    unsetenv("VIGIL_PROBE_BINARY");
+    REQUIRE(out.ok());
+    CHECK((*out)[0].reason.find("probe-from-env") == std::string::npos);
+  }
   SUBCASE("remote target refused by local") {
     ProbeRequest req = Req({"gpu.health"});
     req.target = "some-other-node-xyz/gpu1";
