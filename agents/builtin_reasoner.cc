@@ -20,6 +20,7 @@
 #include "agents/diagnosis_agent.h"
 #include "agents/fault_codes.h"
 #include "agents/metric_condition.h"
+#include "agents/metric_condition_span.h"
 #include "agents/node_names.h"
 #include "connectors/alertmanager.h"
 
@@ -9013,6 +9014,71 @@ void SayAlertOnly(const DiagnosisCase& c, Diagnosis& d) {
   d.unverified.insert(d.unverified.begin(), std::move(note));
 }
 
+namespace {
+
+// Alert triage looks at what holds at and just before the alert's startsAt. A metric condition that
+// held and then stopped holding more than this before startsAt (seen not holding on the series'
+// samples up to within this of startsAt) is an earlier incident inside the lookback: context, not
+// the alert's cause (RV-OPS: a GpuThermalExcursion answered moe_expert_imbalance from the step
+// times of a straggler that ended 25 min before; a StragglerRank answered dataloader_stall from a
+// utilisation drop that ended 24 min before).
+constexpr int64_t kEndedBeforeAlertMs = 10 * 60 * 1000;
+// Such a condition's weight, as a fraction of what it would weigh.
+constexpr double kEndedBeforeAlertFactor = 0.25;
+
+// The note for a hit on `series` of `condition` (first held at `first_ms`) that ended more than
+// kEndedBeforeAlertMs before the alert's startsAt (what the evidence line then says); nullopt when it did not (no alert, it
+// still held near startsAt, the series stops before it could be seen ending).
+std::optional<std::string> EndedBeforeAlert(const DiagnosisCase& c, const std::string& condition,
+                                            const std::vector<TimeSeries>& series, const TimeSeries& hit,
+                                            int64_t first_ms) {
+  if (!c.alert || c.alert->starts_at_ms <= 0 || hit.empty()) return std::nullopt;
+  const int64_t start = c.alert->starts_at_ms;
+  const std::optional<int64_t> last = LastHeldMs(condition, series, hit);
+  if (!last) return std::nullopt;
+  // The first sample after the last that held: where it was seen not holding.
+  auto after = std::upper_bound(hit.timestamps_ms.begin(), hit.timestamps_ms.end(), *last);
+  if (after == hit.timestamps_ms.end()) return std::nullopt;
+  const int64_t ended = *after;
+  if (ended > start - kEndedBeforeAlertMs || hit.timestamps_ms.back() < start - kEndedBeforeAlertMs) return std::nullopt;
+  // A condition against a baseline of its own series (`x > 1.3 * avg_over_time(x[6h])`, the average
+  // from the case's start) stops holding once the baseline has caught up, while x stays where the
+  // fault put it (a slowdown still going on at the alert). Ended means the series itself is back:
+  // its last sample at or before startsAt at most half as far from its sample before the onset (its
+  // median over the window when the condition held from the first sample) as from its sample where
+  // the condition first held.
+  const auto at_or_before = [&](int64_t t) -> std::optional<double> {
+    auto it = std::upper_bound(hit.timestamps_ms.begin(), hit.timestamps_ms.end(), t);
+    if (it == hit.timestamps_ms.begin()) return std::nullopt;
+    const double v = hit.values[static_cast<size_t>(it - hit.timestamps_ms.begin()) - 1];
+    return std::isfinite(v) ? std::optional<double>(v) : std::nullopt;
+  };
+  const std::optional<double> now = at_or_before(start);
+  const std::optional<double> onset = at_or_before(first_ms);
+  std::optional<double> before = at_or_before(first_ms - 1);
+  if (!before) {  // held from the window's first sample: the series' median over the window stands in
+    std::vector<double> v;
+    for (double x : hit.values) {
+      if (std::isfinite(x)) v.push_back(x);
+    }
+    if (!v.empty()) {
+      std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+      before = v[v.size() / 2];
+    }
+  }
+  // Clearly nearer: a fault going on all along keeps its series near the onset's level.
+  if (!now || !onset || !before || !(2 * std::fabs(*now - *before) < std::fabs(*now - *onset))) return std::nullopt;
+  const int64_t minutes = (start - ended) / 60000;
+  std::string note = "; ended by ";
+  note += FormatRfc3339Ms(ended);
+  note += ", ";
+  note += std::to_string(minutes);
+  note += " min before the alert's startsAt: an earlier incident, weighed as context";
+  return note;
+}
+
+}  // namespace
+
 Json BeliefJson(const Beliefs& b, size_t k = 5) {
   Json j = Json::object();
   auto r = b.Ranked();
@@ -9820,6 +9886,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     if (OddGpuStoppedWhilePeersSpin(c.metrics, node, gpu)) spinning_idle.insert({node, gpu});
   }
   AddAlertExpressionCondition(c, facts, series, topo.job, beliefs);
+  std::set<std::pair<std::string, std::string>> ended_before_alert;  // (category, series id), EndedBeforeAlert
   for (const Signature& s : facts.metric_conditions) {
     if (!fp8_run && s.category == "fp8_scaling_overflow" && s.pattern.find("fp8") == std::string::npos) continue;
     auto result = EvaluateMetricCondition(s.pattern, series);
@@ -9940,9 +10007,18 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       o.evidence.value = h.value;
       o.evidence.time_ms = h.time_ms;
       o.evidence.supports = {s.category};
+      // A condition that ended well before the alert (EndedBeforeAlert) weighs as context: the
+      // first such series of a category at a quarter of the first's weight, the others at a
+      // quarter of the extra weight; the category's first full weight is left to a series where
+      // it held near startsAt.
+      std::optional<std::string> ended;
+      if (!HardwareXidSeriesHit(s.category, *h.series, h.value, h.onset)) ended = EndedBeforeAlert(c, s.pattern, series, *h.series, h.time_ms);
+      if (ended) ended_before_alert.insert({s.category, h.series->id()});
       bool first_for_cat = true;
       for (const auto& [cat, id] : metric_seen) {
-        if (cat == s.category && id != h.series->id()) first_for_cat = false;
+        if (cat == s.category && id != h.series->id() && ended_before_alert.count({cat, id}) == (ended ? 1u : 0u)) {
+          first_for_cat = false;
+        }
       }
       double w = first_for_cat ? (HardwareXidSeriesHit(s.category, *h.series, h.value, h.onset) ? kFirstSignatureWeight : kMetricWeight)
                                : kExtraMetricWeight;
@@ -9950,6 +10026,10 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
       if (outliers.count(h.series)) {
         if (!first_for_cat) w = kMetricWeight;
         outliers.clear();
+      }
+      if (ended) {
+        w *= kEndedBeforeAlertFactor;
+        o.evidence.detail += *ended;
       }
       o.evidence.weight = w;
       o.deltas[s.category] = w;

@@ -1,4 +1,5 @@
 #include "agents/metric_condition.h"
+#include "agents/metric_condition_span.h"
 
 #include <algorithm>
 #include <cmath>
@@ -735,28 +736,25 @@ void Conjuncts(const Node& n, std::vector<const Node*>& out) {
   }
 }
 
-NodePtr ParseLenient(const std::string& text) {
+// The condition's tree; nullptr when it is outside the subset (`lenient`: matchers read, as
+// ExpressionImpliesCondition needs).
+NodePtr ParseConditionText(const std::string& text, bool lenient) {
   auto tokens = Tokenize(text);
   if (!tokens) return nullptr;
   try {
-    return Parser(std::move(*tokens), true).ParseCondition();
+    return Parser(std::move(*tokens), lenient).ParseCondition();
   } catch (const std::exception&) {
     return nullptr;
   }
 }
 
+NodePtr ParseLenient(const std::string& text) { return ParseConditionText(text, true); }
+
 }  // namespace
 
 std::optional<MetricConditionResult> EvaluateMetricCondition(const std::string& condition,
                                                              const std::vector<TimeSeries>& series) {
-  auto tokens = Tokenize(condition);
-  if (!tokens) return std::nullopt;
-  NodePtr root;
-  try {
-    root = Parser(std::move(*tokens)).ParseCondition();
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
+  NodePtr root = ParseConditionText(condition, false);
   if (!root) return std::nullopt;
   const Node* primary = FirstSelector(*root, false);
   if (primary == nullptr) primary = FirstSelector(*root, true);
@@ -776,6 +774,19 @@ std::optional<MetricConditionResult> EvaluateMetricCondition(const std::string& 
     }
   }
   return out;
+}
+
+std::optional<int64_t> LastHeldMs(const std::string& condition, const std::vector<TimeSeries>& series,
+                                  const TimeSeries& candidate) {
+  if (candidate.empty()) return std::nullopt;
+  NodePtr root = ParseConditionText(condition, false);
+  if (!root) return std::nullopt;
+  Evaluator ev(series, candidate);
+  const Vec holds = ev.Eval(*root, false);
+  for (size_t i = holds.size(); i-- > 0;) {
+    if (holds[i] == 1 && i < candidate.size()) return candidate.timestamps_ms[i];
+  }
+  return std::nullopt;
 }
 
 namespace {
