@@ -758,7 +758,7 @@ Result<DiagnosisCase> BuildCase(const Alert& given_alert, const TriageOptions& g
     c.notes.push_back("metrics: " + source.Describe() + " could not be read (" + down_error + "); " +
                       std::to_string(not_read_down.size()) + " of " + std::to_string(names.size()) +
                       " metrics not read: " + Joined(not_read_down, 8) +
-                      (c.metrics.empty() ? "; this diagnosis uses no metrics" : ""));
+                      (c.metrics.empty() ? "; this diagnosis uses no metrics: metric conditions not checked" : ""));
   }
   if (!not_read_cap.empty()) {
     c.notes.push_back("metrics: " + std::to_string(not_read_cap.size()) + " metrics not read, the cap of " +

@@ -9079,6 +9079,18 @@ std::optional<std::string> EndedBeforeAlert(const DiagnosisCase& c, const std::s
 
 }  // namespace
 
+namespace {
+
+// Whether a note of the case already says its diagnosis has no metrics (alert triage's "metrics:
+// ... could not be read ...; this diagnosis uses no metrics"): then "no metrics in the case" would
+// say it twice (RV-OPS).
+bool NotesSayNoMetrics(const DiagnosisCase& c) {
+  return std::any_of(c.notes.begin(), c.notes.end(),
+                     [](const std::string& n) { return n.find("this diagnosis uses no metrics") != std::string::npos; });
+}
+
+}  // namespace
+
 Json BeliefJson(const Beliefs& b, size_t k = 5) {
   Json j = Json::object();
   auto r = b.Ranked();
@@ -10149,7 +10161,7 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
                                                                 std::next(not_understood.begin(),
                                                                           std::min<size_t>(3, not_understood.size()))))}});
   }
-  if (c.metrics.empty()) d.unverified.push_back("no metrics in the case: metric conditions not checked");
+  if (c.metrics.empty() && !NotesSayNoMetrics(c)) d.unverified.push_back("no metrics in the case: metric conditions not checked");
 
   // 3. Recalled incidents (weak prior from the alert text); they point at the alert's component.
   ComponentHint alert_hint;
