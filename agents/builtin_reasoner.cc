@@ -9128,6 +9128,26 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     int64_t last_time = std::numeric_limits<int64_t>::min();  // of the timed lines
     bool untimed = false;  // some line carries no time
     bool zoneless = false; // some timed line is a local time of an undeclared zone (LineTime::zoned)
+    // Of the untimed lines (RG15): the latest time of a timed line before one in its source (a lower
+    // bound of when it was printed: a source's lines are in order), and whether some untimed line
+    // is no continuation: the timed line before it matched another category or none (an untimed line
+    // after a timed one of its own category continues that record, and has its time for history).
+    int64_t floor_time = std::numeric_limits<int64_t>::min();
+    bool untimed_own = false;
+  };
+  std::set<std::pair<std::string, size_t>> matched_lines;  // (category, line) of every match
+  for (const SignatureMatch& m : facts.log_matches) matched_lines.insert({m.category, m.line_index});
+  // The nearest timed line before flat line `i` in its source (at most kFloorLookback lines back):
+  // its index and time; time INT64_MIN for none.
+  constexpr size_t kFloorLookback = 200;
+  auto floor_of = [&](size_t i) -> std::pair<size_t, int64_t> {
+    for (size_t j = i, steps = 0; j > 0 && steps < kFloorLookback; ++steps) {
+      --j;
+      if (flat.refs[j].first != flat.refs[i].first) break;
+      const int64_t t = ParseLineTime(flat.lines[j], topo.clock).ms;
+      if (t != kNoTime) return {j, t};
+    }
+    return {0, std::numeric_limits<int64_t>::min()};
   };
   std::map<std::string, std::map<std::string, SigGroup>> by_cat;  // category -> pattern -> matches
   std::set<std::pair<std::string, size_t>> seen_line;               // (category, line)
@@ -9143,8 +9163,14 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
     const LineTime lt = ParseLineTime(m.line, topo.clock);
     const int64_t line_time = lt.ms;
     g.first_time = std::min(g.first_time, OnsetTimeMs(m.line, line_time));
-    if (line_time == kNoTime) g.untimed = true;
-    else g.last_time = std::max(g.last_time, line_time);
+    if (line_time == kNoTime) {
+      g.untimed = true;
+      if (!(c.alert && c.alert->starts_at_ms > 0)) {
+        const auto [j, t] = floor_of(m.line_index);
+        g.floor_time = std::max(g.floor_time, t);
+        if (t == std::numeric_limits<int64_t>::min() || !matched_lines.count({m.category, j})) g.untimed_own = true;
+      }
+    } else g.last_time = std::max(g.last_time, line_time);
     if (line_time != kNoTime && !lt.zoned) {
       g.zoneless = true;
       latest_zoneless = std::max(latest_zoneless, line_time);
@@ -9154,17 +9180,21 @@ ReasonerOutput BuiltinReasoner::Diagnose(const DiagnosisCase& c, const Knowledge
   // evidence (and before the job's start, when the case gives it) is history (HistoryCategories,
   // RG14): an Xid 13 six days before a SIGSEGV, an Xid 31 six days before a driver mismatch. Its
   // lines keep kHistoryFactor of their weight: named, not the cause over the incident's own lines.
+  // RG15: an untimed line counts for the other categories at the time of the timed line before it
+  // in its source (a rank's traceback after the job's "attempt 1" banner), and one that follows a
+  // timed line of its own category continues that record (a note on the Xid under the Xid).
   std::set<std::string> history_cats;
   if (!(c.alert && c.alert->starts_at_ms > 0)) {
     std::map<std::string, CategoryTimes> cat_times;
     for (const auto& [cat, groups] : by_cat) {
       CategoryTimes& t = cat_times[cat];
       for (const auto& [pattern, g] : groups) {
-        t.untimed = t.untimed || g.untimed;
+        t.untimed = t.untimed || g.untimed_own;
         t.last_ms = std::max(t.last_ms, g.last_time);
+        t.floor_ms = std::max(t.floor_ms, g.floor_time);
       }
     }
-    if (cat_times.size() > 1) history_cats = HistoryCategories(cat_times, JobStartMs(flat.lines, topo.clock));
+    if (cat_times.size() > 1) history_cats = HistoryCategories(cat_times, JobStartMs(flat.lines, topo.clock), topo.clock.zone_declared);
   }
   // The incident's window: from kIncidentWindowMs before the alert's start. A signature every line of
   // which is timed before it (a NIC's corrected AER lines 66 min before the GPU's uncorrected error

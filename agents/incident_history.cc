@@ -7,16 +7,18 @@
 
 namespace vigil {
 
-std::set<std::string> HistoryCategories(const std::map<std::string, CategoryTimes>& cats, int64_t job_start_ms) {
+std::set<std::string> HistoryCategories(const std::map<std::string, CategoryTimes>& cats, int64_t job_start_ms,
+                                        bool exact_times) {
+  const int64_t gap = exact_times ? kHistoryGapExactMs : kHistoryGapMs;
   constexpr int64_t kNone = std::numeric_limits<int64_t>::min();
   std::set<std::string> out;
   for (const auto& [cat, t] : cats) {
     if (t.untimed || t.last_ms == kNone) continue;
     int64_t other = kNone;  // the incident's other evidence: the latest line another category matched
     for (const auto& [o, ot] : cats) {
-      if (o != cat) other = std::max(other, ot.last_ms);
+      if (o != cat) other = std::max({other, ot.last_ms, ot.floor_ms});
     }
-    if (other == kNone || t.last_ms >= SaturatingSub(other, kHistoryGapMs)) continue;
+    if (other == kNone || t.last_ms >= SaturatingSub(other, gap)) continue;
     if (job_start_ms != std::numeric_limits<int64_t>::max() && t.last_ms >= job_start_ms) continue;
     out.insert(cat);
   }
