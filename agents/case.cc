@@ -1,4 +1,5 @@
 #include "agents/case.h"
+#include "agents/case_lines.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -82,7 +83,7 @@ Result<DiagnosisCase> ParseCase(const Json& j, const std::string& what, const Ca
   if (auto it = j.find("alert"); it != j.end() && !it->is_null()) {
     ASSIGN_OR_RETURN(c.alert, ParseAlert(*it, what + ": alert"));
   }
-  size_t total_lines = 0, cut_lines = 0, dropped_lines = 0;
+  CaseLineBudget budget(limits);
   if (auto it = j.find("logs"); it != j.end() && !it->is_null()) {
     RETURN_IF_ERROR(Expect(*it, it->is_array(), what + ": logs", "an array"));
     for (size_t i = 0; i < it->size(); ++i) {
@@ -106,29 +107,12 @@ Result<DiagnosisCase> ParseCase(const Json& j, const std::string& what, const Ca
           return InvalidArgumentError(where + ".lines[" + std::to_string(k) + "]: expected a string, got " +
                                       TypeName(line));
         }
-        if (total_lines >= limits.max_lines) {
-          ++dropped_lines;
-          continue;
-        }
-        std::string text = line.get<std::string>();
-        if (text.size() > limits.max_line_bytes) {
-          text.resize(limits.max_line_bytes);
-          ++cut_lines;
-        }
-        log.lines.push_back({k + 1, std::move(text)});
-        ++total_lines;
+        budget.Add(log, k + 1, line.get<std::string>());
       }
       c.logs.push_back(std::move(log));
     }
   }
-  if (cut_lines > 0) {
-    c.notes.push_back(std::to_string(cut_lines) + " log lines longer than " +
-                      std::to_string(limits.max_line_bytes) + " bytes were cut to that length");
-  }
-  if (dropped_lines > 0) {
-    c.notes.push_back(std::to_string(dropped_lines) + " log lines beyond the load limit of " +
-                      std::to_string(limits.max_lines) + " lines were not read");
-  }
+  budget.AppendNotes(c.notes);
   if (auto it = j.find("metrics"); it != j.end() && !it->is_null()) {
     RETURN_IF_ERROR(Expect(*it, it->is_array(), what + ": metrics", "an array"));
     for (size_t i = 0; i < it->size(); ++i) {

@@ -26,6 +26,7 @@
 #include <memory>
 
 #include "agents/alert_triage.h"
+#include "agents/case_lines.h"
 #include "agents/diagnosis_agent.h"
 #include "connectors/alertmanager.h"
 #include "core/clock.h"
@@ -229,7 +230,8 @@ Result<DiagnosisCase> LoadPastedLog(const std::string& path, const std::string& 
   c.path = path == "-" ? "" : path;
   CaseLog log;
   log.source = source_flag.empty() ? name : source_flag;
-  size_t cut = 0, dropped = 0, not_utf8 = 0, nonblank = 0;
+  CaseLineBudget budget(limits);
+  size_t not_utf8 = 0, nonblank = 0;
   size_t number = 0;
   for (size_t pos = 0; pos < text.size();) {
     size_t end = text.find('\n', pos);
@@ -252,15 +254,7 @@ Result<DiagnosisCase> LoadPastedLog(const std::string& path, const std::string& 
       line = std::move(fixed);
     }
     if (line.find_first_not_of(" \t") != std::string::npos) ++nonblank;
-    if (log.lines.size() >= limits.max_lines) {
-      ++dropped;
-      continue;
-    }
-    if (line.size() > limits.max_line_bytes) {
-      line = Utf8Prefix(line, limits.max_line_bytes);
-      ++cut;
-    }
-    log.lines.push_back({number, std::move(line)});
+    budget.Add(log, number, std::move(line));
   }
   log.original_lines = number;
   if (nonblank == 0) {
@@ -271,14 +265,7 @@ Result<DiagnosisCase> LoadPastedLog(const std::string& path, const std::string& 
     c.notes.push_back(std::to_string(not_utf8) + " log lines of " + what +
                       " held bytes that are not UTF-8 text; each such byte is read as U+FFFD");
   }
-  if (cut > 0) {
-    c.notes.push_back(std::to_string(cut) + " log lines longer than " + std::to_string(limits.max_line_bytes) +
-                      " bytes were cut to that length");
-  }
-  if (dropped > 0) {
-    c.notes.push_back(std::to_string(dropped) + " log lines beyond the load limit of " +
-                      std::to_string(limits.max_lines) + " lines were not read");
-  }
+  budget.AppendNotes(c.notes);
   return c;
 }
 
