@@ -16,9 +16,16 @@ bool IsNonFiniteAmaxWarning(const std::string& line) {
 }
 
 Fp8OverflowBeforeNan FindFp8OverflowBeforeNan(const std::vector<std::string>& lines) {
-  static const std::regex kNanLoss(R"(\bloss\s*[:=]\s*[-+]?nan\b)", std::regex::icase);
-  static const std::regex kGradNorm(R"(\bgrad[ _]norm\s*[:=]\s*([-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|nan|inf)))",
-                                    std::regex::icase);
+  // The key as loggers write it: Megatron's "lm loss: nan | grad norm: 0.3", a logger's prefixed
+  // "train_loss=nan" / "train/grad_norm=0.3" (Lightning, W&B names), and Hugging Face Trainer's
+  // Python dict "{'loss': nan, 'grad_norm': 0.3}" (the key quoted). Before review S35 only the first
+  // shape was read: `\bloss` does not start inside "train_loss", and a quote stood between the key
+  // and its ':'.
+  static const std::regex kNanLoss(R"((?:^|[^a-z0-9_])(?:[a-z0-9]+[_/])*loss['"]?\s*[:=]\s*[-+]?nan\b)",
+                                   std::regex::icase);
+  static const std::regex kGradNorm(
+      R"((?:^|[^a-z0-9_])(?:[a-z0-9]+[_/])*grad[ _]norm['"]?\s*[:=]\s*([-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|nan|inf)))",
+      std::regex::icase);
   Fp8OverflowBeforeNan out;
   for (size_t i = 0; i < lines.size(); ++i) {
     const std::string& t = lines[i];
