@@ -10,8 +10,10 @@ namespace vigil {
 
 std::pair<std::string, std::string> SocketIfnameOfLine(const std::string& line) {
   if (line.size() > 1000 || line.find("NCCL_SOCKET_IFNAME") == std::string::npos) return {};
+  // NCCL's own line, wherever it starts: behind `srun --label`'s "3: ", torchrun's "[default0]:",
+  // a collector's time (before review S35 it had to start the line, and none of those was read).
   static const std::regex kNccl(
-      R"(^\s*([A-Za-z][\w.-]{0,252}):\d+:\d+ \[\d+\] NCCL INFO NCCL_SOCKET_IFNAME set by environment to (\S+)\s*$)");
+      R"((?:^|[^\w.-])([A-Za-z][\w.-]{0,252}):\d+:\d+ \[\d+\] NCCL INFO NCCL_SOCKET_IFNAME set by environment to (\S+)\s*$)");
   static const std::regex kPdsh(
       R"re(^\s*([A-Za-z][\w.-]{0,252}):\s+(?:export\s+)?NCCL_SOCKET_IFNAME\s*=\s*"?([^\s"]+)"?\s*$)re");
   std::smatch m;
