@@ -9,8 +9,9 @@ SlurmJobEnd ReadSlurmJobEnd(const std::string& line) {
   std::smatch m;
   if (line.find("***") != std::string::npos) {
     // A plain "*** STEP ... CANCELLED AT ... ***" is srun ending a step after a task failed: no end.
+    // The node failure's line goes on: "DUE TO NODE FAILURE, SEE SLURMCTLD LOG FOR DETAILS ***".
     static const std::regex kStepd(
-        R"(\*\*\* (JOB|STEP) \S+ ON \S+ CANCELLED AT \S+(?: DUE TO (TIME LIMIT|PREEMPTION|NODE FAILURE))?(?: by \S+)? ?\*\*\*)");
+        R"(\*\*\* (JOB|STEP) \S+ ON \S+ CANCELLED AT \S+(?: DUE TO (TIME LIMIT|PREEMPTION|NODE FAILURE)(?:, [A-Z ]{1,60})?)?(?: by \S+)? ?\*\*\*)");
     if (std::regex_search(line, m, kStepd)) {
       const std::string why = m.str(2);
       if (why == "TIME LIMIT") return SlurmJobEnd::kTimeLimit;
