@@ -409,19 +409,14 @@ Result<ChatAnswer> AnswerBuiltin(const ChatQuestion& question, const ChatContext
     return answer;
   }
 
-  if (MentionsWord(lower, {"latest", "newest", "most recent", "last incident", "last alert",
-                              "recent incidents", "recent alerts"})) {
-    if (recent.empty()) {
-      out += ctx.incidents == nullptr ? "This server keeps no live incidents.\n"
-                                      : "There are no incidents in the store yet.\n";
-      return answer;
-    }
-    RETURN_IF_ERROR(AnswerOne(recent.front(), ctx, out, answer.citations));
-    return answer;
-  }
   // Lists by state or severity, besides the open ones below (RV-OPS, 2026-12-03: "show failed
   // incidents", "resolved incidents", "any critical incidents?" were knowledge-base searches that
   // answered with unrelated past incidents).
+  // "The latest critical incident" is the newest of the critical ones: the lists come before the
+  // newest of all (review S35, 2026-12-03: "latest" was read first, and "what is the most recent
+  // critical incident?" answered the newest incident whatever its severity).
+  const bool newest_only = MentionsWord(lower, {"latest", "newest", "most recent", "last incident", "last alert"});
+  Status listed;
   auto list_where = [&](const std::string& what, const std::function<bool(const LiveIncident&)>& keep) {
     std::vector<LiveIncident> kept;
     for (const LiveIncident& inc : recent)
@@ -430,6 +425,8 @@ Result<ChatAnswer> AnswerBuiltin(const ChatQuestion& question, const ChatContext
       out += "This server keeps no live incidents.\n";
     } else if (kept.empty()) {
       out += "No " + what + " incidents (searched the " + std::to_string(recent.size()) + " newest).\n";
+    } else if (newest_only) {
+      listed = AnswerOne(kept.front(), ctx, out, answer.citations);
     } else {
       out += std::to_string(kept.size()) + " " + what + " incident" + (kept.size() == 1 ? "" : "s") +
              " (newest first):\n";
@@ -439,15 +436,28 @@ Result<ChatAnswer> AnswerBuiltin(const ChatQuestion& question, const ChatContext
   if (MentionsWord(lower, {"failed incidents", "failed incident", "failed triage", "failed triages", "triage failed",
                            "failed diagnosis", "failed diagnoses", "incidents failed", "incidents that failed"})) {
     list_where("failed (triage failed)", [](const LiveIncident& inc) { return inc.status == "failed"; });
+    RETURN_IF_ERROR(listed);
     return answer;
   }
   if (MentionsWord(lower, {"resolved incidents", "resolved incident", "resolved alerts", "closed incidents",
                            "incidents resolved", "incidents that resolved"})) {
     list_where("resolved", [](const LiveIncident& inc) { return inc.resolved; });
+    RETURN_IF_ERROR(listed);
     return answer;
   }
   if (MentionsWord(lower, {"critical incidents", "critical incident", "critical alerts", "critical alert"})) {
     list_where("critical", [](const LiveIncident& inc) { return inc.alert && AsciiLower(inc.alert->severity) == "critical"; });
+    RETURN_IF_ERROR(listed);
+    return answer;
+  }
+  if (MentionsWord(lower, {"latest", "newest", "most recent", "last incident", "last alert",
+                              "recent incidents", "recent alerts"})) {
+    if (recent.empty()) {
+      out += ctx.incidents == nullptr ? "This server keeps no live incidents.\n"
+                                      : "There are no incidents in the store yet.\n";
+      return answer;
+    }
+    RETURN_IF_ERROR(AnswerOne(recent.front(), ctx, out, answer.citations));
     return answer;
   }
   if (MentionsWord(lower, {"open", "unresolved", "ongoing", "firing", "active incidents", "active alerts",

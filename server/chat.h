@@ -8,11 +8,12 @@
 //        diagnosis' component, "node-3/gpu5" also as "node-3" and "gpu5"), matched as a whole word,
 //        case-insensitively, over the `scan_limit` newest incidents; "GPU 5" and "gpu #5" in the
 //        question are read as "gpu5";
-//      - "latest", "newest", "most recent", "last incident/alert", "recent incidents/alerts": the
-//        newest incident;
 //      - "failed incidents" / "failed triage" / "failed diagnosis": those whose triage failed;
 //        "resolved incidents" / "closed incidents": those resolved; "critical incidents/alerts":
-//        those whose alert's severity is critical;
+//        those whose alert's severity is critical; with "latest", "newest", "most recent", "last
+//        incident/alert" the newest of those only ("the latest critical incident");
+//      - "latest", "newest", "most recent", "last incident/alert", "recent incidents/alerts": the
+//        newest incident;
 //      - "open", "unresolved", "ongoing", "firing", "active incidents/alerts", "current incidents":
 //        the incidents not resolved;
 //   2. for one incident: its status and, when diagnosed, root cause, component, confidence, the

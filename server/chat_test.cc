@@ -299,6 +299,43 @@ TEST_CASE("Chat: failed, resolved and critical incidents are listed from the sto
   CHECK(Contains(b->answer, "keeps no live incidents"));
 }
 
+// "latest", "newest", "most recent" were read before the state and severity lists (review S35,
+// 2026-12-03): "what is the most recent critical incident?" answered the newest incident whatever
+// its severity (#4 here, a queued NcclTimeout with no severity), "the latest failed incident" the
+// newest whatever its state.
+TEST_CASE("Chat: the latest failed / resolved / critical incident is the newest of those, not the newest of all") {
+  Fixture f;
+  LiveIncident critical = Queued(8, "node-9");
+  critical.alert->severity = "critical";
+  f.store.Add(critical);
+  f.store.Add(Failed(7, "node-8", "knowledge base: database is locked"));
+  f.store.Add(Queued(10, "node-10"));  // the newest of all: neither critical, failed nor resolved
+  struct Newest {
+    const char* question;
+    const char* says;
+    const char* cited;
+  };
+  for (const Newest& n : {Newest{"what is the most recent critical incident?", "Incident #8: NcclTimeout on node-9", "8"},
+                          Newest{"show the latest failed incident", "Incident #7: NcclTimeout on node-8", "7"},
+                          Newest{"newest resolved incident", "Incident #2: GpuXidError: Xid 79 on node-11 gpu 1", "2"}}) {
+    const ChatAnswer a = f.Ask(n.question);
+    INFO(n.question, " -> ", a.answer);
+    CHECK(Contains(a.answer, n.says));
+    CHECK(Cites(a, "incident", n.cited));
+    CHECK_FALSE(Cites(a, "incident", "10"));
+  }
+  // None of them: said, not another incident.
+  FakeIncidents few;
+  few.Add(Queued(1, "node-1"));
+  f.ctx.incidents = &few;
+  const ChatAnswer none = f.Ask("latest critical alert");
+  CHECK(Contains(none.answer, "No critical incidents (searched the 1 newest)."));
+  CHECK_FALSE(Cites(none, "incident", "1"));
+  // Without a state or severity word "latest" is still the newest of all.
+  f.ctx.incidents = &f.store;
+  CHECK(Contains(f.Ask("what is the latest incident?").answer, "Incident #10"));
+}
+
 TEST_CASE("Chat: a symptom searches the knowledge base; a question matching nothing says so") {
   Fixture f;
   ChatAnswer a = f.Ask("CUDA out of memory after a batch size change");
