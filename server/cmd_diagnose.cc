@@ -198,7 +198,8 @@ int RunAlertTriage(const DiagnoseFlags& f, const Config& config) {
 // `--log FILE|-`: a pasted log as a case of one log source (RV-OPS, 2026-12-03: a pasted log had
 // to be wrapped in a case file's JSON by hand first). Lines as in the file (numbered from 1, so
 // the evidence's `source:N` is the file's line N; a trailing CR dropped), each cut and counted as a
-// case file's are (CaseLimits); bytes that are not UTF-8 text become U+FFFD, counted in a note.
+// case file's are (CaseLimits); bytes that are not UTF-8 text become U+FFFD, counted in a note. A
+// gzip / zstd / xz / bzip2 file is refused (InvalidArgument) with the command that decompresses it.
 Result<DiagnosisCase> LoadPastedLog(const std::string& path, const std::string& source_flag) {
   const CaseLimits limits;
   const std::string what = path == "-" ? "stdin" : path;
@@ -223,6 +224,26 @@ Result<DiagnosisCase> LoadPastedLog(const std::string& path, const std::string& 
                                     " bytes; pass the part around the failure");
       }
     }
+  }
+  // A compressed file (a rotated log's .gz, a journal export's .zst, a sosreport's .xz) is no text:
+  // read as such, each of its bytes that is not UTF-8 became U+FFFD and a diagnosis of that noise
+  // came out, exit 0 (review S35). Each magic starts with a byte no UTF-8 text starts with, or
+  // (bzip2) a 10-byte header no log line is.
+  struct Compressed {
+    std::string_view magic, name, cat;
+  };
+  static constexpr Compressed kCompressed[] = {{"\x1f\x8b", "gzip", "zcat"},
+                                               {"\x28\xb5\x2f\xfd", "zstd", "zstdcat"},
+                                               {"\xfd" "7zXZ", "xz", "xzcat"},
+                                               {"BZh91AY&SY", "bzip2", "bzcat"}};
+  for (const Compressed& z : kCompressed) {
+    if (text.compare(0, z.magic.size(), z.magic) != 0) continue;
+    std::string hint(z.cat);
+    hint += ' ';
+    hint += path == "-" ? std::string("FILE") : path;
+    return InvalidArgumentError("--log " + what + ": " + std::string(z.name) +
+                                "-compressed, not a text log: decompress it first (" + hint +
+                                " | vigil diagnose --log -)");
   }
   DiagnosisCase c;
   const std::string name = path == "-" ? std::string("stdin") : std::filesystem::path(path).filename().string();

@@ -65,6 +65,17 @@ then echo "FAIL log: crlf / not UTF-8 json"; fail=$((fail + 1)); else passed=$((
 printf '\n  \n' > "$TMP/blank.log"
 check "log: blank" 2 'blank.log: no log line in it' -- "${V[@]}" diagnose --log "$TMP/blank.log"
 check "log: missing" 2 'nope.log' -- "${V[@]}" diagnose --log "$TMP/nope.log"
+# A compressed log (rotated logs are .gz, journal exports .zst, sosreports .xz): refused with what to
+# run instead. Before (review S35), its bytes were read as text, each one not UTF-8 a U+FFFD, and a
+# diagnosis of that (exit 0) came out with only a note about bytes that are not UTF-8.
+gzip -c "$TMP/pasted.log" > "$TMP/rank12.log.gz"
+check "log: gzip-compressed" 2 'rank12\.log\.gz: gzip-compressed, not a text log: decompress it first \(zcat ' -- \
+  "${V[@]}" diagnose --log "$TMP/rank12.log.gz" --no-probes
+printf '\x28\xb5\x2f\xfd\x00junk' > "$TMP/journal.zst"
+check "log: zstd-compressed" 2 'journal\.zst: zstd-compressed, not a text log: decompress it first \(zstdcat ' -- \
+  "${V[@]}" diagnose --log "$TMP/journal.zst" --no-probes
+check "log: gzip on stdin" 2 'stdin: gzip-compressed, not a text log' -- \
+  bash -c '"$@" < "'"$TMP"'/rank12.log.gz"' _ "${V[@]}" diagnose --log - --no-probes
 check "log: with --case" 2 'are exclusive' -- "${V[@]}" diagnose --log "$TMP/pasted.log" --case "$CASE"
 check "log-source alone" 2 'give --log too' -- "${V[@]}" diagnose --case "$CASE" --log-source n1
 check "help: exit status" 0 'Exit status: 0 diagnosed' -- "$VIGIL" diagnose --help
