@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/ascii.h"
+#include "evals/detection_benchmark.h"
 #include "knowledge/text_util.h"
 
 namespace vigil {
@@ -216,6 +217,9 @@ int RunDiagnoseEvalCommand(DiagnosisEvalOptions options, const Config& config) {
     if (name.empty()) name = std::filesystem::path(options.cases_dir).lexically_normal().parent_path().filename().string();
     options.out_dir = "eval-out/diagnose-" + name;
   }
+  // An earlier run's report.md / report.json in the folder is refused before any case is read
+  // (RVFIX2, 2026-12-03: it was replaced without a word), unless --overwrite (alias --force).
+  if (Status held = CheckReportDir(options.out_dir, options.overwrite); !held.ok()) return fail(held);
   auto report = RunDiagnosisEval(options);
   if (!report.ok()) return fail(report.status());
   std::cout << report->Summary();

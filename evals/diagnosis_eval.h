@@ -24,6 +24,7 @@ namespace vigil {
 struct DiagnosisEvalOptions {
   std::string cases_dir;                            // required
   std::string out_dir;                              // "" = eval-out/diagnose-<folder name>
+  bool overwrite = false;                           // replace a report already in out_dir (else refused)
   std::string pack_dir = "data/knowledge";          // shipped knowledge pack (in-memory KB)
   std::string taxonomy_path = "../shared/taxonomy.json";
   LlmClient* llm = nullptr;                         // nullptr: built-in reasoner

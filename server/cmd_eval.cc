@@ -49,7 +49,7 @@ CommandRunner SetupEval(CLI::App& sub) {
   detect->add_option("--out", opts->out_dir,
                      "report folder (default eval-out/detect-<dataset>); one holding a report is refused "
                      "unless --overwrite");
-  detect->add_flag("--overwrite", opts->overwrite, "replace the report (and plots) already in --out");
+  detect->add_flag("--overwrite,--force", opts->overwrite, "replace the report (and plots) already in --out");
   detect->add_option("--detectors", *detectors,
                      "comma-separated: rules (per-series rules; on multi-member units such as SMD machines "
                      "a count vote OR one group rule summing clipped residuals over the members), mad-band, "
@@ -137,7 +137,10 @@ CommandRunner SetupEval(CLI::App& sub) {
   CLI::App* diagnose = sub.add_subcommand("diagnose", "diagnosis benchmark over scenario cases");
   auto dopts = std::make_shared<DiagnosisEvalOptions>();
   diagnose->add_option("--cases", dopts->cases_dir, "folder of case files (evals/diagnosis/dev)")->required();
-  diagnose->add_option("--out", dopts->out_dir, "report folder (default eval-out/diagnose-<folder>)");
+  diagnose->add_option("--out", dopts->out_dir,
+                       "report folder (default eval-out/diagnose-<folder>); one holding a report is refused "
+                       "unless --overwrite");
+  diagnose->add_flag("--overwrite,--force", dopts->overwrite, "replace the report already in --out");
   diagnose->add_option("--pack", dopts->pack_dir, "knowledge pack folder")->capture_default_str();
   return [detect, diagnose, opts, detectors, no_plots, dopts, pot_level, pot_risk, stream, rules_vote,
           rules_rank, rules_flatline](const Config& base_config) -> int {

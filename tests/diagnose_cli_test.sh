@@ -94,6 +94,17 @@ check "eval diagnose" 0 'top-1 accuracy: +0\.667' -- "${V[@]}" eval diagnose --c
 grep -q 'is not in the taxonomy' "$TMP/report/report.md" || { echo "FAIL eval report lacks the bad case's error"; fail=$((fail + 1)); }
 /usr/bin/python3 -c "import json,sys; r=json.load(open(sys.argv[1])); assert r['cases']==3 and r['errors']==1" "$TMP/report/report.json" \
   || { echo "FAIL eval report.json"; fail=$((fail + 1)); }
+# A second run into the same folder: refused before any case is read, the earlier report kept;
+# --overwrite (or --force) replaces it (RVFIX2, 2026-12-03; before, it was replaced without a word).
+echo "earlier run" >> "$TMP/report/report.md"
+cp "$TMP/report/report.md" "$TMP/report.md.before"
+check "eval diagnose: a folder holding a report" 2 \
+  "--out $TMP/report holds the report of an earlier run \(report.md, report.json\); choose another folder, or pass --overwrite" -- \
+  "${V[@]}" eval diagnose --cases "$TMP/cases" --out "$TMP/report"
+cmp -s "$TMP/report/report.md" "$TMP/report.md.before" || { echo "FAIL eval diagnose replaced the earlier report.md"; fail=$((fail + 1)); }
+check "eval diagnose --overwrite" 0 'top-1 accuracy: +0\.667' -- "${V[@]}" eval diagnose --cases "$TMP/cases" --out "$TMP/report" --overwrite
+grep -q 'earlier run' "$TMP/report/report.md" && { echo "FAIL eval diagnose --overwrite kept the earlier report.md"; fail=$((fail + 1)); }
+check "eval diagnose --force" 0 'top-1 accuracy: +0\.667' -- "${V[@]}" eval diagnose --cases "$TMP/cases" --out "$TMP/report" --force
 check "eval missing dir" 2 'not found' -- "${V[@]}" eval diagnose --cases "$TMP/none"
 # A folder where no case can be diagnosed (an Alertmanager webhook, a case without `expected`): no
 # accuracy was measured, exit 1 saying so (before 2026-12-03, RV-OPS: exit 0, "top-1 accuracy: 0.000").

@@ -89,6 +89,12 @@ check "run_sets: report and log per set, none for a folder without cases" 0 '^re
   "$PY" -c 'import json, os, sys; r = json.load(open(sys.argv[1] + "/s1/report.json"))
 print(*sorted(os.listdir(sys.argv[1] + "/s1")), *sorted(os.listdir(sys.argv[1])), len(r["rows"]),
       ",".join(x["id"] for x in r["rows"]))' "$TMP/runA"
+# A second run into the same OUT: refused before anything runs, the earlier reports kept (RVFIX2;
+# before, each set's report was replaced without a word).
+cp "$TMP/runA/s1/report.json" "$TMP/runA_s1_report.json"
+check "run_sets: OUT holding an earlier run's reports" 2 "run_sets.sh: $TMP/runA holds an earlier run's reports \(s1\); choose another OUT" -- \
+  bash "$D/run_sets.sh" "$TMP/vigil" "$TMP/runA" "$TMP/ao"
+check "run_sets: the earlier report kept" 0 '^$' -- cmp "$TMP/runA/s1/report.json" "$TMP/runA_s1_report.json"
 check "run_sets: no arguments" 2 '^usage: ' -- bash "$D/run_sets.sh"
 chmod -x "$TMP/vigil"
 check "run_sets: VIGIL not executable" 2 "run_sets.sh: $TMP/vigil: not an executable" -- \
