@@ -16,6 +16,7 @@
 
 #include "core/ascii.h"
 #include "core/time_util.h"
+#include "knowledge/exact_terms.h"
 #include "knowledge/text_util.h"
 
 namespace vigil {
@@ -265,14 +266,20 @@ Status AddKnowledge(const std::string& query_text, const std::string& category, 
     out += "Similar past incidents: no knowledge base is loaded.\n";
     return Status::Ok();
   }
+  // An exact code in the question ("xid 79", "ncclRemoteError": knowledge/exact_terms.h) ranks the
+  // entries naming it first, among a deeper search (RVFIX2, 2026-12-03: "xid 79" listed the Xid 45
+  // entry first); the scores shown stay the search's.
+  const std::vector<kb::ExactTerm> exact = kb::ExactTermsOf(query_text);
   auto search = [&](const std::string& cat) -> Result<std::vector<SearchHit>> {
     SearchQuery q;
     q.text = query_text;
-    q.k = ctx.kb_hits;
+    q.k = exact.empty() ? ctx.kb_hits : std::max<size_t>(ctx.kb_hits * 8, 40);
     q.category = cat;
     q.include_guides = false;
     ASSIGN_OR_RETURN(std::vector<SearchHit> hits, ctx.kb->Search(q));
     std::erase_if(hits, [](const SearchHit& h) { return h.lexical_rank == 0; });
+    hits = kb::ExactTermsFirst(std::move(hits), exact);
+    if (hits.size() > ctx.kb_hits) hits.resize(ctx.kb_hits);
     return hits;
   };
   ASSIGN_OR_RETURN(std::vector<SearchHit> hits, search(category));

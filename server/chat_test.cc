@@ -585,4 +585,28 @@ TEST_CASE("Chat routes: POST /api/v1/chat answers JSON; bad input is 400/415 nam
   }
 }
 
+// "xid 79" shares `xid` with every Xid entry of the shipped pack and `79` with PCI addresses and
+// pids: the Xid 45 entry came first (RVFIX2, 2026-12-03). An exact Xid or code ranks its entries
+// first (knowledge/exact_terms.h).
+TEST_CASE("Chat: an exact Xid or error code lists the pack's entry about it first (RVFIX2)") {
+  KnowledgeOptions o;
+  o.pack_dir = "data/knowledge";
+  auto kb = KnowledgeBase::Open(o);
+  REQUIRE(kb.ok());
+  FakeIncidents none;
+  ChatContext ctx;
+  ctx.incidents = &none;
+  ctx.kb = kb->get();
+  auto first_kb = [&](const std::string& question) -> std::string {
+    auto a = AnswerQuestion({question, std::nullopt}, ctx);
+    REQUIRE(a.ok());
+    for (const ChatCitation& c : a->citations)
+      if (c.kind == "kb") return c.id;
+    return std::string("(none)");
+  };
+  CHECK(first_kb("xid 79") == "pack-xid-79");
+  CHECK(first_kb("what does Xid 48 mean?") == "pack-xid-48");
+  CHECK(first_kb("ncclRemoteError on every rank") == "pack-nccl-remote-error");
+}
+
 }  // namespace vigil

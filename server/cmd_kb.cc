@@ -26,6 +26,7 @@
 #include "core/parse.h"
 #include "core/time_util.h"
 #include "core/utf8.h"
+#include "knowledge/exact_terms.h"
 #include "knowledge/knowledge_base.h"
 #include "knowledge/miner.h"
 #include "knowledge/text_util.h"
@@ -117,8 +118,16 @@ int RunSearch(const Config& config, const KbArgs& a) {
   }
   auto kb = OpenKb(config);
   if (!kb.ok()) return ReportError(kb.status());
+  // An exact code in the query ("xid 79", "ncclRemoteError") ranks the entries naming it first,
+  // among a deeper search (knowledge/exact_terms.h; RVFIX2, as the chat).
+  const std::vector<kb::ExactTerm> exact = kb::ExactTermsOf(a.query);
+  if (!exact.empty()) q.k = std::max<size_t>(q.k, std::min<size_t>(q.k * 8, q.k + 200));
   auto hits = (*kb)->Search(q);
   if (!hits.ok()) return ReportError(hits.status());
+  if (!exact.empty()) {
+    *hits = kb::ExactTermsFirst(std::move(*hits), exact);
+    if (hits->size() > static_cast<size_t>(a.k)) hits->resize(static_cast<size_t>(a.k));
+  }
   if (a.json) {
     Json out = Json::array();
     for (const auto& h : *hits) out.push_back(h.ToJson());
