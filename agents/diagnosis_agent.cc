@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "agents/alert_triage.h"
+#include "agents/component_text.h"
 #include "agents/fault_codes.h"
 #include "agents/node_names.h"
 #include "agents/pod_node.h"
@@ -1000,12 +1001,13 @@ std::string FormatDiagnosisText(const DiagnosisReport& r) {
   std::ostringstream o;
   o << "case:        " << L(r.case_id) << "\n";
   o << "root_cause:  " << L(d.root_cause) << "\n";
-  o << "component:   " << (d.component.empty() ? "(unknown)" : L(d.component)) << "\n";
+  o << "component:   " << (d.component.empty() ? "(unknown)" : L(ComponentForPeople(d.component))) << "\n";
   o << "confidence:  " << Fixed(d.confidence) << "   (" << L(r.mode) << ")\n";
   o << "summary:     " << L(d.summary) << "\n";
   o << "hypotheses:\n";
   for (const Hypothesis& h : d.hypotheses) {
-    o << "  " << Fixed(h.probability) << "  " << L(h.category) << " on " << (h.component.empty() ? "?" : L(h.component))
+    o << "  " << Fixed(h.probability) << "  " << L(h.category) << " on "
+      << (h.component.empty() ? "?" : L(ComponentForPeople(h.component)))
       << "  [" << HypothesisStatusName(h.status) << "] " << L(h.rationale) << "\n";
   }
   o << "evidence:\n";

@@ -14,6 +14,7 @@
 #include <set>
 #include <sstream>
 
+#include "agents/component_text.h"
 #include "core/ascii.h"
 #include "core/time_util.h"
 #include "knowledge/exact_terms.h"
@@ -177,7 +178,7 @@ std::string OneLine(const LiveIncident& inc) {
   std::string s = "#" + std::to_string(inc.id) + " " + DisplayTitle(inc) + " (" + StatusText(inc);
   if (inc.diagnosis) {
     s += ": " + inc.diagnosis->root_cause;
-    if (!inc.diagnosis->component.empty()) s += " on " + inc.diagnosis->component;
+    if (!inc.diagnosis->component.empty()) s += " on " + ComponentForPeople(inc.diagnosis->component);
     s += ", confidence " + Fixed(inc.diagnosis->confidence, 2);
   }
   if (inc.resolution) s += "; resolved by " + inc.resolution->by + " as " + inc.resolution->root_cause;
@@ -230,7 +231,7 @@ void DescribeIncident(const LiveIncident& inc, const ChatContext& ctx, std::stri
   }
   const Diagnosis& d = *inc.diagnosis;
   out += "Root cause: " + d.root_cause;
-  if (!d.component.empty()) out += " on " + d.component;
+  if (!d.component.empty()) out += " on " + ComponentForPeople(d.component);
   out += ", confidence " + Fixed(d.confidence, 2) + ".\n";
   if (!d.summary.empty()) out += "Summary: " + d.summary + "\n";
   if (d.evidence.empty()) {

@@ -585,6 +585,24 @@ TEST_CASE("Chat routes: POST /api/v1/chat answers JSON; bad input is 400/415 nam
   }
 }
 
+// A job-wide answer's component is `job`: said in words, in the incident's answer and in a list
+// (RVFIX2, 2026-12-03: "Root cause: nccl_collective_hang on job" read as a host called `job`).
+TEST_CASE("Chat: a job-wide diagnosis says the whole job, not a component named job (RVFIX2)") {
+  Fixture f;
+  LiveIncident hang = Diagnosed(5, "node-4", "0");
+  hang.diagnosis->root_cause = "nccl_collective_hang";
+  hang.diagnosis->component = "job";
+  hang.diagnosis->confidence = 0.9083333333333333;
+  f.store.Add(hang);
+  ChatAnswer a = f.Ask("#5");
+  CHECK(Contains(a.answer, "Root cause: nccl_collective_hang on the whole job (no single component), confidence 0.91."));
+  CHECK_FALSE(Contains(a.answer, " on job"));
+  a = f.Ask("show open incidents");
+  CHECK(Contains(a.answer, "#5 GpuXidError: Xid 79 on node-4 gpu 0 (diagnosed: nccl_collective_hang on the whole job "
+                           "(no single component), confidence 0.91)"));
+  CHECK_FALSE(Contains(a.answer, " on job"));
+}
+
 // "xid 79" shares `xid` with every Xid entry of the shipped pack and `79` with PCI addresses and
 // pids: the Xid 45 entry came first (RVFIX2, 2026-12-03). An exact Xid or code ranks its entries
 // first (knowledge/exact_terms.h).

@@ -8,6 +8,7 @@
 #include <array>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -17,6 +18,7 @@
 #include <set>
 
 #include "agents/alert_triage.h"
+#include "agents/component_text.h"
 #include "core/logging.h"
 #include "core/rule_plan.h"
 #include "core/time_util.h"
@@ -262,8 +264,19 @@ Json StoredIncident::ToJson(bool full) const {
   }
   if (diagnosis.is_object()) {  // the headline, so a list answers "what broke?"
     if (diagnosis.contains("root_cause")) j["root_cause"] = diagnosis["root_cause"];
-    if (diagnosis.contains("component")) j["component"] = diagnosis["component"];
-    if (diagnosis.contains("confidence")) j["confidence"] = diagnosis["confidence"];
+    if (diagnosis.contains("component")) {
+      j["component"] = diagnosis["component"];
+      // `component` as stored (`job` for a job-wide answer: machines compare it), and in words
+      // (RVFIX2, 2026-12-03: people read `job` as a host's name).
+      if (diagnosis["component"].is_string())
+        j["component_text"] = ComponentForPeople(diagnosis["component"].get<std::string>());
+    }
+    // Rounded to 2 decimals, as the chat and `vigil diagnose` say it (RVFIX2, 2026-12-03: the list
+    // showed 0.9083333333333333); the incident's own `diagnosis.confidence` is kept as stored.
+    if (diagnosis.contains("confidence")) {
+      const Json& c = diagnosis["confidence"];
+      j["confidence"] = c.is_number() ? Json(std::round(c.get<double>() * 100) / 100) : c;
+    }
   }
   if (resolution) j["resolution_root_cause"] = resolution->root_cause;
   return j;

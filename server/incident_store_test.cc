@@ -740,4 +740,34 @@ TEST_CASE("IncidentStore: a new database gets a random store id, kept on reopen;
   CHECK(KnowledgeIncidentId(id_a, 7) == "vigil-serve-" + id_a + "-incident-7");
 }
 
+// The list is what people read to see what broke (RVFIX2, 2026-12-03): a job-wide answer's
+// component stays `job` for machines and gets `component_text` in words; the confidence is rounded
+// to 2 decimals there; the incident itself keeps its diagnosis as stored.
+TEST_CASE("IncidentStore: the list's headline says a job-wide component in words and rounds the confidence (RVFIX2)") {
+  TempDir dir("vigil_serve_test");
+  auto store = OpenStore(dir);
+  REQUIRE(store->Intake({Firing("j1", 1'000), Firing("g2", 2'000)}).ok());
+  int64_t job_id = 0, gpu_id = 0;
+  for (int i = 0; i < 2; ++i) {
+    auto c = store->ClaimNext();
+    REQUIRE((c.ok() && c->has_value()));
+    const bool is_job = (*c)->fingerprint == "j1";
+    (is_job ? job_id : gpu_id) = (*c)->id;
+    REQUIRE(store->Finish((*c)->id, Json{{"root_cause", "nccl_collective_hang"},
+                                          {"component", is_job ? "job" : "node-3/gpu5"},
+                                          {"confidence", is_job ? 0.9083333333333333 : 0.875}}, 1.0).ok());
+  }
+  auto job = store->Get(job_id);
+  REQUIRE(job.ok());
+  const Json list = job->ToJson(false);
+  CHECK(list["component"] == "job");
+  CHECK(list["component_text"] == "the whole job (no single component)");
+  CHECK(list["confidence"].dump() == "0.91");
+  CHECK(job->ToJson(true)["diagnosis"]["confidence"] == 0.9083333333333333);  // the record as stored
+  auto gpu = store->Get(gpu_id);
+  REQUIRE(gpu.ok());
+  CHECK(gpu->ToJson(false)["component_text"] == "node-3/gpu5");
+  CHECK(gpu->ToJson(false)["confidence"].dump() == "0.88");
+}
+
 }  // namespace vigil

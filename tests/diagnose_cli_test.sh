@@ -25,6 +25,11 @@ assert all(e["source"] for e in d["evidence"])
 PY
 then echo "FAIL json output"; fail=$((fail + 1)); else passed=$((passed + 1)); fi
 check "no probes" 0 'no probe executor' -- "${V[@]}" diagnose --case "$CASE" --no-probes
+# A job-wide answer (case-031: NCCL_SOCKET_IFNAME wrong on every node): `job` said in words for
+# people, kept as `job` in JSON (RVFIX2, 2026-12-03; before, `component:   job`).
+JOBCASE=evals/diagnosis/dev/case-031.json
+check "component: the whole job" 0 '^component: +the whole job \(no single component\)$' -- "${V[@]}" diagnose --case "$JOBCASE"
+check "component: job in JSON" 0 '"component": "job"' -- "${V[@]}" diagnose --case "$JOBCASE" --json
 
 # Bad input.
 check "missing case" 2 'case file .*nope.json' -- "${V[@]}" diagnose --case "$TMP/nope.json"

@@ -1,0 +1,15 @@
+#include "agents/component_text.h"
+
+#include "core/ascii.h"
+
+namespace vigil {
+
+std::string ComponentForPeople(std::string_view component) {
+  std::string_view c = component;
+  while (!c.empty() && (c.front() == ' ' || c.front() == '\t')) c.remove_prefix(1);
+  while (!c.empty() && (c.back() == ' ' || c.back() == '\t')) c.remove_suffix(1);
+  if (AsciiLower(std::string(c)) == kJobComponent) return "the whole job (no single component)";
+  return std::string(component);
+}
+
+}  // namespace vigil
