@@ -532,21 +532,23 @@ namespace {
 void PlacePodOnNode(const Alert& alert, const TriageOptions& options, int64_t at_ms, DiagnosisCase& c, Alert& placed,
                     bool& source_down, std::string& down_error) {
   const std::string at = options.node_names_source.empty() ? std::string("Prometheus") : options.node_names_source;
-  auto trimmed = [&](const char* key) {
-    std::string v = LabelOf(alert.labels, key);
-    v.erase(0, v.find_first_not_of(" \t"));
-    v.erase(v.find_last_not_of(" \t") + 1);
-    return v;
-  };
-  const std::string ns = trimmed("namespace"), pod = trimmed("pod");
+  const LabelledPod named = PodOfLabels(alert.labels);
+  const std::string& ns = named.ns;
+  const std::string& pod = named.pod;
   std::string shown = ns.empty() ? pod : ns + "/" + pod;
   if (at_ms <= 0) {
     c.notes.push_back(std::string("pod ") + shown + ": its node not asked (the alert has no startsAt to ask at)");
     return;
   }
-  std::string query = "kube_pod_info{";
-  if (!ns.empty()) query += "namespace=" + PromString(ns) + ",";
-  query += "pod=" + PromString(pod) + "}";
+  // An alert's `exported_pod` (a relabelled kube-state-metrics, PodOfLabels) is asked as the
+  // series' `exported_pod` or, scraped without that relabelling, their `pod` (RVFIX2).
+  auto selector = [&](const std::string& prefix) {
+    std::string q = "kube_pod_info{";
+    if (!ns.empty()) q += prefix + "namespace=" + PromString(ns) + ",";
+    q += prefix + "pod=" + PromString(pod) + "}";
+    return q;
+  };
+  std::string query = named.exported ? selector("exported_") + " or " + selector("") : selector("");
   Result<PromRangeResult> res = InstantQuery(options, std::move(query), at_ms, source_down);
   if (!res.ok() && res.status().code() != StatusCode::kNotFound) {
     down_error = res.status().message();

@@ -1917,6 +1917,20 @@ TEST_CASE("alert triage: an alert naming only its pod is about the node kube_pod
     }
     CHECK(placed);
   }
+  SUBCASE("exported_pod (a relabelled kube-state-metrics): asked as exported_pod or pod, placed (RVFIX2)") {
+    Alert e = a;
+    e.labels["exported_pod"] = "trainer-0";
+    e.labels["exported_namespace"] = "ml";
+    e.labels["pod"] = "ksm-7d9";  // kube-state-metrics' own pod
+    e.labels["namespace"] = "monitoring";
+    auto c = BuildTriageCase(e, o);
+    REQUIRE(c.ok());
+    REQUIRE_FALSE(asked.empty());
+    CHECK(asked[0] == "kube_pod_info{exported_namespace=\"ml\",exported_pod=\"trainer-0\"} or "
+                      "kube_pod_info{namespace=\"ml\",pod=\"trainer-0\"}");
+    CHECK(SeriesOf(*c, "DCGM_FI_DEV_GPU_TEMP", "Hostname", "node-3") == 8);
+    CHECK(SeriesOf(*c, "kube_pod_info", "node", "node-3") == 1);
+  }
   SUBCASE("two nodes for the pod: both said, neither taken") {
     pods = {{"node-3", "ml"}, {"node-4", "ml"}};
     auto c = BuildTriageCase(a, o);

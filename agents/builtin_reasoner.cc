@@ -7714,12 +7714,13 @@ std::string ServedAlertName(const Incident& inc) {
 
 // Labels that say WHERE an alert fired (a node, a GPU, a pod, a rank), not what it is about: two
 // firings of one alert that differ only in these are the same alert at another place.
+// The node labels are node_names.h's kNodeLabelKeys (RVFIX2: one list, not a copy of it here).
 bool IsPlaceLabel(std::string_view k) {
-  static constexpr std::string_view kPlace[] = {"Hostname",   "hostname",     "node",   "kubernetes_node", "host",  "nodename",
-                                                "instance",   "exported_instance", "gpu", "GPU", "gpu_index",
-                                                "minor_number", "UUID",     "uuid",   "device", "pci_bus_id",
-                                                "pod",        "exported_pod", "rank",   "local_rank"};
-  return std::find(std::begin(kPlace), std::end(kPlace), k) != std::end(kPlace);
+  static constexpr std::string_view kOtherPlace[] = {"gpu",  "GPU",    "gpu_index",  "minor_number", "UUID",
+                                                     "uuid", "device", "pci_bus_id", "pod",          "exported_pod",
+                                                     "rank", "local_rank"};
+  return std::find(std::begin(kNodeLabelKeys), std::end(kNodeLabelKeys), k) != std::end(kNodeLabelKeys) ||
+         std::find(std::begin(kOtherPlace), std::end(kOtherPlace), k) != std::end(kOtherPlace);
 }
 
 // The alert part of a served incident's text (KnowledgeIncidentFromResolution, server/http_api.cc):

@@ -16,10 +16,30 @@ std::string Trimmed(const Labels& l, const char* key) {
   return v.substr(b, v.find_last_not_of(" \t") - b + 1);
 }
 
+// A kube_pod_info series' node: `exported_node` (relabelled as its pod) before `node`.
+std::string SeriesNode(const Labels& l) {
+  std::string node = NodeLabelHost(Trimmed(l, "exported_node"));
+  return node.empty() ? NodeLabelHost(Trimmed(l, "node")) : node;
+}
+
 }  // namespace
 
+LabelledPod PodOfLabels(const Labels& labels) {
+  LabelledPod p;
+  if (std::string exported = Trimmed(labels, "exported_pod"); !exported.empty()) {
+    p.pod = std::move(exported);
+    p.exported = true;
+    p.ns = Trimmed(labels, "exported_namespace");
+    if (p.ns.empty()) p.ns = Trimmed(labels, "namespace");
+    return p;
+  }
+  p.pod = Trimmed(labels, "pod");
+  if (!p.pod.empty()) p.ns = Trimmed(labels, "namespace");
+  return p;
+}
+
 bool AlertNamesPodOnly(const Labels& alert) {
-  if (Trimmed(alert, "pod").empty()) return false;
+  if (PodOfLabels(alert).pod.empty()) return false;
   for (std::string_view k : kNodeLabelKeys) {
     if (k == "instance") continue;
     auto it = alert.find(std::string(k));
@@ -31,15 +51,19 @@ bool AlertNamesPodOnly(const Labels& alert) {
 PodNodeReading PodNodeOf(const Labels& alert, const std::vector<TimeSeries>& series, std::string_view where) {
   PodNodeReading r;
   if (!AlertNamesPodOnly(alert)) return r;
-  const std::string pod = Trimmed(alert, "pod"), ns = Trimmed(alert, "namespace");
+  const LabelledPod asked = PodOfLabels(alert);
+  const std::string& pod = asked.pod;
+  const std::string& ns = asked.ns;
   r.pod = ns.empty() ? pod : ns + "/" + pod;
   size_t unscheduled = 0;
   for (const TimeSeries& s : series) {
     const std::string name = s.name.empty() ? Trimmed(s.labels, "__name__") : s.name;
-    if (name != "kube_pod_info" || Trimmed(s.labels, "pod") != pod) continue;
-    if (const std::string theirs = Trimmed(s.labels, "namespace"); !ns.empty() && !theirs.empty() && theirs != ns) continue;
+    if (name != "kube_pod_info") continue;
+    const LabelledPod theirs = PodOfLabels(s.labels);
+    if (theirs.pod != pod) continue;
+    if (!ns.empty() && !theirs.ns.empty() && theirs.ns != ns) continue;
     r.series.push_back(&s);
-    const std::string node = NodeLabelHost(Trimmed(s.labels, "node"));
+    const std::string node = SeriesNode(s.labels);
     if (node.empty()) {
       ++unscheduled;
       continue;
@@ -55,7 +79,7 @@ PodNodeReading PodNodeOf(const Labels& alert, const std::vector<TimeSeries>& ser
     r.node = r.nodes.front();
     const TimeSeries* shown = r.series.front();
     for (const TimeSeries* s : r.series) {
-      if (!NodeLabelHost(Trimmed(s->labels, "node")).empty()) {
+      if (!SeriesNode(s->labels).empty()) {
         shown = s;
         break;
       }

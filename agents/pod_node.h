@@ -3,7 +3,7 @@
 // kube-state-metrics that reported it - no label says which node the pod runs on. kube-state-metrics'
 // `kube_pod_info` series does (labels `namespace`, `pod`, `node`, `host_ip`, value 1).
 //
-// AlertNamesPodOnly: the alert names a pod (a `pod` label with a value) and no node by a node label
+// AlertNamesPodOnly: the alert names a pod (PodOfLabels: `exported_pod` or `pod` with a value) and no node by a node label
 // (node_names.h's kNodeLabelKeys other than `instance`: an `instance` is the exporter's address).
 // PodNodeOf reads the kube_pod_info series of `series` for that pod - its `pod` equal, and its
 // `namespace` equal when both carry one - and says what they give:
@@ -26,6 +26,19 @@
 #include "core/time_series.h"
 
 namespace vigil {
+
+// The pod a set of labels is about (RVFIX2, 2026-12-03): `exported_pod` before `pod` - a
+// kube-state-metrics scraped with its target's `pod` / `namespace` attached (honor_labels false)
+// keeps the subject's as `exported_pod` / `exported_namespace`, and `pod` is then kube-state-metrics'
+// own. The namespace is `exported_namespace` before `namespace` when the pod is `exported_pod`,
+// `namespace` otherwise. Spaces around values dropped; both "" when no pod is named. The same rule
+// reads an alert's labels and a kube_pod_info series' (whose node is `exported_node` before `node`).
+struct LabelledPod {
+  std::string ns;
+  std::string pod;
+  bool exported = false;  // read from exported_pod
+};
+LabelledPod PodOfLabels(const Labels& labels);
 
 bool AlertNamesPodOnly(const Labels& alert);
 

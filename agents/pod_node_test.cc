@@ -58,4 +58,40 @@ TEST_CASE("pod node: which alerts name only their pod, and what kube_pod_info gi
   CHECK(PodNodeOf({{"pod", "trainer-0"}, {"node", "gpu-2"}}, s, "at x").pod.empty());
 }
 
+// A kube-state-metrics scraped with its target's pod and namespace attached (honor_labels false):
+// the subject pod is `exported_pod` / `exported_namespace`, and `pod` / `namespace` are
+// kube-state-metrics' own (RVFIX2, 2026-12-03: the alert was looked up as kube-state-metrics' pod,
+// and placed on the node kube-state-metrics runs on).
+TEST_CASE("pod node: exported_pod is the alert's pod, read before pod (RVFIX2)") {
+  const Labels alert = {{"exported_namespace", "ml"}, {"exported_pod", "trainer-0"}, {"namespace", "monitoring"},
+                        {"pod", "ksm-7d9"}, {"instance", "10.244.9.2:8080"}};
+  CHECK(AlertNamesPodOnly(alert));
+  const LabelledPod p = PodOfLabels(alert);
+  CHECK(p.pod == "trainer-0");
+  CHECK(p.ns == "ml");
+  CHECK(p.exported);
+  CHECK(PodOfLabels({{"exported_pod", " trainer-0 "}, {"namespace", "ml"}}).ns == "ml");  // no exported_namespace
+  CHECK(PodOfLabels({{"exported_pod", ""}, {"pod", "trainer-0"}}).pod == "trainer-0");   // an empty one is none
+  CHECK(AlertNamesPodOnly({{"exported_pod", "trainer-0"}}));
+  CHECK_FALSE(AlertNamesPodOnly({{"exported_pod", "trainer-0"}, {"node", "gpu-7"}}));
+  // The same scrape relabels kube_pod_info: the subject's series carry exported_pod (and
+  // exported_node when the target's node was attached too); kube-state-metrics' own pod is on infra-1.
+  const std::vector<TimeSeries> s = {
+      Info({{"exported_namespace", "ml"}, {"exported_pod", "trainer-0"}, {"node", "gpu-7"}, {"namespace", "monitoring"},
+            {"pod", "ksm-7d9"}}),
+      Info({{"exported_namespace", "monitoring"}, {"exported_pod", "ksm-7d9"}, {"node", "infra-1"},
+            {"namespace", "monitoring"}, {"pod", "ksm-7d9"}})};
+  PodNodeReading r = PodNodeOf(alert, s, "at x");
+  CHECK(r.pod == "ml/trainer-0");
+  CHECK(r.node == "gpu-7");
+  CHECK(r.series.size() == 1);
+  r = PodNodeOf(alert,
+                {Info({{"exported_namespace", "ml"}, {"exported_pod", "trainer-0"}, {"exported_node", "gpu-8"},
+                       {"node", "infra-1"}, {"namespace", "monitoring"}, {"pod", "ksm-7d9"}})},
+                "at x");
+  CHECK(r.node == "gpu-8");
+  // kube_pod_info scraped without that relabelling names the pod as `pod`: found as well.
+  CHECK(PodNodeOf(alert, {Info({{"namespace", "ml"}, {"pod", "trainer-0"}, {"node", "gpu-7"}})}, "at x").node == "gpu-7");
+}
+
 }  // namespace vigil

@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "agents/component_text.h"
+#include "agents/node_names.h"
 #include "core/ascii.h"
 #include "core/time_util.h"
 #include "knowledge/exact_terms.h"
@@ -67,20 +68,27 @@ std::set<std::string> IncidentNames(const LiveIncident& inc) {
   auto add_host = [&](std::string v) { add_min(std::move(v), 2); };
   if (inc.alert) {
     const Labels& l = inc.alert->labels;
-    for (const char* key : {"node", "instance", "hostname", "Hostname", "host", "device", "job",
-                            "alertname", "pod", "exported_instance"}) {
+    // The node labels are agents/node_names.h's kNodeLabelKeys, the list alert triage, the storms
+    // and the reasoner read (RVFIX2, 2026-12-03: chat kept its own, without `kubernetes_node` and
+    // `nodename`); an instance's host part (NodeLabelHost) is a host name too.
+    for (std::string_view key : kNodeLabelKeys) {
+      auto it = l.find(std::string(key));
+      if (it == l.end()) continue;
+      const bool instance = key == "instance" || key == "exported_instance";
+      if (instance) {
+        add(it->second);
+        add_host(NodeLabelHost(it->second));
+      } else {
+        add_host(it->second);
+      }
+    }
+    for (const char* key : {"device", "job", "alertname", "pod", "exported_pod"}) {
       auto it = l.find(key);
       if (it == l.end()) continue;
-      const std::string k = key;
-      const bool host_like = k == "node" || k == "hostname" || k == "Hostname" || k == "host" || k == "device";
-      if (host_like) {
+      if (std::string_view(key) == "device") {
         add_host(it->second);
       } else {
         add(it->second);
-      }
-      if (k.find("instance") != std::string::npos) {
-        size_t colon = it->second.rfind(':');
-        if (colon != std::string::npos) add_host(it->second.substr(0, colon));
       }
     }
     auto gpu = l.find("gpu");

@@ -603,6 +603,21 @@ TEST_CASE("Chat: a job-wide diagnosis says the whole job, not a component named 
   CHECK_FALSE(Contains(a.answer, " on job"));
 }
 
+// An alert naming its node by any node label (agents/node_names.h's kNodeLabelKeys) is found by that
+// node's name (RVFIX2, 2026-12-03: chat kept its own list, without `kubernetes_node` and `nodename`).
+TEST_CASE("Chat: a node named by kubernetes_node or nodename finds the incident (RVFIX2)") {
+  for (const char* key : {"kubernetes_node", "nodename"}) {
+    CAPTURE(key);
+    Fixture f;
+    LiveIncident inc = Queued(6, "x");
+    inc.alert->labels = {{"alertname", "NcclTimeout"}, {key, "dgx-17"}, {"instance", "10.0.3.17:9400"}};
+    f.store.Add(inc);
+    ChatAnswer a = f.Ask("what is wrong with dgx-17?");
+    CHECK(Contains(a.answer, "Incident #6"));
+    CHECK(Cites(a, "incident", "6"));
+  }
+}
+
 // "xid 79" shares `xid` with every Xid entry of the shipped pack and `79` with PCI addresses and
 // pids: the Xid 45 entry came first (RVFIX2, 2026-12-03). An exact Xid or code ranks its entries
 // first (knowledge/exact_terms.h).

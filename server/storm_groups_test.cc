@@ -6,6 +6,7 @@
 // its expressions on the lead's node only (its own list of node labels lacked kubernetes_node).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <string>
@@ -205,6 +206,62 @@ TEST_CASE("IncidentStore: one notification whose alerts carry two racks is two s
   CHECK(rr->resolved == std::vector<int64_t>{id_of["rack=r8"]});
   CHECK((*store)->Get(id_of["rack=r8"])->resolved_at_ms == kStart + 120'000);
   CHECK((*store)->Get(id_of["rack=r7"])->resolved_at_ms == 0);
+}
+
+// A storm of alerts naming only their pod (KubePodCrashLooping from a relabelled kube-state-metrics:
+// `exported_pod`, or `pod`): each member is placed on its pod's node from one kube_pod_info query, as
+// alert triage places the lead (RVFIX2, 2026-12-03: only the lead was; the members' lines went under
+// kube-state-metrics' address, their `instance`, and the case named no node of theirs).
+TEST_CASE("BuildStormCase: members naming only their pod are placed on their pod's node (RVFIX2)") {
+  std::vector<Alert> alerts;
+  for (int i = 0; i < 6; ++i) {
+    Alert a;
+    a.fingerprint = Named("crash-", i);
+    a.rule = "KubePodCrashLooping";
+    a.severity = "warning";
+    a.state = AlertState::kFiring;
+    a.starts_at_ms = kStart + i * 1000;
+    a.labels = {{"alertname", "KubePodCrashLooping"}, {"namespace", "monitoring"}, {"pod", "ksm-0"},
+                {"exported_namespace", "ml"}, {"exported_pod", Named("trainer-", i)}, {"job", "kube-state-metrics"},
+                {"instance", "10.244.9.2:8080"}};
+    if (i % 2 == 1) {  // scraped without the relabelling: the subject's pod is `pod`
+      a.labels.erase("exported_pod");
+      a.labels.erase("exported_namespace");
+      a.labels["pod"] = Named("trainer-", i);
+      a.labels["namespace"] = "ml";
+    }
+    alerts.push_back(a);
+  }
+  StoredIncident incident = testing::StormOf("job=kube-state-metrics", alerts);
+  std::vector<std::string> asked;
+  TriageOptions o;
+  o.kb = &testing::ShippedPack();
+  o.node_names_source = "prometheus http://prom:9090";
+  o.query_node_names = [&](const PromRangeQuery& q) -> Result<PromRangeResult> {
+    asked.push_back(q.query);
+    PromRangeResult r;
+    if (q.query.rfind("kube_pod_info", 0) != 0) return r;
+    for (int i = 0; i < 6; ++i) {  // trainer-i on gpu-node-(i / 2)
+      TimeSeries s{"kube_pod_info", {{"exported_namespace", "ml"}, {"exported_pod", Named("trainer-", i)},
+                                     {"namespace", "monitoring"}, {"pod", "ksm-0"}, {"node", Named("gpu-node-", i / 2)}},
+                   {}, {}, {}};
+      REQUIRE(s.Append(q.start_ms, 1).ok());
+      r.series.push_back(s);
+    }
+    return r;
+  };
+  auto c = BuildStormCase(incident, o);
+  REQUIRE(c.ok());
+  std::set<std::string> sources;
+  for (const CaseLog& l : c->logs) {
+    if (l.source.ends_with("/alertmanager co-firing alerts")) sources.insert(l.source.substr(0, l.source.find('/')));
+  }
+  CHECK(sources == std::set<std::string>{"gpu-node-0", "gpu-node-1", "gpu-node-2"});
+  CHECK(c->topology["nodes"] == Json::array({"gpu-node-0", "gpu-node-1", "gpu-node-2"}));
+  CHECK(Json(c->notes).dump().find("storm: 6 of 6 alerts naming only their pod placed on their pod's node "
+                                   "(kube_pod_info at prometheus http://prom:9090)") != std::string::npos);
+  // One query for the members' pods (besides the lead's own lookup).
+  CHECK(std::count_if(asked.begin(), asked.end(), [](const std::string& q) { return q.find("pod=~") != std::string::npos; }) == 1);
 }
 
 }  // namespace vigil

@@ -12,7 +12,9 @@
 #include "agents/diagnosis_agent.h"
 #include "agents/expression_evidence.h"
 #include "agents/node_names.h"
+#include "agents/pod_node.h"
 #include "connectors/alertmanager.h"
+#include "connectors/prometheus_source.h"
 #include "core/time_series.h"
 #include "core/time_util.h"
 
@@ -28,6 +30,66 @@ bool PerAlertLabel(const std::string& k) {
                                              "modelName"};
   return kPer.count(k) > 0 ||
          std::find(std::begin(kNodeLabelKeys), std::end(kNodeLabelKeys), k) != std::end(kNodeLabelKeys);
+}
+
+// The nodes of the storm's alerts that name only their pod (agents/pod_node.h: AlertNamesPodOnly), by
+// fingerprint, from one instant query of kube-state-metrics' kube_pod_info for all their pods (the
+// lookup alert triage makes for the lead alone; RVFIX2, 2026-12-03: the members' lines went under
+// `job/...`, so the reasoner saw a pod storm on no node). At the latest startsAt among them; at most
+// kMaxPodLookups pods (the rest said in the note). Nothing asked without `query_node_names`.
+constexpr size_t kMaxPodLookups = 500;
+
+std::map<std::string, std::string> MemberPodNodes(const std::vector<Alert>& alerts, const TriageOptions& options,
+                                                  std::vector<std::string>& notes) {
+  std::map<std::string, std::string> out;
+  if (!options.query_node_names) return out;
+  std::vector<const Alert*> asking;
+  std::set<std::string> pods;
+  int64_t at_ms = 0;
+  size_t left = 0;
+  for (const Alert& a : alerts) {
+    if (!AlertNamesPodOnly(a.labels)) continue;
+    const std::string pod = PodOfLabels(a.labels).pod;
+    if (!pods.count(pod) && pods.size() >= kMaxPodLookups) {
+      ++left;
+      continue;
+    }
+    pods.insert(pod);
+    asking.push_back(&a);
+    at_ms = std::max(at_ms, a.starts_at_ms);
+  }
+  if (asking.empty() || at_ms <= 0) return out;
+  const std::vector<std::string> values(pods.begin(), pods.end());
+  PromRangeQuery q;
+  q.query = PromSelector("kube_pod_info", {}, {{"exported_pod", values}}) + " or " +
+            PromSelector("kube_pod_info", {}, {{"pod", values}});
+  q.start_ms = at_ms;
+  q.end_ms = at_ms;
+  q.step_ms = 60'000;
+  const std::string at = options.node_names_source.empty() ? std::string("Prometheus") : options.node_names_source;
+  Result<PromRangeResult> res = options.query_node_names(q);
+  if (!res.ok()) {
+    notes.push_back("storm: the nodes of " + std::to_string(asking.size()) +
+                    " alerts naming only their pod not read: kube_pod_info at " + at + " failed (" +
+                    res.status().message() + ")");
+    return out;
+  }
+  for (TimeSeries& s : res->series) {
+    if (s.name.empty()) s.name = "kube_pod_info";
+  }
+  size_t placed = 0;
+  for (const Alert* a : asking) {
+    const PodNodeReading r = PodNodeOf(a->labels, res->series, "at " + at);
+    if (r.node.empty()) continue;
+    out[a->fingerprint] = r.node;
+    ++placed;
+  }
+  std::string note = "storm: " + std::to_string(placed) + " of " + std::to_string(asking.size()) +
+                     " alerts naming only their pod placed on their pod's node (kube_pod_info at " + at + ")";
+  if (placed < asking.size()) note += "; the others' node is unknown (no single node for the pod)";
+  if (left > 0) note += "; " + std::to_string(left) + " more not asked (at most " + std::to_string(kMaxPodLookups) + " pods)";
+  notes.push_back(std::move(note));
+  return out;
 }
 
 std::string LabelValue(const Alert& a, const char* k) {
@@ -361,13 +423,20 @@ Result<DiagnosisCase> BuildStormCase(const StoredIncident& incident, const Triag
   c.id = std::move(id);
   std::map<std::string, size_t> log_of;  // source -> index in c.logs
   size_t added = 0, cut = 0;
-  for (const Alert& a : StormAlerts(incident)) {
+  const std::vector<Alert> alerts = StormAlerts(incident);
+  const std::map<std::string, std::string> pod_nodes = MemberPodNodes(alerts, options, c.notes);
+  // A pod's node before the alert's `instance` (kube-state-metrics' address), as triage places it.
+  auto node_of = [&](const Alert& a) {
+    if (auto it = pod_nodes.find(a.fingerprint); it != pod_nodes.end()) return it->second;
+    return AlertNode(a).second;
+  };
+  for (const Alert& a : alerts) {
     if (a.fingerprint == lead.fingerprint && a.starts_at_ms == lead.starts_at_ms) continue;  // the case's alert
     if (added >= max_member_lines) {
       ++cut;
       continue;
     }
-    const std::string node = AlertNode(a).second;
+    const std::string node = node_of(a);
     const std::string source = AlertLogSource(a, node, "alertmanager co-firing alerts");
     auto [it, fresh] = log_of.emplace(source, c.logs.size());
     if (fresh) c.logs.push_back(CaseLog{source, {}, 0});
@@ -381,7 +450,7 @@ Result<DiagnosisCase> BuildStormCase(const StoredIncident& incident, const Triag
   // placed on its own node, not on the lead's.
   std::set<std::string> nodes;
   for (const StormMember& m : incident.members) {
-    if (std::string n = AlertNode(m.alert).second; !n.empty()) nodes.insert(std::move(n));
+    if (std::string n = node_of(m.alert); !n.empty()) nodes.insert(std::move(n));
   }
   if (nodes.size() >= 2) {
     if (!c.topology.is_object()) c.topology = Json::object();
